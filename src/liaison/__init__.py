@@ -1,0 +1,114 @@
+"""liaison: a district's regulation on liaison with the democratic parties and the ICF, as code.
+
+>>> import datetime as dt, liaison
+>>> district = liaison.seed_district()
+>>> [o.name for o in district.cc_list("区卫生局", dt.date(2027, 1, 1)).recipients.organisations]  # doctest: +SKIP
+
+The core is pure: objects in, objects out. Files, clocks and exporters live at the edges (the
+``liaison`` command, the example scripts and the plugins).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from liaison.errors import (
+    DataError,
+    ExportError,
+    LiaisonError,
+    PlanningError,
+    UnknownOrganisationError,
+    UnknownProvisionError,
+)
+
+if TYPE_CHECKING:
+    from liaison.district import CcList, Counterparts, District, InviteeList, Recipient
+    from liaison.loader import load_district, parse_district, seed_district
+    from liaison.model import (
+        Cadence,
+        DesignationRule,
+        Designations,
+        EngagementKind,
+        Invitation,
+        Modality,
+        Organisation,
+        OrgKind,
+        Pairing,
+        Party,
+        Provision,
+        RecordOnly,
+        Response,
+        Routing,
+    )
+
+# Public names and the module that defines them; imported on first use to keep `import liaison` fast.
+_LAZY = {
+    "District": "liaison.district",
+    "CcList": "liaison.district",
+    "Counterparts": "liaison.district",
+    "InviteeList": "liaison.district",
+    "Recipient": "liaison.district",
+    "load_district": "liaison.loader",
+    "parse_district": "liaison.loader",
+    "seed_district": "liaison.loader",
+    "Cadence": "liaison.model",
+    "DesignationRule": "liaison.model",
+    "Designations": "liaison.model",
+    "EngagementKind": "liaison.model",
+    "Invitation": "liaison.model",
+    "Modality": "liaison.model",
+    "Organisation": "liaison.model",
+    "OrgKind": "liaison.model",
+    "Pairing": "liaison.model",
+    "Party": "liaison.model",
+    "Provision": "liaison.model",
+    "RecordOnly": "liaison.model",
+    "Response": "liaison.model",
+    "Routing": "liaison.model",
+}
+
+__all__ = [
+    "Cadence",
+    "CcList",
+    "Counterparts",
+    "DataError",
+    "DesignationRule",
+    "Designations",
+    "District",
+    "EngagementKind",
+    "ExportError",
+    "Invitation",
+    "InviteeList",
+    "LiaisonError",
+    "Modality",
+    "OrgKind",
+    "Organisation",
+    "Pairing",
+    "Party",
+    "PlanningError",
+    "Provision",
+    "Recipient",
+    "RecordOnly",
+    "Response",
+    "Routing",
+    "UnknownOrganisationError",
+    "UnknownProvisionError",
+    "load_district",
+    "parse_district",
+    "seed_district",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'liaison' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,123 @@
+"""The one strict cattrs converter, and turning its errors into :class:`LiaisonError`.
+
+cattrs is imported here, on first use, not by ``import liaison``: it is the slowest import we have
+and most callers of the queries never load a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from liaison.errors import DataError
+
+if TYPE_CHECKING:
+    import cattrs
+
+T = TypeVar("T")
+
+
+def _structure_date(value: object, _type: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"expected a date, got the date-time {value.isoformat()}")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD") from None
+    raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD")
+
+
+def _structure_time(value: object, _type: object) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.time.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a time of day; write HH:MM") from None
+    raise ValueError(f"{value!r} is not a time of day; write HH:MM")
+
+
+def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cls(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(str(m.value) for m in cls)
+        raise ValueError(f"{value!r} is not one of: {allowed}") from None
+
+
+def _structure_str(value: object, _type: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _structure_int(value: object, _type: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _structure_bool(value: object, _type: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
+@functools.cache
+def converter() -> cattrs.Converter:
+    """The project's strict converter: extra keys are errors, scalars are never coerced."""
+    from cattrs.preconf.tomllib import make_converter
+    from cattrs.strategies import configure_tagged_union
+
+    from liaison.model import RULE_TAGS, Rule
+
+    conv = make_converter(forbid_extra_keys=True)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook(dt.time, _structure_time)
+    conv.register_unstructure_hook(dt.time, lambda t: t.strftime("%H:%M"))
+    # Predicates, not single dispatch: a StrEnum is a str subclass and must reach the enum hook.
+    conv.register_structure_hook_func(lambda t: t is str, _structure_str)
+    conv.register_structure_hook_func(lambda t: t is int, _structure_int)
+    conv.register_structure_hook_func(lambda t: t is bool, _structure_bool)
+    conv.register_structure_hook(enum.StrEnum, _structure_enum)
+    conv.register_structure_hook(enum.Enum, _structure_enum)
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
+    )
+    configure_tagged_union(Rule, conv, tag_name="kind", tag_generator=RULE_TAGS.__getitem__)
+    return conv
+
+
+def _format_exception(exc: BaseException, type_: type | None) -> str:
+    from cattrs.v import format_exception
+
+    if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str):
+        return f"unknown kind {exc.args[0]!r}"
+    if isinstance(exc, ValueError | TypeError) and type(exc) in (ValueError, TypeError) and str(exc):
+        return str(exc)
+    return format_exception(exc, type_)
+
+
+def structure(data: Any, cls: type[T], *, file: str | None, path: str = "$") -> T:
+    """Structure ``data`` into ``cls``; any failure becomes one :class:`DataError` listing every
+    problem with its path."""
+    from cattrs import BaseValidationError, transform_error
+
+    try:
+        return converter().structure(data, cls)
+    except BaseValidationError as exc:
+        problems = transform_error(exc, path=path, format_exception=_format_exception)
+        raise DataError("; ".join(problems), file=file,
+                        fix="correct the values named above (see docs/data-format.md)") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise DataError(f"cannot read the document: {exc}", file=file, path=path) from None
+
+
+def unstructure(obj: object) -> Any:
+    return converter().unstructure(obj)

@@ -1,0 +1,291 @@
+"""A district: its organisations, dated pairings and provisions, and the questions asked of them.
+
+Every answer is "as of" a date and carries the provision IDs it rests on, so a caller can show the
+verbatim text behind each name on a cc list or an invitation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+from collections.abc import Iterable
+
+import attrs
+
+from liaison.errors import UnknownOrganisationError, UnknownProvisionError
+from liaison.model import (
+    COUNTERPART_KINDS,
+    Cadence,
+    DistrictInfo,
+    EngagementKind,
+    Invitation,
+    Modality,
+    Organisation,
+    OrgKind,
+    Pairing,
+    Provision,
+    Routing,
+    Rule,
+)
+
+GOVERNMENT_KINDS = frozenset({OrgKind.DISTRICT_GOVERNMENT, OrgKind.GOVERNMENT_OFFICE})
+
+
+@attrs.frozen
+class Recipient:
+    """One organisation on a cc list or an invitee list, with the provisions that put it there."""
+
+    organisation: Organisation
+    provisions: tuple[str, ...]
+    role_zh: str = ""
+
+
+@attrs.frozen
+class CcList:
+    """§3.2: who a document must be copied to."""
+
+    issuer: Organisation
+    document_kind: str
+    date: dt.date
+    recipients: tuple[Recipient, ...]
+    provisions: tuple[str, ...]
+    note_zh: str = ""
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.organisation.id for r in self.recipients)
+
+
+@attrs.frozen
+class InviteeList:
+    """Who an event invites (§1.2, §1.3, §1.4, §3.5), in which role, and how binding that is."""
+
+    event_kind: EngagementKind
+    date: dt.date
+    host: Organisation | None
+    recipients: tuple[Recipient, ...]
+    provisions: tuple[str, ...]
+    modality: Modality
+    note_zh: str = ""
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.organisation.id for r in self.recipients)
+
+
+@attrs.frozen
+class Counterparts:
+    """The answer to "who is X paired with, as of D": the pairings, each with its clause."""
+
+    organisation: Organisation
+    as_of: dt.date
+    pairings: tuple[Pairing, ...]
+    others: tuple[Organisation, ...]
+
+    @property
+    def provisions(self) -> tuple[str, ...]:
+        return tuple(sorted({p.clause for p in self.pairings}))
+
+
+@attrs.frozen
+class District:
+    """The whole of one district's regulation as data. Build with :func:`liaison.load_district`."""
+
+    info: DistrictInfo
+    organisations: tuple[Organisation, ...]
+    pairings: tuple[Pairing, ...]
+    provisions: tuple[Provision, ...]
+
+    # -- indexes (derived, never serialised) ------------------------------------------------------
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Organisation]:
+        return {o.id: o for o in self.organisations}
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, tuple[Organisation, ...]]:
+        index: dict[str, list[Organisation]] = {}
+        for org in self.organisations:
+            for name in {n.casefold() for n in org.names() if n}:
+                index.setdefault(name, []).append(org)
+        return {k: tuple(v) for k, v in index.items()}
+
+    @functools.cached_property
+    def _provisions(self) -> dict[str, Provision]:
+        return {p.id: p for p in self.provisions}
+
+    # -- organisations -------------------------------------------------------------------------------
+    def organisation(self, ref: str | Organisation) -> Organisation:
+        """Resolve an id, a full or short Chinese name, an English name or an alias.
+
+        Raises :class:`UnknownOrganisationError` listing near matches when the reference is unknown
+        or matches more than one organisation.
+        """
+        if isinstance(ref, Organisation):
+            return ref
+        text = ref.strip()
+        if text in self._by_id:
+            return self._by_id[text]
+        found = self._by_name.get(text.casefold(), ())
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            listed = "、".join(f"{o.name} ({o.id})" for o in found)
+            raise UnknownOrganisationError(
+                f"“{text}” matches more than one organisation: {listed}",
+                fix="use the id or the full name",
+            )
+        raise UnknownOrganisationError(
+            f"no organisation is called “{text}”" + self._near(text),
+            fix="use an id or a name listed by `liaison pairings`",
+        )
+
+    def _near(self, text: str) -> str:
+        names = sorted(self._by_name)
+        near = difflib.get_close_matches(text.casefold(), names, n=5, cutoff=0.5)
+        near += [n for n in names if len(text) >= 2 and text.casefold() in n and n not in near]
+        shown: list[str] = []
+        for name in near[:6]:
+            for org in self._by_name[name]:
+                label = f"{org.name} ({org.id})"
+                if label not in shown:
+                    shown.append(label)
+        return f"; did you mean: {'、'.join(shown)}?" if shown else ""
+
+    def of_kind(self, *kinds: OrgKind) -> tuple[Organisation, ...]:
+        return tuple(o for o in self.organisations if o.kind in kinds)
+
+    def counterparts(self) -> tuple[Organisation, ...]:
+        """Every party branch and the ICF (the "all 8" of §3.2, §1.2, §3.1)."""
+        return tuple(o for o in self.organisations if o.kind in COUNTERPART_KINDS)
+
+    def departments(self) -> tuple[Organisation, ...]:
+        return self.of_kind(OrgKind.DEPARTMENT)
+
+    def government(self) -> Organisation:
+        """The district government (host of §3.1 work meetings and §1.2 plenary meetings)."""
+        found = self.of_kind(OrgKind.DISTRICT_GOVERNMENT)
+        if not found:
+            raise UnknownOrganisationError("the data names no district government",
+                                           fix="add an organisation of kind district_government")
+        return found[0]
+
+    def general_office(self) -> Organisation:
+        found = self.of_kind(OrgKind.GOVERNMENT_OFFICE)
+        return found[0] if found else self.government()
+
+    # -- provisions -------------------------------------------------------------------------------
+    def provision(self, provision_id: str) -> Provision:
+        """Look a provision up by its ID (``§3.6``; ``3.6`` is accepted too)."""
+        key = provision_id.strip()
+        if not key.startswith("§"):
+            key = "§" + key
+        try:
+            return self._provisions[key]
+        except KeyError:
+            known = ", ".join(self._provisions)
+            raise UnknownProvisionError(f"no provision {provision_id!r}",
+                                        fix=f"use one of {known}") from None
+
+    def rules(self, kind: type, as_of: dt.date) -> Iterable[tuple[Provision, Rule]]:
+        """Every rule of a kind in force on ``as_of``, with its provision."""
+        for prov in self.provisions:
+            for rule in prov.rules:
+                if isinstance(rule, kind) and rule.validity.contains(as_of):
+                    yield prov, rule
+
+    def cadences(self, as_of: dt.date) -> tuple[tuple[Provision, Cadence], ...]:
+        return tuple((p, r) for p, r in self.rules(Cadence, as_of) if isinstance(r, Cadence))
+
+    # -- pairings -----------------------------------------------------------------------------------
+    def pairings_as_of(self, as_of: dt.date) -> tuple[Pairing, ...]:
+        """The pairings in force on ``as_of`` (§2.1, §2.2)."""
+        return tuple(p for p in self.pairings if p.in_force(as_of))
+
+    def counterparts_of(self, department: str | Organisation, as_of: dt.date) -> Counterparts:
+        """The party branches and the ICF paired with a department on ``as_of``."""
+        dept = self.organisation(department)
+        found = tuple(p for p in self.pairings_as_of(as_of) if p.department == dept.id)
+        return Counterparts(dept, as_of, found, tuple(self._by_id[p.counterpart] for p in found))
+
+    def departments_of(self, counterpart: str | Organisation, as_of: dt.date) -> Counterparts:
+        """The departments paired with a party branch or the ICF on ``as_of``."""
+        org = self.organisation(counterpart)
+        found = tuple(p for p in self.pairings_as_of(as_of) if p.counterpart == org.id)
+        return Counterparts(org, as_of, found, tuple(self._by_id[p.department] for p in found))
+
+    def paired_with(self, ref: str | Organisation, as_of: dt.date) -> Counterparts:
+        """Either direction: a department's counterparts, or a counterpart's departments."""
+        org = self.organisation(ref)
+        if org.kind in COUNTERPART_KINDS:
+            return self.departments_of(org, as_of)
+        return self.counterparts_of(org, as_of)
+
+    def common_liaison_units(self, as_of: dt.date) -> tuple[Organisation, ...]:
+        """§2.1: departments paired with every branch and the ICF by the common-liaison clause."""
+        ids = sorted({p.department for p in self.pairings_as_of(as_of) if p.clause == "§2.1"})
+        return tuple(self._by_id[i] for i in ids)
+
+    # -- routing (§3.2) -------------------------------------------------------------------------------
+    def cc_list(self, issuer: str | Organisation, as_of: dt.date, document_kind: str = "policy") -> CcList:
+        """Who a document of ``document_kind`` issued by ``issuer`` on ``as_of`` is copied to (§3.2).
+
+        Documents of the district government or its general office go to every branch and the ICF;
+        a department's go to its paired organisations in force on that date (all of them for a
+        common liaison unit).
+        """
+        org = self.organisation(issuer)
+        side = "government" if org.kind in GOVERNMENT_KINDS else "department"
+        rules = [(p, r) for p, r in self.rules(Routing, as_of)
+                 if isinstance(r, Routing) and r.issuer == side and r.document_kind == document_kind]
+        if org.kind not in GOVERNMENT_KINDS and org.kind != OrgKind.DEPARTMENT:
+            return CcList(org, document_kind, as_of, (), (),
+                          f"第三（二）条不要求{org.name}的文件抄送")
+        if not rules:
+            return CcList(org, document_kind, as_of, (), (),
+                          f"没有适用于{document_kind}类文件的抄送规则")
+        recipients: dict[str, Recipient] = {}
+        for prov, rule in rules:
+            for recipient in self._recipients(rule.recipients, org, as_of, prov.id):
+                recipients.setdefault(recipient.organisation.id, recipient)
+        ordered = self._in_directory_order(recipients)
+        return CcList(org, document_kind, as_of, ordered, tuple(sorted({p.id for p, _ in rules})))
+
+    def _recipients(self, which: str, host: Organisation | None, as_of: dt.date,
+                    provision_id: str, role_zh: str = "") -> list[Recipient]:
+        if which in ("all_counterparts", "relevant_counterparts"):
+            return [Recipient(o, (provision_id,), role_zh) for o in self.counterparts()]
+        if host is None:
+            return []
+        paired = self.counterparts_of(host, as_of)
+        return [Recipient(o, (provision_id, p.clause), role_zh)
+                for p, o in zip(paired.pairings, paired.others, strict=True)]
+
+    def _in_directory_order(self, found: dict[str, Recipient]) -> tuple[Recipient, ...]:
+        return tuple(found[o.id] for o in self.organisations if o.id in found)
+
+    # -- invitations (§1.2, §1.3, §1.4, §3.5) ------------------------------------------------------------
+    def invitees(self, event_kind: EngagementKind | str, as_of: dt.date,
+                 host: str | Organisation | None = None) -> InviteeList:
+        """Who an event of ``event_kind`` held on ``as_of`` invites, and under which provision.
+
+        §1.2 plenary meetings: every branch's and the ICF's leader attends (列席); §1.2 symposia and
+        §1.4 inspections: all of them, as circumstances require; §3.5 major events: all of them,
+        generally; §1.3 professional meetings of a department (``host``): its paired organisations.
+        """
+        kind = EngagementKind(event_kind)
+        host_org = self.organisation(host) if host is not None else None
+        rules = [(p, r) for p, r in self.rules(Invitation, as_of)
+                 if isinstance(r, Invitation) and r.event_kind == kind]
+        if not rules:
+            return InviteeList(kind, as_of, host_org, (), (), Modality.NONE,
+                               f"没有适用于{kind.value}的邀请规则")
+        if host_org is None and rules[0][1].host == "department":
+            raise UnknownOrganisationError(
+                f"a {kind.value} is held by a department; say which",
+                fix="pass host= (or --host) with the department's id or name")
+        found: dict[str, Recipient] = {}
+        for prov, rule in rules:
+            for r in self._recipients(rule.recipients, host_org, as_of, prov.id, rule.role_zh):
+                found.setdefault(r.organisation.id, r)
+        prov, rule = rules[0]
+        return InviteeList(kind, as_of, host_org or self.government(), self._in_directory_order(found),
+                           tuple(sorted({p.id for p, _ in rules})), prov.modality_of(rule))

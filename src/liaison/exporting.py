@@ -1,0 +1,65 @@
+"""What an exporter is: a pure function from domain objects and options to artifacts (bytes).
+
+The edge (the ``liaison export`` command, the example scripts) writes the artifacts, atomically,
+inside the chosen folder; an exporter never touches the file system.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from liaison.errors import ExportError
+
+if TYPE_CHECKING:
+    from liaison.district import District
+
+_SAFE = re.compile(r"[^0-9A-Za-z._\-\u3400-\u9fff]+")
+
+
+def safe_name(text: str) -> str:
+    """A file-name component from an id: no separators, no dot-only names, nothing outside the folder."""
+    cleaned = _SAFE.sub("_", unicodedata.normalize("NFKC", text)).strip("._")
+    return cleaned[:120] or "_"
+
+
+@attrs.frozen
+class Artifact:
+    """One output file: a relative path made of safe components, its media type and its bytes."""
+
+    path: str = attrs.field()
+    media_type: str
+    data: bytes = attrs.field(repr=lambda d: f"<{len(d)} bytes>")
+
+    @path.validator
+    def _relative_and_safe(self, _attribute: object, value: str) -> None:
+        parts = value.split("/")
+        if not value or any(p in ("", ".", "..") or p != safe_name(p) for p in parts):
+            raise ExportError(f"unsafe artifact path {value!r}",
+                              fix="build paths from liaison.exporting.safe_name() components joined by '/'")
+
+
+@attrs.frozen
+class ExportRequest:
+    """What an exporter receives: the district, the year's plan and the user's options."""
+
+    district: District
+    plan: Any  # liaison.plan.Plan once the planner lands
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def option(self, name: str, default: Any = None) -> Any:
+        return self.options.get(name, default)
+
+
+@attrs.frozen
+class Exporter:
+    """A registered output format."""
+
+    name: str
+    description: str
+    export: Callable[[ExportRequest], Iterable[Artifact]] = attrs.field(eq=False, repr=False)
+    plugin: str = ""

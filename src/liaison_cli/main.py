@@ -1,0 +1,196 @@
+"""The ``liaison`` command: the edge where files, the clock and the terminal live.
+
+Every query takes ``--data FILE`` (another district's file; default: the embedded seed district)
+and ``--format text|json``. Text is Chinese tables; JSON is stable and documented in
+docs/cli.md. Bad input never shows a traceback: a :class:`LiaisonError` prints one line naming the
+file, the path and the fix, and the command exits 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from liaison.errors import LiaisonError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def today() -> dt.date:
+    """The clock is read here, at the edge, and nowhere in the core."""
+    return dt.date.today()
+
+
+class DateType(click.ParamType):  # type: ignore[type-arg]
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date; write YYYY-MM-DD", param, ctx)
+
+
+DATE = DateType()
+
+
+def query_options(func: F) -> F:
+    """``--data`` and ``--format``, on every command that reads the district."""
+    func = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                        show_default=True, help="Chinese tables, or stable JSON.")(func)
+    func = click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
+                        help="A district data file (TOML). Default: the embedded seed district.")(func)
+    return func
+
+
+def handle_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LiaisonError as exc:
+            click.echo(f"错误 error: {exc}", err=True)
+            sys.exit(1)
+    return wrapper  # type: ignore[return-value]
+
+
+def load(data_file: str | None) -> Any:
+    from liaison.loader import load_district, seed_district
+
+    return seed_district() if data_file is None else load_district(data_file)
+
+
+def emit_json(payload: Any) -> None:
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="liaison")
+def cli() -> None:
+    """liaison: 区政府与各民主党派、工商联联系制度 as code.
+
+    Pairings, document routing (§3.2), invitees (§1.2, §1.4, §3.5), the annual plan on China's
+    working days, compliance, and exports (iCalendar, Word letters) through plugins.
+    """
+
+
+# ---------------------------------------------------------------------------------------- provisions
+@cli.command()
+@click.argument("provision_id", required=False)
+@query_options
+@handle_errors
+def provisions(provision_id: str | None, data_file: str | None, fmt: str) -> None:
+    """List the provisions, or show one (e.g. §3.6) with its verbatim text and rules."""
+    from liaison_cli import views
+
+    district = load(data_file)
+    if provision_id:
+        prov = district.provision(provision_id)
+        if fmt == "json":
+            emit_json(views.provision_json(prov))
+        else:
+            views.print_provision(prov)
+        return
+    if fmt == "json":
+        emit_json({"district": district.info.id,
+                   "provisions": [views.provision_json(p) for p in district.provisions]})
+    else:
+        views.print_provisions(district)
+
+
+# ------------------------------------------------------------------------------------------ pairings
+@cli.command()
+@click.option("--as-of", "as_of", type=DATE, default=None, help="The date to answer for. Default: today.")
+@click.option("--org", default=None, help="Only this organisation's pairings (id or name).")
+@query_options
+@handle_errors
+def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt: str) -> None:
+    """The pairings in force on a date (§2.1 common liaison units, §2.2 listed pairings)."""
+    from liaison_cli import views
+
+    district = load(data_file)
+    day = as_of or today()
+    found = district.pairings_as_of(day)
+    if org is not None:
+        chosen = district.organisation(org)
+        found = tuple(p for p in found if chosen.id in (p.department, p.counterpart))
+    if fmt == "json":
+        emit_json(views.pairings_json(district, day, found))
+    else:
+        views.print_pairings(district, day, found)
+
+
+# --------------------------------------------------------------------------------------------- route
+@cli.command()
+@click.option("--issuer", required=True, help="Who issues the document (id or name, e.g. 区卫生局).")
+@click.option("--date", "on", type=DATE, default=None, help="Issue date. Default: today.")
+@click.option("--kind", "document_kind", default="policy", show_default=True,
+              help="Document kind (§3.2 covers policy documents).")
+@query_options
+@handle_errors
+def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | None, fmt: str) -> None:
+    """Who a document must be copied to (抄送, §3.2)."""
+    from liaison_cli import views
+
+    district = load(data_file)
+    cc = district.cc_list(issuer, on or today(), document_kind)
+    if fmt == "json":
+        emit_json(views.cc_json(cc))
+    else:
+        views.print_cc(district, cc)
+
+
+# ------------------------------------------------------------------------------------------ invitees
+EVENT_KINDS = ["plenary_meeting", "important_meeting", "symposium", "professional_meeting",
+               "major_event", "inspection", "work_meeting", "joint_meeting"]
+
+
+@cli.command()
+@click.option("--event", "event_kind", required=True, type=click.Choice(EVENT_KINDS),
+              help="plenary_meeting (§1.2 列席), symposium (§1.2), major_event (§3.5), inspection (§1.4), …")
+@click.option("--date", "on", type=DATE, default=None, help="Event date. Default: today.")
+@click.option("--host", default=None, help="The host, for a department's professional meeting (§1.3).")
+@query_options
+@handle_errors
+def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: str | None, fmt: str) -> None:
+    """Who an event invites, in which role, under which provision."""
+    from liaison_cli import views
+
+    district = load(data_file)
+    found = district.invitees(event_kind, on or today(), host)
+    if fmt == "json":
+        emit_json(views.invitees_json(found))
+    else:
+        views.print_invitees(district, found)
+
+
+# ------------------------------------------------------------------------------------------- plugins
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handle_errors
+def plugins(fmt: str) -> None:
+    """The plugins loaded, their hooks and the exporters they provide."""
+    from liaison.plugins import describe
+    from liaison_cli import views
+
+    found = describe()
+    if fmt == "json":
+        emit_json({"plugins": found})
+    else:
+        views.print_plugins(found)
+
+
+def main() -> None:
+    cli(prog_name="liaison")
+
+
+if __name__ == "__main__":
+    main()

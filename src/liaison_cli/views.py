@@ -1,0 +1,192 @@
+"""How answers look: stable JSON shapes and Chinese tables for the terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from liaison.district import CcList, District, InviteeList, Recipient
+from liaison.model import MODALITY_ZH, RULE_TAGS, Organisation, Pairing, Provision
+
+console = Console(soft_wrap=True, highlight=False, width=160)
+
+
+def table(title: str, columns: Sequence[str]) -> Table:
+    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_lines=False)
+    for column in columns:
+        t.add_column(column, overflow="fold")
+    return t
+
+
+def org_ref(org: Organisation) -> dict[str, str]:
+    return {"id": org.id, "name": org.name, "name_en": org.name_en}
+
+
+def iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+# -------------------------------------------------------------------------------------------- provisions
+def rule_json(rule: Any) -> dict[str, Any]:
+    from liaison.convert import unstructure
+
+    body: dict[str, Any] = unstructure(rule)
+    body["kind"] = RULE_TAGS[type(rule)]
+    body.setdefault("valid_from", rule.valid_from.isoformat())
+    for key in ("valid_from", "valid_until"):
+        if isinstance(body.get(key), dt.date):
+            body[key] = body[key].isoformat()
+    return body
+
+
+def provision_json(prov: Provision) -> dict[str, Any]:
+    return {
+        "id": prov.id,
+        "citation_zh": prov.citation_zh,
+        "title_zh": prov.title_zh,
+        "title_en": prov.title_en,
+        "modality": prov.modality.value,
+        "text_zh": prov.text_zh,
+        "text_en": prov.text_en,
+        "rules": [rule_json(r) for r in prov.rules],
+    }
+
+
+def describe_rule(rule: Any) -> str:
+    tag = RULE_TAGS[type(rule)]
+    if tag == "cadence":
+        most = "不限" if rule.max_per_period is None else str(rule.max_per_period)
+        return (f"{rule.engagement_kind.value}: 每{rule.period_years}年 {rule.min_per_period}–{most} 次"
+                f"（{'每对' if rule.scope == 'pairing' else '全区'}，起算 {rule.cycle_anchor_year}）")
+    if tag == "routing":
+        return f"抄送: {rule.issuer} {rule.document_kind} → {rule.recipients}"
+    if tag == "invitation":
+        return f"邀请: {rule.event_kind.value} → {rule.recipients}（{rule.role_zh}）"
+    if tag == "response":
+        return f"答复: {rule.trigger} {rule.due_days} 日内"
+    if tag == "designation":
+        return "指定: " + "、".join(rule.roles)
+    return f"记录: {rule.record_kind}"
+
+
+def print_provisions(district: District) -> None:
+    t = table(f"{district.info.regulation_title} — 条款", ["编号", "条", "标题", "效力", "规则"])
+    for prov in district.provisions:
+        t.add_row(prov.id, prov.citation_zh, prov.title_zh, MODALITY_ZH[prov.modality],
+                  "\n".join(describe_rule(r) for r in prov.rules) or "—")
+    console.print(t)
+
+
+def print_provision(prov: Provision) -> None:
+    console.print(f"{prov.id}  {prov.citation_zh}  {prov.title_zh}（{prov.title_en}）")
+    console.print(f"效力 modality: {MODALITY_ZH[prov.modality]} ({prov.modality.value})")
+    console.print()
+    console.print(prov.text_zh, markup=False)
+    if prov.rules:
+        console.print()
+        for rule in prov.rules:
+            until = f" 至 {rule.valid_until}" if rule.valid_until else ""
+            console.print(f"- {describe_rule(rule)}  [自 {rule.valid_from}{until}]", markup=False)
+
+
+# ---------------------------------------------------------------------------------------------- pairings
+def pairing_json(district: District, pairing: Pairing) -> dict[str, Any]:
+    return {
+        "department": org_ref(district.organisation(pairing.department)),
+        "counterpart": org_ref(district.organisation(pairing.counterpart)),
+        "clause": pairing.clause,
+        "valid_from": iso(pairing.valid_from),
+        "valid_until": iso(pairing.valid_until),
+    }
+
+
+def pairings_json(district: District, day: dt.date, found: Iterable[Pairing]) -> dict[str, Any]:
+    return {
+        "district": district.info.id,
+        "as_of": day.isoformat(),
+        "pairings": [pairing_json(district, p) for p in found],
+        "common_liaison_units": [org_ref(o) for o in district.common_liaison_units(day)],
+    }
+
+
+def print_pairings(district: District, day: dt.date, found: Sequence[Pairing]) -> None:
+    t = table(f"对口联系安排（截至 {day.isoformat()}，共 {len(found)} 对）",
+              ["区直部门", "对口联系", "依据", "生效", "失效"])
+    for p in found:
+        t.add_row(district.organisation(p.department).name, district.organisation(p.counterpart).name,
+                  p.clause, iso(p.valid_from) or "", iso(p.valid_until) or "—")
+    console.print(t)
+    units = district.common_liaison_units(day)
+    if units:
+        console.print("共同联系单位（§2.1）: " + "、".join(o.name for o in units))
+
+
+# ----------------------------------------------------------------------------------------------- routing
+def recipient_json(r: Recipient) -> dict[str, Any]:
+    out: dict[str, Any] = org_ref(r.organisation)
+    out["provisions"] = list(r.provisions)
+    if r.role_zh:
+        out["role_zh"] = r.role_zh
+    return out
+
+
+def cc_json(cc: CcList) -> dict[str, Any]:
+    return {
+        "issuer": org_ref(cc.issuer),
+        "date": cc.date.isoformat(),
+        "document_kind": cc.document_kind,
+        "provisions": list(cc.provisions),
+        "recipients": [recipient_json(r) for r in cc.recipients],
+        "note_zh": cc.note_zh,
+    }
+
+
+def print_cc(district: District, cc: CcList) -> None:
+    t = table(f"{cc.issuer.name} {cc.date.isoformat()} 政策性文件抄送（{len(cc.recipients)} 家）",
+              ["抄送", "English", "依据"])
+    for r in cc.recipients:
+        t.add_row(r.organisation.name, r.organisation.name_en, " ".join(r.provisions))
+    console.print(t)
+    if cc.note_zh:
+        console.print(cc.note_zh)
+    for pid in cc.provisions:
+        prov = district.provision(pid)
+        console.print(f"{prov.id} {prov.citation_zh}: {prov.text_zh}", markup=False)
+
+
+def invitees_json(found: InviteeList) -> dict[str, Any]:
+    return {
+        "event_kind": found.event_kind.value,
+        "date": found.date.isoformat(),
+        "host": org_ref(found.host) if found.host else None,
+        "modality": found.modality.value,
+        "provisions": list(found.provisions),
+        "invitees": [recipient_json(r) for r in found.recipients],
+        "note_zh": found.note_zh,
+    }
+
+
+def print_invitees(district: District, found: InviteeList) -> None:
+    host = found.host.name if found.host else ""
+    t = table(f"{host} {found.event_kind.value} {found.date.isoformat()} 邀请名单（{len(found.recipients)} 家，"
+              f"{MODALITY_ZH[found.modality]}）", ["受邀", "方式", "依据"])
+    for r in found.recipients:
+        t.add_row(r.organisation.name, r.role_zh, " ".join(r.provisions))
+    console.print(t)
+    if found.note_zh:
+        console.print(found.note_zh)
+    for pid in found.provisions:
+        prov = district.provision(pid)
+        console.print(f"{prov.id} {prov.citation_zh}: {prov.text_zh}", markup=False)
+
+
+def print_plugins(found: Sequence[dict[str, Any]]) -> None:
+    t = table(f"已加载插件 loaded plugins（{len(found)}）", ["插件", "发行包", "钩子", "导出格式"])
+    for p in found:
+        t.add_row(str(p["name"]), str(p["distribution"]), ", ".join(p["hooks"]), ", ".join(p["exporters"]))
+    console.print(t)

@@ -1,0 +1,42 @@
+"""The core stays pure and light: importing it pulls in no exporter dependency."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+CORE = Path(__file__).parents[1] / "src" / "liaison"
+HEAVY = ("icalendar", "docx", "lxml", "cattrs", "pluggy", "chinese_calendar", "click", "rich")
+
+
+def test_import_liaison_loads_no_exporter_or_heavy_dependency() -> None:
+    code = "import sys, liaison; print(' '.join(sorted(m for m in sys.modules if '.' not in m)))"
+    loaded = set(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                text=True).stdout.split())
+    assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
+
+
+def test_queries_on_the_seed_district_still_load_no_exporter_dependency() -> None:
+    code = ("import sys, datetime, liaison; d = liaison.seed_district(); d.cc_list('区卫生局', "
+            "datetime.date(2027, 1, 1)); print(' '.join(m for m in sys.modules if '.' not in m))")
+    loaded = set(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                text=True).stdout.split())
+    assert loaded.isdisjoint({"icalendar", "docx", "lxml"})
+
+
+def test_the_core_never_imports_exporters_writes_files_or_reads_the_clock() -> None:
+    forbidden_modules = {"icalendar", "docx", "lxml", "requests"}
+    forbidden_calls = {"now", "today", "utcnow", "time", "uuid4", "write_text", "write_bytes"}
+    for path in CORE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                assert not {n.split(".")[0] for n in names} & forbidden_modules, (path, names)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                assert node.func.attr not in forbidden_calls, (path, node.lineno, node.func.attr)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open":
+                mode = node.args[1] if len(node.args) > 1 else None
+                assert mode is None or (isinstance(mode, ast.Constant) and "r" in str(mode.value)), path
