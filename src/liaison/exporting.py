@@ -17,6 +17,8 @@ from liaison.errors import ExportError
 
 if TYPE_CHECKING:
     from liaison.district import District
+    from liaison.plan import Plan
+    from liaison.records import Records
 
 _SAFE = re.compile(r"[^0-9A-Za-z._\-\u3400-\u9fff]+")
 
@@ -48,8 +50,9 @@ class ExportRequest:
     """What an exporter receives: the district, the year's plan and the user's options."""
 
     district: District
-    plan: Any  # liaison.plan.Plan once the planner lands
+    plan: Plan
     options: Mapping[str, Any] = attrs.field(factory=dict)
+    records: Records | None = None  # consultations and research results, for letters that answer them
 
     def option(self, name: str, default: Any = None) -> Any:
         return self.options.get(name, default)

@@ -22,7 +22,7 @@ from liaison.exporting import Exporter
 
 PROJECT = "liaison"
 ENV_VAR = "LIAISON_PLUGINS"
-DEFAULT_PLUGINS: tuple[str, ...] = ()
+DEFAULT_PLUGINS: tuple[str, ...] = ("liaison.exporters.plan_json",)
 
 _lock = threading.Lock()
 _manager: pluggy.PluginManager | None = None

@@ -172,6 +172,152 @@ def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: s
         views.print_invitees(district, found)
 
 
+# ---------------------------------------------------------------------------------------------- plan
+def parse_years(year: int | None, years: str | None) -> tuple[int, ...]:
+    if years:
+        first, _, last = years.partition("..")
+        try:
+            a, b = int(first), int(last or first)
+        except ValueError:
+            raise click.BadParameter(f"{years!r}: write A..B, e.g. 2026..2028", param_hint="--years") from None
+        if b < a or b - a > 50:
+            raise click.BadParameter(f"{years!r}: the range must run forwards, at most 50 years",
+                                     param_hint="--years")
+        return tuple(range(a, b + 1))
+    return (year or today().year + 1,)
+
+
+def int_list(text: str | None, name: str) -> tuple[int, ...]:
+    if not text:
+        return ()
+    try:
+        return tuple(int(x) for x in text.replace("，", ",").split(",") if x.strip())
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: write numbers separated by commas", param_hint=name) from None
+
+
+def time_list(text: str | None) -> tuple[dt.time, ...]:
+    if not text:
+        return ()
+    try:
+        return tuple(dt.time.fromisoformat(x.strip()) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: write times like 09:00,14:30", param_hint="--slots") from None
+
+
+def plan_options(f: F) -> F:
+    """Options shared by `plan` and `export`."""
+    for decorator in reversed([
+        click.option("--year", type=int, default=None, help="The year to plan. Default: next year."),
+        click.option("--years", default=None, help="A range of years, e.g. 2026..2028."),
+        click.option("--per-pairing", is_flag=True, help="§3.3: one meeting per pairing, not one per department."),
+        click.option("--visits", type=int, default=None,
+                     help="§3.6 visits per pairing (default: the rule's minimum; above its maximum is flagged)."),
+        click.option("--allow-makeup-weekends", is_flag=True, help="Allow 调休 make-up Saturdays and Sundays."),
+        click.option("--min-gap", type=int, default=30, show_default=True,
+                     help="Days between a pairing's meeting and its visits."),
+        click.option("--months", default=None, help="Preferred months, e.g. 3,4,5,9,10,11."),
+        click.option("--weekdays", default=None, help="Preferred weekdays, 1 = Monday … 5 = Friday."),
+        click.option("--slots", default=None, help="Half-day start times, default 09:00,14:30."),
+        click.option("--events", "events_file", type=click.Path(dir_okay=False), default=None,
+                     help="A TOML file of dated events ([[events]]: plenary meetings, symposia, …)."),
+        click.option("--plan", "plan_file", type=click.Path(dir_okay=False), default=None,
+                     help="A plan file from `liaison plan --format json`: agreed and held engagements stay."),
+        click.option("--confirm", "confirms", multiple=True, help="Mark an engagement id as agreed (repeatable)."),
+        click.option("--move", "moves", multiple=True,
+                     help="ID@YYYY-MM-DD[THH:MM]: move an engagement (it becomes agreed). Repeatable."),
+    ]):
+        f = decorator(f)
+    return f
+
+
+def build_plan(district: Any, year: int | None, years: str | None, per_pairing: bool, visits: int | None,
+               allow_makeup_weekends: bool, min_gap: int, months: str | None, weekdays: str | None,
+               slots: str | None, events_file: str | None, plan_file: str | None,
+               confirms: tuple[str, ...], moves: tuple[str, ...]) -> Any:
+    from liaison.events import load_events
+    from liaison.loader import read_file
+    from liaison.plan import PlanOptions, TimeSlot, plan_years
+    from liaison.planfile import plan_from_json
+
+    wanted_days = int_list(weekdays, "--weekdays")
+    if any(not 1 <= d <= 7 for d in wanted_days):
+        raise click.BadParameter(f"{weekdays!r}: weekdays are 1 (Monday) to 7 (Sunday)", param_hint="--weekdays")
+    options_kwargs: dict[str, Any] = dict(
+        per_pairing_meetings=per_pairing, visits_per_pairing=visits, allow_makeup_weekends=allow_makeup_weekends,
+        min_gap_days=min_gap, preferred_months=int_list(months, "--months"),
+        preferred_weekdays=tuple(d - 1 for d in wanted_days),
+        events=load_events(events_file, district) if events_file else ())
+    if slots:
+        options_kwargs["slots"] = tuple(TimeSlot(t) for t in time_list(slots))
+    options = PlanOptions(**options_kwargs)
+    chosen = parse_years(year, years)
+    fixed: tuple[Any, ...] = ()
+    if plan_file or confirms or moves:
+        previous = plan_from_json(read_file(plan_file), file=plan_file) if plan_file else \
+            plan_years(district, chosen, options)
+        for engagement_id in confirms:
+            previous = previous.confirm(engagement_id)
+        for move in moves:
+            engagement_id, _, when = move.partition("@")
+            try:
+                moment = dt.datetime.fromisoformat(when) if "T" in when else None
+                day = moment.date() if moment else dt.date.fromisoformat(when)
+            except ValueError:
+                raise click.BadParameter(f"{move!r}: write ID@YYYY-MM-DD or ID@YYYY-MM-DDTHH:MM",
+                                         param_hint="--move") from None
+            previous = previous.move(engagement_id, day, moment.time() if moment else None)
+        fixed = previous.fixed()
+    return plan_years(district, chosen, options, fixed=fixed)
+
+
+@cli.command()
+@plan_options
+@query_options
+@handle_errors
+def plan(data_file: str | None, fmt: str, **kwargs: Any) -> None:
+    """The liaison plan for a year on China's working days (§3.1, §3.3, §3.6 and dated events).
+
+    Engagements are proposed; confirm or move them (--confirm, --move, or edit the JSON and pass
+    --plan FILE) and re-planning keeps them fixed.
+    """
+    from liaison.planfile import plan_to_json
+    from liaison_cli import views
+
+    district = load(data_file)
+    result = build_plan(district, **kwargs)
+    if fmt == "json":
+        click.echo(plan_to_json(result), nl=False)
+    else:
+        views.print_plan(district, result)
+
+
+# --------------------------------------------------------------------------------------------- check
+@cli.command()
+@click.option("--year", type=int, required=True, help="The year to account for.")
+@click.option("--records", "records_file", type=click.Path(dir_okay=False), required=True,
+              help="What happened: a records file (docs/records-format.md).")
+@click.option("--as-of", "as_of", type=DATE, default=None, help="Check as of this date. Default: 31 December.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="List met findings too, not only problems.")
+@query_options
+@handle_errors
+def check(year: int, records_file: str, as_of: dt.date | None, lang: str, show_all: bool,
+          data_file: str | None, fmt: str) -> None:
+    """Compliance: findings per provision × pairing (or body) × period, and a summary."""
+    from liaison.compliance import check as run_check
+    from liaison.records import load_records
+    from liaison_cli import views
+
+    district = load(data_file)
+    records = load_records(records_file, district)
+    report = run_check(district, records, year, as_of)
+    if fmt == "json":
+        emit_json(views.report_json(district, report))
+    else:
+        views.print_report(district, report, lang=lang, show_all=show_all)
+
+
 # ------------------------------------------------------------------------------------------- plugins
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

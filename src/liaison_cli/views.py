@@ -190,3 +190,75 @@ def print_plugins(found: Sequence[dict[str, Any]]) -> None:
     for p in found:
         t.add_row(str(p["name"]), str(p["distribution"]), ", ".join(p["hooks"]), ", ".join(p["exporters"]))
     console.print(t)
+
+
+# -------------------------------------------------------------------------------------------------- plan
+def print_plan(district: District, plan: Any) -> None:
+    from liaison.model import ENGAGEMENT_KIND_ZH
+    from liaison.plan import STATUS_ZH
+
+    label = "、".join(str(y) for y in plan.years)
+    t = table(f"{district.info.name} {label}年对口联系工作计划（{len(plan.engagements)} 项）",
+              ["日期", "时间", "类型", "事项", "参加", "依据", "状态"])
+    for e in plan.engagements:
+        when = f"{e.start:%H:%M}–{e.end:%H:%M}" if e.start and e.end else "全天"
+        others = [district.organisation(p).short_name for p in e.participants if p != e.host]
+        flags = STATUS_ZH[e.status] + ("（暂定）" if e.provisional else "") + ("⚠超出指导" if e.beyond_guidance else "")
+        t.add_row(f"{e.date:%Y-%m-%d} 周{'一二三四五六日'[e.date.weekday()]}", when, ENGAGEMENT_KIND_ZH[e.kind],
+                  e.title_zh, "、".join(others) if len(others) < 8 else "各民主党派、工商联",
+                  " ".join(e.provisions), flags)
+    console.print(t)
+    counts: dict[str, int] = {}
+    for e in plan.engagements:
+        counts[ENGAGEMENT_KIND_ZH[e.kind]] = counts.get(ENGAGEMENT_KIND_ZH[e.kind], 0) + 1
+    console.print("合计 totals: " + "，".join(f"{k} {v}" for k, v in counts.items()))
+    for year in plan.provisional_years:
+        console.print(f"注意 provisional: {year}年国务院节假日安排尚未收录（{plan.calendar}），"
+                      f"该年日期均按周一至周五暂定，节假日公布后请重新生成计划。")
+    for u in plan.unplaced:
+        console.print(f"未能安排 unplaced: {u.provision} {u.reason_zh}", markup=False)
+
+
+def finding_json(f: Any) -> dict[str, Any]:
+    return {
+        "provision": f.provision,
+        "rule": f.rule,
+        "status": f.status.value,
+        "severity": f.severity.value,
+        "subject": list(f.subject),
+        "period": [f.period[0].isoformat(), f.period[1].isoformat()],
+        "counted": list(f.counted),
+        "expected": f.expected,
+        "pairing_in_force": None if f.pairing_in_force is None else
+        [iso(f.pairing_in_force[0]), iso(f.pairing_in_force[1])],
+        "message_zh": f.message_zh,
+        "message_en": f.message_en,
+    }
+
+
+def report_json(district: District, report: Any) -> dict[str, Any]:
+    return {
+        "district": report.district,
+        "year": report.year,
+        "as_of": report.as_of.isoformat(),
+        "findings": [finding_json(f) for f in report.findings],
+        "summary": report.summary(district),
+    }
+
+
+def print_report(district: District, report: Any, *, lang: str = "zh", show_all: bool = False) -> None:
+    from liaison.compliance import PROBLEMS, STATUS_ZH
+
+    shown = [f for f in report.findings if show_all or f.status in PROBLEMS or f.status.value == "beyond_guidance"]
+    t = table(f"{report.year}年对口联系工作检查（截至 {report.as_of.isoformat()}）："
+              f"{len(report.findings)} 项，问题 {len(report.problems())} 项",
+              ["条款", "状态", "程度", "说明"])
+    for f in shown:
+        t.add_row(f.provision, STATUS_ZH[f.status], f.severity.value, f.message_zh if lang == "zh" else f.message_en)
+    console.print(t)
+    statuses = ["met", "short", "beyond_guidance", "designation_missing", "response_overdue", "open", "recorded_only"]
+    s = table("按单位汇总 summary per organisation", ["单位", *[STATUS_ZH[type(report.findings[0].status)(x)]
+                                                          for x in statuses]] if report.findings else ["单位"])
+    for row in report.summary(district):
+        s.add_row(str(row["name"]), *[str(row.get(x, "")) for x in statuses])
+    console.print(s)

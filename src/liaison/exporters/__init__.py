@@ -1,0 +1,1 @@
+"""Built-in exporters: plugins registered exactly like outside ones."""

@@ -1,0 +1,21 @@
+"""The built-in `json` exporter: the plan as the JSON document `liaison plan --plan FILE` reads back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
+from liaison.hookspecs import hookimpl
+from liaison.planfile import plan_to_json
+
+
+def export(request: ExportRequest) -> Iterable[Artifact]:
+    years = request.plan.years
+    label = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    name = safe_name(f"plan-{request.district.info.id}-{label}") + ".json"
+    yield Artifact(name, "application/json", plan_to_json(request.plan).encode("utf-8"))
+
+
+@hookimpl
+def register_exporters(register: Callable[[Exporter], None]) -> None:
+    register(Exporter("json", "计划 JSON（可由 liaison plan --plan 读回） plan as JSON", export))

@@ -1,0 +1,524 @@
+"""The annual liaison plan on China's working days.
+
+In January a district wants a plan: the §3.1 work meeting in the years it is due, at least one §3.3
+joint meeting per pairing, §3.6 leader visits to each paired organisation, and the dated events the
+user already knows (plenary meetings, symposia, major events, inspections) with their invitees.
+
+The planner is deterministic and roughly linear in the number of pairings. It works on half-day
+slots of the year's working days, keeps every organisation to one engagement per half-day, spreads a
+pairing's visits away from its meeting by a minimum gap, and never uses a holiday. Make-up weekend
+days (调休) are used only when allowed. Every engagement is *proposed*: §3.3 says the date is agreed
+by both sides, so a user confirms or moves it, and re-planning keeps confirmed engagements fixed.
+What cannot be placed is reported, with the provision and the reason; nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import enum
+import itertools
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from liaison.district import District
+from liaison.errors import PlanningError
+from liaison.model import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Organisation, Pairing, Provision
+from liaison.workdays import WorkingDayCalendar
+
+
+class Status(enum.StrEnum):
+    PROPOSED = "proposed"  # the planner's suggestion, not yet agreed
+    AGREED = "agreed"  # both sides agreed the date (§3.3); re-planning keeps it
+    HELD = "held"  # it took place
+    CANCELLED = "cancelled"
+
+
+FIXED_STATUSES = frozenset({Status.AGREED, Status.HELD})
+
+STATUS_ZH = {Status.PROPOSED: "拟定", Status.AGREED: "已商定", Status.HELD: "已召开", Status.CANCELLED: "已取消"}
+
+
+@attrs.frozen
+class Engagement:
+    """A scheduled meeting, visit or event, with the provisions it fulfils.
+
+    ``id`` is the business key (``2027/visit/health/cpwdp/1``): it does not change when the date
+    does, so calendars can update an event in place.
+    """
+
+    id: str
+    kind: EngagementKind
+    date: dt.date
+    start: dt.time | None
+    end: dt.time | None
+    host: str
+    participants: tuple[str, ...]
+    provisions: tuple[str, ...]
+    title_zh: str
+    status: Status = Status.PROPOSED
+    provisional: bool = False
+    beyond_guidance: bool = False
+    location: str | None = None
+    note: str = ""
+
+    def half_days(self) -> tuple[int, ...]:
+        """0 = morning, 1 = afternoon; an engagement without times takes the whole day."""
+        if self.start is None:
+            return (0, 1)
+        end = self.end or self.start
+        halves = {0 if self.start < NOON else 1, 0 if end <= NOON else 1}
+        return tuple(sorted(halves))
+
+    def counts_for(self, pairing: Pairing) -> bool:
+        """A meeting or visit counts for every pairing whose two sides both take part."""
+        return pairing.department in self.participants and pairing.counterpart in self.participants
+
+    def with_changes(self, **changes: Any) -> Engagement:
+        return attrs.evolve(self, **changes)
+
+
+NOON = dt.time(12, 0)
+
+
+@attrs.frozen
+class TimeSlot:
+    """When a half-day engagement starts."""
+
+    start: dt.time
+
+    @property
+    def half(self) -> int:
+        return 0 if self.start < NOON else 1
+
+
+@attrs.frozen
+class PlannedEvent:
+    """A dated event the user already knows of, to which §1.2 / §1.4 / §3.5 attach invitations."""
+
+    kind: EngagementKind
+    date: dt.date
+    title_zh: str
+    start: dt.time | None = None
+    end: dt.time | None = None
+    host: str | None = None
+    location: str | None = None
+    id: str | None = None
+
+
+@attrs.frozen
+class PlanOptions:
+    """How to plan. Every field has a default a district office can live with."""
+
+    per_pairing_meetings: bool = False  # default: a department meets all its counterparts at once
+    visits_per_pairing: int | None = None  # default: the rule's minimum; above its maximum is flagged
+    allow_makeup_weekends: bool = False  # 调休 Saturdays/Sundays
+    min_gap_days: int = 30  # between a pairing's meeting and its visits, and between its visits
+    preferred_months: tuple[int, ...] = ()
+    preferred_weekdays: tuple[int, ...] = ()  # 0 = Monday
+    slots: tuple[TimeSlot, ...] = (TimeSlot(dt.time(9, 0)), TimeSlot(dt.time(14, 30)))
+    events: tuple[PlannedEvent, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        if any(not 1 <= m <= 12 for m in self.preferred_months):
+            raise PlanningError(f"preferred months must be 1–12, not {self.preferred_months}")
+        if any(not 0 <= d <= 6 for d in self.preferred_weekdays):
+            raise PlanningError(f"preferred weekdays must be 0 (Monday) – 6, not {self.preferred_weekdays}")
+        if self.min_gap_days < 0:
+            raise PlanningError("min_gap_days must not be negative")
+        if self.visits_per_pairing is not None and self.visits_per_pairing < 0:
+            raise PlanningError("visits_per_pairing must not be negative")
+        if not self.slots:
+            raise PlanningError("give at least one time slot")
+
+
+@attrs.frozen
+class Unplaced:
+    """An obligation the planner could not place, and why."""
+
+    provision: str
+    rule: str
+    year: int
+    subject: tuple[str, ...]
+    reason_zh: str
+    reason_en: str
+
+
+@attrs.frozen
+class Plan:
+    """A period's engagements, what could not be placed and whether the dates are provisional."""
+
+    district: str
+    years: tuple[int, ...]
+    engagements: tuple[Engagement, ...]
+    unplaced: tuple[Unplaced, ...] = ()
+    provisional_years: tuple[int, ...] = ()
+    calendar: str = ""
+    options: PlanOptions = PlanOptions()
+
+    def get(self, engagement_id: str) -> Engagement:
+        for e in self.engagements:
+            if e.id == engagement_id:
+                return e
+        raise PlanningError(f"no engagement {engagement_id!r} in the plan",
+                            fix="use an id listed by `liaison plan --format json`")
+
+    def _replace(self, engagement: Engagement) -> Plan:
+        items = tuple(engagement if e.id == engagement.id else e for e in self.engagements)
+        return attrs.evolve(self, engagements=tuple(sorted(items, key=_order)))
+
+    def confirm(self, engagement_id: str) -> Plan:
+        """Both sides agreed the date: the engagement becomes fixed for re-planning."""
+        return self._replace(self.get(engagement_id).with_changes(status=Status.AGREED))
+
+    def move(self, engagement_id: str, date: dt.date, start: dt.time | None = None,
+             end: dt.time | None = None, *, agreed: bool = True) -> Plan:
+        """Move an engagement (agreed by default: a moved date is one the sides settled on)."""
+        old = self.get(engagement_id)
+        start = start if start is not None else old.start
+        if end is None and old.start is not None and old.end is not None and start is not None:
+            length = dt.datetime.combine(date, old.end) - dt.datetime.combine(date, old.start)
+            end = (dt.datetime.combine(date, start) + length).time()
+        moved = old.with_changes(date=date, start=start, end=end or old.end,
+                                 status=Status.AGREED if agreed else old.status)
+        return self._replace(moved)
+
+    def fixed(self) -> tuple[Engagement, ...]:
+        return tuple(e for e in self.engagements if e.status in FIXED_STATUSES)
+
+    def for_organisation(self, org_id: str) -> tuple[Engagement, ...]:
+        return tuple(e for e in self.engagements if org_id in e.participants)
+
+    def in_year(self, year: int) -> tuple[Engagement, ...]:
+        return tuple(e for e in self.engagements if e.date.year == year)
+
+
+def _order(e: Engagement) -> tuple[dt.date, dt.time, str]:
+    return (e.date, e.start or dt.time(0), e.id)
+
+
+# ------------------------------------------------------------------------------------------- the planner
+@attrs.define
+class _Board:
+    """Half-day slots of one year and who is busy in each."""
+
+    days: list[dt.date]
+    slot_times: tuple[TimeSlot, ...]
+    preferred: list[int]  # sorted slot indices on preferred months and weekdays
+    others: list[int]  # sorted slot indices elsewhere
+    busy: dict[str, set[tuple[dt.date, int]]] = attrs.field(factory=dict)
+
+    def slot(self, index: int) -> tuple[dt.date, TimeSlot]:
+        per_day = len(self.slot_times)
+        return self.days[index // per_day], self.slot_times[index % per_day]
+
+    def __len__(self) -> int:
+        return len(self.days) * len(self.slot_times)
+
+    def free(self, participants: Iterable[str], day: dt.date, halves: Iterable[int]) -> bool:
+        keys = [(day, h) for h in halves]
+        for org in participants:
+            taken = self.busy.get(org)
+            if taken and any(k in taken for k in keys):
+                return False
+        return True
+
+    def take(self, participants: Iterable[str], day: dt.date, halves: Iterable[int]) -> None:
+        for org in participants:
+            self.busy.setdefault(org, set()).update((day, h) for h in halves)
+
+
+def _board(year: int, calendar: WorkingDayCalendar, options: PlanOptions) -> _Board:
+    day = dt.date(year, 1, 1)
+    days: list[dt.date] = []
+    while day.year == year:
+        if calendar.is_working_day(day) and (options.allow_makeup_weekends or day.weekday() < 5):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    slots = tuple(sorted(options.slots, key=lambda s: s.start))
+    per_day = len(slots)
+    indices = range(len(days) * per_day)
+
+    def preferred(i: int) -> bool:
+        d = days[i // per_day]
+        return ((not options.preferred_months or d.month in options.preferred_months)
+                and (not options.preferred_weekdays or d.weekday() in options.preferred_weekdays))
+
+    return _Board(days, slots, [i for i in indices if preferred(i)], [i for i in indices if not preferred(i)])
+
+
+@attrs.frozen
+class _Task:
+    id: str
+    kind: EngagementKind
+    host: str
+    participants: tuple[str, ...]
+    provisions: tuple[str, ...]
+    title_zh: str
+    minutes: int
+    window: tuple[dt.date, dt.date]
+    target: float  # where in the window to aim, 0..1
+    pairings: tuple[tuple[str, str], ...]
+    beyond_guidance: bool = False
+    location: str | None = None
+
+
+def _end(start: dt.time, minutes: int) -> dt.time:
+    moment = dt.datetime.combine(dt.date(2000, 1, 1), start) + dt.timedelta(minutes=minutes)
+    return moment.time() if moment.date() == dt.date(2000, 1, 1) else dt.time(23, 59)
+
+
+def _spread(index: int) -> float:
+    """A low-discrepancy sequence in [0, 1): consecutive tasks land far apart (golden ratio)."""
+    return (index * 0.6180339887498949) % 1.0
+
+
+def _names(district: District, ids: Sequence[str]) -> str:
+    return "、".join(district.organisation(i).name for i in ids)
+
+
+def _window(pairings: Sequence[Pairing], year: int) -> tuple[dt.date, dt.date] | None:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    for p in pairings:
+        start = max(start, p.valid_from)
+        if p.valid_until is not None:
+            end = min(end, p.valid_until - dt.timedelta(days=1))
+    return (start, end) if start <= end else None
+
+
+def _pairings_in_year(district: District, year: int) -> list[Pairing]:
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return [p for p in district.pairings if p.validity.overlaps_range(first, last)]
+
+
+def _meeting_tasks(district: District, year: int, prov: Provision, rule: Cadence,
+                   options: PlanOptions, pairings: list[Pairing]) -> list[_Task]:
+    by_dept: dict[str, list[Pairing]] = {}
+    for p in pairings:
+        by_dept.setdefault(p.department, []).append(p)
+    tasks: list[_Task] = []
+    counterparts = {o.id for o in district.counterparts()}
+    for dept_index, (dept, found) in enumerate(by_dept.items()):
+        # Pairings with the same window can meet together; an amendment mid-year splits them.
+        groups: dict[tuple[dt.date, dt.date], list[Pairing]] = {}
+        for p in found:
+            window = _window([p], year)
+            if window is not None:
+                groups.setdefault(window, []).append(p)
+        if options.per_pairing_meetings:
+            units = [[p] for group in groups.values() for p in group]
+        else:
+            units = list(groups.values())
+        dept_org = district.organisation(dept)
+        for unit_index, unit in enumerate(units):
+            others = tuple(p.counterpart for p in unit)
+            window = _window(unit, year)
+            assert window is not None
+            everyone = set(others) >= counterparts and len(counterparts) > 1
+            suffix = "" if len(units) == 1 else "/" + "+".join(others)
+            who = "各民主党派、工商联" if everyone else _names(district, others)
+            for n in range(1, rule.min_per_period + 1):
+                tasks.append(_Task(
+                    id=f"{year}/{rule.engagement_kind.value}/{dept}{suffix}" + (f"/{n}" if n > 1 else ""),
+                    kind=rule.engagement_kind, host=dept, participants=(dept, *others),
+                    provisions=(prov.id,), title_zh=f"{dept_org.name}与{who}{ENGAGEMENT_KIND_ZH[rule.engagement_kind]}",
+                    minutes=rule.duration_minutes, window=window,
+                    target=_spread(dept_index * 7 + unit_index + n), pairings=tuple(p.key for p in unit),
+                    location=dept_org.location))
+    return tasks
+
+
+def _visit_tasks(district: District, year: int, prov: Provision, rule: Cadence, options: PlanOptions,
+                 pairings: list[Pairing], meeting_targets: dict[tuple[str, str], float]) -> list[_Task]:
+    count = rule.min_per_period if options.visits_per_pairing is None else options.visits_per_pairing
+    tasks: list[_Task] = []
+    nth_of_department: dict[str, int] = {}
+    for p in pairings:
+        window = _window([p], year)
+        if window is None:
+            continue
+        dept, other = district.organisation(p.department), district.organisation(p.counterpart)
+        j = nth_of_department[p.department] = nth_of_department.get(p.department, -1) + 1
+        # Away from the pairing's meeting, and a department's visits to its counterparts spread out.
+        base = meeting_targets.get(p.key, _spread(len(tasks))) + _spread(j) / (count + 1)
+        for n in range(1, count + 1):
+            beyond = rule.max_per_period is not None and n > rule.max_per_period
+            tasks.append(_Task(
+                id=f"{year}/{rule.engagement_kind.value}/{p.department}/{p.counterpart}/{n}",
+                kind=rule.engagement_kind, host=p.department, participants=(p.department, p.counterpart),
+                provisions=(prov.id,), title_zh=f"{dept.name}领导走访{other.name}", minutes=rule.duration_minutes,
+                window=window, target=(base + n / (count + 1)) % 1.0, pairings=(p.key,),
+                beyond_guidance=beyond, location=other.location))
+    return tasks
+
+
+def _government_tasks(district: District, year: int, prov: Provision, rule: Cadence) -> list[_Task]:
+    if not rule.due_in(year):
+        return []
+    gov = district.government()
+    others = tuple(o.id for o in district.counterparts())
+    title = f"{gov.name}与各民主党派、工商联联系工作会议"
+    return [_Task(id=f"{year}/{rule.engagement_kind.value}/{gov.id}" + (f"/{n}" if n > 1 else ""),
+                  kind=rule.engagement_kind, host=gov.id, participants=(gov.id, *others), provisions=(prov.id,),
+                  title_zh=title, minutes=rule.duration_minutes, window=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+                  target=0.35 + 0.1 * n, pairings=(), location=gov.location)
+            for n in range(1, rule.min_per_period + 1)]
+
+
+def _event_engagement(district: District, event: PlannedEvent, index: int,
+                      calendar: WorkingDayCalendar) -> Engagement:
+    invited = district.invitees(event.kind, event.date, event.host)
+    host = invited.host or district.government()
+    participants = (host.id, *(i for i in invited.ids() if i != host.id))
+    event_id = event.id or f"{event.date.year}/{event.kind.value}/{event.date.isoformat()}/{index}"
+    note = "" if calendar.is_working_day(event.date) else "日期不是工作日"
+    return Engagement(event_id, event.kind, event.date, event.start, event.end, host.id, participants,
+                      invited.provisions, event.title_zh, Status.AGREED,
+                      provisional=not calendar.is_published(event.date.year), location=event.location, note=note)
+
+
+def _place(task: _Task, board: _Board, pair_days: dict[tuple[str, str], list[dt.date]],
+           gap: int) -> tuple[dt.date, TimeSlot] | None:
+    """The first half-day from the task's target on (preferred slots first) where everyone is free
+    and the pairing's other engagements are at least ``gap`` days away."""
+    per_day = len(board.slot_times)
+    first, last = task.window
+    lo = bisect.bisect_left(board.days, first) * per_day
+    hi = bisect.bisect_right(board.days, last) * per_day
+    if lo >= hi:
+        return None
+    aim = lo + int(task.target * (hi - lo))
+    for pool in (board.preferred, board.others):
+        a, b = bisect.bisect_left(pool, lo), bisect.bisect_left(pool, hi)
+        k = bisect.bisect_left(pool, aim, a, b)
+        for index in itertools.chain(pool[k:b], pool[a:k]):
+            day, slot = board.slot(index)
+            end = _end(slot.start, task.minutes)
+            halves = (slot.half,) if end <= NOON or slot.half == 1 else (0, 1)
+            if not board.free(task.participants, day, halves):
+                continue
+            if gap and any(abs((day - other).days) < gap for key in task.pairings
+                           for other in pair_days.get(key, ())):
+                continue
+            board.take(task.participants, day, halves)
+            for key in task.pairings:
+                pair_days.setdefault(key, []).append(day)
+            return day, slot
+    return None
+
+
+def plan_year(district: District, year: int, options: PlanOptions = PlanOptions(), *,
+              calendar: WorkingDayCalendar | None = None, fixed: Sequence[Engagement] = ()) -> Plan:
+    """The year's plan. ``fixed`` engagements (agreed or held) stay where they are and count."""
+    return plan_years(district, (year,), options, calendar=calendar, fixed=fixed)
+
+
+def plan_years(district: District, years: Sequence[int], options: PlanOptions = PlanOptions(), *,
+               calendar: WorkingDayCalendar | None = None, fixed: Sequence[Engagement] = ()) -> Plan:
+    """Plan several years; see :func:`plan_year`."""
+    if not years:
+        raise PlanningError("no year to plan", fix="give --year YYYY or --years A..B")
+    if any(not 1900 < y < 2200 for y in years):
+        raise PlanningError(f"cannot plan the years {list(years)}", fix="give years between 1901 and 2199")
+    if calendar is None:
+        from liaison.workdays import default_calendar
+
+        calendar = default_calendar()
+    engagements: list[Engagement] = []
+    unplaced: list[Unplaced] = []
+    provisional = tuple(y for y in sorted(set(years)) if not calendar.is_published(y))
+    for year in sorted(set(years)):
+        placed, missing = _plan_one_year(district, year, options, calendar,
+                                         [e for e in fixed if e.date.year == year])
+        engagements.extend(placed)
+        unplaced.extend(missing)
+    return Plan(district.info.id, tuple(sorted(set(years))), tuple(sorted(engagements, key=_order)),
+                tuple(unplaced), provisional, getattr(calendar, "name", type(calendar).__name__), options)
+
+
+def _plan_one_year(district: District, year: int, options: PlanOptions, calendar: WorkingDayCalendar,
+                   fixed: list[Engagement]) -> tuple[list[Engagement], list[Unplaced]]:
+    as_of = dt.date(year, 1, 1)
+    board = _board(year, calendar, options)
+    provisional = not calendar.is_published(year)
+    pair_days: dict[tuple[str, str], list[dt.date]] = {}
+    result: list[Engagement] = []
+    fixed_ids = {e.id for e in fixed}
+    pairings = _pairings_in_year(district, year)
+
+    def occupy(e: Engagement) -> None:
+        board.take(e.participants, e.date, e.half_days())
+        if e.kind in (EngagementKind.JOINT_MEETING, EngagementKind.VISIT):
+            for p in pairings:
+                if e.counts_for(p):
+                    pair_days.setdefault(p.key, []).append(e.date)
+
+    for e in fixed:
+        occupy(e)
+        result.append(e)
+    for index, event in enumerate(options.events):
+        if event.date.year != year:
+            continue
+        e = _event_engagement(district, event, index, calendar)
+        if e.id not in fixed_ids:
+            occupy(e)
+            result.append(e)
+
+    cadences = district.cadences(as_of) or district.cadences(dt.date(year, 12, 31))
+    tasks: list[tuple[Provision, Cadence, _Task]] = []
+    meeting_targets: dict[tuple[str, str], float] = {}
+    for prov, rule in cadences:
+        if rule.scope == "government":
+            tasks += [(prov, rule, t) for t in _government_tasks(district, year, prov, rule)]
+    for prov, rule in cadences:
+        if rule.scope == "pairing" and rule.engagement_kind != EngagementKind.VISIT:
+            for t in _meeting_tasks(district, year, prov, rule, options, pairings):
+                tasks.append((prov, rule, t))
+                for key in t.pairings:
+                    meeting_targets.setdefault(key, t.target)
+    for prov, rule in cadences:
+        if rule.scope == "pairing" and rule.engagement_kind == EngagementKind.VISIT:
+            tasks += [(prov, rule, t) for t in _visit_tasks(district, year, prov, rule, options, pairings,
+                                                            meeting_targets)]
+
+    unplaced: list[Unplaced] = []
+    for prov, rule, task in tasks:
+        if task.id in fixed_ids:
+            continue
+        if task.kind in (EngagementKind.JOINT_MEETING, EngagementKind.VISIT) and _already_counted(
+                task, result, rule, pairings):
+            continue
+        spot = _place(task, board, pair_days, options.min_gap_days if task.pairings else 0)
+        if spot is None:
+            unplaced.append(Unplaced(
+                prov.id, rule.key, year, task.participants,
+                f"{year}年内找不到各方均有空、且与同一对口关系其他活动间隔不少于{options.min_gap_days}天的工作日半天：{task.title_zh}",
+                f"no free working half-day in {year} for all of {', '.join(task.participants)} "
+                f"at least {options.min_gap_days} days from the pairing's other engagements"))
+            continue
+        day, slot = spot
+        result.append(Engagement(
+            task.id, task.kind, day, slot.start, _end(slot.start, task.minutes), task.host, task.participants,
+            task.provisions, task.title_zh, Status.PROPOSED, provisional, task.beyond_guidance, task.location,
+            "超出第三（六）条1至2次的指导范围" if task.beyond_guidance else ""))
+    return result, unplaced
+
+
+def _already_counted(task: _Task, placed: list[Engagement], rule: Cadence, pairings: list[Pairing]) -> bool:
+    """A fixed engagement the user added under another id may already satisfy this task's pairings."""
+    wanted = int(task.id.rsplit("/", 1)[-1]) if task.kind == EngagementKind.VISIT else 1
+    by_key = {p.key: p for p in pairings}
+    for key in task.pairings:
+        pairing = by_key[key]
+        done = sum(1 for e in placed if e.kind == task.kind and e.status in FIXED_STATUSES and e.counts_for(pairing))
+        if done < wanted:
+            return False
+    return bool(task.pairings)
+
+
+def organisations_in(plan: Plan, district: District) -> tuple[Organisation, ...]:
+    """Every organisation that takes part in the plan, in directory order."""
+    ids = {p for e in plan.engagements for p in e.participants}
+    return tuple(o for o in district.organisations if o.id in ids)

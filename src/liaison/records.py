@@ -1,0 +1,203 @@
+"""What actually happened in a year: the records compliance is checked against.
+
+A records file is TOML (format: docs/records-format.md), loaded as strictly as a district file, and
+every organisation in it is checked against the district, so a misspelt id is an error with its
+path, not a silently uncounted meeting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+
+import attrs
+
+from liaison.district import District
+from liaison.errors import DataError, LiaisonError
+from liaison.model import EngagementKind, free_text, name_text
+from liaison.plan import Plan, Status
+
+
+@attrs.frozen
+class HeldEngagement:
+    """A meeting, visit or event that took place, with who attended (and, for events, who was invited)."""
+
+    kind: EngagementKind
+    date: dt.date
+    host: str
+    attended: tuple[str, ...]
+    id: str = ""
+    invited: tuple[str, ...] = ()
+    title: str = attrs.field(default="", validator=free_text)
+
+
+@attrs.frozen
+class DocumentRecord:
+    """§3.2: a document issued and who it was copied to."""
+
+    id: str = attrs.field(validator=name_text)
+    issuer: str = attrs.field(validator=name_text)
+    date: dt.date
+    copied_to: tuple[str, ...] = ()
+    kind: str = "policy"
+    title: str = attrs.field(default="", validator=free_text)
+
+
+@attrs.frozen
+class Reply:
+    organisation: str
+    date: dt.date
+
+
+@attrs.frozen
+class ConsultationRecord:
+    """§1.1: a draft sent to the branches and the ICF for their views, and their replies."""
+
+    id: str = attrs.field(validator=name_text)
+    subject: str = attrs.field(validator=name_text)
+    sent: dt.date
+    sent_to: tuple[str, ...]
+    replies: tuple[Reply, ...] = ()
+    due: dt.date | None = None
+    sender: str = "gov-office"  # who asks: the district government or its general office
+
+
+@attrs.frozen
+class ResearchResult:
+    """§1.3: a research result a branch or the ICF submitted, and the department's feedback."""
+
+    id: str = attrs.field(validator=name_text)
+    title: str = attrs.field(validator=name_text)
+    submitted_by: str
+    department: str
+    received: dt.date
+    feedback: dt.date | None = None
+    feedback_summary: str = attrs.field(default="", validator=free_text)  # what the department answers
+
+
+@attrs.frozen
+class DesignationRecord:
+    """§3.1: who a unit designated (overrides the district data for the year)."""
+
+    organisation: str
+    leader_in_charge: str | None = attrs.field(default=None, validator=free_text)
+    liaison_office: str | None = attrs.field(default=None, validator=free_text)
+    liaison_officer: str | None = attrs.field(default=None, validator=free_text)
+    date: dt.date | None = None
+
+
+@attrs.frozen
+class Nomination:
+    """§3.7: a person from a democratic party or a non-party person put into a reserve cadre pool."""
+
+    department: str
+    person: str = attrs.field(validator=name_text)
+    date: dt.date
+    party: str = ""
+
+
+@attrs.frozen
+class TownActivity:
+    """§3.8: a town government's briefing or support of a party's grassroots organisation or chamber."""
+
+    town: str = attrs.field(validator=name_text)
+    date: dt.date
+    description: str = attrs.field(validator=name_text)
+    with_organisations: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class JointResearch:
+    """§3.4: a joint research topic of a department and its paired organisations."""
+
+    department: str
+    topic: str = attrs.field(validator=name_text)
+    date: dt.date
+    with_organisations: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Records:
+    """Everything recorded for a district, usually one year."""
+
+    district: str = ""
+    engagements: tuple[HeldEngagement, ...] = ()
+    documents: tuple[DocumentRecord, ...] = ()
+    consultations: tuple[ConsultationRecord, ...] = ()
+    research_results: tuple[ResearchResult, ...] = ()
+    designations: tuple[DesignationRecord, ...] = ()
+    nominations: tuple[Nomination, ...] = ()
+    town_activities: tuple[TownActivity, ...] = ()
+    joint_research: tuple[JointResearch, ...] = ()
+
+    def with_engagements(self, engagements: Iterable[HeldEngagement]) -> Records:
+        return attrs.evolve(self, engagements=tuple(engagements))
+
+    @classmethod
+    def from_plan(cls, plan: Plan) -> Records:
+        """Every planned engagement as held, with all its participants attending (for a dry run)."""
+        return cls(plan.district, tuple(
+            HeldEngagement(e.kind, e.date, e.host, e.participants, e.id, e.participants, e.title_zh)
+            for e in plan.engagements if e.status != Status.CANCELLED))
+
+
+def _check_refs(records: Records, district: District, file: str | None) -> Records:
+    """Resolve every organisation reference (id or name) to an id, or fail with its path."""
+
+    def ref(value: str, path: str) -> str:
+        try:
+            return district.organisation(value).id
+        except LiaisonError as exc:
+            raise DataError(exc.message, file=file, path=path, fix=exc.fix) from None
+
+    def refs(values: tuple[str, ...], path: str) -> tuple[str, ...]:
+        return tuple(ref(v, f"{path}[{i}]") for i, v in enumerate(values))
+
+    return attrs.evolve(
+        records,
+        engagements=tuple(attrs.evolve(e, host=ref(e.host, f"$.engagements[{i}].host"),
+                                       attended=refs(e.attended, f"$.engagements[{i}].attended"),
+                                       invited=refs(e.invited, f"$.engagements[{i}].invited"))
+                          for i, e in enumerate(records.engagements)),
+        documents=tuple(attrs.evolve(d, issuer=ref(d.issuer, f"$.documents[{i}].issuer"),
+                                     copied_to=refs(d.copied_to, f"$.documents[{i}].copied_to"))
+                        for i, d in enumerate(records.documents)),
+        consultations=tuple(attrs.evolve(
+            c, sent_to=refs(c.sent_to, f"$.consultations[{i}].sent_to"),
+            replies=tuple(attrs.evolve(r, organisation=ref(r.organisation, f"$.consultations[{i}].replies[{k}]"
+                                                                             ".organisation"))
+                          for k, r in enumerate(c.replies)))
+            for i, c in enumerate(records.consultations)),
+        research_results=tuple(attrs.evolve(
+            r, submitted_by=ref(r.submitted_by, f"$.research_results[{i}].submitted_by"),
+            department=ref(r.department, f"$.research_results[{i}].department"))
+            for i, r in enumerate(records.research_results)),
+        designations=tuple(attrs.evolve(d, organisation=ref(d.organisation, f"$.designations[{i}].organisation"))
+                           for i, d in enumerate(records.designations)),
+        nominations=tuple(attrs.evolve(n, department=ref(n.department, f"$.nominations[{i}].department"))
+                          for i, n in enumerate(records.nominations)),
+        town_activities=tuple(attrs.evolve(t, with_organisations=refs(
+            t.with_organisations, f"$.town_activities[{i}].with_organisations"))
+            for i, t in enumerate(records.town_activities)),
+        joint_research=tuple(attrs.evolve(
+            j, department=ref(j.department, f"$.joint_research[{i}].department"),
+            with_organisations=refs(j.with_organisations, f"$.joint_research[{i}].with_organisations"))
+            for i, j in enumerate(records.joint_research)),
+    )
+
+
+def parse_records(text: str | bytes, district: District, *, file: str | None = None) -> Records:
+    """Parse a records file (TOML) and resolve its organisations against ``district``."""
+    from liaison.convert import structure
+    from liaison.loader import read_toml
+
+    raw = read_toml(text, file=file)
+    return _check_refs(structure(raw, Records, file=file), district, file)
+
+
+def load_records(path: str | os.PathLike[str], district: District) -> Records:
+    from liaison.loader import read_file
+
+    name = os.fspath(path)
+    return parse_records(read_file(name), district, file=name)

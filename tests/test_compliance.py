@@ -1,0 +1,187 @@
+"""Compliance: findings per provision × pairing (or body) × period, from what was actually held."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+from liaison.compliance import FindingStatus, Severity, check
+from liaison.district import District
+from liaison.errors import DataError
+from liaison.model import EngagementKind
+from liaison.plan import plan_year
+from liaison.records import (
+    ConsultationRecord,
+    DesignationRecord,
+    DocumentRecord,
+    HeldEngagement,
+    Records,
+    Reply,
+    ResearchResult,
+    parse_records,
+)
+
+
+def fully_designated(seed: District, records: Records) -> Records:
+    return attrs.evolve(records, designations=tuple(
+        DesignationRecord(d.id, "分管副局长", "办公室", "联络员") for d in seed.departments()))
+
+
+@pytest.fixture(scope="module")
+def plan_as_records(seed: District) -> Records:
+    return fully_designated(seed, Records.from_plan(plan_year(seed, 2027)))
+
+
+def test_a_plan_fed_back_as_records_meets_everything(seed: District, plan_as_records: Records) -> None:
+    report = check(seed, plan_as_records, 2027)
+    assert report.problems() == ()
+    statuses = {f.status for f in report.findings}
+    assert statuses <= {FindingStatus.MET, FindingStatus.RECORDED_ONLY}
+    assert sum(f.provision == "§3.3" for f in report.findings) == 33
+    assert sum(f.provision == "§3.6" for f in report.findings) == 33
+
+
+def test_dropping_one_visit_gives_exactly_one_short_finding_citing_3_6(seed: District,
+                                                                       plan_as_records: Records) -> None:
+    dropped = next(e for e in plan_as_records.engagements
+                   if e.kind == EngagementKind.VISIT and e.attended == ("health", "cpwdp"))
+    records = plan_as_records.with_engagements(e for e in plan_as_records.engagements if e is not dropped)
+    report = check(seed, records, 2027)
+    [finding] = report.problems()
+    assert finding.status == FindingStatus.SHORT and finding.provision == "§3.6"
+    assert finding.subject == ("health", "cpwdp") and finding.severity == Severity.VIOLATION
+    assert finding.counted == ()
+    assert "第三（六）条" in finding.message_zh
+    assert "区卫生局" in finding.message_zh and "农工党总支部" in finding.message_zh
+    assert "§3.6" in finding.message_en
+    assert finding.pairing_in_force == (dt.date(2022, 5, 22), None)
+
+
+def test_a_joint_meeting_counts_for_every_pairing_whose_two_sides_attend(seed: District,
+                                                                         plan_as_records: Records) -> None:
+    meeting = next(e for e in plan_as_records.engagements
+                   if e.kind == EngagementKind.JOINT_MEETING and e.host == "health")
+    without_jiusan = attrs.evolve(meeting, attended=("health", "cpwdp"))
+    records = plan_as_records.with_engagements(without_jiusan if e is meeting else e
+                                               for e in plan_as_records.engagements)
+    [finding] = check(seed, records, 2027).problems()
+    assert (finding.provision, finding.subject) == ("§3.3", ("health", "jiusan"))
+
+
+def test_a_third_visit_is_beyond_guidance(seed: District, plan_as_records: Records) -> None:
+    extra = [HeldEngagement(EngagementKind.VISIT, dt.date(2027, 11, d), "health", ("health", "cpwdp"), f"x{d}")
+             for d in (2, 3)]
+    records = plan_as_records.with_engagements((*plan_as_records.engagements, *extra))
+    findings = [f for f in check(seed, records, 2027).findings if f.status == FindingStatus.BEYOND_GUIDANCE]
+    assert [(f.provision, f.subject, len(f.counted)) for f in findings] == [("§3.6", ("health", "cpwdp"), 3)]
+    assert findings[0].severity == Severity.WARNING
+
+
+def test_a_missing_designation_is_reported_per_department(seed: District, plan_as_records: Records) -> None:
+    records = attrs.evolve(plan_as_records, designations=tuple(
+        d if d.organisation != "health" else attrs.evolve(d, liaison_officer=None)
+        for d in plan_as_records.designations))
+    [finding] = check(seed, records, 2027).problems()
+    assert finding.status == FindingStatus.DESIGNATION_MISSING and finding.provision == "§3.1"
+    assert finding.subject == ("health",) and "联络人员" in finding.message_zh
+
+
+def test_the_seed_names_no_designations_so_every_paired_department_is_reported(seed: District) -> None:
+    report = check(seed, Records(), 2027)
+    missing = report.by_status(FindingStatus.DESIGNATION_MISSING)
+    assert len(missing) == 14
+
+
+def test_a_policy_document_not_copied_to_a_paired_branch_is_a_finding(seed: District) -> None:
+    records = Records(documents=(
+        DocumentRecord("区卫发〔2027〕3号", "health", dt.date(2027, 4, 1), ("cpwdp",), title="基层医疗实施方案"),
+        DocumentRecord("区府办〔2027〕12号", "gov-office", dt.date(2027, 5, 1),
+                       tuple(o.id for o in seed.counterparts())),
+    ))
+    report = check(seed, records, 2027)
+    routed = [f for f in report.findings if f.provision == "§3.2"]
+    assert [f.status for f in routed] == [FindingStatus.SHORT, FindingStatus.MET]
+    assert routed[0].subject == ("health", "jiusan") and "九三学社综合支社" in routed[0].message_zh
+
+
+def test_research_results_unanswered_after_the_due_period_are_overdue(seed: District) -> None:
+    records = Records(research_results=(
+        ResearchResult("r1", "关于基层医疗的调研", "cpwdp", "health", dt.date(2027, 3, 1)),
+        ResearchResult("r2", "关于养老服务的调研", "rcck", "civil-affairs", dt.date(2027, 3, 1), dt.date(2027, 3, 20)),
+        ResearchResult("r3", "关于托育的调研", "capd", "education", dt.date(2027, 12, 20)),
+    ))
+    by_id = {f.counted[0]: f for f in check(seed, records, 2027).findings if f.provision == "§1.3"}
+    assert by_id["r1"].status == FindingStatus.RESPONSE_OVERDUE and by_id["r1"].severity == Severity.VIOLATION
+    assert "未反馈" in by_id["r1"].message_zh and "2027-03-31" in by_id["r1"].message_zh
+    assert by_id["r2"].status == FindingStatus.MET
+    assert by_id["r3"].status == FindingStatus.OPEN  # due in January 2028
+
+
+def test_consultations_need_all_eight_and_their_replies(seed: District) -> None:
+    everyone = tuple(o.id for o in seed.counterparts())
+    records = Records(consultations=(
+        ConsultationRecord("c1", "2027年政府工作报告（征求意见稿）", dt.date(2027, 1, 5), everyone,
+                           tuple(Reply(o, dt.date(2027, 1, 12)) for o in everyone)),
+        ConsultationRecord("c2", "国民经济和社会发展计划", dt.date(2027, 1, 5), everyone[:7]),
+        ConsultationRecord("c3", "重大建设项目", dt.date(2027, 2, 1), everyone,
+                           tuple(Reply(o, dt.date(2027, 2, 3)) for o in everyone[:6])),
+    ))
+    by_id = {f.counted[0]: f for f in check(seed, records, 2027).findings if f.provision == "§1.1"}
+    assert by_id["c1"].status == FindingStatus.MET
+    assert by_id["c2"].status == FindingStatus.SHORT and by_id["c2"].subject == ("icf",)
+    assert by_id["c3"].status == FindingStatus.RESPONSE_OVERDUE
+    assert by_id["c3"].severity == Severity.INFO  # §1.1 is "as needed": information, not a violation
+
+
+def test_a_plenary_meeting_that_left_out_a_branch_is_a_violation(seed: District) -> None:
+    records = Records(engagements=(
+        HeldEngagement(EngagementKind.PLENARY_MEETING, dt.date(2027, 3, 1), "district-gov",
+                       ("district-gov",), "p1", invited=tuple(o.id for o in seed.counterparts())[1:]),))
+    [finding] = [f for f in check(seed, records, 2027).findings if f.provision == "§1.2"]
+    assert finding.status == FindingStatus.SHORT and finding.severity == Severity.VIOLATION
+    assert "民革支部" in finding.message_zh and "列席" in finding.message_zh
+
+
+def test_an_unfinished_period_is_open_not_short(seed: District) -> None:
+    report = check(seed, Records(), 2027, as_of=dt.date(2027, 6, 30))
+    assert {f.status for f in report.findings if f.provision in ("§3.3", "§3.6", "§3.1")} >= {FindingStatus.OPEN}
+    assert not [f for f in report.findings if f.provision in ("§3.3", "§3.6") and f.status == FindingStatus.SHORT]
+
+
+def test_the_work_meeting_is_judged_over_its_two_year_period(seed: District) -> None:
+    held = Records(engagements=(HeldEngagement(EngagementKind.WORK_MEETING, dt.date(2027, 5, 1), "district-gov",
+                                               ("district-gov", *(o.id for o in seed.counterparts()))),))
+    [in_2028] = [f for f in check(seed, held, 2028).findings if f.rule == "work-meeting"]
+    assert in_2028.status == FindingStatus.MET and in_2028.period == (dt.date(2027, 1, 1), dt.date(2028, 12, 31))
+    [in_2026] = [f for f in check(seed, held, 2026).findings if f.rule == "work-meeting"]
+    assert in_2026.status == FindingStatus.SHORT  # 2025–2026 had none
+
+
+def test_the_pairing_version_in_force_is_named(seed_text: str) -> None:
+    from test_pairings import amended
+
+    district = amended(seed_text)
+    report = check(district, Records(), 2027)
+    env = [f for f in report.findings if f.provision == "§3.6" and f.subject[0] == "environment"]
+    assert {(f.subject[1], f.period) for f in env} == {
+        ("czgp", (dt.date(2027, 1, 1), dt.date(2027, 6, 30))), ("cdl", (dt.date(2027, 7, 1), dt.date(2027, 12, 31)))}
+
+
+def test_summary_per_organisation(seed: District, plan_as_records: Records) -> None:
+    rows = {r["id"]: r for r in check(seed, plan_as_records, 2027).summary(seed)}
+    assert rows["health"]["met"] == 2 + 2 + 1  # 2 meetings, 2 visits, designations
+    assert rows["icf"]["met"] >= 1
+
+
+def test_records_name_organisations_by_id_or_name_and_bad_ones_fail_with_their_path(seed: District) -> None:
+    good = parse_records('[[engagements]]\nkind = "visit"\ndate = 2027-03-01\nhost = "区卫生局"\n'
+                         'attended = ["卫生局", "农工党总支部"]\n', seed)
+    assert good.engagements[0].attended == ("health", "cpwdp")
+    with pytest.raises(DataError, match=r"records\.toml: \$\.engagements\[0\]\.attended\[1\]: no organisation"):
+        parse_records('[[engagements]]\nkind = "visit"\ndate = 2027-03-01\nhost = "health"\n'
+                      'attended = ["health", "农工总支"]\n', seed, file="records.toml")
+    with pytest.raises(DataError, match=r"extra fields found \(atended\)"):
+        parse_records('[[engagements]]\nkind = "visit"\ndate = 2027-03-01\nhost = "health"\natended = []\n',
+                      seed, file="records.toml")
