@@ -17,7 +17,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import enum
+import functools
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -63,6 +65,7 @@ class Engagement:
     beyond_guidance: bool = False
     location: str | None = None
     note: str = ""
+    sequence: int = 0  # raised each time a published engagement changes (iCalendar SEQUENCE)
 
     def half_days(self) -> tuple[int, ...]:
         """0 = morning, 1 = afternoon; an engagement without times takes the whole day."""
@@ -202,32 +205,37 @@ def _order(e: Engagement) -> tuple[dt.date, dt.time, str]:
 # ------------------------------------------------------------------------------------------- the planner
 @attrs.define
 class _Board:
-    """Half-day slots of one year and who is busy in each."""
+    """Half-day slots of one year and who is busy in each.
+
+    A half-day is the integer ``date.toordinal() * 2 + half``: cheap to hash, cheap to compare.
+    """
 
     days: list[dt.date]
     slot_times: tuple[TimeSlot, ...]
     preferred: list[int]  # sorted slot indices on preferred months and weekdays
     others: list[int]  # sorted slot indices elsewhere
-    busy: dict[str, set[tuple[dt.date, int]]] = attrs.field(factory=dict)
+    busy: dict[str, set[int]] = attrs.field(factory=dict)
+    ordinals: list[int] = attrs.field(factory=list)
 
-    def slot(self, index: int) -> tuple[dt.date, TimeSlot]:
-        per_day = len(self.slot_times)
-        return self.days[index // per_day], self.slot_times[index % per_day]
+    def __attrs_post_init__(self) -> None:
+        self.ordinals = [d.toordinal() for d in self.days]
 
-    def __len__(self) -> int:
-        return len(self.days) * len(self.slot_times)
-
-    def free(self, participants: Iterable[str], day: dt.date, halves: Iterable[int]) -> bool:
-        keys = [(day, h) for h in halves]
+    def free(self, participants: Iterable[str], keys: Sequence[int]) -> bool:
+        busy = self.busy
         for org in participants:
-            taken = self.busy.get(org)
+            taken = busy.get(org)
             if taken and any(k in taken for k in keys):
                 return False
         return True
 
-    def take(self, participants: Iterable[str], day: dt.date, halves: Iterable[int]) -> None:
+    def take(self, participants: Iterable[str], keys: Sequence[int]) -> None:
         for org in participants:
-            self.busy.setdefault(org, set()).update((day, h) for h in halves)
+            self.busy.setdefault(org, set()).update(keys)
+
+
+def _half_days(day: dt.date, halves: Iterable[int]) -> list[int]:
+    base = day.toordinal() * 2
+    return [base + h for h in halves]
 
 
 def _board(year: int, calendar: WorkingDayCalendar, options: PlanOptions) -> _Board:
@@ -263,8 +271,10 @@ class _Task:
     pairings: tuple[tuple[str, str], ...]
     beyond_guidance: bool = False
     location: str | None = None
+    ordinal: int = 1  # the n-th engagement of its kind for these pairings this year
 
 
+@functools.lru_cache(maxsize=256)
 def _end(start: dt.time, minutes: int) -> dt.time:
     moment = dt.datetime.combine(dt.date(2000, 1, 1), start) + dt.timedelta(minutes=minutes)
     return moment.time() if moment.date() == dt.date(2000, 1, 1) else dt.time(23, 59)
@@ -290,7 +300,8 @@ def _window(pairings: Sequence[Pairing], year: int) -> tuple[dt.date, dt.date] |
 
 def _pairings_in_year(district: District, year: int) -> list[Pairing]:
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return [p for p in district.pairings if p.validity.overlaps_range(first, last)]
+    return [p for p in district.pairings
+            if p.valid_from <= last and (p.valid_until is None or p.valid_until > first)]
 
 
 def _meeting_tasks(district: District, year: int, prov: Provision, rule: Cadence,
@@ -326,7 +337,7 @@ def _meeting_tasks(district: District, year: int, prov: Provision, rule: Cadence
                     provisions=(prov.id,), title_zh=f"{dept_org.name}与{who}{ENGAGEMENT_KIND_ZH[rule.engagement_kind]}",
                     minutes=rule.duration_minutes, window=window,
                     target=_spread(dept_index * 7 + unit_index + n), pairings=tuple(p.key for p in unit),
-                    location=dept_org.location))
+                    location=dept_org.location, ordinal=n))
     return tasks
 
 
@@ -342,7 +353,7 @@ def _visit_tasks(district: District, year: int, prov: Provision, rule: Cadence, 
         dept, other = district.organisation(p.department), district.organisation(p.counterpart)
         j = nth_of_department[p.department] = nth_of_department.get(p.department, -1) + 1
         # Away from the pairing's meeting, and a department's visits to its counterparts spread out.
-        base = meeting_targets.get(p.key, _spread(len(tasks))) + _spread(j) / (count + 1)
+        base = meeting_targets.get(p.key, _spread(len(tasks))) + (_spread(j) - 0.5) * 0.6 / (count + 1)
         for n in range(1, count + 1):
             beyond = rule.max_per_period is not None and n > rule.max_per_period
             tasks.append(_Task(
@@ -350,7 +361,7 @@ def _visit_tasks(district: District, year: int, prov: Provision, rule: Cadence, 
                 kind=rule.engagement_kind, host=p.department, participants=(p.department, p.counterpart),
                 provisions=(prov.id,), title_zh=f"{dept.name}领导走访{other.name}", minutes=rule.duration_minutes,
                 window=window, target=(base + n / (count + 1)) % 1.0, pairings=(p.key,),
-                beyond_guidance=beyond, location=other.location))
+                beyond_guidance=beyond, location=other.location, ordinal=n))
     return tasks
 
 
@@ -379,7 +390,7 @@ def _event_engagement(district: District, event: PlannedEvent, index: int,
                       provisional=not calendar.is_published(event.date.year), location=event.location, note=note)
 
 
-def _place(task: _Task, board: _Board, pair_days: dict[tuple[str, str], list[dt.date]],
+def _place(task: _Task, board: _Board, pair_days: dict[tuple[str, str], list[int]],
            gap: int) -> tuple[dt.date, TimeSlot] | None:
     """The first half-day from the task's target on (preferred slots first) where everyone is free
     and the pairing's other engagements are at least ``gap`` days away."""
@@ -389,23 +400,26 @@ def _place(task: _Task, board: _Board, pair_days: dict[tuple[str, str], list[dt.
     hi = bisect.bisect_right(board.days, last) * per_day
     if lo >= hi:
         return None
+    # which half-days each slot of the day takes for this task's length
+    spans = [(slot.half,) if slot.half == 1 or _end(slot.start, task.minutes) <= NOON else (0, 1)
+             for slot in board.slot_times]
+    others = [o for key in task.pairings for o in pair_days.get(key, ())] if gap else []
     aim = lo + int(task.target * (hi - lo))
     for pool in (board.preferred, board.others):
         a, b = bisect.bisect_left(pool, lo), bisect.bisect_left(pool, hi)
         k = bisect.bisect_left(pool, aim, a, b)
-        for index in itertools.chain(pool[k:b], pool[a:k]):
-            day, slot = board.slot(index)
-            end = _end(slot.start, task.minutes)
-            halves = (slot.half,) if end <= NOON or slot.half == 1 else (0, 1)
-            if not board.free(task.participants, day, halves):
+        for position in itertools.chain(range(k, b), range(a, k)):
+            index = pool[position]
+            ordinal = board.ordinals[index // per_day]
+            keys = [ordinal * 2 + h for h in spans[index % per_day]]
+            if not board.free(task.participants, keys):
                 continue
-            if gap and any(abs((day - other).days) < gap for key in task.pairings
-                           for other in pair_days.get(key, ())):
+            if others and any(abs(ordinal - o) < gap for o in others):
                 continue
-            board.take(task.participants, day, halves)
+            board.take(task.participants, keys)
             for key in task.pairings:
-                pair_days.setdefault(key, []).append(day)
-            return day, slot
+                pair_days.setdefault(key, []).append(ordinal)
+            return board.days[index // per_day], board.slot_times[index % per_day]
     return None
 
 
@@ -443,17 +457,24 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
     as_of = dt.date(year, 1, 1)
     board = _board(year, calendar, options)
     provisional = not calendar.is_published(year)
-    pair_days: dict[tuple[str, str], list[dt.date]] = {}
+    pair_days: dict[tuple[str, str], list[int]] = {}
     result: list[Engagement] = []
     fixed_ids = {e.id for e in fixed}
     pairings = _pairings_in_year(district, year)
 
+    by_department: dict[str, list[Pairing]] = {}
+    for p in pairings:
+        by_department.setdefault(p.department, []).append(p)
+    done: Counter[tuple[EngagementKind, tuple[str, str]]] = Counter()  # fixed engagements per pairing
+
     def occupy(e: Engagement) -> None:
-        board.take(e.participants, e.date, e.half_days())
+        board.take(e.participants, _half_days(e.date, e.half_days()))
         if e.kind in (EngagementKind.JOINT_MEETING, EngagementKind.VISIT):
-            for p in pairings:
-                if e.counts_for(p):
-                    pair_days.setdefault(p.key, []).append(e.date)
+            for dept in e.participants:
+                for p in by_department.get(dept, ()):
+                    if e.counts_for(p):
+                        pair_days.setdefault(p.key, []).append(e.date.toordinal())
+                        done[(e.kind, p.key)] += 1
 
     for e in fixed:
         occupy(e)
@@ -485,11 +506,9 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
 
     unplaced: list[Unplaced] = []
     for prov, rule, task in tasks:
-        if task.id in fixed_ids:
-            continue
-        if task.kind in (EngagementKind.JOINT_MEETING, EngagementKind.VISIT) and _already_counted(
-                task, result, rule, pairings):
-            continue
+        if task.id in fixed_ids or (task.pairings and all(done[(task.kind, key)] >= task.ordinal
+                                                          for key in task.pairings)):
+            continue  # agreed or held engagements (perhaps under other ids) already serve these pairings
         spot = _place(task, board, pair_days, options.min_gap_days if task.pairings else 0)
         if spot is None:
             unplaced.append(Unplaced(
@@ -506,16 +525,33 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
     return result, unplaced
 
 
-def _already_counted(task: _Task, placed: list[Engagement], rule: Cadence, pairings: list[Pairing]) -> bool:
-    """A fixed engagement the user added under another id may already satisfy this task's pairings."""
-    wanted = int(task.id.rsplit("/", 1)[-1]) if task.kind == EngagementKind.VISIT else 1
-    by_key = {p.key: p for p in pairings}
-    for key in task.pairings:
-        pairing = by_key[key]
-        done = sum(1 for e in placed if e.kind == task.kind and e.status in FIXED_STATUSES and e.counts_for(pairing))
-        if done < wanted:
-            return False
-    return bool(task.pairings)
+def _schedule(e: Engagement) -> tuple[object, ...]:
+    """What a calendar client sees of an engagement; a change here is a new revision."""
+    return (e.date, e.start, e.end, e.status, e.title_zh, e.participants, e.location, e.host, e.provisions)
+
+
+def revise(previous: Plan, current: Plan) -> Plan:
+    """The current plan as a revision of a published one, so calendars update in place.
+
+    Unchanged engagements keep their sequence; changed ones (moved, retitled, confirmed) get the
+    previous sequence + 1; engagements that are gone are kept as cancelled with sequence + 1. Ids
+    (and so calendar UIDs) never change.
+    """
+    before = {e.id: e for e in previous.engagements}
+    revised: list[Engagement] = []
+    for e in current.engagements:
+        old = before.pop(e.id, None)
+        if old is None:
+            revised.append(e)
+        elif _schedule(old) == _schedule(attrs.evolve(e, sequence=old.sequence)):
+            revised.append(e.with_changes(sequence=old.sequence))
+        else:
+            revised.append(e.with_changes(sequence=old.sequence + 1))
+    for old in before.values():
+        if old.date.year in current.years:
+            revised.append(old if old.status == Status.CANCELLED else
+                           old.with_changes(status=Status.CANCELLED, sequence=old.sequence + 1))
+    return attrs.evolve(current, engagements=tuple(sorted(revised, key=_order)))
 
 
 def organisations_in(plan: Plan, district: District) -> tuple[Organisation, ...]:
