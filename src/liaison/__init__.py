@@ -23,6 +23,7 @@ from liaison.errors import (
 
 if TYPE_CHECKING:
     from liaison.district import CcList, Counterparts, District, InviteeList, Recipient
+    from liaison.hookspecs import hookimpl
     from liaison.loader import load_district, parse_district, seed_district
     from liaison.model import (
         Cadence,
@@ -48,6 +49,7 @@ _LAZY = {
     "Counterparts": "liaison.district",
     "InviteeList": "liaison.district",
     "Recipient": "liaison.district",
+    "hookimpl": "liaison.hookspecs",
     "load_district": "liaison.loader",
     "parse_district": "liaison.loader",
     "seed_district": "liaison.loader",
@@ -93,6 +95,7 @@ __all__ = [
     "Routing",
     "UnknownOrganisationError",
     "UnknownProvisionError",
+    "hookimpl",
     "load_district",
     "parse_district",
     "seed_district",

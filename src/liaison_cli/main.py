@@ -318,6 +318,78 @@ def check(year: int, records_file: str, as_of: dt.date | None, lang: str, show_a
         views.print_report(district, report, lang=lang, show_all=show_all)
 
 
+# -------------------------------------------------------------------------------------------- export
+def _exporter_names() -> list[str]:
+    from liaison.plugins import exporters
+
+    return list(exporters())
+
+
+@cli.command()
+@click.argument("format_name", metavar="FORMAT")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="out", show_default=True,
+              help="The folder to write into (created if missing).")
+@click.option("--records", "records_file", type=click.Path(dir_okay=False), default=None,
+              help="Records for letters that answer them (consultations, research feedback).")
+@click.option("--previous", "previous_file", type=click.Path(dir_okay=False), default=None,
+              help="The plan JSON of an earlier export: calendars then update in place (SEQUENCE, CANCELLED). "
+                   "Default: the plan JSON already in --out, if any.")
+@click.option("--option", "raw_options", multiple=True, help="KEY=VALUE passed to the exporter (repeatable).")
+@plan_options
+@click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
+              help="A district data file (TOML). Default: the embedded seed district.")
+@handle_errors
+def export(format_name: str, out_dir: str, records_file: str | None, previous_file: str | None,
+           raw_options: tuple[str, ...], data_file: str | None, **kwargs: Any) -> None:
+    """Plan the year(s) and export with a plugin: FORMAT is ical, docx, json, … or `all`.
+
+    Files are written atomically inside --out (default ./out), under a folder per year.
+    """
+    from pathlib import Path
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from liaison.exporting import ExportRequest
+    from liaison.loader import read_file
+    from liaison.plan import revise
+    from liaison.planfile import plan_from_json
+    from liaison.plugins import exporter, exporters
+    from liaison.records import load_records
+    from liaison_cli import views
+    from liaison_cli.output import write_artifact
+
+    district = load(data_file)
+    plan = build_plan(district, **kwargs)
+    folder = Path(out_dir)
+    years = plan.years
+    label = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    if previous_file is None:
+        candidate = folder / label / f"plan-{district.info.id}-{label}.json"
+        previous_file = str(candidate) if candidate.is_file() else None
+    if previous_file is not None:
+        plan = revise(plan_from_json(read_file(previous_file), file=previous_file), plan)
+        click.echo(f"按上次导出修订 revising against {previous_file}", err=True)
+    records = load_records(records_file, district) if records_file else None
+    options: dict[str, Any] = {}
+    for item in raw_options:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{item!r}: write KEY=VALUE", param_hint="--option")
+        options[key.strip()] = value
+    chosen = list(exporters()) if format_name == "all" else [exporter(format_name).name]
+    request = ExportRequest(district, plan, options, records)
+    written: list[tuple[str, str, int]] = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=views.err_console, transient=True) as progress:
+        for name in chosen:
+            task = progress.add_task(f"导出 {name}", total=None)
+            for artifact in exporter(name).export(request):
+                path = write_artifact(folder, artifact)
+                written.append((name, str(path), len(artifact.data)))
+                progress.advance(task)
+    views.print_export_summary(folder, plan, written)
+
+
 # ------------------------------------------------------------------------------------------- plugins
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

@@ -14,6 +14,7 @@ from liaison.district import CcList, District, InviteeList, Recipient
 from liaison.model import MODALITY_ZH, RULE_TAGS, Organisation, Pairing, Provision
 
 console = Console(soft_wrap=True, highlight=False, width=160)
+err_console = Console(stderr=True, highlight=False)
 
 
 def table(title: str, columns: Sequence[str]) -> Table:
@@ -262,3 +263,17 @@ def print_report(district: District, report: Any, *, lang: str = "zh", show_all:
     for row in report.summary(district):
         s.add_row(str(row["name"]), *[str(row.get(x, "")) for x in statuses])
     console.print(s)
+
+
+def print_export_summary(folder: Any, plan: Any, written: Sequence[tuple[str, str, int]]) -> None:
+    by_format: dict[str, list[tuple[str, int]]] = {}
+    for name, path, size in written:
+        by_format.setdefault(name, []).append((path, size))
+    t = table(f"已写入 written to {folder}（{len(written)} 个文件）", ["格式", "文件数", "大小", "示例"])
+    for name, files in by_format.items():
+        t.add_row(name, str(len(files)), f"{sum(s for _, s in files) / 1024:.0f} KB", files[0][0])
+    console.print(t)
+    for year in plan.provisional_years:
+        console.print(f"注意 provisional: {year}年节假日安排尚未收录，日期均为暂定。")
+    for u in plan.unplaced:
+        console.print(f"未能安排 unplaced: {u.provision} {u.reason_zh}", markup=False)

