@@ -27,7 +27,17 @@ import attrs
 
 from liaison.district import District
 from liaison.errors import PlanningError
-from liaison.model import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Organisation, Pairing, Provision
+from liaison.model import (
+    ENGAGEMENT_KIND_ZH,
+    Cadence,
+    EngagementKind,
+    Organisation,
+    Pairing,
+    Provision,
+    free_text,
+    name_text,
+    not_negative,
+)
 from liaison.workdays import WorkingDayCalendar
 
 
@@ -59,13 +69,14 @@ class Engagement:
     host: str
     participants: tuple[str, ...]
     provisions: tuple[str, ...]
-    title_zh: str
+    title_zh: str = attrs.field(validator=name_text)
     status: Status = Status.PROPOSED
     provisional: bool = False
     beyond_guidance: bool = False
-    location: str | None = None
-    note: str = ""
-    sequence: int = 0  # raised each time a published engagement changes (iCalendar SEQUENCE)
+    location: str | None = attrs.field(default=None, validator=free_text)
+    note: str = attrs.field(default="", validator=free_text)
+    # raised each time a published engagement changes (iCalendar SEQUENCE)
+    sequence: int = attrs.field(default=0, validator=not_negative)
 
     def half_days(self) -> tuple[int, ...]:
         """0 = morning, 1 = afternoon; an engagement without times takes the whole day."""
@@ -103,11 +114,11 @@ class PlannedEvent:
 
     kind: EngagementKind
     date: dt.date
-    title_zh: str
+    title_zh: str = attrs.field(validator=name_text)
     start: dt.time | None = None
     end: dt.time | None = None
     host: str | None = None
-    location: str | None = None
+    location: str | None = attrs.field(default=None, validator=free_text)
     id: str | None = None
 
 
@@ -160,6 +171,12 @@ class Plan:
     provisional_years: tuple[int, ...] = ()
     calendar: str = ""
     options: PlanOptions = PlanOptions()
+
+    @property
+    def label(self) -> str:
+        """The years as a file-name label: ``2027`` or ``2026-2028``."""
+        first, last = self.years[0], self.years[-1]
+        return str(first) if first == last else f"{first}-{last}"
 
     def get(self, engagement_id: str) -> Engagement:
         for e in self.engagements:

@@ -361,8 +361,7 @@ def export(format_name: str, out_dir: str, records_file: str | None, previous_fi
     district = load(data_file)
     plan = build_plan(district, **kwargs)
     folder = Path(out_dir)
-    years = plan.years
-    label = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    label = plan.label
     if previous_file is None:
         candidate = folder / label / f"plan-{district.info.id}-{label}.json"
         previous_file = str(candidate) if candidate.is_file() else None

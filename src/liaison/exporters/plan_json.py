@@ -10,8 +10,7 @@ from liaison.planfile import plan_to_json
 
 
 def export(request: ExportRequest) -> Iterable[Artifact]:
-    years = request.plan.years
-    label = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    label = request.plan.label
     name = safe_name(f"plan-{request.district.info.id}-{label}") + ".json"
     yield Artifact(f"{safe_name(label)}/{name}", "application/json", plan_to_json(request.plan).encode("utf-8"))
 

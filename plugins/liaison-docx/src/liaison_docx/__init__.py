@@ -1,0 +1,37 @@
+"""liaison-docx: Word letters in the GB/T 9704-2012 layout (党政机关公文格式).
+
+``render(letter, fonts) -> bytes`` lays out a neutral :class:`Letter`; ``liaison_docx.letters`` builds
+the domain's letters (通知, 邀请函, 征求意见函, 调研成果反馈函) as :class:`Letter` objects, and the liaison
+plugin (``liaison_docx.plugin``, exporter ``docx``) renders them into artifacts.
+"""
+
+from liaison_docx.letter import (
+    Block,
+    FontSet,
+    Heading,
+    Kind,
+    Letter,
+    Paragraph,
+    Table,
+    format_date,
+    format_doc_number,
+    heading_number,
+    validate_letter,
+)
+from liaison_docx.render import render, render_document
+
+__all__ = [
+    "Block",
+    "FontSet",
+    "Heading",
+    "Kind",
+    "Letter",
+    "Paragraph",
+    "Table",
+    "format_date",
+    "format_doc_number",
+    "heading_number",
+    "render",
+    "render_document",
+    "validate_letter",
+]

@@ -1,0 +1,256 @@
+"""A neutral description of a Chinese official letter (公文), independent of the liaison domain.
+
+A :class:`Letter` holds only text and dates; :func:`liaison_docx.render.render` lays it out in the
+GB/T 9704-2012 format.  Every text field is checked by :func:`validate_letter` before anything is
+written, so bad data gives one :class:`liaison.errors.ExportError` naming the field
+(``body[3].text``), never a corrupt file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+from typing import Literal
+
+from attrs import frozen
+from liaison.errors import ExportError
+
+__all__ = [
+    "Block",
+    "FontSet",
+    "Heading",
+    "Kind",
+    "Letter",
+    "Paragraph",
+    "Table",
+    "format_date",
+    "format_doc_number",
+    "heading_number",
+    "validate_letter",
+]
+
+Kind = Literal["document", "letter"]
+"""``"document"``: 文件格式 (red mark, document number, one red rule 4 mm below it).
+``"letter"``: 信函格式 (mark 30 mm from the top of the page, red double rule thick over thin)."""
+
+
+@frozen
+class Paragraph:
+    """A body paragraph, indented two characters.  ``\\n`` breaks the line, ``\\t`` is a tab."""
+
+    text: str
+
+
+@frozen
+class Heading:
+    """A structural heading of level 1-4: 一、 (黑体), （一） (楷体), 1. and （1） (仿宋).
+
+    With ``numbered`` (the default) the renderer prefixes the number itself, counting per level
+    and restarting the deeper levels after each higher heading; pass ``numbered=False`` when the text
+    already carries its number.
+    """
+
+    level: int
+    text: str
+    numbered: bool = True
+
+
+@frozen
+class Table:
+    """A simple table: one header row and data rows, each as wide as the header."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+Block = Paragraph | Heading | Table
+
+
+@frozen
+class FontSet:
+    """Font names as Chinese offices expect them; all configurable.
+
+    The defaults are the names of the GB/T 9704 fonts as installed by most office machines
+    (仿宋_GB2312, 楷体_GB2312, 方正小标宋简体).  ``fallbacks`` maps a name to the font Word should
+    use where it is missing (written to ``fontTable.xml`` as ``w:altName``); Windows 10 and later ship
+    仿宋, 楷体, 黑体 and 宋体 but not the _GB2312 fonts or 方正小标宋简体 — use
+    :meth:`FontSet.windows_builtin` there.
+    """
+
+    body: str = "仿宋_GB2312"
+    title: str = "方正小标宋简体"
+    heading1: str = "黑体"
+    heading2: str = "楷体_GB2312"
+    page_number: str = "宋体"
+    mark: str = "方正小标宋简体"
+    fallbacks: tuple[tuple[str, str], ...] = (
+        ("仿宋_GB2312", "仿宋"),
+        ("楷体_GB2312", "楷体"),
+        ("方正小标宋简体", "小标宋"),
+        ("小标宋", "宋体"),
+    )
+
+    @classmethod
+    def windows_builtin(cls) -> FontSet:
+        """The fonts every Chinese Windows has (仿宋, 楷体, 黑体, 宋体); the title stays 方正小标宋简体
+        with 宋体 as its fallback."""
+        return cls(body="仿宋", heading2="楷体",
+                   fallbacks=(("方正小标宋简体", "宋体"), ("小标宋", "宋体")))
+
+    def names(self) -> tuple[str, ...]:
+        """Every distinct font name used, in a fixed order."""
+        seen: dict[str, None] = {}
+        for name in (self.body, self.title, self.heading1, self.heading2, self.page_number, self.mark):
+            seen.setdefault(name, None)
+        return tuple(seen)
+
+
+@frozen
+class Letter:
+    """One letter.  ``doc_number`` like ``区府办〔2027〕12号`` (see :func:`format_doc_number`).
+
+    ``recipients`` is the 主送机关 line (a full-width colon is added if missing); ``signature`` the
+    发文机关署名; ``date`` the 成文日期; ``cc`` the 抄送 organisations; ``printer`` and ``print_date``
+    the 印发机关 and 印发日期 of the 版记.
+    """
+
+    kind: Kind
+    issuing_authority_mark: str
+    doc_number: str | None
+    title: str
+    recipients: str
+    body: tuple[Block, ...]
+    signature: str
+    date: datetime.date
+    cc: tuple[str, ...] = ()
+    printer: str | None = None
+    print_date: datetime.date | None = None
+
+
+# -- formatting helpers -------------------------------------------------------------------------
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_number(n: int) -> str:
+    if n < 1 or n > 99:
+        raise ExportError(f"heading number {n} is out of range 1-99")
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return _DIGITS[ones]
+    head = "" if tens == 1 else _DIGITS[tens]
+    return head + "十" + (_DIGITS[ones] if ones else "")
+
+
+def heading_number(level: int, n: int) -> str:
+    """The GB/T 9704 sequence mark: 一、 （一） 1. （1）."""
+    if level == 1:
+        return f"{_chinese_number(n)}、"
+    if level == 2:
+        return f"（{_chinese_number(n)}）"
+    if level == 3:
+        return f"{n}."
+    if level == 4:
+        return f"（{n}）"
+    raise ExportError(f"heading level {level} is not 1-4")
+
+
+def format_date(d: datetime.date) -> str:
+    """成文日期 in Arabic numerals, full year, no leading zeros: ``2027年1月5日``."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def format_doc_number(prefix: str, year: int, serial: int) -> str:
+    """发文字号: agency prefix, full year in 六角括号 〔〕, serial without 第 or leading zeros."""
+    if serial < 1:
+        raise ExportError(f"document serial number {serial} must be 1 or more")
+    if year < 1000 or year > 9999:
+        raise ExportError(f"document year {year} must have four digits")
+    return f"{prefix}〔{year}〕{serial}号"
+
+
+_DOC_NUMBER = re.compile(r"^[^\s〔〕]+〔[0-9]{4}〕[1-9][0-9]*号$")
+
+# Characters XML 1.0 cannot hold, plus the control characters we refuse (everything below U+0020
+# except tab and newline; carriage return is refused too, as it has no meaning in a Word run).
+_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text_fields(letter: Letter) -> Iterator[tuple[str, str | None]]:
+    yield "issuing_authority_mark", letter.issuing_authority_mark
+    yield "doc_number", letter.doc_number
+    yield "title", letter.title
+    yield "recipients", letter.recipients
+    for i, block in enumerate(letter.body):
+        if isinstance(block, Table):
+            for j, cell in enumerate(block.header):
+                yield f"body[{i}].header[{j}]", cell
+            for r, row in enumerate(block.rows):
+                for j, cell in enumerate(row):
+                    yield f"body[{i}].rows[{r}][{j}]", cell
+        else:
+            yield f"body[{i}].text", block.text
+    yield "signature", letter.signature
+    for i, name in enumerate(letter.cc):
+        yield f"cc[{i}]", name
+    yield "printer", letter.printer
+
+
+def _check_text(path: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise ExportError(f"expected text, got {type(value).__name__}", path=path)
+    bad = _BAD_CHARS.search(value)
+    if bad is not None:
+        raise ExportError(
+            f"character U+{ord(bad.group()):04X} at position {bad.start()} cannot be stored in a Word file",
+            path=path, fix="remove control characters from the text (tab and newline are allowed)")
+
+
+def validate_letter(letter: Letter) -> None:
+    """Check every field; raise :class:`ExportError` naming the first bad one.
+
+    Refused: characters XML 1.0 cannot hold (control characters other than tab and newline, lone
+    surrogates, U+FFFE/U+FFFF), an unknown kind, a heading level outside 1-4, a table row whose width
+    differs from the header, a document number not in the form ``区府办〔2027〕12号``, and an empty
+    mark, title or signature.
+    """
+    if letter.kind not in ("document", "letter"):
+        raise ExportError(f"unknown letter kind {letter.kind!r}", path="kind",
+                          fix='use "document" (文件格式) or "letter" (信函格式)')
+    for path, value in _text_fields(letter):
+        if value is None and path in ("doc_number", "printer"):
+            continue
+        _check_text(path, value)
+    for name in ("issuing_authority_mark", "title", "signature"):
+        if not str(getattr(letter, name)).strip():
+            raise ExportError("must not be empty", path=name)
+    if letter.doc_number is not None and not _DOC_NUMBER.match(letter.doc_number):
+        raise ExportError(
+            f"document number {letter.doc_number!r} is not in the GB/T 9704 form",
+            path="doc_number",
+            fix="write it as prefix + 〔full year〕 + serial + 号 without 第 or leading zeros, "
+                "e.g. 区府办〔2027〕12号 (liaison_docx.format_doc_number builds it)")
+    for name in ("date", "print_date"):
+        value = getattr(letter, name)
+        if value is None and name == "print_date":
+            continue
+        if not isinstance(value, datetime.date):
+            raise ExportError(f"expected a date, got {type(value).__name__}", path=name)
+    if not isinstance(letter.body, tuple) or not isinstance(letter.cc, tuple):
+        raise ExportError("body and cc must be tuples", path="body")
+    for i, block in enumerate(letter.body):
+        if isinstance(block, Heading):
+            if block.level not in (1, 2, 3, 4):
+                raise ExportError(f"heading level {block.level} is not 1-4", path=f"body[{i}].level")
+        elif isinstance(block, Table):
+            if not block.header:
+                raise ExportError("a table needs at least one column", path=f"body[{i}].header")
+            for r, row in enumerate(block.rows):
+                if len(row) != len(block.header):
+                    raise ExportError(
+                        f"row has {len(row)} cells but the header has {len(block.header)}",
+                        path=f"body[{i}].rows[{r}]")
+        elif not isinstance(block, Paragraph):
+            raise ExportError(f"unknown block type {type(block).__name__}", path=f"body[{i}]",
+                              fix="use Paragraph, Heading or Table")

@@ -1,0 +1,442 @@
+"""The ``docx`` exporter end to end: registration, the letters for the seed district's 2027 plan, the
+artifact paths, determinism, options and bad text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import attrs
+import docx
+import pytest
+from conftest import PLENARY, make_plan, make_records
+from liaison import plugins
+from liaison.district import District
+from liaison.errors import ExportError
+from liaison.exporting import Artifact, ExportRequest, safe_name
+from liaison.model import Designations, EngagementKind, Pairing
+from liaison.plan import Plan, PlannedEvent, Status
+from liaison.records import DesignationRecord, Records
+
+from liaison_docx import FontSet, Letter, Paragraph, Table
+from liaison_docx.letters import Draft, default_notice_date, default_number_prefix, excerpt
+from liaison_docx.plugin import DOCX, drafts, export
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def text_of(letter: Letter) -> str:
+    parts = [letter.title, letter.recipients]
+    for block in letter.body:
+        if isinstance(block, Table):
+            parts += ["|".join(block.header), *("|".join(row) for row in block.rows)]
+        else:
+            parts.append(block.text)
+    return "\n".join(parts)
+
+
+def of_kind(found: tuple[Draft, ...], kind: str) -> list[Draft]:
+    return [d for d in found if d.kind == kind]
+
+
+@pytest.fixture(scope="module")
+def letters(seed_request: ExportRequest) -> tuple[Draft, ...]:
+    return drafts(seed_request)
+
+
+@pytest.fixture(scope="module")
+def artifacts(seed_request: ExportRequest) -> list[Artifact]:
+    return list(export(seed_request))
+
+
+# -- registration -------------------------------------------------------------------------------------
+
+def test_entry_point_registers_the_docx_exporter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIAISON_PLUGINS", "docx")
+    plugins.reset()
+    found = plugins.exporters()
+    assert "docx" in found
+    assert found["docx"].plugin == "docx"
+    assert "GB/T 9704-2012" in found["docx"].description
+    described = {p["name"]: p for p in plugins.describe()}
+    assert described["docx"]["exporters"] == ["docx"]
+
+
+# -- 通知 -------------------------------------------------------------------------------------------------
+
+def test_one_notice_per_department_with_numbers_in_directory_order(
+        letters: tuple[Draft, ...], seed: District) -> None:
+    notices = of_kind(letters, "notice")
+    departments = [d for d in seed.departments() if seed.counterparts_of(d, dt.date(2027, 1, 1)).pairings]
+    assert [n.recipient for n in notices] == [d.id for d in departments]
+    assert len(notices) == 14
+    assert [n.letter.doc_number for n in notices] == [f"区府办〔2027〕{i}号" for i in range(1, 15)]
+    for n, dept in zip(notices, departments, strict=True):
+        letter = n.letter
+        assert letter.kind == "document"
+        assert letter.issuing_authority_mark == "区人民政府办公室文件"
+        assert letter.signature == letter.printer == "区人民政府办公室"
+        assert letter.date == letter.print_date == dt.date(2027, 1, 5)  # a Tuesday
+        assert letter.recipients == dept.name
+        assert letter.title.replace("\n", "") == f"关于做好2027年{dept.name}与民主党派、工商联对口联系工作的通知"
+
+
+def test_notice_names_the_counterparts_and_copies_them(letters: tuple[Draft, ...], seed: District) -> None:
+    for n in of_kind(letters, "notice"):
+        counterparts = seed.counterparts_of(n.recipient, dt.date(2027, 1, 1))
+        names = tuple(o.name for o in counterparts.others)
+        assert n.letter.cc == names
+        text = text_of(n.letter)
+        section_one = text.split("对口联系单位", 1)[1].split("年度安排", 1)[0]
+        for clause in counterparts.provisions:
+            assert seed.provision(clause).cite_zh() in section_one  # 第二（二）条“其他对口联系单位”
+        assert "、".join(names) in section_one
+        copy = next(b.text for b in n.letter.body if isinstance(b, Paragraph) and "第三（二）条" in b.text)
+        assert copy.endswith("抄送" + "、".join(names) + "。")
+    dev_reform = next(n for n in of_kind(letters, "notice") if n.recipient == "dev-reform")
+    assert "共同联系单位" in text_of(dev_reform.letter)
+
+
+def test_notice_table_rows_are_the_departments_engagements(
+        letters: tuple[Draft, ...], seed_plan: Plan) -> None:
+    for n in of_kind(letters, "notice"):
+        own = [e for e in seed_plan.engagements if n.recipient in e.participants]
+        tables = [b for b in n.letter.body if isinstance(b, Table)]
+        assert len(tables) == 1
+        table = tables[0]
+        assert table.header == ("日期", "时间", "事项", "参加单位", "依据")
+        assert len(table.rows) == len(own) > 0
+        for row, e in zip(table.rows, own, strict=True):
+            day = f"{e.date.year}年{e.date.month}月{e.date.day}日"
+            assert row[0] == day + ("\n（暂定）" if e.provisional else "")
+            assert e.start is not None and e.end is not None
+            assert row[1].replace("\n", "") == f"{e.start.hour}:{e.start.minute:02d}—{e.end.hour}:{e.end.minute:02d}"
+            assert row[4] == {"§3.3": "第三（三）条", "§3.6": "第三（六）条"}[e.provisions[0]]
+
+
+def test_notice_work_requirements_quote_the_rules(letters: tuple[Draft, ...]) -> None:
+    health = next(n for n in of_kind(letters, "notice") if n.recipient == "health")
+    text = text_of(health.letter)
+    requirements = text.split("工作要求", 1)[1]
+    order = [requirements.index(c) for c in ("第三（二）条", "第三（一）条", "第三（三）条", "第三（六）条")]
+    assert order == sorted(order)
+    assert "每年应与对口联系的民主党派、工商联召开至少1次工作例会或联席会议" in requirements  # §3.3 min 1
+    assert "每年应安排1至2次走访" in requirements  # §3.6 min 1, max 2
+    assert "目前尚未指定" in requirements  # the seed names nobody under §3.1
+    headings = [b.text for b in health.letter.body if not isinstance(b, (Paragraph, Table))]
+    assert headings == ["对口联系单位", "年度安排", "工作要求", "文件交换制度", "建立联系责任制", "会议协商制度",
+                        "走访联谊制度"]
+
+
+def test_notice_names_the_designated_people(seed: District, seed_plan: Plan) -> None:
+    health = seed.organisation("health")
+    orgs = tuple(attrs.evolve(o, designations=Designations("王副局长", "办公室", "李明"))
+                 if o.id == "health" else o for o in seed.organisations)
+    district = attrs.evolve(seed, organisations=orgs)
+    records = Records("seed", designations=(DesignationRecord(health.id, liaison_officer="赵敏"),))
+    found = drafts(ExportRequest(district, seed_plan, {"kinds": "notice,invitation"}, records))
+    notice = next(d for d in found if d.kind == "notice" and d.recipient == "health")
+    text = text_of(notice.letter)
+    assert "分管领导为王副局长，负责处室为办公室，联络人员为赵敏" in text  # the record overrides the data
+    assert "尚未指定" not in text
+    invitation = next(d for d in found if d.kind == "invitation" and d.subject.startswith("2027/joint_meeting/health"))
+    assert "联系人：区卫生局办公室　赵敏" in text_of(invitation.letter)
+
+
+def test_notice_marks_pairings_that_change_during_the_year(seed: District) -> None:
+    pairings = tuple(attrs.evolve(p, valid_until=dt.date(2027, 7, 1)) if p.key == ("health", "jiusan") else p
+                     for p in seed.pairings)
+    pairings += (Pairing("health", "cdl", "§2.2", dt.date(2027, 7, 1)),)
+    district = attrs.evolve(seed, pairings=pairings)
+    found = drafts(ExportRequest(district, make_plan(district), {"kinds": ["notice"]}))
+    notice = next(d for d in found if d.recipient == "health").letter
+    text = text_of(notice)
+    assert "九三学社综合支社（至2027年6月30日止）" in text
+    assert "民盟支部（自2027年7月1日起）" in text
+    assert notice.cc == ("民盟支部", "农工党总支部", "九三学社综合支社")  # everyone paired during the year
+    assert "按调整后的对口联系单位抄送" in text
+
+
+def test_default_notice_date_is_the_first_weekday_from_5_january() -> None:
+    assert default_notice_date(2027) == dt.date(2027, 1, 5)  # Tuesday
+    assert default_notice_date(2030) == dt.date(2030, 1, 7)  # 5 January 2030 is a Saturday
+    assert default_notice_date(2031) == dt.date(2031, 1, 6)  # Sunday → Monday
+
+
+def test_number_prefix_comes_from_the_office_alias(seed: District) -> None:
+    assert default_number_prefix(seed.general_office()) == "区府办"
+    office = attrs.evolve(seed.general_office(), aliases=())
+    assert default_number_prefix(office) == "区政府办公室"
+
+
+# -- 邀请函 ------------------------------------------------------------------------------------------------
+
+def test_invitations_for_every_inviting_engagement(letters: tuple[Draft, ...], seed: District,
+                                                    seed_plan: Plan) -> None:
+    invitations = of_kind(letters, "invitation")
+    counterparts = [o.id for o in seed.counterparts()]
+    by_engagement: dict[str, list[Draft]] = {}
+    for d in invitations:
+        by_engagement.setdefault(d.subject, []).append(d)
+    expected = [e for e in seed_plan.engagements if e.kind != EngagementKind.VISIT]
+    assert list(by_engagement) == [e.id for e in expected]
+    for e in expected:
+        found = by_engagement[e.id]
+        assert [d.recipient for d in found] == [p for p in e.participants if p in counterparts]
+        for d in found:
+            letter = d.letter
+            assert letter.kind == "letter"
+            assert letter.date == e.date - dt.timedelta(days=14)
+            assert letter.recipients == seed.organisation(d.recipient).name
+            issuer = "区人民政府办公室" if e.host == "district-gov" else seed.organisation(e.host).name
+            assert letter.issuing_authority_mark == letter.signature == issuer
+            cite = seed.provision(e.provisions[0]).cite_zh()
+            assert cite in text_of(letter)
+    work = [d for d in invitations if "/work_meeting/" in d.subject]
+    assert [d.recipient for d in work] == counterparts and len(work) == 8
+    assert work[0].letter.title == "关于邀请出席区人民政府与各民主党派、工商联联系工作会议的函"
+    assert "第三（一）条“建立联系责任制”" in text_of(work[0].letter)
+    plenary = [d for d in invitations if "/plenary_meeting/" in d.subject]
+    assert len(plenary) == 8
+    assert plenary[0].letter.title == "关于邀请列席区政府第一次全体会议的函"
+    body = text_of(plenary[0].letter)
+    assert "定于2027年3月5日（星期五）上午9:00至11:30在区政府第一会议室召开区政府第一次全体会议" in body
+    assert "“区政府召开全体成员会议，邀请各民主党派、工商联负责人列席”" in body  # the provision's own words
+    joint = [d for d in invitations if "/joint_meeting/" in d.subject]
+    assert sum(len(e.participants) - 1 for e in seed_plan.engagements
+               if e.kind == EngagementKind.JOINT_MEETING) == len(joint)
+    assert "拟于" in text_of(joint[0].letter)  # proposed: the date is agreed by both sides (§3.3)
+
+
+def test_invitation_roles_and_kinds(seed: District) -> None:
+    events = (PLENARY,
+              PlannedEvent(EngagementKind.SYMPOSIUM, dt.date(2027, 9, 8), "“十五五”规划编制座谈会", dt.time(14, 30),
+                           dt.time(16, 30)),
+              PlannedEvent(EngagementKind.MAJOR_EVENT, dt.date(2027, 9, 28), "庆祝中华人民共和国成立78周年招待会"),
+              PlannedEvent(EngagementKind.INSPECTION, dt.date(2027, 10, 20), "廉政建设检查工作", dt.time(9, 0)))
+    found = drafts(ExportRequest(seed, make_plan(seed, *events), {"kinds": ["invitation"]}))
+    titles = {d.letter.title for d in found if d.recipient == "icf"}
+    assert "关于邀请出席“十五五”规划编制座谈会的函" in titles
+    assert "关于邀请参加庆祝中华人民共和国成立78周年招待会的函" in titles
+    assert "关于邀请参加廉政建设检查工作的函" in titles
+    inspection = next(d for d in found if d.letter.title == "关于邀请参加廉政建设检查工作的函")
+    assert "第一（四）条“特约人员与检查工作”" in text_of(inspection.letter)
+    assert "开展廉政建设检查工作" in text_of(inspection.letter)
+    assert "全天" in text_of(next(d for d in found if "招待会" in d.letter.title).letter)
+
+
+def test_cancelled_engagements_get_no_letters(seed: District, seed_plan: Plan) -> None:
+    target = next(e for e in seed_plan.engagements if e.kind == EngagementKind.JOINT_MEETING)
+    plan = attrs.evolve(seed_plan, engagements=tuple(
+        attrs.evolve(e, status=Status.CANCELLED) if e.id == target.id else e for e in seed_plan.engagements))
+    found = drafts(ExportRequest(seed, plan, {"kinds": "invitation,notice"}))
+    assert not [d for d in found if d.subject == target.id]
+    notice = next(d for d in found if d.kind == "notice" and d.recipient == target.host)
+    table = next(b for b in notice.letter.body if isinstance(b, Table))
+    assert not any(row[2] == "联席会议" for row in table.rows)
+
+
+def test_excerpt_quotes_one_sentence_full_width(seed: District) -> None:
+    assert excerpt(seed.provision("§3.3"), "联席会议") == (
+        "对口联系单位（部门）应建立工作例会或联席会议制度，每年至少召开一次工作例会或联席会议，互通情况，听取意见")
+    assert excerpt(seed.provision("§1.4"), "检查工作").startswith("有关廉政建设")
+    long = excerpt(seed.provision("§3.5"), "大型活动", limit=30)
+    assert long.endswith("……") and len(long) <= 32
+
+
+# -- 征求意见函 and 反馈函 -------------------------------------------------------------------------------------
+
+def test_consultation_letters_to_every_recipient(letters: tuple[Draft, ...], seed: District) -> None:
+    found = of_kind(letters, "consultation")
+    assert [d.recipient for d in found] == [o.id for o in seed.counterparts()]
+    for d in found:
+        letter = d.letter
+        assert letter.title == "关于征求对《2028年区政府工作报告（征求意见稿）》意见的函"
+        assert letter.date == dt.date(2027, 11, 2)
+        assert letter.issuing_authority_mark == letter.signature == "区人民政府办公室"
+        text = text_of(letter)
+        assert "第一（一）条“重大事项征求意见”" in text
+        assert "请于2027年11月17日前" in text  # sent + the §1.1 rule's 15 days
+
+
+def test_consultation_due_date_from_the_record_wins(seed: District, seed_plan: Plan) -> None:
+    records = make_records(seed)
+    records = attrs.evolve(records, consultations=(attrs.evolve(records.consultations[0], due=dt.date(2027, 11, 30),
+                                                                sent_to=("icf",)),))
+    found = drafts(ExportRequest(seed, seed_plan, {"kinds": "consultation"}, records))
+    assert len(found) == 1 and "请于2027年11月30日前" in text_of(found[0].letter)
+
+
+def test_one_feedback_letter_per_answered_result(letters: tuple[Draft, ...]) -> None:
+    found = of_kind(letters, "feedback")
+    assert len(found) == 1
+    letter = found[0].letter
+    assert found[0].recipient == "icf"
+    assert letter.issuing_authority_mark == letter.signature == "区经贸科技局"
+    assert letter.recipients == "区工商联"
+    assert letter.date == dt.date(2027, 5, 6)
+    text = text_of(letter)
+    assert "2027年4月8日报送的调研成果《关于优化营商环境的调研报告》收悉" in text
+    assert "第一（三）条“通报政情与调研成果反馈”" in text
+    assert "认真研究" in text  # the standard sentence stands in for an empty summary
+
+
+def test_feedback_summary_paragraphs(seed: District, seed_plan: Plan) -> None:
+    records = make_records(seed)
+    summary = "一是已纳入年度计划。\n二是将会同有关部门落实。"
+    answered = attrs.evolve(records.research_results[0], feedback_summary=summary)
+    found = drafts(ExportRequest(seed, seed_plan, {"kinds": ["feedback"]},
+                                 attrs.evolve(records, research_results=(answered,))))
+    texts = [b.text for b in found[0].letter.body if isinstance(b, Paragraph)]
+    assert "一是已纳入年度计划。" in texts and "二是将会同有关部门落实。" in texts
+
+
+def test_no_records_no_consultation_or_feedback_letters(seed: District, seed_plan: Plan) -> None:
+    found = drafts(ExportRequest(seed, seed_plan, {}))
+    assert {d.kind for d in found} == {"notice", "invitation"}
+
+
+# -- artifacts ---------------------------------------------------------------------------------------------
+
+def test_artifacts_paths_unique_safe_and_typed(artifacts: list[Artifact], letters: tuple[Draft, ...]) -> None:
+    assert len(artifacts) == len(letters)
+    paths = [a.path for a in artifacts]
+    assert len(set(paths)) == len(paths)
+    for a in artifacts:
+        assert a.media_type == DOCX == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        assert all(part == safe_name(part) for part in a.path.split("/"))
+        assert a.path.endswith(".docx") and a.path.startswith("2027/")
+    folders = {p.split("/")[1] for p in paths}
+    assert folders == {"通知", "邀请函", "征求意见函", "反馈函"}
+    assert paths[0] == "2027/通知/01-dev-reform.docx"
+    assert "2027/邀请函/2027-03-05-plenary_meeting-district-gov-rcck.docx" in paths
+    assert "2027/征求意见函/2027-11-02-gwbg-2028-icf.docx" in paths
+    assert "2027/反馈函/2027-05-06-yshj-2027.docx" in paths
+
+
+def test_colliding_names_get_a_suffix(seed: District, seed_plan: Plan) -> None:
+    records = make_records(seed)
+    twin = attrs.evolve(records.consultations[0], id="gwbg/2028")
+    clash = attrs.evolve(records.consultations[0], id="gwbg_2028")
+    artifacts = export(ExportRequest(seed, seed_plan, {"kinds": "consultation"},
+                                     attrs.evolve(records, consultations=(twin, clash))))
+    paths = [a.path for a in artifacts]
+    assert len(paths) == 16 == len(set(paths))
+    assert "2027/征求意见函/2027-11-02-gwbg_2028-icf-2.docx" in paths
+
+
+def test_byte_identical_across_exports(seed: District, artifacts: list[Artifact]) -> None:
+    again = export(ExportRequest(seed, make_plan(seed), {}, make_records(seed)))
+    assert [(a.path, a.data) for a in again] == [(a.path, a.data) for a in artifacts]
+
+
+def test_every_artifact_is_a_word_file(artifacts: list[Artifact], letters: tuple[Draft, ...]) -> None:
+    for artifact, draft in zip(artifacts, letters, strict=True):
+        document = docx.Document(io.BytesIO(artifact.data))
+        text = "\n".join(p.text for p in document.paragraphs)
+        assert draft.letter.title.split("\n")[0] in text
+        assert document.sections[0].page_width is not None
+    notice = zipfile.ZipFile(io.BytesIO(artifacts[0].data)).read("word/document.xml").decode()
+    table = notice.split("<w:tbl>", 1)[1].split("</w:tbl>", 1)[0]
+    rows = len(re.findall("<w:tr>", table))
+    assert rows == 1 + len(next(b for b in letters[0].letter.body if isinstance(b, Table)).rows)
+
+
+def test_table_columns_keep_dates_and_citations_whole(artifacts: list[Artifact]) -> None:
+    from liaison_docx.render import CELL_PAD, SMALL_CHAR, TEXT_WIDTH, _cell_width
+
+    xml = zipfile.ZipFile(io.BytesIO(artifacts[0].data)).read("word/document.xml").decode()
+    grid = xml.split("<w:tbl>", 1)[1].split("</w:tblGrid>")[0]
+    widths = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"/>', grid)]
+    assert sum(widths) == TEXT_WIDTH
+    assert widths[0] >= _cell_width("2027年12月31日") * SMALL_CHAR + CELL_PAD - SMALL_CHAR // 2
+    assert widths[4] >= _cell_width("第三（六）条") * SMALL_CHAR + CELL_PAD
+
+
+# -- options -------------------------------------------------------------------------------------------
+
+def test_options(seed: District, seed_plan: Plan, seed_records: Records) -> None:
+    options = {"kinds": ["notice"], "date": "2027-01-08", "number_prefix": "区府办发", "first_number": 7}
+    found = drafts(ExportRequest(seed, seed_plan, options, seed_records))
+    assert {d.kind for d in found} == {"notice"}
+    assert found[0].letter.doc_number == "区府办发〔2027〕7号"
+    assert found[1].letter.doc_number == "区府办发〔2027〕8号"
+    assert found[0].letter.date == dt.date(2027, 1, 8)
+    assert drafts(ExportRequest(seed, seed_plan, {"kinds": "notice", "date": dt.date(2027, 1, 11)}))[0].letter.date \
+        == dt.date(2027, 1, 11)
+    fonts = FontSet.windows_builtin()
+    data = export(ExportRequest(seed, seed_plan, {"kinds": "feedback", "fonts": fonts}, seed_records))[0].data
+    assert "仿宋" in zipfile.ZipFile(io.BytesIO(data)).read("word/fontTable.xml").decode()
+
+
+@pytest.mark.parametrize(("options", "path"), [
+    ({"kinds": "notices"}, "options.kinds"),
+    ({"date": "5 January"}, "options.date"),
+    ({"date": dt.datetime(2027, 1, 5, 9)}, "options.date"),
+    ({"first_number": 0}, "options.first_number"),
+    ({"first_number": "seven"}, "options.first_number"),
+    ({"fonts": "仿宋"}, "options.fonts"),
+    ({"number_prefix": 3}, "options.number_prefix"),
+    ({"number_prefix": "区府 办"}, "doc_number"),
+])
+def test_bad_options_raise_export_error(seed: District, seed_plan: Plan, options: dict[str, object],
+                                        path: str) -> None:
+    with pytest.raises(ExportError) as info:
+        export(ExportRequest(seed, seed_plan, options))
+    assert info.value.path == path
+
+
+# -- bad text --------------------------------------------------------------------------------------------
+
+def test_control_character_in_an_event_title(seed: District) -> None:
+    with pytest.raises(ValueError, match="control character"):  # the core refuses it first
+        attrs.evolve(PLENARY, title_zh="区政府第一次\x07全体会议")
+    with attrs.validators.disabled():  # an OA system may build objects without the validators
+        bad = attrs.evolve(PLENARY, title_zh="区政府第一次\x07全体会议")
+        plan = make_plan(seed, bad)
+    with pytest.raises(ExportError) as info:
+        export(ExportRequest(seed, plan))
+    assert info.value.path == "plan.engagements[2027/plenary_meeting/2027-03-05/0].title_zh"
+    assert "U+0007" in str(info.value)
+
+
+def test_control_character_in_an_organisation_name(seed: District, seed_plan: Plan) -> None:
+    with attrs.validators.disabled():  # an OA system may build objects without the validators
+        orgs = tuple(attrs.evolve(o, name="区卫\x01生局") if o.id == "health" else o for o in seed.organisations)
+    district = attrs.evolve(seed, organisations=orgs)
+    with pytest.raises(ExportError) as info:
+        export(ExportRequest(district, seed_plan))
+    assert info.value.path == "organisations[health].name"
+    assert "U+0001" in str(info.value)
+
+
+def test_control_character_in_a_record(seed: District, seed_plan: Plan) -> None:
+    records = make_records(seed)
+    with attrs.validators.disabled():
+        bad = attrs.evolve(records.research_results[0], feedback_summary="已研究\x0b。")
+    with pytest.raises(ExportError) as info:
+        export(ExportRequest(seed, seed_plan, {"kinds": "feedback"}, attrs.evolve(records, research_results=(bad,))))
+    assert info.value.path == "records.research_results[0].feedback_summary"
+
+
+def test_markup_in_data_is_text(seed: District) -> None:
+    event = attrs.evolve(PLENARY, title_zh="{{ title }}<w:p/>&amp;{% if x %}")
+    artifacts = export(ExportRequest(seed, make_plan(seed, event), {"kinds": "invitation"}))
+    document = docx.Document(io.BytesIO(artifacts[0].data))
+    assert "关于邀请列席{{ title }}<w:p/>&amp;{% if x %}的函" in [p.text for p in document.paragraphs]
+
+
+def test_plan_of_two_years_numbers_each_year_afresh(seed: District) -> None:
+    from liaison.plan import PlanOptions, plan_years
+    from liaison.workdays import ChineseCalendar
+
+    plan = plan_years(seed, (2027, 2028), PlanOptions(), calendar=ChineseCalendar())
+    found = drafts(ExportRequest(seed, plan, {"kinds": "notice"}))
+    by_year = {y: [d for d in found if d.year == y] for y in (2027, 2028)}
+    assert by_year[2027][0].letter.doc_number == "区府办〔2027〕1号"
+    assert by_year[2028][0].letter.doc_number == "区府办〔2028〕1号"
+    assert by_year[2028][0].letter.date == dt.date(2028, 1, 5)  # Wednesday
+    paths = [a.path for a in export(ExportRequest(seed, plan, {"kinds": "notice"}))]
+    assert len(set(paths)) == len(paths) == 28

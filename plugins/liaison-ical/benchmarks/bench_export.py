@@ -1,0 +1,138 @@
+"""Benchmark: the whole `ical` exporter against raw icalendar building the same events.
+
+Run:  python plugins/liaison-ical/benchmarks/bench_export.py [--pairings 7500] [--repeats 3]
+      [--no-files-baseline]
+
+The plan is ``plan_year(random_district(7500), 2026)`` from the core's ``tests/directories.py``
+(about 10,000 engagements and 3,000 organisations); without that checkout, ``--synthetic N`` builds
+N engagements directly on the seed district.
+
+Timed, best of N, interleaved in one process:
+
+* ``exporter``: ``export(ExportRequest(district, plan))`` — mapping every engagement, the master
+  calendar and one calendar per participating organisation, all bytes.
+* ``raw master``: raw icalendar (``Calendar()``, ``Event()``, ``add()``, ``to_ical()``; see
+  ``bench_ical.raw_icalendar``) building and serialising the master calendar, i.e. the same events
+  once, from ready-made records (their text is built outside the timing).  The budget: exporter /
+  raw master <= 1.3, so exit status 1 above it.
+* ``raw all files`` (informative): raw icalendar building the same set of files as the exporter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench_ical import raw_icalendar
+
+import liaison
+from liaison.district import District
+from liaison.exporting import ExportRequest
+from liaison.model import EngagementKind
+from liaison.plan import Engagement, Plan, organisations_in, plan_year
+from liaison_ical import CalendarSpec
+from liaison_ical.mapping import Names, default_dtstamp, engagement_event
+from liaison_ical.plugin import PRODID, export
+
+BUDGET = 1.3
+CORE_TESTS = Path(__file__).resolve().parents[3] / "tests"
+
+
+def random_plan(pairings: int) -> tuple[District, Plan]:
+    sys.path.insert(0, str(CORE_TESTS))
+    from directories import random_district  # the core's test helper
+
+    district = random_district(pairings)
+    return district, plan_year(district, 2026)
+
+
+def synthetic_plan(count: int) -> tuple[District, Plan]:
+    """``count`` visits on the seed district's pairings, on weekdays of 2026, built directly."""
+    district = liaison.seed_district()
+    pairs = [(p.department, p.counterpart) for p in district.pairings]
+    days = [d for d in (dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(365)) if d.weekday() < 5]
+    names = {o.id: o.name for o in district.organisations}
+    engagements = []
+    for i in range(count):
+        dept, other = pairs[i % len(pairs)]
+        start = dt.time(9, 0) if i % 2 == 0 else dt.time(14, 30)
+        end = dt.time(11, 0) if i % 2 == 0 else dt.time(16, 30)
+        engagements.append(Engagement(
+            f"2026/visit/{dept}/{other}/{i}", EngagementKind.VISIT, days[i % len(days)], start, end, dept,
+            (dept, other), ("§3.6",), f"{names[dept]}领导走访{names[other]}"))
+    engagements.sort(key=lambda e: (e.date, e.start or dt.time(0), e.id))
+    return district, Plan(district.info.id, (2026,), tuple(engagements))
+
+
+def raw_specs(district: District, plan: Plan) -> list[CalendarSpec]:
+    """The exporter's calendars as ready-made records (built outside the timings)."""
+    names = Names.of(district)
+    events = [engagement_event(e, names) for e in plan.engagements]
+    stamp = default_dtstamp(plan)
+    specs = [CalendarSpec(f"{district.info.name} 2026年对口联系工作日程", tuple(events), stamp, PRODID)]
+    for org in organisations_in(plan, district):
+        mine = tuple(ev for e, ev in zip(plan.engagements, events, strict=True) if org.id in e.participants)
+        specs.append(CalendarSpec(f"{org.name} 2026年对口联系工作日程", mine, stamp, PRODID))
+    return specs
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--pairings", type=int, default=7500)
+    parser.add_argument("--synthetic", type=int, default=0, metavar="N",
+                        help="build N engagements directly instead of planning a random district")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-files-baseline", action="store_true", help="skip the slow all-files baseline")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("LIAISON_PLUGINS", "")  # plan with the built-ins only, whatever else is installed
+
+    if args.synthetic or not (CORE_TESTS / "directories.py").exists():
+        district, plan = synthetic_plan(args.synthetic or 10_000)
+    else:
+        district, plan = random_plan(args.pairings)
+    request = ExportRequest(district, plan)
+    specs = raw_specs(district, plan)
+    master = specs[0]
+
+    artifacts = export(request)  # warm up
+    out_bytes = sum(len(a.data) for a in artifacts)
+    raw_icalendar(master)
+    ours: list[float] = []
+    raw: list[float] = []
+    raw_all: list[float] = []
+    for _ in range(args.repeats):
+        raw.append(timed(lambda: raw_icalendar(master)))
+        ours.append(timed(lambda: export(request)))
+        if not args.no_files_baseline:
+            raw_all.append(timed(lambda: [raw_icalendar(s) for s in specs]))
+    best = f"best of {args.repeats}"
+    ratio = min(ours) / min(raw)
+    print(f"engagements:              {len(plan.engagements)}  ({len(artifacts)} files, {out_bytes} bytes)")
+    print(f"raw icalendar, master:    {min(raw) * 1000:9.1f} ms  ({best}; {len(master.events)} events)")
+    if raw_all:
+        events = sum(len(s.events) for s in specs)
+        print(f"raw icalendar, all files: {min(raw_all) * 1000:9.1f} ms  "
+              f"({best}; {events} events in {len(specs)} files)")
+    print(f"ical exporter, all files: {min(ours) * 1000:9.1f} ms  ({best}; mapping included)")
+    print(f"ratio exporter/raw master:{ratio:9.3f}  (budget {BUDGET})")
+    if raw_all:
+        print(f"ratio exporter/raw files: {min(ours) / min(raw_all):9.3f}")
+    return 0 if ratio <= BUDGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

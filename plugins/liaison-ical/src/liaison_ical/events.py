@@ -1,0 +1,63 @@
+"""A neutral, frozen description of a calendar: what the exporter writes, not how.
+
+The planner (or any other producer) fills these records; :func:`liaison_ical.serialise.serialise`
+turns them into RFC 5545 bytes.  Nothing here knows about icalendar.
+
+Time conventions
+----------------
+* ``CalendarEvent.start``/``end`` as :class:`datetime.datetime` are *naive* local wall-clock times in
+  Asia/Shanghai (UTC+08:00 all year, no daylight saving since 1991).
+* ``CalendarEvent.start``/``end`` as :class:`datetime.date` (not datetime) describe an all-day event;
+  ``end`` is exclusive, so a one-day event on 3 March has ``start=date(…, 3, 3)``, ``end=date(…, 3, 4)``.
+* ``CalendarSpec.dtstamp`` is an *aware* UTC instant chosen by the caller (e.g. the plan's
+  generation stamp), never read from the clock, so that reruns produce byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal, TypeAlias
+
+import attrs
+
+Status: TypeAlias = Literal["TENTATIVE", "CONFIRMED", "CANCELLED"]
+STATUSES: tuple[Status, ...] = ("TENTATIVE", "CONFIRMED", "CANCELLED")
+
+
+@attrs.frozen
+class CalendarEvent:
+    """One VEVENT.
+
+    ``uid`` should come from :func:`liaison_ical.serialise.uid_for` over the business key so it is
+    stable across reruns; ``sequence`` is raised by the producer whenever the engagement changes.
+    ``status`` is ``TENTATIVE`` while only proposed, ``CONFIRMED`` once fixed and ``CANCELLED`` when
+    dropped (the event stays in the file so subscribed clients remove it).  ``location=None`` (or an
+    empty string) omits LOCATION; an empty ``description`` omits DESCRIPTION.  ``alarm_minutes`` adds
+    a DISPLAY reminder that many minutes before the start (not for cancelled events).
+    """
+
+    uid: str
+    sequence: int
+    status: Status
+    summary: str
+    description: str
+    location: str | None
+    categories: tuple[str, ...]
+    start: datetime.datetime | datetime.date
+    end: datetime.datetime | datetime.date
+    alarm_minutes: int | None
+
+    @property
+    def all_day(self) -> bool:
+        """True when the event is date-only (VALUE=DATE)."""
+        return not isinstance(self.start, datetime.datetime)
+
+
+@attrs.frozen
+class CalendarSpec:
+    """One VCALENDAR: a display name, its events in output order, and the fixed DTSTAMP/PRODID."""
+
+    name: str
+    events: tuple[CalendarEvent, ...]
+    dtstamp: datetime.datetime
+    prodid: str

@@ -1,0 +1,133 @@
+"""From the planner's :class:`~liaison.plan.Engagement` to a neutral :class:`CalendarEvent` (pure).
+
+One engagement is one VEVENT, the same in the master calendar and in every participant's calendar:
+
+* UID ``uid_for(district id, engagement id)``: the engagement id is the business key, which does not
+  change when the date does, so calendar clients update the event in place.
+* SUMMARY the Chinese title, prefixed ``【暂定】`` while the year's holiday calendar is unpublished.
+* DESCRIPTION one line each: host, participants (Chinese names), the provisions it rests on (Chinese
+  citation, title and project id), status in Chinese, why the date is provisional, the note.
+* CATEGORIES the kind in Chinese and ``对口联系``; LOCATION when known.
+* STATUS ``TENTATIVE`` while proposed, ``CONFIRMED`` once agreed or held, ``CANCELLED`` when dropped.
+* SEQUENCE ``engagement.sequence`` (raised by :func:`liaison.plan.revise`).
+* All-day (``VALUE=DATE``) when the engagement has no start time; a start without an end lasts
+  :data:`DEFAULT_MINUTES`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Final
+
+import attrs
+
+from liaison.district import District
+from liaison.errors import ExportError
+from liaison.model import ENGAGEMENT_KIND_ZH
+from liaison.plan import STATUS_ZH, Engagement, Plan, Status
+from liaison_ical.events import CalendarEvent
+from liaison_ical.events import Status as IcalStatus
+from liaison_ical.serialise import TZID, uid_for
+
+__all__ = [
+    "CATEGORY",
+    "DEFAULT_MINUTES",
+    "ICAL_STATUS",
+    "PROVISIONAL_PREFIX",
+    "Names",
+    "default_dtstamp",
+    "engagement_event",
+]
+
+CATEGORY: Final = "对口联系"
+PROVISIONAL_PREFIX: Final = "【暂定】"
+DEFAULT_MINUTES: Final = 120  # the regulation's meetings and visits are planned at two hours
+ICAL_STATUS: Final[Mapping[Status, IcalStatus]] = {
+    Status.PROPOSED: "TENTATIVE",
+    Status.AGREED: "CONFIRMED",
+    Status.HELD: "CONFIRMED",
+    Status.CANCELLED: "CANCELLED",
+}
+
+
+@attrs.frozen
+class Names:
+    """The district's Chinese names, looked up once per export (organisation ids and provision ids).
+
+    An id the district no longer knows (an engagement kept from an earlier plan) shows as itself.
+    """
+
+    district_id: str
+    organisations: Mapping[str, str]
+    provisions: Mapping[str, str]
+
+    @classmethod
+    def of(cls, district: District) -> Names:
+        if district.info.timezone != TZID:
+            raise ExportError(
+                f"the district's time zone is {district.info.timezone!r}; liaison-ical writes {TZID} only",
+                path="info.timezone",
+                fix=f"set timezone = {TZID!r} in the district data, or use another exporter",
+            )
+        return cls(
+            district.info.id,
+            {o.id: o.name for o in district.organisations},
+            {p.id: f"{p.cite_zh()}（{p.id}）" for p in district.provisions},
+        )
+
+    def organisation(self, org_id: str) -> str:
+        return self.organisations.get(org_id, org_id)
+
+    def provision(self, provision_id: str) -> str:
+        return self.provisions.get(provision_id, provision_id)
+
+
+def default_dtstamp(plan: Plan) -> dt.datetime:
+    """Midnight UTC on 1 January of the plan's first year: fixed by the plan, never the clock."""
+    return dt.datetime(plan.years[0], 1, 1, tzinfo=dt.UTC)
+
+
+def _times(e: Engagement) -> tuple[dt.datetime | dt.date, dt.datetime | dt.date]:
+    if e.start is None:
+        return e.date, e.date + dt.timedelta(days=1)
+    start = dt.datetime.combine(e.date, e.start)
+    if e.end is None:
+        return start, start + dt.timedelta(minutes=DEFAULT_MINUTES)
+    end = dt.datetime.combine(e.date, e.end)
+    if end <= start:
+        raise ExportError(f"ends at {e.end.isoformat()}, not after its start {e.start.isoformat()}",
+                          path=f"engagement {e.id}", fix="move it with an end time after the start")
+    return start, end
+
+
+def _description(e: Engagement, names: Names) -> str:
+    lines = [
+        f"主办单位：{names.organisation(e.host)}",
+        "参加单位：" + "、".join(names.organisation(p) for p in e.participants),
+    ]
+    if e.provisions:
+        lines.append("依据：" + "；".join(names.provision(p) for p in e.provisions))
+    lines.append(f"状态：{STATUS_ZH[e.status]}")
+    if e.provisional:
+        lines.append(f"日期暂定：{e.date.year}年节假日安排尚未公布")
+    if e.note:
+        lines.append(f"备注：{e.note}")
+    return "\n".join(lines)
+
+
+def engagement_event(e: Engagement, names: Names, *, alarm_minutes: int | None = None) -> CalendarEvent:
+    """The VEVENT record for one engagement (see the module docstring for each field)."""
+    start, end = _times(e)
+    return CalendarEvent(
+        uid=uid_for(names.district_id, e.id),
+        sequence=e.sequence,
+        status=ICAL_STATUS[e.status],
+        summary=(PROVISIONAL_PREFIX + e.title_zh) if e.provisional else e.title_zh,
+        description=_description(e, names),
+        location=e.location or None,
+        categories=(ENGAGEMENT_KIND_ZH[e.kind], CATEGORY),
+        start=start,
+        end=end,
+        alarm_minutes=alarm_minutes,
+    )

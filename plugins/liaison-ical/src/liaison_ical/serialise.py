@@ -1,0 +1,382 @@
+r"""Turn a :class:`~liaison_ical.events.CalendarSpec` into RFC 5545 bytes with icalendar.
+
+What the bytes look like (and why):
+
+* ``METHOD:PUBLISH`` and no ATTENDEE/ORGANIZER lines (RFC 5546: a published schedule, not an invitation);
+  participants belong in DESCRIPTION.
+* One VTIMEZONE for ``Asia/Shanghai`` built by hand as a single STANDARD block (DTSTART 19700101T000000,
+  TZOFFSETFROM/TZOFFSETTO +0800, no RDATE/RRULE): Outlook ignores RDATE and China has had no DST since
+  1991.  It is always present, so even a calendar with no events is a valid VCALENDAR.
+* ``X-WR-CALNAME`` (the calendar's name) and ``X-WR-TIMEZONE:Asia/Shanghai`` for Outlook/Google/Apple,
+  plus the standard RFC 7986 ``NAME`` with the same name (as icalendar's ``calendar_name`` writes).
+  Both are escaped as TEXT; icalendar 7 and ical.js read both as opaque values and so show those
+  escapes (``\,``): calendar names are best kept free of ASCII ``,;\``.
+* Timed events carry ``DTSTART;TZID=Asia/Shanghai``; date-only events carry ``VALUE=DATE``.
+* DTSTAMP comes from the spec (never the clock); UIDs come from the spec (see :func:`uid_for`), so the
+  same spec always yields byte-identical output.
+* TEXT values are escaped by this module (backslash, ``;``, ``,``, line breaks -> ``\n``) rather than by
+  icalendar's ``vText``, whose escaper also turns a literal ``\N`` into a line break.  CR LF, lone CR
+  and LF all become one ``\n`` escape, so text round-trips with line breaks normalised to LF.
+  Other control characters (C0 except TAB/CR/LF, DEL, C1), lone surrogates and U+FEFF are rejected with
+  :class:`liaison.errors.ExportError` naming the field: there is no escape for them in RFC 5545.
+* Timed events must start in 1992 or later: the single +0800 block is only equivalent to the tz
+  database's Asia/Shanghai from 1991-09-15 (China observed DST 1986-1991), and readers that resolve the
+  TZID through the tz database (icalendar, Python's zoneinfo) would otherwise disagree with readers that
+  use the VTIMEZONE (Outlook, ical.js) by an hour.  All-day events have no time zone and any date.
+* Lines are folded at 75 octets by icalendar, which folds between characters, never inside a UTF-8
+  sequence.
+* A cancelled event keeps its VEVENT (STATUS:CANCELLED, raised SEQUENCE) but gets no VALARM: a reminder
+  for a meeting that will not happen is noise.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import json
+import re
+import zoneinfo
+from collections.abc import Iterable
+from typing import Any, Final
+
+from icalendar import Alarm, Calendar, Event, Timezone, TimezoneStandard
+from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vInt, vText, vUTCOffset
+
+from liaison.errors import ExportError
+from liaison_ical.events import STATUSES, CalendarEvent, CalendarSpec
+
+__all__ = ["TZID", "serialise", "serialise_many", "uid_for"]
+
+TZID: Final = "Asia/Shanghai"
+_TZ: Final = zoneinfo.ZoneInfo(TZID)
+_UTC: Final = datetime.UTC
+_FIRST_EXACT_TIME: Final = datetime.datetime(1992, 1, 1)
+
+# RFC 5545 CONTROL = %x00-08 / %x0A-1F / %x7F.  TEXT may hold TAB and we escape line breaks; everything
+# else in CONTROL is refused, and so are the C1 block (no calendar client displays it), lone surrogates
+# (not encodable as UTF-8) and U+FEFF (a byte-order mark: parsers, icalendar and ical among them,
+# silently drop it at the start of a value, so it cannot round-trip; use U+2060 for a word joiner).
+_BAD_TEXT: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
+# Identifiers (UID, PRODID, UID domain) and the calendar name must be a single line.
+_BAD_LINE: Final = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
+_NEEDS_ESCAPE: Final = re.compile(r"[\\;,\r\n]")
+
+
+def _escape_text(text: str) -> str:
+    """RFC 5545 §3.3.11 TEXT escaping; line breaks (CRLF, CR, LF) become ``\\n``."""
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\r", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+class _Text(vText):
+    """A vText whose serialisation escapes exactly per RFC 5545 (icalendar maps a literal ``\\N`` to LF)."""
+
+    def to_ical(self) -> bytes:
+        return _escape_text(self).encode("utf-8")
+
+
+class _Categories(vCategory):
+    """CATEGORIES with each value escaped by :class:`_Text` (so ``,`` inside a category stays in it)."""
+
+    def __init__(self, categories: Iterable[str]) -> None:
+        super().__init__([])
+        self.cats = [_Text(c) for c in categories]
+
+
+class _Trigger(vDuration):
+    """A relative TRIGGER always written as ``-PTnM`` (icalendar would write ``-PT1H30M``)."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(datetime.timedelta(minutes=-minutes))
+        self._minutes = minutes
+
+    def to_ical(self) -> bytes:
+        return b"-PT%dM" % self._minutes
+
+
+def _build_vtimezone() -> Timezone:
+    tz = Timezone()
+    tz["TZID"] = vText(TZID)
+    tz["X-LIC-LOCATION"] = vText(TZID)
+    standard = TimezoneStandard()
+    standard["DTSTART"] = vDatetime(datetime.datetime(1970, 1, 1))
+    standard["TZOFFSETFROM"] = vUTCOffset(datetime.timedelta(hours=8))
+    standard["TZOFFSETTO"] = vUTCOffset(datetime.timedelta(hours=8))
+    standard["TZNAME"] = vText("CST")
+    tz.add_component(standard)
+    return tz
+
+
+# Built once; serialising never mutates it, so every calendar shares it.
+_VTIMEZONE: Final = _build_vtimezone()
+
+
+def uid_for(*business_key_parts: str, domain: str = "liaison") -> str:
+    """A stable UID for a business key: ``sha1(json(parts)) hex + "@" + domain``.
+
+    The parts are JSON-encoded as a list before hashing, so ``("a b", "c")`` and ``("a", "b c")`` differ.
+    Same parts, same UID, on every machine and every run.
+    """
+    if not business_key_parts:
+        raise ExportError("uid_for() needs at least one business key part", path="uid_for")
+    for index, part in enumerate(business_key_parts):
+        if not isinstance(part, str):
+            raise ExportError(
+                f"business key part must be str, not {type(part).__name__}", path=f"uid_for[{index}]"
+            )
+    _check_line(domain, "uid_for.domain")
+    if not domain or " " in domain or "@" in domain:
+        raise ExportError(
+            f"UID domain {domain!r} must be non-empty without spaces or '@'", path="uid_for.domain",
+            fix="use a domain such as 'liaison' or 'tzb.example.gov.cn'",
+        )
+    key = json.dumps(list(business_key_parts), ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
+    return f"{digest}@{domain}"
+
+
+def _check_text(value: object, path: str) -> str:
+    if not isinstance(value, str):
+        raise ExportError(f"must be text, not {type(value).__name__}", path=path)
+    match = _BAD_TEXT.search(value)
+    if match is not None:
+        raise ExportError(
+            f"contains character U+{ord(match.group()):04X} (not allowed in iCalendar text) "
+            f"at position {match.start()}",
+            path=path, fix="remove the character from the data (line breaks and tabs are allowed here)",
+        )
+    return value
+
+
+def _check_line(value: object, path: str) -> str:
+    if not isinstance(value, str):
+        raise ExportError(f"must be text, not {type(value).__name__}", path=path)
+    match = _BAD_LINE.search(value)
+    if match is not None:
+        raise ExportError(
+            f"contains character U+{ord(match.group()):04X} (not allowed in iCalendar text) "
+            f"at position {match.start()}",
+            path=path, fix="this field must be a single line of printable text",
+        )
+    return value
+
+
+def _check_int(value: object, path: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ExportError(f"must be an integer >= {minimum}, got {value!r}", path=path)
+    return value
+
+
+def _event_times(event: CalendarEvent, path: str) -> tuple[Any, Any]:
+    start, end = event.start, event.end
+    if isinstance(start, datetime.datetime) and isinstance(end, datetime.datetime):
+        if start.tzinfo is not None or end.tzinfo is not None:
+            raise ExportError(
+                "start/end must be naive local times in Asia/Shanghai", path=path,
+                fix="pass datetime values without tzinfo (Beijing wall-clock time)",
+            )
+        if end <= start:
+            raise ExportError(f"end {end.isoformat()} is not after start {start.isoformat()}", path=path)
+        if start < _FIRST_EXACT_TIME:
+            raise ExportError(
+                f"timed event at {start.isoformat()} is before 1992: Asia/Shanghai had summer time "
+                "1986-1991, which the single +0800 VTIMEZONE does not describe", path=path,
+                fix="use an all-day event or a date from 1992 on",
+            )
+        return (vDatetime(start.replace(tzinfo=_TZ)), vDatetime(end.replace(tzinfo=_TZ)))
+    if (
+        isinstance(start, datetime.date) and not isinstance(start, datetime.datetime)
+        and isinstance(end, datetime.date) and not isinstance(end, datetime.datetime)
+    ):
+        if end <= start:
+            raise ExportError(
+                f"all-day end {end.isoformat()} is not after start {start.isoformat()}", path=path,
+                fix="the end date of an all-day event is exclusive: a one-day event ends the next day",
+            )
+        return (vDate(start, params={"VALUE": "DATE"}), vDate(end, params={"VALUE": "DATE"}))
+    raise ExportError(
+        f"start and end must both be datetimes or both be dates, got {type(start).__name__} "
+        f"and {type(end).__name__}",
+        path=path,
+    )
+
+
+def _build_event(event: CalendarEvent, dtstamp: vDatetime, path: str) -> Event:
+    if not isinstance(event, CalendarEvent):
+        raise ExportError(f"must be a CalendarEvent, not {type(event).__name__}", path=path)
+    uid = _check_line(event.uid, f"{path}.uid")
+    if not uid.strip():
+        raise ExportError("UID is empty", path=f"{path}.uid", fix="derive it with liaison_ical.uid_for()")
+    sequence = _check_int(event.sequence, f"{path}.sequence", 0)
+    if event.status not in STATUSES:
+        raise ExportError(
+            f"status {event.status!r} is not one of {', '.join(STATUSES)}", path=f"{path}.status"
+        )
+    summary = _check_text(event.summary, f"{path}.summary")
+    description = _check_text(event.description, f"{path}.description")
+    location = None if event.location is None else _check_text(event.location, f"{path}.location")
+    if not isinstance(event.categories, tuple):
+        raise ExportError("categories must be a tuple of text", path=f"{path}.categories")
+    for index, category in enumerate(event.categories):
+        if not _check_text(category, f"{path}.categories[{index}]"):
+            raise ExportError("category is empty", path=f"{path}.categories[{index}]")
+    alarm_minutes = event.alarm_minutes
+    if alarm_minutes is not None:
+        _check_int(alarm_minutes, f"{path}.alarm_minutes", 0)
+    dtstart, dtend = _event_times(event, path)
+
+    vevent = Event()
+    vevent["UID"] = _Text(uid)
+    vevent["DTSTAMP"] = dtstamp
+    vevent["DTSTART"] = dtstart
+    vevent["DTEND"] = dtend
+    vevent["SEQUENCE"] = vInt(sequence)
+    vevent["STATUS"] = vText(event.status)
+    vevent["SUMMARY"] = _Text(summary)
+    if description:
+        vevent["DESCRIPTION"] = _Text(description)
+    if location:
+        vevent["LOCATION"] = _Text(location)
+    if event.categories:
+        vevent["CATEGORIES"] = _Categories(event.categories)
+    if alarm_minutes is not None and event.status != "CANCELLED":
+        alarm = Alarm()
+        alarm["ACTION"] = vText("DISPLAY")
+        alarm["TRIGGER"] = _Trigger(alarm_minutes)
+        alarm["DESCRIPTION"] = _Text(summary or "Reminder")
+        vevent.add_component(alarm)
+    return vevent
+
+
+def _calendar_head(cal: CalendarSpec) -> tuple[bytes, vDatetime]:
+    """The VCALENDAR properties and VTIMEZONE (everything before the first VEVENT), and the DTSTAMP."""
+    if not isinstance(cal, CalendarSpec):
+        raise ExportError(f"serialise() needs a CalendarSpec, not {type(cal).__name__}")
+    name = _check_line(cal.name, "name")
+    prodid = _check_line(cal.prodid, "prodid")
+    if not name.strip():
+        raise ExportError("calendar name is empty", path="name")
+    if not prodid.strip():
+        raise ExportError("PRODID is empty", path="prodid", fix="use e.g. '-//District//liaison//ZH'")
+    stamp = cal.dtstamp
+    if not isinstance(stamp, datetime.datetime) or stamp.utcoffset() is None:
+        raise ExportError(
+            "dtstamp must be a timezone-aware datetime (UTC)", path="dtstamp",
+            fix="pass the plan's fixed generation time, e.g. datetime(2025, 1, 1, tzinfo=UTC)",
+        )
+    if not isinstance(cal.events, tuple):
+        raise ExportError("events must be a tuple of CalendarEvent", path="events")
+
+    return _head_bytes(prodid, name), vDatetime(stamp.astimezone(_UTC))
+
+
+def _whole_head(prodid: str, name: str) -> bytes:
+    """The head as icalendar renders a whole VCALENDAR (the reference the fast path must equal)."""
+    calendar = Calendar()
+    calendar["PRODID"] = _Text(prodid)
+    calendar["VERSION"] = vText("2.0")
+    calendar["CALSCALE"] = vText("GREGORIAN")
+    calendar["METHOD"] = vText("PUBLISH")
+    calendar["NAME"] = _Text(name)
+    calendar["X-WR-CALNAME"] = _Text(name)
+    calendar["X-WR-TIMEZONE"] = vText(TZID)
+    calendar.add_component(_VTIMEZONE)
+    whole: bytes = calendar.to_ical()
+    assert whole.endswith(_END)
+    return whole[: -len(_END)]
+
+
+_BEGIN: Final = b"BEGIN:VCALENDAR\r\n"
+_PLACEHOLDER: Final = b"NAME:-\r\nX-WR-CALNAME:-\r\n"
+
+
+@functools.lru_cache(maxsize=16)
+def _head_template(prodid: str) -> tuple[bytes, bytes] | None:
+    """The head around its two name lines, rendered once per PRODID (a per-organisation export writes
+    thousands of calendars that differ only in their names); None if icalendar's layout is unexpected."""
+    whole = _whole_head(prodid, "-")
+    before, found, after = whole.partition(b"\r\n" + _PLACEHOLDER)
+    if not found or _PLACEHOLDER in after:
+        return None
+    return before + b"\r\n", after
+
+
+def _head_bytes(prodid: str, name: str) -> bytes:
+    template = _head_template(prodid)
+    if template is None:
+        return _whole_head(prodid, name)
+    names = Calendar()
+    names["NAME"] = _Text(name)
+    names["X-WR-CALNAME"] = _Text(name)
+    lines: bytes = names.to_ical()
+    assert lines.startswith(_BEGIN) and lines.endswith(_END)
+    return template[0] + lines[len(_BEGIN): -len(_END)] + template[1]
+
+
+_END: Final = b"END:VCALENDAR\r\n"
+
+
+def serialise_many(calendars: Iterable[CalendarSpec]) -> list[bytes]:
+    """``[serialise(c) for c in calendars]``, byte for byte, but each VEVENT is rendered only once.
+
+    An exporter that writes a master calendar and one calendar per participant shares the same
+    :class:`CalendarEvent` objects (same identity, same DTSTAMP) between them; their VEVENT text is
+    identical, so it is built, validated and folded once and then reused.  Errors name the
+    calendar (``calendars[2].events[5].summary``) when more than one is given.
+    """
+    specs = list(calendars)
+    rendered: dict[tuple[int, datetime.datetime], bytes] = {}
+    keep_alive: list[CalendarEvent] = []  # ids stay unique while the cache lives
+    out: list[bytes] = []
+    many = len(specs) != 1
+    for number, cal in enumerate(specs):
+        where = f"calendars[{number}]." if many else ""
+        try:
+            head, dtstamp = _calendar_head(cal)
+        except ExportError as exc:
+            if many:
+                exc.path = where + (exc.path or "")
+                exc.args = (exc.render(),)
+            raise
+        parts = [head]
+        seen: dict[str, int] = {}
+        for index, event in enumerate(cal.events):
+            path = f"{where}events[{index}]"
+            key = (id(event), cal.dtstamp)
+            text = rendered.get(key)
+            if text is None:
+                text = _build_event(event, dtstamp, path).to_ical()
+                rendered[key] = text
+                keep_alive.append(event)
+            first = seen.setdefault(event.uid, index)
+            if first != index:
+                raise ExportError(
+                    f"UID {event.uid!r} is already used by events[{first}]", path=f"{path}.uid",
+                    fix="derive UIDs from the full business key with uid_for()",
+                )
+            parts.append(text)
+        parts.append(_END)
+        out.append(b"".join(parts))
+    return out
+
+
+def serialise(cal: CalendarSpec) -> bytes:
+    """The .ics bytes for ``cal`` (UTF-8, CRLF line endings, folded at 75 octets).
+
+    Deterministic: the output depends only on ``cal``.  Raises :class:`liaison.errors.ExportError`
+    (with ``path`` such as ``events[3].summary``) for text that cannot be represented, naive/aware
+    mix-ups, end not after start, duplicate UIDs and similar bad input.
+    """
+    if not isinstance(cal, CalendarSpec):
+        raise ExportError(f"serialise() needs a CalendarSpec, not {type(cal).__name__}")
+    (data,) = serialise_many((cal,))
+    return data

@@ -1,0 +1,481 @@
+"""The `ical` exporter end to end: the seed district's plans, read back by three engines, and updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Callable, Iterator
+from importlib import resources
+from typing import Any
+
+import attrs
+import pytest
+from ical_engines import (
+    ensure_node_modules,
+    escaped_name,
+    expected_event,
+    icaljs_records,
+    node_executable,
+    read_ical,
+    read_icalendar,
+    run_icaljs,
+)
+
+import liaison
+import liaison.plugins
+from liaison.district import District
+from liaison.errors import ExportError
+from liaison.exporting import Artifact, ExportRequest, safe_name
+from liaison.model import EngagementKind
+from liaison.plan import Engagement, Plan, Status, organisations_in, plan_year, revise
+from liaison.planfile import plan_from_json, plan_to_json
+from liaison_ical import uid_for
+from liaison_ical.mapping import Names, engagement_event
+from liaison_ical.plugin import export
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+IcalJs = Callable[[list[bytes]], list[dict[str, Any]]]
+
+
+@pytest.fixture(autouse=True)
+def _builtin_plugins_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Plan without whatever else is installed (the docx plugin may be mid-edit); reset afterwards."""
+    monkeypatch.setenv("LIAISON_PLUGINS", "")
+    liaison.plugins.reset()
+    yield
+    liaison.plugins.reset()
+
+
+@pytest.fixture(scope="session")
+def icaljs() -> IcalJs:
+    """Run Mozilla ical.js over documents; skipped only when `node` is not installed at all."""
+    if node_executable() is None:
+        pytest.skip("node is not installed: the ical.js engine cannot run")
+    ensure_node_modules()
+    return run_icaljs
+
+
+@pytest.fixture(scope="module")
+def seed() -> District:
+    return liaison.seed_district()
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> str:
+    return resources.files("liaison").joinpath("data", "seed.toml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def plan_2026(seed: District) -> Plan:
+    return plan_year(seed, 2026)
+
+
+@pytest.fixture(scope="module")
+def files_2026(seed: District, plan_2026: Plan) -> dict[str, bytes]:
+    return {a.path: a.data for a in export(ExportRequest(seed, plan_2026))}
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def lines(data: bytes) -> list[str]:
+    """Unfolded content lines."""
+    text = data.decode("utf-8")
+    assert text.endswith("\r\n")
+    return text[:-2].replace("\r\n ", "").split("\r\n")
+
+
+def vevents(data: bytes) -> dict[str, str]:
+    """Each VEVENT block's raw (folded) text by its UID."""
+    blocks = re.findall(r"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", data.decode("utf-8"), flags=re.S)
+    out: dict[str, str] = {}
+    for block in blocks:
+        (uid,) = re.findall(r"^UID:(.*)$", block.replace("\r\n ", ""), flags=re.M)
+        assert uid.strip() not in out
+        out[uid.strip()] = block
+    return out
+
+
+def prop(block: str, name: str) -> str:
+    (value,) = re.findall(rf"^{name}[;:](.*?)\r$", block.replace("\r\n ", ""), flags=re.M)
+    return value
+
+
+def instants(e: Engagement) -> tuple[int | str, int | str]:
+    """What the engines must read, computed independently: Asia/Shanghai wall clock -> Unix seconds."""
+    if e.start is None:
+        return e.date.isoformat(), (e.date + dt.timedelta(days=1)).isoformat()
+    assert e.end is not None
+    start = dt.datetime.combine(e.date, e.start, tzinfo=SHANGHAI)
+    end = dt.datetime.combine(e.date, e.end, tzinfo=SHANGHAI)
+    return int(start.astimezone(dt.UTC).timestamp()), int(end.astimezone(dt.UTC).timestamp())
+
+
+def master(files: dict[str, bytes], label: str = "2026") -> bytes:
+    return files[f"{label}/ical/全部.ics"]
+
+
+def org_file(files: dict[str, bytes], org_id: str, label: str = "2026") -> bytes:
+    return files[f"{label}/ical/{safe_name(org_id)}.ics"]
+
+
+def check_files(district: District, plan: Plan, artifacts: list[Artifact], icaljs: IcalJs | None,
+                options: dict[str, Any] | None = None) -> None:
+    """Every file through all three engines: exactly the plan's engagements for that file, same fields."""
+    label = str(plan.years[0]) if len(plan.years) == 1 else f"{plan.years[0]}-{plan.years[-1]}"
+    names = Names.of(district)
+    alarm = (options or {}).get("alarm_minutes")
+    orgs = organisations_in(plan, district)
+    by_path = {a.path: a.data for a in artifacts}
+    wanted_files = {
+        f"{label}/ical/全部.ics": (plan.engagements, f"{district.info.name} {label}年对口联系工作日程")}
+    for org in orgs:
+        wanted_files[f"{label}/ical/{safe_name(org.id)}.ics"] = (
+            plan.for_organisation(org.id), f"{org.name} {label}年对口联系工作日程")
+    assert list(by_path) == list(wanted_files)  # master first, then organisations in directory order
+    assert all(a.media_type == "text/calendar" for a in artifacts)
+
+    documents = list(by_path.values())
+    described = icaljs(documents) if icaljs is not None else [None] * len(documents)
+    for (path, data), js in zip(by_path.items(), described, strict=True):
+        engagements, calname = wanted_files[path]
+        records = [expected_event(engagement_event(e, names, alarm_minutes=alarm)) for e in engagements]
+        assert [r["uid"] for r in records] == [uid_for(district.info.id, e.id) for e in engagements]
+        assert [r["occurrences"] for r in records] == [[instants(e)] for e in engagements], path
+
+        text_lines = lines(data)
+        assert text_lines.count("METHOD:PUBLISH") == 1
+        assert text_lines.count("BEGIN:VTIMEZONE") == 1 and text_lines.count("END:VTIMEZONE") == 1
+        assert f"X-WR-CALNAME:{calname}" in text_lines
+        assert "X-WR-TIMEZONE:Asia/Shanghai" in text_lines
+        assert not any(line.startswith(("ATTENDEE", "ORGANIZER", "RDATE", "RRULE")) for line in text_lines)
+
+        cal, got = read_icalendar(data)
+        assert got == records, path
+        assert len(cal.walk("VTIMEZONE")) == 1
+        assert str(cal["METHOD"]) == "PUBLISH"
+        strict_cal, got_strict = read_ical(data)
+        assert got_strict == records, path
+        assert [tz.tz_id for tz in strict_cal.timezones] == ["Asia/Shanghai"]
+        if js is not None:
+            assert "error" not in js, js
+            assert icaljs_records(js) == records, path
+            assert js["method"] == "PUBLISH"
+            assert js["x_wr_calname"] == escaped_name(calname)
+            assert js["vtimezones"] == [
+                {"tzid": "Asia/Shanghai", "standard": 1, "daylight": 0, "rdate": False}]
+            assert all(e["attendees"] == 0 for e in js["events"])
+
+
+# --- registration ---------------------------------------------------------------------------------
+
+
+def test_entry_point_registers_the_ical_exporter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIAISON_PLUGINS", "ical")
+    liaison.plugins.reset()
+    found = liaison.plugins.exporters()
+    assert found["ical"].plugin == "ical"
+    assert found["ical"].export is export
+    assert "iCalendar" in found["ical"].description
+    assert "json" in found  # the built-in stays
+
+
+def test_not_loaded_when_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIAISON_PLUGINS", "")
+    liaison.plugins.reset()
+    assert "ical" not in liaison.plugins.exporters()
+
+
+# --- the seed district's 2026 plan ----------------------------------------------------------------
+
+
+def test_master_and_one_file_per_participating_organisation(
+    seed: District, plan_2026: Plan, files_2026: dict[str, bytes]
+) -> None:
+    orgs = organisations_in(plan_2026, seed)
+    assert len(orgs) >= 20
+    assert set(files_2026) == {"2026/ical/全部.ics", *(f"2026/ical/{safe_name(o.id)}.ics" for o in orgs)}
+    assert "2026/ical/dev-reform.ics" in files_2026 and "2026/ical/icf.ics" in files_2026
+
+
+def test_each_organisation_file_holds_exactly_its_engagements(
+    seed: District, plan_2026: Plan, files_2026: dict[str, bytes]
+) -> None:
+    everything = vevents(master(files_2026))
+    assert list(everything) == [uid_for("seed", e.id) for e in plan_2026.engagements]
+    for org in organisations_in(plan_2026, seed):
+        mine = vevents(org_file(files_2026, org.id))
+        assert list(mine) == [
+            uid_for("seed", e.id) for e in plan_2026.engagements if org.id in e.participants]
+        assert all(mine[uid] == everything[uid] for uid in mine)  # the same bytes in every file
+
+
+def test_three_engines_agree_on_every_file(seed: District, plan_2026: Plan, icaljs: IcalJs) -> None:
+    check_files(seed, plan_2026, export(ExportRequest(seed, plan_2026)), icaljs)
+
+
+def test_three_engines_with_alarms_statuses_and_all_day_events(seed: District, icaljs: IcalJs) -> None:
+    plan = plan_year(seed, 2027)  # provisional: the 2027 holidays are not published
+    first, second, third = plan.engagements[:3]
+    changed = {
+        second.id: second.with_changes(status=Status.CANCELLED, sequence=2),
+        third.id: third.with_changes(start=None, end=None, status=Status.HELD, location="区政协会议室"),
+    }
+    plan = plan.confirm(first.id)
+    plan = attrs.evolve(plan, engagements=tuple(changed.get(e.id, e) for e in plan.engagements))
+    options = {"alarm_minutes": "45"}
+    artifacts = export(ExportRequest(seed, plan, options))
+    check_files(seed, plan, artifacts, icaljs, {"alarm_minutes": 45})
+    events = vevents(master({a.path: a.data for a in artifacts}, "2027"))
+    assert prop(events[uid_for("seed", first.id)], "STATUS") == "CONFIRMED"
+    assert prop(events[uid_for("seed", second.id)], "STATUS") == "CANCELLED"
+    assert "BEGIN:VALARM" not in events[uid_for("seed", second.id)]
+    allday = events[uid_for("seed", third.id)]
+    assert prop(allday, "DTSTART") == f"VALUE=DATE:{third.date:%Y%m%d}"
+    assert prop(allday, "LOCATION") == "区政协会议室"
+    assert all(prop(block, "SUMMARY").startswith("【暂定】") for block in events.values())
+
+
+def test_event_fields(plan_2026: Plan, files_2026: dict[str, bytes]) -> None:
+    visit = next(e for e in plan_2026.engagements if e.id == "2026/visit/dev-reform/cndca/1")
+    block = vevents(master(files_2026))[uid_for("seed", visit.id)]
+    unfolded = block.replace("\r\n ", "")
+    assert prop(block, "SUMMARY") == "区发改局领导走访民建总支部"
+    assert prop(block, "STATUS") == "TENTATIVE"
+    assert prop(block, "SEQUENCE") == "0"
+    assert prop(block, "CATEGORIES") == "走访,对口联系"
+    assert prop(block, "DTSTAMP") == "20260101T000000Z"
+    assert prop(block, "DTSTART") == f"TZID=Asia/Shanghai:{visit.date:%Y%m%d}T090000"
+    assert prop(block, "DESCRIPTION") == (
+        "主办单位：区发改局\\n参加单位：区发改局、民建总支部\\n"
+        "依据：第三（六）条“走访联谊制度”（§3.6）\\n状态：拟定"
+    )
+    assert "LOCATION" not in unfolded and "VALARM" not in unfolded and "ATTENDEE" not in unfolded
+
+
+def test_calendar_names(seed: District, files_2026: dict[str, bytes]) -> None:
+    assert "X-WR-CALNAME:区 2026年对口联系工作日程" in lines(master(files_2026))
+    assert "X-WR-CALNAME:区发改局 2026年对口联系工作日程" in lines(org_file(files_2026, "dev-reform"))
+    assert "X-WR-CALNAME:区工商联 2026年对口联系工作日程" in lines(org_file(files_2026, "icf"))
+
+
+# --- determinism ----------------------------------------------------------------------------------
+
+
+def test_two_exports_are_byte_identical(seed: District, files_2026: dict[str, bytes]) -> None:
+    again = {a.path: a.data for a in export(ExportRequest(seed, plan_year(seed, 2026)))}
+    assert again == files_2026
+
+
+def test_plan_json_round_trip_exports_the_same_bytes(
+    seed: District, plan_2026: Plan, files_2026: dict[str, bytes]
+) -> None:
+    """`liaison export --previous plan.json` reads the plan back from JSON: same calendars."""
+    reread = plan_from_json(plan_to_json(plan_2026))
+    assert {a.path: a.data for a in export(ExportRequest(seed, reread))} == files_2026
+
+
+def test_dtstamp_defaults_to_the_plan_and_can_be_given(seed: District, plan_2026: Plan) -> None:
+    def stamps(options: dict[str, Any]) -> set[str]:
+        data = export(ExportRequest(seed, plan_2026, options))[0].data
+        return {line for line in lines(data) if line.startswith("DTSTAMP")}
+
+    assert stamps({}) == {"DTSTAMP:20260101T000000Z"}
+    assert stamps({"dtstamp": "2025-12-20T08:30:00+08:00"}) == {"DTSTAMP:20251220T003000Z"}
+    assert stamps({"dtstamp": "2025-12-20"}) == {"DTSTAMP:20251220T000000Z"}
+    assert stamps({"dtstamp": dt.datetime(2025, 11, 1, 12, tzinfo=dt.UTC)}) == {"DTSTAMP:20251101T120000Z"}
+
+
+@pytest.mark.parametrize(("options", "path"), [
+    ({"alarm_minutes": "-5"}, "options.alarm_minutes"),
+    ({"alarm_minutes": "half an hour"}, "options.alarm_minutes"),
+    ({"alarm_minutes": True}, "options.alarm_minutes"),
+    ({"dtstamp": "2026-01-01T00:00:00"}, "options.dtstamp"),
+    ({"dtstamp": "yesterday"}, "options.dtstamp"),
+    ({"dtstamp": 1767225600}, "options.dtstamp"),
+])
+def test_bad_options_name_the_option(
+    seed: District, plan_2026: Plan, options: dict[str, Any], path: str
+) -> None:
+    with pytest.raises(ExportError) as info:
+        export(ExportRequest(seed, plan_2026, options))
+    assert info.value.path == path
+
+
+def test_alarm_option_and_other_exporters_options(seed: District, plan_2026: Plan) -> None:
+    options = {"alarm_minutes": "30", "letterhead": "red"}  # unknown keys belong to other exporters
+    data = export(ExportRequest(seed, plan_2026, options))[0].data
+    assert lines(data).count("TRIGGER:-PT30M") == len(plan_2026.engagements)
+    assert export(ExportRequest(seed, plan_2026, {"alarm_minutes": "none"}))[0].data == \
+        export(ExportRequest(seed, plan_2026))[0].data
+
+
+def test_multi_year_label(seed: District) -> None:
+    from liaison.plan import plan_years
+
+    plan = plan_years(seed, (2026, 2027))
+    artifacts = export(ExportRequest(seed, plan))
+    assert artifacts[0].path == "2026-2027/ical/全部.ics"
+    assert "X-WR-CALNAME:区 2026-2027年对口联系工作日程" in lines(artifacts[0].data)
+    assert "DTSTAMP:20260101T000000Z" in lines(artifacts[0].data)
+
+
+def test_a_district_in_another_time_zone_is_refused(seed: District, plan_2026: Plan) -> None:
+    elsewhere = attrs.evolve(seed, info=attrs.evolve(seed.info, timezone="Asia/Urumqi"))
+    with pytest.raises(ExportError, match="Asia/Shanghai"):
+        export(ExportRequest(elsewhere, plan_2026))
+
+
+# --- updates: amend, re-plan, re-export -----------------------------------------------------------
+
+
+def amended(seed_text: str) -> District:
+    """As in the core's tests/test_pairings.py: 区环保分局 leaves 致公党支部 for 民盟支部 on 2027-07-01."""
+    old = 'department = "environment"\ncounterpart = "czgp"\nclause = "§2.2"\nvalid_from = 2022-05-22\n'
+    text = seed_text.replace(old, old + "valid_until = 2027-07-01\n\n[[pairings]]\n"
+                             'department = "environment"\ncounterpart = "cdl"\nclause = "§2.2"\n'
+                             "valid_from = 2027-07-01\n")
+    assert text != seed_text
+    return liaison.parse_district(text, file="amended.toml")
+
+
+def check_update(district: District, previous: Plan, replanned: Plan) -> dict[str, int]:
+    """Compare the exports of ``previous`` and ``revise(previous, replanned)`` VEVENT by VEVENT."""
+    revised = revise(previous, replanned)
+    before_files = {a.path: a.data for a in export(ExportRequest(district, previous))}
+    after_files = {a.path: a.data for a in export(ExportRequest(district, revised))}
+    label = str(previous.years[0])
+    before, after = vevents(master(before_files, label)), vevents(master(after_files, label))
+    old = {e.id: e for e in previous.engagements}
+    new = {e.id: e for e in replanned.engagements}
+    counts = {"unchanged": 0, "moved": 0, "dropped": 0, "added": 0}
+    for engagement_id, e in old.items():
+        uid = uid_for(district.info.id, engagement_id)
+        assert uid in after  # a UID once published never disappears
+        if engagement_id not in new:
+            counts["dropped"] += 1
+            assert prop(after[uid], "STATUS") == "CANCELLED"
+            assert int(prop(after[uid], "SEQUENCE")) == e.sequence + 1
+            assert prop(after[uid], "DTSTART") == prop(before[uid], "DTSTART")
+            for org in e.participants:  # and it is cancelled in each participant's own calendar too
+                assert prop(vevents(org_file(after_files, org, label))[uid], "STATUS") == "CANCELLED"
+        elif attrs.evolve(new[engagement_id], sequence=e.sequence) == e:
+            counts["unchanged"] += 1
+            assert after[uid] == before[uid]  # same UID, same bytes
+        else:
+            counts["moved"] += 1
+            assert int(prop(after[uid], "SEQUENCE")) == e.sequence + 1
+            assert prop(after[uid], "STATUS") != "CANCELLED"
+            if (e.date, e.start) != (new[engagement_id].date, new[engagement_id].start):
+                assert prop(after[uid], "DTSTART") != prop(before[uid], "DTSTART")
+    for engagement_id in new.keys() - old.keys():
+        counts["added"] += 1
+        assert uid_for(district.info.id, engagement_id) not in before
+        assert int(prop(after[uid_for(district.info.id, engagement_id)], "SEQUENCE")) == 0
+    unchanged = {uid_for(district.info.id, i) for i, e in old.items()
+                 if i in new and attrs.evolve(new[i], sequence=e.sequence) == e}
+    for path, data in after_files.items():
+        if path in before_files:  # organisation files: unchanged events keep their bytes there too
+            old_blocks, new_blocks = vevents(before_files[path]), vevents(data)
+            assert all(new_blocks[uid] == block for uid, block in old_blocks.items() if uid in unchanged)
+    # Re-exporting the revision against itself changes nothing.
+    assert {a.path: a.data for a in export(ExportRequest(district, revise(revised, revised)))} == after_files
+    return counts
+
+
+def test_amended_pairing_replanned_and_reexported(seed: District, seed_text: str) -> None:
+    previous = plan_year(seed, 2027)
+    district = amended(seed_text)
+    replanned = plan_year(district, 2027, fixed=previous.fixed())
+    counts = check_update(district, previous, replanned)
+    assert counts["unchanged"] > 40
+    assert counts["moved"] >= 1 and counts["dropped"] >= 1 and counts["added"] >= 1
+    # the environment department's single meeting is dropped, split in two around 1 July
+    revised = revise(previous, replanned)
+    assert revised.get("2027/joint_meeting/environment").status == Status.CANCELLED
+
+
+def test_moved_and_confirmed_engagement(seed: District, plan_2026: Plan) -> None:
+    target = plan_2026.engagements[5]
+    moved = plan_2026.move(target.id, target.date + dt.timedelta(days=7))
+    replanned = plan_year(seed, 2026, fixed=moved.fixed())
+    assert replanned.get(target.id).status == Status.AGREED
+    counts = check_update(seed, plan_2026, replanned)
+    assert counts["moved"] >= 1 and counts["unchanged"] > 30
+    data = export(ExportRequest(seed, revise(plan_2026, replanned)))[0].data
+    block = vevents(data)[uid_for("seed", target.id)]
+    assert prop(block, "STATUS") == "CONFIRMED"
+    assert prop(block, "SEQUENCE") == "1"
+
+
+def test_second_revision_raises_sequence_again(seed: District, plan_2026: Plan) -> None:
+    target = plan_2026.engagements[0]
+    first = revise(plan_2026, plan_2026.move(target.id, target.date + dt.timedelta(days=1)))
+    second = revise(first, first.move(target.id, target.date + dt.timedelta(days=2)))
+    block = vevents(export(ExportRequest(seed, second))[0].data)[uid_for("seed", target.id)]
+    assert prop(block, "SEQUENCE") == "2"
+
+
+# --- hostile text ---------------------------------------------------------------------------------
+
+
+EVIL_TITLE = "座谈会\r\nBEGIN:VEVENT\r\nUID:evil\r\nEND:VEVENT\r\nATTENDEE:mailto:x@example.com"
+EVIL_ORG = "民革支部\r\nBEGIN:VEVENT\r\nSUMMARY:injected"
+
+
+def hostile_engagement(title: str) -> Engagement:
+    return Engagement(
+        id="2026/symposium/evil\r\nBEGIN:VEVENT", kind=EngagementKind.SYMPOSIUM, date=dt.date(2026, 5, 6),
+        start=dt.time(9, 0), end=dt.time(11, 30), host="district-gov",
+        participants=("district-gov", EVIL_ORG, "rcck"),
+        provisions=("§1.2", "§9.9"), title_zh=title, status=Status.AGREED,
+        location="会议室;A,B\\N\r\nEND:VCALENDAR", note="备注\nEND:VEVENT\r\nBEGIN:VALARM",
+    )
+
+
+def check_hostile(seed: District, engagement: Engagement, icaljs: IcalJs) -> None:
+    plan = Plan("seed", (2026,), (engagement,))
+    artifacts = export(ExportRequest(seed, plan))
+    assert [a.path for a in artifacts] == [
+        "2026/ical/全部.ics", "2026/ical/district-gov.ics", "2026/ical/rcck.ics"]
+    check_files(seed, plan, artifacts, icaljs)
+    for artifact in artifacts:
+        text_lines = lines(artifact.data)
+        assert text_lines.count("BEGIN:VEVENT") == 1 and text_lines.count("END:VCALENDAR") == 1
+        assert "BEGIN:VALARM" not in text_lines
+        assert not any(line.startswith(("ATTENDEE", "UID:evil", "SUMMARY:injected")) for line in text_lines)
+        _, (record,) = read_icalendar(artifact.data)
+        assert record["uid"] == uid_for("seed", engagement.id)
+        assert record["summary"] == engagement.title_zh.replace("\r\n", "\n")
+        assert "民革支部\nBEGIN:VEVENT\nSUMMARY:injected" in record["description"]
+        assert "备注：备注\nEND:VEVENT\nBEGIN:VALARM" in record["description"]
+        assert "依据：第一（二）条" in record["description"] and "§9.9" in record["description"]
+        assert record["location"] == "会议室;A,B\\N\nEND:VCALENDAR"
+
+
+def test_crlf_and_begin_vevent_in_data_stay_one_property_of_one_event(seed: District, icaljs: IcalJs) -> None:
+    """Location and note may be multi-line, participants are ids the exporter shows as text when unknown."""
+    check_hostile(seed, hostile_engagement("座谈会;会议,纪要\\"), icaljs)
+
+
+def test_the_core_refuses_a_multi_line_title() -> None:
+    with pytest.raises(ValueError, match="title_zh"):
+        hostile_engagement(EVIL_TITLE)
+
+
+def test_a_multi_line_title_that_bypassed_the_core_is_still_one_property(
+    seed: District, icaljs: IcalJs
+) -> None:
+    """Defence in depth: an engagement built without validators (another producer) cannot inject lines."""
+    with attrs.validators.disabled():
+        engagement = hostile_engagement(EVIL_TITLE)
+    check_hostile(seed, engagement, icaljs)
+
+
+def test_an_impossible_engagement_is_named(seed: District) -> None:
+    bad = Engagement("2026/visit/x/y/1", EngagementKind.VISIT, dt.date(2026, 3, 3), dt.time(15, 0),
+                     dt.time(14, 0), "dev-reform", ("dev-reform", "cdl"), ("§3.6",), "走访")
+    with pytest.raises(ExportError) as info:
+        export(ExportRequest(seed, Plan("seed", (2026,), (bad,))))
+    assert "2026/visit/x/y/1" in str(info.value)

@@ -1,0 +1,94 @@
+"""Every example script runs (in a temporary folder) and writes what it promises."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+EXAMPLES = ROOT / "examples"
+
+# The exporters are separate distributions; the README's test command installs them.
+pytest.importorskip("liaison_ical", reason="liaison-ical is not installed")
+pytest.importorskip("liaison_docx", reason="liaison-docx is not installed")
+
+
+def run(script: str, *args: str, cwd: Path) -> str:
+    env = {**os.environ, "LIAISON_PLUGINS": "ical,docx", "COLUMNS": "160"}
+    done = subprocess.run([sys.executable, str(EXAMPLES / script), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr + done.stdout
+    return done.stdout
+
+
+def test_annual_plan_writes_calendars_and_letters_into_out(tmp_path: Path) -> None:
+    import icalendar
+
+    output = run("annual_plan.py", "2026", cwd=tmp_path)
+    year = tmp_path / "out" / "2026"
+    plan = json.loads((year / "plan-seed-2026.json").read_text(encoding="utf-8"))
+    assert len(plan["engagements"]) == 47
+    calendars = sorted((year / "ical").glob("*.ics"))
+    assert len(calendars) == 1 + 14 + 8  # master, every department, every branch and the ICF
+    master = max(calendars, key=lambda p: p.stat().st_size)
+    events = icalendar.Calendar.from_ical(master.read_bytes()).walk("VEVENT")
+    assert len(events) == 47
+    letters = sorted(year.rglob("*.docx"))
+    notices = [p for p in letters if "通知" in p.parts]
+    assert len(notices) == 14
+    assert len(letters) > 14  # invitations to the joint meetings' counterparts
+    for letter in letters[:5]:
+        with zipfile.ZipFile(letter) as docx:
+            assert "word/document.xml" in docx.namelist()
+    assert "已写入" in output and "2026年对口联系工作计划" in output
+
+
+def test_annual_plan_rerun_updates_the_calendars_in_place(tmp_path: Path) -> None:
+    run("annual_plan.py", "2026", cwd=tmp_path)
+    first = {p.name: p.read_bytes() for p in (tmp_path / "out" / "2026" / "ical").glob("*.ics")}
+    run("annual_plan.py", "2026", cwd=tmp_path)
+    second = {p.name: p.read_bytes() for p in (tmp_path / "out" / "2026" / "ical").glob("*.ics")}
+    assert first == second  # nothing changed, so not a byte changed
+
+
+def test_document_routing_names_the_paired_branches_and_the_provisions(tmp_path: Path) -> None:
+    output = run("document_routing.py", "区卫生局", "2027-01-01", cwd=tmp_path)
+    assert "农工党总支部" in output and "九三学社综合支社" in output
+    assert "§3.2 三（二）" in output and "§2.2 二（二）" in output
+
+
+def test_compliance_report_prints_the_four_shortfalls_and_writes_json(tmp_path: Path) -> None:
+    output = run("compliance_report.py", cwd=tmp_path)
+    assert "问题 4 项" in output
+    report = json.loads((tmp_path / "out" / "compliance-seed-2026.json").read_text(encoding="utf-8"))
+    problems = {f["provision"] for f in report["findings"]
+                if f["status"] in ("short", "designation_missing", "response_overdue")}
+    assert problems == {"§3.6", "§3.2", "§1.3", "§3.1"}
+
+
+def test_amend_pairings_shows_before_and_after_and_updates_calendars_in_place(tmp_path: Path) -> None:
+    output = run("amend_pairings.py", cwd=tmp_path)
+    assert "2027-06-30: 区环保分局的政策性文件抄送 致公党支部" in output
+    assert "2027-07-01: 区环保分局的政策性文件抄送 民盟支部" in output
+    before = (tmp_path / "out" / "amend" / "before" / "2027" / "ical")
+    after = (tmp_path / "out" / "amend" / "after" / "2027" / "ical")
+
+    def events(path: Path) -> dict[str, str]:
+        text = path.read_bytes().decode("utf-8").replace("\r\n ", "")  # keep the CRLFs
+        blocks = re.findall(r"BEGIN:VEVENT\r\n(.*?)END:VEVENT", text, flags=re.S)
+        return {re.search(r"^UID:(.*)$", b, re.M).group(1).strip(): b for b in blocks}  # type: ignore[union-attr]
+
+    old = events(max(before.glob("*.ics"), key=lambda p: p.stat().st_size))
+    new = events(max(after.glob("*.ics"), key=lambda p: p.stat().st_size))
+    assert set(old) <= set(new)  # every published event is still there, under the same UID
+    cancelled = [b for b in new.values() if "STATUS:CANCELLED" in b]
+    assert cancelled and all("SEQUENCE:1" in b for b in cancelled)
+    unchanged = [uid for uid in old if "SEQUENCE:0" in new[uid]]
+    assert unchanged and all(old[uid] == new[uid] for uid in unchanged)
