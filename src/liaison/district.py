@@ -150,6 +150,10 @@ class District:
                     shown.append(label)
         return f"; did you mean: {'、'.join(shown)}?" if shown else ""
 
+    def by_id(self) -> dict[str, Organisation]:
+        """Organisations by id (a read-only view for bulk work such as planning)."""
+        return self._by_id
+
     def of_kind(self, *kinds: OrgKind) -> tuple[Organisation, ...]:
         return tuple(o for o in self.organisations if o.kind in kinds)
 

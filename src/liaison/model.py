@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import sys
 from typing import Any, Literal
 
 import attrs
@@ -21,6 +22,11 @@ def _check_text(value: str, name: str, *, single_line: bool) -> None:
     bad = next((ch for ch in value if ch in _CONTROL or (single_line and ch in "\r\n\t")), None)
     if bad is not None:
         raise ValueError(f"{name} contains the control character {bad!r}; remove it")
+
+
+def interned(value: Any) -> Any:
+    """Ids are compared constantly (pairings, participants, busy slots): share one string object."""
+    return sys.intern(value) if type(value) is str else value
 
 
 def name_text(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -165,7 +171,7 @@ DESIGNATION_ZH = {
 class Organisation:
     """A body the regulation speaks of, referred to everywhere by its stable ``id``."""
 
-    id: str = attrs.field(validator=name_text)
+    id: str = attrs.field(validator=name_text, converter=interned)
     name: str = attrs.field(validator=name_text)  # full Chinese name as the regulation writes it: 区卫生局
     short_name: str = attrs.field(validator=name_text)  # e.g. 卫生局
     name_en: str = attrs.field(validator=name_text)
@@ -215,23 +221,25 @@ class Pairing:
     amendment ends one version (``valid_until``) and starts another.
     """
 
-    department: str = attrs.field(validator=name_text)
-    counterpart: str = attrs.field(validator=name_text)
+    department: str = attrs.field(validator=name_text, converter=interned)
+    counterpart: str = attrs.field(validator=name_text, converter=interned)
     clause: str = attrs.field(validator=name_text)
     valid_from: dt.date
     valid_until: dt.date | None = attrs.field(default=None, validator=_period_order)
     note: str | None = attrs.field(default=None, validator=free_text)
+    #: (department, counterpart): the pairing across its versions. Kept rather than rebuilt: the
+    #: planner and compliance look it up for every engagement.
+    key: tuple[str, str] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.department, self.counterpart))
 
     @property
     def validity(self) -> Validity:
         return Validity(self.valid_from, self.valid_until)
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.department, self.counterpart)
-
     def in_force(self, day: dt.date) -> bool:
-        return self.validity.contains(day)
+        return self.valid_from <= day and (self.valid_until is None or day < self.valid_until)
 
 
 class Modality(enum.StrEnum):
