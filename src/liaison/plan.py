@@ -344,7 +344,8 @@ def _meeting_tasks(district: District, year: int, prov: Provision, rule: Cadence
             others = tuple(p.counterpart for p in unit)
             window = _window(unit, year)
             assert window is not None
-            everyone = set(others) >= counterparts and len(counterparts) > 1
+            # a superset test walks all counterparts: only worth it when the sizes allow a match
+            everyone = len(counterparts) > 1 and len(others) >= len(counterparts) and set(others) >= counterparts
             suffix = "" if len(units) == 1 else "/" + "+".join(others)
             who = "各民主党派、工商联" if everyone else _names(district, others)
             for n in range(1, rule.min_per_period + 1):

@@ -371,7 +371,18 @@ def test_options(seed: District, seed_plan: Plan, seed_records: Records) -> None
     assert "仿宋" in zipfile.ZipFile(io.BytesIO(data)).read("word/fontTable.xml").decode()
 
 
+def test_the_issuing_authority_and_signature_are_options(seed: District, seed_plan: Plan) -> None:
+    default = drafts(ExportRequest(seed, seed_plan, {"kinds": "notice"}))[0].letter
+    assert (default.issuing_authority_mark, default.signature) == ("区人民政府办公室文件", "区人民政府办公室")
+    chosen = drafts(ExportRequest(seed, seed_plan, {"kinds": "notice", "issuer": "区人民政府",
+                                                     "signature": "某某区人民政府"}))[0].letter
+    assert chosen.issuing_authority_mark == "区人民政府文件"
+    assert chosen.signature == "某某区人民政府" and chosen.printer == "区人民政府"
+
+
 @pytest.mark.parametrize(("options", "path"), [
+    ({"issuer": "区政府办"}, "options.issuer"),
+    ({"signature": "  "}, "options.signature"),
     ({"kinds": "notices"}, "options.kinds"),
     ({"date": "5 January"}, "options.date"),
     ({"date": dt.datetime(2027, 1, 5, 9)}, "options.date"),

@@ -335,13 +335,15 @@ def _validity_note(p: Pairing, year: int) -> str:
 # -- 通知 --------------------------------------------------------------------------------------------------
 
 def notices(district: District, plan: Plan, *, records: Records | None = None, date: dt.date | None = None,
-            number_prefix: str | None = None, first_number: int = 1) -> tuple[Draft, ...]:
+            number_prefix: str | None = None, first_number: int = 1, issuer: Organisation | None = None,
+            signature: str | None = None) -> tuple[Draft, ...]:
     """The annual liaison notice to each department with pairings or engagements in each plan year.
 
     Numbered ``{prefix}〔{year}〕{n}号`` from ``first_number`` in directory order of the departments,
-    afresh each year; dated ``date`` or else the first working weekday on or after 5 January.
+    afresh each year; dated ``date`` or else the first working weekday on or after 5 January. Issued by
+    ``issuer`` (default: the general office) and signed ``signature`` (default: the issuer's name).
     """
-    office = district.general_office()
+    office = issuer or district.general_office()
     prefix = number_prefix if number_prefix is not None else default_number_prefix(office)
     drafts: list[Draft] = []
     for year in plan.years:
@@ -354,7 +356,7 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
                 continue
             letter = notice_letter(district, dept, year, pairings, own, office=office, records=records,
                                    date=date or default_notice_date(year),
-                                   doc_number=format_doc_number(prefix, year, serial))
+                                   doc_number=format_doc_number(prefix, year, serial), signature=signature)
             drafts.append(Draft("notice", year, f"{serial:02d}-{dept.id}", letter, dept.id, dept.id))
             serial += 1
     return tuple(drafts)
@@ -362,7 +364,7 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
 
 def notice_letter(district: District, dept: Organisation, year: int, pairings: Sequence[Pairing],
                   engagements: Sequence[Engagement], *, office: Organisation, records: Records | None,
-                  date: dt.date, doc_number: str) -> Letter:
+                  date: dt.date, doc_number: str, signature: str | None = None) -> Letter:
     office_name, dept_name = _name(office), _name(dept)
     as_of = max(date, dt.date(year, 1, 1)) if date.year <= year else dt.date(year, 12, 31)
     counterparts = _counterparts_in_year(district, pairings)
@@ -419,8 +421,8 @@ def notice_letter(district: District, dept: Organisation, year: int, pairings: S
     return Letter(
         kind="document", issuing_authority_mark=f"{office_name}文件", doc_number=doc_number,
         title=f"关于做好{year}年{dept_name}\n与民主党派、工商联对口联系工作的通知", recipients=dept_name,
-        body=tuple(body), signature=office_name, date=date, cc=tuple(_name(o) for o in counterparts),
-        printer=office_name, print_date=date)
+        body=tuple(body), signature=signature or office_name, date=date,
+        cc=tuple(_name(o) for o in counterparts), printer=office_name, print_date=date)
 
 
 def _directory_index(district: District, org_id: str) -> int:

@@ -23,6 +23,10 @@ Options (``ExportRequest.options``):
     the notices' 发文字号 prefix; default the general office's shortest alias ending in 办 (区府办).
 ``first_number``
     the first notice's serial number in each year; default 1.
+``issuer``
+    who issues the notices (an organisation id or name); default the district government's general office.
+``signature``
+    the notices' signature (发文机关署名); default the issuer's name.
 
 Other options are ignored (the command line may pass options meant for other exporters).
 """
@@ -33,9 +37,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from liaison.errors import ExportError
+from liaison.district import District
+from liaison.errors import ExportError, LiaisonError
 from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.hookspecs import hookimpl
+from liaison.model import Organisation
 
 from liaison_docx.letter import FontSet
 from liaison_docx.letters import (
@@ -52,7 +58,7 @@ from liaison_docx.render import render
 __all__ = ["DOCX", "OPTIONS", "drafts", "export", "register_exporters"]
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-OPTIONS = ("kinds", "fonts", "date", "number_prefix", "first_number")
+OPTIONS = ("kinds", "fonts", "date", "number_prefix", "first_number", "issuer", "signature")
 
 
 def _kinds(value: Any) -> tuple[LetterKind, ...]:
@@ -106,6 +112,23 @@ def _prefix(value: Any) -> str | None:
     raise ExportError(f"expected text, got {type(value).__name__}", path="options.number_prefix")
 
 
+def _issuer(district: District, value: Any) -> Organisation | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ExportError(f"expected an organisation id or name, got {type(value).__name__}", path="options.issuer")
+    try:
+        return district.organisation(value)
+    except LiaisonError as exc:
+        raise ExportError(exc.message, path="options.issuer", fix=exc.fix) from None
+
+
+def _text(value: Any, name: str) -> str | None:
+    if value is None or (isinstance(value, str) and value.strip()):
+        return value
+    raise ExportError(f"expected non-empty text, got {value!r}", path=f"options.{name}")
+
+
 def drafts(request: ExportRequest) -> tuple[Draft, ...]:
     """Every letter the request asks for, in a fixed order: notices, invitations, consultations,
     feedback letters."""
@@ -115,7 +138,9 @@ def drafts(request: ExportRequest) -> tuple[Draft, ...]:
     if "notice" in kinds:
         found += notices(district, plan, records=records, date=_date(request.option("date")),
                          number_prefix=_prefix(request.option("number_prefix")),
-                         first_number=_first_number(request.option("first_number")))
+                         first_number=_first_number(request.option("first_number")),
+                         issuer=_issuer(district, request.option("issuer")),
+                         signature=_text(request.option("signature"), "signature"))
     if "invitation" in kinds:
         found += invitations(district, plan, records=records)
     if "consultation" in kinds:
