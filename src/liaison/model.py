@@ -295,7 +295,21 @@ Recipients = Literal["all_counterparts", "paired_counterparts", "relevant_counte
 
 
 @attrs.frozen
-class Cadence:
+class RuleVersion:
+    """What every rule has: an optional modality of its own (else the provision's) and the dates
+    this version of the rule is in force. Keyword-only, so each rule lists its own fields first."""
+
+    modality: Modality | None = attrs.field(default=None, kw_only=True)
+    valid_from: dt.date = attrs.field(default=dt.date(1900, 1, 1), kw_only=True)
+    valid_until: dt.date | None = attrs.field(default=None, validator=_period_order, kw_only=True)
+
+    @property
+    def validity(self) -> Validity:
+        return Validity(self.valid_from, self.valid_until)
+
+
+@attrs.frozen
+class Cadence(RuleVersion):
     """A recurring obligation: between ``min_per_period`` and ``max_per_period`` engagements of one
     kind in every period of ``period_years`` years, periods counted from ``cycle_anchor_year``.
 
@@ -312,13 +326,6 @@ class Cadence:
     period_years: int = attrs.field(default=1, validator=positive)
     cycle_anchor_year: int = 2022
     duration_minutes: int = attrs.field(default=120, validator=positive)
-    modality: Modality | None = None
-    valid_from: dt.date = dt.date(1900, 1, 1)
-    valid_until: dt.date | None = attrs.field(default=None, validator=_period_order)
-
-    @property
-    def validity(self) -> Validity:
-        return Validity(self.valid_from, self.valid_until)
 
     @max_per_period.validator
     def _max_not_below_min(self, _attribute: object, value: int | None) -> None:
@@ -337,24 +344,17 @@ class Cadence:
 
 
 @attrs.frozen
-class Routing:
+class Routing(RuleVersion):
     """§3.2: documents of a kind from an issuer are copied (抄送) to recipients."""
 
     key: str
     issuer: Literal["government", "department"]
     document_kind: str
     recipients: Recipients
-    modality: Modality | None = None
-    valid_from: dt.date = dt.date(1900, 1, 1)
-    valid_until: dt.date | None = attrs.field(default=None, validator=_period_order)
-
-    @property
-    def validity(self) -> Validity:
-        return Validity(self.valid_from, self.valid_until)
 
 
 @attrs.frozen
-class Invitation:
+class Invitation(RuleVersion):
     """An event of a kind invites recipients in a role (列席 / 参加 / 座谈)."""
 
     key: str
@@ -362,61 +362,33 @@ class Invitation:
     host: Host
     recipients: Recipients
     role_zh: str
-    modality: Modality | None = None
-    valid_from: dt.date = dt.date(1900, 1, 1)
-    valid_until: dt.date | None = attrs.field(default=None, validator=_period_order)
-
-    @property
-    def validity(self) -> Validity:
-        return Validity(self.valid_from, self.valid_until)
 
 
 @attrs.frozen
-class Response:
+class Response(RuleVersion):
     """Something sent to or received from the branches wants an answer within ``due_days``."""
 
     key: str
     trigger: Literal["consultation", "research_result"]
     responder: Literal["branches", "department", "district_government"]
     due_days: int = attrs.field(validator=positive)
-    modality: Modality | None = None
-    valid_from: dt.date = dt.date(1900, 1, 1)
-    valid_until: dt.date | None = attrs.field(default=None, validator=_period_order)
-
-    @property
-    def validity(self) -> Validity:
-        return Validity(self.valid_from, self.valid_until)
 
 
 @attrs.frozen
-class DesignationRule:
+class DesignationRule(RuleVersion):
     """§3.1: every unit with a pairing in force names the people and office listed in ``roles``."""
 
     key: str
     roles: tuple[str, ...]
     applies_to: Literal["paired_departments"]
-    modality: Modality | None = None
-    valid_from: dt.date = dt.date(1900, 1, 1)
-    valid_until: dt.date | None = attrs.field(default=None, validator=_period_order)
-
-    @property
-    def validity(self) -> Validity:
-        return Validity(self.valid_from, self.valid_until)
 
 
 @attrs.frozen
-class RecordOnly:
+class RecordOnly(RuleVersion):
     """A duty the code records and reports but cannot count (§3.4 joint research, §3.7, §3.8)."""
 
     key: str
     record_kind: str
-    modality: Modality | None = None
-    valid_from: dt.date = dt.date(1900, 1, 1)
-    valid_until: dt.date | None = attrs.field(default=None, validator=_period_order)
-
-    @property
-    def validity(self) -> Validity:
-        return Validity(self.valid_from, self.valid_until)
 
 
 Rule = Cadence | Routing | Invitation | Response | DesignationRule | RecordOnly

@@ -128,6 +128,15 @@ def print_pairings(district: District, day: dt.date, found: Sequence[Pairing]) -
 
 
 # ----------------------------------------------------------------------------------------------- routing
+def print_basis(district: District, note_zh: str, provisions: Sequence[str]) -> None:
+    """The note (why a list is empty) and the verbatim text of each provision an answer rests on."""
+    if note_zh:
+        console.print(note_zh)
+    for pid in provisions:
+        prov = district.provision(pid)
+        console.print(f"{prov.id} {prov.citation_zh}: {prov.text_zh}", markup=False)
+
+
 def recipient_json(r: Recipient) -> dict[str, Any]:
     out: dict[str, Any] = org_ref(r.organisation)
     out["provisions"] = list(r.provisions)
@@ -153,11 +162,7 @@ def print_cc(district: District, cc: CcList) -> None:
     for r in cc.recipients:
         t.add_row(r.organisation.name, r.organisation.name_en, " ".join(r.provisions))
     console.print(t)
-    if cc.note_zh:
-        console.print(cc.note_zh)
-    for pid in cc.provisions:
-        prov = district.provision(pid)
-        console.print(f"{prov.id} {prov.citation_zh}: {prov.text_zh}", markup=False)
+    print_basis(district, cc.note_zh, cc.provisions)
 
 
 def invitees_json(found: InviteeList) -> dict[str, Any]:
@@ -179,11 +184,7 @@ def print_invitees(district: District, found: InviteeList) -> None:
     for r in found.recipients:
         t.add_row(r.organisation.name, r.role_zh, " ".join(r.provisions))
     console.print(t)
-    if found.note_zh:
-        console.print(found.note_zh)
-    for pid in found.provisions:
-        prov = district.provision(pid)
-        console.print(f"{prov.id} {prov.citation_zh}: {prov.text_zh}", markup=False)
+    print_basis(district, found.note_zh, found.provisions)
 
 
 def print_plugins(found: Sequence[dict[str, Any]]) -> None:
