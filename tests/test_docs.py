@@ -56,3 +56,12 @@ def test_the_annotated_example_in_the_data_format_reference_loads() -> None:
     assert example is not None
     district = parse_district(example.group(1), file="docs/data-format.md")
     assert len(district.pairings) >= 3
+
+
+def test_the_package_docstring_example_runs() -> None:
+    import doctest
+
+    import liaison
+
+    result = doctest.testmod(liaison, raise_on_error=False)
+    assert result.attempted >= 4 and result.failed == 0

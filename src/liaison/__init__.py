@@ -2,7 +2,10 @@
 
 >>> import datetime as dt, liaison
 >>> district = liaison.seed_district()
->>> [o.name for o in district.cc_list("区卫生局", dt.date(2027, 1, 1)).recipients.organisations]  # doctest: +SKIP
+>>> [r.organisation.name for r in district.cc_list("区卫生局", dt.date(2027, 1, 1)).recipients]
+['农工党总支部', '九三学社综合支社']
+>>> plan = liaison.plan_year(district, 2026)          # §3.1, §3.3, §3.6 on China's working days
+>>> report = liaison.check(district, liaison.Records.from_plan(plan), 2026)
 
 The core is pure: objects in, objects out. Files, clocks and exporters live at the edges (the
 ``liaison`` command, the example scripts and the plugins).
@@ -22,6 +25,7 @@ from liaison.errors import (
 )
 
 if TYPE_CHECKING:
+    from liaison.compliance import Finding, Report, check
     from liaison.district import CcList, Counterparts, District, InviteeList, Recipient
     from liaison.hookspecs import hookimpl
     from liaison.loader import load_district, parse_district, seed_district
@@ -41,9 +45,25 @@ if TYPE_CHECKING:
         Response,
         Routing,
     )
+    from liaison.plan import Engagement, Plan, PlannedEvent, PlanOptions, Status, plan_year, plan_years, revise
+    from liaison.records import Records, load_records, parse_records
 
 # Public names and the module that defines them; imported on first use to keep `import liaison` fast.
 _LAZY = {
+    "plan_year": "liaison.plan",
+    "plan_years": "liaison.plan",
+    "revise": "liaison.plan",
+    "Plan": "liaison.plan",
+    "PlanOptions": "liaison.plan",
+    "PlannedEvent": "liaison.plan",
+    "Engagement": "liaison.plan",
+    "Status": "liaison.plan",
+    "check": "liaison.compliance",
+    "Report": "liaison.compliance",
+    "Finding": "liaison.compliance",
+    "Records": "liaison.records",
+    "load_records": "liaison.records",
+    "parse_records": "liaison.records",
     "District": "liaison.district",
     "CcList": "liaison.district",
     "Counterparts": "liaison.district",
@@ -77,8 +97,10 @@ __all__ = [
     "DesignationRule",
     "Designations",
     "District",
+    "Engagement",
     "EngagementKind",
     "ExportError",
+    "Finding",
     "Invitation",
     "InviteeList",
     "LiaisonError",
@@ -87,17 +109,29 @@ __all__ = [
     "Organisation",
     "Pairing",
     "Party",
+    "Plan",
+    "PlanOptions",
+    "PlannedEvent",
     "PlanningError",
     "Provision",
     "Recipient",
     "RecordOnly",
+    "Records",
+    "Report",
     "Response",
     "Routing",
+    "Status",
     "UnknownOrganisationError",
     "UnknownProvisionError",
+    "check",
     "hookimpl",
     "load_district",
+    "load_records",
     "parse_district",
+    "parse_records",
+    "plan_year",
+    "plan_years",
+    "revise",
     "seed_district",
 ]
 

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from liaison.district import District
+from liaison.district import District, PairingSpan
+from liaison.errors import PlanningError
 from liaison.model import (
     BINDING,
     DESIGNATION_ZH,
@@ -23,7 +24,6 @@ from liaison.model import (
     EngagementKind,
     Invitation,
     Modality,
-    Pairing,
     Provision,
     RecordOnly,
     Response,
@@ -122,8 +122,11 @@ def _engagement_id(e: HeldEngagement, index: int) -> str:
 
 def check(district: District, records: Records, year: int, as_of: dt.date | None = None) -> Report:
     """Check one year's records against every rule in force. ``as_of`` defaults to 31 December."""
+    if not 1900 < year < 2200:
+        raise PlanningError(f"cannot check the year {year}", fix="give a year between 1901 and 2199")
     as_of = as_of or dt.date(year, 12, 31)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    records = records.until(as_of)  # a check "as of" a date sees only what had happened by then
     findings: list[Finding] = []
     checkers = (_cadences, _designations, _routing, _invitations, _responses, _record_only)
     for checker in checkers:
@@ -136,11 +139,12 @@ def _cadences(district: District, records: Records, year: int, first: dt.date, l
               as_of: dt.date) -> Iterable[Finding]:
     for prov, rule in district.cadences(last) or district.cadences(first):
         if rule.scope == "government":
-            yield _government_cadence(district, records, prov, rule, year, as_of)
+            finding = _government_cadence(district, records, prov, rule, year, as_of)
+            if finding is not None:
+                yield finding
             continue
-        for pairing in district.pairings:
-            if pairing.validity.overlaps_range(first, last):
-                yield _pairing_cadence(district, records, prov, rule, pairing, first, last, as_of)
+        for span in district.pairing_spans(first, last):
+            yield _pairing_cadence(district, records, prov, rule, span, as_of)
 
 
 def _count(records: Records, kind: EngagementKind, start: dt.date, end: dt.date,
@@ -149,10 +153,9 @@ def _count(records: Records, kind: EngagementKind, start: dt.date, end: dt.date,
                  if e.kind == kind and start <= e.date <= end and counts(e))
 
 
-def _pairing_cadence(district: District, records: Records, prov: Provision, rule: Cadence, pairing: Pairing,
-                     first: dt.date, last: dt.date, as_of: dt.date) -> Finding:
-    start = max(first, pairing.valid_from)
-    end = min(last, pairing.valid_until - dt.timedelta(days=1)) if pairing.valid_until else last
+def _pairing_cadence(district: District, records: Records, prov: Provision, rule: Cadence, span: PairingSpan,
+                     as_of: dt.date) -> Finding:
+    pairing, start, end = span.pairing, span.start, span.end
     counted = _count(records, rule.engagement_kind, start, end,
                      lambda e: pairing.department in e.attended and pairing.counterpart in e.attended)
     dept, other = district.organisation(pairing.department), district.organisation(pairing.counterpart)
@@ -177,13 +180,15 @@ def _pairing_cadence(district: District, records: Records, prov: Provision, rule
     en = (f"{dept.name_en} and {other.name_en}: {n} {rule.engagement_kind.value.replace('_', ' ')}(s) "
           f"recorded in {start.year}; {prov.id} expects {expected} — {status.value}.")
     return Finding(prov.id, rule.key, status, _severity(status, prov.modality_of(rule)), pairing.key,
-                   (start, end), zh, en, counted, expected, (pairing.valid_from, pairing.valid_until))
+                   (start, end), zh, en, counted, expected, span.in_force)
 
 
 def _government_cadence(district: District, records: Records, prov: Provision, rule: Cadence, year: int,
-                        as_of: dt.date) -> Finding:
+                        as_of: dt.date) -> Finding | None:
     first_year, last_year = rule.period_of(year)
     start, end = dt.date(first_year, 1, 1), dt.date(last_year, 12, 31)
+    if rule.valid_from > start:
+        return None  # the rule was not yet in force when this period began: nothing to judge
     gov = district.government()
     everyone = {o.id for o in district.counterparts()}
     counted = _count(records, rule.engagement_kind, start, end, lambda e: e.host == gov.id)

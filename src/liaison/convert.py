@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import typing
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from liaison.errors import DataError
@@ -69,6 +71,25 @@ def _structure_bool(value: object, _type: object) -> bool:
     return value
 
 
+def _is_homogeneous_tuple(type_: Any) -> bool:
+    args = typing.get_args(type_)
+    return typing.get_origin(type_) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _strict_tuple_factory(type_: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """Lists only: a bare string is not a list of one-character names."""
+    from cattrs.cols import homogenous_tuple_structure_factory
+
+    inner = homogenous_tuple_structure_factory(type_, conv)
+
+    def structure_tuple(value: Any, target: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"expected a list, got {type(value).__name__} {value!r}")
+        return inner(value, target)
+
+    return structure_tuple
+
+
 @functools.cache
 def converter() -> cattrs.Converter:
     """The project's strict converter: extra keys are errors, scalars are never coerced."""
@@ -81,10 +102,12 @@ def converter() -> cattrs.Converter:
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_structure_hook(dt.time, _structure_time)
     conv.register_unstructure_hook(dt.time, lambda t: t.strftime("%H:%M"))
-    # Predicates, not single dispatch: a StrEnum is a str subclass and must reach the enum hook.
-    conv.register_structure_hook_func(lambda t: t is str, _structure_str)
-    conv.register_structure_hook_func(lambda t: t is int, _structure_int)
-    conv.register_structure_hook_func(lambda t: t is bool, _structure_bool)
+    # Strict scalars: no "1" → 1, no 1.9 → 1, no None → "None". Single dispatch beats the preconf
+    # converter's own hooks; StrEnum is registered below, and its MRO puts it before str.
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, _strict_tuple_factory)
     conv.register_structure_hook(enum.StrEnum, _structure_enum)
     conv.register_structure_hook(enum.Enum, _structure_enum)
     conv.register_unstructure_hook_func(
@@ -97,8 +120,13 @@ def converter() -> cattrs.Converter:
 def _format_exception(exc: BaseException, type_: type | None) -> str:
     from cattrs.v import format_exception
 
-    if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str):
+    from liaison.errors import LiaisonError
+    from liaison.model import Rule
+
+    if isinstance(exc, KeyError) and type_ == Rule and exc.args and isinstance(exc.args[0], str):
         return f"unknown kind {exc.args[0]!r}"
+    if isinstance(exc, LiaisonError):
+        return exc.message
     if isinstance(exc, ValueError | TypeError) and type(exc) in (ValueError, TypeError) and str(exc):
         return str(exc)
     return format_exception(exc, type_)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from liaison.errors import UnknownOrganisationError, UnknownProvisionError
+from liaison.errors import LiaisonError, UnknownOrganisationError, UnknownProvisionError
 from liaison.model import (
     COUNTERPART_KINDS,
     Cadence,
@@ -84,6 +84,26 @@ class Counterparts:
     @property
     def provisions(self) -> tuple[str, ...]:
         return tuple(sorted({p.clause for p in self.pairings}))
+
+
+@attrs.frozen
+class PairingSpan:
+    """One pairing over a period: the days it is in force, across all its versions (an amendment
+    that only changes a note or the clause does not make two pairings)."""
+
+    pairing: Pairing  # the latest version in the period
+    start: dt.date
+    end: dt.date  # inclusive
+    versions: tuple[Pairing, ...]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.pairing.key
+
+    @property
+    def in_force(self) -> tuple[dt.date, dt.date | None]:
+        """From the first version's start to the last version's end (None: still in force)."""
+        return self.versions[0].valid_from, self.versions[-1].valid_until
 
 
 @attrs.frozen
@@ -204,6 +224,20 @@ class District:
         """The pairings in force on ``as_of`` (§2.1, §2.2)."""
         return tuple(p for p in self.pairings if p.in_force(as_of))
 
+    def pairing_spans(self, first: dt.date, last: dt.date) -> tuple[PairingSpan, ...]:
+        """Every pairing in force on some day of ``[first, last]``, once, with the span of days."""
+        found: dict[tuple[str, str], list[Pairing]] = {}
+        for p in self.pairings:
+            if p.valid_from <= last and (p.valid_until is None or p.valid_until > first):
+                found.setdefault(p.key, []).append(p)
+        spans = []
+        for versions in found.values():
+            versions.sort(key=lambda v: v.valid_from)
+            end = versions[-1].valid_until
+            spans.append(PairingSpan(versions[-1], max(first, versions[0].valid_from),
+                                     last if end is None else min(last, end - dt.timedelta(days=1)), tuple(versions)))
+        return tuple(spans)
+
     def counterparts_of(self, department: str | Organisation, as_of: dt.date) -> Counterparts:
         """The party branches and the ICF paired with a department on ``as_of``."""
         dept = self.organisation(department)
@@ -267,6 +301,20 @@ class District:
         return tuple(found[o.id] for o in self.organisations if o.id in found)
 
     # -- invitations (§1.2, §1.3, §1.4, §3.5) ------------------------------------------------------------
+    def _check_host(self, host: Organisation, kind: EngagementKind, rule: Invitation) -> None:
+        """The branches and the ICF are invited, they do not host; a department hosts its own
+        professional meetings; the government's plenary meeting is the government's."""
+        if rule.host == "department":
+            allowed = {OrgKind.DEPARTMENT}
+        elif kind == EngagementKind.PLENARY_MEETING:
+            allowed = set(GOVERNMENT_KINDS)
+        else:
+            allowed = set(GOVERNMENT_KINDS) | {OrgKind.DEPARTMENT}
+        if host.kind not in allowed:
+            raise UnknownOrganisationError(
+                f"{host.name} ({host.kind.value}) cannot host a {kind.value}",
+                fix="give as host " + " or ".join(sorted(k.value for k in allowed)))
+
     def invitees(self, event_kind: EngagementKind | str, as_of: dt.date,
                  host: str | Organisation | None = None) -> InviteeList:
         """Who an event of ``event_kind`` held on ``as_of`` invites, and under which provision.
@@ -275,10 +323,17 @@ class District:
         §1.4 inspections: all of them, as circumstances require; §3.5 major events: all of them,
         generally; §1.3 professional meetings of a department (``host``): its paired organisations.
         """
-        kind = EngagementKind(event_kind)
+        try:
+            kind = EngagementKind(event_kind)
+        except ValueError:
+            raise LiaisonError(
+                f"no event kind {event_kind!r}",
+                fix="use one of " + ", ".join(k.value for k in EngagementKind)) from None
         host_org = self.organisation(host) if host is not None else None
         rules = [(p, r) for p, r in self.rules(Invitation, as_of)
                  if isinstance(r, Invitation) and r.event_kind == kind]
+        if host_org is not None and rules:
+            self._check_host(host_org, kind, rules[0][1])
         if not rules:
             return InviteeList(kind, as_of, host_org, (), (), Modality.NONE,
                                f"没有适用于{kind.value}的邀请规则")

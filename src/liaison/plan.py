@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from liaison.district import District
+from liaison.district import District, PairingSpan
 from liaison.errors import PlanningError
 from liaison.model import (
     ENGAGEMENT_KIND_ZH,
@@ -123,6 +123,9 @@ class PlannedEvent:
     id: str | None = None
 
 
+MAX_VISITS = 12  # one a month: beyond that a plan stops being a liaison plan
+
+
 @attrs.frozen
 class PlanOptions:
     """How to plan. Every field has a default a district office can live with."""
@@ -143,8 +146,9 @@ class PlanOptions:
             raise PlanningError(f"preferred weekdays must be 0 (Monday) – 6, not {self.preferred_weekdays}")
         if self.min_gap_days < 0:
             raise PlanningError("min_gap_days must not be negative")
-        if self.visits_per_pairing is not None and self.visits_per_pairing < 0:
-            raise PlanningError("visits_per_pairing must not be negative")
+        if self.visits_per_pairing is not None and not 0 <= self.visits_per_pairing <= MAX_VISITS:
+            raise PlanningError(f"visits_per_pairing must be 0–{MAX_VISITS}, not {self.visits_per_pairing}",
+                                fix="§3.6 asks for 1 to 2 a year; more is flagged as beyond guidance")
         if not self.slots:
             raise PlanningError("give at least one time slot")
 
@@ -172,6 +176,7 @@ class Plan:
     provisional_years: tuple[int, ...] = ()
     calendar: str = ""
     options: PlanOptions = PlanOptions()
+    warnings: tuple[str, ...] = ()  # agreed or user-given engagements on non-working days or clashing
 
     @property
     def label(self) -> str:
@@ -198,12 +203,22 @@ class Plan:
              end: dt.time | None = None, *, agreed: bool = True) -> Plan:
         """Move an engagement (agreed by default: a moved date is one the sides settled on)."""
         old = self.get(engagement_id)
+        if date.year != old.date.year:
+            raise PlanningError(f"{engagement_id} belongs to {old.date.year}; it cannot move to {date}",
+                                fix="obligations are counted per year: move it within its year")
         start = start if start is not None else old.start
         if end is None and old.start is not None and old.end is not None and start is not None:
             length = dt.datetime.combine(date, old.end) - dt.datetime.combine(date, old.start)
-            end = (dt.datetime.combine(date, start) + length).time()
-        moved = old.with_changes(date=date, start=start, end=end or old.end,
-                                 status=Status.AGREED if agreed else old.status)
+            finish = dt.datetime.combine(date, start) + length
+            if finish.date() != date:
+                raise PlanningError(f"{engagement_id} would end after midnight when starting at {start:%H:%M}",
+                                    fix="choose an earlier start time")
+            end = finish.time()
+        end = end or old.end
+        if start is not None and end is not None and end <= start:
+            raise PlanningError(f"{engagement_id} would end ({end:%H:%M}) before it starts ({start:%H:%M})",
+                                fix="give an end time after the start")
+        moved = old.with_changes(date=date, start=start, end=end, status=Status.AGREED if agreed else old.status)
         return self._replace(moved)
 
     def fixed(self) -> tuple[Engagement, ...]:
@@ -307,43 +322,29 @@ def _names(district: District, ids: Sequence[str]) -> str:
     return "、".join(district.organisation(i).name for i in ids)
 
 
-def _window(pairings: Sequence[Pairing], year: int) -> tuple[dt.date, dt.date] | None:
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    for p in pairings:
-        start = max(start, p.valid_from)
-        if p.valid_until is not None:
-            end = min(end, p.valid_until - dt.timedelta(days=1))
-    return (start, end) if start <= end else None
-
-
-def _pairings_in_year(district: District, year: int) -> list[Pairing]:
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return [p for p in district.pairings
-            if p.valid_from <= last and (p.valid_until is None or p.valid_until > first)]
+def _pairings_in_year(district: District, year: int) -> tuple[PairingSpan, ...]:
+    return district.pairing_spans(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
 def _meeting_tasks(district: District, year: int, prov: Provision, rule: Cadence,
-                   options: PlanOptions, pairings: list[Pairing]) -> Iterator[_Task]:
-    by_dept: dict[str, list[Pairing]] = {}
+                   options: PlanOptions, pairings: Sequence[PairingSpan]) -> Iterator[_Task]:
+    by_dept: dict[str, list[PairingSpan]] = {}
     for p in pairings:
-        by_dept.setdefault(p.department, []).append(p)
+        by_dept.setdefault(p.pairing.department, []).append(p)
     counterparts = {o.id for o in district.counterparts()}
     for dept_index, (dept, found) in enumerate(by_dept.items()):
         # Pairings with the same window can meet together; an amendment mid-year splits them.
-        groups: dict[tuple[dt.date, dt.date], list[Pairing]] = {}
+        groups: dict[tuple[dt.date, dt.date], list[PairingSpan]] = {}
         for p in found:
-            window = _window([p], year)
-            if window is not None:
-                groups.setdefault(window, []).append(p)
+            groups.setdefault((p.start, p.end), []).append(p)
         if options.per_pairing_meetings:
             units = [[p] for group in groups.values() for p in group]
         else:
             units = list(groups.values())
         dept_org = district.organisation(dept)
         for unit_index, unit in enumerate(units):
-            others = tuple(p.counterpart for p in unit)
-            window = _window(unit, year)
-            assert window is not None
+            others = tuple(p.pairing.counterpart for p in unit)
+            window = (unit[0].start, unit[0].end)
             # a superset test walks all counterparts: only worth it when the sizes allow a match
             everyone = len(counterparts) > 1 and len(others) >= len(counterparts) and set(others) >= counterparts
             suffix = "" if len(units) == 1 else "/" + "+".join(others)
@@ -359,14 +360,12 @@ def _meeting_tasks(district: District, year: int, prov: Provision, rule: Cadence
 
 
 def _visit_tasks(district: District, year: int, prov: Provision, rule: Cadence, options: PlanOptions,
-                 pairings: list[Pairing], meeting_targets: dict[tuple[str, str], float]) -> Iterator[_Task]:
+                 pairings: Sequence[PairingSpan], meeting_targets: dict[tuple[str, str], float]) -> Iterator[_Task]:
     count = rule.min_per_period if options.visits_per_pairing is None else options.visits_per_pairing
     orgs = district.by_id()
     nth_of_department: dict[str, int] = {}
-    for index, p in enumerate(pairings):
-        window = _window([p], year)
-        if window is None:
-            continue
+    for index, span in enumerate(pairings):
+        p, window = span.pairing, (span.start, span.end)
         dept, other = orgs[p.department], orgs[p.counterpart]
         j = nth_of_department[p.department] = nth_of_department.get(p.department, -1) + 1
         # Away from the pairing's meeting, and a department's visits to its counterparts spread out.
@@ -394,12 +393,14 @@ def _government_tasks(district: District, year: int, prov: Provision, rule: Cade
             for n in range(1, rule.min_per_period + 1)]
 
 
-def _event_engagement(district: District, event: PlannedEvent, index: int,
+def _event_engagement(district: District, event: PlannedEvent, nth: int,
                       calendar: WorkingDayCalendar) -> Engagement:
+    """``nth``: the how-many-th event of its kind on its date, so ids do not depend on file order."""
     invited = district.invitees(event.kind, event.date, event.host)
     host = invited.host or district.government()
     participants = (host.id, *(i for i in invited.ids() if i != host.id))
-    event_id = event.id or f"{event.date.year}/{event.kind.value}/{event.date.isoformat()}/{index}"
+    event_id = event.id or f"{event.date.year}/{event.kind.value}/{event.date.isoformat()}" + (
+        f"/{nth}" if nth > 1 else "")
     note = "" if calendar.is_working_day(event.date) else "日期不是工作日"
     return Engagement(event_id, event.kind, event.date, event.start, event.end, host.id, participants,
                       invited.provisions, event.title_zh, Status.AGREED,
@@ -467,6 +468,7 @@ def plan_year(district: District, year: int, options: PlanOptions = PlanOptions(
 def plan_years(district: District, years: Sequence[int], options: PlanOptions = PlanOptions(), *,
                calendar: WorkingDayCalendar | None = None, fixed: Sequence[Engagement] = ()) -> Plan:
     """Plan several years; see :func:`plan_year`."""
+    years = tuple(years)  # a generator is read once
     if not years:
         raise PlanningError("no year to plan", fix="give --year YYYY or --years A..B")
     if any(not 1900 < y < 2200 for y in years):
@@ -477,20 +479,23 @@ def plan_years(district: District, years: Sequence[int], options: PlanOptions = 
         calendar = default_calendar()
     engagements: list[Engagement] = []
     unplaced: list[Unplaced] = []
+    warnings: list[str] = []
     provisional = tuple(y for y in sorted(set(years)) if not calendar.is_published(y))
     with _no_cyclic_gc():
         for year in sorted(set(years)):
-            placed, missing = _plan_one_year(district, year, options, calendar,
-                                             [e for e in fixed if e.date.year == year])
+            placed, missing, noted = _plan_one_year(district, year, options, calendar,
+                                                     [e for e in fixed if e.date.year == year])
             engagements.extend(placed)
             unplaced.extend(missing)
+            warnings.extend(noted)
     engagements.sort(key=_order)
     return Plan(district.info.id, tuple(sorted(set(years))), tuple(engagements),
-                tuple(unplaced), provisional, getattr(calendar, "name", type(calendar).__name__), options)
+                tuple(unplaced), provisional, getattr(calendar, "name", type(calendar).__name__), options,
+                tuple(warnings))
 
 
 def _plan_one_year(district: District, year: int, options: PlanOptions, calendar: WorkingDayCalendar,
-                   fixed: list[Engagement]) -> tuple[list[Engagement], list[Unplaced]]:
+                   fixed: list[Engagement]) -> tuple[list[Engagement], list[Unplaced], list[str]]:
     as_of = dt.date(year, 1, 1)
     board = _board(year, calendar, options)
     provisional = not calendar.is_published(year)
@@ -498,14 +503,24 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
     result: list[Engagement] = []
     fixed_ids = {e.id for e in fixed}
     pairings = _pairings_in_year(district, year)
+    warnings: list[str] = []
 
     by_department: dict[str, list[Pairing]] = {}
-    for p in pairings:
-        by_department.setdefault(p.department, []).append(p)
+    for span in pairings:
+        by_department.setdefault(span.pairing.department, []).append(span.pairing)
     done: dict[tuple[EngagementKind, tuple[str, str]], int] = {}  # fixed engagements per pairing
 
     def occupy(e: Engagement) -> None:
-        board.take(e.participants, _half_days(e.date, e.half_days()))
+        keys = _half_days(e.date, e.half_days())
+        if not calendar.is_working_day(e.date):
+            holiday = calendar.holiday_name(e.date)
+            warnings.append(f"{e.title_zh}（{e.id}）定在{e.date.isoformat()}，不是工作日"
+                            + (f"（{holiday}）" if holiday else ""))
+        if not board.free(e.participants, keys):
+            clash = [o for o in e.participants if board.busy.get(o, set()) & set(keys)]
+            warnings.append(f"{e.title_zh}（{e.id}）{e.date.isoformat()}与其他已定活动同一时段："
+                            + "、".join(district.organisation(o).name for o in clash))
+        board.take(e.participants, keys)
         if e.kind in (EngagementKind.JOINT_MEETING, EngagementKind.VISIT):
             for dept in e.participants:
                 for p in by_department.get(dept, ()):
@@ -516,10 +531,12 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
     for e in fixed:
         occupy(e)
         result.append(e)
-    for index, event in enumerate(options.events):
+    seen_events: dict[tuple[dt.date, EngagementKind], int] = {}
+    for event in options.events:
         if event.date.year != year:
             continue
-        e = _event_engagement(district, event, index, calendar)
+        nth = seen_events[(event.date, event.kind)] = seen_events.get((event.date, event.kind), 0) + 1
+        e = _event_engagement(district, event, nth, calendar)
         if e.id not in fixed_ids:
             occupy(e)
             result.append(e)
@@ -565,7 +582,7 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
             task.id, task.kind, day, slot.start, _end(slot.start, task.minutes), task.host, task.participants,
             task.provisions, task.title_zh, Status.PROPOSED, provisional, task.beyond_guidance, task.location,
             "超出第三（六）条1至2次的指导范围" if task.beyond_guidance else ""))
-    return result, unplaced
+    return result, unplaced, warnings
 
 
 def _schedule(e: Engagement) -> tuple[object, ...]:

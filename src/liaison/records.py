@@ -131,6 +131,22 @@ class Records:
     town_activities: tuple[TownActivity, ...] = ()
     joint_research: tuple[JointResearch, ...] = ()
 
+    def until(self, day: dt.date) -> Records:
+        """What had happened by ``day``: later records, replies and feedback are left out."""
+        return attrs.evolve(
+            self,
+            engagements=tuple(e for e in self.engagements if e.date <= day),
+            documents=tuple(d for d in self.documents if d.date <= day),
+            consultations=tuple(attrs.evolve(c, replies=tuple(r for r in c.replies if r.date <= day))
+                                for c in self.consultations if c.sent <= day),
+            research_results=tuple(r if r.feedback is None or r.feedback <= day else attrs.evolve(r, feedback=None)
+                                   for r in self.research_results if r.received <= day),
+            designations=tuple(d for d in self.designations if d.date is None or d.date <= day),
+            nominations=tuple(n for n in self.nominations if n.date <= day),
+            town_activities=tuple(t for t in self.town_activities if t.date <= day),
+            joint_research=tuple(j for j in self.joint_research if j.date <= day),
+        )
+
     def with_engagements(self, engagements: Iterable[HeldEngagement]) -> Records:
         return attrs.evolve(self, engagements=tuple(engagements))
 

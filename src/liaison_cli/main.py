@@ -174,17 +174,19 @@ def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: s
 
 # ---------------------------------------------------------------------------------------------- plan
 def parse_years(year: int | None, years: str | None) -> tuple[int, ...]:
+    if year is not None and years:
+        raise click.BadParameter("give --year or --years, not both", param_hint="--years")
     if years:
-        first, _, last = years.partition("..")
+        first, sep, last = years.partition("..")
         try:
-            a, b = int(first), int(last or first)
+            a, b = int(first), int(last if sep else first)
         except ValueError:
             raise click.BadParameter(f"{years!r}: write A..B, e.g. 2026..2028", param_hint="--years") from None
         if b < a or b - a > 50:
             raise click.BadParameter(f"{years!r}: the range must run forwards, at most 50 years",
                                      param_hint="--years")
         return tuple(range(a, b + 1))
-    return (year or today().year + 1,)
+    return (today().year + 1,) if year is None else (year,)
 
 
 def int_list(text: str | None, name: str) -> tuple[int, ...]:
@@ -349,7 +351,7 @@ def export(format_name: str, out_dir: str, records_file: str | None, previous_fi
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from liaison.exporting import ExportRequest
+    from liaison.exporting import Artifact, ExportRequest, safe_name
     from liaison.loader import read_file
     from liaison.plan import revise
     from liaison.planfile import plan_from_json
@@ -362,9 +364,9 @@ def export(format_name: str, out_dir: str, records_file: str | None, previous_fi
     plan = build_plan(district, **kwargs)
     folder = Path(out_dir)
     label = plan.label
+    baseline = folder / safe_name(label) / (safe_name(f"plan-{district.info.id}-{label}") + ".json")
     if previous_file is None:
-        candidate = folder / label / f"plan-{district.info.id}-{label}.json"
-        previous_file = str(candidate) if candidate.is_file() else None
+        previous_file = str(baseline) if baseline.is_file() else None
     if previous_file is not None:
         plan = revise(plan_from_json(read_file(previous_file), file=previous_file), plan)
         click.echo(f"按上次导出修订 revising against {previous_file}", err=True)
@@ -376,16 +378,24 @@ def export(format_name: str, out_dir: str, records_file: str | None, previous_fi
             raise click.BadParameter(f"{item!r}: write KEY=VALUE", param_hint="--option")
         options[key.strip()] = value
     chosen = list(exporters()) if format_name == "all" else [exporter(format_name).name]
+    if "json" not in chosen:  # the plan JSON is the baseline the next export revises against
+        chosen.append("json")
     request = ExportRequest(district, plan, options, records)
-    written: list[tuple[str, str, int]] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    # Every artifact is made before any is written: a failing exporter leaves the folder as it was.
+    made: list[tuple[str, Artifact]] = []
     with Progress(*columns, console=views.err_console, transient=True) as progress:
         for name in chosen:
-            task = progress.add_task(f"导出 {name}", total=None)
+            task = progress.add_task(f"生成 {name}", total=None)
             for artifact in exporter(name).export(request):
-                path = write_artifact(folder, artifact)
-                written.append((name, str(path), len(artifact.data)))
+                made.append((name, artifact))
                 progress.advance(task)
+        task = progress.add_task("写入 writing", total=len(made))
+        written: list[tuple[str, str, int]] = []
+        for name, artifact in made:
+            path = write_artifact(folder, artifact)
+            written.append((name, str(path), len(artifact.data)))
+            progress.advance(task)
     views.print_export_summary(folder, plan, written)
 
 

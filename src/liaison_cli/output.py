@@ -19,11 +19,18 @@ def target_path(folder: Path, artifact: Artifact) -> Path:
     return target
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, then rename: never a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; an office folder wants the usual mode
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

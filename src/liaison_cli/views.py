@@ -13,8 +13,8 @@ from rich.table import Table
 from liaison.district import CcList, District, InviteeList, Recipient
 from liaison.model import MODALITY_ZH, RULE_TAGS, Organisation, Pairing, Provision
 
-console = Console(soft_wrap=True, highlight=False, width=160)
-err_console = Console(stderr=True, highlight=False)
+console = Console(soft_wrap=True, highlight=False, width=160, markup=False, emoji=False)  # data is never markup
+err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
 def table(title: str, columns: Sequence[str]) -> Table:
@@ -203,11 +203,13 @@ def print_plan(district: District, plan: Any) -> None:
     t = table(f"{district.info.name} {label}年对口联系工作计划（{len(plan.engagements)} 项）",
               ["日期", "时间", "类型", "事项", "参加", "依据", "状态"])
     for e in plan.engagements:
-        when = f"{e.start:%H:%M}–{e.end:%H:%M}" if e.start and e.end else "全天"
+        when = (f"{e.start:%H:%M}–{e.end:%H:%M}" if e.start and e.end else
+                f"{e.start:%H:%M}" if e.start else "全天")
         others = [district.organisation(p).short_name for p in e.participants if p != e.host]
+        everyone = set(e.participants) >= {o.id for o in district.counterparts()}
         flags = STATUS_ZH[e.status] + ("（暂定）" if e.provisional else "") + ("⚠超出指导" if e.beyond_guidance else "")
         t.add_row(f"{e.date:%Y-%m-%d} 周{'一二三四五六日'[e.date.weekday()]}", when, ENGAGEMENT_KIND_ZH[e.kind],
-                  e.title_zh, "、".join(others) if len(others) < 8 else "各民主党派、工商联",
+                  e.title_zh, "各民主党派、工商联" if everyone else "、".join(others),
                   " ".join(e.provisions), flags)
     console.print(t)
     counts: dict[str, int] = {}
@@ -217,8 +219,17 @@ def print_plan(district: District, plan: Any) -> None:
     for year in plan.provisional_years:
         console.print(f"注意 provisional: {year}年国务院节假日安排尚未收录（{plan.calendar}），"
                       f"该年日期均按周一至周五暂定，节假日公布后请重新生成计划。")
-    for u in plan.unplaced:
-        console.print(f"未能安排 unplaced: {u.provision} {u.reason_zh}", markup=False)
+    print_plan_notes(plan)
+
+
+def print_plan_notes(plan: Any, limit: int = 20) -> None:
+    """Warnings and what could not be placed; long lists are cut with a count (the JSON has all)."""
+    for label, lines in (("注意 warning", plan.warnings),
+                         ("未能安排 unplaced", [f"{u.provision} {u.reason_zh}" for u in plan.unplaced])):
+        for line in lines[:limit]:
+            console.print(f"{label}: {line}")
+        if len(lines) > limit:
+            console.print(f"{label}: …及另外 {len(lines) - limit} 项（完整列表见 --format json）")
 
 
 def finding_json(f: Any) -> dict[str, Any]:
@@ -276,5 +287,4 @@ def print_export_summary(folder: Any, plan: Any, written: Sequence[tuple[str, st
     console.print(t)
     for year in plan.provisional_years:
         console.print(f"注意 provisional: {year}年节假日安排尚未收录，日期均为暂定。")
-    for u in plan.unplaced:
-        console.print(f"未能安排 unplaced: {u.provision} {u.reason_zh}", markup=False)
+    print_plan_notes(plan)

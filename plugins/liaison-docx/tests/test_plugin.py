@@ -409,7 +409,7 @@ def test_control_character_in_an_event_title(seed: District) -> None:
         plan = make_plan(seed, bad)
     with pytest.raises(ExportError) as info:
         export(ExportRequest(seed, plan))
-    assert info.value.path == "plan.engagements[2027/plenary_meeting/2027-03-05/0].title_zh"
+    assert info.value.path == "plan.engagements[2027/plenary_meeting/2027-03-05].title_zh"
     assert "U+0007" in str(info.value)
 
 
