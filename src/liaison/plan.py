@@ -262,8 +262,13 @@ class _Board:
         return True
 
     def take(self, participants: Iterable[str], keys: Sequence[int]) -> None:
+        busy = self.busy
         for org in participants:
-            self.busy.setdefault(org, set()).update(keys)
+            taken = busy.get(org)
+            if taken is None:
+                busy[org] = set(keys)
+            else:
+                taken.update(keys)
 
 
 def _half_days(day: dt.date, halves: Iterable[int]) -> list[int]:
@@ -363,6 +368,7 @@ def _visit_tasks(district: District, year: int, prov: Provision, rule: Cadence, 
                  pairings: Sequence[PairingSpan], meeting_targets: dict[tuple[str, str], float]) -> Iterator[_Task]:
     count = rule.min_per_period if options.visits_per_pairing is None else options.visits_per_pairing
     orgs = district.by_id()
+    provisions = (prov.id,)  # one tuple shared by every visit
     nth_of_department: dict[str, int] = {}
     for index, span in enumerate(pairings):
         p, window = span.pairing, (span.start, span.end)
@@ -375,7 +381,7 @@ def _visit_tasks(district: District, year: int, prov: Provision, rule: Cadence, 
             yield _Task(
                 id=f"{year}/{rule.engagement_kind.value}/{p.department}/{p.counterpart}/{n}",
                 kind=rule.engagement_kind, host=p.department, participants=(p.department, p.counterpart),
-                provisions=(prov.id,), title_zh=f"{dept.name}领导走访{other.name}", minutes=rule.duration_minutes,
+                provisions=provisions, title_zh=f"{dept.name}领导走访{other.name}", minutes=rule.duration_minutes,
                 window=window, target=(base + n / (count + 1)) % 1.0, pairings=(p.key,),
                 beyond_guidance=beyond, location=other.location, ordinal=n)
 
@@ -435,7 +441,11 @@ def _place(task: _Task, board: _Board, pair_days: dict[tuple[str, str], list[int
                 continue
             board.take(task.participants, keys)
             for key in task.pairings:
-                pair_days.setdefault(key, []).append(ordinal)
+                days = pair_days.get(key)
+                if days is None:
+                    pair_days[key] = [ordinal]
+                else:
+                    days.append(ordinal)
             return board.days[index // per_day], board.slot_times[index % per_day]
     return None
 
