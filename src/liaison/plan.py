@@ -240,40 +240,54 @@ def _order(e: Engagement) -> tuple[dt.date, dt.time, str]:
 class _Board:
     """Half-day slots of one year and who is busy in each.
 
-    A half-day is the integer ``date.toordinal() * 2 + half``: cheap to hash, cheap to compare.
+    A half-day is ``(date.toordinal() - first ordinal of the year) * 2 + half``; who is busy when is
+    one flat byte map (organisation × half-day), so a check is an index, not a chain of hash lookups
+    — that keeps the planner's working set small enough to stay linear in practice.
     """
 
     days: list[dt.date]
     slot_times: tuple[TimeSlot, ...]
     preferred: list[int]  # sorted slot indices on preferred months and weekdays
     others: list[int]  # sorted slot indices elsewhere
-    busy: dict[str, set[int]] = attrs.field(factory=dict)
-    ordinals: list[int] = attrs.field(factory=list)
+    origin: int = 0  # ordinal of 1 January
+    ordinals: list[int] = attrs.field(factory=list)  # half-day base (relative day * 2) of each working day
+    rows: dict[str, int] = attrs.field(factory=dict)  # organisation id → row in the map
+    busy: bytearray = attrs.field(factory=bytearray)
+
+    WIDTH = 2 * 367
 
     def __attrs_post_init__(self) -> None:
-        self.ordinals = [d.toordinal() for d in self.days]
+        self.ordinals = [d.toordinal() - self.origin for d in self.days]
+
+    def _row(self, org: str) -> int:
+        row = self.rows.get(org)
+        if row is None:
+            row = self.rows[org] = len(self.rows)
+            self.busy.extend(bytes(self.WIDTH))
+        return row * self.WIDTH
 
     def free(self, participants: Iterable[str], keys: Sequence[int]) -> bool:
         busy = self.busy
         for org in participants:
-            taken = busy.get(org)
-            if taken and any(k in taken for k in keys):
-                return False
+            row = self._row(org)
+            for k in keys:
+                if busy[row + k]:
+                    return False
         return True
+
+    def taken_by(self, participants: Iterable[str], keys: Sequence[int]) -> list[str]:
+        return [o for o in participants if not self.free((o,), keys)]
 
     def take(self, participants: Iterable[str], keys: Sequence[int]) -> None:
         busy = self.busy
         for org in participants:
-            taken = busy.get(org)
-            if taken is None:
-                busy[org] = set(keys)
-            else:
-                taken.update(keys)
+            row = self._row(org)
+            for k in keys:
+                busy[row + k] = 1
 
-
-def _half_days(day: dt.date, halves: Iterable[int]) -> list[int]:
-    base = day.toordinal() * 2
-    return [base + h for h in halves]
+    def half_days(self, day: dt.date, halves: Iterable[int]) -> list[int]:
+        base = (day.toordinal() - self.origin) * 2
+        return [base + h for h in halves]
 
 
 def _board(year: int, calendar: WorkingDayCalendar, options: PlanOptions) -> _Board:
@@ -292,7 +306,8 @@ def _board(year: int, calendar: WorkingDayCalendar, options: PlanOptions) -> _Bo
         return ((not options.preferred_months or d.month in options.preferred_months)
                 and (not options.preferred_weekdays or d.weekday() in options.preferred_weekdays))
 
-    return _Board(days, slots, [i for i in indices if preferred(i)], [i for i in indices if not preferred(i)])
+    return _Board(days, slots, [i for i in indices if preferred(i)], [i for i in indices if not preferred(i)],
+                  dt.date(year, 1, 1).toordinal())
 
 
 @attrs.frozen
@@ -434,7 +449,7 @@ def _place(task: _Task, board: _Board, pair_days: dict[tuple[str, str], list[int
         for position in itertools.chain(range(k, b), range(a, k)):
             index = pool[position]
             ordinal = board.ordinals[index // per_day]
-            keys = [ordinal * 2 + h for h in spans[index % per_day]]
+            keys = [ordinal * 2 + h for h in spans[index % per_day]]  # ordinal: days since 1 January
             if not board.free(task.participants, keys):
                 continue
             if others and any(abs(ordinal - o) < gap for o in others):
@@ -521,13 +536,13 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
     done: dict[tuple[EngagementKind, tuple[str, str]], int] = {}  # fixed engagements per pairing
 
     def occupy(e: Engagement) -> None:
-        keys = _half_days(e.date, e.half_days())
+        keys = board.half_days(e.date, e.half_days())
         if not calendar.is_working_day(e.date):
             holiday = calendar.holiday_name(e.date)
             warnings.append(f"{e.title_zh}（{e.id}）定在{e.date.isoformat()}，不是工作日"
                             + (f"（{holiday}）" if holiday else ""))
         if not board.free(e.participants, keys):
-            clash = [o for o in e.participants if board.busy.get(o, set()) & set(keys)]
+            clash = board.taken_by(e.participants, keys)
             warnings.append(f"{e.title_zh}（{e.id}）{e.date.isoformat()}与其他已定活动同一时段："
                             + "、".join(district.organisation(o).name for o in clash))
         board.take(e.participants, keys)
@@ -535,7 +550,7 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
             for dept in e.participants:
                 for p in by_department.get(dept, ()):
                     if e.counts_for(p):
-                        pair_days.setdefault(p.key, []).append(e.date.toordinal())
+                        pair_days.setdefault(p.key, []).append(e.date.toordinal() - board.origin)
                         done[(e.kind, p.key)] = done.get((e.kind, p.key), 0) + 1
 
     for e in fixed:
