@@ -278,6 +278,19 @@ class _Board:
     def taken_by(self, participants: Iterable[str], keys: Sequence[int]) -> list[str]:
         return [o for o in participants if not self.free((o,), keys)]
 
+    def rows_of(self, participants: Iterable[str]) -> list[int]:
+        return [self._row(org) for org in participants]
+
+    def free_rows(self, rows: Sequence[int], keys: Sequence[int]) -> bool:
+        busy = self.busy
+        return not any(busy[row + k] for row in rows for k in keys)
+
+    def take_rows(self, rows: Sequence[int], keys: Sequence[int]) -> None:
+        busy = self.busy
+        for row in rows:
+            for k in keys:
+                busy[row + k] = 1
+
     def take(self, participants: Iterable[str], keys: Sequence[int]) -> None:
         busy = self.busy
         for org in participants:
@@ -322,6 +335,7 @@ class _Task:
     window: tuple[dt.date, dt.date]
     target: float  # where in the window to aim, 0..1
     pairings: tuple[tuple[str, str], ...]
+    spans: tuple[int, ...]  # the same pairings as positions in the year's span list (cheap to look up)
     beyond_guidance: bool = False
     location: str | None = None
     ordinal: int = 1  # the n-th engagement of its kind for these pairings this year
@@ -348,23 +362,23 @@ def _pairings_in_year(district: District, year: int) -> tuple[PairingSpan, ...]:
 
 def _meeting_tasks(district: District, year: int, prov: Provision, rule: Cadence,
                    options: PlanOptions, pairings: Sequence[PairingSpan]) -> Iterator[_Task]:
-    by_dept: dict[str, list[PairingSpan]] = {}
-    for p in pairings:
-        by_dept.setdefault(p.pairing.department, []).append(p)
+    by_dept: dict[str, list[tuple[int, PairingSpan]]] = {}
+    for i, p in enumerate(pairings):
+        by_dept.setdefault(p.pairing.department, []).append((i, p))
     counterparts = {o.id for o in district.counterparts()}
     for dept_index, (dept, found) in enumerate(by_dept.items()):
         # Pairings with the same window can meet together; an amendment mid-year splits them.
-        groups: dict[tuple[dt.date, dt.date], list[PairingSpan]] = {}
-        for p in found:
-            groups.setdefault((p.start, p.end), []).append(p)
+        groups: dict[tuple[dt.date, dt.date], list[tuple[int, PairingSpan]]] = {}
+        for i, p in found:
+            groups.setdefault((p.start, p.end), []).append((i, p))
         if options.per_pairing_meetings:
             units = [[p] for group in groups.values() for p in group]
         else:
             units = list(groups.values())
         dept_org = district.organisation(dept)
         for unit_index, unit in enumerate(units):
-            others = tuple(p.pairing.counterpart for p in unit)
-            window = (unit[0].start, unit[0].end)
+            others = tuple(p.pairing.counterpart for _, p in unit)
+            window = (unit[0][1].start, unit[0][1].end)
             # a superset test walks all counterparts: only worth it when the sizes allow a match
             everyone = len(counterparts) > 1 and len(others) >= len(counterparts) and set(others) >= counterparts
             suffix = "" if len(units) == 1 else "/" + "+".join(others)
@@ -375,12 +389,13 @@ def _meeting_tasks(district: District, year: int, prov: Provision, rule: Cadence
                     kind=rule.engagement_kind, host=dept, participants=(dept, *others),
                     provisions=(prov.id,), title_zh=f"{dept_org.name}与{who}{ENGAGEMENT_KIND_ZH[rule.engagement_kind]}",
                     minutes=rule.duration_minutes, window=window,
-                    target=_spread(dept_index * 7 + unit_index + n), pairings=tuple(p.key for p in unit),
+                    target=_spread(dept_index * 7 + unit_index + n), pairings=tuple(p.key for _, p in unit),
+                    spans=tuple(i for i, _ in unit),
                     location=dept_org.location, ordinal=n)
 
 
 def _visit_tasks(district: District, year: int, prov: Provision, rule: Cadence, options: PlanOptions,
-                 pairings: Sequence[PairingSpan], meeting_targets: dict[tuple[str, str], float]) -> Iterator[_Task]:
+                 pairings: Sequence[PairingSpan], meeting_targets: list[float | None]) -> Iterator[_Task]:
     count = rule.min_per_period if options.visits_per_pairing is None else options.visits_per_pairing
     orgs = district.by_id()
     provisions = (prov.id,)  # one tuple shared by every visit
@@ -390,14 +405,15 @@ def _visit_tasks(district: District, year: int, prov: Provision, rule: Cadence, 
         dept, other = orgs[p.department], orgs[p.counterpart]
         j = nth_of_department[p.department] = nth_of_department.get(p.department, -1) + 1
         # Away from the pairing's meeting, and a department's visits to its counterparts spread out.
-        base = meeting_targets.get(p.key, _spread(index)) + (_spread(j) - 0.5) * 0.6 / (count + 1)
+        aimed = meeting_targets[index]
+        base = (_spread(index) if aimed is None else aimed) + (_spread(j) - 0.5) * 0.6 / (count + 1)
         for n in range(1, count + 1):
             beyond = rule.max_per_period is not None and n > rule.max_per_period
             yield _Task(
                 id=f"{year}/{rule.engagement_kind.value}/{p.department}/{p.counterpart}/{n}",
                 kind=rule.engagement_kind, host=p.department, participants=(p.department, p.counterpart),
                 provisions=provisions, title_zh=f"{dept.name}领导走访{other.name}", minutes=rule.duration_minutes,
-                window=window, target=(base + n / (count + 1)) % 1.0, pairings=(p.key,),
+                window=window, target=(base + n / (count + 1)) % 1.0, pairings=(p.key,), spans=(index,),
                 beyond_guidance=beyond, location=other.location, ordinal=n)
 
 
@@ -410,7 +426,7 @@ def _government_tasks(district: District, year: int, prov: Provision, rule: Cade
     return [_Task(id=f"{year}/{rule.engagement_kind.value}/{gov.id}" + (f"/{n}" if n > 1 else ""),
                   kind=rule.engagement_kind, host=gov.id, participants=(gov.id, *others), provisions=(prov.id,),
                   title_zh=title, minutes=rule.duration_minutes, window=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
-                  target=0.35 + 0.1 * n, pairings=(), location=gov.location)
+                  target=0.35 + 0.1 * n, pairings=(), spans=(), location=gov.location)
             for n in range(1, rule.min_per_period + 1)]
 
 
@@ -428,7 +444,7 @@ def _event_engagement(district: District, event: PlannedEvent, nth: int,
                       provisional=not calendar.is_published(event.date.year), location=event.location, note=note)
 
 
-def _place(task: _Task, board: _Board, pair_days: dict[tuple[str, str], list[int]],
+def _place(task: _Task, board: _Board, pair_days: list[list[int]],
            gap: int) -> tuple[dt.date, TimeSlot] | None:
     """The first half-day from the task's target on (preferred slots first) where everyone is free
     and the pairing's other engagements are at least ``gap`` days away."""
@@ -441,7 +457,8 @@ def _place(task: _Task, board: _Board, pair_days: dict[tuple[str, str], list[int
     # which half-days each slot of the day takes for this task's length
     spans = [(slot.half,) if slot.half == 1 or _end(slot.start, task.minutes) <= NOON else (0, 1)
              for slot in board.slot_times]
-    others = [o for key in task.pairings for o in pair_days.get(key, ())] if gap else []
+    others = [o for i in task.spans for o in pair_days[i]] if gap else []
+    rows = board.rows_of(task.participants)
     aim = lo + int(task.target * (hi - lo))
     for pool in (board.preferred, board.others):
         a, b = bisect.bisect_left(pool, lo), bisect.bisect_left(pool, hi)
@@ -450,17 +467,13 @@ def _place(task: _Task, board: _Board, pair_days: dict[tuple[str, str], list[int
             index = pool[position]
             ordinal = board.ordinals[index // per_day]
             keys = [ordinal * 2 + h for h in spans[index % per_day]]  # ordinal: days since 1 January
-            if not board.free(task.participants, keys):
+            if not board.free_rows(rows, keys):
                 continue
             if others and any(abs(ordinal - o) < gap for o in others):
                 continue
-            board.take(task.participants, keys)
-            for key in task.pairings:
-                days = pair_days.get(key)
-                if days is None:
-                    pair_days[key] = [ordinal]
-                else:
-                    days.append(ordinal)
+            board.take_rows(rows, keys)
+            for i in task.spans:
+                pair_days[i].append(ordinal)
             return board.days[index // per_day], board.slot_times[index % per_day]
     return None
 
@@ -524,15 +537,16 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
     as_of = dt.date(year, 1, 1)
     board = _board(year, calendar, options)
     provisional = not calendar.is_published(year)
-    pair_days: dict[tuple[str, str], list[int]] = {}
+    pair_days: list[list[int]] = []  # per span: the days (since 1 January) of its meetings and visits
     result: list[Engagement] = []
     fixed_ids = {e.id for e in fixed}
     pairings = _pairings_in_year(district, year)
     warnings: list[str] = []
 
-    by_department: dict[str, list[Pairing]] = {}
-    for span in pairings:
-        by_department.setdefault(span.pairing.department, []).append(span.pairing)
+    by_department: dict[str, list[tuple[int, Pairing]]] = {}
+    for i, span in enumerate(pairings):
+        by_department.setdefault(span.pairing.department, []).append((i, span.pairing))
+    pair_days.extend([] for _ in pairings)
     done: dict[tuple[EngagementKind, tuple[str, str]], int] = {}  # fixed engagements per pairing
 
     def occupy(e: Engagement) -> None:
@@ -548,9 +562,9 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
         board.take(e.participants, keys)
         if e.kind in (EngagementKind.JOINT_MEETING, EngagementKind.VISIT):
             for dept in e.participants:
-                for p in by_department.get(dept, ()):
+                for i, p in by_department.get(dept, ()):
                     if e.counts_for(p):
-                        pair_days.setdefault(p.key, []).append(e.date.toordinal() - board.origin)
+                        pair_days[i].append(e.date.toordinal() - board.origin)
                         done[(e.kind, p.key)] = done.get((e.kind, p.key), 0) + 1
 
     for e in fixed:
@@ -567,7 +581,7 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
             result.append(e)
 
     cadences = district.cadences(as_of) or district.cadences(dt.date(year, 12, 31))
-    meeting_targets: dict[tuple[str, str], float] = {}
+    meeting_targets: list[float | None] = [None] * len(pairings)
 
     def tasks() -> Iterator[tuple[Provision, Cadence, _Task]]:
         """Government meetings, then joint meetings, then visits (aimed away from the meetings).
@@ -581,8 +595,9 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
         for prov, rule in cadences:
             if rule.scope == "pairing" and rule.engagement_kind != EngagementKind.VISIT:
                 for t in _meeting_tasks(district, year, prov, rule, options, pairings):
-                    for key in t.pairings:
-                        meeting_targets.setdefault(key, t.target)
+                    for i in t.spans:
+                        if meeting_targets[i] is None:
+                            meeting_targets[i] = t.target
                     yield prov, rule, t
         for prov, rule in cadences:
             if rule.scope == "pairing" and rule.engagement_kind == EngagementKind.VISIT:
