@@ -150,3 +150,24 @@ def test_year_options_are_strict() -> None:
     assert code == 1 and "cannot plan the years [0]" in err
     code, _, err = run("plan", "--year", "2026", "--visits", "1000")
     assert code == 1 and "visits_per_pairing must be 0–12" in err
+
+
+@pytest.mark.parametrize(("text", "path"), [
+    ('district = "other"\n', r"\$\.district"),
+    ('[[documents]]\nid = "a"\nissuer = "health"\ndate = 2026-01-01\n[[documents]]\nid = "a"\nissuer = "health"\n'
+     'date = 2026-02-01\n', r"\$\.documents\[1\]\.id"),
+    ('[[consultations]]\nid = "c"\nsubject = "报告"\nsent = 2026-01-05\nsent_to = ["rcck"]\n'
+     'replies = [{ organisation = "cdl", date = 2026-01-06 }]\n',
+     r"\$\.consultations\[0\]\.replies\[0\]\.organisation"),
+    ('[[consultations]]\nid = "c"\nsubject = "报告"\nsent = 2026-01-05\nsent_to = ["rcck"]\n'
+     'replies = [{ organisation = "rcck", date = 2026-01-01 }]\n', r"\$\.consultations\[0\]\.replies\[0\]\.date"),
+    ('[[research_results]]\nid = "r"\ntitle = "调研"\nsubmitted_by = "区卫生局"\ndepartment = "农工党总支部"\n'
+     'received = 2026-03-01\n', r"\$\.research_results\[0\]\.submitted_by"),
+    ('[[research_results]]\nid = "r"\ntitle = "调研"\nsubmitted_by = "cpwdp"\ndepartment = "health"\n'
+     'received = 2026-03-01\nfeedback = 2026-02-01\n', r"\$\.research_results\[0\]\.feedback"),
+])
+def test_records_that_contradict_themselves_are_refused(seed: District, text: str, path: str) -> None:
+    from liaison.records import parse_records
+
+    with pytest.raises(DataError, match=path):
+        parse_records(text, seed, file="records.toml")

@@ -209,7 +209,49 @@ def parse_records(text: str | bytes, district: District, *, file: str | None = N
     from liaison.loader import read_toml
 
     raw = read_toml(text, file=file)
-    return _check_refs(structure(raw, Records, file=file), district, file)
+    records = _check_refs(structure(raw, Records, file=file), district, file)
+    _check_consistency(records, district, file)
+    return records
+
+
+def _check_consistency(records: Records, district: District, file: str | None) -> None:
+    """What the types cannot say: the right kinds of organisation, dates in order, unique ids."""
+    from liaison.model import COUNTERPART_KINDS, OrgKind
+
+    def fail(path: str, message: str, fix: str) -> DataError:
+        return DataError(message, file=file, path=path, fix=fix)
+
+    if records.district and records.district != district.info.id:
+        raise fail("$.district", f"these records are for {records.district!r}, not {district.info.id!r}",
+                   "check --data, or correct the district id")
+    for section in ("engagements", "documents", "consultations", "research_results"):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(getattr(records, section)):
+            if item.id and item.id in seen:
+                raise fail(f"$.{section}[{i}].id", f"duplicate id {item.id!r} (also $.{section}[{seen[item.id]}])",
+                           "give each record its own id")
+            seen.setdefault(item.id, i)
+    for i, c in enumerate(records.consultations):
+        for k, reply in enumerate(c.replies):
+            here = f"$.consultations[{i}].replies[{k}]"
+            if reply.organisation not in c.sent_to:
+                raise fail(f"{here}.organisation", f"{reply.organisation} replied but was not asked",
+                           "add it to sent_to or correct the reply")
+            if reply.date < c.sent:
+                raise fail(f"{here}.date", f"the reply ({reply.date}) predates the request ({c.sent})",
+                           "correct the dates")
+        if c.due is not None and c.due < c.sent:
+            raise fail(f"$.consultations[{i}].due", "the deadline is before the request was sent", "correct the dates")
+    for i, r in enumerate(records.research_results):
+        here = f"$.research_results[{i}]"
+        if district.organisation(r.submitted_by).kind not in COUNTERPART_KINDS:
+            raise fail(f"{here}.submitted_by", f"{r.submitted_by} is not a party branch or the ICF",
+                       "§1.3 research results come from the branches and the ICF")
+        if district.organisation(r.department).kind != OrgKind.DEPARTMENT:
+            raise fail(f"{here}.department", f"{r.department} is not a department", "name the department that answers")
+        if r.feedback is not None and r.feedback < r.received:
+            raise fail(f"{here}.feedback", f"feedback ({r.feedback}) before receipt ({r.received})",
+                       "correct the dates")
 
 
 def load_records(path: str | os.PathLike[str], district: District) -> Records:
