@@ -231,6 +231,26 @@ class Plan:
         return tuple(e for e in self.engagements if e.date.year == year)
 
 
+def _in_order(engagements: Iterable[Engagement]) -> list[Engagement]:
+    """Sorted by date, start and id, in linear time: bucket by (date, start) — a year has a few
+    hundred — then sort each small bucket by id."""
+    buckets: dict[tuple[dt.date, dt.time], list[Engagement]] = {}
+    for e in engagements:
+        key = (e.date, e.start or dt.time(0))
+        bucket = buckets.get(key)
+        if bucket is None:
+            buckets[key] = [e]
+        else:
+            bucket.append(e)
+    ordered: list[Engagement] = []
+    for key in sorted(buckets):
+        bucket = buckets[key]
+        if len(bucket) > 1:
+            bucket.sort(key=lambda e: e.id)
+        ordered.extend(bucket)
+    return ordered
+
+
 def _order(e: Engagement) -> tuple[dt.date, dt.time, str]:
     return (e.date, e.start or dt.time(0), e.id)
 
@@ -526,7 +546,7 @@ def plan_years(district: District, years: Sequence[int], options: PlanOptions = 
             engagements.extend(placed)
             unplaced.extend(missing)
             warnings.extend(noted)
-    engagements.sort(key=_order)
+    engagements = _in_order(engagements)
     return Plan(district.info.id, tuple(sorted(set(years))), tuple(engagements),
                 tuple(unplaced), provisional, getattr(calendar, "name", type(calendar).__name__), options,
                 tuple(warnings))
