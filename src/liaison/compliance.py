@@ -223,9 +223,8 @@ def _designations(district: District, records: Records, year: int, first: dt.dat
     recorded = {d.organisation: d for d in records.designations}
     for prov, rule in district.rules(DesignationRule, last):
         assert isinstance(rule, DesignationRule)
-        departments = sorted({p.department for p in district.pairings if p.validity.overlaps_range(first, last)},
-                             key=[o.id for o in district.organisations].index)
-        for dept_id in departments:
+        paired = {span.pairing.department for span in district.pairing_spans(first, last)}
+        for dept_id in (o.id for o in district.departments() if o.id in paired):
             org = district.organisation(dept_id)
             record = recorded.get(dept_id)
             have = {

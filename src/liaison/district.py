@@ -250,13 +250,6 @@ class District:
         found = tuple(p for p in self.pairings_as_of(as_of) if p.counterpart == org.id)
         return Counterparts(org, as_of, found, tuple(self._by_id[p.department] for p in found))
 
-    def paired_with(self, ref: str | Organisation, as_of: dt.date) -> Counterparts:
-        """Either direction: a department's counterparts, or a counterpart's departments."""
-        org = self.organisation(ref)
-        if org.kind in COUNTERPART_KINDS:
-            return self.departments_of(org, as_of)
-        return self.counterparts_of(org, as_of)
-
     def common_liaison_units(self, as_of: dt.date) -> tuple[Organisation, ...]:
         """§2.1: departments paired with every branch and the ICF by the common-liaison clause."""
         ids = sorted({p.department for p in self.pairings_as_of(as_of) if p.clause == "§2.1"})

@@ -152,13 +152,6 @@ class Designations:
     liaison_office: str | None = attrs.field(default=None, validator=free_text)  # 具体处室
     liaison_officer: str | None = attrs.field(default=None, validator=free_text)  # 联络人员
 
-    def missing(self) -> tuple[str, ...]:
-        return tuple(
-            name
-            for name in ("leader_in_charge", "liaison_office", "liaison_officer")
-            if not getattr(self, name)
-        )
-
 
 DESIGNATION_ZH = {
     "leader_in_charge": "分管领导",
@@ -429,9 +422,6 @@ class Provision:
             if rule.key == key and rule.validity.contains(as_of):
                 return rule
         return None
-
-    def rules_in_force(self, as_of: dt.date) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.validity.contains(as_of))
 
     def modality_of(self, rule: Rule) -> Modality:
         return rule.modality or self.modality

@@ -221,11 +221,12 @@ class Plan:
         moved = old.with_changes(date=date, start=start, end=end, status=Status.AGREED if agreed else old.status)
         return self._replace(moved)
 
+    def for_organisation(self, org_id: str) -> tuple[Engagement, ...]:
+        """What one organisation takes part in (its own calendar)."""
+        return tuple(e for e in self.engagements if org_id in e.participants)
+
     def fixed(self) -> tuple[Engagement, ...]:
         return tuple(e for e in self.engagements if e.status in FIXED_STATUSES)
-
-    def for_organisation(self, org_id: str) -> tuple[Engagement, ...]:
-        return tuple(e for e in self.engagements if org_id in e.participants)
 
     def in_year(self, year: int) -> tuple[Engagement, ...]:
         return tuple(e for e in self.engagements if e.date.year == year)
@@ -286,18 +287,6 @@ class _Board:
             self.busy.extend(bytes(self.WIDTH))
         return row * self.WIDTH
 
-    def free(self, participants: Iterable[str], keys: Sequence[int]) -> bool:
-        busy = self.busy
-        for org in participants:
-            row = self._row(org)
-            for k in keys:
-                if busy[row + k]:
-                    return False
-        return True
-
-    def taken_by(self, participants: Iterable[str], keys: Sequence[int]) -> list[str]:
-        return [o for o in participants if not self.free((o,), keys)]
-
     def rows_of(self, participants: Iterable[str]) -> list[int]:
         return [self._row(org) for org in participants]
 
@@ -311,12 +300,14 @@ class _Board:
             for k in keys:
                 busy[row + k] = 1
 
+    def free(self, participants: Iterable[str], keys: Sequence[int]) -> bool:
+        return self.free_rows(self.rows_of(participants), keys)
+
     def take(self, participants: Iterable[str], keys: Sequence[int]) -> None:
-        busy = self.busy
-        for org in participants:
-            row = self._row(org)
-            for k in keys:
-                busy[row + k] = 1
+        self.take_rows(self.rows_of(participants), keys)
+
+    def taken_by(self, participants: Iterable[str], keys: Sequence[int]) -> list[str]:
+        return [o for o in participants if not self.free((o,), keys)]
 
     def half_days(self, day: dt.date, halves: Iterable[int]) -> list[int]:
         base = (day.toordinal() - self.origin) * 2

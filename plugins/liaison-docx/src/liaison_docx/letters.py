@@ -165,6 +165,14 @@ _LEADING_NUMBER = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"})
 
 
+def _basis(district: District, prov: Provision | None, keyword: str) -> str:
+    """根据《意见》第一（三）条关于“…”的规定， — the clause a letter rests on, or nothing without one."""
+    if prov is None:
+        return ""
+    quote = excerpt(prov, keyword)
+    return f"根据《{_regulation(district)}》{_cite(prov)}" + (f"关于“{quote}”的规定，" if quote else "，")
+
+
 def excerpt(prov: Provision, keyword: str, limit: int = 90) -> str:
     """The first sentence of the provision's Chinese text holding ``keyword`` (else its first), with
     the item number dropped and half-width punctuation shown full-width; long sentences are cut at a
@@ -622,10 +630,7 @@ def consultation_letter(district: District, rec: ConsultationRecord, recipient: 
     subject = _document_name(_text(rec.subject, f"{where}.subject"))
     prov, rule = _response(district, "consultation", rec.sent, "§1.1")
     due = rec.due or (rec.sent + dt.timedelta(days=rule.due_days) if rule is not None else None)
-    basis = ""
-    if prov is not None:
-        quote = excerpt(prov, "征求")
-        basis = f"根据《{_regulation(district)}》{_cite(prov)}" + (f"关于“{quote}”的规定，" if quote else "，")
+    basis = _basis(district, prov, "征求")
     body: list[Block] = [
         Paragraph(f"{basis}现将{subject}送上，请贵单位研究并提出意见建议。"),
         Paragraph(f"请于{format_date(due)}前将书面意见反馈{_name(sender)}。" if due is not None
@@ -670,10 +675,7 @@ def feedback_letter(district: District, res: ResearchResult, *, index: int = 0,
     branch = district.organisation(res.submitted_by)
     title = _document_name(_text(res.title, f"{where}.title"))
     prov, _rule = _response(district, "research_result", res.received, "§1.3")
-    basis = ""
-    if prov is not None:
-        quote = excerpt(prov, "调研成果")
-        basis = f"根据《{_regulation(district)}》{_cite(prov)}" + (f"关于“{quote}”的规定，" if quote else "，")
+    basis = _basis(district, prov, "调研成果")
     summary = _text(res.feedback_summary, f"{where}.feedback_summary", single_line=False).strip()
     paragraphs = [p.strip() for p in summary.splitlines() if p.strip()] or [STANDARD_FEEDBACK]
     body: list[Block] = [

@@ -144,30 +144,26 @@ def uid_for(*business_key_parts: str, domain: str = "liaison") -> str:
     return f"{digest}@{domain}"
 
 
-def _check_text(value: object, path: str) -> str:
+def _checked(value: object, path: str, pattern: re.Pattern[str], fix: str) -> str:
     if not isinstance(value, str):
         raise ExportError(f"must be text, not {type(value).__name__}", path=path)
-    match = _BAD_TEXT.search(value)
+    match = pattern.search(value)
     if match is not None:
         raise ExportError(
             f"contains character U+{ord(match.group()):04X} (not allowed in iCalendar text) "
             f"at position {match.start()}",
-            path=path, fix="remove the character from the data (line breaks and tabs are allowed here)",
+            path=path, fix=fix,
         )
     return value
+
+
+def _check_text(value: object, path: str) -> str:
+    return _checked(value, path, _BAD_TEXT,
+                    "remove the character from the data (line breaks and tabs are allowed here)")
 
 
 def _check_line(value: object, path: str) -> str:
-    if not isinstance(value, str):
-        raise ExportError(f"must be text, not {type(value).__name__}", path=path)
-    match = _BAD_LINE.search(value)
-    if match is not None:
-        raise ExportError(
-            f"contains character U+{ord(match.group()):04X} (not allowed in iCalendar text) "
-            f"at position {match.start()}",
-            path=path, fix="this field must be a single line of printable text",
-        )
-    return value
+    return _checked(value, path, _BAD_LINE, "this field must be a single line of printable text")
 
 
 def _check_int(value: object, path: str, minimum: int) -> int:
