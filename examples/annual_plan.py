@@ -20,10 +20,12 @@ from rich.table import Table
 
 import liaison
 from liaison.exporting import ExportRequest
+from liaison.holiday_notice import load_holiday_notice
 from liaison.loader import read_file
 from liaison.plan import plan_year, revise
 from liaison.planfile import plan_from_json
-from liaison.plugins import exporter
+from liaison.plugins import exporter, working_day_calendar
+from liaison.workdays import provisional_note
 from liaison_cli.output import write_artifact
 
 console = Console()
@@ -33,17 +35,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("year", nargs="?", type=int, default=dt.date.today().year + 1)
     parser.add_argument("--out", type=Path, default=Path("out"))
+    parser.add_argument("--holidays", type=Path, action="append", default=[],
+                        help="the State Council's holiday notice as holiday-cn JSON (docs/holidays.md)")
     args = parser.parse_args()
     try:
-        return run(args.year, args.out)
+        return run(args.year, args.out, args.holidays)
     except liaison.LiaisonError as exc:
         console.print(f"[red]错误 error:[/red] {exc}")
         return 1
 
 
-def run(year: int, out: Path) -> int:
+def run(year: int, out: Path, notices: list[Path]) -> int:
     district = liaison.seed_district()
-    plan = plan_year(district, year)
+    calendar = working_day_calendar(load_holiday_notice(path) for path in notices)
+    plan = plan_year(district, year, calendar=calendar)
     previous = out / str(year) / f"plan-{district.info.id}-{year}.json"
     if previous.is_file():  # a re-run: publish the changes as revisions of the calendars already sent out
         plan = revise(plan_from_json(read_file(previous), file=str(previous)), plan)
@@ -76,8 +81,8 @@ def run(year: int, out: Path) -> int:
     for name, paths in written.items():
         files.add_row(name, str(len(paths)), str(paths[0]) if paths else "—")
     console.print(files)
-    if plan.provisional_years:
-        console.print(f"注意：{year}年节假日安排尚未收录，日期均为暂定（provisional）。")
+    for provisional in plan.provisional_years:
+        console.print("暂定：" + provisional_note(provisional, breaks_avoided=True))
     for u in plan.unplaced:
         console.print(f"未能安排 unplaced: {u.provision} {u.reason_zh}")
     return 0

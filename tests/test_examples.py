@@ -50,6 +50,20 @@ def test_annual_plan_writes_calendars_and_letters_into_out(tmp_path: Path) -> No
     assert "已写入" in output and "2026年对口联系工作计划" in output
 
 
+def test_the_main_jobs_2027_calendars_hold_no_day_the_holidays_package_marks_off(tmp_path: Path) -> None:
+    """The README's main job plans the year users plan on the law's holidays (docs/holidays.md)."""
+    import holidays
+    import icalendar
+
+    run("annual_plan.py", "2027", cwd=tmp_path)
+    off = set(holidays.China(years=2027))
+    master = tmp_path / "out" / "2027" / "ical" / "全部.ics"
+    events = icalendar.Calendar.from_ical(master.read_bytes()).walk("VEVENT")
+    assert len(events) >= 47
+    used = {event.decoded("DTSTART") for event in events}
+    assert not {d.date() if hasattr(d, "date") else d for d in used} & off
+
+
 def test_annual_plan_rerun_updates_the_calendars_in_place(tmp_path: Path) -> None:
     run("annual_plan.py", "2026", cwd=tmp_path)
     first = {p.name: p.read_bytes() for p in (tmp_path / "out" / "2026" / "ical").glob("*.ics")}

@@ -20,7 +20,7 @@ from liaison import hookspecs, plugins
 from liaison.errors import ExportError, LiaisonError
 from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.plan import plan_year
-from liaison.workdays import WeekdayCalendar, default_calendar
+from liaison.workdays import WeekdayCalendar
 from liaison_cli.main import cli
 from liaison_cli.output import target_path, write_artifact
 
@@ -69,24 +69,27 @@ def test_hook_register_exporters(registered: object, tmp_path: Path) -> None:
 
 
 def test_hook_working_day_calendar() -> None:
+    """The edge resolves the hook and passes the calendar in; the core never asks for it."""
+
     class Weekdays:
         @staticmethod
         @liaison.hookimpl
         def working_day_calendar() -> WeekdayCalendar:
             return WeekdayCalendar()
 
-    default_calendar.cache_clear()
     pm = plugins.plugin_manager()
     pm.register(Weekdays, name="weekdays")
     try:
-        assert default_calendar().name == "weekdays"
-        plan = plan_year(liaison.seed_district(), 2026)
+        calendar = plugins.working_day_calendar()
+        assert calendar.name == "weekdays"
+        plan = plan_year(liaison.seed_district(), 2026, calendar=calendar)
         assert plan.calendar == "weekdays"
-        assert any(dt.date(2026, 10, 1) <= e.date <= dt.date(2026, 10, 7) for e in plan.engagements) or True
+        # Monday to Friday only: the plugin's calendar knows no National Day holiday
+        assert any(dt.date(2026, 10, 1) <= e.date <= dt.date(2026, 10, 7) for e in plan.engagements)
+        assert plan_year(liaison.seed_district(), 2026).calendar == "chinesecalendar"  # the core's default
     finally:
         pm.unregister(name="weekdays")
-        default_calendar.cache_clear()
-    assert default_calendar().name == "chinesecalendar"
+    assert plugins.working_day_calendar().name == "chinesecalendar"
 
 
 def test_a_misspelt_hook_fails_loudly() -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 CORE = Path(__file__).parents[1] / "src" / "liaison"
-HEAVY = ("icalendar", "docx", "lxml", "cattrs", "pluggy", "chinese_calendar", "click", "rich")
+HEAVY = ("icalendar", "docx", "lxml", "cattrs", "pluggy", "chinese_calendar", "holidays", "click", "rich")
 
 
 def test_import_liaison_loads_no_exporter_or_heavy_dependency() -> None:

@@ -40,6 +40,10 @@ def strategy_for(cls: type) -> st.SearchStrategy[object]:
     }
     hints = typing.get_type_hints(cls)
     overrides = {f.name: by_type[hints[f.name]] for f in attrs.fields(cls) if hints[f.name] in by_type}
+    if cls is model.Response:  # exactly one deadline: calendar days or working days
+        days = st.integers(1, 50)
+        return st.one_of(st.builds(cls, **{**overrides, "due_days": days, "due_working_days": st.none()}),
+                         st.builds(cls, **{**overrides, "due_days": st.none(), "due_working_days": days}))
     return st.builds(cls, **overrides)
 
 

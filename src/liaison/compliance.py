@@ -27,6 +27,7 @@ from liaison.model import (
     Provision,
     RecordOnly,
     Response,
+    WorkingDays,
 )
 from liaison.records import HeldEngagement, Records
 
@@ -120,17 +121,24 @@ def _engagement_id(e: HeldEngagement, index: int) -> str:
     return e.id or f"engagements[{index}]"
 
 
-def check(district: District, records: Records, year: int, as_of: dt.date | None = None) -> Report:
-    """Check one year's records against every rule in force. ``as_of`` defaults to 31 December."""
+def check(district: District, records: Records, year: int, as_of: dt.date | None = None, *,
+          calendar: WorkingDays | None = None) -> Report:
+    """Check one year's records against every rule in force. ``as_of`` defaults to 31 December;
+    deadlines in working days count on ``calendar`` (default: the built-in calendar)."""
     if not 1900 < year < 2200:
         raise PlanningError(f"cannot check the year {year}", fix="give a year between 1901 and 2199")
     as_of = as_of or dt.date(year, 12, 31)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     records = records.until(as_of)  # a check "as of" a date sees only what had happened by then
     findings: list[Finding] = []
-    checkers = (_cadences, _designations, _routing, _invitations, _responses, _record_only)
+    if calendar is None:
+        from liaison.workdays import default_calendar
+
+        calendar = default_calendar()
+    checkers = (_cadences, _designations, _routing, _invitations, _record_only)
     for checker in checkers:
         findings.extend(checker(district, records, year, first, last, as_of))
+    findings.extend(_responses(district, records, year, first, last, as_of, calendar))
     return Report(district.info.id, year, as_of, tuple(findings))
 
 
@@ -304,7 +312,7 @@ def _invitations(district: District, records: Records, year: int, first: dt.date
 
 # ------------------------------------------------------------------------------------ §1.1 / §1.3 responses
 def _responses(district: District, records: Records, year: int, first: dt.date, last: dt.date,
-               as_of: dt.date) -> Iterable[Finding]:
+               as_of: dt.date, calendar: WorkingDays) -> Iterable[Finding]:
     rules = {r.trigger: (p, r) for p, r in district.rules(Response, last) if isinstance(r, Response)}
     if "consultation" in rules:
         prov, rule = rules["consultation"]
@@ -312,7 +320,7 @@ def _responses(district: District, records: Records, year: int, first: dt.date, 
         for c in records.consultations:
             if not first <= c.sent <= last:
                 continue
-            due = c.due or c.sent + dt.timedelta(days=rule.due_days)
+            due = c.due or rule.due(c.sent, calendar)
             not_asked = [o for o in everyone if o not in c.sent_to]
             replied = {r.organisation: r.date for r in c.replies}
             late = [o for o in c.sent_to if o not in replied or replied[o] > due]
@@ -334,13 +342,13 @@ def _responses(district: District, records: Records, year: int, first: dt.date, 
             }[status]
             en = f"consultation {c.id}: {status.value} (due {due.isoformat()}, {prov.id})"
             yield Finding(prov.id, rule.key, status, _severity(status, prov.modality_of(rule)),
-                          tuple(not_asked or late), (c.sent, due), zh, en, (c.id,), f"{rule.due_days}日内")
+                          tuple(not_asked or late), (c.sent, due), zh, en, (c.id,), rule.describe_zh())
     if "research_result" in rules:
         prov, rule = rules["research_result"]
         for r in records.research_results:
             if not first <= r.received <= last:
                 continue
-            due = r.received + dt.timedelta(days=rule.due_days)
+            due = rule.due(r.received, calendar)
             dept, branch = district.organisation(r.department), district.organisation(r.submitted_by)
             if r.feedback is not None and r.feedback <= due:
                 status = FindingStatus.MET
@@ -359,7 +367,7 @@ def _responses(district: District, records: Records, year: int, first: dt.date, 
             }[status]
             en = f"research result {r.id} from {branch.name_en} to {dept.name_en}: {status.value} ({prov.id})"
             yield Finding(prov.id, rule.key, status, _severity(status, prov.modality_of(rule)),
-                          (r.department, r.submitted_by), (r.received, due), zh, en, (r.id,), f"{rule.due_days}日内")
+                          (r.department, r.submitted_by), (r.received, due), zh, en, (r.id,), rule.describe_zh())
 
 
 # ------------------------------------------------------------------------------- §3.4 / §3.7 / §3.8 records

@@ -114,7 +114,21 @@ def converter() -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
     )
     configure_tagged_union(Rule, conv, tag_name="kind", tag_generator=RULE_TAGS.__getitem__)
+    _register_renames(conv)
     return conv
+
+
+def _register_renames(conv: cattrs.Converter) -> None:
+    """Formats we read but do not define (the holiday-cn notice) keep their own key names."""
+    from cattrs.gen import make_dict_structure_fn, override
+
+    from liaison.holiday_notice import HolidayNotice, NoticeDay
+
+    conv.register_structure_hook(NoticeDay, make_dict_structure_fn(
+        NoticeDay, conv, _cattrs_forbid_extra_keys=True, is_off_day=override(rename="isOffDay")))
+    conv.register_structure_hook(HolidayNotice, make_dict_structure_fn(
+        HolidayNotice, conv, _cattrs_forbid_extra_keys=True, schema=override(rename="$schema"),
+        id=override(rename="$id")))
 
 
 def _format_exception(exc: BaseException, type_: type | None) -> str:
@@ -132,19 +146,31 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
     return format_exception(exc, type_)
 
 
-def structure(data: Any, cls: type[T], *, file: str | None, path: str = "$") -> T:
-    """Structure ``data`` into ``cls``; any failure becomes one :class:`DataError` listing every
-    problem with its path."""
+def structure(data: Any, cls: type[T], *, file: str | None, path: str = "$",
+              fix: str = "correct the value (see docs/data-format.md)") -> T:
+    """Structure ``data`` into ``cls``; any failure becomes one :class:`DataError` in the project's
+    shape, ``FILE: $.path.to.field: what is wrong (fix: …)``, naming the first problem's path (and
+    the others after it)."""
     from cattrs import BaseValidationError, transform_error
 
     try:
         return converter().structure(data, cls)
     except BaseValidationError as exc:
-        problems = transform_error(exc, path=path, format_exception=_format_exception)
-        raise DataError("; ".join(problems), file=file,
-                        fix="correct the values named above (see docs/data-format.md)") from None
+        problems = [_split(p) for p in transform_error(exc, path=path, format_exception=_format_exception)]
+        (where, what), rest = problems[0], problems[1:]
+        if rest:
+            what += "; also " + "; ".join(f"{p}: {m}" for p, m in rest[:4])
+            if len(rest) > 4:
+                what += f"; and {len(rest) - 4} more"
+        raise DataError(what, file=file, path=where, fix=fix) from None
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise DataError(f"cannot read the document: {exc}", file=file, path=path) from None
+        raise DataError(f"cannot read the document: {exc}", file=file, path=path, fix=fix) from None
+
+
+def _split(problem: str) -> tuple[str, str]:
+    """cattrs writes ``what @ $.path``; we write the path first."""
+    what, sep, where = problem.rpartition(" @ ")
+    return (where, what) if sep else ("$", problem)
 
 
 def unstructure(obj: object) -> Any:

@@ -28,4 +28,7 @@ def register_exporters(register: Callable[[Exporter], None]) -> None:
 
 @hookspec(firstresult=True)
 def working_day_calendar() -> WorkingDayCalendar | None:
-    """Return the calendar of statutory holidays and make-up working days to plan on, or None."""
+    """Return the calendar of statutory holidays and make-up working days to plan on, or None.
+
+    Resolved at the edge by :func:`liaison.plugins.working_day_calendar` and passed to the core;
+    the core never calls it."""

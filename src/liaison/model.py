@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import sys
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import attrs
 
@@ -357,14 +357,47 @@ class Invitation(RuleVersion):
     role_zh: str
 
 
+class WorkingDays(Protocol):
+    def is_working_day(self, day: dt.date) -> bool: ...
+
+
 @attrs.frozen
 class Response(RuleVersion):
-    """Something sent to or received from the branches wants an answer within ``due_days``."""
+    """Something sent to or received from the branches wants an answer within ``due_days`` calendar
+    days or ``due_working_days`` working days (工作日, counted on the working-day calendar)."""
 
     key: str
     trigger: Literal["consultation", "research_result"]
     responder: Literal["branches", "department", "district_government"]
-    due_days: int = attrs.field(validator=positive)
+    due_days: int | None = attrs.field(default=None)
+    due_working_days: int | None = attrs.field(default=None)
+
+    @due_days.validator
+    def _positive_days(self, attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is not None:
+            positive(self, attribute, value)
+
+    @due_working_days.validator
+    def _one_deadline(self, attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is not None:
+            positive(self, attribute, value)
+        if (value is None) == (self.due_days is None):
+            raise ValueError("give either due_days or due_working_days")
+
+    def due(self, start: dt.date, calendar: WorkingDays) -> dt.date:
+        """The deadline for something sent or received on ``start``."""
+        if self.due_days is not None:
+            return start + dt.timedelta(days=self.due_days)
+        assert self.due_working_days is not None
+        day, left = start, self.due_working_days
+        while left:
+            day += dt.timedelta(days=1)
+            if calendar.is_working_day(day):
+                left -= 1
+        return day
+
+    def describe_zh(self) -> str:
+        return f"{self.due_days}日内" if self.due_days is not None else f"{self.due_working_days}个工作日内"
 
 
 @attrs.frozen

@@ -15,11 +15,9 @@ What cannot be placed is reported, with the provision and the reason; nothing is
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime as dt
 import enum
 import functools
-import gc
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -39,7 +37,7 @@ from liaison.model import (
     name_text,
     not_negative,
 )
-from liaison.workdays import WorkingDayCalendar
+from liaison.workdays import HolidayKind, WorkingDayCalendar, default_calendar
 
 
 class Status(enum.StrEnum):
@@ -127,12 +125,27 @@ MAX_VISITS = 12  # one a month: beyond that a plan stops being a liaison plan
 
 
 @attrs.frozen
+class PlanWarning:
+    """An agreed, moved or user-given engagement on a day off, in a customary break or clashing with
+    another: kept (it was agreed) and reported, in Chinese and English."""
+
+    engagement: str
+    date: dt.date
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+
+@attrs.frozen
 class PlanOptions:
     """How to plan. Every field has a default a district office can live with."""
 
     per_pairing_meetings: bool = False  # default: a department meets all its counterparts at once
     visits_per_pairing: int | None = None  # default: the rule's minimum; above its maximum is flagged
     allow_makeup_weekends: bool = False  # 调休 Saturdays/Sundays
+    allow_customary_breaks: bool = False  # a year without a notice: the 春节, 劳动节, 国庆 weeks
     min_gap_days: int = 30  # between a pairing's meeting and its visits, and between its visits
     preferred_months: tuple[int, ...] = ()
     preferred_weekdays: tuple[int, ...] = ()  # 0 = Monday
@@ -176,7 +189,7 @@ class Plan:
     provisional_years: tuple[int, ...] = ()
     calendar: str = ""
     options: PlanOptions = PlanOptions()
-    warnings: tuple[str, ...] = ()  # agreed or user-given engagements on non-working days or clashing
+    warnings: tuple[PlanWarning, ...] = ()  # agreed or user-given engagements on days off or clashing
 
     @property
     def label(self) -> str:
@@ -314,11 +327,17 @@ class _Board:
         return [base + h for h in halves]
 
 
+def _in_customary_break(calendar: WorkingDayCalendar, day: dt.date) -> bool:
+    holiday = calendar.holiday(day)
+    return holiday is not None and holiday.kind == HolidayKind.CUSTOMARY
+
+
 def _board(year: int, calendar: WorkingDayCalendar, options: PlanOptions) -> _Board:
     day = dt.date(year, 1, 1)
     days: list[dt.date] = []
     while day.year == year:
-        if calendar.is_working_day(day) and (options.allow_makeup_weekends or day.weekday() < 5):
+        if (calendar.is_working_day(day) and (options.allow_makeup_weekends or day.weekday() < 5)
+                and (options.allow_customary_breaks or not _in_customary_break(calendar, day))):
             days.append(day)
         day += dt.timedelta(days=1)
     slots = tuple(sorted(options.slots, key=lambda s: s.start))
@@ -449,10 +468,9 @@ def _event_engagement(district: District, event: PlannedEvent, nth: int,
     participants = (host.id, *(i for i in invited.ids() if i != host.id))
     event_id = event.id or f"{event.date.year}/{event.kind.value}/{event.date.isoformat()}" + (
         f"/{nth}" if nth > 1 else "")
-    note = "" if calendar.is_working_day(event.date) else "日期不是工作日"
     return Engagement(event_id, event.kind, event.date, event.start, event.end, host.id, participants,
                       invited.provisions, event.title_zh, Status.AGREED,
-                      provisional=not calendar.is_published(event.date.year), location=event.location, note=note)
+                      provisional=not calendar.is_published(event.date.year), location=event.location)
 
 
 def _place(task: _Task, board: _Board, pair_days: list[list[int]],
@@ -489,23 +507,22 @@ def _place(task: _Task, board: _Board, pair_days: list[list[int]],
     return None
 
 
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while planning.
-
-    The planner makes about ten objects per engagement and every one of them lives until the plan
-    is returned: there is no cyclic garbage to find, but generational collection would rescan the
-    growing heap again and again, which made planning 10,000 pairings superlinear (about 30% of the
-    time). Reference counting still frees everything as usual; the collector's previous state is
-    restored on the way out.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+def _day_warnings(district: District, e: Engagement, calendar: WorkingDayCalendar) -> list[PlanWarning]:
+    """An agreed or given date on a day off, its 补假 or a customary break, naming the holiday."""
+    holiday = calendar.holiday(e.date)
+    working = calendar.is_working_day(e.date)
+    if working and holiday is None:
+        return []
+    day = e.date.isoformat()
+    if holiday is None:  # a plain weekend
+        weekday_zh, weekday_en = "六日"[e.date.weekday() - 5], e.date.strftime("%A")
+        return [PlanWarning(e.id, e.date, f"{e.title_zh}（{e.id}）定在{day}（星期{weekday_zh}），不是工作日",
+                            f"{e.id} is set on {day}, a {weekday_en}, not a working day")]
+    if holiday.kind == HolidayKind.CUSTOMARY:
+        return [PlanWarning(e.id, e.date, f"{e.title_zh}（{e.id}）定在{day}，在{holiday.label('zh')}内",
+                            f"{e.id} is set on {day}, inside the {holiday.label('en')}")]
+    return [PlanWarning(e.id, e.date, f"{e.title_zh}（{e.id}）定在{day}，为{holiday.label('zh')}，不是工作日",
+                        f"{e.id} is set on {day}, {holiday.label('en')}, not a working day")]
 
 
 def plan_year(district: District, year: int, options: PlanOptions = PlanOptions(), *,
@@ -523,20 +540,17 @@ def plan_years(district: District, years: Sequence[int], options: PlanOptions = 
     if any(not 1900 < y < 2200 for y in years):
         raise PlanningError(f"cannot plan the years {list(years)}", fix="give years between 1901 and 2199")
     if calendar is None:
-        from liaison.workdays import default_calendar
-
         calendar = default_calendar()
     engagements: list[Engagement] = []
     unplaced: list[Unplaced] = []
-    warnings: list[str] = []
+    warnings: list[PlanWarning] = []
     provisional = tuple(y for y in sorted(set(years)) if not calendar.is_published(y))
-    with _no_cyclic_gc():
-        for year in sorted(set(years)):
-            placed, missing, noted = _plan_one_year(district, year, options, calendar,
-                                                     [e for e in fixed if e.date.year == year])
-            engagements.extend(placed)
-            unplaced.extend(missing)
-            warnings.extend(noted)
+    for year in sorted(set(years)):
+        placed, missing, noted = _plan_one_year(district, year, options, calendar,
+                                                 [e for e in fixed if e.date.year == year])
+        engagements.extend(placed)
+        unplaced.extend(missing)
+        warnings.extend(noted)
     engagements = _in_order(engagements)
     return Plan(district.info.id, tuple(sorted(set(years))), tuple(engagements),
                 tuple(unplaced), provisional, getattr(calendar, "name", type(calendar).__name__), options,
@@ -544,7 +558,7 @@ def plan_years(district: District, years: Sequence[int], options: PlanOptions = 
 
 
 def _plan_one_year(district: District, year: int, options: PlanOptions, calendar: WorkingDayCalendar,
-                   fixed: list[Engagement]) -> tuple[list[Engagement], list[Unplaced], list[str]]:
+                   fixed: list[Engagement]) -> tuple[list[Engagement], list[Unplaced], list[PlanWarning]]:
     as_of = dt.date(year, 1, 1)
     board = _board(year, calendar, options)
     provisional = not calendar.is_published(year)
@@ -552,7 +566,7 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
     result: list[Engagement] = []
     fixed_ids = {e.id for e in fixed}
     pairings = _pairings_in_year(district, year)
-    warnings: list[str] = []
+    warnings: list[PlanWarning] = []
 
     by_department: dict[str, list[tuple[int, Pairing]]] = {}
     for i, span in enumerate(pairings):
@@ -562,14 +576,16 @@ def _plan_one_year(district: District, year: int, options: PlanOptions, calendar
 
     def occupy(e: Engagement) -> None:
         keys = board.half_days(e.date, e.half_days())
-        if not calendar.is_working_day(e.date):
-            holiday = calendar.holiday_name(e.date)
-            warnings.append(f"{e.title_zh}（{e.id}）定在{e.date.isoformat()}，不是工作日"
-                            + (f"（{holiday}）" if holiday else ""))
-        if not board.free(e.participants, keys):
+        if e.status != Status.CANCELLED:
+            warnings.extend(_day_warnings(district, e, calendar))
+        if e.status != Status.CANCELLED and not board.free(e.participants, keys):
             clash = board.taken_by(e.participants, keys)
-            warnings.append(f"{e.title_zh}（{e.id}）{e.date.isoformat()}与其他已定活动同一时段："
-                            + "、".join(district.organisation(o).name for o in clash))
+            warnings.append(PlanWarning(
+                e.id, e.date,
+                f"{e.title_zh}（{e.id}）{e.date.isoformat()}与其他已定活动同一时段："
+                + "、".join(district.organisation(o).name for o in clash),
+                f"{e.id} on {e.date.isoformat()} clashes with another fixed engagement of "
+                + ", ".join(district.organisation(o).name_en for o in clash)))
         board.take(e.participants, keys)
         if e.kind in (EngagementKind.JOINT_MEETING, EngagementKind.VISIT):
             for dept in e.participants:

@@ -12,13 +12,18 @@ from __future__ import annotations
 import importlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import pluggy
 
 from liaison import hookspecs
 from liaison.errors import ExportError, LiaisonError
 from liaison.exporting import Exporter
+
+if TYPE_CHECKING:
+    from liaison.holiday_notice import HolidayNotice
+    from liaison.workdays import WorkingDayCalendar
 
 PROJECT = "liaison"
 ENV_VAR = "LIAISON_PLUGINS"
@@ -110,6 +115,15 @@ def exporter(name: str) -> Exporter:
         raise ExportError(f"no exporter called {name!r} (installed: {known})",
                           fix="pip install liaison-ical / liaison-docx, or check `liaison plugins`")
     return found[name]
+
+
+def working_day_calendar(notices: Iterable[HolidayNotice] = ()) -> WorkingDayCalendar:
+    """The calendar to plan and check on, resolved at the edge: a plugin's ``working_day_calendar``
+    if one answers, else the built-in one; notices given as data take precedence for their years."""
+    from liaison.workdays import default_calendar, with_notices
+
+    chosen = plugin_manager().hook.working_day_calendar()
+    return with_notices(chosen if chosen is not None else default_calendar(), notices)
 
 
 def describe() -> list[dict[str, object]]:

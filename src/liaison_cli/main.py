@@ -207,6 +207,19 @@ def time_list(text: str | None) -> tuple[dt.time, ...]:
         raise click.BadParameter(f"{text!r}: write times like 09:00,14:30", param_hint="--slots") from None
 
 
+holidays_option = click.option(
+    "--holidays", "holiday_files", multiple=True, type=click.Path(dir_okay=False),
+    help="The State Council's holiday notice for a year, as holiday-cn JSON (repeatable; docs/holidays.md).")
+
+
+def calendar_for(holiday_files: tuple[str, ...]) -> Any:
+    """The working-day calendar: a plugin's or the built-in one, with the notices given on top."""
+    from liaison.holiday_notice import load_holiday_notice
+    from liaison.plugins import working_day_calendar
+
+    return working_day_calendar(load_holiday_notice(f) for f in holiday_files)
+
+
 def plan_options(f: F) -> F:
     """Options shared by `plan` and `export`."""
     for decorator in reversed([
@@ -216,6 +229,9 @@ def plan_options(f: F) -> F:
         click.option("--visits", type=int, default=None,
                      help="§3.6 visits per pairing (default: the rule's minimum; above its maximum is flagged)."),
         click.option("--allow-makeup-weekends", is_flag=True, help="Allow 调休 make-up Saturdays and Sundays."),
+        click.option("--allow-customary-breaks", is_flag=True,
+                     help="In a year without a holiday notice, allow the customary 春节, 劳动节 and 国庆 breaks."),
+        holidays_option,
         click.option("--min-gap", type=int, default=30, show_default=True,
                      help="Days between a pairing's meeting and its visits."),
         click.option("--months", default=None, help="Preferred months, e.g. 3,4,5,9,10,11."),
@@ -234,7 +250,8 @@ def plan_options(f: F) -> F:
 
 
 def build_plan(district: Any, year: int | None, years: str | None, per_pairing: bool, visits: int | None,
-               allow_makeup_weekends: bool, min_gap: int, months: str | None, weekdays: str | None,
+               allow_makeup_weekends: bool, allow_customary_breaks: bool, holiday_files: tuple[str, ...],
+               min_gap: int, months: str | None, weekdays: str | None,
                slots: str | None, events_file: str | None, plan_file: str | None,
                confirms: tuple[str, ...], moves: tuple[str, ...]) -> Any:
     from liaison.events import load_events
@@ -247,6 +264,7 @@ def build_plan(district: Any, year: int | None, years: str | None, per_pairing: 
         raise click.BadParameter(f"{weekdays!r}: weekdays are 1 (Monday) to 7 (Sunday)", param_hint="--weekdays")
     options_kwargs: dict[str, Any] = dict(
         per_pairing_meetings=per_pairing, visits_per_pairing=visits, allow_makeup_weekends=allow_makeup_weekends,
+        allow_customary_breaks=allow_customary_breaks,
         min_gap_days=min_gap, preferred_months=int_list(months, "--months"),
         preferred_weekdays=tuple(d - 1 for d in wanted_days),
         events=load_events(events_file, district) if events_file else ())
@@ -254,10 +272,11 @@ def build_plan(district: Any, year: int | None, years: str | None, per_pairing: 
         options_kwargs["slots"] = tuple(TimeSlot(t) for t in time_list(slots))
     options = PlanOptions(**options_kwargs)
     chosen = parse_years(year, years)
+    calendar = calendar_for(holiday_files)
     fixed: tuple[Any, ...] = ()
     if plan_file or confirms or moves:
         previous = plan_from_json(read_file(plan_file), file=plan_file) if plan_file else \
-            plan_years(district, chosen, options)
+            plan_years(district, chosen, options, calendar=calendar)
         for engagement_id in confirms:
             previous = previous.confirm(engagement_id)
         for move in moves:
@@ -270,14 +289,19 @@ def build_plan(district: Any, year: int | None, years: str | None, per_pairing: 
                                          param_hint="--move") from None
             previous = previous.move(engagement_id, day, moment.time() if moment else None)
         fixed = previous.fixed()
-    return plan_years(district, chosen, options, fixed=fixed)
+    return plan_years(district, chosen, options, calendar=calendar, fixed=fixed)
+
+
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                           help="The language of sentences: warnings, notes, findings.")
 
 
 @cli.command()
 @plan_options
+@lang_option
 @query_options
 @handle_errors
-def plan(data_file: str | None, fmt: str, **kwargs: Any) -> None:
+def plan(data_file: str | None, fmt: str, lang: str, **kwargs: Any) -> None:
     """The liaison plan for a year on China's working days (§3.1, §3.3, §3.6 and dated events).
 
     Engagements are proposed; confirm or move them (--confirm, --move, or edit the JSON and pass
@@ -291,7 +315,7 @@ def plan(data_file: str | None, fmt: str, **kwargs: Any) -> None:
     if fmt == "json":
         click.echo(plan_to_json(result), nl=False)
     else:
-        views.print_plan(district, result)
+        views.print_plan(district, result, lang=lang)
 
 
 # --------------------------------------------------------------------------------------------- check
@@ -300,12 +324,13 @@ def plan(data_file: str | None, fmt: str, **kwargs: Any) -> None:
 @click.option("--records", "records_file", type=click.Path(dir_okay=False), required=True,
               help="What happened: a records file (docs/records-format.md).")
 @click.option("--as-of", "as_of", type=DATE, default=None, help="Check as of this date. Default: 31 December.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option
 @click.option("--all", "show_all", is_flag=True, help="List met findings too, not only problems.")
+@holidays_option
 @query_options
 @handle_errors
 def check(year: int, records_file: str, as_of: dt.date | None, lang: str, show_all: bool,
-          data_file: str | None, fmt: str) -> None:
+          holiday_files: tuple[str, ...], data_file: str | None, fmt: str) -> None:
     """Compliance: findings per provision × pairing (or body) × period, and a summary."""
     from liaison.compliance import check as run_check
     from liaison.records import load_records
@@ -313,7 +338,7 @@ def check(year: int, records_file: str, as_of: dt.date | None, lang: str, show_a
 
     district = load(data_file)
     records = load_records(records_file, district)
-    report = run_check(district, records, year, as_of)
+    report = run_check(district, records, year, as_of, calendar=calendar_for(holiday_files))
     if fmt == "json":
         emit_json(views.report_json(district, report))
     else:
@@ -338,11 +363,12 @@ def _exporter_names() -> list[str]:
                    "Default: the plan JSON already in --out, if any.")
 @click.option("--option", "raw_options", multiple=True, help="KEY=VALUE passed to the exporter (repeatable).")
 @plan_options
+@lang_option
 @click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
               help="A district data file (TOML). Default: the embedded seed district.")
 @handle_errors
 def export(format_name: str, out_dir: str, records_file: str | None, previous_file: str | None,
-           raw_options: tuple[str, ...], data_file: str | None, **kwargs: Any) -> None:
+           raw_options: tuple[str, ...], lang: str, data_file: str | None, **kwargs: Any) -> None:
     """Plan the year(s) and export with a plugin: FORMAT is ical, docx, json, … or `all`.
 
     Files are written atomically inside --out (default ./out), under a folder per year.
@@ -396,7 +422,7 @@ def export(format_name: str, out_dir: str, records_file: str | None, previous_fi
             path = write_artifact(folder, artifact)
             written.append((name, str(path), len(artifact.data)))
             progress.advance(task)
-    views.print_export_summary(folder, plan, written)
+    views.print_export_summary(folder, plan, written, lang=lang)
 
 
 # ------------------------------------------------------------------------------------------- plugins

@@ -69,7 +69,7 @@ def describe_rule(rule: Any) -> str:
     if tag == "invitation":
         return f"邀请: {rule.event_kind.value} → {rule.recipients}（{rule.role_zh}）"
     if tag == "response":
-        return f"答复: {rule.trigger} {rule.due_days} 日内"
+        return f"答复: {rule.trigger} {rule.describe_zh()}"
     if tag == "designation":
         return "指定: " + "、".join(rule.roles)
     return f"记录: {rule.record_kind}"
@@ -195,7 +195,7 @@ def print_plugins(found: Sequence[dict[str, Any]]) -> None:
 
 
 # -------------------------------------------------------------------------------------------------- plan
-def print_plan(district: District, plan: Any) -> None:
+def print_plan(district: District, plan: Any, *, lang: str = "zh") -> None:
     from liaison.model import ENGAGEMENT_KIND_ZH
     from liaison.plan import STATUS_ZH
 
@@ -216,20 +216,28 @@ def print_plan(district: District, plan: Any) -> None:
     for e in plan.engagements:
         counts[ENGAGEMENT_KIND_ZH[e.kind]] = counts.get(ENGAGEMENT_KIND_ZH[e.kind], 0) + 1
     console.print("合计 totals: " + "，".join(f"{k} {v}" for k, v in counts.items()))
+    print_plan_notes(plan, lang=lang)
+
+
+def print_plan_notes(plan: Any, limit: int = 20, *, lang: str = "zh") -> None:
+    """Provisional years, warnings and what could not be placed; long lists are cut with a count
+    (the JSON has all)."""
+    from liaison.workdays import provisional_note
+
+    en = lang == "en"
     for year in plan.provisional_years:
-        console.print(f"注意 provisional: {year}年国务院节假日安排尚未收录（{plan.calendar}），"
-                      f"该年日期均按周一至周五暂定，节假日公布后请重新生成计划。")
-    print_plan_notes(plan)
-
-
-def print_plan_notes(plan: Any, limit: int = 20) -> None:
-    """Warnings and what could not be placed; long lists are cut with a count (the JSON has all)."""
-    for label, lines in (("注意 warning", plan.warnings),
-                         ("未能安排 unplaced", [f"{u.provision} {u.reason_zh}" for u in plan.unplaced])):
+        note = provisional_note(year, breaks_avoided=not plan.options.allow_customary_breaks, lang=lang)
+        console.print(("Provisional: " if en else "暂定：") + note)
+    sections = (("Warning" if en else "注意", [w.message(lang) for w in plan.warnings]),
+                ("Not placed" if en else "未能安排",
+                 [f"{u.provision} {u.reason_en if en else u.reason_zh}" for u in plan.unplaced]))
+    for label, lines in sections:
         for line in lines[:limit]:
             console.print(f"{label}: {line}")
         if len(lines) > limit:
-            console.print(f"{label}: …及另外 {len(lines) - limit} 项（完整列表见 --format json）")
+            more = (f"… and {len(lines) - limit} more (all of them in --format json)" if en
+                    else f"…及另外 {len(lines) - limit} 项（完整列表见 --format json）")
+            console.print(f"{label}: {more}")
 
 
 def finding_json(f: Any) -> dict[str, Any]:
@@ -277,7 +285,8 @@ def print_report(district: District, report: Any, *, lang: str = "zh", show_all:
     console.print(s)
 
 
-def print_export_summary(folder: Any, plan: Any, written: Sequence[tuple[str, str, int]]) -> None:
+def print_export_summary(folder: Any, plan: Any, written: Sequence[tuple[str, str, int]], *,
+                         lang: str = "zh") -> None:
     by_format: dict[str, list[tuple[str, int]]] = {}
     for name, path, size in written:
         by_format.setdefault(name, []).append((path, size))
@@ -285,6 +294,4 @@ def print_export_summary(folder: Any, plan: Any, written: Sequence[tuple[str, st
     for name, files in by_format.items():
         t.add_row(name, str(len(files)), f"{sum(s for _, s in files) / 1024:.0f} KB", files[0][0])
     console.print(t)
-    for year in plan.provisional_years:
-        console.print(f"注意 provisional: {year}年节假日安排尚未收录，日期均为暂定。")
-    print_plan_notes(plan)
+    print_plan_notes(plan, lang=lang)

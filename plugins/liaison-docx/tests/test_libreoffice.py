@@ -55,7 +55,7 @@ class Line:
 #: One letter of each kind from the docx exporter for the seed district's 2027 plan: the notice with the
 #: longest table, the §3.1 work-meeting invitation, a §1.1 consultation and the §1.3 feedback letter.
 EXPORTED = {"export_notice": "2027/通知/01-dev-reform.docx",
-            "export_invitation": "2027/邀请函/2027-06-15-work_meeting-district-gov-rcck.docx",
+            "export_invitation": "2027/邀请函/…-work_meeting-district-gov-rcck.docx",  # its date is the plan's
             "export_consultation": "2027/征求意见函/2027-11-02-gwbg-2028-icf.docx",
             "export_feedback": "2027/反馈函/2027-05-06-yshj-2027.docx"}
 
@@ -65,6 +65,7 @@ def exported() -> tuple[dict[str, bytes], dict[str, str]]:
     seed = seed_district()
     request = ExportRequest(seed, make_plan(seed), {}, make_records(seed))
     by_path = {a.path: a.data for a in export(request)}
+    EXPORTED["export_invitation"] = next(p for p in by_path if "-work_meeting-district-gov-rcck" in p)
     titles = {}
     for d in drafts(request):
         for name, path in EXPORTED.items():

@@ -46,6 +46,7 @@ from liaison.model import (
 )
 from liaison.plan import Engagement, Plan, Status
 from liaison.records import ConsultationRecord, Records, ResearchResult
+from liaison.workdays import default_calendar
 
 from liaison_docx.letter import Block, Heading, Letter, Paragraph, Table, format_date, format_doc_number
 
@@ -629,7 +630,7 @@ def consultation_letter(district: District, rec: ConsultationRecord, recipient: 
     sender = district.organisation(rec.sender)
     subject = _document_name(_text(rec.subject, f"{where}.subject"))
     prov, rule = _response(district, "consultation", rec.sent, "§1.1")
-    due = rec.due or (rec.sent + dt.timedelta(days=rule.due_days) if rule is not None else None)
+    due = rec.due or (rule.due(rec.sent, default_calendar()) if rule is not None else None)
     basis = _basis(district, prov, "征求")
     body: list[Block] = [
         Paragraph(f"{basis}现将{subject}送上，请贵单位研究并提出意见建议。"),

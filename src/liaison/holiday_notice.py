@@ -1,0 +1,107 @@
+"""The State Council's holiday notice as data, in the community ``holiday-cn`` JSON shape.
+
+    {"year": 2027, "papers": ["<url of the notice>"],
+     "days": [{"name": "春节", "date": "2027-02-05", "isOffDay": true}, …]}
+
+``isOffDay: false`` marks a make-up working day (调休上班). Days not listed follow the week: Monday to
+Friday work, Saturday and Sunday rest. A notice may list a day of the neighbouring year when a break
+crosses New Year (the 2023 notice lists 2022-12-31). The ``$schema`` and ``$id`` keys of the
+published files are accepted. docs/holidays.md shows how to write one from the notice's text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+from typing import Any
+
+import attrs
+
+from liaison.errors import DataError
+from liaison.model import name_text
+
+MAX_SPILL_DAYS = 31  # how far outside its year a notice may list a day
+
+
+@attrs.frozen
+class NoticeDay:
+    name: str = attrs.field(validator=name_text)
+    date: dt.date
+    is_off_day: bool  # "isOffDay" in the file
+
+
+@attrs.frozen
+class HolidayNotice:
+    """One year's arrangement: the days off and the make-up working days it lists."""
+
+    year: int
+    days: tuple[NoticeDay, ...]
+    papers: tuple[str, ...] = ()
+    schema: str = ""  # "$schema" in the file
+    id: str = ""  # "$id" in the file
+
+    def day(self, day: dt.date) -> NoticeDay | None:
+        return self._by_date.get(day)
+
+    @functools.cached_property
+    def _by_date(self) -> dict[dt.date, NoticeDay]:
+        return {d.date: d for d in self.days}
+
+
+FIX = "write it as docs/holidays.md shows (the holiday-cn JSON shape)"
+
+
+def parse_holiday_notice(text: str | bytes, *, file: str | None = None) -> HolidayNotice:
+    """Read a notice strictly: an unknown key, a bad date or a day far outside the year is a
+    :class:`DataError` naming the file and the path (``$.days[3].date``)."""
+    from liaison.convert import structure
+
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})", file=file,
+                            fix="save the file as UTF-8") from None
+    try:
+        raw: Any = json.loads(text.removeprefix("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", file=file,
+                        fix=FIX) from None
+    except RecursionError:
+        raise DataError("not valid JSON: nested too deeply", file=file, fix=FIX) from None
+    if not isinstance(raw, dict) or "days" not in raw or "year" not in raw:
+        raise DataError("not a holiday notice: expected an object with \"year\" and \"days\"", file=file,
+                        path="$", fix=FIX)
+    notice = structure(raw, HolidayNotice, file=file, fix=FIX)
+    check_notice(notice, file=file)
+    return notice
+
+
+def check_notice(notice: HolidayNotice, *, file: str | None) -> None:
+    if not 1950 <= notice.year <= 2199:
+        raise DataError(f"year {notice.year} is outside 1950–2199", file=file, path="$.year", fix=FIX)
+    first = dt.date(notice.year, 1, 1) - dt.timedelta(days=MAX_SPILL_DAYS)
+    last = dt.date(notice.year, 12, 31) + dt.timedelta(days=MAX_SPILL_DAYS)
+    seen: dict[dt.date, int] = {}
+    for i, day in enumerate(notice.days):
+        here = f"$.days[{i}]"
+        if not first <= day.date <= last:
+            raise DataError(f"{day.date} is not in {notice.year}", file=file, path=f"{here}.date",
+                            fix="list the days of the notice's own year (and of a break crossing New Year)")
+        if day.date in seen:
+            raise DataError(f"{day.date} is listed twice (also $.days[{seen[day.date]}])", file=file,
+                            path=f"{here}.date", fix="list each day once")
+        seen[day.date] = i
+        if not day.is_off_day and day.date.weekday() < 5:
+            raise DataError(f"{day.date} is a {day.date:%A}: a make-up working day (isOffDay false) is a "
+                            "Saturday or Sunday", file=file, path=f"{here}.isOffDay",
+                            fix="set isOffDay to true, or correct the date")
+
+
+def load_holiday_notice(path: str | os.PathLike[str]) -> HolidayNotice:
+    from liaison.loader import read_file
+
+    name = os.fspath(path)
+    return parse_holiday_notice(read_file(name), file=name)
