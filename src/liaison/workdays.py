@@ -76,6 +76,7 @@ class ChineseCalendar:
             d.year for d in (*chinese_calendar.holidays, *chinese_calendar.workdays)
         )
         self._working: dict[dt.date, bool] = {}
+        self._holidays: dict[dt.date, Holiday | None] = {}
 
     @property
     def version(self) -> str:
@@ -100,6 +101,11 @@ class ChineseCalendar:
         return day.weekday() >= 5 and self.is_working_day(day)
 
     def holiday(self, day: dt.date) -> Holiday | None:
+        if day not in self._holidays:
+            self._holidays[day] = self._holiday(day)
+        return self._holidays[day]
+
+    def _holiday(self, day: dt.date) -> Holiday | None:
         if self.is_published(day.year):
             on_holiday, name = self._cc.get_holiday_detail(day)
             if not on_holiday or name is None:
