@@ -17,9 +17,12 @@ from click.testing import CliRunner
 
 import liaison
 from liaison import hookspecs, plugins
-from liaison.errors import ExportError, LiaisonError
+from liaison.errors import ExportError, LiaisonError, OptionError
 from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
+from liaison.options import Option, split_for
 from liaison.plan import plan_year
+from liaison.publishing import Publication, Publisher, PublishRequest, PublishResult
+from liaison.records import DocumentRecord
 from liaison.workdays import WeekdayCalendar
 from liaison_cli.main import cli
 from liaison_cli.output import target_path, write_artifact
@@ -53,7 +56,8 @@ def registered() -> Iterator[object]:
 def test_every_hook_has_a_test() -> None:
     hooks = [name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
              if hasattr(fn, "liaison_spec")]
-    assert hooks == ["register_exporters", "working_day_calendar"]
+    assert hooks == ["register_exporters", "register_publishers", "register_record_readers",
+                     "working_day_calendar"]
     tests = {name for name in globals() if name.startswith("test_hook_")}
     assert {f"test_hook_{h}" for h in hooks} <= tests
 
@@ -92,6 +96,57 @@ def test_hook_working_day_calendar() -> None:
     assert plugins.working_day_calendar().name == "chinesecalendar"
 
 
+def test_hook_register_publishers() -> None:
+    sent: list[str] = []
+
+    class Printer:
+        @staticmethod
+        @liaison.hookimpl
+        def register_publishers(register: Callable[[Publisher], None]) -> None:
+            def publish(request: PublishRequest) -> PublishResult:
+                sent.extend(e.id for e in request.plan.engagements)
+                return PublishResult(Publication("printer", "stdout"), created=len(sent))
+
+            register(Publisher("printer", "prints ids", publish, options=(Option("copies", "int", 1),)))
+
+    plugins.register(Printer, name="printer")
+    try:
+        found = plugins.publisher("printer")
+        assert found.plugin == "printer" and found.options[0].name == "copies"
+        result = found.publish(PublishRequest(liaison.seed_district(), plan_year(liaison.seed_district(), 2026)))
+        assert result.created == len(sent) == 47
+        listed = {p["name"]: p for p in plugins.describe()}["printer"]
+        assert listed["publishers"][0]["options"][0] == {"name": "copies", "type": "int", "default": 1, "help": ""}
+    finally:
+        plugins.plugin_manager().unregister(name="printer")
+    with pytest.raises(ExportError, match="no publisher called 'printer'"):
+        plugins.publisher("printer")
+
+
+def test_hook_register_record_readers(tmp_path: Path) -> None:
+    class Lines:
+        @staticmethod
+        @liaison.hookimpl
+        def register_record_readers(register: Callable[[plugins.RecordReader], None]) -> None:
+            def read(data: bytes, district: liaison.District, file: str) -> liaison.Records:
+                return liaison.Records(district.info.id, documents=tuple(
+                    DocumentRecord(line, "区卫生局", dt.date(2026, 3, 1)) for line in data.decode().split()))
+
+            register(plugins.RecordReader("lines", (".lines",), read, "one document number a line"))
+
+    path = tmp_path / "docs.lines"
+    path.write_text("卫发〔2026〕1号\n卫发〔2026〕2号\n")
+    with pytest.raises(LiaisonError, match=r"docs.lines: no reader for .lines records files"):
+        plugins.load_records(path, liaison.seed_district())
+    plugins.register(Lines, name="lines")
+    try:
+        records = plugins.load_records(path, liaison.seed_district())
+        assert [d.id for d in records.documents] == ["卫发〔2026〕1号", "卫发〔2026〕2号"]
+        assert liaison.load_records is plugins.load_records  # the public loader reads any type
+    finally:
+        plugins.plugin_manager().unregister(name="lines")
+
+
 def test_a_misspelt_hook_fails_loudly() -> None:
     class Misspelt:
         @staticmethod
@@ -99,13 +154,28 @@ def test_a_misspelt_hook_fails_loudly() -> None:
         def register_exporter(register: object) -> None:  # missing "s"
             raise AssertionError("never called")
 
-    pm = plugins.plugin_manager()
-    pm.register(Misspelt, name="misspelt")
-    try:
-        with pytest.raises(Exception, match="unknown hook"):
-            pm.check_pending()
-    finally:
-        pm.unregister(name="misspelt")
+    with pytest.raises(LiaisonError, match="unknown hook") as caught:
+        plugins.register(Misspelt, name="misspelt")
+    assert "check the hook name against liaison.hookspecs" in str(caught.value)
+    assert not plugins.plugin_manager().has_plugin("misspelt")  # refused, not left half-registered
+
+
+def test_exporter_options_are_declared_typed_and_checked(registered: object, tmp_path: Path) -> None:
+    json_exporter = plugins.exporter("json")
+    with pytest.raises(OptionError) as caught:
+        json_exporter.request(liaison.seed_district(), plan_year(liaison.seed_district(), 2026), {"isuer": "x"})
+    assert "exporter 'json' has no option 'isuer'" in str(caught.value)
+    typed = Option("alarm_minutes", "int", None, minimum=0)
+    assert typed.parse("30", "ical") == 30
+    with pytest.raises(OptionError, match="ical option alarm_minutes: must be 0 or more"):
+        typed.parse("-5", "ical")
+    assert Option("kinds", "list", choices=("a", "b")).parse("b, a,b", "x") == ("b", "a")
+    assert Option("pdf", "bool").parse("是", "docx") is True
+    routed = split_for({"ical": (typed,), "ids": ()}, [("alarm_minutes", "5"), ("ical.alarm_minutes", "7")])
+    assert routed == {"ical": {"alarm_minutes": "7"}, "ids": {}}
+    result = CliRunner().invoke(cli, ["export", "ids", "--year", "2026", "--out", str(tmp_path),
+                                      "--option", "alarm_minute=30"])
+    assert result.exit_code == 1 and "no exporter here has an option 'alarm_minute'" in result.output
 
 
 def test_two_plugins_claiming_one_format_is_an_error(registered: object) -> None:

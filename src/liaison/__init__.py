@@ -46,7 +46,8 @@ if TYPE_CHECKING:
         Routing,
     )
     from liaison.plan import Engagement, Plan, PlannedEvent, PlanOptions, Status, plan_year, plan_years, revise
-    from liaison.records import Records, load_records, parse_records
+    from liaison.plugins import load_records
+    from liaison.records import Records, parse_records
 
 # Public names and the module that defines them; imported on first use to keep `import liaison` fast.
 _LAZY = {
@@ -62,7 +63,7 @@ _LAZY = {
     "Report": "liaison.compliance",
     "Finding": "liaison.compliance",
     "Records": "liaison.records",
-    "load_records": "liaison.records",
+    "load_records": "liaison.plugins",
     "parse_records": "liaison.records",
     "District": "liaison.district",
     "CcList": "liaison.district",

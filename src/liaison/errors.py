@@ -1,42 +1,65 @@
-"""One exception family for every bad input.
+"""One exception family for every bad input, in one shape.
 
-Each error names the file it came from (when there is one), the path inside the document
-(``$.pairings[3].counterpart``) and what to do about it, so an office user never sees a traceback
-from a dependency.
+    FILE: $.path.to.field: what is wrong (fix: what to do)
+    台账.xlsx: 会议走访!E12: 没有名为“农工总支”的单位；您是否要找：农工党总支部 (fix: …)
+
+Each error names the file it came from (when there is one), the place inside it (a JSON-style path
+``$.pairings[3].counterpart`` or, for a spreadsheet, ``Sheet!E12``), what is wrong and what to do,
+so an office user never sees a traceback from a dependency. An error may carry its sentences in
+Chinese too (``message_zh``, ``fix_zh``); :meth:`LiaisonError.render` gives the output's language.
+The core's messages name no command-line flag: the edge adds the flag where it knows it.
 """
 
 from __future__ import annotations
+
+from typing import TypeVar
+
+E = TypeVar("E", bound="LiaisonError")
 
 
 class LiaisonError(Exception):
     """Base of every error ``liaison`` raises for bad input or an impossible request."""
 
     def __init__(self, message: str, *, file: str | None = None, path: str | None = None,
-                 fix: str | None = None) -> None:
+                 fix: str | None = None, message_zh: str | None = None, fix_zh: str | None = None) -> None:
         self.message = message
         self.file = file
         self.path = path
         self.fix = fix
+        self.message_zh = message_zh
+        self.fix_zh = fix_zh
         super().__init__(self.render())
 
-    def render(self) -> str:
-        where = ""
-        if self.file:
-            where += f"{self.file}: "
-        if self.path:
-            where += f"{self.path}: "
-        text = f"{where}{self.message}"
-        if self.fix:
-            text += f" (fix: {self.fix})"
-        return text
+    def render(self, lang: str = "en") -> str:
+        """``FILE: PATH: message (fix: …)`` in English, or in Chinese where the error has it."""
+        zh = lang == "zh"
+        message = (self.message_zh or self.message) if zh else self.message
+        fix = (self.fix_zh or self.fix) if zh and self.message_zh else self.fix
+        where = "".join(f"{part}: " for part in (self.file, self.path) if part)
+        return f"{where}{message}" + (f" (fix: {fix})" if fix else "")
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def located(self, *, file: str | None = None, path: str | None = None, cls: type[E] | None = None,
+                fix: str | None = None) -> LiaisonError:
+        """The same error placed in a file and at a path (keeping both languages), as ``cls``."""
+        kind: type[LiaisonError] = cls or type(self)
+        return kind(self.message, file=file if file is not None else self.file,
+                    path=path if path is not None else self.path, fix=fix or self.fix,
+                    message_zh=self.message_zh, fix_zh=None if fix else self.fix_zh)
 
 
 class DataError(LiaisonError):
-    """A district data file or records file is malformed or inconsistent."""
+    """A district data file, records file, plan, ledger or notice is malformed or inconsistent."""
 
 
 class UnknownOrganisationError(LiaisonError):
     """A name or id does not match exactly one organisation."""
+
+
+class WrongKindError(LiaisonError):
+    """An organisation exists but is of the wrong kind for the request (a branch as a host)."""
 
 
 class UnknownProvisionError(LiaisonError):
@@ -48,4 +71,8 @@ class PlanningError(LiaisonError):
 
 
 class ExportError(LiaisonError):
-    """An exporter could not produce an artifact (bad text in the data, unknown format)."""
+    """An exporter or publisher could not do its work (bad option, unwritable folder, a server)."""
+
+
+class OptionError(ExportError):
+    """An exporter or publisher option is unknown or has a bad value."""

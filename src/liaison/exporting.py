@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from liaison.errors import ExportError
+from liaison.options import Option, resolve
 
 if TYPE_CHECKING:
     from liaison.district import District
@@ -47,7 +48,8 @@ class Artifact:
 
 @attrs.frozen
 class ExportRequest:
-    """What an exporter receives: the district, the year's plan and the user's options."""
+    """What an exporter receives: the district, the year's plan and its options, typed and checked
+    against what the exporter declares (:mod:`liaison.options`; the host resolves them)."""
 
     district: District
     plan: Plan
@@ -55,14 +57,27 @@ class ExportRequest:
     records: Records | None = None  # consultations and research results, for letters that answer them
 
     def option(self, name: str, default: Any = None) -> Any:
-        return self.options.get(name, default)
+        value = self.options.get(name)
+        return default if value is None else value
 
 
 @attrs.frozen
 class Exporter:
-    """A registered output format."""
+    """A registered output format and the options it takes."""
 
     name: str
     description: str
     export: Callable[[ExportRequest], Iterable[Artifact]] = attrs.field(eq=False, repr=False)
     plugin: str = ""
+    options: tuple[Option, ...] = ()
+
+    def request(self, district: District, plan: Plan, options: Mapping[str, Any] | None = None,
+                records: Records | None = None) -> ExportRequest:
+        """A request with ``options`` resolved against this exporter's declared options."""
+        return ExportRequest(district, plan, resolve(self.options, options or {}, f"exporter {self.name!r}"),
+                             records)
+
+    def run(self, district: District, plan: Plan, options: Mapping[str, Any] | None = None,
+            records: Records | None = None) -> list[Artifact]:
+        """Export: the options checked, the artifacts made (nothing written)."""
+        return list(self.export(self.request(district, plan, options, records)))

@@ -15,6 +15,8 @@ import pluggy
 
 if TYPE_CHECKING:
     from liaison.exporting import Exporter
+    from liaison.plugins import RecordReader
+    from liaison.publishing import Publisher
     from liaison.workdays import WorkingDayCalendar
 
 hookspec = pluggy.HookspecMarker("liaison")
@@ -24,6 +26,16 @@ hookimpl = pluggy.HookimplMarker("liaison")
 @hookspec
 def register_exporters(register: Callable[[Exporter], None]) -> None:
     """Register exporters: call ``register(Exporter(...))`` once for each output format."""
+
+
+@hookspec
+def register_publishers(register: Callable[[Publisher], None]) -> None:
+    """Register publishers: call ``register(Publisher(...))`` once for each target kind (CalDAV, …)."""
+
+
+@hookspec
+def register_record_readers(register: Callable[[RecordReader], None]) -> None:
+    """Register readers of records files: call ``register(RecordReader(...))`` once per file type."""
 
 
 @hookspec(firstresult=True)

@@ -1,10 +1,15 @@
-"""The one plugin manager.
+"""The one plugin manager, and the edge's helpers that resolve hooks for the core.
 
 Built-in features are plugins registered exactly like outside ones (``DEFAULT_PLUGINS``); third-party
 plugins load from the ``liaison`` entry-point group. ``LIAISON_PLUGINS`` restricts which load:
 unset loads every installed plugin, an empty value loads none but the built-ins, and
 ``LIAISON_PLUGINS=ical,docx`` loads just those entry points. Loading is lazy and idempotent, so
 ``import liaison`` stays light.
+
+Three kinds of thing are registered llm-style (``register_*(register)``): exporters, publishers and
+records readers. The core never calls this module: the edge (the command, the example scripts, an
+OA system) resolves what it needs here — :func:`exporter`, :func:`publisher`,
+:func:`working_day_calendar`, :func:`load_records` — and passes it in.
 """
 
 from __future__ import annotations
@@ -13,16 +18,21 @@ import importlib
 import os
 import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
 import pluggy
 
 from liaison import hookspecs
 from liaison.errors import ExportError, LiaisonError
 from liaison.exporting import Exporter
+from liaison.publishing import Publisher
 
 if TYPE_CHECKING:
+    from liaison.district import District
     from liaison.holiday_notice import HolidayNotice
+    from liaison.records import Records
     from liaison.workdays import WorkingDayCalendar
 
 PROJECT = "liaison"
@@ -31,9 +41,19 @@ DEFAULT_PLUGINS: tuple[str, ...] = ("liaison.exporters.plan_json",)
 
 _lock = threading.Lock()
 _manager: pluggy.PluginManager | None = None
-
-
 _distributions: dict[str, str] = {}
+
+
+@attrs.frozen
+class RecordReader:
+    """Reads a records file of one type (``suffixes`` such as ``(".xlsx",)``) into :class:`Records`:
+    ``read(data, district, file)``; every problem a :class:`LiaisonError` naming ``file``."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Callable[[bytes, District, str], Records] = attrs.field(eq=False, repr=False)
+    description: str = ""
+    plugin: str = ""
 
 
 def _load_entry_points(pm: pluggy.PluginManager, only: set[str] | None) -> None:
@@ -52,6 +72,15 @@ def _load_entry_points(pm: pluggy.PluginManager, only: set[str] | None) -> None:
         _distributions[ep.name] = dist
 
 
+def _check(pm: pluggy.PluginManager) -> None:
+    """A plugin implementing a hook that does not exist (a typo) fails loudly."""
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise LiaisonError(f"a plugin implements an unknown hook: {exc}",
+                           fix="check the hook name against liaison.hookspecs") from None
+
+
 def _new_manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(hookspecs)
@@ -62,11 +91,7 @@ def _new_manager() -> pluggy.PluginManager:
         _load_entry_points(pm, None)
     elif wanted.strip():
         _load_entry_points(pm, {n.strip() for n in wanted.split(",") if n.strip()})
-    try:
-        pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        raise LiaisonError(f"a plugin implements an unknown hook: {exc}",
-                           fix="check the hook name against liaison.hookspecs") from None
+    _check(pm)
     return pm
 
 
@@ -79,6 +104,17 @@ def plugin_manager() -> pluggy.PluginManager:
         return _manager
 
 
+def register(plugin: object, name: str) -> None:
+    """Register a plugin object by hand (tests, an OA system's own plugin); checked like any other."""
+    pm = plugin_manager()
+    pm.register(plugin, name=name)
+    try:
+        _check(pm)
+    except LiaisonError:
+        pm.unregister(name=name)
+        raise
+
+
 def reset() -> None:
     """Forget the manager, so the next call reloads plugins (tests, and after changing the env var)."""
     global _manager
@@ -86,26 +122,42 @@ def reset() -> None:
         _manager = None
 
 
-def exporters(pm: pluggy.PluginManager | None = None) -> dict[str, Exporter]:
-    """Every registered exporter by name; two plugins claiming one name is an error."""
-    pm = pm or plugin_manager()
-    found: dict[str, Exporter] = {}
+T = TypeVar("T", Exporter, Publisher, RecordReader)
 
-    def register_from(plugin_name: str) -> Callable[[Exporter], None]:
-        def register(exporter: Exporter) -> None:
-            if not isinstance(exporter, Exporter):
-                raise LiaisonError(f"plugin {plugin_name} registered {exporter!r}, not an Exporter")
-            if exporter.name in found:
-                raise LiaisonError(
-                    f"exporter {exporter.name!r} is registered by both {found[exporter.name].plugin} "
-                    f"and {plugin_name}", fix=f"restrict plugins with {ENV_VAR}")
-            found[exporter.name] = Exporter(exporter.name, exporter.description, exporter.export,
-                                            plugin_name)
+
+def _collect(hook: str, cls: type[T], what: str, pm: pluggy.PluginManager | None = None) -> dict[str, T]:
+    """Everything plugins register through ``hook``, by name; two plugins claiming one name is an error."""
+    pm = pm or plugin_manager()
+    found: dict[str, T] = {}
+
+    def register_from(plugin_name: str) -> Callable[[T], None]:
+        def register(thing: T) -> None:
+            if not isinstance(thing, cls):
+                raise LiaisonError(f"plugin {plugin_name} registered {thing!r}, not a {cls.__name__}")
+            if thing.name in found:
+                raise LiaisonError(f"{what} {thing.name!r} is registered by both {found[thing.name].plugin} "
+                                   f"and {plugin_name}", fix=f"restrict plugins with {ENV_VAR}")
+            found[thing.name] = attrs.evolve(thing, plugin=plugin_name)
         return register
 
-    for impl in pm.hook.register_exporters.get_hookimpls():
+    for impl in getattr(pm.hook, hook).get_hookimpls():
         impl.function(register=register_from(impl.plugin_name))
     return dict(sorted(found.items()))
+
+
+def exporters(pm: pluggy.PluginManager | None = None) -> dict[str, Exporter]:
+    """Every registered exporter by name."""
+    return _collect("register_exporters", Exporter, "exporter", pm)
+
+
+def publishers(pm: pluggy.PluginManager | None = None) -> dict[str, Publisher]:
+    """Every registered publisher by name."""
+    return _collect("register_publishers", Publisher, "publisher", pm)
+
+
+def record_readers(pm: pluggy.PluginManager | None = None) -> dict[str, RecordReader]:
+    """Every registered records reader by name."""
+    return _collect("register_record_readers", RecordReader, "records reader", pm)
 
 
 def exporter(name: str) -> Exporter:
@@ -113,7 +165,17 @@ def exporter(name: str) -> Exporter:
     if name not in found:
         known = ", ".join(found) or "none"
         raise ExportError(f"no exporter called {name!r} (installed: {known})",
-                          fix="pip install liaison-ical / liaison-docx, or check `liaison plugins`")
+                          fix="pip install liaison-ical / liaison-docx / liaison-xlsx / liaison-html, "
+                              "or check `liaison plugins`")
+    return found[name]
+
+
+def publisher(name: str) -> Publisher:
+    found = publishers()
+    if name not in found:
+        known = ", ".join(found) or "none"
+        raise ExportError(f"no publisher called {name!r} (installed: {known})",
+                          fix="pip install liaison-caldav, or check `liaison plugins`")
     return found[name]
 
 
@@ -126,13 +188,40 @@ def working_day_calendar(notices: Iterable[HolidayNotice] = ()) -> WorkingDayCal
     return with_notices(chosen if chosen is not None else default_calendar(), notices)
 
 
-def describe() -> list[dict[str, object]]:
-    """What is loaded: each plugin, the hooks it implements and the exporters it provides."""
+def load_records(path: str | os.PathLike[str], district: District) -> Records:
+    """A records file of any type a reader is installed for: TOML (built in), a ledger workbook
+    (``liaison-xlsx``), …, chosen by the file's suffix."""
+    from liaison.loader import read_file
+    from liaison.records import parse_records
+
+    name = os.fspath(path)
+    suffix = Path(name).suffix.lower()
+    if suffix in ("", ".toml"):
+        return parse_records(read_file(name), district, file=name)
+    readers = [r for r in record_readers().values() if suffix in r.suffixes]
+    if not readers:
+        known = sorted({s for r in record_readers().values() for s in r.suffixes} | {".toml"})
+        raise LiaisonError(f"no reader for {suffix} records files (readable: {', '.join(known)})", file=name,
+                           fix="give a .toml records file, or pip install liaison-xlsx for a ledger (.xlsx)",
+                           message_zh=f"无法读取{suffix}格式的记录文件（可读取：{'、'.join(known)}）")
+    return readers[0].read(read_file(name), district, name)
+
+
+def describe() -> list[dict[str, Any]]:
+    """What is loaded: each plugin, the hooks it implements and what it provides, with options."""
     pm = plugin_manager()
-    by_plugin: dict[str, list[str]] = {}
-    for exp in exporters(pm).values():
-        by_plugin.setdefault(exp.plugin, []).append(exp.name)
-    out: list[dict[str, object]] = []
+    provided: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for kind, things in (("exporters", exporters(pm)), ("publishers", publishers(pm))):
+        for thing in things.values():
+            provided.setdefault(thing.plugin, {}).setdefault(kind, []).append({
+                "name": thing.name, "description": thing.description,
+                "options": [{"name": o.name, "type": o.type, "default": o.default, "help": o.help,
+                             **({"choices": list(o.choices)} if o.choices else {})} for o in thing.options],
+            })
+    for reader in record_readers(pm).values():
+        provided.setdefault(reader.plugin, {}).setdefault("record_readers", []).append(
+            {"name": reader.name, "suffixes": list(reader.suffixes), "description": reader.description})
+    out: list[dict[str, Any]] = []
     for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
         if plugin is None:
             continue
@@ -140,6 +229,8 @@ def describe() -> list[dict[str, object]]:
             "name": name,
             "distribution": _distributions.get(name, "built-in"),
             "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ()),
-            "exporters": by_plugin.get(name, []),
+            "exporters": provided.get(name, {}).get("exporters", []),
+            "publishers": provided.get(name, {}).get("publishers", []),
+            "record_readers": provided.get(name, {}).get("record_readers", []),
         })
     return out

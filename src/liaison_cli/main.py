@@ -333,7 +333,7 @@ def check(year: int, records_file: str, as_of: dt.date | None, lang: str, show_a
           holiday_files: tuple[str, ...], data_file: str | None, fmt: str) -> None:
     """Compliance: findings per provision × pairing (or body) × period, and a summary."""
     from liaison.compliance import check as run_check
-    from liaison.records import load_records
+    from liaison.plugins import load_records
     from liaison_cli import views
 
     district = load(data_file)
@@ -377,12 +377,12 @@ def export(format_name: str, out_dir: str, records_file: str | None, previous_fi
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from liaison.exporting import Artifact, ExportRequest, safe_name
+    from liaison.exporting import Artifact, safe_name
     from liaison.loader import read_file
+    from liaison.options import split_for
     from liaison.plan import revise
     from liaison.planfile import plan_from_json
-    from liaison.plugins import exporter, exporters
-    from liaison.records import load_records
+    from liaison.plugins import exporter, exporters, load_records
     from liaison_cli import views
     from liaison_cli.output import write_artifact
 
@@ -397,23 +397,23 @@ def export(format_name: str, out_dir: str, records_file: str | None, previous_fi
         plan = revise(plan_from_json(read_file(previous_file), file=previous_file), plan)
         click.echo(f"按上次导出修订 revising against {previous_file}", err=True)
     records = load_records(records_file, district) if records_file else None
-    options: dict[str, Any] = {}
+    pairs: list[tuple[str, str]] = []
     for item in raw_options:
         key, sep, value = item.partition("=")
-        if not sep or not key:
+        if not sep or not key.strip():
             raise click.BadParameter(f"{item!r}: write KEY=VALUE", param_hint="--option")
-        options[key.strip()] = value
+        pairs.append((key.strip(), value))
     chosen = list(exporters()) if format_name == "all" else [exporter(format_name).name]
     if "json" not in chosen:  # the plan JSON is the baseline the next export revises against
         chosen.append("json")
-    request = ExportRequest(district, plan, options, records)
+    routed = split_for({name: exporter(name).options for name in chosen}, pairs)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     # Every artifact is made before any is written: a failing exporter leaves the folder as it was.
     made: list[tuple[str, Artifact]] = []
     with Progress(*columns, console=views.err_console, transient=True) as progress:
         for name in chosen:
             task = progress.add_task(f"生成 {name}", total=None)
-            for artifact in exporter(name).export(request):
+            for artifact in exporter(name).run(district, plan, routed[name], records):
                 made.append((name, artifact))
                 progress.advance(task)
         task = progress.add_task("写入 writing", total=len(made))

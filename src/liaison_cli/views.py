@@ -188,10 +188,22 @@ def print_invitees(district: District, found: InviteeList) -> None:
 
 
 def print_plugins(found: Sequence[dict[str, Any]]) -> None:
-    t = table(f"已加载插件 loaded plugins（{len(found)}）", ["插件", "发行包", "钩子", "导出格式"])
+    t = table(f"已加载插件 loaded plugins（{len(found)}）", ["插件", "发行包", "钩子", "提供 provides"])
     for p in found:
-        t.add_row(str(p["name"]), str(p["distribution"]), ", ".join(p["hooks"]), ", ".join(p["exporters"]))
+        provides = [f"{kind[:-1]} {x['name']}" for kind in ("exporters", "publishers", "record_readers")
+                    for x in p.get(kind, [])]
+        t.add_row(str(p["name"]), str(p["distribution"]), ", ".join(p["hooks"]), "\n".join(provides))
     console.print(t)
+    options = table("选项 options (--option KEY=VALUE)", ["导出/发布", "选项", "类型", "默认", "说明"])
+    for p in found:
+        for kind in ("exporters", "publishers"):
+            for thing in p.get(kind, []):
+                for o in thing["options"]:
+                    kind_text = o["type"] + (f" ({'|'.join(o['choices'])})" if o.get("choices") else "")
+                    default = "" if o["default"] in (None, (), [], "") else str(o["default"])
+                    options.add_row(thing["name"], o["name"], kind_text, default, o["help"])
+    if options.row_count:
+        console.print(options)
 
 
 # -------------------------------------------------------------------------------------------------- plan

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from typing import Any
 
 import attrs
 import docx
@@ -15,14 +16,14 @@ from conftest import PLENARY, make_plan, make_records
 from liaison import plugins
 from liaison.district import District
 from liaison.errors import ExportError
-from liaison.exporting import Artifact, ExportRequest, safe_name
+from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.model import Designations, EngagementKind, Pairing
 from liaison.plan import Plan, PlannedEvent, Status
 from liaison.records import DesignationRecord, Records
 
 from liaison_docx import FontSet, Letter, Paragraph, Table
 from liaison_docx.letters import Draft, default_notice_date, default_number_prefix, excerpt
-from liaison_docx.plugin import DOCX, drafts, export
+from liaison_docx.plugin import DOCX, OPTIONS, drafts, export
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -51,6 +52,12 @@ def artifacts(seed_request: ExportRequest) -> list[Artifact]:
     return list(export(seed_request))
 
 
+def request(district: District, plan: Plan, options: dict[str, Any] | None = None,
+            records: Records | None = None) -> ExportRequest:
+    """A request as the host makes it: the options checked against the exporter's declaration."""
+    return Exporter("docx", "letters", export, options=OPTIONS).request(district, plan, options, records)
+
+
 # -- registration -------------------------------------------------------------------------------------
 
 def test_entry_point_registers_the_docx_exporter(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,7 +68,10 @@ def test_entry_point_registers_the_docx_exporter(monkeypatch: pytest.MonkeyPatch
     assert found["docx"].plugin == "docx"
     assert "GB/T 9704-2012" in found["docx"].description
     described = {p["name"]: p for p in plugins.describe()}
-    assert described["docx"]["exporters"] == ["docx"]
+    (listed,) = described["docx"]["exporters"]
+    assert listed["name"] == "docx"
+    assert {o["name"] for o in listed["options"]} == {"kinds", "fonts", "date", "number_prefix", "first_number",
+                                                       "issuer", "signature"}
 
 
 # -- 通知 -------------------------------------------------------------------------------------------------
@@ -136,7 +146,7 @@ def test_notice_names_the_designated_people(seed: District, seed_plan: Plan) -> 
                  if o.id == "health" else o for o in seed.organisations)
     district = attrs.evolve(seed, organisations=orgs)
     records = Records("seed", designations=(DesignationRecord(health.id, liaison_officer="赵敏"),))
-    found = drafts(ExportRequest(district, seed_plan, {"kinds": "notice,invitation"}, records))
+    found = drafts(request(district, seed_plan, {"kinds": "notice,invitation"}, records))
     notice = next(d for d in found if d.kind == "notice" and d.recipient == "health")
     text = text_of(notice.letter)
     assert "分管领导为王副局长，负责处室为办公室，联络人员为赵敏" in text  # the record overrides the data
@@ -150,7 +160,7 @@ def test_notice_marks_pairings_that_change_during_the_year(seed: District) -> No
                      for p in seed.pairings)
     pairings += (Pairing("health", "cdl", "§2.2", dt.date(2027, 7, 1)),)
     district = attrs.evolve(seed, pairings=pairings)
-    found = drafts(ExportRequest(district, make_plan(district), {"kinds": ["notice"]}))
+    found = drafts(request(district, make_plan(district), {"kinds": ["notice"]}))
     notice = next(d for d in found if d.recipient == "health").letter
     text = text_of(notice)
     assert "九三学社综合支社（至2027年6月30日止）" in text
@@ -216,7 +226,7 @@ def test_invitation_roles_and_kinds(seed: District) -> None:
                            dt.time(16, 30)),
               PlannedEvent(EngagementKind.MAJOR_EVENT, dt.date(2027, 9, 28), "庆祝中华人民共和国成立78周年招待会"),
               PlannedEvent(EngagementKind.INSPECTION, dt.date(2027, 10, 20), "廉政建设检查工作", dt.time(9, 0)))
-    found = drafts(ExportRequest(seed, make_plan(seed, *events), {"kinds": ["invitation"]}))
+    found = drafts(request(seed, make_plan(seed, *events), {"kinds": ["invitation"]}))
     titles = {d.letter.title for d in found if d.recipient == "icf"}
     assert "关于邀请出席“十五五”规划编制座谈会的函" in titles
     assert "关于邀请参加庆祝中华人民共和国成立78周年招待会的函" in titles
@@ -231,7 +241,7 @@ def test_cancelled_engagements_get_no_letters(seed: District, seed_plan: Plan) -
     target = next(e for e in seed_plan.engagements if e.kind == EngagementKind.JOINT_MEETING)
     plan = attrs.evolve(seed_plan, engagements=tuple(
         attrs.evolve(e, status=Status.CANCELLED) if e.id == target.id else e for e in seed_plan.engagements))
-    found = drafts(ExportRequest(seed, plan, {"kinds": "invitation,notice"}))
+    found = drafts(request(seed, plan, {"kinds": "invitation,notice"}))
     assert not [d for d in found if d.subject == target.id]
     notice = next(d for d in found if d.kind == "notice" and d.recipient == target.host)
     table = next(b for b in notice.letter.body if isinstance(b, Table))
@@ -265,7 +275,7 @@ def test_consultation_due_date_from_the_record_wins(seed: District, seed_plan: P
     records = make_records(seed)
     records = attrs.evolve(records, consultations=(attrs.evolve(records.consultations[0], due=dt.date(2027, 11, 30),
                                                                 sent_to=("icf",)),))
-    found = drafts(ExportRequest(seed, seed_plan, {"kinds": "consultation"}, records))
+    found = drafts(request(seed, seed_plan, {"kinds": "consultation"}, records))
     assert len(found) == 1 and "请于2027年11月30日前" in text_of(found[0].letter)
 
 
@@ -287,14 +297,14 @@ def test_feedback_summary_paragraphs(seed: District, seed_plan: Plan) -> None:
     records = make_records(seed)
     summary = "一是已纳入年度计划。\n二是将会同有关部门落实。"
     answered = attrs.evolve(records.research_results[0], feedback_summary=summary)
-    found = drafts(ExportRequest(seed, seed_plan, {"kinds": ["feedback"]},
+    found = drafts(request(seed, seed_plan, {"kinds": ["feedback"]},
                                  attrs.evolve(records, research_results=(answered,))))
     texts = [b.text for b in found[0].letter.body if isinstance(b, Paragraph)]
     assert "一是已纳入年度计划。" in texts and "二是将会同有关部门落实。" in texts
 
 
 def test_no_records_no_consultation_or_feedback_letters(seed: District, seed_plan: Plan) -> None:
-    found = drafts(ExportRequest(seed, seed_plan, {}))
+    found = drafts(request(seed, seed_plan, {}))
     assert {d.kind for d in found} == {"notice", "invitation"}
 
 
@@ -320,7 +330,7 @@ def test_colliding_names_get_a_suffix(seed: District, seed_plan: Plan) -> None:
     records = make_records(seed)
     twin = attrs.evolve(records.consultations[0], id="gwbg/2028")
     clash = attrs.evolve(records.consultations[0], id="gwbg_2028")
-    artifacts = export(ExportRequest(seed, seed_plan, {"kinds": "consultation"},
+    artifacts = export(request(seed, seed_plan, {"kinds": "consultation"},
                                      attrs.evolve(records, consultations=(twin, clash))))
     paths = [a.path for a in artifacts]
     assert len(paths) == 16 == len(set(paths))
@@ -328,7 +338,7 @@ def test_colliding_names_get_a_suffix(seed: District, seed_plan: Plan) -> None:
 
 
 def test_byte_identical_across_exports(seed: District, artifacts: list[Artifact]) -> None:
-    again = export(ExportRequest(seed, make_plan(seed), {}, make_records(seed)))
+    again = export(request(seed, make_plan(seed), {}, make_records(seed)))
     assert [(a.path, a.data) for a in again] == [(a.path, a.data) for a in artifacts]
 
 
@@ -359,22 +369,22 @@ def test_table_columns_keep_dates_and_citations_whole(artifacts: list[Artifact])
 
 def test_options(seed: District, seed_plan: Plan, seed_records: Records) -> None:
     options = {"kinds": ["notice"], "date": "2027-01-08", "number_prefix": "区府办发", "first_number": 7}
-    found = drafts(ExportRequest(seed, seed_plan, options, seed_records))
+    found = drafts(request(seed, seed_plan, options, seed_records))
     assert {d.kind for d in found} == {"notice"}
     assert found[0].letter.doc_number == "区府办发〔2027〕7号"
     assert found[1].letter.doc_number == "区府办发〔2027〕8号"
     assert found[0].letter.date == dt.date(2027, 1, 8)
-    assert drafts(ExportRequest(seed, seed_plan, {"kinds": "notice", "date": dt.date(2027, 1, 11)}))[0].letter.date \
+    assert drafts(request(seed, seed_plan, {"kinds": "notice", "date": dt.date(2027, 1, 11)}))[0].letter.date \
         == dt.date(2027, 1, 11)
     fonts = FontSet.windows_builtin()
-    data = export(ExportRequest(seed, seed_plan, {"kinds": "feedback", "fonts": fonts}, seed_records))[0].data
+    data = export(request(seed, seed_plan, {"kinds": "feedback", "fonts": fonts}, seed_records))[0].data
     assert "仿宋" in zipfile.ZipFile(io.BytesIO(data)).read("word/fontTable.xml").decode()
 
 
 def test_the_issuing_authority_and_signature_are_options(seed: District, seed_plan: Plan) -> None:
-    default = drafts(ExportRequest(seed, seed_plan, {"kinds": "notice"}))[0].letter
+    default = drafts(request(seed, seed_plan, {"kinds": "notice"}))[0].letter
     assert (default.issuing_authority_mark, default.signature) == ("区人民政府办公室文件", "区人民政府办公室")
-    chosen = drafts(ExportRequest(seed, seed_plan, {"kinds": "notice", "issuer": "区人民政府",
+    chosen = drafts(request(seed, seed_plan, {"kinds": "notice", "issuer": "区人民政府",
                                                      "signature": "某某区人民政府"}))[0].letter
     assert chosen.issuing_authority_mark == "区人民政府文件"
     assert chosen.signature == "某某区人民政府" and chosen.printer == "区人民政府"
@@ -390,12 +400,12 @@ def test_the_issuing_authority_and_signature_are_options(seed: District, seed_pl
     ({"first_number": "seven"}, "options.first_number"),
     ({"fonts": "仿宋"}, "options.fonts"),
     ({"number_prefix": 3}, "options.number_prefix"),
-    ({"number_prefix": "区府 办"}, "doc_number"),
+    ({"number_prefix": "区府 办"}, "options.number_prefix"),
 ])
 def test_bad_options_raise_export_error(seed: District, seed_plan: Plan, options: dict[str, object],
                                         path: str) -> None:
     with pytest.raises(ExportError) as info:
-        export(ExportRequest(seed, seed_plan, options))
+        export(request(seed, seed_plan, options))
     assert info.value.path == path
 
 
@@ -408,7 +418,7 @@ def test_control_character_in_an_event_title(seed: District) -> None:
         bad = attrs.evolve(PLENARY, title_zh="区政府第一次\x07全体会议")
         plan = make_plan(seed, bad)
     with pytest.raises(ExportError) as info:
-        export(ExportRequest(seed, plan))
+        export(request(seed, plan))
     assert info.value.path == "plan.engagements[2027/plenary_meeting/2027-03-05].title_zh"
     assert "U+0007" in str(info.value)
 
@@ -418,7 +428,7 @@ def test_control_character_in_an_organisation_name(seed: District, seed_plan: Pl
         orgs = tuple(attrs.evolve(o, name="区卫\x01生局") if o.id == "health" else o for o in seed.organisations)
     district = attrs.evolve(seed, organisations=orgs)
     with pytest.raises(ExportError) as info:
-        export(ExportRequest(district, seed_plan))
+        export(request(district, seed_plan))
     assert info.value.path == "organisations[health].name"
     assert "U+0001" in str(info.value)
 
@@ -428,13 +438,13 @@ def test_control_character_in_a_record(seed: District, seed_plan: Plan) -> None:
     with attrs.validators.disabled():
         bad = attrs.evolve(records.research_results[0], feedback_summary="已研究\x0b。")
     with pytest.raises(ExportError) as info:
-        export(ExportRequest(seed, seed_plan, {"kinds": "feedback"}, attrs.evolve(records, research_results=(bad,))))
+        export(request(seed, seed_plan, {"kinds": "feedback"}, attrs.evolve(records, research_results=(bad,))))
     assert info.value.path == "records.research_results[0].feedback_summary"
 
 
 def test_markup_in_data_is_text(seed: District) -> None:
     event = attrs.evolve(PLENARY, title_zh="{{ title }}<w:p/>&amp;{% if x %}")
-    artifacts = export(ExportRequest(seed, make_plan(seed, event), {"kinds": "invitation"}))
+    artifacts = export(request(seed, make_plan(seed, event), {"kinds": "invitation"}))
     document = docx.Document(io.BytesIO(artifacts[0].data))
     assert "关于邀请列席{{ title }}<w:p/>&amp;{% if x %}的函" in [p.text for p in document.paragraphs]
 
@@ -444,10 +454,10 @@ def test_plan_of_two_years_numbers_each_year_afresh(seed: District) -> None:
     from liaison.workdays import ChineseCalendar
 
     plan = plan_years(seed, (2027, 2028), PlanOptions(), calendar=ChineseCalendar())
-    found = drafts(ExportRequest(seed, plan, {"kinds": "notice"}))
+    found = drafts(request(seed, plan, {"kinds": "notice"}))
     by_year = {y: [d for d in found if d.year == y] for y in (2027, 2028)}
     assert by_year[2027][0].letter.doc_number == "区府办〔2027〕1号"
     assert by_year[2028][0].letter.doc_number == "区府办〔2028〕1号"
     assert by_year[2028][0].letter.date == dt.date(2028, 1, 5)  # Wednesday
-    paths = [a.path for a in export(ExportRequest(seed, plan, {"kinds": "notice"}))]
+    paths = [a.path for a in export(request(seed, plan, {"kinds": "notice"}))]
     assert len(set(paths)) == len(paths) == 28

@@ -25,14 +25,14 @@ from ical_engines import (
 import liaison
 import liaison.plugins
 from liaison.district import District
-from liaison.errors import ExportError
-from liaison.exporting import Artifact, ExportRequest, safe_name
+from liaison.errors import ExportError, OptionError
+from liaison.exporting import Artifact, Exporter, safe_name
 from liaison.model import EngagementKind
 from liaison.plan import Engagement, Plan, Status, organisations_in, plan_year, revise
 from liaison.planfile import plan_from_json, plan_to_json
 from liaison_ical import uid_for
 from liaison_ical.mapping import Names, engagement_event
-from liaison_ical.plugin import export
+from liaison_ical.plugin import OPTIONS, export
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 IcalJs = Callable[[list[bytes]], list[dict[str, Any]]]
@@ -73,10 +73,18 @@ def plan_2026(seed: District) -> Plan:
 
 @pytest.fixture(scope="module")
 def files_2026(seed: District, plan_2026: Plan) -> dict[str, bytes]:
-    return {a.path: a.data for a in export(ExportRequest(seed, plan_2026))}
+    return {a.path: a.data for a in run_ical(seed, plan_2026)}
 
 
 # --- helpers --------------------------------------------------------------------------------------
+
+
+EXPORTER = Exporter("ical", "calendars", export, options=OPTIONS)
+
+
+def run_ical(district: District, plan: Plan, options: dict[str, Any] | None = None) -> list[Artifact]:
+    """The exporter as the host runs it: options checked and typed, then exported."""
+    return EXPORTER.run(district, plan, options)
 
 
 def lines(data: bytes) -> list[str]:
@@ -212,7 +220,7 @@ def test_each_organisation_file_holds_exactly_its_engagements(
 
 
 def test_three_engines_agree_on_every_file(seed: District, plan_2026: Plan, icaljs: IcalJs) -> None:
-    check_files(seed, plan_2026, export(ExportRequest(seed, plan_2026)), icaljs)
+    check_files(seed, plan_2026, run_ical(seed, plan_2026), icaljs)
 
 
 def test_three_engines_with_alarms_statuses_and_all_day_events(seed: District, icaljs: IcalJs) -> None:
@@ -225,7 +233,7 @@ def test_three_engines_with_alarms_statuses_and_all_day_events(seed: District, i
     plan = plan.confirm(first.id)
     plan = attrs.evolve(plan, engagements=tuple(changed.get(e.id, e) for e in plan.engagements))
     options = {"alarm_minutes": "45"}
-    artifacts = export(ExportRequest(seed, plan, options))
+    artifacts = run_ical(seed, plan, options)
     check_files(seed, plan, artifacts, icaljs, {"alarm_minutes": 45})
     events = vevents(master({a.path: a.data for a in artifacts}, "2027"))
     assert prop(events[uid_for("seed", first.id)], "STATUS") == "CONFIRMED"
@@ -264,7 +272,7 @@ def test_calendar_names(seed: District, files_2026: dict[str, bytes]) -> None:
 
 
 def test_two_exports_are_byte_identical(seed: District, files_2026: dict[str, bytes]) -> None:
-    again = {a.path: a.data for a in export(ExportRequest(seed, plan_year(seed, 2026)))}
+    again = {a.path: a.data for a in run_ical(seed, plan_year(seed, 2026))}
     assert again == files_2026
 
 
@@ -273,12 +281,12 @@ def test_plan_json_round_trip_exports_the_same_bytes(
 ) -> None:
     """`liaison export --previous plan.json` reads the plan back from JSON: same calendars."""
     reread = plan_from_json(plan_to_json(plan_2026))
-    assert {a.path: a.data for a in export(ExportRequest(seed, reread))} == files_2026
+    assert {a.path: a.data for a in run_ical(seed, reread)} == files_2026
 
 
 def test_dtstamp_defaults_to_the_plan_and_can_be_given(seed: District, plan_2026: Plan) -> None:
     def stamps(options: dict[str, Any]) -> set[str]:
-        data = export(ExportRequest(seed, plan_2026, options))[0].data
+        data = run_ical(seed, plan_2026, options)[0].data
         return {line for line in lines(data) if line.startswith("DTSTAMP")}
 
     assert stamps({}) == {"DTSTAMP:20260101T000000Z"}
@@ -299,23 +307,26 @@ def test_bad_options_name_the_option(
     seed: District, plan_2026: Plan, options: dict[str, Any], path: str
 ) -> None:
     with pytest.raises(ExportError) as info:
-        export(ExportRequest(seed, plan_2026, options))
+        run_ical(seed, plan_2026, options)
     assert info.value.path == path
 
 
-def test_alarm_option_and_other_exporters_options(seed: District, plan_2026: Plan) -> None:
-    options = {"alarm_minutes": "30", "letterhead": "red"}  # unknown keys belong to other exporters
-    data = export(ExportRequest(seed, plan_2026, options))[0].data
+def test_alarm_option_is_typed_and_unknown_options_are_refused(seed: District, plan_2026: Plan) -> None:
+    data = run_ical(seed, plan_2026, {"alarm_minutes": "30"})[0].data
     assert lines(data).count("TRIGGER:-PT30M") == len(plan_2026.engagements)
-    assert export(ExportRequest(seed, plan_2026, {"alarm_minutes": "none"}))[0].data == \
-        export(ExportRequest(seed, plan_2026))[0].data
+    assert run_ical(seed, plan_2026, {"alarm_minutes": 30})[0].data == data  # CLI text, API int
+    with pytest.raises(OptionError, match="exporter 'ical' has no option 'letterhead'") as caught:
+        run_ical(seed, plan_2026, {"alarm_minutes": "30", "letterhead": "red"})
+    assert "alarm_minutes (int)" in str(caught.value) and "dtstamp (datetime)" in str(caught.value)
+    with pytest.raises(OptionError, match="alarm_minutes: expected a whole number"):
+        run_ical(seed, plan_2026, {"alarm_minutes": "half an hour"})
 
 
 def test_multi_year_label(seed: District) -> None:
     from liaison.plan import plan_years
 
     plan = plan_years(seed, (2026, 2027))
-    artifacts = export(ExportRequest(seed, plan))
+    artifacts = run_ical(seed, plan)
     assert artifacts[0].path == "2026-2027/ical/全部.ics"
     assert "X-WR-CALNAME:区 2026-2027年对口联系工作日程" in lines(artifacts[0].data)
     assert "DTSTAMP:20260101T000000Z" in lines(artifacts[0].data)
@@ -324,7 +335,7 @@ def test_multi_year_label(seed: District) -> None:
 def test_a_district_in_another_time_zone_is_refused(seed: District, plan_2026: Plan) -> None:
     elsewhere = attrs.evolve(seed, info=attrs.evolve(seed.info, timezone="Asia/Urumqi"))
     with pytest.raises(ExportError, match="Asia/Shanghai"):
-        export(ExportRequest(elsewhere, plan_2026))
+        run_ical(elsewhere, plan_2026)
 
 
 # --- updates: amend, re-plan, re-export -----------------------------------------------------------
@@ -343,8 +354,8 @@ def amended(seed_text: str) -> District:
 def check_update(district: District, previous: Plan, replanned: Plan) -> dict[str, int]:
     """Compare the exports of ``previous`` and ``revise(previous, replanned)`` VEVENT by VEVENT."""
     revised = revise(previous, replanned)
-    before_files = {a.path: a.data for a in export(ExportRequest(district, previous))}
-    after_files = {a.path: a.data for a in export(ExportRequest(district, revised))}
+    before_files = {a.path: a.data for a in run_ical(district, previous)}
+    after_files = {a.path: a.data for a in run_ical(district, revised)}
     label = str(previous.years[0])
     before, after = vevents(master(before_files, label)), vevents(master(after_files, label))
     old = {e.id: e for e in previous.engagements}
@@ -380,7 +391,7 @@ def check_update(district: District, previous: Plan, replanned: Plan) -> dict[st
             old_blocks, new_blocks = vevents(before_files[path]), vevents(data)
             assert all(new_blocks[uid] == block for uid, block in old_blocks.items() if uid in unchanged)
     # Re-exporting the revision against itself changes nothing.
-    assert {a.path: a.data for a in export(ExportRequest(district, revise(revised, revised)))} == after_files
+    assert {a.path: a.data for a in run_ical(district, revise(revised, revised))} == after_files
     return counts
 
 
@@ -403,7 +414,7 @@ def test_moved_and_confirmed_engagement(seed: District, plan_2026: Plan) -> None
     assert replanned.get(target.id).status == Status.AGREED
     counts = check_update(seed, plan_2026, replanned)
     assert counts["moved"] >= 1 and counts["unchanged"] > 30
-    data = export(ExportRequest(seed, revise(plan_2026, replanned)))[0].data
+    data = run_ical(seed, revise(plan_2026, replanned))[0].data
     block = vevents(data)[uid_for("seed", target.id)]
     assert prop(block, "STATUS") == "CONFIRMED"
     assert prop(block, "SEQUENCE") == "1"
@@ -413,7 +424,7 @@ def test_second_revision_raises_sequence_again(seed: District, plan_2026: Plan) 
     target = plan_2026.engagements[0]
     first = revise(plan_2026, plan_2026.move(target.id, target.date + dt.timedelta(days=1)))
     second = revise(first, first.move(target.id, target.date + dt.timedelta(days=2)))
-    block = vevents(export(ExportRequest(seed, second))[0].data)[uid_for("seed", target.id)]
+    block = vevents(run_ical(seed, second)[0].data)[uid_for("seed", target.id)]
     assert prop(block, "SEQUENCE") == "2"
 
 
@@ -436,7 +447,7 @@ def hostile_engagement(title: str) -> Engagement:
 
 def check_hostile(seed: District, engagement: Engagement, icaljs: IcalJs) -> None:
     plan = Plan("seed", (2026,), (engagement,))
-    artifacts = export(ExportRequest(seed, plan))
+    artifacts = run_ical(seed, plan)
     assert [a.path for a in artifacts] == [
         "2026/ical/全部.ics", "2026/ical/district-gov.ics", "2026/ical/rcck.ics"]
     check_files(seed, plan, artifacts, icaljs)
@@ -477,5 +488,5 @@ def test_an_impossible_engagement_is_named(seed: District) -> None:
     bad = Engagement("2026/visit/x/y/1", EngagementKind.VISIT, dt.date(2026, 3, 3), dt.time(15, 0),
                      dt.time(14, 0), "dev-reform", ("dev-reform", "cdl"), ("§3.6",), "走访")
     with pytest.raises(ExportError) as info:
-        export(ExportRequest(seed, Plan("seed", (2026,), (bad,))))
+        run_ical(seed, Plan("seed", (2026,), (bad,)))
     assert "2026/visit/x/y/1" in str(info.value)

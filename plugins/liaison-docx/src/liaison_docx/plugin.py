@@ -9,7 +9,7 @@ the edge writes them.  Paths::
     {year}/征求意见函/{sent}-{record}-{recipient}.docx
     {year}/反馈函/{feedback date}-{result}.docx
 
-Options (``ExportRequest.options``):
+Options (:data:`OPTIONS`, declared and checked by the host; ``--option KEY=VALUE``):
 
 ``kinds``
     which letters: any of ``notice``, ``invitation``, ``consultation``, ``feedback`` (a sequence or a
@@ -27,13 +27,10 @@ Options (``ExportRequest.options``):
     who issues the notices (an organisation id or name); default the district government's general office.
 ``signature``
     the notices' signature (发文机关署名); default the issuer's name.
-
-Other options are ignored (the command line may pass options meant for other exporters).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -42,12 +39,12 @@ from liaison.errors import ExportError, LiaisonError
 from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.hookspecs import hookimpl
 from liaison.model import Organisation
+from liaison.options import Option
 
 from liaison_docx.letter import FontSet
 from liaison_docx.letters import (
     LETTER_KINDS,
     Draft,
-    LetterKind,
     consultations,
     feedback_letters,
     invitations,
@@ -58,89 +55,61 @@ from liaison_docx.render import render
 __all__ = ["DOCX", "OPTIONS", "drafts", "export", "register_exporters"]
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-OPTIONS = ("kinds", "fonts", "date", "number_prefix", "first_number", "issuer", "signature")
-
-
-def _kinds(value: Any) -> tuple[LetterKind, ...]:
-    if value is None:
-        return LETTER_KINDS
-    items = [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
-    wanted: list[LetterKind] = []
-    for item in items:
-        kind = next((k for k in LETTER_KINDS if k == item), None)
-        if kind is None:
-            raise ExportError(f"unknown letter kind {item!r}", path="options.kinds",
-                              fix=f"use any of {', '.join(LETTER_KINDS)}")
-        if kind not in wanted:
-            wanted.append(kind)
-    return tuple(k for k in LETTER_KINDS if k in wanted)
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ExportError(f"{value!r} is not a date", path="options.date", fix="give a datetime.date or YYYY-MM-DD")
-
-
-def _first_number(value: Any) -> int:
-    if value is None:
-        return 1
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ExportError(f"{value!r} is not a serial number", path="options.first_number",
-                          fix="give a whole number of 1 or more")
-    return value
 
 
 def _fonts(value: Any) -> FontSet:
-    if value is None:
-        return FontSet()
     if not isinstance(value, FontSet):
-        raise ExportError(f"expected a liaison_docx.FontSet, got {type(value).__name__}", path="options.fonts")
+        raise ValueError(f"expected a liaison_docx.FontSet, got {type(value).__name__}")
     return value
 
 
-def _prefix(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise ExportError(f"expected text, got {type(value).__name__}", path="options.number_prefix")
+def _prefix(value: str) -> str:
+    if not value.strip() or any(c in value for c in "〔〕 \t\n"):
+        raise ValueError(f"{value!r} is not a 发文字号 prefix such as 区府办")
+    return value
 
 
-def _issuer(district: District, value: Any) -> Organisation | None:
+def _non_empty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+OPTIONS = (
+    Option("kinds", "list", LETTER_KINDS, "which letters: notice, invitation, consultation, feedback",
+           choices=LETTER_KINDS),
+    Option("fonts", "object", None, "a liaison_docx.FontSet (API only; default FontSet())", check=_fonts),
+    Option("date", "date", None, "the notices' date (default: the first weekday on or after 5 January)"),
+    Option("number_prefix", "text", None, "the notices' 发文字号 prefix (default: from the general office, 区府办)",
+           check=_prefix),
+    Option("first_number", "int", 1, "the first notice's serial number in each year", minimum=1),
+    Option("issuer", "text", None, "who issues the notices: an organisation id or name (default: the general "
+           "office)"),
+    Option("signature", "text", None, "the notices' 发文机关署名 (default: the issuer's name)", check=_non_empty),
+)
+
+
+def _issuer(district: District, value: str | None) -> Organisation | None:
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise ExportError(f"expected an organisation id or name, got {type(value).__name__}", path="options.issuer")
     try:
         return district.organisation(value)
     except LiaisonError as exc:
-        raise ExportError(exc.message, path="options.issuer", fix=exc.fix) from None
-
-
-def _text(value: Any, name: str) -> str | None:
-    if value is None or (isinstance(value, str) and value.strip()):
-        return value
-    raise ExportError(f"expected non-empty text, got {value!r}", path=f"options.{name}")
+        raise exc.located(path="options.issuer", cls=ExportError) from None
 
 
 def drafts(request: ExportRequest) -> tuple[Draft, ...]:
     """Every letter the request asks for, in a fixed order: notices, invitations, consultations,
     feedback letters."""
-    kinds = _kinds(request.option("kinds"))
+    kinds = request.option("kinds", LETTER_KINDS)
     district, plan, records = request.district, request.plan, request.records
     found: list[Draft] = []
     if "notice" in kinds:
-        found += notices(district, plan, records=records, date=_date(request.option("date")),
-                         number_prefix=_prefix(request.option("number_prefix")),
-                         first_number=_first_number(request.option("first_number")),
+        found += notices(district, plan, records=records, date=request.option("date"),
+                         number_prefix=request.option("number_prefix"),
+                         first_number=request.option("first_number", 1),
                          issuer=_issuer(district, request.option("issuer")),
-                         signature=_text(request.option("signature"), "signature"))
+                         signature=request.option("signature"))
     if "invitation" in kinds:
         found += invitations(district, plan, records=records)
     if "consultation" in kinds:
@@ -171,7 +140,7 @@ def _paths(found: Iterable[Draft]) -> list[str]:
 def export(request: ExportRequest) -> list[Artifact]:
     """The letters as artifacts; raises :class:`ExportError` (naming the letter and the field) for
     text a Word file cannot hold, before any artifact is returned."""
-    fonts = _fonts(request.option("fonts"))
+    fonts: FontSet = request.option("fonts") or FontSet()
     found = drafts(request)
     artifacts: list[Artifact] = []
     for path, draft in zip(_paths(found), found, strict=True):
@@ -185,4 +154,5 @@ def export(request: ExportRequest) -> list[Artifact]:
 
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:
-    register(Exporter("docx", "公文（GB/T 9704-2012）：通知、邀请函、征求意见函、反馈函 Word letters", export))
+    register(Exporter("docx", "公文（GB/T 9704-2012）：通知、邀请函、征求意见函、反馈函 Word letters", export,
+                      options=OPTIONS))

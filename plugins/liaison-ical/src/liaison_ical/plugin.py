@@ -10,8 +10,7 @@ cancelled engagements (kept by :func:`liaison.plan.revise`) stay in every file t
 subscribed clients remove them.  Each engagement becomes one VEVENT (:mod:`liaison_ical.mapping`), the
 same bytes in every file it appears in.
 
-Options (``liaison export ical --option KEY=VALUE``; other keys are ignored, they belong to other
-exporters):
+Options (:data:`OPTIONS`; ``liaison export ical --option KEY=VALUE``, checked by the host):
 
 ``alarm_minutes``
     A DISPLAY reminder that many minutes before each event that is not cancelled.  Default: none.
@@ -32,63 +31,32 @@ from typing import Final
 from liaison.errors import ExportError
 from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.hookspecs import hookimpl
+from liaison.options import Option
 from liaison.plan import organisations_in
 from liaison_ical.events import CalendarEvent, CalendarSpec
 from liaison_ical.mapping import Names, default_dtstamp, engagement_event
 from liaison_ical.serialise import serialise_many
 
-__all__ = ["MASTER_FILE", "MEDIA_TYPE", "PRODID", "export", "register_exporters"]
+__all__ = ["MASTER_FILE", "MEDIA_TYPE", "OPTIONS", "PRODID", "export", "register_exporters"]
 
 MEDIA_TYPE: Final = "text/calendar"
 PRODID: Final = "-//liaison//liaison-ical//ZH"
 MASTER_FILE: Final = "全部"
-_NONE_WORDS: Final = frozenset({"", "none", "off", "no", "false"})
 
 
-def alarm_minutes_option(value: object) -> int | None:
-    """``alarm_minutes``: None, a whole number of minutes >= 0, or its decimal text (CLI options are text)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lower() in _NONE_WORDS:
-            return None
-        if text.isascii() and text.isdigit():
-            return int(text)
-    elif isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    raise ExportError(f"alarm_minutes must be a whole number of minutes >= 0, not {value!r}",
-                      path="options.alarm_minutes", fix="e.g. --option alarm_minutes=30, or leave it out")
-
-
-def dtstamp_option(value: object, default: dt.datetime) -> dt.datetime:
-    """``dtstamp``: an aware datetime, ISO text with an offset, or a date (midnight UTC)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return default
-    fix = "give an instant with its offset, e.g. 2027-01-01T00:00:00Z, or a date such as 2027-01-01"
-    stamp: object = value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            stamp = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise ExportError(f"dtstamp {value!r} is not an ISO 8601 date or date-time",
-                              path="options.dtstamp", fix=fix) from None
-    if isinstance(stamp, dt.datetime):
-        if stamp.utcoffset() is None:
-            raise ExportError(f"dtstamp {value!r} has no UTC offset", path="options.dtstamp", fix=fix)
-        return stamp.astimezone(dt.UTC)
-    if isinstance(stamp, dt.date):
-        return dt.datetime(stamp.year, stamp.month, stamp.day, tzinfo=dt.UTC)
-    raise ExportError(f"dtstamp must be a date-time, not {type(value).__name__}",
-                      path="options.dtstamp", fix=fix)
+OPTIONS: Final = (
+    Option("alarm_minutes", "int", None, "a reminder that many minutes before each event, e.g. 30",
+           minimum=0),
+    Option("dtstamp", "datetime", None,
+           "the DTSTAMP of every event (default: midnight UTC on 1 January of the plan's first year)"),
+)
 
 
 def export(request: ExportRequest) -> list[Artifact]:
     """Every calendar of the plan, master first, then organisations in directory order."""
     district, plan = request.district, request.plan
-    alarm = alarm_minutes_option(request.option("alarm_minutes"))
-    dtstamp = dtstamp_option(request.option("dtstamp"), default_dtstamp(plan))
+    alarm: int | None = request.option("alarm_minutes")
+    dtstamp: dt.datetime = request.option("dtstamp") or default_dtstamp(plan)
     names = Names.of(district)
     label = plan.label
     title = f"{label}年对口联系工作日程"
@@ -125,4 +93,4 @@ def export(request: ExportRequest) -> list[Artifact]:
 
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:
-    register(Exporter("ical", "iCalendar 日程：总表与各单位日历 calendars", export))
+    register(Exporter("ical", "iCalendar 日程：总表与各单位日历 calendars", export, options=OPTIONS))

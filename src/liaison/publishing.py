@@ -1,0 +1,110 @@
+"""What a publisher is: it sends a year's events somewhere (a CalDAV server, DingTalk, WeCom) and
+says what it sent, so the year's state remembers it and the next run sends only what changed.
+
+Publishers are plugins, registered through ``register_publishers(register)`` exactly like exporters;
+the CalDAV publisher of ``liaison-caldav`` is one. Unlike an exporter a publisher does I/O (it talks
+to a server), so it runs at the edge; these types are plain data the core can hold in the year's
+state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from liaison.errors import ExportError
+from liaison.options import Option
+
+if TYPE_CHECKING:
+    from liaison.district import District
+    from liaison.plan import Plan
+
+
+@attrs.frozen
+class PublishedResource:
+    """One event as it stands on the target: where, its version tag, and what was sent."""
+
+    uid: str
+    href: str
+    etag: str | None
+    digest: str  # sha256 of the bytes sent: "changed" means a different digest
+    sequence: int
+
+
+@attrs.frozen
+class PublishedCalendar:
+    """One calendar (collection) on the target and the events published into it."""
+
+    key: str  # the calendar's file stem: 全部 (the master) or an organisation id
+    name: str  # X-WR-CALNAME
+    url: str
+    resources: tuple[PublishedResource, ...] = ()
+
+
+@attrs.frozen
+class Publication:
+    """What one publisher published to one target for a year: kept in the year's state."""
+
+    publisher: str
+    target: str  # the server's URL (no credentials)
+    calendars: tuple[PublishedCalendar, ...] = ()
+
+
+@attrs.frozen
+class Conflict:
+    """An event changed on the target since it was published: reported, never overwritten silently."""
+
+    calendar: str
+    uid: str
+    href: str
+    reason: str
+
+
+@attrs.frozen
+class PublishRequest:
+    """What a publisher receives: the district, the year's plan, what was published before (from the
+    year's state), its typed options, and a progress callback ``(done, total)``."""
+
+    district: District
+    plan: Plan
+    previous: Publication | None = None
+    options: dict[str, Any] = attrs.field(factory=dict)
+    progress: Callable[[int, int], None] | None = attrs.field(default=None, eq=False)
+
+    def option(self, name: str, default: Any = None) -> Any:
+        return self.options.get(name, default)
+
+
+@attrs.frozen
+class PublishResult:
+    """What was done: the new publication record (only what the target accepted) and counts."""
+
+    publication: Publication
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    requests: int = 0  # every HTTP request (or API call) sent
+    writes: int = 0  # of which created or changed something
+    conflicts: tuple[Conflict, ...] = ()
+
+
+class PublishError(ExportError):
+    """Publishing stopped (a wrong password, an unreachable server, a refused write). ``partial``
+    holds what had been published before it stopped, so the state records exactly that."""
+
+    def __init__(self, message: str, *, partial: Publication | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.partial = partial
+
+
+@attrs.frozen
+class Publisher:
+    """A registered publisher."""
+
+    name: str
+    description: str
+    publish: Callable[[PublishRequest], PublishResult] = attrs.field(eq=False, repr=False)
+    options: tuple[Option, ...] = ()
+    plugin: str = ""
