@@ -112,7 +112,7 @@ def test_research_results_unanswered_after_the_due_period_are_overdue(seed: Dist
         ResearchResult("r2", "关于养老服务的调研", "rcck", "civil-affairs", dt.date(2027, 3, 1), dt.date(2027, 3, 20)),
         ResearchResult("r3", "关于托育的调研", "capd", "education", dt.date(2027, 12, 20)),
     ))
-    by_id = {f.counted[0]: f for f in check(seed, records, 2027).findings if f.provision == "§1.3"}
+    by_id = {f.counted[0]: f for f in check(seed, records, 2027).findings if f.rule == "research-feedback"}
     assert by_id["r1"].status == FindingStatus.RESPONSE_OVERDUE and by_id["r1"].severity == Severity.VIOLATION
     assert "未反馈" in by_id["r1"].message_zh and "2027-03-31" in by_id["r1"].message_zh
     assert by_id["r2"].status == FindingStatus.MET

@@ -379,6 +379,10 @@ def _record_only(district: District, records: Records, year: int, first: dt.date
         "cadre_nomination": [(n.person, (n.department,)) for n in records.nominations if first <= n.date <= last],
         "town_activity": [(t.description, t.with_organisations)
                           for t in records.town_activities if first <= t.date <= last],
+        "briefing": [(b.subject, (b.department, *b.with_organisations))
+                     for b in records.briefings if first <= b.date <= last],
+        "special_personnel": [(f"{a.role} {a.person}", (a.department,))
+                              for a in records.special_appointments if first <= a.date <= last],
     }
     for prov, rule in district.rules(RecordOnly, last):
         assert isinstance(rule, RecordOnly)

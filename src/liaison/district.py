@@ -150,13 +150,14 @@ class District:
         if len(found) > 1:
             listed = "、".join(f"{o.name} ({o.id})" for o in found)
             raise UnknownOrganisationError(
-                f"“{text}” matches more than one organisation: {listed}",
-                fix="use the id or the full name",
-            )
+                f"“{text}” matches more than one organisation: {listed}", fix="use the id or the full name",
+                message_zh=f"“{text}”对应多个单位：{listed}", fix_zh="请写单位全称或编号")
+        near = self._near(text)
         raise UnknownOrganisationError(
-            f"no organisation is called “{text}”" + self._near(text),
+            f"no organisation is called “{text}”" + (f"; did you mean: {near}?" if near else ""),
             fix="use an id or a name listed by `liaison pairings`",
-        )
+            message_zh=f"没有名为“{text}”的单位" + (f"；您是否要找：{near}" if near else ""),
+            fix_zh="请写区内单位的全称、简称或编号（见 liaison pairings）")
 
     def _near(self, text: str) -> str:
         names = sorted(self._by_name)
@@ -168,7 +169,7 @@ class District:
                 label = f"{org.name} ({org.id})"
                 if label not in shown:
                     shown.append(label)
-        return f"; did you mean: {'、'.join(shown)}?" if shown else ""
+        return "、".join(shown)
 
     def by_id(self) -> dict[str, Organisation]:
         """Organisations by id (a read-only view for bulk work such as planning)."""

@@ -118,6 +118,28 @@ class JointResearch:
 
 
 @attrs.frozen
+class Briefing:
+    """§1.3 主动向民主党派通报政情: a department briefed branches (and the ICF) on government affairs."""
+
+    department: str
+    date: dt.date
+    subject: str = attrs.field(validator=name_text)
+    with_organisations: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class SpecialAppointment:
+    """§1.4 特约人员: a person from a democratic party or a non-party person appointed by a department
+    (特约监察员 and the like)."""
+
+    department: str
+    person: str = attrs.field(validator=name_text)
+    role: str = attrs.field(validator=name_text)  # 特约监察员
+    date: dt.date
+    party: str = ""
+
+
+@attrs.frozen
 class Records:
     """Everything recorded for a district, usually one year."""
 
@@ -130,6 +152,8 @@ class Records:
     nominations: tuple[Nomination, ...] = ()
     town_activities: tuple[TownActivity, ...] = ()
     joint_research: tuple[JointResearch, ...] = ()
+    briefings: tuple[Briefing, ...] = ()
+    special_appointments: tuple[SpecialAppointment, ...] = ()
 
     def until(self, day: dt.date) -> Records:
         """What had happened by ``day``: later records, replies and feedback are left out."""
@@ -145,6 +169,8 @@ class Records:
             nominations=tuple(n for n in self.nominations if n.date <= day),
             town_activities=tuple(t for t in self.town_activities if t.date <= day),
             joint_research=tuple(j for j in self.joint_research if j.date <= day),
+            briefings=tuple(b for b in self.briefings if b.date <= day),
+            special_appointments=tuple(a for a in self.special_appointments if a.date <= day),
         )
 
     def with_engagements(self, engagements: Iterable[HeldEngagement]) -> Records:
@@ -200,6 +226,13 @@ def _check_refs(records: Records, district: District, file: str | None) -> Recor
             j, department=ref(j.department, f"$.joint_research[{i}].department"),
             with_organisations=refs(j.with_organisations, f"$.joint_research[{i}].with_organisations"))
             for i, j in enumerate(records.joint_research)),
+        briefings=tuple(attrs.evolve(
+            b, department=ref(b.department, f"$.briefings[{i}].department"),
+            with_organisations=refs(b.with_organisations, f"$.briefings[{i}].with_organisations"))
+            for i, b in enumerate(records.briefings)),
+        special_appointments=tuple(attrs.evolve(
+            a, department=ref(a.department, f"$.special_appointments[{i}].department"))
+            for i, a in enumerate(records.special_appointments)),
     )
 
 
