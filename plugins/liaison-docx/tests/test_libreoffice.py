@@ -16,14 +16,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import make_plan, make_records
-from docx_samples import annual_notice, grid_letter, invitation
 from liaison.exporting import ExportRequest
 from liaison.loader import seed_district
 from lxml import etree
 
 from liaison_docx import render
 from liaison_docx.plugin import drafts, export
+
+from .docx_samples import annual_notice, grid_letter, invitation
+from .docx_seed import make_plan, make_records
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 

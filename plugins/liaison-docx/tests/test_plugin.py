@@ -11,7 +11,6 @@ import zipfile
 import attrs
 import docx
 import pytest
-from conftest import PLENARY, make_plan, make_records
 from liaison import plugins
 from liaison.district import District
 from liaison.errors import ExportError
@@ -23,6 +22,8 @@ from liaison.records import DesignationRecord, Records
 from liaison_docx import FontSet, Letter, Paragraph, Table
 from liaison_docx.letters import Draft, default_notice_date, default_number_prefix, excerpt
 from liaison_docx.plugin import DOCX, drafts, export
+
+from .docx_seed import PLENARY, make_plan, make_records
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -345,14 +346,14 @@ def test_every_artifact_is_a_word_file(artifacts: list[Artifact], letters: tuple
 
 
 def test_table_columns_keep_dates_and_citations_whole(artifacts: list[Artifact]) -> None:
-    from liaison_docx.render import CELL_PAD, SMALL_CHAR, TEXT_WIDTH, _cell_width
+    from liaison_docx.geometry import CELL_PAD, SMALL_CHAR, TEXT_WIDTH, cell_width
 
     xml = zipfile.ZipFile(io.BytesIO(artifacts[0].data)).read("word/document.xml").decode()
     grid = xml.split("<w:tbl>", 1)[1].split("</w:tblGrid>")[0]
     widths = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"/>', grid)]
     assert sum(widths) == TEXT_WIDTH
-    assert widths[0] >= _cell_width("2027年12月31日") * SMALL_CHAR + CELL_PAD - SMALL_CHAR // 2
-    assert widths[4] >= _cell_width("第三（六）条") * SMALL_CHAR + CELL_PAD
+    assert widths[0] >= cell_width("2027年12月31日") * SMALL_CHAR + CELL_PAD - SMALL_CHAR // 2
+    assert widths[4] >= cell_width("第三（六）条") * SMALL_CHAR + CELL_PAD
 
 
 # -- options -------------------------------------------------------------------------------------------
