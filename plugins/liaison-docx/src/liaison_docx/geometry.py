@@ -4,8 +4,6 @@ All lengths are twips (1/20 pt; 1 mm = 56.69 twips) unless a name says otherwise
 
 The 22 lines × 28 characters grid
 ---------------------------------
-The 22 lines × 28 characters grid
----------------------------------
 The type area is 156 mm × 225 mm (A4 less 28/26 mm left/right and 37/35 mm top/bottom margins),
 i.e. 8845 × 12756 twips.  22 lines need a pitch of at most 12756 / 22 = 579.8 twips and 23 must not
 fit, so every grid paragraph has an *exact* line spacing of 579 twips (28.95 pt).  28 characters of
@@ -46,11 +44,74 @@ HEADER_LETTER = 1701  # 30 mm: the letter-format mark's top edge
 HEADER_DOCUMENT = 851
 FOOTER = 1268  # page-number line (exact 16 pt) tops out 7 mm below the type area
 RED = "FF0000"
+TEXT_HEIGHT = PAGE_SIZE[1] - MARGINS["top"] - MARGINS["bottom"]  # 12756 = 225 mm
+LINES_PER_PAGE = TEXT_HEIGHT // LINE_PITCH  # 22
+CELLS_PER_LINE = TEXT_WIDTH / CHAR  # 28.08
+TITLE_LINE = 700  # exact line spacing of the title, twips (35 pt)
+SMALL_LINE = 400  # exact line spacing of 4号 table and 版记 text, twips (20 pt)
+
+# Widths of text in cells (one condensed CJK character).  Latin letters and digits are measured in
+# LibreOffice with the free CJK fonts: 0.53 of a cell, and 0.22 of a cell where CJK and Latin
+# meet (LibreOffice ignores w:autoSpaceDE="0").  Word with 仿宋_GB2312 sets digits at half a cell
+# and no gap, so Word's lines are never longer than these counts.
+LATIN_CELLS = 0.53
+GAP_CELLS = 0.22
+NO_LINE_START = set("，。、；：！？）》」』〕】”’…—·%")
+NO_LINE_END = set("（《「『〔【“‘")
+
+
+def wide(c: str) -> bool:
+    return ord(c) >= 0x2E80 or c in "—“”‘’…"
 
 
 def display_width(text: str) -> float:
-    """Width in 3号 characters: CJK counts one, ASCII half."""
-    return sum(0.5 if ord(c) < 0x2E80 and c not in "—“”‘’…" else 1.0 for c in text)
+    """Width in 3号 characters: CJK counts one, ASCII half (the nominal GB/T count)."""
+    return sum(1.0 if wide(c) else 0.5 for c in text)
+
+
+def text_cells(text: str) -> float:
+    """Width of one line of text in cells as LibreOffice sets it (see LATIN_CELLS)."""
+    kinds = [wide(c) for c in text]
+    gaps = sum(1 for a, b in itertools.pairwise(kinds) if a != b)
+    return sum(1.0 if w else LATIN_CELLS for w in kinds) + GAP_CELLS * gaps
+
+
+def _tokens(text: str) -> list[str]:
+    """Pieces a line never breaks inside: one CJK character, or a run of Latin letters and digits."""
+    return re.findall(r"[0-9A-Za-z.:/%\-]+|.", text, flags=re.S)
+
+
+def count_lines(text: str, width: float = CELLS_PER_LINE, first_indent: float = 0.0) -> int:
+    """Lines a paragraph takes when ``width`` cells wide: greedy filling, Latin runs kept whole, and
+    the line-start and line-end rules (禁则) LibreOffice and Word apply: a closing mark never starts
+    a line (the character before it moves down with it), an opening mark never ends one."""
+    total = 0
+    for part in text.split("\n"):
+        total += _count_part(_tokens(part), width, first_indent if total == 0 else 0.0)
+    return total
+
+
+def _count_part(tokens: list[str], width: float, indent: float) -> int:
+    lines, used, count_on_line = 1, indent, 0
+    previous_wide: bool | None = None
+    for i, token in enumerate(tokens):
+        is_wide = wide(token[0])
+        size = 1.0 if is_wide else LATIN_CELLS * len(token)
+        if previous_wide is not None and previous_wide != is_wide and count_on_line:
+            size += GAP_CELLS
+        if used + size > width + 1e-6 and count_on_line:
+            carried = 0.0
+            if token in NO_LINE_START and count_on_line > 1:
+                carried = 1.0  # the character before the mark goes to the next line with it
+            elif i and tokens[i - 1] in NO_LINE_END and count_on_line > 1:
+                carried = 1.0
+            lines += 1
+            used, count_on_line = carried, (1 if carried else 0)
+            size = 1.0 if is_wide else LATIN_CELLS * len(token)
+        used += size
+        count_on_line += 1
+        previous_wide = is_wide
+    return lines
 
 
 
@@ -58,17 +119,9 @@ CELL_MARGIN = 57  # left and right cell margin of body tables, twips (1 mm)
 CELL_PAD = 2 * CELL_MARGIN + 40  # both margins and a little air
 
 
-def wide(c: str) -> bool:
-    return ord(c) >= 0x2E80 or c in "—“”‘’…"
-
-
 def cell_width(text: str) -> float:
-    """Width of a table line in 4号 characters, on the generous side: Latin letters and digits are a
-    little over half a character in the CJK fonts, and LibreOffice puts about a quarter character
-    between CJK and Latin text (it ignores w:autoSpaceDE="0")."""
-    kinds = [wide(c) for c in text]
-    gaps = sum(1 for a, b in itertools.pairwise(kinds) if a != b)
-    return sum(1.0 if w else 0.56 for w in kinds) + 0.25 * gaps
+    """Width of a table line in 4号 characters (the same measure as :func:`text_cells`)."""
+    return text_cells(text)
 
 
 def piece_need(piece: str) -> float:

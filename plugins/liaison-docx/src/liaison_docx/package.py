@@ -104,8 +104,11 @@ def _styles_xml(f: FontSet) -> bytes:
         '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:snapToGrid w:val="0"/>'
         f'<w:spacing w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/></w:pPr></w:pPrDefault>'
         '</w:docDefaults>',
+        # overflowPunct="1": Word lets a closing mark hang past the margin (its default); LibreOffice 7.4
+        # reads the flag the other way round and keeps the mark inside the line.  With "0" or none,
+        # LibreOffice hangs the mark and, in a justified line, drops it from the PDF (the lost 、).
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
-        '<w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="0"/>'
+        '<w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="1"/>'
         '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>',
         grid_p, '<w:jc w:val="both"/></w:pPr><w:rPr>', body,
         f'<w:snapToGrid w:val="0"/><w:spacing w:val="{CHAR_SPACING}"/><w:kern w:val="0"/>'
@@ -124,7 +127,8 @@ def _styles_xml(f: FontSet) -> bytes:
                _fonts_attr(_attr(f.title)) + f'<w:spacing w:val="0"/><w:sz w:val="{TITLE_SIZE}"/>'
                f'<w:szCs w:val="{TITLE_SIZE}"/>'),
         pstyle("GwRecipients", "主送机关", '<w:keepNext/>'),
-        pstyle("GwBody", "公文正文", f'<w:ind w:firstLine="{2 * CHAR}"/>'),
+        pstyle("GwBody", "公文正文", f'<w:widowControl/><w:ind w:firstLine="{2 * CHAR}"/>'),
+        pstyle("GwAttachmentLabel", "附件标识", '<w:keepNext/>', _fonts_attr(_attr(f.heading1))),
         heading(1, f.heading1), heading(2, f.heading2), heading(3, f.body), heading(4, f.body),
         pstyle("GwSignature", "发文机关署名", '<w:keepNext/><w:jc w:val="right"/>'),
         pstyle("GwDate", "成文日期", f'<w:ind w:right="{4 * CHAR}"/><w:jc w:val="right"/>'),

@@ -27,6 +27,10 @@ Options (``ExportRequest.options``):
     who issues the notices (an organisation id or name); default the district government's general office.
 ``signature``
     the notices' signature (发文机关署名); default the issuer's name.
+``pdf``
+    ``true`` to add a PDF beside every .docx (same path, ``.pdf``), converted by LibreOffice headless
+    in one batch (:mod:`liaison_docx.pdf`); without LibreOffice an :class:`ExportError` says what to
+    install.  The conversion uses a private temporary folder, never the output folder.
 
 Other options are ignored (the command line may pass options meant for other exporters).
 """
@@ -53,12 +57,13 @@ from liaison_docx.letters import (
     invitations,
     notices,
 )
+from liaison_docx.pdf import PDF, to_pdf
 from liaison_docx.render import render
 
 __all__ = ["DOCX", "OPTIONS", "drafts", "export", "register_exporters"]
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-OPTIONS = ("kinds", "fonts", "date", "number_prefix", "first_number", "issuer", "signature")
+OPTIONS = ("kinds", "fonts", "date", "number_prefix", "first_number", "issuer", "signature", "pdf")
 
 
 def _kinds(value: Any) -> tuple[LetterKind, ...]:
@@ -96,6 +101,14 @@ def _first_number(value: Any) -> int:
         raise ExportError(f"{value!r} is not a serial number", path="options.first_number",
                           fix="give a whole number of 1 or more")
     return value
+
+
+def _flag(value: Any, name: str) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "on", "false", "no", "0", "off", ""):
+        return value.strip().lower() in ("true", "yes", "1", "on")
+    raise ExportError(f"{value!r} is not true or false", path=f"options.{name}", fix="give true or false")
 
 
 def _fonts(value: Any) -> FontSet:
@@ -172,6 +185,7 @@ def export(request: ExportRequest) -> list[Artifact]:
     """The letters as artifacts; raises :class:`ExportError` (naming the letter and the field) for
     text a Word file cannot hold, before any artifact is returned."""
     fonts = _fonts(request.option("fonts"))
+    pdf = _flag(request.option("pdf"), "pdf")
     found = drafts(request)
     artifacts: list[Artifact] = []
     for path, draft in zip(_paths(found), found, strict=True):
@@ -180,7 +194,11 @@ def export(request: ExportRequest) -> list[Artifact]:
         except ExportError as exc:
             raise ExportError(f"{path}: {exc.message}", path=exc.path, fix=exc.fix) from None
         artifacts.append(Artifact(path, DOCX, data))
-    return artifacts
+    if not pdf:
+        return artifacts
+    pdfs = to_pdf([(a.data, d.letter.date) for a, d in zip(artifacts, found, strict=True)])
+    return [each for a, data in zip(artifacts, pdfs, strict=True)
+            for each in (a, Artifact(a.path.removesuffix(".docx") + ".pdf", PDF, data))]
 
 
 @hookimpl

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from liaison.errors import ExportError
 
-from liaison_docx.document import document_xml, header_xml
+from liaison_docx.composition import document_xml, header_xml
 from liaison_docx.geometry import CHAR_SPACING, LINE_PITCH, MARGINS, PAGE_SIZE
 from liaison_docx.letter import FontSet, Letter, validate_letter
 from liaison_docx.package import Member, core_xml, template, zip_members
