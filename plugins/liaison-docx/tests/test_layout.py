@@ -162,7 +162,8 @@ def test_title_units_keep_names_and_numbers_whole() -> None:
     units = title_units("纪念九三学社成立78周年暨区工商联联系工作会议", names)
     assert "九三学社" in units and "78周年" in units and "区工商联" in units
     assert title_units("区政府与各民主党派、工商联联系工作会议", ["区政府"])[:3] == ["区政府", "与", "各民主党派、"]
-    lines = break_title(["关于", "邀请", "出席", *title_units("区人民政府与各民主党派、工商联联系工作会议", names), "的函"])
+    engagement = title_units("区人民政府与各民主党派、工商联联系工作会议", names)
+    lines = break_title(["关于", "邀请", "出席", *engagement, "的函"])
     assert lines == ["关于邀请出席区人民政府", "与各民主党派、工商联联系工作会议的函"]
     assert all(len(line) <= TITLE_CELLS for line in lines)
 
