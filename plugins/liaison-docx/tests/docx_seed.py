@@ -18,6 +18,17 @@ PLENARY = PlannedEvent(EngagementKind.PLENARY_MEETING, dt.date(2027, 3, 5), "区
                        dt.time(9, 0), dt.time(11, 30), location="区政府第一会议室")
 
 
+#: More events that invite the branches: titles with numbers, quotes and organisation names, an event
+#: in the afternoon, one all day (the layout tests render their letters too).
+MORE_EVENTS = (
+    PlannedEvent(EngagementKind.SYMPOSIUM, dt.date(2027, 9, 8), "“十五五”规划编制座谈会", dt.time(14, 30),
+                 dt.time(16, 30), location="区政府第二会议室"),
+    PlannedEvent(EngagementKind.MAJOR_EVENT, dt.date(2027, 10, 26), "纪念九三学社成立82周年暨区工商联工作交流大会"),
+    PlannedEvent(EngagementKind.INSPECTION, dt.date(2027, 10, 20), "廉政建设检查工作", dt.time(9, 0),
+                 dt.time(12, 0)),
+)
+
+
 def make_plan(district: District, *events: PlannedEvent) -> Plan:
     return plan_year(district, 2027, PlanOptions(events=events or (PLENARY,)), calendar=ChineseCalendar())
 
@@ -36,8 +47,8 @@ def make_records(district: District) -> Records:
         ))
 
 
-def seed_request(options: dict[str, object] | None = None) -> ExportRequest:
-    """Every kind of letter for the seed district's 2027: the plan with the plenary meeting and the
-    records."""
+def seed_request(options: dict[str, object] | None = None, *events: PlannedEvent) -> ExportRequest:
+    """Every kind of letter for the seed district's 2027: the plan with the plenary meeting (and
+    ``events``) and the records."""
     seed = seed_district()
-    return ExportRequest(seed, make_plan(seed), options or {}, make_records(seed))
+    return ExportRequest(seed, make_plan(seed, PLENARY, *events), options or {}, make_records(seed))

@@ -1,4 +1,4 @@
-"""The layout check over every letter the exporter writes for the seed district's 2027 (14 notices, 49
+"""The layout check over every letter the exporter writes for the seed district's 2027 (14 notices, 73
 invitations, 8 consultation letters, a feedback letter), read as a clerk would: LibreOffice's PDF,
 made by the exporter's own ``pdf`` option (one LibreOffice run for all), measured page by page.
 
@@ -24,7 +24,7 @@ from liaison_docx.pdf import PDF, to_pdf
 from liaison_docx.plugin import DOCX, drafts, export
 from liaison_docx.titles import TITLE_CELLS, break_title, title_units
 
-from .docx_seed import seed_request
+from .docx_seed import MORE_EVENTS, seed_request
 from .pdf_pages import (
     GLYPH_DROP,
     MM,
@@ -58,7 +58,7 @@ class Rendered:
 def letters(tmp_path_factory: pytest.TempPathFactory) -> list[Rendered]:
     out = tmp_path_factory.mktemp("layout")
     os.environ["FONTCONFIG_FILE"] = str(HERE / "fonts.conf")
-    request = seed_request({"pdf": "true"})
+    request = seed_request({"pdf": "true"}, *MORE_EVENTS)
     artifacts = export(request)
     found = drafts(request)
     assert len(artifacts) == 2 * len(found)
@@ -74,7 +74,7 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> list[Rendered]:
 
 def test_every_kind_is_checked(letters: list[Rendered]) -> None:
     assert {r.draft.kind for r in letters} == {"notice", "invitation", "consultation", "feedback"}
-    assert len(letters) == 72
+    assert len(letters) == 72 + 3 * 8  # the seed's letters and those of MORE_EVENTS
 
 
 def test_a4(letters: list[Rendered]) -> None:

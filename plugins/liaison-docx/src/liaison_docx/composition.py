@@ -166,8 +166,7 @@ def _keep_signature_with_body(b: Builder, start: int, first_body: int, sig: int)
         before = placed[k - 1]
         if _signature_fits(placed, sig - 1, sig) and _fill(placed, before.last_page) >= TEXT_HEIGHT // 2:
             b.flow[k] = (trial[k], b.flow[k][1])
-            ppr = b.flow[k][1][0]
-            el(ppr, "pageBreakBefore")
+            b.flow[k][1][0].insert(1, etree.Element(q("pageBreakBefore")))  # after pStyle: schema order
             return
 
 

@@ -219,14 +219,18 @@ def record_table(b: Builder, rows: Sequence[tuple[str, str | None]]) -> None:
     el(tblpr, "tblLook", val="0000")
     el(el(tbl, "tblGrid"), "gridCol", w=str(TEXT_WIDTH))
     heights = []
-    for left, right in rows:
+    for n, (left, right) in enumerate(rows):
         tr = el(tbl, "tr")
-        el(el(tr, "trPr"), "trHeight", val=str(LINE_PITCH), hRule="atLeast")
+        trpr = el(tr, "trPr")
+        el(trpr, "cantSplit")
+        el(trpr, "trHeight", val=str(LINE_PITCH), hRule="atLeast")
         tc = el(tr, "tc")
         tcpr = el(tc, "tcPr")
         el(tcpr, "tcW", w=str(TEXT_WIDTH), type="dxa")
         el(tcpr, "vAlign", val="center")
         p, ppr = b.para("GwRecord", tc)
+        if n + 1 < len(rows):
+            el(ppr, "keepNext")  # the 版记 is never split between pages
         if right is None:  # 抄送: wrapped lines align with the first name after the colon
             el(ppr, "ind", left=str(4 * SMALL_CHAR), right=str(SMALL_CHAR), hanging=str(3 * SMALL_CHAR))
             b.run(p, left, "body/small")

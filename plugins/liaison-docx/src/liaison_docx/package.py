@@ -170,7 +170,7 @@ def _font_table_xml(f: FontSet) -> bytes:
 
 def _footer_xml(f: FontSet, side: str) -> bytes:
     """A page-number footer: 4号 宋体 "— 1 —", odd pages right and even left, one character in."""
-    if side == "blank":
+    if side == "blank":  # 信函格式 first page: no number
         content = '<w:p><w:pPr><w:pStyle w:val="GwPageNumber"/></w:pPr></w:p>'
     else:
         ind = (f'<w:ind w:right="{SMALL_CHAR}"/><w:jc w:val="right"/>' if side == "odd"

@@ -67,7 +67,7 @@ def to_pdf(documents: Sequence[tuple[bytes, datetime.date]], *, timeout: float =
                    "--nolockcheck", "--nodefault", "--convert-to", "pdf:writer_pdf_Export", "--outdir",
                    str(folder / "pdf"), *(str(folder / n) for n in names)]
         try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout, cwd=folder, check=False)
+            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise ExportError(f"LibreOffice did not convert the letters: {exc}", path="options.pdf",
                               fix=_INSTALL) from None

@@ -27,7 +27,7 @@ __all__ = ["TITLE_CELLS", "break_title", "title_units"]
 TITLE_CELLS = TEXT_WIDTH / (TITLE_SIZE * 10)
 """How many 2号 characters a title line holds (20.1: 8845 twips of 440)."""
 
-_SLACK = 0.6  # cells kept free on a title line, for the width of the real fonts' Latin digits
+_SLACK = 0.6  # cells kept free on a title line with Latin digits, whose width varies between fonts
 _FUNCTION_WORDS = "与的和及对"
 COMMON_NAMES = ("中华人民共和国", "中国共产党", "中国人民政治协商会议", "各民主党派", "民主党派", "工商联")
 """Names kept whole in any title, besides the organisation names a caller passes."""
@@ -46,8 +46,10 @@ def break_title(units: Sequence[str], capacity: float = TITLE_CELLS) -> list[str
     units = [u for u in units if u]
     if not units:
         return [""]
-    room = capacity - _SLACK
-    if _cells(units) <= room:
+    def room(line: Sequence[str]) -> float:
+        return capacity - (_SLACK if any(c.isascii() for c in "".join(line)) else 0.0)
+
+    if _cells(units) <= room(units):
         return ["".join(units)]
     best: tuple[float, list[str]] | None = None
     for count in range(2, len(units) + 1):
@@ -55,7 +57,7 @@ def break_title(units: Sequence[str], capacity: float = TITLE_CELLS) -> list[str
             bounds = (0, *cuts, len(units))
             lines = [units[a:b] for a, b in itertools.pairwise(bounds)]
             widths = [_cells(line) for line in lines]
-            if any(w > room for w, line in zip(widths, lines, strict=True) if len(line) > 1):
+            if any(w > room(line) for w, line in zip(widths, lines, strict=True) if len(line) > 1):
                 continue
             score = _score(lines, widths)
             if best is None or score < best[0]:
