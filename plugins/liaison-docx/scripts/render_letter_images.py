@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import struct
-import subprocess
 import sys
-import tempfile
 import zlib
 from pathlib import Path
 
@@ -23,6 +21,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from liaison_docx.plugin import export  # noqa: E402
 from tests.docx_seed import seed_request  # noqa: E402 - the seed letters the tests check
+from tests.pdf_pages import rasters  # noqa: E402
 
 #: One letter of each kind: the notice with the longest table, the §3.1 work-meeting invitation, a
 #: §1.1 consultation and the §1.3 feedback letter.
@@ -30,28 +29,6 @@ PICKED = {"notice": "2027/通知/01-dev-reform.pdf",
           "invitation": "2027/邀请函/2027-06-15-work_meeting-district-gov-rcck.pdf",
           "consultation": "2027/征求意见函/2027-11-02-gwbg-2028-icf.pdf",
           "feedback": "2027/反馈函/2027-05-06-yshj-2027.pdf"}
-
-
-def _pages(pdf: bytes, dpi: int) -> list[tuple[int, int, bytes]]:
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
-        f.write(pdf)
-        f.flush()
-        ppm = subprocess.run(["pdftoppm", "-r", str(dpi), f.name], capture_output=True, check=True).stdout
-    pages, pos = [], 0
-    while pos < len(ppm):
-        fields: list[bytes] = []
-        while len(fields) < 4:  # P6, width, height, maxval
-            while ppm[pos:pos + 1].isspace():
-                pos += 1
-            start = pos
-            while not ppm[pos:pos + 1].isspace():
-                pos += 1
-            fields.append(ppm[start:pos])
-        pos += 1
-        width, height = int(fields[1]), int(fields[2])
-        pages.append((width, height, ppm[pos:pos + width * height * 3]))
-        pos += width * height * 3
-    return pages
 
 
 def _png(pages: list[tuple[int, int, bytes]], gap: int = 8) -> bytes:
@@ -83,7 +60,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     for kind, path in PICKED.items():
         target = args.out / f"{kind}.png"
-        target.write_bytes(_png(_pages(artifacts[path], args.dpi)))
+        target.write_bytes(_png(rasters(artifacts[path], args.dpi)))
         print(f"{target}: {path}")
 
 

@@ -97,3 +97,28 @@ def missing_in_order(expected: str, found: str) -> str | None:
 def nominal_cells(text: str) -> float:
     """GB/T's count: a CJK character or full-width mark one cell, an ASCII character half of one."""
     return sum(0.5 if ord(c) < 0x2E80 and c not in "—“”‘’…" else 1.0 for c in text if c != " ")
+
+
+def rasters(pdf: bytes | Path, dpi: int, page: int | None = None) -> list[tuple[int, int, bytes]]:
+    """Pages as (width, height, RGB bytes) from ``pdftoppm`` (all pages, or the one numbered)."""
+    pick = ["-f", str(page), "-l", str(page)] if page is not None else []
+    if isinstance(pdf, Path):
+        ppm = subprocess.run(["pdftoppm", "-r", str(dpi), *pick, str(pdf)], capture_output=True, check=True).stdout
+    else:
+        ppm = subprocess.run(["pdftoppm", "-r", str(dpi), *pick, "-"], input=pdf, capture_output=True,
+                             check=True).stdout
+    found, pos = [], 0
+    while pos < len(ppm):
+        fields: list[bytes] = []
+        while len(fields) < 4:  # P6, width, height, maxval
+            while ppm[pos:pos + 1].isspace():
+                pos += 1
+            start = pos
+            while not ppm[pos:pos + 1].isspace():
+                pos += 1
+            fields.append(ppm[start:pos])
+        pos += 1
+        width, height = int(fields[1]), int(fields[2])
+        found.append((width, height, ppm[pos:pos + width * height * 3]))
+        pos += width * height * 3
+    return found

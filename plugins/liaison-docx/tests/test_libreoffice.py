@@ -20,7 +20,7 @@ import pytest
 from liaison_docx import render
 
 from .docx_samples import annual_notice, grid_letter, invitation
-from .pdf_pages import MM, TYPE_AREA, Line, pages
+from .pdf_pages import MM, TYPE_AREA, Line, pages, rasters
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 
@@ -63,23 +63,11 @@ def footer_lines(page: list[Line]) -> list[Line]:
 def red_rows(pdf: Path, page: int) -> list[tuple[float, float, float]]:
     """(y, x_first, x_last) in mm of every pixel row of the page holding a long run of red pixels."""
     dpi = 100
-    ppm = subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf)],
-                         capture_output=True, check=True).stdout
-    header: list[bytes] = []
-    pos = 0
-    while len(header) < 4:  # P6, width, height, maxval
-        while ppm[pos:pos + 1].isspace():
-            pos += 1
-        start = pos
-        while not ppm[pos:pos + 1].isspace():
-            pos += 1
-        header.append(ppm[start:pos])
-    pos += 1
-    width, height = int(header[1]), int(header[2])
+    width, height, pixels = rasters(pdf, dpi, page)[0]
     px_mm = dpi / 25.4
     rows = []
     for y in range(height):
-        row = ppm[pos + y * width * 3: pos + (y + 1) * width * 3]
+        row = pixels[y * width * 3: (y + 1) * width * 3]
         reds = [x for x in range(0, width, 2)
                 if row[3 * x] > 180 and row[3 * x + 1] < 90 and row[3 * x + 2] < 90]
         if len(reds) > width // 4:

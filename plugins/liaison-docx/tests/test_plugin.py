@@ -226,6 +226,34 @@ def test_invitation_roles_and_kinds(seed: District) -> None:
     assert "第一（四）条“特约人员与检查工作”" in text_of(inspection.letter)
     assert "开展廉政建设检查工作" in text_of(inspection.letter)
     assert "全天" in text_of(next(d for d in found if "招待会" in d.letter.title).letter)
+    symposium = text_of(next(d for d in found if "座谈会" in d.letter.title).letter)
+    assert "下午2:30至4:30" in symposium and "14:30" not in symposium  # the 12-hour clock, never 下午14:30
+    across = PlannedEvent(EngagementKind.SYMPOSIUM, dt.date(2027, 9, 9), "座谈会", dt.time(9, 0), dt.time(13, 0))
+    found = drafts(ExportRequest(seed, make_plan(seed, across), {"kinds": ["invitation"]}))
+    assert "上午9:00至下午1:00" in text_of(next(d for d in found if d.letter.title == "关于邀请出席座谈会的函").letter)
+
+
+def test_invitations_attach_a_reply_slip_due_on_the_reply_date(letters: tuple[Draft, ...]) -> None:
+    for d in of_kind(letters, "invitation"):
+        (slip,) = d.letter.attachments
+        assert slip.name == "回执"
+        table, note = slip.body
+        assert isinstance(table, Table) and isinstance(note, Paragraph)
+        assert table.header[0] == "单位" and table.header[2:] == ("职务", "联系电话", "备注")
+        assert table.rows[0][0] == d.letter.recipients and table.row_lines == 2
+        reply = d.letter.body[-2 if "联系人" not in text_of(d.letter) else -3]
+        assert isinstance(reply, Paragraph) and reply.text.startswith("请于")
+        assert note.text.startswith(reply.text.split("前")[0])  # the same reply date
+
+
+def test_titles_come_as_units_that_join_to_the_title(letters: tuple[Draft, ...], seed: District) -> None:
+    names = {o.name for o in seed.organisations}
+    for d in letters:
+        assert "".join(d.letter.title_units) == d.letter.title_text == d.letter.title
+        assert d.recipient in {o.id for o in seed.organisations}
+        for name in names:  # an organisation's name in the title is one unit
+            if name in d.letter.title and not any(name in u and u != name for u in d.letter.title_units):
+                assert name in d.letter.title_units or any(name in u for u in d.letter.title_units)
 
 
 def test_cancelled_engagements_get_no_letters(seed: District, seed_plan: Plan) -> None:
@@ -392,6 +420,7 @@ def test_the_issuing_authority_and_signature_are_options(seed: District, seed_pl
     ({"fonts": "仿宋"}, "options.fonts"),
     ({"number_prefix": 3}, "options.number_prefix"),
     ({"number_prefix": "区府 办"}, "doc_number"),
+    ({"pdf": "maybe"}, "options.pdf"),
 ])
 def test_bad_options_raise_export_error(seed: District, seed_plan: Plan, options: dict[str, object],
                                         path: str) -> None:

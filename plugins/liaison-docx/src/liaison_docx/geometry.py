@@ -20,6 +20,7 @@ condensed characters, rendering 22 × 28 — see ``tests/test_libreoffice.py``.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -69,6 +70,7 @@ def display_width(text: str) -> float:
     return sum(1.0 if wide(c) else 0.5 for c in text)
 
 
+@functools.lru_cache(maxsize=8192)  # the same cells and phrases recur across a year's letters
 def text_cells(text: str) -> float:
     """Width of one line of text in cells as LibreOffice sets it (see LATIN_CELLS)."""
     kinds = [wide(c) for c in text]
@@ -81,6 +83,7 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"[0-9A-Za-z.:/%\-]+|.", text, flags=re.S)
 
 
+@functools.lru_cache(maxsize=8192)
 def count_lines(text: str, width: float = CELLS_PER_LINE, first_indent: float = 0.0) -> int:
     """Lines a paragraph takes when ``width`` cells wide: greedy filling, Latin runs kept whole, and
     the line-start and line-end rules (禁则) LibreOffice and Word apply: a closing mark never starts

@@ -81,6 +81,7 @@ def _attr(value: str) -> str:
 
 
 def _styles_xml(f: FontSet) -> bytes:
+    # Long because it is one list: every style of the letters, in the order of styles.xml.
     body = _fonts_attr(_attr(f.body))
     grid_p = f'<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" ' \
              'w:lineRule="exact"/>'
