@@ -10,7 +10,6 @@ the 版记 at the foot of an even last page; no page under a third full but a fi
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,9 +56,10 @@ class Rendered:
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory: pytest.TempPathFactory) -> list[Rendered]:
     out = tmp_path_factory.mktemp("layout")
-    os.environ["FONTCONFIG_FILE"] = str(HERE / "fonts.conf")
     request = seed_request({"pdf": "true"}, *MORE_EVENTS)
-    artifacts = export(request)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("FONTCONFIG_FILE", str(HERE / "fonts.conf"))
+        artifacts = export(request)  # one LibreOffice run for every letter
     found = drafts(request)
     assert len(artifacts) == 2 * len(found)
     rendered = []
@@ -172,6 +172,8 @@ def test_page_numbers_4hao_on_the_outside_edges(letters: list[Rendered]) -> None
     for r in letters:
         for number, page in enumerate(r.pages, 1):
             feet = page.footer
+            if not page.lines and number == len(r.pages) - 1 and r.draft.letter.cc:
+                continue  # the blank page before an even 版记 page: unnumbered (§7.5)
             if r.draft.letter.kind == "letter" and number == 1:
                 assert feet == [], r.name  # 信函格式: none on the first page
                 continue
@@ -207,8 +209,8 @@ def test_no_page_under_a_third_full(letters: list[Rendered]) -> None:
     for r in letters:
         for number, page in enumerate(r.pages, 1):
             text = [line for i, line in enumerate(page.text_lines) if i not in _record_lines(page)]
-            if not text and number == len(r.pages):
-                continue  # a final page holding only the 版记
+            if not text and number >= len(r.pages) - 1:
+                continue  # the final page holding only the 版记, or the blank page before it
             reach = max(line.y1 for line in text) - TYPE_AREA[2]
             assert reach >= (TYPE_AREA[3] - TYPE_AREA[2]) / 3, (r.name, number, reach)
 
@@ -247,7 +249,8 @@ def test_every_character_reaches_the_pdf_in_order(letters: list[Rendered]) -> No
         assert missing_in_order(docx_text(r.docx), pdf_text(r.pdf)) is None, r.name
 
 
-def test_pdf_bytes_are_the_same_on_every_run(letters: list[Rendered]) -> None:
+def test_pdf_bytes_are_the_same_on_every_run(letters: list[Rendered], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FONTCONFIG_FILE", str(HERE / "fonts.conf"))
     sample = letters[0]
     again = to_pdf([(sample.docx, sample.draft.letter.date)])[0]
     assert again == sample.pdf.read_bytes()

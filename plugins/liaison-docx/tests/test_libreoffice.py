@@ -9,15 +9,16 @@ Debian ships (every CJK face is one em wide, so the grid is font-independent).
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
 
+import attrs
 import pytest
 
-from liaison_docx import render
+from liaison_docx import Paragraph, render
+from liaison_docx.pdf import to_pdf
 
 from .docx_samples import annual_notice, grid_letter, invitation
 from .pdf_pages import MM, TYPE_AREA, Line, pages, rasters
@@ -39,17 +40,15 @@ def chars_in_type_area(line: Line) -> int:
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("lo")
-    letters = {"notice": annual_notice(), "invitation": invitation(),
+    full_second_page = attrs.evolve(annual_notice(), body=(Paragraph("各单位要高度重视，认真落实。"),) * 24)
+    letters = {"notice": annual_notice(), "invitation": invitation(), "blank_page": full_second_page,
                "grid_document": grid_letter("document"), "grid_letter": grid_letter("letter")}
-    for name, letter in letters.items():
-        (out / f"{name}.docx").write_bytes(render(letter))
-    letters_and_exported = list(letters)
-    env = dict(os.environ, FONTCONFIG_FILE=str(HERE / "fonts.conf"), HOME=str(out))
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{out}/profile", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(out), *(str(out / f"{n}.docx") for n in letters_and_exported)],
-        check=True, capture_output=True, env=env, timeout=300)
-    return {name: out / f"{name}.pdf" for name in letters_and_exported}
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("FONTCONFIG_FILE", str(HERE / "fonts.conf"))
+        converted = to_pdf([(render(letter), letter.date) for letter in letters.values()])  # one LibreOffice run
+    for name, data in zip(letters, converted, strict=True):
+        (out / f"{name}.pdf").write_bytes(data)
+    return {name: out / f"{name}.pdf" for name in letters}
 
 
 def body_lines(page: list[Line]) -> list[Line]:
@@ -169,3 +168,15 @@ def test_record_and_date(pdfs: dict[str, Path]) -> None:
     assert abs((TYPE_AREA[1] - date.x1) - 4 * 15.75 / MM) <= 1.5  # four characters from the right
     assert any(t.startswith("抄送：") for t in texts)
     assert any(t.endswith("2027年1月6日印发") for t in texts)
+
+
+def test_a_blank_page_before_an_even_page_for_the_record(pdfs: dict[str, Path]) -> None:
+    """The signature ends page 2 with no room left: page 3 stays blank and unnumbered (LibreOffice's
+    page before an evenPage section, kept in the PDF), the 版记 sits at the foot of page 4."""
+    all_pages = pages(pdfs["blank_page"])
+    assert len(all_pages) == 4
+    assert all_pages[2].lines == []
+    assert any(line.text.replace(" ", "") == "2027年1月5日" for line in all_pages[1].lines)
+    record = [line for line in all_pages[3].text_lines if line.text.replace(" ", "").endswith("印发")]
+    assert record and record[0].y1 >= TYPE_AREA[3] - 8
+    assert [line.text.replace(" ", "") for line in all_pages[3].footer] == ["—4—"]

@@ -34,6 +34,9 @@ __all__ = ["PDF", "find_soffice", "stable_pdf", "to_pdf"]
 
 PDF = "application/pdf"
 
+# Keep the blank page LibreOffice inserts before an evenPage section (the 版记 on an even page); its
+# PDF export drops such pages unless told otherwise.
+_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 _INSTALL = ("install LibreOffice Writer (Debian/Ubuntu: apt-get install libreoffice-writer-nogui; "
             "Windows and macOS: the installer from libreoffice.org) so that `soffice` is on PATH, "
             "or set LIAISON_SOFFICE to its full path; or export without the pdf option")
@@ -64,7 +67,7 @@ def to_pdf(documents: Sequence[tuple[bytes, datetime.date]], *, timeout: float =
         for name, (data, _) in zip(names, documents, strict=True):
             (folder / name).write_bytes(data)
         command = [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
-                   "--nolockcheck", "--nodefault", "--convert-to", "pdf:writer_pdf_Export", "--outdir",
+                   "--nolockcheck", "--nodefault", "--convert-to", _FILTER, "--outdir",
                    str(folder / "pdf"), *(str(folder / n) for n in names)]
         try:
             done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
