@@ -477,3 +477,25 @@ def test_line_end_punctuation_stays_inside_the_line_in_libreoffice(notice: Packa
     normal = notice.styles.find("w:style[@w:styleId='Normal']", NS)
     assert normal is not None
     assert attr(normal.find("w:pPr/w:overflowPunct", NS), "val") == "1"
+
+
+#: The order CT_PPr gives the paragraph properties these letters use (ECMA-376 Part 1, 17.3.1.26).
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "pBdr", "tabs",
+             "overflowPunct", "autoSpaceDE", "autoSpaceDN", "snapToGrid", "spacing", "ind", "jc", "outlineLvl",
+             "rPr", "sectPr")
+
+
+def test_paragraph_properties_in_schema_order(seed_request: object) -> None:
+    """Word refuses a file whose properties are out of order; check every paragraph of every letter."""
+    from liaison.exporting import ExportRequest
+
+    from liaison_docx.plugin import export
+
+    assert isinstance(seed_request, ExportRequest)
+    for artifact in export(seed_request):
+        package = zipfile.ZipFile(io.BytesIO(artifact.data))
+        for part in ("word/document.xml", "word/styles.xml"):
+            for ppr in etree.fromstring(package.read(part)).iter(q("w:pPr")):
+                names = [etree.QName(child).localname for child in ppr]
+                assert all(n in PPR_ORDER for n in names), (artifact.path, names)
+                assert names == sorted(names, key=PPR_ORDER.index), (artifact.path, names)

@@ -27,6 +27,7 @@ from liaison_docx.document import (
     body_lines,
     border,
     mark_paragraph,
+    page_break_before,
     record_height,
     record_rows,
     record_table,
@@ -129,8 +130,8 @@ def _attachments(b: Builder, letter: Letter) -> None:
     many = len(letter.attachments) > 1
     for n, attachment in enumerate(letter.attachments, 1):
         label = f"附件{n}" if many else "附件"
-        p, ppr = b.flowing("GwAttachmentLabel", Piece(1, page_break=True, keep_next=True, split=False))
-        el(ppr, "pageBreakBefore")
+        p, _ = b.flowing("GwAttachmentLabel", Piece(1, page_break=True, keep_next=True, split=False))
+        page_break_before(p)
         b.run(p, label, "heading1")
         lines = break_title(title_units(attachment.name))
         p, ppr = b.flowing("GwTitle", Piece(len(lines), TITLE_LINE, LINE_PITCH, keep_next=True, split=False))
@@ -166,7 +167,7 @@ def _keep_signature_with_body(b: Builder, start: int, first_body: int, sig: int)
         before = placed[k - 1]
         if _signature_fits(placed, sig - 1, sig) and _fill(placed, before.last_page) >= TEXT_HEIGHT // 2:
             b.flow[k] = (trial[k], b.flow[k][1])
-            b.flow[k][1][0].insert(1, etree.Element(q("pageBreakBefore")))  # after pStyle: schema order
+            page_break_before(b.flow[k][1])
             return
 
 

@@ -33,7 +33,8 @@ from liaison_docx.letter import Block, Heading, Paragraph, Table, heading_number
 from liaison_docx.ooxml import BR, NSMAP, PPR, PSTYLE, SPACE, TAB, VAL, P, T, el, q
 from liaison_docx.package import Template
 
-__all__ = ["Builder", "attachment_note", "blocks", "record_height", "record_rows", "record_table"]
+__all__ = ["Builder", "attachment_note", "blocks", "page_break_before", "record_height", "record_rows",
+           "record_table"]
 
 
 class Builder:
@@ -52,8 +53,11 @@ class Builder:
         return p, ppr
 
     def flowing(self, style: str, piece: Piece) -> tuple[etree._Element, etree._Element]:
-        """A top-level paragraph whose height ``piece`` describes."""
+        """A top-level paragraph whose height ``piece`` describes (and which keeps with the next one
+        when the piece says so, whatever its style)."""
         p, ppr = self.para(style)
+        if piece.keep_next:
+            etree.SubElement(ppr, q("keepNext"))  # right after pStyle, as the schema orders them
         self.flow.append((piece, p))
         return p, ppr
 
@@ -74,6 +78,13 @@ class Builder:
                     t.text = seg
                     if seg[0] == " " or seg[-1] == " ":
                         t.set(SPACE, "preserve")
+
+
+def page_break_before(p: etree._Element) -> None:
+    """Start the paragraph on a new page: ``w:pageBreakBefore`` after pStyle and keepNext (schema order)."""
+    ppr = p[0]
+    at = 1 + sum(1 for child in list(ppr)[1:3] if child.tag in (q("keepNext"), q("keepLines")))
+    ppr.insert(at, etree.Element(q("pageBreakBefore")))
 
 
 def spacing(ppr: etree._Element, before: int = 0, line: int = LINE_PITCH) -> None:
