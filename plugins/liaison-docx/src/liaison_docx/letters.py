@@ -394,6 +394,7 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
 def notice_letter(district: District, dept: Organisation, year: int, pairings: Sequence[Pairing],
                   engagements: Sequence[Engagement], *, office: Organisation, records: Records | None,
                   date: dt.date, doc_number: str, signature: str | None = None) -> Letter:
+    # Long because it reads as the notice does, section by section (一、二、三); the items of 三 are helpers.
     office_name, dept_name = _name(office), _name(dept)
     as_of = max(date, dt.date(year, 1, 1)) if date.year <= year else dt.date(year, 12, 31)
     counterparts = _counterparts_in_year(district, pairings)
