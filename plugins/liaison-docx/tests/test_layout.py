@@ -250,7 +250,10 @@ def test_every_character_reaches_the_pdf_in_order(letters: list[Rendered]) -> No
 
 
 def test_pdf_bytes_are_the_same_on_every_run(letters: list[Rendered], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FONTCONFIG_FILE", str(HERE / "fonts.conf"))
+    """Byte for byte, with the fonts.conf named by a relative path this time (fontconfig alone would
+    look for it in /etc/fonts and fall back to other fonts)."""
+    monkeypatch.chdir(HERE.parent)
+    monkeypatch.setenv("FONTCONFIG_FILE", "tests/fonts.conf")
     sample = letters[0]
     again = to_pdf([(sample.docx, sample.draft.letter.date)])[0]
     assert again == sample.pdf.read_bytes()

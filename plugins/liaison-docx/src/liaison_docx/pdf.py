@@ -69,8 +69,11 @@ def to_pdf(documents: Sequence[tuple[bytes, datetime.date]], *, timeout: float =
         command = [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
                    "--nolockcheck", "--nodefault", "--convert-to", _FILTER, "--outdir",
                    str(folder / "pdf"), *(str(folder / n) for n in names)]
+        env = dict(os.environ)
+        if env.get("FONTCONFIG_FILE"):  # fontconfig reads a relative name from /etc/fonts, not from here
+            env["FONTCONFIG_FILE"] = str(Path(env["FONTCONFIG_FILE"]).resolve())
         try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False, env=env)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise ExportError(f"LibreOffice did not convert the letters: {exc}", path="options.pdf",
                               fix=_INSTALL) from None
