@@ -1,10 +1,8 @@
-"""Shared fixtures: the seed district's 2027 plan (with a plenary meeting) and records holding one
-consultation and one answered research result.  Only this plugin loads: other installed plugins never
-leak into these tests."""
+"""Shared fixtures over the seed district's letters (built by docx_seed).  Only this plugin loads:
+other installed plugins never leak into these tests."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator
 
@@ -16,13 +14,10 @@ from liaison import plugins
 from liaison.district import District
 from liaison.exporting import ExportRequest
 from liaison.loader import seed_district
-from liaison.model import EngagementKind
-from liaison.plan import Plan, PlannedEvent, PlanOptions, plan_year
-from liaison.records import ConsultationRecord, Records, ResearchResult
-from liaison.workdays import ChineseCalendar
+from liaison.plan import Plan
+from liaison.records import Records
 
-PLENARY = PlannedEvent(EngagementKind.PLENARY_MEETING, dt.date(2027, 3, 5), "区政府第一次全体会议",
-                       dt.time(9, 0), dt.time(11, 30), location="区政府第一会议室")
+from .docx_seed import make_plan, make_records
 
 
 @pytest.fixture(autouse=True)
@@ -36,24 +31,6 @@ def _only_this_plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def seed() -> District:
     return seed_district()
-
-
-def make_plan(district: District, *events: PlannedEvent) -> Plan:
-    return plan_year(district, 2027, PlanOptions(events=events or (PLENARY,)), calendar=ChineseCalendar())
-
-
-def make_records(district: District) -> Records:
-    everyone = tuple(o.id for o in district.counterparts())
-    return Records(
-        district.info.id,
-        consultations=(ConsultationRecord("gwbg-2028", "2028年区政府工作报告（征求意见稿）", dt.date(2027, 11, 2),
-                                          everyone),),
-        research_results=(
-            ResearchResult("yshj-2027", "关于优化营商环境的调研报告", "icf", "economy-trade-science",
-                           dt.date(2027, 4, 8), dt.date(2027, 5, 6)),
-            ResearchResult("open-2027", "关于农村电商的调研报告", "jiusan", "agriculture-water",
-                           dt.date(2027, 9, 1)),  # not answered yet: no letter
-        ))
 
 
 @pytest.fixture(scope="session")

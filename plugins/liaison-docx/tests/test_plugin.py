@@ -12,7 +12,6 @@ from typing import Any
 import attrs
 import docx
 import pytest
-from conftest import PLENARY, make_plan, make_records
 from liaison import plugins
 from liaison.district import District
 from liaison.errors import ExportError
@@ -24,6 +23,8 @@ from liaison.records import DesignationRecord, Records
 from liaison_docx import FontSet, Letter, Paragraph, Table
 from liaison_docx.letters import Draft, default_notice_date, default_number_prefix, excerpt
 from liaison_docx.plugin import DOCX, OPTIONS, drafts, export
+
+from .docx_seed import PLENARY, make_plan, make_records
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -71,7 +72,7 @@ def test_entry_point_registers_the_docx_exporter(monkeypatch: pytest.MonkeyPatch
     (listed,) = described["docx"]["exporters"]
     assert listed["name"] == "docx"
     assert {o["name"] for o in listed["options"]} == {"kinds", "fonts", "date", "number_prefix", "first_number",
-                                                       "issuer", "signature"}
+                                                       "issuer", "signature", "pdf"}
 
 
 # -- 通知 -------------------------------------------------------------------------------------------------
@@ -235,6 +236,38 @@ def test_invitation_roles_and_kinds(seed: District) -> None:
     assert "第一（四）条“特约人员与检查工作”" in text_of(inspection.letter)
     assert "开展廉政建设检查工作" in text_of(inspection.letter)
     assert "全天" in text_of(next(d for d in found if "招待会" in d.letter.title).letter)
+    symposium = text_of(next(d for d in found if "座谈会" in d.letter.title).letter)
+    assert "下午2:30至4:30" in symposium and "14:30" not in symposium  # the 12-hour clock, never 下午14:30
+    across = PlannedEvent(EngagementKind.SYMPOSIUM, dt.date(2027, 9, 9), "座谈会", dt.time(9, 0), dt.time(13, 0))
+    found = drafts(ExportRequest(seed, make_plan(seed, across), {"kinds": ["invitation"]}))
+    assert "上午9:00至下午1:00" in text_of(next(d for d in found if d.letter.title == "关于邀请出席座谈会的函").letter)
+
+
+def test_invitations_attach_a_reply_slip_due_on_the_reply_date(letters: tuple[Draft, ...]) -> None:
+    for d in of_kind(letters, "invitation"):
+        (slip,) = d.letter.attachments
+        assert slip.name == "回执"
+        table, note = slip.body
+        assert isinstance(table, Table) and isinstance(note, Paragraph)
+        assert table.header[0] == "单位" and table.header[2:] == ("职务", "联系电话", "备注")
+        assert table.rows[0][0] == d.letter.recipients and table.row_lines == 2
+        reply = d.letter.body[-2 if "联系人" not in text_of(d.letter) else -3]
+        assert isinstance(reply, Paragraph) and reply.text.startswith("请于")
+        assert note.text.startswith(reply.text.split("前")[0])  # the same reply date
+
+
+def test_titles_come_as_units_that_join_to_the_title(letters: tuple[Draft, ...], seed: District) -> None:
+    """No unit boundary (a possible line break) falls inside a name an organisation goes by, or
+    inside a number with its unit."""
+    names = {n for o in seed.organisations for n in (o.name, o.short_name, *o.aliases)}
+    for d in letters:
+        title, units = d.letter.title, d.letter.title_units
+        assert "".join(units) == d.letter.title_text == title
+        bounds = {sum(len(u) for u in units[:k]) for k in range(1, len(units))}
+        spans = [(m.start(), m.end()) for name in names for m in re.finditer(re.escape(name), title)]
+        spans += [(m.start(), m.end()) for m in re.finditer(r"[0-9]+(?:年|周年|月|日)?", title)]
+        for start, end in spans:
+            assert not any(start < b < end for b in bounds), (title, units, title[start:end])
 
 
 def test_cancelled_engagements_get_no_letters(seed: District, seed_plan: Plan) -> None:
@@ -346,7 +379,7 @@ def test_every_artifact_is_a_word_file(artifacts: list[Artifact], letters: tuple
     for artifact, draft in zip(artifacts, letters, strict=True):
         document = docx.Document(io.BytesIO(artifact.data))
         text = "\n".join(p.text for p in document.paragraphs)
-        assert draft.letter.title.split("\n")[0] in text
+        assert draft.letter.title_text in text.replace("\n", "")
         assert document.sections[0].page_width is not None
     notice = zipfile.ZipFile(io.BytesIO(artifacts[0].data)).read("word/document.xml").decode()
     table = notice.split("<w:tbl>", 1)[1].split("</w:tbl>", 1)[0]
@@ -355,14 +388,14 @@ def test_every_artifact_is_a_word_file(artifacts: list[Artifact], letters: tuple
 
 
 def test_table_columns_keep_dates_and_citations_whole(artifacts: list[Artifact]) -> None:
-    from liaison_docx.render import CELL_PAD, SMALL_CHAR, TEXT_WIDTH, _cell_width
+    from liaison_docx.geometry import CELL_PAD, SMALL_CHAR, TEXT_WIDTH, cell_width
 
     xml = zipfile.ZipFile(io.BytesIO(artifacts[0].data)).read("word/document.xml").decode()
     grid = xml.split("<w:tbl>", 1)[1].split("</w:tblGrid>")[0]
     widths = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"/>', grid)]
     assert sum(widths) == TEXT_WIDTH
-    assert widths[0] >= _cell_width("2027年12月31日") * SMALL_CHAR + CELL_PAD - SMALL_CHAR // 2
-    assert widths[4] >= _cell_width("第三（六）条") * SMALL_CHAR + CELL_PAD
+    assert widths[0] >= cell_width("2027年12月31日") * SMALL_CHAR + CELL_PAD - SMALL_CHAR // 2
+    assert widths[4] >= cell_width("第三（六）条") * SMALL_CHAR + CELL_PAD
 
 
 # -- options -------------------------------------------------------------------------------------------
@@ -401,6 +434,7 @@ def test_the_issuing_authority_and_signature_are_options(seed: District, seed_pl
     ({"fonts": "仿宋"}, "options.fonts"),
     ({"number_prefix": 3}, "options.number_prefix"),
     ({"number_prefix": "区府 办"}, "options.number_prefix"),
+    ({"pdf": "maybe"}, "options.pdf"),
 ])
 def test_bad_options_raise_export_error(seed: District, seed_plan: Plan, options: dict[str, object],
                                         path: str) -> None:
@@ -446,7 +480,7 @@ def test_markup_in_data_is_text(seed: District) -> None:
     event = attrs.evolve(PLENARY, title_zh="{{ title }}<w:p/>&amp;{% if x %}")
     artifacts = export(request(seed, make_plan(seed, event), {"kinds": "invitation"}))
     document = docx.Document(io.BytesIO(artifacts[0].data))
-    assert "关于邀请列席{{ title }}<w:p/>&amp;{% if x %}的函" in [p.text for p in document.paragraphs]
+    assert "关于邀请列席{{ title }}<w:p/>&amp;{% if x %}的函" in [p.text.replace("\n", "") for p in document.paragraphs]
 
 
 def test_plan_of_two_years_numbers_each_year_afresh(seed: District) -> None:

@@ -15,7 +15,6 @@ import attrs
 import docx
 import pytest
 from docx.shared import Mm
-from docx_samples import annual_notice, grid_letter, invitation
 from liaison.errors import ExportError
 from lxml import etree
 
@@ -33,6 +32,8 @@ from liaison_docx import (
     validate_letter,
 )
 from liaison_docx.render import CHAR_SPACING, LINE_PITCH, MARGINS, PAGE_SIZE
+
+from .docx_samples import annual_notice, grid_letter, invitation
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -437,3 +438,64 @@ def test_minimal_letters(kind: str) -> None:
     texts = [p.text for p in doc.paragraphs]
     assert "各部门：" in texts and "2028年12月31日" in texts
     assert not doc.tables  # no 版记 without cc or printer
+
+
+def test_attachments_noted_after_the_body_and_set_from_a_new_page() -> None:
+    from liaison_docx import Attachment
+
+    letter = attrs.evolve(invitation(), attachments=(Attachment("回执", (Paragraph("甲"),)),
+                                                     Attachment("参会须知", (Paragraph("乙"),))))
+    pkg = Package(render(letter))
+    lines = pkg.text().splitlines()
+    assert "附件：1.回执" in lines and "2.参会须知" in lines
+    assert lines.index("附件：1.回执") < lines.index("某某区人民政府办公室", 1) < lines.index("附件1")
+    labels = pkg.document.xpath(".//w:p[w:pPr/w:pStyle/@w:val='GwAttachmentLabel']", namespaces=NS)
+    assert isinstance(labels, list) and len(labels) == 2
+    for label in labels:
+        assert label.find("w:pPr/w:pageBreakBefore", NS) is not None  # type: ignore[union-attr]
+    single = Package(render(attrs.evolve(invitation(), attachments=(Attachment("回执", ()),)))).text()
+    assert "附件：回执" in single.splitlines() and "附件" in single.splitlines()
+
+
+def test_title_lines_break_between_units_only() -> None:
+    from liaison_docx.composition import title_lines
+
+    letter = attrs.evolve(invitation(), title="关于邀请出席区人民政府与各民主党派、工商联联系工作会议的函",
+                          title_units=("关于", "邀请", "出席", "区人民政府", "与", "各民主党派、", "工商联",
+                                       "联系工作会议", "的函"))
+    assert title_lines(letter) == ["关于邀请出席区人民政府", "与各民主党派、工商联联系工作会议的函"]
+    p = first_p(Package(render(letter)).document, "GwTitle")
+    assert p is not None and len(p.findall(".//w:br", NS)) == 1
+    with pytest.raises(ExportError) as info:
+        render(attrs.evolve(letter, title_units=("关于", "邀请")))
+    assert info.value.path == "title_units"
+
+
+def test_line_end_punctuation_stays_inside_the_line_in_libreoffice(notice: Package) -> None:
+    """overflowPunct="1": LibreOffice 7.4 reads it inverted and keeps a closing mark inside a justified
+    line instead of hanging it, where it was dropped from the PDF (the lost 、); Word may hang it."""
+    normal = notice.styles.find("w:style[@w:styleId='Normal']", NS)
+    assert normal is not None
+    assert attr(normal.find("w:pPr/w:overflowPunct", NS), "val") == "1"
+
+
+#: The order CT_PPr gives the paragraph properties these letters use (ECMA-376 Part 1, 17.3.1.26).
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "pBdr", "tabs",
+             "overflowPunct", "autoSpaceDE", "autoSpaceDN", "snapToGrid", "spacing", "ind", "jc", "outlineLvl",
+             "rPr", "sectPr")
+
+
+def test_paragraph_properties_in_schema_order(seed_request: object) -> None:
+    """Word refuses a file whose properties are out of order; check every paragraph of every letter."""
+    from liaison.exporting import ExportRequest
+
+    from liaison_docx.plugin import export
+
+    assert isinstance(seed_request, ExportRequest)
+    for artifact in export(seed_request):
+        package = zipfile.ZipFile(io.BytesIO(artifact.data))
+        for part in ("word/document.xml", "word/styles.xml"):
+            for ppr in etree.fromstring(package.read(part)).iter(q("w:pPr")):
+                names = [etree.QName(child).localname for child in ppr]
+                assert all(n in PPR_ORDER for n in names), (artifact.path, names)
+                assert names == sorted(names, key=PPR_ORDER.index), (artifact.path, names)

@@ -6,6 +6,7 @@ plugin (``liaison_docx.plugin``, exporter ``docx``) renders them into artifacts.
 """
 
 from liaison_docx.letter import (
+    Attachment,
     Block,
     FontSet,
     Heading,
@@ -21,6 +22,7 @@ from liaison_docx.letter import (
 from liaison_docx.render import render, render_document
 
 __all__ = [
+    "Attachment",
     "Block",
     "FontSet",
     "Heading",

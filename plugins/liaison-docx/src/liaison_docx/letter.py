@@ -17,6 +17,7 @@ from attrs import frozen
 from liaison.errors import ExportError
 
 __all__ = [
+    "Attachment",
     "Block",
     "FontSet",
     "Heading",
@@ -58,13 +59,25 @@ class Heading:
 
 @frozen
 class Table:
-    """A simple table: one header row and data rows, each as wide as the header."""
+    """A simple table: one header row and data rows, each as wide as the header.  ``row_lines`` is
+    the least height of a data row in grid lines (2 or more for a form filled in by hand)."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    row_lines: int = 1
 
 
 Block = Paragraph | Heading | Table
+
+
+@frozen
+class Attachment:
+    """An attachment (附件, GB/T 9704 §7.3.5 and §8): named in the 附件说明 after the body
+    (``附件：回执``, several numbered ``1.`` ``2.``) and set on pages of its own after the date, under
+    ``附件`` (or ``附件1``) at the top left and its name centred on the third line."""
+
+    name: str
+    body: tuple[Block, ...]
 
 
 @frozen
@@ -113,6 +126,12 @@ class Letter:
     ``recipients`` is the 主送机关 line (a full-width colon is added if missing); ``signature`` the
     发文机关署名; ``date`` the 成文日期; ``cc`` the 抄送 organisations; ``printer`` and ``print_date``
     the 印发机关 and 印发日期 of the 版记.
+
+    ``title_units`` optionally gives the title as the pieces a line may break between (organisation
+    names, words, numbers with their unit; they join to ``title``); the renderer then chooses the
+    breaks (:func:`liaison_docx.titles.break_title`).  Without them, ``\n`` in ``title`` breaks it as
+    written, and a title without ``\n`` is split by :func:`liaison_docx.titles.title_units`.
+    ``attachments`` follow the date, each from a new page.
     """
 
     kind: Kind
@@ -126,6 +145,13 @@ class Letter:
     cc: tuple[str, ...] = ()
     printer: str | None = None
     print_date: datetime.date | None = None
+    title_units: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+
+    @property
+    def title_text(self) -> str:
+        """The title on one line (for metadata and search)."""
+        return self.title.replace("\n", "")
 
 
 # -- formatting helpers -------------------------------------------------------------------------
@@ -181,20 +207,29 @@ def _text_fields(letter: Letter) -> Iterator[tuple[str, str | None]]:
     yield "issuing_authority_mark", letter.issuing_authority_mark
     yield "doc_number", letter.doc_number
     yield "title", letter.title
+    for i, unit in enumerate(letter.title_units):
+        yield f"title_units[{i}]", unit
     yield "recipients", letter.recipients
-    for i, block in enumerate(letter.body):
-        if isinstance(block, Table):
-            for j, cell in enumerate(block.header):
-                yield f"body[{i}].header[{j}]", cell
-            for r, row in enumerate(block.rows):
-                for j, cell in enumerate(row):
-                    yield f"body[{i}].rows[{r}][{j}]", cell
-        else:
-            yield f"body[{i}].text", block.text
+    yield from _block_texts("body", letter.body)
+    for a, attachment in enumerate(letter.attachments):
+        yield f"attachments[{a}].name", attachment.name
+        yield from _block_texts(f"attachments[{a}].body", attachment.body)
     yield "signature", letter.signature
     for i, name in enumerate(letter.cc):
         yield f"cc[{i}]", name
     yield "printer", letter.printer
+
+
+def _block_texts(where: str, blocks: tuple[Block, ...]) -> Iterator[tuple[str, str | None]]:
+    for i, block in enumerate(blocks):
+        if isinstance(block, Table):
+            for j, cell in enumerate(block.header):
+                yield f"{where}[{i}].header[{j}]", cell
+            for r, row in enumerate(block.rows):
+                for j, cell in enumerate(row):
+                    yield f"{where}[{i}].rows[{r}][{j}]", cell
+        else:
+            yield f"{where}[{i}].text", getattr(block, "text", None)
 
 
 def _check_text(path: str, value: object) -> None:
@@ -239,18 +274,33 @@ def validate_letter(letter: Letter) -> None:
             raise ExportError(f"expected a date, got {type(value).__name__}", path=name)
     if not isinstance(letter.body, tuple) or not isinstance(letter.cc, tuple):
         raise ExportError("body and cc must be tuples", path="body")
-    for i, block in enumerate(letter.body):
+    if letter.title_units and "".join(letter.title_units) != letter.title_text:
+        raise ExportError("the title units do not join to the title", path="title_units",
+                          fix="give the title's pieces in order, without line breaks")
+    _check_blocks("body", letter.body)
+    for a, attachment in enumerate(letter.attachments):
+        if not isinstance(attachment, Attachment):
+            raise ExportError(f"expected an Attachment, got {type(attachment).__name__}", path=f"attachments[{a}]")
+        if not attachment.name.strip():
+            raise ExportError("must not be empty", path=f"attachments[{a}].name")
+        _check_blocks(f"attachments[{a}].body", attachment.body)
+
+
+def _check_blocks(where: str, blocks: tuple[Block, ...]) -> None:
+    for i, block in enumerate(blocks):
         if isinstance(block, Heading):
             if block.level not in (1, 2, 3, 4):
-                raise ExportError(f"heading level {block.level} is not 1-4", path=f"body[{i}].level")
+                raise ExportError(f"heading level {block.level} is not 1-4", path=f"{where}[{i}].level")
         elif isinstance(block, Table):
             if not block.header:
-                raise ExportError("a table needs at least one column", path=f"body[{i}].header")
+                raise ExportError("a table needs at least one column", path=f"{where}[{i}].header")
+            if block.row_lines < 1:
+                raise ExportError("a row is at least one line high", path=f"{where}[{i}].row_lines")
             for r, row in enumerate(block.rows):
                 if len(row) != len(block.header):
                     raise ExportError(
                         f"row has {len(row)} cells but the header has {len(block.header)}",
-                        path=f"body[{i}].rows[{r}]")
+                        path=f"{where}[{i}].rows[{r}]")
         elif not isinstance(block, Paragraph):
-            raise ExportError(f"unknown block type {type(block).__name__}", path=f"body[{i}]",
+            raise ExportError(f"unknown block type {type(block).__name__}", path=f"{where}[{i}]",
                               fix="use Paragraph, Heading or Table")

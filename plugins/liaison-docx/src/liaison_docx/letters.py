@@ -48,7 +48,17 @@ from liaison.plan import Engagement, Plan, Status
 from liaison.records import ConsultationRecord, Records, ResearchResult
 from liaison.workdays import default_calendar
 
-from liaison_docx.letter import Block, Heading, Letter, Paragraph, Table, format_date, format_doc_number
+from liaison_docx.letter import (
+    Attachment,
+    Block,
+    Heading,
+    Letter,
+    Paragraph,
+    Table,
+    format_date,
+    format_doc_number,
+)
+from liaison_docx.titles import title_units
 
 __all__ = [
     "FOLDERS",
@@ -219,14 +229,25 @@ def _item(e: Engagement, dept: Organisation) -> str:
     return e.title_zh
 
 
+def _half_day(t: dt.time) -> tuple[str, str]:
+    """(上午, 9:00), (中午, 12:30), (下午, 2:30), (晚上, 7:00): the 12-hour clock after its part of the day."""
+    if t.hour < 12:
+        return "上午", _clock(t)
+    part = "中午" if t.hour == 12 else "下午" if t.hour < 18 else "晚上"
+    return part, _clock(t.replace(hour=t.hour - 12) if t.hour > 12 else t)
+
+
 def _when(e: Engagement) -> str:
-    """2027年3月5日（星期五）上午9:00至11:30."""
+    """2027年3月5日（星期五）上午9:00至11:30, 下午2:30至4:30, 上午9:00至下午1:00: the 12-hour clock
+    with its part of the day (never 下午14:30), the part said again only when the end is in another."""
     text = f"{format_date(e.date)}（{_weekday(e.date)}）"
     if e.start is None:
         return text + "全天"
-    text += ("上午" if e.start < dt.time(12) else "下午") + _clock(e.start)
+    part, clock = _half_day(e.start)
+    text += part + clock
     if e.end is not None:
-        text += f"至{_clock(e.end)}"
+        end_part, end_clock = _half_day(e.end)
+        text += "至" + ("" if end_part == part else end_part) + end_clock
     return text
 
 
@@ -374,6 +395,7 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
 def notice_letter(district: District, dept: Organisation, year: int, pairings: Sequence[Pairing],
                   engagements: Sequence[Engagement], *, office: Organisation, records: Records | None,
                   date: dt.date, doc_number: str, signature: str | None = None) -> Letter:
+    # Long because it reads as the notice does, section by section (一、二、三); the items of 三 are helpers.
     office_name, dept_name = _name(office), _name(dept)
     as_of = max(date, dt.date(year, 1, 1)) if date.year <= year else dt.date(year, 12, 31)
     counterparts = _counterparts_in_year(district, pairings)
@@ -429,9 +451,11 @@ def notice_letter(district: District, dept: Organisation, year: int, pairings: S
     body.append(Paragraph("特此通知。"))
     return Letter(
         kind="document", issuing_authority_mark=f"{office_name}文件", doc_number=doc_number,
-        title=f"关于做好{year}年{dept_name}\n与民主党派、工商联对口联系工作的通知", recipients=dept_name,
+        title=f"关于做好{year}年{dept_name}与民主党派、工商联对口联系工作的通知", recipients=dept_name,
         body=tuple(body), signature=signature or office_name, date=date,
-        cc=tuple(_name(o) for o in counterparts), printer=office_name, print_date=date)
+        cc=tuple(_name(o) for o in counterparts), printer=office_name, print_date=date,
+        title_units=("关于", "做好", f"{year}年", dept_name, "与", "民主党派、", "工商联", "对口联系", "工作",
+                     "的通知"))
 
 
 def _directory_index(district: District, org_id: str) -> int:
@@ -584,7 +608,22 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
     return Letter(
         kind="letter", issuing_authority_mark=_name(issuer), doc_number=None,
         title=f"关于邀请{verb}{title}的函", recipients=_name(invitee), body=tuple(body),
-        signature=_name(issuer), date=e.date - dt.timedelta(days=14))
+        signature=_name(issuer), date=e.date - dt.timedelta(days=14),
+        title_units=("关于", "邀请", verb, *title_units(title, _org_names(district)), "的函"),
+        attachments=(_reply_slip(invitee, issuer, reply_by, verb),))
+
+
+def _org_names(district: District) -> list[str]:
+    """Every name an organisation goes by, for keeping them whole in titles."""
+    return [n for o in district.organisations for n in (o.name, o.short_name, *o.aliases)]
+
+
+def _reply_slip(invitee: Organisation, issuer: Organisation, reply_by: dt.date, verb: str) -> Attachment:
+    """回执: who will attend, to be returned by the reply date."""
+    header = ("单位", f"{verb}人员", "职务", "联系电话", "备注")
+    rows = ((_name(invitee), "", "", "", ""), *(("", "", "", "", ""),) * 3)
+    return Attachment("回执", (Table(header, rows, row_lines=2),
+                               Paragraph(f"请于{format_date(reply_by)}前反馈{_name(issuer)}。")))
 
 
 # -- 征求意见函 ---------------------------------------------------------------------------------------------
@@ -643,7 +682,8 @@ def consultation_letter(district: District, rec: ConsultationRecord, recipient: 
     body.append(Paragraph("特此函告。"))
     return Letter(kind="letter", issuing_authority_mark=_name(sender), doc_number=None,
                   title=f"关于征求对{subject}意见的函", recipients=_name(recipient), body=tuple(body),
-                  signature=_name(sender), date=rec.sent)
+                  signature=_name(sender), date=rec.sent,
+                  title_units=("关于", "征求", "对", *title_units(subject, _org_names(district)), "意见", "的函"))
 
 
 # -- 调研成果反馈函 -----------------------------------------------------------------------------------------
@@ -691,4 +731,5 @@ def feedback_letter(district: District, res: ResearchResult, *, index: int = 0,
     body.append(Paragraph("特此函复。"))
     return Letter(kind="letter", issuing_authority_mark=_name(dept), doc_number=None,
                   title=f"关于{title}反馈意见的函", recipients=_name(branch), body=tuple(body),
-                  signature=_name(dept), date=res.feedback)
+                  signature=_name(dept), date=res.feedback,
+                  title_units=("关于", *title_units(title, _org_names(district)), "反馈", "意见", "的函"))

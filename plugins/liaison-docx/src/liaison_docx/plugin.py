@@ -27,6 +27,11 @@ Options (:data:`OPTIONS`, declared and checked by the host; ``--option KEY=VALUE
     who issues the notices (an organisation id or name); default the district government's general office.
 ``signature``
     the notices' signature (发文机关署名); default the issuer's name.
+``pdf``
+    ``true`` to add a PDF beside every .docx (same path, ``.pdf``), converted by LibreOffice headless
+    in one batch (:mod:`liaison_docx.pdf`); without LibreOffice an :class:`ExportError` says what to
+    install.  The conversion runs in a private temporary folder, never the output folder: the one
+    exception to the exporter's purity, since only LibreOffice lays a letter out.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ from liaison_docx.letters import (
     invitations,
     notices,
 )
+from liaison_docx.pdf import PDF, to_pdf
 from liaison_docx.render import render
 
 __all__ = ["DOCX", "OPTIONS", "drafts", "export", "register_exporters"]
@@ -86,6 +92,7 @@ OPTIONS = (
     Option("issuer", "text", None, "who issues the notices: an organisation id or name (default: the general "
            "office)"),
     Option("signature", "text", None, "the notices' 发文机关署名 (default: the issuer's name)", check=_non_empty),
+    Option("pdf", "bool", False, "also write a PDF of every letter, converted by LibreOffice in one batch"),
 )
 
 
@@ -149,7 +156,11 @@ def export(request: ExportRequest) -> list[Artifact]:
         except ExportError as exc:
             raise ExportError(f"{path}: {exc.message}", path=exc.path, fix=exc.fix) from None
         artifacts.append(Artifact(path, DOCX, data))
-    return artifacts
+    if not request.option("pdf", False):
+        return artifacts
+    pdfs = to_pdf([(a.data, d.letter.date) for a, d in zip(artifacts, found, strict=True)])
+    return [each for a, data in zip(artifacts, pdfs, strict=True)
+            for each in (a, Artifact(a.path.removesuffix(".docx") + ".pdf", PDF, data))]
 
 
 @hookimpl

@@ -1,0 +1,249 @@
+"""The order of a letter's parts (GB/T 9704 §7) and where its pages break.
+
+版头 (mark, number, rule) → title → 主送机关 → body → 附件说明 → 发文机关署名 and 成文日期 → attachments,
+each from a new page → 版记 at the foot of an even last page.
+
+Pagination (see :mod:`liaison_docx.layout` for the model):
+
+- The 落款 goes with the last lines of the body, never alone: when the signature and date would not
+  fit under the body, or would leave their page under a third full, the latest paragraph that gives
+  the last page enough lines starts a new page (``w:pageBreakBefore``); the paragraphs before it stay
+  where they are.  A letter that fits one page is left alone.
+- The 版记 is pinned to the foot of the last page by an exact-height blank paragraph above it.  When
+  the last page is odd, or has no room, the 版记 starts a new section of type ``evenPage``: Word and
+  LibreOffice both begin it on the next even page and insert a blank page where needed, so the page
+  parity never rests on our count alone.
+"""
+
+from __future__ import annotations
+
+import attrs
+from lxml import etree
+
+from liaison_docx.document import (
+    Builder,
+    attachment_note,
+    blocks,
+    body_lines,
+    border,
+    mark_paragraph,
+    page_break_before,
+    record_height,
+    record_rows,
+    record_table,
+    spacing,
+)
+from liaison_docx.geometry import (
+    CHAR,
+    FOOTER,
+    HEADER_DOCUMENT,
+    HEADER_LETTER,
+    LINE_PITCH,
+    MARGINS,
+    PAGE_SIZE,
+    TEXT_HEIGHT,
+    TEXT_WIDTH,
+    TITLE_LINE,
+    display_width,
+)
+from liaison_docx.layout import Piece, Placed, paginate
+from liaison_docx.letter import Letter, format_date
+from liaison_docx.ooxml import DECL, NSMAP, R_NS, el, q
+from liaison_docx.package import Template
+from liaison_docx.titles import break_title, title_units
+
+__all__ = ["LETTER_START", "document_xml", "header_xml", "title_lines"]
+
+LETTER_START = 990
+"""Where the 信函格式 first page's flow starts below the top of the type area, twips: LibreOffice and
+Word push the body below the first-page header (mark 30 mm from the top, double rule 4 mm under it).
+Measured in LibreOffice 7.4 (the recipients line of a letter with a two-line title); Word, which
+starts the body right under the header, comes out about 200 twips higher."""
+_THIRD = TEXT_HEIGHT // 3 + LINE_PITCH  # a page's text must reach this far (a third, and a line to spare)
+_SAFETY = LINE_PITCH // 2  # what the count may be off by before a break is placed
+_SLACK = 80  # the 版记 ends this far above the foot of the type area, so rounding never pushes it over
+
+
+def title_lines(letter: Letter) -> list[str]:
+    """The title's lines: from its units, else as written with ``\\n``, else from its text."""
+    if letter.title_units:
+        return break_title(letter.title_units)
+    if "\n" in letter.title:
+        return letter.title.split("\n")
+    return break_title(title_units(letter.title))
+
+
+def _recipients(text: str) -> str:
+    text = text.rstrip().removesuffix(":")
+    return text if text.endswith("：") else text + "："
+
+
+def _head(b: Builder, letter: Letter) -> int:
+    """版头 and title; returns where page 1's flow starts."""
+    if letter.kind == "document":
+        # 发文机关标志 35 mm below the top of the type area; 发文字号 two lines below it; the red rule
+        # 4 mm below the number.
+        mark_paragraph(b, None, letter.issuing_authority_mark, 1984, TEXT_WIDTH, 0, None)
+        p, ppr = b.flowing("GwDocNumber", Piece(1, LINE_PITCH + 250, 2 * LINE_PITCH, split=False))
+        border(el(ppr, "pBdr"), "bottom", "single", 12, space=11)
+        spacing(ppr, before=2 * LINE_PITCH)
+        if letter.doc_number:
+            b.run(p, letter.doc_number)
+        start, title_before = 0, 2 * LINE_PITCH
+    else:
+        # 信函格式: the mark and double rule are in the first-page header; a number sits flush right
+        # 7/8 of a 3号 character below the rule; the title two lines below the last element.
+        start, title_before = LETTER_START, LINE_PITCH
+        if letter.doc_number:
+            p, ppr = b.flowing("GwDocNumber", Piece(1, LINE_PITCH, 280))
+            spacing(ppr, before=280)
+            el(ppr, "jc", val="right")
+            b.run(p, letter.doc_number)
+            title_before = 2 * LINE_PITCH
+    lines = title_lines(letter)
+    p, ppr = b.flowing("GwTitle", Piece(len(lines), TITLE_LINE, title_before, keep_next=True, split=False))
+    el(ppr, "spacing", before=str(title_before), after="0", line=str(TITLE_LINE), lineRule="exact")
+    b.run(p, "\n".join(lines), "title")
+    text = _recipients(letter.recipients)
+    p, ppr = b.flowing("GwRecipients", Piece(body_lines(text, 0), before=LINE_PITCH, keep_next=True))
+    spacing(ppr, before=LINE_PITCH)
+    b.run(p, text)
+    return start
+
+
+def _signature(b: Builder, letter: Letter) -> None:
+    """发文机关署名 centred over 成文日期, the date four characters from the right (room for the seal),
+    two lines below the body."""
+    date = format_date(letter.date)
+    offset = 4 * CHAR + int((display_width(date) - display_width(letter.signature)) * CHAR / 2)
+    p, ppr = b.flowing("GwSignature", Piece(1, before=2 * LINE_PITCH, keep_next=True, split=False))
+    spacing(ppr, before=2 * LINE_PITCH)
+    el(ppr, "ind", right=str(max(offset, 0)))
+    b.run(p, letter.signature)
+    p, _ = b.flowing("GwDate", Piece(1, split=False))
+    b.run(p, date)
+
+
+def _attachments(b: Builder, letter: Letter) -> None:
+    """Each attachment from a new page: 附件 (附件1 …) in 黑体 at the top left, its name centred on the
+    third line, then its blocks (§8)."""
+    many = len(letter.attachments) > 1
+    for n, attachment in enumerate(letter.attachments, 1):
+        label = f"附件{n}" if many else "附件"
+        p, _ = b.flowing("GwAttachmentLabel", Piece(1, page_break=True, keep_next=True, split=False))
+        page_break_before(p)
+        b.run(p, label, "heading1")
+        lines = break_title(title_units(attachment.name))
+        p, ppr = b.flowing("GwTitle", Piece(len(lines), TITLE_LINE, LINE_PITCH, keep_next=True, split=False))
+        el(ppr, "spacing", before=str(LINE_PITCH), after="0", line=str(TITLE_LINE), lineRule="exact")
+        b.run(p, "\n".join(lines), "title")
+        p, _ = b.flowing("Normal", Piece(1, keep_next=True))  # a blank line under the name
+        blocks(b, attachment.body)
+
+
+def _fill(placed: list[Placed], page: int) -> int:
+    """How far down ``page`` the text reaches, twips."""
+    return max((p.bottom for p in placed if p.last_page == page), default=0)
+
+
+def _signature_fits(placed: list[Placed], body_end: int, sig: int) -> bool:
+    last_body, date = placed[body_end], placed[sig + 1]
+    page = date.last_page
+    return (last_body.last_page == placed[sig].first_page == page
+            and date.bottom + _SAFETY <= TEXT_HEIGHT
+            and (page == 1 or date.bottom >= _THIRD))
+
+
+def _keep_signature_with_body(b: Builder, start: int, first_body: int, sig: int) -> None:
+    """Move the fewest final paragraphs of the body to the signature's page that make it fit."""
+    pieces = [piece for piece, _ in b.flow]
+    if _signature_fits(paginate(pieces, start), sig - 1, sig):
+        return
+    for k in range(sig - 1, first_body, -1):
+        if pieces[k].rows or pieces[k - 1].keep_next:
+            continue  # a table cannot carry the break; a heading stays with its paragraph
+        trial = [*pieces[:k], attrs.evolve(pieces[k], page_break=True), *pieces[k + 1:]]
+        placed = paginate(trial, start)
+        before = placed[k - 1]
+        if _signature_fits(placed, sig - 1, sig) and _fill(placed, before.last_page) >= TEXT_HEIGHT // 2:
+            b.flow[k] = (trial[k], b.flow[k][1])
+            page_break_before(b.flow[k][1])
+            return
+
+
+def _tiny(b: Builder) -> etree._Element:
+    """An empty paragraph that takes no room (after a table Word wants one; a section ends in one)."""
+    _, ppr = b.para("Normal")
+    spacing(ppr, line=20)
+    el(el(ppr, "rPr"), "sz", val="2")
+    return ppr
+
+
+def _record(b: Builder, start: int, rows: list[tuple[str, str | None]], letter: Letter) -> bool:
+    """The 版记 at the foot of the last page when that page is even and has room, else from the next
+    even page on (a new section of type evenPage)."""
+    placed = paginate([piece for piece, _ in b.flow], start)
+    page, used = placed[-1].last_page, placed[-1].bottom
+    height = record_height(rows)
+    if page % 2 == 0 and used + LINE_PITCH + height + _SAFETY <= TEXT_HEIGHT:
+        own_section = False
+        above = TEXT_HEIGHT - used - height - _SLACK
+    else:
+        own_section = True
+        _tiny(b).append(_section(letter, title_page=letter.kind == "letter", even_page=False))
+        above = TEXT_HEIGHT - height - _SLACK
+    _, ppr = b.flowing("Normal", Piece(1, above, split=False))  # pins the 版记 to the foot of the page
+    spacing(ppr, line=above)
+    record_table(b, rows)
+    return own_section
+
+
+def document_xml(tpl: Template, letter: Letter) -> bytes:
+    b = Builder(tpl)
+    start = _head(b, letter)
+    first_body = len(b.flow)
+    blocks(b, letter.body)
+    if letter.attachments:
+        attachment_note(b, [a.name for a in letter.attachments])
+    sig = len(b.flow)
+    _signature(b, letter)
+    _keep_signature_with_body(b, start, first_body, sig)
+    _attachments(b, letter)
+    rows = record_rows(letter.cc, letter.printer,
+                       format_date(letter.print_date) if letter.print_date is not None else None)
+    own_section = _record(b, start, rows, letter) if rows else False
+    _tiny(b)
+    b.body.append(_section(letter, title_page=letter.kind == "letter" and not own_section, even_page=own_section))
+    return DECL + etree.tostring(b.root, encoding="UTF-8")
+
+
+def _section(letter: Letter, *, title_page: bool, even_page: bool) -> etree._Element:
+    """Section properties: A4, the GB/T margins, odd and even page-number footers, for the letter
+    format a first page with the mark in its header and no number; ``even_page`` starts the section
+    on the next even page."""
+    sect = etree.Element(q("sectPr"), nsmap=NSMAP)
+    refs = [("footerReference", "default", "rId4"), ("footerReference", "even", "rId5")]
+    if title_page:
+        refs = [("headerReference", "first", "rId7"), ("footerReference", "first", "rId6"), *refs]
+    for tag, kind, rid in refs:
+        etree.SubElement(sect, q(tag), {q("type"): kind, f"{{{R_NS}}}id": rid})
+    if even_page:
+        el(sect, "type", val="evenPage")
+    el(sect, "pgSz", w=str(PAGE_SIZE[0]), h=str(PAGE_SIZE[1]))
+    header = HEADER_LETTER if letter.kind == "letter" else HEADER_DOCUMENT
+    el(sect, "pgMar", top=str(MARGINS["top"]), right=str(MARGINS["right"]), bottom=str(MARGINS["bottom"]),
+       left=str(MARGINS["left"]), header=str(header), footer=str(FOOTER), gutter="0")
+    el(sect, "cols", space="425")
+    if title_page:
+        el(sect, "titlePg")
+    el(sect, "docGrid", type="lines", linePitch=str(LINE_PITCH))
+    return sect
+
+
+def header_xml(tpl: Template, letter: Letter) -> bytes:
+    """信函格式 first-page header: the mark 30 mm from the top, red double rule (thick over thin) 4 mm
+    below it, 170 mm long and centred."""
+    b = Builder(tpl, "hdr")
+    # 170 mm = 9638 twips, 793 more than the type area: the rule reaches 397 twips (7 mm) out each side.
+    mark_paragraph(b, b.root, letter.issuing_authority_mark, 0, 9638, 397, "thickThinSmallGap")
+    return DECL + etree.tostring(b.root, encoding="UTF-8")

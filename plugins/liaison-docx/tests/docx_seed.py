@@ -1,0 +1,54 @@
+"""The seed district's letters for the tests: its 2027 plan (with a plenary meeting) and records
+holding one consultation and one answered research result.  A helpers module, imported by the
+fixtures in conftest.py and by the test modules (no test module imports another)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from liaison.district import District
+from liaison.exporting import ExportRequest
+from liaison.loader import seed_district
+from liaison.model import EngagementKind
+from liaison.plan import Plan, PlannedEvent, PlanOptions, plan_year
+from liaison.records import ConsultationRecord, Records, ResearchResult
+from liaison.workdays import ChineseCalendar
+
+PLENARY = PlannedEvent(EngagementKind.PLENARY_MEETING, dt.date(2027, 3, 5), "区政府第一次全体会议",
+                       dt.time(9, 0), dt.time(11, 30), location="区政府第一会议室")
+
+
+#: More events that invite the branches: titles with numbers, quotes and organisation names, an event
+#: in the afternoon, one all day (the layout tests render their letters too).
+MORE_EVENTS = (
+    PlannedEvent(EngagementKind.SYMPOSIUM, dt.date(2027, 9, 8), "“十五五”规划编制座谈会", dt.time(14, 30),
+                 dt.time(16, 30), location="区政府第二会议室"),
+    PlannedEvent(EngagementKind.MAJOR_EVENT, dt.date(2027, 10, 26), "纪念九三学社成立82周年暨区工商联工作交流大会"),
+    PlannedEvent(EngagementKind.INSPECTION, dt.date(2027, 10, 20), "廉政建设检查工作", dt.time(9, 0),
+                 dt.time(12, 0)),
+)
+
+
+def make_plan(district: District, *events: PlannedEvent) -> Plan:
+    return plan_year(district, 2027, PlanOptions(events=events or (PLENARY,)), calendar=ChineseCalendar())
+
+
+def make_records(district: District) -> Records:
+    everyone = tuple(o.id for o in district.counterparts())
+    return Records(
+        district.info.id,
+        consultations=(ConsultationRecord("gwbg-2028", "2028年区政府工作报告（征求意见稿）", dt.date(2027, 11, 2),
+                                          everyone),),
+        research_results=(
+            ResearchResult("yshj-2027", "关于优化营商环境的调研报告", "icf", "economy-trade-science",
+                           dt.date(2027, 4, 8), dt.date(2027, 5, 6)),
+            ResearchResult("open-2027", "关于农村电商的调研报告", "jiusan", "agriculture-water",
+                           dt.date(2027, 9, 1)),  # not answered yet: no letter
+        ))
+
+
+def seed_request(options: dict[str, object] | None = None, *events: PlannedEvent) -> ExportRequest:
+    """Every kind of letter for the seed district's 2027: the plan with the plenary meeting (and
+    ``events``) and the records."""
+    seed = seed_district()
+    return ExportRequest(seed, make_plan(seed, PLENARY, *events), options or {}, make_records(seed))

@@ -1,0 +1,269 @@
+"""The layout check over every letter the exporter writes for the seed district's 2027 (14 notices, 73
+invitations, 8 consultation letters, a feedback letter), read as a clerk would: LibreOffice's PDF,
+made by the exporter's own ``pdf`` option (one LibreOffice run for all), measured page by page.
+
+GB/T 9704-2012: A4; margins 37/28/35/26 mm; 22 lines of 28 cells; title 2号 broken between words and
+balanced; page numbers 4号 "— 1 —" on the outside edges; the 落款 with the last lines of the body;
+the 版记 at the foot of an even last page; no page under a third full but a final one holding only the
+版记; every character of the .docx in the PDF, in order.  Needs ``soffice`` and poppler (../ci-deps.sh).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from liaison.errors import ExportError
+
+from liaison_docx.letter import format_date
+from liaison_docx.letters import Draft
+from liaison_docx.pdf import PDF, to_pdf
+from liaison_docx.plugin import DOCX, drafts, export
+from liaison_docx.titles import TITLE_CELLS, break_title, title_units
+
+from .docx_seed import MORE_EVENTS, seed_request
+from .pdf_pages import (
+    GLYPH_DROP,
+    MM,
+    PITCH_MM,
+    TYPE_AREA,
+    Page,
+    docx_text,
+    missing_in_order,
+    nominal_cells,
+    pages,
+    pdf_text,
+)
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+HERE = Path(__file__).parent
+
+
+@dataclass
+class Rendered:
+    draft: Draft
+    docx: bytes
+    pdf: Path
+    pages: list[Page]
+
+    @property
+    def name(self) -> str:
+        return f"{self.draft.folder}/{self.draft.name}"
+
+
+@pytest.fixture(scope="module")
+def letters(tmp_path_factory: pytest.TempPathFactory) -> list[Rendered]:
+    out = tmp_path_factory.mktemp("layout")
+    request = seed_request({"pdf": "true"}, *MORE_EVENTS)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("FONTCONFIG_FILE", str(HERE / "fonts.conf"))
+        artifacts = export(request)  # one LibreOffice run for every letter
+    found = drafts(request)
+    assert len(artifacts) == 2 * len(found)
+    rendered = []
+    for draft, docx, pdf in zip(found, artifacts[0::2], artifacts[1::2], strict=True):
+        assert (docx.media_type, pdf.media_type) == (DOCX, PDF)
+        assert pdf.path == docx.path.removesuffix(".docx") + ".pdf"
+        path = out / pdf.path.replace("/", "__")
+        path.write_bytes(pdf.data)
+        rendered.append(Rendered(draft, docx.data, path, pages(path)))
+    return rendered
+
+
+def test_every_kind_is_checked(letters: list[Rendered]) -> None:
+    assert {r.draft.kind for r in letters} == {"notice", "invitation", "consultation", "feedback"}
+    assert len(letters) == 72 + 3 * 8  # the seed's letters and those of MORE_EVENTS
+
+
+def test_a4(letters: list[Rendered]) -> None:
+    for r in letters:
+        for page in r.pages:
+            assert abs(page.width - 210) < 0.5 and abs(page.height - 297) < 0.5, r.name
+
+
+def test_margins_37_28_35_26(letters: list[Rendered]) -> None:
+    left, right, top, bottom = TYPE_AREA
+    for r in letters:
+        body = [line for page in r.pages for line in page.text_lines if line.is_body]
+        assert abs(min(line.x0 for line in body) - left) <= 1.0, r.name  # flush-left lines start at 28 mm
+        assert abs(max(line.x1 for line in body) - right) <= 1.0, r.name  # full lines end at 184 mm
+        for page in r.pages:
+            for line in page.text_lines:
+                assert line.x0 >= left - 1.0 and line.x1 <= right + 1.0, (r.name, line)
+                assert line.y1 <= bottom + 1.0, (r.name, line)
+        for page in r.pages[1:]:
+            first = page.text_lines[0] if page.text_lines else None
+            if first is not None and first.is_body:  # a continuation page starts on the first grid line
+                assert abs(first.y0 - GLYPH_DROP - top) <= 1.0, (r.name, first)
+
+
+def test_22_lines_of_28_cells(letters: list[Rendered]) -> None:
+    """Body lines sit on a 28.95 pt grid, at most 22 a page and 28 cells a line (CJK one, ASCII half)."""
+    widest = 0.0
+    for r in letters:
+        for page in r.pages:
+            body = [line for line in page.text_lines if line.is_body]
+            assert len(body) <= 22, r.name
+            on_grid = page.text_lines[0].is_body  # a page that starts on the grid keeps to it …
+            for line in page.text_lines:
+                if not line.is_body:
+                    on_grid = False  # … down to a table or the 版记, whose rows are not whole lines
+                    continue
+                cells = nominal_cells(line.text)
+                assert cells <= 28, (r.name, line)
+                widest = max(widest, cells)
+                steps = (line.y0 - GLYPH_DROP - TYPE_AREA[2]) / PITCH_MM
+                if on_grid:
+                    assert abs(steps - round(steps)) < 0.06, (r.name, line)
+    assert widest == 28
+
+
+def _title_lines(r: Rendered) -> list[str]:
+    title = r.draft.letter.title_text
+    found, text = [], ""
+    for line in r.pages[0].text_lines:
+        piece = line.text.replace(" ", "")
+        if not found and not title.startswith(piece):
+            continue
+        if text + piece == title[: len(text + piece)]:
+            found.append(line)
+            text += piece
+        if text == title:
+            break
+    assert text == title, (r.name, title)
+    return found  # type: ignore[return-value]
+
+
+def test_titles_2hao_broken_between_words_and_balanced(letters: list[Rendered]) -> None:
+    for r in letters:
+        letter = r.draft.letter
+        lines = _title_lines(r)
+        texts = [line.text.replace(" ", "") for line in lines]  # type: ignore[attr-defined]
+        assert texts == break_title(letter.title_units), r.name
+        bounds, pos = set(), 0
+        for unit in letter.title_units:
+            pos += len(unit)
+            bounds.add(pos)
+        pos = 0
+        for text in texts[:-1]:
+            pos += len(text)
+            assert pos in bounds, (r.name, texts)  # never inside a unit
+        assert len(texts[-1]) >= 2, (r.name, texts)  # never a lone character
+        for line, text in zip(lines, texts, strict=True):
+            if text.isascii() is False and not any(c.isascii() for c in text):
+                advance = (line.x1 - line.x0) / len(text)  # type: ignore[attr-defined]
+                assert abs(advance - 22 / MM) < 0.25, (r.name, text)  # 2号 = 22 pt
+
+
+def test_title_units_keep_names_and_numbers_whole() -> None:
+    names = ["区人民政府", "九三学社", "区工商联"]
+    units = title_units("纪念九三学社成立78周年暨区工商联联系工作会议", names)
+    assert "九三学社" in units and "78周年" in units and "区工商联" in units
+    assert title_units("区政府与各民主党派、工商联联系工作会议", ["区政府"])[:3] == ["区政府", "与", "各民主党派、"]
+    engagement = title_units("区人民政府与各民主党派、工商联联系工作会议", names)
+    lines = break_title(["关于", "邀请", "出席", *engagement, "的函"])
+    assert lines == ["关于邀请出席区人民政府", "与各民主党派、工商联联系工作会议的函"]
+    assert all(len(line) <= TITLE_CELLS for line in lines)
+
+
+def test_page_numbers_4hao_on_the_outside_edges(letters: list[Rendered]) -> None:
+    for r in letters:
+        for number, page in enumerate(r.pages, 1):
+            feet = page.footer
+            if not page.lines and number == len(r.pages) - 1 and r.draft.letter.cc:
+                continue  # the blank page before an even 版记 page: unnumbered (§7.5)
+            if r.draft.letter.kind == "letter" and number == 1:
+                assert feet == [], r.name  # 信函格式: none on the first page
+                continue
+            assert len(feet) == 1, (r.name, number, feet)
+            foot = feet[0]
+            assert foot.text.replace(" ", "") == f"—{number}—", r.name
+            assert abs(foot.y0 - (TYPE_AREA[3] + 7)) <= 1.5, foot  # 7 mm below the type area
+            assert abs(foot.height - 14 / 16 * 20.8 / MM) < 0.3, foot  # 4号
+            if number % 2:
+                assert abs(foot.x1 - (TYPE_AREA[1] - 14 / MM)) <= 1.0, foot  # one 4号 character in
+            else:
+                assert abs(foot.x0 - (TYPE_AREA[0] + 14 / MM)) <= 1.0, foot
+
+
+def _record_lines(page: Page) -> list[int]:
+    return [i for i, line in enumerate(page.text_lines)
+            if line.text.startswith("抄送：") or line.text.replace(" ", "").endswith("印发")]
+
+
+def test_record_at_the_foot_of_an_even_last_page(letters: list[Rendered]) -> None:
+    notices = [r for r in letters if r.draft.letter.cc]
+    assert len(notices) == 14
+    for r in notices:
+        assert len(r.pages) % 2 == 0, r.name
+        last = r.pages[-1]
+        record = _record_lines(last)
+        assert record, r.name
+        assert last.text_lines[record[-1]].y1 >= TYPE_AREA[3] - 8, r.name  # at the foot
+        assert not any(_record_lines(page) for page in r.pages[:-1]), r.name
+
+
+def test_no_page_under_a_third_full(letters: list[Rendered]) -> None:
+    for r in letters:
+        for number, page in enumerate(r.pages, 1):
+            text = [line for i, line in enumerate(page.text_lines) if i not in _record_lines(page)]
+            if not text and number >= len(r.pages) - 1:
+                continue  # the final page holding only the 版记, or the blank page before it
+            reach = max(line.y1 for line in text) - TYPE_AREA[2]
+            assert reach >= (TYPE_AREA[3] - TYPE_AREA[2]) / 3, (r.name, number, reach)
+
+
+def test_signature_stays_with_the_last_lines_of_the_body(letters: list[Rendered]) -> None:
+    for r in letters:
+        letter = r.draft.letter
+        date = format_date(letter.date)
+        found = [(page, i) for page in r.pages for i, line in enumerate(page.text_lines[:-1])
+                 if line.text.replace(" ", "") == letter.signature
+                 and page.text_lines[i + 1].text.replace(" ", "") == date]
+        assert len(found) == 1, r.name
+        page, at = found[0]
+        assert at >= 2 and page.text_lines[at - 1].is_body and page.text_lines[at - 2].is_body, r.name
+
+
+def test_letters_that_fit_one_page_stay_on_one(letters: list[Rendered]) -> None:
+    short = [r for r in letters if r.draft.kind in ("consultation", "feedback")]
+    assert short
+    for r in short:
+        assert len(r.pages) == 1, (r.name, [line.text for page in r.pages[1:] for line in page.lines])
+
+
+def test_invitations_carry_the_reply_slip_on_its_own_page(letters: list[Rendered]) -> None:
+    for r in (r for r in letters if r.draft.kind == "invitation"):
+        last = [line.text.replace(" ", "") for line in r.pages[-1].text_lines]
+        assert last[:2] == ["附件", "回执"], r.name
+        for heading in ("单位", "人员", "职务", "联系电话", "备注", r.draft.letter.recipients, "前反馈"):
+            assert heading in "".join(last), (r.name, heading)
+        body = "".join(line.text.replace(" ", "") for page in r.pages[:-1] for line in page.text_lines)
+        assert "附件：回执" in body, r.name
+
+
+def test_every_character_reaches_the_pdf_in_order(letters: list[Rendered]) -> None:
+    for r in letters:
+        assert missing_in_order(docx_text(r.docx), pdf_text(r.pdf)) is None, r.name
+
+
+def test_pdf_bytes_are_the_same_on_every_run(letters: list[Rendered], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Byte for byte, with the fonts.conf named by a relative path this time (fontconfig alone would
+    look for it in /etc/fonts and fall back to other fonts)."""
+    monkeypatch.chdir(HERE.parent)
+    monkeypatch.setenv("FONTCONFIG_FILE", "tests/fonts.conf")
+    sample = letters[0]
+    again = to_pdf([(sample.docx, sample.draft.letter.date)])[0]
+    assert again == sample.pdf.read_bytes()
+    assert b"/CreationDate(D:20270105000000" in again
+
+
+def test_without_libreoffice_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("LIAISON_SOFFICE", raising=False)
+    with pytest.raises(ExportError) as info:
+        export(seed_request({"pdf": True, "kinds": "feedback"}))
+    assert info.value.path == "options.pdf"
+    assert "LibreOffice" in str(info.value) and "apt-get install libreoffice-writer-nogui" in str(info.value)
