@@ -96,7 +96,7 @@ def converter() -> cattrs.Converter:
     from cattrs.preconf.tomllib import make_converter
     from cattrs.strategies import configure_tagged_union
 
-    from liaison.model import RULE_TAGS, Rule
+    from liaison.rules import RULE_TAGS, LocalSettings, Rule
 
     conv = make_converter(forbid_extra_keys=True)
     conv.register_structure_hook(dt.date, _structure_date)
@@ -113,9 +113,23 @@ def converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
     )
+    conv.register_structure_hook(LocalSettings, _structure_local)
+    conv.register_unstructure_hook(LocalSettings, lambda settings: dict(settings.notes))
     configure_tagged_union(Rule, conv, tag_name="kind", tag_generator=RULE_TAGS.__getitem__)
     _register_renames(conv)
     return conv
+
+
+def _structure_local(value: object, _type: object) -> Any:
+    """``local = { due_days = "why" }``: each local setting with its note."""
+    from liaison.rules import LocalSettings
+
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a table of field = \"note\", got {type(value).__name__} {value!r}")
+    for name, note in value.items():
+        if not isinstance(note, str):
+            raise ValueError(f"local.{name} must be a note (text) saying why the district chose it")
+    return LocalSettings(tuple(value.items()))
 
 
 def _register_renames(conv: cattrs.Converter) -> None:
@@ -135,7 +149,7 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
     from cattrs.v import format_exception
 
     from liaison.errors import LiaisonError
-    from liaison.model import Rule
+    from liaison.rules import Rule
 
     if isinstance(exc, KeyError) and type_ == Rule and exc.args and isinstance(exc.args[0], str):
         return f"unknown kind {exc.args[0]!r}"

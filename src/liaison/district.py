@@ -13,23 +13,19 @@ from collections.abc import Iterable
 
 import attrs
 
-from liaison.errors import LiaisonError, UnknownOrganisationError, UnknownProvisionError
-from liaison.model import (
-    COUNTERPART_KINDS,
+from liaison.errors import LiaisonError, UnknownOrganisationError, UnknownProvisionError, WrongKindError
+from liaison.model import COUNTERPART_KINDS, GOVERNMENT_KINDS, DistrictInfo, Organisation, OrgKind, Pairing
+from liaison.rules import (
+    ENGAGEMENT_KIND_EN,
+    EVENT_KINDS,
     Cadence,
-    DistrictInfo,
     EngagementKind,
     Invitation,
     Modality,
-    Organisation,
-    OrgKind,
-    Pairing,
     Provision,
     Routing,
     Rule,
 )
-
-GOVERNMENT_KINDS = frozenset({OrgKind.DISTRICT_GOVERNMENT, OrgKind.GOVERNMENT_OFFICE})
 
 
 @attrs.frozen
@@ -51,6 +47,8 @@ class CcList:
     recipients: tuple[Recipient, ...]
     provisions: tuple[str, ...]
     note_zh: str = ""
+    note_en: str = ""
+    rule: str = ""  # the key of the routing rule that applies (the first, when several do)
 
     def ids(self) -> tuple[str, ...]:
         return tuple(r.organisation.id for r in self.recipients)
@@ -67,6 +65,8 @@ class InviteeList:
     provisions: tuple[str, ...]
     modality: Modality
     note_zh: str = ""
+    note_en: str = ""
+    rule: Invitation | None = None
 
     def ids(self) -> tuple[str, ...]:
         return tuple(r.organisation.id for r in self.recipients)
@@ -180,7 +180,38 @@ class District:
 
     def counterparts(self) -> tuple[Organisation, ...]:
         """Every party branch and the ICF (the "all 8" of §3.2, §1.2, §3.1)."""
+        return self._counterparts
+
+    @functools.cached_property
+    def _counterparts(self) -> tuple[Organisation, ...]:
         return tuple(o for o in self.organisations if o.kind in COUNTERPART_KINDS)
+
+    @functools.cached_property
+    def _counterpart_ids(self) -> frozenset[str]:
+        return frozenset(o.id for o in self._counterparts)
+
+    def includes_all_counterparts(self, ids: Iterable[str]) -> bool:
+        """True when ``ids`` hold every branch and the ICF (and there is more than one): a meeting or a
+        list then reads 各民主党派、工商联 rather than eight names."""
+        return len(self._counterpart_ids) > 1 and self._counterpart_ids <= set(ids)
+
+    def names_of(self, ids: Iterable[str], *, lang: str = "zh", exclude: Iterable[str] = ()) -> str:
+        """The organisations as a letter or a message lists them: 各民主党派、工商联 for all of them."""
+        skip = set(exclude)
+        chosen = [i for i in ids if i not in skip]
+        if self.includes_all_counterparts(chosen):
+            rest = [i for i in chosen if i not in self._counterpart_ids]
+            everyone = "各民主党派、工商联" if lang == "zh" else "every branch and the ICF"
+            chosen_names = [self._name(i, lang) for i in rest] + [everyone]
+        else:
+            chosen_names = [self._name(i, lang) for i in chosen]
+        return ("、" if lang == "zh" else ", ").join(chosen_names)
+
+    def _name(self, org_id: str, lang: str) -> str:
+        org = self._by_id.get(org_id)
+        if org is None:
+            return org_id
+        return org.name_en if lang == "en" else org.name
 
     def departments(self) -> tuple[Organisation, ...]:
         return self.of_kind(OrgKind.DEPARTMENT)
@@ -252,9 +283,11 @@ class District:
         return Counterparts(org, as_of, found, tuple(self._by_id[p.department] for p in found))
 
     def common_liaison_units(self, as_of: dt.date) -> tuple[Organisation, ...]:
-        """§2.1: departments paired with every branch and the ICF by the common-liaison clause."""
-        ids = sorted({p.department for p in self.pairings_as_of(as_of) if p.clause == "§2.1"})
-        return tuple(self._by_id[i] for i in ids)
+        """§2.1: departments paired with every branch and the ICF by a clause whose ``pairing_role``
+        is ``common_liaison``, in directory order."""
+        common = {p.id for p in self.provisions if p.pairing_role == "common_liaison"}
+        ids = {p.department for p in self.pairings_as_of(as_of) if p.clause in common}
+        return tuple(o for o in self.organisations if o.id in ids)
 
     # -- routing (§3.2) -------------------------------------------------------------------------------
     def cc_list(self, issuer: str | Organisation, as_of: dt.date, document_kind: str = "policy") -> CcList:
@@ -269,17 +302,18 @@ class District:
         rules = [(p, r) for p, r in self.rules(Routing, as_of)
                  if isinstance(r, Routing) and r.issuer == side and r.document_kind == document_kind]
         if org.kind not in GOVERNMENT_KINDS and org.kind != OrgKind.DEPARTMENT:
-            return CcList(org, document_kind, as_of, (), (),
-                          f"第三（二）条不要求{org.name}的文件抄送")
+            cites = "、".join(f"{p.id}（{p.cite_zh()}）" for p, _ in self.rules(Routing, as_of)) or "抄送规则"
+            return CcList(org, document_kind, as_of, (), (), f"{cites}不要求{org.name}的文件抄送",
+                          f"no copying rule applies to documents of {org.name_en}")
         if not rules:
-            return CcList(org, document_kind, as_of, (), (),
-                          f"没有适用于{document_kind}类文件的抄送规则")
+            return CcList(org, document_kind, as_of, (), (), f"没有适用于{document_kind}类文件的抄送规则",
+                          f"no copying rule for {document_kind} documents")
         recipients: dict[str, Recipient] = {}
         for prov, rule in rules:
             for recipient in self._recipients(rule.recipients, org, as_of, prov.id):
                 recipients.setdefault(recipient.organisation.id, recipient)
         ordered = self._in_directory_order(recipients)
-        return CcList(org, document_kind, as_of, ordered, tuple(sorted({p.id for p, _ in rules})))
+        return CcList(org, document_kind, as_of, ordered, tuple(sorted({p.id for p, _ in rules})), rule=rules[0][1].key)
 
     def _recipients(self, which: str, host: Organisation | None, as_of: dt.date,
                     provision_id: str, role_zh: str = "") -> list[Recipient]:
@@ -305,9 +339,10 @@ class District:
         else:
             allowed = set(GOVERNMENT_KINDS) | {OrgKind.DEPARTMENT}
         if host.kind not in allowed:
-            raise UnknownOrganisationError(
-                f"{host.name} ({host.kind.value}) cannot host a {kind.value}",
-                fix="give as host " + " or ".join(sorted(k.value for k in allowed)))
+            raise WrongKindError(
+                f"{host.name} ({host.kind.value}) cannot host a {ENGAGEMENT_KIND_EN[kind]}",
+                fix="give as host " + " or ".join(sorted(k.value for k in allowed)),
+                message_zh=f"{host.name}不能主办{kind.value}")
 
     def invitees(self, event_kind: EngagementKind | str, as_of: dt.date,
                  host: str | Organisation | None = None) -> InviteeList:
@@ -320,25 +355,28 @@ class District:
         try:
             kind = EngagementKind(event_kind)
         except ValueError:
+            kind = None
+        if kind not in EVENT_KINDS:
             raise LiaisonError(
-                f"no event kind {event_kind!r}",
-                fix="use one of " + ", ".join(k.value for k in EngagementKind)) from None
+                f"{event_kind!r} is not a kind of event that invites (the planner plans meetings and visits)",
+                fix="use one of " + ", ".join(sorted(k.value for k in EVENT_KINDS)))
+        assert kind is not None
         host_org = self.organisation(host) if host is not None else None
         rules = [(p, r) for p, r in self.rules(Invitation, as_of)
                  if isinstance(r, Invitation) and r.event_kind == kind]
         if host_org is not None and rules:
             self._check_host(host_org, kind, rules[0][1])
         if not rules:
-            return InviteeList(kind, as_of, host_org, (), (), Modality.NONE,
-                               f"没有适用于{kind.value}的邀请规则")
+            return InviteeList(kind, as_of, host_org, (), (), Modality.NONE, f"没有适用于{kind.value}的邀请规则",
+                               f"no invitation rule for a {ENGAGEMENT_KIND_EN[kind]}")
         if host_org is None and rules[0][1].host == "department":
-            raise UnknownOrganisationError(
-                f"a {kind.value} is held by a department; say which",
-                fix="pass host= (or --host) with the department's id or name")
+            raise WrongKindError(
+                f"a {ENGAGEMENT_KIND_EN[kind]} is held by a department; say which",
+                fix="give the host department's id or name")
         found: dict[str, Recipient] = {}
         for prov, rule in rules:
             for r in self._recipients(rule.recipients, host_org, as_of, prov.id, rule.role_zh):
                 found.setdefault(r.organisation.id, r)
         prov, rule = rules[0]
         return InviteeList(kind, as_of, host_org or self.government(), self._in_directory_order(found),
-                           tuple(sorted({p.id for p, _ in rules})), prov.modality_of(rule))
+                           tuple(sorted({p.id for p, _ in rules})), prov.modality_of(rule), rule=rule)

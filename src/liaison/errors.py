@@ -42,12 +42,13 @@ class LiaisonError(Exception):
         return self.render()
 
     def located(self, *, file: str | None = None, path: str | None = None, cls: type[E] | None = None,
-                fix: str | None = None) -> LiaisonError:
-        """The same error placed in a file and at a path (keeping both languages), as ``cls``."""
+                fix: str | None = None, fix_zh: str | None = None) -> LiaisonError:
+        """The same error placed in a file and at a path (keeping both languages), as ``cls``, with
+        another fix if given."""
         kind: type[LiaisonError] = cls or type(self)
         return kind(self.message, file=file if file is not None else self.file,
                     path=path if path is not None else self.path, fix=fix or self.fix,
-                    message_zh=self.message_zh, fix_zh=None if fix else self.fix_zh)
+                    message_zh=self.message_zh, fix_zh=fix_zh if fix else self.fix_zh)
 
 
 class DataError(LiaisonError):

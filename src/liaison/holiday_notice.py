@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from liaison.errors import DataError
-from liaison.model import name_text
+from liaison.text import name_text
 
 MAX_SPILL_DAYS = 31  # how far outside its year a notice may list a day
 

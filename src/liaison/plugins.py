@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 
 PROJECT = "liaison"
 ENV_VAR = "LIAISON_PLUGINS"
-DEFAULT_PLUGINS: tuple[str, ...] = ("liaison.exporters.plan_json",)
+DEFAULT_PLUGINS: tuple[str, ...] = ("liaison.builtin",)
+
+MAX_RECORDS_BYTES = 32 * 1024 * 1024  # a ledger workbook may be larger than a TOML file
 
 _lock = threading.Lock()
 _manager: pluggy.PluginManager | None = None
@@ -192,19 +194,16 @@ def load_records(path: str | os.PathLike[str], district: District) -> Records:
     """A records file of any type a reader is installed for: TOML (built in), a ledger workbook
     (``liaison-xlsx``), …, chosen by the file's suffix."""
     from liaison.loader import read_file
-    from liaison.records import parse_records
 
     name = os.fspath(path)
-    suffix = Path(name).suffix.lower()
-    if suffix in ("", ".toml"):
-        return parse_records(read_file(name), district, file=name)
+    suffix = Path(name).suffix.lower() or ".toml"
     readers = [r for r in record_readers().values() if suffix in r.suffixes]
     if not readers:
-        known = sorted({s for r in record_readers().values() for s in r.suffixes} | {".toml"})
+        known = sorted({s for r in record_readers().values() for s in r.suffixes})
         raise LiaisonError(f"no reader for {suffix} records files (readable: {', '.join(known)})", file=name,
                            fix="give a .toml records file, or pip install liaison-xlsx for a ledger (.xlsx)",
                            message_zh=f"无法读取{suffix}格式的记录文件（可读取：{'、'.join(known)}）")
-    return readers[0].read(read_file(name), district, name)
+    return readers[0].read(read_file(name, limit=MAX_RECORDS_BYTES), district, name)
 
 
 def describe() -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from liaison.options import Option
 
 if TYPE_CHECKING:
     from liaison.district import District
-    from liaison.plan import Plan
+    from liaison.engagements import Plan
 
 
 @attrs.frozen

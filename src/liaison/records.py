@@ -14,9 +14,10 @@ from collections.abc import Iterable
 import attrs
 
 from liaison.district import District
+from liaison.engagements import Plan, Status
 from liaison.errors import DataError, LiaisonError
-from liaison.model import EngagementKind, free_text, name_text
-from liaison.plan import Plan, Status
+from liaison.rules import EngagementKind
+from liaison.text import free_text, line_text, name_text, title_text
 
 
 @attrs.frozen
@@ -27,21 +28,22 @@ class HeldEngagement:
     date: dt.date
     host: str
     attended: tuple[str, ...]
-    id: str = ""
+    id: str = attrs.field(default="", validator=line_text)
     invited: tuple[str, ...] = ()
-    title: str = attrs.field(default="", validator=free_text)
+    title: str = attrs.field(default="", validator=line_text)
+    reason: str = attrs.field(default="", validator=free_text)  # why not everyone was invited (一般应)
 
 
 @attrs.frozen
 class DocumentRecord:
     """§3.2: a document issued and who it was copied to."""
 
-    id: str = attrs.field(validator=name_text)
+    id: str = attrs.field(validator=title_text)
     issuer: str = attrs.field(validator=name_text)
     date: dt.date
     copied_to: tuple[str, ...] = ()
-    kind: str = "policy"
-    title: str = attrs.field(default="", validator=free_text)
+    kind: str = attrs.field(default="policy", validator=name_text)
+    title: str = attrs.field(default="", validator=line_text)
 
 
 @attrs.frozen
@@ -54,21 +56,21 @@ class Reply:
 class ConsultationRecord:
     """§1.1: a draft sent to the branches and the ICF for their views, and their replies."""
 
-    id: str = attrs.field(validator=name_text)
-    subject: str = attrs.field(validator=name_text)
+    id: str = attrs.field(validator=title_text)
+    subject: str = attrs.field(validator=title_text)
     sent: dt.date
     sent_to: tuple[str, ...]
     replies: tuple[Reply, ...] = ()
     due: dt.date | None = None
-    sender: str = "gov-office"  # who asks: the district government or its general office
+    sender: str | None = None  # who asks; default the district government's general office
 
 
 @attrs.frozen
 class ResearchResult:
     """§1.3: a research result a branch or the ICF submitted, and the department's feedback."""
 
-    id: str = attrs.field(validator=name_text)
-    title: str = attrs.field(validator=name_text)
+    id: str = attrs.field(validator=title_text)
+    title: str = attrs.field(validator=title_text)
     submitted_by: str
     department: str
     received: dt.date
@@ -81,10 +83,11 @@ class DesignationRecord:
     """§3.1: who a unit designated (overrides the district data for the year)."""
 
     organisation: str
-    leader_in_charge: str | None = attrs.field(default=None, validator=free_text)
-    liaison_office: str | None = attrs.field(default=None, validator=free_text)
-    liaison_officer: str | None = attrs.field(default=None, validator=free_text)
+    leader_in_charge: str | None = attrs.field(default=None, validator=line_text)
+    liaison_office: str | None = attrs.field(default=None, validator=line_text)
+    liaison_officer: str | None = attrs.field(default=None, validator=line_text)
     date: dt.date | None = None
+    phone: str | None = attrs.field(default=None, validator=line_text)
 
 
 @attrs.frozen
@@ -94,7 +97,7 @@ class Nomination:
     department: str
     person: str = attrs.field(validator=name_text)
     date: dt.date
-    party: str = ""
+    party: str = attrs.field(default="", validator=line_text)
 
 
 @attrs.frozen
@@ -103,7 +106,7 @@ class TownActivity:
 
     town: str = attrs.field(validator=name_text)
     date: dt.date
-    description: str = attrs.field(validator=name_text)
+    description: str = attrs.field(validator=title_text)
     with_organisations: tuple[str, ...] = ()
 
 
@@ -112,7 +115,7 @@ class JointResearch:
     """§3.4: a joint research topic of a department and its paired organisations."""
 
     department: str
-    topic: str = attrs.field(validator=name_text)
+    topic: str = attrs.field(validator=title_text)
     date: dt.date
     with_organisations: tuple[str, ...] = ()
 
@@ -123,7 +126,7 @@ class Briefing:
 
     department: str
     date: dt.date
-    subject: str = attrs.field(validator=name_text)
+    subject: str = attrs.field(validator=title_text)
     with_organisations: tuple[str, ...] = ()
 
 
@@ -136,14 +139,14 @@ class SpecialAppointment:
     person: str = attrs.field(validator=name_text)
     role: str = attrs.field(validator=name_text)  # 特约监察员
     date: dt.date
-    party: str = ""
+    party: str = attrs.field(default="", validator=line_text)
 
 
 @attrs.frozen
 class Records:
     """Everything recorded for a district, usually one year."""
 
-    district: str = ""
+    district: str = ""  # the district's id (informational; checked against the district loaded)
     engagements: tuple[HeldEngagement, ...] = ()
     documents: tuple[DocumentRecord, ...] = ()
     consultations: tuple[ConsultationRecord, ...] = ()
@@ -177,11 +180,25 @@ class Records:
         return attrs.evolve(self, engagements=tuple(engagements))
 
     @classmethod
-    def from_plan(cls, plan: Plan) -> Records:
-        """Every planned engagement as held, with all its participants attending (for a dry run)."""
-        return cls(plan.district, tuple(
+    def from_plan(cls, plan: Plan, *, held_only: bool = False) -> Records:
+        """The plan's engagements as records, every participant attending: the ones marked held in the
+        year's state (``held_only``), or for a dry run every one not cancelled."""
+        wanted = (Status.HELD,) if held_only else (Status.PROPOSED, Status.AGREED, Status.HELD)
+        return cls(plan.district_id, tuple(
             HeldEngagement(e.kind, e.date, e.host, e.participants, e.id, e.participants, e.title_zh)
-            for e in plan.engagements if e.status != Status.CANCELLED))
+            for e in plan.engagements if e.status in wanted))
+
+    def merged(self, other: Records) -> Records:
+        """These records and ``other``'s; an engagement recorded in both (same id) counts once."""
+        ids = {e.id for e in self.engagements if e.id}
+        return attrs.evolve(self, **{
+            name: getattr(self, name) + tuple(x for x in getattr(other, name)
+                                              if name != "engagements" or not x.id or x.id not in ids)
+            for name in SECTIONS})
+
+
+SECTIONS = ("engagements", "documents", "consultations", "research_results", "designations", "nominations",
+            "town_activities", "joint_research", "briefings", "special_appointments")
 
 
 def _check_refs(records: Records, district: District, file: str | None) -> Records:
@@ -191,7 +208,7 @@ def _check_refs(records: Records, district: District, file: str | None) -> Recor
         try:
             return district.organisation(value).id
         except LiaisonError as exc:
-            raise DataError(exc.message, file=file, path=path, fix=exc.fix) from None
+            raise exc.located(file=file, path=path, cls=DataError) from None
 
     def refs(values: tuple[str, ...], path: str) -> tuple[str, ...]:
         return tuple(ref(v, f"{path}[{i}]") for i, v in enumerate(values))
@@ -207,6 +224,7 @@ def _check_refs(records: Records, district: District, file: str | None) -> Recor
                         for i, d in enumerate(records.documents)),
         consultations=tuple(attrs.evolve(
             c, sent_to=refs(c.sent_to, f"$.consultations[{i}].sent_to"),
+            sender=district.general_office().id if c.sender is None else ref(c.sender, f"$.consultations[{i}].sender"),
             replies=tuple(attrs.evolve(r, organisation=ref(r.organisation, f"$.consultations[{i}].replies[{k}]"
                                                                              ".organisation"))
                           for k, r in enumerate(c.replies)))
@@ -239,10 +257,12 @@ def _check_refs(records: Records, district: District, file: str | None) -> Recor
 def parse_records(text: str | bytes, district: District, *, file: str | None = None) -> Records:
     """Parse a records file (TOML) and resolve its organisations against ``district``."""
     from liaison.convert import structure
-    from liaison.loader import read_toml
+    from liaison.loader import DOC, expect, read_toml
 
     raw = read_toml(text, file=file)
-    records = _check_refs(structure(raw, Records, file=file), district, file)
+    expect(raw, "records", file=file)
+    records = _check_refs(structure(raw, Records, file=file, fix=f"correct the value (see {DOC['records']})"),
+                          district, file)
     _check_consistency(records, district, file)
     return records
 
@@ -255,8 +275,8 @@ def _check_consistency(records: Records, district: District, file: str | None) -
         return DataError(message, file=file, path=path, fix=fix)
 
     if records.district and records.district != district.info.id:
-        raise fail("$.district", f"these records are for {records.district!r}, not {district.info.id!r}",
-                   "check --data, or correct the district id")
+        raise fail("$.district", f"these records are for the district {records.district!r}, not "
+                   f"{district.info.id!r}", "load the district these records belong to, or correct the district id")
     for section in ("engagements", "documents", "consultations", "research_results"):
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(records, section)):
@@ -287,7 +307,8 @@ def _check_consistency(records: Records, district: District, file: str | None) -
                        "correct the dates")
 
 
-def load_records(path: str | os.PathLike[str], district: District) -> Records:
+def load_records_toml(path: str | os.PathLike[str], district: District) -> Records:
+    """A TOML records file (any type: :func:`liaison.load_records`)."""
     from liaison.loader import read_file
 
     name = os.fspath(path)

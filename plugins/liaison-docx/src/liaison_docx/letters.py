@@ -27,25 +27,23 @@ from typing import Literal
 
 import attrs
 from liaison.district import District
+from liaison.engagements import Engagement, Plan, Status
 from liaison.errors import ExportError, LiaisonError
-from liaison.model import (
-    DESIGNATION_ZH,
+from liaison.model import DESIGNATION_ZH, Designations, Organisation, Pairing
+from liaison.records import ConsultationRecord, Records, ResearchResult
+from liaison.rules import (
     ENGAGEMENT_KIND_ZH,
+    EVENT_KINDS,
     MODALITY_ZH,
     Cadence,
     DesignationRule,
-    Designations,
     EngagementKind,
     Modality,
-    Organisation,
-    Pairing,
     Provision,
     Response,
     Routing,
     Rule,
 )
-from liaison.plan import Engagement, Plan, Status
-from liaison.records import ConsultationRecord, Records, ResearchResult
 from liaison.workdays import default_calendar
 
 from liaison_docx.letter import (
@@ -301,7 +299,7 @@ def _contact(org: Organisation, *others: Organisation, records: Records | None =
 
 def _pairings_in_year(district: District, dept: Organisation, year: int) -> list[Pairing]:
     first, last = _year_range(year)
-    return [p for p in district.pairings if p.department == dept.id and p.validity.overlaps_range(first, last)]
+    return [p for p in district.pairings if p.department == dept.id and p.validity.clip(first, last) is not None]
 
 
 def _counterparts_in_year(district: District, pairings: Sequence[Pairing]) -> tuple[Organisation, ...]:
@@ -310,7 +308,7 @@ def _counterparts_in_year(district: District, pairings: Sequence[Pairing]) -> tu
 
 
 def _active(plan: Plan, year: int) -> list[Engagement]:
-    return [e for e in plan.in_year(year) if e.status != Status.CANCELLED]
+    return [e for e in plan.engagements if e.date.year == year and e.status != Status.CANCELLED]
 
 
 def _participant_label(district: District, e: Engagement, exclude: str) -> str:
@@ -376,7 +374,7 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
     office = issuer or district.general_office()
     prefix = number_prefix if number_prefix is not None else default_number_prefix(office)
     drafts: list[Draft] = []
-    for year in plan.years:
+    for year in (plan.year,):
         engagements = _active(plan, year)
         serial = first_number
         for dept in district.departments():
@@ -542,7 +540,7 @@ def invitations(district: District, plan: Plan, *, records: Records | None = Non
     cancelled ones), dated 14 days before the engagement."""
     drafts: list[Draft] = []
     office = district.general_office()
-    for year in plan.years:
+    for year in (plan.year,):
         for e in _active(plan, year):
             sender = INVITING_KINDS.get(e.kind)
             if sender is None:
@@ -565,6 +563,8 @@ def invitations(district: District, plan: Plan, *, records: Records | None = Non
 def _roles(district: District, e: Engagement) -> dict[str, str]:
     """列席 / 参加 / 座谈 by invitee, from the invitation rules in the data (none for a kind without
     an invitation rule: §3.1 work meetings and §3.3 joint meetings)."""
+    if e.kind not in EVENT_KINDS:
+        return {}
     host = e.host if INVITING_KINDS.get(e.kind) == "host" else None
     found = district.invitees(e.kind, e.date, host)
     return {r.organisation.id: r.role_zh for r in found.recipients}
@@ -640,7 +640,7 @@ def _response(district: District, trigger: str, as_of: dt.date,
 
 
 def _in_plan(plan: Plan, day: dt.date) -> bool:
-    return day.year in plan.years
+    return day.year == plan.year
 
 
 def _document_name(subject: str) -> str:
@@ -666,7 +666,7 @@ def consultations(district: District, plan: Plan, records: Records | None) -> tu
 def consultation_letter(district: District, rec: ConsultationRecord, recipient: Organisation, *, index: int = 0,
                         records: Records | None = None) -> Letter:
     where = f"records.consultations[{index}]"
-    sender = district.organisation(rec.sender)
+    sender = district.organisation(rec.sender or district.general_office().id)
     subject = _document_name(_text(rec.subject, f"{where}.subject"))
     prov, rule = _response(district, "consultation", rec.sent, "§1.1")
     due = rec.due or (rule.due(rec.sent, default_calendar()) if rule is not None else None)

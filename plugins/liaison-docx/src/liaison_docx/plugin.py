@@ -131,7 +131,7 @@ def _paths(found: Iterable[Draft]) -> list[str]:
     paths: list[str] = []
     taken: set[str] = set()
     for d in found:
-        folder = f"{safe_name(str(d.year))}/{safe_name(d.folder)}"
+        folder = safe_name(d.folder)
         stem = safe_name(d.name)[:110]
         path, n = f"{folder}/{stem}.docx", 1
         while path in taken:

@@ -32,7 +32,7 @@ from liaison.errors import ExportError
 from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.hookspecs import hookimpl
 from liaison.options import Option
-from liaison.plan import organisations_in
+from liaison.planner import organisations_in
 from liaison_ical.events import CalendarEvent, CalendarSpec
 from liaison_ical.mapping import Names, default_dtstamp, engagement_event
 from liaison_ical.serialise import serialise_many
@@ -58,9 +58,9 @@ def export(request: ExportRequest) -> list[Artifact]:
     alarm: int | None = request.option("alarm_minutes")
     dtstamp: dt.datetime = request.option("dtstamp") or default_dtstamp(plan)
     names = Names.of(district)
-    label = plan.label
+    label = str(plan.year)
     title = f"{label}年对口联系工作日程"
-    folder = f"{safe_name(label)}/ical"
+    folder = "ical"
 
     every: list[CalendarEvent] = []
     by_org: dict[str, list[CalendarEvent]] = {}

@@ -1,0 +1,86 @@
+"""The documented limits of the data formats, as attrs validators (docs/limits.md lists them all).
+
+Every name, id, text and number a file may hold has a range, checked when the file is loaded, so an
+exporter never meets a value the loader let through. A validator raises :class:`ValueError` with a
+sentence; the loader turns it into a ``FILE: $.path: …`` error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+#: Ids of organisations, the district, rules and events: lower-case ASCII letters, digits and hyphens,
+#: starting with a letter or digit. They become file names and calendar UIDs, so nothing else.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+ID_MAX = 64
+NAME_MAX = 60  # an organisation's Chinese name, short name or alias
+NAME_EN_MAX = 120
+TITLE_MAX = 120  # an engagement's or a record's title, a record id (文号)
+TITLE_EN_MAX = 300  # an English title
+TEXT_MAX = 4000  # free text: a note, a provision's summary of feedback
+LONG_TEXT_MAX = 20_000  # a provision's verbatim text
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
+_LINE_BREAK = re.compile("[\r\n\t\u2028\u2029]")
+
+
+def _check(value: str, name: str, *, single_line: bool, limit: int) -> None:
+    bad = _CONTROL.search(value) or (_LINE_BREAK.search(value) if single_line else None)
+    if bad is not None:
+        breaks = "\r\n\t\u2028\u2029"
+        what = "a line break or tab" if bad.group() in breaks else f"the control character {bad.group()!r}"
+        raise ValueError(f"{name} contains {what}; remove it" + (" (one line only)" if single_line else ""))
+    if len(value) > limit:
+        raise ValueError(f"{name} is {len(value)} characters long; at most {limit}")
+
+
+def identifier(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """An id: ``[a-z0-9][a-z0-9-]*``, at most 64 characters."""
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+        raise ValueError(f"{attribute.name} {value!r} is not an id: use lower-case letters a–z, digits and "
+                         f"hyphens, starting with a letter or digit, at most {ID_MAX} characters")
+
+
+def bounded_text(limit: int, *, single_line: bool = True, required: bool = True) -> Callable[..., None]:
+    """A validator for text of at most ``limit`` characters (one line unless ``single_line`` is false);
+    tuples of such texts are checked item by item."""
+
+    def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and not required:
+            return
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            if not isinstance(item, str):
+                continue  # the converter has already refused what is not text
+            if (required or isinstance(value, tuple)) and not item.strip():
+                raise ValueError(f"{attribute.name} must not be empty")
+            _check(item, attribute.name, single_line=single_line, limit=limit)
+
+    return validate
+
+
+#: A name (one line, ≤ 60 characters); an English name (≤ 120); a title (≤ 120).
+name_text = bounded_text(NAME_MAX)
+name_en_text = bounded_text(NAME_EN_MAX)
+title_text = bounded_text(TITLE_MAX)
+title_en_text = bounded_text(TITLE_EN_MAX, required=False)
+#: Optional one-line text (a location, a person): ≤ 120 characters.
+line_text = bounded_text(TITLE_MAX, required=False)
+#: Optional multi-line free text (a note): ≤ 4,000 characters; letters render its line breaks.
+free_text = bounded_text(TEXT_MAX, single_line=False, required=False)
+#: A provision's verbatim text: required, multi-line, ≤ 20,000 characters.
+long_text = bounded_text(LONG_TEXT_MAX, single_line=False)
+
+
+def in_range(low: int, high: int) -> Callable[..., None]:
+    """A validator for a whole number in ``[low, high]`` (None passes: the field is optional)."""
+
+    def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and not low <= value <= high:
+            raise ValueError(f"{attribute.name} must be between {low} and {high}, not {value}")
+
+    return validate
