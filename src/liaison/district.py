@@ -171,6 +171,20 @@ class District:
                     shown.append(label)
         return "、".join(shown)
 
+    def full_name(self, ref: str | Organisation) -> str:
+        """The name as a letterhead or a calendar writes it: the district's name in front of a body
+        the regulation names only by its level (区人民政府办公室 → ××区人民政府办公室, 区卫生局 →
+        ××区卫生局); other names as they are."""
+        org = self.organisation(ref)
+        level = self.info.name[-1:]
+        if level and org.name.startswith(level) and self.info.name != level:
+            return self.info.name + org.name[len(level):]
+        return org.name
+
+    def renamed(self, name: str) -> District:
+        """The same district under another name (a one-off override of ``[district].name``)."""
+        return attrs.evolve(self, info=attrs.evolve(self.info, name=name))
+
     def by_id(self) -> dict[str, Organisation]:
         """Organisations by id (a read-only view for bulk work such as planning)."""
         return self._by_id

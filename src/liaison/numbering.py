@@ -72,6 +72,12 @@ class LetterRegistry:
         """The letters of ``kind`` about ``engagement`` that the latest export had issued."""
         return tuple(r for r in self._by_key.values() if r.engagement == engagement and r.kind == kind)
 
+    def history(self, engagement: str, recipient: str, kind: str = "invitation") -> tuple[LetterRecord, ...]:
+        """Every letter of ``kind`` about ``engagement`` to ``recipient`` ever issued (active or not),
+        oldest first: a change letter is owed between two that announced different dates."""
+        return tuple(sorted((r for r in self.previous if r.engagement == engagement and r.recipient == recipient
+                             and r.kind == kind), key=lambda r: (r.revision, r.serial)))
+
     def issue(self, *, key: str, kind: str, series: str, digest: str, date: dt.date, path: str,
               recipient: str = "", engagement: str = "", engagement_date: dt.date | None = None,
               engagement_start: dt.time | None = None, refers_to: str = "", first_serial: int = 1) -> LetterRecord:
