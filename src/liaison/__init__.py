@@ -5,9 +5,9 @@
 >>> [r.organisation.name for r in district.cc_list("区卫生局", dt.date(2027, 1, 1)).recipients]
 ['农工党总支部', '九三学社综合支社']
 >>> plan = liaison.plan_year(district, 2026)          # §3.1, §3.3, §3.6 on China's working days
->>> report = liaison.check(district, liaison.Records.from_plan(plan), 2026)
->>> [f.message_zh for f in report.problems()]
-[]
+>>> report = liaison.check(district, liaison.Records.from_plan(plan), 2026)   # the plan as if held
+>>> sorted({f.provision for f in report.problems()})   # the seed names no §3.1 designations, no 2025 meeting
+['§3.1']
 
 The core is pure: objects in, objects out. Files, clocks and exporters live at the edges (the
 ``liaison`` command, :mod:`liaison_workspace`, the example scripts and the plugins).
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
         Routing,
     )
     from liaison.state import YearState, parse_state, state_to_json
-    from liaison.workdays import ChineseCalendar, WeekdayCalendar, WorkingDayCalendar, with_notices
+    from liaison.workdays import ChineseCalendar, WeekdayCalendar, WorkingDayCalendar, provisional_note, with_notices
 
 # Public names and the module that defines them; imported on first use to keep `import liaison` fast.
 _LAZY = {
@@ -84,7 +84,8 @@ _LAZY = {
     **dict.fromkeys(("Cadence", "DesignationRule", "EngagementKind", "Invitation", "Modality", "Provision",
                      "RecordOnly", "Response", "Routing"), "liaison.rules"),
     **dict.fromkeys(("YearState", "parse_state", "state_to_json"), "liaison.state"),
-    **dict.fromkeys(("ChineseCalendar", "WeekdayCalendar", "WorkingDayCalendar", "with_notices"), "liaison.workdays"),
+    **dict.fromkeys(("ChineseCalendar", "WeekdayCalendar", "WorkingDayCalendar", "provisional_note", "with_notices"),
+                    "liaison.workdays"),
 }
 
 __all__ = [
@@ -160,6 +161,7 @@ __all__ = [
     "parse_state",
     "plan_year",
     "plan_years",
+    "provisional_note",
     "publisher",
     "revise",
     "seed_district",

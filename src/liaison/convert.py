@@ -150,11 +150,14 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
 
     from liaison.errors import LiaisonError
     from liaison.rules import Rule
+    from liaison.text import FieldError
 
     if isinstance(exc, KeyError) and type_ == Rule and exc.args and isinstance(exc.args[0], str):
         return f"unknown kind {exc.args[0]!r}"
     if isinstance(exc, LiaisonError):
         return exc.message
+    if isinstance(exc, FieldError):
+        return f"{_FIELD}{exc.field}{_FIELD}{exc}"
     if isinstance(exc, ValueError | TypeError) and type(exc) in (ValueError, TypeError) and str(exc):
         return str(exc)
     return format_exception(exc, type_)
@@ -181,10 +184,18 @@ def structure(data: Any, cls: type[T], *, file: str | None, path: str = "$",
         raise DataError(f"cannot read the document: {exc}", file=file, path=path, fix=fix) from None
 
 
+_FIELD = "\x00"
+
+
 def _split(problem: str) -> tuple[str, str]:
-    """cattrs writes ``what @ $.path``; we write the path first."""
+    """cattrs writes ``what @ $.path``; we write the path first, down to the field a validator named."""
     what, sep, where = problem.rpartition(" @ ")
-    return (where, what) if sep else ("$", problem)
+    if not sep:
+        where, what = "$", problem
+    if what.startswith(_FIELD):
+        _, field, what = what.split(_FIELD, 2)
+        where = f"{where}.{field}"
+    return where, what
 
 
 def unstructure(obj: object) -> Any:

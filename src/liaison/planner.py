@@ -290,12 +290,14 @@ class _YearPlanner:
                     units.setdefault(unit, []).append(key)
             dept = self.district.organisation(dept_id)
             o0 = members[0][1]
-            for unit_index, keys in enumerate(units.values()):
+            ordered = sorted(units.values(), key=lambda keys: self._unit_window(keys, o0))  # earliest first
+            for unit_index, keys in enumerate(ordered):
                 keys = list(dict.fromkeys(keys))
                 others = tuple(k[1] for k in keys)
                 serves = tuple(i for i, o in members if set(o.pairings) & set(keys))
                 window = self._unit_window(keys, o0)
-                suffix = "" if len(units) == 1 else "/" + "+".join(others)
+                # the first unit keeps the department's id, so a pairing added mid-year leaves it alone
+                suffix = "" if unit_index == 0 else "/" + "+".join(others)
                 minimum = max(self.obligations[i].minimum for i in serves)
                 who_zh = _fit(self.district.names_of(others), f"{len(others)}个对口联系单位", TITLE_MAX - 40)
                 who_en = _fit(self.district.names_of(others, lang="en"), f"{len(others)} paired organisations", 200)

@@ -28,21 +28,29 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\u
 _LINE_BREAK = re.compile("[\r\n\t\u2028\u2029]")
 
 
+class FieldError(ValueError):
+    """A value a field's validator refuses; ``field`` lets the loader point its path at the field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def _check(value: str, name: str, *, single_line: bool, limit: int) -> None:
     bad = _CONTROL.search(value) or (_LINE_BREAK.search(value) if single_line else None)
     if bad is not None:
         breaks = "\r\n\t\u2028\u2029"
         what = "a line break or tab" if bad.group() in breaks else f"the control character {bad.group()!r}"
-        raise ValueError(f"{name} contains {what}; remove it" + (" (one line only)" if single_line else ""))
+        raise FieldError(name, f"{name} contains {what}; remove it" + (" (one line only)" if single_line else ""))
     if len(value) > limit:
-        raise ValueError(f"{name} is {len(value)} characters long; at most {limit}")
+        raise FieldError(name, f"{name} is {len(value)} characters long; at most {limit}")
 
 
 def identifier(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """An id: ``[a-z0-9][a-z0-9-]*``, at most 64 characters."""
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
-        raise ValueError(f"{attribute.name} {value!r} is not an id: use lower-case letters a–z, digits and "
-                         f"hyphens, starting with a letter or digit, at most {ID_MAX} characters")
+        raise FieldError(attribute.name, f"{attribute.name} {value!r} is not an id: use lower-case letters a–z, "
+                         f"digits and hyphens, starting with a letter or digit, at most {ID_MAX} characters")
 
 
 def bounded_text(limit: int, *, single_line: bool = True, required: bool = True) -> Callable[..., None]:
@@ -57,7 +65,7 @@ def bounded_text(limit: int, *, single_line: bool = True, required: bool = True)
             if not isinstance(item, str):
                 continue  # the converter has already refused what is not text
             if (required or isinstance(value, tuple)) and not item.strip():
-                raise ValueError(f"{attribute.name} must not be empty")
+                raise FieldError(attribute.name, f"{attribute.name} must not be empty")
             _check(item, attribute.name, single_line=single_line, limit=limit)
 
     return validate
@@ -81,6 +89,6 @@ def in_range(low: int, high: int) -> Callable[..., None]:
 
     def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None and not low <= value <= high:
-            raise ValueError(f"{attribute.name} must be between {low} and {high}, not {value}")
+            raise FieldError(attribute.name, f"{attribute.name} must be between {low} and {high}, not {value}")
 
     return validate

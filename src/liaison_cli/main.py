@@ -219,5 +219,10 @@ def main() -> None:
 
 from liaison_cli import year  # noqa: E402, F401 - registers the year's commands on `cli`
 
+if __name__ == "__main__":  # `python -m liaison_cli.main`: the commands live on the imported module's `cli`
+    from liaison_cli.main import main as imported_main
+
+    imported_main()
+
 if __name__ == "__main__":
     main()

@@ -308,11 +308,14 @@ def changes_between(before: Plan | None, after: Plan) -> list[tuple[str, str, st
     return found
 
 
-def print_changes(district: District, before: Plan | None, after: Plan, path: Any, *, lang: str = "zh") -> None:
+def print_changes(district: District, before: Plan | None, after: Plan, path: Any, *, lang: str = "zh",
+                  created: bool = False) -> None:
     en = lang == "en"
     found = changes_between(before, after)
-    t = table((f"{after.year}: {len(found)} change(s), written to {path}" if en else
-               f"{after.year}年：{len(found)} 项变化，已写入 {path}"), ["id", "change" if en else "变化"])
+    new = (f"planned {after.year} anew ({len(after.engagements)} engagements); " if en else
+           f"新建{after.year}年计划（{len(after.engagements)} 项），") if created else ""
+    t = table((f"{after.year}: {new}{len(found)} change(s), written to {path}" if en else
+               f"{after.year}年：{new}{len(found)} 项变化，已写入 {path}"), ["id", "change" if en else "变化"])
     for ident, zh, english in found:
         t.add_row(ident, english if en else zh)
     console.print(t)
@@ -320,27 +323,10 @@ def print_changes(district: District, before: Plan | None, after: Plan, path: An
 
 
 # ---------------------------------------------------------------------------------------------- findings
-def finding_json(f: Finding) -> dict[str, Any]:
-    return {
-        "provision": f.provision, "rule": f.rule, "status": f.status.value, "severity": f.severity.value,
-        "responsible": f.responsible, "affected": list(f.affected), "subject": list(f.subject),
-        "period": [f.period[0].isoformat(), f.period[1].isoformat()], "counted": list(f.counted),
-        "expected": f.expected, "basis": f.basis, "rests_on": list(f.rests_on),
-        "pairing_in_force": None if f.pairing_in_force is None else
-        [iso(f.pairing_in_force[0]), iso(f.pairing_in_force[1])],
-        "reason": f.reason, "message_zh": f.message_zh, "message_en": f.message_en,
-    }
-
-
 def report_json(district: District, report: Report) -> dict[str, Any]:
-    return {
-        "district": report.district_id, "year": report.year, "as_of": report.as_of.isoformat(),
-        "totals": report.totals(), "findings": [finding_json(f) for f in report.findings],
-        "not_counted": [{"section": n.section, "index": n.index, "id": n.id, "reason_zh": n.reason_zh,
-                         "reason_en": n.reason_en} for n in report.not_counted],
-        "notes_zh": list(report.notes_zh), "notes_en": list(report.notes_en),
-        "summary": report.summary(district),
-    }
+    from liaison.findings import report_document
+
+    return report_document(report, district)
 
 
 def print_report(district: District, report: Report, *, lang: str = "zh", show_all: bool = False) -> None:

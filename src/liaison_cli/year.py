@@ -191,9 +191,9 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
             outcome = workspace.update(district, year, [c for c in changes if c.engagement.startswith(f"{year}/")],
                                        force=force, calendar=calendar, options=plan_options_for(inputs, state),
                                        events=events, replan=inputs.replan)
-            result, before = outcome.after, outcome.before
+            result = outcome.after
             if fmt == "text":
-                views.print_changes(district, before, result, outcome.path, lang=lang)
+                views.print_changes(district, outcome.before, result, outcome.path, lang=lang, created=outcome.created)
         else:
             options = plan_options_for(inputs, None)
             if events is not None:

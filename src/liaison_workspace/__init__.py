@@ -66,8 +66,9 @@ class UpdateOutcome:
     """What an update changed: the plan before and after (the state file is written)."""
 
     path: Path
-    before: Plan | None
+    before: Plan  # the plan the changes were made to
     after: Plan
+    created: bool = False  # the year had no state: it was planned first
 
 
 def _digest(path: Path) -> str | None:
@@ -232,7 +233,7 @@ class Workspace:
         with self.locked(year):
             self._check_tree(year, [state_file_name(district.info.id, year)])
             state = self.read_state(district, year)
-            before = state.plan if state is not None else None
+            created = state is None
             if state is None:
                 planned, seen = update_plan(district, year, None, options=options, calendar=calendar, events=events)
                 state = attrs.evolve(YearState.of(planned), events_seen=seen)
@@ -243,7 +244,7 @@ class Workspace:
             new_state = attrs.evolve(state.with_plan(after), events_seen=seen)
             path = self.state_path(district, year)
             write_atomic(path, state_to_json(new_state).encode())
-        return UpdateOutcome(path, before, after)
+        return UpdateOutcome(path, state.plan, after, created)
 
     def save_publication(self, district: District, year: int, publication: Publication) -> None:
         """Record what a publisher sent (only what the target accepted) in the year's state."""

@@ -78,7 +78,9 @@ def _what_it_rests_on(ctx: Context, o: Obligation, status: FindingStatus) -> tup
     if status == FindingStatus.BEYOND_GUIDANCE:
         return ("max_per_period",) if o.rule.is_local("max_per_period") else ()
     found = [r for r in o.rests_on if r not in ("scope", "max_per_period")]
-    if "scope" in o.rests_on and (o.scope != "pairing" or _department_total(ctx, o) >= o.minimum):
+    # The per-pairing reading is the stricter one: a pairing's shortfall rests on it when the
+    # department as a whole did enough; a department's shortfall is one under every reading.
+    if "scope" in o.rests_on and o.scope == "pairing" and _department_total(ctx, o) >= o.minimum:
         found.append("scope")
     return tuple(found)
 
@@ -117,8 +119,8 @@ def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, sta
         return (f"{head_zh}，超出{cite_zh}的指导范围{local}，仅作提示。",
                 f"{head_en}, beyond {cite_en}{' (a maximum the district set)' if local else ''}; information only.")
     if rests:
-        return (f"{head_zh}，少于{o.minimum}次，未达本区设定（{readings}）；原文为“{quote_zh(o.rule.sentence_zh)}”"
-                f"（{prov.id}）。",
+        return (f"{head_zh}，少于{o.minimum}次，未达本区对{prov.cite_zh()}“{expected_zh}”的设定（{readings}）；"
+                f"原文为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}）。",
                 f"{head_en}, fewer than {o.minimum}: the district's own setting is not met (see {prov.id}; the "
                 "text alone does not say this).")
     return (f"{head_zh}，少于{o.minimum}次，不符合{cite_zh}的要求。",

@@ -94,9 +94,9 @@ def _response_rule(ctx: Context, trigger: str, day: dt.date) -> tuple[str, Respo
 
 
 def _deadline_zh(rule: Response, due: dt.date) -> str:
-    local = "本区设定的" if rule.is_local(rule.deadline_field) else ""
-    suffix = "（原文未规定期限）" if local else ""
-    return f"{local}{rule.describe_zh()}期限（{due.isoformat()}）{suffix}"
+    if rule.is_local(rule.deadline_field):
+        return f"本区设定的{rule.describe_zh()}反馈期限（{due.isoformat()}；原文未规定期限）"
+    return f"{rule.describe_zh()}反馈期限（{due.isoformat()}）"
 
 
 def _deadline_en(rule: Response, due: dt.date) -> str:
