@@ -24,7 +24,8 @@ CODE_AND_TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
            ("test_every_provision_of_the_regulation_is_in_the_data_with_its_verbatim_text",)),
     "§1": (("liaison.district.District.provision",),
            ("test_every_provision_of_the_regulation_is_in_the_data_with_its_verbatim_text",)),
-    "§1.1": (("liaison.rules.Response", "liaison.compliance.documents.consultations", "liaison.records.ConsultationRecord"),
+    "§1.1": (("liaison.rules.Response", "liaison.compliance.documents.consultations",
+              "liaison.records.ConsultationRecord"),
              ("test_consultations_need_all_eight_and_their_replies", "test_the_parties_owe_no_reply_to_a_consultation",
               "test_a_late_reply_is_reported_as_late_with_its_date_not_as_missing")),
     "§1.2": (("liaison.district.District.invitees", "liaison.engagements.KnownEvent",
@@ -54,7 +55,8 @@ CODE_AND_TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
            ("test_every_provision_of_the_regulation_is_in_the_data_with_its_verbatim_text",)),
     "§3.1": (("liaison.duties.obligations", "liaison.duties.designations_in_force", "liaison.planner.plan_year",
               "liaison.compliance.cadences.designations"),
-             ("test_the_work_meeting_appears_in_alternate_years_only", "test_the_work_meeting_is_judged_over_its_two_year_period",
+             ("test_the_work_meeting_appears_in_alternate_years_only",
+              "test_the_work_meeting_is_judged_over_its_two_year_period",
               "test_a_missing_designation_is_reported_per_department",
               "test_another_districts_plan_treated_as_held_meets_its_own_numbers")),
     "§3.2": (("liaison.district.District.cc_list", "liaison.compliance.documents.routing"),
@@ -108,10 +110,11 @@ def rule_lines(rule: Rule, modality: str) -> list[str]:
 def render() -> str:
     district = liaison.seed_district()
     out = ["# Provision → code → test", "",
-           "Generated from the seed data by `docs/make_provisions.py` (do not edit by hand). For every provision of the",
-           "regulation: the code that implements it and the tests that would fail if it broke; then each rule with",
-           "the sentence it implements and that sentence's modality, and each number or reading with its basis —",
-           f"{BASIS_ZH['text']} (the regulation states it) or {BASIS_ZH['local']} (the district chose it; the note says why).",
+           "Generated from the seed data by `docs/make_provisions.py` (do not edit by hand). For every provision of",
+           "the regulation: the code that implements it and the tests that would fail if it broke; then each rule",
+           "with the sentence it implements and that sentence's modality, and each number or reading with its",
+           f"basis — {BASIS_ZH['text']} (the regulation states it) or {BASIS_ZH['local']} (the district chose it;",
+           "the note says why).",
            "", "| ID | 条 | Title | Modality | Code | Tests |", "|---|---|---|---|---|---|"]
     for prov in district.provisions:
         code, tests = CODE_AND_TESTS[prov.id]

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from liaison.district import CcList, District, InviteeList, Recipient
 from liaison.engagements import STATUS_EN, STATUS_ZH, Plan
-from liaison.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Finding, Report
+from liaison.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Report
 from liaison.findings import STATUS_EN as FINDING_EN
 from liaison.findings import STATUS_ZH as FINDING_ZH
 from liaison.model import Organisation, Pairing
