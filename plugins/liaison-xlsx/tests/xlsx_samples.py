@@ -9,9 +9,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import openpyxl
 
 from liaison.district import District
+from liaison.model import Organisation, OrgKind, Pairing
 from liaison.plan import Plan, Status, plan_year
 from liaison.workdays import ChineseCalendar
 
@@ -26,6 +28,16 @@ DOCUMENT = {"文号": "区卫〔2026〕15号", "发文单位": "卫生局", "日
 #: 农工党总支部's research result, never answered (§1.3).
 RESEARCH = {"编号": "调研〔2026〕农工1", "标题": "关于社区卫生服务中心人才队伍建设的调研报告",
             "报送单位": "农工党总支部", "承办部门": "区卫生局", "收到日期": "2026年6月15日"}
+
+
+def bigger_district(district: District, departments: int) -> District:
+    """The seed with ``departments`` more departments, each paired with one branch or the ICF."""
+    others = [o.id for o in district.counterparts()]
+    added = [Organisation(f"dept-{i}", f"区第{i}专项工作局", f"第{i}专项工作局", f"Bureau {i}", OrgKind.DEPARTMENT)
+             for i in range(1, departments + 1)]
+    pairings = [Pairing(o.id, others[i % len(others)], "§2.2", dt.date(2022, 5, 22)) for i, o in enumerate(added)]
+    return attrs.evolve(district, organisations=(*district.organisations, *added),
+                        pairings=(*district.pairings, *pairings))
 
 
 def plan_for(district: District, year: int) -> Plan:

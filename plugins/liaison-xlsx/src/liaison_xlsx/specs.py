@@ -71,6 +71,7 @@ class SheetSpec:
         raise KeyError(field)
 
 
+ORG_HINT = "可填全称、简称或编号。"
 ORGS_HINT = "可填全称、简称或编号；多个单位用顿号（、）、逗号、分号或换行分隔。"
 DATE_HINT = "日期，如 2027-3-1、2027/3/1、2027.3.1 或 2027年3月1日。"
 
@@ -91,7 +92,7 @@ LEDGER: tuple[SheetSpec, ...] = (
             Column("类型", "kind", "kind", "cell", "kinds",
                    "联系工作会议（§3.1）、联席会议或工作例会（§3.3）、走访（§3.6）、区政府全体成员会议、座谈会、大型活动等。",
                    aliases=("会议类型", "活动类型", "类别", "kind")),
-            Column("主办单位", "host", "org", "cell", "hosts", "召开会议或带队走访的单位。" + ORGS_HINT,
+            Column("主办单位", "host", "org", "cell", "hosts", "召开会议或带队走访的单位。" + ORG_HINT,
                    aliases=("主办", "牵头单位", "host")),
             Column("参加单位", "attended", "orgs", "cell", "all",
                    "实际参加的民主党派、工商联等单位（主办单位不必重复填写）。" + ORGS_HINT,
@@ -114,7 +115,7 @@ LEDGER: tuple[SheetSpec, ...] = (
         "区政府、政府办公室和各部门印发的政策性文件及其抄送单位，一份文件一行。",
         (
             Column("文号", "id", "line", "cell", hint="发文字号，如 区卫〔2027〕15号。", aliases=("发文字号", "id")),
-            Column("发文单位", "issuer", "org", "cell", "issuers", "印发文件的单位。" + ORGS_HINT,
+            Column("发文单位", "issuer", "org", "cell", "issuers", "印发文件的单位。" + ORG_HINT,
                    aliases=("发文机关", "issuer")),
             _date("日期", "date", aliases=("发文日期", "印发日期")),
             Column("标题", "title", "line", hint="文件标题。", aliases=("文件标题", "title")),
@@ -230,7 +231,7 @@ LEDGER: tuple[SheetSpec, ...] = (
         "镇街活动", "town_activities", ("§3.8",),
         "各镇（街道）通报情况、支持民主党派基层组织和镇商会开展活动的情况，一次一行。",
         (
-            Column("镇街", "town", "line", "cell", hint="镇或街道名称。", aliases=("镇", "镇（街道）", "town")),
+            Column("镇街", "town", "line", "cell", hint="镇或街道名称。", aliases=("镇", "街道", "town")),
             _date("日期", "date"),
             Column("活动内容", "description", "line", "cell", aliases=("内容", "description")),
             Column("参加单位", "with_organisations", "orgs", "column", "all", ORGS_HINT,
@@ -272,7 +273,7 @@ def validate_specs(specs: tuple[SheetSpec, ...] = LEDGER) -> None:
             if c.field in fields:
                 raise ValueError(f"{spec.name}: field {c.field} twice")
             fields.add(c.field)
-            for h in (c.header, *c.aliases):
+            for h in {c.header, *c.aliases, c.field.lstrip("_")}:
                 key = normalise(h)
                 if key in headers:
                     raise ValueError(f"{spec.name}: header {h!r} twice")
