@@ -253,8 +253,10 @@ def normalise(text: str) -> str:
     out = unicodedata.normalize("NFKC", text).replace("*", "").replace("＊", "")
     out = "".join(out.split())
     for opening, closing in (("(", ")"), ("[", "]"), ("【", "】")):
-        if out.endswith(closing) and opening in out:
-            out = out[:out.rindex(opening)]
+        if out.startswith(opening) and out.endswith(closing) and out.count(opening) == 1:
+            out = out[1:-1]  # 【类型】
+        elif out.endswith(closing) and out.rfind(opening) > 0:
+            out = out[:out.rindex(opening)]  # 日期（必填）
     return out.casefold()
 
 
