@@ -44,6 +44,8 @@ def _number_text(value: int | float) -> str:
 def text(value: Any, *, single_line: bool = False) -> str | None:
     """Text; a number becomes its digits (文号 15). A date-time means Excel turned what was typed into a
     date (2026-8 becomes 1 August), which cannot be undone here."""
+    if type(value) is str and "\n" not in value and "\r" not in value and (not single_line or "\t" not in value):
+        return value.strip() or None  # the common case, quickly
     if is_blank(value):
         return None
     if isinstance(value, bool):

@@ -215,6 +215,7 @@ class _SheetReader:
         self.name: str = ws.title
         self.columns: dict[str, int] = {}  # field → column number (1-based)
         self.header_row = 0
+        self._parsed: dict[tuple[str, type, Any], Any] = {}
 
     # -- header ---------------------------------------------------------------------------------
     def _locate_header(self, first_rows: list[tuple[int, tuple[Any, ...]]]) -> bool:
@@ -284,14 +285,19 @@ class _SheetReader:
         def make(number: int, row: tuple[Any, ...]) -> _Row | None:
             values: dict[str, Any] = {}
             blank = True
+            width = len(row)
             for field, index in wanted:
-                cell = row[index - 1] if index <= len(row) else None
-                value = _cell_value(cell)
-                if cell is not None and getattr(cell, "data_type", "") in ("f", "e"):
-                    values[field] = _Special(getattr(cell, "data_type", ""), value)
+                cell = row[index - 1] if index <= width else None
+                value = getattr(cell, "value", None)
+                if value is None:
+                    values[field] = None
+                    continue
+                kind = getattr(cell, "data_type", "")
+                if kind == "f" or kind == "e":
+                    values[field] = _Special(kind, value)
                     blank = False
                     continue
-                if not cells.is_blank(value):
+                if blank and (type(value) is not str or value.strip()):
                     blank = False
                 values[field] = value
             return None if blank else _Row(number, values)
@@ -311,11 +317,21 @@ class _SheetReader:
         return cell_ref(self.name, self.columns[field], row)
 
     def parse(self, column: Column, row: _Row) -> Any:
-        """The typed value of a column in a row, or raises CellProblem."""
+        """The typed value of a column in a row, or raises CellProblem. Values repeat down a column
+        (the kinds, the organisations, the dates), so each is parsed once per sheet."""
         value = row.values.get(column.field)
+        if value is None:
+            return PARSERS[column.parse](None, self.directory)
         if isinstance(value, _Special):
             raise value.problem()
-        return PARSERS[column.parse](value, self.directory)
+        key = (column.parse, type(value), value)
+        try:
+            return self._parsed[key]
+        except KeyError:
+            found = self._parsed[key] = PARSERS[column.parse](value, self.directory)
+            return found
+        except TypeError:  # an unhashable value: parse it each time
+            return PARSERS[column.parse](value, self.directory)
 
 
 @attrs.frozen
