@@ -120,6 +120,13 @@ def test_an_actual_date_on_a_row_not_held(seed: District, ledger_2026: bytes) ->
     assert err.path == "会议走访!G12" and "是否召开" in err.render("zh")
 
 
+def test_a_row_added_by_hand_must_say_whether_it_took_place(seed: District, ledger_2026: bytes) -> None:
+    """Pre-filled rows (with their 编号) may stay blank — not held; a clerk's own row may not."""
+    err = failing(ledger_2026, seed, lambda b: Sheet(b["会议走访"]).append(
+        {"日期": "2026-5-6", "类型": "走访", "主办单位": "区卫生局", "参加单位": "农工党"}))
+    assert err.path.startswith("会议走访!F") and "新增的行请在“是否召开”填写" in err.render("zh")
+
+
 def test_duplicate_ids_name_both_cells(seed: District, ledger_2026: bytes) -> None:
     def edit(book: Any) -> None:
         sheet = Sheet(book["文件抄送"])

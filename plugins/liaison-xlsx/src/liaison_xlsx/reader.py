@@ -384,6 +384,13 @@ def _is_record(spec: SheetSpec, reader: _SheetReader, row: _Row) -> bool:
         except CellProblem as problem:
             reader.problems.cell(reader.ref(column.field, row.number), problem)
             return False
+        if held is None and "id" in reader.columns and cells.is_blank(row.values.get("id")):
+            # pre-filled rows carry their 编号 and may stay blank (not held); a row added by hand says
+            reader.problems.add(reader.ref(column.field, row.number),
+                                f"a row added by hand needs 是 or 否 in “{column.header}”",
+                                f"新增的行请在“{column.header}”填写“是”或“否”",
+                                "write 是 if it took place, 否 if not", "已召开的填“是”，未召开的填“否”")
+            return False
         if held is not True:
             actual = next((c for c in spec.columns if c.field == "_actual_date"), None)
             given = actual is not None and not cells.is_blank(row.values.get(actual.field))
