@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from xlsx_samples import fill_as_clerk
+from xlsx_samples import fill_as_clerk, open_book
 
 from liaison.district import District
 from liaison.plan import Plan
@@ -110,3 +110,14 @@ def test_a_ledger_saved_by_libreoffice_reads_back_identically(converted: Path, s
     saved = (converted / "填好的台账.xlsx").read_bytes()
     assert saved != fill_as_clerk(ledger_2026)  # LibreOffice wrote its own package
     assert read_ledger(saved, seed, "台账.xlsx") == read_ledger(fill_as_clerk(ledger_2026), seed, "台账.xlsx")
+
+
+def test_libreoffice_keeps_the_drop_downs(converted: Path, seed: District) -> None:
+    """What Calc understood it writes back: the lists behind their names, the hidden sheet, the hints."""
+    book = open_book((converted / "填好的台账.xlsx").read_bytes())
+    assert book["名单"].sheet_state == "hidden"
+    assert book.defined_names["lst_all"].attr_text.endswith(f"!$A$2:$A${len(seed.organisations) + 1}")
+    found = {(dv.type, dv.formula1) for dv in book["会议走访"].data_validations.dataValidation}
+    assert {("list", "lst_kinds"), ("list", "lst_hosts"), ("list", "lst_yes_no"), ("date", "367")} <= found
+    prompts = {dv.promptTitle for dv in book["会议走访"].data_validations.dataValidation}
+    assert "类型（必填）" in prompts
