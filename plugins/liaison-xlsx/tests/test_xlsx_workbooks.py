@@ -7,15 +7,16 @@ import datetime as dt
 import warnings
 from typing import Any
 
+import attrs
 import pytest
 from openpyxl.utils import get_column_letter, range_boundaries
 from xlsx_samples import Sheet, bigger_district, open_book, plan_for
 
 from liaison.district import District
 from liaison.plan import Plan, Status
-from liaison_xlsx import ledger_workbook
+from liaison_xlsx import ledger_workbook, read_ledger, schedule_workbook
 from liaison_xlsx.specs import LEDGER, validate_specs
-from liaison_xlsx.workbook import display_width
+from liaison_xlsx.workbook import display_width, sheet_title
 
 PLAN_HEADERS = ["日期", "星期", "时间", "事项", "主办单位", "参加单位", "依据", "状态", "暂定"]
 
@@ -206,3 +207,53 @@ def test_the_guide_explains_every_sheet_and_column(ledger: Any) -> None:
         for column in spec.columns:
             assert column.header in text
     assert "§3.6 三（六）“走访联谊制度”" in text
+
+
+# ------------------------------------------------------------------------------------ edge cases
+def test_cancelled_and_held_engagements(seed: District, plan_2026: Plan) -> None:
+    """A cancelled engagement stays in the 安排表 as 已取消 but is no row of the 台账; a held one is
+    pre-filled as 是 and so reads back as a record."""
+    first, second = plan_2026.engagements[:2]
+    changed = attrs.evolve(plan_2026, engagements=(first.with_changes(status=Status.CANCELLED),
+                                                   second.with_changes(status=Status.HELD),
+                                                   *plan_2026.engagements[2:]))
+    schedule = open_book(schedule_workbook(seed, changed, 2026))["全区"]
+    assert [schedule["H4"].value, schedule["H5"].value] == ["已取消", "已召开"]
+    data = ledger_workbook(seed, changed, 2026)
+    sheet = Sheet(open_book(data)["会议走访"])
+    rows = list(sheet.rows())
+    assert first.id not in [sheet.get(r, "编号") for r in rows]
+    assert sheet.get(rows[0], "编号") == second.id and sheet.get(rows[0], "是否召开") == "是"
+    assert [e.id for e in read_ledger(data, seed, "台账.xlsx").engagements] == [second.id]
+
+
+def test_a_year_without_a_holiday_notice_is_marked_provisional(seed: District) -> None:
+    plan = plan_for(seed, 2031)
+    ws = open_book(schedule_workbook(seed, plan, 2031))["全区"]
+    assert "2031年节假日安排尚未公布，日期暂定" in ws["A2"].value
+    assert {ws.cell(r, 9).value for r in range(4, ws.max_row + 1)} == {"是"}
+
+
+def test_the_districts_own_name_heads_every_sheet(seed: District, plan_2026: Plan) -> None:
+    renamed = attrs.evolve(seed, info=attrs.evolve(seed.info, name="××区"))
+    schedule = open_book(schedule_workbook(renamed, plan_2026, 2026))
+    ledger = open_book(ledger_workbook(renamed, plan_2026, 2026))
+    assert schedule["全区"]["A1"].value == "××区2026年对口联系工作安排表"
+    assert ledger["说明"]["A1"].value.startswith("××区2026年对口联系工作台账")
+    assert all(ledger[s.name]["A1"].value.startswith("××区2026年") for s in LEDGER)
+
+
+def test_an_empty_plan_still_makes_both_workbooks(seed: District, plan_2026: Plan) -> None:
+    empty = attrs.evolve(plan_2026, engagements=())
+    schedule = open_book(schedule_workbook(seed, empty, 2026))
+    assert schedule.sheetnames == ["全区"] and schedule["全区"].max_row == 3
+    assert read_ledger(ledger_workbook(seed, empty, 2026), seed, "台账.xlsx").engagements == ()
+
+
+def test_sheet_titles_are_valid_and_unique() -> None:
+    taken: set[str] = set()
+    assert sheet_title("区卫生局", taken) == "区卫生局"
+    assert sheet_title("区卫生局", taken) == "区卫生局(2)"
+    assert sheet_title("a/b:c*d?[e]", taken) == "a_b_c_d__e_"
+    long = sheet_title("很" * 40, taken)
+    assert len(long) == 31 and sheet_title("很" * 40, taken) == "很" * 28 + "(2)"
