@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -98,3 +101,12 @@ def test_plugins_command_lists_the_reader() -> None:
     found = {p["name"]: p for p in json.loads(result.output)["plugins"]}
     assert found["xlsx"]["exporters"][0]["name"] == "xlsx"
     assert found["xlsx"]["record_readers"][0]["suffixes"] == [".xlsx"]
+
+
+def test_loading_the_plugin_imports_no_spreadsheet_library() -> None:
+    """Every command loads the plugins; only the ones that touch a workbook pay for xlsxwriter and openpyxl."""
+    code = ("import sys, liaison.plugins as p; p.exporters(); p.record_readers(); "
+            "print(sorted(m for m in ('openpyxl', 'xlsxwriter', 'liaison_xlsx.reader') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "LIAISON_PLUGINS": "xlsx"})
+    assert done.stdout.strip() == "[]"

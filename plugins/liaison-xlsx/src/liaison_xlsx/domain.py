@@ -1,10 +1,11 @@
-"""Everything this plugin takes from the ``liaison`` core, in one place.
+"""Everything this plugin takes from the ``liaison`` domain core, in one place.
 
 The core is being reshaped (a plan becomes one year, records and findings gain fields), so the
 rest of the plugin never imports ``liaison``: it works on the neutral values built here —
 :class:`PlannedRow` for an engagement of the plan, :class:`Directory` for the organisations and
 the name look-up, :data:`RECORD_TYPES` for the record classes — and adapting to a new core is a
-change to this module only.
+change to this module only. (The plugin API — hooks, exporters, options, readers — is imported
+where it is used, in :mod:`liaison_xlsx.plugin`.)
 """
 
 from __future__ import annotations
@@ -17,9 +18,7 @@ from typing import Any
 import attrs
 
 from liaison.district import District
-from liaison.errors import DataError, ExportError, LiaisonError
-from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
-from liaison.hookspecs import hookimpl
+from liaison.errors import DataError, LiaisonError
 from liaison.model import (
     COUNTERPART_KINDS,
     ENGAGEMENT_KIND_ZH,
@@ -28,9 +27,7 @@ from liaison.model import (
     Organisation,
     OrgKind,
 )
-from liaison.options import Option
 from liaison.plan import STATUS_ZH, Plan, Status
-from liaison.plugins import RecordReader
 from liaison.records import (
     Briefing,
     ConsultationRecord,
@@ -49,27 +46,19 @@ from liaison.records import (
 __all__ = [
     "RECORD_TYPES",
     "REPLY_TYPE",
-    "Artifact",
     "DataError",
     "Directory",
-    "ExportError",
-    "ExportRequest",
-    "Exporter",
     "LiaisonError",
-    "Option",
     "PlannedRow",
-    "RecordReader",
     "check_consistency",
     "district_id",
     "district_name",
     "engagement_kind",
-    "hookimpl",
     "kind_names",
     "make_records",
     "paired_departments",
     "plan_rows",
     "plan_years",
-    "safe_name",
 ]
 
 #: Records section (the field of ``Records``) → the record class its rows become.

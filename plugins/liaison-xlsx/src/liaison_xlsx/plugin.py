@@ -15,34 +15,25 @@ Options (declared, checked by the host; ``--option KEY=VALUE``):
 
 Reader: ``liaison check --records 台账.xlsx`` and ``liaison.load_records("台账.xlsx", district)``
 dispatch ``.xlsx`` files to :func:`liaison_xlsx.reader.read_ledger`.
+
+This module is what the plugin manager loads for every command, so it imports only the plugin API
+(light, and loaded already); the workbooks' code, xlsxwriter and openpyxl load when first used.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from liaison_xlsx.domain import (
-    Artifact,
-    Exporter,
-    ExportError,
-    ExportRequest,
-    LiaisonError,
-    Option,
-    RecordReader,
-    district_name,
-    hookimpl,
-    plan_rows,
-    plan_years,
-    provisional_years,
-    regulation_title,
-    safe_name,
-)
-from liaison_xlsx.ledger import ledger_custom_properties, write_ledger
-from liaison_xlsx.reader import read_ledger
-from liaison_xlsx.schedule import write_schedule
-from liaison_xlsx.workbook import Book, properties
+from liaison.errors import ExportError, LiaisonError
+from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
+from liaison.hookspecs import hookimpl
+from liaison.options import Option
+from liaison.plugins import RecordReader
+
+if TYPE_CHECKING:
+    from liaison.records import Records
 
 __all__ = ["OPTIONS", "XLSX", "export", "ledger_workbook", "register_exporters", "register_record_readers",
            "schedule_workbook"]
@@ -72,6 +63,10 @@ def ledger_path(year: int) -> str:
 
 def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None) -> bytes:
     """The year's 安排表 as .xlsx bytes."""
+    from liaison_xlsx.domain import district_name, plan_rows, provisional_years, regulation_title
+    from liaison_xlsx.schedule import write_schedule
+    from liaison_xlsx.workbook import Book, properties
+
     name = district_name(district)
     book = Book(properties(f"{name}{year}年对口联系工作安排表", regulation_title(district), name,
                            _created(year, created), "对口联系,安排表,liaison", "由 liaison-xlsx 按年度计划生成"))
@@ -81,6 +76,10 @@ def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.dateti
 
 def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None) -> bytes:
     """The year's 台账 template, pre-filled from the plan, as .xlsx bytes."""
+    from liaison_xlsx.domain import district_name, plan_rows, regulation_title
+    from liaison_xlsx.ledger import ledger_custom_properties, write_ledger
+    from liaison_xlsx.workbook import Book, properties
+
     name = district_name(district)
     book = Book(properties(f"{name}{year}年对口联系工作台账", regulation_title(district), name,
                            _created(year, created), "对口联系,台账,liaison",
@@ -90,7 +89,17 @@ def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime
     return book.close()
 
 
+def read_ledger(data: bytes, district: Any, file: str) -> Records:
+    """The records reader: :func:`liaison_xlsx.reader.read_ledger`, loaded on first use."""
+    from liaison_xlsx.reader import read_ledger as read
+
+    records: Records = read(data, district, file)
+    return records
+
+
 def export(request: ExportRequest) -> Iterator[Artifact]:
+    from liaison_xlsx.domain import plan_years
+
     wanted = request.option("workbooks", WORKBOOKS)
     created = request.option("created")
     made: list[Artifact] = []
