@@ -456,16 +456,29 @@ def _engagement(values: dict[str, Any], reader: _SheetReader, row: _Row) -> dict
     return values
 
 
+#: What a section's rows need beyond their columns (the ledger's own columns of 会议走访).
+_FINISH: dict[str, Callable[[dict[str, Any], _SheetReader, _Row], dict[str, Any] | None]] = {
+    "engagements": _engagement,
+}
+
+
 def _construct(spec: SheetSpec, reader: _SheetReader, row: _Row, values: dict[str, Any]) -> Any | None:
     kwargs = {k: v for k, v in values.items() if not k.startswith("_") and v is not None}
     try:
         return RECORD_TYPES[spec.section](**kwargs)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError) as exc:  # the record's own validators (attrs): name the cell they name
         message = str(exc)
         field = message.split(" ", 1)[0]
         column = next((c for c in spec.columns if c.field == field and c.field in reader.columns), None)
         path = reader.ref(column.field, row.number) if column else f"{sheet_ref(reader.name)}!{row.number}:{row.number}"
-        reader.problems.add(path, message, f"本行内容有误：{message}", "correct the row", "请改正本行")
+        what = f"“{column.header}”" if column else "本行"
+        if "control character" in message:
+            zh = f"{what}含有不可见的控制字符"
+        elif "must not be empty" in message:
+            zh = f"{what}不能为空"
+        else:
+            zh = f"{what}有误：{message}"
+        reader.problems.add(path, message, zh, "correct the cell", "请改正该单元格")
         return None
 
 
@@ -478,14 +491,15 @@ def _read_plain(spec: SheetSpec, reader: _SheetReader, section: _Section) -> Non
         values = _values(spec, reader, row)
         if values is None or _missing(spec, reader, row, values):
             continue
-        if spec.section == "engagements":
-            values = _engagement(values, reader, row)
+        finish = _FINISH.get(spec.section)
+        if finish is not None:
+            values = finish(values, reader, row)
             if values is None:
                 continue
         record = _construct(spec, reader, row, values)
         if record is not None:
             section.records.append(record)
-            section.where.append(_Where(reader.name, row.number, dict(reader.columns)))
+            section.where.append(_Where(reader.name, row.number, reader.columns))
 
 
 def _read_grouped(spec: SheetSpec, reader: _SheetReader, section: _Section) -> None:
@@ -540,7 +554,7 @@ def _read_grouped(spec: SheetSpec, reader: _SheetReader, section: _Section) -> N
         record = _construct(spec, reader, row, values)
         if record is not None:
             section.records.append(record)
-            section.where.append(_Where(reader.name, row.number, dict(reader.columns),
+            section.where.append(_Where(reader.name, row.number, reader.columns,
                                         tuple(number for number, _ in replies)))
 
 
