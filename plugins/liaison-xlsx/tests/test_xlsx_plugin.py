@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -110,3 +111,17 @@ def test_loading_the_plugin_imports_no_spreadsheet_library() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={**os.environ, "LIAISON_PLUGINS": "xlsx"})
     assert done.stdout.strip() == "[]"
+
+
+def test_byte_identical_across_processes(ledger_2026: bytes, schedule_2026: bytes) -> None:
+    """No set or hash order reaches the bytes: other processes, other hash seeds, the same files."""
+    code = ("import hashlib, sys, liaison; from liaison.workdays import ChineseCalendar; "
+            "from liaison_xlsx import ledger_workbook, schedule_workbook; d = liaison.seed_district(); "
+            "p = liaison.plan_year(d, 2026, calendar=ChineseCalendar()); "
+            "print(hashlib.sha256(ledger_workbook(d, p, 2026)).hexdigest(), "
+            "hashlib.sha256(schedule_workbook(d, p, 2026)).hexdigest())")
+    expected = f"{hashlib.sha256(ledger_2026).hexdigest()} {hashlib.sha256(schedule_2026).hexdigest()}"
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed, "LIAISON_PLUGINS": "xlsx"})
+        assert done.stdout.strip() == expected
