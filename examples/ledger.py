@@ -1,6 +1,6 @@
 """The year's spreadsheets: the plan (安排表) and the ledger (台账) to fill in, then the ledger checked.
 
-    python examples/ledger.py [YEAR] [--out DIR]              write both workbooks into ./out/<year>/
+    python examples/ledger.py [YEAR] [--out DIR]              write both workbooks into ./out/<year>/xlsx/
     python examples/ledger.py YEAR --check 台账.xlsx           read a filled-in ledger, list the problems
 
 Needs the liaison-xlsx plugin (pip install plugins/liaison-xlsx). A problem in the ledger is printed
@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 
 import liaison
-from liaison.plan import plan_year
-from liaison.plugins import exporter, load_records, working_day_calendar
-from liaison_cli.output import write_artifact
+from liaison.plugins import load_records
+from liaison_workspace import Workspace
 
 
 def main() -> int:
@@ -30,9 +29,13 @@ def main() -> int:
     try:
         if args.check is not None:
             return check(district, args.year, args.check)
-        plan = plan_year(district, args.year, calendar=working_day_calendar())
-        for artifact in exporter("xlsx").run(district, plan):
-            print(f"写入 wrote {write_artifact(args.out, artifact)}")
+        # the year's state in out/<year>/ is kept: agreed dates stay, an edited ledger is never overwritten
+        outcome = Workspace(args.out).export(district, args.year, [("xlsx", {})],
+                                             calendar=liaison.working_day_calendar())
+        for _name, path, _size in outcome.written:
+            print(f"写入 wrote {outcome.folder / path}")
+        for path in outcome.kept_edits:
+            print(f"保留 kept (edited by hand) {outcome.folder / path}")
     except liaison.LiaisonError as exc:
         print(f"错误 error:\n{exc.render('zh')}", file=sys.stderr)
         return 1

@@ -4,10 +4,10 @@
 >>> district = liaison.seed_district()
 >>> [r.organisation.name for r in district.cc_list("区卫生局", dt.date(2027, 1, 1)).recipients]
 ['农工党总支部', '九三学社综合支社']
->>> plan = liaison.plan_year(district, 2026)          # §3.1, §3.3, §3.6 on China's working days
+>>> plan = liaison.plan_year(district, 2026)          # meetings and visits on China's working days
 >>> report = liaison.check(district, liaison.Records.from_plan(plan), 2026)   # the plan as if held
->>> sorted({f.provision for f in report.problems()})   # the seed names no §3.1 designations, no 2025 meeting
-['§3.1']
+>>> sorted({district.provision(f.provision).cite_zh() for f in report.problems()})  # no designations, no 2025 meeting
+['第三（一）条“建立联系责任制”']
 
 The core is pure: objects in, objects out. Files, clocks and exporters live at the edges (the
 ``liaison`` command, :mod:`liaison_workspace`, the example scripts and the plugins).

@@ -262,6 +262,27 @@ class District:
                 if isinstance(rule, kind) and rule.validity.contains(as_of):
                     yield prov, rule
 
+    def provisions_in(self, first: dt.date, last: dt.date, *, section: str | None = None,
+                      engagement_kind: EngagementKind | str | None = None) -> tuple[Provision, ...]:
+        """The provisions with a rule in force some day of ``[first, last]``: those checked against a
+        records ``section``, or those that count engagements of a kind (a ledger's sheets cite them)."""
+        from liaison.rules import Cadence, Validity, sections_read
+
+        span = Validity(first, last + dt.timedelta(days=1))
+        found = []
+        for prov in self.provisions:
+            for rule in prov.rules:
+                if not rule.validity.overlaps(span):
+                    continue
+                if section is not None and section not in sections_read(rule):
+                    continue
+                if engagement_kind is not None and not (isinstance(rule, Cadence)
+                                                        and rule.engagement_kind == engagement_kind):
+                    continue
+                found.append(prov)
+                break
+        return tuple(found)
+
     def cadences(self, as_of: dt.date) -> tuple[tuple[Provision, Cadence], ...]:
         return tuple((p, r) for p, r in self.rules(Cadence, as_of) if isinstance(r, Cadence))
 

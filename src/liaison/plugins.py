@@ -203,7 +203,7 @@ def load_records(path: str | os.PathLike[str], district: District) -> Records:
         raise LiaisonError(f"no reader for {suffix} records files (readable: {', '.join(known)})", file=name,
                            fix="give a .toml records file, or pip install liaison-xlsx for a ledger (.xlsx)",
                            message_zh=f"无法读取{suffix}格式的记录文件（可读取：{'、'.join(known)}）")
-    return readers[0].read(read_file(name, limit=MAX_RECORDS_BYTES), district, name)
+    return readers[0].read(read_file(name, limit=MAX_RECORDS_BYTES), district, name).with_defaults(district)
 
 
 def describe() -> list[dict[str, Any]]:

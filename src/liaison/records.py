@@ -176,6 +176,13 @@ class Records:
             special_appointments=tuple(a for a in self.special_appointments if a.date <= day),
         )
 
+    def with_defaults(self, district: District) -> Records:
+        """What a reader leaves out, filled in the one way: a consultation without a sender was sent
+        by the district government's general office. Every records reader ends with this."""
+        office = district.general_office().id
+        return attrs.evolve(self, consultations=tuple(
+            c if c.sender is not None else attrs.evolve(c, sender=office) for c in self.consultations))
+
     def with_engagements(self, engagements: Iterable[HeldEngagement]) -> Records:
         return attrs.evolve(self, engagements=tuple(engagements))
 
@@ -224,7 +231,7 @@ def _check_refs(records: Records, district: District, file: str | None) -> Recor
                         for i, d in enumerate(records.documents)),
         consultations=tuple(attrs.evolve(
             c, sent_to=refs(c.sent_to, f"$.consultations[{i}].sent_to"),
-            sender=district.general_office().id if c.sender is None else ref(c.sender, f"$.consultations[{i}].sender"),
+            sender=None if c.sender is None else ref(c.sender, f"$.consultations[{i}].sender"),
             replies=tuple(attrs.evolve(r, organisation=ref(r.organisation, f"$.consultations[{i}].replies[{k}]"
                                                                              ".organisation"))
                           for k, r in enumerate(c.replies)))
@@ -262,12 +269,12 @@ def parse_records(text: str | bytes, district: District, *, file: str | None = N
     raw = read_toml(text, file=file)
     expect(raw, "records", file=file)
     records = _check_refs(structure(raw, Records, file=file, fix=f"correct the value (see {DOC['records']})"),
-                          district, file)
-    _check_consistency(records, district, file)
+                          district, file).with_defaults(district)
+    check_consistency(records, district, file)
     return records
 
 
-def _check_consistency(records: Records, district: District, file: str | None) -> None:
+def check_consistency(records: Records, district: District, file: str | None) -> None:
     """What the types cannot say: the right kinds of organisation, dates in order, unique ids."""
     from liaison.model import COUNTERPART_KINDS, OrgKind
 
@@ -299,7 +306,7 @@ def _check_consistency(records: Records, district: District, file: str | None) -
         here = f"$.research_results[{i}]"
         if district.organisation(r.submitted_by).kind not in COUNTERPART_KINDS:
             raise fail(f"{here}.submitted_by", f"{r.submitted_by} is not a party branch or the ICF",
-                       "§1.3 research results come from the branches and the ICF")
+                       "research results come from the branches and the ICF")
         if district.organisation(r.department).kind != OrgKind.DEPARTMENT:
             raise fail(f"{here}.department", f"{r.department} is not a department", "name the department that answers")
         if r.feedback is not None and r.feedback < r.received:

@@ -353,6 +353,24 @@ class RecordOnly(RuleVersion):
 
 Rule = Cadence | Routing | Invitation | Response | DesignationRule | RecordOnly
 
+#: The records section (a field of ``Records``) each record-only kind is kept in.
+RECORD_SECTIONS: dict[str, str] = {"joint_research": "joint_research", "cadre_nomination": "nominations",
+                                   "town_activity": "town_activities", "briefing": "briefings",
+                                   "special_personnel": "special_appointments"}
+
+
+def sections_read(rule: Rule) -> tuple[str, ...]:
+    """The records sections a rule is checked against (a ledger sheet cites the rule's provision)."""
+    if isinstance(rule, Cadence | Invitation):
+        return ("engagements",)
+    if isinstance(rule, Routing):
+        return ("documents",)
+    if isinstance(rule, Response):
+        return ("consultations",) if rule.trigger == "consultation" else ("research_results",)
+    if isinstance(rule, DesignationRule):
+        return ("designations",)
+    return (RECORD_SECTIONS[rule.record_kind],)
+
 RULE_TAGS: dict[type, str] = {
     Cadence: "cadence",
     Routing: "routing",

@@ -102,7 +102,7 @@ def emit_json(payload: Any) -> None:
 def cli() -> None:
     """liaison: 区政府与各民主党派、工商联联系制度 as code.
 
-    Pairings, document routing (§3.2), invitees (§1.2, §1.4, §3.5), the year's plan on China's
+    Pairings, document routing (抄送), invitees (列席、参加), the year's plan on China's
     working days, its state through the year, compliance, and exports (iCalendar, Word letters,
     spreadsheets, a page) and publishing through plugins.
     """
@@ -114,7 +114,8 @@ def cli() -> None:
 @query_options
 @handle_errors
 def provisions(provision_id: str | None, data_file: str | None, fmt: str) -> None:
-    """List the provisions, or show one (e.g. §3.6) with its verbatim text, rules and local settings."""
+    """List the provisions, or show one (by its id, e.g. §3.6 in the seed) with its verbatim text,
+    rules and local settings."""
     from liaison_cli import views
 
     district = load(data_file)
@@ -139,7 +140,7 @@ def provisions(provision_id: str | None, data_file: str | None, fmt: str) -> Non
 @query_options
 @handle_errors
 def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt: str) -> None:
-    """The pairings in force on a date (§2.1 common liaison units, §2.2 listed pairings)."""
+    """The pairings in force on a date (common liaison units and listed pairings)."""
     from liaison_cli import views
 
     district = load(data_file)
@@ -159,11 +160,11 @@ def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt:
 @click.option("--issuer", required=True, help="Who issues the document (id or name, e.g. 区卫生局).")
 @click.option("--date", "on", type=DATE, default=None, help="Issue date. Default: today.")
 @click.option("--kind", "document_kind", default="policy", show_default=True,
-              help="Document kind (§3.2 covers policy documents).")
+              help="Document kind, as the routing rules name it (the seed: policy).")
 @query_options
 @handle_errors
 def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | None, fmt: str) -> None:
-    """Who a document must be copied to (抄送, §3.2)."""
+    """Who a document must be copied to (抄送), under which provision."""
     from liaison_cli import views
 
     district = load(data_file)
@@ -179,9 +180,9 @@ def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | 
 @click.option("--event", "event_kind", required=True,
               type=click.Choice(["plenary_meeting", "important_meeting", "symposium", "professional_meeting",
                                  "major_event", "inspection"]),
-              help="plenary_meeting (§1.2 列席), symposium (§1.2), major_event (§3.5), inspection (§1.4), …")
+              help="The kind of event (`liaison provisions` shows which provision invites to each).")
 @click.option("--date", "on", type=DATE, default=None, help="Event date. Default: today.")
-@click.option("--host", default=None, help="The host, for a department's professional meeting (§1.3).")
+@click.option("--host", default=None, help="The host, for a department's professional meeting.")
 @query_options
 @handle_errors
 def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: str | None, fmt: str) -> None:

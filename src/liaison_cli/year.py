@@ -166,7 +166,7 @@ def parse_changes(confirms: Sequence[str], moves: Sequence[str], cancels: Sequen
 @handle_errors
 def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confirms: tuple[str, ...],
          moves: tuple[str, ...], cancels: tuple[str, ...], helds: tuple[str, ...], force: bool, **kwargs: Any) -> None:
-    """The year's plan on China's working days (§3.1, §3.3, §3.6 and dated events).
+    """The year's plan on China's working days: the meetings and visits the rules ask for, and dated events.
 
     Engagements are proposed until both sides agree. With --out, the year's state in DIR/<year>/ is
     read, changed (--confirm, --move, --cancel, --held) and written back, and what changed is printed;

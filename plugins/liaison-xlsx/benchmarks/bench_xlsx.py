@@ -33,8 +33,9 @@ import attrs
 import openpyxl
 
 import liaison
+from liaison.engagements import Engagement, Plan, Status
 from liaison.model import EngagementKind
-from liaison.plan import Engagement, Plan, Status, plan_year
+from liaison.planner import plan_year
 from liaison.workdays import ChineseCalendar
 from liaison_xlsx import ledger_workbook, read_ledger, schedule_workbook
 from liaison_xlsx.domain import Directory, plan_rows

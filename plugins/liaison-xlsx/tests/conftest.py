@@ -14,8 +14,8 @@ from xlsx_samples import plan_for
 
 from liaison import plugins
 from liaison.district import District
+from liaison.engagements import Plan
 from liaison.loader import seed_district
-from liaison.plan import Plan
 from liaison_xlsx import ledger_workbook, schedule_workbook
 
 

@@ -17,7 +17,7 @@ import pytest
 from xlsx_samples import fill_as_clerk, open_book
 
 from liaison.district import District
-from liaison.plan import Plan
+from liaison.engagements import Plan
 from liaison_xlsx import read_ledger
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
@@ -80,7 +80,7 @@ def test_the_schedule_prints_a4_landscape_with_the_header_on_every_page(converte
         header = next((line for line in page.splitlines() if "日期" in line and "星期" in line), "")
         words = ("时间", "事项", "主办单位", "参加单位", "依据", "状态", "暂定")
         assert all(word in header for word in words), page[:200]
-    last = plan_2026.in_year(2026)[-1]
+    last = plan_2026.engagements[-1]
     assert last.date.isoformat() in district[-1]
     assert "2026/visit" not in "".join(found)  # the 编号 column is on screen, not on paper
 
@@ -95,7 +95,7 @@ def test_both_workbooks_convert_to_csv(converted: Path, seed: District, plan_202
     rows = read_csv(converted / "csv" / "安排表-全区.csv")
     assert rows[0][0] == f"{seed.info.name}2026年对口联系工作安排表"
     assert rows[2][:9] == ["日期", "星期", "时间", "事项", "主办单位", "参加单位", "依据", "状态", "暂定"]
-    first = plan_2026.in_year(2026)[0]
+    first = plan_2026.engagements[0]
     assert rows[3][0] == first.date.isoformat() and rows[3][-1] == first.id  # a real date, shown as yyyy-mm-dd
     assert (converted / "csv" / "安排表-区卫生局.csv").is_file()
     ledger = read_csv(converted / "csv" / "台账-会议走访.csv")

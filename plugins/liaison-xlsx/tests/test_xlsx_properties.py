@@ -45,7 +45,7 @@ mutation = st.one_of(
 @pytest.fixture(scope="module")
 def filled() -> tuple[District, bytes]:
     district = seed_district()
-    from liaison.plan import plan_year
+    from liaison.planner import plan_year
 
     plan = plan_year(district, 2026, calendar=ChineseCalendar())
     return district, fill_as_clerk(ledger_workbook(district, plan, 2026))

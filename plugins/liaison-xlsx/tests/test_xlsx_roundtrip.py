@@ -13,7 +13,7 @@ from xlsx_samples import SKIPPED_VISIT, Sheet, clerk_toml, fill_as_clerk, open_b
 import liaison
 from liaison.compliance import FindingStatus, check
 from liaison.district import District
-from liaison.plan import Plan
+from liaison.engagements import Plan
 from liaison.plugins import load_records
 from liaison.records import parse_records
 from liaison_xlsx import read_ledger
@@ -25,15 +25,17 @@ def test_a_filled_ledger_shows_exactly_the_three_shortfalls(seed: District, plan
     result never answered); the 2025 work meeting meets §3.1 over 2025–2026 and the designations §3.1."""
     records = read_ledger(fill_as_clerk(ledger_2026), seed, "台账.xlsx")
     report = check(seed, records, 2026)
-    problems = sorted((f.provision, f.status.value, f.subject) for f in report.problems())
+    problems = sorted((f.provision, f.status.value, f.responsible, f.affected) for f in report.problems())
     assert problems == [
-        ("§1.3", "response_overdue", ("health", "cpwdp")),
-        ("§3.2", "short", ("health", "jiusan")),
-        ("§3.6", "short", ("education", "capd")),
+        ("§1.3", "unanswered", "health", ("cpwdp",)),
+        ("§3.2", "short", "health", ("jiusan",)),
+        ("§3.6", "short", "education", ("capd",)),
     ]
+    (answer,) = [f for f in report.problems() if f.provision == "§1.3"]
+    assert answer.basis == "local"  # the deadline is the district's own setting, not the text's
     work_meeting = [f for f in report.findings if f.provision == "§3.1" and f.rule == "work-meeting"]
     assert [(f.status, f.counted) for f in work_meeting] == [(FindingStatus.MET, ("2025/work_meeting/district-gov",))]
-    assert not report.by_status(FindingStatus.DESIGNATION_MISSING)
+    assert not report.by_status(FindingStatus.MISSING_DESIGNATION)
 
 
 def test_the_same_records_as_toml_give_the_same_findings(seed: District, plan_2026: Plan, ledger_2026: bytes) -> None:
@@ -156,5 +158,5 @@ def test_liaison_check_reads_a_ledger(seed: District, ledger_2026: bytes, tmp_pa
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)
     short = sorted((f["provision"], f["status"]) for f in found["findings"]
-                   if f["status"] in ("short", "response_overdue", "designation_missing"))
-    assert short == [("§1.3", "response_overdue"), ("§3.2", "short"), ("§3.6", "short")]
+                   if f["status"] in ("short", "unanswered", "late", "missing_designation"))
+    assert short == [("§1.3", "unanswered"), ("§3.2", "short"), ("§3.6", "short")]

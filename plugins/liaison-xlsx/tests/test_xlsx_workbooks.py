@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from xlsx_samples import Sheet, bigger_district, open_book, plan_for
 
 from liaison.district import District
-from liaison.plan import Plan, Status
+from liaison.engagements import Plan, Status
 from liaison_xlsx import ledger_workbook, read_ledger, schedule_workbook
 from liaison_xlsx.specs import LEDGER, validate_specs
 from liaison_xlsx.workbook import display_width, sheet_title
@@ -48,8 +48,8 @@ def test_every_planned_engagement_is_a_row_with_a_real_date(schedule: Any, seed:
     ws = schedule["全区"]
     assert [c.value for c in ws[3]][:len(PLAN_HEADERS)] == PLAN_HEADERS
     rows = list(ws.iter_rows(min_row=4, values_only=False))
-    assert len(rows) == len(plan_2026.in_year(2026))
-    for row, e in zip(rows, plan_2026.in_year(2026), strict=True):
+    assert len(rows) == len(plan_2026.engagements)
+    for row, e in zip(rows, plan_2026.engagements, strict=True):
         date, weekday, time, title, host, others, basis, status, provisional = (c.value for c in row[:9])
         assert row[0].is_date and date == dt.datetime.combine(e.date, dt.time())
         assert weekday == "星期" + "一二三四五六日"[e.date.weekday()]
@@ -68,7 +68,7 @@ def test_visits_cite_section_and_chinese_clause(schedule: Any) -> None:
 
 
 def test_a_department_sheet_holds_its_own_engagements(schedule: Any, plan_2026: Plan) -> None:
-    own = [e.id for e in plan_2026.in_year(2026) if "health" in e.participants]
+    own = [e.id for e in plan_2026.engagements if "health" in e.participants]
     ws = schedule["区卫生局"]
     assert [row[-1].value for row in ws.iter_rows(min_row=4)] == own
 
@@ -182,7 +182,7 @@ def test_long_lists_still_drop_down(seed: District) -> None:
 
 def test_meetings_are_prefilled_from_the_plan(ledger: Any, seed: District, plan_2026: Plan) -> None:
     sheet = Sheet(ledger["会议走访"])
-    planned = [e for e in plan_2026.in_year(2026) if e.status != Status.CANCELLED]
+    planned = [e for e in plan_2026.engagements if e.status != Status.CANCELLED]
     rows = list(sheet.rows())
     assert [sheet.get(r, "编号") for r in rows] == [e.id for e in planned]
     first, e = rows[0], planned[0]

@@ -13,8 +13,9 @@ import attrs
 import openpyxl
 
 from liaison.district import District
+from liaison.engagements import Plan, Status
 from liaison.model import Organisation, OrgKind, Pairing
-from liaison.plan import Plan, Status, plan_year
+from liaison.planner import plan_year
 from liaison.workdays import ChineseCalendar
 
 #: The one planned visit the clerk marks as not held (§3.6: 区教育局 never visited 民进支部).

@@ -13,6 +13,7 @@ from liaison.model import DESIGNATION_EN, DESIGNATION_ZH
 from liaison.rules import (
     ENGAGEMENT_KIND_EN,
     ENGAGEMENT_KIND_ZH,
+    RECORD_SECTIONS,
     DesignationRule,
     Modality,
     Provision,
@@ -157,13 +158,10 @@ def designations(ctx: Context) -> Iterator[Finding]:
 
 # ---------------------------------------------------------------------------------------- record-only
 def record_only(ctx: Context) -> Iterator[Finding]:
-    sections = {"joint_research": "joint_research", "cadre_nomination": "nominations",
-                "town_activity": "town_activities", "briefing": "briefings",
-                "special_personnel": "special_appointments"}
     day = min(ctx.as_of, ctx.last)
     for prov, rule in ctx.district.rules(RecordOnly, day):
         assert isinstance(rule, RecordOnly)
-        section = sections[rule.record_kind]
+        section = RECORD_SECTIONS[rule.record_kind]
         items = [(i, r) for i, r in enumerate(getattr(ctx.records, section)) if ctx.first <= r.date <= ctx.last]
         for i, _ in items:
             ctx.use(section, i)

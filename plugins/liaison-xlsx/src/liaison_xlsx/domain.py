@@ -18,16 +18,9 @@ from typing import Any
 import attrs
 
 from liaison.district import District
+from liaison.engagements import STATUS_ZH, Plan, Status
 from liaison.errors import DataError, LiaisonError
-from liaison.model import (
-    COUNTERPART_KINDS,
-    ENGAGEMENT_KIND_ZH,
-    PARTY_ZH,
-    EngagementKind,
-    Organisation,
-    OrgKind,
-)
-from liaison.plan import STATUS_ZH, Plan, Status
+from liaison.model import COUNTERPART_KINDS, PARTY_ZH, Organisation, OrgKind
 from liaison.records import (
     Briefing,
     ConsultationRecord,
@@ -42,6 +35,10 @@ from liaison.records import (
     SpecialAppointment,
     TownActivity,
 )
+from liaison.records import (
+    check_consistency as core_check_consistency,
+)
+from liaison.rules import ENGAGEMENT_KIND_ZH, EngagementKind
 
 __all__ = [
     "RECORD_TYPES",
@@ -124,7 +121,7 @@ def engagement_kind(value: str) -> EngagementKind:
 
 
 def kind_zh(value: str) -> str:
-    return ENGAGEMENT_KIND_ZH.get(EngagementKind(value), value)
+    return str(ENGAGEMENT_KIND_ZH.get(EngagementKind(value), value))
 
 
 def party_names() -> tuple[str, ...]:
@@ -213,6 +210,19 @@ def provision_label(district: District, pid: str) -> str:
     except LiaisonError:
         return pid
     return f"{pid} {prov.citation_zh}“{prov.title_zh}”"
+
+
+def section_provisions(district: District, section: str, year: int) -> tuple[str, ...]:
+    """The provisions a ledger sheet of ``section`` is checked against in the year (from the data)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return tuple(p.id for p in district.provisions_in(first, last, section=section))
+
+
+def kind_citation(district: District, kind: str, year: int) -> str:
+    """``第三（一）条`` for the provisions that count engagements of ``kind`` in the year ('' if none)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    found = district.provisions_in(first, last, engagement_kind=kind)
+    return "、".join(f"第{p.citation_zh}条" for p in found)
 
 
 def paired_departments(district: District, year: int) -> tuple[tuple[str, str, str, str], ...]:
@@ -310,8 +320,9 @@ class Directory:
 
 
 # --------------------------------------------------------------------------------------- records
-def make_records(district: str, sections: Mapping[str, Sequence[Any]]) -> Records:
-    return Records(district, **{name: tuple(items) for name, items in sections.items()})
+def make_records(recorded: str, district: District, sections: Mapping[str, Sequence[Any]]) -> Records:
+    """The records read, with what the core fills in for every reader (a consultation's sender)."""
+    return Records(recorded, **{name: tuple(items) for name, items in sections.items()}).with_defaults(district)
 
 
 _CORE_PATH = re.compile(r"^\$\.(\w+)\[(\d+)\](?:\.(\w+)(?:\[(\d+)\](?:\.(\w+))?)?)?$")
@@ -322,9 +333,7 @@ def check_consistency(records: Records, district: District, file: str) -> None:
 
     Raises the core's :class:`DataError`, whose path is JSON-style (``$.research_results[2].feedback``);
     :func:`core_path` splits it so the reader can name the cell instead."""
-    from liaison.records import _check_consistency
-
-    _check_consistency(records, district, file)
+    core_check_consistency(records, district, file)
 
 
 def core_path(path: str | None) -> tuple[str, int, str, int | None, str] | None:

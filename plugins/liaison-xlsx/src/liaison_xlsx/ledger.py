@@ -17,15 +17,20 @@ from typing import Any
 
 from liaison_xlsx.domain import (
     EVENT_KINDS,
+    MEETING_DEFAULT,
+    MEETING_OF_GOVERNMENT,
     Directory,
     PlannedRow,
     district_id,
     district_name,
     kind_choices,
+    kind_citation,
+    kind_zh,
     paired_departments,
     party_names,
     provision_label,
     regulation_title,
+    section_provisions,
 )
 from liaison_xlsx.specs import DISTRICT_PROPERTY, GUIDE_SHEET, LEDGER, LIST_SHEET, Column, SheetSpec
 from liaison_xlsx.workbook import DATE_FORMAT, Book, column_width, excel_date, lines_in, row_height
@@ -166,10 +171,23 @@ GENERAL_RULES = (
     "主办单位本身不必再写入参加单位。",
     "日期：可填 Excel 日期，或 2027-3-1、2027/3/1、2027.3.1、2027年3月1日。",
     "类型：可用中文（联系工作会议、联席会议、工作例会、走访、座谈会……）或英文（visit、joint_meeting……）。"
-    "只写“会议”的，区政府召开的按联系工作会议（第三（一）条）计，其他单位召开的按联席会议（第三（三）条）计。",
+    "只写“会议”的，区政府召开的按{government_meeting}计，其他单位召开的按{other_meeting}计。",
     "征求意见：同一事项收到的每份答复占一行，各行编号相同；事项、发送日期、征求单位填在第一行即可。",
     "检查发现填写问题时，会指出工作表和单元格（如 会议走访!E12）及修改办法。",
 )
+
+
+def _meeting_words(district: Any, year: int) -> dict[str, str]:
+    """How 会议 alone is counted, each kind with the provisions that count it (from the data)."""
+    words = {}
+    for name, kind in (("government_meeting", MEETING_OF_GOVERNMENT), ("other_meeting", MEETING_DEFAULT)):
+        cited = kind_citation(district, kind, year)
+        words[name] = kind_zh(kind) + (f"（{cited}）" if cited else "")
+    return words
+
+
+def _basis(district: Any, spec: SheetSpec, year: int, sep: str) -> str:
+    return sep.join(provision_label(district, p) for p in section_provisions(district, spec.section, year))
 
 
 def _guide(book: Book, district: Any, year: int) -> None:
@@ -186,7 +204,7 @@ def _guide(book: Book, district: Any, year: int) -> None:
     row = 2
     for n, rule in enumerate(GENERAL_RULES, start=1):
         ws.write_string(row, 0, f"{n}.", plain)
-        text = rule.format(year=year, title=regulation_title(district))
+        text = rule.format(year=year, title=regulation_title(district), **_meeting_words(district, year))
         ws.merge_range(row, 1, row, 3, text, plain)
         ws.set_row(row, row_height(lines_in(text, merged)))
         row += 1
@@ -195,9 +213,9 @@ def _guide(book: Book, district: Any, year: int) -> None:
         ws.write_string(row, col, header, bold)
     row += 1
     for spec in LEDGER:
-        basis = "；".join(provision_label(district, p) for p in spec.provisions)
+        basis = _basis(district, spec, year, "；")
         ws.write_string(row, 0, spec.name, bold)
-        text = f"{spec.purpose}（依据：{basis}）"
+        text = f"{spec.purpose}（依据：{basis}）" if basis else spec.purpose
         ws.merge_range(row, 1, row, 3, text, wrap)
         ws.set_row(row, row_height(lines_in(text, merged)))
         row += 1
@@ -219,8 +237,8 @@ def write_ledger(book: Book, district: Any, year: int, rows: Sequence[PlannedRow
     _guide(book, district, year)
     name = district_name(district)
     for spec in LEDGER:
-        basis = "、".join(provision_label(district, p) for p in spec.provisions)
-        _record_sheet(book, spec, f"{name}{year}年对口联系工作台账·{spec.name}（{basis}）",
+        basis = _basis(district, spec, year, "、")
+        _record_sheet(book, spec, f"{name}{year}年对口联系工作台账·{spec.name}" + (f"（{basis}）" if basis else ""),
                       _prefill(spec, rows, directory, district, year))
     _list_sheet(book, _lists(directory))
 

@@ -1,9 +1,9 @@
 """The ``xlsx`` exporter and the ``xlsx`` records reader.
 
-Exporter (pure: artifacts, nothing written), per year of the plan::
+Exporter (pure: artifacts, nothing written), in the year's output folder::
 
-    {year}/{year}年对口联系工作安排表.xlsx   the plan: 全区 and one sheet per department
-    {year}/{year}年对口联系工作台账.xlsx     the ledger template, pre-filled from the plan
+    xlsx/{year}年对口联系工作安排表.xlsx   the plan: 全区 and one sheet per department (replaced on re-export)
+    xlsx/{year}年对口联系工作台账.xlsx     the ledger template, pre-filled from the plan (kept once edited)
 
 Options (declared, checked by the host; ``--option KEY=VALUE``):
 
@@ -53,12 +53,16 @@ def _created(year: int, created: dt.datetime | None) -> dt.datetime:
     return stamp.astimezone(dt.UTC).replace(tzinfo=None) if stamp.tzinfo else stamp
 
 
+#: The folder, inside the year's output folder, the workbooks go to.
+FOLDER = "xlsx"
+
+
 def schedule_path(year: int) -> str:
-    return f"{safe_name(str(year))}/{safe_name(f'{year}年对口联系工作安排表')}.xlsx"
+    return f"{FOLDER}/{safe_name(f'{year}年对口联系工作安排表')}.xlsx"
 
 
 def ledger_path(year: int) -> str:
-    return f"{safe_name(str(year))}/{safe_name(f'{year}年对口联系工作台账')}.xlsx"
+    return f"{FOLDER}/{safe_name(f'{year}年对口联系工作台账')}.xlsx"
 
 
 def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None) -> bytes:
@@ -109,8 +113,10 @@ def export(request: ExportRequest) -> Iterator[Artifact]:
                 made.append(Artifact(schedule_path(year), XLSX,
                                      schedule_workbook(request.district, request.plan, year, created=created)))
             if "ledger" in wanted:
+                # the clerk fills the ledger in: a re-export never overwrites an edited one
                 made.append(Artifact(ledger_path(year), XLSX,
-                                     ledger_workbook(request.district, request.plan, year, created=created)))
+                                     ledger_workbook(request.district, request.plan, year, created=created),
+                                     policy="keep_edits"))
         except LiaisonError:
             raise
         except Exception as exc:  # xlsxwriter refusing something: say which workbook, no traceback

@@ -590,8 +590,8 @@ def _agree(sections: dict[str, _Section], directory: Directory, problems: _Probl
         if not directory.is_(r.submitted_by, "counterpart"):
             name = directory.name(r.submitted_by)
             problems.add(where.cell("submitted_by"), f"{name} is not a party branch or the ICF",
-                         f"{name}不是民主党派或工商联", "§1.3 research results come from the branches and the ICF",
-                         "调研成果应由民主党派、工商联报送（第一（三）条）")
+                         f"{name}不是民主党派或工商联", "research results come from the branches and the ICF",
+                         "调研成果应由民主党派、工商联报送")
         if not directory.is_(r.department, "department"):
             name = directory.name(r.department)
             problems.add(where.cell("department"), f"{name} is not a department", f"{name}不是区直部门",
@@ -670,7 +670,7 @@ def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
                         fix="check --data, or export the ledger of this district",
                         message_zh=f"这份台账属于“{recorded}”，不是“{expected}”",
                         fix_zh="请检查 --data，或使用本区导出的台账")
-    records = make_records(recorded, {name: s.records for name, s in sections.items()})
+    records = make_records(recorded, district, {name: s.records for name, s in sections.items()})
     _core_check(records, district, file, sections)
     return records
 

@@ -56,8 +56,8 @@ TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 2
 
 
 def _note(district: Any, year: int, provisional: bool) -> str:
-    note = (f"依据《{regulation_title(district)}》。日期由 liaison 按工作日拟定，会议时间由对口联系双方协商确定"
-            "（第三（三）条）；“状态”为拟定的，尚待商定。")
+    note = (f"依据《{regulation_title(district)}》。日期由 liaison 按工作日拟定；“状态”为“拟定”的，"
+            "尚待对口联系双方商定。")
     if provisional:
         note += f"{year}年节假日安排尚未公布，日期暂定。"
     return note

@@ -53,8 +53,7 @@ class Child:
 @attrs.frozen
 class SheetSpec:
     name: str
-    section: str  # the Records field
-    provisions: tuple[str, ...]
+    section: str  # the Records field; the provisions it cites are the district's (provisions_in)
     purpose: str  # one sentence for 说明
     columns: tuple[Column, ...]
     aliases: tuple[str, ...] = ()
@@ -83,14 +82,14 @@ def _date(header: str, field: str, required: Required = "cell", hint: str = "",
 
 LEDGER: tuple[SheetSpec, ...] = (
     SheetSpec(
-        "会议走访", "engagements", ("§3.1", "§3.3", "§3.6", "§1.2", "§3.5"),
+        "会议走访", "engagements",
         "计划内的会议、走访已按年度安排预填；召开了的在“是否召开”填“是”，没有召开的填“否”或留空（不作为记录）；"
         "计划外的会议、活动另起一行填写。",
         (
             Column("编号", "id", "line", hint="预填行的编号请勿改动；新增行可留空。", aliases=("序号", "id")),
             _date("日期", "date", "column", hint="计划日期。", aliases=("计划日期",)),
             Column("类型", "kind", "kind", "cell", "kinds",
-                   "联系工作会议（§3.1）、联席会议或工作例会（§3.3）、走访（§3.6）、区政府全体成员会议、座谈会、大型活动等。",
+                   "联系工作会议、联席会议或工作例会、走访、区政府全体成员会议、座谈会、大型活动等。",
                    aliases=("会议类型", "活动类型", "类别", "kind")),
             Column("主办单位", "host", "org", "cell", "hosts", "召开会议或带队走访的单位。" + ORG_HINT,
                    aliases=("主办", "牵头单位", "host")),
@@ -104,14 +103,14 @@ LEDGER: tuple[SheetSpec, ...] = (
             Column("备注", "_note", "text", hint="其他说明（不计入检查）。"),
             Column("事项", "title", "line", hint="会议或走访的名称。", aliases=("名称", "会议名称", "title")),
             Column("邀请单位", "invited", "orgs", choices="all",
-                   hint="全体会议、座谈会、大型活动等邀请的单位（第一（二）、一（四）、三（五）条）。" + ORGS_HINT,
+                   hint="全体会议、座谈会、大型活动等邀请的单位。" + ORGS_HINT,
                    aliases=("受邀单位", "invited")),
         ),
         aliases=("会议、走访", "会议和走访", "engagements"),
         gate="_held",
     ),
     SheetSpec(
-        "文件抄送", "documents", ("§3.2",),
+        "文件抄送", "documents",
         "区政府、政府办公室和各部门印发的政策性文件及其抄送单位，一份文件一行。",
         (
             Column("文号", "id", "line", "cell", hint="发文字号，如 区卫〔2027〕15号。", aliases=("发文字号", "id")),
@@ -120,14 +119,14 @@ LEDGER: tuple[SheetSpec, ...] = (
             _date("日期", "date", aliases=("发文日期", "印发日期")),
             Column("标题", "title", "line", hint="文件标题。", aliases=("文件标题", "title")),
             Column("抄送单位", "copied_to", "orgs", "column", "counterparts",
-                   "抄送的民主党派、工商联（第三（二）条）。" + ORGS_HINT, aliases=("抄送", "copied_to")),
+                   "抄送的民主党派、工商联。" + ORGS_HINT, aliases=("抄送", "copied_to")),
             Column("文件类型", "kind", "doc_kind", choices="doc_kinds",
-                   hint="政策性文件（默认）或其他；只有政策性文件按第三（二）条检查抄送。", aliases=("类型", "kind")),
+                   hint="政策性文件（默认）或其他；抄送按本表依据的条款检查（见说明）。", aliases=("类型", "kind")),
         ),
         aliases=("文件", "documents"),
     ),
     SheetSpec(
-        "征求意见", "consultations", ("§1.1",),
+        "征求意见", "consultations",
         "区政府征求各民主党派、工商联意见的事项；收到的每份答复占一行，同一事项的各行编号相同。",
         (
             Column("编号", "id", "line", "cell", hint="同一事项的各行编号相同。", aliases=("文号", "id")),
@@ -149,7 +148,7 @@ LEDGER: tuple[SheetSpec, ...] = (
         child=Child("replies", ("organisation", "reply_date")),
     ),
     SheetSpec(
-        "调研成果", "research_results", ("§1.3",),
+        "调研成果", "research_results",
         "各民主党派、工商联报送的调研成果，及承办部门的研究反馈情况，一项成果一行。",
         (
             Column("编号", "id", "line", "cell", aliases=("id",)),
@@ -166,7 +165,7 @@ LEDGER: tuple[SheetSpec, ...] = (
         aliases=("调研成果反馈", "research_results"),
     ),
     SheetSpec(
-        "通报政情", "briefings", ("§1.3",),
+        "通报政情", "briefings",
         "区直部门主动向民主党派、工商联通报政情的情况，一次一行。",
         (
             Column("部门", "department", "org", "cell", "departments", aliases=("通报部门", "department")),
@@ -178,7 +177,7 @@ LEDGER: tuple[SheetSpec, ...] = (
         aliases=("briefings",),
     ),
     SheetSpec(
-        "特约人员", "special_appointments", ("§1.4",),
+        "特约人员", "special_appointments",
         "区直部门聘任的民主党派成员、无党派人士担任的特约人员（特约监察员等），一人一行。",
         (
             Column("部门", "department", "org", "cell", "departments", aliases=("聘任部门", "department")),
@@ -191,7 +190,7 @@ LEDGER: tuple[SheetSpec, ...] = (
         aliases=("special_appointments",),
     ),
     SheetSpec(
-        "责任制", "designations", ("§3.1",),
+        "责任制", "designations",
         "各对口联系单位指定的分管领导、负责处室和联络人员；已按对口联系安排列出各单位，填写姓名或处室即可。",
         (
             Column("单位", "organisation", "org", "cell", "departments", aliases=("部门", "organisation")),
@@ -204,7 +203,7 @@ LEDGER: tuple[SheetSpec, ...] = (
         content=("leader_in_charge", "liaison_office", "liaison_officer", "date"),
     ),
     SheetSpec(
-        "联合调研", "joint_research", ("§3.4",),
+        "联合调研", "joint_research",
         "区直部门与对口联系的民主党派、工商联联合开展的调研，一项一行。",
         (
             Column("部门", "department", "org", "cell", "departments", aliases=("department",)),
@@ -216,7 +215,7 @@ LEDGER: tuple[SheetSpec, ...] = (
         aliases=("joint_research",),
     ),
     SheetSpec(
-        "后备干部", "nominations", ("§3.7",),
+        "后备干部", "nominations",
         "纳入后备干部队伍的民主党派成员和无党派人士，一人一行。",
         (
             Column("部门", "department", "org", "cell", "departments", aliases=("department",)),
@@ -228,7 +227,7 @@ LEDGER: tuple[SheetSpec, ...] = (
         aliases=("后备干部队伍", "nominations"),
     ),
     SheetSpec(
-        "镇街活动", "town_activities", ("§3.8",),
+        "镇街活动", "town_activities",
         "各镇（街道）通报情况、支持民主党派基层组织和镇商会开展活动的情况，一次一行。",
         (
             Column("镇街", "town", "line", "cell", hint="镇或街道名称。", aliases=("镇", "街道", "town")),
