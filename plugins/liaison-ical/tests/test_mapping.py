@@ -127,7 +127,10 @@ def test_serialise_many_names_the_calendar() -> None:
 @pytest.mark.parametrize(
     "name", ["区", "-", "统战部, 联络; 日程\\", "长" * 80 + "😀" * 20, "NAME:-", "a" * 75, "é" * 37])
 @pytest.mark.parametrize("prodid", ["-//liaison//liaison-ical//ZH", "-//" + "x" * 90 + "//ZH"])
-def test_calendar_head_fast_path_equals_a_whole_calendar(name: str, prodid: str) -> None:
+@pytest.mark.parametrize("refresh", [None, dt.timedelta(hours=12), dt.timedelta(days=1, seconds=30)])
+def test_calendar_head_fast_path_equals_a_whole_calendar(
+    name: str, prodid: str, refresh: dt.timedelta | None
+) -> None:
     from liaison_ical.serialise import _head_bytes, _whole_head
 
-    assert _head_bytes(prodid, name) == _whole_head(prodid, name)
+    assert _head_bytes(prodid, name, refresh) == _whole_head(prodid, name, refresh)

@@ -296,6 +296,11 @@ def test_dtstamp_defaults_to_the_plan_and_can_be_given(seed: District, plan_2026
 
 
 @pytest.mark.parametrize(("options", "path"), [
+    ({"refresh": "P1Y"}, "options.refresh"),
+    ({"refresh": "PT30S"}, "options.refresh"),
+    ({"refresh": "-PT1H"}, "options.refresh"),
+    ({"refresh": "12 hours"}, "options.refresh"),
+    ({"refresh": 43200}, "options.refresh"),
     ({"alarm_minutes": "-5"}, "options.alarm_minutes"),
     ({"alarm_minutes": "half an hour"}, "options.alarm_minutes"),
     ({"alarm_minutes": True}, "options.alarm_minutes"),
@@ -320,6 +325,69 @@ def test_alarm_option_is_typed_and_unknown_options_are_refused(seed: District, p
     assert "alarm_minutes (int)" in str(caught.value) and "dtstamp (datetime)" in str(caught.value)
     with pytest.raises(OptionError, match="alarm_minutes: expected a whole number"):
         run_ical(seed, plan_2026, {"alarm_minutes": "half an hour"})
+
+
+# --- feeds: the refresh hint ---------------------------------------------------------------------
+
+
+def head_lines(data: bytes) -> list[str]:
+    """The calendar-level lines: everything before the first component."""
+    text_lines = lines(data)
+    return text_lines[: text_lines.index("BEGIN:VTIMEZONE")]
+
+
+def test_every_file_carries_the_refresh_interval_twice(files_2026: dict[str, bytes]) -> None:
+    """RFC 7986 REFRESH-INTERVAL for standard clients, X-PUBLISHED-TTL for Outlook, both PT12H."""
+    assert len(files_2026) > 20
+    for path, data in files_2026.items():
+        head = head_lines(data)
+        assert head.count("REFRESH-INTERVAL;VALUE=DURATION:PT12H") == 1, path
+        assert head.count("X-PUBLISHED-TTL:PT12H") == 1, path
+        assert sum(line.startswith(("REFRESH-INTERVAL", "X-PUBLISHED-TTL")) for line in lines(data)) == 2
+
+
+@pytest.mark.parametrize(("given", "written"), [
+    ("PT12H", "PT12H"), ("pt30m", "PT30M"), ("P1D", "P1D"), ("PT36H", "P1DT12H"), ("P1W", "P7D"),
+    ("PT1H30S", "PT1H0M30S"), ("PT90M", "PT1H30M"),
+])
+def test_the_refresh_option_sets_the_interval(
+    seed: District, plan_2026: Plan, given: str, written: str
+) -> None:
+    for artifact in run_ical(seed, plan_2026, {"refresh": given}):
+        head = head_lines(artifact.data)
+        assert f"REFRESH-INTERVAL;VALUE=DURATION:{written}" in head
+        assert f"X-PUBLISHED-TTL:{written}" in head
+
+
+def test_a_refresh_of_under_a_minute_or_in_months_is_refused(seed: District, plan_2026: Plan) -> None:
+    with pytest.raises(OptionError, match="refresh: 'PT30S' is under a minute"):
+        run_ical(seed, plan_2026, {"refresh": "PT30S"})
+    with pytest.raises(OptionError, match="no years or months"):
+        run_ical(seed, plan_2026, {"refresh": "P1M"})
+
+
+def test_three_engines_read_the_refresh_interval(seed: District, plan_2026: Plan, icaljs: IcalJs) -> None:
+    artifacts = run_ical(seed, plan_2026, {"refresh": "P1DT6H"})
+    seconds = 30 * 3600
+    for artifact in artifacts:
+        cal, _ = read_icalendar(artifact.data)
+        assert cal.refresh_interval == dt.timedelta(seconds=seconds)
+        assert str(cal["X-PUBLISHED-TTL"]) == "P1DT6H"
+        strict_cal, _ = read_ical(artifact.data)
+        assert strict_cal.refresh_interval == dt.timedelta(seconds=seconds)
+    for described in icaljs([a.data for a in artifacts]):
+        assert described["refresh_interval"] == {"type": "duration", "seconds": seconds}
+        assert described["published_ttl"]["seconds"] == seconds  # an X- property: text to ical.js
+
+
+def test_refresh_leaves_the_events_alone(
+    seed: District, plan_2026: Plan, files_2026: dict[str, bytes]
+) -> None:
+    other = {a.path: a.data for a in run_ical(seed, plan_2026, {"refresh": "PT1H"})}
+    assert other.keys() == files_2026.keys()
+    for path, data in other.items():
+        assert vevents(data) == vevents(files_2026[path])
+        assert data != files_2026[path]
 
 
 def test_multi_year_label(seed: District) -> None:
