@@ -400,3 +400,20 @@ def test_server_errors_become_one_publish_error(monkeypatch: pytest.MonkeyPatch,
         publish(seed, plan, user="u", password="p")
     assert "check the user and the password" in str(info.value)
     assert info.value.partial == Publication("caldav", TARGET, ())
+
+
+def test_the_publication_round_trips_through_the_core_converter(fake: FakeServer, seed: District,
+                                                                plan: Plan) -> None:
+    """How the year's state will keep it: the core's strict cattrs converter, as JSON."""
+    import json
+
+    from liaison.convert import structure, unstructure
+
+    publication = publish(seed, plan, calendars="全部,icf").publication
+    publication = attrs.evolve(publication, calendars=(  # an ETag the server never gave is None
+        publication.calendars[0], attrs.evolve(publication.calendars[1], resources=tuple(
+            attrs.evolve(r, etag=None) for r in publication.calendars[1].resources))))
+    text = json.dumps(unstructure(publication), ensure_ascii=False, sort_keys=True)
+    again = structure(json.loads(text), Publication, file="state.json")
+    assert again == publication
+    assert publish(seed, plan, again, calendars="全部,icf").requests == 0

@@ -93,3 +93,16 @@ def test_target_urls_are_recorded_without_credentials_and_with_a_slash() -> None
     assert target_url(" http://[::1]:5232 ") == "http://[::1]:5232/"
     with pytest.raises(ValueError, match="user name or password"):
         target_url("https://user@cal.example.gov.cn/")
+
+
+def test_network_failures_read_as_one_sentence() -> None:
+    from liaison_caldav.dav import _network_reason
+
+    refused = ConnectionError("HTTPConnectionPool(host='x', port=9): Max retries exceeded (Caused by "
+                              "NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f>: "
+                              "Failed to establish a new connection: [Errno 111] Connection refused'))")
+    assert _network_reason(refused) == "[Errno 111] Connection refused"
+    unresolved = ConnectionError("(Caused by NameResolutionError(\"<object at 0x1>: Failed to resolve "
+                                 "'cal.example.invalid' (Name or service not known)\"))")
+    assert _network_reason(unresolved) == "the host name cal.example.invalid does not resolve"
+    assert _network_reason(TimeoutError("Read timed out. (read timeout=2)")) == "no answer within the timeout"

@@ -22,6 +22,7 @@ becomes :class:`ServerError` with what was being done and where; the publisher t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Final, TypeVar, cast
 
@@ -76,6 +77,29 @@ def _etag(headers: Any) -> str | None:
     return str(value) if value else None
 
 
+_ERRNO: Final = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
+
+
+def _network_reason(exc: BaseException) -> str:
+    """The sentence that matters in a connection error (``[Errno 111] Connection refused``, a name
+    that does not resolve, a timeout), not the HTTP library's nested reprs of its objects."""
+    text = str(exc)
+    if "timed out" in text.lower() or "timeout" in type(exc).__name__.lower():
+        return "no answer within the timeout"
+    found = _ERRNO.search(text)
+    if found:
+        return found.group(0).strip()
+    unresolved = re.search(r"Failed to resolve '([^']+)'", text)
+    if unresolved:
+        return f"the host name {unresolved.group(1)} does not resolve"
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.strerror:
+            return f"[Errno {seen.errno}] {seen.strerror}"
+        seen = seen.__cause__ or seen.__context__
+    return type(exc).__name__
+
+
 def _reason(answer: Any) -> str:
     raw = getattr(answer, "_raw", b"") or b""
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
@@ -123,7 +147,7 @@ class Server:
             reason = " ".join(str(exc.reason).split())[:200]
             return ServerError(f"{what}: refused ({status}): {reason}", exc.status)
         # niquests/requests connection errors and timeouts are OSErrors
-        return ServerError(f"{what}: cannot reach the server: {type(exc).__name__}: {exc}")
+        return ServerError(f"{what}: cannot reach the server: {_network_reason(exc)}")
 
     def _call(self, what: str, call: Callable[[], T]) -> T:
         try:

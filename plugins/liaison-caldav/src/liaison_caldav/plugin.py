@@ -362,12 +362,13 @@ def publish(request: PublishRequest) -> CalDAVResult:
         return run.run()
     except ServerError as exc:
         calendar = run.calendar
-        where = f"calendar {calendar.name} ({calendar.key})" if calendar is not None else "the calendar home"
+        where = f"calendar {calendar.name} ({calendar.key}): " if calendar is not None else ""
         fix = ("check the user and the password" if exc.status == 401 else
                "check the address and the network, then publish again" if exc.status is None else
-               "see the server's reason; publish again once it is fixed")
-        raise PublishError(f"CalDAV server {target}: {where}: {exc}", partial=run.publication(),
-                           fix=fix + " (what the server accepted so far is in the partial record)") from None
+               "see the server's reason, then publish again")
+        raise PublishError(f"CalDAV server {target}: {where}{exc}", partial=run.publication(),
+                           fix=fix + "; record the error's partial publication: it is what the server "
+                                     "accepted") from None
     finally:
         server.close()
 
