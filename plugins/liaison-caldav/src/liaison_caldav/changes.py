@@ -53,8 +53,8 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def resource_name(uid: str) -> str:
-    """The resource's name in its collection: the UID made safe for a URL path (``<sha1>-seed.ics``
-    for ``<sha1>@seed``); the same in every collection, so an event is easy to find everywhere."""
+    """The resource's name in its collection: the UID made safe for a URL path (``<sha1>-liaison.ics``
+    for ``<sha1>@liaison``); the same in every collection, so an event is easy to find everywhere."""
     return _UNSAFE.sub("-", uid) + ".ics"
 
 
