@@ -368,7 +368,13 @@ def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user:
     workspace = Workspace(out_dir)
     state = workspace.read_state(district, year)
     if state is None:
-        raise click.UsageError(f"there is no {year} state in {out_dir}: run `liaison export all --year {year}` first")
+        from liaison.errors import DataError
+
+        folder = workspace.folder(year)
+        raise DataError(f"there is no {year} state to publish", file=str(folder),
+                        fix=f"export the year first: liaison export ical --year {year} --out {out_dir}",
+                        message_zh=f"没有{year}年的年度状态可发布",
+                        fix_zh=f"请先导出：liaison export ical --year {year} --out {out_dir}")
     target = str(options.get("url") or "")
     columns = (TextColumn(f"{chosen.name} {target}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=views.err_console, transient=True) as progress:
@@ -381,7 +387,7 @@ def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user:
         try:
             result = chosen.publish(request)
         except PublishError as exc:
-            if exc.partial is not None:
+            if exc.partial is not None and exc.partial.calendars:  # what the server accepted before it failed
                 workspace.save_publication(district, year, exc.partial)
             raise
     workspace.save_publication(district, year, result.publication)

@@ -1,4 +1,4 @@
-"""From the planner's :class:`~liaison.plan.Engagement` to a neutral :class:`CalendarEvent` (pure).
+"""From the planner's :class:`~liaison.engagements.Engagement` to a neutral :class:`CalendarEvent` (pure).
 
 One engagement is one VEVENT, the same in the master calendar and in every participant's calendar:
 
@@ -9,7 +9,7 @@ One engagement is one VEVENT, the same in the master calendar and in every parti
   citation, title and project id), status in Chinese, why the date is provisional, the note.
 * CATEGORIES the kind in Chinese and ``对口联系``; LOCATION when known.
 * STATUS ``TENTATIVE`` while proposed, ``CONFIRMED`` once agreed or held, ``CANCELLED`` when dropped.
-* SEQUENCE ``engagement.sequence`` (raised by :func:`liaison.plan.revise`).
+* SEQUENCE ``engagement.sequence`` (raised by :func:`liaison.engagements.revise`).
 * All-day (``VALUE=DATE``) when the engagement has no start time; a start without an end lasts
   :data:`DEFAULT_MINUTES`.
 """
