@@ -89,11 +89,13 @@ def test_the_documented_round(radicale: Radicale, tmp_path: Path) -> None:
     mark = len(radicale.requests_seen())
     again = publish(radicale, tmp_path)
     assert again.returncode == 0, again.stderr
-    writes = [m for m, _ in radicale.requests_seen()[mark:] if m in ("PUT", "DELETE", "MKCALENDAR", "PROPPATCH")]
+    writing = ("PUT", "DELETE", "MKCALENDAR", "PROPPATCH")
+    writes = [m for m, _ in radicale.requests_seen()[mark:] if m in writing]
     assert writes == []
 
     target = engagements[3]
-    moved = liaison("plan", "--year", YEAR, "--out", "out", "--move", f"{target['id']}@2027-12-15", cwd=tmp_path)
+    moved = liaison("plan", "--year", YEAR, "--out", "out", "--move", f"{target['id']}@2027-12-15",
+                    cwd=tmp_path)
     assert moved.returncode == 0, moved.stderr
     mark = len(radicale.requests_seen())
     third = publish(radicale, tmp_path)
