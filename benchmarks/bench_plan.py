@@ -21,10 +21,10 @@ from pathlib import Path
 os.environ.setdefault("LIAISON_PLUGINS", "")
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
-from directories import random_district
+from builders import random_district
 
 from liaison.loader import seed_district
-from liaison.plan import plan_year
+from liaison.planner import plan_year
 from liaison.workdays import default_calendar
 
 

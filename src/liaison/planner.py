@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from liaison.board import board_for, usable_day
 from liaison.district import District, PairingSpan
 from liaison.duties import Obligation, obligations
 from liaison.engagements import (
@@ -66,81 +67,6 @@ def plan_years(district: District, years: Iterable[int], options: PlanOptions = 
     if not chosen:
         raise PlanningError("no year to plan", fix="give a year, or a range of years")
     return tuple(plan_year(district, y, options, calendar=calendar, fixed=fixed, keep=keep) for y in chosen)
-
-
-# ------------------------------------------------------------------------------------------ the board
-@attrs.define
-class _Board:
-    """Half-day slots of one year and who is busy in each.
-
-    A half-day is ``days since 1 January * 2 + half``; who is busy when is one flat byte map
-    (organisation × half-day): a check is an index, not a chain of hash lookups, which keeps the
-    planner linear in practice (benchmarks/bench_plan.py).
-    """
-
-    days: list[dt.date]
-    slot_times: tuple[TimeSlot, ...]
-    preferred: list[int]  # sorted slot indices on preferred months and weekdays
-    others: list[int]  # sorted slot indices elsewhere
-    origin: int = 0  # ordinal of 1 January
-    ordinals: list[int] = attrs.field(factory=list)  # days since 1 January of each working day
-    rows: dict[str, int] = attrs.field(factory=dict)  # organisation id → row in the map
-    busy: bytearray = attrs.field(factory=bytearray)
-
-    WIDTH = 2 * 367
-
-    def __attrs_post_init__(self) -> None:
-        self.ordinals = [d.toordinal() - self.origin for d in self.days]
-
-    def rows_of(self, participants: Iterable[str]) -> list[int]:
-        rows = []
-        for org in participants:
-            row = self.rows.get(org)
-            if row is None:
-                row = self.rows[org] = len(self.rows)
-                self.busy.extend(bytes(self.WIDTH))
-            rows.append(row * self.WIDTH)
-        return rows
-
-    def free(self, rows: Sequence[int], keys: Sequence[int]) -> bool:
-        busy = self.busy
-        return not any(busy[row + k] for row in rows for k in keys)
-
-    def take(self, rows: Sequence[int], keys: Sequence[int]) -> None:
-        for row in rows:
-            for k in keys:
-                self.busy[row + k] = 1
-
-    def keys(self, day: dt.date, halves: Iterable[int]) -> list[int]:
-        base = (day.toordinal() - self.origin) * 2
-        return [base + h for h in halves]
-
-
-def _in_customary_break(calendar: WorkingDayCalendar, day: dt.date) -> bool:
-    holiday = calendar.holiday(day)
-    return holiday is not None and holiday.kind == HolidayKind.CUSTOMARY
-
-
-def _usable(calendar: WorkingDayCalendar, options: PlanOptions, day: dt.date) -> bool:
-    return (calendar.is_working_day(day) and (options.allow_makeup_weekends or day.weekday() < 5)
-            and (options.allow_customary_breaks or not _in_customary_break(calendar, day)))
-
-
-def _board(year: int, calendar: WorkingDayCalendar, options: PlanOptions) -> _Board:
-    first = dt.date(year, 1, 1)
-    days = [d for d in (first + dt.timedelta(days=n) for n in range(366)) if d.year == year
-            and _usable(calendar, options, d)]
-    slots = tuple(sorted(options.slots, key=lambda s: s.start))
-    per_day = len(slots)
-
-    def preferred(i: int) -> bool:
-        d = days[i // per_day]
-        return ((not options.preferred_months or d.month in options.preferred_months)
-                and (not options.preferred_weekdays or d.weekday() in options.preferred_weekdays))
-
-    indices = range(len(days) * per_day)
-    return _Board(days, slots, [i for i in indices if preferred(i)], [i for i in indices if not preferred(i)],
-                  first.toordinal())
 
 
 # ------------------------------------------------------------------------------------------ the tasks
@@ -191,7 +117,7 @@ class _YearPlanner:
     def __init__(self, district: District, year: int, options: PlanOptions, calendar: WorkingDayCalendar) -> None:
         self.district, self.year, self.options, self.calendar = district, year, options, calendar
         self.first, self.last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        self.board = _board(year, calendar, options)
+        self.board = board_for(year, calendar, options)
         self.obligations = [o for o in obligations(district, self.first, self.last) if o.applicable and o.minimum
                             and self.first <= o.span[0] <= self.last]
         self.pair_index: dict[tuple[str, str], int] = {}
@@ -377,7 +303,8 @@ class _YearPlanner:
     def place_at(self, task: _Task, kept: Engagement) -> bool:
         """Keep a proposed engagement where it was, if its day is still usable, everyone is free and
         the gap holds."""
-        if not (task.window[0] <= kept.date <= task.window[1]) or not _usable(self.calendar, self.options, kept.date):
+        inside = task.window[0] <= kept.date <= task.window[1]
+        if not inside or not usable_day(self.calendar, self.options, kept.date):
             return False
         keys = self.board.keys(kept.date, kept.half_days())
         rows = self.board.rows_of(task.participants)
