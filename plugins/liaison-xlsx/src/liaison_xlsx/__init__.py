@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from liaison_xlsx.plugin import ledger_workbook, schedule_workbook
-    from liaison_xlsx.reader import LedgerError, read_ledger
+    from liaison_xlsx.problems import LedgerError
+    from liaison_xlsx.reader import read_ledger
     from liaison_xlsx.specs import LEDGER, Column, SheetSpec
 
 _LAZY = {
     "ledger_workbook": "liaison_xlsx.plugin",
     "schedule_workbook": "liaison_xlsx.plugin",
     "read_ledger": "liaison_xlsx.reader",
-    "LedgerError": "liaison_xlsx.reader",
+    "LedgerError": "liaison_xlsx.problems",
     "LEDGER": "liaison_xlsx.specs",
     "Column": "liaison_xlsx.specs",
     "SheetSpec": "liaison_xlsx.specs",
