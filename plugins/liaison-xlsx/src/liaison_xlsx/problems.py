@@ -9,12 +9,9 @@ import attrs
 from openpyxl.utils.cell import get_column_letter
 
 from liaison_xlsx.cells import CellProblem
-from liaison_xlsx.domain import (
-    DataError,
-)
+from liaison_xlsx.domain import DataError
 
 MAX_PROBLEMS = 50  # listed in one error; a workbook with more is mostly wrong anyway
-
 
 
 class LedgerError(DataError):

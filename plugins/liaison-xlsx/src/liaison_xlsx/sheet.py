@@ -10,9 +10,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from liaison_xlsx import cells
 from liaison_xlsx.cells import CellProblem
-from liaison_xlsx.domain import (
-    Directory,
-)
+from liaison_xlsx.domain import Directory
 from liaison_xlsx.problems import Problems, Row, cell_ref, sheet_ref
 from liaison_xlsx.specs import Column, SheetSpec, normalise
 
