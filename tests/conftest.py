@@ -3,13 +3,9 @@ built-ins load unless a test asks for more."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
-
-os.environ["LIAISON_PLUGINS"] = ""
-
 from builders import seed_text as _seed_text
 
 from liaison import plugins

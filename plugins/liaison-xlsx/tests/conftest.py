@@ -3,13 +3,9 @@ Only this plugin loads (``LIAISON_PLUGINS=xlsx``): other installed plugins never
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
-
-os.environ["LIAISON_PLUGINS"] = "xlsx"
-
 from xlsx_samples import plan_for
 
 from liaison import plugins
