@@ -516,6 +516,8 @@ def test_each_year_numbers_afresh(seed: District) -> None:
     from liaison.planner import plan_year
     from liaison.workdays import ChineseCalendar
 
-    found = drafts(request(seed, plan_year(seed, 2028, calendar=ChineseCalendar()), {"kinds": "notice"}))
+    found = drafts(request(seed, plan_year(seed, 2028, calendar=ChineseCalendar()), {"kinds": "notice,invitation"}))
     assert found[0].letter.doc_number == "区府办〔2028〕1号"
     assert found[0].letter.date == dt.date(2028, 1, 5)  # Wednesday
+    health = [d.letter.doc_number for d in found if d.subject == "2028/joint_meeting/health"]
+    assert health == ["区卫函〔2028〕1号", "区卫函〔2028〕2号"]

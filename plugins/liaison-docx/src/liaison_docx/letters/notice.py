@@ -226,11 +226,14 @@ def _obligation_text(district: District, duties: Duties, found: Sequence[Obligat
     local = list(dict.fromkeys(_LOCAL_NUMBERS[f] for f in first.rests_on if f in _LOCAL_NUMBERS))
     if local:
         said += f"其中{w.join(local)}为本区设定，《意见》原文未作规定。"
+    parts = []
     for o in found:
         if o.partial and o.reason_zh:
             whose = (f"与{w.name(district.organisation(o.subject[1]))}的对口联系" if o.scope == "pairing"
                      else "你单位的对口联系")
-            said += f"其中{whose}{w.text(o.reason_zh, 'obligation.reason_zh')}。"
+            parts.append(whose + w.text(o.reason_zh, "obligation.reason_zh"))
+    if parts:
+        said += "其中" + "；".join(parts) + "。"
     return said + _planned(district, found, engagements)
 
 
