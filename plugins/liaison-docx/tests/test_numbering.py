@@ -199,3 +199,17 @@ def test_a_time_moved_and_a_cancelled_meeting(year: list[ExportResult]) -> None:
     assert gone == {r.doc_number for r in invited.values()}
     assert not any(r.active for r in cancelled.state.letters if r.engagement == plenary and r.kind == "invitation")
     assert len(change_artifacts(year[4], "cancellation")) == 8  # still there on the next export
+
+
+def test_an_export_of_some_kinds_takes_no_number_from_the_others(seed: District, year: list[ExportResult]) -> None:
+    """``kinds=feedback`` writes one letter; the flow marks the others inactive, but the next full
+    export gives every unchanged letter its number back."""
+    before = year[-1].state
+    partial = build_export(seed, 2027, before, [(DOCX, {"kinds": "feedback"})], records=make_records(seed),
+                           calendar=CALENDAR)
+    assert {r.kind for r in partial.state.letters if r.active} == {"feedback"}
+    full = run(seed, partial.state)
+    assert {r.key: r.doc_number for r in full.state.letters if r.active} == \
+        {r.key: r.doc_number for r in before.letters if r.active}
+    numbers = [(r.series, r.serial) for r in full.state.letters]
+    assert len(numbers) == len(set(numbers))

@@ -110,7 +110,8 @@ def feedback_letters(district: District, plan: Plan, records: Records | None) ->
 def feedback_letter(district: District, res: ResearchResult, *, index: int = 0,
                     records: Records | None = None) -> Letter:
     """关于…反馈意见的函: the title names the result without its 书名号 or a second 关于 (a title
-    puts 书名号 only round laws and rules, GB/T 9704 §7.3.3 practice); the body names it in full."""
+    puts 书名号 round the names of laws and rules only, in common 公文 practice); the body names it in
+    full."""
     where = f"records.research_results[{index}]"
     if res.feedback is None:
         raise ExportError("a feedback letter needs the feedback date", path=f"{where}.feedback")
