@@ -12,9 +12,9 @@ os.environ["LIAISON_PLUGINS"] = "docx"
 
 from liaison import plugins
 from liaison.district import District
+from liaison.engagements import Plan
 from liaison.exporting import ExportRequest
 from liaison.loader import seed_district
-from liaison.plan import Plan
 from liaison.records import Records
 
 from .docx_seed import make_plan, make_records

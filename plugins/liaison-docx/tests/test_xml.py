@@ -453,8 +453,12 @@ def test_attachments_noted_after_the_body_and_set_from_a_new_page() -> None:
     assert isinstance(labels, list) and len(labels) == 2
     for label in labels:
         assert label.find("w:pPr/w:pageBreakBefore", NS) is not None  # type: ignore[union-attr]
-    single = Package(render(attrs.evolve(invitation(), attachments=(Attachment("回执", ()),)))).text()
-    assert "附件：回执" in single.splitlines() and "附件" in single.splitlines()
+    single = Package(render(attrs.evolve(invitation(), attachments=(Attachment("回执", (Paragraph("甲"),)),))))
+    assert "附件：回执" in single.text().splitlines() and "附件" in single.text().splitlines()
+    sent = Package(render(attrs.evolve(invitation(), attachments=(Attachment("《办法》（征求意见稿）", ()),))))
+    assert "附件：《办法》（征求意见稿）" in sent.text().splitlines()  # named in the 附件说明 …
+    assert "附件" not in sent.text().splitlines()  # … but sent as a document of its own: no page for it
+    assert not sent.document.xpath(".//w:p[w:pPr/w:pStyle/@w:val='GwAttachmentLabel']", namespaces=NS)
 
 
 def test_title_lines_break_between_units_only() -> None:
