@@ -84,8 +84,9 @@ def assert_folder_is_manifest(folder: Path, state: YearState) -> None:
 
 @pytest.fixture
 def exporters(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The installed ical exporter (the calendars carry the identity this file checks)."""
-    monkeypatch.setenv("LIAISON_PLUGINS", "ical")
+    """The installed ical and docx exporters (the calendars carry the identities, the letters the
+    numbers this file checks)."""
+    monkeypatch.setenv("LIAISON_PLUGINS", "ical,docx")
     plugins.reset()
     yield
     plugins.reset()
@@ -156,12 +157,21 @@ def test_the_guide_routine_runs_literally_and_each_step_does_what_the_guide_says
     assert all(second[uid]["STATUS"] == "CONFIRMED" for uid in changed)
     assert len(changed) == 3  # the two agreed and the moved one, nothing else
     change_letters = [r for r in state.letters if r.kind == "change" and r.active]
-    assert [r.engagement for r in change_letters] == ["2027/joint_meeting/construction"]
-    (change,) = change_letters
-    assert change.refers_to in letters_before and (out / change.path).is_file()
-    original = letters_before[change.refers_to]
-    assert not (out / original.path).exists() or tree(out).get(original.path) != original.digest
-    assert any(p.startswith(f"{ARCHIVE}/1/") for p in tree(out))
+    construction = state.plan.get("2027/joint_meeting/construction")
+    invited = sorted(set(construction.participants) - {construction.host})
+    assert sorted(r.recipient for r in change_letters) == invited  # one to each recipient of the invitation
+    for change in change_letters:
+        original = letters_before[change.refers_to]  # names the invitation it changes
+        assert (original.kind, original.recipient, original.engagement) == ("invitation", change.recipient,
+                                                                             construction.id)
+        assert (out / change.path).is_file()
+        assert not (out / original.path).exists()  # the old invitation is archived, not left beside the new
+        assert (out / ARCHIVE / "1" / original.path).is_file()
+    reissued = [r for r in state.letters if r.kind == "invitation" and r.active and r.engagement == construction.id]
+    assert sorted(r.recipient for r in reissued) == invited
+    assert not {r.doc_number for r in reissued} & set(letters_before)  # new text, new numbers
+    unchanged = [r for r in state.letters if r.active and r.doc_number in letters_before]
+    assert all(letters_before[r.doc_number].digest == r.digest for r in unchanged)
     numbers = [r.doc_number for r in state.letters]
     assert len(numbers) == len(set(numbers))
 
@@ -174,7 +184,17 @@ def test_the_guide_routine_runs_literally_and_each_step_does_what_the_guide_says
     third = events_of((out / "ical" / "全部.ics").read_bytes())
     assert set(third) == set(first)
     cancelled = [e for e in third.values() if e["STATUS"] == "CANCELLED"]
-    assert len(cancelled) == 1 and int(cancelled[0]["SEQUENCE"]) >= 1
+    assert len(cancelled) == 2 and all(int(e["SEQUENCE"]) >= 1 for e in cancelled)
+    symposium = state.plan.get("2027/symposium/symposium-2027-budget")
+    assert symposium.status == Status.CANCELLED
+    invitations = {r.doc_number: r for r in state.letters if r.kind == "invitation"
+                   and r.engagement == symposium.id}
+    cancellations = [r for r in state.letters if r.kind == "cancellation" and r.active]
+    assert cancellations and {r.engagement for r in cancellations} == {symposium.id}
+    assert all(invitations[r.refers_to].recipient == r.recipient for r in cancellations)
+    assert sorted(r.recipient for r in cancellations) == sorted(r.recipient for r in invitations.values())
+    assert len(cancellations) == len(seed.counterparts())  # the symposium invited every branch and the ICF
+    assert all((out / r.path).is_file() for r in cancellations)
     assert all(int(third[uid]["SEQUENCE"]) >= int(second[uid]["SEQUENCE"]) for uid in third)
 
     # December: the account names the cancelled visit as a shortfall of the body that owed it
@@ -196,7 +216,7 @@ def test_random_years_keep_what_was_agreed_identities_and_numbers(exporters: Non
     root = Path(tempfile.mkdtemp(prefix="liaison-state-"))
     try:
         ws = Workspace(root)
-        formats = [("ical", {})]
+        formats = [("ical", {}), ("docx", {})]
         ws.export(seed, YEAR, formats, issued_on=dt.date(2026, 12, 1))
         fixed: dict[str, tuple[dt.date, dt.time | None, Status]] = {}
         sequences: dict[str, int] = {}

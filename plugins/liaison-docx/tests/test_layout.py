@@ -17,16 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from docx_seed import MORE_EVENTS, changed_request, seed_request
 from liaison.errors import ExportError
-
-from liaison_docx.letter import format_date
-from liaison_docx.letters import Draft
-from liaison_docx.pdf import PDF, to_pdf
-from liaison_docx.plugin import DOCX, drafts, export
-from liaison_docx.titles import TITLE_CELLS, break_title, title_units
-
-from .docx_seed import MORE_EVENTS, changed_request, seed_request
-from .pdf_pages import (
+from pdf_pages import (
     GLYPH_DROP,
     MM,
     PITCH_MM,
@@ -38,6 +31,12 @@ from .pdf_pages import (
     pages,
     pdf_text,
 )
+
+from liaison_docx.letter import format_date
+from liaison_docx.letters import Draft
+from liaison_docx.pdf import PDF, to_pdf
+from liaison_docx.plugin import DOCX, drafts, export
+from liaison_docx.titles import TITLE_CELLS, break_title, title_units
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 HERE = Path(__file__).parent

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import attrs
 import pytest
+from docx_samples import annual_notice, grid_letter, invitation
+from pdf_pages import MM, TYPE_AREA, Line, pages, rasters
 
 from liaison_docx import Paragraph, render
 from liaison_docx.pdf import to_pdf
-
-from .docx_samples import annual_notice, grid_letter, invitation
-from .pdf_pages import MM, TYPE_AREA, Line, pages, rasters
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 

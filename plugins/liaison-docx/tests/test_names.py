@@ -7,14 +7,13 @@ from __future__ import annotations
 import io
 import zipfile
 
+from docx_seed import changed_request
 from liaison.district import District
 from liaison.exporting import ExportRequest
 
 from liaison_docx import Letter, Paragraph, Table
 from liaison_docx.letters import Draft
 from liaison_docx.plugin import drafts, export
-
-from .docx_seed import changed_request
 
 
 def every_text(letter: Letter) -> str:

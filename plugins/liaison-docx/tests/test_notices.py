@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import attrs
+from docx_seed import make_plan, make_records
 from liaison.district import District
 from liaison.duties import designations_in_force, duties_of
 from liaison.engagements import Plan
@@ -22,8 +23,6 @@ from liaison.rules import ENGAGEMENT_KIND_ZH, Cadence, LocalSettings, Rule
 from liaison_docx import Heading, Letter, Paragraph, Table
 from liaison_docx.letters import Draft
 from liaison_docx.plugin import drafts
-
-from .docx_seed import make_plan, make_records
 
 NOTICE_DATE = dt.date(2027, 1, 5)
 

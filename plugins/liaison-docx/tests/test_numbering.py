@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import docx
 import pytest
+from docx_seed import JOINT_HEALTH, PLENARY, WORK_MEETING, make_records
 from liaison.district import District
 from liaison.engagements import PlanOptions
 from liaison.exporting import Exporter, ExportResult, build_export
@@ -22,8 +23,6 @@ from liaison.state import YearState
 from liaison.workdays import ChineseCalendar
 
 from liaison_docx.plugin import OPTIONS, export
-
-from .docx_seed import JOINT_HEALTH, PLENARY, WORK_MEETING, make_records
 
 DOCX = Exporter("docx", "letters", export, options=OPTIONS)
 CALENDAR = ChineseCalendar()

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 import docx
 import pytest
+from docx_seed import PLENARY, make_plan, make_records
 from liaison import plugins
 from liaison.district import District
 from liaison.engagements import KnownEvent, Plan, Status
@@ -25,8 +26,6 @@ from liaison.rules import EngagementKind
 from liaison_docx import FontSet, Letter, Paragraph, Table
 from liaison_docx.letters import Draft, default_notice_date, series
 from liaison_docx.plugin import DOCX, OPTIONS, drafts, export
-
-from .docx_seed import PLENARY, make_plan, make_records
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -15,6 +15,7 @@ import attrs
 import docx
 import pytest
 from docx.shared import Mm
+from docx_samples import annual_notice, grid_letter, invitation
 from liaison.errors import ExportError
 from lxml import etree
 
@@ -32,8 +33,6 @@ from liaison_docx import (
     validate_letter,
 )
 from liaison_docx.render import CHAR_SPACING, LINE_PITCH, MARGINS, PAGE_SIZE
-
-from .docx_samples import annual_notice, grid_letter, invitation
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
