@@ -436,3 +436,23 @@ def test_a_state_that_fails_its_checks_stops_every_command_without_writing(tmp_p
         assert result.returncode == 1, command
         assert "Traceback" not in result.stderr and "$.engagements[0].participants[1]" in result.stderr
     assert tree(tmp_path / "out") == before
+
+
+def test_exporting_one_format_leaves_the_others_files_and_numbers_alone(tmp_path: Path, seed: District) -> None:
+    """`export ical` after `export all` archives no letter; `--option kinds=…` answers for those letters only."""
+    out = tmp_path / "out"
+
+    def run(command: str) -> None:
+        done = run_shell(command, tmp_path)
+        assert done.returncode == 0, done.stderr
+
+    run(f"liaison export all --year {YEAR} --out {out}")
+    everything = tree(out / str(YEAR))
+    letters = {r.doc_number: r.digest for r in state_of(out / str(YEAR), seed).letters}
+    run(f"liaison export ical --year {YEAR} --out {out}")
+    run(f"liaison export docx --year {YEAR} --out {out} --option kinds=notice")
+    after = tree(out / str(YEAR))
+    assert not any(path.startswith(f"{ARCHIVE}/") for path in after)
+    assert {k: v for k, v in after.items() if not k.endswith(".json")} == {
+        k: v for k, v in everything.items() if not k.endswith(".json")}
+    assert {r.doc_number: r.digest for r in state_of(out / str(YEAR), seed).letters if r.active} == letters

@@ -91,15 +91,30 @@ class ExportRequest:
         return LetterRegistry(self.letters, year=self.plan.year, revision=self.revision)
 
 
+#: Which of an exporter's files a run with these (typed) options is responsible for.
+Scope = Callable[[Mapping[str, Any]], Callable[[str], bool]]
+
+
 @attrs.frozen
 class Exporter:
-    """A registered output format and the options it takes."""
+    """A registered output format and the options it takes.
+
+    ``scope`` says which of its files a run answers for, given the run's options: a file of the
+    last export that a run no longer makes is archived only if it is in the run's scope (``docx``
+    with ``kinds=feedback`` answers for the 反馈函 only, and leaves the notices as they are). Without
+    a scope a run answers for every file of its exporter; files of exporters that did not run are
+    always left as they are."""
 
     name: str
     description: str
     export: Callable[[ExportRequest], Iterable[Artifact]] = attrs.field(eq=False, repr=False)
     plugin: str = ""
     options: tuple[Option, ...] = ()
+    scope: Scope | None = attrs.field(default=None, eq=False, repr=False)
+
+    def answers_for(self, options: Mapping[str, Any]) -> Callable[[str], bool]:
+        """The paths a run with these typed options answers for."""
+        return self.scope(options) if self.scope is not None else _everything
 
     def request(self, district: District, plan: Plan, options: Mapping[str, Any] | None = None,
                 records: Records | None = None, **context: Any) -> ExportRequest:
@@ -129,29 +144,45 @@ class ExportResult:
         return self.state.plan
 
 
+def _everything(_path: str) -> bool:
+    return True
+
+
 def build_export(district: District, year: int, state: YearState | None,
                  exporters: Sequence[tuple[Exporter, Mapping[str, Any]]], *, records: Records | None = None,
                  calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
                  events: Sequence[KnownEvent] | None = None, replan: bool = False, issued_on: dt.date | None = None,
                  on_disk: Mapping[str, str] | None = None) -> ExportResult:
     """The one export flow (see the module docstring). ``on_disk`` gives the digest of each file the
-    last export wrote as it is in the folder now (an edited workbook is then left alone)."""
+    last export wrote as it is in the folder now (an edited workbook is then left alone, a missing
+    file written again); None means the folder is as the last export left it."""
     from liaison.reconcile import update_plan
 
     plan, seen = update_plan(district, year, state, options=options, calendar=calendar, events=events, replan=replan)
     before = state or YearState.of(plan)
     revision = before.manifest.revision + 1
     made: list[tuple[str, Artifact]] = []
+    scopes: dict[str, Callable[[str], bool]] = {}
     for exporter, given in exporters:
-        artifacts = exporter.run(district, plan, given, records, letters=before.letters, issued_on=issued_on,
-                                 revision=revision, calendar=calendar)
-        made.extend((exporter.name, a) for a in artifacts)
+        request = exporter.request(district, plan, given, records, letters=before.letters, issued_on=issued_on,
+                                   revision=revision, calendar=calendar)
+        made.extend((exporter.name, a) for a in exporter.export(request))
+        scopes[exporter.name] = exporter.answers_for(request.options)
     _unique_paths(made)
+    wrote = {f.path: f.exporter for f in before.manifest.files}
+
+    def answered(path: str) -> bool:
+        """This run answers for the file: its exporter ran, and the path is in that run's scope."""
+        name = wrote.get(path)
+        return name in scopes and scopes[name](path)
+
     registry = LetterRegistry(before.letters, year=year, revision=revision)
     registry.issued = [a.letter for _, a in made if a.letter is not None]
-    manifest, writes, archive, kept, unchanged = _files(before.manifest, made, revision, on_disk or {})
-    new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=registry.records(), manifest=manifest,
-                             exported=snapshot(plan))
+    if on_disk is None:  # not told: the folder is as the last export left it
+        on_disk = {f.path: f.sha256 for f in before.manifest.files}
+    manifest, writes, archive, kept, unchanged = _files(before.manifest, made, revision, on_disk, answered)
+    new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=registry.records(answered),
+                             manifest=manifest, exported=snapshot(plan))
     return ExportResult(new_state, writes, archive, kept, unchanged)
 
 
@@ -164,7 +195,8 @@ def _unique_paths(made: Sequence[tuple[str, Artifact]]) -> None:
         seen[artifact.path] = name
 
 
-def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], revision: int, on_disk: Mapping[str, str]) -> tuple[
+def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], revision: int, on_disk: Mapping[str, str],
+           answered: Callable[[str], bool]) -> tuple[
         Manifest, tuple[tuple[str, Artifact], ...], tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
     previous = old.by_path()
     files: list[ManifestFile] = []
@@ -187,13 +219,17 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], revision: int, o
             files.append(was)  # the clerk's workbook: never overwritten
             kept.append(a.path)
             continue
-        if was is not None and a.policy == "archive" and current == was.sha256:
-            archive.append((a.path, f"{ARCHIVE}/{was.revision}/{a.path}"))
+        if was is not None and a.policy == "archive" and current is not None:
+            archive.append((a.path, f"{ARCHIVE}/{was.revision}/{a.path}"))  # a text once sent is kept
         files.append(ManifestFile(a.path, digest, name, a.policy, revision))
         writes.append((name, a))
     produced = {a.path for _, a in made}
     for path, was in previous.items():
-        if path not in produced and on_disk.get(path) is not None:
-            archive.append((path, f"{ARCHIVE}/{was.revision}/{path}"))
+        if path in produced or on_disk.get(path) is None:
+            continue  # made again, or no longer in the folder
+        if answered(path):
+            archive.append((path, f"{ARCHIVE}/{was.revision}/{path}"))  # this run no longer makes it
+        else:
+            files.append(was)  # another exporter's file, or outside this run's scope: left as it is
     return Manifest(revision, tuple(sorted(files, key=lambda f: f.path))), tuple(writes), tuple(archive), \
         tuple(kept), tuple(unchanged)

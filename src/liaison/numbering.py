@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import attrs
 
@@ -96,10 +96,14 @@ class LetterRegistry:
         self.issued.append(record)
         return record
 
-    def records(self) -> tuple[LetterRecord, ...]:
-        """Every letter ever issued this year: this export's active, earlier ones inactive."""
+    def records(self, answered: Callable[[str], bool] | None = None) -> tuple[LetterRecord, ...]:
+        """Every letter ever issued this year: this export's active, earlier ones inactive — except
+        those this export does not answer for (``answered(path)`` false: another exporter's, or a
+        kind of letter the run left out), which stay as they were."""
         now = {r.key: r for r in self.issued}
-        kept = [attrs.evolve(r, active=False) for r in self.previous if now.get(r.key) != r
+        kept = [r if r.active and r.key not in now and answered is not None and not answered(r.path)
+                else attrs.evolve(r, active=False)
+                for r in self.previous if now.get(r.key) != r
                 and not (r.key in now and now[r.key].doc_number == r.doc_number)]
         return tuple(sorted([*kept, *now.values()], key=lambda r: (r.series, r.serial)))
 

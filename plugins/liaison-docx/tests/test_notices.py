@@ -174,9 +174,8 @@ def test_provision_numbers_come_from_the_data() -> None:
         text = text.replace(f'"{old}"', f'"{new}"')
         text = text.replace(f'citation_zh = "{cite_old}"', f'citation_zh = "{cite_new}"')
     district = parse_district(text)
+    from docx_seed import PLENARY
     from liaison.exporting import ExportRequest
-
-    from .docx_seed import PLENARY
 
     plan = make_plan(district, PLENARY)
     found = drafts(ExportRequest(district, plan, {}, make_records(district)))

@@ -22,9 +22,9 @@ from liaison.rules import EngagementKind
 from liaison.state import YearState
 from liaison.workdays import ChineseCalendar
 
-from liaison_docx.plugin import OPTIONS, export
+from liaison_docx.plugin import OPTIONS, export, scope
 
-DOCX = Exporter("docx", "letters", export, options=OPTIONS)
+DOCX = Exporter("docx", "letters", export, options=OPTIONS, scope=scope)
 CALENDAR = ChineseCalendar()
 
 
@@ -201,14 +201,20 @@ def test_a_time_moved_and_a_cancelled_meeting(year: list[ExportResult]) -> None:
 
 
 def test_an_export_of_some_kinds_takes_no_number_from_the_others(seed: District, year: list[ExportResult]) -> None:
-    """``kinds=feedback`` writes one letter; the flow marks the others inactive, but the next full
-    export gives every unchanged letter its number back."""
+    """``kinds=feedback`` answers for the 反馈函 only: every other letter stays active with its number
+    and its file (nothing archived), and the next full export changes none of them."""
     before = year[-1].state
     partial = build_export(seed, 2027, before, [(DOCX, {"kinds": "feedback"})], records=make_records(seed),
                            calendar=CALENDAR)
-    assert {r.kind for r in partial.state.letters if r.active} == {"feedback"}
+    active = {r.key: r.doc_number for r in partial.state.letters if r.active}
+    assert {k: v for k, v in active.items() if not k.startswith("feedback/")} == \
+        {r.key: r.doc_number for r in before.letters if r.active and r.kind != "feedback"}
+    assert not [path for path, _ in partial.archive if not path.startswith("反馈函/")]
+    assert {p.path for p in partial.state.manifest.files} >= {p.path for p in before.manifest.files
+                                                              if not p.path.startswith("反馈函/")}
     full = run(seed, partial.state)
     assert {r.key: r.doc_number for r in full.state.letters if r.active} == \
         {r.key: r.doc_number for r in before.letters if r.active}
+    assert not full.archive
     numbers = [(r.series, r.serial) for r in full.state.letters]
     assert len(numbers) == len(set(numbers))

@@ -13,7 +13,7 @@ import hashlib
 
 import attrs
 from liaison.exporting import safe_name
-from liaison.numbering import LetterRecord, LetterRegistry, letter_date
+from liaison.numbering import LetterRegistry, letter_date
 
 from liaison_docx.letter import Letter
 from liaison_docx.letters.draft import Draft
@@ -55,36 +55,14 @@ class Issuer:
         natural = draft.letter.date
         date = natural if draft.deadline is None else letter_date(natural, self.issued_on, draft.deadline)
         digest, path = content_digest(draft.letter), self.path(draft)
-        resumed = self._left_out(draft.key, digest, draft.series)
-        if resumed is not None:
-            record = attrs.evolve(resumed, path=path, active=True)
-            self.registry.issued.append(record)
-        else:
-            record = self.registry.issue(
-                key=draft.key, kind=draft.kind, series=draft.series, digest=digest, date=date, path=path,
-                recipient=draft.recipient, engagement=draft.subject if draft.kind in _ABOUT_ENGAGEMENTS else "",
-                engagement_date=draft.engagement_date, engagement_start=draft.engagement_start,
-                refers_to=draft.refers_to, first_serial=draft.first_serial)
+        record = self.registry.issue(
+            key=draft.key, kind=draft.kind, series=draft.series, digest=digest, date=date, path=path,
+            recipient=draft.recipient, engagement=draft.subject if draft.kind in _ABOUT_ENGAGEMENTS else "",
+            engagement_date=draft.engagement_date, engagement_start=draft.engagement_start,
+            refers_to=draft.refers_to, first_serial=draft.first_serial)
         letter = attrs.evolve(draft.letter, doc_number=record.doc_number, date=record.date,
                               print_date=record.date if draft.letter.print_date is not None else None)
         return attrs.evolve(draft, letter=letter, record=record)
-
-    def _left_out(self, key: str, digest: str, series: str) -> LetterRecord | None:
-        """The latest letter under ``key`` when an export that did not write it (``kinds`` leaving its
-        kind out) marked it inactive and its text is still the same: it keeps its number. Not when a
-        later letter refers to it (an invitation a cancellation letter withdrew) — the core's registry
-        reuses active records only, so this is decided here."""
-        if self.registry.last(key) is not None:
-            return None
-        mine = [r for r in self.registry.previous if r.key == key and r.year == self.registry.year]
-        if not mine:
-            return None
-        latest = max(mine, key=lambda r: (r.revision, r.serial))
-        if latest.digest != digest or latest.series != series:
-            return None
-        if any(r.refers_to == latest.doc_number for r in self.registry.previous):
-            return None
-        return latest
 
     def issue_all(self, drafts: tuple[Draft, ...]) -> list[Draft]:
         return [self.issue(d) for d in drafts]

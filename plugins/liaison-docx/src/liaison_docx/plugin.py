@@ -40,7 +40,7 @@ Options (:data:`OPTIONS`, declared and checked by the host; ``--option KEY=VALUE
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from liaison.district import District
@@ -53,8 +53,10 @@ from liaison.options import Option
 from liaison_docx.issuing import Issuer
 from liaison_docx.letter import FontSet
 from liaison_docx.letters import (
+    FOLDERS,
     LETTER_KINDS,
     Draft,
+    LetterKind,
     change_letters,
     consultations,
     feedback_letters,
@@ -158,7 +160,20 @@ def export(request: ExportRequest) -> list[Artifact]:
             for each in (a, Artifact(a.path.removesuffix(".docx") + ".pdf", PDF, data, policy="archive"))]
 
 
+#: The letters each value of ``kinds`` brings (an invitation brings its change and cancellation letters).
+BROUGHT: dict[str, tuple[LetterKind, ...]] = {
+    "notice": ("notice",), "invitation": ("invitation", "change", "cancellation"),
+    "consultation": ("consultation",), "feedback": ("feedback",)}
+
+
+def scope(options: Mapping[str, Any]) -> Callable[[str], bool]:
+    """The letters a run answers for: the folders of the kinds it writes (a run with ``kinds=feedback``
+    leaves the notices and invitations, and their numbers, as they are)."""
+    folders = {f"{FOLDERS[k]}/" for kind in options.get("kinds") or LETTER_KINDS for k in BROUGHT[kind]}
+    return lambda path: path.startswith(tuple(folders))
+
+
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:
     register(Exporter("docx", "公文（GB/T 9704-2012）：通知、邀请函、变更函、征求意见函、反馈函 Word letters", export,
-                      options=OPTIONS))
+                      options=OPTIONS, scope=scope))
