@@ -42,6 +42,7 @@ class LetterRecord:
     engagement: str = ""  # the engagement an invitation (or change letter) is about
     engagement_date: dt.date | None = None  # the date the letter announced
     engagement_start: dt.time | None = None
+    engagement_title: str = attrs.field(default="", validator=line_text)  # the title the letter announced
     refers_to: str = ""  # a change letter: the 文号 of the invitation it changes
     revision: int = 0  # the export that issued it
     active: bool = True  # part of the latest export
@@ -80,7 +81,8 @@ class LetterRegistry:
 
     def issue(self, *, key: str, kind: str, series: str, digest: str, date: dt.date, path: str,
               recipient: str = "", engagement: str = "", engagement_date: dt.date | None = None,
-              engagement_start: dt.time | None = None, refers_to: str = "", first_serial: int = 1) -> LetterRecord:
+              engagement_start: dt.time | None = None, engagement_title: str = "", refers_to: str = "",
+              first_serial: int = 1) -> LetterRecord:
         """The record of a letter: the earlier one if its text is unchanged, else a new number."""
         if not _SERIES.fullmatch(series):
             raise ValueError(f"{series!r} is not a 发文字号 series")
@@ -92,7 +94,7 @@ class LetterRegistry:
             self._used[series] = serial
             record = LetterRecord(key, kind, series, self.year, serial, format_doc_number(series, self.year, serial),
                                   date, digest, path, recipient, engagement, engagement_date, engagement_start,
-                                  refers_to, self.revision)
+                                  engagement_title, refers_to, self.revision)
         self.issued.append(record)
         return record
 

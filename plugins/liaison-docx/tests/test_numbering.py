@@ -11,6 +11,7 @@ import io
 from collections import defaultdict
 from collections.abc import Mapping
 
+import attrs
 import docx
 import pytest
 from docx_seed import JOINT_HEALTH, PLENARY, WORK_MEETING, make_records
@@ -218,3 +219,21 @@ def test_an_export_of_some_kinds_takes_no_number_from_the_others(seed: District,
     assert not full.archive
     numbers = [(r.series, r.serial) for r in full.state.letters]
     assert len(numbers) == len(set(numbers))
+
+
+def test_a_retitled_engagement_changes_no_change_letter_already_owed(seed: District, year: list[ExportResult]) -> None:
+    """The change letter says what the invitation said (its record keeps the title it announced): a
+    later new title re-issues the invitation, never the change letter about the earlier one."""
+    moved = year[2]
+    owed = {r.key: r for r in moved.state.letters if r.active and r.kind == "change"}
+    assert owed and all(r.engagement == JOINT_HEALTH for r in owed.values())
+    plan = moved.state.plan
+    retitled = plan.get(JOINT_HEALTH).with_changes(title_zh="区卫生局与农工党、九三学社联席会议（扩大）")
+    state = moved.state.with_plan(attrs.evolve(plan, engagements=tuple(
+        retitled if e.id == JOINT_HEALTH else e for e in plan.engagements)))
+    after = run(seed, state, issued_on=dt.date(2027, 4, 12), on_disk=written(moved.state))
+    now = active(after)
+    assert {k: now[k].doc_number for k in owed} == {k: r.doc_number for k, r in owed.items()}
+    invitations = [r for r in now.values() if r.kind == "invitation" and r.engagement == JOINT_HEALTH]
+    assert invitations and all(r.engagement_title == retitled.title_zh for r in invitations)
+    assert all(r.doc_number not in {o.doc_number for o in moved.state.letters} for r in invitations)

@@ -59,6 +59,7 @@ class Issuer:
             key=draft.key, kind=draft.kind, series=draft.series, digest=digest, date=date, path=path,
             recipient=draft.recipient, engagement=draft.subject if draft.kind in _ABOUT_ENGAGEMENTS else "",
             engagement_date=draft.engagement_date, engagement_start=draft.engagement_start,
+            engagement_title=draft.engagement_title,
             refers_to=draft.refers_to, first_serial=draft.first_serial)
         letter = attrs.evolve(draft.letter, doc_number=record.doc_number, date=record.date,
                               print_date=record.date if draft.letter.print_date is not None else None)

@@ -5,8 +5,8 @@ They are read from the year's letters (:meth:`liaison.numbering.LetterRegistry.h
 what changed since the last export: every invitation ever issued for an engagement to a recipient,
 oldest first, with this export's own — between two that announced different times a change letter
 is owed, after the last of a cancelled engagement a cancellation letter. Their text rests only on
-those records (and the engagement's title), so every later export produces them again, identically,
-and they keep their numbers.
+those records (the dates, times and title the invitations announced), so every later export
+produces them again, identically, and they keep their numbers.
 """
 
 from __future__ import annotations
@@ -86,10 +86,16 @@ def _draft(kind: str, e: Engagement, org: Organisation, old: LetterRecord, new: 
                  refers_to=old.doc_number)
 
 
+def _title(e: Engagement, invited: LetterRecord) -> str:
+    """The engagement as the invitation named it (its record), so a later retitle changes no letter
+    already owed; records from before titles were kept fall back to the plan's title."""
+    return w.text(invited.engagement_title or e.title_zh, f"plan.engagements[{e.id}].title_zh")
+
+
 def _invited(district: District, e: Engagement, issuer: Organisation, old: LetterRecord, verb: str) -> str:
     """我办于2027年6月1日以区府办函〔2027〕3号邀请贵单位负责人出席原定于…召开的…."""
     assert old.engagement_date is not None
-    title = w.text(e.title_zh, f"plan.engagements[{e.id}].title_zh")
+    title = _title(e, old)
     return (f"{w.self_reference(issuer)}于{format_date(old.date)}以{old.doc_number}邀请贵单位负责人{verb}原定于"
             f"{w.when(old.engagement_date, old.engagement_start, all_day='')}{event_verb(e)}的{title}。")
 
@@ -98,7 +104,7 @@ def change_letter(district: District, e: Engagement, invitee: Organisation, issu
                   old: LetterRecord, new: LetterRecord, verb: str) -> Letter:
     """关于…改期的函 (关于调整…时间的函 when only the time moved)."""
     assert old.engagement_date is not None and new.engagement_date is not None
-    title = w.text(e.title_zh, f"plan.engagements[{e.id}].title_zh")
+    title = _title(e, old)
     noun = event_noun(e)
     moment = w.when(new.engagement_date, new.engagement_start, all_day="")
     if new.engagement_date != old.engagement_date:
@@ -119,7 +125,7 @@ def change_letter(district: District, e: Engagement, invitee: Organisation, issu
 def cancellation_letter(district: District, e: Engagement, invitee: Organisation, issuer: Organisation,
                         old: LetterRecord, verb: str) -> Letter:
     """关于…取消的函."""
-    title = w.text(e.title_zh, f"plan.engagements[{e.id}].title_zh")
+    title = _title(e, old)
     body = (Paragraph(_invited(district, e, issuer, old, verb)),
             Paragraph(f"经研究，该{event_noun(e)}取消，原邀请函不再执行。"),
             Paragraph("特此函告。"))

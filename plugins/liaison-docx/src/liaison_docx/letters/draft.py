@@ -56,6 +56,7 @@ class Draft:
     first_serial: int = 1
     engagement_date: dt.date | None = None
     engagement_start: dt.time | None = None
+    engagement_title: str = ""
     refers_to: str = ""
     record: LetterRecord | None = None
 

@@ -84,7 +84,8 @@ def invitations(district: District, plan: Plan, *, records: Records | None = Non
             letter = invitation_letter(district, e, org, issuer=issuer, role=by_role.get(org.id, ""), records=records)
             drafts.append(Draft("invitation", f"{e.date.isoformat()}-{e.kind.value}-{e.host}-{org.id}", letter, e.id,
                                 org.id, letter_key("invitation", e.id, org.id), w.letter_series(issuer),
-                                deadline=e.date, engagement_date=e.date, engagement_start=e.start))
+                                deadline=e.date, engagement_date=e.date, engagement_start=e.start,
+                                engagement_title=e.title_zh))
     return tuple(drafts)
 
 
