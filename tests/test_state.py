@@ -456,3 +456,30 @@ def test_exporting_one_format_leaves_the_others_files_and_numbers_alone(tmp_path
     assert {k: v for k, v in after.items() if not k.endswith(".json")} == {
         k: v for k, v in everything.items() if not k.endswith(".json")}
     assert {r.doc_number: r.digest for r in state_of(out / str(YEAR), seed).letters if r.active} == letters
+
+
+def test_the_main_job_twice_with_a_move_between_publishes_the_move_and_keeps_it(tmp_path: Path,
+                                                                                seed: District) -> None:
+    """README's main job (examples/annual_plan.py), a move through `liaison plan`, the main job again
+    (the moved date goes out with SEQUENCE 1 and a change letter), and a third plain run (nothing written)."""
+    main_job = f"{sys.executable} {ROOT / 'examples' / 'annual_plan.py'} {YEAR} --out out"
+    first = run_shell(main_job, tmp_path)
+    assert first.returncode == 0, first.stderr
+    out = tmp_path / "out" / str(YEAR)
+    moved = run_shell(f"liaison plan --year {YEAR} --out out --move 2027/joint_meeting/health@2027-06-09T09:00",
+                      tmp_path)
+    assert moved.returncode == 0, moved.stderr
+    second = run_shell(main_job, tmp_path)
+    assert second.returncode == 0, second.stderr
+    calendar = events_of((out / "ical" / "全部.ics").read_bytes())
+    (event,) = [e for e in calendar.values() if e["DTSTART"].endswith("20270609T090000")]
+    assert event["SEQUENCE"] == "1" and event["STATUS"] == "CONFIRMED"
+    state = state_of(out, seed)
+    changes = [r for r in state.letters if r.kind == "change" and r.active]
+    assert changes and {r.engagement for r in changes} == {"2027/joint_meeting/health"}
+    assert all((out / r.path).is_file() for r in changes)
+    before = tree(out)
+    third = run_shell(main_job, tmp_path)
+    assert third.returncode == 0, third.stderr
+    assert tree(out) == before
+    assert state_of(out, seed).plan.get("2027/joint_meeting/health").date == dt.date(2027, 6, 9)

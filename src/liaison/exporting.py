@@ -181,6 +181,8 @@ def build_export(district: District, year: int, state: YearState | None,
     if on_disk is None:  # not told: the folder is as the last export left it
         on_disk = {f.path: f.sha256 for f in before.manifest.files}
     manifest, writes, archive, kept, unchanged = _files(before.manifest, made, revision, on_disk, answered)
+    if not writes and not archive:  # nothing to write: the same revision, so a plain rerun changes no byte
+        manifest = attrs.evolve(manifest, revision=before.manifest.revision)
     new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=registry.records(answered),
                              manifest=manifest, exported=snapshot(plan))
     return ExportResult(new_state, writes, archive, kept, unchanged)
