@@ -77,6 +77,8 @@ class _Builder(HTMLParser):
         self.current.children.append(Element(tag, {k: v or "" for k, v in attributes}, self.current))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:  # a browser's serialisation closes SVG's <use></use>, <path></path> …
+            return
         node: Element | None = self.current
         while node is not None and node.tag != tag:
             node = node.parent
