@@ -104,3 +104,12 @@ def marks(tree: Element) -> list[Element]:
 
 def heat_cells(tree: Element) -> list[Element]:
     return tree.find_all("td", "hm-cell")
+
+
+def quoted(source: str, rendered: str) -> bool:
+    """Whether ``rendered`` holds ``source``'s words in order, as the page lays a provision out: line
+    breaks and soft wraps are white space, and the translation's ``**`` marks are bold, not text."""
+    def words(text: str) -> str:
+        return " ".join(text.replace("**", "").split())
+
+    return words(source) in words(rendered)

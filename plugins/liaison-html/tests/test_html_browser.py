@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from chromium import dump_dom, find_chromium, page_requests, print_pdf, screenshot
-from html_samples import heat_cells, marks, parse
+from html_samples import heat_cells, marks, parse, quoted
 
 from liaison.district import District
 from liaison.engagements import Plan
@@ -84,7 +84,7 @@ def test_a_link_opens_an_engagement_in_english_with_its_provision(chromium: str,
     shown = tree.by_id("panel-body").text("zh")
     assert e.title_en in shown and f"{e.start:%H:%M}" in shown
     for pid in e.provisions:
-        assert seed.provision(pid).text_en in shown and seed.provision(pid).cite_en() in shown
+        assert quoted(seed.provision(pid).text_en, shown) and seed.provision(pid).cite_en() in shown
 
 
 def test_a_heat_map_cell_opens_its_findings(chromium: str, files: dict[int, Path], page_2026: bytes) -> None:

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 
 import pytest
-from html_samples import marks, parse
+from html_samples import marks, parse, quoted
 
 from liaison import plugins
 from liaison.district import District
@@ -158,12 +158,12 @@ def test_every_cited_provision_is_quoted_verbatim_from_the_data(seed: District, 
                                                                 page_2027: bytes) -> None:
     tree = parse(page_2027)
     cited = list(dict.fromkeys(p for e in plan_2027.engagements for p in e.provisions))
-    quoted = tree.by_id("provisions").find_all("article", "provision")
-    assert len(quoted) == len(cited)
-    for article in quoted:
+    articles = tree.by_id("provisions").find_all("article", "provision")
+    assert len(articles) == len(cited)
+    for article in articles:
         provision = next(p for p in seed.provisions if p.cite_zh() in article.text())
         assert provision.id in cited
-        assert provision.text_zh in article.text() and provision.text_en in article.text()
+        assert quoted(provision.text_zh, article.text()) and quoted(provision.text_en, article.text())
     for mark in marks(tree):
         detail = tree.by_id(mark.attrs["data-show"])
         for key in detail.attrs["data-p"].split():
@@ -179,7 +179,7 @@ def test_a_provision_without_english_text_says_the_chinese_is_the_original(seed:
                                                for p in seed.provisions))
     article = next(a for a in parse(page(bare, plan_2027)).find_all("article", "provision")
                    if seed.provision(cited).cite_en() in a.text())
-    assert "has no English text" in article.text("zh") and seed.provision(cited).text_zh in article.text("zh")
+    assert "has no English text" in article.text("zh") and quoted(seed.provision(cited).text_zh, article.text("zh"))
 
 
 def test_options_title_lang_and_unknown(seed: District, plan_2027: Plan) -> None:
@@ -204,3 +204,16 @@ def test_loading_the_plugin_imports_no_jinja2() -> None:
     code = "import sys, liaison_html.plugin; print('jinja2' in sys.modules, 'liaison_html.page' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_the_translations_markdown_is_laid_out_not_shown() -> None:
+    from liaison_html.verbatim import Piece, paragraphs
+
+    text = "(2) Other **pairings**:\nwrapped line\n\n| A | B |\n|---|---|\n| x | y |\n\nodd ** mark"
+    assert paragraphs(text, markdown=True) == (
+        ((Piece("(2) Other "), Piece("pairings", strong=True), Piece(": wrapped line")),),
+        ((Piece("| A | B |"),), (Piece("|---|---|"),), (Piece("| x | y |"),)),
+        ((Piece("odd ** mark"),),))
+    chinese = "(二)其他：\n    - 甲与乙\n    - 丙与丁"
+    assert [[p.text for line in para for p in line] for para in paragraphs(chinese, markdown=False)] == [
+        ["(二)其他：", "    - 甲与乙", "    - 丙与丁"]]

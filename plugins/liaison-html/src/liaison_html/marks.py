@@ -17,6 +17,7 @@ from liaison.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan, PlanWarn
 from liaison.errors import ExportError, LiaisonError
 from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind, Provision
 from liaison_html.texts import UI, Bi, date_text, joined, time_text
+from liaison_html.verbatim import Paragraph, paragraphs
 
 KINDS = tuple(EngagementKind)
 STATUSES = tuple(Status)
@@ -30,8 +31,8 @@ class ProvisionView:
     position: int
     id: str
     cite: Bi
-    text: Bi
-    has_en: bool
+    text_zh: tuple[Paragraph, ...]
+    text_en: tuple[Paragraph, ...]  # empty when the data has no English text
 
     @property
     def key(self) -> str:
@@ -118,10 +119,8 @@ class Provisions:
 
 
 def provision_view(provision: Provision, position: int) -> ProvisionView:
-    has_en = bool(provision.text_en.strip())
-    return ProvisionView(position, provision.id,
-                         Bi(f"{provision.id} {provision.cite_zh()}", provision.cite_en()),
-                         Bi(provision.text_zh, provision.text_en if has_en else provision.text_zh), has_en)
+    return ProvisionView(position, provision.id, Bi(f"{provision.id} {provision.cite_zh()}", provision.cite_en()),
+                         paragraphs(provision.text_zh, markdown=False), paragraphs(provision.text_en, markdown=True))
 
 
 def marks(district: District, plan: Plan, provisions: Provisions) -> tuple[Mark, ...]:
