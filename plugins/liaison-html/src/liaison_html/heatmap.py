@@ -50,6 +50,13 @@ STATE_OF: dict[Severity, CellState] = {
 }
 #: Worst first: the state a cell shows.
 RANK = (CellState.SHORT, CellState.DEVIATION, CellState.INFO, CellState.MET)
+RECORD_KIND_NAMES: dict[str, Bi] = {
+    "joint_research": Bi("联合调研", "joint research"),
+    "cadre_nomination": Bi("后备干部推荐", "cadre pool nominations"),
+    "town_activity": Bi("镇联系活动", "town activities"),
+    "briefing": Bi("通报政情", "briefings"),
+    "special_personnel": Bi("特约人员", "special personnel"),
+}
 SYMBOL = {CellState.MET: "✓", CellState.SHORT: "✗", CellState.DEVIATION: "!", CellState.INFO: "i",
           CellState.NONE: "—"}
 
@@ -154,8 +161,9 @@ def _columns(district: District, findings: Iterable[Finding], provisions: Provis
         view = provisions.get(pid, f"finding of rule {key}")
         provision = district.provision(pid)
         rule = next((r for r in provision.rules if r.key == key), None)
-        title = Bi(provision.title_zh, provision.title_en)
-        label = title if per_provision[pid] == 1 or rule is None else title.join(rule_label(rule), "：", ": ")
+        # one column for a provision: its title; several: what each rule is about (the title is in the panel)
+        label = Bi(provision.title_zh, provision.title_en) if per_provision[pid] == 1 or rule is None \
+            else rule_label(rule)
         columns.append(Column(view, key, label))
     return tuple(columns)
 
@@ -175,7 +183,8 @@ def rule_label(rule: Rule) -> Bi:
     if isinstance(rule, DesignationRule):
         return UI["designation"]
     if isinstance(rule, RecordOnly):
-        return Bi("仅记录", "recorded only")
+        what = RECORD_KIND_NAMES.get(rule.record_kind, Bi.same(rule.record_kind))
+        return what.join(Bi("（仅记录）", "(recorded only)"), "", " ")
     return Bi(rule.key, rule.key)
 
 
