@@ -170,3 +170,34 @@ def test_the_code_and_templates_hold_nothing_of_the_seed(seed: District) -> None
         found += [(path.name, c) for c in citations if c in text]
         found += [(path.name, m) for m in re.findall(r"§\d", text)]
     assert found == []
+
+
+def test_english_mode_with_records_leaves_chinese_only_in_the_data_it_quotes(seed: District, plan_2026: Plan,
+                                                                            records_2026: Records) -> None:
+    """The checker's English sentences quote the records' Chinese titles and numbers (区卫〔2026〕15号),
+    the translation of a provision quotes its Chinese terms (列席); apart from those, the district's
+    notes on its own settings (zh only in the data) and the source line, nothing Chinese shows."""
+    from liaison.compliance import check
+
+    tree = parse(page(seed, plan_2026, records=records_2026, lang="en"))
+    visible = tree.find_all("body")[0].text("zh")
+    quoted_data = [f.message_en for f in check(seed, records_2026, 2026).findings]
+    quoted_data += [n for p in seed.provisions for r in p.rules for _, n in r.local.notes]
+    quoted_data += [seed.info.part_period.note, seed.info.source, "中文"]
+    quoted_data += [a.text("zh") for a in tree.find_all("article", "provision")]
+    for text in sorted(quoted_data, key=len, reverse=True):
+        visible = visible.replace(text, "")
+    assert not CJK.findall(visible), sorted(set(CJK.findall(visible)))[:20]
+
+
+def test_a_plan_citing_a_provision_the_data_lacks_is_an_export_error(seed: District, plan_2027: Plan) -> None:
+    import pytest
+
+    from liaison import plugins
+    from liaison.errors import ExportError
+
+    odd = attrs.evolve(plan_2027, engagements=(plan_2027.engagements[0].with_changes(provisions=("§99",)),))
+    with pytest.raises(ExportError) as caught:
+        plugins.exporter("html").run(seed, odd)
+    assert "§99" in str(caught.value) and plan_2027.engagements[0].id in str(caught.value)
+    assert caught.value.message_zh and "§99" in caught.value.message_zh

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Final
 
+from liaison.errors import ExportError, LiaisonError
 from liaison.exporting import Artifact, Exporter, ExportRequest
 from liaison.hookspecs import hookimpl
 from liaison.options import Option
@@ -48,8 +49,16 @@ OPTIONS: Final = (
 def export(request: ExportRequest) -> Iterator[Artifact]:
     from liaison_html.page import page
 
-    data = page(request.district, request.plan, records=request.records, calendar=request.calendar,
-                lang=request.option("lang", "zh"), title=request.option("title"), as_of=request.option("as_of"))
+    try:
+        data = page(request.district, request.plan, records=request.records, calendar=request.calendar,
+                    lang=request.option("lang", "zh"), title=request.option("title"), as_of=request.option("as_of"))
+    except LiaisonError:
+        raise
+    except Exception as exc:  # something the data let through and the page cannot show: one sentence
+        raise ExportError(f"the {request.plan.year} page could not be made: {type(exc).__name__}: {exc}",
+                          fix="report this with the plan and the records that caused it",
+                          message_zh=f"{request.plan.year}年的网页未能生成：{type(exc).__name__}: {exc}",
+                          fix_zh="请连同所用的计划和记录报告此问题") from None
     yield Artifact(PAGE, MEDIA_TYPE, data)
 
 
