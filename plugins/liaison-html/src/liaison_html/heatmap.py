@@ -213,7 +213,9 @@ def _finding(district: District, f: Finding) -> FindingView:
 def _local_notes(district: District, f: Finding) -> Bi:
     """The district's own notes on the settings a finding rests on (its words; the field in English)."""
     provision = district.provision(f.provision)
-    rules = [r for r in provision.rules if r.key == f.rule]
+    # the versions of the rule in force over the finding's period (an amended rule may note differently)
+    rules = [r for r in provision.rules if r.key == f.rule and r.validity.clip(*f.period) is not None] or \
+        [r for r in provision.rules if r.key == f.rule]
     zh, en = [], []
     for field in f.rests_on:
         note = district.info.part_period.note if field == "part_period" else next(
