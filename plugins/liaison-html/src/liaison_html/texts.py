@@ -97,6 +97,7 @@ UI: dict[str, Bi] = {
     "state_info": Bi("提示（可、视情、仅记录等，不属违反）", "info (may, as needed, recorded: never a breach)"),
     "state_none": Bi("无此项", "not owed"),
     "local_mark": Bi("＊ 依据本区设定（原文未规定）", "* rests on the district's own setting (not in the text)"),
+    "local_short": Bi("＊依据本区设定", "* rests on a local setting"),
     "local_basis": Bi("依据本区设定（原文未规定）", "Rests on the district's own setting, not the regulation's text"),
     "text_basis": Bi("依据原文规定", "Rests on the regulation's text"),
     "findings": Bi("检查结果", "Findings"),
