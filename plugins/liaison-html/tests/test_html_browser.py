@@ -79,6 +79,7 @@ def test_a_link_opens_an_engagement_in_english_with_its_provision(chromium: str,
     tree = parse(dom.encode())
     html = tree.find_all("html")[0]
     assert html.attrs["data-lang"] == "en" and html.attrs["lang"] == "en" and html.attrs["data-shown"] == "d-5"
+    assert tree.find_all("title")[0].text() == f"{seed.info.name_en}: liaison year 2027"
     panel = tree.by_id("panel")
     assert "hidden" not in panel.attrs
     shown = tree.by_id("panel-body").text("zh")

@@ -10,6 +10,9 @@
   function setLang(lang) {
     root.setAttribute("data-lang", lang);
     root.setAttribute("lang", lang === "en" ? "en" : "zh-CN");
+    var heading = document.querySelector("h1");
+    var shown = heading.querySelector("." + lang) || heading;
+    document.title = shown.textContent;
   }
 
   function copy(id) {
