@@ -149,3 +149,17 @@ def test_report_notes_and_records_not_counted_are_listed(seed: District, plan_20
 def test_an_empty_report_has_no_columns(seed: District) -> None:
     heat = heat_map(seed, Report(seed.info.id, 2026, D(2026, 12, 31), ()), Provisions(seed))
     assert heat.columns == () and all(row.cells == () for row in heat.rows)
+
+
+def test_a_bodys_duties_name_its_designations_as_the_check_sees_them(seed: District, records_2026: Records,
+                                                                      page_2026: bytes) -> None:
+    report = check(seed, records_2026, 2026)
+    missing = {f.responsible for f in report.by_status(FindingStatus.MISSING_DESIGNATION)}
+    assert missing
+    tree = parse(page_2026)
+    bodies = [o for o in seed.organisations if o.kind in GOVERNMENT_KINDS or o.kind == OrgKind.DEPARTMENT]
+    for n, org in enumerate(bodies):
+        duties = tree.by_id(f"b-{n}").text("en")
+        if org.kind == OrgKind.DEPARTMENT:
+            assert "截至2026-12-31" in duties
+            assert ("未指定" in duties) == (org.id in missing), org.id

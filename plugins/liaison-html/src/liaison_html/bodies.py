@@ -12,7 +12,7 @@ import attrs
 
 from liaison.district import District
 from liaison.duties import Duties, Obligation, duties_of
-from liaison.model import DESIGNATION_EN, DESIGNATION_ZH, GOVERNMENT_KINDS, Organisation, OrgKind
+from liaison.model import DESIGNATION_EN, DESIGNATION_ZH, GOVERNMENT_KINDS, OrgKind
 from liaison_html.marks import Mark, Provisions, kind_name
 from liaison_html.texts import UI, Bi, period_text
 
@@ -45,21 +45,21 @@ class BodyRow:
 
 
 def body_rows(district: District, year: int, found: Sequence[Mark], participants: Sequence[tuple[str, ...]],
-              provisions: Provisions, records: Records | None) -> tuple[BodyRow, ...]:
+              provisions: Provisions, records: Records | None, as_of: dt.date) -> tuple[BodyRow, ...]:
     """A row per government body and department, in directory order; ``participants[i]`` are the
-    organisations of mark ``i``."""
+    organisations of mark ``i``; designations as of ``as_of`` (with the records' designations)."""
     rows: list[BodyRow] = []
     for org in district.organisations:
         if org.kind not in ROW_KINDS:
             continue
         taking_part = tuple(m for m in found if org.id in participants[m.index])
-        duties = duties_of(district, org, year, records)
+        duties = duties_of(district, org, year, records, as_of=as_of)
         rows.append(BodyRow(len(rows), org.id, Bi(org.name, org.name_en), taking_part,
-                            duty_lines(district, duties, provisions)))
+                            duty_lines(district, duties, provisions, as_of)))
     return tuple(rows)
 
 
-def duty_lines(district: District, duties: Duties, provisions: Provisions) -> tuple[DutyLine, ...]:
+def duty_lines(district: District, duties: Duties, provisions: Provisions, as_of: dt.date) -> tuple[DutyLine, ...]:
     lines: list[DutyLine] = []
     counterparts = duties.counterparts
     if counterparts:
@@ -73,6 +73,7 @@ def duty_lines(district: District, duties: Duties, provisions: Provisions) -> tu
                    "not named: " + ", ".join(DESIGNATION_EN[r] for r in missing)) if missing else
                 Bi("已指定：" + "、".join(DESIGNATION_ZH[r] for r in d.rule.roles),
                    "named: " + ", ".join(DESIGNATION_EN[r] for r in d.rule.roles)))
+        text = Bi(f"截至{as_of.isoformat()}", f"as of {as_of.isoformat()}, ").join(text, "", "")
         lines.append(DutyLine(UI["designation"], cite.join(text, "：", ": ")))
     several = len(duties.cc) > 1  # the cc list changes in the year: say from when each holds
     for cc in duties.cc:
@@ -104,7 +105,3 @@ def _obligation(district: District, o: Obligation, provisions: Provisions) -> Du
         text = text.join(period_text(first, last), "（期间：", " (period: ")
         text = Bi(text.zh + "）", text.en + ")")
     return DutyLine(cite, text, bool(o.rests_on))
-
-
-def body_name(org: Organisation) -> Bi:
-    return Bi(org.name, org.name_en)

@@ -8,6 +8,7 @@ the inputs alone: no clock, no random ids, everything iterated in the plan's or 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections import Counter
 from typing import TYPE_CHECKING, Any
@@ -27,8 +28,6 @@ from liaison_html.texts import UI, Bi, joined
 from liaison_html.timeline import TimelineView, timeline
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     import jinja2
 
     from liaison.records import Records
@@ -69,7 +68,10 @@ def page_view(district: District, plan: Plan, *, records: Records | None = None,
     provisions = Provisions(district)
     found = marks(district, plan, provisions)
     days = year_days(plan.year, calendar, by_date(found))
-    rows = body_rows(district, plan.year, found, [e.participants for e in plan.engagements], provisions, records)
+    # designations as the page's check sees them (its date), or as a notice at the start of the year does
+    seen_on = (as_of or dt.date(plan.year, 12, 31)) if records is not None else dt.date(plan.year, 1, 1)
+    rows = body_rows(district, plan.year, found, [e.participants for e in plan.engagements], provisions, records,
+                     seen_on)
     heat = None
     if records is not None:
         heat = heat_map(district, check(district, records, plan.year, as_of, calendar=calendar), provisions)
