@@ -38,11 +38,17 @@ def runnable(path: Path) -> list[tuple[str, str]]:
             and not (path.name == "README.md" and marker in ("main-command", "test-command"))]
 
 
+def installs(code: str) -> bool:
+    return any(re.match(r"(python3? -m )?pip3? install", line) for line in shell_lines(code))
+
+
 def test_every_block_that_is_not_run_says_why() -> None:
     for path in DOCS:
-        for _lang, _code, marker in blocks(path):
+        for lang, code, marker in blocks(path):
             if marker.startswith("not-run"):
                 assert marker.removeprefix("not-run").strip(" :"), f"{path.name}: a not-run block without a reason"
+            elif lang == "bash" and marker not in ("main-command", "test-command"):
+                assert not installs(code), f"{path.name}: a block that installs must be marked not-run"
 
 
 def shell_lines(code: str) -> list[str]:
@@ -71,6 +77,7 @@ def test_the_code_blocks_run_as_written(path: Path, tmp_path: Path, monkeypatch:
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     namespace: dict[str, object] = {"__name__": f"docs_{path.stem}"}
     for lang, code in runnable(path):
+        assert not (lang == "bash" and installs(code)), f"{path.name}: mark the install block not-run"
         if lang == "python":
             with contextlib.redirect_stdout(io.StringIO()):
                 exec(compile(code, f"{path.name} (python block)", "exec"), namespace)

@@ -7,7 +7,7 @@ page by page.
 GB/T 9704-2012: A4; margins 37/28/35/26 mm; 22 lines of 28 cells; title 2号 broken between words and
 balanced; page numbers 4号 "— 1 —" on the outside edges; the 落款 with the last lines of the body;
 the 版记 at the foot of an even last page; no page under a third full but a final one holding only the
-版记; every character of the .docx in the PDF, in order.  Needs ``soffice`` and poppler (../ci-deps.sh).
+版记; every character of the .docx in the PDF, in order.  Needs ``soffice`` and poppler (.ci/run installs them).
 """
 
 from __future__ import annotations

@@ -4,13 +4,10 @@ into these tests."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-os.environ["LIAISON_PLUGINS"] = "html"
 
 from liaison import plugins
 from liaison.district import District

@@ -1,7 +1,7 @@
 """Real client: LibreOffice Calc (headless) opens both workbooks, converts them to CSV and to PDF, and a
 ledger it saves again reads back as the same records.
 
-Needs ``soffice`` with Calc (Debian: libreoffice-calc-nogui; see ../ci-deps.sh) and poppler's
+Needs ``soffice`` with Calc (Debian: libreoffice-calc-nogui; .ci/run installs it) and poppler's
 ``pdfinfo``/``pdftotext``; skipped only when ``soffice`` is absent.
 """
 
