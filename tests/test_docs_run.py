@@ -24,7 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"(?:<!-- (?P<marker>[^>]*) -->\n)?```(?P<lang>python|bash)\n(?P<code>.*?)```", re.S)
-PLUGINS = "ical,docx,xlsx,caldav"
+PLUGINS = "ical,docx,xlsx,caldav,html"
 
 
 def blocks(path: Path) -> list[tuple[str, str, str]]:
