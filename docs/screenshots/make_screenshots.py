@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "plugins" / "liaison-html" / "tests"))
 
 from chromium import find_chromium, screenshot  # noqa: E402 - the tests' browser, same flags
 from liaison_html.heatmap import CellState  # noqa: E402
-from liaison_html.page import page_view, render_page  # noqa: E402
+from liaison_html.pages import page_view, render_page  # noqa: E402
 
 import liaison  # noqa: E402
 

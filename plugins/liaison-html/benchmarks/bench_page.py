@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import liaison
-from liaison_html.page import page, page_view, render_page
+from liaison_html.pages import page, page_view, render_page
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -201,7 +201,7 @@ def test_an_empty_plan_is_a_page_too(seed: District) -> None:
 
 
 def test_loading_the_plugin_imports_no_jinja2() -> None:
-    code = "import sys, liaison_html.plugin; print('jinja2' in sys.modules, 'liaison_html.page' in sys.modules)"
+    code = "import sys, liaison_html.plugin; print('jinja2' in sys.modules, 'liaison_html.pages' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from liaison_html.page import PageView, page, page_view, render_page
+    from liaison_html.pages import PageView, page, page_view, render_page
 
-_LAZY = {"PageView": "liaison_html.page", "page": "liaison_html.page", "page_view": "liaison_html.page",
-         "render_page": "liaison_html.page"}
+_LAZY = {"PageView": "liaison_html.pages", "page": "liaison_html.pages", "page_view": "liaison_html.pages",
+         "render_page": "liaison_html.pages"}
 
 __all__ = ["PageView", "page", "page_view", "render_page"]
 

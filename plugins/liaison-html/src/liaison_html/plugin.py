@@ -47,7 +47,7 @@ OPTIONS: Final = (
 
 
 def export(request: ExportRequest) -> Iterator[Artifact]:
-    from liaison_html.page import page
+    from liaison_html.pages import page
 
     try:
         data = page(request.district, request.plan, records=request.records, calendar=request.calendar,
