@@ -126,6 +126,48 @@ class Finding:
         return self.message_en if lang == "en" else self.message_zh
 
 
+#: What each setting a finding may rest on is, in English (the district's notes say why, in its words).
+SETTING_EN: dict[str, str] = {
+    "scope": "who owes it (per pairing, per department)",
+    "min_per_period": "the minimum number",
+    "max_per_period": "the maximum number",
+    "period_years": "the length of the period",
+    "period_months": "the length of the period",
+    "cycle_anchor_year": "the first year of the cycle",
+    "due_days": "the reply deadline",
+    "due_working_days": "the reply deadline",
+    "part_period": "what a part period owes",
+    "valid_from": "the date the rule takes effect",
+    "valid_until": "the date the rule ends",
+}
+
+
+@attrs.frozen
+class LocalNote:
+    """One district setting a finding rests on: the field, the district's note on it, the field in English."""
+
+    field: str
+    note_zh: str
+    field_en: str
+
+
+def local_notes(district: District, finding: Finding) -> tuple[LocalNote, ...]:
+    """The district's own notes on the settings ``finding`` rests on, from the versions of its rule in
+    force over its period (an amended rule may note differently); ``part_period`` is the district's."""
+    provision = district.provision(finding.provision)
+    rules = [r for r in provision.rules if r.key == finding.rule and r.validity.clip(*finding.period) is not None] \
+        or [r for r in provision.rules if r.key == finding.rule]
+    notes = []
+    for field in finding.rests_on:
+        if field == "part_period":
+            note = district.info.part_period.note
+        else:
+            note = next((n for r in rules if (n := r.local.note(field) or (r.note if r.basis == "local" else ""))),
+                        "")
+        notes.append(LocalNote(field, note, SETTING_EN.get(field, field.replace("_", " "))))
+    return tuple(notes)
+
+
 @attrs.frozen
 class NotCounted:
     """A record no finding counted, and why (nothing is dropped in silence)."""
@@ -199,12 +241,14 @@ def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def finding_document(f: Finding) -> dict[str, Any]:
+def finding_document(f: Finding, district: District) -> dict[str, Any]:
     return {
         "provision": f.provision, "rule": f.rule, "status": f.status.value, "severity": f.severity.value,
         "responsible": f.responsible, "affected": list(f.affected), "subject": list(f.subject),
         "period": [f.period[0].isoformat(), f.period[1].isoformat()], "counted": list(f.counted),
         "expected": f.expected, "basis": f.basis, "rests_on": list(f.rests_on),
+        "local_notes": [{"field": n.field, "note_zh": n.note_zh, "field_en": n.field_en}
+                        for n in local_notes(district, f)],
         "pairing_in_force": None if f.pairing_in_force is None else
         [_iso(f.pairing_in_force[0]), _iso(f.pairing_in_force[1])],
         "reason": f.reason, "message_zh": f.message_zh, "message_en": f.message_en,
@@ -214,7 +258,7 @@ def finding_document(f: Finding) -> dict[str, Any]:
 def report_document(report: Report, district: District) -> dict[str, Any]:
     return {
         "district": report.district_id, "year": report.year, "as_of": report.as_of.isoformat(),
-        "totals": report.totals(), "findings": [finding_document(f) for f in report.findings],
+        "totals": report.totals(), "findings": [finding_document(f, district) for f in report.findings],
         "not_counted": [{"section": n.section, "index": n.index, "id": n.id, "reason_zh": n.reason_zh,
                          "reason_en": n.reason_en} for n in report.not_counted],
         "notes_zh": list(report.notes_zh), "notes_en": list(report.notes_en),

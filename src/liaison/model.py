@@ -16,7 +16,7 @@ from typing import Literal
 import attrs
 
 from liaison.rules import Basis, LocalSettings, Validity, _local_fields_exist, _period_order
-from liaison.text import free_text, identifier, in_range, line_text, name_en_text, name_text
+from liaison.text import free_text, identifier, in_range, line_text, name_en_text, name_text, title_en_text
 
 
 class OrgKind(enum.StrEnum):
@@ -201,4 +201,5 @@ class DistrictInfo:
     source: str = attrs.field(validator=free_text)
     note: str = attrs.field(default="", validator=free_text)
     timezone: Literal["Asia/Shanghai"] = "Asia/Shanghai"
+    regulation_title_en: str = attrs.field(default="", validator=title_en_text)  # the title in English output
     part_period: PartPeriod = PartPeriod()

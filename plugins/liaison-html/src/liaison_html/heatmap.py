@@ -25,11 +25,11 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from liaison.district import District
-from liaison.findings import SEVERITY_EN, SEVERITY_ZH, STATUS_EN, STATUS_ZH, Finding, Report, Severity
+from liaison.findings import SEVERITY_EN, SEVERITY_ZH, STATUS_EN, STATUS_ZH, Finding, Report, Severity, local_notes
 from liaison.model import GOVERNMENT_KINDS, OrgKind
 from liaison.rules import Cadence, DesignationRule, Invitation, RecordOnly, Response, Routing, Rule
 from liaison_html.marks import Provisions, ProvisionView, kind_name
-from liaison_html.texts import LOCAL_FIELD_EN, UI, Bi, period_text
+from liaison_html.texts import UI, Bi, period_text
 
 
 class CellState(enum.StrEnum):
@@ -212,17 +212,8 @@ def _finding(district: District, f: Finding) -> FindingView:
 
 def _local_notes(district: District, f: Finding) -> Bi:
     """The district's own notes on the settings a finding rests on (its words; the field in English)."""
-    provision = district.provision(f.provision)
-    # the versions of the rule in force over the finding's period (an amended rule may note differently)
-    rules = [r for r in provision.rules if r.key == f.rule and r.validity.clip(*f.period) is not None] or \
-        [r for r in provision.rules if r.key == f.rule]
-    zh, en = [], []
-    for field in f.rests_on:
-        note = district.info.part_period.note if field == "part_period" else next(
-            (n for r in rules if (n := r.local.note(field) or (r.note if r.basis == "local" else ""))), "")
-        zh.append(note or field)
-        en.append(LOCAL_FIELD_EN.get(field, field))
-    return Bi("；".join(zh), "; ".join(en))
+    notes = local_notes(district, f)
+    return Bi("；".join(n.note_zh or n.field for n in notes), "; ".join(n.field_en for n in notes))
 
 
 def _totals(report: Report) -> Bi:

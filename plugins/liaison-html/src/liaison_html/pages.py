@@ -43,6 +43,7 @@ class PageView:
     title: Bi
     district: Bi
     regulation: str
+    regulation_en: str
     source: str
     year: int
     notes: tuple[Bi, ...]
@@ -79,7 +80,8 @@ def page_view(district: District, plan: Plan, *, records: Records | None = None,
     default_title = Bi(f"{name.zh} {plan.year}年{UI['heading'].zh}", f"{name.en}: {UI['heading'].en} {plan.year}")
     return PageView(
         lang=lang, title=Bi.same(title) if title else default_title, district=name,
-        regulation=district.info.regulation_title, source=district.info.source, year=plan.year,
+        regulation=district.info.regulation_title, regulation_en=district.info.regulation_title_en,
+        source=district.info.source, year=plan.year,
         notes=_notes(plan, calendar), summary=_summary(plan), months=months(days), weekdays=weekday_names(),
         marks=found, kinds=kinds_in(found), statuses=tuple((s.value, status_label(s)) for s in STATUSES),
         bodies=rows, timeline=timeline(days, rows),

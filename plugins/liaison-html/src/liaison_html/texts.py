@@ -112,23 +112,6 @@ UI: dict[str, Bi] = {
     "sep": Bi("；", "; "),
 }
 
-#: What the fields a finding ``rests_on`` are, for the English page (the district's notes on them are
-#: in its own words, Chinese in the seed).
-LOCAL_FIELD_EN: dict[str, str] = {
-    "scope": "who owes it (per pairing, per department)",
-    "min_per_period": "the minimum number",
-    "max_per_period": "the maximum number",
-    "period_years": "the length of the period",
-    "period_months": "the length of the period",
-    "cycle_anchor_year": "the first year of the cycle",
-    "due_days": "the reply deadline",
-    "due_working_days": "the reply deadline",
-    "part_period": "what a part period owes",
-    "valid_from": "the date the rule takes effect",
-    "valid_until": "the date the rule ends",
-}
-
-
 def date_text(day: dt.date) -> Bi:
     return Bi(f"{day.year}年{day.month}月{day.day}日（{WEEKDAYS_ZH[day.weekday()]}）",
               f"{WEEKDAYS_EN[day.weekday()]} {day.day} {MONTHS_EN[day.month - 1][:3]} {day.year}")
