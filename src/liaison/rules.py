@@ -266,6 +266,7 @@ class Cadence(RuleVersion):
         return period, count
 
     def how_often_en(self) -> tuple[str, str]:
+        """The same in English (the two languages' phrasing differs too much to share one table)."""
         months = self.months
         period = {12: "a year", 6: "every half year", 3: "a quarter", 1: "a month"}.get(months) or (
             f"every {months // 12} years" if months % 12 == 0 else f"every {months} months")

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from liaison.errors import LiaisonError
+from liaison.rules import EVENT_KINDS, EngagementKind
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -176,10 +177,13 @@ def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | 
 
 
 # ------------------------------------------------------------------------------------------ invitees
+#: The kinds an event file may give, in the core's order (the planner places the others itself).
+EVENT_KIND_NAMES = [k.value for k in EngagementKind if k in EVENT_KINDS]
+
+
 @cli.command()
 @click.option("--event", "event_kind", required=True,
-              type=click.Choice(["plenary_meeting", "important_meeting", "symposium", "professional_meeting",
-                                 "major_event", "inspection"]),
+              type=click.Choice(EVENT_KIND_NAMES),
               help="The kind of event (`liaison provisions` shows which provision invites to each).")
 @click.option("--date", "on", type=DATE, default=None, help="Event date. Default: today.")
 @click.option("--host", default=None, help="The host, for a department's professional meeting.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from liaison.compliance.context import Context
 from liaison.findings import Finding, FindingStatus, severity
@@ -105,14 +106,22 @@ def _deadline_en(rule: Response, due: dt.date) -> str:
         "; the text sets none" if rule.is_local(rule.deadline_field) else "")
 
 
+def _answerable(ctx: Context, section: str, trigger: str) -> Iterator[tuple[Any, str, Response, Modality]]:
+    """The records of ``section`` dated in the year that a response rule in force on their date covers
+    (each marked as counted), with the rule: a consultation by the day it was sent, a research result
+    by the day it was received."""
+    for i, record in enumerate(getattr(ctx.records, section)):
+        day = record.sent if trigger == "consultation" else record.received
+        found = _response_rule(ctx, trigger, day)
+        if not ctx.first <= day <= ctx.last or found is None:
+            continue
+        ctx.use(section, i)
+        yield (record, *found)
+
+
 def research_feedback(ctx: Context) -> Iterator[Finding]:
     """§1.3: feedback on each research result, against the deadline in force when it was received."""
-    for i, r in enumerate(ctx.records.research_results):
-        found = _response_rule(ctx, "research_result", r.received)
-        if not ctx.first <= r.received <= ctx.last or found is None:
-            continue
-        ctx.use("research_results", i)
-        pid, rule, modality = found
+    for r, pid, rule, modality in _answerable(ctx, "research_results", "research_result"):
         prov = ctx.district.provision(pid)
         due = rule.due(r.received, ctx.calendar)
         dept, branch = ctx.district.organisation(r.department), ctx.district.organisation(r.submitted_by)
@@ -143,12 +152,7 @@ def research_feedback(ctx: Context) -> Iterator[Finding]:
 def consultations(ctx: Context) -> Iterator[Finding]:
     """§1.1: whom each consultation asked, and — as information, not the parties' duty — who replied."""
     everyone = [o.id for o in ctx.district.counterparts()]
-    for i, c in enumerate(ctx.records.consultations):
-        found = _response_rule(ctx, "consultation", c.sent)
-        if not ctx.first <= c.sent <= ctx.last or found is None:
-            continue
-        ctx.use("consultations", i)
-        pid, rule, modality = found
+    for c, pid, rule, modality in _answerable(ctx, "consultations", "consultation"):
         prov = ctx.district.provision(pid)
         sender = c.sender or ctx.district.general_office().id
         not_asked = [o for o in everyone if o not in c.sent_to]
