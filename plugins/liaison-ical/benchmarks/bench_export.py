@@ -34,9 +34,10 @@ from bench_ical import raw_icalendar
 
 import liaison
 from liaison.district import District
+from liaison.engagements import Engagement, Plan
 from liaison.exporting import ExportRequest
-from liaison.model import EngagementKind
-from liaison.plan import Engagement, Plan, organisations_in, plan_year
+from liaison.planner import organisations_in, plan_year
+from liaison.rules import EngagementKind
 from liaison_ical import CalendarSpec
 from liaison_ical.mapping import Names, default_dtstamp, engagement_event
 from liaison_ical.plugin import PRODID, export

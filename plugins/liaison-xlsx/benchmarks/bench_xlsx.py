@@ -34,8 +34,8 @@ import openpyxl
 
 import liaison
 from liaison.engagements import Engagement, Plan, Status
-from liaison.model import EngagementKind
 from liaison.planner import plan_year
+from liaison.rules import EngagementKind
 from liaison.workdays import ChineseCalendar
 from liaison_xlsx import ledger_workbook, read_ledger, schedule_workbook
 from liaison_xlsx.domain import Directory, plan_rows
