@@ -135,7 +135,7 @@ def test_the_guide_routine_runs_literally_and_each_step_does_what_the_guide_says
     assert set(first) == {uid for uid in first} and len(first) == len(state.engagements)
     assert {"2027/plenary_meeting/plenary-2027-1", "2027/symposium/symposium-2027-budget"} <= {
         e.id for e in state.engagements}
-    assert (out / "xlsx" / "2027年对口联系工作台账.xlsx").is_file()
+    assert (out / "2027年对口联系工作台账.xlsx").is_file()
     letters_before = {r.doc_number: r for r in state.letters}
     assert letters_before and all((out / r.path).is_file() for r in state.letters)
 

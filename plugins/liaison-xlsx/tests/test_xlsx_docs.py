@@ -37,8 +37,8 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_the_example_writes_both_workbooks_and_checks_a_ledger(tmp_path: Path) -> None:
     done = run("2026", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    ledger = tmp_path / "out" / "2026" / "xlsx" / "2026年对口联系工作台账.xlsx"
-    assert ledger.is_file() and (tmp_path / "out" / "2026" / "xlsx" / "2026年对口联系工作安排表.xlsx").is_file()
+    ledger = tmp_path / "out" / "2026" / "2026年对口联系工作台账.xlsx"
+    assert ledger.is_file() and (tmp_path / "out" / "2026" / "2026年对口联系工作安排表.xlsx").is_file()
     filled = tmp_path / "台账.xlsx"
     filled.write_bytes(fill_as_clerk(ledger.read_bytes()))
     done = run("2026", "--check", str(filled), cwd=tmp_path)

@@ -37,15 +37,15 @@ def test_entry_point_registers_the_exporter_and_the_records_reader() -> None:
 
 def test_two_workbooks_per_year(seed: District, plan_2026: Plan) -> None:
     made = plugins.exporter("xlsx").run(seed, plan_2026)
-    assert [(a.path, a.media_type) for a in made] == [("xlsx/2026年对口联系工作安排表.xlsx", XLSX),
-                                                      ("xlsx/2026年对口联系工作台账.xlsx", XLSX)]
+    assert [(a.path, a.media_type) for a in made] == [("2026年对口联系工作安排表.xlsx", XLSX),
+                                                      ("2026年对口联系工作台账.xlsx", XLSX)]
 
 
 def test_a_rerun_is_byte_identical(seed: District, plan_2026: Plan, ledger_2026: bytes,
                                    schedule_2026: bytes) -> None:
     again = {a.path: a.data for a in plugins.exporter("xlsx").run(seed, plan_2026)}
-    assert again["xlsx/2026年对口联系工作台账.xlsx"] == ledger_2026 == ledger_workbook(seed, plan_2026, 2026)
-    assert again["xlsx/2026年对口联系工作安排表.xlsx"] == schedule_2026 == schedule_workbook(seed, plan_2026, 2026)
+    assert again["2026年对口联系工作台账.xlsx"] == ledger_2026 == ledger_workbook(seed, plan_2026, 2026)
+    assert again["2026年对口联系工作安排表.xlsx"] == schedule_2026 == schedule_workbook(seed, plan_2026, 2026)
 
 
 @pytest.mark.parametrize("which", ["schedule", "ledger"])
@@ -62,7 +62,7 @@ def test_no_clock_in_the_package(seed: District, plan_2026: Plan, ledger_2026: b
 def test_options(seed: District, plan_2026: Plan, ledger_2026: bytes) -> None:
     only = plugins.exporter("xlsx").run(seed, plan_2026,
                                         {"workbooks": "ledger", "created": "2026-11-30T08:00:00+08:00"})
-    assert [a.path for a in only] == ["xlsx/2026年对口联系工作台账.xlsx"]
+    assert [a.path for a in only] == ["2026年对口联系工作台账.xlsx"]
     core = zipfile.ZipFile(io.BytesIO(only[0].data)).read("docProps/core.xml").decode()
     assert "2026-11-30T00:00:00Z" in core
     same_day = ledger_workbook(seed, plan_2026, 2026, created=dt.datetime(2026, 11, 30, tzinfo=dt.UTC))
@@ -79,8 +79,8 @@ def test_export_all_writes_both_workbooks(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["export", "all", "--year", "2027", "--out", str(tmp_path)],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    schedule = tmp_path / "2027" / "xlsx" / "2027年对口联系工作安排表.xlsx"
-    ledger = tmp_path / "2027" / "xlsx" / "2027年对口联系工作台账.xlsx"
+    schedule = tmp_path / "2027" / "2027年对口联系工作安排表.xlsx"
+    ledger = tmp_path / "2027" / "2027年对口联系工作台账.xlsx"
     assert schedule.is_file() and ledger.is_file()
     first = ledger.read_bytes()
     CliRunner().invoke(cli, ["export", "xlsx", "--year", "2027", "--out", str(tmp_path)], catch_exceptions=False)
@@ -96,7 +96,7 @@ def test_a_ledger_the_clerk_edited_is_never_overwritten(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
 
     run("export", "xlsx")
-    folder = tmp_path / "2027" / "xlsx"
+    folder = tmp_path / "2027"
     schedule, ledger = folder / "2027年对口联系工作安排表.xlsx", folder / "2027年对口联系工作台账.xlsx"
     book = open_book(ledger.read_bytes())
     sheet = Sheet(book["会议走访"])
@@ -122,8 +122,8 @@ def test_each_year_its_own_workbooks_and_the_ledger_kept_once_edited(seed: Distr
     for plan in plan_years(seed, (2026, 2027), calendar=ChineseCalendar()):
         made = list(export(plugins.exporter("xlsx").request(seed, plan)))
         assert [(a.path, a.policy) for a in made] == [
-            (f"xlsx/{plan.year}年对口联系工作安排表.xlsx", "replace"),
-            (f"xlsx/{plan.year}年对口联系工作台账.xlsx", "keep_edits")]
+            (f"{plan.year}年对口联系工作安排表.xlsx", "replace"),
+            (f"{plan.year}年对口联系工作台账.xlsx", "keep_edits")]
 
 
 def test_plugins_command_lists_the_reader() -> None:

@@ -2,8 +2,8 @@
 
 Exporter (pure: artifacts, nothing written), in the year's output folder::
 
-    xlsx/{year}年对口联系工作安排表.xlsx   the plan: 全区 and one sheet per department (replaced on re-export)
-    xlsx/{year}年对口联系工作台账.xlsx     the ledger template, pre-filled from the plan (kept once edited)
+    {year}年对口联系工作安排表.xlsx   the plan: 全区 and one sheet per department (replaced on re-export)
+    {year}年对口联系工作台账.xlsx     the ledger template, pre-filled from the plan (kept once edited)
 
 Options (declared, checked by the host; ``--option KEY=VALUE``):
 
@@ -53,16 +53,13 @@ def _created(year: int, created: dt.datetime | None) -> dt.datetime:
     return stamp.astimezone(dt.UTC).replace(tzinfo=None) if stamp.tzinfo else stamp
 
 
-#: The folder, inside the year's output folder, the workbooks go to.
-FOLDER = "xlsx"
-
-
 def schedule_path(year: int) -> str:
-    return f"{FOLDER}/{safe_name(f'{year}年对口联系工作安排表')}.xlsx"
+    """The 安排表, at the top of the year's folder where the office looks first."""
+    return f"{safe_name(f'{year}年对口联系工作安排表')}.xlsx"
 
 
 def ledger_path(year: int) -> str:
-    return f"{FOLDER}/{safe_name(f'{year}年对口联系工作台账')}.xlsx"
+    return f"{safe_name(f'{year}年对口联系工作台账')}.xlsx"
 
 
 def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None) -> bytes:
