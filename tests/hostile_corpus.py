@@ -113,6 +113,38 @@ def load_cases() -> list[Case]:
     return cases
 
 
+# ------------------------------------------------------------------------------------- the formats
+def format_classes() -> dict[str, type]:
+    """Every attrs class a data file is read into (district, records, state, events, notice), by name,
+    with the rule kinds and their base."""
+    import typing
+
+    import attrs
+
+    from liaison.events import EventsDocument
+    from liaison.holiday_notice import HolidayNotice
+    from liaison.loader import DistrictDocument
+    from liaison.records import Records
+    from liaison.rules import Cadence, DesignationRule, Invitation, RecordOnly, Response, Routing, RuleVersion
+    from liaison.state import YearState
+
+    found: dict[str, type] = {}
+    stack: list[Any] = [DistrictDocument, Records, YearState, EventsDocument, HolidayNotice, Cadence, Routing,
+                        Invitation, Response, DesignationRule, RecordOnly, RuleVersion]
+    while stack:
+        hint = stack.pop()
+        if isinstance(hint, type) and attrs.has(hint):
+            if hint.__name__ in found:
+                assert found[hint.__name__] is hint, f"two classes called {hint.__name__}"
+                continue
+            found[hint.__name__] = hint
+            hints = typing.get_type_hints(hint)
+            stack += [hints[f.name] for f in attrs.fields(hint)]
+        else:
+            stack += list(typing.get_args(hint))
+    return found
+
+
 # ------------------------------------------------------------------------------------------ running
 #: Runs ``liaison`` as ``python -m liaison_cli`` does, under an address-space limit set in the child itself
 #: (``preexec_fn`` is not safe in a threaded parent).
