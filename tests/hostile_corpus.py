@@ -150,7 +150,10 @@ def format_classes() -> dict[str, type]:
 #: (``preexec_fn`` is not safe in a threaded parent).
 LAUNCHER = ("import resource, runpy, sys\n"
             "limit = int(sys.argv[1])\n"
-            "resource.setrlimit(resource.RLIMIT_AS, (limit, limit))\n"
+            "try:\n"
+            "    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))\n"
+            "except (ValueError, OSError):\n"
+            "    pass  # a platform without RLIMIT_AS: the peak memory is still measured\n"
             "sys.argv = ['liaison', *sys.argv[2:]]\n"
             "runpy.run_module('liaison_cli', run_name='__main__', alter_sys=True)\n")
 
