@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
-from typing import Any
 
 import attrs
 
@@ -57,23 +55,12 @@ def parse_holiday_notice(text: str | bytes, *, file: str | None = None) -> Holid
     """Read a notice strictly: an unknown key, a bad date or a day far outside the year is a
     :class:`DataError` naming the file and the path (``$.days[3].date``)."""
     from liaison.convert import structure
+    from liaison.loader import read_json
 
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise DataError(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})", file=file,
-                            fix="save the file as UTF-8") from None
-    try:
-        raw: Any = json.loads(text.removeprefix("\ufeff"))
-    except json.JSONDecodeError as exc:
-        raise DataError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", file=file,
-                        fix=FIX) from None
-    except RecursionError:
-        raise DataError("not valid JSON: nested too deeply", file=file, fix=FIX) from None
-    if not isinstance(raw, dict) or "days" not in raw or "year" not in raw:
+    raw = read_json(text, file=file, expected="notice")
+    if "days" not in raw or "year" not in raw:
         raise DataError("not a holiday notice: expected an object with \"year\" and \"days\"", file=file,
-                        path="$", fix=FIX)
+                        path="$", fix=FIX, message_zh="不是节假日安排：应有 \"year\" 和 \"days\"")
     notice = structure(raw, HolidayNotice, file=file, fix=FIX)
     check_notice(notice, file=file)
     return notice

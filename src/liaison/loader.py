@@ -48,6 +48,9 @@ class DistrictDocument:
     provisions: tuple[Provision, ...]
 
 
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx workbook (a zip package)
+
+
 def decode(data: str | bytes, *, file: str | None) -> str:
     """Text from bytes: UTF-8, with or without a byte-order mark."""
     if isinstance(data, str):
@@ -60,27 +63,92 @@ def decode(data: str | bytes, *, file: str | None) -> str:
                         fix_zh="请另存为 UTF-8 编码") from None
 
 
-def read_toml(text: str | bytes, *, file: str | None) -> dict[str, Any]:
-    """Parse TOML text, turning every parser complaint into a :class:`DataError`."""
+NESTED = "not valid {what}: nested too deeply"
+NESTED_FIX = "a liaison file is a few levels deep: check that this is the right file"
+
+
+def _parse(text: str, syntax: str) -> Any:
+    """TOML or JSON as Python values; JSON objects may not repeat a key (the last would win unseen)."""
+    if syntax == "toml":
+        import tomllib
+
+        return tomllib.loads(text)
+    return json.loads(text, object_pairs_hook=_no_repeated_keys)
+
+
+class _RepeatedKey(ValueError):
+    pass
+
+
+def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _RepeatedKey(key)
+        found[key] = value
+    return found
+
+
+def _looks_like(text: str, data: str | bytes, syntax: str) -> str | None:
+    """What a document that is not valid ``syntax`` is instead (the other syntax, or a workbook)."""
+    if isinstance(data, bytes) and data.startswith(ZIP_MAGIC):
+        return "ledger"
+    other = "json" if syntax == "toml" else "toml"
+    try:
+        return recognise(_parse(text, other))
+    except (ValueError, RecursionError, TypeError):
+        return None
+
+
+def read_document(data: str | bytes, syntax: str, *, expected: str, file: str | None) -> dict[str, Any]:
+    """Parse a file of the ``expected`` kind (TOML or JSON ``syntax``) and check it is that kind: a
+    document of another kind — in either syntax, or a workbook — is a :class:`WrongFileError` naming
+    what it looks like; every parser complaint is a :class:`DataError` in the project's shape."""
     import tomllib
 
+    what = syntax.upper()
+    if isinstance(data, bytes) and data.startswith(ZIP_MAGIC):
+        raise _wrong("ledger", expected, file)
+    text = decode(data, file=file)
     try:
-        return tomllib.loads(decode(text, file=file))
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"not valid TOML: {exc}", file=file, fix="check the quoting and brackets near that line",
-                        message_zh=f"不是有效的 TOML：{exc}") from None
+        raw = _parse(text, syntax)
+    except _RepeatedKey as exc:
+        raise DataError(f"the key {exc.args[0]!r} appears twice in one object", file=file,
+                        fix="keep one of them (a JSON reader would silently use the last)",
+                        message_zh=f"同一对象中键“{exc.args[0]}”出现了两次", fix_zh="请只保留一个") from None
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        found = _looks_like(text, data, syntax)
+        if found is not None and found != expected:
+            raise _wrong(found, expected, file) from None
+        detail = (f"{exc.msg} (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError)
+                  else str(exc))
+        fix = ("check the quoting and brackets near that line" if syntax == "toml"
+               else "check the commas, quotes and brackets near that line")
+        raise DataError(f"not valid {what}: {detail}", file=file, fix=fix, message_zh=f"不是有效的 {what}：{detail}",
+                        fix_zh="请检查该行附近的引号和括号") from None
     except RecursionError:
-        raise DataError("not valid TOML: nested too deeply", file=file) from None
+        raise DataError(NESTED.format(what=what), file=file, fix=NESTED_FIX, message_zh=f"不是有效的 {what}：嵌套过深",
+                        fix_zh="请确认文件是否正确") from None
+    except ValueError as exc:  # a number of thousands of digits (Python's int limit)
+        raise DataError(f"not valid {what}: {exc}", file=file, fix="write numbers of a few digits",
+                        message_zh=f"不是有效的 {what}：数字位数过多", fix_zh="请填写正常位数的数字") from None
+    expect(raw, expected, file=file)
+    return raw  # type: ignore[no-any-return]
 
 
-def read_json(text: str | bytes, *, file: str | None) -> Any:
-    try:
-        return json.loads(decode(text, file=file))
-    except json.JSONDecodeError as exc:
-        raise DataError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", file=file,
-                        fix="check the commas, quotes and brackets near that line") from None
-    except RecursionError:
-        raise DataError("not valid JSON: nested too deeply", file=file) from None
+def _wrong(found: str, expected: str, file: str | None) -> WrongFileError:
+    return WrongFileError(f"this looks like {WHAT[found]}, not {WHAT[expected]}", file=file, found=found,
+                          expected=expected, fix=f"give it where {WHAT[found]} is expected",
+                          message_zh=f"这像是{WHAT_ZH[found]}，不是{WHAT_ZH[expected]}",
+                          fix_zh=f"请在需要{WHAT_ZH[found]}的地方给出它")
+
+
+def read_toml(text: str | bytes, *, file: str | None, expected: str) -> dict[str, Any]:
+    return read_document(text, "toml", expected=expected, file=file)
+
+
+def read_json(text: str | bytes, *, file: str | None, expected: str) -> dict[str, Any]:
+    return read_document(text, "json", expected=expected, file=file)
 
 
 def read_file(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -117,6 +185,8 @@ def recognise(raw: Any) -> str | None:
         return None
     if isinstance(raw.get("format"), str) and str(raw["format"]).startswith(("liaison-state/", "liaison-plan/")):
         return "state"
+    if "year" in raw and "engagements" in raw and {"unplaced", "manifest", "letters", "exported"} & raw.keys():
+        return "state"  # a state whose "format" line was lost
     if "days" in raw and "year" in raw:
         return "notice"
     if {"organisations", "pairings", "provisions"} & raw.keys() and "district" in raw:
@@ -131,18 +201,16 @@ def recognise(raw: Any) -> str | None:
 
 
 WHAT = {"district": "a district file", "records": "a records file", "events": "an events file",
-        "state": "a year's plan (state) file", "notice": "a holiday notice"}
+        "state": "a year's plan (state) file", "notice": "a holiday notice", "ledger": "a ledger workbook (.xlsx)"}
 WHAT_ZH = {"district": "区数据文件", "records": "记录文件", "events": "活动文件", "state": "年度计划（状态）文件",
-           "notice": "节假日安排文件"}
+           "notice": "节假日安排文件", "ledger": "台账工作簿（.xlsx）"}
 
 
 def expect(raw: Any, expected: str, *, file: str | None) -> None:
     """Refuse a document of another kind with a message naming what it looks like."""
     found = recognise(raw)
     if found is not None and found != expected:
-        raise WrongFileError(f"this looks like {WHAT[found]}, not {WHAT[expected]}", file=file, found=found,
-                             expected=expected, fix=f"give it where {WHAT[found]} is expected",
-                             message_zh=f"这像是{WHAT_ZH[found]}，不是{WHAT_ZH[expected]}")
+        raise _wrong(found, expected, file)
     if not isinstance(raw, dict):
         raise DataError(f"not {WHAT[expected]}: the document is not a table of keys", file=file, path="$",
                         fix=f"see {DOC[expected]}")
@@ -166,8 +234,7 @@ def parse_district(text: str | bytes, *, file: str | None = None) -> District:
     from liaison.checks import check_district
     from liaison.convert import structure
 
-    raw = read_toml(text, file=file)
-    expect(raw, "district", file=file)
+    raw = read_toml(text, file=file, expected="district")
     doc = structure(raw, DistrictDocument, file=file, fix=f"correct the value (see {DOC['district']})")
     check_district(doc, file=file)
     return District(doc.district, doc.organisations, doc.pairings, doc.provisions)

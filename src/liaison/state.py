@@ -124,10 +124,9 @@ def parse_state(text: str | bytes, district: District, *, year: int | None = Non
                 file: str | None = None) -> YearState:
     """Read a state file strictly and check it against ``district`` (and ``year`` when given)."""
     from liaison.convert import structure
-    from liaison.loader import expect, read_json
+    from liaison.loader import read_json
 
-    raw = read_json(text, file=file)
-    expect(raw, "state", file=file)
+    raw = read_json(text, file=file, expected="state")
     if raw.get("format") != FORMAT:
         raise DataError(f"not a state file of this version (expected \"format\": \"{FORMAT}\")", file=file,
                         path="$.format", fix=FIX)

@@ -25,7 +25,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Where the edge adds the flag a core message cannot name.
 FLAGS = {"district": "--data", "records": "--records", "events": "--events", "state": "--out (the year's folder)",
-         "notice": "--holidays"}
+         "notice": "--holidays", "ledger": "--records"}
 
 
 def today() -> dt.date:
