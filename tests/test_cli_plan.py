@@ -104,10 +104,10 @@ def test_a_broken_state_file_is_reported_with_its_path(tmp_path: Path) -> None:
     data["engagements"][0]["dat"] = "2026-01-01"
     state.write_text(json.dumps(data), encoding="utf-8")
     code, _, err = run("plan", "--year", "2026", "--out", str(tmp_path))
-    assert code == 1 and "$.engagements[0]" in err and "extra fields found (dat)" in err
+    assert code == 1 and "$.engagements[0]" in err and "有本格式没有的字段（dat）" in err and "docs/cli.md" in err
     state.write_text("{not json", encoding="utf-8")
     code, _, err = run("plan", "--year", "2026", "--out", str(tmp_path))
-    assert code == 1 and "not valid JSON" in err
+    assert code == 1 and "不是有效的 JSON" in err
 
 
 def test_events_from_a_file_appear_with_their_invitees(tmp_path: Path) -> None:

@@ -13,9 +13,8 @@ with liaison-xlsx, the .xlsx ledger), ``parse_state``, ``parse_events``, ``parse
   control characters or line breaks put into a string, a list item duplicated, a table put where a list
   belongs.
 
-Each example must end in a result or a :class:`LiaisonError`, within the ``deadline`` of its settings. The
-known gaps are tolerated by their exact signature only (:data:`KNOWN_GAPS`), each reproduced by a strict
-xfail test below, so a fixed gap turns its xfail into a failure and the tolerance is removed with it.
+Each example must end in a result or a :class:`LiaisonError`, within the ``deadline`` of its settings.
+The gaps these properties found are reproduced, fixed, by the tests at the end.
 
 Runtime: about 20 s in all with the default ``max_examples`` (about 2,800 examples; measured on two cores);
 ``LIAISON_PROPERTY_SCALE=8`` runs eight times as many (about 2 min 40 s: a nightly job).
@@ -67,30 +66,15 @@ def quick(n: int) -> Any:
 
 
 # ------------------------------------------------------------------------------------ known gaps
-#: (exception type, message pattern, the strict-xfail test reproducing it)
-KNOWN_GAPS: tuple[tuple[type[BaseException], str, str], ...] = (
-    (ValueError, r"Exceeds the limit \(\d+ digits\) for integer string conversion",
-     "test_gap_a_number_of_5000_digits_is_a_liaison_error"),
-    (TypeError, r"can't compare offset-naive and offset-aware times",
-     "test_gap_a_time_with_an_offset_in_an_events_file_is_a_liaison_error"),
-)
-
-
 @contextlib.contextmanager
 def only_liaison_errors() -> Iterator[None]:
-    """The property: a result or a LiaisonError; a known gap (exact signature) is counted, not failed."""
+    """The property: a result or a LiaisonError, nothing else."""
     try:
         yield
     except LiaisonError as exc:
         message = str(exc)
         assert "Traceback" not in message and len(message) < 200_000, message[:500]
         event("refused" + (f" at {re.sub(r'[[].*', '', exc.path)}" if exc.path else ""))
-    except Exception as exc:
-        for kind, pattern, test in KNOWN_GAPS:
-            if isinstance(exc, kind) and re.search(pattern, str(exc)):
-                event(f"known gap: {test}")
-                return
-        raise
     else:
         event("accepted")
 
@@ -501,11 +485,9 @@ def test_a_ledger_edited_at_random_raises_only_liaison_errors(data: st.DataObjec
     _read_ledger(out.getvalue())
 
 
-# ---------------------------------------------------------------------------- the gaps, reproduced
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="loader.read_toml / read_json and holiday_notice catch "
-                   "only the parsers' own errors: Python's ValueError 'Exceeds the limit (4300 digits)' escapes")
+# ------------------------------------------------------------- the gaps the corpus found, now fixed
 @pytest.mark.parametrize("loader", ["district", "state", "notice"])
-def test_gap_a_number_of_5000_digits_is_a_liaison_error(loader: str) -> None:
+def test_a_number_of_5000_digits_is_a_liaison_error(loader: str) -> None:
     number = "9" * 5000
     load: dict[str, Callable[[], object]] = {
         "district": lambda: parse_district(f"x = {number}\n", file="d.toml"),
@@ -516,15 +498,10 @@ def test_gap_a_number_of_5000_digits_is_a_liaison_error(loader: str) -> None:
         load[loader]()
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="convert._structure_time accepts a time with a UTC "
-                   "offset; events.parse_events compares it with a naive one: TypeError")
-def test_gap_a_time_with_an_offset_in_an_events_file_is_a_liaison_error() -> None:
+def test_a_time_with_an_offset_in_an_events_file_is_a_liaison_error() -> None:
     text = ('[[events]]\nkind = "symposium"\ndate = 2027-05-11\ntitle_zh = "座谈会"\n'
             'start = "09:00+08:00"\nend = "10:00"\n')
     with pytest.raises(LiaisonError):
         parse_events(text, district(), file="e.toml")
 
 
-def test_every_known_gap_has_its_test() -> None:
-    names = set(globals())
-    assert all(test in names for _, _, test in KNOWN_GAPS)

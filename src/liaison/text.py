@@ -29,11 +29,23 @@ _LINE_BREAK = re.compile("[\r\n\t\u2028\u2029]")
 
 
 class FieldError(ValueError):
-    """A value a field's validator refuses; ``field`` lets the loader point its path at the field."""
+    """A value a field's validator refuses; ``field`` lets the loader point its path at the field,
+    ``message_zh`` is the same in Chinese."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, message_zh: str = "") -> None:
         super().__init__(message)
         self.field = field
+        self.message_zh = message_zh
+
+
+#: The years any date in a file may fall in (the planner and the checker work inside them).
+FIRST_YEAR, LAST_YEAR = 1950, 2199
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """``text`` for a message: repr-quoted, cut to ``limit`` characters (a message never repeats a
+    whole runaway value)."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def _check(value: str, name: str, *, single_line: bool, limit: int) -> None:
@@ -41,16 +53,22 @@ def _check(value: str, name: str, *, single_line: bool, limit: int) -> None:
     if bad is not None:
         breaks = "\r\n\t\u2028\u2029"
         what = "a line break or tab" if bad.group() in breaks else f"the control character {bad.group()!r}"
-        raise FieldError(name, f"{name} contains {what}; remove it" + (" (one line only)" if single_line else ""))
+        what_zh = "换行或制表符" if bad.group() in breaks else "控制字符"
+        raise FieldError(name, f"{name} contains {what}; remove it" + (" (one line only)" if single_line else ""),
+                         f"{name} 含有{what_zh}，请删去" + ("（只能写一行）" if single_line else ""))
     if len(value) > limit:
-        raise FieldError(name, f"{name} is {len(value)} characters long; at most {limit}")
+        raise FieldError(name, f"{name} is {len(value)} characters long; at most {limit}",
+                         f"{name} 长 {len(value)} 个字符，最多 {limit} 个")
 
 
 def identifier(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """An id: ``[a-z0-9][a-z0-9-]*``, at most 64 characters."""
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
-        raise FieldError(attribute.name, f"{attribute.name} {value!r} is not an id: use lower-case letters a–z, "
-                         f"digits and hyphens, starting with a letter or digit, at most {ID_MAX} characters")
+        shown = quoted(value) if isinstance(value, str) else repr(value)
+        raise FieldError(attribute.name, f"{attribute.name} {shown} is not an id: use lower-case letters a–z, "
+                         f"digits and hyphens, starting with a letter or digit, at most {ID_MAX} characters",
+                         f"{attribute.name} {shown} 不是有效编号：只能用小写字母 a–z、数字和连字符，"
+                         f"以字母或数字开头，最多 {ID_MAX} 个字符")
 
 
 def bounded_text(limit: int, *, single_line: bool = True, required: bool = True) -> Callable[..., None]:
@@ -65,7 +83,7 @@ def bounded_text(limit: int, *, single_line: bool = True, required: bool = True)
             if not isinstance(item, str):
                 continue  # the converter has already refused what is not text
             if (required or isinstance(value, tuple)) and not item.strip():
-                raise FieldError(attribute.name, f"{attribute.name} must not be empty")
+                raise FieldError(attribute.name, f"{attribute.name} must not be empty", f"{attribute.name} 不能为空")
             _check(item, attribute.name, single_line=single_line, limit=limit)
 
     return validate
@@ -89,6 +107,7 @@ def in_range(low: int, high: int) -> Callable[..., None]:
 
     def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None and not low <= value <= high:
-            raise FieldError(attribute.name, f"{attribute.name} must be between {low} and {high}, not {value}")
+            raise FieldError(attribute.name, f"{attribute.name} must be between {low} and {high}, not {value}",
+                             f"{attribute.name} 应在 {low} 到 {high} 之间，而不是 {value}")
 
     return validate
