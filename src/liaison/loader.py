@@ -25,7 +25,7 @@ from liaison.rules import Provision
 
 SEED_RESOURCE = "seed.toml"
 MAX_FILE_BYTES = 16 * 1024 * 1024  # 16 MiB: a district, records, plan or events file
-DOC = {"district": "docs/data-format.md", "records": "docs/records-format.md", "events": "docs/guide.md",
+DOC = {"district": "docs/data-format.md", "records": "docs/records-format.md", "events": "docs/data-format.md#events",
        "state": "docs/cli.md", "notice": "docs/holidays.md"}
 
 
