@@ -159,4 +159,4 @@ def test_year_options_are_strict() -> None:
     code, _, err = run("plan", "--year", "0")
     assert code == 1 and "cannot plan the year 0" in err
     code, _, err = run("plan", "--year", "2026", "--visits", "1000")
-    assert code == 1 and "visits_per_pairing must be 0–12" in err
+    assert code == 2 and "--visits" in err and "visits_per_pairing must be between 0 and 12, not 1000" in err

@@ -295,7 +295,7 @@ def test_an_export_failing_midway_leaves_the_previous_one_byte_identical(exporte
     plugins.register(BrokenPlugin(failing_exporter(3)), "broken")
     ws.update(seed, YEAR, [Change("cancel", "2027/joint_meeting/health")])
     after_update = tree(tmp_path)
-    with pytest.raises(Boom):
+    with pytest.raises(ExportError, match=r"the exporter broken .*failed: Boom: the exporter failed midway"):
         ws.export(seed, YEAR, [("ical", {}), ("broken", {})])
     assert tree(tmp_path) == after_update
     assert {k: v for k, v in after_update.items() if not k.endswith(".json")} == {

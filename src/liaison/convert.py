@@ -103,6 +103,10 @@ def _structure_str(value: object, _type: object) -> str:
 
 
 def _structure_int(value: object, _type: object) -> int:
+    from liaison.loader import HugeNumber
+
+    if isinstance(value, HugeNumber):
+        raise Refused(f"{value!r}: write a number of a few digits", f"数字位数过多（{value.digits:,} 位）")
     if isinstance(value, bool) or not isinstance(value, int):
         raise Refused(f"expected a whole number, got {type(value).__name__} {_shown(value)}",
                       f"应为整数，而不是{_kind_zh(value)} {_shown(value)}")

@@ -26,6 +26,7 @@ from liaison.rules import (
     Routing,
     Rule,
 )
+from liaison.text import NAME_MAX, name_key, shorten
 
 
 @attrs.frozen
@@ -124,7 +125,7 @@ class District:
     def _by_name(self) -> dict[str, tuple[Organisation, ...]]:
         index: dict[str, list[Organisation]] = {}
         for org in self.organisations:
-            for name in {n.casefold() for n in org.names() if n}:
+            for name in {name_key(n) for n in org.names() if n}:
                 index.setdefault(name, []).append(org)
         return {k: tuple(v) for k, v in index.items()}
 
@@ -144,25 +145,27 @@ class District:
         text = ref.strip()
         if text in self._by_id:
             return self._by_id[text]
-        found = self._by_name.get(text.casefold(), ())
+        found = self._by_name.get(name_key(text), ())
+        shown = shorten(text)
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
             listed = "、".join(f"{o.name} ({o.id})" for o in found)
             raise UnknownOrganisationError(
-                f"“{text}” matches more than one organisation: {listed}", fix="use the id or the full name",
-                message_zh=f"“{text}”对应多个单位：{listed}", fix_zh="请写单位全称或编号")
-        near = self._near(text)
+                f"“{shown}” matches more than one organisation: {listed}", fix="use the id or the full name",
+                message_zh=f"“{shown}”对应多个单位：{listed}", fix_zh="请写单位全称或编号")
+        near = self._near(text) if len(text) <= NAME_MAX else ""
         raise UnknownOrganisationError(
-            f"no organisation is called “{text}”" + (f"; did you mean: {near}?" if near else ""),
-            fix="use an id or a name listed by `liaison pairings`",
-            message_zh=f"没有名为“{text}”的单位" + (f"；您是否要找：{near}" if near else ""),
-            fix_zh="请写区内单位的全称、简称或编号（见 liaison pairings）")
+            f"no organisation is called “{shown}”" + (f"; did you mean: {near}?" if near else ""),
+            fix="use the id, full name, short name or an alias of one of the district's organisations",
+            message_zh=f"没有名为“{shown}”的单位" + (f"；您是否要找：{near}" if near else ""),
+            fix_zh="请写区内单位的全称、简称或编号")
 
     def _near(self, text: str) -> str:
         names = sorted(self._by_name)
-        near = difflib.get_close_matches(text.casefold(), names, n=5, cutoff=0.5)
-        near += [n for n in names if len(text) >= 2 and text.casefold() in n and n not in near]
+        key = name_key(text)
+        near = difflib.get_close_matches(key, names, n=5, cutoff=0.5)
+        near += [n for n in names if len(text) >= 2 and key in n and n not in near]
         shown: list[str] = []
         for name in near[:6]:
             for org in self._by_name[name]:

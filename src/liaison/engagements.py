@@ -21,7 +21,19 @@ import attrs
 
 from liaison.errors import PlanningError
 from liaison.rules import EngagementKind
-from liaison.text import free_text, identifier, in_range, line_text, title_en_text, title_text
+from liaison.text import (
+    count_in_range,
+    each_in_range,
+    free_text,
+    identifier,
+    in_range,
+    line_text,
+    message_text,
+    name_text,
+    reference_text,
+    title_en_text,
+    title_text,
+)
 
 
 class Status(enum.StrEnum):
@@ -116,7 +128,7 @@ class KnownEvent:
     title_zh: str = attrs.field(validator=title_text)
     start: dt.time | None = None
     end: dt.time | None = None
-    host: str | None = None
+    host: str | None = attrs.field(default=None, validator=attrs.validators.optional(reference_text))
     location: str | None = attrs.field(default=None, validator=line_text)
     id: str | None = attrs.field(default=None, validator=attrs.validators.optional(identifier))
     title_en: str = attrs.field(default="", validator=title_en_text)
@@ -137,39 +149,29 @@ class PlanOptions:
     """How to plan. Every field has a default a district office can live with."""
 
     per_pairing_meetings: bool = False  # default: a department meets all its counterparts at once
-    visits_per_pairing: int | None = None  # default: the rule's minimum; above its maximum is flagged
+    #: default: the rule's minimum; above its maximum is planned and flagged as beyond guidance
+    visits_per_pairing: int | None = attrs.field(default=None, validator=in_range(0, MAX_VISITS))
     allow_makeup_weekends: bool = False  # 调休 Saturdays/Sundays
     allow_customary_breaks: bool = False  # a year without a notice: the 春节, 劳动节, 国庆 weeks
-    min_gap_days: int = 30  # between a pairing's meeting and its visits, and between its visits
-    preferred_months: tuple[int, ...] = ()
-    preferred_weekdays: tuple[int, ...] = ()  # 0 = Monday
-    slots: tuple[TimeSlot, ...] = (TimeSlot(dt.time(9, 0)), TimeSlot(dt.time(14, 30)))
+    #: between a pairing's meeting and its visits, and between its visits
+    min_gap_days: int = attrs.field(default=30, validator=in_range(0, 180))
+    preferred_months: tuple[int, ...] = attrs.field(default=(), validator=each_in_range(1, 12))
+    preferred_weekdays: tuple[int, ...] = attrs.field(default=(), validator=each_in_range(0, 6))  # 0 = Monday
+    slots: tuple[TimeSlot, ...] = attrs.field(default=(TimeSlot(dt.time(9, 0)), TimeSlot(dt.time(14, 30))),
+                                              validator=count_in_range(1, 8))
     events: tuple[KnownEvent, ...] = ()
-
-    def __attrs_post_init__(self) -> None:
-        if any(not 1 <= m <= 12 for m in self.preferred_months):
-            raise PlanningError(f"preferred months must be 1–12, not {self.preferred_months}")
-        if any(not 0 <= d <= 6 for d in self.preferred_weekdays):
-            raise PlanningError(f"preferred weekdays must be 0 (Monday) – 6, not {self.preferred_weekdays}")
-        if not 0 <= self.min_gap_days <= 180:
-            raise PlanningError(f"min_gap_days must be 0–180, not {self.min_gap_days}")
-        if self.visits_per_pairing is not None and not 0 <= self.visits_per_pairing <= MAX_VISITS:
-            raise PlanningError(f"visits_per_pairing must be 0–{MAX_VISITS}, not {self.visits_per_pairing}",
-                                fix="above the rule's maximum is planned and flagged as beyond guidance")
-        if not 1 <= len(self.slots) <= 8:
-            raise PlanningError("give one to eight time slots")
 
 
 @attrs.frozen
 class Unplaced:
     """An obligation the planner could not place, and why."""
 
-    provision: str
-    rule: str
-    year: int
-    subject: tuple[str, ...]
-    reason_zh: str
-    reason_en: str
+    provision: str = attrs.field(validator=name_text)
+    rule: str = attrs.field(validator=name_text)
+    year: int = attrs.field(validator=in_range(1950, 2199))
+    subject: tuple[str, ...] = attrs.field(validator=title_text)
+    reason_zh: str = attrs.field(validator=message_text)
+    reason_en: str = attrs.field(validator=message_text)
 
 
 @attrs.frozen
@@ -177,10 +179,10 @@ class PlanWarning:
     """An agreed, moved or user-given engagement on a day off, in a customary break or clashing with
     another: kept (it was agreed) and reported, in Chinese and English."""
 
-    engagement: str
+    engagement: str = attrs.field(validator=title_text)
     date: dt.date
-    message_zh: str
-    message_en: str
+    message_zh: str = attrs.field(validator=message_text)
+    message_en: str = attrs.field(validator=message_text)
 
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang == "en" else self.message_zh
@@ -307,9 +309,9 @@ def schedule_digest(e: Engagement) -> str:
 class Published:
     """An engagement as an export last sent it out: its SEQUENCE and what it looked like."""
 
-    id: str
-    sequence: int
-    digest: str
+    id: str = attrs.field(validator=title_text)
+    sequence: int = attrs.field(validator=in_range(0, 10_000))
+    digest: str = attrs.field(validator=line_text)
 
 
 def snapshot(plan: Plan) -> tuple[Published, ...]:

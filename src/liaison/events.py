@@ -37,14 +37,20 @@ def parse_events(text: str | bytes, district: District, *, file: str | None = No
     raw = read_toml(text, file=file, expected="events")
     doc = structure(raw, EventsDocument, file=file, fix=f"correct the value (see {DOC['events']})")
     if len(doc.events) > MAX_EVENTS:
-        raise DataError(f"{len(doc.events)} events; at most {MAX_EVENTS}", file=file, path="$.events")
+        raise DataError(f"{len(doc.events)} events; at most {MAX_EVENTS}", file=file, path="$.events",
+                        fix="give the year's events (docs/limits.md)",
+                        message_zh=f"共 {len(doc.events)} 项活动，最多 {MAX_EVENTS} 项",
+                        fix_zh="请只列本年度的活动（见 docs/limits.md）")
     out: list[KnownEvent] = []
     seen: dict[str, int] = {}
     for i, event in enumerate(doc.events):
         here = f"$.events[{i}]"
         if event.kind not in EVENT_KINDS:
+            kinds = ", ".join(sorted(k.value for k in EVENT_KINDS))
             raise DataError(f"{event.kind.value} is planned by liaison itself, not given as an event", file=file,
-                            path=f"{here}.kind", fix="use one of " + ", ".join(sorted(k.value for k in EVENT_KINDS)))
+                            path=f"{here}.kind", fix=f"use one of {kinds}",
+                            message_zh=f"{event.kind.value} 由 liaison 自行安排，不能作为活动给出",
+                            fix_zh=f"请用：{kinds}")
         host = event.host
         if host is not None:
             try:
@@ -53,19 +59,24 @@ def parse_events(text: str | bytes, district: District, *, file: str | None = No
                 raise exc.located(file=file, path=f"{here}.host", cls=DataError) from None
         if host is None and event.kind == EngagementKind.PROFESSIONAL_MEETING:
             raise DataError("a professional meeting is held by a department: say which", file=file,
-                            path=f"{here}.host", fix='add host = "<department id or name>"')
+                            path=f"{here}.host", fix='add host = "<department id or name>"',
+                            message_zh="专业性会议由区直部门召开：请写明哪个部门",
+                            fix_zh='请加上 host = "<部门编号或名称>"')
         try:
             district.invitees(event.kind, event.date, host)
         except LiaisonError as exc:
             raise exc.located(file=file, path=f"{here}.host", cls=DataError) from None
         if event.start and event.end and event.end <= event.start:
             raise DataError("the event ends before it starts", file=file, path=f"{here}.end",
-                            fix="give an end time after the start")
-        key = event.engagement_id()
+                            fix="give an end time after the start", message_zh="活动的结束时间早于开始时间",
+                            fix_zh="请填写晚于开始时间的结束时间")
+        key = event.key()  # an event's identity across kinds and years: its id (or its title)
         if key in seen:
             raise DataError(f"two events are the same event {key!r} (also $.events[{seen[key]}])", file=file,
                             path=f"{here}.id" if event.id else f"{here}.title_zh",
-                            fix="give each event its own id (or title)")
+                            fix="give each event its own id (or title)",
+                            message_zh=f"两项活动是同一活动“{key}”（另见 $.events[{seen[key]}]）",
+                            fix_zh="请给每项活动不同的 id（或标题）")
         seen[key] = i
         out.append(attrs.evolve(event, host=host))
     return tuple(out)

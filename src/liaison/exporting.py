@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from liaison.engagements import snapshot
-from liaison.errors import ExportError
+from liaison.errors import ExportError, LiaisonError
 from liaison.numbering import LetterRecord, LetterRegistry
 from liaison.options import Option, resolve
 from liaison.state import Manifest, ManifestFile, Policy, YearState
@@ -144,6 +144,22 @@ class ExportResult:
         return self.state.plan
 
 
+def _run(exporter: Exporter, request: ExportRequest) -> list[Artifact]:
+    """The exporter's artifacts; an exporter's own bug is an :class:`ExportError` naming it and its
+    plugin, never a traceback (nothing is written either way)."""
+    try:
+        return list(exporter.export(request))
+    except LiaisonError:
+        raise
+    except Exception as exc:
+        from liaison.text import shorten
+
+        who = f"{exporter.name} ({exporter.plugin})" if exporter.plugin else exporter.name
+        raise ExportError(f"the exporter {who} failed: {type(exc).__name__}: {shorten(str(exc), 200)}",
+                          fix=f"report this to the authors of {exporter.plugin or exporter.name}",
+                          message_zh=f"导出插件 {who} 出错", fix_zh="请向插件作者报告") from exc
+
+
 def _everything(_path: str) -> bool:
     return True
 
@@ -166,7 +182,7 @@ def build_export(district: District, year: int, state: YearState | None,
     for exporter, given in exporters:
         request = exporter.request(district, plan, given, records, letters=before.letters, issued_on=issued_on,
                                    revision=revision, calendar=calendar)
-        made.extend((exporter.name, a) for a in exporter.export(request))
+        made.extend((exporter.name, a) for a in _run(exporter, request))
         scopes[exporter.name] = exporter.answers_for(request.options)
     _unique_paths(made)
     wrote = {f.path: f.exporter for f in before.manifest.files}

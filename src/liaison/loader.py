@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import stat
 from importlib import resources
 from typing import Any
@@ -67,26 +68,59 @@ NESTED = "not valid {what}: nested too deeply"
 NESTED_FIX = "a liaison file is a few levels deep: check that this is the right file"
 
 
+MAX_DIGITS = 30  # a whole number in a liaison file has a few digits; Python refuses more than 4,300
+
+
+class HugeNumber:
+    """A number of too many digits, kept so the converter names its field (JSON only)."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"a number of {self.digits:,} digits"
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that remembers a key it was given twice (the last would win unseen)."""
+
+    repeated: str | None = None
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    found = _Object()
+    for key, value in pairs:
+        if key in found and found.repeated is None:
+            found.repeated = key
+        found[key] = value
+    return found
+
+
+def _json_int(text: str) -> int | HugeNumber:
+    return int(text) if len(text.lstrip("-")) <= MAX_DIGITS else HugeNumber(len(text.lstrip("-")))
+
+
 def _parse(text: str, syntax: str) -> Any:
-    """TOML or JSON as Python values; JSON objects may not repeat a key (the last would win unseen)."""
+    """TOML or JSON as Python values."""
     if syntax == "toml":
         import tomllib
 
         return tomllib.loads(text)
-    return json.loads(text, object_pairs_hook=_no_repeated_keys)
+    return json.loads(text, object_pairs_hook=_object, parse_int=_json_int)
 
 
-class _RepeatedKey(ValueError):
-    pass
-
-
-def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise _RepeatedKey(key)
-        found[key] = value
-    return found
+def _repeated(value: Any, path: str = "$") -> tuple[str, str] | None:
+    """The first key given twice in one object of a parsed JSON document: (path of the object's key, key)."""
+    stack = [(path, value)]
+    while stack:
+        where, item = stack.pop(0)
+        if isinstance(item, _Object):
+            if item.repeated is not None:
+                return f"{where}.{item.repeated}", item.repeated
+            stack.extend((f"{where}.{k}", v) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(item))
+    return None
 
 
 def _looks_like(text: str, data: str | bytes, syntax: str) -> str | None:
@@ -112,14 +146,15 @@ def read_document(data: str | bytes, syntax: str, *, expected: str, file: str | 
     text = decode(data, file=file)
     try:
         raw = _parse(text, syntax)
-    except _RepeatedKey as exc:
-        raise DataError(f"the key {exc.args[0]!r} appears twice in one object", file=file,
-                        fix="keep one of them (a JSON reader would silently use the last)",
-                        message_zh=f"同一对象中键“{exc.args[0]}”出现了两次", fix_zh="请只保留一个") from None
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         found = _looks_like(text, data, syntax)
         if found is not None and found != expected:
             raise _wrong(found, expected, file) from None
+        other = _other_syntax(text, syntax)
+        if other is not None:
+            raise DataError(f"this is {other}, not {what}", file=file, fix=f"write {WHAT[expected]} in {what} "
+                            f"({DOC[expected]})", message_zh=f"这是 {other}，不是 {what}",
+                            fix_zh=f"请用 {what} 格式写{WHAT_ZH[expected]}（见 {DOC[expected]}）") from None
         detail = (f"{exc.msg} (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError)
                   else str(exc))
         fix = ("check the quoting and brackets near that line" if syntax == "toml"
@@ -129,11 +164,29 @@ def read_document(data: str | bytes, syntax: str, *, expected: str, file: str | 
     except RecursionError:
         raise DataError(NESTED.format(what=what), file=file, fix=NESTED_FIX, message_zh=f"不是有效的 {what}：嵌套过深",
                         fix_zh="请确认文件是否正确") from None
-    except ValueError as exc:  # a number of thousands of digits (Python's int limit)
-        raise DataError(f"not valid {what}: {exc}", file=file, fix="write numbers of a few digits",
-                        message_zh=f"不是有效的 {what}：数字位数过多", fix_zh="请填写正常位数的数字") from None
+    except ValueError:  # a number of thousands of digits (Python's int limit)
+        run = max(re.findall(r"\d+", text), key=len, default="")
+        line = text[:text.find(run)].count("\n") + 1 if run else 0
+        raise DataError(f"line {line} holds a number of {len(run):,} digits", file=file,
+                        fix="write numbers of a few digits", message_zh=f"第 {line} 行的数字有 {len(run):,} 位",
+                        fix_zh="请填写正常位数的数字") from None
+    twice = _repeated(raw) if syntax == "json" else None
+    if twice is not None:
+        raise DataError(f"the key {twice[1]!r} is given twice", file=file, path=twice[0],
+                        fix="keep one of them (a JSON reader would silently use the last)",
+                        message_zh=f"键“{twice[1]}”出现了两次", fix_zh="请只保留一个")
     expect(raw, expected, file=file)
     return raw  # type: ignore[no-any-return]
+
+
+def _other_syntax(text: str, syntax: str) -> str | None:
+    """"JSON" when a .toml file holds JSON (or "TOML" the other way round)."""
+    other = "json" if syntax == "toml" else "toml"
+    try:
+        parsed = _parse(text, other)
+    except (ValueError, RecursionError, TypeError):
+        return None
+    return other.upper() if isinstance(parsed, dict) and parsed else None
 
 
 def _wrong(found: str, expected: str, file: str | None) -> WrongFileError:
@@ -157,24 +210,32 @@ def read_file(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> b
     try:
         info = os.stat(name)
     except FileNotFoundError:
-        raise DataError("no such file", file=name, fix="check the path", message_zh="文件不存在") from None
+        raise DataError("no such file", file=name, fix="check the path", message_zh="文件不存在",
+                        fix_zh="请检查路径") from None
     except OSError as exc:
-        raise DataError(f"cannot read the file: {exc.strerror}", file=name) from None
+        raise DataError(f"cannot read the file: {exc.strerror}", file=name, fix="check the path and its permissions",
+                        message_zh=f"无法读取文件：{exc.strerror}", fix_zh="请检查路径和权限") from None
     if stat.S_ISDIR(info.st_mode):
-        raise DataError("is a folder, not a file", file=name, fix="give the path of a file")
+        raise DataError("is a folder, not a file", file=name, fix="give the path of a file",
+                        message_zh="这是文件夹，不是文件", fix_zh="请给出文件的路径")
     if not stat.S_ISREG(info.st_mode):
         raise DataError("is not a regular file (a device, a pipe or a socket)", file=name,
-                        fix="give the path of an ordinary file")
+                        fix="give the path of an ordinary file", message_zh="不是普通文件（设备、管道或套接字）",
+                        fix_zh="请给出普通文件的路径")
     if info.st_size > limit:
         raise DataError(f"is {info.st_size:,} bytes; files up to {limit:,} bytes are read", file=name,
-                        fix="check that this is the right file (docs/limits.md)")
+                        fix="check that this is the right file (docs/limits.md)",
+                        message_zh=f"文件有 {info.st_size:,} 字节，最多读取 {limit:,} 字节",
+                        fix_zh="请确认文件是否正确（见 docs/limits.md）")
     try:
         with open(name, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise DataError(f"cannot read the file: {exc.strerror}", file=name) from None
+        raise DataError(f"cannot read the file: {exc.strerror}", file=name, fix="check the path and its permissions",
+                        message_zh=f"无法读取文件：{exc.strerror}", fix_zh="请检查路径和权限") from None
     if len(data) > limit:  # it grew while we read it
-        raise DataError(f"is more than {limit:,} bytes", file=name, fix="check that this is the right file")
+        raise DataError(f"is more than {limit:,} bytes", file=name, fix="check that this is the right file",
+                        message_zh=f"文件超过 {limit:,} 字节", fix_zh="请确认文件是否正确")
     return data
 
 

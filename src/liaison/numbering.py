@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from liaison.text import line_text, title_text
+from liaison.text import in_range, line_text, title_text
 
 _SERIES = re.compile(r"[^\s〔〕]{1,16}")
 
@@ -32,19 +32,19 @@ class LetterRecord:
     key: str = attrs.field(validator=title_text)  # kind/subject/recipient: the same letter across exports
     kind: str = attrs.field(validator=line_text)  # notice, invitation, consultation, feedback, change, cancellation
     series: str = attrs.field(validator=line_text)  # 区府办函
-    year: int
-    serial: int
+    year: int = attrs.field(validator=in_range(1950, 2199))
+    serial: int = attrs.field(validator=in_range(1, 1_000_000))
     doc_number: str = attrs.field(validator=line_text)  # 区府办函〔2027〕3号
     date: dt.date  # 成文日期
     digest: str = attrs.field(validator=line_text)  # sha256 of the text without number and date
     path: str = attrs.field(validator=title_text)
-    recipient: str = ""
-    engagement: str = ""  # the engagement an invitation (or change letter) is about
+    recipient: str = attrs.field(default="", validator=line_text)
+    engagement: str = attrs.field(default="", validator=line_text)  # the engagement an invitation is about
     engagement_date: dt.date | None = None  # the date the letter announced
     engagement_start: dt.time | None = None
     engagement_title: str = attrs.field(default="", validator=line_text)  # the title the letter announced
-    refers_to: str = ""  # a change letter: the 文号 of the invitation it changes
-    revision: int = 0  # the export that issued it
+    refers_to: str = attrs.field(default="", validator=line_text)  # a change letter: the invitation's 文号
+    revision: int = attrs.field(default=0, validator=in_range(0, 1_000_000))  # the export that issued it
     active: bool = True  # part of the latest export
 
 

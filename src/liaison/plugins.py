@@ -27,7 +27,10 @@ import pluggy
 from liaison import hookspecs
 from liaison.errors import ExportError, LiaisonError
 from liaison.exporting import Exporter
+from liaison.loader import MAX_FILE_BYTES
 from liaison.publishing import Publisher
+from liaison.records import check_consistency
+from liaison.text import shorten
 
 if TYPE_CHECKING:
     from liaison.district import District
@@ -39,7 +42,7 @@ PROJECT = "liaison"
 ENV_VAR = "LIAISON_PLUGINS"
 DEFAULT_PLUGINS: tuple[str, ...] = ("liaison.builtin",)
 
-MAX_RECORDS_BYTES = 32 * 1024 * 1024  # a ledger workbook may be larger than a TOML file
+MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a ledger workbook may be larger than a TOML file
 
 _lock = threading.Lock()
 _manager: pluggy.PluginManager | None = None
@@ -56,6 +59,7 @@ class RecordReader:
     read: Callable[[bytes, District, str], Records] = attrs.field(eq=False, repr=False)
     description: str = ""
     plugin: str = ""
+    max_bytes: int = MAX_FILE_BYTES  # files larger than this are refused before they are read
 
 
 def _load_entry_points(pm: pluggy.PluginManager, only: set[str] | None) -> None:
@@ -203,7 +207,20 @@ def load_records(path: str | os.PathLike[str], district: District) -> Records:
         raise LiaisonError(f"no reader for {suffix} records files (readable: {', '.join(known)})", file=name,
                            fix="give a .toml records file, or pip install liaison-xlsx for a ledger (.xlsx)",
                            message_zh=f"无法读取{suffix}格式的记录文件（可读取：{'、'.join(known)}）")
-    return readers[0].read(read_file(name, limit=MAX_RECORDS_BYTES), district, name).with_defaults(district)
+    reader = readers[0]
+    data = read_file(name, limit=reader.max_bytes)
+    try:
+        records = reader.read(data, district, name)
+    except LiaisonError:
+        raise
+    except Exception as exc:  # a reader plugin's own bug: say whose, never a traceback
+        raise LiaisonError(f"the {reader.name} records reader ({reader.plugin}) failed: {type(exc).__name__}: "
+                           f"{shorten(str(exc), 200)}", file=name, fix=f"report this to the authors of {reader.plugin}",
+                           message_zh=f"记录读取插件 {reader.name}（{reader.plugin}）出错",
+                           fix_zh=f"请向 {reader.plugin} 的作者报告") from None
+    records = records.with_defaults(district)
+    check_consistency(records, district, name)  # what every reader's records must satisfy
+    return records
 
 
 def describe() -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ import attrs
 
 from liaison.errors import ExportError
 from liaison.options import Option
+from liaison.text import identifier, in_range, message_text, title_text
 
 if TYPE_CHECKING:
     from liaison.district import District
@@ -26,20 +27,20 @@ if TYPE_CHECKING:
 class PublishedResource:
     """One event as it stands on the target: where, its version tag, and what was sent."""
 
-    uid: str
-    href: str
-    etag: str | None
-    digest: str  # sha256 of the bytes sent: "changed" means a different digest
-    sequence: int
+    uid: str = attrs.field(validator=message_text)
+    href: str = attrs.field(validator=message_text)
+    etag: str | None = attrs.field(validator=message_text)
+    digest: str = attrs.field(validator=message_text)  # sha256 of the bytes sent: "changed" means a different digest
+    sequence: int = attrs.field(validator=in_range(0, 10_000))
 
 
 @attrs.frozen
 class PublishedCalendar:
     """One calendar (collection) on the target and the events published into it."""
 
-    key: str  # the calendar's file stem: 全部 (the master) or an organisation id
-    name: str  # X-WR-CALNAME
-    url: str
+    key: str = attrs.field(validator=title_text)  # the calendar's file stem: 全部 (the master) or an organisation id
+    name: str = attrs.field(validator=message_text)  # X-WR-CALNAME
+    url: str = attrs.field(validator=message_text)
     resources: tuple[PublishedResource, ...] = ()
 
 
@@ -47,8 +48,8 @@ class PublishedCalendar:
 class Publication:
     """What one publisher published to one target for a year: kept in the year's state."""
 
-    publisher: str
-    target: str  # the server's URL (no credentials)
+    publisher: str = attrs.field(validator=identifier)
+    target: str = attrs.field(validator=message_text)  # the server's URL (no credentials)
     calendars: tuple[PublishedCalendar, ...] = ()
 
 

@@ -17,7 +17,9 @@ from liaison.district import District
 from liaison.engagements import Plan, Status
 from liaison.errors import DataError, LiaisonError
 from liaison.rules import EngagementKind
-from liaison.text import free_text, line_text, name_text, title_text
+from liaison.text import free_text, line_text, name_text, reference_text, title_text
+
+optional_reference = attrs.validators.optional(reference_text)
 
 
 @attrs.frozen
@@ -26,10 +28,10 @@ class HeldEngagement:
 
     kind: EngagementKind
     date: dt.date
-    host: str
-    attended: tuple[str, ...]
+    host: str = attrs.field(validator=reference_text)
+    attended: tuple[str, ...] = attrs.field(validator=reference_text)
     id: str = attrs.field(default="", validator=line_text)
-    invited: tuple[str, ...] = ()
+    invited: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
     title: str = attrs.field(default="", validator=line_text)
     reason: str = attrs.field(default="", validator=free_text)  # why not everyone was invited (一般应)
 
@@ -41,14 +43,14 @@ class DocumentRecord:
     id: str = attrs.field(validator=title_text)
     issuer: str = attrs.field(validator=name_text)
     date: dt.date
-    copied_to: tuple[str, ...] = ()
+    copied_to: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
     kind: str = attrs.field(default="policy", validator=name_text)
     title: str = attrs.field(default="", validator=line_text)
 
 
 @attrs.frozen
 class Reply:
-    organisation: str
+    organisation: str = attrs.field(validator=reference_text)
     date: dt.date
 
 
@@ -59,10 +61,11 @@ class ConsultationRecord:
     id: str = attrs.field(validator=title_text)
     subject: str = attrs.field(validator=title_text)
     sent: dt.date
-    sent_to: tuple[str, ...]
+    sent_to: tuple[str, ...] = attrs.field(validator=reference_text)
     replies: tuple[Reply, ...] = ()
     due: dt.date | None = None
-    sender: str | None = None  # who asks; default the district government's general office
+    #: who asks; default the district government's general office
+    sender: str | None = attrs.field(default=None, validator=optional_reference)
 
 
 @attrs.frozen
@@ -71,8 +74,8 @@ class ResearchResult:
 
     id: str = attrs.field(validator=title_text)
     title: str = attrs.field(validator=title_text)
-    submitted_by: str
-    department: str
+    submitted_by: str = attrs.field(validator=reference_text)
+    department: str = attrs.field(validator=reference_text)
     received: dt.date
     feedback: dt.date | None = None
     feedback_summary: str = attrs.field(default="", validator=free_text)  # what the department answers
@@ -82,7 +85,7 @@ class ResearchResult:
 class DesignationRecord:
     """§3.1: who a unit designated (overrides the district data for the year)."""
 
-    organisation: str
+    organisation: str = attrs.field(validator=reference_text)
     leader_in_charge: str | None = attrs.field(default=None, validator=line_text)
     liaison_office: str | None = attrs.field(default=None, validator=line_text)
     liaison_officer: str | None = attrs.field(default=None, validator=line_text)
@@ -94,7 +97,7 @@ class DesignationRecord:
 class Nomination:
     """§3.7: a person from a democratic party or a non-party person put into a reserve cadre pool."""
 
-    department: str
+    department: str = attrs.field(validator=reference_text)
     person: str = attrs.field(validator=name_text)
     date: dt.date
     party: str = attrs.field(default="", validator=line_text)
@@ -107,27 +110,27 @@ class TownActivity:
     town: str = attrs.field(validator=name_text)
     date: dt.date
     description: str = attrs.field(validator=title_text)
-    with_organisations: tuple[str, ...] = ()
+    with_organisations: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
 
 
 @attrs.frozen
 class JointResearch:
     """§3.4: a joint research topic of a department and its paired organisations."""
 
-    department: str
+    department: str = attrs.field(validator=reference_text)
     topic: str = attrs.field(validator=title_text)
     date: dt.date
-    with_organisations: tuple[str, ...] = ()
+    with_organisations: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
 
 
 @attrs.frozen
 class Briefing:
     """§1.3 主动向民主党派通报政情: a department briefed branches (and the ICF) on government affairs."""
 
-    department: str
+    department: str = attrs.field(validator=reference_text)
     date: dt.date
     subject: str = attrs.field(validator=title_text)
-    with_organisations: tuple[str, ...] = ()
+    with_organisations: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
 
 
 @attrs.frozen
@@ -135,7 +138,7 @@ class SpecialAppointment:
     """§1.4 特约人员: a person from a democratic party or a non-party person appointed by a department
     (特约监察员 and the like)."""
 
-    department: str
+    department: str = attrs.field(validator=reference_text)
     person: str = attrs.field(validator=name_text)
     role: str = attrs.field(validator=name_text)  # 特约监察员
     date: dt.date
@@ -146,7 +149,8 @@ class SpecialAppointment:
 class Records:
     """Everything recorded for a district, usually one year."""
 
-    district: str = ""  # the district's id (informational; checked against the district loaded)
+    #: the district's id (informational; checked against the district loaded)
+    district: str = attrs.field(default="", validator=line_text)
     engagements: tuple[HeldEngagement, ...] = ()
     documents: tuple[DocumentRecord, ...] = ()
     consultations: tuple[ConsultationRecord, ...] = ()
@@ -277,40 +281,48 @@ def check_consistency(records: Records, district: District, file: str | None) ->
     """What the types cannot say: the right kinds of organisation, dates in order, unique ids."""
     from liaison.model import COUNTERPART_KINDS, OrgKind
 
-    def fail(path: str, message: str, fix: str) -> DataError:
-        return DataError(message, file=file, path=path, fix=fix)
+    def fail(path: str, message: str, fix: str, message_zh: str, fix_zh: str) -> DataError:
+        return DataError(message, file=file, path=path, fix=fix, message_zh=message_zh, fix_zh=fix_zh)
 
+    dates = ("correct the dates", "请改正日期")
     if records.district and records.district != district.info.id:
         raise fail("$.district", f"these records are for the district {records.district!r}, not "
-                   f"{district.info.id!r}", "load the district these records belong to, or correct the district id")
+                   f"{district.info.id!r}", "load the district these records belong to, or correct the district id",
+                   f"这些记录属于“{records.district}”，不是“{district.info.id}”",
+                   "请载入记录所属的区数据，或改正 district")
     for section in ("engagements", "documents", "consultations", "research_results"):
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(records, section)):
             if item.id and item.id in seen:
                 raise fail(f"$.{section}[{i}].id", f"duplicate id {item.id!r} (also $.{section}[{seen[item.id]}])",
-                           "give each record its own id")
+                           "give each record its own id", f"编号“{item.id}”重复（另见 $.{section}[{seen[item.id]}]）",
+                           "请给每条记录不同的编号")
             seen.setdefault(item.id, i)
     for i, c in enumerate(records.consultations):
         for k, reply in enumerate(c.replies):
             here = f"$.consultations[{i}].replies[{k}]"
             if reply.organisation not in c.sent_to:
                 raise fail(f"{here}.organisation", f"{reply.organisation} replied but was not asked",
-                           "add it to sent_to or correct the reply")
+                           "add it to sent_to or correct the reply", f"{reply.organisation}未被征求意见却有答复",
+                           "请把它加入 sent_to，或改正答复")
             if reply.date < c.sent:
-                raise fail(f"{here}.date", f"the reply ({reply.date}) predates the request ({c.sent})",
-                           "correct the dates")
+                raise fail(f"{here}.date", f"the reply ({reply.date}) predates the request ({c.sent})", dates[0],
+                           f"答复日期（{reply.date}）早于发送日期（{c.sent}）", dates[1])
         if c.due is not None and c.due < c.sent:
-            raise fail(f"$.consultations[{i}].due", "the deadline is before the request was sent", "correct the dates")
+            raise fail(f"$.consultations[{i}].due", "the deadline is before the request was sent", dates[0],
+                       "答复期限早于发送日期", dates[1])
     for i, r in enumerate(records.research_results):
         here = f"$.research_results[{i}]"
         if district.organisation(r.submitted_by).kind not in COUNTERPART_KINDS:
             raise fail(f"{here}.submitted_by", f"{r.submitted_by} is not a party branch or the ICF",
-                       "research results come from the branches and the ICF")
+                       "research results come from the branches and the ICF", f"{r.submitted_by}不是民主党派或工商联",
+                       "调研成果应由民主党派、工商联报送")
         if district.organisation(r.department).kind != OrgKind.DEPARTMENT:
-            raise fail(f"{here}.department", f"{r.department} is not a department", "name the department that answers")
+            raise fail(f"{here}.department", f"{r.department} is not a department", "name the department that answers",
+                       f"{r.department}不是区直部门", "请填写研究反馈的区直部门")
         if r.feedback is not None and r.feedback < r.received:
-            raise fail(f"{here}.feedback", f"feedback ({r.feedback}) before receipt ({r.received})",
-                       "correct the dates")
+            raise fail(f"{here}.feedback", f"feedback ({r.feedback}) before receipt ({r.received})", dates[0],
+                       f"反馈日期（{r.feedback}）早于收到日期（{r.received}）", dates[1])
 
 
 def load_records_toml(path: str | os.PathLike[str], district: District) -> Records:

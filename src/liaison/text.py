@@ -8,6 +8,7 @@ sentence; the loader turns it into a ``FILE: $.path: …`` error.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -42,10 +43,21 @@ class FieldError(ValueError):
 FIRST_YEAR, LAST_YEAR = 1950, 2199
 
 
+def name_key(text: str) -> str:
+    """How names are compared, in the data and in look-ups: width (NFKC), case and surrounding spaces
+    do not tell two names apart."""
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for a message (a message never repeats a runaway value)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def quoted(text: str, limit: int = 60) -> str:
     """``text`` for a message: repr-quoted, cut to ``limit`` characters (a message never repeats a
     whole runaway value)."""
-    return repr(text if len(text) <= limit else text[:limit] + "…")
+    return repr(shorten(text, limit))
 
 
 def _check(value: str, name: str, *, single_line: bool, limit: int) -> None:
@@ -94,12 +106,40 @@ name_text = bounded_text(NAME_MAX)
 name_en_text = bounded_text(NAME_EN_MAX)
 title_text = bounded_text(TITLE_MAX)
 title_en_text = bounded_text(TITLE_EN_MAX, required=False)
+#: A reference to an organisation (an id, a name, a short or English name, an alias): one line, ≤ 120.
+reference_text = bounded_text(NAME_EN_MAX)
 #: Optional one-line text (a location, a person): ≤ 120 characters.
 line_text = bounded_text(TITLE_MAX, required=False)
+#: A sentence the code wrote and a state file keeps (a warning, a reason): one line, ≤ 1,000 characters.
+MESSAGE_MAX = 1000
+message_text = bounded_text(MESSAGE_MAX, required=False)
 #: Optional multi-line free text (a note): ≤ 4,000 characters; letters render its line breaks.
 free_text = bounded_text(TEXT_MAX, single_line=False, required=False)
 #: A provision's verbatim text: required, multi-line, ≤ 20,000 characters.
 long_text = bounded_text(LONG_TEXT_MAX, single_line=False)
+
+
+def each_in_range(low: int, high: int) -> Callable[..., None]:
+    """A validator for a tuple of whole numbers, each in ``[low, high]``."""
+
+    def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        for item in value:
+            if not low <= item <= high:
+                raise FieldError(attribute.name, f"each of {attribute.name} must be between {low} and {high}, "
+                                 f"not {item}", f"{attribute.name} 的每一项应在 {low} 到 {high} 之间，而不是 {item}")
+
+    return validate
+
+
+def count_in_range(low: int, high: int) -> Callable[..., None]:
+    """A validator for a tuple of ``low`` to ``high`` items."""
+
+    def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not low <= len(value) <= high:
+            raise FieldError(attribute.name, f"give {low} to {high} {attribute.name}, not {len(value)}",
+                             f"{attribute.name} 应有 {low} 到 {high} 项，而不是 {len(value)} 项")
+
+    return validate
 
 
 def in_range(low: int, high: int) -> Callable[..., None]:

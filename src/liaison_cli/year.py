@@ -111,9 +111,20 @@ def year_inputs(year: int | None, years: str | None, per_pairing: bool | None, v
 def plan_options_for(inputs: YearInputs, state: Any) -> Any:
     """The state's options (or the defaults) with what the command line gave on top."""
     from liaison.engagements import PlanOptions
+    from liaison.text import FieldError
 
     base = state.options if state is not None else PlanOptions()
-    return attrs.evolve(base, **inputs.overrides) if inputs.overrides or state is None else None
+    if not inputs.overrides and state is not None:
+        return None
+    try:
+        return attrs.evolve(base, **inputs.overrides)
+    except FieldError as exc:
+        raise click.BadParameter(str(exc), param_hint=OPTION_FLAGS.get(exc.field, exc.field)) from None
+
+
+#: The command line's flag for each planning option (a refused value names the flag).
+OPTION_FLAGS = {"visits_per_pairing": "--visits", "min_gap_days": "--min-gap", "preferred_months": "--months",
+                "preferred_weekdays": "--weekdays", "slots": "--slots"}
 
 
 def calendar_for(holiday_files: Sequence[str]) -> Any:

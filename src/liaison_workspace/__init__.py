@@ -9,8 +9,8 @@
 and ``已作废/`` with what earlier exports wrote and this one no longer does, grouped by revision.
 Every export is all or nothing: it builds everything in memory (:func:`liaison.build_export`),
 stages the new folder beside the old one on the same file system, then swaps it in; any failure
-leaves the previous export byte-identical and adds no file. One command at a time writes a year: a
-lock file makes a second one wait, then stop with a clear message.
+leaves the previous export byte-identical and adds no file. One command at a time writes an output
+folder: a lock on the folder makes a second one wait, then stop with a clear message.
 """
 
 from __future__ import annotations
@@ -103,29 +103,32 @@ class Workspace:
     # -- the lock -------------------------------------------------------------------------------------
     @contextmanager
     def locked(self, year: int) -> Iterator[None]:
-        """One writer per year: wait up to ``lock_wait`` seconds for another, then stop."""
+        """One writer per output folder: wait up to ``lock_wait`` seconds for another, then stop.
+
+        The lock is taken on the folder itself (``flock`` on its descriptor), so no lock file is
+        created, followed or left behind; ``year`` names the year in the message."""
         import fcntl
 
         self._check_root()
         self.root.mkdir(parents=True, exist_ok=True)
-        path = self.root / f".{year}.lock"
-        handle = open(path, "a+")  # noqa: SIM115 - held for the whole block
+        fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
         try:
             deadline = time.monotonic() + self.lock_wait
             while True:
                 try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        raise ExportError(f"another liaison command is writing {self.folder(year)}", file=str(path),
+                        raise ExportError(f"another liaison command is writing {self.root}",
+                                          file=str(self.folder(year)),
                                           fix="wait until it has finished, then run this again",
-                                          message_zh=f"另一个 liaison 命令正在写入 {self.folder(year)}",
+                                          message_zh=f"另一个 liaison 命令正在写入 {self.root}",
                                           fix_zh="请等它完成后再运行") from None
                     time.sleep(0.1)
             yield
         finally:
-            handle.close()
+            os.close(fd)  # closing the descriptor releases the lock
 
     # -- checks before anything is written -----------------------------------------------------------
     def _check_root(self) -> None:

@@ -12,9 +12,7 @@ import re
 import unicodedata
 from typing import Any
 
-from liaison_xlsx.domain import Directory, UnknownName, kind_names
-
-FIRST_YEAR, LAST_YEAR = 1901, 2199  # the years the core plans and checks
+from liaison_xlsx.domain import FIRST_YEAR, LAST_YEAR, Directory, UnknownName, kind_names
 
 
 class CellProblem(Exception):

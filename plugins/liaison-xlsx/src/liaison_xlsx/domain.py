@@ -39,8 +39,11 @@ from liaison.records import (
     check_consistency as core_check_consistency,
 )
 from liaison.rules import ENGAGEMENT_KIND_ZH, EngagementKind
+from liaison.text import FIRST_YEAR, LAST_YEAR  # the years any date may fall in
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "RECORD_TYPES",
     "REPLY_TYPE",
     "DataError",

@@ -30,7 +30,7 @@ from liaison.errors import ExportError, LiaisonError
 from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.hookspecs import hookimpl
 from liaison.options import Option
-from liaison.plugins import RecordReader
+from liaison.plugins import MAX_LEDGER_BYTES, RecordReader
 
 if TYPE_CHECKING:
     from liaison.records import Records
@@ -131,4 +131,5 @@ def register_exporters(register: Callable[[Exporter], None]) -> None:
 @hookimpl
 def register_record_readers(register: Callable[[RecordReader], None]) -> None:
     register(RecordReader("xlsx", (".xlsx",), read_ledger,
-                          "对口联系工作台账（Excel / WPS .xlsx）the liaison ledger workbook"))
+                          "对口联系工作台账（Excel / WPS .xlsx）the liaison ledger workbook",
+                          max_bytes=MAX_LEDGER_BYTES))
