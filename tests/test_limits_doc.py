@@ -227,7 +227,8 @@ def _probe_spill(low: int, high: int) -> None:
 def _probe_years(low: int, high: int) -> None:
     from liaison.compliance import check
     from liaison.loader import seed_district
-    from liaison.planner import FIRST_YEAR, LAST_YEAR, plan_year
+    from liaison.planner import plan_year
+    from liaison.text import FIRST_YEAR, LAST_YEAR
     from liaison.records import Records
 
     assert (low, high) == (FIRST_YEAR, LAST_YEAR)

@@ -40,10 +40,9 @@ from liaison.engagements import (
 from liaison.errors import PlanningError
 from liaison.model import Organisation
 from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind
-from liaison.text import TITLE_MAX
+from liaison.text import FIRST_YEAR, LAST_YEAR, TITLE_MAX
 from liaison.workdays import HolidayKind, WorkingDayCalendar, default_calendar
 
-FIRST_YEAR, LAST_YEAR = 1950, 2199
 DEFAULT_OPTIONS = PlanOptions()
 
 
@@ -53,7 +52,8 @@ def plan_year(district: District, year: int, options: PlanOptions = DEFAULT_OPTI
     """The year's plan. ``fixed`` engagements (agreed, held, cancelled) stay as they are; proposed
     ones in ``keep`` stay where they are if that still fits; the rest is placed afresh."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise PlanningError(f"cannot plan the year {year}", fix=f"give a year between {FIRST_YEAR} and {LAST_YEAR}")
+        raise PlanningError(f"cannot plan the year {year}", fix=f"give a year between {FIRST_YEAR} and {LAST_YEAR}",
+                            message_zh=f"无法安排{year}年", fix_zh=f"请给出 {FIRST_YEAR}–{LAST_YEAR} 之间的年份")
     calendar = calendar or default_calendar()
     planner = _YearPlanner(district, year, options, calendar)
     return planner.run([e for e in fixed if e.date.year == year], [e for e in keep if e.date.year == year])

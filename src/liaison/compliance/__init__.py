@@ -30,6 +30,7 @@ from liaison.findings import (
 )
 from liaison.records import Records
 from liaison.rules import WorkingDays
+from liaison.text import FIRST_YEAR, LAST_YEAR
 from liaison.workdays import default_calendar
 
 CHECKERS: tuple[Checker, ...] = (cadences, designations, routing, invitations, consultations, research_feedback,
@@ -43,8 +44,9 @@ def check(district: District, records: Records, year: int, as_of: dt.date | None
           calendar: WorkingDays | None = None) -> Report:
     """Check one year's records against every rule in force. ``as_of`` defaults to 31 December: a
     check as of a date sees only what had happened by then and the rule versions in force by then."""
-    if not 1950 <= year <= 2199:
-        raise PlanningError(f"cannot check the year {year}", fix="give a year between 1950 and 2199")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PlanningError(f"cannot check the year {year}", fix=f"give a year between {FIRST_YEAR} and {LAST_YEAR}",
+                            message_zh=f"无法检查{year}年", fix_zh=f"请给出 {FIRST_YEAR}–{LAST_YEAR} 之间的年份")
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     as_of = as_of or last
     ctx = Context(district, records.until(as_of), year, first, last, as_of, calendar or default_calendar())

@@ -28,14 +28,19 @@ def notes(ctx: Context) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def not_counted(ctx: Context, records: Records) -> Iterator[NotCounted]:
-    """Every record no checker counted, with the reason."""
+    """Every record of ``records`` (all of them, as given) no checker counted, with the reason; the
+    checkers counted by position in what they saw, the records up to the check date."""
     starts = [r.valid_from for p in ctx.district.provisions for r in p.rules]
     begins = min(starts) if starts else dt.date.min
     for section in SECTIONS:
+        position = 0  # the record's place among those the checks saw (``records.until(as_of)``)
         for i, record in enumerate(getattr(records, section)):
-            if (section, i) in ctx.used:
-                continue
             day = _record_date(record)
+            seen = day is None or day <= ctx.as_of  # what Records.until keeps
+            if seen:
+                position += 1
+                if (section, position - 1) in ctx.used:
+                    continue
             ident = getattr(record, "id", "") or f"{section}[{i}]"
             if day is not None and day > ctx.as_of:
                 zh, en = f"日期{day.isoformat()}晚于检查日{ctx.as_of.isoformat()}", f"dated {day}, after {ctx.as_of}"
