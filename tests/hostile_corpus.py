@@ -421,10 +421,6 @@ def _header_twice(book: Any) -> None:
     _held(book).cell(2, 11).value = "主办单位"
 
 
-def _renamed(book: Any) -> None:
-    _held(book).title = "Sheet1"
-
-
 def _header_deleted(book: Any) -> None:
     _held(book).delete_rows(2)
 
@@ -453,8 +449,6 @@ LEDGERS: dict[str, Callable[[bytes], bytes]] = {
     "date-9999": lambda t: _cell(3, 2, _day(9999, 12, 31))(t),
     "date-time-of-day": lambda t: _cell(3, 2, _time_of_day())(t),
     "date-huge-number": _cell(3, 2, 10**20),
-    "sheet-renamed": lambda t: _edit(t, _renamed),
-    "all-renamed": lambda t: _edit(t, _rename_all),
     "header-deleted": lambda t: _edit(t, _header_deleted),
     "header-cleared": _cell(2, 4, None),
     "header-twice": lambda t: _edit(t, _header_twice),

@@ -425,3 +425,23 @@ def test_free_text_keeps_its_line_breaks_and_a_letter_renders_them() -> None:
 
 def test_the_time_limit_is_what_the_issue_asks() -> None:
     assert TIME_LIMIT <= 20
+
+
+# ------------------------------------------------------------------------- a renamed ledger sheet
+def test_a_sheet_the_clerk_renamed_is_found_by_its_headers() -> None:
+    """会议走访 renamed Sheet1 (or every sheet renamed SheetN): the sheets are found by their header
+    rows, so a row marked held is still a record — never skipped in silence."""
+    pytest.importorskip("liaison_xlsx")
+    from hostile_corpus import _edit, _held, _rename_all, ledger_template_bytes
+    from liaison_xlsx import read_ledger
+
+    from liaison.loader import seed_district
+
+    district = seed_district()
+    marked = _edit(ledger_template_bytes(), lambda book: _held(book))
+    expected = read_ledger(marked, district, "台账.xlsx")
+    assert expected.engagements  # the row marked held is a record
+    renamed = _edit(marked, lambda book: setattr(book["会议走访"], "title", "Sheet1"))
+    assert read_ledger(renamed, district, "台账.xlsx") == expected
+    every = _edit(marked, _rename_all)
+    assert read_ledger(every, district, "台账.xlsx") == expected

@@ -228,8 +228,8 @@ def _probe_years(low: int, high: int) -> None:
     from liaison.compliance import check
     from liaison.loader import seed_district
     from liaison.planner import plan_year
-    from liaison.text import FIRST_YEAR, LAST_YEAR
     from liaison.records import Records
+    from liaison.text import FIRST_YEAR, LAST_YEAR
 
     assert (low, high) == (FIRST_YEAR, LAST_YEAR)
     district = seed_district()

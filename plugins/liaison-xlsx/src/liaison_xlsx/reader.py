@@ -33,7 +33,7 @@ from liaison_xlsx.domain import (
 )
 from liaison_xlsx.problems import Problems, Where, sheet_ref
 from liaison_xlsx.rows import Section, read_grouped, read_plain
-from liaison_xlsx.sheet import SheetReader, find_sheet
+from liaison_xlsx.sheet import MAX_ROWS, SheetReader, TooManyRows, find_sheet, sheet_by_headers
 from liaison_xlsx.specs import DISTRICT_PROPERTY, LEDGER
 
 
@@ -46,13 +46,40 @@ def _open(data: bytes, file: str) -> Any:
                         message_zh="不是 .xlsx 工作簿，无法作为台账读取"
                         + ("（是旧版 .xls 格式）" if "xls" in hint else ""),
                         fix_zh="请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）")
+    _check_package(data, file)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file; none may escape
-        raise DataError(f"the workbook cannot be opened ({type(exc).__name__}: {exc})", file=file,
+        what, what_zh = _DAMAGE.get(type(exc).__name__, ("it is damaged", "文件可能已损坏"))
+        raise DataError(f"the workbook cannot be opened: {what}", file=file,
                         fix="open it in Excel or WPS and save it again as .xlsx",
-                        message_zh="工作簿无法打开（文件可能已损坏）",
+                        message_zh=f"工作簿无法打开：{what_zh}",
                         fix_zh="请用 Excel 或 WPS 打开后重新保存为 .xlsx") from None
+
+
+#: What openpyxl's failures mean, for the clerk.
+_DAMAGE = {"BadZipFile": ("the .xlsx package (a zip file) is damaged", ".xlsx 文件包已损坏"),
+           "KeyError": ("a part of the workbook is missing", "工作簿缺少组成部分"),
+           "MemoryError": ("it is too large to read", "文件过大，无法读取")}
+#: What a workbook may expand to once unzipped (a zip bomb expands to gigabytes).
+MAX_UNPACKED = 256 * 1024 * 1024
+
+
+def _check_package(data: bytes, file: str) -> None:
+    """The package, before openpyxl reads it: a zip, whose parts do not expand past MAX_UNPACKED."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise DataError("the workbook cannot be opened: the .xlsx package (a zip file) is damaged", file=file,
+                        fix="open it in Excel or WPS and save it again as .xlsx",
+                        message_zh="工作簿无法打开：.xlsx 文件包已损坏",
+                        fix_zh="请用 Excel 或 WPS 打开后重新保存为 .xlsx") from None
+    if unpacked > MAX_UNPACKED:
+        raise DataError(f"the workbook expands to {unpacked:,} bytes; ledgers up to {MAX_UNPACKED:,} bytes are read",
+                        file=file, fix="check that this is the ledger (docs/limits.md)",
+                        message_zh=f"工作簿解压后有 {unpacked:,} 字节，最多读取 {MAX_UNPACKED:,} 字节",
+                        fix_zh="请确认这是台账文件（见 docs/limits.md）")
 
 
 _MERGE = re.compile(rb"<(?:[A-Za-z0-9_]+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
@@ -168,11 +195,17 @@ def _core_check(records: Any, district: Any, file: str, sections: dict[str, Sect
 def read_ledger(data: bytes, district: Any, file: str) -> Any:
     """A ledger workbook (.xlsx) as :class:`liaison.records.Records`; every problem a
     :class:`~liaison.errors.DataError` naming the file and ``Sheet!Cell``."""
-    book = _open(data, file)
-    try:
-        return _read_book(book, data, district, file)
-    finally:
-        book.close()
+    import warnings
+
+    # openpyxl warns on stderr about cells it cannot convert (a date serial out of range): the reader
+    # reports those cells itself, so its warnings are not shown (scoped to this read).
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="openpyxl")
+        book = _open(data, file)
+        try:
+            return _read_book(book, data, district, file)
+        finally:
+            book.close()
 
 
 def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
@@ -181,8 +214,14 @@ def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
     merges = _merged(data)
     sections: dict[str, Section] = {}
     found_any = False
+    found = {spec.name: find_sheet(book, spec) for spec in LEDGER}
+    taken = {ws.title for ws in found.values() if ws is not None}
+    for spec in LEDGER:  # a sheet a clerk renamed is found by its headers
+        if found[spec.name] is None and (ws := sheet_by_headers(book, spec, taken)) is not None:
+            found[spec.name] = ws
+            taken.add(ws.title)
     for spec in LEDGER:
-        ws = find_sheet(book, spec)
+        ws = found[spec.name]
         section = sections.setdefault(spec.section, Section())
         if ws is None:
             continue
@@ -192,9 +231,14 @@ def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
             (read_grouped if spec.child is not None else read_plain)(spec, reader, section)
         except LiaisonError:
             raise
+        except TooManyRows:
+            problems.add(sheet_ref(ws.title), f"the sheet has more than {MAX_ROWS:,} rows",
+                         f"工作表超过 {MAX_ROWS:,} 行", "delete the empty rows below the records (docs/limits.md)",
+                         "请删除记录下方的空行（见 docs/limits.md）")
         except Exception as exc:  # openpyxl failing mid-sheet on a damaged part
-            problems.add(sheet_ref(ws.title), f"the sheet cannot be read ({type(exc).__name__}: {exc})",
-                         "工作表无法读取（文件可能已损坏）", "save the workbook again", "请重新保存工作簿")
+            what, what_zh = _DAMAGE.get(type(exc).__name__, ("it is damaged", "文件可能已损坏"))
+            problems.add(sheet_ref(ws.title), f"the sheet cannot be read: {what}", f"工作表无法读取：{what_zh}",
+                         "save the workbook again", "请重新保存工作簿")
     if not found_any:
         names = "、".join(s.name for s in LEDGER)
         raise DataError("no ledger sheet in this workbook", file=file,

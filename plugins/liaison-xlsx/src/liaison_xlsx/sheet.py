@@ -19,10 +19,27 @@ HEADER_SCAN = 10  # the header is in one of the first rows (the template: row 2,
 
 # --------------------------------------------------------------------------------------- one sheet
 def find_sheet(book: Any, spec: SheetSpec) -> Any | None:
+    """The sheet of ``spec`` by its name (or an alias)."""
     wanted = {normalise(n) for n in (spec.name, *spec.aliases)}
     for ws in book.worksheets:
         if normalise(ws.title) in wanted:
             return ws
+    return None
+
+
+def sheet_by_headers(book: Any, spec: SheetSpec, taken: set[str]) -> Any | None:
+    """A sheet a clerk renamed (会议走访 → Sheet1): one not taken by another spec whose header row, in
+    the first rows, holds every column the spec requires."""
+    required = {normalise(c.header) for c in spec.columns if c.required != "no"}
+    keys = header_keys(spec)
+    for ws in book.worksheets:
+        if ws.title in taken:
+            continue
+        for _number, row in zip(range(HEADER_SCAN), ws.iter_rows(max_row=HEADER_SCAN), strict=False):
+            present = {normalise(keys[k].header) for c in row if isinstance(v := cell_value(c), str)
+                       and (k := normalise(v)) in keys}
+            if required <= present:
+                return ws
     return None
 
 
@@ -38,9 +55,20 @@ def cell_value(cell: Any) -> Any:
     return getattr(cell, "value", None)
 
 
+#: Rows read from one sheet at the most: a ledger holds some hundreds (the benchmark reads 10,000).
+MAX_ROWS = 60_000
+
+
+class TooManyRows(Exception):
+    pass
+
+
 def data_rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
     ws.reset_dimensions()  # a wrong <dimension> (some writers put A1) must not hide rows
-    yield from enumerate(ws.iter_rows(), start=1)
+    for number, row in enumerate(ws.iter_rows(), start=1):
+        if number > MAX_ROWS:
+            raise TooManyRows(number)
+        yield number, row
 
 
 class SheetReader:
