@@ -106,7 +106,7 @@ def test_every_query_honours_data(tmp_path: Path, seed_text: str) -> None:
     (("route", "--issuer", "区卫生"), "您是否要找：区卫生局"),
     (("provisions", "§9.9"), "no provision"),
     (("pairings", "--data", "/nonexistent/district.toml"), "文件不存在"),
-    (("invitees", "--event", "professional_meeting"), "say which"),
+    (("invitees", "--event", "professional_meeting"), "请写明哪个部门"),
 ])
 def test_bad_input_exits_1_with_one_clear_line(args: tuple[str, ...], expected: str) -> None:
     code, out, err = run(*args)
@@ -157,6 +157,6 @@ def test_year_options_are_strict() -> None:
     assert run("plan", "--year", "2026", "--years", "2027..2028")[0] == 2
     assert run("plan", "--years", "2026..")[0] == 2
     code, _, err = run("plan", "--year", "0")
-    assert code == 1 and "cannot plan the year 0" in err
+    assert code == 1 and "无法安排0年" in err
     code, _, err = run("plan", "--year", "2026", "--visits", "1000")
     assert code == 2 and "--visits" in err and "visits_per_pairing must be between 0 and 12, not 1000" in err

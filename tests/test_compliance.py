@@ -189,7 +189,7 @@ def test_check_refuses_years_it_cannot_count(seed: District) -> None:
         check(seed, Records(), 99999)
     result = CliRunner().invoke(cli, ["check", "--year", "9999", "--records",
                                       str(Path(__file__).parents[1] / "examples" / "records-2026.toml")])
-    assert result.exit_code == 1 and "cannot check the year" in result.stderr
+    assert result.exit_code == 1 and "无法检查9999年" in result.stderr
 
 
 def test_a_check_as_of_a_date_ignores_what_happened_later(seed: District) -> None:

@@ -15,7 +15,9 @@ from liaison import Option, hookimpl
 from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.rules import ENGAGEMENT_KIND_ZH
 
-OPTIONS = (Option("months", "list", (), "only these months, e.g. 3,4,5 (default: the whole year)"),)
+#: The months a list option may name: the host refuses anything else before the exporter runs.
+OPTIONS = (Option("months", "list", (), "only these months, e.g. 3,4,5 (default: the whole year)",
+                  choices=tuple(str(m) for m in range(1, 13))),)
 
 
 def export(request: ExportRequest) -> Iterable[Artifact]:

@@ -17,6 +17,7 @@ from liaison.errors import LiaisonError, UnknownOrganisationError, UnknownProvis
 from liaison.model import COUNTERPART_KINDS, GOVERNMENT_KINDS, DistrictInfo, Organisation, OrgKind, Pairing
 from liaison.rules import (
     ENGAGEMENT_KIND_EN,
+    ENGAGEMENT_KIND_ZH,
     EVENT_KINDS,
     Cadence,
     EngagementKind,
@@ -36,6 +37,7 @@ class Recipient:
     organisation: Organisation
     provisions: tuple[str, ...]
     role_zh: str = ""
+    role_en: str = ""
 
 
 @attrs.frozen
@@ -340,7 +342,8 @@ class District:
         rules = [(p, r) for p, r in self.rules(Routing, as_of)
                  if isinstance(r, Routing) and r.issuer == side and r.document_kind == document_kind]
         if org.kind not in GOVERNMENT_KINDS and org.kind != OrgKind.DEPARTMENT:
-            cites = "、".join(f"{p.id}（{p.cite_zh()}）" for p, _ in self.rules(Routing, as_of)) or "抄送规则"
+            cited = dict.fromkeys(f"{p.id}（{p.cite_zh()}）" for p, _ in self.rules(Routing, as_of))
+            cites = "、".join(cited) or "抄送规则"
             return CcList(org, document_kind, as_of, (), (), f"{cites}不要求{org.name}的文件抄送",
                           f"no copying rule applies to documents of {org.name_en}")
         if not rules:
@@ -354,13 +357,13 @@ class District:
         return CcList(org, document_kind, as_of, ordered, tuple(sorted({p.id for p, _ in rules})), rule=rules[0][1].key)
 
     def _recipients(self, which: str, host: Organisation | None, as_of: dt.date,
-                    provision_id: str, role_zh: str = "") -> list[Recipient]:
+                    provision_id: str, role_zh: str = "", role_en: str = "") -> list[Recipient]:
         if which in ("all_counterparts", "relevant_counterparts"):
-            return [Recipient(o, (provision_id,), role_zh) for o in self.counterparts()]
+            return [Recipient(o, (provision_id,), role_zh, role_en) for o in self.counterparts()]
         if host is None:
             return []
         paired = self.counterparts_of(host, as_of)
-        return [Recipient(o, (provision_id, p.clause), role_zh)
+        return [Recipient(o, (provision_id, p.clause), role_zh, role_en)
                 for p, o in zip(paired.pairings, paired.others, strict=True)]
 
     def _in_directory_order(self, found: dict[str, Recipient]) -> tuple[Recipient, ...]:
@@ -377,10 +380,12 @@ class District:
         else:
             allowed = set(GOVERNMENT_KINDS) | {OrgKind.DEPARTMENT}
         if host.kind not in allowed:
+            kinds = " or ".join(sorted(k.value for k in allowed))
             raise WrongKindError(
                 f"{host.name} ({host.kind.value}) cannot host a {ENGAGEMENT_KIND_EN[kind]}",
-                fix="give as host " + " or ".join(sorted(k.value for k in allowed)),
-                message_zh=f"{host.name}不能主办{kind.value}")
+                fix=f"give as host an organisation of kind {kinds}",
+                message_zh=f"{host.name}不能主办{ENGAGEMENT_KIND_ZH[kind]}",
+                fix_zh=f"主办单位应为 {kinds} 类单位")
 
     def invitees(self, event_kind: EngagementKind | str, as_of: dt.date,
                  host: str | Organisation | None = None) -> InviteeList:
@@ -410,10 +415,12 @@ class District:
         if host_org is None and rules[0][1].host == "department":
             raise WrongKindError(
                 f"a {ENGAGEMENT_KIND_EN[kind]} is held by a department; say which",
-                fix="give the host department's id or name")
+                fix="give the host department's id or name",
+                message_zh=f"{ENGAGEMENT_KIND_ZH[kind]}由区直部门召开：请写明哪个部门",
+                fix_zh="请给出主办部门的编号或名称")
         found: dict[str, Recipient] = {}
         for prov, rule in rules:
-            for r in self._recipients(rule.recipients, host_org, as_of, prov.id, rule.role_zh):
+            for r in self._recipients(rule.recipients, host_org, as_of, prov.id, rule.role_zh, rule.role_en):
                 found.setdefault(r.organisation.id, r)
         prov, rule = rules[0]
         return InviteeList(kind, as_of, host_org or self.government(), self._in_directory_order(found),

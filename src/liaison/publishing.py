@@ -9,7 +9,7 @@ state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -102,10 +102,13 @@ class PublishError(ExportError):
 
 @attrs.frozen
 class Publisher:
-    """A registered publisher."""
+    """A registered publisher. ``target`` names where a run publishes, from its typed options (the
+    year's state keeps one publication per publisher and target); by default the ``url`` option."""
 
     name: str
     description: str
     publish: Callable[[PublishRequest], PublishResult] = attrs.field(eq=False, repr=False)
     options: tuple[Option, ...] = ()
     plugin: str = ""
+    target: Callable[[Mapping[str, Any]], str] = attrs.field(default=lambda options: str(options.get("url") or ""),
+                                                             eq=False, repr=False)

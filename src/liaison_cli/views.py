@@ -184,6 +184,7 @@ def recipient_json(r: Recipient) -> dict[str, Any]:
     out["provisions"] = list(r.provisions)
     if r.role_zh:
         out["role_zh"] = r.role_zh
+        out["role_en"] = r.role_en
     return out
 
 
@@ -370,7 +371,11 @@ def print_export_summary(district: District, outcome: Any, *, lang: str = "zh") 
               ["format", "files", "size", "example"] if en else ["格式", "文件数", "大小", "示例"])
     for name, files in by_format.items():
         t.add_row(name, str(len(files)), f"{sum(s for _, s in files) / 1024:.0f} KB", files[0][0])
-    console.print(t)
+    if by_format:
+        console.print(t)
+    else:
+        console.print(f"Nothing changed in {outcome.folder} ({len(outcome.unchanged)} files as they were)" if en
+                      else f"{outcome.folder} 没有变化（{len(outcome.unchanged)} 个文件未变）")
     for path, to in outcome.archived:
         console.print(("Archived: " if en else "已作废：") + f"{path} → {to}")
     for path in outcome.kept_edits:

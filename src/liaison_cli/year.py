@@ -67,7 +67,9 @@ def year_options(f: F) -> F:
                      help="In a year without a holiday notice, allow the customary 春节, 劳动节 and 国庆 breaks."),
         click.option("--min-gap", type=int, default=None, help="Days between a pairing's engagements (default 30)."),
         click.option("--months", default=None, help="Preferred months, e.g. 3,4,5,9,10,11."),
-        click.option("--weekdays", default=None, help="Preferred weekdays, 1 = Monday … 5 = Friday."),
+        click.option("--weekdays", default=None,
+                     help="Preferred weekdays, 1 = Monday … 7 = Sunday (a weekend day only with "
+                     "--allow-makeup-weekends)."),
         click.option("--slots", default=None, help="Half-day start times, default 09:00,14:30."),
         click.option("--holidays", "holiday_files", multiple=True, type=click.Path(dir_okay=False),
                      help="The State Council's holiday notice for a year, as holiday-cn JSON (repeatable; "
@@ -186,12 +188,13 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
     from liaison.engagements import revise
     from liaison.planner import plan_year
     from liaison.reconcile import apply_changes
-    from liaison.state import YearState, state_to_json
+    from liaison.state import YearState, state_document
     from liaison_cli import views
     from liaison_workspace import Workspace
 
     district = load(data_file)
     inputs = year_inputs(**kwargs)
+    documents = []
     changes = parse_changes(confirms, moves, cancels, helds)
     calendar = calendar_for(inputs.holiday_files)
     events = events_for(district, inputs.events_file)
@@ -215,10 +218,13 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
                 changed = apply_changes(result, mine, force=force)
                 result = revise(result, plan_year(district, year, options, calendar=calendar, fixed=changed.kept(),
                                                   keep=changed.proposed()))
-        if fmt == "json":
-            click.echo(state_to_json(YearState.of(result)), nl=False)
+        if fmt == "json":  # with --out, the whole state as written (letters, manifest, publications too)
+            written = Workspace(out_dir).read_state(district, year) if out_dir is not None else None
+            documents.append(state_document(written or YearState.of(result)))
         elif out_dir is None:
             views.print_plan(district, result, lang=lang)
+    if fmt == "json":  # one year: its state document; several (--years): a list of them, in order
+        emit_json(documents[0] if len(documents) == 1 else documents)
 
 
 # --------------------------------------------------------------------------------------------- check
@@ -386,7 +392,7 @@ def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user:
                         fix=f"export the year first: liaison export ical --year {year} --out {out_dir}",
                         message_zh=f"没有{year}年的年度状态可发布",
                         fix_zh=f"请先导出：liaison export ical --year {year} --out {out_dir}")
-    target = str(options.get("url") or "")
+    target = chosen.target(options)
     columns = (TextColumn(f"{chosen.name} {target}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=views.err_console, transient=True) as progress:
         task = progress.add_task("publish", total=None)

@@ -154,3 +154,16 @@ def test_byte_identical_across_processes(ledger_2026: bytes, schedule_2026: byte
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": seed, "LIAISON_PLUGINS": "xlsx"})
         assert done.stdout.strip() == expected
+
+
+def test_exporting_one_workbook_leaves_the_other_alone(tmp_path: Path) -> None:
+    def run(*args: str) -> None:
+        result = CliRunner().invoke(cli, [*args, "--year", "2027", "--out", str(tmp_path)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+
+    run("export", "xlsx")
+    schedule = tmp_path / "2027" / "2027年对口联系工作安排表.xlsx"
+    before = schedule.read_bytes()
+    run("export", "xlsx", "--option", "workbooks=ledger")
+    assert schedule.read_bytes() == before
+    assert not (tmp_path / "2027" / "已作废").exists()

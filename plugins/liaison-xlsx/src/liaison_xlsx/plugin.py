@@ -23,7 +23,7 @@ This module is what the plugin manager loads for every command, so it imports on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from liaison.errors import ExportError, LiaisonError
@@ -122,10 +122,18 @@ def export(request: ExportRequest) -> Iterator[Artifact]:
     yield from made
 
 
+def scope(options: Mapping[str, Any]) -> Callable[[str], bool]:
+    """The workbooks a run answers for: the ones it writes (``workbooks=ledger`` leaves the 安排表 alone)."""
+    wanted = options.get("workbooks") or WORKBOOKS
+    names = {"schedule": ("安排表",), "ledger": ("台账",)}
+    marks = tuple(f"{mark}.xlsx" for w in wanted for mark in names[w])
+    return lambda path: path.endswith(marks)
+
+
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:
     register(Exporter("xlsx", "电子表格：年度安排表、对口联系工作台账（Excel / WPS） plan and ledger workbooks", export,
-                      options=OPTIONS))
+                      options=OPTIONS, scope=scope))
 
 
 @hookimpl
