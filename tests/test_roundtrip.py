@@ -31,7 +31,7 @@ BY_NAME: dict[str, st.SearchStrategy[object]] = {
     "min_per_period": st.integers(0, 20), "max_per_period": st.none() | st.integers(21, 52),
     "period_years": st.none() | st.integers(1, 10), "period_months": st.none(),
     "cycle_anchor_year": st.integers(1950, 2199), "duration_minutes": st.integers(15, 720),
-    "sentence_zh": st.just(""), "note": st.just(""), "text_en": st.just(""),
+    "sentence_zh": st.just(""), "note": st.just("本区设定"), "text_en": st.just(""),  # a local value says why
     "local": st.just(rules.LocalSettings()), "readings": st.just(()),
     "part_period": st.just(model.PartPeriod()), "aliases": st.just(()),
 }

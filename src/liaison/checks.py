@@ -15,7 +15,7 @@ from typing import NamedTuple
 from liaison.errors import DataError
 from liaison.loader import DOC, DistrictDocument
 from liaison.model import COUNTERPART_KINDS, Organisation, OrgKind
-from liaison.rules import Cadence, Invitation
+from liaison.rules import Cadence, Invitation, Response
 from liaison.text import name_key
 
 
@@ -193,6 +193,29 @@ def a_government_exists_where_rules_need_one(doc: DistrictDocument) -> Iterator[
                 return
 
 
+#: Who hosts a cadence of each scope, and who answers each trigger: what the planner and the checker do,
+#: so a rule may not say otherwise (a host or responder the code would ignore).
+SCOPE_HOSTS = {"government": "district_government", "department": "department", "pairing": "department"}
+RESPONDERS = {"consultation": "branches", "research_result": "department"}
+
+
+def rules_say_what_the_code_does(doc: DistrictDocument) -> Iterator[Problem]:
+    """A cadence's host follows its scope; a response's responder follows its trigger."""
+    for i, prov in enumerate(doc.provisions):
+        for k, rule in enumerate(prov.rules):
+            here = f"$.provisions[{i}].rules[{k}]"
+            if isinstance(rule, Cadence) and rule.host != SCOPE_HOSTS[rule.scope]:
+                want = SCOPE_HOSTS[rule.scope]
+                yield Problem(f"{here}.host", f"a cadence of scope {rule.scope!r} is hosted by {want!r}, not "
+                              f"{rule.host!r}", f"范围为“{rule.scope}”的周期性规则由“{want}”主办，不是“{rule.host}”",
+                              f'write host = "{want}"', f'请写 host = "{want}"')
+            if isinstance(rule, Response) and rule.responder != RESPONDERS[rule.trigger]:
+                want = RESPONDERS[rule.trigger]
+                yield Problem(f"{here}.responder", f"a response to a {rule.trigger} comes from {want!r}, not "
+                              f"{rule.responder!r}", f"对“{rule.trigger}”的答复来自“{want}”，不是“{rule.responder}”",
+                              f'write responder = "{want}"', f'请写 responder = "{want}"')
+
+
 CHECKS: tuple[Check, ...] = (
     unique_ids,
     unique_names,
@@ -202,4 +225,5 @@ CHECKS: tuple[Check, ...] = (
     rule_versions_are_consistent,
     rules_quote_their_provision,
     a_government_exists_where_rules_need_one,
+    rules_say_what_the_code_does,
 )

@@ -375,6 +375,8 @@ class District:
         professional meetings; the government's plenary meeting is the government's."""
         if rule.host == "department":
             allowed = {OrgKind.DEPARTMENT}
+        elif rule.host == "town_government":
+            allowed = {OrgKind.TOWN_GOVERNMENT}
         elif kind == EngagementKind.PLENARY_MEETING:
             allowed = set(GOVERNMENT_KINDS)
         else:

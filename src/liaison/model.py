@@ -15,7 +15,7 @@ from typing import Literal
 
 import attrs
 
-from liaison.rules import Basis, LocalSettings, Validity, _local_fields_exist, _period_order
+from liaison.rules import Basis, LocalSettings, Validity, _local_fields_exist, _period_order, local_needs_a_note
 from liaison.text import free_text, identifier, in_range, line_text, name_en_text, name_text, title_en_text
 
 
@@ -135,6 +135,11 @@ class Organisation:
     doc_prefix: str | None = attrs.field(default=None, validator=line_text)  # 机关代字: 卫, 区府办
     basis: Basis = "text"
     note: str = attrs.field(default="", validator=free_text)
+    #: the fields the district chose (a 机关代字, a name the regulation does not give), each with why
+    local: LocalSettings = attrs.field(default=LocalSettings(), validator=_local_fields_exist)
+
+    def __attrs_post_init__(self) -> None:
+        local_needs_a_note(self)
 
     @property
     def is_counterpart(self) -> bool:
@@ -162,6 +167,9 @@ class Pairing:
     note: str = attrs.field(default="", validator=free_text)
     basis: Basis = "text"
     local: LocalSettings = attrs.field(default=LocalSettings(), validator=_local_fields_exist)
+
+    def __attrs_post_init__(self) -> None:
+        local_needs_a_note(self)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -20,6 +20,7 @@ import attrs
 
 from liaison.text import (
     LONG_TEXT_MAX,
+    FieldError,
     bounded_text,
     free_text,
     identifier,
@@ -87,6 +88,13 @@ class LocalSettings:
 
     def fields(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.notes)
+
+
+def local_needs_a_note(inst: Any) -> None:
+    """A value the district chose as a whole (``basis = "local"``) says why, in ``note``."""
+    if getattr(inst, "basis", "text") == "local" and not getattr(inst, "note", "").strip():
+        raise FieldError("note", 'basis is "local": say in note why the district chose it',
+                         'basis 为 "local"：请在 note 中说明本区为何这样设定')
 
 
 def _local_fields_exist(inst: Any, attribute: attrs.Attribute[Any], value: LocalSettings) -> None:
@@ -188,6 +196,9 @@ class RuleVersion:
     local: LocalSettings = attrs.field(default=LocalSettings(), validator=_local_fields_exist, kw_only=True)
     note: str = attrs.field(default="", validator=free_text, kw_only=True)
 
+    def __attrs_post_init__(self) -> None:
+        local_needs_a_note(self)
+
     @property
     def validity(self) -> Validity:
         return Validity(self.valid_from, self.valid_until)
@@ -225,6 +236,7 @@ class Cadence(RuleVersion):
     duration_minutes: int = attrs.field(default=120, validator=in_range(15, 720))
 
     def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
         if self.max_per_period is not None and self.max_per_period < self.min_per_period:
             raise ValueError(f"min_per_period {self.min_per_period} is above max_per_period {self.max_per_period}")
         if self.period_years is not None and self.period_months is not None:
@@ -310,6 +322,7 @@ class Response(RuleVersion):
     due_working_days: int | None = attrs.field(default=None, validator=in_range(1, 250))
 
     def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
         if (self.due_days is None) == (self.due_working_days is None):
             raise ValueError("give either due_days or due_working_days")
 
