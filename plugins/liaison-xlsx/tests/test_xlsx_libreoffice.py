@@ -100,7 +100,7 @@ def test_both_workbooks_convert_to_csv(converted: Path, seed: District, plan_202
     assert (converted / "csv" / "安排表-区卫生局.csv").is_file()
     ledger = read_csv(converted / "csv" / "台账-会议走访.csv")
     assert ledger[1] == ["编号", "日期", "类型", "主办单位", "参加单位", "是否召开", "实际日期", "备注", "事项",
-                         "邀请单位"]
+                         "邀请单位", "未全部邀请的原因"]
     assert ledger[2][:3] == [first.id, first.date.isoformat(), "走访"]
     assert (converted / "csv" / "台账-镇街活动.csv").is_file()
 

@@ -160,3 +160,20 @@ def test_liaison_check_reads_a_ledger(seed: District, ledger_2026: bytes, tmp_pa
     short = sorted((f["provision"], f["status"]) for f in found["findings"]
                    if f["status"] in ("short", "unanswered", "late", "missing_designation"))
     assert short == [("§1.3", "unanswered"), ("§3.2", "short"), ("§3.6", "short")]
+
+
+def test_a_reason_and_a_phone_read_back_as_the_toml_fields(seed: District, ledger_2026: bytes) -> None:
+    """What a TOML records file can say, the ledger can too: why not everyone was invited (an
+    engagement's reason) and the liaison officer's phone (a designation's)."""
+    book = open_book(ledger_2026)
+    meetings = Sheet(book["会议走访"])
+    row = next(iter(meetings.rows()))
+    meetings.set(row, "是否召开", "是")
+    meetings.set(row, "未全部邀请的原因", "民进支部负责人出差")
+    designations = Sheet(book["责任制"])
+    first = next(iter(designations.rows()))
+    designations.set(first, "联络人员", "张某")
+    designations.set(first, "联系电话", "0571-8888 1234")
+    records = read_ledger(save(book), seed, "台账.xlsx")
+    assert [e.reason for e in records.engagements] == ["民进支部负责人出差"]
+    assert [(d.liaison_officer, d.phone) for d in records.designations] == [("张某", "0571-8888 1234")]

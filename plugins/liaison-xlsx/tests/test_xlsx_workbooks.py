@@ -124,7 +124,7 @@ def test_the_specs_agree_with_themselves() -> None:
 
 def test_meetings_sheet_has_the_clerks_columns_in_order(ledger: Any) -> None:
     assert list(Sheet(ledger["会议走访"]).columns) == ["编号", "日期", "类型", "主办单位", "参加单位", "是否召开",
-                                                       "实际日期", "备注", "事项", "邀请单位"]
+                                                       "实际日期", "备注", "事项", "邀请单位", "未全部邀请的原因"]
     assert list(Sheet(ledger["文件抄送"]).columns)[:5] == ["文号", "发文单位", "日期", "标题", "抄送单位"]
 
 
