@@ -1,10 +1,13 @@
-"""The main job: the seed district's liaison plan for a year, as calendars and letters.
+"""The main job: the seed district's liaison year, as calendars and letters in ./out/<year>/.
 
-    python examples/annual_plan.py [YEAR] [--out DIR]
+    python examples/annual_plan.py [YEAR] [--out DIR] [--holidays 2027.json]
 
-YEAR defaults to next calendar year. Writes into ./out/<year>/: the plan (JSON), the master and
-per-organisation iCalendar files, and every notice and invitation letter (GB/T 9704-2012 .docx).
-Re-running after dates changed updates the calendars in place (same UIDs, SEQUENCE raised).
+YEAR defaults to next calendar year. Writes into ./out/<year>/: the year's state
+(plan-seed-<year>.json), the master and per-organisation iCalendar files, every notice and
+invitation letter (GB/T 9704-2012 .docx), and the spreadsheets and the page when liaison-xlsx and
+liaison-html are installed. Run it again after dates were agreed or moved (`liaison plan --out out
+--confirm … --move …`): what was agreed stays, calendars update in place (same UIDs, SEQUENCE
+raised), changed letters get new numbers and the old ones move to 已作废/.
 """
 
 from __future__ import annotations
@@ -15,20 +18,24 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 import liaison
-from liaison.exporting import ExportRequest
-from liaison.holiday_notice import load_holiday_notice
-from liaison.loader import read_file
-from liaison.plan import plan_year, revise
-from liaison.planfile import plan_from_json
-from liaison.plugins import exporter, working_day_calendar
-from liaison.workdays import provisional_note
-from liaison_cli.output import write_artifact
+from liaison_workspace import Workspace
 
 console = Console()
+OPTIONAL = ("xlsx", "html")  # written too when their plugins are installed
+
+
+def formats() -> list[tuple[str, dict[str, object]]]:
+    chosen: list[tuple[str, dict[str, object]]] = [("ical", {}), ("docx", {"kinds": ("notice", "invitation")})]
+    for name in OPTIONAL:
+        try:
+            liaison.exporter(name)
+        except liaison.ExportError:
+            continue
+        chosen.append((name, {}))
+    return chosen
 
 
 def main() -> int:
@@ -41,30 +48,15 @@ def main() -> int:
     try:
         return run(args.year, args.out, args.holidays)
     except liaison.LiaisonError as exc:
-        console.print(f"[red]错误 error:[/red] {exc}")
+        console.print(f"[red]错误:[/red] {exc.render('zh')}", markup=True, highlight=False)
         return 1
 
 
 def run(year: int, out: Path, notices: list[Path]) -> int:
     district = liaison.seed_district()
-    calendar = working_day_calendar(load_holiday_notice(path) for path in notices)
-    plan = plan_year(district, year, calendar=calendar)
-    previous = out / str(year) / f"plan-{district.info.id}-{year}.json"
-    if previous.is_file():  # a re-run: publish the changes as revisions of the calendars already sent out
-        plan = revise(plan_from_json(read_file(previous), file=str(previous)), plan)
-    request = ExportRequest(district, plan, {"kinds": "notice,invitation"})
-
-    written: dict[str, list[Path]] = {}
-    for name in ("json", "ical"):
-        written[name] = [write_artifact(out, a) for a in exporter(name).export(request)]
-    letters = list(exporter("docx").export(request))  # rendering is fast; writing shows progress
-    columns = (TextColumn("写入公文 letters"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("letters", total=len(letters))
-        written["docx"] = []
-        for artifact in letters:
-            written["docx"].append(write_artifact(out, artifact))
-            progress.advance(task)
+    calendar = liaison.working_day_calendar(liaison.load_holiday_notice(path) for path in notices)
+    outcome = Workspace(out).export(district, year, formats(), calendar=calendar, issued_on=dt.date.today())
+    plan = outcome.plan
 
     summary = Table(title=f"{district.info.name} {year}年对口联系工作计划")
     for column in ("类型 kind", "数量 count"):
@@ -75,16 +67,23 @@ def run(year: int, out: Path, notices: list[Path]) -> int:
     for kind, count in kinds.items():
         summary.add_row(kind, str(count))
     console.print(summary)
-    files = Table(title=f"已写入 {out}/{year}/")
+    files = Table(title=f"已写入 {outcome.folder}/（{len(outcome.unchanged)} 个文件未变）")
     for column in ("格式 format", "文件 files", "例 example"):
         files.add_column(column)
+    written: dict[str, list[str]] = {}
+    for name, path, _size in outcome.written:
+        written.setdefault(name, []).append(path)
     for name, paths in written.items():
-        files.add_row(name, str(len(paths)), str(paths[0]) if paths else "—")
+        files.add_row(name, str(len(paths)), paths[0])
     console.print(files)
-    for provisional in plan.provisional_years:
-        console.print("暂定：" + provisional_note(provisional, breaks_avoided=True))
+    for path, to in outcome.archived:
+        console.print(f"已作废 archived: {path} → {to}")
+    if plan.provisional:
+        console.print("暂定：" + liaison.provisional_note(year, breaks_avoided=True))
+    for warning in plan.warnings:
+        console.print(f"注意: {warning.message_zh}")
     for u in plan.unplaced:
-        console.print(f"未能安排 unplaced: {u.provision} {u.reason_zh}")
+        console.print(f"未能安排: {u.provision} {u.reason_zh}")
     return 0
 
 

@@ -3,7 +3,8 @@
     python examples/compliance_report.py [RECORDS] [--year 2026] [--out DIR]
 
 RECORDS defaults to examples/records-2026.toml, a realistic year with a missed visit, an unanswered
-research result, a document not copied and a missing §3.1 designation.
+research result, a document not copied and a missing §3.1 designation. RECORDS may be a ledger
+workbook (台账.xlsx) too when liaison-xlsx is installed.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ import sys
 from pathlib import Path
 
 import liaison
-from liaison.compliance import STATUS_ZH, check
-from liaison.records import load_records
-from liaison_cli.output import write_atomic
-from liaison_cli.views import report_json
+from liaison.findings import SEVERITY_ZH, report_document
+from liaison_workspace import write_atomic
 
 HERE = Path(__file__).parent
 
@@ -30,23 +29,23 @@ def main() -> int:
     args = parser.parse_args()
     district = liaison.seed_district()
     try:
-        records = load_records(args.records, district)
+        records = liaison.load_records(args.records, district)
     except liaison.LiaisonError as exc:
-        print(f"错误 error: {exc}", file=sys.stderr)
+        print(f"错误: {exc.render('zh')}", file=sys.stderr)
         return 1
-    report = check(district, records, args.year)
-    problems = report.problems()
-    print(f"{args.year}年对口联系工作检查：{len(report.findings)} 项，问题 {len(problems)} 项\n")
-    for f in problems:
-        print(f"[{f.provision}] {STATUS_ZH[f.status]}（{f.severity.value}）{f.message_zh}")
-    counts: dict[str, int] = {}
-    for f in report.findings:
-        counts[STATUS_ZH[f.status]] = counts.get(STATUS_ZH[f.status], 0) + 1
-    print("\n合计：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+    report = liaison.check(district, records, args.year)
+    totals = report.totals()
+    print(f"{args.year}年对口联系工作检查：{len(report.findings)} 项；违反 {totals['violation']}，"
+          f"偏离 {totals['deviation']}，未达本区设定 {totals['local']}\n")
+    for f in report.problems():
+        print(f"[{f.provision}] {SEVERITY_ZH[f.severity]}（责任单位：{district.organisation(f.responsible).name}）"
+              f"{f.message_zh}" if f.responsible else f"[{f.provision}] {f.message_zh}")
+    for n in report.not_counted:
+        print(f"未计入：{n.id}（{n.reason_zh}）")
     target = args.out / f"compliance-{district.info.id}-{args.year}.json"
-    payload = json.dumps(report_json(district, report), ensure_ascii=False, indent=2)
-    write_atomic(target, payload.encode("utf-8"))
-    print(f"JSON: {target}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, json.dumps(report_document(report, district), ensure_ascii=False, indent=2).encode("utf-8"))
+    print(f"\nJSON: {target}")
     return 0
 
 

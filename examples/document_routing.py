@@ -27,10 +27,11 @@ def main(argv: list[str]) -> int:
             if cc.note_zh:
                 print(f"  {cc.note_zh}")
             print()
-        rule = district.provision("§3.2")
-        print(f"{rule.id} {rule.cite_zh()}：{rule.text_zh}")
+        for pid in cc.provisions:
+            prov = district.provision(pid)
+            print(f"{prov.id} {prov.cite_zh()}：{prov.text_zh.strip()}")
     except liaison.LiaisonError as exc:
-        print(f"错误 error: {exc}", file=sys.stderr)
+        print(f"错误: {exc.render('zh')}", file=sys.stderr)
         return 1
     return 0
 

@@ -3,21 +3,14 @@ built-ins load unless a test asks for more."""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-os.environ["LIAISON_PLUGINS"] = ""
+from builders import seed_text as _seed_text
 
 from liaison import plugins
 from liaison.district import District
 from liaison.loader import seed_district
-
-SEED_TOML = Path(__file__).parents[1] / "src" / "liaison" / "data" / "seed.toml"
-NEW_YEAR_2027 = dt.date(2027, 1, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -35,4 +28,4 @@ def seed() -> District:
 
 @pytest.fixture(scope="session")
 def seed_text() -> str:
-    return SEED_TOML.read_text(encoding="utf-8")
+    return _seed_text()

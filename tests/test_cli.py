@@ -36,11 +36,21 @@ def test_provisions_json_lists_all_eighteen_with_rules() -> None:
     provisions = payload["provisions"]
     assert isinstance(provisions, list) and len(provisions) == 18
     visit = next(p for p in provisions if p["id"] == "§3.6")
-    assert visit["rules"][0] == {
+    rule = visit["rules"][0]
+    assert {k: rule[k] for k in ("key", "engagement_kind", "scope", "host", "min_per_period", "max_per_period",
+                                 "period_years", "duration_minutes", "valid_from", "valid_until", "kind", "basis")} == {
         "key": "leader-visit", "engagement_kind": "visit", "scope": "pairing", "host": "department",
-        "min_per_period": 1, "max_per_period": 2, "period_years": 1, "cycle_anchor_year": 2022,
-        "duration_minutes": 120, "modality": None, "valid_from": "2022-05-22", "valid_until": None,
-        "kind": "cadence"}
+        "min_per_period": 1, "max_per_period": 2, "period_years": 1, "duration_minutes": 120,
+        "valid_from": "2022-05-22", "valid_until": None, "kind": "cadence", "basis": "text"}
+    assert set(rule["local"]) == {"scope", "duration_minutes", "valid_from"}  # each with a note
+    assert rule["sentence_zh"].startswith("区直各有关对口联系部门领导每年应安排1至2次走访")
+
+
+def test_provisions_show_what_the_district_set_itself() -> None:
+    code, out, _ = run("provisions", "§1.3")
+    assert code == 0 and "due_days: 本区设定（原文未规定）" in out and "30日为本区设定" in out
+    code, out, _ = run("provisions")
+    assert code == 0 and "本区设定（原文未规定）" in out
 
 
 def test_pairings_as_of_2027_lists_33() -> None:
@@ -93,16 +103,21 @@ def test_every_query_honours_data(tmp_path: Path, seed_text: str) -> None:
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    (("route", "--issuer", "区卫生"), "did you mean: 区卫生局"),
+    (("route", "--issuer", "区卫生"), "您是否要找：区卫生局"),
     (("provisions", "§9.9"), "no provision"),
-    (("pairings", "--data", "/nonexistent/district.toml"), "no such file"),
-    (("invitees", "--event", "professional_meeting"), "say which"),
+    (("pairings", "--data", "/nonexistent/district.toml"), "文件不存在"),
+    (("invitees", "--event", "professional_meeting"), "请写明哪个部门"),
 ])
 def test_bad_input_exits_1_with_one_clear_line(args: tuple[str, ...], expected: str) -> None:
     code, out, err = run(*args)
     assert code == 1
     assert expected in err and "Traceback" not in err + out
-    assert err.startswith("错误 error: ")
+    assert err.startswith("错误: ") and err.count("\n") == 1
+
+
+def test_errors_come_in_english_with_lang_en() -> None:
+    code, _, err = run("check", "--year", "2026", "--records", "/nonexistent/records.toml", "--lang", "en")
+    assert code == 1 and err.startswith("error: /nonexistent/records.toml: no such file")
 
 
 def test_a_broken_data_file_names_the_path(tmp_path: Path, seed_text: str) -> None:
@@ -117,8 +132,31 @@ def test_a_bad_date_is_a_usage_error() -> None:
     assert code == 2 and "is not a date" in err
 
 
-def test_plugins_lists_the_loaded_plugins() -> None:
+def test_plugins_lists_the_loaded_plugins_and_what_they_provide() -> None:
     payload = run_json("plugins")
-    assert isinstance(payload["plugins"], list)
+    [builtin] = payload["plugins"]  # type: ignore[misc]  # LIAISON_PLUGINS is empty in the core tests
+    assert builtin["name"] == "liaison.builtin" and builtin["distribution"] == "built-in"
+    assert builtin["record_readers"] == [{"name": "toml", "suffixes": [".toml"],
+                                          "description": "records as TOML (docs/records-format.md)"}]
     code, out, _ = run("plugins")
-    assert code == 0 and "loaded plugins" in out
+    assert code == 0 and "liaison.builtin" in out and "record_reader toml" in out
+
+
+def test_brackets_in_names_are_printed_literally(tmp_path: Path, seed_text: str) -> None:
+    odd = tmp_path / "odd.toml"
+    odd.write_text(seed_text.replace('name = "区卫生局"', 'name = "区卫生局[/red][bold]"'), encoding="utf-8")
+    for args in (("pairings", "--org", "health"), ("route", "--issuer", "health"), ("plan", "--year", "2026")):
+        code, out, err = run(*args, "--data", str(odd))
+        assert code == 0, err
+        assert "区卫生局[/red][bold]" in out
+
+
+
+
+def test_year_options_are_strict() -> None:
+    assert run("plan", "--year", "2026", "--years", "2027..2028")[0] == 2
+    assert run("plan", "--years", "2026..")[0] == 2
+    code, _, err = run("plan", "--year", "0")
+    assert code == 1 and "无法安排0年" in err
+    code, _, err = run("plan", "--year", "2026", "--visits", "1000")
+    assert code == 2 and "--visits" in err and "visits_per_pairing must be between 0 and 12, not 1000" in err

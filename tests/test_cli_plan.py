@@ -1,4 +1,4 @@
-"""`liaison plan` and `liaison check` from the command line."""
+"""`liaison plan` and `liaison check` from the command line; the year's state with --out."""
 
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ def plan_json(*args: str) -> dict[str, object]:
 def test_plan_2026_as_a_table() -> None:
     code, out, _ = run("plan", "--year", "2026")
     assert code == 0
-    assert "2026年对口联系工作计划（47 项）" in out and "走访 33" in out and "联席会议 14" in out
-    assert "provisional" not in out
+    assert "2026年对口联系工作计划（47 项）" in out and "××区" in out
+    assert "区卫生局领导走访农工党总支部" in out
+    assert "暂定" not in out
 
 
 def test_a_year_without_a_holiday_notice_says_its_dates_are_provisional() -> None:
@@ -42,47 +43,71 @@ def test_a_year_without_a_holiday_notice_says_its_dates_are_provisional() -> Non
     assert "statutory holidays and their days in lieu are avoided" in out
 
 
-def test_plan_several_years_puts_the_work_meeting_in_alternate_years() -> None:
-    data = plan_json("--years", "2026..2029")
-    years = [e["date"][:4] for e in data["engagements"] if e["kind"] == "work_meeting"]  # type: ignore[index, union-attr]
-    assert years == ["2027", "2029"]
+def test_plan_in_english() -> None:
+    code, out, _ = run("plan", "--year", "2026", "--lang", "en")
+    assert code == 0 and "liaison plan 2026 (47 engagements)" in out and "leader visit" in out
+    assert not [line for line in out.splitlines() if any("\u4e00" <= c <= "\u9fff" for c in line)]
+    titles = {e["id"]: e["title_en"] for e in plan_json("--year", "2026")["engagements"]}  # type: ignore[union-attr]
+    assert titles["2026/visit/health/cpwdp/1"] == "Health Bureau leaders visit CPWDP general branch"
 
 
-def test_confirm_and_move_then_replan_from_the_saved_file(tmp_path: Path) -> None:
-    first = plan_json("--year", "2026")
-    engagements = first["engagements"]
-    assert isinstance(engagements, list)
-    visit = next(e for e in engagements if e["id"] == "2026/visit/health/cpwdp/1")
-    meeting = next(e for e in engagements if e["id"] == "2026/joint_meeting/health")
-    saved = tmp_path / "plan.json"
-    saved.write_text(json.dumps(first, ensure_ascii=False), encoding="utf-8")
-    second = plan_json("--year", "2026", "--plan", str(saved), "--confirm", visit["id"],
-                       "--move", f"{meeting['id']}@2026-11-03T14:30")
-    by_id = {e["id"]: e for e in second["engagements"]}  # type: ignore[union-attr]
-    assert by_id[visit["id"]]["status"] == "agreed" and by_id[visit["id"]]["date"] == visit["date"]
-    moved = by_id[meeting["id"]]
-    assert (moved["date"], moved["start"], moved["status"]) == ("2026-11-03", "14:30", "agreed")
-    # the user can also edit the file by hand: mark an engagement agreed on another date
-    edited = dict(second)
-    edited["engagements"] = [dict(e, status="agreed", date="2026-12-01") if e["id"] == "2026/visit/planning/cdl/1"
-                             else e for e in second["engagements"]]  # type: ignore[union-attr]
-    saved.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
-    third = plan_json("--year", "2026", "--plan", str(saved))
-    by_id = {e["id"]: e for e in third["engagements"]}  # type: ignore[union-attr]
-    assert by_id["2026/visit/planning/cdl/1"]["date"] == "2026-12-01"
-    assert by_id[meeting["id"]]["date"] == "2026-11-03"
+def test_plan_several_years_gives_one_plan_each_with_the_work_meeting_in_alternate_years() -> None:
+    code, out, err = run("plan", "--years", "2026..2029", "--format", "json")
+    assert code == 0, err
+    plans = json.loads(out)  # one JSON document: the list of the years' states
+    assert [p["year"] for p in plans] == [2026, 2027, 2028, 2029]
+    assert [any(e["kind"] == "work_meeting" for e in p["engagements"]) for p in plans] == [False, True, False, True]
 
 
-def test_a_broken_plan_file_is_reported_with_its_path(tmp_path: Path) -> None:
-    saved = tmp_path / "plan.json"
-    data = plan_json("--year", "2026")
-    data["engagements"][0]["dat"] = "2026-01-01"  # type: ignore[index]
-    saved.write_text(json.dumps(data), encoding="utf-8")
-    code, _, err = run("plan", "--year", "2026", "--plan", str(saved))
-    assert code == 1 and "extra fields found (dat)" in err and "$.engagements[0]" in err
-    saved.write_text("{not json", encoding="utf-8")
-    code, _, err = run("plan", "--year", "2026", "--plan", str(saved))
-    assert code == 1 and "not a JSON plan file" in err
+def test_changes_go_to_the_years_state_in_the_output_folder(tmp_path: Path) -> None:
+    code, out, err = run("plan", "--year", "2026", "--out", str(tmp_path), "--confirm", "2026/visit/health/cpwdp/1",
+                         "--move", "2026/joint_meeting/health@2026-11-03T14:30")
+    assert code == 0, err
+    state = tmp_path / "2026" / "plan-seed-2026.json"
+    # the two changes, and any proposed engagement re-placed to keep its distance from the moved meeting
+    assert "新建2026年计划（47 项）" in out and str(state) in out and "拟定 → 已商定" in out
+    data = json.loads(state.read_text(encoding="utf-8"))
+    by_id = {e["id"]: e for e in data["engagements"]}
+    assert by_id["2026/visit/health/cpwdp/1"]["status"] == "agreed"
+    moved = by_id["2026/joint_meeting/health"]
+    assert (moved["date"], moved["start"], moved["status"], moved["sequence"]) == ("2026-11-03", "14:30", "agreed", 1)
+    # moving it again is refused without --force: it is agreed
+    again = ("plan", "--year", "2026", "--out", str(tmp_path), "--move", "2026/joint_meeting/health@2026-11-10")
+    code, _, err = run(*again)
+    assert code == 1 and "--force" in err
+    code, _, err = run(*again, "--force", "--cancel", "2026/visit/planning/cdl/1",
+                       "--held", "2026/visit/health/cpwdp/1")
+    assert code == 0, err
+    by_id = {e["id"]: e for e in json.loads(state.read_text(encoding="utf-8"))["engagements"]}
+    assert by_id["2026/joint_meeting/health"]["date"] == "2026-11-10"
+    assert by_id["2026/visit/planning/cdl/1"]["status"] == "cancelled"
+    assert by_id["2026/visit/health/cpwdp/1"]["status"] == "held"
+
+
+def test_a_hand_edit_of_the_state_is_kept(tmp_path: Path) -> None:
+    assert run("plan", "--year", "2026", "--out", str(tmp_path))[0] == 0
+    state = tmp_path / "2026" / "plan-seed-2026.json"
+    data = json.loads(state.read_text(encoding="utf-8"))
+    data["engagements"] = [dict(e, status="agreed", date="2026-12-01") if e["id"] == "2026/visit/planning/cdl/1"
+                           else e for e in data["engagements"]]
+    state.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert run("plan", "--year", "2026", "--out", str(tmp_path), "--replan")[0] == 0
+    by_id = {e["id"]: e for e in json.loads(state.read_text(encoding="utf-8"))["engagements"]}
+    assert (by_id["2026/visit/planning/cdl/1"]["date"], by_id["2026/visit/planning/cdl/1"]["status"]) == (
+        "2026-12-01", "agreed")
+
+
+def test_a_broken_state_file_is_reported_with_its_path(tmp_path: Path) -> None:
+    assert run("plan", "--year", "2026", "--out", str(tmp_path))[0] == 0
+    state = tmp_path / "2026" / "plan-seed-2026.json"
+    data = json.loads(state.read_text(encoding="utf-8"))
+    data["engagements"][0]["dat"] = "2026-01-01"
+    state.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run("plan", "--year", "2026", "--out", str(tmp_path))
+    assert code == 1 and "$.engagements[0]" in err and "有本格式没有的字段（dat）" in err and "docs/cli.md" in err
+    state.write_text("{not json", encoding="utf-8")
+    code, _, err = run("plan", "--year", "2026", "--out", str(tmp_path))
+    assert code == 1 and "不是有效的 JSON" in err
 
 
 def test_events_from_a_file_appear_with_their_invitees(tmp_path: Path) -> None:
@@ -111,29 +136,38 @@ def test_plan_options_reach_the_planner() -> None:
 def test_bad_plan_options_are_usage_errors() -> None:
     assert run("plan", "--years", "2028..2026")[0] == 2
     assert run("plan", "--year", "2026", "--weekdays", "0")[0] == 2
-    code, _, err = run("plan", "--year", "2026", "--confirm", "no-such-id")
-    assert code == 1 and "no engagement 'no-such-id'" in err
+    code, _, err = run("plan", "--year", "2026", "--confirm", "2026/visit/nobody/x/1")
+    assert code == 1 and "2026年计划中没有编号为2026/visit/nobody/x/1的活动" in err
 
 
 def test_check_the_sample_year() -> None:
     code, out, _ = run("check", "--year", "2026", "--records", str(EXAMPLES / "records-2026.toml"))
     assert code == 0
-    assert "问题 4 项" in out
-    expected_lines = ("区教育局与民进支部的走访记录0次", "未抄送九三学社综合支社", "至今未反馈",
-                      "区计生局未指定联络人员")
-    for expected in expected_lines:
+    assert "违反 2，偏离 0，未达本区设定 2" in out
+    for expected in ("区教育局与民进支部的走访记录0次", "未抄送九三学社综合支社", "至2026-12-31未反馈",
+                     "区计生局未指定联络人员"):
         assert expected in out
 
 
 def test_check_json_and_english() -> None:
     _, out, _ = run("check", "--year", "2026", "--records", str(EXAMPLES / "records-2026.toml"), "--format", "json")
     data = json.loads(out)
-    problems = [f for f in data["findings"] if f["status"] in ("short", "designation_missing", "response_overdue")]
-    assert sorted(f["provision"] for f in problems) == ["§1.3", "§3.1", "§3.2", "§3.6"]
-    assert all(f["severity"] == "violation" for f in problems)
+    problems = {f["provision"]: f["severity"] for f in data["findings"]
+                if f["severity"] in ("violation", "deviation", "local")}
+    assert problems == {"§1.3": "local", "§3.1": "violation", "§3.2": "violation", "§3.6": "local"}
+    assert data["totals"]["violation"] == 2 and data["totals"]["local"] == 2
     assert any(row["name"] == "区卫生局" for row in data["summary"])
-    _code, out, _ = run("check", "--year", "2026", "--records", str(EXAMPLES / "records-2026.toml"), "--lang", "en")
-    assert "Education Bureau and CAPD branch: 0 visit(s)" in out
+    [visit] = [f for f in data["findings"] if f["provision"] == "§3.6" and f["severity"] == "local"]
+    assert visit["message_en"].startswith("2026: Education Bureau with CAPD branch, 0 leader visit(s) recorded")
+
+
+def test_check_counts_what_the_state_marks_held(tmp_path: Path) -> None:
+    assert run("plan", "--year", "2026", "--out", str(tmp_path), "--held", "2026/visit/health/cpwdp/1")[0] == 0
+    code, out, err = run("check", "--year", "2026", "--out", str(tmp_path), "--format", "json")
+    assert code == 0, err
+    [visit] = [f for f in json.loads(out)["findings"]
+               if f["rule"] == "leader-visit" and f["subject"] == ["health", "cpwdp"]]
+    assert visit["status"] == "met" and visit["counted"] == ["2026/visit/health/cpwdp/1"]
 
 
 def test_check_with_a_bad_records_file(tmp_path: Path) -> None:
@@ -142,3 +176,6 @@ def test_check_with_a_bad_records_file(tmp_path: Path) -> None:
                    encoding="utf-8")
     code, _, err = run("check", "--year", "2026", "--records", str(bad))
     assert code == 1 and "$.engagements[0].attended[0]" in err and "Traceback" not in err
+    district_file = Path(__file__).parents[1] / "src" / "liaison" / "data" / "seed.toml"
+    code, _, err = run("check", "--year", "2026", "--records", str(district_file))
+    assert code == 1 and "这像是区数据文件，不是记录文件" in err and "--data" in err

@@ -34,6 +34,14 @@ def resolve(reference: str) -> object:
     raise ImportError(reference)
 
 
+def test_the_provision_table_is_generated_from_the_data_and_up_to_date() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "docs" / "make_provisions.py"), "--check"], capture_output=True)
+    assert done.returncode == 0, "docs/provisions.md is out of date: run python docs/make_provisions.py"
+
+
 def test_the_provision_table_covers_every_provision_with_real_code_and_tests(seed: District) -> None:
     rows = [line for line in (ROOT / "docs" / "provisions.md").read_text(encoding="utf-8").splitlines()
             if line.startswith("| §")]

@@ -33,8 +33,9 @@ def test_annual_plan_writes_calendars_and_letters_into_out(tmp_path: Path) -> No
 
     output = run("annual_plan.py", "2026", cwd=tmp_path)
     year = tmp_path / "out" / "2026"
-    plan = json.loads((year / "plan-seed-2026.json").read_text(encoding="utf-8"))
-    assert len(plan["engagements"]) == 47
+    state = json.loads((year / "plan-seed-2026.json").read_text(encoding="utf-8"))
+    assert state["format"] == "liaison-state/1" and len(state["engagements"]) == 47
+    assert state["manifest"]["revision"] == 1 and len(state["manifest"]["files"]) >= 24 + 14
     calendars = sorted((year / "ical").glob("*.ics"))
     assert len(calendars) == 1 + 14 + 8  # master, every department, every branch and the ICF
     master = max(calendars, key=lambda p: p.stat().st_size)
@@ -47,7 +48,7 @@ def test_annual_plan_writes_calendars_and_letters_into_out(tmp_path: Path) -> No
     for letter in letters[:5]:
         with zipfile.ZipFile(letter) as docx:
             assert "word/document.xml" in docx.namelist()
-    assert "已写入" in output and "2026年对口联系工作计划" in output
+    assert "已写入" in output and "××区 2026年对口联系工作计划" in output
 
 
 def test_the_main_jobs_2027_calendars_hold_no_day_the_holidays_package_marks_off(tmp_path: Path) -> None:
@@ -80,29 +81,36 @@ def test_document_routing_names_the_paired_branches_and_the_provisions(tmp_path:
 
 def test_compliance_report_prints_the_four_shortfalls_and_writes_json(tmp_path: Path) -> None:
     output = run("compliance_report.py", cwd=tmp_path)
-    assert "问题 4 项" in output
+    assert "违反 2，偏离 0，未达本区设定 2" in output and "责任单位：区计生局" in output
     report = json.loads((tmp_path / "out" / "compliance-seed-2026.json").read_text(encoding="utf-8"))
-    problems = {f["provision"] for f in report["findings"]
-                if f["status"] in ("short", "designation_missing", "response_overdue")}
-    assert problems == {"§3.6", "§3.2", "§1.3", "§3.1"}
+    problems = {f["provision"]: f["severity"] for f in report["findings"]
+                if f["severity"] in ("violation", "deviation", "local")}
+    assert problems == {"§3.6": "local", "§3.2": "violation", "§1.3": "local", "§3.1": "violation"}
 
 
-def test_amend_pairings_shows_before_and_after_and_updates_calendars_in_place(tmp_path: Path) -> None:
+def test_amend_pairings_shows_before_and_after_and_updates_calendars_in_place(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     output = run("amend_pairings.py", cwd=tmp_path)
     assert "2027-06-30: 区环保分局的政策性文件抄送 致公党支部" in output
     assert "2027-07-01: 区环保分局的政策性文件抄送 民盟支部" in output
-    before = (tmp_path / "out" / "amend" / "before" / "2027" / "ical")
-    after = (tmp_path / "out" / "amend" / "after" / "2027" / "ical")
+    # what the first export sent out, made again here (exports are deterministic)
+    import liaison
+    from liaison_workspace import Workspace
+
+    monkeypatch.setenv("LIAISON_PLUGINS", "ical")
+    liaison.plugins.reset()
+    Workspace(tmp_path / "before").export(liaison.seed_district(), 2027, [("ical", {})])
+    before = tmp_path / "before" / "2027" / "ical"
+    after = tmp_path / "out" / "amend" / "2027" / "ical"
 
     def events(path: Path) -> dict[str, str]:
         text = path.read_bytes().decode("utf-8").replace("\r\n ", "")  # keep the CRLFs
         blocks = re.findall(r"BEGIN:VEVENT\r\n(.*?)END:VEVENT", text, flags=re.S)
         return {re.search(r"^UID:(.*)$", b, re.M).group(1).strip(): b for b in blocks}  # type: ignore[union-attr]
 
-    old = events(max(before.glob("*.ics"), key=lambda p: p.stat().st_size))
-    new = events(max(after.glob("*.ics"), key=lambda p: p.stat().st_size))
-    assert set(old) <= set(new)  # every published event is still there, under the same UID
-    cancelled = [b for b in new.values() if "STATUS:CANCELLED" in b]
-    assert cancelled and all("SEQUENCE:1" in b for b in cancelled)
-    unchanged = [uid for uid in old if "SEQUENCE:0" in new[uid]]
-    assert unchanged and all(old[uid] == new[uid] for uid in unchanged)
+    old, new = events(before / "全部.ics"), events(after / "全部.ics")
+    assert set(old) < set(new)  # every published event is still there, under the same UID; new ones added
+    changed = [uid for uid in old if old[uid] != new[uid]]
+    assert changed and all("SEQUENCE:1" in new[uid] for uid in changed)
+    assert all("SEQUENCE:0" in new[uid] for uid in old if uid not in changed)
+    assert (after / "cdl.ics").read_bytes() != (before / "cdl.ics").read_bytes()  # the new counterpart's calendar

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import NEW_YEAR_2027
+from builders import NEW_YEAR_2027
 
 from liaison.district import District
-from liaison.errors import UnknownOrganisationError
-from liaison.model import Modality
+from liaison.errors import LiaisonError, WrongKindError
+from liaison.rules import Modality
 
 
 def test_party_and_icf_leaders_attend_every_plenary_meeting_of_the_government(seed: District) -> None:
@@ -49,5 +49,12 @@ def test_a_department_professional_meeting_may_invite_its_paired_organisations(s
 
 
 def test_a_professional_meeting_needs_its_host(seed: District) -> None:
-    with pytest.raises(UnknownOrganisationError, match="host"):
+    with pytest.raises(WrongKindError, match="held by a department"):
         seed.invitees("professional_meeting", NEW_YEAR_2027)
+
+
+def test_a_branch_cannot_host_and_a_meeting_the_planner_plans_is_not_an_event(seed: District) -> None:
+    with pytest.raises(WrongKindError, match="cannot host"):
+        seed.invitees("plenary_meeting", NEW_YEAR_2027, host="民革支部")
+    with pytest.raises(LiaisonError, match="not a kind of event that invites"):
+        seed.invitees("work_meeting", NEW_YEAR_2027)

@@ -25,16 +25,18 @@ CASES = [
     ("unknown organisation in a pairing", HEALTH_PAIRING,
      HEALTH_PAIRING.replace('"cpwdp"', '"nogongdang"'), r"\$\.pairings\[\d+\]\.counterpart.*unknown organisation"),
     ("department paired with itself", HEALTH_PAIRING, HEALTH_PAIRING.replace('"cpwdp"', '"health"'),
-     r"paired with itself"),
+     r"counterpart: 区卫生局 is paired with 区卫生局 \(department\), which is not a party branch"),
     ("department paired with another department", HEALTH_PAIRING,
      HEALTH_PAIRING.replace('"cpwdp"', '"education"'), r"counterpart.*not a party branch or the ICF"),
     ("a branch on the department side", HEALTH_PAIRING, HEALTH_PAIRING.replace('"health"', '"rcck"'),
      r"\.department.*not a department"),
-    ("duplicate ids", 'id = "finance"', 'id = "health"', r"duplicate organisation id 'health'"),
+    ("duplicate ids", 'id = "finance"', 'id = "health"', r"\$\.organisations\[\d+\]\.id: duplicate id 'health'"),
     ("min above max", "min_per_period = 1\nmax_per_period = 2", "min_per_period = 3\nmax_per_period = 2",
      r"min_per_period 3 is above max_per_period 2"),
-    ("zero period", "period_years = 2", "period_years = 0", r"period_years must be positive"),
-    ("negative period", "period_years = 2", "period_years = -2", r"period_years must be positive"),
+    ("zero period", "period_years = 2", "period_years = 0",
+     r"\$\.provisions\[\d+\]\.rules\[0\]\.period_years: period_years must be between 1 and 10, not 0"),
+    ("negative period", "period_years = 2", "period_years = -2",
+     r"\$\.provisions\[\d+\]\.rules\[0\]\.period_years: period_years must be between 1 and 10, not -2"),
     ("overlapping versions", HEALTH_PAIRING, HEALTH_PAIRING + "\n[[pairings]]\n" +
      HEALTH_PAIRING.replace("2022-05-22", "2025-01-01"), r"overlapping versions of the pairing health"),
     ("a date that does not parse", HEALTH_PAIRING, HEALTH_PAIRING.replace("2022-05-22", '"2022-13-45"'),
@@ -137,3 +139,19 @@ def test_mutated_seed_documents_raise_only_liaison_errors(seed_text: str, data: 
     lines[index] = replacement
     with contextlib.suppress(LiaisonError):
         parse_district("\n".join(lines), file="mutated.toml")
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("min_per_period = 1\nmax_per_period = 2", "min_per_period = 1.9\nmax_per_period = 2", "expected a whole number"),
+    ("min_per_period = 1\nmax_per_period = 2", 'min_per_period = "1"\nmax_per_period = 2', "expected a whole number"),
+    ('aliases = ["区人事劳动局"]', 'aliases = "区人事劳动局"', "expected a list"),
+    ('name = "区卫生局"', "name = 12345", "expected text"),
+])
+def test_scalars_are_never_coerced(seed_text: str, old: str, new: str, message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        parse_district(seed_text.replace(old, new, 1), file="d.toml")
+
+
+def test_a_missing_key_is_reported_as_missing(seed_text: str) -> None:
+    with pytest.raises(DataError, match=r"empty.toml: \$\.district: required field missing"):
+        parse_district("", file="empty.toml")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from liaison.district import District
-from liaison.errors import LiaisonError, UnknownOrganisationError
+from liaison.errors import DataError, LiaisonError, UnknownOrganisationError
 from liaison.loader import parse_district
 
 
@@ -25,11 +26,19 @@ def test_an_unknown_name_lists_near_matches(seed: District) -> None:
     assert isinstance(caught.value, LiaisonError)
 
 
-def test_an_ambiguous_name_lists_every_match(seed_text: str) -> None:
+def test_a_name_two_organisations_share_is_refused_when_the_file_is_loaded(seed_text: str) -> None:
     text = seed_text.replace('aliases = ["区发展和改革局"]', 'aliases = ["区发展和改革局", "经济部门"]')
     text = text.replace('name = "区财政局"\nshort_name = "财政局"',
                         'name = "区财政局"\nshort_name = "财政局"\naliases = ["经济部门"]')
-    district = parse_district(text)
+    with pytest.raises(DataError) as caught:
+        parse_district(text, file="d.toml")
+    assert str(caught.value).startswith("d.toml: $.organisations[4].aliases[0]: the name '经济部门' is already used")
+
+
+def test_an_ambiguous_name_in_a_district_built_in_code_lists_every_match(seed: District) -> None:
+    twins = tuple(attrs.evolve(o, aliases=(*o.aliases, "经济部门")) if o.id in ("dev-reform", "finance") else o
+                  for o in seed.organisations)
+    district = attrs.evolve(seed, organisations=twins)
     with pytest.raises(UnknownOrganisationError) as caught:
         district.organisation("经济部门")
     assert "区发改局" in str(caught.value) and "区财政局" in str(caught.value)

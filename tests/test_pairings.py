@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import NEW_YEAR_2027
+from builders import NEW_YEAR_2027, amended
 
+from liaison.compliance import FindingStatus, check
 from liaison.district import District
 from liaison.loader import parse_district
 from liaison.model import OrgKind
+from liaison.planner import plan_year
+from liaison.records import Records
 
 ADJUSTED_ON = dt.date(2022, 5, 22)
 
@@ -53,22 +56,12 @@ def test_the_adjusted_arrangement_takes_effect_on_the_only_date_in_the_source(se
     assert seed.pairings_as_of(ADJUSTED_ON - dt.timedelta(days=1)) == ()
     assert len(seed.pairings_as_of(ADJUSTED_ON)) == 33
     assert "2022-05-22" in seed.info.note
+    # the date is the district's reading of the source, and every pairing says so
+    assert all("valid_from" in p.local and "2022-05-22" in (p.local.note("valid_from") or "") for p in seed.pairings)
 
 
-def amended(seed_text: str) -> District:
-    """The district moves 区环保分局's pairing from 致公党支部 to 民盟支部 on 2027-07-01."""
-    text = seed_text.replace(
-        'department = "environment"\ncounterpart = "czgp"\nclause = "§2.2"\nvalid_from = 2022-05-22\n',
-        'department = "environment"\ncounterpart = "czgp"\nclause = "§2.2"\nvalid_from = 2022-05-22\n'
-        "valid_until = 2027-07-01\n\n[[pairings]]\n"
-        'department = "environment"\ncounterpart = "cdl"\nclause = "§2.2"\nvalid_from = 2027-07-01\n',
-    )
-    assert text != seed_text
-    return parse_district(text, file="amended.toml")
-
-
-def test_a_pairing_dated_out_of_force_is_absent_from_an_as_of_query(seed_text: str) -> None:
-    district = amended(seed_text)
+def test_a_pairing_dated_out_of_force_is_absent_from_an_as_of_query() -> None:
+    district = amended()
     before = district.counterparts_of("区环保分局", dt.date(2027, 6, 30))
     after = district.counterparts_of("区环保分局", dt.date(2027, 7, 1))
     assert [o.name for o in before.others] == ["致公党支部"]
@@ -76,11 +69,29 @@ def test_a_pairing_dated_out_of_force_is_absent_from_an_as_of_query(seed_text: s
     assert len(district.pairings_as_of(dt.date(2027, 7, 1))) == 33
 
 
-def test_no_day_has_two_versions_of_one_pairing_in_force(seed_text: str) -> None:
+def test_no_day_has_two_versions_of_one_pairing_in_force() -> None:
     """Temporal coverage (after Catala): walk the years day by day and fail on an overlap."""
-    district = amended(seed_text)
+    district = amended()
     day = dt.date(2022, 1, 1)
     while day < dt.date(2029, 1, 1):
         keys = [p.key for p in district.pairings_as_of(day)]
         assert len(keys) == len(set(keys)), day
         day += dt.timedelta(days=7)
+
+
+HEALTH_CPWDP = 'department = "health"\ncounterpart = "cpwdp"\nclause = "§2.2"\nvalid_from = 2022-05-22\n'
+
+
+def test_a_pairing_amended_within_a_year_is_still_one_pairing(seed_text: str) -> None:
+    amended = seed_text.replace(HEALTH_CPWDP, HEALTH_CPWDP + 'valid_until = 2026-07-01\n\n[[pairings]]\n'
+                                + HEALTH_CPWDP.replace("2022-05-22", "2026-07-01") + 'note = "改为第二版"\n')
+    district = parse_district(amended)
+    plan = plan_year(district, 2026)
+    ids = [e.id for e in plan.engagements]
+    assert len(ids) == len(set(ids))
+    assert sum(e.id.startswith("2026/visit/health/cpwdp/") for e in plan.engagements) == 1
+    records = Records.from_plan(plan)
+    findings = [f for f in check(district, records, 2026).findings
+                if f.provision == "§3.6" and f.subject == ("health", "cpwdp")]
+    assert [(f.status, f.period) for f in findings] == [
+        (FindingStatus.MET, (dt.date(2026, 1, 1), dt.date(2026, 12, 31)))]

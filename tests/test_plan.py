@@ -8,11 +8,16 @@ import itertools
 from collections import Counter
 
 import pytest
+from builders import amended
+from click.testing import CliRunner
 
 from liaison.district import District
-from liaison.model import EngagementKind
-from liaison.plan import Engagement, Plan, PlannedEvent, PlanOptions, Status, plan_year, plan_years
+from liaison.engagements import Engagement, KnownEvent, Plan, PlanOptions, Status
+from liaison.errors import PlanningError
+from liaison.planner import plan_year, plan_years
+from liaison.rules import EngagementKind
 from liaison.workdays import ChineseCalendar
+from liaison_cli.main import cli
 
 YEARS = (2026, 2027, 2028)
 
@@ -25,6 +30,14 @@ def plans(seed: District) -> dict[int, Plan]:
 def meetings_of(plan: Plan, pairing_key: tuple[str, str]) -> list[Engagement]:
     return [e for e in plan.engagements if e.kind == EngagementKind.JOINT_MEETING
             and pairing_key[0] in e.participants and pairing_key[1] in e.participants]
+
+
+def test_the_work_meeting_appears_in_alternate_years_only(seed: District) -> None:
+    plans = plan_years(seed, range(2025, 2031))
+    years = [e.date.year for p in plans for e in p.engagements if e.kind == EngagementKind.WORK_MEETING]
+    assert years == [2025, 2027, 2029]
+    meeting = next(e for p in plans for e in p.engagements if e.kind == EngagementKind.WORK_MEETING)
+    assert meeting.host == "district-gov" and len(meeting.participants) == 9 and meeting.provisions == ("§3.1",)
 
 
 def visits_of(plan: Plan, pairing_key: tuple[str, str]) -> list[Engagement]:
@@ -59,14 +72,6 @@ def test_meetings_can_be_planned_per_pairing(seed: District) -> None:
     plan = plan_year(seed, 2026, PlanOptions(per_pairing_meetings=True))
     joint = [e for e in plan.engagements if e.kind == EngagementKind.JOINT_MEETING]
     assert len(joint) == 33 and all(len(e.participants) == 2 for e in joint)
-
-
-def test_the_work_meeting_appears_in_alternate_years_only(seed: District) -> None:
-    plan = plan_years(seed, range(2025, 2031))
-    years = [e.date.year for e in plan.engagements if e.kind == EngagementKind.WORK_MEETING]
-    assert years == [2025, 2027, 2029]
-    meeting = next(e for e in plan.engagements if e.kind == EngagementKind.WORK_MEETING)
-    assert meeting.host == "district-gov" and len(meeting.participants) == 9 and meeting.provisions == ("§3.1",)
 
 
 def test_nothing_is_planned_on_the_2026_spring_festival_or_national_day_holidays(plans: dict[int, Plan]) -> None:
@@ -132,9 +137,9 @@ class Unpublished2027(ChineseCalendar):
 
 
 def test_every_date_of_a_year_without_a_published_holiday_notice_is_provisional(seed: District) -> None:
-    plan = plan_years(seed, (2026, 2027), calendar=Unpublished2027())
-    assert plan.provisional_years == (2027,)
-    assert all(e.provisional == (e.date.year == 2027) for e in plan.engagements)
+    plans = plan_years(seed, (2026, 2027), calendar=Unpublished2027())
+    assert [p.provisional for p in plans] == [False, True]
+    assert all(e.provisional == (e.date.year == 2027) for p in plans for e in p.engagements)
 
 
 def test_engagements_are_proposed_until_both_sides_agree(plans: dict[int, Plan]) -> None:
@@ -170,9 +175,9 @@ def test_visits_above_the_maximum_only_when_asked_and_then_flagged(seed: Distric
 
 
 def test_dated_events_appear_with_their_invitees(seed: District) -> None:
-    events = (PlannedEvent(EngagementKind.PLENARY_MEETING, dt.date(2026, 3, 10), "区政府第十次全体会议",
+    events = (KnownEvent(EngagementKind.PLENARY_MEETING, dt.date(2026, 3, 10), "区政府第十次全体会议",
                            dt.time(9, 0), dt.time(11, 30)),
-              PlannedEvent(EngagementKind.MAJOR_EVENT, dt.date(2026, 9, 30), "国庆招待会"))
+              KnownEvent(EngagementKind.MAJOR_EVENT, dt.date(2026, 9, 30), "国庆招待会"))
     plan = plan_year(seed, 2026, PlanOptions(events=events))
     plenary = next(e for e in plan.engagements if e.kind == EngagementKind.PLENARY_MEETING)
     assert plenary.provisions == ("§1.2",) and len(plenary.participants) == 9 and plenary.status == Status.AGREED
@@ -216,13 +221,33 @@ def test_what_cannot_be_placed_is_reported_with_the_provision_and_the_reason(see
     assert len(placed) == len(plan.engagements)
 
 
-def test_a_pairing_that_ends_mid_year_is_only_planned_while_in_force(seed_text: str) -> None:
-    from test_pairings import amended
-
-    district = amended(seed_text)
+def test_a_pairing_that_ends_mid_year_is_only_planned_while_in_force() -> None:
+    district = amended()
     plan = plan_year(district, 2027)
     old = [e for e in plan.engagements if {"environment", "czgp"} <= set(e.participants)]
     new = [e for e in plan.engagements if {"environment", "cdl"} <= set(e.participants)]
     assert old and new
     assert all(e.date < dt.date(2027, 7, 1) for e in old)
     assert all(e.date >= dt.date(2027, 7, 1) for e in new)
+
+
+def test_moves_stay_in_their_year_and_before_midnight(seed: District) -> None:
+    plan = plan_year(seed, 2026)
+    with pytest.raises(PlanningError, match="belongs to 2026"):
+        plan.move("2026/joint_meeting/health", dt.date(2027, 3, 3))
+    with pytest.raises(PlanningError, match="after midnight"):
+        plan.move("2026/joint_meeting/health", dt.date(2026, 3, 3), dt.time(23, 30))
+
+
+def test_an_agreed_date_on_a_holiday_or_clash_is_warned_about(seed: District) -> None:
+    plan = plan_year(seed, 2026)
+    moved = plan.move("2026/joint_meeting/health", dt.date(2026, 10, 1))
+    replanned = plan_year(seed, 2026, fixed=moved.fixed())
+    assert any("2026-10-01，为国庆节假期，不是工作日" in w.message_zh and "National Day" in w.message_en
+               for w in replanned.warnings)
+    a = plan.move("2026/visit/dev-reform/icf/1", dt.date(2026, 1, 16), dt.time(9, 0))
+    b = a.move("2026/visit/dev-reform/cndca/1", dt.date(2026, 1, 16), dt.time(9, 0))
+    clash = plan_year(seed, 2026, fixed=b.fixed())
+    assert any("同一时段" in w.message_zh and "区发改局" in w.message_zh for w in clash.warnings)
+    result = CliRunner().invoke(cli, ["plan", "--year", "2026", "--move", "2026/joint_meeting/health@2026-10-01"])
+    assert result.exit_code == 0 and "不是工作日" in result.stdout

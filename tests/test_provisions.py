@@ -10,7 +10,7 @@ import pytest
 from liaison.district import District
 from liaison.errors import UnknownProvisionError
 from liaison.loader import parse_district
-from liaison.model import Cadence, Modality
+from liaison.rules import Cadence, Modality
 
 REGULATION = Path(__file__).parent / "data" / "regulation.zh.md"
 
@@ -54,8 +54,9 @@ def test_visits_are_one_or_two_a_year_and_meetings_at_least_one(seed: District) 
     assert (rules["leader-visit"].min_per_period, rules["leader-visit"].max_per_period) == (1, 2)
     assert (rules["joint-meeting"].min_per_period, rules["joint-meeting"].max_per_period) == (1, None)
     work = rules["work-meeting"]
-    assert work.period_years == 2
-    assert [y for y in range(2023, 2031) if work.due_in(y)] == [2023, 2025, 2027, 2029]
+    assert work.months == 24
+    starts = [work.period_of(dt.date(y, 6, 1))[0].year for y in range(2023, 2031)]
+    assert sorted(set(starts)) == [2023, 2025, 2027, 2029]
 
 
 def test_the_numbers_are_data_not_constants(seed_text: str) -> None:
@@ -71,19 +72,34 @@ def test_a_rule_can_change_from_a_date(seed_text: str) -> None:
     import datetime as dt
 
     text = seed_text.replace(
-        "min_per_period = 1\nmax_per_period = 2\nperiod_years = 1\ncycle_anchor_year = 2022\n"
+        "min_per_period = 1\nmax_per_period = 2\nperiod_years = 1\n"
         "duration_minutes = 120\nvalid_from = 2022-05-22\n",
-        "min_per_period = 1\nmax_per_period = 2\nperiod_years = 1\ncycle_anchor_year = 2022\n"
+        "min_per_period = 1\nmax_per_period = 2\nperiod_years = 1\n"
         "duration_minutes = 120\nvalid_from = 2022-05-22\nvalid_until = 2028-01-01\n\n"
         "[[provisions.rules]]\nkind = \"cadence\"\nkey = \"leader-visit\"\nengagement_kind = \"visit\"\n"
         "scope = \"pairing\"\nhost = \"department\"\nmin_per_period = 2\nmax_per_period = 3\n"
         "valid_from = 2028-01-01\n",
     )
+    assert text != seed_text
     district = parse_district(text)
     prov = district.provision("§3.6")
     old, new = prov.rule("leader-visit", dt.date(2027, 6, 1)), prov.rule("leader-visit", dt.date(2028, 6, 1))
     assert isinstance(old, Cadence) and isinstance(new, Cadence)
     assert (old.max_per_period, new.max_per_period) == (2, 3)
+
+
+def test_every_rule_quotes_the_sentence_it_implements(seed: District) -> None:
+    for prov in seed.provisions:
+        for rule in prov.rules:
+            assert rule.sentence_zh, rule.key
+
+
+def test_a_rule_quoting_words_not_in_its_provision_is_refused(seed_text: str) -> None:
+    from liaison.errors import DataError
+
+    text = seed_text.replace('sentence_zh = "区政府每两年召开一次', 'sentence_zh = "区政府每年召开一次', 1)
+    with pytest.raises(DataError, match=r"rules\[0\]\.sentence_zh: the sentence is not in the text of §3\.1"):
+        parse_district(text)
 
 
 def test_provision_lookup_accepts_the_id_with_or_without_the_section_sign(seed: District) -> None:

@@ -42,3 +42,24 @@ def test_the_core_never_imports_exporters_writes_files_or_reads_the_clock() -> N
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open":
                 mode = node.args[1] if len(node.args) > 1 else None
                 assert mode is None or (isinstance(mode, ast.Constant) and "r" in str(mode.value)), path
+
+
+def test_planning_and_checking_leave_the_process_as_they_found_it() -> None:
+    """No process-wide side effect in a library call: the garbage collector, its thresholds, the locale
+    and the recursion limit are what they were, whether the collector was on or off."""
+    code = """
+import gc, locale, sys
+import liaison
+from liaison.planner import plan_year
+district = liaison.seed_district()
+for enabled in (True, False):
+    gc.enable() if enabled else gc.disable()
+    before = (gc.isenabled(), gc.get_threshold(), locale.setlocale(locale.LC_ALL), sys.getrecursionlimit())
+    plan = plan_year(district, 2027)
+    liaison.check(district, liaison.Records.from_plan(plan), 2027)
+    after = (gc.isenabled(), gc.get_threshold(), locale.setlocale(locale.LC_ALL), sys.getrecursionlimit())
+    assert before == after, (before, after)
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr

@@ -10,18 +10,31 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from liaison import model
+from liaison import model, rules
 from liaison.convert import converter
 from liaison.district import District
 from liaison.loader import DistrictDocument
 
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
-                min_size=1, max_size=12).filter(lambda s: s.strip() != "")
+                min_size=1, max_size=12).filter(lambda s: s.strip() != "" and "\ufeff" not in s)
+ids = st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True)
 dates = st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1))
 
-MODEL_CLASSES = [model.Designations, model.Organisation, model.Validity, model.Pairing, model.Cadence,
-                 model.Routing, model.Invitation, model.Response, model.DesignationRule, model.RecordOnly,
-                 model.Provision, model.DistrictInfo]
+MODEL_CLASSES = [model.Designations, model.Organisation, rules.Validity, model.Pairing, rules.Cadence,
+                 rules.Routing, rules.Invitation, rules.Response, rules.DesignationRule, rules.RecordOnly,
+                 rules.Provision, model.DistrictInfo]
+
+#: Fields whose values have a narrower range than their type.
+BY_NAME: dict[str, st.SearchStrategy[object]] = {
+    "id": ids, "key": ids, "department": ids, "counterpart": ids,
+    "valid_from": st.just(dt.date(2000, 1, 1)),
+    "min_per_period": st.integers(0, 20), "max_per_period": st.none() | st.integers(21, 52),
+    "period_years": st.none() | st.integers(1, 10), "period_months": st.none(),
+    "cycle_anchor_year": st.integers(1950, 2199), "duration_minutes": st.integers(15, 720),
+    "sentence_zh": st.just(""), "note": st.just("本区设定"), "text_en": st.just(""),  # a local value says why
+    "local": st.just(rules.LocalSettings()), "readings": st.just(()),
+    "part_period": st.just(model.PartPeriod()), "aliases": st.just(()),
+}
 
 
 def strategy_for(cls: type) -> st.SearchStrategy[object]:
@@ -33,14 +46,19 @@ def strategy_for(cls: type) -> st.SearchStrategy[object]:
         dt.date: st.just(dt.date(2000, 1, 1)),
         dt.date | None: st.none() | dates.filter(lambda d: d > dt.date(2000, 1, 1)),
         int: st.integers(1, 50),
-        int | None: st.none() | st.integers(50, 99),
         model.Designations: st.deferred(lambda: strategy_for(model.Designations)),
-        tuple[model.Rule, ...]: st.deferred(lambda: st.lists(
-            st.one_of([strategy_for(c) for c in model.RULE_TAGS]), max_size=3).map(tuple)),
+        tuple[rules.Rule, ...]: st.deferred(lambda: st.lists(
+            st.one_of([strategy_for(c) for c in rules.RULE_TAGS]), max_size=3).map(tuple)),
     }
     hints = typing.get_type_hints(cls)
-    overrides = {f.name: by_type[hints[f.name]] for f in attrs.fields(cls) if hints[f.name] in by_type}
-    if cls is model.Response:  # exactly one deadline: calendar days or working days
+    def pick(name: str) -> st.SearchStrategy[object]:
+        if name in BY_NAME:
+            return BY_NAME[name]
+        found = by_type.get(hints[name])
+        return found if found is not None else st.from_type(hints[name])
+
+    overrides = {f.name: pick(f.name) for f in attrs.fields(cls) if f.init}
+    if cls is rules.Response:  # exactly one deadline: calendar days or working days
         days = st.integers(1, 50)
         return st.one_of(st.builds(cls, **{**overrides, "due_days": days, "due_working_days": st.none()}),
                          st.builds(cls, **{**overrides, "due_days": st.none(), "due_working_days": days}))

@@ -13,23 +13,21 @@ from collections.abc import Iterable
 
 import attrs
 
-from liaison.errors import LiaisonError, UnknownOrganisationError, UnknownProvisionError
-from liaison.model import (
-    COUNTERPART_KINDS,
+from liaison.errors import LiaisonError, UnknownOrganisationError, UnknownProvisionError, WrongKindError
+from liaison.model import COUNTERPART_KINDS, GOVERNMENT_KINDS, DistrictInfo, Organisation, OrgKind, Pairing
+from liaison.rules import (
+    ENGAGEMENT_KIND_EN,
+    ENGAGEMENT_KIND_ZH,
+    EVENT_KINDS,
     Cadence,
-    DistrictInfo,
     EngagementKind,
     Invitation,
     Modality,
-    Organisation,
-    OrgKind,
-    Pairing,
     Provision,
     Routing,
     Rule,
 )
-
-GOVERNMENT_KINDS = frozenset({OrgKind.DISTRICT_GOVERNMENT, OrgKind.GOVERNMENT_OFFICE})
+from liaison.text import NAME_MAX, name_key, shorten
 
 
 @attrs.frozen
@@ -39,6 +37,7 @@ class Recipient:
     organisation: Organisation
     provisions: tuple[str, ...]
     role_zh: str = ""
+    role_en: str = ""
 
 
 @attrs.frozen
@@ -51,6 +50,8 @@ class CcList:
     recipients: tuple[Recipient, ...]
     provisions: tuple[str, ...]
     note_zh: str = ""
+    note_en: str = ""
+    rule: str = ""  # the key of the routing rule that applies (the first, when several do)
 
     def ids(self) -> tuple[str, ...]:
         return tuple(r.organisation.id for r in self.recipients)
@@ -67,6 +68,8 @@ class InviteeList:
     provisions: tuple[str, ...]
     modality: Modality
     note_zh: str = ""
+    note_en: str = ""
+    rule: Invitation | None = None
 
     def ids(self) -> tuple[str, ...]:
         return tuple(r.organisation.id for r in self.recipients)
@@ -124,7 +127,7 @@ class District:
     def _by_name(self) -> dict[str, tuple[Organisation, ...]]:
         index: dict[str, list[Organisation]] = {}
         for org in self.organisations:
-            for name in {n.casefold() for n in org.names() if n}:
+            for name in {name_key(n) for n in org.names() if n}:
                 index.setdefault(name, []).append(org)
         return {k: tuple(v) for k, v in index.items()}
 
@@ -144,25 +147,27 @@ class District:
         text = ref.strip()
         if text in self._by_id:
             return self._by_id[text]
-        found = self._by_name.get(text.casefold(), ())
+        found = self._by_name.get(name_key(text), ())
+        shown = shorten(text)
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
             listed = "、".join(f"{o.name} ({o.id})" for o in found)
             raise UnknownOrganisationError(
-                f"“{text}” matches more than one organisation: {listed}", fix="use the id or the full name",
-                message_zh=f"“{text}”对应多个单位：{listed}", fix_zh="请写单位全称或编号")
-        near = self._near(text)
+                f"“{shown}” matches more than one organisation: {listed}", fix="use the id or the full name",
+                message_zh=f"“{shown}”对应多个单位：{listed}", fix_zh="请写单位全称或编号")
+        near = self._near(text) if len(text) <= NAME_MAX else ""
         raise UnknownOrganisationError(
-            f"no organisation is called “{text}”" + (f"; did you mean: {near}?" if near else ""),
-            fix="use an id or a name listed by `liaison pairings`",
-            message_zh=f"没有名为“{text}”的单位" + (f"；您是否要找：{near}" if near else ""),
-            fix_zh="请写区内单位的全称、简称或编号（见 liaison pairings）")
+            f"no organisation is called “{shown}”" + (f"; did you mean: {near}?" if near else ""),
+            fix="use the id, full name, short name or an alias of one of the district's organisations",
+            message_zh=f"没有名为“{shown}”的单位" + (f"；您是否要找：{near}" if near else ""),
+            fix_zh="请写区内单位的全称、简称或编号")
 
     def _near(self, text: str) -> str:
         names = sorted(self._by_name)
-        near = difflib.get_close_matches(text.casefold(), names, n=5, cutoff=0.5)
-        near += [n for n in names if len(text) >= 2 and text.casefold() in n and n not in near]
+        key = name_key(text)
+        near = difflib.get_close_matches(key, names, n=5, cutoff=0.5)
+        near += [n for n in names if len(text) >= 2 and key in n and n not in near]
         shown: list[str] = []
         for name in near[:6]:
             for org in self._by_name[name]:
@@ -170,6 +175,20 @@ class District:
                 if label not in shown:
                     shown.append(label)
         return "、".join(shown)
+
+    def full_name(self, ref: str | Organisation) -> str:
+        """The name as a letterhead or a calendar writes it: the district's name in front of a body
+        the regulation names only by its level (区人民政府办公室 → ××区人民政府办公室, 区卫生局 →
+        ××区卫生局); other names as they are."""
+        org = self.organisation(ref)
+        level = self.info.name[-1:]
+        if level and org.name.startswith(level) and self.info.name != level:
+            return self.info.name + org.name[len(level):]
+        return org.name
+
+    def renamed(self, name: str) -> District:
+        """The same district under another name (a one-off override of ``[district].name``)."""
+        return attrs.evolve(self, info=attrs.evolve(self.info, name=name))
 
     def by_id(self) -> dict[str, Organisation]:
         """Organisations by id (a read-only view for bulk work such as planning)."""
@@ -180,7 +199,38 @@ class District:
 
     def counterparts(self) -> tuple[Organisation, ...]:
         """Every party branch and the ICF (the "all 8" of §3.2, §1.2, §3.1)."""
+        return self._counterparts
+
+    @functools.cached_property
+    def _counterparts(self) -> tuple[Organisation, ...]:
         return tuple(o for o in self.organisations if o.kind in COUNTERPART_KINDS)
+
+    @functools.cached_property
+    def _counterpart_ids(self) -> frozenset[str]:
+        return frozenset(o.id for o in self._counterparts)
+
+    def includes_all_counterparts(self, ids: Iterable[str]) -> bool:
+        """True when ``ids`` hold every branch and the ICF (and there is more than one): a meeting or a
+        list then reads 各民主党派、工商联 rather than eight names."""
+        return len(self._counterpart_ids) > 1 and self._counterpart_ids <= set(ids)
+
+    def names_of(self, ids: Iterable[str], *, lang: str = "zh", exclude: Iterable[str] = ()) -> str:
+        """The organisations as a letter or a message lists them: 各民主党派、工商联 for all of them."""
+        skip = set(exclude)
+        chosen = [i for i in ids if i not in skip]
+        if self.includes_all_counterparts(chosen):
+            rest = [i for i in chosen if i not in self._counterpart_ids]
+            everyone = "各民主党派、工商联" if lang == "zh" else "every branch and the ICF"
+            chosen_names = [self._name(i, lang) for i in rest] + [everyone]
+        else:
+            chosen_names = [self._name(i, lang) for i in chosen]
+        return ("、" if lang == "zh" else ", ").join(chosen_names)
+
+    def _name(self, org_id: str, lang: str) -> str:
+        org = self._by_id.get(org_id)
+        if org is None:
+            return org_id
+        return org.name_en if lang == "en" else org.name
 
     def departments(self) -> tuple[Organisation, ...]:
         return self.of_kind(OrgKind.DEPARTMENT)
@@ -217,6 +267,27 @@ class District:
                 if isinstance(rule, kind) and rule.validity.contains(as_of):
                     yield prov, rule
 
+    def provisions_in(self, first: dt.date, last: dt.date, *, section: str | None = None,
+                      engagement_kind: EngagementKind | str | None = None) -> tuple[Provision, ...]:
+        """The provisions with a rule in force some day of ``[first, last]``: those checked against a
+        records ``section``, or those that count engagements of a kind (a ledger's sheets cite them)."""
+        from liaison.rules import Cadence, Validity, sections_read
+
+        span = Validity(first, last + dt.timedelta(days=1))
+        found = []
+        for prov in self.provisions:
+            for rule in prov.rules:
+                if not rule.validity.overlaps(span):
+                    continue
+                if section is not None and section not in sections_read(rule):
+                    continue
+                if engagement_kind is not None and not (isinstance(rule, Cadence)
+                                                        and rule.engagement_kind == engagement_kind):
+                    continue
+                found.append(prov)
+                break
+        return tuple(found)
+
     def cadences(self, as_of: dt.date) -> tuple[tuple[Provision, Cadence], ...]:
         return tuple((p, r) for p, r in self.rules(Cadence, as_of) if isinstance(r, Cadence))
 
@@ -252,9 +323,11 @@ class District:
         return Counterparts(org, as_of, found, tuple(self._by_id[p.department] for p in found))
 
     def common_liaison_units(self, as_of: dt.date) -> tuple[Organisation, ...]:
-        """§2.1: departments paired with every branch and the ICF by the common-liaison clause."""
-        ids = sorted({p.department for p in self.pairings_as_of(as_of) if p.clause == "§2.1"})
-        return tuple(self._by_id[i] for i in ids)
+        """§2.1: departments paired with every branch and the ICF by a clause whose ``pairing_role``
+        is ``common_liaison``, in directory order."""
+        common = {p.id for p in self.provisions if p.pairing_role == "common_liaison"}
+        ids = {p.department for p in self.pairings_as_of(as_of) if p.clause in common}
+        return tuple(o for o in self.organisations if o.id in ids)
 
     # -- routing (§3.2) -------------------------------------------------------------------------------
     def cc_list(self, issuer: str | Organisation, as_of: dt.date, document_kind: str = "policy") -> CcList:
@@ -269,26 +342,28 @@ class District:
         rules = [(p, r) for p, r in self.rules(Routing, as_of)
                  if isinstance(r, Routing) and r.issuer == side and r.document_kind == document_kind]
         if org.kind not in GOVERNMENT_KINDS and org.kind != OrgKind.DEPARTMENT:
-            return CcList(org, document_kind, as_of, (), (),
-                          f"第三（二）条不要求{org.name}的文件抄送")
+            cited = dict.fromkeys(f"{p.id}（{p.cite_zh()}）" for p, _ in self.rules(Routing, as_of))
+            cites = "、".join(cited) or "抄送规则"
+            return CcList(org, document_kind, as_of, (), (), f"{cites}不要求{org.name}的文件抄送",
+                          f"no copying rule applies to documents of {org.name_en}")
         if not rules:
-            return CcList(org, document_kind, as_of, (), (),
-                          f"没有适用于{document_kind}类文件的抄送规则")
+            return CcList(org, document_kind, as_of, (), (), f"没有适用于{document_kind}类文件的抄送规则",
+                          f"no copying rule for {document_kind} documents")
         recipients: dict[str, Recipient] = {}
         for prov, rule in rules:
             for recipient in self._recipients(rule.recipients, org, as_of, prov.id):
                 recipients.setdefault(recipient.organisation.id, recipient)
         ordered = self._in_directory_order(recipients)
-        return CcList(org, document_kind, as_of, ordered, tuple(sorted({p.id for p, _ in rules})))
+        return CcList(org, document_kind, as_of, ordered, tuple(sorted({p.id for p, _ in rules})), rule=rules[0][1].key)
 
     def _recipients(self, which: str, host: Organisation | None, as_of: dt.date,
-                    provision_id: str, role_zh: str = "") -> list[Recipient]:
+                    provision_id: str, role_zh: str = "", role_en: str = "") -> list[Recipient]:
         if which in ("all_counterparts", "relevant_counterparts"):
-            return [Recipient(o, (provision_id,), role_zh) for o in self.counterparts()]
+            return [Recipient(o, (provision_id,), role_zh, role_en) for o in self.counterparts()]
         if host is None:
             return []
         paired = self.counterparts_of(host, as_of)
-        return [Recipient(o, (provision_id, p.clause), role_zh)
+        return [Recipient(o, (provision_id, p.clause), role_zh, role_en)
                 for p, o in zip(paired.pairings, paired.others, strict=True)]
 
     def _in_directory_order(self, found: dict[str, Recipient]) -> tuple[Recipient, ...]:
@@ -300,14 +375,19 @@ class District:
         professional meetings; the government's plenary meeting is the government's."""
         if rule.host == "department":
             allowed = {OrgKind.DEPARTMENT}
+        elif rule.host == "town_government":
+            allowed = {OrgKind.TOWN_GOVERNMENT}
         elif kind == EngagementKind.PLENARY_MEETING:
             allowed = set(GOVERNMENT_KINDS)
         else:
             allowed = set(GOVERNMENT_KINDS) | {OrgKind.DEPARTMENT}
         if host.kind not in allowed:
-            raise UnknownOrganisationError(
-                f"{host.name} ({host.kind.value}) cannot host a {kind.value}",
-                fix="give as host " + " or ".join(sorted(k.value for k in allowed)))
+            kinds = " or ".join(sorted(k.value for k in allowed))
+            raise WrongKindError(
+                f"{host.name} ({host.kind.value}) cannot host a {ENGAGEMENT_KIND_EN[kind]}",
+                fix=f"give as host an organisation of kind {kinds}",
+                message_zh=f"{host.name}不能主办{ENGAGEMENT_KIND_ZH[kind]}",
+                fix_zh=f"主办单位应为 {kinds} 类单位")
 
     def invitees(self, event_kind: EngagementKind | str, as_of: dt.date,
                  host: str | Organisation | None = None) -> InviteeList:
@@ -320,25 +400,30 @@ class District:
         try:
             kind = EngagementKind(event_kind)
         except ValueError:
+            kind = None
+        if kind not in EVENT_KINDS:
             raise LiaisonError(
-                f"no event kind {event_kind!r}",
-                fix="use one of " + ", ".join(k.value for k in EngagementKind)) from None
+                f"{event_kind!r} is not a kind of event that invites (the planner plans meetings and visits)",
+                fix="use one of " + ", ".join(sorted(k.value for k in EVENT_KINDS)))
+        assert kind is not None
         host_org = self.organisation(host) if host is not None else None
         rules = [(p, r) for p, r in self.rules(Invitation, as_of)
                  if isinstance(r, Invitation) and r.event_kind == kind]
         if host_org is not None and rules:
             self._check_host(host_org, kind, rules[0][1])
         if not rules:
-            return InviteeList(kind, as_of, host_org, (), (), Modality.NONE,
-                               f"没有适用于{kind.value}的邀请规则")
+            return InviteeList(kind, as_of, host_org, (), (), Modality.NONE, f"没有适用于{kind.value}的邀请规则",
+                               f"no invitation rule for a {ENGAGEMENT_KIND_EN[kind]}")
         if host_org is None and rules[0][1].host == "department":
-            raise UnknownOrganisationError(
-                f"a {kind.value} is held by a department; say which",
-                fix="pass host= (or --host) with the department's id or name")
+            raise WrongKindError(
+                f"a {ENGAGEMENT_KIND_EN[kind]} is held by a department; say which",
+                fix="give the host department's id or name",
+                message_zh=f"{ENGAGEMENT_KIND_ZH[kind]}由区直部门召开：请写明哪个部门",
+                fix_zh="请给出主办部门的编号或名称")
         found: dict[str, Recipient] = {}
         for prov, rule in rules:
-            for r in self._recipients(rule.recipients, host_org, as_of, prov.id, rule.role_zh):
+            for r in self._recipients(rule.recipients, host_org, as_of, prov.id, rule.role_zh, rule.role_en):
                 found.setdefault(r.organisation.id, r)
         prov, rule = rules[0]
         return InviteeList(kind, as_of, host_org or self.government(), self._in_directory_order(found),
-                           tuple(sorted({p.id for p, _ in rules})), prov.modality_of(rule))
+                           tuple(sorted({p.id for p, _ in rules})), prov.modality_of(rule), rule=rule)

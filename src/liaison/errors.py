@@ -42,12 +42,20 @@ class LiaisonError(Exception):
         return self.render()
 
     def located(self, *, file: str | None = None, path: str | None = None, cls: type[E] | None = None,
-                fix: str | None = None) -> LiaisonError:
-        """The same error placed in a file and at a path (keeping both languages), as ``cls``."""
-        kind: type[LiaisonError] = cls or type(self)
-        return kind(self.message, file=file if file is not None else self.file,
-                    path=path if path is not None else self.path, fix=fix or self.fix,
-                    message_zh=self.message_zh, fix_zh=None if fix else self.fix_zh)
+                fix: str | None = None, fix_zh: str | None = None) -> LiaisonError:
+        """The same error placed in a file and at a path (keeping both languages), as ``cls``, with
+        another fix if given."""
+        if cls is None or isinstance(self, cls):
+            found = type(self).__new__(type(self))  # a copy, keeping a subclass's own attributes
+            found.__dict__.update(self.__dict__)
+        else:
+            found = cls(self.message, message_zh=self.message_zh)
+        found.file = file if file is not None else self.file
+        found.path = path if path is not None else self.path
+        found.fix = fix or self.fix
+        found.fix_zh = fix_zh if fix else self.fix_zh
+        found.args = (found.render(),)
+        return found
 
 
 class DataError(LiaisonError):

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
-from typing import Any
 
 import attrs
 
 from liaison.errors import DataError
-from liaison.model import name_text
+from liaison.text import message_text, name_text
 
 MAX_SPILL_DAYS = 31  # how far outside its year a notice may list a day
 
@@ -38,9 +36,9 @@ class HolidayNotice:
 
     year: int
     days: tuple[NoticeDay, ...]
-    papers: tuple[str, ...] = ()
-    schema: str = ""  # "$schema" in the file
-    id: str = ""  # "$id" in the file
+    papers: tuple[str, ...] = attrs.field(default=(), validator=message_text)
+    schema: str = attrs.field(default="", validator=message_text)  # "$schema" in the file
+    id: str = attrs.field(default="", validator=message_text)  # "$id" in the file
 
     def day(self, day: dt.date) -> NoticeDay | None:
         return self._by_date.get(day)
@@ -51,37 +49,32 @@ class HolidayNotice:
 
 
 FIX = "write it as docs/holidays.md shows (the holiday-cn JSON shape)"
+FIX_ZH = "请按 docs/holidays.md 的格式填写（holiday-cn JSON）"
 
 
 def parse_holiday_notice(text: str | bytes, *, file: str | None = None) -> HolidayNotice:
     """Read a notice strictly: an unknown key, a bad date or a day far outside the year is a
     :class:`DataError` naming the file and the path (``$.days[3].date``)."""
     from liaison.convert import structure
+    from liaison.loader import read_json
 
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise DataError(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})", file=file,
-                            fix="save the file as UTF-8") from None
-    try:
-        raw: Any = json.loads(text.removeprefix("\ufeff"))
-    except json.JSONDecodeError as exc:
-        raise DataError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", file=file,
-                        fix=FIX) from None
-    except RecursionError:
-        raise DataError("not valid JSON: nested too deeply", file=file, fix=FIX) from None
-    if not isinstance(raw, dict) or "days" not in raw or "year" not in raw:
+    raw = read_json(text, file=file, expected="notice")
+    if "days" not in raw or "year" not in raw:
         raise DataError("not a holiday notice: expected an object with \"year\" and \"days\"", file=file,
-                        path="$", fix=FIX)
-    notice = structure(raw, HolidayNotice, file=file, fix=FIX)
+                        path="$", fix=FIX, message_zh="不是节假日安排：应有 \"year\" 和 \"days\"")
+    try:
+        notice = structure(raw, HolidayNotice, file=file, fix=FIX)
+    except DataError as exc:  # name the file's own key, not the attribute it is read into
+        where = (exc.path or "").replace(".is_off_day", ".isOffDay").replace(".schema", ".$schema")
+        raise exc.located(path=where) from None
     check_notice(notice, file=file)
     return notice
 
 
 def check_notice(notice: HolidayNotice, *, file: str | None) -> None:
     if not 1950 <= notice.year <= 2199:
-        raise DataError(f"year {notice.year} is outside 1950–2199", file=file, path="$.year", fix=FIX)
+        raise DataError(f"year {notice.year} is outside 1950–2199", file=file, path="$.year", fix=FIX,
+                        message_zh=f"年份 {notice.year} 不在 1950–2199 之间", fix_zh=FIX_ZH)
     first = dt.date(notice.year, 1, 1) - dt.timedelta(days=MAX_SPILL_DAYS)
     last = dt.date(notice.year, 12, 31) + dt.timedelta(days=MAX_SPILL_DAYS)
     seen: dict[dt.date, int] = {}
@@ -89,15 +82,19 @@ def check_notice(notice: HolidayNotice, *, file: str | None) -> None:
         here = f"$.days[{i}]"
         if not first <= day.date <= last:
             raise DataError(f"{day.date} is not in {notice.year}", file=file, path=f"{here}.date",
-                            fix="list the days of the notice's own year (and of a break crossing New Year)")
+                            fix="list the days of the notice's own year (and of a break crossing New Year)",
+                            message_zh=f"{day.date} 不在 {notice.year} 年", fix_zh="请只列该年（及跨年假期）的日期")
         if day.date in seen:
             raise DataError(f"{day.date} is listed twice (also $.days[{seen[day.date]}])", file=file,
-                            path=f"{here}.date", fix="list each day once")
+                            path=f"{here}.date", fix="list each day once",
+                            message_zh=f"{day.date} 列了两次（另见 $.days[{seen[day.date]}]）", fix_zh="每天只列一次")
         seen[day.date] = i
         if not day.is_off_day and day.date.weekday() < 5:
             raise DataError(f"{day.date} is a {day.date:%A}: a make-up working day (isOffDay false) is a "
                             "Saturday or Sunday", file=file, path=f"{here}.isOffDay",
-                            fix="set isOffDay to true, or correct the date")
+                            fix="set isOffDay to true, or correct the date",
+                            message_zh=f"{day.date} 是工作日：调休上班日（isOffDay 为 false）应是周六或周日",
+                            fix_zh="请把 isOffDay 改为 true，或改正日期")
 
 
 def load_holiday_notice(path: str | os.PathLike[str]) -> HolidayNotice:

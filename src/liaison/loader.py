@@ -1,15 +1,19 @@
-"""Load a district file (TOML) into a :class:`District`, strictly.
+"""Reading the data files: a district file (TOML) into a :class:`District`, strictly.
 
-Reading the file is the only I/O here, and it is the caller's choice: :func:`load_district` takes a
-path, :func:`parse_district` takes the text. Every problem becomes a :class:`DataError` that names
-the file, the path inside it (``$.pairings[3].counterpart``) and the fix.
+Reading is the only I/O here, and the caller chooses it: :func:`load_district` takes a path,
+:func:`parse_district` takes the text. A file is read only if it is a regular file within
+:data:`MAX_FILE_BYTES`; a UTF-8 byte-order mark (what Windows Notepad writes) is accepted. Every
+problem becomes a :class:`DataError` ``FILE: $.path.to.field: what is wrong (fix: …)``; a file of
+another kind (records given where a district is expected) is recognised and named.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
-from collections.abc import Iterable, Mapping
+import re
+import stat
 from importlib import resources
 from typing import Any
 
@@ -17,16 +21,22 @@ import attrs
 
 from liaison.district import District
 from liaison.errors import DataError
-from liaison.model import (
-    COUNTERPART_KINDS,
-    DistrictInfo,
-    Organisation,
-    OrgKind,
-    Pairing,
-    Provision,
-)
+from liaison.model import DistrictInfo, Organisation, Pairing
+from liaison.rules import Provision
 
 SEED_RESOURCE = "seed.toml"
+MAX_FILE_BYTES = 16 * 1024 * 1024  # 16 MiB: a district, records, plan or events file
+DOC = {"district": "docs/data-format.md", "records": "docs/records-format.md", "events": "docs/data-format.md#events",
+       "state": "docs/cli.md", "notice": "docs/holidays.md"}
+
+
+class WrongFileError(DataError):
+    """A file of one kind given where another is expected (``found`` and ``expected`` name them:
+    district, records, events, state, notice)."""
+
+    def __init__(self, message: str, *, found: str, expected: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.found, self.expected = found, expected
 
 
 @attrs.frozen
@@ -39,37 +49,232 @@ class DistrictDocument:
     provisions: tuple[Provision, ...]
 
 
-def read_toml(text: str | bytes, *, file: str | None) -> dict[str, Any]:
-    """Parse TOML text, turning every parser complaint into a :class:`DataError`."""
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx workbook (a zip package)
+
+
+def decode(data: str | bytes, *, file: str | None) -> str:
+    """Text from bytes: UTF-8, with or without a byte-order mark."""
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})", file=file,
+                        fix="save the file as UTF-8", message_zh="文件不是 UTF-8 编码",
+                        fix_zh="请另存为 UTF-8 编码") from None
+
+
+NESTED = "not valid {what}: nested too deeply"
+NESTED_FIX = "a liaison file is a few levels deep: check that this is the right file"
+
+
+MAX_DIGITS = 30  # a whole number in a liaison file has a few digits; Python refuses more than 4,300
+
+
+class HugeNumber:
+    """A number of too many digits, kept so the converter names its field (JSON only)."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"a number of {self.digits:,} digits"
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that remembers a key it was given twice (the last would win unseen)."""
+
+    repeated: str | None = None
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    found = _Object()
+    for key, value in pairs:
+        if key in found and found.repeated is None:
+            found.repeated = key
+        found[key] = value
+    return found
+
+
+def _json_int(text: str) -> int | HugeNumber:
+    return int(text) if len(text.lstrip("-")) <= MAX_DIGITS else HugeNumber(len(text.lstrip("-")))
+
+
+def _parse(text: str, syntax: str) -> Any:
+    """TOML or JSON as Python values."""
+    if syntax == "toml":
+        import tomllib
+
+        return tomllib.loads(text)
+    return json.loads(text, object_pairs_hook=_object, parse_int=_json_int)
+
+
+def _repeated(value: Any, path: str = "$") -> tuple[str, str] | None:
+    """The first key given twice in one object of a parsed JSON document: (path of the object's key, key)."""
+    stack = [(path, value)]
+    while stack:
+        where, item = stack.pop(0)
+        if isinstance(item, _Object):
+            if item.repeated is not None:
+                return f"{where}.{item.repeated}", item.repeated
+            stack.extend((f"{where}.{k}", v) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(item))
+    return None
+
+
+def _looks_like(text: str, data: str | bytes, syntax: str) -> str | None:
+    """What a document that is not valid ``syntax`` is instead (the other syntax, or a workbook)."""
+    if isinstance(data, bytes) and data.startswith(ZIP_MAGIC):
+        return "ledger"
+    other = "json" if syntax == "toml" else "toml"
+    try:
+        return recognise(_parse(text, other))
+    except (ValueError, RecursionError, TypeError):
+        return None
+
+
+def read_document(data: str | bytes, syntax: str, *, expected: str, file: str | None) -> dict[str, Any]:
+    """Parse a file of the ``expected`` kind (TOML or JSON ``syntax``) and check it is that kind: a
+    document of another kind — in either syntax, or a workbook — is a :class:`WrongFileError` naming
+    what it looks like; every parser complaint is a :class:`DataError` in the project's shape."""
     import tomllib
 
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise DataError(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})", file=file,
-                            fix="save the file as UTF-8") from None
+    what = syntax.upper()
+    if isinstance(data, bytes) and data.startswith(ZIP_MAGIC):
+        raise _wrong("ledger", expected, file)
+    text = decode(data, file=file)
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"not valid TOML: {exc}", file=file,
-                        fix="check the quoting and brackets near that line") from None
+        raw = _parse(text, syntax)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        found = _looks_like(text, data, syntax)
+        if found is not None and found != expected:
+            raise _wrong(found, expected, file) from None
+        other = _other_syntax(text, syntax)
+        if other is not None:
+            raise DataError(f"this is {other}, not {what}", file=file, fix=f"write {WHAT[expected]} in {what} "
+                            f"({DOC[expected]})", message_zh=f"这是 {other}，不是 {what}",
+                            fix_zh=f"请用 {what} 格式写{WHAT_ZH[expected]}（见 {DOC[expected]}）") from None
+        detail = (f"{exc.msg} (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError)
+                  else str(exc))
+        fix = ("check the quoting and brackets near that line" if syntax == "toml"
+               else "check the commas, quotes and brackets near that line")
+        raise DataError(f"not valid {what}: {detail}", file=file, fix=fix, message_zh=f"不是有效的 {what}：{detail}",
+                        fix_zh="请检查该行附近的引号和括号") from None
     except RecursionError:
-        raise DataError("not valid TOML: nested too deeply", file=file) from None
+        raise DataError(NESTED.format(what=what), file=file, fix=NESTED_FIX, message_zh=f"不是有效的 {what}：嵌套过深",
+                        fix_zh="请确认文件是否正确") from None
+    except ValueError:  # a number of thousands of digits (Python's int limit)
+        run = max(re.findall(r"\d+", text), key=len, default="")
+        line = text[:text.find(run)].count("\n") + 1 if run else 0
+        raise DataError(f"line {line} holds a number of {len(run):,} digits", file=file,
+                        fix="write numbers of a few digits", message_zh=f"第 {line} 行的数字有 {len(run):,} 位",
+                        fix_zh="请填写正常位数的数字") from None
+    twice = _repeated(raw) if syntax == "json" else None
+    if twice is not None:
+        raise DataError(f"the key {twice[1]!r} is given twice", file=file, path=twice[0],
+                        fix="keep one of them (a JSON reader would silently use the last)",
+                        message_zh=f"键“{twice[1]}”出现了两次", fix_zh="请只保留一个")
+    expect(raw, expected, file=file)
+    return raw  # type: ignore[no-any-return]
 
 
-def read_file(path: str | os.PathLike[str]) -> bytes:
-    """Read a data file, turning OS errors into a :class:`DataError`."""
+def _other_syntax(text: str, syntax: str) -> str | None:
+    """"JSON" when a .toml file holds JSON (or "TOML" the other way round)."""
+    other = "json" if syntax == "toml" else "toml"
+    try:
+        parsed = _parse(text, other)
+    except (ValueError, RecursionError, TypeError):
+        return None
+    return other.upper() if isinstance(parsed, dict) and parsed else None
+
+
+def _wrong(found: str, expected: str, file: str | None) -> WrongFileError:
+    return WrongFileError(f"this looks like {WHAT[found]}, not {WHAT[expected]}", file=file, found=found,
+                          expected=expected, fix=f"give it where {WHAT[found]} is expected",
+                          message_zh=f"这像是{WHAT_ZH[found]}，不是{WHAT_ZH[expected]}",
+                          fix_zh=f"请在需要{WHAT_ZH[found]}的地方给出它")
+
+
+def read_toml(text: str | bytes, *, file: str | None, expected: str) -> dict[str, Any]:
+    return read_document(text, "toml", expected=expected, file=file)
+
+
+def read_json(text: str | bytes, *, file: str | None, expected: str) -> dict[str, Any]:
+    return read_document(text, "json", expected=expected, file=file)
+
+
+def read_file(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or a :class:`DataError` before reading."""
     name = os.fspath(path)
     try:
-        with open(name, "rb") as handle:
-            return handle.read()
+        info = os.stat(name)
     except FileNotFoundError:
-        raise DataError("no such file", file=name, fix="check the path given to --data") from None
-    except IsADirectoryError:
-        raise DataError("is a folder, not a file", file=name, fix="give the path of a .toml file") from None
+        raise DataError("no such file", file=name, fix="check the path", message_zh="文件不存在",
+                        fix_zh="请检查路径") from None
     except OSError as exc:
-        raise DataError(f"cannot read the file: {exc.strerror}", file=name) from None
+        raise DataError(f"cannot read the file: {exc.strerror}", file=name, fix="check the path and its permissions",
+                        message_zh=f"无法读取文件：{exc.strerror}", fix_zh="请检查路径和权限") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DataError("is a folder, not a file", file=name, fix="give the path of a file",
+                        message_zh="这是文件夹，不是文件", fix_zh="请给出文件的路径")
+    if not stat.S_ISREG(info.st_mode):
+        raise DataError("is not a regular file (a device, a pipe or a socket)", file=name,
+                        fix="give the path of an ordinary file", message_zh="不是普通文件（设备、管道或套接字）",
+                        fix_zh="请给出普通文件的路径")
+    if info.st_size > limit:
+        raise DataError(f"is {info.st_size:,} bytes; files up to {limit:,} bytes are read", file=name,
+                        fix="check that this is the right file (docs/limits.md)",
+                        message_zh=f"文件有 {info.st_size:,} 字节，最多读取 {limit:,} 字节",
+                        fix_zh="请确认文件是否正确（见 docs/limits.md）")
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise DataError(f"cannot read the file: {exc.strerror}", file=name, fix="check the path and its permissions",
+                        message_zh=f"无法读取文件：{exc.strerror}", fix_zh="请检查路径和权限") from None
+    if len(data) > limit:  # it grew while we read it
+        raise DataError(f"is more than {limit:,} bytes", file=name, fix="check that this is the right file",
+                        message_zh=f"文件超过 {limit:,} 字节", fix_zh="请确认文件是否正确")
+    return data
+
+
+def recognise(raw: Any) -> str | None:
+    """What kind of liaison file a parsed document looks like: district, records, events, state,
+    notice — or None."""
+    if not isinstance(raw, dict):
+        return None
+    if isinstance(raw.get("format"), str) and str(raw["format"]).startswith(("liaison-state/", "liaison-plan/")):
+        return "state"
+    if "year" in raw and "engagements" in raw and {"unplaced", "manifest", "letters", "exported"} & raw.keys():
+        return "state"  # a state whose "format" line was lost
+    if "days" in raw and "year" in raw:
+        return "notice"
+    if {"organisations", "pairings", "provisions"} & raw.keys() and "district" in raw:
+        return "district"
+    if "events" in raw and len(raw) <= 2:
+        return "events"
+    sections = {"engagements", "documents", "consultations", "research_results", "designations", "nominations",
+                "town_activities", "joint_research", "briefings", "special_appointments"}
+    if sections & raw.keys():
+        return "records"
+    return None
+
+
+WHAT = {"district": "a district file", "records": "a records file", "events": "an events file",
+        "state": "a year's plan (state) file", "notice": "a holiday notice", "ledger": "a ledger workbook (.xlsx)"}
+WHAT_ZH = {"district": "区数据文件", "records": "记录文件", "events": "活动文件", "state": "年度计划（状态）文件",
+           "notice": "节假日安排文件", "ledger": "台账工作簿（.xlsx）"}
+
+
+def expect(raw: Any, expected: str, *, file: str | None) -> None:
+    """Refuse a document of another kind with a message naming what it looks like."""
+    found = recognise(raw)
+    if found is not None and found != expected:
+        raise _wrong(found, expected, file)
+    if not isinstance(raw, dict):
+        raise DataError(f"not {WHAT[expected]}: the document is not a table of keys", file=file, path="$",
+                        fix=f"see {DOC[expected]}")
 
 
 def load_district(path: str | os.PathLike[str]) -> District:
@@ -87,93 +292,10 @@ def seed_district() -> District:
 
 def parse_district(text: str | bytes, *, file: str | None = None) -> District:
     """Parse and check a district document given as TOML text."""
+    from liaison.checks import check_district
     from liaison.convert import structure
 
-    raw = read_toml(text, file=file)
-    doc = structure(raw, DistrictDocument, file=file)
+    raw = read_toml(text, file=file, expected="district")
+    doc = structure(raw, DistrictDocument, file=file, fix=f"correct the value (see {DOC['district']})")
     check_district(doc, file=file)
     return District(doc.district, doc.organisations, doc.pairings, doc.provisions)
-
-
-def _duplicates(values: Iterable[tuple[str, str]]) -> Iterable[tuple[str, str, str]]:
-    seen: dict[str, str] = {}
-    for path, value in values:
-        if value in seen:
-            yield path, seen[value], value
-        else:
-            seen[value] = path
-
-
-def check_district(doc: DistrictDocument, *, file: str | None) -> None:
-    """Cross-object checks the per-field validators cannot make."""
-
-    def fail(path: str, message: str, fix: str) -> DataError:
-        return DataError(message, file=file, path=path, fix=fix)
-
-    orgs: Mapping[str, Organisation] = {o.id: o for o in doc.organisations}
-    for path, first, value in _duplicates((f"$.organisations[{i}].id", o.id)
-                                          for i, o in enumerate(doc.organisations)):
-        raise fail(path, f"duplicate organisation id {value!r} (first at {first})", "give each a unique id")
-    for path, first, value in _duplicates(
-        (f"$.organisations[{i}].{field}", v)
-        for i, o in enumerate(doc.organisations)
-        for field, v in (("name", o.name), ("short_name", o.short_name))
-        if not (field == "short_name" and v == o.name)
-    ):
-        raise fail(path, f"the name {value!r} is already used (at {first})",
-                   "give each organisation its own name and short name")
-    for i, o in enumerate(doc.organisations):
-        if o.kind == OrgKind.PARTY_BRANCH and o.party is None:
-            raise fail(f"$.organisations[{i}].party", f"party branch {o.id!r} names no party",
-                       "add party = \"rcck\" (or cdl, cndca, capd, cpwdp, czgp, jiusan, tdsl)")
-
-    provision_ids = {p.id for p in doc.provisions}
-    for path, first, value in _duplicates((f"$.provisions[{i}].id", p.id)
-                                          for i, p in enumerate(doc.provisions)):
-        raise fail(path, f"duplicate provision id {value!r} (first at {first})", "give each a unique id")
-
-    for i, pairing in enumerate(doc.pairings):
-        here = f"$.pairings[{i}]"
-        dept = orgs.get(pairing.department)
-        other = orgs.get(pairing.counterpart)
-        if dept is None:
-            raise fail(f"{here}.department", f"unknown organisation {pairing.department!r}",
-                       "use an id from [[organisations]]")
-        if other is None:
-            raise fail(f"{here}.counterpart", f"unknown organisation {pairing.counterpart!r}",
-                       "use an id from [[organisations]]")
-        if pairing.department == pairing.counterpart:
-            raise fail(here, f"{dept.name} is paired with itself", "pair a department with a branch or the ICF")
-        if dept.kind != OrgKind.DEPARTMENT:
-            raise fail(f"{here}.department", f"{dept.name} ({dept.kind.value}) is not a department",
-                       "the department side must be an organisation of kind department")
-        if other.kind not in COUNTERPART_KINDS:
-            raise fail(f"{here}.counterpart",
-                       f"{dept.name} is paired with {other.name} ({other.kind.value}), "
-                       "which is not a party branch or the ICF",
-                       "a counterpart must be of kind party_branch or icf")
-        if pairing.clause not in provision_ids:
-            raise fail(f"{here}.clause", f"no provision {pairing.clause!r}", "cite §2.1 or §2.2")
-
-    versions: dict[tuple[str, str], list[int]] = {}
-    for i, pairing in enumerate(doc.pairings):
-        for j in versions.setdefault(pairing.key, []):
-            if doc.pairings[j].validity.overlaps(pairing.validity):
-                raise fail(f"$.pairings[{i}]",
-                           f"overlapping versions of the pairing {pairing.department} ↔ {pairing.counterpart}"
-                           f" (with $.pairings[{j}])",
-                           "end the earlier version (valid_until) on or before the later one's valid_from")
-        versions[pairing.key].append(i)
-
-    for i, prov in enumerate(doc.provisions):
-        seen: dict[str, list[int]] = {}
-        for k, rule in enumerate(prov.rules):
-            for j in seen.setdefault(rule.key, []):
-                if type(prov.rules[j]) is not type(rule):
-                    raise fail(f"$.provisions[{i}].rules[{k}]",
-                               f"rule {rule.key!r} changes kind between versions", "use a new key")
-                if prov.rules[j].validity.overlaps(rule.validity):
-                    raise fail(f"$.provisions[{i}].rules[{k}]",
-                               f"overlapping versions of rule {rule.key!r} (with rules[{j}])",
-                               "end the earlier version (valid_until) before the later one starts")
-            seen[rule.key].append(k)

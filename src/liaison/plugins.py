@@ -27,7 +27,10 @@ import pluggy
 from liaison import hookspecs
 from liaison.errors import ExportError, LiaisonError
 from liaison.exporting import Exporter
+from liaison.loader import MAX_FILE_BYTES
 from liaison.publishing import Publisher
+from liaison.records import check_consistency
+from liaison.text import shorten
 
 if TYPE_CHECKING:
     from liaison.district import District
@@ -37,7 +40,9 @@ if TYPE_CHECKING:
 
 PROJECT = "liaison"
 ENV_VAR = "LIAISON_PLUGINS"
-DEFAULT_PLUGINS: tuple[str, ...] = ("liaison.exporters.plan_json",)
+DEFAULT_PLUGINS: tuple[str, ...] = ("liaison.builtin",)
+
+MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a ledger workbook may be larger than a TOML file
 
 _lock = threading.Lock()
 _manager: pluggy.PluginManager | None = None
@@ -54,6 +59,7 @@ class RecordReader:
     read: Callable[[bytes, District, str], Records] = attrs.field(eq=False, repr=False)
     description: str = ""
     plugin: str = ""
+    max_bytes: int = MAX_FILE_BYTES  # files larger than this are refused before they are read
 
 
 def _load_entry_points(pm: pluggy.PluginManager, only: set[str] | None) -> None:
@@ -192,19 +198,29 @@ def load_records(path: str | os.PathLike[str], district: District) -> Records:
     """A records file of any type a reader is installed for: TOML (built in), a ledger workbook
     (``liaison-xlsx``), …, chosen by the file's suffix."""
     from liaison.loader import read_file
-    from liaison.records import parse_records
 
     name = os.fspath(path)
-    suffix = Path(name).suffix.lower()
-    if suffix in ("", ".toml"):
-        return parse_records(read_file(name), district, file=name)
+    suffix = Path(name).suffix.lower() or ".toml"
     readers = [r for r in record_readers().values() if suffix in r.suffixes]
     if not readers:
-        known = sorted({s for r in record_readers().values() for s in r.suffixes} | {".toml"})
+        known = sorted({s for r in record_readers().values() for s in r.suffixes})
         raise LiaisonError(f"no reader for {suffix} records files (readable: {', '.join(known)})", file=name,
                            fix="give a .toml records file, or pip install liaison-xlsx for a ledger (.xlsx)",
                            message_zh=f"无法读取{suffix}格式的记录文件（可读取：{'、'.join(known)}）")
-    return readers[0].read(read_file(name), district, name)
+    reader = readers[0]
+    data = read_file(name, limit=reader.max_bytes)
+    try:
+        records = reader.read(data, district, name)
+    except LiaisonError:
+        raise
+    except Exception as exc:  # a reader plugin's own bug: say whose, never a traceback
+        raise LiaisonError(f"the {reader.name} records reader ({reader.plugin}) failed: {type(exc).__name__}: "
+                           f"{shorten(str(exc), 200)}", file=name, fix=f"report this to the authors of {reader.plugin}",
+                           message_zh=f"记录读取插件 {reader.name}（{reader.plugin}）出错",
+                           fix_zh=f"请向 {reader.plugin} 的作者报告") from None
+    records = records.with_defaults(district)
+    check_consistency(records, district, name)  # what every reader's records must satisfy
+    return records
 
 
 def describe() -> list[dict[str, Any]]:
@@ -216,7 +232,8 @@ def describe() -> list[dict[str, Any]]:
             provided.setdefault(thing.plugin, {}).setdefault(kind, []).append({
                 "name": thing.name, "description": thing.description,
                 "options": [{"name": o.name, "type": o.type, "default": o.default, "help": o.help,
-                             **({"choices": list(o.choices)} if o.choices else {})} for o in thing.options],
+                             **({"choices": list(o.choices)} if o.choices else {}),
+                             **({"minimum": o.minimum} if o.minimum is not None else {})} for o in thing.options],
             })
     for reader in record_readers(pm).values():
         provided.setdefault(reader.plugin, {}).setdefault("record_readers", []).append(

@@ -9,37 +9,38 @@ state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from liaison.errors import ExportError
 from liaison.options import Option
+from liaison.text import identifier, in_range, message_text, title_text
 
 if TYPE_CHECKING:
     from liaison.district import District
-    from liaison.plan import Plan
+    from liaison.engagements import Plan
 
 
 @attrs.frozen
 class PublishedResource:
     """One event as it stands on the target: where, its version tag, and what was sent."""
 
-    uid: str
-    href: str
-    etag: str | None
-    digest: str  # sha256 of the bytes sent: "changed" means a different digest
-    sequence: int
+    uid: str = attrs.field(validator=message_text)
+    href: str = attrs.field(validator=message_text)
+    etag: str | None = attrs.field(validator=message_text)
+    digest: str = attrs.field(validator=message_text)  # sha256 of the bytes sent: "changed" means a different digest
+    sequence: int = attrs.field(validator=in_range(0, 10_000))
 
 
 @attrs.frozen
 class PublishedCalendar:
     """One calendar (collection) on the target and the events published into it."""
 
-    key: str  # the calendar's file stem: 全部 (the master) or an organisation id
-    name: str  # X-WR-CALNAME
-    url: str
+    key: str = attrs.field(validator=title_text)  # the calendar's file stem: 全部 (the master) or an organisation id
+    name: str = attrs.field(validator=message_text)  # X-WR-CALNAME
+    url: str = attrs.field(validator=message_text)
     resources: tuple[PublishedResource, ...] = ()
 
 
@@ -47,8 +48,8 @@ class PublishedCalendar:
 class Publication:
     """What one publisher published to one target for a year: kept in the year's state."""
 
-    publisher: str
-    target: str  # the server's URL (no credentials)
+    publisher: str = attrs.field(validator=identifier)
+    target: str = attrs.field(validator=message_text)  # the server's URL (no credentials)
     calendars: tuple[PublishedCalendar, ...] = ()
 
 
@@ -101,10 +102,13 @@ class PublishError(ExportError):
 
 @attrs.frozen
 class Publisher:
-    """A registered publisher."""
+    """A registered publisher. ``target`` names where a run publishes, from its typed options (the
+    year's state keeps one publication per publisher and target); by default the ``url`` option."""
 
     name: str
     description: str
     publish: Callable[[PublishRequest], PublishResult] = attrs.field(eq=False, repr=False)
     options: tuple[Option, ...] = ()
     plugin: str = ""
+    target: Callable[[Mapping[str, Any]], str] = attrs.field(default=lambda options: str(options.get("url") or ""),
+                                                             eq=False, repr=False)

@@ -14,9 +14,12 @@ from collections.abc import Iterable
 import attrs
 
 from liaison.district import District
+from liaison.engagements import Plan, Status
 from liaison.errors import DataError, LiaisonError
-from liaison.model import EngagementKind, free_text, name_text
-from liaison.plan import Plan, Status
+from liaison.rules import EngagementKind
+from liaison.text import free_text, line_text, name_text, reference_text, title_text
+
+optional_reference = attrs.validators.optional(reference_text)
 
 
 @attrs.frozen
@@ -25,28 +28,29 @@ class HeldEngagement:
 
     kind: EngagementKind
     date: dt.date
-    host: str
-    attended: tuple[str, ...]
-    id: str = ""
-    invited: tuple[str, ...] = ()
-    title: str = attrs.field(default="", validator=free_text)
+    host: str = attrs.field(validator=reference_text)
+    attended: tuple[str, ...] = attrs.field(validator=reference_text)
+    id: str = attrs.field(default="", validator=line_text)
+    invited: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
+    title: str = attrs.field(default="", validator=line_text)
+    reason: str = attrs.field(default="", validator=free_text)  # why not everyone was invited (一般应)
 
 
 @attrs.frozen
 class DocumentRecord:
     """§3.2: a document issued and who it was copied to."""
 
-    id: str = attrs.field(validator=name_text)
+    id: str = attrs.field(validator=title_text)
     issuer: str = attrs.field(validator=name_text)
     date: dt.date
-    copied_to: tuple[str, ...] = ()
-    kind: str = "policy"
-    title: str = attrs.field(default="", validator=free_text)
+    copied_to: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
+    kind: str = attrs.field(default="policy", validator=name_text)
+    title: str = attrs.field(default="", validator=line_text)
 
 
 @attrs.frozen
 class Reply:
-    organisation: str
+    organisation: str = attrs.field(validator=reference_text)
     date: dt.date
 
 
@@ -54,23 +58,24 @@ class Reply:
 class ConsultationRecord:
     """§1.1: a draft sent to the branches and the ICF for their views, and their replies."""
 
-    id: str = attrs.field(validator=name_text)
-    subject: str = attrs.field(validator=name_text)
+    id: str = attrs.field(validator=title_text)
+    subject: str = attrs.field(validator=title_text)
     sent: dt.date
-    sent_to: tuple[str, ...]
+    sent_to: tuple[str, ...] = attrs.field(validator=reference_text)
     replies: tuple[Reply, ...] = ()
     due: dt.date | None = None
-    sender: str = "gov-office"  # who asks: the district government or its general office
+    #: who asks; default the district government's general office
+    sender: str | None = attrs.field(default=None, validator=optional_reference)
 
 
 @attrs.frozen
 class ResearchResult:
     """§1.3: a research result a branch or the ICF submitted, and the department's feedback."""
 
-    id: str = attrs.field(validator=name_text)
-    title: str = attrs.field(validator=name_text)
-    submitted_by: str
-    department: str
+    id: str = attrs.field(validator=title_text)
+    title: str = attrs.field(validator=title_text)
+    submitted_by: str = attrs.field(validator=reference_text)
+    department: str = attrs.field(validator=reference_text)
     received: dt.date
     feedback: dt.date | None = None
     feedback_summary: str = attrs.field(default="", validator=free_text)  # what the department answers
@@ -80,21 +85,22 @@ class ResearchResult:
 class DesignationRecord:
     """§3.1: who a unit designated (overrides the district data for the year)."""
 
-    organisation: str
-    leader_in_charge: str | None = attrs.field(default=None, validator=free_text)
-    liaison_office: str | None = attrs.field(default=None, validator=free_text)
-    liaison_officer: str | None = attrs.field(default=None, validator=free_text)
+    organisation: str = attrs.field(validator=reference_text)
+    leader_in_charge: str | None = attrs.field(default=None, validator=line_text)
+    liaison_office: str | None = attrs.field(default=None, validator=line_text)
+    liaison_officer: str | None = attrs.field(default=None, validator=line_text)
     date: dt.date | None = None
+    phone: str | None = attrs.field(default=None, validator=line_text)
 
 
 @attrs.frozen
 class Nomination:
     """§3.7: a person from a democratic party or a non-party person put into a reserve cadre pool."""
 
-    department: str
+    department: str = attrs.field(validator=reference_text)
     person: str = attrs.field(validator=name_text)
     date: dt.date
-    party: str = ""
+    party: str = attrs.field(default="", validator=line_text)
 
 
 @attrs.frozen
@@ -103,28 +109,28 @@ class TownActivity:
 
     town: str = attrs.field(validator=name_text)
     date: dt.date
-    description: str = attrs.field(validator=name_text)
-    with_organisations: tuple[str, ...] = ()
+    description: str = attrs.field(validator=title_text)
+    with_organisations: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
 
 
 @attrs.frozen
 class JointResearch:
     """§3.4: a joint research topic of a department and its paired organisations."""
 
-    department: str
-    topic: str = attrs.field(validator=name_text)
+    department: str = attrs.field(validator=reference_text)
+    topic: str = attrs.field(validator=title_text)
     date: dt.date
-    with_organisations: tuple[str, ...] = ()
+    with_organisations: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
 
 
 @attrs.frozen
 class Briefing:
     """§1.3 主动向民主党派通报政情: a department briefed branches (and the ICF) on government affairs."""
 
-    department: str
+    department: str = attrs.field(validator=reference_text)
     date: dt.date
-    subject: str = attrs.field(validator=name_text)
-    with_organisations: tuple[str, ...] = ()
+    subject: str = attrs.field(validator=title_text)
+    with_organisations: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
 
 
 @attrs.frozen
@@ -132,18 +138,19 @@ class SpecialAppointment:
     """§1.4 特约人员: a person from a democratic party or a non-party person appointed by a department
     (特约监察员 and the like)."""
 
-    department: str
+    department: str = attrs.field(validator=reference_text)
     person: str = attrs.field(validator=name_text)
     role: str = attrs.field(validator=name_text)  # 特约监察员
     date: dt.date
-    party: str = ""
+    party: str = attrs.field(default="", validator=line_text)
 
 
 @attrs.frozen
 class Records:
     """Everything recorded for a district, usually one year."""
 
-    district: str = ""
+    #: the district's id (informational; checked against the district loaded)
+    district: str = attrs.field(default="", validator=line_text)
     engagements: tuple[HeldEngagement, ...] = ()
     documents: tuple[DocumentRecord, ...] = ()
     consultations: tuple[ConsultationRecord, ...] = ()
@@ -173,15 +180,36 @@ class Records:
             special_appointments=tuple(a for a in self.special_appointments if a.date <= day),
         )
 
+    def with_defaults(self, district: District) -> Records:
+        """What a reader leaves out, filled in the one way: a consultation without a sender was sent
+        by the district government's general office. Every records reader ends with this."""
+        office = district.general_office().id
+        return attrs.evolve(self, consultations=tuple(
+            c if c.sender is not None else attrs.evolve(c, sender=office) for c in self.consultations))
+
     def with_engagements(self, engagements: Iterable[HeldEngagement]) -> Records:
         return attrs.evolve(self, engagements=tuple(engagements))
 
     @classmethod
-    def from_plan(cls, plan: Plan) -> Records:
-        """Every planned engagement as held, with all its participants attending (for a dry run)."""
-        return cls(plan.district, tuple(
+    def from_plan(cls, plan: Plan, *, held_only: bool = False) -> Records:
+        """The plan's engagements as records, every participant attending: the ones marked held in the
+        year's state (``held_only``), or for a dry run every one not cancelled."""
+        wanted = (Status.HELD,) if held_only else (Status.PROPOSED, Status.AGREED, Status.HELD)
+        return cls(plan.district_id, tuple(
             HeldEngagement(e.kind, e.date, e.host, e.participants, e.id, e.participants, e.title_zh)
-            for e in plan.engagements if e.status != Status.CANCELLED))
+            for e in plan.engagements if e.status in wanted))
+
+    def merged(self, other: Records) -> Records:
+        """These records and ``other``'s; an engagement recorded in both (same id) counts once."""
+        ids = {e.id for e in self.engagements if e.id}
+        return attrs.evolve(self, **{
+            name: getattr(self, name) + tuple(x for x in getattr(other, name)
+                                              if name != "engagements" or not x.id or x.id not in ids)
+            for name in SECTIONS})
+
+
+SECTIONS = ("engagements", "documents", "consultations", "research_results", "designations", "nominations",
+            "town_activities", "joint_research", "briefings", "special_appointments")
 
 
 def _check_refs(records: Records, district: District, file: str | None) -> Records:
@@ -191,7 +219,7 @@ def _check_refs(records: Records, district: District, file: str | None) -> Recor
         try:
             return district.organisation(value).id
         except LiaisonError as exc:
-            raise DataError(exc.message, file=file, path=path, fix=exc.fix) from None
+            raise exc.located(file=file, path=path, cls=DataError) from None
 
     def refs(values: tuple[str, ...], path: str) -> tuple[str, ...]:
         return tuple(ref(v, f"{path}[{i}]") for i, v in enumerate(values))
@@ -207,6 +235,7 @@ def _check_refs(records: Records, district: District, file: str | None) -> Recor
                         for i, d in enumerate(records.documents)),
         consultations=tuple(attrs.evolve(
             c, sent_to=refs(c.sent_to, f"$.consultations[{i}].sent_to"),
+            sender=None if c.sender is None else ref(c.sender, f"$.consultations[{i}].sender"),
             replies=tuple(attrs.evolve(r, organisation=ref(r.organisation, f"$.consultations[{i}].replies[{k}]"
                                                                              ".organisation"))
                           for k, r in enumerate(c.replies)))
@@ -239,55 +268,65 @@ def _check_refs(records: Records, district: District, file: str | None) -> Recor
 def parse_records(text: str | bytes, district: District, *, file: str | None = None) -> Records:
     """Parse a records file (TOML) and resolve its organisations against ``district``."""
     from liaison.convert import structure
-    from liaison.loader import read_toml
+    from liaison.loader import DOC, read_toml
 
-    raw = read_toml(text, file=file)
-    records = _check_refs(structure(raw, Records, file=file), district, file)
-    _check_consistency(records, district, file)
+    raw = read_toml(text, file=file, expected="records")
+    records = _check_refs(structure(raw, Records, file=file, fix=f"correct the value (see {DOC['records']})"),
+                          district, file).with_defaults(district)
+    check_consistency(records, district, file)
     return records
 
 
-def _check_consistency(records: Records, district: District, file: str | None) -> None:
+def check_consistency(records: Records, district: District, file: str | None) -> None:
     """What the types cannot say: the right kinds of organisation, dates in order, unique ids."""
     from liaison.model import COUNTERPART_KINDS, OrgKind
 
-    def fail(path: str, message: str, fix: str) -> DataError:
-        return DataError(message, file=file, path=path, fix=fix)
+    def fail(path: str, message: str, fix: str, message_zh: str, fix_zh: str) -> DataError:
+        return DataError(message, file=file, path=path, fix=fix, message_zh=message_zh, fix_zh=fix_zh)
 
+    dates = ("correct the dates", "请改正日期")
     if records.district and records.district != district.info.id:
-        raise fail("$.district", f"these records are for {records.district!r}, not {district.info.id!r}",
-                   "check --data, or correct the district id")
+        raise fail("$.district", f"these records are for the district {records.district!r}, not "
+                   f"{district.info.id!r}", "load the district these records belong to, or correct the district id",
+                   f"这些记录属于“{records.district}”，不是“{district.info.id}”",
+                   "请载入记录所属的区数据，或改正 district")
     for section in ("engagements", "documents", "consultations", "research_results"):
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(records, section)):
             if item.id and item.id in seen:
                 raise fail(f"$.{section}[{i}].id", f"duplicate id {item.id!r} (also $.{section}[{seen[item.id]}])",
-                           "give each record its own id")
+                           "give each record its own id", f"编号“{item.id}”重复（另见 $.{section}[{seen[item.id]}]）",
+                           "请给每条记录不同的编号")
             seen.setdefault(item.id, i)
     for i, c in enumerate(records.consultations):
         for k, reply in enumerate(c.replies):
             here = f"$.consultations[{i}].replies[{k}]"
             if reply.organisation not in c.sent_to:
                 raise fail(f"{here}.organisation", f"{reply.organisation} replied but was not asked",
-                           "add it to sent_to or correct the reply")
+                           "add it to sent_to or correct the reply", f"{reply.organisation}未被征求意见却有答复",
+                           "请把它加入 sent_to，或改正答复")
             if reply.date < c.sent:
-                raise fail(f"{here}.date", f"the reply ({reply.date}) predates the request ({c.sent})",
-                           "correct the dates")
+                raise fail(f"{here}.date", f"the reply ({reply.date}) predates the request ({c.sent})", dates[0],
+                           f"答复日期（{reply.date}）早于发送日期（{c.sent}）", dates[1])
         if c.due is not None and c.due < c.sent:
-            raise fail(f"$.consultations[{i}].due", "the deadline is before the request was sent", "correct the dates")
+            raise fail(f"$.consultations[{i}].due", "the deadline is before the request was sent", dates[0],
+                       "答复期限早于发送日期", dates[1])
     for i, r in enumerate(records.research_results):
         here = f"$.research_results[{i}]"
         if district.organisation(r.submitted_by).kind not in COUNTERPART_KINDS:
             raise fail(f"{here}.submitted_by", f"{r.submitted_by} is not a party branch or the ICF",
-                       "§1.3 research results come from the branches and the ICF")
+                       "research results come from the branches and the ICF", f"{r.submitted_by}不是民主党派或工商联",
+                       "调研成果应由民主党派、工商联报送")
         if district.organisation(r.department).kind != OrgKind.DEPARTMENT:
-            raise fail(f"{here}.department", f"{r.department} is not a department", "name the department that answers")
+            raise fail(f"{here}.department", f"{r.department} is not a department", "name the department that answers",
+                       f"{r.department}不是区直部门", "请填写研究反馈的区直部门")
         if r.feedback is not None and r.feedback < r.received:
-            raise fail(f"{here}.feedback", f"feedback ({r.feedback}) before receipt ({r.received})",
-                       "correct the dates")
+            raise fail(f"{here}.feedback", f"feedback ({r.feedback}) before receipt ({r.received})", dates[0],
+                       f"反馈日期（{r.feedback}）早于收到日期（{r.received}）", dates[1])
 
 
-def load_records(path: str | os.PathLike[str], district: District) -> Records:
+def load_records_toml(path: str | os.PathLike[str], district: District) -> Records:
+    """A TOML records file (any type: :func:`liaison.load_records`)."""
     from liaison.loader import read_file
 
     name = os.fspath(path)

@@ -1,4 +1,4 @@
-"""How answers look: stable JSON shapes and Chinese tables for the terminal."""
+"""How answers look: stable JSON shapes and tables for the terminal (Chinese, or English with --lang en)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,27 @@ from rich.console import Console
 from rich.table import Table
 
 from liaison.district import CcList, District, InviteeList, Recipient
-from liaison.model import MODALITY_ZH, RULE_TAGS, Organisation, Pairing, Provision
+from liaison.engagements import STATUS_EN, STATUS_ZH, Plan
+from liaison.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Report
+from liaison.findings import STATUS_EN as FINDING_EN
+from liaison.findings import STATUS_ZH as FINDING_ZH
+from liaison.model import Organisation, Pairing
+from liaison.rules import (
+    BASIS_ZH,
+    ENGAGEMENT_KIND_EN,
+    ENGAGEMENT_KIND_ZH,
+    MODALITY_EN,
+    MODALITY_ZH,
+    RULE_TAGS,
+    Cadence,
+    DesignationRule,
+    Invitation,
+    Provision,
+    RecordOnly,
+    Response,
+    Routing,
+    Rule,
+)
 
 console = Console(soft_wrap=True, highlight=False, width=160, markup=False, emoji=False)  # data is never markup
 err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
@@ -33,12 +53,11 @@ def iso(day: dt.date | None) -> str | None:
 
 
 # -------------------------------------------------------------------------------------------- provisions
-def rule_json(rule: Any) -> dict[str, Any]:
+def rule_json(rule: Rule) -> dict[str, Any]:
     from liaison.convert import unstructure
 
     body: dict[str, Any] = unstructure(rule)
     body["kind"] = RULE_TAGS[type(rule)]
-    body.setdefault("valid_from", rule.valid_from.isoformat())
     for key in ("valid_from", "valid_until"):
         if isinstance(body.get(key), dt.date):
             body[key] = body[key].isoformat()
@@ -54,45 +73,65 @@ def provision_json(prov: Provision) -> dict[str, Any]:
         "modality": prov.modality.value,
         "text_zh": prov.text_zh,
         "text_en": prov.text_en,
+        "pairing_role": prov.pairing_role,
+        "readings": [{"phrase_zh": r.phrase_zh, "reading_zh": r.reading_zh, "reading_en": r.reading_en,
+                      "basis": r.basis} for r in prov.readings],
         "rules": [rule_json(r) for r in prov.rules],
     }
 
 
-def describe_rule(rule: Any) -> str:
-    tag = RULE_TAGS[type(rule)]
-    if tag == "cadence":
-        most = "不限" if rule.max_per_period is None else str(rule.max_per_period)
-        return (f"{rule.engagement_kind.value}: 每{rule.period_years}年 {rule.min_per_period}–{most} 次"
-                f"（{'每对' if rule.scope == 'pairing' else '全区'}，起算 {rule.cycle_anchor_year}）")
-    if tag == "routing":
-        return f"抄送: {rule.issuer} {rule.document_kind} → {rule.recipients}"
-    if tag == "invitation":
-        return f"邀请: {rule.event_kind.value} → {rule.recipients}（{rule.role_zh}）"
-    if tag == "response":
-        return f"答复: {rule.trigger} {rule.describe_zh()}"
-    if tag == "designation":
-        return "指定: " + "、".join(rule.roles)
-    return f"记录: {rule.record_kind}"
+def describe_rule(rule: Rule) -> str:
+    if isinstance(rule, Cadence):
+        period, count = rule.how_often_zh()
+        scope = {"government": "全区", "department": "每个部门", "pairing": "每对关系"}[rule.scope]
+        return f"{ENGAGEMENT_KIND_ZH[rule.engagement_kind]}：{period}{count}（{scope}）"
+    if isinstance(rule, Routing):
+        return f"抄送：{rule.issuer} {rule.document_kind} → {rule.recipients}"
+    if isinstance(rule, Invitation):
+        return f"邀请：{ENGAGEMENT_KIND_ZH[rule.event_kind]} → {rule.recipients}（{rule.role_zh}）"
+    if isinstance(rule, Response):
+        return f"答复：{rule.trigger} {rule.describe_zh()}"
+    if isinstance(rule, DesignationRule):
+        return "指定：" + "、".join(rule.roles)
+    assert isinstance(rule, RecordOnly)
+    return f"记录：{rule.record_kind}"
+
+
+def local_lines(rule: Rule) -> list[str]:
+    """The rule's local settings, each marked 本区设定（原文未规定）with its note."""
+    return [f"  {field}: {BASIS_ZH['local']} — {note}" for field, note in rule.local.notes if field != "valid_from"]
 
 
 def print_provisions(district: District) -> None:
-    t = table(f"{district.info.regulation_title} — 条款", ["编号", "条", "标题", "效力", "规则"])
+    t = table(f"{district.info.regulation_title} — 条款",
+              ["编号", "条", "标题", "效力", "规则", "本区设定（原文未规定）"])
     for prov in district.provisions:
+        local = sorted({f for r in prov.rules for f in r.local.fields() if f != "valid_from"})
+        local += ["解读"] if prov.readings else []
         t.add_row(prov.id, prov.citation_zh, prov.title_zh, MODALITY_ZH[prov.modality],
-                  "\n".join(describe_rule(r) for r in prov.rules) or "—")
+                  "\n".join(describe_rule(r) for r in prov.rules) or "—", "、".join(local) or "—")
     console.print(t)
 
 
 def print_provision(prov: Provision) -> None:
     console.print(f"{prov.id}  {prov.citation_zh}  {prov.title_zh}（{prov.title_en}）")
-    console.print(f"效力 modality: {MODALITY_ZH[prov.modality]} ({prov.modality.value})")
+    console.print(f"效力 modality: {MODALITY_ZH[prov.modality]} ({MODALITY_EN[prov.modality]})")
     console.print()
-    console.print(prov.text_zh, markup=False)
+    console.print(prov.text_zh.strip())
+    for reading in prov.readings:
+        console.print(f"\n解读“{reading.phrase_zh}”：{BASIS_ZH[reading.basis]} — {reading.reading_zh}")
     if prov.rules:
         console.print()
         for rule in prov.rules:
             until = f" 至 {rule.valid_until}" if rule.valid_until else ""
-            console.print(f"- {describe_rule(rule)}  [自 {rule.valid_from}{until}]", markup=False)
+            modality = MODALITY_ZH[prov.modality_of(rule)]
+            console.print(f"- {describe_rule(rule)}  [{modality}；自 {rule.valid_from}{until}]")
+            if rule.sentence_zh:
+                console.print(f"  原文：{rule.sentence_zh}")
+            for line in local_lines(rule):
+                console.print(line)
+            if rule.note:
+                console.print(f"  说明：{rule.note}")
 
 
 # ---------------------------------------------------------------------------------------------- pairings
@@ -103,6 +142,8 @@ def pairing_json(district: District, pairing: Pairing) -> dict[str, Any]:
         "clause": pairing.clause,
         "valid_from": iso(pairing.valid_from),
         "valid_until": iso(pairing.valid_until),
+        "basis": pairing.basis,
+        "local": dict(pairing.local.notes),
     }
 
 
@@ -124,7 +165,8 @@ def print_pairings(district: District, day: dt.date, found: Sequence[Pairing]) -
     console.print(t)
     units = district.common_liaison_units(day)
     if units:
-        console.print("共同联系单位（§2.1）: " + "、".join(o.name for o in units))
+        clauses = "、".join(p.id for p in district.provisions if p.pairing_role == "common_liaison")
+        console.print(f"共同联系单位（{clauses}）: " + "、".join(o.name for o in units))
 
 
 # ----------------------------------------------------------------------------------------------- routing
@@ -134,7 +176,7 @@ def print_basis(district: District, note_zh: str, provisions: Sequence[str]) -> 
         console.print(note_zh)
     for pid in provisions:
         prov = district.provision(pid)
-        console.print(f"{prov.id} {prov.citation_zh}: {prov.text_zh}", markup=False)
+        console.print(f"{prov.id} {prov.citation_zh}: {prov.text_zh.strip()}")
 
 
 def recipient_json(r: Recipient) -> dict[str, Any]:
@@ -142,18 +184,14 @@ def recipient_json(r: Recipient) -> dict[str, Any]:
     out["provisions"] = list(r.provisions)
     if r.role_zh:
         out["role_zh"] = r.role_zh
+        out["role_en"] = r.role_en
     return out
 
 
 def cc_json(cc: CcList) -> dict[str, Any]:
-    return {
-        "issuer": org_ref(cc.issuer),
-        "date": cc.date.isoformat(),
-        "document_kind": cc.document_kind,
-        "provisions": list(cc.provisions),
-        "recipients": [recipient_json(r) for r in cc.recipients],
-        "note_zh": cc.note_zh,
-    }
+    return {"issuer": org_ref(cc.issuer), "date": cc.date.isoformat(), "document_kind": cc.document_kind,
+            "provisions": list(cc.provisions), "recipients": [recipient_json(r) for r in cc.recipients],
+            "note_zh": cc.note_zh, "note_en": cc.note_en}
 
 
 def print_cc(district: District, cc: CcList) -> None:
@@ -166,21 +204,16 @@ def print_cc(district: District, cc: CcList) -> None:
 
 
 def invitees_json(found: InviteeList) -> dict[str, Any]:
-    return {
-        "event_kind": found.event_kind.value,
-        "date": found.date.isoformat(),
-        "host": org_ref(found.host) if found.host else None,
-        "modality": found.modality.value,
-        "provisions": list(found.provisions),
-        "invitees": [recipient_json(r) for r in found.recipients],
-        "note_zh": found.note_zh,
-    }
+    return {"event_kind": found.event_kind.value, "date": found.date.isoformat(),
+            "host": org_ref(found.host) if found.host else None, "modality": found.modality.value,
+            "provisions": list(found.provisions), "invitees": [recipient_json(r) for r in found.recipients],
+            "note_zh": found.note_zh, "note_en": found.note_en}
 
 
 def print_invitees(district: District, found: InviteeList) -> None:
     host = found.host.name if found.host else ""
-    t = table(f"{host} {found.event_kind.value} {found.date.isoformat()} 邀请名单（{len(found.recipients)} 家，"
-              f"{MODALITY_ZH[found.modality]}）", ["受邀", "方式", "依据"])
+    t = table(f"{host} {ENGAGEMENT_KIND_ZH[found.event_kind]} {found.date.isoformat()} "
+              f"邀请名单（{len(found.recipients)} 家，{MODALITY_ZH[found.modality]}）", ["受邀", "方式", "依据"])
     for r in found.recipients:
         t.add_row(r.organisation.name, r.role_zh, " ".join(r.provisions))
     console.print(t)
@@ -207,38 +240,41 @@ def print_plugins(found: Sequence[dict[str, Any]]) -> None:
 
 
 # -------------------------------------------------------------------------------------------------- plan
-def print_plan(district: District, plan: Any, *, lang: str = "zh") -> None:
-    from liaison.model import ENGAGEMENT_KIND_ZH
-    from liaison.plan import STATUS_ZH
+def _when(e: Any) -> str:
+    return (f"{e.start:%H:%M}–{e.end:%H:%M}" if e.start and e.end else f"{e.start:%H:%M}" if e.start else "全天")
 
-    label = "、".join(str(y) for y in plan.years)
-    t = table(f"{district.info.name} {label}年对口联系工作计划（{len(plan.engagements)} 项）",
-              ["日期", "时间", "类型", "事项", "参加", "依据", "状态"])
+
+def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
+    en = lang == "en"
+    title = (f"{district.info.name_en}: liaison plan {plan.year} ({len(plan.engagements)} engagements)" if en else
+             f"{district.info.name} {plan.year}年对口联系工作计划（{len(plan.engagements)} 项）")
+    columns = ["date", "time", "kind", "engagement", "with", "basis", "status"] if en else \
+        ["日期", "时间", "类型", "事项", "参加", "依据", "状态"]
+    t = table(title, columns)
+    kinds = ENGAGEMENT_KIND_EN if en else ENGAGEMENT_KIND_ZH
+    statuses = STATUS_EN if en else STATUS_ZH
     for e in plan.engagements:
-        when = (f"{e.start:%H:%M}–{e.end:%H:%M}" if e.start and e.end else
-                f"{e.start:%H:%M}" if e.start else "全天")
-        others = [district.organisation(p).short_name for p in e.participants if p != e.host]
-        everyone = set(e.participants) >= {o.id for o in district.counterparts()}
-        flags = STATUS_ZH[e.status] + ("（暂定）" if e.provisional else "") + ("⚠超出指导" if e.beyond_guidance else "")
-        t.add_row(f"{e.date:%Y-%m-%d} 周{'一二三四五六日'[e.date.weekday()]}", when, ENGAGEMENT_KIND_ZH[e.kind],
-                  e.title_zh, "各民主党派、工商联" if everyone else "、".join(others),
-                  " ".join(e.provisions), flags)
+        flags = statuses[e.status] + (("（暂定）" if not en else " (provisional)") if e.provisional else "") + (
+            ("⚠超出指导" if not en else " ⚠beyond guidance") if e.beyond_guidance else "")
+        day = f"{e.date:%Y-%m-%d} " + (e.date.strftime("%a") if en else f"周{'一二三四五六日'[e.date.weekday()]}")
+        t.add_row(day, _when(e), kinds[e.kind], e.title(lang), district.names_of(e.participants, lang=lang,
+                  exclude=(e.host,)), " ".join(e.provisions), flags)
     console.print(t)
     counts: dict[str, int] = {}
     for e in plan.engagements:
-        counts[ENGAGEMENT_KIND_ZH[e.kind]] = counts.get(ENGAGEMENT_KIND_ZH[e.kind], 0) + 1
-    console.print("合计 totals: " + "，".join(f"{k} {v}" for k, v in counts.items()))
+        counts[kinds[e.kind]] = counts.get(kinds[e.kind], 0) + 1
+    console.print(("Totals: " if en else "合计：") + ("; " if en else "，").join(f"{k} {v}" for k, v in counts.items()))
     print_plan_notes(plan, lang=lang)
 
 
-def print_plan_notes(plan: Any, limit: int = 20, *, lang: str = "zh") -> None:
+def print_plan_notes(plan: Plan, limit: int = 20, *, lang: str = "zh") -> None:
     """Provisional years, warnings and what could not be placed; long lists are cut with a count
     (the JSON has all)."""
     from liaison.workdays import provisional_note
 
     en = lang == "en"
-    for year in plan.provisional_years:
-        note = provisional_note(year, breaks_avoided=not plan.options.allow_customary_breaks, lang=lang)
+    if plan.provisional:
+        note = provisional_note(plan.year, breaks_avoided=not plan.options.allow_customary_breaks, lang=lang)
         console.print(("Provisional: " if en else "暂定：") + note)
     sections = (("Warning" if en else "注意", [w.message(lang) for w in plan.warnings]),
                 ("Not placed" if en else "未能安排",
@@ -252,58 +288,109 @@ def print_plan_notes(plan: Any, limit: int = 20, *, lang: str = "zh") -> None:
             console.print(f"{label}: {more}")
 
 
-def finding_json(f: Any) -> dict[str, Any]:
-    return {
-        "provision": f.provision,
-        "rule": f.rule,
-        "status": f.status.value,
-        "severity": f.severity.value,
-        "subject": list(f.subject),
-        "period": [f.period[0].isoformat(), f.period[1].isoformat()],
-        "counted": list(f.counted),
-        "expected": f.expected,
-        "pairing_in_force": None if f.pairing_in_force is None else
-        [iso(f.pairing_in_force[0]), iso(f.pairing_in_force[1])],
-        "message_zh": f.message_zh,
-        "message_en": f.message_en,
-    }
+def changes_between(before: Plan | None, after: Plan) -> list[tuple[str, str, str]]:
+    """(engagement id, what changed in Chinese, in English) for each engagement that changed."""
+    old = {e.id: e for e in before.engagements} if before is not None else {}
+    found = []
+    for e in after.engagements:
+        was = old.get(e.id)
+        if was is None:
+            found.append((e.id, f"新增 {e.date.isoformat()} {_when(e)}", f"new on {e.date.isoformat()} {_when(e)}"))
+            continue
+        parts_zh, parts_en = [], []
+        if (was.date, was.start) != (e.date, e.start):
+            parts_zh.append(f"{was.date.isoformat()} {_when(was)} → {e.date.isoformat()} {_when(e)}")
+            parts_en.append(f"{was.date.isoformat()} {_when(was)} → {e.date.isoformat()} {_when(e)}")
+        if was.status != e.status:
+            parts_zh.append(f"{STATUS_ZH[was.status]} → {STATUS_ZH[e.status]}")
+            parts_en.append(f"{STATUS_EN[was.status]} → {STATUS_EN[e.status]}")
+        if parts_zh:
+            found.append((e.id, "；".join(parts_zh), "; ".join(parts_en)))
+    return found
 
 
-def report_json(district: District, report: Any) -> dict[str, Any]:
-    return {
-        "district": report.district,
-        "year": report.year,
-        "as_of": report.as_of.isoformat(),
-        "findings": [finding_json(f) for f in report.findings],
-        "summary": report.summary(district),
-    }
-
-
-def print_report(district: District, report: Any, *, lang: str = "zh", show_all: bool = False) -> None:
-    from liaison.compliance import PROBLEMS, STATUS_ZH
-
-    shown = [f for f in report.findings if show_all or f.status in PROBLEMS or f.status.value == "beyond_guidance"]
-    t = table(f"{report.year}年对口联系工作检查（截至 {report.as_of.isoformat()}）："
-              f"{len(report.findings)} 项，问题 {len(report.problems())} 项",
-              ["条款", "状态", "程度", "说明"])
-    for f in shown:
-        t.add_row(f.provision, STATUS_ZH[f.status], f.severity.value, f.message_zh if lang == "zh" else f.message_en)
+def print_changes(district: District, before: Plan | None, after: Plan, path: Any, *, lang: str = "zh",
+                  created: bool = False) -> None:
+    en = lang == "en"
+    found = changes_between(before, after)
+    new = (f"planned {after.year} anew ({len(after.engagements)} engagements); " if en else
+           f"新建{after.year}年计划（{len(after.engagements)} 项），") if created else ""
+    t = table((f"{after.year}: {new}{len(found)} change(s), written to {path}" if en else
+               f"{after.year}年：{new}{len(found)} 项变化，已写入 {path}"), ["id", "change" if en else "变化"])
+    for ident, zh, english in found:
+        t.add_row(ident, english if en else zh)
     console.print(t)
-    statuses = ["met", "short", "beyond_guidance", "designation_missing", "response_overdue", "open", "recorded_only"]
-    s = table("按单位汇总 summary per organisation", ["单位", *[STATUS_ZH[type(report.findings[0].status)(x)]
-                                                          for x in statuses]] if report.findings else ["单位"])
+    print_plan_notes(after, lang=lang)
+
+
+# ---------------------------------------------------------------------------------------------- findings
+def report_json(district: District, report: Report) -> dict[str, Any]:
+    from liaison.findings import report_document
+
+    return report_document(report, district)
+
+
+def print_report(district: District, report: Report, *, lang: str = "zh", show_all: bool = False) -> None:
+    en = lang == "en"
+    statuses, severities = (FINDING_EN, SEVERITY_EN) if en else (FINDING_ZH, SEVERITY_ZH)
+    totals = report.totals()
+    counts = ("; " if en else "，").join(f"{severities[s]} {totals[s.value]}" for s in PROBLEMS)
+    shown = report.findings if show_all else report.problems()
+    total, day = len(report.findings), report.as_of.isoformat()
+    title = (f"Liaison work {report.year} (as of {day}): {total} findings; {counts}" if en
+             else f"{report.year}年对口联系工作检查（截至 {day}）：{total} 项；{counts}")
+    t = table(title, ["provision", "status", "severity", "responsible", "finding"] if en else
+              ["条款", "状态", "程度", "责任单位", "说明"])
+    for f in shown:
+        who = district.names_of((f.responsible,), lang=lang) if f.responsible else "—"
+        t.add_row(f.provision, statuses[f.status], severities[f.severity], who, f.message(lang))
+    console.print(t)
+    for note in report.notes(lang):
+        console.print(note)
+    if report.not_counted:
+        nc = table("Records not counted" if en else "未计入的记录", ["record", "why"] if en else ["记录", "原因"])
+        for n in report.not_counted:
+            nc.add_row(n.id, n.reason(lang))
+        console.print(nc)
+    columns = [s for s in ("violation", "deviation", "explained", "local", "info", "ok")]
+    s = table("Per responsible body" if en else "按责任单位汇总",
+              ["body" if en else "单位", *[severities[type(PROBLEMS[0])(c)] for c in columns]])
     for row in report.summary(district):
-        s.add_row(str(row["name"]), *[str(row.get(x, "")) for x in statuses])
+        s.add_row(str(row["name_en" if en else "name"]), *[str(row.get(c, "")) for c in columns])
     console.print(s)
 
 
-def print_export_summary(folder: Any, plan: Any, written: Sequence[tuple[str, str, int]], *,
-                         lang: str = "zh") -> None:
+# ---------------------------------------------------------------------------------------- export, publish
+def print_export_summary(district: District, outcome: Any, *, lang: str = "zh") -> None:
+    en = lang == "en"
     by_format: dict[str, list[tuple[str, int]]] = {}
-    for name, path, size in written:
+    for name, path, size in outcome.written:
         by_format.setdefault(name, []).append((path, size))
-    t = table(f"已写入 written to {folder}（{len(written)} 个文件）", ["格式", "文件数", "大小", "示例"])
+    t = table((f"Written to {outcome.folder} ({len(outcome.written)} files; {len(outcome.unchanged)} unchanged)" if en
+               else f"已写入 {outcome.folder}（{len(outcome.written)} 个文件，{len(outcome.unchanged)} 个未变）"),
+              ["format", "files", "size", "example"] if en else ["格式", "文件数", "大小", "示例"])
     for name, files in by_format.items():
         t.add_row(name, str(len(files)), f"{sum(s for _, s in files) / 1024:.0f} KB", files[0][0])
-    console.print(t)
-    print_plan_notes(plan, lang=lang)
+    if by_format:
+        console.print(t)
+    else:
+        console.print(f"Nothing changed in {outcome.folder} ({len(outcome.unchanged)} files as they were)" if en
+                      else f"{outcome.folder} 没有变化（{len(outcome.unchanged)} 个文件未变）")
+    for path, to in outcome.archived:
+        console.print(("Archived: " if en else "已作废：") + f"{path} → {to}")
+    for path in outcome.kept_edits:
+        console.print(("Edited since the last export, left as it is: " if en else "上次导出后已被修改，未覆盖：")
+                      + path)
+    print_plan_notes(outcome.plan, lang=lang)
+
+
+def print_publish_summary(result: Any, *, lang: str = "zh") -> None:
+    en = lang == "en"
+    line = (f"Published to {result.publication.target}: {result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged; {result.requests} requests ({result.writes} writes)" if en else
+            f"已发布到 {result.publication.target}：新建 {result.created}，更新 {result.updated}，"
+            f"未变 {result.unchanged}；请求 {result.requests} 次（写入 {result.writes} 次）")
+    console.print(line)
+    for c in result.conflicts:
+        console.print(("Conflict: " if en else "冲突（服务器上已被修改，未覆盖）：")
+                      + f"{c.calendar} {c.uid} {c.reason}")

@@ -17,7 +17,7 @@ import time
 
 from liaison.exporting import ExportRequest
 from liaison.loader import seed_district
-from liaison.plan import PlanOptions, plan_year
+from liaison.planner import plan_year
 from liaison.workdays import ChineseCalendar
 
 from liaison_docx.pdf import find_soffice, to_pdf
@@ -30,7 +30,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     seed = seed_district()
-    request = ExportRequest(seed, plan_year(seed, args.year, PlanOptions(), calendar=ChineseCalendar()), {})
+    request = ExportRequest(seed, plan_year(seed, args.year, calendar=ChineseCalendar()), {})
     t = time.perf_counter()
     artifacts = export(request)
     docx_s = time.perf_counter() - t

@@ -20,15 +20,18 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from liaison_docx.plugin import export  # noqa: E402
-from tests.docx_seed import seed_request  # noqa: E402 - the seed letters the tests check
+from tests.docx_seed import changed_request  # noqa: E402 - the seed letters the tests check
 from tests.pdf_pages import rasters  # noqa: E402
 
-#: One letter of each kind: the notice with the longest table, the §3.1 work-meeting invitation, a
-#: §1.1 consultation and the §1.3 feedback letter.
-PICKED = {"notice": "2027/通知/01-dev-reform.pdf",
-          "invitation": "2027/邀请函/2027-06-15-work_meeting-district-gov-rcck.pdf",
-          "consultation": "2027/征求意见函/2027-11-02-gwbg-2028-icf.pdf",
-          "feedback": "2027/反馈函/2027-05-06-yshj-2027.pdf"}
+#: One letter of each kind: the notice with the longest table, the §3.1 work-meeting invitation, the
+#: change letter of the health bureau's moved joint meeting, a cancellation of the plenary meeting, a
+#: §1.1 consultation and the §1.3 feedback letter (the year of tests.docx_seed.changed_request).
+PICKED = {"notice": "通知/01-dev-reform.pdf",
+          "invitation": "邀请函/2027-06-21-work_meeting-district-gov-rcck.pdf",
+          "change": "变更函/2027-03-30-joint_meeting-health-cpwdp-改期-区卫函1.pdf",
+          "cancellation": "变更函/2027-03-05-plenary_meeting-district-gov-rcck-取消-区府办函1.pdf",
+          "consultation": "征求意见函/2027-11-02-gwbg-2028-icf.pdf",
+          "feedback": "反馈函/2027-05-06-yshj-2027.pdf"}
 
 
 def _png(pages: list[tuple[int, int, bytes]], gap: int = 8) -> bytes:
@@ -56,7 +59,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("docs/letters"))
     parser.add_argument("--dpi", type=int, default=40)
     args = parser.parse_args()
-    artifacts = {a.path: a.data for a in export(seed_request({"pdf": True}))}
+    artifacts = {a.path: a.data for a in export(changed_request({"pdf": True}))}
     args.out.mkdir(parents=True, exist_ok=True)
     for kind, path in PICKED.items():
         target = args.out / f"{kind}.png"

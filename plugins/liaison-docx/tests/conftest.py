@@ -3,21 +3,16 @@ other installed plugins never leak into these tests."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
-
-os.environ["LIAISON_PLUGINS"] = "docx"
-
+from docx_seed import make_plan, make_records
 from liaison import plugins
 from liaison.district import District
+from liaison.engagements import Plan
 from liaison.exporting import ExportRequest
 from liaison.loader import seed_district
-from liaison.plan import Plan
 from liaison.records import Records
-
-from .docx_seed import make_plan, make_records
 
 
 @pytest.fixture(autouse=True)

@@ -1,35 +1,38 @@
 """The seed district's letters for the tests: its 2027 plan (with a plenary meeting) and records
-holding one consultation and one answered research result.  A helpers module, imported by the
-fixtures in conftest.py and by the test modules (no test module imports another)."""
+holding one consultation and one answered research result; and the same year after its letters went
+out and three engagements changed (:func:`changed_request`), for the change and cancellation letters.
+A helpers module, imported by the fixtures in conftest.py and by the test modules (no test module
+imports another)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from liaison.district import District
+from liaison.engagements import KnownEvent, Plan, PlanOptions
 from liaison.exporting import ExportRequest
 from liaison.loader import seed_district
-from liaison.model import EngagementKind
-from liaison.plan import Plan, PlannedEvent, PlanOptions, plan_year
+from liaison.planner import plan_year
 from liaison.records import ConsultationRecord, Records, ResearchResult
+from liaison.rules import EngagementKind
 from liaison.workdays import ChineseCalendar
 
-PLENARY = PlannedEvent(EngagementKind.PLENARY_MEETING, dt.date(2027, 3, 5), "区政府第一次全体会议",
+PLENARY = KnownEvent(EngagementKind.PLENARY_MEETING, dt.date(2027, 3, 5), "区政府第一次全体会议",
                        dt.time(9, 0), dt.time(11, 30), location="区政府第一会议室")
 
 
 #: More events that invite the branches: titles with numbers, quotes and organisation names, an event
 #: in the afternoon, one all day (the layout tests render their letters too).
 MORE_EVENTS = (
-    PlannedEvent(EngagementKind.SYMPOSIUM, dt.date(2027, 9, 8), "“十五五”规划编制座谈会", dt.time(14, 30),
+    KnownEvent(EngagementKind.SYMPOSIUM, dt.date(2027, 9, 8), "“十五五”规划编制座谈会", dt.time(14, 30),
                  dt.time(16, 30), location="区政府第二会议室"),
-    PlannedEvent(EngagementKind.MAJOR_EVENT, dt.date(2027, 10, 26), "纪念九三学社成立82周年暨区工商联工作交流大会"),
-    PlannedEvent(EngagementKind.INSPECTION, dt.date(2027, 10, 20), "廉政建设检查工作", dt.time(9, 0),
+    KnownEvent(EngagementKind.MAJOR_EVENT, dt.date(2027, 10, 26), "纪念九三学社成立82周年暨区工商联工作交流大会"),
+    KnownEvent(EngagementKind.INSPECTION, dt.date(2027, 10, 20), "廉政建设检查工作", dt.time(9, 0),
                  dt.time(12, 0)),
 )
 
 
-def make_plan(district: District, *events: PlannedEvent) -> Plan:
+def make_plan(district: District, *events: KnownEvent) -> Plan:
     return plan_year(district, 2027, PlanOptions(events=events or (PLENARY,)), calendar=ChineseCalendar())
 
 
@@ -47,8 +50,28 @@ def make_records(district: District) -> Records:
         ))
 
 
-def seed_request(options: dict[str, object] | None = None, *events: PlannedEvent) -> ExportRequest:
+def seed_request(options: dict[str, object] | None = None, *events: KnownEvent) -> ExportRequest:
     """Every kind of letter for the seed district's 2027: the plan with the plenary meeting (and
     ``events``) and the records."""
     seed = seed_district()
     return ExportRequest(seed, make_plan(seed, PLENARY, *events), options or {}, make_records(seed))
+
+
+JOINT_HEALTH = "2027/joint_meeting/health"
+WORK_MEETING = "2027/work_meeting/district-gov"
+
+
+def changed_request(options: dict[str, object] | None = None, *events: KnownEvent) -> ExportRequest:
+    """The export after :func:`seed_request`'s letters went out, once the health bureau's joint
+    meeting has moved to another day, the §3.1 work meeting to the afternoon of its day and the
+    plenary meeting has been cancelled: every letter kind, change and cancellation letters included."""
+    from liaison_docx.plugin import drafts
+
+    first = seed_request({k: v for k, v in (options or {}).items() if k != "pdf"}, *events)
+    sent = tuple(d.record for d in drafts(first) if d.record is not None)
+    plenary = next(e.id for e in first.plan.engagements if e.kind == EngagementKind.PLENARY_MEETING)
+    work = first.plan.get(WORK_MEETING)
+    plan = (first.plan.move(JOINT_HEALTH, dt.date(2027, 4, 20))
+            .move(WORK_MEETING, work.date, dt.time(14, 30))
+            .cancel(plenary, force=True))
+    return ExportRequest(first.district, plan, options or {}, first.records, letters=sent, revision=2)

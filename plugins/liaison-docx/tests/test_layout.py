@@ -1,11 +1,13 @@
-"""The layout check over every letter the exporter writes for the seed district's 2027 (14 notices, 73
-invitations, 8 consultation letters, a feedback letter), read as a clerk would: LibreOffice's PDF,
-made by the exporter's own ``pdf`` option (one LibreOffice run for all), measured page by page.
+"""The layout check over every letter the exporter writes for the seed district's 2027 once three
+engagements changed after their invitations went out (14 notices, 65 invitations, 10 change and 8
+cancellation letters, 8 consultation letters, a feedback letter), read as a clerk would:
+LibreOffice's PDF, made by the exporter's own ``pdf`` option (one LibreOffice run for all), measured
+page by page.
 
 GB/T 9704-2012: A4; margins 37/28/35/26 mm; 22 lines of 28 cells; title 2号 broken between words and
 balanced; page numbers 4号 "— 1 —" on the outside edges; the 落款 with the last lines of the body;
 the 版记 at the foot of an even last page; no page under a third full but a final one holding only the
-版记; every character of the .docx in the PDF, in order.  Needs ``soffice`` and poppler (../ci-deps.sh).
+版记; every character of the .docx in the PDF, in order.  Needs ``soffice`` and poppler (.ci/run installs them).
 """
 
 from __future__ import annotations
@@ -15,16 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from docx_seed import MORE_EVENTS, changed_request, seed_request
 from liaison.errors import ExportError
-
-from liaison_docx.letter import format_date
-from liaison_docx.letters import Draft
-from liaison_docx.pdf import PDF, to_pdf
-from liaison_docx.plugin import DOCX, drafts, export
-from liaison_docx.titles import TITLE_CELLS, break_title, title_units
-
-from .docx_seed import MORE_EVENTS, seed_request
-from .pdf_pages import (
+from pdf_pages import (
     GLYPH_DROP,
     MM,
     PITCH_MM,
@@ -36,6 +31,12 @@ from .pdf_pages import (
     pages,
     pdf_text,
 )
+
+from liaison_docx.letter import format_date
+from liaison_docx.letters import Draft
+from liaison_docx.pdf import PDF, to_pdf
+from liaison_docx.plugin import DOCX, drafts, export
+from liaison_docx.titles import TITLE_CELLS, break_title, title_units
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 HERE = Path(__file__).parent
@@ -56,7 +57,7 @@ class Rendered:
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory: pytest.TempPathFactory) -> list[Rendered]:
     out = tmp_path_factory.mktemp("layout")
-    request = seed_request({"pdf": "true"}, *MORE_EVENTS)
+    request = changed_request({"pdf": "true"}, *MORE_EVENTS)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("FONTCONFIG_FILE", str(HERE / "fonts.conf"))
         artifacts = export(request)  # one LibreOffice run for every letter
@@ -73,8 +74,12 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> list[Rendered]:
 
 
 def test_every_kind_is_checked(letters: list[Rendered]) -> None:
-    assert {r.draft.kind for r in letters} == {"notice", "invitation", "consultation", "feedback"}
-    assert len(letters) == 72 + 3 * 8  # the seed's letters and those of MORE_EVENTS
+    assert {r.draft.kind for r in letters} == {"notice", "invitation", "change", "cancellation", "consultation",
+                                               "feedback"}
+    counts = {kind: sum(1 for r in letters if r.draft.kind == kind) for kind in ("notice", "invitation", "change",
+                                                                                  "cancellation")}
+    assert counts == {"notice": 14, "invitation": 41 + 3 * 8, "change": 2 + 8, "cancellation": 8}
+    assert len(letters) == 106
 
 
 def test_a4(letters: list[Rendered]) -> None:
@@ -228,7 +233,7 @@ def test_signature_stays_with_the_last_lines_of_the_body(letters: list[Rendered]
 
 
 def test_letters_that_fit_one_page_stay_on_one(letters: list[Rendered]) -> None:
-    short = [r for r in letters if r.draft.kind in ("consultation", "feedback")]
+    short = [r for r in letters if r.draft.kind in ("consultation", "feedback", "change", "cancellation")]
     assert short
     for r in short:
         assert len(r.pages) == 1, (r.name, [line.text for page in r.pages[1:] for line in page.lines])

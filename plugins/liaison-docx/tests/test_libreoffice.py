@@ -2,7 +2,7 @@
 measure the PDF — the 22 × 28 grid on full pages, the 文件格式 and 信函格式 first pages, the 版记.
 The exporter's own letters are checked page by page in test_layout.py.
 
-Needs ``soffice`` and poppler's ``pdftotext``/``pdftoppm`` (see ../ci-deps.sh); skipped only when
+Needs ``soffice`` and poppler's ``pdftotext``/``pdftoppm`` (.ci/run installs them); skipped only when
 ``soffice`` is absent.  Fonts: tests/fonts.conf maps the GB/T 9704 font names to the free CJK fonts
 Debian ships (every CJK face is one em wide, so the grid is font-independent).
 """
@@ -16,12 +16,11 @@ from pathlib import Path
 
 import attrs
 import pytest
+from docx_samples import annual_notice, grid_letter, invitation
+from pdf_pages import MM, TYPE_AREA, Line, pages, rasters
 
 from liaison_docx import Paragraph, render
 from liaison_docx.pdf import to_pdf
-
-from .docx_samples import annual_notice, grid_letter, invitation
-from .pdf_pages import MM, TYPE_AREA, Line, pages, rasters
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 

@@ -15,6 +15,7 @@ import attrs
 import docx
 import pytest
 from docx.shared import Mm
+from docx_samples import annual_notice, grid_letter, invitation
 from liaison.errors import ExportError
 from lxml import etree
 
@@ -32,8 +33,6 @@ from liaison_docx import (
     validate_letter,
 )
 from liaison_docx.render import CHAR_SPACING, LINE_PITCH, MARGINS, PAGE_SIZE
-
-from .docx_samples import annual_notice, grid_letter, invitation
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -453,8 +452,12 @@ def test_attachments_noted_after_the_body_and_set_from_a_new_page() -> None:
     assert isinstance(labels, list) and len(labels) == 2
     for label in labels:
         assert label.find("w:pPr/w:pageBreakBefore", NS) is not None  # type: ignore[union-attr]
-    single = Package(render(attrs.evolve(invitation(), attachments=(Attachment("回执", ()),)))).text()
-    assert "附件：回执" in single.splitlines() and "附件" in single.splitlines()
+    single = Package(render(attrs.evolve(invitation(), attachments=(Attachment("回执", (Paragraph("甲"),)),))))
+    assert "附件：回执" in single.text().splitlines() and "附件" in single.text().splitlines()
+    sent = Package(render(attrs.evolve(invitation(), attachments=(Attachment("《办法》（征求意见稿）", ()),))))
+    assert "附件：《办法》（征求意见稿）" in sent.text().splitlines()  # named in the 附件说明 …
+    assert "附件" not in sent.text().splitlines()  # … but sent as a document of its own: no page for it
+    assert not sent.document.xpath(".//w:p[w:pPr/w:pStyle/@w:val='GwAttachmentLabel']", namespaces=NS)
 
 
 def test_title_lines_break_between_units_only() -> None:

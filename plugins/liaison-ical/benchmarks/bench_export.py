@@ -3,7 +3,7 @@
 Run:  python plugins/liaison-ical/benchmarks/bench_export.py [--pairings 7500] [--repeats 3]
       [--no-files-baseline]
 
-The plan is ``plan_year(random_district(7500), 2026)`` from the core's ``tests/directories.py``
+The plan is ``plan_year(random_district(7500), 2026)`` from the core's ``tests/builders.py``
 (about 10,000 engagements and 3,000 organisations); without that checkout, ``--synthetic N`` builds
 N engagements directly on the seed district.
 
@@ -34,9 +34,10 @@ from bench_ical import raw_icalendar
 
 import liaison
 from liaison.district import District
+from liaison.engagements import Engagement, Plan
 from liaison.exporting import ExportRequest
-from liaison.model import EngagementKind
-from liaison.plan import Engagement, Plan, organisations_in, plan_year
+from liaison.planner import organisations_in, plan_year
+from liaison.rules import EngagementKind
 from liaison_ical import CalendarSpec
 from liaison_ical.mapping import Names, default_dtstamp, engagement_event
 from liaison_ical.plugin import PRODID, export
@@ -47,7 +48,7 @@ CORE_TESTS = Path(__file__).resolve().parents[3] / "tests"
 
 def random_plan(pairings: int) -> tuple[District, Plan]:
     sys.path.insert(0, str(CORE_TESTS))
-    from directories import random_district  # the core's test helper
+    from builders import random_district  # the core's test helper
 
     district = random_district(pairings)
     return district, plan_year(district, 2026)
@@ -68,7 +69,7 @@ def synthetic_plan(count: int) -> tuple[District, Plan]:
             f"2026/visit/{dept}/{other}/{i}", EngagementKind.VISIT, days[i % len(days)], start, end, dept,
             (dept, other), ("§3.6",), f"{names[dept]}领导走访{names[other]}"))
     engagements.sort(key=lambda e: (e.date, e.start or dt.time(0), e.id))
-    return district, Plan(district.info.id, (2026,), tuple(engagements))
+    return district, Plan(district.info.id, 2026, tuple(engagements))
 
 
 def raw_specs(district: District, plan: Plan) -> list[CalendarSpec]:
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("LIAISON_PLUGINS", "")  # plan with the built-ins only, whatever else is installed
 
-    if args.synthetic or not (CORE_TESTS / "directories.py").exists():
+    if args.synthetic or not (CORE_TESTS / "builders.py").exists():
         district, plan = synthetic_plan(args.synthetic or 10_000)
     else:
         district, plan = random_plan(args.pairings)

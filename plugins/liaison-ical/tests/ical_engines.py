@@ -147,7 +147,8 @@ def ensure_node_modules() -> None:
         return
     npm = shutil.which("npm")
     if npm is None:
-        raise RuntimeError("node is installed but npm is not; run plugins/liaison-ical/ci-deps.sh")
+        raise RuntimeError("node is installed but npm is not; "
+                           "run (cd plugins/liaison-ical/tests/js && npm ci), as .ci/run does")
     command = "ci" if (JS_DIR / "package-lock.json").exists() else "install"
     subprocess.run([npm, command, "--no-audit", "--no-fund"], cwd=JS_DIR, check=True,
                    capture_output=True, timeout=300)

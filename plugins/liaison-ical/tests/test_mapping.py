@@ -8,9 +8,9 @@ import pytest
 from ical_samples import make_event, make_spec, varied_spec
 
 import liaison
+from liaison.engagements import Engagement, Plan, Status
 from liaison.errors import ExportError
-from liaison.model import EngagementKind
-from liaison.plan import Engagement, Plan, Status
+from liaison.rules import EngagementKind
 from liaison_ical import serialise, uid_for
 from liaison_ical.mapping import DEFAULT_MINUTES, Names, default_dtstamp, engagement_event
 from liaison_ical.serialise import serialise_many
@@ -65,7 +65,7 @@ def test_status(status: Status, ical: str, zh: str) -> None:
 def test_provisional_dates_are_marked() -> None:
     event = engagement_event(engagement(provisional=True), NAMES)
     assert event.summary == "【暂定】区卫生局与农工党总支部、九三学社综合支社联席会议"
-    assert "日期暂定：2026年节假日安排尚未公布" in event.description
+    assert "日期暂定：2026年国务院节假日安排尚未公布" in event.description
 
 
 def test_all_day_and_open_ended() -> None:
@@ -77,8 +77,12 @@ def test_all_day_and_open_ended() -> None:
 
 
 def test_end_before_start_is_an_error_naming_the_engagement() -> None:
+    with pytest.raises(ValueError, match="2026/joint_meeting/health"):  # the core refuses it
+        engagement(end=dt.time(14, 30))
+    slipped = engagement()
+    object.__setattr__(slipped, "end", dt.time(14, 30))  # another producer's engagement
     with pytest.raises(ExportError, match="2026/joint_meeting/health"):
-        engagement_event(engagement(end=dt.time(14, 30)), NAMES)
+        engagement_event(slipped, NAMES)
 
 
 def test_unknown_ids_show_as_themselves() -> None:
@@ -88,7 +92,7 @@ def test_unknown_ids_show_as_themselves() -> None:
 
 
 def test_default_dtstamp() -> None:
-    plan = Plan("seed", (2027, 2028), ())
+    plan = Plan("seed", 2027, ())
     assert default_dtstamp(plan) == dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
 
 
@@ -127,7 +131,10 @@ def test_serialise_many_names_the_calendar() -> None:
 @pytest.mark.parametrize(
     "name", ["区", "-", "统战部, 联络; 日程\\", "长" * 80 + "😀" * 20, "NAME:-", "a" * 75, "é" * 37])
 @pytest.mark.parametrize("prodid", ["-//liaison//liaison-ical//ZH", "-//" + "x" * 90 + "//ZH"])
-def test_calendar_head_fast_path_equals_a_whole_calendar(name: str, prodid: str) -> None:
+@pytest.mark.parametrize("refresh", [None, dt.timedelta(hours=12), dt.timedelta(days=1, seconds=30)])
+def test_calendar_head_fast_path_equals_a_whole_calendar(
+    name: str, prodid: str, refresh: dt.timedelta | None
+) -> None:
     from liaison_ical.serialise import _head_bytes, _whole_head
 
-    assert _head_bytes(prodid, name) == _whole_head(prodid, name)
+    assert _head_bytes(prodid, name, refresh) == _whole_head(prodid, name, refresh)

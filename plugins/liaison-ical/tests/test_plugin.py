@@ -25,11 +25,12 @@ from ical_engines import (
 import liaison
 import liaison.plugins
 from liaison.district import District
+from liaison.engagements import Engagement, Plan, Status, revise
 from liaison.errors import ExportError, OptionError
 from liaison.exporting import Artifact, Exporter, safe_name
-from liaison.model import EngagementKind
-from liaison.plan import Engagement, Plan, Status, organisations_in, plan_year, revise
-from liaison.planfile import plan_from_json, plan_to_json
+from liaison.planner import organisations_in, plan_year
+from liaison.rules import EngagementKind
+from liaison.state import YearState, parse_state, state_to_json
 from liaison_ical import uid_for
 from liaison_ical.mapping import Names, engagement_event
 from liaison_ical.plugin import OPTIONS, export
@@ -120,26 +121,26 @@ def instants(e: Engagement) -> tuple[int | str, int | str]:
     return int(start.astimezone(dt.UTC).timestamp()), int(end.astimezone(dt.UTC).timestamp())
 
 
-def master(files: dict[str, bytes], label: str = "2026") -> bytes:
-    return files[f"{label}/ical/全部.ics"]
+def master(files: dict[str, bytes]) -> bytes:
+    return files["ical/全部.ics"]
 
 
-def org_file(files: dict[str, bytes], org_id: str, label: str = "2026") -> bytes:
-    return files[f"{label}/ical/{safe_name(org_id)}.ics"]
+def org_file(files: dict[str, bytes], org_id: str) -> bytes:
+    return files[f"ical/{safe_name(org_id)}.ics"]
 
 
 def check_files(district: District, plan: Plan, artifacts: list[Artifact], icaljs: IcalJs | None,
                 options: dict[str, Any] | None = None) -> None:
     """Every file through all three engines: exactly the plan's engagements for that file, same fields."""
-    label = str(plan.years[0]) if len(plan.years) == 1 else f"{plan.years[0]}-{plan.years[-1]}"
+    label = str(plan.year)
     names = Names.of(district)
     alarm = (options or {}).get("alarm_minutes")
     orgs = organisations_in(plan, district)
     by_path = {a.path: a.data for a in artifacts}
     wanted_files = {
-        f"{label}/ical/全部.ics": (plan.engagements, f"{district.info.name} {label}年对口联系工作日程")}
+        "ical/全部.ics": (plan.engagements, f"{district.info.name} {label}年对口联系工作日程")}
     for org in orgs:
-        wanted_files[f"{label}/ical/{safe_name(org.id)}.ics"] = (
+        wanted_files[f"ical/{safe_name(org.id)}.ics"] = (
             plan.for_organisation(org.id), f"{org.name} {label}年对口联系工作日程")
     assert list(by_path) == list(wanted_files)  # master first, then organisations in directory order
     assert all(a.media_type == "text/calendar" for a in artifacts)
@@ -186,7 +187,7 @@ def test_entry_point_registers_the_ical_exporter(monkeypatch: pytest.MonkeyPatch
     assert found["ical"].plugin == "ical"
     assert found["ical"].export is export
     assert "iCalendar" in found["ical"].description
-    assert "json" in found  # the built-in stays
+    assert set(found) == {"ical"}  # nothing else: the core has no exporter of its own
 
 
 def test_not_loaded_when_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,8 +204,8 @@ def test_master_and_one_file_per_participating_organisation(
 ) -> None:
     orgs = organisations_in(plan_2026, seed)
     assert len(orgs) >= 20
-    assert set(files_2026) == {"2026/ical/全部.ics", *(f"2026/ical/{safe_name(o.id)}.ics" for o in orgs)}
-    assert "2026/ical/dev-reform.ics" in files_2026 and "2026/ical/icf.ics" in files_2026
+    assert set(files_2026) == {"ical/全部.ics", *(f"ical/{safe_name(o.id)}.ics" for o in orgs)}
+    assert "ical/dev-reform.ics" in files_2026 and "ical/icf.ics" in files_2026
 
 
 def test_each_organisation_file_holds_exactly_its_engagements(
@@ -235,7 +236,7 @@ def test_three_engines_with_alarms_statuses_and_all_day_events(seed: District, i
     options = {"alarm_minutes": "45"}
     artifacts = run_ical(seed, plan, options)
     check_files(seed, plan, artifacts, icaljs, {"alarm_minutes": 45})
-    events = vevents(master({a.path: a.data for a in artifacts}, "2027"))
+    events = vevents(master({a.path: a.data for a in artifacts}))
     assert prop(events[uid_for("seed", first.id)], "STATUS") == "CONFIRMED"
     assert prop(events[uid_for("seed", second.id)], "STATUS") == "CANCELLED"
     assert "BEGIN:VALARM" not in events[uid_for("seed", second.id)]
@@ -263,7 +264,7 @@ def test_event_fields(plan_2026: Plan, files_2026: dict[str, bytes]) -> None:
 
 
 def test_calendar_names(seed: District, files_2026: dict[str, bytes]) -> None:
-    assert "X-WR-CALNAME:区 2026年对口联系工作日程" in lines(master(files_2026))
+    assert f"X-WR-CALNAME:{seed.info.name} 2026年对口联系工作日程" in lines(master(files_2026))
     assert "X-WR-CALNAME:区发改局 2026年对口联系工作日程" in lines(org_file(files_2026, "dev-reform"))
     assert "X-WR-CALNAME:区工商联 2026年对口联系工作日程" in lines(org_file(files_2026, "icf"))
 
@@ -276,11 +277,11 @@ def test_two_exports_are_byte_identical(seed: District, files_2026: dict[str, by
     assert again == files_2026
 
 
-def test_plan_json_round_trip_exports_the_same_bytes(
+def test_the_state_file_round_trip_exports_the_same_bytes(
     seed: District, plan_2026: Plan, files_2026: dict[str, bytes]
 ) -> None:
-    """`liaison export --previous plan.json` reads the plan back from JSON: same calendars."""
-    reread = plan_from_json(plan_to_json(plan_2026))
+    """The year's state file read back (the next `liaison export`) gives the same calendars."""
+    reread = parse_state(state_to_json(YearState.of(plan_2026)), seed).plan
     assert {a.path: a.data for a in run_ical(seed, reread)} == files_2026
 
 
@@ -296,6 +297,11 @@ def test_dtstamp_defaults_to_the_plan_and_can_be_given(seed: District, plan_2026
 
 
 @pytest.mark.parametrize(("options", "path"), [
+    ({"refresh": "P1Y"}, "options.refresh"),
+    ({"refresh": "PT30S"}, "options.refresh"),
+    ({"refresh": "-PT1H"}, "options.refresh"),
+    ({"refresh": "12 hours"}, "options.refresh"),
+    ({"refresh": 43200}, "options.refresh"),
     ({"alarm_minutes": "-5"}, "options.alarm_minutes"),
     ({"alarm_minutes": "half an hour"}, "options.alarm_minutes"),
     ({"alarm_minutes": True}, "options.alarm_minutes"),
@@ -322,14 +328,78 @@ def test_alarm_option_is_typed_and_unknown_options_are_refused(seed: District, p
         run_ical(seed, plan_2026, {"alarm_minutes": "half an hour"})
 
 
-def test_multi_year_label(seed: District) -> None:
-    from liaison.plan import plan_years
+# --- feeds: the refresh hint ---------------------------------------------------------------------
 
-    plan = plan_years(seed, (2026, 2027))
-    artifacts = run_ical(seed, plan)
-    assert artifacts[0].path == "2026-2027/ical/全部.ics"
-    assert "X-WR-CALNAME:区 2026-2027年对口联系工作日程" in lines(artifacts[0].data)
-    assert "DTSTAMP:20260101T000000Z" in lines(artifacts[0].data)
+
+def head_lines(data: bytes) -> list[str]:
+    """The calendar-level lines: everything before the first component."""
+    text_lines = lines(data)
+    return text_lines[: text_lines.index("BEGIN:VTIMEZONE")]
+
+
+def test_every_file_carries_the_refresh_interval_twice(files_2026: dict[str, bytes]) -> None:
+    """RFC 7986 REFRESH-INTERVAL for standard clients, X-PUBLISHED-TTL for Outlook, both PT12H."""
+    assert len(files_2026) > 20
+    for path, data in files_2026.items():
+        head = head_lines(data)
+        assert head.count("REFRESH-INTERVAL;VALUE=DURATION:PT12H") == 1, path
+        assert head.count("X-PUBLISHED-TTL:PT12H") == 1, path
+        assert sum(line.startswith(("REFRESH-INTERVAL", "X-PUBLISHED-TTL")) for line in lines(data)) == 2
+
+
+@pytest.mark.parametrize(("given", "written"), [
+    ("PT12H", "PT12H"), ("pt30m", "PT30M"), ("P1D", "P1D"), ("PT36H", "P1DT12H"), ("P1W", "P7D"),
+    ("PT1H30S", "PT1H0M30S"), ("PT90M", "PT1H30M"),
+])
+def test_the_refresh_option_sets_the_interval(
+    seed: District, plan_2026: Plan, given: str, written: str
+) -> None:
+    for artifact in run_ical(seed, plan_2026, {"refresh": given}):
+        head = head_lines(artifact.data)
+        assert f"REFRESH-INTERVAL;VALUE=DURATION:{written}" in head
+        assert f"X-PUBLISHED-TTL:{written}" in head
+
+
+def test_a_refresh_of_under_a_minute_or_in_months_is_refused(seed: District, plan_2026: Plan) -> None:
+    with pytest.raises(OptionError, match="refresh: 'PT30S' is under a minute"):
+        run_ical(seed, plan_2026, {"refresh": "PT30S"})
+    with pytest.raises(OptionError, match="no years or months"):
+        run_ical(seed, plan_2026, {"refresh": "P1M"})
+
+
+def test_three_engines_read_the_refresh_interval(seed: District, plan_2026: Plan, icaljs: IcalJs) -> None:
+    artifacts = run_ical(seed, plan_2026, {"refresh": "P1DT6H"})
+    seconds = 30 * 3600
+    for artifact in artifacts:
+        cal, _ = read_icalendar(artifact.data)
+        assert cal.refresh_interval == dt.timedelta(seconds=seconds)
+        assert str(cal["X-PUBLISHED-TTL"]) == "P1DT6H"
+        strict_cal, _ = read_ical(artifact.data)
+        assert strict_cal.refresh_interval == dt.timedelta(seconds=seconds)
+    for described in icaljs([a.data for a in artifacts]):
+        assert described["refresh_interval"] == {"type": "duration", "seconds": seconds}
+        assert described["published_ttl"]["seconds"] == seconds  # an X- property: text to ical.js
+
+
+def test_refresh_leaves_the_events_alone(
+    seed: District, plan_2026: Plan, files_2026: dict[str, bytes]
+) -> None:
+    other = {a.path: a.data for a in run_ical(seed, plan_2026, {"refresh": "PT1H"})}
+    assert other.keys() == files_2026.keys()
+    for path, data in other.items():
+        assert vevents(data) == vevents(files_2026[path])
+        assert data != files_2026[path]
+
+
+def test_each_year_its_own_calendars(seed: District) -> None:
+    from liaison.planner import plan_years
+
+    for plan in plan_years(seed, (2026, 2027)):
+        artifacts = run_ical(seed, plan)
+        assert artifacts[0].path == "ical/全部.ics"
+        assert f"X-WR-CALNAME:××区 {plan.year}年对口联系工作日程" in lines(artifacts[0].data)
+        assert f"DTSTAMP:{plan.year}0101T000000Z" in lines(artifacts[0].data)
+        assert {e.date.year for e in plan.engagements} == {plan.year}
 
 
 def test_a_district_in_another_time_zone_is_refused(seed: District, plan_2026: Plan) -> None:
@@ -356,8 +426,7 @@ def check_update(district: District, previous: Plan, replanned: Plan) -> dict[st
     revised = revise(previous, replanned)
     before_files = {a.path: a.data for a in run_ical(district, previous)}
     after_files = {a.path: a.data for a in run_ical(district, revised)}
-    label = str(previous.years[0])
-    before, after = vevents(master(before_files, label)), vevents(master(after_files, label))
+    before, after = vevents(master(before_files)), vevents(master(after_files))
     old = {e.id: e for e in previous.engagements}
     new = {e.id: e for e in replanned.engagements}
     counts = {"unchanged": 0, "moved": 0, "dropped": 0, "added": 0}
@@ -370,7 +439,7 @@ def check_update(district: District, previous: Plan, replanned: Plan) -> dict[st
             assert int(prop(after[uid], "SEQUENCE")) == e.sequence + 1
             assert prop(after[uid], "DTSTART") == prop(before[uid], "DTSTART")
             for org in e.participants:  # and it is cancelled in each participant's own calendar too
-                assert prop(vevents(org_file(after_files, org, label))[uid], "STATUS") == "CANCELLED"
+                assert prop(vevents(org_file(after_files, org))[uid], "STATUS") == "CANCELLED"
         elif attrs.evolve(new[engagement_id], sequence=e.sequence) == e:
             counts["unchanged"] += 1
             assert after[uid] == before[uid]  # same UID, same bytes
@@ -400,11 +469,15 @@ def test_amended_pairing_replanned_and_reexported(seed: District, seed_text: str
     district = amended(seed_text)
     replanned = plan_year(district, 2027, fixed=previous.fixed())
     counts = check_update(district, previous, replanned)
-    assert counts["unchanged"] > 40
-    assert counts["moved"] >= 1 and counts["dropped"] >= 1 and counts["added"] >= 1
-    # the environment department's single meeting is dropped, split in two around 1 July
+    assert counts["unchanged"] > 40 and counts["added"] == 2
+    # 致公党支部 keeps its engagements with 区环保分局 before 1 July; 民盟支部's new ones come after
     revised = revise(previous, replanned)
-    assert revised.get("2027/joint_meeting/environment").status == Status.CANCELLED
+    july = dt.date(2027, 7, 1)
+    with_czgp = [e for e in revised.active() if set(e.participants) >= {"environment", "czgp"}]
+    with_cdl = [e for e in revised.active() if set(e.participants) >= {"environment", "cdl"}]
+    assert with_czgp and all(e.date < july for e in with_czgp)
+    assert {e.kind for e in with_cdl} == {EngagementKind.JOINT_MEETING, EngagementKind.VISIT}
+    assert all(e.date >= july for e in with_cdl)
 
 
 def test_moved_and_confirmed_engagement(seed: District, plan_2026: Plan) -> None:
@@ -423,7 +496,7 @@ def test_moved_and_confirmed_engagement(seed: District, plan_2026: Plan) -> None
 def test_second_revision_raises_sequence_again(seed: District, plan_2026: Plan) -> None:
     target = plan_2026.engagements[0]
     first = revise(plan_2026, plan_2026.move(target.id, target.date + dt.timedelta(days=1)))
-    second = revise(first, first.move(target.id, target.date + dt.timedelta(days=2)))
+    second = revise(first, first.move(target.id, target.date + dt.timedelta(days=2), force=True))
     block = vevents(run_ical(seed, second)[0].data)[uid_for("seed", target.id)]
     assert prop(block, "SEQUENCE") == "2"
 
@@ -435,21 +508,24 @@ EVIL_TITLE = "座谈会\r\nBEGIN:VEVENT\r\nUID:evil\r\nEND:VEVENT\r\nATTENDEE:ma
 EVIL_ORG = "民革支部\r\nBEGIN:VEVENT\r\nSUMMARY:injected"
 
 
-def hostile_engagement(title: str) -> Engagement:
+def hostile_engagement(title: str, *, past_the_core: bool = False) -> Engagement:
+    """Hostile text where the core allows text (title, location, note); ``past_the_core`` also puts
+    it where the core allows only ids (the id, a participant), as another producer might."""
     return Engagement(
-        id="2026/symposium/evil\r\nBEGIN:VEVENT", kind=EngagementKind.SYMPOSIUM, date=dt.date(2026, 5, 6),
+        id="2026/symposium/evil\r\nBEGIN:VEVENT" if past_the_core else "2026/symposium/evil",
+        kind=EngagementKind.SYMPOSIUM, date=dt.date(2026, 5, 6),
         start=dt.time(9, 0), end=dt.time(11, 30), host="district-gov",
-        participants=("district-gov", EVIL_ORG, "rcck"),
+        participants=("district-gov", EVIL_ORG, "rcck") if past_the_core else ("district-gov", "rcck"),
         provisions=("§1.2", "§9.9"), title_zh=title, status=Status.AGREED,
-        location="会议室;A,B\\N\r\nEND:VCALENDAR", note="备注\nEND:VEVENT\r\nBEGIN:VALARM",
+        location="会议室;A,B\\N\r\nEND:VCALENDAR" if past_the_core else "会议室;A,B\\N END:VCALENDAR",
+        note="备注\nEND:VEVENT\r\nBEGIN:VALARM",
     )
 
 
 def check_hostile(seed: District, engagement: Engagement, icaljs: IcalJs) -> None:
-    plan = Plan("seed", (2026,), (engagement,))
+    plan = Plan("seed", 2026, (engagement,))
     artifacts = run_ical(seed, plan)
-    assert [a.path for a in artifacts] == [
-        "2026/ical/全部.ics", "2026/ical/district-gov.ics", "2026/ical/rcck.ics"]
+    assert [a.path for a in artifacts] == ["ical/全部.ics", "ical/district-gov.ics", "ical/rcck.ics"]
     check_files(seed, plan, artifacts, icaljs)
     for artifact in artifacts:
         text_lines = lines(artifact.data)
@@ -459,10 +535,11 @@ def check_hostile(seed: District, engagement: Engagement, icaljs: IcalJs) -> Non
         _, (record,) = read_icalendar(artifact.data)
         assert record["uid"] == uid_for("seed", engagement.id)
         assert record["summary"] == engagement.title_zh.replace("\r\n", "\n")
-        assert "民革支部\nBEGIN:VEVENT\nSUMMARY:injected" in record["description"]
+        if EVIL_ORG in engagement.participants:
+            assert "民革支部\nBEGIN:VEVENT\nSUMMARY:injected" in record["description"]
         assert "备注：备注\nEND:VEVENT\nBEGIN:VALARM" in record["description"]
         assert "依据：第一（二）条" in record["description"] and "§9.9" in record["description"]
-        assert record["location"] == "会议室;A,B\\N\nEND:VCALENDAR"
+        assert record["location"] == engagement.location.replace("\r\n", "\n")
 
 
 def test_crlf_and_begin_vevent_in_data_stay_one_property_of_one_event(seed: District, icaljs: IcalJs) -> None:
@@ -480,13 +557,19 @@ def test_a_multi_line_title_that_bypassed_the_core_is_still_one_property(
 ) -> None:
     """Defence in depth: an engagement built without validators (another producer) cannot inject lines."""
     with attrs.validators.disabled():
-        engagement = hostile_engagement(EVIL_TITLE)
+        engagement = hostile_engagement(EVIL_TITLE, past_the_core=True)
     check_hostile(seed, engagement, icaljs)
 
 
 def test_an_impossible_engagement_is_named(seed: District) -> None:
+    """The core refuses an end before the start; one that slipped past it (built by another producer)
+    is an ExportError naming the engagement, not a traceback."""
+    with pytest.raises(ValueError, match="before it starts"):
+        Engagement("2026/visit/x/y/1", EngagementKind.VISIT, dt.date(2026, 3, 3), dt.time(15, 0),
+                   dt.time(14, 0), "dev-reform", ("dev-reform", "cdl"), ("§3.6",), "走访")
     bad = Engagement("2026/visit/x/y/1", EngagementKind.VISIT, dt.date(2026, 3, 3), dt.time(15, 0),
-                     dt.time(14, 0), "dev-reform", ("dev-reform", "cdl"), ("§3.6",), "走访")
+                     dt.time(16, 0), "dev-reform", ("dev-reform", "cdl"), ("§3.6",), "走访")
+    object.__setattr__(bad, "end", dt.time(14, 0))
     with pytest.raises(ExportError) as info:
-        run_ical(seed, Plan("seed", (2026,), (bad,)))
+        run_ical(seed, Plan("seed", 2026, (bad,)))
     assert "2026/visit/x/y/1" in str(info.value)

@@ -1,8 +1,9 @@
 """liaison-docx: Word letters in the GB/T 9704-2012 layout (党政机关公文格式).
 
 ``render(letter, fonts) -> bytes`` lays out a neutral :class:`Letter`; ``liaison_docx.letters`` builds
-the domain's letters (通知, 邀请函, 征求意见函, 调研成果反馈函) as :class:`Letter` objects, and the liaison
-plugin (``liaison_docx.plugin``, exporter ``docx``) renders them into artifacts.
+the domain's letters (通知, 邀请函, 改期/取消的函, 征求意见函, 调研成果反馈函) as :class:`Letter` objects,
+``liaison_docx.issuing`` numbers and dates them from the year's letters, and the liaison plugin
+(``liaison_docx.plugin``, exporter ``docx``) renders them into artifacts.
 """
 
 from liaison_docx.letter import (

@@ -126,9 +126,12 @@ def _signature(b: Builder, letter: Letter) -> None:
 
 def _attachments(b: Builder, letter: Letter) -> None:
     """Each attachment from a new page: 附件 (附件1 …) in 黑体 at the top left, its name centred on the
-    third line, then its blocks (§8)."""
+    third line, then its blocks (§8).  One without blocks is sent as a document of its own and only
+    named in the 附件说明."""
     many = len(letter.attachments) > 1
     for n, attachment in enumerate(letter.attachments, 1):
+        if not attachment.body:
+            continue
         label = f"附件{n}" if many else "附件"
         p, _ = b.flowing("GwAttachmentLabel", Piece(1, page_break=True, keep_next=True, split=False))
         page_break_before(p)

@@ -103,13 +103,15 @@ def _count_part(tokens: list[str], width: float, indent: float) -> int:
         if previous_wide is not None and previous_wide != is_wide and count_on_line:
             size += GAP_CELLS
         if used + size > width + 1e-6 and count_on_line:
-            carried = 0.0
+            carried = 0
             if token in NO_LINE_START and count_on_line > 1:
-                carried = 1.0  # the character before the mark goes to the next line with it
+                carried = 1  # the character before the mark goes to the next line with it
             elif i and tokens[i - 1] in NO_LINE_END and count_on_line > 1:
-                carried = 1.0
+                carried = 1
+            while carried and count_on_line > carried + 1 and tokens[i - carried - 1] in NO_LINE_END:
+                carried += 1  # …and an opening mark before that one (第一（三）: “（三” goes down together)
             lines += 1
-            used, count_on_line = carried, (1 if carried else 0)
+            used, count_on_line = float(carried), carried
             size = 1.0 if is_wide else LATIN_CELLS * len(token)
         used += size
         count_on_line += 1

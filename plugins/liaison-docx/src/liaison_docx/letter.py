@@ -74,7 +74,9 @@ Block = Paragraph | Heading | Table
 class Attachment:
     """An attachment (附件, GB/T 9704 §7.3.5 and §8): named in the 附件说明 after the body
     (``附件：回执``, several numbered ``1.`` ``2.``) and set on pages of its own after the date, under
-    ``附件`` (or ``附件1``) at the top left and its name centred on the third line."""
+    ``附件`` (or ``附件1``) at the top left and its name centred on the third line.  An attachment
+    without ``body`` is a document sent with the letter (a draft for comment): it is named in the
+    附件说明 only, and no page is set for it."""
 
     name: str
     body: tuple[Block, ...]

@@ -1,32 +1,36 @@
 """The ``docx`` exporter: the year's liaison letters as GB/T 9704-2012 Word files.
 
-Pure: it builds :class:`~liaison_docx.letter.Letter` objects with :mod:`liaison_docx.letters`, renders
-them with :func:`liaison_docx.render.render` and returns :class:`liaison.exporting.Artifact` objects;
-the edge writes them.  Paths::
+Pure: it builds :class:`~liaison_docx.letter.Letter` objects with :mod:`liaison_docx.letters`, numbers
+and dates them from the year's letters (:mod:`liaison_docx.issuing`), renders them with
+:func:`liaison_docx.render.render` and returns :class:`liaison.exporting.Artifact` objects (policy
+``archive``, each with its :class:`~liaison.numbering.LetterRecord`); the edge writes them.  Paths,
+inside the year's folder::
 
-    {year}/通知/{nn}-{department}.docx
-    {year}/邀请函/{date}-{kind}-{host}-{invitee}.docx
-    {year}/征求意见函/{sent}-{record}-{recipient}.docx
-    {year}/反馈函/{feedback date}-{result}.docx
+    通知/{nn}-{department}.docx
+    邀请函/{date}-{kind}-{host}-{invitee}.docx
+    变更函/{original date}-{kind}-{host}-{invitee}-改期|取消-{original number}.docx
+    征求意见函/{sent}-{record}-{recipient}.docx
+    反馈函/{feedback date}-{result}.docx
 
 Options (:data:`OPTIONS`, declared and checked by the host; ``--option KEY=VALUE``):
 
 ``kinds``
-    which letters: any of ``notice``, ``invitation``, ``consultation``, ``feedback`` (a sequence or a
-    comma-separated string); default all four.  Consultation and feedback letters need ``records``.
+    which letters: any of ``notice``, ``invitation`` (with the change and cancellation letters),
+    ``consultation``, ``feedback`` (a sequence or a comma-separated string); default all four.
+    Consultation and feedback letters need ``records``.
 ``fonts``
     a :class:`~liaison_docx.letter.FontSet`; default ``FontSet()`` (仿宋_GB2312, 方正小标宋简体 …).
 ``date``
     the notices' date (``datetime.date`` or ``YYYY-MM-DD``); default the first Monday-to-Friday day on
-    or after 5 January of each plan year.  The clock is never read.
+    or after 5 January of the plan year, or the day of issue when later.  The clock is never read.
 ``number_prefix``
-    the notices' 发文字号 prefix; default the general office's shortest alias ending in 办 (区府办).
+    the notices' 发文字号 series; default the issuer's 机关代字 (``doc_prefix``: 区府办).
 ``first_number``
-    the first notice's serial number in each year; default 1.
+    the first notice's serial number in the year; default 1.
 ``issuer``
     who issues the notices (an organisation id or name); default the district government's general office.
 ``signature``
-    the notices' signature (发文机关署名); default the issuer's name.
+    the notices' signature (发文机关署名); default the issuer's full name (××区人民政府办公室).
 ``pdf``
     ``true`` to add a PDF beside every .docx (same path, ``.pdf``), converted by LibreOffice headless
     in one batch (:mod:`liaison_docx.pdf`); without LibreOffice an :class:`ExportError` says what to
@@ -36,20 +40,24 @@ Options (:data:`OPTIONS`, declared and checked by the host; ``--option KEY=VALUE
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from liaison.district import District
 from liaison.errors import ExportError, LiaisonError
-from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
+from liaison.exporting import Artifact, Exporter, ExportRequest
 from liaison.hookspecs import hookimpl
 from liaison.model import Organisation
 from liaison.options import Option
 
+from liaison_docx.issuing import Issuer
 from liaison_docx.letter import FontSet
 from liaison_docx.letters import (
+    FOLDERS,
     LETTER_KINDS,
     Draft,
+    LetterKind,
+    change_letters,
     consultations,
     feedback_letters,
     invitations,
@@ -82,16 +90,18 @@ def _non_empty(value: str) -> str:
 
 
 OPTIONS = (
-    Option("kinds", "list", LETTER_KINDS, "which letters: notice, invitation, consultation, feedback",
+    Option("kinds", "list", LETTER_KINDS, "which letters: notice, invitation (with change letters), consultation, "
+           "feedback",
            choices=LETTER_KINDS),
     Option("fonts", "object", None, "a liaison_docx.FontSet (API only; default FontSet())", check=_fonts),
     Option("date", "date", None, "the notices' date (default: the first weekday on or after 5 January)"),
-    Option("number_prefix", "text", None, "the notices' 发文字号 prefix (default: from the general office, 区府办)",
+    Option("number_prefix", "text", None, "the notices' 发文字号 series (default: the issuer's 机关代字, 区府办)",
            check=_prefix),
-    Option("first_number", "int", 1, "the first notice's serial number in each year", minimum=1),
+    Option("first_number", "int", 1, "the first notice's serial number in the year", minimum=1),
     Option("issuer", "text", None, "who issues the notices: an organisation id or name (default: the general "
            "office)"),
-    Option("signature", "text", None, "the notices' 发文机关署名 (default: the issuer's name)", check=_non_empty),
+    Option("signature", "text", None, "the notices' 发文机关署名 (default: the issuer's full name)",
+           check=_non_empty),
     Option("pdf", "bool", False, "also write a PDF of every letter, converted by LibreOffice in one batch"),
 )
 
@@ -106,64 +116,64 @@ def _issuer(district: District, value: str | None) -> Organisation | None:
 
 
 def drafts(request: ExportRequest) -> tuple[Draft, ...]:
-    """Every letter the request asks for, in a fixed order: notices, invitations, consultations,
-    feedback letters."""
+    """Every letter the request asks for, numbered and dated from the year's letters, in a fixed
+    order: notices, invitations, change and cancellation letters, consultations, feedback letters."""
     kinds = request.option("kinds", LETTER_KINDS)
     district, plan, records = request.district, request.plan, request.records
+    issuer = Issuer(request.registry(), request.issued_on)
     found: list[Draft] = []
     if "notice" in kinds:
-        found += notices(district, plan, records=records, date=request.option("date"),
-                         number_prefix=request.option("number_prefix"),
-                         first_number=request.option("first_number", 1),
-                         issuer=_issuer(district, request.option("issuer")),
-                         signature=request.option("signature"))
+        found += issuer.issue_all(notices(
+            district, plan, records=records, date=request.option("date"),
+            number_prefix=request.option("number_prefix"), first_number=request.option("first_number", 1),
+            issuer=_issuer(district, request.option("issuer")), signature=request.option("signature")))
     if "invitation" in kinds:
-        found += invitations(district, plan, records=records)
+        invited = issuer.issue_all(invitations(district, plan, records=records))
+        current = {(d.subject, d.recipient): d.record for d in invited if d.record is not None}
+        found += invited
+        found += issuer.issue_all(change_letters(district, plan, issuer.registry, current))
     if "consultation" in kinds:
-        found += consultations(district, plan, records)
+        found += issuer.issue_all(consultations(district, plan, records, request.calendar))
     if "feedback" in kinds:
-        found += feedback_letters(district, plan, records)
+        found += issuer.issue_all(feedback_letters(district, plan, records))
     return tuple(found)
-
-
-def _paths(found: Iterable[Draft]) -> list[str]:
-    """Safe, unique paths; a name that collides after ``safe_name`` gets -2, -3, … in order."""
-    paths: list[str] = []
-    taken: set[str] = set()
-    for d in found:
-        folder = f"{safe_name(str(d.year))}/{safe_name(d.folder)}"
-        stem = safe_name(d.name)[:110]
-        path, n = f"{folder}/{stem}.docx", 1
-        while path in taken:
-            n += 1
-            path = f"{folder}/{stem}-{n}.docx"
-        taken.add(path)
-        paths.append(path)
-    if len(taken) != len(paths):  # pragma: no cover - guaranteed by the loop above
-        raise ExportError("two letters would share a file name")
-    return paths
 
 
 def export(request: ExportRequest) -> list[Artifact]:
     """The letters as artifacts; raises :class:`ExportError` (naming the letter and the field) for
     text a Word file cannot hold, before any artifact is returned."""
     fonts: FontSet = request.option("fonts") or FontSet()
-    found = drafts(request)
     artifacts: list[Artifact] = []
-    for path, draft in zip(_paths(found), found, strict=True):
+    found = drafts(request)
+    for draft in found:
+        assert draft.record is not None
+        path = draft.record.path
         try:
             data = render(draft.letter, fonts)
         except ExportError as exc:
             raise ExportError(f"{path}: {exc.message}", path=exc.path, fix=exc.fix) from None
-        artifacts.append(Artifact(path, DOCX, data))
+        artifacts.append(Artifact(path, DOCX, data, policy="archive", letter=draft.record))
     if not request.option("pdf", False):
         return artifacts
     pdfs = to_pdf([(a.data, d.letter.date) for a, d in zip(artifacts, found, strict=True)])
     return [each for a, data in zip(artifacts, pdfs, strict=True)
-            for each in (a, Artifact(a.path.removesuffix(".docx") + ".pdf", PDF, data))]
+            for each in (a, Artifact(a.path.removesuffix(".docx") + ".pdf", PDF, data, policy="archive"))]
+
+
+#: The letters each value of ``kinds`` brings (an invitation brings its change and cancellation letters).
+BROUGHT: dict[str, tuple[LetterKind, ...]] = {
+    "notice": ("notice",), "invitation": ("invitation", "change", "cancellation"),
+    "consultation": ("consultation",), "feedback": ("feedback",)}
+
+
+def scope(options: Mapping[str, Any]) -> Callable[[str], bool]:
+    """The letters a run answers for: the folders of the kinds it writes (a run with ``kinds=feedback``
+    leaves the notices and invitations, and their numbers, as they are)."""
+    folders = {f"{FOLDERS[k]}/" for kind in options.get("kinds") or LETTER_KINDS for k in BROUGHT[kind]}
+    return lambda path: path.startswith(tuple(folders))
 
 
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:
-    register(Exporter("docx", "公文（GB/T 9704-2012）：通知、邀请函、征求意见函、反馈函 Word letters", export,
-                      options=OPTIONS))
+    register(Exporter("docx", "公文（GB/T 9704-2012）：通知、邀请函、变更函、征求意见函、反馈函 Word letters", export,
+                      options=OPTIONS, scope=scope))

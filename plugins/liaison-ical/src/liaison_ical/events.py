@@ -11,6 +11,9 @@ Time conventions
   ``end`` is exclusive, so a one-day event on 3 March has ``start=date(…, 3, 3)``, ``end=date(…, 3, 4)``.
 * ``CalendarSpec.dtstamp`` is an *aware* UTC instant chosen by the caller (e.g. the plan's
   generation stamp), never read from the clock, so that reruns produce byte-identical files.
+* ``CalendarSpec.refresh``, when given, is how often a subscribed client should fetch the calendar
+  again (RFC 7986 ``REFRESH-INTERVAL`` and Outlook's ``X-PUBLISHED-TTL``): a positive whole number
+  of seconds as a :class:`datetime.timedelta`.
 """
 
 from __future__ import annotations
@@ -55,9 +58,11 @@ class CalendarEvent:
 
 @attrs.frozen
 class CalendarSpec:
-    """One VCALENDAR: a display name, its events in output order, and the fixed DTSTAMP/PRODID."""
+    """One VCALENDAR: a display name, its events in output order, the fixed DTSTAMP/PRODID and,
+    for a subscribed feed, the refresh interval (None writes none)."""
 
     name: str
     events: tuple[CalendarEvent, ...]
     dtstamp: datetime.datetime
     prodid: str
+    refresh: datetime.timedelta | None = None

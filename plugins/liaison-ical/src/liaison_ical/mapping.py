@@ -1,4 +1,4 @@
-"""From the planner's :class:`~liaison.plan.Engagement` to a neutral :class:`CalendarEvent` (pure).
+"""From the planner's :class:`~liaison.engagements.Engagement` to a neutral :class:`CalendarEvent` (pure).
 
 One engagement is one VEVENT, the same in the master calendar and in every participant's calendar:
 
@@ -9,7 +9,7 @@ One engagement is one VEVENT, the same in the master calendar and in every parti
   citation, title and project id), status in Chinese, why the date is provisional, the note.
 * CATEGORIES the kind in Chinese and ``对口联系``; LOCATION when known.
 * STATUS ``TENTATIVE`` while proposed, ``CONFIRMED`` once agreed or held, ``CANCELLED`` when dropped.
-* SEQUENCE ``engagement.sequence`` (raised by :func:`liaison.plan.revise`).
+* SEQUENCE ``engagement.sequence`` (raised by :func:`liaison.engagements.revise`).
 * All-day (``VALUE=DATE``) when the engagement has no start time; a start without an end lasts
   :data:`DEFAULT_MINUTES`.
 """
@@ -23,9 +23,9 @@ from typing import Final
 import attrs
 
 from liaison.district import District
+from liaison.engagements import STATUS_ZH, Engagement, Plan, Status
 from liaison.errors import ExportError
-from liaison.model import ENGAGEMENT_KIND_ZH
-from liaison.plan import STATUS_ZH, Engagement, Plan, Status
+from liaison.rules import ENGAGEMENT_KIND_ZH
 from liaison_ical.events import CalendarEvent
 from liaison_ical.events import Status as IcalStatus
 from liaison_ical.serialise import TZID, uid_for
@@ -85,7 +85,7 @@ class Names:
 
 def default_dtstamp(plan: Plan) -> dt.datetime:
     """Midnight UTC on 1 January of the plan's first year: fixed by the plan, never the clock."""
-    return dt.datetime(plan.years[0], 1, 1, tzinfo=dt.UTC)
+    return dt.datetime(plan.year, 1, 1, tzinfo=dt.UTC)
 
 
 def _times(e: Engagement) -> tuple[dt.datetime | dt.date, dt.datetime | dt.date]:
@@ -110,7 +110,7 @@ def _description(e: Engagement, names: Names) -> str:
         lines.append("依据：" + "；".join(names.provision(p) for p in e.provisions))
     lines.append(f"状态：{STATUS_ZH[e.status]}")
     if e.provisional:
-        lines.append(f"日期暂定：{e.date.year}年节假日安排尚未公布")
+        lines.append(f"日期暂定：{e.date.year}年国务院节假日安排尚未公布，调休安排公布后请核对")
     if e.note:
         lines.append(f"备注：{e.note}")
     return "\n".join(lines)

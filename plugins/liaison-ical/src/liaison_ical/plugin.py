@@ -1,12 +1,12 @@
 """The ``ical`` exporter: a master calendar and one calendar per organisation taking part.
 
-Artifacts (``{years}`` is ``2027`` or ``2026-2027``)::
+Artifacts, in the year's output folder (``out/2027/``)::
 
-    {years}/ical/全部.ics              every engagement           X-WR-CALNAME 区 2027年对口联系工作日程
-    {years}/ical/{safe_name(id)}.ics   one per participating org  X-WR-CALNAME 区发改局 2027年对口联系工作日程
+    ical/全部.ics              every engagement           X-WR-CALNAME ××区 2027年对口联系工作日程
+    ical/{safe_name(id)}.ics   one per participating org  X-WR-CALNAME 区发改局 2027年对口联系工作日程
 
 An organisation's calendar holds exactly the engagements it takes part in (host or participant);
-cancelled engagements (kept by :func:`liaison.plan.revise`) stay in every file that had them, so
+cancelled engagements (kept by :func:`liaison.engagements.revise`) stay in every file that had them, so
 subscribed clients remove them.  Each engagement becomes one VEVENT (:mod:`liaison_ical.mapping`), the
 same bytes in every file it appears in.
 
@@ -16,8 +16,16 @@ Options (:data:`OPTIONS`; ``liaison export ical --option KEY=VALUE``, checked by
     A DISPLAY reminder that many minutes before each event that is not cancelled.  Default: none.
 ``dtstamp``
     The DTSTAMP of every event: an aware datetime, or ISO text with an offset (``2027-01-01T00:00:00Z``)
-    or a date (midnight UTC).  Default: midnight UTC on 1 January of the plan's first year, so
+    or a date (midnight UTC).  Default: midnight UTC on 1 January of the plan's year, so
     re-exports of unchanged engagements are byte-identical; never the clock.
+``refresh``
+    How often a client subscribed to the file (a feed served over HTTP, see docs/publishing.md)
+    should fetch it again: an RFC 5545 / ISO 8601 duration such as ``PT12H``, ``PT30M``, ``P1D`` or
+    ``P1W`` (no years or months; at least one minute).  Written into every file as
+    ``REFRESH-INTERVAL;VALUE=DURATION`` (RFC 7986) and ``X-PUBLISHED-TTL``.  Default ``PT12H``.
+
+The same calendars as CalDAV resources (one per event) come from
+:func:`liaison_ical.resources.calendar_resources`, built by the same code.
 
 Pure: the same request always gives the same bytes, and nothing touches the file system.
 """
@@ -25,42 +33,112 @@ Pure: the same request always gives the same bytes, and nothing touches the file
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Final
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Final
 
+import attrs
+
+from liaison.district import District
+from liaison.engagements import Plan
 from liaison.errors import ExportError
 from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.hookspecs import hookimpl
-from liaison.options import Option
-from liaison.plan import organisations_in
+from liaison.options import Option, resolve
+from liaison.planner import organisations_in
 from liaison_ical.events import CalendarEvent, CalendarSpec
 from liaison_ical.mapping import Names, default_dtstamp, engagement_event
-from liaison_ical.serialise import serialise_many
+from liaison_ical.serialise import duration_text, serialise_many
 
-__all__ = ["MASTER_FILE", "MEDIA_TYPE", "OPTIONS", "PRODID", "export", "register_exporters"]
+__all__ = [
+    "DEFAULT_REFRESH",
+    "MASTER_FILE",
+    "MEDIA_TYPE",
+    "OPTIONS",
+    "PRODID",
+    "Calendars",
+    "NamedCalendar",
+    "calendars",
+    "export",
+    "refresh_interval",
+    "register_exporters",
+    "typed_options",
+]
 
 MEDIA_TYPE: Final = "text/calendar"
+#: The folder, inside the year's output folder, the calendars go to.
+FOLDER: Final = "ical"
 PRODID: Final = "-//liaison//liaison-ical//ZH"
 MASTER_FILE: Final = "全部"
+
+
+DEFAULT_REFRESH: Final = "PT12H"
+# RFC 5545 §3.3.6 dur-value, positive only (RFC 7986 §5.7): weeks, or days and/or a time part.
+_TIME: Final = r"T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+S)?"
+_DURATION: Final = re.compile(rf"P(?:\d+W|\d+D(?:{_TIME})?|{_TIME})")
+_PARTS: Final = re.compile(r"(\d+)([WDHMS])")
+_DATE_UNITS: Final = {"W": 604800, "D": 86400}
+_TIME_UNITS: Final = {"H": 3600, "M": 60, "S": 1}
+
+
+def refresh_interval(text: str) -> dt.timedelta:
+    """The duration in ``text`` (``PT12H``, ``P1D``, ``P1W``, ``PT1H30M``), or :class:`ValueError` why not."""
+    value = text.strip().upper() if isinstance(text, str) else text
+    if not isinstance(value, str) or _DURATION.fullmatch(value) is None:
+        raise ValueError(f"{text!r} is not a duration such as PT12H, PT30M, P1D or P1W "
+                         "(RFC 5545: weeks, days, hours, minutes, seconds; no years or months)")
+    date_part, _, time_part = value[1:].partition("T")
+    seconds = (sum(int(n) * _DATE_UNITS[u] for n, u in _PARTS.findall(date_part))
+               + sum(int(n) * _TIME_UNITS[u] for n, u in _PARTS.findall(time_part)))
+    if seconds < 60:
+        raise ValueError(f"{text!r} is under a minute: clients would poll the server that often; "
+                         "give e.g. PT12H")
+    return dt.timedelta(seconds=seconds)
+
+
+def _refresh_text(value: Any) -> str:
+    """The option's check: the canonical text of a valid duration (``pt90m`` -> ``PT1H30M``)."""
+    return duration_text(refresh_interval(value))
 
 
 OPTIONS: Final = (
     Option("alarm_minutes", "int", None, "a reminder that many minutes before each event, e.g. 30",
            minimum=0),
     Option("dtstamp", "datetime", None,
-           "the DTSTAMP of every event (default: midnight UTC on 1 January of the plan's first year)"),
+           "the DTSTAMP of every event (default: midnight UTC on 1 January of the plan's year)"),
+    Option("refresh", "text", DEFAULT_REFRESH,
+           "how often subscribed clients refresh: a duration such as PT12H, PT30M or P1D "
+           "(REFRESH-INTERVAL and X-PUBLISHED-TTL)", check=_refresh_text),
 )
 
 
-def export(request: ExportRequest) -> list[Artifact]:
-    """Every calendar of the plan, master first, then organisations in directory order."""
-    district, plan = request.district, request.plan
-    alarm: int | None = request.option("alarm_minutes")
-    dtstamp: dt.datetime = request.option("dtstamp") or default_dtstamp(plan)
+@attrs.frozen
+class NamedCalendar:
+    """One calendar of the plan: its key (``全部`` or the organisation id), file stem and spec."""
+
+    key: str
+    stem: str
+    spec: CalendarSpec
+
+
+@attrs.frozen
+class Calendars:
+    """Every calendar of a plan, master first, then organisations in directory order."""
+
+    district: str  # the district id (also the UID domain's business key)
+    label: str  # the plan's year, ``2027``
+    folder: str  # ``ical``, inside the year's output folder
+    calendars: tuple[NamedCalendar, ...]
+
+
+def calendars(district: District, plan: Plan, options: Mapping[str, Any]) -> Calendars:
+    """The plan's calendars as specs; ``options`` already typed (resolved against :data:`OPTIONS`)."""
+    alarm: int | None = options.get("alarm_minutes")
+    dtstamp: dt.datetime = options.get("dtstamp") or default_dtstamp(plan)
+    refresh = refresh_interval(options.get("refresh") or DEFAULT_REFRESH)
     names = Names.of(district)
-    label = plan.label
+    label = str(plan.year)
     title = f"{label}年对口联系工作日程"
-    folder = f"{safe_name(label)}/ical"
 
     every: list[CalendarEvent] = []
     by_org: dict[str, list[CalendarEvent]] = {}
@@ -74,8 +152,8 @@ def export(request: ExportRequest) -> list[Artifact]:
         for org_id in dict.fromkeys(engagement.participants):
             by_org.setdefault(org_id, []).append(event)
 
-    files = [MASTER_FILE]
-    specs = [CalendarSpec(f"{district.info.name} {title}", tuple(every), dtstamp, PRODID)]
+    found = [NamedCalendar(MASTER_FILE, MASTER_FILE, CalendarSpec(
+        f"{district.info.name} {title}", tuple(every), dtstamp, PRODID, refresh))]
     taken = {MASTER_FILE: f"the master calendar {MASTER_FILE}.ics"}
     for org in organisations_in(plan, district):
         name = safe_name(org.id)
@@ -84,11 +162,22 @@ def export(request: ExportRequest) -> list[Artifact]:
                               f"as does {taken[name]}",
                               path=f"organisations.{org.id}", fix="give the organisations distinct ASCII ids")
         taken[name] = f"organisation {org.id!r}"
-        files.append(name)
-        specs.append(CalendarSpec(f"{org.name} {title}", tuple(by_org[org.id]), dtstamp, PRODID))
+        found.append(NamedCalendar(org.id, name, CalendarSpec(
+            f"{org.name} {title}", tuple(by_org[org.id]), dtstamp, PRODID, refresh)))
+    return Calendars(district.info.id, label, FOLDER, tuple(found))
 
-    return [Artifact(f"{folder}/{name}.ics", MEDIA_TYPE, data)
-            for name, data in zip(files, serialise_many(specs), strict=True)]
+
+def typed_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``options`` (text or Python values) checked against :data:`OPTIONS`, as the host would."""
+    return resolve(OPTIONS, options or {}, "exporter 'ical'")
+
+
+def export(request: ExportRequest) -> list[Artifact]:
+    """Every calendar of the plan, master first, then organisations in directory order."""
+    found = calendars(request.district, request.plan, request.options)
+    data = serialise_many(c.spec for c in found.calendars)
+    return [Artifact(f"{found.folder}/{c.stem}.ics", MEDIA_TYPE, ics)
+            for c, ics in zip(found.calendars, data, strict=True)]
 
 
 @hookimpl

@@ -11,6 +11,13 @@ What the bytes look like (and why):
   plus the standard RFC 7986 ``NAME`` with the same name (as icalendar's ``calendar_name`` writes).
   Both are escaped as TEXT; icalendar 7 and ical.js read both as opaque values and so show those
   escapes (``\,``): calendar names are best kept free of ASCII ``,;\``.
+* With a refresh interval (a feed a client subscribes to), ``REFRESH-INTERVAL;VALUE=DURATION`` (RFC 7986
+  §5.7, the standard) and ``X-PUBLISHED-TTL`` (what Outlook and Apple read) with the same duration
+  (``PT12H``, ``P1D``, ``P1DT12H``; see :func:`duration_text`).
+* :func:`object_resources` gives the same events as CalDAV calendar object resources (RFC 4791 §4.1):
+  one VCALENDAR per event holding the VTIMEZONE and that VEVENT, byte for byte the VEVENT of the
+  .ics, with no METHOD (§4.1 forbids it in a calendar collection) and no calendar-level name or
+  refresh properties (those belong to the collection).
 * Timed events carry ``DTSTART;TZID=Asia/Shanghai``; date-only events carry ``VALUE=DATE``.
 * DTSTAMP comes from the spec (never the clock); UIDs come from the spec (see :func:`uid_for`), so the
   same spec always yields byte-identical output.
@@ -37,7 +44,7 @@ import hashlib
 import json
 import re
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneStandard
@@ -46,7 +53,7 @@ from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vInt, vText, 
 from liaison.errors import ExportError
 from liaison_ical.events import STATUSES, CalendarEvent, CalendarSpec
 
-__all__ = ["TZID", "serialise", "serialise_many", "uid_for"]
+__all__ = ["TZID", "duration_text", "object_resources", "serialise", "serialise_many", "uid_for"]
 
 TZID: Final = "Asia/Shanghai"
 _TZ: Final = zoneinfo.ZoneInfo(TZID)
@@ -101,6 +108,27 @@ class _Trigger(vDuration):
 
     def to_ical(self) -> bytes:
         return b"-PT%dM" % self._minutes
+
+
+def duration_text(value: datetime.timedelta) -> str:
+    """A positive duration as RFC 5545 §3.3.6 writes it: ``PT12H``, ``P1D``, ``P1DT12H``, ``PT1H0M30S``
+    (a time part runs from its first non-zero unit to its last; weeks are written as days)."""
+    days, rest = divmod(int(value.total_seconds()), 86400)
+    units = [(rest // 3600, "H"), (rest // 60 % 60, "M"), (rest % 60, "S")]
+    used = [i for i, (n, _) in enumerate(units) if n]
+    time = "".join(f"{n}{u}" for n, u in units[used[0]: used[-1] + 1]) if used else ""
+    return "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")
+
+
+class _Duration(vDuration):
+    """A DURATION value written by :func:`duration_text` (stable, whatever icalendar's own style)."""
+
+    def __init__(self, value: datetime.timedelta, params: dict[str, str] | None = None) -> None:
+        super().__init__(value, params=params or {})
+        self._text = duration_text(value)
+
+    def to_ical(self) -> bytes:
+        return self._text.encode("ascii")
 
 
 def _build_vtimezone() -> Timezone:
@@ -253,6 +281,18 @@ def _build_event(event: CalendarEvent, dtstamp: vDatetime, path: str) -> Event:
     return vevent
 
 
+def _check_refresh(value: object) -> datetime.timedelta | None:
+    if value is None:
+        return None
+    if (not isinstance(value, datetime.timedelta) or value <= datetime.timedelta(0)
+            or value.microseconds):
+        raise ExportError(
+            f"refresh must be a positive whole number of seconds (a timedelta), not {value!r}",
+            path="refresh", fix="give e.g. timedelta(hours=12) for PT12H, or None for no refresh hint",
+        )
+    return value
+
+
 def _calendar_head(cal: CalendarSpec) -> tuple[bytes, vDatetime]:
     """The VCALENDAR properties and VTIMEZONE (everything before the first VEVENT), and the DTSTAMP."""
     if not isinstance(cal, CalendarSpec):
@@ -263,6 +303,7 @@ def _calendar_head(cal: CalendarSpec) -> tuple[bytes, vDatetime]:
         raise ExportError("calendar name is empty", path="name")
     if not prodid.strip():
         raise ExportError("PRODID is empty", path="prodid", fix="use e.g. '-//District//liaison//ZH'")
+    refresh = _check_refresh(cal.refresh)
     stamp = cal.dtstamp
     if not isinstance(stamp, datetime.datetime) or stamp.utcoffset() is None:
         raise ExportError(
@@ -272,10 +313,10 @@ def _calendar_head(cal: CalendarSpec) -> tuple[bytes, vDatetime]:
     if not isinstance(cal.events, tuple):
         raise ExportError("events must be a tuple of CalendarEvent", path="events")
 
-    return _head_bytes(prodid, name), vDatetime(stamp.astimezone(_UTC))
+    return _head_bytes(prodid, name, refresh), vDatetime(stamp.astimezone(_UTC))
 
 
-def _whole_head(prodid: str, name: str) -> bytes:
+def _whole_head(prodid: str, name: str, refresh: datetime.timedelta | None = None) -> bytes:
     """The head as icalendar renders a whole VCALENDAR (the reference the fast path must equal)."""
     calendar = Calendar()
     calendar["PRODID"] = _Text(prodid)
@@ -285,6 +326,9 @@ def _whole_head(prodid: str, name: str) -> bytes:
     calendar["NAME"] = _Text(name)
     calendar["X-WR-CALNAME"] = _Text(name)
     calendar["X-WR-TIMEZONE"] = vText(TZID)
+    if refresh is not None:
+        calendar["REFRESH-INTERVAL"] = _Duration(refresh, params={"VALUE": "DURATION"})
+        calendar["X-PUBLISHED-TTL"] = _Duration(refresh)
     calendar.add_component(_VTIMEZONE)
     whole: bytes = calendar.to_ical()
     assert whole.endswith(_END)
@@ -296,20 +340,20 @@ _PLACEHOLDER: Final = b"NAME:-\r\nX-WR-CALNAME:-\r\n"
 
 
 @functools.lru_cache(maxsize=16)
-def _head_template(prodid: str) -> tuple[bytes, bytes] | None:
+def _head_template(prodid: str, refresh: datetime.timedelta | None) -> tuple[bytes, bytes] | None:
     """The head around its two name lines, rendered once per PRODID (a per-organisation export writes
     thousands of calendars that differ only in their names); None if icalendar's layout is unexpected."""
-    whole = _whole_head(prodid, "-")
+    whole = _whole_head(prodid, "-", refresh)
     before, found, after = whole.partition(b"\r\n" + _PLACEHOLDER)
     if not found or _PLACEHOLDER in after:
         return None
     return before + b"\r\n", after
 
 
-def _head_bytes(prodid: str, name: str) -> bytes:
-    template = _head_template(prodid)
+def _head_bytes(prodid: str, name: str, refresh: datetime.timedelta | None = None) -> bytes:
+    template = _head_template(prodid, refresh)
     if template is None:
-        return _whole_head(prodid, name)
+        return _whole_head(prodid, name, refresh)
     names = Calendar()
     names["NAME"] = _Text(name)
     names["X-WR-CALNAME"] = _Text(name)
@@ -318,21 +362,32 @@ def _head_bytes(prodid: str, name: str) -> bytes:
     return template[0] + lines[len(_BEGIN): -len(_END)] + template[1]
 
 
+@functools.lru_cache(maxsize=16)
+def _resource_head(prodid: str) -> bytes:
+    """What precedes the VEVENT in a calendar object resource: no METHOD (RFC 4791 §4.1), no NAME."""
+    calendar = Calendar()
+    calendar["PRODID"] = _Text(prodid)
+    calendar["VERSION"] = vText("2.0")
+    calendar["CALSCALE"] = vText("GREGORIAN")
+    calendar.add_component(_VTIMEZONE)
+    whole: bytes = calendar.to_ical()
+    assert whole.endswith(_END)
+    return whole[: -len(_END)]
+
+
 _END: Final = b"END:VCALENDAR\r\n"
 
 
-def serialise_many(calendars: Iterable[CalendarSpec]) -> list[bytes]:
-    """``[serialise(c) for c in calendars]``, byte for byte, but each VEVENT is rendered only once.
+def _rendered(specs: list[CalendarSpec]) -> Iterator[tuple[CalendarSpec, bytes, list[bytes]]]:
+    """Each calendar's head and VEVENT texts; an event shared between calendars is rendered once.
 
     An exporter that writes a master calendar and one calendar per participant shares the same
     :class:`CalendarEvent` objects (same identity, same DTSTAMP) between them; their VEVENT text is
     identical, so it is built, validated and folded once and then reused.  Errors name the
     calendar (``calendars[2].events[5].summary``) when more than one is given.
     """
-    specs = list(calendars)
     rendered: dict[tuple[int, datetime.datetime], bytes] = {}
     keep_alive: list[CalendarEvent] = []  # ids stay unique while the cache lives
-    out: list[bytes] = []
     many = len(specs) != 1
     for number, cal in enumerate(specs):
         where = f"calendars[{number}]." if many else ""
@@ -343,7 +398,7 @@ def serialise_many(calendars: Iterable[CalendarSpec]) -> list[bytes]:
                 exc.path = where + (exc.path or "")
                 exc.args = (exc.render(),)
             raise
-        parts = [head]
+        parts: list[bytes] = []
         seen: dict[str, int] = {}
         for index, event in enumerate(cal.events):
             path = f"{where}events[{index}]"
@@ -360,8 +415,26 @@ def serialise_many(calendars: Iterable[CalendarSpec]) -> list[bytes]:
                     fix="derive UIDs from the full business key with uid_for()",
                 )
             parts.append(text)
-        parts.append(_END)
-        out.append(b"".join(parts))
+        yield cal, head, parts
+
+
+def serialise_many(calendars: Iterable[CalendarSpec]) -> list[bytes]:
+    """``[serialise(c) for c in calendars]``, byte for byte, but each VEVENT is rendered only once."""
+    return [b"".join((head, *events, _END)) for _, head, events in _rendered(list(calendars))]
+
+
+def object_resources(calendars: Iterable[CalendarSpec]) -> list[tuple[bytes, ...]]:
+    """For each calendar, its events as CalDAV calendar object resources, in event order.
+
+    Each is ``BEGIN:VCALENDAR``, PRODID, VERSION, CALSCALE, the VTIMEZONE, the event's VEVENT
+    exactly as :func:`serialise_many` writes it into the .ics (same UID, SEQUENCE, DTSTAMP, folding),
+    ``END:VCALENDAR``.  The calendar's name and refresh interval are not repeated in each resource:
+    they are properties of the collection.  Checked exactly as :func:`serialise_many` checks.
+    """
+    out: list[tuple[bytes, ...]] = []
+    for cal, _, events in _rendered(list(calendars)):
+        head = _resource_head(cal.prodid)
+        out.append(tuple(b"".join((head, event, _END)) for event in events))
     return out
 
 

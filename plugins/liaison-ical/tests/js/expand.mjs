@@ -24,6 +24,15 @@ function when(time) {
   return time.toUnixTime();
 }
 
+// A calendar-level duration property as ical.js reads it: its value type and length in seconds
+// (an X- property is text to ical.js, so its text is parsed as a duration here), or null if absent.
+function duration(prop) {
+  if (prop === null) return null;
+  const value = prop.getFirstValue();
+  const parsed = typeof value === "string" ? ICAL.Duration.fromString(value) : value;
+  return { type: prop.type, seconds: parsed.toSeconds() };
+}
+
 function describe(text) {
   const root = new ICAL.Component(ICAL.parse(text));
   if (root.name !== "vcalendar") throw new Error(`root component is ${root.name}`);
@@ -69,6 +78,8 @@ function describe(text) {
     });
   }
   return {
+    refresh_interval: duration(root.getFirstProperty("refresh-interval")),
+    published_ttl: duration(root.getFirstProperty("x-published-ttl")),
     name: root.getFirstPropertyValue("name"),
     x_wr_calname: root.getFirstPropertyValue("x-wr-calname"),
     timezone: root.getFirstPropertyValue("x-wr-timezone"),

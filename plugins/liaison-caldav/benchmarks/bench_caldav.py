@@ -1,0 +1,151 @@
+"""Benchmark: publishing the seed district's year to a local Radicale, against a naive push.
+
+Run:  python plugins/liaison-caldav/benchmarks/bench_caldav.py [--year 2027] [--repeats 3]
+
+Starts Radicale on 127.0.0.1 (tests/caldav_radicale.py: a temporary folder, htpasswd, stopped by its
+pid), then for each scenario, best of N (a fresh account for each first publication):
+
+* ``first publish``: the publisher on an empty account (discovery, MKCALENDAR + display name per
+  calendar, one PUT per event and calendar) against a naive push doing the same creation and PUTs.
+* ``after one move``: one engagement moved (revised, SEQUENCE 1); the publisher sends one PUT per
+  calendar holding it, the naive push PUTs every event of every calendar again.
+* ``nothing changed``: the publisher sends nothing, the naive push everything.
+
+The naive push uses the same HTTP client and server and unconditional PUTs, so the difference is
+what is sent, not how.  Requests are counted by the client and checked against the server's log.
+Informative: no budget, nothing asserted beyond the request counts the design promises.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+import caldav_radicale  # noqa: E402
+
+import liaison  # noqa: E402
+from liaison.district import District  # noqa: E402
+from liaison.engagements import Plan, revise  # noqa: E402
+from liaison.planner import plan_year  # noqa: E402
+from liaison.publishing import Publication, PublishRequest  # noqa: E402
+from liaison_caldav import collection_slug, publish, resource_name  # noqa: E402
+from liaison_caldav.dav import Server  # noqa: E402
+from liaison_ical import PlanResources, calendar_resources  # noqa: E402
+
+Outcome = tuple[int, float]  # requests, seconds
+
+
+def naive_push(url: str, user: str, resources: PlanResources, create: bool) -> Outcome:
+    """Every event of every calendar PUT again, unconditionally (collections made first if asked)."""
+    started = time.perf_counter()
+    server = Server(url, user, caldav_radicale.PASSWORD, timeout=30)
+    home = f"{url}{user}/"
+    if create:
+        home = server.calendar_home()
+    for calendar in resources.calendars:
+        slug = collection_slug(resources.district, resources.label, calendar.key)
+        collection = server.make_calendar(home, slug, calendar.name) if create else f"{home}{slug}/"
+        for resource in calendar.resources:
+            answer = server.put(collection + resource_name(resource.uid), resource.data)
+            assert answer.status in (201, 204), answer
+    server.close()
+    return server.requests, time.perf_counter() - started
+
+
+def ours(district: District, plan: Plan, previous: Publication | None, url: str, user: str
+         ) -> tuple[Outcome, Publication]:
+    started = time.perf_counter()
+    result = publish(PublishRequest(district, plan, previous,
+                                    {"url": url, "user": user, "password": caldav_radicale.PASSWORD}))
+    seconds = time.perf_counter() - started
+    assert result.conflicts == (), result.conflicts
+    return (result.requests, seconds), result.publication
+
+
+def best(runs: list[Outcome]) -> Outcome:
+    requests = {r for r, _ in runs}
+    assert len(requests) == 1, runs  # the same work every time
+    return runs[0][0], min(s for _, s in runs)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--year", type=int, default=2027)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    district = liaison.seed_district()
+    plan = plan_year(district, args.year)
+    target = plan.engagements[len(plan.engagements) // 2]
+    moved = revise(plan, plan.move(target.id, target.date + dt.timedelta(days=1)))
+    before, after = calendar_resources(district, plan), calendar_resources(district, moved)
+    events = sum(len(c.resources) for c in before.calendars)
+    holding = sum(1 for c in after.calendars if any(r.sequence == 1 for r in c.resources))
+
+    users = iter(caldav_radicale.USERS)
+    rows: dict[str, tuple[Outcome, Outcome]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        server = caldav_radicale.start(Path(folder))
+        url = server.url
+        try:
+            first_ours: list[Outcome] = []
+            first_naive: list[Outcome] = []
+            move_ours: list[Outcome] = []
+            move_naive: list[Outcome] = []
+            same_ours: list[Outcome] = []
+            same_naive: list[Outcome] = []
+            for _ in range(args.repeats):
+                user = next(users)
+                mark = len(server.requests_seen())
+                outcome, publication = ours(district, plan, None, url, user)
+                assert outcome[0] == len(server.requests_seen()) - mark  # the server saw exactly these
+                first_ours.append(outcome)
+                naive_user = next(users)
+                first_naive.append(naive_push(url, naive_user, before, create=True))
+
+                outcome, moved_publication = ours(district, moved, publication, url, user)
+                assert outcome[0] == holding, (outcome, holding)
+                move_ours.append(outcome)
+                move_naive.append(naive_push(url, naive_user, after, create=False))
+
+                outcome, _ = ours(district, moved, moved_publication, url, user)
+                assert outcome[0] == 0
+                same_ours.append(outcome)
+                same_naive.append(naive_push(url, naive_user, after, create=False))
+            rows["first publish"] = (best(first_ours), best(first_naive))
+            rows["after one move"] = (best(move_ours), best(move_naive))
+            rows["nothing changed"] = (best(same_ours), best(same_naive))
+        finally:
+            caldav_radicale.stop(server)
+
+    print(f"seed district {args.year}: {len(plan.engagements)} engagements, "
+          f"{len(before.calendars)} calendars, {events} event resources; "
+          f"the moved engagement is in {holding} calendars "
+          f"(Radicale {radicale_version()}, best of {args.repeats})")
+    print(f"{'':18}{'publisher':>22}{'naive push':>24}{'naive / publisher':>26}")
+    print(f"{'':18}{'requests':>11}{'seconds':>11}{'requests':>13}{'seconds':>11}{'requests':>15}{'seconds':>11}")
+    for name, ((r_ours, s_ours), (r_naive, s_naive)) in rows.items():
+        print(f"{name:18}{r_ours:>11}{s_ours:>11.3f}{r_naive:>13}{s_naive:>11.3f}"
+              f"{ratio(r_naive, r_ours):>15}{ratio(s_naive, s_ours):>11}")
+    return 0
+
+
+def ratio(naive: float, ours: float) -> str:
+    return "∞ (none sent)" if ours == 0 else f"{naive / ours:.1f}×"
+
+
+def radicale_version() -> str:
+    from importlib.metadata import version
+
+    return version("radicale")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

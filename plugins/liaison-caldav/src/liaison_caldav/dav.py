@@ -1,0 +1,230 @@
+"""The thin HTTP part: a CalDAV server reached through the ``caldav`` library, every request counted.
+
+The library does the DAV plumbing it is good at: discovery (``principal()``, the calendar home set),
+listing calendars (PROPFIND), creating one (``make_calendar``: MKCALENDAR with the display name and
+``supported-calendar-component-set`` VEVENT, RFC 4791 §5.3.1), setting a display name (PROPPATCH)
+and reading ETags (PROPFIND Depth 1).
+
+Events are PUT and DELETEd with the client's own request methods (``DAVClient.put``/``delete``),
+with our bytes and our precondition headers, not with ``Calendar.save_event``/``Event.save``: in the
+installed caldav 3.6, ``CalendarObjectResource.save()`` defaults to ``increase_seqno=True``, which
+pops SEQUENCE and adds SEQUENCE + 1 before the PUT (``_maybe_increment_sequence``, the behaviour
+python-caldav issue #219 introduced) — the server would hold 2 where the export says 1.  Its
+``increase_seqno=False`` and ``raw_data=`` do keep the bytes in 3.6, but ``save()`` then derives its
+If-Match from the object's cached props and raises on a 412, whereas a publisher wants the ETag it
+recorded in the year's state and a 412 as a value (a conflict to report).  ``put``/``delete`` send
+exactly the bytes and headers given and hand back the status and ETag.
+
+Every failure that is not a plain HTTP answer (an unreachable host, a timeout, a refused password)
+becomes :class:`ServerError` with what was being done and where; the publisher turns it into a
+:class:`~liaison.publishing.PublishError` naming the URL and the collection.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Final, TypeVar, cast
+
+import attrs
+from caldav.collection import Calendar, CalendarSet
+from caldav.davclient import DAVClient
+from caldav.elements import dav
+from caldav.lib import error as dav_error
+
+__all__ = ["ICALENDAR", "Answer", "Server", "ServerError"]
+
+ICALENDAR: Final = "text/calendar; charset=utf-8"
+T = TypeVar("T")
+
+
+class ServerError(Exception):
+    """A request that got no usable answer: ``status`` the HTTP status if there was one."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@attrs.frozen
+class Answer:
+    """What a write got back: the status, the new ETag (if the server gave one) and a short reason."""
+
+    status: int
+    etag: str | None
+    reason: str = ""
+
+
+class _CountingSession:
+    """The client's HTTP session, counting each request sent (``by_method`` for the benchmark)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.sent = 0
+        self.by_method: dict[str, int] = {}
+
+    def request(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        self.sent += 1
+        self.by_method[method] = self.by_method.get(method, 0) + 1
+        return self._inner.request(method, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def _etag(headers: Any) -> str | None:
+    value = headers.get("ETag") if headers is not None else None
+    return str(value) if value else None
+
+
+_ERRNO: Final = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
+
+
+def _network_reason(exc: BaseException) -> str:
+    """The sentence that matters in a connection error (``[Errno 111] Connection refused``, a name
+    that does not resolve, a timeout), not the HTTP library's nested reprs of its objects."""
+    text = str(exc)
+    if "timed out" in text.lower() or "timeout" in type(exc).__name__.lower():
+        return "no answer within the timeout"
+    found = _ERRNO.search(text)
+    if found:
+        return found.group(0).strip()
+    unresolved = re.search(r"Failed to resolve '([^']+)'", text)
+    if unresolved:
+        return f"the host name {unresolved.group(1)} does not resolve"
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.strerror:
+            return f"[Errno {seen.errno}] {seen.strerror}"
+        seen = seen.__cause__ or seen.__context__
+    return type(exc).__name__
+
+
+def _reason(answer: Any) -> str:
+    raw = getattr(answer, "_raw", b"") or b""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    return " ".join(text.split())[:200]
+
+
+class Server:
+    """One CalDAV account: ``url`` (no credentials in it), the user and password for Basic or
+    Digest authentication, a timeout in seconds and TLS verification (True, False or a CA file)."""
+
+    def __init__(self, url: str, user: str | None, password: str | None, *, timeout: int,
+                 auth: str = "basic", verify: bool | str = True) -> None:
+        self.url = url
+        self.client = DAVClient(
+            url=url, username=user, password=password, timeout=timeout, ssl_verify_cert=verify,
+            # "auto": the first request goes without credentials and is repeated after the 401
+            auth_type=None if auth == "auto" or user is None else auth,
+            enable_rfc6764=False,  # the URL is the server's: no DNS SRV/TXT look-ups
+        )
+        self._session = _CountingSession(self.client.session)
+        self.client.session = cast(Any, self._session)
+
+    @property
+    def requests(self) -> int:
+        return self._session.sent
+
+    @property
+    def by_method(self) -> dict[str, int]:
+        return dict(self._session.by_method)
+
+    def close(self) -> None:
+        self.client.close()
+
+    @staticmethod
+    def _error(what: str, exc: Exception) -> ServerError:
+        """The library's or the network's exception as one sentence saying what failed and why."""
+        if isinstance(exc, dav_error.AuthorizationError):
+            if exc.status == 403:
+                why = f": {', '.join(exc.preconditions)}" if exc.preconditions else ""
+                return ServerError(f"{what}: the server does not allow it (HTTP 403{why})", 403)
+            return ServerError(f"{what}: the server refused the user name or password (HTTP 401)",
+                               exc.status or 401)
+        if isinstance(exc, dav_error.DAVError):
+            status = f"HTTP {exc.status}" if exc.status else type(exc).__name__
+            reason = " ".join(str(exc.reason).split())[:200]
+            return ServerError(f"{what}: refused ({status}): {reason}", exc.status)
+        # niquests/requests connection errors and timeouts are OSErrors
+        return ServerError(f"{what}: cannot reach the server: {_network_reason(exc)}")
+
+    def _call(self, what: str, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except (dav_error.DAVError, OSError) as exc:
+            raise self._error(what, exc) from None
+
+    # --- collections: the library's DAV plumbing -----------------------------------------------------
+
+    def calendar_home(self) -> str:
+        """The calendar home set of the user (RFC 4791 §6.2.1), found from the URL."""
+        def find() -> str:
+            # the library types its sync/async answers as unions: this client is the sync one
+            home = cast(Any, self.client).principal().calendar_home_set
+            return str(home.url)
+        return self._call(f"finding the calendar home at {self.url}", find)
+
+    def calendars(self, home: str) -> dict[str, str | None]:
+        """The calendar collections in ``home``: URL -> display name."""
+        def listing() -> dict[str, str | None]:
+            found = cast(list[Calendar], CalendarSet(client=self.client, url=home).get_calendars())
+            # the display names came with the listing: get_display_name() reads them from its cache
+            return {str(c.url): cast("str | None", c.get_display_name()) for c in found}
+        return self._call(f"listing the calendars in {home}", listing)
+
+    def make_calendar(self, home: str, slug: str, name: str) -> str:
+        """Create the calendar ``slug`` in ``home`` with display name ``name``; its URL."""
+        def make() -> str:
+            calendar = cast(Calendar, CalendarSet(client=self.client, url=home).make_calendar(
+                name=name, cal_id=slug, supported_calendar_component_set=["VEVENT"]))
+            return str(calendar.url)
+        return self._call(f"creating the calendar {name} in {home}", make)
+
+    def rename(self, url: str, name: str) -> None:
+        def rename() -> None:
+            Calendar(client=self.client, url=url).set_properties([dav.DisplayName(name)])
+        self._call(f"setting the name of {url}", rename)
+
+    def etags(self, url: str) -> dict[str, str | None]:
+        """Each resource in the collection ``url`` and its ETag (PROPFIND Depth 1, DAV:getetag)."""
+        def read() -> dict[str, str | None]:
+            response: Any = Calendar(client=self.client, url=url).get_properties(
+                [dav.GetEtag()], depth=1, parse_response_xml=False)
+            found: dict[str, str | None] = {}
+            for result in response.results or ():
+                href = str(self.client.url.join(result.href))
+                if href.rstrip("/") != url.rstrip("/"):
+                    value = result.properties.get(dav.GetEtag.tag)
+                    found[href] = str(value) if value else None
+            return found
+        return self._call(f"reading the ETags in {url}", read)
+
+    # --- events: exactly our bytes and our preconditions --------------------------------------------
+
+    def put(self, href: str, data: bytes, *, if_match: str | None = None, create: bool = False) -> Answer:
+        """PUT ``data`` at ``href``: ``create`` sends ``If-None-Match: *``, ``if_match`` an If-Match."""
+        headers = {"Content-Type": ICALENDAR}
+        if create:
+            headers["If-None-Match"] = "*"
+        elif if_match is not None:
+            headers["If-Match"] = if_match
+        body: Any = data  # DAVClient.put is annotated str; it sends bytes as they are (to_wire)
+        return self._write(f"writing {href}", lambda: self.client.put(href, body, headers))
+
+    def delete(self, href: str, *, if_match: str | None = None) -> Answer:
+        headers = {"If-Match": if_match} if if_match is not None else {}
+        return self._write(f"deleting {href}", lambda: self.client.delete(href, headers))
+
+    def _write(self, what: str, call: Callable[[], Any]) -> Answer:
+        """A write's answer as a value; a 403 too (the client raises it like a 401, but for a write it
+        is usually a CalDAV precondition, RFC 4791 §5.3.2.1, which the caller decides about)."""
+        try:
+            answer = call()
+        except dav_error.AuthorizationError as exc:
+            if exc.status != 403:
+                raise self._error(what, exc) from None
+            return Answer(403, None, " ".join([*exc.preconditions, str(exc.reason)]))
+        except (dav_error.DAVError, OSError) as exc:
+            raise self._error(what, exc) from None
+        return Answer(answer.status, _etag(answer.headers), _reason(answer) if answer.status >= 400 else "")

@@ -1,0 +1,379 @@
+"""The ``caldav`` publisher: the year's calendars pushed to a CalDAV server, incrementally.
+
+One collection per calendar the ``ical`` exporter writes (the master ``全部`` and one per
+organisation taking part, or the subset in ``calendars``), created when missing (MKCALENDAR) with
+the calendar's X-WR-CALNAME as display name; one resource per event, the VEVENT exactly as in the
+exported .ics (same UID, SEQUENCE, DTSTAMP; cancelled engagements stay, as STATUS:CANCELLED).  What
+to send is computed by :func:`liaison_caldav.changes.changes` from the previous publication: a
+rerun with nothing changed sends no request, a moved engagement one PUT per calendar holding it.
+Writes carry If-None-Match / If-Match; a 412 is reported as a :class:`~liaison.publishing.Conflict`
+and the server's version kept (``overwrite`` replaces it, and still reports it).
+
+A wrong password, an unreachable server or a refused write stops the run with one
+:class:`~liaison.publishing.PublishError` naming the server, the collection and what failed; its
+``partial`` is the publication of exactly what the server accepted until then (store it: the next
+run goes on from there).  Credentials are used for the requests only: they are in no record, no
+message, no file.
+
+Options (:data:`OPTIONS`, checked by the host; ``liaison publish caldav --option KEY=VALUE``):
+``url`` (required), ``user``, ``password`` (the command reads it from an environment variable),
+``calendars``, ``overwrite``, ``prune``, ``check_server``, ``timeout``, ``auth``, ``verify_tls``,
+``ca_file``, and the ``ical`` exporter's ``alarm_minutes`` and ``dtstamp``, so the events are the
+ones the .ics files hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import attrs
+
+from liaison.errors import OptionError
+from liaison.hookspecs import hookimpl
+from liaison.options import Option, resolve
+from liaison.publishing import (
+    Conflict,
+    Publication,
+    PublishedCalendar,
+    PublishedResource,
+    Publisher,
+    PublishError,
+    PublishRequest,
+    PublishResult,
+)
+from liaison_caldav.changes import PUBLISHER, Action, CalendarChanges, Changes, Write, changes
+from liaison_caldav.dav import Answer, Server, ServerError
+from liaison_ical.plugin import OPTIONS as ICAL_OPTIONS
+from liaison_ical.resources import EventResource, calendar_resources
+
+__all__ = ["OPTIONS", "CalDAVResult", "publish", "register_publishers", "target_url"]
+
+_ICAL_NAMES: Final = ("alarm_minutes", "dtstamp")
+_OK: Final = frozenset({200, 201, 204})
+
+
+def target_url(url: str) -> str:
+    """The server's URL as recorded: http(s), lower-case scheme and host, a trailing slash, and no
+    user name or password in it (those go in the options, never in the year's state)."""
+    if not isinstance(url, str):
+        raise ValueError(f"expected the server's address as text, not {type(url).__name__}")
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url!r} is not an http:// or https:// address")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("the address holds a user name or password: give them as the user and password "
+                         "options instead, so they are never recorded")
+    netloc = parts.hostname.lower() + (f":{parts.port}" if parts.port else "")
+    if ":" in parts.hostname:  # IPv6
+        netloc = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
+
+
+OPTIONS: Final = (
+    Option("url", "text", None, "the CalDAV server's address, e.g. https://cal.example.gov.cn/dav/ "
+           "(required; the calendars go into the user's calendar home found from it)", check=target_url),
+    Option("user", "text", None, "the user name on the server"),
+    Option("password", "text", None,
+           "the password (the command reads it from an environment variable; it is never recorded)"),
+    Option("calendars", "list", (), "publish only these calendars: 全部 (the master) and/or organisation "
+           "ids, comma-separated; default every calendar"),
+    Option("overwrite", "bool", False,
+           "replace events changed on the server since they were published (still reported)"),
+    Option("prune", "bool", True,
+           "delete events that left a calendar (an organisation no longer takes part), as its .ics no "
+           "longer holds them; conditional like every write"),
+    Option("check_server", "bool", False,
+           "read each published calendar's ETags first (one request per calendar) and report events "
+           "changed or deleted on the server even where ours did not change"),
+    Option("timeout", "int", 30, "seconds to wait for each answer from the server", minimum=1),
+    Option("auth", "text", "basic", "how to send the password: basic (with every request), digest, or "
+           "auto (ask the server first: one more request)", choices=("basic", "digest", "auto")),
+    Option("verify_tls", "bool", True, "check the server's TLS certificate (https)"),
+    Option("ca_file", "text", None, "a CA bundle (PEM file) to check the server's certificate against"),
+    *(o for o in ICAL_OPTIONS if o.name in _ICAL_NAMES),
+)
+
+
+@attrs.frozen
+class CalDAVResult(PublishResult):
+    """:class:`~liaison.publishing.PublishResult` with what CalDAV adds: events deleted (they left a
+    calendar), collections created, and the requests by HTTP method."""
+
+    deleted: int = 0
+    calendars_created: int = 0
+    by_method: Mapping[str, int] = attrs.field(factory=dict, eq=False)
+
+
+def _typed(request: PublishRequest) -> dict[str, Any]:
+    """The options typed and checked (idempotent: a host that resolved them already passes values)."""
+    given = {k: v for k, v in request.options.items() if v is not None}
+    options = resolve(OPTIONS, given, f"publisher {PUBLISHER!r}")
+    if not options["url"]:
+        raise OptionError(f"publisher {PUBLISHER!r} needs the option url", path="options.url",
+                          fix="give the CalDAV server's address, e.g. url=https://cal.example.gov.cn/dav/")
+    if options["password"] is not None and options["user"] is None:
+        raise OptionError(f"publisher {PUBLISHER!r} has a password but no user", path="options.user",
+                          fix="give the user name too")
+    return options
+
+
+def _same_url(a: str, b: str) -> bool:
+    return unquote(a).rstrip("/") == unquote(b).rstrip("/")
+
+
+@attrs.define
+class _Record:
+    """One calendar as the server holds it now, from what it accepted (the publication to record)."""
+
+    key: str
+    name: str
+    url: str
+    resources: dict[str, PublishedResource]
+
+
+class _Run:
+    """One publication: the writes of ``plan`` sent in order, each success recorded as it happens, so
+    that :meth:`publication` is at any moment exactly what the server holds of ours."""
+
+    def __init__(self, plan: Changes, events: Mapping[str, EventResource], server: Server, *,
+                 overwrite: bool, check_server: bool, progress: Callable[[int, int], None] | None) -> None:
+        self.plan = plan
+        self.events = events
+        self.server = server
+        self.overwrite = overwrite
+        self.check_server = check_server
+        self.progress = progress
+        self.records: dict[str, _Record] = {}
+        if plan.previous is not None:
+            for c in plan.previous.calendars:
+                self.records[c.key] = _Record(c.key, c.name, c.url, {r.uid: r for r in c.resources})
+        self.conflicts: list[Conflict] = []
+        self.counts = {"created": 0, "updated": 0, "deleted": 0, "calendars": 0, "writes": 0}
+        self.done = 0
+        self.total = 0
+        self.calendar: CalendarChanges | None = None  # the one being written, for error messages
+
+    # --- the record ------------------------------------------------------------------------------
+
+    def publication(self) -> Publication:
+        order = {c.key: c.order for c in self.plan.calendars}
+        calendars: list[PublishedCalendar] = []
+        for key in self.plan.keys:
+            record = self.records.get(key)
+            if record is None:
+                continue
+            uids = {uid: i for i, uid in enumerate(order.get(key, ()))}
+            kept = sorted(record.resources.values(), key=lambda r: uids.get(r.uid, len(uids)))
+            calendars.append(PublishedCalendar(key, record.name, record.url, tuple(kept)))
+        return Publication(PUBLISHER, self.plan.target, tuple(calendars))
+
+    def _step(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def _conflict(self, key: str, uid: str, href: str, reason: str) -> None:
+        self.conflicts.append(Conflict(key, uid, href, reason))
+
+    # --- the run ---------------------------------------------------------------------------------
+
+    def run(self) -> CalDAVResult:
+        home, existing = None, {}
+        if any(c.url is None for c in self.plan.calendars):
+            home = self.server.calendar_home()
+            existing = self.server.calendars(home)
+        drift = {c.key: self.server.etags(c.url) for c in self.plan.calendars
+                 if self.check_server and c.url is not None}
+        self.total = sum(len(c.writes) + c.rename for c in self.plan.calendars)
+        self.total += sum(1 for c in self.plan.calendars if c.url is None
+                          and not any(_same_url(u, _join(home or "", c.slug + "/")) for u in existing))
+        if self.progress is not None:
+            self.progress(0, self.total)
+        for calendar in self.plan.calendars:
+            self.calendar = calendar
+            url = calendar.url or self._collection(calendar, home or "", existing)
+            if calendar.rename:
+                self.server.rename(url, calendar.name)
+                self.records[calendar.key].name = calendar.name
+                self.counts["writes"] += 1
+                self._step()
+            missing_etags: list[str] = []
+            for write in calendar.writes:
+                self._write(calendar.key, url, write, missing_etags)
+                self._step()
+            if calendar.key in drift:
+                self._drift(calendar, drift[calendar.key], missing_etags)
+            if missing_etags:
+                self._fill_etags(calendar.key, url, missing_etags)
+        self.calendar = None
+        return CalDAVResult(
+            self.publication(), created=self.counts["created"], updated=self.counts["updated"],
+            unchanged=self.plan.unchanged, requests=self.server.requests, writes=self.counts["writes"],
+            conflicts=tuple(self.conflicts), deleted=self.counts["deleted"],
+            calendars_created=self.counts["calendars"], by_method=self.server.by_method)
+
+    def _collection(self, calendar: CalendarChanges, home: str, existing: Mapping[str, str | None]) -> str:
+        """The calendar's collection: the one already at its address (a record lost, or another run),
+        else a new one; recorded at once, so a failure later still remembers where it is."""
+        wanted = _join(home, calendar.slug + "/")
+        found = next((u for u in existing if _same_url(u, wanted)), None)
+        if found is not None:
+            name = existing[found] or ""
+            self.records[calendar.key] = _Record(calendar.key, name, found, {})
+            if name != calendar.name:
+                self.server.rename(found, calendar.name)
+                self.records[calendar.key].name = calendar.name
+                self.counts["writes"] += 1
+            return found
+        url = self.server.make_calendar(home, calendar.slug, calendar.name)
+        self.records[calendar.key] = _Record(calendar.key, calendar.name, url, {})
+        self.counts["calendars"] += 1
+        self.counts["writes"] += 1
+        self._step()
+        return url
+
+    def _accepted(self, key: str, write: Write, href: str, answer: Answer, missing: list[str]) -> None:
+        resource = write.resource
+        assert resource is not None
+        self.records[key].resources[write.uid] = PublishedResource(
+            write.uid, href, answer.etag, resource.digest, resource.sequence)
+        if answer.etag is None or answer.etag.startswith("W/"):
+            missing.append(href)  # a weak ETag never matches If-Match (RFC 9110 §13.1.1): read it back
+        self.counts["writes"] += 1
+
+    def _refused(self, key: str, what: str, href: str, answer: Answer) -> ServerError:
+        return ServerError(f"{what} {href}: refused (HTTP {answer.status}){': ' if answer.reason else ''}"
+                           f"{answer.reason}", answer.status)
+
+    def _write(self, key: str, url: str, write: Write, missing: list[str]) -> None:
+        href = write.href or _join(url, write.name)
+        if write.action == Action.DELETE:
+            self._delete(key, write, href)
+            return
+        resource = write.resource
+        assert resource is not None
+        creating = write.action == Action.CREATE
+        if not creating and write.etag is None:
+            answer = None  # nothing to make the update conditional on
+            reason = "no ETag was recorded for it, so it cannot be replaced safely"
+        else:
+            answer = self.server.put(href, resource.data, if_match=write.etag, create=creating)
+            reason = ("an event is already at this address on the server, not published from this "
+                      "record" if creating else "it was changed or deleted on the server since it "
+                      "was published")
+            if answer.status in _OK:
+                self.counts["created" if creating else "updated"] += 1
+                self._accepted(key, write, href, answer, missing)
+                return
+            if answer.status in (403, 409) and "no-uid-conflict" in answer.reason:
+                self._conflict(key, write.uid, href, "the server holds an event with this UID at another "
+                               "address in this calendar (RFC 4791 §5.3.2.1 no-uid-conflict); left as it is")
+                return
+            if answer.status != 412:
+                raise self._refused(key, "writing", href, answer)
+        if not self.overwrite:
+            self._conflict(key, write.uid, href, reason + "; left as the server has it")
+            return
+        forced = self.server.put(href, resource.data)
+        if forced.status not in _OK:
+            raise self._refused(key, "overwriting", href, forced)
+        self._conflict(key, write.uid, href, reason + "; overwritten (overwrite option)")
+        self.counts["updated"] += 1
+        self._accepted(key, write, href, forced, missing)
+
+    def _delete(self, key: str, write: Write, href: str) -> None:
+        if write.etag is not None or self.overwrite:
+            answer = self.server.delete(href, if_match=write.etag)
+            if answer.status == 412 and self.overwrite:
+                answer = self.server.delete(href)
+                self._conflict(key, write.uid, href, "it left this calendar and was changed on the server "
+                                                     "since it was published; deleted (overwrite option)")
+            if answer.status in _OK or answer.status == 404:  # 404: someone deleted it already
+                del self.records[key].resources[write.uid]
+                self.counts["deleted"] += 1
+                self.counts["writes"] += answer.status != 404
+                return
+            if answer.status != 412:
+                raise self._refused(key, "deleting", href, answer)
+            reason = "it was changed on the server since it was published"
+        else:
+            reason = "no ETag was recorded for it, so it cannot be deleted safely"
+        self._conflict(key, write.uid, href, f"it left this calendar, but {reason}; left on the server")
+
+    def _drift(self, calendar: CalendarChanges, etags: Mapping[str, str | None], missing: list[str]) -> None:
+        """With ``check_server``: events we did not change that the server holds otherwise."""
+        held = {unquote(h): e for h, e in etags.items()}
+        for published in calendar.unchanged:
+            now = held.get(unquote(published.href), "gone")
+            if now == published.etag:
+                continue
+            changed = now != "gone"
+            reason = "changed on the server since it was published" if changed else \
+                "deleted on the server since it was published"
+            event = self.events.get(published.uid)
+            if not self.overwrite or event is None:
+                self._conflict(calendar.key, published.uid, published.href,
+                               reason + "; left as the server has it")
+                continue
+            answer = self.server.put(published.href, event.data, if_match=now if changed else None,
+                                     create=not changed)
+            if answer.status not in _OK:
+                raise self._refused(calendar.key, "overwriting", published.href, answer)
+            self._conflict(calendar.key, published.uid, published.href,
+                           reason + "; overwritten (overwrite option)")
+            self.counts["updated"] += 1
+            write = Write(Action.UPDATE, published.uid, "", published.href, published.etag, event)
+            self._accepted(calendar.key, write, published.href, answer, missing)
+
+    def _fill_etags(self, key: str, url: str, hrefs: list[str]) -> None:
+        """A server that answered a PUT without a strong ETag (RFC 4791 §5.3.4 allows it when it
+        changed the data): read the ETags once for the calendar, so the next update can be conditional."""
+        etags = {unquote(h): e for h, e in self.server.etags(url).items()}
+        record = self.records[key]
+        for uid, published in list(record.resources.items()):
+            if published.href in hrefs:
+                etag = etags.get(unquote(published.href))
+                strong = etag if etag and not etag.startswith("W/") else None
+                record.resources[uid] = attrs.evolve(published, etag=strong)
+
+
+def _join(base: str, name: str) -> str:
+    return base if not name else (base if base.endswith("/") else base + "/") + name
+
+
+def publish(request: PublishRequest) -> CalDAVResult:
+    """Publish the request's plan to the CalDAV server in its options; see the module docstring."""
+    options = _typed(request)
+    target: str = options["url"]
+    resources = calendar_resources(request.district, request.plan,
+                                   {k: options[k] for k in _ICAL_NAMES if options[k] is not None})
+    plan = changes(resources, request.previous, target=target, only=options["calendars"],
+                   prune=options["prune"])
+    events = {r.uid: r for c in resources.calendars for r in c.resources}
+    verify: bool | str = options["ca_file"] or options["verify_tls"]
+    server = Server(target, options["user"], options["password"], timeout=options["timeout"],
+                    auth=options["auth"], verify=verify)
+    run = _Run(plan, events, server, overwrite=options["overwrite"], check_server=options["check_server"],
+               progress=request.progress)
+    try:
+        return run.run()
+    except ServerError as exc:
+        calendar = run.calendar
+        where = f"calendar {calendar.name} ({calendar.key}): " if calendar is not None else ""
+        fix = ("check the user and the password" if exc.status == 401 else
+               "check the address and the network, then publish again" if exc.status is None else
+               "see the server's reason, then publish again")
+        raise PublishError(f"CalDAV server {target}: {where}{exc}", partial=run.publication(),
+                           fix=fix + "; record the error's partial publication: it is what the server "
+                                     "accepted") from None
+    finally:
+        server.close()
+
+
+@hookimpl
+def register_publishers(register: Callable[[Publisher], None]) -> None:
+    register(Publisher(PUBLISHER, "CalDAV 日历服务器发布 publish the calendars to a CalDAV server", publish,
+                       options=OPTIONS))

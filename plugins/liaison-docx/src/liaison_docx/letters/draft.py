@@ -1,0 +1,69 @@
+"""A letter before it is issued: its text, where it goes, and what its number rests on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Literal
+
+import attrs
+from liaison.numbering import LetterRecord
+from liaison.text import TITLE_MAX
+
+from liaison_docx.letter import Letter
+
+LetterKind = Literal["notice", "invitation", "change", "cancellation", "consultation", "feedback"]
+#: What the ``kinds`` option chooses from; ``invitation`` brings the change and cancellation letters of
+#: the engagements whose invitations went out, since they follow from the invitations' history.
+OptionKind = Literal["notice", "invitation", "consultation", "feedback"]
+LETTER_KINDS: tuple[OptionKind, ...] = ("notice", "invitation", "consultation", "feedback")
+
+FOLDERS: dict[LetterKind, str] = {"notice": "通知", "invitation": "邀请函", "change": "变更函",
+                                  "cancellation": "变更函", "consultation": "征求意见函", "feedback": "反馈函"}
+
+
+def letter_key(*parts: str) -> str:
+    """The identity of a letter across exports (kind/subject/recipient); a key too long for the year's
+    state is shortened to a digest of itself."""
+    key = "/".join(parts)
+    if len(key) <= TITLE_MAX:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    return f"{parts[0]}/{digest}"
+
+
+@attrs.frozen
+class Draft:
+    """A letter and where it goes: ``folder/name.docx`` once each part passes ``safe_name``.
+
+    Before it is issued ``letter`` has no 发文字号 and carries its natural date (a notice on 5 January,
+    an invitation two weeks ahead); ``deadline`` is the last day that date may move to when the letter
+    is first issued later (None: the date is fixed, as for a letter answering a record). Once issued
+    (:func:`liaison_docx.issuing.issue`), ``letter`` carries the number and date of ``record``.
+
+    ``subject`` is the id of what the letter is about (a department, an engagement, a record) and
+    ``recipient`` the id of the organisation it is addressed to.
+    """
+
+    kind: LetterKind
+    name: str
+    letter: Letter
+    subject: str
+    recipient: str
+    key: str
+    series: str
+    deadline: dt.date | None = None
+    first_serial: int = 1
+    engagement_date: dt.date | None = None
+    engagement_start: dt.time | None = None
+    engagement_title: str = ""
+    refers_to: str = ""
+    record: LetterRecord | None = None
+
+    @property
+    def folder(self) -> str:
+        return FOLDERS[self.kind]
+
+    @property
+    def year(self) -> int:
+        return self.letter.date.year

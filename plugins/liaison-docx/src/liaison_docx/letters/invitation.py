@@ -1,0 +1,140 @@
+"""邀请函 (信函格式, 函 series of the issuing body) with its 回执: one per invited party branch or ICF
+of every meeting or event that invites them. The general office writes for the government's
+engagements, a department for its own; the provision quoted is the one the engagement carries out,
+in the words of its rule (``sentence_zh``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from liaison.district import District
+from liaison.engagements import Engagement, Plan, Status
+from liaison.model import GOVERNMENT_KINDS, Organisation
+from liaison.records import Records
+from liaison.rules import EVENT_KINDS, EngagementKind
+
+from liaison_docx.letter import Attachment, Block, Letter, Paragraph, Table, format_date
+from liaison_docx.letters import wording as w
+from liaison_docx.letters.draft import Draft, letter_key
+from liaison_docx.titles import title_units
+
+__all__ = ["event_noun", "event_verb", "invitation_letter", "invitations", "invitees", "invites", "issuer_of",
+           "org_names", "role_verb", "roles"]
+
+#: A visit is the department going to its counterpart: nobody is invited to it.
+_NOT_INVITING = frozenset({EngagementKind.VISIT})
+_EVENT_VERB = {EngagementKind.MAJOR_EVENT: "举行", EngagementKind.INSPECTION: "开展"}
+_EVENT_NOUN = {EngagementKind.MAJOR_EVENT: "活动", EngagementKind.INSPECTION: "检查工作"}
+INVITATION_LEAD_DAYS = 14  # an invitation goes out two weeks ahead
+REPLY_DAYS = 7  # the 回执 comes back a week ahead
+
+
+def invites(e: Engagement) -> bool:
+    return e.kind not in _NOT_INVITING
+
+
+def event_verb(e: Engagement) -> str:
+    return _EVENT_VERB.get(e.kind, "召开")
+
+
+def event_noun(e: Engagement) -> str:
+    return _EVENT_NOUN.get(e.kind, "会议")
+
+
+def issuer_of(district: District, e: Engagement) -> Organisation:
+    """Who writes: the general office for an engagement of the government, else its host."""
+    host = district.organisation(e.host)
+    return district.general_office() if host.kind in GOVERNMENT_KINDS else host
+
+
+def invitees(district: District, e: Engagement) -> list[Organisation]:
+    """The party branches and the ICF among the participants, in the engagement's order."""
+    return [o for o in (district.organisation(i) for i in e.participants) if o.is_counterpart]
+
+
+def roles(district: District, e: Engagement) -> dict[str, str]:
+    """列席 / 参加 / 座谈 by invitee, from the invitation rules in the data (none for a kind without
+    an invitation rule, such as the meetings a cadence asks for)."""
+    if e.kind not in EVENT_KINDS:
+        return {}
+    host = district.organisation(e.host)
+    found = district.invitees(e.kind, e.date, None if host.kind in GOVERNMENT_KINDS else host)
+    return {r.organisation.id: r.role_zh for r in found.recipients}
+
+
+def role_verb(role: str) -> str:
+    return role if role in ("列席", "参加") else "出席"
+
+
+def org_names(district: District) -> list[str]:
+    """Every name an organisation goes by, for keeping them whole in titles."""
+    return [n for o in district.organisations for n in (o.name, o.short_name, *o.aliases)]
+
+
+def invitations(district: District, plan: Plan, *, records: Records | None = None) -> tuple[Draft, ...]:
+    """One invitation per invited counterpart of every engagement that invites and is not cancelled,
+    dated two weeks ahead (or the day of issue, when later)."""
+    drafts: list[Draft] = []
+    for e in plan.engagements:
+        if e.status == Status.CANCELLED or not invites(e):
+            continue
+        issuer = issuer_of(district, e)
+        by_role = roles(district, e)
+        for org in invitees(district, e):
+            letter = invitation_letter(district, e, org, issuer=issuer, role=by_role.get(org.id, ""), records=records)
+            drafts.append(Draft("invitation", f"{e.date.isoformat()}-{e.kind.value}-{e.host}-{org.id}", letter, e.id,
+                                org.id, letter_key("invitation", e.id, org.id), w.letter_series(issuer),
+                                deadline=e.date, engagement_date=e.date, engagement_start=e.start,
+                                engagement_title=e.title_zh))
+    return tuple(drafts)
+
+
+def invitation_letter(district: District, e: Engagement, invitee: Organisation, *, issuer: Organisation,
+                      role: str, records: Records | None = None) -> Letter:
+    """关于邀请出席…的函: when and where, the provision it rests on, what is still to be agreed, the
+    回执 (its reply date is on the 回执 only), the contact and 特此函邀."""
+    where = f"plan.engagements[{e.id}]"
+    verb, noun = role_verb(role), event_noun(e)
+    title = w.text(e.title_zh, f"{where}.title_zh")
+    fixed = e.status in (Status.AGREED, Status.HELD)
+    when = w.when(e.date, e.start, e.end) + ("（暂定）" if e.provisional and not fixed else "")
+    place = f"在{w.text(e.location, f'{where}.location')}" if e.location else ""
+    first = f"{'定于' if fixed else '拟于'}{when}{place}{event_verb(e)}{title}。"
+    if not e.location:
+        first += f"{noun}地点另行通知。"
+    body: list[Block] = [Paragraph(first)]
+    grounds = ""
+    if e.provisions:
+        prov = district.provision(e.provisions[0])
+        grounds = w.basis(district, prov, w.rule_for(prov, e.kind, e.date))
+    body.append(Paragraph(f"{grounds}特邀请贵单位负责人{verb}{noun}。"))
+    notes = []
+    if e.status == Status.PROPOSED:
+        notes.append(f"{noun}时间系拟定，由双方协商确定，如需调整请及时与{w.self_reference(issuer)}联系")
+    if e.provisional:
+        notes.append(f"{e.date.year}年节假日安排尚未公布，日期如有调整另行通知")
+    if notes:
+        body.append(Paragraph("；".join(notes) + "。"))
+    body.append(Paragraph("请贵单位填写回执（见附件），并按回执所列时间反馈。"))
+    host = district.organisation(e.host)
+    natural = e.date - dt.timedelta(days=INVITATION_LEAD_DAYS)
+    line = w.contact(district, list(dict.fromkeys((issuer, host))), natural, records)
+    if line:
+        body.append(Paragraph(line))
+    body.append(Paragraph("特此函邀。"))
+    issuer_name = w.full_name(district, issuer)
+    reply_by = e.date - dt.timedelta(days=REPLY_DAYS)
+    return Letter(
+        kind="letter", issuing_authority_mark=issuer_name, doc_number=None,
+        title=f"关于邀请{verb}{title}的函", recipients=w.name(invitee), body=tuple(body),
+        signature=issuer_name, date=natural,
+        title_units=("关于", "邀请", verb, *title_units(title, org_names(district)), "的函"),
+        attachments=(_reply_slip(invitee, issuer_name, reply_by, verb),))
+
+
+def _reply_slip(invitee: Organisation, issuer_name: str, reply_by: dt.date, verb: str) -> Attachment:
+    """回执: who will attend, to be returned by the reply date."""
+    header = ("单位", f"{verb}人员", "职务", "联系电话", "备注")
+    rows = ((w.name(invitee), "", "", "", ""), *(("", "", "", "", ""),) * 3)
+    return Attachment("回执", (Table(header, rows, row_lines=2),
+                               Paragraph(f"请于{format_date(reply_by)}前反馈{issuer_name}。")))

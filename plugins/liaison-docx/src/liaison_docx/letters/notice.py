@@ -1,0 +1,301 @@
+"""通知 (文件格式): the annual liaison notice from the general office to each department, read from
+:func:`liaison.duties.duties_of` — the pairings in force, the year's engagements, whom it copies, its
+§3.1 designations, its recurring obligations with their numbers and readings, the invitations it may
+issue. Nothing here works out a duty; the provisions, numbers and readings are the data's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from liaison.district import CcList, District
+from liaison.duties import Duties, Obligation, duties_of
+from liaison.engagements import Engagement, Plan, Status
+from liaison.model import DESIGNATION_ZH, Organisation
+from liaison.records import Records
+from liaison.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind
+
+from liaison_docx.letter import Block, Heading, Letter, Paragraph, Table, format_date
+from liaison_docx.letters import wording as w
+from liaison_docx.letters.draft import Draft, letter_key
+
+__all__ = ["default_notice_date", "notice_letter", "notices"]
+
+#: The verb and object a letter uses for an engagement kind counted by a cadence.
+_ACTS: dict[EngagementKind, tuple[str, str]] = {
+    EngagementKind.VISIT: ("走访", ""),
+    EngagementKind.JOINT_MEETING: ("召开", "工作例会或联席会议"),
+    EngagementKind.WORK_MEETING: ("召开", "联系工作会议"),
+}
+#: Fields of a cadence the district may set where the text is silent, as a letter names them.
+_LOCAL_NUMBERS = {"min_per_period": "最少次数", "max_per_period": "最多次数", "period_years": "周期",
+                  "period_months": "周期", "cycle_anchor_year": "起算年份"}
+_DOCUMENT_KINDS = {"policy": "有关政策性文件、资料"}
+_COUNTERPARTS = "对口联系的民主党派、工商联"
+
+
+def default_notice_date(year: int) -> dt.date:
+    """The first Monday-to-Friday day on or after 5 January of ``year``."""
+    day = dt.date(year, 1, 5)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def notices(district: District, plan: Plan, *, records: Records | None = None, date: dt.date | None = None,
+            number_prefix: str | None = None, first_number: int = 1, issuer: Organisation | None = None,
+            signature: str | None = None) -> tuple[Draft, ...]:
+    """The annual notice to each department with pairings or engagements in the plan's year, in
+    directory order, in the issuer's series (区府办, numbered from ``first_number``); dated ``date``,
+    else the first weekday from 5 January (or the day of issue, when later)."""
+    office = issuer or district.general_office()
+    prefix = number_prefix if number_prefix is not None else w.series(office)
+    year = plan.year
+    natural = date or default_notice_date(year)
+    as_of = min(max(natural, dt.date(year, 1, 1)), dt.date(year, 12, 31))
+    active = [e for e in plan.engagements if e.status != Status.CANCELLED]
+    drafts: list[Draft] = []
+    for dept in district.departments():
+        duties = duties_of(district, dept, year, records, as_of=as_of)
+        own = [e for e in active if dept.id in e.participants]
+        if not duties.pairings and not own:
+            continue
+        letter = notice_letter(district, duties, own, office=office, date=natural, signature=signature)
+        drafts.append(Draft("notice", f"{len(drafts) + 1:02d}-{dept.id}", letter, dept.id, dept.id,
+                            letter_key("notice", dept.id), prefix,
+                            deadline=None if date is not None else dt.date(year, 12, 31), first_serial=first_number))
+    return tuple(drafts)
+
+
+def notice_letter(district: District, duties: Duties, engagements: Sequence[Engagement], *, office: Organisation,
+                  date: dt.date, signature: str | None = None) -> Letter:
+    """One department's notice: 一、对口联系单位 二、年度安排 三、工作要求, 特此通知."""
+    office_name, dept_name, year = w.full_name(district, office), w.name(duties.body), duties.year
+    body: list[Block] = [Paragraph(
+        f"为贯彻落实《{w.regulation(district)}》（以下简称《意见》），做好{year}年你单位与民主党派、工商联的"
+        "对口联系工作，现将有关事项通知如下。")]
+    body += _pairings(district, duties)
+    body += _schedule(district, duties.body, year, engagements)
+    requirements = [*_copying(district, duties), *_designations(district, duties, office_name),
+                    *_obligations(district, duties, engagements), *_invitations(district, duties)]
+    if requirements:
+        body += [Heading(1, "工作要求"), *requirements]
+    body.append(Paragraph("特此通知。"))
+    return Letter(
+        kind="document", issuing_authority_mark=f"{office_name}文件", doc_number=None,
+        title=f"关于做好{year}年{dept_name}与民主党派、工商联对口联系工作的通知", recipients=dept_name,
+        body=tuple(body), signature=signature or office_name, date=date,
+        cc=tuple(w.name(district.organisation(c)) for c in duties.counterparts), printer=office_name,
+        print_date=date,
+        title_units=("关于", "做好", f"{year}年", dept_name, "与", "民主党派、", "工商联", "对口联系", "工作",
+                     "的通知"))
+
+
+# -- 一、对口联系单位 ---------------------------------------------------------------------------------------
+
+def _pairings(district: District, duties: Duties) -> list[Block]:
+    blocks: list[Block] = [Heading(1, "对口联系单位")]
+    if not duties.pairings:
+        return [*blocks, Paragraph(f"{duties.year}年你单位没有在册的对口联系民主党派、工商联。")]
+    by_clause: dict[str, list[str]] = {}
+    for span in duties.pairings:
+        label = w.name(district.organisation(span.pairing.counterpart))
+        by_clause.setdefault(span.pairing.clause, []).append(label + w.in_force_note(span.start, span.end, duties.year))
+    for clause, labels in by_clause.items():
+        prov = district.provision(clause)
+        common = prov.pairing_role == "common_liaison" and duties.common_liaison
+        role = "为各民主党派、工商联的共同联系单位，" if common else ""
+        blocks.append(Paragraph(f"根据《意见》{w.cite(prov)}，你单位{role}对口联系{'、'.join(labels)}。"))
+    return blocks
+
+
+# -- 二、年度安排 ------------------------------------------------------------------------------------------
+
+def _time_range(e: Engagement) -> str:
+    """9:00—\\n11:00 (the break after the dash, for a narrow table column)."""
+    if e.start is None:
+        return "全天"
+    return w.clock(e.start) + (f"—\n{w.clock(e.end)}" if e.end is not None else "")
+
+
+def _item(e: Engagement, dept: Organisation) -> str:
+    """The 事项 cell: the department's own meetings and visits by their kind (the other side is in the
+    next column), anything else by its title."""
+    if e.host == dept.id and e.kind in (EngagementKind.JOINT_MEETING, EngagementKind.VISIT):
+        return "领导走访" if e.kind == EngagementKind.VISIT else ENGAGEMENT_KIND_ZH[e.kind]
+    return w.text(e.title_zh, f"plan.engagements[{e.id}].title_zh")
+
+
+def _schedule(district: District, dept: Organisation, year: int, engagements: Sequence[Engagement]) -> list[Block]:
+    blocks: list[Block] = [Heading(1, "年度安排")]
+    if not engagements:
+        return [*blocks, Paragraph(f"{year}年度对口联系工作计划未安排你单位的会议、走访等活动。")]
+    blocks.append(Paragraph(f"根据{year}年度对口联系工作计划，你单位{year}年安排如下："))
+    rows = []
+    for e in engagements:
+        if e.location is not None:
+            w.text(e.location, f"plan.engagements[{e.id}].location")
+        day = format_date(e.date) + ("\n（暂定）" if e.provisional else "")
+        cites = "\n".join(w.short_cite(district.provision(p)) for p in e.provisions)
+        rows.append((day, _time_range(e), _item(e, dept), w.group_names(district, [p for p in e.participants
+                                                                                    if p != dept.id]), cites))
+    blocks.append(Table(("日期", "时间", "事项", "参加单位", "依据"), tuple(rows)))
+    notes = []
+    if any(e.status == Status.PROPOSED for e in engagements):
+        notes.append("表中拟定的日期和时间由对口联系双方协商确定，确需调整的请及时与对方商定")
+    if any(e.provisional for e in engagements):
+        notes.append(f"标注“（暂定）”的日期，{year}年节假日安排公布后如有冲突另行调整")
+    if notes:
+        blocks.append(Paragraph("；".join(notes) + "。"))
+    return blocks
+
+
+# -- 三、工作要求 ------------------------------------------------------------------------------------------
+
+def _copying(district: District, duties: Duties) -> list[Block]:
+    """§3.2 in the seed: whom the department copies, one list per day the list changes."""
+    lists = [cc for cc in duties.cc if cc.provisions]
+    if not lists:
+        return []
+    prov, rule = next((district.provision(p), r) for cc in lists[:1] for p in cc.provisions
+                      if (r := district.provision(p).rule(cc.rule, cc.date)) is not None)
+    documents = _DOCUMENT_KINDS.get(lists[0].document_kind, f"{lists[0].document_kind}类文件")
+    must = w.must(prov.modality_of(rule))
+
+    def to(cc: CcList) -> str:
+        return w.group_names(district, cc.ids()) or "（无对口联系单位）"
+
+    if len(lists) == 1:
+        said = f"你单位制发的{documents}，{must}抄送{to(lists[0])}。"
+    else:
+        said = (f"你单位制发的{documents}，{must}按对口联系单位的调整抄送："
+                + "；".join(f"{format_date(cc.date)}起抄送{to(cc)}" for cc in lists) + "。")
+    return [Heading(2, w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")),
+            Paragraph(w.quoted_provision(prov, rule) + said)]
+
+
+def _designations(district: District, duties: Duties, office_name: str) -> list[Block]:
+    """§3.1 in the seed: who the department has named (data and records merged), and what is missing."""
+    duty = duties.designation
+    if duty is None:
+        return []
+    prov = district.provision(duty.provision)
+    where = f"organisations[{duties.body.id}].designations"
+    named = []
+    for role in duty.rule.roles:
+        value = getattr(duty.designations, role)
+        if value:
+            said = f"{DESIGNATION_ZH[role]}为{w.text(value, f'{where}.{role}')}"
+            if role == "liaison_officer" and duty.designations.phone:
+                said += f"（电话：{w.text(duty.designations.phone, f'{where}.phone')}）"
+            named.append(said)
+    said = w.quoted_provision(prov, duty.rule)
+    if named:
+        said += "你单位" + "，".join(named) + "。"
+    if duty.missing:
+        said += (f"{'' if named else '你单位'}尚未指定{w.join([DESIGNATION_ZH[r] for r in duty.missing])}，"
+                 f"请尽快确定，并将名单报{office_name}。")
+    return [Heading(2, w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")), Paragraph(said)]
+
+
+def _obligations(district: District, duties: Duties, engagements: Sequence[Engagement]) -> list[Block]:
+    """One item per cadence rule version the department owes (§3.3, §3.6 in the seed)."""
+    groups: dict[tuple[str, int], list[Obligation]] = {}
+    for o in duties.obligations:
+        groups.setdefault((o.provision, id(o.rule)), []).append(o)
+    blocks: list[Block] = []
+    for found in groups.values():
+        prov = district.provision(found[0].provision)
+        blocks += [Heading(2, w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")),
+                   Paragraph(_obligation_text(district, duties, found, engagements))]
+    return blocks
+
+
+def _obligation_text(district: District, duties: Duties, found: Sequence[Obligation],
+                     engagements: Sequence[Engagement]) -> str:
+    """The provision quoted, then the reading with the numbers of the rule (saying which of them the
+    district set), the parts of the year a pairing is in force, and what the plan has placed."""
+    first = found[0]
+    prov, rule = district.provision(first.provision), first.rule
+    said = w.quoted_provision(prov, rule)
+    valid = rule.validity.clip(dt.date(duties.year, 1, 1), dt.date(duties.year, 12, 31))
+    note = w.in_force_note(*valid, duties.year).strip("（）") if valid else ""
+    reading = (f"{note}，" if note else "") + _reading(rule, first)
+    said += ("按本区对该条的理解，" if "scope" in first.rests_on else "") + reading + "。"
+    local = list(dict.fromkeys(_LOCAL_NUMBERS[f] for f in first.rests_on if f in _LOCAL_NUMBERS))
+    if local:
+        said += f"其中{w.join(local)}为本区设定，《意见》原文未作规定。"
+    parts = []
+    for o in found:
+        if o.partial and o.reason_zh:
+            whose = (f"与{w.name(district.organisation(o.subject[1]))}的对口联系" if o.scope == "pairing"
+                     else "你单位的对口联系")
+            parts.append(whose + w.text(o.reason_zh, "obligation.reason_zh"))
+    if parts:
+        said += "其中" + "；".join(parts) + "。"
+    return said + _planned(district, found, engagements)
+
+
+def _reading(rule: Cadence, o: Obligation) -> str:
+    """你单位领导应对每个对口联系的民主党派、工商联每年走访1至2次; 你单位应每年至少召开1次工作例会或联席会议."""
+    kind = rule.engagement_kind
+    verb, noun = _ACTS.get(kind, ("安排", ENGAGEMENT_KIND_ZH[kind]))
+    lo, hi = rule.min_per_period, rule.max_per_period
+    count_said = f"{lo}次" if hi == lo else f"{lo}至{hi}次"
+    times = f"至少{verb}{lo}次{noun}" if hi is None else f"{verb}{count_said}{noun}"
+    period, count = rule.how_often_zh()
+    who = "你单位领导" if kind == EngagementKind.VISIT else "你单位"
+    must = w.must(o.modality)
+    if o.scope == "pairing":
+        towards = "对" if kind == EngagementKind.VISIT else "与"
+        return f"{who}{must}{towards}每个{_COUNTERPARTS}{period}{times}"
+    if kind == EngagementKind.VISIT:
+        return f"{who}{must}{period}走访{_COUNTERPARTS}，合计{count}"
+    return f"{who}{must}{period}{times}，{_COUNTERPARTS}一并参加"
+
+
+def _planned(district: District, found: Sequence[Obligation], engagements: Sequence[Engagement]) -> str:
+    """How many the plan has placed — per counterpart for a pairing's cadence, so a count is never
+    read against a per-pairing limit."""
+    def placed(o: Obligation) -> int:
+        return sum(1 for e in engagements if o.counts(e.kind, e.date, e.host, e.participants))
+
+    if found[0].scope != "pairing":
+        total = sum(placed(o) for o in found)
+        if total:
+            return f"年度安排中已安排{total}次（见上表）。"
+        return f"年度安排中尚未安排，请与{_COUNTERPARTS}协商确定时间。" if any(o.applicable for o in found) else ""
+    counts: dict[str, int] = {}
+    owed: set[str] = set()
+    for o in found:
+        counts[o.subject[1]] = counts.get(o.subject[1], 0) + placed(o)
+        if o.applicable:
+            owed.add(o.subject[1])
+    done = [(w.name(district.organisation(c)), n) for c, n in counts.items() if n]
+    missing = [w.name(district.organisation(c)) for c, n in counts.items() if not n and c in owed]
+    parts = []
+    if done and len({n for _, n in done}) == 1:
+        parts.append(f"年度安排中已对{'、'.join(nm for nm, _ in done)}各安排{done[0][1]}次（见上表）")
+    elif done:
+        parts.append("年度安排中已对" + "、".join(f"{nm}安排{n}次" for nm, n in done) + "（见上表）")
+    if missing:
+        parts.append(f"对{'、'.join(missing)}尚未安排，请与对方协商确定时间")
+    return "；".join(parts) + "。" if parts else ""
+
+
+def _invitations(district: District, duties: Duties) -> list[Block]:
+    """The invitations the department may issue (§1.3 professional meetings in the seed)."""
+    blocks: list[Block] = []
+    for prov, rule in duties.invitations:
+        if rule.recipients == "paired_counterparts":
+            whom = w.group_names(district, duties.counterparts)
+        else:
+            whom = "各民主党派、工商联"
+        if not whom:
+            continue
+        event = ENGAGEMENT_KIND_ZH[rule.event_kind]
+        role = w.text(rule.role_zh, f"provisions[{prov.id}].rules[{rule.key}].role_zh")
+        said = f"你单位组织召开{event}时，{w.must(prov.modality_of(rule))}邀请{whom}负责人{role}。"
+        blocks += [Heading(2, event), Paragraph(w.quoted_provision(prov, rule) + said)]
+    return blocks

@@ -1,0 +1,224 @@
+"""What every letter says the same way: names, citations of the regulation, dates and times, the
+contact line, who "we" are and the 发文字号 series of an issuing body.
+
+Every piece of text taken from the data goes through :func:`text` first: a character a Word file
+cannot hold raises :class:`liaison.errors.ExportError` naming the data field
+(``organisations[health].name``), never a broken file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+
+from liaison.district import District
+from liaison.duties import designations_in_force
+from liaison.errors import ExportError
+from liaison.model import Organisation
+from liaison.records import Records
+from liaison.rules import MODALITY_ZH, Cadence, EngagementKind, Invitation, Modality, Provision, Rule, quote_zh
+
+from liaison_docx.letter import format_date
+
+_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_WEEKDAYS = "一二三四五六日"
+
+
+# -- text from the data ------------------------------------------------------------------------------
+
+def text(value: str, where: str, *, single_line: bool = True) -> str:
+    """Text from the data, checked: no control characters (tab and newline only in free text)."""
+    if not isinstance(value, str):
+        raise ExportError(f"expected text, got {type(value).__name__}", path=where)
+    bad = _BAD_CHARS.search(value) or (re.search("[\t\n\r]", value) if single_line else None)
+    if bad is not None:
+        raise ExportError(f"character U+{ord(bad.group()):04X} at position {bad.start()} cannot go into a letter",
+                          path=where, fix="remove control characters from the data")
+    return value
+
+
+def name(org: Organisation) -> str:
+    """The name as the regulation writes it (区卫生局, 民革支部): addressees, lists, tables."""
+    return text(org.name, f"organisations[{org.id}].name")
+
+
+def full_name(district: District, org: Organisation) -> str:
+    """The formal name (××区卫生局): issuing bodies in the mark, the signature and the 版记, and a body
+    named formally in the text ("报××区人民政府办公室")."""
+    name(org)
+    text(district.info.name, "district.name")
+    return district.full_name(org)
+
+
+def names(orgs: Iterable[Organisation]) -> str:
+    return "、".join(name(o) for o in orgs)
+
+
+def group_names(district: District, ids: Sequence[str]) -> str:
+    """各民主党派、工商联 when ``ids`` hold all of them, else their names."""
+    for org_id in ids:
+        name(district.organisation(org_id))
+    return district.names_of(ids)
+
+
+def regulation(district: District) -> str:
+    return text(district.info.regulation_title, "district.regulation_title")
+
+
+def join(items: Sequence[str]) -> str:
+    """甲、乙和丙."""
+    return items[0] if len(items) == 1 else "、".join(items[:-1]) + "和" + items[-1]
+
+
+def self_reference(org: Organisation) -> str:
+    """How a body calls itself in its own letter: 我办 (an office), 我局, 我委, else 我单位."""
+    for ending, word in (("办公室", "我办"), ("办", "我办"), ("局", "我局"), ("委", "我委"), ("会", "我会")):
+        if org.name.endswith(ending):
+            return word
+    return "我单位"
+
+
+# -- the regulation ------------------------------------------------------------------------------------
+
+def cite(prov: Provision) -> str:
+    """第三（三）条“会议协商制度”, checked."""
+    return text(prov.cite_zh(), f"provisions[{prov.id}]")
+
+
+def short_cite(prov: Provision) -> str:
+    return text(f"第{prov.citation_zh}条", f"provisions[{prov.id}].citation_zh")
+
+
+def sentence(prov: Provision, rule: Rule) -> str:
+    """The sentence a rule implements, as a Chinese text quotes it (full-width, one line); "" when the
+    data gives none."""
+    return quote_zh(text(rule.sentence_zh, f"provisions[{prov.id}].rules[{rule.key}].sentence_zh",
+                         single_line=False))
+
+
+def basis(district: District, prov: Provision, rule: Rule | None) -> str:
+    """根据《…》第一（三）条关于“…”的规定， — the provision a letter rests on, in the words of the rule
+    when there are any (else by its title: 第一（三）条“…”的规定)."""
+    quoted = sentence(prov, rule) if rule is not None else ""
+    if quoted:
+        return f"根据《{regulation(district)}》{short_cite(prov)}关于“{quoted}”的规定，"
+    return f"根据《{regulation(district)}》{cite(prov)}的规定，"
+
+
+def quoted_provision(prov: Provision, rule: Rule) -> str:
+    """《意见》第三（三）条规定：“…。” (a notice that has introduced the short title, under a heading
+    that names the provision)."""
+    quoted = sentence(prov, rule)
+    if not quoted:
+        return f"《意见》{cite(prov)}对此作了规定。"
+    return f"《意见》{short_cite(prov)}规定：“{quoted}。”"
+
+
+def must(modality: Modality) -> str:
+    """应 / 一般应 / 可 / 可根据需要."""
+    return {Modality.AS_NEEDED: "可根据需要", Modality.NONE: ""}.get(modality, MODALITY_ZH[modality])
+
+
+def rule_for(prov: Provision, kind: EngagementKind, day: dt.date) -> Rule | None:
+    """The rule of ``prov`` in force on ``day`` that an engagement of ``kind`` carries out: an
+    invitation rule for an event, a cadence for a meeting."""
+    for rule in prov.rules:
+        if not rule.validity.contains(day):
+            continue
+        if isinstance(rule, Invitation) and rule.event_kind == kind:
+            return rule
+        if isinstance(rule, Cadence) and rule.engagement_kind == kind:
+            return rule
+    return None
+
+
+# -- dates and times -----------------------------------------------------------------------------------
+
+def weekday(day: dt.date) -> str:
+    return f"星期{_WEEKDAYS[day.weekday()]}"
+
+
+def clock(t: dt.time) -> str:
+    return f"{t.hour}:{t.minute:02d}"
+
+
+def _half_day(t: dt.time) -> tuple[str, str]:
+    """(上午, 9:00), (中午, 12:30), (下午, 2:30), (晚上, 7:00): the 12-hour clock after its part of the day."""
+    if t.hour < 12:
+        return "上午", clock(t)
+    part = "中午" if t.hour == 12 else "下午" if t.hour < 18 else "晚上"
+    return part, clock(t.replace(hour=t.hour - 12) if t.hour > 12 else t)
+
+
+def when(day: dt.date, start: dt.time | None, end: dt.time | None = None, *, all_day: str = "全天") -> str:
+    """2027年3月5日（星期五）上午9:00至11:30, 下午2:30至4:30, 上午9:00至下午1:00: the 12-hour clock
+    with its part of the day (never 下午14:30), the part said again only when the end is in another."""
+    said = f"{format_date(day)}（{weekday(day)}）"
+    if start is None:
+        return said + all_day
+    part, at = _half_day(start)
+    said += part + at
+    if end is not None:
+        end_part, end_at = _half_day(end)
+        said += "至" + ("" if end_part == part else end_part) + end_at
+    return said
+
+
+def in_force_note(start: dt.date, end: dt.date, year: int) -> str:
+    """（自2027年7月1日起）, （至2027年6月30日止）: the part of the year something is in force."""
+    notes = []
+    if start > dt.date(year, 1, 1):
+        notes.append(f"自{format_date(start)}起")
+    if end < dt.date(year, 12, 31):
+        notes.append(f"至{format_date(end)}止")
+    return f"（{'，'.join(notes)}）" if notes else ""
+
+
+# -- who writes and who answers ------------------------------------------------------------------------
+
+def contact(district: District, candidates: Sequence[Organisation], as_of: dt.date,
+            records: Records | None) -> str | None:
+    """联系人：××区卫生局办公室　李明，电话：12345678。 — from the first body whose §3.1 designations
+    (the district data with the designation records merged) name an officer and a telephone number;
+    None when none does, and the letter then has no contact line (a name without a number is no use
+    to the reader)."""
+    for org in candidates:
+        d = designations_in_force(district, org, as_of, records)
+        if not (d.liaison_officer and d.phone):
+            continue
+        where = f"organisations[{org.id}].designations"
+        officer = text(d.liaison_officer, f"{where}.liaison_officer")
+        phone = text(d.phone, f"{where}.phone")
+        office = text(d.liaison_office, f"{where}.liaison_office") if d.liaison_office else ""
+        return f"联系人：{full_name(district, org)}{office}　{officer}，电话：{phone}。"
+    return None
+
+
+def series(org: Organisation) -> str:
+    """The 机关代字 of a body's 发文字号: its ``doc_prefix`` from the data (区府办, 区卫); without one,
+    its shortest alias ending in 办 (区府办), else its short name."""
+    if org.doc_prefix:
+        return text(org.doc_prefix, f"organisations[{org.id}].doc_prefix")
+    candidates = [a for a in org.aliases if a.endswith("办") and 2 <= len(a) <= 6 and not re.search(r"[\s〔〕]", a)]
+    if candidates:
+        return min(candidates, key=lambda a: (len(a), org.aliases.index(a)))
+    return text(org.short_name, f"organisations[{org.id}].short_name")
+
+
+def letter_series(org: Organisation) -> str:
+    """The 函 series of a body: 区府办函, 区卫函."""
+    return series(org) + "函"
+
+
+def document_name(title: str) -> tuple[str, str]:
+    """A document's name and its stage, as a letter writes them: 《2028年区政府工作报告》 and
+    （征求意见稿） from “2028年区政府工作报告（征求意见稿）” or “《…（征求意见稿）》”."""
+    bare = title.strip()
+    if bare.startswith("《") and bare.endswith("》"):
+        bare = bare[1:-1]
+    stage = ""
+    found = re.search(r"[（(](征求意见稿|送审稿|讨论稿|草案|初稿)[）)]$", bare)
+    if found:
+        stage, bare = f"（{found.group(1)}）", bare[: found.start()]
+    return f"《{bare}》", stage

@@ -1,0 +1,34 @@
+"""liaison-html: the year at a glance as one self-contained HTML page.
+
+``page(district, plan, records=..., lang="zh")`` gives the page's bytes (Jinja2, autoescaped, fixed
+templates; byte-identical on rerun); ``page_view`` is what the template shows. The liaison plugin
+(``liaison_html.plugin``) registers it as the exporter ``html``, writing ``index.html`` into the
+year's folder. Names load on first use, so loading the plugin never imports Jinja2.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from liaison_html.pages import PageView, page, page_view, render_page
+
+_LAZY = {"PageView": "liaison_html.pages", "page": "liaison_html.pages", "page_view": "liaison_html.pages",
+         "render_page": "liaison_html.pages"}
+
+__all__ = ["PageView", "page", "page_view", "render_page"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'liaison_html' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

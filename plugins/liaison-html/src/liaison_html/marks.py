@@ -1,0 +1,155 @@
+"""The plan's engagements as the page's marks, and the provisions they cite with their verbatim text.
+
+A mark's colour is its kind (one colour per :class:`~liaison.rules.EngagementKind`, in the enum's
+order), its shape its status, and a dashed ring says the date is provisional, so no state rests on
+colour alone. Every text comes from the engagement, the district's names or the provision's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+
+from liaison.district import District
+from liaison.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan, PlanWarning, Status
+from liaison.errors import ExportError, LiaisonError
+from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind, Provision
+from liaison_html.texts import UI, Bi, date_text, joined, time_text
+from liaison_html.verbatim import Paragraph, paragraphs
+
+KINDS = tuple(EngagementKind)
+STATUSES = tuple(Status)
+
+
+@attrs.frozen
+class ProvisionView:
+    """A provision as the page quotes it: citation, title and verbatim text (English where the data
+    has it). ``position`` is its place in the district's list, which makes its element id."""
+
+    position: int
+    id: str
+    cite: Bi
+    text_zh: tuple[Paragraph, ...]
+    text_en: tuple[Paragraph, ...]  # empty when the data has no English text
+
+    @property
+    def key(self) -> str:
+        return f"p-{self.position}"
+
+
+@attrs.frozen
+class Mark:
+    """One engagement of the plan, everything the page shows of it."""
+
+    index: int
+    id: str
+    date: dt.date
+    kind: int  # the colour: the kind's place in EngagementKind
+    status: Status
+    provisional: bool
+    beyond_guidance: bool
+    title: Bi
+    kind_name: Bi
+    when: Bi
+    time: Bi
+    host: Bi
+    participants: Bi
+    location: str | None
+    note: str
+    provisions: tuple[ProvisionView, ...]
+    warnings: tuple[Bi, ...]
+
+    @property
+    def key(self) -> str:
+        return f"d-{self.index}"
+
+    @property
+    def provision_keys(self) -> str:
+        return " ".join(p.key for p in self.provisions)
+
+    @property
+    def status_name(self) -> Bi:
+        found = [Bi(STATUS_ZH[self.status], STATUS_EN[self.status])]
+        if self.provisional:
+            found.append(UI["provisional"])
+        if self.beyond_guidance:
+            found.append(UI["beyond_guidance"])
+        return joined(found, "，", ", ")
+
+    @property
+    def cites(self) -> Bi:
+        return joined((Bi(p.id, p.id) for p in self.provisions), "、", ", ")
+
+
+def kind_name(kind: EngagementKind) -> Bi:
+    return Bi(ENGAGEMENT_KIND_ZH[kind], ENGAGEMENT_KIND_EN[kind])
+
+
+def status_name(status: Status) -> Bi:
+    return Bi(STATUS_ZH[status], STATUS_EN[status])
+
+
+class Provisions:
+    """The provisions the page cites, looked up once each by id (an unknown id is an ExportError
+    naming where it was cited)."""
+
+    def __init__(self, district: District) -> None:
+        self._district = district
+        self._positions = {p.id: i for i, p in enumerate(district.provisions)}
+        self._views: dict[str, ProvisionView] = {}
+
+    def get(self, provision_id: str, cited_by: str) -> ProvisionView:
+        view = self._views.get(provision_id)
+        if view is None:
+            try:
+                provision = self._district.provision(provision_id)
+            except LiaisonError:
+                raise ExportError(f"{cited_by} cites the provision {provision_id!r}, which the district's data "
+                                  "does not have", path=cited_by, fix="export with the district data the plan was "
+                                  "made from", message_zh=f"{cited_by}所引条款{provision_id}不在本区数据中") from None
+            view = provision_view(provision, self._positions[provision.id])
+            self._views[provision_id] = view
+        return view
+
+    def cited(self) -> tuple[ProvisionView, ...]:
+        """Every provision cited so far, in the district's order."""
+        return tuple(sorted(self._views.values(), key=lambda v: v.position))
+
+
+def provision_view(provision: Provision, position: int) -> ProvisionView:
+    return ProvisionView(position, provision.id, Bi(f"{provision.id} {provision.cite_zh()}", provision.cite_en()),
+                         paragraphs(provision.text_zh, markdown=False), paragraphs(provision.text_en, markdown=True))
+
+
+def marks(district: District, plan: Plan, provisions: Provisions) -> tuple[Mark, ...]:
+    """Every engagement of the plan as a mark, in the plan's order."""
+    warned: dict[str, list[PlanWarning]] = {}
+    for warning in plan.warnings:
+        warned.setdefault(warning.engagement, []).append(warning)
+    return tuple(_mark(district, i, e, provisions, warned.get(e.id, ())) for i, e in enumerate(plan.engagements))
+
+
+def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
+          warnings: Sequence[PlanWarning]) -> Mark:
+    others = [p for p in e.participants if p != e.host]
+    participants = Bi(district.names_of(others, lang="zh") or "—", district.names_of(others, lang="en") or "—")
+    return Mark(index, e.id, e.date, KINDS.index(e.kind), e.status, e.provisional, e.beyond_guidance,
+                Bi(e.title("zh"), e.title("en")), kind_name(e.kind), date_text(e.date), time_text(e.start, e.end),
+                Bi(district.names_of([e.host], lang="zh"), district.names_of([e.host], lang="en")), participants,
+                e.location, e.note, tuple(provisions.get(p, f"engagement {e.id}") for p in e.provisions),
+                tuple(Bi(w.message_zh, w.message_en) for w in warnings))
+
+
+def by_date(found: Iterable[Mark]) -> Mapping[dt.date, tuple[int, ...]]:
+    days: dict[dt.date, list[int]] = {}
+    for mark in found:
+        days.setdefault(mark.date, []).append(mark.index)
+    return {day: tuple(indexes) for day, indexes in days.items()}
+
+
+def kinds_in(found: Iterable[Mark]) -> tuple[tuple[int, Bi], ...]:
+    """The kinds the plan has, in EngagementKind order, for the legend."""
+    present = {m.kind for m in found}
+    return tuple((i, kind_name(k)) for i, k in enumerate(KINDS) if i in present)

@@ -1,0 +1,147 @@
+"""The year's page: the view of a request (:func:`page_view`) and its rendering (:func:`render_page`).
+
+Rendering uses Jinja2 with autoescaping on every template, from the fixed templates shipped in this
+package (``templates/``); nothing from the data is ever a template, and data goes only into element
+text and attribute values (never into the page's ``<style>`` or ``<script>``). The bytes depend on
+the inputs alone: no clock, no random ids, everything iterated in the plan's or the directory's order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from liaison.district import District
+from liaison.engagements import Plan, Status
+from liaison.errors import ExportError
+from liaison.workdays import WorkingDayCalendar, default_calendar, provisional_note
+from liaison_html.bodies import BodyRow, body_rows
+from liaison_html.days import MonthView, months, weekday_names, year_days
+from liaison_html.heatmap import HeatMap, heat_map
+from liaison_html.marks import KINDS, STATUSES, Mark, Provisions, ProvisionView, by_date, kind_name, kinds_in, marks
+from liaison_html.marks import status_name as status_label
+from liaison_html.texts import UI, Bi, joined
+from liaison_html.timeline import TimelineView, timeline
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from liaison.records import Records
+
+LANGS = ("zh", "en")
+
+
+@attrs.frozen
+class PageView:
+    """Everything the template shows, worked out from the request."""
+
+    lang: str
+    title: Bi
+    district: Bi
+    regulation: str
+    regulation_en: str
+    source: str
+    year: int
+    notes: tuple[Bi, ...]
+    summary: Bi
+    months: tuple[MonthView, ...]
+    weekdays: tuple[Bi, ...]
+    marks: tuple[Mark, ...]
+    kinds: tuple[tuple[int, Bi], ...]
+    statuses: tuple[tuple[str, Bi], ...]
+    bodies: tuple[BodyRow, ...]
+    timeline: TimelineView
+    heat: HeatMap | None
+    provisions: tuple[ProvisionView, ...]
+
+
+def page_view(district: District, plan: Plan, *, records: Records | None = None,
+              calendar: WorkingDayCalendar | None = None, lang: str = "zh", title: str | None = None,
+              as_of: dt.date | None = None) -> PageView:
+    """The page of ``plan``'s year; with ``records``, the compliance check as of ``as_of`` (default 31 December)."""
+    from liaison.compliance import check
+
+    calendar = calendar or default_calendar()
+    provisions = Provisions(district)
+    found = marks(district, plan, provisions)
+    days = year_days(plan.year, calendar, by_date(found))
+    # designations as the page's check sees them (its date), or as a notice at the start of the year does
+    seen_on = (as_of or dt.date(plan.year, 12, 31)) if records is not None else dt.date(plan.year, 1, 1)
+    rows = body_rows(district, plan.year, found, [e.participants for e in plan.engagements], provisions, records,
+                     seen_on)
+    heat = None
+    if records is not None:
+        heat = heat_map(district, check(district, records, plan.year, as_of, calendar=calendar), provisions)
+    name = Bi(district.info.name, district.info.name_en)
+    default_title = Bi(f"{name.zh} {plan.year}年{UI['heading'].zh}", f"{name.en}: {UI['heading'].en} {plan.year}")
+    return PageView(
+        lang=lang, title=Bi.same(title) if title else default_title, district=name,
+        regulation=district.info.regulation_title, regulation_en=district.info.regulation_title_en,
+        source=district.info.source, year=plan.year,
+        notes=_notes(plan, calendar), summary=_summary(plan), months=months(days), weekdays=weekday_names(),
+        marks=found, kinds=kinds_in(found), statuses=tuple((s.value, status_label(s)) for s in STATUSES),
+        bodies=rows, timeline=timeline(days, rows),
+        heat=heat, provisions=provisions.cited())
+
+
+def _notes(plan: Plan, calendar: WorkingDayCalendar) -> tuple[Bi, ...]:
+    notes = []
+    if plan.provisional or not calendar.is_published(plan.year):
+        breaks = not plan.options.allow_customary_breaks
+        notes.append(Bi(provisional_note(plan.year, breaks_avoided=breaks, lang="zh"),
+                        provisional_note(plan.year, breaks_avoided=breaks, lang="en")))
+    notes += [Bi(f"{w.engagement}：{w.message_zh}", f"{w.engagement}: {w.message_en}") for w in plan.warnings]
+    notes += [Bi(f"{u.provision}：{u.reason_zh}", f"{u.provision}: {u.reason_en}") for u in plan.unplaced]
+    return tuple(notes)
+
+
+def _summary(plan: Plan) -> Bi:
+    """合计 48 项：走访 33，… ；拟定 48（暂定 48）."""
+    kinds = Counter(e.kind for e in plan.engagements)
+    statuses = Counter(e.status for e in plan.engagements)
+    provisional = sum(e.provisional for e in plan.engagements)
+    total = len(plan.engagements)
+    by_kind = joined((kind_name(k).join(Bi.same(str(kinds[k])), " ", " ") for k in KINDS if kinds[k]), "，", ", ")
+    by_status = joined((status_label(s).join(Bi.same(str(statuses[s])), " ", " ") for s in Status if statuses[s]),
+                       "，", ", ")
+    text = Bi(f"合计 {total} 项", f"{total} engagements")
+    if total:
+        text = text.join(by_kind, "：", ": ").join(by_status, "；", "; ")
+    if provisional:
+        text = text.join(Bi(f"（其中暂定 {provisional}）", f" ({provisional} provisional)"), "", "")
+    return text
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("liaison_html", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True, auto_reload=False)
+    env.globals["UI"] = UI
+    return env
+
+
+def render_page(view: PageView) -> bytes:
+    """The page as UTF-8 bytes."""
+    import jinja2
+
+    if view.lang not in LANGS:
+        raise ExportError(f"no page language {view.lang!r}", fix="use zh or en", message_zh=f"页面语言{view.lang}无效",
+                          fix_zh="请用 zh 或 en")
+    try:
+        text = environment().get_template("page.html.j2").render(page=view)
+    except jinja2.TemplateError as exc:  # a broken template in the package: say so, no traceback
+        raise ExportError(f"the page template failed: {type(exc).__name__}: {exc}",
+                          fix="reinstall liaison-html; report this if it persists") from None
+    return text.encode("utf-8")
+
+
+def page(district: District, plan: Plan, **options: Any) -> bytes:
+    """:func:`page_view` and :func:`render_page` in one step."""
+    return render_page(page_view(district, plan, **options))

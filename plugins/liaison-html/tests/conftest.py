@@ -1,0 +1,63 @@
+"""Fixtures: the seed district, its 2026 and 2027 plans on the built-in calendar, the example records,
+and the pages. Only this plugin loads (``LIAISON_PLUGINS=html``): other installed plugins never leak
+into these tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from liaison import plugins
+from liaison.district import District
+from liaison.engagements import Plan
+from liaison.loader import seed_district
+from liaison.planner import plan_year
+from liaison.records import Records
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(autouse=True)
+def _only_this_plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("LIAISON_PLUGINS", "html")
+    plugins.reset()
+    yield
+    plugins.reset()
+
+
+@pytest.fixture(scope="session")
+def seed() -> District:
+    return seed_district()
+
+
+@pytest.fixture(scope="session")
+def plan_2027(seed: District) -> Plan:
+    return plan_year(seed, 2027)
+
+
+@pytest.fixture(scope="session")
+def plan_2026(seed: District) -> Plan:
+    return plan_year(seed, 2026)
+
+
+@pytest.fixture(scope="session")
+def records_2026(seed: District) -> Records:
+    from liaison.plugins import load_records
+
+    return load_records(ROOT / "examples" / "records-2026.toml", seed)
+
+
+@pytest.fixture(scope="session")
+def page_2027(seed: District, plan_2027: Plan) -> bytes:
+    from liaison_html import page
+
+    return page(seed, plan_2027)
+
+
+@pytest.fixture(scope="session")
+def page_2026(seed: District, plan_2026: Plan, records_2026: Records) -> bytes:
+    from liaison_html import page
+
+    return page(seed, plan_2026, records=records_2026)

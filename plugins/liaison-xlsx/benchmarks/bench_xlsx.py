@@ -1,0 +1,171 @@
+"""Benchmark: reading a 10,000-row ledger, and writing the seed's two workbooks, against plain openpyxl.
+
+Run:  python plugins/liaison-xlsx/benchmarks/bench_xlsx.py [--rows 10000] [--repeats 5]
+
+Timed, best of N, in one process:
+
+* ``read ledger``: :func:`liaison_xlsx.read_ledger` on a ledger whose 会议走访 holds ``--rows`` held
+  engagements (a synthetic plan of held visits and meetings on the seed's pairings, exported with
+  :func:`liaison_xlsx.ledger_workbook`) — open, find the headers, parse and resolve every cell, build
+  and check the Records. Budget: 1 s for 10,000 rows.
+* ``openpyxl floor`` (informative): openpyxl's read-only mode iterating the same workbook's cells and
+  doing nothing with them: what any reader built on openpyxl pays.
+* ``write seed``: the seed district's 2026 安排表 and 台账 (:func:`schedule_workbook`,
+  :func:`ledger_workbook`). Budget: 0.5 s for both.
+* ``openpyxl write``: plain openpyxl writing the same sheets and cell values (dates with a number
+  format; no validations, lists, widths or print setup), saved to memory.
+
+Prints the times and the ratios; exit status 1 when a budget is exceeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import io
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import openpyxl
+
+import liaison
+from liaison.engagements import Engagement, Plan, Status
+from liaison.planner import plan_year
+from liaison.rules import EngagementKind
+from liaison.workdays import ChineseCalendar
+from liaison_xlsx import ledger_workbook, read_ledger, schedule_workbook
+from liaison_xlsx.domain import Directory, plan_rows
+from liaison_xlsx.schedule import PLAN_COLUMNS
+from liaison_xlsx.specs import LEDGER
+
+READ_BUDGET = 1.0
+WRITE_BUDGET = 0.5
+
+
+def best(fn: Callable[[], Any], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def held_plan(rows: int) -> tuple[Any, Plan]:
+    """``rows`` held engagements on the seed's pairings, on the weekdays of 2026."""
+    district = liaison.seed_district()
+    base = plan_year(district, 2026, calendar=ChineseCalendar())
+    pairs = [(p.department, p.counterpart) for p in district.pairings]
+    days = [d for d in (dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(365)) if d.weekday() < 5]
+    names = district.by_id()
+    found = []
+    for i in range(rows):
+        dept, other = pairs[i % len(pairs)]
+        kind = EngagementKind.VISIT if i % 3 else EngagementKind.JOINT_MEETING
+        found.append(Engagement(
+            f"2026/{kind.value}/{dept}/{other}/{i}", kind, days[i % len(days)], dt.time(9), dt.time(11), dept,
+            (dept, other), ("§3.6" if kind == EngagementKind.VISIT else "§3.3",),
+            f"{names[dept].name}与{names[other].name}{'走访' if kind == EngagementKind.VISIT else '联席会议'}",
+            Status.HELD))
+    return district, attrs.evolve(base, engagements=tuple(found))
+
+
+def openpyxl_floor(data: bytes) -> int:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    count = 0
+    for ws in book.worksheets:
+        ws.reset_dimensions()
+        for row in ws.iter_rows():
+            count += len(row)
+    book.close()
+    return count
+
+
+def openpyxl_write(district: Any, plan: Plan, year: int) -> bytes:
+    """The same sheets and values as the two workbooks, written with plain openpyxl."""
+    directory = Directory(district)
+    rows = plan_rows(district, plan, year)
+    out = []
+    for sheets in (_schedule_sheets(directory, rows), _ledger_sheets(directory, rows, district, year)):
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        for name, table in sheets:
+            ws = book.create_sheet(name)
+            for values in table:
+                ws.append(values)
+            for row in ws.iter_rows(min_row=2):
+                for cell in row:
+                    if isinstance(cell.value, dt.datetime):
+                        cell.number_format = "yyyy-mm-dd"
+        buffer = io.BytesIO()
+        book.save(buffer)
+        out.append(buffer.getvalue())
+    return b"".join(out)
+
+
+def _schedule_sheets(directory: Directory, rows: Any) -> list[tuple[str, list[list[Any]]]]:
+    def table(chosen: Any) -> list[list[Any]]:
+        body = [[_cell(c.value(r, directory)) for c in PLAN_COLUMNS] for r in chosen]
+        return [["对口联系工作安排表"], [c.header for c in PLAN_COLUMNS], *body]
+
+    sheets = [("全区", table(rows))]
+    for dept in directory.group("department"):
+        own = [r for r in rows if dept.id in r.participants]
+        if own:
+            sheets.append((dept.name, table(own)))
+    return sheets
+
+
+def _ledger_sheets(directory: Directory, rows: Any, district: Any, year: int) -> list[tuple[str, list[list[Any]]]]:
+    from liaison_xlsx.ledger import _prefill
+
+    sheets = [("说明", [["填写说明"]])]
+    for spec in LEDGER:
+        filled = _prefill(spec, rows, directory, district, year)
+        sheets.append((spec.name, [[spec.name], [c.header for c in spec.columns],
+                                   *([_cell(r.get(c.field)) for c in spec.columns] for r in filled)]))
+    return sheets
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    return value or None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+
+    district, plan = held_plan(args.rows)
+    big = ledger_workbook(district, plan, 2026)
+    records = read_ledger(big, district, "bench.xlsx")
+    assert len(records.engagements) == args.rows, len(records.engagements)
+    read = best(lambda: read_ledger(big, district, "bench.xlsx"), args.repeats)
+    floor = best(lambda: openpyxl_floor(big), args.repeats)
+
+    seed = liaison.seed_district()
+    seed_plan = plan_year(seed, 2026, calendar=ChineseCalendar())
+    write = best(lambda: (schedule_workbook(seed, seed_plan, 2026), ledger_workbook(seed, seed_plan, 2026)),
+                 args.repeats)
+    plain = best(lambda: openpyxl_write(seed, seed_plan, 2026), args.repeats)
+    big_write = best(lambda: ledger_workbook(district, plan, 2026), max(1, args.repeats // 2))
+
+    print(f"read ledger       {args.rows:>6} rows  {read * 1000:8.1f} ms  ({args.rows / read:,.0f} rows/s; "
+          f"budget {READ_BUDGET * 1000:.0f} ms)")
+    print(f"openpyxl floor    {args.rows:>6} rows  {floor * 1000:8.1f} ms  (reader / floor = {read / floor:.2f})")
+    print(f"write seed        2 workbooks  {write * 1000:8.1f} ms  (budget {WRITE_BUDGET * 1000:.0f} ms)")
+    print(f"openpyxl write    2 workbooks  {plain * 1000:8.1f} ms  (xlsxwriter / openpyxl = {write / plain:.2f})")
+    print(f"write big ledger  {args.rows:>6} rows  {big_write * 1000:8.1f} ms  (informative)")
+    return 0 if read <= READ_BUDGET and write <= WRITE_BUDGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

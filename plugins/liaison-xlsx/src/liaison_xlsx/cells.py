@@ -1,0 +1,252 @@
+"""Reading one cell as a clerk filled it in: dates, yes/no, kinds, organisations and text.
+
+Each reader takes the value openpyxl gives (text, a number, a date-time, a boolean or None) and
+returns the typed value, ``None`` for an empty cell, or raises :class:`CellProblem` with the reason
+in English and Chinese; the ledger reader adds the file, the sheet and the cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+from liaison_xlsx.domain import FIRST_YEAR, LAST_YEAR, Directory, UnknownName, kind_names
+
+
+class CellProblem(Exception):
+    """What is wrong with one cell, in both languages."""
+
+    def __init__(self, message: str, message_zh: str, fix: str = "", fix_zh: str = "") -> None:
+        super().__init__(message)
+        self.message, self.message_zh, self.fix, self.fix_zh = message, message_zh, fix, fix_zh
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _shown(value: Any) -> str:
+    text = value.isoformat() if isinstance(value, dt.date | dt.time) else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+# ------------------------------------------------------------------------------------------ text
+def _number_text(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def text(value: Any, *, single_line: bool = False) -> str | None:
+    """Text; a number becomes its digits (文号 15). A date-time means Excel turned what was typed into a
+    date (2026-8 becomes 1 August), which cannot be undone here."""
+    if type(value) is str and "\n" not in value and "\r" not in value and (not single_line or "\t" not in value):
+        return value.strip() or None  # the common case, quickly
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float):
+        return _number_text(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        raise CellProblem(f"expected text, but the cell holds the date {_shown(value)}",
+                          f"这里应填文字，但单元格里是日期 {_shown(value)}（Excel 把输入当成了日期）",
+                          "format the cell as text and type it again",
+                          "请把单元格格式设为“文本”后重新输入")
+    if not isinstance(value, str):
+        raise CellProblem(f"expected text, not {_shown(value)}", f"这里应填文字，而不是 {_shown(value)}")
+    lines = [line.strip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if not single_line:
+        return "\n".join(lines)
+    joined = ""
+    for line in lines:
+        # a line break inside Chinese text is a break, not a word gap
+        gap = "" if not joined or _wide(joined[-1]) or _wide(line[0]) else " "
+        joined += gap + line
+    return joined.replace("\t", " ")
+
+
+def line(value: Any) -> str | None:
+    return text(value, single_line=True)
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+# ------------------------------------------------------------------------------------------ dates
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+0{1,2}:00(?::00)?)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _make_date(year: int, month: int, day: int, shown: str) -> dt.date:
+    try:
+        found = dt.date(year, month, day)
+    except ValueError:
+        raise CellProblem(f"{shown} is not a date of the calendar", f"{shown} 不是有效的日期",
+                          "check the month and the day", "请检查月份和日期") from None
+    return _in_range(found, shown)
+
+
+def _in_range(day: dt.date, shown: str) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise CellProblem(f"the date {shown} is outside {FIRST_YEAR}–{LAST_YEAR}",
+                          f"日期 {shown} 不在 {FIRST_YEAR}—{LAST_YEAR} 年之间", "check the year", "请检查年份")
+    return day
+
+
+def date(value: Any) -> dt.date | None:
+    """An Excel date, or text as offices write it: 2027-3-1, 2027/3/1, 2027.3.1, 2027年3月1日, 20270301.
+    A bare number is an Excel date serial whose format was lost (or 20270301)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return _in_range(value.date(), _shown(value.date()))
+    if isinstance(value, dt.date):
+        return _in_range(value, _shown(value))
+    if isinstance(value, dt.time):
+        raise CellProblem(f"the cell holds a time of day ({_shown(value)}), not a date",
+                          f"单元格里是时间（{_shown(value)}），不是日期", "write the date, e.g. 2027-3-1",
+                          "请填写日期，如 2027-3-1")
+    if isinstance(value, bool):
+        raise _not_a_date(value)
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not value.is_integer():
+            value = int(value)  # a date-time serial: the day is the whole part
+        number = int(value)
+        compact = _COMPACT.match(str(number))
+        if compact:
+            return _make_date(int(compact[1]), int(compact[2]), int(compact[3]), str(number))
+        if 0 < number < 2958466:  # Excel's serials run to 9999-12-31
+            return _in_range(_EXCEL_EPOCH + dt.timedelta(days=number), f"{number}")
+        raise _not_a_date(value)
+    if isinstance(value, str):
+        shown = value.strip()
+        normal = unicodedata.normalize("NFKC", shown)
+        found = _DATE_TEXT.match(normal) or _COMPACT.match(normal)
+        if found:
+            return _make_date(int(found[1]), int(found[2]), int(found[3]), shown)
+    raise _not_a_date(value)
+
+
+def _not_a_date(value: Any) -> CellProblem:
+    return CellProblem(f"{_shown(value)!r} is not a date", f"“{_shown(value)}”不是日期",
+                       "write e.g. 2027-3-1, 2027/3/1, 2027.3.1 or 2027年3月1日",
+                       "请填写如 2027-3-1、2027/3/1、2027.3.1 或 2027年3月1日")
+
+
+# ------------------------------------------------------------------------------------------ choices
+YES = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "✔", "已召开", "召开", "已举行", "举行", "已办"})
+NO = frozenset({"否", "n", "no", "false", "0", "×", "✗", "未召开", "未举行", "取消", "已取消", "没有"})
+
+
+def yes_no(value: Any) -> bool | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    word = unicodedata.normalize("NFKC", _number_text(value) if isinstance(value, int | float) else str(value))
+    word = word.strip().casefold()
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise CellProblem(f"{_shown(value)!r} is neither yes nor no", f"“{_shown(value)}”应填“是”或“否”",
+                      "write 是 or 否", "请填写“是”或“否”")
+
+
+_KINDS = kind_names()
+MEETING = "会议"
+
+
+def kind(value: Any) -> str | None:
+    """An engagement kind's value; 会议 is returned as is, for the reader to resolve by the host."""
+    word = line(value)
+    if word is None:
+        return None
+    key = unicodedata.normalize("NFKC", word).strip().casefold()
+    if key == MEETING:
+        return MEETING
+    found = _KINDS.get(key) or _KINDS.get(key.replace(" ", "_"))
+    if found is None:
+        listed = "、".join(dict.fromkeys(k for k in _KINDS if not k.isascii()))
+        raise CellProblem(f"no engagement kind is called {word!r}", f"没有“{word}”这种类型",
+                          "use a kind from the drop-down list (or visit, joint_meeting, …)",
+                          f"请从下拉列表中选择：{listed}")
+    return found
+
+
+DOC_KINDS = {"政策性文件": "policy", "政策文件": "policy", "政策性": "policy", "其他": "other", "其他文件": "other"}
+
+
+def doc_kind(value: Any) -> str | None:
+    word = line(value)
+    if word is None:
+        return None
+    found = DOC_KINDS.get(word)
+    if found is not None:
+        return found
+    if re.fullmatch(r"[a-z][a-z_]*", word):
+        return word
+    raise CellProblem(f"no document kind is called {word!r}", f"没有“{word}”这种文件类型",
+                      "write 政策性文件 or 其他", "请填写“政策性文件”或“其他”")
+
+
+def party(value: Any) -> str | None:
+    return line(value)
+
+
+# ------------------------------------------------------------------------------------ organisations
+_SEPARATORS = re.compile(r"[、，,;；\n\r]+")
+
+
+def _resolve(directory: Directory, name: str) -> str:
+    """A name as written, or after NFKC and without spaces (区 卫生局, full-width letters)."""
+    try:
+        return directory.resolve(name)
+    except UnknownName as exc:
+        for variant in (unicodedata.normalize("NFKC", name), "".join(unicodedata.normalize("NFKC", name).split())):
+            if variant != name:
+                try:
+                    return directory.resolve(variant)
+                except UnknownName:
+                    pass
+        raise CellProblem(exc.message, exc.message_zh, exc.fix, exc.fix_zh) from None
+
+
+def organisations(value: Any, directory: Directory) -> tuple[str, ...] | None:
+    """Several organisations in one cell, separated by 、，, ; or line breaks; 各民主党派 is every branch."""
+    words = line_list(value)
+    if words is None:
+        return None
+    found: list[str] = []
+    for word in words:
+        group = directory.expand(word)
+        for org_id in group if group is not None else (_resolve(directory, word),):
+            if org_id not in found:
+                found.append(org_id)
+    return tuple(found)
+
+
+def line_list(value: Any) -> list[str] | None:
+    if is_blank(value):
+        return None
+    if not isinstance(value, str):
+        return [text(value) or ""]
+    return [w.strip() for w in _SEPARATORS.split(value) if w.strip()] or None
+
+
+def organisation(value: Any, directory: Directory) -> str | None:
+    found = organisations(value, directory)
+    if found is None:
+        return None
+    if len(found) > 1:
+        names = directory.names(found)
+        raise CellProblem(f"one organisation is wanted here, not {len(found)} ({names})",
+                          f"这里只能填一个单位，而不是 {len(found)} 个（{names}）",
+                          "keep one organisation in the cell", "请只保留一个单位")
+    return found[0]

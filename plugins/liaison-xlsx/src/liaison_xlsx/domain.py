@@ -1,0 +1,348 @@
+"""Everything this plugin takes from the ``liaison`` domain core, in one place.
+
+The core is being reshaped (a plan becomes one year, records and findings gain fields), so the
+rest of the plugin never imports ``liaison``: it works on the neutral values built here —
+:class:`PlannedRow` for an engagement of the plan, :class:`Directory` for the organisations and
+the name look-up, :data:`RECORD_TYPES` for the record classes — and adapting to a new core is a
+change to this module only. (The plugin API — hooks, exporters, options, readers — is imported
+where it is used, in :mod:`liaison_xlsx.plugin`.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from liaison.district import District
+from liaison.engagements import STATUS_ZH, Plan, Status
+from liaison.errors import DataError, LiaisonError
+from liaison.model import COUNTERPART_KINDS, PARTY_ZH, Organisation, OrgKind
+from liaison.records import (
+    Briefing,
+    ConsultationRecord,
+    DesignationRecord,
+    DocumentRecord,
+    HeldEngagement,
+    JointResearch,
+    Nomination,
+    Records,
+    Reply,
+    ResearchResult,
+    SpecialAppointment,
+    TownActivity,
+)
+from liaison.records import (
+    check_consistency as core_check_consistency,
+)
+from liaison.rules import ENGAGEMENT_KIND_ZH, EngagementKind
+from liaison.text import FIRST_YEAR, LAST_YEAR  # the years any date may fall in
+
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "RECORD_TYPES",
+    "REPLY_TYPE",
+    "DataError",
+    "Directory",
+    "LiaisonError",
+    "PlannedRow",
+    "check_consistency",
+    "district_id",
+    "district_name",
+    "engagement_kind",
+    "kind_names",
+    "make_records",
+    "paired_departments",
+    "plan_rows",
+    "plan_years",
+]
+
+#: Records section (the field of ``Records``) → the record class its rows become.
+RECORD_TYPES: dict[str, type] = {
+    "engagements": HeldEngagement,
+    "documents": DocumentRecord,
+    "consultations": ConsultationRecord,
+    "research_results": ResearchResult,
+    "briefings": Briefing,
+    "special_appointments": SpecialAppointment,
+    "designations": DesignationRecord,
+    "joint_research": JointResearch,
+    "nominations": Nomination,
+    "town_activities": TownActivity,
+}
+REPLY_TYPE: type = Reply
+
+#: Kinds an office calls by another name (§3.3 says 工作例会或联席会议). 会议 alone is resolved by the
+#: reader: a meeting of the district government is the §3.1 work meeting, any other the §3.3 one.
+KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "work_meeting": ("工作会议", "联系工作会议", "联系会议"),
+    "joint_meeting": ("工作例会", "例会", "联席会", "联席会议"),
+    "visit": ("走访", "走访联谊", "领导走访", "拜访"),
+    "plenary_meeting": ("全体会议", "全体成员会议", "政府全体会议", "区政府全体会议"),
+    "important_meeting": ("重要会议",),
+    "symposium": ("座谈", "座谈会"),
+    "professional_meeting": ("专业会议", "专业性会议"),
+    "major_event": ("大型活动", "重大活动"),
+    "inspection": ("检查", "检查工作"),
+}
+#: The kinds offered in the ledger's drop-down: the core's Chinese names, and 工作例会.
+EXTRA_KIND_CHOICES: tuple[tuple[str, str], ...] = (("工作例会", "joint_meeting"),)
+#: 会议 in a ledger: hosted by the district government it is this kind, otherwise ``MEETING_DEFAULT``.
+MEETING_WORDS = ("会议",)
+MEETING_OF_GOVERNMENT = "work_meeting"
+MEETING_DEFAULT = "joint_meeting"
+#: Kinds whose 邀请单位 (invitations under §1.2, §1.4, §3.5) matter; their rows are pre-filled with it.
+EVENT_KINDS = frozenset({"plenary_meeting", "important_meeting", "symposium", "professional_meeting",
+                         "major_event", "inspection"})
+
+
+def kind_names() -> dict[str, str]:
+    """Every name of an engagement kind a ledger may use (Chinese, its synonyms, the English value,
+    also with spaces), casefolded → the kind's value."""
+    names: dict[str, str] = {}
+    for kind in EngagementKind:
+        value = kind.value
+        for name in (value, value.replace("_", " "), value.replace("_", "-"), ENGAGEMENT_KIND_ZH.get(kind, ""),
+                     *KIND_SYNONYMS.get(value, ())):
+            if name:
+                names.setdefault(name.casefold(), value)
+    return names
+
+
+def kind_choices() -> tuple[tuple[str, str], ...]:
+    """(Chinese name, value) for the drop-down, in the core's order."""
+    core = tuple((ENGAGEMENT_KIND_ZH[k], k.value) for k in EngagementKind if k in ENGAGEMENT_KIND_ZH)
+    return core + tuple(c for c in EXTRA_KIND_CHOICES if c[1] in {k.value for k in EngagementKind})
+
+
+def engagement_kind(value: str) -> EngagementKind:
+    return EngagementKind(value)
+
+
+def kind_zh(value: str) -> str:
+    return str(ENGAGEMENT_KIND_ZH.get(EngagementKind(value), value))
+
+
+def party_names() -> tuple[str, ...]:
+    return (*PARTY_ZH.values(), "无党派人士")
+
+
+# ------------------------------------------------------------------------------------------ the plan
+@attrs.frozen
+class PlannedRow:
+    """One engagement of the plan as the sheets show it: names are ids, sentences are Chinese."""
+
+    id: str
+    kind: str  # the kind's value (visit)
+    kind_zh: str  # 走访
+    date: dt.date
+    start: dt.time | None
+    end: dt.time | None
+    title: str
+    host: str  # organisation id
+    participants: tuple[str, ...]  # ids, the host first
+    basis: tuple[str, ...]  # "§3.6 三（六）" per provision
+    status_zh: str
+    provisional: bool
+    cancelled: bool
+    held: bool
+    location: str
+    note: str
+
+
+def plan_years(plan: Plan) -> tuple[int, ...]:
+    """The plan's years: ``plan.year`` (one year) or ``plan.years`` (the older shape)."""
+    year = getattr(plan, "year", None)
+    if isinstance(year, int):
+        return (year,)
+    return tuple(getattr(plan, "years", ()))
+
+
+def provisional_years(plan: Plan) -> tuple[int, ...]:
+    if getattr(plan, "provisional", None) is True:
+        return plan_years(plan)
+    return tuple(getattr(plan, "provisional_years", ()))
+
+
+def _basis(district: District, provisions: Iterable[str]) -> tuple[str, ...]:
+    found = []
+    for pid in provisions:
+        try:
+            found.append(f"{pid} {district.provision(pid).citation_zh}")
+        except LiaisonError:
+            found.append(pid)
+    return tuple(found)
+
+
+def plan_rows(district: District, plan: Plan, year: int) -> tuple[PlannedRow, ...]:
+    """The year's engagements in the plan's order (cancelled ones included, marked)."""
+    rows = []
+    for e in plan.engagements:
+        if e.date.year != year:
+            continue
+        kind = EngagementKind(e.kind)
+        rows.append(PlannedRow(
+            id=e.id, kind=kind.value, kind_zh=ENGAGEMENT_KIND_ZH.get(kind, kind.value), date=e.date, start=e.start,
+            end=e.end, title=e.title_zh, host=e.host, participants=tuple(e.participants),
+            basis=_basis(district, e.provisions), status_zh=STATUS_ZH.get(e.status, str(e.status)),
+            provisional=bool(e.provisional), cancelled=e.status == Status.CANCELLED, held=e.status == Status.HELD,
+            location=e.location or "", note=e.note or ""))
+    return tuple(rows)
+
+
+def district_name(district: District) -> str:
+    return district.info.name
+
+
+def district_id(district: District) -> str:
+    return district.info.id
+
+
+def regulation_title(district: District) -> str:
+    return district.info.regulation_title
+
+
+def provision_label(district: District, pid: str) -> str:
+    """``§3.6 三（六）“走访联谊制度”`` for the ledger's titles and its 说明."""
+    try:
+        prov = district.provision(pid)
+    except LiaisonError:
+        return pid
+    return f"{pid} {prov.citation_zh}“{prov.title_zh}”"
+
+
+def section_provisions(district: District, section: str, year: int) -> tuple[str, ...]:
+    """The provisions a ledger sheet of ``section`` is checked against in the year (from the data)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return tuple(p.id for p in district.provisions_in(first, last, section=section))
+
+
+def kind_citation(district: District, kind: str, year: int) -> str:
+    """``第三（一）条`` for the provisions that count engagements of ``kind`` in the year ('' if none)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    found = district.provisions_in(first, last, engagement_kind=kind)
+    return "、".join(f"第{p.citation_zh}条" for p in found)
+
+
+def paired_departments(district: District, year: int) -> tuple[tuple[str, str, str, str], ...]:
+    """§3.1: (id, 分管领导, 负责处室, 联络人员) of every department paired in the year, in directory order,
+    with what the district data already names."""
+    spans = district.pairing_spans(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    paired = {s.pairing.department for s in spans}
+    return tuple((o.id, o.designations.leader_in_charge or "", o.designations.liaison_office or "",
+                  o.designations.liaison_officer or "")
+                 for o in district.organisations if o.id in paired)
+
+
+# ----------------------------------------------------------------------------------- organisations
+@attrs.frozen
+class Org:
+    id: str
+    name: str
+    short_name: str
+    group: str  # "government", "department", "counterpart", "town", "other"
+    party_branch: bool
+
+
+def _group(org: Organisation) -> str:
+    if org.kind in (OrgKind.DISTRICT_GOVERNMENT, OrgKind.GOVERNMENT_OFFICE):
+        return "government"
+    if org.kind == OrgKind.DEPARTMENT:
+        return "department"
+    if org.kind in COUNTERPART_KINDS:
+        return "counterpart"
+    if org.kind == OrgKind.TOWN_GOVERNMENT:
+        return "town"
+    return "other"
+
+
+#: Words a ledger may use for a whole group (各民主党派、工商联 is split into these two).
+ALL_BRANCHES = ("各民主党派", "各党派", "各民主党派支部")
+ALL_COUNTERPARTS = ("各民主党派和工商联", "各民主党派及工商联", "各民主党派工商联", "各党派工商联")
+
+
+class UnknownName(Exception):
+    """A name that is no organisation (or more than one), in both languages."""
+
+    def __init__(self, message: str, message_zh: str, fix: str, fix_zh: str) -> None:
+        super().__init__(message)
+        self.message, self.message_zh, self.fix, self.fix_zh = message, message_zh, fix, fix_zh
+
+
+class Directory:
+    """The district's organisations for the sheets: drop-down groups and the name look-up."""
+
+    def __init__(self, district: District) -> None:
+        self.district = district
+        self.orgs = tuple(Org(o.id, o.name, o.short_name, _group(o), o.kind == OrgKind.PARTY_BRANCH)
+                          for o in district.organisations)
+        self._by_id = {o.id: o for o in self.orgs}
+        self._cache: dict[str, str] = {}
+
+    def name(self, org_id: str) -> str:
+        org = self._by_id.get(org_id)
+        return org.name if org else org_id
+
+    def names(self, ids: Iterable[str]) -> str:
+        return "、".join(self.name(i) for i in ids)
+
+    def group(self, *groups: str) -> tuple[Org, ...]:
+        return tuple(o for o in self.orgs if o.group in groups)
+
+    def is_(self, org_id: str, *groups: str) -> bool:
+        org = self._by_id.get(org_id)
+        return org is not None and org.group in groups
+
+    def government(self) -> str:
+        return self.district.government().id
+
+    def expand(self, word: str) -> tuple[str, ...] | None:
+        """各民主党派 → every party branch; 各民主党派和工商联 → every branch and the ICF."""
+        if word in ALL_BRANCHES:
+            return tuple(o.id for o in self.orgs if o.party_branch)
+        if word in ALL_COUNTERPARTS:
+            return tuple(o.id for o in self.orgs if o.group == "counterpart")
+        return None
+
+    def resolve(self, text: str) -> str:
+        """An id, a full or short name or an alias → the id; else :class:`UnknownName`."""
+        found = self._cache.get(text)
+        if found is not None:
+            return found
+        try:
+            found = self.district.organisation(text).id
+        except LiaisonError as exc:
+            raise UnknownName(exc.message, exc.message_zh or exc.message, exc.fix or "",
+                              exc.fix_zh or exc.fix or "") from None
+        self._cache[text] = found
+        return found
+
+
+# --------------------------------------------------------------------------------------- records
+def make_records(recorded: str, district: District, sections: Mapping[str, Sequence[Any]]) -> Records:
+    """The records read, with what the core fills in for every reader (a consultation's sender)."""
+    return Records(recorded, **{name: tuple(items) for name, items in sections.items()}).with_defaults(district)
+
+
+_CORE_PATH = re.compile(r"^\$\.(\w+)\[(\d+)\](?:\.(\w+)(?:\[(\d+)\](?:\.(\w+))?)?)?$")
+
+
+def check_consistency(records: Records, district: District, file: str) -> None:
+    """The core's own checks of records against themselves (unique ids, replies, research kinds).
+
+    Raises the core's :class:`DataError`, whose path is JSON-style (``$.research_results[2].feedback``);
+    :func:`core_path` splits it so the reader can name the cell instead."""
+    core_check_consistency(records, district, file)
+
+
+def core_path(path: str | None) -> tuple[str, int, str, int | None, str] | None:
+    """``$.consultations[1].replies[0].date`` → ("consultations", 1, "replies", 0, "date")."""
+    match = _CORE_PATH.match(path or "")
+    if match is None:
+        return None
+    section, index, field, child, child_field = match.groups()
+    return section, int(index), field or "", int(child) if child is not None else None, child_field or ""

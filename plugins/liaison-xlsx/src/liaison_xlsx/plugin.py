@@ -1,0 +1,143 @@
+"""The ``xlsx`` exporter and the ``xlsx`` records reader.
+
+Exporter (pure: artifacts, nothing written), in the year's output folder::
+
+    {year}年对口联系工作安排表.xlsx   the plan: 全区 and one sheet per department (replaced on re-export)
+    {year}年对口联系工作台账.xlsx     the ledger template, pre-filled from the plan (kept once edited)
+
+Options (declared, checked by the host; ``--option KEY=VALUE``):
+
+``workbooks``
+    which to write: ``schedule`` (安排表), ``ledger`` (台账); default both.
+``created``
+    the workbooks' created/modified date (docProps); default midnight UTC on 1 January of the year,
+    never the clock, so a rerun gives the same bytes.
+
+Reader: ``liaison check --records 台账.xlsx`` and ``liaison.load_records("台账.xlsx", district)``
+dispatch ``.xlsx`` files to :func:`liaison_xlsx.reader.read_ledger`.
+
+This module is what the plugin manager loads for every command, so it imports only the plugin API
+(light, and loaded already); the workbooks' code, xlsxwriter and openpyxl load when first used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from liaison.errors import ExportError, LiaisonError
+from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
+from liaison.hookspecs import hookimpl
+from liaison.options import Option
+from liaison.plugins import MAX_LEDGER_BYTES, RecordReader
+
+if TYPE_CHECKING:
+    from liaison.records import Records
+
+__all__ = ["OPTIONS", "XLSX", "export", "ledger_workbook", "register_exporters", "register_record_readers",
+           "schedule_workbook"]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WORKBOOKS = ("schedule", "ledger")
+
+OPTIONS = (
+    Option("workbooks", "list", WORKBOOKS, "which workbooks: schedule (安排表), ledger (台账)", choices=WORKBOOKS),
+    Option("created", "datetime", None,
+           "the workbooks' created date (default: midnight UTC on 1 January of the year; never the clock)"),
+)
+
+
+def _created(year: int, created: dt.datetime | None) -> dt.datetime:
+    stamp = created or dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+    return stamp.astimezone(dt.UTC).replace(tzinfo=None) if stamp.tzinfo else stamp
+
+
+def schedule_path(year: int) -> str:
+    """The 安排表, at the top of the year's folder where the office looks first."""
+    return f"{safe_name(f'{year}年对口联系工作安排表')}.xlsx"
+
+
+def ledger_path(year: int) -> str:
+    return f"{safe_name(f'{year}年对口联系工作台账')}.xlsx"
+
+
+def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None) -> bytes:
+    """The year's 安排表 as .xlsx bytes."""
+    from liaison_xlsx.domain import district_name, plan_rows, provisional_years, regulation_title
+    from liaison_xlsx.schedule import write_schedule
+    from liaison_xlsx.workbook import Book, properties
+
+    name = district_name(district)
+    book = Book(properties(f"{name}{year}年对口联系工作安排表", regulation_title(district), name,
+                           _created(year, created), "对口联系,安排表,liaison", "由 liaison-xlsx 按年度计划生成"))
+    write_schedule(book, district, year, plan_rows(district, plan, year), year in provisional_years(plan))
+    return book.close()
+
+
+def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None) -> bytes:
+    """The year's 台账 template, pre-filled from the plan, as .xlsx bytes."""
+    from liaison_xlsx.domain import district_name, plan_rows, regulation_title
+    from liaison_xlsx.ledger import ledger_custom_properties, write_ledger
+    from liaison_xlsx.workbook import Book, properties
+
+    name = district_name(district)
+    book = Book(properties(f"{name}{year}年对口联系工作台账", regulation_title(district), name,
+                           _created(year, created), "对口联系,台账,liaison",
+                           f"填写后用 liaison check --year {year} --records 本文件 检查"),
+                ledger_custom_properties(district, year))
+    write_ledger(book, district, year, plan_rows(district, plan, year))
+    return book.close()
+
+
+def read_ledger(data: bytes, district: Any, file: str) -> Records:
+    """The records reader: :func:`liaison_xlsx.reader.read_ledger`, loaded on first use."""
+    from liaison_xlsx.reader import read_ledger as read
+
+    records: Records = read(data, district, file)
+    return records
+
+
+def export(request: ExportRequest) -> Iterator[Artifact]:
+    from liaison_xlsx.domain import plan_years
+
+    wanted = request.option("workbooks", WORKBOOKS)
+    created = request.option("created")
+    made: list[Artifact] = []
+    for year in plan_years(request.plan):
+        try:
+            if "schedule" in wanted:
+                made.append(Artifact(schedule_path(year), XLSX,
+                                     schedule_workbook(request.district, request.plan, year, created=created)))
+            if "ledger" in wanted:
+                # the clerk fills the ledger in: a re-export never overwrites an edited one
+                made.append(Artifact(ledger_path(year), XLSX,
+                                     ledger_workbook(request.district, request.plan, year, created=created),
+                                     policy="keep_edits"))
+        except LiaisonError:
+            raise
+        except Exception as exc:  # xlsxwriter refusing something: say which workbook, no traceback
+            raise ExportError(f"the {year} workbooks could not be written: {type(exc).__name__}: {exc}",
+                              fix="report this with the plan that caused it") from None
+    yield from made
+
+
+def scope(options: Mapping[str, Any]) -> Callable[[str], bool]:
+    """The workbooks a run answers for: the ones it writes (``workbooks=ledger`` leaves the 安排表 alone)."""
+    wanted = options.get("workbooks") or WORKBOOKS
+    names = {"schedule": ("安排表",), "ledger": ("台账",)}
+    marks = tuple(f"{mark}.xlsx" for w in wanted for mark in names[w])
+    return lambda path: path.endswith(marks)
+
+
+@hookimpl
+def register_exporters(register: Callable[[Exporter], None]) -> None:
+    register(Exporter("xlsx", "电子表格：年度安排表、对口联系工作台账（Excel / WPS） plan and ledger workbooks", export,
+                      options=OPTIONS, scope=scope))
+
+
+@hookimpl
+def register_record_readers(register: Callable[[RecordReader], None]) -> None:
+    register(RecordReader("xlsx", (".xlsx",), read_ledger,
+                          "对口联系工作台账（Excel / WPS .xlsx）the liaison ledger workbook",
+                          max_bytes=MAX_LEDGER_BYTES))

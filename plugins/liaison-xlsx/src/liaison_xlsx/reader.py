@@ -1,0 +1,261 @@
+"""The ledger (台账) read back as :class:`Records`, every problem named by file, sheet and cell.
+
+Sheets are found by name and columns by their header text (:mod:`liaison_xlsx.specs`), so a clerk
+may reorder, insert or delete optional columns and add sheets of their own. A row is a record when
+it says so: 会议走访 rows only when 是否召开 is 是 (a planned meeting that did not happen is no
+evidence), 责任制 rows only when something is designated, every other sheet's non-blank rows.
+
+All problems of a workbook are collected and raised together as one :class:`LedgerError`, the first
+in the message and the others listed after it, so a clerk fixes them in one pass::
+
+    台账.xlsx: 会议走访!E12: 没有名为“农工总支”的单位；您是否要找：农工党总支部 (cpwdp) (fix: …)
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import Any
+from xml.etree import ElementTree
+
+import openpyxl
+from openpyxl.utils.cell import range_boundaries
+
+from liaison_xlsx.domain import (
+    DataError,
+    Directory,
+    LiaisonError,
+    check_consistency,
+    core_path,
+    district_id,
+    make_records,
+)
+from liaison_xlsx.problems import Problems, Where, sheet_ref
+from liaison_xlsx.rows import Section, read_grouped, read_plain
+from liaison_xlsx.sheet import MAX_ROWS, SheetReader, TooManyRows, find_sheet, sheet_by_headers
+from liaison_xlsx.specs import DISTRICT_PROPERTY, LEDGER
+
+
+# ------------------------------------------------------------------------------------ the workbook
+def _open(data: bytes, file: str) -> Any:
+    if not data.startswith(b"PK"):
+        hint = ("an old .xls workbook" if data.startswith(b"\xd0\xcf\x11\xe0") else "not an .xlsx workbook")
+        raise DataError(f"{hint}: cannot read it as a ledger", file=file,
+                        fix="save it from Excel or WPS as an .xlsx workbook (Excel 工作簿)",
+                        message_zh="不是 .xlsx 工作簿，无法作为台账读取"
+                        + ("（是旧版 .xls 格式）" if "xls" in hint else ""),
+                        fix_zh="请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）")
+    _check_package(data, file)
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file; none may escape
+        what, what_zh = _DAMAGE.get(type(exc).__name__, ("it is damaged", "文件可能已损坏"))
+        raise DataError(f"the workbook cannot be opened: {what}", file=file,
+                        fix="open it in Excel or WPS and save it again as .xlsx",
+                        message_zh=f"工作簿无法打开：{what_zh}",
+                        fix_zh="请用 Excel 或 WPS 打开后重新保存为 .xlsx") from None
+
+
+#: What openpyxl's failures mean, for the clerk.
+_DAMAGE = {"BadZipFile": ("the .xlsx package (a zip file) is damaged", ".xlsx 文件包已损坏"),
+           "KeyError": ("a part of the workbook is missing", "工作簿缺少组成部分"),
+           "MemoryError": ("it is too large to read", "文件过大，无法读取")}
+#: What a workbook may expand to once unzipped (a zip bomb expands to gigabytes).
+MAX_UNPACKED = 256 * 1024 * 1024
+
+
+def _check_package(data: bytes, file: str) -> None:
+    """The package, before openpyxl reads it: a zip, whose parts do not expand past MAX_UNPACKED."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise DataError("the workbook cannot be opened: the .xlsx package (a zip file) is damaged", file=file,
+                        fix="open it in Excel or WPS and save it again as .xlsx",
+                        message_zh="工作簿无法打开：.xlsx 文件包已损坏",
+                        fix_zh="请用 Excel 或 WPS 打开后重新保存为 .xlsx") from None
+    if unpacked > MAX_UNPACKED:
+        raise DataError(f"the workbook expands to {unpacked:,} bytes; ledgers up to {MAX_UNPACKED:,} bytes are read",
+                        file=file, fix="check that this is the ledger (docs/limits.md)",
+                        message_zh=f"工作簿解压后有 {unpacked:,} 字节，最多读取 {MAX_UNPACKED:,} 字节",
+                        fix_zh="请确认这是台账文件（见 docs/limits.md）")
+
+
+_MERGE = re.compile(rb"<(?:[A-Za-z0-9_]+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
+_REL_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+
+
+def _merged(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Merged ranges per sheet name, read from the package (openpyxl's read-only mode skips them)."""
+    found: dict[str, list[tuple[int, int, int, int]]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            root_rels = ElementTree.fromstring(package.read("_rels/.rels"))
+            book = next((r.get("Target", "") for r in root_rels if r.get("Type") == _REL_DOC), "xl/workbook.xml")
+            book = book.lstrip("/")
+            folder = book.rpartition("/")[0]
+            rels_path = f"{folder}/_rels/{book.rpartition('/')[2]}.rels"
+            targets = {r.get("Id"): r.get("Target", "") for r in ElementTree.fromstring(package.read(rels_path))}
+            relationship = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+            for sheet in ElementTree.fromstring(package.read(book)).iterfind("{*}sheets/{*}sheet"):
+                target = targets.get(sheet.get(relationship), "")
+                part = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}".lstrip("/")
+                if not target or part not in package.namelist():
+                    continue
+                ranges = []
+                for ref in _MERGE.findall(package.read(part)):
+                    try:
+                        min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
+                    except (ValueError, TypeError, UnicodeDecodeError):
+                        continue
+                    if None not in (min_col, min_row, max_col, max_row):
+                        ranges.append((int(min_col or 0), int(min_row or 0), int(max_col or 0), int(max_row or 0)))
+                found[sheet.get("name", "")] = ranges
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
+        return found  # openpyxl opened it: a package laid out unusually just reports no merges
+    return found
+
+
+def _district_property(book: Any) -> str:
+    try:
+        for prop in book.custom_doc_props.props:
+            if prop.name == DISTRICT_PROPERTY and isinstance(prop.value, str):
+                return prop.value.strip()
+    except AttributeError:
+        pass
+    return ""
+
+
+# --------------------------------------------------------------------------------- self-agreement
+def _agree(sections: dict[str, Section], directory: Directory, problems: Problems) -> None:
+    """What the rows must say of each other (the core's checks, with cells and in Chinese too)."""
+    for name in ("engagements", "documents", "research_results"):
+        seen: dict[str, Where] = {}
+        section = sections.get(name)
+        for record, where in zip(section.records if section else (), section.where if section else (), strict=True):
+            if record.id and record.id in seen:
+                first = seen[record.id]
+                problems.add(where.cell("id"), f"duplicate id {record.id!r} (also {first.cell('id')})",
+                             f"编号“{record.id}”重复（另见 {first.cell('id')}）", "give each record its own id",
+                             "每条记录的编号应各不相同")
+            seen.setdefault(record.id, where)
+    consultations = sections.get("consultations", Section())
+    for c, where in zip(consultations.records, consultations.where, strict=True):
+        if c.due is not None and c.due < c.sent:
+            problems.add(where.cell("due"), f"the deadline {c.due} is before the request was sent ({c.sent})",
+                         f"答复期限（{c.due}）早于发送日期（{c.sent}）", "correct the dates", "请改正日期")
+        for reply, row in zip(c.replies, where.child_rows, strict=True):
+            if reply.organisation not in c.sent_to:
+                name = directory.name(reply.organisation)
+                problems.add(where.cell("organisation", row), f"{name} replied but was not asked",
+                             f"{name}有答复，但不在征求单位中", "add it to 征求单位 or correct the reply",
+                             "请把它加入征求单位，或改正答复单位")
+            if reply.date < c.sent:
+                problems.add(where.cell("reply_date", row), f"the reply ({reply.date}) predates the request ({c.sent})",
+                             f"答复日期（{reply.date}）早于发送日期（{c.sent}）", "correct the dates", "请改正日期")
+    research = sections.get("research_results", Section())
+    for r, where in zip(research.records, research.where, strict=True):
+        if not directory.is_(r.submitted_by, "counterpart"):
+            name = directory.name(r.submitted_by)
+            problems.add(where.cell("submitted_by"), f"{name} is not a party branch or the ICF",
+                         f"{name}不是民主党派或工商联", "research results come from the branches and the ICF",
+                         "调研成果应由民主党派、工商联报送")
+        if not directory.is_(r.department, "department"):
+            name = directory.name(r.department)
+            problems.add(where.cell("department"), f"{name} is not a department", f"{name}不是区直部门",
+                         "name the department that answers", "请填写研究反馈的区直部门")
+        if r.feedback is not None and r.feedback < r.received:
+            problems.add(where.cell("feedback"), f"feedback ({r.feedback}) before receipt ({r.received})",
+                         f"反馈日期（{r.feedback}）早于收到日期（{r.received}）", "correct the dates", "请改正日期")
+
+
+def _core_check(records: Any, district: Any, file: str, sections: dict[str, Section]) -> None:
+    """The core's checks last, so one it adds later is kept; its ``$.`` path becomes the cell."""
+    try:
+        check_consistency(records, district, file)
+    except LiaisonError as exc:
+        parts = core_path(exc.path)
+        path = exc.path
+        if parts is not None:
+            name, index, field, child, child_field = parts
+            section = sections.get(name)
+            if section is not None and index < len(section.where):
+                where = section.where[index]
+                if child is not None and child < len(where.child_rows):
+                    column = {"organisation": "organisation", "date": "reply_date"}.get(child_field, child_field)
+                    path = where.cell(column, where.child_rows[child])
+                else:
+                    path = where.cell(field)
+        raise DataError(exc.message, file=file, path=path, fix=exc.fix, message_zh=exc.message_zh,
+                        fix_zh=exc.fix_zh) from None
+
+
+# --------------------------------------------------------------------------------------- the entry
+def read_ledger(data: bytes, district: Any, file: str) -> Any:
+    """A ledger workbook (.xlsx) as :class:`liaison.records.Records`; every problem a
+    :class:`~liaison.errors.DataError` naming the file and ``Sheet!Cell``."""
+    import warnings
+
+    # openpyxl warns on stderr about cells it cannot convert (a date serial out of range): the reader
+    # reports those cells itself, so its warnings are not shown (scoped to this read).
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="openpyxl")
+        book = _open(data, file)
+        try:
+            return _read_book(book, data, district, file)
+        finally:
+            book.close()
+
+
+def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
+    problems = Problems(file)
+    directory = Directory(district)
+    merges = _merged(data)
+    sections: dict[str, Section] = {}
+    found_any = False
+    found = {spec.name: find_sheet(book, spec) for spec in LEDGER}
+    taken = {ws.title for ws in found.values() if ws is not None}
+    for spec in LEDGER:  # a sheet a clerk renamed is found by its headers
+        if found[spec.name] is None and (ws := sheet_by_headers(book, spec, taken)) is not None:
+            found[spec.name] = ws
+            taken.add(ws.title)
+    for spec in LEDGER:
+        ws = found[spec.name]
+        section = sections.setdefault(spec.section, Section())
+        if ws is None:
+            continue
+        found_any = True
+        reader = SheetReader(spec, ws, merges.get(ws.title, []), directory, problems)
+        try:
+            (read_grouped if spec.child is not None else read_plain)(spec, reader, section)
+        except LiaisonError:
+            raise
+        except TooManyRows:
+            problems.add(sheet_ref(ws.title), f"the sheet has more than {MAX_ROWS:,} rows",
+                         f"工作表超过 {MAX_ROWS:,} 行", "delete the empty rows below the records (docs/limits.md)",
+                         "请删除记录下方的空行（见 docs/limits.md）")
+        except Exception as exc:  # openpyxl failing mid-sheet on a damaged part
+            what, what_zh = _DAMAGE.get(type(exc).__name__, ("it is damaged", "文件可能已损坏"))
+            problems.add(sheet_ref(ws.title), f"the sheet cannot be read: {what}", f"工作表无法读取：{what_zh}",
+                         "save the workbook again", "请重新保存工作簿")
+    if not found_any:
+        names = "、".join(s.name for s in LEDGER)
+        raise DataError("no ledger sheet in this workbook", file=file,
+                        fix=f"a ledger has the sheets {names}; start from the exported 台账 template",
+                        message_zh=f"工作簿中没有台账工作表（应有：{names}）",
+                        fix_zh="请使用导出的台账模板填写")
+    problems.raise_any()
+    _agree(sections, directory, problems)
+    problems.raise_any()
+    recorded = _district_property(book)
+    expected = district_id(district)
+    if recorded and recorded != expected:
+        raise DataError(f"this ledger is for the district {recorded!r}, not {expected!r}",
+                        file=file, path=f"文档属性 {DISTRICT_PROPERTY}",
+                        fix="check --data, or export the ledger of this district",
+                        message_zh=f"这份台账属于“{recorded}”，不是“{expected}”",
+                        fix_zh="请检查 --data，或使用本区导出的台账")
+    records = make_records(recorded, district, {name: s.records for name, s in sections.items()})
+    _core_check(records, district, file, sections)
+    return records

@@ -1,0 +1,126 @@
+"""The year's plan as a spreadsheet (对口联系工作安排表): the whole district, then one sheet per department.
+
+Every sheet: a title row with the district's name, a note on what the dates rest on, the header row
+(frozen, with an autofilter, repeated on every printed page), real Excel dates, columns as wide as
+their CJK text, A4 landscape fitted to the page width.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+from liaison_xlsx.domain import Directory, PlannedRow, district_name, regulation_title
+from liaison_xlsx.workbook import A4, DATE_FORMAT, Book, column_width, excel_date, lines_in, row_height, sheet_title
+
+WEEKDAYS = "一二三四五六日"
+
+
+def _time(row: PlannedRow) -> str:
+    if row.start is None:
+        return "全天"
+    if row.end is None:
+        return f"{row.start:%H:%M}"
+    return f"{row.start:%H:%M}—{row.end:%H:%M}"
+
+
+@attrs.frozen
+class PlanColumn:
+    header: str
+    value: Callable[[PlannedRow, Directory], Any]
+    most: int = 50  # widest it may grow (characters); longer text wraps
+    least: int = 6
+    centred: bool = False
+    wrap: bool = True
+
+
+PLAN_COLUMNS: tuple[PlanColumn, ...] = (
+    PlanColumn("日期", lambda r, d: r.date, least=12),
+    PlanColumn("星期", lambda r, d: f"星期{WEEKDAYS[r.date.weekday()]}", centred=True),
+    PlanColumn("时间", lambda r, d: _time(r), least=13, centred=True),
+    PlanColumn("事项", lambda r, d: r.title, most=36),
+    PlanColumn("主办单位", lambda r, d: d.name(r.host), most=16),
+    PlanColumn("参加单位", lambda r, d: d.names(p for p in r.participants if p != r.host), most=36),
+    PlanColumn("依据", lambda r, d: "\n".join(r.basis), most=15),
+    PlanColumn("状态", lambda r, d: r.status_zh, centred=True),
+    PlanColumn("暂定", lambda r, d: "是" if r.provisional else "否", centred=True),
+    PlanColumn("地点", lambda r, d: r.location, most=20),
+    PlanColumn("编号", lambda r, d: r.id, most=48, wrap=False),  # for `liaison plan --confirm/--move`; not printed
+)
+PRINTED = len(PLAN_COLUMNS) - 1  # the columns on paper: all but 编号
+
+TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 2
+
+
+def _note(district: Any, year: int, provisional: bool) -> str:
+    note = (f"依据《{regulation_title(district)}》。日期由 liaison 按工作日拟定；“状态”为“拟定”的，"
+            "尚待对口联系双方商定。")
+    if provisional:
+        note += f"{year}年节假日安排尚未公布，日期暂定。"
+    return note
+
+
+def _sheet(book: Book, name: str, title: str, note: str, rows: Sequence[PlannedRow], directory: Directory) -> None:
+    ws = book.wb.add_worksheet(name)
+    last_col = len(PLAN_COLUMNS) - 1
+    border = {"border": 1, "valign": "vcenter"}
+    title_format = book.format(bold=True, font_size=16, align="center", valign="vcenter")
+    note_format = book.format(font_size=9, text_wrap=True, valign="top")
+    header = book.format(bold=True, align="center", bg_color="#D9E1F2", text_wrap=True, **border)
+    plain = book.format(text_wrap=True, **border)
+    unwrapped = book.format(**border)
+    centred = book.format(align="center", **border)
+    date = book.format(num_format=DATE_FORMAT, align="center", **border)
+    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, PRINTED - 1, title, title_format)
+    ws.set_row(TITLE_ROW, 30)
+    ws.merge_range(NOTE_ROW, 0, NOTE_ROW, PRINTED - 1, note, note_format)
+    ws.set_row(NOTE_ROW, 30)
+    values = [[c.value(r, directory) for c in PLAN_COLUMNS] for r in rows]
+    widths = []
+    for col, column in enumerate(PLAN_COLUMNS):
+        ws.write_string(HEADER_ROW, col, column.header, header)
+        texts = [column.header] + [v[col].isoformat() if isinstance(v[col], dt.date) else str(v[col]) for v in values]
+        widths.append(column_width(texts, least=column.least, most=column.most))
+        ws.set_column(col, col, widths[-1])
+    for i, row_values in enumerate(values):
+        r = HEADER_ROW + 1 + i
+        lines = max(lines_in(v, w) for v, w, c in zip(row_values, widths, PLAN_COLUMNS, strict=True)
+                    if isinstance(v, str) and c.wrap)
+        ws.set_row(r, row_height(lines))
+        for col, value in enumerate(row_values):
+            if isinstance(value, dt.date):
+                ws.write_datetime(r, col, excel_date(value), date)
+            elif PLAN_COLUMNS[col].centred:
+                ws.write_string(r, col, value, centred)
+            elif not PLAN_COLUMNS[col].wrap:
+                ws.write_string(r, col, value, unwrapped)
+            else:
+                ws.write_string(r, col, value, plain)
+    last_row = HEADER_ROW + max(len(rows), 1)
+    ws.freeze_panes(HEADER_ROW + 1, 0)
+    ws.autofilter(HEADER_ROW, 0, last_row, last_col)
+    ws.set_landscape()
+    ws.set_paper(A4)
+    ws.repeat_rows(HEADER_ROW)
+    ws.print_area(0, 0, last_row, PRINTED - 1)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def write_schedule(book: Book, district: Any, year: int, rows: Sequence[PlannedRow], provisional: bool) -> None:
+    """The whole district's sheet, then every department taking part in something, in directory order."""
+    directory = Directory(district)
+    name = district_name(district)
+    note = _note(district, year, provisional)
+    taken: set[str] = set()
+    _sheet(book, sheet_title("全区", taken), f"{name}{year}年对口联系工作安排表", note, rows, directory)
+    for dept in directory.group("department"):
+        own = [r for r in rows if dept.id in r.participants]
+        if own:
+            _sheet(book, sheet_title(dept.name, taken), f"{name}{year}年对口联系工作安排表（{dept.name}）", note,
+                   own, directory)

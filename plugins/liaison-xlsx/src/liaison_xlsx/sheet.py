@@ -1,0 +1,231 @@
+"""One ledger sheet: found by name, its columns by header text, each cell parsed by its column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+from openpyxl.utils.cell import get_column_letter
+
+from liaison_xlsx import cells
+from liaison_xlsx.cells import CellProblem
+from liaison_xlsx.domain import Directory
+from liaison_xlsx.problems import Problems, Row, cell_ref, sheet_ref
+from liaison_xlsx.specs import Column, SheetSpec, normalise
+
+HEADER_SCAN = 10  # the header is in one of the first rows (the template: row 2, under the title)
+
+
+# --------------------------------------------------------------------------------------- one sheet
+def find_sheet(book: Any, spec: SheetSpec) -> Any | None:
+    """The sheet of ``spec`` by its name (or an alias)."""
+    wanted = {normalise(n) for n in (spec.name, *spec.aliases)}
+    for ws in book.worksheets:
+        if normalise(ws.title) in wanted:
+            return ws
+    return None
+
+
+def sheet_by_headers(book: Any, spec: SheetSpec, taken: set[str]) -> Any | None:
+    """A sheet a clerk renamed (会议走访 → Sheet1): one not taken by another spec whose header row, in
+    the first rows, holds every column the spec requires."""
+    required = {normalise(c.header) for c in spec.columns if c.required != "no"}
+    keys = header_keys(spec)
+    for ws in book.worksheets:
+        if ws.title in taken:
+            continue
+        for _number, row in zip(range(HEADER_SCAN), ws.iter_rows(max_row=HEADER_SCAN), strict=False):
+            present = {normalise(keys[k].header) for c in row if isinstance(v := cell_value(c), str)
+                       and (k := normalise(v)) in keys}
+            if required <= present:
+                return ws
+    return None
+
+
+def header_keys(spec: SheetSpec) -> dict[str, Column]:
+    keys: dict[str, Column] = {}
+    for column in spec.columns:
+        for name in (column.header, *column.aliases, column.field.lstrip("_")):
+            keys.setdefault(normalise(name), column)
+    return keys
+
+
+def cell_value(cell: Any) -> Any:
+    return getattr(cell, "value", None)
+
+
+#: Rows read from one sheet at the most: a ledger holds some hundreds (the benchmark reads 10,000).
+MAX_ROWS = 60_000
+
+
+class TooManyRows(Exception):
+    pass
+
+
+def data_rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    ws.reset_dimensions()  # a wrong <dimension> (some writers put A1) must not hide rows
+    for number, row in enumerate(ws.iter_rows(), start=1):
+        if number > MAX_ROWS:
+            raise TooManyRows(number)
+        yield number, row
+
+
+class SheetReader:
+    def __init__(self, spec: SheetSpec, ws: Any, merges: list[tuple[int, int, int, int]], directory: Directory,
+                 problems: Problems) -> None:
+        self.spec, self.ws, self.merges, self.directory, self.problems = spec, ws, merges, directory, problems
+        self.name: str = ws.title
+        self.columns: dict[str, int] = {}  # field → column number (1-based)
+        self.header_row = 0
+        self._parsed: dict[tuple[str, type, Any], Any] = {}
+
+    # -- header ---------------------------------------------------------------------------------
+    def _locate_header(self, first_rows: list[tuple[int, tuple[Any, ...]]]) -> bool:
+        keys = header_keys(self.spec)
+        best: tuple[int, int] = (0, 0)  # (matches, row)
+        for number, row in first_rows:
+            matches = sum(1 for c in row if isinstance(cell_value(c), str) and normalise(cell_value(c)) in keys)
+            if matches > best[0]:
+                best = (matches, number)
+        if best[0] == 0:
+            required = "、".join(c.header for c in self.spec.columns if c.required != "no")
+            self.problems.add(f"{sheet_ref(self.name)}!1:{HEADER_SCAN}",
+                              f"no header row found in the first {HEADER_SCAN} rows (expected: {required})",
+                              f"前{HEADER_SCAN}行中找不到表头（应有：{required}）",
+                              "keep the template's header row", "请保留模板的表头行")
+            return False
+        self.header_row = best[1]
+        row = dict(first_rows)[self.header_row]
+        seen: dict[str, int] = {}
+        for index, cell in enumerate(row, start=1):
+            value = cell_value(cell)
+            column = keys.get(normalise(value)) if isinstance(value, str) else None
+            if column is None:
+                continue
+            if column.field in seen:
+                self.problems.add(cell_ref(self.name, index, self.header_row),
+                                  f"a second “{column.header}” column (the first is "
+                                  f"{get_column_letter(seen[column.field])})",
+                                  f"有两列“{column.header}”（另一列在 {get_column_letter(seen[column.field])} 列）",
+                                  "delete or rename one of them", "请删除或改名其中一列")
+                continue
+            seen[column.field] = index
+        self.columns = seen
+        ok = True
+        for column in self.spec.columns:
+            if column.required != "no" and column.field not in seen:
+                self.problems.add(f"{sheet_ref(self.name)}!{self.header_row}:{self.header_row}",
+                                  f"the column “{column.header}” ({column.label_en}) is missing",
+                                  f"缺少“{column.header}”列",
+                                  f"add a column headed {column.header} to the header row (row {self.header_row})",
+                                  f"请在表头（第{self.header_row}行）加上“{column.header}”列")
+                ok = False
+        return ok
+
+    def _check_merges(self) -> None:
+        for min_col, min_row, max_col, max_row in self.merges:
+            if max_row < self.header_row:
+                continue  # the title above the header may be merged
+            ref = f"{sheet_ref(self.name)}!{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+            self.problems.add(ref, "merged cells: each row must carry its own values",
+                              "是合并单元格：台账每行须分别填写",
+                              "unmerge the cells and fill in every row", "请取消合并，并在每一行分别填写")
+
+    # -- rows -----------------------------------------------------------------------------------
+    def rows(self) -> Iterator[Row]:
+        source = data_rows(self.ws)
+        first: list[tuple[int, tuple[Any, ...]]] = []
+        for number, row in source:
+            first.append((number, row))
+            if number >= HEADER_SCAN:
+                break
+        if not self._locate_header(first):
+            return
+        self._check_merges()
+        wanted = sorted(self.columns.items(), key=lambda item: item[1])
+
+        def make(number: int, row: tuple[Any, ...]) -> Row | None:
+            values: dict[str, Any] = {}
+            blank = True
+            width = len(row)
+            for field, index in wanted:
+                cell = row[index - 1] if index <= width else None
+                value = getattr(cell, "value", None)
+                if value is None:
+                    values[field] = None
+                    continue
+                kind = getattr(cell, "data_type", "")
+                if kind == "f" or kind == "e":
+                    values[field] = Special(kind, value)
+                    blank = False
+                    continue
+                if blank and (type(value) is not str or value.strip()):
+                    blank = False
+                values[field] = value
+            return None if blank else Row(number, values)
+
+        for number, row in first:
+            if number > self.header_row:
+                found = make(number, row)
+                if found is not None:
+                    yield found
+        for number, row in source:
+            found = make(number, row)
+            if found is not None:
+                yield found
+
+    # -- cells ----------------------------------------------------------------------------------
+    def ref(self, field: str, row: int) -> str:
+        return cell_ref(self.name, self.columns[field], row)
+
+    def parse(self, column: Column, row: Row) -> Any:
+        """The typed value of a column in a row, or raises CellProblem. Values repeat down a column
+        (the kinds, the organisations, the dates), so each is parsed once per sheet."""
+        value = row.values.get(column.field)
+        if value is None:
+            return PARSERS[column.parse](None, self.directory)
+        if isinstance(value, Special):
+            raise value.problem()
+        key = (column.parse, type(value), value)
+        try:
+            return self._parsed[key]
+        except KeyError:
+            found = self._parsed[key] = PARSERS[column.parse](value, self.directory)
+            return found
+        except TypeError:  # an unhashable value: parse it each time
+            return PARSERS[column.parse](value, self.directory)
+
+
+@attrs.frozen
+class Special:
+    """A formula or an error value where a clerk's value belongs."""
+
+    data_type: str
+    value: Any
+
+    def problem(self) -> CellProblem:
+        if self.data_type == "f":
+            shown = str(self.value)[:40]
+            return CellProblem(f"the cell holds a formula ({shown}); the ledger needs the values themselves",
+                               f"单元格里是公式（{shown}），台账须填写数值本身",
+                               "copy the cell and paste it as values", "请复制后“选择性粘贴—数值”")
+        return CellProblem(f"the cell holds the error value {self.value}", f"单元格里是错误值 {self.value}",
+                           "correct or clear the cell", "请改正或清空该单元格")
+
+
+def orgs_or_none(value: Any, directory: Directory) -> Any:
+    return cells.organisations(value, directory)
+
+
+PARSERS: dict[str, Callable[[Any, Directory], Any]] = {
+    "text": lambda v, d: cells.text(v),
+    "line": lambda v, d: cells.line(v),
+    "date": lambda v, d: cells.date(v),
+    "org": lambda v, d: cells.organisation(v, d),
+    "orgs": orgs_or_none,
+    "kind": lambda v, d: cells.kind(v),
+    "yes_no": lambda v, d: cells.yes_no(v),
+    "doc_kind": lambda v, d: cells.doc_kind(v),
+    "party": lambda v, d: cells.party(v),
+}

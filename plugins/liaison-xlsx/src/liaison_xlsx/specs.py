@@ -1,0 +1,292 @@
+"""The ledger (台账) as data: one :class:`SheetSpec` per records section, one :class:`Column` per field.
+
+The writer lays the template out from these specs (headers, drop-downs, hints, the 说明 sheet), and
+the reader finds columns by their header text and parses each cell by its column's ``parse``. A new
+column is one :class:`Column`; a new records section is one :class:`SheetSpec` (and its record class
+in :data:`liaison_xlsx.domain.RECORD_TYPES`).
+
+Field names are the record classes' (docs/records-format.md); a field starting with ``_`` is the
+ledger's own (是否召开, 实际日期, 备注) and never reaches a record.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Literal
+
+import attrs
+
+#: How a cell is read (see :mod:`liaison_xlsx.cells`).
+Parse = Literal["text", "line", "date", "org", "orgs", "kind", "yes_no", "doc_kind", "party"]
+#: ``cell``: the column must exist and every record row fills it; ``column``: the column must exist;
+#: ``no``: an optional column (a clerk may delete it).
+Required = Literal["cell", "column", "no"]
+#: Drop-down lists of the template (a hidden sheet; see :mod:`liaison_xlsx.ledger`).
+Choices = Literal["", "all", "hosts", "issuers", "departments", "counterparts", "kinds", "yes_no", "doc_kinds",
+                  "parties"]
+
+
+@attrs.frozen
+class Column:
+    header: str  # as the template writes it
+    field: str  # the record's field, or the ledger's own (_held, _actual_date, _note)
+    parse: Parse
+    required: Required = "no"
+    choices: Choices = ""
+    hint: str = ""  # the input message on the header and the cells (≤ 255 characters)
+    aliases: tuple[str, ...] = ()  # other headers a clerk may have written
+    en: str = ""  # the column in English messages (default: the field)
+
+    @property
+    def label_en(self) -> str:
+        return self.en or self.field.lstrip("_").replace("_", " ")
+
+
+@attrs.frozen
+class Child:
+    """Rows sharing the parent's ``key`` each add one item of ``field`` (征求意见: one row per reply)."""
+
+    field: str
+    columns: tuple[str, ...]  # the parent's columns that belong to the item, in the item class's order
+
+
+@attrs.frozen
+class SheetSpec:
+    name: str
+    section: str  # the Records field; the provisions it cites are the district's (provisions_in)
+    purpose: str  # one sentence for 说明
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = ()
+    #: a row is a record when one of these is filled (default: any column); 会议走访 uses its gate
+    content: tuple[str, ...] = ()
+    gate: str = ""  # a yes/no field: only rows answering 是 are records (是否召开)
+    key: str = ""  # rows with the same value of this field are one record
+    child: Child | None = None
+
+    def column(self, field: str) -> Column:
+        for c in self.columns:
+            if c.field == field:
+                return c
+        raise KeyError(field)
+
+
+ORG_HINT = "可填全称、简称或编号。"
+ORGS_HINT = "可填全称、简称或编号；多个单位用顿号（、）、逗号、分号或换行分隔。"
+DATE_HINT = "日期，如 2027-3-1、2027/3/1、2027.3.1 或 2027年3月1日。"
+
+
+def _date(header: str, field: str, required: Required = "cell", hint: str = "",
+          aliases: tuple[str, ...] = ()) -> Column:
+    return Column(header, field, "date", required, hint=hint + DATE_HINT, aliases=aliases)
+
+
+LEDGER: tuple[SheetSpec, ...] = (
+    SheetSpec(
+        "会议走访", "engagements",
+        "计划内的会议、走访已按年度安排预填；召开了的在“是否召开”填“是”，没有召开的填“否”或留空（不作为记录）；"
+        "计划外的会议、活动另起一行填写。",
+        (
+            Column("编号", "id", "line", hint="预填行的编号请勿改动；新增行可留空。", aliases=("序号", "id")),
+            _date("日期", "date", "column", hint="计划日期。", aliases=("计划日期",)),
+            Column("类型", "kind", "kind", "cell", "kinds",
+                   "联系工作会议、联席会议或工作例会、走访、区政府全体成员会议、座谈会、大型活动等。",
+                   aliases=("会议类型", "活动类型", "类别", "kind")),
+            Column("主办单位", "host", "org", "cell", "hosts", "召开会议或带队走访的单位。" + ORG_HINT,
+                   aliases=("主办", "牵头单位", "host")),
+            Column("参加单位", "attended", "orgs", "cell", "all",
+                   "实际参加的民主党派、工商联等单位（主办单位不必重复填写）。" + ORGS_HINT,
+                   aliases=("参会单位", "出席单位", "走访对象", "attended")),
+            Column("是否召开", "_held", "yes_no", "column", "yes_no",
+                   "是：已召开（计入记录）；否或留空：未召开（不计入）。", aliases=("是否举行", "已召开", "held")),
+            _date("实际日期", "_actual_date", "no", hint="与计划日期不同时填写，以实际日期为准。",
+                  aliases=("召开日期", "实际召开日期")),
+            Column("备注", "_note", "text", hint="其他说明（不计入检查）。"),
+            Column("事项", "title", "line", hint="会议或走访的名称。", aliases=("名称", "会议名称", "title")),
+            Column("邀请单位", "invited", "orgs", choices="all",
+                   hint="全体会议、座谈会、大型活动等邀请的单位。" + ORGS_HINT,
+                   aliases=("受邀单位", "invited")),
+            Column("未全部邀请的原因", "reason", "text",
+                   hint="按规定一般应邀请而未全部邀请的，写明原因（检查时记为“已说明”）。", aliases=("原因", "reason")),
+        ),
+        aliases=("会议、走访", "会议和走访", "engagements"),
+        gate="_held",
+    ),
+    SheetSpec(
+        "文件抄送", "documents",
+        "区政府、政府办公室和各部门印发的政策性文件及其抄送单位，一份文件一行。",
+        (
+            Column("文号", "id", "line", "cell", hint="发文字号，如 区卫〔2027〕15号。", aliases=("发文字号", "id")),
+            Column("发文单位", "issuer", "org", "cell", "issuers", "印发文件的单位。" + ORG_HINT,
+                   aliases=("发文机关", "issuer")),
+            _date("日期", "date", aliases=("发文日期", "印发日期")),
+            Column("标题", "title", "line", hint="文件标题。", aliases=("文件标题", "title")),
+            Column("抄送单位", "copied_to", "orgs", "column", "counterparts",
+                   "抄送的民主党派、工商联。" + ORGS_HINT, aliases=("抄送", "copied_to")),
+            Column("文件类型", "kind", "doc_kind", choices="doc_kinds",
+                   hint="政策性文件（默认）或其他；抄送按本表依据的条款检查（见说明）。", aliases=("类型", "kind")),
+        ),
+        aliases=("文件", "documents"),
+    ),
+    SheetSpec(
+        "征求意见", "consultations",
+        "区政府征求各民主党派、工商联意见的事项；收到的每份答复占一行，同一事项的各行编号相同。",
+        (
+            Column("编号", "id", "line", "cell", hint="同一事项的各行编号相同。", aliases=("文号", "id")),
+            Column("事项", "subject", "line", "cell", hint="征求意见的文件或事项。",
+                   aliases=("征求意见事项", "subject")),
+            _date("发送日期", "sent", hint="送出征求意见稿的日期。", aliases=("征求日期", "sent")),
+            Column("征求单位", "sent_to", "orgs", "cell", "counterparts",
+                   "送达征求意见的民主党派、工商联。" + ORGS_HINT, aliases=("征求对象", "sent_to")),
+            _date("答复期限", "due", "no", hint="答复期限（不填按本区规定天数计算）。", aliases=("期限", "due")),
+            Column("发送单位", "sender", "org", choices="issuers", hint="征求意见的单位（不填为区政府办公室）。",
+                   aliases=("征求意见单位", "sender")),
+            Column("答复单位", "organisation", "orgs", choices="counterparts",
+                   hint="本行登记的答复来自哪个单位（同一天答复的可填多个）。", aliases=("答复", "reply_from")),
+            _date("答复日期", "reply_date", "no", hint="收到答复的日期。", aliases=("reply_date",)),
+            Column("备注", "_note", "text", hint="其他说明（不计入检查）。"),
+        ),
+        aliases=("征求意见情况", "consultations"),
+        key="id",
+        child=Child("replies", ("organisation", "reply_date")),
+    ),
+    SheetSpec(
+        "调研成果", "research_results",
+        "各民主党派、工商联报送的调研成果，及承办部门的研究反馈情况，一项成果一行。",
+        (
+            Column("编号", "id", "line", "cell", aliases=("id",)),
+            Column("标题", "title", "line", "cell", hint="调研成果的题目。", aliases=("题目", "title")),
+            Column("报送单位", "submitted_by", "org", "cell", "counterparts", "报送成果的民主党派或工商联。",
+                   aliases=("提交单位", "submitted_by")),
+            Column("承办部门", "department", "org", "cell", "departments", "研究并反馈的区直部门。",
+                   aliases=("部门", "department")),
+            _date("收到日期", "received", hint="部门收到成果的日期。", aliases=("received",)),
+            _date("反馈日期", "feedback", "column", hint="向报送单位反馈的日期；尚未反馈的留空。",
+                  aliases=("feedback",)),
+            Column("反馈情况", "feedback_summary", "text", hint="反馈的主要内容。", aliases=("feedback_summary",)),
+        ),
+        aliases=("调研成果反馈", "research_results"),
+    ),
+    SheetSpec(
+        "通报政情", "briefings",
+        "区直部门主动向民主党派、工商联通报政情的情况，一次一行。",
+        (
+            Column("部门", "department", "org", "cell", "departments", aliases=("通报部门", "department")),
+            _date("日期", "date", aliases=("通报日期",)),
+            Column("通报内容", "subject", "line", "cell", aliases=("内容", "事项", "subject")),
+            Column("参加单位", "with_organisations", "orgs", "column", "counterparts", "听取通报的单位。" + ORGS_HINT,
+                   aliases=("通报对象", "with_organisations")),
+        ),
+        aliases=("briefings",),
+    ),
+    SheetSpec(
+        "特约人员", "special_appointments",
+        "区直部门聘任的民主党派成员、无党派人士担任的特约人员（特约监察员等），一人一行。",
+        (
+            Column("部门", "department", "org", "cell", "departments", aliases=("聘任部门", "department")),
+            Column("姓名", "person", "line", "cell", aliases=("人员", "person")),
+            Column("职务", "role", "line", "cell", hint="如 特约监察员。", aliases=("特约职务", "role")),
+            Column("党派", "party", "party", "column", "parties", "所属民主党派，或 无党派人士。",
+                   aliases=("所属党派", "party")),
+            _date("聘任日期", "date", aliases=("日期",)),
+        ),
+        aliases=("special_appointments",),
+    ),
+    SheetSpec(
+        "责任制", "designations",
+        "各对口联系单位指定的分管领导、负责处室和联络人员；已按对口联系安排列出各单位，填写姓名或处室即可。",
+        (
+            Column("单位", "organisation", "org", "cell", "departments", aliases=("部门", "organisation")),
+            Column("分管领导", "leader_in_charge", "line", "column", aliases=("leader_in_charge",)),
+            Column("负责处室", "liaison_office", "line", "column", aliases=("具体处室", "liaison_office")),
+            Column("联络人员", "liaison_officer", "line", "column", aliases=("联络员", "liaison_officer")),
+            Column("联系电话", "phone", "line", hint="联络人员的电话（写入函件的联系人一行）。",
+                   aliases=("电话", "phone")),
+            _date("日期", "date", "no", hint="指定或调整的日期。", aliases=("指定日期",)),
+        ),
+        aliases=("联络责任制", "designations"),
+        content=("leader_in_charge", "liaison_office", "liaison_officer", "phone", "date"),
+    ),
+    SheetSpec(
+        "联合调研", "joint_research",
+        "区直部门与对口联系的民主党派、工商联联合开展的调研，一项一行。",
+        (
+            Column("部门", "department", "org", "cell", "departments", aliases=("department",)),
+            Column("课题", "topic", "line", "cell", aliases=("调研课题", "topic")),
+            _date("日期", "date"),
+            Column("参加单位", "with_organisations", "orgs", "column", "counterparts", ORGS_HINT,
+                   aliases=("合作单位", "with_organisations")),
+        ),
+        aliases=("joint_research",),
+    ),
+    SheetSpec(
+        "后备干部", "nominations",
+        "纳入后备干部队伍的民主党派成员和无党派人士，一人一行。",
+        (
+            Column("部门", "department", "org", "cell", "departments", aliases=("department",)),
+            Column("姓名", "person", "line", "cell", aliases=("人员", "person")),
+            Column("党派", "party", "party", "column", "parties", "所属民主党派，或 无党派人士。",
+                   aliases=("所属党派", "party")),
+            _date("日期", "date", hint="纳入的日期。"),
+        ),
+        aliases=("后备干部队伍", "nominations"),
+    ),
+    SheetSpec(
+        "镇街活动", "town_activities",
+        "各镇（街道）通报情况、支持民主党派基层组织和镇商会开展活动的情况，一次一行。",
+        (
+            Column("镇街", "town", "line", "cell", hint="镇或街道名称。", aliases=("镇", "街道", "town")),
+            _date("日期", "date"),
+            Column("活动内容", "description", "line", "cell", aliases=("内容", "description")),
+            Column("参加单位", "with_organisations", "orgs", "column", "all", ORGS_HINT,
+                   aliases=("with_organisations",)),
+        ),
+        aliases=("镇街", "镇政府", "town_activities"),
+    ),
+)
+
+#: The 说明 sheet's name; the hidden sheet of drop-down lists.
+GUIDE_SHEET = "说明"
+LIST_SHEET = "名单"
+#: The custom document property that names the ledger's district (checked when it is read back).
+DISTRICT_PROPERTY = "liaison-district"
+
+
+def normalise(text: str) -> str:
+    """A header or sheet name as compared: NFKC, no spaces, no required-marks, no bracketed notes."""
+    out = unicodedata.normalize("NFKC", text).replace("*", "").replace("＊", "")
+    out = "".join(out.split())
+    for opening, closing in (("(", ")"), ("[", "]"), ("【", "】")):
+        if out.startswith(opening) and out.endswith(closing) and out.count(opening) == 1:
+            out = out[1:-1]  # 【类型】
+        elif out.endswith(closing) and out.rfind(opening) > 0:
+            out = out[:out.rindex(opening)]  # 日期（必填）
+    return out.casefold()
+
+
+def validate_specs(specs: tuple[SheetSpec, ...] = LEDGER) -> None:
+    """The specs agree with themselves: unique sheets, headers and aliases (run by the tests)."""
+    sheets: set[str] = set()
+    for spec in specs:
+        for name in (spec.name, *spec.aliases):
+            key = normalise(name)
+            if key in sheets:
+                raise ValueError(f"sheet name {name!r} used twice")
+            sheets.add(key)
+        headers: set[str] = set()
+        fields: set[str] = set()
+        for c in spec.columns:
+            if c.field in fields:
+                raise ValueError(f"{spec.name}: field {c.field} twice")
+            fields.add(c.field)
+            for h in {c.header, *c.aliases, c.field.lstrip("_")}:
+                key = normalise(h)
+                if key in headers:
+                    raise ValueError(f"{spec.name}: header {h!r} twice")
+                headers.add(key)
+            if len(c.hint) > 250:
+                raise ValueError(f"{spec.name}!{c.header}: hint over Excel's 255 characters")
+        for f in (*spec.content, *((spec.gate,) if spec.gate else ()), *((spec.key,) if spec.key else ())):
+            if f not in fields:
+                raise ValueError(f"{spec.name}: {f} is not a column")
+        if spec.child is not None and any(f not in fields for f in spec.child.columns):
+            raise ValueError(f"{spec.name}: child columns missing")

@@ -1,0 +1,123 @@
+"""Real client: LibreOffice Calc (headless) opens both workbooks, converts them to CSV and to PDF, and a
+ledger it saves again reads back as the same records.
+
+Needs ``soffice`` with Calc (Debian: libreoffice-calc-nogui; .ci/run installs it) and poppler's
+``pdfinfo``/``pdftotext``; skipped only when ``soffice`` is absent.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from xlsx_samples import fill_as_clerk, open_book
+
+from liaison.district import District
+from liaison.engagements import Plan
+from liaison_xlsx import read_ledger
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+
+ALL_SHEETS_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"  # 76: UTF-8
+A4_LANDSCAPE = (841.89, 595.28)  # points
+
+
+def soffice(out: Path, target: str, *files: Path) -> None:
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{out}/profile", "--headless", "--norestore",
+         "--convert-to", target, "--outdir", str(out), *map(str, files)],
+        capture_output=True, env=dict(os.environ, HOME=str(out)), timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory, schedule_2026: bytes, ledger_2026: bytes) -> Path:
+    out = tmp_path_factory.mktemp("calc")
+    source = out / "source"
+    source.mkdir()
+    (source / "安排表.xlsx").write_bytes(schedule_2026)
+    (source / "台账.xlsx").write_bytes(ledger_2026)
+    (source / "填好的台账.xlsx").write_bytes(fill_as_clerk(ledger_2026))
+    soffice(out, "pdf", source / "安排表.xlsx", source / "台账.xlsx")
+    soffice(out / "csv", ALL_SHEETS_CSV, source / "安排表.xlsx", source / "台账.xlsx")
+    soffice(out, "xlsx", source / "填好的台账.xlsx")
+    return out
+
+
+def pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def page_size(pdf: Path) -> tuple[float, float]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout
+    line = next(x for x in info.splitlines() if x.startswith("Page size:"))
+    width, _, height = line.split(":", 1)[1].split()[:3]
+    return float(width), float(height)
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_the_schedule_prints_a4_landscape_with_the_header_on_every_page(converted: Path, seed: District,
+                                                                        plan_2026: Plan) -> None:
+    pdf = converted / "安排表.pdf"
+    width, height = page_size(pdf)
+    assert abs(width - A4_LANDSCAPE[0]) < 1 and abs(height - A4_LANDSCAPE[1]) < 1
+    found = pages(pdf)
+    first_department = next(i for i, p in enumerate(found) if "对口联系工作安排表（" in p)
+    district = found[:first_department]
+    assert len(district) >= 2  # 全区 runs over pages: the header must repeat on the later ones
+    assert f"{seed.info.name}2026年对口联系工作安排表" in district[0]
+    assert "对口联系工作安排表" not in district[1]  # no title there, yet the header
+    for page in found:
+        header = next((line for line in page.splitlines() if "日期" in line and "星期" in line), "")
+        words = ("时间", "事项", "主办单位", "参加单位", "依据", "状态", "暂定")
+        assert all(word in header for word in words), page[:200]
+    last = plan_2026.engagements[-1]
+    assert last.date.isoformat() in district[-1]
+    assert "2026/visit" not in "".join(found)  # the 编号 column is on screen, not on paper
+
+
+def test_the_ledger_opens_and_prints(converted: Path) -> None:
+    found = pages(converted / "台账.pdf")
+    text = "".join(found)
+    assert "填写说明" in text and "会议走访" in text and "是否召开" in text
+
+
+def test_both_workbooks_convert_to_csv(converted: Path, seed: District, plan_2026: Plan) -> None:
+    rows = read_csv(converted / "csv" / "安排表-全区.csv")
+    assert rows[0][0] == f"{seed.info.name}2026年对口联系工作安排表"
+    assert rows[2][:9] == ["日期", "星期", "时间", "事项", "主办单位", "参加单位", "依据", "状态", "暂定"]
+    first = plan_2026.engagements[0]
+    assert rows[3][0] == first.date.isoformat() and rows[3][-1] == first.id  # a real date, shown as yyyy-mm-dd
+    assert (converted / "csv" / "安排表-区卫生局.csv").is_file()
+    ledger = read_csv(converted / "csv" / "台账-会议走访.csv")
+    assert ledger[1] == ["编号", "日期", "类型", "主办单位", "参加单位", "是否召开", "实际日期", "备注", "事项",
+                         "邀请单位", "未全部邀请的原因"]
+    assert ledger[2][:3] == [first.id, first.date.isoformat(), "走访"]
+    assert (converted / "csv" / "台账-镇街活动.csv").is_file()
+
+
+def test_a_ledger_saved_by_libreoffice_reads_back_identically(converted: Path, seed: District,
+                                                              ledger_2026: bytes) -> None:
+    saved = (converted / "填好的台账.xlsx").read_bytes()
+    assert saved != fill_as_clerk(ledger_2026)  # LibreOffice wrote its own package
+    assert read_ledger(saved, seed, "台账.xlsx") == read_ledger(fill_as_clerk(ledger_2026), seed, "台账.xlsx")
+
+
+def test_libreoffice_keeps_the_drop_downs(converted: Path, seed: District) -> None:
+    """What Calc understood it writes back: the lists behind their names, the hidden sheet, the hints."""
+    book = open_book((converted / "填好的台账.xlsx").read_bytes())
+    assert book["名单"].sheet_state == "hidden"
+    assert book.defined_names["lst_all"].attr_text.endswith(f"!$A$2:$A${len(seed.organisations) + 1}")
+    found = {(dv.type, dv.formula1) for dv in book["会议走访"].data_validations.dataValidation}
+    assert {("list", "lst_kinds"), ("list", "lst_hosts"), ("list", "lst_yes_no"), ("date", "367")} <= found
+    prompts = {dv.promptTitle for dv in book["会议走访"].data_validations.dataValidation}
+    assert "类型（必填）" in prompts

@@ -1,0 +1,146 @@
+"""Helpers for the xlsx tests: the plan, a clerk filling in the ledger with openpyxl, and the same
+records written as TOML by hand (the developer's format), so both can be checked against each other."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import openpyxl
+
+from liaison.district import District
+from liaison.engagements import Plan, Status
+from liaison.model import Organisation, OrgKind, Pairing
+from liaison.planner import plan_year
+from liaison.workdays import ChineseCalendar
+
+#: The one planned visit the clerk marks as not held (§3.6: 区教育局 never visited 民进支部).
+SKIPPED_VISIT = "2026/visit/education/capd/1"
+WORK_MEETING_2025 = {"编号": "2025/work_meeting/district-gov", "日期": dt.datetime(2025, 6, 18), "类型": "联系工作会议",
+                     "主办单位": "区人民政府", "参加单位": "各民主党派、工商联", "是否召开": "是",
+                     "事项": "区人民政府与各民主党派、工商联联系工作会议"}
+#: 区卫生局's policy document, copied to 农工党总支部 but not to 九三学社综合支社 (§3.2).
+DOCUMENT = {"文号": "区卫〔2026〕15号", "发文单位": "卫生局", "日期": "2026-4-20",
+            "标题": "关于推进基层医疗卫生服务能力提升的实施意见", "抄送单位": "农工党"}
+#: 农工党总支部's research result, never answered (§1.3).
+RESEARCH = {"编号": "调研〔2026〕农工1", "标题": "关于社区卫生服务中心人才队伍建设的调研报告",
+            "报送单位": "农工党总支部", "承办部门": "区卫生局", "收到日期": "2026年6月15日"}
+
+
+def bigger_district(district: District, departments: int) -> District:
+    """The seed with ``departments`` more departments, each paired with one branch or the ICF."""
+    others = [o.id for o in district.counterparts()]
+    added = [Organisation(f"dept-{i}", f"区第{i}专项工作局", f"第{i}专项工作局", f"Bureau {i}", OrgKind.DEPARTMENT)
+             for i in range(1, departments + 1)]
+    pairings = [Pairing(o.id, others[i % len(others)], "§2.2", dt.date(2022, 5, 22)) for i, o in enumerate(added)]
+    return attrs.evolve(district, organisations=(*district.organisations, *added),
+                        pairings=(*district.pairings, *pairings))
+
+
+def plan_for(district: District, year: int) -> Plan:
+    return plan_year(district, year, calendar=ChineseCalendar())
+
+
+def open_book(data: bytes) -> Any:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def save(book: Any) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class Sheet:
+    """One ledger sheet as a clerk sees it: columns by header text (row 2 of the template)."""
+
+    def __init__(self, ws: Any, header_row: int = 2) -> None:
+        self.ws = ws
+        self.header_row = header_row
+        self.columns = {c.value: c.column for c in ws[header_row] if c.value}
+
+    def rows(self) -> Iterator[int]:
+        for row in range(self.header_row + 1, self.ws.max_row + 1):
+            if any(self.ws.cell(row, c).value not in (None, "") for c in self.columns.values()):
+                yield row
+
+    def get(self, row: int, header: str) -> Any:
+        return self.ws.cell(row, self.columns[header]).value
+
+    def set(self, row: int, header: str, value: Any) -> None:
+        self.ws.cell(row, self.columns[header]).value = value
+
+    def append(self, values: dict[str, Any]) -> int:
+        row = max(self.rows(), default=self.header_row) + 1
+        for header, value in values.items():
+            self.set(row, header, value)
+        return row
+
+    def ref(self, row: int, header: str) -> str:
+        return f"{self.ws.title}!{openpyxl.utils.get_column_letter(self.columns[header])}{row}"
+
+
+def designation(name: str) -> dict[str, str]:
+    short = name.removeprefix("区")
+    return {"分管领导": f"{short}分管副局长", "负责处室": "办公室", "联络人员": f"{short}联络员"}
+
+
+def fill_as_clerk(ledger: bytes) -> bytes:
+    """The year's work as a clerk records it: every planned row held but one visit, the 2025 work
+    meeting §3.1's two-year period needs, every paired department's designations, one policy document
+    missing a paired organisation and one research result without feedback."""
+    book = open_book(ledger)
+    meetings = Sheet(book["会议走访"])
+    for row in list(meetings.rows()):
+        meetings.set(row, "是否召开", "否" if meetings.get(row, "编号") == SKIPPED_VISIT else "是")
+    meetings.append(WORK_MEETING_2025)
+    duties = Sheet(book["责任制"])
+    for row in list(duties.rows()):
+        for header, value in designation(duties.get(row, "单位")).items():
+            duties.set(row, header, value)
+    Sheet(book["文件抄送"]).append(DOCUMENT)
+    Sheet(book["调研成果"]).append(RESEARCH)
+    return save(book)
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _block(section: str, fields: dict[str, Any]) -> str:
+    return f"[[{section}]]\n" + "".join(f"{k} = {_toml(v)}\n" for k, v in fields.items() if v is not None) + "\n"
+
+
+def clerk_toml(district: District, plan: Plan) -> str:
+    """The same year written as TOML records (docs/records-format.md), by hand, not by the reader."""
+    out = ['district = "seed"\n\n']
+    for e in plan.engagements:
+        if e.status == Status.CANCELLED or e.id == SKIPPED_VISIT:
+            continue
+        out.append(_block("engagements", {"id": e.id, "kind": e.kind.value, "date": e.date, "host": e.host,
+                                          "attended": list(e.participants), "title": e.title_zh}))
+    everyone = [o.id for o in district.counterparts()]
+    out.append(_block("engagements", {"id": "2025/work_meeting/district-gov", "kind": "work_meeting",
+                                      "date": dt.date(2025, 6, 18), "host": "district-gov",
+                                      "attended": ["district-gov", *everyone],
+                                      "title": "区人民政府与各民主党派、工商联联系工作会议"}))
+    out.append(_block("documents", {"id": "区卫〔2026〕15号", "issuer": "health", "date": dt.date(2026, 4, 20),
+                                    "copied_to": ["cpwdp"], "title": DOCUMENT["标题"]}))
+    out.append(_block("research_results", {"id": RESEARCH["编号"], "title": RESEARCH["标题"], "submitted_by": "cpwdp",
+                                           "department": "health", "received": dt.date(2026, 6, 15)}))
+    paired = {s.pairing.department for s in district.pairing_spans(dt.date(2026, 1, 1), dt.date(2026, 12, 31))}
+    for org in district.organisations:
+        if org.id in paired:
+            named = designation(org.name)
+            out.append(_block("designations", {
+                "organisation": org.id, "leader_in_charge": named["分管领导"], "liaison_office": named["负责处室"],
+                "liaison_officer": named["联络人员"]}))
+    return "".join(out)

@@ -1,0 +1,172 @@
+"""The cadence obligations (§3.1, §3.3, §3.6 in the seed), the §3.1 designations and the
+record-only duties: one checker each, and one rule for a cadence's status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from liaison.compliance.context import Context
+from liaison.duties import Obligation, designations_in_force, obligations
+from liaison.findings import Finding, FindingStatus, severity
+from liaison.model import DESIGNATION_EN, DESIGNATION_ZH
+from liaison.rules import (
+    ENGAGEMENT_KIND_EN,
+    ENGAGEMENT_KIND_ZH,
+    RECORD_SECTIONS,
+    DesignationRule,
+    Modality,
+    Provision,
+    RecordOnly,
+    quote_zh,
+)
+
+
+def cadence_status(counted: int, minimum: int, maximum: int | None, ends: dt.date, as_of: dt.date) -> FindingStatus:
+    """The one rule for every cadence: short (open while its period runs), beyond guidance, or met."""
+    if counted < minimum:
+        return FindingStatus.OPEN if as_of < ends else FindingStatus.SHORT
+    if maximum is not None and counted > maximum:
+        return FindingStatus.BEYOND_GUIDANCE
+    return FindingStatus.MET
+
+
+def _count(ctx: Context, o: Obligation) -> list[str]:
+    found = []
+    for i, e in enumerate(ctx.records.engagements):
+        if o.counts(e.kind, e.date, e.host, e.attended):
+            found.append(e.id or f"engagements[{i}]")
+            ctx.use("engagements", i)
+    return found
+
+
+def _department_total(ctx: Context, o: Obligation) -> int:
+    """How many the pairing's department held for any of its pairings: a shortfall of one pairing is
+    a shortfall of the text only if the department as a whole fell short too."""
+    department = o.responsible
+    return sum(1 for e in ctx.records.engagements if e.kind == o.kind and o.span[0] <= e.date <= o.span[1]
+               and e.host == department and len(set(e.attended) - {department}) > 0)
+
+
+def cadences(ctx: Context) -> Iterator[Finding]:
+    for o in obligations(ctx.district, ctx.first, ctx.last):
+        if o.span[0] > ctx.as_of:
+            continue  # a rule version or a pairing that starts after the check date: not yet owed
+        yield _cadence_finding(ctx, o)
+
+
+def _cadence_finding(ctx: Context, o: Obligation) -> Finding:
+    prov = ctx.district.provision(o.provision)
+    counted = _count(ctx, o)
+    expected_zh = "".join(o.rule.how_often_zh())
+    expected_en = " ".join(reversed(o.rule.how_often_en()))
+    if not o.applicable:
+        status = FindingStatus.NOT_APPLICABLE
+    else:
+        status = cadence_status(len(counted), o.minimum, o.maximum, o.span[1], ctx.as_of)
+    rests = _what_it_rests_on(ctx, o, status)
+    local_only = status == FindingStatus.SHORT and bool(rests)
+    zh, en = _cadence_sentences(ctx, prov, o, len(counted), status, rests, expected_zh, expected_en)
+    return Finding(o.provision, o.rule.key, status, severity(status, o.modality, local_only=local_only),
+                   o.responsible, o.counterparts, o.subject, o.span, zh, en, tuple(counted), expected_zh,
+                   rests, o.pairing_in_force)
+
+
+def _what_it_rests_on(ctx: Context, o: Obligation, status: FindingStatus) -> tuple[str, ...]:
+    """The local settings a finding's judgment depends on: for a shortfall, those that make it one
+    (the minimum, the cycle, a part period, the per-pairing reading when the department as a whole
+    did enough); for a finding above the maximum, a maximum the district set."""
+    if status == FindingStatus.BEYOND_GUIDANCE:
+        return ("max_per_period",) if o.rule.is_local("max_per_period") else ()
+    found = [r for r in o.rests_on if r not in ("scope", "max_per_period")]
+    # The per-pairing reading is the stricter one: a pairing's shortfall rests on it when the
+    # department as a whole did enough; a department's shortfall is one under every reading.
+    if "scope" in o.rests_on and o.scope == "pairing" and _department_total(ctx, o) >= o.minimum:
+        found.append("scope")
+    return tuple(found)
+
+
+def _span_text(o: Obligation, lang: str) -> str:
+    (a, b), (p, q) = o.span, o.period
+    if (a, b) == (p, q) and a.month == 1 and a.day == 1 and b.month == 12 and b.day == 31:
+        if a.year == b.year:
+            return f"{a.year}年" if lang == "zh" else str(a.year)
+        return f"{a.year}—{b.year}年" if lang == "zh" else f"{a.year}–{b.year}"
+    return f"{a.isoformat()}至{b.isoformat()}" if lang == "zh" else f"{a.isoformat()} to {b.isoformat()}"
+
+
+def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, status: FindingStatus,
+                       rests: tuple[str, ...], expected_zh: str, expected_en: str) -> tuple[str, str]:
+    what_zh, what_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+    when_zh, when_en = _span_text(o, "zh"), _span_text(o, "en")
+    who_zh = ctx.name(o.responsible) + ("与" + ctx.names(list(o.counterparts)) if o.scope != "government" else "")
+    who_en = ctx.name(o.responsible, "en") + (
+        " with " + ctx.names(list(o.counterparts), "en") if o.scope != "government" else "")
+    head_zh = f"{when_zh}{who_zh}的{what_zh}记录{n}次"
+    head_en = f"{when_en}: {who_en}, {n} {what_en}(s) recorded"
+    cite_zh, cite_en = f"{prov.cite_zh()}“{expected_zh}”（{prov.id}）", f"{prov.id} asks for {expected_en}"
+    readings = "；".join(o.rule.local.note(r) or "" for r in rests if o.rule.local.note(r))
+    if "part_period" in rests:
+        readings = "；".join(x for x in (readings, o.reason_zh) if x)
+    if status == FindingStatus.NOT_APPLICABLE:
+        return f"{head_zh}：{o.reason_zh}（{prov.id}）。", f"{head_en}: {o.reason_en} ({prov.id})."
+    if status == FindingStatus.MET:
+        return f"{head_zh}，符合{cite_zh}。", f"{head_en}; {cite_en}: met."
+    if status == FindingStatus.OPEN:
+        return (f"{head_zh}，截至{ctx.as_of.isoformat()}尚未达到{cite_zh}，期限{o.span[1].isoformat()}未到。",
+                f"{head_en} by {ctx.as_of.isoformat()}; {cite_en}; the period ends {o.span[1].isoformat()}.")
+    if status == FindingStatus.BEYOND_GUIDANCE:
+        local = "（上限为本区设定）" if o.rule.is_local("max_per_period") else ""
+        return (f"{head_zh}，超出{cite_zh}的指导范围{local}，仅作提示。",
+                f"{head_en}, beyond {cite_en}{' (a maximum the district set)' if local else ''}; information only.")
+    if rests:
+        return (f"{head_zh}，少于{o.minimum}次，未达本区对{prov.cite_zh()}“{expected_zh}”的设定（{readings}）；"
+                f"原文为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}）。",
+                f"{head_en}, fewer than {o.minimum}: the district's own setting is not met (see {prov.id}; the "
+                "text alone does not say this).")
+    return (f"{head_zh}，少于{o.minimum}次，不符合{cite_zh}的要求。",
+            f"{head_en}, fewer than {o.minimum}; {cite_en}: short.")
+
+
+# ---------------------------------------------------------------------------------- §3.1 designations
+def designations(ctx: Context) -> Iterator[Finding]:
+    day = min(ctx.as_of, ctx.last)
+    for prov, rule in ctx.district.rules(DesignationRule, day):
+        assert isinstance(rule, DesignationRule)
+        modality = prov.modality_of(rule)
+        paired = {s.pairing.department for s in ctx.district.pairing_spans(ctx.first, day)}
+        for org in (o for o in ctx.district.departments() if o.id in paired):
+            named = designations_in_force(ctx.district, org, day, ctx.records)
+            for i, record in enumerate(ctx.records.designations):
+                if record.organisation == org.id:
+                    ctx.use("designations", i)
+            missing = [r for r in rule.roles if not getattr(named, r)]
+            status = FindingStatus.MISSING_DESIGNATION if missing else FindingStatus.MET
+            roles_zh = "、".join(DESIGNATION_ZH[r] for r in (missing or rule.roles))
+            roles_en = ", ".join(DESIGNATION_EN[r] for r in (missing or rule.roles))
+            if missing:
+                zh = (f"截至{day.isoformat()}，{org.name}未指定{roles_zh}，不符合{prov.cite_zh()}"
+                      f"“{quote_zh(rule.sentence_zh)}”的要求（{prov.id}）。")
+                en = f"By {day.isoformat()}, {org.name_en} has named no {roles_en} ({prov.id})."
+            else:
+                zh = f"{org.name}已指定{roles_zh}（{prov.id}）。"
+                en = f"{org.name_en} has named its {roles_en} ({prov.id})."
+            yield Finding(prov.id, rule.key, status, severity(status, modality), org.id, (org.id,), (org.id,),
+                          (ctx.first, day), zh, en, (f"designations:{org.id}",) if named != org.designations else (),
+                          "、".join(DESIGNATION_ZH[r] for r in rule.roles))
+
+
+# ---------------------------------------------------------------------------------------- record-only
+def record_only(ctx: Context) -> Iterator[Finding]:
+    day = min(ctx.as_of, ctx.last)
+    for prov, rule in ctx.district.rules(RecordOnly, day):
+        assert isinstance(rule, RecordOnly)
+        section = RECORD_SECTIONS[rule.record_kind]
+        items = [(i, r) for i, r in enumerate(getattr(ctx.records, section)) if ctx.first <= r.date <= ctx.last]
+        for i, _ in items:
+            ctx.use(section, i)
+        bodies = tuple(dict.fromkeys(getattr(r, "department", "") for _, r in items if getattr(r, "department", "")))
+        zh = f"{ctx.year}年记录{prov.title_zh}事项{len(items)}项（{prov.cite_zh()}，{prov.id}，仅记录）。"
+        en = f"{ctx.year}: {len(items)} record(s) of {prov.title_en} ({prov.id}, recorded only)."
+        yield Finding(prov.id, rule.key, FindingStatus.RECORDED, severity(FindingStatus.RECORDED, Modality.NONE),
+                      None, bodies, bodies, (ctx.first, ctx.last), zh, en, tuple(f"{section}[{i}]" for i, _ in items))

@@ -1,1 +1,0 @@
-"""Built-in exporters: plugins registered exactly like outside ones."""

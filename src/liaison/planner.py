@@ -1,0 +1,405 @@
+"""The annual plan on China's working days: the obligations of :mod:`liaison.duties`, placed.
+
+For a year the planner takes every obligation whose span starts in it — the §3.1 work meeting in
+the years a period begins, the §3.3 meetings and the §3.6 visits of every pairing or department —
+and places each on a working half-day: every organisation in at most one engagement per half-day,
+a pairing's engagements at least ``min_gap_days`` apart, never on a day off, a customary break
+(unless allowed) or a make-up weekend (unless allowed). Agreed, held and cancelled engagements
+(``fixed``) stay as they are and count; proposed ones from an earlier plan (``keep``) stay where
+they were while that still fits, so a re-export does not shuffle what was sent out. What cannot be
+placed is reported with the provision and the reason; nothing is dropped in silence.
+
+The planner is deterministic and linear in the number of pairings.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import itertools
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from liaison.board import board_for, usable_day
+from liaison.district import District, PairingSpan
+from liaison.duties import Obligation, obligations
+from liaison.engagements import (
+    NOON,
+    Engagement,
+    KnownEvent,
+    Plan,
+    PlanOptions,
+    PlanWarning,
+    Status,
+    TimeSlot,
+    Unplaced,
+    in_order,
+)
+from liaison.errors import PlanningError
+from liaison.model import Organisation
+from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind
+from liaison.text import FIRST_YEAR, LAST_YEAR, TITLE_MAX
+from liaison.workdays import HolidayKind, WorkingDayCalendar, default_calendar
+
+DEFAULT_OPTIONS = PlanOptions()
+
+
+def plan_year(district: District, year: int, options: PlanOptions = DEFAULT_OPTIONS, *,
+              calendar: WorkingDayCalendar | None = None, fixed: Sequence[Engagement] = (),
+              keep: Sequence[Engagement] = ()) -> Plan:
+    """The year's plan. ``fixed`` engagements (agreed, held, cancelled) stay as they are; proposed
+    ones in ``keep`` stay where they are if that still fits; the rest is placed afresh."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PlanningError(f"cannot plan the year {year}", fix=f"give a year between {FIRST_YEAR} and {LAST_YEAR}",
+                            message_zh=f"无法安排{year}年", fix_zh=f"请给出 {FIRST_YEAR}–{LAST_YEAR} 之间的年份")
+    calendar = calendar or default_calendar()
+    planner = _YearPlanner(district, year, options, calendar)
+    return planner.run([e for e in fixed if e.date.year == year], [e for e in keep if e.date.year == year])
+
+
+def plan_years(district: District, years: Iterable[int], options: PlanOptions = DEFAULT_OPTIONS, *,
+               calendar: WorkingDayCalendar | None = None, fixed: Sequence[Engagement] = (),
+               keep: Sequence[Engagement] = ()) -> tuple[Plan, ...]:
+    """One plan per year (each year is its own plan, state and folder)."""
+    chosen = sorted(set(years))
+    if not chosen:
+        raise PlanningError("no year to plan", fix="give a year, or a range of years")
+    return tuple(plan_year(district, y, options, calendar=calendar, fixed=fixed, keep=keep) for y in chosen)
+
+
+# ------------------------------------------------------------------------------------------ the tasks
+@attrs.frozen
+class _Task:
+    id: str
+    kind: EngagementKind
+    host: str
+    participants: tuple[str, ...]
+    provision: str
+    rule: str
+    title_zh: str
+    title_en: str
+    minutes: int
+    window: tuple[dt.date, dt.date]
+    target: float  # where in the window to aim, 0..1
+    serves: tuple[int, ...]  # obligations (positions) it counts for
+    pairs: tuple[int, ...]  # pairings (positions) whose engagements keep the minimum gap from it
+    ordinal: int  # the n-th engagement of its kind for these obligations
+    beyond_guidance: bool = False
+    note: str = ""
+    location: str | None = None
+
+
+@functools.lru_cache(maxsize=256)
+def _end(start: dt.time, minutes: int) -> dt.time:
+    moment = dt.datetime.combine(dt.date(2000, 1, 1), start) + dt.timedelta(minutes=minutes)
+    return moment.time() if moment.date() == dt.date(2000, 1, 1) else dt.time(23, 59)
+
+
+def _spread(index: int) -> float:
+    """A low-discrepancy sequence in [0, 1): consecutive tasks land far apart (golden ratio)."""
+    return (index * 0.6180339887498949) % 1.0
+
+
+def _fit(text: str, instead: str, limit: int) -> str:
+    """A list of names for a title, or a count of them where the names would not fit."""
+    return text if len(text) <= limit else instead
+
+
+def _period_suffix(o: Obligation) -> str:
+    return f"/p{o.period[0].month:02d}" if o.rule.months < 12 else ""
+
+
+class _YearPlanner:
+    """One year's planning: the board, the obligations, what is fixed, and the tasks placed on it."""
+
+    def __init__(self, district: District, year: int, options: PlanOptions, calendar: WorkingDayCalendar) -> None:
+        self.district, self.year, self.options, self.calendar = district, year, options, calendar
+        self.first, self.last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        self.board = board_for(year, calendar, options)
+        self.obligations = [o for o in obligations(district, self.first, self.last) if o.applicable and o.minimum
+                            and self.first <= o.span[0] <= self.last]
+        self.pair_index: dict[tuple[str, str], int] = {}
+        for o in self.obligations:
+            for key in o.pairings:
+                self.pair_index.setdefault(key, len(self.pair_index))
+        self.pair_days: list[list[int]] = [[] for _ in self.pair_index]
+        self.by_responsible: dict[str, list[int]] = {}
+        for i, o in enumerate(self.obligations):
+            self.by_responsible.setdefault(o.responsible, []).append(i)
+        self.done = [0] * len(self.obligations)  # fixed engagements counting for each obligation
+        self.warnings: list[PlanWarning] = []
+        self.result: list[Engagement] = []
+        self.unplaced: list[Unplaced] = []
+        self.provisional = not calendar.is_published(year)
+        self._span_cache: dict[tuple[dt.date, dt.date], dict[tuple[str, str], PairingSpan]] = {}
+
+    # -- fixed engagements and known events ---------------------------------------------------------
+    def occupy(self, e: Engagement) -> None:
+        """Book a fixed engagement, warn where it falls on a day off or clashes, count it."""
+        self.result.append(e)
+        if e.status == Status.CANCELLED:
+            return
+        self.warnings.extend(day_warnings(e, self.calendar))
+        keys = self.board.keys(e.date, e.half_days())
+        rows = self.board.rows_of(e.participants)
+        if not self.board.free(rows, keys):
+            clash = [o for o, row in zip(e.participants, rows, strict=True) if not self.board.free((row,), keys)]
+            names = self.district.names_of(clash), self.district.names_of(clash, lang="en")
+            self.warnings.append(PlanWarning(
+                e.id, e.date, f"{e.title_zh}（{e.id}）{e.date.isoformat()}与其他已定活动同一时段：{names[0]}",
+                f"{e.id} on {e.date.isoformat()} clashes with another fixed engagement of {names[1]}"))
+        self.board.take(rows, keys)
+        self._count(e, e.participants)
+
+    def _count(self, e: Engagement, attended: Sequence[str]) -> None:
+        ordinal = e.date.toordinal() - self.board.origin
+        for pairing in itertools.combinations(sorted(set(attended)), 2):
+            for key in (pairing, pairing[::-1]):
+                if key in self.pair_index:
+                    self.pair_days[self.pair_index[key]].append(ordinal)
+        for org in dict.fromkeys(attended):
+            for i in self.by_responsible.get(org, ()):
+                if self.obligations[i].counts(e.kind, e.date, e.host, attended):
+                    self.done[i] += 1
+
+    def event(self, event: KnownEvent) -> Engagement:
+        invited = self.district.invitees(event.kind, event.date, event.host)
+        host = invited.host or self.district.government()
+        participants = (host.id, *(i for i in invited.ids() if i != host.id))
+        return Engagement(event.engagement_id(), event.kind, event.date, event.start, event.end, host.id, participants,
+                          invited.provisions, event.title_zh, Status.AGREED, provisional=self.provisional,
+                          location=event.location, title_en=event.title_en)
+
+    # -- tasks ----------------------------------------------------------------------------------------
+    def tasks(self) -> list[_Task]:
+        """The §3.1-style government meetings, then the meetings, then the visits (aimed away from the
+        meetings of their pairings)."""
+        government = [(i, o) for i, o in enumerate(self.obligations) if o.scope == "government"]
+        meetings = [(i, o) for i, o in enumerate(self.obligations)
+                    if o.scope != "government" and o.kind != EngagementKind.VISIT]
+        visits = [(i, o) for i, o in enumerate(self.obligations)
+                  if o.scope != "government" and o.kind == EngagementKind.VISIT]
+        found = [t for i, o in government for t in self._government_tasks(i, o)]
+        meeting_tasks = self._meeting_tasks(meetings)
+        aims = {p: t.target for t in meeting_tasks for p in t.pairs}
+        return found + meeting_tasks + self._visit_tasks(visits, aims)
+
+    def _window(self, o: Obligation) -> tuple[dt.date, dt.date]:
+        return o.span[0], min(o.span[1], self.last)
+
+    def _government_tasks(self, index: int, o: Obligation) -> list[_Task]:
+        gov = self.district.organisation(o.responsible)
+        kind_zh, kind_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+        return [_Task(f"{self.year}/{o.kind.value}/{gov.id}{_period_suffix(o)}" + (f"/{n}" if n > 1 else ""),
+                      o.kind, gov.id, (gov.id, *o.counterparts), o.provision, o.rule.key,
+                      f"{gov.name}与各民主党派、工商联{kind_zh}",
+                      f"{gov.name_en}: {kind_en} with every branch and the ICF",
+                      o.rule.duration_minutes, self._window(o), 0.35 + 0.1 * n, (index,), (), n, location=gov.location)
+                for n in range(1, o.minimum + 1)]
+
+    def _meeting_tasks(self, found: Sequence[tuple[int, Obligation]]) -> list[_Task]:
+        """A department meets its counterparts together (or, with ``per_pairing_meetings``, each
+        apart); counterparts whose pairings are in force over different windows meet apart."""
+        groups: dict[tuple[str, str, dt.date], list[tuple[int, Obligation]]] = {}
+        for i, o in found:
+            groups.setdefault((o.rule.key, o.responsible, o.period[0]), []).append((i, o))
+        tasks: list[_Task] = []
+        for dept_index, ((_, dept_id, _), members) in enumerate(groups.items()):
+            units: dict[tuple[dt.date, dt.date] | tuple[str, str], list[tuple[str, str]]] = {}
+            for _, o in members:
+                spans = self._spans(self._window(o))
+                for key in o.pairings:
+                    span = spans[key]
+                    unit = key if self.options.per_pairing_meetings else (span.start, span.end)
+                    units.setdefault(unit, []).append(key)
+            dept = self.district.organisation(dept_id)
+            o0 = members[0][1]
+            ordered = sorted(units.values(), key=lambda keys: self._unit_window(keys, o0))  # earliest first
+            for unit_index, keys in enumerate(ordered):
+                keys = list(dict.fromkeys(keys))
+                others = tuple(k[1] for k in keys)
+                serves = tuple(i for i, o in members if set(o.pairings) & set(keys))
+                window = self._unit_window(keys, o0)
+                # the first unit keeps the department's id, so a pairing added mid-year leaves it alone
+                suffix = "" if unit_index == 0 else "/" + "+".join(others)
+                minimum = max(self.obligations[i].minimum for i in serves)
+                who_zh = _fit(self.district.names_of(others), f"{len(others)}个对口联系单位", TITLE_MAX - 40)
+                who_en = _fit(self.district.names_of(others, lang="en"), f"{len(others)} paired organisations", 200)
+                for n in range(1, minimum + 1):
+                    tasks.append(_Task(
+                        f"{self.year}/{o0.kind.value}/{dept.id}{suffix}{_period_suffix(o0)}"
+                        + (f"/{n}" if n > 1 else ""),
+                        o0.kind, dept.id, (dept.id, *others), o0.provision, o0.rule.key,
+                        f"{dept.name}与{who_zh}{ENGAGEMENT_KIND_ZH[o0.kind]}",
+                        f"{dept.name_en}: {ENGAGEMENT_KIND_EN[o0.kind]} with {who_en}",
+                        o0.rule.duration_minutes, window, _spread(dept_index * 7 + unit_index + n), serves,
+                        tuple(self.pair_index[k] for k in keys), n, location=dept.location))
+        return tasks
+
+    def _spans(self, window: tuple[dt.date, dt.date]) -> dict[tuple[str, str], PairingSpan]:
+        """The pairings in force in a window, by key (looked up once per window)."""
+        found = self._span_cache.get(window)
+        if found is None:
+            found = self._span_cache[window] = {s.key: s for s in self.district.pairing_spans(*window)}
+        return found
+
+    def _unit_window(self, keys: Sequence[tuple[str, str]], o: Obligation) -> tuple[dt.date, dt.date]:
+        first, last = self._window(o)
+        spans = self._spans((first, last))
+        return max(first, *(spans[k].start for k in keys)), min(last, *(spans[k].end for k in keys))
+
+    def _visit_tasks(self, found: Sequence[tuple[int, Obligation]], aims: dict[int, float]) -> list[_Task]:
+        tasks: list[_Task] = []
+        nth_of: dict[tuple[str, str], int] = {}  # a department's visits spread over its counterparts
+        ordinals: dict[tuple[str, tuple[str, ...], dt.date], int] = {}
+        for index, (i, o) in enumerate(found):
+            count = o.minimum if self.options.visits_per_pairing is None or o.scope != "pairing" \
+                else self.options.visits_per_pairing
+            dept = self.district.organisation(o.responsible)
+            for k in range(count):
+                other_id = o.counterparts[k % len(o.counterparts)]
+                key = (dept.id, other_id)
+                pair = self.pair_index.get(key)
+                j = nth_of[(o.rule.key, dept.id)] = nth_of.get((o.rule.key, dept.id), -1) + 1
+                slot = (o.rule.key, (dept.id, other_id), o.period[0])
+                n = ordinals[slot] = ordinals.get(slot, 0) + 1
+                aimed = aims.get(pair) if pair is not None else None
+                base = (_spread(index) if aimed is None else aimed) + (_spread(j) - 0.5) * 0.6 / (count + 1)
+                maximum = o.maximum
+                beyond = maximum is not None and k + 1 > maximum
+                other = self.district.organisation(other_id)
+                note = ""
+                if beyond:
+                    period, how = o.rule.how_often_zh()
+                    cite = self.district.provision(o.provision).cite_zh()
+                    note = f"超出{cite}“{period}{how}”的指导范围"
+                tasks.append(_Task(
+                    f"{self.year}/{o.kind.value}/{dept.id}/{other_id}{_period_suffix(o)}/{n}", o.kind, dept.id,
+                    (dept.id, other_id), o.provision, o.rule.key, f"{dept.name}领导走访{other.name}",
+                    f"{dept.name_en} leaders visit {other.name_en}", o.rule.duration_minutes,
+                    self._unit_window([key], o),
+                    (base + (k + 1) / (count + 1)) % 1.0, (i,), () if pair is None else (pair,), k + 1,
+                    beyond, note, other.location))
+        return tasks
+
+    # -- placement -----------------------------------------------------------------------------------
+    def _keys_for(self, task: _Task, index: int) -> list[int]:
+        per_day = len(self.board.slot_times)
+        slot = self.board.slot_times[index % per_day]
+        halves = (slot.half,) if slot.half == 1 or _end(slot.start, task.minutes) <= NOON else (0, 1)
+        return [self.board.ordinals[index // per_day] * 2 + h for h in halves]
+
+    def _gap_ok(self, task: _Task, ordinal: int) -> bool:
+        gap = self.options.min_gap_days
+        return not gap or not any(abs(ordinal - d) < gap for p in task.pairs for d in self.pair_days[p])
+
+    def _take(self, task: _Task, rows: Sequence[int], keys: Sequence[int], ordinal: int) -> None:
+        self.board.take(rows, keys)
+        for p in task.pairs:
+            self.pair_days[p].append(ordinal)
+
+    def place_at(self, task: _Task, kept: Engagement) -> bool:
+        """Keep a proposed engagement where it was, if its day is still usable, everyone is free and
+        the gap holds."""
+        inside = task.window[0] <= kept.date <= task.window[1]
+        if not inside or not usable_day(self.calendar, self.options, kept.date):
+            return False
+        keys = self.board.keys(kept.date, kept.half_days())
+        rows = self.board.rows_of(task.participants)
+        ordinal = kept.date.toordinal() - self.board.origin
+        if not self.board.free(rows, keys) or not self._gap_ok(task, ordinal):
+            return False
+        self._take(task, rows, keys, ordinal)
+        return True
+
+    def place(self, task: _Task) -> tuple[dt.date, TimeSlot] | None:
+        """The first half-day from the task's target on (preferred slots first) where everyone is free
+        and the pairing's other engagements are at least ``min_gap_days`` away."""
+        board, per_day = self.board, len(self.board.slot_times)
+        lo = bisect.bisect_left(board.days, task.window[0]) * per_day
+        hi = bisect.bisect_right(board.days, task.window[1]) * per_day
+        if lo >= hi:
+            return None
+        rows = board.rows_of(task.participants)
+        aim = lo + int(task.target * (hi - lo))
+        for pool in (board.preferred, board.others):
+            a, b = bisect.bisect_left(pool, lo), bisect.bisect_left(pool, hi)
+            k = bisect.bisect_left(pool, aim, a, b)
+            for position in itertools.chain(range(k, b), range(a, k)):
+                index = pool[position]
+                keys = self._keys_for(task, index)
+                ordinal = board.ordinals[index // per_day]
+                if board.free(rows, keys) and self._gap_ok(task, ordinal):
+                    self._take(task, rows, keys, ordinal)
+                    return board.days[index // per_day], board.slot_times[index % per_day]
+        return None
+
+    def _engagement(self, task: _Task, day: dt.date, start: dt.time | None, end: dt.time | None) -> Engagement:
+        return Engagement(task.id, task.kind, day, start, end, task.host, task.participants, (task.provision,),
+                          task.title_zh, Status.PROPOSED, self.provisional, task.beyond_guidance, task.location,
+                          task.note, title_en=task.title_en)
+
+    def _unplaced(self, task: _Task) -> Unplaced:
+        gap = self.options.min_gap_days
+        return Unplaced(task.provision, task.rule, self.year, task.participants,
+                        f"{self.year}年内找不到各方均有空、且与同一对口关系其他活动间隔不少于{gap}天的工作日半天："
+                        f"{task.title_zh}",
+                        f"no free working half-day in {self.year} for all of {', '.join(task.participants)} "
+                        f"at least {gap} days from the pairing's other engagements: {task.title_en}")
+
+    # -- the year ------------------------------------------------------------------------------------
+    def run(self, fixed: Sequence[Engagement], keep: Sequence[Engagement]) -> Plan:
+        kept_ids = {e.id for e in fixed}
+        for e in fixed:
+            self.occupy(e)
+        for event in self.options.events:
+            if event.date.year == self.year and event.engagement_id() not in kept_ids:
+                e = self.event(event)
+                kept_ids.add(e.id)
+                self.occupy(e)
+        tasks = [t for t in self.tasks() if t.id not in kept_ids
+                 and not all(self.done[i] >= t.ordinal for i in t.serves)]
+        where = {e.id: e for e in keep if e.status == Status.PROPOSED and e.id not in kept_ids}
+        placed: set[str] = set()
+        for task in tasks:  # kept first: new tasks must not take a slot already sent out
+            kept = where.get(task.id)
+            if kept is not None and self.place_at(task, kept):
+                self.result.append(self._engagement(task, kept.date, kept.start, kept.end).with_changes(
+                    sequence=kept.sequence))
+                placed.add(task.id)
+        for task in tasks:
+            if task.id in placed:
+                continue
+            spot = self.place(task)
+            if spot is None:
+                self.unplaced.append(self._unplaced(task))
+                continue
+            day, slot = spot
+            self.result.append(self._engagement(task, day, slot.start, _end(slot.start, task.minutes)))
+        return Plan(self.district.info.id, self.year, in_order(self.result), tuple(self.unplaced), self.provisional,
+                    getattr(self.calendar, "name", type(self.calendar).__name__), self.options, tuple(self.warnings))
+
+
+def day_warnings(e: Engagement, calendar: WorkingDayCalendar) -> list[PlanWarning]:
+    """An agreed or given date on a day off, its 补假 or a customary break, naming the holiday."""
+    holiday = calendar.holiday(e.date)
+    if calendar.is_working_day(e.date) and holiday is None:
+        return []
+    day = e.date.isoformat()
+    if holiday is None:  # a plain weekend
+        weekday_zh, weekday_en = "一二三四五六日"[e.date.weekday()], e.date.strftime("%A")
+        return [PlanWarning(e.id, e.date, f"{e.title_zh}（{e.id}）定在{day}（星期{weekday_zh}），不是工作日",
+                            f"{e.id} is set on {day}, a {weekday_en}, not a working day")]
+    if holiday.kind == HolidayKind.CUSTOMARY:
+        return [PlanWarning(e.id, e.date, f"{e.title_zh}（{e.id}）定在{day}，在{holiday.label('zh')}内",
+                            f"{e.id} is set on {day}, inside the {holiday.label('en')}")]
+    return [PlanWarning(e.id, e.date, f"{e.title_zh}（{e.id}）定在{day}，为{holiday.label('zh')}，不是工作日",
+                        f"{e.id} is set on {day}, {holiday.label('en')}, not a working day")]
+
+
+def organisations_in(plan: Plan, district: District) -> tuple[Organisation, ...]:
+    """Every organisation that takes part in the plan, in directory order."""
+    ids = {p for e in plan.engagements for p in e.participants}
+    return tuple(o for o in district.organisations if o.id in ids)

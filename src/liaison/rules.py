@@ -1,0 +1,447 @@
+"""Provisions and their machine-readable rules, with the basis of every number and reading.
+
+A provision is a numbered paragraph of the regulation (``§3.6``) with its verbatim text; its rules
+say what the code does with it. Each rule quotes the sentence it implements (``sentence_zh``) and
+carries its own modality (应 shall, 一般应 generally shall, 可/视情 may, 根据需要 as needed). Every
+number and reading is either stated by the regulation (basis ``text``) or chosen by the district
+(``local``): a rule lists its local settings in ``local`` with a note saying why, and every output
+resting on one says so. Rules are dated (``valid_from``/``valid_until``), so an amendment is a new
+version, and another district's regulation is data, not code.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+import enum
+from typing import Any, Literal, Protocol
+
+import attrs
+
+from liaison.text import (
+    LONG_TEXT_MAX,
+    FieldError,
+    bounded_text,
+    free_text,
+    identifier,
+    in_range,
+    long_text,
+    name_en_text,
+    name_text,
+    title_text,
+)
+
+_FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"})
+
+
+def quote_zh(text: str) -> str:
+    """A sentence of the regulation as a Chinese text quotes it: full-width punctuation, one line."""
+    return " ".join(text.split()).translate(_FULL_WIDTH)
+
+
+class Modality(enum.StrEnum):
+    """How binding a sentence is, read from its wording."""
+
+    SHALL = "shall"  # 应 / 要 / plain imperative
+    GENERALLY_SHALL = "generally_shall"  # 一般应
+    MAY = "may"  # 可 / 视情
+    AS_NEEDED = "as_needed"  # 根据需要
+    NONE = "none"  # preamble, headings: no duty of its own
+
+
+MODALITY_ZH: dict[Modality, str] = {
+    Modality.SHALL: "应",
+    Modality.GENERALLY_SHALL: "一般应",
+    Modality.MAY: "可",
+    Modality.AS_NEEDED: "根据需要",
+    Modality.NONE: "—",
+}
+MODALITY_EN: dict[Modality, str] = {
+    Modality.SHALL: "shall",
+    Modality.GENERALLY_SHALL: "generally shall",
+    Modality.MAY: "may",
+    Modality.AS_NEEDED: "as needed",
+    Modality.NONE: "—",
+}
+
+Basis = Literal["text", "local"]
+BASIS_ZH = {"text": "原文规定", "local": "本区设定（原文未规定）"}
+BASIS_EN = {"text": "stated by the regulation", "local": "the district's own setting (not in the text)"}
+
+
+@attrs.frozen
+class LocalSettings:
+    """The fields of a rule (or pairing) that the district chose, each with a note saying why.
+
+    In a data file: ``local = { due_days = "反馈期限原文未规定；30 日为本区设定" }``."""
+
+    notes: tuple[tuple[str, str], ...] = ()
+
+    def __contains__(self, field: object) -> bool:
+        return any(name == field for name, _ in self.notes)
+
+    def __bool__(self) -> bool:
+        return bool(self.notes)
+
+    def note(self, field: str) -> str | None:
+        return next((note for name, note in self.notes if name == field), None)
+
+    def fields(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.notes)
+
+
+def local_needs_a_note(inst: Any) -> None:
+    """A value the district chose as a whole (``basis = "local"``) says why, in ``note``."""
+    if getattr(inst, "basis", "text") == "local" and not getattr(inst, "note", "").strip():
+        raise FieldError("note", 'basis is "local": say in note why the district chose it',
+                         'basis 为 "local"：请在 note 中说明本区为何这样设定')
+
+
+def _local_fields_exist(inst: Any, attribute: attrs.Attribute[Any], value: LocalSettings) -> None:
+    known = {f.name for f in attrs.fields(type(inst))} - {"local", "note", "basis", "modality", "key"}
+    for name, note in value.notes:
+        if name not in known:
+            raise ValueError(f"local names {name!r}, which is not a field here (fields: {', '.join(sorted(known))})")
+        if not note.strip():
+            raise ValueError(f"local.{name} needs a note saying why the district chose it")
+
+
+class EngagementKind(enum.StrEnum):
+    WORK_MEETING = "work_meeting"  # §3.1 联系工作会议
+    JOINT_MEETING = "joint_meeting"  # §3.3 工作例会或联席会议
+    VISIT = "visit"  # §3.6 走访
+    PLENARY_MEETING = "plenary_meeting"  # §1.2 全体成员会议（列席）
+    IMPORTANT_MEETING = "important_meeting"  # §1.2 某些重要会议
+    SYMPOSIUM = "symposium"  # §1.2 座谈
+    PROFESSIONAL_MEETING = "professional_meeting"  # §1.3 专业性会议
+    MAJOR_EVENT = "major_event"  # §3.5 大型活动
+    INSPECTION = "inspection"  # §1.4 检查工作
+
+
+ENGAGEMENT_KIND_ZH: dict[EngagementKind, str] = {
+    EngagementKind.WORK_MEETING: "联系工作会议",
+    EngagementKind.JOINT_MEETING: "联席会议",
+    EngagementKind.VISIT: "走访",
+    EngagementKind.PLENARY_MEETING: "区政府全体成员会议",
+    EngagementKind.IMPORTANT_MEETING: "重要会议",
+    EngagementKind.SYMPOSIUM: "座谈会",
+    EngagementKind.PROFESSIONAL_MEETING: "专业性会议",
+    EngagementKind.MAJOR_EVENT: "大型活动",
+    EngagementKind.INSPECTION: "检查工作",
+}
+ENGAGEMENT_KIND_EN: dict[EngagementKind, str] = {
+    EngagementKind.WORK_MEETING: "liaison work meeting",
+    EngagementKind.JOINT_MEETING: "joint meeting",
+    EngagementKind.VISIT: "leader visit",
+    EngagementKind.PLENARY_MEETING: "plenary meeting of the government",
+    EngagementKind.IMPORTANT_MEETING: "important meeting",
+    EngagementKind.SYMPOSIUM: "symposium",
+    EngagementKind.PROFESSIONAL_MEETING: "professional meeting",
+    EngagementKind.MAJOR_EVENT: "major event",
+    EngagementKind.INSPECTION: "inspection",
+}
+
+#: Kinds the user gives as dated events (§1.2, §1.3, §1.4, §3.5); the planner plans the others.
+EVENT_KINDS = frozenset({EngagementKind.PLENARY_MEETING, EngagementKind.IMPORTANT_MEETING, EngagementKind.SYMPOSIUM,
+                         EngagementKind.PROFESSIONAL_MEETING, EngagementKind.MAJOR_EVENT, EngagementKind.INSPECTION})
+
+#: Who the rule speaks to or about.
+Host = Literal["district_government", "department", "town_government"]
+#: Whom a routing or invitation reaches.
+Recipients = Literal["all_counterparts", "paired_counterparts", "relevant_counterparts"]
+#: Records sections a record-only rule reports on (each is a section of a records file).
+RECORD_KINDS = ("joint_research", "cadre_nomination", "town_activity", "briefing", "special_personnel")
+
+
+def _period_order(inst: object, _attribute: object, value: dt.date | None) -> None:
+    start = getattr(inst, "valid_from", None)
+    if value is not None and start is not None and value <= start:
+        raise ValueError(f"valid_until {value} must be after valid_from {start}")
+
+
+@attrs.frozen
+class Validity:
+    """A half-open period ``[valid_from, valid_until)``; ``valid_until=None`` means still in force."""
+
+    valid_from: dt.date
+    valid_until: dt.date | None = attrs.field(default=None, validator=_period_order)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day < self.valid_until)
+
+    def overlaps(self, other: Validity) -> bool:
+        a_end = self.valid_until or dt.date.max
+        b_end = other.valid_until or dt.date.max
+        return self.valid_from < b_end and other.valid_from < a_end
+
+    def clip(self, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date] | None:
+        """The days of ``[first, last]`` in force, or None."""
+        start = max(first, self.valid_from)
+        end = last if self.valid_until is None else min(last, self.valid_until - dt.timedelta(days=1))
+        return (start, end) if start <= end else None
+
+
+@attrs.frozen
+class RuleVersion:
+    """What every rule has: its key, the sentence it implements, its modality (else the provision's),
+    the dates this version is in force, its basis, its local settings and a free note. Keyword-only,
+    so each rule lists its own fields first."""
+
+    key: str = attrs.field(validator=identifier, kw_only=True)
+    sentence_zh: str = attrs.field(default="", validator=free_text, kw_only=True)
+    modality: Modality | None = attrs.field(default=None, kw_only=True)
+    valid_from: dt.date = attrs.field(default=dt.date(1950, 1, 1), kw_only=True)
+    valid_until: dt.date | None = attrs.field(default=None, validator=_period_order, kw_only=True)
+    basis: Basis = attrs.field(default="text", kw_only=True)
+    local: LocalSettings = attrs.field(default=LocalSettings(), validator=_local_fields_exist, kw_only=True)
+    note: str = attrs.field(default="", validator=free_text, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        local_needs_a_note(self)
+
+    @property
+    def validity(self) -> Validity:
+        return Validity(self.valid_from, self.valid_until)
+
+    def is_local(self, field: str) -> bool:
+        return self.basis == "local" or field in self.local
+
+
+Scope = Literal["government", "department", "pairing"]
+
+
+def _months(year: int, month: int, add: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + add
+    return index // 12, index % 12 + 1
+
+
+@attrs.frozen
+class Cadence(RuleVersion):
+    """A recurring obligation: between ``min_per_period`` and ``max_per_period`` engagements of one
+    kind in every period, periods of ``period_months`` (or ``period_years``) counted from 1 January
+    of ``cycle_anchor_year``.
+
+    ``scope`` is the reading of who owes it: ``government`` (once for the whole district, §3.1),
+    ``department`` (each department, with its paired organisations) or ``pairing`` (each pairing).
+    """
+
+    engagement_kind: EngagementKind
+    scope: Scope
+    host: Host
+    min_per_period: int = attrs.field(validator=in_range(0, 52))
+    max_per_period: int | None = attrs.field(default=None, validator=in_range(1, 52))
+    period_years: int | None = attrs.field(default=None, validator=in_range(1, 10))
+    period_months: int | None = attrs.field(default=None, validator=in_range(1, 120))
+    cycle_anchor_year: int = attrs.field(default=2000, validator=in_range(1950, 2199))
+    duration_minutes: int = attrs.field(default=120, validator=in_range(15, 720))
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.max_per_period is not None and self.max_per_period < self.min_per_period:
+            raise ValueError(f"min_per_period {self.min_per_period} is above max_per_period {self.max_per_period}")
+        if self.period_years is not None and self.period_months is not None:
+            raise ValueError("give period_years or period_months, not both")
+        if self.months % 12 and 12 % self.months:
+            raise ValueError(f"a period of {self.months} months does not divide the year; use 1, 2, 3, 4, 6, "
+                             "12 months or whole years")
+
+    @property
+    def months(self) -> int:
+        if self.period_months is not None:
+            return self.period_months
+        return 12 * (self.period_years or 1)
+
+    def period_of(self, day: dt.date) -> tuple[dt.date, dt.date]:
+        """The period (first and last day) that contains ``day``."""
+        offset = ((day.year - self.cycle_anchor_year) * 12 + day.month - 1) % self.months
+        year, month = _months(day.year, day.month, -offset)
+        end_year, end_month = _months(year, month, self.months - 1)
+        return dt.date(year, month, 1), dt.date(end_year, end_month, _calendar.monthrange(end_year, end_month)[1])
+
+    def periods(self, first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+        """Every period with a day in ``[first, last]``, in order."""
+        found = []
+        day = first
+        while day <= last:
+            period = self.period_of(day)
+            found.append(period)
+            day = period[1] + dt.timedelta(days=1)
+        return found
+
+    def how_often_zh(self) -> tuple[str, str]:
+        """(每年 / 每半年 / 每2年, 至少1次 / 1至2次 / 1次), from the numbers."""
+        months = self.months
+        period = {12: "每年", 6: "每半年", 3: "每季度", 1: "每月"}.get(months) or (
+            f"每{months // 12}年" if months % 12 == 0 else f"每{months}个月")
+        lo, hi = self.min_per_period, self.max_per_period
+        count = f"至少{lo}次" if hi is None else (f"{lo}次" if hi == lo else f"{lo}至{hi}次")
+        return period, count
+
+    def how_often_en(self) -> tuple[str, str]:
+        """The same in English (the two languages' phrasing differs too much to share one table)."""
+        months = self.months
+        period = {12: "a year", 6: "every half year", 3: "a quarter", 1: "a month"}.get(months) or (
+            f"every {months // 12} years" if months % 12 == 0 else f"every {months} months")
+        lo, hi = self.min_per_period, self.max_per_period
+        count = f"at least {lo}" if hi is None else (f"{lo}" if hi == lo else f"{lo} to {hi}")
+        return period, count
+
+
+@attrs.frozen
+class Routing(RuleVersion):
+    """§3.2: documents of a kind from an issuer are copied (抄送) to recipients."""
+
+    issuer: Literal["government", "department"]
+    document_kind: str = attrs.field(validator=name_text)
+    recipients: Recipients
+
+
+@attrs.frozen
+class Invitation(RuleVersion):
+    """An event of a kind invites recipients in a role (列席 / 参加 / 座谈)."""
+
+    event_kind: EngagementKind
+    host: Host
+    recipients: Recipients
+    role_zh: str = attrs.field(validator=name_text)
+    role_en: str = attrs.field(default="attend", validator=name_en_text)
+
+
+class WorkingDays(Protocol):
+    def is_working_day(self, day: dt.date) -> bool: ...
+
+
+@attrs.frozen
+class Response(RuleVersion):
+    """Something sent to or received from the branches wants an answer within ``due_days`` calendar
+    days or ``due_working_days`` working days (工作日, counted on the working-day calendar)."""
+
+    trigger: Literal["consultation", "research_result"]
+    responder: Literal["branches", "department", "district_government"]
+    due_days: int | None = attrs.field(default=None, validator=in_range(1, 366))
+    due_working_days: int | None = attrs.field(default=None, validator=in_range(1, 250))
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if (self.due_days is None) == (self.due_working_days is None):
+            raise ValueError("give either due_days or due_working_days")
+
+    def due(self, start: dt.date, calendar: WorkingDays) -> dt.date:
+        """The deadline for something sent or received on ``start``."""
+        if self.due_days is not None:
+            return start + dt.timedelta(days=self.due_days)
+        assert self.due_working_days is not None
+        day, left = start, self.due_working_days
+        while left:
+            day += dt.timedelta(days=1)
+            if calendar.is_working_day(day):
+                left -= 1
+        return day
+
+    @property
+    def deadline_field(self) -> str:
+        return "due_days" if self.due_days is not None else "due_working_days"
+
+    def describe_zh(self) -> str:
+        return f"{self.due_days}日内" if self.due_days is not None else f"{self.due_working_days}个工作日内"
+
+    def describe_en(self) -> str:
+        return f"within {self.due_days} days" if self.due_days is not None else \
+            f"within {self.due_working_days} working days"
+
+
+@attrs.frozen
+class DesignationRule(RuleVersion):
+    """§3.1: every unit with a pairing in force names the people and office listed in ``roles``."""
+
+    roles: tuple[Literal["leader_in_charge", "liaison_office", "liaison_officer"], ...]
+    applies_to: Literal["paired_departments"]
+
+
+@attrs.frozen
+class RecordOnly(RuleVersion):
+    """A duty the code records and reports but cannot count (§3.4 joint research, §3.7, §3.8, …)."""
+
+    record_kind: Literal["joint_research", "cadre_nomination", "town_activity", "briefing", "special_personnel"]
+
+
+Rule = Cadence | Routing | Invitation | Response | DesignationRule | RecordOnly
+
+#: The records section (a field of ``Records``) each record-only kind is kept in.
+RECORD_SECTIONS: dict[str, str] = {"joint_research": "joint_research", "cadre_nomination": "nominations",
+                                   "town_activity": "town_activities", "briefing": "briefings",
+                                   "special_personnel": "special_appointments"}
+
+
+def sections_read(rule: Rule) -> tuple[str, ...]:
+    """The records sections a rule is checked against (a ledger sheet cites the rule's provision)."""
+    if isinstance(rule, Cadence | Invitation):
+        return ("engagements",)
+    if isinstance(rule, Routing):
+        return ("documents",)
+    if isinstance(rule, Response):
+        return ("consultations",) if rule.trigger == "consultation" else ("research_results",)
+    if isinstance(rule, DesignationRule):
+        return ("designations",)
+    return (RECORD_SECTIONS[rule.record_kind],)
+
+RULE_TAGS: dict[type, str] = {
+    Cadence: "cadence",
+    Routing: "routing",
+    Invitation: "invitation",
+    Response: "response",
+    DesignationRule: "designation",
+    RecordOnly: "record_only",
+}
+
+
+@attrs.frozen
+class Reading:
+    """How the district reads a phrase of a provision where the text allows more than one reading."""
+
+    phrase_zh: str = attrs.field(validator=title_text)  # 区发改局、财政局等部门
+    reading_zh: str = attrs.field(validator=free_text)  # 本区只以区发改局、区财政局为共同联系单位
+    reading_en: str = attrs.field(default="", validator=free_text)
+    basis: Basis = "local"
+
+
+PairingRole = Literal["common_liaison", "listed"]
+
+
+@attrs.frozen
+class Provision:
+    """One numbered provision: its citation, verbatim Chinese text, rules and readings.
+
+    ``id`` is the project's citation (``§3.3``); ``citation_zh`` the Chinese form (三（三）).
+    ``pairing_role`` marks a provision that creates pairings: ``common_liaison`` (a department paired
+    with every branch and the ICF, §2.1) or ``listed`` (§2.2).
+    """
+
+    id: str = attrs.field(validator=name_text)
+    citation_zh: str = attrs.field(validator=name_text)
+    title_zh: str = attrs.field(validator=title_text)
+    title_en: str = attrs.field(validator=name_en_text)
+    text_zh: str = attrs.field(validator=long_text)
+    modality: Modality
+    text_en: str = attrs.field(default="", validator=bounded_text(LONG_TEXT_MAX, single_line=False, required=False))
+    rules: tuple[Rule, ...] = ()
+    pairing_role: PairingRole | None = None
+    readings: tuple[Reading, ...] = ()
+
+    def cite_zh(self) -> str:
+        """The citation as a Chinese letter writes it: 第三（三）条“会议协商制度”."""
+        return f"第{self.citation_zh}条“{self.title_zh}”"
+
+    def cite_en(self) -> str:
+        return f"{self.id} ({self.title_en})"
+
+    def rule(self, key: str, as_of: dt.date) -> Rule | None:
+        """The version of rule ``key`` in force on ``as_of``."""
+        for rule in self.rules:
+            if rule.key == key and rule.validity.contains(as_of):
+                return rule
+        return None
+
+    def modality_of(self, rule: Rule) -> Modality:
+        return rule.modality or self.modality
+

@@ -1,0 +1,211 @@
+"""The year's state: ``out/<year>/plan-<district>-<year>.json``, the one source of truth for a year.
+
+It holds the year's engagements with their statuses (proposed, agreed, held, cancelled) and
+revisions (SEQUENCE), what could not be placed, the plan's options, the events file as last seen,
+the letters issued with their numbers, the manifest of what the last export wrote, and what was
+published where. Every export and update reads it when present and writes it back; nothing agreed is
+reverted by a re-export. A clerk may edit it by hand: it is read back as strictly as a data file,
+against the district (an unknown organisation, a duplicate id, a date outside the year, another
+district's or another year's state is a ``FILE: $.path: …`` error).
+
+Pure: :func:`state_to_json` and :func:`parse_state` turn it into text and back; the edge reads and
+writes the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+import attrs
+
+from liaison.district import District
+from liaison.engagements import Engagement, KnownEvent, Plan, PlanOptions, PlanWarning, Published, Unplaced
+from liaison.errors import DataError, LiaisonError
+from liaison.numbering import LetterRecord
+from liaison.publishing import Publication
+from liaison.text import identifier, in_range, line_text, message_text, title_text
+
+FORMAT = "liaison-state/1"
+Policy = Literal["replace", "archive", "keep_edits"]
+
+
+def state_file_name(district_id: str, year: int) -> str:
+    """The state file's name inside the year's folder: the one place it is spelt."""
+    return f"plan-{district_id}-{year}.json"
+
+
+@attrs.frozen
+class ManifestFile:
+    path: str = attrs.field(validator=title_text)
+    sha256: str = attrs.field(validator=line_text)
+    exporter: str = attrs.field(validator=identifier)
+    policy: Policy = "replace"
+    revision: int = attrs.field(default=0, validator=in_range(0, 1_000_000))  # the export that wrote these bytes
+
+
+@attrs.frozen
+class Manifest:
+    """What an export wrote: every file with its digest; the next export archives what it drops."""
+
+    revision: int = attrs.field(default=0, validator=in_range(0, 1_000_000))
+    files: tuple[ManifestFile, ...] = ()
+
+    def by_path(self) -> dict[str, ManifestFile]:
+        return {f.path: f for f in self.files}
+
+
+@attrs.frozen
+class YearState:
+    """One district's year (see the module docstring)."""
+
+    district: str
+    year: int
+    engagements: tuple[Engagement, ...] = ()
+    unplaced: tuple[Unplaced, ...] = ()
+    warnings: tuple[PlanWarning, ...] = ()
+    provisional: bool = False
+    calendar: str = attrs.field(default="", validator=message_text)
+    options: PlanOptions = attrs.field(factory=PlanOptions)
+    events_seen: tuple[KnownEvent, ...] | None = None  # the events file as last given (None: never)
+    letters: tuple[LetterRecord, ...] = ()
+    manifest: Manifest = Manifest()
+    publications: tuple[Publication, ...] = ()
+    exported: tuple[Published, ...] | None = None  # the engagements as the last export sent them out
+
+    @property
+    def plan(self) -> Plan:
+        return Plan(self.district, self.year, self.engagements, self.unplaced, self.provisional, self.calendar,
+                    self.options, self.warnings)
+
+    @classmethod
+    def of(cls, plan: Plan) -> YearState:
+        return cls(plan.district_id, plan.year, plan.engagements, plan.unplaced, plan.warnings, plan.provisional,
+                   plan.calendar, plan.options)
+
+    def with_plan(self, plan: Plan) -> YearState:
+        return attrs.evolve(self, engagements=plan.engagements, unplaced=plan.unplaced, warnings=plan.warnings,
+                            provisional=plan.provisional, calendar=plan.calendar, options=plan.options)
+
+    def publication(self, publisher: str, target: str) -> Publication | None:
+        return next((p for p in self.publications if p.publisher == publisher and p.target == target), None)
+
+    def with_publication(self, publication: Publication) -> YearState:
+        others = tuple(p for p in self.publications
+                       if (p.publisher, p.target) != (publication.publisher, publication.target))
+        return attrs.evolve(self, publications=(*others, publication))
+
+
+def _default(value: object) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def state_document(state: YearState) -> dict[str, Any]:
+    from liaison.convert import unstructure
+
+    body: dict[str, Any] = unstructure(state)
+    return {"format": FORMAT, **body}
+
+
+def state_to_json(state: YearState) -> str:
+    """Stable JSON: the same state, the same text."""
+    return json.dumps(state_document(state), ensure_ascii=False, indent=2, default=_default) + "\n"
+
+
+FIX = "write it with `liaison plan --out …`, or correct the value by hand (docs/cli.md)"
+FIX_ZH = "请用 liaison plan --out … 修改，或手工改正该值（见 docs/cli.md）"
+
+
+def _check_events(state: YearState, file: str | None, fail: Any) -> None:
+    """The events of the options and as last seen are events (not what the planner places) and end
+    after they start."""
+    from liaison.rules import EVENT_KINDS
+
+    for where, events in (("$.options.events", state.options.events), ("$.events_seen", state.events_seen or ())):
+        for i, event in enumerate(events):
+            if event.kind not in EVENT_KINDS:
+                raise fail(f"{where}[{i}].kind", f"{event.kind.value} is planned by liaison itself, not an event",
+                           f"{event.kind.value} 由 liaison 自行安排，不是活动")
+            if event.start and event.end and event.end <= event.start:
+                raise fail(f"{where}[{i}].end", "the event ends before it starts", "活动的结束时间早于开始时间")
+
+
+def _check_manifest(state: YearState, fail: Any) -> None:
+    """What an export wrote lies inside the year's folder: a manifest or letter path is relative,
+    made of plain parts (an export moves and archives these files)."""
+    paths = [(f"$.manifest.files[{i}].path", f.path) for i, f in enumerate(state.manifest.files)]
+    paths += [(f"$.letters[{i}].path", r.path) for i, r in enumerate(state.letters)]
+    for where, path in paths:
+        parts = path.split("/")
+        if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
+            raise fail(where, f"{path!r} is not a path inside the year's folder",
+                       f"“{path}”不是年度文件夹内的路径")
+
+
+def parse_state(text: str | bytes, district: District, *, year: int | None = None,
+                file: str | None = None) -> YearState:
+    """Read a state file strictly and check it against ``district`` (and ``year`` when given)."""
+    from liaison.convert import structure
+    from liaison.loader import read_json
+
+    raw = read_json(text, file=file, expected="state")
+    if raw.get("format") != FORMAT:
+        raise DataError(f"not a state file of this version (expected \"format\": \"{FORMAT}\")", file=file,
+                        path="$.format", fix=FIX)
+    body = {k: v for k, v in raw.items() if k != "format"}
+    state = structure(body, YearState, file=file, fix=FIX)
+    check_state(state, district, year=year, file=file)
+    return state
+
+
+def check_state(state: YearState, district: District, *, year: int | None, file: str | None) -> None:
+    """What the types cannot say: the right district and year, known organisations, unique ids,
+    dates inside the year."""
+    def fail(path: str, message: str, message_zh: str, fix: str = FIX, fix_zh: str = FIX_ZH) -> DataError:
+        return DataError(message, file=file, path=path, fix=fix, message_zh=message_zh, fix_zh=fix_zh)
+
+    if state.district != district.info.id:
+        raise fail("$.district", f"this is the state of the district {state.district!r}, not {district.info.id!r}",
+                   f"这是“{state.district}”的年度状态，不是“{district.info.id}”的", "load the district it belongs to",
+                   "请载入它所属的区数据")
+    if year is not None and state.year != year:
+        raise fail("$.year", f"this is the state of {state.year}, not {year}",
+                   f"这是{state.year}年的年度状态，不是{year}年的",
+                   f"use the file of {year} (out/{year}/…), or ask for {state.year}",
+                   f"请使用{year}年的文件（out/{year}/…），或改查{state.year}年")
+    _check_events(state, file, fail)
+    _check_manifest(state, fail)
+    seen: dict[str, int] = {}
+    for i, e in enumerate(state.engagements):
+        here = f"$.engagements[{i}]"
+        if e.id in seen:
+            raise fail(f"{here}.id", f"duplicate engagement id {e.id!r} (also $.engagements[{seen[e.id]}])",
+                       f"活动编号“{e.id}”重复（另见 $.engagements[{seen[e.id]}]）", "give each engagement its own id",
+                       "请给每项活动不同的编号")
+        seen[e.id] = i
+        if e.date.year != state.year:
+            raise fail(f"{here}.date", f"{e.date.isoformat()} is not in {state.year}",
+                       f"{e.date.isoformat()} 不在{state.year}年", "keep the engagement in its year",
+                       "活动应在本年度内")
+        twice = next((p for k, p in enumerate(e.participants) if p in e.participants[:k]), None)
+        if twice is not None:
+            k = e.participants.index(twice, e.participants.index(twice) + 1)
+            raise fail(f"{here}.participants[{k}]", f"{twice!r} takes part twice", f"“{twice}”重复列出",
+                       "list each participant once", "每个参加单位只列一次")
+        for field, ids in (("host", (e.host,)), ("participants", e.participants)):
+            for k, org in enumerate(ids):
+                try:
+                    district.organisation(org)
+                except LiaisonError as exc:
+                    where = f"{here}.{field}" + (f"[{k}]" if field == "participants" else "")
+                    raise exc.located(file=file, path=where, cls=DataError) from None
+        for k, pid in enumerate(e.provisions):
+            try:
+                district.provision(pid)
+            except LiaisonError as exc:
+                raise exc.located(file=file, path=f"{here}.provisions[{k}]", cls=DataError) from None

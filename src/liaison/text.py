@@ -1,0 +1,153 @@
+"""The documented limits of the data formats, as attrs validators (docs/limits.md lists them all).
+
+Every name, id, text and number a file may hold has a range, checked when the file is loaded, so an
+exporter never meets a value the loader let through. A validator raises :class:`ValueError` with a
+sentence; the loader turns it into a ``FILE: $.path: …`` error.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+#: Ids of organisations, the district, rules and events: lower-case ASCII letters, digits and hyphens,
+#: starting with a letter or digit. They become file names and calendar UIDs, so nothing else.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+ID_MAX = 64
+NAME_MAX = 60  # an organisation's Chinese name, short name or alias
+NAME_EN_MAX = 120
+TITLE_MAX = 120  # an engagement's or a record's title, a record id (文号)
+TITLE_EN_MAX = 300  # an English title
+TEXT_MAX = 4000  # free text: a note, a provision's summary of feedback
+LONG_TEXT_MAX = 20_000  # a provision's verbatim text
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
+_LINE_BREAK = re.compile("[\r\n\t\u2028\u2029]")
+
+
+class FieldError(ValueError):
+    """A value a field's validator refuses; ``field`` lets the loader point its path at the field,
+    ``message_zh`` is the same in Chinese."""
+
+    def __init__(self, field: str, message: str, message_zh: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+        self.message_zh = message_zh
+
+
+#: The years any date in a file may fall in (the planner and the checker work inside them).
+FIRST_YEAR, LAST_YEAR = 1950, 2199
+
+
+def name_key(text: str) -> str:
+    """How names are compared, in the data and in look-ups: width (NFKC), case and surrounding spaces
+    do not tell two names apart."""
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for a message (a message never repeats a runaway value)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """``text`` for a message: repr-quoted, cut to ``limit`` characters (a message never repeats a
+    whole runaway value)."""
+    return repr(shorten(text, limit))
+
+
+def _check(value: str, name: str, *, single_line: bool, limit: int) -> None:
+    bad = _CONTROL.search(value) or (_LINE_BREAK.search(value) if single_line else None)
+    if bad is not None:
+        breaks = "\r\n\t\u2028\u2029"
+        what = "a line break or tab" if bad.group() in breaks else f"the control character {bad.group()!r}"
+        what_zh = "换行或制表符" if bad.group() in breaks else "控制字符"
+        raise FieldError(name, f"{name} contains {what}; remove it" + (" (one line only)" if single_line else ""),
+                         f"{name} 含有{what_zh}，请删去" + ("（只能写一行）" if single_line else ""))
+    if len(value) > limit:
+        raise FieldError(name, f"{name} is {len(value)} characters long; at most {limit}",
+                         f"{name} 长 {len(value)} 个字符，最多 {limit} 个")
+
+
+def identifier(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """An id: ``[a-z0-9][a-z0-9-]*``, at most 64 characters."""
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+        shown = quoted(value) if isinstance(value, str) else repr(value)
+        raise FieldError(attribute.name, f"{attribute.name} {shown} is not an id: use lower-case letters a–z, "
+                         f"digits and hyphens, starting with a letter or digit, at most {ID_MAX} characters",
+                         f"{attribute.name} {shown} 不是有效编号：只能用小写字母 a–z、数字和连字符，"
+                         f"以字母或数字开头，最多 {ID_MAX} 个字符")
+
+
+def bounded_text(limit: int, *, single_line: bool = True, required: bool = True) -> Callable[..., None]:
+    """A validator for text of at most ``limit`` characters (one line unless ``single_line`` is false);
+    tuples of such texts are checked item by item."""
+
+    def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and not required:
+            return
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            if not isinstance(item, str):
+                continue  # the converter has already refused what is not text
+            if (required or isinstance(value, tuple)) and not item.strip():
+                raise FieldError(attribute.name, f"{attribute.name} must not be empty", f"{attribute.name} 不能为空")
+            _check(item, attribute.name, single_line=single_line, limit=limit)
+
+    return validate
+
+
+#: A name (one line, ≤ 60 characters); an English name (≤ 120); a title (≤ 120).
+name_text = bounded_text(NAME_MAX)
+name_en_text = bounded_text(NAME_EN_MAX)
+title_text = bounded_text(TITLE_MAX)
+title_en_text = bounded_text(TITLE_EN_MAX, required=False)
+#: A reference to an organisation (an id, a name, a short or English name, an alias): one line, ≤ 120.
+reference_text = bounded_text(NAME_EN_MAX)
+#: Optional one-line text (a location, a person): ≤ 120 characters.
+line_text = bounded_text(TITLE_MAX, required=False)
+#: A sentence the code wrote and a state file keeps (a warning, a reason): one line, ≤ 1,000 characters.
+MESSAGE_MAX = 1000
+message_text = bounded_text(MESSAGE_MAX, required=False)
+#: Optional multi-line free text (a note): ≤ 4,000 characters; letters render its line breaks.
+free_text = bounded_text(TEXT_MAX, single_line=False, required=False)
+#: A provision's verbatim text: required, multi-line, ≤ 20,000 characters.
+long_text = bounded_text(LONG_TEXT_MAX, single_line=False)
+
+
+def each_in_range(low: int, high: int) -> Callable[..., None]:
+    """A validator for a tuple of whole numbers, each in ``[low, high]``."""
+
+    def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        for item in value:
+            if not low <= item <= high:
+                raise FieldError(attribute.name, f"each of {attribute.name} must be between {low} and {high}, "
+                                 f"not {item}", f"{attribute.name} 的每一项应在 {low} 到 {high} 之间，而不是 {item}")
+
+    return validate
+
+
+def count_in_range(low: int, high: int) -> Callable[..., None]:
+    """A validator for a tuple of ``low`` to ``high`` items."""
+
+    def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not low <= len(value) <= high:
+            raise FieldError(attribute.name, f"give {low} to {high} {attribute.name}, not {len(value)}",
+                             f"{attribute.name} 应有 {low} 到 {high} 项，而不是 {len(value)} 项")
+
+    return validate
+
+
+def in_range(low: int, high: int) -> Callable[..., None]:
+    """A validator for a whole number in ``[low, high]`` (None passes: the field is optional)."""
+
+    def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and not low <= value <= high:
+            raise FieldError(attribute.name, f"{attribute.name} must be between {low} and {high}, not {value}",
+                             f"{attribute.name} 应在 {low} 到 {high} 之间，而不是 {value}")
+
+    return validate

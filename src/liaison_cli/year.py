@@ -1,0 +1,411 @@
+"""The year's commands: ``plan`` (and its changes to the year's state), ``check``, ``export``,
+``publish``. With ``--out DIR`` they work on the year's folder ``DIR/<year>/`` and its state file
+(:mod:`liaison_workspace`); every one reads it when present, so nothing agreed is ever lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import attrs
+import click
+
+from liaison_cli.main import DATE, cli, emit_json, handle_errors, lang_option, load, query_options, today
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def parse_years(year: int | None, years: str | None) -> tuple[int, ...]:
+    if year is not None and years:
+        raise click.BadParameter("give --year or --years, not both", param_hint="--years")
+    if years:
+        first, sep, last = years.partition("..")
+        try:
+            a, b = int(first), int(last if sep else first)
+        except ValueError:
+            raise click.BadParameter(f"{years!r}: write A..B, e.g. 2026..2028", param_hint="--years") from None
+        if b < a or b - a > 50:
+            raise click.BadParameter(f"{years!r}: the range must run forwards, at most 50 years", param_hint="--years")
+        return tuple(range(a, b + 1))
+    return (today().year + 1,) if year is None else (year,)
+
+
+def int_list(text: str | None, name: str) -> tuple[int, ...] | None:
+    if text is None:
+        return None
+    try:
+        return tuple(int(x) for x in text.replace("，", ",").split(",") if x.strip())
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: write numbers separated by commas", param_hint=name) from None
+
+
+def time_list(text: str | None) -> tuple[dt.time, ...] | None:
+    if text is None:
+        return None
+    try:
+        return tuple(dt.time.fromisoformat(x.strip()) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: write times like 09:00,14:30", param_hint="--slots") from None
+
+
+def year_options(f: F) -> F:
+    """The year, how to plan it (each option defaults to what the year's state last used), the
+    holiday notices and the events."""
+    for decorator in reversed([
+        click.option("--year", type=int, default=None, help="The year. Default: next year."),
+        click.option("--years", default=None, help="A range of years, e.g. 2026..2028 (each its own folder)."),
+        click.option("--per-pairing/--per-department", "per_pairing", default=None,
+                     help="Joint meetings one per pairing, or one per department with all its counterparts."),
+        click.option("--visits", type=int, default=None,
+                     help="Visits per pairing (default: the rule's minimum; above its maximum is flagged)."),
+        click.option("--allow-makeup-weekends/--no-makeup-weekends", default=None,
+                     help="Allow 调休 make-up Saturdays and Sundays."),
+        click.option("--allow-customary-breaks/--avoid-customary-breaks", default=None,
+                     help="In a year without a holiday notice, allow the customary 春节, 劳动节 and 国庆 breaks."),
+        click.option("--min-gap", type=int, default=None, help="Days between a pairing's engagements (default 30)."),
+        click.option("--months", default=None, help="Preferred months, e.g. 3,4,5,9,10,11."),
+        click.option("--weekdays", default=None,
+                     help="Preferred weekdays, 1 = Monday … 7 = Sunday (a weekend day only with "
+                     "--allow-makeup-weekends)."),
+        click.option("--slots", default=None, help="Half-day start times, default 09:00,14:30."),
+        click.option("--holidays", "holiday_files", multiple=True, type=click.Path(dir_okay=False),
+                     help="The State Council's holiday notice for a year, as holiday-cn JSON (repeatable; "
+                          "docs/holidays.md)."),
+        click.option("--events", "events_file", type=click.Path(dir_okay=False), default=None,
+                     help="A TOML file of dated events ([[events]]: plenary meetings, symposia, …)."),
+        click.option("--replan", is_flag=True, help="Place every proposed engagement afresh."),
+    ]):
+        f = decorator(f)
+    return f
+
+
+@attrs.frozen
+class YearInputs:
+    years: tuple[int, ...]
+    overrides: dict[str, Any]
+    holiday_files: tuple[str, ...]
+    events_file: str | None
+    replan: bool
+
+
+def year_inputs(year: int | None, years: str | None, per_pairing: bool | None, visits: int | None,
+                allow_makeup_weekends: bool | None, allow_customary_breaks: bool | None, min_gap: int | None,
+                months: str | None, weekdays: str | None, slots: str | None, holiday_files: tuple[str, ...],
+                events_file: str | None, replan: bool) -> YearInputs:
+    wanted_days = int_list(weekdays, "--weekdays")
+    if wanted_days is not None and any(not 1 <= d <= 7 for d in wanted_days):
+        raise click.BadParameter(f"{weekdays!r}: weekdays are 1 (Monday) to 7 (Sunday)", param_hint="--weekdays")
+    from liaison.engagements import TimeSlot
+
+    chosen_slots = time_list(slots)
+    overrides = {k: v for k, v in dict(
+        per_pairing_meetings=per_pairing, visits_per_pairing=visits, allow_makeup_weekends=allow_makeup_weekends,
+        allow_customary_breaks=allow_customary_breaks, min_gap_days=min_gap,
+        preferred_months=int_list(months, "--months"),
+        preferred_weekdays=None if wanted_days is None else tuple(d - 1 for d in wanted_days),
+        slots=None if chosen_slots is None else tuple(TimeSlot(t) for t in chosen_slots)).items() if v is not None}
+    return YearInputs(parse_years(year, years), overrides, holiday_files, events_file, replan)
+
+
+def plan_options_for(inputs: YearInputs, state: Any) -> Any:
+    """The state's options (or the defaults) with what the command line gave on top."""
+    from liaison.engagements import PlanOptions
+    from liaison.text import FieldError
+
+    base = state.options if state is not None else PlanOptions()
+    if not inputs.overrides and state is not None:
+        return None
+    try:
+        return attrs.evolve(base, **inputs.overrides)
+    except FieldError as exc:
+        raise click.BadParameter(str(exc), param_hint=OPTION_FLAGS.get(exc.field, exc.field)) from None
+
+
+#: The command line's flag for each planning option (a refused value names the flag).
+OPTION_FLAGS = {"visits_per_pairing": "--visits", "min_gap_days": "--min-gap", "preferred_months": "--months",
+                "preferred_weekdays": "--weekdays", "slots": "--slots"}
+
+
+def calendar_for(holiday_files: Sequence[str]) -> Any:
+    """The working-day calendar: a plugin's or the built-in one, with the notices given on top."""
+    from liaison.holiday_notice import load_holiday_notice
+    from liaison.plugins import working_day_calendar
+
+    return working_day_calendar(load_holiday_notice(f) for f in holiday_files)
+
+
+def events_for(district: Any, events_file: str | None) -> Any:
+    from liaison.events import load_events
+
+    return None if events_file is None else load_events(events_file, district)
+
+
+def parse_changes(confirms: Sequence[str], moves: Sequence[str], cancels: Sequence[str],
+                  helds: Sequence[str]) -> list[Any]:
+    from liaison.reconcile import Change
+
+    changes = [Change("confirm", i) for i in confirms]
+    for move in moves:
+        engagement_id, _, when = move.rpartition("@")
+        try:
+            moment = dt.datetime.fromisoformat(when) if "T" in when else None
+            day = moment.date() if moment else dt.date.fromisoformat(when)
+        except ValueError:
+            raise click.BadParameter(f"{move!r}: write ID@YYYY-MM-DD or ID@YYYY-MM-DDTHH:MM",
+                                     param_hint="--move") from None
+        if not engagement_id:
+            raise click.BadParameter(f"{move!r}: write ID@YYYY-MM-DD", param_hint="--move")
+        changes.append(Change("move", engagement_id, day, moment.time() if moment else None))
+    changes += [Change("cancel", i) for i in cancels] + [Change("held", i) for i in helds]
+    return changes
+
+
+# ---------------------------------------------------------------------------------------------- plan
+@cli.command()
+@year_options
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="The output folder: read and update the year's state in DIR/<year>/ (atomically).")
+@click.option("--confirm", "confirms", multiple=True, help="Mark an engagement id as agreed (repeatable).")
+@click.option("--move", "moves", multiple=True,
+              help="ID@YYYY-MM-DD[THH:MM]: move an engagement (it becomes agreed). Repeatable.")
+@click.option("--cancel", "cancels", multiple=True, help="Cancel an engagement (kept as cancelled). Repeatable.")
+@click.option("--held", "helds", multiple=True, help="Mark an engagement as held (a record). Repeatable.")
+@click.option("--force", is_flag=True, help="Allow changing an agreed, held or cancelled engagement.")
+@lang_option
+@query_options
+@handle_errors
+def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confirms: tuple[str, ...],
+         moves: tuple[str, ...], cancels: tuple[str, ...], helds: tuple[str, ...], force: bool, **kwargs: Any) -> None:
+    """The year's plan on China's working days: the meetings and visits the rules ask for, and dated events.
+
+    Engagements are proposed until both sides agree. With --out, the year's state in DIR/<year>/ is
+    read, changed (--confirm, --move, --cancel, --held) and written back, and what changed is printed;
+    `liaison export` then publishes it.
+    """
+    from liaison.engagements import revise
+    from liaison.planner import plan_year
+    from liaison.reconcile import apply_changes
+    from liaison.state import YearState, state_document
+    from liaison_cli import views
+    from liaison_workspace import Workspace
+
+    district = load(data_file)
+    inputs = year_inputs(**kwargs)
+    documents = []
+    changes = parse_changes(confirms, moves, cancels, helds)
+    calendar = calendar_for(inputs.holiday_files)
+    events = events_for(district, inputs.events_file)
+    for year in inputs.years:
+        if out_dir is not None:
+            workspace = Workspace(out_dir)
+            state = workspace.read_state(district, year)
+            outcome = workspace.update(district, year, [c for c in changes if c.engagement.startswith(f"{year}/")],
+                                       force=force, calendar=calendar, options=plan_options_for(inputs, state),
+                                       events=events, replan=inputs.replan)
+            result = outcome.after
+            if fmt == "text":
+                views.print_changes(district, outcome.before, result, outcome.path, lang=lang, created=outcome.created)
+        else:
+            options = plan_options_for(inputs, None)
+            if events is not None:
+                options = attrs.evolve(options, events=events)
+            result = plan_year(district, year, options, calendar=calendar)
+            mine = [c for c in changes if c.engagement.startswith(f"{year}/")]
+            if mine:
+                changed = apply_changes(result, mine, force=force)
+                result = revise(result, plan_year(district, year, options, calendar=calendar, fixed=changed.kept(),
+                                                  keep=changed.proposed()))
+        if fmt == "json":  # with --out, the whole state as written (letters, manifest, publications too)
+            written = Workspace(out_dir).read_state(district, year) if out_dir is not None else None
+            documents.append(state_document(written or YearState.of(result)))
+        elif out_dir is None:
+            views.print_plan(district, result, lang=lang)
+    if fmt == "json":  # one year: its state document; several (--years): a list of them, in order
+        emit_json(documents[0] if len(documents) == 1 else documents)
+
+
+# --------------------------------------------------------------------------------------------- check
+@cli.command()
+@click.option("--year", type=int, required=True, help="The year to account for.")
+@click.option("--records", "records_files", multiple=True, type=click.Path(dir_okay=False),
+              help="What happened: a records file (.toml) or a ledger (.xlsx with liaison-xlsx). Repeatable.")
+@click.option("--plan", "state_file", type=click.Path(dir_okay=False), default=None,
+              help="The year's state file: engagements marked held count as records.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="The output folder: the held engagements of DIR/<year>/'s state count as records.")
+@click.option("--as-of", "as_of", type=DATE, default=None, help="Check as of this date. Default: 31 December.")
+@click.option("--all", "show_all", is_flag=True, help="List every finding, not only those to act on.")
+@click.option("--fail-on", "fail_on", type=click.Choice(["violation", "deviation", "local"]), multiple=True,
+              help="Exit with status 3 when there are findings of this severity (violation; deviation includes "
+                   "violations; local).")
+@click.option("--holidays", "holiday_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Holiday notices (holiday-cn JSON), for deadlines in working days.")
+@lang_option
+@query_options
+@handle_errors
+def check(year: int, records_files: tuple[str, ...], state_file: str | None, out_dir: str | None,
+          as_of: dt.date | None, show_all: bool, fail_on: tuple[str, ...], holiday_files: tuple[str, ...], lang: str,
+          data_file: str | None, fmt: str) -> None:
+    """Compliance: findings per obligation × pairing (or body) × period, charged to who owed them."""
+    from liaison.compliance import check as run_check
+    from liaison.findings import fail_on as failing
+    from liaison.loader import read_file
+    from liaison.plugins import load_records
+    from liaison.records import Records
+    from liaison.state import parse_state
+    from liaison_cli import views
+    from liaison_workspace import Workspace
+
+    district = load(data_file)
+    if not records_files and state_file is None and out_dir is None:
+        raise click.UsageError("give what happened: --records FILE, --plan STATE_FILE or --out DIR")
+    records = Records(district.info.id)
+    for name in records_files:
+        records = records.merged(load_records(name, district))
+    state = None
+    if state_file is not None:
+        state = parse_state(read_file(state_file), district, year=year, file=state_file)
+    elif out_dir is not None:
+        state = Workspace(out_dir).read_state(district, year)
+    if state is not None:
+        records = Records.from_plan(state.plan, held_only=True).merged(records)
+    report = run_check(district, records, year, as_of, calendar=calendar_for(holiday_files))
+    if fmt == "json":
+        emit_json(views.report_json(district, report))
+    else:
+        views.print_report(district, report, lang=lang, show_all=show_all)
+    if fail_on and failing(report, fail_on):
+        sys.exit(3)
+
+
+# -------------------------------------------------------------------------------------------- export
+@cli.command()
+@click.argument("format_name", metavar="FORMAT")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="out", show_default=True,
+              help="The output folder; the year goes to DIR/<year>/ with its state file.")
+@click.option("--records", "records_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Records for letters that answer them (consultations, research feedback). Repeatable.")
+@click.option("--option", "raw_options", multiple=True,
+              help="KEY=VALUE (or EXPORTER.KEY=VALUE) for the exporters; `liaison plugins` lists them.")
+@year_options
+@lang_option
+@click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
+              help="A district data file (TOML). Default: the embedded seed district.")
+@handle_errors
+def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_options: tuple[str, ...], lang: str,
+           data_file: str | None, **kwargs: Any) -> None:
+    """Export the year(s) with the plugins: FORMAT is ical, docx, xlsx, html, … or `all`.
+
+    Reads the year's state in DIR/<year>/ (nothing agreed is lost), plans what is new, builds every
+    file in memory and swaps the new folder in: all or nothing. Files an earlier export wrote and this
+    one does not are moved to DIR/<year>/已作废/.
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from liaison.options import split_for
+    from liaison.plugins import exporter, exporters, load_records
+    from liaison.records import Records
+    from liaison_cli import views
+    from liaison_workspace import Workspace
+
+    district = load(data_file)
+    inputs = year_inputs(**kwargs)
+    pairs: list[tuple[str, str]] = []
+    for item in raw_options:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r}: write KEY=VALUE", param_hint="--option")
+        pairs.append((key.strip(), value))
+    chosen = list(exporters()) if format_name == "all" else [exporter(format_name).name]
+    routed = split_for({name: exporter(name).options for name in chosen}, pairs)
+    records = None
+    for name in records_files:
+        records = (records or Records(district.info.id)).merged(load_records(name, district))
+    calendar = calendar_for(inputs.holiday_files)
+    events = events_for(district, inputs.events_file)
+    workspace = Workspace(out_dir)
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    for year in inputs.years:
+        with Progress(*columns, console=views.err_console, transient=True) as progress:
+            progress.add_task(f"{year}: 生成 {', '.join(chosen)}", total=None)
+            state = workspace.read_state(district, year)
+            outcome = workspace.export(district, year, [(name, routed[name]) for name in chosen], records=records,
+                                       calendar=calendar, options=plan_options_for(inputs, state), events=events,
+                                       replan=inputs.replan, issued_on=today())
+        views.print_export_summary(district, outcome, lang=lang)
+
+
+# ------------------------------------------------------------------------------------------- publish
+@cli.command()
+@click.argument("publisher_name", metavar="PUBLISHER")
+@click.option("--year", type=int, required=True, help="The year to publish.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="out", show_default=True,
+              help="The output folder holding the year's state (export first).")
+@click.option("--url", default=None, help="Where to publish (e.g. the CalDAV server's URL).")
+@click.option("--user", default=None, help="The user name on the server.")
+@click.option("--password-env", "password_env", default=None,
+              help="The name of an environment variable holding the password (never the password itself).")
+@click.option("--option", "raw_options", multiple=True,
+              help="KEY=VALUE for the publisher; `liaison plugins` lists them.")
+@lang_option
+@click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
+              help="A district data file (TOML). Default: the embedded seed district.")
+@handle_errors
+def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user: str | None, password_env: str | None,
+            raw_options: tuple[str, ...], lang: str, data_file: str | None) -> None:
+    """Publish the year's state with a publisher plugin (caldav, …): only what changed is sent, and
+    the state records what the target accepted."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from liaison.options import resolve
+    from liaison.plugins import publisher
+    from liaison.publishing import PublishError, PublishRequest
+    from liaison_cli import views
+    from liaison_workspace import Workspace
+
+    district = load(data_file)
+    chosen = publisher(publisher_name)
+    given: dict[str, Any] = {}
+    for item in raw_options:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r}: write KEY=VALUE", param_hint="--option")
+        given[key.strip()] = value
+    for key, text in (("url", url), ("user", user)):
+        if text is not None:
+            given[key] = text
+    if password_env is not None:
+        if password_env not in os.environ:
+            raise click.BadParameter(f"the environment variable {password_env} is not set", param_hint="--password-env")
+        given["password"] = os.environ[password_env]
+    options = resolve(chosen.options, given, f"publisher {chosen.name!r}")
+    workspace = Workspace(out_dir)
+    state = workspace.read_state(district, year)
+    if state is None:
+        from liaison.errors import DataError
+
+        folder = workspace.folder(year)
+        raise DataError(f"there is no {year} state to publish", file=str(folder),
+                        fix=f"export the year first: liaison export ical --year {year} --out {out_dir}",
+                        message_zh=f"没有{year}年的年度状态可发布",
+                        fix_zh=f"请先导出：liaison export ical --year {year} --out {out_dir}")
+    target = chosen.target(options)
+    columns = (TextColumn(f"{chosen.name} {target}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=views.err_console, transient=True) as progress:
+        task = progress.add_task("publish", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        request = PublishRequest(district, state.plan, state.publication(chosen.name, target), options, advance)
+        try:
+            result = chosen.publish(request)
+        except PublishError as exc:
+            if exc.partial is not None and exc.partial.calendars:  # what the server accepted before it failed
+                workspace.save_publication(district, year, exc.partial)
+            raise
+    workspace.save_publication(district, year, result.publication)
+    views.print_publish_summary(result, lang=lang)

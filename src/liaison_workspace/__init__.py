@@ -1,0 +1,302 @@
+"""The output folder where a year lives: the edge that reads and writes it.
+
+    from liaison_workspace import Workspace
+    ws = Workspace("out")
+    outcome = ws.export(district, 2027, [("ical", {}), ("docx", {})])      # out/2027/…
+    ws.update(district, 2027, [Change("move", "2027/visit/health/cpwdp/1", date(2027, 4, 20))])
+
+``out/<year>/`` holds the year's state (``plan-<district>-<year>.json``), what the last export wrote,
+and ``已作废/`` with what earlier exports wrote and this one no longer does, grouped by revision.
+Every export is all or nothing: it builds everything in memory (:func:`liaison.build_export`),
+stages the new folder beside the old one on the same file system, then swaps it in; any failure
+leaves the previous export byte-identical and adds no file. One command at a time writes an output
+folder: a lock on the folder makes a second one wait, then stop with a clear message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+import os
+import secrets
+import shutil
+import stat
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from liaison.district import District
+from liaison.engagements import KnownEvent, Plan, PlanOptions, revise
+from liaison.errors import ExportError
+from liaison.exporting import ExportResult, build_export
+from liaison.loader import read_file
+from liaison.plugins import exporter as find_exporter
+from liaison.publishing import Publication
+from liaison.reconcile import Change, apply_changes, update_plan
+from liaison.records import Records
+from liaison.state import YearState, parse_state, state_file_name, state_to_json
+from liaison.workdays import WorkingDayCalendar
+
+__all__ = ["ExportOutcome", "UpdateOutcome", "Workspace"]
+
+
+@attrs.frozen
+class ExportOutcome:
+    """What an export did: the new state, the files written, archived, left alone, unchanged."""
+
+    folder: Path
+    state: YearState
+    written: tuple[tuple[str, str, int], ...]  # (exporter, path, bytes)
+    archived: tuple[tuple[str, str], ...]  # (path, archive path)
+    kept_edits: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+    @property
+    def plan(self) -> Plan:
+        return self.state.plan
+
+
+@attrs.frozen
+class UpdateOutcome:
+    """What an update changed: the plan before and after (the state file is written)."""
+
+    path: Path
+    before: Plan  # the plan the changes were made to
+    after: Plan
+    created: bool = False  # the year had no state: it was planned first
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+class Workspace:
+    """An output folder (``--out``). ``lock_wait`` seconds to wait for another command on a year."""
+
+    def __init__(self, root: str | os.PathLike[str], *, lock_wait: float = 30.0) -> None:
+        self.root = Path(root)
+        self.lock_wait = lock_wait
+
+    # -- places -------------------------------------------------------------------------------------
+    def folder(self, year: int) -> Path:
+        return self.root / str(year)
+
+    def state_path(self, district: District, year: int) -> Path:
+        return self.folder(year) / state_file_name(district.info.id, year)
+
+    def read_state(self, district: District, year: int) -> YearState | None:
+        """The year's state, checked against the district and the year, or None if there is none yet."""
+        path = self.state_path(district, year)
+        if not path.exists():
+            return None
+        return parse_state(read_file(path), district, year=year, file=str(path))
+
+    # -- the lock -------------------------------------------------------------------------------------
+    @contextmanager
+    def locked(self, year: int) -> Iterator[None]:
+        """One writer per output folder: wait up to ``lock_wait`` seconds for another, then stop.
+
+        The lock is taken on the folder itself (``flock`` on its descriptor), so no lock file is
+        created, followed or left behind; ``year`` names the year in the message."""
+        import fcntl
+
+        self._check_root()
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            deadline = time.monotonic() + self.lock_wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise ExportError(f"another liaison command is writing {self.root}",
+                                          file=str(self.folder(year)),
+                                          fix="wait until it has finished, then run this again",
+                                          message_zh=f"另一个 liaison 命令正在写入 {self.root}",
+                                          fix_zh="请等它完成后再运行") from None
+                    time.sleep(0.1)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
+
+    # -- checks before anything is written -----------------------------------------------------------
+    def _check_root(self) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise ExportError("the output folder is a file", file=str(self.root), fix="give a folder for --out")
+
+    def _check_tree(self, year: int, paths: Sequence[str]) -> None:
+        """Nothing under the year's folder may be a link or a special file, and nothing in the way of
+        a folder the export needs."""
+        folder = self.folder(year)
+        if folder.is_symlink():
+            raise ExportError("the year's folder is a symbolic link", file=str(folder),
+                              fix="remove the link: liaison writes only real files and folders")
+        if not folder.exists():
+            return
+        if not folder.is_dir():
+            raise ExportError("the year's folder is a file", file=str(folder), fix="move the file away")
+        for place, dirs, files in os.walk(folder):
+            for name in (*dirs, *files):
+                path = Path(place, name)
+                mode = path.lstat().st_mode
+                if stat.S_ISLNK(mode):
+                    raise ExportError("a symbolic link inside the output folder", file=str(path),
+                                      fix="remove it: liaison writes only real files and folders")
+                if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                    raise ExportError("a device, pipe or socket inside the output folder", file=str(path),
+                                      fix="remove it")
+        for relative in paths:
+            parts = Path(relative).parts
+            for depth in range(1, len(parts)):
+                parent = folder.joinpath(*parts[:depth])
+                if parent.exists() and not parent.is_dir():
+                    raise ExportError(f"is a file, but {relative} needs it to be a folder", file=str(parent),
+                                      fix="move the file away")
+            target = folder / relative
+            if target.is_dir():
+                raise ExportError(f"is a folder, but the export writes a file there ({relative})", file=str(target),
+                                  fix="move the folder away")
+
+    # -- export ---------------------------------------------------------------------------------------
+    def export(self, district: District, year: int, formats: Sequence[tuple[str, Mapping[str, Any]]], *,
+               records: Records | None = None, calendar: WorkingDayCalendar | None = None,
+               options: PlanOptions | None = None, events: Sequence[KnownEvent] | None = None,
+               replan: bool = False, issued_on: dt.date | None = None) -> ExportOutcome:
+        """Export the year in the given formats (exporter names with their options), all or nothing."""
+        with self.locked(year):
+            state = self.read_state(district, year)
+            folder = self.folder(year)
+            on_disk = {f.path: d for f in (state.manifest.files if state else ())
+                       if (d := _digest(folder / f.path)) is not None}
+            exporters = [(find_exporter(name), given) for name, given in formats]
+            result = build_export(district, year, state, exporters, records=records, calendar=calendar,
+                                  options=options, events=events, replan=replan, issued_on=issued_on, on_disk=on_disk)
+            self._check_tree(year, [a.path for _, a in result.writes] + [to for _, to in result.archive])
+            self._swap_in(year, self._stage(district, year, result))
+        written = tuple((n, str(folder / a.path), len(a.data)) for n, a in result.writes)
+        return ExportOutcome(folder, result.state, written, result.archive, result.kept_edits, result.unchanged)
+
+    def _stage(self, district: District, year: int, result: ExportResult) -> Path:
+        """The new year's folder, complete, beside the old one."""
+        folder = self.folder(year)
+        staging = self.root / f".{year}.staging-{os.getpid()}-{secrets.token_hex(4)}"
+        staging.mkdir(0o777)  # the usual mode: the umask applies (mkdtemp would make it private)
+        try:
+            if folder.exists():
+                _link_tree(folder, staging)
+            for path, to in result.archive:
+                source, target = staging / path, staging / to
+                if source.exists():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(source, target)
+            for _, artifact in result.writes:
+                _write_new(staging / artifact.path, artifact.data)
+            _write_new(staging / state_file_name(district.info.id, year), state_to_json(result.state).encode())
+            _prune_empty(staging)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return staging
+
+    def _swap_in(self, year: int, staging: Path) -> None:
+        folder = self.folder(year)
+        old = self.root / f".{year}.old-{os.getpid()}"
+        try:
+            if folder.exists():
+                os.rename(folder, old)
+            try:
+                os.rename(staging, folder)
+            except OSError:
+                if old.exists():
+                    os.rename(old, folder)
+                raise
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise ExportError(f"cannot replace the year's folder: {exc.strerror}", file=str(folder),
+                              fix="check the output folder's permissions") from None
+        shutil.rmtree(old, ignore_errors=True)
+
+    # -- updates to the state -----------------------------------------------------------------------
+    def update(self, district: District, year: int, changes: Sequence[Change] = (), *, force: bool = False,
+               calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
+               events: Sequence[KnownEvent] | None = None, replan: bool = False) -> UpdateOutcome:
+        """Apply changes (confirm, move, cancel, held) to the year's state and write it back; a year
+        without a state is planned first."""
+        with self.locked(year):
+            self._check_tree(year, [state_file_name(district.info.id, year)])
+            state = self.read_state(district, year)
+            created = state is None
+            if state is None:
+                planned, seen = update_plan(district, year, None, options=options, calendar=calendar, events=events)
+                state = attrs.evolve(YearState.of(planned), events_seen=seen)
+            changed = apply_changes(state.plan, changes, force=force)
+            planned, seen = update_plan(district, year, state.with_plan(changed), options=options, calendar=calendar,
+                                        events=events, replan=replan)
+            after = revise(state.plan, planned)
+            new_state = attrs.evolve(state.with_plan(after), events_seen=seen)
+            path = self.state_path(district, year)
+            write_atomic(path, state_to_json(new_state).encode())
+        return UpdateOutcome(path, state.plan, after, created)
+
+    def save_publication(self, district: District, year: int, publication: Publication) -> None:
+        """Record what a publisher sent (only what the target accepted) in the year's state."""
+        with self.locked(year):
+            state = self.read_state(district, year)
+            if state is None:
+                raise ExportError(f"there is no state of {year} in {self.root}", fix="export the year first")
+            write_atomic(self.state_path(district, year), state_to_json(state.with_publication(publication)).encode())
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """``target`` as a copy of ``source`` made of hard links (a copy where links are not possible)."""
+    for place, dirs, files in os.walk(source):
+        here = target / Path(place).relative_to(source)
+        for name in dirs:
+            (here / name).mkdir(exist_ok=True)
+        for name in files:
+            try:
+                os.link(Path(place, name), here / name)
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                    raise
+                shutil.copy2(Path(place, name), here / name)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """A new file (never writing through a hard link into the old folder), with the usual mode: the
+    process's umask applies, as for any file the office creates."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _prune_empty(root: Path) -> None:
+    for place, dirs, files in os.walk(root, topdown=False):
+        if not dirs and not files and Path(place) != root:
+            Path(place).rmdir()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, then rename: never a half-written file."""
+    temp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        _write_new(temp, data)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

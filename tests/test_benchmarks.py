@@ -1,0 +1,28 @@
+"""The benchmarks keep running: every script in benchmarks/ and plugins/*/benchmarks/ starts (its
+imports resolve against the current code) and answers --help. The figures themselves are printed
+by the scripts, with their anchors (docs/benchmarks.md), never asserted as timings here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = sorted([*(ROOT / "benchmarks").glob("bench_*.py"), *(ROOT / "plugins").glob("*/benchmarks/bench_*.py")])
+
+
+def test_there_are_benchmarks_for_the_core_and_the_plugins() -> None:
+    plugins = {p.parent.parent.name for p in SCRIPTS if p.parent.parent.parent.name == "plugins"}
+    assert plugins == {"liaison-ical", "liaison-docx", "liaison-xlsx", "liaison-caldav", "liaison-html"}
+    assert (ROOT / "benchmarks" / "bench_plan.py") in SCRIPTS and (ROOT / "benchmarks" / "bench_import.py") in SCRIPTS
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_the_benchmark_starts(script: Path) -> None:
+    done = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=120,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "usage" in done.stdout.lower()
