@@ -1,5 +1,7 @@
 """Planner speed: the seed district for one year, and generated districts of 100 / 1,000 / 10,000
-pairings. Targets: seed < 50 ms; 10,000 pairings < 1 s; time about linear (10× pairings ≤ 11× time).
+pairings. Targets: seed < 50 ms; 10,000 pairings < 1 s; linear growth, measured by instruction count
+(``--instructions``, valgrind callgrind: ≤ 10.5× for 10× the pairings). The CPU-time growth is printed
+too, for information: on a shared machine it also carries cache and scheduling effects.
 
     python benchmarks/bench_plan.py [--repeat 9] [--instructions]
 
@@ -68,7 +70,7 @@ def main() -> None:
             target, ratio = "< 50 ms", f"{ms / 50:.2f} of the 50 ms target"
         else:
             target = "< 1000 ms" if n >= 10_000 else ""
-            ratio = f"{seconds / previous[1]:.1f}× time for {n / previous[0]:.0f}× pairings (≤ 11×)" \
+            ratio = f"{seconds / previous[1]:.1f}× time for {n / previous[0]:.0f}× pairings (budget: instructions)" \
                 if previous else ""
             previous = (n, seconds)
         print(f"{name:<18}{n:>10,}{len(plan.engagements):>13,}{ms:>10.1f}{per:>15.1f}{target:>12}  {ratio}")
