@@ -104,9 +104,34 @@ def test_a_may_shortfall_is_information_and_never_a_problem(seed: District) -> N
     asked = ConsultationRecord("c1", "2028年计划", D(2027, 11, 1), ("rcck", "cdl"))
     report = check(seed, Records(engagements=(symposium,), consultations=(asked,)), 2027)
     mays = [f for f in report.findings if f.rule in ("policy-symposium", "consultation-reply")]
-    assert {f.status for f in mays} >= {FindingStatus.SHORT}
+    assert {f.status for f in mays} >= {FindingStatus.NOT_ALL_INVITED, FindingStatus.NOT_ALL_ASKED}
+    assert FindingStatus.SHORT not in {f.status for f in mays}  # 未达要求 is for 应/要 only
     assert {f.severity for f in mays} == {Severity.INFO}
     assert not [f for f in report.problems() if f.rule in ("policy-symposium", "consultation-reply")]
+    [symposium_finding] = [f for f in mays if f.rule == "policy-symposium"]
+    assert "不属违反，仅作提示" in symposium_finding.message_zh and "视情邀请" in symposium_finding.message_zh
+    assert "not a breach" in symposium_finding.message_en
+
+
+def test_a_may_shortfall_is_not_labelled_as_falling_short_in_text_or_json(seed: District, tmp_path: Path) -> None:
+    from liaison.findings import report_document
+
+    symposium = HeldEngagement(EngagementKind.SYMPOSIUM, D(2027, 4, 1), "district-gov", ("district-gov",), "s1",
+                               invited=("rcck",))
+    asked = ConsultationRecord("c1", "2028年计划", D(2027, 11, 1), ("rcck", "cdl"))
+    document = report_document(check(seed, Records(engagements=(symposium,), consultations=(asked,)), 2027), seed)
+    statuses = {(f["rule"], f["status"]) for f in document["findings"] if f["counted"] in (["s1"], ["c1"])}
+    assert ("policy-symposium", "not_all_invited") in statuses and ("consultation-reply", "not_all_asked") in statuses
+    assert not [s for s in statuses if s[1] == "short"]
+    records = tmp_path / "records.toml"
+    records.write_text('[[engagements]]\nid = "s1"\nkind = "symposium"\ndate = 2027-04-01\nhost = "district-gov"\n'
+                       'attended = ["district-gov"]\ninvited = ["rcck"]\n', encoding="utf-8")
+    for lang, label, absent in (("zh", "未全部邀请", "未达要求"), ("en", "not everyone invited", " short ")):
+        result = CliRunner().invoke(cli, ["check", "--year", "2027", "--records", str(records), "--all",
+                                          "--lang", lang])
+        assert result.exit_code == 0, result.output
+        rows = [line for line in result.output.splitlines() if line.strip().startswith("§1.2")]
+        assert rows and all(label in line and absent not in line for line in rows), rows
 
 
 def test_a_generally_shall_shortfall_is_a_deviation_that_a_reason_explains(seed: District) -> None:
@@ -168,8 +193,10 @@ def test_a_late_reply_is_reported_as_late_with_its_date_not_as_missing(seed: Dis
     [replies] = [f for f in check(seed, Records(consultations=(asked,)), 2027).findings
                  if f.rule == "consultation-reply"]
     assert replies.status == FindingStatus.LATE
-    assert "民革支部于2027-01-25答复" in replies.message_zh and "未收到" not in replies.message_zh
-    assert "答复期限2027-01-20（本区设定，原文未规定）" in replies.message_zh
+    assert "民革支部于2027-01-25答复，晚于答复期限5日" in replies.message_zh and "未收到" not in replies.message_zh
+    assert "答复期限2027-01-20（15日内，为本区设定，原文未规定期限）" in replies.message_zh
+    assert "Rcck" not in replies.message_en and "5 days after the deadline" in replies.message_en
+    assert "the district's own setting" in replies.message_en
 
 
 def test_an_event_that_invited_nobody_says_so(seed: District) -> None:
