@@ -156,10 +156,10 @@ RECORD_KINDS = ("joint_research", "cadre_nomination", "town_activity", "briefing
 # sentences and by ``liaison provisions`` (a value not listed shows as it is).
 RECIPIENTS_ZH: dict[str, str] = {"all_counterparts": "各民主党派、工商联",
                                  "paired_counterparts": "对口联系的民主党派、工商联",
-                                 "relevant_counterparts": "有关民主党派、工商联（视情）"}
+                                 "relevant_counterparts": "有关民主党派、工商联"}
 RECIPIENTS_EN: dict[str, str] = {"all_counterparts": "every party and the ICF",
                                  "paired_counterparts": "the paired parties and ICF",
-                                 "relevant_counterparts": "the parties and ICF concerned (as the host sees fit)"}
+                                 "relevant_counterparts": "the parties and ICF concerned"}
 TRIGGER_ZH: dict[str, str] = {"consultation": "征求意见", "research_result": "调研成果"}
 TRIGGER_EN: dict[str, str] = {"consultation": "consultation", "research_result": "research result"}
 ISSUER_ZH: dict[str, str] = {"government": "区政府和政府办公室", "department": "区直部门"}

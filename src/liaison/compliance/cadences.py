@@ -95,11 +95,13 @@ def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[
     if status == FindingStatus.SHORT:
         zh = (f"{head_zh}，即使按部门合计计算，也不符合{prov.cite_zh()}“{expected_zh}”（{prov.id}）的要求"
               f"{local_mark(rests)}。")
-        en = f"{head_en}; {prov.id} asks for {expected_en}: short even counted for the department as a whole" +             f"{local_mark(rests, 'en')}."
+        en = (f"{head_en}; {prov.id} asks for {expected_en}: short even counted for the department as a whole"
+              f"{local_mark(rests, 'en')}.")
     else:
-        zh = f"{head_zh}；{prov.cite_zh()}为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}），仅作提示{local_mark(rests)}。"
+        zh = (f"{head_zh}；{prov.cite_zh()}为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}），不属违反，仅作提示"
+              f"{local_mark(rests)}。")
         en = f"{head_en}; {prov.id} allows {expected_en}: information only{local_mark(rests, 'en')}."
-    return Finding(o.provision, o.rule.key, status, severity(status, o.modality, local_only=False), o.responsible,
+    return Finding(o.provision, o.rule.key, status, severity(status, o.modality, local_only=bool(rests)), o.responsible,
                    counterparts, (o.responsible,), o.span, zh, en, tuple(ids), expected_zh, rests)
 
 

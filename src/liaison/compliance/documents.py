@@ -189,7 +189,7 @@ def research_feedback(ctx: Context) -> Iterator[Finding]:
 def consultations(ctx: Context) -> Iterator[Finding]:
     """§1.1: whom each consultation asked, and — as information, not the parties' duty — who replied."""
     everyone = [o.id for o in ctx.district.counterparts()]
-    for c, pid, rule, modality in _answerable(ctx, "consultations", "consultation"):
+    for c, pid, rule, _modality in _answerable(ctx, "consultations", "consultation"):
         prov = ctx.district.provision(pid)
         sender = c.sender or ctx.district.general_office().id
         not_asked = [o for o in everyone if o not in c.sent_to]
@@ -215,8 +215,8 @@ def _replies(ctx: Context, c: object, pid: str, rule: Response, sender: str) -> 
     silent = [o for o in c.sent_to if o not in replied]
     parts_zh, parts_en = [], []
     if late:
-        parts_zh.append("、".join(f"{ctx.name(o)}于{replied[o].isoformat()}答复，晚于答复期限{(replied[o] - due).days}日"
-                                 for o in late))
+        parts_zh.append("、".join(f"{ctx.name(o)}于{replied[o].isoformat()}答复，"
+                                 f"晚于答复期限{(replied[o] - due).days}日" for o in late))
         parts_en.append(", ".join(f"{ctx.name(o, 'en')} replied on {replied[o].isoformat()}, "
                                   f"{_days_en((replied[o] - due).days)} after the deadline" for o in late))
     if c.due:
