@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from liaison.loader import seed_district
 from liaison_cli.main import cli
 
 
@@ -48,9 +50,35 @@ def test_provisions_json_lists_all_eighteen_with_rules() -> None:
 
 def test_provisions_show_what_the_district_set_itself() -> None:
     code, out, _ = run("provisions", "§1.3")
-    assert code == 0 and "due_days: 本区设定（原文未规定）" in out and "30日为本区设定" in out
+    assert code == 0 and "答复期限: 本区设定（原文未规定）" in out and "30日为本区设定" in out
     code, out, _ = run("provisions")
     assert code == 0 and "本区设定（原文未规定）" in out
+
+
+RAW_WORDS = ("all_counterparts", "relevant_counterparts", "paired_counterparts", "consultation", "research_result",
+             "due_days", "cycle_anchor_year", "duration_minutes", "max_per_period", "leader_in_charge",
+             "liaison_office", "government policy", "department policy", "special_personnel", "briefing",
+             "joint_research", "scope")
+
+
+def test_provisions_in_chinese_show_chinese_words_not_the_data_identifiers() -> None:
+    outputs = [run("provisions")[1], *(run("provisions", pid)[1] for pid in ("§1.1", "§1.2", "§1.3", "§1.4", "§3.1",
+                                                                             "§3.2", "§3.3", "§3.6"))]
+    found = [(word, out.splitlines()[0]) for out in outputs for word in RAW_WORDS if word in out]
+    assert found == []
+    assert "邀请：座谈会 → 各民主党派、工商联（座谈）" in outputs[0] and "答复：征求意见15日内" in outputs[0]
+    assert "指定：分管领导、负责处室、联络人员" in outputs[0]
+
+
+def test_provisions_in_english_are_english() -> None:
+    seed = seed_district()
+    # the English text of the regulation glosses some terms in Chinese (列席): what the code writes is English
+    outputs = [run("provisions", "--lang", "en")[1],
+               *(run("provisions", p.id, "--lang", "en")[1].replace(p.text_en.strip(), "") for p in seed.provisions)]
+    cjk = [line for out in outputs for line in out.splitlines() if re.search(r"[\u4e00-\u9fff]", line)]
+    assert cjk == []
+    assert "answer: consultation within 15 days" in outputs[0] and "the first year of the cycle" in outputs[0]
+    assert not [w for w in ("due_days", "all_counterparts", "leader_in_charge") if w in outputs[0]]
 
 
 def test_pairings_as_of_2027_lists_33() -> None:

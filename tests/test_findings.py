@@ -73,7 +73,8 @@ def test_a_late_feedback_is_measured_against_the_district_setting_not_the_text(s
                  if f.rule == "research-feedback"]
     assert finding.status == FindingStatus.LATE and finding.severity == Severity.LOCAL
     assert finding.rests_on == ("due_days",) and finding.basis == "local"
-    assert "晚于本区设定的30日内反馈期限（2027-03-31；原文未规定期限）" in finding.message_zh
+    assert "晚于本区设定的30日内反馈期限（2027-03-31；原文未规定期限）1日" in finding.message_zh
+    assert "1 day after the district's own deadline" in finding.message_en
     assert "不符合" not in finding.message_zh
     assert finding.responsible == "health" and finding.affected == ("cpwdp",)
 
@@ -104,9 +105,34 @@ def test_a_may_shortfall_is_information_and_never_a_problem(seed: District) -> N
     asked = ConsultationRecord("c1", "2028年计划", D(2027, 11, 1), ("rcck", "cdl"))
     report = check(seed, Records(engagements=(symposium,), consultations=(asked,)), 2027)
     mays = [f for f in report.findings if f.rule in ("policy-symposium", "consultation-reply")]
-    assert {f.status for f in mays} >= {FindingStatus.SHORT}
+    assert {f.status for f in mays} >= {FindingStatus.NOT_ALL_INVITED, FindingStatus.NOT_ALL_ASKED}
+    assert FindingStatus.SHORT not in {f.status for f in mays}  # 未达要求 is for 应/要 only
     assert {f.severity for f in mays} == {Severity.INFO}
     assert not [f for f in report.problems() if f.rule in ("policy-symposium", "consultation-reply")]
+    [symposium_finding] = [f for f in mays if f.rule == "policy-symposium"]
+    assert "不属违反，仅作提示" in symposium_finding.message_zh and "视情邀请" in symposium_finding.message_zh
+    assert "not a breach" in symposium_finding.message_en
+
+
+def test_a_may_shortfall_is_not_labelled_as_falling_short_in_text_or_json(seed: District, tmp_path: Path) -> None:
+    from liaison.findings import report_document
+
+    symposium = HeldEngagement(EngagementKind.SYMPOSIUM, D(2027, 4, 1), "district-gov", ("district-gov",), "s1",
+                               invited=("rcck",))
+    asked = ConsultationRecord("c1", "2028年计划", D(2027, 11, 1), ("rcck", "cdl"))
+    document = report_document(check(seed, Records(engagements=(symposium,), consultations=(asked,)), 2027), seed)
+    statuses = {(f["rule"], f["status"]) for f in document["findings"] if f["counted"] in (["s1"], ["c1"])}
+    assert ("policy-symposium", "not_all_invited") in statuses and ("consultation-reply", "not_all_asked") in statuses
+    assert not [s for s in statuses if s[1] == "short"]
+    records = tmp_path / "records.toml"
+    records.write_text('[[engagements]]\nid = "s1"\nkind = "symposium"\ndate = 2027-04-01\nhost = "district-gov"\n'
+                       'attended = ["district-gov"]\ninvited = ["rcck"]\n', encoding="utf-8")
+    for lang, label, absent in (("zh", "未全部邀请", "未达要求"), ("en", "not everyone invited", " short ")):
+        result = CliRunner().invoke(cli, ["check", "--year", "2027", "--records", str(records), "--all",
+                                          "--lang", lang])
+        assert result.exit_code == 0, result.output
+        rows = [line for line in result.output.splitlines() if line.strip().startswith("§1.2")]
+        assert rows and all(label in line and absent not in line for line in rows), rows
 
 
 def test_a_generally_shall_shortfall_is_a_deviation_that_a_reason_explains(seed: District) -> None:
@@ -117,6 +143,9 @@ def test_a_generally_shall_shortfall_is_a_deviation_that_a_reason_explains(seed:
                 if f.rule == "major-event"]
     assert [f.severity for f in findings] == [Severity.DEVIATION, Severity.EXPLAINED]
     assert findings[1].reason == "场地所限，只邀请两家"
+    assert "记录的原因：“场地所限，只邀请两家”" in findings[1].message_zh  # the sentence says why, not only the JSON
+    assert "场地所限" in findings[1].message_en and "reason recorded" in findings[1].message_en
+    assert "原因" not in findings[0].message_zh
     report = check(seed, Records(engagements=(gala, explained)), 2027)
     assert report.totals()["deviation"] == 1 and report.totals()["explained"] == 1
 
@@ -168,8 +197,10 @@ def test_a_late_reply_is_reported_as_late_with_its_date_not_as_missing(seed: Dis
     [replies] = [f for f in check(seed, Records(consultations=(asked,)), 2027).findings
                  if f.rule == "consultation-reply"]
     assert replies.status == FindingStatus.LATE
-    assert "民革支部于2027-01-25答复" in replies.message_zh and "未收到" not in replies.message_zh
-    assert "答复期限2027-01-20（本区设定，原文未规定）" in replies.message_zh
+    assert "民革支部于2027-01-25答复，晚于答复期限5日" in replies.message_zh and "未收到" not in replies.message_zh
+    assert "答复期限2027-01-20（15日内，为本区设定，原文未规定期限）" in replies.message_zh
+    assert "Rcck" not in replies.message_en and "5 days after the deadline" in replies.message_en
+    assert "the district's own setting" in replies.message_en
 
 
 def test_an_event_that_invited_nobody_says_so(seed: District) -> None:
@@ -276,6 +307,39 @@ def test_the_per_pairing_reading_is_data_and_a_shortfall_under_it_alone_says_so(
     assert "本区理解为对每个对口联系的民主党派、工商联每年各走访1至2次" in finding.message_zh
 
 
+def zero_visits(records: Records, department: str, year: int) -> Records:
+    return attrs.evolve(records, engagements=tuple(
+        e for e in records.engagements if not (e.kind == EngagementKind.VISIT and e.host == department
+                                               and e.date.year == year)))
+
+
+@pytest.mark.parametrize("department", ["finance", "dev-reform", "health"])
+def test_a_department_with_no_visit_owes_the_text_once_and_the_rest_by_the_district_reading(
+        seed: District, department: str) -> None:
+    # §3.6 "部门领导每年应安排1至2次走访对口联系的民主党派、工商联": read per department, the text asks
+    # 1–2 visits of the department; the per-pairing shortfalls beyond that rest on the district's reading.
+    report = check(seed, zero_visits(held(seed, 2026, 2027), department, 2027), 2027)
+    found = [f for f in report.problems() if f.responsible == department]
+    pairings = len(seed.counterparts_of(department, D(2027, 6, 1)).pairings)
+    [text] = [f for f in found if f.severity == Severity.VIOLATION]
+    assert text.subject == (department,) and text.basis == "text" and "即使按部门合计计算" in text.message_zh
+    local = [f for f in found if f.severity == Severity.LOCAL]
+    assert len(local) == pairings > 1 and {f.rests_on for f in local} == {("scope",)}
+    assert all("本区理解为对每个对口联系的民主党派、工商联每年各走访1至2次" in f.message_zh for f in local)
+    row = next(r for r in report.summary(seed) if r["id"] == department)
+    assert (row.get("violation"), row.get("local")) == (1, pairings)
+
+
+def test_a_department_that_visited_one_pairing_has_only_local_shortfalls(seed: District) -> None:
+    records = held(seed, 2026, 2027)
+    first = next(e for e in records.engagements if e.kind == EngagementKind.VISIT and e.host == "finance"
+                 and e.date.year == 2027)
+    report = check(seed, attrs.evolve(zero_visits(records, "finance", 2027),
+                                      engagements=(*zero_visits(records, "finance", 2027).engagements, first)), 2027)
+    found = [f for f in report.problems() if f.responsible == "finance"]
+    assert len(found) == 7 and {f.severity for f in found} == {Severity.LOCAL}
+
+
 def test_visits_count_for_the_hosting_department_only(seed: District) -> None:
     stray = HeldEngagement(EngagementKind.VISIT, D(2027, 5, 1), "finance", ("finance", "health", "cpwdp"), "v")
     report = check(seed, Records(engagements=(stray,)), 2027)
@@ -355,6 +419,52 @@ def test_records_no_finding_counts_are_listed_with_the_reason(seed: District) ->
     report = check(seed, Records(engagements=(early, other_year)), 2027)
     reasons = {n.id: n.reason_zh for n in report.not_counted}
     assert "早于本意见施行" in reasons["old"] and "不在2027年" in reasons["y2025"]
+
+
+def test_a_visit_to_an_organisation_not_paired_with_its_host_says_so(seed: District) -> None:
+    stray = HeldEngagement(EngagementKind.VISIT, D(2027, 5, 1), "health", ("health", "rcck"), "h-rcck")
+    taiwan = HeldEngagement(EngagementKind.VISIT, D(2027, 5, 2), "taiwan-affairs", ("taiwan-affairs", "jiusan"), "t")
+    alone = HeldEngagement(EngagementKind.VISIT, D(2027, 5, 3), "health", ("health",), "alone")
+    report = check(seed, Records(engagements=(stray, taiwan, alone)), 2027)
+    zh = {n.id: n.reason_zh for n in report.not_counted}
+    en = {n.id: n.reason_en for n in report.not_counted}
+    assert "民革支部在2027-05-01不是区卫生局的对口联系单位" in zh["h-rcck"] and "没有规则" not in zh["h-rcck"]
+    assert "九三学社综合支社在2027-05-02不是区台办的对口联系单位" in zh["t"] and "民革支部" in zh["t"]
+    assert "not paired with" in en["t"] and not re.search(r"[\u4e00-\u9fff]", en["t"])
+    assert "没有民主党派、工商联参加" in zh["alone"]
+    unit = HeldEngagement(EngagementKind.VISIT, D(2027, 5, 4), "district-gov", ("district-gov", "rcck"), "gov")
+    [gov] = check(seed, Records(engagements=(unit,)), 2027).not_counted
+    assert gov.reason_zh == "没有规则计算由区人民政府主办的走访"
+
+
+def scenarios(seed: District) -> list[Report]:
+    everyone = tuple(o.id for o in seed.counterparts())
+    records = Records(
+        consultations=(ConsultationRecord("c1", "计划", D(2027, 1, 5), everyone,
+                                          tuple(Reply(o, D(2027, 1, 10)) for o in everyone)),
+                       ConsultationRecord("c2", "规划", D(2027, 3, 5), everyone[:6]),
+                       ConsultationRecord("c3", "报告", D(2027, 12, 20), everyone)),
+        research_results=(ResearchResult("r1", "调研一", "cpwdp", "health", D(2027, 3, 1), D(2027, 3, 20)),
+                          ResearchResult("r2", "调研二", "cpwdp", "health", D(2027, 3, 1), D(2027, 5, 20)),
+                          ResearchResult("r3", "调研三", "cpwdp", "health", D(2027, 3, 1)),
+                          ResearchResult("r4", "调研四", "cpwdp", "health", D(2027, 12, 20))))
+    examples = ROOT / "examples" / "records-2026.toml"
+    from liaison.records import load_records_toml
+
+    return [check(seed, load_records_toml(examples, seed), 2026),
+            check(seed, held(seed, 2026, 2027), 2027), check(seed, Records(), 2027),
+            check(seed, Records(), 2027, as_of=D(2027, 6, 30)),
+            check(seed, zero_visits(held(seed, 2026, 2027), "finance", 2027), 2027),
+            check(seed, records, 2027)]
+
+
+def test_every_finding_that_rests_on_a_local_setting_says_so_in_both_languages(seed: District) -> None:
+    findings = [f for report in scenarios(seed) for f in report.findings]
+    local = [f for f in findings if f.basis == "local"]
+    assert {f.provision for f in local} >= {"§1.1", "§1.3", "§3.1", "§3.6"}
+    assert any(f.status == FindingStatus.MET for f in local)  # a met finding measured by a local setting too
+    assert [f.message_zh for f in local if "本区" not in f.message_zh] == []
+    assert [f.message_en for f in local if "district's own" not in f.message_en] == []
 
 
 def test_a_year_before_the_regulation_says_so(seed: District) -> None:

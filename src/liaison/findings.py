@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from liaison.district import District
-from liaison.rules import Modality
+from liaison.rules import SETTING_EN, SETTING_ZH, Modality
 
 
 class FindingStatus(enum.StrEnum):
@@ -36,6 +36,12 @@ class FindingStatus(enum.StrEnum):
     OPEN = "open"  # the period or the deadline has not ended yet
     RECORDED = "recorded"  # a duty the code records but cannot count
     NOT_APPLICABLE = "not_applicable"  # the subject was in force too briefly, by the district's setting
+    # What a "may" (可/视情/根据需要) sentence allowed and was not done: information, never 未达要求.
+    NOT_DONE = "not_done"  # a may-cadence: none held
+    FEWER = "fewer"  # a may-cadence: fewer than the number the sentence names
+    NOT_ALL_INVITED = "not_all_invited"  # a may-invitation: not everyone the sentence names was invited
+    NOT_ALL_ASKED = "not_all_asked"  # an as-needed consultation: not everyone was asked
+    NOT_ALL_COPIED = "not_all_copied"  # a may-routing: not everyone was copied
 
 
 STATUS_ZH = {
@@ -48,6 +54,11 @@ STATUS_ZH = {
     FindingStatus.OPEN: "尚未到期",
     FindingStatus.RECORDED: "仅记录",
     FindingStatus.NOT_APPLICABLE: "不作要求",
+    FindingStatus.NOT_DONE: "未开展",
+    FindingStatus.FEWER: "次数较少",
+    FindingStatus.NOT_ALL_INVITED: "未全部邀请",
+    FindingStatus.NOT_ALL_ASKED: "未全部征求意见",
+    FindingStatus.NOT_ALL_COPIED: "未全部抄送",
 }
 STATUS_EN = {
     FindingStatus.MET: "met",
@@ -59,9 +70,22 @@ STATUS_EN = {
     FindingStatus.OPEN: "not yet due",
     FindingStatus.RECORDED: "recorded only",
     FindingStatus.NOT_APPLICABLE: "not applicable",
+    FindingStatus.NOT_DONE: "not done",
+    FindingStatus.FEWER: "fewer than named",
+    FindingStatus.NOT_ALL_INVITED: "not everyone invited",
+    FindingStatus.NOT_ALL_ASKED: "not everyone asked",
+    FindingStatus.NOT_ALL_COPIED: "not everyone copied",
 }
 SHORTFALLS = frozenset({FindingStatus.SHORT, FindingStatus.MISSING_DESIGNATION, FindingStatus.LATE,
                         FindingStatus.UNANSWERED})
+#: Modalities whose shortfall is no breach: what the sentence allowed was not (all) done.
+MAY_MODALITIES = frozenset({Modality.MAY, Modality.AS_NEEDED, Modality.NONE})
+
+
+def shortfall_status(modality: Modality, may: FindingStatus) -> FindingStatus:
+    """``short`` (未达要求) for a sentence that says 应/要/一般应; for a may / as-needed sentence the
+    status that says what was not done (``may``: not done, not everyone invited …), never ``short``."""
+    return may if modality in MAY_MODALITIES else FindingStatus.SHORT
 
 
 class Severity(enum.StrEnum):
@@ -86,7 +110,7 @@ def severity(status: FindingStatus, modality: Modality, *, local_only: bool = Fa
     """The severity of a finding from its status, the sentence's modality and its basis."""
     if status not in SHORTFALLS:
         return Severity.OK if status == FindingStatus.MET else Severity.INFO
-    if modality in (Modality.MAY, Modality.AS_NEEDED, Modality.NONE):
+    if modality in MAY_MODALITIES:
         return Severity.INFO
     if local_only:
         return Severity.LOCAL
@@ -126,20 +150,16 @@ class Finding:
         return self.message_en if lang == "en" else self.message_zh
 
 
-#: What each setting a finding may rest on is, in English (the district's notes say why, in its words).
-SETTING_EN: dict[str, str] = {
-    "scope": "who owes it (per pairing, per department)",
-    "min_per_period": "the minimum number",
-    "max_per_period": "the maximum number",
-    "period_years": "the length of the period",
-    "period_months": "the length of the period",
-    "cycle_anchor_year": "the first year of the cycle",
-    "due_days": "the reply deadline",
-    "due_working_days": "the reply deadline",
-    "part_period": "what a part period owes",
-    "valid_from": "the date the rule takes effect",
-    "valid_until": "the date the rule ends",
-}
+def local_mark(rests_on: Iterable[str], lang: str = "zh") -> str:
+    """The words a finding's sentence carries when it rests on the district's own settings: every
+    such sentence says so (``""`` when it rests on the text alone)."""
+    fields = list(dict.fromkeys(rests_on))
+    if not fields:
+        return ""
+    if lang == "en":
+        return ("; " + ", ".join(dict.fromkeys(SETTING_EN.get(f, f.replace("_", " ")) for f in fields))
+                + (" is" if len(fields) == 1 else " are") + " the district's own setting, not in the text")
+    return "；" + "、".join(dict.fromkeys(SETTING_ZH.get(f, f) for f in fields)) + "为本区设定（原文未规定）"
 
 
 @attrs.frozen
@@ -149,6 +169,7 @@ class LocalNote:
     field: str
     note_zh: str
     field_en: str
+    field_zh: str = ""
 
 
 def local_notes(district: District, finding: Finding) -> tuple[LocalNote, ...]:
@@ -164,7 +185,8 @@ def local_notes(district: District, finding: Finding) -> tuple[LocalNote, ...]:
         else:
             note = next((n for r in rules if (n := r.local.note(field) or (r.note if r.basis == "local" else ""))),
                         "")
-        notes.append(LocalNote(field, note, SETTING_EN.get(field, field.replace("_", " "))))
+        notes.append(LocalNote(field, note, SETTING_EN.get(field, field.replace("_", " ")),
+                               SETTING_ZH.get(field, field)))
     return tuple(notes)
 
 
@@ -247,7 +269,7 @@ def finding_document(f: Finding, district: District) -> dict[str, Any]:
         "responsible": f.responsible, "affected": list(f.affected), "subject": list(f.subject),
         "period": [f.period[0].isoformat(), f.period[1].isoformat()], "counted": list(f.counted),
         "expected": f.expected, "basis": f.basis, "rests_on": list(f.rests_on),
-        "local_notes": [{"field": n.field, "note_zh": n.note_zh, "field_en": n.field_en}
+        "local_notes": [{"field": n.field, "note_zh": n.note_zh, "field_zh": n.field_zh, "field_en": n.field_en}
                         for n in local_notes(district, f)],
         "pairing_in_force": None if f.pairing_in_force is None else
         [_iso(f.pairing_in_force[0]), _iso(f.pairing_in_force[1])],

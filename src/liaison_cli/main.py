@@ -113,8 +113,9 @@ def cli() -> None:
 @cli.command()
 @click.argument("provision_id", required=False)
 @query_options
+@lang_option
 @handle_errors
-def provisions(provision_id: str | None, data_file: str | None, fmt: str) -> None:
+def provisions(provision_id: str | None, data_file: str | None, fmt: str, lang: str) -> None:
     """List the provisions, or show one (by its id, e.g. §3.6 in the seed) with its verbatim text,
     rules and local settings."""
     from liaison_cli import views
@@ -125,13 +126,13 @@ def provisions(provision_id: str | None, data_file: str | None, fmt: str) -> Non
         if fmt == "json":
             emit_json(views.provision_json(prov))
         else:
-            views.print_provision(prov)
+            views.print_provision(prov, lang=lang)
         return
     if fmt == "json":
         emit_json({"district": district.info.id,
                    "provisions": [views.provision_json(p) for p in district.provisions]})
     else:
-        views.print_provisions(district)
+        views.print_provisions(district, lang=lang)
 
 
 # ------------------------------------------------------------------------------------------ pairings

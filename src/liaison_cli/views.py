@@ -12,17 +12,32 @@ from rich.table import Table
 
 from liaison.district import CcList, District, InviteeList, Recipient
 from liaison.engagements import STATUS_EN, STATUS_ZH, Plan
-from liaison.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Report
+from liaison.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Report, Severity
 from liaison.findings import STATUS_EN as FINDING_EN
 from liaison.findings import STATUS_ZH as FINDING_ZH
-from liaison.model import Organisation, Pairing
+from liaison.model import DESIGNATION_EN, DESIGNATION_ZH, Organisation, Pairing
 from liaison.rules import (
+    BASIS_EN,
     BASIS_ZH,
+    DOCUMENT_KIND_EN,
+    DOCUMENT_KIND_ZH,
     ENGAGEMENT_KIND_EN,
     ENGAGEMENT_KIND_ZH,
+    ISSUER_EN,
+    ISSUER_ZH,
     MODALITY_EN,
     MODALITY_ZH,
+    RECIPIENTS_EN,
+    RECIPIENTS_ZH,
+    RECORD_KIND_EN,
+    RECORD_KIND_ZH,
     RULE_TAGS,
+    SCOPE_EN,
+    SCOPE_ZH,
+    SETTING_EN,
+    SETTING_ZH,
+    TRIGGER_EN,
+    TRIGGER_ZH,
     Cadence,
     DesignationRule,
     Invitation,
@@ -31,6 +46,7 @@ from liaison.rules import (
     Response,
     Routing,
     Rule,
+    term,
 )
 
 console = Console(soft_wrap=True, highlight=False, width=160, markup=False, emoji=False)  # data is never markup
@@ -80,42 +96,90 @@ def provision_json(prov: Provision) -> dict[str, Any]:
     }
 
 
-def describe_rule(rule: Rule) -> str:
+def describe_rule(rule: Rule, lang: str = "zh") -> str:
+    """One line for a rule, in words of ``lang`` (the tables of :mod:`liaison.rules`)."""
+    en = lang == "en"
     if isinstance(rule, Cadence):
+        if en:
+            period, count = rule.how_often_en()
+            return f"{ENGAGEMENT_KIND_EN[rule.engagement_kind]}: {count} {period} ({term(SCOPE_EN, rule.scope)})"
         period, count = rule.how_often_zh()
-        scope = {"government": "全区", "department": "每个部门", "pairing": "每对关系"}[rule.scope]
-        return f"{ENGAGEMENT_KIND_ZH[rule.engagement_kind]}：{period}{count}（{scope}）"
+        return f"{ENGAGEMENT_KIND_ZH[rule.engagement_kind]}：{period}{count}（{term(SCOPE_ZH, rule.scope)}）"
     if isinstance(rule, Routing):
-        return f"抄送：{rule.issuer} {rule.document_kind} → {rule.recipients}"
+        if en:
+            return (f"copying: {term(DOCUMENT_KIND_EN, rule.document_kind)} of {term(ISSUER_EN, rule.issuer)} → "
+                    f"{term(RECIPIENTS_EN, rule.recipients)}")
+        return (f"抄送：{term(ISSUER_ZH, rule.issuer)}{term(DOCUMENT_KIND_ZH, rule.document_kind)} → "
+                f"{term(RECIPIENTS_ZH, rule.recipients)}")
     if isinstance(rule, Invitation):
-        return f"邀请：{ENGAGEMENT_KIND_ZH[rule.event_kind]} → {rule.recipients}（{rule.role_zh}）"
+        if en:
+            return (f"invitation: {ENGAGEMENT_KIND_EN[rule.event_kind]} → {term(RECIPIENTS_EN, rule.recipients)}"
+                    f" ({rule.role_en})")
+        return f"邀请：{ENGAGEMENT_KIND_ZH[rule.event_kind]} → {term(RECIPIENTS_ZH, rule.recipients)}（{rule.role_zh}）"
     if isinstance(rule, Response):
-        return f"答复：{rule.trigger} {rule.describe_zh()}"
+        if en:
+            return f"answer: {term(TRIGGER_EN, rule.trigger)} {rule.describe_en()}"
+        return f"答复：{term(TRIGGER_ZH, rule.trigger)}{rule.describe_zh()}"
     if isinstance(rule, DesignationRule):
-        return "指定：" + "、".join(rule.roles)
+        if en:
+            return "designation: " + ", ".join(DESIGNATION_EN[r] for r in rule.roles)
+        return "指定：" + "、".join(DESIGNATION_ZH[r] for r in rule.roles)
     assert isinstance(rule, RecordOnly)
-    return f"记录：{rule.record_kind}"
+    if en:
+        return f"recorded: {term(RECORD_KIND_EN, rule.record_kind)}"
+    return f"记录：{term(RECORD_KIND_ZH, rule.record_kind)}"
 
 
-def local_lines(rule: Rule) -> list[str]:
-    """The rule's local settings, each marked 本区设定（原文未规定）with its note."""
-    return [f"  {field}: {BASIS_ZH['local']} — {note}" for field, note in rule.local.notes if field != "valid_from"]
+def setting_name(field: str, lang: str = "zh") -> str:
+    return term(SETTING_EN, field) if lang == "en" else term(SETTING_ZH, field)
 
 
-def print_provisions(district: District) -> None:
-    t = table(f"{district.info.regulation_title} — 条款",
-              ["编号", "条", "标题", "效力", "规则", "本区设定（原文未规定）"])
+def local_lines(rule: Rule, lang: str = "zh") -> list[str]:
+    """The rule's local settings, each marked 本区设定（原文未规定）with its note (the district's
+    notes are in Chinese: English names the setting only)."""
+    if lang == "en":
+        return [f"  {setting_name(field, 'en')}: {BASIS_EN['local']}" for field, _ in rule.local.notes
+                if field != "valid_from"]
+    return [f"  {setting_name(field)}: {BASIS_ZH['local']} — {note}" for field, note in rule.local.notes
+            if field != "valid_from"]
+
+
+def print_provisions(district: District, *, lang: str = "zh") -> None:
+    en = lang == "en"
+    title = (f"{district.info.name_en}: provisions" if en else f"{district.info.regulation_title} — 条款")
+    t = table(title, ["id", "title", "modality", "rules", "the district's own settings (not in the text)"]
+              if en else ["编号", "条", "标题", "效力", "规则", "本区设定（原文未规定）"])
     for prov in district.provisions:
         local = sorted({f for r in prov.rules for f in r.local.fields() if f != "valid_from"})
-        local += ["解读"] if prov.readings else []
-        t.add_row(prov.id, prov.citation_zh, prov.title_zh, MODALITY_ZH[prov.modality],
-                  "\n".join(describe_rule(r) for r in prov.rules) or "—", "、".join(local) or "—")
+        names = list(dict.fromkeys(setting_name(f, lang) for f in local))
+        names += (["reading" if en else "解读"] if prov.readings else [])
+        cells = [prov.id, *([] if en else [prov.citation_zh]), prov.title_en if en else prov.title_zh,
+                 (MODALITY_EN if en else MODALITY_ZH)[prov.modality],
+                 "\n".join(describe_rule(r, lang) for r in prov.rules) or "—",
+                 (", " if en else "、").join(names) or "—"]
+        t.add_row(*cells)
     console.print(t)
 
 
-def print_provision(prov: Provision) -> None:
-    console.print(f"{prov.id}  {prov.citation_zh}  {prov.title_zh}（{prov.title_en}）")
-    console.print(f"效力 modality: {MODALITY_ZH[prov.modality]} ({MODALITY_EN[prov.modality]})")
+def print_provision(prov: Provision, *, lang: str = "zh") -> None:
+    if lang == "en":
+        console.print(f"{prov.id}  {prov.title_en}")
+        console.print(f"modality: {MODALITY_EN[prov.modality]}")
+        console.print()
+        console.print(prov.text_en.strip())
+        for reading in prov.readings:
+            console.print(f"\nReading of a phrase: {BASIS_EN[reading.basis]} — {reading.reading_en}")
+        if prov.rules:
+            console.print()
+        for rule in prov.rules:
+            until = f" to {rule.valid_until}" if rule.valid_until else ""
+            console.print(f"- {describe_rule(rule, 'en')}  [{MODALITY_EN[prov.modality_of(rule)]}; from "
+                          f"{rule.valid_from}{until}]")
+            for line in local_lines(rule, "en"):
+                console.print(line)
+        return
+    console.print(f"{prov.id}  {prov.citation_zh}  {prov.title_zh}")
+    console.print(f"效力：{MODALITY_ZH[prov.modality]}")
     console.print()
     console.print(prov.text_zh.strip())
     for reading in prov.readings:
@@ -335,6 +399,8 @@ def print_report(district: District, report: Report, *, lang: str = "zh", show_a
     statuses, severities = (FINDING_EN, SEVERITY_EN) if en else (FINDING_ZH, SEVERITY_ZH)
     totals = report.totals()
     counts = ("; " if en else "，").join(f"{severities[s]} {totals[s.value]}" for s in PROBLEMS)
+    info = totals[Severity.INFO.value]
+    counts += f" (and {info} for information only)" if en else f"（另有提示 {info} 项，不属问题）"
     shown = report.findings if show_all else report.problems()
     total, day = len(report.findings), report.as_of.isoformat()
     title = (f"Liaison work {report.year} (as of {day}): {total} findings; {counts}" if en

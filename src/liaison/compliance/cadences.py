@@ -8,11 +8,13 @@ from collections.abc import Iterator
 
 from liaison.compliance.context import Context
 from liaison.duties import Obligation, designations_in_force, obligations
-from liaison.findings import Finding, FindingStatus, severity
+from liaison.findings import Finding, FindingStatus, local_mark, severity, shortfall_status
 from liaison.model import DESIGNATION_EN, DESIGNATION_ZH
 from liaison.rules import (
     ENGAGEMENT_KIND_EN,
     ENGAGEMENT_KIND_ZH,
+    MODALITY_EN,
+    MODALITY_ZH,
     RECORD_SECTIONS,
     DesignationRule,
     Modality,
@@ -40,31 +42,80 @@ def _count(ctx: Context, o: Obligation) -> list[str]:
     return found
 
 
-def _department_total(ctx: Context, o: Obligation) -> int:
-    """How many the pairing's department held for any of its pairings: a shortfall of one pairing is
-    a shortfall of the text only if the department as a whole fell short too."""
-    department = o.responsible
-    return sum(1 for e in ctx.records.engagements if e.kind == o.kind and o.span[0] <= e.date <= o.span[1]
-               and e.host == department and len(set(e.attended) - {department}) > 0)
+Group = tuple[str, str, str, tuple[dt.date, dt.date]]
+
+
+def _group(o: Obligation) -> Group:
+    """The obligations one department owes under one rule version over one span, pairing by pairing."""
+    return o.provision, o.rule.key, o.responsible, o.span
+
+
+def _read_per_pairing(o: Obligation) -> bool:
+    """Whether ``o`` is one pairing's share of what the district reads per pairing (a local reading)."""
+    return o.scope == "pairing" and "scope" in o.rests_on
 
 
 def cadences(ctx: Context) -> Iterator[Finding]:
-    for o in obligations(ctx.district, ctx.first, ctx.last):
-        if o.span[0] > ctx.as_of:
-            continue  # a rule version or a pairing that starts after the check date: not yet owed
-        yield _cadence_finding(ctx, o)
+    owed = [o for o in obligations(ctx.district, ctx.first, ctx.last)
+            if o.span[0] <= ctx.as_of]  # a rule version or a pairing that starts after the check date: not yet owed
+    groups: dict[Group, list[Obligation]] = {}
+    for o in owed:
+        if _read_per_pairing(o):
+            groups.setdefault(_group(o), []).append(o)
+    counted = {id(o): _count(ctx, o) for o in owed}
+    for o in owed:
+        siblings = groups.get(_group(o), [o]) if _read_per_pairing(o) else [o]
+        if len(siblings) > 1 and o is siblings[0]:
+            department = _department_finding(ctx, siblings, [c for s in siblings for c in counted[id(s)]])
+            if department is not None:
+                yield department
+        yield _cadence_finding(ctx, o, counted[id(o)], len(siblings))
 
 
-def _cadence_finding(ctx: Context, o: Obligation) -> Finding:
+def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[str]) -> Finding | None:
+    """Under the text's own reading, a department owes the number once, whatever its pairings: when it
+    fell short even so, one finding for the department says so — the shortfalls of its pairings beyond
+    that rest on the district's per-pairing reading."""
+    o = siblings[0]
+    ids = list(dict.fromkeys(counted))
+    status = cadence_status(len(ids), o.minimum, None, o.span[1], ctx.as_of)
+    if status != FindingStatus.SHORT or not o.applicable:
+        return None
+    status = shortfall_status(o.modality, FindingStatus.NOT_DONE if not ids else FindingStatus.FEWER)
     prov = ctx.district.provision(o.provision)
-    counted = _count(ctx, o)
+    rests = tuple(r for r in o.rests_on if r not in ("scope", "max_per_period"))
+    counterparts = tuple(dict.fromkeys(c for s in siblings for c in s.counterparts))
+    expected_zh = "".join(o.rule.how_often_zh())
+    expected_en = " ".join(reversed(o.rule.how_often_en()))
+    what_zh, what_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+    head_zh = (f"{_span_text(o, 'zh')}{ctx.name(o.responsible)}与对口联系的{ctx.names(list(counterparts))}的"
+               f"{what_zh}合计记录{len(ids)}次，少于{o.minimum}次")
+    head_en = (f"{_span_text(o, 'en')}: {ctx.name(o.responsible, 'en')}, {len(ids)} {what_en}(s) recorded in all "
+               f"with its paired {ctx.names(list(counterparts), 'en')}, fewer than {o.minimum}")
+    if status == FindingStatus.SHORT:
+        zh = (f"{head_zh}，即使按部门合计计算，也不符合{prov.cite_zh()}“{expected_zh}”（{prov.id}）的要求"
+              f"{local_mark(rests)}。")
+        en = (f"{head_en}; {prov.id} asks for {expected_en}: short even counted for the department as a whole"
+              f"{local_mark(rests, 'en')}.")
+    else:
+        zh = (f"{head_zh}；{prov.cite_zh()}为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}），不属违反，仅作提示"
+              f"{local_mark(rests)}。")
+        en = f"{head_en}; {prov.id} allows {expected_en}: information only{local_mark(rests, 'en')}."
+    return Finding(o.provision, o.rule.key, status, severity(status, o.modality, local_only=bool(rests)), o.responsible,
+                   counterparts, (o.responsible,), o.span, zh, en, tuple(ids), expected_zh, rests)
+
+
+def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: int) -> Finding:
+    prov = ctx.district.provision(o.provision)
     expected_zh = "".join(o.rule.how_often_zh())
     expected_en = " ".join(reversed(o.rule.how_often_en()))
     if not o.applicable:
         status = FindingStatus.NOT_APPLICABLE
     else:
         status = cadence_status(len(counted), o.minimum, o.maximum, o.span[1], ctx.as_of)
-    rests = _what_it_rests_on(ctx, o, status)
+        if status == FindingStatus.SHORT:
+            status = shortfall_status(o.modality, FindingStatus.NOT_DONE if not counted else FindingStatus.FEWER)
+    rests = _what_it_rests_on(ctx, o, status, pairings, len(counted))
     local_only = status == FindingStatus.SHORT and bool(rests)
     zh, en = _cadence_sentences(ctx, prov, o, len(counted), status, rests, expected_zh, expected_en)
     return Finding(o.provision, o.rule.key, status, severity(status, o.modality, local_only=local_only),
@@ -72,18 +123,24 @@ def _cadence_finding(ctx: Context, o: Obligation) -> Finding:
                    rests, o.pairing_in_force)
 
 
-def _what_it_rests_on(ctx: Context, o: Obligation, status: FindingStatus) -> tuple[str, ...]:
+def _what_it_rests_on(ctx: Context, o: Obligation, status: FindingStatus, pairings: int,
+                      counted: int) -> tuple[str, ...]:
     """The local settings a finding's judgment depends on: for a shortfall, those that make it one
-    (the minimum, the cycle, a part period, the per-pairing reading when the department as a whole
-    did enough); for a finding above the maximum, a maximum the district set."""
+    (the minimum, the cycle, a part period, and the per-pairing reading when the department has more
+    than one pairing: what it owes under the text, it owes once, see :func:`_department_finding`);
+    for a finding above the maximum, a maximum the district set; for any other, those it was
+    measured by (the cycle, the part period)."""
     if status == FindingStatus.BEYOND_GUIDANCE:
         return ("max_per_period",) if o.rule.is_local("max_per_period") else ()
     found = [r for r in o.rests_on if r not in ("scope", "max_per_period")]
-    # The per-pairing reading is the stricter one: a pairing's shortfall rests on it when the
-    # department as a whole did enough; a department's shortfall is one under every reading.
-    if "scope" in o.rests_on and o.scope == "pairing" and _department_total(ctx, o) >= o.minimum:
+    # The per-pairing reading is the stricter one: a pairing's shortfall rests on it unless the
+    # pairing is the department's only one, where every reading asks the same.
+    if _read_per_pairing(o) and status in _SHORTS and counted < o.minimum and pairings > 1:
         found.append("scope")
     return tuple(found)
+
+
+_SHORTS = (FindingStatus.SHORT, FindingStatus.OPEN, FindingStatus.NOT_DONE, FindingStatus.FEWER)
 
 
 def _span_text(o: Obligation, lang: str) -> str:
@@ -105,25 +162,31 @@ def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, sta
     head_zh = f"{when_zh}{who_zh}的{what_zh}记录{n}次"
     head_en = f"{when_en}: {who_en}, {n} {what_en}(s) recorded"
     cite_zh, cite_en = f"{prov.cite_zh()}“{expected_zh}”（{prov.id}）", f"{prov.id} asks for {expected_en}"
+    mark_zh, mark_en = local_mark(rests), local_mark(rests, "en")
     readings = "；".join(o.rule.local.note(r) or "" for r in rests if o.rule.local.note(r))
     if "part_period" in rests:
         readings = "；".join(x for x in (readings, o.reason_zh) if x)
     if status == FindingStatus.NOT_APPLICABLE:
-        return f"{head_zh}：{o.reason_zh}（{prov.id}）。", f"{head_en}: {o.reason_en} ({prov.id})."
+        return f"{head_zh}：{o.reason_zh}（{prov.id}{mark_zh}）。", f"{head_en}: {o.reason_en} ({prov.id}{mark_en})."
     if status == FindingStatus.MET:
-        return f"{head_zh}，符合{cite_zh}。", f"{head_en}; {cite_en}: met."
+        return f"{head_zh}，符合{cite_zh}{mark_zh}。", f"{head_en}; {cite_en}: met{mark_en}."
     if status == FindingStatus.OPEN:
-        return (f"{head_zh}，截至{ctx.as_of.isoformat()}尚未达到{cite_zh}，期限{o.span[1].isoformat()}未到。",
-                f"{head_en} by {ctx.as_of.isoformat()}; {cite_en}; the period ends {o.span[1].isoformat()}.")
+        return (f"{head_zh}，截至{ctx.as_of.isoformat()}尚未达到{cite_zh}，期限{o.span[1].isoformat()}未到{mark_zh}。",
+                f"{head_en} by {ctx.as_of.isoformat()}; {cite_en}; the period ends {o.span[1].isoformat()}{mark_en}.")
     if status == FindingStatus.BEYOND_GUIDANCE:
         local = "（上限为本区设定）" if o.rule.is_local("max_per_period") else ""
         return (f"{head_zh}，超出{cite_zh}的指导范围{local}，仅作提示。",
                 f"{head_en}, beyond {cite_en}{' (a maximum the district set)' if local else ''}; information only.")
+    if status in (FindingStatus.NOT_DONE, FindingStatus.FEWER):
+        allows_zh = f"{prov.cite_zh()}为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}，{MODALITY_ZH[o.modality]}）"
+        return (f"{head_zh}；{allows_zh}，未开展不属违反，仅作提示{mark_zh}。",
+                f"{head_en}; {prov.id} allows ({MODALITY_EN[o.modality]}) {expected_en}: not a breach, information "
+                f"only{mark_en}.")
     if rests:
         return (f"{head_zh}，少于{o.minimum}次，未达本区对{prov.cite_zh()}“{expected_zh}”的设定（{readings}）；"
-                f"原文为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}）。",
+                f"原文为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}{mark_zh}）。",
                 f"{head_en}, fewer than {o.minimum}: the district's own setting is not met (see {prov.id}; the "
-                "text alone does not say this).")
+                f"text alone does not say this{mark_en}).")
     return (f"{head_zh}，少于{o.minimum}次，不符合{cite_zh}的要求。",
             f"{head_en}, fewer than {o.minimum}; {cite_en}: short.")
 

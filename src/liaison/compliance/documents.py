@@ -9,8 +9,24 @@ from collections.abc import Iterator
 from typing import Any
 
 from liaison.compliance.context import Context
-from liaison.findings import Finding, FindingStatus, severity
-from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, Invitation, Modality, Response, Routing, quote_zh
+from liaison.findings import Finding, FindingStatus, severity, shortfall_status
+from liaison.rules import (
+    ENGAGEMENT_KIND_EN,
+    ENGAGEMENT_KIND_ZH,
+    MODALITY_EN,
+    MODALITY_ZH,
+    Invitation,
+    Modality,
+    Response,
+    Routing,
+    quote_zh,
+)
+
+
+def _allows(sentence_zh: str, modality: Modality, pid: str) -> tuple[str, str]:
+    """What a may / as-needed sentence says, and that not doing all of it is no breach."""
+    return (f"；原文为“{quote_zh(sentence_zh)}”（{MODALITY_ZH[modality]}），不属违反，仅作提示",
+            f"; {pid} says {MODALITY_EN[modality]}: not a breach, information only")
 
 
 def routing(ctx: Context) -> Iterator[Finding]:
@@ -27,9 +43,15 @@ def routing(ctx: Context) -> Iterator[Finding]:
         assert isinstance(rule, Routing)
         expected = cc.ids()
         missing = [o for o in expected if o not in doc.copied_to]
-        status = FindingStatus.SHORT if missing else FindingStatus.MET
+        modality = prov.modality_of(rule)
+        status = shortfall_status(modality, FindingStatus.NOT_ALL_COPIED) if missing else FindingStatus.MET
         title = f"《{doc.title}》（{doc.id}）" if doc.title else f"《{doc.id}》"
-        if missing:
+        if missing and status != FindingStatus.SHORT:
+            may_zh, may_en = _allows(rule.sentence_zh, modality, prov.id)
+            zh = f"{cc.issuer.name}{title}（{doc.date.isoformat()}）未抄送{ctx.names(missing)}{may_zh}（{prov.id}）。"
+            en = (f"{cc.issuer.name_en} document {doc.id} ({doc.date.isoformat()}) was not copied to "
+                  f"{ctx.names(missing, 'en')}{may_en}.")
+        elif missing:
             zh = (f"{cc.issuer.name}{title}（{doc.date.isoformat()}）未抄送{ctx.names(missing)}，"
                   f"不符合{prov.cite_zh()}“{quote_zh(rule.sentence_zh)}”的要求（{prov.id}）。")
             en = (f"{cc.issuer.name_en} document {doc.id} ({doc.date.isoformat()}) was not copied to "
@@ -37,7 +59,7 @@ def routing(ctx: Context) -> Iterator[Finding]:
         else:
             zh = f"{cc.issuer.name}{title}已按{prov.cite_zh()}抄送{ctx.names(list(expected))}（{prov.id}）。"
             en = f"{cc.issuer.name_en} document {doc.id} was copied as {prov.id} requires."
-        yield Finding(prov.id, rule.key, status, severity(status, prov.modality_of(rule)), cc.issuer.id,
+        yield Finding(prov.id, rule.key, status, severity(status, modality), cc.issuer.id,
                       tuple(missing), (doc.issuer,), (doc.date, doc.date), zh, en, (doc.id,), "、".join(expected))
 
 
@@ -62,8 +84,15 @@ def invitations(ctx: Context) -> Iterator[Finding]:
         if rule.recipients == "relevant_counterparts":  # 有关民主党派: whom is relevant is not ours to judge
             status = FindingStatus.RECORDED
         else:
-            status = FindingStatus.SHORT if missing else FindingStatus.MET
+            status = shortfall_status(modality, FindingStatus.NOT_ALL_INVITED) if missing else FindingStatus.MET
         zh, en = _invitation_sentences(ctx, e.date, title, title_en, rule, reached, missing, status)
+        if status == FindingStatus.NOT_ALL_INVITED:
+            may_zh, may_en = _allows(rule.sentence_zh, modality, prov.id)
+            zh, en = zh + may_zh, en + may_en
+        if missing and e.reason:  # an explanation is part of what the finding says
+            zh += f"；记录的原因：“{e.reason}”"
+            en += f"; the reason recorded (as written): “{e.reason}”"
+
         yield Finding(prov.id, rule.key, status, severity(status, modality, explained=bool(e.reason)), e.host,
                       tuple(missing), (e.host,), (e.date, e.date), zh + f"（{prov.id}）", en + f" ({prov.id})",
                       (e.id or f"engagements[{i}]",), "、".join(expected), reason=e.reason)
@@ -106,6 +135,10 @@ def _deadline_en(rule: Response, due: dt.date) -> str:
         "; the text sets none" if rule.is_local(rule.deadline_field) else "")
 
 
+def _days_en(days: int) -> str:
+    return f"{days} day" + ("" if days == 1 else "s")
+
+
 def _answerable(ctx: Context, section: str, trigger: str) -> Iterator[tuple[Any, str, Response, Modality]]:
     """The records of ``section`` dated in the year that a response rule in force on their date covers
     (each marked as counted), with the rule: a consultation by the day it was sent, a research result
@@ -129,12 +162,16 @@ def research_feedback(ctx: Context) -> Iterator[Finding]:
         head_en = f"{branch.name_en}'s research result “{r.id}” reached {dept.name_en} on {r.received.isoformat()}"
         local = rule.is_local(rule.deadline_field)
         if r.feedback is not None and r.feedback <= due:
-            status, zh, en = (FindingStatus.MET, f"{head}，{dept.name}已于{r.feedback.isoformat()}反馈情况",
-                              f"{head_en}; answered on {r.feedback.isoformat()}")
+            status = FindingStatus.MET
+            zh = f"{head}，{dept.name}已于{r.feedback.isoformat()}反馈情况" + (
+                f"，在{_deadline_zh(rule, due)}内" if local else "")
+            en = f"{head_en}; answered on {r.feedback.isoformat()}" + (
+                f", within {_deadline_en(rule, due)}" if local else "")
         elif r.feedback is not None:
             status = FindingStatus.LATE
-            zh = f"{head}，{dept.name}于{r.feedback.isoformat()}反馈，晚于{_deadline_zh(rule, due)}"
-            en = f"{head_en}; answered on {r.feedback.isoformat()}, after {_deadline_en(rule, due)}"
+            days = (r.feedback - due).days
+            zh = f"{head}，{dept.name}于{r.feedback.isoformat()}反馈，晚于{_deadline_zh(rule, due)}{days}日"
+            en = f"{head_en}; answered on {r.feedback.isoformat()}, {_days_en(days)} after {_deadline_en(rule, due)}"
         elif ctx.as_of > due:
             status = FindingStatus.UNANSWERED
             said = quote_zh(rule.sentence_zh)
@@ -142,8 +179,8 @@ def research_feedback(ctx: Context) -> Iterator[Finding]:
                   else f"{head}，至{ctx.as_of.isoformat()}未反馈，不符合{prov.cite_zh()}“{said}”的要求")
             en = f"{head_en}; no feedback by {ctx.as_of.isoformat()} ({_deadline_en(rule, due)})"
         else:
-            status, zh, en = (FindingStatus.OPEN, f"{head}，反馈期限{due.isoformat()}未到",
-                              f"{head_en}; feedback is due by {due.isoformat()}")
+            status, zh, en = (FindingStatus.OPEN, f"{head}，{_deadline_zh(rule, due)}未到",
+                              f"{head_en}; feedback is due by {_deadline_en(rule, due)}")
         yield Finding(pid, rule.key, status, severity(status, modality, local_only=local), dept.id, (branch.id,),
                       (r.department, r.submitted_by), (r.received, due), f"{zh}（{pid}）。", f"{en} ({pid}).",
                       (r.id,), rule.describe_zh(), (rule.deadline_field,) if local else ())
@@ -152,15 +189,18 @@ def research_feedback(ctx: Context) -> Iterator[Finding]:
 def consultations(ctx: Context) -> Iterator[Finding]:
     """§1.1: whom each consultation asked, and — as information, not the parties' duty — who replied."""
     everyone = [o.id for o in ctx.district.counterparts()]
-    for c, pid, rule, modality in _answerable(ctx, "consultations", "consultation"):
+    for c, pid, rule, _modality in _answerable(ctx, "consultations", "consultation"):
         prov = ctx.district.provision(pid)
         sender = c.sender or ctx.district.general_office().id
         not_asked = [o for o in everyone if o not in c.sent_to]
         if not_asked:
+            status = shortfall_status(prov.modality, FindingStatus.NOT_ALL_ASKED)
+            may = status != FindingStatus.SHORT
             zh = (f"《{c.subject}》征求意见未送{ctx.names(not_asked)}；{prov.cite_zh()}为“{quote_zh(rule.sentence_zh)}”"
-                  f"（{prov.id}，{'根据需要' if modality == Modality.AS_NEEDED else '应'}）")
-            en = f"consultation “{c.id}” did not go to {ctx.names(not_asked, 'en')} ({prov.id})"
-            yield Finding(pid, rule.key, FindingStatus.SHORT, severity(FindingStatus.SHORT, prov.modality),
+                  f"（{prov.id}，{MODALITY_ZH[prov.modality]}）" + ("，未全部征求不属违反，仅作提示" if may else ""))
+            en = f"consultation “{c.id}” did not go to {ctx.names(not_asked, 'en')} ({prov.id}, " \
+                f"{MODALITY_EN[prov.modality]})" + ("; not a breach, information only" if may else "")
+            yield Finding(pid, rule.key, status, severity(status, prov.modality),
                           sender, tuple(not_asked), (sender,), (c.sent, c.sent), zh + "。", en + ".", (c.id,))
         yield _replies(ctx, c, pid, rule, sender)
 
@@ -175,23 +215,31 @@ def _replies(ctx: Context, c: object, pid: str, rule: Response, sender: str) -> 
     silent = [o for o in c.sent_to if o not in replied]
     parts_zh, parts_en = [], []
     if late:
-        parts_zh.append("、".join(f"{ctx.name(o)}于{replied[o].isoformat()}答复" for o in late))
-        parts_en.append(", ".join(f"{ctx.name(o, 'en')} replied on {replied[o].isoformat()}" for o in late))
+        parts_zh.append("、".join(f"{ctx.name(o)}于{replied[o].isoformat()}答复，"
+                                 f"晚于答复期限{(replied[o] - due).days}日" for o in late))
+        parts_en.append(", ".join(f"{ctx.name(o, 'en')} replied on {replied[o].isoformat()}, "
+                                  f"{_days_en((replied[o] - due).days)} after the deadline" for o in late))
+    if c.due:
+        deadline_zh, deadline_en = "（本意见征求意见时约定）", " (set by this consultation)"
+    else:
+        deadline_zh = f"（{rule.describe_zh()}，为本区设定，原文未规定期限）"
+        deadline_en = f" ({rule.describe_en()}: the district's own setting; the text sets none)"
     if silent and ctx.as_of > due:
         parts_zh.append(f"{ctx.names(silent)}至{ctx.as_of.isoformat()}未答复")
         parts_en.append(f"{ctx.names(silent, 'en')} had not replied by {ctx.as_of.isoformat()}")
     if late or (silent and ctx.as_of > due):
         status = FindingStatus.UNANSWERED if silent and ctx.as_of > due else FindingStatus.LATE
-        deadline = f"答复期限{due.isoformat()}" + ("（本意见征求意见时约定）" if c.due else "（本区设定，原文未规定）")
-        zh = (f"《{c.subject}》征求意见：{'；'.join(parts_zh)}，{deadline}。"
+        zh = (f"《{c.subject}》征求意见：{'；'.join(parts_zh)}；答复期限{due.isoformat()}{deadline_zh}。"
               "仅作记录：原文未规定民主党派、工商联的答复义务")
-        en = f"consultation “{c.id}”: {'; '.join(parts_en)}; replies were due {due.isoformat()}. Information only"
+        en = (f"consultation “{c.id}”: {'; '.join(parts_en)}; replies were due {due.isoformat()}{deadline_en}. "
+              "Information only: the text puts no duty to reply on the parties and the ICF")
     elif silent:
-        status, zh, en = (FindingStatus.OPEN, f"《{c.subject}》征求意见答复期限{due.isoformat()}未到",
-                          f"consultation “{c.id}”: replies are due by {due.isoformat()}")
+        status, zh, en = (FindingStatus.OPEN, f"《{c.subject}》征求意见答复期限{due.isoformat()}{deadline_zh}未到",
+                          f"consultation “{c.id}”: replies are due by {due.isoformat()}{deadline_en}")
     else:
         status = FindingStatus.MET
-        zh, en = f"《{c.subject}》征求意见已收到全部答复", f"consultation “{c.id}”: every reply came in time"
+        zh = f"《{c.subject}》征求意见已收到全部答复，均在答复期限{due.isoformat()}{deadline_zh}内"
+        en = f"consultation “{c.id}”: every reply came by the deadline {due.isoformat()}{deadline_en}"
     affected = tuple(late + silent)
     return Finding(pid, rule.key, status, severity(status, Modality.MAY), sender, affected, (sender,),
                    (c.sent, due), f"{zh}（{pid}）。", f"{en} ({pid}).", (c.id,), rule.describe_zh(),

@@ -11,7 +11,7 @@ from liaison.district import District
 from liaison.findings import NotCounted
 from liaison.model import OrgKind
 from liaison.records import SECTIONS, HeldEngagement, Records
-from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, Rule
+from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, Cadence, Rule
 
 
 def _rules_in_force(district: District, first: dt.date, last: dt.date) -> list[Rule]:
@@ -65,14 +65,37 @@ def _record_date(record: object) -> dt.date | None:
 
 def _why_not(ctx: Context, section: str, record: object) -> tuple[str, str]:
     if isinstance(record, HeldEngagement):
-        host = ctx.district.organisation(record.host)
-        kind = record.kind
-        if host.kind == OrgKind.DEPARTMENT and not ctx.district.counterparts_of(host, record.date).pairings:
-            return (f"{host.name}在该日没有对口联系的民主党派、工商联",
-                    f"{host.name_en} had no pairing in force that day")
-        return (f"没有规则计算由{host.name}主办的{ENGAGEMENT_KIND_ZH[kind]}",
-                f"no rule counts a {ENGAGEMENT_KIND_EN[kind]} hosted by {host.name_en}")
+        return _why_not_engagement(ctx, record)
     if section == "documents":
         return ("没有适用于该发文单位或文件类别的抄送规则",
                 "no copying rule applies to this issuer or kind of document")
     return ("没有适用的规则", "no rule applies")
+
+
+def _why_not_engagement(ctx: Context, record: HeldEngagement) -> tuple[str, str]:
+    """Why an engagement counted for nothing: its host had no pairing that day; the organisations at it
+    are not paired with its host that day (a rule counts this kind by this host, for its pairings
+    only); none of them attended; or no rule counts this kind by this host at all."""
+    host = ctx.district.organisation(record.host)
+    kind, day = record.kind, record.date
+    what_zh, what_en = ENGAGEMENT_KIND_ZH[kind], ENGAGEMENT_KIND_EN[kind]
+    counts_kind = [r for _, r in ctx.district.rules(Cadence, day)
+                   if isinstance(r, Cadence) and r.engagement_kind == kind and r.scope != "government"]
+    if host.kind != OrgKind.DEPARTMENT or not counts_kind:
+        return (f"没有规则计算由{host.name}主办的{what_zh}", f"no rule counts a {what_en} hosted by {host.name_en}")
+    paired = ctx.district.counterparts_of(host, day)
+    if not paired.pairings:
+        return (f"{host.name}在该日没有对口联系的民主党派、工商联",
+                f"{host.name_en} had no pairing in force that day")
+    ours = [o.id for o in paired.others]
+    present = [o for o in record.attended if o != host.id and ctx.district.organisation(o).kind != OrgKind.DEPARTMENT]
+    if not present:
+        return (f"没有民主党派、工商联参加这次{what_zh}", f"no party branch or the ICF attended this {what_en}")
+    strangers = [o for o in present if o not in ours]
+    if strangers and len(strangers) == len(present):
+        return (f"{ctx.names(strangers)}在{day.isoformat()}不是{host.name}的对口联系单位"
+                f"（{host.name}对口联系{ctx.names(ours)}），{what_zh}只计入主办部门自己的对口关系",
+                f"{ctx.names(strangers, 'en')} {'was' if len(strangers) == 1 else 'were'} not paired with "
+                f"{host.name_en} on {day.isoformat()} (it is paired with {ctx.names(ours, 'en')}); a "
+                f"{what_en} counts for the host's own pairings only")
+    return (f"没有规则计算由{host.name}主办的这次{what_zh}", f"no rule counts this {what_en} hosted by {host.name_en}")
