@@ -27,7 +27,17 @@ import attrs
 from liaison.district import District
 from liaison.findings import SEVERITY_EN, SEVERITY_ZH, STATUS_EN, STATUS_ZH, Finding, Report, Severity, local_notes
 from liaison.model import GOVERNMENT_KINDS, OrgKind
-from liaison.rules import Cadence, DesignationRule, Invitation, RecordOnly, Response, Routing, Rule
+from liaison.rules import (
+    RECORD_KIND_EN,
+    RECORD_KIND_ZH,
+    Cadence,
+    DesignationRule,
+    Invitation,
+    RecordOnly,
+    Response,
+    Routing,
+    Rule,
+)
 from liaison_html.marks import Provisions, ProvisionView, kind_name
 from liaison_html.texts import UI, Bi, period_text
 
@@ -50,13 +60,6 @@ STATE_OF: dict[Severity, CellState] = {
 }
 #: Worst first: the state a cell shows.
 RANK = (CellState.SHORT, CellState.DEVIATION, CellState.INFO, CellState.MET)
-RECORD_KIND_NAMES: dict[str, Bi] = {
-    "joint_research": Bi("联合调研", "joint research"),
-    "cadre_nomination": Bi("后备干部推荐", "cadre pool nominations"),
-    "town_activity": Bi("镇联系活动", "town activities"),
-    "briefing": Bi("通报政情", "briefings"),
-    "special_personnel": Bi("特约人员", "special personnel"),
-}
 SYMBOL = {CellState.MET: "✓", CellState.SHORT: "✗", CellState.DEVIATION: "!", CellState.INFO: "i",
           CellState.NONE: "—"}
 
@@ -183,7 +186,8 @@ def rule_label(rule: Rule) -> Bi:
     if isinstance(rule, DesignationRule):
         return UI["designation"]
     if isinstance(rule, RecordOnly):
-        what = RECORD_KIND_NAMES.get(rule.record_kind, Bi.same(rule.record_kind))
+        what = Bi(RECORD_KIND_ZH.get(rule.record_kind, rule.record_kind),
+                      RECORD_KIND_EN.get(rule.record_kind, rule.record_kind))
         return what.join(Bi("（仅记录）", "(recorded only)"), "", " ")
     return Bi(rule.key, rule.key)
 
