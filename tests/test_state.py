@@ -408,7 +408,10 @@ def _state_text(seed: District) -> dict[str, Any]:
     (lambda s: s["engagements"][3]["participants"].__setitem__(1, "no-such-org"),
      "$.engagements[3].participants[1]", "no-such-org"),
     (lambda s: s["engagements"].__setitem__(5, dict(s["engagements"][4])), "$.engagements[5].id", "duplicate"),
-    (lambda s: s["engagements"][2].update(start="15:00", end="14:00"), "$.engagements[2]", "before it starts"),
+    (lambda s: s["engagements"][2].update(start="15:00", end="14:00"), "$.engagements[2].end", "before it starts"),
+    (lambda s: s["engagements"][3].update(host="nobody"), "$.engagements[3].host",
+     "no organisation is called “nobody”"),
+    (lambda s: s["engagements"][3].update(provisions=["§9.9"]), "$.engagements[3].provisions[0]", "§9.9"),
     (lambda s: s["engagements"][1].update(date="2028-01-05"), "$.engagements[1].date", "not in 2027"),
     (lambda s: s.update(district="other"), "$.district", "other"),
     (lambda s: s.update(year=2026), "$.year", "2026"),
@@ -420,6 +423,29 @@ def test_a_hand_edited_state_is_checked_like_a_data_file(seed: District, edit: A
         parse_state(json.dumps(raw, ensure_ascii=False), seed, year=YEAR, file="plan-seed-2027.json")
     message = str(info.value)
     assert message.startswith(f"plan-seed-2027.json: {path}") and words in message and "(fix: " in message
+    assert "liaison plan" not in message  # the core does not know the command line
+
+
+@pytest.mark.parametrize(("edit", "path", "zh"), [
+    (lambda s: s["engagements"][3].update(host="nobody"), "$.engagements[3].host", "没有名为“nobody”的单位"),
+    (lambda s: s["engagements"][3].update(provisions=["§9.9"]), "$.engagements[3].provisions[0]", "没有条款“§9.9”"),
+    (lambda s: s["engagements"][2].update(start="15:00", end="14:00"), "$.engagements[2].end",
+     "的结束时间（14:00）早于开始时间（15:00）"),
+    (lambda s: s["engagements"][3].update(participants=[s["engagements"][3]["participants"][1]]),
+     "$.engagements[3].host", "不在参加单位之中"),
+    (lambda s: s.update(format="liaison-state/0"), "$.format", "不是本版本的年度状态文件"),
+    (lambda s: [s], "$", "不是年度计划（状态）文件：文档不是键值表"),
+])
+def test_a_hand_edited_state_is_reported_in_chinese_throughout(seed: District, edit: Any, path: str, zh: str) -> None:
+    raw = _state_text(seed)
+    raw = edit(raw) or raw
+    with pytest.raises(DataError) as info:
+        parse_state(json.dumps(raw, ensure_ascii=False), seed, year=YEAR, file="plan-seed-2027.json")
+    message = info.value.render("zh")
+    assert message.startswith(f"plan-seed-2027.json: {path}: ") and zh in message
+    words = re.sub(r"[\w./-]*\d[\w./-]*|§[\d.]+|plan-seed-2027\.json|\$[\w.\[\]]*|docs/cli\.md|“[^”]*”|format|"
+                   r"liaison-state/\d", "", message.replace("(fix: ", ""))
+    assert not re.search(r"[A-Za-z]{3,}", words), message  # no English sentence inside the Chinese one
 
 
 def test_a_state_that_fails_its_checks_stops_every_command_without_writing(tmp_path: Path, seed: District) -> None:
@@ -430,8 +456,8 @@ def test_a_state_that_fails_its_checks_stops_every_command_without_writing(tmp_p
     raw["engagements"][0]["participants"][1] = "nobody"
     path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     before = tree(tmp_path / "out")
-    for command in ("liaison export ical --year 2027 --out out", "liaison plan --year 2027 --out out --cancel x",
-                    "liaison check --year 2027 --out out"):
+    for command in ("liaison export ical --year 2027 --out out",
+                    "liaison plan --year 2027 --out out --cancel 2027/visit/x", "liaison check --year 2027 --out out"):
         result = run_shell(command, tmp_path)
         assert result.returncode == 1, command
         assert "Traceback" not in result.stderr and "$.engagements[0].participants[1]" in result.stderr
