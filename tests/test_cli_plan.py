@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from liaison_cli.main import cli
@@ -212,3 +213,34 @@ def test_a_broken_state_file_names_the_command_that_writes_it(tmp_path: Path) ->
     state.write_text(json.dumps(data), encoding="utf-8")
     code, _, err = run("plan", "--year", "2026", "--out", str(tmp_path), "--lang", "en")
     assert code == 1 and "liaison plan --out DIR" in err  # the edge names its command; the core does not
+
+
+def test_an_events_file_change_the_state_overrides_is_warned_of_in_the_export(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from liaison import plugins
+
+    monkeypatch.setenv("LIAISON_PLUGINS", "ical")
+    plugins.reset()
+    events = tmp_path / "events.toml"
+    events.write_text((EXAMPLES / "events-2027.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    out = str(tmp_path / "out")
+    symposium = "2027/symposium/symposium-2027-budget"
+    try:
+        assert run("export", "ical", "--year", "2027", "--out", out, "--events", str(events))[0] == 0
+        assert run("plan", "--year", "2027", "--out", out, "--cancel", symposium)[0] == 0
+        code, text, err = run("export", "ical", "--year", "2027", "--out", out, "--events", str(events))
+        assert code == 0 and symposium not in text, err  # the file did not change: nothing to say
+        events.write_text(events.read_text(encoding="utf-8").replace("2027-09-14", "2027-09-21"), encoding="utf-8")
+        code, text, err = run("export", "ical", "--year", "2027", "--out", out, "--events", str(events))
+        assert code == 0, err
+        flat = " ".join(text.split())
+        assert f"注意: 活动文件修改了{symposium}（现为 2027-09-21 14:30）" in flat
+        assert "“已取消”（2027-09-14 14:30）：保留年度状态" in flat
+        state = json.loads((tmp_path / "out" / "2027" / "plan-seed-2027.json").read_text(encoding="utf-8"))
+        kept = next(e for e in state["engagements"] if e["id"] == symposium)
+        assert (kept["status"], kept["date"]) == ("cancelled", "2027-09-14")
+        # told once: the file as now seen is the state's, so the next export has nothing to say
+        code, text, _ = run("export", "ical", "--year", "2027", "--out", out, "--events", str(events), "--lang", "en")
+        assert code == 0 and symposium not in text
+    finally:
+        plugins.reset()
