@@ -132,7 +132,7 @@ def test_every_query_honours_data(tmp_path: Path, seed_text: str) -> None:
 
 @pytest.mark.parametrize(("args", "expected"), [
     (("route", "--issuer", "区卫生"), "您是否要找：区卫生局"),
-    (("provisions", "§9.9"), "no provision"),
+    (("provisions", "§9.9"), "没有条款“§9.9”"),
     (("pairings", "--data", "/nonexistent/district.toml"), "文件不存在"),
     (("invitees", "--event", "professional_meeting"), "请写明哪个部门"),
 ])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from liaison_cli.main import cli
@@ -179,3 +180,67 @@ def test_check_with_a_bad_records_file(tmp_path: Path) -> None:
     district_file = Path(__file__).parents[1] / "src" / "liaison" / "data" / "seed.toml"
     code, _, err = run("check", "--year", "2026", "--records", str(district_file))
     assert code == 1 and "这像是区数据文件，不是记录文件" in err and "--data" in err
+
+
+def test_a_change_for_no_year_of_the_run_is_an_error_naming_it(tmp_path: Path) -> None:
+    # an id of another year, or no id at all: the command stops before writing anything
+    for option, ident, years in (("--cancel", "nope/x", ("--year", "2027")),
+                                 ("--held", "2028/joint_meeting/health", ("--year", "2027")),
+                                 ("--confirm", "2029/joint_meeting/health", ("--years", "2027..2028")),
+                                 ("--move", "2028/joint_meeting/health@2028-04-20", ("--year", "2027"))):
+        code, out, err = run("plan", *years, "--out", str(tmp_path / "out"), option, ident)
+        named = ident.partition("@")[0]
+        assert code == 1 and f"{option} {named}" in err and "fix:" in err, (option, out, err)
+        assert ("2027, 2028" if years[0] == "--years" else "2027") in err
+        assert not (tmp_path / "out").exists()
+    code, _, err = run("plan", "--year", "2027", "--held", "2028/joint_meeting/health", "--lang", "en")
+    assert code == 1 and "not an engagement of the year(s) given (2027)" in err and "--year 2028" in err
+    # a change of a year that is in the run still works with another year's beside it refused
+    code, _, err = run("plan", "--years", "2027..2028", "--out", str(tmp_path / "out"),
+                       "--confirm", "2028/joint_meeting/health")
+    assert code == 0, err
+
+
+def test_a_broken_state_file_names_the_command_that_writes_it(tmp_path: Path) -> None:
+    assert run("plan", "--year", "2026", "--out", str(tmp_path))[0] == 0
+    state = tmp_path / "2026" / "plan-seed-2026.json"
+    data = json.loads(state.read_text(encoding="utf-8"))
+    data["engagements"][2]["host"] = "nobody"
+    state.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run("plan", "--year", "2026", "--out", str(tmp_path))
+    assert code == 1 and "$.engagements[2].host: 没有名为“nobody”的单位" in err
+    data["engagements"][2] = dict(json.loads(state.read_text(encoding="utf-8"))["engagements"][3], dat=1)
+    state.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run("plan", "--year", "2026", "--out", str(tmp_path), "--lang", "en")
+    assert code == 1 and "liaison plan --out DIR" in err  # the edge names its command; the core does not
+
+
+def test_an_events_file_change_the_state_overrides_is_warned_of_in_the_export(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from liaison import plugins
+
+    monkeypatch.setenv("LIAISON_PLUGINS", "ical")
+    plugins.reset()
+    events = tmp_path / "events.toml"
+    events.write_text((EXAMPLES / "events-2027.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    out = str(tmp_path / "out")
+    symposium = "2027/symposium/symposium-2027-budget"
+    try:
+        assert run("export", "ical", "--year", "2027", "--out", out, "--events", str(events))[0] == 0
+        assert run("plan", "--year", "2027", "--out", out, "--cancel", symposium)[0] == 0
+        code, text, err = run("export", "ical", "--year", "2027", "--out", out, "--events", str(events))
+        assert code == 0 and symposium not in text, err  # the file did not change: nothing to say
+        events.write_text(events.read_text(encoding="utf-8").replace("2027-09-14", "2027-09-21"), encoding="utf-8")
+        code, text, err = run("export", "ical", "--year", "2027", "--out", out, "--events", str(events))
+        assert code == 0, err
+        flat = " ".join(text.split())
+        assert f"注意: 活动文件修改了{symposium}（现为 2027-09-21 14:30）" in flat
+        assert "“已取消”（2027-09-14 14:30）：保留年度状态" in flat
+        state = json.loads((tmp_path / "out" / "2027" / "plan-seed-2027.json").read_text(encoding="utf-8"))
+        kept = next(e for e in state["engagements"] if e["id"] == symposium)
+        assert (kept["status"], kept["date"]) == ("cancelled", "2027-09-14")
+        # told once: the file as now seen is the state's, so the next export has nothing to say
+        code, text, _ = run("export", "ical", "--year", "2027", "--out", out, "--events", str(events), "--lang", "en")
+        assert code == 0 and symposium not in text
+    finally:
+        plugins.reset()

@@ -159,12 +159,18 @@ def test_the_guide_routine_runs_literally_and_each_step_does_what_the_guide_says
     change_letters = [r for r in state.letters if r.kind == "change" and r.active]
     construction = state.plan.get("2027/joint_meeting/construction")
     invited = sorted(set(construction.participants) - {construction.host})
-    assert sorted(r.recipient for r in change_letters) == invited  # one to each recipient of the invitation
+    originals = [r for r in letters_before.values() if r.kind == "invitation" and r.engagement == construction.id]
+    assert sorted(r.recipient for r in originals) == invited
+    # a change letter to each recipient whose invitation had gone out (dated on or before the day of the
+    # change: the commands run today); an invitation not yet sent is simply replaced
+    went_out = sorted(r.recipient for r in originals if r.date <= dt.date.today())
+    assert sorted(r.recipient for r in change_letters) == went_out
     for change in change_letters:
         original = letters_before[change.refers_to]  # names the invitation it changes
         assert (original.kind, original.recipient, original.engagement) == ("invitation", change.recipient,
                                                                              construction.id)
-        assert (out / change.path).is_file()
+        assert (out / change.path).is_file() and original.date <= change.date
+    for original in originals:
         assert not (out / original.path).exists()  # the old invitation is archived, not left beside the new
         assert (out / ARCHIVE / "1" / original.path).is_file()
     reissued = [r for r in state.letters if r.kind == "invitation" and r.active and r.engagement == construction.id]
@@ -190,10 +196,12 @@ def test_the_guide_routine_runs_literally_and_each_step_does_what_the_guide_says
     invitations = {r.doc_number: r for r in state.letters if r.kind == "invitation"
                    and r.engagement == symposium.id}
     cancellations = [r for r in state.letters if r.kind == "cancellation" and r.active]
-    assert cancellations and {r.engagement for r in cancellations} == {symposium.id}
+    assert len(invitations) == len(seed.counterparts())  # the symposium invited every branch and the ICF
+    assert {r.engagement for r in cancellations} <= {symposium.id}
     assert all(invitations[r.refers_to].recipient == r.recipient for r in cancellations)
-    assert sorted(r.recipient for r in cancellations) == sorted(r.recipient for r in invitations.values())
-    assert len(cancellations) == len(seed.counterparts())  # the symposium invited every branch and the ICF
+    # a cancellation letter where the invitation had gone out by today, none where it had not
+    assert sorted(r.recipient for r in cancellations) == sorted(
+        r.recipient for r in invitations.values() if r.date <= dt.date.today())
     assert all((out / r.path).is_file() for r in cancellations)
     assert all(int(third[uid]["SEQUENCE"]) >= int(second[uid]["SEQUENCE"]) for uid in third)
 
@@ -408,7 +416,10 @@ def _state_text(seed: District) -> dict[str, Any]:
     (lambda s: s["engagements"][3]["participants"].__setitem__(1, "no-such-org"),
      "$.engagements[3].participants[1]", "no-such-org"),
     (lambda s: s["engagements"].__setitem__(5, dict(s["engagements"][4])), "$.engagements[5].id", "duplicate"),
-    (lambda s: s["engagements"][2].update(start="15:00", end="14:00"), "$.engagements[2]", "before it starts"),
+    (lambda s: s["engagements"][2].update(start="15:00", end="14:00"), "$.engagements[2].end", "before it starts"),
+    (lambda s: s["engagements"][3].update(host="nobody"), "$.engagements[3].host",
+     "no organisation is called “nobody”"),
+    (lambda s: s["engagements"][3].update(provisions=["§9.9"]), "$.engagements[3].provisions[0]", "§9.9"),
     (lambda s: s["engagements"][1].update(date="2028-01-05"), "$.engagements[1].date", "not in 2027"),
     (lambda s: s.update(district="other"), "$.district", "other"),
     (lambda s: s.update(year=2026), "$.year", "2026"),
@@ -420,6 +431,29 @@ def test_a_hand_edited_state_is_checked_like_a_data_file(seed: District, edit: A
         parse_state(json.dumps(raw, ensure_ascii=False), seed, year=YEAR, file="plan-seed-2027.json")
     message = str(info.value)
     assert message.startswith(f"plan-seed-2027.json: {path}") and words in message and "(fix: " in message
+    assert "liaison plan" not in message  # the core does not know the command line
+
+
+@pytest.mark.parametrize(("edit", "path", "zh"), [
+    (lambda s: s["engagements"][3].update(host="nobody"), "$.engagements[3].host", "没有名为“nobody”的单位"),
+    (lambda s: s["engagements"][3].update(provisions=["§9.9"]), "$.engagements[3].provisions[0]", "没有条款“§9.9”"),
+    (lambda s: s["engagements"][2].update(start="15:00", end="14:00"), "$.engagements[2].end",
+     "的结束时间（14:00）早于开始时间（15:00）"),
+    (lambda s: s["engagements"][3].update(participants=[s["engagements"][3]["participants"][1]]),
+     "$.engagements[3].host", "不在参加单位之中"),
+    (lambda s: s.update(format="liaison-state/0"), "$.format", "不是本版本的年度状态文件"),
+    (lambda s: [s], "$", "不是年度计划（状态）文件：文档不是键值表"),
+])
+def test_a_hand_edited_state_is_reported_in_chinese_throughout(seed: District, edit: Any, path: str, zh: str) -> None:
+    raw = _state_text(seed)
+    raw = edit(raw) or raw
+    with pytest.raises(DataError) as info:
+        parse_state(json.dumps(raw, ensure_ascii=False), seed, year=YEAR, file="plan-seed-2027.json")
+    message = info.value.render("zh")
+    assert message.startswith(f"plan-seed-2027.json: {path}: ") and zh in message
+    words = re.sub(r"[\w./-]*\d[\w./-]*|§[\d.]+|plan-seed-2027\.json|\$[\w.\[\]]*|docs/cli\.md|“[^”]*”|format|"
+                   r"liaison-state/\d", "", message.replace("(fix: ", ""))
+    assert not re.search(r"[A-Za-z]{3,}", words), message  # no English sentence inside the Chinese one
 
 
 def test_a_state_that_fails_its_checks_stops_every_command_without_writing(tmp_path: Path, seed: District) -> None:
@@ -430,8 +464,8 @@ def test_a_state_that_fails_its_checks_stops_every_command_without_writing(tmp_p
     raw["engagements"][0]["participants"][1] = "nobody"
     path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     before = tree(tmp_path / "out")
-    for command in ("liaison export ical --year 2027 --out out", "liaison plan --year 2027 --out out --cancel x",
-                    "liaison check --year 2027 --out out"):
+    for command in ("liaison export ical --year 2027 --out out",
+                    "liaison plan --year 2027 --out out --cancel 2027/visit/x", "liaison check --year 2027 --out out"):
         result = run_shell(command, tmp_path)
         assert result.returncode == 1, command
         assert "Traceback" not in result.stderr and "$.engagements[0].participants[1]" in result.stderr
@@ -461,7 +495,8 @@ def test_exporting_one_format_leaves_the_others_files_and_numbers_alone(tmp_path
 def test_the_main_job_twice_with_a_move_between_publishes_the_move_and_keeps_it(tmp_path: Path,
                                                                                 seed: District) -> None:
     """README's main job (examples/annual_plan.py), a move through `liaison plan`, the main job again
-    (the moved date goes out with SEQUENCE 1 and a change letter), and a third plain run (nothing written)."""
+    (the moved date goes out with SEQUENCE 1, and a change letter where the invitation had gone out), and a
+    third plain run (nothing written)."""
     main_job = f"{sys.executable} {ROOT / 'examples' / 'annual_plan.py'} {YEAR} --out out"
     first = run_shell(main_job, tmp_path)
     assert first.returncode == 0, first.stderr
@@ -476,7 +511,9 @@ def test_the_main_job_twice_with_a_move_between_publishes_the_move_and_keeps_it(
     assert event["SEQUENCE"] == "1" and event["STATUS"] == "CONFIRMED"
     state = state_of(out, seed)
     changes = [r for r in state.letters if r.kind == "change" and r.active]
-    assert changes and {r.engagement for r in changes} == {"2027/joint_meeting/health"}
+    sent = [r for r in state.letters if r.kind == "invitation" and r.engagement == "2027/joint_meeting/health"
+            and not r.active and r.date <= dt.date.today()]  # the invitations replaced that had gone out
+    assert sorted(r.refers_to for r in changes) == sorted(r.doc_number for r in sent)
     assert all((out / r.path).is_file() for r in changes)
     before = tree(out)
     third = run_shell(main_job, tmp_path)

@@ -257,8 +257,8 @@ class District:
             return self._provisions[key]
         except KeyError:
             known = ", ".join(self._provisions)
-            raise UnknownProvisionError(f"no provision {provision_id!r}",
-                                        fix=f"use one of {known}") from None
+            raise UnknownProvisionError(f"no provision {provision_id!r}", fix=f"use one of {known}",
+                                        message_zh=f"没有条款“{provision_id}”", fix_zh=f"请使用：{known}") from None
 
     def rules(self, kind: type, as_of: dt.date) -> Iterable[tuple[Provision, Rule]]:
         """Every rule of a kind in force on ``as_of``, with its provision."""

@@ -274,7 +274,8 @@ def expect(raw: Any, expected: str, *, file: str | None) -> None:
         raise _wrong(found, expected, file)
     if not isinstance(raw, dict):
         raise DataError(f"not {WHAT[expected]}: the document is not a table of keys", file=file, path="$",
-                        fix=f"see {DOC[expected]}")
+                        fix=f"see {DOC[expected]}", message_zh=f"不是{WHAT_ZH[expected]}：文档不是键值表",
+                        fix_zh=f"请参阅 {DOC[expected]}")
 
 
 def load_district(path: str | os.PathLike[str]) -> District:

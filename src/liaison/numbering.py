@@ -73,6 +73,11 @@ class LetterRegistry:
         """The letters of ``kind`` about ``engagement`` that the latest export had issued."""
         return tuple(r for r in self._by_key.values() if r.engagement == engagement and r.kind == kind)
 
+    def latest(self, key: str) -> LetterRecord | None:
+        """The latest letter ever issued under ``key`` (active or not), if any."""
+        found = [r for r in self.previous if r.key == key]
+        return max(found, key=lambda r: (r.revision, r.serial)) if found else None
+
     def history(self, engagement: str, recipient: str, kind: str = "invitation") -> tuple[LetterRecord, ...]:
         """Every letter of ``kind`` about ``engagement`` to ``recipient`` ever issued (active or not),
         oldest first: a change letter is owed between two that announced different dates."""

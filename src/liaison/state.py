@@ -117,8 +117,14 @@ def state_to_json(state: YearState) -> str:
     return json.dumps(state_document(state), ensure_ascii=False, indent=2, default=_default) + "\n"
 
 
-FIX = "write it with `liaison plan --out …`, or correct the value by hand (docs/cli.md)"
-FIX_ZH = "请用 liaison plan --out … 修改，或手工改正该值（见 docs/cli.md）"
+#: The fix of a state error that has no more particular one; the edge may name its own way of
+#: rewriting the state (the command line's ``liaison plan --out``).
+FIX = "correct the value, or have the state written again (docs/cli.md)"
+FIX_ZH = "请改正该值，或重新生成年度状态（见 docs/cli.md）"
+
+
+class StateError(DataError):
+    """A year's state file is malformed or does not fit the district or the year."""
 
 
 def _check_events(state: YearState, file: str | None, fail: Any) -> None:
@@ -153,19 +159,48 @@ def parse_state(text: str | bytes, district: District, *, year: int | None = Non
     from liaison.convert import structure
     from liaison.loader import read_json
 
-    raw = read_json(text, file=file, expected="state")
-    if raw.get("format") != FORMAT:
-        raise DataError(f"not a state file of this version (expected \"format\": \"{FORMAT}\")", file=file,
-                        path="$.format", fix=FIX)
-    body = {k: v for k, v in raw.items() if k != "format"}
-    state = structure(body, YearState, file=file, fix=FIX)
-    check_state(state, district, year=year, file=file)
+    try:
+        raw = read_json(text, file=file, expected="state")
+        if raw.get("format") != FORMAT:
+            raise DataError(f"not a state file of this version (expected \"format\": \"{FORMAT}\")", file=file,
+                            path="$.format", fix=FIX, fix_zh=FIX_ZH,
+                            message_zh=f"不是本版本的年度状态文件（应为 \"format\": \"{FORMAT}\"）")
+        body = {k: v for k, v in raw.items() if k != "format"}
+        _check_references(body, district, file)
+        state = structure(body, YearState, file=file, fix=FIX)
+        check_state(state, district, year=year, file=file)
+    except StateError:
+        raise
+    except DataError as exc:
+        raise exc.located(cls=StateError) from None
     return state
 
 
+def _check_references(body: dict[str, Any], district: District, file: str | None) -> None:
+    """The organisations an engagement names are the district's, checked before the engagement is
+    built (which would only say that its host is not among its participants)."""
+    engagements = body.get("engagements")
+    if not isinstance(engagements, list):
+        return  # its shape is for :func:`structure` to report
+    for i, e in enumerate(engagements):
+        if not isinstance(e, dict):
+            continue
+        participants = e.get("participants")
+        named = [("host", e.get("host"))] + [(f"participants[{k}]", org) for k, org in
+                                             enumerate(participants if isinstance(participants, list) else ())]
+        for field, org in named:
+            if not isinstance(org, str):
+                continue
+            try:
+                district.organisation(org)
+            except LiaisonError as exc:
+                raise exc.located(file=file, path=f"$.engagements[{i}].{field}", cls=DataError) from None
+
+
 def check_state(state: YearState, district: District, *, year: int | None, file: str | None) -> None:
-    """What the types cannot say: the right district and year, known organisations, unique ids,
-    dates inside the year."""
+    """What the types cannot say: the right district and year, unique ids, dates inside the year,
+    known provisions (the organisations are checked on the document, before the engagements are
+    built: :func:`_check_references`)."""
     def fail(path: str, message: str, message_zh: str, fix: str = FIX, fix_zh: str = FIX_ZH) -> DataError:
         return DataError(message, file=file, path=path, fix=fix, message_zh=message_zh, fix_zh=fix_zh)
 
@@ -197,13 +232,6 @@ def check_state(state: YearState, district: District, *, year: int | None, file:
             k = e.participants.index(twice, e.participants.index(twice) + 1)
             raise fail(f"{here}.participants[{k}]", f"{twice!r} takes part twice", f"“{twice}”重复列出",
                        "list each participant once", "每个参加单位只列一次")
-        for field, ids in (("host", (e.host,)), ("participants", e.participants)):
-            for k, org in enumerate(ids):
-                try:
-                    district.organisation(org)
-                except LiaisonError as exc:
-                    where = f"{here}.{field}" + (f"[{k}]" if field == "participants" else "")
-                    raise exc.located(file=file, path=where, cls=DataError) from None
         for k, pid in enumerate(e.provisions):
             try:
                 district.provision(pid)

@@ -65,6 +65,7 @@ def explain(exc: LiaisonError) -> LiaisonError:
     """The error with the command-line flag its fix needs, where the core could not name one."""
     from liaison.engagements import ChangeRefused
     from liaison.loader import WHAT, WHAT_ZH, WrongFileError
+    from liaison.state import FIX, StateError
 
     if isinstance(exc, WrongFileError):
         flag = FLAGS.get(exc.found, "")
@@ -73,6 +74,10 @@ def explain(exc: LiaisonError) -> LiaisonError:
     if isinstance(exc, ChangeRefused):
         return exc.located(fix="check with the other side, then repeat the command with --force",
                            fix_zh="先与对方商定，再加 --force 重新运行")
+    if isinstance(exc, StateError) and exc.fix == FIX:  # the core's general fix: name the command
+        return exc.located(fix="correct the value by hand, or write the state with `liaison plan --out DIR` "
+                               "(docs/cli.md)",
+                           fix_zh="请手工改正该值，或用 liaison plan --out DIR 重新写入年度状态（见 docs/cli.md）")
     return exc
 
 

@@ -163,6 +163,36 @@ def parse_changes(confirms: Sequence[str], moves: Sequence[str], cancels: Sequen
     return changes
 
 
+OPTION_OF = {"confirm": "--confirm", "move": "--move", "cancel": "--cancel", "held": "--held"}
+
+
+def changes_of(changes: Sequence[Any], year: int) -> list[Any]:
+    """The changes a year consumes: those of its engagements (an id starts with the year)."""
+    return [c for c in changes if c.engagement.startswith(f"{year}/")]
+
+
+def check_changes_consumed(changes: Sequence[Any], years: Sequence[int]) -> None:
+    """Every change belongs to a year of the run: one that none consumes stops the command before
+    anything is written, never silently dropped."""
+    from liaison.errors import PlanningError
+
+    asked = ", ".join(str(y) for y in years)
+    for change in changes:
+        if any(change.engagement.startswith(f"{year}/") for year in years):
+            continue
+        option = OPTION_OF.get(change.action, change.action)
+        head = change.engagement.split("/", 1)[0]
+        if head.isdigit() and len(head) == 4:
+            fix, fix_zh = f"run it with --year {head}", f"请用 --year {head} 运行"
+        else:
+            fix = f"use an id the plan lists: it starts with its year ({years[0]}/…)"
+            fix_zh = f"请使用计划中列出的编号：编号以年份开头（{years[0]}/…）"
+        raise PlanningError(f"{option} {change.engagement}: not an engagement of the year(s) given ({asked}); "
+                            "nothing was changed", fix=fix,
+                            message_zh=f"{option} {change.engagement}：不是所给年度（{asked}）的活动，未作任何修改",
+                            fix_zh=fix_zh)
+
+
 # ---------------------------------------------------------------------------------------------- plan
 @cli.command()
 @year_options
@@ -196,13 +226,14 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
     inputs = year_inputs(**kwargs)
     documents = []
     changes = parse_changes(confirms, moves, cancels, helds)
+    check_changes_consumed(changes, inputs.years)
     calendar = calendar_for(inputs.holiday_files)
     events = events_for(district, inputs.events_file)
     for year in inputs.years:
         if out_dir is not None:
             workspace = Workspace(out_dir)
             state = workspace.read_state(district, year)
-            outcome = workspace.update(district, year, [c for c in changes if c.engagement.startswith(f"{year}/")],
+            outcome = workspace.update(district, year, changes_of(changes, year),
                                        force=force, calendar=calendar, options=plan_options_for(inputs, state),
                                        events=events, replan=inputs.replan)
             result = outcome.after
@@ -213,7 +244,7 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
             if events is not None:
                 options = attrs.evolve(options, events=events)
             result = plan_year(district, year, options, calendar=calendar)
-            mine = [c for c in changes if c.engagement.startswith(f"{year}/")]
+            mine = changes_of(changes, year)
             if mine:
                 changed = apply_changes(result, mine, force=force)
                 result = revise(result, plan_year(district, year, options, calendar=calendar, fixed=changed.kept(),

@@ -56,7 +56,7 @@ def plenary_id(state: YearState) -> str:
 @pytest.fixture(scope="module")
 def year(seed: District) -> list[ExportResult]:
     """A year of exports: first; unchanged; the health joint meeting moved; the work meeting's time
-    moved and the plenary meeting cancelled; unchanged again."""
+    moved (on 10 June, after its invitation went out) and the plenary meeting cancelled; unchanged again."""
     first = run(seed, None)
     again = run(seed, first.state, issued_on=dt.date(2027, 2, 1), on_disk=written(first.state))
     state = again.state.with_plan(again.state.plan.move(JOINT_HEALTH, dt.date(2027, 4, 20)))
@@ -64,8 +64,8 @@ def year(seed: District) -> list[ExportResult]:
     plan = moved.state.plan
     work = plan.get(WORK_MEETING)
     plan = plan.move(WORK_MEETING, work.date, dt.time(14, 30)).cancel(plenary_id(moved.state), force=True)
-    cancelled = run(seed, moved.state.with_plan(plan), issued_on=dt.date(2027, 5, 10), on_disk=written(moved.state))
-    last = run(seed, cancelled.state, issued_on=dt.date(2027, 6, 1), on_disk=written(cancelled.state))
+    cancelled = run(seed, moved.state.with_plan(plan), issued_on=dt.date(2027, 6, 10), on_disk=written(moved.state))
+    last = run(seed, cancelled.state, issued_on=dt.date(2027, 6, 15), on_disk=written(cancelled.state))
     return [first, again, moved, cancelled, last]
 
 
@@ -194,7 +194,7 @@ def test_a_time_moved_and_a_cancelled_meeting(year: list[ExportResult]) -> None:
         assert (f"我办于2027年2月19日以{old.doc_number}邀请贵单位负责人列席原定于2027年3月5日（星期五）上午9:00召开的"
                 in said)
         assert "经研究，该会议取消，原邀请函不再执行。" in said
-        assert a.letter.date == dt.date(2027, 2, 19)  # 10 May is past the meeting: the invitation's date
+        assert a.letter.date == dt.date(2027, 2, 19)  # 10 June is past the meeting: the invitation's date
     gone = {r.doc_number for r in cancelled.state.letters if r.engagement == plenary and r.kind == "invitation"}
     assert gone == {r.doc_number for r in invited.values()}
     assert not any(r.active for r in cancelled.state.letters if r.engagement == plenary and r.kind == "invitation")
@@ -237,3 +237,34 @@ def test_a_retitled_engagement_changes_no_change_letter_already_owed(seed: Distr
     invitations = [r for r in now.values() if r.kind == "invitation" and r.engagement == JOINT_HEALTH]
     assert invitations and all(r.engagement_title == retitled.title_zh for r in invitations)
     assert all(r.doc_number not in {o.doc_number for o in moved.state.letters} for r in invitations)
+
+
+def test_an_invitation_replaced_before_its_date_gets_no_change_or_cancellation_letter(seed: District) -> None:
+    """Letters are dated ahead (an invitation two weeks before its meeting): one replaced before its
+    成文日期 never went out, so the move or cancellation replaces it (archived, a new number) with no
+    letter naming it — and no later export writes one. One that had gone out gets its letter, dated the
+    day of the change, never before the invitation it names."""
+    first = run(seed, None, issued_on=dt.date(2026, 12, 1))
+    sent = active(first)
+    health = {k: r for k, r in sent.items() if r.kind == "invitation" and r.engagement == JOINT_HEALTH}
+    plenary = plenary_id(first.state)
+    assert health and all(r.date > dt.date(2027, 1, 15) for r in health.values())  # not out yet on 15 January
+    plan = first.state.plan.move(JOINT_HEALTH, dt.date(2027, 4, 20)).cancel(plenary, force=True)
+    changed = run(seed, first.state.with_plan(plan), issued_on=dt.date(2027, 1, 15), on_disk=written(first.state))
+    assert not [r for r in changed.state.letters if r.kind in ("change", "cancellation")]
+    now = active(changed)
+    assert all(now[k].doc_number != r.doc_number for k, r in health.items())  # new text, new number
+    archived = {path for path, _ in changed.archive}
+    assert {r.path for r in health.values()} <= archived
+    assert {r.path for r in sent.values() if r.engagement == plenary} <= archived
+    later = run(seed, changed.state, issued_on=dt.date(2027, 5, 1), on_disk=written(changed.state))
+    assert not [r for r in later.state.letters if r.kind in ("change", "cancellation")]  # decided once
+    # moved again after the new invitation went out (6 April): now a change letter is owed, dated that day
+    out = {k: r for k, r in active(later).items() if r.engagement == JOINT_HEALTH and r.kind == "invitation"}
+    assert all(r.date <= dt.date(2027, 4, 12) for r in out.values())
+    again = later.state.with_plan(later.state.plan.move(JOINT_HEALTH, dt.date(2027, 4, 27), force=True))
+    moved = run(seed, again, issued_on=dt.date(2027, 4, 12), on_disk=written(later.state))
+    changes = [r for r in moved.state.letters if r.kind == "change"]
+    assert sorted(r.refers_to for r in changes) == sorted(r.doc_number for r in out.values())
+    assert all(r.date == dt.date(2027, 4, 12) for r in changes)
+    assert all(out[f"invitation/{JOINT_HEALTH}/{r.recipient}"].date <= r.date for r in changes)

@@ -131,7 +131,7 @@ def drafts(request: ExportRequest) -> tuple[Draft, ...]:
         invited = issuer.issue_all(invitations(district, plan, records=records))
         current = {(d.subject, d.recipient): d.record for d in invited if d.record is not None}
         found += invited
-        found += issuer.issue_all(change_letters(district, plan, issuer.registry, current))
+        found += issuer.issue_all(change_letters(district, plan, issuer.registry, current, request.issued_on))
     if "consultation" in kinds:
         found += issuer.issue_all(consultations(district, plan, records, request.calendar))
     if "feedback" in kinds:

@@ -4,13 +4,15 @@ out, a letter to the same recipient naming the invitation's 文号, its date and
 They are read from the year's letters (:meth:`liaison.numbering.LetterRegistry.history`), not from
 what changed since the last export: every invitation ever issued for an engagement to a recipient,
 oldest first, with this export's own — between two that announced different times a change letter
-is owed, after the last of a cancelled engagement a cancellation letter. Their text rests only on
+is owed, after the last of a cancelled engagement a cancellation letter, but only where the earlier
+invitation had gone out by the day of the change (its 成文日期 on or before it). Their text rests only on
 those records (the dates, times and title the invitations announced), so every later export
 produces them again, identically, and they keep their numbers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Mapping, Sequence
 
@@ -38,9 +40,18 @@ __all__ = ["cancellation_letter", "change_letter", "change_letters"]
 
 
 def change_letters(district: District, plan: Plan, registry: LetterRegistry,
-                   issued: Mapping[tuple[str, str], LetterRecord]) -> tuple[Draft, ...]:
+                   issued: Mapping[tuple[str, str], LetterRecord],
+                   issued_on: dt.date | None = None) -> tuple[Draft, ...]:
     """Every change and cancellation letter the year's invitations call for. ``issued`` holds this
-    export's invitations by (engagement, recipient)."""
+    export's invitations by (engagement, recipient); ``issued_on`` is the day of this export.
+
+    A change or cancellation letter is owed only for an invitation that had gone out: one whose
+    成文日期 is on or before the day of the change, which is the letter's own 成文日期 — the day of the
+    export that replaced or cancelled it (without a day, the new invitation's date, or the old one's
+    for a cancellation). An invitation replaced before its date was never sent: it is archived and
+    its successor carries a new number, with no change letter. The decision is taken once, by the
+    export that makes the change; later exports reproduce the letters it wrote (their records) and
+    write none it did not."""
     drafts: list[Draft] = []
     for e in plan.engagements:
         if not invites(e):
@@ -48,17 +59,41 @@ def change_letters(district: District, plan: Plan, registry: LetterRegistry,
         issuer = issuer_of(district, e)
         by_role = roles(district, e)
         for org in invitees(district, e):
-            chain = _chain(registry.history(e.id, org.id), issued.get((e.id, org.id)))
+            current = issued.get((e.id, org.id))
+            chain = _chain(registry.history(e.id, org.id), current)
             verb = role_verb(by_role.get(org.id, ""))
             for old, new in itertools.pairwise(chain):
-                if _moment(old) != _moment(new) and old.engagement_date is not None:
-                    drafts.append(_draft("change", e, org, old, new, change_letter(district, e, org, issuer, old, new,
-                                                                                     verb), issuer))
+                if _moment(old) == _moment(new) or old.engagement_date is None:
+                    continue
+                day = _owed(registry, letter_key("change", e.id, org.id, old.doc_number), old,
+                            (issued_on or new.date) if new is current else None)
+                if day is not None:
+                    drafts.append(_draft("change", e, org, old, new,
+                                         change_letter(district, e, org, issuer, old, new, verb, day), issuer))
             if e.status == Status.CANCELLED and chain and chain[-1].engagement_date is not None:
                 last = chain[-1]
-                drafts.append(_draft("cancellation", e, org, last, None,
-                                     cancellation_letter(district, e, org, issuer, last, verb), issuer))
+                now = last is current or last.active  # the invitation of the latest export: cancelled now
+                earlier = registry.latest(letter_key("cancellation", e.id, org.id, last.doc_number))
+                if earlier is not None or (now and (issued_on is None or last.date <= issued_on)):
+                    # dated the day of the cancellation while the engagement is ahead (else the
+                    # invitation's date); the one an earlier export wrote keeps its date
+                    day = earlier.date if earlier is not None else last.date
+                    drafts.append(_draft("cancellation", e, org, last, None,
+                                         cancellation_letter(district, e, org, issuer, last, verb, day), issuer,
+                                         fixed=earlier is not None))
     return tuple(drafts)
+
+
+def _owed(registry: LetterRegistry, key: str, invited: LetterRecord, today: dt.date | None) -> dt.date | None:
+    """The 成文日期 of the change letter owed about ``invited``, or None if none is:
+    the date of the one an earlier export wrote; else, for a change made now (``today``, the day of
+    the change), that day if the invitation had gone out by then."""
+    earlier = registry.latest(key)
+    if earlier is not None:
+        return earlier.date
+    if today is not None and invited.date <= today:
+        return today
+    return None
 
 
 def _chain(history: Sequence[LetterRecord], current: LetterRecord | None) -> list[LetterRecord]:
@@ -73,15 +108,15 @@ def _moment(r: LetterRecord) -> tuple[object, object]:
 
 
 def _draft(kind: str, e: Engagement, org: Organisation, old: LetterRecord, new: LetterRecord | None, letter: Letter,
-           issuer: Organisation) -> Draft:
+           issuer: Organisation, *, fixed: bool = True) -> Draft:
     assert old.engagement_date is not None
     label = "改期" if kind == "change" else "取消"
     announced = new if new is not None else old
     return Draft("change" if kind == "change" else "cancellation",
                  f"{old.engagement_date.isoformat()}-{e.kind.value}-{e.host}-{org.id}-{label}-{old.series}{old.serial}",
                  letter, e.id, org.id, letter_key(kind, e.id, org.id, old.doc_number), w.letter_series(issuer),
-                 # a change letter goes out with the new invitation; a cancellation before the old date
-                 deadline=None if new is not None else old.engagement_date,
+                 # dated the day of the change; a cancellation without a day of issue: before the old date
+                 deadline=None if new is not None or fixed else old.engagement_date,
                  engagement_date=announced.engagement_date, engagement_start=announced.engagement_start,
                  refers_to=old.doc_number)
 
@@ -101,8 +136,9 @@ def _invited(district: District, e: Engagement, issuer: Organisation, old: Lette
 
 
 def change_letter(district: District, e: Engagement, invitee: Organisation, issuer: Organisation,
-                  old: LetterRecord, new: LetterRecord, verb: str) -> Letter:
-    """关于…改期的函 (关于调整…时间的函 when only the time moved)."""
+                  old: LetterRecord, new: LetterRecord, verb: str, date: dt.date | None = None) -> Letter:
+    """关于…改期的函 (关于调整…时间的函 when only the time moved), dated ``date`` (the day of the
+    change; default the new invitation's date)."""
     assert old.engagement_date is not None and new.engagement_date is not None
     title = _title(e, old)
     noun = event_noun(e)
@@ -119,17 +155,18 @@ def change_letter(district: District, e: Engagement, invitee: Organisation, issu
             Paragraph("特此函告。"))
     issuer_name = w.full_name(district, issuer)
     return Letter(kind="letter", issuing_authority_mark=issuer_name, doc_number=None, title=heading,
-                  recipients=w.name(invitee), body=body, signature=issuer_name, date=new.date, title_units=units)
+                  recipients=w.name(invitee), body=body, signature=issuer_name, date=date or new.date,
+                  title_units=units)
 
 
 def cancellation_letter(district: District, e: Engagement, invitee: Organisation, issuer: Organisation,
-                        old: LetterRecord, verb: str) -> Letter:
-    """关于…取消的函."""
+                        old: LetterRecord, verb: str, date: dt.date | None = None) -> Letter:
+    """关于…取消的函, dated ``date`` (the day of the cancellation; default the invitation's date)."""
     title = _title(e, old)
     body = (Paragraph(_invited(district, e, issuer, old, verb)),
             Paragraph(f"经研究，该{event_noun(e)}取消，原邀请函不再执行。"),
             Paragraph("特此函告。"))
     issuer_name = w.full_name(district, issuer)
     return Letter(kind="letter", issuing_authority_mark=issuer_name, doc_number=None, title=f"关于{title}取消的函",
-                  recipients=w.name(invitee), body=body, signature=issuer_name, date=old.date,
+                  recipients=w.name(invitee), body=body, signature=issuer_name, date=date or old.date,
                   title_units=("关于", *title_units(title, org_names(district)), "取消", "的函"))
