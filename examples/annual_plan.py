@@ -44,18 +44,21 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("out"))
     parser.add_argument("--holidays", type=Path, action="append", default=[],
                         help="the State Council's holiday notice as holiday-cn JSON (docs/holidays.md)")
+    parser.add_argument("--issued-on", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                        help="the day the letters are signed and sent (default: today); change letters are "
+                             "owed for letters dated on or before it")
     args = parser.parse_args()
     try:
-        return run(args.year, args.out, args.holidays)
+        return run(args.year, args.out, args.holidays, args.issued_on or dt.date.today())
     except liaison.LiaisonError as exc:
         console.print(f"[red]错误:[/red] {exc.render('zh')}", markup=True, highlight=False)
         return 1
 
 
-def run(year: int, out: Path, notices: list[Path]) -> int:
+def run(year: int, out: Path, notices: list[Path], issued_on: dt.date) -> int:
     district = liaison.seed_district()
     calendar = liaison.working_day_calendar(liaison.load_holiday_notice(path) for path in notices)
-    outcome = Workspace(out).export(district, year, formats(), calendar=calendar, issued_on=dt.date.today())
+    outcome = Workspace(out).export(district, year, formats(), calendar=calendar, issued_on=issued_on)
     plan = outcome.plan
 
     summary = Table(title=f"{district.info.name} {year}年对口联系工作计划")

@@ -161,10 +161,10 @@ def test_the_guide_routine_runs_literally_and_each_step_does_what_the_guide_says
     invited = sorted(set(construction.participants) - {construction.host})
     originals = [r for r in letters_before.values() if r.kind == "invitation" and r.engagement == construction.id]
     assert sorted(r.recipient for r in originals) == invited
-    # a change letter to each recipient whose invitation had gone out (dated on or before the day of the
-    # change: the commands run today); an invitation not yet sent is simply replaced
-    went_out = sorted(r.recipient for r in originals if r.date <= dt.date.today())
-    assert sorted(r.recipient for r in change_letters) == went_out
+    # the invitations (dated in March) had not gone out on the export's day in January: they are simply
+    # replaced, with no change letter
+    assert originals and all(r.date > dt.date(2027, 1, 11) for r in originals)
+    assert change_letters == []
     for change in change_letters:
         original = letters_before[change.refers_to]  # names the invitation it changes
         assert (original.kind, original.recipient, original.engagement) == ("invitation", change.recipient,
@@ -199,9 +199,10 @@ def test_the_guide_routine_runs_literally_and_each_step_does_what_the_guide_says
     assert len(invitations) == len(seed.counterparts())  # the symposium invited every branch and the ICF
     assert {r.engagement for r in cancellations} <= {symposium.id}
     assert all(invitations[r.refers_to].recipient == r.recipient for r in cancellations)
-    # a cancellation letter where the invitation had gone out by today, none where it had not
-    assert sorted(r.recipient for r in cancellations) == sorted(
-        r.recipient for r in invitations.values() if r.date <= dt.date.today())
+    # the symposium's invitations (2027-08-31) had gone out by the export's day (2027-09-06): a
+    # cancellation letter to each of their recipients
+    assert all(r.date <= dt.date(2027, 9, 6) for r in invitations.values())
+    assert sorted(r.recipient for r in cancellations) == sorted(r.recipient for r in invitations.values())
     assert all((out / r.path).is_file() for r in cancellations)
     assert all(int(third[uid]["SEQUENCE"]) >= int(second[uid]["SEQUENCE"]) for uid in third)
 
@@ -497,26 +498,26 @@ def test_the_main_job_twice_with_a_move_between_publishes_the_move_and_keeps_it(
     """README's main job (examples/annual_plan.py), a move through `liaison plan`, the main job again
     (the moved date goes out with SEQUENCE 1, and a change letter where the invitation had gone out), and a
     third plain run (nothing written)."""
-    main_job = f"{sys.executable} {ROOT / 'examples' / 'annual_plan.py'} {YEAR} --out out"
+    main_job = f"{sys.executable} {ROOT / 'examples' / 'annual_plan.py'} {YEAR} --out out --issued-on 2027-03-20"
     first = run_shell(main_job, tmp_path)
     assert first.returncode == 0, first.stderr
     out = tmp_path / "out" / str(YEAR)
-    moved = run_shell(f"liaison plan --year {YEAR} --out out --move 2027/joint_meeting/health@2027-06-09T09:00",
+    moved = run_shell(f"liaison plan --year {YEAR} --out out --move 2027/joint_meeting/health@2027-04-13T09:00",
                       tmp_path)
     assert moved.returncode == 0, moved.stderr
     second = run_shell(main_job, tmp_path)
     assert second.returncode == 0, second.stderr
     calendar = events_of((out / "ical" / "全部.ics").read_bytes())
-    (event,) = [e for e in calendar.values() if e["DTSTART"].endswith("20270609T090000")]
+    (event,) = [e for e in calendar.values() if e["DTSTART"].endswith("20270413T090000")]
     assert event["SEQUENCE"] == "1" and event["STATUS"] == "CONFIRMED"
     state = state_of(out, seed)
     changes = [r for r in state.letters if r.kind == "change" and r.active]
     sent = [r for r in state.letters if r.kind == "invitation" and r.engagement == "2027/joint_meeting/health"
-            and not r.active and r.date <= dt.date.today()]  # the invitations replaced that had gone out
-    assert sorted(r.refers_to for r in changes) == sorted(r.doc_number for r in sent)
+            and not r.active and r.date <= dt.date(2027, 3, 20)]  # the invitations replaced, gone out by then
+    assert sent and sorted(r.refers_to for r in changes) == sorted(r.doc_number for r in sent)
     assert all((out / r.path).is_file() for r in changes)
     before = tree(out)
     third = run_shell(main_job, tmp_path)
     assert third.returncode == 0, third.stderr
     assert tree(out) == before
-    assert state_of(out, seed).plan.get("2027/joint_meeting/health").date == dt.date(2027, 6, 9)
+    assert state_of(out, seed).plan.get("2027/joint_meeting/health").date == dt.date(2027, 4, 13)

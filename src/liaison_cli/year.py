@@ -321,13 +321,16 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
               help="Records for letters that answer them (consultations, research feedback). Repeatable.")
 @click.option("--option", "raw_options", multiple=True,
               help="KEY=VALUE (or EXPORTER.KEY=VALUE) for the exporters; `liaison plugins` lists them.")
+@click.option("--issued-on", "issued_on", type=DATE, default=None,
+              help="The day this export's letters are signed and sent: new letters are dated no earlier, and a "
+                   "change or cancellation letter is owed for a letter dated on or before it. Default: today.")
 @year_options
 @lang_option
 @click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
               help="A district data file (TOML). Default: the embedded seed district.")
 @handle_errors
-def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_options: tuple[str, ...], lang: str,
-           data_file: str | None, **kwargs: Any) -> None:
+def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_options: tuple[str, ...],
+           issued_on: dt.date | None, lang: str, data_file: str | None, **kwargs: Any) -> None:
     """Export the year(s) with the plugins: FORMAT is ical, docx, xlsx, html, … or `all`.
 
     Reads the year's state in DIR/<year>/ (nothing agreed is lost), plans what is new, builds every
@@ -365,7 +368,7 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
             state = workspace.read_state(district, year)
             outcome = workspace.export(district, year, [(name, routed[name]) for name in chosen], records=records,
                                        calendar=calendar, options=plan_options_for(inputs, state), events=events,
-                                       replan=inputs.replan, issued_on=today())
+                                       replan=inputs.replan, issued_on=issued_on or today())
         views.print_export_summary(district, outcome, lang=lang)
 
 
