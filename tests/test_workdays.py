@@ -144,13 +144,17 @@ def test_a_provisional_year_says_what_was_done_in_the_outputs_language() -> None
 
 
 # ------------------------------------------------------------------------------ the notice as data
-NOTICE_2027 = {  # fictional: the 2027 arrangement with a make-up Saturday (2027-02-20)
+NOTICE_2027 = {  # fictional, but complete: every day the law fixes, with a make-up Saturday (2027-02-20)
     "year": 2027, "papers": ["https://example.gov.cn/2027-holidays"],
     "days": [
         {"name": "元旦", "date": "2027-01-01", "isOffDay": True},
         *({"name": "春节", "date": f"2027-02-{d:02d}", "isOffDay": True} for d in range(5, 14)),
         {"name": "春节", "date": "2027-02-20", "isOffDay": False},
-        {"name": "国庆节", "date": "2027-10-01", "isOffDay": True},
+        {"name": "清明节", "date": "2027-04-05", "isOffDay": True},
+        *({"name": "劳动节", "date": f"2027-05-{d:02d}", "isOffDay": True} for d in range(1, 6)),
+        {"name": "端午节", "date": "2027-06-09", "isOffDay": True},
+        {"name": "中秋节", "date": "2027-09-15", "isOffDay": True},
+        *({"name": "国庆节", "date": f"2027-10-{d:02d}", "isOffDay": True} for d in range(1, 8)),
     ],
 }
 
