@@ -79,7 +79,7 @@ def run(year: int, out: Path, notices: list[Path]) -> int:
     for path, to in outcome.archived:
         console.print(f"已作废 archived: {path} → {to}")
     if plan.provisional:
-        console.print("暂定：" + liaison.provisional_note(year, breaks_avoided=True))
+        console.print("暂定：" + liaison.provisional_note(year, breaks_avoided=not plan.options.allow_customary_breaks))
     for warning in plan.warnings:
         console.print(f"注意: {warning.message_zh}")
     for u in plan.unplaced:

@@ -5,8 +5,9 @@
 
 ``isOffDay: false`` marks a make-up working day (调休上班). Days not listed follow the week: Monday to
 Friday work, Saturday and Sunday rest, so a notice must list every day the law fixes that year
-(:func:`liaison.holiday_law.law_year`): one it leaves out, or lists as a working day, is refused. A notice may list a day of the neighbouring year when a break
-crosses New Year (the 2023 notice lists 2022-12-31). The ``$schema`` and ``$id`` keys of the
+(:func:`liaison.holiday_law.law_year`): one it leaves out, or lists as a working day, is refused.
+A notice may list a day of the neighbouring year when a break crosses New Year (the 2023 notice
+lists 2022-12-31). The ``$schema`` and ``$id`` keys of the
 published files are accepted. docs/holidays.md shows how to write one from the notice's text.
 """
 

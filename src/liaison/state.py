@@ -2,12 +2,12 @@
 
 It holds the year's engagements with their statuses (proposed, agreed, held, cancelled) and
 revisions (SEQUENCE), what could not be placed, the plan's options, the events file as last seen,
-the State Council holiday notices the year was planned on (so a later command without
-``--holidays`` plans on them, not on the estimate), the letters issued with their numbers, the manifest of what the last export wrote, and what was
-published where. Every export and update reads it when present and writes it back; nothing agreed is
-reverted by a re-export. A clerk may edit it by hand: it is read back as strictly as a data file,
-against the district (an unknown organisation, a duplicate id, a date outside the year, another
-district's or another year's state is a ``FILE: $.path: …`` error).
+the State Council holiday notices the year was planned on (so a later command without ``--holidays``
+plans on them, not on the estimate), the letters issued with their numbers, the manifest of what the
+last export wrote, and what was published where. Every export and update reads it when present and
+writes it back; nothing agreed is reverted by a re-export. A clerk may edit it by hand: it is read
+back as strictly as a data file, against the district (an unknown organisation, a duplicate id, a
+date outside the year, another district's or another year's state is a ``FILE: $.path: …`` error).
 
 Pure: :func:`state_to_json` and :func:`parse_state` turn it into text and back; the edge reads and
 writes the file.

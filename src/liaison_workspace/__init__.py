@@ -34,12 +34,12 @@ from liaison.district import District
 from liaison.engagements import KnownEvent, Plan, PlanOptions, revise
 from liaison.errors import ExportError
 from liaison.exporting import ExportResult, build_export
+from liaison.holiday_notice import HolidayNotice
 from liaison.loader import read_file
 from liaison.plugins import exporter as find_exporter
 from liaison.publishing import Publication
 from liaison.reconcile import Change, apply_changes, update_plan
 from liaison.records import Records
-from liaison.holiday_notice import HolidayNotice
 from liaison.state import YearState, parse_state, state_file_name, state_to_json, year_calendar
 from liaison.workdays import WorkingDayCalendar
 
