@@ -54,8 +54,9 @@ def main() -> int:
 
 def run(year: int, out: Path, notices: list[Path]) -> int:
     district = liaison.seed_district()
-    calendar = liaison.working_day_calendar(liaison.load_holiday_notice(path) for path in notices)
-    outcome = Workspace(out).export(district, year, formats(), calendar=calendar, issued_on=dt.date.today())
+    given = [liaison.load_holiday_notice(path) for path in notices]  # kept in the year's state for later runs
+    outcome = Workspace(out).export(district, year, formats(), calendar=liaison.working_day_calendar(),
+                                    notices=given, issued_on=dt.date.today())
     plan = outcome.plan
 
     summary = Table(title=f"{district.info.name} {year}年对口联系工作计划")
