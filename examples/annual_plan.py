@@ -57,8 +57,9 @@ def main() -> int:
 
 def run(year: int, out: Path, notices: list[Path], issued_on: dt.date) -> int:
     district = liaison.seed_district()
-    calendar = liaison.working_day_calendar(liaison.load_holiday_notice(path) for path in notices)
-    outcome = Workspace(out).export(district, year, formats(), calendar=calendar, issued_on=issued_on)
+    given = [liaison.load_holiday_notice(path) for path in notices]  # kept in the year's state for later runs
+    outcome = Workspace(out).export(district, year, formats(), calendar=liaison.working_day_calendar(),
+                                    notices=given, issued_on=issued_on)
     plan = outcome.plan
 
     summary = Table(title=f"{district.info.name} {year}年对口联系工作计划")
@@ -82,7 +83,7 @@ def run(year: int, out: Path, notices: list[Path], issued_on: dt.date) -> int:
     for path, to in outcome.archived:
         console.print(f"已作废 archived: {path} → {to}")
     if plan.provisional:
-        console.print("暂定：" + liaison.provisional_note(year, breaks_avoided=True))
+        console.print("暂定：" + liaison.provisional_note(year, breaks_avoided=not plan.options.allow_customary_breaks))
     for warning in plan.warnings:
         console.print(f"注意: {warning.message_zh}")
     for u in plan.unplaced:

@@ -31,6 +31,7 @@ from liaison.exporting import Artifact, Exporter
 from liaison.hookspecs import hookimpl
 from liaison.reconcile import Change
 from liaison.state import YearState, parse_state, state_file_name, state_to_json
+from liaison.workdays import ChineseCalendar
 from liaison_workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,7 +130,10 @@ def test_the_guide_routine_runs_literally_and_each_step_does_what_the_guide_says
     # November: everything written, every event in the master calendar, dates provisional
     run_step(0)
     state = state_of(out, seed)
-    assert state.manifest.revision == 1 and state.plan.provisional
+    assert state.manifest.revision == 1
+    # 暂定 exactly while the installed chinesecalendar carries no 2027 notice (the guide runs literally)
+    assert state.plan.provisional == (not ChineseCalendar().is_published(YEAR))
+    assert all(e.provisional == state.plan.provisional for e in state.engagements)
     assert_folder_is_manifest(out, state)
     first = events_of((out / "ical" / "全部.ics").read_bytes())
     assert set(first) == {uid for uid in first} and len(first) == len(state.engagements)
@@ -521,3 +525,44 @@ def test_the_main_job_twice_with_a_move_between_publishes_the_move_and_keeps_it(
     assert third.returncode == 0, third.stderr
     assert tree(out) == before
     assert state_of(out, seed).plan.get("2027/joint_meeting/health").date == dt.date(2027, 4, 13)
+
+
+# ------------------------------------------------------------------- the year keeps its holiday notice
+def test_the_state_keeps_the_holiday_notice_so_a_later_command_without_it_plans_on_it(
+        tmp_path: Path, seed: District) -> None:
+    """Issue #9: `plan --holidays` then `export` without it must not fall back to the estimate."""
+    notice = json.loads((ROOT / "tests" / "corpus" / "base" / "notice.json").read_text(encoding="utf-8"))
+    (tmp_path / "2027.json").write_text(json.dumps(notice, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out" / str(YEAR)
+    done = run_shell("liaison plan --year 2027 --holidays 2027.json --out out", tmp_path)
+    assert done.returncode == 0, done.stderr
+    planned = state_of(out, seed)
+    assert not planned.plan.provisional and planned.calendar.endswith("notices 2027")
+    assert [n.papers for n in planned.notices] == [tuple(notice["papers"])]
+
+    done = run_shell("liaison export ical --year 2027 --out out", tmp_path)  # no --holidays
+    assert done.returncode == 0, done.stderr
+    exported = state_of(out, seed)
+    assert exported.notices == planned.notices and exported.calendar == planned.calendar
+    assert not exported.plan.provisional and not any(e.provisional for e in exported.engagements)
+    assert "【暂定】" not in (out / "ical" / "全部.ics").read_text(encoding="utf-8")
+    made_up = dt.date(2027, 1, 31)  # the notice's make-up Sunday: used only when allowed
+    done = run_shell("liaison plan --year 2027 --out out --weekdays 7 --allow-makeup-weekends --replan", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert made_up in {e.date for e in state_of(out, seed).engagements}
+
+    # a new --holidays for the year replaces the stored notice
+    revised = {**notice, "papers": ["https://www.gov.cn/zhengce/content/revised.htm"]}
+    (tmp_path / "2027b.json").write_text(json.dumps(revised, ensure_ascii=False), encoding="utf-8")
+    done = run_shell("liaison export ical --year 2027 --out out --holidays 2027b.json", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [n.papers for n in state_of(out, seed).notices] == [tuple(revised["papers"])]
+
+    # the stored notice is checked like a notice file: a statutory day taken out is refused
+    path = out / state_file_name(seed.info.id, YEAR)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["notices"][0]["days"] = [d for d in raw["notices"][0]["days"] if d["date"] != "2027-09-15"]
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    failed = run_shell("liaison export ical --year 2027 --out out --lang en", tmp_path)
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert "$.notices[0].days: 2027-09-15 (Mid-Autumn Festival)" in failed.stderr

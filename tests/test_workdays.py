@@ -144,13 +144,17 @@ def test_a_provisional_year_says_what_was_done_in_the_outputs_language() -> None
 
 
 # ------------------------------------------------------------------------------ the notice as data
-NOTICE_2027 = {  # fictional: the 2027 arrangement with a make-up Saturday (2027-02-20)
+NOTICE_2027 = {  # fictional, but complete: every day the law fixes, with a make-up Saturday (2027-02-20)
     "year": 2027, "papers": ["https://example.gov.cn/2027-holidays"],
     "days": [
         {"name": "元旦", "date": "2027-01-01", "isOffDay": True},
         *({"name": "春节", "date": f"2027-02-{d:02d}", "isOffDay": True} for d in range(5, 14)),
         {"name": "春节", "date": "2027-02-20", "isOffDay": False},
-        {"name": "国庆节", "date": "2027-10-01", "isOffDay": True},
+        {"name": "清明节", "date": "2027-04-05", "isOffDay": True},
+        *({"name": "劳动节", "date": f"2027-05-{d:02d}", "isOffDay": True} for d in range(1, 6)),
+        {"name": "端午节", "date": "2027-06-09", "isOffDay": True},
+        {"name": "中秋节", "date": "2027-09-15", "isOffDay": True},
+        *({"name": "国庆节", "date": f"2027-10-{d:02d}", "isOffDay": True} for d in range(1, 8)),
     ],
 }
 
@@ -274,3 +278,57 @@ def test_the_worked_example_in_the_docs_is_the_published_2026_arrangement() -> N
     differ = [d for d in days(D(2026, 1, 1), D(2026, 12, 31))
               if calendar.is_working_day(d) != official.is_working_day(d)]
     assert differ == []
+
+
+# ------------------------------------------------------------- a notice holds every day the law fixes
+def test_a_notice_that_leaves_out_a_statutory_day_is_refused_naming_the_date() -> None:
+    without = [d for d in NOTICE_2027["days"] if d["date"] != "2027-06-09"]  # 端午节 left out
+    with pytest.raises(DataError) as caught:
+        notice(days=without)
+    assert caught.value.file == "2027.json" and caught.value.path == "$.days"
+    assert "2027-06-09" in caught.value.render("en") and "Dragon Boat Festival" in caught.value.render("en")
+    zh = caught.value.render("zh")
+    assert "2027-06-09" in zh and "端午节" in zh and "day off" not in zh
+
+
+def test_a_notice_that_makes_a_statutory_day_a_working_day_is_refused() -> None:
+    worked = [{**d, "isOffDay": False} if d["date"] == "2027-05-01" else d for d in NOTICE_2027["days"]]  # a Saturday
+    with pytest.raises(DataError) as caught:
+        notice(days=worked)
+    index = next(i for i, d in enumerate(worked) if d["date"] == "2027-05-01")
+    assert caught.value.path == f"$.days[{index}].isOffDay" and "2027-05-01" in str(caught.value)
+
+
+def test_every_published_arrangement_2004_to_2026_passes_as_a_notice() -> None:
+    """The check asks no more than the State Council's notices give: each year of chinesecalendar's
+    official data, written as a notice, is accepted."""
+    import chinese_calendar
+
+    for year in range(2004, 2027):
+        off = {d for d in days(D(year, 1, 1), D(year, 12, 31)) if all(chinese_calendar.get_holiday_detail(d))}
+        while True:  # a break's weekend days, which the data leaves unnamed (2012-06-23) and a notice lists
+            more = {d + dt.timedelta(days=k) for d in off for k in (-1, 1)}
+            more = {d for d in more if d.year == year and d.weekday() >= 5 and not chinese_calendar.is_workday(d)}
+            if more <= off:
+                break
+            off |= more
+        listed = [{"name": "假期", "date": d.isoformat(), "isOffDay": True} for d in sorted(off)]
+        listed += [{"name": "调休", "date": d.isoformat(), "isOffDay": False} for d in sorted(chinese_calendar.workdays)
+                   if d.year == year and d.weekday() >= 5]
+        assert parse_holiday_notice(json.dumps({"year": year, "days": listed}), file=f"{year}.json").year == year
+
+
+def test_two_notices_for_the_same_year_are_refused(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from liaison_cli.main import cli
+
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_text(json.dumps(NOTICE_2027), encoding="utf-8")
+    second.write_text(json.dumps({**NOTICE_2027, "papers": ["https://example.gov.cn/again"]}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan", "--year", "2027", "--holidays", str(first), "--holidays", str(second),
+                                      "--lang", "en"])
+    assert result.exit_code != 0
+    assert f"{second}: $.year: a second notice for 2027 (also {first})" in result.output
+    with pytest.raises(DataError, match="second notice for 2027"):
+        with_notices(PROVISIONAL, [notice(), notice()])

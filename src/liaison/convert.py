@@ -190,7 +190,7 @@ def _structure_local(value: object, _type: object) -> Any:
 
 def _register_renames(conv: cattrs.Converter) -> None:
     """Formats we read but do not define (the holiday-cn notice) keep their own key names."""
-    from cattrs.gen import make_dict_structure_fn, override
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
     from liaison.holiday_notice import HolidayNotice, NoticeDay
 
@@ -199,6 +199,12 @@ def _register_renames(conv: cattrs.Converter) -> None:
     conv.register_structure_hook(HolidayNotice, make_dict_structure_fn(
         HolidayNotice, conv, _cattrs_forbid_extra_keys=True, schema=override(rename="$schema"),
         id=override(rename="$id")))
+    # written back (in the year's state) in the same shape, so a stored notice reads as a notice file
+    conv.register_unstructure_hook(NoticeDay, make_dict_unstructure_fn(
+        NoticeDay, conv, is_off_day=override(rename="isOffDay")))
+    conv.register_unstructure_hook(HolidayNotice, make_dict_unstructure_fn(
+        HolidayNotice, conv, schema=override(rename="$schema", omit_if_default=True),
+        id=override(rename="$id", omit_if_default=True)))
 
 
 def _describe(type_: Any) -> tuple[str, str]:

@@ -21,13 +21,14 @@ from liaison.engagements import snapshot
 from liaison.errors import ExportError, LiaisonError
 from liaison.numbering import LetterRecord, LetterRegistry
 from liaison.options import Option, resolve
-from liaison.state import Manifest, ManifestFile, Policy, YearState
+from liaison.state import Manifest, ManifestFile, Policy, YearState, year_calendar
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from liaison.district import District
     from liaison.engagements import KnownEvent, Plan, PlanOptions
+    from liaison.holiday_notice import HolidayNotice
     from liaison.records import Records
     from liaison.workdays import WorkingDayCalendar
 
@@ -168,12 +169,14 @@ def build_export(district: District, year: int, state: YearState | None,
                  exporters: Sequence[tuple[Exporter, Mapping[str, Any]]], *, records: Records | None = None,
                  calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
                  events: Sequence[KnownEvent] | None = None, replan: bool = False, issued_on: dt.date | None = None,
-                 on_disk: Mapping[str, str] | None = None) -> ExportResult:
+                 on_disk: Mapping[str, str] | None = None, notices: Sequence[HolidayNotice] = ()) -> ExportResult:
     """The one export flow (see the module docstring). ``on_disk`` gives the digest of each file the
     last export wrote as it is in the folder now (an edited workbook is then left alone, a missing
-    file written again); None means the folder is as the last export left it."""
+    file written again); None means the folder is as the last export left it. ``notices`` replace
+    those the state was planned on for their years (:func:`liaison.state.year_calendar`)."""
     from liaison.reconcile import update_plan
 
+    calendar, used = year_calendar(state, year, calendar, notices)
     plan, seen = update_plan(district, year, state, options=options, calendar=calendar, events=events, replan=replan)
     before = state or YearState.of(plan)
     revision = before.manifest.revision + 1
@@ -200,7 +203,7 @@ def build_export(district: District, year: int, state: YearState | None,
     if not writes and not archive:  # nothing to write: the same revision, so a plain rerun changes no byte
         manifest = attrs.evolve(manifest, revision=before.manifest.revision)
     new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=registry.records(answered),
-                             manifest=manifest, exported=snapshot(plan))
+                             manifest=manifest, exported=snapshot(plan), notices=used)
     return ExportResult(new_state, writes, archive, kept, unchanged)
 
 

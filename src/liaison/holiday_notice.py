@@ -4,8 +4,10 @@
      "days": [{"name": "春节", "date": "2027-02-05", "isOffDay": true}, …]}
 
 ``isOffDay: false`` marks a make-up working day (调休上班). Days not listed follow the week: Monday to
-Friday work, Saturday and Sunday rest. A notice may list a day of the neighbouring year when a break
-crosses New Year (the 2023 notice lists 2022-12-31). The ``$schema`` and ``$id`` keys of the
+Friday work, Saturday and Sunday rest, so a notice must list every day the law fixes that year
+(:func:`liaison.holiday_law.law_year`): one it leaves out, or lists as a working day, is refused.
+A notice may list a day of the neighbouring year when a break crosses New Year (the 2023 notice
+lists 2022-12-31). The ``$schema`` and ``$id`` keys of the
 published files are accepted. docs/holidays.md shows how to write one from the notice's text.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
@@ -39,6 +42,10 @@ class HolidayNotice:
     papers: tuple[str, ...] = attrs.field(default=(), validator=message_text)
     schema: str = attrs.field(default="", validator=message_text)  # "$schema" in the file
     id: str = attrs.field(default="", validator=message_text)  # "$id" in the file
+
+    def covers(self, year: int) -> bool:
+        """The notice arranges days of ``year``: its own, or one a break crossing New Year reaches."""
+        return self.year == year or any(d.date.year == year for d in self.days)
 
     def day(self, day: dt.date) -> NoticeDay | None:
         return self._by_date.get(day)
@@ -95,6 +102,59 @@ def check_notice(notice: HolidayNotice, *, file: str | None) -> None:
                             fix="set isOffDay to true, or correct the date",
                             message_zh=f"{day.date} 是工作日：调休上班日（isOffDay 为 false）应是周六或周日",
                             fix_zh="请把 isOffDay 改为 true，或改正日期")
+    _check_law_days(notice, seen, file)
+
+
+def _check_law_days(notice: HolidayNotice, listed: dict[dt.date, int], file: str | None) -> None:
+    """Every day the law fixes in the notice's year is listed as a day off: a day the notice leaves
+    out would otherwise become an ordinary weekday."""
+    from liaison.holiday_law import HolidayKind, law_year
+
+    for day, holiday in sorted(law_year(notice.year).days_off.items()):
+        if holiday.kind != HolidayKind.STATUTORY:  # 补假 is the notice's to arrange
+            continue
+        name_en, name_zh = holiday.name_en, holiday.name_zh
+        if day not in listed:
+            raise DataError(f"{day} ({name_en}) is a day off by law, but the notice does not list it", file=file,
+                            path="$.days", fix=f'add {{"name": "{holiday.name_zh}", "date": "{day}", "isOffDay": '
+                            "true}, as the notice's text says (docs/holidays.md)",
+                            message_zh=f"{day}（{name_zh}）是法定放假日，但安排中没有列出",
+                            fix_zh=f'请按通知原文补上 {{"name": "{holiday.name_zh}", "date": "{day}", "isOffDay": '
+                            "true}（见 docs/holidays.md）")
+        i = listed[day]
+        if not notice.days[i].is_off_day:
+            raise DataError(f"{day} ({name_en}) is a day off by law, not a make-up working day", file=file,
+                            path=f"$.days[{i}].isOffDay", fix="set isOffDay to true, or correct the date",
+                            message_zh=f"{day}（{name_zh}）是法定放假日，不能是调休上班日",
+                            fix_zh="请把 isOffDay 改为 true，或改正日期")
+
+
+def check_distinct(notices: Sequence[HolidayNotice], files: Sequence[str | None] = (), *,
+                   file: str | None = None, where: Callable[[int], str] = lambda i: "$.year") -> None:
+    """One notice per year: a second one for the same year is refused, never silently preferred.
+    ``files`` names each notice's file; ``where`` the path of the i-th notice's year."""
+    first: dict[int, int] = {}
+    for i, n in enumerate(notices):
+        file = files[i] if i < len(files) else file
+        if n.year in first:
+            other = files[first[n.year]] if first[n.year] < len(files) else None
+            also = f" (also {other})" if other else ""
+            also_zh = f"（另见 {other}）" if other else ""
+            raise DataError(f"a second notice for {n.year}{also}", file=file, path=where(i),
+                            fix=f"give one notice for {n.year}: the State Council's latest",
+                            message_zh=f"{n.year}年的节假日安排给了两份{also_zh}",
+                            fix_zh=f"{n.year}年只给一份安排：国务院最新公布的那份")
+        first[n.year] = i
+
+
+def notices_in_use(stored: Iterable[HolidayNotice], given: Iterable[HolidayNotice],
+                   year: int) -> tuple[HolidayNotice, ...]:
+    """The notices that hold for ``year``: those given, and those stored (in the year's state) for a
+    year no given notice replaces; in year order."""
+    new = tuple(given)
+    replaced = {n.year for n in new}
+    chosen = [*new, *(n for n in stored if n.year not in replaced)]
+    return tuple(sorted((n for n in chosen if n.covers(year)), key=lambda n: n.year))
 
 
 def load_holiday_notice(path: str | os.PathLike[str]) -> HolidayNotice:
@@ -102,3 +162,11 @@ def load_holiday_notice(path: str | os.PathLike[str]) -> HolidayNotice:
 
     name = os.fspath(path)
     return parse_holiday_notice(read_file(name), file=name)
+
+
+def load_holiday_notices(paths: Iterable[str | os.PathLike[str]]) -> tuple[HolidayNotice, ...]:
+    """Several notice files, one per year (two for the same year are refused)."""
+    names = [os.fspath(p) for p in paths]
+    notices = tuple(load_holiday_notice(n) for n in names)
+    check_distinct(notices, names)
+    return notices

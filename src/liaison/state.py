@@ -2,11 +2,12 @@
 
 It holds the year's engagements with their statuses (proposed, agreed, held, cancelled) and
 revisions (SEQUENCE), what could not be placed, the plan's options, the events file as last seen,
-the letters issued with their numbers, the manifest of what the last export wrote, and what was
-published where. Every export and update reads it when present and writes it back; nothing agreed is
-reverted by a re-export. A clerk may edit it by hand: it is read back as strictly as a data file,
-against the district (an unknown organisation, a duplicate id, a date outside the year, another
-district's or another year's state is a ``FILE: $.path: …`` error).
+the State Council holiday notices the year was planned on (so a later command without ``--holidays``
+plans on them, not on the estimate), the letters issued with their numbers, the manifest of what the
+last export wrote, and what was published where. Every export and update reads it when present and
+writes it back; nothing agreed is reverted by a re-export. A clerk may edit it by hand: it is read
+back as strictly as a data file, against the district (an unknown organisation, a duplicate id, a
+date outside the year, another district's or another year's state is a ``FILE: $.path: …`` error).
 
 Pure: :func:`state_to_json` and :func:`parse_state` turn it into text and back; the edge reads and
 writes the file.
@@ -16,16 +17,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from liaison.district import District
 from liaison.engagements import Engagement, KnownEvent, Plan, PlanOptions, PlanWarning, Published, Unplaced
 from liaison.errors import DataError, LiaisonError
+from liaison.holiday_notice import HolidayNotice, check_distinct, check_notice
 from liaison.numbering import LetterRecord
 from liaison.publishing import Publication
 from liaison.text import identifier, in_range, line_text, message_text, title_text
+
+if TYPE_CHECKING:
+    from liaison.workdays import WorkingDayCalendar
 
 FORMAT = "liaison-state/1"
 Policy = Literal["replace", "archive", "keep_edits"]
@@ -69,6 +75,7 @@ class YearState:
     calendar: str = attrs.field(default="", validator=message_text)
     options: PlanOptions = attrs.field(factory=PlanOptions)
     events_seen: tuple[KnownEvent, ...] | None = None  # the events file as last given (None: never)
+    notices: tuple[HolidayNotice, ...] = ()  # the holiday notices the year was planned on, as given
     letters: tuple[LetterRecord, ...] = ()
     manifest: Manifest = Manifest()
     publications: tuple[Publication, ...] = ()
@@ -95,6 +102,17 @@ class YearState:
         others = tuple(p for p in self.publications
                        if (p.publisher, p.target) != (publication.publisher, publication.target))
         return attrs.evolve(self, publications=(*others, publication))
+
+
+def year_calendar(state: YearState | None, year: int, calendar: WorkingDayCalendar | None,
+                  notices: Sequence[HolidayNotice] = ()) -> tuple[WorkingDayCalendar, tuple[HolidayNotice, ...]]:
+    """The calendar to plan ``year`` on, and the notices it uses: those given, else those the year's
+    state was planned on (a notice given for a year replaces the stored one), on top of ``calendar``."""
+    from liaison.holiday_notice import notices_in_use
+    from liaison.workdays import default_calendar, with_notices
+
+    used = notices_in_use(state.notices if state is not None else (), notices, year)
+    return with_notices(calendar or default_calendar(), used), used
 
 
 def _default(value: object) -> str:
@@ -139,6 +157,22 @@ def _check_events(state: YearState, file: str | None, fail: Any) -> None:
                            f"{event.kind.value} 由 liaison 自行安排，不是活动")
             if event.start and event.end and event.end <= event.start:
                 raise fail(f"{where}[{i}].end", "the event ends before it starts", "活动的结束时间早于开始时间")
+
+
+def _check_notices(state: YearState, file: str | None, fail: Any) -> None:
+    """A stored notice is read as strictly as a notice file, and arranges days of the state's year."""
+    for i, notice in enumerate(state.notices):
+        here = f"$.notices[{i}]"
+        try:
+            check_notice(notice, file=file)
+        except DataError as exc:
+            raise exc.located(path=here + (exc.path or "$").removeprefix("$")) from None
+        if not notice.covers(state.year):
+            raise fail(f"{here}.year", f"the notice of {notice.year} arranges no day of {state.year}",
+                       f"{notice.year}年的节假日安排不涉及{state.year}年",
+                       f"remove it, or give it with --holidays when planning {notice.year}",
+                       f"请删除，或在安排{notice.year}年时用 --holidays 给出")
+    check_distinct(state.notices, file=file, where=lambda i: f"$.notices[{i}].year")
 
 
 def _check_manifest(state: YearState, fail: Any) -> None:
@@ -214,6 +248,7 @@ def check_state(state: YearState, district: District, *, year: int | None, file:
                    f"use the file of {year} (out/{year}/…), or ask for {state.year}",
                    f"请使用{year}年的文件（out/{year}/…），或改查{state.year}年")
     _check_events(state, file, fail)
+    _check_notices(state, file, fail)
     _check_manifest(state, fail)
     seen: dict[str, int] = {}
     for i, e in enumerate(state.engagements):

@@ -135,8 +135,12 @@ class NoticeCalendar:
     """A calendar whose years with a notice follow the notice; other years ask ``base``."""
 
     def __init__(self, notices: Iterable[HolidayNotice], base: WorkingDayCalendar) -> None:
+        from liaison.holiday_notice import check_distinct
+
+        given = tuple(notices)
+        check_distinct(given)
         self.base = base
-        self.notices = {n.year: n for n in notices}
+        self.notices = {n.year: n for n in given}
         self._days = {d.date: d for n in self.notices.values() for d in n.days}
         self.name = f"{base.name} + notices {', '.join(str(y) for y in sorted(self.notices))}"
 

@@ -129,12 +129,20 @@ OPTION_FLAGS = {"visits_per_pairing": "--visits", "min_gap_days": "--min-gap", "
                 "preferred_weekdays": "--weekdays", "slots": "--slots"}
 
 
-def calendar_for(holiday_files: Sequence[str]) -> Any:
-    """The working-day calendar: a plugin's or the built-in one, with the notices given on top."""
-    from liaison.holiday_notice import load_holiday_notice
+def notices_for(holiday_files: Sequence[str]) -> Any:
+    """The holiday notices given (``--holidays``), one per year."""
+    from liaison.holiday_notice import load_holiday_notices
+
+    return load_holiday_notices(holiday_files)
+
+
+def calendar_for(notices: Sequence[Any] = ()) -> Any:
+    """The working-day calendar: a plugin's or the built-in one, with the notices on top. With
+    ``--out``, the workspace adds the notices the year's state was planned on
+    (:func:`liaison.state.year_calendar`)."""
     from liaison.plugins import working_day_calendar
 
-    return working_day_calendar(load_holiday_notice(f) for f in holiday_files)
+    return working_day_calendar(notices)
 
 
 def events_for(district: Any, events_file: str | None) -> Any:
@@ -227,20 +235,21 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
     documents = []
     changes = parse_changes(confirms, moves, cancels, helds)
     check_changes_consumed(changes, inputs.years)
-    calendar = calendar_for(inputs.holiday_files)
+    notices = notices_for(inputs.holiday_files)
     events = events_for(district, inputs.events_file)
     for year in inputs.years:
         if out_dir is not None:
             workspace = Workspace(out_dir)
             state = workspace.read_state(district, year)
             outcome = workspace.update(district, year, changes_of(changes, year),
-                                       force=force, calendar=calendar, options=plan_options_for(inputs, state),
-                                       events=events, replan=inputs.replan)
+                                       force=force, calendar=calendar_for(), options=plan_options_for(inputs, state),
+                                       events=events, replan=inputs.replan, notices=notices)
             result = outcome.after
             if fmt == "text":
                 views.print_changes(district, outcome.before, result, outcome.path, lang=lang, created=outcome.created)
         else:
             options = plan_options_for(inputs, None)
+            calendar = calendar_for(notices)
             if events is not None:
                 options = attrs.evolve(options, events=events)
             result = plan_year(district, year, options, calendar=calendar)
@@ -303,7 +312,10 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
         state = Workspace(out_dir).read_state(district, year)
     if state is not None:
         records = Records.from_plan(state.plan, held_only=True).merged(records)
-    report = run_check(district, records, year, as_of, calendar=calendar_for(holiday_files))
+    from liaison.state import year_calendar
+
+    calendar, _ = year_calendar(state, year, calendar_for(), notices_for(holiday_files))
+    report = run_check(district, records, year, as_of, calendar=calendar)
     if fmt == "json":
         emit_json(views.report_json(district, report))
     else:
@@ -358,7 +370,7 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
     records = None
     for name in records_files:
         records = (records or Records(district.info.id)).merged(load_records(name, district))
-    calendar = calendar_for(inputs.holiday_files)
+    notices = notices_for(inputs.holiday_files)
     events = events_for(district, inputs.events_file)
     workspace = Workspace(out_dir)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
@@ -367,8 +379,9 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
             progress.add_task(f"{year}: 生成 {', '.join(chosen)}", total=None)
             state = workspace.read_state(district, year)
             outcome = workspace.export(district, year, [(name, routed[name]) for name in chosen], records=records,
-                                       calendar=calendar, options=plan_options_for(inputs, state), events=events,
-                                       replan=inputs.replan, issued_on=issued_on or today())
+                                       calendar=calendar_for(), options=plan_options_for(inputs, state),
+                                       events=events, replan=inputs.replan, issued_on=issued_on or today(),
+                                       notices=notices)
         views.print_export_summary(district, outcome, lang=lang)
 
 

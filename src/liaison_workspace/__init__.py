@@ -34,12 +34,13 @@ from liaison.district import District
 from liaison.engagements import KnownEvent, Plan, PlanOptions, revise
 from liaison.errors import ExportError
 from liaison.exporting import ExportResult, build_export
+from liaison.holiday_notice import HolidayNotice
 from liaison.loader import read_file
 from liaison.plugins import exporter as find_exporter
 from liaison.publishing import Publication
 from liaison.reconcile import Change, apply_changes, update_plan
 from liaison.records import Records
-from liaison.state import YearState, parse_state, state_file_name, state_to_json
+from liaison.state import YearState, parse_state, state_file_name, state_to_json, year_calendar
 from liaison.workdays import WorkingDayCalendar
 
 __all__ = ["ExportOutcome", "UpdateOutcome", "Workspace"]
@@ -172,8 +173,11 @@ class Workspace:
     def export(self, district: District, year: int, formats: Sequence[tuple[str, Mapping[str, Any]]], *,
                records: Records | None = None, calendar: WorkingDayCalendar | None = None,
                options: PlanOptions | None = None, events: Sequence[KnownEvent] | None = None,
-               replan: bool = False, issued_on: dt.date | None = None) -> ExportOutcome:
-        """Export the year in the given formats (exporter names with their options), all or nothing."""
+               replan: bool = False, issued_on: dt.date | None = None,
+               notices: Sequence[HolidayNotice] = ()) -> ExportOutcome:
+        """Export the year in the given formats (exporter names with their options), all or nothing.
+        ``notices`` (holiday notices) replace those the year's state was planned on for their years;
+        without them the stored ones hold."""
         with self.locked(year):
             state = self.read_state(district, year)
             folder = self.folder(year)
@@ -181,7 +185,8 @@ class Workspace:
                        if (d := _digest(folder / f.path)) is not None}
             exporters = [(find_exporter(name), given) for name, given in formats]
             result = build_export(district, year, state, exporters, records=records, calendar=calendar,
-                                  options=options, events=events, replan=replan, issued_on=issued_on, on_disk=on_disk)
+                                  options=options, events=events, replan=replan, issued_on=issued_on, on_disk=on_disk,
+                                  notices=notices)
             self._check_tree(year, [a.path for _, a in result.writes] + [to for _, to in result.archive])
             self._swap_in(year, self._stage(district, year, result))
         written = tuple((n, str(folder / a.path), len(a.data)) for n, a in result.writes)
@@ -230,12 +235,14 @@ class Workspace:
     # -- updates to the state -----------------------------------------------------------------------
     def update(self, district: District, year: int, changes: Sequence[Change] = (), *, force: bool = False,
                calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
-               events: Sequence[KnownEvent] | None = None, replan: bool = False) -> UpdateOutcome:
+               events: Sequence[KnownEvent] | None = None, replan: bool = False,
+               notices: Sequence[HolidayNotice] = ()) -> UpdateOutcome:
         """Apply changes (confirm, move, cancel, held) to the year's state and write it back; a year
-        without a state is planned first."""
+        without a state is planned first. ``notices`` as for :meth:`export`."""
         with self.locked(year):
             self._check_tree(year, [state_file_name(district.info.id, year)])
             state = self.read_state(district, year)
+            calendar, used = year_calendar(state, year, calendar, notices)
             created = state is None
             if state is None:
                 planned, seen = update_plan(district, year, None, options=options, calendar=calendar, events=events)
@@ -244,7 +251,7 @@ class Workspace:
             planned, seen = update_plan(district, year, state.with_plan(changed), options=options, calendar=calendar,
                                         events=events, replan=replan)
             after = revise(state.plan, planned)
-            new_state = attrs.evolve(state.with_plan(after), events_seen=seen)
+            new_state = attrs.evolve(state.with_plan(after), events_seen=seen, notices=used)
             path = self.state_path(district, year)
             write_atomic(path, state_to_json(new_state).encode())
         return UpdateOutcome(path, state.plan, after, created)

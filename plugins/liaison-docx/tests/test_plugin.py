@@ -130,6 +130,22 @@ def test_notice_table_rows_are_the_departments_engagements(
             assert row[4] == {"§3.3": "第三（三）条", "§3.6": "第三（六）条"}[e.provisions[0]]
 
 
+@pytest.mark.parametrize("allow_breaks", [False, True])
+def test_a_provisional_notice_says_what_was_avoided(seed: District, allow_breaks: bool) -> None:
+    from liaison.engagements import PlanOptions
+    from liaison.planner import plan_year
+    from liaison.workdays import default_calendar, provisional_note
+
+    year = next(y for y in range(2027, 2100) if not default_calendar().is_published(y))
+    plan = plan_year(seed, year, PlanOptions(allow_customary_breaks=allow_breaks))
+    assert plan.provisional
+    note = provisional_note(year, breaks_avoided=not allow_breaks)
+    from liaison_docx.letters.notice import notices
+
+    found = notices(seed, plan)
+    assert found and all(note in text_of(n.letter) for n in found)
+
+
 def test_notice_marks_pairings_that_change_during_the_year(seed: District) -> None:
     pairings = tuple(attrs.evolve(p, valid_until=dt.date(2027, 7, 1)) if p.key == ("health", "jiusan") else p
                      for p in seed.pairings)

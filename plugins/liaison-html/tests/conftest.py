@@ -1,5 +1,6 @@
-"""Fixtures: the seed district, its 2026 and 2027 plans on the built-in calendar, the example records,
-and the pages. Only this plugin loads (``LIAISON_PLUGINS=html``): other installed plugins never leak
+"""Fixtures: the seed district, its 2026 plan on the built-in calendar and its 2027 plan as a year
+without a notice (the law's estimate, whatever years the installed chinesecalendar carries), the
+example records, and the pages. Only this plugin loads (``LIAISON_PLUGINS=html``): other installed plugins never leak
 into these tests."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from liaison.engagements import Plan
 from liaison.loader import seed_district
 from liaison.planner import plan_year
 from liaison.records import Records
+from liaison.workdays import ChineseCalendar
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -32,9 +34,25 @@ def seed() -> District:
     return seed_district()
 
 
+class Unpublished(ChineseCalendar):
+    """The built-in calendar with 2027's notice not out: the tests must not depend on whether the
+    installed chinesecalendar carries 2027 yet."""
+
+    def is_published(self, year: int) -> bool:
+        return year != 2027 and super().is_published(year)
+
+
+UNPUBLISHED = Unpublished()
+
+
+@pytest.fixture(scope="session")
+def unpublished() -> ChineseCalendar:
+    return UNPUBLISHED
+
+
 @pytest.fixture(scope="session")
 def plan_2027(seed: District) -> Plan:
-    return plan_year(seed, 2027)
+    return plan_year(seed, 2027, calendar=UNPUBLISHED)
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +71,7 @@ def records_2026(seed: District) -> Records:
 def page_2027(seed: District, plan_2027: Plan) -> bytes:
     from liaison_html import page
 
-    return page(seed, plan_2027)
+    return page(seed, plan_2027, calendar=UNPUBLISHED)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from liaison.district import District
 from liaison.engagements import Plan, Status
 from liaison.errors import OptionError
 from liaison.model import GOVERNMENT_KINDS, OrgKind
-from liaison.workdays import HolidayKind, WeekdayCalendar
+from liaison.workdays import HolidayKind, WeekdayCalendar, WorkingDayCalendar
 from liaison_html import page
 from liaison_html.days import DayKind, classify
 from liaison_html.plugin import MEDIA_TYPE, OPTIONS, PAGE
@@ -84,11 +84,11 @@ def test_the_legend_explains_every_status_and_each_kind_present(page_2027: bytes
     assert "检查工作" not in legend  # no inspection in the plan: no key for it
 
 
-def test_the_days_are_shaded_as_the_calendar_says(page_2026: bytes, page_2027: bytes) -> None:
+def test_the_days_are_shaded_as_the_calendar_says(page_2026: bytes, page_2027: bytes,
+                                                  unpublished: WorkingDayCalendar) -> None:
     from liaison.workdays import default_calendar
 
-    calendar = default_calendar()
-    for year, data in ((2026, page_2026), (2027, page_2027)):
+    for year, data, calendar in ((2026, page_2026, default_calendar()), (2027, page_2027, unpublished)):
         cells = parse(data).by_id("year").find_all("td")
         shaded = Counter(next(c for c in cell.classes if c in set(DayKind)) for cell in cells if not cell.has("pad"))
         expected: Counter[str] = Counter()

@@ -65,7 +65,10 @@ def test_status(status: Status, ical: str, zh: str) -> None:
 def test_provisional_dates_are_marked() -> None:
     event = engagement_event(engagement(provisional=True), NAMES)
     assert event.summary == "【暂定】区卫生局与农工党总支部、九三学社综合支社联席会议"
-    assert "日期暂定：2026年国务院节假日安排尚未公布" in event.description
+    assert "日期暂定：" + liaison.provisional_note(2026, breaks_avoided=True) in event.description
+    allowed = engagement_event(engagement(provisional=True), NAMES, breaks_avoided=False)
+    assert "日期暂定：" + liaison.provisional_note(2026, breaks_avoided=False) in allowed.description
+    assert "劳动节" not in allowed.description  # the breaks were not avoided: the note does not say so
 
 
 def test_all_day_and_open_ended() -> None:

@@ -14,6 +14,7 @@ from xlsx_samples import Sheet, bigger_district, open_book, plan_for
 
 from liaison.district import District
 from liaison.engagements import Plan, Status
+from liaison.workdays import provisional_note
 from liaison_xlsx import ledger_workbook, read_ledger, schedule_workbook
 from liaison_xlsx.specs import LEDGER, validate_specs
 from liaison_xlsx.workbook import display_width, sheet_title
@@ -230,8 +231,11 @@ def test_cancelled_and_held_engagements(seed: District, plan_2026: Plan) -> None
 def test_a_year_without_a_holiday_notice_is_marked_provisional(seed: District) -> None:
     plan = plan_for(seed, 2031)
     ws = open_book(schedule_workbook(seed, plan, 2031))["全区"]
-    assert "2031年节假日安排尚未公布，日期暂定" in ws["A2"].value
+    assert "日期暂定：" + provisional_note(2031, breaks_avoided=True) in ws["A2"].value
     assert {ws.cell(r, 9).value for r in range(4, ws.max_row + 1)} == {"是"}
+    allowed = attrs.evolve(plan, options=attrs.evolve(plan.options, allow_customary_breaks=True))
+    note = open_book(schedule_workbook(seed, allowed, 2031))["全区"]["A2"].value
+    assert "日期暂定：" + provisional_note(2031, breaks_avoided=False) in note and "劳动节" not in note
 
 
 def test_the_districts_own_name_heads_every_sheet(seed: District, plan_2026: Plan) -> None:

@@ -26,6 +26,7 @@ from liaison.district import District
 from liaison.engagements import STATUS_ZH, Engagement, Plan, Status
 from liaison.errors import ExportError
 from liaison.rules import ENGAGEMENT_KIND_ZH
+from liaison.workdays import provisional_note
 from liaison_ical.events import CalendarEvent
 from liaison_ical.events import Status as IcalStatus
 from liaison_ical.serialise import TZID, uid_for
@@ -101,7 +102,7 @@ def _times(e: Engagement) -> tuple[dt.datetime | dt.date, dt.datetime | dt.date]
     return start, end
 
 
-def _description(e: Engagement, names: Names) -> str:
+def _description(e: Engagement, names: Names, breaks_avoided: bool = True) -> str:
     lines = [
         f"主办单位：{names.organisation(e.host)}",
         "参加单位：" + "、".join(names.organisation(p) for p in e.participants),
@@ -110,13 +111,14 @@ def _description(e: Engagement, names: Names) -> str:
         lines.append("依据：" + "；".join(names.provision(p) for p in e.provisions))
     lines.append(f"状态：{STATUS_ZH[e.status]}")
     if e.provisional:
-        lines.append(f"日期暂定：{e.date.year}年国务院节假日安排尚未公布，调休安排公布后请核对")
+        lines.append("日期暂定：" + provisional_note(e.date.year, breaks_avoided=breaks_avoided))
     if e.note:
         lines.append(f"备注：{e.note}")
     return "\n".join(lines)
 
 
-def engagement_event(e: Engagement, names: Names, *, alarm_minutes: int | None = None) -> CalendarEvent:
+def engagement_event(e: Engagement, names: Names, *, alarm_minutes: int | None = None,
+                     breaks_avoided: bool = True) -> CalendarEvent:
     """The VEVENT record for one engagement (see the module docstring for each field)."""
     start, end = _times(e)
     return CalendarEvent(
@@ -124,7 +126,7 @@ def engagement_event(e: Engagement, names: Names, *, alarm_minutes: int | None =
         sequence=e.sequence,
         status=ICAL_STATUS[e.status],
         summary=(PROVISIONAL_PREFIX + e.title_zh) if e.provisional else e.title_zh,
-        description=_description(e, names),
+        description=_description(e, names, breaks_avoided),
         location=e.location or None,
         categories=(ENGAGEMENT_KIND_ZH[e.kind], CATEGORY),
         start=start,

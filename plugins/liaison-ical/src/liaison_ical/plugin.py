@@ -144,7 +144,8 @@ def calendars(district: District, plan: Plan, options: Mapping[str, Any]) -> Cal
     by_org: dict[str, list[CalendarEvent]] = {}
     for engagement in plan.engagements:
         try:
-            event = engagement_event(engagement, names, alarm_minutes=alarm)
+            event = engagement_event(engagement, names, alarm_minutes=alarm,
+                                     breaks_avoided=not plan.options.allow_customary_breaks)
         except (KeyError, ValueError, OverflowError) as exc:  # an engagement the planner could not have made
             raise ExportError(f"cannot be written as a calendar event: {type(exc).__name__}: {exc}",
                               path=f"engagement {engagement.id}") from None

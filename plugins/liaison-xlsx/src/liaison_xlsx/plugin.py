@@ -71,7 +71,8 @@ def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.dateti
     name = district_name(district)
     book = Book(properties(f"{name}{year}年对口联系工作安排表", regulation_title(district), name,
                            _created(year, created), "对口联系,安排表,liaison", "由 liaison-xlsx 按年度计划生成"))
-    write_schedule(book, district, year, plan_rows(district, plan, year), year in provisional_years(plan))
+    write_schedule(book, district, year, plan_rows(district, plan, year), year in provisional_years(plan),
+                   not plan.options.allow_customary_breaks)
     return book.close()
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from liaison.workdays import provisional_note
 from liaison_xlsx.domain import Directory, PlannedRow, district_name, regulation_title
 from liaison_xlsx.workbook import A4, DATE_FORMAT, Book, column_width, excel_date, lines_in, row_height, sheet_title
 
@@ -55,11 +56,11 @@ PRINTED = len(PLAN_COLUMNS) - 1  # the columns on paper: all but 编号
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 2
 
 
-def _note(district: Any, year: int, provisional: bool) -> str:
+def _note(district: Any, year: int, provisional: bool, breaks_avoided: bool = True) -> str:
     note = (f"依据《{regulation_title(district)}》。日期由 liaison 按工作日拟定；“状态”为“拟定”的，"
             "尚待对口联系双方商定。")
     if provisional:
-        note += f"{year}年节假日安排尚未公布，日期暂定。"
+        note += f"日期暂定：{provisional_note(year, breaks_avoided=breaks_avoided)}。"
     return note
 
 
@@ -112,11 +113,12 @@ def _sheet(book: Book, name: str, title: str, note: str, rows: Sequence[PlannedR
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
-def write_schedule(book: Book, district: Any, year: int, rows: Sequence[PlannedRow], provisional: bool) -> None:
+def write_schedule(book: Book, district: Any, year: int, rows: Sequence[PlannedRow], provisional: bool,
+                   breaks_avoided: bool = True) -> None:
     """The whole district's sheet, then every department taking part in something, in directory order."""
     directory = Directory(district)
     name = district_name(district)
-    note = _note(district, year, provisional)
+    note = _note(district, year, provisional, breaks_avoided)
     taken: set[str] = set()
     _sheet(book, sheet_title("全区", taken), f"{name}{year}年对口联系工作安排表", note, rows, directory)
     for dept in directory.group("department"):

@@ -15,6 +15,7 @@ from liaison.engagements import Engagement, Plan, Status
 from liaison.model import DESIGNATION_ZH, Organisation
 from liaison.records import Records
 from liaison.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind
+from liaison.workdays import provisional_note
 
 from liaison_docx.letter import Block, Heading, Letter, Paragraph, Table, format_date
 from liaison_docx.letters import wording as w
@@ -61,7 +62,8 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
         own = [e for e in active if dept.id in e.participants]
         if not duties.pairings and not own:
             continue
-        letter = notice_letter(district, duties, own, office=office, date=natural, signature=signature)
+        letter = notice_letter(district, duties, own, office=office, date=natural, signature=signature,
+                               breaks_avoided=not plan.options.allow_customary_breaks)
         drafts.append(Draft("notice", f"{len(drafts) + 1:02d}-{dept.id}", letter, dept.id, dept.id,
                             letter_key("notice", dept.id), prefix,
                             deadline=None if date is not None else dt.date(year, 12, 31), first_serial=first_number))
@@ -69,14 +71,14 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
 
 
 def notice_letter(district: District, duties: Duties, engagements: Sequence[Engagement], *, office: Organisation,
-                  date: dt.date, signature: str | None = None) -> Letter:
+                  date: dt.date, signature: str | None = None, breaks_avoided: bool = True) -> Letter:
     """One department's notice: 一、对口联系单位 二、年度安排 三、工作要求, 特此通知."""
     office_name, dept_name, year = w.full_name(district, office), w.name(duties.body), duties.year
     body: list[Block] = [Paragraph(
         f"为贯彻落实《{w.regulation(district)}》（以下简称《意见》），做好{year}年你单位与民主党派、工商联的"
         "对口联系工作，现将有关事项通知如下。")]
     body += _pairings(district, duties)
-    body += _schedule(district, duties.body, year, engagements)
+    body += _schedule(district, duties.body, year, engagements, breaks_avoided)
     requirements = [*_copying(district, duties), *_designations(district, duties, office_name),
                     *_obligations(district, duties, engagements), *_invitations(district, duties)]
     if requirements:
@@ -127,7 +129,8 @@ def _item(e: Engagement, dept: Organisation) -> str:
     return w.text(e.title_zh, f"plan.engagements[{e.id}].title_zh")
 
 
-def _schedule(district: District, dept: Organisation, year: int, engagements: Sequence[Engagement]) -> list[Block]:
+def _schedule(district: District, dept: Organisation, year: int, engagements: Sequence[Engagement],
+              breaks_avoided: bool = True) -> list[Block]:
     blocks: list[Block] = [Heading(1, "年度安排")]
     if not engagements:
         return [*blocks, Paragraph(f"{year}年度对口联系工作计划未安排你单位的会议、走访等活动。")]
@@ -145,7 +148,7 @@ def _schedule(district: District, dept: Organisation, year: int, engagements: Se
     if any(e.status == Status.PROPOSED for e in engagements):
         notes.append("表中拟定的日期和时间由对口联系双方协商确定，确需调整的请及时与对方商定")
     if any(e.provisional for e in engagements):
-        notes.append(f"标注“（暂定）”的日期，{year}年节假日安排公布后如有冲突另行调整")
+        notes.append("标注“（暂定）”的日期为暂定，" + provisional_note(year, breaks_avoided=breaks_avoided))
     if notes:
         blocks.append(Paragraph("；".join(notes) + "。"))
     return blocks
