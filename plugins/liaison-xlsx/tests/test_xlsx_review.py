@@ -3,6 +3,7 @@ added, optional columns deleted and the ledger combined with the year's state.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -94,3 +95,65 @@ def test_two_id_columns_are_named_as_written(seed: District, ledger_2026: bytes)
     assert caught.value.path == "会议走访!B2"
     assert "“编号”与 A 列的“ID”都是“编号”列" in zh and "有两列" not in zh
     assert "“编号” and “ID” (column A) are both the 编号 column" in en
+
+
+def _without_ids(ledger: bytes) -> bytes:
+    """The ledger as a clerk keeps it after deleting the optional 编号 column, every planned row held."""
+    book = open_book(ledger)
+    ws = book["会议走访"]
+    ws.delete_cols(Sheet(ws).columns["编号"])
+    _held_all(book)
+    return save(book)
+
+
+def test_a_ledger_without_ids_and_the_plan_count_each_visit_once(seed: District, plan_2026: Plan,
+                                                                  ledger_2026: bytes) -> None:
+    from liaison.compliance import check
+    from liaison.records import Records
+
+    ledger = read_ledger(_without_ids(ledger_2026), seed, "台账.xlsx")
+    planned = Records.from_plan(plan_2026)
+    assert ledger.engagements and not any(e.id for e in ledger.engagements)
+    both = planned.merged(ledger)
+    assert both.engagements == planned.engagements  # every ledger row is a planned engagement
+    alone = check(seed, planned, 2026)
+    assert check(seed, both, 2026).findings == alone.findings
+    assert check(seed, ledger.merged(planned), 2026).findings == check(seed, ledger, 2026).findings
+
+
+def test_findings_cite_a_ledger_row_without_an_id_by_its_row(seed: District, ledger_2026: bytes) -> None:
+    from liaison.compliance import check
+
+    report = check(seed, read_ledger(_without_ids(ledger_2026), seed, "out/2026/台账.xlsx"), 2026)
+    counted = [c for f in report.findings for c in f.counted]
+    assert counted and all(c.startswith("台账.xlsx: 会议走访!") for c in counted)
+    assert all("engagements[" not in c for c in counted)
+    row = counted[0].rpartition("!")[2]
+    first, _, last = row.partition(":")
+    assert first == last and int(first) > 2  # a data row, under the header
+
+
+def _error(ledger: bytes, district: District, edit: Any) -> DataError:
+    book = open_book(ledger)
+    edit(book)
+    with pytest.raises(DataError) as caught:
+        read_ledger(save(book), district, "台账.xlsx")
+    return caught.value
+
+
+def _held(book: Any, header: str, value: Any) -> None:
+    sheet = Sheet(book["会议走访"])
+    sheet.set(12, "是否召开", "是")
+    sheet.set(12, header, value)
+
+
+@pytest.mark.parametrize(("header", "value", "zh", "en"), [
+    ("主办单位", None, "没有填写“主办单位” (fix: 请填写“主办单位”)", "host is missing (fix: fill in 主办单位)"),
+    ("事项", "会" * 145, "“事项”长 145 个字符，最多 120 个", "title is 145 characters long; at most 120"),
+])
+def test_a_cell_the_record_refuses_is_told_in_one_language(seed: District, ledger_2026: bytes, header: str,
+                                                           value: Any, zh: str, en: str) -> None:
+    err = _error(ledger_2026, seed, lambda b: _held(b, header, value))
+    assert zh in err.render("zh") and en in err.render("en")
+    said_zh = err.render("zh").partition("!")[2].replace("(fix: ", "")
+    assert not re.search(r"[A-Za-z]{3,}", said_zh), said_zh  # no English word in the Chinese message

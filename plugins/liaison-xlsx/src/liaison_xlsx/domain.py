@@ -39,7 +39,7 @@ from liaison.records import (
     check_consistency as core_check_consistency,
 )
 from liaison.rules import ENGAGEMENT_KIND_ZH, EngagementKind
-from liaison.text import FIRST_YEAR, LAST_YEAR  # the years any date may fall in
+from liaison.text import FIRST_YEAR, LAST_YEAR, FieldError  # the years any date may fall in; a field's complaint
 
 __all__ = [
     "FIRST_YEAR",
@@ -48,6 +48,7 @@ __all__ = [
     "REPLY_TYPE",
     "DataError",
     "Directory",
+    "FieldError",
     "LiaisonError",
     "PlannedRow",
     "check_consistency",

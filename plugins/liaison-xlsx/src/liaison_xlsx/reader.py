@@ -228,7 +228,7 @@ def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
     for spec in LEDGER:
         found[spec.name] += renamed[spec.name]
         sections.setdefault(spec.section, Section())
-    for spec, ws in ((spec, ws) for spec in LEDGER for ws in found[spec.name]):
+    for spec, ws in [(s, ws) for s in LEDGER for ws in found[s.name]]:
         section = sections[spec.section]
         found_any = True
         reader = SheetReader(spec, ws, merges.get(ws.title, []), directory, problems)
