@@ -157,3 +157,18 @@ def test_a_cell_the_record_refuses_is_told_in_one_language(seed: District, ledge
     assert zh in err.render("zh") and en in err.render("en")
     said_zh = err.render("zh").partition("!")[2].replace("(fix: ", "")
     assert not re.search(r"[A-Za-z]{3,}", said_zh), said_zh  # no English word in the Chinese message
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_another_programs_workbook_is_to_be_saved_as_xlsx(seed: District, tmp_path: Any, suffix: str) -> None:
+    from liaison.errors import LiaisonError
+    from liaison.plugins import load_records
+
+    path = tmp_path / f"台账{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" if suffix == ".xls" else b"PK\x03\x04")
+    with pytest.raises(LiaisonError) as caught:
+        load_records(path, seed)
+    zh, en = caught.value.render("zh"), caught.value.render("en")
+    assert "另存为" in zh and ".xlsx" in zh and "pip" not in zh
+    assert not re.search(r"\b(save|workbook|cannot|give)\b", zh)  # no English in the Chinese message
+    assert "save it as .xlsx" in en and "pip install" not in en
