@@ -172,3 +172,39 @@ def test_another_programs_workbook_is_to_be_saved_as_xlsx(seed: District, tmp_pa
     assert "另存为" in zh and ".xlsx" in zh and "pip" not in zh
     assert not re.search(r"\b(save|workbook|cannot|give)\b", zh)  # no English in the Chinese message
     assert "save it as .xlsx" in en and "pip install" not in en
+
+
+def test_each_text_columns_validation_is_its_fields_limit(ledger_2026: bytes) -> None:
+    """The template's length checks are the loader's own: 事项 120, 姓名 and 镇街 60, 反馈情况 4000."""
+    from liaison.text import NAME_MAX, TEXT_MAX, TITLE_MAX
+
+    book = open_book(ledger_2026)
+    limits: dict[tuple[str, str], str] = {}
+    for ws in book.worksheets:
+        headers = {c.column_letter: c.value for c in ws[2]}
+        for dv in ws.data_validations.dataValidation:
+            if dv.type == "textLength":
+                assert dv.operator == "lessThanOrEqual"
+                for cells in dv.sqref.ranges:
+                    column = str(cells).split(":")[0].rstrip("0123456789")
+                    limits[(ws.title, headers[column])] = dv.formula1
+    assert limits[("会议走访", "事项")] == str(TITLE_MAX) and limits[("文件抄送", "标题")] == str(TITLE_MAX)
+    assert limits[("特约人员", "姓名")] == limits[("后备干部", "姓名")] == limits[("镇街活动", "镇街")] == str(NAME_MAX)
+    assert limits[("调研成果", "反馈情况")] == limits[("会议走访", "未全部邀请的原因")] == str(TEXT_MAX)
+    assert "200" not in limits.values() and ("会议走访", "备注") not in limits  # 备注 is the clerk's own
+
+
+def test_the_schedules_title_spans_the_printed_columns(schedule_2026: bytes) -> None:
+    """The title is centred over what is printed (A:J); 编号 (K) is for the command line, not paper;
+    every column has its width (xlsxwriter writes equal neighbours as one <col> range)."""
+    import io
+    import re as regex
+    import zipfile
+
+    sheet = zipfile.ZipFile(io.BytesIO(schedule_2026)).read("xl/worksheets/sheet1.xml").decode()
+    ws = open_book(schedule_2026).worksheets[0]
+    assert ws.merged_cells.ranges and str(sorted(ws.merged_cells.ranges, key=str)[0]) == "A1:J1"
+    assert str(ws.print_area).endswith(f"!$A$1:$J${ws.max_row}")
+    spans = [(int(a), int(b)) for a, b in regex.findall(r'<col min="(\d+)" max="(\d+)"', sheet)]
+    covered = {c for a, b in spans for c in range(a, b + 1)}
+    assert covered == set(range(1, ws.max_column + 1))
