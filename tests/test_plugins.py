@@ -239,3 +239,29 @@ def test_the_example_plugin_installs_from_its_own_distribution_and_runs(tmp_path
     assert len(csv_text.strip().splitlines()) == 1 + 47
     assert "liaison-agenda" not in subprocess.run([sys.executable, "-m", "pip", "list"], capture_output=True,
                                                   text=True).stdout  # installed in the new environment only
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_workbook_without_the_ledger_plugin_says_to_install_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                                 lang: str) -> None:
+    monkeypatch.setenv("LIAISON_PLUGINS", "")
+    plugins.reset()
+    try:
+        path = tmp_path / "台账.xls"
+        path.write_bytes(b"\xd0\xcf\x11\xe0")
+        with pytest.raises(LiaisonError) as caught:
+            plugins.load_records(path, liaison.seed_district())
+        said = caught.value.render(lang)
+        assert "pip install liaison-xlsx" in said
+        assert ("未安装台账读取插件" in said and "请安装" in said) if lang == "zh" else "no ledger reader" in said
+    finally:
+        plugins.reset()
+
+
+def test_a_holiday_notice_given_as_records_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "2027.json"
+    path.write_text('{"year": 2027, "papers": [], "days": []}', encoding="utf-8")
+    with pytest.raises(LiaisonError) as caught:
+        plugins.load_records(path, liaison.seed_district())
+    assert "节假日安排文件，不是记录文件" in caught.value.render("zh")
+    assert "a holiday notice, not a records file" in caught.value.render("en")

@@ -203,10 +203,7 @@ def load_records(path: str | os.PathLike[str], district: District) -> Records:
     suffix = Path(name).suffix.lower() or ".toml"
     readers = [r for r in record_readers().values() if suffix in r.suffixes]
     if not readers:
-        known = sorted({s for r in record_readers().values() for s in r.suffixes})
-        raise LiaisonError(f"no reader for {suffix} records files (readable: {', '.join(known)})", file=name,
-                           fix="give a .toml records file, or pip install liaison-xlsx for a ledger (.xlsx)",
-                           message_zh=f"无法读取{suffix}格式的记录文件（可读取：{'、'.join(known)}）")
+        raise _no_reader(name, suffix)
     reader = readers[0]
     data = read_file(name, limit=reader.max_bytes)
     try:
@@ -221,6 +218,47 @@ def load_records(path: str | os.PathLike[str], district: District) -> Records:
     records = records.with_defaults(district)
     check_consistency(records, district, name)  # what every reader's records must satisfy
     return records
+
+
+#: Workbooks of other programs a ledger may have been saved as (Excel 97–2003, OpenDocument, WPS, CSV).
+OTHER_WORKBOOKS = (".xls", ".xlsm", ".xlsb", ".ods", ".et", ".csv")
+
+
+def _no_reader(name: str, suffix: str) -> LiaisonError:
+    """No reader for ``suffix``: a document of another kind (a holiday notice in JSON) is named as
+    such; a workbook of another program is to be saved as .xlsx — or, when no reader of .xlsx is
+    installed, the plugin that reads it is to be installed."""
+    from liaison.loader import WrongFileError, read_document, read_file
+
+    known = sorted({s for r in record_readers().values() for s in r.suffixes})
+    readable = f"（可读取：{'、'.join(known)}）"
+    if suffix == ".json":
+        try:
+            read_document(read_file(name), "json", expected="records", file=name)
+        except WrongFileError as exc:
+            return exc  # "this looks like a holiday notice, not a records file"
+        except LiaisonError:
+            pass  # not JSON at all: say what is readable
+    if suffix in OTHER_WORKBOOKS:
+        if ".xlsx" in known:
+            return LiaisonError(f"a {suffix} workbook cannot be read as a ledger (readable: {', '.join(known)})",
+                                file=name, fix="save it as .xlsx (Excel Workbook) in Excel, WPS or LibreOffice",
+                                message_zh=f"无法把 {suffix} 工作簿作为台账读取{readable}",
+                                fix_zh="请在 Excel、WPS 或 LibreOffice 中“另存为”Excel 工作簿（.xlsx）")
+        return LiaisonError(f"a {suffix} workbook cannot be read: no ledger reader is installed "
+                            f"(readable: {', '.join(known)})", file=name,
+                            fix="pip install liaison-xlsx, and save the workbook as .xlsx (Excel Workbook)",
+                            message_zh=f"无法读取 {suffix} 工作簿：未安装台账读取插件{readable}",
+                            fix_zh="请安装 liaison-xlsx（pip install liaison-xlsx），并把工作簿另存为 .xlsx")
+    fix, fix_zh = "give a .toml records file", "请提供 .toml 格式的记录文件"
+    if ".xlsx" not in known:
+        fix += ", or pip install liaison-xlsx for a ledger (.xlsx)"
+        fix_zh += "，或安装 liaison-xlsx（pip install liaison-xlsx）以读取台账（.xlsx）"
+    elif known:
+        fix = f"give a records file of a readable type ({', '.join(known)})"
+        fix_zh = f"请提供可读取格式的记录文件{readable}"
+    return LiaisonError(f"no reader for {suffix} records files (readable: {', '.join(known)})", file=name, fix=fix,
+                        message_zh=f"无法读取 {suffix} 格式的记录文件{readable}", fix_zh=fix_zh)
 
 
 def describe() -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from liaison.district import District
 from liaison.engagements import Plan, Status
 from liaison.errors import DataError, LiaisonError
 from liaison.rules import EngagementKind
-from liaison.text import free_text, line_text, name_text, reference_text, title_text
+from liaison.text import free_text, line_text, message_text, name_text, reference_text, title_text
 
 optional_reference = attrs.validators.optional(reference_text)
 
@@ -34,6 +34,16 @@ class HeldEngagement:
     invited: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
     title: str = attrs.field(default="", validator=line_text)
     reason: str = attrs.field(default="", validator=free_text)  # why not everyone was invited (一般应)
+    #: where it was written down, for a record without an id (``台账.xlsx: 会议走访!12:12``); a reader
+    #: fills it in, findings cite it; not part of the record's identity
+    source: str = attrs.field(default="", validator=message_text, eq=False)
+
+    def same_as(self, other: HeldEngagement) -> bool:
+        """One engagement recorded twice: the same id, or — when either has none (a ledger whose
+        编号 column was deleted) — the same kind, day and host."""
+        if self.id and other.id:
+            return self.id == other.id
+        return (self.kind, self.date, self.host) == (other.kind, other.date, other.host)
 
 
 @attrs.frozen
@@ -200,11 +210,20 @@ class Records:
             for e in plan.engagements if e.status in wanted))
 
     def merged(self, other: Records) -> Records:
-        """These records and ``other``'s; an engagement recorded in both (same id) counts once."""
-        ids = {e.id for e in self.engagements if e.id}
+        """These records and ``other``'s; an engagement recorded in both counts once (the same id, or
+        without an id the same kind, day and host — see :meth:`HeldEngagement.same_as`), as recorded here.
+        Of several engagements here an id-less one may be, the one with the same participants is it."""
+        taken: set[int] = set()
+        extra: list[HeldEngagement] = []
+        for e in other.engagements:
+            here = [i for i, mine in enumerate(self.engagements) if i not in taken and mine.same_as(e)]
+            if not here:
+                extra.append(e)
+                continue
+            alike = [i for i in here if set(self.engagements[i].attended) == set(e.attended)]
+            taken.add((alike or here)[0])
         return attrs.evolve(self, **{
-            name: getattr(self, name) + tuple(x for x in getattr(other, name)
-                                              if name != "engagements" or not x.id or x.id not in ids)
+            name: getattr(self, name) + (tuple(extra) if name == "engagements" else getattr(other, name))
             for name in SECTIONS})
 
 

@@ -41,7 +41,7 @@ def not_counted(ctx: Context, records: Records) -> Iterator[NotCounted]:
                 position += 1
                 if (section, position - 1) in ctx.used:
                     continue
-            ident = getattr(record, "id", "") or f"{section}[{i}]"
+            ident = getattr(record, "id", "") or getattr(record, "source", "") or f"{section}[{i}]"
             if day is not None and day > ctx.as_of:
                 zh, en = f"日期{day.isoformat()}晚于检查日{ctx.as_of.isoformat()}", f"dated {day}, after {ctx.as_of}"
             elif day is not None and day < begins:

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from liaison.district import District
+from liaison.duties import duties_of
 from liaison.engagements import STATUS_ZH, Plan, Status
 from liaison.errors import DataError, LiaisonError
 from liaison.model import COUNTERPART_KINDS, PARTY_ZH, Organisation, OrgKind
@@ -39,7 +40,21 @@ from liaison.records import (
     check_consistency as core_check_consistency,
 )
 from liaison.rules import ENGAGEMENT_KIND_ZH, EngagementKind
-from liaison.text import FIRST_YEAR, LAST_YEAR  # the years any date may fall in
+from liaison.rules import EVENT_KINDS as CORE_EVENT_KINDS
+from liaison.text import (  # the years any date may fall in; a field's complaint; the limits of text
+    FIRST_YEAR,
+    LAST_YEAR,
+    NAME_EN_MAX,
+    NAME_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    FieldError,
+    free_text,
+    line_text,
+    name_text,
+    reference_text,
+    title_text,
+)
 
 __all__ = [
     "FIRST_YEAR",
@@ -48,6 +63,7 @@ __all__ = [
     "REPLY_TYPE",
     "DataError",
     "Directory",
+    "FieldError",
     "LiaisonError",
     "PlannedRow",
     "check_consistency",
@@ -59,6 +75,7 @@ __all__ = [
     "paired_departments",
     "plan_rows",
     "plan_years",
+    "text_limit",
 ]
 
 #: Records section (the field of ``Records``) → the record class its rows become.
@@ -75,6 +92,19 @@ RECORD_TYPES: dict[str, type] = {
     "town_activities": TownActivity,
 }
 REPLY_TYPE: type = Reply
+
+#: The core's text validators and the most characters each takes (docs/limits.md).
+_TEXT_LIMITS = ((name_text, NAME_MAX), (title_text, TITLE_MAX), (line_text, TITLE_MAX),
+                (reference_text, NAME_EN_MAX), (free_text, TEXT_MAX))
+
+
+def text_limit(section: str, field: str) -> int | None:
+    """The most characters the record field ``field`` of ``section`` takes, from its own validator;
+    None for a field that is not bounded text (or the ledger's own column)."""
+    cls = RECORD_TYPES.get(section)
+    attribute = attrs.fields_dict(cls).get(field) if cls is not None else None
+    validator = attribute.validator if attribute is not None else None
+    return next((limit for v, limit in _TEXT_LIMITS if validator is v), None)
 
 #: Kinds an office calls by another name (§3.3 says 工作例会或联席会议). 会议 alone is resolved by the
 #: reader: a meeting of the district government is the §3.1 work meeting, any other the §3.3 one.
@@ -96,8 +126,7 @@ MEETING_WORDS = ("会议",)
 MEETING_OF_GOVERNMENT = "work_meeting"
 MEETING_DEFAULT = "joint_meeting"
 #: Kinds whose 邀请单位 (invitations under §1.2, §1.4, §3.5) matter; their rows are pre-filled with it.
-EVENT_KINDS = frozenset({"plenary_meeting", "important_meeting", "symposium", "professional_meeting",
-                         "major_event", "inspection"})
+EVENT_KINDS = frozenset(k.value for k in CORE_EVENT_KINDS)
 
 
 def kind_names() -> dict[str, str]:
@@ -229,13 +258,17 @@ def kind_citation(district: District, kind: str, year: int) -> str:
 
 
 def paired_departments(district: District, year: int) -> tuple[tuple[str, str, str, str], ...]:
-    """§3.1: (id, 分管领导, 负责处室, 联络人员) of every department paired in the year, in directory order,
-    with what the district data already names."""
-    spans = district.pairing_spans(dt.date(year, 1, 1), dt.date(year, 12, 31))
-    paired = {s.pairing.department for s in spans}
-    return tuple((o.id, o.designations.leader_in_charge or "", o.designations.liaison_office or "",
-                  o.designations.liaison_officer or "")
-                 for o in district.organisations if o.id in paired)
+    """§3.1: (id, 分管领导, 负责处室, 联络人员) of every unit that owes designations in the year, as the
+    core's duties say (:func:`liaison.duties.duties_of`), in directory order, with what the district
+    data already names."""
+    found = []
+    for org in district.departments():
+        duty = duties_of(district, org, year).designation
+        if duty is not None:
+            named = duty.designations
+            found.append((org.id, named.leader_in_charge or "", named.liaison_office or "",
+                          named.liaison_officer or ""))
+    return tuple(found)
 
 
 # ----------------------------------------------------------------------------------- organisations

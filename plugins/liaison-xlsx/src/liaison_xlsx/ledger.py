@@ -31,6 +31,7 @@ from liaison_xlsx.domain import (
     provision_label,
     regulation_title,
     section_provisions,
+    text_limit,
 )
 from liaison_xlsx.specs import DISTRICT_PROPERTY, GUIDE_SHEET, LEDGER, LIST_SHEET, Column, SheetSpec
 from liaison_xlsx.workbook import DATE_FORMAT, Book, column_width, excel_date, lines_in, row_height
@@ -77,7 +78,7 @@ def _letter(col: int) -> str:
     return letters
 
 
-def _validation(column: Column) -> dict[str, Any]:
+def _validation(column: Column, limit: int | None) -> dict[str, Any]:
     hint = {"input_title": column.header[:32], "input_message": column.hint[:255]} if column.hint else {}
     if column.choices:
         # 是/否 must be one of the two; several organisations in one cell, or a party not listed, are
@@ -91,9 +92,10 @@ def _validation(column: Column) -> dict[str, Any]:
         return {"validate": "date", "criteria": "between", "minimum": FIRST_DAY, "maximum": LAST_DAY,
                 "error_type": "warning", "error_title": column.header[:32],
                 "error_message": "请填写日期，如 2027-3-1。", **hint}
-    if column.parse == "line":
-        return {"validate": "length", "criteria": "<=", "value": 200, "error_type": "warning",
-                "error_title": column.header[:32], "error_message": "请填写一行文字（200字以内）。", **hint}
+    if column.parse in ("line", "text") and limit is not None:  # the record field's own limit
+        message = f"请填写一行文字（{limit}字以内）。" if column.parse == "line" else f"请填写{limit}字以内。"
+        return {"validate": "length", "criteria": "<=", "value": limit, "error_type": "warning",
+                "error_title": column.header[:32], "error_message": message, **hint}
     return {"validate": "any", **hint}
 
 
@@ -135,7 +137,7 @@ def _record_sheet(book: Book, spec: SheetSpec, title: str, prefilled: list[dict[
         ws.data_validation(HEADER_ROW, col, HEADER_ROW, col, {
             "validate": "any", "input_title": (column.header + ("（必填）" if column.required == "cell" else ""))[:32],
             "input_message": hint[:255] or column.header})
-        ws.data_validation(first, col, last, col, _validation(column))
+        ws.data_validation(first, col, last, col, _validation(column, text_limit(spec.section, column.field)))
     for i, row in enumerate(prefilled):
         r = first + i
         ws.set_row(r, row_height(max(lines_in(_shown(row.get(c.field)), w)

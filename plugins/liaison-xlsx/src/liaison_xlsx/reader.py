@@ -33,7 +33,7 @@ from liaison_xlsx.domain import (
 )
 from liaison_xlsx.problems import Problems, Where, sheet_ref
 from liaison_xlsx.rows import Section, read_grouped, read_plain
-from liaison_xlsx.sheet import MAX_ROWS, SheetReader, TooManyRows, find_sheet, sheet_by_headers
+from liaison_xlsx.sheet import MAX_ROWS, Ambiguous, SheetReader, TooManyRows, find_sheets, sheets_by_headers
 from liaison_xlsx.specs import DISTRICT_PROPERTY, LEDGER
 
 
@@ -214,17 +214,22 @@ def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
     merges = _merged(data)
     sections: dict[str, Section] = {}
     found_any = False
-    found = {spec.name: find_sheet(book, spec) for spec in LEDGER}
-    taken = {ws.title for ws in found.values() if ws is not None}
-    for spec in LEDGER:  # a sheet a clerk renamed is found by its headers
-        if found[spec.name] is None and (ws := sheet_by_headers(book, spec, taken)) is not None:
-            found[spec.name] = ws
-            taken.add(ws.title)
+    found = {spec.name: find_sheets(book, spec) for spec in LEDGER}
+    taken = {ws.title for sheets in found.values() for ws in sheets}
+    try:  # a sheet a clerk renamed is found by its headers
+        renamed = sheets_by_headers(book, LEDGER, taken)
+    except Ambiguous as exc:
+        names = "、".join(exc.specs)
+        raise DataError(f"the sheet's headers are those of several ledger sheets ({', '.join(exc.specs)}), "
+                        "and its name is none of them", file=file, path=sheet_ref(exc.title),
+                        fix=f"rename the sheet after the one it is ({names})",
+                        message_zh=f"该工作表的表头同时符合多个台账工作表（{names}），名称却不是其中任何一个",
+                        fix_zh=f"请把工作表改名为它所属的台账工作表（{names}之一）") from None
     for spec in LEDGER:
-        ws = found[spec.name]
-        section = sections.setdefault(spec.section, Section())
-        if ws is None:
-            continue
+        found[spec.name] += renamed[spec.name]
+        sections.setdefault(spec.section, Section())
+    for spec, ws in [(s, ws) for s in LEDGER for ws in found[s.name]]:
+        section = sections[spec.section]
         found_any = True
         reader = SheetReader(spec, ws, merges.get(ws.title, []), directory, problems)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import PurePath
 from typing import Any
 
 import attrs
@@ -14,6 +15,7 @@ from liaison_xlsx.domain import (
     MEETING_OF_GOVERNMENT,
     RECORD_TYPES,
     REPLY_TYPE,
+    FieldError,
     engagement_kind,
 )
 from liaison_xlsx.problems import Row, Where, sheet_ref
@@ -83,7 +85,7 @@ def _missing(spec: SheetSpec, reader: SheetReader, row: Row, values: dict[str, A
     for column in columns if columns is not None else spec.columns:
         if column.required == "cell" and values.get(column.field) is None and column.field in reader.columns:
             reader.problems.add(reader.ref(column.field, row.number), f"{column.label_en} is missing",
-                                f"请填写“{column.header}”", f"fill in {column.header}", "")
+                                f"没有填写“{column.header}”", f"fill in {column.header}", f"请填写“{column.header}”")
             missing = True
     return missing
 
@@ -106,6 +108,8 @@ def _engagement(values: dict[str, Any], reader: SheetReader, row: Row) -> dict[s
         kind = MEETING_OF_GOVERNMENT if host == reader.directory.government() else MEETING_DEFAULT
     values["kind"] = engagement_kind(kind)
     values["attended"] = tuple(dict.fromkeys((host, *(values.get("attended") or ()))))
+    # what a finding cites for it when it has no 编号: the file and the row, as the clerk finds them
+    values["source"] = f"{PurePath(reader.problems.file).name}: {sheet_ref(reader.name)}!{row.number}:{row.number}"
     return values
 
 
@@ -121,16 +125,16 @@ def _construct(spec: SheetSpec, reader: SheetReader, row: Row, values: dict[str,
         return RECORD_TYPES[spec.section](**kwargs)
     except (TypeError, ValueError) as exc:  # the record's own validators (attrs): name the cell they name
         message = str(exc)
-        field = message.split(" ", 1)[0]
+        field = getattr(exc, "field", "") or message.split(" ", 1)[0]
         column = next((c for c in spec.columns if c.field == field and c.field in reader.columns), None)
         path = reader.ref(column.field, row.number) if column else f"{sheet_ref(reader.name)}!{row.number}:{row.number}"
         what = f"“{column.header}”" if column else "本行"
-        if "control character" in message:
-            zh = f"{what}含有不可见的控制字符"
-        elif "must not be empty" in message:
-            zh = f"{what}不能为空"
+        said_zh = exc.message_zh if isinstance(exc, FieldError) else ""
+        if said_zh:  # the validator's own Chinese, naming the column instead of the field
+            zh = what + said_zh.removeprefix(field).lstrip()
+            message = (column.label_en if column else field) + message.removeprefix(field)
         else:
-            zh = f"{what}有误：{message}"
+            zh = f"{what}有误" if column else "本行有误"
         reader.problems.add(path, message, zh, "correct the cell", "请改正该单元格")
         return None
 
@@ -195,8 +199,8 @@ def read_grouped(spec: SheetSpec, reader: SheetReader, section: Section) -> None
             column = spec.column(field)
             if field in reader.columns:
                 reader.problems.add(reader.ref(field, row.number), f"{column.label_en} is missing for this reply",
-                                    f"登记答复时请同时填写答复单位和答复日期（缺“{column.header}”）",
-                                    f"fill in {column.header}", "")
+                                    f"登记答复时须同时填写答复单位和答复日期（缺“{column.header}”）",
+                                    f"fill in {column.header}", f"请填写“{column.header}”")
             continue
         if organisations is not None:
             for org in organisations:

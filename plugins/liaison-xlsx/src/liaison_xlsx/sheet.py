@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -18,29 +18,46 @@ HEADER_SCAN = 10  # the header is in one of the first rows (the template: row 2,
 
 
 # --------------------------------------------------------------------------------------- one sheet
-def find_sheet(book: Any, spec: SheetSpec) -> Any | None:
-    """The sheet of ``spec`` by its name (or an alias)."""
+def find_sheets(book: Any, spec: SheetSpec) -> list[Any]:
+    """The sheets of ``spec`` by their name (or an alias), in the workbook's order: a bracketed note
+    is no part of the name, so 会议走访（下半年） is a 会议走访 sheet too."""
     wanted = {normalise(n) for n in (spec.name, *spec.aliases)}
-    for ws in book.worksheets:
-        if normalise(ws.title) in wanted:
-            return ws
-    return None
+    return [ws for ws in book.worksheets if normalise(ws.title) in wanted]
 
 
-def sheet_by_headers(book: Any, spec: SheetSpec, taken: set[str]) -> Any | None:
-    """A sheet a clerk renamed (会议走访 → Sheet1): one not taken by another spec whose header row, in
-    the first rows, holds every column the spec requires."""
+def matches_headers(ws: Any, spec: SheetSpec) -> bool:
+    """Whether a header row, in the first rows of ``ws``, holds every column ``spec`` requires."""
     required = {normalise(c.header) for c in spec.columns if c.required != "no"}
     keys = header_keys(spec)
+    for _number, row in zip(range(HEADER_SCAN), ws.iter_rows(max_row=HEADER_SCAN), strict=False):
+        present = {normalise(keys[k].header) for c in row if isinstance(v := cell_value(c), str)
+                   and (k := normalise(v)) in keys}
+        if required <= present:
+            return True
+    return False
+
+
+def sheets_by_headers(book: Any, specs: Sequence[SheetSpec], taken: set[str]) -> dict[str, list[Any]]:
+    """Sheets a clerk renamed (会议走访 → Sheet1), by the spec whose required headers they hold; a
+    sheet holding the headers of two specs is :class:`Ambiguous` (whose rows it has cannot be told)."""
+    found: dict[str, list[Any]] = {spec.name: [] for spec in specs}
     for ws in book.worksheets:
         if ws.title in taken:
             continue
-        for _number, row in zip(range(HEADER_SCAN), ws.iter_rows(max_row=HEADER_SCAN), strict=False):
-            present = {normalise(keys[k].header) for c in row if isinstance(v := cell_value(c), str)
-                       and (k := normalise(v)) in keys}
-            if required <= present:
-                return ws
-    return None
+        fits = [spec for spec in specs if matches_headers(ws, spec)]
+        if len(fits) > 1:
+            raise Ambiguous(ws.title, tuple(spec.name for spec in fits))
+        if fits:
+            found[fits[0].name].append(ws)
+    return found
+
+
+class Ambiguous(Exception):
+    """A sheet named as no ledger sheet whose headers are those of several."""
+
+    def __init__(self, title: str, specs: tuple[str, ...]) -> None:
+        super().__init__(title)
+        self.title, self.specs = title, specs
 
 
 def header_keys(spec: SheetSpec) -> dict[str, Column]:
@@ -98,19 +115,25 @@ class SheetReader:
         self.header_row = best[1]
         row = dict(first_rows)[self.header_row]
         seen: dict[str, int] = {}
+        written: dict[str, str] = {}  # field → the header as the clerk wrote it
         for index, cell in enumerate(row, start=1):
             value = cell_value(cell)
             column = keys.get(normalise(value)) if isinstance(value, str) else None
             if column is None:
                 continue
+            here = str(value).strip()
             if column.field in seen:
-                self.problems.add(cell_ref(self.name, index, self.header_row),
-                                  f"a second “{column.header}” column (the first is "
-                                  f"{get_column_letter(seen[column.field])})",
-                                  f"有两列“{column.header}”（另一列在 {get_column_letter(seen[column.field])} 列）",
+                first, letter = written[column.field], get_column_letter(seen[column.field])
+                same = normalise(first) == normalise(here)
+                en = (f"a second “{here}” column (the first is {letter})" if same else
+                      f"“{here}” and “{first}” (column {letter}) are both the {column.header} column")
+                zh = (f"有两列“{here}”（另一列在 {letter} 列）" if same else
+                      f"“{here}”与 {letter} 列的“{first}”都是“{column.header}”列")
+                self.problems.add(cell_ref(self.name, index, self.header_row), en, zh,
                                   "delete or rename one of them", "请删除或改名其中一列")
                 continue
             seen[column.field] = index
+            written[column.field] = here
         self.columns = seen
         ok = True
         for column in self.spec.columns:
