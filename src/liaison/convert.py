@@ -189,10 +189,15 @@ def _structure_local(value: object, _type: object) -> Any:
 
 
 def _register_renames(conv: cattrs.Converter) -> None:
-    """Formats we read but do not define (the holiday-cn notice) keep their own key names."""
+    """Formats we read but do not define (the holiday-cn notice) keep their own key names; a records
+    file names its district `district`, which in the code is an id (`district_id`)."""
     from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
     from liaison.holiday_notice import HolidayNotice, NoticeDay
+    from liaison.records import Records
+
+    conv.register_structure_hook(Records, make_dict_structure_fn(
+        Records, conv, _cattrs_forbid_extra_keys=True, district_id=override(rename="district")))
 
     conv.register_structure_hook(NoticeDay, make_dict_structure_fn(
         NoticeDay, conv, _cattrs_forbid_extra_keys=True, is_off_day=override(rename="isOffDay")))

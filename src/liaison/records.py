@@ -159,8 +159,8 @@ class SpecialAppointment:
 class Records:
     """Everything recorded for a district, usually one year."""
 
-    #: the district's id (informational; checked against the district loaded)
-    district: str = attrs.field(default="", validator=line_text)
+    #: the district's id (informational; checked against the district loaded); the file's key is `district`
+    district_id: str = attrs.field(default="", validator=line_text)
     engagements: tuple[HeldEngagement, ...] = ()
     documents: tuple[DocumentRecord, ...] = ()
     consultations: tuple[ConsultationRecord, ...] = ()
@@ -304,10 +304,10 @@ def check_consistency(records: Records, district: District, file: str | None) ->
         return DataError(message, file=file, path=path, fix=fix, message_zh=message_zh, fix_zh=fix_zh)
 
     dates = ("correct the dates", "请改正日期")
-    if records.district and records.district != district.info.id:
-        raise fail("$.district", f"these records are for the district {records.district!r}, not "
+    if records.district_id and records.district_id != district.info.id:
+        raise fail("$.district", f"these records are for the district {records.district_id!r}, not "
                    f"{district.info.id!r}", "load the district these records belong to, or correct the district id",
-                   f"这些记录属于“{records.district}”，不是“{district.info.id}”",
+                   f"这些记录属于“{records.district_id}”，不是“{district.info.id}”",
                    "请载入记录所属的区数据，或改正 district")
     for section in ("engagements", "documents", "consultations", "research_results"):
         seen: dict[str, int] = {}
