@@ -318,7 +318,7 @@ def test_a_conflict_is_reported_and_the_record_keeps_the_old_version(
     second = publish(seed, revised, first.publication)
     assert [(c.calendar, c.uid, c.href) for c in second.conflicts] == [("全部", uid, href)]
     assert "changed or deleted on the server" in second.conflicts[0].reason
-    assert "发布后已在服务器上被修改或删除；保留服务器上的版本" == second.conflicts[0].text("zh")
+    assert second.conflicts[0].text("zh") == "发布后已在服务器上被修改或删除；保留服务器上的版本"
     assert second.kept == second.conflicts and second.overwritten == ()
     assert b"[edited]" in fake._items(href)[href][1]  # not overwritten
     old = next(r for r in master.resources if r.uid == uid)
@@ -415,7 +415,8 @@ def test_server_errors_become_one_publish_error(monkeypatch: pytest.MonkeyPatch,
     class Refusing(FakeServer):
         def calendar_home(self) -> str:
             raise ServerError("finding the calendar home at x: the server refused the user name or "
-                              "password (HTTP 401)", "在 x 查找日历主目录：服务器拒绝了用户名或密码（HTTP 401）", 401)
+                              "password (HTTP 401)",
+                              "在 x 查找日历主目录：服务器拒绝了用户名或密码（HTTP 401）", 401)
 
     monkeypatch.setattr(caldav_plugin, "Server", Refusing().connect)
     with pytest.raises(PublishError) as info:

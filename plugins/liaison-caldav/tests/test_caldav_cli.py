@@ -157,17 +157,19 @@ def test_a_conflict_exits_3_and_an_overwrite_says_so(radicale: Radicale, tmp_pat
     assert status == 200
     edited = data.replace(b"SUMMARY:", b"SUMMARY:[edited] ")
     assert request(href, "PUT", user, PASSWORD, edited, {"Content-Type": "text/calendar"})[0] in (201, 204)
-    moved = liaison("plan", "--year", YEAR, "--out", "out", "--move", f"{target['id']}@2027-12-16", cwd=tmp_path)
+    moved = liaison("plan", "--year", YEAR, "--out", "out", "--move", f"{target['id']}@2027-12-16",
+                    cwd=tmp_path)
     assert moved.returncode == 0, moved.stderr
 
     kept = publish(radicale, tmp_path, user=user)
     assert kept.returncode == 3, kept.stdout + kept.stderr  # completed with problems, as check --fail-on
-    assert f"冲突（保留服务器上的版本，未覆盖）：全部 {uid} 发布后已在服务器上被修改或删除；保留服务器上的版本" in kept.stdout
+    assert (f"冲突（保留服务器上的版本，未覆盖）：全部 {uid} "
+            "发布后已在服务器上被修改或删除；保留服务器上的版本") in kept.stdout
     assert "changed" not in kept.stdout
     kept_en = publish(radicale, tmp_path, PASSWORD, "--lang", "en", user=user)
     assert kept_en.returncode == 3
-    assert (f"Conflict, the server's version kept: 全部 {uid} it was changed or deleted on the server since it "
-            "was published; left as the server has it") in kept_en.stdout
+    assert (f"Conflict, the server's version kept: 全部 {uid} it was changed or deleted on the server "
+            "since it was published; left as the server has it") in kept_en.stdout
     assert "[edited]" in str(master_events(radicale, user)[uid]["SUMMARY"])
 
     forced = publish(radicale, tmp_path, PASSWORD, "--option", "overwrite=true", user=user)

@@ -200,7 +200,8 @@ def test_a_wrong_password_with_nothing_to_send_is_still_an_error(
     assert account.server.url in str(info.value)
     assert "refused the user name or password (HTTP 401)" in str(info.value)
     zh = info.value.render("zh")
-    assert f"CalDAV 服务器 {account.server.url}：在 {account.server.url} 检查账户：服务器拒绝了用户名或密码" in zh
+    url = account.server.url
+    assert f"CalDAV 服务器 {url}：在 {url} 检查账户：服务器拒绝了用户名或密码" in zh
     assert "请检查用户名和密码" in zh and "refused" not in zh
     assert info.value.partial == first.publication
 

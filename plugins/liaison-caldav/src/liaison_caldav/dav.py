@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import errno
 import re
+import socket
 from collections.abc import Callable
 from typing import Any, Final, TypeVar, cast
 
@@ -98,6 +99,7 @@ _ERRNO: Final = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
 _ERRNO_ZH: Final = {
     errno.ECONNREFUSED: "连接被拒绝", errno.ECONNRESET: "连接被重置", errno.ETIMEDOUT: "连接超时",
     errno.EHOSTUNREACH: "无法到达主机", errno.ENETUNREACH: "网络不可达", errno.ECONNABORTED: "连接被中止",
+    socket.EAI_NONAME: "主机名无法解析", socket.EAI_AGAIN: "域名解析暂时失败",
 }
 
 
