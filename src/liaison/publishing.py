@@ -55,12 +55,22 @@ class Publication:
 
 @attrs.frozen
 class Conflict:
-    """An event changed on the target since it was published: reported, never overwritten silently."""
+    """An event changed on the target since it was published: reported, never overwritten silently.
+
+    ``reason`` is the English sentence and ``reason_zh`` the Chinese one (as an error's ``message``
+    and ``message_zh``); ``overwritten`` says the target's version was replaced (the publisher's
+    overwrite option), else it was left as the target has it."""
 
     calendar: str
     uid: str
     href: str
     reason: str
+    reason_zh: str = ""
+    overwritten: bool = False
+
+    def text(self, lang: str = "zh") -> str:
+        """The reason in ``lang`` (``zh`` or ``en``)."""
+        return (self.reason_zh or self.reason) if lang == "zh" else self.reason
 
 
 @attrs.frozen
@@ -89,6 +99,16 @@ class PublishResult:
     requests: int = 0  # every HTTP request (or API call) sent
     writes: int = 0  # of which created or changed something
     conflicts: tuple[Conflict, ...] = ()
+
+    @property
+    def kept(self) -> tuple[Conflict, ...]:
+        """The conflicts left as the target has them: the run completed with problems."""
+        return tuple(c for c in self.conflicts if not c.overwritten)
+
+    @property
+    def overwritten(self) -> tuple[Conflict, ...]:
+        """The conflicts whose target version was replaced, as the overwrite option asked."""
+        return tuple(c for c in self.conflicts if c.overwritten)
 
 
 class PublishError(ExportError):

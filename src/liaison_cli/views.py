@@ -457,6 +457,9 @@ def print_publish_summary(result: Any, *, lang: str = "zh") -> None:
             f"已发布到 {result.publication.target}：新建 {result.created}，更新 {result.updated}，"
             f"未变 {result.unchanged}；请求 {result.requests} 次（写入 {result.writes} 次）")
     console.print(line)
-    for c in result.conflicts:
-        console.print(("Conflict: " if en else "冲突（服务器上已被修改，未覆盖）：")
-                      + f"{c.calendar} {c.uid} {c.reason}")
+    for c in result.kept:
+        console.print(("Conflict, the server's version kept: " if en else "冲突（保留服务器上的版本，未覆盖）：")
+                      + f"{c.calendar} {c.uid} {c.text(lang)}")
+    for c in result.overwritten:
+        console.print(("Changed on the server, overwritten (overwrite option): " if en
+                       else "服务器上已被修改，已覆盖（overwrite 选项）：") + f"{c.calendar} {c.uid} {c.text(lang)}")

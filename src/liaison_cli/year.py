@@ -456,3 +456,5 @@ def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user:
             raise
     workspace.save_publication(district, year, result.publication)
     views.print_publish_summary(result, lang=lang)
+    if result.kept:  # completed with problems: events left as the server has them (as check --fail-on)
+        sys.exit(3)

@@ -9,7 +9,8 @@ pid), then for each scenario, best of N (a fresh account for each first publicat
   calendar, one PUT per event and calendar) against a naive push doing the same creation and PUTs.
 * ``after one move``: one engagement moved (revised, SEQUENCE 1); the publisher sends one PUT per
   calendar holding it, the naive push PUTs every event of every calendar again.
-* ``nothing changed``: the publisher sends nothing, the naive push everything.
+* ``nothing changed``: the publisher writes nothing (0 writes, 1 read: one PROPFIND checking the
+  account), the naive push PUTs everything.
 
 The naive push uses the same HTTP client and server and unconditional PUTs, so the difference is
 what is sent, not how.  Requests are counted by the client and checked against the server's log.
@@ -59,13 +60,14 @@ def naive_push(url: str, user: str, resources: PlanResources, create: bool) -> O
     return server.requests, time.perf_counter() - started
 
 
-def ours(district: District, plan: Plan, previous: Publication | None, url: str, user: str
-         ) -> tuple[Outcome, Publication]:
+def ours(district: District, plan: Plan, previous: Publication | None, url: str, user: str,
+         writes: int | None = None) -> tuple[Outcome, Publication]:
     started = time.perf_counter()
     result = publish(PublishRequest(district, plan, previous,
                                     {"url": url, "user": user, "password": caldav_radicale.PASSWORD}))
     seconds = time.perf_counter() - started
     assert result.conflicts == (), result.conflicts
+    assert writes is None or result.writes == writes, (result.writes, writes)
     return (result.requests, seconds), result.publication
 
 
@@ -115,8 +117,10 @@ def main() -> int:
                 move_ours.append(outcome)
                 move_naive.append(naive_push(url, naive_user, after, create=False))
 
-                outcome, _ = ours(district, moved, moved_publication, url, user)
-                assert outcome[0] == 0
+                mark = len(server.requests_seen())
+                outcome, _ = ours(district, moved, moved_publication, url, user, writes=0)
+                assert outcome[0] == 1  # 0 writes, 1 read: the account checked
+                assert [m for m, _ in server.requests_seen()[mark:]] == ["PROPFIND"]
                 same_ours.append(outcome)
                 same_naive.append(naive_push(url, naive_user, after, create=False))
             rows["first publish"] = (best(first_ours), best(first_naive))

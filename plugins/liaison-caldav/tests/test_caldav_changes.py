@@ -199,6 +199,7 @@ class FakeServer:
         self.fail_at: int | None = None  # the n-th PUT answers 507
         self.puts = 0
         self.give_etags = True
+        self.password_refused = False  # every request answers 401
 
     def connect(self, *args: Any, **kwargs: Any) -> FakeServer:
         """What the publisher's ``Server(...)`` gives: this account, with the counts of a new client."""
@@ -215,6 +216,12 @@ class FakeServer:
     def calendar_home(self) -> str:
         self._count("PROPFIND")
         return self.home
+
+    def check(self) -> None:
+        self._count("PROPFIND")
+        if self.password_refused:
+            raise ServerError("checking the account at x: the server refused the user name or password "
+                              "(HTTP 401)", "在 x 检查账户：服务器拒绝了用户名或密码（HTTP 401）", 401)
 
     def calendars(self, home: str) -> dict[str, str | None]:
         self._count("PROPFIND")
@@ -278,16 +285,25 @@ def publish(seed: District, plan: Plan, previous: Publication | None = None, **o
     return caldav_plugin.publish(PublishRequest(seed, plan, previous, {"url": TARGET, **options}))
 
 
-def test_publish_then_republish_sends_nothing(fake: FakeServer, seed: District, plan: Plan) -> None:
+def test_publish_then_republish_writes_nothing(fake: FakeServer, seed: District, plan: Plan) -> None:
     first = publish(seed, plan)
     events = sum(len(c.resources) for c in calendar_resources(seed, plan).calendars)
     assert (first.created, first.updated, first.unchanged, first.conflicts) == (events, 0, 0, ())
     assert first.calendars_created == len(first.publication.calendars)
     assert first.requests == fake.requests == 2 + first.calendars_created + events
     again = publish(seed, plan, first.publication)
-    assert (again.requests, again.writes, again.unchanged) == (0, 0, events)
-    assert fake.requests == 0
+    assert (again.requests, again.writes, again.unchanged) == (1, 0, events)
+    assert fake.requests == 1 and fake.by_method == {"PROPFIND": 1}  # the account checked, no write
     assert again.publication == first.publication
+
+
+def test_nothing_to_send_still_checks_the_password(fake: FakeServer, seed: District, plan: Plan) -> None:
+    first = publish(seed, plan, user="u", password="p")
+    fake.password_refused = True
+    with pytest.raises(PublishError) as info:
+        publish(seed, plan, first.publication, user="u", password="wrong")
+    assert "refused the user name or password" in str(info.value)
+    assert info.value.partial == first.publication  # nothing new recorded
 
 
 def test_a_conflict_is_reported_and_the_record_keeps_the_old_version(
@@ -302,6 +318,8 @@ def test_a_conflict_is_reported_and_the_record_keeps_the_old_version(
     second = publish(seed, revised, first.publication)
     assert [(c.calendar, c.uid, c.href) for c in second.conflicts] == [("全部", uid, href)]
     assert "changed or deleted on the server" in second.conflicts[0].reason
+    assert second.conflicts[0].text("zh") == "发布后已在服务器上被修改或删除；保留服务器上的版本"
+    assert second.kept == second.conflicts and second.overwritten == ()
     assert b"[edited]" in fake._items(href)[href][1]  # not overwritten
     old = next(r for r in master.resources if r.uid == uid)
     assert next(r for r in second.publication.calendars[0].resources if r.uid == uid) == old
@@ -311,8 +329,10 @@ def test_a_conflict_is_reported_and_the_record_keeps_the_old_version(
     assert len(third.conflicts) == 1 and third.requests == 1
     forced = publish(seed, revised, third.publication, overwrite=True)
     assert len(forced.conflicts) == 1 and "overwritten" in forced.conflicts[0].reason
+    assert forced.overwritten == forced.conflicts and forced.kept == ()
+    assert forced.conflicts[0].text("zh").endswith("已覆盖（overwrite 选项）")
     assert b"[edited]" not in fake._items(href)[href][1]
-    assert publish(seed, revised, forced.publication).requests == 0
+    assert publish(seed, revised, forced.publication).requests == 1  # the account check
 
 
 def test_check_server_finds_edits_to_events_we_did_not_change(
@@ -322,13 +342,14 @@ def test_check_server_finds_edits_to_events_we_did_not_change(
     resource = first.publication.calendars[3].resources[0]
     fake.edit(resource.href)
     quiet = publish(seed, plan, first.publication)
-    assert quiet.requests == 0 and quiet.conflicts == ()  # not looked for by default
+    assert quiet.requests == 1 and quiet.writes == 0 and quiet.conflicts == ()  # not looked for by default
     checked = publish(seed, plan, first.publication, check_server=True)
     assert checked.requests == len(first.publication.calendars)  # one PROPFIND each, no write
     key = first.publication.calendars[3].key
     assert [(c.calendar, c.uid) for c in checked.conflicts] == [(key, resource.uid)]
     restored = publish(seed, plan, first.publication, check_server=True, overwrite=True)
     assert restored.writes == 1 and b"[edited]" not in fake._items(resource.href)[resource.href][1]
+    assert [c.overwritten for c in restored.conflicts] == [True]
 
 
 def test_a_refused_write_stops_with_exactly_what_was_accepted(
@@ -394,12 +415,16 @@ def test_server_errors_become_one_publish_error(monkeypatch: pytest.MonkeyPatch,
     class Refusing(FakeServer):
         def calendar_home(self) -> str:
             raise ServerError("finding the calendar home at x: the server refused the user name or "
-                              "password (HTTP 401)", 401)
+                              "password (HTTP 401)",
+                              "在 x 查找日历主目录：服务器拒绝了用户名或密码（HTTP 401）", 401)
 
     monkeypatch.setattr(caldav_plugin, "Server", Refusing().connect)
     with pytest.raises(PublishError) as info:
         publish(seed, plan, user="u", password="p")
     assert "check the user and the password" in str(info.value)
+    zh = info.value.render("zh")
+    assert zh.startswith(f"CalDAV 服务器 {TARGET}：在 x 查找日历主目录：服务器拒绝了用户名或密码（HTTP 401）")
+    assert "请检查用户名和密码" in zh and "check" not in zh
     assert info.value.partial == Publication("caldav", TARGET, ())
 
 
@@ -417,4 +442,4 @@ def test_the_publication_round_trips_through_the_core_converter(fake: FakeServer
     text = json.dumps(unstructure(publication), ensure_ascii=False, sort_keys=True)
     again = structure(json.loads(text), Publication, file="state.json")
     assert again == publication
-    assert publish(seed, plan, again, calendars="全部,icf").requests == 0
+    assert publish(seed, plan, again, calendars="全部,icf").writes == 0

@@ -101,8 +101,14 @@ def test_network_failures_read_as_one_sentence() -> None:
     refused = ConnectionError("HTTPConnectionPool(host='x', port=9): Max retries exceeded (Caused by "
                               "NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f>: "
                               "Failed to establish a new connection: [Errno 111] Connection refused'))")
-    assert _network_reason(refused) == "[Errno 111] Connection refused"
+    assert _network_reason(refused) == ("[Errno 111] Connection refused", "[Errno 111] 连接被拒绝")
     unresolved = ConnectionError("(Caused by NameResolutionError(\"<object at 0x1>: Failed to resolve "
                                  "'cal.example.invalid' (Name or service not known)\"))")
-    assert _network_reason(unresolved) == "the host name cal.example.invalid does not resolve"
-    assert _network_reason(TimeoutError("Read timed out. (read timeout=2)")) == "no answer within the timeout"
+    assert _network_reason(unresolved) == ("the host name cal.example.invalid does not resolve",
+                                           "主机名 cal.example.invalid 无法解析")
+    assert _network_reason(TimeoutError("Read timed out. (read timeout=2)")) == (
+        "no answer within the timeout", "在超时时间内没有应答")
+    gone = ConnectionError("[Errno -2] Name or service not known")  # getaddrinfo's negative numbers
+    assert _network_reason(ConnectionError("[Errno 99] Cannot assign")) == (
+        "[Errno 99] Cannot assign", "[Errno 99] 系统网络错误")
+    assert _network_reason(gone) == ("[Errno -2] Name or service not known", "[Errno -2] 主机名无法解析")

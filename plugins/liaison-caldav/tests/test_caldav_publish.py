@@ -1,7 +1,8 @@
 """Publishing to a real Radicale server on 127.0.0.1, read back with the caldav client and with a plain
 REPORT: first publish, a move (one PUT per calendar holding it), a cancellation, a rerun with
-nothing changed (no request), an event changed on the server (a conflict), a wrong password, an
-unreachable server, a refused write (one error naming the collection, and a partial record)."""
+nothing changed (no write, one PROPFIND checking the account), an event changed on the server (a
+conflict), a wrong password (also when nothing needs sending), an unreachable server, a refused write
+(one error naming the collection, and a partial record), in English and in Chinese."""
 
 from __future__ import annotations
 
@@ -180,14 +181,29 @@ def test_the_caldav_library_alone_would_raise_sequence(account: Account, seed: D
 # --- updates ---------------------------------------------------------------------------------------
 
 
-def test_nothing_changed_sends_no_request(account: Account, seed: District, plan: Plan) -> None:
+def test_nothing_changed_sends_no_write_and_one_read(account: Account, seed: District, plan: Plan) -> None:
     first = publish(seed, plan, None, account.options)
     mark = account.mark()
     again = publish(seed, plan, first.publication, account.options)
-    assert (again.requests, again.writes, again.created, again.updated) == (0, 0, 0, 0)
-    assert again.unchanged == first.created
-    assert account.requests_since(mark) == []  # the server saw nothing
+    assert (again.requests, again.writes, again.created, again.updated) == (1, 0, 0, 0)
+    assert again.by_method == {"PROPFIND": 1} and again.unchanged == first.created
+    assert account.requests_since(mark) == [("PROPFIND", "/")]  # the account checked, nothing written
     assert again.publication == first.publication
+
+
+def test_a_wrong_password_with_nothing_to_send_is_still_an_error(
+    account: Account, seed: District, plan: Plan
+) -> None:
+    first = publish(seed, plan, None, account.options, calendars="icf")
+    with pytest.raises(PublishError) as info:
+        publish(seed, plan, first.publication, {**account.options, "password": "wrong"}, calendars="icf")
+    assert account.server.url in str(info.value)
+    assert "refused the user name or password (HTTP 401)" in str(info.value)
+    zh = info.value.render("zh")
+    url = account.server.url
+    assert f"CalDAV 服务器 {url}：在 {url} 检查账户：服务器拒绝了用户名或密码" in zh
+    assert "请检查用户名和密码" in zh and "refused" not in zh
+    assert info.value.partial == first.publication
 
 
 def test_a_moved_engagement_is_one_put_per_calendar_holding_it(
@@ -215,7 +231,7 @@ def test_a_moved_engagement_is_one_put_per_calendar_holding_it(
     untouched = {r.href: r.etag for c in first.publication.calendars for r in c.resources if r.uid != uid}
     now = {r.href: r.etag for c in second.publication.calendars for r in c.resources if r.uid != uid}
     assert untouched == now
-    assert publish(seed, revised, second.publication, account.options).requests == 0
+    assert publish(seed, revised, second.publication, account.options).writes == 0
 
 
 def test_a_cancelled_engagement_stays_on_the_server_as_cancelled(
@@ -254,6 +270,8 @@ def test_an_event_changed_on_the_server_is_a_conflict_never_overwritten_silently
     second = publish(seed, revised, first.publication, account.options)
     assert [(c.calendar, c.uid) for c in second.conflicts] == [("全部", uid)]
     assert "changed or deleted on the server" in second.conflicts[0].reason
+    assert second.conflicts[0].text("zh") == "发布后已在服务器上被修改或删除；保留服务器上的版本"
+    assert second.kept == second.conflicts
     assert second.requests == len(keys) and second.updated == len(keys) - 1
     assert str(account.events("全部")[uid]["SUMMARY"]) == "改过的标题"  # the server's version kept
     for key in keys[1:]:
@@ -264,9 +282,10 @@ def test_an_event_changed_on_the_server_is_a_conflict_never_overwritten_silently
 
     third = publish(seed, revised, second.publication, account.options, overwrite=True)
     assert len(third.conflicts) == 1 and "overwritten" in third.conflicts[0].reason
+    assert third.overwritten == third.conflicts and third.kept == ()
     assert third.requests == 2  # the conditional PUT (412), then the overwrite
     assert "改过的标题" not in str(account.events("全部")[uid]["SUMMARY"])
-    assert publish(seed, revised, third.publication, account.options).requests == 0
+    assert publish(seed, revised, third.publication, account.options).writes == 0
 
 
 def test_check_server_reports_an_edit_to_an_event_we_did_not_change(
@@ -321,6 +340,7 @@ def test_a_wrong_password_is_one_clear_error(account: Account, seed: District, p
     message = str(info.value)
     assert account.server.url in message and "refused the user name or password (HTTP 401)" in message
     assert "check the user and the password" in message and "wrong" not in message.replace("wrong user", "")
+    assert "服务器拒绝了用户名或密码（HTTP 401）" in info.value.render("zh")
     assert info.value.partial == Publication("caldav", account.server.url, ())
     assert "Traceback" not in message
 
@@ -332,6 +352,7 @@ def test_an_unreachable_server_is_one_clear_error(seed: District, plan: Plan) ->
     message = str(info.value)
     assert url in message and "cannot reach the server: [Errno 111] Connection refused" in message
     assert "object at 0x" not in message  # not the HTTP library's reprs
+    assert "无法连接服务器：[Errno 111] 连接被拒绝" in info.value.render("zh")
     assert info.value.partial == Publication("caldav", url, ())
 
 
@@ -350,6 +371,7 @@ def test_a_refused_write_names_the_collection_and_keeps_what_was_accepted(
     message = str(info.value)
     assert account.server.url in message and f"calendar {blocked.name} ({blocked.key})" in message
     assert "HTTP 409" in message
+    assert f"日历 {blocked.name}（{blocked.key}）" in info.value.render("zh")
     partial = info.value.partial
     assert partial is not None and [c.key for c in partial.calendars] == list(wanted.keys()[:4])
     for published in partial.calendars:  # recorded = on the server, no more, no less

@@ -10,7 +10,7 @@ to make, each with the precondition that makes it safe:
   is reported, not replaced;
 * an event whose bytes changed (a different digest): ``PUT`` with ``If-Match: <the recorded ETag>``
   (RFC 4791 §5.3.2, RFC 9110 §13.1.1), so an event changed on the server since is a conflict;
-* an event with the same digest: nothing — a rerun with nothing changed sends no request at all;
+* an event with the same digest: nothing — a rerun with nothing changed sends no write at all;
 * an event that left a calendar: ``DELETE`` with ``If-Match`` (see below).
 
 Why delete rather than keep an event that left a calendar.  The plan never drops an engagement —

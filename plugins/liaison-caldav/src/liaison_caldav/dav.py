@@ -16,13 +16,15 @@ recorded in the year's state and a 412 as a value (a conflict to report).  ``put
 exactly the bytes and headers given and hand back the status and ETag.
 
 Every failure that is not a plain HTTP answer (an unreachable host, a timeout, a refused password)
-becomes :class:`ServerError` with what was being done and where; the publisher turns it into a
-:class:`~liaison.publishing.PublishError` naming the URL and the collection.
+becomes :class:`ServerError` with what was being done and where, in English and in Chinese; the
+publisher turns it into a :class:`~liaison.publishing.PublishError` naming the URL and the collection.
 """
 
 from __future__ import annotations
 
+import errno
 import re
+import socket
 from collections.abc import Callable
 from typing import Any, Final, TypeVar, cast
 
@@ -32,18 +34,31 @@ from caldav.davclient import DAVClient
 from caldav.elements import dav
 from caldav.lib import error as dav_error
 
-__all__ = ["ICALENDAR", "Answer", "Server", "ServerError"]
+__all__ = ["ICALENDAR", "Answer", "Doing", "Server", "ServerError"]
 
 ICALENDAR: Final = "text/calendar; charset=utf-8"
+_RESOURCETYPE: Final = ('<?xml version="1.0" encoding="utf-8"?>'
+                        '<D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/></D:prop></D:propfind>')
 T = TypeVar("T")
 
 
 class ServerError(Exception):
-    """A request that got no usable answer: ``status`` the HTTP status if there was one."""
+    """A request that got no usable answer: ``status`` the HTTP status if there was one; the
+    sentence in English (``message``) and in Chinese (``message_zh``)."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, message_zh: str, status: int | None = None) -> None:
         super().__init__(message)
+        self.message = message
+        self.message_zh = message_zh
         self.status = status
+
+
+@attrs.frozen
+class Doing:
+    """What a request was for, in both languages, for the error if it fails."""
+
+    en: str
+    zh: str
 
 
 @attrs.frozen
@@ -80,24 +95,40 @@ def _etag(headers: Any) -> str | None:
 _ERRNO: Final = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
 
 
-def _network_reason(exc: BaseException) -> str:
+#: The connection errors an office meets, in Chinese (the system's own text is English).
+_ERRNO_ZH: Final = {
+    errno.ECONNREFUSED: "连接被拒绝", errno.ECONNRESET: "连接被重置", errno.ETIMEDOUT: "连接超时",
+    errno.EHOSTUNREACH: "无法到达主机", errno.ENETUNREACH: "网络不可达", errno.ECONNABORTED: "连接被中止",
+    socket.EAI_NONAME: "主机名无法解析", socket.EAI_AGAIN: "域名解析暂时失败",
+}
+
+
+def _errno_reason(number: int, text: str) -> tuple[str, str]:
+    zh = _ERRNO_ZH.get(number, "系统网络错误")
+    return f"[Errno {number}] {text}", f"[Errno {number}] {zh}"
+
+
+def _network_reason(exc: BaseException) -> tuple[str, str]:
     """The sentence that matters in a connection error (``[Errno 111] Connection refused``, a name
-    that does not resolve, a timeout), not the HTTP library's nested reprs of its objects."""
+    that does not resolve, a timeout), not the HTTP library's nested reprs of its objects; in
+    English and in Chinese."""
     text = str(exc)
     if "timed out" in text.lower() or "timeout" in type(exc).__name__.lower():
-        return "no answer within the timeout"
+        return "no answer within the timeout", "在超时时间内没有应答"
     found = _ERRNO.search(text)
     if found:
-        return found.group(0).strip()
+        number, _, said = found.group(0).strip().partition("] ")
+        return _errno_reason(int(number.removeprefix("[Errno ")), said)
     unresolved = re.search(r"Failed to resolve '([^']+)'", text)
     if unresolved:
-        return f"the host name {unresolved.group(1)} does not resolve"
+        host = unresolved.group(1)
+        return f"the host name {host} does not resolve", f"主机名 {host} 无法解析"
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, OSError) and seen.strerror:
-            return f"[Errno {seen.errno}] {seen.strerror}"
+        if isinstance(seen, OSError) and seen.strerror and seen.errno is not None:
+            return _errno_reason(seen.errno, seen.strerror)
         seen = seen.__cause__ or seen.__context__
-    return type(exc).__name__
+    return type(exc).__name__, f"网络错误（{type(exc).__name__}）"
 
 
 def _reason(answer: Any) -> str:
@@ -134,22 +165,25 @@ class Server:
         self.client.close()
 
     @staticmethod
-    def _error(what: str, exc: Exception) -> ServerError:
+    def _error(what: Doing, exc: Exception) -> ServerError:
         """The library's or the network's exception as one sentence saying what failed and why."""
         if isinstance(exc, dav_error.AuthorizationError):
             if exc.status == 403:
                 why = f": {', '.join(exc.preconditions)}" if exc.preconditions else ""
-                return ServerError(f"{what}: the server does not allow it (HTTP 403{why})", 403)
-            return ServerError(f"{what}: the server refused the user name or password (HTTP 401)",
-                               exc.status or 401)
+                return ServerError(f"{what.en}: the server does not allow it (HTTP 403{why})",
+                                   f"{what.zh}：服务器不允许（HTTP 403{why}）", 403)
+            return ServerError(f"{what.en}: the server refused the user name or password (HTTP 401)",
+                               f"{what.zh}：服务器拒绝了用户名或密码（HTTP 401）", exc.status or 401)
         if isinstance(exc, dav_error.DAVError):
             status = f"HTTP {exc.status}" if exc.status else type(exc).__name__
             reason = " ".join(str(exc.reason).split())[:200]
-            return ServerError(f"{what}: refused ({status}): {reason}", exc.status)
+            return ServerError(f"{what.en}: refused ({status}): {reason}",
+                               f"{what.zh}：被拒绝（{status}），服务器的说明：{reason}", exc.status)
         # niquests/requests connection errors and timeouts are OSErrors
-        return ServerError(f"{what}: cannot reach the server: {_network_reason(exc)}")
+        en, zh = _network_reason(exc)
+        return ServerError(f"{what.en}: cannot reach the server: {en}", f"{what.zh}：无法连接服务器：{zh}")
 
-    def _call(self, what: str, call: Callable[[], T]) -> T:
+    def _call(self, what: Doing, call: Callable[[], T]) -> T:
         try:
             return call()
         except (dav_error.DAVError, OSError) as exc:
@@ -163,7 +197,19 @@ class Server:
             # the library types its sync/async answers as unions: this client is the sync one
             home = cast(Any, self.client).principal().calendar_home_set
             return str(home.url)
-        return self._call(f"finding the calendar home at {self.url}", find)
+        return self._call(Doing(f"finding the calendar home at {self.url}", f"在 {self.url} 查找日历主目录"),
+                          find)
+
+    def check(self) -> None:
+        """One cheap authenticated request (PROPFIND Depth 0 on the URL given): a run that has
+        nothing to send still finds out that the server answers and takes the credentials."""
+        what = Doing(f"checking the account at {self.url}", f"在 {self.url} 检查账户")
+        answer: Any = self._call(what, lambda: self.client.propfind(self.url, _RESOURCETYPE, depth=0))
+        if answer.status >= 400:
+            reason = _reason(answer)
+            raise ServerError(f"{what.en}: refused (HTTP {answer.status}): {reason}",
+                              f"{what.zh}：被拒绝（HTTP {answer.status}），服务器的说明：{reason}",
+                              answer.status)
 
     def calendars(self, home: str) -> dict[str, str | None]:
         """The calendar collections in ``home``: URL -> display name."""
@@ -171,7 +217,7 @@ class Server:
             found = cast(list[Calendar], CalendarSet(client=self.client, url=home).get_calendars())
             # the display names came with the listing: get_display_name() reads them from its cache
             return {str(c.url): cast("str | None", c.get_display_name()) for c in found}
-        return self._call(f"listing the calendars in {home}", listing)
+        return self._call(Doing(f"listing the calendars in {home}", f"列出 {home} 中的日历"), listing)
 
     def make_calendar(self, home: str, slug: str, name: str) -> str:
         """Create the calendar ``slug`` in ``home`` with display name ``name``; its URL."""
@@ -179,12 +225,13 @@ class Server:
             calendar = cast(Calendar, CalendarSet(client=self.client, url=home).make_calendar(
                 name=name, cal_id=slug, supported_calendar_component_set=["VEVENT"]))
             return str(calendar.url)
-        return self._call(f"creating the calendar {name} in {home}", make)
+        what = Doing(f"creating the calendar {name} in {home}", f"在 {home} 创建日历 {name}")
+        return self._call(what, make)
 
     def rename(self, url: str, name: str) -> None:
         def rename() -> None:
             Calendar(client=self.client, url=url).set_properties([dav.DisplayName(name)])
-        self._call(f"setting the name of {url}", rename)
+        self._call(Doing(f"setting the name of {url}", f"设置 {url} 的名称"), rename)
 
     def etags(self, url: str) -> dict[str, str | None]:
         """Each resource in the collection ``url`` and its ETag (PROPFIND Depth 1, DAV:getetag)."""
@@ -198,7 +245,7 @@ class Server:
                     value = result.properties.get(dav.GetEtag.tag)
                     found[href] = str(value) if value else None
             return found
-        return self._call(f"reading the ETags in {url}", read)
+        return self._call(Doing(f"reading the ETags in {url}", f"读取 {url} 中的 ETag"), read)
 
     # --- events: exactly our bytes and our preconditions --------------------------------------------
 
@@ -210,13 +257,15 @@ class Server:
         elif if_match is not None:
             headers["If-Match"] = if_match
         body: Any = data  # DAVClient.put is annotated str; it sends bytes as they are (to_wire)
-        return self._write(f"writing {href}", lambda: self.client.put(href, body, headers))
+        what = Doing(f"writing {href}", f"写入 {href}")
+        return self._write(what, lambda: self.client.put(href, body, headers))
 
     def delete(self, href: str, *, if_match: str | None = None) -> Answer:
         headers = {"If-Match": if_match} if if_match is not None else {}
-        return self._write(f"deleting {href}", lambda: self.client.delete(href, headers))
+        what = Doing(f"deleting {href}", f"删除 {href}")
+        return self._write(what, lambda: self.client.delete(href, headers))
 
-    def _write(self, what: str, call: Callable[[], Any]) -> Answer:
+    def _write(self, what: Doing, call: Callable[[], Any]) -> Answer:
         """A write's answer as a value; a 403 too (the client raises it like a 401, but for a write it
         is usually a CalDAV precondition, RFC 4791 §5.3.2.1, which the caller decides about)."""
         try:

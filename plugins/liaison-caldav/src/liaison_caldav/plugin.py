@@ -5,12 +5,16 @@ organisation taking part, or the subset in ``calendars``), created when missing 
 the calendar's X-WR-CALNAME as display name; one resource per event, the VEVENT exactly as in the
 exported .ics (same UID, SEQUENCE, DTSTAMP; cancelled engagements stay, as STATUS:CANCELLED).  What
 to send is computed by :func:`liaison_caldav.changes.changes` from the previous publication: a
-rerun with nothing changed sends no request, a moved engagement one PUT per calendar holding it.
+rerun with nothing changed sends no write, a moved engagement one PUT per calendar holding it.
 Writes carry If-None-Match / If-Match; a 412 is reported as a :class:`~liaison.publishing.Conflict`
-and the server's version kept (``overwrite`` replaces it, and still reports it).
+(its reason in English and Chinese) and the server's version kept (``overwrite`` replaces it, and
+still reports it, as ``overwritten``).
 
-A wrong password, an unreachable server or a refused write stops the run with one
-:class:`~liaison.publishing.PublishError` naming the server, the collection and what failed; its
+A run that has nothing to send still sends one request (PROPFIND Depth 0 on the URL), so a wrong
+password or an unreachable server is never taken for "nothing changed".  A wrong password, an
+unreachable server or a refused write stops the run with one
+:class:`~liaison.publishing.PublishError` (in English and Chinese) naming the server, the collection
+and what failed; its
 ``partial`` is the publication of exactly what the server accepted until then (store it: the next
 run goes on from there).  Credentials are used for the requests only: they are in no record, no
 message, no file.
@@ -52,6 +56,32 @@ __all__ = ["OPTIONS", "CalDAVResult", "publish", "register_publishers", "target_
 
 _ICAL_NAMES: Final = ("alarm_minutes", "dtstamp")
 _OK: Final = frozenset({200, 201, 204})
+
+# Why an event was not written as planned, in English and in Chinese (a Conflict's reason, reason_zh).
+_TAKEN: Final = ("an event is already at this address on the server, not published from this record",
+                 "服务器上此地址已有一个事件，不是按本记录发布的")
+_CHANGED: Final = ("it was changed or deleted on the server since it was published",
+                   "发布后已在服务器上被修改或删除")
+_NO_ETAG: Final = ("no ETag was recorded for it, so it cannot be replaced safely",
+                   "没有记录它的 ETag，无法安全替换")
+_UID_ELSEWHERE: Final = ("the server holds an event with this UID at another address in this calendar "
+                         "(RFC 4791 §5.3.2.1 no-uid-conflict); left as it is",
+                         "服务器在本日历的另一地址上已有同一 UID 的事件"
+                         "（RFC 4791 §5.3.2.1 no-uid-conflict）；保持原样")
+_KEPT: Final = ("; left as the server has it", "；保留服务器上的版本")
+_OVERWRITTEN: Final = ("; overwritten (overwrite option)", "；已覆盖（overwrite 选项）")
+_LEFT_CHANGED: Final = ("it left this calendar and was changed on the server since it was published; "
+                        "deleted (overwrite option)",
+                        "它已不属于本日历，且发布后已在服务器上被修改；已删除（overwrite 选项）")
+_LEFT_KEPT: Final = {
+    "changed": ("it left this calendar, but it was changed on the server since it was published; "
+                "left on the server", "它已不属于本日历，但发布后已在服务器上被修改；仍留在服务器上"),
+    "no etag": ("it left this calendar, but no ETag was recorded for it, so it cannot be deleted safely; "
+                "left on the server", "它已不属于本日历，但没有记录它的 ETag，无法安全删除；仍留在服务器上"),
+}
+_DRIFT: Final = {True: ("changed on the server since it was published", "发布后已在服务器上被修改"),
+                 False: ("deleted on the server since it was published", "发布后已在服务器上被删除")}
+_DOING: Final = {"writing": "写入", "overwriting": "覆盖", "deleting": "删除"}
 
 
 def target_url(url: str) -> str:
@@ -175,8 +205,10 @@ class _Run:
         if self.progress is not None:
             self.progress(self.done, self.total)
 
-    def _conflict(self, key: str, uid: str, href: str, reason: str) -> None:
-        self.conflicts.append(Conflict(key, uid, href, reason))
+    def _conflict(self, key: str, uid: str, href: str, why: tuple[str, str], then: tuple[str, str] = ("", ""),
+                  *, overwritten: bool = False) -> None:
+        """A conflict: ``why`` in English and Chinese, then what was done (kept or overwritten)."""
+        self.conflicts.append(Conflict(key, uid, href, why[0] + then[0], why[1] + then[1], overwritten))
 
     # --- the run ---------------------------------------------------------------------------------
 
@@ -209,6 +241,8 @@ class _Run:
             if missing_etags:
                 self._fill_etags(calendar.key, url, missing_etags)
         self.calendar = None
+        if self.server.requests == 0:  # nothing to send: still find out the server takes the password
+            self.server.check()
         return CalDAVResult(
             self.publication(), created=self.counts["created"], updated=self.counts["updated"],
             unchanged=self.plan.unchanged, requests=self.server.requests, writes=self.counts["writes"],
@@ -245,8 +279,10 @@ class _Run:
         self.counts["writes"] += 1
 
     def _refused(self, key: str, what: str, href: str, answer: Answer) -> ServerError:
+        said = f"，服务器的说明：{answer.reason}" if answer.reason else ""
         return ServerError(f"{what} {href}: refused (HTTP {answer.status}){': ' if answer.reason else ''}"
-                           f"{answer.reason}", answer.status)
+                           f"{answer.reason}", f"{_DOING[what]} {href} 被拒绝（HTTP {answer.status}）{said}",
+                           answer.status)
 
     def _write(self, key: str, url: str, write: Write, missing: list[str]) -> None:
         href = write.href or _join(url, write.name)
@@ -258,29 +294,26 @@ class _Run:
         creating = write.action == Action.CREATE
         if not creating and write.etag is None:
             answer = None  # nothing to make the update conditional on
-            reason = "no ETag was recorded for it, so it cannot be replaced safely"
+            reason = _NO_ETAG
         else:
             answer = self.server.put(href, resource.data, if_match=write.etag, create=creating)
-            reason = ("an event is already at this address on the server, not published from this "
-                      "record" if creating else "it was changed or deleted on the server since it "
-                      "was published")
+            reason = _TAKEN if creating else _CHANGED
             if answer.status in _OK:
                 self.counts["created" if creating else "updated"] += 1
                 self._accepted(key, write, href, answer, missing)
                 return
             if answer.status in (403, 409) and "no-uid-conflict" in answer.reason:
-                self._conflict(key, write.uid, href, "the server holds an event with this UID at another "
-                               "address in this calendar (RFC 4791 §5.3.2.1 no-uid-conflict); left as it is")
+                self._conflict(key, write.uid, href, _UID_ELSEWHERE)
                 return
             if answer.status != 412:
                 raise self._refused(key, "writing", href, answer)
         if not self.overwrite:
-            self._conflict(key, write.uid, href, reason + "; left as the server has it")
+            self._conflict(key, write.uid, href, reason, _KEPT)
             return
         forced = self.server.put(href, resource.data)
         if forced.status not in _OK:
             raise self._refused(key, "overwriting", href, forced)
-        self._conflict(key, write.uid, href, reason + "; overwritten (overwrite option)")
+        self._conflict(key, write.uid, href, reason, _OVERWRITTEN, overwritten=True)
         self.counts["updated"] += 1
         self._accepted(key, write, href, forced, missing)
 
@@ -289,8 +322,7 @@ class _Run:
             answer = self.server.delete(href, if_match=write.etag)
             if answer.status == 412 and self.overwrite:
                 answer = self.server.delete(href)
-                self._conflict(key, write.uid, href, "it left this calendar and was changed on the server "
-                                                     "since it was published; deleted (overwrite option)")
+                self._conflict(key, write.uid, href, _LEFT_CHANGED, overwritten=True)
             if answer.status in _OK or answer.status == 404:  # 404: someone deleted it already
                 del self.records[key].resources[write.uid]
                 self.counts["deleted"] += 1
@@ -298,10 +330,10 @@ class _Run:
                 return
             if answer.status != 412:
                 raise self._refused(key, "deleting", href, answer)
-            reason = "it was changed on the server since it was published"
+            reason = _LEFT_KEPT["changed"]
         else:
-            reason = "no ETag was recorded for it, so it cannot be deleted safely"
-        self._conflict(key, write.uid, href, f"it left this calendar, but {reason}; left on the server")
+            reason = _LEFT_KEPT["no etag"]
+        self._conflict(key, write.uid, href, reason)
 
     def _drift(self, calendar: CalendarChanges, etags: Mapping[str, str | None], missing: list[str]) -> None:
         """With ``check_server``: events we did not change that the server holds otherwise."""
@@ -311,19 +343,17 @@ class _Run:
             if now == published.etag:
                 continue
             changed = now != "gone"
-            reason = "changed on the server since it was published" if changed else \
-                "deleted on the server since it was published"
+            reason = _DRIFT[changed]
             event = self.events.get(published.uid)
             if not self.overwrite or event is None:
-                self._conflict(calendar.key, published.uid, published.href,
-                               reason + "; left as the server has it")
+                self._conflict(calendar.key, published.uid, published.href, reason, _KEPT)
                 continue
             answer = self.server.put(published.href, event.data, if_match=now if changed else None,
                                      create=not changed)
             if answer.status not in _OK:
                 raise self._refused(calendar.key, "overwriting", published.href, answer)
-            self._conflict(calendar.key, published.uid, published.href,
-                           reason + "; overwritten (overwrite option)")
+            self._conflict(calendar.key, published.uid, published.href, reason, _OVERWRITTEN,
+                           overwritten=True)
             self.counts["updated"] += 1
             write = Write(Action.UPDATE, published.uid, "", published.href, published.etag, event)
             self._accepted(calendar.key, write, published.href, answer, missing)
@@ -363,12 +393,17 @@ def publish(request: PublishRequest) -> CalDAVResult:
     except ServerError as exc:
         calendar = run.calendar
         where = f"calendar {calendar.name} ({calendar.key}): " if calendar is not None else ""
-        fix = ("check the user and the password" if exc.status == 401 else
-               "check the address and the network, then publish again" if exc.status is None else
-               "see the server's reason, then publish again")
-        raise PublishError(f"CalDAV server {target}: {where}{exc}", partial=run.publication(),
+        where_zh = f"日历 {calendar.name}（{calendar.key}）：" if calendar is not None else ""
+        fix, fix_zh = (("check the user and the password", "请检查用户名和密码") if exc.status == 401 else
+                       ("check the address and the network, then publish again",
+                        "请检查地址和网络，然后重新发布") if exc.status is None else
+                       ("see the server's reason, then publish again", "请查看服务器的说明，然后重新发布"))
+        raise PublishError(f"CalDAV server {target}: {where}{exc.message}", partial=run.publication(),
                            fix=fix + "; record the error's partial publication: it is what the server "
-                                     "accepted") from None
+                                     "accepted",
+                           message_zh=f"CalDAV 服务器 {target}：{where_zh}{exc.message_zh}",
+                           fix_zh=fix_zh + "；请保存错误所附的部分发布记录："
+                                           "那正是服务器已接受的内容") from None
     finally:
         server.close()
 
