@@ -19,6 +19,7 @@ and their byte-order-mark copies loading, and the corpus indexed completely.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -38,13 +39,17 @@ from hostile_corpus import (
     Case,
     Outcome,
     changes,
+    chinese_in_english,
     chinese_problems,
+    english_in_chinese,
     ledger_template_bytes,
+    ledger_words,
     load_cases,
     message_problems,
     place,
     run_liaison,
     snapshot,
+    vocabulary,
 )
 
 CASES = load_cases()
@@ -71,8 +76,27 @@ ZH_SAMPLE: dict[str, str | None] = {
 }
 
 
+#: Refusals whose message mixes the languages in a module another change is fixing in parallel (left
+#: alone here so the merges stay clean): the module and what falls short. Strict: the fix there turns
+#: the case green, and the entry goes.
+MIXED_ELSEWHERE: dict[str, str] = {
+    "records/r51-records-as-csv.csv": "liaison.plugins (the records reader lookup): the fix has no Chinese",
+    "state/s10-unknown-provision.json": "liaison.state: an unknown provision, in English under --lang zh",
+    "state/s18-format-missing.json": "liaison.state: the format check, in English under --lang zh",
+    "state/s19-format-of-another-version.json": "liaison.state: the format check, in English under --lang zh",
+    "state/s28-an-array.json": "liaison.state: not a table of keys, in English under --lang zh",
+    "ledger/long-title.xlsx": "liaison_xlsx rows: the cell's problem is English inside the Chinese message",
+}
+
+
 def _param(case: Case) -> object:
     marks = [pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail else []
+    return pytest.param(case.id, id=case.id, marks=marks)
+
+
+def _lang_param(case: Case) -> object:
+    reason = MIXED_ELSEWHERE.get(case.id) or case.xfail
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
     return pytest.param(case.id, id=case.id, marks=marks)
 
 
@@ -111,7 +135,8 @@ class Runs:
         work.mkdir()
         args, shown = place(case, work, self.template)
         before = snapshot(work)
-        outcome = run_liaison([*args, *(["--lang", "en"] if lang == "en" else [])], work)
+        outcome = run_liaison([*args, *(["--lang", "en"] if lang == "en" else [])], work,
+                              renderings=self.root / f"{number:03d}-{lang}.json")
         outcome.changed = changes(before, snapshot(work))
         return outcome, shown
 
@@ -130,7 +155,7 @@ def corpus_runs(request: pytest.FixtureRequest) -> Iterator[Runs]:
         if callspec is None or "case_id" not in callspec.params:
             continue
         name = getattr(item, "originalname", item.name)
-        if name == "test_a_hostile_input_is_refused_with_one_clear_message":
+        if name in ("test_a_hostile_input_is_refused_with_one_clear_message", "test_every_refusal_is_in_one_language"):
             wanted.append((callspec.params["case_id"], "en"))
         elif name == "test_the_same_refusal_in_chinese":
             wanted += [(callspec.params["case_id"], "en"), (callspec.params["case_id"], "zh")]
@@ -167,6 +192,50 @@ def test_the_same_refusal_in_chinese(corpus_runs: Runs, case_id: str) -> None:
     assert "Traceback" not in chinese.stderr and not chinese.changed
     problems = chinese_problems(chinese, shown)
     assert not problems, "; ".join(problems)
+
+
+@functools.cache
+def _vocabulary(case_id: str) -> frozenset[str]:
+    """The Chinese words an English message may quote bare: the data's (the input, the seed district, the
+    base files, the ledger template's sheets and headers)."""
+    case = BY_ID[case_id]
+    texts = [case.source.read_bytes().decode("utf-8", "replace")] if case.source else []
+    if case.kind == "ledger" or (case.make or "").startswith("ledger:"):
+        texts.append(ledger_words(ledger_template_bytes()))
+    return vocabulary(*texts)
+
+
+@pytest.mark.parametrize("case_id", [_lang_param(c) for c in CASES if c.path != "(usage)"])
+def test_every_refusal_is_in_one_language(corpus_runs: Runs, case_id: str) -> None:
+    """Every refusal of the corpus, in both languages: the Chinese message (the default) has no English
+    clause — no run of three ASCII words once the file, the path, quoted values, ids and code-ish tokens
+    are set aside — and the English one no Chinese beyond the data's own words. The command's one run
+    records the error it printed in both languages (the same object, the same render); the English one
+    is checked to be the line printed, so the recording is the command's own."""
+    case = BY_ID[case_id]
+    _needs_plugins(case)
+    outcome, shown = corpus_runs.get(case_id, "en")
+    assert outcome.renderings is not None, f"no LiaisonError was printed: {outcome.stderr[:500]}"
+    zh, en = outcome.renderings["zh"], outcome.renderings["en"]
+    assert outcome.first_line == "error: " + en.splitlines()[0]
+    english = english_in_chinese(zh, shown)
+    assert not english, f"English in the Chinese message {english}: {zh.splitlines()[0]}"
+    chinese = chinese_in_english(en, shown, _vocabulary(case_id))
+    assert not chinese, f"Chinese in the English message {chinese}: {en.splitlines()[0]}"
+
+
+def test_the_language_checks_can_fail() -> None:
+    """The heuristics find what they are for, and pass what they should."""
+    mixed = "a.toml: $.x[0]: “事项”有误：title is 500 characters long; at most 120 (fix: 请改正该单元格)"
+    assert english_in_chinese(mixed, "a.toml") == ["title is   characters long; at most"]
+    fine = ("a.toml: $.x[0].kind: 'banquet' 不是以下之一：work_meeting、visit、symposium "
+            "(fix: 请改正该值（见 docs/records-format.md）)")
+    assert english_in_chinese(fine, "a.toml") == []
+    assert english_in_chinese("a.toml: 不是有效的 TOML：第 2 行第 10 列（解析器：“Expected a value here”） "
+                              "(fix: 请检查该行附近的引号和括号)", "a.toml") == []
+    words = frozenset({"农工党总支部"})
+    assert chinese_in_english("a.toml: $.h: did you mean: 农工党总支部 (cpwdp)? (fix: use a name)", "a.toml", words) == []
+    assert chinese_in_english("a.toml: $.h: 没有名为“x”的单位 (fix: use a name)", "a.toml", words) == ["没有名为", "的单位"]
 
 
 def test_the_sample_in_chinese_is_in_the_corpus() -> None:
