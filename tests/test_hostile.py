@@ -365,6 +365,18 @@ def test_the_output_folder_is_checked_before_anything_is_written(tmp_path: Path,
 
 
 @pytest.mark.parametrize("name", TREES)
+def test_the_output_folder_refusal_is_chinese_by_default(tmp_path: Path, name: str) -> None:
+    """The same refusal under the default --lang zh: 错误: PATH: a Chinese sentence (fix: a Chinese one),
+    no English clause in it."""
+    pytest.importorskip("liaison_ical")
+    args, named = _tree_case(name, tmp_path)
+    outcome = run_liaison(["export", "ical", "--year", "2027", *args], tmp_path)
+    assert outcome.code == 1 and "Traceback" not in outcome.stderr, outcome.stderr[-2000:]
+    assert not chinese_problems(outcome, named), outcome.first_line
+    assert not english_in_chinese(outcome.first_line.removeprefix("错误: "), named), outcome.first_line
+
+
+@pytest.mark.parametrize("name", TREES)
 def test_a_refused_export_writes_nothing_at_all(tmp_path: Path, name: str) -> None:
     pytest.importorskip("liaison_ical")
     args, _ = _tree_case(name, tmp_path)
@@ -514,3 +526,49 @@ def test_a_sheet_the_clerk_renamed_is_found_by_its_headers() -> None:
     assert read_ledger(renamed, district, "台账.xlsx") == expected
     every = _edit(marked, _rename_all)
     assert read_ledger(every, district, "台账.xlsx") == expected
+
+
+# --------------------------------------------------------------------- a file that is not UTF-8
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_file_that_is_not_utf8_is_refused_at_its_byte(tmp_path: Path, lang: str) -> None:
+    """docs/limits.md: ``FILE: the file is not UTF-8 text (… at byte N)`` — the offset of the first byte
+    that does not decode, in both languages."""
+    text = (BASE / "district.toml").read_text(encoding="utf-8")
+    data = text.encode("utf-8")
+    offset = data.index("区".encode())  # the first Chinese character, written in GB18030 instead
+    bad = data[:offset] + text[len(data[:offset].decode()):].encode("gb18030")
+    (tmp_path / "gbk.toml").write_bytes(bad)
+    (tmp_path / "r.toml").write_text("", encoding="utf-8")
+    outcome = run_liaison(["check", "--year", "2026", "--data", "gbk.toml", "--records", "r.toml", "--lang", lang],
+                          tmp_path)
+    assert outcome.code == 1, outcome.stderr[-1000:]
+    words = {"en": f"at byte {offset})", "zh": f"字节偏移 {offset} 处"}[lang]
+    assert words in outcome.first_line, outcome.first_line
+
+
+# ------------------------------------------------------------------- an event of another year
+def test_an_event_of_another_year_is_named_in_the_plan_not_dropped_in_silence(tmp_path: Path) -> None:
+    """An events file may hold several years (docs/data-format.md): an event dated in another year is
+    not in this year's plan, and the plan says so in a warning naming the event and its date — in
+    `liaison plan` and in the export's summary; the year it belongs to plans it."""
+    pytest.importorskip("liaison_ical")
+    text = (BASE / "events.toml").read_text(encoding="utf-8")
+    assert "date = 2027-09-14" in text
+    (tmp_path / "events.toml").write_text(text.replace("date = 2027-09-14", "date = 2028-09-14"), encoding="utf-8")
+    plan = run_liaison(["plan", "--year", "2027", "--events", "events.toml", "--format", "json"], tmp_path)
+    assert plan.code == 0, plan.stderr[-1000:]
+    document = json.loads(plan.stdout)
+    warned = [w for w in document["warnings"] if w["date"] == "2028-09-14"]
+    assert len(warned) == 1 and warned[0]["engagement"].startswith("2028/")
+    assert "2028-09-14" in warned[0]["message_zh"] and "不在2027年" in warned[0]["message_zh"]
+    assert "not in 2027" in warned[0]["message_en"]
+    assert not any(e["date"].startswith("2028") for e in document["engagements"])
+    exported = run_liaison(["export", "ical", "--year", "2027", "--out", "out", "--events", "events.toml",
+                            "--lang", "en"], tmp_path)
+    assert exported.code == 0, exported.stderr[-1000:]
+    assert "2028-09-14, not in 2027" in exported.stdout + exported.stderr
+    following = run_liaison(["plan", "--year", "2028", "--events", "events.toml", "--format", "json"], tmp_path)
+    assert following.code == 0, following.stderr[-1000:]
+    planned = json.loads(following.stdout)
+    assert any(e["id"] == warned[0]["engagement"] and e["date"] == "2028-09-14" for e in planned["engagements"])
+    assert not any(w["date"] == "2028-09-14" for w in planned["warnings"])
