@@ -93,7 +93,8 @@ def _structure_literal(value: object, type_: object) -> object:
     if value in allowed and type(value) in {type(a) for a in allowed}:
         return value
     names = [str(a) for a in allowed]
-    raise Refused(f"{_shown(value)} is not one of: {', '.join(names)}", f"{_shown(value)} 不是以下之一：{'、'.join(names)}")
+    raise Refused(f"{_shown(value)} is not one of: {', '.join(names)}",
+                  f"{_shown(value)} 不是以下之一：{'、'.join(names)}")
 
 
 def _structure_str(value: object, _type: object) -> str:

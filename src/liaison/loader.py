@@ -60,7 +60,8 @@ def decode(data: str | bytes, *, file: str | None) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})", file=file,
-                        fix="save the file as UTF-8", message_zh=f"文件不是 UTF-8 编码（字节偏移 {exc.start} 处无法解码）",
+                        fix="save the file as UTF-8",
+                        message_zh=f"文件不是 UTF-8 编码（字节偏移 {exc.start} 处无法解码）",
                         fix_zh="请另存为 UTF-8 编码") from None
 
 

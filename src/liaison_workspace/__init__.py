@@ -169,7 +169,8 @@ class Workspace:
                 parent = folder.joinpath(*parts[:depth])
                 if parent.exists() and not parent.is_dir():
                     raise ExportError(f"is a file, but {relative} needs it to be a folder", file=str(parent),
-                                      fix="move the file away", message_zh=f"这是一个文件，但 {relative} 要求它是文件夹",
+                                      fix="move the file away",
+                                      message_zh=f"这是一个文件，但 {relative} 要求它是文件夹",
                                       fix_zh="请把该文件移走")
             target = folder / relative
             if target.is_dir():
