@@ -155,7 +155,21 @@ LAUNCHER = ("import resource, runpy, sys\n"
             "except (ValueError, OSError):\n"
             "    pass  # a platform without RLIMIT_AS: the peak memory is still measured\n"
             "sys.argv = ['liaison', *sys.argv[2:]]\n"
+            "import os\n"
+            "if os.environ.get('LIAISON_TEST_RENDERINGS'):\n"
+            "    import json, liaison_cli.main as main\n"
+            "    shown = main.explain\n"
+            "    def explain(exc):\n"
+            "        found = shown(exc)\n"
+            "        with open(os.environ['LIAISON_TEST_RENDERINGS'], 'w', encoding='utf-8') as out:\n"
+            "            json.dump({'zh': found.render('zh'), 'en': found.render('en')}, out, ensure_ascii=False)\n"
+            "        return found\n"
+            "    main.explain = explain\n"
             "runpy.run_module('liaison_cli', run_name='__main__', alter_sys=True)\n")
+#: With ``renderings`` (a file outside the command's folder), the launcher also records the error the
+#: command printed as ``LiaisonError.render`` gives it in both languages — the very object and call the
+#: command prints (``liaison_cli.main.explain`` wrapped) — so one run checks the message in Chinese and in
+#: English (a second run of each case would double the corpus's minute).
 
 
 @dataclass
@@ -168,6 +182,7 @@ class Outcome:
     max_rss_kib: int
     timed_out: bool
     changed: list[str] = field(default_factory=list)
+    renderings: dict[str, str] | None = None  # {"zh": …, "en": …} of the LiaisonError printed, if asked
 
     @property
     def first_line(self) -> str:
@@ -175,8 +190,11 @@ class Outcome:
         return lines[0] if lines else ""
 
 
-def environment() -> dict[str, str]:
+def environment(renderings: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("LIAISON_TEST_RENDERINGS", None)
+    if renderings is not None:
+        env["LIAISON_TEST_RENDERINGS"] = str(renderings)
     env["LIAISON_PLUGINS"] = "xlsx,ical"  # the plugins a corpus command may need, nothing third-party
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["COLUMNS"] = "200"
@@ -184,12 +202,14 @@ def environment() -> dict[str, str]:
     return env
 
 
-def run_liaison(args: list[str], cwd: Path, *, time_limit: float = TIME_LIMIT) -> Outcome:
-    """``liaison ARGS`` in ``cwd``: exit code, output, wall-clock time, peak memory (os.wait4)."""
+def run_liaison(args: list[str], cwd: Path, *, time_limit: float = TIME_LIMIT,
+                renderings: Path | None = None) -> Outcome:
+    """``liaison ARGS`` in ``cwd``: exit code, output, wall-clock time, peak memory (os.wait4), and with
+    ``renderings`` the error in both languages."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.monotonic()
         proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(ADDRESS_SPACE), *args], cwd=cwd,
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=environment(),
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=environment(renderings),
                                 start_new_session=True)
         killed = threading.Event()
 
@@ -210,7 +230,14 @@ def run_liaison(args: list[str], cwd: Path, *, time_limit: float = TIME_LIMIT) -
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    return Outcome(tuple(args), proc.returncode, stdout, stderr, seconds, usage.ru_maxrss, killed.is_set())
+    both = None
+    if renderings is not None and renderings.exists():
+        import json
+
+        both = json.loads(renderings.read_text(encoding="utf-8"))
+        renderings.unlink()
+    return Outcome(tuple(args), proc.returncode, stdout, stderr, seconds, usage.ru_maxrss, killed.is_set(),
+                   renderings=both)
 
 
 def snapshot(root: Path) -> dict[str, tuple[Any, ...]]:
@@ -540,3 +567,56 @@ def chinese_problems(outcome: Outcome, shown: str) -> list[str]:
     if fix is None or not _CJK.search(_QUOTED.sub("", fix["fix"])):
         problems.append(f"the fix is not in Chinese: {(fix['fix'] if fix else '')[:200]!r}")
     return problems
+
+
+# ------------------------------------------------------------------------------ one language at a time
+#: What a message may hold in either language besides its sentences: quoted values (“…”, ‘…’, '…', "…",
+#: 「…」, 《…》, `…`), a $.path or a Sheet!cell, a flag, and code-ish tokens (ids, file names, numbers,
+#: snake_case field names, anything with / . _ = # @ or a digit in it).
+_VALUES = re.compile(r"“[^”]*”|‘[^’]*’|\"[^\"]*\"|「[^」]*」|《[^》]*》|`[^`]*`|(?<![A-Za-z])'[^']*'(?![A-Za-z])")
+_CODE = re.compile(r"\$[^\s:，。；、）]*|(?:'(?:[^']|'')+'|[^\s:!'，。；、（]+)![A-Z0-9:]+|--?[A-Za-z][\w-]*"
+                   r"|[^\s，。；：、（）]*[/\\._=<>@#{}\[\]\d§][^\s，。；：、（）]*|\b[A-Za-z]+_\w*")
+#: Three or more ASCII words in a row (a comma, colon or semicolon between them still makes a run):
+#: an English clause. Two (``liaison plan``, ``Excel 工作簿``) are a name.
+ENGLISH_RUN = re.compile(r"[A-Za-z]+(?:[ ,;:]+[A-Za-z]+){2,}")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+#: The file type's name in a Chinese Excel or WPS "Save as" dialog, named as the user sees it.
+UI_LABELS = frozenset({"工作簿"})
+
+
+def _bare(message: str, shown: str) -> str:
+    """The message without the file, the path, the ``(fix:`` marker, quoted values and code-ish tokens."""
+    rest = message.splitlines()[0] if message else ""
+    rest = rest.removeprefix(f"{shown}: ") if shown else rest
+    at = PATH_AT_START.match(rest)
+    rest = rest[at.end():] if at else rest
+    rest = rest.replace(shown, " ") if shown else rest
+    rest = rest.replace(" (fix: ", " \u3002 ")
+    return _CODE.sub(" ", _VALUES.sub(" ", rest))
+
+
+def english_in_chinese(message: str, shown: str) -> list[str]:
+    """The English clauses left in a Chinese message (empty: Chinese throughout)."""
+    return [m.group() for m in ENGLISH_RUN.finditer(_bare(message, shown))]
+
+
+def chinese_in_english(message: str, shown: str, vocabulary: frozenset[str]) -> list[str]:
+    """The Chinese in an English message that is not data: every CJK run left must be a word of the data
+    (``vocabulary``: the district's names, the input, the ledger template's headers) or a UI label."""
+    return [run for run in _CJK_RUN.findall(_bare(message, shown)) if run not in vocabulary and run not in UI_LABELS]
+
+
+def vocabulary(*texts: str) -> frozenset[str]:
+    """Every CJK run of the given texts, and of the seed district and the base files."""
+    import importlib.resources
+
+    seed = importlib.resources.files("liaison").joinpath("data", "seed.toml").read_text(encoding="utf-8")
+    base = [p.read_text(encoding="utf-8") for p in sorted(BASE.iterdir()) if p.is_file()]
+    return frozenset(run for text in (seed, *base, *texts) for run in _CJK_RUN.findall(text))
+
+
+def ledger_words(template: bytes) -> str:
+    """The text of the ledger template's XML parts (its sheet names, headers and choices)."""
+    package = zipfile.ZipFile(io.BytesIO(template))
+    return "\n".join(package.read(name).decode("utf-8", "replace") for name in package.namelist()
+                      if name.endswith(".xml"))

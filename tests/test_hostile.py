@@ -6,7 +6,9 @@ usage error) with one message of the project's shape, ``error: FILE: $.path.to.f
 (fix: what to do)`` (``FILE: Sheet!E12: …`` for a ledger), naming the expected path and words, with no
 traceback and no Python internals, in bounded time and memory, having written nothing. The commands run
 in parallel (a thread pool, started by the first test that needs them) so the whole corpus takes well
-under a minute. A sample is run in Chinese too (the default ``--lang zh``).
+under a minute. Every refusal is checked in both languages from that one run (the launcher records the
+error the command printed as it renders in Chinese and in English), and a sample is run again under the
+default ``--lang zh``.
 
 A case the code does not handle yet stays in the corpus, marked ``xfail(strict=True)`` with the gap
 (``xfail:`` in its header or its folder's cases.toml): when the gap is closed the case passes and strict
@@ -19,6 +21,7 @@ and their byte-order-mark copies loading, and the corpus indexed completely.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -38,13 +41,17 @@ from hostile_corpus import (
     Case,
     Outcome,
     changes,
+    chinese_in_english,
     chinese_problems,
+    english_in_chinese,
     ledger_template_bytes,
+    ledger_words,
     load_cases,
     message_problems,
     place,
     run_liaison,
     snapshot,
+    vocabulary,
 )
 
 CASES = load_cases()
@@ -71,8 +78,27 @@ ZH_SAMPLE: dict[str, str | None] = {
 }
 
 
+#: Refusals whose message mixes the languages in a module another change is fixing in parallel (left
+#: alone here so the merges stay clean): the module and what falls short. Strict: the fix there turns
+#: the case green, and the entry goes.
+MIXED_ELSEWHERE: dict[str, str] = {
+    "records/r51-records-as-csv.csv": "liaison.plugins (the records reader lookup): the fix has no Chinese",
+    "state/s10-unknown-provision.json": "liaison.state: an unknown provision, in English under --lang zh",
+    "state/s18-format-missing.json": "liaison.state: the format check, in English under --lang zh",
+    "state/s19-format-of-another-version.json": "liaison.state: the format check, in English under --lang zh",
+    "state/s28-an-array.json": "liaison.state: not a table of keys, in English under --lang zh",
+    "ledger/long-title.xlsx": "liaison_xlsx rows: the cell's problem is English inside the Chinese message",
+}
+
+
 def _param(case: Case) -> object:
     marks = [pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail else []
+    return pytest.param(case.id, id=case.id, marks=marks)
+
+
+def _lang_param(case: Case) -> object:
+    reason = MIXED_ELSEWHERE.get(case.id) or case.xfail
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
     return pytest.param(case.id, id=case.id, marks=marks)
 
 
@@ -111,7 +137,8 @@ class Runs:
         work.mkdir()
         args, shown = place(case, work, self.template)
         before = snapshot(work)
-        outcome = run_liaison([*args, *(["--lang", "en"] if lang == "en" else [])], work)
+        outcome = run_liaison([*args, *(["--lang", "en"] if lang == "en" else [])], work,
+                              renderings=self.root / f"{number:03d}-{lang}.json")
         outcome.changed = changes(before, snapshot(work))
         return outcome, shown
 
@@ -130,7 +157,7 @@ def corpus_runs(request: pytest.FixtureRequest) -> Iterator[Runs]:
         if callspec is None or "case_id" not in callspec.params:
             continue
         name = getattr(item, "originalname", item.name)
-        if name == "test_a_hostile_input_is_refused_with_one_clear_message":
+        if name in ("test_a_hostile_input_is_refused_with_one_clear_message", "test_every_refusal_is_in_one_language"):
             wanted.append((callspec.params["case_id"], "en"))
         elif name == "test_the_same_refusal_in_chinese":
             wanted += [(callspec.params["case_id"], "en"), (callspec.params["case_id"], "zh")]
@@ -167,6 +194,52 @@ def test_the_same_refusal_in_chinese(corpus_runs: Runs, case_id: str) -> None:
     assert "Traceback" not in chinese.stderr and not chinese.changed
     problems = chinese_problems(chinese, shown)
     assert not problems, "; ".join(problems)
+
+
+@functools.cache
+def _vocabulary(case_id: str) -> frozenset[str]:
+    """The Chinese words an English message may quote bare: the data's (the input, the seed district, the
+    base files, the ledger template's sheets and headers)."""
+    case = BY_ID[case_id]
+    texts = [case.source.read_bytes().decode("utf-8", "replace")] if case.source else []
+    if case.kind == "ledger" or (case.make or "").startswith("ledger:"):
+        texts.append(ledger_words(ledger_template_bytes()))
+    return vocabulary(*texts)
+
+
+@pytest.mark.parametrize("case_id", [_lang_param(c) for c in CASES if c.path != "(usage)"])
+def test_every_refusal_is_in_one_language(corpus_runs: Runs, case_id: str) -> None:
+    """Every refusal of the corpus, in both languages: the Chinese message (the default) has no English
+    clause — no run of three ASCII words once the file, the path, quoted values, ids and code-ish tokens
+    are set aside — and the English one no Chinese beyond the data's own words. The command's one run
+    records the error it printed in both languages (the same object, the same render); the English one
+    is checked to be the line printed, so the recording is the command's own."""
+    case = BY_ID[case_id]
+    _needs_plugins(case)
+    outcome, shown = corpus_runs.get(case_id, "en")
+    assert outcome.renderings is not None, f"no LiaisonError was printed: {outcome.stderr[:500]}"
+    zh, en = outcome.renderings["zh"], outcome.renderings["en"]
+    assert outcome.first_line == "error: " + en.splitlines()[0]
+    english = english_in_chinese(zh, shown)
+    assert not english, f"English in the Chinese message {english}: {zh.splitlines()[0]}"
+    chinese = chinese_in_english(en, shown, _vocabulary(case_id))
+    assert not chinese, f"Chinese in the English message {chinese}: {en.splitlines()[0]}"
+
+
+def test_the_language_checks_can_fail() -> None:
+    """The heuristics find what they are for, and pass what they should."""
+    mixed = "a.toml: $.x[0]: “事项”有误：title is 500 characters long; at most 120 (fix: 请改正该单元格)"
+    assert english_in_chinese(mixed, "a.toml") == ["title is   characters long; at most"]
+    fine = ("a.toml: $.x[0].kind: 'banquet' 不是以下之一：work_meeting、visit、symposium "
+            "(fix: 请改正该值（见 docs/records-format.md）)")
+    assert english_in_chinese(fine, "a.toml") == []
+    assert english_in_chinese("a.toml: 不是有效的 TOML：第 2 行第 10 列（解析器：“Expected a value here”） "
+                              "(fix: 请检查该行附近的引号和括号)", "a.toml") == []
+    words = frozenset({"农工党总支部"})
+    named = "a.toml: $.h: did you mean: 农工党总支部 (cpwdp)? (fix: use a name)"
+    assert chinese_in_english(named, "a.toml", words) == []
+    leaked = "a.toml: $.h: 没有名为“x”的单位 (fix: use a name)"
+    assert chinese_in_english(leaked, "a.toml", words) == ["没有名为", "的单位"]
 
 
 def test_the_sample_in_chinese_is_in_the_corpus() -> None:
@@ -293,6 +366,18 @@ def test_the_output_folder_is_checked_before_anything_is_written(tmp_path: Path,
     assert outcome.first_line.startswith(f"error: {named}: "), outcome.first_line
     assert " (fix: " in outcome.first_line
     assert changes(before, snapshot(tmp_path)) == []
+
+
+@pytest.mark.parametrize("name", TREES)
+def test_the_output_folder_refusal_is_chinese_by_default(tmp_path: Path, name: str) -> None:
+    """The same refusal under the default --lang zh: 错误: PATH: a Chinese sentence (fix: a Chinese one),
+    no English clause in it."""
+    pytest.importorskip("liaison_ical")
+    args, named = _tree_case(name, tmp_path)
+    outcome = run_liaison(["export", "ical", "--year", "2027", *args], tmp_path)
+    assert outcome.code == 1 and "Traceback" not in outcome.stderr, outcome.stderr[-2000:]
+    assert not chinese_problems(outcome, named), outcome.first_line
+    assert not english_in_chinese(outcome.first_line.removeprefix("错误: "), named), outcome.first_line
 
 
 @pytest.mark.parametrize("name", TREES)
@@ -445,3 +530,49 @@ def test_a_sheet_the_clerk_renamed_is_found_by_its_headers() -> None:
     assert read_ledger(renamed, district, "台账.xlsx") == expected
     every = _edit(marked, _rename_all)
     assert read_ledger(every, district, "台账.xlsx") == expected
+
+
+# --------------------------------------------------------------------- a file that is not UTF-8
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_file_that_is_not_utf8_is_refused_at_its_byte(tmp_path: Path, lang: str) -> None:
+    """docs/limits.md: ``FILE: the file is not UTF-8 text (… at byte N)`` — the offset of the first byte
+    that does not decode, in both languages."""
+    text = (BASE / "district.toml").read_text(encoding="utf-8")
+    data = text.encode("utf-8")
+    offset = data.index("区".encode())  # the first Chinese character, written in GB18030 instead
+    bad = data[:offset] + text[len(data[:offset].decode()):].encode("gb18030")
+    (tmp_path / "gbk.toml").write_bytes(bad)
+    (tmp_path / "r.toml").write_text("", encoding="utf-8")
+    outcome = run_liaison(["check", "--year", "2026", "--data", "gbk.toml", "--records", "r.toml", "--lang", lang],
+                          tmp_path)
+    assert outcome.code == 1, outcome.stderr[-1000:]
+    words = {"en": f"at byte {offset})", "zh": f"字节偏移 {offset} 处"}[lang]
+    assert words in outcome.first_line, outcome.first_line
+
+
+# ------------------------------------------------------------------- an event of another year
+def test_an_event_of_another_year_is_named_in_the_plan_not_dropped_in_silence(tmp_path: Path) -> None:
+    """An events file may hold several years (docs/data-format.md): an event dated in another year is
+    not in this year's plan, and the plan says so in a warning naming the event and its date — in
+    `liaison plan` and in the export's summary; the year it belongs to plans it."""
+    pytest.importorskip("liaison_ical")
+    text = (BASE / "events.toml").read_text(encoding="utf-8")
+    assert "date = 2027-09-14" in text
+    (tmp_path / "events.toml").write_text(text.replace("date = 2027-09-14", "date = 2028-09-14"), encoding="utf-8")
+    plan = run_liaison(["plan", "--year", "2027", "--events", "events.toml", "--format", "json"], tmp_path)
+    assert plan.code == 0, plan.stderr[-1000:]
+    document = json.loads(plan.stdout)
+    warned = [w for w in document["warnings"] if w["date"] == "2028-09-14"]
+    assert len(warned) == 1 and warned[0]["engagement"].startswith("2028/")
+    assert "2028-09-14" in warned[0]["message_zh"] and "不在2027年" in warned[0]["message_zh"]
+    assert "not in 2027" in warned[0]["message_en"]
+    assert not any(e["date"].startswith("2028") for e in document["engagements"])
+    exported = run_liaison(["export", "ical", "--year", "2027", "--out", "out", "--events", "events.toml",
+                            "--lang", "en"], tmp_path)
+    assert exported.code == 0, exported.stderr[-1000:]
+    assert "2028-09-14, not in 2027" in exported.stdout + exported.stderr
+    following = run_liaison(["plan", "--year", "2028", "--events", "events.toml", "--format", "json"], tmp_path)
+    assert following.code == 0, following.stderr[-1000:]
+    planned = json.loads(following.stdout)
+    assert any(e["id"] == warned[0]["engagement"] and e["date"] == "2028-09-14" for e in planned["engagements"])
+    assert not any(w["date"] == "2028-09-14" for w in planned["warnings"])

@@ -83,16 +83,18 @@ def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
     try:
         return cls(value)
     except (ValueError, TypeError):
-        allowed = ", ".join(str(m.value) for m in cls)
-        raise Refused(f"{_shown(value)} is not one of: {allowed}", f"{_shown(value)} 不是以下之一：{allowed}") from None
+        values = [str(m.value) for m in cls]
+        raise Refused(f"{_shown(value)} is not one of: {', '.join(values)}",
+                      f"{_shown(value)} 不是以下之一：{'、'.join(values)}") from None
 
 
 def _structure_literal(value: object, type_: object) -> object:
     allowed = typing.get_args(type_)
     if value in allowed and type(value) in {type(a) for a in allowed}:
         return value
-    names = ", ".join(str(a) for a in allowed)
-    raise Refused(f"{_shown(value)} is not one of: {names}", f"{_shown(value)} 不是以下之一：{names}")
+    names = [str(a) for a in allowed]
+    raise Refused(f"{_shown(value)} is not one of: {', '.join(names)}",
+                  f"{_shown(value)} 不是以下之一：{'、'.join(names)}")
 
 
 def _structure_str(value: object, _type: object) -> str:

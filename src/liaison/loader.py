@@ -60,7 +60,8 @@ def decode(data: str | bytes, *, file: str | None) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})", file=file,
-                        fix="save the file as UTF-8", message_zh="文件不是 UTF-8 编码",
+                        fix="save the file as UTF-8",
+                        message_zh=f"文件不是 UTF-8 编码（字节偏移 {exc.start} 处无法解码）",
                         fix_zh="请另存为 UTF-8 编码") from None
 
 
@@ -123,6 +124,20 @@ def _repeated(value: Any, path: str = "$") -> tuple[str, str] | None:
     return None
 
 
+_PARSER_PLACE = re.compile(r"^(?P<msg>.*) \((?:at )?(?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$",
+                           re.DOTALL)
+
+
+def _detail_zh(exc: Exception, detail: str) -> str:
+    """The parser's complaint for a Chinese message: the place in Chinese, the parser's own English
+    words quoted (they are the parser's, not ours)."""
+    found = _PARSER_PLACE.match(detail)
+    if found is None:
+        return f"“{detail}”"
+    place = f"第 {found['line']} 行第 {found['column']} 列" if found["line"] else "文件末尾"
+    return f"{place}（解析器：“{found['msg']}”）"
+
+
 def _looks_like(text: str, data: str | bytes, syntax: str) -> str | None:
     """What a document that is not valid ``syntax`` is instead (the other syntax, or a workbook)."""
     if isinstance(data, bytes) and data.startswith(ZIP_MAGIC):
@@ -157,9 +172,10 @@ def read_document(data: str | bytes, syntax: str, *, expected: str, file: str | 
                             fix_zh=f"请用 {what} 格式写{WHAT_ZH[expected]}（见 {DOC[expected]}）") from None
         detail = (f"{exc.msg} (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError)
                   else str(exc))
+        detail_zh = _detail_zh(exc, detail)
         fix = ("check the quoting and brackets near that line" if syntax == "toml"
                else "check the commas, quotes and brackets near that line")
-        raise DataError(f"not valid {what}: {detail}", file=file, fix=fix, message_zh=f"不是有效的 {what}：{detail}",
+        raise DataError(f"not valid {what}: {detail}", file=file, fix=fix, message_zh=f"不是有效的 {what}：{detail_zh}",
                         fix_zh="请检查该行附近的引号和括号") from None
     except RecursionError:
         raise DataError(NESTED.format(what=what), file=file, fix=NESTED_FIX, message_zh=f"不是有效的 {what}：嵌套过深",

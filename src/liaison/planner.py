@@ -355,7 +355,9 @@ class _YearPlanner:
         for e in fixed:
             self.occupy(e)
         for event in self.options.events:
-            if event.date.year == self.year and event.engagement_id() not in kept_ids:
+            if event.date.year != self.year:
+                self.warnings.append(other_year_warning(event, self.year))
+            elif event.engagement_id() not in kept_ids:
                 e = self.event(event)
                 kept_ids.add(e.id)
                 self.occupy(e)
@@ -380,6 +382,17 @@ class _YearPlanner:
             self.result.append(self._engagement(task, day, slot.start, _end(slot.start, task.minutes)))
         return Plan(self.district.info.id, self.year, in_order(self.result), tuple(self.unplaced), self.provisional,
                     getattr(self.calendar, "name", type(self.calendar).__name__), self.options, tuple(self.warnings))
+
+
+def other_year_warning(event: KnownEvent, year: int) -> PlanWarning:
+    """An event of the events file dated in another year: not in this year's plan, and said so (one
+    events file may hold several years; each year's plan takes its own)."""
+    day, other = event.date.isoformat(), event.date.year
+    return PlanWarning(event.engagement_id(), event.date,
+                       f"“{event.title_zh}”（{event.key()}）定在{day}，不在{year}年，未列入本年计划"
+                       f"（列入{other}年的计划）",
+                       f"“{event.title_en or event.title_zh}” ({event.key()}) is dated {day}, not in {year}: "
+                       f"it is not in this year's plan (it goes into the plan of {other})")
 
 
 def day_warnings(e: Engagement, calendar: WorkingDayCalendar) -> list[PlanWarning]:

@@ -101,9 +101,12 @@ def _local_fields_exist(inst: Any, attribute: attrs.Attribute[Any], value: Local
     known = {f.name for f in attrs.fields(type(inst))} - {"local", "note", "basis", "modality", "key"}
     for name, note in value.notes:
         if name not in known:
-            raise ValueError(f"local names {name!r}, which is not a field here (fields: {', '.join(sorted(known))})")
+            raise FieldError("local", f"local names {name!r}, which is not a field here "
+                             f"(fields: {', '.join(sorted(known))})",
+                             f"local 中的 {name!r} 不是此处的字段（字段有：{'、'.join(sorted(known))}）")
         if not note.strip():
-            raise ValueError(f"local.{name} needs a note saying why the district chose it")
+            raise FieldError("local", f"local.{name} needs a note saying why the district chose it",
+                             f"local.{name} 需要一段说明，写明本区为何这样设定")
 
 
 class EngagementKind(enum.StrEnum):
@@ -217,7 +220,8 @@ def term(table: dict[str, str], value: str) -> str:
 def _period_order(inst: object, _attribute: object, value: dt.date | None) -> None:
     start = getattr(inst, "valid_from", None)
     if value is not None and start is not None and value <= start:
-        raise ValueError(f"valid_until {value} must be after valid_from {start}")
+        raise FieldError("valid_until", f"valid_until {value} must be after valid_from {start}",
+                         f"valid_until {value} 应晚于 valid_from {start}")
 
 
 @attrs.frozen
@@ -299,12 +303,16 @@ class Cadence(RuleVersion):
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
         if self.max_per_period is not None and self.max_per_period < self.min_per_period:
-            raise ValueError(f"min_per_period {self.min_per_period} is above max_per_period {self.max_per_period}")
+            raise FieldError("max_per_period",
+                             f"min_per_period {self.min_per_period} is above max_per_period {self.max_per_period}",
+                             f"min_per_period {self.min_per_period} 大于 max_per_period {self.max_per_period}")
         if self.period_years is not None and self.period_months is not None:
-            raise ValueError("give period_years or period_months, not both")
+            raise FieldError("period_months", "give period_years or period_months, not both",
+                             "period_years 与 period_months 只能给出其一")
         if self.months % 12 and 12 % self.months:
-            raise ValueError(f"a period of {self.months} months does not divide the year; use 1, 2, 3, 4, 6, "
-                             "12 months or whole years")
+            raise FieldError("period_months", f"a period of {self.months} months does not divide the year; use 1, 2, "
+                             "3, 4, 6, 12 months or whole years",
+                             f"{self.months} 个月的周期不能整分一年；请用 1、2、3、4、6、12 个月或整年")
 
     @property
     def months(self) -> int:
@@ -385,7 +393,8 @@ class Response(RuleVersion):
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
         if (self.due_days is None) == (self.due_working_days is None):
-            raise ValueError("give either due_days or due_working_days")
+            raise FieldError("due_days", "give either due_days or due_working_days",
+                             "due_days 与 due_working_days 须给出其一，且只给一个")
 
     def due(self, start: dt.date, calendar: WorkingDays) -> dt.date:
         """The deadline for something sent or received on ``start``."""

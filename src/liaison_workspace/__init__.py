@@ -134,7 +134,8 @@ class Workspace:
     # -- checks before anything is written -----------------------------------------------------------
     def _check_root(self) -> None:
         if self.root.exists() and not self.root.is_dir():
-            raise ExportError("the output folder is a file", file=str(self.root), fix="give a folder for --out")
+            raise ExportError("the output folder is a file", file=str(self.root), fix="give a folder for --out",
+                              message_zh="输出文件夹是一个文件", fix_zh="请用 --out 给出一个文件夹")
 
     def _check_tree(self, year: int, paths: Sequence[str]) -> None:
         """Nothing under the year's folder may be a link or a special file, and nothing in the way of
@@ -142,32 +143,42 @@ class Workspace:
         folder = self.folder(year)
         if folder.is_symlink():
             raise ExportError("the year's folder is a symbolic link", file=str(folder),
-                              fix="remove the link: liaison writes only real files and folders")
+                              fix="remove the link: liaison writes only real files and folders",
+                              message_zh="该年度的文件夹是一个符号链接",
+                              fix_zh="请删除该链接：liaison 只写入真实的文件和文件夹")
         if not folder.exists():
             return
         if not folder.is_dir():
-            raise ExportError("the year's folder is a file", file=str(folder), fix="move the file away")
+            raise ExportError("the year's folder is a file", file=str(folder), fix="move the file away",
+                              message_zh="该年度的文件夹是一个文件", fix_zh="请把该文件移走")
         for place, dirs, files in os.walk(folder):
             for name in (*dirs, *files):
                 path = Path(place, name)
                 mode = path.lstat().st_mode
                 if stat.S_ISLNK(mode):
                     raise ExportError("a symbolic link inside the output folder", file=str(path),
-                                      fix="remove it: liaison writes only real files and folders")
+                                      fix="remove it: liaison writes only real files and folders",
+                                      message_zh="输出文件夹中有一个符号链接",
+                                      fix_zh="请删除它：liaison 只写入真实的文件和文件夹")
                 if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
                     raise ExportError("a device, pipe or socket inside the output folder", file=str(path),
-                                      fix="remove it")
+                                      fix="remove it", message_zh="输出文件夹中有一个设备、管道或套接字",
+                                      fix_zh="请删除它")
         for relative in paths:
             parts = Path(relative).parts
             for depth in range(1, len(parts)):
                 parent = folder.joinpath(*parts[:depth])
                 if parent.exists() and not parent.is_dir():
                     raise ExportError(f"is a file, but {relative} needs it to be a folder", file=str(parent),
-                                      fix="move the file away")
+                                      fix="move the file away",
+                                      message_zh=f"这是一个文件，但 {relative} 要求它是文件夹",
+                                      fix_zh="请把该文件移走")
             target = folder / relative
             if target.is_dir():
                 raise ExportError(f"is a folder, but the export writes a file there ({relative})", file=str(target),
-                                  fix="move the folder away")
+                                  fix="move the folder away",
+                                  message_zh=f"这是一个文件夹，但导出要在此写入文件（{relative}）",
+                                  fix_zh="请把该文件夹移走")
 
     # -- export ---------------------------------------------------------------------------------------
     def export(self, district: District, year: int, formats: Sequence[tuple[str, Mapping[str, Any]]], *,
@@ -229,7 +240,9 @@ class Workspace:
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
             raise ExportError(f"cannot replace the year's folder: {exc.strerror}", file=str(folder),
-                              fix="check the output folder's permissions") from None
+                              fix="check the output folder's permissions",
+                              message_zh=f"无法替换该年度的文件夹：“{exc.strerror}”",
+                              fix_zh="请检查输出文件夹的权限") from None
         shutil.rmtree(old, ignore_errors=True)
 
     # -- updates to the state -----------------------------------------------------------------------
@@ -261,7 +274,8 @@ class Workspace:
         with self.locked(year):
             state = self.read_state(district, year)
             if state is None:
-                raise ExportError(f"there is no state of {year} in {self.root}", fix="export the year first")
+                raise ExportError(f"there is no state of {year} in {self.root}", fix="export the year first",
+                                  message_zh=f"{self.root} 中没有 {year} 年的状态文件", fix_zh="请先导出该年度")
             write_atomic(self.state_path(district, year), state_to_json(state.with_publication(publication)).encode())
 
 
