@@ -241,14 +241,15 @@ def _no_reader(name: str, suffix: str) -> LiaisonError:
             pass  # not JSON at all: say what is readable
     if suffix in OTHER_WORKBOOKS:
         if ".xlsx" in known:
-            return LiaisonError(f"a {suffix} workbook cannot be read as a ledger (readable: {', '.join(known)})",
+            return LiaisonError(f"a {suffix} file cannot be read as a ledger: no reader for {suffix} "
+                                f"(readable: {', '.join(known)})",
                                 file=name, fix="save it as .xlsx (Excel Workbook) in Excel, WPS or LibreOffice",
-                                message_zh=f"无法把 {suffix} 工作簿作为台账读取{readable}",
+                                message_zh=f"无法把 {suffix} 文件作为台账读取{readable}",
                                 fix_zh="请在 Excel、WPS 或 LibreOffice 中“另存为”Excel 工作簿（.xlsx）")
-        return LiaisonError(f"a {suffix} workbook cannot be read: no ledger reader is installed "
+        return LiaisonError(f"a {suffix} file cannot be read: no ledger reader is installed "
                             f"(readable: {', '.join(known)})", file=name,
                             fix="pip install liaison-xlsx, and save the workbook as .xlsx (Excel Workbook)",
-                            message_zh=f"无法读取 {suffix} 工作簿：未安装台账读取插件{readable}",
+                            message_zh=f"无法读取 {suffix} 文件：未安装台账读取插件{readable}",
                             fix_zh="请安装 liaison-xlsx（pip install liaison-xlsx），并把工作簿另存为 .xlsx")
     fix, fix_zh = "give a .toml records file", "请提供 .toml 格式的记录文件"
     if ".xlsx" not in known:

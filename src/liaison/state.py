@@ -191,7 +191,7 @@ def parse_state(text: str | bytes, district: District, *, year: int | None = Non
                 file: str | None = None) -> YearState:
     """Read a state file strictly and check it against ``district`` (and ``year`` when given)."""
     from liaison.convert import structure
-    from liaison.loader import read_json
+    from liaison.loader import WrongFileError, read_json
 
     try:
         raw = read_json(text, file=file, expected="state")
@@ -203,8 +203,8 @@ def parse_state(text: str | bytes, district: District, *, year: int | None = Non
         _check_references(body, district, file)
         state = structure(body, YearState, file=file, fix=FIX)
         check_state(state, district, year=year, file=file)
-    except StateError:
-        raise
+    except (StateError, WrongFileError):
+        raise  # a file of another kind stays one: the edge names the option that takes it
     except DataError as exc:
         raise exc.located(cls=StateError) from None
     return state

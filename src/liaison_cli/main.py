@@ -77,7 +77,7 @@ def explain(exc: LiaisonError) -> LiaisonError:
     if isinstance(exc, StateError) and exc.fix == FIX:  # the core's general fix: name the command
         return exc.located(fix="correct the value by hand, or write the state with `liaison plan --out DIR` "
                                "(docs/cli.md)",
-                           fix_zh="请手工改正该值，或用 liaison plan --out DIR 重新写入年度状态（见 docs/cli.md）")
+                           fix_zh="请手工改正该值，或用 `liaison plan --out DIR` 重新写入年度状态（见 docs/cli.md）")
     return exc
 
 
