@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import liaison
-from liaison.findings import SEVERITY_ZH, report_document
 from liaison_workspace import write_atomic
 
 HERE = Path(__file__).parent
@@ -38,13 +37,13 @@ def main() -> int:
     print(f"{args.year}年对口联系工作检查：{len(report.findings)} 项；违反 {totals['violation']}，"
           f"偏离 {totals['deviation']}，未达本区设定 {totals['local']}\n")
     for f in report.problems():
-        print(f"[{f.provision}] {SEVERITY_ZH[f.severity]}（责任单位：{district.organisation(f.responsible).name}）"
+        print(f"[{f.provision}] {f.severity.label('zh')}（责任单位：{district.organisation(f.responsible).name}）"
               f"{f.message_zh}" if f.responsible else f"[{f.provision}] {f.message_zh}")
     for n in report.not_counted:
         print(f"未计入：{n.id}（{n.reason_zh}）")
     target = args.out / f"compliance-{district.info.id}-{args.year}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, json.dumps(report_document(report, district), ensure_ascii=False, indent=2).encode("utf-8"))
+    write_atomic(target, json.dumps(report.document(district), ensure_ascii=False, indent=2).encode("utf-8"))
     print(f"\nJSON: {target}")
     return 0
 

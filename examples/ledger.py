@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import liaison
-from liaison.plugins import load_records
 from liaison_workspace import Workspace
 
 
@@ -43,7 +42,7 @@ def main() -> int:
 
 
 def check(district: liaison.District, year: int, path: Path) -> int:
-    records = load_records(path, district)
+    records = liaison.load_records(path, district)
     report = liaison.check(district, records, year)
     problems = report.problems()
     print(f"{year}年：{len(records.engagements)} 次会议走访、{len(records.documents)} 份文件、"

@@ -96,6 +96,10 @@ class Severity(enum.StrEnum):
     LOCAL = "local"  # a shortfall of the district's own setting only
     INFO = "info"  # may / as needed, open, recorded, beyond guidance
 
+    def label(self, lang: str = "zh") -> str:
+        """违反 / violation …: the word a report prints for it."""
+        return (SEVERITY_ZH if lang == "zh" else SEVERITY_EN)[self]
+
 
 SEVERITY_ZH = {Severity.OK: "符合", Severity.VIOLATION: "违反", Severity.DEVIATION: "偏离",
                Severity.EXPLAINED: "已说明", Severity.LOCAL: "未达本区设定", Severity.INFO: "提示"}
@@ -233,6 +237,10 @@ class Report:
 
     def notes(self, lang: str = "zh") -> tuple[str, ...]:
         return self.notes_en if lang == "en" else self.notes_zh
+
+    def document(self, district: District) -> dict[str, Any]:
+        """The report as the stable JSON document of `liaison check --format json` (docs/cli.md)."""
+        return report_document(self, district)
 
     def summary(self, district: District) -> list[dict[str, object]]:
         """Per responsible body: how many of its findings have each status and severity."""

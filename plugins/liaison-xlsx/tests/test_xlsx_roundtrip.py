@@ -49,7 +49,7 @@ def test_planned_rows_not_marked_held_are_not_records(seed: District, plan_2026:
     """The template as exported records nothing: a planned meeting is no evidence."""
     records = read_ledger(ledger_2026, seed, "台账.xlsx")
     assert records.engagements == () and records.designations == ()
-    assert records.district == "seed"
+    assert records.district_id == "seed"
     report = check(seed, records, 2026)
     assert {f.provision for f in report.problems()} >= {"§3.3", "§3.6"}
 

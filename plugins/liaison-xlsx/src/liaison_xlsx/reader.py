@@ -33,7 +33,15 @@ from liaison_xlsx.domain import (
 )
 from liaison_xlsx.problems import Problems, Where, sheet_ref
 from liaison_xlsx.rows import Section, read_grouped, read_plain
-from liaison_xlsx.sheet import MAX_ROWS, Ambiguous, SheetReader, TooManyRows, find_sheets, sheets_by_headers
+from liaison_xlsx.sheet import (
+    MAX_ROWS,
+    Ambiguous,
+    SheetReader,
+    TooManyRows,
+    Unreadable,
+    find_sheets,
+    sheets_by_headers,
+)
 from liaison_xlsx.specs import DISTRICT_PROPERTY, LEDGER
 
 
@@ -225,6 +233,11 @@ def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
                         fix=f"rename the sheet after the one it is ({names})",
                         message_zh=f"该工作表的表头同时符合多个台账工作表（{names}），名称却不是其中任何一个",
                         fix_zh=f"请把工作表改名为它所属的台账工作表（{names}之一）") from None
+    except Unreadable as exc:
+        what, what_zh = _DAMAGE.get(type(exc.cause).__name__, ("it is damaged", "文件可能已损坏"))
+        raise DataError(f"the sheet cannot be read: {what}", file=file, path=sheet_ref(exc.title),
+                        fix="save the workbook again", message_zh=f"工作表无法读取：{what_zh}",
+                        fix_zh="请重新保存工作簿") from None
     for spec in LEDGER:
         found[spec.name] += renamed[spec.name]
         sections.setdefault(spec.section, Section())

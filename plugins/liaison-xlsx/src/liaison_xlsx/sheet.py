@@ -44,12 +44,23 @@ def sheets_by_headers(book: Any, specs: Sequence[SheetSpec], taken: set[str]) ->
     for ws in book.worksheets:
         if ws.title in taken:
             continue
-        fits = [spec for spec in specs if matches_headers(ws, spec)]
+        try:
+            fits = [spec for spec in specs if matches_headers(ws, spec)]
+        except Exception as exc:  # openpyxl failing on a damaged sheet part; the reader reports it
+            raise Unreadable(ws.title, exc) from None
         if len(fits) > 1:
             raise Ambiguous(ws.title, tuple(spec.name for spec in fits))
         if fits:
             found[fits[0].name].append(ws)
     return found
+
+
+class Unreadable(Exception):
+    """A sheet whose header rows openpyxl cannot read (a damaged part)."""
+
+    def __init__(self, title: str, cause: Exception) -> None:
+        super().__init__(title)
+        self.title, self.cause = title, cause
 
 
 class Ambiguous(Exception):
