@@ -13,6 +13,7 @@ the 版记 at the foot of an even last page; no page under a third full but a fi
 from __future__ import annotations
 
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from pdf_pages import (
 
 from liaison_docx.letter import format_date
 from liaison_docx.letters import Draft
-from liaison_docx.pdf import PDF, to_pdf
+from liaison_docx.pdf import PDF, font_config, missing_fonts, to_pdf
 from liaison_docx.plugin import DOCX, drafts, export
 from liaison_docx.titles import TITLE_CELLS, break_title, title_units
 
@@ -59,7 +60,9 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> list[Rendered]:
     out = tmp_path_factory.mktemp("layout")
     request = changed_request({"pdf": "true"}, *MORE_EVENTS)
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("FONTCONFIG_FILE", str(HERE / "fonts.conf"))
+        # No FONTCONFIG_FILE: the exporter maps the GB/T 9704 names fontconfig lacks by itself, so
+        # every check below also holds for an export made without the tests' help.
+        env.delenv("FONTCONFIG_FILE", raising=False)
         artifacts = export(request)  # one LibreOffice run for every letter
     found = drafts(request)
     assert len(artifacts) == 2 * len(found)
@@ -258,11 +261,25 @@ def test_pdf_bytes_are_the_same_on_every_run(letters: list[Rendered], monkeypatc
     """Byte for byte, with the fonts.conf named by a relative path this time (fontconfig alone would
     look for it in /etc/fonts and fall back to other fonts)."""
     monkeypatch.chdir(HERE.parent)
-    monkeypatch.setenv("FONTCONFIG_FILE", "tests/fonts.conf")
+    monkeypatch.setenv("FONTCONFIG_FILE", "src/liaison_docx/fonts.conf")
     sample = letters[0]
     again = to_pdf([(sample.docx, sample.draft.letter.date)])[0]
     assert again == sample.pdf.read_bytes()
     assert b"/CreationDate(D:20270105000000" in again
+
+
+def test_without_a_font_mapping_the_shipped_one_stands_in(letters: list[Rendered]) -> None:
+    """The letters above were made without FONTCONFIG_FILE: LibreOffice got the shipped mapping for
+    the names fontconfig lacks, so the body is in Noto Serif CJK, not in a fall-back of other widths."""
+    missing = missing_fonts()
+    if not missing:
+        pytest.skip("the GB/T 9704 fonts are installed here: nothing to map")
+    assert "仿宋_GB2312" in missing and missing_fonts(["No Such Font Zq"]) == ("No Such Font Zq",)
+    conf = font_config(["黑体"]).decode()
+    assert "黑体" in conf and "仿宋_GB2312" not in conf and "/etc/fonts/fonts.conf" in conf
+    notice = next(r for r in letters if r.draft.kind == "notice")
+    fonts = subprocess.run(["pdffonts", str(notice.pdf)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSerifCJK" in fonts and "DejaVu" not in fonts, fonts
 
 
 def test_without_libreoffice_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
