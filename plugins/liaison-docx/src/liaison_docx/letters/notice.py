@@ -113,10 +113,10 @@ def _pairings(district: District, duties: Duties) -> list[Block]:
 # -- 二、年度安排 ------------------------------------------------------------------------------------------
 
 def _time_range(e: Engagement) -> str:
-    """9:00—\\n11:00 (the break after the dash, for a narrow table column)."""
+    """9:00—11:00, one unbreakable piece: the column is made wide enough for it."""
     if e.start is None:
         return "全天"
-    return w.clock(e.start) + (f"—\n{w.clock(e.end)}" if e.end is not None else "")
+    return w.clock_span(e.start, e.end)
 
 
 def _item(e: Engagement, dept: Organisation) -> str:
@@ -136,7 +136,9 @@ def _schedule(district: District, dept: Organisation, year: int, engagements: Se
     for e in engagements:
         if e.location is not None:
             w.text(e.location, f"plan.engagements[{e.id}].location")
-        day = format_date(e.date) + ("\n（暂定）" if e.provisional else "")
+        # the table is the year's (你单位2027年安排如下): the date without it leaves room for the time
+        # and the names on one line each
+        day = f"{e.date.month}月{e.date.day}日" + ("\n（暂定）" if e.provisional else "")
         cites = "\n".join(w.short_cite(district.provision(p)) for p in e.provisions)
         rows.append((day, _time_range(e), _item(e, dept), w.group_names(district, [p for p in e.participants
                                                                                     if p != dept.id]), cites))

@@ -143,26 +143,16 @@ def clock(t: dt.time) -> str:
     return f"{t.hour}:{t.minute:02d}"
 
 
-def _half_day(t: dt.time) -> tuple[str, str]:
-    """(上午, 9:00), (中午, 12:30), (下午, 2:30), (晚上, 7:00): the 12-hour clock after its part of the day."""
-    if t.hour < 12:
-        return "上午", clock(t)
-    part = "中午" if t.hour == 12 else "下午" if t.hour < 18 else "晚上"
-    return part, clock(t.replace(hour=t.hour - 12) if t.hour > 12 else t)
+def clock_span(start: dt.time, end: dt.time | None = None) -> str:
+    """9:00, 14:30—16:30: the 24-hour clock, as the notice's table and every letter write it (one style,
+    never 下午14:30 beside 14:30)."""
+    return clock(start) + (f"—{clock(end)}" if end is not None else "")
 
 
 def when(day: dt.date, start: dt.time | None, end: dt.time | None = None, *, all_day: str = "全天") -> str:
-    """2027年3月5日（星期五）上午9:00至11:30, 下午2:30至4:30, 上午9:00至下午1:00: the 12-hour clock
-    with its part of the day (never 下午14:30), the part said again only when the end is in another."""
+    """2027年3月5日（星期五）9:00—11:30: the date, its weekday and :func:`clock_span`."""
     said = f"{format_date(day)}（{weekday(day)}）"
-    if start is None:
-        return said + all_day
-    part, at = _half_day(start)
-    said += part + at
-    if end is not None:
-        end_part, end_at = _half_day(end)
-        said += "至" + ("" if end_part == part else end_part) + end_at
-    return said
+    return said + (all_day if start is None else clock_span(start, end))
 
 
 def in_force_note(start: dt.date, end: dt.date, year: int) -> str:
