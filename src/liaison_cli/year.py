@@ -290,13 +290,16 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
               help="Records for letters that answer them (consultations, research feedback). Repeatable.")
 @click.option("--option", "raw_options", multiple=True,
               help="KEY=VALUE (or EXPORTER.KEY=VALUE) for the exporters; `liaison plugins` lists them.")
+@click.option("--district-name", "district_name", default=None,
+              help="The district's name for this export only (e.g. 厦门市海沧区): letterheads, signatures, "
+                   "calendars, sheets and the page all follow. The lasting place is [district].name in the data.")
 @year_options
 @lang_option
 @click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
               help="A district data file (TOML). Default: the embedded seed district.")
 @handle_errors
 def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_options: tuple[str, ...], lang: str,
-           data_file: str | None, **kwargs: Any) -> None:
+           data_file: str | None, district_name: str | None, **kwargs: Any) -> None:
     """Export the year(s) with the plugins: FORMAT is ical, docx, xlsx, html, … or `all`.
 
     Reads the year's state in DIR/<year>/ (nothing agreed is lost), plans what is new, builds every
@@ -334,7 +337,7 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
             state = workspace.read_state(district, year)
             outcome = workspace.export(district, year, [(name, routed[name]) for name in chosen], records=records,
                                        calendar=calendar, options=plan_options_for(inputs, state), events=events,
-                                       replan=inputs.replan, issued_on=today())
+                                       replan=inputs.replan, issued_on=today(), district_name=district_name)
         views.print_export_summary(district, outcome, lang=lang)
 
 

@@ -17,7 +17,7 @@ from docx_seed import PLENARY, make_plan, make_records
 from liaison import plugins
 from liaison.district import District
 from liaison.engagements import KnownEvent, Plan, Status
-from liaison.errors import ExportError
+from liaison.errors import ExportError, OptionError
 from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.model import Designations, Pairing
 from liaison.records import Records
@@ -73,7 +73,7 @@ def test_entry_point_registers_the_docx_exporter(monkeypatch: pytest.MonkeyPatch
     (listed,) = described["docx"]["exporters"]
     assert listed["name"] == "docx"
     assert {o["name"] for o in listed["options"]} == {"kinds", "fonts", "date", "number_prefix", "first_number",
-                                                       "issuer", "signature", "pdf"}
+                                                       "issuer", "signature", "pdf"}  # signature: refused
 
 
 # -- 通知 -------------------------------------------------------------------------------------------------
@@ -442,19 +442,27 @@ def test_options(seed: District, seed_plan: Plan, seed_records: Records) -> None
     assert "仿宋" in zipfile.ZipFile(io.BytesIO(data)).read("word/fontTable.xml").decode()
 
 
-def test_the_issuing_authority_and_signature_are_options(seed: District, seed_plan: Plan) -> None:
+def test_the_issuing_authority_is_an_option_and_names_the_mark_signature_and_printer_alike(
+        seed: District, seed_plan: Plan) -> None:
     default = drafts(request(seed, seed_plan, {"kinds": "notice"}))[0].letter
     assert (default.issuing_authority_mark, default.signature) == ("××区人民政府办公室文件", "××区人民政府办公室")
-    chosen = drafts(request(seed, seed_plan, {"kinds": "notice", "issuer": "区人民政府",
-                                              "signature": "某某区人民政府"}))[0].letter
+    chosen = drafts(request(seed, seed_plan, {"kinds": "notice", "issuer": "区人民政府"}))[0].letter
     assert chosen.issuing_authority_mark == "××区人民政府文件"
     assert chosen.doc_number == "区政〔2027〕1号"  # the issuer's own series (its doc_prefix)
-    assert chosen.signature == "某某区人民政府" and chosen.printer == "××区人民政府"
+    assert chosen.signature == chosen.printer == "××区人民政府"
+    renamed = drafts(request(seed.renamed("海沧区"), seed_plan, {"kinds": "notice", "issuer": "区人民政府"}))[0].letter
+    assert (renamed.issuing_authority_mark, renamed.signature, renamed.printer) == (
+        "海沧区人民政府文件", "海沧区人民政府", "海沧区人民政府")
+
+
+def test_the_removed_signature_option_is_refused_with_what_to_use(seed: District, seed_plan: Plan) -> None:
+    with pytest.raises(OptionError, match=r"--district-name.*issuer") as caught:
+        drafts(request(seed, seed_plan, {"kinds": "notice", "signature": "某某区人民政府"}))
+    assert caught.value.path == "options.signature"
 
 
 @pytest.mark.parametrize(("options", "path"), [
     ({"issuer": "区政府办"}, "options.issuer"),
-    ({"signature": "  "}, "options.signature"),
     ({"kinds": "notices"}, "options.kinds"),
     ({"date": "5 January"}, "options.date"),
     ({"date": dt.datetime(2027, 1, 5, 9)}, "options.date"),

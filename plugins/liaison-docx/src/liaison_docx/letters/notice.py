@@ -44,8 +44,8 @@ def default_notice_date(year: int) -> dt.date:
 
 
 def notices(district: District, plan: Plan, *, records: Records | None = None, date: dt.date | None = None,
-            number_prefix: str | None = None, first_number: int = 1, issuer: Organisation | None = None,
-            signature: str | None = None) -> tuple[Draft, ...]:
+            number_prefix: str | None = None, first_number: int = 1,
+            issuer: Organisation | None = None) -> tuple[Draft, ...]:
     """The annual notice to each department with pairings or engagements in the plan's year, in
     directory order, in the issuer's series (区府办, numbered from ``first_number``); dated ``date``,
     else the first weekday from 5 January (or the day of issue, when later)."""
@@ -61,7 +61,7 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
         own = [e for e in active if dept.id in e.participants]
         if not duties.pairings and not own:
             continue
-        letter = notice_letter(district, duties, own, office=office, date=natural, signature=signature)
+        letter = notice_letter(district, duties, own, office=office, date=natural)
         drafts.append(Draft("notice", f"{len(drafts) + 1:02d}-{dept.id}", letter, dept.id, dept.id,
                             letter_key("notice", dept.id), prefix,
                             deadline=None if date is not None else dt.date(year, 12, 31), first_serial=first_number))
@@ -69,7 +69,7 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
 
 
 def notice_letter(district: District, duties: Duties, engagements: Sequence[Engagement], *, office: Organisation,
-                  date: dt.date, signature: str | None = None) -> Letter:
+                  date: dt.date) -> Letter:
     """One department's notice: 一、对口联系单位 二、年度安排 三、工作要求, 特此通知."""
     office_name, dept_name, year = w.full_name(district, office), w.name(duties.body), duties.year
     body: list[Block] = [Paragraph(
@@ -85,7 +85,7 @@ def notice_letter(district: District, duties: Duties, engagements: Sequence[Enga
     return Letter(
         kind="document", issuing_authority_mark=f"{office_name}文件", doc_number=None,
         title=f"关于做好{year}年{dept_name}与民主党派、工商联对口联系工作的通知", recipients=dept_name,
-        body=tuple(body), signature=signature or office_name, date=date,
+        body=tuple(body), signature=office_name, date=date,
         cc=tuple(w.name(district.organisation(c)) for c in duties.counterparts), printer=office_name,
         print_date=date,
         title_units=("关于", "做好", f"{year}年", dept_name, "与", "民主党派、", "工商联", "对口联系", "工作",
