@@ -67,8 +67,8 @@ def role_verb(role: str) -> str:
 
 
 def org_names(district: District) -> list[str]:
-    """Every name an organisation goes by, for keeping them whole in titles."""
-    return [n for o in district.organisations for n in (o.name, o.short_name, *o.aliases)]
+    """The district's name and every name an organisation goes by, for keeping them whole in titles."""
+    return [district.info.name, *(n for o in district.organisations for n in (o.name, o.short_name, *o.aliases))]
 
 
 def invitations(district: District, plan: Plan, *, records: Records | None = None) -> tuple[Draft, ...]:
