@@ -17,10 +17,13 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import attrs
 import pytest
 from docx_seed import MORE_EVENTS, changed_request, seed_request
 from liaison.errors import ExportError
+from liaison.exporting import ExportRequest
 from liaison.loader import seed_district
+from liaison.model import Designations
 from pdf_pages import (
     GLYPH_DROP,
     MM,
@@ -260,6 +263,29 @@ def test_invitations_carry_the_reply_slip_on_its_own_page(letters: list[Rendered
 def test_every_character_reaches_the_pdf_in_order(letters: list[Rendered]) -> None:
     for r in letters:
         assert missing_in_order(docx_text(r.docx), pdf_text(r.pdf)) is None, r.name
+
+
+def test_the_telephone_number_stays_whole_and_with_its_label(tmp_path: Path) -> None:
+    """With a designation that has a telephone number, the contact lines as LibreOffice prints them:
+    the number never parts from 联系电话： nor breaks at its hyphen (offices of several lengths, as the
+    line used to wrap 电话：/0592-6051234 or 0592-/6051234)."""
+    base = seed_request()
+    for office in ("办公室", "办公室综合科", "党政综合办公室秘书科"):
+        orgs = tuple(attrs.evolve(o, designations=Designations(liaison_office=office, liaison_officer="李明",
+                                                               phone="0592-6051234")) if o.id == "health" else o
+                     for o in base.district.organisations)
+        district = attrs.evolve(base.district, organisations=orgs)
+        request = ExportRequest(district, base.plan, {"kinds": "invitation", "pdf": "true"}, base.records)
+        found = drafts(request)
+        i = next(i for i, d in enumerate(found) if d.subject.endswith("/joint_meeting/health"))
+        artifacts = export(request)
+        docx, pdf = artifacts[2 * i], artifacts[2 * i + 1]
+        path = tmp_path / f"{len(office)}.pdf"
+        path.write_bytes(pdf.data)
+        lines = [line.text.replace(" ", "") for page in pages(path) for line in page.text_lines]
+        assert "联系电话：0592-6051234" in lines, (office, lines)
+        assert any(line.startswith("联系人：××区卫生局" + office) for line in lines), office
+        assert missing_in_order(docx_text(docx.data), pdf_text(path)) is None
 
 
 def test_pdf_bytes_are_the_same_on_every_run(letters: list[Rendered], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,6 +24,7 @@ from liaison.records import Records
 from liaison.rules import EngagementKind
 
 from liaison_docx import FontSet, Letter, Paragraph, Table
+from liaison_docx.geometry import unbroken
 from liaison_docx.letters import Draft, default_notice_date, series
 from liaison_docx.plugin import DOCX, OPTIONS, drafts, export
 
@@ -264,7 +265,8 @@ def test_contact_line_needs_an_officer_and_a_telephone(seed: District, seed_plan
     assert "联系人" not in joint(seed)  # the seed names nobody: no contact line
     assert "联系人" not in joint(with_designations(liaison_office="办公室", liaison_officer="李明"))  # no number
     text = joint(with_designations(liaison_office="办公室", liaison_officer="李明", phone="0592-1234567"))
-    assert "联系人：××区卫生局办公室　李明，电话：0592-1234567。" in text
+    assert "联系人：××区卫生局办公室　李明\n联系电话：0592-1234567\n" in text.replace("\u2060", "")  # two lines
+    assert f"联系电{unbroken('话：0592-1234567')}" in text  # the number whole and with its colon
     assert text.index("联系人") < text.index("特此函邀")
 
 

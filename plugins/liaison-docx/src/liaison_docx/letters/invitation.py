@@ -118,9 +118,8 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
     body.append(Paragraph(("；".join(notes) + "。" if notes else "") + reply))
     host = district.organisation(e.host)
     natural = e.date - dt.timedelta(days=INVITATION_LEAD_DAYS)
-    line = w.contact(district, list(dict.fromkeys((issuer, host))), natural, records)
-    if line:
-        body.append(Paragraph(line))
+    lines = w.contact(district, list(dict.fromkeys((issuer, host))), natural, records)
+    body += [Paragraph(line) for line in lines]
     body.append(Paragraph("特此函邀。"))
     issuer_name = w.full_name(district, issuer)
     reply_by = e.date - dt.timedelta(days=REPLY_DAYS)

@@ -190,7 +190,7 @@ def _designations(district: District, duties: Duties, office_name: str) -> list[
         if value:
             said = f"{DESIGNATION_ZH[role]}为{w.text(value, f'{where}.{role}')}"
             if role == "liaison_officer" and duty.designations.phone:
-                said += f"（电话：{w.text(duty.designations.phone, f'{where}.phone')}）"
+                said += f"（{w.telephone(w.text(duty.designations.phone, f'{where}.phone'))}）"
             named.append(said)
     said = w.quoted_provision(prov, duty.rule)
     if named:
