@@ -336,13 +336,17 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
 @click.option("--issued-on", "issued_on", type=DATE, default=None,
               help="The day this export's letters are signed and sent: new letters are dated no earlier, and a "
                    "change or cancellation letter is owed for a letter dated on or before it. Default: today.")
+@click.option("--district-name", "district_name", default=None,
+              help="The district's name for this export only (e.g. 厦门市海沧区): letterheads, signatures, "
+                   "calendars, sheets and the page all follow. The lasting place is [district].name in the data.")
 @year_options
 @lang_option
 @click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
               help="A district data file (TOML). Default: the embedded seed district.")
 @handle_errors
 def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_options: tuple[str, ...],
-           issued_on: dt.date | None, lang: str, data_file: str | None, **kwargs: Any) -> None:
+           issued_on: dt.date | None, district_name: str | None, lang: str, data_file: str | None,
+           **kwargs: Any) -> None:
     """Export the year(s) with the plugins: FORMAT is ical, docx, xlsx, html, … or `all`.
 
     Reads the year's state in DIR/<year>/ (nothing agreed is lost), plans what is new, builds every
@@ -381,7 +385,7 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
             outcome = workspace.export(district, year, [(name, routed[name]) for name in chosen], records=records,
                                        calendar=calendar_for(), options=plan_options_for(inputs, state),
                                        events=events, replan=inputs.replan, issued_on=issued_on or today(),
-                                       notices=notices)
+                                       notices=notices, district_name=district_name)
         views.print_export_summary(district, outcome, lang=lang)
 
 

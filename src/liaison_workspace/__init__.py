@@ -3,6 +3,7 @@
     from liaison_workspace import Workspace
     ws = Workspace("out")
     outcome = ws.export(district, 2027, [("ical", {}), ("docx", {})])      # out/2027/…
+    ws.export(district, 2027, [("docx", {})], district_name="厦门市海沧区")  # a one-off name
     ws.update(district, 2027, [Change("move", "2027/visit/health/cpwdp/1", date(2027, 4, 20))])
 
 ``out/<year>/`` holds the year's state (``plan-<district>-<year>.json``), what the last export wrote,
@@ -32,7 +33,7 @@ import attrs
 
 from liaison.district import District
 from liaison.engagements import KnownEvent, Plan, PlanOptions, revise
-from liaison.errors import ExportError
+from liaison.errors import ExportError, OptionError
 from liaison.exporting import ExportResult, build_export
 from liaison.holiday_notice import HolidayNotice
 from liaison.loader import read_file
@@ -185,10 +186,16 @@ class Workspace:
                records: Records | None = None, calendar: WorkingDayCalendar | None = None,
                options: PlanOptions | None = None, events: Sequence[KnownEvent] | None = None,
                replan: bool = False, issued_on: dt.date | None = None,
-               notices: Sequence[HolidayNotice] = ()) -> ExportOutcome:
+               notices: Sequence[HolidayNotice] = (), district_name: str | None = None) -> ExportOutcome:
         """Export the year in the given formats (exporter names with their options), all or nothing.
         ``notices`` (holiday notices) replace those the year's state was planned on for their years;
-        without them the stored ones hold."""
+        without them the stored ones hold.
+
+        ``district_name`` names the district for this export only (:meth:`District.renamed`): every
+        exporter sees it, so letterheads, signatures, 印发机关, calendar names and sheet titles agree.
+        It is not kept in the year's state; the lasting name is ``[district].name`` in the data."""
+        if district_name is not None:
+            district = renamed(district, district_name)
         with self.locked(year):
             state = self.read_state(district, year)
             folder = self.folder(year)
@@ -277,6 +284,20 @@ class Workspace:
                 raise ExportError(f"there is no state of {year} in {self.root}", fix="export the year first",
                                   message_zh=f"{self.root} 中没有 {year} 年的状态文件", fix_zh="请先导出该年度")
             write_atomic(self.state_path(district, year), state_to_json(state.with_publication(publication)).encode())
+
+
+def renamed(district: District, name: str) -> District:
+    """The district under ``name`` (surrounding spaces dropped), or an :class:`OptionError` in both
+    languages saying why the name cannot be used."""
+    from liaison.text import FieldError
+
+    try:
+        return district.renamed(name.strip())
+    except FieldError:
+        raise OptionError(f"the district's name {name!r} is empty or not one line", path="district_name",
+                          fix="give the name as it heads the district's documents, e.g. 厦门市海沧区",
+                          message_zh=f"区名 {name!r} 为空或不止一行",
+                          fix_zh="请写公文中使用的区名，如 厦门市海沧区") from None
 
 
 def _link_tree(source: Path, target: Path) -> None:

@@ -1,7 +1,6 @@
 """Time the PDF batch: the seed district's letters for a plan year through one LibreOffice run.
 
-    FONTCONFIG_FILE=$PWD/plugins/liaison-docx/tests/fonts.conf \\
-        python plugins/liaison-docx/benchmarks/bench_pdf.py [--year 2027] [--runs 3]
+    python plugins/liaison-docx/benchmarks/bench_pdf.py [--year 2027] [--runs 3]
 
 The letters are those ``liaison export docx`` writes for the seed district's plan without records or
 extra events (14 notices and 41 invitations for 2027).  Prints the .docx rendering time, then for each

@@ -1,8 +1,7 @@
 """Render one letter of each kind the exporter writes for the seed district's 2027 as PNG images for
 the documentation: every page side by side, as LibreOffice lays them out.
 
-    FONTCONFIG_FILE=plugins/liaison-docx/tests/fonts.conf \\
-        python plugins/liaison-docx/scripts/render_letter_images.py [--out docs/letters] [--dpi 40]
+    python plugins/liaison-docx/scripts/render_letter_images.py [--out docs/letters] [--dpi 40]
 
 Needs LibreOffice and poppler's pdftoppm.  The PDFs come from the exporter's ``pdf`` option; the PNG
 files are written with zlib only (no imaging library).

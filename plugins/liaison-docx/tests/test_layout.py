@@ -13,12 +13,17 @@ the 版记 at the foot of an even last page; no page under a third full but a fi
 from __future__ import annotations
 
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import attrs
 import pytest
 from docx_seed import MORE_EVENTS, changed_request, seed_request
 from liaison.errors import ExportError
+from liaison.exporting import ExportRequest
+from liaison.loader import seed_district
+from liaison.model import Designations
 from pdf_pages import (
     GLYPH_DROP,
     MM,
@@ -31,15 +36,18 @@ from pdf_pages import (
     pages,
     pdf_text,
 )
+from title_check import title_defects
 
 from liaison_docx.letter import format_date
 from liaison_docx.letters import Draft
-from liaison_docx.pdf import PDF, to_pdf
+from liaison_docx.letters.invitation import org_names
+from liaison_docx.pdf import PDF, font_config, missing_fonts, to_pdf
 from liaison_docx.plugin import DOCX, drafts, export
 from liaison_docx.titles import TITLE_CELLS, break_title, title_units
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 HERE = Path(__file__).parent
+NAMES = org_names(seed_district())
 
 
 @dataclass
@@ -59,7 +67,9 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> list[Rendered]:
     out = tmp_path_factory.mktemp("layout")
     request = changed_request({"pdf": "true"}, *MORE_EVENTS)
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("FONTCONFIG_FILE", str(HERE / "fonts.conf"))
+        # No FONTCONFIG_FILE: the exporter maps the GB/T 9704 names fontconfig lacks by itself, so
+        # every check below also holds for an export made without the tests' help.
+        env.delenv("FONTCONFIG_FILE", raising=False)
         artifacts = export(request)  # one LibreOffice run for every letter
     found = drafts(request)
     assert len(artifacts) == 2 * len(found)
@@ -155,7 +165,8 @@ def test_titles_2hao_broken_between_words_and_balanced(letters: list[Rendered]) 
         for text in texts[:-1]:
             pos += len(text)
             assert pos in bounds, (r.name, texts)  # never inside a unit
-        assert len(texts[-1]) >= 2, (r.name, texts)  # never a lone character
+        # never inside a name, a word or a number, no lone character, a balanced 梯形 or 菱形
+        assert title_defects(texts, NAMES) == [], r.name
         for line, text in zip(lines, texts, strict=True):
             if text.isascii() is False and not any(c.isascii() for c in text):
                 advance = (line.x1 - line.x0) / len(text)  # type: ignore[attr-defined]
@@ -254,15 +265,52 @@ def test_every_character_reaches_the_pdf_in_order(letters: list[Rendered]) -> No
         assert missing_in_order(docx_text(r.docx), pdf_text(r.pdf)) is None, r.name
 
 
+def test_the_telephone_number_stays_whole_and_with_its_label(tmp_path: Path) -> None:
+    """With a designation that has a telephone number, the contact lines as LibreOffice prints them:
+    the number never parts from 联系电话： nor breaks at its hyphen (offices of several lengths, as the
+    line used to wrap 电话：/0592-6051234 or 0592-/6051234)."""
+    base = seed_request()
+    for office in ("办公室", "办公室综合科", "党政综合办公室秘书科"):
+        orgs = tuple(attrs.evolve(o, designations=Designations(liaison_office=office, liaison_officer="李明",
+                                                               phone="0592-6051234")) if o.id == "health" else o
+                     for o in base.district.organisations)
+        district = attrs.evolve(base.district, organisations=orgs)
+        request = ExportRequest(district, base.plan, {"kinds": "invitation", "pdf": "true"}, base.records)
+        found = drafts(request)
+        i = next(i for i, d in enumerate(found) if d.subject.endswith("/joint_meeting/health"))
+        artifacts = export(request)
+        docx, pdf = artifacts[2 * i], artifacts[2 * i + 1]
+        path = tmp_path / f"{len(office)}.pdf"
+        path.write_bytes(pdf.data)
+        lines = [line.text.replace(" ", "") for page in pages(path) for line in page.text_lines]
+        assert "联系电话：0592-6051234" in lines, (office, lines)
+        assert any(line.startswith("联系人：××区卫生局" + office) for line in lines), office
+        assert missing_in_order(docx_text(docx.data), pdf_text(path)) is None
+
+
 def test_pdf_bytes_are_the_same_on_every_run(letters: list[Rendered], monkeypatch: pytest.MonkeyPatch) -> None:
     """Byte for byte, with the fonts.conf named by a relative path this time (fontconfig alone would
     look for it in /etc/fonts and fall back to other fonts)."""
     monkeypatch.chdir(HERE.parent)
-    monkeypatch.setenv("FONTCONFIG_FILE", "tests/fonts.conf")
+    monkeypatch.setenv("FONTCONFIG_FILE", "src/liaison_docx/fonts.conf")
     sample = letters[0]
     again = to_pdf([(sample.docx, sample.draft.letter.date)])[0]
     assert again == sample.pdf.read_bytes()
     assert b"/CreationDate(D:20270105000000" in again
+
+
+def test_without_a_font_mapping_the_shipped_one_stands_in(letters: list[Rendered]) -> None:
+    """The letters above were made without FONTCONFIG_FILE: LibreOffice got the shipped mapping for
+    the names fontconfig lacks, so the body is in Noto Serif CJK, not in a fall-back of other widths."""
+    missing = missing_fonts()
+    if not missing:
+        pytest.skip("the GB/T 9704 fonts are installed here: nothing to map")
+    assert "仿宋_GB2312" in missing and missing_fonts(["No Such Font Zq"]) == ("No Such Font Zq",)
+    conf = font_config(["黑体"]).decode()
+    assert "黑体" in conf and "仿宋_GB2312" not in conf and "/etc/fonts/fonts.conf" in conf
+    notice = next(r for r in letters if r.draft.kind == "notice")
+    fonts = subprocess.run(["pdffonts", str(notice.pdf)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSerifCJK" in fonts and "DejaVu" not in fonts, fonts
 
 
 def test_without_libreoffice_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

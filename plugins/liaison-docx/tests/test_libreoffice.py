@@ -3,8 +3,9 @@ measure the PDF — the 22 × 28 grid on full pages, the 文件格式 and 信函
 The exporter's own letters are checked page by page in test_layout.py.
 
 Needs ``soffice`` and poppler's ``pdftotext``/``pdftoppm`` (.ci/run installs them); skipped only when
-``soffice`` is absent.  Fonts: tests/fonts.conf maps the GB/T 9704 font names to the free CJK fonts
-Debian ships (every CJK face is one em wide, so the grid is font-independent).
+``soffice`` is absent.  Fonts: the package's fonts.conf (named explicitly here) maps the GB/T 9704
+font names to the free CJK fonts Debian ships (every CJK face is one em wide, so the grid is
+font-independent).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     letters = {"notice": annual_notice(), "invitation": invitation(), "blank_page": full_second_page,
                "grid_document": grid_letter("document"), "grid_letter": grid_letter("letter")}
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("FONTCONFIG_FILE", str(HERE / "fonts.conf"))
+        env.setenv("FONTCONFIG_FILE", str(HERE.parent / "src" / "liaison_docx" / "fonts.conf"))
         converted = to_pdf([(render(letter), letter.date) for letter in letters.values()])  # one LibreOffice run
     for name, data in zip(letters, converted, strict=True):
         (out / f"{name}.pdf").write_bytes(data)

@@ -21,6 +21,7 @@ from liaison.records import DesignationRecord, Records
 from liaison.rules import ENGAGEMENT_KIND_ZH, Cadence, LocalSettings, Rule
 
 from liaison_docx import Heading, Letter, Paragraph, Table
+from liaison_docx.geometry import unbroken
 from liaison_docx.letters import Draft
 from liaison_docx.plugin import drafts
 
@@ -121,7 +122,9 @@ def test_designations_are_the_data_with_the_records_merged(seed: District, seed_
     text = paragraph_under(notices(district, seed_plan, records)["health"], "建立联系责任制")
     merged = designations_in_force(district, district.organisation("health"), NOTICE_DATE, records)
     assert merged == Designations("王副局长", "办公室", "赵敏", "0592-2222222")  # the one merge rule of the core
-    assert text.endswith("你单位分管领导为王副局长，负责处室为办公室，联络人员为赵敏（电话：0592-2222222）。")
+    assert text.replace("\u2060", "").endswith(
+        "你单位分管领导为王副局长，负责处室为办公室，联络人员为赵敏（电话：0592-2222222）。")
+    assert f"（电{unbroken('话：0592-2222222')}）" in text  # the number whole and with its colon
     assert "尚未指定" not in text and "钱局长" not in text and "李明" not in text
 
 

@@ -155,9 +155,9 @@ def test_a_moved_meeting_gets_change_letters_naming_the_old_number_and_both_date
         assert r.refers_to == old.doc_number and r.series == "区卫函" and r.path.startswith("变更函/")
         text = texts[r.recipient]
         assert "关于区卫生局与农工党总支部、九三学社综合支社联席会议改期的函" in text.replace("\n", "")
-        assert (f"我局于2027年3月16日以{old.doc_number}邀请贵单位负责人出席原定于2027年3月30日（星期二）下午2:30召开的"
+        assert (f"我局于2027年3月16日以{old.doc_number}邀请贵单位负责人出席原定于2027年3月30日（星期二）14:30召开的"
                 in text)
-        assert f"经研究，该会议改于2027年4月20日（星期二）下午2:30召开。有关事项以{new.doc_number}为准" in text
+        assert f"经研究，该会议改于2027年4月20日（星期二）14:30召开。有关事项以{new.doc_number}为准" in text
         assert r.date == new.date == dt.date(2027, 4, 10)  # it goes out with the new invitation
 
 
@@ -180,7 +180,7 @@ def test_a_time_moved_and_a_cancelled_meeting(year: list[ExportResult]) -> None:
     assert len(timing) == 8
     text = words(timing[0].data).replace("\n", "")
     assert "关于调整区人民政府与各民主党派、工商联联系工作会议时间的函" in text
-    assert "该会议时间调整为2027年6月21日（星期一）下午2:30" in text
+    assert "该会议时间调整为2027年6月21日（星期一）14:30" in text
     plenary = plenary_id(moved.state)
     invited = {r.recipient: r for r in moved.state.letters if r.engagement == plenary and r.kind == "invitation"}
     cancellations = [a for a in writes.values() if a.letter is not None and a.letter.kind == "cancellation"]
@@ -191,7 +191,7 @@ def test_a_time_moved_and_a_cancelled_meeting(year: list[ExportResult]) -> None:
         assert a.letter.refers_to == old.doc_number
         said = words(a.data).replace("\n", "")
         assert "关于区政府第一次全体会议取消的函" in said
-        assert (f"我办于2027年2月19日以{old.doc_number}邀请贵单位负责人列席原定于2027年3月5日（星期五）上午9:00召开的"
+        assert (f"我办于2027年2月19日以{old.doc_number}邀请贵单位负责人列席原定于2027年3月5日（星期五）9:00召开的"
                 in said)
         assert "经研究，该会议取消，原邀请函不再执行。" in said
         assert a.letter.date == dt.date(2027, 2, 19)  # 10 June is past the meeting: the invitation's date

@@ -17,13 +17,14 @@ from docx_seed import PLENARY, make_plan, make_records
 from liaison import plugins
 from liaison.district import District
 from liaison.engagements import KnownEvent, Plan, Status
-from liaison.errors import ExportError
+from liaison.errors import ExportError, OptionError
 from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.model import Designations, Pairing
 from liaison.records import Records
 from liaison.rules import EngagementKind
 
 from liaison_docx import FontSet, Letter, Paragraph, Table
+from liaison_docx.geometry import unbroken
 from liaison_docx.letters import Draft, default_notice_date, series
 from liaison_docx.plugin import DOCX, OPTIONS, drafts, export
 
@@ -73,7 +74,7 @@ def test_entry_point_registers_the_docx_exporter(monkeypatch: pytest.MonkeyPatch
     (listed,) = described["docx"]["exporters"]
     assert listed["name"] == "docx"
     assert {o["name"] for o in listed["options"]} == {"kinds", "fonts", "date", "number_prefix", "first_number",
-                                                       "issuer", "signature", "pdf"}
+                                                       "issuer", "signature", "pdf"}  # signature: refused
 
 
 # -- 通知 -------------------------------------------------------------------------------------------------
@@ -123,10 +124,10 @@ def test_notice_table_rows_are_the_departments_engagements(
         assert table.header == ("日期", "时间", "事项", "参加单位", "依据")
         assert len(table.rows) == len(own) > 0
         for row, e in zip(table.rows, own, strict=True):
-            day = f"{e.date.year}年{e.date.month}月{e.date.day}日"
+            day = f"{e.date.month}月{e.date.day}日"  # the table is the year's
             assert row[0] == day + ("\n（暂定）" if e.provisional else "")
             assert e.start is not None and e.end is not None
-            assert row[1].replace("\n", "") == f"{e.start.hour}:{e.start.minute:02d}—{e.end.hour}:{e.end.minute:02d}"
+            assert row[1] == f"{e.start.hour}:{e.start.minute:02d}—{e.end.hour}:{e.end.minute:02d}"
             assert row[4] == {"§3.3": "第三（三）条", "§3.6": "第三（六）条"}[e.provisions[0]]
 
 
@@ -207,14 +208,14 @@ def test_invitations_for_every_inviting_engagement(letters: tuple[Draft, ...], s
     assert len(plenary) == 8
     assert plenary[0].letter.title == "关于邀请列席区政府第一次全体会议的函"
     body = text_of(plenary[0].letter)
-    assert "定于2027年3月5日（星期五）上午9:00至11:30在区政府第一会议室召开区政府第一次全体会议" in body
+    assert "定于2027年3月5日（星期五）9:00—11:30在区政府第一会议室召开区政府第一次全体会议" in body
     assert "关于“区政府召开全体成员会议，邀请各民主党派、工商联负责人列席”的规定" in body  # the rule's own words
     assert "特邀请贵单位负责人列席会议。" in body
     joint = [d for d in invitations if "/joint_meeting/" in d.subject]
     assert sum(len(e.participants) - 1 for e in seed_plan.engagements
                if e.kind == EngagementKind.JOINT_MEETING) == len(joint)
     assert "拟于" in text_of(joint[0].letter)  # proposed: the date is agreed by both sides (§3.3)
-    assert "如需调整请及时与我局联系" in text_of(next(d for d in joint if d.subject.endswith("/health")).letter)
+    assert "如需调整请与我局联系" in text_of(next(d for d in joint if d.subject.endswith("/health")).letter)
 
 
 def test_invitation_quotes_the_sentence_of_its_rule(seed: District, seed_plan: Plan) -> None:
@@ -244,10 +245,10 @@ def test_invitation_roles_and_kinds(seed: District) -> None:
     assert "开展廉政建设检查工作" in text_of(inspection.letter)
     assert "全天" in text_of(next(d for d in found if "招待会" in d.letter.title).letter)
     symposium = text_of(next(d for d in found if "座谈会" in d.letter.title).letter)
-    assert "下午2:30至4:30" in symposium and "14:30" not in symposium  # the 12-hour clock, never 下午14:30
+    assert "14:30—16:30" in symposium and "下午" not in symposium  # the notice table's 24-hour clock, one style
     across = KnownEvent(EngagementKind.SYMPOSIUM, dt.date(2027, 9, 9), "座谈会", dt.time(9, 0), dt.time(13, 0))
     found = drafts(ExportRequest(seed, make_plan(seed, across), {"kinds": ["invitation"]}))
-    assert "上午9:00至下午1:00" in text_of(next(d for d in found if d.letter.title == "关于邀请出席座谈会的函").letter)
+    assert "9:00—13:00" in text_of(next(d for d in found if d.letter.title == "关于邀请出席座谈会的函").letter)
 
 
 def test_invitations_point_to_the_reply_slip_which_alone_gives_the_reply_date(letters: tuple[Draft, ...]) -> None:
@@ -263,7 +264,8 @@ def test_invitations_point_to_the_reply_slip_which_alone_gives_the_reply_date(le
         said = f"{reply_by.year}年{reply_by.month}月{reply_by.day}日"
         assert note.text == f"请于{said}前反馈{d.letter.signature}。"
         assert said not in text_of(d.letter)  # the body points to the 回执 instead of repeating its date
-        assert "请贵单位填写回执（见附件），并按回执所列时间反馈。" in text_of(d.letter)
+        assert text_of(d.letter).count("请贵单位填写回执（见附件）并按所列时间反馈。") == 1
+        assert "（暂定）" not in text_of(d.letter)  # a provisional date is said so once, in the notes
 
 
 def test_contact_line_needs_an_officer_and_a_telephone(seed: District, seed_plan: Plan) -> None:
@@ -279,7 +281,8 @@ def test_contact_line_needs_an_officer_and_a_telephone(seed: District, seed_plan
     assert "联系人" not in joint(seed)  # the seed names nobody: no contact line
     assert "联系人" not in joint(with_designations(liaison_office="办公室", liaison_officer="李明"))  # no number
     text = joint(with_designations(liaison_office="办公室", liaison_officer="李明", phone="0592-1234567"))
-    assert "联系人：××区卫生局办公室　李明，电话：0592-1234567。" in text
+    assert "联系人：××区卫生局办公室　李明\n联系电话：0592-1234567\n" in text.replace("\u2060", "")  # two lines
+    assert f"联系电{unbroken('话：0592-1234567')}" in text  # the number whole and with its colon
     assert text.index("联系人") < text.index("特此函邀")
 
 
@@ -436,7 +439,8 @@ def test_table_columns_keep_dates_and_citations_whole(artifacts: list[Artifact])
     grid = xml.split("<w:tbl>", 1)[1].split("</w:tblGrid>")[0]
     widths = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"/>', grid)]
     assert sum(widths) == TEXT_WIDTH
-    assert widths[0] >= cell_width("2027年12月31日") * SMALL_CHAR + CELL_PAD - SMALL_CHAR // 2
+    assert widths[0] >= cell_width("12月31日") * SMALL_CHAR + CELL_PAD - SMALL_CHAR // 2
+    assert widths[1] >= int(cell_width("14:30—16:30") * SMALL_CHAR) + CELL_PAD  # 9:00—11:00 on one line
     assert widths[4] >= cell_width("第三（六）条") * SMALL_CHAR + CELL_PAD
 
 
@@ -456,19 +460,27 @@ def test_options(seed: District, seed_plan: Plan, seed_records: Records) -> None
     assert "仿宋" in zipfile.ZipFile(io.BytesIO(data)).read("word/fontTable.xml").decode()
 
 
-def test_the_issuing_authority_and_signature_are_options(seed: District, seed_plan: Plan) -> None:
+def test_the_issuing_authority_is_an_option_and_names_the_mark_signature_and_printer_alike(
+        seed: District, seed_plan: Plan) -> None:
     default = drafts(request(seed, seed_plan, {"kinds": "notice"}))[0].letter
     assert (default.issuing_authority_mark, default.signature) == ("××区人民政府办公室文件", "××区人民政府办公室")
-    chosen = drafts(request(seed, seed_plan, {"kinds": "notice", "issuer": "区人民政府",
-                                              "signature": "某某区人民政府"}))[0].letter
+    chosen = drafts(request(seed, seed_plan, {"kinds": "notice", "issuer": "区人民政府"}))[0].letter
     assert chosen.issuing_authority_mark == "××区人民政府文件"
     assert chosen.doc_number == "区政〔2027〕1号"  # the issuer's own series (its doc_prefix)
-    assert chosen.signature == "某某区人民政府" and chosen.printer == "××区人民政府"
+    assert chosen.signature == chosen.printer == "××区人民政府"
+    renamed = drafts(request(seed.renamed("海沧区"), seed_plan, {"kinds": "notice", "issuer": "区人民政府"}))[0].letter
+    assert (renamed.issuing_authority_mark, renamed.signature, renamed.printer) == (
+        "海沧区人民政府文件", "海沧区人民政府", "海沧区人民政府")
+
+
+def test_the_removed_signature_option_is_refused_with_what_to_use(seed: District, seed_plan: Plan) -> None:
+    with pytest.raises(OptionError, match=r"--district-name.*issuer") as caught:
+        drafts(request(seed, seed_plan, {"kinds": "notice", "signature": "某某区人民政府"}))
+    assert caught.value.path == "options.signature"
 
 
 @pytest.mark.parametrize(("options", "path"), [
     ({"issuer": "区政府办"}, "options.issuer"),
-    ({"signature": "  "}, "options.signature"),
     ({"kinds": "notices"}, "options.kinds"),
     ({"date": "5 January"}, "options.date"),
     ({"date": dt.datetime(2027, 1, 5, 9)}, "options.date"),

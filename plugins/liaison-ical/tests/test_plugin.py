@@ -141,7 +141,7 @@ def check_files(district: District, plan: Plan, artifacts: list[Artifact], icalj
         "ical/全部.ics": (plan.engagements, f"{district.info.name} {label}年对口联系工作日程")}
     for org in orgs:
         wanted_files[f"ical/{safe_name(org.id)}.ics"] = (
-            plan.for_organisation(org.id), f"{org.name} {label}年对口联系工作日程")
+            plan.for_organisation(org.id), f"{district.full_name(org)} {label}年对口联系工作日程")
     assert list(by_path) == list(wanted_files)  # master first, then organisations in directory order
     assert all(a.media_type == "text/calendar" for a in artifacts)
 
@@ -265,8 +265,8 @@ def test_event_fields(plan_2026: Plan, files_2026: dict[str, bytes]) -> None:
 
 def test_calendar_names(seed: District, files_2026: dict[str, bytes]) -> None:
     assert f"X-WR-CALNAME:{seed.info.name} 2026年对口联系工作日程" in lines(master(files_2026))
-    assert "X-WR-CALNAME:区发改局 2026年对口联系工作日程" in lines(org_file(files_2026, "dev-reform"))
-    assert "X-WR-CALNAME:区工商联 2026年对口联系工作日程" in lines(org_file(files_2026, "icf"))
+    assert "X-WR-CALNAME:××区发改局 2026年对口联系工作日程" in lines(org_file(files_2026, "dev-reform"))
+    assert "X-WR-CALNAME:××区工商联 2026年对口联系工作日程" in lines(org_file(files_2026, "icf"))
 
 
 # --- determinism ----------------------------------------------------------------------------------

@@ -61,26 +61,38 @@ NO_LINE_START = set("，。、；：！？）》」』〕】”’…—·%")
 NO_LINE_END = set("（《「『〔【“‘")
 
 
+WORD_JOINER = "\u2060"
+"""U+2060 between two characters forbids a line break between them (Word and LibreOffice both honour
+it, and it has no width): see :func:`unbroken`."""
+
+
+def unbroken(text: str) -> str:
+    """``text`` that never breaks across lines (电话：0592-6051234): a word joiner between every two
+    characters.  The line model below counts such a run as one piece."""
+    return WORD_JOINER.join(text)
+
+
 def wide(c: str) -> bool:
     return ord(c) >= 0x2E80 or c in "—“”‘’…"
 
 
 def display_width(text: str) -> float:
     """Width in 3号 characters: CJK counts one, ASCII half (the nominal GB/T count)."""
-    return sum(1.0 if wide(c) else 0.5 for c in text)
+    return sum(1.0 if wide(c) else 0.5 for c in text if c != WORD_JOINER)
 
 
 @functools.lru_cache(maxsize=8192)  # the same cells and phrases recur across a year's letters
 def text_cells(text: str) -> float:
     """Width of one line of text in cells as LibreOffice sets it (see LATIN_CELLS)."""
-    kinds = [wide(c) for c in text]
+    kinds = [wide(c) for c in text if c != WORD_JOINER]
     gaps = sum(1 for a, b in itertools.pairwise(kinds) if a != b)
     return sum(1.0 if w else LATIN_CELLS for w in kinds) + GAP_CELLS * gaps
 
 
 def _tokens(text: str) -> list[str]:
-    """Pieces a line never breaks inside: one CJK character, or a run of Latin letters and digits."""
-    return re.findall(r"[0-9A-Za-z.:/%\-]+|.", text, flags=re.S)
+    """Pieces a line never breaks inside: characters joined by word joiners, one CJK character, or a
+    run of Latin letters and digits."""
+    return re.findall(r"(?:.\u2060)+.|[0-9A-Za-z.:/%\-]+|.", text, flags=re.S)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -99,7 +111,7 @@ def _count_part(tokens: list[str], width: float, indent: float) -> int:
     previous_wide: bool | None = None
     for i, token in enumerate(tokens):
         is_wide = wide(token[0])
-        size = 1.0 if is_wide else LATIN_CELLS * len(token)
+        size = text_cells(token)
         if previous_wide is not None and previous_wide != is_wide and count_on_line:
             size += GAP_CELLS
         if used + size > width + 1e-6 and count_on_line:
@@ -111,11 +123,12 @@ def _count_part(tokens: list[str], width: float, indent: float) -> int:
             while carried and count_on_line > carried + 1 and tokens[i - carried - 1] in NO_LINE_END:
                 carried += 1  # …and an opening mark before that one (第一（三）: “（三” goes down together)
             lines += 1
-            used, count_on_line = float(carried), carried
-            size = 1.0 if is_wide else LATIN_CELLS * len(token)
+            used = sum(text_cells(tokens[j]) for j in range(i - carried, i))
+            count_on_line = carried
+            size = text_cells(token)
         used += size
         count_on_line += 1
-        previous_wide = is_wide
+        previous_wide = wide(token[-1])
     return lines
 
 

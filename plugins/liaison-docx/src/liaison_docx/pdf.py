@@ -5,6 +5,14 @@ LibreOffice Writer: one ``soffice --convert-to pdf`` process for every letter of
 LibreOffice costs about two seconds, converting a letter a few hundredths), with its own user profile
 so that an office's running LibreOffice is neither used nor disturbed.
 
+Fonts: the pages are planned for the GB/T 9704 faces, where every CJK character is one em wide and
+digits are narrow.  Where fontconfig does not really have a font the letters name (``fc-match``
+answers another family), LibreOffice would substitute one of other widths (DejaVu Sans for the
+digits) and the pages would no longer break as planned (the 版记 could land on an odd page).  So,
+unless ``FONTCONFIG_FILE`` is set, :func:`to_pdf` gives LibreOffice the mapping shipped with the
+package (``fonts.conf``: the missing names onto Noto Serif/Sans CJK SC and AR PL UKai), keeping the
+names that are installed.
+
 This is the one exception to the exporter's purity: the conversion writes the .docx files and reads
 the PDFs in a private temporary folder that is removed afterwards.  The output folder is never
 touched; the PDFs come back as bytes like every other artifact.
@@ -26,11 +34,13 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 
 from liaison.errors import ExportError
+from lxml import etree
 
-__all__ = ["PDF", "find_soffice", "stable_pdf", "to_pdf"]
+__all__ = ["GB_FONTS", "PDF", "find_soffice", "font_config", "missing_fonts", "stable_pdf", "to_pdf"]
 
 PDF = "application/pdf"
 
@@ -56,6 +66,51 @@ def find_soffice() -> str:
     raise ExportError("PDF output needs LibreOffice, and no `soffice` was found", path="options.pdf", fix=_INSTALL)
 
 
+GB_FONTS = ("仿宋_GB2312", "仿宋", "宋体", "方正小标宋简体", "小标宋", "黑体", "楷体_GB2312", "楷体")
+"""The font names the letters use (:class:`liaison_docx.FontSet` and its fall-backs)."""
+
+
+def missing_fonts(names: Sequence[str] = GB_FONTS) -> tuple[str, ...] | None:
+    """The names fontconfig answers with another family (not really installed), or None without
+    ``fc-match`` (no fontconfig: Windows, macOS' own LibreOffice, where this does not apply)."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    missing = []
+    for name in names:
+        try:
+            found = subprocess.run([fc_match, "-f", "%{family}", name], capture_output=True, timeout=30,
+                                   check=False, text=True).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        if name.casefold() not in (f.strip().casefold() for f in found.split(",")):
+            missing.append(name)
+    return tuple(missing)
+
+
+def font_config(missing: Sequence[str]) -> bytes:
+    """The shipped fonts.conf keeping only the substitutions for ``missing`` names."""
+    root = etree.fromstring(resources.files("liaison_docx").joinpath("fonts.conf").read_bytes())
+    for match in root.findall("match"):
+        family = match.findtext("test/string")
+        if family not in missing:
+            root.remove(match)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _font_env(folder: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    if env.get("FONTCONFIG_FILE"):  # fontconfig reads a relative name from /etc/fonts, not from here
+        env["FONTCONFIG_FILE"] = str(Path(env["FONTCONFIG_FILE"]).resolve())
+        return env
+    missing = missing_fonts()
+    if missing:
+        conf = folder / "fonts.conf"
+        conf.write_bytes(font_config(missing))
+        env["FONTCONFIG_FILE"] = str(conf)
+    return env
+
+
 def to_pdf(documents: Sequence[tuple[bytes, datetime.date]], *, timeout: float = 900) -> list[bytes]:
     """Each .docx (with the date to stamp into its PDF) as PDF bytes, in order, from one LibreOffice run."""
     if not documents:
@@ -69,9 +124,7 @@ def to_pdf(documents: Sequence[tuple[bytes, datetime.date]], *, timeout: float =
         command = [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
                    "--nolockcheck", "--nodefault", "--convert-to", _FILTER, "--outdir",
                    str(folder / "pdf"), *(str(folder / n) for n in names)]
-        env = dict(os.environ)
-        if env.get("FONTCONFIG_FILE"):  # fontconfig reads a relative name from /etc/fonts, not from here
-            env["FONTCONFIG_FILE"] = str(Path(env["FONTCONFIG_FILE"]).resolve())
+        env = _font_env(folder)
         try:
             done = subprocess.run(command, capture_output=True, timeout=timeout, check=False, env=env)
         except (OSError, subprocess.TimeoutExpired) as exc:

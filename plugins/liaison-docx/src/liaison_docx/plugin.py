@@ -30,7 +30,9 @@ Options (:data:`OPTIONS`, declared and checked by the host; ``--option KEY=VALUE
 ``issuer``
     who issues the notices (an organisation id or name); default the district government's general office.
 ``signature``
-    the notices' signature (发文机关署名); default the issuer's full name (××区人民政府办公室).
+    removed: the 发文机关署名 is always the issuer's full name, the same as the 发文机关标志 and the
+    印发机关, so the three never disagree.  Giving it is an error that says what to use instead: the
+    export's ``district_name`` (``--district-name``) for the district's name, ``issuer`` for the body.
 ``pdf``
     ``true`` to add a PDF beside every .docx (same path, ``.pdf``), converted by LibreOffice headless
     in one batch (:mod:`liaison_docx.pdf`); without LibreOffice an :class:`ExportError` says what to
@@ -83,10 +85,10 @@ def _prefix(value: str) -> str:
     return value
 
 
-def _non_empty(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
+def _removed_signature(value: str) -> str:
+    raise ValueError("was removed: the 署名 is the issuer's full name, like the letterhead and the 印发机关; "
+                     "name the district with `liaison export … --district-name 厦门市海沧区` (or [district].name "
+                     "in the data) and the issuing body with --option issuer=…")
 
 
 OPTIONS = (
@@ -100,8 +102,8 @@ OPTIONS = (
     Option("first_number", "int", 1, "the first notice's serial number in the year", minimum=1),
     Option("issuer", "text", None, "who issues the notices: an organisation id or name (default: the general "
            "office)"),
-    Option("signature", "text", None, "the notices' 发文机关署名 (default: the issuer's full name)",
-           check=_non_empty),
+    Option("signature", "text", None, "removed: the 署名 follows the issuer and --district-name",
+           check=_removed_signature),
     Option("pdf", "bool", False, "also write a PDF of every letter, converted by LibreOffice in one batch"),
 )
 
@@ -126,7 +128,7 @@ def drafts(request: ExportRequest) -> tuple[Draft, ...]:
         found += issuer.issue_all(notices(
             district, plan, records=records, date=request.option("date"),
             number_prefix=request.option("number_prefix"), first_number=request.option("first_number", 1),
-            issuer=_issuer(district, request.option("issuer")), signature=request.option("signature")))
+            issuer=_issuer(district, request.option("issuer"))))
     if "invitation" in kinds:
         invited = issuer.issue_all(invitations(district, plan, records=records))
         current = {(d.subject, d.recipient): d.record for d in invited if d.record is not None}

@@ -3,7 +3,7 @@
 Artifacts, in the year's output folder (``out/2027/``)::
 
     ical/全部.ics              every engagement           X-WR-CALNAME ××区 2027年对口联系工作日程
-    ical/{safe_name(id)}.ics   one per participating org  X-WR-CALNAME 区发改局 2027年对口联系工作日程
+    ical/{safe_name(id)}.ics   one per participating org  X-WR-CALNAME ××区发改局 2027年对口联系工作日程
 
 An organisation's calendar holds exactly the engagements it takes part in (host or participant);
 cancelled engagements (kept by :func:`liaison.engagements.revise`) stay in every file that had them, so
@@ -164,7 +164,7 @@ def calendars(district: District, plan: Plan, options: Mapping[str, Any]) -> Cal
                               path=f"organisations.{org.id}", fix="give the organisations distinct ASCII ids")
         taken[name] = f"organisation {org.id!r}"
         found.append(NamedCalendar(org.id, name, CalendarSpec(
-            f"{org.name} {title}", tuple(by_org[org.id]), dtstamp, PRODID, refresh)))
+            f"{district.full_name(org)} {title}", tuple(by_org[org.id]), dtstamp, PRODID, refresh)))
     return Calendars(district.info.id, label, FOLDER, tuple(found))
 
 

@@ -67,8 +67,8 @@ def role_verb(role: str) -> str:
 
 
 def org_names(district: District) -> list[str]:
-    """Every name an organisation goes by, for keeping them whole in titles."""
-    return [n for o in district.organisations for n in (o.name, o.short_name, *o.aliases)]
+    """The district's name and every name an organisation goes by, for keeping them whole in titles."""
+    return [district.info.name, *(n for o in district.organisations for n in (o.name, o.short_name, *o.aliases))]
 
 
 def invitations(district: District, plan: Plan, *, records: Records | None = None) -> tuple[Draft, ...]:
@@ -97,30 +97,29 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
     verb, noun = role_verb(role), event_noun(e)
     title = w.text(e.title_zh, f"{where}.title_zh")
     fixed = e.status in (Status.AGREED, Status.HELD)
-    when = w.when(e.date, e.start, e.end) + ("（暂定）" if e.provisional and not fixed else "")
+    when = w.when(e.date, e.start, e.end)  # a provisional date is said so in the notes below
     place = f"在{w.text(e.location, f'{where}.location')}" if e.location else ""
-    first = f"{'定于' if fixed else '拟于'}{when}{place}{event_verb(e)}{title}。"
-    if not e.location:
-        first += f"{noun}地点另行通知。"
+    first = f"{'定于' if fixed else '拟于'}{when}{place}{event_verb(e)}{title}"
+    first += "。" if e.location else f"，{noun}地点另行通知。"
     body: list[Block] = [Paragraph(first)]
     grounds = ""
     if e.provisions:
         prov = district.provision(e.provisions[0])
         grounds = w.basis(district, prov, w.rule_for(prov, e.kind, e.date))
     body.append(Paragraph(f"{grounds}特邀请贵单位负责人{verb}{noun}。"))
+    # What is still open and the reply in one paragraph, so that the letter runs as short as it can
+    # (GB/T 9704 §7.3.5: no page left mostly empty).
     notes = []
     if e.status == Status.PROPOSED:
-        notes.append(f"{noun}时间系拟定，由双方协商确定，如需调整请及时与{w.self_reference(issuer)}联系")
+        notes.append(f"{noun}时间系拟定，如需调整请与{w.self_reference(issuer)}联系")
     if e.provisional:
         notes.append(f"{e.date.year}年节假日安排尚未公布，日期如有调整另行通知")
-    if notes:
-        body.append(Paragraph("；".join(notes) + "。"))
-    body.append(Paragraph("请贵单位填写回执（见附件），并按回执所列时间反馈。"))
+    reply = "请贵单位填写回执（见附件）并按所列时间反馈。"
+    body.append(Paragraph(("；".join(notes) + "。" if notes else "") + reply))
     host = district.organisation(e.host)
     natural = e.date - dt.timedelta(days=INVITATION_LEAD_DAYS)
-    line = w.contact(district, list(dict.fromkeys((issuer, host))), natural, records)
-    if line:
-        body.append(Paragraph(line))
+    lines = w.contact(district, list(dict.fromkeys((issuer, host))), natural, records)
+    body += [Paragraph(line) for line in lines]
     body.append(Paragraph("特此函邀。"))
     issuer_name = w.full_name(district, issuer)
     reply_by = e.date - dt.timedelta(days=REPLY_DAYS)

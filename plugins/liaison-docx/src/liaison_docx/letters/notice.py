@@ -45,8 +45,8 @@ def default_notice_date(year: int) -> dt.date:
 
 
 def notices(district: District, plan: Plan, *, records: Records | None = None, date: dt.date | None = None,
-            number_prefix: str | None = None, first_number: int = 1, issuer: Organisation | None = None,
-            signature: str | None = None) -> tuple[Draft, ...]:
+            number_prefix: str | None = None, first_number: int = 1,
+            issuer: Organisation | None = None) -> tuple[Draft, ...]:
     """The annual notice to each department with pairings or engagements in the plan's year, in
     directory order, in the issuer's series (区府办, numbered from ``first_number``); dated ``date``,
     else the first weekday from 5 January (or the day of issue, when later)."""
@@ -62,7 +62,7 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
         own = [e for e in active if dept.id in e.participants]
         if not duties.pairings and not own:
             continue
-        letter = notice_letter(district, duties, own, office=office, date=natural, signature=signature,
+        letter = notice_letter(district, duties, own, office=office, date=natural,
                                breaks_avoided=not plan.options.allow_customary_breaks)
         drafts.append(Draft("notice", f"{len(drafts) + 1:02d}-{dept.id}", letter, dept.id, dept.id,
                             letter_key("notice", dept.id), prefix,
@@ -71,7 +71,7 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
 
 
 def notice_letter(district: District, duties: Duties, engagements: Sequence[Engagement], *, office: Organisation,
-                  date: dt.date, signature: str | None = None, breaks_avoided: bool = True) -> Letter:
+                  date: dt.date, breaks_avoided: bool = True) -> Letter:
     """One department's notice: 一、对口联系单位 二、年度安排 三、工作要求, 特此通知."""
     office_name, dept_name, year = w.full_name(district, office), w.name(duties.body), duties.year
     body: list[Block] = [Paragraph(
@@ -87,7 +87,7 @@ def notice_letter(district: District, duties: Duties, engagements: Sequence[Enga
     return Letter(
         kind="document", issuing_authority_mark=f"{office_name}文件", doc_number=None,
         title=f"关于做好{year}年{dept_name}与民主党派、工商联对口联系工作的通知", recipients=dept_name,
-        body=tuple(body), signature=signature or office_name, date=date,
+        body=tuple(body), signature=office_name, date=date,
         cc=tuple(w.name(district.organisation(c)) for c in duties.counterparts), printer=office_name,
         print_date=date,
         title_units=("关于", "做好", f"{year}年", dept_name, "与", "民主党派、", "工商联", "对口联系", "工作",
@@ -115,10 +115,10 @@ def _pairings(district: District, duties: Duties) -> list[Block]:
 # -- 二、年度安排 ------------------------------------------------------------------------------------------
 
 def _time_range(e: Engagement) -> str:
-    """9:00—\\n11:00 (the break after the dash, for a narrow table column)."""
+    """9:00—11:00, one unbreakable piece: the column is made wide enough for it."""
     if e.start is None:
         return "全天"
-    return w.clock(e.start) + (f"—\n{w.clock(e.end)}" if e.end is not None else "")
+    return w.clock_span(e.start, e.end)
 
 
 def _item(e: Engagement, dept: Organisation) -> str:
@@ -139,7 +139,9 @@ def _schedule(district: District, dept: Organisation, year: int, engagements: Se
     for e in engagements:
         if e.location is not None:
             w.text(e.location, f"plan.engagements[{e.id}].location")
-        day = format_date(e.date) + ("\n（暂定）" if e.provisional else "")
+        # the table is the year's (你单位2027年安排如下): the date without it leaves room for the time
+        # and the names on one line each
+        day = f"{e.date.month}月{e.date.day}日" + ("\n（暂定）" if e.provisional else "")
         cites = "\n".join(w.short_cite(district.provision(p)) for p in e.provisions)
         rows.append((day, _time_range(e), _item(e, dept), w.group_names(district, [p for p in e.participants
                                                                                     if p != dept.id]), cites))
@@ -191,7 +193,7 @@ def _designations(district: District, duties: Duties, office_name: str) -> list[
         if value:
             said = f"{DESIGNATION_ZH[role]}为{w.text(value, f'{where}.{role}')}"
             if role == "liaison_officer" and duty.designations.phone:
-                said += f"（电话：{w.text(duty.designations.phone, f'{where}.phone')}）"
+                said += f"（{w.telephone(w.text(duty.designations.phone, f'{where}.phone'))}）"
             named.append(said)
     said = w.quoted_provision(prov, duty.rule)
     if named:

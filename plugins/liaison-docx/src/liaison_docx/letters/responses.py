@@ -71,9 +71,8 @@ def consultation_letter(district: District, rec: ConsultationRecord, recipient: 
     reply = f"请于{format_date(due)}前" if due is not None else "请及时"
     body: list[Block] = [Paragraph(f"{grounds}现将{document}{stage}送上，请贵单位研究。如有意见建议，"
                                    f"{reply}书面反馈{sender_name}。")]
-    line = w.contact(district, [sender], rec.sent, records)
-    if line:
-        body.append(Paragraph(line))
+    lines = w.contact(district, [sender], rec.sent, records)
+    body += [Paragraph(line) for line in lines]
     body.append(Paragraph("特此函告。"))
     return Letter(kind="letter", issuing_authority_mark=sender_name, doc_number=None,
                   title=f"关于征求{document}意见的函", recipients=w.name(recipient), body=tuple(body),
@@ -128,9 +127,8 @@ def feedback_letter(district: District, res: ResearchResult, *, index: int = 0,
         Paragraph(f"贵单位于{format_date(res.received)}报送的{document}收悉。{grounds}现将有关情况反馈如下："),
         *(Paragraph(p) for p in paragraphs),
     ]
-    line = w.contact(district, [dept], res.feedback, records)
-    if line:
-        body.append(Paragraph(line))
+    lines = w.contact(district, [dept], res.feedback, records)
+    body += [Paragraph(line) for line in lines]
     body.append(Paragraph("特此函复。"))
     dept_name = w.full_name(district, dept)
     return Letter(kind="letter", issuing_authority_mark=dept_name, doc_number=None,

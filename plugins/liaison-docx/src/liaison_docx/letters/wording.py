@@ -19,6 +19,7 @@ from liaison.model import Organisation
 from liaison.records import Records
 from liaison.rules import MODALITY_ZH, Cadence, EngagementKind, Invitation, Modality, Provision, Rule, quote_zh
 
+from liaison_docx.geometry import unbroken
 from liaison_docx.letter import format_date
 
 _BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -143,26 +144,16 @@ def clock(t: dt.time) -> str:
     return f"{t.hour}:{t.minute:02d}"
 
 
-def _half_day(t: dt.time) -> tuple[str, str]:
-    """(上午, 9:00), (中午, 12:30), (下午, 2:30), (晚上, 7:00): the 12-hour clock after its part of the day."""
-    if t.hour < 12:
-        return "上午", clock(t)
-    part = "中午" if t.hour == 12 else "下午" if t.hour < 18 else "晚上"
-    return part, clock(t.replace(hour=t.hour - 12) if t.hour > 12 else t)
+def clock_span(start: dt.time, end: dt.time | None = None) -> str:
+    """9:00, 14:30—16:30: the 24-hour clock, as the notice's table and every letter write it (one style,
+    never 下午14:30 beside 14:30)."""
+    return clock(start) + (f"—{clock(end)}" if end is not None else "")
 
 
 def when(day: dt.date, start: dt.time | None, end: dt.time | None = None, *, all_day: str = "全天") -> str:
-    """2027年3月5日（星期五）上午9:00至11:30, 下午2:30至4:30, 上午9:00至下午1:00: the 12-hour clock
-    with its part of the day (never 下午14:30), the part said again only when the end is in another."""
+    """2027年3月5日（星期五）9:00—11:30: the date, its weekday and :func:`clock_span`."""
     said = f"{format_date(day)}（{weekday(day)}）"
-    if start is None:
-        return said + all_day
-    part, at = _half_day(start)
-    said += part + at
-    if end is not None:
-        end_part, end_at = _half_day(end)
-        said += "至" + ("" if end_part == part else end_part) + end_at
-    return said
+    return said + (all_day if start is None else clock_span(start, end))
 
 
 def in_force_note(start: dt.date, end: dt.date, year: int) -> str:
@@ -178,11 +169,12 @@ def in_force_note(start: dt.date, end: dt.date, year: int) -> str:
 # -- who writes and who answers ------------------------------------------------------------------------
 
 def contact(district: District, candidates: Sequence[Organisation], as_of: dt.date,
-            records: Records | None) -> str | None:
-    """联系人：××区卫生局办公室　李明，电话：12345678。 — from the first body whose §3.1 designations
-    (the district data with the designation records merged) name an officer and a telephone number;
-    None when none does, and the letter then has no contact line (a name without a number is no use
-    to the reader)."""
+            records: Records | None) -> tuple[str, ...]:
+    """联系人：××区卫生局办公室　李明 and 联系电话：0592-6051234, two lines of their own, from the first
+    body whose §3.1 designations (the district data with the designation records merged) name an
+    officer and a telephone number; none when none does, and the letter then has no contact lines (a
+    name without a number is no use to the reader).  The number starts its own line, so 联系电话： and
+    the number never part (LibreOffice breaks between two ideographs even across a word joiner)."""
     for org in candidates:
         d = designations_in_force(district, org, as_of, records)
         if not (d.liaison_officer and d.phone):
@@ -191,8 +183,14 @@ def contact(district: District, candidates: Sequence[Organisation], as_of: dt.da
         officer = text(d.liaison_officer, f"{where}.liaison_officer")
         phone = text(d.phone, f"{where}.phone")
         office = text(d.liaison_office, f"{where}.liaison_office") if d.liaison_office else ""
-        return f"联系人：{full_name(district, org)}{office}　{officer}，电话：{phone}。"
-    return None
+        return f"联系人：{full_name(district, org)}{office}　{officer}", telephone(phone, "联系电话")
+    return ()
+
+
+def telephone(number: str, label: str = "电话") -> str:
+    """电话：0592-6051234 with word joiners (:func:`~liaison_docx.geometry.unbroken`) from the colon
+    on: the number stays whole and with its label's colon wherever the line breaks."""
+    return f"{label[:-1]}{unbroken(label[-1] + '：' + number)}"
 
 
 def series(org: Organisation) -> str:
