@@ -200,11 +200,20 @@ def _probe_options(name: str) -> Callable[[int, int], None]:
     return probe
 
 
+def _law_days(year: int, *extra: str) -> str:
+    """A notice's days: every day the law fixes in ``year`` (a notice must list them), and ``extra``."""
+    from liaison.holiday_law import HolidayKind, law_year
+
+    days = [f'{{"name": "{h.name_zh}", "date": "{d}", "isOffDay": true}}'
+            for d, h in sorted(law_year(year).days_off.items()) if h.kind == HolidayKind.STATUTORY]
+    return ", ".join([*days, *extra])
+
+
 def _probe_notice_year(low: int, high: int) -> None:
     from liaison.holiday_notice import parse_holiday_notice
 
     for year in (low, high):
-        parse_holiday_notice(f'{{"year": {year}, "days": []}}')
+        parse_holiday_notice(f'{{"year": {year}, "days": [{_law_days(year)}]}}')
     for year in (low - 1, high + 1):
         with pytest.raises(LiaisonError, match=f"outside {low}–{high}"):
             parse_holiday_notice(f'{{"year": {year}, "days": []}}')
@@ -216,7 +225,8 @@ def _probe_spill(low: int, high: int) -> None:
     assert (low, high) == (0, MAX_SPILL_DAYS)
 
     def notice(day: dt.date) -> str:
-        return f'{{"year": 2027, "days": [{{"name": "元旦", "date": "{day}", "isOffDay": true}}]}}'
+        extra = f'{{"name": "元旦", "date": "{day}", "isOffDay": true}}'
+        return f'{{"year": 2027, "days": [{_law_days(2027, extra)}]}}'
 
     parse_holiday_notice(notice(dt.date(2027, 1, 1) - dt.timedelta(days=high)))
     parse_holiday_notice(notice(dt.date(2027, 12, 31) + dt.timedelta(days=high)))
