@@ -163,6 +163,23 @@ def notice(**changes: object) -> HolidayNotice:
     return parse_holiday_notice(json.dumps({**NOTICE_2027, **changes}), file="2027.json")
 
 
+def test_once_the_notice_is_out_agreed_dates_are_no_longer_provisional_and_held_ones_never_were(
+        seed: District) -> None:
+    """暂定 is the year's calendar, not an engagement's history: an agreed date planned before the notice
+    stops being provisional when the year is re-planned on it; a held one is not provisional at all."""
+    first = plan_year(seed, 2027, calendar=PROVISIONAL)
+    assert first.provisional and all(e.provisional for e in first.engagements)
+    agreed_id, held_id = first.engagements[0].id, first.engagements[1].id
+    lived = first.confirm(agreed_id).mark_held(held_id)
+    assert not lived.get(held_id).provisional and lived.get(agreed_id).provisional
+    fixed = [e for e in lived.engagements if e.id in (agreed_id, held_id)]
+    replanned = plan_year(seed, 2027, calendar=with_notices(PROVISIONAL, [notice()]), fixed=fixed)
+    assert not replanned.provisional
+    assert not replanned.get(agreed_id).provisional and not replanned.get(held_id).provisional
+    still = plan_year(seed, 2027, calendar=PROVISIONAL, fixed=fixed)
+    assert still.get(agreed_id).provisional and not still.get(held_id).provisional
+
+
 def test_with_a_notice_the_year_is_published_and_its_days_off_are_avoided(seed: District) -> None:
     calendar = with_notices(PROVISIONAL, [notice()])
     plan = plan_year(seed, 2027, PlanOptions(preferred_months=(2,)), calendar=calendar)

@@ -2,6 +2,11 @@
 
 Every answer is "as of" a date and carries the provision IDs it rests on, so a caller can show the
 verbatim text behind each name on a cc list or an invitation.
+
+About 430 lines on purpose: every question (who is paired, who is copied, who is invited, which rules
+are in force) is a method of the one frozen :class:`District`, so an exporter or the checker needs one
+object, and the answers' value types (:class:`CcList`, :class:`InviteeList`, :class:`Counterparts`)
+sit beside the method that builds them. What a body owes in a year is :mod:`liaison.duties`.
 """
 
 from __future__ import annotations

@@ -269,7 +269,7 @@ class Plan:
         if old.status == Status.HELD:
             return self
         _allow(old, "mark as held", force, refused=(Status.CANCELLED,))
-        return self._replace(old.with_changes(status=Status.HELD))
+        return self._replace(old.with_changes(status=Status.HELD, provisional=False))  # it took place
 
     def for_organisation(self, org_id: str) -> tuple[Engagement, ...]:
         """What one organisation takes part in (its own calendar)."""

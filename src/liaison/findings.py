@@ -23,7 +23,8 @@ from typing import Any
 import attrs
 
 from liaison.district import District
-from liaison.rules import SETTING_EN, SETTING_ZH, Modality
+from liaison.rules import Modality
+from liaison.terms import SETTING_EN, SETTING_ZH
 
 
 class FindingStatus(enum.StrEnum):

@@ -137,7 +137,11 @@ class _YearPlanner:
 
     # -- fixed engagements and known events ---------------------------------------------------------
     def occupy(self, e: Engagement) -> None:
-        """Book a fixed engagement, warn where it falls on a day off or clashes, count it."""
+        """Book a fixed engagement, warn where it falls on a day off or clashes, count it. Its date is
+        provisional while the year's calendar is (an agreed date may still meet the 调休 arrangement),
+        never once it was held."""
+        provisional = self.provisional and e.status != Status.HELD
+        e = e if e.provisional == provisional else e.with_changes(provisional=provisional)
         self.result.append(e)
         if e.status == Status.CANCELLED:
             return

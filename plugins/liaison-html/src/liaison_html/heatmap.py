@@ -27,17 +27,8 @@ import attrs
 from liaison.district import District
 from liaison.findings import SEVERITY_EN, SEVERITY_ZH, STATUS_EN, STATUS_ZH, Finding, Report, Severity, local_notes
 from liaison.model import GOVERNMENT_KINDS, OrgKind
-from liaison.rules import (
-    RECORD_KIND_EN,
-    RECORD_KIND_ZH,
-    Cadence,
-    DesignationRule,
-    Invitation,
-    RecordOnly,
-    Response,
-    Routing,
-    Rule,
-)
+from liaison.rules import Cadence, DesignationRule, Invitation, RecordOnly, Response, Routing, Rule
+from liaison.terms import RECORD_KIND_EN, RECORD_KIND_ZH
 from liaison_html.marks import Provisions, ProvisionView, kind_name
 from liaison_html.texts import UI, Bi, period_text
 

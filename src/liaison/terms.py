@@ -1,0 +1,64 @@
+"""The words for the values a data file uses (recipient sets, response triggers, issuers, record
+kinds, scopes, local settings), in Chinese and in English: one place, read by the checker's sentences,
+``liaison provisions`` and the page. A value not listed shows as it is (:func:`term`)."""
+
+from __future__ import annotations
+
+RECIPIENTS_ZH: dict[str, str] = {"all_counterparts": "各民主党派、工商联",
+                                 "paired_counterparts": "对口联系的民主党派、工商联",
+                                 "relevant_counterparts": "有关民主党派、工商联"}
+RECIPIENTS_EN: dict[str, str] = {"all_counterparts": "every party and the ICF",
+                                 "paired_counterparts": "the paired parties and ICF",
+                                 "relevant_counterparts": "the parties and ICF concerned"}
+TRIGGER_ZH: dict[str, str] = {"consultation": "征求意见", "research_result": "调研成果"}
+TRIGGER_EN: dict[str, str] = {"consultation": "consultation", "research_result": "research result"}
+ISSUER_ZH: dict[str, str] = {"government": "区政府和政府办公室", "department": "区直部门"}
+ISSUER_EN: dict[str, str] = {"government": "the government and its office", "department": "a department"}
+DOCUMENT_KIND_ZH: dict[str, str] = {"policy": "政策性文件"}
+DOCUMENT_KIND_EN: dict[str, str] = {"policy": "policy documents"}
+RECORD_KIND_ZH: dict[str, str] = {"joint_research": "联合调研", "cadre_nomination": "后备干部推荐",
+                                  "town_activity": "镇联系活动", "briefing": "通报政情",
+                                  "special_personnel": "特约人员"}
+RECORD_KIND_EN: dict[str, str] = {"joint_research": "joint research", "cadre_nomination": "cadre nominations",
+                                  "town_activity": "town activities", "briefing": "briefings",
+                                  "special_personnel": "special personnel"}
+SCOPE_ZH: dict[str, str] = {"government": "全区", "department": "每个部门", "pairing": "每对关系"}
+SCOPE_EN: dict[str, str] = {"government": "the district", "department": "each department", "pairing": "each pairing"}
+#: The settings a district may choose (``local = {…}``) and a finding may rest on.
+SETTING_ZH: dict[str, str] = {
+    "scope": "承担方式（每个部门或每对关系）",
+    "min_per_period": "最低次数",
+    "max_per_period": "次数上限",
+    "period_years": "周期长度",
+    "period_months": "周期长度",
+    "cycle_anchor_year": "周期起算年",
+    "due_days": "答复期限",
+    "due_working_days": "答复期限",
+    "duration_minutes": "时长",
+    "part_period": "不满一个周期时的要求",
+    "valid_from": "生效日期",
+    "valid_until": "失效日期",
+    "role_zh": "参加方式",
+    "host": "主办方",
+}
+SETTING_EN: dict[str, str] = {
+    "scope": "who owes it (per pairing, per department)",
+    "min_per_period": "the minimum number",
+    "max_per_period": "the maximum number",
+    "period_years": "the length of the period",
+    "period_months": "the length of the period",
+    "cycle_anchor_year": "the first year of the cycle",
+    "due_days": "the reply deadline",
+    "due_working_days": "the reply deadline",
+    "duration_minutes": "the duration",
+    "part_period": "what a part period owes",
+    "valid_from": "the date the rule takes effect",
+    "valid_until": "the date the rule ends",
+    "role_zh": "the way they take part",
+    "host": "the host",
+}
+
+
+def term(table: dict[str, str], value: str) -> str:
+    """``value``'s word in ``table`` (one of the tables above), or ``value`` itself."""
+    return table.get(value, value)
