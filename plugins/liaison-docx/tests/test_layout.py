@@ -38,7 +38,7 @@ from pdf_pages import (
 )
 from title_check import title_defects
 
-from liaison_docx.letter import format_date
+from liaison_docx.letter_model import format_date
 from liaison_docx.letters import Draft
 from liaison_docx.letters.invitation import org_names
 from liaison_docx.pdf import PDF, font_config, missing_fonts, to_pdf

@@ -6,7 +6,7 @@ the domain's letters (通知, 邀请函, 改期/取消的函, 征求意见函, �
 (``liaison_docx.plugin``, exporter ``docx``) renders them into artifacts.
 """
 
-from liaison_docx.letter import (
+from liaison_docx.letter_model import (
     Attachment,
     Block,
     FontSet,

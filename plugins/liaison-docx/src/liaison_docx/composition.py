@@ -47,7 +47,7 @@ from liaison_docx.geometry import (
     display_width,
 )
 from liaison_docx.layout import Piece, Placed, paginate
-from liaison_docx.letter import Letter, format_date
+from liaison_docx.letter_model import Letter, format_date
 from liaison_docx.ooxml import DECL, NSMAP, R_NS, el, q
 from liaison_docx.package import Template
 from liaison_docx.titles import break_title, title_units

@@ -29,7 +29,7 @@ from liaison_docx.geometry import (
     count_lines,
 )
 from liaison_docx.layout import Piece
-from liaison_docx.letter import Block, Heading, Paragraph, Table, heading_number
+from liaison_docx.letter_model import Block, Heading, Paragraph, Table, heading_number
 from liaison_docx.ooxml import BR, NSMAP, PPR, PSTYLE, SPACE, TAB, VAL, P, T, el, q
 from liaison_docx.package import Template
 

@@ -24,7 +24,7 @@ import functools
 import itertools
 import re
 
-from liaison_docx.letter import Table
+from liaison_docx.letter_model import Table
 
 PAGE_SIZE = (11906, 16838)
 """A4, 210 × 297 mm."""

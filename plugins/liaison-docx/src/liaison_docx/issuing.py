@@ -2,7 +2,7 @@
 
 A letter keeps its 文号 and 成文日期 while its content is unchanged; a letter whose content changes is
 a new letter with the next free number of its series in the year — never one 文号 on two texts. The
-content is the :class:`~liaison_docx.letter.Letter` without its number and dates, so the digest does
+content is the :class:`~liaison_docx.letter_model.Letter` without its number and dates, so the digest does
 not move when only the layout does.
 """
 
@@ -15,7 +15,7 @@ import attrs
 from liaison.exporting import safe_name
 from liaison.numbering import LetterRegistry, letter_date
 
-from liaison_docx.letter import Letter
+from liaison_docx.letter_model import Letter
 from liaison_docx.letters.draft import Draft
 
 __all__ = ["Issuer", "content_digest"]

@@ -27,7 +27,7 @@ from liaison_docx.geometry import (
     SMALL_SIZE,
     TITLE_SIZE,
 )
-from liaison_docx.letter import FontSet, Letter
+from liaison_docx.letter_model import FontSet, Letter
 from liaison_docx.ooxml import DECL, NSMAP, R_NS, RPR, RUN, VAL, W_NS, q
 
 # -- the zip ---------------------------------------------------------------------------------------

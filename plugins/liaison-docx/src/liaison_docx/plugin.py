@@ -1,6 +1,6 @@
 """The ``docx`` exporter: the year's liaison letters as GB/T 9704-2012 Word files.
 
-Pure: it builds :class:`~liaison_docx.letter.Letter` objects with :mod:`liaison_docx.letters`, numbers
+Pure: it builds :class:`~liaison_docx.letter_model.Letter` objects with :mod:`liaison_docx.letters`, numbers
 and dates them from the year's letters (:mod:`liaison_docx.issuing`), renders them with
 :func:`liaison_docx.render.render` and returns :class:`liaison.exporting.Artifact` objects (policy
 ``archive``, each with its :class:`~liaison.numbering.LetterRecord`); the edge writes them.  Paths,
@@ -19,7 +19,7 @@ Options (:data:`OPTIONS`, declared and checked by the host; ``--option KEY=VALUE
     ``consultation``, ``feedback`` (a sequence or a comma-separated string); default all four.
     Consultation and feedback letters need ``records``.
 ``fonts``
-    a :class:`~liaison_docx.letter.FontSet`; default ``FontSet()`` (仿宋_GB2312, 方正小标宋简体 …).
+    a :class:`~liaison_docx.letter_model.FontSet`; default ``FontSet()`` (仿宋_GB2312, 方正小标宋简体 …).
 ``date``
     the notices' date (``datetime.date`` or ``YYYY-MM-DD``); default the first Monday-to-Friday day on
     or after 5 January of the plan year, or the day of issue when later.  The clock is never read.
@@ -53,7 +53,7 @@ from liaison.model import Organisation
 from liaison.options import Option
 
 from liaison_docx.issuing import Issuer
-from liaison_docx.letter import FontSet
+from liaison_docx.letter_model import FontSet
 from liaison_docx.letters import (
     FOLDERS,
     LETTER_KINDS,

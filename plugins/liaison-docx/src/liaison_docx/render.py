@@ -1,4 +1,4 @@
-"""Lay a :class:`~liaison_docx.letter.Letter` out as a GB/T 9704-2012 Word document.
+"""Lay a :class:`~liaison_docx.letter_model.Letter` out as a GB/T 9704-2012 Word document.
 
 Per letter only ``document.xml`` (and, for the letter format, its first-page header) is generated
 (:mod:`liaison_docx.document`); the static parts and the zip writer are :mod:`liaison_docx.package`;
@@ -14,7 +14,7 @@ from liaison.errors import ExportError
 
 from liaison_docx.composition import document_xml, header_xml
 from liaison_docx.geometry import CHAR_SPACING, LINE_PITCH, MARGINS, PAGE_SIZE
-from liaison_docx.letter import FontSet, Letter, validate_letter
+from liaison_docx.letter_model import FontSet, Letter, validate_letter
 from liaison_docx.package import Member, core_xml, template, zip_members
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""The liaison letters as :class:`~liaison_docx.letter.Letter` objects: pure, no rendering, no clock.
+"""The liaison letters as :class:`~liaison_docx.letter_model.Letter` objects: pure, no rendering, no clock.
 
 One module per kind of letter, each returning :class:`Draft` objects (a letter, the name parts of its
 file and what its number rests on) in a fixed order:

@@ -21,7 +21,7 @@ from liaison.engagements import Engagement, Plan, Status
 from liaison.model import Organisation
 from liaison.numbering import LetterRecord, LetterRegistry
 
-from liaison_docx.letter import Letter, Paragraph, format_date
+from liaison_docx.letter_model import Letter, Paragraph, format_date
 from liaison_docx.letters import wording as w
 from liaison_docx.letters.draft import Draft, letter_key
 from liaison_docx.letters.invitation import (

@@ -10,7 +10,7 @@ import attrs
 from liaison.numbering import LetterRecord
 from liaison.text import TITLE_MAX
 
-from liaison_docx.letter import Letter
+from liaison_docx.letter_model import Letter
 
 LetterKind = Literal["notice", "invitation", "change", "cancellation", "consultation", "feedback"]
 #: What the ``kinds`` option chooses from; ``invitation`` brings the change and cancellation letters of

@@ -13,7 +13,7 @@ from liaison.model import GOVERNMENT_KINDS, Organisation
 from liaison.records import Records
 from liaison.rules import EVENT_KINDS, EngagementKind
 
-from liaison_docx.letter import Attachment, Block, Letter, Paragraph, Table, format_date
+from liaison_docx.letter_model import Attachment, Block, Letter, Paragraph, Table, format_date
 from liaison_docx.letters import wording as w
 from liaison_docx.letters.draft import Draft, letter_key
 from liaison_docx.titles import title_units

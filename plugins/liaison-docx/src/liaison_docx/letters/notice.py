@@ -17,7 +17,7 @@ from liaison.records import Records
 from liaison.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind
 from liaison.workdays import provisional_note
 
-from liaison_docx.letter import Block, Heading, Letter, Paragraph, Table, format_date
+from liaison_docx.letter_model import Block, Heading, Letter, Paragraph, Table, format_date
 from liaison_docx.letters import wording as w
 from liaison_docx.letters.draft import Draft, letter_key
 

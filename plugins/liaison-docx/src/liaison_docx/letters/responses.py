@@ -19,7 +19,7 @@ from liaison.records import ConsultationRecord, Records, ResearchResult
 from liaison.rules import Provision, Response
 from liaison.workdays import WorkingDayCalendar, default_calendar
 
-from liaison_docx.letter import Attachment, Block, Letter, Paragraph, format_date
+from liaison_docx.letter_model import Attachment, Block, Letter, Paragraph, format_date
 from liaison_docx.letters import wording as w
 from liaison_docx.letters.draft import Draft, letter_key
 from liaison_docx.letters.invitation import org_names

@@ -20,7 +20,7 @@ from liaison.records import Records
 from liaison.rules import MODALITY_ZH, Cadence, EngagementKind, Invitation, Modality, Provision, Rule, quote_zh
 
 from liaison_docx.geometry import unbroken
-from liaison_docx.letter import format_date
+from liaison_docx.letter_model import format_date
 
 _BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _WEEKDAYS = "一二三四五六日"

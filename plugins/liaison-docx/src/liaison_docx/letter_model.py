@@ -16,21 +16,6 @@ from typing import Literal
 from attrs import frozen
 from liaison.errors import ExportError
 
-__all__ = [
-    "Attachment",
-    "Block",
-    "FontSet",
-    "Heading",
-    "Kind",
-    "Letter",
-    "Paragraph",
-    "Table",
-    "format_date",
-    "format_doc_number",
-    "heading_number",
-    "validate_letter",
-]
-
 Kind = Literal["document", "letter"]
 """``"document"``: 文件格式 (red mark, document number, one red rule 4 mm below it).
 ``"letter"``: 信函格式 (mark 30 mm from the top of the page, red double rule thick over thin)."""
