@@ -15,8 +15,7 @@ The core is pure: objects in, objects out. Files, clocks and exporters live at t
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from liaison.errors import (
     DataError,
@@ -28,6 +27,7 @@ from liaison.errors import (
     UnknownProvisionError,
     WrongKindError,
 )
+from liaison.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from liaison.compliance import check
@@ -172,14 +172,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'liaison' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__)

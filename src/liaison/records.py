@@ -113,6 +113,8 @@ class Nomination:
     party: str = attrs.field(default="", validator=line_text)
 
 
+# The record types below share a shape (who, what, when, with whom) on purpose: each is its own section
+# of a records file and of the ledger, answering its own provision, with its own field names in both.
 @attrs.frozen
 class TownActivity:
     """§3.8: a town government's briefing or support of a party's grassroots organisation or chamber."""

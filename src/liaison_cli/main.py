@@ -172,6 +172,8 @@ def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt:
 @handle_errors
 def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | None, fmt: str) -> None:
     """Who a document must be copied to (抄送), under which provision."""
+    # route and invitees are alike in shape (load, ask the district, print or emit JSON): each is a
+    # few lines of click glue around its own District question.
     from liaison_cli import views
 
     district = load(data_file)

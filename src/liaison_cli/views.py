@@ -164,6 +164,8 @@ def print_provisions(district: District, *, lang: str = "zh") -> None:
 
 
 def print_provision(prov: Provision, *, lang: str = "zh") -> None:
+    # One branch per language, alike in shape: the two differ in order and wording (效力 / modality,
+    # 解读“…” / Reading of a phrase), which a shared template would hide.
     if lang == "en":
         console.print(f"{prov.id}  {prov.title_en}")
         console.print(f"modality: {MODALITY_EN[prov.modality]}")

@@ -8,7 +8,9 @@ year's folder. Names load on first use, so loading the plugin never imports Jinj
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from liaison.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from liaison_html.pages import PageView, page, page_view, render_page
@@ -19,16 +21,4 @@ _LAZY = {"PageView": "liaison_html.pages", "page": "liaison_html.pages", "page_v
 __all__ = ["PageView", "page", "page_view", "render_page"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'liaison_html' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__)

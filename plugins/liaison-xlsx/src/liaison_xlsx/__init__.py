@@ -10,7 +10,9 @@ cheap for commands that never touch a workbook.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from liaison.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from liaison_xlsx.plugin import ledger_workbook, schedule_workbook
@@ -31,16 +33,4 @@ _LAZY = {
 __all__ = ["LEDGER", "Column", "LedgerError", "SheetSpec", "ledger_workbook", "read_ledger", "schedule_workbook"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'liaison_xlsx' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__)
