@@ -173,7 +173,7 @@ def test_exporter_options_are_declared_typed_and_checked(registered: object, tmp
     routed = split_for({"ical": (typed,), "ids": ()}, [("alarm_minutes", "5"), ("ical.alarm_minutes", "7")])
     assert routed == {"ical": {"alarm_minutes": "7"}, "ids": {}}
     result = CliRunner().invoke(cli, ["export", "ids", "--year", "2026", "--out", str(tmp_path),
-                                      "--option", "alarm_minute=30"])
+                                      "--option", "alarm_minute=30", "--lang", "en"])
     assert result.exit_code == 1 and "no exporter here has an option 'alarm_minute'" in result.output
 
 

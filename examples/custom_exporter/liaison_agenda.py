@@ -17,7 +17,7 @@ from liaison.rules import ENGAGEMENT_KIND_ZH
 
 #: The months a list option may name: the host refuses anything else before the exporter runs.
 OPTIONS = (Option("months", "list", (), "only these months, e.g. 3,4,5 (default: the whole year)",
-                  choices=tuple(str(m) for m in range(1, 13))),)
+                  choices=tuple(str(m) for m in range(1, 13)), help_zh="只列这些月份，如 3,4,5（默认：全年）"),)
 
 
 def export(request: ExportRequest) -> Iterable[Artifact]:

@@ -13,20 +13,12 @@ import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from liaison.errors import DataError
+from liaison.errors import DataError, Refused
 
 if TYPE_CHECKING:
     import cattrs
 
 T = TypeVar("T")
-
-
-class Refused(ValueError):
-    """A value a hook refuses, in both languages."""
-
-    def __init__(self, message: str, message_zh: str) -> None:
-        super().__init__(message)
-        self.message_zh = message_zh
 
 
 def _shown(value: object) -> str:

@@ -58,6 +58,16 @@ class LiaisonError(Exception):
         return found
 
 
+class Refused(ValueError):
+    """A value a check refuses, with the reason in both languages (``message_zh``): raised by the
+    converter's hooks and by option parsers and checks, and turned into a :class:`LiaisonError`
+    by whoever knows where the value came from."""
+
+    def __init__(self, message: str, message_zh: str) -> None:
+        super().__init__(message)
+        self.message_zh = message_zh
+
+
 class DataError(LiaisonError):
     """A district data file, records file, plan, ledger or notice is malformed or inconsistent."""
 

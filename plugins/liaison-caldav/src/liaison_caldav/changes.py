@@ -169,8 +169,11 @@ def changes(resources: PlanResources, previous: Publication | None, *, target: s
     keys = (*current, *(k for k in before if k not in current))
     unknown = [k for k in only if k not in keys]
     if unknown:
-        raise OptionError(f"publisher 'caldav' option calendars: no calendar {unknown[0]!r} in this plan",
-                          path="options.calendars", fix="the calendars are: " + ", ".join(keys))
+        missing = unknown[0]
+        raise OptionError(f"publisher {PUBLISHER!r} option calendars: no calendar {missing!r} in this plan",
+                          path="options.calendars", fix="the calendars are: " + ", ".join(keys),
+                          message_zh=f"选项 calendars（发布插件 {PUBLISHER}）：本计划中没有日历 {missing!r}",
+                          fix_zh="现有的日历：" + "、".join(keys))
     chosen = [k for k in keys if not only or k in only]
     found: list[CalendarChanges] = []
     for key in chosen:

@@ -34,7 +34,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import attrs
 
-from liaison.errors import OptionError
+from liaison.errors import OptionError, Refused
 from liaison.hookspecs import hookimpl
 from liaison.options import Option, resolve
 from liaison.publishing import (
@@ -88,13 +88,16 @@ def target_url(url: str) -> str:
     """The server's URL as recorded: http(s), lower-case scheme and host, a trailing slash, and no
     user name or password in it (those go in the options, never in the year's state)."""
     if not isinstance(url, str):
-        raise ValueError(f"expected the server's address as text, not {type(url).__name__}")
+        raise Refused(f"expected the server's address as text, not {type(url).__name__}",
+                      f"服务器地址应为文字，而不是 {url!r}")
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{url!r} is not an http:// or https:// address")
+        raise Refused(f"{url!r} is not an http:// or https:// address",
+                      f"{url!r} 不是 http:// 或 https:// 地址")
     if parts.username is not None or parts.password is not None:
-        raise ValueError("the address holds a user name or password: give them as the user and password "
-                         "options instead, so they are never recorded")
+        raise Refused("the address holds a user name or password: give them as the user and password "
+                      "options instead, so they are never recorded",
+                      "地址中含有用户名或密码：请改用选项 user 和 password 给出，这样它们不会被记录")
     netloc = parts.hostname.lower() + (f":{parts.port}" if parts.port else "")
     if ":" in parts.hostname:  # IPv6
         netloc = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
@@ -104,25 +107,37 @@ def target_url(url: str) -> str:
 
 OPTIONS: Final = (
     Option("url", "text", None, "the CalDAV server's address, e.g. https://cal.example.gov.cn/dav/ "
-           "(required; the calendars go into the user's calendar home found from it)", check=target_url),
-    Option("user", "text", None, "the user name on the server"),
+           "(required; the calendars go into the user's calendar home found from it)", check=target_url,
+           help_zh="CalDAV 服务器的地址，如 https://cal.example.gov.cn/dav/（必填；日历放在由此找到的用户日历主目录中）"),
+    Option("user", "text", None, "the user name on the server", help_zh="服务器上的用户名"),
     Option("password", "text", None,
-           "the password (the command reads it from an environment variable; it is never recorded)"),
+           "the password (the command reads it from an environment variable; it is never recorded)",
+           help_zh="密码（命令从环境变量读取；从不记录）"),
     Option("calendars", "list", (), "publish only these calendars: 全部 (the master) and/or organisation "
-           "ids, comma-separated; default every calendar"),
+           "ids, comma-separated; default every calendar",
+           help_zh="只发布这些日历：全部（总日历）和/或单位 id，以逗号分隔；默认发布每个日历"),
     Option("overwrite", "bool", False,
-           "replace events changed on the server since they were published (still reported)"),
+           "replace events changed on the server since they were published (still reported)",
+           help_zh="覆盖发布后在服务器上被改动的事件（仍会报告）"),
     Option("prune", "bool", True,
            "delete events that left a calendar (an organisation no longer takes part), as its .ics no "
-           "longer holds them; conditional like every write"),
+           "longer holds them; conditional like every write",
+           help_zh="删除已离开某个日历的事件（某单位不再参加），因为它的 .ics 已不含这些事件；"
+                   "与每次写入一样有条件地删除"),
     Option("check_server", "bool", False,
            "read each published calendar's ETags first (one request per calendar) and report events "
-           "changed or deleted on the server even where ours did not change"),
-    Option("timeout", "int", 30, "seconds to wait for each answer from the server", minimum=1),
+           "changed or deleted on the server even where ours did not change",
+           help_zh="先读取每个已发布日历的 ETag（每个日历一次请求），即使我方未变，"
+                   "也报告服务器上被改动或删除的事件"),
+    Option("timeout", "int", 30, "seconds to wait for each answer from the server", minimum=1,
+           help_zh="每次等待服务器应答的秒数"),
     Option("auth", "text", "basic", "how to send the password: basic (with every request), digest, or "
-           "auto (ask the server first: one more request)", choices=("basic", "digest", "auto")),
-    Option("verify_tls", "bool", True, "check the server's TLS certificate (https)"),
-    Option("ca_file", "text", None, "a CA bundle (PEM file) to check the server's certificate against"),
+           "auto (ask the server first: one more request)", choices=("basic", "digest", "auto"),
+           help_zh="如何发送密码：basic（每次请求都带上）、digest，或 auto（先询问服务器，多一次请求）"),
+    Option("verify_tls", "bool", True, "check the server's TLS certificate (https)",
+           help_zh="检查服务器的 TLS 证书（https）"),
+    Option("ca_file", "text", None, "a CA bundle (PEM file) to check the server's certificate against",
+           help_zh="用来检查服务器证书的 CA 证书包（PEM 文件）"),
     *(o for o in ICAL_OPTIONS if o.name in _ICAL_NAMES),
 )
 
@@ -143,10 +158,13 @@ def _typed(request: PublishRequest) -> dict[str, Any]:
     options = resolve(OPTIONS, given, f"publisher {PUBLISHER!r}")
     if not options["url"]:
         raise OptionError(f"publisher {PUBLISHER!r} needs the option url", path="options.url",
-                          fix="give the CalDAV server's address, e.g. url=https://cal.example.gov.cn/dav/")
+                          fix="give the CalDAV server's address, e.g. url=https://cal.example.gov.cn/dav/",
+                          message_zh=f"发布插件 {PUBLISHER} 需要选项 url",
+                          fix_zh="请给出 CalDAV 服务器的地址，如 url=https://cal.example.gov.cn/dav/")
     if options["password"] is not None and options["user"] is None:
         raise OptionError(f"publisher {PUBLISHER!r} has a password but no user", path="options.user",
-                          fix="give the user name too")
+                          fix="give the user name too", message_zh=f"发布插件 {PUBLISHER} 有密码却没有用户名",
+                          fix_zh="请同时给出用户名（选项 user）")
     return options
 
 

@@ -46,7 +46,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from liaison.district import District
-from liaison.errors import ExportError, LiaisonError
+from liaison.errors import ExportError, LiaisonError, Refused
 from liaison.exporting import Artifact, Exporter, ExportRequest
 from liaison.hookspecs import hookimpl
 from liaison.model import Organisation
@@ -75,36 +75,47 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _fonts(value: Any) -> FontSet:
     if not isinstance(value, FontSet):
-        raise ValueError(f"expected a liaison_docx.FontSet, got {type(value).__name__}")
+        raise Refused(f"expected a liaison_docx.FontSet, got {type(value).__name__}",
+                      f"应为 liaison_docx.FontSet 对象，而不是 {type(value).__name__}")
     return value
 
 
 def _prefix(value: str) -> str:
     if not value.strip() or any(c in value for c in "〔〕 \t\n"):
-        raise ValueError(f"{value!r} is not a 发文字号 prefix such as 区府办")
+        raise Refused(f"{value!r} is not a 发文字号 prefix such as 区府办",
+                      f"{value!r} 不是发文字号的机关代字（如 区府办）")
     return value
 
 
 def _removed_signature(value: str) -> str:
-    raise ValueError("was removed: the 署名 is the issuer's full name, like the letterhead and the 印发机关; "
-                     "name the district with `liaison export … --district-name 厦门市海沧区` (or [district].name "
-                     "in the data) and the issuing body with --option issuer=…")
+    raise Refused("was removed: the 署名 is the issuer's full name, like the letterhead and the 印发机关; "
+                  "name the district with `liaison export … --district-name 厦门市海沧区` (or [district].name "
+                  "in the data) and the issuing body with --option issuer=…",
+                  "已取消：署名即发文机关全称，与发文机关标志和印发机关一致；区名请用 "
+                  "`liaison export … --district-name 厦门市海沧区`（或数据中的 [district].name）给出，"
+                  "发文机关请用 --option issuer=… 给出")
 
 
 OPTIONS = (
     Option("kinds", "list", LETTER_KINDS, "which letters: notice, invitation (with change letters), consultation, "
            "feedback",
-           choices=LETTER_KINDS),
-    Option("fonts", "object", None, "a liaison_docx.FontSet (API only; default FontSet())", check=_fonts),
-    Option("date", "date", None, "the notices' date (default: the first weekday on or after 5 January)"),
+           choices=LETTER_KINDS,
+           help_zh="生成哪些函件：notice（通知）、invitation（邀请函，连同改期、取消的函）、"
+                   "consultation（征求意见函）、feedback（反馈函）"),
+    Option("fonts", "object", None, "a liaison_docx.FontSet (API only; default FontSet())", check=_fonts,
+           help_zh="字体，一个 liaison_docx.FontSet 对象（仅限接口调用；默认 FontSet()）"),
+    Option("date", "date", None, "the notices' date (default: the first weekday on or after 5 January)",
+           help_zh="通知的成文日期（默认：1 月 5 日当天或之后的第一个周一至周五）"),
     Option("number_prefix", "text", None, "the notices' 发文字号 series (default: the issuer's 机关代字, 区府办)",
-           check=_prefix),
-    Option("first_number", "int", 1, "the first notice's serial number in the year", minimum=1),
+           check=_prefix, help_zh="通知的发文字号代字（默认：发文机关的机关代字，如 区府办）"),
+    Option("first_number", "int", 1, "the first notice's serial number in the year", minimum=1,
+           help_zh="本年第一份通知的发文顺序号"),
     Option("issuer", "text", None, "who issues the notices: an organisation id or name (default: the general "
-           "office)"),
+           "office)", help_zh="通知的发文机关：单位的 id 或名称（默认：区政府办公室）"),
     Option("signature", "text", None, "removed: the 署名 follows the issuer and --district-name",
-           check=_removed_signature),
-    Option("pdf", "bool", False, "also write a PDF of every letter, converted by LibreOffice in one batch"),
+           check=_removed_signature, help_zh="已取消：署名随发文机关和 --district-name 而定"),
+    Option("pdf", "bool", False, "also write a PDF of every letter, converted by LibreOffice in one batch",
+           help_zh="同时为每份函件生成 PDF，由 LibreOffice 一次批量转换"),
 )
 
 

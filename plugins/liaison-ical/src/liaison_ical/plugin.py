@@ -41,7 +41,7 @@ import attrs
 
 from liaison.district import District
 from liaison.engagements import Plan
-from liaison.errors import ExportError
+from liaison.errors import ExportError, Refused
 from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.hookspecs import hookimpl
 from liaison.options import Option, resolve
@@ -85,14 +85,17 @@ def refresh_interval(text: str) -> dt.timedelta:
     """The duration in ``text`` (``PT12H``, ``P1D``, ``P1W``, ``PT1H30M``), or :class:`ValueError` why not."""
     value = text.strip().upper() if isinstance(text, str) else text
     if not isinstance(value, str) or _DURATION.fullmatch(value) is None:
-        raise ValueError(f"{text!r} is not a duration such as PT12H, PT30M, P1D or P1W "
-                         "(RFC 5545: weeks, days, hours, minutes, seconds; no years or months)")
+        raise Refused(f"{text!r} is not a duration such as PT12H, PT30M, P1D or P1W "
+                      "(RFC 5545: weeks, days, hours, minutes, seconds; no years or months)",
+                      f"{text!r} 不是时长，请写成如 PT12H、PT30M、P1D 或 P1W"
+                      "（RFC 5545：周、日、时、分、秒；不能用年或月）")
     date_part, _, time_part = value[1:].partition("T")
     seconds = (sum(int(n) * _DATE_UNITS[u] for n, u in _PARTS.findall(date_part))
                + sum(int(n) * _TIME_UNITS[u] for n, u in _PARTS.findall(time_part)))
     if seconds < 60:
-        raise ValueError(f"{text!r} is under a minute: clients would poll the server that often; "
-                         "give e.g. PT12H")
+        raise Refused(f"{text!r} is under a minute: clients would poll the server that often; "
+                      "give e.g. PT12H",
+                      f"{text!r} 不足一分钟：客户端会这样频繁地访问服务器，请写成如 PT12H")
     return dt.timedelta(seconds=seconds)
 
 
@@ -103,12 +106,15 @@ def _refresh_text(value: Any) -> str:
 
 OPTIONS: Final = (
     Option("alarm_minutes", "int", None, "a reminder that many minutes before each event, e.g. 30",
-           minimum=0),
+           minimum=0, help_zh="在每项活动开始前多少分钟提醒，如 30"),
     Option("dtstamp", "datetime", None,
-           "the DTSTAMP of every event (default: midnight UTC on 1 January of the plan's year)"),
+           "the DTSTAMP of every event (default: midnight UTC on 1 January of the plan's year)",
+           help_zh="每个事件的 DTSTAMP（默认：计划年度 1 月 1 日零时，协调世界时）"),
     Option("refresh", "text", DEFAULT_REFRESH,
            "how often subscribed clients refresh: a duration such as PT12H, PT30M or P1D "
-           "(REFRESH-INTERVAL and X-PUBLISHED-TTL)", check=_refresh_text),
+           "(REFRESH-INTERVAL and X-PUBLISHED-TTL)", check=_refresh_text,
+           help_zh="订阅的客户端多久刷新一次：时长，如 PT12H、PT30M 或 P1D"
+                   "（写入 REFRESH-INTERVAL 和 X-PUBLISHED-TTL）"),
 )
 
 
