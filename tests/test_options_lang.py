@@ -215,3 +215,15 @@ def test_every_declared_option_has_a_chinese_help() -> None:
     assert missing == []
     english = [f"{owner}: {o.name}: {o.help_zh}" for owner, o in declared if english_runs(o.help_zh)]
     assert english == []
+
+
+@pytest.mark.parametrize(("args", "zh", "en"), [
+    (["export", "nope"], ["没有名为 'nope' 的导出插件", "已安装："], ["no exporter called 'nope'", "installed:"]),
+    (["publish", "nope"], ["没有名为 'nope' 的发布插件", "liaison-caldav"], ["no publisher called 'nope'"]),
+], ids=["exporter", "publisher"])
+def test_a_plugin_not_installed_is_named_in_the_output_language(exported: Path, args: list[str], zh: list[str],
+                                                                en: list[str]) -> None:
+    chinese = run(exported, "zh", *args)
+    assert all(part in chinese for part in zh) and english_runs(chinese) == [], chinese
+    english = run(exported, "en", *args)
+    assert all(part in english for part in en) and chinese_outside_quotes(english) == [], english

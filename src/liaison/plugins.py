@@ -172,7 +172,10 @@ def exporter(name: str) -> Exporter:
         known = ", ".join(found) or "none"
         raise ExportError(f"no exporter called {name!r} (installed: {known})",
                           fix="pip install liaison-ical / liaison-docx / liaison-xlsx / liaison-html, "
-                              "or check `liaison plugins`")
+                              "or check `liaison plugins`",
+                          message_zh=f"没有名为 {name!r} 的导出插件（已安装：{'、'.join(found) or '无'}）",
+                          fix_zh="请安装 liaison-ical、liaison-docx、liaison-xlsx 或 liaison-html，"
+                                 "或用 `liaison plugins` 查看")
     return found[name]
 
 
@@ -181,7 +184,9 @@ def publisher(name: str) -> Publisher:
     if name not in found:
         known = ", ".join(found) or "none"
         raise ExportError(f"no publisher called {name!r} (installed: {known})",
-                          fix="pip install liaison-caldav, or check `liaison plugins`")
+                          fix="pip install liaison-caldav, or check `liaison plugins`",
+                          message_zh=f"没有名为 {name!r} 的发布插件（已安装：{'、'.join(found) or '无'}）",
+                          fix_zh="请安装 liaison-caldav，或用 `liaison plugins` 查看")
     return found[name]
 
 
