@@ -65,7 +65,9 @@ def test_the_name_heads_calendars_and_sheets(renamed: Path) -> None:
     assert f"X-WR-CALNAME:{NAME}卫生局 2027年对口联系工作日程" in health.read_text(encoding="utf-8").splitlines()
     book = openpyxl.load_workbook(io.BytesIO((renamed / "2027年对口联系工作安排表.xlsx").read_bytes()))
     assert book.worksheets[0]["A1"].value == f"{NAME}2027年对口联系工作安排表"
-    assert f"<title>{NAME} 2027年" in (renamed / "index.html").read_text(encoding="utf-8")
+    page = (renamed / "index.html").read_text(encoding="utf-8")
+    assert f"<title>{NAME} 2027年" in page
+    assert "××" not in page and "×× District" not in page  # the English heading follows the name too
 
 
 def test_the_name_is_for_one_export_only(renamed: Path, tmp_path: Path) -> None:

@@ -158,6 +158,19 @@ def test_a_shall_shortfall_is_a_violation(seed: District) -> None:
     assert finding.severity == Severity.VIOLATION and "未邀请民革支部负责人列席" in finding.message_zh
 
 
+def test_every_finding_cites_a_record_without_an_id_where_it_was_written(seed: District) -> None:
+    """A ledger row without 编号 is cited by its sheet and row, by invitation and cadence findings alike."""
+    where = "台账.xlsx: 会议走访!8:8"
+    plenary = HeldEngagement(EngagementKind.PLENARY_MEETING, D(2027, 3, 1), "district-gov", ("district-gov",),
+                             invited=tuple(o.id for o in seed.counterparts()), source=where)
+    visit = HeldEngagement(EngagementKind.VISIT, D(2027, 3, 2), "health", ("health", "cpwdp"),
+                           source="台账.xlsx: 会议走访!9:9")
+    report = check(seed, Records(engagements=(plenary, visit)), 2027)
+    cited = {c for f in report.findings for c in f.counted}
+    assert {where, "台账.xlsx: 会议走访!9:9"} <= cited
+    assert not any(c.startswith("engagements[") for c in cited)
+
+
 # --------------------------------------------------------------------------------- 3. responsibility
 def without_visit(records: Records, pair: tuple[str, str], year: int) -> Records:
     return attrs.evolve(records, engagements=tuple(

@@ -480,7 +480,8 @@ def test_a_record_after_the_check_date_does_not_shift_the_list(tmp_path: Path) -
     later = NOT_COUNTED.replace('id = "early"', 'id = "next-year"').replace("2022-03-01", "2023-02-01", 1)
     found = _not_counted(tmp_path, later, 2022)
     assert set(found) == {"next-year", "unpaired", "last-year"}
-    assert "after 2022-12-31" in found["next-year"]["reason_en"]
+    assert "dated 2023-02-01, after 2022: not part of this check" in found["next-year"]["reason_en"]
+    assert "在2022年之后" in found["next-year"]["reason_zh"]
 
 
 # ---------------------------------------------------------------------------- line breaks (#16.6)

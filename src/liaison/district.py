@@ -191,9 +191,10 @@ class District:
             return self.info.name + org.name[len(level):]
         return org.name
 
-    def renamed(self, name: str) -> District:
-        """The same district under another name (a one-off override of ``[district].name``)."""
-        return attrs.evolve(self, info=attrs.evolve(self.info, name=name))
+    def renamed(self, name: str, name_en: str | None = None) -> District:
+        """The same district under another name (a one-off override of ``[district].name``). Without
+        ``name_en`` the English outputs use ``name`` too: the data's English name belongs to the old one."""
+        return attrs.evolve(self, info=attrs.evolve(self.info, name=name, name_en=name_en or name))
 
     def by_id(self) -> dict[str, Organisation]:
         """Organisations by id (a read-only view for bulk work such as planning)."""

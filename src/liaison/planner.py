@@ -394,9 +394,9 @@ def other_year_warning(event: KnownEvent, year: int) -> PlanWarning:
     day, other = event.date.isoformat(), event.date.year
     return PlanWarning(event.engagement_id(), event.date,
                        f"“{event.title_zh}”（{event.key()}）定在{day}，不在{year}年，未列入本年计划"
-                       f"（列入{other}年的计划）",
+                       f"（规划{other}年时给出同一事件文件即可列入）",
                        f"“{event.title_en or event.title_zh}” ({event.key()}) is dated {day}, not in {year}: "
-                       f"it is not in this year's plan (it goes into the plan of {other})")
+                       f"it is not in this year's plan (give the same events file when planning {other})")
 
 
 def day_warnings(e: Engagement, calendar: WorkingDayCalendar) -> list[PlanWarning]:

@@ -38,6 +38,11 @@ class HeldEngagement:
     #: fills it in, findings cite it; not part of the record's identity
     source: str = attrs.field(default="", validator=message_text, eq=False)
 
+    def cited(self, index: int) -> str:
+        """How a finding cites this record: its id, else where it was read (``台账.xlsx: 会议走访!12:12``),
+        else its place in the records (``engagements[3]``)."""
+        return self.id or self.source or f"engagements[{index}]"
+
     def same_as(self, other: HeldEngagement) -> bool:
         """One engagement recorded twice: the same id, or — when either has none (a ledger whose
         编号 column was deleted) — the same kind, day and host."""

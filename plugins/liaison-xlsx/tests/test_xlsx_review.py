@@ -208,3 +208,14 @@ def test_the_schedules_title_spans_the_printed_columns(schedule_2026: bytes) -> 
     spans = [(int(a), int(b)) for a, b in regex.findall(r'<col min="(\d+)" max="(\d+)"', sheet)]
     covered = {c for a, b in spans for c in range(a, b + 1)}
     assert covered == set(range(1, ws.max_column + 1))
+
+
+@pytest.mark.parametrize(("data", "old_xls"), [(b"hello", False), (b"a,b,c\n1,2,3\n", False),
+                                                (b"\xd0\xcf\x11\xe0" + b"\0" * 64, True)])
+def test_only_an_old_xls_is_called_one(data: bytes, old_xls: bool) -> None:
+    from liaison.loader import seed_district
+
+    with pytest.raises(DataError) as caught:
+        read_ledger(data, seed_district(), "台账.xlsx")
+    assert ("旧版 .xls" in caught.value.render("zh")) is old_xls
+    assert ("old .xls" in caught.value.render("en")) is old_xls

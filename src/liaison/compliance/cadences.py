@@ -37,7 +37,7 @@ def _count(ctx: Context, o: Obligation) -> list[str]:
     found = []
     for i, e in enumerate(ctx.records.engagements):
         if o.counts(e.kind, e.date, e.host, e.attended):
-            found.append(e.id or e.source or f"engagements[{i}]")
+            found.append(e.cited(i))
             ctx.use("engagements", i)
     return found
 

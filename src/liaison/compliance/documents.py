@@ -95,7 +95,7 @@ def invitations(ctx: Context) -> Iterator[Finding]:
 
         yield Finding(prov.id, rule.key, status, severity(status, modality, explained=bool(e.reason)), e.host,
                       tuple(missing), (e.host,), (e.date, e.date), zh + f"（{prov.id}）", en + f" ({prov.id})",
-                      (e.id or f"engagements[{i}]",), "、".join(expected), reason=e.reason)
+                      (e.cited(i),), "、".join(expected), reason=e.reason)
 
 
 def _invitation_sentences(ctx: Context, day: dt.date, title: str, title_en: str, rule: Invitation,

@@ -42,7 +42,10 @@ def not_counted(ctx: Context, records: Records) -> Iterator[NotCounted]:
                 if (section, position - 1) in ctx.used:
                     continue
             ident = getattr(record, "id", "") or getattr(record, "source", "") or f"{section}[{i}]"
-            if day is not None and day > ctx.as_of:
+            if day is not None and day > ctx.as_of and day.year > ctx.year:
+                zh, en = f"日期{day.isoformat()}在{ctx.year}年之后，不属于本次检查", \
+                    f"dated {day}, after {ctx.year}: not part of this check"
+            elif day is not None and day > ctx.as_of:
                 zh, en = f"日期{day.isoformat()}晚于检查日{ctx.as_of.isoformat()}", f"dated {day}, after {ctx.as_of}"
             elif day is not None and day < begins:
                 zh, en = f"日期{day.isoformat()}早于本意见施行（{begins.isoformat()}）", \

@@ -416,12 +416,11 @@ def publish(request: PublishRequest) -> CalDAVResult:
                        ("check the address and the network, then publish again",
                         "请检查地址和网络，然后重新发布") if exc.status is None else
                        ("see the server's reason, then publish again", "请查看服务器的说明，然后重新发布"))
+        # what the server accepted before it stopped travels with the error (``partial``), for the
+        # caller to record (the command does): the fix says what the user does, not that
         raise PublishError(f"CalDAV server {target}: {where}{exc.message}", partial=run.publication(),
-                           fix=fix + "; record the error's partial publication: it is what the server "
-                                     "accepted",
-                           message_zh=f"CalDAV 服务器 {target}：{where_zh}{exc.message_zh}",
-                           fix_zh=fix_zh + "；请保存错误所附的部分发布记录："
-                                           "那正是服务器已接受的内容") from None
+                           fix=fix, message_zh=f"CalDAV 服务器 {target}：{where_zh}{exc.message_zh}",
+                           fix_zh=fix_zh) from None
     finally:
         server.close()
 

@@ -48,11 +48,11 @@ from liaison_xlsx.specs import DISTRICT_PROPERTY, LEDGER
 # ------------------------------------------------------------------------------------ the workbook
 def _open(data: bytes, file: str) -> Any:
     if not data.startswith(b"PK"):
-        hint = ("an old .xls workbook" if data.startswith(b"\xd0\xcf\x11\xe0") else "not an .xlsx workbook")
+        old_xls = data.startswith(b"\xd0\xcf\x11\xe0")  # the OLE2 signature of .xls (and old .et)
+        hint = "an old .xls workbook" if old_xls else "not an .xlsx workbook"
         raise DataError(f"{hint}: cannot read it as a ledger", file=file,
                         fix="save it from Excel or WPS as an .xlsx workbook (Excel 工作簿)",
-                        message_zh="不是 .xlsx 工作簿，无法作为台账读取"
-                        + ("（是旧版 .xls 格式）" if "xls" in hint else ""),
+                        message_zh="不是 .xlsx 工作簿，无法作为台账读取" + ("（是旧版 .xls 格式）" if old_xls else ""),
                         fix_zh="请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）")
     _check_package(data, file)
     try:
