@@ -100,6 +100,9 @@ def unwrap(validator: Any) -> list[Any]:
 
 
 def closure(validator: Any) -> dict[str, Any]:
+    """The numbers a validator was made with: a text validator's fields, a range's closure."""
+    if isinstance(validator, text.BoundedText):
+        return attrs.asdict(validator)
     code = getattr(validator, "__code__", None)
     if code is None or not validator.__closure__:
         return {}

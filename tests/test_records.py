@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from liaison.district import District
 from liaison.errors import DataError
-from liaison.records import parse_records
+from liaison.records import HeldEngagement, Records, parse_records
+from liaison.rules import EngagementKind
 
 
 @pytest.mark.parametrize(("text", "path"), [
@@ -44,3 +49,32 @@ def test_a_consultation_without_a_sender_is_the_general_offices(seed: District) 
     records = parse_records('[[consultations]]\nid = "c"\nsubject = "报告"\nsent = 2026-01-05\n'
                             'sent_to = ["rcck"]\n', seed)
     assert records.consultations[0].sender == "gov-office"
+
+
+# ------------------------------------------------------------------------ merging counts each once
+def _merged_pairwise(mine: tuple[object, ...], theirs: tuple[object, ...]) -> list[object]:
+    """The definition :meth:`Records.merged` must keep: each of ``theirs`` is one of ``mine`` when
+    ``same_as`` it (the one with the same participants first, else the first), else it is added."""
+    taken: set[int] = set()
+    extra = []
+    for e in theirs:
+        here = [i for i, m in enumerate(mine) if i not in taken and m.same_as(e)]  # type: ignore[attr-defined]
+        if not here:
+            extra.append(e)
+            continue
+        alike = [i for i in here if set(mine[i].attended) == set(e.attended)]  # type: ignore[attr-defined]
+        taken.add((alike or here)[0])
+    return [*mine, *extra]
+
+
+_held = st.builds(
+    HeldEngagement, st.sampled_from([EngagementKind.VISIT, EngagementKind.JOINT_MEETING]),
+    st.sampled_from([dt.date(2027, 3, 1), dt.date(2027, 3, 2)]), st.sampled_from(["health", "finance"]),
+    st.sampled_from([("health", "cpwdp"), ("finance", "capd"), ("health",)]), id=st.sampled_from(["", "a", "b"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_held, max_size=8), st.lists(_held, max_size=8))
+def test_merging_keeps_the_pairwise_definition(mine: list[HeldEngagement], theirs: list[HeldEngagement]) -> None:
+    merged = Records(engagements=tuple(mine)).merged(Records(engagements=tuple(theirs)))
+    assert list(merged.engagements) == _merged_pairwise(tuple(mine), tuple(theirs))

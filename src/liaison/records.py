@@ -43,12 +43,16 @@ class HeldEngagement:
         else its place in the records (``engagements[3]``)."""
         return self.id or self.source or f"engagements[{index}]"
 
+    def occasion(self) -> tuple[EngagementKind, dt.date, str]:
+        """What an engagement without an id is known by: its kind, day and host."""
+        return self.kind, self.date, self.host
+
     def same_as(self, other: HeldEngagement) -> bool:
         """One engagement recorded twice: the same id, or — when either has none (a ledger whose
         编号 column was deleted) — the same kind, day and host."""
         if self.id and other.id:
             return self.id == other.id
-        return (self.kind, self.date, self.host) == (other.kind, other.date, other.host)
+        return self.occasion() == other.occasion()
 
 
 @attrs.frozen
@@ -220,10 +224,18 @@ class Records:
         """These records and ``other``'s; an engagement recorded in both counts once (the same id, or
         without an id the same kind, day and host — see :meth:`HeldEngagement.same_as`), as recorded here.
         Of several engagements here an id-less one may be, the one with the same participants is it."""
+        by_id: dict[str, list[int]] = {}  # the positions here, by id and by occasion: linear, not n × m
+        by_occasion: dict[tuple[EngagementKind, dt.date, str], list[int]] = {}
+        for i, mine in enumerate(self.engagements):
+            if mine.id:
+                by_id.setdefault(mine.id, []).append(i)
+            by_occasion.setdefault(mine.occasion(), []).append(i)
         taken: set[int] = set()
         extra: list[HeldEngagement] = []
         for e in other.engagements:
-            here = [i for i, mine in enumerate(self.engagements) if i not in taken and mine.same_as(e)]
+            alike_here = by_occasion.get(e.occasion(), [])
+            pool = (by_id.get(e.id, []) + [i for i in alike_here if not self.engagements[i].id]) if e.id else alike_here
+            here = sorted(i for i in pool if i not in taken)  # those ``same_as`` e, in their order here
             if not here:
                 extra.append(e)
                 continue

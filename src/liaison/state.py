@@ -170,8 +170,8 @@ def _check_notices(state: YearState, file: str | None, fail: Any) -> None:
         if not notice.covers(state.year):
             raise fail(f"{here}.year", f"the notice of {notice.year} arranges no day of {state.year}",
                        f"{notice.year}年的节假日安排不涉及{state.year}年",
-                       f"remove it, or give it with --holidays when planning {notice.year}",
-                       f"请删除，或在安排{notice.year}年时用 --holidays 给出")
+                       f"remove it, or give it when planning {notice.year}",
+                       f"请删除，或在安排{notice.year}年时给出")
     check_distinct(state.notices, file=file, where=lambda i: f"$.notices[{i}].year")
 
 

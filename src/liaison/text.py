@@ -83,22 +83,31 @@ def identifier(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
                          f"以字母或数字开头，最多 {ID_MAX} 个字符")
 
 
-def bounded_text(limit: int, *, single_line: bool = True, required: bool = True) -> Callable[..., None]:
+@attrs.frozen
+class BoundedText:
     """A validator for text of at most ``limit`` characters (one line unless ``single_line`` is false);
-    tuples of such texts are checked item by item."""
+    tuples of such texts are checked item by item. Its numbers are data: a workbook's cell validation
+    reads ``limit`` from the record field it fills."""
 
-    def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is None and not required:
+    limit: int
+    single_line: bool = True
+    required: bool = True
+
+    def __call__(self, _inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and not self.required:
             return
         items = value if isinstance(value, tuple) else (value,)
         for item in items:
             if not isinstance(item, str):
                 continue  # the converter has already refused what is not text
-            if (required or isinstance(value, tuple)) and not item.strip():
+            if (self.required or isinstance(value, tuple)) and not item.strip():
                 raise FieldError(attribute.name, f"{attribute.name} must not be empty", f"{attribute.name} 不能为空")
-            _check(item, attribute.name, single_line=single_line, limit=limit)
+            _check(item, attribute.name, single_line=self.single_line, limit=self.limit)
 
-    return validate
+
+def bounded_text(limit: int, *, single_line: bool = True, required: bool = True) -> BoundedText:
+    """The :class:`BoundedText` validator for ``limit`` characters."""
+    return BoundedText(limit, single_line, required)
 
 
 #: A name (one line, ≤ 60 characters); an English name (≤ 120); a title (≤ 120).

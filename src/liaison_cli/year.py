@@ -174,9 +174,14 @@ def parse_changes(confirms: Sequence[str], moves: Sequence[str], cancels: Sequen
 OPTION_OF = {"confirm": "--confirm", "move": "--move", "cancel": "--cancel", "held": "--held"}
 
 
+def _of_year(change: Any, year: int) -> bool:
+    """A change belongs to the year its engagement's id starts with."""
+    return bool(change.engagement.startswith(f"{year}/"))
+
+
 def changes_of(changes: Sequence[Any], year: int) -> list[Any]:
-    """The changes a year consumes: those of its engagements (an id starts with the year)."""
-    return [c for c in changes if c.engagement.startswith(f"{year}/")]
+    """The changes a year consumes: those of its engagements."""
+    return [c for c in changes if _of_year(c, year)]
 
 
 def check_changes_consumed(changes: Sequence[Any], years: Sequence[int]) -> None:
@@ -186,7 +191,7 @@ def check_changes_consumed(changes: Sequence[Any], years: Sequence[int]) -> None
 
     asked = ", ".join(str(y) for y in years)
     for change in changes:
-        if any(change.engagement.startswith(f"{year}/") for year in years):
+        if any(_of_year(change, year) for year in years):
             continue
         option = OPTION_OF.get(change.action, change.action)
         head = change.engagement.split("/", 1)[0]

@@ -41,19 +41,11 @@ from liaison.records import (
 )
 from liaison.rules import ENGAGEMENT_KIND_ZH, EngagementKind
 from liaison.rules import EVENT_KINDS as CORE_EVENT_KINDS
-from liaison.text import (  # the years any date may fall in; a field's complaint; the limits of text
+from liaison.text import (  # the years any date may fall in; a field's complaint; a text field's limit
     FIRST_YEAR,
     LAST_YEAR,
-    NAME_EN_MAX,
-    NAME_MAX,
-    TEXT_MAX,
-    TITLE_MAX,
+    BoundedText,
     FieldError,
-    free_text,
-    line_text,
-    name_text,
-    reference_text,
-    title_text,
 )
 
 __all__ = [
@@ -93,18 +85,13 @@ RECORD_TYPES: dict[str, type] = {
 }
 REPLY_TYPE: type = Reply
 
-#: The core's text validators and the most characters each takes (docs/limits.md).
-_TEXT_LIMITS = ((name_text, NAME_MAX), (title_text, TITLE_MAX), (line_text, TITLE_MAX),
-                (reference_text, NAME_EN_MAX), (free_text, TEXT_MAX))
-
-
 def text_limit(section: str, field: str) -> int | None:
     """The most characters the record field ``field`` of ``section`` takes, from its own validator;
     None for a field that is not bounded text (or the ledger's own column)."""
     cls = RECORD_TYPES.get(section)
     attribute = attrs.fields_dict(cls).get(field) if cls is not None else None
     validator = attribute.validator if attribute is not None else None
-    return next((limit for v, limit in _TEXT_LIMITS if validator is v), None)
+    return validator.limit if isinstance(validator, BoundedText) else None
 
 #: Kinds an office calls by another name (§3.3 says 工作例会或联席会议). 会议 alone is resolved by the
 #: reader: a meeting of the district government is the §3.1 work meeting, any other the §3.3 one.
