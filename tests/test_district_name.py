@@ -19,10 +19,9 @@ NAME = "厦门市海沧区"
 PLUGINS = "ical,docx,xlsx,html"  # every exporter that writes the district's name
 
 
-@pytest.fixture(autouse=True)
-def _exporters(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LIAISON_PLUGINS", PLUGINS)
-    plugins.reset()
+@pytest.fixture
+def loaded_plugins() -> str:
+    return PLUGINS
 
 
 def export(out: Path, *args: str) -> tuple[int, str]:

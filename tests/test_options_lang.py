@@ -47,10 +47,9 @@ def test_the_checkers_can_fail() -> None:
     assert chinese_outside_quotes("option x: not '区府办' but 整数") == ["整", "数"]
 
 
-@pytest.fixture(autouse=True)
-def _plugins(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LIAISON_PLUGINS", PLUGINS)
-    plugins.reset()
+@pytest.fixture
+def loaded_plugins() -> str:
+    return PLUGINS
 
 
 class Loud:

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
 import pytest
 
-import liaison
-import liaison.plugins
 from liaison.district import District
 from liaison.engagements import Plan, revise
 from liaison.errors import OptionError
@@ -24,19 +21,6 @@ from liaison_caldav.dav import Answer, ServerError
 from liaison_ical import PlanResources, calendar_resources, uid_for
 
 TARGET = "http://fake.example/dav/"
-
-
-@pytest.fixture(autouse=True)
-def _builtin_plugins_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("LIAISON_PLUGINS", "")
-    liaison.plugins.reset()
-    yield
-    liaison.plugins.reset()
-
-
-@pytest.fixture(scope="module")
-def seed() -> District:
-    return liaison.seed_district()
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ declared options checked strictly (text from the command line, or Python values 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,12 +16,9 @@ from liaison.publishing import Publisher, PublishRequest
 from liaison_caldav import OPTIONS, publish, target_url
 
 
-@pytest.fixture(autouse=True)
-def _caldav_plugin_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("LIAISON_PLUGINS", "caldav")
-    liaison.plugins.reset()
-    yield
-    liaison.plugins.reset()
+@pytest.fixture
+def loaded_plugins() -> str:
+    return "caldav"  # only this plugin
 
 
 def caldav() -> Publisher:

@@ -42,13 +42,9 @@ pytestmark = pytest.mark.skipif(not available(), reason="radicale is not install
 _accounts = itertools.count()
 
 
-@pytest.fixture(autouse=True)
-def _caldav_plugin_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The publisher as the command finds it, through its entry point, and no other plugin."""
-    monkeypatch.setenv("LIAISON_PLUGINS", "caldav")
-    liaison.plugins.reset()
-    yield
-    liaison.plugins.reset()
+@pytest.fixture
+def loaded_plugins() -> str:
+    return "caldav"  # only this plugin
 
 
 @pytest.fixture(scope="module")
@@ -97,11 +93,6 @@ class Account:
 def account(radicale: Radicale) -> Account:
     """A fresh user on the shared server (an empty calendar home)."""
     return Account(radicale, USERS[next(_accounts)])
-
-
-@pytest.fixture(scope="module")
-def seed() -> District:
-    return liaison.seed_district()
 
 
 @pytest.fixture(scope="module")

@@ -3,29 +3,17 @@ other installed plugins never leak into these tests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from docx_seed import make_plan, make_records
-from liaison import plugins
 from liaison.district import District
 from liaison.engagements import Plan
 from liaison.exporting import ExportRequest
-from liaison.loader import seed_district
 from liaison.records import Records
 
 
-@pytest.fixture(autouse=True)
-def _only_this_plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("LIAISON_PLUGINS", "docx")
-    plugins.reset()
-    yield
-    plugins.reset()
-
-
-@pytest.fixture(scope="session")
-def seed() -> District:
-    return seed_district()
+@pytest.fixture
+def loaded_plugins() -> str:
+    return "docx"  # only this plugin
 
 
 @pytest.fixture(scope="session")

@@ -5,15 +5,12 @@ into these tests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from liaison import plugins
 from liaison.district import District
 from liaison.engagements import Plan
-from liaison.loader import seed_district
 from liaison.planner import plan_year
 from liaison.records import Records
 from liaison.workdays import ChineseCalendar
@@ -21,17 +18,9 @@ from liaison.workdays import ChineseCalendar
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture(autouse=True)
-def _only_this_plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("LIAISON_PLUGINS", "html")
-    plugins.reset()
-    yield
-    plugins.reset()
-
-
-@pytest.fixture(scope="session")
-def seed() -> District:
-    return seed_district()
+@pytest.fixture
+def loaded_plugins() -> str:
+    return "html"  # only this plugin
 
 
 class Unpublished(ChineseCalendar):

@@ -10,7 +10,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,14 +19,6 @@ import liaison
 import liaison.plugins
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "publishing.md"
-
-
-@pytest.fixture(autouse=True)
-def _builtin_plugins_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("LIAISON_PLUGINS", "")
-    liaison.plugins.reset()
-    yield
-    liaison.plugins.reset()
 
 
 def feed_server_script() -> str:

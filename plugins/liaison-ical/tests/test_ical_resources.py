@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -22,8 +22,6 @@ from ical_engines import (
 )
 from ical_samples import make_event, make_spec, varied_spec
 
-import liaison
-import liaison.plugins
 from liaison.district import District
 from liaison.engagements import Plan, Status, revise
 from liaison.errors import ExportError, OptionError
@@ -37,25 +35,12 @@ IcalJs = Callable[[list[bytes]], list[dict[str, Any]]]
 EXPORTER = Exporter("ical", "calendars", export, options=OPTIONS)
 
 
-@pytest.fixture(autouse=True)
-def _builtin_plugins_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("LIAISON_PLUGINS", "")
-    liaison.plugins.reset()
-    yield
-    liaison.plugins.reset()
-
-
 @pytest.fixture(scope="session")
 def icaljs() -> IcalJs:
     if node_executable() is None:
         pytest.skip("node is not installed: the ical.js engine cannot run")
     ensure_node_modules()
     return run_icaljs
-
-
-@pytest.fixture(scope="module")
-def seed() -> District:
-    return liaison.seed_district()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -39,15 +39,6 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 IcalJs = Callable[[list[bytes]], list[dict[str, Any]]]
 
 
-@pytest.fixture(autouse=True)
-def _builtin_plugins_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Plan without whatever else is installed (the docx plugin may be mid-edit); reset afterwards."""
-    monkeypatch.setenv("LIAISON_PLUGINS", "")
-    liaison.plugins.reset()
-    yield
-    liaison.plugins.reset()
-
-
 @pytest.fixture(scope="session")
 def icaljs() -> IcalJs:
     """Run Mozilla ical.js over documents; skipped only when `node` is not installed at all."""
@@ -55,11 +46,6 @@ def icaljs() -> IcalJs:
         pytest.skip("node is not installed: the ical.js engine cannot run")
     ensure_node_modules()
     return run_icaljs
-
-
-@pytest.fixture(scope="module")
-def seed() -> District:
-    return liaison.seed_district()
 
 
 @pytest.fixture(scope="module")

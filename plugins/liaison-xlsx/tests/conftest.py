@@ -3,29 +3,17 @@ Only this plugin loads (``LIAISON_PLUGINS=xlsx``): other installed plugins never
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from xlsx_samples import plan_for
 
-from liaison import plugins
 from liaison.district import District
 from liaison.engagements import Plan
-from liaison.loader import seed_district
 from liaison_xlsx import ledger_workbook, schedule_workbook
 
 
-@pytest.fixture(autouse=True)
-def _only_this_plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("LIAISON_PLUGINS", "xlsx")
-    plugins.reset()
-    yield
-    plugins.reset()
-
-
-@pytest.fixture(scope="session")
-def seed() -> District:
-    return seed_district()
+@pytest.fixture
+def loaded_plugins() -> str:
+    return "xlsx"  # only this plugin
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,34 @@
+"""What every test folder shares — the core's ``tests/`` and each plugin's: which plugins load, and
+the seed district.
+
+Installed plugins never leak into a test: only the built-ins load, unless a folder's conftest or a
+test module overrides the ``loaded_plugins`` fixture (its value is ``LIAISON_PLUGINS``: ``"xlsx"``,
+``"ical,docx"``); the plugin manager is reset around every test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from liaison import plugins
+from liaison.district import District
+from liaison.loader import seed_district
+
+
+@pytest.fixture
+def loaded_plugins() -> str:
+    return ""
+
+
+@pytest.fixture(autouse=True)
+def _plugin_manager(loaded_plugins: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("LIAISON_PLUGINS", loaded_plugins)
+    plugins.reset()
+    yield
+    plugins.reset()
+
+
+@pytest.fixture(scope="session")
+def seed() -> District:
+    return seed_district()
