@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -14,6 +14,7 @@ import openpyxl
 
 from liaison.district import District
 from liaison.engagements import Plan, Status
+from liaison.errors import DataError
 from liaison.model import Organisation, OrgKind, Pairing
 from liaison.planner import plan_year
 from liaison.workdays import ChineseCalendar
@@ -53,6 +54,19 @@ def save(book: Any) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def refused(ledger: bytes, district: District, edit: Callable[[Any], None]) -> DataError:
+    """The error reading ``ledger`` gives after ``edit`` (a clerk's change to the open workbook)."""
+    import pytest
+
+    from liaison_xlsx import read_ledger
+
+    book = open_book(ledger)
+    edit(book)
+    with pytest.raises(DataError) as caught:
+        read_ledger(save(book), district, "台账.xlsx")
+    return caught.value
 
 
 class Sheet:
