@@ -17,6 +17,7 @@ import json
 import shutil
 import subprocess
 import zoneinfo
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,10 @@ def read_ical(data: bytes) -> tuple[Any, list[Record]]:
 
 
 # --- Mozilla ical.js under node -------------------------------------------------------------------
+
+
+#: ical.js run over documents (the ``icaljs`` fixture): each document's events as dictionaries.
+IcalJs = Callable[[list[bytes]], list[dict[str, Any]]]
 
 
 def node_executable() -> str | None:

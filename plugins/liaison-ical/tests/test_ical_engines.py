@@ -4,39 +4,23 @@ package, and Mozilla's ical.js under node.  Same events, same fields, same start
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ical_engines import (
-    ensure_node_modules,
+    IcalJs,
     escaped_name,
     expected,
     icaljs_records,
-    node_executable,
     read_ical,
     read_icalendar,
-    run_icaljs,
     without_comma_categories,
 )
 from ical_samples import DTSTAMP, make_event, make_spec, varied_spec
 
 from liaison_ical import CalendarEvent, CalendarSpec, serialise, uid_for
-
-IcalJs = Callable[[list[bytes]], list[dict[str, Any]]]
-
-
-# Defined here rather than in a conftest.py: the core suite imports helpers `from conftest import ...`,
-# and a second conftest module on sys.path would shadow it when both suites run in one session.
-@pytest.fixture(scope="session")
-def icaljs() -> IcalJs:
-    """Run Mozilla ical.js over documents; skipped only when `node` is not installed at all."""
-    if node_executable() is None:
-        pytest.skip("node is not installed: the ical.js engine cannot run")
-    ensure_node_modules()
-    return run_icaljs
 
 
 def check_python_engines(spec: CalendarSpec, data: bytes) -> None:

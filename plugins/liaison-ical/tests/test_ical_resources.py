@@ -6,19 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable
 from typing import Any
 
 import attrs
 import pytest
 from ical_engines import (
-    ensure_node_modules,
+    IcalJs,
     expected_event,
     icaljs_records,
-    node_executable,
     read_ical,
     read_icalendar,
-    run_icaljs,
 )
 from ical_samples import make_event, make_spec, varied_spec
 
@@ -31,16 +28,7 @@ from liaison_ical import CalendarSpec, calendar_resources, object_resources, ser
 from liaison_ical.plugin import OPTIONS, export
 from liaison_ical.serialise import duration_text
 
-IcalJs = Callable[[list[bytes]], list[dict[str, Any]]]
 EXPORTER = Exporter("ical", "calendars", export, options=OPTIONS)
-
-
-@pytest.fixture(scope="session")
-def icaljs() -> IcalJs:
-    if node_executable() is None:
-        pytest.skip("node is not installed: the ical.js engine cannot run")
-    ensure_node_modules()
-    return run_icaljs
 
 
 @pytest.fixture(scope="module")

@@ -5,21 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
 import attrs
 import pytest
 from ical_engines import (
-    ensure_node_modules,
+    IcalJs,
     escaped_name,
     expected_event,
     icaljs_records,
-    node_executable,
     read_ical,
     read_icalendar,
-    run_icaljs,
 )
 
 import liaison
@@ -36,16 +33,6 @@ from liaison_ical.mapping import Names, engagement_event
 from liaison_ical.plugin import OPTIONS, export
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-IcalJs = Callable[[list[bytes]], list[dict[str, Any]]]
-
-
-@pytest.fixture(scope="session")
-def icaljs() -> IcalJs:
-    """Run Mozilla ical.js over documents; skipped only when `node` is not installed at all."""
-    if node_executable() is None:
-        pytest.skip("node is not installed: the ical.js engine cannot run")
-    ensure_node_modules()
-    return run_icaljs
 
 
 @pytest.fixture(scope="module")
