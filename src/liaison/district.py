@@ -113,6 +113,31 @@ class PairingSpan:
         """From the first version's start to the last version's end (None: still in force)."""
         return self.versions[0].valid_from, self.versions[-1].valid_until
 
+    def pieces(self) -> tuple[tuple[dt.date, dt.date], ...]:
+        """The runs of days in force within the span (first and last day of each): one, unless a
+        version ended and a later one began only after a gap."""
+        runs: list[tuple[dt.date, dt.date]] = []
+        for v in self.versions:
+            start = max(self.start, v.valid_from)
+            end = self.end if v.valid_until is None else min(self.end, v.valid_until - dt.timedelta(days=1))
+            if start > end:
+                continue
+            if runs and start <= runs[-1][1] + dt.timedelta(days=1):
+                runs[-1] = (runs[-1][0], max(runs[-1][1], end))
+            else:
+                runs.append((start, end))
+        return tuple(runs)
+
+    def longest_piece(self) -> tuple[dt.date, dt.date]:
+        """The longest run of days in force (the earliest of equals): where an engagement of the
+        pairing is planned."""
+        return max(self.pieces(), key=lambda r: (r[1] - r[0], -r[0].toordinal()))
+
+
+#: Invitation hosts that are one of several bodies: an event of theirs names which (English, Chinese).
+_HOSTS_NAMED = {"department": ("department", "区直部门", "部门"),
+                "town_government": ("town government", "镇政府", "镇")}
+
 
 @attrs.frozen
 class District:
@@ -420,12 +445,13 @@ class District:
         if not rules:
             return InviteeList(kind, as_of, host_org, (), (), Modality.NONE, f"没有适用于{kind.value}的邀请规则",
                                f"no invitation rule for a {ENGAGEMENT_KIND_EN[kind]}")
-        if host_org is None and rules[0][1].host == "department":
+        if host_org is None and rules[0][1].host in _HOSTS_NAMED:
+            body_en, body_zh, which_zh = _HOSTS_NAMED[rules[0][1].host]
             raise WrongKindError(
-                f"a {ENGAGEMENT_KIND_EN[kind]} is held by a department; say which",
-                fix="give the host department's id or name",
-                message_zh=f"{ENGAGEMENT_KIND_ZH[kind]}由区直部门召开：请写明哪个部门",
-                fix_zh="请给出主办部门的编号或名称")
+                f"a {ENGAGEMENT_KIND_EN[kind]} is held by a {body_en}; say which",
+                fix=f"give the host {body_en}'s id or name",
+                message_zh=f"{ENGAGEMENT_KIND_ZH[kind]}由{body_zh}召开：请写明哪个{which_zh}",
+                fix_zh=f"请给出主办{which_zh}的编号或名称")
         found: dict[str, Recipient] = {}
         for prov, rule in rules:
             for r in self._recipients(rule.recipients, host_org, as_of, prov.id, rule.role_zh, rule.role_en):

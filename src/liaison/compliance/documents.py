@@ -75,7 +75,7 @@ def invitations(ctx: Context) -> Iterator[Finding]:
         ctx.use("engagements", i)
         prov, rule = rules[0]
         modality = prov.modality_of(rule)
-        host = e.host if rule.host == "department" else None
+        host = e.host if rule.host != "district_government" else None  # a department's or a town's own event
         expected = ctx.district.invitees(e.kind, e.date, host).ids()
         reached = [o for o in expected if o in set(e.invited) | set(e.attended)]
         missing = [o for o in expected if o not in reached]

@@ -1,0 +1,547 @@
+"""Hypothesis strategies that build valid districts, and the one place a district is written as TOML.
+
+Each part of a district file has its own strategy — the district's own table and its part-period
+setting, organisations of every kind, dated pairings (mid-year replacements, ends, versions with
+and without gaps), and each kind of rule with its dated versions — and :func:`districts` puts them
+together as a :class:`GeneratedDistrict`: the district, the year to plan and the planning options
+(with dated events for the invitation rules present). Objects are built directly (fast);
+:func:`district_toml` renders any :class:`District` as a district file, so a test can run the same
+district through the loader. A new field or rule kind is one more strategy here, a new line of the
+file one change in :func:`district_toml`.
+
+A helpers module, never a test module: tests and benchmarks import from here. The number of
+examples is bounded for CI; ``LIAISON_HYPOTHESIS=long`` multiplies it (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from liaison.convert import unstructure
+from liaison.district import District
+from liaison.engagements import KnownEvent, PlanOptions
+from liaison.loader import DistrictDocument
+from liaison.model import (
+    COUNTERPART_KINDS,
+    BranchLevel,
+    Designations,
+    DistrictInfo,
+    Organisation,
+    OrgKind,
+    Pairing,
+    PartPeriod,
+    Party,
+)
+from liaison.rules import (
+    RECORD_KINDS,
+    Basis,
+    Cadence,
+    DesignationRule,
+    EngagementKind,
+    Invitation,
+    LocalSettings,
+    Modality,
+    Provision,
+    Reading,
+    RecordOnly,
+    Response,
+    Routing,
+    Rule,
+)
+
+# ------------------------------------------------------------------------------------ how many examples
+#: ``LIAISON_HYPOTHESIS=long`` runs this many times the examples of CI (docs/benchmarks.md).
+LONG_FACTOR = 40
+LONG = os.environ.get("LIAISON_HYPOTHESIS", "") == "long"
+
+
+def bounded(examples: int) -> settings:
+    """Settings for a generative test: ``examples`` in CI, :data:`LONG_FACTOR` times more in a long
+    run; no deadline (an export takes a while), and the health checks a large generated district
+    trips on purpose are off."""
+    return settings(max_examples=examples * LONG_FACTOR if LONG else examples, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.function_scoped_fixture])
+
+
+# ------------------------------------------------------------------------------------------------ text
+# Names mix ordinary characters with those an exporter must escape (XML, HTML, iCalendar, TOML) or a
+# font may lack; no digits, so the index that ends each name keeps names apart (see _name).
+_HAN = "东西南北中新安和平江河山湖城乡文教卫建农林水利民政财发改商务科技人社环保规划局办委会支部社联镇"
+_ODD = "&<>\"'；，、（）()·—_/\\#%{}[]$:;, "
+_ALPHABET = _HAN + _ODD + "ABCxyzé"
+_ASCII = "abcdefghijklmnopqrstuvwxyz &<>'\"-,;:()"
+
+
+_BASES: st.SearchStrategy[Basis] = st.sampled_from(("text", "text", "local"))
+#: Mostly true: a part most districts have (hypothesis draws small integers, 0 included, often).
+_likely = st.sampled_from([True, True, True, True, False])
+
+
+def _text(alphabet: str, max_size: int) -> st.SearchStrategy[str]:
+    return st.text(alphabet=alphabet, max_size=max_size)
+
+
+def _name(draw: st.DrawFn, word: str, index: int, tail: str = "", max_size: int = 12) -> str:
+    """A name unique in the district: random characters, the kind's word, the organisation's index,
+    then ``tail`` (so a name, a short name and an alias never meet). Sometimes as long as a name may
+    be (60 characters): titles and file names are built from names."""
+    end = word + str(index) + tail
+    if not draw(_likely):
+        return draw(st.text(alphabet=_ALPHABET, min_size=60, max_size=60))[: 60 - len(end)] + end
+    return (draw(_text(_ALPHABET, max_size)) + end)[-60:]
+
+
+def _name_en(draw: st.DrawFn, word: str, index: int) -> str:
+    """An English name, unique by its index; sometimes as long as one may be (120 characters)."""
+    end = f" {word} {index}"
+    size = 120 if not draw(_likely) else draw(st.integers(0, 20))
+    return draw(st.text(alphabet=_ASCII, min_size=size, max_size=size))[: 120 - len(end)] + end
+
+
+def _line(draw: st.DrawFn, max_size: int = 30) -> str:
+    """A non-empty line of free text."""
+    return draw(_text(_ALPHABET, max_size)) + "。"
+
+
+def _note(draw: st.DrawFn) -> str:
+    """A local setting's note (never empty: the loader wants why)."""
+    return "本区设定：" + draw(_text(_ALPHABET + "\n", 40))
+
+
+def _id(draw: st.DrawFn, prefix: str, index: int) -> str:
+    """An id; sometimes as long as ids may be (64 characters), since ids end up in engagement ids,
+    file names and calendar UIDs."""
+    size = draw(st.sampled_from([0, 0, 0, 2, 8, 64]))
+    pad = draw(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=size, max_size=size))
+    return (f"{prefix}{index}" + (f"-{pad}" if pad else ""))[:64]
+
+
+# ------------------------------------------------------------------------------------------------ days
+def _days(year: int) -> st.SearchStrategy[dt.date]:
+    """A day around ``year``: any day from two years before to the year after, or a boundary
+    (the first of a quarter, 30 June, 31 December) where periods and amendments like to fall."""
+    edges = [dt.date(y, m, 1) for y in range(year - 1, year + 2) for m in (1, 4, 7, 10)]
+    edges += [dt.date(year, 6, 30), dt.date(year, 12, 31)]
+    return st.one_of(st.dates(dt.date(year - 2, 1, 1), dt.date(year + 1, 12, 31)), st.sampled_from(edges))
+
+
+def _sorted_days(draw: st.DrawFn, year: int, count: int) -> list[dt.date]:
+    return sorted(draw(st.sets(_days(year), min_size=count, max_size=count)))
+
+
+# --------------------------------------------------------------------------------------- organisations
+_KIND_WORDS = {OrgKind.DISTRICT_GOVERNMENT: ("gov", "区政府"), OrgKind.GOVERNMENT_OFFICE: ("office", "政府办"),
+               OrgKind.PEOPLES_CONGRESS: ("npc", "人大"), OrgKind.DEPARTMENT: ("d", "局"),
+               OrgKind.PARTY_BRANCH: ("b", "支部"), OrgKind.ICF: ("icf", "工商联"),
+               OrgKind.TOWN_GOVERNMENT: ("town", "镇政府"), OrgKind.CHAMBER_OF_COMMERCE: ("coc", "商会")}
+
+
+@st.composite
+def designations(draw: st.DrawFn) -> Designations:
+    """§3.1 designations, each role present or not."""
+    maybe = st.one_of(st.none(), st.builds(lambda s: s + "同志", _text(_ALPHABET, 10)))
+    return Designations(draw(maybe), draw(maybe), draw(maybe), draw(st.one_of(st.none(), st.just("0592-1234567"))))
+
+
+@st.composite
+def organisation(draw: st.DrawFn, kind: OrgKind, index: int) -> Organisation:
+    """One organisation of ``kind``; ``index`` keeps its id and names unique."""
+    prefix, word = _KIND_WORDS[kind]
+    local: list[tuple[str, str]] = []
+    doc_prefix = draw(st.one_of(st.none(), st.builds(lambda s: s + "发", _text(_HAN, 4))))
+    if doc_prefix is not None and draw(st.booleans()):
+        local.append(("doc_prefix", _note(draw)))
+    basis = draw(_BASES)
+    return Organisation(
+        _id(draw, prefix, index), _name(draw, word, index), _name(draw, word, index, "简", 6),
+        _name_en(draw, prefix.upper(), index), kind,
+        party=draw(st.sampled_from(Party)) if kind == OrgKind.PARTY_BRANCH else None,
+        level=draw(st.one_of(st.none(), st.sampled_from(BranchLevel))) if kind == OrgKind.PARTY_BRANCH else None,
+        aliases=tuple(_name(draw, word, index, f"别{k}号", 6) for k in range(draw(st.integers(0, 2)))),
+        leader=draw(st.one_of(st.none(), _text(_ALPHABET, 8).map(lambda s: s + "主任"))),
+        designations=draw(designations()) if kind == OrgKind.DEPARTMENT else Designations(),
+        location=draw(st.one_of(st.none(), _text(_ALPHABET, 20).map(lambda s: s + "路1号"))),
+        doc_prefix=doc_prefix, basis=basis, note=_note(draw) if basis == "local" else "",
+        local=LocalSettings(tuple(local)))
+
+
+@st.composite
+def organisations(draw: st.DrawFn) -> tuple[Organisation, ...]:
+    """Organisations of every kind: usually a government (sometimes none), perhaps its office and
+    the people's congress, 1–5 departments, 1–6 branches and the ICF, perhaps towns and chambers."""
+    counts = {
+        OrgKind.DISTRICT_GOVERNMENT: draw(st.sampled_from([1, 1, 1, 1, 1, 1, 1, 1, 1, 0])),
+        OrgKind.GOVERNMENT_OFFICE: draw(st.integers(0, 1)),
+        OrgKind.PEOPLES_CONGRESS: draw(st.integers(0, 1)),
+        OrgKind.DEPARTMENT: draw(st.integers(1, 5)),
+        OrgKind.PARTY_BRANCH: draw(st.integers(0, 5)),
+        OrgKind.ICF: draw(st.integers(0, 1)),
+        OrgKind.TOWN_GOVERNMENT: draw(st.integers(0, 2)),
+        OrgKind.CHAMBER_OF_COMMERCE: draw(st.integers(0, 1)),
+    }
+    if counts[OrgKind.PARTY_BRANCH] + counts[OrgKind.ICF] == 0:
+        counts[OrgKind.PARTY_BRANCH] = 1
+    kinds = [kind for kind, n in counts.items() for _ in range(n)]
+    order = draw(st.permutations(range(len(kinds))))  # directory order is data too
+    return tuple(draw(organisation(kinds[i], i)) for i in order)
+
+
+# -------------------------------------------------------------------------------------------- pairings
+@st.composite
+def pairings(draw: st.DrawFn, orgs: Sequence[Organisation], year: int, listed: str,
+             common: str | None) -> tuple[Pairing, ...]:
+    """Dated pairings between the departments and the branches and the ICF: some in force all along,
+    some starting or ending around ``year``, some in versions that follow each other (a new note
+    from a day) or leave a gap, and departments whose pairing is replaced by another on one day.
+    With ``common``, perhaps a common liaison unit paired with every counterpart."""
+    departments = [o.id for o in orgs if o.kind == OrgKind.DEPARTMENT]
+    counterparts = [o.id for o in orgs if o.kind in COUNTERPART_KINDS]
+    found: list[Pairing] = []
+
+    def pair(dept: str, other: str, clause: str, start: dt.date, end: dt.date | None, note: str = "") -> None:
+        local = LocalSettings((("valid_from", _note(draw)),)) if draw(st.booleans()) else LocalSettings()
+        found.append(Pairing(dept, other, clause, start, end, note=note, local=local))
+
+    commons = set(draw(st.lists(st.sampled_from(departments), max_size=1, unique=True))) if common else set()
+    for dept in departments:
+        if dept in commons:
+            assert common is not None
+            start, end = draw(_days(year)), None
+            if draw(st.booleans()):
+                start, end = _sorted_days(draw, year, 2)
+            for other in counterparts:
+                pair(dept, other, common, start, end)
+            continue
+        free = list(counterparts)
+        if len(free) >= 2 and not draw(_likely):  # replaced on one day, like 2027-07-01
+            old, new = draw(st.permutations(free))[:2]
+            start, day = _sorted_days(draw, year, 2)
+            pair(dept, old, listed, start, day)
+            pair(dept, new, listed, day, None, "调整：自当日起改为对口联系")
+            free = [c for c in free if c not in (old, new)]
+        for other in free:
+            shape = draw(st.sampled_from(["none", "open", "open", "open", "ends", "versions", "gap"]))
+            if shape == "open":
+                pair(dept, other, listed, draw(_days(year)), None)
+            elif shape == "ends":
+                start, end = _sorted_days(draw, year, 2)
+                pair(dept, other, listed, start, end)
+            elif shape == "versions":  # one pairing in two versions, the second with a new note
+                a, b = _sorted_days(draw, year, 2)
+                pair(dept, other, listed, a, b)
+                pair(dept, other, listed, b, None, "自当日起更新备注")
+            elif shape == "gap":  # ended, then paired again later
+                a, b, c = _sorted_days(draw, year, 3)
+                pair(dept, other, listed, a, b)
+                pair(dept, other, listed, c, None, "重新对口联系")
+    order = draw(st.permutations(range(len(found))))
+    return tuple(found[i] for i in order)
+
+
+# --------------------------------------------------------------------------------------- rule versions
+@st.composite
+def validities(draw: st.DrawFn, year: int) -> list[tuple[dt.date, dt.date | None]]:
+    """The days of a rule's 1–3 versions: the first in force from a day before the year (or since
+    1950, the default), each amendment on a random day, the last perhaps ending; sometimes a gap (a
+    rule repealed for a while, then enacted again)."""
+    count = draw(st.integers(1, 3))
+    days = _sorted_days(draw, year, count + 1)
+    if draw(st.booleans()):
+        days[0] = dt.date(1950, 1, 1)
+    found: list[tuple[dt.date, dt.date | None]] = []
+    for i in range(count):
+        start, end = days[i], days[i + 1]
+        if i and not draw(_likely):
+            start = min(start + dt.timedelta(days=draw(st.integers(1, 90))), end - dt.timedelta(days=1))
+        found.append((start, end))
+    if draw(_likely):
+        found[-1] = (found[-1][0], None)
+    return found
+
+
+def _local(draw: st.DrawFn, fields: Iterable[str]) -> LocalSettings:
+    chosen = [f for f in fields if draw(st.booleans())]
+    return LocalSettings(tuple((f, _note(draw)) for f in chosen))
+
+
+def _sentence(draw: st.DrawFn, what: str, version: int) -> str:
+    """A sentence for a rule version: unique words (the provision's text is made of them)."""
+    return f"{draw(_text(_HAN + '，,（）() ', 12))}{what}（第{version + 1}版）"
+
+
+_MODALITIES = st.one_of(st.none(), st.sampled_from(Modality))
+#: 12, 6 and 3 months, and 2 and 3 years; how each is written: period_months, period_years, neither
+_PERIODS = st.sampled_from([12, 6, 3, 24, 36])
+
+
+@st.composite
+def cadence_versions(draw: st.DrawFn, key: str, kind: EngagementKind, scopes: Sequence[str],
+                     year: int) -> list[Cadence]:
+    """Versions of a cadence rule: numbers, period, anchor, reading (``scope``) and duration change
+    at each amendment."""
+    found = []
+    for v, (start, end) in enumerate(draw(validities(year))):
+        scope = draw(st.sampled_from(scopes))
+        months = draw(_PERIODS)
+        written = draw(st.sampled_from(["months", "years"] if months % 12 == 0 else ["months"]))
+        if months == 12:
+            written = draw(st.sampled_from(["months", "years", "neither"]))
+        lo = draw(st.sampled_from([0, 1, 1, 1, 2, 2, 3] if months >= 12 else [0, 1, 1, 1, 2]))
+        hi = draw(st.one_of(st.none(), st.integers(max(lo, 1), lo + 2)))
+        fields = ["min_per_period", "scope", "duration_minutes", "valid_from", "cycle_anchor_year"]
+        fields += ["max_per_period"] if hi is not None else []
+        fields += {"months": ["period_months"], "years": ["period_years"], "neither": []}[written]
+        basis = draw(_BASES)
+        found.append(Cadence(
+            key=key, sentence_zh=_sentence(draw, f"每{months}个月{lo}次", v), modality=draw(_MODALITIES),
+            valid_from=start, valid_until=end, basis=basis, note=_note(draw) if basis == "local" else "",
+            local=_local(draw, fields), engagement_kind=kind, scope=scope,  # type: ignore[arg-type]
+            host="district_government" if scope == "government" else "department",
+            min_per_period=lo, max_per_period=hi,
+            period_months=months if written == "months" else None,
+            period_years=months // 12 if written == "years" else None,
+            cycle_anchor_year=draw(st.integers(year - 3, year + 1)),
+            duration_minutes=draw(st.one_of(st.sampled_from([60, 120, 180, 240]), st.integers(15, 720)))))
+    return found
+
+
+#: Who may host each kind of event an invitation rule names (docs/data-format.md, invitation).
+_EVENT_HOSTS = {EngagementKind.PLENARY_MEETING: ["district_government"],
+                EngagementKind.PROFESSIONAL_MEETING: ["department"],
+                EngagementKind.IMPORTANT_MEETING: ["district_government", "department"],
+                EngagementKind.SYMPOSIUM: ["district_government"],
+                EngagementKind.MAJOR_EVENT: ["district_government", "department"],
+                EngagementKind.INSPECTION: ["district_government", "town_government"]}
+
+
+@st.composite
+def invitation_versions(draw: st.DrawFn, key: str, kind: EngagementKind, year: int, government: bool,
+                        towns: bool) -> list[Invitation]:
+    hosts = [h for h in _EVENT_HOSTS[kind] if (government or h != "district_government")
+             and (towns or h != "town_government")]
+    if not hosts:
+        return []
+    host = draw(st.sampled_from(hosts))  # one host for every version: an event is hosted by one kind of body
+    recipients = ["all_counterparts", "relevant_counterparts"] + (["paired_counterparts"] if host == "department"
+                                                                  else [])
+    return [Invitation(key=key, sentence_zh=_sentence(draw, "邀请参加", v), modality=draw(_MODALITIES),
+                       valid_from=start, valid_until=end, local=_local(draw, ["recipients", "role_zh"]),
+                       event_kind=kind, host=host,  # type: ignore[arg-type]
+                       recipients=draw(st.sampled_from(recipients)),
+                       role_zh=draw(st.sampled_from(["列席", "参加", "座谈"])),
+                       role_en=draw(st.sampled_from(["attend", "take part"])))
+            for v, (start, end) in enumerate(draw(validities(year)))]
+
+
+@st.composite
+def routing_versions(draw: st.DrawFn, key: str, issuer: str, year: int) -> list[Routing]:
+    kind = draw(st.sampled_from(["policy", "policy", "资料"]))
+    recipients = ["all_counterparts", "relevant_counterparts"] + (["paired_counterparts"] if issuer == "department"
+                                                                  else [])
+    return [Routing(key=key, sentence_zh=_sentence(draw, "抄送", v), modality=draw(_MODALITIES), valid_from=start,
+                    valid_until=end, issuer=issuer, document_kind=kind,  # type: ignore[arg-type]
+                    recipients=draw(st.sampled_from(recipients)))
+            for v, (start, end) in enumerate(draw(validities(year)))]
+
+
+@st.composite
+def response_versions(draw: st.DrawFn, key: str, trigger: str, year: int) -> list[Response]:
+    """A deadline amended from day to day: 30 calendar days, then 10 working days, …"""
+    found = []
+    for v, (start, end) in enumerate(draw(validities(year))):
+        working = draw(st.booleans())
+        found.append(Response(
+            key=key, sentence_zh=_sentence(draw, "反馈", v), modality=draw(_MODALITIES), valid_from=start,
+            valid_until=end, local=_local(draw, ["due_working_days" if working else "due_days"]),
+            trigger=trigger, responder="branches" if trigger == "consultation" else "department",  # type: ignore[arg-type]
+            due_days=None if working else draw(st.integers(1, 60)),
+            due_working_days=draw(st.integers(1, 30)) if working else None))
+    return found
+
+
+@st.composite
+def designation_versions(draw: st.DrawFn, key: str, year: int) -> list[DesignationRule]:
+    roles = ("leader_in_charge", "liaison_office", "liaison_officer")
+    return [DesignationRule(key=key, sentence_zh=_sentence(draw, "指定分管领导", v), valid_from=start, valid_until=end,
+                            roles=tuple(draw(st.lists(st.sampled_from(roles), min_size=1, unique=True))),
+                            applies_to="paired_departments")
+            for v, (start, end) in enumerate(draw(validities(year)))]
+
+
+@st.composite
+def record_only_versions(draw: st.DrawFn, key: str, record_kind: str, year: int) -> list[RecordOnly]:
+    return [RecordOnly(key=key, sentence_zh=_sentence(draw, "记录", v), modality=draw(_MODALITIES), valid_from=start,
+                       valid_until=end, record_kind=record_kind)  # type: ignore[arg-type]
+            for v, (start, end) in enumerate(draw(validities(year)))]
+
+
+# ------------------------------------------------------------------------------------------ provisions
+@st.composite
+def provision(draw: st.DrawFn, number: int, rules: Sequence[Rule], pairing_role: str | None = None) -> Provision:
+    """A provision around its rules: its text is made of their sentences (which the loader checks)."""
+    sentences = "".join(r.sentence_zh + "。" for r in rules)
+    readings = tuple(Reading(_name(draw, "等部门", number), _line(draw), basis=draw(st.sampled_from(["text", "local"])))
+                     for _ in range(draw(st.integers(0, 1))))
+    return Provision(
+        f"§{number}.{draw(st.integers(1, 9))}", f"{number}（{draw(st.integers(1, 9))}）",
+        _name(draw, "制度", number), draw(_text(_ASCII, 20)).strip() + f" system {number}",
+        draw(_text(_ALPHABET, 20)) + sentences + draw(_text(_ALPHABET + "\n", 20)) + "。",
+        draw(st.sampled_from(Modality)), text_en=draw(_text(_ASCII + "\n", 40)), rules=tuple(rules),
+        pairing_role=pairing_role,  # type: ignore[arg-type]
+        readings=readings)
+
+
+@st.composite
+def rule_sets(draw: st.DrawFn, year: int, government: bool, towns: bool) -> list[list[Rule]]:
+    """The rules of the district, grouped as provisions will hold them; each kind present or absent."""
+    groups: list[list[Rule]] = []
+    if government and draw(_likely):
+        groups.append([*draw(cadence_versions("work-meeting", EngagementKind.WORK_MEETING, ["government"], year))])
+    if draw(_likely):
+        groups.append([*draw(cadence_versions("joint-meeting", EngagementKind.JOINT_MEETING,
+                                              ["department", "pairing"], year))])
+    if draw(_likely):
+        groups.append([*draw(cadence_versions("leader-visit", EngagementKind.VISIT, ["pairing", "department"], year))])
+    invitations: list[Rule] = []
+    for kind in sorted(_EVENT_HOSTS):
+        if draw(st.booleans()):
+            invitations += draw(invitation_versions(f"invite-{kind.value.replace('_', '-')}", kind, year,
+                                                    government, towns))
+    routing: list[Rule] = []
+    for issuer in ("government", "department"):
+        if draw(st.booleans()):
+            routing += draw(routing_versions(f"{issuer}-documents", issuer, year))
+    responses: list[Rule] = []
+    for trigger in ("consultation", "research_result"):
+        if draw(st.booleans()):
+            responses += draw(response_versions(f"{trigger.replace('_', '-')}-reply", trigger, year))
+    others: list[Rule] = []
+    if draw(st.booleans()):
+        others += draw(designation_versions("designations", year))
+    for record_kind in draw(st.lists(st.sampled_from(RECORD_KINDS), unique=True)):
+        others += draw(record_only_versions(record_kind.replace("_", "-"), record_kind, year))
+    groups += [g for g in (invitations, routing, responses, others) if g]
+    return [g for g in groups if g]
+
+
+@st.composite
+def part_periods(draw: st.DrawFn) -> PartPeriod:
+    return PartPeriod(draw(st.one_of(st.integers(1, 120), st.sampled_from([1, 30, 60, 90]))),
+                      draw(st.sampled_from(["whole", "pro_rata"])), _note(draw))
+
+
+@st.composite
+def district_info(draw: st.DrawFn) -> DistrictInfo:
+    """The district's own table: id, names, the regulation's title, its part-period setting."""
+    return DistrictInfo(_id(draw, "district", 0), _name(draw, "区", 0), _name_en(draw, "District", 0),
+                        _name(draw, "办法", 0), _line(draw), note=_line(draw),
+                        regulation_title_en=draw(_text(_ASCII, 30)), part_period=draw(part_periods()))
+
+
+# ---------------------------------------------------------------------------------------- the district
+@attrs.frozen
+class GeneratedDistrict:
+    """A generated district, the year to plan and check, and how to plan it."""
+
+    district: District
+    year: int
+    options: PlanOptions
+
+
+@st.composite
+def districts(draw: st.DrawFn, years: tuple[int, int] = (2024, 2029)) -> GeneratedDistrict:
+    year = draw(st.integers(*years))
+    orgs = draw(organisations())
+    government = any(o.kind == OrgKind.DISTRICT_GOVERNMENT for o in orgs)
+    towns = any(o.kind == OrgKind.TOWN_GOVERNMENT for o in orgs)
+    numbers = draw(st.permutations(range(1, 20)))  # provision numbers: not the seed's order
+    listed = draw(provision(numbers[0], (), "listed"))
+    common = draw(provision(numbers[1], (), "common_liaison")) if draw(st.booleans()) else None
+    found = [listed] + ([common] if common else [])
+    for i, rules in enumerate(draw(rule_sets(year, government, towns))):
+        found.append(draw(provision(numbers[2 + i], rules)))
+    paired = draw(pairings(orgs, year, listed.id, common.id if common else None))
+    district = District(draw(district_info()), orgs, paired, tuple(draw(st.permutations(found))))
+    return GeneratedDistrict(district, year, draw(plan_options(district, year)))
+
+
+@st.composite
+def plan_options(draw: st.DrawFn, district: District, year: int) -> PlanOptions:
+    """Planning options, with a dated event for some of the invitation rules in force."""
+    events: list[KnownEvent] = []
+    for prov in district.provisions:
+        for rule in prov.rules:
+            if not isinstance(rule, Invitation) or not draw(st.booleans()):
+                continue
+            day = draw(st.dates(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+            if not rule.validity.contains(day):
+                continue
+            kinds = {"department": OrgKind.DEPARTMENT, "town_government": OrgKind.TOWN_GOVERNMENT,
+                     "district_government": OrgKind.DISTRICT_GOVERNMENT}
+            hosts = [o.id for o in district.of_kind(kinds[rule.host])]
+            if not hosts:
+                continue
+            events.append(KnownEvent(rule.event_kind, day, _name(draw, "会议", len(events)),
+                                     host=draw(st.sampled_from(hosts)), id=f"event-{len(events)}",
+                                     location=draw(st.one_of(st.none(), st.just("会议室")))))
+    return PlanOptions(per_pairing_meetings=draw(st.booleans()), min_gap_days=draw(st.sampled_from([0, 7, 30])),
+                       allow_makeup_weekends=draw(st.booleans()), events=tuple(events))
+
+
+# ------------------------------------------------------------------------------------- the file, as TOML
+def district_toml(district: District) -> str:
+    """``district`` as a district file (docs/data-format.md): the one place a district is written."""
+    doc = unstructure(DistrictDocument(district.info, district.organisations, district.pairings, district.provisions))
+    return _table(doc, ())
+
+
+def _value(value: Any) -> str:
+    """A TOML value on one line (strings as basic strings: JSON's escapes are TOML's)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(str(value), ensure_ascii=False)
+    if isinstance(value, int | dt.date):
+        return str(value) if not isinstance(value, dt.date) else value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items() if v is not None) + " }"
+    raise TypeError(f"no TOML for {value!r}")
+
+
+def _key(key: str) -> str:
+    return key if key.replace("_", "").replace("-", "").isalnum() and key.isascii() else json.dumps(key)
+
+
+def _is_tables(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _table(table: dict[str, Any], path: tuple[str, ...], sections: bool = True) -> str:
+    """A table's plain keys, then its lists of tables as ``[[path.key]]``. With ``sections`` (the
+    top of the file, and tables under a ``[section]``) its tables are ``[path.key]`` sections too, as
+    a person writes ``[district]`` and ``[district.part_period]``; under ``[[…]]`` they are inline
+    (``local = { … }``)."""
+    def section(v: Any) -> bool:
+        return isinstance(v, dict) and sections
+
+    lines = [f"{_key(k)} = {_value(v)}" for k, v in table.items()
+             if v is not None and not _is_tables(v) and not section(v)]
+    text = "\n".join(lines) + ("\n" if lines else "")
+    for k, v in table.items():
+        if section(v):
+            text += f"\n[{'.'.join((*path, k))}]\n" + _table(v, (*path, k))
+        elif _is_tables(v):
+            for item in v:
+                text += f"\n[[{'.'.join((*path, k))}]]\n" + _table(item, (*path, k), sections=False)
+    return text
