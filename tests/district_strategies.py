@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from liaison.convert import unstructure
 from liaison.district import District
-from liaison.engagements import KnownEvent, PlanOptions
+from liaison.engagements import KnownEvent, PlanOptions, TimeSlot
 from liaison.loader import DistrictDocument
 from liaison.model import (
     COUNTERPART_KINDS,
@@ -39,6 +39,19 @@ from liaison.model import (
     Pairing,
     PartPeriod,
     Party,
+)
+from liaison.records import (
+    Briefing,
+    ConsultationRecord,
+    DesignationRecord,
+    DocumentRecord,
+    JointResearch,
+    Nomination,
+    Records,
+    Reply,
+    ResearchResult,
+    SpecialAppointment,
+    TownActivity,
 )
 from liaison.rules import (
     RECORD_KINDS,
@@ -73,9 +86,10 @@ def bounded(examples: int) -> settings:
 
 
 # ------------------------------------------------------------------------------------------------ text
-# Names mix ordinary characters with those an exporter must escape (XML, HTML, iCalendar, TOML) or a
-# font may lack; no digits, so the index that ends each name keeps names apart (see _name).
-_HAN = "东西南北中新安和平江河山湖城乡文教卫建农林水利民政财发改商务科技人社环保规划局办委会支部社联镇"
+# Names mix ordinary characters with those an exporter must escape (XML, HTML, iCalendar, TOML), and
+# characters beyond the BMP (𠀀, two UTF-16 units: Excel and Word count them so) a font may lack; no
+# digits, so the index that ends each name keeps names apart (see _name).
+_HAN = "东西南北中新安和平江河山湖城乡文教卫建农林水利民政财发改商务科技人社环保规划局办委会支部社联镇𠀀𡈽"
 _ODD = "&<>\"'；，、（）()·—_/\\#%{}[]$:;, "
 _ALPHABET = _HAN + _ODD + "ABCxyzé"
 _ASCII = "abcdefghijklmnopqrstuvwxyz &<>'\"-,;:()"
@@ -450,11 +464,13 @@ def district_info(draw: st.DrawFn) -> DistrictInfo:
 # ---------------------------------------------------------------------------------------- the district
 @attrs.frozen
 class GeneratedDistrict:
-    """A generated district, the year to plan and check, and how to plan it."""
+    """A generated district, the year to plan and check, how to plan it, and what it recorded that
+    year besides its engagements."""
 
     district: District
     year: int
     options: PlanOptions
+    records: Records = attrs.field(factory=Records)
 
 
 @st.composite
@@ -471,7 +487,7 @@ def districts(draw: st.DrawFn, years: tuple[int, int] = (2024, 2029)) -> Generat
         found.append(draw(provision(numbers[2 + i], rules)))
     paired = draw(pairings(orgs, year, listed.id, common.id if common else None))
     district = District(draw(district_info()), orgs, paired, tuple(draw(st.permutations(found))))
-    return GeneratedDistrict(district, year, draw(plan_options(district, year)))
+    return GeneratedDistrict(district, year, draw(plan_options(district, year)), draw(records(district, year)))
 
 
 @st.composite
@@ -488,13 +504,85 @@ def plan_options(draw: st.DrawFn, district: District, year: int) -> PlanOptions:
             kinds = {"department": OrgKind.DEPARTMENT, "town_government": OrgKind.TOWN_GOVERNMENT,
                      "district_government": OrgKind.DISTRICT_GOVERNMENT}
             hosts = [o.id for o in district.of_kind(kinds[rule.host])]
+            if rule.host == "district_government" and rule.event_kind != EngagementKind.PLENARY_MEETING:
+                hosts += [o.id for o in district.of_kind(OrgKind.GOVERNMENT_OFFICE)]
             if not hosts:
                 continue
             events.append(KnownEvent(rule.event_kind, day, _name(draw, "会议", len(events)),
                                      host=draw(st.sampled_from(hosts)), id=f"event-{len(events)}",
                                      location=draw(st.one_of(st.none(), st.just("会议室")))))
-    return PlanOptions(per_pairing_meetings=draw(st.booleans()), min_gap_days=draw(st.sampled_from([0, 7, 30])),
-                       allow_makeup_weekends=draw(st.booleans()), events=tuple(events))
+    times = st.sampled_from([dt.time(8, 0), dt.time(9, 0), dt.time(10, 30), dt.time(12, 0), dt.time(14, 30),
+                             dt.time(16, 0), dt.time(17, 30)])
+    slots = draw(st.one_of(st.just(PlanOptions().slots), st.lists(times, min_size=1, max_size=3, unique=True).map(
+        lambda found: tuple(TimeSlot(t) for t in sorted(found)))))
+    return PlanOptions(
+        per_pairing_meetings=draw(st.booleans()), visits_per_pairing=draw(st.one_of(st.none(), st.integers(0, 3))),
+        allow_makeup_weekends=draw(st.booleans()), allow_customary_breaks=draw(st.booleans()),
+        min_gap_days=draw(st.sampled_from([0, 7, 30, 45])),
+        preferred_months=tuple(sorted(draw(st.lists(st.integers(1, 12), unique=True, max_size=4)))),
+        preferred_weekdays=tuple(sorted(draw(st.lists(st.integers(0, 6), unique=True, max_size=3)))),
+        slots=slots, events=tuple(events))
+
+
+# --------------------------------------------------------------------------------------------- records
+@st.composite
+def records(draw: st.DrawFn, district: District, year: int) -> Records:
+    """What a district records in a year besides its engagements: documents copied (or not), drafts
+    sent for views and the replies, research results and the feedback, designations, and the
+    record-only sections — each section present or empty, dates across the year."""
+    days = st.dates(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    counterparts = [o.id for o in district.counterparts()]
+    departments = [o.id for o in district.departments()]
+    issuers = [o.id for o in district.organisations]
+    some = st.lists(st.sampled_from(counterparts), unique=True) if counterparts else st.just([])
+    kinds = sorted({r.document_kind for p in district.provisions for r in p.rules if isinstance(r, Routing)}
+                   | {"policy"})
+    found: dict[str, list[Any]] = {}
+    found["documents"] = [DocumentRecord(f"文件{i}", draw(st.sampled_from(issuers)), draw(days), tuple(draw(some)),
+                                         draw(st.sampled_from(kinds)), _line(draw))
+                          for i in range(draw(st.integers(0, 3)))]
+    found["consultations"] = []
+    for i in range(draw(st.integers(0, 2)) if counterparts else 0):
+        sent, sent_to = draw(days), tuple(draw(some))
+        replies = tuple(Reply(o, sent + dt.timedelta(days=draw(st.integers(0, 40)))) for o in sent_to
+                        if draw(st.booleans()))
+        due = draw(st.one_of(st.none(), st.integers(0, 30).map(lambda n, s=sent: s + dt.timedelta(days=n))))
+        office = district.of_kind(OrgKind.GOVERNMENT_OFFICE, OrgKind.DISTRICT_GOVERNMENT)
+        sender = draw(st.one_of(st.none(), st.sampled_from(issuers))) if office else draw(st.sampled_from(issuers))
+        found["consultations"].append(ConsultationRecord(f"征求意见{i}", _line(draw), sent, sent_to, replies, due,
+                                                         sender))
+    found["research_results"] = []
+    for i in range(draw(st.integers(0, 2)) if counterparts and departments else 0):
+        received = draw(days)
+        feedback = draw(st.one_of(st.none(), st.integers(0, 60).map(lambda n, r=received: r + dt.timedelta(days=n))))
+        found["research_results"].append(ResearchResult(
+            f"调研{i}", _line(draw), draw(st.sampled_from(counterparts)), draw(st.sampled_from(departments)), received,
+            feedback, draw(_text(_ALPHABET + "\n", 40)) if feedback else ""))
+    found["designations"] = [DesignationRecord(draw(st.sampled_from(departments)), *draw(st.lists(
+        st.one_of(st.none(), _text(_HAN, 6).map(lambda t: t + "同志")), min_size=3, max_size=3)),
+        draw(st.one_of(st.none(), days)), draw(st.one_of(st.none(), st.just("0592-7654321"))))
+        for _ in range(draw(st.integers(0, 2)) if departments else 0)]
+    found["nominations"] = [Nomination(draw(st.sampled_from(departments)), _name(draw, "同志", i), draw(days))
+                            for i in range(draw(st.integers(0, 1)) if departments else 0)]
+    towns = [o.name for o in district.of_kind(OrgKind.TOWN_GOVERNMENT)] or ["某镇"]
+    found["town_activities"] = [TownActivity(draw(st.sampled_from(towns)), draw(days), _line(draw), tuple(draw(some)))
+                                for _ in range(draw(st.integers(0, 1)))]
+    found["joint_research"] = [JointResearch(draw(st.sampled_from(departments)), _line(draw), draw(days),
+                                             tuple(draw(some))) for _ in range(draw(st.integers(0, 1)) if departments
+                                                                               else 0)]
+    found["briefings"] = [Briefing(draw(st.sampled_from(departments)), draw(days), _line(draw), tuple(draw(some)))
+                          for _ in range(draw(st.integers(0, 1)) if departments else 0)]
+    found["special_appointments"] = [SpecialAppointment(draw(st.sampled_from(departments)), _name(draw, "同志", i),
+                                                        "特约监察员", draw(days))
+                                     for i in range(draw(st.integers(0, 1)) if departments else 0)]
+    return Records(district.info.id, **{k: tuple(v) for k, v in found.items()})
+
+
+def records_toml(found: Records) -> str:
+    """``found`` as a records file (docs/records-format.md): the one place records are written."""
+    doc = unstructure(found)
+    doc = {"district": doc.pop("district_id"), **doc}
+    return _table(doc, ())
 
 
 # ------------------------------------------------------------------------------------- the file, as TOML

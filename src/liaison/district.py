@@ -271,7 +271,9 @@ class District:
         found = self.of_kind(OrgKind.DISTRICT_GOVERNMENT)
         if not found:
             raise UnknownOrganisationError("the data names no district government",
-                                           fix="add an organisation of kind district_government")
+                                           fix="add an organisation of kind district_government",
+                                           message_zh="数据中没有区政府",
+                                           fix_zh="请加上 kind = \"district_government\" 的单位")
         return found[0]
 
     def general_office(self) -> Organisation:

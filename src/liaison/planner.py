@@ -317,6 +317,8 @@ class _YearPlanner:
             count = o.minimum if self.options.visits_per_pairing is None or o.scope != "pairing" \
                 else self.options.visits_per_pairing
             dept = self.district.organisation(o.responsible)
+            if count < o.minimum and self.done[i] < o.minimum:  # fewer asked than the rule owes: said, not hidden
+                self.unplaced.append(self._fewer_asked(o, count))
             # a department's visits go round the counterparts paired with it this year (a period of
             # years may hold pairings that start only next year), longest paired first, leaving out
             # those paired less than half as long: one paired for a day would take a visit it cannot hold
@@ -408,6 +410,15 @@ class _YearPlanner:
         return Engagement(task.id, task.kind, day, start, end, task.host, task.participants, (task.provision,),
                           task.title_zh, Status.PROPOSED, self.provisional, task.beyond_guidance, task.location,
                           task.note, title_en=task.title_en)
+
+    def _fewer_asked(self, o: Obligation, count: int) -> Unplaced:
+        what_zh, what_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+        names_zh, names_en = self.district.names_of(o.subject), self.district.names_of(o.subject, lang="en")
+        message = _clip(MESSAGE_MAX)
+        return Unplaced(o.provision, o.rule.key, self.year, o.subject,
+                        message(f"计划选项要求每对安排{count}次{what_zh}，少于{o.provision}要求的{o.minimum}次：{names_zh}"),
+                        message(f"the plan option asks for {count} {what_en}(s) a pairing, fewer than the "
+                                f"{o.minimum} {o.provision} asks for: {names_en}"))
 
     def _unplaced(self, task: _Task) -> Unplaced:
         gap = self.options.min_gap_days
