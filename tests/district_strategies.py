@@ -149,7 +149,12 @@ def _days(year: int) -> st.SearchStrategy[dt.date]:
 
 
 def _sorted_days(draw: st.DrawFn, year: int, count: int) -> list[dt.date]:
-    return sorted(draw(st.sets(_days(year), min_size=count, max_size=count)))
+    """``count`` different days in order (a day drawn twice moves to the next free day: no filter to
+    retry)."""
+    found: list[dt.date] = []
+    for day in sorted(draw(st.lists(_days(year), min_size=count, max_size=count))):
+        found.append(max(day, found[-1] + dt.timedelta(days=1)) if found else day)
+    return found
 
 
 # --------------------------------------------------------------------------------------- organisations
