@@ -38,7 +38,7 @@ from liaison import plugins
 from liaison.compliance import check
 from liaison.district import District
 from liaison.duties import Obligation, obligations, planning_year
-from liaison.engagements import Plan, PlanOptions, Status
+from liaison.engagements import KnownEvent, Plan, PlanOptions, Status
 from liaison.errors import DataError, ExportError, LiaisonError
 from liaison.findings import Finding, FindingStatus, Report
 from liaison.loader import parse_district, seed_district
@@ -590,3 +590,26 @@ def test_the_seed_amended_mid_year_as_in_the_issue_plans_checks_and_exports_from
     visits = [e for e in plan.engagements if e.kind == EngagementKind.VISIT and e.participants == ("health", "cpwdp")]
     assert sum(e.date < dt.date(2027, 7, 1) for e in visits) >= 1 and sum(
         e.date >= dt.date(2027, 7, 1) for e in visits) >= 2
+
+
+def test_letters_to_bodies_with_long_ids_get_paths_within_the_limit() -> None:
+    """A professional meeting of a department whose id is 64 characters, inviting two branches whose
+    ids begin alike: their invitations' names, cut to one length, collide, and the second takes -2 —
+    which made a path of 121 characters and a crash inside the letter exporter (``path is 121
+    characters long; at most 120``)."""
+    long_ids = {"health": "health-" + "x" * 57, "cpwdp": "branch-" + "a" * 20 + "-cpwdp",
+                "jiusan": "branch-" + "a" * 20 + "-jiusan"}
+    text = seed_text()
+    for old, new in long_ids.items():
+        for field in ("id", "department", "counterpart"):
+            text = text.replace(f'{field} = "{old}"', f'{field} = "{new}"')
+    district = parse_district(text, file="long.toml")
+    meeting = KnownEvent(EngagementKind.PROFESSIONAL_MEETING, dt.date(2027, 5, 12), "卫生专业会议",
+                         host=long_ids["health"], id="health-meeting")
+    options = PlanOptions(events=(meeting,))
+    plan = plan_year(district, 2027, options)
+    with tempfile.TemporaryDirectory() as out:
+        outcome = export(Path(out), district, 2027, ["docx"], Records.from_plan(plan), options)
+        assert isinstance(outcome, ExportOutcome), outcome
+    paths = [letter.path for letter in outcome.state.letters if letter.engagement.endswith("health-meeting")]
+    assert len(paths) == 2 and len(set(paths)) == 2 and all(len(p) <= 120 for p in paths), paths
