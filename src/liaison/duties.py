@@ -72,20 +72,21 @@ class Obligation:
     def counts(self, kind: EngagementKind, day: dt.date, host: str, attended: Iterable[str]) -> bool:
         """Whether an engagement (held, or planned) counts for this obligation.
 
-        A pairing's visit counts when its department hosted and its counterpart attended; a pairing's
-        meeting when both sides attended and one of them hosted; a department's when it hosted and one
-        of its counterparts attended; the government's when it hosted."""
+        The government's counts when it hosted. Otherwise the host must be one the rule allows — the
+        department, or either side of the pairing when the rule says ``either_side`` (§3.3: 由对口联系
+        双方协商定期召开) — and both sides must be there: a pairing's department and counterpart; a
+        department and at least one of its counterparts."""
         if kind != self.kind or not self.span[0] <= day <= self.span[1]:
             return False
-        present = set(attended)
         if self.scope == "government":
             return host == self.responsible
+        hosts = {self.responsible, *(self.counterparts if self.rule.host == "either_side" else ())}
+        if host not in hosts:
+            return False
+        present = {*attended, host}
         if self.scope == "department":
-            return host == self.responsible and bool(present & set(self.counterparts))
-        department, counterpart = self.subject
-        if kind == EngagementKind.VISIT:
-            return host == department and counterpart in present
-        return {department, counterpart} <= present | {host} and host in (department, counterpart)
+            return self.responsible in present and bool(present & set(self.counterparts))
+        return set(self.subject) <= present
 
 
 def _minimum(district: District, rule: Cadence, period: tuple[dt.date, dt.date],
