@@ -218,8 +218,8 @@ def record_kinds_are_named(doc: DistrictDocument) -> Iterator[Problem]:
                 continue
             here = f"$.provisions[{i}].rules[{k}]"
             if not rule.label_zh:
-                yield Problem(f"{here}.label_zh", f"record kind {rule.record_kind!r} is the district's own: say what its "
-                              "records are called", f"记录种类“{rule.record_kind}”为本区自定：请写明名称",
+                yield Problem(f"{here}.label_zh", f"record kind {rule.record_kind!r} is the district's own: say what "
+                              "its records are called", f"记录种类“{rule.record_kind}”为本区自定：请写明名称",
                               'add label_zh = "…" (and label_en)', '请加上 label_zh = "…"（及 label_en）')
             if keys.setdefault(rule.record_kind, rule.key) != rule.key:
                 yield Problem(f"{here}.record_kind", f"record kind {rule.record_kind!r} is kept by rule "

@@ -32,9 +32,16 @@ from liaison.rules import (
     Routing,
     Rule,
 )
-from liaison.terms import HOST_EN, HOST_ZH, RECIPIENTS_EN, RECIPIENTS_ZH
+from liaison.terms import (
+    DOCUMENT_KIND_EN,
+    DOCUMENT_KIND_ZH,
+    HOST_EN,
+    HOST_ZH,
+    RECIPIENTS_EN,
+    RECIPIENTS_ZH,
+    term,
+)
 from liaison.text import NAME_MAX, name_key, shorten
-
 
 #: The organisations a rule's ``host`` admits, by kind (the one table; records, events and the
 #: checker all read it).
@@ -357,6 +364,7 @@ class District:
         common liaison unit).
         """
         org = self.organisation(issuer)
+        document_kind = self.document_kind(document_kind)
         side = "government" if org.kind in GOVERNMENT_KINDS else "department"
         rules = [(p, r) for p, r in self.rules(Routing, as_of)
                  if isinstance(r, Routing) and r.issuer == side and r.document_kind == document_kind]
@@ -366,14 +374,30 @@ class District:
             return CcList(org, document_kind, as_of, (), (), f"{cites}不要求{org.name}的文件抄送",
                           f"no copying rule applies to documents of {org.name_en}")
         if not rules:
-            return CcList(org, document_kind, as_of, (), (), f"没有适用于{document_kind}类文件的抄送规则",
-                          f"no copying rule for {document_kind} documents")
+            kinds = sorted({r.document_kind for p in self.provisions for r in p.rules if isinstance(r, Routing)})
+            return CcList(org, document_kind, as_of, (), (),
+                          f"没有适用于“{term(DOCUMENT_KIND_ZH, document_kind)}”类文件的抄送规则（有规则的类别："
+                          + "、".join(f"{term(DOCUMENT_KIND_ZH, k)}（{k}）" for k in kinds) + "）",
+                          f"no copying rule for {term(DOCUMENT_KIND_EN, document_kind)} (kinds with a rule: "
+                          + ", ".join(kinds) + ")")
         recipients: dict[str, Recipient] = {}
         for prov, rule in rules:
             for recipient in self._recipients(rule.recipients, org, as_of, prov.id):
                 recipients.setdefault(recipient.organisation.id, recipient)
         ordered = self._in_directory_order(recipients)
         return CcList(org, document_kind, as_of, ordered, tuple(sorted({p.id for p, _ in rules})), rule=rules[0][1].key)
+
+    def document_kind(self, name: str) -> str:
+        """A document kind as the routing rules name it, from that name or its words (资料 → material)."""
+        text = name.strip()
+        kinds = {r.document_kind for p in self.provisions for r in p.rules if isinstance(r, Routing)}
+        if text in kinds:
+            return text
+        for table in (DOCUMENT_KIND_ZH, DOCUMENT_KIND_EN):
+            for kind, word in table.items():
+                if name_key(word) == name_key(text) and kind in kinds:
+                    return kind
+        return text
 
     def _recipients(self, which: str, host: Organisation | None, as_of: dt.date,
                     provision_id: str, role_zh: str = "", role_en: str = "",
@@ -447,7 +471,8 @@ class District:
                     org = self.organisation(ref)
                     raise WrongKindError(f"{org.name} is not a party branch or the ICF: it cannot be invited as one",
                                          fix="name party branches or the ICF",
-                                         message_zh=f"{org.name}不是民主党派组织或工商联", fix_zh="请填写民主党派组织或工商联")
+                                         message_zh=f"{org.name}不是民主党派组织或工商联",
+                                         fix_zh="请填写民主党派组织或工商联")
         if host_org is not None:
             self._check_host(host_org, kind, as_of)
         rules = self.invitation_rules(kind, as_of, host_org or self.government())
@@ -458,10 +483,11 @@ class District:
                                f"没有适用于{ENGAGEMENT_KIND_ZH[kind]}的邀请规则",
                                f"no invitation rule for a {ENGAGEMENT_KIND_EN[kind]}")
         if host_org is None and rules[0][1].host not in ("district_government", "government_or_department"):
+            who = rules[0][1].host
             raise WrongKindError(
-                f"a {ENGAGEMENT_KIND_EN[kind]} is held by {HOST_EN.get(rules[0][1].host, rules[0][1].host)}; say which",
+                f"a {ENGAGEMENT_KIND_EN[kind]} is held by {term(HOST_EN, who)}; say which",
                 fix="give the host's id or name",
-                message_zh=f"{ENGAGEMENT_KIND_ZH[kind]}由{HOST_ZH.get(rules[0][1].host, rules[0][1].host)}召开：请写明主办单位",
+                message_zh=f"{ENGAGEMENT_KIND_ZH[kind]}由{term(HOST_ZH, who)}召开：请写明主办单位",
                 fix_zh="请给出主办单位的编号或名称")
         found: dict[str, Recipient] = {}
         defaulted = False

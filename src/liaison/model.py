@@ -16,7 +16,18 @@ from typing import Literal
 import attrs
 
 from liaison.rules import Basis, LocalSettings, Validity, _local_fields_exist, _period_order, local_needs_a_note
-from liaison.text import NAME_MAX, FieldError, bounded_text, free_text, identifier, in_range, line_text, name_en_text, name_text, title_en_text
+from liaison.text import (
+    NAME_MAX,
+    FieldError,
+    bounded_text,
+    free_text,
+    identifier,
+    in_range,
+    line_text,
+    name_en_text,
+    name_text,
+    title_en_text,
+)
 
 
 class OrgKind(enum.StrEnum):

@@ -376,8 +376,9 @@ def check_consistency(records: Records, district: District, file: str | None) ->
     for i, a in enumerate(records.activities):
         if a.kind not in kinds:
             known = "、".join(kinds) or "—"
-            raise fail(f"$.activities[{i}].kind", f"no record-only rule of the district keeps records of kind {a.kind!r}"
-                       f" (kinds: {', '.join(kinds) or 'none'})", "use a kind a record-only rule of the district names",
+            raise fail(f"$.activities[{i}].kind", "no record-only rule of the district keeps records of kind "
+                       f"{a.kind!r} (kinds: {', '.join(kinds) or 'none'})",
+                       "use a kind a record-only rule of the district names",
                        f"本区没有记录“{a.kind}”类事项的规则（可用：{known}）", "请使用本区规则中的记录种类")
     for i, c in enumerate(records.consultations):
         for k, reply in enumerate(c.replies):

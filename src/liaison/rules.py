@@ -391,8 +391,8 @@ _KIND_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 def _kind_name(_inst: object, attribute: attrs.Attribute[Any], value: str) -> None:
     if not _KIND_NAME.fullmatch(value):
-        raise FieldError(attribute.name, f"{attribute.name} {value[:60]!r} is not a kind's name: lower-case letters a–z, "
-                         "digits and underscores, starting with a letter, at most 40 characters",
+        raise FieldError(attribute.name, f"{attribute.name} {value[:60]!r} is not a kind's name: lower-case "
+                         "letters a–z, digits and underscores, starting with a letter, at most 40 characters",
                          f"{attribute.name} “{value[:60]}”不是有效的种类名：只能用小写字母 a–z、数字和下划线，"
                          "以字母开头，最多 40 个字符")
 

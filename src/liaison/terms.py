@@ -23,8 +23,8 @@ TRIGGER_ZH: dict[str, str] = {"consultation": "征求意见", "research_result":
 TRIGGER_EN: dict[str, str] = {"consultation": "consultation", "research_result": "research result"}
 ISSUER_ZH: dict[str, str] = {"government": "区政府和政府办公室", "department": "区直部门"}
 ISSUER_EN: dict[str, str] = {"government": "the government and its office", "department": "a department"}
-DOCUMENT_KIND_ZH: dict[str, str] = {"policy": "政策性文件"}
-DOCUMENT_KIND_EN: dict[str, str] = {"policy": "policy documents"}
+DOCUMENT_KIND_ZH: dict[str, str] = {"policy": "政策性文件", "material": "资料"}
+DOCUMENT_KIND_EN: dict[str, str] = {"policy": "policy documents", "material": "materials"}
 RECORD_KIND_ZH: dict[str, str] = {"joint_research": "联合调研", "cadre_nomination": "后备干部推荐",
                                   "town_activity": "镇联系活动", "briefing": "通报政情",
                                   "special_personnel": "特约人员聘任"}

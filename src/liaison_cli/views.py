@@ -32,16 +32,17 @@ from liaison.rules import (
     Response,
     Routing,
     Rule,
+    record_kind_words,
 )
 from liaison.terms import (
     DOCUMENT_KIND_EN,
     DOCUMENT_KIND_ZH,
+    HOST_EN,
+    HOST_ZH,
     ISSUER_EN,
     ISSUER_ZH,
     RECIPIENTS_EN,
     RECIPIENTS_ZH,
-    RECORD_KIND_EN,
-    RECORD_KIND_ZH,
     SCOPE_EN,
     SCOPE_ZH,
     SETTING_EN,
@@ -82,19 +83,29 @@ def rule_json(rule: Rule) -> dict[str, Any]:
     return body
 
 
-def provision_json(prov: Provision) -> dict[str, Any]:
+def provision_json(prov: Provision, day: dt.date) -> dict[str, Any]:
+    from liaison.sentences import sentences
+
+    current = prov.text_at(day)
     return {
         "id": prov.id,
         "citation_zh": prov.citation_zh,
         "title_zh": prov.title_zh,
         "title_en": prov.title_en,
         "modality": prov.modality.value,
-        "text_zh": prov.text_zh,
-        "text_en": prov.text_en,
+        "as_of": day.isoformat(),
+        "text_zh": current.text_zh,
+        "text_en": current.text_en,
+        "texts": [{"valid_from": None if t.valid_from == dt.date.min else t.valid_from.isoformat(),
+                   "text_zh": t.text_zh, "text_en": t.text_en, "source": t.source} for t in prov.texts()],
         "pairing_role": prov.pairing_role,
         "readings": [{"phrase_zh": r.phrase_zh, "reading_zh": r.reading_zh, "reading_en": r.reading_en,
                       "basis": r.basis} for r in prov.readings],
         "rules": [rule_json(r) for r in prov.rules],
+        "sentences": [{"text_zh": x.text_zh, "rules": list(x.rules), "pairings": x.pairings,
+                       "notes": [{"note_zh": n.note_zh, "note_en": n.note_en, "implemented_by": n.implemented_by}
+                                 for n in x.notes], "not_accounted_for": list(x.uncovered)}
+                      for x in sentences(prov, day)],
     }
 
 
@@ -127,9 +138,10 @@ def describe_rule(rule: Rule, lang: str = "zh") -> str:
             return "designation: " + ", ".join(DESIGNATION_EN[r] for r in rule.roles)
         return "指定：" + "、".join(DESIGNATION_ZH[r] for r in rule.roles)
     assert isinstance(rule, RecordOnly)
+    what_zh, what_en = record_kind_words(rule)
     if en:
-        return f"recorded: {term(RECORD_KIND_EN, rule.record_kind)}"
-    return f"记录：{term(RECORD_KIND_ZH, rule.record_kind)}"
+        return f"recorded: {what_en} ({term(HOST_EN, rule.by)})"
+    return f"记录：{what_zh}（{term(HOST_ZH, rule.by)}）"
 
 
 def setting_name(field: str, lang: str = "zh") -> str:
@@ -163,14 +175,54 @@ def print_provisions(district: District, *, lang: str = "zh") -> None:
     console.print(t)
 
 
-def print_provision(prov: Provision, *, lang: str = "zh") -> None:
+def _texts_line(prov: Provision, day: dt.date, lang: str) -> str:
+    """Which wording is shown, when the provision was amended."""
+    if not prov.amendments:
+        return ""
+    current = prov.text_at(day)
+    dates = [t.valid_from.isoformat() for t in prov.amendments]
+    if lang == "en":
+        shown = "the original text" if current.valid_from == dt.date.min else f"the text from {current.valid_from}"
+        return f"({shown}, in force on {day}; amended from {', '.join(dates)})"
+    shown = "原文" if current.valid_from == dt.date.min else f"自{current.valid_from}起的文本"
+    source = f"，{current.source}" if current.source else ""
+    return f"（{day}有效的为{shown}{source}；修订：{'、'.join(dates)}）"
+
+
+def _sentence_lines(prov: Provision, day: dt.date, lang: str) -> list[str]:
+    """Every sentence and what implements it (docs/provisions.md)."""
+    from liaison.sentences import sentences
+
+    en = lang == "en"
+    lines = []
+    for x in sentences(prov, day):
+        lines.append(f"· {x.text_zh}")
+        if x.rules:
+            lines.append(("  rules: " if en else "  规则：") + ", ".join(x.rules))
+        if x.pairings:
+            lines.append("  the pairings" if en else "  对口关系（pairings）")
+        for n in x.notes:
+            if n.implemented_by:
+                lines.append(f"  by {n.implemented_by}: {n.note_en}" if en
+                             else f"  由 {n.implemented_by} 实施：{n.note_zh}")
+            else:
+                lines.append(f"  not modelled: {n.note_en}" if en else f"  未建模：{n.note_zh}")
+        for part in x.uncovered:
+            lines.append(f"  not accounted for in the data: {part}" if en else f"  数据未说明：{part}")
+    return lines
+
+
+def print_provision(prov: Provision, day: dt.date, *, lang: str = "zh") -> None:
     # One branch per language, alike in shape: the two differ in order and wording (效力 / modality,
     # 解读“…” / Reading of a phrase), which a shared template would hide.
+    current = prov.text_at(day)
     if lang == "en":
         console.print(f"{prov.id}  {prov.title_en}")
         console.print(f"modality: {MODALITY_EN[prov.modality]}")
         console.print()
-        console.print(prov.text_en.strip())
+        console.print(current.text_en.strip())
+        if prov.amendments:
+            console.print(_texts_line(prov, day, "en"))
         for reading in prov.readings:
             console.print(f"\nReading of a phrase: {BASIS_EN[reading.basis]} — {reading.reading_en}")
         if prov.rules:
@@ -181,11 +233,16 @@ def print_provision(prov: Provision, *, lang: str = "zh") -> None:
                           f"{rule.valid_from}{until}]")
             for line in local_lines(rule, "en"):
                 console.print(line)
+        console.print("\nSentence by sentence:")
+        for line in _sentence_lines(prov, day, "en"):
+            console.print(line)
         return
     console.print(f"{prov.id}  {prov.citation_zh}  {prov.title_zh}")
     console.print(f"效力：{MODALITY_ZH[prov.modality]}")
     console.print()
-    console.print(prov.text_zh.strip())
+    console.print(current.text_zh.strip())
+    if prov.amendments:
+        console.print(_texts_line(prov, day, "zh"))
     for reading in prov.readings:
         console.print(f"\n解读“{reading.phrase_zh}”：{BASIS_ZH[reading.basis]} — {reading.reading_zh}")
     if prov.rules:
@@ -200,6 +257,9 @@ def print_provision(prov: Provision, *, lang: str = "zh") -> None:
                 console.print(line)
             if rule.note:
                 console.print(f"  说明：{rule.note}")
+    console.print("\n逐句：")
+    for line in _sentence_lines(prov, day, "zh"):
+        console.print(line)
 
 
 # ---------------------------------------------------------------------------------------------- pairings
@@ -238,13 +298,14 @@ def print_pairings(district: District, day: dt.date, found: Sequence[Pairing]) -
 
 
 # ----------------------------------------------------------------------------------------------- routing
-def print_basis(district: District, note_zh: str, provisions: Sequence[str]) -> None:
-    """The note (why a list is empty) and the verbatim text of each provision an answer rests on."""
+def print_basis(district: District, note_zh: str, provisions: Sequence[str], day: dt.date) -> None:
+    """The note (why a list is empty) and the verbatim text, as worded on ``day``, of each provision an
+    answer rests on."""
     if note_zh:
         console.print(note_zh)
     for pid in provisions:
         prov = district.provision(pid)
-        console.print(f"{prov.id} {prov.citation_zh}: {prov.text_zh.strip()}")
+        console.print(f"{prov.id} {prov.citation_zh}: {prov.text_at(day).text_zh.strip()}")
 
 
 def recipient_json(r: Recipient) -> dict[str, Any]:
@@ -263,12 +324,13 @@ def cc_json(cc: CcList) -> dict[str, Any]:
 
 
 def print_cc(district: District, cc: CcList) -> None:
-    t = table(f"{cc.issuer.name} {cc.date.isoformat()} 政策性文件抄送（{len(cc.recipients)} 家）",
+    t = table(f"{cc.issuer.name} {cc.date.isoformat()} {term(DOCUMENT_KIND_ZH, cc.document_kind)}抄送"
+              f"（{len(cc.recipients)} 家）",
               ["抄送", "English", "依据"])
     for r in cc.recipients:
         t.add_row(r.organisation.name, r.organisation.name_en, " ".join(r.provisions))
     console.print(t)
-    print_basis(district, cc.note_zh, cc.provisions)
+    print_basis(district, cc.note_zh, cc.provisions, cc.date)
 
 
 def invitees_json(found: InviteeList) -> dict[str, Any]:
@@ -285,7 +347,7 @@ def print_invitees(district: District, found: InviteeList) -> None:
     for r in found.recipients:
         t.add_row(r.organisation.name, r.role_zh, " ".join(r.provisions))
     console.print(t)
-    print_basis(district, found.note_zh, found.provisions)
+    print_basis(district, found.note_zh, found.provisions, found.date)
 
 
 def print_plugins(found: Sequence[dict[str, Any]]) -> None:

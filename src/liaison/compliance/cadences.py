@@ -11,11 +11,11 @@ from liaison.duties import Obligation, designations_in_force, obligations
 from liaison.findings import Finding, FindingStatus, Severity, local_mark, severity, shortfall_status
 from liaison.model import DESIGNATION_EN, DESIGNATION_ZH
 from liaison.rules import (
+    ACTIVITIES,
     ENGAGEMENT_KIND_EN,
     ENGAGEMENT_KIND_ZH,
     MODALITY_EN,
     MODALITY_ZH,
-    ACTIVITIES,
     DesignationRule,
     Modality,
     Provision,
@@ -131,7 +131,7 @@ def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[
     head_zh = (f"{_span_text(o, 'zh')}{ctx.name(o.responsible)}与对口联系的{ctx.names(list(counterparts))}的"
                f"{what_zh}合计记录{len(ids)}次，少于{o.minimum}次")
     head_en = (f"{_span_text(o, 'en')}: {ctx.name(o.responsible, 'en')}, {len(ids)} {what_en}(s) recorded in all "
-               f"with its paired {ctx.names(list(counterparts), 'en')}, fewer than {o.minimum}")
+               f"with {ctx.names(list(counterparts), 'en')} (its paired organisations), fewer than {o.minimum}")
     if status == FindingStatus.SHORT and rests:
         zh = (f"{head_zh}，即使按部门合计计算，也未达本区对{prov.cite_zh()}“{expected_zh}”的设定"
               f"（{prov.id}{local_mark(rests)}）。")
@@ -257,10 +257,13 @@ def designations(ctx: Context) -> Iterator[Finding]:
             status = FindingStatus.MISSING_DESIGNATION if missing else FindingStatus.MET
             roles_zh = "、".join(DESIGNATION_ZH[r] for r in (missing or rule.roles))
             roles_en = ", ".join(DESIGNATION_EN[r] for r in (missing or rule.roles))
-            if missing:
-                zh = (f"截至{day.isoformat()}，{org.name}未指定{roles_zh}，不符合{prov.cite_zh()}"
-                      f"“{quote_zh(rule.sentence_zh)}”的要求（{prov.id}）。")
-                en = f"By {day.isoformat()}, {org.name_en} has named no {roles_en} ({prov.id})."
+            if missing:  # what is not recorded is not known to be missing: say what the records hold
+                zh = (f"截至{day.isoformat()}，没有{org.name}指定{roles_zh}的记录，无法确认已按{prov.cite_zh()}"
+                      f"“{quote_zh(rule.sentence_zh)}”的要求指定；已指定的，请在区数据或记录（责任制）中补录"
+                      f"（{prov.id}）。")
+                en = (f"By {day.isoformat()}, nothing records {org.name_en}'s {roles_en}, so {prov.id}'s designations "
+                      "cannot be confirmed; if they were made, record them (the district file or the records' "
+                      f"designations) ({prov.id}).")
             else:
                 zh = f"{org.name}已指定{roles_zh}（{prov.id}）。"
                 en = f"{org.name_en} has named its {roles_en} ({prov.id})."

@@ -110,7 +110,8 @@ def _invitation_sentences(ctx: Context, prov: Provision, day: dt.date, title: st
         zh = f"{when}{title}未邀请任何{whom_zh}{rule.role_zh}"
         en = f"{title_en} on {when} invited no {whom_en}"
     elif not missing:
-        zh = f"{when}{title}已邀请{ctx.names(reached)}" + ("" if rule.recipients == "government" else "负责人") + rule.role_zh
+        leaders = "" if rule.recipients == "government" else "负责人"
+        zh = f"{when}{title}已邀请{ctx.names(reached)}{leaders}{rule.role_zh}"
         en = f"{title_en} on {when} invited {ctx.names(reached, 'en')}"
     else:
         zh = f"{when}{title}邀请了{ctx.names(reached)}，未邀请{ctx.names(missing)}负责人{rule.role_zh}"

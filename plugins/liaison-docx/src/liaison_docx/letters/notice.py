@@ -75,7 +75,7 @@ def notice_letter(district: District, duties: Duties, engagements: Sequence[Enga
     """One department's notice: 一、对口联系单位 二、年度安排 三、工作要求, 特此通知."""
     office_name, dept_name, year = w.full_name(district, office), w.name(duties.body), duties.year
     body: list[Block] = [Paragraph(
-        f"为贯彻落实《{w.regulation(district)}》（以下简称《意见》），做好{year}年你单位与民主党派、工商联的"
+        f"为贯彻落实《{w.regulation(district)}》（以下简称{w.short_title(district)}），做好{year}年你单位与民主党派、工商联的"
         "对口联系工作，现将有关事项通知如下。")]
     body += _pairings(district, duties)
     body += _schedule(district, duties.body, year, engagements, breaks_avoided)
@@ -108,7 +108,7 @@ def _pairings(district: District, duties: Duties) -> list[Block]:
         prov = district.provision(clause)
         common = prov.pairing_role == "common_liaison" and duties.common_liaison
         role = "为各民主党派、工商联的共同联系单位，" if common else ""
-        blocks.append(Paragraph(f"根据《意见》{w.cite(prov)}，你单位{role}对口联系{'、'.join(labels)}。"))
+        blocks.append(Paragraph(f"根据{w.short_title(district)}{w.cite(prov)}，你单位{role}对口联系{'、'.join(labels)}。"))
     return blocks
 
 
@@ -177,7 +177,7 @@ def _copying(district: District, duties: Duties) -> list[Block]:
         said = (f"你单位制发的{documents}，{must}按对口联系单位的调整抄送："
                 + "；".join(f"{format_date(cc.date)}起抄送{to(cc)}" for cc in lists) + "。")
     return [Heading(2, w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")),
-            Paragraph(w.quoted_provision(prov, rule) + said)]
+            Paragraph(w.quoted_provision(district, prov, rule) + said)]
 
 
 def _designations(district: District, duties: Duties, office_name: str) -> list[Block]:
@@ -195,12 +195,12 @@ def _designations(district: District, duties: Duties, office_name: str) -> list[
             if role == "liaison_officer" and duty.designations.phone:
                 said += f"（{w.telephone(w.text(duty.designations.phone, f'{where}.phone'))}）"
             named.append(said)
-    said = w.quoted_provision(prov, duty.rule)
+    said = w.quoted_provision(district, prov, duty.rule)
     if named:
         said += "你单位" + "，".join(named) + "。"
-    if duty.missing:
-        said += (f"{'' if named else '你单位'}尚未指定{w.join([DESIGNATION_ZH[r] for r in duty.missing])}，"
-                 f"请尽快确定，并将名单报{office_name}。")
+    if duty.missing:  # not recorded is not known to be missing
+        said += (f"本区尚无你单位{w.join([DESIGNATION_ZH[r] for r in duty.missing])}的记录，"
+                 f"请确定后将名单报{office_name}。")
     return [Heading(2, w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")), Paragraph(said)]
 
 
@@ -223,14 +223,14 @@ def _obligation_text(district: District, duties: Duties, found: Sequence[Obligat
     district set), the parts of the year a pairing is in force, and what the plan has placed."""
     first = found[0]
     prov, rule = district.provision(first.provision), first.rule
-    said = w.quoted_provision(prov, rule)
+    said = w.quoted_provision(district, prov, rule)
     valid = rule.validity.clip(dt.date(duties.year, 1, 1), dt.date(duties.year, 12, 31))
     note = w.in_force_note(*valid, duties.year).strip("（）") if valid else ""
     reading = (f"{note}，" if note else "") + _reading(rule, first)
     said += ("按本区对该条的理解，" if "scope" in first.rests_on else "") + reading + "。"
     local = list(dict.fromkeys(_LOCAL_NUMBERS[f] for f in first.rests_on if f in _LOCAL_NUMBERS))
     if local:
-        said += f"其中{w.join(local)}为本区设定，《意见》原文未作规定。"
+        said += f"其中{w.join(local)}为本区设定，{w.short_title(district)}原文未作规定。"
     parts = []
     for o in found:
         if o.partial and o.reason_zh:
@@ -302,5 +302,5 @@ def _invitations(district: District, duties: Duties) -> list[Block]:
         event = ENGAGEMENT_KIND_ZH[rule.event_kind]
         role = w.text(rule.role_zh, f"provisions[{prov.id}].rules[{rule.key}].role_zh")
         said = f"你单位组织召开{event}时，{w.must(prov.modality_of(rule))}邀请{whom}负责人{role}。"
-        blocks += [Heading(2, event), Paragraph(w.quoted_provision(prov, rule) + said)]
+        blocks += [Heading(2, event), Paragraph(w.quoted_provision(district, prov, rule) + said)]
     return blocks
