@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from liaison.district import CcList, District, InviteeList, Recipient
-from liaison.engagements import STATUS_EN, STATUS_ZH, Plan
+from liaison.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan
 from liaison.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Report, Severity
 from liaison.findings import STATUS_EN as FINDING_EN
 from liaison.findings import STATUS_ZH as FINDING_ZH
@@ -374,7 +374,25 @@ def _when(e: Any) -> str:
     return (f"{e.start:%H:%M}–{e.end:%H:%M}" if e.start and e.end else f"{e.start:%H:%M}" if e.start else "全天")
 
 
+def with_settings(district: District, document: dict[str, Any],
+                  engagements: Sequence[Engagement]) -> dict[str, Any]:
+    """The state document of ``plan --format json`` with each engagement's ``local_settings``: the
+    district's own settings it rests on (field, its names, the district's note), so a reader of the
+    JSON sees them as the table's ※ does. Not part of the state file (it follows from the data)."""
+    from liaison.duties import planned_settings
+
+    by_id = {e.id: e for e in engagements}
+    for item in document.get("engagements", []):
+        e = by_id.get(item.get("id", ""))
+        if e is not None:
+            item["local_settings"] = [{"field": f, "field_zh": setting_name(f), "field_en": setting_name(f, "en"),
+                                       "note_zh": note} for f, note in planned_settings(district, e)]
+    return document
+
+
 def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
+    from liaison.duties import planned_settings
+
     en = lang == "en"
     title = (f"{district.info.name_en}: liaison plan {plan.year} ({len(plan.engagements)} engagements)" if en else
              f"{district.info.name} {plan.year}年对口联系工作计划（{len(plan.engagements)} 项）")
@@ -383,17 +401,28 @@ def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
     t = table(title, columns)
     kinds = ENGAGEMENT_KIND_EN if en else ENGAGEMENT_KIND_ZH
     statuses = STATUS_EN if en else STATUS_ZH
+    legend: dict[str, dict[str, None]] = {}
     for e in plan.engagements:
         flags = statuses[e.status] + (("（暂定）" if not en else " (provisional)") if e.provisional else "") + (
             ("⚠超出指导" if not en else " ⚠beyond guidance") if e.beyond_guidance else "")
         day = f"{e.date:%Y-%m-%d} " + (e.date.strftime("%a") if en else f"周{'一二三四五六日'[e.date.weekday()]}")
+        settings = planned_settings(district, e)
+        if settings:
+            legend.setdefault(e.provisions[0], {}).update(dict.fromkeys(setting_name(f, lang) for f, _ in settings))
+        basis = " ".join(e.provisions) + ("※" if settings else "")
         t.add_row(day, _when(e), kinds[e.kind], e.title(lang), district.names_of(e.participants, lang=lang,
-                  exclude=(e.host,)), " ".join(e.provisions), flags)
+                  exclude=(e.host,)), basis, flags)
     console.print(t)
     counts: dict[str, int] = {}
     for e in plan.engagements:
         counts[kinds[e.kind]] = counts.get(kinds[e.kind], 0) + 1
     console.print(("Totals: " if en else "合计：") + ("; " if en else "，").join(f"{k} {v}" for k, v in counts.items()))
+    for pid, names in legend.items():
+        if en:
+            console.print(f"※ {pid}: {', '.join(names)} — the district's own setting, not in the text "
+                          f"(liaison provisions {pid})")
+        else:
+            console.print(f"※ {pid}：{'、'.join(names)}为本区设定（原文未规定；见 liaison provisions {pid}）")
     print_plan_notes(plan, lang=lang)
 
 
