@@ -36,7 +36,7 @@ def test_one_cell_per_body_and_obligation_judged(seed: District, records_2026: R
     rows = table.find_all("tbody")[0].find_all("tr")
     assert len(rows) == len(bodies) + no_body
     assert [r.find_all("th")[0].text("en") for r in rows[:len(bodies)]] == [o.name for o in bodies]
-    assert len(table.find_all("th", "hm-col")) == len(obligations) == 22  # the seed's rules judged (7 record-only duties of the sentences once unmodelled)
+    assert len(table.find_all("th", "hm-col")) == len(obligations) == 22
     assert len(heat_cells(tree)) == len(rows) * len(obligations)
     assert all(len(r.find_all("td", "hm-cell")) == len(obligations) for r in rows)
 
