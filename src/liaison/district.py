@@ -275,12 +275,10 @@ class District:
 
     # -- provisions -------------------------------------------------------------------------------
     def provision(self, provision_id: str) -> Provision:
-        """Look a provision up by its ID (``§3.6``; ``3.6`` is accepted too)."""
+        """Look a provision up by its ID as the data gives it (``§3.6``, ``第三条``; ``3.6`` finds ``§3.6``)."""
         key = provision_id.strip()
-        if not key.startswith("§"):
-            key = "§" + key
-        try:
-            return self._provisions[key]
+        try:  # as the data writes it; else with the § a reader may leave out (3.6 for §3.6)
+            return self._provisions[key] if key in self._provisions else self._provisions["§" + key]
         except KeyError:
             known = ", ".join(self._provisions)
             raise UnknownProvisionError(f"no provision {provision_id!r}", fix=f"use one of {known}",

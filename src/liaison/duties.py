@@ -243,7 +243,7 @@ def _cc_lists(district: District, org: Organisation, first: dt.date, last: dt.da
         return ()
     days = sorted({first, *(d for p in district.pairings if p.department == org.id
                              for d in (p.valid_from, p.valid_until) if d is not None and first < d <= last)})
-    kinds = sorted({r.document_kind for _, r in district.rules(Routing, first) if isinstance(r, Routing)})
+    kinds = list(dict.fromkeys(r.document_kind for _, r in district.rules(Routing, first) if isinstance(r, Routing)))
     found: list[CcList] = []
     for day in days:
         for kind in kinds:

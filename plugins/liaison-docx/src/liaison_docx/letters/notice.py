@@ -14,7 +14,8 @@ from liaison.duties import Duties, Obligation, duties_of
 from liaison.engagements import Engagement, Plan, Status
 from liaison.model import DESIGNATION_ZH, Organisation
 from liaison.records import Records
-from liaison.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind
+from liaison.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Routing
+from liaison.terms import DOCUMENT_KIND_ZH, term
 from liaison.workdays import provisional_note
 
 from liaison_docx.letter_model import Block, Heading, Letter, Paragraph, Table, format_date
@@ -26,13 +27,12 @@ __all__ = ["default_notice_date", "notice_letter", "notices"]
 #: The verb and object a letter uses for an engagement kind counted by a cadence.
 _ACTS: dict[EngagementKind, tuple[str, str]] = {
     EngagementKind.VISIT: ("走访", ""),
-    EngagementKind.JOINT_MEETING: ("召开", "工作例会或联席会议"),
+    EngagementKind.JOINT_MEETING: ("召开", ENGAGEMENT_KIND_ZH[EngagementKind.JOINT_MEETING]),
     EngagementKind.WORK_MEETING: ("召开", "联系工作会议"),
 }
 #: Fields of a cadence the district may set where the text is silent, as a letter names them.
 _LOCAL_NUMBERS = {"min_per_period": "最少次数", "max_per_period": "最多次数", "period_years": "周期",
                   "period_months": "周期", "cycle_anchor_year": "起算年份"}
-_DOCUMENT_KINDS = {"policy": "有关政策性文件、资料"}
 _COUNTERPARTS = "对口联系的民主党派、工商联"
 
 
@@ -165,7 +165,9 @@ def _copying(district: District, duties: Duties) -> list[Block]:
         return []
     prov, rule = next((district.provision(p), r) for cc in lists[:1] for p in cc.provisions
                       if (r := district.provision(p).rule(cc.rule, cc.date)) is not None)
-    documents = _DOCUMENT_KINDS.get(lists[0].document_kind, f"{lists[0].document_kind}类文件")
+    kinds = dict.fromkeys(r.document_kind for _, r in district.rules(Routing, lists[0].date)
+                          if isinstance(r, Routing) and r.issuer == "department")
+    documents = "有关" + "、".join(term(DOCUMENT_KIND_ZH, k) for k in kinds)
     must = w.must(prov.modality_of(rule))
 
     def to(cc: CcList) -> str:
@@ -210,10 +212,16 @@ def _obligations(district: District, duties: Duties, engagements: Sequence[Engag
     for o in duties.obligations:
         groups.setdefault((o.provision, id(o.rule)), []).append(o)
     blocks: list[Block] = []
+    versions: dict[str, int] = {}
+    for provision, _ in groups:
+        versions[provision] = versions.get(provision, 0) + 1
     for found in groups.values():
         prov = district.provision(found[0].provision)
-        blocks += [Heading(2, w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")),
-                   Paragraph(_obligation_text(district, duties, found, engagements))]
+        heading = w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")
+        valid = found[0].rule.validity.clip(dt.date(duties.year, 1, 1), dt.date(duties.year, 12, 31))
+        if versions[prov.id] > 1 and valid:  # an amended rule: one item per version, each saying when
+            heading += w.in_force_note(*valid, duties.year)
+        blocks += [Heading(2, heading), Paragraph(_obligation_text(district, duties, found, engagements))]
     return blocks
 
 
