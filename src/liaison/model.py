@@ -17,9 +17,7 @@ import attrs
 
 from liaison.rules import Basis, LocalSettings, Validity, _local_fields_exist, _period_order, local_needs_a_note
 from liaison.text import (
-    NAME_MAX,
     FieldError,
-    bounded_text,
     free_text,
     identifier,
     in_range,
@@ -235,7 +233,7 @@ class DistrictInfo:
     regulation_title_en: str = attrs.field(default="", validator=title_en_text)  # the title in English output
     part_period: PartPeriod = PartPeriod()
     regulation_short_title: str = attrs.field(default=attrs.Factory(_short_title, takes_self=True),
-                                              validator=bounded_text(NAME_MAX, required=False))
+                                              validator=line_text)
 
     def __attrs_post_init__(self) -> None:
         if not self.regulation_short_title:

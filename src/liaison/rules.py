@@ -33,6 +33,7 @@ from liaison.text import (
     free_text,
     identifier,
     in_range,
+    line_text,
     long_text,
     name_en_text,
     name_text,
@@ -408,8 +409,8 @@ class RecordOnly(RuleVersion):
 
     record_kind: str = attrs.field(validator=_kind_name)
     by: Host = "department"
-    label_zh: str = attrs.field(default="", validator=bounded_text(40, required=False))
-    label_en: str = attrs.field(default="", validator=bounded_text(80, required=False))
+    label_zh: str = attrs.field(default="", validator=line_text)
+    label_en: str = attrs.field(default="", validator=line_text)
 
 
 Rule = Cadence | Routing | Invitation | Response | DesignationRule | RecordOnly
@@ -492,7 +493,7 @@ class SentenceNote:
     sentence_zh: str = attrs.field(validator=free_text)
     note_zh: str = attrs.field(validator=free_text)
     note_en: str = attrs.field(default="", validator=free_text)
-    implemented_by: str = attrs.field(default="", validator=bounded_text(64, required=False))
+    implemented_by: str = attrs.field(default="", validator=line_text)
 
 
 @attrs.frozen
