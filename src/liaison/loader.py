@@ -83,9 +83,9 @@ def format_version(raw: dict[str, Any], kind: str, *, file: str | None) -> int:
     if version is None or version > FORMATS[kind]:
         raise FormatError(f"written by a newer liaison (format {_short(value)}); this one reads {current}",
                           kind=kind, version=None, newer=True, file=file, path="$.format",
-                          fix="upgrade liaison (pip install -U liaison)",
+                          fix="upgrade liaison (`pip install -U liaison`)",
                           message_zh=f"由更新版本的 liaison 编写（格式 {_short(value)}）；本版本读取 {current}",
-                          fix_zh="请升级 liaison（pip install -U liaison）")
+                          fix_zh="请升级 liaison（`pip install -U liaison`）")
     return version
 
 
