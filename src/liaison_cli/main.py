@@ -240,7 +240,7 @@ def main() -> None:
     cli(prog_name="liaison")
 
 
-from liaison_cli import year  # noqa: E402, F401 - registers the year's commands on `cli`
+from liaison_cli import upgrade, year  # noqa: E402, F401 - registers the year's commands and upgrade on `cli`
 
 if __name__ == "__main__":  # `python -m liaison_cli.main`: the commands live on the imported module's `cli`
     from liaison_cli.main import main as imported_main
