@@ -325,6 +325,16 @@ def test_a_records_file_without_its_line_still_loads_as_format_1(seed: liaison.D
     assert liaison.parse_records(without, seed) == liaison.parse_records(text, seed)
 
 
+def test_the_previous_releases_records_file_is_still_format_1_and_loads(seed: liaison.District) -> None:
+    """Records (and events) have only gained optional keys since 0.1: their format stays 1."""
+    previous = (Path(__file__).parent / "data" / "records-0.1.0.toml").read_text(encoding="utf-8")
+    records = liaison.parse_records(previous, seed, file="records-0.1.0.toml")
+    assert records.engagements and records.research_results
+    result = upgrade_file(previous)
+    assert result.kind == "records" and result.complete
+    assert inserted_only(previous, result.text) == ['format = "liaison-records/1"\n']
+
+
 # --------------------------------------------------------------------- refusing old and newer files
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("command", [["plan", "--year", "2027"], ["check", "--year", "2027"],
