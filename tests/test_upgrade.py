@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import tomlkit
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import liaison
@@ -270,15 +270,20 @@ def test_a_file_with_crlf_line_ends_keeps_them() -> None:
     assert tomllib.loads(result.text)["format"] == "liaison-district/2"
 
 
+def without_format_line(text: str) -> str:
+    """``text`` without the format line the upgrade wrote (and the blank line it put before a table)."""
+    stripped = re.sub(r'^format = "liaison-district/2"\r?\n(?:\r?\n(?=\[))?', "", text, count=1, flags=re.M)
+    assert stripped != text
+    return stripped
+
+
 @pytest.mark.parametrize("text", [COMMENTED, PREVIOUS.read_text(encoding="utf-8")], ids=["commented", "seed-0.1.0"])
 def test_upgrading_twice_is_upgrading_once(text: str) -> None:
     once = upgrade_file(text)
     again = upgrade_file(once.text)
     assert not again.changed and again.text == once.text and not again.notes
     # each step is idempotent on its own, not only by the format line: without it, the same file again
-    without_line = once.text.replace(LINE + "\n", "", 1)
-    assert without_line != once.text
-    assert upgrade_file(without_line).text == once.text
+    assert upgrade_file(without_format_line(once.text)).text == once.text
 
 
 def test_a_rule_its_author_marked_is_left_as_marked(seed_text: str) -> None:
@@ -491,22 +496,83 @@ def _lines(text: str) -> list[str]:
 
 
 SOURCE_LINES = sorted(set(_lines(PREVIOUS.read_text(encoding="utf-8")) + _lines(COMMENTED)))
+#: Documents of every shape the upgrade walks: its keys at any level, holding anything.
+KEYS = ["district", "organisations", "pairings", "provisions", "rules", "id", "kind", "clause", "department",
+        "counterpart", "key", "scope", "period_years", "cycle_anchor_year", "due_days", "valid_from", "local", "basis",
+        "sentence_zh", "pairing_role", "part_period", "format", "events", "engagements"]
+scalars = st.one_of(st.integers(-3, 3000), st.sampled_from(["cadence", "response", "§2", "party_branch", "icf", "d",
+                                                            "liaison-district/1", ""]), st.booleans(),
+                    st.dates())
+trees = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                      st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)),
+                     max_leaves=30)
 documents = st.one_of(
     st.text(max_size=300),
     st.lists(st.sampled_from(SOURCE_LINES), max_size=120).map("\n".join),
     st.lists(st.sampled_from(SOURCE_LINES), max_size=40).map(lambda ls: "[district]\n[[pairings]]\n" + "\n".join(ls)),
+    st.dictionaries(st.sampled_from(KEYS), trees, max_size=6).map(tomlkit.dumps),
 )
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=documents)
 def test_upgrading_any_text_raises_only_liaison_errors(text: str) -> None:
     """Whatever the text, the upgrade returns an Upgrade or raises a LiaisonError; what it returns
     reads back as TOML and upgrading it again changes nothing."""
     try:
         result = upgrade_file(text, file="any.toml")
-    except LiaisonError:
+    except LiaisonError as exc:
+        event(f"refused: {type(exc).__name__}")
         return
+    event(f"upgraded a {result.kind} file, {len(result.notes)} notes" if result.changed else "nothing to upgrade")
     tomllib.loads(result.text)
     again = upgrade_file(result.text, file="any.toml")
     assert not again.changed and again.text == result.text
+
+
+#: District files of format 1 in every shape the transforms meet: rules of each kind with and without
+#: their numbers, marks, sentences and anchors, provisions cited or not, odd values where values go.
+odd = st.one_of(st.integers(-2, 40), st.text(max_size=3), st.booleans(), st.lists(st.integers(0, 3), max_size=2))
+rule_tables = st.fixed_dictionaries(
+    {"kind": st.sampled_from(["cadence", "response", "routing", "record_only", "invitation", "odd"]),
+     "key": st.sampled_from(["visit", "meeting", "feedback", "x"])},
+    optional={"scope": st.sampled_from(["pairing", "department", "government"]), "min_per_period": odd,
+              "period_years": odd, "cycle_anchor_year": odd, "due_days": odd, "valid_from": st.dates(),
+              "sentence_zh": st.sampled_from(["", "部门领导每年应走访", "x"]),
+              "local": st.one_of(st.just({}), st.just({"min_per_period": "本区设定"}), odd),
+              "basis": st.sampled_from(["text", "local", "odd"])})
+provision_tables = st.fixed_dictionaries(
+    {"id": st.sampled_from(["§1", "§2", "§3"]), "rules": st.one_of(*[st.lists(rule_tables, min_size=1, max_size=3)] * 3,
+                                                                   odd)},
+    optional={"pairing_role": st.sampled_from(["listed"]),
+              "text_zh": st.just("部门领导每年应走访对口联系的民主党派1至2次。")})
+district_documents = st.fixed_dictionaries(
+    {"district": st.one_of(*[st.fixed_dictionaries({"id": st.just("d")}, optional={"part_period": st.just({})})] * 3,
+                           odd),
+     "provisions": st.one_of(*[st.lists(provision_tables, min_size=1, max_size=4)] * 3, odd)},
+    optional={"organisations": st.lists(st.fixed_dictionaries(
+                  {"id": st.sampled_from(["a", "b", "c"]),
+                   "kind": st.sampled_from(["department", "party_branch", "icf"])}), max_size=4),
+              "pairings": st.one_of(st.lists(st.fixed_dictionaries(
+                  {"department": st.sampled_from(["a", "b"]), "counterpart": st.sampled_from(["b", "c"]),
+                   "clause": st.sampled_from(["§1", "§2", "§9"])}), max_size=4), odd)})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tree=district_documents, comment=st.sampled_from(["", "# a header\n\n", "# a header\n"]))
+def test_upgrading_any_district_of_format_1_only_adds_lines_and_is_idempotent(tree: dict[str, object],
+                                                                               comment: str) -> None:
+    text = comment + tomlkit.dumps(tree)
+    try:
+        result = upgrade_file(text, file="d.toml")
+    except LiaisonError as exc:
+        event(f"refused: {exc.message[:40]}")
+        return
+    event(f"upgraded, {sum(n.action != 'changed' for n in result.notes)} to check or do")
+    assert result.kind == "district" and result.changed
+    inserted_only(text, result.text)
+    once = tomllib.loads(result.text)
+    assert once["format"] == "liaison-district/2"
+    assert upgrade_file(result.text).text == result.text
+    # each change is made only where needed: the upgraded file without its format line upgrades to itself
+    assert upgrade_file(without_format_line(result.text)).text == result.text
