@@ -286,6 +286,15 @@ def test_upgrading_twice_is_upgrading_once(text: str) -> None:
     assert upgrade_file(without_format_line(once.text)).text == once.text
 
 
+def test_a_format_line_of_format_1_gets_the_new_value_in_its_place(previous_text: str) -> None:
+    named = previous_text.replace("[district]", 'format = "liaison-district/1"  # kept\n\n[district]', 1)
+    result = upgrade_file(named)
+    assert result.version == 1 and result.text.count("format = ") == 1
+    assert 'format = "liaison-district/2"  # kept\n\n[district]' in result.text
+    assert result.text == upgrade_file(previous_text).text.replace(
+        LINE + "\n[district]", 'format = "liaison-district/2"  # kept\n\n[district]', 1)
+
+
 def test_a_rule_its_author_marked_is_left_as_marked(seed_text: str) -> None:
     """Today's unversioned layout (format 1 too): the seed without its format line gains the line and
     nothing else — every rule of it already says its local settings."""
