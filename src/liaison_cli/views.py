@@ -194,21 +194,28 @@ def _sentence_lines(prov: Provision, day: dt.date, lang: str) -> list[str]:
     from liaison.sentences import sentences
 
     en = lang == "en"
+    rules = {r.key: describe_rule(r, lang) for r in reversed(prov.rules)}  # a key's first version names it
+    rules["pairings"] = "the pairings" if en else "对口关系"
+
+    def named(key: str) -> str:
+        return rules.get(key, key)
+
     lines = []
-    for x in sentences(prov, day):
-        lines.append(f"· {x.text_zh}")
+    for n, x in enumerate(sentences(prov, day), 1):
+        # the sentences are the Chinese text's (the English is a translation, not aligned with them)
+        lines.append(f"{n}. (the {n}th sentence of the Chinese text)" if en else f"· {x.text_zh}")
         if x.rules:
-            lines.append(("  rules: " if en else "  规则：") + ", ".join(x.rules))
+            lines.append(("  rules: " if en else "  规则：") + ("; " if en else "；").join(named(k) for k in x.rules))
         if x.pairings:
-            lines.append("  the pairings" if en else "  对口关系（pairings）")
+            lines.append("  the pairings" if en else "  对口关系")
         for n in x.notes:
             if n.implemented_by:
-                lines.append(f"  by {n.implemented_by}: {n.note_en}" if en
-                             else f"  由 {n.implemented_by} 实施：{n.note_zh}")
+                lines.append(f"  by {named(n.implemented_by)}: {n.note_en}" if en
+                             else f"  由{named(n.implemented_by)}实施：{n.note_zh}")
             else:
                 lines.append(f"  not modelled: {n.note_en}" if en else f"  未建模：{n.note_zh}")
         for part in x.uncovered:
-            lines.append(f"  not accounted for in the data: {part}" if en else f"  数据未说明：{part}")
+            lines.append("  a part is not accounted for in the data (see --lang zh)" if en else f"  数据未说明：{part}")
     return lines
 
 
