@@ -442,7 +442,7 @@ def test_records_no_finding_counts_are_listed_with_the_reason(seed: District) ->
     other_year = HeldEngagement(EngagementKind.VISIT, D(2025, 5, 1), "health", ("health", "cpwdp"), "y2025")
     report = check(seed, Records(engagements=(early, other_year)), 2027)
     reasons = {n.id: n.reason_zh for n in report.not_counted}
-    assert "早于本意见施行" in reasons["old"] and "不在2027年" in reasons["y2025"]
+    assert "早于本区设定的《意见》施行日期" in reasons["old"] and "不在2027年" in reasons["y2025"]
 
 
 def test_a_visit_to_an_organisation_not_paired_with_its_host_says_so(seed: District) -> None:
