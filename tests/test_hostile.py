@@ -475,8 +475,8 @@ def test_records_that_are_not_counted_are_listed_with_the_reason(tmp_path: Path)
     day: each record is listed as not counted, with the reason in both languages."""
     found = _not_counted(tmp_path, NOT_COUNTED, 2022)
     assert set(found) == {"early", "unpaired", "last-year"}
-    assert "before the regulation applies (2022-05-22)" in found["early"]["reason_en"]
-    assert "早于本意见施行" in found["early"]["reason_zh"]
+    assert "before the date the district applies the regulation from (2022-05-22" in found["early"]["reason_en"]
+    assert "早于本区设定的《意见》施行日期" in found["early"]["reason_zh"]
     assert "no party branch or the ICF attended this leader visit" in found["unpaired"]["reason_en"]
     assert "2021-06-01" in found["last-year"]["reason_en"]
 

@@ -9,14 +9,13 @@ their own provision. Every problem is found, not only the first: they are raised
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from liaison.errors import DataError
 from liaison.loader import DOC, DistrictDocument
 from liaison.model import COUNTERPART_KINDS, Organisation, OrgKind
-from liaison.rules import Cadence, Invitation, Response
+from liaison.rules import ACTIVITIES, Cadence, Invitation, RecordOnly, Response, normal_text, record_section
 from liaison.text import name_key
 
 
@@ -177,18 +176,12 @@ def rule_versions_are_consistent(doc: DistrictDocument) -> Iterator[Problem]:
                               "请让前一版本在后一版本生效前结束（valid_until）")
 
 
-_PUNCTUATION = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"})
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", "", text.translate(_PUNCTUATION))
-
-
 def rules_quote_their_provision(doc: DistrictDocument) -> Iterator[Problem]:
-    """A rule quotes the sentence it implements (``sentence_zh``), in the words of its own provision
-    (punctuation width and spaces aside): findings and letters quote it, never an empty quote."""
+    """A rule quotes the sentence it implements (``sentence_zh``), in the words of its own provision as
+    worded while the rule version is in force (every wording, when the text was amended meanwhile;
+    punctuation width and spaces aside): findings and letters quote it, never an empty quote. A
+    sentence the data notes is words of some wording of its provision, implemented by one of its rules."""
     for i, prov in enumerate(doc.provisions):
-        text = _normal(prov.text_zh)
         for k, rule in enumerate(prov.rules):
             if not rule.sentence_zh.strip():
                 yield Problem(f"$.provisions[{i}].rules[{k}].sentence_zh",
@@ -196,10 +189,65 @@ def rules_quote_their_provision(doc: DistrictDocument) -> Iterator[Problem]:
                               f"规则“{rule.key}”未引用{prov.id}的原文句子",
                               "quote the sentence of the provision this rule implements (sentence_zh = \"…\")",
                               "请在 sentence_zh 中引用本规则所实施的原文句子")
-            elif _normal(rule.sentence_zh) not in text:
-                yield Problem(f"$.provisions[{i}].rules[{k}].sentence_zh",
+                continue
+            for version in prov.texts_over(rule.validity):
+                if normal_text(rule.sentence_zh) not in normal_text(version.text_zh):
+                    since = "" if version.valid_from == prov.texts()[0].valid_from else version.valid_from.isoformat()
+                    yield Problem(f"$.provisions[{i}].rules[{k}].sentence_zh",
+                                  f"the sentence is not in the text of {prov.id}" + (f" as amended on {since}" if since
+                                                                                     else ""),
+                                  f"这句话不在{prov.id}的原文中" + (f"（{since}修订后的文本）" if since else ""),
+                                  "quote the provision's own words; a rule whose sentence the amendment changed "
+                                  "needs a new version from the amendment's day (valid_until / valid_from)",
+                                  "请引用该条原文；修订改变了所引句子的，请自修订之日起给规则一个新版本")
+                    break
+        texts = [normal_text(t.text_zh) for t in prov.texts()]
+        keys = {r.key for r in prov.rules} | {"pairings"}
+        for k, sentence in enumerate(prov.sentences):
+            if not any(normal_text(sentence.sentence_zh) in text for text in texts):
+                yield Problem(f"$.provisions[{i}].sentences[{k}].sentence_zh",
                               f"the sentence is not in the text of {prov.id}", f"这句话不在{prov.id}的原文中",
                               "quote the provision's own words", "请引用该条原文")
+            if sentence.implemented_by and sentence.implemented_by not in keys:
+                yield Problem(f"$.provisions[{i}].sentences[{k}].implemented_by",
+                              f"{prov.id} has no rule {sentence.implemented_by!r}",
+                              f"{prov.id}没有规则“{sentence.implemented_by}”",
+                              f"name one of its rules ({', '.join(sorted(keys))}), or leave it out for a sentence "
+                              "not modelled", f"请写该条的规则键（{'、'.join(sorted(keys))}），未建模的句子不写")
+
+
+def amendments_follow_each_other(doc: DistrictDocument) -> Iterator[Problem]:
+    """A provision's wordings take effect one after another: each amendment after the one before."""
+    for i, prov in enumerate(doc.provisions):
+        for k, version in enumerate(prov.amendments):
+            if k and version.valid_from <= prov.amendments[k - 1].valid_from:
+                yield Problem(f"$.provisions[{i}].amendments[{k}].valid_from",
+                              f"amendment {k + 1} of {prov.id} takes effect on {version.valid_from}, not after the "
+                              f"one before ({prov.amendments[k - 1].valid_from})",
+                              f"{prov.id}的第{k + 1}次修订生效日期（{version.valid_from}）不晚于前一次"
+                              f"（{prov.amendments[k - 1].valid_from}）",
+                              "list the amendments in the order they take effect, on different days",
+                              "请按生效先后列出各次修订，生效日期各不相同")
+
+
+def record_kinds_are_named(doc: DistrictDocument) -> Iterator[Problem]:
+    """A record-only kind of the district's own (kept in ``[[activities]]``) says what its records are
+    called, so findings and the ledger can name them; one kind, one rule key."""
+    keys: dict[str, str] = {}
+    for i, prov in enumerate(doc.provisions):
+        for k, rule in enumerate(prov.rules):
+            if not isinstance(rule, RecordOnly) or record_section(rule.record_kind) != ACTIVITIES:
+                continue
+            here = f"$.provisions[{i}].rules[{k}]"
+            if not rule.label_zh:
+                yield Problem(f"{here}.label_zh", f"record kind {rule.record_kind!r} is the district's own: say what "
+                              "its records are called", f"记录种类“{rule.record_kind}”为本区自定：请写明名称",
+                              'add label_zh = "…" (and label_en)', '请加上 label_zh = "…"（及 label_en）')
+            if keys.setdefault(rule.record_kind, rule.key) != rule.key:
+                yield Problem(f"{here}.record_kind", f"record kind {rule.record_kind!r} is kept by rule "
+                              f"{keys[rule.record_kind]!r} already", f"记录种类“{rule.record_kind}”已由规则"
+                              f"“{keys[rule.record_kind]}”使用", "give each rule its own record kind",
+                              "请给每条规则不同的记录种类")
 
 
 def a_government_exists_where_rules_need_one(doc: DistrictDocument) -> Iterator[Problem]:
@@ -218,7 +266,9 @@ def a_government_exists_where_rules_need_one(doc: DistrictDocument) -> Iterator[
 
 #: Who hosts a cadence of each scope, and who answers each trigger: what the planner and the checker do,
 #: so a rule may not say otherwise (a host or responder the code would ignore).
-SCOPE_HOSTS = {"government": "district_government", "department": "department", "pairing": "department"}
+SCOPE_HOSTS: dict[str, tuple[str, ...]] = {"government": ("district_government",),
+                                           "department": ("department", "either_side"),
+                                           "pairing": ("department", "either_side")}
 RESPONDERS = {"consultation": "branches", "research_result": "department"}
 
 
@@ -227,11 +277,12 @@ def rules_say_what_the_code_does(doc: DistrictDocument) -> Iterator[Problem]:
     for i, prov in enumerate(doc.provisions):
         for k, rule in enumerate(prov.rules):
             here = f"$.provisions[{i}].rules[{k}]"
-            if isinstance(rule, Cadence) and rule.host != SCOPE_HOSTS[rule.scope]:
-                want = SCOPE_HOSTS[rule.scope]
-                yield Problem(f"{here}.host", f"a cadence of scope {rule.scope!r} is hosted by {want!r}, not "
-                              f"{rule.host!r}", f"范围为“{rule.scope}”的周期性规则由“{want}”主办，不是“{rule.host}”",
-                              f'write host = "{want}"', f'请写 host = "{want}"')
+            if isinstance(rule, Cadence) and rule.host not in SCOPE_HOSTS[rule.scope]:
+                want = " or ".join(f'"{h}"' for h in SCOPE_HOSTS[rule.scope])
+                want_zh = "或".join(f"“{h}”" for h in SCOPE_HOSTS[rule.scope])
+                yield Problem(f"{here}.host", f"a cadence of scope {rule.scope!r} is hosted by {want}, not "
+                              f"{rule.host!r}", f"范围为“{rule.scope}”的周期性规则由{want_zh}主办，不是“{rule.host}”",
+                              f"write host = {want}", f"请写 host = {want}")
             if isinstance(rule, Response) and rule.responder != RESPONDERS[rule.trigger]:
                 want = RESPONDERS[rule.trigger]
                 yield Problem(f"{here}.responder", f"a response to a {rule.trigger} comes from {want!r}, not "
@@ -248,6 +299,8 @@ CHECKS: tuple[Check, ...] = (
     pairing_versions_do_not_overlap,
     rule_versions_are_consistent,
     rules_quote_their_provision,
+    amendments_follow_each_other,
+    record_kinds_are_named,
     a_government_exists_where_rules_need_one,
     rules_say_what_the_code_does,
 )

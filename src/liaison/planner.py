@@ -169,12 +169,12 @@ class _YearPlanner:
                     self.done[i] += 1
 
     def event(self, event: KnownEvent) -> Engagement:
-        invited = self.district.invitees(event.kind, event.date, event.host)
+        invited = self.district.invitees(event.kind, event.date, event.host, named=event.invite)
         host = invited.host or self.district.government()
         participants = (host.id, *(i for i in invited.ids() if i != host.id))
         return Engagement(event.engagement_id(), event.kind, event.date, event.start, event.end, host.id, participants,
                           invited.provisions, event.title_zh, Status.AGREED, provisional=self.provisional,
-                          location=event.location, title_en=event.title_en)
+                          location=event.location, title_en=event.title_en, guests=event.guests)
 
     # -- tasks ----------------------------------------------------------------------------------------
     def tasks(self) -> list[_Task]:

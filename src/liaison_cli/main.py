@@ -127,25 +127,28 @@ def cli() -> None:
 # ---------------------------------------------------------------------------------------- provisions
 @cli.command()
 @click.argument("provision_id", required=False)
+@click.option("--as-of", "as_of", type=DATE, default=None,
+              help="Show the text in force on this date (a provision may be amended). Default: today.")
 @query_options
 @lang_option
 @handle_errors
-def provisions(provision_id: str | None, data_file: str | None, fmt: str, lang: str) -> None:
-    """List the provisions, or show one (by its id, e.g. §3.6 in the seed) with its verbatim text,
-    rules and local settings."""
+def provisions(provision_id: str | None, as_of: dt.date | None, data_file: str | None, fmt: str, lang: str) -> None:
+    """List the provisions, or show one (by its id, e.g. §3.6 in the seed) with its verbatim text as in
+    force on a date, its rules and local settings, and every sentence with what implements it."""
     from liaison_cli import views
 
     district = load(data_file)
+    day = as_of or today()
     if provision_id:
         prov = district.provision(provision_id)
         if fmt == "json":
-            emit_json(views.provision_json(prov))
+            emit_json(views.provision_json(prov, day))
         else:
-            views.print_provision(prov, lang=lang)
+            views.print_provision(prov, day, lang=lang)
         return
     if fmt == "json":
         emit_json({"district": district.info.id,
-                   "provisions": [views.provision_json(p) for p in district.provisions]})
+                   "provisions": [views.provision_json(p, day) for p in district.provisions]})
     else:
         views.print_provisions(district, lang=lang)
 

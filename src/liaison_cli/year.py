@@ -265,7 +265,8 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
                                                   keep=changed.proposed()))
         if fmt == "json":  # with --out, the whole state as written (letters, manifest, publications too)
             written = Workspace(out_dir).read_state(district, year) if out_dir is not None else None
-            documents.append(state_document(written or YearState.of(result)))
+            state = written or YearState.of(result)
+            documents.append(views.with_settings(district, state_document(state), state.engagements))
         elif out_dir is None:
             views.print_plan(district, result, lang=lang)
     if fmt == "json":  # one year: its state document; several (--years): a list of them, in order

@@ -95,6 +95,8 @@ def test_both_workbooks_convert_to_csv(converted: Path, seed: District, plan_202
     rows = read_csv(converted / "csv" / "安排表-全区.csv")
     assert rows[0][0] == f"{seed.info.name}2026年对口联系工作安排表"
     assert rows[2][:9] == ["日期", "星期", "时间", "事项", "主办单位", "参加单位", "依据", "状态", "暂定"]
+    # the row's visit or meeting rests on the district's reading, and says so
+    assert rows[2][10] == "本区设定" and "承担方式" in rows[3][10]
     first = plan_2026.engagements[0]
     assert rows[3][0] == first.date.isoformat() and rows[3][-1] == first.id  # a real date, shown as yyyy-mm-dd
     assert (converted / "csv" / "安排表-区卫生局.csv").is_file()

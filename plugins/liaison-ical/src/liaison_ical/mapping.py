@@ -107,6 +107,9 @@ def _description(e: Engagement, names: Names, breaks_avoided: bool = True) -> st
         f"主办单位：{names.organisation(e.host)}",
         "参加单位：" + "、".join(names.organisation(p) for p in e.participants),
     ]
+    if e.guests:
+        lines.append("特邀人士：" + "、".join(f"{g.name}（{names.organisation(g.organisation)}"
+                                              + (f"，{g.title}" if g.title else "") + "）" for g in e.guests))
     if e.provisions:
         lines.append("依据：" + "；".join(names.provision(p) for p in e.provisions))
     lines.append(f"状态：{STATUS_ZH[e.status]}")

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from liaison.district import District
-from liaison.duties import duties_of
+from liaison.duties import duties_of, planned_settings
 from liaison.engagements import STATUS_ZH, Plan, Status
 from liaison.errors import DataError, LiaisonError
 from liaison.model import COUNTERPART_KINDS, PARTY_ZH, Organisation, OrgKind
@@ -41,6 +41,7 @@ from liaison.records import (
 )
 from liaison.rules import ENGAGEMENT_KIND_ZH, EngagementKind
 from liaison.rules import EVENT_KINDS as CORE_EVENT_KINDS
+from liaison.terms import SETTING_ZH, term
 from liaison.text import (  # the years any date may fall in; a field's complaint; a text field's limit
     FIRST_YEAR,
     LAST_YEAR,
@@ -168,6 +169,7 @@ class PlannedRow:
     held: bool
     location: str
     note: str
+    local: str = ""  # the district's own settings the row rests on (承担方式、时长), "" when the text says all
 
 
 def plan_years(plan: Plan) -> tuple[int, ...]:
@@ -206,7 +208,8 @@ def plan_rows(district: District, plan: Plan, year: int) -> tuple[PlannedRow, ..
             end=e.end, title=e.title_zh, host=e.host, participants=tuple(e.participants),
             basis=_basis(district, e.provisions), status_zh=STATUS_ZH.get(e.status, str(e.status)),
             provisional=bool(e.provisional), cancelled=e.status == Status.CANCELLED, held=e.status == Status.HELD,
-            location=e.location or "", note=e.note or ""))
+            location=e.location or "", note=e.note or "",
+            local="、".join(dict.fromkeys(term(SETTING_ZH, f) for f, _ in planned_settings(district, e)))))
     return tuple(rows)
 
 
