@@ -127,17 +127,25 @@ class _BoundedSession:
         kwargs["stream"] = True
         kwargs["timeout"] = deadline - now  # a silent server: the library's own read timeout
         expired = threading.Event()
+        reading: list[Any] = []  # the answer whose body is being read, once its head came
 
         def expire() -> None:
             expired.set()
-            self._inner.close()  # fails the read blocked on the socket, in the requesting thread
+            # fails the read blocked on the socket, in the requesting thread: the session's connections
+            # while the head is awaited, the answer's own once it streams the body
+            self._inner.close()
+            for answer in reading:
+                answer.close()
 
         timer = threading.Timer(deadline - now, expire)
         timer.daemon = True
         timer.start()
         try:
             answer = self._inner.request(method, url, *args, **kwargs)
-            body = self._body(answer)
+            reading.append(answer)
+            if expired.is_set():
+                answer.close()
+            body = self._body(answer, deadline)
         except Unreadable:
             raise
         except Exception:
@@ -153,7 +161,7 @@ class _BoundedSession:
         self._check_xml(method, answer, body)
         return answer
 
-    def _body(self, answer: Any) -> bytes:
+    def _body(self, answer: Any, deadline: float) -> bytes:
         declared = answer.headers.get("Content-Length")
         if declared is not None and declared.strip().isdigit() and int(declared) > self.max_bytes:
             answer.close()
@@ -165,6 +173,9 @@ class _BoundedSession:
             if size > self.max_bytes:
                 answer.close()
                 raise self._too_large()
+            if time.monotonic() > deadline:
+                answer.close()
+                raise self._late(deadline)
             parts.append(chunk)
         return b"".join(parts)
 
@@ -237,6 +248,10 @@ def _network_reason(exc: BaseException) -> tuple[str, str]:
     if found:
         number, _, said = found.group(0).strip().partition("] ")
         return _errno_reason(int(number.removeprefix("[Errno ")), said)
+    if "closed connection without response" in text or "RemoteDisconnected" in text:
+        return ("the server closed the connection without answering (the request may or may not have been "
+                "carried out: publishing again finds out)",
+                "服务器未作应答就关闭了连接（请求可能已执行，也可能没有：重新发布即可查明）")
     unresolved = re.search(r"Failed to resolve '([^']+)'", text)
     if unresolved:
         host = unresolved.group(1)
