@@ -258,12 +258,15 @@ def test_the_command_killed_at_random_points_converges(
     assert n <= len(proxy.log) <= n + (phase == "after")  # it died at the n-th request (or just after)
     _, before = recorded(tmp_path, seed, proxy.url)
     kept = sum(len(c.resources) for c in before.calendars) if before is not None else 0
+    in_flight = proxy.log[n - 1][1]  # stored by the server; its answer never reached the publisher
 
     proxy.reset()
     again = publish_command(tmp_path, proxy.url, user)
     out, err = again.communicate(timeout=300)
     assert again.returncode == 0, out + err
     assert "冲突" not in out and "Traceback" not in err
+    if phase == "before" and in_flight == "PUT":
+        assert "服务器上已有且与要发布的一致，已记录（此前的应答丢失）：1" in out, out
     plan, publication = recorded(tmp_path, seed, proxy.url)
     assert publication is not None
     assert_server_equals_record(seed, plan, publication, user, keys=("全部", "icf"))
