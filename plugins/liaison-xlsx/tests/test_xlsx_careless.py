@@ -147,6 +147,19 @@ def test_too_many_cells_are_refused_before_parsing(seed: District, ledger_2026: 
     assert f"its sheets hold more than {MAX_CELLS:,} cells" in str(err) and "单元格" in err.render("zh")
 
 
+def test_cells_and_strings_are_counted_whatever_the_prefix_and_the_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from liaison_xlsx import package
+
+    monkeypatch.setattr(package, "_CHUNK", 7)  # tags split between chunks everywhere
+    plain = b'<worksheet xmlns="x"><sheetData><row r="1"><c r="A1"/><c r="B1" t="s"><v>0</v></c><c>' \
+            b'</c></row><cols><col min="1"/></cols></sheetData></worksheet>'
+    prefixed = plain.replace(b"<", b"<x:").replace(b"<x:/", b"</x:")
+    for xml in (plain, prefixed):
+        assert package._count(io.BytesIO(xml), b"c", 100) == 3
+    strings = b'<sst count="2"><si><t>a</t></si><si>\n<t>b</t></si><sheet/></sst>'
+    assert package._count(io.BytesIO(strings), b"si", 100) == 2
+
+
 def test_a_ledger_of_normal_size_is_well_within_the_bounds(seed: District, ledger_2026: bytes) -> None:
     from liaison_xlsx.package import measure
 

@@ -43,8 +43,7 @@ _TYPES: Final = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _SHARED_STRINGS: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 _SHEETS: Final = ("application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml",
                   "application/vnd.ms-excel.worksheet")  # the second: .xlsm's worksheets
-_SI: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
-_CELL: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_ROOT: Final = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?(?:sst|worksheet)[\s>]")
 _CHUNK: Final = 1024 * 1024
 
 
@@ -80,19 +79,31 @@ def _parts(package: zipfile.ZipFile) -> tuple[list[str], list[str]]:
     return strings, sheets
 
 
-def _count(stream: IO[bytes], pattern: re.Pattern[bytes], most: int) -> int:
-    """Occurrences of ``pattern`` in a stream, read a chunk at a time (a match may span two chunks:
-    the tail of each chunk is kept); stops once past ``most``."""
+def _tags(element: bytes, prefix: bytes) -> tuple[bytes, ...]:
+    return tuple(b"<" + prefix + element + end for end in (b" ", b">", b"/", b"\t", b"\r", b"\n"))
+
+
+def _count(stream: IO[bytes], element: bytes, most: int) -> int:
+    """The ``element`` tags (``si``, ``c``) in a part, read a chunk at a time, with the namespace
+    prefix its root element uses (some writers put ``x:`` on every tag); stops once past ``most``.
+    ``bytes.count`` over each chunk, the last bytes kept for a tag split between two chunks."""
     found = 0
-    tail = b""
+    pending = b""
+    tags: tuple[bytes, ...] = ()
     while chunk := stream.read(_CHUNK):
-        data = tail + chunk
-        matches = list(pattern.finditer(data))
-        keep = max(len(data) - 64, matches[-1].end() if matches else 0)
-        found += len(matches)
-        tail = data[keep:]
+        data = pending + chunk
+        if not tags:
+            root = _ROOT.search(data)
+            if root is None and len(data) < 64 * 1024:
+                pending = data  # the root element is not all here yet
+                continue
+            tags = _tags(element, root.group(1) + b":" if root is not None and root.group(1) else b"")
+        found += sum(data.count(tag) for tag in tags)
+        pending = data[-(len(tags[0]) - 1):]  # too short to hold a whole tag: nothing counted twice
         if found > most:
-            break
+            return found
+    if not tags:  # a part too short to show its root element
+        found = sum(pending.count(tag) for tag in _tags(element, b""))
     return found
 
 
@@ -111,7 +122,7 @@ def measure(package: zipfile.ZipFile) -> None:
                             f"{MAX_SHARED_STRINGS_BYTES:,} bytes of them are read",
                             f"其共享字符串解压后有 {size:,} 字节，最多读取 {MAX_SHARED_STRINGS_BYTES:,} 字节")
         with package.open(part) as stream:
-            count = _count(stream, _SI, MAX_SHARED_STRINGS)
+            count = _count(stream, b"si", MAX_SHARED_STRINGS)
         if count > MAX_SHARED_STRINGS:
             raise Oversized(f"it holds more than {MAX_SHARED_STRINGS:,} shared strings (distinct texts); "
                             f"ledgers with up to {MAX_SHARED_STRINGS:,} are read",
@@ -120,7 +131,7 @@ def measure(package: zipfile.ZipFile) -> None:
     cells = 0
     for part in (p for p in sheets if p in names):
         with package.open(part) as stream:
-            cells += _count(stream, _CELL, MAX_CELLS - cells)
+            cells += _count(stream, b"c", MAX_CELLS - cells)
         if cells > MAX_CELLS:
             raise Oversized(f"its sheets hold more than {MAX_CELLS:,} cells (rows × columns, blank cells with "
                             f"a format included); ledgers with up to {MAX_CELLS:,} are read",

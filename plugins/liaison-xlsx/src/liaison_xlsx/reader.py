@@ -204,7 +204,7 @@ def _typed_twice(sections: dict[str, Section], problems: Problems) -> None:
         earlier: dict[Any, list[tuple[Any, Where]]] = {}
         for record, where in zip(section.records, section.where, strict=True):
             if name == "engagements":
-                key: Any = record.occasion()
+                key: Any = (record.occasion(), frozenset(record.attended))
             elif getattr(record, "id", ""):
                 continue  # told apart by its id
             else:
@@ -231,7 +231,7 @@ def _same_row(name: str, a: Any, b: Any) -> bool:
         return bool(a == b)
     if a.id and b.id:
         return False  # two engagements of the plan, told apart by their 编号
-    return bool(a.same_as(b) and set(a.attended) == set(b.attended))
+    return bool(a.same_as(b))  # the participants are in the key
 
 
 def _row_cell(name: str, where: Where) -> str:
