@@ -15,9 +15,13 @@ If-Match from the object's cached props and raises on a 412, whereas a publisher
 recorded in the year's state and a 412 as a value (a conflict to report).  ``put``/``delete`` send
 exactly the bytes and headers given and hand back the status and ETag.
 
-Every failure that is not a plain HTTP answer (an unreachable host, a timeout, a refused password)
-becomes :class:`ServerError` with what was being done and where, in English and in Chinese; the
-publisher turns it into a :class:`~liaison.publishing.PublishError` naming the URL and the collection.
+Every request goes through :class:`_BoundedSession`: a total deadline per request and per
+publication (the HTTP library's timeout is per read), a largest answer, XML answers refused if they
+declare a DTD or are not DAV XML.  Every failure that is not a plain HTTP answer (an unreachable host,
+a timeout, a refused password, an answer the client will not read, any exception the library raises
+on an answer) becomes :class:`ServerError` with what was being done and where, in English and in
+Chinese; the publisher turns it into a :class:`~liaison.publishing.PublishError` naming the URL and
+the collection.
 """
 
 from __future__ import annotations
@@ -86,6 +90,7 @@ class Unreadable(Exception):
 #: Requests whose successful answer is a DAV XML body the library parses (RFC 4918 §9.1, §9.2, RFC 4791 §7).
 _XML_ANSWERS: Final = frozenset({"PROPFIND", "PROPPATCH", "REPORT"})
 _DTD: Final = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROOT: Final = re.compile(rb"<[A-Za-z_]")  # the first element: a DTD can only come before it
 _CHUNK: Final = 64 * 1024
 
 
@@ -190,7 +195,9 @@ class _BoundedSession:
         refused before any parser sees it; a 2xx answer to PROPFIND, PROPPATCH or REPORT that is
         not XML at all is no CalDAV server's (the library would fail on it with an AttributeError)."""
         kind = str(answer.headers.get("Content-Type", "")).lower()
-        if ("xml" in kind or body.lstrip()[:5] == b"<?xml") and _DTD.search(body):
+        root = _ROOT.search(body)
+        prolog = body[:root.start()] if root is not None else body
+        if ("xml" in kind or body.lstrip()[:5] == b"<?xml") and _DTD.search(prolog):
             raise Unreadable("the answer declares a DTD or entities (<!DOCTYPE …>), which no CalDAV "
                              "answer has; not read",
                              "应答中声明了 DTD 或实体（<!DOCTYPE …>），CalDAV 应答不会有这些；未读取")
@@ -199,10 +206,10 @@ class _BoundedSession:
 
             parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
             try:
-                root = etree.fromstring(body, parser)
+                tree = etree.fromstring(body, parser)
             except etree.XMLSyntaxError:
-                root = None
-            if root is None or not isinstance(root.tag, str) or not root.tag.startswith("{DAV:}"):
+                tree = None
+            if tree is None or not isinstance(tree.tag, str) or not tree.tag.startswith("{DAV:}"):
                 shown = " ".join(body[:60].decode("utf-8", "replace").split())
                 status = answer.status_code
                 raise Unreadable(f"the answer (HTTP {status}) is not the XML a CalDAV server sends: "

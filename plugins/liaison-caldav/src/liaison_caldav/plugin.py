@@ -6,9 +6,13 @@ the calendar's X-WR-CALNAME as display name; one resource per event, the VEVENT 
 exported .ics (same UID, SEQUENCE, DTSTAMP; cancelled engagements stay, as STATUS:CANCELLED).  What
 to send is computed by :func:`liaison_caldav.changes.changes` from the previous publication: a
 rerun with nothing changed sends no write, a moved engagement one PUT per calendar holding it.
-Writes carry If-None-Match / If-Match; a 412 is reported as a :class:`~liaison.publishing.Conflict`
-(its reason in English and Chinese) and the server's version kept (``overwrite`` replaces it, and
-still reports it, as ``overwritten``).
+Writes carry If-None-Match / If-Match.  After a 412 the server's copy is read: the very event we
+send (:func:`liaison_caldav.same.same_event`) is adopted — recorded as published, with the server's
+ETag — for it is our own PUT whose answer was lost; anything else is a
+:class:`~liaison.publishing.Conflict` (its reason in English and Chinese) and the server's version is
+kept (``overwrite`` replaces it, and still reports it, as ``overwritten``).  Each acknowledged write
+is handed to the request's ``record`` callback at once, so a run that dies loses at most the write
+in flight, and the next run converges.
 
 A run that has nothing to send still sends one request (PROPFIND Depth 0 on the URL), so a wrong
 password or an unreachable server is never taken for "nothing changed".  A wrong password, an
@@ -21,9 +25,9 @@ message, no file.
 
 Options (:data:`OPTIONS`, checked by the host; ``liaison publish caldav --option KEY=VALUE``):
 ``url`` (required), ``user``, ``password`` (the command reads it from an environment variable),
-``calendars``, ``overwrite``, ``prune``, ``check_server``, ``timeout``, ``auth``, ``verify_tls``,
-``ca_file``, and the ``ical`` exporter's ``alarm_minutes`` and ``dtstamp``, so the events are the
-ones the .ics files hold.
+``calendars``, ``overwrite``, ``prune``, ``check_server``, ``timeout`` (a request, whole), ``deadline``
+(the publication), ``max_response_mb``, ``auth``, ``verify_tls``, ``ca_file``, and the ``ical``
+exporter's ``alarm_minutes`` and ``dtstamp``, so the events are the ones the .ics files hold.
 """
 
 from __future__ import annotations
