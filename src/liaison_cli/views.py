@@ -559,6 +559,10 @@ def print_publish_summary(result: Any, *, lang: str = "zh") -> None:
             f"已发布到 {result.publication.target}：新建 {result.created}，更新 {result.updated}，"
             f"未变 {result.unchanged}；请求 {result.requests} 次（写入 {result.writes} 次）")
     console.print(line)
+    adopted = getattr(result, "adopted", 0)
+    if adopted:  # an earlier run's answers lost: what the server held already as we would send it
+        console.print(f"Found on the server as sent and recorded (an earlier answer was lost): {adopted}" if en
+                      else f"服务器上已有且与要发布的一致，已记录（此前的应答丢失）：{adopted}")
     for c in result.kept:
         console.print(("Conflict, the server's version kept: " if en else "冲突（保留服务器上的版本，未覆盖）：")
                       + f"{c.calendar} {c.uid} {c.text(lang)}")

@@ -451,20 +451,23 @@ def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user:
                         fix_zh=f"请先导出：liaison export ical --year {year} --out {out_dir}")
     target = chosen.target(options)
     columns = (TextColumn(f"{chosen.name} {target}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=views.err_console, transient=True) as progress:
+    # each write the target acknowledges goes into the state as it comes (record), under the lock
+    with workspace.publishing(district, year) as (state, record), \
+            Progress(*columns, console=views.err_console, transient=True) as progress:
         task = progress.add_task("publish", total=None)
 
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        request = PublishRequest(district, state.plan, state.publication(chosen.name, target), options, advance)
+        request = PublishRequest(district, state.plan, state.publication(chosen.name, target), options, advance,
+                                 record=record)
         try:
             result = chosen.publish(request)
         except PublishError as exc:
             if exc.partial is not None and exc.partial.calendars:  # what the server accepted before it failed
-                workspace.save_publication(district, year, exc.partial)
+                record(exc.partial)
             raise
-    workspace.save_publication(district, year, result.publication)
+        record(result.publication)
     views.print_publish_summary(result, lang=lang)
     if result.kept:  # completed with problems: events left as the server has them (as check --fail-on)
         sys.exit(3)

@@ -24,7 +24,7 @@ import secrets
 import shutil
 import stat
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -278,12 +278,29 @@ class Workspace:
 
     def save_publication(self, district: District, year: int, publication: Publication) -> None:
         """Record what a publisher sent (only what the target accepted) in the year's state."""
+        with self.publishing(district, year) as (_, record):
+            record(publication)
+
+    @contextmanager
+    def publishing(self, district: District, year: int) -> Iterator[tuple[YearState, Callable[[Publication], None]]]:
+        """The year's state and ``record(publication)``, which writes the publication into it at once,
+        through the same single-file write as every change of the state. The lock is held while the
+        publisher runs, so each write the target acknowledges is stored before the next is sent (a
+        publisher killed loses at most the one in flight) and no other command changes the state
+        between two records."""
         with self.locked(year):
             state = self.read_state(district, year)
             if state is None:
                 raise ExportError(f"there is no state of {year} in {self.root}", fix="export the year first",
                                   message_zh=f"{self.root} 中没有 {year} 年的状态文件", fix_zh="请先导出该年度")
-            write_atomic(self.state_path(district, year), state_to_json(state.with_publication(publication)).encode())
+            current = state
+
+            def record(publication: Publication) -> None:
+                nonlocal current
+                current = current.with_publication(publication)
+                write_atomic(self.state_path(district, year), state_to_json(current).encode())
+
+            yield state, record
 
 
 def renamed(district: District, name: str) -> District:
