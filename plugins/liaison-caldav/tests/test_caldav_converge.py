@@ -262,7 +262,10 @@ def test_the_command_killed_at_random_points_converges(
     # every PUT whose answer reached the publisher is in the state on disk (the last one perhaps not
     # yet, when the kill came while it was being written): recorded as acknowledged, not at the end
     answered = [m for _, m, _ in proxy.log[:n - 1]].count("PUT") + (phase == "after" and in_flight == "PUT")
-    assert answered - 1 <= kept <= answered, (answered, kept)
+    # killed after an answer, the publisher may have sent one more request in the kill's delay, and have
+    # had it answered and recorded too
+    later = [m for _, m, _ in proxy.log[n:]].count("PUT")
+    assert answered - 1 <= kept <= answered + later, (answered, kept, later)
 
     proxy.reset()
     again = publish_command(tmp_path, proxy.url, user)
