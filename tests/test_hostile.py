@@ -383,11 +383,18 @@ def test_a_refused_export_writes_nothing_at_all(tmp_path: Path, name: str) -> No
     assert changes(before, snapshot(tmp_path)) == []
 
 
-def test_an_output_folder_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["export", "plan", "check"])
+def test_an_output_folder_that_is_a_file_is_refused_naming_it(tmp_path: Path, command: str) -> None:
+    """Issue #21.3: --out a file is the one error shape (exit 1, the path, the fix, in the output's language),
+    the same for every command that takes --out, and nothing is written."""
     (tmp_path / "out").write_text("a file", encoding="utf-8")
+    args = {"export": ["export", "ical"], "plan": ["plan"], "check": ["check"]}[command]
     before = snapshot(tmp_path)
-    outcome = run_liaison(["export", "ical", "--year", "2027", "--out", "out", "--lang", "en"], tmp_path)
-    assert outcome.code == 2 and "Usage:" in outcome.stderr and "is a file" in outcome.stderr
+    for lang, words in (("en", "error: out: the output folder is a file (fix: "),
+                        ("zh", "错误: out: 输出文件夹是一个文件 (fix: ")):
+        outcome = run_liaison([*args, "--year", "2027", "--out", "out", "--lang", lang], tmp_path)
+        assert outcome.code == 1 and "Traceback" not in outcome.stderr, outcome.stderr[-2000:]
+        assert outcome.first_line.startswith(words), outcome.first_line
     assert changes(before, snapshot(tmp_path)) == []
 
 

@@ -431,6 +431,14 @@ def print_report(district: District, report: Report, *, lang: str = "zh", show_a
 
 
 # ---------------------------------------------------------------------------------------- export, publish
+def print_notes(notes: Iterable[Any], *, lang: str = "zh") -> None:
+    """What the output folder's recovery did, or could not do (on stderr, shaped like an error)."""
+    import click
+
+    for note in notes:
+        click.echo(f"{'注意' if lang == 'zh' else 'note'}: {note.render(lang)}", err=True)
+
+
 def print_export_summary(district: District, outcome: Any, *, lang: str = "zh") -> None:
     en = lang == "en"
     by_format: dict[str, list[tuple[str, int]]] = {}
