@@ -321,7 +321,6 @@ def test_a_disk_that_fills_up_while_staging_leaves_nothing_behind(exporters: Non
     import errno
 
     import liaison_workspace
-
     from liaison.errors import StorageError
 
     ws = Workspace(tmp_path)

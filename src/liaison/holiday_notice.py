@@ -157,9 +157,9 @@ def check_used(notices: Sequence[HolidayNotice], years: Sequence[int], files: Se
         asked_en = ", ".join(str(y) for y in years)
         raise DataError(f"this is the notice of {notice.year}: it arranges no day of {asked_en}, so it would not "
                         "be used", file=files[i] if i < len(files) else None, path="$.year",
-                        fix=f"give the notice of {years[0]}, or leave this one out (or work on {notice.year})",
+                        fix=f"give the notice of {years[0]}, or leave this one out: it is for planning {notice.year}",
                         message_zh=f"这是{notice.year}年的节假日安排，不涉及{asked}年的任何一天，不会被采用",
-                        fix_zh=f"请给出{years[0]}年的安排，或去掉这份（或改为安排{notice.year}年）")
+                        fix_zh=f"请给出{years[0]}年的安排，或去掉这份：它用于安排{notice.year}年")
 
 
 def notices_in_use(stored: Iterable[HolidayNotice], given: Iterable[HolidayNotice],

@@ -48,7 +48,15 @@ from liaison.reconcile import Change, apply_changes, update_plan
 from liaison.records import Records
 from liaison.state import StateError, YearState, parse_state, state_file_name, state_to_json, year_calendar
 from liaison.workdays import WorkingDayCalendar
-from liaison_workspace.durable import checkpoint, make_folders, remove_tree, sync_tree, write_atomic, write_new
+from liaison_workspace.durable import (
+    checkpoint,
+    make_folders,
+    make_within,
+    remove_tree,
+    sync_tree,
+    write_atomic,
+    write_new,
+)
 from liaison_workspace.folder import TEMP, Note, YearFolders, system_error
 
 __all__ = ["ExportOutcome", "Note", "UpdateOutcome", "Workspace", "write_atomic"]
@@ -294,9 +302,10 @@ class Workspace:
             for path, to in result.archive:
                 source, target = staging / path, staging / to
                 if source.exists():
-                    target.parent.mkdir(parents=True, exist_ok=True)
+                    make_within(staging, target.parent)
                     os.replace(source, target)
             for _, artifact in result.writes:
+                make_within(staging, (staging / artifact.path).parent)
                 write_new(staging / artifact.path, artifact.data, step="stage:write")
             write_new(staging / state_file_name(district.info.id, year), state_to_json(result.state).encode(),
                       step="stage:state")
@@ -393,11 +402,12 @@ def _take_back(created: Sequence[Path]) -> None:
 
 def _link_tree(source: Path, target: Path) -> None:
     """``target`` as a copy of ``source`` made of hard links (a copy where links are not possible);
-    temporary files a crash left are not carried over."""
-    for place, dirs, files in os.walk(source):
+    temporary files a crash left are not carried over. A folder that cannot be read stops it (its
+    files would be lost with the old year)."""
+    for place, dirs, files in os.walk(source, onerror=_raise):
         here = target / Path(place).relative_to(source)
         for name in dirs:
-            (here / name).mkdir(exist_ok=True)
+            (here / name).mkdir()
         for name in files:
             if TEMP.fullmatch(name):
                 continue
@@ -409,6 +419,10 @@ def _link_tree(source: Path, target: Path) -> None:
                 shutil.copy2(Path(place, name), here / name)
                 _fsync_file(here / name)
             checkpoint("stage:link")
+
+
+def _raise(error: OSError) -> None:
+    raise error
 
 
 def _fsync_file(path: Path) -> None:

@@ -25,8 +25,8 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["checkpoint", "exchange", "fsync_dir", "make_folders", "remove_tree", "sync_tree", "temp_name",
-           "write_atomic", "write_new"]
+__all__ = ["checkpoint", "exchange", "fsync_dir", "make_folders", "make_within", "remove_tree", "sync_tree",
+           "temp_name", "write_atomic", "write_new"]
 
 KILL_AT = "LIAISON_TEST_KILL_AT"
 TRACE = "LIAISON_TEST_TRACE"
@@ -86,8 +86,8 @@ def make_folders(path: Path) -> list[Path]:
 
 def write_new(path: Path, data: bytes, *, step: str = "write") -> None:
     """A new file (never writing through a hard link into another folder), flushed to the disk, with
-    the usual mode: the process's umask applies, as for any file the office creates."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    the usual mode: the process's umask applies, as for any file the office creates. Its folder
+    exists (a folder that vanished is an error, never made again in silence)."""
     path.unlink(missing_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     with os.fdopen(fd, "wb") as handle:
@@ -95,6 +95,14 @@ def write_new(path: Path, data: bytes, *, step: str = "write") -> None:
         handle.flush()
         os.fsync(handle.fileno())
     checkpoint(step)
+
+
+def make_within(root: Path, folder: Path) -> None:
+    """``folder`` and its parents below ``root``, which must exist: a ``root`` that vanished meanwhile
+    is an error (``FileNotFoundError``), never made again."""
+    for parent in [*reversed(folder.relative_to(root).parents), folder.relative_to(root)]:
+        if parent != Path("."):
+            (root / parent).mkdir(exist_ok=True)
 
 
 def temp_name(path: Path) -> Path:

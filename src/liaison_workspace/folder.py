@@ -107,9 +107,11 @@ class YearFolders:
         if parts:
             hidden = STAGING.fullmatch(parts[0]) or OLD.fullmatch(parts[0])
             if hidden is not None:
-                return str(self.root) if len(parts) == 1 else str(self.folder(int(hidden["year"])).joinpath(*parts[1:]))
-            if TEMP.fullmatch(parts[0]) or parts[0].endswith(".swap.json"):
-                return str(self.root)
+                if len(parts) == 1:
+                    return str(self.root)
+                return str(self.folder(int(hidden["year"])).joinpath(*parts[1:]))
+            if TEMP.fullmatch(parts[-1]) or parts[-1].endswith(".swap.json"):
+                return str(given.parent)  # a temporary file or the journal: the folder it is made in
         return str(given)
 
     # -- the swap --------------------------------------------------------------------------------
@@ -358,6 +360,8 @@ def system_error(exc: OSError, folders: YearFolders | None = None, *, file: str 
     that nothing was changed (the previous year is as it was)."""
     code = exc.errno
     named = file or exc.filename or (folders.root if folders else None)
+    if code == errno.EPERM and exc.filename2 and os.path.lexists(exc.filename2):
+        named = file or exc.filename2  # a rename onto an immutable file (or out of an immutable folder): that one
     shown = folders.shown(named) if folders is not None and named is not None else (str(named) if named else None)
     if code == errno.ENOTDIR and shown is not None:
         shown = _first_file(Path(shown)) or shown
