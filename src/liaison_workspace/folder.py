@@ -151,6 +151,8 @@ class YearFolders:
                 if exchange(staging, folder):
                     checkpoint("swap:exchanged")
                     fsync_dir(self.root)
+                    os.rename(staging, old)  # the previous year under the name that says so
+                    checkpoint("swap:old-named")
                 else:
                     os.rename(folder, old)
                     checkpoint("swap:old-moved-away")
@@ -207,8 +209,8 @@ class YearFolders:
         if failure is None:
             return None
         reason, reason_zh = reason_of(failure)
-        return Note(f"left over from an earlier export, and it cannot be removed: {reason}",
-                    f"这是早先导出留下的，无法删除：{reason_zh}", file=str(path),
+        return Note(f"a copy of the year that an export replaced or did not finish; it cannot be removed: {reason}",
+                    f"这是导出时替换下来或未完成的年度副本，无法删除：{reason_zh}", file=str(path),
                     fix=f"remove it by hand (`rm -r {path}`); if that is refused too, `lsattr -R {path}` shows an "
                         "immutable file (an administrator clears it with `chattr -i`)",
                     fix_zh=f"请手工删除（`rm -r {path}`）；如仍被拒绝，可用 `lsattr -R {path}` 查看是否有不可更改的文件"
@@ -246,7 +248,7 @@ class YearFolders:
                 notes += [n for n in [self._discard(entry)] if n is not None]
             elif old is not None and int(old["year"]) == year:
                 olds.append(entry)
-            elif TEMP.fullmatch(name) and name.startswith(f".{year}.swap.json."):
+            elif TEMP.fullmatch(name) and name.startswith(f".{journal_path.name}."):  # the journal, half-written
                 notes += [n for n in [self._discard(entry)] if n is not None]
         if olds and not folder.exists() and not folder.is_symlink():
             if len(olds) > 1:
