@@ -8,9 +8,9 @@ one journaled step:
 2. the journal ``out/.<year>.swap.json`` — which staging folder (its name and its inode: a folder
    keeps its inode when it is renamed), and the name the old year will take — is written atomically
    and synced;
-3. the two folders are exchanged in one atomic step (``renameat2(RENAME_EXCHANGE)``), or where the
-   platform cannot, renamed twice (``<year>`` → ``.<year>.old-…``, staging → ``<year>``), the folder
-   synced after each;
+3. the two folders are exchanged in one atomic step (``renameat2(RENAME_EXCHANGE)``; the old year,
+   now under the staging name, is then renamed ``.<year>.old-…``), or where the platform cannot,
+   renamed twice (``<year>`` → ``.<year>.old-…``, staging → ``<year>``), the folder synced after each;
 4. the old year is removed, then the journal.
 
 Whatever instruction a crash stops at, the next command (:meth:`YearFolders.recover`, run as the lock
