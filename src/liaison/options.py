@@ -20,9 +20,10 @@ from liaison.text import quoted
 
 OptionType = Literal["text", "int", "bool", "date", "datetime", "list", "object"]
 
-#: The largest whole number an ``int`` option takes when it declares no ``maximum``: what a C int
-#: holds, so a number a plugin's library cannot take (``alarm_minutes=10**20``: OverflowError) is the
-#: host's refusal naming the option, never the plugin's crash.
+#: The largest whole number an ``int`` option takes when it declares no ``maximum`` (and ``-MAX_INT - 1``
+#: the smallest without a ``minimum``): what a C int holds, so a number a plugin's library cannot take
+#: (``alarm_minutes=10**20``: OverflowError) is the host's refusal naming the option, never the
+#: plugin's crash.
 MAX_INT = 2**31 - 1
 
 _TRUE = frozenset({"1", "true", "yes", "on", "是"})
@@ -59,7 +60,7 @@ class Option:
     """One option of an exporter or publisher.
 
     ``type`` says how text from the command line is read: ``text``; ``int`` (whole numbers, at least
-    ``minimum`` and at most ``maximum``, or :data:`MAX_INT` when none is declared); ``bool``
+    ``minimum`` and at most ``maximum``, within a C int when they are not declared: :data:`MAX_INT`); ``bool``
     (true/false, yes/no, 1/0); ``date`` (YYYY-MM-DD); ``datetime`` (ISO 8601
     with an offset, or a date for midnight UTC); ``list`` (comma-separated text, each item one of
     ``choices`` when given); ``object`` (API only: a Python value ``check`` accepts). ``check``, when
@@ -129,8 +130,9 @@ def _int(option: Option, value: Any) -> int:
         raise Refused(f"expected a whole number, not {value!r}", f"应为整数，而不是 {value!r}")
     huge = abs(value) >= _TOO_LARGE  # not printed in full: it may have thousands of digits
     shown, shown_zh = ("a number of 20 digits or more", "一个 20 位以上的数") if huge else (value, value)
-    if option.minimum is not None and value < option.minimum:
-        raise Refused(f"must be {option.minimum} or more, not {shown}", f"至少为 {option.minimum}，而不是 {shown_zh}")
+    lowest = -MAX_INT - 1 if option.minimum is None else option.minimum
+    if value < lowest:
+        raise Refused(f"must be {lowest} or more, not {shown}", f"至少为 {lowest}，而不是 {shown_zh}")
     highest = MAX_INT if option.maximum is None else option.maximum
     if value > highest:
         raise Refused(f"must be {highest} or less, not {shown}", f"至多为 {highest}，而不是 {shown_zh}")
