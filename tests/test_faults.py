@@ -539,3 +539,43 @@ def test_a_folder_that_vanishes_during_the_export(year: Year, tmp_path: Path) ->
     assert "文件夹在 liaison 写入时消失了" in (info.value.message_zh or "")
     assert info.value.file is not None and info.value.file.startswith(str(out / str(YEAR)))
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("step", "in_place"), [("swap:begin", False), ("swap:old-removed", True)])
+def test_a_disk_error_in_the_swap_rolls_back_or_tidies_up_later(year: Year, tmp_path: Path, step: str,
+                                                                 in_place: bool) -> None:
+    """An error of the disk before the year is in place: rolled back, the one error, nothing left. After
+    it is in place: the export stands (it is not reported as failed), a note says the tidying up is left
+    to the next command, which does it."""
+    import errno
+
+    from liaison.errors import StorageError
+    from liaison.loader import seed_district
+    from liaison_workspace import Workspace, durable
+
+    work = year.copy("work", tmp_path)
+    out = work / "out"
+
+    def fail(passed: str) -> None:
+        if passed == step:
+            raise OSError(errno.EIO, "Input/output error", str(out / f".{YEAR}.swap.json"))
+
+    durable.hooks.append(fail)
+    try:
+        if in_place:
+            outcome = Workspace(out).export(seed_district(), YEAR, [("ical", {})])
+            assert [n.message for n in outcome.notes] == [
+                "the new year is in place, but tidying up after it failed (the disk reported an input/output "
+                "error); the next command finishes it"]
+        else:
+            with pytest.raises(StorageError, match="the disk reported an input/output error; nothing was changed"):
+                Workspace(out).export(seed_district(), YEAR, [("ical", {})])
+    finally:
+        durable.hooks.remove(fail)
+    left = sorted(p.name for p in out.iterdir() if p.name != str(YEAR))
+    if in_place:
+        assert left == [f".{YEAR}.swap.json"]
+        ok(liaison(work, *CHECK))
+        assert sorted(p.name for p in out.iterdir()) == [str(YEAR)]
+    else:
+        assert left == [] and year.which(out) == "before"

@@ -22,6 +22,7 @@ folders, temporary files) are removed, or reported when they cannot be.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -134,6 +135,15 @@ class YearFolders:
             raise
         try:
             return self._complete(journal)
+        except OSError as exc:
+            if _inode(self.folder(year)) != journal.inode:
+                self._roll_back(journal)
+                raise
+            # the new year is in place: what failed is the tidying up, which the next command finishes
+            reason, reason_zh = reason_of(exc)
+            return [Note(f"the new year is in place, but tidying up after it failed ({reason}); the next command "
+                         "finishes it", f"新的年度已就位，但之后的清理未能完成（{reason_zh}）；下一个命令会完成清理",
+                         file=str(self.folder(year)))]
         except BaseException:
             self._roll_back(journal)
             raise
@@ -151,7 +161,8 @@ class YearFolders:
                 if exchange(staging, folder):
                     checkpoint("swap:exchanged")
                     fsync_dir(self.root)
-                    os.rename(staging, old)  # the previous year under the name that says so
+                    with contextlib.suppress(OSError):  # else it is removed under the staging name
+                        os.rename(staging, old)  # the previous year under the name that says so
                     checkpoint("swap:old-named")
                 else:
                     os.rename(folder, old)
