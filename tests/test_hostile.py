@@ -36,8 +36,10 @@ import pytest
 from hostile_corpus import (
     BASE,
     CORPUS,
+    FIX_AT_END,
     INTERNALS,
     KINDS,
+    PATH_AT_START,
     TIME_LIMIT,
     Case,
     Outcome,
@@ -76,6 +78,9 @@ ZH_SAMPLE: dict[str, str | None] = {
     "events/e01-kind-visit.toml": None,
     "state/s16-another-year.json": None,
     "notice/n01-year-9999.json": None,
+    "district/d56-format-1-no-line.toml": None,
+    "district/d58-format-newer.toml": None,
+    "district/d63-several-problems.toml": None,
 }
 
 
@@ -672,3 +677,29 @@ def test_a_move_with_a_utc_offset_is_converted_to_the_districts_time(tmp_path: P
     assert outcome.code == 0, outcome.stderr[-2000:]
     found = _engagement(root, VISIT)
     assert (found["date"], found["start"]) == (day, start)
+
+
+# ------------------------------------------------------------------ several problems, one line each
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_problem_of_a_district_file_is_listed_one_per_line(tmp_path: Path, lang: str) -> None:
+    """Issue #20.2: the cross-file checks report every problem at once, each on its own line in the
+    project's shape (FILE: PATH: what (fix: …)), then the count — not the first only."""
+    case = BY_ID["district/d63-several-problems.toml"]
+    assert case.source is not None
+    shutil.copyfile(case.source, tmp_path / case.file)
+    (tmp_path / "records.toml").write_text("", encoding="utf-8")
+    outcome = run_liaison(["check", "--year", "2026", "--data", case.file, "--records", "records.toml", "--lang", lang],
+                          tmp_path)
+    assert outcome.code == 1 and "Traceback" not in outcome.stderr and not outcome.changed
+    lines = outcome.stderr.strip().splitlines()
+    first = f"{'error' if lang == 'en' else '错误'}: "
+    assert lines[0].startswith(first + case.file + ": ")
+    problems = [lines[0].removeprefix(first), *lines[1:-1]]
+    paths = []
+    for line in problems:
+        assert line.startswith(f"{case.file}: "), line
+        at = PATH_AT_START.match(line.removeprefix(f"{case.file}: "))
+        assert at is not None and FIX_AT_END.search(line), line
+        paths.append(at["path"])
+    assert paths == ["$.organisations[1].id", "$.provisions[0].pairing_role", "$.provisions[1].rules[1].sentence_zh"]
+    assert lines[-1] == ("3 problems in all" if lang == "en" else "共 3 处问题")

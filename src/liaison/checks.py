@@ -3,7 +3,8 @@
 The per-field validators (:mod:`liaison.text`, the attrs classes) check each value alone; these check
 what only the whole document can tell: ids and names unique, pairings between a department and a
 branch or the ICF under a clause that creates pairings, versions that do not overlap, rules quoting
-their own provision. Each problem is a :class:`DataError` with the path of the offending field.
+their own provision. Every problem is found, not only the first: they are raised together as one
+:class:`DataError` (:meth:`DataError.several`), each with the path of the offending field.
 """
 
 from __future__ import annotations
@@ -33,11 +34,12 @@ Check = Callable[[DistrictDocument], Iterator[Problem]]
 
 
 def check_district(doc: DistrictDocument, *, file: str | None) -> None:
-    """Every check in turn; the first problem is raised."""
-    for check in CHECKS:
-        for p in check(doc):
-            raise DataError(p.message, file=file, path=p.path, fix=f"{p.fix} (see {DOC['district']})",
-                            message_zh=p.message_zh, fix_zh=f"{p.fix_zh}（见 {DOC['district']}）")
+    """Every check in turn; every problem found is raised, together, in one :class:`DataError`."""
+    found = [DataError(p.message, file=file, path=p.path, fix=f"{p.fix} (see {DOC['district']})",
+                       message_zh=p.message_zh, fix_zh=f"{p.fix_zh}（见 {DOC['district']}）")
+             for check in CHECKS for p in check(doc)]
+    if found:
+        raise DataError.several(found)
 
 
 def _first_duplicate(values: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, str]]:
@@ -118,10 +120,24 @@ def pairings_join_a_department_and_a_counterpart(doc: DistrictDocument) -> Itera
         elif pairing.clause not in clauses:
             yield Problem(f"{here}.clause", f"no provision {pairing.clause!r}", f"没有条款“{pairing.clause}”",
                           "cite the provision that creates the pairing", "请引用规定对口联系的条款")
-        elif clauses[pairing.clause].pairing_role is None:
-            yield Problem(f"{here}.clause", f"{pairing.clause} creates no pairings", f"{pairing.clause}不规定对口联系",
-                          'cite a provision with pairing_role = "common_liaison" or "listed"',
-                          '请引用 pairing_role 为 "common_liaison" 或 "listed" 的条款')
+
+
+def cited_provisions_create_pairings(doc: DistrictDocument) -> Iterator[Problem]:
+    """A provision pairings cite says how it creates them (``pairing_role``): the problem is the
+    provision's, said once, however many pairings cite it."""
+    cited: dict[str, int] = {}
+    for pairing in doc.pairings:
+        cited[pairing.clause] = cited.get(pairing.clause, 0) + 1
+    for i, prov in enumerate(doc.provisions):
+        count = cited.get(prov.id, 0)
+        if count and prov.pairing_role is None:
+            pairings = "1 pairing" if count == 1 else f"{count} pairings"
+            yield Problem(f"$.provisions[{i}].pairing_role", f"{prov.id} is cited by {pairings} (their clause) and "
+                          "says no pairing_role", f"{prov.id}被 {count} 个对口关系引用（clause），但未写 pairing_role",
+                          'add pairing_role = "common_liaison" (each department it names is paired with every party '
+                          'branch and the ICF) or "listed" (it lists the pairings)',
+                          '请加上 pairing_role = "common_liaison"（所列部门与各民主党派、工商联均对口联系）'
+                          '或 "listed"（逐一列出对口关系）')
 
 
 def pairing_versions_do_not_overlap(doc: DistrictDocument) -> Iterator[Problem]:
@@ -169,11 +185,18 @@ def _normal(text: str) -> str:
 
 
 def rules_quote_their_provision(doc: DistrictDocument) -> Iterator[Problem]:
-    """A rule's ``sentence_zh`` is words of its own provision (punctuation width and spaces aside)."""
+    """A rule quotes the sentence it implements (``sentence_zh``), in the words of its own provision
+    (punctuation width and spaces aside): findings and letters quote it, never an empty quote."""
     for i, prov in enumerate(doc.provisions):
         text = _normal(prov.text_zh)
         for k, rule in enumerate(prov.rules):
-            if rule.sentence_zh and _normal(rule.sentence_zh) not in text:
+            if not rule.sentence_zh.strip():
+                yield Problem(f"$.provisions[{i}].rules[{k}].sentence_zh",
+                              f"rule {rule.key!r} quotes no sentence of {prov.id}",
+                              f"规则“{rule.key}”未引用{prov.id}的原文句子",
+                              "quote the sentence of the provision this rule implements (sentence_zh = \"…\")",
+                              "请在 sentence_zh 中引用本规则所实施的原文句子")
+            elif _normal(rule.sentence_zh) not in text:
                 yield Problem(f"$.provisions[{i}].rules[{k}].sentence_zh",
                               f"the sentence is not in the text of {prov.id}", f"这句话不在{prov.id}的原文中",
                               "quote the provision's own words", "请引用该条原文")
@@ -221,6 +244,7 @@ CHECKS: tuple[Check, ...] = (
     unique_names,
     branches_name_their_party,
     pairings_join_a_department_and_a_counterpart,
+    cited_provisions_create_pairings,
     pairing_versions_do_not_overlap,
     rule_versions_are_consistent,
     rules_quote_their_provision,

@@ -32,9 +32,9 @@ class EventsDocument:
 
 def parse_events(text: str | bytes, district: District, *, file: str | None = None) -> tuple[KnownEvent, ...]:
     from liaison.convert import structure
-    from liaison.loader import DOC, read_toml
+    from liaison.loader import DOC, current_body, read_toml
 
-    raw = read_toml(text, file=file, expected="events")
+    raw = current_body(read_toml(text, file=file, expected="events"), "events", file=file)
     doc = structure(raw, EventsDocument, file=file, fix=f"correct the value (see {DOC['events']})")
     if len(doc.events) > MAX_EVENTS:
         raise DataError(f"{len(doc.events)} events; at most {MAX_EVENTS}", file=file, path="$.events",

@@ -306,9 +306,9 @@ def _check_refs(records: Records, district: District, file: str | None) -> Recor
 def parse_records(text: str | bytes, district: District, *, file: str | None = None) -> Records:
     """Parse a records file (TOML) and resolve its organisations against ``district``."""
     from liaison.convert import structure
-    from liaison.loader import DOC, read_toml
+    from liaison.loader import DOC, current_body, read_toml
 
-    raw = read_toml(text, file=file, expected="records")
+    raw = current_body(read_toml(text, file=file, expected="records"), "records", file=file)
     records = _check_refs(structure(raw, Records, file=file, fix=f"correct the value (see {DOC['records']})"),
                           district, file).with_defaults(district)
     check_consistency(records, district, file)

@@ -26,6 +26,7 @@ from liaison.district import District
 from liaison.engagements import Engagement, KnownEvent, Plan, PlanOptions, PlanWarning, Published, Unplaced
 from liaison.errors import DataError, LiaisonError
 from liaison.holiday_notice import HolidayNotice, check_distinct, check_notice
+from liaison.loader import FormatError
 from liaison.numbering import LetterRecord
 from liaison.publishing import Publication
 from liaison.text import identifier, in_range, line_text, message_text, title_text
@@ -145,6 +146,11 @@ class StateError(DataError):
     """A year's state file is malformed or does not fit the district or the year."""
 
 
+class NewerStateError(StateError, FormatError):
+    """A state file written by a newer liaison: a :class:`~liaison.loader.FormatError` (``newer``) as a
+    newer district, records or events file is, and a :class:`StateError`."""
+
+
 def _check_events(state: YearState, file: str | None, fail: Any) -> None:
     """The events of the options and as last seen are events (not what the planner places) and end
     after they start."""
@@ -203,14 +209,14 @@ def _check_format(value: object, file: str | None) -> None:
         return
     version, ours = _format_version(value), _format_version(FORMAT)
     if version is not None and ours is not None and version > ours:
-        raise StateError(f"this state was written by a newer liaison (\"format\": \"{value}\"; this version "
-                         f"reads {FORMAT})", file=file, path="$.format",
-                         fix="upgrade liaison (`pip install -U liaison` and its plugins) to work on this year; do not "
-                             "rewrite the state with this version",
-                         message_zh=f"该年度状态由更新版本的 liaison 写入（\"format\": \"{value}\"；"
-                                    f"本版本读取 {FORMAT}）",
-                         fix_zh="请升级 liaison（`pip install -U liaison` 及其插件）后再处理该年度；"
-                                "不要用本版本重写年度状态")
+        raise NewerStateError(f"this state was written by a newer liaison (\"format\": \"{value}\"; this version "
+                              f"reads {FORMAT})", kind="state", version=None, newer=True, file=file, path="$.format",
+                              fix="upgrade liaison (`pip install -U liaison` and its plugins) to work on this year; "
+                                  "do not rewrite the state with this version",
+                              message_zh=f"该年度状态由更新版本的 liaison 写入（\"format\": \"{value}\"；"
+                                         f"本版本读取 {FORMAT}）",
+                              fix_zh="请升级 liaison（`pip install -U liaison` 及其插件）后再处理该年度；"
+                                     "不要用本版本重写年度状态")
     raise DataError(f"not a state file of this version (expected \"format\": \"{FORMAT}\")", file=file,
                     path="$.format", fix=FIX, fix_zh=FIX_ZH,
                     message_zh=f"不是本版本的年度状态文件（应为 \"format\": \"{FORMAT}\"）")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import shlex
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -64,13 +65,22 @@ lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="z
 def explain(exc: LiaisonError) -> LiaisonError:
     """The error with the command-line flag its fix needs, where the core could not name one."""
     from liaison.engagements import ChangeRefused
-    from liaison.loader import WHAT, WHAT_ZH, WrongFileError
+    from liaison.loader import FORMAT_DOC, WHAT, WHAT_ZH, FormatError, WrongFileError, written_for
     from liaison.state import FIX, StateError
 
     if isinstance(exc, WrongFileError):
         flag = FLAGS.get(exc.found, "")
         return exc.located(fix=f"pass {WHAT[exc.found]} with {flag}" if flag else exc.fix,
                            fix_zh=f"请用 {flag} 给出{WHAT_ZH[exc.found]}" if flag else None)
+    if isinstance(exc, FormatError) and not exc.newer and exc.file and exc.version is not None:
+        command = f"liaison upgrade {shlex.quote(exc.file)} --write"  # the command that brings it forward
+        en, zh = written_for(exc.kind, exc.version)
+        return FormatError(f"{en}; run: {command}", kind=exc.kind, version=exc.version, newer=False, file=exc.file,
+                           path=exc.path, message_zh=f"{zh}；请运行：{command}",
+                           fix="the upgrade keeps the file's comments and order, keeps the original beside it "
+                               f"({exc.file}.orig) and lists what you must check ({FORMAT_DOC})",
+                           fix_zh=f"升级保留文件的注释和顺序，原文件另存为 {exc.file}.orig，"
+                                  f"并列出需要您核对之处（见 {FORMAT_DOC}）")
     if isinstance(exc, ChangeRefused):
         return exc.located(fix="check with the other side, then repeat the command with --force",
                            fix_zh="先与对方商定，再加 --force 重新运行")
@@ -236,7 +246,7 @@ def main() -> None:
     cli(prog_name="liaison")
 
 
-from liaison_cli import year  # noqa: E402, F401 - registers the year's commands on `cli`
+from liaison_cli import upgrade, year  # noqa: E402, F401 - registers the year's commands and upgrade on `cli`
 
 if __name__ == "__main__":  # `python -m liaison_cli.main`: the commands live on the imported module's `cli`
     from liaison_cli.main import main as imported_main
