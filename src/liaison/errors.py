@@ -123,3 +123,13 @@ class ExportError(LiaisonError):
 
 class OptionError(ExportError):
     """An exporter or publisher option is unknown or has a bad value."""
+
+
+class StorageError(ExportError):
+    """The system refused to write (or read back) a file of the output folder: no space, no
+    permission, a read-only file system, an immutable file, a file where a folder is needed, a
+    folder that vanished. ``errno`` is the system's code (``errno.ENOSPC`` …), None when there is
+    none; ``file`` the path as the user knows it. The edge raises it (``liaison_workspace``): the
+    core writes nothing."""
+
+    errno: int | None = None

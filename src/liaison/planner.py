@@ -46,14 +46,19 @@ from liaison.workdays import HolidayKind, WorkingDayCalendar, default_calendar
 DEFAULT_OPTIONS = PlanOptions()
 
 
+def check_year(year: int) -> None:
+    """A year the planner works in, or a :class:`PlanningError` (asked before anything is written)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PlanningError(f"cannot plan the year {year}", fix=f"give a year between {FIRST_YEAR} and {LAST_YEAR}",
+                            message_zh=f"无法安排{year}年", fix_zh=f"请给出 {FIRST_YEAR}–{LAST_YEAR} 之间的年份")
+
+
 def plan_year(district: District, year: int, options: PlanOptions = DEFAULT_OPTIONS, *,
               calendar: WorkingDayCalendar | None = None, fixed: Sequence[Engagement] = (),
               keep: Sequence[Engagement] = ()) -> Plan:
     """The year's plan. ``fixed`` engagements (agreed, held, cancelled) stay as they are; proposed
     ones in ``keep`` stay where they are if that still fits; the rest is placed afresh."""
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise PlanningError(f"cannot plan the year {year}", fix=f"give a year between {FIRST_YEAR} and {LAST_YEAR}",
-                            message_zh=f"无法安排{year}年", fix_zh=f"请给出 {FIRST_YEAR}–{LAST_YEAR} 之间的年份")
+    check_year(year)
     calendar = calendar or default_calendar()
     planner = _YearPlanner(district, year, options, calendar)
     return planner.run([e for e in fixed if e.date.year == year], [e for e in keep if e.date.year == year])

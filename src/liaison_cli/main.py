@@ -96,9 +96,15 @@ def handle_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except LiaisonError as exc:
+        except (LiaisonError, OSError) as exc:
             lang = kwargs.get("lang") or "zh"
-            click.echo(f"{'错误' if lang == 'zh' else 'error'}: {explain(exc).render(lang)}", err=True)
+            if isinstance(exc, LiaisonError):
+                error = exc
+            else:  # a failure of the system no closer code caught: the one error shape all the same
+                from liaison_workspace.folder import system_error
+
+                error = system_error(exc, unchanged=False)
+            click.echo(f"{'错误' if lang == 'zh' else 'error'}: {explain(error).render(lang)}", err=True)
             sys.exit(1)
     return wrapper  # type: ignore[return-value]
 

@@ -201,9 +201,9 @@ def _sentence_lines(prov: Provision, day: dt.date, lang: str) -> list[str]:
         return rules.get(key, key)
 
     lines = []
-    for n, x in enumerate(sentences(prov, day), 1):
+    for number, x in enumerate(sentences(prov, day), 1):
         # the sentences are the Chinese text's (the English is a translation, not aligned with them)
-        lines.append(f"{n}. (the {n}th sentence of the Chinese text)" if en else f"· {x.text_zh}")
+        lines.append(f"{number}. (sentence {number} of the Chinese text)" if en else f"· {x.text_zh}")
         if x.rules:
             lines.append(("  rules: " if en else "  规则：") + ("; " if en else "；").join(named(k) for k in x.rules))
         if x.pairings:
@@ -529,6 +529,14 @@ def print_report(district: District, report: Report, *, lang: str = "zh", show_a
 
 
 # ---------------------------------------------------------------------------------------- export, publish
+def print_notes(notes: Iterable[Any], *, lang: str = "zh") -> None:
+    """What the output folder's recovery did, or could not do (on stderr, shaped like an error)."""
+    import click
+
+    for note in notes:
+        click.echo(f"{'注意' if lang == 'zh' else 'note'}: {note.render(lang)}", err=True)
+
+
 def print_export_summary(district: District, outcome: Any, *, lang: str = "zh") -> None:
     en = lang == "en"
     by_format: dict[str, list[tuple[str, int]]] = {}
