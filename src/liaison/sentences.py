@@ -16,7 +16,7 @@ import attrs
 
 from liaison.rules import Provision, SentenceNote, normal_text
 
-_MARKER = re.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|[-•·]\s*)")
+_MARKER = re.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百零〇0-9]+条\s*|[-•·]\s*)")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 
 

@@ -194,7 +194,9 @@ def _sentence_lines(prov: Provision, day: dt.date, lang: str) -> list[str]:
     from liaison.sentences import sentences
 
     en = lang == "en"
-    rules = {r.key: describe_rule(r, lang) for r in reversed(prov.rules)}  # a key's first version names it
+    # a key's version in force that day names it (else its first)
+    in_force = [r for r in prov.rules if r.validity.contains(day)]
+    rules = {r.key: describe_rule(r, lang) for r in [*reversed(prov.rules), *in_force]}
     rules["pairings"] = "the pairings" if en else "对口关系"
 
     def named(key: str) -> str:

@@ -66,15 +66,32 @@ def cadences(ctx: Context) -> Iterator[Finding]:
         if _read_per_pairing(o):
             groups.setdefault(_group(o), []).append(o)
     counted = {id(o): _count(ctx, o) for o in owed}
+    versions: dict[tuple[str, tuple[str, ...], tuple[dt.date, dt.date]], list[Obligation]] = {}
+    for o in owed:
+        versions.setdefault((o.rule.key, o.subject, o.period), []).append(o)
     for o in owed:
         siblings = groups.get(_group(o), [o]) if _read_per_pairing(o) else [o]
         if len(siblings) > 1 and o is siblings[0]:
             department = _department_finding(ctx, siblings, [c for s in siblings for c in counted[id(s)]])
             if department is not None:
                 yield department
-        yield _cadence_finding(ctx, o, counted[id(o)], len(siblings))
+        whole = _whole_period(versions[(o.rule.key, o.subject, o.period)], counted)
+        yield _cadence_finding(ctx, o, counted[id(o)], len(siblings), whole)
         if _read_per_department(o) and counted[id(o)]:
             yield from _pairings_not_met(ctx, o, counted[id(o)])
+
+
+def _whole_period(parts: list[Obligation], counted: dict[int, list[str]]) -> tuple[int, int] | None:
+    """(engagements counted, the least any version asks) when an amendment split a period its subject
+    was in force for whole, and the whole period fell short of every version: then a part's shortfall
+    does not rest on the district's part-period setting — no reading of the text would be met."""
+    if len(parts) < 2:
+        return None
+    days = sum((p.span[1] - p.span[0]).days + 1 for p in parts)
+    whole = (parts[0].period[1] - parts[0].period[0]).days + 1
+    total = len({c for p in parts for c in counted[id(p)]})
+    least = min(p.rule.min_per_period for p in parts)
+    return (total, least) if days == whole and total < least else None
 
 
 def _read_per_department(o: Obligation) -> bool:
@@ -148,7 +165,8 @@ def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[
                    counterparts, (o.responsible,), o.span, zh, en, tuple(ids), expected_zh, rests)
 
 
-def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: int) -> Finding:
+def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: int,
+                     whole: tuple[int, int] | None = None) -> Finding:
     prov = ctx.district.provision(o.provision)
     expected_zh = "".join(o.rule.how_often_zh())
     expected_en = " ".join(reversed(o.rule.how_often_en()))
@@ -160,8 +178,16 @@ def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: 
             status = shortfall_status(o.modality, FindingStatus.NOT_DONE if not counted else FindingStatus.FEWER)
     absent = _read_per_department(o) and status == FindingStatus.MET and bool(_absent(ctx, o, counted))
     rests = _what_it_rests_on(ctx, o, status, pairings, len(counted), absent)
+    if whole is not None and status == FindingStatus.SHORT:
+        rests = tuple(r for r in rests if r != "part_period")
     local_only = status == FindingStatus.SHORT and bool(rests)
     zh, en = _cadence_sentences(ctx, prov, o, len(counted), status, rests, expected_zh, expected_en)
+    if whole is not None and status == FindingStatus.SHORT:
+        (a, b) = o.period
+        zh = zh.rstrip("。") + (f"；{a.isoformat()}至{b.isoformat()}全期合计记录{whole[0]}次，"
+                               f"少于原文任一版本的{whole[1]}次。")
+        en = en.rstrip(".") + (f"; {whole[0]} in the whole period {a.isoformat()} to {b.isoformat()}, fewer than any "
+                              f"wording of the text asks ({whole[1]}).")
     return Finding(o.provision, o.rule.key, status, severity(status, o.modality, local_only=local_only),
                    o.responsible, o.counterparts, o.subject, o.span, zh, en, tuple(counted), expected_zh,
                    rests, o.pairing_in_force)

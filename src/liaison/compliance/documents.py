@@ -106,8 +106,15 @@ def _invitation_sentences(ctx: Context, prov: Provision, day: dt.date, title: st
     when = day.isoformat()
     whom_zh = "区政府" if rule.recipients == "government" else "民主党派、工商联负责人"
     whom_en = "the district government" if rule.recipients == "government" else "branch or ICF leader"
+    if status == FindingStatus.RECORDED:  # 有关: whom to invite was the host's to choose; say only whom it did
+        invited_zh = f"邀请了{ctx.names(reached)}负责人{rule.role_zh}" if reached else "未邀请民主党派、工商联负责人"
+        invited_en = f"invited {ctx.names(reached, 'en')}" if reached else "invited no branch or ICF leader"
+        return (f"{when}{title}{invited_zh}；{prov.cite_zh()}为“{quote_zh(rule.sentence_zh)}”，邀请哪些单位视情确定，"
+                "仅作记录", f"{title_en} on {when} {invited_en}; {prov.id} lets the host choose whom to invite: "
+                "recorded only")
     if not reached:
-        zh = f"{when}{title}未邀请任何{whom_zh}{rule.role_zh}"
+        zh = f"{when}{title}未邀请{whom_zh}{rule.role_zh}" if rule.recipients == "government" else \
+            f"{when}{title}未邀请任何{whom_zh}{rule.role_zh}"
         en = f"{title_en} on {when} invited no {whom_en}"
     elif not missing:
         leaders = "" if rule.recipients == "government" else "负责人"
@@ -116,9 +123,6 @@ def _invitation_sentences(ctx: Context, prov: Provision, day: dt.date, title: st
     else:
         zh = f"{when}{title}邀请了{ctx.names(reached)}，未邀请{ctx.names(missing)}负责人{rule.role_zh}"
         en = f"{title_en} on {when} invited {ctx.names(reached, 'en')} but not {ctx.names(missing, 'en')}"
-    if status == FindingStatus.RECORDED:
-        zh += f"；{prov.cite_zh()}为“{quote_zh(rule.sentence_zh)}”，邀请哪些单位视情确定，仅作记录"
-        en += f"; {prov.id} lets the host choose whom to invite: recorded only"
     return zh, en
 
 
