@@ -361,8 +361,8 @@ class _YearPlanner:
         return PlanWarning(task.id, day, f"{task.title_zh}（{task.id}）定在{day.isoformat()}：在{first.isoformat()}至"
                            f"{last.isoformat()}内无法与同一对口关系的其他活动间隔{gap}天（计划的间隔设定），已放宽间隔安排",
                            f"{task.id} is set on {day.isoformat()}: between {first.isoformat()} and "
-                           f"{last.isoformat()} it cannot be {gap} days from the pairing's other engagements (the plan's spacing), so the "
-                           "spacing was relaxed")
+                           f"{last.isoformat()} it cannot be {gap} days from the pairing's other engagements "
+                           "(the plan's spacing), so the spacing was relaxed")
 
     def _unplaced(self, task: _Task) -> Unplaced:
         gap = self.options.min_gap_days
