@@ -167,8 +167,9 @@ def test_a_partys_major_event_inviting_the_government_is_recorded_not_charged(se
             'attended = ["民盟支部", "区政府"]\ntitle = "民盟支部成立纪念会"\n')
     records = parse_records(text, seed, file="r.toml")
     [found] = [f for f in check(seed, records, 2027).findings if f.counted == ("g1",)]
-    assert found.rule == "major-event-of-a-party" and found.status == FindingStatus.MET
-    assert found.basis == "local" and found.severity == Severity.OK
+    assert found.rule == "major-event-of-a-party" and found.status == FindingStatus.RECORDED
+    assert found.basis == "local" and found.severity == Severity.INFO and found.responsible is None
+    assert "邀请了区人民政府参加" in found.message_zh and "原文未设义务" in found.message_zh
     missed = parse_records(text.replace('"民盟支部", "区政府"', '"民盟支部"'), seed, file="r.toml")
     [info] = [f for f in check(seed, missed, 2027).findings if f.counted == ("g1",)]
     assert info.severity == Severity.INFO  # a may: never a breach

@@ -150,7 +150,10 @@ def setting_name(field: str, lang: str = "zh") -> str:
 
 def local_lines(rule: Rule, lang: str = "zh") -> list[str]:
     """The rule's local settings, each marked 本区设定（原文未规定）with its note (the district's
-    notes are in Chinese: English names the setting only)."""
+    notes are in Chinese: English names the setting only); a rule the district chose as a whole says so."""
+    if rule.basis == "local":
+        return ["  the whole rule: " + BASIS_EN["local"]] if lang == "en" else \
+            [f"  整条规则：{BASIS_ZH['local']} — {rule.note}"]
     if lang == "en":
         return [f"  {setting_name(field, 'en')}: {BASIS_EN['local']}" for field, _ in rule.local.notes
                 if field != "valid_from"]
@@ -166,6 +169,8 @@ def print_provisions(district: District, *, lang: str = "zh") -> None:
     for prov in district.provisions:
         local = sorted({f for r in prov.rules for f in r.local.fields() if f != "valid_from"})
         names = list(dict.fromkeys(setting_name(f, lang) for f in local))
+        names += [("the rule " if en else "规则“") + r.key + ("" if en else "”整条") for r in prov.rules
+                  if r.basis == "local"]
         names += (["reading" if en else "解读"] if prov.readings else [])
         cells = [prov.id, *([] if en else [prov.citation_zh]), prov.title_en if en else prov.title_zh,
                  (MODALITY_EN if en else MODALITY_ZH)[prov.modality],
@@ -264,7 +269,7 @@ def print_provision(prov: Provision, day: dt.date, *, lang: str = "zh") -> None:
                 console.print(f"  原文：{rule.sentence_zh}")
             for line in local_lines(rule):
                 console.print(line)
-            if rule.note:
+            if rule.note and rule.basis != "local":  # a rule local as a whole said its note above
                 console.print(f"  说明：{rule.note}")
     console.print("\n逐句：")
     for line in _sentence_lines(prov, day, "zh"):
@@ -388,19 +393,20 @@ def with_settings(district: District, document: dict[str, Any],
     """The state document of ``plan --format json`` with each engagement's ``local_settings``: the
     district's own settings it rests on (field, its names, the district's note), so a reader of the
     JSON sees them as the table's ※ does. Not part of the state file (it follows from the data)."""
-    from liaison.duties import planned_settings
+    from liaison.duties import planned_settings, year_obligations
 
     by_id = {e.id: e for e in engagements}
+    owed = year_obligations(district, int(document.get("year", 0))) if document.get("year") else ()
     for item in document.get("engagements", []):
         e = by_id.get(item.get("id", ""))
         if e is not None:
             item["local_settings"] = [{"field": f, "field_zh": setting_name(f), "field_en": setting_name(f, "en"),
-                                       "note_zh": note} for f, note in planned_settings(district, e)]
+                                       "note_zh": note} for f, note in planned_settings(district, e, owed)]
     return document
 
 
 def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
-    from liaison.duties import planned_settings
+    from liaison.duties import planned_settings, year_obligations
 
     en = lang == "en"
     title = (f"{district.info.name_en}: liaison plan {plan.year} ({len(plan.engagements)} engagements)" if en else
@@ -411,11 +417,12 @@ def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
     kinds = ENGAGEMENT_KIND_EN if en else ENGAGEMENT_KIND_ZH
     statuses = STATUS_EN if en else STATUS_ZH
     legend: dict[str, dict[str, None]] = {}
+    owed = year_obligations(district, plan.year)
     for e in plan.engagements:
         flags = statuses[e.status] + (("（暂定）" if not en else " (provisional)") if e.provisional else "") + (
             ("⚠超出指导" if not en else " ⚠beyond guidance") if e.beyond_guidance else "")
         day = f"{e.date:%Y-%m-%d} " + (e.date.strftime("%a") if en else f"周{'一二三四五六日'[e.date.weekday()]}")
-        settings = planned_settings(district, e)
+        settings = planned_settings(district, e, owed)
         if settings:
             legend.setdefault(e.provisions[0], {}).update(dict.fromkeys(setting_name(f, lang) for f, _ in settings))
         basis = " ".join(e.provisions) + ("※" if settings else "")

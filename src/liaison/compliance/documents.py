@@ -82,7 +82,9 @@ def invitations(ctx: Context) -> Iterator[Finding]:
         missing = [o for o in expected if o not in reached]
         title = e.title or ENGAGEMENT_KIND_ZH[e.kind]
         title_en = e.title if e.title and e.title.isascii() else ENGAGEMENT_KIND_EN[e.kind]
-        if rule.recipients == "relevant_counterparts":  # 有关民主党派: whom is relevant is the host's to judge
+        if rule.recipients == "relevant_counterparts" or rule.host == "counterpart":
+            # 有关民主党派: whom is relevant is the host's to judge; a party's own event: the text puts no
+            # duty on the party (the other direction of 互相邀请 is recorded, never charged)
             status = FindingStatus.RECORDED
         else:
             status = shortfall_status(modality, FindingStatus.NOT_ALL_INVITED) if missing else FindingStatus.MET
@@ -94,7 +96,8 @@ def invitations(ctx: Context) -> Iterator[Finding]:
             zh += f"；记录的原因：“{e.reason}”"
             en += f"; the reason recorded (as written): “{e.reason}”"
         rests = ("host",) if rule.is_local("host") else ()
-        yield Finding(prov.id, rule.key, status, severity(status, modality, explained=bool(e.reason)), e.host,
+        charged = None if rule.host == "counterpart" else e.host
+        yield Finding(prov.id, rule.key, status, severity(status, modality, explained=bool(e.reason)), charged,
                       tuple(missing), (e.host,), (e.date, e.date), zh + f"（{prov.id}{local_mark(rests)}）",
                       en + f" ({prov.id}{local_mark(rests, 'en')})", (e.cited(i),), "、".join(expected),
                       rests, reason=e.reason)
@@ -106,6 +109,11 @@ def _invitation_sentences(ctx: Context, prov: Provision, day: dt.date, title: st
     when = day.isoformat()
     whom_zh = "区政府" if rule.recipients == "government" else "民主党派、工商联负责人"
     whom_en = "the district government" if rule.recipients == "government" else "branch or ICF leader"
+    if rule.host == "counterpart":  # a party's own event: the other direction of 互相邀请, no duty in the text
+        did_zh = f"邀请了{ctx.names(reached)}{rule.role_zh}" if reached else f"未邀请{whom_zh}{rule.role_zh}"
+        did_en = f"invited {ctx.names(reached, 'en')}" if reached else f"did not invite {whom_en}"
+        return (f"{when}{title}{did_zh}；为{prov.cite_zh()}所称互相邀请的另一方向，原文未设义务，仅作记录", f"{title_en} on {when} {did_en}; the other direction of {prov.id}'s mutual invitation, "
+                "on which the text puts no duty: recorded only")
     if status == FindingStatus.RECORDED:  # 有关: whom to invite was the host's to choose; say only whom it did
         invited_zh = f"邀请了{ctx.names(reached)}负责人{rule.role_zh}" if reached else "未邀请民主党派、工商联负责人"
         invited_en = f"invited {ctx.names(reached, 'en')}" if reached else "invited no branch or ICF leader"

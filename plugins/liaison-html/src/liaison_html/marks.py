@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from liaison.district import District
-from liaison.duties import planned_settings
+from liaison.duties import Obligation, planned_settings, year_obligations
 from liaison.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan, PlanWarning, Status
 from liaison.errors import ExportError, LiaisonError
 from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind, Provision
@@ -143,18 +143,19 @@ def marks(district: District, plan: Plan, provisions: Provisions) -> tuple[Mark,
     warned: dict[str, list[PlanWarning]] = {}
     for warning in plan.warnings:
         warned.setdefault(warning.engagement, []).append(warning)
-    return tuple(_mark(district, i, e, provisions, warned.get(e.id, ())) for i, e in enumerate(plan.engagements))
+    owed = year_obligations(district, plan.year)
+    return tuple(_mark(district, i, e, provisions, warned.get(e.id, ()), owed) for i, e in enumerate(plan.engagements))
 
 
 def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
-          warnings: Sequence[PlanWarning]) -> Mark:
+          warnings: Sequence[PlanWarning], owed: Sequence[Obligation] = ()) -> Mark:
     others = [p for p in e.participants if p != e.host]
     participants = Bi(district.names_of(others, lang="zh") or "—", district.names_of(others, lang="en") or "—")
     return Mark(index, e.id, e.date, KINDS.index(e.kind), e.status, e.provisional, e.beyond_guidance,
                 Bi(e.title("zh"), e.title("en")), kind_name(e.kind), date_text(e.date), time_text(e.start, e.end),
                 Bi(district.names_of([e.host], lang="zh"), district.names_of([e.host], lang="en")), participants,
                 e.location, e.note, tuple(provisions.get(p, f"engagement {e.id}", e.date) for p in e.provisions),
-                tuple(Bi(w.message_zh, w.message_en) for w in warnings), _local(planned_settings(district, e)))
+                tuple(Bi(w.message_zh, w.message_en) for w in warnings), _local(planned_settings(district, e, owed)))
 
 
 def _local(settings: Sequence[tuple[str, str]]) -> Bi | None:

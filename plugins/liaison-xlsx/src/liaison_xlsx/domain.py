@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from liaison.district import District
-from liaison.duties import duties_of, planned_settings
+from liaison.duties import duties_of, planned_settings, year_obligations
 from liaison.engagements import STATUS_ZH, Plan, Status
 from liaison.errors import DataError, LiaisonError
 from liaison.model import COUNTERPART_KINDS, PARTY_ZH, Organisation, OrgKind
@@ -199,6 +199,7 @@ def _basis(district: District, provisions: Iterable[str]) -> tuple[str, ...]:
 def plan_rows(district: District, plan: Plan, year: int) -> tuple[PlannedRow, ...]:
     """The year's engagements in the plan's order (cancelled ones included, marked)."""
     rows = []
+    owed = year_obligations(district, year)
     for e in plan.engagements:
         if e.date.year != year:
             continue
@@ -209,7 +210,7 @@ def plan_rows(district: District, plan: Plan, year: int) -> tuple[PlannedRow, ..
             basis=_basis(district, e.provisions), status_zh=STATUS_ZH.get(e.status, str(e.status)),
             provisional=bool(e.provisional), cancelled=e.status == Status.CANCELLED, held=e.status == Status.HELD,
             location=e.location or "", note=e.note or "",
-            local="、".join(dict.fromkeys(term(SETTING_ZH, f) for f, _ in planned_settings(district, e)))))
+            local="、".join(dict.fromkeys(term(SETTING_ZH, f) for f, _ in planned_settings(district, e, owed)))))
     return tuple(rows)
 
 
