@@ -543,7 +543,12 @@ class Provision:
 
     def cite_zh(self) -> str:
         """The citation as a Chinese letter writes it: 第三（三）条“会议协商制度”."""
-        return f"第{self.citation_zh}条“{self.title_zh}”"
+        return f"{self.article_zh()}“{self.title_zh}”"
+
+    def article_zh(self) -> str:
+        """第三（三）条 — or the citation as the data writes it when it is one already (第四条)."""
+        text = self.citation_zh
+        return text if text.startswith("第") and text.endswith("条") else f"第{text}条"
 
     def cite_en(self) -> str:
         return f"{self.id} ({self.title_en})"

@@ -112,8 +112,9 @@ def _invitation_sentences(ctx: Context, prov: Provision, day: dt.date, title: st
     if rule.host == "counterpart":  # a party's own event: the other direction of 互相邀请, no duty in the text
         did_zh = f"邀请了{ctx.names(reached)}{rule.role_zh}" if reached else f"未邀请{whom_zh}{rule.role_zh}"
         did_en = f"invited {ctx.names(reached, 'en')}" if reached else f"did not invite {whom_en}"
-        return (f"{when}{title}{did_zh}；为{prov.cite_zh()}所称互相邀请的另一方向，原文未设义务，仅作记录", f"{title_en} on {when} {did_en}; the other direction of {prov.id}'s mutual invitation, "
-                "on which the text puts no duty: recorded only")
+        return (f"{when}{title}{did_zh}；为{prov.cite_zh()}所称互相邀请的另一方向，原文未设义务，仅作记录",
+                f"{title_en} on {when} {did_en}; the other direction of {prov.id}'s mutual invitation, on which the "
+                "text puts no duty: recorded only")
     if status == FindingStatus.RECORDED:  # 有关: whom to invite was the host's to choose; say only whom it did
         invited_zh = f"邀请了{ctx.names(reached)}负责人{rule.role_zh}" if reached else "未邀请民主党派、工商联负责人"
         invited_en = f"invited {ctx.names(reached, 'en')}" if reached else "invited no branch or ICF leader"

@@ -190,7 +190,8 @@ def _basis(district: District, provisions: Iterable[str]) -> tuple[str, ...]:
     found = []
     for pid in provisions:
         try:
-            found.append(f"{pid} {district.provision(pid).citation_zh}")
+            citation = district.provision(pid).citation_zh
+            found.append(pid if citation == pid else f"{pid} {citation}")
         except LiaisonError:
             found.append(pid)
     return tuple(found)
@@ -232,7 +233,7 @@ def provision_label(district: District, pid: str) -> str:
         prov = district.provision(pid)
     except LiaisonError:
         return pid
-    return f"{pid} {prov.citation_zh}“{prov.title_zh}”"
+    return (pid if prov.citation_zh == pid else f"{pid} {prov.citation_zh}") + f"“{prov.title_zh}”"
 
 
 def section_provisions(district: District, section: str, year: int) -> tuple[str, ...]:
@@ -245,7 +246,7 @@ def kind_citation(district: District, kind: str, year: int) -> str:
     """``第三（一）条`` for the provisions that count engagements of ``kind`` in the year ('' if none)."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     found = district.provisions_in(first, last, engagement_kind=kind)
-    return "、".join(f"第{p.citation_zh}条" for p in found)
+    return "、".join(p.article_zh() for p in found)
 
 
 def paired_departments(district: District, year: int) -> tuple[tuple[str, str, str, str], ...]:
