@@ -227,3 +227,31 @@ def test_the_letters_and_findings_take_legal_words_from_the_data() -> None:
                    and id(n) not in docstrings]
         for words in ("《意见》", "本意见", "可视情邀请有关民主党派", "工作例会或联席会议"):
             assert not [s for s in strings if words in s], (path, words)
+
+
+def test_guests_are_in_every_output_of_the_plan(seed: District, tmp_path: Path) -> None:
+    """A guest is named beside the participants in the table, the 安排表 and the page."""
+    from liaison.events import parse_events
+    from liaison.planner import guests_text
+
+    plan = plan_year(seed, 2027, PlanOptions(events=parse_events(EVENTS, seed, file="e.toml")))
+    [meeting] = [e for e in plan.engagements if e.id.endswith("planning-meeting")]
+    assert guests_text(seed, meeting.guests) == "特邀：张三（民进支部，规划专家）"
+    (tmp_path / "e.toml").write_text(EVENTS, encoding="utf-8")
+    table = CliRunner().invoke(cli, ["plan", "--year", "2027", "--events", str(tmp_path / "e.toml")],
+                               env={"COLUMNS": "300"}).output
+    assert "特邀：张三" in table and "区政府规划工作会议" in table
+    rows = pytest.importorskip("liaison_xlsx.domain").plan_rows(seed, plan, 2027)
+    assert [r.guests for r in rows if r.id == meeting.id] == ["特邀：张三（民进支部，规划专家）"]
+
+
+def test_the_page_quotes_every_wording_in_force_in_the_year() -> None:
+    pytest.importorskip("liaison_html")
+    from liaison_html.pages import page_view
+
+    from liaison.loader import load_district
+
+    donghu = load_district(Path(__file__).parent / "data" / "donghu.toml")
+    view = page_view(donghu, plan_year(donghu, 2027))
+    cites = [p.cite.zh for p in view.provisions if p.id == "第四条"]
+    assert len(cites) == 2 and cites[1].endswith("（2027-07-01起）")

@@ -430,15 +430,14 @@ class District:
         rules = self.invitation_rules(kind, as_of)
         if not rules or any(host.kind in HOST_KINDS[r.host] for _, r in rules):
             return
-        kinds = sorted({k.value for _, r in rules for k in HOST_KINDS[r.host]})
-        who_zh = "、".join(dict.fromkeys(HOST_ZH.get(r.host, r.host) for _, r in rules))
+        who_zh = "或".join(dict.fromkeys(term(HOST_ZH, r.host) for _, r in rules))
+        who_en = " or ".join(dict.fromkeys(term(HOST_EN, r.host) for _, r in rules))
         cites = "、".join(dict.fromkeys(p.id for p, _ in rules))
         raise WrongKindError(
-            f"{host.name} ({host.kind.value}) cannot host a {ENGAGEMENT_KIND_EN[kind]}: under {cites} it is held by "
-            + ", ".join(dict.fromkeys(HOST_EN.get(r.host, r.host) for _, r in rules)),
-            fix=f"give as host an organisation of kind {' or '.join(kinds)}, or record the event as another kind",
+            f"{host.name_en} cannot host a {ENGAGEMENT_KIND_EN[kind]}: under {cites} it is held by {who_en}",
+            fix=f"give as host {who_en}, or record the event as another kind",
             message_zh=f"{host.name}不能主办{ENGAGEMENT_KIND_ZH[kind]}：按{cites}，{ENGAGEMENT_KIND_ZH[kind]}由{who_zh}召开",
-            fix_zh=f"主办单位应为 {'、'.join(kinds)} 类单位；如是其他会议，请记为其他类型")
+            fix_zh=f"主办单位应为{who_zh}；如是其他会议或活动，请记为其他类型")
 
     def invitees(self, event_kind: EngagementKind | str, as_of: dt.date,
                  host: str | Organisation | None = None, *, named: Iterable[str] | None = None) -> InviteeList:

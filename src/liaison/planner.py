@@ -28,6 +28,7 @@ from liaison.duties import Obligation, obligations
 from liaison.engagements import (
     NOON,
     Engagement,
+    Guest,
     KnownEvent,
     Plan,
     PlanOptions,
@@ -439,6 +440,18 @@ def day_warnings(e: Engagement, calendar: WorkingDayCalendar) -> list[PlanWarnin
                             f"{e.id} is set on {day}, inside the {holiday.label('en')}")]
     return [PlanWarning(e.id, e.date, f"{e.title_zh}（{e.id}）定在{day}，为{holiday.label('zh')}，不是工作日",
                         f"{e.id} is set on {day}, {holiday.label('en')}, not a working day")]
+
+
+def guests_text(district: District, guests: Sequence[Guest], lang: str = "zh") -> str:
+    """特邀：张三（民进支部，规划专家） — the persons an engagement invites in their own right, as the plan's
+    outputs add them to its participants ("" when none)."""
+    if not guests:
+        return ""
+    if lang == "en":
+        return "guests: " + ", ".join(f"{g.name} ({district.names_of((g.organisation,), lang='en')}"
+                                      + (f", {g.title}" if g.title else "") + ")" for g in guests)
+    return "特邀：" + "、".join(f"{g.name}（{district.names_of((g.organisation,))}"
+                             + (f"，{g.title}" if g.title else "") + "）" for g in guests)
 
 
 def organisations_in(plan: Plan, district: District) -> tuple[Organisation, ...]:

@@ -407,6 +407,7 @@ def with_settings(district: District, document: dict[str, Any],
 
 def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
     from liaison.duties import planned_settings, year_obligations
+    from liaison.planner import guests_text
 
     en = lang == "en"
     title = (f"{district.info.name_en}: liaison plan {plan.year} ({len(plan.engagements)} engagements)" if en else
@@ -426,8 +427,10 @@ def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
         if settings:
             legend.setdefault(e.provisions[0], {}).update(dict.fromkeys(setting_name(f, lang) for f, _ in settings))
         basis = " ".join(e.provisions) + ("※" if settings else "")
-        t.add_row(day, _when(e), kinds[e.kind], e.title(lang), district.names_of(e.participants, lang=lang,
-                  exclude=(e.host,)), basis, flags)
+        others = district.names_of(e.participants, lang=lang, exclude=(e.host,))
+        guests = guests_text(district, e.guests, lang)
+        t.add_row(day, _when(e), kinds[e.kind], e.title(lang), "；".join(x for x in (others, guests) if x), basis,
+                  flags)
     console.print(t)
     counts: dict[str, int] = {}
     for e in plan.engagements:

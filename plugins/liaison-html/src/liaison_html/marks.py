@@ -16,7 +16,8 @@ from liaison.district import District
 from liaison.duties import Obligation, planned_settings, year_obligations
 from liaison.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan, PlanWarning, Status
 from liaison.errors import ExportError, LiaisonError
-from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind, Provision
+from liaison.planner import guests_text
+from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind, Provision, Validity
 from liaison.terms import SETTING_EN, SETTING_ZH, term
 from liaison_html.texts import UI, Bi, date_text, joined, time_text
 from liaison_html.verbatim import Paragraph, paragraphs
@@ -123,8 +124,15 @@ class Provisions:
             self._views[f"{provision_id}#{version}"] = view
         return view
 
-    def cited(self) -> tuple[ProvisionView, ...]:
-        """Every provision cited so far, in the district's order."""
+    def cited(self, year: int | None = None) -> tuple[ProvisionView, ...]:
+        """Every provision cited so far, in the district's order — with ``year``, in every wording in force
+        some day of it (an amended provision is judged by each wording over its days)."""
+        if year is not None:
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            for key in [k.split("#")[0] for k in self._views]:
+                provision = self._district.provision(key)
+                for version in provision.texts_over(Validity(first, last + dt.timedelta(days=1))):
+                    self.get(key, "the page's provisions", max(first, version.valid_from))
         return tuple(sorted(self._views.values(), key=lambda v: (v.position, v.version)))
 
 
@@ -150,7 +158,9 @@ def marks(district: District, plan: Plan, provisions: Provisions) -> tuple[Mark,
 def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
           warnings: Sequence[PlanWarning], owed: Sequence[Obligation] = ()) -> Mark:
     others = [p for p in e.participants if p != e.host]
-    participants = Bi(district.names_of(others, lang="zh") or "—", district.names_of(others, lang="en") or "—")
+    zh = "；".join(x for x in (district.names_of(others, lang="zh"), guests_text(district, e.guests)) if x)
+    en = "; ".join(x for x in (district.names_of(others, lang="en"), guests_text(district, e.guests, "en")) if x)
+    participants = Bi(zh or "—", en or "—")
     return Mark(index, e.id, e.date, KINDS.index(e.kind), e.status, e.provisional, e.beyond_guidance,
                 Bi(e.title("zh"), e.title("en")), kind_name(e.kind), date_text(e.date), time_text(e.start, e.end),
                 Bi(district.names_of([e.host], lang="zh"), district.names_of([e.host], lang="en")), participants,

@@ -85,7 +85,7 @@ def page_view(district: District, plan: Plan, *, records: Records | None = None,
         notes=_notes(plan, calendar), summary=_summary(plan), months=months(days), weekdays=weekday_names(),
         marks=found, kinds=kinds_in(found), statuses=tuple((s.value, status_label(s)) for s in STATUSES),
         bodies=rows, timeline=timeline(days, rows),
-        heat=heat, provisions=provisions.cited())
+        heat=heat, provisions=provisions.cited(plan.year))
 
 
 def _notes(plan: Plan, calendar: WorkingDayCalendar) -> tuple[Bi, ...]:

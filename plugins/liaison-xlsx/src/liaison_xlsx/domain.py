@@ -22,6 +22,7 @@ from liaison.duties import duties_of, planned_settings, year_obligations
 from liaison.engagements import STATUS_ZH, Plan, Status
 from liaison.errors import DataError, LiaisonError
 from liaison.model import COUNTERPART_KINDS, PARTY_ZH, Organisation, OrgKind
+from liaison.planner import guests_text
 from liaison.records import (
     Briefing,
     ConsultationRecord,
@@ -170,6 +171,7 @@ class PlannedRow:
     location: str
     note: str
     local: str = ""  # the district's own settings the row rests on (承担方式、时长), "" when the text says all
+    guests: str = ""  # 特邀：张三（民进支部）
 
 
 def plan_years(plan: Plan) -> tuple[int, ...]:
@@ -211,7 +213,8 @@ def plan_rows(district: District, plan: Plan, year: int) -> tuple[PlannedRow, ..
             basis=_basis(district, e.provisions), status_zh=STATUS_ZH.get(e.status, str(e.status)),
             provisional=bool(e.provisional), cancelled=e.status == Status.CANCELLED, held=e.status == Status.HELD,
             location=e.location or "", note=e.note or "",
-            local="、".join(dict.fromkeys(term(SETTING_ZH, f) for f, _ in planned_settings(district, e, owed)))))
+            local="、".join(dict.fromkeys(term(SETTING_ZH, f) for f, _ in planned_settings(district, e, owed))),
+            guests=guests_text(district, e.guests)))
     return tuple(rows)
 
 
