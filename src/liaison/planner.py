@@ -40,7 +40,7 @@ from liaison.engagements import (
 )
 from liaison.errors import PlanningError
 from liaison.model import Organisation
-from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind
+from liaison.rules import EngagementKind
 from liaison.text import FIRST_YEAR, LAST_YEAR, TITLE_MAX
 from liaison.workdays import HolidayKind, WorkingDayCalendar, default_calendar
 
@@ -206,7 +206,7 @@ class _YearPlanner:
 
     def _government_tasks(self, index: int, o: Obligation) -> list[_Task]:
         gov = self.district.organisation(o.responsible)
-        kind_zh, kind_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+        kind_zh, kind_en = self.district.kind_name(o.kind), self.district.kind_name(o.kind, "en")
         return [_Task(f"{self.year}/{o.kind.value}/{gov.id}{_period_suffix(o)}" + (f"/{n}" if n > 1 else ""),
                       o.kind, gov.id, (gov.id, *o.counterparts), o.provision, o.rule.key,
                       f"{gov.name}与各民主党派、工商联{kind_zh}",
@@ -247,8 +247,8 @@ class _YearPlanner:
                         f"{self.year}/{o0.kind.value}/{dept.id}{suffix}{_period_suffix(o0)}"
                         + (f"/{n}" if n > 1 else ""),
                         o0.kind, dept.id, (dept.id, *others), o0.provision, o0.rule.key,
-                        f"{dept.name}与{who_zh}{ENGAGEMENT_KIND_ZH[o0.kind]}",
-                        f"{dept.name_en}: {ENGAGEMENT_KIND_EN[o0.kind]} with {who_en}",
+                        f"{dept.name}与{who_zh}{self.district.kind_name(o0.kind)}",
+                        f"{dept.name_en}: {self.district.kind_name(o0.kind, 'en')} with {who_en}",
                         o0.rule.duration_minutes, window, _spread(dept_index * 7 + unit_index + n), serves,
                         tuple(self.pair_index[k] for k in keys), n, location=dept.location))
         return tasks

@@ -115,20 +115,25 @@ def describe_rule(rule: Rule, lang: str = "zh") -> str:
     if isinstance(rule, Cadence):
         if en:
             period, count = rule.how_often_en()
-            return f"{ENGAGEMENT_KIND_EN[rule.engagement_kind]}: {count} {period} ({term(SCOPE_EN, rule.scope)})"
+            return f"{rule.label_en or ENGAGEMENT_KIND_EN[rule.engagement_kind]}: {count} {period} " \
+                f"({term(SCOPE_EN, rule.scope)})"
         period, count = rule.how_often_zh()
-        return f"{ENGAGEMENT_KIND_ZH[rule.engagement_kind]}：{period}{count}（{term(SCOPE_ZH, rule.scope)}）"
+        what = rule.label_zh or ENGAGEMENT_KIND_ZH[rule.engagement_kind]
+        return f"{what}：{period}{count}（{term(SCOPE_ZH, rule.scope)}）"
     if isinstance(rule, Routing):
         if en:
-            return (f"copying: {term(DOCUMENT_KIND_EN, rule.document_kind)} of {term(ISSUER_EN, rule.issuer)} → "
-                    f"{term(RECIPIENTS_EN, rule.recipients)}")
-        return (f"抄送：{term(ISSUER_ZH, rule.issuer)}{term(DOCUMENT_KIND_ZH, rule.document_kind)} → "
+            documents = rule.label_en or term(DOCUMENT_KIND_EN, rule.document_kind)
+            return f"copying: {documents} of {term(ISSUER_EN, rule.issuer)} → {term(RECIPIENTS_EN, rule.recipients)}"
+        documents = rule.label_zh or term(DOCUMENT_KIND_ZH, rule.document_kind)
+        return (f"抄送：{term(ISSUER_ZH, rule.issuer)}{documents} → "
                 f"{term(RECIPIENTS_ZH, rule.recipients)}")
     if isinstance(rule, Invitation):
         if en:
-            return (f"invitation: {ENGAGEMENT_KIND_EN[rule.event_kind]} → {term(RECIPIENTS_EN, rule.recipients)}"
+            return (f"invitation: {rule.label_en or ENGAGEMENT_KIND_EN[rule.event_kind]} → "
+                    f"{term(RECIPIENTS_EN, rule.recipients)}"
                     f" ({rule.role_en})")
-        return f"邀请：{ENGAGEMENT_KIND_ZH[rule.event_kind]} → {term(RECIPIENTS_ZH, rule.recipients)}（{rule.role_zh}）"
+        return (f"邀请：{rule.label_zh or ENGAGEMENT_KIND_ZH[rule.event_kind]} → {term(RECIPIENTS_ZH, rule.recipients)}"
+                f"（{rule.role_zh}）")
     if isinstance(rule, Response):
         if en:
             return f"answer: {term(TRIGGER_EN, rule.trigger)} {rule.describe_en()}"
@@ -338,7 +343,7 @@ def cc_json(cc: CcList) -> dict[str, Any]:
 
 
 def print_cc(district: District, cc: CcList) -> None:
-    t = table(f"{cc.issuer.name} {cc.date.isoformat()} {term(DOCUMENT_KIND_ZH, cc.document_kind)}抄送"
+    t = table(f"{cc.issuer.name} {cc.date.isoformat()} {district.document_kind_name(cc.document_kind)}抄送"
               f"（{len(cc.recipients)} 家）",
               ["抄送", "English", "依据"])
     for r in cc.recipients:
@@ -356,7 +361,7 @@ def invitees_json(found: InviteeList) -> dict[str, Any]:
 
 def print_invitees(district: District, found: InviteeList) -> None:
     host = found.host.name if found.host else ""
-    t = table(f"{host} {ENGAGEMENT_KIND_ZH[found.event_kind]} {found.date.isoformat()} "
+    t = table(f"{host} {district.kind_name(found.event_kind)} {found.date.isoformat()} "
               f"邀请名单（{len(found.recipients)} 家，{MODALITY_ZH[found.modality]}）", ["受邀", "方式", "依据"])
     for r in found.recipients:
         t.add_row(r.organisation.name, r.role_zh, " ".join(r.provisions))
@@ -415,7 +420,9 @@ def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
     columns = ["date", "time", "kind", "engagement", "with", "basis", "status"] if en else \
         ["日期", "时间", "类型", "事项", "参加", "依据", "状态"]
     t = table(title, columns)
-    kinds = ENGAGEMENT_KIND_EN if en else ENGAGEMENT_KIND_ZH
+    def kind(e: Engagement) -> str:
+        return district.kind_name(e.kind, lang)
+
     statuses = STATUS_EN if en else STATUS_ZH
     legend: dict[str, dict[str, None]] = {}
     owed = year_obligations(district, plan.year)
@@ -429,12 +436,12 @@ def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
         basis = " ".join(e.provisions) + ("※" if settings else "")
         others = district.names_of(e.participants, lang=lang, exclude=(e.host,))
         guests = guests_text(district, e.guests, lang)
-        t.add_row(day, _when(e), kinds[e.kind], e.title(lang), "；".join(x for x in (others, guests) if x), basis,
+        t.add_row(day, _when(e), kind(e), e.title(lang), "；".join(x for x in (others, guests) if x), basis,
                   flags)
     console.print(t)
     counts: dict[str, int] = {}
     for e in plan.engagements:
-        counts[kinds[e.kind]] = counts.get(kinds[e.kind], 0) + 1
+        counts[kind(e)] = counts.get(kind(e), 0) + 1
     console.print(("Totals: " if en else "合计：") + ("; " if en else "，").join(f"{k} {v}" for k, v in counts.items()))
     for pid, names in legend.items():
         if en:

@@ -12,8 +12,6 @@ from liaison.findings import Finding, FindingStatus, Severity, local_mark, sever
 from liaison.model import DESIGNATION_EN, DESIGNATION_ZH
 from liaison.rules import (
     ACTIVITIES,
-    ENGAGEMENT_KIND_EN,
-    ENGAGEMENT_KIND_ZH,
     MODALITY_EN,
     MODALITY_ZH,
     DesignationRule,
@@ -115,7 +113,7 @@ def _pairings_not_met(ctx: Context, o: Obligation, counted: list[str]) -> Iterat
     met. Each such pairing gets a finding that says so: information, resting on the reading."""
     prov = ctx.district.provision(o.provision)
     reading_zh = o.rule.local.note("scope") or ""
-    what_zh, what_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+    what_zh, what_en = ctx.district.kind_name(o.kind), ctx.district.kind_name(o.kind, "en")
     for other in _absent(ctx, o, counted):
         zh = (f"{_span_text(o, 'zh')}{ctx.name(other)}未参加{ctx.name(o.responsible)}的{what_zh}；本区将"
               f"{prov.cite_zh()}理解为每个部门{''.join(o.rule.how_often_zh())}（{reading_zh}），据此不作要求；"
@@ -144,7 +142,7 @@ def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[
     counterparts = tuple(dict.fromkeys(c for s in siblings for c in s.counterparts))
     expected_zh = "".join(o.rule.how_often_zh())
     expected_en = " ".join(reversed(o.rule.how_often_en()))
-    what_zh, what_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+    what_zh, what_en = ctx.district.kind_name(o.kind), ctx.district.kind_name(o.kind, "en")
     head_zh = (f"{_span_text(o, 'zh')}{ctx.name(o.responsible)}与对口联系的{ctx.names(list(counterparts))}的"
                f"{what_zh}合计记录{len(ids)}次，少于{o.minimum}次")
     head_en = (f"{_span_text(o, 'en')}: {ctx.name(o.responsible, 'en')}, {len(ids)} {what_en}(s) recorded in all "
@@ -227,7 +225,7 @@ def _span_text(o: Obligation, lang: str) -> str:
 
 def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, status: FindingStatus,
                        rests: tuple[str, ...], expected_zh: str, expected_en: str) -> tuple[str, str]:
-    what_zh, what_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+    what_zh, what_en = ctx.district.kind_name(o.kind), ctx.district.kind_name(o.kind, "en")
     when_zh, when_en = _span_text(o, "zh"), _span_text(o, "en")
     who_zh = ctx.name(o.responsible) + ("与" + ctx.names(list(o.counterparts)) if o.scope != "government" else "")
     who_en = ctx.name(o.responsible, "en") + (

@@ -11,8 +11,6 @@ from typing import Any
 from liaison.compliance.context import Context
 from liaison.findings import Finding, FindingStatus, local_mark, severity, shortfall_status
 from liaison.rules import (
-    ENGAGEMENT_KIND_EN,
-    ENGAGEMENT_KIND_ZH,
     MODALITY_EN,
     MODALITY_ZH,
     Invitation,
@@ -80,8 +78,8 @@ def invitations(ctx: Context) -> Iterator[Finding]:
         expected = ctx.district.invitees(e.kind, e.date, e.host).ids()
         reached = [o for o in expected if o in set(e.invited) | set(e.attended)]
         missing = [o for o in expected if o not in reached]
-        title = e.title or ENGAGEMENT_KIND_ZH[e.kind]
-        title_en = e.title if e.title and e.title.isascii() else ENGAGEMENT_KIND_EN[e.kind]
+        title = e.title or ctx.district.kind_name(e.kind)
+        title_en = e.title if e.title and e.title.isascii() else ctx.district.kind_name(e.kind, "en")
         if rule.recipients == "relevant_counterparts" or rule.host == "counterpart":
             # 有关民主党派: whom is relevant is the host's to judge; a party's own event: the text puts no
             # duty on the party (the other direction of 互相邀请 is recorded, never charged)

@@ -88,7 +88,10 @@ class Mark:
         return joined((Bi(p.id, p.id) for p in self.provisions), "、", ", ")
 
 
-def kind_name(kind: EngagementKind) -> Bi:
+def kind_name(kind: EngagementKind, district: District | None = None) -> Bi:
+    """The kind's words: the district's own (a rule's label: 工作例会) where it has them."""
+    if district is not None:
+        return Bi(district.kind_name(kind), district.kind_name(kind, "en"))
     return Bi(ENGAGEMENT_KIND_ZH[kind], ENGAGEMENT_KIND_EN[kind])
 
 
@@ -162,7 +165,8 @@ def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
     en = "; ".join(x for x in (district.names_of(others, lang="en"), guests_text(district, e.guests, "en")) if x)
     participants = Bi(zh or "—", en or "—")
     return Mark(index, e.id, e.date, KINDS.index(e.kind), e.status, e.provisional, e.beyond_guidance,
-                Bi(e.title("zh"), e.title("en")), kind_name(e.kind), date_text(e.date), time_text(e.start, e.end),
+                Bi(e.title("zh"), e.title("en")), kind_name(e.kind, district), date_text(e.date),
+                time_text(e.start, e.end),
                 Bi(district.names_of([e.host], lang="zh"), district.names_of([e.host], lang="en")), participants,
                 e.location, e.note, tuple(provisions.get(p, f"engagement {e.id}", e.date) for p in e.provisions),
                 tuple(Bi(w.message_zh, w.message_en) for w in warnings), _local(planned_settings(district, e, owed)))
@@ -182,7 +186,7 @@ def by_date(found: Iterable[Mark]) -> Mapping[dt.date, tuple[int, ...]]:
     return {day: tuple(indexes) for day, indexes in days.items()}
 
 
-def kinds_in(found: Iterable[Mark]) -> tuple[tuple[int, Bi], ...]:
+def kinds_in(found: Iterable[Mark], district: District | None = None) -> tuple[tuple[int, Bi], ...]:
     """The kinds the plan has, in EngagementKind order, for the legend."""
     present = {m.kind for m in found}
-    return tuple((i, kind_name(k)) for i, k in enumerate(KINDS) if i in present)
+    return tuple((i, kind_name(k, district)) for i, k in enumerate(KINDS) if i in present)

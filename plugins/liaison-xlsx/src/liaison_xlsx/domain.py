@@ -208,7 +208,7 @@ def plan_rows(district: District, plan: Plan, year: int) -> tuple[PlannedRow, ..
             continue
         kind = EngagementKind(e.kind)
         rows.append(PlannedRow(
-            id=e.id, kind=kind.value, kind_zh=ENGAGEMENT_KIND_ZH.get(kind, kind.value), date=e.date, start=e.start,
+            id=e.id, kind=kind.value, kind_zh=district.kind_name(kind), date=e.date, start=e.start,
             end=e.end, title=e.title_zh, host=e.host, participants=tuple(e.participants),
             basis=_basis(district, e.provisions), status_zh=STATUS_ZH.get(e.status, str(e.status)),
             provisional=bool(e.provisional), cancelled=e.status == Status.CANCELLED, held=e.status == Status.HELD,
