@@ -255,3 +255,25 @@ def test_the_page_quotes_every_wording_in_force_in_the_year() -> None:
     view = page_view(donghu, plan_year(donghu, 2027))
     cites = [p.cite.zh for p in view.provisions if p.id == "第四条"]
     assert len(cites) == 2 and cites[1].endswith("（2027-07-01起）")
+
+
+def test_a_meeting_both_sides_attended_but_another_held_is_named_not_hidden() -> None:
+    from liaison.loader import load_district
+
+    donghu = load_district(Path(__file__).parent / "data" / "donghu.toml")
+    held = HeldEngagement(EngagementKind.JOINT_MEETING, D(2027, 3, 3), "zg", ("zg", "market", "gsl"), "m1")
+    [found] = [f for f in check(donghu, Records(engagements=(held,)), 2027).findings
+               if f.rule == "half-yearly-meeting" and f.subject == ("market", "gsl") and f.period[0].month == 1]
+    assert "另有1次工作例会双方均参加，但由致公党东湖区委员会主办" in found.message_zh and "m1" in found.message_zh
+    assert "held by CZGP Donghu committee" in found.message_en
+
+
+def test_the_districts_own_words_name_its_engagements() -> None:
+    from liaison.loader import load_district
+
+    donghu = load_district(Path(__file__).parent / "data" / "donghu.toml")
+    assert donghu.kind_name(EngagementKind.JOINT_MEETING) == "工作例会"
+    assert donghu.kind_name(EngagementKind.JOINT_MEETING, "en") == "regular work meeting"
+    assert donghu.kind_name(EngagementKind.VISIT) == "走访"  # no label: the project's word
+    plan = plan_year(donghu, 2027)
+    assert all("工作例会" in e.title_zh for e in plan.engagements if e.kind == EngagementKind.JOINT_MEETING)

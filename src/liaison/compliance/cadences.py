@@ -22,7 +22,7 @@ from liaison.rules import (
     record_kind_words,
     record_section,
 )
-from liaison.terms import HOST_EN, HOST_ZH
+from liaison.terms import HOST_EN, HOST_ZH, term
 
 
 def cadence_status(counted: int, minimum: int, maximum: int | None, ends: dt.date, as_of: dt.date) -> FindingStatus:
@@ -40,6 +40,20 @@ def _count(ctx: Context, o: Obligation) -> list[str]:
         if o.counts(e.kind, e.date, e.host, e.attended):
             found.append(e.cited(i))
             ctx.use("engagements", i)
+    return found
+
+
+def _held_by_others(ctx: Context, o: Obligation) -> list[tuple[str, str]]:
+    """(record, host) of each engagement of the kind in the span that both sides of a pairing attended
+    but that a body the rule does not let hold it held (a meeting another branch called): not counted,
+    and the finding says so rather than let 记录0次 read as if nothing happened."""
+    if o.scope != "pairing":
+        return []
+    found = []
+    for i, e in enumerate(ctx.records.engagements):
+        if (e.kind == o.kind and o.span[0] <= e.date <= o.span[1] and set(o.subject) <= {*e.attended, e.host}
+                and not o.counts(e.kind, e.date, e.host, e.attended)):
+            found.append((e.cited(i), e.host))
     return found
 
 
@@ -180,6 +194,15 @@ def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: 
         rests = tuple(r for r in rests if r != "part_period")
     local_only = status == FindingStatus.SHORT and bool(rests)
     zh, en = _cadence_sentences(ctx, prov, o, len(counted), status, rests, expected_zh, expected_en)
+    others = _held_by_others(ctx, o) if status != FindingStatus.MET else []
+    if others:
+        hosts_zh, hosts_en = ctx.names([h for _, h in others]), ctx.names([h for _, h in others], "en")
+        what = ctx.district.kind_name(o.kind)
+        who_zh, who_en = term(HOST_ZH, o.rule.host), term(HOST_EN, o.rule.host)
+        zh = zh.rstrip("。") + (f"（另有{len(others)}次{what}双方均参加，但由{hosts_zh}主办，不是规则所定的主办方"
+                               f"（{who_zh}），未计入：{'、'.join(c for c, _ in others)}）。")
+        en = en.rstrip(".") + (f" ({len(others)} more both sides attended, held by {hosts_en}, not by whom the rule "
+                               f"says ({who_en}), so not counted: {', '.join(c for c, _ in others)}).")
     if whole is not None and status == FindingStatus.SHORT:
         (a, b) = o.period
         zh = zh.rstrip("。") + (f"；{a.isoformat()}至{b.isoformat()}全期合计记录{whole[0]}次，"
