@@ -101,7 +101,8 @@ NUMBERS = ("min_per_period", "max_per_period", "period_years", "period_months", 
 
 def rule_lines(rule: Rule, modality: str) -> list[str]:
     lines = [f"- `{rule.key}` ({RULE_TAGS[type(rule)]}), **{modality}**"
-             + (f": “{rule.sentence_zh}”" if rule.sentence_zh else "")]
+             + (f": “{rule.sentence_zh}”" if rule.sentence_zh else "")
+             + (f" — the whole rule is {BASIS_ZH['local']}" if rule.basis == "local" else "")]
     fields = {f.name for f in attrs.fields(type(rule))}
     for name in NUMBERS:
         if name not in fields:
@@ -109,7 +110,7 @@ def rule_lines(rule: Rule, modality: str) -> list[str]:
         value = getattr(rule, name)
         if value is None or (name == "cycle_anchor_year" and isinstance(rule, Cadence) and rule.months == 12):
             continue
-        note = rule.local.note(name)
+        note = rule.local.note(name) or (rule.note if rule.basis == "local" else None)
         basis = f"{BASIS_ZH['local']} — {note}" if note else BASIS_ZH["text"]
         lines.append(f"  - `{name} = {value}`: {basis}")
     if rule.note:

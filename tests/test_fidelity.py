@@ -167,8 +167,9 @@ def test_a_partys_major_event_inviting_the_government_is_recorded_not_charged(se
             'attended = ["民盟支部", "区政府"]\ntitle = "民盟支部成立纪念会"\n')
     records = parse_records(text, seed, file="r.toml")
     [found] = [f for f in check(seed, records, 2027).findings if f.counted == ("g1",)]
-    assert found.rule == "major-event-of-a-party" and found.status == FindingStatus.MET
-    assert found.basis == "local" and found.severity == Severity.OK
+    assert found.rule == "major-event-of-a-party" and found.status == FindingStatus.RECORDED
+    assert found.basis == "local" and found.severity == Severity.INFO and found.responsible is None
+    assert "邀请了区人民政府参加" in found.message_zh and "原文未设义务" in found.message_zh
     missed = parse_records(text.replace('"民盟支部", "区政府"', '"民盟支部"'), seed, file="r.toml")
     [info] = [f for f in check(seed, missed, 2027).findings if f.counted == ("g1",)]
     assert info.severity == Severity.INFO  # a may: never a breach
@@ -226,3 +227,53 @@ def test_the_letters_and_findings_take_legal_words_from_the_data() -> None:
                    and id(n) not in docstrings]
         for words in ("《意见》", "本意见", "可视情邀请有关民主党派", "工作例会或联席会议"):
             assert not [s for s in strings if words in s], (path, words)
+
+
+def test_guests_are_in_every_output_of_the_plan(seed: District, tmp_path: Path) -> None:
+    """A guest is named beside the participants in the table, the 安排表 and the page."""
+    from liaison.events import parse_events
+    from liaison.planner import guests_text
+
+    plan = plan_year(seed, 2027, PlanOptions(events=parse_events(EVENTS, seed, file="e.toml")))
+    [meeting] = [e for e in plan.engagements if e.id.endswith("planning-meeting")]
+    assert guests_text(seed, meeting.guests) == "特邀：张三（民进支部，规划专家）"
+    (tmp_path / "e.toml").write_text(EVENTS, encoding="utf-8")
+    table = CliRunner().invoke(cli, ["plan", "--year", "2027", "--events", str(tmp_path / "e.toml")],
+                               env={"COLUMNS": "300"}).output
+    assert "特邀：张三" in table and "区政府规划工作会议" in table
+    rows = pytest.importorskip("liaison_xlsx.domain").plan_rows(seed, plan, 2027)
+    assert [r.guests for r in rows if r.id == meeting.id] == ["特邀：张三（民进支部，规划专家）"]
+
+
+def test_the_page_quotes_every_wording_in_force_in_the_year() -> None:
+    pytest.importorskip("liaison_html")
+    from liaison_html.pages import page_view
+
+    from liaison.loader import load_district
+
+    donghu = load_district(Path(__file__).parent / "data" / "donghu.toml")
+    view = page_view(donghu, plan_year(donghu, 2027))
+    cites = [p.cite.zh for p in view.provisions if p.id == "第四条"]
+    assert len(cites) == 2 and cites[1].endswith("（2027-07-01起）")
+
+
+def test_a_meeting_both_sides_attended_but_another_held_is_named_not_hidden() -> None:
+    from liaison.loader import load_district
+
+    donghu = load_district(Path(__file__).parent / "data" / "donghu.toml")
+    held = HeldEngagement(EngagementKind.JOINT_MEETING, D(2027, 3, 3), "zg", ("zg", "market", "gsl"), "m1")
+    [found] = [f for f in check(donghu, Records(engagements=(held,)), 2027).findings
+               if f.rule == "half-yearly-meeting" and f.subject == ("market", "gsl") and f.period[0].month == 1]
+    assert "另有1次工作例会双方均参加，但由致公党东湖区委员会主办" in found.message_zh and "m1" in found.message_zh
+    assert "held by CZGP Donghu committee" in found.message_en
+
+
+def test_the_districts_own_words_name_its_engagements() -> None:
+    from liaison.loader import load_district
+
+    donghu = load_district(Path(__file__).parent / "data" / "donghu.toml")
+    assert donghu.kind_name(EngagementKind.JOINT_MEETING) == "工作例会"
+    assert donghu.kind_name(EngagementKind.JOINT_MEETING, "en") == "regular work meeting"
+    assert donghu.kind_name(EngagementKind.VISIT) == "走访"  # no label: the project's word
+    plan = plan_year(donghu, 2027)
+    assert all("工作例会" in e.title_zh for e in plan.engagements if e.kind == EngagementKind.JOINT_MEETING)

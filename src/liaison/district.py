@@ -273,6 +273,30 @@ class District:
         found = self.of_kind(OrgKind.GOVERNMENT_OFFICE)
         return found[0] if found else self.government()
 
+    # -- words ----------------------------------------------------------------------------------------
+    @functools.cached_property
+    def _labels(self) -> dict[tuple[str, str], str]:
+        found: dict[tuple[str, str], str] = {}
+        for prov in self.provisions:
+            for rule in prov.rules:
+                kind = getattr(rule, "engagement_kind", None) or getattr(rule, "event_kind", None) or getattr(
+                    rule, "document_kind", None)
+                if kind is not None:
+                    for lang, label in (("zh", rule.label_zh), ("en", rule.label_en)):
+                        if label:
+                            found.setdefault((str(kind), lang), label)
+        return found
+
+    def kind_name(self, kind: EngagementKind | str, lang: str = "zh") -> str:
+        """What the district's text calls an engagement kind (a rule's ``label_zh``: 工作例会, 全体会议), else
+        the project's word (联席会议, 区政府全体成员会议)."""
+        key = EngagementKind(kind)
+        return self._labels.get((key.value, lang)) or (ENGAGEMENT_KIND_EN if lang == "en" else ENGAGEMENT_KIND_ZH)[key]
+
+    def document_kind_name(self, kind: str, lang: str = "zh") -> str:
+        """What the district's text calls a kind of document (a routing rule's label), else the project's word."""
+        return self._labels.get((kind, lang)) or term(DOCUMENT_KIND_EN if lang == "en" else DOCUMENT_KIND_ZH, kind)
+
     # -- provisions -------------------------------------------------------------------------------
     def provision(self, provision_id: str) -> Provision:
         """Look a provision up by its ID as the data gives it (``§3.6``, ``第三条``; ``3.6`` finds ``§3.6``)."""
@@ -374,8 +398,8 @@ class District:
         if not rules:
             kinds = sorted({r.document_kind for p in self.provisions for r in p.rules if isinstance(r, Routing)})
             return CcList(org, document_kind, as_of, (), (),
-                          f"没有适用于“{term(DOCUMENT_KIND_ZH, document_kind)}”类文件的抄送规则（有规则的类别："
-                          + "、".join(f"{term(DOCUMENT_KIND_ZH, k)}（{k}）" for k in kinds) + "）",
+                          f"没有适用于“{self.document_kind_name(document_kind)}”类文件的抄送规则（有规则的类别："
+                          + "、".join(f"{self.document_kind_name(k)}（{k}）" for k in kinds) + "）",
                           f"no copying rule for {term(DOCUMENT_KIND_EN, document_kind)} (kinds with a rule: "
                           + ", ".join(kinds) + ")")
         recipients: dict[str, Recipient] = {}
@@ -391,10 +415,9 @@ class District:
         kinds = {r.document_kind for p in self.provisions for r in p.rules if isinstance(r, Routing)}
         if text in kinds:
             return text
-        for table in (DOCUMENT_KIND_ZH, DOCUMENT_KIND_EN):
-            for kind, word in table.items():
-                if name_key(word) == name_key(text) and kind in kinds:
-                    return kind
+        for kind in kinds:
+            if name_key(text) in {name_key(self.document_kind_name(kind, lang)) for lang in ("zh", "en")}:
+                return kind
         return text
 
     def _recipients(self, which: str, host: Organisation | None, as_of: dt.date,
@@ -430,15 +453,14 @@ class District:
         rules = self.invitation_rules(kind, as_of)
         if not rules or any(host.kind in HOST_KINDS[r.host] for _, r in rules):
             return
-        kinds = sorted({k.value for _, r in rules for k in HOST_KINDS[r.host]})
-        who_zh = "、".join(dict.fromkeys(HOST_ZH.get(r.host, r.host) for _, r in rules))
+        who_zh = "或".join(dict.fromkeys(term(HOST_ZH, r.host) for _, r in rules))
+        who_en = " or ".join(dict.fromkeys(term(HOST_EN, r.host) for _, r in rules))
         cites = "、".join(dict.fromkeys(p.id for p, _ in rules))
         raise WrongKindError(
-            f"{host.name} ({host.kind.value}) cannot host a {ENGAGEMENT_KIND_EN[kind]}: under {cites} it is held by "
-            + ", ".join(dict.fromkeys(HOST_EN.get(r.host, r.host) for _, r in rules)),
-            fix=f"give as host an organisation of kind {' or '.join(kinds)}, or record the event as another kind",
-            message_zh=f"{host.name}不能主办{ENGAGEMENT_KIND_ZH[kind]}：按{cites}，{ENGAGEMENT_KIND_ZH[kind]}由{who_zh}召开",
-            fix_zh=f"主办单位应为 {'、'.join(kinds)} 类单位；如是其他会议，请记为其他类型")
+            f"{host.name_en} cannot host a {self.kind_name(kind, 'en')}: under {cites} it is held by {who_en}",
+            fix=f"give as host {who_en}, or record the event as another kind",
+            message_zh=f"{host.name}不能主办{self.kind_name(kind)}：按{cites}，{self.kind_name(kind)}由{who_zh}召开",
+            fix_zh=f"主办单位应为{who_zh}；如是其他会议或活动，请记为其他类型")
 
     def invitees(self, event_kind: EngagementKind | str, as_of: dt.date,
                  host: str | Organisation | None = None, *, named: Iterable[str] | None = None) -> InviteeList:
@@ -478,14 +500,14 @@ class District:
             rules = self.invitation_rules(kind, as_of)
         if not rules:
             return InviteeList(kind, as_of, host_org, (), (), Modality.NONE,
-                               f"没有适用于{ENGAGEMENT_KIND_ZH[kind]}的邀请规则",
-                               f"no invitation rule for a {ENGAGEMENT_KIND_EN[kind]}")
+                               f"没有适用于{self.kind_name(kind)}的邀请规则",
+                               f"no invitation rule for a {self.kind_name(kind, 'en')}")
         if host_org is None and rules[0][1].host not in ("district_government", "government_or_department"):
             who = rules[0][1].host
             raise WrongKindError(
-                f"a {ENGAGEMENT_KIND_EN[kind]} is held by {term(HOST_EN, who)}; say which",
+                f"a {self.kind_name(kind, 'en')} is held by {term(HOST_EN, who)}; say which",
                 fix="give the host's id or name",
-                message_zh=f"{ENGAGEMENT_KIND_ZH[kind]}由{term(HOST_ZH, who)}召开：请写明主办单位",
+                message_zh=f"{self.kind_name(kind)}由{term(HOST_ZH, who)}召开：请写明主办单位",
                 fix_zh="请给出主办单位的编号或名称")
         found: dict[str, Recipient] = {}
         defaulted = False

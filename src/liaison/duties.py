@@ -277,12 +277,20 @@ _PLANNED_BY = ("scope", "min_per_period", "max_per_period", "period_years", "per
                "duration_minutes")
 
 
-def planned_settings(district: District, engagement: Engagement) -> tuple[tuple[str, str], ...]:
+def year_obligations(district: District, year: int) -> tuple[Obligation, ...]:
+    """Every obligation with a period touching ``year`` (computed once, for :func:`planned_settings`)."""
+    return obligations(district, dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def planned_settings(district: District, engagement: Engagement,
+                     owed: Sequence[Obligation] = ()) -> tuple[tuple[str, str], ...]:
     """The district's own settings an engagement of the plan rests on, each with the district's note:
     the per-pairing or per-department reading, the numbers, the first year of a cycle, the duration —
     of the cadence version in force on its day that it carries out; for an event, the settings of the
-    invitation rule of its kind and host. Empty when the text says all of it (or the engagement carries
-    out no rule). Every output of the plan marks these (the table, the JSON, the workbook, the page)."""
+    invitation rule of its kind and host; and, given the year's obligations (``owed``,
+    :func:`year_obligations`), the part-period setting when it serves one in force for part of its
+    period. Empty when the text says all of it (or the engagement carries out no rule). Every output of
+    the plan marks these (the table, the JSON, the workbook, the page)."""
     found: list[tuple[str, str]] = []
     for pid in engagement.provisions[:1]:
         prov = district.provision(pid)
@@ -299,4 +307,7 @@ def planned_settings(district: District, engagement: Engagement) -> tuple[tuple[
                 if field == "scope" and isinstance(rule, Cadence) and rule.scope == "government":
                     continue
                 found.append((field, rule.local.note(field) or rule.note))
+    if any(o.partial and o.counts(engagement.kind, engagement.date, engagement.host, engagement.participants)
+           for o in owed):
+        found.append(("part_period", district.info.part_period.note))
     return tuple(found)

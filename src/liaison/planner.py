@@ -28,6 +28,7 @@ from liaison.duties import Obligation, obligations
 from liaison.engagements import (
     NOON,
     Engagement,
+    Guest,
     KnownEvent,
     Plan,
     PlanOptions,
@@ -39,7 +40,7 @@ from liaison.engagements import (
 )
 from liaison.errors import PlanningError
 from liaison.model import Organisation
-from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind
+from liaison.rules import EngagementKind
 from liaison.text import FIRST_YEAR, LAST_YEAR, TITLE_MAX
 from liaison.workdays import HolidayKind, WorkingDayCalendar, default_calendar
 
@@ -177,6 +178,11 @@ class _YearPlanner:
         invited = self.district.invitees(event.kind, event.date, event.host, named=event.invite)
         host = invited.host or self.district.government()
         participants = (host.id, *(i for i in invited.ids() if i != host.id))
+        if invited.note_zh:  # 有关 with no one named: all are listed, and the plan says that is a default
+            self.warnings.append(PlanWarning(event.engagement_id(), event.date, f"{event.title_zh}：{invited.note_zh}"
+                                             "（活动文件中用 invite 列出有关单位）",
+                                             f"{event.title_en or event.title_zh}: {invited.note_en} (list them "
+                                             "under invite in the events file)"))
         return Engagement(event.engagement_id(), event.kind, event.date, event.start, event.end, host.id, participants,
                           invited.provisions, event.title_zh, Status.AGREED, provisional=self.provisional,
                           location=event.location, title_en=event.title_en, guests=event.guests)
@@ -200,7 +206,7 @@ class _YearPlanner:
 
     def _government_tasks(self, index: int, o: Obligation) -> list[_Task]:
         gov = self.district.organisation(o.responsible)
-        kind_zh, kind_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+        kind_zh, kind_en = self.district.kind_name(o.kind), self.district.kind_name(o.kind, "en")
         return [_Task(f"{self.year}/{o.kind.value}/{gov.id}{_period_suffix(o)}" + (f"/{n}" if n > 1 else ""),
                       o.kind, gov.id, (gov.id, *o.counterparts), o.provision, o.rule.key,
                       f"{gov.name}与各民主党派、工商联{kind_zh}",
@@ -241,8 +247,8 @@ class _YearPlanner:
                         f"{self.year}/{o0.kind.value}/{dept.id}{suffix}{_period_suffix(o0)}"
                         + (f"/{n}" if n > 1 else ""),
                         o0.kind, dept.id, (dept.id, *others), o0.provision, o0.rule.key,
-                        f"{dept.name}与{who_zh}{ENGAGEMENT_KIND_ZH[o0.kind]}",
-                        f"{dept.name_en}: {ENGAGEMENT_KIND_EN[o0.kind]} with {who_en}",
+                        f"{dept.name}与{who_zh}{self.district.kind_name(o0.kind)}",
+                        f"{dept.name_en}: {self.district.kind_name(o0.kind, 'en')} with {who_en}",
                         o0.rule.duration_minutes, window, _spread(dept_index * 7 + unit_index + n), serves,
                         tuple(self.pair_index[k] for k in keys), n, location=dept.location))
         return tasks
@@ -300,8 +306,8 @@ class _YearPlanner:
         halves = (slot.half,) if slot.half == 1 or _end(slot.start, task.minutes) <= NOON else (0, 1)
         return [self.board.ordinals[index // per_day] * 2 + h for h in halves]
 
-    def _gap_ok(self, task: _Task, ordinal: int) -> bool:
-        gap = self.options.min_gap_days
+    def _gap_ok(self, task: _Task, ordinal: int, *, gap: int | None = None) -> bool:
+        gap = self.options.min_gap_days if gap is None else gap
         return not gap or not any(abs(ordinal - d) < gap for p in task.pairs for d in self.pair_days[p])
 
     def _take(self, task: _Task, rows: Sequence[int], keys: Sequence[int], ordinal: int) -> None:
@@ -323,9 +329,9 @@ class _YearPlanner:
         self._take(task, rows, keys, ordinal)
         return True
 
-    def place(self, task: _Task) -> tuple[dt.date, TimeSlot] | None:
+    def place(self, task: _Task, *, gap: int | None = None) -> tuple[dt.date, TimeSlot] | None:
         """The first half-day from the task's target on (preferred slots first) where everyone is free
-        and the pairing's other engagements are at least ``min_gap_days`` away."""
+        and the pairing's other engagements are at least ``gap`` (``min_gap_days``) days away."""
         board, per_day = self.board, len(self.board.slot_times)
         lo = bisect.bisect_left(board.days, task.window[0]) * per_day
         hi = bisect.bisect_right(board.days, task.window[1]) * per_day
@@ -340,7 +346,7 @@ class _YearPlanner:
                 index = pool[position]
                 keys = self._keys_for(task, index)
                 ordinal = board.ordinals[index // per_day]
-                if board.free(rows, keys) and self._gap_ok(task, ordinal):
+                if board.free(rows, keys) and self._gap_ok(task, ordinal, gap=gap):
                     self._take(task, rows, keys, ordinal)
                     return board.days[index // per_day], board.slot_times[index % per_day]
         return None
@@ -349,6 +355,15 @@ class _YearPlanner:
         return Engagement(task.id, task.kind, day, start, end, task.host, task.participants, (task.provision,),
                           task.title_zh, Status.PROPOSED, self.provisional, task.beyond_guidance, task.location,
                           task.note, title_en=task.title_en)
+
+    def _gap_warning(self, task: _Task, day: dt.date) -> PlanWarning:
+        gap = self.options.min_gap_days
+        first, last = task.window
+        return PlanWarning(task.id, day, f"{task.title_zh}（{task.id}）定在{day.isoformat()}：在{first.isoformat()}至"
+                           f"{last.isoformat()}内无法与同一对口关系的其他活动间隔{gap}天（计划的间隔设定），已放宽间隔安排",
+                           f"{task.id} is set on {day.isoformat()}: between {first.isoformat()} and "
+                           f"{last.isoformat()} it cannot be {gap} days from the pairing's other engagements "
+                           "(the plan's spacing), so the spacing was relaxed")
 
     def _unplaced(self, task: _Task) -> Unplaced:
         gap = self.options.min_gap_days
@@ -384,6 +399,12 @@ class _YearPlanner:
             if task.id in placed:
                 continue
             spot = self.place(task)
+            if spot is None and self.options.min_gap_days:
+                # a short window (a pairing in force for a few weeks) may not hold the gap: what the rule
+                # owes comes before the planner's own spacing, which the warning says was not kept
+                spot = self.place(task, gap=0)
+                if spot is not None:
+                    self.warnings.append(self._gap_warning(task, spot[0]))
             if spot is None:
                 self.unplaced.append(self._unplaced(task))
                 continue
@@ -419,6 +440,18 @@ def day_warnings(e: Engagement, calendar: WorkingDayCalendar) -> list[PlanWarnin
                             f"{e.id} is set on {day}, inside the {holiday.label('en')}")]
     return [PlanWarning(e.id, e.date, f"{e.title_zh}（{e.id}）定在{day}，为{holiday.label('zh')}，不是工作日",
                         f"{e.id} is set on {day}, {holiday.label('en')}, not a working day")]
+
+
+def guests_text(district: District, guests: Sequence[Guest], lang: str = "zh") -> str:
+    """特邀：张三（民进支部，规划专家） — the persons an engagement invites in their own right, as the plan's
+    outputs add them to its participants ("" when none)."""
+    if not guests:
+        return ""
+    if lang == "en":
+        return "guests: " + ", ".join(f"{g.name} ({district.names_of((g.organisation,), lang='en')}"
+                                      + (f", {g.title}" if g.title else "") + ")" for g in guests)
+    return "特邀：" + "、".join(f"{g.name}（{district.names_of((g.organisation,))}"
+                             + (f"，{g.title}" if g.title else "") + "）" for g in guests)
 
 
 def organisations_in(plan: Plan, district: District) -> tuple[Organisation, ...]:

@@ -112,7 +112,8 @@ def local_needs_a_note(inst: Any) -> None:
 
 
 def _local_fields_exist(inst: Any, attribute: attrs.Attribute[Any], value: LocalSettings) -> None:
-    known = {f.name for f in attrs.fields(type(inst))} - {"local", "note", "basis", "modality", "key"}
+    known = {f.name for f in attrs.fields(type(inst))} - {"local", "note", "basis", "modality", "key", "label_zh",
+                                                          "label_en"}
     for name, note in value.notes:
         if name not in known:
             raise FieldError("local", f"local names {name!r}, which is not a field here "
@@ -217,6 +218,11 @@ class RuleVersion:
     basis: Basis = attrs.field(default="text", kw_only=True)
     local: LocalSettings = attrs.field(default=LocalSettings(), validator=_local_fields_exist, kw_only=True)
     note: str = attrs.field(default="", validator=free_text, kw_only=True)
+    #: what the district's text calls the thing the rule is about, where it differs from the project's
+    #: word: a cadence's or invitation's engagement (工作例会, 全体会议), a routing's documents, a
+    #: record-only rule's records (支持考察调研); outputs use it instead of the default
+    label_zh: str = attrs.field(default="", validator=line_text, kw_only=True)
+    label_en: str = attrs.field(default="", validator=line_text, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         local_needs_a_note(self)
@@ -409,8 +415,6 @@ class RecordOnly(RuleVersion):
 
     record_kind: str = attrs.field(validator=_kind_name)
     by: Host = "department"
-    label_zh: str = attrs.field(default="", validator=line_text)
-    label_en: str = attrs.field(default="", validator=line_text)
 
 
 Rule = Cadence | Routing | Invitation | Response | DesignationRule | RecordOnly
@@ -543,7 +547,12 @@ class Provision:
 
     def cite_zh(self) -> str:
         """The citation as a Chinese letter writes it: 第三（三）条“会议协商制度”."""
-        return f"第{self.citation_zh}条“{self.title_zh}”"
+        return f"{self.article_zh()}“{self.title_zh}”"
+
+    def article_zh(self) -> str:
+        """第三（三）条 — or the citation as the data writes it when it is one already (第四条)."""
+        text = self.citation_zh
+        return text if text.startswith("第") and text.endswith("条") else f"第{text}条"
 
     def cite_en(self) -> str:
         return f"{self.id} ({self.title_en})"

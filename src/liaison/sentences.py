@@ -16,7 +16,7 @@ import attrs
 
 from liaison.rules import Provision, SentenceNote, normal_text
 
-_MARKER = re.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|[-•·]\s*)")
+_MARKER = re.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百零〇0-9]+条\s*|[-•·]\s*)")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 
 
@@ -41,7 +41,10 @@ class Sentence:
 
 
 def _clauses(provision: Provision, day: dt.date) -> list[str]:
-    title = normal_text(provision.title_zh)
+    """The clauses of the wording in force; the provision's own title among them only when a rule
+    quotes it (§3.5's 重大活动互相邀请制度 is the heading a rule reads both ways)."""
+    quoted = {normal_text(r.sentence_zh) for r in provision.rules}
+    title = "" if normal_text(provision.title_zh) in quoted else normal_text(provision.title_zh)
     found = []
     for line in provision.text_at(day).text_zh.splitlines():
         if _HEADING.match(line.strip()):

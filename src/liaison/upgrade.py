@@ -114,10 +114,14 @@ class Upgrade:
         if lang == "zh":
             head = (f"已从第 {self.version} 版升级到第 {self.current} 版格式：改动 {counts['changed']} 处，"
                     f"请核对 {counts['check']} 处")
-            return head + (f"，待办 {todo} 处（完成前文件无法读取）" if todo else "，文件可以读取")
+            loads = "，文件可以读取" if self.kind == "district" else \
+                "，格式可以读取（其中的单位、主办方等按区数据检查）"
+            return head + (f"，待办 {todo} 处（完成前文件无法读取）" if todo else loads)
         head = (f"upgraded from format {self.version} to format {self.current}: {counts['changed']} changed, "
                 f"{counts['check']} to check")
-        return head + (f", {todo} to do (the file does not load until they are done)" if todo else "; the file loads")
+        loads = "; the file loads" if self.kind == "district" else \
+            "; its format reads (its organisations, hosts … are checked against the district when it is loaded)"
+        return head + (f", {todo} to do (the file does not load until they are done)" if todo else loads)
 
 
 def upgrade_file(text: str | bytes, *, file: str | None = None) -> Upgrade:

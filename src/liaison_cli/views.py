@@ -115,20 +115,25 @@ def describe_rule(rule: Rule, lang: str = "zh") -> str:
     if isinstance(rule, Cadence):
         if en:
             period, count = rule.how_often_en()
-            return f"{ENGAGEMENT_KIND_EN[rule.engagement_kind]}: {count} {period} ({term(SCOPE_EN, rule.scope)})"
+            return f"{rule.label_en or ENGAGEMENT_KIND_EN[rule.engagement_kind]}: {count} {period} " \
+                f"({term(SCOPE_EN, rule.scope)})"
         period, count = rule.how_often_zh()
-        return f"{ENGAGEMENT_KIND_ZH[rule.engagement_kind]}：{period}{count}（{term(SCOPE_ZH, rule.scope)}）"
+        what = rule.label_zh or ENGAGEMENT_KIND_ZH[rule.engagement_kind]
+        return f"{what}：{period}{count}（{term(SCOPE_ZH, rule.scope)}）"
     if isinstance(rule, Routing):
         if en:
-            return (f"copying: {term(DOCUMENT_KIND_EN, rule.document_kind)} of {term(ISSUER_EN, rule.issuer)} → "
-                    f"{term(RECIPIENTS_EN, rule.recipients)}")
-        return (f"抄送：{term(ISSUER_ZH, rule.issuer)}{term(DOCUMENT_KIND_ZH, rule.document_kind)} → "
+            documents = rule.label_en or term(DOCUMENT_KIND_EN, rule.document_kind)
+            return f"copying: {documents} of {term(ISSUER_EN, rule.issuer)} → {term(RECIPIENTS_EN, rule.recipients)}"
+        documents = rule.label_zh or term(DOCUMENT_KIND_ZH, rule.document_kind)
+        return (f"抄送：{term(ISSUER_ZH, rule.issuer)}{documents} → "
                 f"{term(RECIPIENTS_ZH, rule.recipients)}")
     if isinstance(rule, Invitation):
         if en:
-            return (f"invitation: {ENGAGEMENT_KIND_EN[rule.event_kind]} → {term(RECIPIENTS_EN, rule.recipients)}"
+            return (f"invitation: {rule.label_en or ENGAGEMENT_KIND_EN[rule.event_kind]} → "
+                    f"{term(RECIPIENTS_EN, rule.recipients)}"
                     f" ({rule.role_en})")
-        return f"邀请：{ENGAGEMENT_KIND_ZH[rule.event_kind]} → {term(RECIPIENTS_ZH, rule.recipients)}（{rule.role_zh}）"
+        return (f"邀请：{rule.label_zh or ENGAGEMENT_KIND_ZH[rule.event_kind]} → {term(RECIPIENTS_ZH, rule.recipients)}"
+                f"（{rule.role_zh}）")
     if isinstance(rule, Response):
         if en:
             return f"answer: {term(TRIGGER_EN, rule.trigger)} {rule.describe_en()}"
@@ -150,7 +155,10 @@ def setting_name(field: str, lang: str = "zh") -> str:
 
 def local_lines(rule: Rule, lang: str = "zh") -> list[str]:
     """The rule's local settings, each marked 本区设定（原文未规定）with its note (the district's
-    notes are in Chinese: English names the setting only)."""
+    notes are in Chinese: English names the setting only); a rule the district chose as a whole says so."""
+    if rule.basis == "local":
+        return ["  the whole rule: " + BASIS_EN["local"]] if lang == "en" else \
+            [f"  整条规则：{BASIS_ZH['local']} — {rule.note}"]
     if lang == "en":
         return [f"  {setting_name(field, 'en')}: {BASIS_EN['local']}" for field, _ in rule.local.notes
                 if field != "valid_from"]
@@ -166,6 +174,8 @@ def print_provisions(district: District, *, lang: str = "zh") -> None:
     for prov in district.provisions:
         local = sorted({f for r in prov.rules for f in r.local.fields() if f != "valid_from"})
         names = list(dict.fromkeys(setting_name(f, lang) for f in local))
+        names += [("the rule " if en else "规则“") + r.key + ("" if en else "”整条") for r in prov.rules
+                  if r.basis == "local"]
         names += (["reading" if en else "解读"] if prov.readings else [])
         cells = [prov.id, *([] if en else [prov.citation_zh]), prov.title_en if en else prov.title_zh,
                  (MODALITY_EN if en else MODALITY_ZH)[prov.modality],
@@ -194,7 +204,9 @@ def _sentence_lines(prov: Provision, day: dt.date, lang: str) -> list[str]:
     from liaison.sentences import sentences
 
     en = lang == "en"
-    rules = {r.key: describe_rule(r, lang) for r in reversed(prov.rules)}  # a key's first version names it
+    # a key's version in force that day names it (else its first)
+    in_force = [r for r in prov.rules if r.validity.contains(day)]
+    rules = {r.key: describe_rule(r, lang) for r in [*reversed(prov.rules), *in_force]}
     rules["pairings"] = "the pairings" if en else "对口关系"
 
     def named(key: str) -> str:
@@ -262,7 +274,7 @@ def print_provision(prov: Provision, day: dt.date, *, lang: str = "zh") -> None:
                 console.print(f"  原文：{rule.sentence_zh}")
             for line in local_lines(rule):
                 console.print(line)
-            if rule.note:
+            if rule.note and rule.basis != "local":  # a rule local as a whole said its note above
                 console.print(f"  说明：{rule.note}")
     console.print("\n逐句：")
     for line in _sentence_lines(prov, day, "zh"):
@@ -331,7 +343,7 @@ def cc_json(cc: CcList) -> dict[str, Any]:
 
 
 def print_cc(district: District, cc: CcList) -> None:
-    t = table(f"{cc.issuer.name} {cc.date.isoformat()} {term(DOCUMENT_KIND_ZH, cc.document_kind)}抄送"
+    t = table(f"{cc.issuer.name} {cc.date.isoformat()} {district.document_kind_name(cc.document_kind)}抄送"
               f"（{len(cc.recipients)} 家）",
               ["抄送", "English", "依据"])
     for r in cc.recipients:
@@ -349,7 +361,7 @@ def invitees_json(found: InviteeList) -> dict[str, Any]:
 
 def print_invitees(district: District, found: InviteeList) -> None:
     host = found.host.name if found.host else ""
-    t = table(f"{host} {ENGAGEMENT_KIND_ZH[found.event_kind]} {found.date.isoformat()} "
+    t = table(f"{host} {district.kind_name(found.event_kind)} {found.date.isoformat()} "
               f"邀请名单（{len(found.recipients)} 家，{MODALITY_ZH[found.modality]}）", ["受邀", "方式", "依据"])
     for r in found.recipients:
         t.add_row(r.organisation.name, r.role_zh, " ".join(r.provisions))
@@ -386,19 +398,21 @@ def with_settings(district: District, document: dict[str, Any],
     """The state document of ``plan --format json`` with each engagement's ``local_settings``: the
     district's own settings it rests on (field, its names, the district's note), so a reader of the
     JSON sees them as the table's ※ does. Not part of the state file (it follows from the data)."""
-    from liaison.duties import planned_settings
+    from liaison.duties import planned_settings, year_obligations
 
     by_id = {e.id: e for e in engagements}
+    owed = year_obligations(district, int(document.get("year", 0))) if document.get("year") else ()
     for item in document.get("engagements", []):
         e = by_id.get(item.get("id", ""))
         if e is not None:
             item["local_settings"] = [{"field": f, "field_zh": setting_name(f), "field_en": setting_name(f, "en"),
-                                       "note_zh": note} for f, note in planned_settings(district, e)]
+                                       "note_zh": note} for f, note in planned_settings(district, e, owed)]
     return document
 
 
 def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
-    from liaison.duties import planned_settings
+    from liaison.duties import planned_settings, year_obligations
+    from liaison.planner import guests_text
 
     en = lang == "en"
     title = (f"{district.info.name_en}: liaison plan {plan.year} ({len(plan.engagements)} engagements)" if en else
@@ -406,23 +420,28 @@ def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
     columns = ["date", "time", "kind", "engagement", "with", "basis", "status"] if en else \
         ["日期", "时间", "类型", "事项", "参加", "依据", "状态"]
     t = table(title, columns)
-    kinds = ENGAGEMENT_KIND_EN if en else ENGAGEMENT_KIND_ZH
+    def kind(e: Engagement) -> str:
+        return district.kind_name(e.kind, lang)
+
     statuses = STATUS_EN if en else STATUS_ZH
     legend: dict[str, dict[str, None]] = {}
+    owed = year_obligations(district, plan.year)
     for e in plan.engagements:
         flags = statuses[e.status] + (("（暂定）" if not en else " (provisional)") if e.provisional else "") + (
             ("⚠超出指导" if not en else " ⚠beyond guidance") if e.beyond_guidance else "")
         day = f"{e.date:%Y-%m-%d} " + (e.date.strftime("%a") if en else f"周{'一二三四五六日'[e.date.weekday()]}")
-        settings = planned_settings(district, e)
+        settings = planned_settings(district, e, owed)
         if settings:
             legend.setdefault(e.provisions[0], {}).update(dict.fromkeys(setting_name(f, lang) for f, _ in settings))
         basis = " ".join(e.provisions) + ("※" if settings else "")
-        t.add_row(day, _when(e), kinds[e.kind], e.title(lang), district.names_of(e.participants, lang=lang,
-                  exclude=(e.host,)), basis, flags)
+        others = district.names_of(e.participants, lang=lang, exclude=(e.host,))
+        guests = guests_text(district, e.guests, lang)
+        t.add_row(day, _when(e), kind(e), e.title(lang), "；".join(x for x in (others, guests) if x), basis,
+                  flags)
     console.print(t)
     counts: dict[str, int] = {}
     for e in plan.engagements:
-        counts[kinds[e.kind]] = counts.get(kinds[e.kind], 0) + 1
+        counts[kind(e)] = counts.get(kind(e), 0) + 1
     console.print(("Totals: " if en else "合计：") + ("; " if en else "，").join(f"{k} {v}" for k, v in counts.items()))
     for pid, names in legend.items():
         if en:

@@ -138,11 +138,20 @@ class FaultProxy(_Listener):
         self.seen = 0
         self.log: list[tuple[int, str, str]] = []  # (n, method, what was done)
         self._lock = threading.Lock()
+        # Closed from the moment a "call" fault relays its answer until its action ran: a request that
+        # arrives meanwhile (the publisher going on) waits and is then dropped, so the fault's moment is
+        # the same on a loaded machine as on an idle one.
+        self._open = threading.Event()
+        self._open.set()
+        self._fired = False
+        self._generation = 0  # a request that waited across a reset belongs to the run before it
         super().__init__()
 
     def reset(self, fault: Fault | None = None) -> None:
         with self._lock:
-            self.fault, self.seen, self.log = fault, 0, []
+            self.fault, self.seen, self.log, self._fired = fault, 0, [], False
+            self._generation += 1
+        self._open.set()
 
     def _forward(self, head: bytes, body: bytes) -> bytes:
         with socket.create_connection(self.upstream, timeout=30) as upstream:
@@ -164,6 +173,10 @@ class FaultProxy(_Listener):
                     return
                 body = _read_exact(connection, buffer, _content_length(head))
                 method = head.split(b" ", 1)[0].decode("ascii", "replace")
+                generation = self._generation
+                self._open.wait()
+                if self._fired or generation != self._generation:
+                    return  # sent by a publisher the fault's action has ended
                 with self._lock:
                     self.seen += 1
                     n = self.seen
@@ -187,14 +200,21 @@ class FaultProxy(_Listener):
                     assert fault.action is not None
                     fault.action()
                     return
+                if fault is not None and fault.mode == "call":
+                    self._open.clear()
                 try:
                     connection.sendall(answer)
                 except OSError:
+                    self._open.set()
                     return
                 if fault is not None and fault.mode == "call":
                     time.sleep(fault.delay)
                     assert fault.action is not None
-                    fault.action()
+                    self._fired = True  # before the action: what arrives from now on is the ended publisher's
+                    try:
+                        fault.action()
+                    finally:
+                        self._open.set()
                     return
                 if b"\r\nconnection: close" in answer.partition(b"\r\n\r\n")[0].lower():
                     return

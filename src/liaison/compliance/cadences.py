@@ -12,8 +12,6 @@ from liaison.findings import Finding, FindingStatus, Severity, local_mark, sever
 from liaison.model import DESIGNATION_EN, DESIGNATION_ZH
 from liaison.rules import (
     ACTIVITIES,
-    ENGAGEMENT_KIND_EN,
-    ENGAGEMENT_KIND_ZH,
     MODALITY_EN,
     MODALITY_ZH,
     DesignationRule,
@@ -24,7 +22,7 @@ from liaison.rules import (
     record_kind_words,
     record_section,
 )
-from liaison.terms import HOST_EN, HOST_ZH
+from liaison.terms import HOST_EN, HOST_ZH, term
 
 
 def cadence_status(counted: int, minimum: int, maximum: int | None, ends: dt.date, as_of: dt.date) -> FindingStatus:
@@ -42,6 +40,20 @@ def _count(ctx: Context, o: Obligation) -> list[str]:
         if o.counts(e.kind, e.date, e.host, e.attended):
             found.append(e.cited(i))
             ctx.use("engagements", i)
+    return found
+
+
+def _held_by_others(ctx: Context, o: Obligation) -> list[tuple[str, str]]:
+    """(record, host) of each engagement of the kind in the span that both sides of a pairing attended
+    but that a body the rule does not let hold it held (a meeting another branch called): not counted,
+    and the finding says so rather than let 记录0次 read as if nothing happened."""
+    if o.scope != "pairing":
+        return []
+    found = []
+    for i, e in enumerate(ctx.records.engagements):
+        if (e.kind == o.kind and o.span[0] <= e.date <= o.span[1] and set(o.subject) <= {*e.attended, e.host}
+                and not o.counts(e.kind, e.date, e.host, e.attended)):
+            found.append((e.cited(i), e.host))
     return found
 
 
@@ -66,15 +78,32 @@ def cadences(ctx: Context) -> Iterator[Finding]:
         if _read_per_pairing(o):
             groups.setdefault(_group(o), []).append(o)
     counted = {id(o): _count(ctx, o) for o in owed}
+    versions: dict[tuple[str, tuple[str, ...], tuple[dt.date, dt.date]], list[Obligation]] = {}
+    for o in owed:
+        versions.setdefault((o.rule.key, o.subject, o.period), []).append(o)
     for o in owed:
         siblings = groups.get(_group(o), [o]) if _read_per_pairing(o) else [o]
         if len(siblings) > 1 and o is siblings[0]:
             department = _department_finding(ctx, siblings, [c for s in siblings for c in counted[id(s)]])
             if department is not None:
                 yield department
-        yield _cadence_finding(ctx, o, counted[id(o)], len(siblings))
+        whole = _whole_period(versions[(o.rule.key, o.subject, o.period)], counted)
+        yield _cadence_finding(ctx, o, counted[id(o)], len(siblings), whole)
         if _read_per_department(o) and counted[id(o)]:
             yield from _pairings_not_met(ctx, o, counted[id(o)])
+
+
+def _whole_period(parts: list[Obligation], counted: dict[int, list[str]]) -> tuple[int, int] | None:
+    """(engagements counted, the least any version asks) when an amendment split a period its subject
+    was in force for whole, and the whole period fell short of every version: then a part's shortfall
+    does not rest on the district's part-period setting — no reading of the text would be met."""
+    if len(parts) < 2:
+        return None
+    days = sum((p.span[1] - p.span[0]).days + 1 for p in parts)
+    whole = (parts[0].period[1] - parts[0].period[0]).days + 1
+    total = len({c for p in parts for c in counted[id(p)]})
+    least = min(p.rule.min_per_period for p in parts)
+    return (total, least) if days == whole and total < least else None
 
 
 def _read_per_department(o: Obligation) -> bool:
@@ -98,7 +127,7 @@ def _pairings_not_met(ctx: Context, o: Obligation, counted: list[str]) -> Iterat
     met. Each such pairing gets a finding that says so: information, resting on the reading."""
     prov = ctx.district.provision(o.provision)
     reading_zh = o.rule.local.note("scope") or ""
-    what_zh, what_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+    what_zh, what_en = ctx.district.kind_name(o.kind), ctx.district.kind_name(o.kind, "en")
     for other in _absent(ctx, o, counted):
         zh = (f"{_span_text(o, 'zh')}{ctx.name(other)}未参加{ctx.name(o.responsible)}的{what_zh}；本区将"
               f"{prov.cite_zh()}理解为每个部门{''.join(o.rule.how_often_zh())}（{reading_zh}），据此不作要求；"
@@ -127,7 +156,7 @@ def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[
     counterparts = tuple(dict.fromkeys(c for s in siblings for c in s.counterparts))
     expected_zh = "".join(o.rule.how_often_zh())
     expected_en = " ".join(reversed(o.rule.how_often_en()))
-    what_zh, what_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+    what_zh, what_en = ctx.district.kind_name(o.kind), ctx.district.kind_name(o.kind, "en")
     head_zh = (f"{_span_text(o, 'zh')}{ctx.name(o.responsible)}与对口联系的{ctx.names(list(counterparts))}的"
                f"{what_zh}合计记录{len(ids)}次，少于{o.minimum}次")
     head_en = (f"{_span_text(o, 'en')}: {ctx.name(o.responsible, 'en')}, {len(ids)} {what_en}(s) recorded in all "
@@ -148,7 +177,8 @@ def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[
                    counterparts, (o.responsible,), o.span, zh, en, tuple(ids), expected_zh, rests)
 
 
-def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: int) -> Finding:
+def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: int,
+                     whole: tuple[int, int] | None = None) -> Finding:
     prov = ctx.district.provision(o.provision)
     expected_zh = "".join(o.rule.how_often_zh())
     expected_en = " ".join(reversed(o.rule.how_often_en()))
@@ -160,8 +190,25 @@ def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: 
             status = shortfall_status(o.modality, FindingStatus.NOT_DONE if not counted else FindingStatus.FEWER)
     absent = _read_per_department(o) and status == FindingStatus.MET and bool(_absent(ctx, o, counted))
     rests = _what_it_rests_on(ctx, o, status, pairings, len(counted), absent)
+    if whole is not None and status == FindingStatus.SHORT:
+        rests = tuple(r for r in rests if r != "part_period")
     local_only = status == FindingStatus.SHORT and bool(rests)
     zh, en = _cadence_sentences(ctx, prov, o, len(counted), status, rests, expected_zh, expected_en)
+    others = _held_by_others(ctx, o) if status != FindingStatus.MET else []
+    if others:
+        hosts_zh, hosts_en = ctx.names([h for _, h in others]), ctx.names([h for _, h in others], "en")
+        what = ctx.district.kind_name(o.kind)
+        who_zh, who_en = term(HOST_ZH, o.rule.host), term(HOST_EN, o.rule.host)
+        zh = zh.rstrip("。") + (f"（另有{len(others)}次{what}双方均参加，但由{hosts_zh}主办，不是规则所定的主办方"
+                               f"（{who_zh}），未计入：{'、'.join(c for c, _ in others)}）。")
+        en = en.rstrip(".") + (f" ({len(others)} more both sides attended, held by {hosts_en}, not by whom the rule "
+                               f"says ({who_en}), so not counted: {', '.join(c for c, _ in others)}).")
+    if whole is not None and status == FindingStatus.SHORT:
+        (a, b) = o.period
+        zh = zh.rstrip("。") + (f"；{a.isoformat()}至{b.isoformat()}全期合计记录{whole[0]}次，"
+                               f"少于原文任一版本的{whole[1]}次。")
+        en = en.rstrip(".") + (f"; {whole[0]} in the whole period {a.isoformat()} to {b.isoformat()}, fewer than any "
+                              f"wording of the text asks ({whole[1]}).")
     return Finding(o.provision, o.rule.key, status, severity(status, o.modality, local_only=local_only),
                    o.responsible, o.counterparts, o.subject, o.span, zh, en, tuple(counted), expected_zh,
                    rests, o.pairing_in_force)
@@ -201,7 +248,7 @@ def _span_text(o: Obligation, lang: str) -> str:
 
 def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, status: FindingStatus,
                        rests: tuple[str, ...], expected_zh: str, expected_en: str) -> tuple[str, str]:
-    what_zh, what_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+    what_zh, what_en = ctx.district.kind_name(o.kind), ctx.district.kind_name(o.kind, "en")
     when_zh, when_en = _span_text(o, "zh"), _span_text(o, "en")
     who_zh = ctx.name(o.responsible) + ("与" + ctx.names(list(o.counterparts)) if o.scope != "government" else "")
     who_en = ctx.name(o.responsible, "en") + (

@@ -11,8 +11,6 @@ from typing import Any
 from liaison.compliance.context import Context
 from liaison.findings import Finding, FindingStatus, local_mark, severity, shortfall_status
 from liaison.rules import (
-    ENGAGEMENT_KIND_EN,
-    ENGAGEMENT_KIND_ZH,
     MODALITY_EN,
     MODALITY_ZH,
     Invitation,
@@ -80,9 +78,11 @@ def invitations(ctx: Context) -> Iterator[Finding]:
         expected = ctx.district.invitees(e.kind, e.date, e.host).ids()
         reached = [o for o in expected if o in set(e.invited) | set(e.attended)]
         missing = [o for o in expected if o not in reached]
-        title = e.title or ENGAGEMENT_KIND_ZH[e.kind]
-        title_en = e.title if e.title and e.title.isascii() else ENGAGEMENT_KIND_EN[e.kind]
-        if rule.recipients == "relevant_counterparts":  # 有关民主党派: whom is relevant is the host's to judge
+        title = e.title or ctx.district.kind_name(e.kind)
+        title_en = e.title if e.title and e.title.isascii() else ctx.district.kind_name(e.kind, "en")
+        if rule.recipients == "relevant_counterparts" or rule.host == "counterpart":
+            # 有关民主党派: whom is relevant is the host's to judge; a party's own event: the text puts no
+            # duty on the party (the other direction of 互相邀请 is recorded, never charged)
             status = FindingStatus.RECORDED
         else:
             status = shortfall_status(modality, FindingStatus.NOT_ALL_INVITED) if missing else FindingStatus.MET
@@ -94,7 +94,8 @@ def invitations(ctx: Context) -> Iterator[Finding]:
             zh += f"；记录的原因：“{e.reason}”"
             en += f"; the reason recorded (as written): “{e.reason}”"
         rests = ("host",) if rule.is_local("host") else ()
-        yield Finding(prov.id, rule.key, status, severity(status, modality, explained=bool(e.reason)), e.host,
+        charged = None if rule.host == "counterpart" else e.host
+        yield Finding(prov.id, rule.key, status, severity(status, modality, explained=bool(e.reason)), charged,
                       tuple(missing), (e.host,), (e.date, e.date), zh + f"（{prov.id}{local_mark(rests)}）",
                       en + f" ({prov.id}{local_mark(rests, 'en')})", (e.cited(i),), "、".join(expected),
                       rests, reason=e.reason)
@@ -106,8 +107,21 @@ def _invitation_sentences(ctx: Context, prov: Provision, day: dt.date, title: st
     when = day.isoformat()
     whom_zh = "区政府" if rule.recipients == "government" else "民主党派、工商联负责人"
     whom_en = "the district government" if rule.recipients == "government" else "branch or ICF leader"
+    if rule.host == "counterpart":  # a party's own event: the other direction of 互相邀请, no duty in the text
+        did_zh = f"邀请了{ctx.names(reached)}{rule.role_zh}" if reached else f"未邀请{whom_zh}{rule.role_zh}"
+        did_en = f"invited {ctx.names(reached, 'en')}" if reached else f"did not invite {whom_en}"
+        return (f"{when}{title}{did_zh}；为{prov.cite_zh()}所称互相邀请的另一方向，原文未设义务，仅作记录",
+                f"{title_en} on {when} {did_en}; the other direction of {prov.id}'s mutual invitation, on which the "
+                "text puts no duty: recorded only")
+    if status == FindingStatus.RECORDED:  # 有关: whom to invite was the host's to choose; say only whom it did
+        invited_zh = f"邀请了{ctx.names(reached)}负责人{rule.role_zh}" if reached else "未邀请民主党派、工商联负责人"
+        invited_en = f"invited {ctx.names(reached, 'en')}" if reached else "invited no branch or ICF leader"
+        return (f"{when}{title}{invited_zh}；{prov.cite_zh()}为“{quote_zh(rule.sentence_zh)}”，邀请哪些单位视情确定，"
+                "仅作记录", f"{title_en} on {when} {invited_en}; {prov.id} lets the host choose whom to invite: "
+                "recorded only")
     if not reached:
-        zh = f"{when}{title}未邀请任何{whom_zh}{rule.role_zh}"
+        zh = f"{when}{title}未邀请{whom_zh}{rule.role_zh}" if rule.recipients == "government" else \
+            f"{when}{title}未邀请任何{whom_zh}{rule.role_zh}"
         en = f"{title_en} on {when} invited no {whom_en}"
     elif not missing:
         leaders = "" if rule.recipients == "government" else "负责人"
@@ -116,9 +130,6 @@ def _invitation_sentences(ctx: Context, prov: Provision, day: dt.date, title: st
     else:
         zh = f"{when}{title}邀请了{ctx.names(reached)}，未邀请{ctx.names(missing)}负责人{rule.role_zh}"
         en = f"{title_en} on {when} invited {ctx.names(reached, 'en')} but not {ctx.names(missing, 'en')}"
-    if status == FindingStatus.RECORDED:
-        zh += f"；{prov.cite_zh()}为“{quote_zh(rule.sentence_zh)}”，邀请哪些单位视情确定，仅作记录"
-        en += f"; {prov.id} lets the host choose whom to invite: recorded only"
     return zh, en
 
 

@@ -11,7 +11,7 @@ from liaison.district import District
 from liaison.findings import NotCounted
 from liaison.model import OrgKind
 from liaison.records import SECTIONS, HeldEngagement, Records
-from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, Cadence, Rule
+from liaison.rules import Cadence, Rule
 
 
 def _rules_in_force(district: District, first: dt.date, last: dt.date) -> list[Rule]:
@@ -98,7 +98,7 @@ def _why_not_engagement(ctx: Context, record: HeldEngagement) -> tuple[str, str]
     only); none of them attended; or no rule counts this kind by this host at all."""
     host = ctx.district.organisation(record.host)
     kind, day = record.kind, record.date
-    what_zh, what_en = ENGAGEMENT_KIND_ZH[kind], ENGAGEMENT_KIND_EN[kind]
+    what_zh, what_en = ctx.district.kind_name(kind), ctx.district.kind_name(kind, "en")
     counts_kind = [r for _, r in ctx.district.rules(Cadence, day)
                    if isinstance(r, Cadence) and r.engagement_kind == kind and r.scope != "government"]
     if host.kind != OrgKind.DEPARTMENT or not counts_kind:

@@ -25,11 +25,8 @@ from liaison_docx.letters.draft import Draft, letter_key
 __all__ = ["default_notice_date", "notice_letter", "notices"]
 
 #: The verb and object a letter uses for an engagement kind counted by a cadence.
-_ACTS: dict[EngagementKind, tuple[str, str]] = {
-    EngagementKind.VISIT: ("走访", ""),
-    EngagementKind.JOINT_MEETING: ("召开", ENGAGEMENT_KIND_ZH[EngagementKind.JOINT_MEETING]),
-    EngagementKind.WORK_MEETING: ("召开", "联系工作会议"),
-}
+_VERBS: dict[EngagementKind, str] = {EngagementKind.VISIT: "走访", EngagementKind.JOINT_MEETING: "召开",
+                                     EngagementKind.WORK_MEETING: "召开"}
 #: Fields of a cadence the district may set where the text is silent, as a letter names them.
 _LOCAL_NUMBERS = {"min_per_period": "最少次数", "max_per_period": "最多次数", "period_years": "周期",
                   "period_months": "周期", "cycle_anchor_year": "起算年份"}
@@ -121,11 +118,11 @@ def _time_range(e: Engagement) -> str:
     return w.clock_span(e.start, e.end)
 
 
-def _item(e: Engagement, dept: Organisation) -> str:
+def _item(district: District, e: Engagement, dept: Organisation) -> str:
     """The 事项 cell: the department's own meetings and visits by their kind (the other side is in the
     next column), anything else by its title."""
     if e.host == dept.id and e.kind in (EngagementKind.JOINT_MEETING, EngagementKind.VISIT):
-        return "领导走访" if e.kind == EngagementKind.VISIT else ENGAGEMENT_KIND_ZH[e.kind]
+        return "领导走访" if e.kind == EngagementKind.VISIT else district.kind_name(e.kind)
     return w.text(e.title_zh, f"plan.engagements[{e.id}].title_zh")
 
 
@@ -143,7 +140,7 @@ def _schedule(district: District, dept: Organisation, year: int, engagements: Se
         # and the names on one line each
         day = f"{e.date.month}月{e.date.day}日" + ("\n（暂定）" if e.provisional else "")
         cites = "\n".join(w.short_cite(district.provision(p)) for p in e.provisions)
-        rows.append((day, _time_range(e), _item(e, dept), w.group_names(district, [p for p in e.participants
+        rows.append((day, _time_range(e), _item(district, e, dept), w.group_names(district, [p for p in e.participants
                                                                                     if p != dept.id]), cites))
     blocks.append(Table(("日期", "时间", "事项", "参加单位", "依据"), tuple(rows)))
     notes = []
@@ -253,7 +250,8 @@ def _obligation_text(district: District, duties: Duties, found: Sequence[Obligat
 def _reading(rule: Cadence, o: Obligation) -> str:
     """你单位领导应对每个对口联系的民主党派、工商联每年走访1至2次; 你单位应每年至少召开1次工作例会或联席会议."""
     kind = rule.engagement_kind
-    verb, noun = _ACTS.get(kind, ("安排", ENGAGEMENT_KIND_ZH[kind]))
+    verb = _VERBS.get(kind, "安排")
+    noun = "" if kind == EngagementKind.VISIT else (rule.label_zh or ENGAGEMENT_KIND_ZH[kind])
     lo, hi = rule.min_per_period, rule.max_per_period
     count_said = f"{lo}次" if hi == lo else f"{lo}至{hi}次"
     times = f"至少{verb}{lo}次{noun}" if hi is None else f"{verb}{count_said}{noun}"
@@ -307,7 +305,7 @@ def _invitations(district: District, duties: Duties) -> list[Block]:
             whom = "各民主党派、工商联"
         if not whom:
             continue
-        event = ENGAGEMENT_KIND_ZH[rule.event_kind]
+        event = district.kind_name(rule.event_kind)
         role = w.text(rule.role_zh, f"provisions[{prov.id}].rules[{rule.key}].role_zh")
         said = f"你单位组织召开{event}时，{w.must(prov.modality_of(rule))}邀请{whom}负责人{role}。"
         blocks += [Heading(2, event), Paragraph(w.quoted_provision(district, prov, rule) + said)]

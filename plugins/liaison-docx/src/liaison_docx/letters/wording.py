@@ -93,7 +93,7 @@ def cite(prov: Provision) -> str:
 
 
 def short_cite(prov: Provision) -> str:
-    return text(f"第{prov.citation_zh}条", f"provisions[{prov.id}].citation_zh")
+    return text(prov.article_zh(), f"provisions[{prov.id}].citation_zh")
 
 
 def sentence(prov: Provision, rule: Rule) -> str:
