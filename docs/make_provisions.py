@@ -1,5 +1,6 @@
-"""Write docs/provisions.md from the seed data: provision → code → tests, and for every provision each
-rule's sentence with its modality and each number or reading with its basis (text or local).
+"""Write docs/provisions.md from the seed data: provision → code → tests; for every provision each
+rule's sentence with its modality and each number or reading with its basis (text or local); and every
+sentence of the text with what implements it, or "not modelled" and why.
 
     python docs/make_provisions.py          # rewrite docs/provisions.md
     python docs/make_provisions.py --check  # exit 1 if it is out of date (tests/test_docs.py runs this)
@@ -8,13 +9,15 @@ rule's sentence with its modality and each number or reading with its basis (tex
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
 import attrs
 
 import liaison
-from liaison.rules import BASIS_ZH, MODALITY_EN, MODALITY_ZH, RULE_TAGS, Cadence, Rule
+from liaison.rules import BASIS_ZH, MODALITY_EN, MODALITY_ZH, RULE_TAGS, Cadence, Provision, Rule
+from liaison.sentences import sentences
 
 HERE = Path(__file__).parent
 
@@ -29,10 +32,12 @@ CODE_AND_TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
              ("test_consultations_need_all_eight_and_their_replies", "test_the_parties_owe_no_reply_to_a_consultation",
               "test_a_late_reply_is_reported_as_late_with_its_date_not_as_missing")),
     "§1.2": (("liaison.district.District.invitees", "liaison.engagements.KnownEvent",
-              "liaison.compliance.documents.invitations"),
+              "liaison.engagements.Guest", "liaison.compliance.documents.invitations"),
              ("test_party_and_icf_leaders_attend_every_plenary_meeting_of_the_government",
               "test_a_symposium_before_an_important_policy_invites_all_eight_as_circumstances_require",
-              "test_a_shall_shortfall_is_a_violation", "test_a_may_shortfall_is_information_and_never_a_problem")),
+              "test_a_shall_shortfall_is_a_violation", "test_a_may_shortfall_is_information_and_never_a_problem",
+              "test_an_important_meeting_invites_whom_it_names_and_its_guests",
+              "test_an_event_the_text_gives_the_government_cannot_be_recorded_as_a_departments")),
     "§1.3": (("liaison.district.District.invitees", "liaison.rules.Response", "liaison.records.ResearchResult",
               "liaison.records.Briefing", "liaison.compliance.documents.research_feedback"),
              ("test_a_department_professional_meeting_may_invite_its_paired_organisations",
@@ -61,11 +66,14 @@ CODE_AND_TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
               "test_another_districts_plan_treated_as_held_meets_its_own_numbers")),
     "§3.2": (("liaison.district.District.cc_list", "liaison.compliance.documents.routing"),
              ("test_a_health_bureau_policy_document_is_copied_to_its_two_paired_branches",
+              "test_materials_are_routed_as_the_text_says",
               "test_documents_of_the_government_and_its_general_office_go_to_all_eight",
               "test_a_policy_document_not_copied_to_a_paired_branch_is_a_finding")),
-    "§3.3": (("liaison.duties.obligations", "liaison.planner.plan_year", "liaison.engagements.Plan.move",
-              "liaison.compliance.cadences.cadences"),
+    "§3.3": (("liaison.duties.obligations", "liaison.duties.Obligation.counts", "liaison.planner.plan_year",
+              "liaison.engagements.Plan.move", "liaison.compliance.cadences.cadences"),
              ("test_every_pairing_meets_at_least_once_in_every_planned_year",
+              "test_a_department_met_only_as_the_district_reads_it_says_so",
+              "test_a_joint_meeting_called_by_the_party_counts",
               "test_a_common_liaison_unit_meets_all_eight_together_by_default",
               "test_a_departments_meeting_counts_when_it_met_its_paired_organisations",
               "test_plans_for_generated_districts_keep_every_obligation_or_say_why")),
@@ -73,6 +81,7 @@ CODE_AND_TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
              ("test_record_only_duties_are_recorded_and_never_a_problem",)),
     "§3.5": (("liaison.district.District.invitees", "liaison.compliance.documents.invitations"),
              ("test_major_government_events_generally_invite_all_party_and_icf_leaders",
+              "test_a_partys_major_event_inviting_the_government_is_recorded_not_charged",
               "test_a_generally_shall_shortfall_is_a_deviation_that_a_reason_explains")),
     "§3.6": (("liaison.duties.obligations", "liaison.planner.plan_year", "liaison.compliance.cadences.cadences"),
              ("test_leaders_visit_each_paired_organisation_once_or_twice_a_year",
@@ -85,13 +94,15 @@ CODE_AND_TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
              ("test_record_only_duties_are_recorded_and_never_a_problem",)),
 }
 
+AS_OF = dt.date(2027, 1, 1)  # the wording listed (the seed's texts have no amendments)
 NUMBERS = ("min_per_period", "max_per_period", "period_years", "period_months", "cycle_anchor_year", "duration_minutes",
            "due_days", "due_working_days", "scope", "valid_from")
 
 
 def rule_lines(rule: Rule, modality: str) -> list[str]:
     lines = [f"- `{rule.key}` ({RULE_TAGS[type(rule)]}), **{modality}**"
-             + (f": “{rule.sentence_zh}”" if rule.sentence_zh else "")]
+             + (f": “{rule.sentence_zh}”" if rule.sentence_zh else "")
+             + (f" — the whole rule is {BASIS_ZH['local']}" if rule.basis == "local" else "")]
     fields = {f.name for f in attrs.fields(type(rule))}
     for name in NUMBERS:
         if name not in fields:
@@ -99,7 +110,7 @@ def rule_lines(rule: Rule, modality: str) -> list[str]:
         value = getattr(rule, name)
         if value is None or (name == "cycle_anchor_year" and isinstance(rule, Cadence) and rule.months == 12):
             continue
-        note = rule.local.note(name)
+        note = rule.local.note(name) or (rule.note if rule.basis == "local" else None)
         basis = f"{BASIS_ZH['local']} — {note}" if note else BASIS_ZH["text"]
         lines.append(f"  - `{name} = {value}`: {basis}")
     if rule.note:
@@ -135,7 +146,24 @@ def render() -> str:
             out += rule_lines(rule, f"{MODALITY_ZH[modality]} ({MODALITY_EN[modality]})")
         if prov.rules:
             out.append("")
+        out += sentence_lines(prov)
     return "\n".join(out).rstrip() + "\n"
+
+
+def sentence_lines(prov: Provision) -> list[str]:
+    """Every sentence of the text (as in force on ``AS_OF``) and what implements it."""
+    lines = ["Sentence by sentence (逐句):", ""]
+    for s in sentences(prov, AS_OF):
+        how = []
+        if s.rules:
+            how.append("rules " + ", ".join(f"`{k}`" for k in s.rules))
+        if s.pairings:
+            how.append("the pairings")
+        for n in s.notes:
+            how.append(f"`{n.implemented_by}` — {n.note_zh}" if n.implemented_by else f"**not modelled** — {n.note_zh}")
+        how += [f"**not accounted for**: {part}" for part in s.uncovered]
+        lines.append(f"- “{s.text_zh}” → " + "; ".join(how))
+    return [*lines, ""]
 
 
 def main() -> int:

@@ -7,6 +7,8 @@ import datetime as dt
 import random
 from pathlib import Path
 
+import attrs
+
 from liaison.district import District
 from liaison.loader import parse_district, seed_district
 from liaison.model import DistrictInfo, Organisation, OrgKind, Pairing
@@ -46,9 +48,10 @@ def build_district(departments: int, counterparts: int, pairings: list[tuple[int
     found = [Pairing(f"d{d}", f"c{c}", "§2.2", START) for d, c in sorted(set(pairings))]
 
     def provision(pid: str, rule: Cadence) -> Provision:
-        base = seed.provision(pid)
+        base = seed.provision(pid)  # its text, and the sentence its rule quotes (never an empty quote)
+        sentence = next(r.sentence_zh for r in base.rules if r.key == rule.key)
         return Provision(base.id, base.citation_zh, base.title_zh, base.title_en, base.text_zh, base.modality,
-                         rules=(rule,))
+                         rules=(attrs.evolve(rule, sentence_zh=sentence),))
 
     provisions = (
         seed.provision("§2.2"),

@@ -26,11 +26,12 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from liaison.convert import unstructure
-from liaison.district import District
-from liaison.engagements import KnownEvent, PlanOptions, TimeSlot
-from liaison.loader import DistrictDocument
+from liaison.district import HOST_KINDS, District
+from liaison.engagements import Guest, KnownEvent, PlanOptions, TimeSlot
+from liaison.loader import DistrictDocument, format_name
 from liaison.model import (
     COUNTERPART_KINDS,
+    DOCUMENT_TYPES,
     BranchLevel,
     Designations,
     DistrictInfo,
@@ -41,6 +42,7 @@ from liaison.model import (
     Party,
 )
 from liaison.records import (
+    Activity,
     Briefing,
     ConsultationRecord,
     DesignationRecord,
@@ -59,15 +61,20 @@ from liaison.rules import (
     Cadence,
     DesignationRule,
     EngagementKind,
+    Host,
     Invitation,
     LocalSettings,
     Modality,
     Provision,
+    ProvisionText,
     Reading,
+    Recipients,
     RecordOnly,
     Response,
     Routing,
     Rule,
+    SentenceNote,
+    Validity,
 )
 
 # ------------------------------------------------------------------------------------ how many examples
@@ -298,6 +305,8 @@ def _sentence(draw: st.DrawFn, what: str, version: int) -> str:
 
 
 _MODALITIES = st.one_of(st.none(), st.sampled_from(Modality))
+#: Who holds a department's or a pairing's meetings: the department, or either side (§3.3 由对口联系双方协商)
+_CADENCE_HOSTS: st.SearchStrategy[Host] = st.sampled_from(("department", "department", "either_side"))
 #: 12, 6 and 3 months, and 2 and 3 years; how each is written: period_months, period_years, neither
 _PERIODS = st.sampled_from([12, 6, 3, 24, 36])
 
@@ -324,46 +333,60 @@ def cadence_versions(draw: st.DrawFn, key: str, kind: EngagementKind, scopes: Se
             key=key, sentence_zh=_sentence(draw, f"每{months}个月{lo}次", v), modality=draw(_MODALITIES),
             valid_from=start, valid_until=end, basis=basis, note=_note(draw) if basis == "local" else "",
             local=_local(draw, fields), engagement_kind=kind, scope=scope,  # type: ignore[arg-type]
-            host="district_government" if scope == "government" else "department",
+            host="district_government" if scope == "government" else draw(_CADENCE_HOSTS),
             min_per_period=lo, max_per_period=hi,
             period_months=months if written == "months" else None,
             period_years=months // 12 if written == "years" else None,
             cycle_anchor_year=draw(st.integers(year - 3, year + 1)),
-            duration_minutes=draw(st.one_of(st.sampled_from([60, 120, 180, 240]), st.integers(15, 720)))))
+            duration_minutes=draw(st.one_of(st.sampled_from([60, 120, 180, 240]), st.integers(15, 720))),
+            **draw(labels())))
     return found
 
 
-#: Who may host each kind of event an invitation rule names (docs/data-format.md, invitation).
-_EVENT_HOSTS = {EngagementKind.PLENARY_MEETING: ["district_government"],
-                EngagementKind.PROFESSIONAL_MEETING: ["department"],
-                EngagementKind.IMPORTANT_MEETING: ["district_government", "department"],
-                EngagementKind.SYMPOSIUM: ["district_government"],
-                EngagementKind.MAJOR_EVENT: ["district_government", "department"],
-                EngagementKind.INSPECTION: ["district_government", "town_government"]}
+#: Who may hold each kind of event an invitation rule names (docs/data-format.md, invitation): the
+#: text fixes it (§1.2's plenary meeting is the government's), §3.5 runs both ways (a party's major
+#: event invites the government).
+_EVENT_HOSTS: dict[EngagementKind, list[Host]] = {
+    EngagementKind.PLENARY_MEETING: ["district_government"],
+    EngagementKind.PROFESSIONAL_MEETING: ["department"],
+    EngagementKind.IMPORTANT_MEETING: ["district_government", "department", "government_or_department"],
+    EngagementKind.SYMPOSIUM: ["district_government"],
+    EngagementKind.MAJOR_EVENT: ["district_government", "department", "counterpart", "government_or_department"],
+    EngagementKind.INSPECTION: ["district_government", "town_government"]}
+#: Who is invited, by who holds the event.
+_RECIPIENTS: dict[Host, list[Recipients]] = {
+    "district_government": ["all_counterparts", "relevant_counterparts"],
+    "department": ["all_counterparts", "relevant_counterparts", "paired_counterparts"],
+    "government_or_department": ["all_counterparts", "relevant_counterparts", "paired_counterparts"],
+    "town_government": ["all_counterparts", "relevant_counterparts"],
+    "counterpart": ["government", "all_counterparts"]}
 
 
 @st.composite
-def invitation_versions(draw: st.DrawFn, key: str, kind: EngagementKind, year: int, government: bool,
-                        towns: bool) -> list[Invitation]:
-    hosts = [h for h in _EVENT_HOSTS[kind] if (government or h != "district_government")
-             and (towns or h != "town_government")]
-    if not hosts:
-        return []
-    host = draw(st.sampled_from(hosts))  # one host for every version: an event is hosted by one kind of body
-    recipients = ["all_counterparts", "relevant_counterparts"] + (["paired_counterparts"] if host == "department"
-                                                                  else [])
+def labels(draw: st.DrawFn) -> dict[str, str]:
+    """What the district's own text calls a rule's subject (工作例会, 全体会议), or nothing."""
+    if draw(_likely):
+        return {}
+    return {"label_zh": _name(draw, "会", 0, max_size=6), "label_en": draw(_text(_ASCII, 12)).strip() + " meeting"}
+
+
+@st.composite
+def invitation_versions(draw: st.DrawFn, key: str, kind: EngagementKind, host: Host, year: int,
+                        government: bool) -> list[Invitation]:
+    """Versions of the invitation rule of one kind of event held by ``host`` (inviting the government
+    only where there is one)."""
+    recipients = [r for r in _RECIPIENTS[host] if government or r != "government"]
     return [Invitation(key=key, sentence_zh=_sentence(draw, "邀请参加", v), modality=draw(_MODALITIES),
                        valid_from=start, valid_until=end, local=_local(draw, ["recipients", "role_zh"]),
-                       event_kind=kind, host=host,  # type: ignore[arg-type]
-                       recipients=draw(st.sampled_from(recipients)),
+                       event_kind=kind, host=host, recipients=draw(st.sampled_from(recipients)),
                        role_zh=draw(st.sampled_from(["列席", "参加", "座谈"])),
-                       role_en=draw(st.sampled_from(["attend", "take part"])))
+                       role_en=draw(st.sampled_from(["attend", "take part"])), **draw(labels()))
             for v, (start, end) in enumerate(draw(validities(year)))]
 
 
 @st.composite
 def routing_versions(draw: st.DrawFn, key: str, issuer: str, year: int) -> list[Routing]:
-    kind = draw(st.sampled_from(["policy", "policy", "资料"]))
+    kind = draw(st.sampled_from(["policy", "policy", "material", "资料"]))
     recipients = ["all_counterparts", "relevant_counterparts"] + (["paired_counterparts"] if issuer == "department"
                                                                   else [])
     return [Routing(key=key, sentence_zh=_sentence(draw, "抄送", v), modality=draw(_MODALITIES), valid_from=start,
@@ -396,27 +419,55 @@ def designation_versions(draw: st.DrawFn, key: str, year: int) -> list[Designati
             for v, (start, end) in enumerate(draw(validities(year)))]
 
 
+#: Record kinds of a district's own (kept in ``[[activities]]``), beside those with a section of their own.
+OWN_RECORD_KINDS = ("research_support", "joint_activity", "chamber_support")
+_RECORD_BY: st.SearchStrategy[Host] = st.sampled_from(
+    ("department", "department", "district_government", "town_government", "counterpart", "government_or_department"))
+
+
 @st.composite
 def record_only_versions(draw: st.DrawFn, key: str, record_kind: str, year: int) -> list[RecordOnly]:
+    """A duty recorded, not counted: of a kind with its own section, or one of the district's own
+    (which then says what its records are called)."""
+    own = record_kind not in RECORD_KINDS
+    by = draw(_RECORD_BY)
     return [RecordOnly(key=key, sentence_zh=_sentence(draw, "记录", v), modality=draw(_MODALITIES), valid_from=start,
-                       valid_until=end, record_kind=record_kind)  # type: ignore[arg-type]
+                       valid_until=end, record_kind=record_kind, by=by,
+                       **({"label_zh": f"{record_kind}事项", "label_en": record_kind.replace("_", " ")} if own else {}))
             for v, (start, end) in enumerate(draw(validities(year)))]
 
 
 # ------------------------------------------------------------------------------------------ provisions
 @st.composite
 def provision(draw: st.DrawFn, number: int, rules: Sequence[Rule], pairing_role: str | None = None) -> Provision:
-    """A provision around its rules: its text is made of their sentences (which the loader checks)."""
-    sentences = "".join(r.sentence_zh + "。" for r in rules)
+    """A provision around its rules. Its text is made of the sentences of the rule versions in force
+    while each wording is (the loader checks it); sometimes it is amended on a day a rule version
+    changes (a dated wording without the old version's sentence), and a sentence noted."""
+    changes = sorted({r.valid_from for r in rules} - {min((r.valid_from for r in rules), default=dt.date.min)})
+    amended = sorted(draw(st.lists(st.sampled_from(changes), unique=True, max_size=2))) if changes else []
+    starts = [dt.date.min, *amended]
+
+    def wording(i: int) -> str:
+        days = Validity(starts[i], starts[i + 1] if i + 1 < len(starts) else None)
+        sentences = dict.fromkeys(r.sentence_zh for r in rules if r.validity.overlaps(days))
+        return draw(_text(_ALPHABET, 20)) + "".join(f"{t}。" for t in sentences) + f"（第{i + 1}稿）"
+
+    texts = [wording(i) for i in range(len(starts))]
     readings = tuple(Reading(_name(draw, "等部门", number), _line(draw), basis=draw(st.sampled_from(["text", "local"])))
                      for _ in range(draw(st.integers(0, 1))))
+    notes: tuple[SentenceNote, ...] = ()
+    if draw(st.booleans()):
+        implemented = draw(st.sampled_from(["", *({r.key for r in rules}), *(["pairings"] if pairing_role else [])]))
+        notes = (SentenceNote(texts[0].rsplit("（", 1)[0].split("。")[0] or texts[0], _line(draw),
+                              implemented_by=implemented),)
     return Provision(
         f"§{number}.{draw(st.integers(1, 9))}", f"{number}（{draw(st.integers(1, 9))}）",
-        _name(draw, "制度", number), draw(_text(_ASCII, 20)).strip() + f" system {number}",
-        draw(_text(_ALPHABET, 20)) + sentences + draw(_text(_ALPHABET + "\n", 20)) + "。",
+        _name(draw, "制度", number), draw(_text(_ASCII, 20)).strip() + f" system {number}", texts[0],
         draw(st.sampled_from(Modality)), text_en=draw(_text(_ASCII + "\n", 40)), rules=tuple(rules),
         pairing_role=pairing_role,  # type: ignore[arg-type]
-        readings=readings)
+        readings=readings, sentences=notes,
+        amendments=tuple(ProvisionText(day, text, source=_line(draw)) for day, text in zip(amended, texts[1:],
+                                                                                           strict=True)))
 
 
 @st.composite
@@ -432,9 +483,11 @@ def rule_sets(draw: st.DrawFn, year: int, government: bool, towns: bool) -> list
         groups.append([*draw(cadence_versions("leader-visit", EngagementKind.VISIT, ["pairing", "department"], year))])
     invitations: list[Rule] = []
     for kind in sorted(_EVENT_HOSTS):
-        if draw(st.booleans()):
-            invitations += draw(invitation_versions(f"invite-{kind.value.replace('_', '-')}", kind, year,
-                                                    government, towns))
+        hosts = [h for h in _EVENT_HOSTS[kind] if (government or h != "district_government")
+                 and (towns or h != "town_government")]
+        for host in draw(st.lists(st.sampled_from(hosts), unique=True, max_size=2)) if hosts else ():
+            invitations += draw(invitation_versions(f"invite-{kind.value}-{host}".replace("_", "-"), kind, host,
+                                                    year, government))
     routing: list[Rule] = []
     for issuer in ("government", "department"):
         if draw(st.booleans()):
@@ -446,7 +499,7 @@ def rule_sets(draw: st.DrawFn, year: int, government: bool, towns: bool) -> list
     others: list[Rule] = []
     if draw(st.booleans()):
         others += draw(designation_versions("designations", year))
-    for record_kind in draw(st.lists(st.sampled_from(RECORD_KINDS), unique=True)):
+    for record_kind in draw(st.lists(st.sampled_from(RECORD_KINDS + OWN_RECORD_KINDS), unique=True)):
         others += draw(record_only_versions(record_kind.replace("_", "-"), record_kind, year))
     groups += [g for g in (invitations, routing, responses, others) if g]
     return [g for g in groups if g]
@@ -460,10 +513,14 @@ def part_periods(draw: st.DrawFn) -> PartPeriod:
 
 @st.composite
 def district_info(draw: st.DrawFn) -> DistrictInfo:
-    """The district's own table: id, names, the regulation's title, its part-period setting."""
-    return DistrictInfo(_id(draw, "district", 0), _name(draw, "区", 0), _name_en(draw, "District", 0),
-                        _name(draw, "办法", 0), _line(draw), note=_line(draw),
-                        regulation_title_en=draw(_text(_ASCII, 30)), part_period=draw(part_periods()))
+    """The district's own table: id, names, the regulation's title (ending in a kind of document, or
+    with the short title it is cited by), its part-period setting."""
+    kind = draw(st.sampled_from([*DOCUMENT_TYPES, ""]))
+    title = _name(draw, "区", 0, kind or "纪要")
+    short = {} if kind and draw(_likely) else {"regulation_short_title": _name(draw, "", 0, "简称", 4)}
+    return DistrictInfo(_id(draw, "district", 0), _name(draw, "区", 0), _name_en(draw, "District", 0), title,
+                        _line(draw), note=_line(draw), regulation_title_en=draw(_text(_ASCII, 30)),
+                        part_period=draw(part_periods()), **short)
 
 
 # ---------------------------------------------------------------------------------------- the district
@@ -497,25 +554,27 @@ def districts(draw: st.DrawFn, years: tuple[int, int] = (2024, 2029)) -> Generat
 
 @st.composite
 def plan_options(draw: st.DrawFn, district: District, year: int) -> PlanOptions:
-    """Planning options, with a dated event for some of the invitation rules in force."""
+    """Planning options, with a dated event for some of the invitation rules in force: held by a body
+    the rule admits, naming whom it invites where the rule says 有关, with guests in their own right."""
     events: list[KnownEvent] = []
+    counterparts = [o.id for o in district.counterparts()]
     for prov in district.provisions:
         for rule in prov.rules:
             if not isinstance(rule, Invitation) or not draw(st.booleans()):
                 continue
             day = draw(st.dates(dt.date(year, 1, 1), dt.date(year, 12, 31)))
-            if not rule.validity.contains(day):
+            hosts = [o.id for o in district.organisations if o.kind in HOST_KINDS[rule.host]]
+            if not rule.validity.contains(day) or not hosts:
                 continue
-            kinds = {"department": OrgKind.DEPARTMENT, "town_government": OrgKind.TOWN_GOVERNMENT,
-                     "district_government": OrgKind.DISTRICT_GOVERNMENT}
-            hosts = [o.id for o in district.of_kind(kinds[rule.host])]
-            if rule.host == "district_government" and rule.event_kind != EngagementKind.PLENARY_MEETING:
-                hosts += [o.id for o in district.of_kind(OrgKind.GOVERNMENT_OFFICE)]
-            if not hosts:
-                continue
+            invite = None
+            if rule.recipients == "relevant_counterparts" and counterparts and draw(st.booleans()):
+                invite = tuple(draw(st.lists(st.sampled_from(counterparts), unique=True, min_size=1)))
+            guests = tuple(Guest(_name(draw, "同志", k), draw(st.sampled_from(counterparts)), "主委")
+                           for k in range(draw(st.integers(0, 2)) if counterparts else 0))
             events.append(KnownEvent(rule.event_kind, day, _name(draw, "会议", len(events)),
                                      host=draw(st.sampled_from(hosts)), id=f"event-{len(events)}",
-                                     location=draw(st.one_of(st.none(), st.just("会议室")))))
+                                     location=draw(st.one_of(st.none(), st.just("会议室"))), invite=invite,
+                                     guests=guests))
     times = st.sampled_from([dt.time(8, 0), dt.time(9, 0), dt.time(10, 30), dt.time(12, 0), dt.time(14, 30),
                              dt.time(16, 0), dt.time(17, 30)])
     slots = draw(st.one_of(st.just(PlanOptions().slots), st.lists(times, min_size=1, max_size=3, unique=True).map(
@@ -580,13 +639,17 @@ def records(draw: st.DrawFn, district: District, year: int) -> Records:
     found["special_appointments"] = [SpecialAppointment(draw(st.sampled_from(departments)), _name(draw, "同志", i),
                                                         "特约监察员", draw(days))
                                      for i in range(draw(st.integers(0, 1)) if departments else 0)]
+    own = [r.record_kind for p in district.provisions for r in p.rules
+           if isinstance(r, RecordOnly) and r.record_kind not in RECORD_KINDS]
+    found["activities"] = [Activity(draw(st.sampled_from(own)), draw(days), _line(draw), draw(st.sampled_from(issuers)),
+                                    tuple(draw(some))) for _ in range(draw(st.integers(0, 2)) if own else 0)]
     return Records(district.info.id, **{k: tuple(v) for k, v in found.items()})
 
 
 def records_toml(found: Records) -> str:
     """``found`` as a records file (docs/records-format.md): the one place records are written."""
     doc = unstructure(found)
-    doc = {"district": doc.pop("district_id"), **doc}
+    doc = {"format": format_name("records"), "district": doc.pop("district_id"), **doc}
     return _table(doc, ())
 
 
@@ -594,7 +657,7 @@ def records_toml(found: Records) -> str:
 def district_toml(district: District) -> str:
     """``district`` as a district file (docs/data-format.md): the one place a district is written."""
     doc = unstructure(DistrictDocument(district.info, district.organisations, district.pairings, district.provisions))
-    return _table(doc, ())
+    return _table({"format": format_name("district"), **doc}, ())
 
 
 def _value(value: Any) -> str:

@@ -33,7 +33,7 @@ import threading
 import time
 import tomllib
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -190,7 +190,7 @@ class Outcome:
         return lines[0] if lines else ""
 
 
-def environment(renderings: Path | None = None) -> dict[str, str]:
+def environment(renderings: Path | None = None, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("LIAISON_TEST_RENDERINGS", None)
     if renderings is not None:
@@ -199,18 +199,24 @@ def environment(renderings: Path | None = None) -> dict[str, str]:
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["COLUMNS"] = "200"
     env.pop("PYTHONWARNINGS", None)
+    for name in [k for k in env if k.startswith("LIAISON_TEST_") and k != "LIAISON_TEST_RENDERINGS"]:
+        del env[name]  # the fault suite's hooks only where a test sets them
+    env.update(extra or {})
     return env
 
 
 def run_liaison(args: list[str], cwd: Path, *, time_limit: float = TIME_LIMIT,
-                renderings: Path | None = None) -> Outcome:
+                renderings: Path | None = None, env: Mapping[str, str] | None = None,
+                prefix: Sequence[str] = (), kill_after: float | None = None) -> Outcome:
     """``liaison ARGS`` in ``cwd``: exit code, output, wall-clock time, peak memory (os.wait4), and with
-    ``renderings`` the error in both languages."""
+    ``renderings`` the error in both languages. ``env`` adds to the environment (the fault suite's
+    hooks), ``prefix`` runs the command under another (``setpriv …``), ``kill_after`` sends it SIGKILL
+    after that many seconds (a crash from outside, at whatever instruction it has reached)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(ADDRESS_SPACE), *args], cwd=cwd,
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=environment(renderings),
-                                start_new_session=True)
+        proc = subprocess.Popen([*prefix, sys.executable, "-c", LAUNCHER, str(ADDRESS_SPACE), *args], cwd=cwd,
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                env=environment(renderings, env), start_new_session=True)
         killed = threading.Event()
 
         def kill() -> None:
@@ -218,7 +224,7 @@ def run_liaison(args: list[str], cwd: Path, *, time_limit: float = TIME_LIMIT,
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
 
-        watchdog = threading.Timer(time_limit, kill)
+        watchdog = threading.Timer(time_limit if kill_after is None else kill_after, kill)
         watchdog.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
@@ -236,8 +242,8 @@ def run_liaison(args: list[str], cwd: Path, *, time_limit: float = TIME_LIMIT,
 
         both = json.loads(renderings.read_text(encoding="utf-8"))
         renderings.unlink()
-    return Outcome(tuple(args), proc.returncode, stdout, stderr, seconds, usage.ru_maxrss, killed.is_set(),
-                   renderings=both)
+    return Outcome(tuple(args), proc.returncode, stdout, stderr, seconds, usage.ru_maxrss,
+                   killed.is_set() and kill_after is None, renderings=both)
 
 
 def snapshot(root: Path) -> dict[str, tuple[Any, ...]]:
@@ -435,6 +441,44 @@ def _string_bomb(template: bytes, megabytes: int = 600) -> bytes:
     return _repackage(template, "xl/sharedStrings.xml", write)
 
 
+def _short_strings(template: bytes, count: int, *, distinct: bool) -> bytes:
+    """The template whose shared strings end with ``count`` more of 8 characters, the same one or each
+    its own (issue #21: a 600 KB workbook whose shared strings unpack to 238 MB took 96–120 s and 1.35 GB)."""
+    def write(old: bytes, handle: Any) -> None:
+        head, tail = old.decode().rsplit("</sst>", 1)
+        handle.write(head.encode())
+        for start in range(0, count, 100_000):
+            batch = range(start, min(count, start + 100_000))
+            handle.write(b"".join(b"<si><t>%08d</t></si>" % (i if distinct else 0) for i in batch))
+        handle.write(("</sst>" + tail).encode())
+
+    return _repackage(template, "xl/sharedStrings.xml", write)
+
+
+def _cells(template: bytes, rows: int = 520_000) -> bytes:
+    """Two styled blank cells in each of ``rows`` rows of 会议走访, past the cells a ledger is read with."""
+    member = _member_of(template, SHEET)
+
+    def write(old: bytes, handle: Any) -> None:
+        head, tail = old.decode().split("</sheetData>", 1)
+        handle.write(head.encode())
+        for start in range(2000, rows + 2000, 10_000):
+            handle.write("".join(f'<row r="{i}"><c r="A{i}" s="5"/><c r="J{i}" s="5"/></row>'
+                                 for i in range(start, min(start + 10_000, rows + 2000))).encode())
+        handle.write(("</sheetData>" + tail).encode())
+
+    return _repackage(template, member, write)
+
+
+def _typed_twice(book: Any) -> None:
+    _hand_row(book)
+    sheet = book[SHEET]
+    last = sheet.max_row
+    for column in range(1, 12):
+        sheet.cell(last + 1, column).value = sheet.cell(last, column).value
+    sheet.cell(last, 6).value = sheet.cell(last + 1, 6).value = "是"
+
+
 def _merged(book: Any) -> None:
     _held(book, 3, 4).merge_cells("D3:D4")
 
@@ -491,6 +535,10 @@ LEDGERS: dict[str, Callable[[bytes], bytes]] = {
     "truncated": lambda t: t[: len(t) // 2],
     "blank-rows": _blank_rows,
     "string-bomb": _string_bomb,
+    "strings-238mb": lambda t: _short_strings(t, 9_900_000, distinct=False),
+    "strings-many": lambda t: _short_strings(t, 210_000, distinct=True),
+    "cells": _cells,
+    "typed-twice": lambda t: _edit(t, _typed_twice),
 }
 
 

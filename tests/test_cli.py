@@ -134,7 +134,7 @@ def test_every_query_honours_data(tmp_path: Path, seed_text: str) -> None:
     (("route", "--issuer", "区卫生"), "您是否要找：区卫生局"),
     (("provisions", "§9.9"), "没有条款“§9.9”"),
     (("pairings", "--data", "/nonexistent/district.toml"), "文件不存在"),
-    (("invitees", "--event", "professional_meeting"), "请写明哪个部门"),
+    (("invitees", "--event", "professional_meeting"), "请写明主办单位"),
 ])
 def test_bad_input_exits_1_with_one_clear_line(args: tuple[str, ...], expected: str) -> None:
     code, out, err = run(*args)

@@ -146,7 +146,7 @@ def test_check_the_sample_year() -> None:
     assert code == 0
     assert "违反 2，偏离 0，未达本区设定 2" in out
     for expected in ("区教育局与民进支部的走访记录0次", "未抄送九三学社综合支社", "至2026-12-31未反馈",
-                     "区计生局未指定联络人员"):
+                     "没有区计生局指定联络人员的记录"):
         assert expected in out
 
 

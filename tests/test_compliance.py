@@ -150,7 +150,7 @@ def test_a_plenary_meeting_that_left_out_a_branch_is_a_violation(seed: District)
     records = Records(engagements=(
         HeldEngagement(EngagementKind.PLENARY_MEETING, dt.date(2027, 3, 1), "district-gov",
                        ("district-gov",), "p1", invited=tuple(o.id for o in seed.counterparts())[1:]),))
-    [finding] = [f for f in check(seed, records, 2027).findings if f.provision == "§1.2"]
+    [finding] = [f for f in check(seed, records, 2027).findings if f.rule == "plenary-attendance"]
     assert finding.status == FindingStatus.SHORT and finding.severity == Severity.VIOLATION
     assert "民革支部" in finding.message_zh and "列席" in finding.message_zh
 

@@ -26,6 +26,7 @@ from liaison.records import (
     Reply,
     ResearchResult,
     SpecialAppointment,
+    parse_records,
 )
 from liaison.rules import EngagementKind
 from liaison_cli.main import cli
@@ -131,7 +132,8 @@ def test_a_may_shortfall_is_not_labelled_as_falling_short_in_text_or_json(seed: 
         result = CliRunner().invoke(cli, ["check", "--year", "2027", "--records", str(records), "--all",
                                           "--lang", lang])
         assert result.exit_code == 0, result.output
-        rows = [line for line in result.output.splitlines() if line.strip().startswith("§1.2")]
+        rows = [line for line in result.output.splitlines() if line.strip().startswith("§1.2")
+                and "2027-04-01" in line]
         assert rows and all(label in line and absent not in line for line in rows), rows
 
 
@@ -369,9 +371,18 @@ def test_briefings_and_special_appointments_are_recorded(seed: District) -> None
     assert any(f.rule == "briefing" for f in check(seed, Records(), 2027).findings)
 
 
-def test_a_rule_the_checker_does_not_handle_is_a_load_error(seed_text: str) -> None:
-    with pytest.raises(DataError, match=r"record_kind"):
+def test_a_record_kind_of_the_districts_own_must_be_named(seed_text: str) -> None:
+    """A record kind beyond the built-in sections is kept in [[activities]]; the rule names it."""
+    with pytest.raises(DataError, match=r"label_zh"):
         parse_district(seed_text.replace('record_kind = "briefing"', 'record_kind = "press_release"'), file="d.toml")
+    named = parse_district(seed_text.replace('record_kind = "briefing"',
+                                             'record_kind = "press_release"\nlabel_zh = "新闻通气"'), file="d.toml")
+    records = parse_records('[[activities]]\nkind = "press_release"\ndate = 2027-03-01\ndescription = "通气会"\n'
+                            'by = "区卫生局"\n', named)
+    [found] = [f for f in check(named, records, 2027).findings if f.rule == "briefing"]
+    assert found.counted == ("activities[0]",) and "新闻通气" in found.message_zh and "区卫生局1项" in found.message_zh
+    with pytest.raises(DataError, match=r"activities\[0\]\.kind"):
+        parse_records('[[activities]]\nkind = "other"\ndate = 2027-03-01\ndescription = "x"\n', named)
 
 
 # ----------------------------------------------------------------------------------- 9. no seed in the code
@@ -431,7 +442,7 @@ def test_records_no_finding_counts_are_listed_with_the_reason(seed: District) ->
     other_year = HeldEngagement(EngagementKind.VISIT, D(2025, 5, 1), "health", ("health", "cpwdp"), "y2025")
     report = check(seed, Records(engagements=(early, other_year)), 2027)
     reasons = {n.id: n.reason_zh for n in report.not_counted}
-    assert "早于本意见施行" in reasons["old"] and "不在2027年" in reasons["y2025"]
+    assert "早于本区设定的《意见》施行日期" in reasons["old"] and "不在2027年" in reasons["y2025"]
 
 
 def test_a_visit_to_an_organisation_not_paired_with_its_host_says_so(seed: District) -> None:

@@ -36,7 +36,10 @@ import pytest
 from hostile_corpus import (
     BASE,
     CORPUS,
+    FIX_AT_END,
+    INTERNALS,
     KINDS,
+    PATH_AT_START,
     TIME_LIMIT,
     Case,
     Outcome,
@@ -75,6 +78,9 @@ ZH_SAMPLE: dict[str, str | None] = {
     "events/e01-kind-visit.toml": None,
     "state/s16-another-year.json": None,
     "notice/n01-year-9999.json": None,
+    "district/d56-format-1-no-line.toml": None,
+    "district/d58-format-newer.toml": None,
+    "district/d63-several-problems.toml": None,
 }
 
 
@@ -383,11 +389,18 @@ def test_a_refused_export_writes_nothing_at_all(tmp_path: Path, name: str) -> No
     assert changes(before, snapshot(tmp_path)) == []
 
 
-def test_an_output_folder_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["export", "plan", "check"])
+def test_an_output_folder_that_is_a_file_is_refused_naming_it(tmp_path: Path, command: str) -> None:
+    """Issue #21.3: --out a file is the one error shape (exit 1, the path, the fix, in the output's language),
+    the same for every command that takes --out, and nothing is written."""
     (tmp_path / "out").write_text("a file", encoding="utf-8")
+    args = {"export": ["export", "ical"], "plan": ["plan"], "check": ["check"]}[command]
     before = snapshot(tmp_path)
-    outcome = run_liaison(["export", "ical", "--year", "2027", "--out", "out", "--lang", "en"], tmp_path)
-    assert outcome.code == 2 and "Usage:" in outcome.stderr and "is a file" in outcome.stderr
+    for lang, words in (("en", "error: out: the output folder is a file (fix: "),
+                        ("zh", "错误: out: 输出文件夹是一个文件 (fix: ")):
+        outcome = run_liaison([*args, "--year", "2027", "--out", "out", "--lang", lang], tmp_path)
+        assert outcome.code == 1 and "Traceback" not in outcome.stderr, outcome.stderr[-2000:]
+        assert outcome.first_line.startswith(words), outcome.first_line
     assert changes(before, snapshot(tmp_path)) == []
 
 
@@ -470,8 +483,8 @@ def test_records_that_are_not_counted_are_listed_with_the_reason(tmp_path: Path)
     day: each record is listed as not counted, with the reason in both languages."""
     found = _not_counted(tmp_path, NOT_COUNTED, 2022)
     assert set(found) == {"early", "unpaired", "last-year"}
-    assert "before the regulation applies (2022-05-22)" in found["early"]["reason_en"]
-    assert "早于本意见施行" in found["early"]["reason_zh"]
+    assert "before the date the district applies the regulation from (2022-05-22" in found["early"]["reason_en"]
+    assert "早于本区设定的《意见》施行日期" in found["early"]["reason_zh"]
     assert "no party branch or the ICF attended this leader visit" in found["unpaired"]["reason_en"]
     assert "2021-06-01" in found["last-year"]["reason_en"]
 
@@ -570,3 +583,123 @@ def test_an_event_of_another_year_is_named_in_the_plan_not_dropped_in_silence(tm
     planned = json.loads(following.stdout)
     assert any(e["id"] == warned[0]["engagement"] and e["date"] == "2028-09-14" for e in planned["engagements"])
     assert not any(w["date"] == "2028-09-14" for w in planned["warnings"])
+
+
+# ------------------------------------------------------------- careless requests (issue #21.3, #21.7)
+#: A request refused before anything is created: the arguments of `liaison export`, the words of the message.
+REQUESTS = [
+    (["export", "all", "--year", "3000"], "cannot plan the year 3000"),
+    (["export", "all", "--year", "99999"], "cannot plan the year 99999"),
+    (["export", "all", "--years", "2198..2201"], "cannot plan the year 2200"),
+    (["export", "all", "--option", "refresh=2027"], "'2027' is not a duration"),
+    (["export", "all", "--option", "docx.kinds=memo"], "'memo' is not one of"),
+    (["export", "all", "--option", "alarm_minutes=99999999999999999999"], "must be 40320 or less"),
+    (["export", "all", "--option", "ical.alarm_minutes=50000"], "must be 40320 or less, not 50000"),
+    (["export", "all", "--district-name", " "], "is empty or not one line"),
+    (["plan", "--year", "3000", "--out", "out"], "cannot plan the year 3000"),
+]
+
+
+@pytest.mark.parametrize(("args", "words"), REQUESTS, ids=[" ".join(a[1:]) for a, _ in REQUESTS])
+def test_a_refused_request_leaves_no_output_folder_behind(tmp_path: Path, args: list[str], words: str) -> None:
+    """Issue #21.3: the years, the exporters' options and the name are checked before the lock creates
+    --out, so a refused request leaves no empty out/ (and the OverflowError of a huge alarm is the host's
+    refusal naming the option, not the plugin's crash)."""
+    outcome = run_liaison([*args, *([] if "--out" in args else ["--out", "out"]), "--lang", "en"], tmp_path,
+                          env={"LIAISON_PLUGINS": "ical,docx"})
+    assert outcome.code == 1 and "Traceback" not in outcome.stderr, outcome.stderr[-2000:]
+    assert words in outcome.first_line and " (fix: " in outcome.first_line, outcome.first_line
+    assert not INTERNALS.search(outcome.stderr), outcome.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def _with_state(root: Path) -> Path:
+    (root / "out" / "2027").mkdir(parents=True)
+    shutil.copyfile(BASE / "state.json", root / "out" / "2027" / "plan-seed-2027.json")
+    return root
+
+
+VISIT = "2027/visit/health/cpwdp/1"
+CONTRADICTIONS = [
+    ["--confirm", VISIT, "--cancel", VISIT],
+    ["--move", f"{VISIT}@2027-04-20", "--cancel", VISIT],
+    ["--cancel", VISIT, "--held", VISIT],
+    ["--move", f"{VISIT}@2027-04-20", "--move", f"{VISIT}@2027-04-21"],
+]
+
+
+@pytest.mark.parametrize("flags", CONTRADICTIONS,
+                         ids=[" ".join(f.split("@")[0] for f in c[::2]) for c in CONTRADICTIONS])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_contradictory_changes_of_one_engagement_are_refused_before_anything_is_written(
+        tmp_path: Path, flags: list[str], lang: str) -> None:
+    """Issue #21.7: ``--confirm X --cancel X`` was applied in order (拟定 → 已取消); now any two changes of
+    one engagement that cannot both hold stop the command, naming them, and nothing is written."""
+    root = _with_state(tmp_path)
+    before = snapshot(root)
+    outcome = run_liaison(["plan", "--year", "2027", "--out", "out", *flags, "--lang", lang], root)
+    assert outcome.code == 1 and "Traceback" not in outcome.stderr, outcome.stderr[-2000:]
+    words = "contradict each other; nothing was changed" if lang == "en" else "互相矛盾，未作任何修改"
+    assert words in outcome.first_line and f"{flags[0]} {VISIT}" in outcome.first_line, outcome.first_line
+    assert " (fix: " in outcome.first_line
+    assert changes(before, snapshot(root)) == []
+
+
+def _engagement(root: Path, engagement: str) -> dict[str, object]:
+    state = json.loads((root / "out" / "2027" / "plan-seed-2027.json").read_text(encoding="utf-8"))
+    found: dict[str, object] = next(e for e in state["engagements"] if e["id"] == engagement)
+    return found
+
+
+def test_changes_that_agree_go_through_together(tmp_path: Path) -> None:
+    """A move with a confirm (a move agrees the date anyway), then held: one engagement, no contradiction
+    (it is agreed in the base state: --force)."""
+    root = _with_state(tmp_path)
+    outcome = run_liaison(["plan", "--year", "2027", "--out", "out", "--confirm", VISIT, "--move",
+                           f"{VISIT}@2027-04-20T14:30", "--held", VISIT, "--force", "--lang", "en"], root)
+    assert outcome.code == 0, outcome.stderr[-2000:]
+    found = _engagement(root, VISIT)
+    assert (found["date"], found["start"], found["status"]) == ("2027-04-20", "14:30", "held")
+
+
+@pytest.mark.parametrize(("given", "day", "start"), [("2027-03-01T09:00+05:00", "2027-03-01", "12:00"),
+                                                     ("2027-03-01T23:30-05:00", "2027-03-02", "12:30"),
+                                                     ("2027-03-01T01:00Z", "2027-03-01", "09:00"),
+                                                     ("2027-03-01T09:00+08:00", "2027-03-01", "09:00"),
+                                                     ("2027-03-01T09:00", "2027-03-01", "09:00")])
+def test_a_move_with_a_utc_offset_is_converted_to_the_districts_time(tmp_path: Path, given: str, day: str,
+                                                                     start: str) -> None:
+    """Issue #21.7: ``--move ID@2027-03-01T09:00+05:00`` dropped the offset and stored 09:00 Shanghai time;
+    the instant it names is 12:00 in Asia/Shanghai (docs/cli.md says why it is converted, not refused)."""
+    root = _with_state(tmp_path)
+    outcome = run_liaison(["plan", "--year", "2027", "--out", "out", "--move", f"{VISIT}@{given}", "--force",
+                           "--lang", "en"], root)
+    assert outcome.code == 0, outcome.stderr[-2000:]
+    found = _engagement(root, VISIT)
+    assert (found["date"], found["start"]) == (day, start)
+
+
+# ------------------------------------------------------------------ several problems, one line each
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_problem_of_a_district_file_is_listed_one_per_line(tmp_path: Path, lang: str) -> None:
+    """Issue #20.2: the cross-file checks report every problem at once, each on its own line in the
+    project's shape (FILE: PATH: what (fix: …)), then the count — not the first only."""
+    case = BY_ID["district/d63-several-problems.toml"]
+    assert case.source is not None
+    shutil.copyfile(case.source, tmp_path / case.file)
+    (tmp_path / "records.toml").write_text("", encoding="utf-8")
+    outcome = run_liaison(["check", "--year", "2026", "--data", case.file, "--records", "records.toml", "--lang", lang],
+                          tmp_path)
+    assert outcome.code == 1 and "Traceback" not in outcome.stderr and not outcome.changed
+    lines = outcome.stderr.strip().splitlines()
+    first = f"{'error' if lang == 'en' else '错误'}: "
+    assert lines[0].startswith(first + case.file + ": ")
+    problems = [lines[0].removeprefix(first), *lines[1:-1]]
+    paths = []
+    for line in problems:
+        assert line.startswith(f"{case.file}: "), line
+        at = PATH_AT_START.match(line.removeprefix(f"{case.file}: "))
+        assert at is not None and FIX_AT_END.search(line), line
+        paths.append(at["path"])
+    assert paths == ["$.organisations[1].id", "$.provisions[0].pairing_role", "$.provisions[1].rules[1].sentence_zh"]
+    assert lines[-1] == ("3 problems in all" if lang == "en" else "共 3 处问题")

@@ -290,8 +290,24 @@ def _probe_ledger_dates(low: int, high: int) -> None:
         cells.date(f"{high + 1}-01-01")
 
 
+def _probe_guests(low: int, high: int) -> None:
+    from liaison.events import parse_events
+    from liaison.loader import seed_district
+
+    def events(n: int) -> str:
+        guests = ", ".join(f'{{ name = "客{i}", organisation = "cdl" }}' for i in range(n))
+        return (f'[[events]]\nkind = "important_meeting"\ndate = 2027-05-11\ntitle_zh = "会议"\n'
+                f"guests = [{guests}]\n")
+
+    for n in (low, high):
+        assert len(parse_events(events(n), seed_district(), file="e.toml")[0].guests) == n
+    with pytest.raises(LiaisonError, match=r"guests"):
+        parse_events(events(high + 1), seed_district(), file="e.toml")
+
+
 #: Ranges checked by code rather than an in_range validator: probed at their bounds.
 PROBES: dict[str, Callable[[int, int], None]] = {
+    "KnownEvent.guests": _probe_guests,
     "PlanOptions.preferred_months": _probe_options("preferred_months"),
     "PlanOptions.preferred_weekdays": _probe_options("preferred_weekdays"),
     "PlanOptions.slots": _probe_options("slots"),

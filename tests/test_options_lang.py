@@ -106,8 +106,8 @@ CASES = [
     (["publish", "caldav"], ["options.url:", "发布插件 caldav 需要选项 url", "请给出 CalDAV 服务器的地址"],
      ["publisher 'caldav' needs the option url", "give the CalDAV server's address"]),
     (["publish", "caldav", "--url", "https://cal.example.org/", "--option", "timeout=soon"],
-     ["选项 timeout（发布插件 caldav）：应为整数，而不是 'soon'", "每次等待服务器应答的秒数"],
-     ["publisher 'caldav' option timeout: expected a whole number, not 'soon'", "seconds to wait"]),
+     ["选项 timeout（发布插件 caldav）：应为整数，而不是 'soon'", "一次请求最多用时（秒）"],
+     ["publisher 'caldav' option timeout: expected a whole number, not 'soon'", "seconds a request may take"]),
     (["publish", "caldav", "--url", "ftp://cal.example.org/"],
      ["选项 url（发布插件 caldav）：'ftp://cal.example.org/' 不是 http:// 或 https:// 地址"],
      ["'ftp://cal.example.org/' is not an http:// or https:// address"]),
@@ -203,6 +203,34 @@ def _declared() -> list[tuple[str, Option]]:
     agenda = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(agenda)
     return found + [("exporter agenda (example)", o) for o in agenda.OPTIONS]
+
+
+@given(number=st.integers(min_value=-(10**30), max_value=10**30) | st.integers())
+def test_a_whole_number_option_is_bounded_so_no_plugin_meets_one_it_cannot_take(number: int) -> None:
+    """Issue #21.3 (``alarm_minutes`` 10**20 → OverflowError in the ical plugin): an ``int`` option takes
+    at most its ``maximum``, or MAX_INT when it declares none; beyond, the host refuses it in both
+    languages without printing a number of thousands of digits."""
+    from liaison.options import MAX_INT
+
+    for option, highest in ((Option("n", "int", minimum=0), MAX_INT), (Option("m", "int", maximum=40), 40)):
+        lowest = -MAX_INT - 1 if option.minimum is None else option.minimum
+        for shown in (number, str(number)):
+            try:
+                value = option.parse(shown, "exporter 'any'")
+            except OptionError as error:
+                assert number < lowest or number > highest, error
+                assert "至多为" in error.render("zh") or "至少为" in error.render("zh")
+                assert len(error.render("en")) < 400
+            else:
+                assert value == number and lowest <= value <= highest
+
+
+def test_every_declared_whole_number_option_of_the_plugins_is_bounded_by_what_it_can_take() -> None:
+    """The ical plugin's alarm: at most four weeks (a huge one was an OverflowError inside the plugin)."""
+    alarm = next(o for owner, o in _declared() if owner == "exporter ical" and o.name == "alarm_minutes")
+    assert alarm.maximum == 40_320
+    with pytest.raises(OptionError, match="must be 40320 or less, not a number of 20 digits or more"):
+        alarm.parse("99999999999999999999", "exporter 'ical'")
 
 
 def test_every_declared_option_has_a_chinese_help() -> None:

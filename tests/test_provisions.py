@@ -78,6 +78,7 @@ def test_a_rule_can_change_from_a_date(seed_text: str) -> None:
         "duration_minutes = 120\nvalid_from = 2022-05-22\nvalid_until = 2028-01-01\n\n"
         "[[provisions.rules]]\nkind = \"cadence\"\nkey = \"leader-visit\"\nengagement_kind = \"visit\"\n"
         "scope = \"pairing\"\nhost = \"department\"\nmin_per_period = 2\nmax_per_period = 3\n"
+        "sentence_zh = \"区直各有关对口联系部门领导每年应安排1至2次走访对口联系的民主党派、工商联\"\n"
         "valid_from = 2028-01-01\n",
     )
     assert text != seed_text

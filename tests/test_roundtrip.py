@@ -34,6 +34,14 @@ BY_NAME: dict[str, st.SearchStrategy[object]] = {
     "sentence_zh": st.just(""), "note": st.just("本区设定"), "text_en": st.just(""),  # a local value says why
     "local": st.just(rules.LocalSettings()), "readings": st.just(()),
     "part_period": st.just(model.PartPeriod()), "aliases": st.just(()),
+    "record_kind": st.sampled_from(rules.RECORD_KINDS) | st.from_regex(r"[a-z][a-z0-9_]{0,39}", fullmatch=True),
+    "label_zh": st.just(""), "label_en": st.just(""), "implemented_by": st.just(""),
+    "amendments": st.lists(st.builds(rules.ProvisionText, valid_from=dates, text_zh=names, text_en=st.just(""),
+                                     source=st.just("")), max_size=2).map(lambda a: tuple(sorted(
+                                         {v.valid_from: v for v in a}.values(), key=lambda v: v.valid_from))),
+    "sentences": st.lists(st.builds(rules.SentenceNote, sentence_zh=names, note_zh=names, note_en=st.just(""),
+                                    implemented_by=st.just("")), max_size=2).map(tuple),
+    "regulation_short_title": st.sampled_from(["意见", "办法"]),
 }
 
 

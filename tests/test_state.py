@@ -321,23 +321,25 @@ def test_a_disk_that_fills_up_while_staging_leaves_nothing_behind(exporters: Non
     import errno
 
     import liaison_workspace
+    from liaison.errors import StorageError
 
     ws = Workspace(tmp_path)
     ws.export(seed, YEAR, [("ical", {})])
     ws.update(seed, YEAR, [Change("move", "2027/joint_meeting/health", dt.date(2027, 5, 12))])
     before = tree(tmp_path)
-    real = liaison_workspace._write_new
+    real = liaison_workspace.write_new
     written = []
 
-    def full_disk(path: Path, data: bytes) -> None:
+    def full_disk(path: Path, data: bytes, *, step: str = "write") -> None:
         if len(written) == 2:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         written.append(path)
-        real(path, data)
+        real(path, data, step=step)
 
-    monkeypatch.setattr(liaison_workspace, "_write_new", full_disk)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(liaison_workspace, "write_new", full_disk)
+    with pytest.raises(StorageError, match="no space left on the disk; nothing was changed") as info:
         ws.export(seed, YEAR, [("ical", {})])
+    assert info.value.file is not None and info.value.file.startswith(str(ws.folder(YEAR)))
     assert tree(tmp_path) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(f".{YEAR}.") and "lock" not in p.name] == []
 

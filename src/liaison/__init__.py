@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         Routing,
     )
     from liaison.state import YearState, parse_state, state_to_json
+    from liaison.upgrade import Upgrade, UpgradeNote, upgrade_file
     from liaison.workdays import ChineseCalendar, WeekdayCalendar, WorkingDayCalendar, provisional_note, with_notices
 
 # Public names and the module that defines them; imported on first use to keep `import liaison` fast.
@@ -84,6 +85,7 @@ _LAZY = {
     **dict.fromkeys(("Cadence", "DesignationRule", "EngagementKind", "Invitation", "Modality", "Provision",
                      "RecordOnly", "Response", "Routing"), "liaison.rules"),
     **dict.fromkeys(("YearState", "parse_state", "state_to_json"), "liaison.state"),
+    **dict.fromkeys(("Upgrade", "UpgradeNote", "upgrade_file"), "liaison.upgrade"),
     **dict.fromkeys(("ChineseCalendar", "WeekdayCalendar", "WorkingDayCalendar", "provisional_note", "with_notices"),
                     "liaison.workdays"),
 }
@@ -139,6 +141,8 @@ __all__ = [
     "Status",
     "UnknownOrganisationError",
     "UnknownProvisionError",
+    "Upgrade",
+    "UpgradeNote",
     "WeekdayCalendar",
     "WorkingDayCalendar",
     "WrongKindError",
@@ -167,6 +171,7 @@ __all__ = [
     "seed_district",
     "state_to_json",
     "update_plan",
+    "upgrade_file",
     "with_notices",
     "working_day_calendar",
 ]

@@ -3,19 +3,19 @@
 The per-field validators (:mod:`liaison.text`, the attrs classes) check each value alone; these check
 what only the whole document can tell: ids and names unique, pairings between a department and a
 branch or the ICF under a clause that creates pairings, versions that do not overlap, rules quoting
-their own provision. Each problem is a :class:`DataError` with the path of the offending field.
+their own provision. Every problem is found, not only the first: they are raised together as one
+:class:`DataError` (:meth:`DataError.several`), each with the path of the offending field.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from liaison.errors import DataError
 from liaison.loader import DOC, DistrictDocument
 from liaison.model import COUNTERPART_KINDS, Organisation, OrgKind
-from liaison.rules import Cadence, Invitation, Response
+from liaison.rules import ACTIVITIES, Cadence, Invitation, RecordOnly, Response, Routing, normal_text, record_section
 from liaison.text import name_key
 
 
@@ -33,11 +33,12 @@ Check = Callable[[DistrictDocument], Iterator[Problem]]
 
 
 def check_district(doc: DistrictDocument, *, file: str | None) -> None:
-    """Every check in turn; the first problem is raised."""
-    for check in CHECKS:
-        for p in check(doc):
-            raise DataError(p.message, file=file, path=p.path, fix=f"{p.fix} (see {DOC['district']})",
-                            message_zh=p.message_zh, fix_zh=f"{p.fix_zh}（见 {DOC['district']}）")
+    """Every check in turn; every problem found is raised, together, in one :class:`DataError`."""
+    found = [DataError(p.message, file=file, path=p.path, fix=f"{p.fix} (see {DOC['district']})",
+                       message_zh=p.message_zh, fix_zh=f"{p.fix_zh}（见 {DOC['district']}）")
+             for check in CHECKS for p in check(doc)]
+    if found:
+        raise DataError.several(found)
 
 
 def _first_duplicate(values: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, str]]:
@@ -118,10 +119,24 @@ def pairings_join_a_department_and_a_counterpart(doc: DistrictDocument) -> Itera
         elif pairing.clause not in clauses:
             yield Problem(f"{here}.clause", f"no provision {pairing.clause!r}", f"没有条款“{pairing.clause}”",
                           "cite the provision that creates the pairing", "请引用规定对口联系的条款")
-        elif clauses[pairing.clause].pairing_role is None:
-            yield Problem(f"{here}.clause", f"{pairing.clause} creates no pairings", f"{pairing.clause}不规定对口联系",
-                          'cite a provision with pairing_role = "common_liaison" or "listed"',
-                          '请引用 pairing_role 为 "common_liaison" 或 "listed" 的条款')
+
+
+def cited_provisions_create_pairings(doc: DistrictDocument) -> Iterator[Problem]:
+    """A provision pairings cite says how it creates them (``pairing_role``): the problem is the
+    provision's, said once, however many pairings cite it."""
+    cited: dict[str, int] = {}
+    for pairing in doc.pairings:
+        cited[pairing.clause] = cited.get(pairing.clause, 0) + 1
+    for i, prov in enumerate(doc.provisions):
+        count = cited.get(prov.id, 0)
+        if count and prov.pairing_role is None:
+            pairings = "1 pairing" if count == 1 else f"{count} pairings"
+            yield Problem(f"$.provisions[{i}].pairing_role", f"{prov.id} is cited by {pairings} (their clause) and "
+                          "says no pairing_role", f"{prov.id}被 {count} 个对口关系引用（clause），但未写 pairing_role",
+                          'add pairing_role = "common_liaison" (each department it names is paired with every party '
+                          'branch and the ICF) or "listed" (it lists the pairings)',
+                          '请加上 pairing_role = "common_liaison"（所列部门与各民主党派、工商联均对口联系）'
+                          '或 "listed"（逐一列出对口关系）')
 
 
 def pairing_versions_do_not_overlap(doc: DistrictDocument) -> Iterator[Problem]:
@@ -161,22 +176,78 @@ def rule_versions_are_consistent(doc: DistrictDocument) -> Iterator[Problem]:
                               "请让前一版本在后一版本生效前结束（valid_until）")
 
 
-_PUNCTUATION = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"})
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", "", text.translate(_PUNCTUATION))
-
-
 def rules_quote_their_provision(doc: DistrictDocument) -> Iterator[Problem]:
-    """A rule's ``sentence_zh`` is words of its own provision (punctuation width and spaces aside)."""
+    """A rule quotes the sentence it implements (``sentence_zh``), in the words of its own provision as
+    worded while the rule version is in force (every wording, when the text was amended meanwhile;
+    punctuation width and spaces aside): findings and letters quote it, never an empty quote. A
+    sentence the data notes is words of some wording of its provision, implemented by one of its rules."""
     for i, prov in enumerate(doc.provisions):
-        text = _normal(prov.text_zh)
         for k, rule in enumerate(prov.rules):
-            if rule.sentence_zh and _normal(rule.sentence_zh) not in text:
+            if not rule.sentence_zh.strip():
                 yield Problem(f"$.provisions[{i}].rules[{k}].sentence_zh",
+                              f"rule {rule.key!r} quotes no sentence of {prov.id}",
+                              f"规则“{rule.key}”未引用{prov.id}的原文句子",
+                              "quote the sentence of the provision this rule implements (sentence_zh = \"…\")",
+                              "请在 sentence_zh 中引用本规则所实施的原文句子")
+                continue
+            for version in prov.texts_over(rule.validity):
+                if normal_text(rule.sentence_zh) not in normal_text(version.text_zh):
+                    since = "" if version.valid_from == prov.texts()[0].valid_from else version.valid_from.isoformat()
+                    yield Problem(f"$.provisions[{i}].rules[{k}].sentence_zh",
+                                  f"the sentence is not in the text of {prov.id}" + (f" as amended on {since}" if since
+                                                                                     else ""),
+                                  f"这句话不在{prov.id}的原文中" + (f"（{since}修订后的文本）" if since else ""),
+                                  "quote the provision's own words; a rule whose sentence the amendment changed "
+                                  "needs a new version from the amendment's day (valid_until / valid_from)",
+                                  "请引用该条原文；修订改变了所引句子的，请自修订之日起给规则一个新版本")
+                    break
+        texts = [normal_text(t.text_zh) for t in prov.texts()]
+        keys = {r.key for r in prov.rules} | {"pairings"}
+        for k, sentence in enumerate(prov.sentences):
+            if not any(normal_text(sentence.sentence_zh) in text for text in texts):
+                yield Problem(f"$.provisions[{i}].sentences[{k}].sentence_zh",
                               f"the sentence is not in the text of {prov.id}", f"这句话不在{prov.id}的原文中",
                               "quote the provision's own words", "请引用该条原文")
+            if sentence.implemented_by and sentence.implemented_by not in keys:
+                yield Problem(f"$.provisions[{i}].sentences[{k}].implemented_by",
+                              f"{prov.id} has no rule {sentence.implemented_by!r}",
+                              f"{prov.id}没有规则“{sentence.implemented_by}”",
+                              f"name one of its rules ({', '.join(sorted(keys))}), or leave it out for a sentence "
+                              "not modelled", f"请写该条的规则键（{'、'.join(sorted(keys))}），未建模的句子不写")
+
+
+def amendments_follow_each_other(doc: DistrictDocument) -> Iterator[Problem]:
+    """A provision's wordings take effect one after another: each amendment after the one before."""
+    for i, prov in enumerate(doc.provisions):
+        for k, version in enumerate(prov.amendments):
+            if k and version.valid_from <= prov.amendments[k - 1].valid_from:
+                yield Problem(f"$.provisions[{i}].amendments[{k}].valid_from",
+                              f"amendment {k + 1} of {prov.id} takes effect on {version.valid_from}, not after the "
+                              f"one before ({prov.amendments[k - 1].valid_from})",
+                              f"{prov.id}的第{k + 1}次修订生效日期（{version.valid_from}）不晚于前一次"
+                              f"（{prov.amendments[k - 1].valid_from}）",
+                              "list the amendments in the order they take effect, on different days",
+                              "请按生效先后列出各次修订，生效日期各不相同")
+
+
+def record_kinds_are_named(doc: DistrictDocument) -> Iterator[Problem]:
+    """A record-only kind of the district's own (kept in ``[[activities]]``) says what its records are
+    called, so findings and the ledger can name them; one kind, one rule key."""
+    keys: dict[str, str] = {}
+    for i, prov in enumerate(doc.provisions):
+        for k, rule in enumerate(prov.rules):
+            if not isinstance(rule, RecordOnly) or record_section(rule.record_kind) != ACTIVITIES:
+                continue
+            here = f"$.provisions[{i}].rules[{k}]"
+            if not rule.label_zh:
+                yield Problem(f"{here}.label_zh", f"record kind {rule.record_kind!r} is the district's own: say what "
+                              "its records are called", f"记录种类“{rule.record_kind}”为本区自定：请写明名称",
+                              'add label_zh = "…" (and label_en)', '请加上 label_zh = "…"（及 label_en）')
+            if keys.setdefault(rule.record_kind, rule.key) != rule.key:
+                yield Problem(f"{here}.record_kind", f"record kind {rule.record_kind!r} is kept by rule "
+                              f"{keys[rule.record_kind]!r} already", f"记录种类“{rule.record_kind}”已由规则"
+                              f"“{keys[rule.record_kind]}”使用", "give each rule its own record kind",
+                              "请给每条规则不同的记录种类")
 
 
 def a_government_exists_where_rules_need_one(doc: DistrictDocument) -> Iterator[Problem]:
@@ -185,7 +256,8 @@ def a_government_exists_where_rules_need_one(doc: DistrictDocument) -> Iterator[
     for i, prov in enumerate(doc.provisions):
         for k, rule in enumerate(prov.rules):
             if (isinstance(rule, Cadence) and rule.scope == "government") or (
-                    isinstance(rule, Invitation) and rule.host == "district_government"):
+                    isinstance(rule, Invitation) and rule.host == "district_government") or (
+                    isinstance(rule, Invitation | Routing) and rule.recipients == "government"):
                 yield Problem(f"$.provisions[{i}].rules[{k}]", f"rule {rule.key!r} needs a district government, "
                               "and the data names none", f"规则“{rule.key}”需要区政府，但数据中没有",
                               "add an organisation of kind district_government",
@@ -195,7 +267,9 @@ def a_government_exists_where_rules_need_one(doc: DistrictDocument) -> Iterator[
 
 #: Who hosts a cadence of each scope, and who answers each trigger: what the planner and the checker do,
 #: so a rule may not say otherwise (a host or responder the code would ignore).
-SCOPE_HOSTS = {"government": "district_government", "department": "department", "pairing": "department"}
+SCOPE_HOSTS: dict[str, tuple[str, ...]] = {"government": ("district_government",),
+                                           "department": ("department", "either_side"),
+                                           "pairing": ("department", "either_side")}
 RESPONDERS = {"consultation": "branches", "research_result": "department"}
 
 
@@ -204,11 +278,12 @@ def rules_say_what_the_code_does(doc: DistrictDocument) -> Iterator[Problem]:
     for i, prov in enumerate(doc.provisions):
         for k, rule in enumerate(prov.rules):
             here = f"$.provisions[{i}].rules[{k}]"
-            if isinstance(rule, Cadence) and rule.host != SCOPE_HOSTS[rule.scope]:
-                want = SCOPE_HOSTS[rule.scope]
-                yield Problem(f"{here}.host", f"a cadence of scope {rule.scope!r} is hosted by {want!r}, not "
-                              f"{rule.host!r}", f"范围为“{rule.scope}”的周期性规则由“{want}”主办，不是“{rule.host}”",
-                              f'write host = "{want}"', f'请写 host = "{want}"')
+            if isinstance(rule, Cadence) and rule.host not in SCOPE_HOSTS[rule.scope]:
+                want = " or ".join(f'"{h}"' for h in SCOPE_HOSTS[rule.scope])
+                want_zh = "或".join(f"“{h}”" for h in SCOPE_HOSTS[rule.scope])
+                yield Problem(f"{here}.host", f"a cadence of scope {rule.scope!r} is hosted by {want}, not "
+                              f"{rule.host!r}", f"范围为“{rule.scope}”的周期性规则由{want_zh}主办，不是“{rule.host}”",
+                              f"write host = {want}", f"请写 host = {want}")
             if isinstance(rule, Response) and rule.responder != RESPONDERS[rule.trigger]:
                 want = RESPONDERS[rule.trigger]
                 yield Problem(f"{here}.responder", f"a response to a {rule.trigger} comes from {want!r}, not "
@@ -221,9 +296,12 @@ CHECKS: tuple[Check, ...] = (
     unique_names,
     branches_name_their_party,
     pairings_join_a_department_and_a_counterpart,
+    cited_provisions_create_pairings,
     pairing_versions_do_not_overlap,
     rule_versions_are_consistent,
     rules_quote_their_provision,
+    amendments_follow_each_other,
+    record_kinds_are_named,
     a_government_exists_where_rules_need_one,
     rules_say_what_the_code_does,
 )

@@ -32,7 +32,27 @@ from liaison.rules import (
     Routing,
     Rule,
 )
+from liaison.terms import (
+    DOCUMENT_KIND_EN,
+    DOCUMENT_KIND_ZH,
+    HOST_EN,
+    HOST_ZH,
+    RECIPIENTS_EN,
+    RECIPIENTS_ZH,
+    term,
+)
 from liaison.text import NAME_MAX, name_key, shorten
+
+#: The organisations a rule's ``host`` admits, by kind (the one table; records, events and the
+#: checker all read it).
+HOST_KINDS: dict[str, frozenset[OrgKind]] = {
+    "district_government": GOVERNMENT_KINDS,
+    "department": frozenset({OrgKind.DEPARTMENT}),
+    "town_government": frozenset({OrgKind.TOWN_GOVERNMENT}),
+    "counterpart": COUNTERPART_KINDS,
+    "either_side": frozenset({OrgKind.DEPARTMENT}) | COUNTERPART_KINDS,
+    "government_or_department": GOVERNMENT_KINDS | {OrgKind.DEPARTMENT},
+}
 
 
 @attrs.frozen
@@ -132,11 +152,6 @@ class PairingSpan:
         """The longest run of days in force (the earliest of equals): where an engagement of the
         pairing is planned."""
         return max(self.pieces(), key=lambda r: (r[1] - r[0], -r[0].toordinal()))
-
-
-#: Invitation hosts that are one of several bodies: an event of theirs names which (English, Chinese).
-_HOSTS_NAMED = {"department": ("department", "区直部门", "部门"),
-                "town_government": ("town government", "镇政府", "镇")}
 
 
 @attrs.frozen
@@ -280,14 +295,36 @@ class District:
         found = self.of_kind(OrgKind.GOVERNMENT_OFFICE)
         return found[0] if found else self.government()
 
+    # -- words ----------------------------------------------------------------------------------------
+    @functools.cached_property
+    def _labels(self) -> dict[tuple[str, str], str]:
+        found: dict[tuple[str, str], str] = {}
+        for prov in self.provisions:
+            for rule in prov.rules:
+                kind = getattr(rule, "engagement_kind", None) or getattr(rule, "event_kind", None) or getattr(
+                    rule, "document_kind", None)
+                if kind is not None:
+                    for lang, label in (("zh", rule.label_zh), ("en", rule.label_en)):
+                        if label:
+                            found.setdefault((str(kind), lang), label)
+        return found
+
+    def kind_name(self, kind: EngagementKind | str, lang: str = "zh") -> str:
+        """What the district's text calls an engagement kind (a rule's ``label_zh``: 工作例会, 全体会议), else
+        the project's word (联席会议, 区政府全体成员会议)."""
+        key = EngagementKind(kind)
+        return self._labels.get((key.value, lang)) or (ENGAGEMENT_KIND_EN if lang == "en" else ENGAGEMENT_KIND_ZH)[key]
+
+    def document_kind_name(self, kind: str, lang: str = "zh") -> str:
+        """What the district's text calls a kind of document (a routing rule's label), else the project's word."""
+        return self._labels.get((kind, lang)) or term(DOCUMENT_KIND_EN if lang == "en" else DOCUMENT_KIND_ZH, kind)
+
     # -- provisions -------------------------------------------------------------------------------
     def provision(self, provision_id: str) -> Provision:
-        """Look a provision up by its ID (``§3.6``; ``3.6`` is accepted too)."""
+        """Look a provision up by its ID as the data gives it (``§3.6``, ``第三条``; ``3.6`` finds ``§3.6``)."""
         key = provision_id.strip()
-        if not key.startswith("§"):
-            key = "§" + key
-        try:
-            return self._provisions[key]
+        try:  # as the data writes it; else with the § a reader may leave out (3.6 for §3.6)
+            return self._provisions[key] if key in self._provisions else self._provisions["§" + key]
         except KeyError:
             known = ", ".join(self._provisions)
             raise UnknownProvisionError(f"no provision {provision_id!r}", fix=f"use one of {known}",
@@ -371,6 +408,7 @@ class District:
         common liaison unit).
         """
         org = self.organisation(issuer)
+        document_kind = self.document_kind(document_kind)
         side = "government" if org.kind in GOVERNMENT_KINDS else "department"
         rules = [(p, r) for p, r in self.rules(Routing, as_of)
                  if isinstance(r, Routing) and r.issuer == side and r.document_kind == document_kind]
@@ -380,8 +418,12 @@ class District:
             return CcList(org, document_kind, as_of, (), (), f"{cites}不要求{org.name}的文件抄送",
                           f"no copying rule applies to documents of {org.name_en}")
         if not rules:
-            return CcList(org, document_kind, as_of, (), (), f"没有适用于{document_kind}类文件的抄送规则",
-                          f"no copying rule for {document_kind} documents")
+            kinds = sorted({r.document_kind for p in self.provisions for r in p.rules if isinstance(r, Routing)})
+            return CcList(org, document_kind, as_of, (), (),
+                          f"没有适用于“{self.document_kind_name(document_kind)}”类文件的抄送规则（有规则的类别："
+                          + "、".join(f"{self.document_kind_name(k)}（{k}）" for k in kinds) + "）",
+                          f"no copying rule for {term(DOCUMENT_KIND_EN, document_kind)} (kinds with a rule: "
+                          + ", ".join(kinds) + ")")
         recipients: dict[str, Recipient] = {}
         for prov, rule in rules:
             for recipient in self._recipients(rule.recipients, org, as_of, prov.id):
@@ -389,10 +431,27 @@ class District:
         ordered = self._in_directory_order(recipients)
         return CcList(org, document_kind, as_of, ordered, tuple(sorted({p.id for p, _ in rules})), rule=rules[0][1].key)
 
+    def document_kind(self, name: str) -> str:
+        """A document kind as the routing rules name it, from that name or its words (资料 → material)."""
+        text = name.strip()
+        kinds = {r.document_kind for p in self.provisions for r in p.rules if isinstance(r, Routing)}
+        if text in kinds:
+            return text
+        for kind in kinds:
+            if name_key(text) in {name_key(self.document_kind_name(kind, lang)) for lang in ("zh", "en")}:
+                return kind
+        return text
+
     def _recipients(self, which: str, host: Organisation | None, as_of: dt.date,
-                    provision_id: str, role_zh: str = "", role_en: str = "") -> list[Recipient]:
+                    provision_id: str, role_zh: str = "", role_en: str = "",
+                    named: tuple[str, ...] | None = None) -> list[Recipient]:
+        if which == "government":
+            return [Recipient(self.government(), (provision_id,), role_zh, role_en)]
+        if which == "relevant_counterparts" and named is not None:
+            return [Recipient(o, (provision_id,), role_zh, role_en) for o in self.counterparts() if o.id in named]
         if which in ("all_counterparts", "relevant_counterparts"):
-            return [Recipient(o, (provision_id,), role_zh, role_en) for o in self.counterparts()]
+            return [Recipient(o, (provision_id,), role_zh, role_en) for o in self.counterparts()
+                    if host is None or o.id != host.id]
         if host is None:
             return []
         paired = self.counterparts_of(host, as_of)
@@ -403,32 +462,37 @@ class District:
         return tuple(found[o.id] for o in self.organisations if o.id in found)
 
     # -- invitations (§1.2, §1.3, §1.4, §3.5) ------------------------------------------------------------
-    def _check_host(self, host: Organisation, kind: EngagementKind, rule: Invitation) -> None:
-        """The branches and the ICF are invited, they do not host; a department hosts its own
-        professional meetings; the government's plenary meeting is the government's."""
-        if rule.host == "department":
-            allowed = {OrgKind.DEPARTMENT}
-        elif rule.host == "town_government":
-            allowed = {OrgKind.TOWN_GOVERNMENT}
-        elif kind == EngagementKind.PLENARY_MEETING:
-            allowed = set(GOVERNMENT_KINDS)
-        else:
-            allowed = set(GOVERNMENT_KINDS) | {OrgKind.DEPARTMENT}
-        if host.kind not in allowed:
-            kinds = " or ".join(sorted(k.value for k in allowed))
-            raise WrongKindError(
-                f"{host.name} ({host.kind.value}) cannot host a {ENGAGEMENT_KIND_EN[kind]}",
-                fix=f"give as host an organisation of kind {kinds}",
-                message_zh=f"{host.name}不能主办{ENGAGEMENT_KIND_ZH[kind]}",
-                fix_zh=f"主办单位应为 {kinds} 类单位")
+    def invitation_rules(self, event_kind: EngagementKind, as_of: dt.date,
+                         host: Organisation | None = None) -> list[tuple[Provision, Invitation]]:
+        """The invitation rules in force for an event of ``event_kind`` held by ``host`` (any host when
+        None): a rule is the host's when the host is of a kind the rule's ``host`` admits."""
+        return [(p, r) for p, r in self.rules(Invitation, as_of) if isinstance(r, Invitation)
+                and r.event_kind == event_kind and (host is None or host.kind in HOST_KINDS[r.host])]
+
+    def _check_host(self, host: Organisation, kind: EngagementKind, as_of: dt.date) -> None:
+        """The host the text fixes: §1.2's 全体成员会议 is 区政府召开的, §1.3's professional meetings are a
+        department's; a kind no rule lets this body hold is refused, naming who may."""
+        rules = self.invitation_rules(kind, as_of)
+        if not rules or any(host.kind in HOST_KINDS[r.host] for _, r in rules):
+            return
+        who_zh = "或".join(dict.fromkeys(term(HOST_ZH, r.host) for _, r in rules))
+        who_en = " or ".join(dict.fromkeys(term(HOST_EN, r.host) for _, r in rules))
+        cites = "、".join(dict.fromkeys(p.id for p, _ in rules))
+        raise WrongKindError(
+            f"{host.name_en} cannot host a {self.kind_name(kind, 'en')}: under {cites} it is held by {who_en}",
+            fix=f"give as host {who_en}, or record the event as another kind",
+            message_zh=f"{host.name}不能主办{self.kind_name(kind)}：按{cites}，{self.kind_name(kind)}由{who_zh}召开",
+            fix_zh=f"主办单位应为{who_zh}；如是其他会议或活动，请记为其他类型")
 
     def invitees(self, event_kind: EngagementKind | str, as_of: dt.date,
-                 host: str | Organisation | None = None) -> InviteeList:
+                 host: str | Organisation | None = None, *, named: Iterable[str] | None = None) -> InviteeList:
         """Who an event of ``event_kind`` held on ``as_of`` invites, and under which provision.
 
         §1.2 plenary meetings: every branch's and the ICF's leader attends (列席); §1.2 symposia and
         §1.4 inspections: all of them, as circumstances require; §3.5 major events: all of them,
-        generally; §1.3 professional meetings of a department (``host``): its paired organisations.
+        generally; §1.3 professional meetings of a department (``host``): its paired organisations. A
+        rule that invites 有关 (the ones concerned) invites the organisations the event ``named``; with
+        none named, all of them, and the list says that is a default.
         """
         try:
             kind = EngagementKind(event_kind)
@@ -437,27 +501,49 @@ class District:
         if kind not in EVENT_KINDS:
             raise LiaisonError(
                 f"{event_kind!r} is not a kind of event that invites (the planner plans meetings and visits)",
-                fix="use one of " + ", ".join(sorted(k.value for k in EVENT_KINDS)))
+                fix="use one of " + ", ".join(sorted(k.value for k in EVENT_KINDS)),
+                message_zh=f"“{event_kind}”不是邀请类活动（会议和走访由 liaison 安排）",
+                fix_zh="请用：" + "、".join(sorted(k.value for k in EVENT_KINDS)))
         assert kind is not None
         host_org = self.organisation(host) if host is not None else None
-        rules = [(p, r) for p, r in self.rules(Invitation, as_of)
-                 if isinstance(r, Invitation) and r.event_kind == kind]
-        if host_org is not None and rules:
-            self._check_host(host_org, kind, rules[0][1])
+        chosen = tuple(self.organisation(n).id for n in named) if named is not None else None
+        if chosen is not None:
+            for ref in chosen:
+                if ref not in self._counterpart_ids:
+                    org = self.organisation(ref)
+                    raise WrongKindError(f"{org.name} is not a party branch or the ICF: it cannot be invited as one",
+                                         fix="name party branches or the ICF",
+                                         message_zh=f"{org.name}不是民主党派组织或工商联",
+                                         fix_zh="请填写民主党派组织或工商联")
+        if host_org is not None:
+            self._check_host(host_org, kind, as_of)
+        rules = self.invitation_rules(kind, as_of, host_org or self.government())
+        if not rules and host_org is None:
+            rules = self.invitation_rules(kind, as_of)
         if not rules:
-            return InviteeList(kind, as_of, host_org, (), (), Modality.NONE, f"没有适用于{kind.value}的邀请规则",
-                               f"no invitation rule for a {ENGAGEMENT_KIND_EN[kind]}")
-        if host_org is None and rules[0][1].host in _HOSTS_NAMED:
-            body_en, body_zh, which_zh = _HOSTS_NAMED[rules[0][1].host]
+            return InviteeList(kind, as_of, host_org, (), (), Modality.NONE,
+                               f"没有适用于{self.kind_name(kind)}的邀请规则",
+                               f"no invitation rule for a {self.kind_name(kind, 'en')}")
+        if host_org is None and rules[0][1].host not in ("district_government", "government_or_department"):
+            who = rules[0][1].host
             raise WrongKindError(
-                f"a {ENGAGEMENT_KIND_EN[kind]} is held by a {body_en}; say which",
-                fix=f"give the host {body_en}'s id or name",
-                message_zh=f"{ENGAGEMENT_KIND_ZH[kind]}由{body_zh}召开：请写明哪个{which_zh}",
-                fix_zh=f"请给出主办{which_zh}的编号或名称")
+                f"a {self.kind_name(kind, 'en')} is held by {term(HOST_EN, who)}; say which",
+                fix="give the host's id or name",
+                message_zh=f"{self.kind_name(kind)}由{term(HOST_ZH, who)}召开：请写明主办单位",
+                fix_zh="请给出主办单位的编号或名称")
         found: dict[str, Recipient] = {}
+        defaulted = False
         for prov, rule in rules:
-            for r in self._recipients(rule.recipients, host_org, as_of, prov.id, rule.role_zh, rule.role_en):
+            if rule.recipients == "relevant_counterparts" and chosen is None:
+                defaulted = True
+            for r in self._recipients(rule.recipients, host_org, as_of, prov.id, rule.role_zh, rule.role_en, chosen):
                 found.setdefault(r.organisation.id, r)
         prov, rule = rules[0]
+        note_zh = note_en = ""
+        if defaulted:
+            note_zh = (f"{prov.id}为“{RECIPIENTS_ZH['relevant_counterparts']}”：活动未指定邀请哪些单位，"
+                       "默认邀请全部，请按实际确定")
+            note_en = (f"{prov.id} invites {RECIPIENTS_EN['relevant_counterparts']}: the event names none, so all are "
+                       "listed by default; decide which")
         return InviteeList(kind, as_of, host_org or self.government(), self._in_directory_order(found),
-                           tuple(sorted({p.id for p, _ in rules})), prov.modality_of(rule), rule=rule)
+                           tuple(sorted({p.id for p, _ in rules})), prov.modality_of(rule), note_zh, note_en, rule=rule)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from liaison.district import CcList, District, PairingSpan
+from liaison.engagements import Engagement
 from liaison.model import Designations, Organisation, OrgKind
 from liaison.rules import Cadence, DesignationRule, EngagementKind, Invitation, Modality, Provision, Routing
 
@@ -72,20 +73,21 @@ class Obligation:
     def counts(self, kind: EngagementKind, day: dt.date, host: str, attended: Iterable[str]) -> bool:
         """Whether an engagement (held, or planned) counts for this obligation.
 
-        A pairing's visit counts when its department hosted and its counterpart attended; a pairing's
-        meeting when both sides attended and one of them hosted; a department's when it hosted and one
-        of its counterparts attended; the government's when it hosted."""
+        The government's counts when it hosted. Otherwise the host must be one the rule allows — the
+        department, or either side of the pairing when the rule says ``either_side`` (§3.3: 由对口联系
+        双方协商定期召开) — and both sides must be there: a pairing's department and counterpart; a
+        department and at least one of its counterparts."""
         if kind != self.kind or not self.span[0] <= day <= self.span[1]:
             return False
-        present = set(attended)
         if self.scope == "government":
             return host == self.responsible
+        hosts = {self.responsible, *(self.counterparts if self.rule.host == "either_side" else ())}
+        if host not in hosts:
+            return False
+        present = {*attended, host}
         if self.scope == "department":
-            return host == self.responsible and bool(present & set(self.counterparts))
-        department, counterpart = self.subject
-        if kind == EngagementKind.VISIT:
-            return host == department and counterpart in present
-        return {department, counterpart} <= present | {host} and host in (department, counterpart)
+            return self.responsible in present and bool(present & set(self.counterparts))
+        return set(self.subject) <= present
 
 
 def _minimum(district: District, rule: Cadence, period: tuple[dt.date, dt.date],
@@ -273,7 +275,7 @@ def _cc_lists(district: District, org: Organisation, first: dt.date, last: dt.da
         return ()
     days = sorted({first, *(d for p in district.pairings if p.department == org.id
                              for d in (p.valid_from, p.valid_until) if d is not None and first < d <= last)})
-    kinds = sorted({r.document_kind for _, r in district.rules(Routing, first) if isinstance(r, Routing)})
+    kinds = list(dict.fromkeys(r.document_kind for _, r in district.rules(Routing, first) if isinstance(r, Routing)))
     found: list[CcList] = []
     for day in days:
         for kind in kinds:
@@ -299,3 +301,45 @@ def _invitations(district: District, org: Organisation, as_of: dt.date) -> tuple
     host = "department" if org.kind == OrgKind.DEPARTMENT else "district_government"
     return tuple((p, r) for p, r in district.rules(Invitation, as_of)
                  if isinstance(r, Invitation) and r.host == host)
+
+
+# ------------------------------------------------------------------------------------ the plan's settings
+#: The settings of a cadence that shape the engagements the planner places for it.
+_PLANNED_BY = ("scope", "min_per_period", "max_per_period", "period_years", "period_months", "cycle_anchor_year",
+               "duration_minutes")
+
+
+def year_obligations(district: District, year: int) -> tuple[Obligation, ...]:
+    """Every obligation with a period touching ``year`` (computed once, for :func:`planned_settings`)."""
+    return obligations(district, dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def planned_settings(district: District, engagement: Engagement,
+                     owed: Sequence[Obligation] = ()) -> tuple[tuple[str, str], ...]:
+    """The district's own settings an engagement of the plan rests on, each with the district's note:
+    the per-pairing or per-department reading, the numbers, the first year of a cycle, the duration —
+    of the cadence version in force on its day that it carries out; for an event, the settings of the
+    invitation rule of its kind and host; and, given the year's obligations (``owed``,
+    :func:`year_obligations`), the part-period setting when it serves one in force for part of its
+    period. Empty when the text says all of it (or the engagement carries out no rule). Every output of
+    the plan marks these (the table, the JSON, the workbook, the page)."""
+    found: list[tuple[str, str]] = []
+    for pid in engagement.provisions[:1]:
+        prov = district.provision(pid)
+        rules = [r for r in prov.rules if r.validity.contains(engagement.date)
+                 and ((isinstance(r, Cadence) and r.engagement_kind == engagement.kind)
+                      or (isinstance(r, Invitation) and r.event_kind == engagement.kind))]
+        for rule in rules[:1]:
+            fields: tuple[str, ...] = _PLANNED_BY if isinstance(rule, Cadence) else ("host", "recipients", "role_zh")
+            for field in fields:
+                if not rule.is_local(field):
+                    continue
+                if field == "cycle_anchor_year" and isinstance(rule, Cadence) and rule.months == 12:
+                    continue  # a calendar year starts in January whatever the anchor
+                if field == "scope" and isinstance(rule, Cadence) and rule.scope == "government":
+                    continue
+                found.append((field, rule.local.note(field) or rule.note))
+    if any(o.partial and o.counts(engagement.kind, engagement.date, engagement.host, engagement.participants)
+           for o in owed):
+        found.append(("part_period", district.info.part_period.note))
+    return tuple(found)

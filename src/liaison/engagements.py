@@ -61,6 +61,16 @@ class ChangeRefused(PlanningError):
 
 
 @attrs.frozen
+class Guest:
+    """A person invited in their own right (§1.2: 民主党派成员中有关方面的人士), by name, with the party
+    branch (or the ICF) they belong to and, optionally, what they are (职务)."""
+
+    name: str = attrs.field(validator=name_text)
+    organisation: str = attrs.field(validator=reference_text)
+    title: str = attrs.field(default="", validator=line_text)
+
+
+@attrs.frozen
 class Engagement:
     """A scheduled meeting, visit or event, with the provisions it fulfils.
 
@@ -84,6 +94,7 @@ class Engagement:
     note: str = attrs.field(default="", validator=free_text)
     sequence: int = attrs.field(default=0, validator=in_range(0, 10_000))  # iCalendar SEQUENCE
     title_en: str = attrs.field(default="", validator=title_en_text)
+    guests: tuple[Guest, ...] = attrs.field(default=(), validator=count_in_range(0, 50))
 
     def __attrs_post_init__(self) -> None:
         if self.start is not None and self.end is not None and self.end <= self.start:
@@ -135,6 +146,9 @@ class KnownEvent:
     location: str | None = attrs.field(default=None, validator=line_text)
     id: str | None = attrs.field(default=None, validator=attrs.validators.optional(identifier))
     title_en: str = attrs.field(default="", validator=title_en_text)
+    #: whom it invites, where the rule says 有关 (the ones concerned): party branches or the ICF; None: all
+    invite: tuple[str, ...] | None = attrs.field(default=None, validator=attrs.validators.optional(reference_text))
+    guests: tuple[Guest, ...] = attrs.field(default=(), validator=count_in_range(0, 50))
 
     def key(self) -> str:
         """The stable key of the event: its id, else a digest of its kind and title (never the date)."""

@@ -20,7 +20,8 @@ import attrs
 from liaison.district import District
 from liaison.engagements import KnownEvent
 from liaison.errors import DataError, LiaisonError
-from liaison.rules import EVENT_KINDS, EngagementKind
+from liaison.rules import EVENT_KINDS, EngagementKind, Invitation
+from liaison.terms import RECIPIENTS_ZH
 
 MAX_EVENTS = 2000
 
@@ -32,9 +33,9 @@ class EventsDocument:
 
 def parse_events(text: str | bytes, district: District, *, file: str | None = None) -> tuple[KnownEvent, ...]:
     from liaison.convert import structure
-    from liaison.loader import DOC, read_toml
+    from liaison.loader import DOC, current_body, read_toml
 
-    raw = read_toml(text, file=file, expected="events")
+    raw = current_body(read_toml(text, file=file, expected="events"), "events", file=file)
     doc = structure(raw, EventsDocument, file=file, fix=f"correct the value (see {DOC['events']})")
     if len(doc.events) > MAX_EVENTS:
         raise DataError(f"{len(doc.events)} events; at most {MAX_EVENTS}", file=file, path="$.events",
@@ -63,9 +64,10 @@ def parse_events(text: str | bytes, district: District, *, file: str | None = No
                             message_zh="专业性会议由区直部门召开：请写明哪个部门",
                             fix_zh='请加上 host = "<部门编号或名称>"')
         try:
-            district.invitees(event.kind, event.date, host)
+            found = district.invitees(event.kind, event.date, host)
         except LiaisonError as exc:
             raise exc.located(file=file, path=f"{here}.host", cls=DataError) from None
+        event = _resolved(district, event, found.rule, file, here)
         if event.start and event.end and event.end <= event.start:
             raise DataError("the event ends before it starts", file=file, path=f"{here}.end",
                             fix="give an end time after the start", message_zh="活动的结束时间早于开始时间",
@@ -80,6 +82,36 @@ def parse_events(text: str | bytes, district: District, *, file: str | None = No
         seen[key] = i
         out.append(attrs.evolve(event, host=host))
     return tuple(out)
+
+
+def _resolved(district: District, event: KnownEvent, rule: Invitation | None, file: str | None,
+              here: str) -> KnownEvent:
+    """The event with its named invitees and guests' organisations as ids: naming invitees is for a rule
+    that invites those concerned (有关); a guest belongs to a party branch or the ICF."""
+    def ref(value: str, path: str) -> str:
+        try:
+            org = district.organisation(value)
+        except LiaisonError as exc:
+            raise exc.located(file=file, path=path, cls=DataError) from None
+        if not org.is_counterpart:
+            raise DataError(f"{org.name} is not a party branch or the ICF", file=file, path=path,
+                            fix="name party branches or the ICF", message_zh=f"{org.name}不是民主党派组织或工商联",
+                            fix_zh="请填写民主党派组织或工商联")
+        return org.id
+
+    invite = event.invite
+    if invite is not None:
+        if rule is None or rule.recipients != "relevant_counterparts":
+            said = RECIPIENTS_ZH.get(rule.recipients, rule.recipients) if rule else "—"
+            raise DataError("this kind of event invites whom its rule says, not a list the event chooses",
+                            file=file, path=f"{here}.invite",
+                            fix="leave invite out (only a rule that invites those concerned, 有关, takes a list)",
+                            message_zh=f"此类活动按规则邀请（{said}），不能由活动自行指定",
+                            fix_zh="请删去 invite（只有邀请“有关”单位的规则才由活动指定）")
+        invite = tuple(dict.fromkeys(ref(v, f"{here}.invite[{k}]") for k, v in enumerate(invite)))
+    guests = tuple(attrs.evolve(g, organisation=ref(g.organisation, f"{here}.guests[{k}].organisation"))
+                   for k, g in enumerate(event.guests))
+    return attrs.evolve(event, invite=invite, guests=guests)
 
 
 def load_events(path: str | os.PathLike[str], district: District) -> tuple[KnownEvent, ...]:

@@ -117,10 +117,15 @@ class Exporter:
         """The paths a run with these typed options answers for."""
         return self.scope(options) if self.scope is not None else _everything
 
+    def typed_options(self, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """``options`` resolved against this exporter's declared options (an :class:`OptionError`
+        for an unknown name or a bad value): a host checks them before it creates anything."""
+        return resolve(self.options, options or {}, f"exporter {self.name!r}")
+
     def request(self, district: District, plan: Plan, options: Mapping[str, Any] | None = None,
                 records: Records | None = None, **context: Any) -> ExportRequest:
         """A request with ``options`` resolved against this exporter's declared options."""
-        typed = resolve(self.options, options or {}, f"exporter {self.name!r}")
+        typed = self.typed_options(options)
         return ExportRequest(district, plan, typed, records, **context)
 
     def run(self, district: District, plan: Plan, options: Mapping[str, Any] | None = None,

@@ -147,6 +147,21 @@ def check_distinct(notices: Sequence[HolidayNotice], files: Sequence[str | None]
         first[n.year] = i
 
 
+def check_used(notices: Sequence[HolidayNotice], years: Sequence[int], files: Sequence[str | None] = ()) -> None:
+    """Every notice given arranges days of a year being planned or checked: a notice for another year
+    (the 2026 notice given for 2027) would be silently unused, so it is refused, naming its file."""
+    for i, notice in enumerate(notices):
+        if any(notice.covers(year) for year in years):
+            continue
+        asked = "、".join(str(y) for y in years)
+        asked_en = ", ".join(str(y) for y in years)
+        raise DataError(f"this is the notice of {notice.year}: it arranges no day of {asked_en}, so it would not "
+                        "be used", file=files[i] if i < len(files) else None, path="$.year",
+                        fix=f"give the notice of {years[0]}, or leave this one out: it is for planning {notice.year}",
+                        message_zh=f"这是{notice.year}年的节假日安排，不涉及{asked}年的任何一天，不会被采用",
+                        fix_zh=f"请给出{years[0]}年的安排，或去掉这份：它用于安排{notice.year}年")
+
+
 def notices_in_use(stored: Iterable[HolidayNotice], given: Iterable[HolidayNotice],
                    year: int) -> tuple[HolidayNotice, ...]:
     """The notices that hold for ``year``: those given, and those stored (in the year's state) for a

@@ -5,6 +5,11 @@ Reading is the only I/O here, and the caller chooses it: :func:`load_district` t
 :data:`MAX_FILE_BYTES`; a UTF-8 byte-order mark (what Windows Notepad writes) is accepted. Every
 problem becomes a :class:`DataError` ``FILE: $.path.to.field: what is wrong (fix: …)``; a file of
 another kind (records given where a district is expected) is recognised and named.
+
+Each kind of file says which format it is written in, on a top-level line ``format =
+"liaison-district/2"`` (no line: format 1, the first). A file of an older format is refused with a
+:class:`FormatError` naming the release it was written for (:func:`liaison.upgrade.upgrade_file`
+brings it to the current format); a newer one is named as newer.
 """
 
 from __future__ import annotations
@@ -28,6 +33,89 @@ SEED_RESOURCE = "seed.toml"
 MAX_FILE_BYTES = 16 * 1024 * 1024  # 16 MiB: a district, records, plan or events file
 DOC = {"district": "docs/data-format.md", "records": "docs/records-format.md", "events": "docs/data-format.md#events",
        "state": "docs/cli.md", "notice": "docs/holidays.md"}
+
+
+#: The format each kind of file is written in by this release (``format = "liaison-district/2"``), and
+#: the release that wrote each older one. Records and events files have not changed since format 1.
+FORMATS = {"district": 2, "records": 1, "events": 1}
+WRITTEN_BY = {("district", 1): "0.1"}
+FORMAT_DOC = "docs/data-format.md#format-versions-and-upgrading"
+_FORMAT = re.compile(r"liaison-(?P<kind>[a-z]+)/(?P<version>.*)", re.DOTALL)
+
+
+def format_name(kind: str, version: int | None = None) -> str:
+    """``liaison-district/2``: the value of a file's ``format`` line."""
+    return f"liaison-{kind}/{FORMATS[kind] if version is None else version}"
+
+
+class FormatError(DataError):
+    """A file of a format this release does not read: an older one (``newer`` false, ``version`` its
+    number: bring it forward with :func:`liaison.upgrade.upgrade_file`) or a newer one (``version``
+    None when the number is not one this release knows)."""
+
+    def __init__(self, message: str, *, kind: str, version: int | None, newer: bool, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.kind, self.version, self.newer = kind, version, newer
+
+
+def format_version(raw: dict[str, Any], kind: str, *, file: str | None) -> int:
+    """The format a ``kind`` document says it is written in: 1 when it says none. A newer one (a higher
+    number, or one this release cannot read) is a :class:`FormatError`; a value that names no format
+    a :class:`DataError` at ``$.format``."""
+    if "format" not in raw:
+        return 1
+    value = raw["format"]
+    found = _FORMAT.fullmatch(value) if isinstance(value, str) else None
+    current = format_name(kind)
+    if found is None or found["kind"] != kind:
+        shown = repr(value) if isinstance(value, str | int | float | bool) else "a table or list"
+        raise DataError(f"format = {_short(shown)} names no format of {WHAT[kind]}", file=file, path="$.format",
+                        fix=f'write format = "{current}" ({FORMAT_DOC})',
+                        message_zh=f"format = {_short(shown)} 不是{WHAT_ZH[kind]}的格式",
+                        fix_zh=f'请写 format = "{current}"（见 {FORMAT_DOC}）')
+    number = found["version"]
+    version = int(number) if number.isascii() and number.isdigit() and len(number) <= 4 else None
+    if version is not None and version < 1:
+        raise DataError(f"format {value!r}: formats are numbered from 1", file=file, path="$.format",
+                        fix=f'write format = "{current}" ({FORMAT_DOC})',
+                        message_zh=f"格式 {value!r}：格式版本从 1 起编号",
+                        fix_zh=f'请写 format = "{current}"（见 {FORMAT_DOC}）')
+    if version is None or version > FORMATS[kind]:
+        raise FormatError(f"written by a newer liaison (format {_short(value)}); this one reads {current}",
+                          kind=kind, version=None, newer=True, file=file, path="$.format",
+                          fix="upgrade liaison (`pip install -U liaison`)",
+                          message_zh=f"由更新版本的 liaison 编写（格式 {_short(value)}）；本版本读取 {current}",
+                          fix_zh="请升级 liaison（`pip install -U liaison`）")
+    return version
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+def written_for(kind: str, version: int) -> tuple[str, str]:
+    """"written for format 1 (liaison 0.1)", in English and Chinese."""
+    release = WRITTEN_BY.get((kind, version), "?")
+    return f"written for format {version} (liaison {release})", f"按第 {version} 版格式（liaison {release}）编写"
+
+
+def current_body(raw: dict[str, Any], kind: str, *, file: str | None) -> dict[str, Any]:
+    """The document without its ``format`` line, when it is written in the current format; an older
+    one is a :class:`FormatError` naming the release it was written for. A document without the line
+    that is not recognisably of this kind (an empty file) is left for the structure to say what it lacks."""
+    if "format" not in raw and recognise(raw) != kind:
+        return raw
+    version = format_version(raw, kind, file=file)
+    if version < FORMATS[kind]:
+        en, zh = written_for(kind, version)
+        raise FormatError(f"{en}; this liaison reads format {FORMATS[kind]}", kind=kind, version=version, newer=False,
+                          file=file, path="$.format" if "format" in raw else None,
+                          fix=f"bring it to format {FORMATS[kind]} with liaison.upgrade_file, which keeps its comments "
+                              f"and lists what to check ({FORMAT_DOC})",
+                          message_zh=f"{zh}；本版本读取第 {FORMATS[kind]} 版",
+                          fix_zh=f"请用 liaison.upgrade_file 升级到第 {FORMATS[kind]} 版：保留注释，并列出需要核对之处"
+                                 f"（见 {FORMAT_DOC}）")
+    return {k: v for k, v in raw.items() if k != "format"}
 
 
 class WrongFileError(DataError):
@@ -262,6 +350,9 @@ def recognise(raw: Any) -> str | None:
         return None
     if isinstance(raw.get("format"), str) and str(raw["format"]).startswith(("liaison-state/", "liaison-plan/")):
         return "state"
+    named = _FORMAT.fullmatch(raw["format"]) if isinstance(raw.get("format"), str) else None
+    if named is not None and named["kind"] in FORMATS:
+        return named["kind"]
     if "year" in raw and "engagements" in raw and {"unplaced", "manifest", "letters", "exported"} & raw.keys():
         return "state"  # a state whose "format" line was lost
     if "days" in raw and "year" in raw:
@@ -312,7 +403,7 @@ def parse_district(text: str | bytes, *, file: str | None = None) -> District:
     from liaison.checks import check_district
     from liaison.convert import structure
 
-    raw = read_toml(text, file=file, expected="district")
+    raw = current_body(read_toml(text, file=file, expected="district"), "district", file=file)
     doc = structure(raw, DistrictDocument, file=file, fix=f"correct the value (see {DOC['district']})")
     check_district(doc, file=file)
     return District(doc.district, doc.organisations, doc.pairings, doc.provisions)

@@ -16,7 +16,16 @@ from typing import Literal
 import attrs
 
 from liaison.rules import Basis, LocalSettings, Validity, _local_fields_exist, _period_order, local_needs_a_note
-from liaison.text import free_text, identifier, in_range, line_text, name_en_text, name_text, title_en_text
+from liaison.text import (
+    FieldError,
+    free_text,
+    identifier,
+    in_range,
+    line_text,
+    name_en_text,
+    name_text,
+    title_en_text,
+)
 
 
 class OrgKind(enum.StrEnum):
@@ -198,9 +207,21 @@ class PartPeriod:
         validator=free_text)
 
 
+#: The kinds of document a regulation's title ends with: the short title a letter cites it by
+#: (《意见》, 《办法》), unless the file says ``regulation_short_title``.
+DOCUMENT_TYPES = ("实施意见", "实施办法", "实施细则", "意见", "办法", "规定", "细则", "制度", "方案", "决定", "通知",
+                  "规则", "条例", "规程", "守则")
+
+
+def _short_title(info: DistrictInfo) -> str:
+    return next((word for word in DOCUMENT_TYPES if info.regulation_title.endswith(word)), "")
+
+
 @attrs.frozen
 class DistrictInfo:
-    """What the data file says about itself."""
+    """What the data file says about itself. ``regulation_short_title`` is how the district's letters
+    cite the regulation after naming it once (以下简称《意见》): by default the kind of document its
+    title ends with."""
 
     id: str = attrs.field(validator=identifier)
     name: str = attrs.field(validator=name_text)  # the district's name, ××区 when the source names none
@@ -211,3 +232,10 @@ class DistrictInfo:
     timezone: Literal["Asia/Shanghai"] = "Asia/Shanghai"
     regulation_title_en: str = attrs.field(default="", validator=title_en_text)  # the title in English output
     part_period: PartPeriod = PartPeriod()
+    regulation_short_title: str = attrs.field(default=attrs.Factory(_short_title, takes_self=True),
+                                              validator=line_text)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.regulation_short_title:
+            raise FieldError("regulation_short_title", "the title ends with no kind of document (意见, 办法, …): say "
+                             "how letters cite it in short", "标题不以文种（意见、办法等）结尾：请写明函件中的简称")

@@ -20,6 +20,12 @@ from liaison.text import quoted
 
 OptionType = Literal["text", "int", "bool", "date", "datetime", "list", "object"]
 
+#: The largest whole number an ``int`` option takes when it declares no ``maximum`` (and ``-MAX_INT - 1``
+#: the smallest without a ``minimum``): what a C int holds, so a number a plugin's library cannot take
+#: (``alarm_minutes=10**20``: OverflowError) is the host's refusal naming the option, never the
+#: plugin's crash.
+MAX_INT = 2**31 - 1
+
 _TRUE = frozenset({"1", "true", "yes", "on", "是"})
 _FALSE = frozenset({"0", "false", "no", "off", "否", ""})
 
@@ -54,7 +60,8 @@ class Option:
     """One option of an exporter or publisher.
 
     ``type`` says how text from the command line is read: ``text``; ``int`` (whole numbers, at least
-    ``minimum``); ``bool`` (true/false, yes/no, 1/0); ``date`` (YYYY-MM-DD); ``datetime`` (ISO 8601
+    ``minimum`` and at most ``maximum``, within a C int when they are not declared: :data:`MAX_INT`); ``bool``
+    (true/false, yes/no, 1/0); ``date`` (YYYY-MM-DD); ``datetime`` (ISO 8601
     with an offset, or a date for midnight UTC); ``list`` (comma-separated text, each item one of
     ``choices`` when given); ``object`` (API only: a Python value ``check`` accepts). ``check``, when
     given, receives the typed value and returns it (or raises :class:`ValueError` with the reason:
@@ -71,6 +78,7 @@ class Option:
     minimum: int | None = None
     check: Callable[[Any], Any] | None = attrs.field(default=None, eq=False, repr=False)
     help_zh: str = attrs.field(default="", kw_only=True)
+    maximum: int | None = attrs.field(default=None, kw_only=True)
 
     def describe(self) -> str:
         kind = self.type if not self.choices else f"{self.type} of {'|'.join(self.choices)}"
@@ -111,13 +119,23 @@ def _not_a_choice(option: Option, value: str) -> Refused:
                    f"{value!r} 不在可选值 {'、'.join(option.choices)} 之中")
 
 
+_TOO_LARGE = 10**20
+
+
 def _int(option: Option, value: Any) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit() and value.strip().isascii():
-        value = int(value.strip())
+        digits = value.strip().lstrip("-").lstrip("0")
+        value = int(value.strip()) if len(digits) < 20 else _TOO_LARGE * (-1 if value.strip()[0] == "-" else 1)
     if isinstance(value, bool) or not isinstance(value, int):
         raise Refused(f"expected a whole number, not {value!r}", f"应为整数，而不是 {value!r}")
-    if option.minimum is not None and value < option.minimum:
-        raise Refused(f"must be {option.minimum} or more, not {value}", f"至少为 {option.minimum}，而不是 {value}")
+    huge = abs(value) >= _TOO_LARGE  # not printed in full: it may have thousands of digits
+    shown, shown_zh = ("a number of 20 digits or more", "一个 20 位以上的数") if huge else (value, value)
+    lowest = -MAX_INT - 1 if option.minimum is None else option.minimum
+    if value < lowest:
+        raise Refused(f"must be {lowest} or more, not {shown}", f"至少为 {lowest}，而不是 {shown_zh}")
+    highest = MAX_INT if option.maximum is None else option.maximum
+    if value > highest:
+        raise Refused(f"must be {highest} or less, not {shown}", f"至多为 {highest}，而不是 {shown_zh}")
     return value
 
 

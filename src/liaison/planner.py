@@ -30,6 +30,7 @@ from liaison.duties import Obligation, obligations, planning_year
 from liaison.engagements import (
     NOON,
     Engagement,
+    Guest,
     KnownEvent,
     Plan,
     PlanOptions,
@@ -41,11 +42,18 @@ from liaison.engagements import (
 )
 from liaison.errors import PlanningError
 from liaison.model import Organisation
-from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind
+from liaison.rules import EngagementKind
 from liaison.text import FIRST_YEAR, LAST_YEAR, MESSAGE_MAX, TITLE_EN_MAX, TITLE_MAX, shorten
 from liaison.workdays import HolidayKind, WorkingDayCalendar, default_calendar
 
 DEFAULT_OPTIONS = PlanOptions()
+
+
+def check_year(year: int) -> None:
+    """A year the planner works in, or a :class:`PlanningError` (asked before anything is written)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PlanningError(f"cannot plan the year {year}", fix=f"give a year between {FIRST_YEAR} and {LAST_YEAR}",
+                            message_zh=f"无法安排{year}年", fix_zh=f"请给出 {FIRST_YEAR}–{LAST_YEAR} 之间的年份")
 
 
 def plan_year(district: District, year: int, options: PlanOptions = DEFAULT_OPTIONS, *,
@@ -53,9 +61,7 @@ def plan_year(district: District, year: int, options: PlanOptions = DEFAULT_OPTI
               keep: Sequence[Engagement] = ()) -> Plan:
     """The year's plan. ``fixed`` engagements (agreed, held, cancelled) stay as they are; proposed
     ones in ``keep`` stay where they are if that still fits; the rest is placed afresh."""
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise PlanningError(f"cannot plan the year {year}", fix=f"give a year between {FIRST_YEAR} and {LAST_YEAR}",
-                            message_zh=f"无法安排{year}年", fix_zh=f"请给出 {FIRST_YEAR}–{LAST_YEAR} 之间的年份")
+    check_year(year)
     calendar = calendar or default_calendar()
     planner = _YearPlanner(district, year, options, calendar)
     return planner.run([e for e in fixed if e.date.year == year], [e for e in keep if e.date.year == year])
@@ -206,12 +212,17 @@ class _YearPlanner:
                     self.done[i] += 1
 
     def event(self, event: KnownEvent) -> Engagement:
-        invited = self.district.invitees(event.kind, event.date, event.host)
+        invited = self.district.invitees(event.kind, event.date, event.host, named=event.invite)
         host = invited.host or self.district.government()
         participants = (host.id, *(i for i in invited.ids() if i != host.id))
+        if invited.note_zh:  # 有关 with no one named: all are listed, and the plan says that is a default
+            self.warnings.append(PlanWarning(event.engagement_id(), event.date, f"{event.title_zh}：{invited.note_zh}"
+                                             "（活动文件中用 invite 列出有关单位）",
+                                             f"{event.title_en or event.title_zh}: {invited.note_en} (list them "
+                                             "under invite in the events file)"))
         return Engagement(event.engagement_id(), event.kind, event.date, event.start, event.end, host.id, participants,
                           invited.provisions, event.title_zh, Status.AGREED, provisional=self.provisional,
-                          location=event.location, title_en=event.title_en)
+                          location=event.location, title_en=event.title_en, guests=event.guests)
 
     # -- tasks ----------------------------------------------------------------------------------------
     def tasks(self) -> list[_Task]:
@@ -232,7 +243,7 @@ class _YearPlanner:
 
     def _government_tasks(self, index: int, o: Obligation) -> list[_Task]:
         gov = self.district.organisation(o.responsible)
-        kind_zh, kind_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+        kind_zh, kind_en = self.district.kind_name(o.kind), self.district.kind_name(o.kind, "en")
         ids = self._ids(f"{self.year}/{o.kind.value}/{gov.id}{_period_suffix(o)}", self._window(o)[0], o.minimum)
         return [_Task(ids[n - 1],
                       o.kind, gov.id, (gov.id, *o.counterparts), o.provision, o.rule.key,
@@ -277,8 +288,8 @@ class _YearPlanner:
                     tasks.append(_Task(
                         ids[n - 1],
                         o.kind, dept.id, (dept.id, *others), o.provision, o.rule.key,
-                        f"{dept.name}与{who_zh}{ENGAGEMENT_KIND_ZH[o.kind]}",
-                        f"{dept.name_en}: {ENGAGEMENT_KIND_EN[o.kind]} with {who_en}",
+                        f"{dept.name}与{who_zh}{self.district.kind_name(o.kind)}",
+                        f"{dept.name_en}: {self.district.kind_name(o.kind, 'en')} with {who_en}",
                         o.rule.duration_minutes, unit.window, _spread(dept_index * 7 + unit_index + n), serves,
                         tuple(self.pair_index[k] for k in keys), n, location=dept.location))
         return tasks
@@ -361,8 +372,8 @@ class _YearPlanner:
         halves = (slot.half,) if slot.half == 1 or _end(slot.start, task.minutes) <= NOON else (0, 1)
         return [self.board.ordinals[index // per_day] * 2 + h for h in halves]
 
-    def _gap_ok(self, task: _Task, ordinal: int) -> bool:
-        gap = self.options.min_gap_days
+    def _gap_ok(self, task: _Task, ordinal: int, *, gap: int | None = None) -> bool:
+        gap = self.options.min_gap_days if gap is None else gap
         return not gap or not any(abs(ordinal - d) < gap for p in task.pairs for d in self.pair_days[p])
 
     def _take(self, task: _Task, rows: Sequence[int], keys: Sequence[int], ordinal: int) -> None:
@@ -384,9 +395,9 @@ class _YearPlanner:
         self._take(task, rows, keys, ordinal)
         return True
 
-    def place(self, task: _Task) -> tuple[dt.date, TimeSlot] | None:
+    def place(self, task: _Task, *, gap: int | None = None) -> tuple[dt.date, TimeSlot] | None:
         """The first half-day from the task's target on (preferred slots first) where everyone is free
-        and the pairing's other engagements are at least ``min_gap_days`` away."""
+        and the pairing's other engagements are at least ``gap`` (``min_gap_days``) days away."""
         board, per_day = self.board, len(self.board.slot_times)
         lo = bisect.bisect_left(board.days, task.window[0]) * per_day
         hi = bisect.bisect_right(board.days, task.window[1]) * per_day
@@ -401,7 +412,7 @@ class _YearPlanner:
                 index = pool[position]
                 keys = self._keys_for(task, index)
                 ordinal = board.ordinals[index // per_day]
-                if board.free(rows, keys) and self._gap_ok(task, ordinal):
+                if board.free(rows, keys) and self._gap_ok(task, ordinal, gap=gap):
                     self._take(task, rows, keys, ordinal)
                     return board.days[index // per_day], board.slot_times[index % per_day]
         return None
@@ -412,13 +423,22 @@ class _YearPlanner:
                           task.note, title_en=task.title_en)
 
     def _fewer_asked(self, o: Obligation, count: int) -> Unplaced:
-        what_zh, what_en = ENGAGEMENT_KIND_ZH[o.kind], ENGAGEMENT_KIND_EN[o.kind]
+        what_zh, what_en = self.district.kind_name(o.kind), self.district.kind_name(o.kind, "en")
         names_zh, names_en = self.district.names_of(o.subject), self.district.names_of(o.subject, lang="en")
         message = _clip(MESSAGE_MAX)
         return Unplaced(o.provision, o.rule.key, self.year, o.subject,
                         message(f"计划选项要求每对安排{count}次{what_zh}，少于{o.provision}要求的{o.minimum}次：{names_zh}"),
                         message(f"the plan option asks for {count} {what_en}(s) a pairing, fewer than the "
                                 f"{o.minimum} {o.provision} asks for: {names_en}"))
+
+    def _gap_warning(self, task: _Task, day: dt.date) -> PlanWarning:
+        gap = self.options.min_gap_days
+        first, last = task.window
+        return PlanWarning(task.id, day, f"{task.title_zh}（{task.id}）定在{day.isoformat()}：在{first.isoformat()}至"
+                           f"{last.isoformat()}内无法与同一对口关系的其他活动间隔{gap}天（计划的间隔设定），已放宽间隔安排",
+                           f"{task.id} is set on {day.isoformat()}: between {first.isoformat()} and "
+                           f"{last.isoformat()} it cannot be {gap} days from the pairing's other engagements "
+                           "(the plan's spacing), so the spacing was relaxed")
 
     def _unplaced(self, task: _Task) -> Unplaced:
         gap = self.options.min_gap_days
@@ -455,6 +475,12 @@ class _YearPlanner:
             if task.id in placed:
                 continue
             spot = self.place(task)
+            if spot is None and self.options.min_gap_days:
+                # a short window (a pairing in force for a few weeks) may not hold the gap: what the rule
+                # owes comes before the planner's own spacing, which the warning says was not kept
+                spot = self.place(task, gap=0)
+                if spot is not None:
+                    self.warnings.append(self._gap_warning(task, spot[0]))
             if spot is None:
                 self.unplaced.append(self._unplaced(task))
                 continue
@@ -490,6 +516,18 @@ def day_warnings(e: Engagement, calendar: WorkingDayCalendar) -> list[PlanWarnin
                             f"{e.id} is set on {day}, inside the {holiday.label('en')}")]
     return [PlanWarning(e.id, e.date, f"{e.title_zh}（{e.id}）定在{day}，为{holiday.label('zh')}，不是工作日",
                         f"{e.id} is set on {day}, {holiday.label('en')}, not a working day")]
+
+
+def guests_text(district: District, guests: Sequence[Guest], lang: str = "zh") -> str:
+    """特邀：张三（民进支部，规划专家） — the persons an engagement invites in their own right, as the plan's
+    outputs add them to its participants ("" when none)."""
+    if not guests:
+        return ""
+    if lang == "en":
+        return "guests: " + ", ".join(f"{g.name} ({district.names_of((g.organisation,), lang='en')}"
+                                      + (f", {g.title}" if g.title else "") + ")" for g in guests)
+    return "特邀：" + "、".join(f"{g.name}（{district.names_of((g.organisation,))}"
+                             + (f"，{g.title}" if g.title else "") + "）" for g in guests)
 
 
 def organisations_in(plan: Plan, district: District) -> tuple[Organisation, ...]:

@@ -277,7 +277,8 @@ def describe() -> list[dict[str, Any]]:
                 "name": thing.name, "description": thing.description,
                 "options": [{"name": o.name, "type": o.type, "default": o.default, "help": o.help,
                              **({"choices": list(o.choices)} if o.choices else {}),
-                             **({"minimum": o.minimum} if o.minimum is not None else {})} for o in thing.options],
+                             **({"minimum": o.minimum} if o.minimum is not None else {}),
+                             **({"maximum": o.maximum} if o.maximum is not None else {})} for o in thing.options],
             })
     for reader in record_readers(pm).values():
         provided.setdefault(reader.plugin, {}).setdefault("record_readers", []).append(

@@ -76,13 +76,17 @@ class Conflict:
 @attrs.frozen
 class PublishRequest:
     """What a publisher receives: the district, the year's plan, what was published before (from the
-    year's state), its typed options, and a progress callback ``(done, total)``."""
+    year's state), its typed options, a progress callback ``(done, total)``, and ``record``: called
+    with the whole publication so far each time the target acknowledges a write, so the caller can
+    store it at once (the command writes it into the year's state) and a run that dies — a lost
+    connection, a killed process — loses at most the write in flight."""
 
     district: District
     plan: Plan
     previous: Publication | None = None
     options: dict[str, Any] = attrs.field(factory=dict)
     progress: Callable[[int, int], None] | None = attrs.field(default=None, eq=False)
+    record: Callable[[Publication], None] | None = attrs.field(default=None, eq=False, kw_only=True)
 
     def option(self, name: str, default: Any = None) -> Any:
         return self.options.get(name, default)
@@ -99,6 +103,7 @@ class PublishResult:
     requests: int = 0  # every HTTP request (or API call) sent
     writes: int = 0  # of which created or changed something
     conflicts: tuple[Conflict, ...] = ()
+    adopted: int = 0  # found on the target already as we would send them (an answer lost before): recorded
 
     @property
     def kept(self) -> tuple[Conflict, ...]:

@@ -16,7 +16,7 @@ import attrs
 from liaison.district import District
 from liaison.engagements import Plan, Status
 from liaison.errors import DataError, LiaisonError
-from liaison.rules import EngagementKind
+from liaison.rules import ACTIVITIES, EVENT_KINDS, EngagementKind, RecordOnly, record_section
 from liaison.text import free_text, line_text, message_text, name_text, reference_text, title_text
 
 optional_reference = attrs.validators.optional(reference_text)
@@ -167,6 +167,20 @@ class SpecialAppointment:
 
 
 @attrs.frozen
+class Activity:
+    """A record of a kind the district's data names (a record-only rule's ``record_kind`` beyond the
+    sections above): support for the parties' inspection and research (§1.2 in the seed), research
+    commissioned from them (§1.3), activities run together (§3.4) … ``by`` is who did it (an
+    organisation of the district, or a town's name), ``with_organisations`` whom it was with."""
+
+    kind: str = attrs.field(validator=line_text)
+    date: dt.date
+    description: str = attrs.field(validator=title_text)
+    by: str = attrs.field(default="", validator=line_text)
+    with_organisations: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
+
+
+@attrs.frozen
 class Records:
     """Everything recorded for a district, usually one year."""
 
@@ -182,6 +196,7 @@ class Records:
     joint_research: tuple[JointResearch, ...] = ()
     briefings: tuple[Briefing, ...] = ()
     special_appointments: tuple[SpecialAppointment, ...] = ()
+    activities: tuple[Activity, ...] = ()
 
     def until(self, day: dt.date) -> Records:
         """What had happened by ``day``: later records, replies and feedback are left out."""
@@ -199,6 +214,7 @@ class Records:
             joint_research=tuple(j for j in self.joint_research if j.date <= day),
             briefings=tuple(b for b in self.briefings if b.date <= day),
             special_appointments=tuple(a for a in self.special_appointments if a.date <= day),
+            activities=tuple(a for a in self.activities if a.date <= day),
         )
 
     def with_defaults(self, district: District, *, file: str | None = None) -> Records:
@@ -257,7 +273,7 @@ class Records:
 
 
 SECTIONS = ("engagements", "documents", "consultations", "research_results", "designations", "nominations",
-            "town_activities", "joint_research", "briefings", "special_appointments")
+            "town_activities", "joint_research", "briefings", "special_appointments", "activities")
 
 
 def _check_refs(records: Records, district: District, file: str | None) -> Records:
@@ -310,15 +326,28 @@ def _check_refs(records: Records, district: District, file: str | None) -> Recor
         special_appointments=tuple(attrs.evolve(
             a, department=ref(a.department, f"$.special_appointments[{i}].department"))
             for i, a in enumerate(records.special_appointments)),
+        activities=tuple(attrs.evolve(
+            a, by=_by(district, a.by),
+            with_organisations=refs(a.with_organisations, f"$.activities[{i}].with_organisations"))
+            for i, a in enumerate(records.activities)),
     )
+
+
+def _by(district: District, value: str) -> str:
+    """Who did an activity: an organisation's id when the name is one, else the name as written (a town
+    or an office the district file does not list)."""
+    try:
+        return district.organisation(value).id if value else value
+    except LiaisonError:
+        return value
 
 
 def parse_records(text: str | bytes, district: District, *, file: str | None = None) -> Records:
     """Parse a records file (TOML) and resolve its organisations against ``district``."""
     from liaison.convert import structure
-    from liaison.loader import DOC, read_toml
+    from liaison.loader import DOC, current_body, read_toml
 
-    raw = read_toml(text, file=file, expected="records")
+    raw = current_body(read_toml(text, file=file, expected="records"), "records", file=file)
     records = _check_refs(structure(raw, Records, file=file, fix=f"correct the value (see {DOC['records']})"),
                           district, file).with_defaults(district, file=file)
     check_consistency(records, district, file)
@@ -346,6 +375,21 @@ def check_consistency(records: Records, district: District, file: str | None) ->
                            "give each record its own id", f"编号“{item.id}”重复（另见 $.{section}[{seen[item.id]}]）",
                            "请给每条记录不同的编号")
             seen.setdefault(item.id, i)
+    for i, e in enumerate(records.engagements):
+        if e.kind in EVENT_KINDS:  # the host the text fixes (§1.2's plenary meeting is the government's)
+            try:
+                district.invitees(e.kind, e.date, e.host, named=None)
+            except LiaisonError as exc:
+                raise exc.located(file=file, path=f"$.engagements[{i}].host", cls=DataError) from None
+    kinds = {r.record_kind: r for p in district.provisions for r in p.rules
+             if isinstance(r, RecordOnly) and record_section(r.record_kind) == ACTIVITIES}
+    for i, a in enumerate(records.activities):
+        if a.kind not in kinds:
+            known = "、".join(kinds) or "—"
+            raise fail(f"$.activities[{i}].kind", "no record-only rule of the district keeps records of kind "
+                       f"{a.kind!r} (kinds: {', '.join(kinds) or 'none'})",
+                       "use a kind a record-only rule of the district names",
+                       f"本区没有记录“{a.kind}”类事项的规则（可用：{known}）", "请使用本区规则中的记录种类")
     for i, c in enumerate(records.consultations):
         for k, reply in enumerate(c.replies):
             here = f"$.consultations[{i}].replies[{k}]"

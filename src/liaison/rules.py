@@ -20,10 +20,12 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 import enum
+import re
 from typing import Any, Literal, Protocol
 
 import attrs
 
+from liaison.terms import RECORD_KIND_EN, RECORD_KIND_ZH
 from liaison.text import (
     LONG_TEXT_MAX,
     FieldError,
@@ -31,6 +33,7 @@ from liaison.text import (
     free_text,
     identifier,
     in_range,
+    line_text,
     long_text,
     name_en_text,
     name_text,
@@ -38,6 +41,11 @@ from liaison.text import (
 )
 
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"})
+
+
+def normal_text(text: str) -> str:
+    """Text as compared with a provision's words: full-width punctuation, no spaces or line breaks."""
+    return "".join(text.translate(_FULL_WIDTH).split())
 
 
 def quote_zh(text: str) -> str:
@@ -104,7 +112,8 @@ def local_needs_a_note(inst: Any) -> None:
 
 
 def _local_fields_exist(inst: Any, attribute: attrs.Attribute[Any], value: LocalSettings) -> None:
-    known = {f.name for f in attrs.fields(type(inst))} - {"local", "note", "basis", "modality", "key"}
+    known = {f.name for f in attrs.fields(type(inst))} - {"local", "note", "basis", "modality", "key", "label_zh",
+                                                          "label_en"}
     for name, note in value.notes:
         if name not in known:
             raise FieldError("local", f"local names {name!r}, which is not a field here "
@@ -154,11 +163,16 @@ ENGAGEMENT_KIND_EN: dict[EngagementKind, str] = {
 EVENT_KINDS = frozenset({EngagementKind.PLENARY_MEETING, EngagementKind.IMPORTANT_MEETING, EngagementKind.SYMPOSIUM,
                          EngagementKind.PROFESSIONAL_MEETING, EngagementKind.MAJOR_EVENT, EngagementKind.INSPECTION})
 
-#: Who the rule speaks to or about.
-Host = Literal["district_government", "department", "town_government"]
-#: Whom a routing or invitation reaches.
-Recipients = Literal["all_counterparts", "paired_counterparts", "relevant_counterparts"]
-#: Records sections a record-only rule reports on (each is a section of a records file).
+#: Who holds what a rule speaks of: the district government (with its general office), a department, a
+#: town government, a party branch or the ICF (``counterpart``), either side of a pairing
+#: (``either_side``: §3.3's meetings are 由对口联系双方协商定期召开), or the government or a department.
+Host = Literal["district_government", "department", "town_government", "counterpart", "either_side",
+               "government_or_department"]
+#: Whom a routing or invitation reaches: every branch and the ICF, the host's paired ones, those the
+#: event names (``relevant_counterparts``: 有关民主党派, all of them by default), or the government.
+Recipients = Literal["all_counterparts", "paired_counterparts", "relevant_counterparts", "government"]
+#: Record-only kinds with a records section of their own (each a section of a records file); any other
+#: record kind a district names is kept in the ``activities`` section under that kind.
 RECORD_KINDS = ("joint_research", "cadre_nomination", "town_activity", "briefing", "special_personnel")
 
 def _period_order(inst: object, _attribute: object, value: dt.date | None) -> None:
@@ -204,6 +218,11 @@ class RuleVersion:
     basis: Basis = attrs.field(default="text", kw_only=True)
     local: LocalSettings = attrs.field(default=LocalSettings(), validator=_local_fields_exist, kw_only=True)
     note: str = attrs.field(default="", validator=free_text, kw_only=True)
+    #: what the district's text calls the thing the rule is about, where it differs from the project's
+    #: word: a cadence's or invitation's engagement (工作例会, 全体会议), a routing's documents, a
+    #: record-only rule's records (支持考察调研); outputs use it instead of the default
+    label_zh: str = attrs.field(default="", validator=line_text, kw_only=True)
+    label_en: str = attrs.field(default="", validator=line_text, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         local_needs_a_note(self)
@@ -311,7 +330,9 @@ class Routing(RuleVersion):
 
 @attrs.frozen
 class Invitation(RuleVersion):
-    """An event of a kind invites recipients in a role (列席 / 参加 / 座谈)."""
+    """An event of a kind held by ``host`` invites recipients in a role (列席 / 参加 / 座谈). The host is
+    what the text fixes (§1.2's 全体成员会议 is 区政府召开的): an event of this kind held by anyone else is
+    not this rule's; a records file that says otherwise is refused at load."""
 
     event_kind: EngagementKind
     host: Host
@@ -372,11 +393,28 @@ class DesignationRule(RuleVersion):
     applies_to: Literal["paired_departments"]
 
 
+_KIND_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def _kind_name(_inst: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not _KIND_NAME.fullmatch(value):
+        raise FieldError(attribute.name, f"{attribute.name} {value[:60]!r} is not a kind's name: lower-case "
+                         "letters a–z, digits and underscores, starting with a letter, at most 40 characters",
+                         f"{attribute.name} “{value[:60]}”不是有效的种类名：只能用小写字母 a–z、数字和下划线，"
+                         "以字母开头，最多 40 个字符")
+
+
 @attrs.frozen
 class RecordOnly(RuleVersion):
-    """A duty the code records and reports but cannot count (§3.4 joint research, §3.7, §3.8, …)."""
+    """A duty the code records and reports but cannot count (§3.4 joint research, §3.7, §3.8, …).
 
-    record_kind: Literal["joint_research", "cadre_nomination", "town_activity", "briefing", "special_personnel"]
+    ``record_kind`` names the records kept for it: one of :data:`RECORD_KINDS` (a records section of
+    its own), or a kind of the district's choosing kept in the ``activities`` section, named in each
+    language by ``label_zh`` / ``label_en``. ``by`` is who the sentence puts the duty on (the finding
+    names them)."""
+
+    record_kind: str = attrs.field(validator=_kind_name)
+    by: Host = "department"
 
 
 Rule = Cadence | Routing | Invitation | Response | DesignationRule | RecordOnly
@@ -385,6 +423,22 @@ Rule = Cadence | Routing | Invitation | Response | DesignationRule | RecordOnly
 RECORD_SECTIONS: dict[str, str] = {"joint_research": "joint_research", "cadre_nomination": "nominations",
                                    "town_activity": "town_activities", "briefing": "briefings",
                                    "special_personnel": "special_appointments"}
+
+
+#: The records section of every record kind a district names beyond :data:`RECORD_KINDS`.
+ACTIVITIES = "activities"
+
+
+def record_section(record_kind: str) -> str:
+    """The records section a record-only kind is kept in."""
+    return RECORD_SECTIONS.get(record_kind, ACTIVITIES)
+
+
+def record_kind_words(rule: RecordOnly) -> tuple[str, str]:
+    """What a record-only rule's records are called, in Chinese and English: the rule's own label, else
+    the words for the kinds with a section of their own."""
+    return (rule.label_zh or RECORD_KIND_ZH.get(rule.record_kind, rule.record_kind),
+            rule.label_en or RECORD_KIND_EN.get(rule.record_kind, rule.label_zh or rule.record_kind))
 
 
 def sections_read(rule: Rule) -> tuple[str, ...]:
@@ -397,7 +451,7 @@ def sections_read(rule: Rule) -> tuple[str, ...]:
         return ("consultations",) if rule.trigger == "consultation" else ("research_results",)
     if isinstance(rule, DesignationRule):
         return ("designations",)
-    return (RECORD_SECTIONS[rule.record_kind],)
+    return (record_section(rule.record_kind),)
 
 RULE_TAGS: dict[type, str] = {
     Cadence: "cadence",
@@ -423,6 +477,30 @@ PairingRole = Literal["common_liaison", "listed"]
 
 
 @attrs.frozen
+class ProvisionText:
+    """The words of a provision from a day on: an amendment (修订) replaces the whole paragraph.
+    ``source`` names the amending document (《关于修改……的决定》, 2027-06-20)."""
+
+    valid_from: dt.date
+    text_zh: str = attrs.field(validator=long_text)
+    text_en: str = attrs.field(default="", validator=bounded_text(LONG_TEXT_MAX, single_line=False, required=False))
+    source: str = attrs.field(default="", validator=free_text)
+
+
+@attrs.frozen
+class SentenceNote:
+    """What the data says of a sentence no rule quotes: the rule (key) or ``pairings`` that implements
+    it in another way (§3.3's 由对口联系双方协商定期召开 is the joint-meeting rule's ``either_side``
+    host), or — with ``implemented_by`` empty — that it is not modelled, and why (a duty of attitude,
+    要重视…; a purpose, 确保…取得实效). Every sentence of a provision is then accounted for."""
+
+    sentence_zh: str = attrs.field(validator=free_text)
+    note_zh: str = attrs.field(validator=free_text)
+    note_en: str = attrs.field(default="", validator=free_text)
+    implemented_by: str = attrs.field(default="", validator=line_text)
+
+
+@attrs.frozen
 class Provision:
     """One numbered provision: its citation, verbatim Chinese text, rules and readings.
 
@@ -441,10 +519,40 @@ class Provision:
     rules: tuple[Rule, ...] = ()
     pairing_role: PairingRole | None = None
     readings: tuple[Reading, ...] = ()
+    #: later wordings, each in force from its day until the next (the text above until the first)
+    amendments: tuple[ProvisionText, ...] = ()
+    sentences: tuple[SentenceNote, ...] = ()
+
+    def texts(self) -> tuple[ProvisionText, ...]:
+        """Every wording in date order: the original (in force from the earliest day), then each amendment."""
+        return (ProvisionText(dt.date.min, self.text_zh, self.text_en), *self.amendments)
+
+    def text_at(self, day: dt.date) -> ProvisionText:
+        """The wording in force on ``day``."""
+        found = self.texts()[0]
+        for version in self.amendments:
+            if version.valid_from <= day:
+                found = version
+        return found
+
+    def texts_over(self, validity: Validity) -> tuple[ProvisionText, ...]:
+        """The wordings in force on some day of ``validity``."""
+        texts = self.texts()
+        found = []
+        for i, version in enumerate(texts):
+            until = texts[i + 1].valid_from if i + 1 < len(texts) else None
+            if Validity(version.valid_from, until).overlaps(validity):
+                found.append(version)
+        return tuple(found)
 
     def cite_zh(self) -> str:
         """The citation as a Chinese letter writes it: 第三（三）条“会议协商制度”."""
-        return f"第{self.citation_zh}条“{self.title_zh}”"
+        return f"{self.article_zh()}“{self.title_zh}”"
+
+    def article_zh(self) -> str:
+        """第三（三）条 — or the citation as the data writes it when it is one already (第四条)."""
+        text = self.citation_zh
+        return text if text.startswith("第") and text.endswith("条") else f"第{text}条"
 
     def cite_en(self) -> str:
         return f"{self.id} ({self.title_en})"

@@ -26,6 +26,7 @@ from liaison.district import District
 from liaison.engagements import Engagement, KnownEvent, Plan, PlanOptions, PlanWarning, Published, Unplaced
 from liaison.errors import DataError, LiaisonError
 from liaison.holiday_notice import HolidayNotice, check_distinct, check_notice
+from liaison.loader import FormatError
 from liaison.numbering import LetterRecord
 from liaison.publishing import Publication
 from liaison.text import identifier, in_range, line_text, message_text, title_text
@@ -145,6 +146,11 @@ class StateError(DataError):
     """A year's state file is malformed or does not fit the district or the year."""
 
 
+class NewerStateError(StateError, FormatError):
+    """A state file written by a newer liaison: a :class:`~liaison.loader.FormatError` (``newer``) as a
+    newer district, records or events file is, and a :class:`StateError`."""
+
+
 def _check_events(state: YearState, file: str | None, fail: Any) -> None:
     """The events of the options and as last seen are events (not what the planner places) and end
     after they start."""
@@ -187,6 +193,49 @@ def _check_manifest(state: YearState, fail: Any) -> None:
                        f"“{path}”不是年度文件夹内的路径")
 
 
+def _format_version(value: object) -> int | None:
+    """The N of ``liaison-state/N``, or None for anything else."""
+    prefix = FORMAT.rsplit("/", 1)[0] + "/"
+    if isinstance(value, str) and value.startswith(prefix) and value[len(prefix):].isdigit() \
+            and value[len(prefix):].isascii() and len(value) <= len(prefix) + 6:
+        return int(value[len(prefix):])
+    return None
+
+
+def _check_format(value: object, file: str | None) -> None:
+    """This version's format; a later one is named as written by a newer liaison — its fix is to
+    upgrade, never to rewrite the year with this version (which would drop what it does not know)."""
+    if value == FORMAT:
+        return
+    version, ours = _format_version(value), _format_version(FORMAT)
+    if version is not None and ours is not None and version > ours:
+        raise NewerStateError(f"this state was written by a newer liaison (\"format\": \"{value}\"; this version "
+                              f"reads {FORMAT})", kind="state", version=None, newer=True, file=file, path="$.format",
+                              fix="upgrade liaison (`pip install -U liaison` and its plugins) to work on this year; "
+                                  "do not rewrite the state with this version",
+                              message_zh=f"该年度状态由更新版本的 liaison 写入（\"format\": \"{value}\"；"
+                                         f"本版本读取 {FORMAT}）",
+                              fix_zh="请升级 liaison（`pip install -U liaison` 及其插件）后再处理该年度；"
+                                     "不要用本版本重写年度状态")
+    raise DataError(f"not a state file of this version (expected \"format\": \"{FORMAT}\")", file=file,
+                    path="$.format", fix=FIX, fix_zh=FIX_ZH,
+                    message_zh=f"不是本版本的年度状态文件（应为 \"format\": \"{FORMAT}\"）")
+
+
+def _check_letter_numbers(state: YearState, fail: Any) -> None:
+    """One 文号 is one letter: two letters with the same number (a hand edit, a copied record) would
+    both be printed with it, so the state is refused, naming both."""
+    first: dict[str, int] = {}
+    for i, letter in enumerate(state.letters):
+        if letter.doc_number in first:
+            other = f"$.letters[{first[letter.doc_number]}].doc_number"
+            raise fail(f"$.letters[{i}].doc_number", f"the number {letter.doc_number} is also the number of {other}",
+                       f"文号 {letter.doc_number} 与 {other} 重复",
+                       "give each letter its own number (the next free one of its series), or remove the copied record",
+                       "请给每封函件不同的文号（该文号序列的下一个空号），或删除重复的记录")
+        first[letter.doc_number] = i
+
+
 def parse_state(text: str | bytes, district: District, *, year: int | None = None,
                 file: str | None = None) -> YearState:
     """Read a state file strictly and check it against ``district`` (and ``year`` when given)."""
@@ -195,10 +244,7 @@ def parse_state(text: str | bytes, district: District, *, year: int | None = Non
 
     try:
         raw = read_json(text, file=file, expected="state")
-        if raw.get("format") != FORMAT:
-            raise DataError(f"not a state file of this version (expected \"format\": \"{FORMAT}\")", file=file,
-                            path="$.format", fix=FIX, fix_zh=FIX_ZH,
-                            message_zh=f"不是本版本的年度状态文件（应为 \"format\": \"{FORMAT}\"）")
+        _check_format(raw.get("format"), file)
         body = {k: v for k, v in raw.items() if k != "format"}
         _check_references(body, district, file)
         state = structure(body, YearState, file=file, fix=FIX)
@@ -250,6 +296,7 @@ def check_state(state: YearState, district: District, *, year: int | None, file:
     _check_events(state, file, fail)
     _check_notices(state, file, fail)
     _check_manifest(state, fail)
+    _check_letter_numbers(state, fail)
     seen: dict[str, int] = {}
     for i, e in enumerate(state.engagements):
         here = f"$.engagements[{i}]"

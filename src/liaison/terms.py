@@ -6,22 +6,31 @@ from __future__ import annotations
 
 RECIPIENTS_ZH: dict[str, str] = {"all_counterparts": "各民主党派、工商联",
                                  "paired_counterparts": "对口联系的民主党派、工商联",
-                                 "relevant_counterparts": "有关民主党派、工商联"}
+                                 "relevant_counterparts": "有关民主党派、工商联",
+                                 "government": "区政府"}
 RECIPIENTS_EN: dict[str, str] = {"all_counterparts": "every party and the ICF",
                                  "paired_counterparts": "the paired parties and ICF",
-                                 "relevant_counterparts": "the parties and ICF concerned"}
+                                 "relevant_counterparts": "the parties and ICF concerned",
+                                 "government": "the district government"}
+HOST_ZH: dict[str, str] = {"district_government": "区政府", "department": "区直部门", "town_government": "镇政府",
+                           "counterpart": "民主党派、工商联", "either_side": "对口联系双方",
+                           "government_or_department": "区政府或区直部门"}
+HOST_EN: dict[str, str] = {"district_government": "the district government", "department": "a department",
+                           "town_government": "a town government", "counterpart": "a party branch or the ICF",
+                           "either_side": "either side of the pairing",
+                           "government_or_department": "the government or a department"}
 TRIGGER_ZH: dict[str, str] = {"consultation": "征求意见", "research_result": "调研成果"}
 TRIGGER_EN: dict[str, str] = {"consultation": "consultation", "research_result": "research result"}
 ISSUER_ZH: dict[str, str] = {"government": "区政府和政府办公室", "department": "区直部门"}
 ISSUER_EN: dict[str, str] = {"government": "the government and its office", "department": "a department"}
-DOCUMENT_KIND_ZH: dict[str, str] = {"policy": "政策性文件"}
-DOCUMENT_KIND_EN: dict[str, str] = {"policy": "policy documents"}
+DOCUMENT_KIND_ZH: dict[str, str] = {"policy": "政策性文件", "material": "资料"}
+DOCUMENT_KIND_EN: dict[str, str] = {"policy": "policy documents", "material": "materials"}
 RECORD_KIND_ZH: dict[str, str] = {"joint_research": "联合调研", "cadre_nomination": "后备干部推荐",
                                   "town_activity": "镇联系活动", "briefing": "通报政情",
-                                  "special_personnel": "特约人员"}
+                                  "special_personnel": "特约人员聘任"}
 RECORD_KIND_EN: dict[str, str] = {"joint_research": "joint research", "cadre_nomination": "cadre nominations",
                                   "town_activity": "town activities", "briefing": "briefings",
-                                  "special_personnel": "special personnel"}
+                                  "special_personnel": "special personnel appointed"}
 SCOPE_ZH: dict[str, str] = {"government": "全区", "department": "每个部门", "pairing": "每对关系"}
 SCOPE_EN: dict[str, str] = {"government": "the district", "department": "each department", "pairing": "each pairing"}
 #: The settings a district may choose (``local = {…}``) and a finding may rest on.

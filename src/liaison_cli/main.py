@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import shlex
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -64,13 +65,22 @@ lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="z
 def explain(exc: LiaisonError) -> LiaisonError:
     """The error with the command-line flag its fix needs, where the core could not name one."""
     from liaison.engagements import ChangeRefused
-    from liaison.loader import WHAT, WHAT_ZH, WrongFileError
+    from liaison.loader import FORMAT_DOC, WHAT, WHAT_ZH, FormatError, WrongFileError, written_for
     from liaison.state import FIX, StateError
 
     if isinstance(exc, WrongFileError):
         flag = FLAGS.get(exc.found, "")
         return exc.located(fix=f"pass {WHAT[exc.found]} with {flag}" if flag else exc.fix,
                            fix_zh=f"请用 {flag} 给出{WHAT_ZH[exc.found]}" if flag else None)
+    if isinstance(exc, FormatError) and not exc.newer and exc.file and exc.version is not None:
+        command = f"liaison upgrade {shlex.quote(exc.file)} --write"  # the command that brings it forward
+        en, zh = written_for(exc.kind, exc.version)
+        return FormatError(f"{en}; run: {command}", kind=exc.kind, version=exc.version, newer=False, file=exc.file,
+                           path=exc.path, message_zh=f"{zh}；请运行：{command}",
+                           fix="the upgrade keeps the file's comments and order, keeps the original beside it "
+                               f"({exc.file}.orig) and lists what you must check ({FORMAT_DOC})",
+                           fix_zh=f"升级保留文件的注释和顺序，原文件另存为 {exc.file}.orig，"
+                                  f"并列出需要您核对之处（见 {FORMAT_DOC}）")
     if isinstance(exc, ChangeRefused):
         return exc.located(fix="check with the other side, then repeat the command with --force",
                            fix_zh="先与对方商定，再加 --force 重新运行")
@@ -86,9 +96,15 @@ def handle_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except LiaisonError as exc:
+        except (LiaisonError, OSError) as exc:
             lang = kwargs.get("lang") or "zh"
-            click.echo(f"{'错误' if lang == 'zh' else 'error'}: {explain(exc).render(lang)}", err=True)
+            if isinstance(exc, LiaisonError):
+                error = exc
+            else:  # a failure of the system no closer code caught: the one error shape all the same
+                from liaison_workspace.folder import system_error
+
+                error = system_error(exc, unchanged=False)
+            click.echo(f"{'错误' if lang == 'zh' else 'error'}: {explain(error).render(lang)}", err=True)
             sys.exit(1)
     return wrapper  # type: ignore[return-value]
 
@@ -117,25 +133,28 @@ def cli() -> None:
 # ---------------------------------------------------------------------------------------- provisions
 @cli.command()
 @click.argument("provision_id", required=False)
+@click.option("--as-of", "as_of", type=DATE, default=None,
+              help="Show the text in force on this date (a provision may be amended). Default: today.")
 @query_options
 @lang_option
 @handle_errors
-def provisions(provision_id: str | None, data_file: str | None, fmt: str, lang: str) -> None:
-    """List the provisions, or show one (by its id, e.g. §3.6 in the seed) with its verbatim text,
-    rules and local settings."""
+def provisions(provision_id: str | None, as_of: dt.date | None, data_file: str | None, fmt: str, lang: str) -> None:
+    """List the provisions, or show one (by its id, e.g. §3.6 in the seed) with its verbatim text as in
+    force on a date, its rules and local settings, and every sentence with what implements it."""
     from liaison_cli import views
 
     district = load(data_file)
+    day = as_of or today()
     if provision_id:
         prov = district.provision(provision_id)
         if fmt == "json":
-            emit_json(views.provision_json(prov))
+            emit_json(views.provision_json(prov, day))
         else:
-            views.print_provision(prov, lang=lang)
+            views.print_provision(prov, day, lang=lang)
         return
     if fmt == "json":
         emit_json({"district": district.info.id,
-                   "provisions": [views.provision_json(p) for p in district.provisions]})
+                   "provisions": [views.provision_json(p, day) for p in district.provisions]})
     else:
         views.print_provisions(district, lang=lang)
 
@@ -230,7 +249,7 @@ def main() -> None:
     cli(prog_name="liaison")
 
 
-from liaison_cli import year  # noqa: E402, F401 - registers the year's commands on `cli`
+from liaison_cli import upgrade, year  # noqa: E402, F401 - registers the year's commands and upgrade on `cli`
 
 if __name__ == "__main__":  # `python -m liaison_cli.main`: the commands live on the imported module's `cli`
     from liaison_cli.main import main as imported_main

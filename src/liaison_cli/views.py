@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from liaison.district import CcList, District, InviteeList, Recipient
-from liaison.engagements import STATUS_EN, STATUS_ZH, Plan
+from liaison.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan
 from liaison.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Report, Severity
 from liaison.findings import STATUS_EN as FINDING_EN
 from liaison.findings import STATUS_ZH as FINDING_ZH
@@ -32,16 +32,17 @@ from liaison.rules import (
     Response,
     Routing,
     Rule,
+    record_kind_words,
 )
 from liaison.terms import (
     DOCUMENT_KIND_EN,
     DOCUMENT_KIND_ZH,
+    HOST_EN,
+    HOST_ZH,
     ISSUER_EN,
     ISSUER_ZH,
     RECIPIENTS_EN,
     RECIPIENTS_ZH,
-    RECORD_KIND_EN,
-    RECORD_KIND_ZH,
     SCOPE_EN,
     SCOPE_ZH,
     SETTING_EN,
@@ -82,19 +83,29 @@ def rule_json(rule: Rule) -> dict[str, Any]:
     return body
 
 
-def provision_json(prov: Provision) -> dict[str, Any]:
+def provision_json(prov: Provision, day: dt.date) -> dict[str, Any]:
+    from liaison.sentences import sentences
+
+    current = prov.text_at(day)
     return {
         "id": prov.id,
         "citation_zh": prov.citation_zh,
         "title_zh": prov.title_zh,
         "title_en": prov.title_en,
         "modality": prov.modality.value,
-        "text_zh": prov.text_zh,
-        "text_en": prov.text_en,
+        "as_of": day.isoformat(),
+        "text_zh": current.text_zh,
+        "text_en": current.text_en,
+        "texts": [{"valid_from": None if t.valid_from == dt.date.min else t.valid_from.isoformat(),
+                   "text_zh": t.text_zh, "text_en": t.text_en, "source": t.source} for t in prov.texts()],
         "pairing_role": prov.pairing_role,
         "readings": [{"phrase_zh": r.phrase_zh, "reading_zh": r.reading_zh, "reading_en": r.reading_en,
                       "basis": r.basis} for r in prov.readings],
         "rules": [rule_json(r) for r in prov.rules],
+        "sentences": [{"text_zh": x.text_zh, "rules": list(x.rules), "pairings": x.pairings,
+                       "notes": [{"note_zh": n.note_zh, "note_en": n.note_en, "implemented_by": n.implemented_by}
+                                 for n in x.notes], "not_accounted_for": list(x.uncovered)}
+                      for x in sentences(prov, day)],
     }
 
 
@@ -104,20 +115,25 @@ def describe_rule(rule: Rule, lang: str = "zh") -> str:
     if isinstance(rule, Cadence):
         if en:
             period, count = rule.how_often_en()
-            return f"{ENGAGEMENT_KIND_EN[rule.engagement_kind]}: {count} {period} ({term(SCOPE_EN, rule.scope)})"
+            return f"{rule.label_en or ENGAGEMENT_KIND_EN[rule.engagement_kind]}: {count} {period} " \
+                f"({term(SCOPE_EN, rule.scope)})"
         period, count = rule.how_often_zh()
-        return f"{ENGAGEMENT_KIND_ZH[rule.engagement_kind]}：{period}{count}（{term(SCOPE_ZH, rule.scope)}）"
+        what = rule.label_zh or ENGAGEMENT_KIND_ZH[rule.engagement_kind]
+        return f"{what}：{period}{count}（{term(SCOPE_ZH, rule.scope)}）"
     if isinstance(rule, Routing):
         if en:
-            return (f"copying: {term(DOCUMENT_KIND_EN, rule.document_kind)} of {term(ISSUER_EN, rule.issuer)} → "
-                    f"{term(RECIPIENTS_EN, rule.recipients)}")
-        return (f"抄送：{term(ISSUER_ZH, rule.issuer)}{term(DOCUMENT_KIND_ZH, rule.document_kind)} → "
+            documents = rule.label_en or term(DOCUMENT_KIND_EN, rule.document_kind)
+            return f"copying: {documents} of {term(ISSUER_EN, rule.issuer)} → {term(RECIPIENTS_EN, rule.recipients)}"
+        documents = rule.label_zh or term(DOCUMENT_KIND_ZH, rule.document_kind)
+        return (f"抄送：{term(ISSUER_ZH, rule.issuer)}{documents} → "
                 f"{term(RECIPIENTS_ZH, rule.recipients)}")
     if isinstance(rule, Invitation):
         if en:
-            return (f"invitation: {ENGAGEMENT_KIND_EN[rule.event_kind]} → {term(RECIPIENTS_EN, rule.recipients)}"
+            return (f"invitation: {rule.label_en or ENGAGEMENT_KIND_EN[rule.event_kind]} → "
+                    f"{term(RECIPIENTS_EN, rule.recipients)}"
                     f" ({rule.role_en})")
-        return f"邀请：{ENGAGEMENT_KIND_ZH[rule.event_kind]} → {term(RECIPIENTS_ZH, rule.recipients)}（{rule.role_zh}）"
+        return (f"邀请：{rule.label_zh or ENGAGEMENT_KIND_ZH[rule.event_kind]} → {term(RECIPIENTS_ZH, rule.recipients)}"
+                f"（{rule.role_zh}）")
     if isinstance(rule, Response):
         if en:
             return f"answer: {term(TRIGGER_EN, rule.trigger)} {rule.describe_en()}"
@@ -127,9 +143,10 @@ def describe_rule(rule: Rule, lang: str = "zh") -> str:
             return "designation: " + ", ".join(DESIGNATION_EN[r] for r in rule.roles)
         return "指定：" + "、".join(DESIGNATION_ZH[r] for r in rule.roles)
     assert isinstance(rule, RecordOnly)
+    what_zh, what_en = record_kind_words(rule)
     if en:
-        return f"recorded: {term(RECORD_KIND_EN, rule.record_kind)}"
-    return f"记录：{term(RECORD_KIND_ZH, rule.record_kind)}"
+        return f"recorded: {what_en} ({term(HOST_EN, rule.by)})"
+    return f"记录：{what_zh}（{term(HOST_ZH, rule.by)}）"
 
 
 def setting_name(field: str, lang: str = "zh") -> str:
@@ -138,7 +155,10 @@ def setting_name(field: str, lang: str = "zh") -> str:
 
 def local_lines(rule: Rule, lang: str = "zh") -> list[str]:
     """The rule's local settings, each marked 本区设定（原文未规定）with its note (the district's
-    notes are in Chinese: English names the setting only)."""
+    notes are in Chinese: English names the setting only); a rule the district chose as a whole says so."""
+    if rule.basis == "local":
+        return ["  the whole rule: " + BASIS_EN["local"]] if lang == "en" else \
+            [f"  整条规则：{BASIS_ZH['local']} — {rule.note}"]
     if lang == "en":
         return [f"  {setting_name(field, 'en')}: {BASIS_EN['local']}" for field, _ in rule.local.notes
                 if field != "valid_from"]
@@ -154,6 +174,8 @@ def print_provisions(district: District, *, lang: str = "zh") -> None:
     for prov in district.provisions:
         local = sorted({f for r in prov.rules for f in r.local.fields() if f != "valid_from"})
         names = list(dict.fromkeys(setting_name(f, lang) for f in local))
+        names += [("the rule " if en else "规则“") + r.key + ("" if en else "”整条") for r in prov.rules
+                  if r.basis == "local"]
         names += (["reading" if en else "解读"] if prov.readings else [])
         cells = [prov.id, *([] if en else [prov.citation_zh]), prov.title_en if en else prov.title_zh,
                  (MODALITY_EN if en else MODALITY_ZH)[prov.modality],
@@ -163,14 +185,63 @@ def print_provisions(district: District, *, lang: str = "zh") -> None:
     console.print(t)
 
 
-def print_provision(prov: Provision, *, lang: str = "zh") -> None:
+def _texts_line(prov: Provision, day: dt.date, lang: str) -> str:
+    """Which wording is shown, when the provision was amended."""
+    if not prov.amendments:
+        return ""
+    current = prov.text_at(day)
+    dates = [t.valid_from.isoformat() for t in prov.amendments]
+    if lang == "en":
+        shown = "the original text" if current.valid_from == dt.date.min else f"the text from {current.valid_from}"
+        return f"({shown}, in force on {day}; amended from {', '.join(dates)})"
+    shown = "原文" if current.valid_from == dt.date.min else f"自{current.valid_from}起的文本"
+    source = f"，{current.source}" if current.source else ""
+    return f"（{day}有效的为{shown}{source}；修订：{'、'.join(dates)}）"
+
+
+def _sentence_lines(prov: Provision, day: dt.date, lang: str) -> list[str]:
+    """Every sentence and what implements it (docs/provisions.md)."""
+    from liaison.sentences import sentences
+
+    en = lang == "en"
+    # a key's version in force that day names it (else its first)
+    in_force = [r for r in prov.rules if r.validity.contains(day)]
+    rules = {r.key: describe_rule(r, lang) for r in [*reversed(prov.rules), *in_force]}
+    rules["pairings"] = "the pairings" if en else "对口关系"
+
+    def named(key: str) -> str:
+        return rules.get(key, key)
+
+    lines = []
+    for number, x in enumerate(sentences(prov, day), 1):
+        # the sentences are the Chinese text's (the English is a translation, not aligned with them)
+        lines.append(f"{number}. (sentence {number} of the Chinese text)" if en else f"· {x.text_zh}")
+        if x.rules:
+            lines.append(("  rules: " if en else "  规则：") + ("; " if en else "；").join(named(k) for k in x.rules))
+        if x.pairings:
+            lines.append("  the pairings" if en else "  对口关系")
+        for n in x.notes:
+            if n.implemented_by:
+                lines.append(f"  by {named(n.implemented_by)}: {n.note_en}" if en
+                             else f"  由{named(n.implemented_by)}实施：{n.note_zh}")
+            else:
+                lines.append(f"  not modelled: {n.note_en}" if en else f"  未建模：{n.note_zh}")
+        for part in x.uncovered:
+            lines.append("  a part is not accounted for in the data (see --lang zh)" if en else f"  数据未说明：{part}")
+    return lines
+
+
+def print_provision(prov: Provision, day: dt.date, *, lang: str = "zh") -> None:
     # One branch per language, alike in shape: the two differ in order and wording (效力 / modality,
     # 解读“…” / Reading of a phrase), which a shared template would hide.
+    current = prov.text_at(day)
     if lang == "en":
         console.print(f"{prov.id}  {prov.title_en}")
         console.print(f"modality: {MODALITY_EN[prov.modality]}")
         console.print()
-        console.print(prov.text_en.strip())
+        console.print(current.text_en.strip())
+        if prov.amendments:
+            console.print(_texts_line(prov, day, "en"))
         for reading in prov.readings:
             console.print(f"\nReading of a phrase: {BASIS_EN[reading.basis]} — {reading.reading_en}")
         if prov.rules:
@@ -181,11 +252,16 @@ def print_provision(prov: Provision, *, lang: str = "zh") -> None:
                           f"{rule.valid_from}{until}]")
             for line in local_lines(rule, "en"):
                 console.print(line)
+        console.print("\nSentence by sentence:")
+        for line in _sentence_lines(prov, day, "en"):
+            console.print(line)
         return
     console.print(f"{prov.id}  {prov.citation_zh}  {prov.title_zh}")
     console.print(f"效力：{MODALITY_ZH[prov.modality]}")
     console.print()
-    console.print(prov.text_zh.strip())
+    console.print(current.text_zh.strip())
+    if prov.amendments:
+        console.print(_texts_line(prov, day, "zh"))
     for reading in prov.readings:
         console.print(f"\n解读“{reading.phrase_zh}”：{BASIS_ZH[reading.basis]} — {reading.reading_zh}")
     if prov.rules:
@@ -198,8 +274,11 @@ def print_provision(prov: Provision, *, lang: str = "zh") -> None:
                 console.print(f"  原文：{rule.sentence_zh}")
             for line in local_lines(rule):
                 console.print(line)
-            if rule.note:
+            if rule.note and rule.basis != "local":  # a rule local as a whole said its note above
                 console.print(f"  说明：{rule.note}")
+    console.print("\n逐句：")
+    for line in _sentence_lines(prov, day, "zh"):
+        console.print(line)
 
 
 # ---------------------------------------------------------------------------------------------- pairings
@@ -238,13 +317,14 @@ def print_pairings(district: District, day: dt.date, found: Sequence[Pairing]) -
 
 
 # ----------------------------------------------------------------------------------------------- routing
-def print_basis(district: District, note_zh: str, provisions: Sequence[str]) -> None:
-    """The note (why a list is empty) and the verbatim text of each provision an answer rests on."""
+def print_basis(district: District, note_zh: str, provisions: Sequence[str], day: dt.date) -> None:
+    """The note (why a list is empty) and the verbatim text, as worded on ``day``, of each provision an
+    answer rests on."""
     if note_zh:
         console.print(note_zh)
     for pid in provisions:
         prov = district.provision(pid)
-        console.print(f"{prov.id} {prov.citation_zh}: {prov.text_zh.strip()}")
+        console.print(f"{prov.id} {prov.citation_zh}: {prov.text_at(day).text_zh.strip()}")
 
 
 def recipient_json(r: Recipient) -> dict[str, Any]:
@@ -263,12 +343,13 @@ def cc_json(cc: CcList) -> dict[str, Any]:
 
 
 def print_cc(district: District, cc: CcList) -> None:
-    t = table(f"{cc.issuer.name} {cc.date.isoformat()} 政策性文件抄送（{len(cc.recipients)} 家）",
+    t = table(f"{cc.issuer.name} {cc.date.isoformat()} {district.document_kind_name(cc.document_kind)}抄送"
+              f"（{len(cc.recipients)} 家）",
               ["抄送", "English", "依据"])
     for r in cc.recipients:
         t.add_row(r.organisation.name, r.organisation.name_en, " ".join(r.provisions))
     console.print(t)
-    print_basis(district, cc.note_zh, cc.provisions)
+    print_basis(district, cc.note_zh, cc.provisions, cc.date)
 
 
 def invitees_json(found: InviteeList) -> dict[str, Any]:
@@ -280,12 +361,12 @@ def invitees_json(found: InviteeList) -> dict[str, Any]:
 
 def print_invitees(district: District, found: InviteeList) -> None:
     host = found.host.name if found.host else ""
-    t = table(f"{host} {ENGAGEMENT_KIND_ZH[found.event_kind]} {found.date.isoformat()} "
+    t = table(f"{host} {district.kind_name(found.event_kind)} {found.date.isoformat()} "
               f"邀请名单（{len(found.recipients)} 家，{MODALITY_ZH[found.modality]}）", ["受邀", "方式", "依据"])
     for r in found.recipients:
         t.add_row(r.organisation.name, r.role_zh, " ".join(r.provisions))
     console.print(t)
-    print_basis(district, found.note_zh, found.provisions)
+    print_basis(district, found.note_zh, found.provisions, found.date)
 
 
 def print_plugins(found: Sequence[dict[str, Any]]) -> None:
@@ -312,26 +393,62 @@ def _when(e: Any) -> str:
     return (f"{e.start:%H:%M}–{e.end:%H:%M}" if e.start and e.end else f"{e.start:%H:%M}" if e.start else "全天")
 
 
+def with_settings(district: District, document: dict[str, Any],
+                  engagements: Sequence[Engagement]) -> dict[str, Any]:
+    """The state document of ``plan --format json`` with each engagement's ``local_settings``: the
+    district's own settings it rests on (field, its names, the district's note), so a reader of the
+    JSON sees them as the table's ※ does. Not part of the state file (it follows from the data)."""
+    from liaison.duties import planned_settings, year_obligations
+
+    by_id = {e.id: e for e in engagements}
+    owed = year_obligations(district, int(document.get("year", 0))) if document.get("year") else ()
+    for item in document.get("engagements", []):
+        e = by_id.get(item.get("id", ""))
+        if e is not None:
+            item["local_settings"] = [{"field": f, "field_zh": setting_name(f), "field_en": setting_name(f, "en"),
+                                       "note_zh": note} for f, note in planned_settings(district, e, owed)]
+    return document
+
+
 def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
+    from liaison.duties import planned_settings, year_obligations
+    from liaison.planner import guests_text
+
     en = lang == "en"
     title = (f"{district.info.name_en}: liaison plan {plan.year} ({len(plan.engagements)} engagements)" if en else
              f"{district.info.name} {plan.year}年对口联系工作计划（{len(plan.engagements)} 项）")
     columns = ["date", "time", "kind", "engagement", "with", "basis", "status"] if en else \
         ["日期", "时间", "类型", "事项", "参加", "依据", "状态"]
     t = table(title, columns)
-    kinds = ENGAGEMENT_KIND_EN if en else ENGAGEMENT_KIND_ZH
+    def kind(e: Engagement) -> str:
+        return district.kind_name(e.kind, lang)
+
     statuses = STATUS_EN if en else STATUS_ZH
+    legend: dict[str, dict[str, None]] = {}
+    owed = year_obligations(district, plan.year)
     for e in plan.engagements:
         flags = statuses[e.status] + (("（暂定）" if not en else " (provisional)") if e.provisional else "") + (
             ("⚠超出指导" if not en else " ⚠beyond guidance") if e.beyond_guidance else "")
         day = f"{e.date:%Y-%m-%d} " + (e.date.strftime("%a") if en else f"周{'一二三四五六日'[e.date.weekday()]}")
-        t.add_row(day, _when(e), kinds[e.kind], e.title(lang), district.names_of(e.participants, lang=lang,
-                  exclude=(e.host,)), " ".join(e.provisions), flags)
+        settings = planned_settings(district, e, owed)
+        if settings:
+            legend.setdefault(e.provisions[0], {}).update(dict.fromkeys(setting_name(f, lang) for f, _ in settings))
+        basis = " ".join(e.provisions) + ("※" if settings else "")
+        others = district.names_of(e.participants, lang=lang, exclude=(e.host,))
+        guests = guests_text(district, e.guests, lang)
+        t.add_row(day, _when(e), kind(e), e.title(lang), "；".join(x for x in (others, guests) if x), basis,
+                  flags)
     console.print(t)
     counts: dict[str, int] = {}
     for e in plan.engagements:
-        counts[kinds[e.kind]] = counts.get(kinds[e.kind], 0) + 1
+        counts[kind(e)] = counts.get(kind(e), 0) + 1
     console.print(("Totals: " if en else "合计：") + ("; " if en else "，").join(f"{k} {v}" for k, v in counts.items()))
+    for pid, names in legend.items():
+        if en:
+            console.print(f"※ {pid}: {', '.join(names)} — the district's own setting, not in the text "
+                          f"(liaison provisions {pid})")
+        else:
+            console.print(f"※ {pid}：{'、'.join(names)}为本区设定（原文未规定；见 liaison provisions {pid}）")
     print_plan_notes(plan, lang=lang)
 
 
@@ -431,6 +548,14 @@ def print_report(district: District, report: Report, *, lang: str = "zh", show_a
 
 
 # ---------------------------------------------------------------------------------------- export, publish
+def print_notes(notes: Iterable[Any], *, lang: str = "zh") -> None:
+    """What the output folder's recovery did, or could not do (on stderr, shaped like an error)."""
+    import click
+
+    for note in notes:
+        click.echo(f"{'注意' if lang == 'zh' else 'note'}: {note.render(lang)}", err=True)
+
+
 def print_export_summary(district: District, outcome: Any, *, lang: str = "zh") -> None:
     en = lang == "en"
     by_format: dict[str, list[tuple[str, int]]] = {}
@@ -461,6 +586,10 @@ def print_publish_summary(result: Any, *, lang: str = "zh") -> None:
             f"已发布到 {result.publication.target}：新建 {result.created}，更新 {result.updated}，"
             f"未变 {result.unchanged}；请求 {result.requests} 次（写入 {result.writes} 次）")
     console.print(line)
+    adopted = getattr(result, "adopted", 0)
+    if adopted:  # an earlier run's answers lost: what the server held already as we would send it
+        console.print(f"Found on the server as sent and recorded (an earlier answer was lost): {adopted}" if en
+                      else f"服务器上已有且与要发布的一致，已记录（此前的应答丢失）：{adopted}")
     for c in result.kept:
         console.print(("Conflict, the server's version kept: " if en else "冲突（保留服务器上的版本，未覆盖）：")
                       + f"{c.calendar} {c.uid} {c.text(lang)}")

@@ -19,6 +19,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def parse_years(year: int | None, years: str | None) -> tuple[int, ...]:
+    """The years of the run, each one the planner works in (checked before anything is written)."""
+    from liaison.planner import check_year
+
     if year is not None and years:
         raise click.BadParameter("give --year or --years, not both", param_hint="--years")
     if years:
@@ -29,8 +32,12 @@ def parse_years(year: int | None, years: str | None) -> tuple[int, ...]:
             raise click.BadParameter(f"{years!r}: write A..B, e.g. 2026..2028", param_hint="--years") from None
         if b < a or b - a > 50:
             raise click.BadParameter(f"{years!r}: the range must run forwards, at most 50 years", param_hint="--years")
-        return tuple(range(a, b + 1))
-    return (today().year + 1,) if year is None else (year,)
+        chosen = tuple(range(a, b + 1))
+    else:
+        chosen = (today().year + 1,) if year is None else (year,)
+    for one in chosen:
+        check_year(one)
+    return chosen
 
 
 def int_list(text: str | None, name: str) -> tuple[int, ...] | None:
@@ -129,11 +136,14 @@ OPTION_FLAGS = {"visits_per_pairing": "--visits", "min_gap_days": "--min-gap", "
                 "preferred_weekdays": "--weekdays", "slots": "--slots"}
 
 
-def notices_for(holiday_files: Sequence[str]) -> Any:
-    """The holiday notices given (``--holidays``), one per year."""
-    from liaison.holiday_notice import load_holiday_notices
+def notices_for(holiday_files: Sequence[str], years: Sequence[int]) -> Any:
+    """The holiday notices given (``--holidays``), one per year, each arranging days of a year of the
+    run (one that none uses is refused, never silently ignored)."""
+    from liaison.holiday_notice import check_used, load_holiday_notices
 
-    return load_holiday_notices(holiday_files)
+    notices = load_holiday_notices(holiday_files)
+    check_used(notices, years, holiday_files)
+    return notices
 
 
 def calendar_for(notices: Sequence[Any] = ()) -> Any:
@@ -152,7 +162,11 @@ def events_for(district: Any, events_file: str | None) -> Any:
 
 
 def parse_changes(confirms: Sequence[str], moves: Sequence[str], cancels: Sequence[str],
-                  helds: Sequence[str]) -> list[Any]:
+                  helds: Sequence[str], zone: str = "Asia/Shanghai") -> list[Any]:
+    """The changes, in the order they are applied (confirm, move, cancel, held). A move given with a
+    UTC offset (``…T09:00+05:00``) names an instant: it is converted to the district's time zone
+    ``zone``, where the plan keeps its times. Contradictory changes of one engagement are refused
+    (:func:`check_contradictions`)."""
     from liaison.reconcile import Change
 
     changes = [Change("confirm", i) for i in confirms]
@@ -166,9 +180,44 @@ def parse_changes(confirms: Sequence[str], moves: Sequence[str], cancels: Sequen
                                      param_hint="--move") from None
         if not engagement_id:
             raise click.BadParameter(f"{move!r}: write ID@YYYY-MM-DD", param_hint="--move")
+        if moment is not None and moment.utcoffset() is not None:
+            moment = moment.astimezone(local_zone(zone)).replace(tzinfo=None)
+            day = moment.date()
         changes.append(Change("move", engagement_id, day, moment.time() if moment else None))
     changes += [Change("cancel", i) for i in cancels] + [Change("held", i) for i in helds]
+    check_contradictions(changes)
     return changes
+
+
+def local_zone(name: str) -> dt.tzinfo:
+    """The district's time zone; Asia/Shanghai (the one the data allows) without the tz database at
+    hand is UTC+8, as it has been every day since 1992."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError:
+        return dt.timezone(dt.timedelta(hours=8), name)
+
+
+def check_contradictions(changes: Sequence[Any]) -> None:
+    """One engagement, changes that cannot all hold: cancelled and also confirmed, moved or held, or
+    moved to two different times. Refused before anything is written, never applied in order (the
+    last would win in silence). A move with a confirm, or a move or confirm with held, agree."""
+    from liaison.errors import PlanningError
+
+    by_id: dict[str, list[Any]] = {}
+    for change in changes:
+        by_id.setdefault(change.engagement, []).append(change)
+    for engagement, mine in by_id.items():
+        actions = {c.action for c in mine}
+        moves = {(c.date, c.start) for c in mine if c.action == "move"}
+        if ("cancel" in actions and len(actions) > 1) or len(moves) > 1:
+            given = " ".join(dict.fromkeys(f"{OPTION_OF[c.action]} {engagement}" for c in mine))
+            raise PlanningError(f"{given}: these changes of one engagement contradict each other; nothing was "
+                                "changed", fix="give the one change you mean",
+                                message_zh=f"{given}：对同一项活动的这些修改互相矛盾，未作任何修改",
+                                fix_zh="请只给出您要做的那一项修改")
 
 
 OPTION_OF = {"confirm": "--confirm", "move": "--move", "cancel": "--cancel", "held": "--held"}
@@ -206,10 +255,23 @@ def check_changes_consumed(changes: Sequence[Any], years: Sequence[int]) -> None
                             fix_zh=fix_zh)
 
 
+def read_states(workspace: Any, district: Any, years: Sequence[int], lang: str) -> dict[int, Any]:
+    """Every year's state (None for a year without one) before any year is written, so a state that
+    does not load stops the run before it changes anything; what the output folder's recovery did is
+    printed."""
+    from liaison_cli import views
+
+    if workspace is None:
+        return dict.fromkeys(years)
+    states = {year: workspace.read_state(district, year) for year in years}
+    views.print_notes(workspace.take_notes(), lang=lang)
+    return states
+
+
 # ---------------------------------------------------------------------------------------------- plan
 @cli.command()
 @year_options
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+@click.option("--out", "out_dir", type=click.Path(), default=None,
               help="The output folder: read and update the year's state in DIR/<year>/ (atomically).")
 @click.option("--confirm", "confirms", multiple=True, help="Mark an engagement id as agreed (repeatable).")
 @click.option("--move", "moves", multiple=True,
@@ -238,17 +300,19 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
     district = load(data_file)
     inputs = year_inputs(**kwargs)
     documents = []
-    changes = parse_changes(confirms, moves, cancels, helds)
+    changes = parse_changes(confirms, moves, cancels, helds, district.info.timezone)
     check_changes_consumed(changes, inputs.years)
-    notices = notices_for(inputs.holiday_files)
+    notices = notices_for(inputs.holiday_files, inputs.years)
     events = events_for(district, inputs.events_file)
+    workspace = Workspace(out_dir) if out_dir is not None else None
+    states = read_states(workspace, district, inputs.years, lang)
     for year in inputs.years:
-        if out_dir is not None:
-            workspace = Workspace(out_dir)
-            state = workspace.read_state(district, year)
+        if workspace is not None:
             outcome = workspace.update(district, year, changes_of(changes, year),
-                                       force=force, calendar=calendar_for(), options=plan_options_for(inputs, state),
+                                       force=force, calendar=calendar_for(),
+                                       options=plan_options_for(inputs, states[year]),
                                        events=events, replan=inputs.replan, notices=notices)
+            views.print_notes(outcome.notes, lang=lang)
             result = outcome.after
             if fmt == "text":
                 views.print_changes(district, outcome.before, result, outcome.path, lang=lang, created=outcome.created)
@@ -264,8 +328,9 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
                 result = revise(result, plan_year(district, year, options, calendar=calendar, fixed=changed.kept(),
                                                   keep=changed.proposed()))
         if fmt == "json":  # with --out, the whole state as written (letters, manifest, publications too)
-            written = Workspace(out_dir).read_state(district, year) if out_dir is not None else None
-            documents.append(state_document(written or YearState.of(result)))
+            written = workspace.read_state(district, year) if workspace is not None else None
+            state = written or YearState.of(result)
+            documents.append(views.with_settings(district, state_document(state), state.engagements))
         elif out_dir is None:
             views.print_plan(district, result, lang=lang)
     if fmt == "json":  # one year: its state document; several (--years): a list of them, in order
@@ -279,7 +344,7 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
               help="What happened: a records file (.toml) or a ledger (.xlsx with liaison-xlsx). Repeatable.")
 @click.option("--plan", "state_file", type=click.Path(dir_okay=False), default=None,
               help="The year's state file: engagements marked held count as records.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+@click.option("--out", "out_dir", type=click.Path(), default=None,
               help="The output folder: the held engagements of DIR/<year>/'s state count as records.")
 @click.option("--as-of", "as_of", type=DATE, default=None, help="Check as of this date. Default: 31 December.")
 @click.option("--all", "show_all", is_flag=True, help="List every finding, not only those to act on.")
@@ -314,12 +379,14 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
     if state_file is not None:
         state = parse_state(read_file(state_file), district, year=year, file=state_file)
     elif out_dir is not None:
-        state = Workspace(out_dir).read_state(district, year)
+        workspace = Workspace(out_dir)
+        state = workspace.read_state(district, year)
+        views.print_notes(workspace.take_notes(), lang=lang)
     if state is not None:
         records = Records.from_plan(state.plan, held_only=True).merged(records)
     from liaison.state import year_calendar
 
-    calendar, _ = year_calendar(state, year, calendar_for(), notices_for(holiday_files))
+    calendar, _ = year_calendar(state, year, calendar_for(), notices_for(holiday_files, [year]))
     report = run_check(district, records, year, as_of, calendar=calendar)
     if fmt == "json":
         emit_json(views.report_json(district, report))
@@ -332,7 +399,7 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
 # -------------------------------------------------------------------------------------------- export
 @cli.command()
 @click.argument("format_name", metavar="FORMAT")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="out", show_default=True,
+@click.option("--out", "out_dir", type=click.Path(), default="out", show_default=True,
               help="The output folder; the year goes to DIR/<year>/ with its state file.")
 @click.option("--records", "records_files", multiple=True, type=click.Path(dir_okay=False),
               help="Records for letters that answer them (consultations, research feedback). Repeatable.")
@@ -376,21 +443,24 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
         pairs.append((key.strip(), value))
     chosen = list(exporters()) if format_name == "all" else [exporter(format_name).name]
     routed = split_for({name: exporter(name).options for name in chosen}, pairs)
+    for name in chosen:  # every option checked before anything is read or created
+        exporter(name).typed_options(routed[name])
     records = None
     for name in records_files:
         records = (records or Records(district.info.id)).merged(load_records(name, district))
-    notices = notices_for(inputs.holiday_files)
+    notices = notices_for(inputs.holiday_files, inputs.years)
     events = events_for(district, inputs.events_file)
     workspace = Workspace(out_dir)
+    states = read_states(workspace, district, inputs.years, lang)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     for year in inputs.years:
         with Progress(*columns, console=views.err_console, transient=True) as progress:
             progress.add_task(f"{year}: 生成 {', '.join(chosen)}", total=None)
-            state = workspace.read_state(district, year)
             outcome = workspace.export(district, year, [(name, routed[name]) for name in chosen], records=records,
-                                       calendar=calendar_for(), options=plan_options_for(inputs, state),
+                                       calendar=calendar_for(), options=plan_options_for(inputs, states[year]),
                                        events=events, replan=inputs.replan, issued_on=issued_on or today(),
                                        notices=notices, district_name=district_name)
+        views.print_notes(outcome.notes, lang=lang)
         views.print_export_summary(district, outcome, lang=lang)
 
 
@@ -398,7 +468,7 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
 @cli.command()
 @click.argument("publisher_name", metavar="PUBLISHER")
 @click.option("--year", type=int, required=True, help="The year to publish.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="out", show_default=True,
+@click.option("--out", "out_dir", type=click.Path(), default="out", show_default=True,
               help="The output folder holding the year's state (export first).")
 @click.option("--url", default=None, help="Where to publish (e.g. the CalDAV server's URL).")
 @click.option("--user", default=None, help="The user name on the server.")
@@ -440,6 +510,7 @@ def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user:
     options = resolve(chosen.options, given, f"publisher {chosen.name!r}")
     workspace = Workspace(out_dir)
     state = workspace.read_state(district, year)
+    views.print_notes(workspace.take_notes(), lang=lang)
     if state is None:
         from liaison.errors import DataError
 
@@ -450,20 +521,23 @@ def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user:
                         fix_zh=f"请先导出：liaison export ical --year {year} --out {out_dir}")
     target = chosen.target(options)
     columns = (TextColumn(f"{chosen.name} {target}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=views.err_console, transient=True) as progress:
+    # each write the target acknowledges goes into the state as it comes (record), under the lock
+    with workspace.publishing(district, year) as (state, record), \
+            Progress(*columns, console=views.err_console, transient=True) as progress:
         task = progress.add_task("publish", total=None)
 
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        request = PublishRequest(district, state.plan, state.publication(chosen.name, target), options, advance)
+        request = PublishRequest(district, state.plan, state.publication(chosen.name, target), options, advance,
+                                 record=record)
         try:
             result = chosen.publish(request)
         except PublishError as exc:
             if exc.partial is not None and exc.partial.calendars:  # what the server accepted before it failed
-                workspace.save_publication(district, year, exc.partial)
+                record(exc.partial)
             raise
-    workspace.save_publication(district, year, result.publication)
+        record(result.publication)
     views.print_publish_summary(result, lang=lang)
     if result.kept:  # completed with problems: events left as the server has them (as check --fail-on)
         sys.exit(3)

@@ -81,7 +81,7 @@ def test_notice_states_the_readings_with_the_rules_numbers(seed: District, seed_
     meeting = paragraph_under(health, "会议协商制度")
     assert meeting.startswith("《意见》第三（三）条规定：“对口联系单位（部门）应建立工作例会或联席会议制度，")
     # §3.3 per department, a reading of the district (its scope is local)
-    assert ("按本区对该条的理解，你单位应每年至少召开1次工作例会或联席会议，对口联系的民主党派、工商联一并参加。"
+    assert ("按本区对该条的理解，你单位应每年至少召开1次联席会议，对口联系的民主党派、工商联一并参加。"
             in meeting)
     assert meeting.endswith("年度安排中已安排1次（见上表）。")
     visits = paragraph_under(health, "走访联谊制度")
@@ -125,16 +125,16 @@ def test_designations_are_the_data_with_the_records_merged(seed: District, seed_
     assert text.replace("\u2060", "").endswith(
         "你单位分管领导为王副局长，负责处室为办公室，联络人员为赵敏（电话：0592-2222222）。")
     assert f"（电{unbroken('话：0592-2222222')}）" in text  # the number whole and with its colon
-    assert "尚未指定" not in text and "钱局长" not in text and "李明" not in text
+    assert "尚无" not in text and "钱局长" not in text and "李明" not in text
 
 
 def test_missing_designations_are_asked_for(seed: District, seed_plan: Plan) -> None:
     records = Records("seed", designations=(DesignationRecord("health", leader_in_charge="王副局长"),))
     letters = notices(seed, seed_plan, records)
     assert paragraph_under(letters["health"], "建立联系责任制").endswith(
-        "你单位分管领导为王副局长。尚未指定负责处室和联络人员，请尽快确定，并将名单报××区人民政府办公室。")
+        "你单位分管领导为王副局长。本区尚无你单位负责处室和联络人员的记录，请确定后将名单报××区人民政府办公室。")
     assert paragraph_under(letters["finance"], "建立联系责任制").endswith(
-        "你单位尚未指定分管领导、负责处室和联络人员，请尽快确定，并将名单报××区人民政府办公室。")
+        "本区尚无你单位分管领导、负责处室和联络人员的记录，请确定后将名单报××区人民政府办公室。")
 
 
 # -- another district ------------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def test_another_districts_numbers_come_out_as_its_own(seed: District) -> None:
     assert visits.endswith("年度安排中已对农工党总支部、九三学社综合支社各安排2次（见上表）。")
     assert "1至2次" not in visits
     meetings = paragraph_under(health, "会议协商制度")
-    assert "你单位应每半年至少召开1次工作例会或联席会议" in meetings
+    assert "你单位应每半年至少召开1次联席会议" in meetings
     assert meetings.endswith("年度安排中已安排2次（见上表）。")
 
 

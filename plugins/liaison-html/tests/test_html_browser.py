@@ -66,7 +66,7 @@ def test_the_dom_after_scripts_has_a_mark_per_engagement_and_a_cell_per_obligati
     assert root is not None and 'data-ready="1"' in root.group()
     expected_cells = len(heat_cells(parse(page_2026)))
     assert f'data-marks="{len(plan_2026.engagements)}"' in root.group()
-    assert f'data-cells="{expected_cells}"' in root.group() and expected_cells == 17 * 15
+    assert f'data-cells="{expected_cells}"' in root.group() and expected_cells == 17 * 22
     tree = parse(dom.encode())
     assert len(marks(tree)) == len(plan_2026.engagements) and len(heat_cells(tree)) == expected_cells
     assert tree.by_id("panel").attrs.get("hidden") is not None

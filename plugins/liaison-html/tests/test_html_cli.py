@@ -41,7 +41,7 @@ def test_with_records_the_page_has_the_heat_map(tmp_path: Path, seed: District, 
     assert result.exit_code == 0, result.output
     written = (tmp_path / "2026" / "index.html").read_bytes()
     assert written == page(seed, plan_2026, records=records_2026, lang="en")
-    assert len(heat_cells(parse(written))) == 17 * 15
+    assert len(heat_cells(parse(written))) == 17 * 22
 
 
 def test_a_bad_option_is_one_sentence_not_a_traceback(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ def test_one_cell_per_body_and_obligation_judged(seed: District, records_2026: R
     rows = table.find_all("tbody")[0].find_all("tr")
     assert len(rows) == len(bodies) + no_body
     assert [r.find_all("th")[0].text("en") for r in rows[:len(bodies)]] == [o.name for o in bodies]
-    assert len(table.find_all("th", "hm-col")) == len(obligations) == 15
+    assert len(table.find_all("th", "hm-col")) == len(obligations) == 22
     assert len(heat_cells(tree)) == len(rows) * len(obligations)
     assert all(len(r.find_all("td", "hm-cell")) == len(obligations) for r in rows)
 
@@ -45,7 +45,7 @@ def test_every_finding_is_behind_exactly_one_cell(seed: District, records_2026: 
     report = check(seed, records_2026, 2026)
     heat = heat_map(seed, report, Provisions(seed))
     shown = [f for row in heat.rows for cell in row.cells for f in cell.findings]
-    assert len(shown) == len(report.findings) == 75
+    assert len(shown) == len(report.findings) == 82
     assert sorted(f.message.zh for f in shown) == sorted(f.message_zh for f in report.findings)
 
 

@@ -8,9 +8,12 @@ Needs ``soffice`` with Calc (Debian: libreoffice-calc-nogui; .ci/run installs it
 from __future__ import annotations
 
 import csv
+import io
 import os
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -42,10 +45,25 @@ def converted(tmp_path_factory: pytest.TempPathFactory, schedule_2026: bytes, le
     (source / "安排表.xlsx").write_bytes(schedule_2026)
     (source / "台账.xlsx").write_bytes(ledger_2026)
     (source / "填好的台账.xlsx").write_bytes(fill_as_clerk(ledger_2026))
+    (source / "布尔台账.xlsx").write_bytes(with_booleans(fill_as_clerk(ledger_2026)))
     soffice(out, "pdf", source / "安排表.xlsx", source / "台账.xlsx")
     soffice(out / "csv", ALL_SHEETS_CSV, source / "安排表.xlsx", source / "台账.xlsx")
-    soffice(out, "xlsx", source / "填好的台账.xlsx")
+    soffice(out, "xlsx", source / "填好的台账.xlsx", source / "布尔台账.xlsx")
     return out
+
+
+def with_booleans(ledger: bytes) -> bytes:
+    """是否召开 typed as TRUE and FALSE (booleans), as a clerk may type them in Calc."""
+    book = open_book(ledger)
+    sheet = book["会议走访"]
+    column = next(c.column for c in sheet[2] if c.value == "是否召开")
+    for row in range(3, sheet.max_row + 1):
+        value = sheet.cell(row, column).value
+        if value in ("是", "否"):
+            sheet.cell(row, column).value = value == "是"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def pages(pdf: Path) -> list[str]:
@@ -95,6 +113,8 @@ def test_both_workbooks_convert_to_csv(converted: Path, seed: District, plan_202
     rows = read_csv(converted / "csv" / "安排表-全区.csv")
     assert rows[0][0] == f"{seed.info.name}2026年对口联系工作安排表"
     assert rows[2][:9] == ["日期", "星期", "时间", "事项", "主办单位", "参加单位", "依据", "状态", "暂定"]
+    # the row's visit or meeting rests on the district's reading, and says so
+    assert rows[2][10] == "本区设定" and "承担方式" in rows[3][10]
     first = plan_2026.engagements[0]
     assert rows[3][0] == first.date.isoformat() and rows[3][-1] == first.id  # a real date, shown as yyyy-mm-dd
     assert (converted / "csv" / "安排表-区卫生局.csv").is_file()
@@ -121,3 +141,12 @@ def test_libreoffice_keeps_the_drop_downs(converted: Path, seed: District) -> No
     assert {("list", "lst_kinds"), ("list", "lst_hosts"), ("list", "lst_yes_no"), ("date", "367")} <= found
     prompts = {dv.promptTitle for dv in book["会议走访"].data_validations.dataValidation}
     assert "类型（必填）" in prompts
+
+
+def test_booleans_calc_saves_as_true_and_false_formulas_read_as_the_words(converted: Path, seed: District,
+                                                                          ledger_2026: bytes) -> None:
+    saved = (converted / "布尔台账.xlsx").read_bytes()
+    package = zipfile.ZipFile(io.BytesIO(saved))
+    sheets = "".join(package.read(n).decode() for n in package.namelist() if n.startswith("xl/worksheets/sheet"))
+    assert re.search(r"<f[^>]*>TRUE\(\)</f>", sheets) and re.search(r"<f[^>]*>FALSE\(\)</f>", sheets)
+    assert read_ledger(saved, seed, "台账.xlsx") == read_ledger(fill_as_clerk(ledger_2026), seed, "台账.xlsx")

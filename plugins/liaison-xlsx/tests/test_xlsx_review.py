@@ -197,8 +197,8 @@ def test_the_schedules_title_spans_the_printed_columns(schedule_2026: bytes) -> 
 
     sheet = zipfile.ZipFile(io.BytesIO(schedule_2026)).read("xl/worksheets/sheet1.xml").decode()
     ws = open_book(schedule_2026).worksheets[0]
-    assert ws.merged_cells.ranges and str(sorted(ws.merged_cells.ranges, key=str)[0]) == "A1:J1"
-    assert str(ws.print_area).endswith(f"!$A$1:$J${ws.max_row}")
+    assert ws.merged_cells.ranges and str(sorted(ws.merged_cells.ranges, key=str)[0]) == "A1:K1"
+    assert str(ws.print_area).endswith(f"!$A$1:$K${ws.max_row}")
     spans = [(int(a), int(b)) for a, b in regex.findall(r'<col min="(\d+)" max="(\d+)"', sheet)]
     covered = {c for a, b in spans for c in range(a, b + 1)}
     assert covered == set(range(1, ws.max_column + 1))

@@ -44,7 +44,7 @@ def test_one_sheet_for_the_district_then_one_per_department(schedule: Any, seed:
 def test_the_title_row_names_the_district_and_the_year(schedule: Any, seed: District) -> None:
     assert schedule["全区"]["A1"].value == f"{seed.info.name}2026年对口联系工作安排表"
     assert schedule["区卫生局"]["A1"].value == f"{seed.info.name}2026年对口联系工作安排表（区卫生局）"
-    assert "A1:J1" in {str(r) for r in schedule["全区"].merged_cells.ranges}
+    assert "A1:K1" in {str(r) for r in schedule["全区"].merged_cells.ranges}
 
 
 def test_every_planned_engagement_is_a_row_with_a_real_date(schedule: Any, seed: District, plan_2026: Plan) -> None:
@@ -80,11 +80,11 @@ def test_frozen_header_autofilter_and_print_setup(schedule: Any) -> None:
     for ws in schedule.worksheets:
         last = ws.max_row
         assert ws.freeze_panes == "A4"
-        assert ws.auto_filter.ref == f"A3:K{last}"
+        assert ws.auto_filter.ref == f"A3:L{last}"
         assert ws.print_title_rows == "$3:$3"  # the header on every printed page
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
-        assert ws.print_area == f"'{ws.title}'!$A$1:$J${last}"  # the 编号 column stays on screen
+        assert ws.print_area == f"'{ws.title}'!$A$1:$K${last}"  # the 编号 column stays on screen
 
 
 def test_columns_fit_their_cjk_text(schedule: Any) -> None:

@@ -9,14 +9,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from liaison.compliance.context import Context
-from liaison.findings import Finding, FindingStatus, severity, shortfall_status
+from liaison.findings import Finding, FindingStatus, local_mark, severity, shortfall_status
 from liaison.rules import (
-    ENGAGEMENT_KIND_EN,
-    ENGAGEMENT_KIND_ZH,
     MODALITY_EN,
     MODALITY_ZH,
     Invitation,
     Modality,
+    Provision,
     Response,
     Routing,
     quote_zh,
@@ -64,55 +63,73 @@ def routing(ctx: Context) -> Iterator[Finding]:
 
 
 def invitations(ctx: Context) -> Iterator[Finding]:
-    """§1.2, §1.4, §3.5: who each recorded event invited, against who the rule in force that day says."""
+    """§1.2, §1.4, §3.5: who each recorded event invited, against who the rule in force that day says —
+    the rule of the event's host (§3.5's government events, and a party's own major event inviting the
+    government the other way)."""
     for i, e in enumerate(ctx.records.engagements):
         if not ctx.first <= e.date <= ctx.last:
             continue
-        rules = [(p, r) for p, r in ctx.district.rules(Invitation, e.date)
-                 if isinstance(r, Invitation) and r.event_kind == e.kind]
+        rules = ctx.district.invitation_rules(e.kind, e.date, ctx.district.organisation(e.host))
         if not rules:
             continue
         ctx.use("engagements", i)
         prov, rule = rules[0]
         modality = prov.modality_of(rule)
-        host = e.host if rule.host != "district_government" else None  # a department's or a town's own event
-        expected = ctx.district.invitees(e.kind, e.date, host).ids()
+        expected = ctx.district.invitees(e.kind, e.date, e.host).ids()
         reached = [o for o in expected if o in set(e.invited) | set(e.attended)]
         missing = [o for o in expected if o not in reached]
-        title = e.title or ENGAGEMENT_KIND_ZH[e.kind]
-        title_en = e.title if e.title and e.title.isascii() else ENGAGEMENT_KIND_EN[e.kind]
-        if rule.recipients == "relevant_counterparts":  # 有关民主党派: whom is relevant is not ours to judge
+        title = e.title or ctx.district.kind_name(e.kind)
+        title_en = e.title if e.title and e.title.isascii() else ctx.district.kind_name(e.kind, "en")
+        if rule.recipients == "relevant_counterparts" or rule.host == "counterpart":
+            # 有关民主党派: whom is relevant is the host's to judge; a party's own event: the text puts no
+            # duty on the party (the other direction of 互相邀请 is recorded, never charged)
             status = FindingStatus.RECORDED
         else:
             status = shortfall_status(modality, FindingStatus.NOT_ALL_INVITED) if missing else FindingStatus.MET
-        zh, en = _invitation_sentences(ctx, e.date, title, title_en, rule, reached, missing, status)
+        zh, en = _invitation_sentences(ctx, prov, e.date, title, title_en, rule, reached, missing, status)
         if status == FindingStatus.NOT_ALL_INVITED:
             may_zh, may_en = _allows(rule.sentence_zh, modality, prov.id)
             zh, en = zh + may_zh, en + may_en
         if missing and e.reason:  # an explanation is part of what the finding says
             zh += f"；记录的原因：“{e.reason}”"
             en += f"; the reason recorded (as written): “{e.reason}”"
+        rests = ("host",) if rule.is_local("host") else ()
+        charged = None if rule.host == "counterpart" else e.host
+        yield Finding(prov.id, rule.key, status, severity(status, modality, explained=bool(e.reason)), charged,
+                      tuple(missing), (e.host,), (e.date, e.date), zh + f"（{prov.id}{local_mark(rests)}）",
+                      en + f" ({prov.id}{local_mark(rests, 'en')})", (e.cited(i),), "、".join(expected),
+                      rests, reason=e.reason)
 
-        yield Finding(prov.id, rule.key, status, severity(status, modality, explained=bool(e.reason)), e.host,
-                      tuple(missing), (e.host,), (e.date, e.date), zh + f"（{prov.id}）", en + f" ({prov.id})",
-                      (e.cited(i),), "、".join(expected), reason=e.reason)
 
-
-def _invitation_sentences(ctx: Context, day: dt.date, title: str, title_en: str, rule: Invitation,
-                          reached: list[str], missing: list[str], status: FindingStatus) -> tuple[str, str]:
+def _invitation_sentences(ctx: Context, prov: Provision, day: dt.date, title: str, title_en: str,
+                          rule: Invitation, reached: list[str], missing: list[str],
+                          status: FindingStatus) -> tuple[str, str]:
     when = day.isoformat()
+    whom_zh = "区政府" if rule.recipients == "government" else "民主党派、工商联负责人"
+    whom_en = "the district government" if rule.recipients == "government" else "branch or ICF leader"
+    if rule.host == "counterpart":  # a party's own event: the other direction of 互相邀请, no duty in the text
+        did_zh = f"邀请了{ctx.names(reached)}{rule.role_zh}" if reached else f"未邀请{whom_zh}{rule.role_zh}"
+        did_en = f"invited {ctx.names(reached, 'en')}" if reached else f"did not invite {whom_en}"
+        return (f"{when}{title}{did_zh}；为{prov.cite_zh()}所称互相邀请的另一方向，原文未设义务，仅作记录",
+                f"{title_en} on {when} {did_en}; the other direction of {prov.id}'s mutual invitation, on which the "
+                "text puts no duty: recorded only")
+    if status == FindingStatus.RECORDED:  # 有关: whom to invite was the host's to choose; say only whom it did
+        invited_zh = f"邀请了{ctx.names(reached)}负责人{rule.role_zh}" if reached else "未邀请民主党派、工商联负责人"
+        invited_en = f"invited {ctx.names(reached, 'en')}" if reached else "invited no branch or ICF leader"
+        return (f"{when}{title}{invited_zh}；{prov.cite_zh()}为“{quote_zh(rule.sentence_zh)}”，邀请哪些单位视情确定，"
+                "仅作记录", f"{title_en} on {when} {invited_en}; {prov.id} lets the host choose whom to invite: "
+                "recorded only")
     if not reached:
-        zh = f"{when}{title}未邀请任何民主党派、工商联负责人{rule.role_zh}"
-        en = f"{title_en} on {when} invited no branch or ICF leader"
+        zh = f"{when}{title}未邀请{whom_zh}{rule.role_zh}" if rule.recipients == "government" else \
+            f"{when}{title}未邀请任何{whom_zh}{rule.role_zh}"
+        en = f"{title_en} on {when} invited no {whom_en}"
     elif not missing:
-        zh = f"{when}{title}已邀请{ctx.names(reached)}负责人{rule.role_zh}"
+        leaders = "" if rule.recipients == "government" else "负责人"
+        zh = f"{when}{title}已邀请{ctx.names(reached)}{leaders}{rule.role_zh}"
         en = f"{title_en} on {when} invited {ctx.names(reached, 'en')}"
     else:
         zh = f"{when}{title}邀请了{ctx.names(reached)}，未邀请{ctx.names(missing)}负责人{rule.role_zh}"
         en = f"{title_en} on {when} invited {ctx.names(reached, 'en')} but not {ctx.names(missing, 'en')}"
-    if status == FindingStatus.RECORDED:
-        zh += "；原文为“可视情邀请有关民主党派”，仅作记录"
-        en += "; the text lets the government choose whom to invite: recorded only"
     return zh, en
 
 
@@ -220,7 +237,7 @@ def _replies(ctx: Context, c: object, pid: str, rule: Response, sender: str) -> 
         parts_en.append(", ".join(f"{ctx.name(o, 'en')} replied on {replied[o].isoformat()}, "
                                   f"{_days_en((replied[o] - due).days)} after the deadline" for o in late))
     if c.due:
-        deadline_zh, deadline_en = "（本意见征求意见时约定）", " (set by this consultation)"
+        deadline_zh, deadline_en = "（本次征求意见时约定）", " (set by this consultation)"
     else:
         deadline_zh = f"（{rule.describe_zh()}，为本区设定，原文未规定期限）"
         deadline_en = f" ({rule.describe_en()}: the district's own setting; the text sets none)"

@@ -11,7 +11,7 @@ from liaison.district import District
 from liaison.findings import NotCounted
 from liaison.model import OrgKind
 from liaison.records import SECTIONS, HeldEngagement, Records
-from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, Cadence, Rule
+from liaison.rules import Cadence, Rule
 
 
 def _rules_in_force(district: District, first: dt.date, last: dt.date) -> list[Rule]:
@@ -23,8 +23,13 @@ def notes(ctx: Context) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return (), ()
     starts = [r.valid_from for p in ctx.district.provisions for r in p.rules]
     first = min(starts).isoformat() if starts else "—"
-    return ((f"{ctx.year}年{ctx.district.info.regulation_title}尚未施行（最早的规则自{first}起施行），不作检查。",),
-            (f"The regulation is not in force in {ctx.year} (its first rules apply from {first}): nothing to check.",))
+    local = starts and any(r.valid_from == min(starts) and r.is_local("valid_from")
+                           for p in ctx.district.provisions for r in p.rules)
+    since_zh = f"本区设定自{first}起施行，原文未载施行日期" if local else f"最早的规则自{first}起施行"
+    since_en = f"the district applies it from {first}; the text gives no date" if local else \
+        f"its first rules apply from {first}"
+    return ((f"{ctx.year}年《{ctx.district.info.regulation_title}》尚未施行（{since_zh}），不作检查。",),
+            (f"The regulation is not in force in {ctx.year} ({since_en}): nothing to check.",))
 
 
 def not_counted(ctx: Context, records: Records) -> Iterator[NotCounted]:
@@ -48,14 +53,26 @@ def not_counted(ctx: Context, records: Records) -> Iterator[NotCounted]:
             elif day is not None and day > ctx.as_of:
                 zh, en = f"日期{day.isoformat()}晚于检查日{ctx.as_of.isoformat()}", f"dated {day}, after {ctx.as_of}"
             elif day is not None and day < begins:
-                zh, en = f"日期{day.isoformat()}早于本意见施行（{begins.isoformat()}）", \
-                    f"dated {day}, before the regulation applies ({begins})"
+                zh, en = _before_start(ctx.district, day, begins)
             elif day is not None and not ctx.first <= day <= ctx.last:
                 zh, en = f"日期{day.isoformat()}不在{ctx.year}年，且不属于本次检查的任何周期", \
                     f"dated {day}, outside {ctx.year} and outside every period checked"
             else:
                 zh, en = _why_not(ctx, section, record)
             yield NotCounted(section, i, ident, zh, en)
+
+
+def _before_start(district: District, day: dt.date, begins: dt.date) -> tuple[str, str]:
+    """A record dated before the first rule applies: the day the district chose (the seed's text gives
+    none) is said to be the district's, never the text's."""
+    local = any(r.valid_from == begins and r.is_local("valid_from") for p in district.provisions for r in p.rules)
+    title = district.info.regulation_short_title
+    if local:
+        return (f"日期{day.isoformat()}早于本区设定的《{title}》施行日期（{begins.isoformat()}；原文未载施行日期）",
+                f"dated {day}, before the date the district applies the regulation from ({begins}; the text gives "
+                "none)")
+    return (f"日期{day.isoformat()}早于《{title}》施行（{begins.isoformat()}）",
+            f"dated {day}, before the regulation applies ({begins})")
 
 
 def _record_date(record: object) -> dt.date | None:
@@ -81,7 +98,7 @@ def _why_not_engagement(ctx: Context, record: HeldEngagement) -> tuple[str, str]
     only); none of them attended; or no rule counts this kind by this host at all."""
     host = ctx.district.organisation(record.host)
     kind, day = record.kind, record.date
-    what_zh, what_en = ENGAGEMENT_KIND_ZH[kind], ENGAGEMENT_KIND_EN[kind]
+    what_zh, what_en = ctx.district.kind_name(kind), ctx.district.kind_name(kind, "en")
     counts_kind = [r for _, r in ctx.district.rules(Cadence, day)
                    if isinstance(r, Cadence) and r.engagement_kind == kind and r.scope != "government"]
     if host.kind != OrgKind.DEPARTMENT or not counts_kind:

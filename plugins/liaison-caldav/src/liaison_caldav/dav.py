@@ -15,9 +15,13 @@ If-Match from the object's cached props and raises on a 412, whereas a publisher
 recorded in the year's state and a 412 as a value (a conflict to report).  ``put``/``delete`` send
 exactly the bytes and headers given and hand back the status and ETag.
 
-Every failure that is not a plain HTTP answer (an unreachable host, a timeout, a refused password)
-becomes :class:`ServerError` with what was being done and where, in English and in Chinese; the
-publisher turns it into a :class:`~liaison.publishing.PublishError` naming the URL and the collection.
+Every request goes through :class:`_BoundedSession`: a total deadline per request and per
+publication (the HTTP library's timeout is per read), a largest answer, XML answers refused if they
+declare a DTD or are not DAV XML.  Every failure that is not a plain HTTP answer (an unreachable host,
+a timeout, a refused password, an answer the client will not read, any exception the library raises
+on an answer) becomes :class:`ServerError` with what was being done and where, in English and in
+Chinese; the publisher turns it into a :class:`~liaison.publishing.PublishError` naming the URL and
+the collection.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from __future__ import annotations
 import errno
 import re
 import socket
+import threading
+import time
 from collections.abc import Callable
 from typing import Any, Final, TypeVar, cast
 
@@ -34,7 +40,7 @@ from caldav.davclient import DAVClient
 from caldav.elements import dav
 from caldav.lib import error as dav_error
 
-__all__ = ["ICALENDAR", "Answer", "Doing", "Server", "ServerError"]
+__all__ = ["ICALENDAR", "Answer", "Doing", "Server", "ServerError", "Unreadable"]
 
 ICALENDAR: Final = "text/calendar; charset=utf-8"
 _RESOURCETYPE: Final = ('<?xml version="1.0" encoding="utf-8"?>'
@@ -63,25 +69,155 @@ class Doing:
 
 @attrs.frozen
 class Answer:
-    """What a write got back: the status, the new ETag (if the server gave one) and a short reason."""
+    """What a write (or a GET) got back: the status, the new ETag (if the server gave one), a short
+    reason, and for a GET the body."""
 
     status: int
     etag: str | None
     reason: str = ""
+    body: bytes = attrs.field(default=b"", repr=False)  # a GET's: what the server holds
 
 
-class _CountingSession:
-    """The client's HTTP session, counting each request sent (``by_method`` for the benchmark)."""
+class Unreadable(Exception):
+    """An answer the client will not hand to the library: too slow, too large, not a DAV answer, or
+    declaring a DTD; ``en``/``zh`` say why."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.en, self.zh = en, zh
+
+
+#: Requests whose successful answer is a DAV XML body the library parses (RFC 4918 §9.1, §9.2, RFC 4791 §7).
+_XML_ANSWERS: Final = frozenset({"PROPFIND", "PROPPATCH", "REPORT"})
+_DTD: Final = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROOT: Final = re.compile(rb"<[A-Za-z_]")  # the first element: a DTD can only come before it
+_CHUNK: Final = 64 * 1024
+
+
+class _BoundedSession:
+    """The client's HTTP session with bounds the library does not have: every request counted
+    (``by_method``, for the benchmark), finished whole within ``timeout`` seconds and before the
+    publication's ``until`` (a monotonic time), its answer at most ``max_bytes`` long, and an XML
+    answer refused unread if it declares a DTD.
+
+    The socket timeout of the HTTP library is per read, so a server sending one byte a second would
+    keep a request alive for ever; a timer closes the session at the deadline instead, which makes
+    the blocked read fail at once.  The answer is read in chunks as they come (``stream``), so an
+    endless body stops at ``max_bytes``, not at the end of memory."""
+
+    def __init__(self, inner: Any, *, timeout: float, max_bytes: int, deadline: float | None) -> None:
         self._inner = inner
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.deadline = deadline
+        self.until = None if deadline is None else time.monotonic() + deadline
         self.sent = 0
         self.by_method: dict[str, int] = {}
 
-    def request(self, method: str, *args: Any, **kwargs: Any) -> Any:
+    def _late(self, deadline: float) -> Unreadable:
+        if self.until is not None and deadline >= self.until:
+            seconds = f"{self.deadline:g}"
+            return Unreadable(f"the publication did not finish within {seconds} s (the deadline option)",
+                              f"发布未能在 {seconds} 秒内完成（deadline 选项）")
+        return Unreadable(f"no complete answer within {self.timeout:g} s (the timeout option)",
+                          f"在 {self.timeout:g} 秒内没有得到完整的应答（timeout 选项）")
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         self.sent += 1
         self.by_method[method] = self.by_method.get(method, 0) + 1
-        return self._inner.request(method, *args, **kwargs)
+        now = time.monotonic()
+        deadline = now + self.timeout if self.until is None else min(now + self.timeout, self.until)
+        if deadline <= now:
+            raise self._late(deadline)
+        kwargs["stream"] = True
+        kwargs["timeout"] = deadline - now  # a silent server: the library's own read timeout
+        expired = threading.Event()
+        reading: list[Any] = []  # the answer whose body is being read, once its head came
+
+        def expire() -> None:
+            expired.set()
+            # fails the read blocked on the socket, in the requesting thread: the session's connections
+            # while the head is awaited, the answer's own once it streams the body
+            self._inner.close()
+            for answer in reading:
+                answer.close()
+
+        timer = threading.Timer(deadline - now, expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            answer = self._inner.request(method, url, *args, **kwargs)
+            reading.append(answer)
+            if expired.is_set():
+                answer.close()
+            body = self._body(answer, deadline)
+        except Unreadable:
+            raise
+        except Exception:
+            if expired.is_set() or time.monotonic() >= deadline:
+                raise self._late(deadline) from None
+            raise
+        finally:
+            timer.cancel()
+        if expired.is_set():
+            raise self._late(deadline)
+        answer._content = body
+        answer._content_consumed = True
+        self._check_xml(method, answer, body)
+        return answer
+
+    def _body(self, answer: Any, deadline: float) -> bytes:
+        declared = answer.headers.get("Content-Length")
+        if declared is not None and declared.strip().isdigit() and int(declared) > self.max_bytes:
+            answer.close()
+            raise self._too_large()
+        parts: list[bytes] = []
+        size = 0
+        for chunk in answer.iter_content(_CHUNK):  # as the bytes arrive, decompressed
+            size += len(chunk)
+            if size > self.max_bytes:
+                answer.close()
+                raise self._too_large()
+            if time.monotonic() > deadline:
+                answer.close()
+                raise self._late(deadline)
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def _too_large(self) -> Unreadable:
+        mib = self.max_bytes // (1024 * 1024)
+        return Unreadable(f"the answer is larger than {mib} MiB (the max_response_mb option); not read",
+                          f"应答超过 {mib} MiB（max_response_mb 选项），未读取")
+
+    @staticmethod
+    def _check_xml(method: str, answer: Any, body: bytes) -> None:
+        """A DAV answer is XML without a DTD: one that declares entities (an "entity bomb") is
+        refused before any parser sees it; a 2xx answer to PROPFIND, PROPPATCH or REPORT that is
+        not XML at all is no CalDAV server's (the library would fail on it with an AttributeError)."""
+        kind = str(answer.headers.get("Content-Type", "")).lower()
+        root = _ROOT.search(body)
+        prolog = body[:root.start()] if root is not None else body
+        if ("xml" in kind or body.lstrip()[:5] == b"<?xml") and _DTD.search(prolog):
+            raise Unreadable("the answer declares a DTD or entities (<!DOCTYPE …>), which no CalDAV "
+                             "answer has; not read",
+                             "应答中声明了 DTD 或实体（<!DOCTYPE …>），CalDAV 应答不会有这些；未读取")
+        if method in _XML_ANSWERS and 200 <= answer.status_code < 300 and body.strip():
+            from lxml import etree
+
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+            try:
+                tree = etree.fromstring(body, parser)
+            except etree.XMLSyntaxError:
+                tree = None
+            if tree is None or not isinstance(tree.tag, str) or not tree.tag.startswith("{DAV:}"):
+                shown = " ".join(body[:60].decode("utf-8", "replace").split())
+                status = answer.status_code
+                raise Unreadable(f"the answer (HTTP {status}) is not the XML a CalDAV server sends: "
+                                 f"{shown!r}",
+                                 f"应答（HTTP {status}）不是 CalDAV 服务器应发送的 XML：{shown!r}")
+
+    def close(self) -> None:
+        self._inner.close()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
@@ -119,6 +255,10 @@ def _network_reason(exc: BaseException) -> tuple[str, str]:
     if found:
         number, _, said = found.group(0).strip().partition("] ")
         return _errno_reason(int(number.removeprefix("[Errno ")), said)
+    if "closed connection without response" in text or "RemoteDisconnected" in text:
+        return ("the server closed the connection without answering (the request may or may not have been "
+                "carried out: publishing again finds out)",
+                "服务器未作应答就关闭了连接（请求可能已执行，也可能没有：重新发布即可查明）")
     unresolved = re.search(r"Failed to resolve '([^']+)'", text)
     if unresolved:
         host = unresolved.group(1)
@@ -139,18 +279,22 @@ def _reason(answer: Any) -> str:
 
 class Server:
     """One CalDAV account: ``url`` (no credentials in it), the user and password for Basic or
-    Digest authentication, a timeout in seconds and TLS verification (True, False or a CA file)."""
+    Digest authentication, TLS verification (True, False or a CA file), and the bounds of
+    :class:`_BoundedSession`: ``timeout`` seconds for a request from sending it to the last byte of
+    its answer, ``deadline`` seconds for everything (None: no bound), answers of ``max_bytes``."""
 
-    def __init__(self, url: str, user: str | None, password: str | None, *, timeout: int,
-                 auth: str = "basic", verify: bool | str = True) -> None:
+    def __init__(self, url: str, user: str | None, password: str | None, *, timeout: float,
+                 auth: str = "basic", verify: bool | str = True, max_bytes: int = 16 * 1024 * 1024,
+                 deadline: float | None = None) -> None:
         self.url = url
         self.client = DAVClient(
-            url=url, username=user, password=password, timeout=timeout, ssl_verify_cert=verify,
+            url=url, username=user, password=password, timeout=max(1, round(timeout)), ssl_verify_cert=verify,
             # "auto": the first request goes without credentials and is repeated after the 401
             auth_type=None if auth == "auto" or user is None else auth,
             enable_rfc6764=False,  # the URL is the server's: no DNS SRV/TXT look-ups
         )
-        self._session = _CountingSession(self.client.session)
+        self._session = _BoundedSession(self.client.session, timeout=timeout, max_bytes=max_bytes,
+                                        deadline=deadline)
         self.client.session = cast(Any, self._session)
 
     @property
@@ -188,6 +332,17 @@ class Server:
             return call()
         except (dav_error.DAVError, OSError) as exc:
             raise self._error(what, exc) from None
+        except Unreadable as exc:
+            raise ServerError(f"{what.en}: {exc.en}", f"{what.zh}：{exc.zh}") from None
+        except Exception as exc:  # the library failing on an answer it did not expect: never its traceback
+            raise self._odd(what, exc) from None
+
+    @staticmethod
+    def _odd(what: Doing, exc: Exception) -> ServerError:
+        name = type(exc).__name__
+        return ServerError(f"{what.en}: the server's answer could not be understood ({name}); "
+                           "is this the address of a CalDAV server?",
+                           f"{what.zh}：无法理解服务器的应答（{name}）；这是 CalDAV 服务器的地址吗？")
 
     # --- collections: the library's DAV plumbing -----------------------------------------------------
 
@@ -265,6 +420,11 @@ class Server:
         what = Doing(f"deleting {href}", f"删除 {href}")
         return self._write(what, lambda: self.client.delete(href, headers))
 
+    def get(self, href: str) -> Answer:
+        """GET ``href``: the status, the ETag and the body (what the server holds there now)."""
+        what = Doing(f"reading {href}", f"读取 {href}")
+        return self._write(what, lambda: self.client.request(href, "GET", "", {"Accept": "text/calendar"}))
+
     def _write(self, what: Doing, call: Callable[[], Any]) -> Answer:
         """A write's answer as a value; a 403 too (the client raises it like a 401, but for a write it
         is usually a CalDAV precondition, RFC 4791 §5.3.2.1, which the caller decides about)."""
@@ -276,4 +436,10 @@ class Server:
             return Answer(403, None, " ".join([*exc.preconditions, str(exc.reason)]))
         except (dav_error.DAVError, OSError) as exc:
             raise self._error(what, exc) from None
-        return Answer(answer.status, _etag(answer.headers), _reason(answer) if answer.status >= 400 else "")
+        except Unreadable as exc:
+            raise ServerError(f"{what.en}: {exc.en}", f"{what.zh}：{exc.zh}") from None
+        except Exception as exc:
+            raise self._odd(what, exc) from None
+        body = getattr(answer, "_raw_body", b"") or b""
+        return Answer(answer.status, _etag(answer.headers), _reason(answer) if answer.status >= 400 else "",
+                      body if answer.status < 300 else b"")

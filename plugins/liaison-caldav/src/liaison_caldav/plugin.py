@@ -6,9 +6,13 @@ the calendar's X-WR-CALNAME as display name; one resource per event, the VEVENT 
 exported .ics (same UID, SEQUENCE, DTSTAMP; cancelled engagements stay, as STATUS:CANCELLED).  What
 to send is computed by :func:`liaison_caldav.changes.changes` from the previous publication: a
 rerun with nothing changed sends no write, a moved engagement one PUT per calendar holding it.
-Writes carry If-None-Match / If-Match; a 412 is reported as a :class:`~liaison.publishing.Conflict`
-(its reason in English and Chinese) and the server's version kept (``overwrite`` replaces it, and
-still reports it, as ``overwritten``).
+Writes carry If-None-Match / If-Match.  After a 412 the server's copy is read: the very event we
+send (:func:`liaison_caldav.same.same_event`) is adopted — recorded as published, with the server's
+ETag — for it is our own PUT whose answer was lost; anything else is a
+:class:`~liaison.publishing.Conflict` (its reason in English and Chinese) and the server's version is
+kept (``overwrite`` replaces it, and still reports it, as ``overwritten``).  Each acknowledged write
+is handed to the request's ``record`` callback at once, so a run that dies loses at most the write
+in flight, and the next run converges.
 
 A run that has nothing to send still sends one request (PROPFIND Depth 0 on the URL), so a wrong
 password or an unreachable server is never taken for "nothing changed".  A wrong password, an
@@ -21,9 +25,9 @@ message, no file.
 
 Options (:data:`OPTIONS`, checked by the host; ``liaison publish caldav --option KEY=VALUE``):
 ``url`` (required), ``user``, ``password`` (the command reads it from an environment variable),
-``calendars``, ``overwrite``, ``prune``, ``check_server``, ``timeout``, ``auth``, ``verify_tls``,
-``ca_file``, and the ``ical`` exporter's ``alarm_minutes`` and ``dtstamp``, so the events are the
-ones the .ics files hold.
+``calendars``, ``overwrite``, ``prune``, ``check_server``, ``timeout`` (a request, whole), ``deadline``
+(the publication), ``max_response_mb``, ``auth``, ``verify_tls``, ``ca_file``, and the ``ical``
+exporter's ``alarm_minutes`` and ``dtstamp``, so the events are the ones the .ics files hold.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from liaison.publishing import (
 )
 from liaison_caldav.changes import PUBLISHER, Action, CalendarChanges, Changes, Write, changes
 from liaison_caldav.dav import Answer, Server, ServerError
+from liaison_caldav.same import same_event
 from liaison_ical.plugin import OPTIONS as ICAL_OPTIONS
 from liaison_ical.resources import EventResource, calendar_resources
 
@@ -58,8 +63,8 @@ _ICAL_NAMES: Final = ("alarm_minutes", "dtstamp")
 _OK: Final = frozenset({200, 201, 204})
 
 # Why an event was not written as planned, in English and in Chinese (a Conflict's reason, reason_zh).
-_TAKEN: Final = ("an event is already at this address on the server, not published from this record",
-                 "服务器上此地址已有一个事件，不是按本记录发布的")
+_TAKEN: Final = ("a different event is already at this address on the server, not published from this record",
+                 "服务器上此地址已有一个不同的事件，不是按本记录发布的")
 _CHANGED: Final = ("it was changed or deleted on the server since it was published",
                    "发布后已在服务器上被修改或删除")
 _NO_ETAG: Final = ("no ETag was recorded for it, so it cannot be replaced safely",
@@ -105,6 +110,15 @@ def target_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
 
 
+def _at_most(most: int) -> Callable[[int], int]:
+    """An option's check: a number no larger than ``most`` (a timer of 10**30 seconds cannot be set)."""
+    def check(value: int) -> int:
+        if value > most:
+            raise Refused(f"{value} is more than {most:,}", f"{value} 大于 {most:,}")
+        return value
+    return check
+
+
 OPTIONS: Final = (
     Option("url", "text", None, "the CalDAV server's address, e.g. https://cal.example.gov.cn/dav/ "
            "(required; the calendars go into the user's calendar home found from it)", check=target_url,
@@ -129,8 +143,14 @@ OPTIONS: Final = (
            "changed or deleted on the server even where ours did not change",
            help_zh="先读取每个已发布日历的 ETag（每个日历一次请求），即使我方未变，"
                    "也报告服务器上被改动或删除的事件"),
-    Option("timeout", "int", 30, "seconds to wait for each answer from the server", minimum=1,
-           help_zh="每次等待服务器应答的秒数"),
+    Option("timeout", "int", 30, "seconds a request may take, from sending it to the last byte of the "
+           "answer (at most 3600)", minimum=1, check=_at_most(3600),
+           help_zh="一次请求最多用时（秒），从发出请求到收完应答的最后一个字节（不超过 3600）"),
+    Option("deadline", "int", 3600, "seconds the whole publication may take (at most 86400); what the server "
+           "accepted until then is recorded", minimum=1, check=_at_most(86_400),
+           help_zh="整个发布最多用时（秒，不超过 86400）；到时前服务器已接受的都会记录"),
+    Option("max_response_mb", "int", 16, "the largest answer read from the server, in MiB (at most 1024)",
+           minimum=1, check=_at_most(1024), help_zh="从服务器读取的应答最大多少 MiB（不超过 1024）"),
     Option("auth", "text", "basic", "how to send the password: basic (with every request), digest, or "
            "auto (ask the server first: one more request)", choices=("basic", "digest", "auto"),
            help_zh="如何发送密码：basic（每次请求都带上）、digest，或 auto（先询问服务器，多一次请求）"),
@@ -187,8 +207,11 @@ class _Run:
     that :meth:`publication` is at any moment exactly what the server holds of ours."""
 
     def __init__(self, plan: Changes, events: Mapping[str, EventResource], server: Server, *,
-                 overwrite: bool, check_server: bool, progress: Callable[[int, int], None] | None) -> None:
+                 overwrite: bool, check_server: bool, progress: Callable[[int, int], None] | None,
+                 record: Callable[[Publication], None] | None = None) -> None:
         self.plan = plan
+        self.record = record
+        self.saved: Publication | None = None
         self.events = events
         self.server = server
         self.overwrite = overwrite
@@ -199,7 +222,7 @@ class _Run:
             for c in plan.previous.calendars:
                 self.records[c.key] = _Record(c.key, c.name, c.url, {r.uid: r for r in c.resources})
         self.conflicts: list[Conflict] = []
-        self.counts = {"created": 0, "updated": 0, "deleted": 0, "calendars": 0, "writes": 0}
+        self.counts = {"created": 0, "updated": 0, "deleted": 0, "calendars": 0, "writes": 0, "adopted": 0}
         self.done = 0
         self.total = 0
         self.calendar: CalendarChanges | None = None  # the one being written, for error messages
@@ -219,9 +242,20 @@ class _Run:
         return Publication(PUBLISHER, self.plan.target, tuple(calendars))
 
     def _step(self) -> None:
+        self._save()
         self.done += 1
         if self.progress is not None:
             self.progress(self.done, self.total)
+
+    def _save(self) -> None:
+        """Hand the caller what the server holds of ours now, when it changed: each acknowledged write
+        is stored before the next is sent, so a run that dies loses at most the one in flight."""
+        if self.record is None:
+            return
+        now = self.publication()
+        if now != self.saved:
+            self.record(now)
+            self.saved = now
 
     def _conflict(self, key: str, uid: str, href: str, why: tuple[str, str], then: tuple[str, str] = ("", ""),
                   *, overwritten: bool = False) -> None:
@@ -258,6 +292,7 @@ class _Run:
                 self._drift(calendar, drift[calendar.key], missing_etags)
             if missing_etags:
                 self._fill_etags(calendar.key, url, missing_etags)
+            self._save()
         self.calendar = None
         if self.server.requests == 0:  # nothing to send: still find out the server takes the password
             self.server.check()
@@ -265,7 +300,8 @@ class _Run:
             self.publication(), created=self.counts["created"], updated=self.counts["updated"],
             unchanged=self.plan.unchanged, requests=self.server.requests, writes=self.counts["writes"],
             conflicts=tuple(self.conflicts), deleted=self.counts["deleted"],
-            calendars_created=self.counts["calendars"], by_method=self.server.by_method)
+            calendars_created=self.counts["calendars"], by_method=self.server.by_method,
+            adopted=self.counts["adopted"])
 
     def _collection(self, calendar: CalendarChanges, home: str, existing: Mapping[str, str | None]) -> str:
         """The calendar's collection: the one already at its address (a record lost, or another run),
@@ -279,6 +315,7 @@ class _Run:
                 self.server.rename(found, calendar.name)
                 self.records[calendar.key].name = calendar.name
                 self.counts["writes"] += 1
+            self._save()
             return found
         url = self.server.make_calendar(home, calendar.slug, calendar.name)
         self.records[calendar.key] = _Record(calendar.key, calendar.name, url, {})
@@ -287,14 +324,29 @@ class _Run:
         self._step()
         return url
 
-    def _accepted(self, key: str, write: Write, href: str, answer: Answer, missing: list[str]) -> None:
+    def _accepted(self, key: str, write: Write, href: str, answer: Answer, missing: list[str], *,
+                  written: bool = True) -> None:
         resource = write.resource
         assert resource is not None
         self.records[key].resources[write.uid] = PublishedResource(
             write.uid, href, answer.etag, resource.digest, resource.sequence)
         if answer.etag is None or answer.etag.startswith("W/"):
             missing.append(href)  # a weak ETag never matches If-Match (RFC 9110 §13.1.1): read it back
-        self.counts["writes"] += 1
+        self.counts["writes"] += written
+
+    def _adopted(self, key: str, write: Write, href: str, missing: list[str]) -> bool:
+        """The server refused to create or update ``href`` as asked (412), or nothing recorded makes an
+        update safe: it may hold this very event already — our own PUT whose answer was lost (the
+        connection died, the process was killed). Read it; the same event (:func:`same_event`:
+        what servers add or reorder left aside) is recorded as published, with the server's ETag."""
+        resource = write.resource
+        assert resource is not None
+        held = self.server.get(href)
+        if held.status != 200 or not same_event(resource.data, held.body):
+            return False
+        self.counts["adopted"] += 1
+        self._accepted(key, write, href, held, missing, written=False)
+        return True
 
     def _refused(self, key: str, what: str, href: str, answer: Answer) -> ServerError:
         said = f"，服务器的说明：{answer.reason}" if answer.reason else ""
@@ -325,6 +377,8 @@ class _Run:
                 return
             if answer.status != 412:
                 raise self._refused(key, "writing", href, answer)
+        if self._adopted(key, write, href, missing):
+            return
         if not self.overwrite:
             self._conflict(key, write.uid, href, reason, _KEPT)
             return
@@ -375,6 +429,7 @@ class _Run:
             self.counts["updated"] += 1
             write = Write(Action.UPDATE, published.uid, "", published.href, published.etag, event)
             self._accepted(calendar.key, write, published.href, answer, missing)
+            self._save()
 
     def _fill_etags(self, key: str, url: str, hrefs: list[str]) -> None:
         """A server that answered a PUT without a strong ETag (RFC 4791 §5.3.4 allows it when it
@@ -403,9 +458,10 @@ def publish(request: PublishRequest) -> CalDAVResult:
     events = {r.uid: r for c in resources.calendars for r in c.resources}
     verify: bool | str = options["ca_file"] or options["verify_tls"]
     server = Server(target, options["user"], options["password"], timeout=options["timeout"],
-                    auth=options["auth"], verify=verify)
+                    auth=options["auth"], verify=verify, max_bytes=options["max_response_mb"] * 1024 * 1024,
+                    deadline=options["deadline"])
     run = _Run(plan, events, server, overwrite=options["overwrite"], check_server=options["check_server"],
-               progress=request.progress)
+               progress=request.progress, record=request.record)
     try:
         return run.run()
     except ServerError as exc:

@@ -93,7 +93,7 @@ def _obligation(district: District, o: Obligation, provisions: Provisions) -> Du
     cite = provisions.get(o.provision, f"obligation of {o.responsible}").cite
     period_zh, count_zh = o.rule.how_often_zh()
     period_en, count_en = o.rule.how_often_en()
-    what = kind_name(o.kind)
+    what = kind_name(o.kind, district)
     text = Bi(f"{what.zh}{period_zh}{count_zh}", f"{what.en}: {count_en} {period_en}")
     if o.scope == "pairing" and len(o.subject) > 1:
         text = text.join(_names(district, o.subject[1:]), "（与", " (with ")

@@ -165,9 +165,10 @@ def _columns(district: District, findings: Iterable[Finding], provisions: Provis
 def rule_label(rule: Rule) -> Bi:
     """What a rule is about, in the code's own vocabulary (for a provision with several rules)."""
     if isinstance(rule, Cadence):
-        return kind_name(rule.engagement_kind)
+        return Bi(rule.label_zh, rule.label_en or rule.label_zh) if rule.label_zh else kind_name(rule.engagement_kind)
     if isinstance(rule, Invitation):
-        return kind_name(rule.event_kind).join(Bi("邀请", "invitations"), "", " ")
+        what = Bi(rule.label_zh, rule.label_en or rule.label_zh) if rule.label_zh else kind_name(rule.event_kind)
+        return what.join(Bi("邀请", "invitations"), "", " ")
     if isinstance(rule, Routing):
         return Bi("区政府文件抄送", "government documents copied") if rule.issuer == "government" else \
             Bi("部门文件抄送", "department documents copied")

@@ -13,9 +13,12 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from liaison.district import District
+from liaison.duties import Obligation, planned_settings, year_obligations
 from liaison.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan, PlanWarning, Status
 from liaison.errors import ExportError, LiaisonError
-from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind, Provision
+from liaison.planner import guests_text
+from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind, Provision, Validity
+from liaison.terms import SETTING_EN, SETTING_ZH, term
 from liaison_html.texts import UI, Bi, date_text, joined, time_text
 from liaison_html.verbatim import Paragraph, paragraphs
 
@@ -33,10 +36,11 @@ class ProvisionView:
     cite: Bi
     text_zh: tuple[Paragraph, ...]
     text_en: tuple[Paragraph, ...]  # empty when the data has no English text
+    version: int = 0  # which wording (0: the original; an amended provision has one view per wording)
 
     @property
     def key(self) -> str:
-        return f"p-{self.position}"
+        return f"p-{self.position}" + (f"-{self.version}" if self.version else "")
 
 
 @attrs.frozen
@@ -60,6 +64,7 @@ class Mark:
     note: str
     provisions: tuple[ProvisionView, ...]
     warnings: tuple[Bi, ...]
+    local: Bi | None = None  # the district's own settings it rests on, each with the district's note
 
     @property
     def key(self) -> str:
@@ -83,7 +88,10 @@ class Mark:
         return joined((Bi(p.id, p.id) for p in self.provisions), "、", ", ")
 
 
-def kind_name(kind: EngagementKind) -> Bi:
+def kind_name(kind: EngagementKind, district: District | None = None) -> Bi:
+    """The kind's words: the district's own (a rule's label: 工作例会) where it has them."""
+    if district is not None:
+        return Bi(district.kind_name(kind), district.kind_name(kind, "en"))
     return Bi(ENGAGEMENT_KIND_ZH[kind], ENGAGEMENT_KIND_EN[kind])
 
 
@@ -100,8 +108,14 @@ class Provisions:
         self._positions = {p.id: i for i, p in enumerate(district.provisions)}
         self._views: dict[str, ProvisionView] = {}
 
-    def get(self, provision_id: str, cited_by: str) -> ProvisionView:
-        view = self._views.get(provision_id)
+    def get(self, provision_id: str, cited_by: str, day: dt.date | None = None) -> ProvisionView:
+        """The provision as worded on ``day`` (an amended one has a view per wording; without a day, the
+        original)."""
+        found = self._district.provision(provision_id) if provision_id in self._positions else None
+        version = 0
+        if found is not None and day is not None:
+            version = found.texts().index(found.text_at(day))
+        view = self._views.get(f"{provision_id}#{version}")
         if view is None:
             try:
                 provision = self._district.provision(provision_id)
@@ -109,18 +123,30 @@ class Provisions:
                 raise ExportError(f"{cited_by} cites the provision {provision_id!r}, which the district's data "
                                   "does not have", path=cited_by, fix="export with the district data the plan was "
                                   "made from", message_zh=f"{cited_by}所引条款{provision_id}不在本区数据中") from None
-            view = provision_view(provision, self._positions[provision.id])
-            self._views[provision_id] = view
+            view = provision_view(provision, self._positions[provision.id], version)
+            self._views[f"{provision_id}#{version}"] = view
         return view
 
-    def cited(self) -> tuple[ProvisionView, ...]:
-        """Every provision cited so far, in the district's order."""
-        return tuple(sorted(self._views.values(), key=lambda v: v.position))
+    def cited(self, year: int | None = None) -> tuple[ProvisionView, ...]:
+        """Every provision cited so far, in the district's order — with ``year``, in every wording in force
+        some day of it (an amended provision is judged by each wording over its days)."""
+        if year is not None:
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            for key in [k.split("#")[0] for k in self._views]:
+                provision = self._district.provision(key)
+                for version in provision.texts_over(Validity(first, last + dt.timedelta(days=1))):
+                    self.get(key, "the page's provisions", max(first, version.valid_from))
+        return tuple(sorted(self._views.values(), key=lambda v: (v.position, v.version)))
 
 
-def provision_view(provision: Provision, position: int) -> ProvisionView:
-    return ProvisionView(position, provision.id, Bi(f"{provision.id} {provision.cite_zh()}", provision.cite_en()),
-                         paragraphs(provision.text_zh, markdown=False), paragraphs(provision.text_en, markdown=True))
+def provision_view(provision: Provision, position: int, version: int = 0) -> ProvisionView:
+    """The provision as the page quotes it, in its ``version``-th wording (0: the original)."""
+    text = provision.texts()[version]
+    since = f"（{text.valid_from.isoformat()}起）" if version else ""
+    since_en = f" (from {text.valid_from.isoformat()})" if version else ""
+    return ProvisionView(position, provision.id,
+                         Bi(f"{provision.id} {provision.cite_zh()}{since}", provision.cite_en() + since_en),
+                         paragraphs(text.text_zh, markdown=False), paragraphs(text.text_en, markdown=True), version)
 
 
 def marks(district: District, plan: Plan, provisions: Provisions) -> tuple[Mark, ...]:
@@ -128,18 +154,29 @@ def marks(district: District, plan: Plan, provisions: Provisions) -> tuple[Mark,
     warned: dict[str, list[PlanWarning]] = {}
     for warning in plan.warnings:
         warned.setdefault(warning.engagement, []).append(warning)
-    return tuple(_mark(district, i, e, provisions, warned.get(e.id, ())) for i, e in enumerate(plan.engagements))
+    owed = year_obligations(district, plan.year)
+    return tuple(_mark(district, i, e, provisions, warned.get(e.id, ()), owed) for i, e in enumerate(plan.engagements))
 
 
 def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
-          warnings: Sequence[PlanWarning]) -> Mark:
+          warnings: Sequence[PlanWarning], owed: Sequence[Obligation] = ()) -> Mark:
     others = [p for p in e.participants if p != e.host]
-    participants = Bi(district.names_of(others, lang="zh") or "—", district.names_of(others, lang="en") or "—")
+    zh = "；".join(x for x in (district.names_of(others, lang="zh"), guests_text(district, e.guests)) if x)
+    en = "; ".join(x for x in (district.names_of(others, lang="en"), guests_text(district, e.guests, "en")) if x)
+    participants = Bi(zh or "—", en or "—")
     return Mark(index, e.id, e.date, KINDS.index(e.kind), e.status, e.provisional, e.beyond_guidance,
-                Bi(e.title("zh"), e.title("en")), kind_name(e.kind), date_text(e.date), time_text(e.start, e.end),
+                Bi(e.title("zh"), e.title("en")), kind_name(e.kind, district), date_text(e.date),
+                time_text(e.start, e.end),
                 Bi(district.names_of([e.host], lang="zh"), district.names_of([e.host], lang="en")), participants,
-                e.location, e.note, tuple(provisions.get(p, f"engagement {e.id}") for p in e.provisions),
-                tuple(Bi(w.message_zh, w.message_en) for w in warnings))
+                e.location, e.note, tuple(provisions.get(p, f"engagement {e.id}", e.date) for p in e.provisions),
+                tuple(Bi(w.message_zh, w.message_en) for w in warnings), _local(planned_settings(district, e, owed)))
+
+
+def _local(settings: Sequence[tuple[str, str]]) -> Bi | None:
+    if not settings:
+        return None
+    return Bi("；".join(f"{term(SETTING_ZH, f)}：{note}" for f, note in settings),
+              "; ".join(term(SETTING_EN, f) for f, _ in settings))
 
 
 def by_date(found: Iterable[Mark]) -> Mapping[dt.date, tuple[int, ...]]:
@@ -149,7 +186,7 @@ def by_date(found: Iterable[Mark]) -> Mapping[dt.date, tuple[int, ...]]:
     return {day: tuple(indexes) for day, indexes in days.items()}
 
 
-def kinds_in(found: Iterable[Mark]) -> tuple[tuple[int, Bi], ...]:
+def kinds_in(found: Iterable[Mark], district: District | None = None) -> tuple[tuple[int, Bi], ...]:
     """The kinds the plan has, in EngagementKind order, for the legend."""
     present = {m.kind for m in found}
-    return tuple((i, kind_name(k)) for i, k in enumerate(KINDS) if i in present)
+    return tuple((i, kind_name(k, district)) for i, k in enumerate(KINDS) if i in present)

@@ -82,10 +82,10 @@ def page_view(district: District, plan: Plan, *, records: Records | None = None,
         lang=lang, title=Bi.same(title) if title else default_title, district=name,
         regulation=district.info.regulation_title, regulation_en=district.info.regulation_title_en,
         source=district.info.source, year=plan.year,
-        notes=_notes(plan, calendar), summary=_summary(plan), months=months(days), weekdays=weekday_names(),
-        marks=found, kinds=kinds_in(found), statuses=tuple((s.value, status_label(s)) for s in STATUSES),
+        notes=_notes(plan, calendar), summary=_summary(plan, district), months=months(days), weekdays=weekday_names(),
+        marks=found, kinds=kinds_in(found, district), statuses=tuple((s.value, status_label(s)) for s in STATUSES),
         bodies=rows, timeline=timeline(days, rows),
-        heat=heat, provisions=provisions.cited())
+        heat=heat, provisions=provisions.cited(plan.year))
 
 
 def _notes(plan: Plan, calendar: WorkingDayCalendar) -> tuple[Bi, ...]:
@@ -99,13 +99,14 @@ def _notes(plan: Plan, calendar: WorkingDayCalendar) -> tuple[Bi, ...]:
     return tuple(notes)
 
 
-def _summary(plan: Plan) -> Bi:
+def _summary(plan: Plan, district: District) -> Bi:
     """合计 48 项：走访 33，… ；拟定 48（暂定 48）."""
     kinds = Counter(e.kind for e in plan.engagements)
     statuses = Counter(e.status for e in plan.engagements)
     provisional = sum(e.provisional for e in plan.engagements)
     total = len(plan.engagements)
-    by_kind = joined((kind_name(k).join(Bi.same(str(kinds[k])), " ", " ") for k in KINDS if kinds[k]), "，", ", ")
+    by_kind = joined((kind_name(k, district).join(Bi.same(str(kinds[k])), " ", " ") for k in KINDS if kinds[k]),
+                     "，", ", ")
     by_status = joined((status_label(s).join(Bi.same(str(statuses[s])), " ", " ") for s in Status if statuses[s]),
                        "，", ", ")
     text = Bi(f"合计 {total} 项", f"{total} engagements")

@@ -80,6 +80,7 @@ UI: dict[str, Bi] = {
     "note": Bi("备注", "Note"),
     "id": Bi("编号", "ID"),
     "basis": Bi("依据", "Provisions"),
+    "local_settings": Bi("本区设定（原文未规定）", "The district's own settings (not in the text)"),
     "warnings": Bi("提示", "Warnings"),
     "all_day": Bi("全天", "all day"),
     "no_en_text": Bi("", "The district's data has no English text of this provision; the Chinese original:"),

@@ -25,7 +25,7 @@ import attrs
 from liaison.district import District
 from liaison.engagements import STATUS_ZH, Engagement, Plan, Status
 from liaison.errors import ExportError
-from liaison.rules import ENGAGEMENT_KIND_ZH
+from liaison.rules import ENGAGEMENT_KIND_ZH, EngagementKind
 from liaison.workdays import provisional_note
 from liaison_ical.events import CalendarEvent
 from liaison_ical.events import Status as IcalStatus
@@ -62,6 +62,7 @@ class Names:
     district_id: str
     organisations: Mapping[str, str]
     provisions: Mapping[str, str]
+    kinds: Mapping[str, str] = attrs.field(factory=dict)  # the district's word for each engagement kind
 
     @classmethod
     def of(cls, district: District) -> Names:
@@ -75,6 +76,7 @@ class Names:
             district.info.id,
             {o.id: o.name for o in district.organisations},
             {p.id: f"{p.cite_zh()}（{p.id}）" for p in district.provisions},
+            {k.value: district.kind_name(k) for k in EngagementKind},
         )
 
     def organisation(self, org_id: str) -> str:
@@ -107,6 +109,9 @@ def _description(e: Engagement, names: Names, breaks_avoided: bool = True) -> st
         f"主办单位：{names.organisation(e.host)}",
         "参加单位：" + "、".join(names.organisation(p) for p in e.participants),
     ]
+    if e.guests:
+        lines.append("特邀人士：" + "、".join(f"{g.name}（{names.organisation(g.organisation)}"
+                                              + (f"，{g.title}" if g.title else "") + "）" for g in e.guests))
     if e.provisions:
         lines.append("依据：" + "；".join(names.provision(p) for p in e.provisions))
     lines.append(f"状态：{STATUS_ZH[e.status]}")
@@ -128,7 +133,7 @@ def engagement_event(e: Engagement, names: Names, *, alarm_minutes: int | None =
         summary=(PROVISIONAL_PREFIX + e.title_zh) if e.provisional else e.title_zh,
         description=_description(e, names, breaks_avoided),
         location=e.location or None,
-        categories=(ENGAGEMENT_KIND_ZH[e.kind], CATEGORY),
+        categories=(names.kinds.get(e.kind.value, ENGAGEMENT_KIND_ZH[e.kind]), CATEGORY),
         start=start,
         end=end,
         alarm_minutes=alarm_minutes,

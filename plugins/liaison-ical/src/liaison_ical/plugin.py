@@ -106,7 +106,7 @@ def _refresh_text(value: Any) -> str:
 
 OPTIONS: Final = (
     Option("alarm_minutes", "int", None, "a reminder that many minutes before each event, e.g. 30",
-           minimum=0, help_zh="在每项活动开始前多少分钟提醒，如 30"),
+           minimum=0, maximum=40_320, help_zh="在每项活动开始前多少分钟提醒，如 30"),  # at most four weeks
     Option("dtstamp", "datetime", None,
            "the DTSTAMP of every event (default: midnight UTC on 1 January of the plan's year)",
            help_zh="每个事件的 DTSTAMP（默认：计划年度 1 月 1 日零时，协调世界时）"),

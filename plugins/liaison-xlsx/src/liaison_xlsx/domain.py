@@ -18,10 +18,11 @@ from typing import Any
 import attrs
 
 from liaison.district import District
-from liaison.duties import duties_of
+from liaison.duties import duties_of, planned_settings, year_obligations
 from liaison.engagements import STATUS_ZH, Plan, Status
 from liaison.errors import DataError, LiaisonError
 from liaison.model import COUNTERPART_KINDS, PARTY_ZH, Organisation, OrgKind
+from liaison.planner import guests_text
 from liaison.records import (
     Briefing,
     ConsultationRecord,
@@ -41,6 +42,7 @@ from liaison.records import (
 )
 from liaison.rules import ENGAGEMENT_KIND_ZH, EngagementKind
 from liaison.rules import EVENT_KINDS as CORE_EVENT_KINDS
+from liaison.terms import SETTING_ZH, term
 from liaison.text import (  # the years any date may fall in; a field's complaint; a text field's limit
     FIRST_YEAR,
     LAST_YEAR,
@@ -168,6 +170,8 @@ class PlannedRow:
     held: bool
     location: str
     note: str
+    local: str = ""  # the district's own settings the row rests on (承担方式、时长), "" when the text says all
+    guests: str = ""  # 特邀：张三（民进支部）
 
 
 def plan_years(plan: Plan) -> tuple[int, ...]:
@@ -188,7 +192,8 @@ def _basis(district: District, provisions: Iterable[str]) -> tuple[str, ...]:
     found = []
     for pid in provisions:
         try:
-            found.append(f"{pid} {district.provision(pid).citation_zh}")
+            citation = district.provision(pid).citation_zh
+            found.append(pid if citation == pid else f"{pid} {citation}")
         except LiaisonError:
             found.append(pid)
     return tuple(found)
@@ -197,16 +202,19 @@ def _basis(district: District, provisions: Iterable[str]) -> tuple[str, ...]:
 def plan_rows(district: District, plan: Plan, year: int) -> tuple[PlannedRow, ...]:
     """The year's engagements in the plan's order (cancelled ones included, marked)."""
     rows = []
+    owed = year_obligations(district, year)
     for e in plan.engagements:
         if e.date.year != year:
             continue
         kind = EngagementKind(e.kind)
         rows.append(PlannedRow(
-            id=e.id, kind=kind.value, kind_zh=ENGAGEMENT_KIND_ZH.get(kind, kind.value), date=e.date, start=e.start,
+            id=e.id, kind=kind.value, kind_zh=district.kind_name(kind), date=e.date, start=e.start,
             end=e.end, title=e.title_zh, host=e.host, participants=tuple(e.participants),
             basis=_basis(district, e.provisions), status_zh=STATUS_ZH.get(e.status, str(e.status)),
             provisional=bool(e.provisional), cancelled=e.status == Status.CANCELLED, held=e.status == Status.HELD,
-            location=e.location or "", note=e.note or ""))
+            location=e.location or "", note=e.note or "",
+            local="、".join(dict.fromkeys(term(SETTING_ZH, f) for f, _ in planned_settings(district, e, owed))),
+            guests=guests_text(district, e.guests)))
     return tuple(rows)
 
 
@@ -228,7 +236,7 @@ def provision_label(district: District, pid: str) -> str:
         prov = district.provision(pid)
     except LiaisonError:
         return pid
-    return f"{pid} {prov.citation_zh}“{prov.title_zh}”"
+    return (pid if prov.citation_zh == pid else f"{pid} {prov.citation_zh}") + f"“{prov.title_zh}”"
 
 
 def section_provisions(district: District, section: str, year: int) -> tuple[str, ...]:
@@ -241,7 +249,7 @@ def kind_citation(district: District, kind: str, year: int) -> str:
     """``第三（一）条`` for the provisions that count engagements of ``kind`` in the year ('' if none)."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     found = district.provisions_in(first, last, engagement_kind=kind)
-    return "、".join(f"第{p.citation_zh}条" for p in found)
+    return "、".join(p.article_zh() for p in found)
 
 
 def paired_departments(district: District, year: int) -> tuple[tuple[str, str, str, str], ...]:

@@ -15,19 +15,13 @@ MAX_PROBLEMS = 50  # listed in one error; a workbook with more is mostly wrong a
 
 
 class LedgerError(DataError):
-    """Every problem found in a ledger: the first is this error's own message, the rest in ``problems``."""
+    """Every problem found in a ledger: the first is this error's own message, all of them in ``problems``
+    (rendered one per line, as any error with several problems)."""
 
     def __init__(self, problems: Sequence[DataError]) -> None:
-        self.problems = tuple(problems)
-        first = self.problems[0]
+        first = problems[0]
         super().__init__(first.message, file=first.file, path=first.path, fix=first.fix,
-                         message_zh=first.message_zh, fix_zh=first.fix_zh)
-
-    def render(self, lang: str = "en") -> str:
-        lines = [DataError.render(p, lang) for p in getattr(self, "problems", ())] or [super().render(lang)]
-        if len(lines) > 1:
-            lines.append(f"共 {len(lines)} 处问题" if lang == "zh" else f"{len(lines)} problems in all")
-        return "\n".join(lines)
+                         message_zh=first.message_zh, fix_zh=first.fix_zh, problems=problems)
 
 
 def cell_ref(sheet: str, column: int, row: int) -> str:

@@ -31,6 +31,7 @@ from liaison_xlsx.domain import (
     district_id,
     make_records,
 )
+from liaison_xlsx.package import CFB_SIGNATURE, Oversized, cfb_names, measure
 from liaison_xlsx.problems import Problems, Where, sheet_ref
 from liaison_xlsx.rows import Section, read_grouped, read_plain
 from liaison_xlsx.sheet import (
@@ -48,7 +49,18 @@ from liaison_xlsx.specs import DISTRICT_PROPERTY, LEDGER
 # ------------------------------------------------------------------------------------ the workbook
 def _open(data: bytes, file: str) -> Any:
     if not data.startswith(b"PK"):
-        old_xls = data.startswith(b"\xd0\xcf\x11\xe0")  # the OLE2 signature of .xls (and old .et)
+        old_xls = data.startswith(CFB_SIGNATURE[:4])  # the OLE2 signature of .xls (and old .et)
+        if old_xls and {"EncryptionInfo", "EncryptedPackage"} <= cfb_names(data):
+            # an .xlsx saved with a password to open: Excel and WPS wrap the encrypted package in an
+            # OLE2 container (MS-OFFCRYPTO §2.3.4), so it starts as an .xls does
+            raise DataError("the workbook is encrypted (saved with a password to open): it cannot be read",
+                            file=file, fix="open it in Excel or WPS with its password, remove the password to "
+                            "open (Excel: File › Info › Protect Workbook › Encrypt with Password, clear it; WPS: "
+                            "File › Document Encryption) and save it as .xlsx, or save an unencrypted copy for liaison",
+                            message_zh="工作簿已加密（设置了打开密码），无法读取",
+                            fix_zh="请在 Excel 或 WPS 中用密码打开，取消打开密码（Excel：文件 › 信息 › 保护工作簿 › "
+                                   "用密码进行加密，清空密码；WPS：文件 › 文档加密）后另存为 .xlsx，"
+                                   "或另存一份不加密的副本供 liaison 读取")
         hint = "an old .xls workbook" if old_xls else "not an .xlsx workbook"
         raise DataError(f"{hint}: cannot read it as a ledger", file=file,
                         fix="save it from Excel or WPS as an .xlsx workbook (Excel 工作簿)",
@@ -69,25 +81,24 @@ def _open(data: bytes, file: str) -> Any:
 _DAMAGE = {"BadZipFile": ("the .xlsx package (a zip file) is damaged", ".xlsx 文件包已损坏"),
            "KeyError": ("a part of the workbook is missing", "工作簿缺少组成部分"),
            "MemoryError": ("it is too large to read", "文件过大，无法读取")}
-#: What a workbook may expand to once unzipped (a zip bomb expands to gigabytes).
-MAX_UNPACKED = 256 * 1024 * 1024
-
-
 def _check_package(data: bytes, file: str) -> None:
-    """The package, before openpyxl reads it: a zip, whose parts do not expand past MAX_UNPACKED."""
+    """The package, before openpyxl reads it: a zip whose parts do not unpack past the bounds of
+    :mod:`liaison_xlsx.package` (the whole, the shared strings, the cells)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            unpacked = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+            measure(package)
+    except Oversized as too:
+        raise DataError(too.en, file=file,
+                        fix="check that this is the ledger; a larger one can be split by year or by sheet "
+                            "(docs/limits.md)",
+                        message_zh=too.zh,
+                        fix_zh="请确认这是台账文件；过大的台账可按年度或工作表拆分（见 docs/limits.md）") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        # a damaged member, an unknown compression, an encrypted zip member: all a damaged package
         raise DataError("the workbook cannot be opened: the .xlsx package (a zip file) is damaged", file=file,
                         fix="open it in Excel or WPS and save it again as .xlsx",
                         message_zh="工作簿无法打开：.xlsx 文件包已损坏",
                         fix_zh="请用 Excel 或 WPS 打开后重新保存为 .xlsx") from None
-    if unpacked > MAX_UNPACKED:
-        raise DataError(f"the workbook expands to {unpacked:,} bytes; ledgers up to {MAX_UNPACKED:,} bytes are read",
-                        file=file, fix="check that this is the ledger (docs/limits.md)",
-                        message_zh=f"工作簿解压后有 {unpacked:,} 字节，最多读取 {MAX_UNPACKED:,} 字节",
-                        fix_zh="请确认这是台账文件（见 docs/limits.md）")
 
 
 _MERGE = re.compile(rb"<(?:[A-Za-z0-9_]+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
@@ -148,6 +159,7 @@ def _agree(sections: dict[str, Section], directory: Directory, problems: Problem
                              f"编号“{record.id}”重复（另见 {first.cell('id')}）", "give each record its own id",
                              "每条记录的编号应各不相同")
             seen.setdefault(record.id, where)
+    _typed_twice(sections, problems)
     consultations = sections.get("consultations", Section())
     for c, where in zip(consultations.records, consultations.where, strict=True):
         if c.due is not None and c.due < c.sent:
@@ -176,6 +188,58 @@ def _agree(sections: dict[str, Section], directory: Directory, problems: Problem
         if r.feedback is not None and r.feedback < r.received:
             problems.add(where.cell("feedback"), f"feedback ({r.feedback}) before receipt ({r.received})",
                          f"反馈日期（{r.feedback}）早于收到日期（{r.received}）", "correct the dates", "请改正日期")
+
+
+def _typed_twice(sections: dict[str, Section], problems: Problems) -> None:
+    """A row typed twice is refused, naming both rows: counted twice it would be two visits, counted
+    once a real second visit copied from the first and left unchanged would be lost without a word.
+    The same row is one whose record equals an earlier one in every field; in 会议走访 also one
+    that is the same engagement as an earlier row by :meth:`HeldEngagement.same_as` (one of them
+    without 编号: the kind, day and host) with the same participants — a planned row marked held
+    and a copy typed by hand. Rows whose 编号 are both given are told apart by them (a duplicate
+    编号 is its own problem); 征求意见 groups its rows by 编号 on purpose."""
+    for name, section in sections.items():
+        if name == "consultations":
+            continue
+        earlier: dict[Any, list[tuple[Any, Where]]] = {}
+        for record, where in zip(section.records, section.where, strict=True):
+            if name == "engagements":
+                key: Any = (record.occasion(), frozenset(record.attended))
+            elif getattr(record, "id", ""):
+                continue  # told apart by its id
+            else:
+                key = record
+            first = next((w for r, w in earlier.get(key, ()) if _same_row(name, r, record)), None)
+            earlier.setdefault(key, []).append((record, where))
+            if first is None:
+                continue
+            here, there = _row_cell(name, where), _row_cell(name, first)
+            what, what_zh = _SAME.get(name, _SAME[""])
+            problems.add(here, f"the same {what} as row {first.row} ({there}): probably typed twice",
+                         f"与第{first.row}行（{there}）{what_zh}，可能录入了两次",
+                         "delete one of the two rows; if they are two, correct the one that differs",
+                         "请删除其中一行；如确为两条不同的记录，请改正其中一行")
+
+
+#: How the two rows agree, per section (the default: every cell).
+_SAME = {"engagements": ("kind, date, host and participants", "的类型、日期、主办单位和参加单位都相同"),
+         "": ("values in every cell", "各栏完全相同")}
+
+
+def _same_row(name: str, a: Any, b: Any) -> bool:
+    if name != "engagements":
+        return bool(a == b)
+    if a.id and b.id:
+        return False  # two engagements of the plan, told apart by their 编号
+    return bool(a.same_as(b))  # the participants are in the key
+
+
+def _row_cell(name: str, where: Where) -> str:
+    """The cell a duplicate row is named by: its date, else its first column."""
+    for field in ("date", "appointed", "received", "sent", *where.columns):
+        if field in where.columns:
+            return where.cell(field)
+    return where.cell("")
 
 
 def _core_check(records: Any, district: Any, file: str, sections: dict[str, Section]) -> None:

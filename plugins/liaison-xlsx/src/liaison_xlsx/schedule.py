@@ -44,11 +44,13 @@ PLAN_COLUMNS: tuple[PlanColumn, ...] = (
     PlanColumn("时间", lambda r, d: _time(r), least=13, centred=True),
     PlanColumn("事项", lambda r, d: r.title, most=36),
     PlanColumn("主办单位", lambda r, d: d.name(r.host), most=16),
-    PlanColumn("参加单位", lambda r, d: d.names(p for p in r.participants if p != r.host), most=36),
+    PlanColumn("参加单位", lambda r, d: "；".join(x for x in (d.names(p for p in r.participants if p != r.host),
+                                                               r.guests) if x), most=36),
     PlanColumn("依据", lambda r, d: "\n".join(r.basis), most=15),
     PlanColumn("状态", lambda r, d: r.status_zh, centred=True),
     PlanColumn("暂定", lambda r, d: "是" if r.provisional else "否", centred=True),
     PlanColumn("地点", lambda r, d: r.location, most=20),
+    PlanColumn("本区设定", lambda r, d: r.local, most=24),
     PlanColumn("编号", lambda r, d: r.id, most=48, wrap=False),  # for `liaison plan --confirm/--move`; not printed
 )
 PRINTED = len(PLAN_COLUMNS) - 1  # the columns on paper: all but 编号
@@ -58,7 +60,8 @@ TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 2
 
 def _note(district: Any, year: int, provisional: bool, breaks_avoided: bool = True) -> str:
     note = (f"依据《{regulation_title(district)}》。日期由 liaison 按工作日拟定；“状态”为“拟定”的，"
-            "尚待对口联系双方商定。")
+            "尚待对口联系双方商定。“本区设定”列为该项所依据的、原文未规定而由本区设定的事项"
+            "（说明见 liaison provisions）。")
     if provisional:
         note += f"日期暂定：{provisional_note(year, breaks_avoided=breaks_avoided)}。"
     return note

@@ -190,6 +190,12 @@ class SheetReader:
                     values[field] = None
                     continue
                 kind = getattr(cell, "data_type", "")
+                if kind == "f" and isinstance(value, str) and value.replace(" ", "").upper() in CALC_BOOLEANS:
+                    # LibreOffice Calc saves a TRUE or FALSE typed into a cell as the formula TRUE()
+                    # or FALSE(): the value typed, as Excel's TRUE is
+                    values[field] = CALC_BOOLEANS[value.replace(" ", "").upper()]
+                    blank = False
+                    continue
                 if kind == "f" or kind == "e":
                     values[field] = Special(kind, value)
                     blank = False
@@ -229,6 +235,10 @@ class SheetReader:
             return found
         except TypeError:  # an unhashable value: parse it each time
             return PARSERS[column.parse](value, self.directory)
+
+
+#: The formulas that are a boolean typed in LibreOffice Calc (its .xlsx: ``<f>TRUE()</f><v>1</v>``).
+CALC_BOOLEANS = {"=TRUE()": True, "=FALSE()": False}
 
 
 @attrs.frozen

@@ -48,8 +48,10 @@ def issuer_of(district: District, e: Engagement) -> Organisation:
 
 
 def invitees(district: District, e: Engagement) -> list[Organisation]:
-    """The party branches and the ICF among the participants, in the engagement's order."""
-    return [o for o in (district.organisation(i) for i in e.participants) if o.is_counterpart]
+    """The party branches and the ICF among the participants (never the host: a branch's own event is
+    not ours to invite to), then those of the guests (§1.2 民主党派成员中有关方面的人士), in order."""
+    ids = dict.fromkeys([*e.participants, *(g.organisation for g in e.guests)])
+    return [o for o in (district.organisation(i) for i in ids) if o.is_counterpart and o.id != e.host]
 
 
 def roles(district: District, e: Engagement) -> dict[str, str]:
@@ -106,7 +108,9 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
     if e.provisions:
         prov = district.provision(e.provisions[0])
         grounds = w.basis(district, prov, w.rule_for(prov, e.kind, e.date))
-    body.append(Paragraph(f"{grounds}特邀请贵单位负责人{verb}{noun}。"))
+    guests = "、".join(f"{w.text(g.name, f'{where}.guests')}同志" for g in e.guests if g.organisation == invitee.id)
+    whom = "负责人" + (f"及{guests}" if guests else "") if invitee.id in e.participants else guests
+    body.append(Paragraph(f"{grounds}特邀请贵单位{whom}{verb}{noun}。"))
     # What is still open and the reply in one paragraph, so that the letter runs as short as it can
     # (GB/T 9704 §7.3.5: no page left mostly empty).
     notes = []

@@ -14,7 +14,8 @@ from liaison.duties import Duties, Obligation, duties_of
 from liaison.engagements import Engagement, Plan, Status
 from liaison.model import DESIGNATION_ZH, Organisation
 from liaison.records import Records
-from liaison.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind
+from liaison.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Routing
+from liaison.terms import DOCUMENT_KIND_ZH, term
 from liaison.workdays import provisional_note
 
 from liaison_docx.letter_model import Block, Heading, Letter, Paragraph, Table, format_date
@@ -24,15 +25,11 @@ from liaison_docx.letters.draft import Draft, letter_key
 __all__ = ["default_notice_date", "notice_letter", "notices"]
 
 #: The verb and object a letter uses for an engagement kind counted by a cadence.
-_ACTS: dict[EngagementKind, tuple[str, str]] = {
-    EngagementKind.VISIT: ("走访", ""),
-    EngagementKind.JOINT_MEETING: ("召开", "工作例会或联席会议"),
-    EngagementKind.WORK_MEETING: ("召开", "联系工作会议"),
-}
+_VERBS: dict[EngagementKind, str] = {EngagementKind.VISIT: "走访", EngagementKind.JOINT_MEETING: "召开",
+                                     EngagementKind.WORK_MEETING: "召开"}
 #: Fields of a cadence the district may set where the text is silent, as a letter names them.
 _LOCAL_NUMBERS = {"min_per_period": "最少次数", "max_per_period": "最多次数", "period_years": "周期",
                   "period_months": "周期", "cycle_anchor_year": "起算年份"}
-_DOCUMENT_KINDS = {"policy": "有关政策性文件、资料"}
 _COUNTERPARTS = "对口联系的民主党派、工商联"
 
 
@@ -75,7 +72,7 @@ def notice_letter(district: District, duties: Duties, engagements: Sequence[Enga
     """One department's notice: 一、对口联系单位 二、年度安排 三、工作要求, 特此通知."""
     office_name, dept_name, year = w.full_name(district, office), w.name(duties.body), duties.year
     body: list[Block] = [Paragraph(
-        f"为贯彻落实《{w.regulation(district)}》（以下简称《意见》），做好{year}年你单位与民主党派、工商联的"
+        f"为贯彻落实《{w.regulation(district)}》（以下简称{w.short_title(district)}），做好{year}年你单位与民主党派、工商联的"
         "对口联系工作，现将有关事项通知如下。")]
     body += _pairings(district, duties)
     body += _schedule(district, duties.body, year, engagements, breaks_avoided)
@@ -108,7 +105,7 @@ def _pairings(district: District, duties: Duties) -> list[Block]:
         prov = district.provision(clause)
         common = prov.pairing_role == "common_liaison" and duties.common_liaison
         role = "为各民主党派、工商联的共同联系单位，" if common else ""
-        blocks.append(Paragraph(f"根据《意见》{w.cite(prov)}，你单位{role}对口联系{'、'.join(labels)}。"))
+        blocks.append(Paragraph(f"根据{w.short_title(district)}{w.cite(prov)}，你单位{role}对口联系{'、'.join(labels)}。"))
     return blocks
 
 
@@ -121,11 +118,11 @@ def _time_range(e: Engagement) -> str:
     return w.clock_span(e.start, e.end)
 
 
-def _item(e: Engagement, dept: Organisation) -> str:
+def _item(district: District, e: Engagement, dept: Organisation) -> str:
     """The 事项 cell: the department's own meetings and visits by their kind (the other side is in the
     next column), anything else by its title."""
     if e.host == dept.id and e.kind in (EngagementKind.JOINT_MEETING, EngagementKind.VISIT):
-        return "领导走访" if e.kind == EngagementKind.VISIT else ENGAGEMENT_KIND_ZH[e.kind]
+        return "领导走访" if e.kind == EngagementKind.VISIT else district.kind_name(e.kind)
     return w.text(e.title_zh, f"plan.engagements[{e.id}].title_zh")
 
 
@@ -143,7 +140,7 @@ def _schedule(district: District, dept: Organisation, year: int, engagements: Se
         # and the names on one line each
         day = f"{e.date.month}月{e.date.day}日" + ("\n（暂定）" if e.provisional else "")
         cites = "\n".join(w.short_cite(district.provision(p)) for p in e.provisions)
-        rows.append((day, _time_range(e), _item(e, dept), w.group_names(district, [p for p in e.participants
+        rows.append((day, _time_range(e), _item(district, e, dept), w.group_names(district, [p for p in e.participants
                                                                                     if p != dept.id]), cites))
     blocks.append(Table(("日期", "时间", "事项", "参加单位", "依据"), tuple(rows)))
     notes = []
@@ -165,7 +162,9 @@ def _copying(district: District, duties: Duties) -> list[Block]:
         return []
     prov, rule = next((district.provision(p), r) for cc in lists[:1] for p in cc.provisions
                       if (r := district.provision(p).rule(cc.rule, cc.date)) is not None)
-    documents = _DOCUMENT_KINDS.get(lists[0].document_kind, f"{lists[0].document_kind}类文件")
+    kinds = dict.fromkeys(r.document_kind for _, r in district.rules(Routing, lists[0].date)
+                          if isinstance(r, Routing) and r.issuer == "department")
+    documents = "有关" + "、".join(term(DOCUMENT_KIND_ZH, k) for k in kinds)
     must = w.must(prov.modality_of(rule))
 
     def to(cc: CcList) -> str:
@@ -177,7 +176,7 @@ def _copying(district: District, duties: Duties) -> list[Block]:
         said = (f"你单位制发的{documents}，{must}按对口联系单位的调整抄送："
                 + "；".join(f"{format_date(cc.date)}起抄送{to(cc)}" for cc in lists) + "。")
     return [Heading(2, w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")),
-            Paragraph(w.quoted_provision(prov, rule) + said)]
+            Paragraph(w.quoted_provision(district, prov, rule) + said)]
 
 
 def _designations(district: District, duties: Duties, office_name: str) -> list[Block]:
@@ -195,12 +194,12 @@ def _designations(district: District, duties: Duties, office_name: str) -> list[
             if role == "liaison_officer" and duty.designations.phone:
                 said += f"（{w.telephone(w.text(duty.designations.phone, f'{where}.phone'))}）"
             named.append(said)
-    said = w.quoted_provision(prov, duty.rule)
+    said = w.quoted_provision(district, prov, duty.rule)
     if named:
         said += "你单位" + "，".join(named) + "。"
-    if duty.missing:
-        said += (f"{'' if named else '你单位'}尚未指定{w.join([DESIGNATION_ZH[r] for r in duty.missing])}，"
-                 f"请尽快确定，并将名单报{office_name}。")
+    if duty.missing:  # not recorded is not known to be missing
+        said += (f"本区尚无你单位{w.join([DESIGNATION_ZH[r] for r in duty.missing])}的记录，"
+                 f"请确定后将名单报{office_name}。")
     return [Heading(2, w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")), Paragraph(said)]
 
 
@@ -210,10 +209,16 @@ def _obligations(district: District, duties: Duties, engagements: Sequence[Engag
     for o in duties.obligations:
         groups.setdefault((o.provision, id(o.rule)), []).append(o)
     blocks: list[Block] = []
+    versions: dict[str, int] = {}
+    for provision, _ in groups:
+        versions[provision] = versions.get(provision, 0) + 1
     for found in groups.values():
         prov = district.provision(found[0].provision)
-        blocks += [Heading(2, w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")),
-                   Paragraph(_obligation_text(district, duties, found, engagements))]
+        heading = w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")
+        valid = found[0].rule.validity.clip(dt.date(duties.year, 1, 1), dt.date(duties.year, 12, 31))
+        if versions[prov.id] > 1 and valid:  # an amended rule: one item per version, each saying when
+            heading += w.in_force_note(*valid, duties.year)
+        blocks += [Heading(2, heading), Paragraph(_obligation_text(district, duties, found, engagements))]
     return blocks
 
 
@@ -223,14 +228,14 @@ def _obligation_text(district: District, duties: Duties, found: Sequence[Obligat
     district set), the parts of the year a pairing is in force, and what the plan has placed."""
     first = found[0]
     prov, rule = district.provision(first.provision), first.rule
-    said = w.quoted_provision(prov, rule)
+    said = w.quoted_provision(district, prov, rule)
     valid = rule.validity.clip(dt.date(duties.year, 1, 1), dt.date(duties.year, 12, 31))
     note = w.in_force_note(*valid, duties.year).strip("（）") if valid else ""
     reading = (f"{note}，" if note else "") + _reading(rule, first)
     said += ("按本区对该条的理解，" if "scope" in first.rests_on else "") + reading + "。"
     local = list(dict.fromkeys(_LOCAL_NUMBERS[f] for f in first.rests_on if f in _LOCAL_NUMBERS))
     if local:
-        said += f"其中{w.join(local)}为本区设定，《意见》原文未作规定。"
+        said += f"其中{w.join(local)}为本区设定，{w.short_title(district)}原文未作规定。"
     parts = []
     for o in found:
         if o.partial and o.reason_zh:
@@ -245,7 +250,8 @@ def _obligation_text(district: District, duties: Duties, found: Sequence[Obligat
 def _reading(rule: Cadence, o: Obligation) -> str:
     """你单位领导应对每个对口联系的民主党派、工商联每年走访1至2次; 你单位应每年至少召开1次工作例会或联席会议."""
     kind = rule.engagement_kind
-    verb, noun = _ACTS.get(kind, ("安排", ENGAGEMENT_KIND_ZH[kind]))
+    verb = _VERBS.get(kind, "安排")
+    noun = "" if kind == EngagementKind.VISIT else (rule.label_zh or ENGAGEMENT_KIND_ZH[kind])
     lo, hi = rule.min_per_period, rule.max_per_period
     count_said = f"{lo}次" if hi == lo else f"{lo}至{hi}次"
     times = f"至少{verb}{lo}次{noun}" if hi is None else f"{verb}{count_said}{noun}"
@@ -299,8 +305,8 @@ def _invitations(district: District, duties: Duties) -> list[Block]:
             whom = "各民主党派、工商联"
         if not whom:
             continue
-        event = ENGAGEMENT_KIND_ZH[rule.event_kind]
+        event = district.kind_name(rule.event_kind)
         role = w.text(rule.role_zh, f"provisions[{prov.id}].rules[{rule.key}].role_zh")
         said = f"你单位组织召开{event}时，{w.must(prov.modality_of(rule))}邀请{whom}负责人{role}。"
-        blocks += [Heading(2, event), Paragraph(w.quoted_provision(prov, rule) + said)]
+        blocks += [Heading(2, event), Paragraph(w.quoted_provision(district, prov, rule) + said)]
     return blocks

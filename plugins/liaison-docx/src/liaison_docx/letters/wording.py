@@ -68,6 +68,11 @@ def regulation(district: District) -> str:
     return text(district.info.regulation_title, "district.regulation_title")
 
 
+def short_title(district: District) -> str:
+    """《意见》, 《办法》: how a letter cites the regulation once it has named it (the data's)."""
+    return "《" + text(district.info.regulation_short_title, "district.regulation_short_title") + "》"
+
+
 def join(items: Sequence[str]) -> str:
     """甲、乙和丙."""
     return items[0] if len(items) == 1 else "、".join(items[:-1]) + "和" + items[-1]
@@ -89,7 +94,7 @@ def cite(prov: Provision) -> str:
 
 
 def short_cite(prov: Provision) -> str:
-    return text(f"第{prov.citation_zh}条", f"provisions[{prov.id}].citation_zh")
+    return text(prov.article_zh(), f"provisions[{prov.id}].citation_zh")
 
 
 def sentence(prov: Provision, rule: Rule) -> str:
@@ -108,13 +113,13 @@ def basis(district: District, prov: Provision, rule: Rule | None) -> str:
     return f"根据《{regulation(district)}》{cite(prov)}的规定，"
 
 
-def quoted_provision(prov: Provision, rule: Rule) -> str:
+def quoted_provision(district: District, prov: Provision, rule: Rule) -> str:
     """《意见》第三（三）条规定：“…。” (a notice that has introduced the short title, under a heading
     that names the provision)."""
     quoted = sentence(prov, rule)
     if not quoted:
-        return f"《意见》{cite(prov)}对此作了规定。"
-    return f"《意见》{short_cite(prov)}规定：“{quoted}。”"
+        return f"{short_title(district)}{cite(prov)}对此作了规定。"
+    return f"{short_title(district)}{short_cite(prov)}规定：“{quoted}。”"
 
 
 def must(modality: Modality) -> str:
