@@ -617,3 +617,20 @@ def test_letters_to_bodies_with_long_ids_get_paths_within_the_limit() -> None:
         assert isinstance(outcome, ExportOutcome), outcome
     paths = [letter.path for letter in outcome.state.letters if letter.engagement.endswith("health-meeting")]
     assert len(paths) == 2 and len(set(paths)) == 2 and all(len(p) <= 120 for p in paths), paths
+
+
+def test_a_rule_inviting_the_government_needs_one_at_load() -> None:
+    """§3.5 the other way (a party's major event invites the district government) in a district that
+    names no government: refused at load, at the rule (it loaded, then the first plan or check with
+    such an event stopped with ``the data names no district government``)."""
+    seed = seed_district()
+    government = (OrgKind.DISTRICT_GOVERNMENT, OrgKind.GOVERNMENT_OFFICE)
+    orgs = tuple(o for o in seed.organisations if o.kind not in government)
+    keep = {"major-event-of-a-party"}
+    provisions = tuple(attrs.evolve(p, rules=tuple(r for r in p.rules if r.key in keep), sentences=())
+                       for p in seed.provisions)
+    district = District(seed.info, orgs, seed.pairings, provisions)
+    with pytest.raises(DataError) as refused:
+        parse_district(district_toml(district), file="no-government.toml")
+    [problem] = [p for p in refused.value.problems if "government" in p.message]
+    assert problem.path.endswith(".rules[0]") and "district government" in problem.message and problem.message_zh
