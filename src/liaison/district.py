@@ -151,6 +151,8 @@ class PairingSpan:
     def longest_piece(self) -> tuple[dt.date, dt.date]:
         """The longest run of days in force (the earliest of equals): where an engagement of the
         pairing is planned."""
+        if len(self.versions) == 1:  # one version: one run (the planner asks this of every pairing)
+            return self.start, self.end
         return max(self.pieces(), key=lambda r: (r[1] - r[0], -r[0].toordinal()))
 
 

@@ -94,11 +94,11 @@ def _clip(limit: int) -> Callable[[str], str]:
 
 
 def _title_zh(text: str) -> str:
-    return _clip(TITLE_MAX)(text)
+    return shorten(text, TITLE_MAX - 1)
 
 
 def _title_en(text: str) -> str:
-    return _clip(TITLE_EN_MAX)(text)
+    return shorten(text, TITLE_EN_MAX - 1)
 
 
 @attrs.frozen
@@ -334,9 +334,11 @@ class _YearPlanner:
             # years may hold pairings that start only next year), longest paired first, leaving out
             # those paired less than half as long: one paired for a day would take a visit it cannot hold
             windows = {c: w for c in o.counterparts if (w := self._pairing_window((dept.id, c), o)) is not None}
-            longest = max((w[1] - w[0] for w in windows.values()), default=dt.timedelta())
-            others = sorted((c for c, w in windows.items() if 2 * (w[1] - w[0]) >= longest),
-                            key=lambda c: windows[c][0] - windows[c][1])
+            others = list(windows)
+            if len(others) > 1:  # a department's (a pairing has one)
+                longest = max(w[1] - w[0] for w in windows.values())
+                others = sorted((c for c, w in windows.items() if 2 * (w[1] - w[0]) >= longest),
+                                key=lambda c: windows[c][0] - windows[c][1])
             for k in range(count if others else 0):
                 other_id = others[k % len(others)]
                 key = (dept.id, other_id)
