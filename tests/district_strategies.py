@@ -2,12 +2,13 @@
 
 Each part of a district file has its own strategy — the district's own table and its part-period
 setting, organisations of every kind, dated pairings (mid-year replacements, ends, versions with
-and without gaps), and each kind of rule with its dated versions — and :func:`districts` puts them
-together as a :class:`GeneratedDistrict`: the district, the year to plan and the planning options
-(with dated events for the invitation rules present). Objects are built directly (fast);
-:func:`district_toml` renders any :class:`District` as a district file, so a test can run the same
-district through the loader. A new field or rule kind is one more strategy here, a new line of the
-file one change in :func:`district_toml`.
+and without gaps), each kind of rule with its dated versions, provisions whose texts are amended
+with them — and :func:`districts` puts them together as a :class:`GeneratedDistrict`: the district,
+the year to plan and check, the planning options (with dated events for the invitation rules
+present) and the year's records. Objects are built directly (fast); :func:`district_toml` and
+:func:`records_toml` write any district or records as a file (the format line included), so a test
+can run the same data through the loaders. A new field is written without a change here; a new
+part or rule kind is one more strategy, a new line of the file one change in the two writers.
 
 A helpers module, never a test module: tests and benchmarks import from here. The number of
 examples is bounded for CI; ``LIAISON_HYPOTHESIS=long`` multiplies it (docs/benchmarks.md).

@@ -5,14 +5,17 @@ Districts come from :mod:`district_strategies` (organisations of every kind, pai
 ended mid-year, rule versions amended on random days, per-pairing and per-department readings,
 cadences of 3 to 36 months, part-period settings). For each, and a year:
 
-- the file the district is written as loads back as the same district;
+- the files the district and its records are written as load back as the same;
 - the plan keeps to the days: every planned engagement on a working day, within the days its
-  pairings and a version of its rule are in force;
+  pairings and a version of its rule are in force, every id unique;
 - the plan treated as held leaves no shortfall for anything the planner placed (what it reports as
-  unplaced excepted, and that only where the days cannot hold it), and every cadence finding is
-  judged by one rule version, over days its pairing is in force;
-- the export flow the command uses (the workspace, every exporter) and the JSON views raise nothing
-  but a :class:`LiaisonError`.
+  unplaced excepted, and that only where the days are few), and every cadence finding is judged by
+  one rule version — with that version's numbers — over days its pairing is in force;
+- the export flow the command uses (the workspace, every exporter), the year going on (confirm,
+  move, cancel, held) and exported again, the JSON and the printed views raise nothing but a
+  :class:`LiaisonError`, and the year's state reads back as written.
+
+Run longer with ``LIAISON_HYPOTHESIS=long`` (docs/benchmarks.md).
 
 Every failing example hypothesis found is kept below as a named regression test.
 """
