@@ -270,6 +270,8 @@ PARSERS: dict[str, Callable[[Any, Directory], Any]] = {
     "orgs": orgs_or_none,
     "kind": lambda v, d: cells.kind(v),
     "yes_no": lambda v, d: cells.yes_no(v),
-    "doc_kind": lambda v, d: cells.doc_kind(v),
+    "doc_kind": cells.doc_kind,
+    "activity_kind": cells.activity_kind,
+    "by": cells.by,
     "party": lambda v, d: cells.party(v),
 }
