@@ -58,6 +58,17 @@ def donghu_own() -> District:
 
 
 @pytest.fixture(scope="module")
+def donghu_words() -> District:
+    """donghu with words of its own no project synonym knows: 双方例会 for its joint meetings and
+    规范性文件 for the documents its copying rule names."""
+    text = DONGHU.read_text(encoding="utf-8")
+    assert 'label_zh = "工作例会"' in text and 'document_kind = "policy"' in text
+    text = text.replace('label_zh = "工作例会"', 'label_zh = "双方例会"').replace(
+        'document_kind = "policy"', 'document_kind = "policy"\nlabel_zh = "规范性文件"')
+    return parse_district(text, file="donghu.toml")
+
+
+@pytest.fixture(scope="module")
 def donghu_ledger(donghu: District) -> bytes:
     return ledger_workbook(donghu, plan_for(donghu, 2027), 2027)
 
@@ -122,6 +133,14 @@ def test_a_kind_no_rule_names_is_refused_naming_the_districts_kinds(seed: Distri
         {"文号": "东水〔2027〕1号", "发文单位": "东湖区水务局", "日期": "2027-3-1", "文件类型": "资料"}))
     assert other.render("zh") == "台账.xlsx: 文件抄送!F3: 没有“资料”这种文件类型 (fix: 请填写“政策性文件”或“其他”)"
     assert "write 政策性文件 (policy) or 其他 (other)" in str(other)
+
+
+def test_a_districts_own_word_for_a_document_kind_is_listed_and_read(donghu_words: District) -> None:
+    book = open_book(ledger_workbook(donghu_words, plan_for(donghu_words, 2027), 2027))
+    assert drop_down(book, "doc_kinds") == ["规范性文件", "其他"]
+    Sheet(book["文件抄送"]).append({"文号": "东水〔2027〕2号", "发文单位": "东湖区水务局", "日期": "2027-3-1",
+                                    "抄送单位": "九三学社东湖区委员会", "文件类型": "规范性文件"})
+    assert [d.kind for d in read_ledger(save(book), donghu_words, "台账.xlsx").documents] == ["policy"]
 
 
 def test_other_documents_are_recorded_and_not_counted(seed: District, ledger_2026: bytes) -> None:
@@ -248,6 +267,34 @@ def test_the_activities_sheet_is_found_when_renamed(seed: District, ledger_2026:
     expected = read_ledger(save(book), seed, "台账.xlsx").activities
     book["其他联系工作"].title = "Sheet7"
     assert expected and read_ledger(save(book), seed, "台账.xlsx").activities == expected
+
+
+# ------------------------------------------------------------------ the district's engagement words
+def test_the_kinds_drop_down_speaks_the_districts_words(donghu_ledger: bytes) -> None:
+    kinds = drop_down(open_book(donghu_ledger), "kinds")
+    assert "工作例会" in kinds and "有关会议" in kinds and "联席会议" not in kinds  # donghu's labels
+
+
+def test_a_districts_word_for_a_meeting_reads_back(donghu: District, donghu_ledger: bytes) -> None:
+    book = open_book(donghu_ledger)
+    row = Sheet(book["会议走访"]).append({"日期": "2027-3-9", "类型": "有关会议", "主办单位": "东湖区人民政府",
+                                          "参加单位": "民盟东湖区委员会", "是否召开": "是"})
+    (meeting,) = read_ledger(save(book), donghu, "台账.xlsx").engagements
+    assert (meeting.kind.value, meeting.source) == ("important_meeting", f"台账.xlsx: 会议走访!{row}:{row}")
+
+
+def test_rows_prefilled_with_the_districts_word_read_back(donghu_words: District) -> None:
+    """The plan's rows carry the district's word (双方例会, no synonym of the project's): marked held,
+    they are the plan's engagements again."""
+    plan = plan_for(donghu_words, 2027)
+    book = open_book(ledger_workbook(donghu_words, plan, 2027))
+    sheet = Sheet(book["会议走访"])
+    rows = list(sheet.rows())
+    assert "双方例会" in {sheet.get(r, "类型") for r in rows}
+    for row in rows:
+        sheet.set(row, "是否召开", "是")
+    records = read_ledger(save(book), donghu_words, "台账.xlsx")
+    assert [(e.id, e.kind) for e in records.engagements] == [(e.id, e.kind) for e in plan.engagements]
 
 
 # ------------------------------------------------------------------------------------- 4. hosts

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import Any
 
-from liaison_xlsx.domain import FIRST_YEAR, LAST_YEAR, Directory, UnknownName, kind_names
+from liaison_xlsx.domain import FIRST_YEAR, LAST_YEAR, Directory, UnknownName
 
 
 class CellProblem(Exception):
@@ -159,21 +159,20 @@ def yes_no(value: Any) -> bool | None:
                       "write 是 or 否", "请填写“是”或“否”")
 
 
-_KINDS = kind_names()
 MEETING = "会议"
 
 
-def kind(value: Any) -> str | None:
-    """An engagement kind's value; 会议 is returned as is, for the reader to resolve by the host."""
+def kind(value: Any, directory: Directory) -> str | None:
+    """An engagement kind's value, by the district's word for it or the project's (Chinese, a synonym,
+    English); 会议 is returned as is, for the reader to resolve by the host."""
     word = line(value)
     if word is None:
         return None
-    key = unicodedata.normalize("NFKC", word).strip().casefold()
-    if key == MEETING:
+    if unicodedata.normalize("NFKC", word).strip() == MEETING:
         return MEETING
-    found = _KINDS.get(key) or _KINDS.get(key.replace(" ", "_"))
+    found = directory.engagement_kind(word)
     if found is None:
-        listed = "、".join(dict.fromkeys(k for k in _KINDS if not k.isascii()))
+        listed = "、".join(directory.engagement_words())
         raise CellProblem(f"no engagement kind is called {word!r}", f"没有“{word}”这种类型",
                           "use a kind from the drop-down list (or visit, joint_meeting, …)",
                           f"请从下拉列表中选择：{listed}")

@@ -43,6 +43,7 @@ from liaison.records import (
 )
 from liaison.rules import (
     ACTIVITIES,
+    ENGAGEMENT_KIND_EN,
     ENGAGEMENT_KIND_ZH,
     EngagementKind,
     Provision,
@@ -56,8 +57,6 @@ from liaison.rules import (
 )
 from liaison.rules import EVENT_KINDS as CORE_EVENT_KINDS
 from liaison.terms import (
-    DOCUMENT_KIND_EN,
-    DOCUMENT_KIND_ZH,
     HOST_ZH,
     ISSUER_ZH,
     RECIPIENTS_ZH,
@@ -144,31 +143,42 @@ MEETING_DEFAULT = "joint_meeting"
 EVENT_KINDS = frozenset(k.value for k in CORE_EVENT_KINDS)
 
 
-def kind_names() -> dict[str, str]:
-    """Every name of an engagement kind a ledger may use (Chinese, its synonyms, the English value,
-    also with spaces), casefolded → the kind's value."""
+def kind_names(district: District | None = None) -> dict[str, str]:
+    """Every name of an engagement kind a ledger may use, by :func:`liaison.text.name_key` → the
+    kind's value: the district's own words first (a rule's label: donghu's 工作例会, 有关会议 — the
+    words its pre-filled rows carry), then the project's Chinese, its synonyms and the English value
+    (also with spaces)."""
     names: dict[str, str] = {}
+    if district is not None:
+        for kind in EngagementKind:
+            for lang, default in (("zh", ENGAGEMENT_KIND_ZH), ("en", ENGAGEMENT_KIND_EN)):
+                label = district.kind_name(kind, lang)
+                if label != default.get(kind):
+                    names.setdefault(name_key(label), kind.value)
     for kind in EngagementKind:
         value = kind.value
         for name in (value, value.replace("_", " "), value.replace("_", "-"), ENGAGEMENT_KIND_ZH.get(kind, ""),
                      *KIND_SYNONYMS.get(value, ())):
             if name:
-                names.setdefault(name.casefold(), value)
+                names.setdefault(name_key(name), value)
     return names
 
 
-def kind_choices() -> tuple[tuple[str, str], ...]:
-    """(Chinese name, value) for the drop-down, in the core's order."""
-    core = tuple((ENGAGEMENT_KIND_ZH[k], k.value) for k in EngagementKind if k in ENGAGEMENT_KIND_ZH)
-    return core + tuple(c for c in EXTRA_KIND_CHOICES if c[1] in {k.value for k in EngagementKind})
+def kind_choices(district: District) -> tuple[tuple[str, str], ...]:
+    """(Chinese name, value) for the drop-down, in the core's order, each by the district's word."""
+    names = kind_names(district)
+    own = tuple((district.kind_name(k), k.value) for k in EngagementKind)
+    listed = {name for name, _ in own}
+    return own + tuple((word, value) for word, value in EXTRA_KIND_CHOICES
+                       if word not in listed and names.get(name_key(word)) == value)
 
 
 def engagement_kind(value: str) -> EngagementKind:
     return EngagementKind(value)
 
 
-def kind_zh(value: str) -> str:
-    return str(ENGAGEMENT_KIND_ZH.get(EngagementKind(value), value))
+def kind_zh(district: District, value: str) -> str:
+    return district.kind_name(EngagementKind(value))
 
 
 def party_names() -> tuple[str, ...]:
@@ -212,8 +222,9 @@ def _in_force(rule: Rule, year: int | None) -> bool:
 
 
 def document_kinds(district: District, year: int | None = None) -> tuple[KindWord, ...]:
-    """The document kinds the district's copying rules name, in the data's order, each with whose
-    documents go to whom, under which provisions (§3.2 in the seed: 政策性文件 and 资料)."""
+    """The document kinds the district's copying rules name, in the data's order, by the district's
+    words for them (``District.document_kind_name``), each with whose documents go to whom, under
+    which provisions (§3.2 in the seed: 政策性文件 and 资料)."""
     found: dict[str, list[tuple[Provision, Routing]]] = {}
     for prov in district.provisions:
         for rule in prov.rules:
@@ -224,7 +235,8 @@ def document_kinds(district: District, year: int | None = None) -> tuple[KindWor
         routes = "；".join(dict.fromkeys(f"{term(ISSUER_ZH, r.issuer)}的抄送{term(RECIPIENTS_ZH, r.recipients)}"
                                         for _, r in rules))
         cited = "、".join(dict.fromkeys(provision_label(district, p.id) for p, _ in rules))
-        words.append(KindWord(kind, term(DOCUMENT_KIND_ZH, kind), term(DOCUMENT_KIND_EN, kind), f"{routes}（{cited}）"))
+        words.append(KindWord(kind, district.document_kind_name(kind), district.document_kind_name(kind, "en"),
+                              f"{routes}（{cited}）"))
     return tuple(words)
 
 
@@ -421,7 +433,8 @@ class Directory:
                           for o in district.organisations)
         self._by_id = {o.id: o for o in self.orgs}
         self._cache: dict[str, str] = {}
-        self._document_kinds: dict[str, str] | None = None  # name_key of a value or a word → the kind
+        self._engagement_kinds: dict[str, str] | None = None  # name_key of a word → the kind
+        self._document_kinds: dict[str, str] | None = None
         self._activity_kinds: dict[str, str] | None = None
 
     def name(self, org_id: str) -> str:
@@ -463,6 +476,17 @@ class Directory:
         return found
 
     # -- the district's own kinds (any version: a ledger read back may be of any year) ---------------
+    def engagement_kind(self, word: str) -> str | None:
+        """An engagement kind from the district's word for it or any of :func:`kind_names`."""
+        if self._engagement_kinds is None:
+            self._engagement_kinds = kind_names(self.district)
+        key = name_key(word)
+        return self._engagement_kinds.get(key) or self._engagement_kinds.get(key.replace(" ", "_"))
+
+    def engagement_words(self) -> tuple[str, ...]:
+        """The Chinese words of the drop-down, for a message."""
+        return tuple(word for word, _ in kind_choices(self.district))
+
     def document_kind(self, word: str) -> str | None:
         """A document kind from its value or its words (资料, materials, material), or 其他; None when
         the district's copying rules name no such kind."""
@@ -471,7 +495,7 @@ class Directory:
             names = {name_key(k): k for k in kinds}
             names.update({name_key(w): k for w, k in DOCUMENT_SYNONYMS.items() if k in kinds or k == OTHER_DOCUMENT})
             self._document_kinds = names
-        found = self.district.document_kind(word)  # the core's words (DOCUMENT_KIND_ZH / _EN)
+        found = self.district.document_kind(word)  # the district's words, else the project's
         return found if found in self._document_kinds.values() else self._document_kinds.get(name_key(word))
 
     def document_words(self) -> tuple[tuple[str, str], ...]:

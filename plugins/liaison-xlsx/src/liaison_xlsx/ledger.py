@@ -60,7 +60,7 @@ def _lists(directory: Directory, kinds: Mapping[str, tuple[KindWord, ...]]) -> d
         "issuers": tuple(o.name for o in directory.group("government", "department")),
         "departments": tuple(o.name for o in directory.group("department")),
         "counterparts": tuple(o.name for o in directory.group("counterpart")),
-        "kinds": tuple(name for name, _ in kind_choices()),
+        "kinds": tuple(name for name, _ in kind_choices(directory.district)),
         "yes_no": ("是", "否"),
         **{name: tuple(dict.fromkeys(k.zh for k in words)) for name, words in kinds.items()},
         "parties": party_names(),
@@ -195,7 +195,7 @@ def _meeting_words(district: Any, year: int) -> dict[str, str]:
     words = {}
     for name, kind in (("government_meeting", MEETING_OF_GOVERNMENT), ("other_meeting", MEETING_DEFAULT)):
         cited = kind_citation(district, kind, year)
-        words[name] = kind_zh(kind) + (f"（{cited}）" if cited else "")
+        words[name] = kind_zh(district, kind) + (f"（{cited}）" if cited else "")
     return words
 
 
