@@ -459,7 +459,7 @@ def test_every_sheet_cut_short_is_a_liaison_error(fraction: float) -> None:
 
 
 LEDGER_SHEETS = ("会议走访", "文件抄送", "征求意见", "调研成果", "通报政情", "特约人员", "责任制", "联合调研",
-                 "后备干部", "镇街活动")
+                 "后备干部", "镇街活动", "其他联系工作")
 cell_values = st.one_of(
     st.none(), st.text(max_size=20).filter(lambda s: not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", s)),
     st.sampled_from(["是", "否", "也许", "走访", "会议", "区卫生局", "农工党总支部", "各民主党派", "2026-3-1",

@@ -40,7 +40,6 @@ from liaison.workdays import ChineseCalendar
 from liaison_xlsx import ledger_workbook, read_ledger, schedule_workbook
 from liaison_xlsx.domain import Directory, plan_rows
 from liaison_xlsx.schedule import PLAN_COLUMNS
-from liaison_xlsx.specs import LEDGER
 
 READ_BUDGET = 1.0
 WRITE_BUDGET = 0.5
@@ -122,10 +121,10 @@ def _schedule_sheets(directory: Directory, rows: Any) -> list[tuple[str, list[li
 
 
 def _ledger_sheets(directory: Directory, rows: Any, district: Any, year: int) -> list[tuple[str, list[list[Any]]]]:
-    from liaison_xlsx.ledger import _prefill
+    from liaison_xlsx.ledger import _prefill, ledger_specs
 
     sheets = [("说明", [["填写说明"]])]
-    for spec in LEDGER:
+    for spec in ledger_specs(district, year):
         filled = _prefill(spec, rows, directory, district, year)
         sheets.append((spec.name, [[spec.name], [c.header for c in spec.columns],
                                    *([_cell(r.get(c.field)) for c in spec.columns] for r in filled)]))

@@ -54,13 +54,13 @@ def test_yes_no(value: Any, held: bool) -> None:
     ("大型活动", "major_event"), ("检查工作", "inspection"), ("visit", "visit"), ("Joint Meeting", "joint_meeting"),
     ("joint-meeting", "joint_meeting"), ("会议", cells.MEETING),
 ])
-def test_kinds_in_chinese_or_english(value: str, kind: str) -> None:
-    assert cells.kind(value) == kind
+def test_kinds_in_chinese_or_english(directory: Directory, value: str, kind: str) -> None:
+    assert cells.kind(value, directory) == kind
 
 
-def test_an_unknown_kind_lists_the_chinese_ones() -> None:
+def test_an_unknown_kind_lists_the_chinese_ones(directory: Directory) -> None:
     with pytest.raises(CellProblem) as caught:
-        cells.kind("茶话会")
+        cells.kind("茶话会", directory)
     assert "走访" in caught.value.fix_zh and "联席会议" in caught.value.fix_zh
 
 

@@ -123,13 +123,19 @@ def test_both_workbooks_convert_to_csv(converted: Path, seed: District, plan_202
                          "邀请单位", "未全部邀请的原因"]
     assert ledger[2][:3] == [first.id, first.date.isoformat(), "走访"]
     assert (converted / "csv" / "台账-镇街活动.csv").is_file()
+    own = read_csv(converted / "csv" / "台账-其他联系工作.csv")
+    assert own[1] == ["类型", "日期", "内容", "单位", "参加单位"]
 
 
 def test_a_ledger_saved_by_libreoffice_reads_back_identically(converted: Path, seed: District,
                                                               ledger_2026: bytes) -> None:
     saved = (converted / "填好的台账.xlsx").read_bytes()
     assert saved != fill_as_clerk(ledger_2026)  # LibreOffice wrote its own package
-    assert read_ledger(saved, seed, "台账.xlsx") == read_ledger(fill_as_clerk(ledger_2026), seed, "台账.xlsx")
+    records = read_ledger(saved, seed, "台账.xlsx")
+    assert records == read_ledger(fill_as_clerk(ledger_2026), seed, "台账.xlsx")
+    # the district's own kinds: 资料 on 文件抄送, a town's chamber support on 其他联系工作
+    assert [d.kind for d in records.documents] == ["policy", "material"]
+    assert [(a.kind, a.by) for a in records.activities] == [("chamber_support", "城关镇")]
 
 
 def test_libreoffice_keeps_the_drop_downs(converted: Path, seed: District) -> None:
@@ -139,6 +145,10 @@ def test_libreoffice_keeps_the_drop_downs(converted: Path, seed: District) -> No
     assert book.defined_names["lst_all"].attr_text.endswith(f"!$A$2:$A${len(seed.organisations) + 1}")
     found = {(dv.type, dv.formula1) for dv in book["会议走访"].data_validations.dataValidation}
     assert {("list", "lst_kinds"), ("list", "lst_hosts"), ("list", "lst_yes_no"), ("date", "367")} <= found
+    own = {(dv.type, dv.formula1) for dv in book["其他联系工作"].data_validations.dataValidation}
+    assert {("list", "lst_activity_kinds"), ("list", "lst_all")} <= own
+    assert ("list", "lst_doc_kinds") in {(dv.type, dv.formula1)
+                                         for dv in book["文件抄送"].data_validations.dataValidation}
     prompts = {dv.promptTitle for dv in book["会议走访"].data_validations.dataValidation}
     assert "类型（必填）" in prompts
 

@@ -183,6 +183,7 @@ def test_each_text_columns_validation_is_its_fields_limit(ledger_2026: bytes) ->
                     column = str(cells).split(":")[0].rstrip("0123456789")
                     limits[(ws.title, headers[column])] = dv.formula1
     assert limits[("会议走访", "事项")] == str(TITLE_MAX) and limits[("文件抄送", "标题")] == str(TITLE_MAX)
+    assert limits[("其他联系工作", "内容")] == str(TITLE_MAX)
     assert limits[("特约人员", "姓名")] == limits[("后备干部", "姓名")] == limits[("镇街活动", "镇街")] == str(NAME_MAX)
     assert limits[("调研成果", "反馈情况")] == limits[("会议走访", "未全部邀请的原因")] == str(TEXT_MAX)
     assert "200" not in limits.values() and ("会议走访", "备注") not in limits  # 备注 is the clerk's own

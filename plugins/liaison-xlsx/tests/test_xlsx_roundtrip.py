@@ -33,6 +33,10 @@ def test_a_filled_ledger_shows_exactly_the_three_shortfalls(seed: District, plan
     ]
     (answer,) = [f for f in report.problems() if f.provision == "§1.3"]
     assert answer.basis == "local"  # the deadline is the district's own setting, not the text's
+    (material,) = [f for f in report.findings if f.rule == "department-materials"]
+    assert (material.status, material.counted) == (FindingStatus.MET, ("区卫〔2026〕18号",))
+    (chamber,) = [f for f in report.findings if f.rule == "chamber-support"]
+    assert (chamber.status, chamber.counted) == (FindingStatus.RECORDED, ("activities[0]",))
     work_meeting = [f for f in report.findings if f.provision == "§3.1" and f.rule == "work-meeting"]
     assert [(f.status, f.counted) for f in work_meeting] == [(FindingStatus.MET, ("2025/work_meeting/district-gov",))]
     assert not report.by_status(FindingStatus.MISSING_DESIGNATION)
@@ -141,12 +145,17 @@ def test_every_section_has_a_sheet_that_reads_back(seed: District, ledger_2026: 
     Sheet(book["后备干部"]).append({"部门": "区教育局", "姓名": "民进会员 林某", "党派": "民进", "日期": "2026-9-1"})
     Sheet(book["镇街活动"]).append({"镇街": "城关镇", "日期": "2026-4-16", "活动内容": "向各民主党派通报镇年度重点工作",
                                     "参加单位": "民建总支部、区工商联"})
+    Sheet(book["其他联系工作"]).append({"类型": "共同开展的活动", "日期": "2026-5-20",
+                                        "内容": "与民盟支部联合举办教育开放日", "单位": "区教育局",
+                                        "参加单位": "民盟支部"})
     records = read_ledger(save(book), seed, "台账.xlsx")
     assert [b.with_organisations for b in records.briefings] == [("cpwdp", "jiusan")]
     assert [(a.person, a.role, a.party) for a in records.special_appointments] == [("王某", "特约监督员", "农工党")]
     assert [j.with_organisations for j in records.joint_research] == [("cpwdp", "jiusan")]
     assert [(n.department, n.date) for n in records.nominations] == [("education", dt.date(2026, 9, 1))]
     assert [(t.town, t.with_organisations) for t in records.town_activities] == [("城关镇", ("cndca", "icf"))]
+    assert [(a.kind, a.by, a.with_organisations) for a in records.activities] == [("joint_activity", "education",
+                                                                                   ("cdl",))]
 
 
 def test_liaison_check_reads_a_ledger(seed: District, ledger_2026: bytes, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from liaison.district import District
 from liaison.engagements import Plan, Status
 from liaison.workdays import provisional_note
 from liaison_xlsx import ledger_workbook, read_ledger, schedule_workbook
+from liaison_xlsx.ledger import ledger_specs
 from liaison_xlsx.specs import LEDGER, validate_specs
 from liaison_xlsx.workbook import display_width, sheet_title
 
@@ -116,7 +117,7 @@ def test_document_properties(schedule: Any, ledger: Any, seed: District) -> None
 def test_ledger_sheets(ledger: Any) -> None:
     assert ledger.sheetnames == ["说明", *(s.name for s in LEDGER), "名单"]
     assert [s.name for s in LEDGER] == ["会议走访", "文件抄送", "征求意见", "调研成果", "通报政情", "特约人员",
-                                        "责任制", "联合调研", "后备干部", "镇街活动"]
+                                        "责任制", "联合调研", "后备干部", "镇街活动", "其他联系工作"]
     assert ledger["名单"].sheet_state == "hidden"
     assert {p.name: p.value for p in ledger.custom_doc_props.props}["liaison-district"] == "seed"
 
@@ -202,13 +203,13 @@ def test_designations_are_prefilled_with_the_paired_departments(ledger: Any, see
     assert [sheet.get(r, "单位") for r in sheet.rows()] == [o.name for o in seed.departments() if o.id in paired]
 
 
-def test_the_guide_explains_every_sheet_and_column(ledger: Any) -> None:
+def test_the_guide_explains_every_sheet_and_column(ledger: Any, seed: District) -> None:
     text = "\n".join(str(c.value) for row in ledger["说明"].iter_rows() for c in row if c.value)
     assert "是否召开" in text and "实际日期" in text and "2027年3月1日" in text and "会议走访!E12" in text
-    for spec in LEDGER:
+    for spec in ledger_specs(seed, 2026):
         assert spec.name in text and spec.purpose in text
         for column in spec.columns:
-            assert column.header in text
+            assert column.header in text and column.hint in text
     assert "§3.6 三（六）“走访联谊制度”" in text
 
 

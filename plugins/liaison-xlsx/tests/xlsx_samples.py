@@ -27,6 +27,12 @@ WORK_MEETING_2025 = {"编号": "2025/work_meeting/district-gov", "日期": dt.da
 #: 区卫生局's policy document, copied to 农工党总支部 but not to 九三学社综合支社 (§3.2).
 DOCUMENT = {"文号": "区卫〔2026〕15号", "发文单位": "卫生局", "日期": "2026-4-20",
             "标题": "关于推进基层医疗卫生服务能力提升的实施意见", "抄送单位": "农工党"}
+#: 区卫生局's materials (§3.2's 资料), copied to both its paired organisations.
+MATERIAL = {"文号": "区卫〔2026〕18号", "发文单位": "区卫生局", "日期": "2026-5-12",
+            "标题": "基层医疗机构服务能力评估资料", "抄送单位": "农工党总支部、九三学社综合支社", "文件类型": "资料"}
+#: A town's support of its chamber of commerce (§3.8; the seed's own record kind chamber_support).
+ACTIVITY = {"类型": "支持基层组织和镇商会活动", "日期": "2026-6-3", "内容": "支持城关镇商会换届",
+            "单位": "城关镇", "参加单位": "区工商联"}
 #: 农工党总支部's research result, never answered (§1.3).
 RESEARCH = {"编号": "调研〔2026〕农工1", "标题": "关于社区卫生服务中心人才队伍建设的调研报告",
             "报送单位": "农工党总支部", "承办部门": "区卫生局", "收到日期": "2026年6月15日"}
@@ -106,7 +112,8 @@ def designation(name: str) -> dict[str, str]:
 def fill_as_clerk(ledger: bytes) -> bytes:
     """The year's work as a clerk records it: every planned row held but one visit, the 2025 work
     meeting §3.1's two-year period needs, every paired department's designations, one policy document
-    missing a paired organisation and one research result without feedback."""
+    missing a paired organisation, materials copied as they should be, a town's support of its
+    chamber of commerce and one research result without feedback."""
     book = open_book(ledger)
     meetings = Sheet(book["会议走访"])
     for row in list(meetings.rows()):
@@ -117,7 +124,9 @@ def fill_as_clerk(ledger: bytes) -> bytes:
         for header, value in designation(duties.get(row, "单位")).items():
             duties.set(row, header, value)
     Sheet(book["文件抄送"]).append(DOCUMENT)
+    Sheet(book["文件抄送"]).append(MATERIAL)
     Sheet(book["调研成果"]).append(RESEARCH)
+    Sheet(book["其他联系工作"]).append(ACTIVITY)
     return save(book)
 
 
@@ -148,6 +157,8 @@ def clerk_toml(district: District, plan: Plan) -> str:
                                       "title": "区人民政府与各民主党派、工商联联系工作会议"}))
     out.append(_block("documents", {"id": "区卫〔2026〕15号", "issuer": "health", "date": dt.date(2026, 4, 20),
                                     "copied_to": ["cpwdp"], "title": DOCUMENT["标题"]}))
+    out.append(_block("documents", {"id": MATERIAL["文号"], "issuer": "health", "date": dt.date(2026, 5, 12),
+                                    "copied_to": ["cpwdp", "jiusan"], "kind": "material", "title": MATERIAL["标题"]}))
     out.append(_block("research_results", {"id": RESEARCH["编号"], "title": RESEARCH["标题"], "submitted_by": "cpwdp",
                                            "department": "health", "received": dt.date(2026, 6, 15)}))
     paired = {s.pairing.department for s in district.pairing_spans(dt.date(2026, 1, 1), dt.date(2026, 12, 31))}
@@ -157,4 +168,6 @@ def clerk_toml(district: District, plan: Plan) -> str:
             out.append(_block("designations", {
                 "organisation": org.id, "leader_in_charge": named["分管领导"], "liaison_office": named["负责处室"],
                 "liaison_officer": named["联络人员"]}))
+    out.append(_block("activities", {"kind": "chamber_support", "date": dt.date(2026, 6, 3),
+                                     "description": ACTIVITY["内容"], "by": "城关镇", "with_organisations": ["icf"]}))
     return "".join(out)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import Any
 
-from liaison_xlsx.domain import FIRST_YEAR, LAST_YEAR, Directory, UnknownName, kind_names
+from liaison_xlsx.domain import FIRST_YEAR, LAST_YEAR, Directory, UnknownName
 
 
 class CellProblem(Exception):
@@ -159,41 +159,79 @@ def yes_no(value: Any) -> bool | None:
                       "write 是 or 否", "请填写“是”或“否”")
 
 
-_KINDS = kind_names()
 MEETING = "会议"
 
 
-def kind(value: Any) -> str | None:
-    """An engagement kind's value; 会议 is returned as is, for the reader to resolve by the host."""
+def kind(value: Any, directory: Directory) -> str | None:
+    """An engagement kind's value, by the district's word for it or the project's (Chinese, a synonym,
+    English); 会议 is returned as is, for the reader to resolve by the host."""
     word = line(value)
     if word is None:
         return None
-    key = unicodedata.normalize("NFKC", word).strip().casefold()
-    if key == MEETING:
+    if unicodedata.normalize("NFKC", word).strip() == MEETING:
         return MEETING
-    found = _KINDS.get(key) or _KINDS.get(key.replace(" ", "_"))
+    found = directory.engagement_kind(word)
     if found is None:
-        listed = "、".join(dict.fromkeys(k for k in _KINDS if not k.isascii()))
+        listed = "、".join(directory.engagement_words())
         raise CellProblem(f"no engagement kind is called {word!r}", f"没有“{word}”这种类型",
                           "use a kind from the drop-down list (or visit, joint_meeting, …)",
                           f"请从下拉列表中选择：{listed}")
     return found
 
 
-DOC_KINDS = {"政策性文件": "policy", "政策文件": "policy", "政策性": "policy", "其他": "other", "其他文件": "other"}
-
-
-def doc_kind(value: Any) -> str | None:
+def doc_kind(value: Any, directory: Directory) -> str | None:
+    """A document kind of the district's copying rules, by its value or its words (资料, material), or
+    其他 (a kind no rule names: recorded, not counted)."""
     word = line(value)
     if word is None:
         return None
-    found = DOC_KINDS.get(word)
+    found = directory.document_kind(word)
     if found is not None:
         return found
-    if re.fullmatch(r"[a-z][a-z_]*", word):
-        return word
-    raise CellProblem(f"no document kind is called {word!r}", f"没有“{word}”这种文件类型",
-                      "write 政策性文件 or 其他", "请填写“政策性文件”或“其他”")
+    words = directory.document_words()
+    return _refused(word, "document kind", "文件类型", words)
+
+
+def activity_kind(value: Any, directory: Directory) -> str | None:
+    """A record kind of the district's own (其他联系工作), by its label in either language or its value."""
+    word = line(value)
+    if word is None:
+        return None
+    found = directory.activity_kind(word)
+    if found is not None:
+        return found
+    words = directory.activity_words()
+    if not words:
+        raise CellProblem(f"the district's data names no kind of its own to record here ({word!r})",
+                          f"本区数据没有需要在此表记录的事项类型（“{word}”）",
+                          "record it on the sheet of its kind, or check --data",
+                          "请记在相应的工作表，或检查 --data 是否为本区数据")
+    return _refused(word, "kind of the district's own records", "事项类型", words)
+
+
+def _refused(word: str, what: str, what_zh: str, words: tuple[tuple[str, str], ...]) -> str:
+    """Refuse a kind the district does not name, listing those it does: (word, kind) pairs, the
+    words quoted in Chinese (a long list as the drop-down's), each with its kind in English."""
+    quoted = [f"“{w}”" for w, _ in words]
+    fix_zh = (f"请填写{'、'.join(quoted[:-1])}或{quoted[-1]}" if 1 < len(words) <= 4
+              else f"请从下拉列表中选择：{'、'.join(w for w, _ in words)}")
+    listed = [f"{w} ({kind})" for w, kind in words]
+    fix = f"write {', '.join(listed[:-1])} or {listed[-1]}" if len(listed) > 1 else f"write {listed[0]}"
+    raise CellProblem(f"no {what} is called {word!r}", f"没有“{word}”这种{what_zh}", fix, fix_zh)
+
+
+def by(value: Any, directory: Directory) -> str | None:
+    """Who did it: an organisation of the district (its id), or a name as written (a town, an office
+    the district file does not list), as the records file's ``by`` is read. Several organisations
+    in one cell are refused: the records count per body."""
+    word = line(value)
+    if word is None:
+        return None
+    try:
+        found = organisations(word, directory)
+    except CellProblem:
+        return word  # no organisation of the district: the name as written (城关镇)
+    return word if found is None else _one(found, directory)
 
 
 def party(value: Any) -> str | None:
@@ -242,8 +280,10 @@ def line_list(value: Any) -> list[str] | None:
 
 def organisation(value: Any, directory: Directory) -> str | None:
     found = organisations(value, directory)
-    if found is None:
-        return None
+    return None if found is None else _one(found, directory)
+
+
+def _one(found: tuple[str, ...], directory: Directory) -> str:
     if len(found) > 1:
         names = directory.names(found)
         raise CellProblem(f"one organisation is wanted here, not {len(found)} ({names})",

@@ -24,6 +24,7 @@ from liaison.errors import DataError, LiaisonError
 from liaison.model import COUNTERPART_KINDS, PARTY_ZH, Organisation, OrgKind
 from liaison.planner import guests_text
 from liaison.records import (
+    Activity,
     Briefing,
     ConsultationRecord,
     DesignationRecord,
@@ -40,14 +41,34 @@ from liaison.records import (
 from liaison.records import (
     check_consistency as core_check_consistency,
 )
-from liaison.rules import ENGAGEMENT_KIND_ZH, EngagementKind
+from liaison.rules import (
+    ACTIVITIES,
+    ENGAGEMENT_KIND_EN,
+    ENGAGEMENT_KIND_ZH,
+    EngagementKind,
+    Provision,
+    RecordOnly,
+    Routing,
+    Rule,
+    Validity,
+    quote_zh,
+    record_kind_words,
+    record_section,
+)
 from liaison.rules import EVENT_KINDS as CORE_EVENT_KINDS
-from liaison.terms import SETTING_ZH, term
+from liaison.terms import (
+    HOST_ZH,
+    ISSUER_ZH,
+    RECIPIENTS_ZH,
+    SETTING_ZH,
+    term,
+)
 from liaison.text import (  # the years any date may fall in; a field's complaint; a text field's limit
     FIRST_YEAR,
     LAST_YEAR,
     BoundedText,
     FieldError,
+    name_key,
 )
 
 __all__ = [
@@ -58,11 +79,14 @@ __all__ = [
     "DataError",
     "Directory",
     "FieldError",
+    "KindWord",
     "LiaisonError",
     "PlannedRow",
+    "activity_kinds",
     "check_consistency",
     "district_id",
     "district_name",
+    "document_kinds",
     "engagement_kind",
     "kind_names",
     "make_records",
@@ -84,6 +108,7 @@ RECORD_TYPES: dict[str, type] = {
     "joint_research": JointResearch,
     "nominations": Nomination,
     "town_activities": TownActivity,
+    "activities": Activity,
 }
 REPLY_TYPE: type = Reply
 
@@ -118,35 +143,132 @@ MEETING_DEFAULT = "joint_meeting"
 EVENT_KINDS = frozenset(k.value for k in CORE_EVENT_KINDS)
 
 
-def kind_names() -> dict[str, str]:
-    """Every name of an engagement kind a ledger may use (Chinese, its synonyms, the English value,
-    also with spaces), casefolded → the kind's value."""
+def kind_names(district: District | None = None) -> dict[str, str]:
+    """Every name of an engagement kind a ledger may use, by :func:`liaison.text.name_key` → the
+    kind's value: the district's own words first (a rule's label: donghu's 工作例会, 有关会议 — the
+    words its pre-filled rows carry), then the project's Chinese, its synonyms and the English value
+    (also with spaces)."""
     names: dict[str, str] = {}
+    if district is not None:
+        for kind in EngagementKind:
+            for lang, default in (("zh", ENGAGEMENT_KIND_ZH), ("en", ENGAGEMENT_KIND_EN)):
+                label = district.kind_name(kind, lang)
+                if label != default.get(kind):
+                    names.setdefault(name_key(label), kind.value)
     for kind in EngagementKind:
         value = kind.value
         for name in (value, value.replace("_", " "), value.replace("_", "-"), ENGAGEMENT_KIND_ZH.get(kind, ""),
                      *KIND_SYNONYMS.get(value, ())):
             if name:
-                names.setdefault(name.casefold(), value)
+                names.setdefault(name_key(name), value)
     return names
 
 
-def kind_choices() -> tuple[tuple[str, str], ...]:
-    """(Chinese name, value) for the drop-down, in the core's order."""
-    core = tuple((ENGAGEMENT_KIND_ZH[k], k.value) for k in EngagementKind if k in ENGAGEMENT_KIND_ZH)
-    return core + tuple(c for c in EXTRA_KIND_CHOICES if c[1] in {k.value for k in EngagementKind})
+def kind_choices(district: District) -> tuple[tuple[str, str], ...]:
+    """(Chinese name, value) for the drop-down, in the core's order, each by the district's word."""
+    names = kind_names(district)
+    own = tuple((district.kind_name(k), k.value) for k in EngagementKind)
+    listed = {name for name, _ in own}
+    return own + tuple((word, value) for word, value in EXTRA_KIND_CHOICES
+                       if word not in listed and names.get(name_key(word)) == value)
 
 
 def engagement_kind(value: str) -> EngagementKind:
     return EngagementKind(value)
 
 
-def kind_zh(value: str) -> str:
-    return str(ENGAGEMENT_KIND_ZH.get(EngagementKind(value), value))
+def kind_zh(district: District, value: str) -> str:
+    return district.kind_name(EngagementKind(value))
 
 
 def party_names() -> tuple[str, ...]:
     return (*PARTY_ZH.values(), "无党派人士")
+
+
+# ------------------------------------------------------------------------ the district's own kinds
+#: 其他 in 文件类型: a document of a kind no copying rule names (recorded, listed as not counted).
+OTHER_DOCUMENT = "other"
+OTHER_DOCUMENT_ZH = "其他"
+#: The kind of a document whose 文件类型 is blank: the records' own default.
+DEFAULT_DOCUMENT = str(attrs.fields(DocumentRecord).kind.default)
+#: Other words offices write for a document kind, taken where the district's rules name the kind.
+DOCUMENT_SYNONYMS = {"政策文件": "policy", "政策性": "policy", OTHER_DOCUMENT_ZH: OTHER_DOCUMENT,
+                     "其他文件": OTHER_DOCUMENT, OTHER_DOCUMENT: OTHER_DOCUMENT}
+
+
+@attrs.frozen
+class KindWord:
+    """A kind the district's data names — a document kind of its copying rules, a record kind of its
+    own — as a sheet shows it: the value, its words, on whom the duty lies (a record kind's rule
+    ``by``) and a sentence saying what it is and which provisions speak of it."""
+
+    value: str
+    zh: str
+    en: str
+    explained: str  # 区直部门的抄送对口联系的民主党派、工商联（§3.2 三（二）“文件交换制度”）
+    by: str = ""
+    default: bool = False  # what a blank cell is read as
+
+    @property
+    def shown(self) -> str:
+        """The words in a hint or 说明: 政策性文件（不填时）."""
+        return self.zh + ("（不填时）" if self.default else "")
+
+
+def _in_force(rule: Rule, year: int | None) -> bool:
+    """Whether a rule version is in force some day of ``year`` (any version when None: a ledger read
+    back may be of any year)."""
+    return year is None or rule.validity.overlaps(Validity(dt.date(year, 1, 1), dt.date(year + 1, 1, 1)))
+
+
+def document_kinds(district: District, year: int | None = None) -> tuple[KindWord, ...]:
+    """The document kinds the district's copying rules name, in the data's order, by the district's
+    words for them (``District.document_kind_name``), each with whose documents go to whom, under
+    which provisions (§3.2 in the seed: 政策性文件 and 资料)."""
+    found: dict[str, list[tuple[Provision, Routing]]] = {}
+    for prov in district.provisions:
+        for rule in prov.rules:
+            if isinstance(rule, Routing) and _in_force(rule, year):
+                found.setdefault(rule.document_kind, []).append((prov, rule))
+    words = []
+    for kind, rules in found.items():
+        routes = "；".join(dict.fromkeys(f"{term(ISSUER_ZH, r.issuer)}的抄送{term(RECIPIENTS_ZH, r.recipients)}"
+                                        for _, r in rules))
+        cited = "、".join(dict.fromkeys(provision_label(district, p.id) for p, _ in rules))
+        words.append(KindWord(kind, district.document_kind_name(kind), district.document_kind_name(kind, "en"),
+                              f"{routes}（{cited}）"))
+    return tuple(words)
+
+
+def activity_kinds(district: District, year: int | None = None) -> tuple[KindWord, ...]:
+    """The record kinds of the district's own (record-only rules whose records are ``activities``), in
+    the data's order, each with on whom its sentence puts the duty, the sentence and its provision."""
+    found: dict[str, KindWord] = {}
+    for prov in district.provisions:
+        for rule in prov.rules:
+            if (not isinstance(rule, RecordOnly) or record_section(rule.record_kind) != ACTIVITIES
+                    or not _in_force(rule, year) or rule.record_kind in found):
+                continue
+            zh, en = record_kind_words(rule)
+            found[rule.record_kind] = KindWord(
+                rule.record_kind, zh, en,
+                f"{term(HOST_ZH, rule.by)}：“{quote_zh(rule.sentence_zh)}”（{provision_label(district, prov.id)}）",
+                rule.by)
+    return tuple(found.values())
+
+
+def host_zh(host: str) -> str:
+    """Who a rule's ``host`` or ``by`` is, in Chinese (镇政府)."""
+    return term(HOST_ZH, host)
+
+
+def kind_lists(district: District, year: int) -> dict[str, tuple[KindWord, ...]]:
+    """The district's own kinds a ledger of ``year`` offers, by the drop-down list's name
+    (:data:`liaison_xlsx.specs.KIND_LISTS`): its document kinds then 其他 (the blank cell's default
+    marked), and its own record kinds."""
+    documents = tuple(attrs.evolve(k, default=k.value == DEFAULT_DOCUMENT) for k in document_kinds(district, year))
+    other = KindWord(OTHER_DOCUMENT, OTHER_DOCUMENT_ZH, "other", "不属于以上类型的文件：照常登记，不计入抄送检查")
+    return {"doc_kinds": (*documents, other), "activity_kinds": activity_kinds(district, year)}
 
 
 # ------------------------------------------------------------------------------------------ the plan
@@ -302,7 +424,8 @@ class UnknownName(Exception):
 
 
 class Directory:
-    """The district's organisations for the sheets: drop-down groups and the name look-up."""
+    """The district as the sheets read it: its organisations (drop-down groups, the name look-up) and
+    the kinds its own rules name (document kinds, record kinds), each looked up once per ledger."""
 
     def __init__(self, district: District) -> None:
         self.district = district
@@ -310,6 +433,9 @@ class Directory:
                           for o in district.organisations)
         self._by_id = {o.id: o for o in self.orgs}
         self._cache: dict[str, str] = {}
+        self._engagement_kinds: dict[str, str] | None = None  # name_key of a word → the kind
+        self._document_kinds: dict[str, str] | None = None
+        self._activity_kinds: dict[str, str] | None = None
 
     def name(self, org_id: str) -> str:
         org = self._by_id.get(org_id)
@@ -348,6 +474,50 @@ class Directory:
                               exc.fix_zh or exc.fix or "") from None
         self._cache[text] = found
         return found
+
+    # -- the district's own kinds (any version: a ledger read back may be of any year) ---------------
+    def engagement_kind(self, word: str) -> str | None:
+        """An engagement kind from the district's word for it or any of :func:`kind_names`."""
+        if self._engagement_kinds is None:
+            self._engagement_kinds = kind_names(self.district)
+        key = name_key(word)
+        return self._engagement_kinds.get(key) or self._engagement_kinds.get(key.replace(" ", "_"))
+
+    def engagement_words(self) -> tuple[str, ...]:
+        """The Chinese words of the drop-down, for a message."""
+        return tuple(word for word, _ in kind_choices(self.district))
+
+    def document_kind(self, word: str) -> str | None:
+        """A document kind from its value or its words (资料, materials, material), or 其他; None when
+        the district's copying rules name no such kind."""
+        if self._document_kinds is None:
+            kinds = {k.value for k in document_kinds(self.district)}
+            names = {name_key(k): k for k in kinds}
+            names.update({name_key(w): k for w, k in DOCUMENT_SYNONYMS.items() if k in kinds or k == OTHER_DOCUMENT})
+            self._document_kinds = names
+        found = self.district.document_kind(word)  # the district's words, else the project's
+        return found if found in self._document_kinds.values() else self._document_kinds.get(name_key(word))
+
+    def document_words(self) -> tuple[tuple[str, str], ...]:
+        """What 文件类型 may say: (the word, the kind) of the district's kinds, then 其他."""
+        return (*((k.zh, k.value) for k in document_kinds(self.district)), (OTHER_DOCUMENT_ZH, OTHER_DOCUMENT))
+
+    def activity_kind(self, word: str) -> str | None:
+        """A record kind of the district's own from its label in either language or its value
+        (支持考察调研, support for inspection and research, research_support); None if none is."""
+        if self._activity_kinds is None:
+            names: dict[str, str] = {}
+            for prov in self.district.provisions:
+                for rule in prov.rules:
+                    if isinstance(rule, RecordOnly) and record_section(rule.record_kind) == ACTIVITIES:
+                        for name in (rule.record_kind, *record_kind_words(rule)):
+                            names.setdefault(name_key(name), rule.record_kind)
+            self._activity_kinds = names
+        return self._activity_kinds.get(name_key(word))
+
+    def activity_words(self) -> tuple[tuple[str, str], ...]:
+        """(Chinese label, kind) of the district's own record kinds."""
+        return tuple((k.zh, k.value) for k in activity_kinds(self.district))
 
 
 # --------------------------------------------------------------------------------------- records

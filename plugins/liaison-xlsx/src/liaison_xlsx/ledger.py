@@ -12,19 +12,24 @@ departments.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+import attrs
 
 from liaison_xlsx.domain import (
     EVENT_KINDS,
     MEETING_DEFAULT,
     MEETING_OF_GOVERNMENT,
     Directory,
+    KindWord,
     PlannedRow,
     district_id,
     district_name,
+    host_zh,
     kind_choices,
     kind_citation,
+    kind_lists,
     kind_zh,
     paired_departments,
     party_names,
@@ -39,27 +44,32 @@ from liaison_xlsx.workbook import DATE_FORMAT, Book, column_width, excel_date, l
 TITLE_ROW, HEADER_ROW = 0, 1
 BLANK_ROWS = 1000  # rows below the pre-filled ones that carry the validations
 FIRST_DAY, LAST_DAY = dt.date(1901, 1, 1), dt.date(2199, 12, 31)
-MIN_WIDTH = {"date": 12, "org": 16, "orgs": 28, "kind": 12, "yes_no": 9, "text": 24, "line": 16}
+MIN_WIDTH = {"date": 12, "org": 16, "orgs": 28, "kind": 12, "yes_no": 9, "text": 24, "line": 16, "by": 16,
+             "activity_kind": 20}
 MAX_WIDTH = {"orgs": 48, "text": 40, "line": 44}
 
 
-def _lists(directory: Directory) -> dict[str, tuple[str, ...]]:
-    """Every drop-down list of the template, by its :data:`~liaison_xlsx.specs.Choices` name."""
+def _lists(directory: Directory, kinds: Mapping[str, tuple[KindWord, ...]]) -> dict[str, tuple[str, ...]]:
+    """Every drop-down list of the template, by its :data:`~liaison_xlsx.specs.Choices` name. Hosts
+    are every body that may hold something: a joint meeting may be called by the party branch or
+    the ICF, and a party's major event is recorded too; who may hold which kind the records' own
+    checks decide when the ledger is read."""
     return {
         "all": tuple(o.name for o in directory.orgs),
-        "hosts": tuple(o.name for o in directory.group("government", "department", "town")),
+        "hosts": tuple(o.name for o in directory.group("government", "department", "town", "counterpart")),
         "issuers": tuple(o.name for o in directory.group("government", "department")),
         "departments": tuple(o.name for o in directory.group("department")),
         "counterparts": tuple(o.name for o in directory.group("counterpart")),
-        "kinds": tuple(name for name, _ in kind_choices()),
+        "kinds": tuple(name for name, _ in kind_choices(directory.district)),
         "yes_no": ("是", "否"),
-        "doc_kinds": ("政策性文件", "其他"),
+        **{name: tuple(dict.fromkeys(k.zh for k in words)) for name, words in kinds.items()},
         "parties": party_names(),
     }
 
 
 def _list_sheet(book: Book, lists: dict[str, tuple[str, ...]]) -> None:
     ws = book.wb.add_worksheet(LIST_SHEET)
+    lists = {name: values for name, values in lists.items() if values}  # no sheet offers an empty list
     for col, (name, values) in enumerate(lists.items()):
         ws.write_string(0, col, name)
         for row, value in enumerate(values, start=1):
@@ -83,9 +93,10 @@ def _validation(column: Column, limit: int | None) -> dict[str, Any]:
     if column.choices:
         # 是/否 must be one of the two; several organisations in one cell, or a party not listed, are
         # fine (information); anything else the reader may still understand (warning)
-        error = "stop" if column.choices == "yes_no" else "information" if column.parse in ("orgs", "party") \
+        error = "stop" if column.choices == "yes_no" else "information" if column.parse in ("orgs", "party", "by") \
             else "warning"
-        message = ("可以填写多个单位，用顿号分隔。" if column.parse == "orgs" else "请从下拉列表中选择。")
+        message = {"orgs": "可以填写多个单位，用顿号分隔。", "by": "可以填写区内单位，或镇（街道）等名称。"}.get(
+            column.parse, "请从下拉列表中选择。")
         return {"validate": "list", "source": f"=lst_{column.choices}", "error_type": error,
                 "error_title": column.header[:32], "error_message": message, **hint}
     if column.parse == "date":
@@ -184,7 +195,7 @@ def _meeting_words(district: Any, year: int) -> dict[str, str]:
     words = {}
     for name, kind in (("government_meeting", MEETING_OF_GOVERNMENT), ("other_meeting", MEETING_DEFAULT)):
         cited = kind_citation(district, kind, year)
-        words[name] = kind_zh(kind) + (f"（{cited}）" if cited else "")
+        words[name] = kind_zh(district, kind) + (f"（{cited}）" if cited else "")
     return words
 
 
@@ -192,7 +203,38 @@ def _basis(district: Any, spec: SheetSpec, year: int, sep: str) -> str:
     return sep.join(provision_label(district, p) for p in section_provisions(district, spec.section, year))
 
 
-def _guide(book: Book, district: Any, year: int) -> None:
+HINT_LIMIT = 250  # Excel's input message holds 255 characters
+
+
+def _with_kinds(hint: str, words: Sequence[KindWord]) -> str:
+    """A column's hint with the district's kinds it offers appended (cut to Excel's limit)."""
+    text = hint + "、".join(k.shown for k in words) + "。"
+    return text if len(text) <= HINT_LIMIT else text[:HINT_LIMIT - 1] + "…"
+
+
+def ledger_specs(district: Any, year: int) -> tuple[SheetSpec, ...]:
+    """The sheets of the district's ledger for ``year``, from :data:`LEDGER`: a sheet kept only when
+    the district rules on it (``when_ruled``) only if a rule in force that year does; the hints of
+    the columns that offer the district's own kinds list them; a sheet with ``others_by`` says
+    which of the district's record kinds on that body belong on another sheet."""
+    kinds = kind_lists(district, year)
+    specs = [spec for spec in LEDGER if not spec.when_ruled or section_provisions(district, spec.section, year)]
+    # the sheet that keeps the district's own record kinds
+    elsewhere = next((spec for spec in specs if any(c.choices == "activity_kinds" for c in spec.columns)), None)
+    out = []
+    for spec in specs:
+        columns = tuple(attrs.evolve(c, hint=_with_kinds(c.hint, kinds[c.choices])) if c.choices in kinds else c
+                        for c in spec.columns)
+        purpose = spec.purpose
+        moved = [k for k in kinds["activity_kinds"] if spec.others_by and k.by == spec.others_by]
+        if moved and elsewhere is not None and elsewhere is not spec:
+            labels = "、".join(f"“{k.zh}”" for k in moved)
+            purpose += f"{host_zh(spec.others_by)}的{labels}记在“{elsewhere.name}”表，不记在本表。"
+        out.append(attrs.evolve(spec, columns=columns, purpose=purpose))
+    return tuple(out)
+
+
+def _guide(book: Book, district: Any, year: int, specs: Sequence[SheetSpec]) -> None:
     ws = book.wb.add_worksheet(GUIDE_SHEET)
     title = book.format(bold=True, font_size=16)
     bold = book.format(bold=True, bg_color="#D9E1F2", border=1, text_wrap=True, valign="vcenter")
@@ -214,7 +256,16 @@ def _guide(book: Book, district: Any, year: int) -> None:
     for col, header in enumerate(("工作表", "列", "必填", "填写说明")):
         ws.write_string(row, col, header, bold)
     row += 1
-    for spec in LEDGER:
+    kinds = kind_lists(district, year)
+
+    def line(first: str, second: str, third: str, text: str) -> None:
+        nonlocal row
+        for col, value in enumerate((first, second, third, text)):
+            ws.write_string(row, col, value, wrap)
+        ws.set_row(row, row_height(max(lines_in(text, widths[3]), lines_in(second, widths[1]))))
+        row += 1
+
+    for spec in specs:
         basis = _basis(district, spec, year, "；")
         ws.write_string(row, 0, spec.name, bold)
         text = f"{spec.purpose}（依据：{basis}）" if basis else spec.purpose
@@ -222,13 +273,9 @@ def _guide(book: Book, district: Any, year: int) -> None:
         ws.set_row(row, row_height(lines_in(text, merged)))
         row += 1
         for column in spec.columns:
-            need = {"cell": "必填", "column": "保留此列", "no": ""}[column.required]
-            ws.write_string(row, 0, "", wrap)
-            ws.write_string(row, 1, column.header, wrap)
-            ws.write_string(row, 2, need, wrap)
-            ws.write_string(row, 3, column.hint, wrap)
-            ws.set_row(row, row_height(lines_in(column.hint, widths[3])))
-            row += 1
+            line("", column.header, {"cell": "必填", "column": "保留此列", "no": ""}[column.required], column.hint)
+            for kind in kinds.get(column.choices, ()):  # what each of the district's kinds is, and its rule
+                line("", f"　{kind.shown}", "", kind.explained)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
@@ -236,13 +283,14 @@ def _guide(book: Book, district: Any, year: int) -> None:
 
 def write_ledger(book: Book, district: Any, year: int, rows: Sequence[PlannedRow]) -> None:
     directory = Directory(district)
-    _guide(book, district, year)
+    specs = ledger_specs(district, year)
+    _guide(book, district, year, specs)
     name = district_name(district)
-    for spec in LEDGER:
+    for spec in specs:
         basis = _basis(district, spec, year, "、")
         _record_sheet(book, spec, f"{name}{year}年对口联系工作台账·{spec.name}" + (f"（{basis}）" if basis else ""),
                       _prefill(spec, rows, directory, district, year))
-    _list_sheet(book, _lists(directory))
+    _list_sheet(book, _lists(directory, kind_lists(district, year)))
 
 
 def ledger_custom_properties(district: Any, year: int) -> dict[str, str]:

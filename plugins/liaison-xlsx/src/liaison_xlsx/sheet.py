@@ -268,8 +268,10 @@ PARSERS: dict[str, Callable[[Any, Directory], Any]] = {
     "date": lambda v, d: cells.date(v),
     "org": lambda v, d: cells.organisation(v, d),
     "orgs": orgs_or_none,
-    "kind": lambda v, d: cells.kind(v),
+    "kind": cells.kind,
     "yes_no": lambda v, d: cells.yes_no(v),
-    "doc_kind": lambda v, d: cells.doc_kind(v),
+    "doc_kind": cells.doc_kind,
+    "activity_kind": cells.activity_kind,
+    "by": cells.by,
     "party": lambda v, d: cells.party(v),
 }

@@ -17,13 +17,16 @@ from typing import Literal
 import attrs
 
 #: How a cell is read (see :mod:`liaison_xlsx.cells`).
-Parse = Literal["text", "line", "date", "org", "orgs", "kind", "yes_no", "doc_kind", "party"]
+Parse = Literal["text", "line", "date", "org", "orgs", "kind", "yes_no", "doc_kind", "party", "activity_kind", "by"]
 #: ``cell``: the column must exist and every record row fills it; ``column``: the column must exist;
 #: ``no``: an optional column (a clerk may delete it).
 Required = Literal["cell", "column", "no"]
 #: Drop-down lists of the template (a hidden sheet; see :mod:`liaison_xlsx.ledger`).
 Choices = Literal["", "all", "hosts", "issuers", "departments", "counterparts", "kinds", "yes_no", "doc_kinds",
-                  "parties"]
+                  "parties", "activity_kinds"]
+#: ``doc_kinds`` and ``activity_kinds`` are the district's own kinds, from its rules
+#: (:func:`liaison_xlsx.domain.kind_lists`): a column offering one has them appended to its hint, and
+#: 说明 explains each kind on a row of its own.
 
 
 @attrs.frozen
@@ -62,6 +65,13 @@ class SheetSpec:
     gate: str = ""  # a yes/no field: only rows answering 是 are records (是否召开)
     key: str = ""  # rows with the same value of this field are one record
     child: Child | None = None
+    #: written only when a rule of the district in force in the year reads the section (the
+    #: district's own record kinds: a district without them gets no empty sheet)
+    when_ruled: bool = False
+    #: a rule's ``by`` (``town_government``): the purpose sends the record kinds of the district's own
+    #: on that body to the sheet that keeps them (镇街活动 → 其他联系工作 for a town's support of the
+    #: chambers of commerce), so they are not typed here and counted under this sheet's rule
+    others_by: str = ""
 
     def column(self, field: str) -> Column:
         for c in self.columns:
@@ -91,7 +101,8 @@ LEDGER: tuple[SheetSpec, ...] = (
             Column("类型", "kind", "kind", "cell", "kinds",
                    "联系工作会议、联席会议或工作例会、走访、区政府全体成员会议、座谈会、大型活动等。",
                    aliases=("会议类型", "活动类型", "类别", "kind")),
-            Column("主办单位", "host", "org", "cell", "hosts", "召开会议或带队走访的单位。" + ORG_HINT,
+            Column("主办单位", "host", "org", "cell", "hosts",
+                   "召开会议、举办活动或带队走访的单位：区政府、区直部门、镇，或民主党派、工商联。" + ORG_HINT,
                    aliases=("主办", "牵头单位", "host")),
             Column("参加单位", "attended", "orgs", "cell", "all",
                    "实际参加的民主党派、工商联等单位（主办单位不必重复填写）。" + ORGS_HINT,
@@ -113,7 +124,7 @@ LEDGER: tuple[SheetSpec, ...] = (
     ),
     SheetSpec(
         "文件抄送", "documents",
-        "区政府、政府办公室和各部门印发的政策性文件及其抄送单位，一份文件一行。",
+        "区政府、政府办公室和各部门印发的文件及其抄送单位，一份文件一行；文件类型及各类文件的抄送要求见下。",
         (
             Column("文号", "id", "line", "cell", hint="发文字号，如 区卫〔2027〕15号。", aliases=("发文字号", "id")),
             Column("发文单位", "issuer", "org", "cell", "issuers", "印发文件的单位。" + ORG_HINT,
@@ -123,7 +134,8 @@ LEDGER: tuple[SheetSpec, ...] = (
             Column("抄送单位", "copied_to", "orgs", "column", "counterparts",
                    "抄送的民主党派、工商联。" + ORGS_HINT, aliases=("抄送", "copied_to")),
             Column("文件类型", "kind", "doc_kind", choices="doc_kinds",
-                   hint="政策性文件（默认）或其他；抄送按本表依据的条款检查（见说明）。", aliases=("类型", "kind")),
+                   hint="不属于本区抄送规定的文件类型的，填“其他”（不计入抄送检查）。可选：",
+                   aliases=("类型", "kind")),
         ),
         aliases=("文件", "documents"),
     ),
@@ -232,7 +244,7 @@ LEDGER: tuple[SheetSpec, ...] = (
     ),
     SheetSpec(
         "镇街活动", "town_activities",
-        "各镇（街道）通报情况、支持民主党派基层组织和镇商会开展活动的情况，一次一行。",
+        "各镇（街道）加强与民主党派、工商联的联系，及时通报有关情况，一次一行。",
         (
             Column("镇街", "town", "line", "cell", hint="镇或街道名称。", aliases=("镇", "街道", "town")),
             _date("日期", "date"),
@@ -241,6 +253,26 @@ LEDGER: tuple[SheetSpec, ...] = (
                    aliases=("with_organisations",)),
         ),
         aliases=("镇街", "镇政府", "town_activities"),
+        others_by="town_government",
+    ),
+    SheetSpec(
+        "其他联系工作", "activities",
+        "本区规定记录的其他联系工作（各类型的含义和依据见下），一次一行；只记录，不计次数。",
+        (
+            Column("类型", "kind", "activity_kind", "cell", "activity_kinds", "从下拉列表选择：",
+                   aliases=("事项类型", "工作类型", "类别", "kind")),
+            _date("日期", "date", aliases=("开展日期",)),
+            Column("内容", "description", "line", "cell", hint="开展了什么工作。",
+                   aliases=("工作内容", "活动内容", "description")),
+            Column("单位", "by", "by", "column", "all",
+                   "开展这项工作的单位：区政府、区直部门，或镇（街道）的名称。" + ORG_HINT,
+                   aliases=("开展单位", "责任单位", "by")),
+            Column("参加单位", "with_organisations", "orgs", "column", "all",
+                   "一起开展或得到支持的民主党派、工商联、商会等。" + ORGS_HINT,
+                   aliases=("合作单位", "with_organisations")),
+        ),
+        aliases=("其他工作", "activities"),
+        when_ruled=True,
     ),
 )
 
