@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liaison.district import District
-from liaison.duties import obligations
+from liaison.duties import obligations, planning_year
 from liaison.engagements import Plan, PlanOptions
 from liaison.planner import plan_year
 from liaison.workdays import ChineseCalendar, WeekdayCalendar, WorkingDayCalendar
@@ -50,7 +50,7 @@ def check_invariants(plan: Plan, district: District, year: int, calendar: Workin
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     unplaced = {(u.rule, u.subject) for u in plan.unplaced}
     for o in obligations(district, first, last):
-        if not (o.applicable and o.minimum and first <= o.span[0] <= last):
+        if not (o.applicable and o.minimum and planning_year(district, o) == year):
             continue
         served = [e for e in plan.engagements if o.counts(e.kind, e.date, e.host, e.participants)]
         reported = any(rule == o.rule.key and set(o.subject) <= set(subject) for rule, subject in unplaced)

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from liaison.errors import DataError
 from liaison.loader import DOC, DistrictDocument
 from liaison.model import COUNTERPART_KINDS, Organisation, OrgKind
-from liaison.rules import ACTIVITIES, Cadence, Invitation, RecordOnly, Response, normal_text, record_section
+from liaison.rules import ACTIVITIES, Cadence, Invitation, RecordOnly, Response, Routing, normal_text, record_section
 from liaison.text import name_key
 
 
@@ -256,7 +256,8 @@ def a_government_exists_where_rules_need_one(doc: DistrictDocument) -> Iterator[
     for i, prov in enumerate(doc.provisions):
         for k, rule in enumerate(prov.rules):
             if (isinstance(rule, Cadence) and rule.scope == "government") or (
-                    isinstance(rule, Invitation) and rule.host == "district_government"):
+                    isinstance(rule, Invitation) and rule.host == "district_government") or (
+                    isinstance(rule, Invitation | Routing) and rule.recipients == "government"):
                 yield Problem(f"$.provisions[{i}].rules[{k}]", f"rule {rule.key!r} needs a district government, "
                               "and the data names none", f"规则“{rule.key}”需要区政府，但数据中没有",
                               "add an organisation of kind district_government",

@@ -133,6 +133,28 @@ class PairingSpan:
         """From the first version's start to the last version's end (None: still in force)."""
         return self.versions[0].valid_from, self.versions[-1].valid_until
 
+    def pieces(self) -> tuple[tuple[dt.date, dt.date], ...]:
+        """The runs of days in force within the span (first and last day of each): one, unless a
+        version ended and a later one began only after a gap."""
+        runs: list[tuple[dt.date, dt.date]] = []
+        for v in self.versions:
+            start = max(self.start, v.valid_from)
+            end = self.end if v.valid_until is None else min(self.end, v.valid_until - dt.timedelta(days=1))
+            if start > end:
+                continue
+            if runs and start <= runs[-1][1] + dt.timedelta(days=1):
+                runs[-1] = (runs[-1][0], max(runs[-1][1], end))
+            else:
+                runs.append((start, end))
+        return tuple(runs)
+
+    def longest_piece(self) -> tuple[dt.date, dt.date]:
+        """The longest run of days in force (the earliest of equals): where an engagement of the
+        pairing is planned."""
+        if len(self.versions) == 1:  # one version: one run (the planner asks this of every pairing)
+            return self.start, self.end
+        return max(self.pieces(), key=lambda r: (r[1] - r[0], -r[0].toordinal()))
+
 
 @attrs.frozen
 class District:
@@ -266,7 +288,9 @@ class District:
         found = self.of_kind(OrgKind.DISTRICT_GOVERNMENT)
         if not found:
             raise UnknownOrganisationError("the data names no district government",
-                                           fix="add an organisation of kind district_government")
+                                           fix="add an organisation of kind district_government",
+                                           message_zh="数据中没有区政府",
+                                           fix_zh="请加上 kind = \"district_government\" 的单位")
         return found[0]
 
     def general_office(self) -> Organisation:

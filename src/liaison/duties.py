@@ -171,6 +171,38 @@ def _for_period(district: District, prov: Provision, rule: Cadence, period: tupl
                    tuple(s.key for s in found), (min(s.start for s in found), max(s.end for s in found)))
 
 
+def days_in_force(district: District, o: Obligation) -> tuple[tuple[dt.date, dt.date], ...]:
+    """The runs of days (first and last) over which ``o`` can be met: its span, less the days none of
+    its pairings is in force (a pairing that ended and began again, a period of years whose pairings
+    start late)."""
+    if not o.pairings:
+        return (o.span,)
+    wanted = set(o.pairings)
+    runs: list[tuple[dt.date, dt.date]] = []
+    for start, end in sorted(p for s in district.pairing_spans(*o.span) if s.key in wanted for p in s.pieces()):
+        if runs and start <= runs[-1][1] + DAY:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], end))
+        else:
+            runs.append((start, end))
+    return tuple(runs)
+
+
+def planning_year(district: District, o: Obligation) -> int:
+    """The year ``o`` is planned in: the first year of its span holding at least half as many of its
+    days in force as the year holding most. A span within one year is planned in it; a period of
+    years in its first year, unless its pairings are in force there for only a few days (then the
+    next: a pairing made on 20 December of a two-year cycle meets the year after)."""
+    if o.span[0].year == o.span[1].year:
+        return o.span[0].year
+    days: dict[int, int] = {}
+    for start, end in days_in_force(district, o):
+        for year in range(start.year, end.year + 1):
+            first, last = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
+            days[year] = days.get(year, 0) + (last - first).days + 1
+    most = max(days.values(), default=0)
+    return next((year for year in sorted(days) if 2 * days[year] >= most), o.span[0].year)
+
+
 def _in_directory_order(district: District, spans: Sequence[PairingSpan]) -> list[PairingSpan]:
     position = {o.id: i for i, o in enumerate(district.organisations)}
     return sorted(spans, key=lambda s: (position.get(s.pairing.department, 0), position.get(s.pairing.counterpart, 0)))

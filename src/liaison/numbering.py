@@ -20,6 +20,11 @@ from liaison.text import in_range, line_text, title_text
 _SERIES = re.compile(r"[^\s〔〕]{1,16}")
 
 
+def is_series(text: str) -> bool:
+    """Whether ``text`` can head a 发文字号 (区府办函): 1–16 characters, no spaces or 〔〕."""
+    return _SERIES.fullmatch(text) is not None
+
+
 def format_doc_number(series: str, year: int, serial: int) -> str:
     """发文字号: the series (机关代字, with 函 for letters), full year in 〔〕, serial without 第 or zeros."""
     return f"{series}〔{year}〕{serial}号"
@@ -89,7 +94,7 @@ class LetterRegistry:
               engagement_start: dt.time | None = None, engagement_title: str = "", refers_to: str = "",
               first_serial: int = 1) -> LetterRecord:
         """The record of a letter: the earlier one if its text is unchanged, else a new number."""
-        if not _SERIES.fullmatch(series):
+        if not is_series(series):
             raise ValueError(f"{series!r} is not a 发文字号 series")
         before = self._by_key.get(key)
         if before is not None and before.digest == digest and before.series == series:

@@ -1,8 +1,9 @@
 """The annual plan on China's working days: the obligations of :mod:`liaison.duties`, placed.
 
-For a year the planner takes every obligation whose span starts in it — the §3.1 work meeting in
-the years a period begins, the §3.3 meetings and the §3.6 visits of every pairing or department —
-and places each on a working half-day: every organisation in at most one engagement per half-day,
+For a year the planner takes every obligation planned in it (:func:`liaison.duties.planning_year`:
+the year its span starts, unless its pairings are in force there for only a few days) — the §3.1
+work meeting in the years a period begins, the §3.3 meetings and the §3.6 visits of every pairing
+or department — and places each on a working half-day: every organisation in at most one engagement per half-day,
 a pairing's engagements at least ``min_gap_days`` apart, never on a day off, a customary break
 (unless allowed) or a make-up weekend (unless allowed). Agreed, held and cancelled engagements
 (``fixed``) stay as they are and count; proposed ones from an earlier plan (``keep``) stay where
@@ -17,14 +18,15 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import hashlib
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
 from liaison.board import board_for, usable_day
 from liaison.district import District, PairingSpan
-from liaison.duties import Obligation, obligations
+from liaison.duties import Obligation, obligations, planning_year
 from liaison.engagements import (
     NOON,
     Engagement,
@@ -41,7 +43,7 @@ from liaison.engagements import (
 from liaison.errors import PlanningError
 from liaison.model import Organisation
 from liaison.rules import EngagementKind
-from liaison.text import FIRST_YEAR, LAST_YEAR, TITLE_MAX
+from liaison.text import FIRST_YEAR, LAST_YEAR, MESSAGE_MAX, TITLE_EN_MAX, TITLE_MAX, shorten
 from liaison.workdays import HolidayKind, WorkingDayCalendar, default_calendar
 
 DEFAULT_OPTIONS = PlanOptions()
@@ -76,16 +78,39 @@ def plan_years(district: District, years: Iterable[int], options: PlanOptions = 
 
 
 # ------------------------------------------------------------------------------------------ the tasks
+def _business_key(text: str) -> str:
+    """An engagement's id as it reads (``2027/visit/health/cpwdp/1``); where ids of up to 64
+    characters make it longer than an engagement id may be, its head and a digest of the whole (the
+    same every time, and another for every other key)."""
+    if len(text) <= TITLE_MAX:
+        return text
+    digest = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+    return f"{text[:TITLE_MAX - 17]}~{digest}"
+
+
+def _clip(limit: int) -> Callable[[str], str]:
+    """Text cut to ``limit`` characters with an ellipsis: a title made of long names still fits."""
+    return lambda text: shorten(text, limit - 1)
+
+
+def _title_zh(text: str) -> str:
+    return shorten(text, TITLE_MAX - 1)
+
+
+def _title_en(text: str) -> str:
+    return shorten(text, TITLE_EN_MAX - 1)
+
+
 @attrs.frozen
 class _Task:
-    id: str
+    id: str = attrs.field(converter=_business_key)
     kind: EngagementKind
     host: str
     participants: tuple[str, ...]
     provision: str
     rule: str
-    title_zh: str
-    title_en: str
+    title_zh: str = attrs.field(converter=_title_zh)
+    title_en: str = attrs.field(converter=_title_en)
     minutes: int
     window: tuple[dt.date, dt.date]
     target: float  # where in the window to aim, 0..1
@@ -95,6 +120,16 @@ class _Task:
     beyond_guidance: bool = False
     note: str = ""
     location: str | None = None
+
+
+@attrs.define
+class _Unit:
+    """Counterparts of one department that meet together: the window they share, their pairings
+    and the obligations (positions) the meeting counts for, each in order of first appearance."""
+
+    window: tuple[dt.date, dt.date]
+    keys: dict[tuple[str, str], None] = attrs.field(factory=dict)
+    serves: dict[int, None] = attrs.field(factory=dict)
 
 
 @functools.lru_cache(maxsize=256)
@@ -125,7 +160,7 @@ class _YearPlanner:
         self.first, self.last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         self.board = board_for(year, calendar, options)
         self.obligations = [o for o in obligations(district, self.first, self.last) if o.applicable and o.minimum
-                            and self.first <= o.span[0] <= self.last]
+                            and planning_year(district, o) == year]
         self.pair_index: dict[tuple[str, str], int] = {}
         for o in self.obligations:
             for key in o.pairings:
@@ -140,6 +175,7 @@ class _YearPlanner:
         self.unplaced: list[Unplaced] = []
         self.provisional = not calendar.is_published(year)
         self._span_cache: dict[tuple[dt.date, dt.date], dict[tuple[str, str], PairingSpan]] = {}
+        self._claimed: set[str] = set()  # task ids taken so far this year
 
     # -- fixed engagements and known events ---------------------------------------------------------
     def occupy(self, e: Engagement) -> None:
@@ -157,9 +193,10 @@ class _YearPlanner:
         if not self.board.free(rows, keys):
             clash = [o for o, row in zip(e.participants, rows, strict=True) if not self.board.free((row,), keys)]
             names = self.district.names_of(clash), self.district.names_of(clash, lang="en")
+            message = _clip(MESSAGE_MAX)
             self.warnings.append(PlanWarning(
-                e.id, e.date, f"{e.title_zh}（{e.id}）{e.date.isoformat()}与其他已定活动同一时段：{names[0]}",
-                f"{e.id} on {e.date.isoformat()} clashes with another fixed engagement of {names[1]}"))
+                e.id, e.date, message(f"{e.title_zh}（{e.id}）{e.date.isoformat()}与其他已定活动同一时段：{names[0]}"),
+                message(f"{e.id} on {e.date.isoformat()} clashes with another fixed engagement of {names[1]}")))
         self.board.take(rows, keys)
         self._count(e, e.participants)
 
@@ -202,12 +239,13 @@ class _YearPlanner:
         return found + meeting_tasks + self._visit_tasks(visits, aims)
 
     def _window(self, o: Obligation) -> tuple[dt.date, dt.date]:
-        return o.span[0], min(o.span[1], self.last)
+        return max(o.span[0], self.first), min(o.span[1], self.last)
 
     def _government_tasks(self, index: int, o: Obligation) -> list[_Task]:
         gov = self.district.organisation(o.responsible)
         kind_zh, kind_en = self.district.kind_name(o.kind), self.district.kind_name(o.kind, "en")
-        return [_Task(f"{self.year}/{o.kind.value}/{gov.id}{_period_suffix(o)}" + (f"/{n}" if n > 1 else ""),
+        ids = self._ids(f"{self.year}/{o.kind.value}/{gov.id}{_period_suffix(o)}", self._window(o)[0], o.minimum)
+        return [_Task(ids[n - 1],
                       o.kind, gov.id, (gov.id, *o.counterparts), o.provision, o.rule.key,
                       f"{gov.name}与各民主党派、工商联{kind_zh}",
                       f"{gov.name_en}: {kind_en} with every branch and the ICF",
@@ -216,42 +254,58 @@ class _YearPlanner:
 
     def _meeting_tasks(self, found: Sequence[tuple[int, Obligation]]) -> list[_Task]:
         """A department meets its counterparts together (or, with ``per_pairing_meetings``, each
-        apart); counterparts whose pairings are in force over different windows meet apart."""
-        groups: dict[tuple[str, str, dt.date], list[tuple[int, Obligation]]] = {}
+        apart). Each obligation owes over its own span, and each of its pairings is in force over its
+        own part of that: counterparts meet together where they share the window of days (the same
+        rule, period and days in force), apart otherwise — a pairing replaced mid-year, or a rule
+        amended mid-period, gets its own meeting within its own days."""
+        groups: dict[tuple[str, str, dt.date], dict[tuple[object, ...], _Unit]] = {}
         for i, o in found:
-            groups.setdefault((o.rule.key, o.responsible, o.period[0]), []).append((i, o))
+            units = groups.setdefault((o.rule.key, o.responsible, o.period[0]), {})
+            for key in o.pairings:
+                window = self._pairing_window(key, o)
+                if window is None:  # in force in the period, not in this year (a period of years)
+                    continue
+                unit = units.setdefault((key, *window) if self.options.per_pairing_meetings else window,
+                                        _Unit(window))
+                unit.keys.setdefault(key)
+                unit.serves.setdefault(i)
         tasks: list[_Task] = []
-        for dept_index, ((_, dept_id, _), members) in enumerate(groups.items()):
-            units: dict[tuple[dt.date, dt.date] | tuple[str, str], list[tuple[str, str]]] = {}
-            for _, o in members:
-                spans = self._spans(self._window(o))
-                for key in o.pairings:
-                    span = spans[key]
-                    unit = key if self.options.per_pairing_meetings else (span.start, span.end)
-                    units.setdefault(unit, []).append(key)
+        for dept_index, ((_, dept_id, _), units) in enumerate(groups.items()):
             dept = self.district.organisation(dept_id)
-            o0 = members[0][1]
-            ordered = sorted(units.values(), key=lambda keys: self._unit_window(keys, o0))  # earliest first
-            for unit_index, keys in enumerate(ordered):
-                keys = list(dict.fromkeys(keys))
+            ordered = sorted(units.values(), key=lambda u: (u.window, list(u.keys)))  # earliest first
+            for unit_index, unit in enumerate(ordered):
+                keys, serves = list(unit.keys), tuple(unit.serves)
                 others = tuple(k[1] for k in keys)
-                serves = tuple(i for i, o in members if set(o.pairings) & set(keys))
-                window = self._unit_window(keys, o0)
+                o = self.obligations[serves[0]]
                 # the first unit keeps the department's id, so a pairing added mid-year leaves it alone
                 suffix = "" if unit_index == 0 else "/" + "+".join(others)
                 minimum = max(self.obligations[i].minimum for i in serves)
+                ids = self._ids(f"{self.year}/{o.kind.value}/{dept.id}{suffix}{_period_suffix(o)}", unit.window[0],
+                                minimum)
                 who_zh = _fit(self.district.names_of(others), f"{len(others)}个对口联系单位", TITLE_MAX - 40)
                 who_en = _fit(self.district.names_of(others, lang="en"), f"{len(others)} paired organisations", 200)
                 for n in range(1, minimum + 1):
                     tasks.append(_Task(
-                        f"{self.year}/{o0.kind.value}/{dept.id}{suffix}{_period_suffix(o0)}"
-                        + (f"/{n}" if n > 1 else ""),
-                        o0.kind, dept.id, (dept.id, *others), o0.provision, o0.rule.key,
-                        f"{dept.name}与{who_zh}{self.district.kind_name(o0.kind)}",
-                        f"{dept.name_en}: {self.district.kind_name(o0.kind, 'en')} with {who_en}",
-                        o0.rule.duration_minutes, window, _spread(dept_index * 7 + unit_index + n), serves,
+                        ids[n - 1],
+                        o.kind, dept.id, (dept.id, *others), o.provision, o.rule.key,
+                        f"{dept.name}与{who_zh}{self.district.kind_name(o.kind)}",
+                        f"{dept.name_en}: {self.district.kind_name(o.kind, 'en')} with {who_en}",
+                        o.rule.duration_minutes, unit.window, _spread(dept_index * 7 + unit_index + n), serves,
                         tuple(self.pair_index[k] for k in keys), n, location=dept.location))
         return tasks
+
+    def _ids(self, key: str, start: dt.date, count: int) -> list[str]:
+        """The ids of ``count`` tasks: ``key``, ``key/2`` … — or, where an earlier task of the year has
+        one of them (two versions of a rule in one period, two periods alike in their suffix), the
+        same with the day their window starts after ``key``."""
+        base, tries = key, 1
+        while True:
+            found = [base + (f"/{n}" if n > 1 else "") for n in range(1, count + 1)]
+            if not self._claimed.intersection(found):
+                self._claimed.update(found)
+                return found
+            tries += 1
+            base = f"{key}/{start:%m%d}" + (f"-{tries - 1}" if tries > 2 else "")
 
     def _spans(self, window: tuple[dt.date, dt.date]) -> dict[tuple[str, str], PairingSpan]:
         """The pairings in force in a window, by key (looked up once per window)."""
@@ -260,26 +314,40 @@ class _YearPlanner:
             found = self._span_cache[window] = {s.key: s for s in self.district.pairing_spans(*window)}
         return found
 
-    def _unit_window(self, keys: Sequence[tuple[str, str]], o: Obligation) -> tuple[dt.date, dt.date]:
-        first, last = self._window(o)
-        spans = self._spans((first, last))
-        return max(first, *(spans[k].start for k in keys)), min(last, *(spans[k].end for k in keys))
+    def _pairing_window(self, key: tuple[str, str], o: Obligation) -> tuple[dt.date, dt.date] | None:
+        """The days of this year on which the pairing ``key`` is in force within what ``o`` owes
+        (the longest run of them, when the pairing ended and began again)."""
+        span = self._spans(self._window(o)).get(key)
+        return None if span is None else span.longest_piece()
 
     def _visit_tasks(self, found: Sequence[tuple[int, Obligation]], aims: dict[int, float]) -> list[_Task]:
         tasks: list[_Task] = []
         nth_of: dict[tuple[str, str], int] = {}  # a department's visits spread over its counterparts
-        ordinals: dict[tuple[str, tuple[str, ...], dt.date], int] = {}
+        ordinals: dict[tuple[str, str, str], int] = {}  # numbered through the year: ids stay unique
         for index, (i, o) in enumerate(found):
             count = o.minimum if self.options.visits_per_pairing is None or o.scope != "pairing" \
                 else self.options.visits_per_pairing
             dept = self.district.organisation(o.responsible)
-            for k in range(count):
-                other_id = o.counterparts[k % len(o.counterparts)]
+            if count < o.minimum and self.done[i] < o.minimum:  # fewer asked than the rule owes: said, not hidden
+                self.unplaced.append(self._fewer_asked(o, count))
+            # a department's visits go round the counterparts paired with it this year (a period of
+            # years may hold pairings that start only next year), longest paired first, leaving out
+            # those paired less than half as long: one paired for a day would take a visit it cannot hold
+            windows = {c: w for c in o.counterparts if (w := self._pairing_window((dept.id, c), o)) is not None}
+            others = list(windows)
+            if len(others) > 1:  # a department's (a pairing has one)
+                longest = max(w[1] - w[0] for w in windows.values())
+                others = sorted((c for c, w in windows.items() if 2 * (w[1] - w[0]) >= longest),
+                                key=lambda c: windows[c][0] - windows[c][1])
+            for k in range(count if others else 0):
+                other_id = others[k % len(others)]
                 key = (dept.id, other_id)
                 pair = self.pair_index.get(key)
                 j = nth_of[(o.rule.key, dept.id)] = nth_of.get((o.rule.key, dept.id), -1) + 1
-                slot = (o.rule.key, (dept.id, other_id), o.period[0])
+                slot = (dept.id, other_id, _period_suffix(o))
                 n = ordinals[slot] = ordinals.get(slot, 0) + 1
+                task_id = f"{self.year}/{o.kind.value}/{dept.id}/{other_id}{_period_suffix(o)}/{n}"
+                self._claimed.add(task_id)
                 aimed = aims.get(pair) if pair is not None else None
                 base = (_spread(index) if aimed is None else aimed) + (_spread(j) - 0.5) * 0.6 / (count + 1)
                 maximum = o.maximum
@@ -291,10 +359,10 @@ class _YearPlanner:
                     cite = self.district.provision(o.provision).cite_zh()
                     note = f"超出{cite}“{period}{how}”的指导范围"
                 tasks.append(_Task(
-                    f"{self.year}/{o.kind.value}/{dept.id}/{other_id}{_period_suffix(o)}/{n}", o.kind, dept.id,
+                    task_id, o.kind, dept.id,
                     (dept.id, other_id), o.provision, o.rule.key, f"{dept.name}领导走访{other.name}",
                     f"{dept.name_en} leaders visit {other.name_en}", o.rule.duration_minutes,
-                    self._unit_window([key], o),
+                    windows[other_id],
                     (base + (k + 1) / (count + 1)) % 1.0, (i,), () if pair is None else (pair,), k + 1,
                     beyond, note, other.location))
         return tasks
@@ -356,6 +424,15 @@ class _YearPlanner:
                           task.title_zh, Status.PROPOSED, self.provisional, task.beyond_guidance, task.location,
                           task.note, title_en=task.title_en)
 
+    def _fewer_asked(self, o: Obligation, count: int) -> Unplaced:
+        what_zh, what_en = self.district.kind_name(o.kind), self.district.kind_name(o.kind, "en")
+        names_zh, names_en = self.district.names_of(o.subject), self.district.names_of(o.subject, lang="en")
+        message = _clip(MESSAGE_MAX)
+        return Unplaced(o.provision, o.rule.key, self.year, o.subject,
+                        message(f"计划选项要求每对安排{count}次{what_zh}，少于{o.provision}要求的{o.minimum}次：{names_zh}"),
+                        message(f"the plan option asks for {count} {what_en}(s) a pairing, fewer than the "
+                                f"{o.minimum} {o.provision} asks for: {names_en}"))
+
     def _gap_warning(self, task: _Task, day: dt.date) -> PlanWarning:
         gap = self.options.min_gap_days
         first, last = task.window
@@ -367,11 +444,12 @@ class _YearPlanner:
 
     def _unplaced(self, task: _Task) -> Unplaced:
         gap = self.options.min_gap_days
+        message = _clip(MESSAGE_MAX)
         return Unplaced(task.provision, task.rule, self.year, task.participants,
-                        f"{self.year}年内找不到各方均有空、且与同一对口关系其他活动间隔不少于{gap}天的工作日半天："
-                        f"{task.title_zh}",
-                        f"no free working half-day in {self.year} for all of {', '.join(task.participants)} "
-                        f"at least {gap} days from the pairing's other engagements: {task.title_en}")
+                        message(f"{self.year}年内找不到各方均有空、且与同一对口关系其他活动间隔不少于{gap}天的工作日半天："
+                                f"{task.title_zh}"),
+                        message(f"no free working half-day in {self.year} for all of {', '.join(task.participants)} "
+                                f"at least {gap} days from the pairing's other engagements: {task.title_en}"))
 
     # -- the year ------------------------------------------------------------------------------------
     def run(self, fixed: Sequence[Engagement], keep: Sequence[Engagement]) -> Plan:

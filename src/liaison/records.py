@@ -60,7 +60,7 @@ class DocumentRecord:
     """§3.2: a document issued and who it was copied to."""
 
     id: str = attrs.field(validator=title_text)
-    issuer: str = attrs.field(validator=name_text)
+    issuer: str = attrs.field(validator=reference_text)  # an organisation: its id (up to 64 characters) or a name
     date: dt.date
     copied_to: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
     kind: str = attrs.field(default="policy", validator=name_text)
@@ -217,10 +217,20 @@ class Records:
             activities=tuple(a for a in self.activities if a.date <= day),
         )
 
-    def with_defaults(self, district: District) -> Records:
+    def with_defaults(self, district: District, *, file: str | None = None) -> Records:
         """What a reader leaves out, filled in the one way: a consultation without a sender was sent
-        by the district government's general office. Every records reader ends with this."""
-        office = district.general_office().id
+        by the district government's general office. Every records reader ends with this; records
+        with no such consultation need no general office (a district may name none)."""
+        unsent = [i for i, c in enumerate(self.consultations) if c.sender is None]
+        if not unsent:
+            return self
+        try:
+            office = district.general_office().id
+        except LiaisonError as exc:
+            raise exc.located(file=file, path=f"$.consultations[{unsent[0]}].sender", cls=DataError,
+                              fix="name who sent it: the district names no government or general office to "
+                                  "default to",
+                              fix_zh="请填写发送单位：本区数据中没有可作默认的区政府或政府办公室") from None
         return attrs.evolve(self, consultations=tuple(
             c if c.sender is not None else attrs.evolve(c, sender=office) for c in self.consultations))
 
@@ -339,7 +349,7 @@ def parse_records(text: str | bytes, district: District, *, file: str | None = N
 
     raw = current_body(read_toml(text, file=file, expected="records"), "records", file=file)
     records = _check_refs(structure(raw, Records, file=file, fix=f"correct the value (see {DOC['records']})"),
-                          district, file).with_defaults(district)
+                          district, file).with_defaults(district, file=file)
     check_consistency(records, district, file)
     return records
 

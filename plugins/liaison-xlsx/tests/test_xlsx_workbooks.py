@@ -4,11 +4,13 @@ sheets, headers, validations, drop-down lists, hints, pre-filled rows and its �
 from __future__ import annotations
 
 import datetime as dt
+import io
 import warnings
 from typing import Any
 
 import attrs
 import pytest
+import xlsxwriter
 from openpyxl.utils import get_column_letter, range_boundaries
 from xlsx_samples import Sheet, bigger_district, open_book, plan_for
 
@@ -262,3 +264,19 @@ def test_sheet_titles_are_valid_and_unique() -> None:
     assert sheet_title("a/b:c*d?[e]", taken) == "a_b_c_d__e_"
     long = sheet_title("很" * 40, taken)
     assert len(long) == 31 and sheet_title("很" * 40, taken) == "很" * 28 + "(2)"
+
+
+def test_a_sheet_title_cut_to_31_characters_never_ends_in_an_apostrophe_or_overruns_in_utf16() -> None:
+    """Excel refuses a sheet name that ends in an apostrophe or runs over 31 UTF-16 units: a body's
+    name cut at the 31st character to an apostrophe, or of characters beyond the BMP (𠀀 counts two),
+    made the workbooks fail (found by tests/test_districts_generated.py: ``InvalidWorksheetName:
+    Sheet name cannot start or end with an apostrophe``)."""
+    taken: set[str] = set()
+    cut = sheet_title("中" * 30 + "'局", taken)
+    assert cut == "中" * 30
+    assert sheet_title("中" * 30 + "'局", taken) == "中" * 28 + "(2)"
+    wide = sheet_title("𠀀" * 20, taken)
+    assert wide == "𠀀" * 15 and sum(2 if ord(c) > 0xFFFF else 1 for c in wide) <= 31
+    book = xlsxwriter.Workbook(io.BytesIO())
+    for title in (cut, wide, sheet_title("𠀀" * 20, taken)):
+        book.add_worksheet(title)  # Excel's own rules, as xlsxwriter checks them

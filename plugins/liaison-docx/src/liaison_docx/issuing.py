@@ -14,6 +14,7 @@ import hashlib
 import attrs
 from liaison.exporting import safe_name
 from liaison.numbering import LetterRegistry, letter_date
+from liaison.text import TITLE_MAX
 
 from liaison_docx.letter_model import Letter
 from liaison_docx.letters.draft import Draft
@@ -39,12 +40,14 @@ class Issuer:
         self._taken: set[str] = set()
 
     def path(self, draft: Draft) -> str:
-        """``folder/name.docx``; a name that collides after ``safe_name`` gets -2, -3, … in order."""
-        folder, stem = safe_name(draft.folder), safe_name(draft.name)[:110]
-        path, n = f"{folder}/{stem}.docx", 1
+        """``folder/name.docx``; a name that collides after ``safe_name`` gets -2, -3, … in order. The
+        name is cut so the whole path, its number included, stays within a path's 120 characters."""
+        folder, stem = safe_name(draft.folder), safe_name(draft.name)
+        room = TITLE_MAX - len(f"{folder}/.docx")
+        path, n = f"{folder}/{stem[:room]}.docx", 1
         while path in self._taken:
             n += 1
-            path = f"{folder}/{stem}-{n}.docx"
+            path = f"{folder}/{stem[:room - len(f'-{n}')]}-{n}.docx"
         self._taken.add(path)
         return path
 

@@ -85,16 +85,27 @@ def row_height(lines: int) -> float | None:
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
-    """A valid, unique sheet name (≤ 31 characters, none of []:*?/\\)."""
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'") or "表"
-    cleaned = cleaned[:31]
+    """A valid, unique sheet name: at most 31 UTF-16 units (Excel counts a character beyond the
+    Basic Multilingual Plane, 𠀀, as two), none of []:*?/\\, no apostrophe at either end — also
+    where the cut leaves one."""
+    cleaned = _cut("".join("_" if ch in "[]:*?/\\" else ch for ch in name), 31).strip("'") or "表"
     candidate, n = cleaned, 1
     while candidate.casefold() in taken:
         n += 1
         suffix = f"({n})"
-        candidate = cleaned[:31 - len(suffix)] + suffix
+        candidate = _cut(cleaned, 31 - len(suffix)).lstrip("'") + suffix
     taken.add(candidate.casefold())
     return candidate
+
+
+def _cut(text: str, units: int) -> str:
+    """The longest start of ``text`` of at most ``units`` UTF-16 code units."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > units:
+            return text[:i]
+    return text
 
 
 def excel_date(day: dt.date) -> dt.datetime:

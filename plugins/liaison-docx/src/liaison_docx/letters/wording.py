@@ -16,6 +16,7 @@ from liaison.district import District
 from liaison.duties import designations_in_force
 from liaison.errors import ExportError
 from liaison.model import Organisation
+from liaison.numbering import is_series
 from liaison.records import Records
 from liaison.rules import MODALITY_ZH, Cadence, EngagementKind, Invitation, Modality, Provision, Rule, quote_zh
 
@@ -200,13 +201,26 @@ def telephone(number: str, label: str = "电话") -> str:
 
 def series(org: Organisation) -> str:
     """The 机关代字 of a body's 发文字号: its ``doc_prefix`` from the data (区府办, 区卫); without one,
-    its shortest alias ending in 办 (区府办), else its short name."""
+    its shortest alias ending in 办 (区府办), else its short name — if that can head a 发文字号 (a
+    short name of 20 characters, or with a space, cannot: the data then needs a ``doc_prefix``)."""
     if org.doc_prefix:
-        return text(org.doc_prefix, f"organisations[{org.id}].doc_prefix")
+        return _series(org, text(org.doc_prefix, f"organisations[{org.id}].doc_prefix"), "doc_prefix")
     candidates = [a for a in org.aliases if a.endswith("办") and 2 <= len(a) <= 6 and not re.search(r"[\s〔〕]", a)]
     if candidates:
         return min(candidates, key=lambda a: (len(a), org.aliases.index(a)))
-    return text(org.short_name, f"organisations[{org.id}].short_name")
+    return _series(org, text(org.short_name, f"organisations[{org.id}].short_name"), "short_name")
+
+
+def _series(org: Organisation, found: str, field: str) -> str:
+    """``found`` if it can head both a body's notices and its letters (with 函), else an error naming
+    the field and asking for a ``doc_prefix``."""
+    if is_series(found + "函"):
+        return found
+    raise ExportError(
+        f"{found!r} cannot head the 发文字号 of {org.name_en}'s letters (at most 15 characters, no spaces or 〔〕)",
+        path=f"organisations[{org.id}].{field}", fix=f"give {org.id} a doc_prefix, its 机关代字 (such as 区卫)",
+        message_zh=f"“{found}”不能作为{org.name}发文字号的机关代字（最多15个字，不含空格和〔〕）",
+        fix_zh=f"请为 {org.id} 填写 doc_prefix（机关代字，如 区卫）")
 
 
 def letter_series(org: Organisation) -> str:
