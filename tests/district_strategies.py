@@ -26,11 +26,12 @@ import attrs
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from liaison.convert import unstructure
-from liaison.district import HOST_KINDS, District
-from liaison.engagements import Guest, KnownEvent, PlanOptions, TimeSlot
-from liaison.loader import DistrictDocument, format_name
-from liaison.model import (
+from liaison.formats.convert import unstructure
+from liaison.law.district import HOST_KINDS, District
+from liaison.year.engagements import Guest, KnownEvent, PlanOptions, TimeSlot
+from liaison.formats.district_checks import DistrictDocument
+from liaison.formats.syntax import format_name
+from liaison.law.model import (
     COUNTERPART_KINDS,
     DOCUMENT_TYPES,
     BranchLevel,
@@ -42,7 +43,7 @@ from liaison.model import (
     PartPeriod,
     Party,
 )
-from liaison.records import (
+from liaison.law.records import (
     Activity,
     Briefing,
     ConsultationRecord,
@@ -56,7 +57,7 @@ from liaison.records import (
     SpecialAppointment,
     TownActivity,
 )
-from liaison.rules import (
+from liaison.law.rules import (
     RECORD_KINDS,
     Basis,
     Cadence,
