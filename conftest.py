@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from liaison.formats.district import seed_district
 from liaison.host import plugins
 from liaison.law.district import District
-from liaison.formats.district import seed_district
 
 
 @pytest.fixture

@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 from builders import random_district
 
 from liaison.formats.district import seed_district
-from liaison.year.planner import plan_year
 from liaison.law.workdays import default_calendar
+from liaison.year.planner import plan_year
 
 
 def main() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import attrs
 
-from liaison.law.district import District
 from liaison.formats.district import parse_district, seed_district
+from liaison.law.district import District
 from liaison.law.model import DistrictInfo, Organisation, OrgKind, Pairing
 from liaison.law.rules import Cadence, EngagementKind, Provision
 

@@ -27,10 +27,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from liaison.formats.convert import unstructure
-from liaison.law.district import HOST_KINDS, District
-from liaison.year.engagements import Guest, KnownEvent, PlanOptions, TimeSlot
 from liaison.formats.district_checks import DistrictDocument
 from liaison.formats.syntax import format_name
+from liaison.law.district import HOST_KINDS, District
 from liaison.law.model import (
     COUNTERPART_KINDS,
     DOCUMENT_TYPES,
@@ -78,6 +77,7 @@ from liaison.law.rules import (
     SentenceNote,
     Validity,
 )
+from liaison.year.engagements import Guest, KnownEvent, PlanOptions, TimeSlot
 
 # ------------------------------------------------------------------------------------ how many examples
 #: ``LIAISON_HYPOTHESIS=long`` runs this many times the examples of CI (docs/benchmarks.md).

@@ -121,9 +121,9 @@ def format_classes() -> dict[str, type]:
 
     import attrs
 
+    from liaison.formats.district_checks import DistrictDocument
     from liaison.formats.events import EventsDocument
     from liaison.law.notices import HolidayNotice
-    from liaison.formats.district_checks import DistrictDocument
     from liaison.law.records import Records
     from liaison.law.rules import Cadence, DesignationRule, Invitation, RecordOnly, Response, Routing, RuleVersion
     from liaison.year.state import YearState

@@ -10,10 +10,9 @@ import pytest
 from builders import amended
 from click.testing import CliRunner
 
+from liaison.base.errors import PlanningError
 from liaison.law.compliance import FindingStatus, Severity, check
 from liaison.law.district import District
-from liaison.base.errors import PlanningError
-from liaison.year.planner import plan_year
 from liaison.law.records import (
     ConsultationRecord,
     DesignationRecord,
@@ -24,6 +23,7 @@ from liaison.law.records import (
     ResearchResult,
 )
 from liaison.law.rules import EngagementKind
+from liaison.year.planner import plan_year
 from liaison_cli.main import cli
 
 

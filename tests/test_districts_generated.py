@@ -37,21 +37,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
+from liaison.base.errors import DataError, ExportError, LiaisonError
+from liaison.formats.district import parse_district, seed_district
+from liaison.formats.records import parse_records
 from liaison.host import plugins
 from liaison.law.compliance import check
 from liaison.law.district import District
 from liaison.law.duties import Obligation, obligations, planning_year
-from liaison.year.engagements import KnownEvent, Plan, PlanOptions, Status
-from liaison.base.errors import DataError, ExportError, LiaisonError
 from liaison.law.findings import Finding, FindingStatus, Report, Severity
-from liaison.formats.district import parse_district, seed_district
 from liaison.law.model import Organisation, OrgKind
-from liaison.year.planner import plan_year
-from liaison.year.reconcile import Change
 from liaison.law.records import HeldEngagement, Records
-from liaison.formats.records import parse_records
 from liaison.law.rules import Cadence, EngagementKind, Invitation, Routing
 from liaison.law.workdays import WorkingDayCalendar, default_calendar
+from liaison.year.engagements import KnownEvent, Plan, PlanOptions, Status
+from liaison.year.planner import plan_year
+from liaison.year.reconcile import Change
 from liaison_workspace import ExportOutcome
 
 EXPORTERS = "ical,docx,xlsx,html"

@@ -6,8 +6,8 @@ import importlib
 import re
 from pathlib import Path
 
-from liaison.law.district import District
 from liaison.formats.district import parse_district
+from liaison.law.district import District
 
 ROOT = Path(__file__).parents[1]
 

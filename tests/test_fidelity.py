@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from liaison.base.errors import DataError
+from liaison.formats.district import parse_district
+from liaison.formats.records import parse_records
 from liaison.law.compliance import check
 from liaison.law.district import District
-from liaison.year.engagements import PlanOptions
-from liaison.base.errors import DataError
 from liaison.law.findings import FindingStatus, Severity
-from liaison.formats.district import parse_district
-from liaison.year.planner import plan_year
 from liaison.law.records import DesignationRecord, HeldEngagement, Records
-from liaison.formats.records import parse_records
 from liaison.law.rules import EngagementKind
 from liaison.law.sentences import sentences
+from liaison.year.engagements import PlanOptions
+from liaison.year.planner import plan_year
 from liaison_cli.main import cli
 
 D = dt.date

@@ -12,15 +12,23 @@ import attrs
 import pytest
 from click.testing import CliRunner
 
+from liaison.base.errors import DataError
+from liaison.formats.district import parse_district
+from liaison.formats.records import parse_records
 from liaison.law.compliance import check
 from liaison.law.district import District
-from liaison.base.errors import DataError
 from liaison.law.findings import FindingStatus, Report, Severity
-from liaison.formats.district import parse_district
-from liaison.year.planner import plan_year
-from liaison.law.records import ConsultationRecord, DesignationRecord, HeldEngagement, Records, Reply, ResearchResult, SpecialAppointment
-from liaison.formats.records import parse_records
+from liaison.law.records import (
+    ConsultationRecord,
+    DesignationRecord,
+    HeldEngagement,
+    Records,
+    Reply,
+    ResearchResult,
+    SpecialAppointment,
+)
 from liaison.law.rules import EngagementKind
+from liaison.year.planner import plan_year
 from liaison_cli.main import cli
 
 D = dt.date

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from builders import NEW_YEAR_2027
 
-from liaison.law.district import District
 from liaison.base.errors import LiaisonError, WrongKindError
+from liaison.law.district import District
 from liaison.law.rules import Modality
 
 

@@ -223,8 +223,8 @@ def _probe_notice_year(low: int, high: int) -> None:
 
 
 def _probe_spill(low: int, high: int) -> None:
-    from liaison.law.notices import MAX_SPILL_DAYS
     from liaison.formats.notice import parse_holiday_notice
+    from liaison.law.notices import MAX_SPILL_DAYS
 
     assert (low, high) == (0, MAX_SPILL_DAYS)
 
@@ -239,11 +239,11 @@ def _probe_spill(low: int, high: int) -> None:
 
 
 def _probe_years(low: int, high: int) -> None:
-    from liaison.law.compliance import check
-    from liaison.formats.district import seed_district
-    from liaison.year.planner import plan_year
-    from liaison.law.records import Records
     from liaison.base.text import FIRST_YEAR, LAST_YEAR
+    from liaison.formats.district import seed_district
+    from liaison.law.compliance import check
+    from liaison.law.records import Records
+    from liaison.year.planner import plan_year
 
     assert (low, high) == (FIRST_YEAR, LAST_YEAR)
     district = seed_district()
@@ -267,9 +267,9 @@ def _probe_year_range(low: int, high: int) -> None:
 
 
 def _probe_file_dates(low: int, high: int) -> None:
-    from liaison.formats.events import parse_events
-    from liaison.formats.district import seed_district
     from liaison.base.text import FIRST_YEAR, LAST_YEAR
+    from liaison.formats.district import seed_district
+    from liaison.formats.events import parse_events
 
     assert (low, high) == (FIRST_YEAR, LAST_YEAR)
 
@@ -292,8 +292,8 @@ def _probe_ledger_dates(low: int, high: int) -> None:
 
 
 def _probe_guests(low: int, high: int) -> None:
-    from liaison.formats.events import parse_events
     from liaison.formats.district import seed_district
+    from liaison.formats.events import parse_events
 
     def events(n: int) -> str:
         guests = ", ".join(f'{{ name = "客{i}", organisation = "cdl" }}' for i in range(n))

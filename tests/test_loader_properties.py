@@ -45,14 +45,14 @@ from hostile_corpus import BASE, format_classes, ledger_template_bytes
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from liaison.host import plugins
 from liaison.base.errors import LiaisonError
+from liaison.formats.district import load_district, parse_district, seed_district
 from liaison.formats.events import parse_events
 from liaison.formats.notice import parse_holiday_notice
-from liaison.formats.district import load_district, parse_district, seed_district
 from liaison.formats.records import parse_records
-from liaison.year.state import YearState
 from liaison.formats.state import parse_state, state_to_json
+from liaison.host import plugins
+from liaison.year.state import YearState
 
 SCALE = max(1, int(os.environ.get("LIAISON_PROPERTY_SCALE", "1")))
 DEADLINE = dt.timedelta(seconds=2)  # one example; the slowest (a ledger rewritten and read) takes ~0.2 s
@@ -87,9 +87,9 @@ def _field_names() -> list[str]:
 
 
 def _vocabulary() -> tuple[list[str], list[str]]:
-    from liaison.year.engagements import Status
     from liaison.law.model import OrgKind, Party
     from liaison.law.rules import RULE_TAGS, EngagementKind
+    from liaison.year.engagements import Status
 
     keys = _field_names()
     words = [*RULE_TAGS.values(), *(k.value for k in EngagementKind), *(k.value for k in OrgKind),

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import liaison
-from liaison.host import plugins
 from liaison.base.errors import OptionError
+from liaison.host import plugins
 from liaison.host.exporting import Artifact, Exporter, ExportRequest
 from liaison.host.options import Option
 from liaison_cli.main import cli

@@ -6,12 +6,12 @@ import datetime as dt
 
 from builders import NEW_YEAR_2027, amended
 
+from liaison.formats.district import parse_district
 from liaison.law.compliance import FindingStatus, check
 from liaison.law.district import District
-from liaison.formats.district import parse_district
 from liaison.law.model import OrgKind
-from liaison.year.planner import plan_year
 from liaison.law.records import Records
+from liaison.year.planner import plan_year
 
 ADJUSTED_ON = dt.date(2022, 5, 22)
 

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from liaison.law.district import District
 from liaison.law.duties import obligations, planning_year
+from liaison.law.workdays import ChineseCalendar, WeekdayCalendar, WorkingDayCalendar
 from liaison.year.engagements import Plan, PlanOptions
 from liaison.year.planner import plan_year
-from liaison.law.workdays import ChineseCalendar, WeekdayCalendar, WorkingDayCalendar
 
 
 @st.composite

@@ -16,16 +16,15 @@ import pytest
 from click.testing import CliRunner
 
 import liaison
-from liaison.host import hookspecs
-from liaison.host import plugins
 from liaison.base.errors import ExportError, LiaisonError, OptionError
+from liaison.host import hookspecs, plugins
 from liaison.host.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.host.options import Option, split_for
-from liaison.year.planner import plan_year
-from liaison.year.publications import Publication
 from liaison.host.publishing import Publisher, PublishRequest, PublishResult
 from liaison.law.records import DocumentRecord
 from liaison.law.workdays import WeekdayCalendar
+from liaison.year.planner import plan_year
+from liaison.year.publications import Publication
 from liaison_cli.main import cli
 
 ROOT = Path(__file__).parents[1]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from liaison.law.district import District
 from liaison.base.errors import UnknownProvisionError
 from liaison.formats.district import parse_district
+from liaison.law.district import District
 from liaison.law.rules import Cadence, Modality
 
 REGULATION = Path(__file__).parent / "data" / "regulation.zh.md"

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from liaison.law.district import District
 from liaison.base.errors import DataError
-from liaison.law.records import HeldEngagement, Records
 from liaison.formats.records import parse_records
+from liaison.law.district import District
+from liaison.law.records import HeldEngagement, Records
 from liaison.law.rules import EngagementKind
 
 

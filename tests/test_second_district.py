@@ -17,11 +17,11 @@ import attrs
 import pytest
 
 import liaison
+from liaison.base.errors import DataError
+from liaison.formats.district import parse_district, seed_district
 from liaison.law.compliance import check
 from liaison.law.district import District
-from liaison.base.errors import DataError
 from liaison.law.findings import FindingStatus
-from liaison.formats.district import parse_district, seed_district
 from liaison.law.records import HeldEngagement, Records
 from liaison.law.rules import EngagementKind
 

@@ -23,16 +23,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liaison.host import plugins
-from liaison.law.district import District
-from liaison.year.engagements import ChangeRefused, Status
 from liaison.base.errors import DataError, ExportError
+from liaison.formats.state import parse_state, state_to_json
+from liaison.host import plugins
 from liaison.host.exporting import Artifact, Exporter
 from liaison.host.hookspecs import hookimpl
+from liaison.law.district import District
+from liaison.law.workdays import ChineseCalendar
+from liaison.year.engagements import ChangeRefused, Status
 from liaison.year.reconcile import Change
 from liaison.year.state import YearState, state_file_name
-from liaison.formats.state import parse_state, state_to_json
-from liaison.law.workdays import ChineseCalendar
 from liaison_workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]

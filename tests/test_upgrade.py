@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 import liaison
 from liaison.base.errors import MAX_LISTED, DataError, LiaisonError
-from liaison.formats.syntax import FormatError
 from liaison.formats.district import parse_district
+from liaison.formats.syntax import FormatError
 from liaison.formats.upgrade import CONFIRM, Upgrade, upgrade_file
 from liaison_cli.main import cli
 

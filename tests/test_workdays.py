@@ -15,15 +15,15 @@ from builders import build_district
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liaison.law.district import District
-from liaison.year.engagements import KnownEvent, PlanOptions
 from liaison.base.errors import DataError
+from liaison.formats.notice import parse_holiday_notice
+from liaison.law.district import District
 from liaison.law.holiday_law import HolidayKind, law_year
 from liaison.law.notices import HolidayNotice
-from liaison.formats.notice import parse_holiday_notice
-from liaison.year.planner import plan_year
 from liaison.law.rules import EngagementKind, Response
 from liaison.law.workdays import ChineseCalendar, WeekdayCalendar, provisional_note, with_notices
+from liaison.year.engagements import KnownEvent, PlanOptions
+from liaison.year.planner import plan_year
 
 ROOT = Path(__file__).parents[1]
 D = dt.date

@@ -28,6 +28,7 @@ from liaison.base.errors import (
     WrongKindError,
 )
 from liaison.lazy import lazy_exports
+from liaison.moved import install as _answer_old_paths
 
 if TYPE_CHECKING:
     from liaison.formats.district import load_district, parse_district, seed_district
@@ -78,7 +79,8 @@ _LAZY = {
     **dict.fromkeys(("CcList", "Counterparts", "District", "InviteeList", "PairingSpan", "Recipient"),
                     "liaison.law.district"),
     **dict.fromkeys(("Duties", "Obligation", "duties_of", "obligations"), "liaison.law.duties"),
-    **dict.fromkeys(("Engagement", "KnownEvent", "Plan", "PlanOptions", "Status", "revise"), "liaison.year.engagements"),
+    **dict.fromkeys(("Engagement", "KnownEvent", "Plan", "PlanOptions", "Status", "revise"),
+                    "liaison.year.engagements"),
     **dict.fromkeys(("load_events", "parse_events"), "liaison.formats.events"),
     **dict.fromkeys(("Artifact", "Exporter", "ExportRequest", "build_export"), "liaison.host.exporting"),
     **dict.fromkeys(("Finding", "FindingStatus", "Report", "Severity"), "liaison.law.findings"),
@@ -192,3 +194,4 @@ __all__ = [
 
 
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__)
+_answer_old_paths()  # liaison 0.1's module paths, with a DeprecationWarning, for one release (liaison.moved)

@@ -23,10 +23,10 @@ import pytest
 from caldav_faults import MisbehavingServer
 
 import liaison.host.plugins
+from liaison.host.publishing import PublishError, PublishRequest
 from liaison.law.district import District
 from liaison.year.engagements import Plan
 from liaison.year.planner import plan_year
-from liaison.host.publishing import PublishError, PublishRequest
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from typing import Any
 import attrs
 import pytest
 
+from liaison.base.errors import OptionError
+from liaison.host.publishing import PublishError, PublishRequest
 from liaison.law.district import District
 from liaison.year.engagements import Plan, revise
-from liaison.base.errors import OptionError
 from liaison.year.planner import plan_year
 from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
-from liaison.host.publishing import PublishError, PublishRequest
 from liaison_caldav import Action, changes, collection_slug, resource_name
 from liaison_caldav import plugin as caldav_plugin
 from liaison_caldav.dav import Answer, ServerError

@@ -30,11 +30,11 @@ from caldav_radicale import PASSWORD, Radicale, available, report_events, start,
 
 import liaison.host.plugins
 from liaison.formats.convert import structure, unstructure
+from liaison.host.publishing import PublishError, PublishRequest
 from liaison.law.district import District
 from liaison.year.engagements import Plan, revise
 from liaison.year.planner import plan_year
 from liaison.year.publications import Publication
-from liaison.host.publishing import PublishError, PublishRequest
 from liaison_caldav.same import same_event
 from liaison_ical import calendar_resources
 

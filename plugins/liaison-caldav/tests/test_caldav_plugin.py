@@ -11,8 +11,8 @@ import liaison
 import liaison.host.plugins
 from liaison.base.errors import OptionError
 from liaison.host.options import resolve
-from liaison.year.planner import plan_year
 from liaison.host.publishing import Publisher, PublishRequest
+from liaison.year.planner import plan_year
 from liaison_caldav import OPTIONS, publish, target_url
 
 

@@ -30,11 +30,11 @@ from caldav_radicale import (
 
 import liaison
 import liaison.host.plugins
+from liaison.host.publishing import PublishError, PublishRequest
 from liaison.law.district import District
 from liaison.year.engagements import Plan, Status, revise
 from liaison.year.planner import plan_year
 from liaison.year.publications import Publication
-from liaison.host.publishing import PublishError, PublishRequest
 from liaison_caldav import CalDAVResult, collection_slug, resource_name
 from liaison_ical import CalendarResources, calendar_resources, uid_for
 

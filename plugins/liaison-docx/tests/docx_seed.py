@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from liaison.law.district import District
-from liaison.year.engagements import KnownEvent, Plan, PlanOptions
-from liaison.host.exporting import ExportRequest
 from liaison.formats.district import seed_district
-from liaison.year.planner import plan_year
+from liaison.host.exporting import ExportRequest
+from liaison.law.district import District
 from liaison.law.records import ConsultationRecord, Records, ResearchResult
 from liaison.law.rules import EngagementKind
 from liaison.law.workdays import ChineseCalendar
+from liaison.year.engagements import KnownEvent, Plan, PlanOptions
+from liaison.year.planner import plan_year
 
 PLENARY = KnownEvent(EngagementKind.PLENARY_MEETING, dt.date(2027, 3, 5), "区政府第一次全体会议",
                        dt.time(9, 0), dt.time(11, 30), location="区政府第一会议室")

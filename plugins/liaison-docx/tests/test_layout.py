@@ -21,8 +21,8 @@ import attrs
 import pytest
 from docx_seed import MORE_EVENTS, changed_request, seed_request
 from liaison.base.errors import ExportError
-from liaison.host.exporting import ExportRequest
 from liaison.formats.district import seed_district
+from liaison.host.exporting import ExportRequest
 from liaison.law.model import Designations
 from pdf_pages import (
     GLYPH_DROP,

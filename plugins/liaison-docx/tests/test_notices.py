@@ -12,13 +12,13 @@ from typing import Any
 
 import attrs
 from docx_seed import make_plan, make_records
+from liaison.formats.district import parse_district
 from liaison.law.district import District
 from liaison.law.duties import designations_in_force, duties_of
-from liaison.year.engagements import Plan
-from liaison.formats.district import parse_district
 from liaison.law.model import Designations
 from liaison.law.records import DesignationRecord, Records
 from liaison.law.rules import ENGAGEMENT_KIND_ZH, Cadence, LocalSettings, Rule
+from liaison.year.engagements import Plan
 
 from liaison_docx import Heading, Letter, Paragraph, Table
 from liaison_docx.geometry import unbroken

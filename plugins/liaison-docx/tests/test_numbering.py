@@ -15,13 +15,13 @@ import attrs
 import docx
 import pytest
 from docx_seed import JOINT_HEALTH, PLENARY, WORK_MEETING, make_records
-from liaison.law.district import District
-from liaison.year.engagements import PlanOptions
 from liaison.host.exporting import Exporter, ExportResult, build_export
-from liaison.year.numbering import LetterRecord
+from liaison.law.district import District
 from liaison.law.rules import EngagementKind
-from liaison.year.state import YearState
 from liaison.law.workdays import ChineseCalendar
+from liaison.year.engagements import PlanOptions
+from liaison.year.numbering import LetterRecord
+from liaison.year.state import YearState
 
 from liaison_docx.plugin import OPTIONS, export, scope
 

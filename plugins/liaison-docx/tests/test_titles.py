@@ -8,12 +8,12 @@ import pytest
 from docx_seed import MORE_EVENTS, changed_request, make_records
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from liaison.law.district import District
-from liaison.year.engagements import PlanOptions
-from liaison.host.exporting import ExportRequest
 from liaison.formats.district import seed_district
-from liaison.year.planner import plan_year
+from liaison.host.exporting import ExportRequest
+from liaison.law.district import District
 from liaison.law.workdays import ChineseCalendar
+from liaison.year.engagements import PlanOptions
+from liaison.year.planner import plan_year
 from title_check import RATIO, title_defects
 
 from liaison_docx.geometry import text_cells

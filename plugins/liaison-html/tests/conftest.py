@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from liaison.law.district import District
-from liaison.year.engagements import Plan
-from liaison.year.planner import plan_year
 from liaison.law.records import Records
 from liaison.law.workdays import ChineseCalendar
+from liaison.year.engagements import Plan
+from liaison.year.planner import plan_year
 
 ROOT = Path(__file__).resolve().parents[3]
 

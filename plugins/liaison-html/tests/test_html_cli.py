@@ -13,8 +13,8 @@ from html_samples import heat_cells, marks, parse
 from liaison_cli.main import cli
 
 from liaison.law.district import District
-from liaison.year.engagements import Plan
 from liaison.law.records import Records
+from liaison.year.engagements import Plan
 from liaison_html import page
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -9,10 +9,10 @@ from html_samples import heat_cells, parse
 
 from liaison.law.compliance import check
 from liaison.law.district import District
-from liaison.year.engagements import Plan
 from liaison.law.findings import Finding, FindingStatus, Report, Severity
 from liaison.law.model import GOVERNMENT_KINDS, OrgKind
 from liaison.law.records import Records
+from liaison.year.engagements import Plan
 from liaison_html import page
 from liaison_html.heatmap import CellState, cell_state, heat_map
 from liaison_html.marks import Provisions

@@ -11,12 +11,12 @@ from collections import Counter
 import pytest
 from html_samples import marks, parse, quoted
 
+from liaison.base.errors import OptionError
 from liaison.host import plugins
 from liaison.law.district import District
-from liaison.year.engagements import Plan, Status
-from liaison.base.errors import OptionError
 from liaison.law.model import GOVERNMENT_KINDS, OrgKind
 from liaison.law.workdays import HolidayKind, WeekdayCalendar, WorkingDayCalendar
+from liaison.year.engagements import Plan, Status
 from liaison_html import page
 from liaison_html.days import DayKind, classify
 from liaison_html.plugin import MEDIA_TYPE, OPTIONS, PAGE

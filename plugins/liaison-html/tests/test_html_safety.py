@@ -15,8 +15,8 @@ import attrs
 from html_samples import CJK, marks, parse, quoted
 
 from liaison.law.district import District
-from liaison.year.engagements import Plan
 from liaison.law.records import Records
+from liaison.year.engagements import Plan
 from liaison_html import page
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "liaison_html"
@@ -85,7 +85,8 @@ def test_a_rerun_is_byte_identical(seed: District, plan_2026: Plan, records_2026
 
 def test_the_bytes_do_not_depend_on_the_hash_seed_or_the_process(page_2026: bytes, tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[3]
-    code = ("import hashlib, sys, liaison; from liaison.host.plugins import load_records; from liaison_html import page; "
+    code = ("import hashlib, sys, liaison; from liaison.host.plugins import load_records; "
+            "from liaison_html import page; "
             "d = liaison.seed_district(); r = load_records(sys.argv[1], d); "
             "print(hashlib.sha256(page(d, liaison.plan_year(d, 2026), records=r)).hexdigest())")
     digests = set()
@@ -193,8 +194,8 @@ def test_english_mode_with_records_leaves_chinese_only_in_the_data_it_quotes(see
 def test_a_plan_citing_a_provision_the_data_lacks_is_an_export_error(seed: District, plan_2027: Plan) -> None:
     import pytest
 
-    from liaison.host import plugins
     from liaison.base.errors import ExportError
+    from liaison.host import plugins
 
     odd = attrs.evolve(plan_2027, engagements=(plan_2027.engagements[0].with_changes(provisions=("§99",)),))
     with pytest.raises(ExportError) as caught:

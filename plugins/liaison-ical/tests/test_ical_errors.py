@@ -1,4 +1,5 @@
-"""Bad input fails with liaison.base.errors.ExportError naming the field, never with a dependency's traceback."""
+"""Bad input fails with an ExportError (liaison.base.errors) naming the field, never with a dependency's
+traceback."""
 
 from __future__ import annotations
 

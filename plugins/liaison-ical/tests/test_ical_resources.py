@@ -19,10 +19,10 @@ from ical_engines import (
 )
 from ical_samples import make_event, make_spec, varied_spec
 
-from liaison.law.district import District
-from liaison.year.engagements import Plan, Status, revise
 from liaison.base.errors import ExportError, OptionError
 from liaison.host.exporting import Exporter
+from liaison.law.district import District
+from liaison.year.engagements import Plan, Status, revise
 from liaison.year.planner import organisations_in, plan_year
 from liaison_ical import CalendarSpec, calendar_resources, object_resources, serialise, uid_for
 from liaison_ical.plugin import OPTIONS, export

@@ -21,14 +21,14 @@ from ical_engines import (
 
 import liaison
 import liaison.host.plugins
-from liaison.law.district import District
-from liaison.year.engagements import Engagement, Plan, Status, revise
 from liaison.base.errors import ExportError, OptionError
-from liaison.host.exporting import Artifact, Exporter, safe_name
-from liaison.year.planner import organisations_in, plan_year
-from liaison.law.rules import EngagementKind
-from liaison.year.state import YearState
 from liaison.formats.state import parse_state, state_to_json
+from liaison.host.exporting import Artifact, Exporter, safe_name
+from liaison.law.district import District
+from liaison.law.rules import EngagementKind
+from liaison.year.engagements import Engagement, Plan, Status, revise
+from liaison.year.planner import organisations_in, plan_year
+from liaison.year.state import YearState
 from liaison_ical import uid_for
 from liaison_ical.mapping import Names, engagement_event
 from liaison_ical.plugin import OPTIONS, export

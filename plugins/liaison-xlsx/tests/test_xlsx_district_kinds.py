@@ -14,10 +14,10 @@ import pytest
 from xlsx_samples import Sheet, open_book, plan_for, refused, save
 
 import liaison
+from liaison.formats.district import parse_district
 from liaison.law.compliance import check
 from liaison.law.district import District
 from liaison.law.findings import FindingStatus
-from liaison.formats.district import parse_district
 from liaison.law.rules import ACTIVITIES, RecordOnly, Routing, record_section
 from liaison.law.terms import DOCUMENT_KIND_ZH
 from liaison_xlsx import ledger_workbook, read_ledger

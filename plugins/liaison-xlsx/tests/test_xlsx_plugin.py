@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 from liaison_cli.main import cli
 
+from liaison.base.errors import OptionError
 from liaison.host import plugins
 from liaison.law.district import District
 from liaison.year.engagements import Plan
-from liaison.base.errors import OptionError
 from liaison_xlsx import ledger_workbook, schedule_workbook
 from liaison_xlsx.plugin import XLSX, export
 
@@ -116,8 +116,8 @@ def test_a_ledger_the_clerk_edited_is_never_overwritten(tmp_path: Path) -> None:
 
 
 def test_each_year_its_own_workbooks_and_the_ledger_kept_once_edited(seed: District) -> None:
-    from liaison.year.planner import plan_years
     from liaison.law.workdays import ChineseCalendar
+    from liaison.year.planner import plan_years
 
     for plan in plan_years(seed, (2026, 2027), calendar=ChineseCalendar()):
         made = list(export(plugins.exporter("xlsx").request(seed, plan)))

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlsx_samples import fill_as_clerk, open_book, save
 
-from liaison.law.district import District
 from liaison.base.errors import LiaisonError
 from liaison.formats.district import seed_district
+from liaison.law.district import District
 from liaison.law.records import Records
 from liaison.law.workdays import ChineseCalendar
 from liaison_xlsx import ledger_workbook, read_ledger

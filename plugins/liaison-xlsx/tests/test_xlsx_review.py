@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from xlsx_samples import Sheet, open_book, refused, save
 
+from liaison.base.errors import DataError
 from liaison.law.district import District
 from liaison.year.engagements import Plan
-from liaison.base.errors import DataError
 from liaison_xlsx import read_ledger
 
 

@@ -15,8 +15,8 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from xlsx_samples import Sheet, bigger_district, open_book, plan_for
 
 from liaison.law.district import District
-from liaison.year.engagements import Plan, Status
 from liaison.law.workdays import provisional_note
+from liaison.year.engagements import Plan, Status
 from liaison_xlsx import ledger_workbook, read_ledger, schedule_workbook
 from liaison_xlsx.ledger import ledger_specs
 from liaison_xlsx.specs import LEDGER, validate_specs

@@ -12,9 +12,9 @@ import datetime as dt
 import hashlib
 
 import attrs
+from liaison.base.text import TITLE_MAX
 from liaison.host.exporting import safe_name
 from liaison.year.numbering import LetterRegistry, letter_date
-from liaison.base.text import TITLE_MAX
 
 from liaison_docx.letter_model import Letter
 from liaison_docx.letters.draft import Draft

@@ -45,12 +45,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from liaison.law.district import District
 from liaison.base.errors import ExportError, LiaisonError, Refused
 from liaison.host.exporting import Artifact, Exporter, ExportRequest
 from liaison.host.hookspecs import hookimpl
-from liaison.law.model import Organisation
 from liaison.host.options import Option
+from liaison.law.district import District
+from liaison.law.model import Organisation
 
 from liaison_docx.issuing import Issuer
 from liaison_docx.letter_model import FontSet

@@ -12,14 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from liaison.base.errors import ExportError, LiaisonError
 from liaison.law.district import District
 from liaison.law.duties import Obligation, year_obligations
-from liaison.year.settings import planned_settings
-from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan, PlanWarning, Status
-from liaison.base.errors import ExportError, LiaisonError
-from liaison.year.planner import guests_text
 from liaison.law.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind, Provision, Validity
 from liaison.law.terms import SETTING_EN, SETTING_ZH, term
+from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan, PlanWarning, Status
+from liaison.year.planner import guests_text
+from liaison.year.settings import planned_settings
 from liaison_html.texts import UI, Bi, date_text, joined, time_text
 from liaison_html.verbatim import Paragraph, paragraphs
 

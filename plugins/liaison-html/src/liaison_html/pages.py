@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from liaison.law.district import District
-from liaison.year.engagements import Plan, Status
 from liaison.base.errors import ExportError
+from liaison.law.district import District
 from liaison.law.workdays import WorkingDayCalendar, default_calendar, provisional_note
+from liaison.year.engagements import Plan, Status
 from liaison_html.bodies import BodyRow, body_rows
 from liaison_html.days import MonthView, months, weekday_names, year_days
 from liaison_html.heatmap import HeatMap, heat_map

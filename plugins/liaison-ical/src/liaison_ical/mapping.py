@@ -1,4 +1,5 @@
-"""From the planner's :class:`~liaison.year.engagements.Engagement` to a neutral :class:`CalendarEvent` (pure).
+"""From the planner's :class:`~liaison.year.engagements.Engagement` to a neutral :class:`CalendarEvent`
+(pure).
 
 One engagement is one VEVENT, the same in the master calendar and in every participant's calendar:
 
@@ -22,11 +23,11 @@ from typing import Final
 
 import attrs
 
-from liaison.law.district import District
-from liaison.year.engagements import STATUS_ZH, Engagement, Plan, Status
 from liaison.base.errors import ExportError
+from liaison.law.district import District
 from liaison.law.rules import ENGAGEMENT_KIND_ZH, EngagementKind
 from liaison.law.workdays import provisional_note
+from liaison.year.engagements import STATUS_ZH, Engagement, Plan, Status
 from liaison_ical.events import CalendarEvent
 from liaison_ical.events import Status as IcalStatus
 from liaison_ical.serialise import TZID, uid_for

@@ -39,12 +39,12 @@ from typing import Any, Final
 
 import attrs
 
-from liaison.law.district import District
-from liaison.year.engagements import Plan
 from liaison.base.errors import ExportError, Refused
 from liaison.host.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.host.hookspecs import hookimpl
 from liaison.host.options import Option, resolve
+from liaison.law.district import District
+from liaison.year.engagements import Plan
 from liaison.year.planner import organisations_in
 from liaison_ical.events import CalendarEvent, CalendarSpec
 from liaison_ical.mapping import Names, default_dtstamp, engagement_event

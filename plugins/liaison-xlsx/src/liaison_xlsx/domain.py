@@ -17,13 +17,17 @@ from typing import Any
 
 import attrs
 
+from liaison.base.errors import DataError, LiaisonError
+from liaison.base.text import (  # the years any date may fall in; a field's complaint; a text field's limit
+    FIRST_YEAR,
+    LAST_YEAR,
+    BoundedText,
+    FieldError,
+    name_key,
+)
 from liaison.law.district import District
 from liaison.law.duties import duties_of, year_obligations
-from liaison.year.settings import planned_settings
-from liaison.year.engagements import STATUS_ZH, Plan, Status
-from liaison.base.errors import DataError, LiaisonError
 from liaison.law.model import COUNTERPART_KINDS, PARTY_ZH, Organisation, OrgKind
-from liaison.year.planner import guests_text
 from liaison.law.records import (
     Activity,
     Briefing,
@@ -64,13 +68,9 @@ from liaison.law.terms import (
     SETTING_ZH,
     term,
 )
-from liaison.base.text import (  # the years any date may fall in; a field's complaint; a text field's limit
-    FIRST_YEAR,
-    LAST_YEAR,
-    BoundedText,
-    FieldError,
-    name_key,
-)
+from liaison.year.engagements import STATUS_ZH, Plan, Status
+from liaison.year.planner import guests_text
+from liaison.year.settings import planned_settings
 
 __all__ = [
     "FIRST_YEAR",

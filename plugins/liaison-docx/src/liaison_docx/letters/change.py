@@ -17,8 +17,8 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 from liaison.law.district import District
-from liaison.year.engagements import Engagement, Plan, Status
 from liaison.law.model import Organisation
+from liaison.year.engagements import Engagement, Plan, Status
 from liaison.year.numbering import LetterRecord, LetterRegistry
 
 from liaison_docx.letter_model import Letter, Paragraph, format_date

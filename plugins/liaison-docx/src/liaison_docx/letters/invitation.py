@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from liaison.law.district import District
-from liaison.year.engagements import Engagement, Plan, Status
 from liaison.law.model import GOVERNMENT_KINDS, Organisation
 from liaison.law.records import Records
 from liaison.law.rules import EVENT_KINDS, EngagementKind
+from liaison.year.engagements import Engagement, Plan, Status
 
 from liaison_docx.letter_model import Attachment, Block, Letter, Paragraph, Table, format_date
 from liaison_docx.letters import wording as w

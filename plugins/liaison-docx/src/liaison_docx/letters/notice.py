@@ -11,12 +11,12 @@ from collections.abc import Sequence
 
 from liaison.law.district import CcList, District
 from liaison.law.duties import Duties, Obligation, duties_of
-from liaison.year.engagements import Engagement, Plan, Status
 from liaison.law.model import DESIGNATION_ZH, Organisation
 from liaison.law.records import Records
 from liaison.law.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Routing
 from liaison.law.terms import DOCUMENT_KIND_ZH, term
 from liaison.law.workdays import provisional_note
+from liaison.year.engagements import Engagement, Plan, Status
 
 from liaison_docx.letter_model import Block, Heading, Letter, Paragraph, Table, format_date
 from liaison_docx.letters import wording as w

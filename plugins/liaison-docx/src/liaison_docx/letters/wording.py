@@ -12,13 +12,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
+from liaison.base.errors import ExportError
 from liaison.law.district import District
 from liaison.law.duties import designations_in_force
-from liaison.base.errors import ExportError
 from liaison.law.model import Organisation
-from liaison.year.numbering import is_series
 from liaison.law.records import Records
 from liaison.law.rules import MODALITY_ZH, Cadence, EngagementKind, Invitation, Modality, Provision, Rule, quote_zh
+from liaison.year.numbering import is_series
 
 from liaison_docx.geometry import unbroken
 from liaison_docx.letter_model import format_date
