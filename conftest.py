@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from liaison import plugins
-from liaison.district import District
-from liaison.loader import seed_district
+from liaison.formats.district import seed_district
+from liaison.host import plugins
+from liaison.law.district import District
 
 
 @pytest.fixture

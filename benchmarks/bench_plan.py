@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
 from builders import random_district
 
-from liaison.loader import seed_district
-from liaison.planner import plan_year
-from liaison.workdays import default_calendar
+from liaison.formats.district import seed_district
+from liaison.law.workdays import default_calendar
+from liaison.year.planner import plan_year
 
 
 def main() -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import attrs
 
-from liaison.district import District
-from liaison.loader import parse_district, seed_district
-from liaison.model import DistrictInfo, Organisation, OrgKind, Pairing
-from liaison.rules import Cadence, EngagementKind, Provision
+from liaison.formats.district import parse_district, seed_district
+from liaison.law.district import District
+from liaison.law.model import DistrictInfo, Organisation, OrgKind, Pairing
+from liaison.law.rules import Cadence, EngagementKind, Provision
 
 START = dt.date(2020, 1, 1)
 NEW_YEAR_2027 = dt.date(2027, 1, 1)

@@ -26,11 +26,11 @@ import attrs
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from liaison.convert import unstructure
-from liaison.district import HOST_KINDS, District
-from liaison.engagements import Guest, KnownEvent, PlanOptions, TimeSlot
-from liaison.loader import DistrictDocument, format_name
-from liaison.model import (
+from liaison.formats.convert import unstructure
+from liaison.formats.district_checks import DistrictDocument
+from liaison.formats.syntax import format_name
+from liaison.law.district import HOST_KINDS, District
+from liaison.law.model import (
     COUNTERPART_KINDS,
     DOCUMENT_TYPES,
     BranchLevel,
@@ -42,7 +42,7 @@ from liaison.model import (
     PartPeriod,
     Party,
 )
-from liaison.records import (
+from liaison.law.records import (
     Activity,
     Briefing,
     ConsultationRecord,
@@ -56,7 +56,7 @@ from liaison.records import (
     SpecialAppointment,
     TownActivity,
 )
-from liaison.rules import (
+from liaison.law.rules import (
     RECORD_KINDS,
     Basis,
     Cadence,
@@ -77,6 +77,7 @@ from liaison.rules import (
     SentenceNote,
     Validity,
 )
+from liaison.year.engagements import Guest, KnownEvent, PlanOptions, TimeSlot
 
 # ------------------------------------------------------------------------------------ how many examples
 #: ``LIAISON_HYPOTHESIS=long`` runs this many times the examples of CI (docs/benchmarks.md).

@@ -121,12 +121,12 @@ def format_classes() -> dict[str, type]:
 
     import attrs
 
-    from liaison.events import EventsDocument
-    from liaison.holiday_notice import HolidayNotice
-    from liaison.loader import DistrictDocument
-    from liaison.records import Records
-    from liaison.rules import Cadence, DesignationRule, Invitation, RecordOnly, Response, Routing, RuleVersion
-    from liaison.state import YearState
+    from liaison.formats.district_checks import DistrictDocument
+    from liaison.formats.events import EventsDocument
+    from liaison.law.notices import HolidayNotice
+    from liaison.law.records import Records
+    from liaison.law.rules import Cadence, DesignationRule, Invitation, RecordOnly, Response, Routing, RuleVersion
+    from liaison.year.state import YearState
 
     found: dict[str, type] = {}
     stack: list[Any] = [DistrictDocument, Records, YearState, EventsDocument, HolidayNotice, Cadence, Routing,
@@ -157,7 +157,7 @@ LAUNCHER = ("import resource, runpy, sys\n"
             "sys.argv = ['liaison', *sys.argv[2:]]\n"
             "import os\n"
             "if os.environ.get('LIAISON_TEST_RENDERINGS'):\n"
-            "    import json, liaison_cli.main as main\n"
+            "    import json, liaison_cli.app as main\n"
             "    shown = main.explain\n"
             "    def explain(exc):\n"
             "        found = shown(exc)\n"
@@ -168,7 +168,7 @@ LAUNCHER = ("import resource, runpy, sys\n"
             "runpy.run_module('liaison_cli', run_name='__main__', alter_sys=True)\n")
 #: With ``renderings`` (a file outside the command's folder), the launcher also records the error the
 #: command printed as ``LiaisonError.render`` gives it in both languages — the very object and call the
-#: command prints (``liaison_cli.main.explain`` wrapped) — so one run checks the message in Chinese and in
+#: command prints (``liaison_cli.app.explain`` wrapped) — so one run checks the message in Chinese and in
 #: English (a second run of each case would double the corpus's minute).
 
 
@@ -338,8 +338,8 @@ def ledger_template_bytes() -> bytes:
     """The 2026 台账 as `liaison export xlsx` writes it for the seed district."""
     from liaison_xlsx import ledger_workbook
 
-    from liaison.loader import seed_district
-    from liaison.planner import plan_year
+    from liaison.formats.district import seed_district
+    from liaison.year.planner import plan_year
 
     district = seed_district()
     return bytes(ledger_workbook(district, plan_year(district, 2026), 2026))

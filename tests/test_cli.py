@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from liaison.loader import seed_district
+from liaison.formats.district import seed_district
 from liaison_cli.main import cli
 
 
@@ -163,11 +163,11 @@ def test_a_bad_date_is_a_usage_error() -> None:
 def test_plugins_lists_the_loaded_plugins_and_what_they_provide() -> None:
     payload = run_json("plugins")
     [builtin] = payload["plugins"]  # type: ignore[misc]  # LIAISON_PLUGINS is empty in the core tests
-    assert builtin["name"] == "liaison.builtin" and builtin["distribution"] == "built-in"
+    assert builtin["name"] == "liaison.host.builtin" and builtin["distribution"] == "built-in"
     assert builtin["record_readers"] == [{"name": "toml", "suffixes": [".toml"],
                                           "description": "records as TOML (docs/records-format.md)"}]
     code, out, _ = run("plugins")
-    assert code == 0 and "liaison.builtin" in out and "record_reader toml" in out
+    assert code == 0 and "liaison.host.builtin" in out and "record_reader toml" in out
 
 
 def test_brackets_in_names_are_printed_literally(tmp_path: Path, seed_text: str) -> None:

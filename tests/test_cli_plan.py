@@ -217,7 +217,7 @@ def test_a_broken_state_file_names_the_command_that_writes_it(tmp_path: Path) ->
 
 def test_an_events_file_change_the_state_overrides_is_warned_of_in_the_export(tmp_path: Path,
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from liaison import plugins
+    from liaison.host import plugins
 
     monkeypatch.setenv("LIAISON_PLUGINS", "ical")
     plugins.reset()

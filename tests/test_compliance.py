@@ -10,11 +10,10 @@ import pytest
 from builders import amended
 from click.testing import CliRunner
 
-from liaison.compliance import FindingStatus, Severity, check
-from liaison.district import District
-from liaison.errors import PlanningError
-from liaison.planner import plan_year
-from liaison.records import (
+from liaison.base.errors import PlanningError
+from liaison.law.compliance import FindingStatus, Severity, check
+from liaison.law.district import District
+from liaison.law.records import (
     ConsultationRecord,
     DesignationRecord,
     DocumentRecord,
@@ -23,7 +22,8 @@ from liaison.records import (
     Reply,
     ResearchResult,
 )
-from liaison.rules import EngagementKind
+from liaison.law.rules import EngagementKind
+from liaison.year.planner import plan_year
 from liaison_cli.main import cli
 
 

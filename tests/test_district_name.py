@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from liaison import plugins
+from liaison.host import plugins
 from liaison_cli.main import cli
 
 openpyxl = pytest.importorskip("openpyxl")

@@ -37,20 +37,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from liaison import plugins
-from liaison.compliance import check
-from liaison.district import District
-from liaison.duties import Obligation, obligations, planning_year
-from liaison.engagements import KnownEvent, Plan, PlanOptions, Status
-from liaison.errors import DataError, ExportError, LiaisonError
-from liaison.findings import Finding, FindingStatus, Report, Severity
-from liaison.loader import parse_district, seed_district
-from liaison.model import Organisation, OrgKind
-from liaison.planner import plan_year
-from liaison.reconcile import Change
-from liaison.records import HeldEngagement, Records, parse_records
-from liaison.rules import Cadence, EngagementKind, Invitation, Routing
-from liaison.workdays import WorkingDayCalendar, default_calendar
+from liaison.base.errors import DataError, ExportError, LiaisonError
+from liaison.formats.district import parse_district, seed_district
+from liaison.formats.records import parse_records
+from liaison.host import plugins
+from liaison.law.compliance import check
+from liaison.law.district import District
+from liaison.law.duties import Obligation, obligations, planning_year
+from liaison.law.findings import Finding, FindingStatus, Report, Severity
+from liaison.law.model import Organisation, OrgKind
+from liaison.law.records import HeldEngagement, Records
+from liaison.law.rules import Cadence, EngagementKind, Invitation, Routing
+from liaison.law.workdays import WorkingDayCalendar, default_calendar
+from liaison.year.engagements import KnownEvent, Plan, PlanOptions, Status
+from liaison.year.planner import plan_year
+from liaison.year.reconcile import Change
 from liaison_workspace import ExportOutcome
 
 EXPORTERS = "ical,docx,xlsx,html"
@@ -252,7 +253,7 @@ def export(out: Path, district: District, year: int, names: Sequence[str], recor
 
 def assert_the_state_is_whole(outcome: ExportOutcome, district: District, year: int) -> None:
     """The year's state reads back as written, and no two letters share a 发文字号."""
-    from liaison.state import parse_state, state_to_json
+    from liaison.formats.state import parse_state, state_to_json
 
     assert parse_state(state_to_json(outcome.state), district, year=year) == outcome.state
     numbers = [letter.doc_number for letter in outcome.state.letters]

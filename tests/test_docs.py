@@ -6,8 +6,8 @@ import importlib
 import re
 from pathlib import Path
 
-from liaison.district import District
-from liaison.loader import parse_district
+from liaison.formats.district import parse_district
+from liaison.law.district import District
 
 ROOT = Path(__file__).parents[1]
 

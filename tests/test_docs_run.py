@@ -70,7 +70,7 @@ def test_the_code_blocks_run_as_written(path: Path, tmp_path: Path, monkeypatch:
     shutil.copytree(ROOT / "examples", tmp_path / "examples", ignore=shutil.ignore_patterns("__pycache__", "out"))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LIAISON_PLUGINS", PLUGINS)
-    from liaison import plugins
+    from liaison.host import plugins
 
     plugins.reset()
     env = {**os.environ, "COLUMNS": "200",

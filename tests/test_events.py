@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from liaison.district import District
-from liaison.engagements import KnownEvent, PlanOptions
-from liaison.errors import DataError, LiaisonError
-from liaison.events import parse_events
-from liaison.planner import plan_year
-from liaison.rules import EngagementKind
+from liaison.base.errors import DataError, LiaisonError
+from liaison.formats.events import parse_events
+from liaison.law.district import District
+from liaison.law.rules import EngagementKind
+from liaison.year.engagements import KnownEvent, PlanOptions
+from liaison.year.planner import plan_year
 
 
 def test_an_events_identity_is_its_id_or_its_kind_and_title_never_its_date(seed: District) -> None:

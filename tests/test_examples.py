@@ -66,7 +66,7 @@ def test_the_main_jobs_2027_calendars_hold_no_day_the_holidays_package_marks_off
     assert not days & off
     state = json.loads((tmp_path / "out" / "2027" / "plan-seed-2027.json").read_text(encoding="utf-8"))
     if state["provisional"]:  # no notice yet: the customary 春节, 劳动节 and 国庆 breaks are avoided too
-        from liaison.holiday_law import law_year
+        from liaison.law.holiday_law import law_year
 
         assert not days & set(law_year(2027).customary)
 
@@ -104,7 +104,7 @@ def test_amend_pairings_shows_before_and_after_and_updates_calendars_in_place(tm
     from liaison_workspace import Workspace
 
     monkeypatch.setenv("LIAISON_PLUGINS", "ical")
-    liaison.plugins.reset()
+    liaison.host.plugins.reset()
     Workspace(tmp_path / "before").export(liaison.seed_district(), 2027, [("ical", {})])
     before = tmp_path / "before" / "2027" / "ical"
     after = tmp_path / "out" / "amend" / "2027" / "ical"

@@ -103,8 +103,8 @@ class Year:
     @staticmethod
     def _publish(out: Path) -> None:
         """A publication record, as a publisher leaves it (what the server accepted)."""
-        from liaison.loader import seed_district
-        from liaison.publishing import Publication, PublishedCalendar, PublishedResource
+        from liaison.formats.district import seed_district
+        from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
         from liaison_workspace import Workspace
 
         resource = PublishedResource("liaison-2027-visit-health-cpwdp-1@seed", "/dav/tzb/all/a.ics", '"etag-1"',
@@ -518,8 +518,8 @@ def test_an_output_folder_below_a_file(year: Year, tmp_path: Path) -> None:
 
 def test_a_folder_that_vanishes_during_the_export(year: Year, tmp_path: Path) -> None:
     """Deleted by another program while the export stages: the one error, never the folder made again."""
-    from liaison.errors import StorageError
-    from liaison.loader import seed_district
+    from liaison.base.errors import StorageError
+    from liaison.formats.district import seed_district
     from liaison_workspace import Workspace, durable
 
     work = year.copy("work", tmp_path)
@@ -549,8 +549,8 @@ def test_a_disk_error_in_the_swap_rolls_back_or_tidies_up_later(year: Year, tmp_
     to the next command, which does it."""
     import errno
 
-    from liaison.errors import StorageError
-    from liaison.loader import seed_district
+    from liaison.base.errors import StorageError
+    from liaison.formats.district import seed_district
     from liaison_workspace import Workspace, durable
 
     work = year.copy("work", tmp_path)

@@ -9,16 +9,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from liaison.compliance import check
-from liaison.district import District
-from liaison.engagements import PlanOptions
-from liaison.errors import DataError
-from liaison.findings import FindingStatus, Severity
-from liaison.loader import parse_district
-from liaison.planner import plan_year
-from liaison.records import DesignationRecord, HeldEngagement, Records, parse_records
-from liaison.rules import EngagementKind
-from liaison.sentences import sentences
+from liaison.base.errors import DataError
+from liaison.formats.district import parse_district
+from liaison.formats.records import parse_records
+from liaison.law.compliance import check
+from liaison.law.district import District
+from liaison.law.findings import FindingStatus, Severity
+from liaison.law.records import DesignationRecord, HeldEngagement, Records
+from liaison.law.rules import EngagementKind
+from liaison.law.sentences import sentences
+from liaison.year.engagements import PlanOptions
+from liaison.year.planner import plan_year
 from liaison_cli.main import cli
 
 D = dt.date
@@ -127,7 +128,7 @@ guests = [{ name = "张三", organisation = "民进支部", title = "规划专�
 
 
 def test_an_important_meeting_invites_whom_it_names_and_its_guests(seed: District) -> None:
-    from liaison.events import parse_events
+    from liaison.formats.events import parse_events
 
     events = parse_events(EVENTS, seed, file="e.toml")
     plan = plan_year(seed, 2027, PlanOptions(events=events))
@@ -139,7 +140,7 @@ def test_an_important_meeting_invites_whom_it_names_and_its_guests(seed: Distric
 
 
 def test_a_rule_that_invites_everyone_takes_no_list(seed: District) -> None:
-    from liaison.events import parse_events
+    from liaison.formats.events import parse_events
 
     text = EVENTS.replace('kind = "important_meeting"', 'kind = "plenary_meeting"')
     with pytest.raises(DataError) as caught:
@@ -151,7 +152,7 @@ def test_a_guests_branch_gets_a_letter_naming_the_guest(seed: District) -> None:
     pytest.importorskip("liaison_docx")
     from liaison_docx.letters.invitation import invitations
 
-    from liaison.events import parse_events
+    from liaison.formats.events import parse_events
 
     plan = plan_year(seed, 2027, PlanOptions(events=parse_events(EVENTS, seed, file="e.toml")))
     drafts = [d for d in invitations(seed, plan) if "planning-meeting" in d.subject]
@@ -231,8 +232,8 @@ def test_the_letters_and_findings_take_legal_words_from_the_data() -> None:
 
 def test_guests_are_in_every_output_of_the_plan(seed: District, tmp_path: Path) -> None:
     """A guest is named beside the participants in the table, the 安排表 and the page."""
-    from liaison.events import parse_events
-    from liaison.planner import guests_text
+    from liaison.formats.events import parse_events
+    from liaison.year.planner import guests_text
 
     plan = plan_year(seed, 2027, PlanOptions(events=parse_events(EVENTS, seed, file="e.toml")))
     [meeting] = [e for e in plan.engagements if e.id.endswith("planning-meeting")]
@@ -249,7 +250,7 @@ def test_the_page_quotes_every_wording_in_force_in_the_year() -> None:
     pytest.importorskip("liaison_html")
     from liaison_html.pages import page_view
 
-    from liaison.loader import load_district
+    from liaison.formats.district import load_district
 
     donghu = load_district(Path(__file__).parent / "data" / "donghu.toml")
     view = page_view(donghu, plan_year(donghu, 2027))
@@ -258,7 +259,7 @@ def test_the_page_quotes_every_wording_in_force_in_the_year() -> None:
 
 
 def test_a_meeting_both_sides_attended_but_another_held_is_named_not_hidden() -> None:
-    from liaison.loader import load_district
+    from liaison.formats.district import load_district
 
     donghu = load_district(Path(__file__).parent / "data" / "donghu.toml")
     held = HeldEngagement(EngagementKind.JOINT_MEETING, D(2027, 3, 3), "zg", ("zg", "market", "gsl"), "m1")
@@ -269,7 +270,7 @@ def test_a_meeting_both_sides_attended_but_another_held_is_named_not_hidden() ->
 
 
 def test_the_districts_own_words_name_its_engagements() -> None:
-    from liaison.loader import load_district
+    from liaison.formats.district import load_district
 
     donghu = load_district(Path(__file__).parent / "data" / "donghu.toml")
     assert donghu.kind_name(EngagementKind.JOINT_MEETING) == "工作例会"

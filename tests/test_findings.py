@@ -12,13 +12,13 @@ import attrs
 import pytest
 from click.testing import CliRunner
 
-from liaison.compliance import check
-from liaison.district import District
-from liaison.errors import DataError
-from liaison.findings import FindingStatus, Report, Severity
-from liaison.loader import parse_district
-from liaison.planner import plan_year
-from liaison.records import (
+from liaison.base.errors import DataError
+from liaison.formats.district import parse_district
+from liaison.formats.records import parse_records
+from liaison.law.compliance import check
+from liaison.law.district import District
+from liaison.law.findings import FindingStatus, Report, Severity
+from liaison.law.records import (
     ConsultationRecord,
     DesignationRecord,
     HeldEngagement,
@@ -26,9 +26,9 @@ from liaison.records import (
     Reply,
     ResearchResult,
     SpecialAppointment,
-    parse_records,
 )
-from liaison.rules import EngagementKind
+from liaison.law.rules import EngagementKind
+from liaison.year.planner import plan_year
 from liaison_cli.main import cli
 
 D = dt.date
@@ -116,7 +116,7 @@ def test_a_may_shortfall_is_information_and_never_a_problem(seed: District) -> N
 
 
 def test_a_may_shortfall_is_not_labelled_as_falling_short_in_text_or_json(seed: District, tmp_path: Path) -> None:
-    from liaison.findings import report_document
+    from liaison.law.findings import report_document
 
     symposium = HeldEngagement(EngagementKind.SYMPOSIUM, D(2027, 4, 1), "district-gov", ("district-gov",), "s1",
                                invited=("rcck",))
@@ -404,9 +404,9 @@ def test_the_code_holds_no_provision_ids_rule_keys_or_organisation_ids_of_the_se
     sections) may coincide with the seed's ids; nothing else of the seed may be written in code: no
     provision id, rule key or organisation id as a string, no Chinese citation (第三（三）条) in a
     sentence — those come from the district's data."""
-    from liaison.model import OrgKind, Party
-    from liaison.records import SECTIONS
-    from liaison.rules import RECORD_KINDS
+    from liaison.law.model import OrgKind, Party
+    from liaison.law.records import SECTIONS
+    from liaison.law.rules import RECORD_KINDS
 
     vocabulary = {*(k.value for k in OrgKind), *(p.value for p in Party), *(k.value for k in EngagementKind),
                   *RECORD_KINDS, *SECTIONS}
@@ -473,7 +473,7 @@ def scenarios(seed: District) -> list[Report]:
                           ResearchResult("r3", "调研三", "cpwdp", "health", D(2027, 3, 1)),
                           ResearchResult("r4", "调研四", "cpwdp", "health", D(2027, 12, 20))))
     examples = ROOT / "examples" / "records-2026.toml"
-    from liaison.records import load_records_toml
+    from liaison.formats.records import load_records_toml
 
     return [check(seed, load_records_toml(examples, seed), 2026),
             check(seed, held(seed, 2026, 2027), 2027), check(seed, Records(), 2027),
@@ -503,7 +503,7 @@ def test_fail_on_makes_a_script_fail_when_there_are_violations() -> None:
 
 
 def test_record_only_duties_are_recorded_and_never_a_problem(seed: District) -> None:
-    from liaison.records import JointResearch, Nomination, TownActivity
+    from liaison.law.records import JointResearch, Nomination, TownActivity
 
     records = Records(joint_research=(JointResearch("health", "基层医疗", D(2027, 5, 1), ("cpwdp",)),),
                       nominations=(Nomination("education", "李四", D(2027, 6, 1), "民进"),),

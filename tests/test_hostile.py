@@ -310,7 +310,7 @@ def test_a_ledger_whose_parts_start_with_a_byte_order_mark_loads() -> None:
 
     from liaison_xlsx import read_ledger
 
-    from liaison.loader import seed_district
+    from liaison.formats.district import seed_district
 
     template = ledger_template_bytes()
     source, out = zipfile.ZipFile(io.BytesIO(template)), io.BytesIO()
@@ -501,8 +501,8 @@ def test_a_record_after_the_check_date_does_not_shift_the_list(tmp_path: Path) -
 def test_free_text_keeps_its_line_breaks_and_a_letter_renders_them() -> None:
     """Issue #16.6: multi-line free text (a feedback summary) loads with its line breaks, and the feedback
     letter renders each line as its own paragraph (single-line fields refuse a break: the corpus)."""
-    from liaison.loader import seed_district
-    from liaison.records import parse_records
+    from liaison.formats.district import seed_district
+    from liaison.formats.records import parse_records
 
     district = seed_district()
     records = parse_records((BASE / "records.toml").read_bytes(), district, file="records.toml")
@@ -527,7 +527,7 @@ def test_a_sheet_the_clerk_renamed_is_found_by_its_headers() -> None:
     from hostile_corpus import _edit, _held, _rename_all, ledger_template_bytes
     from liaison_xlsx import read_ledger
 
-    from liaison.loader import seed_district
+    from liaison.formats.district import seed_district
 
     district = seed_district()
     marked = _edit(ledger_template_bytes(), lambda book: _held(book))

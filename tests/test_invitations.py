@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from builders import NEW_YEAR_2027
 
-from liaison.district import District
-from liaison.errors import LiaisonError, WrongKindError
-from liaison.rules import Modality
+from liaison.base.errors import LiaisonError, WrongKindError
+from liaison.law.district import District
+from liaison.law.rules import Modality
 
 
 def test_party_and_icf_leaders_attend_every_plenary_meeting_of_the_government(seed: District) -> None:

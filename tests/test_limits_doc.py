@@ -22,8 +22,8 @@ import attrs
 import pytest
 from hostile_corpus import format_classes
 
-from liaison import text
-from liaison.errors import LiaisonError
+from liaison.base import text
+from liaison.base.errors import LiaisonError
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "limits.md"
 FIELD = re.compile(r"`([A-Z]\w+)\.(\w+)`")
@@ -132,7 +132,7 @@ def _xlsx(ref: str) -> Any:
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    from liaison.loader import MAX_FILE_BYTES, read_file
+    from liaison.formats.syntax import MAX_FILE_BYTES, read_file
 
     path = tmp_path / "huge.toml"
     with open(path, "wb") as handle:
@@ -154,7 +154,7 @@ def test_the_id_alphabet_is_the_pattern() -> None:
 
 def test_ids_that_differ_make_different_file_names() -> None:
     """The id alphabet needs no escaping, so a/b and a_b cannot both be ids and collide in a file name."""
-    from liaison.exporting import safe_name
+    from liaison.host.exporting import safe_name
 
     ids = ["a-b", "a", "b", "ab", "a--b", "0", "health", "h" * 64]
     assert len({safe_name(i) for i in ids}) == len(ids)
@@ -170,7 +170,7 @@ def test_the_text_limits_are_the_validators() -> None:
         required = {"refused": True, "allowed": False}[row["Empty"]]
         for ref in REF.findall(row["Constants"]):
             assert resolve(ref) == limit, (row["Text"], ref)
-        named = [resolve(ref) for ref in REF.findall(row["Validator"]) if ref.startswith("liaison.text.")]
+        named = [resolve(ref) for ref in REF.findall(row["Validator"]) if ref.startswith("liaison.base.text.")]
         fields = fields_in(row["Fields"])
         assert fields, row
         for cls, field in fields:
@@ -184,7 +184,7 @@ def test_the_text_limits_are_the_validators() -> None:
 
 # ---------------------------------------------------------------------------------------- numbers
 def _probe_options(name: str) -> Callable[[int, int], None]:
-    from liaison.engagements import PlanOptions, TimeSlot
+    from liaison.year.engagements import PlanOptions, TimeSlot
 
     def make(value: int) -> object:
         if name in ("preferred_months", "preferred_weekdays"):
@@ -205,7 +205,7 @@ def _probe_options(name: str) -> Callable[[int, int], None]:
 
 def _law_days(year: int, *extra: str) -> str:
     """A notice's days: every day the law fixes in ``year`` (a notice must list them), and ``extra``."""
-    from liaison.holiday_law import HolidayKind, law_year
+    from liaison.law.holiday_law import HolidayKind, law_year
 
     days = [f'{{"name": "{h.name_zh}", "date": "{d}", "isOffDay": true}}'
             for d, h in sorted(law_year(year).days_off.items()) if h.kind == HolidayKind.STATUTORY]
@@ -213,7 +213,7 @@ def _law_days(year: int, *extra: str) -> str:
 
 
 def _probe_notice_year(low: int, high: int) -> None:
-    from liaison.holiday_notice import parse_holiday_notice
+    from liaison.formats.notice import parse_holiday_notice
 
     for year in (low, high):
         parse_holiday_notice(f'{{"year": {year}, "days": [{_law_days(year)}]}}')
@@ -223,7 +223,8 @@ def _probe_notice_year(low: int, high: int) -> None:
 
 
 def _probe_spill(low: int, high: int) -> None:
-    from liaison.holiday_notice import MAX_SPILL_DAYS, parse_holiday_notice
+    from liaison.formats.notice import parse_holiday_notice
+    from liaison.law.notices import MAX_SPILL_DAYS
 
     assert (low, high) == (0, MAX_SPILL_DAYS)
 
@@ -238,11 +239,11 @@ def _probe_spill(low: int, high: int) -> None:
 
 
 def _probe_years(low: int, high: int) -> None:
-    from liaison.compliance import check
-    from liaison.loader import seed_district
-    from liaison.planner import plan_year
-    from liaison.records import Records
-    from liaison.text import FIRST_YEAR, LAST_YEAR
+    from liaison.base.text import FIRST_YEAR, LAST_YEAR
+    from liaison.formats.district import seed_district
+    from liaison.law.compliance import check
+    from liaison.law.records import Records
+    from liaison.year.planner import plan_year
 
     assert (low, high) == (FIRST_YEAR, LAST_YEAR)
     district = seed_district()
@@ -266,9 +267,9 @@ def _probe_year_range(low: int, high: int) -> None:
 
 
 def _probe_file_dates(low: int, high: int) -> None:
-    from liaison.events import parse_events
-    from liaison.loader import seed_district
-    from liaison.text import FIRST_YEAR, LAST_YEAR
+    from liaison.base.text import FIRST_YEAR, LAST_YEAR
+    from liaison.formats.district import seed_district
+    from liaison.formats.events import parse_events
 
     assert (low, high) == (FIRST_YEAR, LAST_YEAR)
 
@@ -291,8 +292,8 @@ def _probe_ledger_dates(low: int, high: int) -> None:
 
 
 def _probe_guests(low: int, high: int) -> None:
-    from liaison.events import parse_events
-    from liaison.loader import seed_district
+    from liaison.formats.district import seed_district
+    from liaison.formats.events import parse_events
 
     def events(n: int) -> str:
         guests = ", ".join(f'{{ name = "客{i}", organisation = "cdl" }}' for i in range(n))
@@ -321,7 +322,7 @@ PROBES: dict[str, Callable[[int, int], None]] = {
 
 
 def test_the_ranges_are_the_validators_or_are_probed_at_their_bounds() -> None:
-    from liaison.engagements import MAX_VISITS
+    from liaison.year.engagements import MAX_VISITS
 
     probed = set()
     for row in table("Numbers"):
@@ -329,7 +330,7 @@ def test_the_ranges_are_the_validators_or_are_probed_at_their_bounds() -> None:
             assert row["Fields"] == "`YearState.year`", row  # "the year asked for": test_state.py and the corpus
             continue
         low, high = bounds(row["Range"])
-        if "`liaison.text.in_range`" in row["Checked in"]:
+        if "`liaison.base.text.in_range`" in row["Checked in"]:
             for cls, field in fields_in(row["Fields"]):
                 ranges = [closure(v) for v in limited(field) if "low" in closure(v)]
                 assert ranges == [{"low": low, "high": high}], f"{cls.__name__}.{field.name}: {ranges}"

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liaison.errors import DataError, LiaisonError
-from liaison.loader import load_district, parse_district
+from liaison.base.errors import DataError, LiaisonError
+from liaison.formats.district import load_district, parse_district
 
 HEALTH_PAIRING = 'department = "health"\ncounterpart = "cpwdp"\nclause = "§2.2"\nvalid_from = 2022-05-22\n'
 

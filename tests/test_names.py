@@ -5,9 +5,9 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from liaison.district import District
-from liaison.errors import DataError, LiaisonError, UnknownOrganisationError
-from liaison.loader import parse_district
+from liaison.base.errors import DataError, LiaisonError, UnknownOrganisationError
+from liaison.formats.district import parse_district
+from liaison.law.district import District
 
 
 @pytest.mark.parametrize(("ref", "org_id"), [

@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import liaison
-from liaison import plugins
-from liaison.errors import OptionError
-from liaison.exporting import Artifact, Exporter, ExportRequest
-from liaison.options import Option
+from liaison.base.errors import OptionError
+from liaison.host import plugins
+from liaison.host.exporting import Artifact, Exporter, ExportRequest
+from liaison.host.options import Option
 from liaison_cli.main import cli
 
 ROOT = Path(__file__).parents[1]
@@ -210,7 +210,7 @@ def test_a_whole_number_option_is_bounded_so_no_plugin_meets_one_it_cannot_take(
     """Issue #21.3 (``alarm_minutes`` 10**20 → OverflowError in the ical plugin): an ``int`` option takes
     at most its ``maximum``, or MAX_INT when it declares none; beyond, the host refuses it in both
     languages without printing a number of thousands of digits."""
-    from liaison.options import MAX_INT
+    from liaison.host.options import MAX_INT
 
     for option, highest in ((Option("n", "int", minimum=0), MAX_INT), (Option("m", "int", maximum=40), 40)):
         lowest = -MAX_INT - 1 if option.minimum is None else option.minimum

@@ -6,12 +6,12 @@ import datetime as dt
 
 from builders import NEW_YEAR_2027, amended
 
-from liaison.compliance import FindingStatus, check
-from liaison.district import District
-from liaison.loader import parse_district
-from liaison.model import OrgKind
-from liaison.planner import plan_year
-from liaison.records import Records
+from liaison.formats.district import parse_district
+from liaison.law.compliance import FindingStatus, check
+from liaison.law.district import District
+from liaison.law.model import OrgKind
+from liaison.law.records import Records
+from liaison.year.planner import plan_year
 
 ADJUSTED_ON = dt.date(2022, 5, 22)
 

@@ -11,12 +11,12 @@ import pytest
 from builders import amended
 from click.testing import CliRunner
 
-from liaison.district import District
-from liaison.engagements import Engagement, KnownEvent, Plan, PlanOptions, Status
-from liaison.errors import PlanningError
-from liaison.planner import plan_year, plan_years
-from liaison.rules import EngagementKind
-from liaison.workdays import ChineseCalendar
+from liaison.base.errors import PlanningError
+from liaison.law.district import District
+from liaison.law.rules import EngagementKind
+from liaison.law.workdays import ChineseCalendar
+from liaison.year.engagements import Engagement, KnownEvent, Plan, PlanOptions, Status
+from liaison.year.planner import plan_year, plan_years
 from liaison_cli.main import cli
 
 YEARS = (2026, 2027, 2028)

@@ -11,11 +11,11 @@ from builders import build_district
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liaison.district import District
-from liaison.duties import obligations, planning_year
-from liaison.engagements import Plan, PlanOptions
-from liaison.planner import plan_year
-from liaison.workdays import ChineseCalendar, WeekdayCalendar, WorkingDayCalendar
+from liaison.law.district import District
+from liaison.law.duties import obligations, planning_year
+from liaison.law.workdays import ChineseCalendar, WeekdayCalendar, WorkingDayCalendar
+from liaison.year.engagements import Plan, PlanOptions
+from liaison.year.planner import plan_year
 
 
 @st.composite

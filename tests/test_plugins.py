@@ -16,14 +16,15 @@ import pytest
 from click.testing import CliRunner
 
 import liaison
-from liaison import hookspecs, plugins
-from liaison.errors import ExportError, LiaisonError, OptionError
-from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
-from liaison.options import Option, split_for
-from liaison.planner import plan_year
-from liaison.publishing import Publication, Publisher, PublishRequest, PublishResult
-from liaison.records import DocumentRecord
-from liaison.workdays import WeekdayCalendar
+from liaison.base.errors import ExportError, LiaisonError, OptionError
+from liaison.host import hookspecs, plugins
+from liaison.host.exporting import Artifact, Exporter, ExportRequest, safe_name
+from liaison.host.options import Option, split_for
+from liaison.host.publishing import Publisher, PublishRequest, PublishResult
+from liaison.law.records import DocumentRecord
+from liaison.law.workdays import WeekdayCalendar
+from liaison.year.planner import plan_year
+from liaison.year.publications import Publication
 from liaison_cli.main import cli
 
 ROOT = Path(__file__).parents[1]
@@ -63,7 +64,7 @@ def test_every_hook_has_a_test() -> None:
 def test_hook_register_exporters(registered: object, tmp_path: Path) -> None:
     found = plugins.exporters()
     assert found["ids"].plugin == "text-exporter"
-    assert plugins.record_readers()["toml"].plugin == "liaison.builtin"  # built-ins register the same way
+    assert plugins.record_readers()["toml"].plugin == "liaison.host.builtin"  # built-ins register the same way
     result = CliRunner().invoke(cli, ["export", "ids", "--year", "2026", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     written = (tmp_path / "2026" / "ids.txt").read_text()
@@ -155,7 +156,7 @@ def test_a_misspelt_hook_fails_loudly() -> None:
 
     with pytest.raises(LiaisonError, match="unknown hook") as caught:
         plugins.register(Misspelt, name="misspelt")
-    assert "check the hook name against liaison.hookspecs" in str(caught.value)
+    assert "check the hook name against liaison.host.hookspecs" in str(caught.value)
     assert not plugins.plugin_manager().has_plugin("misspelt")  # refused, not left half-registered
 
 
@@ -193,7 +194,7 @@ def test_two_plugins_claiming_one_format_is_an_error(registered: object) -> None
 def test_the_environment_variable_keeps_installed_plugins_out(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIAISON_PLUGINS", "")
     plugins.reset()
-    assert [p["name"] for p in plugins.describe()] == ["liaison.builtin"]
+    assert [p["name"] for p in plugins.describe()] == ["liaison.host.builtin"]
     monkeypatch.setenv("LIAISON_PLUGINS", "no-such-plugin")
     plugins.reset()
     assert list(plugins.exporters()) == [] and list(plugins.record_readers()) == ["toml"]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from liaison.district import District
-from liaison.errors import UnknownProvisionError
-from liaison.loader import parse_district
-from liaison.rules import Cadence, Modality
+from liaison.base.errors import UnknownProvisionError
+from liaison.formats.district import parse_district
+from liaison.law.district import District
+from liaison.law.rules import Cadence, Modality
 
 REGULATION = Path(__file__).parent / "data" / "regulation.zh.md"
 
@@ -96,7 +96,7 @@ def test_every_rule_quotes_the_sentence_it_implements(seed: District) -> None:
 
 
 def test_a_rule_quoting_words_not_in_its_provision_is_refused(seed_text: str) -> None:
-    from liaison.errors import DataError
+    from liaison.base.errors import DataError
 
     text = seed_text.replace('sentence_zh = "区政府每两年召开一次', 'sentence_zh = "区政府每年召开一次', 1)
     with pytest.raises(DataError, match=r"rules\[0\]\.sentence_zh: the sentence is not in the text of §3\.1"):

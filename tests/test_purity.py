@@ -50,7 +50,7 @@ def test_planning_and_checking_leave_the_process_as_they_found_it() -> None:
     code = """
 import gc, locale, sys
 import liaison
-from liaison.planner import plan_year
+from liaison.year.planner import plan_year
 district = liaison.seed_district()
 for enabled in (True, False):
     gc.enable() if enabled else gc.disable()

@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from liaison.district import District
-from liaison.errors import DataError
-from liaison.records import HeldEngagement, Records, parse_records
-from liaison.rules import EngagementKind
+from liaison.base.errors import DataError
+from liaison.formats.records import parse_records
+from liaison.law.district import District
+from liaison.law.records import HeldEngagement, Records
+from liaison.law.rules import EngagementKind
 
 
 @pytest.mark.parametrize(("text", "path"), [

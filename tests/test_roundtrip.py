@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from liaison import model, rules
-from liaison.convert import converter
-from liaison.district import District
-from liaison.loader import DistrictDocument
+from liaison.formats.convert import converter
+from liaison.formats.district_checks import DistrictDocument
+from liaison.law import model, rules
+from liaison.law.district import District
 
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
                 min_size=1, max_size=12).filter(lambda s: s.strip() != "" and "\ufeff" not in s)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from builders import NEW_YEAR_2027
 
-from liaison.district import District
+from liaison.law.district import District
 
 
 def names(cc_ids: tuple[str, ...], seed: District) -> list[str]:

@@ -17,13 +17,13 @@ import attrs
 import pytest
 
 import liaison
-from liaison.compliance import check
-from liaison.district import District
-from liaison.errors import DataError
-from liaison.findings import FindingStatus
-from liaison.loader import parse_district, seed_district
-from liaison.records import HeldEngagement, Records
-from liaison.rules import EngagementKind
+from liaison.base.errors import DataError
+from liaison.formats.district import parse_district, seed_district
+from liaison.law.compliance import check
+from liaison.law.district import District
+from liaison.law.findings import FindingStatus
+from liaison.law.records import HeldEngagement, Records
+from liaison.law.rules import EngagementKind
 
 DONGHU = Path(__file__).parent / "data" / "donghu.toml"
 D = dt.date

@@ -23,15 +23,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liaison import plugins
-from liaison.district import District
-from liaison.engagements import ChangeRefused, Status
-from liaison.errors import DataError, ExportError
-from liaison.exporting import Artifact, Exporter
-from liaison.hookspecs import hookimpl
-from liaison.reconcile import Change
-from liaison.state import YearState, parse_state, state_file_name, state_to_json
-from liaison.workdays import ChineseCalendar
+from liaison.base.errors import DataError, ExportError
+from liaison.formats.state import parse_state, state_to_json
+from liaison.host import plugins
+from liaison.host.exporting import Artifact, Exporter
+from liaison.host.hookspecs import hookimpl
+from liaison.law.district import District
+from liaison.law.workdays import ChineseCalendar
+from liaison.year.engagements import ChangeRefused, Status
+from liaison.year.reconcile import Change
+from liaison.year.state import YearState, state_file_name
 from liaison_workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -321,7 +322,7 @@ def test_a_disk_that_fills_up_while_staging_leaves_nothing_behind(exporters: Non
     import errno
 
     import liaison_workspace
-    from liaison.errors import StorageError
+    from liaison.base.errors import StorageError
 
     ws = Workspace(tmp_path)
     ws.export(seed, YEAR, [("ical", {})])
@@ -413,7 +414,7 @@ def test_several_years_each_their_own_folder_and_state(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------- the state file is checked
 def _state_text(seed: District) -> dict[str, Any]:
-    from liaison.planner import plan_year
+    from liaison.year.planner import plan_year
 
     loaded: dict[str, Any] = json.loads(state_to_json(YearState.of(plan_year(seed, YEAR))))
     return loaded

@@ -20,9 +20,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import liaison
-from liaison.errors import MAX_LISTED, DataError, LiaisonError
-from liaison.loader import FormatError, parse_district
-from liaison.upgrade import CONFIRM, Upgrade, upgrade_file
+from liaison.base.errors import MAX_LISTED, DataError, LiaisonError
+from liaison.formats.district import parse_district
+from liaison.formats.syntax import FormatError
+from liaison.formats.upgrade import CONFIRM, Upgrade, upgrade_file
 from liaison_cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]

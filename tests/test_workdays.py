@@ -15,14 +15,15 @@ from builders import build_district
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liaison.district import District
-from liaison.engagements import KnownEvent, PlanOptions
-from liaison.errors import DataError
-from liaison.holiday_law import HolidayKind, law_year
-from liaison.holiday_notice import HolidayNotice, parse_holiday_notice
-from liaison.planner import plan_year
-from liaison.rules import EngagementKind, Response
-from liaison.workdays import ChineseCalendar, WeekdayCalendar, provisional_note, with_notices
+from liaison.base.errors import DataError
+from liaison.formats.notice import parse_holiday_notice
+from liaison.law.district import District
+from liaison.law.holiday_law import HolidayKind, law_year
+from liaison.law.notices import HolidayNotice
+from liaison.law.rules import EngagementKind, Response
+from liaison.law.workdays import ChineseCalendar, WeekdayCalendar, provisional_note, with_notices
+from liaison.year.engagements import KnownEvent, PlanOptions
+from liaison.year.planner import plan_year
 
 ROOT = Path(__file__).parents[1]
 D = dt.date

@@ -12,8 +12,8 @@ import io
 from collections.abc import Callable, Iterable
 
 from liaison import Option, hookimpl
-from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
-from liaison.rules import ENGAGEMENT_KIND_ZH
+from liaison.host.exporting import Artifact, Exporter, ExportRequest, safe_name
+from liaison.law.rules import ENGAGEMENT_KIND_ZH
 
 #: The months a list option may name: the host refuses anything else before the exporter runs.
 OPTIONS = (Option("months", "list", (), "only these months, e.g. 3,4,5 (default: the whole year)",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from liaison.errors import (
+from liaison.base.errors import (
     DataError,
     ExportError,
     LiaisonError,
@@ -28,26 +28,28 @@ from liaison.errors import (
     WrongKindError,
 )
 from liaison.lazy import lazy_exports
+from liaison.moved import install as _answer_old_paths
 
 if TYPE_CHECKING:
-    from liaison.compliance import check
-    from liaison.district import CcList, Counterparts, District, InviteeList, PairingSpan, Recipient
-    from liaison.duties import Duties, Obligation, duties_of, obligations
-    from liaison.engagements import Engagement, KnownEvent, Plan, PlanOptions, Status, revise
-    from liaison.events import load_events, parse_events
-    from liaison.exporting import Artifact, Exporter, ExportRequest, build_export
-    from liaison.findings import Finding, FindingStatus, Report, Severity
-    from liaison.holiday_notice import HolidayNotice, load_holiday_notice, parse_holiday_notice
-    from liaison.hookspecs import hookimpl
-    from liaison.loader import load_district, parse_district, seed_district
-    from liaison.model import Designations, Organisation, OrgKind, Pairing, Party
-    from liaison.options import Option
-    from liaison.planner import plan_year, plan_years
-    from liaison.plugins import exporter, load_records, publisher, working_day_calendar
-    from liaison.publishing import Publication, Publisher, PublishRequest, PublishResult
-    from liaison.reconcile import Change, apply_changes, update_plan
-    from liaison.records import Records, parse_records
-    from liaison.rules import (
+    from liaison.formats.district import load_district, parse_district, seed_district
+    from liaison.formats.events import load_events, parse_events
+    from liaison.formats.notice import load_holiday_notice, parse_holiday_notice
+    from liaison.formats.records import parse_records
+    from liaison.formats.state import parse_state, state_to_json
+    from liaison.formats.upgrade import Upgrade, UpgradeNote, upgrade_file
+    from liaison.host.exporting import Artifact, Exporter, ExportRequest, build_export
+    from liaison.host.hookspecs import hookimpl
+    from liaison.host.options import Option
+    from liaison.host.plugins import exporter, load_records, publisher, working_day_calendar
+    from liaison.host.publishing import Publisher, PublishRequest, PublishResult
+    from liaison.law.compliance import check
+    from liaison.law.district import CcList, Counterparts, District, InviteeList, PairingSpan, Recipient
+    from liaison.law.duties import Duties, Obligation, duties_of, obligations
+    from liaison.law.findings import Finding, FindingStatus, Report, Severity
+    from liaison.law.model import Designations, Organisation, OrgKind, Pairing, Party
+    from liaison.law.notices import HolidayNotice
+    from liaison.law.records import Records
+    from liaison.law.rules import (
         Cadence,
         DesignationRule,
         EngagementKind,
@@ -58,36 +60,50 @@ if TYPE_CHECKING:
         Response,
         Routing,
     )
-    from liaison.state import YearState, parse_state, state_to_json
-    from liaison.upgrade import Upgrade, UpgradeNote, upgrade_file
-    from liaison.workdays import ChineseCalendar, WeekdayCalendar, WorkingDayCalendar, provisional_note, with_notices
+    from liaison.law.workdays import (
+        ChineseCalendar,
+        WeekdayCalendar,
+        WorkingDayCalendar,
+        provisional_note,
+        with_notices,
+    )
+    from liaison.year.engagements import Engagement, KnownEvent, Plan, PlanOptions, Status, revise
+    from liaison.year.planner import plan_year, plan_years
+    from liaison.year.publications import Publication
+    from liaison.year.reconcile import Change, apply_changes, update_plan
+    from liaison.year.state import YearState
 
 # Public names and the module that defines them; imported on first use to keep `import liaison` fast.
 _LAZY = {
-    **dict.fromkeys(("check",), "liaison.compliance"),
+    **dict.fromkeys(("check",), "liaison.law.compliance"),
     **dict.fromkeys(("CcList", "Counterparts", "District", "InviteeList", "PairingSpan", "Recipient"),
-                    "liaison.district"),
-    **dict.fromkeys(("Duties", "Obligation", "duties_of", "obligations"), "liaison.duties"),
-    **dict.fromkeys(("Engagement", "KnownEvent", "Plan", "PlanOptions", "Status", "revise"), "liaison.engagements"),
-    **dict.fromkeys(("load_events", "parse_events"), "liaison.events"),
-    **dict.fromkeys(("Artifact", "Exporter", "ExportRequest", "build_export"), "liaison.exporting"),
-    **dict.fromkeys(("Finding", "FindingStatus", "Report", "Severity"), "liaison.findings"),
-    **dict.fromkeys(("HolidayNotice", "load_holiday_notice", "parse_holiday_notice"), "liaison.holiday_notice"),
-    **dict.fromkeys(("hookimpl",), "liaison.hookspecs"),
-    **dict.fromkeys(("load_district", "parse_district", "seed_district"), "liaison.loader"),
-    **dict.fromkeys(("Designations", "Organisation", "OrgKind", "Pairing", "Party"), "liaison.model"),
-    **dict.fromkeys(("Option",), "liaison.options"),
-    **dict.fromkeys(("plan_year", "plan_years"), "liaison.planner"),
-    **dict.fromkeys(("exporter", "load_records", "publisher", "working_day_calendar"), "liaison.plugins"),
-    **dict.fromkeys(("Publication", "Publisher", "PublishRequest", "PublishResult"), "liaison.publishing"),
-    **dict.fromkeys(("Change", "apply_changes", "update_plan"), "liaison.reconcile"),
-    **dict.fromkeys(("Records", "parse_records"), "liaison.records"),
+                    "liaison.law.district"),
+    **dict.fromkeys(("Duties", "Obligation", "duties_of", "obligations"), "liaison.law.duties"),
+    **dict.fromkeys(("Engagement", "KnownEvent", "Plan", "PlanOptions", "Status", "revise"),
+                    "liaison.year.engagements"),
+    **dict.fromkeys(("load_events", "parse_events"), "liaison.formats.events"),
+    **dict.fromkeys(("Artifact", "Exporter", "ExportRequest", "build_export"), "liaison.host.exporting"),
+    **dict.fromkeys(("Finding", "FindingStatus", "Report", "Severity"), "liaison.law.findings"),
+    **dict.fromkeys(("HolidayNotice",), "liaison.law.notices"),
+    **dict.fromkeys(("load_holiday_notice", "parse_holiday_notice"), "liaison.formats.notice"),
+    **dict.fromkeys(("hookimpl",), "liaison.host.hookspecs"),
+    **dict.fromkeys(("load_district", "parse_district", "seed_district"), "liaison.formats.district"),
+    **dict.fromkeys(("Designations", "Organisation", "OrgKind", "Pairing", "Party"), "liaison.law.model"),
+    **dict.fromkeys(("Option",), "liaison.host.options"),
+    **dict.fromkeys(("plan_year", "plan_years"), "liaison.year.planner"),
+    **dict.fromkeys(("exporter", "load_records", "publisher", "working_day_calendar"), "liaison.host.plugins"),
+    **dict.fromkeys(("Publication",), "liaison.year.publications"),
+    **dict.fromkeys(("Publisher", "PublishRequest", "PublishResult"), "liaison.host.publishing"),
+    **dict.fromkeys(("Change", "apply_changes", "update_plan"), "liaison.year.reconcile"),
+    **dict.fromkeys(("Records",), "liaison.law.records"),
+    **dict.fromkeys(("parse_records",), "liaison.formats.records"),
     **dict.fromkeys(("Cadence", "DesignationRule", "EngagementKind", "Invitation", "Modality", "Provision",
-                     "RecordOnly", "Response", "Routing"), "liaison.rules"),
-    **dict.fromkeys(("YearState", "parse_state", "state_to_json"), "liaison.state"),
-    **dict.fromkeys(("Upgrade", "UpgradeNote", "upgrade_file"), "liaison.upgrade"),
+                     "RecordOnly", "Response", "Routing"), "liaison.law.rules"),
+    **dict.fromkeys(("YearState",), "liaison.year.state"),
+    **dict.fromkeys(("parse_state", "state_to_json"), "liaison.formats.state"),
+    **dict.fromkeys(("Upgrade", "UpgradeNote", "upgrade_file"), "liaison.formats.upgrade"),
     **dict.fromkeys(("ChineseCalendar", "WeekdayCalendar", "WorkingDayCalendar", "provisional_note", "with_notices"),
-                    "liaison.workdays"),
+                    "liaison.law.workdays"),
 }
 
 __all__ = [
@@ -178,3 +194,4 @@ __all__ = [
 
 
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__)
+_answer_old_paths()  # liaison 0.1's module paths, with a DeprecationWarning, for one release (liaison.moved)

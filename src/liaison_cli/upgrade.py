@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from liaison.errors import DataError
-from liaison_cli.main import cli, handle_errors, lang_option
+from liaison.base.errors import DataError
+from liaison_cli.app import cli, handle_errors, lang_option
 
 
 @cli.command()
@@ -26,8 +26,8 @@ def upgrade(file: str, write: bool, lang: str) -> None:
     comments and order. Prints the upgraded file (or, with --write, replaces FILE) and, on stderr,
     what was changed and what you must check or do. Exit 0 when the result loads, 1 when something
     is left for you (each place named)."""
-    from liaison.loader import read_file
-    from liaison.upgrade import upgrade_file
+    from liaison.formats.syntax import read_file
+    from liaison.formats.upgrade import upgrade_file
 
     original = read_file(file)
     result = upgrade_file(original, file=file)

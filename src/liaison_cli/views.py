@@ -10,13 +10,12 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from liaison.district import CcList, District, InviteeList, Recipient
-from liaison.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan
-from liaison.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Report, Severity
-from liaison.findings import STATUS_EN as FINDING_EN
-from liaison.findings import STATUS_ZH as FINDING_ZH
-from liaison.model import DESIGNATION_EN, DESIGNATION_ZH, Organisation, Pairing
-from liaison.rules import (
+from liaison.law.district import CcList, District, InviteeList, Recipient
+from liaison.law.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Report, Severity
+from liaison.law.findings import STATUS_EN as FINDING_EN
+from liaison.law.findings import STATUS_ZH as FINDING_ZH
+from liaison.law.model import DESIGNATION_EN, DESIGNATION_ZH, Organisation, Pairing
+from liaison.law.rules import (
     BASIS_EN,
     BASIS_ZH,
     ENGAGEMENT_KIND_EN,
@@ -34,7 +33,7 @@ from liaison.rules import (
     Rule,
     record_kind_words,
 )
-from liaison.terms import (
+from liaison.law.terms import (
     DOCUMENT_KIND_EN,
     DOCUMENT_KIND_ZH,
     HOST_EN,
@@ -51,6 +50,7 @@ from liaison.terms import (
     TRIGGER_ZH,
     term,
 )
+from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan
 
 console = Console(soft_wrap=True, highlight=False, width=160, markup=False, emoji=False)  # data is never markup
 err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
@@ -73,7 +73,7 @@ def iso(day: dt.date | None) -> str | None:
 
 # -------------------------------------------------------------------------------------------- provisions
 def rule_json(rule: Rule) -> dict[str, Any]:
-    from liaison.convert import unstructure
+    from liaison.formats.convert import unstructure
 
     body: dict[str, Any] = unstructure(rule)
     body["kind"] = RULE_TAGS[type(rule)]
@@ -84,7 +84,7 @@ def rule_json(rule: Rule) -> dict[str, Any]:
 
 
 def provision_json(prov: Provision, day: dt.date) -> dict[str, Any]:
-    from liaison.sentences import sentences
+    from liaison.law.sentences import sentences
 
     current = prov.text_at(day)
     return {
@@ -110,7 +110,7 @@ def provision_json(prov: Provision, day: dt.date) -> dict[str, Any]:
 
 
 def describe_rule(rule: Rule, lang: str = "zh") -> str:
-    """One line for a rule, in words of ``lang`` (the tables of :mod:`liaison.rules`)."""
+    """One line for a rule, in words of ``lang`` (the tables of :mod:`liaison.law.rules`)."""
     en = lang == "en"
     if isinstance(rule, Cadence):
         if en:
@@ -201,7 +201,7 @@ def _texts_line(prov: Provision, day: dt.date, lang: str) -> str:
 
 def _sentence_lines(prov: Provision, day: dt.date, lang: str) -> list[str]:
     """Every sentence and what implements it (docs/provisions.md)."""
-    from liaison.sentences import sentences
+    from liaison.law.sentences import sentences
 
     en = lang == "en"
     # a key's version in force that day names it (else its first)
@@ -398,7 +398,8 @@ def with_settings(district: District, document: dict[str, Any],
     """The state document of ``plan --format json`` with each engagement's ``local_settings``: the
     district's own settings it rests on (field, its names, the district's note), so a reader of the
     JSON sees them as the table's ※ does. Not part of the state file (it follows from the data)."""
-    from liaison.duties import planned_settings, year_obligations
+    from liaison.law.duties import year_obligations
+    from liaison.year.settings import planned_settings
 
     by_id = {e.id: e for e in engagements}
     owed = year_obligations(district, int(document.get("year", 0))) if document.get("year") else ()
@@ -411,8 +412,9 @@ def with_settings(district: District, document: dict[str, Any],
 
 
 def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
-    from liaison.duties import planned_settings, year_obligations
-    from liaison.planner import guests_text
+    from liaison.law.duties import year_obligations
+    from liaison.year.planner import guests_text
+    from liaison.year.settings import planned_settings
 
     en = lang == "en"
     title = (f"{district.info.name_en}: liaison plan {plan.year} ({len(plan.engagements)} engagements)" if en else
@@ -455,7 +457,7 @@ def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
 def print_plan_notes(plan: Plan, limit: int = 20, *, lang: str = "zh") -> None:
     """Provisional years, warnings and what could not be placed; long lists are cut with a count
     (the JSON has all)."""
-    from liaison.workdays import provisional_note
+    from liaison.law.workdays import provisional_note
 
     en = lang == "en"
     if plan.provisional:
@@ -510,7 +512,7 @@ def print_changes(district: District, before: Plan | None, after: Plan, path: An
 
 # ---------------------------------------------------------------------------------------------- findings
 def report_json(district: District, report: Report) -> dict[str, Any]:
-    from liaison.findings import report_document
+    from liaison.law.findings import report_document
 
     return report_document(report, district)
 

@@ -13,14 +13,14 @@ from typing import Any, TypeVar
 import attrs
 import click
 
-from liaison_cli.main import DATE, cli, emit_json, handle_errors, lang_option, load, query_options, today
+from liaison_cli.app import DATE, cli, emit_json, handle_errors, lang_option, load, query_options, today
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def parse_years(year: int | None, years: str | None) -> tuple[int, ...]:
     """The years of the run, each one the planner works in (checked before anything is written)."""
-    from liaison.planner import check_year
+    from liaison.year.planner import check_year
 
     if year is not None and years:
         raise click.BadParameter("give --year or --years, not both", param_hint="--years")
@@ -105,7 +105,7 @@ def year_inputs(year: int | None, years: str | None, per_pairing: bool | None, v
     wanted_days = int_list(weekdays, "--weekdays")
     if wanted_days is not None and any(not 1 <= d <= 7 for d in wanted_days):
         raise click.BadParameter(f"{weekdays!r}: weekdays are 1 (Monday) to 7 (Sunday)", param_hint="--weekdays")
-    from liaison.engagements import TimeSlot
+    from liaison.year.engagements import TimeSlot
 
     chosen_slots = time_list(slots)
     overrides = {k: v for k, v in dict(
@@ -119,8 +119,8 @@ def year_inputs(year: int | None, years: str | None, per_pairing: bool | None, v
 
 def plan_options_for(inputs: YearInputs, state: Any) -> Any:
     """The state's options (or the defaults) with what the command line gave on top."""
-    from liaison.engagements import PlanOptions
-    from liaison.text import FieldError
+    from liaison.base.text import FieldError
+    from liaison.year.engagements import PlanOptions
 
     base = state.options if state is not None else PlanOptions()
     if not inputs.overrides and state is not None:
@@ -139,7 +139,8 @@ OPTION_FLAGS = {"visits_per_pairing": "--visits", "min_gap_days": "--min-gap", "
 def notices_for(holiday_files: Sequence[str], years: Sequence[int]) -> Any:
     """The holiday notices given (``--holidays``), one per year, each arranging days of a year of the
     run (one that none uses is refused, never silently ignored)."""
-    from liaison.holiday_notice import check_used, load_holiday_notices
+    from liaison.formats.notice import load_holiday_notices
+    from liaison.law.notices import check_used
 
     notices = load_holiday_notices(holiday_files)
     check_used(notices, years, holiday_files)
@@ -149,14 +150,14 @@ def notices_for(holiday_files: Sequence[str], years: Sequence[int]) -> Any:
 def calendar_for(notices: Sequence[Any] = ()) -> Any:
     """The working-day calendar: a plugin's or the built-in one, with the notices on top. With
     ``--out``, the workspace adds the notices the year's state was planned on
-    (:func:`liaison.state.year_calendar`)."""
-    from liaison.plugins import working_day_calendar
+    (:func:`liaison.year.state.year_calendar`)."""
+    from liaison.host.plugins import working_day_calendar
 
     return working_day_calendar(notices)
 
 
 def events_for(district: Any, events_file: str | None) -> Any:
-    from liaison.events import load_events
+    from liaison.formats.events import load_events
 
     return None if events_file is None else load_events(events_file, district)
 
@@ -167,7 +168,7 @@ def parse_changes(confirms: Sequence[str], moves: Sequence[str], cancels: Sequen
     UTC offset (``…T09:00+05:00``) names an instant: it is converted to the district's time zone
     ``zone``, where the plan keeps its times. Contradictory changes of one engagement are refused
     (:func:`check_contradictions`)."""
-    from liaison.reconcile import Change
+    from liaison.year.reconcile import Change
 
     changes = [Change("confirm", i) for i in confirms]
     for move in moves:
@@ -204,7 +205,7 @@ def check_contradictions(changes: Sequence[Any]) -> None:
     """One engagement, changes that cannot all hold: cancelled and also confirmed, moved or held, or
     moved to two different times. Refused before anything is written, never applied in order (the
     last would win in silence). A move with a confirm, or a move or confirm with held, agree."""
-    from liaison.errors import PlanningError
+    from liaison.base.errors import PlanningError
 
     by_id: dict[str, list[Any]] = {}
     for change in changes:
@@ -236,7 +237,7 @@ def changes_of(changes: Sequence[Any], year: int) -> list[Any]:
 def check_changes_consumed(changes: Sequence[Any], years: Sequence[int]) -> None:
     """Every change belongs to a year of the run: one that none consumes stops the command before
     anything is written, never silently dropped."""
-    from liaison.errors import PlanningError
+    from liaison.base.errors import PlanningError
 
     asked = ", ".join(str(y) for y in years)
     for change in changes:
@@ -290,10 +291,11 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
     read, changed (--confirm, --move, --cancel, --held) and written back, and what changed is printed;
     `liaison export` then publishes it.
     """
-    from liaison.engagements import revise
-    from liaison.planner import plan_year
-    from liaison.reconcile import apply_changes
-    from liaison.state import YearState, state_document
+    from liaison.formats.state import state_document
+    from liaison.year.engagements import revise
+    from liaison.year.planner import plan_year
+    from liaison.year.reconcile import apply_changes
+    from liaison.year.state import YearState
     from liaison_cli import views
     from liaison_workspace import Workspace
 
@@ -360,12 +362,12 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
           as_of: dt.date | None, show_all: bool, fail_on: tuple[str, ...], holiday_files: tuple[str, ...], lang: str,
           data_file: str | None, fmt: str) -> None:
     """Compliance: findings per obligation × pairing (or body) × period, charged to who owed them."""
-    from liaison.compliance import check as run_check
-    from liaison.findings import fail_on as failing
-    from liaison.loader import read_file
-    from liaison.plugins import load_records
-    from liaison.records import Records
-    from liaison.state import parse_state
+    from liaison.formats.state import parse_state
+    from liaison.formats.syntax import read_file
+    from liaison.host.plugins import load_records
+    from liaison.law.compliance import check as run_check
+    from liaison.law.findings import fail_on as failing
+    from liaison.law.records import Records
     from liaison_cli import views
     from liaison_workspace import Workspace
 
@@ -384,7 +386,7 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
         views.print_notes(workspace.take_notes(), lang=lang)
     if state is not None:
         records = Records.from_plan(state.plan, held_only=True).merged(records)
-    from liaison.state import year_calendar
+    from liaison.year.state import year_calendar
 
     calendar, _ = year_calendar(state, year, calendar_for(), notices_for(holiday_files, [year]))
     report = run_check(district, records, year, as_of, calendar=calendar)
@@ -427,9 +429,9 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from liaison.options import split_for
-    from liaison.plugins import exporter, exporters, load_records
-    from liaison.records import Records
+    from liaison.host.options import split_for
+    from liaison.host.plugins import exporter, exporters, load_records
+    from liaison.law.records import Records
     from liaison_cli import views
     from liaison_workspace import Workspace
 
@@ -486,9 +488,9 @@ def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user:
     the state records what the target accepted."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from liaison.options import resolve
-    from liaison.plugins import publisher
-    from liaison.publishing import PublishError, PublishRequest
+    from liaison.host.options import resolve
+    from liaison.host.plugins import publisher
+    from liaison.host.publishing import PublishError, PublishRequest
     from liaison_cli import views
     from liaison_workspace import Workspace
 
@@ -512,7 +514,7 @@ def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user:
     state = workspace.read_state(district, year)
     views.print_notes(workspace.take_notes(), lang=lang)
     if state is None:
-        from liaison.errors import DataError
+        from liaison.base.errors import DataError
 
         folder = workspace.folder(year)
         raise DataError(f"there is no {year} state to publish", file=str(folder),

@@ -17,7 +17,7 @@ command finishes or rolls back what was interrupted before it does anything else
 (``plan --out``) is replaced atomically (:func:`write_atomic`). One command at a time writes an
 output folder: a lock on the folder makes a second one wait, then stop with a clear message. A
 failure of the system (no space, no permission, a read-only or immutable file …) is one
-:class:`~liaison.errors.StorageError` naming the path and the fix.
+:class:`~liaison.base.errors.StorageError` naming the path and the fix.
 """
 
 from __future__ import annotations
@@ -35,19 +35,20 @@ from typing import Any
 
 import attrs
 
-from liaison.district import District
-from liaison.engagements import KnownEvent, Plan, PlanOptions, revise
-from liaison.errors import ExportError, OptionError
-from liaison.exporting import ExportResult, build_export
-from liaison.holiday_notice import HolidayNotice
-from liaison.loader import read_file
-from liaison.planner import check_year
-from liaison.plugins import exporter as find_exporter
-from liaison.publishing import Publication
-from liaison.reconcile import Change, apply_changes, update_plan
-from liaison.records import Records
-from liaison.state import StateError, YearState, parse_state, state_file_name, state_to_json, year_calendar
-from liaison.workdays import WorkingDayCalendar
+from liaison.base.errors import ExportError, OptionError
+from liaison.formats.state import StateError, parse_state, state_to_json
+from liaison.formats.syntax import read_file
+from liaison.host.exporting import ExportResult, build_export
+from liaison.host.plugins import exporter as find_exporter
+from liaison.law.district import District
+from liaison.law.notices import HolidayNotice
+from liaison.law.records import Records
+from liaison.law.workdays import WorkingDayCalendar
+from liaison.year.engagements import KnownEvent, Plan, PlanOptions, revise
+from liaison.year.planner import check_year
+from liaison.year.publications import Publication
+from liaison.year.reconcile import Change, apply_changes, update_plan
+from liaison.year.state import YearState, state_file_name, year_calendar
 from liaison_workspace.durable import (
     checkpoint,
     make_folders,
@@ -372,7 +373,7 @@ class Workspace:
 def renamed(district: District, name: str) -> District:
     """The district under ``name`` (surrounding spaces dropped), or an :class:`OptionError` in both
     languages saying why the name cannot be used."""
-    from liaison.text import FieldError
+    from liaison.base.text import FieldError
 
     try:
         return district.renamed(name.strip())

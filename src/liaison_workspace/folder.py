@@ -34,8 +34,8 @@ from typing import Any
 
 import attrs
 
-from liaison.errors import LiaisonError, StorageError
-from liaison.state import StateError
+from liaison.base.errors import LiaisonError, StorageError
+from liaison.formats.state import StateError
 from liaison_workspace.durable import checkpoint, exchange, fsync_dir, remove_tree, write_atomic
 
 __all__ = ["Note", "YearFolders", "system_error"]

@@ -37,11 +37,13 @@ import caldav_radicale  # noqa: E402
 from liaison_workspace import Workspace, write_atomic  # noqa: E402
 
 import liaison  # noqa: E402
-from liaison.district import District  # noqa: E402
-from liaison.engagements import Plan, revise  # noqa: E402
-from liaison.planner import plan_year  # noqa: E402
-from liaison.publishing import Publication, PublishRequest  # noqa: E402
-from liaison.state import YearState, state_to_json  # noqa: E402
+from liaison.formats.state import state_to_json  # noqa: E402
+from liaison.host.publishing import PublishRequest  # noqa: E402
+from liaison.law.district import District  # noqa: E402
+from liaison.year.engagements import Plan, revise  # noqa: E402
+from liaison.year.planner import plan_year  # noqa: E402
+from liaison.year.publications import Publication  # noqa: E402
+from liaison.year.state import YearState  # noqa: E402
 from liaison_caldav import collection_slug, publish, resource_name  # noqa: E402
 from liaison_caldav.dav import Server  # noqa: E402
 from liaison_ical import PlanResources, calendar_resources  # noqa: E402

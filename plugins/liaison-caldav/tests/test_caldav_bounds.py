@@ -2,7 +2,7 @@
 
 Each misbehaviour of :class:`caldav_faults.MisbehavingServer` — headers or a body dripping one byte a
 second, a body without end, a ``200 OK`` saying ``hello``, an entity bomb, a connection reset — ends
-in one :class:`~liaison.publishing.PublishError` naming the server, in English and in Chinese, within
+in one :class:`~liaison.host.publishing.PublishError` naming the server, in English and in Chinese, within
 the bounds the options set (``timeout`` for a request, ``deadline`` for the publication,
 ``max_response_mb`` for an answer), with the memory bounded; never a traceback of the HTTP or XML
 library. Through the command it is exit 1, as every error.
@@ -22,11 +22,11 @@ from typing import Any
 import pytest
 from caldav_faults import MisbehavingServer
 
-import liaison.plugins
-from liaison.district import District
-from liaison.engagements import Plan
-from liaison.planner import plan_year
-from liaison.publishing import PublishError, PublishRequest
+import liaison.host.plugins
+from liaison.host.publishing import PublishError, PublishRequest
+from liaison.law.district import District
+from liaison.year.engagements import Plan
+from liaison.year.planner import plan_year
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def plan(seed: District) -> Plan:
 
 
 def publish(seed: District, plan: Plan, url: str, **options: Any) -> Any:
-    publisher = liaison.plugins.publisher("caldav")
+    publisher = liaison.host.plugins.publisher("caldav")
     options = {"url": url, "user": "u", "password": "p", **options}
     return publisher.publish(PublishRequest(seed, plan, None, options))
 
@@ -158,7 +158,7 @@ def test_no_library_exception_escapes_whatever_the_library_raises(
 
 @pytest.mark.parametrize("option", ["timeout=100000", "deadline=" + "9" * 30, "max_response_mb=0"])
 def test_bounds_out_of_range_are_refused_before_any_request(seed: District, plan: Plan, option: str) -> None:
-    from liaison.errors import OptionError
+    from liaison.base.errors import OptionError
 
     name, _, value = option.partition("=")
     with pytest.raises(OptionError) as info:

@@ -10,11 +10,12 @@ from typing import Any
 import attrs
 import pytest
 
-from liaison.district import District
-from liaison.engagements import Plan, revise
-from liaison.errors import OptionError
-from liaison.planner import plan_year
-from liaison.publishing import Publication, PublishedCalendar, PublishedResource, PublishError, PublishRequest
+from liaison.base.errors import OptionError
+from liaison.host.publishing import PublishError, PublishRequest
+from liaison.law.district import District
+from liaison.year.engagements import Plan, revise
+from liaison.year.planner import plan_year
+from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
 from liaison_caldav import Action, changes, collection_slug, resource_name
 from liaison_caldav import plugin as caldav_plugin
 from liaison_caldav.dav import Answer, ServerError
@@ -424,7 +425,7 @@ def test_the_publication_round_trips_through_the_core_converter(fake: FakeServer
     """How the year's state will keep it: the core's strict cattrs converter, as JSON."""
     import json
 
-    from liaison.convert import structure, unstructure
+    from liaison.formats.convert import structure, unstructure
 
     publication = publish(seed, plan, calendars="全部,icf").publication
     publication = attrs.evolve(publication, calendars=(  # an ETag the server never gave is None

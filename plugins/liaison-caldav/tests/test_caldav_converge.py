@@ -28,12 +28,13 @@ import pytest
 from caldav_faults import Fault, FaultProxy
 from caldav_radicale import PASSWORD, Radicale, available, report_events, start, stop
 
-import liaison.plugins
-from liaison.convert import structure, unstructure
-from liaison.district import District
-from liaison.engagements import Plan, revise
-from liaison.planner import plan_year
-from liaison.publishing import Publication, PublishError, PublishRequest
+import liaison.host.plugins
+from liaison.formats.convert import structure, unstructure
+from liaison.host.publishing import PublishError, PublishRequest
+from liaison.law.district import District
+from liaison.year.engagements import Plan, revise
+from liaison.year.planner import plan_year
+from liaison.year.publications import Publication
 from liaison_caldav.same import same_event
 from liaison_ical import calendar_resources
 
@@ -87,7 +88,7 @@ class Store:
 
 
 def publish(seed: District, plan: Plan, store: Store, url: str, user: str, **options: Any) -> Any:
-    publisher = liaison.plugins.publisher("caldav")
+    publisher = liaison.host.plugins.publisher("caldav")
     request = PublishRequest(seed, plan, store.publication,
                              {"url": url, "user": user, "password": PASSWORD, "calendars": "全部", **options},
                              record=store.record)
@@ -217,7 +218,7 @@ def publish_command(cwd: Path, url: str, user: str) -> subprocess.Popen[str]:
 
 
 def recorded(cwd: Path, seed: District, url: str) -> tuple[Plan, Publication | None]:
-    from liaison.state import parse_state
+    from liaison.formats.state import parse_state
 
     (path,) = (cwd / "out" / YEAR).glob("plan-*.json")
     state = parse_state(path.read_bytes(), seed, year=int(YEAR), file=str(path))

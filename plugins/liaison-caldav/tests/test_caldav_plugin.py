@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 import liaison
-import liaison.plugins
-from liaison.errors import OptionError
-from liaison.options import resolve
-from liaison.planner import plan_year
-from liaison.publishing import Publisher, PublishRequest
+import liaison.host.plugins
+from liaison.base.errors import OptionError
+from liaison.host.options import resolve
+from liaison.host.publishing import Publisher, PublishRequest
+from liaison.year.planner import plan_year
 from liaison_caldav import OPTIONS, publish, target_url
 
 
@@ -22,23 +22,23 @@ def loaded_plugins() -> str:
 
 
 def caldav() -> Publisher:
-    return liaison.plugins.publisher("caldav")
+    return liaison.host.plugins.publisher("caldav")
 
 
 def test_the_entry_point_registers_the_caldav_publisher() -> None:
-    found = liaison.plugins.publishers()
+    found = liaison.host.plugins.publishers()
     assert list(found) == ["caldav"]
     assert found["caldav"].plugin == "caldav" and found["caldav"].publish is publish
     assert "CalDAV" in found["caldav"].description
-    (described,) = [p for p in liaison.plugins.describe() if p["name"] == "caldav"]
+    (described,) = [p for p in liaison.host.plugins.describe() if p["name"] == "caldav"]
     assert described["hooks"] == ["register_publishers"]
     assert [o["name"] for o in described["publishers"][0]["options"]] == [o.name for o in OPTIONS]
 
 
 def test_left_out_it_is_not_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIAISON_PLUGINS", "")
-    liaison.plugins.reset()
-    assert "caldav" not in liaison.plugins.publishers()
+    liaison.host.plugins.reset()
+    assert "caldav" not in liaison.host.plugins.publishers()
 
 
 def test_declared_options_include_the_ical_ones_for_identical_events() -> None:

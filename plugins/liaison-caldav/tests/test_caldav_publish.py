@@ -29,11 +29,12 @@ from caldav_radicale import (
 )
 
 import liaison
-import liaison.plugins
-from liaison.district import District
-from liaison.engagements import Plan, Status, revise
-from liaison.planner import plan_year
-from liaison.publishing import Publication, PublishError, PublishRequest
+import liaison.host.plugins
+from liaison.host.publishing import PublishError, PublishRequest
+from liaison.law.district import District
+from liaison.year.engagements import Plan, Status, revise
+from liaison.year.planner import plan_year
+from liaison.year.publications import Publication
 from liaison_caldav import CalDAVResult, collection_slug, resource_name
 from liaison_ical import CalendarResources, calendar_resources, uid_for
 
@@ -102,7 +103,7 @@ def plan(seed: District) -> Plan:
 
 def publish(seed: District, plan: Plan, previous: Publication | None, options: dict[str, Any],
             **more: Any) -> CalDAVResult:
-    publisher = liaison.plugins.publisher("caldav")
+    publisher = liaison.host.plugins.publisher("caldav")
     result = publisher.publish(PublishRequest(seed, plan, previous, {**options, **more}))
     assert isinstance(result, CalDAVResult)
     return result

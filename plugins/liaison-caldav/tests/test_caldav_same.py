@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from liaison.district import District
-from liaison.planner import plan_year
+from liaison.law.district import District
+from liaison.year.planner import plan_year
 from liaison_caldav.same import SERVER_PROPERTIES, same_event
 from liaison_ical import EventResource, calendar_resources
 

@@ -14,10 +14,10 @@ import argparse
 import statistics
 import time
 
-from liaison.exporting import ExportRequest
-from liaison.loader import seed_district
-from liaison.planner import plan_year
-from liaison.workdays import ChineseCalendar
+from liaison.formats.district import seed_district
+from liaison.host.exporting import ExportRequest
+from liaison.law.workdays import ChineseCalendar
+from liaison.year.planner import plan_year
 
 from liaison_docx.pdf import find_soffice, to_pdf
 from liaison_docx.plugin import drafts, export

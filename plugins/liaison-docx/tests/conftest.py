@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from docx_seed import make_plan, make_records
-from liaison.district import District
-from liaison.engagements import Plan
-from liaison.exporting import ExportRequest
-from liaison.records import Records
+from liaison.host.exporting import ExportRequest
+from liaison.law.district import District
+from liaison.law.records import Records
+from liaison.year.engagements import Plan
 
 
 @pytest.fixture

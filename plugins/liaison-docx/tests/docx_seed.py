@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from liaison.district import District
-from liaison.engagements import KnownEvent, Plan, PlanOptions
-from liaison.exporting import ExportRequest
-from liaison.loader import seed_district
-from liaison.planner import plan_year
-from liaison.records import ConsultationRecord, Records, ResearchResult
-from liaison.rules import EngagementKind
-from liaison.workdays import ChineseCalendar
+from liaison.formats.district import seed_district
+from liaison.host.exporting import ExportRequest
+from liaison.law.district import District
+from liaison.law.records import ConsultationRecord, Records, ResearchResult
+from liaison.law.rules import EngagementKind
+from liaison.law.workdays import ChineseCalendar
+from liaison.year.engagements import KnownEvent, Plan, PlanOptions
+from liaison.year.planner import plan_year
 
 PLENARY = KnownEvent(EngagementKind.PLENARY_MEETING, dt.date(2027, 3, 5), "区政府第一次全体会议",
                        dt.time(9, 0), dt.time(11, 30), location="区政府第一会议室")

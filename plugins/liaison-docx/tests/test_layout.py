@@ -20,10 +20,10 @@ from pathlib import Path
 import attrs
 import pytest
 from docx_seed import MORE_EVENTS, changed_request, seed_request
-from liaison.errors import ExportError
-from liaison.exporting import ExportRequest
-from liaison.loader import seed_district
-from liaison.model import Designations
+from liaison.base.errors import ExportError
+from liaison.formats.district import seed_district
+from liaison.host.exporting import ExportRequest
+from liaison.law.model import Designations
 from pdf_pages import (
     GLYPH_DROP,
     MM,

@@ -8,8 +8,8 @@ import io
 import zipfile
 
 from docx_seed import changed_request
-from liaison.district import District
-from liaison.exporting import ExportRequest
+from liaison.host.exporting import ExportRequest
+from liaison.law.district import District
 
 from liaison_docx import Letter, Paragraph, Table
 from liaison_docx.letters import Draft

@@ -1,4 +1,4 @@
-"""The annual notice reads what a department owes from :func:`liaison.duties.duties_of`: its pairings,
+"""The annual notice reads what a department owes from :func:`liaison.law.duties.duties_of`: its pairings,
 whom it copies (§3.2), its §3.1 designations with the records merged, its cadences with the numbers
 and readings of the data (§3.3, §3.6), and the invitations it may issue (§1.3). Another district's
 numbers, readings and provision numbers come out as that district's."""
@@ -12,13 +12,13 @@ from typing import Any
 
 import attrs
 from docx_seed import make_plan, make_records
-from liaison.district import District
-from liaison.duties import designations_in_force, duties_of
-from liaison.engagements import Plan
-from liaison.loader import parse_district
-from liaison.model import Designations
-from liaison.records import DesignationRecord, Records
-from liaison.rules import ENGAGEMENT_KIND_ZH, Cadence, LocalSettings, Rule
+from liaison.formats.district import parse_district
+from liaison.law.district import District
+from liaison.law.duties import designations_in_force, duties_of
+from liaison.law.model import Designations
+from liaison.law.records import DesignationRecord, Records
+from liaison.law.rules import ENGAGEMENT_KIND_ZH, Cadence, LocalSettings, Rule
+from liaison.year.engagements import Plan
 
 from liaison_docx import Heading, Letter, Paragraph, Table
 from liaison_docx.geometry import unbroken
@@ -37,7 +37,7 @@ def letters_body(letter: Letter) -> tuple[object, ...]:
 
 
 def notices(district: District, plan: Plan, records: Records | None = None) -> dict[str, Letter]:
-    from liaison.exporting import ExportRequest
+    from liaison.host.exporting import ExportRequest
 
     found: tuple[Draft, ...] = drafts(ExportRequest(district, plan, {"kinds": "notice"}, records))
     return {d.recipient: d.letter for d in found}
@@ -178,7 +178,7 @@ def test_provision_numbers_come_from_the_data() -> None:
         text = text.replace(f'citation_zh = "{cite_old}"', f'citation_zh = "{cite_new}"')
     district = parse_district(text)
     from docx_seed import PLENARY
-    from liaison.exporting import ExportRequest
+    from liaison.host.exporting import ExportRequest
 
     plan = make_plan(district, PLENARY)
     found = drafts(ExportRequest(district, plan, {}, make_records(district)))

@@ -1,4 +1,4 @@
-"""Letter numbers through a year of exports (``liaison.exporting.build_export`` with the state carried
+"""Letter numbers through a year of exports (``liaison.host.exporting.build_export`` with the state carried
 from one call to the next): 函 numbers per series and year; a letter keeps its 文号 and 成文日期 while
 its text is unchanged; a changed text is a new letter with a new number and the old record is kept
 as superseded; never one 文号 on two texts; change and cancellation letters name the original 文号
@@ -15,13 +15,13 @@ import attrs
 import docx
 import pytest
 from docx_seed import JOINT_HEALTH, PLENARY, WORK_MEETING, make_records
-from liaison.district import District
-from liaison.engagements import PlanOptions
-from liaison.exporting import Exporter, ExportResult, build_export
-from liaison.numbering import LetterRecord
-from liaison.rules import EngagementKind
-from liaison.state import YearState
-from liaison.workdays import ChineseCalendar
+from liaison.host.exporting import Exporter, ExportResult, build_export
+from liaison.law.district import District
+from liaison.law.rules import EngagementKind
+from liaison.law.workdays import ChineseCalendar
+from liaison.year.engagements import PlanOptions
+from liaison.year.numbering import LetterRecord
+from liaison.year.state import YearState
 
 from liaison_docx.plugin import OPTIONS, export, scope
 

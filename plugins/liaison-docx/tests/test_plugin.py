@@ -14,14 +14,14 @@ import attrs
 import docx
 import pytest
 from docx_seed import PLENARY, make_plan, make_records
-from liaison import plugins
-from liaison.district import District
-from liaison.engagements import KnownEvent, Plan, Status
-from liaison.errors import ExportError, OptionError
-from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
-from liaison.model import Designations, Pairing
-from liaison.records import Records
-from liaison.rules import EngagementKind
+from liaison.base.errors import ExportError, OptionError
+from liaison.host import plugins
+from liaison.host.exporting import Artifact, Exporter, ExportRequest, safe_name
+from liaison.law.district import District
+from liaison.law.model import Designations, Pairing
+from liaison.law.records import Records
+from liaison.law.rules import EngagementKind
+from liaison.year.engagements import KnownEvent, Plan, Status
 
 from liaison_docx import FontSet, Letter, Paragraph, Table
 from liaison_docx.geometry import unbroken
@@ -133,9 +133,9 @@ def test_notice_table_rows_are_the_departments_engagements(
 
 @pytest.mark.parametrize("allow_breaks", [False, True])
 def test_a_provisional_notice_says_what_was_avoided(seed: District, allow_breaks: bool) -> None:
-    from liaison.engagements import PlanOptions
-    from liaison.planner import plan_year
-    from liaison.workdays import default_calendar, provisional_note
+    from liaison.law.workdays import default_calendar, provisional_note
+    from liaison.year.engagements import PlanOptions
+    from liaison.year.planner import plan_year
 
     year = next(y for y in range(2027, 2100) if not default_calendar().is_published(y))
     plan = plan_year(seed, year, PlanOptions(allow_customary_breaks=allow_breaks))
@@ -540,8 +540,8 @@ def test_markup_in_data_is_text(seed: District) -> None:
 
 
 def test_each_year_numbers_afresh(seed: District) -> None:
-    from liaison.planner import plan_year
-    from liaison.workdays import ChineseCalendar
+    from liaison.law.workdays import ChineseCalendar
+    from liaison.year.planner import plan_year
 
     found = drafts(request(seed, plan_year(seed, 2028, calendar=ChineseCalendar()), {"kinds": "notice,invitation"}))
     assert found[0].letter.doc_number == "区府办〔2028〕1号"

@@ -8,12 +8,12 @@ import pytest
 from docx_seed import MORE_EVENTS, changed_request, make_records
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from liaison.district import District
-from liaison.engagements import PlanOptions
-from liaison.exporting import ExportRequest
-from liaison.loader import seed_district
-from liaison.planner import plan_year
-from liaison.workdays import ChineseCalendar
+from liaison.formats.district import seed_district
+from liaison.host.exporting import ExportRequest
+from liaison.law.district import District
+from liaison.law.workdays import ChineseCalendar
+from liaison.year.engagements import PlanOptions
+from liaison.year.planner import plan_year
 from title_check import RATIO, title_defects
 
 from liaison_docx.geometry import text_cells

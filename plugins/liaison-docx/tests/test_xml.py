@@ -16,7 +16,7 @@ import docx
 import pytest
 from docx.shared import Mm
 from docx_samples import annual_notice, grid_letter, invitation
-from liaison.errors import ExportError
+from liaison.base.errors import ExportError
 from lxml import etree
 
 from liaison_docx import (
@@ -490,7 +490,7 @@ PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "w
 
 def test_paragraph_properties_in_schema_order(seed_request: object) -> None:
     """Word refuses a file whose properties are out of order; check every paragraph of every letter."""
-    from liaison.exporting import ExportRequest
+    from liaison.host.exporting import ExportRequest
 
     from liaison_docx.plugin import export
 

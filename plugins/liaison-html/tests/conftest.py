@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from liaison.district import District
-from liaison.engagements import Plan
-from liaison.planner import plan_year
-from liaison.records import Records
-from liaison.workdays import ChineseCalendar
+from liaison.law.district import District
+from liaison.law.records import Records
+from liaison.law.workdays import ChineseCalendar
+from liaison.year.engagements import Plan
+from liaison.year.planner import plan_year
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -51,7 +51,7 @@ def plan_2026(seed: District) -> Plan:
 
 @pytest.fixture(scope="session")
 def records_2026(seed: District) -> Records:
-    from liaison.plugins import load_records
+    from liaison.host.plugins import load_records
 
     return load_records(ROOT / "examples" / "records-2026.toml", seed)
 

@@ -12,8 +12,8 @@ import pytest
 from chromium import dump_dom, find_chromium, page_requests, print_pdf, screenshot
 from html_samples import heat_cells, marks, parse, quoted
 
-from liaison.district import District
-from liaison.engagements import Plan
+from liaison.law.district import District
+from liaison.year.engagements import Plan
 
 
 @pytest.fixture(scope="module")

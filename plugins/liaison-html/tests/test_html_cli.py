@@ -12,16 +12,16 @@ from click.testing import CliRunner
 from html_samples import heat_cells, marks, parse
 from liaison_cli.main import cli
 
-from liaison.district import District
-from liaison.engagements import Plan
-from liaison.records import Records
+from liaison.law.district import District
+from liaison.law.records import Records
+from liaison.year.engagements import Plan
 from liaison_html import page
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_liaison_export_html_writes_index_html_into_the_years_folder(tmp_path: Path, seed: District) -> None:
-    from liaison.planner import plan_year
+    from liaison.year.planner import plan_year
 
     result = CliRunner().invoke(cli, ["export", "html", "--year", "2027", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output

@@ -7,12 +7,12 @@ import datetime as dt
 
 from html_samples import heat_cells, parse
 
-from liaison.compliance import check
-from liaison.district import District
-from liaison.engagements import Plan
-from liaison.findings import Finding, FindingStatus, Report, Severity
-from liaison.model import GOVERNMENT_KINDS, OrgKind
-from liaison.records import Records
+from liaison.law.compliance import check
+from liaison.law.district import District
+from liaison.law.findings import Finding, FindingStatus, Report, Severity
+from liaison.law.model import GOVERNMENT_KINDS, OrgKind
+from liaison.law.records import Records
+from liaison.year.engagements import Plan
 from liaison_html import page
 from liaison_html.heatmap import CellState, cell_state, heat_map
 from liaison_html.marks import Provisions
@@ -133,8 +133,8 @@ def test_no_records_no_heat_map_and_the_page_says_so(page_2027: bytes) -> None:
 
 
 def test_report_notes_and_records_not_counted_are_listed(seed: District, plan_2026: Plan) -> None:
-    from liaison.records import HeldEngagement
-    from liaison.rules import EngagementKind
+    from liaison.law.records import HeldEngagement
+    from liaison.law.rules import EngagementKind
 
     department = seed.departments()[0]
     counterpart = seed.counterparts_of(department, D(2026, 6, 1)).others[0]

@@ -11,12 +11,12 @@ from collections import Counter
 import pytest
 from html_samples import marks, parse, quoted
 
-from liaison import plugins
-from liaison.district import District
-from liaison.engagements import Plan, Status
-from liaison.errors import OptionError
-from liaison.model import GOVERNMENT_KINDS, OrgKind
-from liaison.workdays import HolidayKind, WeekdayCalendar, WorkingDayCalendar
+from liaison.base.errors import OptionError
+from liaison.host import plugins
+from liaison.law.district import District
+from liaison.law.model import GOVERNMENT_KINDS, OrgKind
+from liaison.law.workdays import HolidayKind, WeekdayCalendar, WorkingDayCalendar
+from liaison.year.engagements import Plan, Status
 from liaison_html import page
 from liaison_html.days import DayKind, classify
 from liaison_html.plugin import MEDIA_TYPE, OPTIONS, PAGE
@@ -86,7 +86,7 @@ def test_the_legend_explains_every_status_and_each_kind_present(page_2027: bytes
 
 def test_the_days_are_shaded_as_the_calendar_says(page_2026: bytes, page_2027: bytes,
                                                   unpublished: WorkingDayCalendar) -> None:
-    from liaison.workdays import default_calendar
+    from liaison.law.workdays import default_calendar
 
     for year, data, calendar in ((2026, page_2026, default_calendar()), (2027, page_2027, unpublished)):
         cells = parse(data).by_id("year").find_all("td")
@@ -110,7 +110,7 @@ def test_the_shading_comes_from_the_calendar_given(seed: District, plan_2027: Pl
 
 
 def test_a_day_off_says_which_holiday_from_the_calendar() -> None:
-    from liaison.workdays import default_calendar
+    from liaison.law.workdays import default_calendar
 
     kind, label = classify(dt.date(2026, 10, 1), default_calendar())
     assert kind == DayKind.HOLIDAY and label is not None
@@ -120,7 +120,7 @@ def test_a_day_off_says_which_holiday_from_the_calendar() -> None:
 
 
 def test_the_provisional_year_says_so(page_2027: bytes, page_2026: bytes) -> None:
-    from liaison.workdays import provisional_note
+    from liaison.law.workdays import provisional_note
 
     notes = parse(page_2027).find_all("section", "notes")[0]
     assert provisional_note(2027, breaks_avoided=True) in notes.text()
@@ -141,7 +141,7 @@ def test_a_timeline_row_per_government_body_and_department(seed: District, plan_
 
 
 def test_a_body_row_opens_what_it_owes_this_year(seed: District, page_2027: bytes) -> None:
-    from liaison.duties import duties_of
+    from liaison.law.duties import duties_of
 
     tree = parse(page_2027)
     bodies = [o for o in seed.organisations if o.kind in GOVERNMENT_KINDS or o.kind == OrgKind.DEPARTMENT]

@@ -14,9 +14,9 @@ from pathlib import Path
 import attrs
 from html_samples import CJK, marks, parse, quoted
 
-from liaison.district import District
-from liaison.engagements import Plan
-from liaison.records import Records
+from liaison.law.district import District
+from liaison.law.records import Records
+from liaison.year.engagements import Plan
 from liaison_html import page
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "liaison_html"
@@ -85,7 +85,8 @@ def test_a_rerun_is_byte_identical(seed: District, plan_2026: Plan, records_2026
 
 def test_the_bytes_do_not_depend_on_the_hash_seed_or_the_process(page_2026: bytes, tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[3]
-    code = ("import hashlib, sys, liaison; from liaison.plugins import load_records; from liaison_html import page; "
+    code = ("import hashlib, sys, liaison; from liaison.host.plugins import load_records; "
+            "from liaison_html import page; "
             "d = liaison.seed_district(); r = load_records(sys.argv[1], d); "
             "print(hashlib.sha256(page(d, liaison.plan_year(d, 2026), records=r)).hexdigest())")
     digests = set()
@@ -150,9 +151,9 @@ def _string_literals(path: Path) -> list[str]:
 def test_the_code_and_templates_hold_nothing_of_the_seed(seed: District) -> None:
     """As the core's test asks of every plugin: no provision id, rule key, organisation id or Chinese
     citation of the seed in the code; here the templates too."""
-    from liaison.model import OrgKind, Party
-    from liaison.records import SECTIONS
-    from liaison.rules import RECORD_KINDS, EngagementKind
+    from liaison.law.model import OrgKind, Party
+    from liaison.law.records import SECTIONS
+    from liaison.law.rules import RECORD_KINDS, EngagementKind
 
     vocabulary = {*(k.value for k in OrgKind), *(p.value for p in Party), *(k.value for k in EngagementKind),
                   *RECORD_KINDS, *SECTIONS}
@@ -177,7 +178,7 @@ def test_english_mode_with_records_leaves_chinese_only_in_the_data_it_quotes(see
     """The checker's English sentences quote the records' Chinese titles and numbers (区卫〔2026〕15号),
     the translation of a provision quotes its Chinese terms (列席); apart from those, the district's
     notes on its own settings (zh only in the data) and the source line, nothing Chinese shows."""
-    from liaison.compliance import check
+    from liaison.law.compliance import check
 
     tree = parse(page(seed, plan_2026, records=records_2026, lang="en"))
     visible = tree.find_all("body")[0].text("zh")
@@ -193,8 +194,8 @@ def test_english_mode_with_records_leaves_chinese_only_in_the_data_it_quotes(see
 def test_a_plan_citing_a_provision_the_data_lacks_is_an_export_error(seed: District, plan_2027: Plan) -> None:
     import pytest
 
-    from liaison import plugins
-    from liaison.errors import ExportError
+    from liaison.base.errors import ExportError
+    from liaison.host import plugins
 
     odd = attrs.evolve(plan_2027, engagements=(plan_2027.engagements[0].with_changes(provisions=("§99",)),))
     with pytest.raises(ExportError) as caught:

@@ -33,11 +33,11 @@ from typing import Any
 from bench_ical import raw_icalendar
 
 import liaison
-from liaison.district import District
-from liaison.engagements import Engagement, Plan
-from liaison.exporting import ExportRequest
-from liaison.planner import organisations_in, plan_year
-from liaison.rules import EngagementKind
+from liaison.host.exporting import ExportRequest
+from liaison.law.district import District
+from liaison.law.rules import EngagementKind
+from liaison.year.engagements import Engagement, Plan
+from liaison.year.planner import organisations_in, plan_year
 from liaison_ical import CalendarSpec
 from liaison_ical.mapping import Names, default_dtstamp, engagement_event
 from liaison_ical.plugin import PRODID, export

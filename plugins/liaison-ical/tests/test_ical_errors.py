@@ -1,4 +1,5 @@
-"""Bad input fails with liaison.errors.ExportError naming the field, never with a dependency's traceback."""
+"""Bad input fails with an ExportError (liaison.base.errors) naming the field, never with a dependency's
+traceback."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import pytest
 from ical_samples import DTSTAMP, make_event, make_spec
 
-from liaison.errors import ExportError, LiaisonError
+from liaison.base.errors import ExportError, LiaisonError
 from liaison_ical import CalendarSpec, serialise
 
 CONTROL = ["\x00", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9f", "\ud800", "\ufeff"]

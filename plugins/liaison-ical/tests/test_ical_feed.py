@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 
 import liaison
-import liaison.plugins
+import liaison.host.plugins
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "publishing.md"
 
@@ -41,7 +41,7 @@ def test_the_documented_feed_server_serves_calendars_as_text_calendar_utf8(tmp_p
 
     import liaison_ical.plugin
 
-    liaison.plugins.register(liaison_ical.plugin, "ical")
+    liaison.host.plugins.register(liaison_ical.plugin, "ical")
     Workspace(tmp_path / "out").export(liaison.seed_district(), 2027, [("ical", {})])
     script = tmp_path / "serve_feeds.py"
     script.write_text(feed_server_script(), encoding="utf-8")

@@ -14,7 +14,7 @@ import pytest
 from ical_engines import escaped_name, read_icalendar
 from ical_samples import make_event, make_spec, varied_spec
 
-from liaison.errors import ExportError
+from liaison.base.errors import ExportError
 from liaison_ical import CalendarSpec, serialise, uid_for
 
 

@@ -19,11 +19,11 @@ from ical_engines import (
 )
 from ical_samples import make_event, make_spec, varied_spec
 
-from liaison.district import District
-from liaison.engagements import Plan, Status, revise
-from liaison.errors import ExportError, OptionError
-from liaison.exporting import Exporter
-from liaison.planner import organisations_in, plan_year
+from liaison.base.errors import ExportError, OptionError
+from liaison.host.exporting import Exporter
+from liaison.law.district import District
+from liaison.year.engagements import Plan, Status, revise
+from liaison.year.planner import organisations_in, plan_year
 from liaison_ical import CalendarSpec, calendar_resources, object_resources, serialise, uid_for
 from liaison_ical.plugin import OPTIONS, export
 from liaison_ical.serialise import duration_text

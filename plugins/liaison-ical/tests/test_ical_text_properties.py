@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from ical_engines import norm_text, read_ical, read_icalendar
 from ical_samples import make_event, make_spec
 
-from liaison.errors import ExportError
+from liaison.base.errors import ExportError
 from liaison_ical import serialise
 
 FORBIDDEN = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0),

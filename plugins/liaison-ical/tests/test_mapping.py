@@ -8,9 +8,9 @@ import pytest
 from ical_samples import make_event, make_spec, varied_spec
 
 import liaison
-from liaison.engagements import Engagement, Plan, Status
-from liaison.errors import ExportError
-from liaison.rules import EngagementKind
+from liaison.base.errors import ExportError
+from liaison.law.rules import EngagementKind
+from liaison.year.engagements import Engagement, Plan, Status
 from liaison_ical import serialise, uid_for
 from liaison_ical.mapping import DEFAULT_MINUTES, Names, default_dtstamp, engagement_event
 from liaison_ical.serialise import serialise_many

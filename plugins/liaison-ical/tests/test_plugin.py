@@ -20,14 +20,15 @@ from ical_engines import (
 )
 
 import liaison
-import liaison.plugins
-from liaison.district import District
-from liaison.engagements import Engagement, Plan, Status, revise
-from liaison.errors import ExportError, OptionError
-from liaison.exporting import Artifact, Exporter, safe_name
-from liaison.planner import organisations_in, plan_year
-from liaison.rules import EngagementKind
-from liaison.state import YearState, parse_state, state_to_json
+import liaison.host.plugins
+from liaison.base.errors import ExportError, OptionError
+from liaison.formats.state import parse_state, state_to_json
+from liaison.host.exporting import Artifact, Exporter, safe_name
+from liaison.law.district import District
+from liaison.law.rules import EngagementKind
+from liaison.year.engagements import Engagement, Plan, Status, revise
+from liaison.year.planner import organisations_in, plan_year
+from liaison.year.state import YearState
 from liaison_ical import uid_for
 from liaison_ical.mapping import Names, engagement_event
 from liaison_ical.plugin import OPTIONS, export
@@ -155,8 +156,8 @@ def check_files(district: District, plan: Plan, artifacts: list[Artifact], icalj
 
 def test_entry_point_registers_the_ical_exporter(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIAISON_PLUGINS", "ical")
-    liaison.plugins.reset()
-    found = liaison.plugins.exporters()
+    liaison.host.plugins.reset()
+    found = liaison.host.plugins.exporters()
     assert found["ical"].plugin == "ical"
     assert found["ical"].export is export
     assert "iCalendar" in found["ical"].description
@@ -165,8 +166,8 @@ def test_entry_point_registers_the_ical_exporter(monkeypatch: pytest.MonkeyPatch
 
 def test_not_loaded_when_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIAISON_PLUGINS", "")
-    liaison.plugins.reset()
-    assert "ical" not in liaison.plugins.exporters()
+    liaison.host.plugins.reset()
+    assert "ical" not in liaison.host.plugins.exporters()
 
 
 # --- the seed district's 2026 plan ----------------------------------------------------------------
@@ -365,7 +366,7 @@ def test_refresh_leaves_the_events_alone(
 
 
 def test_each_year_its_own_calendars(seed: District) -> None:
-    from liaison.planner import plan_years
+    from liaison.year.planner import plan_years
 
     for plan in plan_years(seed, (2026, 2027)):
         artifacts = run_ical(seed, plan)

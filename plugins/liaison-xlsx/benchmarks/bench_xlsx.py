@@ -33,10 +33,10 @@ import attrs
 import openpyxl
 
 import liaison
-from liaison.engagements import Engagement, Plan, Status
-from liaison.planner import plan_year
-from liaison.rules import EngagementKind
-from liaison.workdays import ChineseCalendar
+from liaison.law.rules import EngagementKind
+from liaison.law.workdays import ChineseCalendar
+from liaison.year.engagements import Engagement, Plan, Status
+from liaison.year.planner import plan_year
 from liaison_xlsx import ledger_workbook, read_ledger, schedule_workbook
 from liaison_xlsx.domain import Directory, plan_rows
 from liaison_xlsx.schedule import PLAN_COLUMNS

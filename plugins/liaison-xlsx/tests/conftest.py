@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from xlsx_samples import plan_for
 
-from liaison.district import District
-from liaison.engagements import Plan
+from liaison.law.district import District
+from liaison.year.engagements import Plan
 from liaison_xlsx import ledger_workbook, schedule_workbook
 
 

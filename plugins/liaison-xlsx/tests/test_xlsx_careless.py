@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from xlsx_samples import Sheet, fill_as_clerk, open_book, refused, save
 
-from liaison.district import District
-from liaison.errors import DataError
+from liaison.base.errors import DataError
+from liaison.law.district import District
 from liaison_xlsx import read_ledger
 from liaison_xlsx.package import (
     MAX_CELLS,

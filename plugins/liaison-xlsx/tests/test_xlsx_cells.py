@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from liaison.district import District
+from liaison.law.district import District
 from liaison_xlsx import cells
 from liaison_xlsx.cells import CellProblem
 from liaison_xlsx.domain import Directory

@@ -14,12 +14,12 @@ import pytest
 from xlsx_samples import Sheet, open_book, plan_for, refused, save
 
 import liaison
-from liaison.compliance import check
-from liaison.district import District
-from liaison.findings import FindingStatus
-from liaison.loader import parse_district
-from liaison.rules import ACTIVITIES, RecordOnly, Routing, record_section
-from liaison.terms import DOCUMENT_KIND_ZH
+from liaison.formats.district import parse_district
+from liaison.law.compliance import check
+from liaison.law.district import District
+from liaison.law.findings import FindingStatus
+from liaison.law.rules import ACTIVITIES, RecordOnly, Routing, record_section
+from liaison.law.terms import DOCUMENT_KIND_ZH
 from liaison_xlsx import ledger_workbook, read_ledger
 from liaison_xlsx.ledger import ledger_specs
 from liaison_xlsx.specs import validate_specs

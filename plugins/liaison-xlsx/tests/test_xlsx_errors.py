@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from liaison_cli.main import cli
 from xlsx_samples import Sheet, fill_as_clerk, open_book, refused, save
 
-from liaison.district import District
-from liaison.errors import DataError, LiaisonError
+from liaison.base.errors import DataError, LiaisonError
+from liaison.law.district import District
 from liaison_xlsx import LedgerError, read_ledger
 
 Edit = Callable[[Any], None]

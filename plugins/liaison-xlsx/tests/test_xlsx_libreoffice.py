@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from xlsx_samples import fill_as_clerk, open_book
 
-from liaison.district import District
-from liaison.engagements import Plan
+from liaison.law.district import District
+from liaison.year.engagements import Plan
 from liaison_xlsx import read_ledger
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")

@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 from liaison_cli.main import cli
 
-from liaison import plugins
-from liaison.district import District
-from liaison.engagements import Plan
-from liaison.errors import OptionError
+from liaison.base.errors import OptionError
+from liaison.host import plugins
+from liaison.law.district import District
+from liaison.year.engagements import Plan
 from liaison_xlsx import ledger_workbook, schedule_workbook
 from liaison_xlsx.plugin import XLSX, export
 
@@ -116,8 +116,8 @@ def test_a_ledger_the_clerk_edited_is_never_overwritten(tmp_path: Path) -> None:
 
 
 def test_each_year_its_own_workbooks_and_the_ledger_kept_once_edited(seed: District) -> None:
-    from liaison.planner import plan_years
-    from liaison.workdays import ChineseCalendar
+    from liaison.law.workdays import ChineseCalendar
+    from liaison.year.planner import plan_years
 
     for plan in plan_years(seed, (2026, 2027), calendar=ChineseCalendar()):
         made = list(export(plugins.exporter("xlsx").request(seed, plan)))
@@ -135,7 +135,7 @@ def test_plugins_command_lists_the_reader() -> None:
 
 def test_loading_the_plugin_imports_no_spreadsheet_library() -> None:
     """Every command loads the plugins; only the ones that touch a workbook pay for xlsxwriter and openpyxl."""
-    code = ("import sys, liaison.plugins as p; p.exporters(); p.record_readers(); "
+    code = ("import sys, liaison.host.plugins as p; p.exporters(); p.record_readers(); "
             "print(sorted(m for m in ('openpyxl', 'xlsxwriter', 'liaison_xlsx.reader') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={**os.environ, "LIAISON_PLUGINS": "xlsx"})
@@ -144,7 +144,7 @@ def test_loading_the_plugin_imports_no_spreadsheet_library() -> None:
 
 def test_byte_identical_across_processes(ledger_2026: bytes, schedule_2026: bytes) -> None:
     """No set or hash order reaches the bytes: other processes, other hash seeds, the same files."""
-    code = ("import hashlib, sys, liaison; from liaison.workdays import ChineseCalendar; "
+    code = ("import hashlib, sys, liaison; from liaison.law.workdays import ChineseCalendar; "
             "from liaison_xlsx import ledger_workbook, schedule_workbook; d = liaison.seed_district(); "
             "p = liaison.plan_year(d, 2026, calendar=ChineseCalendar()); "
             "print(hashlib.sha256(ledger_workbook(d, p, 2026)).hexdigest(), "

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlsx_samples import fill_as_clerk, open_book, save
 
-from liaison.district import District
-from liaison.errors import LiaisonError
-from liaison.loader import seed_district
-from liaison.records import Records
-from liaison.workdays import ChineseCalendar
+from liaison.base.errors import LiaisonError
+from liaison.formats.district import seed_district
+from liaison.law.district import District
+from liaison.law.records import Records
+from liaison.law.workdays import ChineseCalendar
 from liaison_xlsx import ledger_workbook, read_ledger
 from liaison_xlsx.specs import LEDGER
 
@@ -45,7 +45,7 @@ mutation = st.one_of(
 @pytest.fixture(scope="module")
 def filled() -> tuple[District, bytes]:
     district = seed_district()
-    from liaison.planner import plan_year
+    from liaison.year.planner import plan_year
 
     plan = plan_year(district, 2026, calendar=ChineseCalendar())
     return district, fill_as_clerk(ledger_workbook(district, plan, 2026))

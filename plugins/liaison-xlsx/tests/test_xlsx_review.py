@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from xlsx_samples import Sheet, open_book, refused, save
 
-from liaison.district import District
-from liaison.engagements import Plan
-from liaison.errors import DataError
+from liaison.base.errors import DataError
+from liaison.law.district import District
+from liaison.year.engagements import Plan
 from liaison_xlsx import read_ledger
 
 
@@ -108,8 +108,8 @@ def _without_ids(ledger: bytes) -> bytes:
 
 def test_a_ledger_without_ids_and_the_plan_count_each_visit_once(seed: District, plan_2026: Plan,
                                                                   ledger_2026: bytes) -> None:
-    from liaison.compliance import check
-    from liaison.records import Records
+    from liaison.law.compliance import check
+    from liaison.law.records import Records
 
     ledger = read_ledger(_without_ids(ledger_2026), seed, "台账.xlsx")
     planned = Records.from_plan(plan_2026)
@@ -122,7 +122,7 @@ def test_a_ledger_without_ids_and_the_plan_count_each_visit_once(seed: District,
 
 
 def test_findings_cite_a_ledger_row_without_an_id_by_its_row(seed: District, ledger_2026: bytes) -> None:
-    from liaison.compliance import check
+    from liaison.law.compliance import check
 
     report = check(seed, read_ledger(_without_ids(ledger_2026), seed, "out/2026/台账.xlsx"), 2026)
     counted = [c for f in report.findings for c in f.counted]
@@ -155,8 +155,8 @@ def test_a_cell_the_record_refuses_is_told_in_one_language(seed: District, ledge
 
 @pytest.mark.parametrize("suffix", [".xls", ".ods"])
 def test_another_programs_workbook_is_to_be_saved_as_xlsx(seed: District, tmp_path: Any, suffix: str) -> None:
-    from liaison.errors import LiaisonError
-    from liaison.plugins import load_records
+    from liaison.base.errors import LiaisonError
+    from liaison.host.plugins import load_records
 
     path = tmp_path / f"台账{suffix}"
     path.write_bytes(b"\xd0\xcf\x11\xe0" if suffix == ".xls" else b"PK\x03\x04")
@@ -170,7 +170,7 @@ def test_another_programs_workbook_is_to_be_saved_as_xlsx(seed: District, tmp_pa
 
 def test_each_text_columns_validation_is_its_fields_limit(ledger_2026: bytes) -> None:
     """The template's length checks are the loader's own: 事项 120, 姓名 and 镇街 60, 反馈情况 4000."""
-    from liaison.text import NAME_MAX, TEXT_MAX, TITLE_MAX
+    from liaison.base.text import NAME_MAX, TEXT_MAX, TITLE_MAX
 
     book = open_book(ledger_2026)
     limits: dict[tuple[str, str], str] = {}
@@ -208,7 +208,7 @@ def test_the_schedules_title_spans_the_printed_columns(schedule_2026: bytes) -> 
 @pytest.mark.parametrize(("data", "old_xls"), [(b"hello", False), (b"a,b,c\n1,2,3\n", False),
                                                 (b"\xd0\xcf\x11\xe0" + b"\0" * 64, True)])
 def test_only_an_old_xls_is_called_one(data: bytes, old_xls: bool) -> None:
-    from liaison.loader import seed_district
+    from liaison.formats.district import seed_district
 
     with pytest.raises(DataError) as caught:
         read_ledger(data, seed_district(), "台账.xlsx")

@@ -11,11 +11,11 @@ from liaison_cli.main import cli
 from xlsx_samples import SKIPPED_VISIT, Sheet, clerk_toml, fill_as_clerk, open_book, save
 
 import liaison
-from liaison.compliance import FindingStatus, check
-from liaison.district import District
-from liaison.engagements import Plan
-from liaison.plugins import load_records
-from liaison.records import parse_records
+from liaison.formats.records import parse_records
+from liaison.host.plugins import load_records
+from liaison.law.compliance import FindingStatus, check
+from liaison.law.district import District
+from liaison.year.engagements import Plan
 from liaison_xlsx import read_ledger
 
 

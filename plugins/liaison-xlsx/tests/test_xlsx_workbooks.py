@@ -14,9 +14,9 @@ import xlsxwriter
 from openpyxl.utils import get_column_letter, range_boundaries
 from xlsx_samples import Sheet, bigger_district, open_book, plan_for
 
-from liaison.district import District
-from liaison.engagements import Plan, Status
-from liaison.workdays import provisional_note
+from liaison.law.district import District
+from liaison.law.workdays import provisional_note
+from liaison.year.engagements import Plan, Status
 from liaison_xlsx import ledger_workbook, read_ledger, schedule_workbook
 from liaison_xlsx.ledger import ledger_specs
 from liaison_xlsx.specs import LEDGER, validate_specs

@@ -12,12 +12,12 @@ from typing import Any
 import attrs
 import openpyxl
 
-from liaison.district import District
-from liaison.engagements import Plan, Status
-from liaison.errors import DataError
-from liaison.model import Organisation, OrgKind, Pairing
-from liaison.planner import plan_year
-from liaison.workdays import ChineseCalendar
+from liaison.base.errors import DataError
+from liaison.law.district import District
+from liaison.law.model import Organisation, OrgKind, Pairing
+from liaison.law.workdays import ChineseCalendar
+from liaison.year.engagements import Plan, Status
+from liaison.year.planner import plan_year
 
 #: The one planned visit the clerk marks as not held (§3.6: 区教育局 never visited 民进支部).
 SKIPPED_VISIT = "2026/visit/education/capd/1"

@@ -2,7 +2,7 @@
 
 No server is involved.  In: the calendars as resources (:func:`liaison_ical.calendar_resources`,
 one CalDAV calendar object resource per engagement with its sha256) and the previous
-:class:`~liaison.publishing.Publication` (from the year's state).  Out: for each calendar the writes
+:class:`~liaison.year.publications.Publication` (from the year's state).  Out: for each calendar the writes
 to make, each with the precondition that makes it safe:
 
 * an event not published before: ``PUT`` with ``If-None-Match: *`` (RFC 9110 §13.1.2), so an event
@@ -14,7 +14,7 @@ to make, each with the precondition that makes it safe:
 * an event that left a calendar: ``DELETE`` with ``If-Match`` (see below).
 
 Why delete rather than keep an event that left a calendar.  The plan never drops an engagement —
-:func:`liaison.engagements.revise` keeps it as CANCELLED with a raised SEQUENCE, and that is published as
+:func:`liaison.year.engagements.revise` keeps it as CANCELLED with a raised SEQUENCE, and that is published as
 an update — so an event leaves a calendar only when an engagement's participants change (it moves
 out of that organisation's calendar) or a plan was replaced without ``revise``.  In both cases the
 exported .ics of that calendar no longer holds the event, and a subscribed client drops it; a CalDAV
@@ -32,8 +32,8 @@ from urllib.parse import quote
 
 import attrs
 
-from liaison.errors import ExportError, OptionError
-from liaison.publishing import Publication, PublishedCalendar, PublishedResource
+from liaison.base.errors import ExportError, OptionError
+from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
 from liaison_ical.plugin import MASTER_FILE
 from liaison_ical.resources import EventResource, PlanResources
 

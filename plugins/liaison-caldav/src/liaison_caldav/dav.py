@@ -20,7 +20,7 @@ publication (the HTTP library's timeout is per read), a largest answer, XML answ
 declare a DTD or are not DAV XML.  Every failure that is not a plain HTTP answer (an unreachable host,
 a timeout, a refused password, an answer the client will not read, any exception the library raises
 on an answer) becomes :class:`ServerError` with what was being done and where, in English and in
-Chinese; the publisher turns it into a :class:`~liaison.publishing.PublishError` naming the URL and
+Chinese; the publisher turns it into a :class:`~liaison.host.publishing.PublishError` naming the URL and
 the collection.
 """
 

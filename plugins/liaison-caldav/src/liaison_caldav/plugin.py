@@ -9,7 +9,7 @@ rerun with nothing changed sends no write, a moved engagement one PUT per calend
 Writes carry If-None-Match / If-Match.  After a 412 the server's copy is read: the very event we
 send (:func:`liaison_caldav.same.same_event`) is adopted — recorded as published, with the server's
 ETag — for it is our own PUT whose answer was lost; anything else is a
-:class:`~liaison.publishing.Conflict` (its reason in English and Chinese) and the server's version is
+:class:`~liaison.host.publishing.Conflict` (its reason in English and Chinese) and the server's version is
 kept (``overwrite`` replaces it, and still reports it, as ``overwritten``).  Each acknowledged write
 is handed to the request's ``record`` callback at once, so a run that dies loses at most the write
 in flight, and the next run converges.
@@ -17,7 +17,7 @@ in flight, and the next run converges.
 A run that has nothing to send still sends one request (PROPFIND Depth 0 on the URL), so a wrong
 password or an unreachable server is never taken for "nothing changed".  A wrong password, an
 unreachable server or a refused write stops the run with one
-:class:`~liaison.publishing.PublishError` (in English and Chinese) naming the server, the collection
+:class:`~liaison.host.publishing.PublishError` (in English and Chinese) naming the server, the collection
 and what failed; its
 ``partial`` is the publication of exactly what the server accepted until then (store it: the next
 run goes on from there).  Credentials are used for the requests only: they are in no record, no
@@ -38,19 +38,11 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import attrs
 
-from liaison.errors import OptionError, Refused
-from liaison.hookspecs import hookimpl
-from liaison.options import Option, resolve
-from liaison.publishing import (
-    Conflict,
-    Publication,
-    PublishedCalendar,
-    PublishedResource,
-    Publisher,
-    PublishError,
-    PublishRequest,
-    PublishResult,
-)
+from liaison.base.errors import OptionError, Refused
+from liaison.host.hookspecs import hookimpl
+from liaison.host.options import Option, resolve
+from liaison.host.publishing import Conflict, Publisher, PublishError, PublishRequest, PublishResult
+from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
 from liaison_caldav.changes import PUBLISHER, Action, CalendarChanges, Changes, Write, changes
 from liaison_caldav.dav import Answer, Server, ServerError
 from liaison_caldav.same import same_event
@@ -164,7 +156,7 @@ OPTIONS: Final = (
 
 @attrs.frozen
 class CalDAVResult(PublishResult):
-    """:class:`~liaison.publishing.PublishResult` with what CalDAV adds: events deleted (they left a
+    """:class:`~liaison.host.publishing.PublishResult` with what CalDAV adds: events deleted (they left a
     calendar), collections created, and the requests by HTTP method."""
 
     deleted: int = 0

@@ -1,4 +1,4 @@
-"""Numbers and dates for the letters, from the year's letters (:class:`liaison.numbering.LetterRegistry`).
+"""Numbers and dates for the letters, from the year's letters (:class:`liaison.year.numbering.LetterRegistry`).
 
 A letter keeps its 文号 and 成文日期 while its content is unchanged; a letter whose content changes is
 a new letter with the next free number of its series in the year — never one 文号 on two texts. The
@@ -12,9 +12,9 @@ import datetime as dt
 import hashlib
 
 import attrs
-from liaison.exporting import safe_name
-from liaison.numbering import LetterRegistry, letter_date
-from liaison.text import TITLE_MAX
+from liaison.base.text import TITLE_MAX
+from liaison.host.exporting import safe_name
+from liaison.year.numbering import LetterRegistry, letter_date
 
 from liaison_docx.letter_model import Letter
 from liaison_docx.letters.draft import Draft

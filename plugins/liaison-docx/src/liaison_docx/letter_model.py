@@ -2,7 +2,7 @@
 
 A :class:`Letter` holds only text and dates; :func:`liaison_docx.render.render` lays it out in the
 GB/T 9704-2012 format.  Every text field is checked by :func:`validate_letter` before anything is
-written, so bad data gives one :class:`liaison.errors.ExportError` naming the field
+written, so bad data gives one :class:`liaison.base.errors.ExportError` naming the field
 (``body[3].text``), never a corrupt file.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Literal
 
 from attrs import frozen
-from liaison.errors import ExportError
+from liaison.base.errors import ExportError
 
 Kind = Literal["document", "letter"]
 """``"document"``: 文件格式 (red mark, document number, one red rule 4 mm below it).

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from liaison.errors import ExportError
+from liaison.base.errors import ExportError
 from lxml import etree
 
 __all__ = ["GB_FONTS", "PDF", "find_soffice", "font_config", "missing_fonts", "stable_pdf", "to_pdf"]

@@ -2,8 +2,8 @@
 
 Pure: it builds :class:`~liaison_docx.letter_model.Letter` objects with :mod:`liaison_docx.letters`, numbers
 and dates them from the year's letters (:mod:`liaison_docx.issuing`), renders them with
-:func:`liaison_docx.render.render` and returns :class:`liaison.exporting.Artifact` objects (policy
-``archive``, each with its :class:`~liaison.numbering.LetterRecord`); the edge writes them.  Paths,
+:func:`liaison_docx.render.render` and returns :class:`liaison.host.exporting.Artifact` objects (policy
+``archive``, each with its :class:`~liaison.year.numbering.LetterRecord`); the edge writes them.  Paths,
 inside the year's folder::
 
     通知/{nn}-{department}.docx
@@ -45,12 +45,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from liaison.district import District
-from liaison.errors import ExportError, LiaisonError, Refused
-from liaison.exporting import Artifact, Exporter, ExportRequest
-from liaison.hookspecs import hookimpl
-from liaison.model import Organisation
-from liaison.options import Option
+from liaison.base.errors import ExportError, LiaisonError, Refused
+from liaison.host.exporting import Artifact, Exporter, ExportRequest
+from liaison.host.hookspecs import hookimpl
+from liaison.host.options import Option
+from liaison.law.district import District
+from liaison.law.model import Organisation
 
 from liaison_docx.issuing import Issuer
 from liaison_docx.letter_model import FontSet

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from liaison.errors import ExportError
+from liaison.base.errors import ExportError
 
 from liaison_docx.composition import document_xml, header_xml
 from liaison_docx.geometry import CHAR_SPACING, LINE_PITCH, MARGINS, PAGE_SIZE
@@ -33,7 +33,7 @@ __all__ = [
 def render(letter: Letter, fonts: FontSet = FontSet()) -> bytes:  # noqa: B008 - FontSet is frozen
     """The letter as the bytes of a .docx file; the same letter and fonts always give the same bytes.
 
-    Raises :class:`liaison.errors.ExportError` naming the field for text Word cannot hold.
+    Raises :class:`liaison.base.errors.ExportError` naming the field for text Word cannot hold.
     """
     validate_letter(letter)
     tpl = template(fonts)

@@ -1,5 +1,5 @@
 """The timeline's rows: one per body that owes liaison (the government, its office, each department),
-with the marks where it takes part and what it owes in the year (:func:`liaison.duties.duties_of`,
+with the marks where it takes part and what it owes in the year (:func:`liaison.law.duties.duties_of`,
 the one place duties are worked out)."""
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from liaison.district import District
-from liaison.duties import Duties, Obligation, duties_of
-from liaison.model import DESIGNATION_EN, DESIGNATION_ZH, GOVERNMENT_KINDS, OrgKind
+from liaison.law.district import District
+from liaison.law.duties import Duties, Obligation, duties_of
+from liaison.law.model import DESIGNATION_EN, DESIGNATION_ZH, GOVERNMENT_KINDS, OrgKind
 from liaison_html.marks import Mark, Provisions, kind_name
 from liaison_html.texts import UI, Bi, period_text
 
 if TYPE_CHECKING:
-    from liaison.records import Records
+    from liaison.law.records import Records
 
 ROW_KINDS = (*sorted(GOVERNMENT_KINDS), OrgKind.DEPARTMENT)
 

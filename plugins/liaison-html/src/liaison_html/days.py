@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from liaison.workdays import HolidayKind, WorkingDayCalendar
+from liaison.law.workdays import HolidayKind, WorkingDayCalendar
 from liaison_html.texts import UI, WEEKDAYS_EN, WEEKDAYS_ZH, Bi, day_range, month_name
 
 DAY = dt.timedelta(days=1)

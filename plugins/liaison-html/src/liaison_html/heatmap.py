@@ -1,7 +1,7 @@
 """The compliance heat map: one row per body that owes, one column per obligation the checker judged
 (a rule of a provision), one cell for each pair, opening the findings behind it.
 
-A cell's state follows the core's severity (:mod:`liaison.findings`), never the raw status, so a
+A cell's state follows the core's severity (:mod:`liaison.law.findings`), never the raw status, so a
 "may" (可, 视情, 根据需要) is never shown as a breach:
 
 =========  ===========================================================================
@@ -24,11 +24,11 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from liaison.district import District
-from liaison.findings import SEVERITY_EN, SEVERITY_ZH, STATUS_EN, STATUS_ZH, Finding, Report, Severity, local_notes
-from liaison.model import GOVERNMENT_KINDS, OrgKind
-from liaison.rules import Cadence, DesignationRule, Invitation, RecordOnly, Response, Routing, Rule
-from liaison.terms import RECORD_KIND_EN, RECORD_KIND_ZH
+from liaison.law.district import District
+from liaison.law.findings import SEVERITY_EN, SEVERITY_ZH, STATUS_EN, STATUS_ZH, Finding, Report, Severity, local_notes
+from liaison.law.model import GOVERNMENT_KINDS, OrgKind
+from liaison.law.rules import Cadence, DesignationRule, Invitation, RecordOnly, Response, Routing, Rule
+from liaison.law.terms import RECORD_KIND_EN, RECORD_KIND_ZH
 from liaison_html.marks import Provisions, ProvisionView, kind_name
 from liaison_html.texts import UI, Bi, period_text
 

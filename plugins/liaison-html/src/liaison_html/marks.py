@@ -1,6 +1,6 @@
 """The plan's engagements as the page's marks, and the provisions they cite with their verbatim text.
 
-A mark's colour is its kind (one colour per :class:`~liaison.rules.EngagementKind`, in the enum's
+A mark's colour is its kind (one colour per :class:`~liaison.law.rules.EngagementKind`, in the enum's
 order), its shape its status, and a dashed ring says the date is provisional, so no state rests on
 colour alone. Every text comes from the engagement, the district's names or the provision's data.
 """
@@ -12,13 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from liaison.district import District
-from liaison.duties import Obligation, planned_settings, year_obligations
-from liaison.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan, PlanWarning, Status
-from liaison.errors import ExportError, LiaisonError
-from liaison.planner import guests_text
-from liaison.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind, Provision, Validity
-from liaison.terms import SETTING_EN, SETTING_ZH, term
+from liaison.base.errors import ExportError, LiaisonError
+from liaison.law.district import District
+from liaison.law.duties import Obligation, year_obligations
+from liaison.law.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind, Provision, Validity
+from liaison.law.terms import SETTING_EN, SETTING_ZH, term
+from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan, PlanWarning, Status
+from liaison.year.planner import guests_text
+from liaison.year.settings import planned_settings
 from liaison_html.texts import UI, Bi, date_text, joined, time_text
 from liaison_html.verbatim import Paragraph, paragraphs
 

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from liaison.district import District
-from liaison.engagements import Plan, Status
-from liaison.errors import ExportError
-from liaison.workdays import WorkingDayCalendar, default_calendar, provisional_note
+from liaison.base.errors import ExportError
+from liaison.law.district import District
+from liaison.law.workdays import WorkingDayCalendar, default_calendar, provisional_note
+from liaison.year.engagements import Plan, Status
 from liaison_html.bodies import BodyRow, body_rows
 from liaison_html.days import MonthView, months, weekday_names, year_days
 from liaison_html.heatmap import HeatMap, heat_map
@@ -30,7 +30,7 @@ from liaison_html.timeline import TimelineView, timeline
 if TYPE_CHECKING:
     import jinja2
 
-    from liaison.records import Records
+    from liaison.law.records import Records
 
 LANGS = ("zh", "en")
 
@@ -63,7 +63,7 @@ def page_view(district: District, plan: Plan, *, records: Records | None = None,
               calendar: WorkingDayCalendar | None = None, lang: str = "zh", title: str | None = None,
               as_of: dt.date | None = None) -> PageView:
     """The page of ``plan``'s year; with ``records``, the compliance check as of ``as_of`` (default 31 December)."""
-    from liaison.compliance import check
+    from liaison.law.compliance import check
 
     calendar = calendar or default_calendar()
     provisions = Provisions(district)

@@ -7,7 +7,7 @@ Artifact, in the year's output folder (``out/2027/``)::
 One file with its CSS, SVG and a little script inline: it loads nothing (no fonts, no scripts, no
 images from anywhere), so it opens from a USB stick or an intranet share and prints on A4 landscape.
 Everything it says comes from the district's data, the plan, the working-day calendar and, given
-records, :func:`liaison.compliance.check` as ``liaison check`` runs it.
+records, :func:`liaison.law.compliance.check` as ``liaison check`` runs it.
 
 Options (:data:`OPTIONS`; ``liaison export html --option KEY=VALUE``, checked by the host):
 
@@ -28,10 +28,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Final
 
-from liaison.errors import ExportError, LiaisonError
-from liaison.exporting import Artifact, Exporter, ExportRequest
-from liaison.hookspecs import hookimpl
-from liaison.options import Option
+from liaison.base.errors import ExportError, LiaisonError
+from liaison.host.exporting import Artifact, Exporter, ExportRequest
+from liaison.host.hookspecs import hookimpl
+from liaison.host.options import Option
 
 __all__ = ["MEDIA_TYPE", "OPTIONS", "PAGE", "export", "register_exporters"]
 

@@ -1,4 +1,5 @@
-"""From the planner's :class:`~liaison.engagements.Engagement` to a neutral :class:`CalendarEvent` (pure).
+"""From the planner's :class:`~liaison.year.engagements.Engagement` to a neutral :class:`CalendarEvent`
+(pure).
 
 One engagement is one VEVENT, the same in the master calendar and in every participant's calendar:
 
@@ -9,7 +10,7 @@ One engagement is one VEVENT, the same in the master calendar and in every parti
   citation, title and project id), status in Chinese, why the date is provisional, the note.
 * CATEGORIES the kind in Chinese and ``对口联系``; LOCATION when known.
 * STATUS ``TENTATIVE`` while proposed, ``CONFIRMED`` once agreed or held, ``CANCELLED`` when dropped.
-* SEQUENCE ``engagement.sequence`` (raised by :func:`liaison.engagements.revise`).
+* SEQUENCE ``engagement.sequence`` (raised by :func:`liaison.year.engagements.revise`).
 * All-day (``VALUE=DATE``) when the engagement has no start time; a start without an end lasts
   :data:`DEFAULT_MINUTES`.
 """
@@ -22,11 +23,11 @@ from typing import Final
 
 import attrs
 
-from liaison.district import District
-from liaison.engagements import STATUS_ZH, Engagement, Plan, Status
-from liaison.errors import ExportError
-from liaison.rules import ENGAGEMENT_KIND_ZH, EngagementKind
-from liaison.workdays import provisional_note
+from liaison.base.errors import ExportError
+from liaison.law.district import District
+from liaison.law.rules import ENGAGEMENT_KIND_ZH, EngagementKind
+from liaison.law.workdays import provisional_note
+from liaison.year.engagements import STATUS_ZH, Engagement, Plan, Status
 from liaison_ical.events import CalendarEvent
 from liaison_ical.events import Status as IcalStatus
 from liaison_ical.serialise import TZID, uid_for

@@ -6,7 +6,7 @@ Artifacts, in the year's output folder (``out/2027/``)::
     ical/{safe_name(id)}.ics   one per participating org  X-WR-CALNAME ××区发改局 2027年对口联系工作日程
 
 An organisation's calendar holds exactly the engagements it takes part in (host or participant);
-cancelled engagements (kept by :func:`liaison.engagements.revise`) stay in every file that had them, so
+cancelled engagements (kept by :func:`liaison.year.engagements.revise`) stay in every file that had them, so
 subscribed clients remove them.  Each engagement becomes one VEVENT (:mod:`liaison_ical.mapping`), the
 same bytes in every file it appears in.
 
@@ -39,13 +39,13 @@ from typing import Any, Final
 
 import attrs
 
-from liaison.district import District
-from liaison.engagements import Plan
-from liaison.errors import ExportError, Refused
-from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
-from liaison.hookspecs import hookimpl
-from liaison.options import Option, resolve
-from liaison.planner import organisations_in
+from liaison.base.errors import ExportError, Refused
+from liaison.host.exporting import Artifact, Exporter, ExportRequest, safe_name
+from liaison.host.hookspecs import hookimpl
+from liaison.host.options import Option, resolve
+from liaison.law.district import District
+from liaison.year.engagements import Plan
+from liaison.year.planner import organisations_in
 from liaison_ical.events import CalendarEvent, CalendarSpec
 from liaison_ical.mapping import Names, default_dtstamp, engagement_event
 from liaison_ical.serialise import duration_text, serialise_many

@@ -19,8 +19,8 @@ from typing import Any
 
 import attrs
 
-from liaison.district import District
-from liaison.engagements import Plan
+from liaison.law.district import District
+from liaison.year.engagements import Plan
 from liaison_ical.events import Status
 from liaison_ical.plugin import calendars, typed_options
 from liaison_ical.serialise import object_resources
@@ -66,7 +66,7 @@ def calendar_resources(district: District, plan: Plan, options: Mapping[str, Any
                        ) -> PlanResources:
     """The calendars of ``plan`` as resources.  ``options`` are the ``ical`` exporter's
     (``alarm_minutes``, ``dtstamp``; ``refresh`` is accepted and has no effect on resources), as
-    text or Python values, checked strictly (:class:`~liaison.errors.OptionError`)."""
+    text or Python values, checked strictly (:class:`~liaison.base.errors.OptionError`)."""
     found = calendars(district, plan, typed_options(options))
     specs = [c.spec for c in found.calendars]
     made: dict[int, EventResource] = {}  # one EventResource per event, shared between calendars

@@ -25,7 +25,7 @@ What the bytes look like (and why):
   icalendar's ``vText``, whose escaper also turns a literal ``\N`` into a line break.  CR LF, lone CR
   and LF all become one ``\n`` escape, so text round-trips with line breaks normalised to LF.
   Other control characters (C0 except TAB/CR/LF, DEL, C1), lone surrogates and U+FEFF are rejected with
-  :class:`liaison.errors.ExportError` naming the field: there is no escape for them in RFC 5545.
+  :class:`liaison.base.errors.ExportError` naming the field: there is no escape for them in RFC 5545.
 * Timed events must start in 1992 or later: the single +0800 block is only equivalent to the tz
   database's Asia/Shanghai from 1991-09-15 (China observed DST 1986-1991), and readers that resolve the
   TZID through the tz database (icalendar, Python's zoneinfo) would otherwise disagree with readers that
@@ -50,7 +50,7 @@ from typing import Any, Final
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneStandard
 from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vInt, vText, vUTCOffset
 
-from liaison.errors import ExportError
+from liaison.base.errors import ExportError
 from liaison_ical.events import STATUSES, CalendarEvent, CalendarSpec
 
 __all__ = ["TZID", "duration_text", "object_resources", "serialise", "serialise_many", "uid_for"]
@@ -441,7 +441,7 @@ def object_resources(calendars: Iterable[CalendarSpec]) -> list[tuple[bytes, ...
 def serialise(cal: CalendarSpec) -> bytes:
     """The .ics bytes for ``cal`` (UTF-8, CRLF line endings, folded at 75 octets).
 
-    Deterministic: the output depends only on ``cal``.  Raises :class:`liaison.errors.ExportError`
+    Deterministic: the output depends only on ``cal``.  Raises :class:`liaison.base.errors.ExportError`
     (with ``path`` such as ``events[3].summary``) for text that cannot be represented, naive/aware
     mix-ups, end not after start, duplicate UIDs and similar bad input.
     """

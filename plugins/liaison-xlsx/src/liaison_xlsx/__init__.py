@@ -2,7 +2,7 @@
 
 ``schedule_workbook(district, plan, year)`` and ``ledger_workbook(district, plan, year)`` give .xlsx
 bytes (xlsxwriter, byte-identical on rerun); ``read_ledger(data, district, file)`` reads a filled-in
-ledger back as :class:`liaison.records.Records` (openpyxl), every problem a ``DataError`` naming the
+ledger back as :class:`liaison.law.records.Records` (openpyxl), every problem a ``DataError`` naming the
 file and ``Sheet!Cell``. The liaison plugin (``liaison_xlsx.plugin``) registers both: exporter
 ``xlsx`` and the records reader for ``.xlsx``. Names load on first use, so loading the plugin stays
 cheap for commands that never touch a workbook.

@@ -17,13 +17,18 @@ from typing import Any
 
 import attrs
 
-from liaison.district import District
-from liaison.duties import duties_of, planned_settings, year_obligations
-from liaison.engagements import STATUS_ZH, Plan, Status
-from liaison.errors import DataError, LiaisonError
-from liaison.model import COUNTERPART_KINDS, PARTY_ZH, Organisation, OrgKind
-from liaison.planner import guests_text
-from liaison.records import (
+from liaison.base.errors import DataError, LiaisonError
+from liaison.base.text import (  # the years any date may fall in; a field's complaint; a text field's limit
+    FIRST_YEAR,
+    LAST_YEAR,
+    BoundedText,
+    FieldError,
+    name_key,
+)
+from liaison.law.district import District
+from liaison.law.duties import duties_of, year_obligations
+from liaison.law.model import COUNTERPART_KINDS, PARTY_ZH, Organisation, OrgKind
+from liaison.law.records import (
     Activity,
     Briefing,
     ConsultationRecord,
@@ -38,10 +43,10 @@ from liaison.records import (
     SpecialAppointment,
     TownActivity,
 )
-from liaison.records import (
+from liaison.law.records import (
     check_consistency as core_check_consistency,
 )
-from liaison.rules import (
+from liaison.law.rules import (
     ACTIVITIES,
     ENGAGEMENT_KIND_EN,
     ENGAGEMENT_KIND_ZH,
@@ -55,21 +60,17 @@ from liaison.rules import (
     record_kind_words,
     record_section,
 )
-from liaison.rules import EVENT_KINDS as CORE_EVENT_KINDS
-from liaison.terms import (
+from liaison.law.rules import EVENT_KINDS as CORE_EVENT_KINDS
+from liaison.law.terms import (
     HOST_ZH,
     ISSUER_ZH,
     RECIPIENTS_ZH,
     SETTING_ZH,
     term,
 )
-from liaison.text import (  # the years any date may fall in; a field's complaint; a text field's limit
-    FIRST_YEAR,
-    LAST_YEAR,
-    BoundedText,
-    FieldError,
-    name_key,
-)
+from liaison.year.engagements import STATUS_ZH, Plan, Status
+from liaison.year.planner import guests_text
+from liaison.year.settings import planned_settings
 
 __all__ = [
     "FIRST_YEAR",
@@ -144,7 +145,7 @@ EVENT_KINDS = frozenset(k.value for k in CORE_EVENT_KINDS)
 
 
 def kind_names(district: District | None = None) -> dict[str, str]:
-    """Every name of an engagement kind a ledger may use, by :func:`liaison.text.name_key` → the
+    """Every name of an engagement kind a ledger may use, by :func:`liaison.base.text.name_key` → the
     kind's value: the district's own words first (a rule's label: donghu's 工作例会, 有关会议 — the
     words its pre-filled rows carry), then the project's Chinese, its synonyms and the English value
     (also with spaces)."""
@@ -376,7 +377,7 @@ def kind_citation(district: District, kind: str, year: int) -> str:
 
 def paired_departments(district: District, year: int) -> tuple[tuple[str, str, str, str], ...]:
     """§3.1: (id, 分管领导, 负责处室, 联络人员) of every unit that owes designations in the year, as the
-    core's duties say (:func:`liaison.duties.duties_of`), in directory order, with what the district
+    core's duties say (:func:`liaison.law.duties.duties_of`), in directory order, with what the district
     data already names."""
     found = []
     for org in district.departments():

@@ -26,14 +26,15 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from liaison.errors import ExportError, LiaisonError
-from liaison.exporting import Artifact, Exporter, ExportRequest, safe_name
-from liaison.hookspecs import hookimpl
-from liaison.options import Option
-from liaison.plugins import MAX_LEDGER_BYTES, RecordReader
+from liaison.base.errors import ExportError, LiaisonError
+from liaison.host.exporting import Artifact, Exporter, ExportRequest, safe_name
+from liaison.host.hookspecs import hookimpl
+from liaison.host.options import Option
+from liaison.host.plugins import MAX_LEDGER_BYTES
+from liaison.host.readers import RecordReader
 
 if TYPE_CHECKING:
-    from liaison.records import Records
+    from liaison.law.records import Records
 
 __all__ = ["OPTIONS", "XLSX", "export", "ledger_workbook", "register_exporters", "register_record_readers",
            "schedule_workbook"]

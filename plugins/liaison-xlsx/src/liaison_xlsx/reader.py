@@ -265,8 +265,8 @@ def _core_check(records: Any, district: Any, file: str, sections: dict[str, Sect
 
 # --------------------------------------------------------------------------------------- the entry
 def read_ledger(data: bytes, district: Any, file: str) -> Any:
-    """A ledger workbook (.xlsx) as :class:`liaison.records.Records`; every problem a
-    :class:`~liaison.errors.DataError` naming the file and ``Sheet!Cell``."""
+    """A ledger workbook (.xlsx) as :class:`liaison.law.records.Records`; every problem a
+    :class:`~liaison.base.errors.DataError` naming the file and ``Sheet!Cell``."""
     import warnings
 
     # openpyxl warns on stderr about cells it cannot convert (a date serial out of range): the reader

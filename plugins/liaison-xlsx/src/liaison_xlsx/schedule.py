@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from liaison.workdays import provisional_note
+from liaison.law.workdays import provisional_note
 from liaison_xlsx.domain import Directory, PlannedRow, district_name, regulation_title
 from liaison_xlsx.workbook import A4, DATE_FORMAT, Book, column_width, excel_date, lines_in, row_height, sheet_title
 

@@ -4,7 +4,7 @@ One module per kind of letter, each returning :class:`Draft` objects (a letter, 
 file and what its number rests on) in a fixed order:
 
 - :mod:`~liaison_docx.letters.notice` — 通知 (文件格式) from the general office to each department,
-  read from :func:`liaison.duties.duties_of`;
+  read from :func:`liaison.law.duties.duties_of`;
 - :mod:`~liaison_docx.letters.invitation` — 邀请函 (信函格式) with a 回执, to every counterpart invited
   to a meeting or event, from the general office or the host department;
 - :mod:`~liaison_docx.letters.change` — 改期 and 取消 letters for engagements that moved or were

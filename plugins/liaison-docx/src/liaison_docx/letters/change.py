@@ -1,7 +1,7 @@
 """改期 and 取消 letters (函): for an engagement that moved or was cancelled after its invitation went
 out, a letter to the same recipient naming the invitation's 文号, its date and both dates.
 
-They are read from the year's letters (:meth:`liaison.numbering.LetterRegistry.history`), not from
+They are read from the year's letters (:meth:`liaison.year.numbering.LetterRegistry.history`), not from
 what changed since the last export: every invitation ever issued for an engagement to a recipient,
 oldest first, with this export's own — between two that announced different times a change letter
 is owed, after the last of a cancelled engagement a cancellation letter, but only where the earlier
@@ -16,10 +16,10 @@ import datetime as dt
 import itertools
 from collections.abc import Mapping, Sequence
 
-from liaison.district import District
-from liaison.engagements import Engagement, Plan, Status
-from liaison.model import Organisation
-from liaison.numbering import LetterRecord, LetterRegistry
+from liaison.law.district import District
+from liaison.law.model import Organisation
+from liaison.year.engagements import Engagement, Plan, Status
+from liaison.year.numbering import LetterRecord, LetterRegistry
 
 from liaison_docx.letter_model import Letter, Paragraph, format_date
 from liaison_docx.letters import wording as w

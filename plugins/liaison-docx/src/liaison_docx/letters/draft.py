@@ -7,8 +7,8 @@ import hashlib
 from typing import Literal
 
 import attrs
-from liaison.numbering import LetterRecord
-from liaison.text import TITLE_MAX
+from liaison.base.text import TITLE_MAX
+from liaison.year.numbering import LetterRecord
 
 from liaison_docx.letter_model import Letter
 

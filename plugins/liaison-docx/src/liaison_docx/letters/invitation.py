@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from liaison.district import District
-from liaison.engagements import Engagement, Plan, Status
-from liaison.model import GOVERNMENT_KINDS, Organisation
-from liaison.records import Records
-from liaison.rules import EVENT_KINDS, EngagementKind
+from liaison.law.district import District
+from liaison.law.model import GOVERNMENT_KINDS, Organisation
+from liaison.law.records import Records
+from liaison.law.rules import EVENT_KINDS, EngagementKind
+from liaison.year.engagements import Engagement, Plan, Status
 
 from liaison_docx.letter_model import Attachment, Block, Letter, Paragraph, Table, format_date
 from liaison_docx.letters import wording as w

@@ -1,5 +1,5 @@
 """通知 (文件格式): the annual liaison notice from the general office to each department, read from
-:func:`liaison.duties.duties_of` — the pairings in force, the year's engagements, whom it copies, its
+:func:`liaison.law.duties.duties_of` — the pairings in force, the year's engagements, whom it copies, its
 §3.1 designations, its recurring obligations with their numbers and readings, the invitations it may
 issue. Nothing here works out a duty; the provisions, numbers and readings are the data's.
 """
@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from liaison.district import CcList, District
-from liaison.duties import Duties, Obligation, duties_of
-from liaison.engagements import Engagement, Plan, Status
-from liaison.model import DESIGNATION_ZH, Organisation
-from liaison.records import Records
-from liaison.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Routing
-from liaison.terms import DOCUMENT_KIND_ZH, term
-from liaison.workdays import provisional_note
+from liaison.law.district import CcList, District
+from liaison.law.duties import Duties, Obligation, duties_of
+from liaison.law.model import DESIGNATION_ZH, Organisation
+from liaison.law.records import Records
+from liaison.law.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Routing
+from liaison.law.terms import DOCUMENT_KIND_ZH, term
+from liaison.law.workdays import provisional_note
+from liaison.year.engagements import Engagement, Plan, Status
 
 from liaison_docx.letter_model import Block, Heading, Letter, Paragraph, Table, format_date
 from liaison_docx.letters import wording as w

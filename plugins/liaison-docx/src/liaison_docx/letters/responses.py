@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from liaison.district import District
-from liaison.engagements import Plan
-from liaison.errors import ExportError
-from liaison.model import Organisation
-from liaison.records import ConsultationRecord, Records, ResearchResult
-from liaison.rules import Provision, Response
-from liaison.workdays import WorkingDayCalendar, default_calendar
+from liaison.base.errors import ExportError
+from liaison.law.district import District
+from liaison.law.model import Organisation
+from liaison.law.records import ConsultationRecord, Records, ResearchResult
+from liaison.law.rules import Provision, Response
+from liaison.law.workdays import WorkingDayCalendar, default_calendar
+from liaison.year.engagements import Plan
 
 from liaison_docx.letter_model import Attachment, Block, Letter, Paragraph, format_date
 from liaison_docx.letters import wording as w

@@ -2,7 +2,7 @@
 contact line, who "we" are and the 发文字号 series of an issuing body.
 
 Every piece of text taken from the data goes through :func:`text` first: a character a Word file
-cannot hold raises :class:`liaison.errors.ExportError` naming the data field
+cannot hold raises :class:`liaison.base.errors.ExportError` naming the data field
 (``organisations[health].name``), never a broken file.
 """
 
@@ -12,13 +12,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
-from liaison.district import District
-from liaison.duties import designations_in_force
-from liaison.errors import ExportError
-from liaison.model import Organisation
-from liaison.numbering import is_series
-from liaison.records import Records
-from liaison.rules import MODALITY_ZH, Cadence, EngagementKind, Invitation, Modality, Provision, Rule, quote_zh
+from liaison.base.errors import ExportError
+from liaison.law.district import District
+from liaison.law.duties import designations_in_force
+from liaison.law.model import Organisation
+from liaison.law.records import Records
+from liaison.law.rules import MODALITY_ZH, Cadence, EngagementKind, Invitation, Modality, Provision, Rule, quote_zh
+from liaison.year.numbering import is_series
 
 from liaison_docx.geometry import unbroken
 from liaison_docx.letter_model import format_date

@@ -1,0 +1,285 @@
+"""The one plugin manager, and the edge's helpers that resolve hooks for the core.
+
+Built-in features are plugins registered exactly like outside ones (``DEFAULT_PLUGINS``); third-party
+plugins load from the ``liaison`` entry-point group. ``LIAISON_PLUGINS`` restricts which load:
+unset loads every installed plugin, an empty value loads none but the built-ins, and
+``LIAISON_PLUGINS=ical,docx`` loads just those entry points. Loading is lazy and idempotent, so
+``import liaison`` stays light.
+
+Three kinds of thing are registered llm-style (``register_*(register)``): exporters, publishers and
+records readers. The core never calls this module: the edge (the command, the example scripts, an
+OA system) resolves what it needs here — :func:`exporter`, :func:`publisher`,
+:func:`working_day_calendar`, :func:`load_records` — and passes it in.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+import pluggy
+
+from liaison.base.errors import ExportError, LiaisonError
+from liaison.base.text import shorten
+from liaison.host import hookspecs
+from liaison.host.exporting import Exporter
+from liaison.host.publishing import Publisher
+from liaison.host.readers import RecordReader
+from liaison.law.records import check_consistency
+
+if TYPE_CHECKING:
+    from liaison.law.district import District
+    from liaison.law.notices import HolidayNotice
+    from liaison.law.records import Records
+    from liaison.law.workdays import WorkingDayCalendar
+
+PROJECT = "liaison"
+ENV_VAR = "LIAISON_PLUGINS"
+DEFAULT_PLUGINS: tuple[str, ...] = ("liaison.host.builtin",)
+
+MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a ledger workbook may be larger than a TOML file
+
+_lock = threading.Lock()
+_manager: pluggy.PluginManager | None = None
+_distributions: dict[str, str] = {}
+
+
+def _load_entry_points(pm: pluggy.PluginManager, only: set[str] | None) -> None:
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=PROJECT):
+        if (only is not None and ep.name not in only) or pm.has_plugin(ep.name):
+            continue
+        dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "unknown distribution"
+        try:
+            plugin = ep.load()
+        except Exception as exc:  # a broken third-party plugin must not show its traceback
+            raise LiaisonError(f"plugin {ep.name!r} ({dist}) failed to load: {type(exc).__name__}: {exc}",
+                               fix=f"reinstall or uninstall it, or leave it out with {ENV_VAR}") from None
+        pm.register(plugin, name=ep.name)
+        _distributions[ep.name] = dist
+
+
+def _check(pm: pluggy.PluginManager) -> None:
+    """A plugin implementing a hook that does not exist (a typo) fails loudly."""
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise LiaisonError(f"a plugin implements an unknown hook: {exc}",
+                           fix="check the hook name against liaison.host.hookspecs") from None
+
+
+def _new_manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager(PROJECT)
+    pm.add_hookspecs(hookspecs)
+    for name in DEFAULT_PLUGINS:
+        pm.register(importlib.import_module(name), name=name)
+    wanted = os.environ.get(ENV_VAR)
+    if wanted is None:
+        _load_entry_points(pm, None)
+    elif wanted.strip():
+        _load_entry_points(pm, {n.strip() for n in wanted.split(",") if n.strip()})
+    _check(pm)
+    return pm
+
+
+def plugin_manager() -> pluggy.PluginManager:
+    """The process-wide plugin manager, built on first use."""
+    global _manager
+    with _lock:
+        if _manager is None:
+            _manager = _new_manager()
+        return _manager
+
+
+def register(plugin: object, name: str) -> None:
+    """Register a plugin object by hand (tests, an OA system's own plugin); checked like any other."""
+    pm = plugin_manager()
+    pm.register(plugin, name=name)
+    try:
+        _check(pm)
+    except LiaisonError:
+        pm.unregister(name=name)
+        raise
+
+
+def reset() -> None:
+    """Forget the manager, so the next call reloads plugins (tests, and after changing the env var)."""
+    global _manager
+    with _lock:
+        _manager = None
+
+
+T = TypeVar("T", Exporter, Publisher, RecordReader)
+
+
+def _collect(hook: str, cls: type[T], what: str, pm: pluggy.PluginManager | None = None) -> dict[str, T]:
+    """Everything plugins register through ``hook``, by name; two plugins claiming one name is an error."""
+    pm = pm or plugin_manager()
+    found: dict[str, T] = {}
+
+    def register_from(plugin_name: str) -> Callable[[T], None]:
+        def register(thing: T) -> None:
+            if not isinstance(thing, cls):
+                raise LiaisonError(f"plugin {plugin_name} registered {thing!r}, not a {cls.__name__}")
+            if thing.name in found:
+                raise LiaisonError(f"{what} {thing.name!r} is registered by both {found[thing.name].plugin} "
+                                   f"and {plugin_name}", fix=f"restrict plugins with {ENV_VAR}")
+            found[thing.name] = attrs.evolve(thing, plugin=plugin_name)
+        return register
+
+    for impl in getattr(pm.hook, hook).get_hookimpls():
+        impl.function(register=register_from(impl.plugin_name))
+    return dict(sorted(found.items()))
+
+
+def exporters(pm: pluggy.PluginManager | None = None) -> dict[str, Exporter]:
+    """Every registered exporter by name."""
+    return _collect("register_exporters", Exporter, "exporter", pm)
+
+
+def publishers(pm: pluggy.PluginManager | None = None) -> dict[str, Publisher]:
+    """Every registered publisher by name."""
+    return _collect("register_publishers", Publisher, "publisher", pm)
+
+
+def record_readers(pm: pluggy.PluginManager | None = None) -> dict[str, RecordReader]:
+    """Every registered records reader by name."""
+    return _collect("register_record_readers", RecordReader, "records reader", pm)
+
+
+def exporter(name: str) -> Exporter:
+    found = exporters()
+    if name not in found:
+        known = ", ".join(found) or "none"
+        raise ExportError(f"no exporter called {name!r} (installed: {known})",
+                          fix="pip install liaison-ical / liaison-docx / liaison-xlsx / liaison-html, "
+                              "or check `liaison plugins`",
+                          message_zh=f"没有名为 {name!r} 的导出插件（已安装：{'、'.join(found) or '无'}）",
+                          fix_zh="请安装 liaison-ical、liaison-docx、liaison-xlsx 或 liaison-html，"
+                                 "或用 `liaison plugins` 查看")
+    return found[name]
+
+
+def publisher(name: str) -> Publisher:
+    found = publishers()
+    if name not in found:
+        known = ", ".join(found) or "none"
+        raise ExportError(f"no publisher called {name!r} (installed: {known})",
+                          fix="pip install liaison-caldav, or check `liaison plugins`",
+                          message_zh=f"没有名为 {name!r} 的发布插件（已安装：{'、'.join(found) or '无'}）",
+                          fix_zh="请安装 liaison-caldav，或用 `liaison plugins` 查看")
+    return found[name]
+
+
+def working_day_calendar(notices: Iterable[HolidayNotice] = ()) -> WorkingDayCalendar:
+    """The calendar to plan and check on, resolved at the edge: a plugin's ``working_day_calendar``
+    if one answers, else the built-in one; notices given as data take precedence for their years."""
+    from liaison.law.workdays import default_calendar, with_notices
+
+    chosen = plugin_manager().hook.working_day_calendar()
+    return with_notices(chosen if chosen is not None else default_calendar(), notices)
+
+
+def load_records(path: str | os.PathLike[str], district: District) -> Records:
+    """A records file of any type a reader is installed for: TOML (built in), a ledger workbook
+    (``liaison-xlsx``), …, chosen by the file's suffix."""
+    from liaison.formats.syntax import read_file
+
+    name = os.fspath(path)
+    suffix = Path(name).suffix.lower() or ".toml"
+    readers = [r for r in record_readers().values() if suffix in r.suffixes]
+    if not readers:
+        raise _no_reader(name, suffix)
+    reader = readers[0]
+    data = read_file(name, limit=reader.max_bytes)
+    try:
+        records = reader.read(data, district, name)
+    except LiaisonError:
+        raise
+    except Exception as exc:  # a reader plugin's own bug: say whose, never a traceback
+        raise LiaisonError(f"the {reader.name} records reader ({reader.plugin}) failed: {type(exc).__name__}: "
+                           f"{shorten(str(exc), 200)}", file=name, fix=f"report this to the authors of {reader.plugin}",
+                           message_zh=f"记录读取插件 {reader.name}（{reader.plugin}）出错",
+                           fix_zh=f"请向 {reader.plugin} 的作者报告") from None
+    records = records.with_defaults(district)
+    check_consistency(records, district, name)  # what every reader's records must satisfy
+    return records
+
+
+#: Workbooks of other programs a ledger may have been saved as (Excel 97–2003, OpenDocument, WPS, CSV).
+OTHER_WORKBOOKS = (".xls", ".xlsm", ".xlsb", ".ods", ".et", ".csv")
+
+
+def _no_reader(name: str, suffix: str) -> LiaisonError:
+    """No reader for ``suffix``: a document of another kind (a holiday notice in JSON) is named as
+    such; a workbook of another program is to be saved as .xlsx — or, when no reader of .xlsx is
+    installed, the plugin that reads it is to be installed."""
+    from liaison.formats.syntax import WrongFileError, read_document, read_file
+
+    known = sorted({s for r in record_readers().values() for s in r.suffixes})
+    readable = f"（可读取：{'、'.join(known)}）"
+    if suffix == ".json":
+        try:
+            read_document(read_file(name), "json", expected="records", file=name)
+        except WrongFileError as exc:
+            return exc  # "this looks like a holiday notice, not a records file"
+        except LiaisonError:
+            pass  # not JSON at all: say what is readable
+    if suffix in OTHER_WORKBOOKS:
+        if ".xlsx" in known:
+            return LiaisonError(f"a {suffix} file cannot be read as a ledger: no reader for {suffix} "
+                                f"(readable: {', '.join(known)})",
+                                file=name, fix="save it as .xlsx (Excel Workbook) in Excel, WPS or LibreOffice",
+                                message_zh=f"无法把 {suffix} 文件作为台账读取{readable}",
+                                fix_zh="请在 Excel、WPS 或 LibreOffice 中“另存为”Excel 工作簿（.xlsx）")
+        return LiaisonError(f"a {suffix} file cannot be read: no ledger reader is installed "
+                            f"(readable: {', '.join(known)})", file=name,
+                            fix="pip install liaison-xlsx, and save the workbook as .xlsx (Excel Workbook)",
+                            message_zh=f"无法读取 {suffix} 文件：未安装台账读取插件{readable}",
+                            fix_zh="请安装 liaison-xlsx（pip install liaison-xlsx），并把工作簿另存为 .xlsx")
+    fix, fix_zh = "give a .toml records file", "请提供 .toml 格式的记录文件"
+    if ".xlsx" not in known:
+        fix += ", or pip install liaison-xlsx for a ledger (.xlsx)"
+        fix_zh += "，或安装 liaison-xlsx（pip install liaison-xlsx）以读取台账（.xlsx）"
+    elif known:
+        fix = f"give a records file of a readable type ({', '.join(known)})"
+        fix_zh = f"请提供可读取格式的记录文件{readable}"
+    return LiaisonError(f"no reader for {suffix} records files (readable: {', '.join(known)})", file=name, fix=fix,
+                        message_zh=f"无法读取 {suffix} 格式的记录文件{readable}", fix_zh=fix_zh)
+
+
+def describe() -> list[dict[str, Any]]:
+    """What is loaded: each plugin, the hooks it implements and what it provides, with options."""
+    pm = plugin_manager()
+    provided: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for kind, things in (("exporters", exporters(pm)), ("publishers", publishers(pm))):
+        for thing in things.values():
+            provided.setdefault(thing.plugin, {}).setdefault(kind, []).append({
+                "name": thing.name, "description": thing.description,
+                "options": [{"name": o.name, "type": o.type, "default": o.default, "help": o.help,
+                             **({"choices": list(o.choices)} if o.choices else {}),
+                             **({"minimum": o.minimum} if o.minimum is not None else {}),
+                             **({"maximum": o.maximum} if o.maximum is not None else {})} for o in thing.options],
+            })
+    for reader in record_readers(pm).values():
+        provided.setdefault(reader.plugin, {}).setdefault("record_readers", []).append(
+            {"name": reader.name, "suffixes": list(reader.suffixes), "description": reader.description})
+    out: list[dict[str, Any]] = []
+    for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
+        if plugin is None:
+            continue
+        out.append({
+            "name": name,
+            "distribution": _distributions.get(name, "built-in"),
+            "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ()),
+            "exporters": provided.get(name, {}).get("exporters", []),
+            "publishers": provided.get(name, {}).get("publishers", []),
+            "record_readers": provided.get(name, {}).get("record_readers", []),
+        })
+    return out

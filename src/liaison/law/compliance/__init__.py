@@ -1,0 +1,56 @@
+"""In December, an account: findings per obligation, per pairing or body, per period.
+
+:func:`check` judges one year's records against the rules in force on each day: the cadence
+obligations of :mod:`liaison.law.duties` (§3.1, §3.3, §3.6 in the seed), the §3.1 designations, §3.2
+copying, the invitations of §1.2, §1.4 and §3.5, the §1.1 consultations and §1.3 research feedback,
+and the record-only duties. One checker per kind of obligation (:mod:`.cadences`,
+:mod:`.documents`); every finding says who was responsible, what it rests on (the text or a local
+setting) and one true sentence in Chinese and English (:mod:`liaison.law.findings`). Records no finding
+counted are listed with the reason (:mod:`.leftovers`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from liaison.base.errors import PlanningError
+from liaison.base.text import FIRST_YEAR, LAST_YEAR
+from liaison.law.compliance.cadences import cadence_status, cadences, designations, record_only
+from liaison.law.compliance.context import Checker, Context
+from liaison.law.compliance.documents import consultations, invitations, research_feedback, routing
+from liaison.law.compliance.leftovers import not_counted, notes
+from liaison.law.district import District
+from liaison.law.findings import (
+    STATUS_EN,
+    STATUS_ZH,
+    Finding,
+    FindingStatus,
+    NotCounted,
+    Report,
+    Severity,
+)
+from liaison.law.records import Records
+from liaison.law.rules import WorkingDays
+from liaison.law.workdays import default_calendar
+
+CHECKERS: tuple[Checker, ...] = (cadences, designations, routing, invitations, consultations, research_feedback,
+                                 record_only)
+
+__all__ = ["CHECKERS", "STATUS_EN", "STATUS_ZH", "Finding", "FindingStatus", "NotCounted", "Report", "Severity",
+           "cadence_status", "check"]
+
+
+def check(district: District, records: Records, year: int, as_of: dt.date | None = None, *,
+          calendar: WorkingDays | None = None) -> Report:
+    """Check one year's records against every rule in force. ``as_of`` defaults to 31 December: a
+    check as of a date sees only what had happened by then and the rule versions in force by then."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PlanningError(f"cannot check the year {year}", fix=f"give a year between {FIRST_YEAR} and {LAST_YEAR}",
+                            message_zh=f"无法检查{year}年", fix_zh=f"请给出 {FIRST_YEAR}–{LAST_YEAR} 之间的年份")
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    as_of = as_of or last
+    ctx = Context(district, records.until(as_of), year, first, last, as_of, calendar or default_calendar())
+    findings = [f for checker in CHECKERS for f in checker(ctx)]
+    notes_zh, notes_en = notes(ctx)
+    return Report(district.info.id, year, as_of, tuple(findings), tuple(not_counted(ctx, records)), notes_zh,
+                  notes_en)

@@ -1,0 +1,359 @@
+"""The cadence obligations (§3.1, §3.3, §3.6 in the seed), the §3.1 designations and the
+record-only duties: one checker each, and one rule for a cadence's status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from liaison.law.compliance.context import Context
+from liaison.law.duties import Obligation, designations_in_force, obligations
+from liaison.law.findings import Finding, FindingStatus, Severity, local_mark, severity, shortfall_status
+from liaison.law.model import DESIGNATION_EN, DESIGNATION_ZH
+from liaison.law.rules import (
+    ACTIVITIES,
+    MODALITY_EN,
+    MODALITY_ZH,
+    DesignationRule,
+    Modality,
+    Provision,
+    RecordOnly,
+    quote_zh,
+    record_kind_words,
+    record_section,
+)
+from liaison.law.terms import HOST_EN, HOST_ZH, term
+
+
+def cadence_status(counted: int, minimum: int, maximum: int | None, ends: dt.date, as_of: dt.date) -> FindingStatus:
+    """The one rule for every cadence: short (open while its period runs), beyond guidance, or met."""
+    if counted < minimum:
+        return FindingStatus.OPEN if as_of < ends else FindingStatus.SHORT
+    if maximum is not None and counted > maximum:
+        return FindingStatus.BEYOND_GUIDANCE
+    return FindingStatus.MET
+
+
+def _count(ctx: Context, o: Obligation) -> list[str]:
+    found = []
+    for i, e in enumerate(ctx.records.engagements):
+        if o.counts(e.kind, e.date, e.host, e.attended):
+            found.append(e.cited(i))
+            ctx.use("engagements", i)
+    return found
+
+
+def _held_by_others(ctx: Context, o: Obligation) -> list[tuple[str, str]]:
+    """(record, host) of each engagement of the kind in the span that both sides of a pairing attended
+    but that a body the rule does not let hold it held (a meeting another branch called): not counted,
+    and the finding says so rather than let 记录0次 read as if nothing happened."""
+    if o.scope != "pairing":
+        return []
+    found = []
+    for i, e in enumerate(ctx.records.engagements):
+        if (e.kind == o.kind and o.span[0] <= e.date <= o.span[1] and set(o.subject) <= {*e.attended, e.host}
+                and not o.counts(e.kind, e.date, e.host, e.attended)):
+            found.append((e.cited(i), e.host))
+    return found
+
+
+Group = tuple[str, str, str, tuple[dt.date, dt.date]]
+
+
+def _group(o: Obligation) -> Group:
+    """The obligations one department owes under one rule version over one span, pairing by pairing."""
+    return o.provision, o.rule.key, o.responsible, o.span
+
+
+def _read_per_pairing(o: Obligation) -> bool:
+    """Whether ``o`` is one pairing's share of what the district reads per pairing (a local reading)."""
+    return o.scope == "pairing" and "scope" in o.rests_on
+
+
+def cadences(ctx: Context) -> Iterator[Finding]:
+    owed = [o for o in obligations(ctx.district, ctx.first, ctx.last)
+            if o.span[0] <= ctx.as_of]  # a rule version or a pairing that starts after the check date: not yet owed
+    groups: dict[Group, list[Obligation]] = {}
+    for o in owed:
+        if _read_per_pairing(o):
+            groups.setdefault(_group(o), []).append(o)
+    counted = {id(o): _count(ctx, o) for o in owed}
+    versions: dict[tuple[str, tuple[str, ...], tuple[dt.date, dt.date]], list[Obligation]] = {}
+    for o in owed:
+        versions.setdefault((o.rule.key, o.subject, o.period), []).append(o)
+    for o in owed:
+        siblings = groups.get(_group(o), [o]) if _read_per_pairing(o) else [o]
+        if len(siblings) > 1 and o is siblings[0]:
+            department = _department_finding(ctx, siblings, [c for s in siblings for c in counted[id(s)]])
+            if department is not None:
+                yield department
+        whole = _whole_period(versions[(o.rule.key, o.subject, o.period)], counted)
+        yield _cadence_finding(ctx, o, counted[id(o)], len(siblings), whole)
+        if _read_per_department(o) and counted[id(o)]:
+            yield from _pairings_not_met(ctx, o, counted[id(o)])
+
+
+def _whole_period(parts: list[Obligation], counted: dict[int, list[str]]) -> tuple[int, int] | None:
+    """(engagements counted, the least any version asks) when an amendment split a period its subject
+    was in force for whole, and the whole period fell short of every version: then a part's shortfall
+    does not rest on the district's part-period setting — no reading of the text would be met."""
+    if len(parts) < 2:
+        return None
+    days = sum((p.span[1] - p.span[0]).days + 1 for p in parts)
+    whole = (parts[0].period[1] - parts[0].period[0]).days + 1
+    total = len({c for p in parts for c in counted[id(p)]})
+    least = min(p.rule.min_per_period for p in parts)
+    return (total, least) if days == whole and total < least else None
+
+
+def _read_per_department(o: Obligation) -> bool:
+    """Whether ``o`` is a department's whole share under the district's per-department reading."""
+    return o.scope == "department" and "scope" in o.rests_on and len(o.counterparts) > 1
+
+
+def _absent(ctx: Context, o: Obligation, counted: list[str]) -> list[str]:
+    """The counterparts of a department that took part in none of the engagements counted for it."""
+    cited = set(counted)
+    present: set[str] = set()
+    for i, e in enumerate(ctx.records.engagements):
+        if e.cited(i) in cited:
+            present.update((*e.attended, e.host))
+    return [c for c in o.counterparts if c not in present]
+
+
+def _pairings_not_met(ctx: Context, o: Obligation, counted: list[str]) -> Iterator[Finding]:
+    """Under the district's per-department reading a department's meeting counts for all its pairings;
+    read per pairing (the text allows both), a counterpart that took part in none of them would not be
+    met. Each such pairing gets a finding that says so: information, resting on the reading."""
+    prov = ctx.district.provision(o.provision)
+    reading_zh = o.rule.local.note("scope") or ""
+    what_zh, what_en = ctx.district.kind_name(o.kind), ctx.district.kind_name(o.kind, "en")
+    for other in _absent(ctx, o, counted):
+        zh = (f"{_span_text(o, 'zh')}{ctx.name(other)}未参加{ctx.name(o.responsible)}的{what_zh}；本区将"
+              f"{prov.cite_zh()}理解为每个部门{''.join(o.rule.how_often_zh())}（{reading_zh}），据此不作要求；"
+              f"如按每对对口关系理解，则这对关系未达要求，仅作提示（{prov.id}{local_mark(('scope',))}）。")
+        en = (f"{_span_text(o, 'en')}: {ctx.name(other, 'en')} took part in none of "
+              f"{ctx.name(o.responsible, 'en')}'s {what_en}s; the district reads {prov.id} per department, so nothing "
+              f"is owed for this pairing alone; read per pairing, it would not be met. Information only ({prov.id}"
+              f"{local_mark(('scope',), 'en')}).")
+        yield Finding(o.provision, o.rule.key, FindingStatus.NOT_DONE, Severity.INFO, o.responsible, (other,),
+                      (o.responsible, other), o.span, zh, en, (), "".join(o.rule.how_often_zh()), ("scope",),
+                      o.pairing_in_force)
+
+
+def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[str]) -> Finding | None:
+    """Under the text's own reading, a department owes the number once, whatever its pairings: when it
+    fell short even so, one finding for the department says so — the shortfalls of its pairings beyond
+    that rest on the district's per-pairing reading."""
+    o = siblings[0]
+    ids = list(dict.fromkeys(counted))
+    status = cadence_status(len(ids), o.minimum, None, o.span[1], ctx.as_of)
+    if status != FindingStatus.SHORT or not o.applicable:
+        return None
+    status = shortfall_status(o.modality, FindingStatus.NOT_DONE if not ids else FindingStatus.FEWER)
+    prov = ctx.district.provision(o.provision)
+    rests = tuple(r for r in o.rests_on if r not in ("scope", "max_per_period"))
+    counterparts = tuple(dict.fromkeys(c for s in siblings for c in s.counterparts))
+    expected_zh = "".join(o.rule.how_often_zh())
+    expected_en = " ".join(reversed(o.rule.how_often_en()))
+    what_zh, what_en = ctx.district.kind_name(o.kind), ctx.district.kind_name(o.kind, "en")
+    head_zh = (f"{_span_text(o, 'zh')}{ctx.name(o.responsible)}与对口联系的{ctx.names(list(counterparts))}的"
+               f"{what_zh}合计记录{len(ids)}次，少于{o.minimum}次")
+    head_en = (f"{_span_text(o, 'en')}: {ctx.name(o.responsible, 'en')}, {len(ids)} {what_en}(s) recorded in all "
+               f"with {ctx.names(list(counterparts), 'en')} (its paired organisations), fewer than {o.minimum}")
+    if status == FindingStatus.SHORT and rests:
+        zh = (f"{head_zh}，即使按部门合计计算，也未达本区对{prov.cite_zh()}“{expected_zh}”的设定"
+              f"（{prov.id}{local_mark(rests)}）。")
+        en = (f"{head_en}: even counted for the department as a whole, the district's own setting for {prov.id} "
+              f"({expected_en}) is not met{local_mark(rests, 'en')}.")
+    elif status == FindingStatus.SHORT:
+        zh = f"{head_zh}，即使按部门合计计算，也不符合{prov.cite_zh()}“{expected_zh}”（{prov.id}）的要求。"
+        en = f"{head_en}; {prov.id} asks for {expected_en}: short even counted for the department as a whole."
+    else:
+        zh = (f"{head_zh}；{prov.cite_zh()}为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}），不属违反，仅作提示"
+              f"{local_mark(rests)}。")
+        en = f"{head_en}; {prov.id} allows {expected_en}: information only{local_mark(rests, 'en')}."
+    return Finding(o.provision, o.rule.key, status, severity(status, o.modality, local_only=bool(rests)), o.responsible,
+                   counterparts, (o.responsible,), o.span, zh, en, tuple(ids), expected_zh, rests)
+
+
+def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: int,
+                     whole: tuple[int, int] | None = None) -> Finding:
+    prov = ctx.district.provision(o.provision)
+    expected_zh = "".join(o.rule.how_often_zh())
+    expected_en = " ".join(reversed(o.rule.how_often_en()))
+    if not o.applicable:
+        status = FindingStatus.NOT_APPLICABLE
+    else:
+        status = cadence_status(len(counted), o.minimum, o.maximum, o.span[1], ctx.as_of)
+        if status == FindingStatus.SHORT:
+            status = shortfall_status(o.modality, FindingStatus.NOT_DONE if not counted else FindingStatus.FEWER)
+    absent = _read_per_department(o) and status == FindingStatus.MET and bool(_absent(ctx, o, counted))
+    rests = _what_it_rests_on(ctx, o, status, pairings, len(counted), absent)
+    if whole is not None and status == FindingStatus.SHORT:
+        rests = tuple(r for r in rests if r != "part_period")
+    local_only = status == FindingStatus.SHORT and bool(rests)
+    zh, en = _cadence_sentences(ctx, prov, o, len(counted), status, rests, expected_zh, expected_en)
+    others = _held_by_others(ctx, o) if status != FindingStatus.MET else []
+    if others:
+        hosts_zh, hosts_en = ctx.names([h for _, h in others]), ctx.names([h for _, h in others], "en")
+        what = ctx.district.kind_name(o.kind)
+        who_zh, who_en = term(HOST_ZH, o.rule.host), term(HOST_EN, o.rule.host)
+        zh = zh.rstrip("。") + (f"（另有{len(others)}次{what}双方均参加，但由{hosts_zh}主办，不是规则所定的主办方"
+                               f"（{who_zh}），未计入：{'、'.join(c for c, _ in others)}）。")
+        en = en.rstrip(".") + (f" ({len(others)} more both sides attended, held by {hosts_en}, not by whom the rule "
+                               f"says ({who_en}), so not counted: {', '.join(c for c, _ in others)}).")
+    if whole is not None and status == FindingStatus.SHORT:
+        (a, b) = o.period
+        zh = zh.rstrip("。") + (f"；{a.isoformat()}至{b.isoformat()}全期合计记录{whole[0]}次，"
+                               f"少于原文任一版本的{whole[1]}次。")
+        en = en.rstrip(".") + (f"; {whole[0]} in the whole period {a.isoformat()} to {b.isoformat()}, fewer than any "
+                              f"wording of the text asks ({whole[1]}).")
+    return Finding(o.provision, o.rule.key, status, severity(status, o.modality, local_only=local_only),
+                   o.responsible, o.counterparts, o.subject, o.span, zh, en, tuple(counted), expected_zh,
+                   rests, o.pairing_in_force)
+
+
+def _what_it_rests_on(ctx: Context, o: Obligation, status: FindingStatus, pairings: int,
+                      counted: int, absent: bool = False) -> tuple[str, ...]:
+    """The local settings a finding's judgment depends on: for a shortfall, those that make it one
+    (the minimum, the cycle, a part period, and the per-pairing reading when the department has more
+    than one pairing: what it owes under the text, it owes once, see :func:`_department_finding`);
+    for a finding above the maximum, a maximum the district set; for any other, those it was
+    measured by (the cycle, the part period) — and the per-department reading when a counterpart took
+    part in none of what was counted (met only as the district reads it)."""
+    if status == FindingStatus.BEYOND_GUIDANCE:
+        return ("max_per_period",) if o.rule.is_local("max_per_period") else ()
+    found = [r for r in o.rests_on if r not in ("scope", "max_per_period")]
+    # The per-pairing reading is the stricter one: a pairing's shortfall rests on it unless the
+    # pairing is the department's only one, where every reading asks the same.
+    if _read_per_pairing(o) and status in _SHORTS and counted < o.minimum and pairings > 1:
+        found.append("scope")
+    if absent:
+        found.append("scope")
+    return tuple(found)
+
+
+_SHORTS = (FindingStatus.SHORT, FindingStatus.OPEN, FindingStatus.NOT_DONE, FindingStatus.FEWER)
+
+
+def _span_text(o: Obligation, lang: str) -> str:
+    (a, b), (p, q) = o.span, o.period
+    if (a, b) == (p, q) and a.month == 1 and a.day == 1 and b.month == 12 and b.day == 31:
+        if a.year == b.year:
+            return f"{a.year}年" if lang == "zh" else str(a.year)
+        return f"{a.year}—{b.year}年" if lang == "zh" else f"{a.year}–{b.year}"
+    return f"{a.isoformat()}至{b.isoformat()}" if lang == "zh" else f"{a.isoformat()} to {b.isoformat()}"
+
+
+def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, status: FindingStatus,
+                       rests: tuple[str, ...], expected_zh: str, expected_en: str) -> tuple[str, str]:
+    what_zh, what_en = ctx.district.kind_name(o.kind), ctx.district.kind_name(o.kind, "en")
+    when_zh, when_en = _span_text(o, "zh"), _span_text(o, "en")
+    who_zh = ctx.name(o.responsible) + ("与" + ctx.names(list(o.counterparts)) if o.scope != "government" else "")
+    who_en = ctx.name(o.responsible, "en") + (
+        " with " + ctx.names(list(o.counterparts), "en") if o.scope != "government" else "")
+    head_zh = f"{when_zh}{who_zh}的{what_zh}记录{n}次"
+    head_en = f"{when_en}: {who_en}, {n} {what_en}(s) recorded"
+    cite_zh, cite_en = f"{prov.cite_zh()}“{expected_zh}”（{prov.id}）", f"{prov.id} asks for {expected_en}"
+    mark_zh, mark_en = local_mark(rests), local_mark(rests, "en")
+    readings = "；".join(o.rule.local.note(r) or "" for r in rests if o.rule.local.note(r))
+    if "part_period" in rests:
+        readings = "；".join(x for x in (readings, o.reason_zh) if x)
+    if status == FindingStatus.NOT_APPLICABLE:
+        return f"{head_zh}：{o.reason_zh}（{prov.id}{mark_zh}）。", f"{head_en}: {o.reason_en} ({prov.id}{mark_en})."
+    if status == FindingStatus.MET and "scope" in rests:
+        return (f"{head_zh}，按本区对{prov.cite_zh()}的理解（{o.rule.local.note('scope') or ''}）已落实"
+                f"（{prov.id}{mark_zh}）。", f"{head_en}; met as the district reads {prov.id}{mark_en}.")
+    if status == FindingStatus.MET:
+        return f"{head_zh}，符合{cite_zh}{mark_zh}。", f"{head_en}; {cite_en}: met{mark_en}."
+    if status == FindingStatus.OPEN:
+        return (f"{head_zh}，截至{ctx.as_of.isoformat()}尚未达到{cite_zh}，期限{o.span[1].isoformat()}未到{mark_zh}。",
+                f"{head_en} by {ctx.as_of.isoformat()}; {cite_en}; the period ends {o.span[1].isoformat()}{mark_en}.")
+    if status == FindingStatus.BEYOND_GUIDANCE:
+        local = "（上限为本区设定）" if o.rule.is_local("max_per_period") else ""
+        return (f"{head_zh}，超出{cite_zh}的指导范围{local}，仅作提示。",
+                f"{head_en}, beyond {cite_en}{' (a maximum the district set)' if local else ''}; information only.")
+    if status in (FindingStatus.NOT_DONE, FindingStatus.FEWER):
+        allows_zh = f"{prov.cite_zh()}为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}，{MODALITY_ZH[o.modality]}）"
+        return (f"{head_zh}；{allows_zh}，未开展不属违反，仅作提示{mark_zh}。",
+                f"{head_en}; {prov.id} allows ({MODALITY_EN[o.modality]}) {expected_en}: not a breach, information "
+                f"only{mark_en}.")
+    if rests:
+        return (f"{head_zh}，少于{o.minimum}次，未达本区对{prov.cite_zh()}“{expected_zh}”的设定（{readings}）；"
+                f"原文为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}{mark_zh}）。",
+                f"{head_en}, fewer than {o.minimum}: the district's own setting is not met (see {prov.id}; the "
+                f"text alone does not say this{mark_en}).")
+    return (f"{head_zh}，少于{o.minimum}次，不符合{cite_zh}的要求。",
+            f"{head_en}, fewer than {o.minimum}; {cite_en}: short.")
+
+
+# ---------------------------------------------------------------------------------- §3.1 designations
+def designations(ctx: Context) -> Iterator[Finding]:
+    day = min(ctx.as_of, ctx.last)
+    for prov, rule in ctx.district.rules(DesignationRule, day):
+        assert isinstance(rule, DesignationRule)
+        modality = prov.modality_of(rule)
+        paired = {s.pairing.department for s in ctx.district.pairing_spans(ctx.first, day)}
+        for org in (o for o in ctx.district.departments() if o.id in paired):
+            named = designations_in_force(ctx.district, org, day, ctx.records)
+            for i, record in enumerate(ctx.records.designations):
+                if record.organisation == org.id:
+                    ctx.use("designations", i)
+            missing = [r for r in rule.roles if not getattr(named, r)]
+            status = FindingStatus.MISSING_DESIGNATION if missing else FindingStatus.MET
+            roles_zh = "、".join(DESIGNATION_ZH[r] for r in (missing or rule.roles))
+            roles_en = ", ".join(DESIGNATION_EN[r] for r in (missing or rule.roles))
+            if missing:  # what is not recorded is not known to be missing: say what the records hold
+                zh = (f"截至{day.isoformat()}，没有{org.name}指定{roles_zh}的记录，无法确认已按{prov.cite_zh()}"
+                      f"“{quote_zh(rule.sentence_zh)}”的要求指定；已指定的，请在区数据或记录（责任制）中补录"
+                      f"（{prov.id}）。")
+                en = (f"By {day.isoformat()}, nothing records {org.name_en}'s {roles_en}, so {prov.id}'s designations "
+                      "cannot be confirmed; if they were made, record them (the district file or the records' "
+                      f"designations) ({prov.id}).")
+            else:
+                zh = f"{org.name}已指定{roles_zh}（{prov.id}）。"
+                en = f"{org.name_en} has named its {roles_en} ({prov.id})."
+            yield Finding(prov.id, rule.key, status, severity(status, modality), org.id, (org.id,), (org.id,),
+                          (ctx.first, day), zh, en, (f"designations:{org.id}",) if named != org.designations else (),
+                          "、".join(DESIGNATION_ZH[r] for r in rule.roles))
+
+
+# ---------------------------------------------------------------------------------------- record-only
+def record_only(ctx: Context) -> Iterator[Finding]:
+    """One finding per record-only rule: how many records of its kind the year holds, by whom, and on
+    whom the sentence puts the duty — recorded, never counted against a number the text does not give."""
+    day = min(ctx.as_of, ctx.last)
+    for prov, rule in ctx.district.rules(RecordOnly, day):
+        assert isinstance(rule, RecordOnly)
+        section = record_section(rule.record_kind)
+        items = [(i, r) for i, r in enumerate(getattr(ctx.records, section)) if ctx.first <= r.date <= ctx.last
+                 and (section != ACTIVITIES or r.kind == rule.record_kind)]
+        for i, _ in items:
+            ctx.use(section, i)
+        by_body: dict[str, int] = {}
+        for _, r in items:
+            body = _done_by(r)
+            if body:
+                by_body[body] = by_body.get(body, 0) + 1
+        what_zh, what_en = record_kind_words(rule)
+        who_zh, who_en = HOST_ZH.get(rule.by, rule.by), HOST_EN.get(rule.by, rule.by)
+        shares_zh = "、".join(f"{ctx.name(b) if b in ctx.district.by_id() else b}{n}项" for b, n in by_body.items())
+        shares_en = ", ".join(f"{ctx.name(b, 'en') if b in ctx.district.by_id() else b} {n}"
+                              for b, n in by_body.items())
+        zh = (f"{ctx.year}年{what_zh}（由{who_zh}开展）记录{len(items)}项" + (f"：{shares_zh}" if shares_zh else "")
+              + f"（{prov.cite_zh()}，{prov.id}，仅记录，不计数）。")
+        en = (f"{ctx.year}: {len(items)} record(s) of {what_en} (the duty of {who_en})"
+              + (f": {shares_en}" if shares_en else "") + f" ({prov.id}, recorded only, not counted).")
+        bodies = tuple(b for b in by_body if b in ctx.district.by_id())
+        yield Finding(prov.id, rule.key, FindingStatus.RECORDED, severity(FindingStatus.RECORDED, Modality.NONE),
+                      None, bodies, bodies, (ctx.first, ctx.last), zh, en, tuple(f"{section}[{i}]" for i, _ in items))
+
+
+def _done_by(record: object) -> str:
+    """Who did a record-only thing: its department, town, or ``by``."""
+    for field in ("department", "town", "by"):
+        value = getattr(record, field, "")
+        if isinstance(value, str) and value:
+            return value
+    return ""

@@ -1,0 +1,308 @@
+"""What a body owes: the one place the regulation's recurring duties are worked out.
+
+:func:`obligations` turns the cadence rules (§3.1, §3.3, §3.6 in the seed) into one
+:class:`Obligation` per subject and period — a pairing, a department or the government — judged by
+the rule version in force over each part of the period, over the days its subject is in force, with
+the district's part-period setting applied. The planner plans them, the checker counts records
+against them and the letters state them; none of them recomputes one.
+
+:func:`duties_of` gathers everything one body owes in a year — its pairings, whom it copies, its
+§3.1 designations (with records merged by :func:`designations_in_force`), its obligations and the
+invitations it issues — for the annual notice and any other output that speaks to one body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from liaison.law.district import CcList, District, PairingSpan
+from liaison.law.model import Designations, Organisation, OrgKind
+from liaison.law.rules import Cadence, DesignationRule, EngagementKind, Invitation, Modality, Provision, Routing
+
+if TYPE_CHECKING:
+    from liaison.law.records import Records
+
+DAY = dt.timedelta(days=1)
+
+
+@attrs.frozen
+class Obligation:
+    """One cadence owed by one subject over one period, or the part of it in force.
+
+    ``subject`` is ``(department, counterpart)`` for a pairing, ``(department,)`` for a department,
+    ``(government,)`` for the district government; ``responsible`` owes it and ``counterparts`` are
+    the organisations it is owed to. ``span`` is the part of ``period`` in which subject and rule
+    version are both in force; ``minimum`` is what the span owes after the part-period setting.
+    ``rests_on`` names the local settings (fields of the rule, or ``part_period``) the obligation
+    depends on, so a finding can say so."""
+
+    provision: str
+    rule: Cadence
+    modality: Modality
+    subject: tuple[str, ...]
+    responsible: str
+    counterparts: tuple[str, ...]
+    pairings: tuple[tuple[str, str], ...]
+    period: tuple[dt.date, dt.date]
+    span: tuple[dt.date, dt.date]
+    minimum: int
+    maximum: int | None
+    applicable: bool = True
+    reason_zh: str = ""
+    reason_en: str = ""
+    rests_on: tuple[str, ...] = ()
+    pairing_in_force: tuple[dt.date, dt.date | None] | None = None
+
+    @property
+    def kind(self) -> EngagementKind:
+        return self.rule.engagement_kind
+
+    @property
+    def scope(self) -> str:
+        return self.rule.scope
+
+    @property
+    def partial(self) -> bool:
+        return self.span != self.period
+
+    def counts(self, kind: EngagementKind, day: dt.date, host: str, attended: Iterable[str]) -> bool:
+        """Whether an engagement (held, or planned) counts for this obligation.
+
+        The government's counts when it hosted. Otherwise the host must be one the rule allows — the
+        department, or either side of the pairing when the rule says ``either_side`` (§3.3: 由对口联系
+        双方协商定期召开) — and both sides must be there: a pairing's department and counterpart; a
+        department and at least one of its counterparts."""
+        if kind != self.kind or not self.span[0] <= day <= self.span[1]:
+            return False
+        if self.scope == "government":
+            return host == self.responsible
+        hosts = {self.responsible, *(self.counterparts if self.rule.host == "either_side" else ())}
+        if host not in hosts:
+            return False
+        present = {*attended, host}
+        if self.scope == "department":
+            return self.responsible in present and bool(present & set(self.counterparts))
+        return set(self.subject) <= present
+
+
+def _minimum(district: District, rule: Cadence, period: tuple[dt.date, dt.date],
+             span: tuple[dt.date, dt.date]) -> tuple[int, bool, str, str]:
+    """(minimum, applicable, reason zh, reason en) for a span of a period, by the part-period setting."""
+    if span == period:
+        return rule.min_per_period, True, "", ""
+    setting = district.info.part_period
+    days = (span[1] - span[0]).days + 1
+    whole = (period[1] - period[0]).days + 1
+    if days < setting.min_days:
+        return (0, False, f"在期内仅{days}天，不足本区设定的{setting.min_days}天，不作要求",
+                f"in force for {days} days of the period, under the district's {setting.min_days}")
+    if setting.minimum == "pro_rata":
+        owed = max(1, int(rule.min_per_period * days / whole + 0.5)) if rule.min_per_period else 0
+        return (owed, True, f"在期内{days}天，按本区设定折算为{owed}次",
+                f"in force for {days} days of {whole}: {owed} by the district's pro-rata setting")
+    return (rule.min_per_period, True, f"在期内{days}天，按本区设定仍按全期要求",
+            f"in force for {days} days of {whole}: the whole minimum, by the district's setting")
+
+
+def _rests_on(rule: Cadence, partial: bool) -> tuple[str, ...]:
+    fields = [f for f in ("min_per_period", "max_per_period", "period_years", "period_months", "cycle_anchor_year",
+                          "scope") if rule.is_local(f)]
+    if rule.months == 12 and "cycle_anchor_year" in fields:
+        fields.remove("cycle_anchor_year")  # a calendar year starts in January whatever the anchor
+    return (*fields, *(("part_period",) if partial else ()))
+
+
+def _versions(district: District, first: dt.date, last: dt.date) -> Iterable[tuple[Provision, Cadence]]:
+    for prov in district.provisions:
+        for rule in prov.rules:
+            if isinstance(rule, Cadence) and rule.validity.clip(first, last) is not None:
+                yield prov, rule
+
+
+def obligations(district: District, first: dt.date, last: dt.date) -> tuple[Obligation, ...]:
+    """Every cadence obligation whose period has a day in ``[first, last]``, each judged by the rule
+    version in force: a version that starts or ends inside a period owes over its own part of it.
+
+    Ordered by provision, rule version, period and subject (directory order), so the planner and
+    the checker see them alike."""
+    found: list[Obligation] = []
+    for prov, rule in _versions(district, first, last):
+        window = rule.validity.clip(first, last)
+        assert window is not None
+        for period in rule.periods(*window):
+            in_force = rule.validity.clip(*period)
+            if in_force is None:
+                continue
+            found.extend(_for_period(district, prov, rule, period, in_force))
+    return tuple(found)
+
+
+def _for_period(district: District, prov: Provision, rule: Cadence, period: tuple[dt.date, dt.date],
+                in_force: tuple[dt.date, dt.date]) -> Iterable[Obligation]:
+    modality = prov.modality_of(rule)
+
+    def owed(subject: tuple[str, ...], responsible: str, counterparts: tuple[str, ...],
+             pairings: tuple[tuple[str, str], ...], part: tuple[dt.date, dt.date],
+             in_force: tuple[dt.date, dt.date | None] | None = None) -> Obligation:
+        minimum, applicable, zh, en = _minimum(district, rule, period, part)
+        return Obligation(prov.id, rule, modality, subject, responsible, counterparts, pairings, period, part,
+                          minimum, rule.max_per_period, applicable, zh, en, _rests_on(rule, part != period), in_force)
+
+    if rule.scope == "government":
+        gov = district.government()
+        yield owed((gov.id,), gov.id, tuple(o.id for o in district.counterparts()), (), in_force)
+        return
+    spans = district.pairing_spans(*in_force)
+    if rule.scope == "pairing":
+        for span in _in_directory_order(district, spans):
+            yield owed(span.key, span.pairing.department, (span.pairing.counterpart,), (span.key,),
+                       (span.start, span.end), span.in_force)
+        return
+    by_department: dict[str, list[PairingSpan]] = {}
+    for span in _in_directory_order(district, spans):
+        by_department.setdefault(span.pairing.department, []).append(span)
+    for department, found in by_department.items():
+        yield owed((department,), department, tuple(dict.fromkeys(s.pairing.counterpart for s in found)),
+                   tuple(s.key for s in found), (min(s.start for s in found), max(s.end for s in found)))
+
+
+def days_in_force(district: District, o: Obligation) -> tuple[tuple[dt.date, dt.date], ...]:
+    """The runs of days (first and last) over which ``o`` can be met: its span, less the days none of
+    its pairings is in force (a pairing that ended and began again, a period of years whose pairings
+    start late)."""
+    if not o.pairings:
+        return (o.span,)
+    wanted = set(o.pairings)
+    runs: list[tuple[dt.date, dt.date]] = []
+    for start, end in sorted(p for s in district.pairing_spans(*o.span) if s.key in wanted for p in s.pieces()):
+        if runs and start <= runs[-1][1] + DAY:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], end))
+        else:
+            runs.append((start, end))
+    return tuple(runs)
+
+
+def planning_year(district: District, o: Obligation) -> int:
+    """The year ``o`` is planned in: the first year of its span holding at least half as many of its
+    days in force as the year holding most. A span within one year is planned in it; a period of
+    years in its first year, unless its pairings are in force there for only a few days (then the
+    next: a pairing made on 20 December of a two-year cycle meets the year after)."""
+    if o.span[0].year == o.span[1].year:
+        return o.span[0].year
+    days: dict[int, int] = {}
+    for start, end in days_in_force(district, o):
+        for year in range(start.year, end.year + 1):
+            first, last = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
+            days[year] = days.get(year, 0) + (last - first).days + 1
+    most = max(days.values(), default=0)
+    return next((year for year in sorted(days) if 2 * days[year] >= most), o.span[0].year)
+
+
+def _in_directory_order(district: District, spans: Sequence[PairingSpan]) -> list[PairingSpan]:
+    position = {o.id: i for i, o in enumerate(district.organisations)}
+    return sorted(spans, key=lambda s: (position.get(s.pairing.department, 0), position.get(s.pairing.counterpart, 0)))
+
+
+# ------------------------------------------------------------------------------------- designations
+def designations_in_force(district: District, organisation: Organisation, as_of: dt.date,
+                          records: Records | None = None) -> Designations:
+    """§3.1 designations of ``organisation`` on ``as_of``: the district data, then every designation
+    record of it dated on or before ``as_of`` (undated ones first), newer fields over older ones."""
+    found = organisation.designations
+    if records is None:
+        return found
+    mine = [r for r in records.designations
+            if r.organisation == organisation.id and (r.date is None or r.date <= as_of)]
+    for record in sorted(mine, key=lambda r: r.date or dt.date.min):
+        found = found.merged(Designations(record.leader_in_charge, record.liaison_office, record.liaison_officer,
+                                          record.phone))
+    return found
+
+
+@attrs.frozen
+class DesignationDuty:
+    """§3.1: the roles a paired unit must name, who it has named, and which are missing."""
+
+    provision: str
+    rule: DesignationRule
+    modality: Modality
+    designations: Designations
+    missing: tuple[str, ...]
+
+
+# ------------------------------------------------------------------------------------------- duties
+@attrs.frozen
+class Duties:
+    """Everything one body owes in a year (see the module docstring)."""
+
+    body: Organisation
+    year: int
+    pairings: tuple[PairingSpan, ...]
+    common_liaison: bool
+    cc: tuple[CcList, ...]  # one per day the cc list changes (1 January, then each change)
+    designation: DesignationDuty | None
+    obligations: tuple[Obligation, ...]
+    invitations: tuple[tuple[Provision, Invitation], ...]
+
+    @property
+    def counterparts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.pairing.counterpart for s in self.pairings))
+
+
+def duties_of(district: District, body: str | Organisation, year: int, records: Records | None = None,
+              *, as_of: dt.date | None = None) -> Duties:
+    """What ``body`` (a department or the government) owes in ``year``; designations as of ``as_of``
+    (default 1 January, as a notice issued at the start of the year sees them)."""
+    org = district.organisation(body)
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    spans = tuple(s for s in _in_directory_order(district, district.pairing_spans(first, last))
+                  if s.pairing.department == org.id)
+    owed = tuple(o for o in obligations(district, first, last) if o.responsible == org.id
+                 and o.span[0] <= last and o.span[1] >= first)
+    return Duties(org, year, spans, any(u.id == org.id for u in district.common_liaison_units(first) +
+                                        district.common_liaison_units(last)),
+                  _cc_lists(district, org, first, last), _designation(district, org, spans, as_of or first, records),
+                  owed, _invitations(district, org, first))
+
+
+def _cc_lists(district: District, org: Organisation, first: dt.date, last: dt.date) -> tuple[CcList, ...]:
+    if org.kind != OrgKind.DEPARTMENT:
+        return ()
+    days = sorted({first, *(d for p in district.pairings if p.department == org.id
+                             for d in (p.valid_from, p.valid_until) if d is not None and first < d <= last)})
+    kinds = list(dict.fromkeys(r.document_kind for _, r in district.rules(Routing, first) if isinstance(r, Routing)))
+    found: list[CcList] = []
+    for day in days:
+        for kind in kinds:
+            cc = district.cc_list(org, day, kind)
+            if not found or found[-1].ids() != cc.ids():
+                found.append(cc)
+    return tuple(found)
+
+
+def _designation(district: District, org: Organisation, spans: Sequence[PairingSpan], as_of: dt.date,
+                 records: Records | None) -> DesignationDuty | None:
+    if not spans:
+        return None
+    for prov, rule in district.rules(DesignationRule, as_of):
+        if isinstance(rule, DesignationRule):
+            named = designations_in_force(district, org, as_of, records)
+            missing = tuple(role for role in rule.roles if not getattr(named, role))
+            return DesignationDuty(prov.id, rule, prov.modality_of(rule), named, missing)
+    return None
+
+
+def _invitations(district: District, org: Organisation, as_of: dt.date) -> tuple[tuple[Provision, Invitation], ...]:
+    host = "department" if org.kind == OrgKind.DEPARTMENT else "district_government"
+    return tuple((p, r) for p, r in district.rules(Invitation, as_of)
+                 if isinstance(r, Invitation) and r.host == host)
+
+
+# ------------------------------------------------------------------------------------ the plan's settings
+def year_obligations(district: District, year: int) -> tuple[Obligation, ...]:
+    """Every obligation with a period touching ``year`` (computed once, for :func:`planned_settings`)."""
+    return obligations(district, dt.date(year, 1, 1), dt.date(year, 12, 31))

@@ -1,0 +1,128 @@
+"""Letter numbers belong to the year's state: a letter keeps its 文号 and 成文日期 while its text is
+unchanged; a letter whose text changes is a new letter with a new number — never one 文号 on two
+different texts.
+
+The registry is pure data carried in the year's state; an exporter that writes letters asks it for a
+number (:meth:`LetterRegistry.issue`) and returns the :class:`LetterRecord` with the artifact, and the
+export flow keeps the records in the new state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+
+import attrs
+
+from liaison.base.text import in_range, line_text, title_text
+
+_SERIES = re.compile(r"[^\s〔〕]{1,16}")
+
+
+def is_series(text: str) -> bool:
+    """Whether ``text`` can head a 发文字号 (区府办函): 1–16 characters, no spaces or 〔〕."""
+    return _SERIES.fullmatch(text) is not None
+
+
+def format_doc_number(series: str, year: int, serial: int) -> str:
+    """发文字号: the series (机关代字, with 函 for letters), full year in 〔〕, serial without 第 or zeros."""
+    return f"{series}〔{year}〕{serial}号"
+
+
+@attrs.frozen
+class LetterRecord:
+    """One letter as issued: its identity, number, date and the digest of its text."""
+
+    key: str = attrs.field(validator=title_text)  # kind/subject/recipient: the same letter across exports
+    kind: str = attrs.field(validator=line_text)  # notice, invitation, consultation, feedback, change, cancellation
+    series: str = attrs.field(validator=line_text)  # 区府办函
+    year: int = attrs.field(validator=in_range(1950, 2199))
+    serial: int = attrs.field(validator=in_range(1, 1_000_000))
+    doc_number: str = attrs.field(validator=line_text)  # 区府办函〔2027〕3号
+    date: dt.date  # 成文日期
+    digest: str = attrs.field(validator=line_text)  # sha256 of the text without number and date
+    path: str = attrs.field(validator=title_text)
+    recipient: str = attrs.field(default="", validator=line_text)
+    engagement: str = attrs.field(default="", validator=line_text)  # the engagement an invitation is about
+    engagement_date: dt.date | None = None  # the date the letter announced
+    engagement_start: dt.time | None = None
+    engagement_title: str = attrs.field(default="", validator=line_text)  # the title the letter announced
+    refers_to: str = attrs.field(default="", validator=line_text)  # a change letter: the invitation's 文号
+    revision: int = attrs.field(default=0, validator=in_range(0, 1_000_000))  # the export that issued it
+    active: bool = True  # part of the latest export
+
+
+class LetterRegistry:
+    """Numbers of one year's letters: reuse while the text is unchanged, the next free number else."""
+
+    def __init__(self, records: Iterable[LetterRecord] = (), *, year: int, revision: int = 0) -> None:
+        self.year = year
+        self.revision = revision
+        self.previous = tuple(records)
+        self._by_key: dict[str, LetterRecord] = {}
+        for r in self.previous:
+            if r.active:
+                self._by_key[r.key] = r
+        self._used: dict[str, int] = {}
+        for r in self.previous:
+            if r.year == year:
+                self._used[r.series] = max(self._used.get(r.series, 0), r.serial)
+        self.issued: list[LetterRecord] = []
+
+    def last(self, key: str) -> LetterRecord | None:
+        """The letter issued under ``key`` by the latest export, if any."""
+        return self._by_key.get(key)
+
+    def sent_for(self, engagement: str, kind: str = "invitation") -> tuple[LetterRecord, ...]:
+        """The letters of ``kind`` about ``engagement`` that the latest export had issued."""
+        return tuple(r for r in self._by_key.values() if r.engagement == engagement and r.kind == kind)
+
+    def latest(self, key: str) -> LetterRecord | None:
+        """The latest letter ever issued under ``key`` (active or not), if any."""
+        found = [r for r in self.previous if r.key == key]
+        return max(found, key=lambda r: (r.revision, r.serial)) if found else None
+
+    def history(self, engagement: str, recipient: str, kind: str = "invitation") -> tuple[LetterRecord, ...]:
+        """Every letter of ``kind`` about ``engagement`` to ``recipient`` ever issued (active or not),
+        oldest first: a change letter is owed between two that announced different dates."""
+        return tuple(sorted((r for r in self.previous if r.engagement == engagement and r.recipient == recipient
+                             and r.kind == kind), key=lambda r: (r.revision, r.serial)))
+
+    def issue(self, *, key: str, kind: str, series: str, digest: str, date: dt.date, path: str,
+              recipient: str = "", engagement: str = "", engagement_date: dt.date | None = None,
+              engagement_start: dt.time | None = None, engagement_title: str = "", refers_to: str = "",
+              first_serial: int = 1) -> LetterRecord:
+        """The record of a letter: the earlier one if its text is unchanged, else a new number."""
+        if not is_series(series):
+            raise ValueError(f"{series!r} is not a 发文字号 series")
+        before = self._by_key.get(key)
+        if before is not None and before.digest == digest and before.series == series:
+            record = attrs.evolve(before, path=path, active=True)
+        else:
+            serial = max(self._used.get(series, 0) + 1, first_serial)
+            self._used[series] = serial
+            record = LetterRecord(key, kind, series, self.year, serial, format_doc_number(series, self.year, serial),
+                                  date, digest, path, recipient, engagement, engagement_date, engagement_start,
+                                  engagement_title, refers_to, self.revision)
+        self.issued.append(record)
+        return record
+
+    def records(self, answered: Callable[[str], bool] | None = None) -> tuple[LetterRecord, ...]:
+        """Every letter ever issued this year: this export's active, earlier ones inactive — except
+        those this export does not answer for (``answered(path)`` false: another exporter's, or a
+        kind of letter the run left out), which stay as they were."""
+        now = {r.key: r for r in self.issued}
+        kept = [r if r.active and r.key not in now and answered is not None and not answered(r.path)
+                else attrs.evolve(r, active=False)
+                for r in self.previous if now.get(r.key) != r
+                and not (r.key in now and now[r.key].doc_number == r.doc_number)]
+        return tuple(sorted([*kept, *now.values()], key=lambda r: (r.series, r.serial)))
+
+
+def letter_date(natural: dt.date, issued_on: dt.date | None, deadline: dt.date) -> dt.date:
+    """The 成文日期 of a new letter: its natural date (a notice on 5 January, an invitation two weeks
+    ahead), or the day it is issued when that is later and the thing it announces is still ahead."""
+    if issued_on is None or issued_on <= natural or issued_on >= deadline:
+        return natural
+    return issued_on

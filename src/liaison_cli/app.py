@@ -1,0 +1,127 @@
+"""The ``liaison`` command group and what every command shares: the options (``--data``,
+``--format``, ``--lang``, dates), loading the district, printing JSON, and turning a
+:class:`LiaisonError` into one line, ``FILE: $.path: what is wrong (fix: …)``, and exit 1 — never a
+traceback. The commands are in :mod:`liaison_cli.queries`, :mod:`liaison_cli.year` and
+:mod:`liaison_cli.upgrade`; :mod:`liaison_cli.main` puts them together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import shlex
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from liaison.base.errors import LiaisonError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Where the edge adds the flag a core message cannot name.
+FLAGS = {"district": "--data", "records": "--records", "events": "--events", "state": "--out (the year's folder)",
+         "notice": "--holidays", "ledger": "--records"}
+
+
+def today() -> dt.date:
+    """The clock is read here, at the edge, and nowhere in the core."""
+    return dt.date.today()
+
+
+class DateType(click.ParamType):  # type: ignore[type-arg]
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date; write YYYY-MM-DD", param, ctx)
+
+
+DATE = DateType()
+
+
+def query_options(func: F) -> F:
+    """``--data`` and ``--format``, on every command that reads the district."""
+    func = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                        show_default=True, help="Chinese tables, or stable JSON.")(func)
+    func = click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
+                        help="A district data file (TOML). Default: the embedded seed district.")(func)
+    return func
+
+
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                           help="The language of sentences: notes, warnings, findings, errors.")
+
+
+def explain(exc: LiaisonError) -> LiaisonError:
+    """The error with the command-line flag its fix needs, where the core could not name one."""
+    from liaison.formats.state import FIX, StateError
+    from liaison.formats.syntax import FORMAT_DOC, WHAT, WHAT_ZH, FormatError, WrongFileError, written_for
+    from liaison.year.engagements import ChangeRefused
+
+    if isinstance(exc, WrongFileError):
+        flag = FLAGS.get(exc.found, "")
+        return exc.located(fix=f"pass {WHAT[exc.found]} with {flag}" if flag else exc.fix,
+                           fix_zh=f"请用 {flag} 给出{WHAT_ZH[exc.found]}" if flag else None)
+    if isinstance(exc, FormatError) and not exc.newer and exc.file and exc.version is not None:
+        command = f"liaison upgrade {shlex.quote(exc.file)} --write"  # the command that brings it forward
+        en, zh = written_for(exc.kind, exc.version)
+        return FormatError(f"{en}; run: {command}", kind=exc.kind, version=exc.version, newer=False, file=exc.file,
+                           path=exc.path, message_zh=f"{zh}；请运行：{command}",
+                           fix="the upgrade keeps the file's comments and order, keeps the original beside it "
+                               f"({exc.file}.orig) and lists what you must check ({FORMAT_DOC})",
+                           fix_zh=f"升级保留文件的注释和顺序，原文件另存为 {exc.file}.orig，"
+                                  f"并列出需要您核对之处（见 {FORMAT_DOC}）")
+    if isinstance(exc, ChangeRefused):
+        return exc.located(fix="check with the other side, then repeat the command with --force",
+                           fix_zh="先与对方商定，再加 --force 重新运行")
+    if isinstance(exc, StateError) and exc.fix == FIX:  # the core's general fix: name the command
+        return exc.located(fix="correct the value by hand, or write the state with `liaison plan --out DIR` "
+                               "(docs/cli.md)",
+                           fix_zh="请手工改正该值，或用 `liaison plan --out DIR` 重新写入年度状态（见 docs/cli.md）")
+    return exc
+
+
+def handle_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (LiaisonError, OSError) as exc:
+            lang = kwargs.get("lang") or "zh"
+            if isinstance(exc, LiaisonError):
+                error = exc
+            else:  # a failure of the system no closer code caught: the one error shape all the same
+                from liaison_workspace.folder import system_error
+
+                error = system_error(exc, unchanged=False)
+            click.echo(f"{'错误' if lang == 'zh' else 'error'}: {explain(error).render(lang)}", err=True)
+            sys.exit(1)
+    return wrapper  # type: ignore[return-value]
+
+
+def load(data_file: str | None) -> Any:
+    from liaison.formats.district import load_district, seed_district
+
+    return seed_district() if data_file is None else load_district(data_file)
+
+
+def emit_json(payload: Any) -> None:
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="liaison")
+def cli() -> None:
+    """liaison: 区政府与各民主党派、工商联联系制度 as code.
+
+    Pairings, document routing (抄送), invitees (列席、参加), the year's plan on China's
+    working days, its state through the year, compliance, and exports (iCalendar, Word letters,
+    spreadsheets, a page) and publishing through plugins.
+    """
