@@ -353,3 +353,15 @@ class SameAnswers(RuleBasedStateMachine):
 SameAnswers.TestCase.settings = settings(max_examples=15, stateful_step_count=8, deadline=None,
                                          suppress_health_check=[HealthCheck.too_slow])
 test_the_two_stores_answer_alike = SameAnswers.TestCase
+
+
+def test_nothing_writes_over_what_is_archived() -> None:
+    """A commit into 已作废/, or an archive move out of it, is refused as a value, before any store sees it."""
+    from liaison.base.errors import ExportError
+
+    with pytest.raises(ExportError, match="never writes into"):
+        Commit(planned(), ((f"{ARCHIVE}/1/通知/01.docx", b"forged"),))
+    with pytest.raises(ExportError, match="is archived into"):
+        Commit(planned(), (), ((f"{ARCHIVE}/1/通知/01.docx", "通知/01.docx"),))
+    with pytest.raises(ExportError, match="is archived into"):
+        Commit(planned(), (), (("通知/01.docx", "elsewhere/01.docx"),))

@@ -53,6 +53,17 @@ class Commit:
     writes: tuple[tuple[str, bytes], ...] = attrs.field(default=(), repr=lambda w: f"<{len(w)} files>")
     archive: tuple[tuple[str, str], ...] = ()
 
+    def __attrs_post_init__(self) -> None:
+        """What is archived stays: no save writes into ``已作废/`` or moves a file anywhere else."""
+        for path, _ in self.writes:
+            if path.startswith(f"{ARCHIVE}/"):
+                raise ExportError(f"{path}: a save never writes into {ARCHIVE}/ (the bytes kept there stay as they "
+                                  "were)", message_zh=f"{path}：保存不得写入 {ARCHIVE}/（其中保留的文件不可更改）")
+        for path, to in self.archive:
+            if not to.startswith(f"{ARCHIVE}/") or path.startswith(f"{ARCHIVE}/"):
+                raise ExportError(f"{path} → {to}: a file is archived into {ARCHIVE}/, from outside it",
+                                  message_zh=f"{path} → {to}：文件只能从 {ARCHIVE}/ 之外移入 {ARCHIVE}/")
+
 
 @attrs.frozen
 class ExportEntry:
