@@ -259,6 +259,21 @@ def test_publishing_through_the_workspace(make_store: StoreFactory) -> None:
     assert state is not None and state.publication("fake", "https://cal.example/") == result.publication
 
 
+def test_the_same_year_from_either_store(tmp_path: Path, exporters: None) -> None:
+    """An export and an update through the folder and through memory: the same state and the same
+    bytes in each file, so a year can be handed from one store to the other."""
+    folder, memory = Workspace(tmp_path / "out"), Workspace(store=MemoryStore())
+    outcomes = []
+    for ws in (folder, memory):
+        ws.update(seed(), YEAR, [Change("confirm", MOVED)])
+        outcomes.append(ws.export(seed(), YEAR, [("ical", {}), ("docx", {"kinds": "notice"})],
+                                  issued_on=dt.date(2026, 12, 1)))
+    assert outcomes[0].state == outcomes[1].state and outcomes[0].written and outcomes[1].revision.startswith("m")
+    paths = [f.path for f in outcomes[0].state.manifest.files]
+    assert [folder.store.read(YEAR, p) for p in paths] == [memory.store.read(YEAR, p) for p in paths]
+    assert all(folder.store.read(YEAR, p) for p in paths)
+
+
 def test_the_workspace_takes_a_folder_or_a_store(tmp_path: Path) -> None:
     assert isinstance(Workspace(tmp_path).store, FolderStore)
     memory = MemoryStore()

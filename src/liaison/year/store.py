@@ -119,8 +119,8 @@ class NoState(DataError):
     """The year has no state where one is needed (publishing, recording a publication): export it first."""
 
     def __init__(self, place: str, year: int) -> None:
-        super().__init__(f"there is no state of {year} here", file=place, fix="export the year first",
-                         message_zh=f"这里没有{year}年的年度状态", fix_zh="请先导出该年度")
+        super().__init__(f"there is no {year} state to publish", file=place, fix="export the year first",
+                         message_zh=f"没有{year}年的年度状态可发布", fix_zh="请先导出该年度")
         self.year = year
 
 
