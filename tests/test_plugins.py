@@ -11,6 +11,7 @@ import sysconfig
 import venv
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -266,3 +267,59 @@ def test_a_holiday_notice_given_as_records_is_named(tmp_path: Path) -> None:
         plugins.load_records(path, liaison.seed_district())
     assert "节假日安排文件，不是记录文件" in caught.value.render("zh")
     assert "a holiday notice, not a records file" in caught.value.render("en")
+
+
+def test_exporter_run_is_the_one_way_in() -> None:
+    """``Exporter.run`` wraps an exporter's own bug as the export does: an ExportError naming the
+    exporter and its plugin, never the bug's exception."""
+    from liaison.host.exporting import Exporter
+
+    def broken(_request: Any) -> list[Any]:
+        raise KeyError("oops")
+
+    exporter = Exporter("broken", "fails", broken, plugin="liaison-broken")
+    with pytest.raises(ExportError, match=r"the exporter broken \(liaison-broken\) failed: KeyError") as info:
+        exporter.run(liaison.seed_district(), plan_year(liaison.seed_district(), 2026))
+    assert info.value.message_zh and isinstance(info.value.__cause__, KeyError)
+
+
+def test_the_publish_command_only_parses_and_prints(tmp_path: Path) -> None:
+    """``liaison publish`` hands its options to ``Workspace.publish``: what the publisher accepted is
+    in the year's state, ``--option`` is read as ``export`` reads it, and a year without a state
+    names the command that makes one."""
+    from liaison.formats.district import seed_district
+    from liaison.formats.state import parse_state
+
+    seen: list[dict[str, Any]] = []
+
+    class Board:
+        @staticmethod
+        @liaison.hookimpl
+        def register_publishers(register: Callable[[Publisher], None]) -> None:
+            def publish(request: PublishRequest) -> PublishResult:
+                seen.append(dict(request.options))
+                return PublishResult(Publication("board", request.options["url"]), created=3)
+
+            register(Publisher("board", "a notice board", publish,
+                               options=(Option("url", "text"), Option("copies", "int", 1))))
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, [*args, "--lang", "en"], catch_exceptions=False)
+        return result.exit_code, result.stdout + result.stderr
+
+    out = str(tmp_path / "out")
+    plugins.register(Board, name="board")
+    try:
+        code, said = run("publish", "board", "--year", "2027", "--out", out, "--url", "board:1")
+        assert code == 1 and f"liaison export ical --year 2027 --out {out}" in said and not seen
+        code, said = run("publish", "board", "--year", "2027", "--out", out, "--option", "=2")
+        assert code == 2 and "write KEY=VALUE" in said  # as export refuses it
+        assert run("plan", "--year", "2027", "--out", out)[0] == 0
+        code, said = run("publish", "board", "--year", "2027", "--out", out, "--url", "board:1",
+                         "--option", "copies=2", "--option", "copies=3")
+        assert code == 0, said
+        assert seen == [{"url": "board:1", "copies": 3}]  # typed, the last one given wins
+        state = parse_state((tmp_path / "out" / "2027" / "plan-seed-2027.json").read_bytes(), seed_district())
+        assert state.publication("board", "board:1") == Publication("board", "board:1")
+    finally:
+        plugins.plugin_manager().unregister(name="board")

@@ -328,7 +328,7 @@ def test_a_disk_that_fills_up_while_staging_leaves_nothing_behind(exporters: Non
     ws.export(seed, YEAR, [("ical", {})])
     ws.update(seed, YEAR, [Change("move", "2027/joint_meeting/health", dt.date(2027, 5, 12))])
     before = tree(tmp_path)
-    real = liaison_workspace.write_new
+    real = liaison_workspace.store.write_new
     written = []
 
     def full_disk(path: Path, data: bytes, *, step: str = "write") -> None:
@@ -337,7 +337,7 @@ def test_a_disk_that_fills_up_while_staging_leaves_nothing_behind(exporters: Non
         written.append(path)
         real(path, data, step=step)
 
-    monkeypatch.setattr(liaison_workspace, "write_new", full_disk)
+    monkeypatch.setattr(liaison_workspace.store, "write_new", full_disk)
     with pytest.raises(StorageError, match="no space left on the disk; nothing was changed") as info:
         ws.export(seed, YEAR, [("ical", {})])
     assert info.value.file is not None and info.value.file.startswith(str(ws.folder(YEAR)))

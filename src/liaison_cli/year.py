@@ -40,6 +40,18 @@ def parse_years(year: int | None, years: str | None) -> tuple[int, ...]:
     return chosen
 
 
+def option_pairs(items: Sequence[str]) -> list[tuple[str, str]]:
+    """``--option KEY=VALUE`` as (key, value) pairs, in the order given (a later one wins), for the
+    exporters and the publishers alike."""
+    pairs: list[tuple[str, str]] = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r}: write KEY=VALUE", param_hint="--option")
+        pairs.append((key.strip(), value))
+    return pairs
+
+
 def int_list(text: str | None, name: str) -> tuple[int, ...] | None:
     if text is None:
         return None
@@ -437,12 +449,7 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
 
     district = load(data_file)
     inputs = year_inputs(**kwargs)
-    pairs: list[tuple[str, str]] = []
-    for item in raw_options:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{item!r}: write KEY=VALUE", param_hint="--option")
-        pairs.append((key.strip(), value))
+    pairs = option_pairs(raw_options)
     chosen = list(exporters()) if format_name == "all" else [exporter(format_name).name]
     routed = split_for({name: exporter(name).options for name in chosen}, pairs)
     for name in chosen:  # every option checked before anything is read or created
@@ -490,18 +497,13 @@ def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user:
 
     from liaison.host.options import resolve
     from liaison.host.plugins import publisher
-    from liaison.host.publishing import PublishError, PublishRequest
+    from liaison.year.store import NoState
     from liaison_cli import views
     from liaison_workspace import Workspace
 
     district = load(data_file)
     chosen = publisher(publisher_name)
-    given: dict[str, Any] = {}
-    for item in raw_options:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r}: write KEY=VALUE", param_hint="--option")
-        given[key.strip()] = value
+    given: dict[str, Any] = dict(option_pairs(raw_options))
     for key, text in (("url", url), ("user", user)):
         if text is not None:
             given[key] = text
@@ -509,37 +511,19 @@ def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user:
         if password_env not in os.environ:
             raise click.BadParameter(f"the environment variable {password_env} is not set", param_hint="--password-env")
         given["password"] = os.environ[password_env]
-    options = resolve(chosen.options, given, f"publisher {chosen.name!r}")
+    target = chosen.target(resolve(chosen.options, given, f"publisher {chosen.name!r}"))
     workspace = Workspace(out_dir)
-    state = workspace.read_state(district, year)
-    views.print_notes(workspace.take_notes(), lang=lang)
-    if state is None:
-        from liaison.base.errors import DataError
-
-        folder = workspace.folder(year)
-        raise DataError(f"there is no {year} state to publish", file=str(folder),
-                        fix=f"export the year first: liaison export ical --year {year} --out {out_dir}",
-                        message_zh=f"没有{year}年的年度状态可发布",
-                        fix_zh=f"请先导出：liaison export ical --year {year} --out {out_dir}")
-    target = chosen.target(options)
     columns = (TextColumn(f"{chosen.name} {target}"), BarColumn(), MofNCompleteColumn())
-    # each write the target acknowledges goes into the state as it comes (record), under the lock
-    with workspace.publishing(district, year) as (state, record), \
-            Progress(*columns, console=views.err_console, transient=True) as progress:
-        task = progress.add_task("publish", total=None)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        request = PublishRequest(district, state.plan, state.publication(chosen.name, target), options, advance,
-                                 record=record)
-        try:
-            result = chosen.publish(request)
-        except PublishError as exc:
-            if exc.partial is not None and exc.partial.calendars:  # what the server accepted before it failed
-                record(exc.partial)
-            raise
-        record(result.publication)
+    try:
+        with Progress(*columns, console=views.err_console, transient=True) as progress:
+            task = progress.add_task("publish", total=None)
+            result = workspace.publish(district, year, chosen, given,
+                                       progress=lambda done, total: progress.update(task, completed=done, total=total))
+    except NoState as exc:
+        command = f"liaison export ical --year {year} --out {out_dir}"
+        raise exc.located(fix=f"export the year first: {command}", fix_zh=f"请先导出：{command}") from None
+    finally:
+        views.print_notes(workspace.take_notes(), lang=lang)
     views.print_publish_summary(result, lang=lang)
     if result.kept:  # completed with problems: events left as the server has them (as check --fail-on)
         sys.exit(3)

@@ -34,8 +34,9 @@ from typing import Any
 
 import attrs
 
-from liaison.base.errors import LiaisonError, StorageError
+from liaison.base.errors import StorageError
 from liaison.formats.state import StateError
+from liaison.year.store import Note
 from liaison_workspace.durable import checkpoint, exchange, fsync_dir, remove_tree, write_atomic
 
 __all__ = ["Note", "YearFolders", "system_error"]
@@ -45,22 +46,6 @@ STAGING = re.compile(r"\.(?P<year>\d+)\.staging-\d+-[0-9a-f]+")
 OLD = re.compile(r"\.(?P<year>\d+)\.old-\d+(?:-[0-9a-f]+)?")
 #: A temporary file of :func:`liaison_workspace.durable.write_atomic` (``.NAME.PID.HEX.tmp``).
 TEMP = re.compile(r"\..+\.\d+\.[0-9a-f]{8}\.tmp")
-
-
-@attrs.frozen
-class Note:
-    """Something the output folder's recovery did or could not do, for the user to know (in both
-    languages, rendered like an error: ``FILE: message (fix: …)``)."""
-
-    message: str
-    message_zh: str
-    file: str | None = None
-    fix: str | None = None
-    fix_zh: str | None = None
-
-    def render(self, lang: str = "en") -> str:
-        return LiaisonError(self.message, file=self.file, fix=self.fix, message_zh=self.message_zh,
-                            fix_zh=self.fix_zh).render(lang)
 
 
 @attrs.frozen

@@ -21,7 +21,7 @@ from liaison.base.errors import ExportError, LiaisonError
 from liaison.host.options import Option, resolve
 from liaison.year.engagements import snapshot
 from liaison.year.numbering import LetterRecord, LetterRegistry
-from liaison.year.state import Manifest, ManifestFile, Policy, YearState, year_calendar
+from liaison.year.state import ARCHIVE, Manifest, ManifestFile, Policy, YearState, year_calendar
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from liaison.year.engagements import KnownEvent, Plan, PlanOptions
 
 _SAFE = re.compile(r"[^0-9A-Za-z._\-\u3400-\u9fff]+")
-ARCHIVE = "已作废"
 
 
 def safe_name(text: str) -> str:
@@ -130,8 +129,9 @@ class Exporter:
 
     def run(self, district: District, plan: Plan, options: Mapping[str, Any] | None = None,
             records: Records | None = None, **context: Any) -> list[Artifact]:
-        """Export: the options checked, the artifacts made (nothing written)."""
-        return list(self.export(self.request(district, plan, options, records, **context)))
+        """Export: the options checked, the artifacts made (nothing written); the one way into an
+        exporter, as :func:`build_export` calls it (an exporter's own bug an :class:`ExportError`)."""
+        return _run(self, self.request(district, plan, options, records, **context))
 
 
 @attrs.frozen
@@ -151,7 +151,8 @@ class ExportResult:
 
 
 def _run(exporter: Exporter, request: ExportRequest) -> list[Artifact]:
-    """The exporter's artifacts; an exporter's own bug is an :class:`ExportError` naming it and its
+    """The one way into an exporter's function (:meth:`Exporter.run` and :func:`build_export` both
+    come here): the exporter's artifacts; an exporter's own bug is an :class:`ExportError` naming it and its
     plugin, never a traceback (nothing is written either way)."""
     try:
         return list(exporter.export(request))

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from liaison.law.workdays import WorkingDayCalendar
 
 Policy = Literal["replace", "archive", "keep_edits"]
+#: The folder inside a year where an export moves the files it replaces or drops (``已作废/<revision>/…``).
+ARCHIVE = "已作废"
 
 
 def state_file_name(district_id: str, year: int) -> str:

@@ -1,0 +1,196 @@
+"""The year's state behind one store: what the workspace, the command line and publishing need of
+the place a year lives, as a protocol a folder, memory or a database implements.
+
+Values in and out, nothing read or written here. A store holds, per year of a district:
+
+- **the state** (:class:`~liaison.year.state.YearState`) with an opaque **revision** tag
+  (:class:`Stored`): the tag changes whenever the state does, so a service can send it as an ETag;
+- **the files** the exports wrote, by path inside the year (``通知/01-….docx``), their bytes and
+  digests. Issued letters (policy ``archive``) are never changed in place: a later export that
+  changes or drops one moves the old bytes to ``已作废/<revision>/<path>`` in the same save, so the
+  bytes of every letter ever issued stay readable (:meth:`YearStore.read`);
+- **publications** (:mod:`liaison.year.publications`): what a publisher sent where, inside the state,
+  recorded one at a time as the target acknowledges them (:meth:`YearStore.record_publication`).
+
+A save is one atomic step under the store's lock, and names the revision it was made from
+(``expected``): a store that holds another one — a second writer got there first — refuses with
+:class:`RevisionConflict`, carrying the current revision, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+import attrs
+
+from liaison.base.errors import DataError, ExportError, LiaisonError
+from liaison.year.state import ARCHIVE, YearState
+
+if TYPE_CHECKING:
+    from liaison.law.district import District
+    from liaison.year.publications import Publication
+
+__all__ = ["Commit", "ExportEntry", "NoState", "Note", "RevisionConflict", "Stored", "YearStore", "export_history"]
+
+
+@attrs.frozen
+class Stored:
+    """The year's state as the store holds it, and its revision (opaque: compare, never parse)."""
+
+    state: YearState
+    revision: str
+
+
+@attrs.frozen
+class Commit:
+    """What one save changes, all or nothing: the new state, the files to write (path, bytes) and the
+    files to move out of the way first (path, archive path under ``已作废/``)."""
+
+    state: YearState
+    writes: tuple[tuple[str, bytes], ...] = attrs.field(default=(), repr=lambda w: f"<{len(w)} files>")
+    archive: tuple[tuple[str, str], ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        """What is archived stays: no save writes into ``已作废/`` or moves a file anywhere else."""
+        for path, _ in self.writes:
+            if path.startswith(f"{ARCHIVE}/"):
+                raise ExportError(f"{path}: a save never writes into {ARCHIVE}/ (the bytes kept there stay as they "
+                                  "were)", message_zh=f"{path}：保存不得写入 {ARCHIVE}/（其中保留的文件不可更改）")
+        for path, to in self.archive:
+            if not to.startswith(f"{ARCHIVE}/") or path.startswith(f"{ARCHIVE}/"):
+                raise ExportError(f"{path} → {to}: a file is archived into {ARCHIVE}/, from outside it",
+                                  message_zh=f"{path} → {to}：文件只能从 {ARCHIVE}/ 之外移入 {ARCHIVE}/")
+
+
+@attrs.frozen
+class ExportEntry:
+    """One export of the year, as far as a store can tell: its number (the manifest's revision), the
+    files it wrote that are still the year's, those a later export archived, and the 文号 of the
+    letters it issued. ``at``: when it was saved, where the store knows (a database does; the folder
+    and memory stores keep no clock and say None). Saves of the state alone (a confirmed date, a
+    publication) leave no entry: neither store keeps earlier states, only their effects."""
+
+    export: int
+    files: tuple[str, ...] = ()
+    archived: tuple[str, ...] = ()
+    letters: tuple[str, ...] = ()
+    at: dt.datetime | None = None
+
+
+@attrs.frozen
+class Note:
+    """Something a store did or could not do that the user should know (a crash's leftover removed,
+    an interrupted export finished), in both languages, rendered like an error: ``FILE: message (fix: …)``."""
+
+    message: str
+    message_zh: str
+    file: str | None = None
+    fix: str | None = None
+    fix_zh: str | None = None
+
+    def render(self, lang: str = "en") -> str:
+        return LiaisonError(self.message, file=self.file, fix=self.fix, message_zh=self.message_zh,
+                            fix_zh=self.fix_zh).render(lang)
+
+
+class RevisionConflict(ExportError):
+    """A save made from a revision the store no longer holds: another writer changed the year in
+    between. Nothing was saved; ``current`` is the revision the store holds (None: no state), so the
+    caller reloads and decides again (a service answers 412 with it)."""
+
+    def __init__(self, message: str, *, current: str | None, expected: str | None, file: str | None = None,
+                 fix: str | None = None, message_zh: str | None = None, fix_zh: str | None = None) -> None:
+        super().__init__(message, file=file, fix=fix, message_zh=message_zh, fix_zh=fix_zh)
+        self.current = current
+        self.expected = expected
+
+    @classmethod
+    def of(cls, place: str, *, current: str | None, expected: str | None) -> RevisionConflict:
+        return cls("the year was changed by another writer since it was read; nothing was saved", file=place,
+                   fix="read the year again and make the change on what it holds now",
+                   message_zh="读取之后该年度已被其他人修改，未作保存", fix_zh="请重新读取该年度，在最新内容上再做修改",
+                   current=current, expected=expected)
+
+
+class NoState(DataError):
+    """The year has no state where one is needed (publishing, recording a publication): export it first."""
+
+    def __init__(self, place: str, year: int) -> None:
+        super().__init__(f"there is no {year} state to publish", file=place, fix="export the year first",
+                         message_zh=f"没有{year}年的年度状态可发布", fix_zh="请先导出该年度")
+        self.year = year
+
+
+@runtime_checkable
+class YearStore(Protocol):
+    """Where a district's years live (see the module docstring)."""
+
+    def place(self, year: int) -> str:
+        """The year's place as the user knows it, for messages: a folder, a database row."""
+        ...
+
+    def lock(self, year: int) -> AbstractContextManager[None]:
+        """One writer at a time (re-entrant for its holder): wait a while for another, then stop
+        with an error. What a crash interrupted is finished or rolled back as it is taken."""
+        ...
+
+    def load(self, district: District, year: int) -> Stored | None:
+        """The year's state, checked against the district and the year, or None when it has none."""
+        ...
+
+    def save(self, district: District, year: int, commit: Commit, *, expected: str | None) -> str:
+        """Save ``commit`` atomically under the lock, made from revision ``expected`` (None: the year
+        had no state); :class:`RevisionConflict` if the store holds another. The new revision."""
+        ...
+
+    def record_publication(self, district: District, year: int, publication: Publication) -> str:
+        """Put ``publication`` into the year's state (replacing the one of its publisher and target)
+        at once, atomically; the new revision. The year must have a state."""
+        ...
+
+    def digests(self, year: int, paths: Iterable[str]) -> Mapping[str, str]:
+        """The sha256 of each of ``paths`` the year holds now (a path it does not hold is left out):
+        what an export compares with what the last one wrote (an edited workbook, a lost file)."""
+        ...
+
+    def read(self, year: int, path: str) -> bytes | None:
+        """The bytes at ``path`` in the year (``已作废/<revision>/…`` for an archived file), or None."""
+        ...
+
+    def archived(self, year: int) -> tuple[str, ...]:
+        """The paths under ``已作废/``, sorted: the bytes earlier exports replaced or dropped."""
+        ...
+
+    def history(self, district: District, year: int) -> tuple[ExportEntry, ...]:
+        """The exports of the year, oldest first (:func:`export_history`)."""
+        ...
+
+    def take_notes(self) -> tuple[Note, ...]:
+        """The notes gathered since the last call (see :class:`Note`), handed over once."""
+        ...
+
+
+def export_history(state: YearState | None, archived: Iterable[str]) -> tuple[ExportEntry, ...]:
+    """The exports a state and the archive tell of: each file of the manifest under the export that
+    wrote its bytes, each archived file (``已作废/N/path``) under export N, each letter under the
+    export that issued it. What both stores give for :meth:`YearStore.history`."""
+    if state is None:
+        return ()
+    files: dict[int, list[str]] = {}
+    gone: dict[int, list[str]] = {}
+    letters: dict[int, list[str]] = {}
+    for entry in state.manifest.files:
+        files.setdefault(entry.revision, []).append(entry.path)
+    for path in archived:
+        head, _, rest = path.partition("/")
+        number, _, inner = rest.partition("/")
+        if head == ARCHIVE and number.isdigit() and inner:
+            gone.setdefault(int(number), []).append(inner)
+    for letter in state.letters:
+        letters.setdefault(letter.revision, []).append(letter.doc_number)
+    numbers = sorted({n for n in (*files, *gone, *letters) if n > 0})
+    return tuple(ExportEntry(n, tuple(sorted(files.get(n, ()))), tuple(sorted(gone.get(n, ()))),
+                             tuple(sorted(set(letters.get(n, ()))))) for n in numbers)

@@ -1,0 +1,101 @@
+"""A store in memory: the years as values in a dictionary, for tests and for programs that build a
+year without an output folder (``Workspace(store=MemoryStore())``).
+
+It behaves as the folder store does — one save at a time, all or nothing, a save from a revision it
+no longer holds refused with :class:`~liaison.year.store.RevisionConflict`, letters' bytes kept
+under ``已作废/`` — and keeps nothing when the process ends. Its revisions are a counter (``m1``,
+``m2`` …): opaque, as a database's would be.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from liaison.base.errors import ExportError
+from liaison.law.district import District
+from liaison.year.publications import Publication
+from liaison.year.state import ARCHIVE
+from liaison.year.store import Commit, ExportEntry, NoState, Note, RevisionConflict, Stored, export_history
+
+__all__ = ["MemoryStore"]
+
+
+class MemoryStore:
+    """Years in memory (see the module docstring). ``lock_wait`` seconds to wait for another thread
+    holding a year's lock."""
+
+    def __init__(self, *, lock_wait: float = 30.0) -> None:
+        self.lock_wait = lock_wait
+        self._states: dict[tuple[str, int], Stored] = {}
+        self._files: dict[int, dict[str, bytes]] = {}  # per year, as an output folder holds them
+        self._lock = threading.RLock()
+        self._counter = 0
+
+    def __repr__(self) -> str:
+        return f"MemoryStore({len(self._states)} years)"
+
+    def place(self, year: int) -> str:
+        return f"<memory>/{year}"
+
+    def take_notes(self) -> tuple[Note, ...]:
+        return ()  # nothing is ever left half-done in memory
+
+    @contextmanager
+    def lock(self, year: int) -> Iterator[None]:
+        if not self._lock.acquire(timeout=self.lock_wait):
+            raise ExportError(f"another writer holds {self.place(year)}", file=self.place(year),
+                              fix="wait until it has finished, then try again",
+                              message_zh=f"另一个写入者正在写入 {self.place(year)}", fix_zh="请等它完成后再试")
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def load(self, district: District, year: int) -> Stored | None:
+        with self.lock(year):
+            return self._states.get((district.info.id, year))
+
+    def save(self, district: District, year: int, commit: Commit, *, expected: str | None) -> str:
+        with self.lock(year):
+            held = self._states.get((district.info.id, year))
+            current = held.revision if held is not None else None
+            if current != expected:
+                raise RevisionConflict.of(self.place(year), current=current, expected=expected)
+            files = dict(self._files.get(year, {}))  # changed aside, put in place whole: all or nothing
+            for path, to in commit.archive:
+                if path in files:
+                    files[to] = files.pop(path)
+            for path, data in commit.writes:
+                files[path] = data
+            stored = Stored(commit.state, self._next())
+            self._files[year], self._states[district.info.id, year] = files, stored
+            return stored.revision
+
+    def record_publication(self, district: District, year: int, publication: Publication) -> str:
+        with self.lock(year):
+            stored = self._states.get((district.info.id, year))
+            if stored is None:
+                raise NoState(self.place(year), year)
+            return self.save(district, year, Commit(stored.state.with_publication(publication)),
+                             expected=stored.revision)
+
+    def _next(self) -> str:
+        self._counter += 1
+        return f"m{self._counter}"
+
+    def digests(self, year: int, paths: Iterable[str]) -> dict[str, str]:
+        files = self._files.get(year, {})
+        return {path: hashlib.sha256(files[path]).hexdigest() for path in paths if path in files}
+
+    def read(self, year: int, path: str) -> bytes | None:
+        return self._files.get(year, {}).get(path)
+
+    def archived(self, year: int) -> tuple[str, ...]:
+        return tuple(sorted(p for p in self._files.get(year, {}) if p.startswith(f"{ARCHIVE}/")))
+
+    def history(self, district: District, year: int) -> tuple[ExportEntry, ...]:
+        stored = self.load(district, year)
+        return export_history(stored.state if stored else None, self.archived(year))

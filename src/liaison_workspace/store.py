@@ -1,0 +1,379 @@
+"""The folder-and-JSON store: a district's years as the folders of an output folder (``--out``).
+
+``out/<year>/`` holds the year's state (``plan-<district>-<year>.json``), what the last export wrote,
+and ``已作废/`` with what earlier exports wrote and a later one replaced or dropped, grouped by the
+export that wrote them. A save with files stages the new folder beside the old one on the same file
+system and swaps it in under a journal (:class:`~liaison_workspace.folder.YearFolders`): a crash at
+any instruction leaves the previous year or the new one, whole, and the next command finishes or
+rolls back what was interrupted before it does anything else. A save of the state alone replaces the
+state file atomically (:func:`~liaison_workspace.durable.write_atomic`). One command at a time writes
+an output folder: a lock on the folder makes a second one wait, then stop with a clear message. A
+failure of the system (no space, no permission, a read-only or immutable file …) is one
+:class:`~liaison.base.errors.StorageError` naming the path and the fix.
+
+The revision is the sha256 of the state file's bytes: it changes whenever the state does, also when
+a clerk edits the file by hand. The history (:meth:`FolderStore.history`) is what the state and
+``已作废/`` tell of — the exports, their files and letters, no clock time, no state-only saves.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+import stat
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from liaison.base.errors import ExportError
+from liaison.formats.state import StateError, parse_state, state_to_json
+from liaison.formats.syntax import read_file
+from liaison.law.district import District
+from liaison.year.publications import Publication
+from liaison.year.state import ARCHIVE, state_file_name
+from liaison.year.store import Commit, ExportEntry, NoState, Note, RevisionConflict, Stored, export_history
+from liaison_workspace.durable import (
+    checkpoint,
+    make_folders,
+    make_within,
+    remove_tree,
+    sync_tree,
+    write_atomic,
+    write_new,
+)
+from liaison_workspace.folder import TEMP, YearFolders, system_error
+
+__all__ = ["FolderStore", "revision_of"]
+
+_READING = ("cannot read", "无法读取")
+
+
+def revision_of(data: bytes) -> str:
+    """The revision of a state file: the sha256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class FolderStore:
+    """The years of the output folder ``root`` (see the module docstring). ``lock_wait`` seconds to
+    wait for another command on the folder."""
+
+    def __init__(self, root: str | os.PathLike[str], *, lock_wait: float = 30.0) -> None:
+        self.root = Path(root)
+        self.lock_wait = lock_wait
+        self.folders = YearFolders(self.root)
+        self.notes: list[Note] = []
+        self._depth = 0  # the lock is held (by this object) when above 0
+
+    def __repr__(self) -> str:
+        return f"FolderStore({str(self.root)!r})"
+
+    def take_notes(self) -> tuple[Note, ...]:
+        taken, self.notes = tuple(self.notes), []
+        return taken
+
+    # -- places -------------------------------------------------------------------------------------
+    def folder(self, year: int) -> Path:
+        return self.root / str(year)
+
+    def place(self, year: int) -> str:
+        return str(self.folder(year))
+
+    def state_path(self, district: District, year: int) -> Path:
+        return self.folder(year) / state_file_name(district.info.id, year)
+
+    # -- reading ------------------------------------------------------------------------------------
+    def load(self, district: District, year: int) -> Stored | None:
+        """The year's state, or None if there is none yet. What a crash interrupted is finished or
+        rolled back first (under the lock; an output folder that does not exist is not created). A
+        state that is missing while the year's folder holds the files of an earlier export is an
+        error, never a silent new plan."""
+        with self._system_errors(doing=_READING, unchanged=False):
+            self._check_root()
+            if not self.root.is_dir():
+                return None
+            with self._locked(year, create=False):
+                return self._load(district, year)
+
+    def _load(self, district: District, year: int) -> Stored | None:
+        path = self.state_path(district, year)
+        if path.exists() or path.is_symlink():
+            data = read_file(path)
+            return Stored(parse_state(data, district, year=year, file=str(path)), revision_of(data))
+        found = _files_in(self.folder(year))
+        if found:
+            listed = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+            listed_zh = "、".join(found[:3]) + (f" 等 {len(found)} 个" if len(found) > 3 else "")
+            raise StateError(f"the year's state is missing, but {self.folder(year)} holds files of an earlier "
+                             f"export ({listed}): planning {year} afresh would lose what was agreed", file=str(path),
+                             fix=f"put the state file back (from a backup); to start the year afresh, move "
+                                 f"{self.folder(year)} away first",
+                             message_zh=f"该年度的状态文件不见了，但 {self.folder(year)} 中还有早先导出的文件"
+                                        f"（{listed_zh}）：重新安排{year}年会丢失已商定的内容",
+                             fix_zh=f"请从备份恢复该状态文件；如要重新开始该年度，请先把 {self.folder(year)} 移走")
+        return None
+
+    def _revision(self, district: District, year: int) -> str | None:
+        path = self.state_path(district, year)
+        if not path.exists() and not path.is_symlink():
+            return None
+        return revision_of(read_file(path))
+
+    def digests(self, year: int, paths: Iterable[str]) -> dict[str, str]:
+        folder = self.folder(year)
+        return {path: d for path in paths if (d := _digest(folder / path)) is not None}
+
+    def read(self, year: int, path: str) -> bytes | None:
+        target = self.folder(year) / path
+        if target.is_symlink() or not target.is_file():
+            return None
+        with self._system_errors(doing=_READING, unchanged=False):
+            return target.read_bytes()
+
+    def archived(self, year: int) -> tuple[str, ...]:
+        folder = self.folder(year)
+        return tuple(path for path in _files_in(folder) if path.startswith(f"{ARCHIVE}/"))
+
+    def history(self, district: District, year: int) -> tuple[ExportEntry, ...]:
+        stored = self.load(district, year)
+        return export_history(stored.state if stored else None, self.archived(year))
+
+    # -- the lock -------------------------------------------------------------------------------------
+    @contextmanager
+    def lock(self, year: int) -> Iterator[None]:
+        """:meth:`_locked`, creating the output folder if it is missing; a failure of the system in
+        here is the one :class:`StorageError`."""
+        with self._system_errors(), self._locked(year):
+            yield
+
+    @contextmanager
+    def _locked(self, year: int, *, create: bool = True) -> Iterator[None]:
+        """One writer per output folder: wait up to ``lock_wait`` seconds for another, then stop.
+
+        The lock is taken on the folder itself (``flock`` on its descriptor), so no lock file is
+        created, followed or left behind; ``year`` names the year in the message. Once it is held,
+        what a crash interrupted for ``year`` is finished or rolled back (:meth:`YearFolders.recover`).
+        ``create``: make the output folder if it is missing — taken back if what runs under the lock
+        fails and leaves it empty, so a refused request leaves no empty folder behind. Re-entrant."""
+        import fcntl
+
+        if self._depth:
+            yield
+            return
+        self._check_root()
+        created = make_folders(self.root) if create else []
+        try:
+            fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+        except BaseException:
+            _take_back(created)
+            raise
+        try:
+            deadline = time.monotonic() + self.lock_wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise ExportError(f"another liaison command is writing {self.root}",
+                                          file=str(self.folder(year)),
+                                          fix="wait until it has finished, then run this again",
+                                          message_zh=f"另一个 liaison 命令正在写入 {self.root}",
+                                          fix_zh="请等它完成后再运行") from None
+                    time.sleep(0.1)
+            self._depth += 1
+            try:
+                self.notes += self.folders.recover(year)
+                yield
+            except BaseException:
+                _take_back(created)
+                raise
+            finally:
+                self._depth -= 1
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
+
+    @contextmanager
+    def _system_errors(self, *, doing: tuple[str, str] = ("cannot write", "无法写入"),
+                       unchanged: bool = True) -> Iterator[None]:
+        """A failure of the system in here is the one :class:`StorageError` (the path as the user
+        knows it, the reason and the fix, in both languages)."""
+        try:
+            yield
+        except OSError as exc:
+            raise system_error(exc, self.folders, doing=doing, unchanged=unchanged) from None
+
+    # -- writing --------------------------------------------------------------------------------------
+    def save(self, district: District, year: int, commit: Commit, *, expected: str | None) -> str:
+        """Save under the lock: with files, the new folder staged and swapped in; the state alone,
+        its file replaced atomically. Checked before anything is written: the revision (a
+        :class:`RevisionConflict`), then the year's folder (no link, no special file, nothing in the
+        way of a path the save writes)."""
+        with self._system_errors(), self._locked(year):
+            current = self._revision(district, year)
+            if current != expected:
+                raise RevisionConflict.of(str(self.state_path(district, year)), current=current, expected=expected)
+            data = state_to_json(commit.state).encode()
+            if commit.writes or commit.archive:
+                self._check_tree(year, [p for p, _ in commit.writes] + [to for _, to in commit.archive])
+                self.notes += self.folders.swap_in(year, self._stage(district, year, commit, data))
+            else:
+                self._check_tree(year, [state_file_name(district.info.id, year)])
+                write_atomic(self.state_path(district, year), data)
+            return revision_of(data)
+
+    def record_publication(self, district: District, year: int, publication: Publication) -> str:
+        with self._system_errors(), self._locked(year):
+            stored = self._load(district, year)
+            if stored is None:
+                raise NoState(self.place(year), year)
+            data = state_to_json(stored.state.with_publication(publication)).encode()
+            write_atomic(self.state_path(district, year), data)
+            return revision_of(data)
+
+    def _stage(self, district: District, year: int, commit: Commit, state: bytes) -> Path:
+        """The new year's folder, complete and on the disk, beside the old one."""
+        folder = self.folder(year)
+        staging = self.folders.new_staging(year)
+        try:
+            if folder.exists():
+                _link_tree(folder, staging)
+            for path, to in commit.archive:
+                source, target = staging / path, staging / to
+                if source.exists():
+                    make_within(staging, target.parent)
+                    os.replace(source, target)
+            for path, data in commit.writes:
+                make_within(staging, (staging / path).parent)
+                write_new(staging / path, data, step="stage:write")
+            write_new(staging / state_file_name(district.info.id, year), state, step="stage:state")
+            _prune_empty(staging)
+            sync_tree(staging)
+            checkpoint("stage:synced")
+        except BaseException:
+            remove_tree(staging)
+            raise
+        return staging
+
+    # -- checks before anything is written -----------------------------------------------------------
+    def _check_root(self) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise ExportError("the output folder is a file", file=str(self.root), fix="give a folder for --out",
+                              message_zh="输出文件夹是一个文件", fix_zh="请用 --out 给出一个文件夹")
+
+    def _check_tree(self, year: int, paths: Sequence[str]) -> None:
+        """Nothing under the year's folder may be a link or a special file, and nothing in the way of
+        a folder the save needs."""
+        folder = self.folder(year)
+        if folder.is_symlink():
+            raise ExportError("the year's folder is a symbolic link", file=str(folder),
+                              fix="remove the link: liaison writes only real files and folders",
+                              message_zh="该年度的文件夹是一个符号链接",
+                              fix_zh="请删除该链接：liaison 只写入真实的文件和文件夹")
+        if not folder.exists():
+            return
+        if not folder.is_dir():
+            raise ExportError("the year's folder is a file", file=str(folder), fix="move the file away",
+                              message_zh="该年度的文件夹是一个文件", fix_zh="请把该文件移走")
+        for place, dirs, files in os.walk(folder):
+            for name in (*dirs, *files):
+                path = Path(place, name)
+                mode = path.lstat().st_mode
+                if stat.S_ISLNK(mode):
+                    raise ExportError("a symbolic link inside the output folder", file=str(path),
+                                      fix="remove it: liaison writes only real files and folders",
+                                      message_zh="输出文件夹中有一个符号链接",
+                                      fix_zh="请删除它：liaison 只写入真实的文件和文件夹")
+                if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                    raise ExportError("a device, pipe or socket inside the output folder", file=str(path),
+                                      fix="remove it", message_zh="输出文件夹中有一个设备、管道或套接字",
+                                      fix_zh="请删除它")
+        for relative in paths:
+            parts = Path(relative).parts
+            for depth in range(1, len(parts)):
+                parent = folder.joinpath(*parts[:depth])
+                if parent.exists() and not parent.is_dir():
+                    raise ExportError(f"is a file, but {relative} needs it to be a folder", file=str(parent),
+                                      fix="move the file away",
+                                      message_zh=f"这是一个文件，但 {relative} 要求它是文件夹",
+                                      fix_zh="请把该文件移走")
+            target = folder / relative
+            if target.is_dir():
+                raise ExportError(f"is a folder, but the export writes a file there ({relative})", file=str(target),
+                                  fix="move the folder away",
+                                  message_zh=f"这是一个文件夹，但导出要在此写入文件（{relative}）",
+                                  fix_zh="请把该文件夹移走")
+
+
+def _digest(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _files_in(folder: Path) -> list[str]:
+    """The regular files under the year's folder (links not followed; leftovers of a crash aside), as
+    paths inside it: the trace of an earlier export."""
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    found: list[str] = []
+    for place, _dirs, files in os.walk(folder):
+        for name in sorted(files):
+            path = Path(place, name)
+            if not TEMP.fullmatch(name) and stat.S_ISREG(path.lstat().st_mode):
+                found.append(str(path.relative_to(folder)))
+    return sorted(found)
+
+
+def _take_back(created: Sequence[Path]) -> None:
+    """Remove the folders the lock created, innermost first, while they are empty."""
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """``target`` as a copy of ``source`` made of hard links (a copy where links are not possible);
+    temporary files a crash left are not carried over. A folder that cannot be read stops it (its
+    files would be lost with the old year)."""
+    for place, dirs, files in os.walk(source, onerror=_raise):
+        here = target / Path(place).relative_to(source)
+        for name in dirs:
+            (here / name).mkdir()
+        for name in files:
+            if TEMP.fullmatch(name):
+                continue
+            try:
+                os.link(Path(place, name), here / name)
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                    raise
+                shutil.copy2(Path(place, name), here / name)
+                _fsync_file(here / name)
+            checkpoint("stage:link")
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune_empty(root: Path) -> None:
+    for place, dirs, files in os.walk(root, topdown=False):
+        if not dirs and not files and Path(place) != root:
+            Path(place).rmdir()

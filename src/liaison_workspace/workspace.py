@@ -1,0 +1,258 @@
+"""The year's work through a store: export, update, publish.
+
+    from liaison_workspace import MemoryStore, Workspace
+    ws = Workspace("out")                        # the output folder (FolderStore)
+    ws = Workspace(store=MemoryStore())          # or any YearStore
+    outcome = ws.export(district, 2027, [("ical", {}), ("docx", {})])
+    ws.update(district, 2027, [Change("move", "2027/visit/health/cpwdp/1", date(2027, 4, 20))])
+    result = ws.publish(district, 2027, "caldav", {"url": …, "user": …, "password": …})
+
+Every call checks its request (the year, the exporters or the publisher and their options) before the
+store is touched, reads the year's state under the store's lock, works the new state out in memory
+(:func:`liaison.build_export`, :func:`liaison.year.reconcile.update_plan`) and saves it in one step
+from the revision it read (:meth:`liaison.year.store.YearStore.save`): all or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from liaison.base.errors import OptionError
+from liaison.host.exporting import build_export
+from liaison.host.options import resolve
+from liaison.host.plugins import exporter as find_exporter
+from liaison.host.plugins import publisher as find_publisher
+from liaison.host.publishing import Publisher, PublishError, PublishRequest, PublishResult
+from liaison.law.district import District
+from liaison.law.notices import HolidayNotice
+from liaison.law.records import Records
+from liaison.law.workdays import WorkingDayCalendar
+from liaison.year.engagements import KnownEvent, Plan, PlanOptions, revise
+from liaison.year.planner import check_year
+from liaison.year.publications import Publication
+from liaison.year.reconcile import Change, apply_changes, update_plan
+from liaison.year.state import YearState, state_file_name, year_calendar
+from liaison.year.store import Commit, ExportEntry, NoState, Note, Stored, YearStore
+from liaison_workspace.folder import YearFolders
+from liaison_workspace.store import FolderStore
+
+__all__ = ["ExportOutcome", "UpdateOutcome", "Workspace", "renamed"]
+
+
+@attrs.frozen
+class ExportOutcome:
+    """What an export did: the new state, the files written, archived, left alone, unchanged, the
+    notes of the store's recovery (an interrupted command finished or rolled back, a leftover that
+    could not be removed), and the state's new revision."""
+
+    folder: Path
+    state: YearState
+    written: tuple[tuple[str, str, int], ...]  # (exporter, path, bytes)
+    archived: tuple[tuple[str, str], ...]  # (path, archive path)
+    kept_edits: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    notes: tuple[Note, ...] = ()
+    revision: str = ""
+
+    @property
+    def plan(self) -> Plan:
+        return self.state.plan
+
+
+@attrs.frozen
+class UpdateOutcome:
+    """What an update changed: the plan before and after (the state is saved), and its new revision."""
+
+    path: Path
+    before: Plan  # the plan the changes were made to
+    after: Plan
+    created: bool = False  # the year had no state: it was planned first
+    notes: tuple[Note, ...] = ()
+    revision: str = ""
+
+
+class Workspace:
+    """A district's years in a store: ``Workspace(root)`` for the output folder ``root`` (``--out``,
+    :class:`~liaison_workspace.store.FolderStore`, ``lock_wait`` seconds to wait for another command),
+    ``Workspace(store=…)`` for any :class:`~liaison.year.store.YearStore`.
+
+    The store gathers notes of what its recovery did or could not do (:class:`Note`) until
+    :meth:`take_notes` hands them over; an export's or update's outcome carries those of its call."""
+
+    def __init__(self, root: str | os.PathLike[str] | None = None, *, store: YearStore | None = None,
+                 lock_wait: float = 30.0) -> None:
+        if (root is None) == (store is None):
+            raise TypeError("Workspace(root) for an output folder, or Workspace(store=…): one of the two")
+        self.store: YearStore = store if store is not None else FolderStore(root or ".", lock_wait=lock_wait)
+
+    def take_notes(self) -> tuple[Note, ...]:
+        return self.store.take_notes()
+
+    # -- the output folder (a FolderStore's) ----------------------------------------------------------
+    def _folders(self) -> FolderStore:
+        if not isinstance(self.store, FolderStore):
+            raise TypeError(f"{self.store!r} is not an output folder")
+        return self.store
+
+    @property
+    def root(self) -> Path:
+        return self._folders().root
+
+    @property
+    def folders(self) -> YearFolders:
+        return self._folders().folders
+
+    def folder(self, year: int) -> Path:
+        return Path(self.store.place(year))
+
+    def state_path(self, district: District, year: int) -> Path:
+        return self.folder(year) / state_file_name(district.info.id, year)
+
+    def locked(self, year: int) -> AbstractContextManager[None]:
+        """The store's lock on the year (:meth:`YearStore.lock`)."""
+        return self.store.lock(year)
+
+    # -- reading --------------------------------------------------------------------------------------
+    def read_state(self, district: District, year: int) -> YearState | None:
+        """The year's state, checked against the district and the year, or None if there is none yet."""
+        stored = self.store.load(district, year)
+        return stored.state if stored is not None else None
+
+    def load(self, district: District, year: int) -> Stored | None:
+        """The year's state with its revision (what a later save names as ``expected``)."""
+        return self.store.load(district, year)
+
+    def history(self, district: District, year: int) -> tuple[ExportEntry, ...]:
+        return self.store.history(district, year)
+
+    # -- export ---------------------------------------------------------------------------------------
+    def export(self, district: District, year: int, formats: Sequence[tuple[str, Mapping[str, Any]]], *,
+               records: Records | None = None, calendar: WorkingDayCalendar | None = None,
+               options: PlanOptions | None = None, events: Sequence[KnownEvent] | None = None,
+               replan: bool = False, issued_on: dt.date | None = None,
+               notices: Sequence[HolidayNotice] = (), district_name: str | None = None) -> ExportOutcome:
+        """Export the year in the given formats (exporter names with their options), all or nothing.
+        ``notices`` (holiday notices) replace those the year's state was planned on for their years;
+        without them the stored ones hold.
+
+        ``district_name`` names the district for this export only (:meth:`District.renamed`): every
+        exporter sees it, so letterheads, signatures, 印发机关, calendar names and sheet titles agree.
+        It is not kept in the year's state; the lasting name is ``[district].name`` in the data.
+
+        The request — the year, the exporters, their options, the name — is checked before anything
+        is created (a refused one leaves no output folder behind)."""
+        if district_name is not None:
+            district = renamed(district, district_name)
+        check_year(year)
+        exporters = [(find_exporter(name), given) for name, given in formats]
+        for chosen, given in exporters:
+            chosen.typed_options(given)
+        with self.store.lock(year):
+            stored = self.store.load(district, year)
+            state = stored.state if stored is not None else None
+            on_disk = self.store.digests(year, [f.path for f in (state.manifest.files if state else ())])
+            result = build_export(district, year, state, exporters, records=records, calendar=calendar,
+                                  options=options, events=events, replan=replan, issued_on=issued_on, on_disk=on_disk,
+                                  notices=notices)
+            commit = Commit(result.state, tuple((a.path, a.data) for _, a in result.writes), result.archive)
+            revision = self.store.save(district, year, commit, expected=stored.revision if stored else None)
+        folder = self.folder(year)
+        written = tuple((n, str(folder / a.path), len(a.data)) for n, a in result.writes)
+        return ExportOutcome(folder, result.state, written, result.archive, result.kept_edits, result.unchanged,
+                             self.take_notes(), revision)
+
+    # -- updates to the state -----------------------------------------------------------------------
+    def update(self, district: District, year: int, changes: Sequence[Change] = (), *, force: bool = False,
+               calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
+               events: Sequence[KnownEvent] | None = None, replan: bool = False,
+               notices: Sequence[HolidayNotice] = ()) -> UpdateOutcome:
+        """Apply changes (confirm, move, cancel, held) to the year's state and save it; a year without
+        a state is planned first. ``notices`` as for :meth:`export`."""
+        check_year(year)
+        with self.store.lock(year):
+            stored = self.store.load(district, year)
+            state = stored.state if stored is not None else None
+            calendar, used = year_calendar(state, year, calendar, notices)
+            created = state is None
+            if state is None:
+                planned, seen = update_plan(district, year, None, options=options, calendar=calendar, events=events)
+                state = attrs.evolve(YearState.of(planned), events_seen=seen)
+            changed = apply_changes(state.plan, changes, force=force)
+            planned, seen = update_plan(district, year, state.with_plan(changed), options=options, calendar=calendar,
+                                        events=events, replan=replan)
+            after = revise(state.plan, planned)
+            new_state = attrs.evolve(state.with_plan(after), events_seen=seen, notices=used)
+            revision = self.store.save(district, year, Commit(new_state),
+                                       expected=stored.revision if stored else None)
+        return UpdateOutcome(self.state_path(district, year), state.plan, after, created, self.take_notes(), revision)
+
+    # -- publishing -----------------------------------------------------------------------------------
+    def save_publication(self, district: District, year: int, publication: Publication) -> None:
+        """Record what a publisher sent (only what the target accepted) in the year's state."""
+        self.store.record_publication(district, year, publication)
+
+    @contextmanager
+    def publishing(self, district: District, year: int) -> Iterator[tuple[YearState, Callable[[Publication], None]]]:
+        """The year's state and ``record(publication)``, which saves the publication into it at once,
+        through the same save as every change of the state. The lock is held while the publisher
+        runs, so each write the target acknowledges is stored before the next is sent (a publisher
+        killed loses at most the one in flight) and no other writer changes the state between two
+        records."""
+        with self.store.lock(year):
+            stored = self.store.load(district, year)
+            if stored is None:
+                raise NoState(self.store.place(year), year)
+            current, revision = stored.state, stored.revision
+
+            def record(publication: Publication) -> None:
+                nonlocal current, revision
+                current = current.with_publication(publication)
+                revision = self.store.save(district, year, Commit(current), expected=revision)
+
+            yield stored.state, record
+
+    def publish(self, district: District, year: int, publisher: str | Publisher,
+                options: Mapping[str, Any] | None = None, *,
+                progress: Callable[[int, int], None] | None = None) -> PublishResult:
+        """Publish the year's state with ``publisher`` (a registered name, ``caldav``, or a
+        :class:`~liaison.host.publishing.Publisher`) and its options (checked first, an
+        :class:`OptionError` for an unknown name or a bad value): only what changed since the last
+        publication to the same target is sent, and what the target accepts is saved into the
+        state as it comes — on a :class:`PublishError` too, whatever it had accepted before.
+        ``progress(done, total)`` is called as the publisher goes. A year without a state is a
+        :class:`~liaison.year.store.NoState`."""
+        chosen = find_publisher(publisher) if isinstance(publisher, str) else publisher
+        typed = resolve(chosen.options, dict(options or {}), f"publisher {chosen.name!r}")
+        target = chosen.target(typed)
+        with self.publishing(district, year) as (state, record):
+            request = PublishRequest(district, state.plan, state.publication(chosen.name, target), typed, progress,
+                                     record=record)
+            try:
+                result = chosen.publish(request)
+            except PublishError as exc:
+                if exc.partial is not None and exc.partial.calendars:  # what the target accepted before it failed
+                    record(exc.partial)
+                raise
+            record(result.publication)
+        return result
+
+
+def renamed(district: District, name: str) -> District:
+    """The district under ``name`` (surrounding spaces dropped), or an :class:`OptionError` in both
+    languages saying why the name cannot be used."""
+    from liaison.base.text import FieldError
+
+    try:
+        return district.renamed(name.strip())
+    except FieldError:
+        raise OptionError(f"the district's name {name!r} is empty or not one line", path="district_name",
+                          fix="give the name as it heads the district's documents, e.g. 厦门市海沧区",
+                          message_zh=f"区名 {name!r} 为空或不止一行",
+                          fix_zh="请写公文中使用的区名，如 厦门市海沧区") from None

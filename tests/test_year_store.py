@@ -1,0 +1,382 @@
+"""The year-store protocol (:mod:`liaison.year.store`): one module of tests, run against every store.
+
+Each test takes ``make_store`` and runs once per implementation — the output folder
+(:class:`~liaison_workspace.FolderStore`) and memory (:class:`~liaison_workspace.MemoryStore`).
+``make_store()`` called twice gives two handles on the same years (two processes on one folder, two
+callers of one memory store), so a second writer is a real second writer. The state machine at the
+end drives both stores with the same steps and requires the same answers of each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from liaison.formats.district import seed_district
+from liaison.host import plugins
+from liaison.host.options import Option
+from liaison.host.publishing import Publisher, PublishError, PublishRequest, PublishResult
+from liaison.law.district import District
+from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
+from liaison.year.reconcile import Change, apply_changes
+from liaison.year.state import ARCHIVE, YearState
+from liaison.year.store import Commit, ExportEntry, NoState, RevisionConflict, YearStore
+from liaison_workspace import FolderStore, MemoryStore, Workspace
+
+YEAR = 2027
+MOVED = "2027/joint_meeting/construction"
+StoreFactory = Callable[[], YearStore]
+
+
+@pytest.fixture(params=["folder", "memory"])
+def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactory:
+    """A factory of handles on one store's years (see the module docstring)."""
+    if request.param == "folder":
+        return lambda: FolderStore(tmp_path / "out", lock_wait=5)
+    memory = MemoryStore(lock_wait=5)
+    return lambda: memory
+
+
+@pytest.fixture
+def exporters(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("LIAISON_PLUGINS", "ical,docx")
+    plugins.reset()
+    yield
+    plugins.reset()
+
+
+@functools.cache
+def seed() -> District:
+    return seed_district()
+
+
+@functools.cache
+def planned() -> YearState:
+    """The seed district's 2027 as a first update leaves it (planned once for the whole module)."""
+    store = MemoryStore()
+    Workspace(store=store).update(seed(), YEAR)
+    stored = store.load(seed(), YEAR)
+    assert stored is not None
+    return stored.state
+
+
+def confirmed(state: YearState, index: int) -> YearState:
+    """The state with its ``index``-th proposed engagement agreed (the state itself when none is left)."""
+    proposed = [e.id for e in state.engagements if e.status.value == "proposed"]
+    if not proposed:
+        return state
+    return state.with_plan(apply_changes(state.plan, [Change("confirm", proposed[index % len(proposed)])]))
+
+
+def publication(target: str, etag: str = '"1"') -> Publication:
+    resource = PublishedResource("uid-1@seed", "/dav/all/uid-1.ics", etag, "0" * 64, 0)
+    return Publication("fake", target, (PublishedCalendar("全部", "全部", f"{target}all/", (resource,)),))
+
+
+# ------------------------------------------------------------------------------------ load and save
+def test_a_year_without_a_state_holds_nothing(make_store: StoreFactory) -> None:
+    store = make_store()
+    assert isinstance(store, YearStore)
+    assert store.load(seed(), YEAR) is None
+    assert store.history(seed(), YEAR) == ()
+    assert store.read(YEAR, "ical/全部.ics") is None and store.archived(YEAR) == ()
+    assert dict(store.digests(YEAR, ["ical/全部.ics"])) == {}
+    with pytest.raises(NoState) as info:
+        store.record_publication(seed(), YEAR, publication("https://cal.example/"))
+    assert info.value.year == YEAR and info.value.message_zh and store.load(seed(), YEAR) is None
+
+
+def test_a_save_is_read_back_with_its_revision(make_store: StoreFactory) -> None:
+    store = make_store()
+    first = store.save(seed(), YEAR, Commit(planned(), (("ical/全部.ics", b"BEGIN:VCALENDAR"),)), expected=None)
+    stored = make_store().load(seed(), YEAR)  # another handle sees it
+    assert stored is not None and stored.state == planned() and stored.revision == first
+    assert make_store().read(YEAR, "ical/全部.ics") == b"BEGIN:VCALENDAR"
+    changed = confirmed(planned(), 0)
+    second = store.save(seed(), YEAR, Commit(changed), expected=first)
+    assert second != first
+    again = make_store().load(seed(), YEAR)
+    assert again is not None and again.state == changed and again.revision == second
+    assert make_store().read(YEAR, "ical/全部.ics") == b"BEGIN:VCALENDAR"  # a save of the state alone keeps the files
+
+
+def test_a_second_writer_is_refused_with_the_current_revision(make_store: StoreFactory) -> None:
+    """Two writers read the same revision; the first save wins, the second is refused (a service's
+    412) with the revision the store holds now, and changes nothing."""
+    base = make_store().save(seed(), YEAR, Commit(planned()), expected=None)
+    one, two = make_store(), make_store()
+    read_one, read_two = one.load(seed(), YEAR), two.load(seed(), YEAR)
+    assert read_one is not None and read_two is not None and read_one.revision == read_two.revision == base
+    won = one.save(seed(), YEAR, Commit(confirmed(read_one.state, 0)), expected=read_one.revision)
+    with pytest.raises(RevisionConflict) as info:
+        two.save(seed(), YEAR, Commit(confirmed(read_two.state, 1), (("a.ics", b"x"),)), expected=read_two.revision)
+    assert (info.value.current, info.value.expected) == (won, base)
+    assert "another writer" in info.value.render("en") and "其他人" in info.value.render("zh")
+    now = make_store().load(seed(), YEAR)
+    assert now is not None and now.revision == won and now.state == confirmed(planned(), 0)
+    assert make_store().read(YEAR, "a.ics") is None
+    with pytest.raises(RevisionConflict) as creating:  # "the year has no state" is a revision too
+        make_store().save(seed(), YEAR, Commit(planned()), expected=None)
+    assert creating.value.current == won
+
+
+def test_writers_racing_in_threads_one_wins(make_store: StoreFactory) -> None:
+    """Eight threads read, wait for each other, then all save from what they read: exactly one save
+    goes through, every other is refused naming the winner's revision."""
+    base = make_store().save(seed(), YEAR, Commit(planned()), expected=None)
+    barrier = threading.Barrier(8)
+    won: list[str] = []
+    refused: list[RevisionConflict] = []
+
+    def write(index: int) -> None:
+        store = make_store()
+        stored = store.load(seed(), YEAR)
+        assert stored is not None
+        barrier.wait()
+        try:
+            won.append(store.save(seed(), YEAR, Commit(confirmed(stored.state, index)), expected=stored.revision))
+        except RevisionConflict as exc:
+            refused.append(exc)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(won) == 1 and len(refused) == 7
+    assert all(r.current == won[0] and r.expected == base for r in refused)
+
+
+def test_publications_are_recorded_one_at_a_time(make_store: StoreFactory) -> None:
+    store = make_store()
+    base = store.save(seed(), YEAR, Commit(planned()), expected=None)
+    after = store.record_publication(seed(), YEAR, publication("https://a.example/"))
+    later = store.record_publication(seed(), YEAR, publication("https://a.example/", '"2"'))
+    store.record_publication(seed(), YEAR, publication("https://b.example/"))
+    assert len({base, after, later}) == 3
+    stored = make_store().load(seed(), YEAR)
+    assert stored is not None
+    assert [p.target for p in stored.state.publications] == ["https://a.example/", "https://b.example/"]
+    kept = stored.state.publication("fake", "https://a.example/")
+    assert kept is not None and kept.calendars[0].resources[0].etag == '"2"'  # replaced, not added
+
+
+# ------------------------------------------------------------------------- the workspace on a store
+def test_a_letter_once_issued_keeps_its_bytes(make_store: StoreFactory, exporters: None) -> None:
+    """A move after the letters went out: the re-export issues new invitations, and the store still
+    gives the first ones byte for byte under 已作废/1/; the history says which export did what."""
+    ws = Workspace(store=make_store())
+    first = ws.export(seed(), YEAR, [("docx", {"kinds": "invitation"})], issued_on=dt.date(2026, 12, 1))
+    originals = {r.path: ws.store.read(YEAR, r.path) for r in first.state.letters
+                 if r.kind == "invitation" and r.engagement == MOVED}
+    assert originals and all(data for data in originals.values())
+    assert first.revision == ws.load(seed(), YEAR).revision  # type: ignore[union-attr]
+    ws.update(seed(), YEAR, [Change("move", MOVED, dt.date(2027, 4, 20), dt.time(14, 30))])
+    second = ws.export(seed(), YEAR, [("docx", {"kinds": "invitation"})], issued_on=dt.date(2027, 1, 11))
+    for path, data in originals.items():
+        assert ws.store.read(YEAR, f"{ARCHIVE}/1/{path}") == data
+        assert (f"{ARCHIVE}/1/{path}") in ws.store.archived(YEAR)
+    history = ws.history(seed(), YEAR)
+    assert [h.export for h in history] == [1, 2]
+    assert set(originals) <= set(history[0].archived)
+    issued_now = {r.doc_number for r in second.state.letters if r.revision == 2}
+    assert issued_now and set(history[1].letters) == issued_now
+    digests = ws.store.digests(YEAR, [f.path for f in second.state.manifest.files])
+    assert digests == {f.path: f.sha256 for f in second.state.manifest.files}
+
+
+def test_an_export_from_a_stale_read_is_refused_by_the_store(make_store: StoreFactory, exporters: None) -> None:
+    """The workspace saves from the revision it read under the lock: a save from any other is
+    refused, so nothing another writer saved is ever overwritten."""
+    ws = Workspace(store=make_store())
+    ws.export(seed(), YEAR, [("ical", {})])
+    stale = ws.load(seed(), YEAR)
+    assert stale is not None
+    ws.update(seed(), YEAR, [Change("confirm", MOVED)])
+    with pytest.raises(RevisionConflict):
+        make_store().save(seed(), YEAR, Commit(stale.state), expected=stale.revision)
+    now = ws.read_state(seed(), YEAR)
+    assert now is not None and now.plan.get(MOVED).status.value == "agreed"
+
+
+def fake_publisher(fail_after: int | None = None) -> tuple[Publisher, list[Publication]]:
+    """A publisher that 'sends' each engagement, recording after each acknowledged write, and stops
+    with a :class:`PublishError` after ``fail_after`` of them."""
+    seen: list[Publication] = []
+
+    def publish(request: PublishRequest) -> PublishResult:
+        target = str(request.options["url"])
+        resources: list[PublishedResource] = []
+        done = {r.uid for c in (request.previous.calendars if request.previous else ()) for r in c.resources}
+        for engagement in request.plan.engagements[:5]:
+            uid = hashlib.sha1(engagement.id.encode()).hexdigest()
+            resources.append(PublishedResource(uid, f"/dav/{uid}.ics", None, "0" * 64, 0))
+            if uid in done:
+                continue
+            now = Publication("fake", target, (PublishedCalendar("全部", "全部", target, tuple(resources)),))
+            if fail_after is not None and len(resources) > fail_after:
+                raise PublishError("the server went away", partial=Publication(
+                    "fake", target, (PublishedCalendar("全部", "全部", target, tuple(resources[:-1])),)))
+            assert request.record is not None
+            request.record(now)
+            seen.append(now)
+        final = Publication("fake", target, (PublishedCalendar("全部", "全部", target, tuple(resources)),))
+        return PublishResult(final, created=len(resources) - len(done))
+
+    return Publisher("fake", "a test publisher", publish, (Option("url", "text", ""),)), seen
+
+
+def test_publishing_through_the_workspace(make_store: StoreFactory) -> None:
+    ws = Workspace(store=make_store())
+    publisher, _ = fake_publisher()
+    with pytest.raises(NoState):
+        ws.publish(seed(), YEAR, publisher, {"url": "https://cal.example/"})
+    ws.update(seed(), YEAR)
+    failing, seen = fake_publisher(fail_after=2)
+    with pytest.raises(PublishError):
+        ws.publish(seed(), YEAR, failing, {"url": "https://cal.example/"})
+    state = ws.read_state(seed(), YEAR)
+    assert state is not None and len(seen) == 2
+    kept = state.publication("fake", "https://cal.example/")
+    assert kept is not None and len(kept.calendars[0].resources) == 2  # what was acknowledged before it failed
+    progress: list[tuple[int, int]] = []
+    result = ws.publish(seed(), YEAR, publisher, {"url": "https://cal.example/"},
+                        progress=lambda done, total: progress.append((done, total)))
+    assert result.created == 3  # only what the failed run had not sent
+    state = ws.read_state(seed(), YEAR)
+    assert state is not None and state.publication("fake", "https://cal.example/") == result.publication
+
+
+def test_the_same_year_from_either_store(tmp_path: Path, exporters: None) -> None:
+    """An export and an update through the folder and through memory: the same state and the same
+    bytes in each file, so a year can be handed from one store to the other."""
+    folder, memory = Workspace(tmp_path / "out"), Workspace(store=MemoryStore())
+    outcomes = []
+    for ws in (folder, memory):
+        ws.update(seed(), YEAR, [Change("confirm", MOVED)])
+        outcomes.append(ws.export(seed(), YEAR, [("ical", {}), ("docx", {"kinds": "notice"})],
+                                  issued_on=dt.date(2026, 12, 1)))
+    assert outcomes[0].state == outcomes[1].state and outcomes[0].written and outcomes[1].revision.startswith("m")
+    paths = [f.path for f in outcomes[0].state.manifest.files]
+    assert [folder.store.read(YEAR, p) for p in paths] == [memory.store.read(YEAR, p) for p in paths]
+    assert all(folder.store.read(YEAR, p) for p in paths)
+
+
+def test_the_workspace_takes_a_folder_or_a_store(tmp_path: Path) -> None:
+    assert isinstance(Workspace(tmp_path).store, FolderStore)
+    memory = MemoryStore()
+    assert Workspace(store=memory).store is memory
+    with pytest.raises(TypeError):
+        Workspace()
+    with pytest.raises(TypeError):
+        Workspace(tmp_path, store=memory)
+    with pytest.raises(TypeError, match="not an output folder"):
+        _ = Workspace(store=memory).root
+
+
+# ----------------------------------------------------------------- the two stores, step by step
+PATHS = ("ical/全部.ics", "通知/01-通知.docx", "台账.xlsx")
+
+
+class SameAnswers(RuleBasedStateMachine):
+    """The folder store and the memory store given the same steps: every answer the same — each
+    save accepted or refused alike, the same state, files, archive and history. Revisions are each
+    store's own; what is compared is which of them each store accepts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = Path(tempfile.mkdtemp(prefix="liaison-store-"))
+        self.stores: list[YearStore] = [FolderStore(self.root / "out", lock_wait=5), MemoryStore()]
+        self.revisions: list[list[str | None]] = [[None], [None]]  # every revision each store gave, in order
+        self.states: list[YearState | None] = [None]  # the state each of those revisions names
+        self.state: YearState | None = None
+        self.export = 0
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _save(self, commit: Commit, stale: int) -> None:
+        """Save in both stores from the revision ``stale`` saves back (0: the current one). A stale
+        revision of the same state as the current one is not tried: one store may name equal states
+        alike (the folder's hash), another not (the memory's counter), and either is right."""
+        back = max(0, len(self.states) - 1 - stale)
+        if stale and self.states[back] == self.states[-1]:
+            return
+        answers = []
+        for store, revisions in zip(self.stores, self.revisions, strict=True):
+            expected = revisions[back]
+            try:
+                revisions.append(store.save(seed(), YEAR, commit, expected=expected))
+                answers.append("saved")
+            except RevisionConflict as exc:
+                assert exc.current == revisions[-1]
+                answers.append("refused")
+        assert answers[0] == answers[1]
+        if answers[0] == "saved":
+            self.state = commit.state
+            self.states.append(commit.state)
+
+    @rule(index=st.integers(0, 200), stale=st.sampled_from([0, 0, 1, 2]))
+    def agree_one(self, index: int, stale: int) -> None:
+        self._save(Commit(confirmed(self.state or planned(), index)), stale)
+
+    @precondition(lambda self: self.state is not None)
+    @rule(files=st.lists(st.tuples(st.sampled_from(PATHS), st.binary(min_size=0, max_size=40)), max_size=3),
+          archive=st.lists(st.sampled_from(PATHS), max_size=2, unique=True))
+    def export_files(self, files: list[tuple[str, bytes]], archive: list[str]) -> None:
+        assert self.state is not None
+        self.export += 1
+        state = attrs.evolve(self.state, manifest=attrs.evolve(self.state.manifest, revision=self.export))
+        moves = tuple((path, f"{ARCHIVE}/{self.export}/{path}") for path in archive)
+        self._save(Commit(state, tuple(dict(files).items()), moves), 0)
+
+    @precondition(lambda self: self.state is not None)
+    @rule(where=st.sampled_from(["https://a.example/", "https://b.example/"]), etag=st.sampled_from(['"1"', '"2"']))
+    def publish(self, where: str, etag: str) -> None:
+        assert self.state is not None
+        for store, revisions in zip(self.stores, self.revisions, strict=True):
+            revisions.append(store.record_publication(seed(), YEAR, publication(where, etag)))
+        self.state = self.state.with_publication(publication(where, etag))
+        self.states.append(self.state)
+
+    @invariant()
+    def same_answers(self) -> None:
+        loaded = [store.load(seed(), YEAR) for store in self.stores]
+        assert [s.state if s else None for s in loaded] == [self.state, self.state]
+        assert [s.revision if s else None for s in loaded] == [r[-1] for r in self.revisions]
+        archived = [store.archived(YEAR) for store in self.stores]
+        assert archived[0] == archived[1]
+        for path in (*PATHS, *archived[0]):
+            assert self.stores[0].read(YEAR, path) == self.stores[1].read(YEAR, path)
+        assert dict(self.stores[0].digests(YEAR, PATHS)) == dict(self.stores[1].digests(YEAR, PATHS))
+        history: list[tuple[ExportEntry, ...]] = [store.history(seed(), YEAR) for store in self.stores]
+        assert history[0] == history[1]
+
+
+SameAnswers.TestCase.settings = settings(max_examples=15, stateful_step_count=8, deadline=None,
+                                         suppress_health_check=[HealthCheck.too_slow])
+test_the_two_stores_answer_alike = SameAnswers.TestCase
+
+
+def test_nothing_writes_over_what_is_archived() -> None:
+    """A commit into 已作废/, or an archive move out of it, is refused as a value, before any store sees it."""
+    from liaison.base.errors import ExportError
+
+    with pytest.raises(ExportError, match="never writes into"):
+        Commit(planned(), ((f"{ARCHIVE}/1/通知/01.docx", b"forged"),))
+    with pytest.raises(ExportError, match="is archived into"):
+        Commit(planned(), (), ((f"{ARCHIVE}/1/通知/01.docx", "通知/01.docx"),))
+    with pytest.raises(ExportError, match="is archived into"):
+        Commit(planned(), (), (("通知/01.docx", "elsewhere/01.docx"),))
