@@ -14,40 +14,20 @@ from liaison.law.district import CcList, District, InviteeList, Recipient
 from liaison.law.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Report, Severity
 from liaison.law.findings import STATUS_EN as FINDING_EN
 from liaison.law.findings import STATUS_ZH as FINDING_ZH
-from liaison.law.model import DESIGNATION_EN, DESIGNATION_ZH, Organisation, Pairing
+from liaison.law.model import Organisation, Pairing
 from liaison.law.rules import (
     BASIS_EN,
     BASIS_ZH,
-    ENGAGEMENT_KIND_EN,
-    ENGAGEMENT_KIND_ZH,
     MODALITY_EN,
     MODALITY_ZH,
     RULE_TAGS,
-    Cadence,
-    DesignationRule,
-    Invitation,
     Provision,
-    RecordOnly,
-    Response,
-    Routing,
     Rule,
-    record_kind_words,
+    describe_rule,
 )
 from liaison.law.terms import (
-    DOCUMENT_KIND_EN,
-    DOCUMENT_KIND_ZH,
-    HOST_EN,
-    HOST_ZH,
-    ISSUER_EN,
-    ISSUER_ZH,
-    RECIPIENTS_EN,
-    RECIPIENTS_ZH,
-    SCOPE_EN,
-    SCOPE_ZH,
     SETTING_EN,
     SETTING_ZH,
-    TRIGGER_EN,
-    TRIGGER_ZH,
     term,
 )
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan
@@ -107,46 +87,6 @@ def provision_json(prov: Provision, day: dt.date) -> dict[str, Any]:
                                  for n in x.notes], "not_accounted_for": list(x.uncovered)}
                       for x in sentences(prov, day)],
     }
-
-
-def describe_rule(rule: Rule, lang: str = "zh") -> str:
-    """One line for a rule, in words of ``lang`` (the tables of :mod:`liaison.law.rules`)."""
-    en = lang == "en"
-    if isinstance(rule, Cadence):
-        if en:
-            period, count = rule.how_often_en()
-            return f"{rule.label_en or ENGAGEMENT_KIND_EN[rule.engagement_kind]}: {count} {period} " \
-                f"({term(SCOPE_EN, rule.scope)})"
-        period, count = rule.how_often_zh()
-        what = rule.label_zh or ENGAGEMENT_KIND_ZH[rule.engagement_kind]
-        return f"{what}：{period}{count}（{term(SCOPE_ZH, rule.scope)}）"
-    if isinstance(rule, Routing):
-        if en:
-            documents = rule.label_en or term(DOCUMENT_KIND_EN, rule.document_kind)
-            return f"copying: {documents} of {term(ISSUER_EN, rule.issuer)} → {term(RECIPIENTS_EN, rule.recipients)}"
-        documents = rule.label_zh or term(DOCUMENT_KIND_ZH, rule.document_kind)
-        return (f"抄送：{term(ISSUER_ZH, rule.issuer)}{documents} → "
-                f"{term(RECIPIENTS_ZH, rule.recipients)}")
-    if isinstance(rule, Invitation):
-        if en:
-            return (f"invitation: {rule.label_en or ENGAGEMENT_KIND_EN[rule.event_kind]} → "
-                    f"{term(RECIPIENTS_EN, rule.recipients)}"
-                    f" ({rule.role_en})")
-        return (f"邀请：{rule.label_zh or ENGAGEMENT_KIND_ZH[rule.event_kind]} → {term(RECIPIENTS_ZH, rule.recipients)}"
-                f"（{rule.role_zh}）")
-    if isinstance(rule, Response):
-        if en:
-            return f"answer: {term(TRIGGER_EN, rule.trigger)} {rule.describe_en()}"
-        return f"答复：{term(TRIGGER_ZH, rule.trigger)}{rule.describe_zh()}"
-    if isinstance(rule, DesignationRule):
-        if en:
-            return "designation: " + ", ".join(DESIGNATION_EN[r] for r in rule.roles)
-        return "指定：" + "、".join(DESIGNATION_ZH[r] for r in rule.roles)
-    assert isinstance(rule, RecordOnly)
-    what_zh, what_en = record_kind_words(rule)
-    if en:
-        return f"recorded: {what_en} ({term(HOST_EN, rule.by)})"
-    return f"记录：{what_zh}（{term(HOST_ZH, rule.by)}）"
 
 
 def setting_name(field: str, lang: str = "zh") -> str:

@@ -234,6 +234,16 @@ class DesignationDuty:
     missing: tuple[str, ...]
 
 
+def designation_duty(district: District, org: Organisation, prov: Provision, rule: DesignationRule, as_of: dt.date,
+                     records: Records | None = None) -> DesignationDuty:
+    """§3.1 for one paired unit on ``as_of``: who it has named (data and records merged) and which of
+    the rule's roles nobody has recorded — the one place the missing roles are worked out, for the
+    notice and the checker alike."""
+    named = designations_in_force(district, org, as_of, records)
+    missing = tuple(role for role in rule.roles if not getattr(named, role))
+    return DesignationDuty(prov.id, rule, prov.modality_of(rule), named, missing)
+
+
 # ------------------------------------------------------------------------------------------- duties
 @attrs.frozen
 class Duties:
@@ -290,9 +300,7 @@ def _designation(district: District, org: Organisation, spans: Sequence[PairingS
         return None
     for prov, rule in district.rules(DesignationRule, as_of):
         if isinstance(rule, DesignationRule):
-            named = designations_in_force(district, org, as_of, records)
-            missing = tuple(role for role in rule.roles if not getattr(named, role))
-            return DesignationDuty(prov.id, rule, prov.modality_of(rule), named, missing)
+            return designation_duty(district, org, prov, rule, as_of, records)
     return None
 
 

@@ -26,6 +26,8 @@ from liaison.base.text import (
     title_en_text,
 )
 from liaison.law.rules import Basis, LocalSettings, Validity, _local_fields_exist, _period_order, local_needs_a_note
+from liaison.law.terms import DESIGNATION_EN as DESIGNATION_EN  # their 0.1 place; the words live in terms
+from liaison.law.terms import DESIGNATION_ZH as DESIGNATION_ZH
 
 
 class OrgKind(enum.StrEnum):
@@ -111,16 +113,6 @@ class Designations:
                             newer.phone or self.phone)
 
 
-DESIGNATION_ZH = {
-    "leader_in_charge": "分管领导",
-    "liaison_office": "负责处室",
-    "liaison_officer": "联络人员",
-}
-DESIGNATION_EN = {
-    "leader_in_charge": "leader in charge",
-    "liaison_office": "liaison office",
-    "liaison_officer": "liaison officer",
-}
 
 
 @attrs.frozen
