@@ -108,9 +108,13 @@ def _minimum(district: District, rule: Cadence, period: tuple[dt.date, dt.date],
             f"in force for {days} days of {whole}: the whole minimum, by the district's setting")
 
 
+#: The numbers of a cadence an obligation may rest on as the district's own settings; with ``scope``
+#: (the reading) and ``part_period``, all it may rest on. Their words: ``liaison.law.terms.SETTING_ZH``.
+CADENCE_NUMBERS = ("min_per_period", "max_per_period", "period_years", "period_months", "cycle_anchor_year")
+
+
 def _rests_on(rule: Cadence, partial: bool) -> tuple[str, ...]:
-    fields = [f for f in ("min_per_period", "max_per_period", "period_years", "period_months", "cycle_anchor_year",
-                          "scope") if rule.is_local(f)]
+    fields = [f for f in (*CADENCE_NUMBERS, "scope") if rule.is_local(f)]
     if rule.months == 12 and "cycle_anchor_year" in fields:
         fields.remove("cycle_anchor_year")  # a calendar year starts in January whatever the anchor
     return (*fields, *(("part_period",) if partial else ()))

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from liaison.law.district import CcList, District
-from liaison.law.duties import Duties, Obligation, duties_of
+from liaison.law.duties import CADENCE_NUMBERS, Duties, Obligation, duties_of
 from liaison.law.model import Organisation
 from liaison.law.records import Records
 from liaison.law.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Routing
@@ -27,10 +27,6 @@ __all__ = ["default_notice_date", "notice_letter", "notices"]
 #: The verb and object a letter uses for an engagement kind counted by a cadence.
 _VERBS: dict[EngagementKind, str] = {EngagementKind.VISIT: "走访", EngagementKind.JOINT_MEETING: "召开",
                                      EngagementKind.WORK_MEETING: "召开"}
-#: The numbers of a cadence the district may set where the text is silent: the ones a notice names
-#: (其中最多次数为本区设定…) in the words of :data:`liaison.law.terms.SETTING_ZH`. The reading
-#: (``scope``) and the part period are said otherwise (按本区对该条的理解; the part's reason).
-LOCAL_NUMBERS = ("min_per_period", "max_per_period", "period_years", "period_months", "cycle_anchor_year")
 _COUNTERPARTS = RECIPIENTS_ZH["paired_counterparts"]
 
 
@@ -234,7 +230,8 @@ def _obligation_text(district: District, duties: Duties, found: Sequence[Obligat
     note = w.in_force_note(*valid, duties.year).strip("（）") if valid else ""
     reading = (f"{note}，" if note else "") + _reading(rule, first)
     said += ("按本区对该条的理解，" if "scope" in first.rests_on else "") + reading + "。"
-    local = list(dict.fromkeys(SETTING_ZH[f] for f in first.rests_on if f in LOCAL_NUMBERS))
+    # the numbers by their names (其中最多次数为本区设定); the reading and a part period are said above and below
+    local = list(dict.fromkeys(SETTING_ZH[f] for f in first.rests_on if f in CADENCE_NUMBERS))
     if local:
         said += f"其中{w.join(local)}为本区设定，{w.short_title(district)}原文未作规定。"
     parts = []
