@@ -4,7 +4,10 @@ in two ways (issue #22, item 3). A test here fails when a second way comes back.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from pathlib import Path
+from typing import Any
 
 import attrs
 from hypothesis import given, settings
@@ -86,3 +89,59 @@ def test_a_designation_recorded_later_than_the_check_does_not_count(seed: Distri
                                               date=dt.date(2028, 1, 2)),))
     duty = duties_of(seed, "health", 2027, late, as_of=dt.date(2027, 12, 31)).designation
     assert duty is not None and duty.missing == ROLES
+
+
+# ------------------------------------------------------------------------------------------- JSON
+def _printed(*args: str) -> Any:
+    from click.testing import CliRunner
+
+    from liaison_cli.main import cli
+
+    result = CliRunner().invoke(cli, [*args, "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _keys(cls: type) -> list[str]:
+    return [f.name for f in attrs.fields(cls)]
+
+
+def test_every_json_answer_has_the_shape_of_its_document_type() -> None:
+    """The JSON a command prints is a document of liaison.formats.documents unstructured by the one
+    converter: its keys are the type's fields, in their order — no key added by hand on the way out."""
+    from liaison.formats import documents as d
+
+    provisions = _printed("provisions", "--as-of", "2027-03-01")
+    assert list(provisions) == _keys(d.ProvisionsDocument)
+    assert all(list(p) == _keys(d.ProvisionDocument) for p in provisions["provisions"])
+    assert list(provisions["provisions"][0]["texts"][0]) == _keys(d.TextDocument)
+    assert _printed("provisions", "§3.6", "--as-of", "2027-03-01") == provisions["provisions"][
+        [p["id"] for p in provisions["provisions"]].index("§3.6")]
+    pairings = _printed("pairings", "--as-of", "2027-01-01")
+    assert list(pairings) == _keys(d.PairingsDocument) and list(pairings["pairings"][0]) == _keys(d.PairingDocument)
+    assert list(pairings["pairings"][0]["department"]) == _keys(d.OrgRef)
+    cc = _printed("route", "--issuer", "区卫生局", "--date", "2027-01-01")
+    assert list(cc) == _keys(d.CcDocument)
+    assert all(list(r) == _keys(d.RecipientDocument)[:4] for r in cc["recipients"])  # no role: no role keys
+    invitees = _printed("invitees", "--event", "plenary_meeting", "--date", "2027-03-01")
+    assert list(invitees) == _keys(d.InviteesDocument)
+    assert all(list(r) == _keys(d.RecipientDocument) for r in invitees["invitees"])
+
+
+def test_the_report_and_the_plan_are_written_as_their_documents(seed: District, tmp_path: Path) -> None:
+    from liaison.formats.documents import FindingDocument, ReportDocument, report_document, to_json
+    from liaison.formats.state import plan_document
+    from liaison.year.planner import plan_year
+    from liaison.year.state import YearState
+
+    plan = plan_year(seed, 2027)
+    records = tmp_path / "records.toml"
+    records.write_text('district = "seed"\n', encoding="utf-8")
+    printed = _printed("check", "--year", "2027", "--records", str(records), "--as-of", "2027-12-31")
+    report = check(seed, Records(seed.info.id), 2027, as_of=dt.date(2027, 12, 31))
+    assert printed == json.loads(to_json(report_document(report, seed)))
+    assert list(printed) == _keys(ReportDocument) and all(list(f) == _keys(FindingDocument)
+                                                         for f in printed["findings"])
+    state = json.loads(to_json(plan_document(seed, YearState.of(plan))))
+    assert _printed("plan", "--year", "2027") == state
+    assert all("local_settings" in e for e in state["engagements"])
