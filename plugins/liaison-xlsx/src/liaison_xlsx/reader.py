@@ -28,7 +28,6 @@ from liaison_xlsx.domain import (
     LiaisonError,
     check_consistency,
     core_path,
-    district_id,
     make_records,
 )
 from liaison_xlsx.package import CFB_SIGNATURE, Oversized, cfb_names, measure
@@ -331,7 +330,7 @@ def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
     _agree(sections, directory, problems)
     problems.raise_any()
     recorded = _district_property(book)
-    expected = district_id(district)
+    expected = district.info.id
     if recorded and recorded != expected:
         raise DataError(f"this ledger is for the district {recorded!r}, not {expected!r}",
                         file=file, path=f"文档属性 {DISTRICT_PROPERTY}",
