@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from liaison.base.errors import DataError
+from liaison.host.hookspecs import hookimpl
 from liaison.law.compliance import FindingStatus, check
 from liaison.law.district import District
 from liaison.law.duties import duties_of
@@ -40,8 +43,6 @@ def test_every_kind_of_rule_has_one_label_and_one_line_in_each_language(seed: Di
 
 
 def test_the_command_and_the_page_use_the_cores_words_for_a_rule(seed: District) -> None:
-    import pytest
-
     from liaison_cli import views
 
     assert views.describe_rule is describe_rule  # `liaison provisions` has no words of its own
@@ -145,3 +146,84 @@ def test_the_report_and_the_plan_are_written_as_their_documents(seed: District, 
     state = json.loads(to_json(plan_document(seed, YearState.of(plan))))
     assert _printed("plan", "--year", "2027") == state
     assert all("local_settings" in e for e in state["engagements"])
+
+
+# ------------------------------------------------------------------------------ records, checked once
+def _counting(monkeypatch: Any) -> list[str | None]:
+    import liaison.law.records as module
+
+    calls: list[str | None] = []
+    real = module.check_consistency
+
+    def counted(records: Records, district: District, file: str | None) -> None:
+        calls.append(file)
+        real(records, district, file)
+
+    monkeypatch.setattr(module, "check_consistency", counted)
+    return calls
+
+
+def test_a_records_file_is_checked_once_whatever_reads_it(seed: District, tmp_path: Path, monkeypatch: Any) -> None:
+    """Records are filled in and checked in one place (Records.checked), once per file: by the host for
+    every reader, or by a reader that checks as it reads to name its cells (the ledger) — never twice."""
+    from liaison.host import plugins
+    from liaison.host.readers import RecordReader
+    from liaison.law.records import ConsultationRecord, DocumentRecord
+
+    calls = _counting(monkeypatch)
+    toml = tmp_path / "records.toml"
+    toml.write_text('district = "seed"\n[[documents]]\nid = "区卫发〔2027〕1号"\nissuer = "health"\n'
+                    'date = 2027-03-01\ncopied_to = ["cpwdp"]\n', encoding="utf-8")
+    assert len(plugins.load_records(toml, seed).documents) == 1 and calls == [str(toml)]
+
+    def read(data: bytes, district: District, file: str) -> Records:  # a reader that leaves it to the host
+        day = dt.date(2027, 3, 1)
+        return Records(district.info.id, documents=(DocumentRecord("同号", "health", day),) * 2,
+                       consultations=(ConsultationRecord("c1", "草案", day, ("cpwdp",)),))
+
+    class Twice:
+        @staticmethod
+        @hookimpl
+        def register_record_readers(register: Any) -> None:
+            register(RecordReader("twice", (".twice",), read))
+            register(RecordReader("trusted", (".trusted",), lambda data, district, file: read(data, district, file)
+                                  .checked(district, file=file), checked=True))
+
+    plugins.register(Twice, name="twice")
+    try:
+        calls.clear()
+        (tmp_path / "a.twice").write_bytes(b"")
+        with pytest.raises(DataError, match="duplicate id") as caught:
+            plugins.load_records(tmp_path / "a.twice", seed)
+        assert caught.value.file == str(tmp_path / "a.twice") and calls == [str(tmp_path / "a.twice")]
+        calls.clear()
+        (tmp_path / "b.trusted").write_bytes(b"")
+        with pytest.raises(DataError, match="duplicate id"):
+            plugins.load_records(tmp_path / "b.trusted", seed)
+        assert len(calls) == 1  # the reader's own check; the host does not repeat it
+    finally:
+        plugins.plugin_manager().unregister(name="twice")
+
+
+def test_the_host_fills_in_what_a_reader_leaves_out(seed: District, tmp_path: Path) -> None:
+    from liaison.host import plugins
+    from liaison.host.readers import RecordReader
+    from liaison.law.records import ConsultationRecord
+
+    def read(data: bytes, district: District, file: str) -> Records:
+        return Records(district.info.id, consultations=(ConsultationRecord("c1", "草案", dt.date(2027, 3, 1),
+                                                                           ("cpwdp",)),))
+
+    class Bare:
+        @staticmethod
+        @hookimpl
+        def register_record_readers(register: Any) -> None:
+            register(RecordReader("bare", (".bare",), read))
+
+    plugins.register(Bare, name="bare")
+    try:
+        (tmp_path / "a.bare").write_bytes(b"")
+        [consultation] = plugins.load_records(tmp_path / "a.bare", seed).consultations
+        assert consultation.sender == seed.general_office().id
+    finally:
+        plugins.plugin_manager().unregister(name="bare")

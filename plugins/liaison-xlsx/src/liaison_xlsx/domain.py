@@ -45,9 +45,6 @@ from liaison.law.records import (
     SpecialAppointment,
     TownActivity,
 )
-from liaison.law.records import (
-    check_consistency as core_check_consistency,
-)
 from liaison.law.rules import (
     ACTIVITIES,
     ENGAGEMENT_KIND_EN,
@@ -496,19 +493,20 @@ class Directory:
 
 # --------------------------------------------------------------------------------------- records
 def make_records(recorded: str, district: District, sections: Mapping[str, Sequence[Any]]) -> Records:
-    """The records read, with what the core fills in for every reader (a consultation's sender)."""
-    return Records(recorded, **{name: tuple(items) for name, items in sections.items()}).with_defaults(district)
+    """The records as read; :func:`check_consistency` fills in and checks them as the core does every reader's."""
+    return Records(recorded, **{name: tuple(items) for name, items in sections.items()})
 
 
 _CORE_PATH = re.compile(r"^\$\.(\w+)\[(\d+)\](?:\.(\w+)(?:\[(\d+)\](?:\.(\w+))?)?)?$")
 
 
-def check_consistency(records: Records, district: District, file: str) -> None:
-    """The core's own checks of records against themselves (unique ids, replies, research kinds).
+def check_consistency(records: Records, district: District, file: str) -> Records:
+    """The records as the core finishes every reader's (:meth:`Records.checked`: a consultation's
+    sender filled in; unique ids, replies, research kinds checked) — here, so an error names its cell.
 
     Raises the core's :class:`DataError`, whose path is JSON-style (``$.research_results[2].feedback``);
     :func:`core_path` splits it so the reader can name the cell instead."""
-    core_check_consistency(records, district, file)
+    return records.checked(district, file=file)
 
 
 def core_path(path: str | None) -> tuple[str, int, str, int | None, str] | None:

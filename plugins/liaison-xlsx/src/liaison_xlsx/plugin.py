@@ -142,4 +142,4 @@ def register_exporters(register: Callable[[Exporter], None]) -> None:
 def register_record_readers(register: Callable[[RecordReader], None]) -> None:
     register(RecordReader("xlsx", (".xlsx",), read_ledger,
                           "对口联系工作台账（Excel / WPS .xlsx）the liaison ledger workbook",
-                          max_bytes=MAX_LEDGER_BYTES))
+                          max_bytes=MAX_LEDGER_BYTES, checked=True))  # checked as it reads, to name the cell

@@ -241,10 +241,10 @@ def _row_cell(name: str, where: Where) -> str:
     return where.cell("")
 
 
-def _core_check(records: Any, district: Any, file: str, sections: dict[str, Section]) -> None:
+def _core_check(records: Any, district: Any, file: str, sections: dict[str, Section]) -> Any:
     """The core's checks last, so one it adds later is kept; its ``$.`` path becomes the cell."""
     try:
-        check_consistency(records, district, file)
+        return check_consistency(records, district, file)
     except LiaisonError as exc:
         parts = core_path(exc.path)
         path = exc.path
@@ -338,5 +338,4 @@ def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
                         message_zh=f"这份台账属于“{recorded}”，不是“{expected}”",
                         fix_zh="请检查 --data，或使用本区导出的台账")
     records = make_records(recorded, district, {name: s.records for name, s in sections.items()})
-    _core_check(records, district, file, sections)
-    return records
+    return _core_check(records, district, file, sections)
