@@ -207,7 +207,7 @@ class FindingDocument:
     expected: str
     basis: str
     rests_on: tuple[str, ...]
-    local_notes: tuple[LocalNoteDocument, ...]
+    local_notes: tuple[SettingDocument, ...]
     pairing_in_force: tuple[dt.date, dt.date | None] | None
     reason: str
     message_zh: str
@@ -218,21 +218,24 @@ class FindingDocument:
         return cls(provision=f.provision, rule=f.rule, status=f.status.value, severity=f.severity.value,
                    responsible=f.responsible, affected=f.affected, subject=f.subject, period=f.period,
                    counted=f.counted, expected=f.expected, basis=f.basis, rests_on=f.rests_on,
-                   local_notes=tuple(LocalNoteDocument.of(n) for n in local_notes(district, f)),
+                   local_notes=tuple(SettingDocument.of(n) for n in local_notes(district, f)),
                    pairing_in_force=f.pairing_in_force, reason=f.reason, message_zh=f.message_zh,
                    message_en=f.message_en)
 
 
 @attrs.frozen
-class LocalNoteDocument:
+class SettingDocument:
+    """One district setting an answer rests on (a finding's ``local_notes``, an engagement's
+    ``local_settings`` in the plan): the field, its names, the district's note on it."""
+
     field: str
-    note_zh: str
     field_zh: str
     field_en: str
+    note_zh: str
 
     @classmethod
-    def of(cls, note: LocalNote) -> LocalNoteDocument:
-        return cls(note.field, note.note_zh, note.field_zh, note.field_en)
+    def of(cls, note: LocalNote) -> SettingDocument:
+        return cls(note.field, note.field_zh, note.field_en, note.note_zh)
 
 
 @attrs.frozen(kw_only=True)

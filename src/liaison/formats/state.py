@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from liaison.base.errors import DataError, LiaisonError
-from liaison.formats.documents import document, to_json
+from liaison.formats.documents import SettingDocument, document, to_json
 from liaison.formats.syntax import FormatError
 from liaison.law.district import District
 from liaison.law.duties import year_obligations
@@ -33,16 +31,6 @@ def state_document(state: YearState) -> dict[str, Any]:
 def state_to_json(state: YearState) -> str:
     """Stable JSON: the same state, the same text."""
     return to_json(state_document(state))
-
-
-@attrs.frozen
-class SettingDocument:
-    """One district setting an engagement rests on, as the plan's table marks it ※."""
-
-    field: str
-    field_zh: str
-    field_en: str
-    note_zh: str
 
 
 def plan_document(district: District, state: YearState, engagements: tuple[Engagement, ...] | None = None
