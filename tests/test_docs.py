@@ -124,3 +124,29 @@ def test_the_error_lines_in_the_command_guide_are_what_the_command_prints(tmp_pa
             assert line in guide, (args, line)
     finally:
         plugins.reset()
+
+
+def _shape(value: object) -> object:
+    """The keys of a JSON value, all the way down (the first item of a list standing for all)."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return None
+
+
+def test_the_json_examples_in_the_command_guide_have_the_shape_the_command_prints() -> None:
+    """The route and invitees examples of docs/cli.md, run as they say: the same keys at every level."""
+    import json
+
+    from click.testing import CliRunner
+
+    from liaison_cli.main import cli
+
+    guide = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    examples = re.findall(r"### `liaison (route|invitees)`.*?JSON \(`([^`]*)`\):\n\n```json\n(.*?)```", guide, re.S)
+    assert len(examples) == 2
+    for command, args, shown in examples:
+        result = CliRunner().invoke(cli, [command, *args.split(), "--format", "json"])
+        assert result.exit_code == 0, result.output
+        assert _shape(json.loads(shown)) == _shape(json.loads(result.stdout)), command
