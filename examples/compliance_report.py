@@ -10,11 +10,11 @@ workbook (台账.xlsx) too when liaison-xlsx is installed.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 import liaison
+from liaison.formats.documents import report_document, to_json
 from liaison_workspace import write_atomic
 
 HERE = Path(__file__).parent
@@ -43,7 +43,7 @@ def main() -> int:
         print(f"未计入：{n.id}（{n.reason_zh}）")
     target = args.out / f"compliance-{district.info.id}-{args.year}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, json.dumps(report.document(district), ensure_ascii=False, indent=2).encode("utf-8"))
+    write_atomic(target, to_json(report_document(report, district)).encode("utf-8"))
     print(f"\nJSON: {target}")
     return 0
 

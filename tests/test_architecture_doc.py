@@ -93,6 +93,10 @@ def test_a_rule_kind_is_registered_everywhere_the_doc_says(kind: type) -> None:
     keys = {(provision, getattr(rule, "key", None)) for provision, rule in examples}
     findings = [f for f in check(district, records, 2026).findings if (f.provision, f.rule) in keys]
     assert findings, f"no checker reports on a {kind.__name__}: add one to liaison.law.compliance.CHECKERS"
+    from liaison.law.rules import describe_rule, rule_label
+
+    for _, rule in examples:  # its words, both languages, for the command and the page
+        assert all(rule_label(rule)) and describe_rule(rule, "zh") and describe_rule(rule, "en")
 
 
 # -------------------------------------------------------------------- "A change to a file format", followed

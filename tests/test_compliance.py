@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from liaison.base.errors import PlanningError
 from liaison.law.compliance import FindingStatus, Severity, check
 from liaison.law.district import District
+from liaison.law.model import OrgKind
 from liaison.law.records import (
     ConsultationRecord,
     DesignationRecord,
@@ -99,7 +100,10 @@ def test_a_missing_designation_is_reported_per_department(seed: District, plan_a
 def test_the_seed_names_no_designations_so_every_paired_department_is_reported(seed: District) -> None:
     report = check(seed, Records(), 2027)
     missing = report.by_status(FindingStatus.MISSING_DESIGNATION)
-    assert len(missing) == 14
+    paired = {s.pairing.department for s in seed.pairing_spans(dt.date(2027, 1, 1), dt.date(2027, 12, 31))}
+    assert paired and all(seed.organisation(d).kind == OrgKind.DEPARTMENT for d in paired)
+    assert sorted(f.responsible or "" for f in missing) == sorted(paired)  # each once, and no one else
+    assert all(f.subject == (f.responsible,) and "分管领导" in f.message_zh for f in missing)  # nothing named
 
 
 def test_a_policy_document_not_copied_to_a_paired_branch_is_a_finding(seed: District) -> None:

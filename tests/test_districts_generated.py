@@ -39,6 +39,7 @@ from rich.console import Console
 
 from liaison.base.errors import DataError, ExportError, LiaisonError
 from liaison.formats.district import parse_district, seed_district
+from liaison.formats.documents import report_document
 from liaison.formats.records import parse_records
 from liaison.host import plugins
 from liaison.law.compliance import check
@@ -301,7 +302,7 @@ def test_every_exporter_runs_on_any_district_through_the_export_flow(generated: 
             again = export(Path(out), district, year, names, records, options)
             assert isinstance(again, ExportOutcome), again
             assert_the_state_is_whole(again, district, year)
-    views.report_json(district, report)
+    report_document(report, district)
     shown = io.StringIO()
     with pytest.MonkeyPatch.context() as patch:  # what `liaison plan` and `liaison check` print, in each language
         patch.setattr(views, "console", Console(file=shown, width=160, markup=False, emoji=False, highlight=False))

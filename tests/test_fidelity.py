@@ -204,7 +204,7 @@ def test_a_sentence_the_data_says_nothing_of_is_shown_as_such(seed_text: str) ->
 # -------------------------------------------------------------------------------- 15. the plan's settings
 def test_the_plan_marks_what_rests_on_a_local_setting() -> None:
     table = CliRunner().invoke(cli, ["plan", "--year", "2027"], env={"COLUMNS": "250"}).output
-    assert "§3.6※" in table and "※ §3.1：次数上限、周期起算年、时长为本区设定" in table
+    assert "§3.6※" in table and "※ §3.1：最多次数、周期起算年、时长为本区设定" in table
     import json
 
     document = json.loads(CliRunner().invoke(cli, ["plan", "--year", "2027", "--format", "json"]).output)

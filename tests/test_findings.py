@@ -116,7 +116,7 @@ def test_a_may_shortfall_is_information_and_never_a_problem(seed: District) -> N
 
 
 def test_a_may_shortfall_is_not_labelled_as_falling_short_in_text_or_json(seed: District, tmp_path: Path) -> None:
-    from liaison.law.findings import report_document
+    from liaison.formats.documents import report_document
 
     symposium = HeldEngagement(EngagementKind.SYMPOSIUM, D(2027, 4, 1), "district-gov", ("district-gov",), "s1",
                                invited=("rcck",))

@@ -8,6 +8,7 @@ import datetime as dt
 
 import click
 
+from liaison.formats import documents
 from liaison.law.rules import EVENT_KINDS, EngagementKind
 from liaison_cli.app import DATE, cli, emit_json, handle_errors, lang_option, load, query_options, today
 
@@ -30,13 +31,12 @@ def provisions(provision_id: str | None, as_of: dt.date | None, data_file: str |
     if provision_id:
         prov = district.provision(provision_id)
         if fmt == "json":
-            emit_json(views.provision_json(prov, day))
+            emit_json(documents.provision_document(prov, day))
         else:
             views.print_provision(prov, day, lang=lang)
         return
     if fmt == "json":
-        emit_json({"district": district.info.id,
-                   "provisions": [views.provision_json(p, day) for p in district.provisions]})
+        emit_json(documents.provisions_document(district, day))
     else:
         views.print_provisions(district, lang=lang)
 
@@ -58,7 +58,7 @@ def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt:
         chosen = district.organisation(org)
         found = tuple(p for p in found if chosen.id in (p.department, p.counterpart))
     if fmt == "json":
-        emit_json(views.pairings_json(district, day, found))
+        emit_json(documents.pairings_document(district, day, found))
     else:
         views.print_pairings(district, day, found)
 
@@ -80,7 +80,7 @@ def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | 
     district = load(data_file)
     cc = district.cc_list(issuer, on or today(), document_kind)
     if fmt == "json":
-        emit_json(views.cc_json(cc))
+        emit_json(documents.cc_document(cc))
     else:
         views.print_cc(district, cc)
 
@@ -105,7 +105,7 @@ def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: s
     district = load(data_file)
     found = district.invitees(event_kind, on or today(), host)
     if fmt == "json":
-        emit_json(views.invitees_json(found))
+        emit_json(documents.invitees_document(found))
     else:
         views.print_invitees(district, found)
 

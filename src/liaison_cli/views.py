@@ -1,4 +1,5 @@
-"""How answers look: stable JSON shapes and tables for the terminal (Chinese, or English with --lang en)."""
+"""How answers look in the terminal: tables in Chinese, or English with --lang en. (Their JSON is
+:mod:`liaison.formats.documents`.)"""
 
 from __future__ import annotations
 
@@ -10,44 +11,23 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from liaison.law.district import CcList, District, InviteeList, Recipient
+from liaison.law.district import CcList, District, InviteeList
 from liaison.law.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Report, Severity
 from liaison.law.findings import STATUS_EN as FINDING_EN
 from liaison.law.findings import STATUS_ZH as FINDING_ZH
-from liaison.law.model import DESIGNATION_EN, DESIGNATION_ZH, Organisation, Pairing
+from liaison.law.model import Pairing
 from liaison.law.rules import (
     BASIS_EN,
     BASIS_ZH,
-    ENGAGEMENT_KIND_EN,
-    ENGAGEMENT_KIND_ZH,
     MODALITY_EN,
     MODALITY_ZH,
-    RULE_TAGS,
-    Cadence,
-    DesignationRule,
-    Invitation,
     Provision,
-    RecordOnly,
-    Response,
-    Routing,
     Rule,
-    record_kind_words,
+    describe_rule,
 )
 from liaison.law.terms import (
-    DOCUMENT_KIND_EN,
-    DOCUMENT_KIND_ZH,
-    HOST_EN,
-    HOST_ZH,
-    ISSUER_EN,
-    ISSUER_ZH,
-    RECIPIENTS_EN,
-    RECIPIENTS_ZH,
-    SCOPE_EN,
-    SCOPE_ZH,
     SETTING_EN,
     SETTING_ZH,
-    TRIGGER_EN,
-    TRIGGER_ZH,
     term,
 )
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan
@@ -63,92 +43,11 @@ def table(title: str, columns: Sequence[str]) -> Table:
     return t
 
 
-def org_ref(org: Organisation) -> dict[str, str]:
-    return {"id": org.id, "name": org.name, "name_en": org.name_en}
-
-
 def iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
 # -------------------------------------------------------------------------------------------- provisions
-def rule_json(rule: Rule) -> dict[str, Any]:
-    from liaison.formats.convert import unstructure
-
-    body: dict[str, Any] = unstructure(rule)
-    body["kind"] = RULE_TAGS[type(rule)]
-    for key in ("valid_from", "valid_until"):
-        if isinstance(body.get(key), dt.date):
-            body[key] = body[key].isoformat()
-    return body
-
-
-def provision_json(prov: Provision, day: dt.date) -> dict[str, Any]:
-    from liaison.law.sentences import sentences
-
-    current = prov.text_at(day)
-    return {
-        "id": prov.id,
-        "citation_zh": prov.citation_zh,
-        "title_zh": prov.title_zh,
-        "title_en": prov.title_en,
-        "modality": prov.modality.value,
-        "as_of": day.isoformat(),
-        "text_zh": current.text_zh,
-        "text_en": current.text_en,
-        "texts": [{"valid_from": None if t.valid_from == dt.date.min else t.valid_from.isoformat(),
-                   "text_zh": t.text_zh, "text_en": t.text_en, "source": t.source} for t in prov.texts()],
-        "pairing_role": prov.pairing_role,
-        "readings": [{"phrase_zh": r.phrase_zh, "reading_zh": r.reading_zh, "reading_en": r.reading_en,
-                      "basis": r.basis} for r in prov.readings],
-        "rules": [rule_json(r) for r in prov.rules],
-        "sentences": [{"text_zh": x.text_zh, "rules": list(x.rules), "pairings": x.pairings,
-                       "notes": [{"note_zh": n.note_zh, "note_en": n.note_en, "implemented_by": n.implemented_by}
-                                 for n in x.notes], "not_accounted_for": list(x.uncovered)}
-                      for x in sentences(prov, day)],
-    }
-
-
-def describe_rule(rule: Rule, lang: str = "zh") -> str:
-    """One line for a rule, in words of ``lang`` (the tables of :mod:`liaison.law.rules`)."""
-    en = lang == "en"
-    if isinstance(rule, Cadence):
-        if en:
-            period, count = rule.how_often_en()
-            return f"{rule.label_en or ENGAGEMENT_KIND_EN[rule.engagement_kind]}: {count} {period} " \
-                f"({term(SCOPE_EN, rule.scope)})"
-        period, count = rule.how_often_zh()
-        what = rule.label_zh or ENGAGEMENT_KIND_ZH[rule.engagement_kind]
-        return f"{what}：{period}{count}（{term(SCOPE_ZH, rule.scope)}）"
-    if isinstance(rule, Routing):
-        if en:
-            documents = rule.label_en or term(DOCUMENT_KIND_EN, rule.document_kind)
-            return f"copying: {documents} of {term(ISSUER_EN, rule.issuer)} → {term(RECIPIENTS_EN, rule.recipients)}"
-        documents = rule.label_zh or term(DOCUMENT_KIND_ZH, rule.document_kind)
-        return (f"抄送：{term(ISSUER_ZH, rule.issuer)}{documents} → "
-                f"{term(RECIPIENTS_ZH, rule.recipients)}")
-    if isinstance(rule, Invitation):
-        if en:
-            return (f"invitation: {rule.label_en or ENGAGEMENT_KIND_EN[rule.event_kind]} → "
-                    f"{term(RECIPIENTS_EN, rule.recipients)}"
-                    f" ({rule.role_en})")
-        return (f"邀请：{rule.label_zh or ENGAGEMENT_KIND_ZH[rule.event_kind]} → {term(RECIPIENTS_ZH, rule.recipients)}"
-                f"（{rule.role_zh}）")
-    if isinstance(rule, Response):
-        if en:
-            return f"answer: {term(TRIGGER_EN, rule.trigger)} {rule.describe_en()}"
-        return f"答复：{term(TRIGGER_ZH, rule.trigger)}{rule.describe_zh()}"
-    if isinstance(rule, DesignationRule):
-        if en:
-            return "designation: " + ", ".join(DESIGNATION_EN[r] for r in rule.roles)
-        return "指定：" + "、".join(DESIGNATION_ZH[r] for r in rule.roles)
-    assert isinstance(rule, RecordOnly)
-    what_zh, what_en = record_kind_words(rule)
-    if en:
-        return f"recorded: {what_en} ({term(HOST_EN, rule.by)})"
-    return f"记录：{what_zh}（{term(HOST_ZH, rule.by)}）"
-
-
 def setting_name(field: str, lang: str = "zh") -> str:
     return term(SETTING_EN, field) if lang == "en" else term(SETTING_ZH, field)
 
@@ -282,27 +181,6 @@ def print_provision(prov: Provision, day: dt.date, *, lang: str = "zh") -> None:
 
 
 # ---------------------------------------------------------------------------------------------- pairings
-def pairing_json(district: District, pairing: Pairing) -> dict[str, Any]:
-    return {
-        "department": org_ref(district.organisation(pairing.department)),
-        "counterpart": org_ref(district.organisation(pairing.counterpart)),
-        "clause": pairing.clause,
-        "valid_from": iso(pairing.valid_from),
-        "valid_until": iso(pairing.valid_until),
-        "basis": pairing.basis,
-        "local": dict(pairing.local.notes),
-    }
-
-
-def pairings_json(district: District, day: dt.date, found: Iterable[Pairing]) -> dict[str, Any]:
-    return {
-        "district": district.info.id,
-        "as_of": day.isoformat(),
-        "pairings": [pairing_json(district, p) for p in found],
-        "common_liaison_units": [org_ref(o) for o in district.common_liaison_units(day)],
-    }
-
-
 def print_pairings(district: District, day: dt.date, found: Sequence[Pairing]) -> None:
     t = table(f"对口联系安排（截至 {day.isoformat()}，共 {len(found)} 对）",
               ["区直部门", "对口联系", "依据", "生效", "失效"])
@@ -327,21 +205,6 @@ def print_basis(district: District, note_zh: str, provisions: Sequence[str], day
         console.print(f"{prov.id} {prov.citation_zh}: {prov.text_at(day).text_zh.strip()}")
 
 
-def recipient_json(r: Recipient) -> dict[str, Any]:
-    out: dict[str, Any] = org_ref(r.organisation)
-    out["provisions"] = list(r.provisions)
-    if r.role_zh:
-        out["role_zh"] = r.role_zh
-        out["role_en"] = r.role_en
-    return out
-
-
-def cc_json(cc: CcList) -> dict[str, Any]:
-    return {"issuer": org_ref(cc.issuer), "date": cc.date.isoformat(), "document_kind": cc.document_kind,
-            "provisions": list(cc.provisions), "recipients": [recipient_json(r) for r in cc.recipients],
-            "note_zh": cc.note_zh, "note_en": cc.note_en}
-
-
 def print_cc(district: District, cc: CcList) -> None:
     t = table(f"{cc.issuer.name} {cc.date.isoformat()} {district.document_kind_name(cc.document_kind)}抄送"
               f"（{len(cc.recipients)} 家）",
@@ -350,13 +213,6 @@ def print_cc(district: District, cc: CcList) -> None:
         t.add_row(r.organisation.name, r.organisation.name_en, " ".join(r.provisions))
     console.print(t)
     print_basis(district, cc.note_zh, cc.provisions, cc.date)
-
-
-def invitees_json(found: InviteeList) -> dict[str, Any]:
-    return {"event_kind": found.event_kind.value, "date": found.date.isoformat(),
-            "host": org_ref(found.host) if found.host else None, "modality": found.modality.value,
-            "provisions": list(found.provisions), "invitees": [recipient_json(r) for r in found.recipients],
-            "note_zh": found.note_zh, "note_en": found.note_en}
 
 
 def print_invitees(district: District, found: InviteeList) -> None:
@@ -391,24 +247,6 @@ def print_plugins(found: Sequence[dict[str, Any]]) -> None:
 # -------------------------------------------------------------------------------------------------- plan
 def _when(e: Any) -> str:
     return (f"{e.start:%H:%M}–{e.end:%H:%M}" if e.start and e.end else f"{e.start:%H:%M}" if e.start else "全天")
-
-
-def with_settings(district: District, document: dict[str, Any],
-                  engagements: Sequence[Engagement]) -> dict[str, Any]:
-    """The state document of ``plan --format json`` with each engagement's ``local_settings``: the
-    district's own settings it rests on (field, its names, the district's note), so a reader of the
-    JSON sees them as the table's ※ does. Not part of the state file (it follows from the data)."""
-    from liaison.law.duties import year_obligations
-    from liaison.year.settings import planned_settings
-
-    by_id = {e.id: e for e in engagements}
-    owed = year_obligations(district, int(document.get("year", 0))) if document.get("year") else ()
-    for item in document.get("engagements", []):
-        e = by_id.get(item.get("id", ""))
-        if e is not None:
-            item["local_settings"] = [{"field": f, "field_zh": setting_name(f), "field_en": setting_name(f, "en"),
-                                       "note_zh": note} for f, note in planned_settings(district, e, owed)]
-    return document
 
 
 def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
@@ -511,12 +349,6 @@ def print_changes(district: District, before: Plan | None, after: Plan, path: An
 
 
 # ---------------------------------------------------------------------------------------------- findings
-def report_json(district: District, report: Report) -> dict[str, Any]:
-    from liaison.law.findings import report_document
-
-    return report_document(report, district)
-
-
 def print_report(district: District, report: Report, *, lang: str = "zh", show_all: bool = False) -> None:
     en = lang == "en"
     statuses, severities = (FINDING_EN, SEVERITY_EN) if en else (FINDING_ZH, SEVERITY_ZH)

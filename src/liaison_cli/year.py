@@ -303,7 +303,7 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
     read, changed (--confirm, --move, --cancel, --held) and written back, and what changed is printed;
     `liaison export` then publishes it.
     """
-    from liaison.formats.state import state_document
+    from liaison.formats.state import plan_document
     from liaison.year.engagements import revise
     from liaison.year.planner import plan_year
     from liaison.year.reconcile import apply_changes
@@ -344,7 +344,7 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
         if fmt == "json":  # with --out, the whole state as written (letters, manifest, publications too)
             written = workspace.read_state(district, year) if workspace is not None else None
             state = written or YearState.of(result)
-            documents.append(views.with_settings(district, state_document(state), state.engagements))
+            documents.append(plan_document(district, state))
         elif out_dir is None:
             views.print_plan(district, result, lang=lang)
     if fmt == "json":  # one year: its state document; several (--years): a list of them, in order
@@ -374,6 +374,7 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
           as_of: dt.date | None, show_all: bool, fail_on: tuple[str, ...], holiday_files: tuple[str, ...], lang: str,
           data_file: str | None, fmt: str) -> None:
     """Compliance: findings per obligation × pairing (or body) × period, charged to who owed them."""
+    from liaison.formats.documents import report_document
     from liaison.formats.state import parse_state
     from liaison.formats.syntax import read_file
     from liaison.host.plugins import load_records
@@ -403,7 +404,7 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
     calendar, _ = year_calendar(state, year, calendar_for(), notices_for(holiday_files, [year]))
     report = run_check(district, records, year, as_of, calendar=calendar)
     if fmt == "json":
-        emit_json(views.report_json(district, report))
+        emit_json(report_document(report, district))
     else:
         views.print_report(district, report, lang=lang, show_all=show_all)
     if fail_on and failing(report, fail_on):

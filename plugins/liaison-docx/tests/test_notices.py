@@ -11,13 +11,15 @@ import re
 from typing import Any
 
 import attrs
+import pytest
 from docx_seed import make_plan, make_records
 from liaison.formats.district import parse_district
 from liaison.law.district import District
-from liaison.law.duties import designations_in_force, duties_of
+from liaison.law.duties import CADENCE_NUMBERS, designations_in_force, duties_of
 from liaison.law.model import Designations
 from liaison.law.records import DesignationRecord, Records
 from liaison.law.rules import ENGAGEMENT_KIND_ZH, Cadence, LocalSettings, Rule
+from liaison.law.terms import RECIPIENTS_ZH, SETTING_ZH
 from liaison.year.engagements import Plan
 
 from liaison_docx import Heading, Letter, Paragraph, Table
@@ -166,6 +168,26 @@ def test_a_number_the_district_set_is_said_to_be_its_own(seed: District, seed_pl
     assert "按本区对该条的理解" not in visits  # the scope is no longer a local reading …
     assert visits.startswith(f"《意见》第三（六）条规定：“{visit.sentence_zh.replace(',', '，')}。”你单位领导应对每个")
     assert "其中最多次数为本区设定，《意见》原文未作规定。" in visits  # … but the maximum is the district's
+
+
+@pytest.mark.parametrize("field", CADENCE_NUMBERS)
+def test_the_notice_names_each_local_number_in_the_words_of_terms(seed: District, field: str) -> None:
+    """The notice says which numbers the district set in the one wording the checker, ``liaison
+    provisions`` and the sheets use (liaison.law.terms.SETTING_ZH), for every number a cadence has."""
+    from liaison_docx.letters.notice import notice_letter
+
+    duties = duties_of(seed, "health", 2027, as_of=NOTICE_DATE)
+    visits = [o for o in duties.obligations if o.provision == "§3.6"]
+    assert visits
+    duties = attrs.evolve(duties, obligations=tuple(attrs.evolve(o, rests_on=(field,)) for o in visits))
+    letter = notice_letter(seed, duties, (), office=seed.general_office(), date=NOTICE_DATE)
+    said = paragraph_under(letter, "走访联谊制度")
+    assert f"其中{SETTING_ZH[field]}为本区设定，《意见》原文未作规定。" in said
+
+
+def test_the_notice_names_the_counterparts_in_the_words_of_terms(seed: District, seed_plan: Plan) -> None:
+    visits = paragraph_under(notices(seed, seed_plan)["health"], "走访联谊制度")
+    assert f"对每个{RECIPIENTS_ZH['paired_counterparts']}每年走访" in visits
 
 
 def test_provision_numbers_come_from_the_data() -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from liaison_cli.main import cli
 from xlsx_samples import SKIPPED_VISIT, Sheet, clerk_toml, fill_as_clerk, open_book, save
@@ -186,3 +187,18 @@ def test_a_reason_and_a_phone_read_back_as_the_toml_fields(seed: District, ledge
     records = read_ledger(save(book), seed, "台账.xlsx")
     assert [e.reason for e in records.engagements] == ["民进支部负责人出差"]
     assert [(d.liaison_officer, d.phone) for d in records.designations] == [("张某", "0571-8888 1234")]
+
+
+def test_a_ledger_is_checked_once(seed: District, ledger_2026: bytes, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader checks as it reads (Records.checked, to name the cell of a problem); the host does
+    not check again."""
+    import liaison.law.records as module
+
+    calls: list[str | None] = []
+    real = module.check_consistency
+    monkeypatch.setattr(module, "check_consistency", lambda r, d, f: (calls.append(f), real(r, d, f))[1])
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(fill_as_clerk(ledger_2026))
+    assert load_records(path, seed).engagements
+    assert calls == [str(path)]

@@ -1,6 +1,6 @@
 """The records file: TOML into :class:`~liaison.law.records.Records`, every organisation it names
 resolved against the district (a misspelt id is an error with its path, not a silently uncounted
-meeting) and the records checked for consistency (:func:`liaison.law.records.check_consistency`).
+meeting) and the records checked for consistency (:meth:`liaison.law.records.Records.checked`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from liaison.base.errors import DataError, LiaisonError
 from liaison.formats.convert import structure
 from liaison.formats.syntax import DOC, current_body, read_file, read_toml
 from liaison.law.district import District
-from liaison.law.records import Records, check_consistency
+from liaison.law.records import Records
 
 
 def _check_refs(records: Records, district: District, file: str | None) -> Records:
@@ -83,12 +83,17 @@ def _by(district: District, value: str) -> str:
 
 
 def parse_records(text: str | bytes, district: District, *, file: str | None = None) -> Records:
-    """Parse a records file (TOML) and resolve its organisations against ``district``."""
+    """Parse a records file (TOML), resolve its organisations against ``district`` and check the
+    records (:meth:`Records.checked`)."""
+    return read_records(text, district, file=file).checked(district, file=file)
+
+
+def read_records(text: str | bytes, district: District, *, file: str | None = None) -> Records:
+    """A records file (TOML) as read, its organisations resolved: the TOML reader's part, which
+    :func:`liaison.load_records` then checks as it checks every reader's records."""
     raw = current_body(read_toml(text, file=file, expected="records"), "records", file=file)
-    records = _check_refs(structure(raw, Records, file=file, fix=f"correct the value (see {DOC['records']})"),
-                          district, file).with_defaults(district, file=file)
-    check_consistency(records, district, file)
-    return records
+    return _check_refs(structure(raw, Records, file=file, fix=f"correct the value (see {DOC['records']})"),
+                       district, file)
 
 
 def load_records_toml(path: str | os.PathLike[str], district: District) -> Records:

@@ -5,36 +5,48 @@ state, a newer format is a ``FILE: $.path: …`` error)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from liaison.base.errors import DataError, LiaisonError
-from liaison.formats.convert import unstructure
+from liaison.formats.documents import SettingDocument, document, to_json
 from liaison.formats.syntax import FormatError
 from liaison.law.district import District
+from liaison.law.duties import year_obligations
 from liaison.law.notices import check_distinct, check_notice
+from liaison.law.terms import SETTING_EN, SETTING_ZH, term
+from liaison.year.settings import planned_settings
 from liaison.year.state import YearState
+
+if TYPE_CHECKING:
+    from liaison.year.engagements import Engagement
 
 FORMAT = "liaison-state/1"
 
 
-def _default(value: object) -> str:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
 def state_document(state: YearState) -> dict[str, Any]:
-    body: dict[str, Any] = unstructure(state)
+    body: dict[str, Any] = document(state)
     return {"format": FORMAT, **body}
 
 
 def state_to_json(state: YearState) -> str:
     """Stable JSON: the same state, the same text."""
-    return json.dumps(state_document(state), ensure_ascii=False, indent=2, default=_default) + "\n"
+    return to_json(state_document(state))
+
+
+def plan_document(district: District, state: YearState, engagements: tuple[Engagement, ...] | None = None
+                  ) -> dict[str, Any]:
+    """The year's state as `plan --format json` prints it: the state document with each engagement's
+    ``local_settings`` (the district's own settings it rests on). Not part of the state file: they
+    follow from the data."""
+    body = state_document(state)
+    by_id = {e.id: e for e in (state.engagements if engagements is None else engagements)}
+    owed = year_obligations(district, state.year)
+    for item in body.get("engagements", []):
+        e = by_id.get(item.get("id", ""))
+        if e is not None:
+            item["local_settings"] = [document(SettingDocument(f, term(SETTING_ZH, f), term(SETTING_EN, f), note))
+                                      for f, note in planned_settings(district, e, owed)]
+    return body
 
 
 #: The fix of a state error that has no more particular one; the edge may name its own way of

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 @hookimpl
 def register_record_readers(register: Callable[[RecordReader], None]) -> None:
-    from liaison.formats.records import parse_records
+    from liaison.formats.records import read_records
     from liaison.host.readers import RecordReader
 
-    register(RecordReader("toml", (".toml",), lambda data, district, file: parse_records(data, district, file=file),
+    register(RecordReader("toml", (".toml",), lambda data, district, file: read_records(data, district, file=file),
                           "records as TOML (docs/records-format.md)"))

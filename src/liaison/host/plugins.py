@@ -30,7 +30,6 @@ from liaison.host import hookspecs
 from liaison.host.exporting import Exporter
 from liaison.host.publishing import Publisher
 from liaison.host.readers import RecordReader
-from liaison.law.records import check_consistency
 
 if TYPE_CHECKING:
     from liaison.law.district import District
@@ -207,9 +206,7 @@ def load_records(path: str | os.PathLike[str], district: District) -> Records:
                            f"{shorten(str(exc), 200)}", file=name, fix=f"report this to the authors of {reader.plugin}",
                            message_zh=f"记录读取插件 {reader.name}（{reader.plugin}）出错",
                            fix_zh=f"请向 {reader.plugin} 的作者报告") from None
-    records = records.with_defaults(district)
-    check_consistency(records, district, name)  # what every reader's records must satisfy
-    return records
+    return records if reader.checked else records.checked(district, file=name)
 
 
 #: Workbooks of other programs a ledger may have been saved as (Excel 97–2003, OpenDocument, WPS, CSV).

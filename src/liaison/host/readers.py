@@ -18,7 +18,11 @@ if TYPE_CHECKING:
 @attrs.frozen
 class RecordReader:
     """Reads a records file of one type (``suffixes`` such as ``(".xlsx",)``) into :class:`Records`:
-    ``read(data, district, file)``; every problem a :class:`LiaisonError` naming ``file``."""
+    ``read(data, district, file)``; every problem a :class:`LiaisonError` naming ``file``.
+
+    The host checks what ``read`` returns (:meth:`Records.checked`: the defaults filled, the records'
+    consistency) — once, for every reader. A reader that checks them itself, through the same
+    method, to name its own places in an error (the ledger's cells) says ``checked=True``."""
 
     name: str
     suffixes: tuple[str, ...]
@@ -26,3 +30,4 @@ class RecordReader:
     description: str = ""
     plugin: str = ""
     max_bytes: int = MAX_FILE_BYTES  # files larger than this are refused before they are read
+    checked: bool = False  # read returns Records.checked's result already

@@ -108,9 +108,13 @@ def _minimum(district: District, rule: Cadence, period: tuple[dt.date, dt.date],
             f"in force for {days} days of {whole}: the whole minimum, by the district's setting")
 
 
+#: The numbers of a cadence an obligation may rest on as the district's own settings; with ``scope``
+#: (the reading) and ``part_period``, all it may rest on. Their words: ``liaison.law.terms.SETTING_ZH``.
+CADENCE_NUMBERS = ("min_per_period", "max_per_period", "period_years", "period_months", "cycle_anchor_year")
+
+
 def _rests_on(rule: Cadence, partial: bool) -> tuple[str, ...]:
-    fields = [f for f in ("min_per_period", "max_per_period", "period_years", "period_months", "cycle_anchor_year",
-                          "scope") if rule.is_local(f)]
+    fields = [f for f in (*CADENCE_NUMBERS, "scope") if rule.is_local(f)]
     if rule.months == 12 and "cycle_anchor_year" in fields:
         fields.remove("cycle_anchor_year")  # a calendar year starts in January whatever the anchor
     return (*fields, *(("part_period",) if partial else ()))
@@ -234,6 +238,16 @@ class DesignationDuty:
     missing: tuple[str, ...]
 
 
+def designation_duty(district: District, org: Organisation, prov: Provision, rule: DesignationRule, as_of: dt.date,
+                     records: Records | None = None) -> DesignationDuty:
+    """§3.1 for one paired unit on ``as_of``: who it has named (data and records merged) and which of
+    the rule's roles nobody has recorded — the one place the missing roles are worked out, for the
+    notice and the checker alike."""
+    named = designations_in_force(district, org, as_of, records)
+    missing = tuple(role for role in rule.roles if not getattr(named, role))
+    return DesignationDuty(prov.id, rule, prov.modality_of(rule), named, missing)
+
+
 # ------------------------------------------------------------------------------------------- duties
 @attrs.frozen
 class Duties:
@@ -290,9 +304,7 @@ def _designation(district: District, org: Organisation, spans: Sequence[PairingS
         return None
     for prov, rule in district.rules(DesignationRule, as_of):
         if isinstance(rule, DesignationRule):
-            named = designations_in_force(district, org, as_of, records)
-            missing = tuple(role for role in rule.roles if not getattr(named, role))
-            return DesignationDuty(prov.id, rule, prov.modality_of(rule), named, missing)
+            return designation_duty(district, org, prov, rule, as_of, records)
     return None
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
-from typing import Any
 
 import attrs
 
@@ -239,10 +238,6 @@ class Report:
     def notes(self, lang: str = "zh") -> tuple[str, ...]:
         return self.notes_en if lang == "en" else self.notes_zh
 
-    def document(self, district: District) -> dict[str, Any]:
-        """The report as the stable JSON document of `liaison check --format json` (docs/cli.md)."""
-        return report_document(self, district)
-
     def summary(self, district: District) -> list[dict[str, object]]:
         """Per responsible body: how many of its findings have each status and severity."""
         rows: dict[str, dict[str, int]] = {}
@@ -265,33 +260,3 @@ def fail_on(report: Report, levels: Iterable[str]) -> tuple[Finding, ...]:
     if "local" in wanted:
         severities |= {Severity.LOCAL}
     return report.with_severity(*severities)
-
-
-# ---------------------------------------------------------------------------------------- as JSON
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
-
-
-def finding_document(f: Finding, district: District) -> dict[str, Any]:
-    return {
-        "provision": f.provision, "rule": f.rule, "status": f.status.value, "severity": f.severity.value,
-        "responsible": f.responsible, "affected": list(f.affected), "subject": list(f.subject),
-        "period": [f.period[0].isoformat(), f.period[1].isoformat()], "counted": list(f.counted),
-        "expected": f.expected, "basis": f.basis, "rests_on": list(f.rests_on),
-        "local_notes": [{"field": n.field, "note_zh": n.note_zh, "field_zh": n.field_zh, "field_en": n.field_en}
-                        for n in local_notes(district, f)],
-        "pairing_in_force": None if f.pairing_in_force is None else
-        [_iso(f.pairing_in_force[0]), _iso(f.pairing_in_force[1])],
-        "reason": f.reason, "message_zh": f.message_zh, "message_en": f.message_en,
-    }
-
-
-def report_document(report: Report, district: District) -> dict[str, Any]:
-    return {
-        "district": report.district_id, "year": report.year, "as_of": report.as_of.isoformat(),
-        "totals": report.totals(), "findings": [finding_document(f, district) for f in report.findings],
-        "not_counted": [{"section": n.section, "index": n.index, "id": n.id, "reason_zh": n.reason_zh,
-                         "reason_en": n.reason_en} for n in report.not_counted],
-        "notes_zh": list(report.notes_zh), "notes_en": list(report.notes_en),
-        "summary": report.summary(district),
-    }

@@ -26,6 +26,8 @@ from liaison.base.text import (
     title_en_text,
 )
 from liaison.law.rules import Basis, LocalSettings, Validity, _local_fields_exist, _period_order, local_needs_a_note
+from liaison.law.terms import DESIGNATION_EN as DESIGNATION_EN  # their 0.1 place; the words live in terms
+from liaison.law.terms import DESIGNATION_ZH as DESIGNATION_ZH
 
 
 class OrgKind(enum.StrEnum):
@@ -111,16 +113,6 @@ class Designations:
                             newer.phone or self.phone)
 
 
-DESIGNATION_ZH = {
-    "leader_in_charge": "分管领导",
-    "liaison_office": "负责处室",
-    "liaison_officer": "联络人员",
-}
-DESIGNATION_EN = {
-    "leader_in_charge": "leader in charge",
-    "liaison_office": "liaison office",
-    "liaison_officer": "liaison officer",
-}
 
 
 @attrs.frozen
@@ -202,9 +194,15 @@ class PartPeriod:
 
     min_days: int = attrs.field(default=60, validator=in_range(1, 366))
     minimum: Literal["whole", "pro_rata"] = "whole"
-    note: str = attrs.field(
-        default="原文未规定对口关系或规则在周期中途生效时的要求；本区设定：生效不足60日的不作要求，满60日的按全年要求。",
-        validator=free_text)
+    # the note a finding quotes when the file gives none: said from the setting, so it cannot disagree
+    note: str = attrs.field(default=attrs.Factory(lambda self: _part_period_note(self.min_days, self.minimum),
+                                                  takes_self=True), validator=free_text)
+
+
+def _part_period_note(min_days: int, minimum: str) -> str:
+    owed = "按全期要求" if minimum == "whole" else "按生效日数折算（至少1次）"
+    return (f"原文未规定对口关系或规则在周期中途生效时的要求；本区设定：生效不足{min_days}日的不作要求，"
+            f"满{min_days}日的{owed}。")
 
 
 #: The kinds of document a regulation's title ends with: the short title a letter cites it by

@@ -262,6 +262,14 @@ class Records:
         return attrs.evolve(self, consultations=tuple(
             c if c.sender is not None else attrs.evolve(c, sender=office) for c in self.consultations))
 
+    def checked(self, district: District, *, file: str | None = None) -> Records:
+        """These records as every reader must return them, worked out in this one place: what a
+        reader leaves out filled in (:meth:`with_defaults`), then what the types cannot say checked
+        against ``district`` (:func:`check_consistency`). A :class:`DataError` names ``file``."""
+        records = self.with_defaults(district, file=file)
+        check_consistency(records, district, file)
+        return records
+
     def with_engagements(self, engagements: Iterable[HeldEngagement]) -> Records:
         return attrs.evolve(self, engagements=tuple(engagements))
 

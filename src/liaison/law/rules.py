@@ -21,7 +21,7 @@ import calendar as _calendar
 import datetime as dt
 import enum
 import re
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, assert_never
 
 import attrs
 
@@ -38,7 +38,29 @@ from liaison.base.text import (
     name_text,
     title_text,
 )
-from liaison.law.terms import RECORD_KIND_EN, RECORD_KIND_ZH
+from liaison.law.terms import (
+    ANSWER_EN,
+    ANSWER_ZH,
+    COPYING_EN,
+    COPYING_ZH,
+    DESIGNATION_EN,
+    DESIGNATION_ZH,
+    DOCUMENT_KIND_EN,
+    DOCUMENT_KIND_ZH,
+    HOST_EN,
+    HOST_ZH,
+    ISSUER_EN,
+    ISSUER_ZH,
+    RECIPIENTS_EN,
+    RECIPIENTS_ZH,
+    RECORD_KIND_EN,
+    RECORD_KIND_ZH,
+    SCOPE_EN,
+    SCOPE_ZH,
+    TRIGGER_EN,
+    TRIGGER_ZH,
+    term,
+)
 
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"})
 
@@ -452,6 +474,68 @@ def sections_read(rule: Rule) -> tuple[str, ...]:
     if isinstance(rule, DesignationRule):
         return ("designations",)
     return (record_section(rule.record_kind),)
+
+def rule_label(rule: Rule) -> tuple[str, str]:
+    """What a rule is about, (Chinese, English): a column's heading where a provision has several
+    rules. The rule's own label where the data gives one, else the words of :mod:`liaison.law.terms`."""
+    if isinstance(rule, Cadence):
+        return _kind_words(rule.label_zh, rule.label_en, rule.engagement_kind)
+    if isinstance(rule, Invitation):
+        zh, en = _kind_words(rule.label_zh, rule.label_en, rule.event_kind)
+        return f"{zh}邀请", f"{en} invitations"
+    if isinstance(rule, Routing):
+        return term(COPYING_ZH, rule.issuer), term(COPYING_EN, rule.issuer)
+    if isinstance(rule, Response):
+        return term(ANSWER_ZH, rule.trigger), term(ANSWER_EN, rule.trigger)
+    if isinstance(rule, DesignationRule):
+        return "联络人员指定", "designations"
+    if isinstance(rule, RecordOnly):
+        zh, en = record_kind_words(rule)
+        return f"{zh}（仅记录）", f"{en} (recorded only)"
+    assert_never(rule)
+
+
+def describe_rule(rule: Rule, lang: str = "zh") -> str:
+    """One line for a rule in ``lang``: what it asks, with its numbers (``liaison provisions``)."""
+    en = lang == "en"
+    if isinstance(rule, Cadence):
+        what = _kind_words(rule.label_zh, rule.label_en, rule.engagement_kind)[1 if en else 0]
+        if en:
+            period, count = rule.how_often_en()
+            return f"{what}: {count} {period} ({term(SCOPE_EN, rule.scope)})"
+        period, count = rule.how_often_zh()
+        return f"{what}：{period}{count}（{term(SCOPE_ZH, rule.scope)}）"
+    if isinstance(rule, Routing):
+        if en:
+            documents = rule.label_en or term(DOCUMENT_KIND_EN, rule.document_kind)
+            return f"copying: {documents} of {term(ISSUER_EN, rule.issuer)} → {term(RECIPIENTS_EN, rule.recipients)}"
+        documents = rule.label_zh or term(DOCUMENT_KIND_ZH, rule.document_kind)
+        return f"抄送：{term(ISSUER_ZH, rule.issuer)}{documents} → {term(RECIPIENTS_ZH, rule.recipients)}"
+    if isinstance(rule, Invitation):
+        what = _kind_words(rule.label_zh, rule.label_en, rule.event_kind)[1 if en else 0]
+        if en:
+            return f"invitation: {what} → {term(RECIPIENTS_EN, rule.recipients)} ({rule.role_en})"
+        return f"邀请：{what} → {term(RECIPIENTS_ZH, rule.recipients)}（{rule.role_zh}）"
+    if isinstance(rule, Response):
+        if en:
+            return f"answer: {term(TRIGGER_EN, rule.trigger)} {rule.describe_en()}"
+        return f"答复：{term(TRIGGER_ZH, rule.trigger)}{rule.describe_zh()}"
+    if isinstance(rule, DesignationRule):
+        if en:
+            return "designation: " + ", ".join(term(DESIGNATION_EN, r) for r in rule.roles)
+        return "指定：" + "、".join(term(DESIGNATION_ZH, r) for r in rule.roles)
+    if isinstance(rule, RecordOnly):
+        what_zh, what_en = record_kind_words(rule)
+        if en:
+            return f"recorded: {what_en} ({term(HOST_EN, rule.by)})"
+        return f"记录：{what_zh}（{term(HOST_ZH, rule.by)}）"
+    assert_never(rule)
+
+
+def _kind_words(label_zh: str, label_en: str, kind: EngagementKind) -> tuple[str, str]:
+    """The rule's own words for its kind (工作例会), else the project's; English never falls back to Chinese."""
+    return label_zh or ENGAGEMENT_KIND_ZH[kind], label_en or ENGAGEMENT_KIND_EN[kind]
+
 
 RULE_TAGS: dict[type, str] = {
     Cadence: "cadence",

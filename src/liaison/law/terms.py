@@ -19,6 +19,17 @@ HOST_EN: dict[str, str] = {"district_government": "the district government", "de
                            "town_government": "a town government", "counterpart": "a party branch or the ICF",
                            "either_side": "either side of the pairing",
                            "government_or_department": "the government or a department"}
+#: §3.1's roles (``roles`` of a designation rule, the fields of ``Designations``).
+DESIGNATION_ZH: dict[str, str] = {"leader_in_charge": "分管领导", "liaison_office": "负责处室",
+                                  "liaison_officer": "联络人员"}
+DESIGNATION_EN: dict[str, str] = {"leader_in_charge": "leader in charge", "liaison_office": "liaison office",
+                                  "liaison_officer": "liaison officer"}
+#: What a copying rule is about, by its issuer, and a response rule, by its trigger (a rule's label).
+COPYING_ZH: dict[str, str] = {"government": "区政府文件抄送", "department": "部门文件抄送"}
+COPYING_EN: dict[str, str] = {"government": "government documents copied", "department": "department documents copied"}
+ANSWER_ZH: dict[str, str] = {"consultation": "征求意见答复", "research_result": "调研成果反馈"}
+ANSWER_EN: dict[str, str] = {"consultation": "replies to consultations",
+                             "research_result": "feedback on research results"}
 TRIGGER_ZH: dict[str, str] = {"consultation": "征求意见", "research_result": "调研成果"}
 TRIGGER_EN: dict[str, str] = {"consultation": "consultation", "research_result": "research result"}
 ISSUER_ZH: dict[str, str] = {"government": "区政府和政府办公室", "department": "区直部门"}
@@ -33,11 +44,12 @@ RECORD_KIND_EN: dict[str, str] = {"joint_research": "joint research", "cadre_nom
                                   "special_personnel": "special personnel appointed"}
 SCOPE_ZH: dict[str, str] = {"government": "全区", "department": "每个部门", "pairing": "每对关系"}
 SCOPE_EN: dict[str, str] = {"government": "the district", "department": "each department", "pairing": "each pairing"}
-#: The settings a district may choose (``local = {…}``) and a finding may rest on.
+#: The settings a district may choose (``local = {…}``) and a finding, a letter or a sheet may rest on:
+#: the one wording of each (the Word notice's 其中最多次数为本区设定 reads it too).
 SETTING_ZH: dict[str, str] = {
     "scope": "承担方式（每个部门或每对关系）",
-    "min_per_period": "最低次数",
-    "max_per_period": "次数上限",
+    "min_per_period": "最少次数",
+    "max_per_period": "最多次数",
     "period_years": "周期长度",
     "period_months": "周期长度",
     "cycle_anchor_year": "周期起算年",

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from copy import deepcopy
 
-import attrs
 from lxml import etree
 
 from liaison_docx.geometry import (
@@ -266,7 +265,3 @@ def attachment_note(b: Builder, names: Sequence[str]) -> None:
         spacing(ppr, before=LINE_PITCH if n == 0 else 0)
         el(ppr, "ind", left=str(int((2 + hang) * CHAR)), hanging=str(int((hang if n == 0 else numbered) * CHAR)))
         b.run(p, text)
-
-
-def with_page_break(piece: Piece) -> Piece:
-    return attrs.evolve(piece, page_break=True)

@@ -12,7 +12,8 @@ import attrs
 
 from liaison.law.district import District
 from liaison.law.duties import Duties, Obligation, duties_of
-from liaison.law.model import DESIGNATION_EN, DESIGNATION_ZH, GOVERNMENT_KINDS, OrgKind
+from liaison.law.model import GOVERNMENT_KINDS, OrgKind
+from liaison.law.terms import DESIGNATION_EN, DESIGNATION_ZH
 from liaison_html.marks import Mark, Provisions, kind_name
 from liaison_html.texts import UI, Bi, period_text
 

@@ -27,9 +27,9 @@ import attrs
 from liaison.law.district import District
 from liaison.law.findings import SEVERITY_EN, SEVERITY_ZH, STATUS_EN, STATUS_ZH, Finding, Report, Severity, local_notes
 from liaison.law.model import GOVERNMENT_KINDS, OrgKind
-from liaison.law.rules import Cadence, DesignationRule, Invitation, RecordOnly, Response, Routing, Rule
-from liaison.law.terms import RECORD_KIND_EN, RECORD_KIND_ZH
-from liaison_html.marks import Provisions, ProvisionView, kind_name
+from liaison.law.rules import Rule
+from liaison.law.rules import rule_label as core_rule_label
+from liaison_html.marks import Provisions, ProvisionView
 from liaison_html.texts import UI, Bi, period_text
 
 
@@ -163,25 +163,8 @@ def _columns(district: District, findings: Iterable[Finding], provisions: Provis
 
 
 def rule_label(rule: Rule) -> Bi:
-    """What a rule is about, in the code's own vocabulary (for a provision with several rules)."""
-    if isinstance(rule, Cadence):
-        return Bi(rule.label_zh, rule.label_en or rule.label_zh) if rule.label_zh else kind_name(rule.engagement_kind)
-    if isinstance(rule, Invitation):
-        what = Bi(rule.label_zh, rule.label_en or rule.label_zh) if rule.label_zh else kind_name(rule.event_kind)
-        return what.join(Bi("邀请", "invitations"), "", " ")
-    if isinstance(rule, Routing):
-        return Bi("区政府文件抄送", "government documents copied") if rule.issuer == "government" else \
-            Bi("部门文件抄送", "department documents copied")
-    if isinstance(rule, Response):
-        return Bi("征求意见答复", "replies to consultations") if rule.trigger == "consultation" else \
-            Bi("调研成果反馈", "feedback on research results")
-    if isinstance(rule, DesignationRule):
-        return UI["designation"]
-    if isinstance(rule, RecordOnly):
-        what = Bi(RECORD_KIND_ZH.get(rule.record_kind, rule.record_kind),
-                      RECORD_KIND_EN.get(rule.record_kind, rule.record_kind))
-        return what.join(Bi("（仅记录）", "(recorded only)"), "", " ")
-    return Bi(rule.key, rule.key)
+    """What a rule is about (for a provision with several rules): the core's words for it."""
+    return Bi(*core_rule_label(rule))
 
 
 def _row_bodies(district: District, findings: Sequence[Finding]) -> list[tuple[str | None, Bi]]:

@@ -1,11 +1,13 @@
-"""Everything this plugin takes from the ``liaison`` domain core, in one place.
+"""The district and the plan as the two workbooks show and read them, built from the core.
 
-The core is being reshaped (a plan becomes one year, records and findings gain fields), so the
-rest of the plugin never imports ``liaison``: it works on the neutral values built here —
-:class:`PlannedRow` for an engagement of the plan, :class:`Directory` for the organisations and
-the name look-up, :data:`RECORD_TYPES` for the record classes — and adapting to a new core is a
-change to this module only. (The plugin API — hooks, exporters, options, readers — is imported
-where it is used, in :mod:`liaison_xlsx.plugin`.)
+The plan sheet and the ledger work on the small values made here — :class:`PlannedRow` (an
+engagement of the plan with its names, basis and the district's settings it rests on),
+:class:`Directory` (the organisations by group and the name look-up a ledger cell goes through,
+with the district's own document and record kinds), :class:`KindWord` (a kind as a drop-down
+shows it) — and on :data:`RECORD_TYPES` (the record class each ledger section becomes). The words
+a ledger may write for a kind (:data:`KIND_SYNONYMS`, 各民主党派 for a whole group) are the
+ledger's; everything about the regulation — kinds, provisions, duties, records and their
+consistency — is the core's, read through here.
 """
 
 from __future__ import annotations
@@ -42,9 +44,6 @@ from liaison.law.records import (
     ResearchResult,
     SpecialAppointment,
     TownActivity,
-)
-from liaison.law.records import (
-    check_consistency as core_check_consistency,
 )
 from liaison.law.rules import (
     ACTIVITIES,
@@ -85,15 +84,12 @@ __all__ = [
     "PlannedRow",
     "activity_kinds",
     "check_consistency",
-    "district_id",
-    "district_name",
     "document_kinds",
     "engagement_kind",
     "kind_names",
     "make_records",
     "paired_departments",
     "plan_rows",
-    "plan_years",
     "text_limit",
 ]
 
@@ -297,20 +293,6 @@ class PlannedRow:
     guests: str = ""  # 特邀：张三（民进支部）
 
 
-def plan_years(plan: Plan) -> tuple[int, ...]:
-    """The plan's years: ``plan.year`` (one year) or ``plan.years`` (the older shape)."""
-    year = getattr(plan, "year", None)
-    if isinstance(year, int):
-        return (year,)
-    return tuple(getattr(plan, "years", ()))
-
-
-def provisional_years(plan: Plan) -> tuple[int, ...]:
-    if getattr(plan, "provisional", None) is True:
-        return plan_years(plan)
-    return tuple(getattr(plan, "provisional_years", ()))
-
-
 def _basis(district: District, provisions: Iterable[str]) -> tuple[str, ...]:
     found = []
     for pid in provisions:
@@ -339,18 +321,6 @@ def plan_rows(district: District, plan: Plan, year: int) -> tuple[PlannedRow, ..
             local="、".join(dict.fromkeys(term(SETTING_ZH, f) for f, _ in planned_settings(district, e, owed))),
             guests=guests_text(district, e.guests)))
     return tuple(rows)
-
-
-def district_name(district: District) -> str:
-    return district.info.name
-
-
-def district_id(district: District) -> str:
-    return district.info.id
-
-
-def regulation_title(district: District) -> str:
-    return district.info.regulation_title
 
 
 def provision_label(district: District, pid: str) -> str:
@@ -523,19 +493,20 @@ class Directory:
 
 # --------------------------------------------------------------------------------------- records
 def make_records(recorded: str, district: District, sections: Mapping[str, Sequence[Any]]) -> Records:
-    """The records read, with what the core fills in for every reader (a consultation's sender)."""
-    return Records(recorded, **{name: tuple(items) for name, items in sections.items()}).with_defaults(district)
+    """The records as read; :func:`check_consistency` fills in and checks them as the core does every reader's."""
+    return Records(recorded, **{name: tuple(items) for name, items in sections.items()})
 
 
 _CORE_PATH = re.compile(r"^\$\.(\w+)\[(\d+)\](?:\.(\w+)(?:\[(\d+)\](?:\.(\w+))?)?)?$")
 
 
-def check_consistency(records: Records, district: District, file: str) -> None:
-    """The core's own checks of records against themselves (unique ids, replies, research kinds).
+def check_consistency(records: Records, district: District, file: str) -> Records:
+    """The records as the core finishes every reader's (:meth:`Records.checked`: a consultation's
+    sender filled in; unique ids, replies, research kinds checked) — here, so an error names its cell.
 
     Raises the core's :class:`DataError`, whose path is JSON-style (``$.research_results[2].feedback``);
     :func:`core_path` splits it so the reader can name the cell instead."""
-    core_check_consistency(records, district, file)
+    return records.checked(district, file=file)
 
 
 def core_path(path: str | None) -> tuple[str, int, str, int | None, str] | None:

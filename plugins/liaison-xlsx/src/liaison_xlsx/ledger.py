@@ -24,8 +24,6 @@ from liaison_xlsx.domain import (
     Directory,
     KindWord,
     PlannedRow,
-    district_id,
-    district_name,
     host_zh,
     kind_choices,
     kind_citation,
@@ -34,7 +32,6 @@ from liaison_xlsx.domain import (
     paired_departments,
     party_names,
     provision_label,
-    regulation_title,
     section_provisions,
     text_limit,
 )
@@ -244,11 +241,11 @@ def _guide(book: Book, district: Any, year: int, specs: Sequence[SheetSpec]) -> 
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     merged = sum(widths[1:])
-    ws.write_string(0, 0, f"{district_name(district)}{year}年对口联系工作台账 填写说明", title)
+    ws.write_string(0, 0, f"{district.info.name}{year}年对口联系工作台账 填写说明", title)
     row = 2
     for n, rule in enumerate(GENERAL_RULES, start=1):
         ws.write_string(row, 0, f"{n}.", plain)
-        text = rule.format(year=year, title=regulation_title(district), **_meeting_words(district, year))
+        text = rule.format(year=year, title=district.info.regulation_title, **_meeting_words(district, year))
         ws.merge_range(row, 1, row, 3, text, plain)
         ws.set_row(row, row_height(lines_in(text, merged)))
         row += 1
@@ -285,7 +282,7 @@ def write_ledger(book: Book, district: Any, year: int, rows: Sequence[PlannedRow
     directory = Directory(district)
     specs = ledger_specs(district, year)
     _guide(book, district, year, specs)
-    name = district_name(district)
+    name = district.info.name
     for spec in specs:
         basis = _basis(district, spec, year, "、")
         _record_sheet(book, spec, f"{name}{year}年对口联系工作台账·{spec.name}" + (f"（{basis}）" if basis else ""),
@@ -294,4 +291,4 @@ def write_ledger(book: Book, district: Any, year: int, rows: Sequence[PlannedRow
 
 
 def ledger_custom_properties(district: Any, year: int) -> dict[str, str]:
-    return {DISTRICT_PROPERTY: district_id(district), "liaison-year": str(year), "liaison-ledger": "1"}
+    return {DISTRICT_PROPERTY: district.info.id, "liaison-year": str(year), "liaison-ledger": "1"}

@@ -67,26 +67,26 @@ def ledger_path(year: int) -> str:
 
 def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None) -> bytes:
     """The year's 安排表 as .xlsx bytes."""
-    from liaison_xlsx.domain import district_name, plan_rows, provisional_years, regulation_title
+    from liaison_xlsx.domain import plan_rows
     from liaison_xlsx.schedule import write_schedule
     from liaison_xlsx.workbook import Book, properties
 
-    name = district_name(district)
-    book = Book(properties(f"{name}{year}年对口联系工作安排表", regulation_title(district), name,
+    name = district.info.name
+    book = Book(properties(f"{name}{year}年对口联系工作安排表", district.info.regulation_title, name,
                            _created(year, created), "对口联系,安排表,liaison", "由 liaison-xlsx 按年度计划生成"))
-    write_schedule(book, district, year, plan_rows(district, plan, year), year in provisional_years(plan),
+    write_schedule(book, district, year, plan_rows(district, plan, year), plan.provisional,
                    not plan.options.allow_customary_breaks)
     return book.close()
 
 
 def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None) -> bytes:
     """The year's 台账 template, pre-filled from the plan, as .xlsx bytes."""
-    from liaison_xlsx.domain import district_name, plan_rows, regulation_title
+    from liaison_xlsx.domain import plan_rows
     from liaison_xlsx.ledger import ledger_custom_properties, write_ledger
     from liaison_xlsx.workbook import Book, properties
 
-    name = district_name(district)
-    book = Book(properties(f"{name}{year}年对口联系工作台账", regulation_title(district), name,
+    name = district.info.name
+    book = Book(properties(f"{name}{year}年对口联系工作台账", district.info.regulation_title, name,
                            _created(year, created), "对口联系,台账,liaison",
                            f"填写后用 liaison check --year {year} --records 本文件 检查"),
                 ledger_custom_properties(district, year))
@@ -103,12 +103,10 @@ def read_ledger(data: bytes, district: Any, file: str) -> Records:
 
 
 def export(request: ExportRequest) -> Iterator[Artifact]:
-    from liaison_xlsx.domain import plan_years
-
     wanted = request.option("workbooks", WORKBOOKS)
     created = request.option("created")
     made: list[Artifact] = []
-    for year in plan_years(request.plan):
+    for year in (request.plan.year,):
         try:
             if "schedule" in wanted:
                 made.append(Artifact(schedule_path(year), XLSX,
@@ -144,4 +142,4 @@ def register_exporters(register: Callable[[Exporter], None]) -> None:
 def register_record_readers(register: Callable[[RecordReader], None]) -> None:
     register(RecordReader("xlsx", (".xlsx",), read_ledger,
                           "对口联系工作台账（Excel / WPS .xlsx）the liaison ledger workbook",
-                          max_bytes=MAX_LEDGER_BYTES))
+                          max_bytes=MAX_LEDGER_BYTES, checked=True))  # checked as it reads, to name the cell

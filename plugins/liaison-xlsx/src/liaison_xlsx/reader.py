@@ -28,7 +28,6 @@ from liaison_xlsx.domain import (
     LiaisonError,
     check_consistency,
     core_path,
-    district_id,
     make_records,
 )
 from liaison_xlsx.package import CFB_SIGNATURE, Oversized, cfb_names, measure
@@ -242,10 +241,10 @@ def _row_cell(name: str, where: Where) -> str:
     return where.cell("")
 
 
-def _core_check(records: Any, district: Any, file: str, sections: dict[str, Section]) -> None:
+def _core_check(records: Any, district: Any, file: str, sections: dict[str, Section]) -> Any:
     """The core's checks last, so one it adds later is kept; its ``$.`` path becomes the cell."""
     try:
-        check_consistency(records, district, file)
+        return check_consistency(records, district, file)
     except LiaisonError as exc:
         parts = core_path(exc.path)
         path = exc.path
@@ -331,7 +330,7 @@ def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
     _agree(sections, directory, problems)
     problems.raise_any()
     recorded = _district_property(book)
-    expected = district_id(district)
+    expected = district.info.id
     if recorded and recorded != expected:
         raise DataError(f"this ledger is for the district {recorded!r}, not {expected!r}",
                         file=file, path=f"文档属性 {DISTRICT_PROPERTY}",
@@ -339,5 +338,4 @@ def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
                         message_zh=f"这份台账属于“{recorded}”，不是“{expected}”",
                         fix_zh="请检查 --data，或使用本区导出的台账")
     records = make_records(recorded, district, {name: s.records for name, s in sections.items()})
-    _core_check(records, district, file, sections)
-    return records
+    return _core_check(records, district, file, sections)

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from liaison.law.workdays import provisional_note
-from liaison_xlsx.domain import Directory, PlannedRow, district_name, regulation_title
+from liaison_xlsx.domain import Directory, PlannedRow
 from liaison_xlsx.workbook import A4, DATE_FORMAT, Book, column_width, excel_date, lines_in, row_height, sheet_title
 
 WEEKDAYS = "一二三四五六日"
@@ -59,7 +59,7 @@ TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 2
 
 
 def _note(district: Any, year: int, provisional: bool, breaks_avoided: bool = True) -> str:
-    note = (f"依据《{regulation_title(district)}》。日期由 liaison 按工作日拟定；“状态”为“拟定”的，"
+    note = (f"依据《{district.info.regulation_title}》。日期由 liaison 按工作日拟定；“状态”为“拟定”的，"
             "尚待对口联系双方商定。“本区设定”列为该项所依据的、原文未规定而由本区设定的事项"
             "（说明见 liaison provisions）。")
     if provisional:
@@ -120,7 +120,7 @@ def write_schedule(book: Book, district: Any, year: int, rows: Sequence[PlannedR
                    breaks_avoided: bool = True) -> None:
     """The whole district's sheet, then every department taking part in something, in directory order."""
     directory = Directory(district)
-    name = district_name(district)
+    name = district.info.name
     note = _note(district, year, provisional, breaks_avoided)
     taken: set[str] = set()
     _sheet(book, sheet_title("全区", taken), f"{name}{year}年对口联系工作安排表", note, rows, directory)

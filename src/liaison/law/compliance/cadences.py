@@ -7,9 +7,8 @@ import datetime as dt
 from collections.abc import Iterator
 
 from liaison.law.compliance.context import Context
-from liaison.law.duties import Obligation, designations_in_force, obligations
+from liaison.law.duties import Obligation, designation_duty, obligations
 from liaison.law.findings import Finding, FindingStatus, Severity, local_mark, severity, shortfall_status
-from liaison.law.model import DESIGNATION_EN, DESIGNATION_ZH
 from liaison.law.rules import (
     ACTIVITIES,
     MODALITY_EN,
@@ -22,7 +21,7 @@ from liaison.law.rules import (
     record_kind_words,
     record_section,
 )
-from liaison.law.terms import HOST_EN, HOST_ZH, term
+from liaison.law.terms import DESIGNATION_EN, DESIGNATION_ZH, HOST_EN, HOST_ZH, term
 
 
 def cadence_status(counted: int, minimum: int, maximum: int | None, ends: dt.date, as_of: dt.date) -> FindingStatus:
@@ -293,14 +292,13 @@ def designations(ctx: Context) -> Iterator[Finding]:
     day = min(ctx.as_of, ctx.last)
     for prov, rule in ctx.district.rules(DesignationRule, day):
         assert isinstance(rule, DesignationRule)
-        modality = prov.modality_of(rule)
         paired = {s.pairing.department for s in ctx.district.pairing_spans(ctx.first, day)}
         for org in (o for o in ctx.district.departments() if o.id in paired):
-            named = designations_in_force(ctx.district, org, day, ctx.records)
+            duty = designation_duty(ctx.district, org, prov, rule, day, ctx.records)
+            named, missing = duty.designations, duty.missing
             for i, record in enumerate(ctx.records.designations):
                 if record.organisation == org.id:
                     ctx.use("designations", i)
-            missing = [r for r in rule.roles if not getattr(named, r)]
             status = FindingStatus.MISSING_DESIGNATION if missing else FindingStatus.MET
             roles_zh = "、".join(DESIGNATION_ZH[r] for r in (missing or rule.roles))
             roles_en = ", ".join(DESIGNATION_EN[r] for r in (missing or rule.roles))
@@ -314,7 +312,7 @@ def designations(ctx: Context) -> Iterator[Finding]:
             else:
                 zh = f"{org.name}已指定{roles_zh}（{prov.id}）。"
                 en = f"{org.name_en} has named its {roles_en} ({prov.id})."
-            yield Finding(prov.id, rule.key, status, severity(status, modality), org.id, (org.id,), (org.id,),
+            yield Finding(prov.id, rule.key, status, severity(status, duty.modality), org.id, (org.id,), (org.id,),
                           (ctx.first, day), zh, en, (f"designations:{org.id}",) if named != org.designations else (),
                           "、".join(DESIGNATION_ZH[r] for r in rule.roles))
 

@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Sequence
 
 from liaison.law.district import CcList, District
-from liaison.law.duties import Duties, Obligation, duties_of
-from liaison.law.model import DESIGNATION_ZH, Organisation
+from liaison.law.duties import CADENCE_NUMBERS, Duties, Obligation, duties_of
+from liaison.law.model import Organisation
 from liaison.law.records import Records
 from liaison.law.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Routing
-from liaison.law.terms import DOCUMENT_KIND_ZH, term
+from liaison.law.terms import DESIGNATION_ZH, DOCUMENT_KIND_ZH, RECIPIENTS_ZH, SETTING_ZH, term
 from liaison.law.workdays import provisional_note
 from liaison.year.engagements import Engagement, Plan, Status
 
@@ -27,10 +27,7 @@ __all__ = ["default_notice_date", "notice_letter", "notices"]
 #: The verb and object a letter uses for an engagement kind counted by a cadence.
 _VERBS: dict[EngagementKind, str] = {EngagementKind.VISIT: "走访", EngagementKind.JOINT_MEETING: "召开",
                                      EngagementKind.WORK_MEETING: "召开"}
-#: Fields of a cadence the district may set where the text is silent, as a letter names them.
-_LOCAL_NUMBERS = {"min_per_period": "最少次数", "max_per_period": "最多次数", "period_years": "周期",
-                  "period_months": "周期", "cycle_anchor_year": "起算年份"}
-_COUNTERPARTS = "对口联系的民主党派、工商联"
+_COUNTERPARTS = RECIPIENTS_ZH["paired_counterparts"]
 
 
 def default_notice_date(year: int) -> dt.date:
@@ -233,7 +230,8 @@ def _obligation_text(district: District, duties: Duties, found: Sequence[Obligat
     note = w.in_force_note(*valid, duties.year).strip("（）") if valid else ""
     reading = (f"{note}，" if note else "") + _reading(rule, first)
     said += ("按本区对该条的理解，" if "scope" in first.rests_on else "") + reading + "。"
-    local = list(dict.fromkeys(_LOCAL_NUMBERS[f] for f in first.rests_on if f in _LOCAL_NUMBERS))
+    # the numbers by their names (其中最多次数为本区设定); the reading and a part period are said above and below
+    local = list(dict.fromkeys(SETTING_ZH[f] for f in first.rests_on if f in CADENCE_NUMBERS))
     if local:
         said += f"其中{w.join(local)}为本区设定，{w.short_title(district)}原文未作规定。"
     parts = []
@@ -302,7 +300,7 @@ def _invitations(district: District, duties: Duties) -> list[Block]:
         if rule.recipients == "paired_counterparts":
             whom = w.group_names(district, duties.counterparts)
         else:
-            whom = "各民主党派、工商联"
+            whom = term(RECIPIENTS_ZH, rule.recipients)
         if not whom:
             continue
         event = district.kind_name(rule.event_kind)

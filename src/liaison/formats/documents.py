@@ -1,0 +1,319 @@
+"""The JSON documents of the answers (`liaison … --format json`, docs/cli.md): a provision, the
+pairings, a cc list, an invitee list and the compliance report (the plan's is the year's state,
+:func:`liaison.formats.state.plan_document`).
+
+Each shape is an attrs value here, built from the law's values and unstructured through the one
+converter (:mod:`liaison.formats.convert`), like the year's state: the shape is the type, so a field
+is added in one place and a schema can be read from it. Dates stay dates until :func:`to_json`
+writes them (ISO 8601), as the state's are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from liaison.formats.convert import converter
+from liaison.law.district import CcList, District, InviteeList, Recipient
+from liaison.law.findings import Finding, LocalNote, NotCounted, Report, local_notes
+from liaison.law.model import Organisation, Pairing
+from liaison.law.rules import Provision, Reading, Rule, SentenceNote
+
+if TYPE_CHECKING:
+    import cattrs
+
+
+@attrs.frozen
+class OrgRef:
+    """An organisation as an answer names it."""
+
+    id: str
+    name: str
+    name_en: str
+
+    @classmethod
+    def of(cls, org: Organisation) -> OrgRef:
+        return cls(org.id, org.name, org.name_en)
+
+
+# ------------------------------------------------------------------------------------------ provisions
+@attrs.frozen
+class TextDocument:
+    valid_from: dt.date | None  # None: the text as first given (no amendment)
+    text_zh: str
+    text_en: str
+    source: str
+
+
+@attrs.frozen
+class SentenceDocument:
+    text_zh: str
+    rules: tuple[str, ...]
+    pairings: bool
+    notes: tuple[SentenceNoteDocument, ...]
+    not_accounted_for: tuple[str, ...]
+
+
+@attrs.frozen
+class SentenceNoteDocument:
+    note_zh: str
+    note_en: str
+    implemented_by: str
+
+    @classmethod
+    def of(cls, note: SentenceNote) -> SentenceNoteDocument:
+        return cls(note.note_zh, note.note_en, note.implemented_by)
+
+
+@attrs.frozen(kw_only=True)
+class ProvisionDocument:
+    """A provision as worded on ``as_of``, its amendments, readings, rules (each with its ``kind``)
+    and what implements each of its sentences."""
+
+    id: str
+    citation_zh: str
+    title_zh: str
+    title_en: str
+    modality: str
+    as_of: dt.date
+    text_zh: str
+    text_en: str
+    texts: tuple[TextDocument, ...]
+    pairing_role: str | None
+    readings: tuple[Reading, ...]
+    rules: tuple[Rule, ...]
+    sentences: tuple[SentenceDocument, ...]
+
+    @classmethod
+    def of(cls, prov: Provision, day: dt.date) -> ProvisionDocument:
+        from liaison.law.sentences import sentences
+
+        current = prov.text_at(day)
+        return cls(
+            id=prov.id, citation_zh=prov.citation_zh, title_zh=prov.title_zh, title_en=prov.title_en,
+            modality=prov.modality.value, as_of=day, text_zh=current.text_zh, text_en=current.text_en,
+            texts=tuple(TextDocument(None if t.valid_from == dt.date.min else t.valid_from, t.text_zh, t.text_en,
+                                     t.source) for t in prov.texts()),
+            pairing_role=prov.pairing_role, readings=prov.readings, rules=prov.rules,
+            sentences=tuple(SentenceDocument(x.text_zh, x.rules, x.pairings,
+                                             tuple(SentenceNoteDocument.of(n) for n in x.notes), x.uncovered)
+                            for x in sentences(prov, day)))
+
+
+@attrs.frozen
+class ProvisionsDocument:
+    district: str
+    provisions: tuple[ProvisionDocument, ...]
+
+
+# -------------------------------------------------------------------------------------------- pairings
+@attrs.frozen(kw_only=True)
+class PairingDocument:
+    department: OrgRef
+    counterpart: OrgRef
+    clause: str
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    basis: str
+    local: dict[str, str]
+
+    @classmethod
+    def of(cls, district: District, pairing: Pairing) -> PairingDocument:
+        return cls(department=OrgRef.of(district.organisation(pairing.department)),
+                   counterpart=OrgRef.of(district.organisation(pairing.counterpart)), clause=pairing.clause,
+                   valid_from=pairing.valid_from, valid_until=pairing.valid_until, basis=pairing.basis,
+                   local=dict(pairing.local.notes))
+
+
+@attrs.frozen
+class PairingsDocument:
+    district: str
+    as_of: dt.date
+    pairings: tuple[PairingDocument, ...]
+    common_liaison_units: tuple[OrgRef, ...]
+
+
+# ------------------------------------------------------------------------------------ cc and invitees
+@attrs.frozen
+class RecipientDocument:
+    """A recipient: the organisation, the provisions it rests on, and its role when it has one
+    (列席; the keys are left out of a cc list's recipients, who have none)."""
+
+    id: str
+    name: str
+    name_en: str
+    provisions: tuple[str, ...]
+    role_zh: str = ""
+    role_en: str = ""
+
+    @classmethod
+    def of(cls, r: Recipient) -> RecipientDocument:
+        org = r.organisation
+        return cls(org.id, org.name, org.name_en, r.provisions, r.role_zh, r.role_en if r.role_zh else "")
+
+
+@attrs.frozen(kw_only=True)
+class CcDocument:
+    issuer: OrgRef
+    date: dt.date
+    document_kind: str
+    provisions: tuple[str, ...]
+    recipients: tuple[RecipientDocument, ...]
+    note_zh: str
+    note_en: str
+
+    @classmethod
+    def of(cls, cc: CcList) -> CcDocument:
+        return cls(issuer=OrgRef.of(cc.issuer), date=cc.date, document_kind=cc.document_kind,
+                   provisions=cc.provisions, recipients=tuple(RecipientDocument.of(r) for r in cc.recipients),
+                   note_zh=cc.note_zh, note_en=cc.note_en)
+
+
+@attrs.frozen(kw_only=True)
+class InviteesDocument:
+    event_kind: str
+    date: dt.date
+    host: OrgRef | None
+    modality: str
+    provisions: tuple[str, ...]
+    invitees: tuple[RecipientDocument, ...]
+    note_zh: str
+    note_en: str
+
+    @classmethod
+    def of(cls, found: InviteeList) -> InviteesDocument:
+        return cls(event_kind=found.event_kind.value, date=found.date,
+                   host=OrgRef.of(found.host) if found.host else None, modality=found.modality.value,
+                   provisions=found.provisions, invitees=tuple(RecipientDocument.of(r) for r in found.recipients),
+                   note_zh=found.note_zh, note_en=found.note_en)
+
+
+# ------------------------------------------------------------------------------------------ findings
+@attrs.frozen(kw_only=True)
+class FindingDocument:
+    provision: str
+    rule: str
+    status: str
+    severity: str
+    responsible: str | None
+    affected: tuple[str, ...]
+    subject: tuple[str, ...]
+    period: tuple[dt.date, dt.date]
+    counted: tuple[str, ...]
+    expected: str
+    basis: str
+    rests_on: tuple[str, ...]
+    local_notes: tuple[SettingDocument, ...]
+    pairing_in_force: tuple[dt.date, dt.date | None] | None
+    reason: str
+    message_zh: str
+    message_en: str
+
+    @classmethod
+    def of(cls, f: Finding, district: District) -> FindingDocument:
+        return cls(provision=f.provision, rule=f.rule, status=f.status.value, severity=f.severity.value,
+                   responsible=f.responsible, affected=f.affected, subject=f.subject, period=f.period,
+                   counted=f.counted, expected=f.expected, basis=f.basis, rests_on=f.rests_on,
+                   local_notes=tuple(SettingDocument.of(n) for n in local_notes(district, f)),
+                   pairing_in_force=f.pairing_in_force, reason=f.reason, message_zh=f.message_zh,
+                   message_en=f.message_en)
+
+
+@attrs.frozen
+class SettingDocument:
+    """One district setting an answer rests on (a finding's ``local_notes``, an engagement's
+    ``local_settings`` in the plan): the field, its names, the district's note on it."""
+
+    field: str
+    field_zh: str
+    field_en: str
+    note_zh: str
+
+    @classmethod
+    def of(cls, note: LocalNote) -> SettingDocument:
+        return cls(note.field, note.field_zh, note.field_en, note.note_zh)
+
+
+@attrs.frozen(kw_only=True)
+class ReportDocument:
+    """The report of `liaison check --format json`: totals by severity, every finding, the records
+    no finding counted, the notes, and per responsible body its counts (``summary``)."""
+
+    district: str
+    year: int
+    as_of: dt.date
+    totals: dict[str, int]
+    findings: tuple[FindingDocument, ...]
+    not_counted: tuple[NotCounted, ...]
+    notes_zh: tuple[str, ...]
+    notes_en: tuple[str, ...]
+    summary: tuple[dict[str, Any], ...]
+
+    @classmethod
+    def of(cls, report: Report, district: District) -> ReportDocument:
+        return cls(district=report.district_id, year=report.year, as_of=report.as_of, totals=report.totals(),
+                   findings=tuple(FindingDocument.of(f, district) for f in report.findings),
+                   not_counted=report.not_counted, notes_zh=report.notes_zh, notes_en=report.notes_en,
+                   summary=tuple(report.summary(district)))
+
+
+# ------------------------------------------------------------------------------------- the whole answer
+def document(value: object) -> Any:
+    """``value`` (a document above, the year's state, a law value) as plain data, through the one converter."""
+    return _converter().unstructure(value)
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    from cattrs.gen import make_dict_unstructure_fn, override
+
+    conv = converter()
+    # a cc list's recipients have no role: the keys are left out rather than written empty
+    conv.register_unstructure_hook(RecipientDocument, make_dict_unstructure_fn(
+        RecipientDocument, conv, role_zh=override(omit_if_default=True), role_en=override(omit_if_default=True)))
+    return conv
+
+
+def provision_document(prov: Provision, day: dt.date) -> dict[str, Any]:
+    return dict(document(ProvisionDocument.of(prov, day)))
+
+
+def provisions_document(district: District, day: dt.date) -> dict[str, Any]:
+    return dict(document(ProvisionsDocument(district.info.id,
+                                            tuple(ProvisionDocument.of(p, day) for p in district.provisions))))
+
+
+def pairings_document(district: District, day: dt.date, found: tuple[Pairing, ...] | list[Pairing]) -> dict[str, Any]:
+    return dict(document(PairingsDocument(district.info.id, day, tuple(PairingDocument.of(district, p) for p in found),
+                                          tuple(OrgRef.of(o) for o in district.common_liaison_units(day)))))
+
+
+def cc_document(cc: CcList) -> dict[str, Any]:
+    return dict(document(CcDocument.of(cc)))
+
+
+def invitees_document(found: InviteeList) -> dict[str, Any]:
+    return dict(document(InviteesDocument.of(found)))
+
+
+def report_document(report: Report, district: District) -> dict[str, Any]:
+    """The report as the JSON document of `liaison check --format json` (docs/cli.md)."""
+    return dict(document(ReportDocument.of(report, district)))
+
+
+def to_json(value: object) -> str:
+    """A document as stable JSON text: the same value, the same text; dates in ISO 8601, times HH:MM."""
+    return json.dumps(value if isinstance(value, dict | list) else document(value), ensure_ascii=False, indent=2,
+                      default=_default) + "\n"
+
+
+def _default(value: object) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
