@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import attrs
 
@@ -30,8 +30,8 @@ from liaison.law.rules import (
     Invitation,
     Modality,
     Provision,
+    R,
     Routing,
-    Rule,
 )
 from liaison.law.terms import (
     DOCUMENT_KIND_EN,
@@ -332,8 +332,9 @@ class District:
             raise UnknownProvisionError(f"no provision {provision_id!r}", fix=f"use one of {known}",
                                         message_zh=f"没有条款“{provision_id}”", fix_zh=f"请使用：{known}") from None
 
-    def rules(self, kind: type, as_of: dt.date) -> Iterable[tuple[Provision, Rule]]:
-        """Every rule of a kind in force on ``as_of``, with its provision."""
+    def rules(self, kind: type[R], as_of: dt.date) -> Iterator[tuple[Provision, R]]:
+        """Every rule of a kind in force on ``as_of``, with its provision; typed by the kind asked for,
+        so a caller needs no check of its own."""
         for prov in self.provisions:
             for rule in prov.rules:
                 if isinstance(rule, kind) and rule.validity.contains(as_of):
@@ -361,7 +362,7 @@ class District:
         return tuple(found)
 
     def cadences(self, as_of: dt.date) -> tuple[tuple[Provision, Cadence], ...]:
-        return tuple((p, r) for p, r in self.rules(Cadence, as_of) if isinstance(r, Cadence))
+        return tuple(self.rules(Cadence, as_of))
 
     # -- pairings -----------------------------------------------------------------------------------
     def pairings_as_of(self, as_of: dt.date) -> tuple[Pairing, ...]:
@@ -413,7 +414,7 @@ class District:
         document_kind = self.document_kind(document_kind)
         side = "government" if org.kind in GOVERNMENT_KINDS else "department"
         rules = [(p, r) for p, r in self.rules(Routing, as_of)
-                 if isinstance(r, Routing) and r.issuer == side and r.document_kind == document_kind]
+                 if r.issuer == side and r.document_kind == document_kind]
         if org.kind not in GOVERNMENT_KINDS and org.kind != OrgKind.DEPARTMENT:
             cited = dict.fromkeys(f"{p.id}（{p.cite_zh()}）" for p, _ in self.rules(Routing, as_of))
             cites = "、".join(cited) or "抄送规则"
@@ -468,8 +469,8 @@ class District:
                          host: Organisation | None = None) -> list[tuple[Provision, Invitation]]:
         """The invitation rules in force for an event of ``event_kind`` held by ``host`` (any host when
         None): a rule is the host's when the host is of a kind the rule's ``host`` admits."""
-        return [(p, r) for p, r in self.rules(Invitation, as_of) if isinstance(r, Invitation)
-                and r.event_kind == event_kind and (host is None or host.kind in HOST_KINDS[r.host])]
+        return [(p, r) for p, r in self.rules(Invitation, as_of)
+                if r.event_kind == event_kind and (host is None or host.kind in HOST_KINDS[r.host])]
 
     def _check_host(self, host: Organisation, kind: EngagementKind, as_of: dt.date) -> None:
         """The host the text fixes: §1.2's 全体成员会议 is 区政府召开的, §1.3's professional meetings are a

@@ -274,7 +274,7 @@ def _cc_lists(district: District, org: Organisation, first: dt.date, last: dt.da
         return ()
     days = sorted({first, *(d for p in district.pairings if p.department == org.id
                              for d in (p.valid_from, p.valid_until) if d is not None and first < d <= last)})
-    kinds = list(dict.fromkeys(r.document_kind for _, r in district.rules(Routing, first) if isinstance(r, Routing)))
+    kinds = list(dict.fromkeys(r.document_kind for _, r in district.rules(Routing, first)))
     found: list[CcList] = []
     for day in days:
         for kind in kinds:
@@ -289,17 +289,15 @@ def _designation(district: District, org: Organisation, spans: Sequence[PairingS
     if not spans:
         return None
     for prov, rule in district.rules(DesignationRule, as_of):
-        if isinstance(rule, DesignationRule):
-            named = designations_in_force(district, org, as_of, records)
-            missing = tuple(role for role in rule.roles if not getattr(named, role))
-            return DesignationDuty(prov.id, rule, prov.modality_of(rule), named, missing)
+        named = designations_in_force(district, org, as_of, records)
+        missing = tuple(role for role in rule.roles if not getattr(named, role))
+        return DesignationDuty(prov.id, rule, prov.modality_of(rule), named, missing)
     return None
 
 
 def _invitations(district: District, org: Organisation, as_of: dt.date) -> tuple[tuple[Provision, Invitation], ...]:
     host = "department" if org.kind == OrgKind.DEPARTMENT else "district_government"
-    return tuple((p, r) for p, r in district.rules(Invitation, as_of)
-                 if isinstance(r, Invitation) and r.host == host)
+    return tuple((p, r) for p, r in district.rules(Invitation, as_of) if r.host == host)
 
 
 # ------------------------------------------------------------------------------------ the plan's settings

@@ -21,7 +21,7 @@ import calendar as _calendar
 import datetime as dt
 import enum
 import re
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar, overload
 
 import attrs
 
@@ -418,6 +418,8 @@ class RecordOnly(RuleVersion):
 
 
 Rule = Cadence | Routing | Invitation | Response | DesignationRule | RecordOnly
+#: A kind of rule asked for by its class (``District.rules(Cadence, day)``), so the answer is typed by it.
+R = TypeVar("R", bound=RuleVersion)
 
 #: The records section (a field of ``Records``) each record-only kind is kept in.
 RECORD_SECTIONS: dict[str, str] = {"joint_research": "joint_research", "cadre_nomination": "nominations",
@@ -557,10 +559,16 @@ class Provision:
     def cite_en(self) -> str:
         return f"{self.id} ({self.title_en})"
 
-    def rule(self, key: str, as_of: dt.date) -> Rule | None:
-        """The version of rule ``key`` in force on ``as_of``."""
+    @overload
+    def rule(self, key: str, as_of: dt.date) -> Rule | None: ...
+
+    @overload
+    def rule(self, key: str, as_of: dt.date, kind: type[R]) -> R | None: ...
+
+    def rule(self, key: str, as_of: dt.date, kind: type[RuleVersion] = RuleVersion) -> RuleVersion | None:
+        """The version of rule ``key`` in force on ``as_of`` (of ``kind``, typed so, when given)."""
         for rule in self.rules:
-            if rule.key == key and rule.validity.contains(as_of):
+            if rule.key == key and rule.validity.contains(as_of) and isinstance(rule, kind):
                 return rule
         return None
 

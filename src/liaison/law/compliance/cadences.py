@@ -292,7 +292,6 @@ def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, sta
 def designations(ctx: Context) -> Iterator[Finding]:
     day = min(ctx.as_of, ctx.last)
     for prov, rule in ctx.district.rules(DesignationRule, day):
-        assert isinstance(rule, DesignationRule)
         modality = prov.modality_of(rule)
         paired = {s.pairing.department for s in ctx.district.pairing_spans(ctx.first, day)}
         for org in (o for o in ctx.district.departments() if o.id in paired):
@@ -325,7 +324,6 @@ def record_only(ctx: Context) -> Iterator[Finding]:
     whom the sentence puts the duty — recorded, never counted against a number the text does not give."""
     day = min(ctx.as_of, ctx.last)
     for prov, rule in ctx.district.rules(RecordOnly, day):
-        assert isinstance(rule, RecordOnly)
         section = record_section(rule.record_kind)
         items = [(i, r) for i, r in enumerate(getattr(ctx.records, section)) if ctx.first <= r.date <= ctx.last
                  and (section != ACTIVITIES or r.kind == rule.record_kind)]

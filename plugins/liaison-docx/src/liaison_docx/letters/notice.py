@@ -163,7 +163,7 @@ def _copying(district: District, duties: Duties) -> list[Block]:
     prov, rule = next((district.provision(p), r) for cc in lists[:1] for p in cc.provisions
                       if (r := district.provision(p).rule(cc.rule, cc.date)) is not None)
     kinds = dict.fromkeys(r.document_kind for _, r in district.rules(Routing, lists[0].date)
-                          if isinstance(r, Routing) and r.issuer == "department")
+                          if r.issuer == "department")
     documents = "有关" + "、".join(term(DOCUMENT_KIND_ZH, k) for k in kinds)
     must = w.must(prov.modality_of(rule))
 

@@ -30,7 +30,7 @@ __all__ = ["consultation_letter", "consultations", "feedback_letter", "feedback_
 
 def _response(district: District, trigger: str, as_of: dt.date) -> tuple[Provision, Response] | None:
     for prov, rule in district.rules(Response, as_of):
-        if isinstance(rule, Response) and rule.trigger == trigger:
+        if rule.trigger == trigger:
             return prov, rule
     return None
 
