@@ -63,7 +63,7 @@ from liaison_workspace.folder import TEMP, Note, YearFolders, system_error
 __all__ = ["ExportOutcome", "Note", "UpdateOutcome", "Workspace", "write_atomic"]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ExportOutcome:
     """What an export did: the new state, the files written, archived, left alone, unchanged, and
     the notes of the output folder's recovery (an interrupted command finished or rolled back, a
@@ -290,8 +290,9 @@ class Workspace:
             self._check_tree(year, [a.path for _, a in result.writes] + [to for _, to in result.archive])
             self.notes += self.folders.swap_in(year, self._stage(district, year, result))
         written = tuple((n, str(folder / a.path), len(a.data)) for n, a in result.writes)
-        return ExportOutcome(folder, result.state, written, result.archive, result.kept_edits, result.unchanged,
-                             self.take_notes())
+        return ExportOutcome(folder=folder, state=result.state, written=written, archived=result.archive,
+                             kept_edits=result.kept_edits, unchanged=result.unchanged,
+                             notes=self.take_notes())
 
     def _stage(self, district: District, year: int, result: ExportResult) -> Path:
         """The new year's folder, complete and on the disk, beside the old one."""

@@ -39,7 +39,8 @@ def letters_body(letter: Letter) -> tuple[object, ...]:
 def notices(district: District, plan: Plan, records: Records | None = None) -> dict[str, Letter]:
     from liaison.host.exporting import ExportRequest
 
-    found: tuple[Draft, ...] = drafts(ExportRequest(district, plan, {"kinds": "notice"}, records))
+    request = ExportRequest(district=district, plan=plan, options={"kinds": "notice"}, records=records)
+    found: tuple[Draft, ...] = drafts(request)
     return {d.recipient: d.letter for d in found}
 
 
@@ -115,7 +116,7 @@ def test_designations_are_the_data_with_the_records_merged(seed: District, seed_
     orgs = tuple(attrs.evolve(o, designations=Designations("王副局长", "办公室", "李明", "0592-1111111"))
                  if o.id == "health" else o for o in seed.organisations)
     district = attrs.evolve(seed, organisations=orgs)
-    records = Records("seed", designations=(
+    records = Records(district_id="seed", designations=(
         DesignationRecord("health", liaison_officer="赵敏", phone="0592-2222222", date=dt.date(2026, 12, 1)),
         DesignationRecord("health", leader_in_charge="钱局长", date=dt.date(2027, 6, 1)),  # after the notice
     ))
@@ -129,7 +130,7 @@ def test_designations_are_the_data_with_the_records_merged(seed: District, seed_
 
 
 def test_missing_designations_are_asked_for(seed: District, seed_plan: Plan) -> None:
-    records = Records("seed", designations=(DesignationRecord("health", leader_in_charge="王副局长"),))
+    records = Records(district_id="seed", designations=(DesignationRecord("health", leader_in_charge="王副局长"),))
     letters = notices(seed, seed_plan, records)
     assert paragraph_under(letters["health"], "建立联系责任制").endswith(
         "你单位分管领导为王副局长。本区尚无你单位负责处室和联络人员的记录，请确定后将名单报××区人民政府办公室。")
@@ -181,7 +182,7 @@ def test_provision_numbers_come_from_the_data() -> None:
     from liaison.host.exporting import ExportRequest
 
     plan = make_plan(district, PLENARY)
-    found = drafts(ExportRequest(district, plan, {}, make_records(district)))
+    found = drafts(ExportRequest(district=district, plan=plan, options={}, records=make_records(district)))
     health = next(d.letter for d in found if d.kind == "notice" and d.recipient == "health")
     assert "根据《意见》第七（二）条“其他对口联系单位”，你单位对口联系" in text_of(health)
     assert paragraph_under(health, "走访联谊制度").startswith("《意见》第六（六）条规定：")

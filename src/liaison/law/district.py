@@ -65,7 +65,7 @@ class Recipient:
     role_en: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class CcList:
     """§3.2: who a document must be copied to."""
 
@@ -82,7 +82,7 @@ class CcList:
         return tuple(r.organisation.id for r in self.recipients)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class InviteeList:
     """Who an event invites (§1.2, §1.3, §1.4, §3.5), in which role, and how binding that is."""
 
@@ -418,21 +418,23 @@ class District:
         if org.kind not in GOVERNMENT_KINDS and org.kind != OrgKind.DEPARTMENT:
             cited = dict.fromkeys(f"{p.id}（{p.cite_zh()}）" for p, _ in self.rules(Routing, as_of))
             cites = "、".join(cited) or "抄送规则"
-            return CcList(org, document_kind, as_of, (), (), f"{cites}不要求{org.name}的文件抄送",
-                          f"no copying rule applies to documents of {org.name_en}")
+            return CcList(issuer=org, document_kind=document_kind, date=as_of, recipients=(), provisions=(),
+                          note_zh=f"{cites}不要求{org.name}的文件抄送",
+                          note_en=f"no copying rule applies to documents of {org.name_en}")
         if not rules:
             kinds = sorted({r.document_kind for p in self.provisions for r in p.rules if isinstance(r, Routing)})
-            return CcList(org, document_kind, as_of, (), (),
-                          f"没有适用于“{self.document_kind_name(document_kind)}”类文件的抄送规则（有规则的类别："
+            return CcList(issuer=org, document_kind=document_kind, date=as_of, recipients=(), provisions=(),
+                          note_zh=f"没有适用于“{self.document_kind_name(document_kind)}”类文件的抄送规则（有规则的类别："
                           + "、".join(f"{self.document_kind_name(k)}（{k}）" for k in kinds) + "）",
-                          f"no copying rule for {term(DOCUMENT_KIND_EN, document_kind)} (kinds with a rule: "
+                          note_en=f"no copying rule for {term(DOCUMENT_KIND_EN, document_kind)} (kinds with a rule: "
                           + ", ".join(kinds) + ")")
         recipients: dict[str, Recipient] = {}
         for prov, rule in rules:
             for recipient in self._recipients(rule.recipients, org, as_of, prov.id):
                 recipients.setdefault(recipient.organisation.id, recipient)
         ordered = self._in_directory_order(recipients)
-        return CcList(org, document_kind, as_of, ordered, tuple(sorted({p.id for p, _ in rules})), rule=rules[0][1].key)
+        return CcList(issuer=org, document_kind=document_kind, date=as_of, recipients=ordered,
+                      provisions=tuple(sorted({p.id for p, _ in rules})), rule=rules[0][1].key)
 
     def document_kind(self, name: str) -> str:
         """A document kind as the routing rules name it, from that name or its words (资料 → material)."""
@@ -524,9 +526,10 @@ class District:
         if not rules and host_org is None:
             rules = self.invitation_rules(kind, as_of)
         if not rules:
-            return InviteeList(kind, as_of, host_org, (), (), Modality.NONE,
-                               f"没有适用于{self.kind_name(kind)}的邀请规则",
-                               f"no invitation rule for a {self.kind_name(kind, 'en')}")
+            return InviteeList(event_kind=kind, date=as_of, host=host_org, recipients=(), provisions=(),
+                               modality=Modality.NONE,
+                               note_zh=f"没有适用于{self.kind_name(kind)}的邀请规则",
+                               note_en=f"no invitation rule for a {self.kind_name(kind, 'en')}")
         if host_org is None and rules[0][1].host not in ("district_government", "government_or_department"):
             who = rules[0][1].host
             raise WrongKindError(
@@ -548,5 +551,7 @@ class District:
                        "默认邀请全部，请按实际确定")
             note_en = (f"{prov.id} invites {RECIPIENTS_EN['relevant_counterparts']}: the event names none, so all are "
                        "listed by default; decide which")
-        return InviteeList(kind, as_of, host_org or self.government(), self._in_directory_order(found),
-                           tuple(sorted({p.id for p, _ in rules})), prov.modality_of(rule), note_zh, note_en, rule=rule)
+        return InviteeList(event_kind=kind, date=as_of, host=host_org or self.government(),
+                           recipients=self._in_directory_order(found),
+                           provisions=tuple(sorted({p.id for p, _ in rules})), modality=prov.modality_of(rule),
+                           note_zh=note_zh, note_en=note_en, rule=rule)

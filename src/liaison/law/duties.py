@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 DAY = dt.timedelta(days=1)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Obligation:
     """One cadence owed by one subject over one period, or the part of it in force.
 
@@ -149,8 +149,10 @@ def _for_period(district: District, prov: Provision, rule: Cadence, period: tupl
              pairings: tuple[tuple[str, str], ...], part: tuple[dt.date, dt.date],
              in_force: tuple[dt.date, dt.date | None] | None = None) -> Obligation:
         minimum, applicable, zh, en = _minimum(district, rule, period, part)
-        return Obligation(prov.id, rule, modality, subject, responsible, counterparts, pairings, period, part,
-                          minimum, rule.max_per_period, applicable, zh, en, _rests_on(rule, part != period), in_force)
+        return Obligation(provision=prov.id, rule=rule, modality=modality, subject=subject, responsible=responsible,
+                          counterparts=counterparts, pairings=pairings, period=period, span=part,
+                          minimum=minimum, maximum=rule.max_per_period, applicable=applicable, reason_zh=zh,
+                          reason_en=en, rests_on=_rests_on(rule, part != period), pairing_in_force=in_force)
 
     if rule.scope == "government":
         gov = district.government()
@@ -235,7 +237,7 @@ class DesignationDuty:
 
 
 # ------------------------------------------------------------------------------------------- duties
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Duties:
     """Everything one body owes in a year (see the module docstring)."""
 
@@ -263,10 +265,12 @@ def duties_of(district: District, body: str | Organisation, year: int, records: 
                   if s.pairing.department == org.id)
     owed = tuple(o for o in obligations(district, first, last) if o.responsible == org.id
                  and o.span[0] <= last and o.span[1] >= first)
-    return Duties(org, year, spans, any(u.id == org.id for u in district.common_liaison_units(first) +
+    return Duties(body=org, year=year, pairings=spans,
+                  common_liaison=any(u.id == org.id for u in district.common_liaison_units(first) +
                                         district.common_liaison_units(last)),
-                  _cc_lists(district, org, first, last), _designation(district, org, spans, as_of or first, records),
-                  owed, _invitations(district, org, first))
+                  cc=_cc_lists(district, org, first, last),
+                  designation=_designation(district, org, spans, as_of or first, records),
+                  obligations=owed, invitations=_invitations(district, org, first))
 
 
 def _cc_lists(district: District, org: Organisation, first: dt.date, last: dt.date) -> tuple[CcList, ...]:

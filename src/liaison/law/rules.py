@@ -243,7 +243,7 @@ def _months(year: int, month: int, add: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Cadence(RuleVersion):
     """A recurring obligation: between ``min_per_period`` and ``max_per_period`` engagements of one
     kind in every period, periods of ``period_months`` (or ``period_years``) counted from 1 January
@@ -319,7 +319,7 @@ class Cadence(RuleVersion):
         return period, count
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Routing(RuleVersion):
     """§3.2: documents of a kind from an issuer are copied (抄送) to recipients."""
 
@@ -328,7 +328,7 @@ class Routing(RuleVersion):
     recipients: Recipients
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Invitation(RuleVersion):
     """An event of a kind held by ``host`` invites recipients in a role (列席 / 参加 / 座谈). The host is
     what the text fixes (§1.2's 全体成员会议 is 区政府召开的): an event of this kind held by anyone else is
@@ -345,7 +345,7 @@ class WorkingDays(Protocol):
     def is_working_day(self, day: dt.date) -> bool: ...
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Response(RuleVersion):
     """Something sent to or received from the branches wants an answer within ``due_days`` calendar
     days or ``due_working_days`` working days (工作日, counted on the working-day calendar)."""
@@ -385,7 +385,7 @@ class Response(RuleVersion):
             f"within {self.due_working_days} working days"
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class DesignationRule(RuleVersion):
     """§3.1: every unit with a pairing in force names the people and office listed in ``roles``."""
 
@@ -404,7 +404,7 @@ def _kind_name(_inst: object, attribute: attrs.Attribute[Any], value: str) -> No
                          "以字母开头，最多 40 个字符")
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class RecordOnly(RuleVersion):
     """A duty the code records and reports but cannot count (§3.4 joint research, §3.7, §3.8, …).
 
@@ -502,7 +502,7 @@ class SentenceNote:
     implemented_by: str = attrs.field(default="", validator=line_text)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Provision:
     """One numbered provision: its citation, verbatim Chinese text, rules and readings.
 

@@ -273,7 +273,7 @@ def kind_lists(district: District, year: int) -> dict[str, tuple[KindWord, ...]]
 
 
 # ------------------------------------------------------------------------------------------ the plan
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class PlannedRow:
     """One engagement of the plan as the sheets show it: names are ids, sentences are Chinese."""
 
@@ -524,7 +524,8 @@ class Directory:
 # --------------------------------------------------------------------------------------- records
 def make_records(recorded: str, district: District, sections: Mapping[str, Sequence[Any]]) -> Records:
     """The records read, with what the core fills in for every reader (a consultation's sender)."""
-    return Records(recorded, **{name: tuple(items) for name, items in sections.items()}).with_defaults(district)
+    return Records(district_id=recorded,
+                   **{name: tuple(items) for name, items in sections.items()}).with_defaults(district)
 
 
 _CORE_PATH = re.compile(r"^\$\.(\w+)\[(\d+)\](?:\.(\w+)(?:\[(\d+)\](?:\.(\w+))?)?)?$")

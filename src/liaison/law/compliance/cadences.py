@@ -136,9 +136,11 @@ def _pairings_not_met(ctx: Context, o: Obligation, counted: list[str]) -> Iterat
               f"{ctx.name(o.responsible, 'en')}'s {what_en}s; the district reads {prov.id} per department, so nothing "
               f"is owed for this pairing alone; read per pairing, it would not be met. Information only ({prov.id}"
               f"{local_mark(('scope',), 'en')}).")
-        yield Finding(o.provision, o.rule.key, FindingStatus.NOT_DONE, Severity.INFO, o.responsible, (other,),
-                      (o.responsible, other), o.span, zh, en, (), "".join(o.rule.how_often_zh()), ("scope",),
-                      o.pairing_in_force)
+        yield Finding(provision=o.provision, rule=o.rule.key, status=FindingStatus.NOT_DONE, severity=Severity.INFO,
+                      responsible=o.responsible, affected=(other,),
+                      subject=(o.responsible, other), period=o.span, message_zh=zh, message_en=en, counted=(),
+                      expected="".join(o.rule.how_often_zh()), rests_on=("scope",),
+                      pairing_in_force=o.pairing_in_force)
 
 
 def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[str]) -> Finding | None:
@@ -173,8 +175,10 @@ def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[
         zh = (f"{head_zh}；{prov.cite_zh()}为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}），不属违反，仅作提示"
               f"{local_mark(rests)}。")
         en = f"{head_en}; {prov.id} allows {expected_en}: information only{local_mark(rests, 'en')}."
-    return Finding(o.provision, o.rule.key, status, severity(status, o.modality, local_only=bool(rests)), o.responsible,
-                   counterparts, (o.responsible,), o.span, zh, en, tuple(ids), expected_zh, rests)
+    return Finding(provision=o.provision, rule=o.rule.key, status=status,
+                   severity=severity(status, o.modality, local_only=bool(rests)), responsible=o.responsible,
+                   affected=counterparts, subject=(o.responsible,), period=o.span, message_zh=zh, message_en=en,
+                   counted=tuple(ids), expected=expected_zh, rests_on=rests)
 
 
 def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: int,
@@ -209,9 +213,11 @@ def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: 
                                f"少于原文任一版本的{whole[1]}次。")
         en = en.rstrip(".") + (f"; {whole[0]} in the whole period {a.isoformat()} to {b.isoformat()}, fewer than any "
                               f"wording of the text asks ({whole[1]}).")
-    return Finding(o.provision, o.rule.key, status, severity(status, o.modality, local_only=local_only),
-                   o.responsible, o.counterparts, o.subject, o.span, zh, en, tuple(counted), expected_zh,
-                   rests, o.pairing_in_force)
+    return Finding(provision=o.provision, rule=o.rule.key, status=status,
+                   severity=severity(status, o.modality, local_only=local_only),
+                   responsible=o.responsible, affected=o.counterparts, subject=o.subject, period=o.span, message_zh=zh,
+                   message_en=en, counted=tuple(counted), expected=expected_zh,
+                   rests_on=rests, pairing_in_force=o.pairing_in_force)
 
 
 def _what_it_rests_on(ctx: Context, o: Obligation, status: FindingStatus, pairings: int,
@@ -313,9 +319,11 @@ def designations(ctx: Context) -> Iterator[Finding]:
             else:
                 zh = f"{org.name}已指定{roles_zh}（{prov.id}）。"
                 en = f"{org.name_en} has named its {roles_en} ({prov.id})."
-            yield Finding(prov.id, rule.key, status, severity(status, modality), org.id, (org.id,), (org.id,),
-                          (ctx.first, day), zh, en, (f"designations:{org.id}",) if named != org.designations else (),
-                          "、".join(DESIGNATION_ZH[r] for r in rule.roles))
+            yield Finding(provision=prov.id, rule=rule.key, status=status, severity=severity(status, modality),
+                          responsible=org.id, affected=(org.id,), subject=(org.id,),
+                          period=(ctx.first, day), message_zh=zh, message_en=en,
+                          counted=(f"designations:{org.id}",) if named != org.designations else (),
+                          expected="、".join(DESIGNATION_ZH[r] for r in rule.roles))
 
 
 # ---------------------------------------------------------------------------------------- record-only
@@ -344,8 +352,10 @@ def record_only(ctx: Context) -> Iterator[Finding]:
         en = (f"{ctx.year}: {len(items)} record(s) of {what_en} (the duty of {who_en})"
               + (f": {shares_en}" if shares_en else "") + f" ({prov.id}, recorded only, not counted).")
         bodies = tuple(b for b in by_body if b in ctx.district.by_id())
-        yield Finding(prov.id, rule.key, FindingStatus.RECORDED, severity(FindingStatus.RECORDED, Modality.NONE),
-                      None, bodies, bodies, (ctx.first, ctx.last), zh, en, tuple(f"{section}[{i}]" for i, _ in items))
+        yield Finding(provision=prov.id, rule=rule.key, status=FindingStatus.RECORDED,
+                      severity=severity(FindingStatus.RECORDED, Modality.NONE),
+                      responsible=None, affected=bodies, subject=bodies, period=(ctx.first, ctx.last), message_zh=zh,
+                      message_en=en, counted=tuple(f"{section}[{i}]" for i, _ in items))
 
 
 def _done_by(record: object) -> str:

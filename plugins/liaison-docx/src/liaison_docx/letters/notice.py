@@ -61,8 +61,9 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
             continue
         letter = notice_letter(district, duties, own, office=office, date=natural,
                                breaks_avoided=not plan.options.allow_customary_breaks)
-        drafts.append(Draft("notice", f"{len(drafts) + 1:02d}-{dept.id}", letter, dept.id, dept.id,
-                            letter_key("notice", dept.id), prefix,
+        drafts.append(Draft(kind="notice", name=f"{len(drafts) + 1:02d}-{dept.id}", letter=letter, subject=dept.id,
+                            recipient=dept.id,
+                            key=letter_key("notice", dept.id), series=prefix,
                             deadline=None if date is not None else dt.date(year, 12, 31), first_serial=first_number))
     return tuple(drafts)
 
