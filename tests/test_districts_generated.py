@@ -170,8 +170,9 @@ def assert_unplaced_only_where_the_days_cannot_hold_it(district: District, plan:
             continue  # fewer asked for than the rule owes: reported as such
         start, end = window(district, o, first, last)
         gap = dt.timedelta(days=options.min_gap_days)  # an engagement that near the window narrows it too
-        there = [e for e in plan.engagements if start - gap <= e.date <= end + gap and o.responsible in e.participants
-                 and set(o.counterparts) & set(e.participants) and e.kind not in ONCE_FOR_ALL]
+        there = [e for e in plan.engagements if start - gap <= e.date <= end + gap
+                 and o.responsible.id in e.participants and set(o.counterpart_ids) & set(e.participants)
+                 and e.kind not in ONCE_FOR_ALL]
         days = (end - start).days + 1
         room = days * 5 // 7 - 10  # working days, less the holidays a year may put in them
         need = len(there) + o.minimum - len(served)

@@ -71,10 +71,10 @@ def test_notice_items_are_the_departments_duties(seed: District, seed_plan: Plan
         expected = [seed.provision(duties.cc[0].provisions[0]).title_zh]
         assert duties.designation is not None
         expected.append(seed.provision(duties.designation.provision).title_zh)
-        expected += list(dict.fromkeys(seed.provision(o.provision).title_zh for o in duties.obligations))
+        expected += list(dict.fromkeys(o.provision.title_zh for o in duties.obligations))
         expected += [ENGAGEMENT_KIND_ZH[rule.event_kind] for _, rule in duties.invitations]
         assert headings == expected == ["文件交换制度", "建立联系责任制", "会议协商制度", "走访联谊制度", "专业性会议"]
-        assert letter.cc == tuple(seed.organisation(c).name for c in duties.counterparts)
+        assert letter.cc == tuple(c.name for c in duties.counterparts)
 
 
 def test_notice_states_the_readings_with_the_rules_numbers(seed: District, seed_plan: Plan) -> None:

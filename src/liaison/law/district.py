@@ -262,22 +262,25 @@ class District:
         list then reads 各民主党派、工商联 rather than eight names."""
         return len(self._counterpart_ids) > 1 and self._counterpart_ids <= set(ids)
 
-    def names_of(self, ids: Iterable[str], *, lang: str = "zh", exclude: Iterable[str] = ()) -> str:
-        """The organisations as a letter or a message lists them: 各民主党派、工商联 for all of them."""
+    def names_of(self, orgs: Iterable[str | Organisation], *, lang: str = "zh", exclude: Iterable[str] = ()) -> str:
+        """The organisations (objects, or ids looked up here) as a letter or a message lists them:
+        各民主党派、工商联 for all of them."""
+        listed = list(orgs)
+        given = {o.id: o for o in listed if isinstance(o, Organisation)}
         skip = set(exclude)
-        chosen = [i for i in ids if i not in skip]
+        chosen = [i for i in (o.id if isinstance(o, Organisation) else o for o in listed) if i not in skip]
         if self.includes_all_counterparts(chosen):
             rest = [i for i in chosen if i not in self._counterpart_ids]
             everyone = "各民主党派、工商联" if lang == "zh" else "every branch and the ICF"
-            chosen_names = [self._name(i, lang) for i in rest] + [everyone]
+            chosen_names = [self._name(given.get(i, i), lang) for i in rest] + [everyone]
         else:
-            chosen_names = [self._name(i, lang) for i in chosen]
+            chosen_names = [self._name(given.get(i, i), lang) for i in chosen]
         return ("、" if lang == "zh" else ", ").join(chosen_names)
 
-    def _name(self, org_id: str, lang: str) -> str:
-        org = self._by_id.get(org_id)
+    def _name(self, ref: str | Organisation, lang: str) -> str:
+        org = ref if isinstance(ref, Organisation) else self._by_id.get(ref)
         if org is None:
-            return org_id
+            return str(ref)
         return org.name_en if lang == "en" else org.name
 
     def departments(self) -> tuple[Organisation, ...]:

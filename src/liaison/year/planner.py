@@ -168,7 +168,7 @@ class _YearPlanner:
         self.pair_days: list[list[int]] = [[] for _ in self.pair_index]
         self.by_responsible: dict[str, list[int]] = {}
         for i, o in enumerate(self.obligations):
-            self.by_responsible.setdefault(o.responsible, []).append(i)
+            self.by_responsible.setdefault(o.responsible.id, []).append(i)
         self.done = [0] * len(self.obligations)  # fixed engagements counting for each obligation
         self.warnings: list[PlanWarning] = []
         self.result: list[Engagement] = []
@@ -244,11 +244,11 @@ class _YearPlanner:
         return max(o.span[0], self.first), min(o.span[1], self.last)
 
     def _government_tasks(self, index: int, o: Obligation) -> list[_Task]:
-        gov = self.district.organisation(o.responsible)
+        gov = o.responsible
         kind_zh, kind_en = self.district.kind_name(o.kind), self.district.kind_name(o.kind, "en")
         ids = self._ids(f"{self.year}/{o.kind.value}/{gov.id}{_period_suffix(o)}", self._window(o)[0], o.minimum)
         return [_Task(id=ids[n - 1],
-                      kind=o.kind, host=gov.id, participants=(gov.id, *o.counterparts), provision=o.provision,
+                      kind=o.kind, host=gov.id, participants=(gov.id, *o.counterpart_ids), provision=o.provision.id,
                       rule=o.rule.key,
                       title_zh=f"{gov.name}与各民主党派、工商联{kind_zh}",
                       title_en=f"{gov.name_en}: {kind_en} with every branch and the ICF",
@@ -264,7 +264,7 @@ class _YearPlanner:
         amended mid-period, gets its own meeting within its own days."""
         groups: dict[tuple[str, str, dt.date], dict[tuple[object, ...], _Unit]] = {}
         for i, o in found:
-            units = groups.setdefault((o.rule.key, o.responsible, o.period[0]), {})
+            units = groups.setdefault((o.rule.key, o.responsible.id, o.period[0]), {})
             for key in o.pairings:
                 window = self._pairing_window(key, o)
                 if window is None:  # in force in the period, not in this year (a period of years)
@@ -291,7 +291,7 @@ class _YearPlanner:
                 for n in range(1, minimum + 1):
                     tasks.append(_Task(
                         id=ids[n - 1],
-                        kind=o.kind, host=dept.id, participants=(dept.id, *others), provision=o.provision,
+                        kind=o.kind, host=dept.id, participants=(dept.id, *others), provision=o.provision.id,
                         rule=o.rule.key,
                         title_zh=f"{dept.name}与{who_zh}{self.district.kind_name(o.kind)}",
                         title_en=f"{dept.name_en}: {self.district.kind_name(o.kind, 'en')} with {who_en}",
@@ -333,13 +333,13 @@ class _YearPlanner:
         for index, (i, o) in enumerate(found):
             count = o.minimum if self.options.visits_per_pairing is None or o.scope != "pairing" \
                 else self.options.visits_per_pairing
-            dept = self.district.organisation(o.responsible)
+            dept = o.responsible
             if count < o.minimum and self.done[i] < o.minimum:  # fewer asked than the rule owes: said, not hidden
                 self.unplaced.append(self._fewer_asked(o, count))
             # a department's visits go round the counterparts paired with it this year (a period of
             # years may hold pairings that start only next year), longest paired first, leaving out
             # those paired less than half as long: one paired for a day would take a visit it cannot hold
-            windows = {c: w for c in o.counterparts if (w := self._pairing_window((dept.id, c), o)) is not None}
+            windows = {c: w for c in o.counterpart_ids if (w := self._pairing_window((dept.id, c), o)) is not None}
             others = list(windows)
             if len(others) > 1:  # a department's (a pairing has one)
                 longest = max(w[1] - w[0] for w in windows.values())
@@ -362,11 +362,11 @@ class _YearPlanner:
                 note = ""
                 if beyond:
                     period, how = o.rule.how_often_zh()
-                    cite = self.district.provision(o.provision).cite_zh()
+                    cite = o.provision.cite_zh()
                     note = f"超出{cite}“{period}{how}”的指导范围"
                 tasks.append(_Task(
                     id=task_id, kind=o.kind, host=dept.id,
-                    participants=(dept.id, other_id), provision=o.provision, rule=o.rule.key,
+                    participants=(dept.id, other_id), provision=o.provision.id, rule=o.rule.key,
                     title_zh=f"{dept.name}领导走访{other.name}",
                     title_en=f"{dept.name_en} leaders visit {other.name_en}", minutes=o.rule.duration_minutes,
                     window=windows[other_id],
@@ -438,10 +438,11 @@ class _YearPlanner:
         what_zh, what_en = self.district.kind_name(o.kind), self.district.kind_name(o.kind, "en")
         names_zh, names_en = self.district.names_of(o.subject), self.district.names_of(o.subject, lang="en")
         message = _clip(MESSAGE_MAX)
-        return Unplaced(o.provision, o.rule.key, self.year, o.subject,
-                        message(f"计划选项要求每对安排{count}次{what_zh}，少于{o.provision}要求的{o.minimum}次：{names_zh}"),
+        pid = o.provision.id
+        return Unplaced(pid, o.rule.key, self.year, o.subject,
+                        message(f"计划选项要求每对安排{count}次{what_zh}，少于{pid}要求的{o.minimum}次：{names_zh}"),
                         message(f"the plan option asks for {count} {what_en}(s) a pairing, fewer than the "
-                                f"{o.minimum} {o.provision} asks for: {names_en}"))
+                                f"{o.minimum} {pid} asks for: {names_en}"))
 
     def _gap_warning(self, task: _Task, day: dt.date) -> PlanWarning:
         gap = self.options.min_gap_days
