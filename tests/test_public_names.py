@@ -1,7 +1,8 @@
 """`import liaison` lists its names once (the imports of its ``if TYPE_CHECKING:`` block): a type checker
 reads them, and the package serves them lazily from the same lines. Each name listed is the object of
 the module it is listed from, `__all__` and `dir()` are those names, importing the package imports
-none of their modules, and a program using them is typed under ``mypy --strict``."""
+none of their modules, and a program using them is typed under ``mypy --strict`` (``District.rules``
+by the kind asked for, too)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,10 @@ def test_the_names_are_typed_for_mypy_strict(tmp_path: Path) -> None:
             return report.problems()
 
 
+        def kinds(district: liaison.District) -> list[liaison.EngagementKind]:
+            return [rule.engagement_kind for _, rule in district.rules(liaison.Cadence, dt.date(2027, 1, 1))]
+
+
         first: Obligation | None = None
         wrong: int = liaison.seed_district()
         """), encoding="utf-8")
@@ -66,4 +71,4 @@ def test_the_names_are_typed_for_mypy_strict(tmp_path: Path) -> None:
                            str(program)], capture_output=True, text=True, cwd=tmp_path)
     # one error, the line that is wrong on purpose: the names are typed, not Any
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
-    assert len(errors) == 1 and "program.py:17:" in errors[0] and '"District"' in errors[0], done.stdout
+    assert len(errors) == 1 and "program.py:21:" in errors[0] and '"District"' in errors[0], done.stdout
