@@ -41,16 +41,20 @@ def build_district(departments: int, counterparts: int, pairings: list[tuple[int
     seed = seed_district()
     gov = seed.government()
     orgs = [gov]
-    orgs += [Organisation(f"d{i}", f"部门{i}", f"部{i}", f"Department {i}", OrgKind.DEPARTMENT)
+    orgs += [Organisation(id=f"d{i}", name=f"部门{i}", short_name=f"部{i}", name_en=f"Department {i}",
+                          kind=OrgKind.DEPARTMENT)
              for i in range(departments)]
-    orgs += [Organisation(f"c{i}", f"支部{i}", f"支{i}", f"Branch {i}", OrgKind.PARTY_BRANCH)
+    orgs += [Organisation(id=f"c{i}", name=f"支部{i}", short_name=f"支{i}", name_en=f"Branch {i}",
+                          kind=OrgKind.PARTY_BRANCH)
              for i in range(counterparts)]
-    found = [Pairing(f"d{d}", f"c{c}", "§2.2", START) for d, c in sorted(set(pairings))]
+    found = [Pairing(department=f"d{d}", counterpart=f"c{c}", clause="§2.2", valid_from=START)
+             for d, c in sorted(set(pairings))]
 
     def provision(pid: str, rule: Cadence) -> Provision:
         base = seed.provision(pid)  # its text, and the sentence its rule quotes (never an empty quote)
         sentence = next(r.sentence_zh for r in base.rules if r.key == rule.key)
-        return Provision(base.id, base.citation_zh, base.title_zh, base.title_en, base.text_zh, base.modality,
+        return Provision(id=base.id, citation_zh=base.citation_zh, title_zh=base.title_zh, title_en=base.title_en,
+                         text_zh=base.text_zh, modality=base.modality,
                          rules=(attrs.evolve(rule, sentence_zh=sentence),))
 
     provisions = (
@@ -63,7 +67,8 @@ def build_district(departments: int, counterparts: int, pairings: list[tuple[int
         provision("§3.6", Cadence(key="leader-visit", engagement_kind=EngagementKind.VISIT, scope="pairing",
                                   host="department", min_per_period=visits[0], max_per_period=visits[1])),
     )
-    info = DistrictInfo("generated", "生成区", "Generated district", "生成的意见", "generated")
+    info = DistrictInfo(id="generated", name="生成区", name_en="Generated district", regulation_title="生成的意见",
+                        source="generated")
     return District(info, tuple(orgs), tuple(found), provisions)
 
 

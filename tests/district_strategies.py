@@ -190,8 +190,8 @@ def organisation(draw: st.DrawFn, kind: OrgKind, index: int) -> Organisation:
         local.append(("doc_prefix", _note(draw)))
     basis = draw(_BASES)
     return Organisation(
-        _id(draw, prefix, index), _name(draw, word, index), _name(draw, word, index, "简", 6),
-        _name_en(draw, prefix.upper(), index), kind,
+        id=_id(draw, prefix, index), name=_name(draw, word, index), short_name=_name(draw, word, index, "简", 6),
+        name_en=_name_en(draw, prefix.upper(), index), kind=kind,
         party=draw(st.sampled_from(Party)) if kind == OrgKind.PARTY_BRANCH else None,
         level=draw(st.one_of(st.none(), st.sampled_from(BranchLevel))) if kind == OrgKind.PARTY_BRANCH else None,
         aliases=tuple(_name(draw, word, index, f"别{k}号", 6) for k in range(draw(st.integers(0, 2)))),
@@ -237,7 +237,8 @@ def pairings(draw: st.DrawFn, orgs: Sequence[Organisation], year: int, listed: s
 
     def pair(dept: str, other: str, clause: str, start: dt.date, end: dt.date | None, note: str = "") -> None:
         local = LocalSettings((("valid_from", _note(draw)),)) if draw(st.booleans()) else LocalSettings()
-        found.append(Pairing(dept, other, clause, start, end, note=note, local=local))
+        found.append(Pairing(department=dept, counterpart=other, clause=clause, valid_from=start, valid_until=end,
+                             note=note, local=local))
 
     commons = set(draw(st.lists(st.sampled_from(departments), max_size=1, unique=True))) if common else set()
     for dept in departments:
@@ -463,9 +464,10 @@ def provision(draw: st.DrawFn, number: int, rules: Sequence[Rule], pairing_role:
         notes = (SentenceNote(texts[0].rsplit("（", 1)[0].split("。")[0] or texts[0], _line(draw),
                               implemented_by=implemented),)
     return Provision(
-        f"§{number}.{draw(st.integers(1, 9))}", f"{number}（{draw(st.integers(1, 9))}）",
-        _name(draw, "制度", number), draw(_text(_ASCII, 20)).strip() + f" system {number}", texts[0],
-        draw(st.sampled_from(Modality)), text_en=draw(_text(_ASCII + "\n", 40)), rules=tuple(rules),
+        id=f"§{number}.{draw(st.integers(1, 9))}", citation_zh=f"{number}（{draw(st.integers(1, 9))}）",
+        title_zh=_name(draw, "制度", number), title_en=draw(_text(_ASCII, 20)).strip() + f" system {number}",
+        text_zh=texts[0],
+        modality=draw(st.sampled_from(Modality)), text_en=draw(_text(_ASCII + "\n", 40)), rules=tuple(rules),
         pairing_role=pairing_role,  # type: ignore[arg-type]
         readings=readings, sentences=notes,
         amendments=tuple(ProvisionText(day, text, source=_line(draw)) for day, text in zip(amended, texts[1:],
@@ -520,8 +522,9 @@ def district_info(draw: st.DrawFn) -> DistrictInfo:
     kind = draw(st.sampled_from([*DOCUMENT_TYPES, ""]))
     title = _name(draw, "区", 0, kind or "纪要")
     short = {} if kind and draw(_likely) else {"regulation_short_title": _name(draw, "", 0, "简称", 4)}
-    return DistrictInfo(_id(draw, "district", 0), _name(draw, "区", 0), _name_en(draw, "District", 0), title,
-                        _line(draw), note=_line(draw), regulation_title_en=draw(_text(_ASCII, 30)),
+    return DistrictInfo(id=_id(draw, "district", 0), name=_name(draw, "区", 0), name_en=_name_en(draw, "District", 0),
+                        regulation_title=title,
+                        source=_line(draw), note=_line(draw), regulation_title_en=draw(_text(_ASCII, 30)),
                         part_period=draw(part_periods()), **short)
 
 
@@ -573,7 +576,7 @@ def plan_options(draw: st.DrawFn, district: District, year: int) -> PlanOptions:
                 invite = tuple(draw(st.lists(st.sampled_from(counterparts), unique=True, min_size=1)))
             guests = tuple(Guest(_name(draw, "同志", k), draw(st.sampled_from(counterparts)), "主委")
                            for k in range(draw(st.integers(0, 2)) if counterparts else 0))
-            events.append(KnownEvent(rule.event_kind, day, _name(draw, "会议", len(events)),
+            events.append(KnownEvent(kind=rule.event_kind, date=day, title_zh=_name(draw, "会议", len(events)),
                                      host=draw(st.sampled_from(hosts)), id=f"event-{len(events)}",
                                      location=draw(st.one_of(st.none(), st.just("会议室"))), invite=invite,
                                      guests=guests))
@@ -615,15 +618,17 @@ def records(draw: st.DrawFn, district: District, year: int) -> Records:
         due = draw(st.one_of(st.none(), st.integers(0, 30).map(lambda n, s=sent: s + dt.timedelta(days=n))))
         office = district.of_kind(OrgKind.GOVERNMENT_OFFICE, OrgKind.DISTRICT_GOVERNMENT)
         sender = draw(st.one_of(st.none(), st.sampled_from(issuers))) if office else draw(st.sampled_from(issuers))
-        found["consultations"].append(ConsultationRecord(f"征求意见{i}", _line(draw), sent, sent_to, replies, due,
-                                                         sender))
+        found["consultations"].append(ConsultationRecord(id=f"征求意见{i}", subject=_line(draw), sent=sent,
+                                                         sent_to=sent_to, replies=replies, due=due,
+                                                         sender=sender))
     found["research_results"] = []
     for i in range(draw(st.integers(0, 2)) if counterparts and departments else 0):
         received = draw(days)
         feedback = draw(st.one_of(st.none(), st.integers(0, 60).map(lambda n, r=received: r + dt.timedelta(days=n))))
         found["research_results"].append(ResearchResult(
-            f"调研{i}", _line(draw), draw(st.sampled_from(counterparts)), draw(st.sampled_from(departments)), received,
-            feedback, draw(_text(_ALPHABET + "\n", 40)) if feedback else ""))
+            id=f"调研{i}", title=_line(draw), submitted_by=draw(st.sampled_from(counterparts)),
+            department=draw(st.sampled_from(departments)), received=received,
+            feedback=feedback, feedback_summary=draw(_text(_ALPHABET + "\n", 40)) if feedback else ""))
     found["designations"] = [DesignationRecord(draw(st.sampled_from(departments)), *draw(st.lists(
         st.one_of(st.none(), _text(_HAN, 6).map(lambda t: t + "同志")), min_size=3, max_size=3)),
         draw(st.one_of(st.none(), days)), draw(st.one_of(st.none(), st.just("0592-7654321"))))
@@ -645,7 +650,7 @@ def records(draw: st.DrawFn, district: District, year: int) -> Records:
            if isinstance(r, RecordOnly) and r.record_kind not in RECORD_KINDS]
     found["activities"] = [Activity(draw(st.sampled_from(own)), draw(days), _line(draw), draw(st.sampled_from(issuers)),
                                     tuple(draw(some))) for _ in range(draw(st.integers(0, 2)) if own else 0)]
-    return Records(district.info.id, **{k: tuple(v) for k, v in found.items()})
+    return Records(district_id=district.info.id, **{k: tuple(v) for k, v in found.items()})
 
 
 def records_toml(found: Records) -> str:

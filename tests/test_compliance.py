@@ -36,7 +36,7 @@ def fully_designated(seed: District, records: Records) -> Records:
 @pytest.fixture(scope="module")
 def plan_as_records(seed: District) -> Records:
     both = Records.from_plan(plan_year(seed, 2026)).engagements + Records.from_plan(plan_year(seed, 2027)).engagements
-    return fully_designated(seed, Records(seed.info.id, both))
+    return fully_designated(seed, Records(district_id=seed.info.id, engagements=both))
 
 
 def test_a_plan_fed_back_as_records_meets_everything(seed: District, plan_as_records: Records) -> None:
@@ -80,7 +80,8 @@ def test_a_departments_meeting_counts_when_it_met_its_paired_organisations(seed:
 
 
 def test_a_third_visit_is_beyond_guidance(seed: District, plan_as_records: Records) -> None:
-    extra = [HeldEngagement(EngagementKind.VISIT, dt.date(2027, 11, d), "health", ("health", "cpwdp"), f"x{d}")
+    extra = [HeldEngagement(kind=EngagementKind.VISIT, date=dt.date(2027, 11, d), host="health",
+                            attended=("health", "cpwdp"), id=f"x{d}")
              for d in (2, 3)]
     records = plan_as_records.with_engagements((*plan_as_records.engagements, *extra))
     findings = [f for f in check(seed, records, 2027).findings if f.status == FindingStatus.BEYOND_GUIDANCE]
@@ -121,9 +122,12 @@ def test_a_policy_document_not_copied_to_a_paired_branch_is_a_finding(seed: Dist
 
 def test_research_results_unanswered_after_the_due_period_are_overdue(seed: District) -> None:
     records = Records(research_results=(
-        ResearchResult("r1", "关于基层医疗的调研", "cpwdp", "health", dt.date(2027, 3, 1)),
-        ResearchResult("r2", "关于养老服务的调研", "rcck", "civil-affairs", dt.date(2027, 3, 1), dt.date(2027, 3, 20)),
-        ResearchResult("r3", "关于托育的调研", "capd", "education", dt.date(2027, 12, 20)),
+        ResearchResult(id="r1", title="关于基层医疗的调研", submitted_by="cpwdp", department="health",
+                       received=dt.date(2027, 3, 1)),
+        ResearchResult(id="r2", title="关于养老服务的调研", submitted_by="rcck", department="civil-affairs",
+                       received=dt.date(2027, 3, 1), feedback=dt.date(2027, 3, 20)),
+        ResearchResult(id="r3", title="关于托育的调研", submitted_by="capd", department="education",
+                       received=dt.date(2027, 12, 20)),
     ))
     by_id = {f.counted[0]: f for f in check(seed, records, 2027).findings if f.rule == "research-feedback"}
     assert by_id["r1"].status == FindingStatus.UNANSWERED and by_id["r1"].severity == Severity.LOCAL
@@ -135,11 +139,12 @@ def test_research_results_unanswered_after_the_due_period_are_overdue(seed: Dist
 def test_consultations_need_all_eight_and_their_replies(seed: District) -> None:
     everyone = tuple(o.id for o in seed.counterparts())
     records = Records(consultations=(
-        ConsultationRecord("c1", "2027年政府工作报告（征求意见稿）", dt.date(2027, 1, 5), everyone,
-                           tuple(Reply(o, dt.date(2027, 1, 12)) for o in everyone)),
-        ConsultationRecord("c2", "国民经济和社会发展计划", dt.date(2027, 1, 5), everyone[:7]),
-        ConsultationRecord("c3", "重大建设项目", dt.date(2027, 2, 1), everyone,
-                           tuple(Reply(o, dt.date(2027, 2, 3)) for o in everyone[:6])),
+        ConsultationRecord(id="c1", subject="2027年政府工作报告（征求意见稿）", sent=dt.date(2027, 1, 5),
+                           sent_to=everyone,
+                           replies=tuple(Reply(o, dt.date(2027, 1, 12)) for o in everyone)),
+        ConsultationRecord(id="c2", subject="国民经济和社会发展计划", sent=dt.date(2027, 1, 5), sent_to=everyone[:7]),
+        ConsultationRecord(id="c3", subject="重大建设项目", sent=dt.date(2027, 2, 1), sent_to=everyone,
+                           replies=tuple(Reply(o, dt.date(2027, 2, 3)) for o in everyone[:6])),
     ))
     findings = [f for f in check(seed, records, 2027).findings if f.provision == "§1.1"]
     [not_asked] = [f for f in findings if f.status == FindingStatus.NOT_ALL_ASKED]  # 根据需要: not 未达要求
@@ -152,8 +157,8 @@ def test_consultations_need_all_eight_and_their_replies(seed: District) -> None:
 
 def test_a_plenary_meeting_that_left_out_a_branch_is_a_violation(seed: District) -> None:
     records = Records(engagements=(
-        HeldEngagement(EngagementKind.PLENARY_MEETING, dt.date(2027, 3, 1), "district-gov",
-                       ("district-gov",), "p1", invited=tuple(o.id for o in seed.counterparts())[1:]),))
+        HeldEngagement(kind=EngagementKind.PLENARY_MEETING, date=dt.date(2027, 3, 1), host="district-gov",
+                       attended=("district-gov",), id="p1", invited=tuple(o.id for o in seed.counterparts())[1:]),))
     [finding] = [f for f in check(seed, records, 2027).findings if f.rule == "plenary-attendance"]
     assert finding.status == FindingStatus.SHORT and finding.severity == Severity.VIOLATION
     assert "民革支部" in finding.message_zh and "列席" in finding.message_zh
@@ -166,8 +171,9 @@ def test_an_unfinished_period_is_open_not_short(seed: District) -> None:
 
 
 def test_the_work_meeting_is_judged_over_its_two_year_period(seed: District) -> None:
-    held = Records(engagements=(HeldEngagement(EngagementKind.WORK_MEETING, dt.date(2027, 5, 1), "district-gov",
-                                               ("district-gov", *(o.id for o in seed.counterparts()))),))
+    held = Records(engagements=(HeldEngagement(kind=EngagementKind.WORK_MEETING, date=dt.date(2027, 5, 1),
+                                               host="district-gov",
+                                               attended=("district-gov", *(o.id for o in seed.counterparts()))),))
     [in_2028] = [f for f in check(seed, held, 2028).findings if f.rule == "work-meeting"]
     assert in_2028.status == FindingStatus.MET and in_2028.period == (dt.date(2027, 1, 1), dt.date(2028, 12, 31))
     [in_2026] = [f for f in check(seed, held, 2026).findings if f.rule == "work-meeting"]
@@ -197,7 +203,8 @@ def test_check_refuses_years_it_cannot_count(seed: District) -> None:
 
 
 def test_a_check_as_of_a_date_ignores_what_happened_later(seed: District) -> None:
-    visit = HeldEngagement(EngagementKind.VISIT, dt.date(2026, 9, 1), "health", ("health", "cpwdp"), "v")
+    visit = HeldEngagement(kind=EngagementKind.VISIT, date=dt.date(2026, 9, 1), host="health",
+                           attended=("health", "cpwdp"), id="v")
     early = check(seed, Records(engagements=(visit,)), 2026, as_of=dt.date(2026, 6, 30))
     late = check(seed, Records(engagements=(visit,)), 2026)
     pick = [f for f in early.findings if f.provision == "§3.6" and f.subject == ("health", "cpwdp")]

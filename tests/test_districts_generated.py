@@ -171,8 +171,9 @@ def assert_unplaced_only_where_the_days_cannot_hold_it(district: District, plan:
             continue  # fewer asked for than the rule owes: reported as such
         start, end = window(district, o, first, last)
         gap = dt.timedelta(days=options.min_gap_days)  # an engagement that near the window narrows it too
-        there = [e for e in plan.engagements if start - gap <= e.date <= end + gap and o.responsible in e.participants
-                 and set(o.counterparts) & set(e.participants) and e.kind not in ONCE_FOR_ALL]
+        there = [e for e in plan.engagements if start - gap <= e.date <= end + gap
+                 and o.responsible.id in e.participants and set(o.counterpart_ids) & set(e.participants)
+                 and e.kind not in ONCE_FOR_ALL]
         days = (end - start).days + 1
         room = days * 5 // 7 - 10  # working days, less the holidays a year may put in them
         need = len(there) + o.minimum - len(served)
@@ -499,7 +500,8 @@ def test_a_town_governments_inspection_is_checked_without_a_district_government(
     government: the checker takes the invitees from the town's rule (it asked for the district
     government and stopped: ``the data names no district government``)."""
     seed = seed_district()
-    town = Organisation("town-a", "甲镇人民政府", "甲镇", "Town A", OrgKind.TOWN_GOVERNMENT)
+    town = Organisation(id="town-a", name="甲镇人民政府", short_name="甲镇", name_en="Town A",
+                        kind=OrgKind.TOWN_GOVERNMENT)
     orgs = (*[o for o in seed.organisations if o.kind != OrgKind.DISTRICT_GOVERNMENT], town)
     base = seed.provision("§1.4")
     rule = Invitation(key="inspection", sentence_zh=base.rules[0].sentence_zh, event_kind=EngagementKind.INSPECTION,
@@ -507,9 +509,10 @@ def test_a_town_governments_inspection_is_checked_without_a_district_government(
     provisions = (*[attrs.evolve(p, rules=()) for p in seed.provisions if p.id != "§1.4"],
                   attrs.evolve(base, rules=(rule,)))
     district = District(seed.info, orgs, seed.pairings, provisions)
-    inspection = HeldEngagement(EngagementKind.INSPECTION, dt.date(2027, 5, 12), "town-a", ("town-a", "rcck"),
-                                "2027/inspection/a")
-    report = check(district, Records("seed", (inspection,)), 2027)
+    inspection = HeldEngagement(kind=EngagementKind.INSPECTION, date=dt.date(2027, 5, 12), host="town-a",
+                                attended=("town-a", "rcck"),
+                                id="2027/inspection/a")
+    report = check(district, Records(district_id="seed", engagements=(inspection,)), 2027)
     [finding] = [f for f in report.findings if f.rule == "inspection"]
     assert finding.status == FindingStatus.NOT_ALL_INVITED and "icf" in finding.affected
 
@@ -613,7 +616,7 @@ def test_letters_to_bodies_with_long_ids_get_paths_within_the_limit() -> None:
         for field in ("id", "department", "counterpart"):
             text = text.replace(f'{field} = "{old}"', f'{field} = "{new}"')
     district = parse_district(text, file="long.toml")
-    meeting = KnownEvent(EngagementKind.PROFESSIONAL_MEETING, dt.date(2027, 5, 12), "卫生专业会议",
+    meeting = KnownEvent(kind=EngagementKind.PROFESSIONAL_MEETING, date=dt.date(2027, 5, 12), title_zh="卫生专业会议",
                          host=long_ids["health"], id="health-meeting")
     options = PlanOptions(events=(meeting,))
     plan = plan_year(district, 2027, options)

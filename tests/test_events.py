@@ -15,14 +15,15 @@ from liaison.year.planner import plan_year
 
 
 def test_an_events_identity_is_its_id_or_its_kind_and_title_never_its_date(seed: District) -> None:
-    plenary = KnownEvent(EngagementKind.PLENARY_MEETING, dt.date(2026, 3, 10), "全体会议")
-    gala = KnownEvent(EngagementKind.MAJOR_EVENT, dt.date(2026, 1, 20), "新春团拜会")
+    plenary = KnownEvent(kind=EngagementKind.PLENARY_MEETING, date=dt.date(2026, 3, 10), title_zh="全体会议")
+    gala = KnownEvent(kind=EngagementKind.MAJOR_EVENT, date=dt.date(2026, 1, 20), title_zh="新春团拜会")
     ids_a = {e.id for e in plan_year(seed, 2026, PlanOptions(events=(plenary,))).engagements}
     ids_b = {e.id for e in plan_year(seed, 2026, PlanOptions(events=(gala, plenary))).engagements}
     assert plenary.engagement_id() in ids_a and ids_a <= ids_b
-    moved = KnownEvent(EngagementKind.PLENARY_MEETING, dt.date(2026, 3, 17), "全体会议")
+    moved = KnownEvent(kind=EngagementKind.PLENARY_MEETING, date=dt.date(2026, 3, 17), title_zh="全体会议")
     assert moved.engagement_id() == plenary.engagement_id()
-    named = KnownEvent(EngagementKind.PLENARY_MEETING, dt.date(2026, 3, 17), "全体会议（改）", id="plenary-1")
+    named = KnownEvent(kind=EngagementKind.PLENARY_MEETING, date=dt.date(2026, 3, 17), title_zh="全体会议（改）",
+                       id="plenary-1")
     assert named.engagement_id() == "2026/plenary_meeting/plenary-1"
 
 

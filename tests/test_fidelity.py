@@ -34,21 +34,24 @@ def _findings(seed: District, records: Records, rule: str, year: int = 2027) -> 
 def test_a_department_met_only_as_the_district_reads_it_says_so(seed: District) -> None:
     """区卫生局 has two counterparts; one joint meeting with one of them meets the per-department reading
     only: the finding says it rests on that reading, and the pairing left out gets its own finding."""
-    meeting = HeldEngagement(HEALTH_MEETING, D(2027, 5, 10), "health", ("health", "cpwdp"), "m1")
+    meeting = HeldEngagement(kind=HEALTH_MEETING, date=D(2027, 5, 10), host="health", attended=("health", "cpwdp"),
+                             id="m1")
     found = _findings(seed, Records(engagements=(meeting,)), "joint-meeting")
     [met] = [f for f in found if f.responsible == "health" and f.status == FindingStatus.MET]
     assert "scope" in met.rests_on and met.basis == "local" and "按本区对" in met.message_zh
     [left] = [f for f in found if f.responsible == "health" and f.affected == ("jiusan",)]
     assert left.status == FindingStatus.NOT_DONE and left.severity == Severity.INFO
     assert "九三学社综合支社未参加区卫生局的联席会议" in left.message_zh and left.rests_on == ("scope",)
-    both = HeldEngagement(HEALTH_MEETING, D(2027, 5, 10), "health", ("health", "cpwdp", "jiusan"), "m2")
+    both = HeldEngagement(kind=HEALTH_MEETING, date=D(2027, 5, 10), host="health",
+                          attended=("health", "cpwdp", "jiusan"), id="m2")
     [whole] = [f for f in _findings(seed, Records(engagements=(both,)), "joint-meeting") if f.responsible == "health"]
     assert whole.status == FindingStatus.MET and "scope" not in whole.rests_on  # met under any reading
 
 
 def test_a_joint_meeting_called_by_the_party_counts(seed: District) -> None:
     """§3.3: 由对口联系双方协商定期召开 — either side may call it."""
-    called = HeldEngagement(HEALTH_MEETING, D(2027, 6, 1), "cpwdp", ("cpwdp", "health"), "m1")
+    called = HeldEngagement(kind=HEALTH_MEETING, date=D(2027, 6, 1), host="cpwdp", attended=("cpwdp", "health"),
+                            id="m1")
     found = [f for f in _findings(seed, Records(engagements=(called,)), "joint-meeting") if f.responsible == "health"]
     assert found[0].status == FindingStatus.MET and found[0].counted == ("m1",)
     assert not [f for f in found if f.severity == Severity.VIOLATION]
@@ -96,7 +99,8 @@ def test_designations_not_recorded_are_said_to_be_not_recorded(seed: District) -
 
 # ------------------------------------------------------------------------------ 9. recorded-only counts
 def test_recorded_only_findings_count_their_own_kind_and_name_who_owes_it(seed: District) -> None:
-    inspection = HeldEngagement(EngagementKind.INSPECTION, D(2027, 4, 1), "district-gov", ("district-gov",), "i1")
+    inspection = HeldEngagement(kind=EngagementKind.INSPECTION, date=D(2027, 4, 1), host="district-gov",
+                                attended=("district-gov",), id="i1")
     [personnel] = _findings(seed, Records(engagements=(inspection,)), "special-personnel")
     assert "特约人员聘任" in personnel.message_zh and "记录0项" in personnel.message_zh
     assert "特约人员与检查工作事项" not in personnel.message_zh  # the provision's title is not what is counted
@@ -107,7 +111,8 @@ def test_recorded_only_findings_count_their_own_kind_and_name_who_owes_it(seed: 
 
 # ------------------------------------------------------------------- 10. the date the district applies from
 def test_the_start_date_the_text_does_not_give_is_said_to_be_the_districts(seed: District) -> None:
-    early = HeldEngagement(EngagementKind.VISIT, D(2022, 3, 1), "health", ("health", "cpwdp"), "v0")
+    early = HeldEngagement(kind=EngagementKind.VISIT, date=D(2022, 3, 1), host="health", attended=("health", "cpwdp"),
+                           id="v0")
     report = check(seed, Records(engagements=(early,)), 2022)
     [left] = [n for n in report.not_counted if n.id == "v0"]
     assert "本区设定的《意见》施行日期" in left.reason_zh and "原文未载施行日期" in left.reason_zh
@@ -262,7 +267,8 @@ def test_a_meeting_both_sides_attended_but_another_held_is_named_not_hidden() ->
     from liaison.formats.district import load_district
 
     donghu = load_district(Path(__file__).parent / "data" / "donghu.toml")
-    held = HeldEngagement(EngagementKind.JOINT_MEETING, D(2027, 3, 3), "zg", ("zg", "market", "gsl"), "m1")
+    held = HeldEngagement(kind=EngagementKind.JOINT_MEETING, date=D(2027, 3, 3), host="zg",
+                          attended=("zg", "market", "gsl"), id="m1")
     [found] = [f for f in check(donghu, Records(engagements=(held,)), 2027).findings
                if f.rule == "half-yearly-meeting" and f.subject == ("market", "gsl") and f.period[0].month == 1]
     assert "另有1次工作例会双方均参加，但由致公党东湖区委员会主办" in found.message_zh and "m1" in found.message_zh

@@ -45,7 +45,7 @@ def held(district: District, *years: int) -> Records:
     found: tuple[HeldEngagement, ...] = ()
     for year in years:
         found += Records.from_plan(plan_year(district, year)).engagements
-    return designated(district, Records(district.info.id, found))
+    return designated(district, Records(district_id=district.info.id, engagements=found))
 
 
 def rule_block(text: str, key: str) -> tuple[int, int]:
@@ -69,7 +69,8 @@ def problems(report: Report) -> list[str]:
 
 # ---------------------------------------------------------------------- 1. numbers the text does not contain
 def test_a_late_feedback_is_measured_against_the_district_setting_not_the_text(seed: District) -> None:
-    late = ResearchResult("r1", "关于基层医疗的调研", "cpwdp", "health", D(2027, 3, 1), D(2027, 4, 1))  # day 31
+    late = ResearchResult(id="r1", title="关于基层医疗的调研", submitted_by="cpwdp", department="health",
+                          received=D(2027, 3, 1), feedback=D(2027, 4, 1))  # day 31
     [finding] = [f for f in check(seed, Records(research_results=(late,)), 2027).findings
                  if f.rule == "research-feedback"]
     assert finding.status == FindingStatus.LATE and finding.severity == Severity.LOCAL
@@ -81,7 +82,8 @@ def test_a_late_feedback_is_measured_against_the_district_setting_not_the_text(s
 
 
 def test_feedback_never_given_is_also_measured_against_the_district_setting(seed: District) -> None:
-    silent = ResearchResult("r2", "关于养老的调研", "rcck", "civil-affairs", D(2027, 3, 1))
+    silent = ResearchResult(id="r2", title="关于养老的调研", submitted_by="rcck", department="civil-affairs",
+                            received=D(2027, 3, 1))
     [finding] = [f for f in check(seed, Records(research_results=(silent,)), 2027).findings
                  if f.rule == "research-feedback"]
     assert finding.status == FindingStatus.UNANSWERED and finding.severity == Severity.LOCAL
@@ -101,9 +103,10 @@ def test_every_local_setting_of_the_seed_carries_a_note(seed: District) -> None:
 
 # -------------------------------------------------------------------------------------- 2. modality
 def test_a_may_shortfall_is_information_and_never_a_problem(seed: District) -> None:
-    symposium = HeldEngagement(EngagementKind.SYMPOSIUM, D(2027, 4, 1), "district-gov", ("district-gov",), "s1",
+    symposium = HeldEngagement(kind=EngagementKind.SYMPOSIUM, date=D(2027, 4, 1), host="district-gov",
+                               attended=("district-gov",), id="s1",
                                invited=("rcck",))
-    asked = ConsultationRecord("c1", "2028年计划", D(2027, 11, 1), ("rcck", "cdl"))
+    asked = ConsultationRecord(id="c1", subject="2028年计划", sent=D(2027, 11, 1), sent_to=("rcck", "cdl"))
     report = check(seed, Records(engagements=(symposium,), consultations=(asked,)), 2027)
     mays = [f for f in report.findings if f.rule in ("policy-symposium", "consultation-reply")]
     assert {f.status for f in mays} >= {FindingStatus.NOT_ALL_INVITED, FindingStatus.NOT_ALL_ASKED}
@@ -118,9 +121,10 @@ def test_a_may_shortfall_is_information_and_never_a_problem(seed: District) -> N
 def test_a_may_shortfall_is_not_labelled_as_falling_short_in_text_or_json(seed: District, tmp_path: Path) -> None:
     from liaison.formats.documents import report_document
 
-    symposium = HeldEngagement(EngagementKind.SYMPOSIUM, D(2027, 4, 1), "district-gov", ("district-gov",), "s1",
+    symposium = HeldEngagement(kind=EngagementKind.SYMPOSIUM, date=D(2027, 4, 1), host="district-gov",
+                               attended=("district-gov",), id="s1",
                                invited=("rcck",))
-    asked = ConsultationRecord("c1", "2028年计划", D(2027, 11, 1), ("rcck", "cdl"))
+    asked = ConsultationRecord(id="c1", subject="2028年计划", sent=D(2027, 11, 1), sent_to=("rcck", "cdl"))
     document = report_document(check(seed, Records(engagements=(symposium,), consultations=(asked,)), 2027), seed)
     statuses = {(f["rule"], f["status"]) for f in document["findings"] if f["counted"] in (["s1"], ["c1"])}
     assert ("policy-symposium", "not_all_invited") in statuses and ("consultation-reply", "not_all_asked") in statuses
@@ -138,7 +142,8 @@ def test_a_may_shortfall_is_not_labelled_as_falling_short_in_text_or_json(seed: 
 
 
 def test_a_generally_shall_shortfall_is_a_deviation_that_a_reason_explains(seed: District) -> None:
-    gala = HeldEngagement(EngagementKind.MAJOR_EVENT, D(2027, 9, 30), "district-gov", ("district-gov",), "g1",
+    gala = HeldEngagement(kind=EngagementKind.MAJOR_EVENT, date=D(2027, 9, 30), host="district-gov",
+                          attended=("district-gov",), id="g1",
                           invited=("rcck", "cdl"))
     explained = attrs.evolve(gala, id="g2", date=D(2027, 10, 9), reason="场地所限，只邀请两家")
     findings = [f for f in check(seed, Records(engagements=(gala, explained)), 2027).findings
@@ -153,7 +158,8 @@ def test_a_generally_shall_shortfall_is_a_deviation_that_a_reason_explains(seed:
 
 
 def test_a_shall_shortfall_is_a_violation(seed: District) -> None:
-    plenary = HeldEngagement(EngagementKind.PLENARY_MEETING, D(2027, 3, 1), "district-gov", ("district-gov",), "p1",
+    plenary = HeldEngagement(kind=EngagementKind.PLENARY_MEETING, date=D(2027, 3, 1), host="district-gov",
+                             attended=("district-gov",), id="p1",
                              invited=tuple(o.id for o in seed.counterparts())[1:])
     [finding] = [f for f in check(seed, Records(engagements=(plenary,)), 2027).findings
                  if f.rule == "plenary-attendance"]
@@ -163,9 +169,10 @@ def test_a_shall_shortfall_is_a_violation(seed: District) -> None:
 def test_every_finding_cites_a_record_without_an_id_where_it_was_written(seed: District) -> None:
     """A ledger row without 编号 is cited by its sheet and row, by invitation and cadence findings alike."""
     where = "台账.xlsx: 会议走访!8:8"
-    plenary = HeldEngagement(EngagementKind.PLENARY_MEETING, D(2027, 3, 1), "district-gov", ("district-gov",),
+    plenary = HeldEngagement(kind=EngagementKind.PLENARY_MEETING, date=D(2027, 3, 1), host="district-gov",
+                             attended=("district-gov",),
                              invited=tuple(o.id for o in seed.counterparts()), source=where)
-    visit = HeldEngagement(EngagementKind.VISIT, D(2027, 3, 2), "health", ("health", "cpwdp"),
+    visit = HeldEngagement(kind=EngagementKind.VISIT, date=D(2027, 3, 2), host="health", attended=("health", "cpwdp"),
                            source="台账.xlsx: 会议走访!9:9")
     report = check(seed, Records(engagements=(plenary, visit)), 2027)
     cited = {c for f in report.findings for c in f.counted}
@@ -194,8 +201,8 @@ def test_a_shortfall_is_charged_to_the_department_that_owed_it(seed: District) -
 
 def test_the_parties_owe_no_reply_to_a_consultation(seed: District) -> None:
     everyone = tuple(o.id for o in seed.counterparts())
-    asked = ConsultationRecord("c1", "2028年政府工作报告", D(2027, 11, 1), everyone,
-                               tuple(Reply(o, D(2027, 11, 5)) for o in everyone[:6]))
+    asked = ConsultationRecord(id="c1", subject="2028年政府工作报告", sent=D(2027, 11, 1), sent_to=everyone,
+                               replies=tuple(Reply(o, D(2027, 11, 5)) for o in everyone[:6]))
     report = check(seed, Records(consultations=(asked,)), 2027)
     [replies] = [f for f in report.findings if f.rule == "consultation-reply"]
     assert replies.status == FindingStatus.UNANSWERED and replies.severity == Severity.INFO
@@ -207,8 +214,9 @@ def test_the_parties_owe_no_reply_to_a_consultation(seed: District) -> None:
 # ----------------------------------------------------------------------------------- 4. true sentences
 def test_a_late_reply_is_reported_as_late_with_its_date_not_as_missing(seed: District) -> None:
     everyone = tuple(o.id for o in seed.counterparts())
-    asked = ConsultationRecord("c1", "国民经济和社会发展计划", D(2027, 1, 5), everyone,
-                               (*(Reply(o, D(2027, 1, 10)) for o in everyone[1:]), Reply("rcck", D(2027, 1, 25))))
+    asked = ConsultationRecord(id="c1", subject="国民经济和社会发展计划", sent=D(2027, 1, 5), sent_to=everyone,
+                               replies=(*(Reply(o, D(2027, 1, 10)) for o in everyone[1:]),
+                                        Reply("rcck", D(2027, 1, 25))))
     [replies] = [f for f in check(seed, Records(consultations=(asked,)), 2027).findings
                  if f.rule == "consultation-reply"]
     assert replies.status == FindingStatus.LATE
@@ -219,7 +227,8 @@ def test_a_late_reply_is_reported_as_late_with_its_date_not_as_missing(seed: Dis
 
 
 def test_an_event_that_invited_nobody_says_so(seed: District) -> None:
-    gala = HeldEngagement(EngagementKind.MAJOR_EVENT, D(2027, 9, 30), "district-gov", ("district-gov",), "g1",
+    gala = HeldEngagement(kind=EngagementKind.MAJOR_EVENT, date=D(2027, 9, 30), host="district-gov",
+                          attended=("district-gov",), id="g1",
                           title="国庆招待会")
     [finding] = [f for f in check(seed, Records(engagements=(gala,)), 2027).findings if f.rule == "major-event"]
     assert "未邀请任何民主党派、工商联负责人参加" in finding.message_zh
@@ -261,8 +270,10 @@ def test_research_received_before_a_rule_took_effect_is_judged_by_the_rule_then(
     second = block.replace("due_days = 30", "due_days = 10").replace("valid_from = 2022-05-22",
                                                                       "valid_from = 2027-06-01")
     district = parse_district(replace_rule(seed_text, "research-feedback", first, second))
-    before = ResearchResult("r1", "调研一", "cpwdp", "health", D(2027, 5, 20), D(2027, 6, 15))  # 26 days
-    after = ResearchResult("r2", "调研二", "cpwdp", "health", D(2027, 6, 20), D(2027, 7, 15))  # 25 days
+    before = ResearchResult(id="r1", title="调研一", submitted_by="cpwdp", department="health", received=D(2027, 5, 20),
+                            feedback=D(2027, 6, 15))  # 26 days
+    after = ResearchResult(id="r2", title="调研二", submitted_by="cpwdp", department="health", received=D(2027, 6, 20),
+                           feedback=D(2027, 7, 15))  # 25 days
     found = {f.counted[0]: f.status for f in check(district, Records(research_results=(before, after)), 2027).findings
              if f.rule == "research-feedback"}
     assert found == {"r1": FindingStatus.MET, "r2": FindingStatus.LATE}
@@ -356,7 +367,8 @@ def test_a_department_that_visited_one_pairing_has_only_local_shortfalls(seed: D
 
 
 def test_visits_count_for_the_hosting_department_only(seed: District) -> None:
-    stray = HeldEngagement(EngagementKind.VISIT, D(2027, 5, 1), "finance", ("finance", "health", "cpwdp"), "v")
+    stray = HeldEngagement(kind=EngagementKind.VISIT, date=D(2027, 5, 1), host="finance",
+                           attended=("finance", "health", "cpwdp"), id="v")
     report = check(seed, Records(engagements=(stray,)), 2027)
     [health] = [f for f in report.findings if f.rule == "leader-visit" and f.subject == ("health", "cpwdp")]
     assert health.counted == ()
@@ -438,17 +450,22 @@ def test_english_output_is_english_and_chinese_output_chinese(seed: District) ->
 
 # ----------------------------------------------------------------------------------------- 11. silence
 def test_records_no_finding_counts_are_listed_with_the_reason(seed: District) -> None:
-    early = HeldEngagement(EngagementKind.VISIT, D(2021, 5, 1), "health", ("health", "cpwdp"), "old")
-    other_year = HeldEngagement(EngagementKind.VISIT, D(2025, 5, 1), "health", ("health", "cpwdp"), "y2025")
+    early = HeldEngagement(kind=EngagementKind.VISIT, date=D(2021, 5, 1), host="health", attended=("health", "cpwdp"),
+                           id="old")
+    other_year = HeldEngagement(kind=EngagementKind.VISIT, date=D(2025, 5, 1), host="health",
+                                attended=("health", "cpwdp"), id="y2025")
     report = check(seed, Records(engagements=(early, other_year)), 2027)
     reasons = {n.id: n.reason_zh for n in report.not_counted}
     assert "早于本区设定的《意见》施行日期" in reasons["old"] and "不在2027年" in reasons["y2025"]
 
 
 def test_a_visit_to_an_organisation_not_paired_with_its_host_says_so(seed: District) -> None:
-    stray = HeldEngagement(EngagementKind.VISIT, D(2027, 5, 1), "health", ("health", "rcck"), "h-rcck")
-    taiwan = HeldEngagement(EngagementKind.VISIT, D(2027, 5, 2), "taiwan-affairs", ("taiwan-affairs", "jiusan"), "t")
-    alone = HeldEngagement(EngagementKind.VISIT, D(2027, 5, 3), "health", ("health",), "alone")
+    stray = HeldEngagement(kind=EngagementKind.VISIT, date=D(2027, 5, 1), host="health", attended=("health", "rcck"),
+                           id="h-rcck")
+    taiwan = HeldEngagement(kind=EngagementKind.VISIT, date=D(2027, 5, 2), host="taiwan-affairs",
+                            attended=("taiwan-affairs", "jiusan"), id="t")
+    alone = HeldEngagement(kind=EngagementKind.VISIT, date=D(2027, 5, 3), host="health", attended=("health",),
+                           id="alone")
     report = check(seed, Records(engagements=(stray, taiwan, alone)), 2027)
     zh = {n.id: n.reason_zh for n in report.not_counted}
     en = {n.id: n.reason_en for n in report.not_counted}
@@ -456,7 +473,8 @@ def test_a_visit_to_an_organisation_not_paired_with_its_host_says_so(seed: Distr
     assert "九三学社综合支社在2027-05-02不是区台办的对口联系单位" in zh["t"] and "民革支部" in zh["t"]
     assert "not paired with" in en["t"] and not re.search(r"[\u4e00-\u9fff]", en["t"])
     assert "没有民主党派、工商联参加" in zh["alone"]
-    unit = HeldEngagement(EngagementKind.VISIT, D(2027, 5, 4), "district-gov", ("district-gov", "rcck"), "gov")
+    unit = HeldEngagement(kind=EngagementKind.VISIT, date=D(2027, 5, 4), host="district-gov",
+                          attended=("district-gov", "rcck"), id="gov")
     [gov] = check(seed, Records(engagements=(unit,)), 2027).not_counted
     assert gov.reason_zh == "没有规则计算由区人民政府主办的走访"
 
@@ -464,14 +482,18 @@ def test_a_visit_to_an_organisation_not_paired_with_its_host_says_so(seed: Distr
 def scenarios(seed: District) -> list[Report]:
     everyone = tuple(o.id for o in seed.counterparts())
     records = Records(
-        consultations=(ConsultationRecord("c1", "计划", D(2027, 1, 5), everyone,
-                                          tuple(Reply(o, D(2027, 1, 10)) for o in everyone)),
-                       ConsultationRecord("c2", "规划", D(2027, 3, 5), everyone[:6]),
-                       ConsultationRecord("c3", "报告", D(2027, 12, 20), everyone)),
-        research_results=(ResearchResult("r1", "调研一", "cpwdp", "health", D(2027, 3, 1), D(2027, 3, 20)),
-                          ResearchResult("r2", "调研二", "cpwdp", "health", D(2027, 3, 1), D(2027, 5, 20)),
-                          ResearchResult("r3", "调研三", "cpwdp", "health", D(2027, 3, 1)),
-                          ResearchResult("r4", "调研四", "cpwdp", "health", D(2027, 12, 20))))
+        consultations=(ConsultationRecord(id="c1", subject="计划", sent=D(2027, 1, 5), sent_to=everyone,
+                                          replies=tuple(Reply(o, D(2027, 1, 10)) for o in everyone)),
+                       ConsultationRecord(id="c2", subject="规划", sent=D(2027, 3, 5), sent_to=everyone[:6]),
+                       ConsultationRecord(id="c3", subject="报告", sent=D(2027, 12, 20), sent_to=everyone)),
+        research_results=(ResearchResult(id="r1", title="调研一", submitted_by="cpwdp", department="health",
+                                         received=D(2027, 3, 1), feedback=D(2027, 3, 20)),
+                          ResearchResult(id="r2", title="调研二", submitted_by="cpwdp", department="health",
+                                         received=D(2027, 3, 1), feedback=D(2027, 5, 20)),
+                          ResearchResult(id="r3", title="调研三", submitted_by="cpwdp", department="health",
+                                         received=D(2027, 3, 1)),
+                          ResearchResult(id="r4", title="调研四", submitted_by="cpwdp", department="health",
+                                         received=D(2027, 12, 20))))
     examples = ROOT / "examples" / "records-2026.toml"
     from liaison.formats.records import load_records_toml
 

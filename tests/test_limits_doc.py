@@ -251,8 +251,8 @@ def _probe_years(low: int, high: int) -> None:
         with pytest.raises(LiaisonError):
             plan_year(district, year)
         with pytest.raises(LiaisonError):
-            check(district, Records(district.info.id), year)
-    check(district, Records(district.info.id), low)
+            check(district, Records(district_id=district.info.id), year)
+    check(district, Records(district_id=district.info.id), low)
 
 
 def _probe_year_range(low: int, high: int) -> None:

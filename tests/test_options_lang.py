@@ -69,8 +69,9 @@ class Loud:
         def export(request: ExportRequest) -> Iterable[Artifact]:
             yield Artifact("loud.txt", "text/plain", b"")
         register(Exporter("loud", "a loud exporter", export, options=(
-            Option("volume", "int", 1, "how loud, up to ten", check=Loud._volume, help_zh="音量，最大为 10"),
-            Option("echo", "bool", False, "repeat everything"),
+            Option(name="volume", type="int", default=1, help="how loud, up to ten", check=Loud._volume,
+                   help_zh="音量，最大为 10"),
+            Option(name="echo", type="bool", default=False, help="repeat everything"),
         )))
 
 
@@ -181,9 +182,10 @@ _WORDS = st.text(st.sampled_from("abcxyzPTH019 -:,.T"), max_size=12)
 
 
 @pytest.mark.parametrize("option", [
-    Option("n", "int", minimum=3), Option("b", "bool"), Option("d", "date"), Option("t", "datetime"),
-    Option("l", "list", choices=("one", "two")), Option("c", "text", choices=("left", "right")),
-    Option("o", "object"),
+    Option(name="n", type="int", minimum=3), Option(name="b", type="bool"), Option(name="d", type="date"),
+    Option(name="t", type="datetime"),
+    Option(name="l", type="list", choices=("one", "two")), Option(name="c", type="text", choices=("left", "right")),
+    Option(name="o", type="object"),
 ], ids=lambda o: o.type)
 @given(text=_WORDS)
 def test_every_parser_refuses_in_both_languages(option: Option, text: str) -> None:
@@ -212,7 +214,8 @@ def test_a_whole_number_option_is_bounded_so_no_plugin_meets_one_it_cannot_take(
     languages without printing a number of thousands of digits."""
     from liaison.host.options import MAX_INT
 
-    for option, highest in ((Option("n", "int", minimum=0), MAX_INT), (Option("m", "int", maximum=40), 40)):
+    for option, highest in ((Option(name="n", type="int", minimum=0), MAX_INT),
+                            (Option(name="m", type="int", maximum=40), 40)):
         lowest = -MAX_INT - 1 if option.minimum is None else option.minimum
         for shown in (number, str(number)):
             try:

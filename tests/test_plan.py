@@ -175,9 +175,10 @@ def test_visits_above_the_maximum_only_when_asked_and_then_flagged(seed: Distric
 
 
 def test_dated_events_appear_with_their_invitees(seed: District) -> None:
-    events = (KnownEvent(EngagementKind.PLENARY_MEETING, dt.date(2026, 3, 10), "区政府第十次全体会议",
-                           dt.time(9, 0), dt.time(11, 30)),
-              KnownEvent(EngagementKind.MAJOR_EVENT, dt.date(2026, 9, 30), "国庆招待会"))
+    events = (KnownEvent(kind=EngagementKind.PLENARY_MEETING, date=dt.date(2026, 3, 10),
+                         title_zh="区政府第十次全体会议",
+                           start=dt.time(9, 0), end=dt.time(11, 30)),
+              KnownEvent(kind=EngagementKind.MAJOR_EVENT, date=dt.date(2026, 9, 30), title_zh="国庆招待会"))
     plan = plan_year(seed, 2026, PlanOptions(events=events))
     plenary = next(e for e in plan.engagements if e.kind == EngagementKind.PLENARY_MEETING)
     assert plenary.provisions == ("§1.2",) and len(plenary.participants) == 9 and plenary.status == Status.AGREED

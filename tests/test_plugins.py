@@ -106,9 +106,10 @@ def test_hook_register_publishers() -> None:
         def register_publishers(register: Callable[[Publisher], None]) -> None:
             def publish(request: PublishRequest) -> PublishResult:
                 sent.extend(e.id for e in request.plan.engagements)
-                return PublishResult(Publication("printer", "stdout"), created=len(sent))
+                return PublishResult(publication=Publication("printer", "stdout"), created=len(sent))
 
-            register(Publisher("printer", "prints ids", publish, options=(Option("copies", "int", 1),)))
+            register(Publisher("printer", "prints ids", publish,
+                               options=(Option(name="copies", type="int", default=1),)))
 
     plugins.register(Printer, name="printer")
     try:
@@ -130,7 +131,7 @@ def test_hook_register_record_readers(tmp_path: Path) -> None:
         @liaison.hookimpl
         def register_record_readers(register: Callable[[plugins.RecordReader], None]) -> None:
             def read(data: bytes, district: liaison.District, file: str) -> liaison.Records:
-                return liaison.Records(district.info.id, documents=tuple(
+                return liaison.Records(district_id=district.info.id, documents=tuple(
                     DocumentRecord(line, "区卫生局", dt.date(2026, 3, 1)) for line in data.decode().split()))
 
             register(plugins.RecordReader("lines", (".lines",), read, "one document number a line"))
@@ -166,12 +167,12 @@ def test_exporter_options_are_declared_typed_and_checked(registered: object, tmp
     with pytest.raises(OptionError) as caught:
         ids.request(liaison.seed_district(), plan_year(liaison.seed_district(), 2026), {"isuer": "x"})
     assert "exporter 'ids' has no option 'isuer'" in str(caught.value)
-    typed = Option("alarm_minutes", "int", None, minimum=0)
+    typed = Option(name="alarm_minutes", type="int", default=None, minimum=0)
     assert typed.parse("30", "ical") == 30
     with pytest.raises(OptionError, match="ical option alarm_minutes: must be 0 or more"):
         typed.parse("-5", "ical")
-    assert Option("kinds", "list", choices=("a", "b")).parse("b, a,b", "x") == ("b", "a")
-    assert Option("pdf", "bool").parse("是", "docx") is True
+    assert Option(name="kinds", type="list", choices=("a", "b")).parse("b, a,b", "x") == ("b", "a")
+    assert Option(name="pdf", type="bool").parse("是", "docx") is True
     routed = split_for({"ical": (typed,), "ids": ()}, [("alarm_minutes", "5"), ("ical.alarm_minutes", "7")])
     assert routed == {"ical": {"alarm_minutes": "7"}, "ids": {}}
     result = CliRunner().invoke(cli, ["export", "ids", "--year", "2026", "--out", str(tmp_path),

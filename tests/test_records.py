@@ -69,9 +69,10 @@ def _merged_pairwise(mine: tuple[object, ...], theirs: tuple[object, ...]) -> li
 
 
 _held = st.builds(
-    HeldEngagement, st.sampled_from([EngagementKind.VISIT, EngagementKind.JOINT_MEETING]),
-    st.sampled_from([dt.date(2027, 3, 1), dt.date(2027, 3, 2)]), st.sampled_from(["health", "finance"]),
-    st.sampled_from([("health", "cpwdp"), ("finance", "capd"), ("health",)]), id=st.sampled_from(["", "a", "b"]))
+    HeldEngagement, kind=st.sampled_from([EngagementKind.VISIT, EngagementKind.JOINT_MEETING]),
+    date=st.sampled_from([dt.date(2027, 3, 1), dt.date(2027, 3, 2)]), host=st.sampled_from(["health", "finance"]),
+    attended=st.sampled_from([("health", "cpwdp"), ("finance", "capd"), ("health",)]),
+    id=st.sampled_from(["", "a", "b"]))
 
 
 @settings(max_examples=300, deadline=None)

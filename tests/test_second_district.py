@@ -72,7 +72,8 @@ def test_a_shortfall_after_the_amendment_quotes_the_amended_text(donghu: Distric
 
 
 def test_a_meeting_called_by_the_party_counts_for_the_pairing(donghu: District) -> None:
-    called = HeldEngagement(EngagementKind.JOINT_MEETING, D(2027, 3, 3), "dl", ("dl", "culture"), "m1")
+    called = HeldEngagement(kind=EngagementKind.JOINT_MEETING, date=D(2027, 3, 3), host="dl",
+                            attended=("dl", "culture"), id="m1")
     [first_half] = [f for f in check(donghu, Records(engagements=(called,)), 2027).findings
                     if f.rule == "half-yearly-meeting" and f.subject == ("culture", "dl")
                     and f.period[0] == D(2027, 1, 1)]

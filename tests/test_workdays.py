@@ -247,7 +247,7 @@ def test_an_agreed_date_on_a_holiday_is_a_warning_naming_it(seed: District, year
 
 def test_a_date_inside_a_customary_break_is_a_warning_too(seed: District) -> None:
     plan = plan_year(seed, 2027, calendar=PROVISIONAL)
-    event = KnownEvent(EngagementKind.MAJOR_EVENT, D(2027, 10, 7), "国庆招待会")
+    event = KnownEvent(kind=EngagementKind.MAJOR_EVENT, date=D(2027, 10, 7), title_zh="国庆招待会")
     again = plan_year(seed, 2027, PlanOptions(events=(event,)), calendar=PROVISIONAL, fixed=plan.fixed())
     (warning,) = again.warnings
     assert "国庆节假期（惯例）" in warning.message_zh and "National Day break (customary)" in warning.message_en

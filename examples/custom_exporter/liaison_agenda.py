@@ -16,7 +16,8 @@ from liaison.host.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.law.rules import ENGAGEMENT_KIND_ZH
 
 #: The months a list option may name: the host refuses anything else before the exporter runs.
-OPTIONS = (Option("months", "list", (), "only these months, e.g. 3,4,5 (default: the whole year)",
+OPTIONS = (Option(name="months", type="list", default=(),
+                  help="only these months, e.g. 3,4,5 (default: the whole year)",
                   choices=tuple(str(m) for m in range(1, 13)), help_zh="只列这些月份，如 3,4,5（默认：全年）"),)
 
 

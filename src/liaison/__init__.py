@@ -17,181 +17,97 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from liaison.base.errors import (
-    DataError,
-    ExportError,
-    LiaisonError,
-    OptionError,
-    PlanningError,
-    UnknownOrganisationError,
-    UnknownProvisionError,
-    WrongKindError,
-)
 from liaison.lazy import lazy_exports
 from liaison.moved import install as _answer_old_paths
 
+# What `import liaison` offers, each name once, by the module that defines it. A type checker reads
+# these lines (`X as X`: exported); at run time `lazy_exports` reads the same lines and imports a
+# module on the first use of one of its names, which keeps `import liaison` fast; `__all__` is these
+# names.
 if TYPE_CHECKING:
-    from liaison.formats.district import load_district, parse_district, seed_district
-    from liaison.formats.events import load_events, parse_events
-    from liaison.formats.notice import load_holiday_notice, parse_holiday_notice
-    from liaison.formats.records import parse_records
-    from liaison.formats.state import parse_state, state_to_json
-    from liaison.formats.upgrade import Upgrade, UpgradeNote, upgrade_file
-    from liaison.host.exporting import Artifact, Exporter, ExportRequest, build_export
-    from liaison.host.hookspecs import hookimpl
-    from liaison.host.options import Option
-    from liaison.host.plugins import exporter, load_records, publisher, working_day_calendar
-    from liaison.host.publishing import Publisher, PublishRequest, PublishResult
-    from liaison.law.compliance import check
-    from liaison.law.district import CcList, Counterparts, District, InviteeList, PairingSpan, Recipient
-    from liaison.law.duties import Duties, Obligation, duties_of, obligations
-    from liaison.law.findings import Finding, FindingStatus, Report, Severity
-    from liaison.law.model import Designations, Organisation, OrgKind, Pairing, Party
-    from liaison.law.notices import HolidayNotice
-    from liaison.law.records import Records
-    from liaison.law.rules import (
-        Cadence,
-        DesignationRule,
-        EngagementKind,
-        Invitation,
-        Modality,
-        Provision,
-        RecordOnly,
-        Response,
-        Routing,
-    )
-    from liaison.law.workdays import (
-        ChineseCalendar,
-        WeekdayCalendar,
-        WorkingDayCalendar,
-        provisional_note,
-        with_notices,
-    )
-    from liaison.year.engagements import Engagement, KnownEvent, Plan, PlanOptions, Status, revise
-    from liaison.year.planner import plan_year, plan_years
-    from liaison.year.publications import Publication
-    from liaison.year.reconcile import Change, apply_changes, update_plan
-    from liaison.year.state import YearState
+    from liaison.base.errors import DataError as DataError
+    from liaison.base.errors import ExportError as ExportError
+    from liaison.base.errors import LiaisonError as LiaisonError
+    from liaison.base.errors import OptionError as OptionError
+    from liaison.base.errors import PlanningError as PlanningError
+    from liaison.base.errors import UnknownOrganisationError as UnknownOrganisationError
+    from liaison.base.errors import UnknownProvisionError as UnknownProvisionError
+    from liaison.base.errors import WrongKindError as WrongKindError
+    from liaison.formats.district import load_district as load_district
+    from liaison.formats.district import parse_district as parse_district
+    from liaison.formats.district import seed_district as seed_district
+    from liaison.formats.events import load_events as load_events
+    from liaison.formats.events import parse_events as parse_events
+    from liaison.formats.notice import load_holiday_notice as load_holiday_notice
+    from liaison.formats.notice import parse_holiday_notice as parse_holiday_notice
+    from liaison.formats.records import parse_records as parse_records
+    from liaison.formats.state import parse_state as parse_state
+    from liaison.formats.state import state_to_json as state_to_json
+    from liaison.formats.upgrade import Upgrade as Upgrade
+    from liaison.formats.upgrade import UpgradeNote as UpgradeNote
+    from liaison.formats.upgrade import upgrade_file as upgrade_file
+    from liaison.host.exporting import Artifact as Artifact
+    from liaison.host.exporting import Exporter as Exporter
+    from liaison.host.exporting import ExportRequest as ExportRequest
+    from liaison.host.exporting import build_export as build_export
+    from liaison.host.hookspecs import hookimpl as hookimpl
+    from liaison.host.options import Option as Option
+    from liaison.host.plugins import exporter as exporter
+    from liaison.host.plugins import load_records as load_records
+    from liaison.host.plugins import publisher as publisher
+    from liaison.host.plugins import working_day_calendar as working_day_calendar
+    from liaison.host.publishing import Publisher as Publisher
+    from liaison.host.publishing import PublishRequest as PublishRequest
+    from liaison.host.publishing import PublishResult as PublishResult
+    from liaison.law.compliance import check as check
+    from liaison.law.district import CcList as CcList
+    from liaison.law.district import Counterparts as Counterparts
+    from liaison.law.district import District as District
+    from liaison.law.district import InviteeList as InviteeList
+    from liaison.law.district import PairingSpan as PairingSpan
+    from liaison.law.district import Recipient as Recipient
+    from liaison.law.duties import Duties as Duties
+    from liaison.law.duties import Obligation as Obligation
+    from liaison.law.duties import duties_of as duties_of
+    from liaison.law.duties import obligations as obligations
+    from liaison.law.findings import Finding as Finding
+    from liaison.law.findings import FindingStatus as FindingStatus
+    from liaison.law.findings import Report as Report
+    from liaison.law.findings import Severity as Severity
+    from liaison.law.model import Designations as Designations
+    from liaison.law.model import Organisation as Organisation
+    from liaison.law.model import OrgKind as OrgKind
+    from liaison.law.model import Pairing as Pairing
+    from liaison.law.model import Party as Party
+    from liaison.law.notices import HolidayNotice as HolidayNotice
+    from liaison.law.records import Records as Records
+    from liaison.law.rules import Cadence as Cadence
+    from liaison.law.rules import DesignationRule as DesignationRule
+    from liaison.law.rules import EngagementKind as EngagementKind
+    from liaison.law.rules import Invitation as Invitation
+    from liaison.law.rules import Modality as Modality
+    from liaison.law.rules import Provision as Provision
+    from liaison.law.rules import RecordOnly as RecordOnly
+    from liaison.law.rules import Response as Response
+    from liaison.law.rules import Routing as Routing
+    from liaison.law.workdays import ChineseCalendar as ChineseCalendar
+    from liaison.law.workdays import WeekdayCalendar as WeekdayCalendar
+    from liaison.law.workdays import WorkingDayCalendar as WorkingDayCalendar
+    from liaison.law.workdays import provisional_note as provisional_note
+    from liaison.law.workdays import with_notices as with_notices
+    from liaison.year.engagements import Engagement as Engagement
+    from liaison.year.engagements import KnownEvent as KnownEvent
+    from liaison.year.engagements import Plan as Plan
+    from liaison.year.engagements import PlanOptions as PlanOptions
+    from liaison.year.engagements import Status as Status
+    from liaison.year.engagements import revise as revise
+    from liaison.year.planner import plan_year as plan_year
+    from liaison.year.planner import plan_years as plan_years
+    from liaison.year.publications import Publication as Publication
+    from liaison.year.reconcile import Change as Change
+    from liaison.year.reconcile import apply_changes as apply_changes
+    from liaison.year.reconcile import update_plan as update_plan
+    from liaison.year.state import YearState as YearState
 
-# Public names and the module that defines them; imported on first use to keep `import liaison` fast.
-_LAZY = {
-    **dict.fromkeys(("check",), "liaison.law.compliance"),
-    **dict.fromkeys(("CcList", "Counterparts", "District", "InviteeList", "PairingSpan", "Recipient"),
-                    "liaison.law.district"),
-    **dict.fromkeys(("Duties", "Obligation", "duties_of", "obligations"), "liaison.law.duties"),
-    **dict.fromkeys(("Engagement", "KnownEvent", "Plan", "PlanOptions", "Status", "revise"),
-                    "liaison.year.engagements"),
-    **dict.fromkeys(("load_events", "parse_events"), "liaison.formats.events"),
-    **dict.fromkeys(("Artifact", "Exporter", "ExportRequest", "build_export"), "liaison.host.exporting"),
-    **dict.fromkeys(("Finding", "FindingStatus", "Report", "Severity"), "liaison.law.findings"),
-    **dict.fromkeys(("HolidayNotice",), "liaison.law.notices"),
-    **dict.fromkeys(("load_holiday_notice", "parse_holiday_notice"), "liaison.formats.notice"),
-    **dict.fromkeys(("hookimpl",), "liaison.host.hookspecs"),
-    **dict.fromkeys(("load_district", "parse_district", "seed_district"), "liaison.formats.district"),
-    **dict.fromkeys(("Designations", "Organisation", "OrgKind", "Pairing", "Party"), "liaison.law.model"),
-    **dict.fromkeys(("Option",), "liaison.host.options"),
-    **dict.fromkeys(("plan_year", "plan_years"), "liaison.year.planner"),
-    **dict.fromkeys(("exporter", "load_records", "publisher", "working_day_calendar"), "liaison.host.plugins"),
-    **dict.fromkeys(("Publication",), "liaison.year.publications"),
-    **dict.fromkeys(("Publisher", "PublishRequest", "PublishResult"), "liaison.host.publishing"),
-    **dict.fromkeys(("Change", "apply_changes", "update_plan"), "liaison.year.reconcile"),
-    **dict.fromkeys(("Records",), "liaison.law.records"),
-    **dict.fromkeys(("parse_records",), "liaison.formats.records"),
-    **dict.fromkeys(("Cadence", "DesignationRule", "EngagementKind", "Invitation", "Modality", "Provision",
-                     "RecordOnly", "Response", "Routing"), "liaison.law.rules"),
-    **dict.fromkeys(("YearState",), "liaison.year.state"),
-    **dict.fromkeys(("parse_state", "state_to_json"), "liaison.formats.state"),
-    **dict.fromkeys(("Upgrade", "UpgradeNote", "upgrade_file"), "liaison.formats.upgrade"),
-    **dict.fromkeys(("ChineseCalendar", "WeekdayCalendar", "WorkingDayCalendar", "provisional_note", "with_notices"),
-                    "liaison.law.workdays"),
-}
-
-__all__ = [
-    "Artifact",
-    "Cadence",
-    "CcList",
-    "Change",
-    "ChineseCalendar",
-    "Counterparts",
-    "DataError",
-    "DesignationRule",
-    "Designations",
-    "District",
-    "Duties",
-    "Engagement",
-    "EngagementKind",
-    "ExportError",
-    "ExportRequest",
-    "Exporter",
-    "Finding",
-    "FindingStatus",
-    "HolidayNotice",
-    "Invitation",
-    "InviteeList",
-    "KnownEvent",
-    "LiaisonError",
-    "Modality",
-    "Obligation",
-    "Option",
-    "OptionError",
-    "OrgKind",
-    "Organisation",
-    "Pairing",
-    "PairingSpan",
-    "Party",
-    "Plan",
-    "PlanOptions",
-    "PlanningError",
-    "Provision",
-    "Publication",
-    "PublishRequest",
-    "PublishResult",
-    "Publisher",
-    "Recipient",
-    "RecordOnly",
-    "Records",
-    "Report",
-    "Response",
-    "Routing",
-    "Severity",
-    "Status",
-    "UnknownOrganisationError",
-    "UnknownProvisionError",
-    "Upgrade",
-    "UpgradeNote",
-    "WeekdayCalendar",
-    "WorkingDayCalendar",
-    "WrongKindError",
-    "YearState",
-    "apply_changes",
-    "build_export",
-    "check",
-    "duties_of",
-    "exporter",
-    "hookimpl",
-    "load_district",
-    "load_events",
-    "load_holiday_notice",
-    "load_records",
-    "obligations",
-    "parse_district",
-    "parse_events",
-    "parse_holiday_notice",
-    "parse_records",
-    "parse_state",
-    "plan_year",
-    "plan_years",
-    "provisional_note",
-    "publisher",
-    "revise",
-    "seed_district",
-    "state_to_json",
-    "update_plan",
-    "upgrade_file",
-    "with_notices",
-    "working_day_calendar",
-]
-
-
-__getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__)
+__getattr__, __dir__ = lazy_exports(__name__)
 _answer_old_paths()  # liaison 0.1's module paths, with a DeprecationWarning, for one release (liaison.moved)

@@ -387,7 +387,7 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
     district = load(data_file)
     if not records_files and state_file is None and out_dir is None:
         raise click.UsageError("give what happened: --records FILE, --plan STATE_FILE or --out DIR")
-    records = Records(district.info.id)
+    records = Records(district_id=district.info.id)
     for name in records_files:
         records = records.merged(load_records(name, district))
     state = None
@@ -457,7 +457,7 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
         exporter(name).typed_options(routed[name])
     records = None
     for name in records_files:
-        records = (records or Records(district.info.id)).merged(load_records(name, district))
+        records = (records or Records(district_id=district.info.id)).merged(load_records(name, district))
     notices = notices_for(inputs.holiday_files, inputs.years)
     events = events_for(district, inputs.events_file)
     workspace = Workspace(out_dir)

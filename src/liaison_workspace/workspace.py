@@ -46,7 +46,7 @@ from liaison_workspace.store import FolderStore
 __all__ = ["ExportOutcome", "UpdateOutcome", "Workspace", "renamed"]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ExportOutcome:
     """What an export did: the new state, the files written, archived, left alone, unchanged, the
     notes of the store's recovery (an interrupted command finished or rolled back, a leftover that
@@ -165,8 +165,9 @@ class Workspace:
             revision = self.store.save(district, year, commit, expected=stored.revision if stored else None)
         folder = self.folder(year)
         written = tuple((n, str(folder / a.path), len(a.data)) for n, a in result.writes)
-        return ExportOutcome(folder, result.state, written, result.archive, result.kept_edits, result.unchanged,
-                             self.take_notes(), revision)
+        return ExportOutcome(folder=folder, state=result.state, written=written, archived=result.archive,
+                             kept_edits=result.kept_edits, unchanged=result.unchanged, notes=self.take_notes(),
+                             revision=revision)
 
     # -- updates to the state -----------------------------------------------------------------------
     def update(self, district: District, year: int, changes: Sequence[Change] = (), *, force: bool = False,

@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     seed = seed_district()
-    request = ExportRequest(seed, plan_year(seed, args.year, calendar=ChineseCalendar()), {})
+    request = ExportRequest(district=seed, plan=plan_year(seed, args.year, calendar=ChineseCalendar()), options={})
     t = time.perf_counter()
     artifacts = export(request)
     docx_s = time.perf_counter() - t

@@ -28,4 +28,4 @@ def seed_records(seed: District) -> Records:
 
 @pytest.fixture(scope="session")
 def seed_request(seed: District, seed_plan: Plan, seed_records: Records) -> ExportRequest:
-    return ExportRequest(seed, seed_plan, {}, seed_records)
+    return ExportRequest(district=seed, plan=seed_plan, options={}, records=seed_records)

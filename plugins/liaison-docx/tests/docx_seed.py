@@ -17,18 +17,21 @@ from liaison.law.workdays import ChineseCalendar
 from liaison.year.engagements import KnownEvent, Plan, PlanOptions
 from liaison.year.planner import plan_year
 
-PLENARY = KnownEvent(EngagementKind.PLENARY_MEETING, dt.date(2027, 3, 5), "区政府第一次全体会议",
-                       dt.time(9, 0), dt.time(11, 30), location="区政府第一会议室")
+PLENARY = KnownEvent(kind=EngagementKind.PLENARY_MEETING, date=dt.date(2027, 3, 5), title_zh="区政府第一次全体会议",
+                       start=dt.time(9, 0), end=dt.time(11, 30), location="区政府第一会议室")
 
 
 #: More events that invite the branches: titles with numbers, quotes and organisation names, an event
 #: in the afternoon, one all day (the layout tests render their letters too).
 MORE_EVENTS = (
-    KnownEvent(EngagementKind.SYMPOSIUM, dt.date(2027, 9, 8), "“十五五”规划编制座谈会", dt.time(14, 30),
-                 dt.time(16, 30), location="区政府第二会议室"),
-    KnownEvent(EngagementKind.MAJOR_EVENT, dt.date(2027, 10, 26), "纪念九三学社成立82周年暨区工商联工作交流大会"),
-    KnownEvent(EngagementKind.INSPECTION, dt.date(2027, 10, 20), "廉政建设检查工作", dt.time(9, 0),
-                 dt.time(12, 0)),
+    KnownEvent(kind=EngagementKind.SYMPOSIUM, date=dt.date(2027, 9, 8), title_zh="“十五五”规划编制座谈会",
+               start=dt.time(14, 30),
+                 end=dt.time(16, 30), location="区政府第二会议室"),
+    KnownEvent(kind=EngagementKind.MAJOR_EVENT, date=dt.date(2027, 10, 26),
+               title_zh="纪念九三学社成立82周年暨区工商联工作交流大会"),
+    KnownEvent(kind=EngagementKind.INSPECTION, date=dt.date(2027, 10, 20), title_zh="廉政建设检查工作",
+               start=dt.time(9, 0),
+                 end=dt.time(12, 0)),
 )
 
 
@@ -39,14 +42,17 @@ def make_plan(district: District, *events: KnownEvent) -> Plan:
 def make_records(district: District) -> Records:
     everyone = tuple(o.id for o in district.counterparts())
     return Records(
-        district.info.id,
-        consultations=(ConsultationRecord("gwbg-2028", "2028年区政府工作报告（征求意见稿）", dt.date(2027, 11, 2),
-                                          everyone),),
+        district_id=district.info.id,
+        consultations=(ConsultationRecord(id="gwbg-2028", subject="2028年区政府工作报告（征求意见稿）",
+                                          sent=dt.date(2027, 11, 2),
+                                          sent_to=everyone),),
         research_results=(
-            ResearchResult("yshj-2027", "关于优化营商环境的调研报告", "icf", "economy-trade-science",
-                           dt.date(2027, 4, 8), dt.date(2027, 5, 6)),
-            ResearchResult("open-2027", "关于农村电商的调研报告", "jiusan", "agriculture-water",
-                           dt.date(2027, 9, 1)),  # not answered yet: no letter
+            ResearchResult(id="yshj-2027", title="关于优化营商环境的调研报告", submitted_by="icf",
+                           department="economy-trade-science",
+                           received=dt.date(2027, 4, 8), feedback=dt.date(2027, 5, 6)),
+            ResearchResult(id="open-2027", title="关于农村电商的调研报告", submitted_by="jiusan",
+                           department="agriculture-water",
+                           received=dt.date(2027, 9, 1)),  # not answered yet: no letter
         ))
 
 
@@ -54,7 +60,8 @@ def seed_request(options: dict[str, object] | None = None, *events: KnownEvent) 
     """Every kind of letter for the seed district's 2027: the plan with the plenary meeting (and
     ``events``) and the records."""
     seed = seed_district()
-    return ExportRequest(seed, make_plan(seed, PLENARY, *events), options or {}, make_records(seed))
+    return ExportRequest(district=seed, plan=make_plan(seed, PLENARY, *events), options=options or {},
+                         records=make_records(seed))
 
 
 JOINT_HEALTH = "2027/joint_meeting/health"
@@ -74,4 +81,5 @@ def changed_request(options: dict[str, object] | None = None, *events: KnownEven
     plan = (first.plan.move(JOINT_HEALTH, dt.date(2027, 4, 20))
             .move(WORK_MEETING, work.date, dt.time(14, 30))
             .cancel(plenary, force=True))
-    return ExportRequest(first.district, plan, options or {}, first.records, letters=sent, revision=2)
+    return ExportRequest(district=first.district, plan=plan, options=options or {}, records=first.records, letters=sent,
+                         revision=2)

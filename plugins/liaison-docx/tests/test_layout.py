@@ -275,7 +275,8 @@ def test_the_telephone_number_stays_whole_and_with_its_label(tmp_path: Path) -> 
                                                                phone="0592-6051234")) if o.id == "health" else o
                      for o in base.district.organisations)
         district = attrs.evolve(base.district, organisations=orgs)
-        request = ExportRequest(district, base.plan, {"kinds": "invitation", "pdf": "true"}, base.records)
+        request = ExportRequest(district=district, plan=base.plan, options={"kinds": "invitation", "pdf": "true"},
+                                records=base.records)
         found = drafts(request)
         i = next(i for i, d in enumerate(found) if d.subject.endswith("/joint_meeting/health"))
         artifacts = export(request)

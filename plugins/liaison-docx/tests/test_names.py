@@ -28,7 +28,8 @@ def every_text(letter: Letter) -> str:
 
 def renamed_request(district: District) -> ExportRequest:
     request = changed_request()
-    return ExportRequest(district, request.plan, {}, request.records, letters=request.letters, revision=2)
+    return ExportRequest(district=district, plan=request.plan, options={}, records=request.records,
+                         letters=request.letters, revision=2)
 
 
 def check_names(found: tuple[Draft, ...], name: str) -> None:

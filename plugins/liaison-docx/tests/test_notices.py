@@ -41,7 +41,8 @@ def letters_body(letter: Letter) -> tuple[object, ...]:
 def notices(district: District, plan: Plan, records: Records | None = None) -> dict[str, Letter]:
     from liaison.host.exporting import ExportRequest
 
-    found: tuple[Draft, ...] = drafts(ExportRequest(district, plan, {"kinds": "notice"}, records))
+    request = ExportRequest(district=district, plan=plan, options={"kinds": "notice"}, records=records)
+    found: tuple[Draft, ...] = drafts(request)
     return {d.recipient: d.letter for d in found}
 
 
@@ -72,10 +73,10 @@ def test_notice_items_are_the_departments_duties(seed: District, seed_plan: Plan
         expected = [seed.provision(duties.cc[0].provisions[0]).title_zh]
         assert duties.designation is not None
         expected.append(seed.provision(duties.designation.provision).title_zh)
-        expected += list(dict.fromkeys(seed.provision(o.provision).title_zh for o in duties.obligations))
+        expected += list(dict.fromkeys(o.provision.title_zh for o in duties.obligations))
         expected += [ENGAGEMENT_KIND_ZH[rule.event_kind] for _, rule in duties.invitations]
         assert headings == expected == ["文件交换制度", "建立联系责任制", "会议协商制度", "走访联谊制度", "专业性会议"]
-        assert letter.cc == tuple(seed.organisation(c).name for c in duties.counterparts)
+        assert letter.cc == tuple(c.name for c in duties.counterparts)
 
 
 def test_notice_states_the_readings_with_the_rules_numbers(seed: District, seed_plan: Plan) -> None:
@@ -117,7 +118,7 @@ def test_designations_are_the_data_with_the_records_merged(seed: District, seed_
     orgs = tuple(attrs.evolve(o, designations=Designations("王副局长", "办公室", "李明", "0592-1111111"))
                  if o.id == "health" else o for o in seed.organisations)
     district = attrs.evolve(seed, organisations=orgs)
-    records = Records("seed", designations=(
+    records = Records(district_id="seed", designations=(
         DesignationRecord("health", liaison_officer="赵敏", phone="0592-2222222", date=dt.date(2026, 12, 1)),
         DesignationRecord("health", leader_in_charge="钱局长", date=dt.date(2027, 6, 1)),  # after the notice
     ))
@@ -131,7 +132,7 @@ def test_designations_are_the_data_with_the_records_merged(seed: District, seed_
 
 
 def test_missing_designations_are_asked_for(seed: District, seed_plan: Plan) -> None:
-    records = Records("seed", designations=(DesignationRecord("health", leader_in_charge="王副局长"),))
+    records = Records(district_id="seed", designations=(DesignationRecord("health", leader_in_charge="王副局长"),))
     letters = notices(seed, seed_plan, records)
     assert paragraph_under(letters["health"], "建立联系责任制").endswith(
         "你单位分管领导为王副局长。本区尚无你单位负责处室和联络人员的记录，请确定后将名单报××区人民政府办公室。")
@@ -203,7 +204,7 @@ def test_provision_numbers_come_from_the_data() -> None:
     from liaison.host.exporting import ExportRequest
 
     plan = make_plan(district, PLENARY)
-    found = drafts(ExportRequest(district, plan, {}, make_records(district)))
+    found = drafts(ExportRequest(district=district, plan=plan, options={}, records=make_records(district)))
     health = next(d.letter for d in found if d.kind == "notice" and d.recipient == "health")
     assert "根据《意见》第七（二）条“其他对口联系单位”，你单位对口联系" in text_of(health)
     assert paragraph_under(health, "走访联谊制度").startswith("《意见》第六（六）条规定：")

@@ -150,7 +150,7 @@ def test_a_provisional_notice_says_what_was_avoided(seed: District, allow_breaks
 def test_notice_marks_pairings_that_change_during_the_year(seed: District) -> None:
     pairings = tuple(attrs.evolve(p, valid_until=dt.date(2027, 7, 1)) if p.key == ("health", "jiusan") else p
                      for p in seed.pairings)
-    pairings += (Pairing("health", "cdl", "§2.2", dt.date(2027, 7, 1)),)
+    pairings += (Pairing(department="health", counterpart="cdl", clause="§2.2", valid_from=dt.date(2027, 7, 1)),)
     district = attrs.evolve(seed, pairings=pairings)
     found = drafts(request(district, make_plan(district), {"kinds": ["notice"]}))
     notice = next(d for d in found if d.recipient == "health").letter
@@ -231,10 +231,13 @@ def test_invitation_quotes_the_sentence_of_its_rule(seed: District, seed_plan: P
 
 def test_invitation_roles_and_kinds(seed: District) -> None:
     events = (PLENARY,
-              KnownEvent(EngagementKind.SYMPOSIUM, dt.date(2027, 9, 8), "“十五五”规划编制座谈会", dt.time(14, 30),
-                         dt.time(16, 30)),
-              KnownEvent(EngagementKind.MAJOR_EVENT, dt.date(2027, 9, 28), "庆祝中华人民共和国成立78周年招待会"),
-              KnownEvent(EngagementKind.INSPECTION, dt.date(2027, 10, 20), "廉政建设检查工作", dt.time(9, 0)))
+              KnownEvent(kind=EngagementKind.SYMPOSIUM, date=dt.date(2027, 9, 8), title_zh="“十五五”规划编制座谈会",
+                         start=dt.time(14, 30),
+                         end=dt.time(16, 30)),
+              KnownEvent(kind=EngagementKind.MAJOR_EVENT, date=dt.date(2027, 9, 28),
+                         title_zh="庆祝中华人民共和国成立78周年招待会"),
+              KnownEvent(kind=EngagementKind.INSPECTION, date=dt.date(2027, 10, 20), title_zh="廉政建设检查工作",
+                         start=dt.time(9, 0)))
     found = drafts(request(seed, make_plan(seed, *events), {"kinds": ["invitation"]}))
     titles = {d.letter.title for d in found if d.recipient == "icf"}
     assert "关于邀请出席“十五五”规划编制座谈会的函" in titles
@@ -246,8 +249,9 @@ def test_invitation_roles_and_kinds(seed: District) -> None:
     assert "全天" in text_of(next(d for d in found if "招待会" in d.letter.title).letter)
     symposium = text_of(next(d for d in found if "座谈会" in d.letter.title).letter)
     assert "14:30—16:30" in symposium and "下午" not in symposium  # the notice table's 24-hour clock, one style
-    across = KnownEvent(EngagementKind.SYMPOSIUM, dt.date(2027, 9, 9), "座谈会", dt.time(9, 0), dt.time(13, 0))
-    found = drafts(ExportRequest(seed, make_plan(seed, across), {"kinds": ["invitation"]}))
+    across = KnownEvent(kind=EngagementKind.SYMPOSIUM, date=dt.date(2027, 9, 9), title_zh="座谈会", start=dt.time(9, 0),
+                        end=dt.time(13, 0))
+    found = drafts(ExportRequest(district=seed, plan=make_plan(seed, across), options={"kinds": ["invitation"]}))
     assert "9:00—13:00" in text_of(next(d for d in found if d.letter.title == "关于邀请出席座谈会的函").letter)
 
 

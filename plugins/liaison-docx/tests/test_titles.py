@@ -31,7 +31,7 @@ def seed_titles() -> dict[str, tuple[str, ...]]:
     requests = [changed_request({}, *MORE_EVENTS)]
     for year in (2026, 2027):
         plan = plan_year(SEED, year, PlanOptions(), calendar=ChineseCalendar())
-        requests.append(ExportRequest(SEED, plan, {}, make_records(SEED)))
+        requests.append(ExportRequest(district=SEED, plan=plan, options={}, records=make_records(SEED)))
     return {d.letter.title_text: d.letter.title_units for r in requests for d in drafts(r)}
 
 

@@ -22,8 +22,9 @@ D = dt.date
 
 def _finding(severity: Severity, status: FindingStatus = FindingStatus.SHORT, rests_on: tuple[str, ...] = (),
              provision: str = "§9", rule: str = "r") -> Finding:
-    return Finding(provision, rule, status, severity, "body", (), ("body",), (D(2026, 1, 1), D(2026, 12, 31)),
-                   "消息", "message", rests_on=rests_on)
+    return Finding(provision=provision, rule=rule, status=status, severity=severity, responsible="body", affected=(),
+                   subject=("body",), period=(D(2026, 1, 1), D(2026, 12, 31)),
+                   message_zh="消息", message_en="message", rests_on=rests_on)
 
 
 def test_one_cell_per_body_and_obligation_judged(seed: District, records_2026: Records, page_2026: bytes) -> None:
@@ -138,8 +139,9 @@ def test_report_notes_and_records_not_counted_are_listed(seed: District, plan_20
 
     department = seed.departments()[0]
     counterpart = seed.counterparts_of(department, D(2026, 6, 1)).others[0]
-    elsewhere = HeldEngagement(EngagementKind.VISIT, D(2025, 5, 1), department.id, (department.id, counterpart.id),
-                               "other-year")
+    elsewhere = HeldEngagement(kind=EngagementKind.VISIT, date=D(2025, 5, 1), host=department.id,
+                               attended=(department.id, counterpart.id),
+                               id="other-year")
     report = check(seed, Records(engagements=(elsewhere,)), 2026)
     assert report.not_counted
     text = parse(page(seed, plan_2026, records=Records(engagements=(elsewhere,)))).by_id("compliance").text()
@@ -147,7 +149,8 @@ def test_report_notes_and_records_not_counted_are_listed(seed: District, plan_20
 
 
 def test_an_empty_report_has_no_columns(seed: District) -> None:
-    heat = heat_map(seed, Report(seed.info.id, 2026, D(2026, 12, 31), ()), Provisions(seed))
+    heat = heat_map(seed, Report(district_id=seed.info.id, year=2026, as_of=D(2026, 12, 31), findings=()),
+                    Provisions(seed))
     assert heat.columns == () and all(row.cells == () for row in heat.rows)
 
 

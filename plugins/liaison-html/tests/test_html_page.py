@@ -149,7 +149,7 @@ def test_a_body_row_opens_what_it_owes_this_year(seed: District, page_2027: byte
         detail = tree.by_id(f"b-{n}").text("en")
         duties = duties_of(seed, org, 2027)
         for obligation in duties.obligations:
-            assert seed.provision(obligation.provision).cite_zh() in detail
+            assert obligation.provision.cite_zh() in detail
         for counterpart in duties.counterparts:
             assert seed.organisation(counterpart).name in detail
 
@@ -195,7 +195,7 @@ def test_options_title_lang_and_unknown(seed: District, plan_2027: Plan) -> None
 
 
 def test_an_empty_plan_is_a_page_too(seed: District) -> None:
-    empty = Plan(seed.info.id, 2030, ())
+    empty = Plan(district_id=seed.info.id, year=2030, engagements=())
     tree = parse(page(seed, empty))
     assert marks(tree) == [] and "合计 0 项" in tree.text("en") and "0 engagements" in tree.text("zh")
 

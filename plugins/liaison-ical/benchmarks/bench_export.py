@@ -66,10 +66,12 @@ def synthetic_plan(count: int) -> tuple[District, Plan]:
         start = dt.time(9, 0) if i % 2 == 0 else dt.time(14, 30)
         end = dt.time(11, 0) if i % 2 == 0 else dt.time(16, 30)
         engagements.append(Engagement(
-            f"2026/visit/{dept}/{other}/{i}", EngagementKind.VISIT, days[i % len(days)], start, end, dept,
-            (dept, other), ("§3.6",), f"{names[dept]}领导走访{names[other]}"))
+            id=f"2026/visit/{dept}/{other}/{i}", kind=EngagementKind.VISIT, date=days[i % len(days)],
+            start=start, end=end, host=dept,
+            participants=(dept, other), provisions=("§3.6",),
+            title_zh=f"{names[dept]}领导走访{names[other]}"))
     engagements.sort(key=lambda e: (e.date, e.start or dt.time(0), e.id))
-    return district, Plan(district.info.id, 2026, tuple(engagements))
+    return district, Plan(district_id=district.info.id, year=2026, engagements=tuple(engagements))
 
 
 def raw_specs(district: District, plan: Plan) -> list[CalendarSpec]:
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         district, plan = synthetic_plan(args.synthetic or 10_000)
     else:
         district, plan = random_plan(args.pairings)
-    request = ExportRequest(district, plan)
+    request = ExportRequest(district=district, plan=plan)
     specs = raw_specs(district, plan)
     master = specs[0]
 

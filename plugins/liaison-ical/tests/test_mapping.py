@@ -19,9 +19,11 @@ NAMES = Names.of(liaison.seed_district())
 
 
 def engagement(**changes: object) -> Engagement:
-    base = Engagement("2026/joint_meeting/health", EngagementKind.JOINT_MEETING, dt.date(2026, 4, 8),
-                      dt.time(14, 30), dt.time(16, 30), "health", ("health", "cpwdp", "jiusan"), ("§3.3",),
-                      "区卫生局与农工党总支部、九三学社综合支社联席会议")
+    base = Engagement(id="2026/joint_meeting/health", kind=EngagementKind.JOINT_MEETING,
+                      date=dt.date(2026, 4, 8),
+                      start=dt.time(14, 30), end=dt.time(16, 30), host="health",
+                      participants=("health", "cpwdp", "jiusan"), provisions=("§3.3",),
+                      title_zh="区卫生局与农工党总支部、九三学社综合支社联席会议")
     return base.with_changes(**changes)
 
 
@@ -95,7 +97,7 @@ def test_unknown_ids_show_as_themselves() -> None:
 
 
 def test_default_dtstamp() -> None:
-    plan = Plan("seed", 2027, ())
+    plan = Plan(district_id="seed", year=2027, engagements=())
     assert default_dtstamp(plan) == dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
 
 

@@ -497,7 +497,7 @@ def hostile_engagement(title: str, *, past_the_core: bool = False) -> Engagement
 
 
 def check_hostile(seed: District, engagement: Engagement, icaljs: IcalJs) -> None:
-    plan = Plan("seed", 2026, (engagement,))
+    plan = Plan(district_id="seed", year=2026, engagements=(engagement,))
     artifacts = run_ical(seed, plan)
     assert [a.path for a in artifacts] == ["ical/全部.ics", "ical/district-gov.ics", "ical/rcck.ics"]
     check_files(seed, plan, artifacts, icaljs)
@@ -539,11 +539,15 @@ def test_an_impossible_engagement_is_named(seed: District) -> None:
     """The core refuses an end before the start; one that slipped past it (built by another producer)
     is an ExportError naming the engagement, not a traceback."""
     with pytest.raises(ValueError, match="before it starts"):
-        Engagement("2026/visit/x/y/1", EngagementKind.VISIT, dt.date(2026, 3, 3), dt.time(15, 0),
-                   dt.time(14, 0), "dev-reform", ("dev-reform", "cdl"), ("§3.6",), "走访")
-    bad = Engagement("2026/visit/x/y/1", EngagementKind.VISIT, dt.date(2026, 3, 3), dt.time(15, 0),
-                     dt.time(16, 0), "dev-reform", ("dev-reform", "cdl"), ("§3.6",), "走访")
+        Engagement(id="2026/visit/x/y/1", kind=EngagementKind.VISIT, date=dt.date(2026, 3, 3),
+                   start=dt.time(15, 0),
+                   end=dt.time(14, 0), host="dev-reform", participants=("dev-reform", "cdl"),
+                   provisions=("§3.6",), title_zh="走访")
+    bad = Engagement(id="2026/visit/x/y/1", kind=EngagementKind.VISIT, date=dt.date(2026, 3, 3),
+                     start=dt.time(15, 0),
+                     end=dt.time(16, 0), host="dev-reform", participants=("dev-reform", "cdl"),
+                     provisions=("§3.6",), title_zh="走访")
     object.__setattr__(bad, "end", dt.time(14, 0))
     with pytest.raises(ExportError) as info:
-        run_ical(seed, Plan("seed", 2026, (bad,)))
+        run_ical(seed, Plan(district_id="seed", year=2026, engagements=(bad,)))
     assert "2026/visit/x/y/1" in str(info.value)

@@ -67,10 +67,11 @@ def held_plan(rows: int) -> tuple[Any, Plan]:
         dept, other = pairs[i % len(pairs)]
         kind = EngagementKind.VISIT if i % 3 else EngagementKind.JOINT_MEETING
         found.append(Engagement(
-            f"2026/{kind.value}/{dept}/{other}/{i}", kind, days[i % len(days)], dt.time(9), dt.time(11), dept,
-            (dept, other), ("§3.6" if kind == EngagementKind.VISIT else "§3.3",),
-            f"{names[dept].name}与{names[other].name}{'走访' if kind == EngagementKind.VISIT else '联席会议'}",
-            Status.HELD))
+            id=f"2026/{kind.value}/{dept}/{other}/{i}", kind=kind, date=days[i % len(days)], start=dt.time(9),
+            end=dt.time(11), host=dept,
+            participants=(dept, other), provisions=("§3.6" if kind == EngagementKind.VISIT else "§3.3",),
+            title_zh=f"{names[dept].name}与{names[other].name}{'走访' if kind == EngagementKind.VISIT else '联席会议'}",
+            status=Status.HELD))
     return district, attrs.evolve(base, engagements=tuple(found))
 
 

@@ -41,9 +41,11 @@ RESEARCH = {"编号": "调研〔2026〕农工1", "标题": "关于社区卫生�
 def bigger_district(district: District, departments: int) -> District:
     """The seed with ``departments`` more departments, each paired with one branch or the ICF."""
     others = [o.id for o in district.counterparts()]
-    added = [Organisation(f"dept-{i}", f"区第{i}专项工作局", f"第{i}专项工作局", f"Bureau {i}", OrgKind.DEPARTMENT)
+    added = [Organisation(id=f"dept-{i}", name=f"区第{i}专项工作局", short_name=f"第{i}专项工作局",
+                          name_en=f"Bureau {i}", kind=OrgKind.DEPARTMENT)
              for i in range(1, departments + 1)]
-    pairings = [Pairing(o.id, others[i % len(others)], "§2.2", dt.date(2022, 5, 22)) for i, o in enumerate(added)]
+    pairings = [Pairing(department=o.id, counterpart=others[i % len(others)], clause="§2.2",
+                        valid_from=dt.date(2022, 5, 22)) for i, o in enumerate(added)]
     return attrs.evolve(district, organisations=(*district.organisations, *added),
                         pairings=(*district.pairings, *pairings))
 

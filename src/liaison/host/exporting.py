@@ -68,7 +68,7 @@ class Artifact:
         return hashlib.sha256(self.data).hexdigest()
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ExportRequest:
     """What an exporter receives: the district, the year's plan, its typed options (checked against
     its declaration by the host), the records, the year's letters so far (numbers stay with their
@@ -125,7 +125,7 @@ class Exporter:
                 records: Records | None = None, **context: Any) -> ExportRequest:
         """A request with ``options`` resolved against this exporter's declared options."""
         typed = self.typed_options(options)
-        return ExportRequest(district, plan, typed, records, **context)
+        return ExportRequest(district=district, plan=plan, options=typed, records=records, **context)
 
     def run(self, district: District, plan: Plan, options: Mapping[str, Any] | None = None,
             records: Records | None = None, **context: Any) -> list[Artifact]:

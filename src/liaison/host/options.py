@@ -55,7 +55,7 @@ def _default_zh(value: Any) -> str:
     return repr(value)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Option:
     """One option of an exporter or publisher.
 

@@ -62,7 +62,7 @@ class PublishRequest:
         return self.options.get(name, default)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class PublishResult:
     """What was done: the new publication record (only what the target accepted) and counts."""
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import attrs
 
@@ -30,8 +30,8 @@ from liaison.law.rules import (
     Invitation,
     Modality,
     Provision,
+    R,
     Routing,
-    Rule,
 )
 from liaison.law.terms import (
     DOCUMENT_KIND_EN,
@@ -65,7 +65,7 @@ class Recipient:
     role_en: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class CcList:
     """§3.2: who a document must be copied to."""
 
@@ -82,7 +82,7 @@ class CcList:
         return tuple(r.organisation.id for r in self.recipients)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class InviteeList:
     """Who an event invites (§1.2, §1.3, §1.4, §3.5), in which role, and how binding that is."""
 
@@ -262,22 +262,25 @@ class District:
         list then reads 各民主党派、工商联 rather than eight names."""
         return len(self._counterpart_ids) > 1 and self._counterpart_ids <= set(ids)
 
-    def names_of(self, ids: Iterable[str], *, lang: str = "zh", exclude: Iterable[str] = ()) -> str:
-        """The organisations as a letter or a message lists them: 各民主党派、工商联 for all of them."""
+    def names_of(self, orgs: Iterable[str | Organisation], *, lang: str = "zh", exclude: Iterable[str] = ()) -> str:
+        """The organisations (objects, or ids looked up here) as a letter or a message lists them:
+        各民主党派、工商联 for all of them."""
+        listed = list(orgs)
+        given = {o.id: o for o in listed if isinstance(o, Organisation)}
         skip = set(exclude)
-        chosen = [i for i in ids if i not in skip]
+        chosen = [i for i in (o.id if isinstance(o, Organisation) else o for o in listed) if i not in skip]
         if self.includes_all_counterparts(chosen):
             rest = [i for i in chosen if i not in self._counterpart_ids]
             everyone = "各民主党派、工商联" if lang == "zh" else "every branch and the ICF"
-            chosen_names = [self._name(i, lang) for i in rest] + [everyone]
+            chosen_names = [self._name(given.get(i, i), lang) for i in rest] + [everyone]
         else:
-            chosen_names = [self._name(i, lang) for i in chosen]
+            chosen_names = [self._name(given.get(i, i), lang) for i in chosen]
         return ("、" if lang == "zh" else ", ").join(chosen_names)
 
-    def _name(self, org_id: str, lang: str) -> str:
-        org = self._by_id.get(org_id)
+    def _name(self, ref: str | Organisation, lang: str) -> str:
+        org = ref if isinstance(ref, Organisation) else self._by_id.get(ref)
         if org is None:
-            return org_id
+            return str(ref)
         return org.name_en if lang == "en" else org.name
 
     def departments(self) -> tuple[Organisation, ...]:
@@ -332,8 +335,9 @@ class District:
             raise UnknownProvisionError(f"no provision {provision_id!r}", fix=f"use one of {known}",
                                         message_zh=f"没有条款“{provision_id}”", fix_zh=f"请使用：{known}") from None
 
-    def rules(self, kind: type, as_of: dt.date) -> Iterable[tuple[Provision, Rule]]:
-        """Every rule of a kind in force on ``as_of``, with its provision."""
+    def rules(self, kind: type[R], as_of: dt.date) -> Iterator[tuple[Provision, R]]:
+        """Every rule of a kind in force on ``as_of``, with its provision; typed by the kind asked for,
+        so a caller needs no check of its own."""
         for prov in self.provisions:
             for rule in prov.rules:
                 if isinstance(rule, kind) and rule.validity.contains(as_of):
@@ -361,7 +365,7 @@ class District:
         return tuple(found)
 
     def cadences(self, as_of: dt.date) -> tuple[tuple[Provision, Cadence], ...]:
-        return tuple((p, r) for p, r in self.rules(Cadence, as_of) if isinstance(r, Cadence))
+        return tuple(self.rules(Cadence, as_of))
 
     # -- pairings -----------------------------------------------------------------------------------
     def pairings_as_of(self, as_of: dt.date) -> tuple[Pairing, ...]:
@@ -413,25 +417,27 @@ class District:
         document_kind = self.document_kind(document_kind)
         side = "government" if org.kind in GOVERNMENT_KINDS else "department"
         rules = [(p, r) for p, r in self.rules(Routing, as_of)
-                 if isinstance(r, Routing) and r.issuer == side and r.document_kind == document_kind]
+                 if r.issuer == side and r.document_kind == document_kind]
         if org.kind not in GOVERNMENT_KINDS and org.kind != OrgKind.DEPARTMENT:
             cited = dict.fromkeys(f"{p.id}（{p.cite_zh()}）" for p, _ in self.rules(Routing, as_of))
             cites = "、".join(cited) or "抄送规则"
-            return CcList(org, document_kind, as_of, (), (), f"{cites}不要求{org.name}的文件抄送",
-                          f"no copying rule applies to documents of {org.name_en}")
+            return CcList(issuer=org, document_kind=document_kind, date=as_of, recipients=(), provisions=(),
+                          note_zh=f"{cites}不要求{org.name}的文件抄送",
+                          note_en=f"no copying rule applies to documents of {org.name_en}")
         if not rules:
             kinds = sorted({r.document_kind for p in self.provisions for r in p.rules if isinstance(r, Routing)})
-            return CcList(org, document_kind, as_of, (), (),
-                          f"没有适用于“{self.document_kind_name(document_kind)}”类文件的抄送规则（有规则的类别："
+            return CcList(issuer=org, document_kind=document_kind, date=as_of, recipients=(), provisions=(),
+                          note_zh=f"没有适用于“{self.document_kind_name(document_kind)}”类文件的抄送规则（有规则的类别："
                           + "、".join(f"{self.document_kind_name(k)}（{k}）" for k in kinds) + "）",
-                          f"no copying rule for {term(DOCUMENT_KIND_EN, document_kind)} (kinds with a rule: "
+                          note_en=f"no copying rule for {term(DOCUMENT_KIND_EN, document_kind)} (kinds with a rule: "
                           + ", ".join(kinds) + ")")
         recipients: dict[str, Recipient] = {}
         for prov, rule in rules:
             for recipient in self._recipients(rule.recipients, org, as_of, prov.id):
                 recipients.setdefault(recipient.organisation.id, recipient)
         ordered = self._in_directory_order(recipients)
-        return CcList(org, document_kind, as_of, ordered, tuple(sorted({p.id for p, _ in rules})), rule=rules[0][1].key)
+        return CcList(issuer=org, document_kind=document_kind, date=as_of, recipients=ordered,
+                      provisions=tuple(sorted({p.id for p, _ in rules})), rule=rules[0][1].key)
 
     def document_kind(self, name: str) -> str:
         """A document kind as the routing rules name it, from that name or its words (资料 → material)."""
@@ -468,8 +474,8 @@ class District:
                          host: Organisation | None = None) -> list[tuple[Provision, Invitation]]:
         """The invitation rules in force for an event of ``event_kind`` held by ``host`` (any host when
         None): a rule is the host's when the host is of a kind the rule's ``host`` admits."""
-        return [(p, r) for p, r in self.rules(Invitation, as_of) if isinstance(r, Invitation)
-                and r.event_kind == event_kind and (host is None or host.kind in HOST_KINDS[r.host])]
+        return [(p, r) for p, r in self.rules(Invitation, as_of)
+                if r.event_kind == event_kind and (host is None or host.kind in HOST_KINDS[r.host])]
 
     def _check_host(self, host: Organisation, kind: EngagementKind, as_of: dt.date) -> None:
         """The host the text fixes: §1.2's 全体成员会议 is 区政府召开的, §1.3's professional meetings are a
@@ -523,9 +529,10 @@ class District:
         if not rules and host_org is None:
             rules = self.invitation_rules(kind, as_of)
         if not rules:
-            return InviteeList(kind, as_of, host_org, (), (), Modality.NONE,
-                               f"没有适用于{self.kind_name(kind)}的邀请规则",
-                               f"no invitation rule for a {self.kind_name(kind, 'en')}")
+            return InviteeList(event_kind=kind, date=as_of, host=host_org, recipients=(), provisions=(),
+                               modality=Modality.NONE,
+                               note_zh=f"没有适用于{self.kind_name(kind)}的邀请规则",
+                               note_en=f"no invitation rule for a {self.kind_name(kind, 'en')}")
         if host_org is None and rules[0][1].host not in ("district_government", "government_or_department"):
             who = rules[0][1].host
             raise WrongKindError(
@@ -547,5 +554,7 @@ class District:
                        "默认邀请全部，请按实际确定")
             note_en = (f"{prov.id} invites {RECIPIENTS_EN['relevant_counterparts']}: the event names none, so all are "
                        "listed by default; decide which")
-        return InviteeList(kind, as_of, host_org or self.government(), self._in_directory_order(found),
-                           tuple(sorted({p.id for p, _ in rules})), prov.modality_of(rule), note_zh, note_en, rule=rule)
+        return InviteeList(event_kind=kind, date=as_of, host=host_org or self.government(),
+                           recipients=self._in_directory_order(found),
+                           provisions=tuple(sorted({p.id for p, _ in rules})), modality=prov.modality_of(rule),
+                           note_zh=note_zh, note_en=note_en, rule=rule)

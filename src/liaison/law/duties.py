@@ -29,23 +29,26 @@ if TYPE_CHECKING:
 DAY = dt.timedelta(days=1)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Obligation:
     """One cadence owed by one subject over one period, or the part of it in force.
 
-    ``subject`` is ``(department, counterpart)`` for a pairing, ``(department,)`` for a department,
-    ``(government,)`` for the district government; ``responsible`` owes it and ``counterparts`` are
-    the organisations it is owed to. ``span`` is the part of ``period`` in which subject and rule
+    It carries what a consumer states — the ``provision``, the ``responsible`` organisation that owes
+    it and the ``counterparts`` it is owed to — as the district's objects, so a letter, a page or a
+    finding never looks them up again by id (``provision_id``, ``responsible_id`` and
+    ``counterpart_ids`` are there for keys and the JSON). ``subject`` is the key of what is owed, in
+    ids: ``(department, counterpart)`` for a pairing, ``(department,)`` for a department,
+    ``(government,)`` for the district government. ``span`` is the part of ``period`` in which subject and rule
     version are both in force; ``minimum`` is what the span owes after the part-period setting.
     ``rests_on`` names the local settings (fields of the rule, or ``part_period``) the obligation
     depends on, so a finding can say so."""
 
-    provision: str
+    provision: Provision
     rule: Cadence
     modality: Modality
     subject: tuple[str, ...]
-    responsible: str
-    counterparts: tuple[str, ...]
+    responsible: Organisation
+    counterparts: tuple[Organisation, ...]
     pairings: tuple[tuple[str, str], ...]
     period: tuple[dt.date, dt.date]
     span: tuple[dt.date, dt.date]
@@ -56,6 +59,18 @@ class Obligation:
     reason_en: str = ""
     rests_on: tuple[str, ...] = ()
     pairing_in_force: tuple[dt.date, dt.date | None] | None = None
+
+    @property
+    def provision_id(self) -> str:
+        return self.provision.id
+
+    @property
+    def responsible_id(self) -> str:
+        return self.responsible.id
+
+    @property
+    def counterpart_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.counterparts)
 
     @property
     def kind(self) -> EngagementKind:
@@ -79,13 +94,13 @@ class Obligation:
         if kind != self.kind or not self.span[0] <= day <= self.span[1]:
             return False
         if self.scope == "government":
-            return host == self.responsible
-        hosts = {self.responsible, *(self.counterparts if self.rule.host == "either_side" else ())}
+            return host == self.responsible.id
+        hosts = {self.responsible.id, *(self.counterpart_ids if self.rule.host == "either_side" else ())}
         if host not in hosts:
             return False
         present = {*attended, host}
         if self.scope == "department":
-            return self.responsible in present and bool(present & set(self.counterparts))
+            return self.responsible.id in present and bool(present & set(self.counterpart_ids))
         return set(self.subject) <= present
 
 
@@ -149,28 +164,32 @@ def _for_period(district: District, prov: Provision, rule: Cadence, period: tupl
                 in_force: tuple[dt.date, dt.date]) -> Iterable[Obligation]:
     modality = prov.modality_of(rule)
 
-    def owed(subject: tuple[str, ...], responsible: str, counterparts: tuple[str, ...],
+    def owed(subject: tuple[str, ...], responsible: Organisation, counterparts: tuple[Organisation, ...],
              pairings: tuple[tuple[str, str], ...], part: tuple[dt.date, dt.date],
              in_force: tuple[dt.date, dt.date | None] | None = None) -> Obligation:
         minimum, applicable, zh, en = _minimum(district, rule, period, part)
-        return Obligation(prov.id, rule, modality, subject, responsible, counterparts, pairings, period, part,
-                          minimum, rule.max_per_period, applicable, zh, en, _rests_on(rule, part != period), in_force)
+        return Obligation(provision=prov, rule=rule, modality=modality, subject=subject, responsible=responsible,
+                          counterparts=counterparts, pairings=pairings, period=period, span=part,
+                          minimum=minimum, maximum=rule.max_per_period, applicable=applicable, reason_zh=zh,
+                          reason_en=en, rests_on=_rests_on(rule, part != period), pairing_in_force=in_force)
 
     if rule.scope == "government":
         gov = district.government()
-        yield owed((gov.id,), gov.id, tuple(o.id for o in district.counterparts()), (), in_force)
+        yield owed((gov.id,), gov, district.counterparts(), (), in_force)
         return
     spans = district.pairing_spans(*in_force)
     if rule.scope == "pairing":
         for span in _in_directory_order(district, spans):
-            yield owed(span.key, span.pairing.department, (span.pairing.counterpart,), (span.key,),
+            yield owed(span.key, district.organisation(span.pairing.department),
+                       (district.organisation(span.pairing.counterpart),), (span.key,),
                        (span.start, span.end), span.in_force)
         return
     by_department: dict[str, list[PairingSpan]] = {}
     for span in _in_directory_order(district, spans):
         by_department.setdefault(span.pairing.department, []).append(span)
     for department, found in by_department.items():
-        yield owed((department,), department, tuple(dict.fromkeys(s.pairing.counterpart for s in found)),
+        yield owed((department,), district.organisation(department),
+                   tuple(district.organisation(c) for c in dict.fromkeys(s.pairing.counterpart for s in found)),
                    tuple(s.key for s in found), (min(s.start for s in found), max(s.end for s in found)))
 
 
@@ -249,7 +268,7 @@ def designation_duty(district: District, org: Organisation, prov: Provision, rul
 
 
 # ------------------------------------------------------------------------------------------- duties
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Duties:
     """Everything one body owes in a year (see the module docstring)."""
 
@@ -261,10 +280,12 @@ class Duties:
     designation: DesignationDuty | None
     obligations: tuple[Obligation, ...]
     invitations: tuple[tuple[Provision, Invitation], ...]
+    #: the organisations paired with the body in the year, in the order of its pairings
+    counterparts: tuple[Organisation, ...] = ()
 
     @property
-    def counterparts(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(s.pairing.counterpart for s in self.pairings))
+    def counterpart_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.counterparts)
 
 
 def duties_of(district: District, body: str | Organisation, year: int, records: Records | None = None,
@@ -275,12 +296,16 @@ def duties_of(district: District, body: str | Organisation, year: int, records: 
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     spans = tuple(s for s in _in_directory_order(district, district.pairing_spans(first, last))
                   if s.pairing.department == org.id)
-    owed = tuple(o for o in obligations(district, first, last) if o.responsible == org.id
+    owed = tuple(o for o in obligations(district, first, last) if o.responsible_id == org.id
                  and o.span[0] <= last and o.span[1] >= first)
-    return Duties(org, year, spans, any(u.id == org.id for u in district.common_liaison_units(first) +
+    return Duties(body=org, year=year, pairings=spans,
+                  common_liaison=any(u.id == org.id for u in district.common_liaison_units(first) +
                                         district.common_liaison_units(last)),
-                  _cc_lists(district, org, first, last), _designation(district, org, spans, as_of or first, records),
-                  owed, _invitations(district, org, first))
+                  cc=_cc_lists(district, org, first, last),
+                  designation=_designation(district, org, spans, as_of or first, records),
+                  obligations=owed, invitations=_invitations(district, org, first),
+                  counterparts=tuple(district.organisation(c)
+                                     for c in dict.fromkeys(s.pairing.counterpart for s in spans)))
 
 
 def _cc_lists(district: District, org: Organisation, first: dt.date, last: dt.date) -> tuple[CcList, ...]:
@@ -288,7 +313,7 @@ def _cc_lists(district: District, org: Organisation, first: dt.date, last: dt.da
         return ()
     days = sorted({first, *(d for p in district.pairings if p.department == org.id
                              for d in (p.valid_from, p.valid_until) if d is not None and first < d <= last)})
-    kinds = list(dict.fromkeys(r.document_kind for _, r in district.rules(Routing, first) if isinstance(r, Routing)))
+    kinds = list(dict.fromkeys(r.document_kind for _, r in district.rules(Routing, first)))
     found: list[CcList] = []
     for day in days:
         for kind in kinds:
@@ -303,15 +328,13 @@ def _designation(district: District, org: Organisation, spans: Sequence[PairingS
     if not spans:
         return None
     for prov, rule in district.rules(DesignationRule, as_of):
-        if isinstance(rule, DesignationRule):
-            return designation_duty(district, org, prov, rule, as_of, records)
+        return designation_duty(district, org, prov, rule, as_of, records)
     return None
 
 
 def _invitations(district: District, org: Organisation, as_of: dt.date) -> tuple[tuple[Provision, Invitation], ...]:
     host = "department" if org.kind == OrgKind.DEPARTMENT else "district_government"
-    return tuple((p, r) for p, r in district.rules(Invitation, as_of)
-                 if isinstance(r, Invitation) and r.host == host)
+    return tuple((p, r) for p, r in district.rules(Invitation, as_of) if r.host == host)
 
 
 # ------------------------------------------------------------------------------------ the plan's settings

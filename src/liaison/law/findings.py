@@ -123,7 +123,7 @@ def severity(status: FindingStatus, modality: Modality, *, local_only: bool = Fa
     return Severity.VIOLATION
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Finding:
     """One obligation for one pairing or body over one period (or one record), and how it stands.
 
@@ -208,7 +208,7 @@ class NotCounted:
         return self.reason_en if lang == "en" else self.reason_zh
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Report:
     district_id: str
     year: int

@@ -115,7 +115,7 @@ class Designations:
 
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Organisation:
     """A body the regulation speaks of, referred to everywhere by its stable ``id``.
 
@@ -151,7 +151,7 @@ class Organisation:
         return (self.id, self.name, self.short_name, self.name_en, *self.aliases)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Pairing:
     """对口联系: a district department paired with a party branch or the ICF.
 
@@ -215,7 +215,7 @@ def _short_title(info: DistrictInfo) -> str:
     return next((word for word in DOCUMENT_TYPES if info.regulation_title.endswith(word)), "")
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class DistrictInfo:
     """What the data file says about itself. ``regulation_short_title`` is how the district's letters
     cite the regulation after naming it once (以下简称《意见》): by default the kind of document its

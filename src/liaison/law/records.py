@@ -50,7 +50,7 @@ class PlanLike(Protocol):
     def engagements(self) -> Sequence[PlannedLike]: ...
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class HeldEngagement:
     """A meeting, visit or event that took place, with who attended (and, for events, who was invited)."""
 
@@ -101,7 +101,7 @@ class Reply:
     date: dt.date
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ConsultationRecord:
     """§1.1: a draft sent to the branches and the ICF for their views, and their replies."""
 
@@ -115,7 +115,7 @@ class ConsultationRecord:
     sender: str | None = attrs.field(default=None, validator=optional_reference)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ResearchResult:
     """§1.3: a research result a branch or the ICF submitted, and the department's feedback."""
 
@@ -208,7 +208,7 @@ class Activity:
     with_organisations: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Records:
     """Everything recorded for a district, usually one year."""
 
@@ -279,8 +279,9 @@ class Records:
         year's state (``held_only``), or for a dry run every one not cancelled. (A plan is the year
         layer's; the law takes any object of its shape.)"""
         wanted = ("held",) if held_only else ("proposed", "agreed", "held")
-        return cls(plan.district_id, tuple(
-            HeldEngagement(e.kind, e.date, e.host, e.participants, e.id, e.participants, e.title_zh)
+        return cls(district_id=plan.district_id, engagements=tuple(
+            HeldEngagement(kind=e.kind, date=e.date, host=e.host, attended=e.participants, id=e.id,
+                           invited=e.participants, title=e.title_zh)
             for e in plan.engagements if e.status in wanted))
 
     def merged(self, other: Records) -> Records:

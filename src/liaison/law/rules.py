@@ -21,7 +21,7 @@ import calendar as _calendar
 import datetime as dt
 import enum
 import re
-from typing import Any, Literal, Protocol, assert_never
+from typing import Any, Literal, Protocol, TypeVar, assert_never, overload
 
 import attrs
 
@@ -265,7 +265,7 @@ def _months(year: int, month: int, add: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Cadence(RuleVersion):
     """A recurring obligation: between ``min_per_period`` and ``max_per_period`` engagements of one
     kind in every period, periods of ``period_months`` (or ``period_years``) counted from 1 January
@@ -341,7 +341,7 @@ class Cadence(RuleVersion):
         return period, count
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Routing(RuleVersion):
     """§3.2: documents of a kind from an issuer are copied (抄送) to recipients."""
 
@@ -350,7 +350,7 @@ class Routing(RuleVersion):
     recipients: Recipients
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Invitation(RuleVersion):
     """An event of a kind held by ``host`` invites recipients in a role (列席 / 参加 / 座谈). The host is
     what the text fixes (§1.2's 全体成员会议 is 区政府召开的): an event of this kind held by anyone else is
@@ -367,7 +367,7 @@ class WorkingDays(Protocol):
     def is_working_day(self, day: dt.date) -> bool: ...
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Response(RuleVersion):
     """Something sent to or received from the branches wants an answer within ``due_days`` calendar
     days or ``due_working_days`` working days (工作日, counted on the working-day calendar)."""
@@ -407,7 +407,7 @@ class Response(RuleVersion):
             f"within {self.due_working_days} working days"
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class DesignationRule(RuleVersion):
     """§3.1: every unit with a pairing in force names the people and office listed in ``roles``."""
 
@@ -426,7 +426,7 @@ def _kind_name(_inst: object, attribute: attrs.Attribute[Any], value: str) -> No
                          "以字母开头，最多 40 个字符")
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class RecordOnly(RuleVersion):
     """A duty the code records and reports but cannot count (§3.4 joint research, §3.7, §3.8, …).
 
@@ -440,6 +440,8 @@ class RecordOnly(RuleVersion):
 
 
 Rule = Cadence | Routing | Invitation | Response | DesignationRule | RecordOnly
+#: A kind of rule asked for by its class (``District.rules(Cadence, day)``), so the answer is typed by it.
+R = TypeVar("R", bound=RuleVersion)
 
 #: The records section (a field of ``Records``) each record-only kind is kept in.
 RECORD_SECTIONS: dict[str, str] = {"joint_research": "joint_research", "cadre_nomination": "nominations",
@@ -584,7 +586,7 @@ class SentenceNote:
     implemented_by: str = attrs.field(default="", validator=line_text)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Provision:
     """One numbered provision: its citation, verbatim Chinese text, rules and readings.
 
@@ -641,10 +643,16 @@ class Provision:
     def cite_en(self) -> str:
         return f"{self.id} ({self.title_en})"
 
-    def rule(self, key: str, as_of: dt.date) -> Rule | None:
-        """The version of rule ``key`` in force on ``as_of``."""
+    @overload
+    def rule(self, key: str, as_of: dt.date) -> Rule | None: ...
+
+    @overload
+    def rule(self, key: str, as_of: dt.date, kind: type[R]) -> R | None: ...
+
+    def rule(self, key: str, as_of: dt.date, kind: type[RuleVersion] = RuleVersion) -> RuleVersion | None:
+        """The version of rule ``key`` in force on ``as_of`` (of ``kind``, typed so, when given)."""
         for rule in self.rules:
-            if rule.key == key and rule.validity.contains(as_of):
+            if rule.key == key and rule.validity.contains(as_of) and isinstance(rule, kind):
                 return rule
         return None
 

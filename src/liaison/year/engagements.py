@@ -70,7 +70,7 @@ class Guest:
     title: str = attrs.field(default="", validator=line_text)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Engagement:
     """A scheduled meeting, visit or event, with the provisions it fulfils.
 
@@ -131,7 +131,7 @@ class TimeSlot:
         return 0 if self.start < NOON else 1
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class KnownEvent:
     """A dated event the user already knows of (a plenary meeting, a major event …), to which §1.2,
     §1.3, §1.4 and §3.5 attach invitations. ``id`` (or, without one, a digest of the kind and the
@@ -161,7 +161,7 @@ class KnownEvent:
         return f"{self.date.year}/{self.kind.value}/{self.key()}"
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class PlanOptions:
     """How to plan. Every field has a default a district office can live with."""
 
@@ -210,7 +210,7 @@ def in_order(engagements: Iterable[Engagement]) -> tuple[Engagement, ...]:
     return tuple(sorted(engagements, key=lambda e: (e.date, e.start or dt.time(0), e.id)))
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Plan:
     """One year's engagements, what could not be placed and whether the dates are provisional."""
 

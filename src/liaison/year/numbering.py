@@ -30,7 +30,7 @@ def format_doc_number(series: str, year: int, serial: int) -> str:
     return f"{series}〔{year}〕{serial}号"
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class LetterRecord:
     """One letter as issued: its identity, number, date and the digest of its text."""
 
@@ -102,9 +102,11 @@ class LetterRegistry:
         else:
             serial = max(self._used.get(series, 0) + 1, first_serial)
             self._used[series] = serial
-            record = LetterRecord(key, kind, series, self.year, serial, format_doc_number(series, self.year, serial),
-                                  date, digest, path, recipient, engagement, engagement_date, engagement_start,
-                                  engagement_title, refers_to, self.revision)
+            record = LetterRecord(key=key, kind=kind, series=series, year=self.year, serial=serial,
+                                  doc_number=format_doc_number(series, self.year, serial),
+                                  date=date, digest=digest, path=path, recipient=recipient, engagement=engagement,
+                                  engagement_date=engagement_date, engagement_start=engagement_start,
+                                  engagement_title=engagement_title, refers_to=refers_to, revision=self.revision)
         self.issued.append(record)
         return record
 

@@ -101,7 +101,7 @@ def _title_en(text: str) -> str:
     return shorten(text, TITLE_EN_MAX - 1)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class _Task:
     id: str = attrs.field(converter=_business_key)
     kind: EngagementKind
@@ -168,7 +168,7 @@ class _YearPlanner:
         self.pair_days: list[list[int]] = [[] for _ in self.pair_index]
         self.by_responsible: dict[str, list[int]] = {}
         for i, o in enumerate(self.obligations):
-            self.by_responsible.setdefault(o.responsible, []).append(i)
+            self.by_responsible.setdefault(o.responsible.id, []).append(i)
         self.done = [0] * len(self.obligations)  # fixed engagements counting for each obligation
         self.warnings: list[PlanWarning] = []
         self.result: list[Engagement] = []
@@ -220,8 +220,10 @@ class _YearPlanner:
                                              "（活动文件中用 invite 列出有关单位）",
                                              f"{event.title_en or event.title_zh}: {invited.note_en} (list them "
                                              "under invite in the events file)"))
-        return Engagement(event.engagement_id(), event.kind, event.date, event.start, event.end, host.id, participants,
-                          invited.provisions, event.title_zh, Status.AGREED, provisional=self.provisional,
+        return Engagement(id=event.engagement_id(), kind=event.kind, date=event.date, start=event.start, end=event.end,
+                          host=host.id, participants=participants,
+                          provisions=invited.provisions, title_zh=event.title_zh, status=Status.AGREED,
+                          provisional=self.provisional,
                           location=event.location, title_en=event.title_en, guests=event.guests)
 
     # -- tasks ----------------------------------------------------------------------------------------
@@ -242,14 +244,16 @@ class _YearPlanner:
         return max(o.span[0], self.first), min(o.span[1], self.last)
 
     def _government_tasks(self, index: int, o: Obligation) -> list[_Task]:
-        gov = self.district.organisation(o.responsible)
+        gov = o.responsible
         kind_zh, kind_en = self.district.kind_name(o.kind), self.district.kind_name(o.kind, "en")
         ids = self._ids(f"{self.year}/{o.kind.value}/{gov.id}{_period_suffix(o)}", self._window(o)[0], o.minimum)
-        return [_Task(ids[n - 1],
-                      o.kind, gov.id, (gov.id, *o.counterparts), o.provision, o.rule.key,
-                      f"{gov.name}与各民主党派、工商联{kind_zh}",
-                      f"{gov.name_en}: {kind_en} with every branch and the ICF",
-                      o.rule.duration_minutes, self._window(o), 0.35 + 0.1 * n, (index,), (), n, location=gov.location)
+        return [_Task(id=ids[n - 1],
+                      kind=o.kind, host=gov.id, participants=(gov.id, *o.counterpart_ids), provision=o.provision.id,
+                      rule=o.rule.key,
+                      title_zh=f"{gov.name}与各民主党派、工商联{kind_zh}",
+                      title_en=f"{gov.name_en}: {kind_en} with every branch and the ICF",
+                      minutes=o.rule.duration_minutes, window=self._window(o), target=0.35 + 0.1 * n, serves=(index,),
+                      pairs=(), ordinal=n, location=gov.location)
                 for n in range(1, o.minimum + 1)]
 
     def _meeting_tasks(self, found: Sequence[tuple[int, Obligation]]) -> list[_Task]:
@@ -260,7 +264,7 @@ class _YearPlanner:
         amended mid-period, gets its own meeting within its own days."""
         groups: dict[tuple[str, str, dt.date], dict[tuple[object, ...], _Unit]] = {}
         for i, o in found:
-            units = groups.setdefault((o.rule.key, o.responsible, o.period[0]), {})
+            units = groups.setdefault((o.rule.key, o.responsible.id, o.period[0]), {})
             for key in o.pairings:
                 window = self._pairing_window(key, o)
                 if window is None:  # in force in the period, not in this year (a period of years)
@@ -286,12 +290,14 @@ class _YearPlanner:
                 who_en = _fit(self.district.names_of(others, lang="en"), f"{len(others)} paired organisations", 200)
                 for n in range(1, minimum + 1):
                     tasks.append(_Task(
-                        ids[n - 1],
-                        o.kind, dept.id, (dept.id, *others), o.provision, o.rule.key,
-                        f"{dept.name}与{who_zh}{self.district.kind_name(o.kind)}",
-                        f"{dept.name_en}: {self.district.kind_name(o.kind, 'en')} with {who_en}",
-                        o.rule.duration_minutes, unit.window, _spread(dept_index * 7 + unit_index + n), serves,
-                        tuple(self.pair_index[k] for k in keys), n, location=dept.location))
+                        id=ids[n - 1],
+                        kind=o.kind, host=dept.id, participants=(dept.id, *others), provision=o.provision.id,
+                        rule=o.rule.key,
+                        title_zh=f"{dept.name}与{who_zh}{self.district.kind_name(o.kind)}",
+                        title_en=f"{dept.name_en}: {self.district.kind_name(o.kind, 'en')} with {who_en}",
+                        minutes=o.rule.duration_minutes, window=unit.window,
+                        target=_spread(dept_index * 7 + unit_index + n), serves=serves,
+                        pairs=tuple(self.pair_index[k] for k in keys), ordinal=n, location=dept.location))
         return tasks
 
     def _ids(self, key: str, start: dt.date, count: int) -> list[str]:
@@ -327,13 +333,13 @@ class _YearPlanner:
         for index, (i, o) in enumerate(found):
             count = o.minimum if self.options.visits_per_pairing is None or o.scope != "pairing" \
                 else self.options.visits_per_pairing
-            dept = self.district.organisation(o.responsible)
+            dept = o.responsible
             if count < o.minimum and self.done[i] < o.minimum:  # fewer asked than the rule owes: said, not hidden
                 self.unplaced.append(self._fewer_asked(o, count))
             # a department's visits go round the counterparts paired with it this year (a period of
             # years may hold pairings that start only next year), longest paired first, leaving out
             # those paired less than half as long: one paired for a day would take a visit it cannot hold
-            windows = {c: w for c in o.counterparts if (w := self._pairing_window((dept.id, c), o)) is not None}
+            windows = {c: w for c in o.counterpart_ids if (w := self._pairing_window((dept.id, c), o)) is not None}
             others = list(windows)
             if len(others) > 1:  # a department's (a pairing has one)
                 longest = max(w[1] - w[0] for w in windows.values())
@@ -356,15 +362,17 @@ class _YearPlanner:
                 note = ""
                 if beyond:
                     period, how = o.rule.how_often_zh()
-                    cite = self.district.provision(o.provision).cite_zh()
+                    cite = o.provision.cite_zh()
                     note = f"超出{cite}“{period}{how}”的指导范围"
                 tasks.append(_Task(
-                    task_id, o.kind, dept.id,
-                    (dept.id, other_id), o.provision, o.rule.key, f"{dept.name}领导走访{other.name}",
-                    f"{dept.name_en} leaders visit {other.name_en}", o.rule.duration_minutes,
-                    windows[other_id],
-                    (base + (k + 1) / (count + 1)) % 1.0, (i,), () if pair is None else (pair,), k + 1,
-                    beyond, note, other.location))
+                    id=task_id, kind=o.kind, host=dept.id,
+                    participants=(dept.id, other_id), provision=o.provision.id, rule=o.rule.key,
+                    title_zh=f"{dept.name}领导走访{other.name}",
+                    title_en=f"{dept.name_en} leaders visit {other.name_en}", minutes=o.rule.duration_minutes,
+                    window=windows[other_id],
+                    target=(base + (k + 1) / (count + 1)) % 1.0, serves=(i,), pairs=() if pair is None else (pair,),
+                    ordinal=k + 1,
+                    beyond_guidance=beyond, note=note, location=other.location))
         return tasks
 
     # -- placement -----------------------------------------------------------------------------------
@@ -420,18 +428,21 @@ class _YearPlanner:
         return None
 
     def _engagement(self, task: _Task, day: dt.date, start: dt.time | None, end: dt.time | None) -> Engagement:
-        return Engagement(task.id, task.kind, day, start, end, task.host, task.participants, (task.provision,),
-                          task.title_zh, Status.PROPOSED, self.provisional, task.beyond_guidance, task.location,
-                          task.note, title_en=task.title_en)
+        return Engagement(id=task.id, kind=task.kind, date=day, start=start, end=end, host=task.host,
+                          participants=task.participants, provisions=(task.provision,),
+                          title_zh=task.title_zh, status=Status.PROPOSED, provisional=self.provisional,
+                          beyond_guidance=task.beyond_guidance, location=task.location,
+                          note=task.note, title_en=task.title_en)
 
     def _fewer_asked(self, o: Obligation, count: int) -> Unplaced:
         what_zh, what_en = self.district.kind_name(o.kind), self.district.kind_name(o.kind, "en")
         names_zh, names_en = self.district.names_of(o.subject), self.district.names_of(o.subject, lang="en")
         message = _clip(MESSAGE_MAX)
-        return Unplaced(o.provision, o.rule.key, self.year, o.subject,
-                        message(f"计划选项要求每对安排{count}次{what_zh}，少于{o.provision}要求的{o.minimum}次：{names_zh}"),
+        pid = o.provision.id
+        return Unplaced(pid, o.rule.key, self.year, o.subject,
+                        message(f"计划选项要求每对安排{count}次{what_zh}，少于{pid}要求的{o.minimum}次：{names_zh}"),
                         message(f"the plan option asks for {count} {what_en}(s) a pairing, fewer than the "
-                                f"{o.minimum} {o.provision} asks for: {names_en}"))
+                                f"{o.minimum} {pid} asks for: {names_en}"))
 
     def _gap_warning(self, task: _Task, day: dt.date) -> PlanWarning:
         gap = self.options.min_gap_days
@@ -488,8 +499,10 @@ class _YearPlanner:
                 continue
             day, slot = spot
             self.result.append(self._engagement(task, day, slot.start, _end(slot.start, task.minutes)))
-        return Plan(self.district.info.id, self.year, in_order(self.result), tuple(self.unplaced), self.provisional,
-                    getattr(self.calendar, "name", type(self.calendar).__name__), self.options, tuple(self.warnings))
+        return Plan(district_id=self.district.info.id, year=self.year, engagements=in_order(self.result),
+                    unplaced=tuple(self.unplaced), provisional=self.provisional,
+                    calendar=getattr(self.calendar, "name", type(self.calendar).__name__), options=self.options,
+                    warnings=tuple(self.warnings))
 
 
 def other_year_warning(event: KnownEvent, year: int) -> PlanWarning:

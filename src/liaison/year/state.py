@@ -59,7 +59,7 @@ class Manifest:
         return {f.path: f for f in self.files}
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class YearState:
     """One district's year (see the module docstring)."""
 
@@ -80,13 +80,14 @@ class YearState:
 
     @property
     def plan(self) -> Plan:
-        return Plan(self.district, self.year, self.engagements, self.unplaced, self.provisional, self.calendar,
-                    self.options, self.warnings)
+        return Plan(district_id=self.district, year=self.year, engagements=self.engagements, unplaced=self.unplaced,
+                    provisional=self.provisional, calendar=self.calendar,
+                    options=self.options, warnings=self.warnings)
 
     @classmethod
     def of(cls, plan: Plan) -> YearState:
-        return cls(plan.district_id, plan.year, plan.engagements, plan.unplaced, plan.warnings, plan.provisional,
-                   plan.calendar, plan.options)
+        return cls(district=plan.district_id, year=plan.year, engagements=plan.engagements, unplaced=plan.unplaced,
+                   warnings=plan.warnings, provisional=plan.provisional, calendar=plan.calendar, options=plan.options)
 
     def with_plan(self, plan: Plan) -> YearState:
         return attrs.evolve(self, engagements=plan.engagements, unplaced=plan.unplaced, warnings=plan.warnings,

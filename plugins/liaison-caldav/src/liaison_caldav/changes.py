@@ -84,7 +84,7 @@ class Write:
     resource: EventResource | None = None  # what is sent (create and update)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class CalendarChanges:
     """One calendar: where it is (``url`` None: to be found or created as ``slug``), whether its
     display name changed, the writes to make and the events left as they are."""
@@ -149,9 +149,10 @@ def _calendar(key: str, name: str, slug: str, resources: Sequence[EventResource]
             writes.append(Write(Action.DELETE, gone.uid, resource_name(gone.uid), gone.href, gone.etag))
         else:
             unchanged.append(gone)
-    return CalendarChanges(key, name, slug, old.url if old is not None else None,
-                           old is not None and old.name != name, tuple(writes), tuple(unchanged),
-                           tuple(r.uid for r in resources))
+    return CalendarChanges(key=key, name=name, slug=slug, url=old.url if old is not None else None,
+                           rename=old is not None and old.name != name, writes=tuple(writes),
+                           unchanged=tuple(unchanged),
+                           order=tuple(r.uid for r in resources))
 
 
 def changes(resources: PlanResources, previous: Publication | None, *, target: str,

@@ -112,49 +112,57 @@ def _at_most(most: int) -> Callable[[int], int]:
 
 
 OPTIONS: Final = (
-    Option("url", "text", None, "the CalDAV server's address, e.g. https://cal.example.gov.cn/dav/ "
+    Option(name="url", type="text", default=None,
+           help="the CalDAV server's address, e.g. https://cal.example.gov.cn/dav/ "
            "(required; the calendars go into the user's calendar home found from it)", check=target_url,
            help_zh="CalDAV 服务器的地址，如 https://cal.example.gov.cn/dav/（必填；日历放在由此找到的用户日历主目录中）"),
-    Option("user", "text", None, "the user name on the server", help_zh="服务器上的用户名"),
-    Option("password", "text", None,
-           "the password (the command reads it from an environment variable; it is never recorded)",
+    Option(name="user", type="text", default=None, help="the user name on the server",
+           help_zh="服务器上的用户名"),
+    Option(name="password", type="text", default=None,
+           help="the password (the command reads it from an environment variable; it is never recorded)",
            help_zh="密码（命令从环境变量读取；从不记录）"),
-    Option("calendars", "list", (), "publish only these calendars: 全部 (the master) and/or organisation "
+    Option(name="calendars", type="list", default=(),
+           help="publish only these calendars: 全部 (the master) and/or organisation "
            "ids, comma-separated; default every calendar",
            help_zh="只发布这些日历：全部（总日历）和/或单位 id，以逗号分隔；默认发布每个日历"),
-    Option("overwrite", "bool", False,
-           "replace events changed on the server since they were published (still reported)",
+    Option(name="overwrite", type="bool", default=False,
+           help="replace events changed on the server since they were published (still reported)",
            help_zh="覆盖发布后在服务器上被改动的事件（仍会报告）"),
-    Option("prune", "bool", True,
-           "delete events that left a calendar (an organisation no longer takes part), as its .ics no "
+    Option(name="prune", type="bool", default=True,
+           help="delete events that left a calendar (an organisation no longer takes part), as its .ics no "
            "longer holds them; conditional like every write",
            help_zh="删除已离开某个日历的事件（某单位不再参加），因为它的 .ics 已不含这些事件；"
                    "与每次写入一样有条件地删除"),
-    Option("check_server", "bool", False,
-           "read each published calendar's ETags first (one request per calendar) and report events "
+    Option(name="check_server", type="bool", default=False,
+           help="read each published calendar's ETags first (one request per calendar) and report events "
            "changed or deleted on the server even where ours did not change",
            help_zh="先读取每个已发布日历的 ETag（每个日历一次请求），即使我方未变，"
                    "也报告服务器上被改动或删除的事件"),
-    Option("timeout", "int", 30, "seconds a request may take, from sending it to the last byte of the "
+    Option(name="timeout", type="int", default=30,
+           help="seconds a request may take, from sending it to the last byte of the "
            "answer (at most 3600)", minimum=1, check=_at_most(3600),
            help_zh="一次请求最多用时（秒），从发出请求到收完应答的最后一个字节（不超过 3600）"),
-    Option("deadline", "int", 3600, "seconds the whole publication may take (at most 86400); what the server "
+    Option(name="deadline", type="int", default=3600,
+           help="seconds the whole publication may take (at most 86400); what the server "
            "accepted until then is recorded", minimum=1, check=_at_most(86_400),
            help_zh="整个发布最多用时（秒，不超过 86400）；到时前服务器已接受的都会记录"),
-    Option("max_response_mb", "int", 16, "the largest answer read from the server, in MiB (at most 1024)",
+    Option(name="max_response_mb", type="int", default=16,
+           help="the largest answer read from the server, in MiB (at most 1024)",
            minimum=1, check=_at_most(1024), help_zh="从服务器读取的应答最大多少 MiB（不超过 1024）"),
-    Option("auth", "text", "basic", "how to send the password: basic (with every request), digest, or "
+    Option(name="auth", type="text", default="basic",
+           help="how to send the password: basic (with every request), digest, or "
            "auto (ask the server first: one more request)", choices=("basic", "digest", "auto"),
            help_zh="如何发送密码：basic（每次请求都带上）、digest，或 auto（先询问服务器，多一次请求）"),
-    Option("verify_tls", "bool", True, "check the server's TLS certificate (https)",
+    Option(name="verify_tls", type="bool", default=True, help="check the server's TLS certificate (https)",
            help_zh="检查服务器的 TLS 证书（https）"),
-    Option("ca_file", "text", None, "a CA bundle (PEM file) to check the server's certificate against",
+    Option(name="ca_file", type="text", default=None,
+           help="a CA bundle (PEM file) to check the server's certificate against",
            help_zh="用来检查服务器证书的 CA 证书包（PEM 文件）"),
     *(o for o in ICAL_OPTIONS if o.name in _ICAL_NAMES),
 )
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class CalDAVResult(PublishResult):
     """:class:`~liaison.host.publishing.PublishResult` with what CalDAV adds: events deleted (they left a
     calendar), collections created, and the requests by HTTP method."""
@@ -289,7 +297,7 @@ class _Run:
         if self.server.requests == 0:  # nothing to send: still find out the server takes the password
             self.server.check()
         return CalDAVResult(
-            self.publication(), created=self.counts["created"], updated=self.counts["updated"],
+            publication=self.publication(), created=self.counts["created"], updated=self.counts["updated"],
             unchanged=self.plan.unchanged, requests=self.server.requests, writes=self.counts["writes"],
             conflicts=tuple(self.conflicts), deleted=self.counts["deleted"],
             calendars_created=self.counts["calendars"], by_method=self.server.by_method,

@@ -84,7 +84,7 @@ def _head(b: Builder, letter: Letter) -> int:
         # 发文机关标志 35 mm below the top of the type area; 发文字号 two lines below it; the red rule
         # 4 mm below the number.
         mark_paragraph(b, None, letter.issuing_authority_mark, 1984, TEXT_WIDTH, 0, None)
-        p, ppr = b.flowing("GwDocNumber", Piece(1, LINE_PITCH + 250, 2 * LINE_PITCH, split=False))
+        p, ppr = b.flowing("GwDocNumber", Piece(lines=1, pitch=LINE_PITCH + 250, before=2 * LINE_PITCH, split=False))
         border(el(ppr, "pBdr"), "bottom", "single", 12, space=11)
         spacing(ppr, before=2 * LINE_PITCH)
         if letter.doc_number:
@@ -95,17 +95,18 @@ def _head(b: Builder, letter: Letter) -> int:
         # 7/8 of a 3号 character below the rule; the title two lines below the last element.
         start, title_before = LETTER_START, LINE_PITCH
         if letter.doc_number:
-            p, ppr = b.flowing("GwDocNumber", Piece(1, LINE_PITCH, 280))
+            p, ppr = b.flowing("GwDocNumber", Piece(lines=1, pitch=LINE_PITCH, before=280))
             spacing(ppr, before=280)
             el(ppr, "jc", val="right")
             b.run(p, letter.doc_number)
             title_before = 2 * LINE_PITCH
     lines = title_lines(letter)
-    p, ppr = b.flowing("GwTitle", Piece(len(lines), TITLE_LINE, title_before, keep_next=True, split=False))
+    p, ppr = b.flowing("GwTitle",
+                       Piece(lines=len(lines), pitch=TITLE_LINE, before=title_before, keep_next=True, split=False))
     el(ppr, "spacing", before=str(title_before), after="0", line=str(TITLE_LINE), lineRule="exact")
     b.run(p, "\n".join(lines), "title")
     text = _recipients(letter.recipients)
-    p, ppr = b.flowing("GwRecipients", Piece(body_lines(text, 0), before=LINE_PITCH, keep_next=True))
+    p, ppr = b.flowing("GwRecipients", Piece(lines=body_lines(text, 0), before=LINE_PITCH, keep_next=True))
     spacing(ppr, before=LINE_PITCH)
     b.run(p, text)
     return start
@@ -116,11 +117,11 @@ def _signature(b: Builder, letter: Letter) -> None:
     two lines below the body."""
     date = format_date(letter.date)
     offset = 4 * CHAR + int((display_width(date) - display_width(letter.signature)) * CHAR / 2)
-    p, ppr = b.flowing("GwSignature", Piece(1, before=2 * LINE_PITCH, keep_next=True, split=False))
+    p, ppr = b.flowing("GwSignature", Piece(lines=1, before=2 * LINE_PITCH, keep_next=True, split=False))
     spacing(ppr, before=2 * LINE_PITCH)
     el(ppr, "ind", right=str(max(offset, 0)))
     b.run(p, letter.signature)
-    p, _ = b.flowing("GwDate", Piece(1, split=False))
+    p, _ = b.flowing("GwDate", Piece(lines=1, split=False))
     b.run(p, date)
 
 
@@ -133,14 +134,15 @@ def _attachments(b: Builder, letter: Letter) -> None:
         if not attachment.body:
             continue
         label = f"附件{n}" if many else "附件"
-        p, _ = b.flowing("GwAttachmentLabel", Piece(1, page_break=True, keep_next=True, split=False))
+        p, _ = b.flowing("GwAttachmentLabel", Piece(lines=1, page_break=True, keep_next=True, split=False))
         page_break_before(p)
         b.run(p, label, "heading1")
         lines = break_title(title_units(attachment.name))
-        p, ppr = b.flowing("GwTitle", Piece(len(lines), TITLE_LINE, LINE_PITCH, keep_next=True, split=False))
+        p, ppr = b.flowing("GwTitle",
+                           Piece(lines=len(lines), pitch=TITLE_LINE, before=LINE_PITCH, keep_next=True, split=False))
         el(ppr, "spacing", before=str(LINE_PITCH), after="0", line=str(TITLE_LINE), lineRule="exact")
         b.run(p, "\n".join(lines), "title")
-        p, _ = b.flowing("Normal", Piece(1, keep_next=True))  # a blank line under the name
+        p, _ = b.flowing("Normal", Piece(lines=1, keep_next=True))  # a blank line under the name
         blocks(b, attachment.body)
 
 
@@ -195,7 +197,7 @@ def _record(b: Builder, start: int, rows: list[tuple[str, str | None]], letter: 
         own_section = True
         _tiny(b).append(_section(letter, title_page=letter.kind == "letter", even_page=False))
         above = TEXT_HEIGHT - height - _SLACK
-    _, ppr = b.flowing("Normal", Piece(1, above, split=False))  # pins the 版记 to the foot of the page
+    _, ppr = b.flowing("Normal", Piece(lines=1, pitch=above, split=False))  # pins the 版记 to the foot of the page
     spacing(ppr, line=above)
     record_table(b, rows)
     return own_section

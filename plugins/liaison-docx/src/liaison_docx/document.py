@@ -106,7 +106,7 @@ def mark_paragraph(b: Builder, parent: etree._Element | None, text: str, before:
     size = mark_size(text, width)
     line = size * 10 * 5 // 4
     if parent is None:
-        p, ppr = b.flowing("GwMark", Piece(1, line, before, split=False))
+        p, ppr = b.flowing("GwMark", Piece(lines=1, pitch=line, before=before, split=False))
     else:
         p, ppr = b.para("GwMark", parent)
     if rule is not None:
@@ -128,7 +128,7 @@ def blocks(b: Builder, content: Sequence[Block]) -> None:
     counters = [0, 0, 0, 0]
     for block in content:
         if isinstance(block, Paragraph):
-            p, _ = b.flowing("GwBody", Piece(body_lines(block.text)))
+            p, _ = b.flowing("GwBody", Piece(lines=body_lines(block.text)))
             b.run(p, block.text)
         elif isinstance(block, Heading):
             level = block.level
@@ -137,7 +137,7 @@ def blocks(b: Builder, content: Sequence[Block]) -> None:
             text = block.text
             if block.numbered:
                 text = heading_number(level, counters[level - 1]) + text
-            p, _ = b.flowing(f"GwHeading{level}", Piece(body_lines(text), keep_next=True))
+            p, _ = b.flowing(f"GwHeading{level}", Piece(lines=body_lines(text), keep_next=True))
             b.run(p, text, {1: "heading1", 2: "heading2"}.get(level, "body"))
         elif isinstance(block, Table):
             table(b, block)
@@ -261,7 +261,7 @@ def attachment_note(b: Builder, names: Sequence[str]) -> None:
         numbered = 0.56 * len(number)  # Latin digits and the full stop, in cells
         hang = 3 + numbered  # 附件： is three characters
         lines = count_lines(text, CELLS_PER_LINE - 2 - hang, first_indent=-(hang if n == 0 else numbered))
-        p, ppr = b.flowing("GwBody", Piece(lines, before=LINE_PITCH if n == 0 else 0, keep_next=True))
+        p, ppr = b.flowing("GwBody", Piece(lines=lines, before=LINE_PITCH if n == 0 else 0, keep_next=True))
         spacing(ppr, before=LINE_PITCH if n == 0 else 0)
         el(ppr, "ind", left=str(int((2 + hang) * CHAR)), hanging=str(int((hang if n == 0 else numbered) * CHAR)))
         b.run(p, text)

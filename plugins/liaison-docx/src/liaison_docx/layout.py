@@ -25,7 +25,7 @@ from liaison_docx.geometry import LINE_PITCH, TEXT_HEIGHT
 __all__ = ["Piece", "Placed", "paginate"]
 
 
-@frozen
+@frozen(kw_only=True)
 class Piece:
     """A paragraph of ``lines`` lines of ``pitch`` twips after ``before`` twips of space, or (with
     ``rows``) a table of rows of those heights whose first row repeats on each page."""

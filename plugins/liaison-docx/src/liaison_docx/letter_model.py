@@ -67,7 +67,7 @@ class Attachment:
     body: tuple[Block, ...]
 
 
-@frozen
+@frozen(kw_only=True)
 class FontSet:
     """Font names as Chinese offices expect them; all configurable.
 
@@ -106,7 +106,7 @@ class FontSet:
         return tuple(seen)
 
 
-@frozen
+@frozen(kw_only=True)
 class Letter:
     """One letter.  ``doc_number`` like ``区府办〔2027〕12号`` (see :func:`format_doc_number`).
 

@@ -97,24 +97,30 @@ def _removed_signature(value: str) -> str:
 
 
 OPTIONS = (
-    Option("kinds", "list", LETTER_KINDS, "which letters: notice, invitation (with change letters), consultation, "
+    Option(name="kinds", type="list", default=LETTER_KINDS,
+           help="which letters: notice, invitation (with change letters), consultation, "
            "feedback",
            choices=LETTER_KINDS,
            help_zh="生成哪些函件：notice（通知）、invitation（邀请函，连同改期、取消的函）、"
                    "consultation（征求意见函）、feedback（反馈函）"),
-    Option("fonts", "object", None, "a liaison_docx.FontSet (API only; default FontSet())", check=_fonts,
+    Option(name="fonts", type="object", default=None, help="a liaison_docx.FontSet (API only; default FontSet())",
+           check=_fonts,
            help_zh="字体，一个 liaison_docx.FontSet 对象（仅限接口调用；默认 FontSet()）"),
-    Option("date", "date", None, "the notices' date (default: the first weekday on or after 5 January)",
+    Option(name="date", type="date", default=None,
+           help="the notices' date (default: the first weekday on or after 5 January)",
            help_zh="通知的成文日期（默认：1 月 5 日当天或之后的第一个周一至周五）"),
-    Option("number_prefix", "text", None, "the notices' 发文字号 series (default: the issuer's 机关代字, 区府办)",
+    Option(name="number_prefix", type="text", default=None,
+           help="the notices' 发文字号 series (default: the issuer's 机关代字, 区府办)",
            check=_prefix, help_zh="通知的发文字号代字（默认：发文机关的机关代字，如 区府办）"),
-    Option("first_number", "int", 1, "the first notice's serial number in the year", minimum=1,
+    Option(name="first_number", type="int", default=1, help="the first notice's serial number in the year", minimum=1,
            help_zh="本年第一份通知的发文顺序号"),
-    Option("issuer", "text", None, "who issues the notices: an organisation id or name (default: the general "
+    Option(name="issuer", type="text", default=None,
+           help="who issues the notices: an organisation id or name (default: the general "
            "office)", help_zh="通知的发文机关：单位的 id 或名称（默认：区政府办公室）"),
-    Option("signature", "text", None, "removed: the 署名 follows the issuer and --district-name",
+    Option(name="signature", type="text", default=None, help="removed: the 署名 follows the issuer and --district-name",
            check=_removed_signature, help_zh="已取消：署名随发文机关和 --district-name 而定"),
-    Option("pdf", "bool", False, "also write a PDF of every letter, converted by LibreOffice in one batch",
+    Option(name="pdf", type="bool", default=False,
+           help="also write a PDF of every letter, converted by LibreOffice in one batch",
            help_zh="同时为每份函件生成 PDF，由 LibreOffice 一次批量转换"),
 )
 

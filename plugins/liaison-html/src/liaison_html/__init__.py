@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING
 
 from liaison.lazy import lazy_exports
 
+# Each name once: a type checker reads these imports, and `lazy_exports` reads them to import a module
+# on the first use of one of its names.
 if TYPE_CHECKING:
-    from liaison_html.pages import PageView, page, page_view, render_page
+    from liaison_html.pages import PageView as PageView
+    from liaison_html.pages import page as page
+    from liaison_html.pages import page_view as page_view
+    from liaison_html.pages import render_page as render_page
 
-_LAZY = {"PageView": "liaison_html.pages", "page": "liaison_html.pages", "page_view": "liaison_html.pages",
-         "render_page": "liaison_html.pages"}
-
-__all__ = ["PageView", "page", "page_view", "render_page"]
-
-
-__getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__)
+__getattr__, __dir__ = lazy_exports(__name__)

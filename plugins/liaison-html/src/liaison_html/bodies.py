@@ -12,7 +12,7 @@ import attrs
 
 from liaison.law.district import District
 from liaison.law.duties import Duties, Obligation, duties_of
-from liaison.law.model import GOVERNMENT_KINDS, OrgKind
+from liaison.law.model import GOVERNMENT_KINDS, Organisation, OrgKind
 from liaison.law.terms import DESIGNATION_EN, DESIGNATION_ZH
 from liaison_html.marks import Mark, Provisions, kind_name
 from liaison_html.texts import UI, Bi, period_text
@@ -86,18 +86,18 @@ def duty_lines(district: District, duties: Duties, provisions: Provisions, as_of
     return tuple(lines)
 
 
-def _names(district: District, ids: Sequence[str]) -> Bi:
+def _names(district: District, ids: Sequence[str | Organisation]) -> Bi:
     return Bi(district.names_of(ids, lang="zh"), district.names_of(ids, lang="en"))
 
 
 def _obligation(district: District, o: Obligation, provisions: Provisions) -> DutyLine:
-    cite = provisions.get(o.provision, f"obligation of {o.responsible}").cite
+    cite = provisions.get(o.provision.id, f"obligation of {o.responsible.id}").cite
     period_zh, count_zh = o.rule.how_often_zh()
     period_en, count_en = o.rule.how_often_en()
     what = kind_name(o.kind, district)
     text = Bi(f"{what.zh}{period_zh}{count_zh}", f"{what.en}: {count_en} {period_en}")
     if o.scope == "pairing" and len(o.subject) > 1:
-        text = text.join(_names(district, o.subject[1:]), "（与", " (with ")
+        text = text.join(_names(district, o.counterparts), "（与", " (with ")
         text = Bi(text.zh + "）", text.en + ")")
     if o.partial or not o.applicable:
         text = text.join(Bi(o.reason_zh, o.reason_en), "；", "; ")

@@ -62,7 +62,7 @@ class Column:
     label: Bi
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class FindingView:
     status: Bi
     severity: Bi
@@ -184,9 +184,9 @@ def _finding(district: District, f: Finding) -> FindingView:
     basis = UI["local_basis"] if local else UI["text_basis"]
     if local:
         basis = basis.join(_local_notes(district, f), "：", ": ")
-    return FindingView(Bi(STATUS_ZH[f.status], STATUS_EN[f.status]),
-                       Bi(SEVERITY_ZH[f.severity], SEVERITY_EN[f.severity]), period_text(*f.period),
-                       Bi(f.message_zh, f.message_en), basis, local, f.reason)
+    return FindingView(status=Bi(STATUS_ZH[f.status], STATUS_EN[f.status]),
+                       severity=Bi(SEVERITY_ZH[f.severity], SEVERITY_EN[f.severity]), period=period_text(*f.period),
+                       message=Bi(f.message_zh, f.message_en), basis=basis, local=local, reason=f.reason)
 
 
 def _local_notes(district: District, f: Finding) -> Bi:

@@ -44,7 +44,7 @@ class ProvisionView:
         return f"p-{self.position}" + (f"-{self.version}" if self.version else "")
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Mark:
     """One engagement of the plan, everything the page shows of it."""
 
@@ -165,12 +165,16 @@ def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
     zh = "；".join(x for x in (district.names_of(others, lang="zh"), guests_text(district, e.guests)) if x)
     en = "; ".join(x for x in (district.names_of(others, lang="en"), guests_text(district, e.guests, "en")) if x)
     participants = Bi(zh or "—", en or "—")
-    return Mark(index, e.id, e.date, KINDS.index(e.kind), e.status, e.provisional, e.beyond_guidance,
-                Bi(e.title("zh"), e.title("en")), kind_name(e.kind, district), date_text(e.date),
-                time_text(e.start, e.end),
-                Bi(district.names_of([e.host], lang="zh"), district.names_of([e.host], lang="en")), participants,
-                e.location, e.note, tuple(provisions.get(p, f"engagement {e.id}", e.date) for p in e.provisions),
-                tuple(Bi(w.message_zh, w.message_en) for w in warnings), _local(planned_settings(district, e, owed)))
+    return Mark(index=index, id=e.id, date=e.date, kind=KINDS.index(e.kind), status=e.status, provisional=e.provisional,
+                beyond_guidance=e.beyond_guidance,
+                title=Bi(e.title("zh"), e.title("en")), kind_name=kind_name(e.kind, district), when=date_text(e.date),
+                time=time_text(e.start, e.end),
+                host=Bi(district.names_of([e.host], lang="zh"), district.names_of([e.host], lang="en")),
+                participants=participants,
+                location=e.location, note=e.note,
+                provisions=tuple(provisions.get(p, f"engagement {e.id}", e.date) for p in e.provisions),
+                warnings=tuple(Bi(w.message_zh, w.message_en) for w in warnings),
+                local=_local(planned_settings(district, e, owed)))
 
 
 def _local(settings: Sequence[tuple[str, str]]) -> Bi | None:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 LANGS = ("zh", "en")
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class PageView:
     """Everything the template shows, worked out from the request."""
 

@@ -39,11 +39,14 @@ MEDIA_TYPE: Final = "text/html"
 PAGE: Final = "index.html"
 
 OPTIONS: Final = (
-    Option("lang", "text", "zh", "the language the page opens in: zh or en (both are in the page)",
+    Option(name="lang", type="text", default="zh",
+           help="the language the page opens in: zh or en (both are in the page)",
            choices=("zh", "en"), help_zh="页面打开时的语言：zh（中文）或 en（英文）；页面中两种都有"),
-    Option("title", "text", None, "the page's title (default: the district's name, the year and 对口联系工作年历)",
+    Option(name="title", type="text", default=None,
+           help="the page's title (default: the district's name, the year and 对口联系工作年历)",
            help_zh="页面标题（默认：区名、年度和“对口联系工作年历”）"),
-    Option("as_of", "date", None, "with records: check as of this date (YYYY-MM-DD; default 31 December)",
+    Option(name="as_of", type="date", default=None,
+           help="with records: check as of this date (YYYY-MM-DD; default 31 December)",
            help_zh="有记录时，按此日期检查（YYYY-MM-DD；默认 12 月 31 日）"),
 )
 

@@ -50,7 +50,7 @@ class Tick:
     name: Bi
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class TimelineView:
     width: str
     height: str
@@ -91,5 +91,7 @@ def timeline(days: Sequence[DayView], bodies: Sequence[BodyRow]) -> TimelineView
             placed.append(Placed(mark, _n(_x(doy) + DAY_WIDTH / 2), _n(middle + offset)))
         rows.append(Row(body, _n(top), _n(middle), _n(middle + 3.5), tuple(placed), n % 2 == 1))
     height = HEADER + len(bodies) * ROW
-    return TimelineView(_n(LABEL + len(days) * DAY_WIDTH), _n(height), _n(LABEL), _n(DAY_WIDTH), _n(ROW),
-                        _n(len(bodies) * ROW), _n(HEADER), ticks, bands, tuple(rows))
+    return TimelineView(width=_n(LABEL + len(days) * DAY_WIDTH), height=_n(height), label=_n(LABEL),
+                        day_width=_n(DAY_WIDTH), row_height=_n(ROW),
+                        body_height=_n(len(bodies) * ROW), header=_n(HEADER), ticks=ticks, bands=bands,
+                        rows=tuple(rows))

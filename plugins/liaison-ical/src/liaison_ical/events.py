@@ -27,7 +27,7 @@ Status: TypeAlias = Literal["TENTATIVE", "CONFIRMED", "CANCELLED"]
 STATUSES: tuple[Status, ...] = ("TENTATIVE", "CONFIRMED", "CANCELLED")
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class CalendarEvent:
     """One VEVENT.
 

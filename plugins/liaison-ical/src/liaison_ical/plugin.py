@@ -105,13 +105,14 @@ def _refresh_text(value: Any) -> str:
 
 
 OPTIONS: Final = (
-    Option("alarm_minutes", "int", None, "a reminder that many minutes before each event, e.g. 30",
+    Option(name="alarm_minutes", type="int", default=None,
+           help="a reminder that many minutes before each event, e.g. 30",
            minimum=0, maximum=40_320, help_zh="在每项活动开始前多少分钟提醒，如 30"),  # at most four weeks
-    Option("dtstamp", "datetime", None,
-           "the DTSTAMP of every event (default: midnight UTC on 1 January of the plan's year)",
+    Option(name="dtstamp", type="datetime", default=None,
+           help="the DTSTAMP of every event (default: midnight UTC on 1 January of the plan's year)",
            help_zh="每个事件的 DTSTAMP（默认：计划年度 1 月 1 日零时，协调世界时）"),
-    Option("refresh", "text", DEFAULT_REFRESH,
-           "how often subscribed clients refresh: a duration such as PT12H, PT30M or P1D "
+    Option(name="refresh", type="text", default=DEFAULT_REFRESH,
+           help="how often subscribed clients refresh: a duration such as PT12H, PT30M or P1D "
            "(REFRESH-INTERVAL and X-PUBLISHED-TTL)", check=_refresh_text,
            help_zh="订阅的客户端多久刷新一次：时长，如 PT12H、PT30M 或 P1D"
                    "（写入 REFRESH-INTERVAL 和 X-PUBLISHED-TTL）"),

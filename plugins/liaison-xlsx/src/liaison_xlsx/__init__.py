@@ -14,23 +14,15 @@ from typing import TYPE_CHECKING
 
 from liaison.lazy import lazy_exports
 
+# Each name once: a type checker reads these imports, and `lazy_exports` reads them to import a module
+# on the first use of one of its names.
 if TYPE_CHECKING:
-    from liaison_xlsx.plugin import ledger_workbook, schedule_workbook
-    from liaison_xlsx.problems import LedgerError
-    from liaison_xlsx.reader import read_ledger
-    from liaison_xlsx.specs import LEDGER, Column, SheetSpec
+    from liaison_xlsx.plugin import ledger_workbook as ledger_workbook
+    from liaison_xlsx.plugin import schedule_workbook as schedule_workbook
+    from liaison_xlsx.problems import LedgerError as LedgerError
+    from liaison_xlsx.reader import read_ledger as read_ledger
+    from liaison_xlsx.specs import LEDGER as LEDGER
+    from liaison_xlsx.specs import Column as Column
+    from liaison_xlsx.specs import SheetSpec as SheetSpec
 
-_LAZY = {
-    "ledger_workbook": "liaison_xlsx.plugin",
-    "schedule_workbook": "liaison_xlsx.plugin",
-    "read_ledger": "liaison_xlsx.reader",
-    "LedgerError": "liaison_xlsx.problems",
-    "LEDGER": "liaison_xlsx.specs",
-    "Column": "liaison_xlsx.specs",
-    "SheetSpec": "liaison_xlsx.specs",
-}
-
-__all__ = ["LEDGER", "Column", "LedgerError", "SheetSpec", "ledger_workbook", "read_ledger", "schedule_workbook"]
-
-
-__getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__)
+__getattr__, __dir__ = lazy_exports(__name__)

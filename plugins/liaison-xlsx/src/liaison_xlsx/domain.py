@@ -269,7 +269,7 @@ def kind_lists(district: District, year: int) -> dict[str, tuple[KindWord, ...]]
 
 
 # ------------------------------------------------------------------------------------------ the plan
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class PlannedRow:
     """One engagement of the plan as the sheets show it: names are ids, sentences are Chinese."""
 
@@ -494,7 +494,7 @@ class Directory:
 # --------------------------------------------------------------------------------------- records
 def make_records(recorded: str, district: District, sections: Mapping[str, Sequence[Any]]) -> Records:
     """The records as read; :func:`check_consistency` fills in and checks them as the core does every reader's."""
-    return Records(recorded, **{name: tuple(items) for name, items in sections.items()})
+    return Records(district_id=recorded, **{name: tuple(items) for name, items in sections.items()})
 
 
 _CORE_PATH = re.compile(r"^\$\.(\w+)\[(\d+)\](?:\.(\w+)(?:\[(\d+)\](?:\.(\w+))?)?)?$")

@@ -43,10 +43,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKBOOKS = ("schedule", "ledger")
 
 OPTIONS = (
-    Option("workbooks", "list", WORKBOOKS, "which workbooks: schedule (安排表), ledger (台账)", choices=WORKBOOKS,
+    Option(name="workbooks", type="list", default=WORKBOOKS, help="which workbooks: schedule (安排表), ledger (台账)",
+           choices=WORKBOOKS,
            help_zh="生成哪些工作簿：schedule（安排表）、ledger（台账）"),
-    Option("created", "datetime", None,
-           "the workbooks' created date (default: midnight UTC on 1 January of the year; never the clock)",
+    Option(name="created", type="datetime", default=None,
+           help="the workbooks' created date (default: midnight UTC on 1 January of the year; never the clock)",
            help_zh="工作簿的创建时间（默认：该年度 1 月 1 日零时，协调世界时；从不读取时钟）"),
 )
 

@@ -52,5 +52,6 @@ def check(district: District, records: Records, year: int, as_of: dt.date | None
     ctx = Context(district, records.until(as_of), year, first, last, as_of, calendar or default_calendar())
     findings = [f for checker in CHECKERS for f in checker(ctx)]
     notes_zh, notes_en = notes(ctx)
-    return Report(district.info.id, year, as_of, tuple(findings), tuple(not_counted(ctx, records)), notes_zh,
-                  notes_en)
+    return Report(district_id=district.info.id, year=year, as_of=as_of, findings=tuple(findings),
+                  not_counted=tuple(not_counted(ctx, records)), notes_zh=notes_zh,
+                  notes_en=notes_en)

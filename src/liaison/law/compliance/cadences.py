@@ -61,7 +61,7 @@ Group = tuple[str, str, str, tuple[dt.date, dt.date]]
 
 def _group(o: Obligation) -> Group:
     """The obligations one department owes under one rule version over one span, pairing by pairing."""
-    return o.provision, o.rule.key, o.responsible, o.span
+    return o.provision_id, o.rule.key, o.responsible_id, o.span
 
 
 def _read_per_pairing(o: Obligation) -> bool:
@@ -117,27 +117,29 @@ def _absent(ctx: Context, o: Obligation, counted: list[str]) -> list[str]:
     for i, e in enumerate(ctx.records.engagements):
         if e.cited(i) in cited:
             present.update((*e.attended, e.host))
-    return [c for c in o.counterparts if c not in present]
+    return [c for c in o.counterpart_ids if c not in present]
 
 
 def _pairings_not_met(ctx: Context, o: Obligation, counted: list[str]) -> Iterator[Finding]:
     """Under the district's per-department reading a department's meeting counts for all its pairings;
     read per pairing (the text allows both), a counterpart that took part in none of them would not be
     met. Each such pairing gets a finding that says so: information, resting on the reading."""
-    prov = ctx.district.provision(o.provision)
+    prov = o.provision
     reading_zh = o.rule.local.note("scope") or ""
     what_zh, what_en = ctx.district.kind_name(o.kind), ctx.district.kind_name(o.kind, "en")
     for other in _absent(ctx, o, counted):
-        zh = (f"{_span_text(o, 'zh')}{ctx.name(other)}未参加{ctx.name(o.responsible)}的{what_zh}；本区将"
+        zh = (f"{_span_text(o, 'zh')}{ctx.name(other)}未参加{o.responsible.name}的{what_zh}；本区将"
               f"{prov.cite_zh()}理解为每个部门{''.join(o.rule.how_often_zh())}（{reading_zh}），据此不作要求；"
               f"如按每对对口关系理解，则这对关系未达要求，仅作提示（{prov.id}{local_mark(('scope',))}）。")
         en = (f"{_span_text(o, 'en')}: {ctx.name(other, 'en')} took part in none of "
-              f"{ctx.name(o.responsible, 'en')}'s {what_en}s; the district reads {prov.id} per department, so nothing "
+              f"{o.responsible.name_en}'s {what_en}s; the district reads {prov.id} per department, so nothing "
               f"is owed for this pairing alone; read per pairing, it would not be met. Information only ({prov.id}"
               f"{local_mark(('scope',), 'en')}).")
-        yield Finding(o.provision, o.rule.key, FindingStatus.NOT_DONE, Severity.INFO, o.responsible, (other,),
-                      (o.responsible, other), o.span, zh, en, (), "".join(o.rule.how_often_zh()), ("scope",),
-                      o.pairing_in_force)
+        yield Finding(provision=o.provision_id, rule=o.rule.key, status=FindingStatus.NOT_DONE, severity=Severity.INFO,
+                      responsible=o.responsible_id, affected=(other,),
+                      subject=(o.responsible_id, other), period=o.span, message_zh=zh, message_en=en, counted=(),
+                      expected="".join(o.rule.how_often_zh()), rests_on=("scope",),
+                      pairing_in_force=o.pairing_in_force)
 
 
 def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[str]) -> Finding | None:
@@ -150,15 +152,15 @@ def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[
     if status != FindingStatus.SHORT or not o.applicable:
         return None
     status = shortfall_status(o.modality, FindingStatus.NOT_DONE if not ids else FindingStatus.FEWER)
-    prov = ctx.district.provision(o.provision)
+    prov = o.provision
     rests = tuple(r for r in o.rests_on if r not in ("scope", "max_per_period"))
-    counterparts = tuple(dict.fromkeys(c for s in siblings for c in s.counterparts))
+    counterparts = tuple(dict.fromkeys(c for s in siblings for c in s.counterpart_ids))
     expected_zh = "".join(o.rule.how_often_zh())
     expected_en = " ".join(reversed(o.rule.how_often_en()))
     what_zh, what_en = ctx.district.kind_name(o.kind), ctx.district.kind_name(o.kind, "en")
-    head_zh = (f"{_span_text(o, 'zh')}{ctx.name(o.responsible)}与对口联系的{ctx.names(list(counterparts))}的"
+    head_zh = (f"{_span_text(o, 'zh')}{o.responsible.name}与对口联系的{ctx.names(list(counterparts))}的"
                f"{what_zh}合计记录{len(ids)}次，少于{o.minimum}次")
-    head_en = (f"{_span_text(o, 'en')}: {ctx.name(o.responsible, 'en')}, {len(ids)} {what_en}(s) recorded in all "
+    head_en = (f"{_span_text(o, 'en')}: {o.responsible.name_en}, {len(ids)} {what_en}(s) recorded in all "
                f"with {ctx.names(list(counterparts), 'en')} (its paired organisations), fewer than {o.minimum}")
     if status == FindingStatus.SHORT and rests:
         zh = (f"{head_zh}，即使按部门合计计算，也未达本区对{prov.cite_zh()}“{expected_zh}”的设定"
@@ -172,13 +174,15 @@ def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[
         zh = (f"{head_zh}；{prov.cite_zh()}为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}），不属违反，仅作提示"
               f"{local_mark(rests)}。")
         en = f"{head_en}; {prov.id} allows {expected_en}: information only{local_mark(rests, 'en')}."
-    return Finding(o.provision, o.rule.key, status, severity(status, o.modality, local_only=bool(rests)), o.responsible,
-                   counterparts, (o.responsible,), o.span, zh, en, tuple(ids), expected_zh, rests)
+    return Finding(provision=o.provision_id, rule=o.rule.key, status=status,
+                   severity=severity(status, o.modality, local_only=bool(rests)), responsible=o.responsible_id,
+                   affected=counterparts, subject=(o.responsible_id,), period=o.span, message_zh=zh, message_en=en,
+                   counted=tuple(ids), expected=expected_zh, rests_on=rests)
 
 
 def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: int,
                      whole: tuple[int, int] | None = None) -> Finding:
-    prov = ctx.district.provision(o.provision)
+    prov = o.provision
     expected_zh = "".join(o.rule.how_often_zh())
     expected_en = " ".join(reversed(o.rule.how_often_en()))
     if not o.applicable:
@@ -208,9 +212,11 @@ def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: 
                                f"少于原文任一版本的{whole[1]}次。")
         en = en.rstrip(".") + (f"; {whole[0]} in the whole period {a.isoformat()} to {b.isoformat()}, fewer than any "
                               f"wording of the text asks ({whole[1]}).")
-    return Finding(o.provision, o.rule.key, status, severity(status, o.modality, local_only=local_only),
-                   o.responsible, o.counterparts, o.subject, o.span, zh, en, tuple(counted), expected_zh,
-                   rests, o.pairing_in_force)
+    return Finding(provision=o.provision_id, rule=o.rule.key, status=status,
+                   severity=severity(status, o.modality, local_only=local_only),
+                   responsible=o.responsible_id, affected=o.counterpart_ids, subject=o.subject, period=o.span,
+                   message_zh=zh, message_en=en, counted=tuple(counted), expected=expected_zh,
+                   rests_on=rests, pairing_in_force=o.pairing_in_force)
 
 
 def _what_it_rests_on(ctx: Context, o: Obligation, status: FindingStatus, pairings: int,
@@ -249,9 +255,9 @@ def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, sta
                        rests: tuple[str, ...], expected_zh: str, expected_en: str) -> tuple[str, str]:
     what_zh, what_en = ctx.district.kind_name(o.kind), ctx.district.kind_name(o.kind, "en")
     when_zh, when_en = _span_text(o, "zh"), _span_text(o, "en")
-    who_zh = ctx.name(o.responsible) + ("与" + ctx.names(list(o.counterparts)) if o.scope != "government" else "")
-    who_en = ctx.name(o.responsible, "en") + (
-        " with " + ctx.names(list(o.counterparts), "en") if o.scope != "government" else "")
+    who_zh = o.responsible.name + ("与" + ctx.names(o.counterpart_ids) if o.scope != "government" else "")
+    who_en = o.responsible.name_en + (
+        " with " + ctx.names(o.counterpart_ids, "en") if o.scope != "government" else "")
     head_zh = f"{when_zh}{who_zh}的{what_zh}记录{n}次"
     head_en = f"{when_en}: {who_en}, {n} {what_en}(s) recorded"
     cite_zh, cite_en = f"{prov.cite_zh()}“{expected_zh}”（{prov.id}）", f"{prov.id} asks for {expected_en}"
@@ -291,7 +297,6 @@ def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, sta
 def designations(ctx: Context) -> Iterator[Finding]:
     day = min(ctx.as_of, ctx.last)
     for prov, rule in ctx.district.rules(DesignationRule, day):
-        assert isinstance(rule, DesignationRule)
         paired = {s.pairing.department for s in ctx.district.pairing_spans(ctx.first, day)}
         for org in (o for o in ctx.district.departments() if o.id in paired):
             duty = designation_duty(ctx.district, org, prov, rule, day, ctx.records)
@@ -312,9 +317,11 @@ def designations(ctx: Context) -> Iterator[Finding]:
             else:
                 zh = f"{org.name}已指定{roles_zh}（{prov.id}）。"
                 en = f"{org.name_en} has named its {roles_en} ({prov.id})."
-            yield Finding(prov.id, rule.key, status, severity(status, duty.modality), org.id, (org.id,), (org.id,),
-                          (ctx.first, day), zh, en, (f"designations:{org.id}",) if named != org.designations else (),
-                          "、".join(DESIGNATION_ZH[r] for r in rule.roles))
+            yield Finding(provision=prov.id, rule=rule.key, status=status, severity=severity(status, duty.modality),
+                          responsible=org.id, affected=(org.id,), subject=(org.id,),
+                          period=(ctx.first, day), message_zh=zh, message_en=en,
+                          counted=(f"designations:{org.id}",) if named != org.designations else (),
+                          expected="、".join(DESIGNATION_ZH[r] for r in rule.roles))
 
 
 # ---------------------------------------------------------------------------------------- record-only
@@ -323,7 +330,6 @@ def record_only(ctx: Context) -> Iterator[Finding]:
     whom the sentence puts the duty — recorded, never counted against a number the text does not give."""
     day = min(ctx.as_of, ctx.last)
     for prov, rule in ctx.district.rules(RecordOnly, day):
-        assert isinstance(rule, RecordOnly)
         section = record_section(rule.record_kind)
         items = [(i, r) for i, r in enumerate(getattr(ctx.records, section)) if ctx.first <= r.date <= ctx.last
                  and (section != ACTIVITIES or r.kind == rule.record_kind)]
@@ -344,8 +350,10 @@ def record_only(ctx: Context) -> Iterator[Finding]:
         en = (f"{ctx.year}: {len(items)} record(s) of {what_en} (the duty of {who_en})"
               + (f": {shares_en}" if shares_en else "") + f" ({prov.id}, recorded only, not counted).")
         bodies = tuple(b for b in by_body if b in ctx.district.by_id())
-        yield Finding(prov.id, rule.key, FindingStatus.RECORDED, severity(FindingStatus.RECORDED, Modality.NONE),
-                      None, bodies, bodies, (ctx.first, ctx.last), zh, en, tuple(f"{section}[{i}]" for i, _ in items))
+        yield Finding(provision=prov.id, rule=rule.key, status=FindingStatus.RECORDED,
+                      severity=severity(FindingStatus.RECORDED, Modality.NONE),
+                      responsible=None, affected=bodies, subject=bodies, period=(ctx.first, ctx.last), message_zh=zh,
+                      message_en=en, counted=tuple(f"{section}[{i}]" for i, _ in items))
 
 
 def _done_by(record: object) -> str:

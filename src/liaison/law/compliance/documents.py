@@ -38,8 +38,9 @@ def routing(ctx: Context) -> Iterator[Finding]:
             continue  # listed as not counted, with the reason
         ctx.use("documents", i)
         prov = ctx.district.provision(cc.provisions[0])
-        rule = prov.rule(cc.rule, doc.date)
-        assert isinstance(rule, Routing)
+        rule = prov.rule(cc.rule, doc.date, Routing)
+        if rule is None:  # a cc list names the rule it was built from, in force that day
+            raise AssertionError(f"{prov.id} has no routing rule {cc.rule} on {doc.date}")
         expected = cc.ids()
         missing = [o for o in expected if o not in doc.copied_to]
         modality = prov.modality_of(rule)
@@ -58,8 +59,10 @@ def routing(ctx: Context) -> Iterator[Finding]:
         else:
             zh = f"{cc.issuer.name}{title}已按{prov.cite_zh()}抄送{ctx.names(list(expected))}（{prov.id}）。"
             en = f"{cc.issuer.name_en} document {doc.id} was copied as {prov.id} requires."
-        yield Finding(prov.id, rule.key, status, severity(status, modality), cc.issuer.id,
-                      tuple(missing), (doc.issuer,), (doc.date, doc.date), zh, en, (doc.id,), "、".join(expected))
+        yield Finding(provision=prov.id, rule=rule.key, status=status, severity=severity(status, modality),
+                      responsible=cc.issuer.id,
+                      affected=tuple(missing), subject=(doc.issuer,), period=(doc.date, doc.date), message_zh=zh,
+                      message_en=en, counted=(doc.id,), expected="、".join(expected))
 
 
 def invitations(ctx: Context) -> Iterator[Finding]:
@@ -95,10 +98,13 @@ def invitations(ctx: Context) -> Iterator[Finding]:
             en += f"; the reason recorded (as written): “{e.reason}”"
         rests = ("host",) if rule.is_local("host") else ()
         charged = None if rule.host == "counterpart" else e.host
-        yield Finding(prov.id, rule.key, status, severity(status, modality, explained=bool(e.reason)), charged,
-                      tuple(missing), (e.host,), (e.date, e.date), zh + f"（{prov.id}{local_mark(rests)}）",
-                      en + f" ({prov.id}{local_mark(rests, 'en')})", (e.cited(i),), "、".join(expected),
-                      rests, reason=e.reason)
+        yield Finding(provision=prov.id, rule=rule.key, status=status,
+                      severity=severity(status, modality, explained=bool(e.reason)), responsible=charged,
+                      affected=tuple(missing), subject=(e.host,), period=(e.date, e.date),
+                      message_zh=zh + f"（{prov.id}{local_mark(rests)}）",
+                      message_en=en + f" ({prov.id}{local_mark(rests, 'en')})", counted=(e.cited(i),),
+                      expected="、".join(expected),
+                      rests_on=rests, reason=e.reason)
 
 
 def _invitation_sentences(ctx: Context, prov: Provision, day: dt.date, title: str, title_en: str,
@@ -135,7 +141,7 @@ def _invitation_sentences(ctx: Context, prov: Provision, day: dt.date, title: st
 
 def _response_rule(ctx: Context, trigger: str, day: dt.date) -> tuple[str, Response, Modality] | None:
     for prov, rule in ctx.district.rules(Response, day):
-        if isinstance(rule, Response) and rule.trigger == trigger:
+        if rule.trigger == trigger:
             return prov.id, rule, prov.modality_of(rule)
     return None
 
@@ -198,9 +204,11 @@ def research_feedback(ctx: Context) -> Iterator[Finding]:
         else:
             status, zh, en = (FindingStatus.OPEN, f"{head}，{_deadline_zh(rule, due)}未到",
                               f"{head_en}; feedback is due by {_deadline_en(rule, due)}")
-        yield Finding(pid, rule.key, status, severity(status, modality, local_only=local), dept.id, (branch.id,),
-                      (r.department, r.submitted_by), (r.received, due), f"{zh}（{pid}）。", f"{en} ({pid}).",
-                      (r.id,), rule.describe_zh(), (rule.deadline_field,) if local else ())
+        yield Finding(provision=pid, rule=rule.key, status=status,
+                      severity=severity(status, modality, local_only=local), responsible=dept.id, affected=(branch.id,),
+                      subject=(r.department, r.submitted_by), period=(r.received, due), message_zh=f"{zh}（{pid}）。",
+                      message_en=f"{en} ({pid}).",
+                      counted=(r.id,), expected=rule.describe_zh(), rests_on=(rule.deadline_field,) if local else ())
 
 
 def consultations(ctx: Context) -> Iterator[Finding]:
@@ -217,8 +225,9 @@ def consultations(ctx: Context) -> Iterator[Finding]:
                   f"（{prov.id}，{MODALITY_ZH[prov.modality]}）" + ("，未全部征求不属违反，仅作提示" if may else ""))
             en = f"consultation “{c.id}” did not go to {ctx.names(not_asked, 'en')} ({prov.id}, " \
                 f"{MODALITY_EN[prov.modality]})" + ("; not a breach, information only" if may else "")
-            yield Finding(pid, rule.key, status, severity(status, prov.modality),
-                          sender, tuple(not_asked), (sender,), (c.sent, c.sent), zh + "。", en + ".", (c.id,))
+            yield Finding(provision=pid, rule=rule.key, status=status, severity=severity(status, prov.modality),
+                          responsible=sender, affected=tuple(not_asked), subject=(sender,), period=(c.sent, c.sent),
+                          message_zh=zh + "。", message_en=en + ".", counted=(c.id,))
         yield _replies(ctx, c, pid, rule, sender)
 
 
@@ -258,6 +267,8 @@ def _replies(ctx: Context, c: object, pid: str, rule: Response, sender: str) -> 
         zh = f"《{c.subject}》征求意见已收到全部答复，均在答复期限{due.isoformat()}{deadline_zh}内"
         en = f"consultation “{c.id}”: every reply came by the deadline {due.isoformat()}{deadline_en}"
     affected = tuple(late + silent)
-    return Finding(pid, rule.key, status, severity(status, Modality.MAY), sender, affected, (sender,),
-                   (c.sent, due), f"{zh}（{pid}）。", f"{en} ({pid}).", (c.id,), rule.describe_zh(),
-                   () if c.due else (rule.deadline_field,))
+    return Finding(provision=pid, rule=rule.key, status=status, severity=severity(status, Modality.MAY),
+                   responsible=sender, affected=affected, subject=(sender,),
+                   period=(c.sent, due), message_zh=f"{zh}（{pid}）。", message_en=f"{en} ({pid}).", counted=(c.id,),
+                   expected=rule.describe_zh(),
+                   rests_on=() if c.due else (rule.deadline_field,))

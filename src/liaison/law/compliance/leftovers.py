@@ -100,7 +100,7 @@ def _why_not_engagement(ctx: Context, record: HeldEngagement) -> tuple[str, str]
     kind, day = record.kind, record.date
     what_zh, what_en = ctx.district.kind_name(kind), ctx.district.kind_name(kind, "en")
     counts_kind = [r for _, r in ctx.district.rules(Cadence, day)
-                   if isinstance(r, Cadence) and r.engagement_kind == kind and r.scope != "government"]
+                   if r.engagement_kind == kind and r.scope != "government"]
     if host.kind != OrgKind.DEPARTMENT or not counts_kind:
         return (f"没有规则计算由{host.name}主办的{what_zh}", f"no rule counts a {what_en} hosted by {host.name_en}")
     paired = ctx.district.counterparts_of(host, day)

@@ -112,9 +112,10 @@ def _draft(kind: str, e: Engagement, org: Organisation, old: LetterRecord, new: 
     assert old.engagement_date is not None
     label = "改期" if kind == "change" else "取消"
     announced = new if new is not None else old
-    return Draft("change" if kind == "change" else "cancellation",
-                 f"{old.engagement_date.isoformat()}-{e.kind.value}-{e.host}-{org.id}-{label}-{old.series}{old.serial}",
-                 letter, e.id, org.id, letter_key(kind, e.id, org.id, old.doc_number), w.letter_series(issuer),
+    return Draft(kind="change" if kind == "change" else "cancellation",
+                 name=f"{old.engagement_date.isoformat()}-{e.kind.value}-{e.host}-{org.id}-{label}-{old.series}{old.serial}",
+                 letter=letter, subject=e.id, recipient=org.id, key=letter_key(kind, e.id, org.id, old.doc_number),
+                 series=w.letter_series(issuer),
                  # dated the day of the change; a cancellation without a day of issue: before the old date
                  deadline=None if new is not None or fixed else old.engagement_date,
                  engagement_date=announced.engagement_date, engagement_start=announced.engagement_start,

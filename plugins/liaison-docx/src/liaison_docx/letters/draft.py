@@ -32,7 +32,7 @@ def letter_key(*parts: str) -> str:
     return f"{parts[0]}/{digest}"
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Draft:
     """A letter and where it goes: ``folder/name.docx`` once each part passes ``safe_name``.
 

@@ -84,8 +84,10 @@ def invitations(district: District, plan: Plan, *, records: Records | None = Non
         by_role = roles(district, e)
         for org in invitees(district, e):
             letter = invitation_letter(district, e, org, issuer=issuer, role=by_role.get(org.id, ""), records=records)
-            drafts.append(Draft("invitation", f"{e.date.isoformat()}-{e.kind.value}-{e.host}-{org.id}", letter, e.id,
-                                org.id, letter_key("invitation", e.id, org.id), w.letter_series(issuer),
+            drafts.append(Draft(kind="invitation", name=f"{e.date.isoformat()}-{e.kind.value}-{e.host}-{org.id}",
+                                letter=letter, subject=e.id,
+                                recipient=org.id, key=letter_key("invitation", e.id, org.id),
+                                series=w.letter_series(issuer),
                                 deadline=e.date, engagement_date=e.date, engagement_start=e.start,
                                 engagement_title=e.title_zh))
     return tuple(drafts)

@@ -58,8 +58,9 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
             continue
         letter = notice_letter(district, duties, own, office=office, date=natural,
                                breaks_avoided=not plan.options.allow_customary_breaks)
-        drafts.append(Draft("notice", f"{len(drafts) + 1:02d}-{dept.id}", letter, dept.id, dept.id,
-                            letter_key("notice", dept.id), prefix,
+        drafts.append(Draft(kind="notice", name=f"{len(drafts) + 1:02d}-{dept.id}", letter=letter, subject=dept.id,
+                            recipient=dept.id,
+                            key=letter_key("notice", dept.id), series=prefix,
                             deadline=None if date is not None else dt.date(year, 12, 31), first_serial=first_number))
     return tuple(drafts)
 
@@ -82,7 +83,7 @@ def notice_letter(district: District, duties: Duties, engagements: Sequence[Enga
         kind="document", issuing_authority_mark=f"{office_name}文件", doc_number=None,
         title=f"关于做好{year}年{dept_name}与民主党派、工商联对口联系工作的通知", recipients=dept_name,
         body=tuple(body), signature=office_name, date=date,
-        cc=tuple(w.name(district.organisation(c)) for c in duties.counterparts), printer=office_name,
+        cc=tuple(w.name(c) for c in duties.counterparts), printer=office_name,
         print_date=date,
         title_units=("关于", "做好", f"{year}年", dept_name, "与", "民主党派、", "工商联", "对口联系", "工作",
                      "的通知"))
@@ -160,7 +161,7 @@ def _copying(district: District, duties: Duties) -> list[Block]:
     prov, rule = next((district.provision(p), r) for cc in lists[:1] for p in cc.provisions
                       if (r := district.provision(p).rule(cc.rule, cc.date)) is not None)
     kinds = dict.fromkeys(r.document_kind for _, r in district.rules(Routing, lists[0].date)
-                          if isinstance(r, Routing) and r.issuer == "department")
+                          if r.issuer == "department")
     documents = "有关" + "、".join(term(DOCUMENT_KIND_ZH, k) for k in kinds)
     must = w.must(prov.modality_of(rule))
 
@@ -204,13 +205,13 @@ def _obligations(district: District, duties: Duties, engagements: Sequence[Engag
     """One item per cadence rule version the department owes (§3.3, §3.6 in the seed)."""
     groups: dict[tuple[str, int], list[Obligation]] = {}
     for o in duties.obligations:
-        groups.setdefault((o.provision, id(o.rule)), []).append(o)
+        groups.setdefault((o.provision.id, id(o.rule)), []).append(o)
     blocks: list[Block] = []
     versions: dict[str, int] = {}
     for provision, _ in groups:
         versions[provision] = versions.get(provision, 0) + 1
     for found in groups.values():
-        prov = district.provision(found[0].provision)
+        prov = found[0].provision
         heading = w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")
         valid = found[0].rule.validity.clip(dt.date(duties.year, 1, 1), dt.date(duties.year, 12, 31))
         if versions[prov.id] > 1 and valid:  # an amended rule: one item per version, each saying when
@@ -224,7 +225,7 @@ def _obligation_text(district: District, duties: Duties, found: Sequence[Obligat
     """The provision quoted, then the reading with the numbers of the rule (saying which of them the
     district set), the parts of the year a pairing is in force, and what the plan has placed."""
     first = found[0]
-    prov, rule = district.provision(first.provision), first.rule
+    prov, rule = first.provision, first.rule
     said = w.quoted_provision(district, prov, rule)
     valid = rule.validity.clip(dt.date(duties.year, 1, 1), dt.date(duties.year, 12, 31))
     note = w.in_force_note(*valid, duties.year).strip("（）") if valid else ""
@@ -237,12 +238,12 @@ def _obligation_text(district: District, duties: Duties, found: Sequence[Obligat
     parts = []
     for o in found:
         if o.partial and o.reason_zh:
-            whose = (f"与{w.name(district.organisation(o.subject[1]))}的对口联系" if o.scope == "pairing"
+            whose = (f"与{w.name(o.counterparts[0])}的对口联系" if o.scope == "pairing"
                      else "你单位的对口联系")
             parts.append(whose + w.text(o.reason_zh, "obligation.reason_zh"))
     if parts:
         said += "其中" + "；".join(parts) + "。"
-    return said + _planned(district, found, engagements)
+    return said + _planned(found, engagements)
 
 
 def _reading(rule: Cadence, o: Obligation) -> str:
@@ -264,7 +265,7 @@ def _reading(rule: Cadence, o: Obligation) -> str:
     return f"{who}{must}{period}{times}，{_COUNTERPARTS}一并参加"
 
 
-def _planned(district: District, found: Sequence[Obligation], engagements: Sequence[Engagement]) -> str:
+def _planned(found: Sequence[Obligation], engagements: Sequence[Engagement]) -> str:
     """How many the plan has placed — per counterpart for a pairing's cadence, so a count is never
     read against a per-pairing limit."""
     def placed(o: Obligation) -> int:
@@ -275,14 +276,14 @@ def _planned(district: District, found: Sequence[Obligation], engagements: Seque
         if total:
             return f"年度安排中已安排{total}次（见上表）。"
         return f"年度安排中尚未安排，请与{_COUNTERPARTS}协商确定时间。" if any(o.applicable for o in found) else ""
-    counts: dict[str, int] = {}
-    owed: set[str] = set()
+    counts: dict[Organisation, int] = {}  # a pairing's cadence is owed to its one counterpart
+    owed: set[Organisation] = set()
     for o in found:
-        counts[o.subject[1]] = counts.get(o.subject[1], 0) + placed(o)
+        counts[o.counterparts[0]] = counts.get(o.counterparts[0], 0) + placed(o)
         if o.applicable:
-            owed.add(o.subject[1])
-    done = [(w.name(district.organisation(c)), n) for c, n in counts.items() if n]
-    missing = [w.name(district.organisation(c)) for c, n in counts.items() if not n and c in owed]
+            owed.add(o.counterparts[0])
+    done = [(w.name(c), n) for c, n in counts.items() if n]
+    missing = [w.name(c) for c, n in counts.items() if not n and c in owed]
     parts = []
     if done and len({n for _, n in done}) == 1:
         parts.append(f"年度安排中已对{'、'.join(nm for nm, _ in done)}各安排{done[0][1]}次（见上表）")

@@ -30,7 +30,7 @@ __all__ = ["consultation_letter", "consultations", "feedback_letter", "feedback_
 
 def _response(district: District, trigger: str, as_of: dt.date) -> tuple[Provision, Response] | None:
     for prov, rule in district.rules(Response, as_of):
-        if isinstance(rule, Response) and rule.trigger == trigger:
+        if rule.trigger == trigger:
             return prov, rule
     return None
 
@@ -52,8 +52,9 @@ def consultations(district: District, plan: Plan, records: Records | None,
             org = district.organisation(org_id)
             letter = consultation_letter(district, rec, org, sender=sender, index=i, records=records,
                                          calendar=calendar)
-            drafts.append(Draft("consultation", f"{rec.sent.isoformat()}-{rec.id}-{org.id}", letter, rec.id, org.id,
-                                letter_key("consultation", rec.id, org.id), w.letter_series(sender)))
+            drafts.append(Draft(kind="consultation", name=f"{rec.sent.isoformat()}-{rec.id}-{org.id}", letter=letter,
+                                subject=rec.id, recipient=org.id,
+                                key=letter_key("consultation", rec.id, org.id), series=w.letter_series(sender)))
     return tuple(drafts)
 
 
@@ -100,9 +101,9 @@ def feedback_letters(district: District, plan: Plan, records: Records | None) ->
             continue
         dept = district.organisation(res.department)
         letter = feedback_letter(district, res, index=i, records=records)
-        drafts.append(Draft("feedback", f"{res.feedback.isoformat()}-{res.id}", letter, res.id,
-                            district.organisation(res.submitted_by).id, letter_key("feedback", res.id),
-                            w.letter_series(dept)))
+        drafts.append(Draft(kind="feedback", name=f"{res.feedback.isoformat()}-{res.id}", letter=letter, subject=res.id,
+                            recipient=district.organisation(res.submitted_by).id, key=letter_key("feedback", res.id),
+                            series=w.letter_series(dept)))
     return tuple(drafts)
 
 

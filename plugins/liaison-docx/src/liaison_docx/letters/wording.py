@@ -57,11 +57,11 @@ def names(orgs: Iterable[Organisation]) -> str:
     return "、".join(name(o) for o in orgs)
 
 
-def group_names(district: District, ids: Sequence[str]) -> str:
-    """各民主党派、工商联 when ``ids`` hold all of them, else their names."""
-    for org_id in ids:
-        name(district.organisation(org_id))
-    return district.names_of(ids)
+def group_names(district: District, orgs: Sequence[str | Organisation]) -> str:
+    """各民主党派、工商联 when ``orgs`` (objects, or ids) hold all of them, else their names."""
+    for org in orgs:
+        name(org if isinstance(org, Organisation) else district.organisation(org))
+    return district.names_of(orgs)
 
 
 def regulation(district: District) -> str:
