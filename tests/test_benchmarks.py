@@ -41,4 +41,5 @@ def test_the_scale_benchmark_runs_its_quick_mode() -> None:
     assert (seed[1], ten[1]) == ("33", "330")  # the seed's pairings, replicated ten times
     assert int(ten[2].replace(",", "")) >= 9 * int(seed[2].replace(",", ""))  # engagements grow with them
     growth = next(line.split() for line in lines if line.split()[:1] == ["growth"])
-    assert len([g for g in growth if g.endswith("×")]) == 1 + 9  # "10× size" and one factor per phase
+    factors = growth[growth.index("size") + 1:]
+    assert len(factors) == 9 and all(f.endswith("×") for f in factors), done.stdout  # one per phase
