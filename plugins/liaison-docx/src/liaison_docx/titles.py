@@ -236,13 +236,16 @@ class Names:
 
 
 _END = ""  # a trie node's key for the name ending there (no character is the empty string)
+_COMMON = Names()  # the common names alone: a title of no district's names (an attachment's)
 
 
 def title_units(text: str, names: Names | Iterable[str] = ()) -> list[str]:
     """Units of free text (an event's title, a document's name): ``names`` (organisation names, or a
     :class:`Names` built once for them) whole, numbers with their unit whole, quoted spans whole,
     punctuation kept at the end of its unit."""
-    spans = _protected(text, names if isinstance(names, Names) else Names(names))
+    if not isinstance(names, Names):
+        names = _COMMON if names == () else Names(names)
+    spans = _protected(text, names)
     quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     units: list[str] = []
     pos = 0
