@@ -26,3 +26,20 @@ def test_the_benchmark_starts(script: Path) -> None:
                           cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "usage" in done.stdout.lower()
+
+
+def test_the_scale_benchmark_runs_its_quick_mode() -> None:
+    """The seed and 10× through every phase, timed and traced (no figure asserted: they are printed)."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_scale.py"), "--quick", "--rounds", "1"],
+                          capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    header = next(line for line in lines if line.lstrip().startswith("size"))
+    assert header.split()[3:] == ["plan", "ical", "docx", "xlsx", "html", "check", "ledger", "write", "ledger", "read"]
+    seed = next(line.split() for line in lines if line.lstrip().startswith("1×"))
+    ten = next(line.split() for line in lines if line.lstrip().startswith("10×"))
+    assert (seed[1], ten[1]) == ("33", "330")  # the seed's pairings, replicated ten times
+    assert int(ten[2].replace(",", "")) >= 9 * int(seed[2].replace(",", ""))  # engagements grow with them
+    growth = next(line.split() for line in lines if line.split()[:1] == ["growth"])
+    factors = growth[growth.index("size") + 1:]
+    assert len(factors) == 8 and all(f.endswith("×") for f in factors), done.stdout  # one per phase

@@ -17,6 +17,7 @@ from liaison.year.engagements import Plan, revise
 from liaison.year.planner import plan_year
 from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
 from liaison_caldav import Action, changes, collection_slug, resource_name
+from liaison_caldav import dav as caldav_dav
 from liaison_caldav import plugin as caldav_plugin
 from liaison_caldav.dav import Answer, ServerError
 from liaison_ical import PlanResources, calendar_resources, uid_for
@@ -266,7 +267,7 @@ class FakeServer:
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeServer:
     server = FakeServer()
-    monkeypatch.setattr(caldav_plugin, "Server", server.connect)
+    monkeypatch.setattr(caldav_dav, "Server", server.connect)
     return server
 
 
@@ -368,12 +369,12 @@ def test_a_refused_write_stops_with_exactly_what_was_accepted(
 
 
 def publish_on(server: FakeServer, seed: District, plan: Plan) -> caldav_plugin.CalDAVResult:
-    original = caldav_plugin.Server
-    caldav_plugin.Server = server.connect  # type: ignore[assignment,misc]
+    original = caldav_dav.Server
+    caldav_dav.Server = server.connect  # type: ignore[assignment,misc]
     try:
         return publish(seed, plan)
     finally:
-        caldav_plugin.Server = original  # type: ignore[misc]
+        caldav_dav.Server = original  # type: ignore[misc]
 
 
 def test_an_unknown_etag_is_read_back_after_the_writes(fake: FakeServer, seed: District, plan: Plan) -> None:
@@ -410,7 +411,7 @@ def test_server_errors_become_one_publish_error(monkeypatch: pytest.MonkeyPatch,
                               "password (HTTP 401)",
                               "在 x 查找日历主目录：服务器拒绝了用户名或密码（HTTP 401）", 401)
 
-    monkeypatch.setattr(caldav_plugin, "Server", Refusing().connect)
+    monkeypatch.setattr(caldav_dav, "Server", Refusing().connect)
     with pytest.raises(PublishError) as info:
         publish(seed, plan, user="u", password="p")
     assert "check the user and the password" in str(info.value)

@@ -17,7 +17,8 @@ import gc
 import sys
 import time
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneStandard
 
@@ -64,8 +65,8 @@ def make_spec(n: int) -> CalendarSpec:
     )
 
 
-def raw_icalendar(spec: CalendarSpec) -> bytes:
-    """The same calendar with the plain icalendar API."""
+def raw_head(spec: CalendarSpec) -> Calendar:
+    """A calendar's properties and its VTIMEZONE with the plain icalendar API."""
     cal = Calendar()
     cal.add("prodid", spec.prodid)
     cal.add("version", "2.0")
@@ -83,32 +84,59 @@ def raw_icalendar(spec: CalendarSpec) -> bytes:
     std.add("tzname", "CST")
     tz.add_component(std)
     cal.add_component(tz)
+    return cal
+
+
+def raw_event(ev: Any, dtstamp: Any) -> Event:
+    """One VEVENT with the plain icalendar API."""
+    event = Event()
+    event.add("uid", ev.uid)
+    event.add("dtstamp", dtstamp)
+    if isinstance(ev.start, datetime.datetime) and isinstance(ev.end, datetime.datetime):
+        event.add("dtstart", ev.start.replace(tzinfo=SHANGHAI))
+        event.add("dtend", ev.end.replace(tzinfo=SHANGHAI))
+    else:
+        event.add("dtstart", ev.start)
+        event.add("dtend", ev.end)
+    event.add("sequence", ev.sequence)
+    event.add("status", ev.status)
+    event.add("summary", ev.summary)
+    if ev.description:
+        event.add("description", ev.description)
+    if ev.location:
+        event.add("location", ev.location)
+    if ev.categories:
+        event.add("categories", list(ev.categories))
+    if ev.alarm_minutes is not None and ev.status != "CANCELLED":
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", datetime.timedelta(minutes=-ev.alarm_minutes))
+        alarm.add("description", ev.summary)
+        event.add_component(alarm)
+    return event
+
+
+def raw_files_once(specs: Sequence[CalendarSpec]) -> list[bytes]:
+    """Every calendar with the plain icalendar API, each event built once (by UID) and the same
+    Event object added to every calendar holding it: what a careful icalendar user writes."""
+    built: dict[str, Event] = {}
+    out = []
+    for spec in specs:
+        cal = raw_head(spec)
+        for ev in spec.events:
+            event = built.get(ev.uid)
+            if event is None:
+                event = built[ev.uid] = raw_event(ev, spec.dtstamp)
+            cal.add_component(event)
+        out.append(cal.to_ical())
+    return out
+
+
+def raw_icalendar(spec: CalendarSpec) -> bytes:
+    """The same calendar with the plain icalendar API."""
+    cal = raw_head(spec)
     for ev in spec.events:
-        event = Event()
-        event.add("uid", ev.uid)
-        event.add("dtstamp", spec.dtstamp)
-        if isinstance(ev.start, datetime.datetime) and isinstance(ev.end, datetime.datetime):
-            event.add("dtstart", ev.start.replace(tzinfo=SHANGHAI))
-            event.add("dtend", ev.end.replace(tzinfo=SHANGHAI))
-        else:
-            event.add("dtstart", ev.start)
-            event.add("dtend", ev.end)
-        event.add("sequence", ev.sequence)
-        event.add("status", ev.status)
-        event.add("summary", ev.summary)
-        if ev.description:
-            event.add("description", ev.description)
-        if ev.location:
-            event.add("location", ev.location)
-        if ev.categories:
-            event.add("categories", list(ev.categories))
-        if ev.alarm_minutes is not None and ev.status != "CANCELLED":
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("trigger", datetime.timedelta(minutes=-ev.alarm_minutes))
-            alarm.add("description", ev.summary)
-            event.add_component(alarm)
-        cal.add_component(event)
+        cal.add_component(raw_event(ev, spec.dtstamp))
     result: bytes = cal.to_ical()
     return result
 

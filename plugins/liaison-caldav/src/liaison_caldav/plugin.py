@@ -33,7 +33,7 @@ exporter's ``alarm_minutes`` and ``dtstamp``, so the events are the ones the .ic
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import attrs
@@ -44,10 +44,14 @@ from liaison.host.options import Option, resolve
 from liaison.host.publishing import Conflict, Publisher, PublishError, PublishRequest, PublishResult
 from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
 from liaison_caldav.changes import PUBLISHER, Action, CalendarChanges, Changes, Write, changes
-from liaison_caldav.dav import Answer, Server, ServerError
 from liaison_caldav.same import same_event
 from liaison_ical.plugin import OPTIONS as ICAL_OPTIONS
 from liaison_ical.resources import EventResource, calendar_resources
+
+if TYPE_CHECKING:
+    # The HTTP stack (caldav, niquests, urllib3, ssl) loads only when something is published: every
+    # command loads this plugin, and only `publish` needs it.
+    from liaison_caldav.dav import Answer, Server, ServerError
 
 __all__ = ["OPTIONS", "CalDAVResult", "publish", "register_publishers", "target_url"]
 
@@ -349,6 +353,8 @@ class _Run:
         return True
 
     def _refused(self, key: str, what: str, href: str, answer: Answer) -> ServerError:
+        from liaison_caldav.dav import ServerError
+
         said = f"，服务器的说明：{answer.reason}" if answer.reason else ""
         return ServerError(f"{what} {href}: refused (HTTP {answer.status}){': ' if answer.reason else ''}"
                            f"{answer.reason}", f"{_DOING[what]} {href} 被拒绝（HTTP {answer.status}）{said}",
@@ -449,6 +455,8 @@ def _join(base: str, name: str) -> str:
 
 def publish(request: PublishRequest) -> CalDAVResult:
     """Publish the request's plan to the CalDAV server in its options; see the module docstring."""
+    from liaison_caldav.dav import Server, ServerError
+
     options = _typed(request)
     target: str = options["url"]
     resources = calendar_resources(request.district, request.plan,

@@ -65,8 +65,6 @@ from liaison_docx.letters import (
     invitations,
     notices,
 )
-from liaison_docx.pdf import PDF, to_pdf
-from liaison_docx.render import render
 
 __all__ = ["DOCX", "OPTIONS", "drafts", "export", "register_exporters"]
 
@@ -161,6 +159,8 @@ def drafts(request: ExportRequest) -> tuple[Draft, ...]:
 def export(request: ExportRequest) -> list[Artifact]:
     """The letters as artifacts; raises :class:`ExportError` (naming the letter and the field) for
     text a Word file cannot hold, before any artifact is returned."""
+    from liaison_docx.render import render  # python-docx and lxml: loaded by an export, not by every command
+
     fonts: FontSet = request.option("fonts") or FontSet()
     artifacts: list[Artifact] = []
     found = drafts(request)
@@ -174,6 +174,8 @@ def export(request: ExportRequest) -> list[Artifact]:
         artifacts.append(Artifact(path, DOCX, data, policy="archive", letter=draft.record))
     if not request.option("pdf", False):
         return artifacts
+    from liaison_docx.pdf import PDF, to_pdf
+
     pdfs = to_pdf([(a.data, d.letter.date) for a, d in zip(artifacts, found, strict=True)])
     return [each for a, data in zip(artifacts, pdfs, strict=True)
             for each in (a, Artifact(a.path.removesuffix(".docx") + ".pdf", PDF, data, policy="archive"))]

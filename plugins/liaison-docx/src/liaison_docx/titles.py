@@ -19,13 +19,17 @@ short enough, else in its middle.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
 
 from liaison_docx.geometry import TEXT_WIDTH, TITLE_SIZE, text_cells
 
-__all__ = ["BALANCE", "TITLE_CELLS", "balanced", "break_title", "title_units"]
+__all__ = ["BALANCE", "TITLE_CELLS", "Names", "balanced", "break_title", "title_units"]
 
 TITLE_CELLS = TEXT_WIDTH / (TITLE_SIZE * 10)
 """How many 2号 characters a title line holds (20.1: 8845 twips of 440)."""
@@ -39,60 +43,132 @@ _QUOTED = re.compile(r"《[^《》]*》|“[^“”]*”|（[^（）]*）")
 _ENDINGS = ("座谈会", "招待会", "联席会议", "工作会议", "全体会议", "大会", "会议", "活动", "工作", "仪式", "论坛")
 
 
-def _cells(units: Sequence[str]) -> float:
-    return text_cells("".join(units))
-
-
 def break_title(units: Sequence[str], capacity: float = TITLE_CELLS) -> list[str]:
     """The title's lines: breaks only between units, each line within ``capacity`` cells, no line of a
     single character; among those, the fewest lines that are :func:`balanced` (one more line is
     allowed to get there, e.g. the 菱形 关于印发 / 《…》 / 的通知), then, at that number of lines, one
     that keeps every quoted name shorter than a line whole, then the shortest longest line with the
     fewest lines ending in a function word.  When no way of breaking is balanced, the fewest lines
-    with the least uneven ones.  A unit wider than a line gets a line of its own (never cut here)."""
-    units = [u for u in units if u]
+    with the least uneven ones.  A unit wider than a line gets a line of its own (never cut here).
+    Ties go to the earliest cut points.  Memoised: a title is broken once however many letters
+    carry it (an invitation per invitee)."""
+    return list(_break(tuple(u for u in units if u), capacity))
+
+
+# The exporter breaks a few distinct titles per engagement; a bound keeps a long-lived host's memo small.
+@functools.lru_cache(maxsize=4096)
+def _break(units: tuple[str, ...], capacity: float) -> tuple[str, ...]:
     if not units:
-        return [""]
-
-    def room(line: Sequence[str]) -> float:
-        return capacity - (_SLACK if any(c.isascii() for c in "".join(line)) else 0.0)
-
-    if _cells(units) <= room(units):
-        return ["".join(units)]
+        return ("",)
     text = "".join(units)
+    if text_cells(text) <= _room(text, capacity):
+        return (text,)
     quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text) if text_cells(m.group()) <= capacity - _SLACK]
-    ends = list(itertools.accumulate(len(u) for u in units))
+    n = len(units)
+    ends = (0, *itertools.accumulate(len(u) for u in units))
+    # Every line a break may make, [a, b) in units: its text, its width, and whether it may stand.
+    segments: list[list[tuple[int, str, float]]] = [[] for _ in range(n)]
+    for a in range(n):
+        for b in range(a + 1, n + 1):
+            line = text[ends[a]:ends[b]]
+            width = text_cells(line)
+            if b - a > 1 and width > _room(line, capacity):
+                break  # a longer line is wider still
+            if len(line) >= 2 and line[0] not in _CLOSING:
+                segments[a].append((b, line, width))
+    inside = [0] + [sum(a < ends[c] < b for a, b in quotes) for c in range(1, n)]
+    # Dynamic programming over cut points, one layer per line.  The score of a way of breaking rests
+    # on its cuts through quotes and its lines ending in a function word (both summed line by line)
+    # and on its widths through the first, last, shortest and longest line and the shape flags that
+    # decide :func:`balanced`; ways that agree on the latter are interchangeable for every
+    # continuation, so only the best of them (fewest cuts through quotes, then fewest function-word
+    # endings, then the earliest cut points, as the exhaustive order would have it) is kept.
+    layer: dict[int, dict[_Shape, _Way]] = {0: {_Shape.empty(): (0, 0, ())}}
     fewest: int | None = None
-    fallback: tuple[tuple[int, float], list[str]] | None = None
-    for count in range(2, len(units) + 1):
+    fallback: tuple[tuple[int, float], tuple[int, ...], tuple[str, ...]] | None = None
+    for count in range(1, n + 1):
         if fewest is not None and count > fewest + 1:
             break
-        best: tuple[tuple[int, float], list[str]] | None = None
-        for cuts in itertools.combinations(range(1, len(units)), count - 1):
-            bounds = (0, *cuts, len(units))
-            lines = [units[a:b] for a, b in itertools.pairwise(bounds)]
-            texts = ["".join(line) for line in lines]
-            widths = [_cells(line) for line in lines]
-            if any(w > room(line) for w, line in zip(widths, lines, strict=True) if len(line) > 1):
-                continue
-            if any(len(t) < 2 or t[0] in _CLOSING for t in texts):
-                continue
-            fewest = count if fewest is None else fewest
-            endings = sum(t[-1] in _FUNCTION_WORDS for t in texts[:-1])
-            inside = sum(a < ends[c - 1] < b for c in cuts for a, b in quotes)
+        nxt: dict[int, dict[_Shape, _Way]] = {}
+        for a, states in layer.items():
+            for shape, (cut_in, endings, cuts) in states.items():
+                for b, line, width in segments[a]:
+                    last = b == n
+                    if not last and count == n:
+                        continue
+                    way = (cut_in + (inside[a] if a else 0), endings + (0 if last else line[-1] in _FUNCTION_WORDS),
+                           (*cuts, a) if a else cuts)
+                    key = shape.then(width)
+                    ways = nxt.setdefault(b, {})
+                    held = ways.get(key)
+                    if held is None or way < held:
+                        ways[key] = way
+        layer = {b: states for b, states in nxt.items() if b < n}
+        done = nxt.get(n, {})
+        if count < 2 or not done:
+            continue
+        fewest = count if fewest is None else fewest
+        best: tuple[tuple[int, float], tuple[int, ...], tuple[str, ...]] | None = None
+        for shape, (cut_in, endings, cuts) in done.items():
+            lines = tuple(text[ends[a]:ends[b]] for a, b in itertools.pairwise((0, *cuts, n)))
             if count == fewest:
-                uneven = (inside, max(widths) - min(widths) + 2.5 * endings)
-                if fallback is None or uneven < fallback[0]:
-                    fallback = (uneven, texts)
-            if balanced(widths):
-                score = (inside, max(widths) + 0.5 * (max(widths) - min(widths)) + 2.5 * endings)
-                if best is None or score < best[0]:
-                    best = (score, texts)
+                uneven = (cut_in, shape.high - shape.low + 2.5 * endings)
+                if fallback is None or (uneven, cuts) < fallback[:2]:
+                    fallback = (uneven, cuts, lines)
+            if shape.balanced(BALANCE):
+                score = (cut_in, shape.high + 0.5 * (shape.high - shape.low) + 2.5 * endings)
+                if best is None or (score, cuts) < best[:2]:
+                    best = (score, cuts, lines)
         if best is not None:
-            return best[1]
+            return best[2]
     if fallback is not None:
-        return fallback[1]
-    return [text]  # pragma: no cover - one unit per line always fits the loop above
+        return fallback[2]
+    return (text,)  # pragma: no cover - one unit per line always fits the loop above
+
+
+def _room(line: str, capacity: float) -> float:
+    return capacity - (_SLACK if any(c.isascii() for c in line) else 0.0)
+
+
+_Way = tuple[int, int, tuple[int, ...]]
+"""A way of breaking so far: cuts through quotes, lines ending in a function word, the cut points."""
+
+
+@attrs.frozen
+class _Shape:
+    """What :func:`balanced` needs to know of the lines so far: the first, last, shortest and longest
+    widths, whether a line rose or fell by more than the tolerance, whether a line fell before the
+    (first) longest one and whether one rose after it."""
+
+    first: float
+    last: float
+    low: float
+    high: float
+    rose: bool
+    fell: bool
+    fell_before_peak: bool
+    rose_after_peak: bool
+
+    @classmethod
+    def empty(cls) -> _Shape:
+        return cls(-1.0, -1.0, -1.0, -1.0, False, False, False, False)
+
+    def then(self, width: float) -> _Shape:
+        if self.first < 0:
+            return _Shape(width, width, width, width, False, False, False, False)
+        rising, falling = width - self.last > _TOLERANCE, self.last - width > _TOLERANCE
+        fell = self.fell or falling
+        if width > self.high:  # a new longest line: every fall so far is before it, no rise after it
+            return _Shape(self.first, width, self.low, width, self.rose or rising, fell, self.fell, False)
+        return _Shape(self.first, width, min(self.low, width), self.high, self.rose or rising, fell,
+                      self.fell_before_peak, self.rose_after_peak or rising)
+
+    def balanced(self, ratio: float) -> bool:
+        """:func:`balanced` of the widths this shape summarises (two lines or more)."""
+        if not self.rose or not self.fell:
+            return self.low >= ratio * self.high
+        unimodal = not self.fell_before_peak and not self.rose_after_peak
+        return unimodal and min(self.first, self.last) >= ratio * max(self.first, self.last)
 
 
 BALANCE = 0.5
@@ -119,9 +195,56 @@ _TOLERANCE = 1.0  # lines within one cell of each other count as equal in a shap
 _CLOSING = "、，；：。）》”"
 
 
-def title_units(text: str, names: Iterable[str] = ()) -> list[str]:
-    """Units of free text (an event's title, a document's name): ``names`` (organisation names) whole,
-    numbers with their unit whole, quoted spans whole, punctuation kept at the end of its unit."""
+class Names:
+    """One matcher for the names a district's titles keep whole (its organisations' names, short names
+    and aliases, and :data:`COMMON_NAMES`), built once per district: a character trie, walked from
+    each position of a title, so a title costs its length times the longest name matched, however
+    many organisations the district has."""
+
+    __slots__ = ("_rank", "_trie")
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        # Longest names claim first; among names of one length, the order of the names themselves
+        # (the order only matters where two such names overlap in a title, and must not be the
+        # process's string-hash order).
+        order = sorted({n for n in (*names, *COMMON_NAMES) if n}, key=lambda n: (-len(n), n))
+        self._rank = {n: i for i, n in enumerate(order)}
+        self._trie: dict[str, dict[str, Any]] = {}
+        for name in order:
+            node = self._trie
+            for c in name:
+                node = node.setdefault(c, {})
+            node[_END] = name  # type: ignore[assignment]
+
+    def occurrences(self, text: str) -> list[tuple[int, int]]:
+        """Each name's occurrences in ``text`` as ``re.finditer`` would find them (left to right, not
+        overlapping each other), names in the order they claim their spans."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        for i in range(len(text)):
+            node = self._trie
+            for j in range(i, len(text)):
+                nxt = node.get(text[j])
+                if nxt is None:
+                    break
+                node = nxt
+                name = node.get(_END)
+                if name is not None:
+                    spans = found.setdefault(name, [])  # type: ignore[arg-type]
+                    if not spans or spans[-1][1] <= i:
+                        spans.append((i, j + 1))
+        return [span for name in sorted(found, key=self._rank.__getitem__) for span in found[name]]
+
+
+_END = ""  # a trie node's key for the name ending there (no character is the empty string)
+_COMMON = Names()  # the common names alone: a title of no district's names (an attachment's)
+
+
+def title_units(text: str, names: Names | Iterable[str] = ()) -> list[str]:
+    """Units of free text (an event's title, a document's name): ``names`` (organisation names, or a
+    :class:`Names` built once for them) whole, numbers with their unit whole, quoted spans whole,
+    punctuation kept at the end of its unit."""
+    if not isinstance(names, Names):
+        names = _COMMON if names == () else Names(names)
     spans = _protected(text, names)
     quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     units: list[str] = []
@@ -134,7 +257,7 @@ def title_units(text: str, names: Iterable[str] = ()) -> list[str]:
     return _attach_punctuation([u for u in units if u])
 
 
-def _protected(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
+def _protected(text: str, names: Names) -> list[tuple[int, int]]:
     """Non-overlapping spans that must stay whole, longest names first."""
     taken = [False] * len(text)
     spans: list[tuple[int, int]] = []
@@ -144,9 +267,8 @@ def _protected(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
             taken[start:end] = [True] * (end - start)
             spans.append((start, end))
 
-    for name in sorted({n for n in (*names, *COMMON_NAMES) if n}, key=len, reverse=True):
-        for m in re.finditer(re.escape(name), text):
-            claim(m.start(), m.end())
+    for start, end in names.occurrences(text):
+        claim(start, end)
     for m in _NUMBER.finditer(text):
         claim(m.start(), m.end())
     return sorted(spans)

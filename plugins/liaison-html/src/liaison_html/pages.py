@@ -121,9 +121,11 @@ def _summary(plan: Plan, district: District) -> Bi:
 def environment() -> jinja2.Environment:
     import jinja2
 
+    from liaison_html.compiled import bytecode_cache
+
     env = jinja2.Environment(loader=jinja2.PackageLoader("liaison_html", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, auto_reload=False)
+                             keep_trailing_newline=True, auto_reload=False, bytecode_cache=bytecode_cache())
     env.globals["UI"] = UI
     return env
 

@@ -30,7 +30,7 @@ from liaison_docx.letters.invitation import (
     invitees,
     invites,
     issuer_of,
-    org_names,
+    org_matcher,
     role_verb,
     roles,
 )
@@ -146,11 +146,11 @@ def change_letter(district: District, e: Engagement, invitee: Organisation, issu
     moment = w.when(new.engagement_date, new.engagement_start, all_day="")
     if new.engagement_date != old.engagement_date:
         moved = f"经研究，该{noun}改于{moment}{event_verb(e)}。"
-        heading, units = f"关于{title}改期的函", ("关于", *title_units(title, org_names(district)), "改期", "的函")
+        heading, units = f"关于{title}改期的函", ("关于", *title_units(title, org_matcher(district)), "改期", "的函")
     else:
         moved = f"经研究，该{noun}时间调整为{moment}。"
         heading, units = (f"关于调整{title}时间的函",
-                          ("关于", "调整", *title_units(title, org_names(district)), "时间", "的函"))
+                          ("关于", "调整", *title_units(title, org_matcher(district)), "时间", "的函"))
     body = (Paragraph(_invited(district, e, issuer, old, verb)),
             Paragraph(f"{moved}有关事项以{new.doc_number}为准，回执请按该函反馈。"),
             Paragraph("特此函告。"))
@@ -170,4 +170,4 @@ def cancellation_letter(district: District, e: Engagement, invitee: Organisation
     issuer_name = w.full_name(district, issuer)
     return Letter(kind="letter", issuing_authority_mark=issuer_name, doc_number=None, title=f"关于{title}取消的函",
                   recipients=w.name(invitee), body=body, signature=issuer_name, date=date or old.date,
-                  title_units=("关于", *title_units(title, org_names(district)), "取消", "的函"))
+                  title_units=("关于", *title_units(title, org_matcher(district)), "取消", "的函"))

@@ -6,6 +6,7 @@ in the words of its rule (``sentence_zh``)."""
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 from liaison.law.district import District
 from liaison.law.model import GOVERNMENT_KINDS, Organisation
@@ -16,10 +17,10 @@ from liaison.year.engagements import Engagement, Plan, Status
 from liaison_docx.letter_model import Attachment, Block, Letter, Paragraph, Table, format_date
 from liaison_docx.letters import wording as w
 from liaison_docx.letters.draft import Draft, letter_key
-from liaison_docx.titles import title_units
+from liaison_docx.titles import Names, title_units
 
 __all__ = ["event_noun", "event_verb", "invitation_letter", "invitations", "invitees", "invites", "issuer_of",
-           "org_names", "role_verb", "roles"]
+           "org_matcher", "org_names", "role_verb", "roles"]
 
 #: A visit is the department going to its counterpart: nobody is invited to it.
 _NOT_INVITING = frozenset({EngagementKind.VISIT})
@@ -71,6 +72,21 @@ def role_verb(role: str) -> str:
 def org_names(district: District) -> list[str]:
     """The district's name and every name an organisation goes by, for keeping them whole in titles."""
     return [district.info.name, *(n for o in district.organisations for n in (o.name, o.short_name, *o.aliases))]
+
+
+_MATCHERS: dict[int, tuple[weakref.ref[District], Names]] = {}
+
+
+def org_matcher(district: District) -> Names:
+    """:func:`org_names` as one matcher, built once per district object and dropped with it: every
+    letter's title is split with it, and building it per title cost time in the number of names."""
+    held = _MATCHERS.get(id(district))
+    if held is not None and held[0]() is district:
+        return held[1]
+    key = id(district)
+    matcher = Names(org_names(district))
+    _MATCHERS[key] = (weakref.ref(district, lambda _: _MATCHERS.pop(key, None)), matcher)
+    return matcher
 
 
 def invitations(district: District, plan: Plan, *, records: Records | None = None) -> tuple[Draft, ...]:
@@ -133,7 +149,7 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
         kind="letter", issuing_authority_mark=issuer_name, doc_number=None,
         title=f"关于邀请{verb}{title}的函", recipients=w.name(invitee), body=tuple(body),
         signature=issuer_name, date=natural,
-        title_units=("关于", "邀请", verb, *title_units(title, org_names(district)), "的函"),
+        title_units=("关于", "邀请", verb, *title_units(title, org_matcher(district)), "的函"),
         attachments=(_reply_slip(invitee, issuer_name, reply_by, verb),))
 
 

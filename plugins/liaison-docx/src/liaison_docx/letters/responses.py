@@ -22,7 +22,7 @@ from liaison.year.engagements import Plan
 from liaison_docx.letter_model import Attachment, Block, Letter, Paragraph, format_date
 from liaison_docx.letters import wording as w
 from liaison_docx.letters.draft import Draft, letter_key
-from liaison_docx.letters.invitation import org_names
+from liaison_docx.letters.invitation import org_matcher
 from liaison_docx.titles import title_units
 
 __all__ = ["consultation_letter", "consultations", "feedback_letter", "feedback_letters", "standard_feedback"]
@@ -78,7 +78,7 @@ def consultation_letter(district: District, rec: ConsultationRecord, recipient: 
     return Letter(kind="letter", issuing_authority_mark=sender_name, doc_number=None,
                   title=f"关于征求{document}意见的函", recipients=w.name(recipient), body=tuple(body),
                   signature=sender_name, date=rec.sent, attachments=(Attachment(document + stage, ()),),
-                  title_units=("关于", "征求", *title_units(document, org_names(district)), "意见", "的函"))
+                  title_units=("关于", "征求", *title_units(document, org_matcher(district)), "意见", "的函"))
 
 
 # -- 调研成果反馈函 -----------------------------------------------------------------------------------------
@@ -135,4 +135,4 @@ def feedback_letter(district: District, res: ResearchResult, *, index: int = 0,
     return Letter(kind="letter", issuing_authority_mark=dept_name, doc_number=None,
                   title=f"关于{topic}反馈意见的函", recipients=w.name(branch), body=tuple(body),
                   signature=dept_name, date=res.feedback,
-                  title_units=("关于", *title_units(topic, org_names(district)), "反馈", "意见", "的函"))
+                  title_units=("关于", *title_units(topic, org_matcher(district)), "反馈", "意见", "的函"))

@@ -1,0 +1,234 @@
+"""Benchmark: every phase of a year at growing sizes, and a city of districts, with the growth factor
+between sizes (issue #23's table, reproducible).
+
+    python benchmarks/bench_scale.py --quick                  # seed and 10× (what the test runs)
+    python benchmarks/bench_scale.py                          # seed, 10×, 100× (3,300 pairings), city of 100
+    python benchmarks/bench_scale.py --sizes 1,10,30 --city 0 --phases plan,ical,check
+
+A district of size k is the seed with its departments, party branches and ICF replicated k times
+(ids ``dev-reform-2`` …, names, short names, aliases and 机关代字 with a Chinese numeral appended,
+every pairing copied between the copies), so it has 33·k pairings and k times the seed's
+engagements; the government bodies and the rules are the seed's.  For each size, in one process,
+warm (each phase run once untimed at the smallest size):
+
+* ``plan``: ``plan_year`` for 2027;
+* ``ical``, ``docx``, ``xlsx``, ``html``: each exporter's ``export(ExportRequest(district, plan,
+  records=…))`` with the plan's engagements as the records (``Records.from_plan``, a dry run: the
+  letters that answer records and the page's heat map are made too);
+* ``check``: ``liaison.law.compliance.check`` of those records;
+* ``ledger write`` / ``ledger read``: ``ledger_workbook`` and ``read_ledger`` of what it wrote.
+
+Each phase's time is the median of ``--rounds`` runs (default 1 at 100× and beyond, else 3), its
+peak memory the peak of Python's allocations during one more run under ``tracemalloc``
+(``--no-memory`` skips that run: tracing slows the phase 2–3×).  The growth factor is a phase's
+time (and peak) at one size over the size before; the issue's target is ≤ 11× for 10× the size.
+The city (``--city N``): N seed-sized districts (distinct ids and names), each planned, exported by
+every exporter and checked, one after the other in one process; its total time and peak RSS.
+
+Nothing is asserted: the figures are printed (docs/benchmarks.md has this machine's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import os
+import resource
+import statistics
+import sys
+import time
+import tomllib
+import tracemalloc
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+from liaison.formats.convert import structure
+from liaison.formats.district import DistrictDocument, check_district, current_body  # type: ignore[attr-defined]
+from liaison.law.district import District
+
+YEAR = 2027
+EXPORTERS = ("ical", "docx", "xlsx", "html")
+PHASES = ("plan", *EXPORTERS, "check", "ledger write", "ledger read")
+REPLICATED = frozenset({"department", "party_branch", "icf"})
+_DIGITS = "零一二三四五六七八九"
+
+
+def numeral(n: int) -> str:
+    """A Chinese numeral (n < 1000): 二, 十二, 一百零三.  Names and 机关代字 take it, for they may
+    not hold Latin digits everywhere they are used."""
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    text = f"{_DIGITS[hundreds]}百" if hundreds else ""
+    if tens:
+        text += ("" if tens == 1 and not hundreds else _DIGITS[tens]) + "十"
+    elif hundreds and ones:
+        text += "零"
+    return text + (_DIGITS[ones] if ones else "")
+
+
+def seed_data() -> dict[str, Any]:
+    text = resources.files("liaison").joinpath("data", "seed.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def replicated(k: int, *, district_id: str = "seed", name: str | None = None) -> District:
+    """The seed with its departments, branches and ICF (and their pairings) k times."""
+    raw = seed_data()
+    raw["district"]["id"] = district_id
+    if name is not None:
+        raw["district"]["name"] = name
+    copied = [o for o in raw["organisations"] if o["kind"] in REPLICATED]
+    pairings = list(raw["pairings"])
+    for i in range(2, k + 1):
+        suffix = numeral(i)
+        for org in copied:
+            twin = copy.deepcopy(org)
+            twin["id"] = f"{org['id']}-{i}"
+            for key in ("name", "short_name", "doc_prefix"):
+                if key in twin:
+                    twin[key] = f"{twin[key]}{suffix}"
+            if "name_en" in twin:
+                twin["name_en"] = f"{twin['name_en']} {i}"
+            twin["aliases"] = [f"{a}{suffix}" for a in twin.get("aliases", ())]
+            raw["organisations"].append(twin)
+        for pairing in pairings:
+            twin = copy.deepcopy(pairing)
+            twin["department"] = f"{pairing['department']}-{i}"
+            twin["counterpart"] = f"{pairing['counterpart']}-{i}"
+            raw["pairings"].append(twin)
+    body = current_body(raw, "district", file=f"<seed × {k}>")
+    doc = structure(body, DistrictDocument, file=f"<seed × {k}>")
+    check_district(doc, file=f"<seed × {k}>")
+    return District(doc.district, doc.organisations, doc.pairings, doc.provisions)
+
+
+def phases(district: District) -> tuple[dict[str, Callable[[], Any]], dict[str, Any]]:
+    """Each phase as a call; the later ones use what the earlier ones made (the plan, the ledger)."""
+    from liaison_xlsx import ledger_workbook, read_ledger
+
+    from liaison.host.exporting import ExportRequest
+    from liaison.host.plugins import exporter
+    from liaison.law.compliance import check
+    from liaison.law.records import Records
+    from liaison.year.planner import plan_year
+
+    made: dict[str, Any] = {}
+
+    def plan() -> None:
+        made["plan"] = plan_year(district, YEAR)
+        made["records"] = Records.from_plan(made["plan"])
+
+    def export(name: str) -> Callable[[], None]:
+        chosen = exporter(name)
+
+        def run() -> None:
+            list(chosen.export(ExportRequest(district, made["plan"], records=made["records"],
+                                             issued_on=dt.date(YEAR, 1, 4))))
+        return run
+
+    def ledger_write() -> None:
+        made["ledger"] = ledger_workbook(district, made["plan"], YEAR)
+
+    calls: dict[str, Callable[[], Any]] = {"plan": plan}
+    calls.update({name: export(name) for name in EXPORTERS})
+    calls["check"] = lambda: check(district, made["records"], YEAR)
+    calls["ledger write"] = ledger_write
+    calls["ledger read"] = lambda: read_ledger(made["ledger"], district, "ledger.xlsx")
+    return calls, made
+
+
+def measure(district: District, chosen: tuple[str, ...], rounds: int,
+            memory: bool) -> tuple[dict[str, tuple[float, int]], int]:
+    """Each chosen phase's median seconds and peak traced bytes (0 without ``memory``), and how many
+    engagements the plan has."""
+    calls, made = phases(district)
+    out: dict[str, tuple[float, int]] = {}
+    needed = [p for p in PHASES if p in chosen or p in ("plan", "ledger write")]
+    for name in needed:
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            calls[name]()
+            times.append(time.perf_counter() - started)
+        peak = 0
+        if memory:
+            tracemalloc.start()
+            calls[name]()
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        if name in chosen:
+            out[name] = (statistics.median(times), peak)
+    return out, len(made["plan"].engagements)
+
+
+def city(count: int) -> tuple[float, dict[str, float]]:
+    """``count`` seed-sized districts planned, exported by every exporter and checked, in turn."""
+    spent = dict.fromkeys(("plan", *EXPORTERS, "check"), 0.0)
+    started = time.perf_counter()
+    for n in range(1, count + 1):
+        district = replicated(1, district_id=f"d{n}", name=f"第{numeral(n)}区")
+        calls, _ = phases(district)
+        for name in spent:
+            t = time.perf_counter()
+            calls[name]()
+            spent[name] += time.perf_counter() - t
+    return time.perf_counter() - started, spent
+
+
+def peak_rss_mib() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="seed and 10× only, no city (what the test runs)")
+    parser.add_argument("--sizes", default="1,10,100", help="replication factors, comma-separated (default 1,10,100)")
+    parser.add_argument("--city", type=int, default=100, help="districts in the city (0: none; default 100)")
+    parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated, of: {', '.join(PHASES)}")
+    parser.add_argument("--rounds", type=int, default=0, help="runs per phase (default 3, 1 from 100× up)")
+    parser.add_argument("--no-memory", action="store_true", help="skip the traced run that measures peak memory")
+    args = parser.parse_args(argv)
+    os.environ["LIAISON_PLUGINS"] = ",".join(EXPORTERS)  # the four exporters, whatever else is installed
+    sizes = [1, 10] if args.quick else [int(s) for s in args.sizes.split(",")]
+    chosen = tuple(p.strip() for p in args.phases.split(",") if p.strip())
+    unknown = set(chosen) - set(PHASES)
+    if unknown:
+        parser.error(f"unknown phases: {', '.join(sorted(unknown))}")
+    count = 0 if args.quick else args.city
+
+    measure(replicated(1), PHASES, 1, memory=False)  # warm: imports, templates, caches of the first call
+    results: dict[int, dict[str, tuple[float, int]]] = {}
+    header = f"{'size':>5} {'pairings':>9} {'engagements':>12}  " + "".join(f"{p:>14}" for p in chosen)
+    print("time (s), median of the rounds; peak traced memory (MiB) under it; growth over the size before")
+    print(header)
+    for k in sizes:
+        district = replicated(k)
+        rounds = args.rounds or (1 if k >= 100 else 3)
+        found, engagements = measure(district, chosen, rounds, memory=not args.no_memory)
+        results[k] = found
+        print(f"{k:>4}× {len(district.pairings):>9,} {engagements:>12,}  "
+              + "".join(f"{found[p][0]:>14.3f}" for p in chosen))
+        if not args.no_memory:
+            print(f"{'':>5} {'':>9} {'MiB':>12}  " + "".join(f"{found[p][1] / 2**20:>14.1f}" for p in chosen))
+        before = sizes[sizes.index(k) - 1] if sizes.index(k) else None
+        if before is not None:
+            prior = results[before]
+            print(f"{'':>5} {'growth':>9} {f'{k // before}× size':>12}  "
+                  + "".join(f"{found[p][0] / prior[p][0]:>13.1f}×" for p in chosen))
+            if not args.no_memory:
+                print(f"{'':>5} {'':>9} {'memory':>12}  "
+                      + "".join(f"{found[p][1] / max(prior[p][1], 1):>13.1f}×" for p in chosen))
+        sys.stdout.flush()
+    if count:
+        total, spent = city(count)
+        parts = ", ".join(f"{name} {seconds:.1f} s ({seconds / total:.0%})" for name, seconds in spent.items())
+        print(f"city of {count} seed-sized districts, each planned, exported and checked: {total:.1f} s; {parts}")
+    print(f"peak RSS of the process: {peak_rss_mib():.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""What every benchmark here times with: contenders interleaved round by round (so a burst of load
+on this shared machine falls on all of them, not on whichever ran during it), medians, and the
+ratio against the anchor.  Imported by the scripts in ``benchmarks/`` and ``plugins/*/benchmarks/``
+(which put this folder on ``sys.path``); not a benchmark itself."""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["interleave", "medians", "report"]
+
+
+def interleave(contenders: Mapping[str, Callable[[], Any]], rounds: int, *,
+               warm_up: bool = True) -> dict[str, list[float]]:
+    """Seconds per call of each contender over ``rounds`` rounds; each round runs every contender once,
+    starting one further along each round (so none always runs first, after the collector)."""
+    names = list(contenders)
+    if warm_up:
+        for name in names:
+            contenders[name]()
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            gc.collect()
+            started = time.perf_counter()
+            contenders[name]()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def medians(times: Mapping[str, list[float]]) -> dict[str, float]:
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def report(times: Mapping[str, list[float]], ours: str, *, unit: float = 1000.0, label: str = "ms",
+           per: int = 1, per_label: str = "") -> dict[str, float]:
+    """Print each contender's median (and spread), and each anchor's median over ours: ``4.0×`` means
+    ours takes a quarter of that anchor's time.  ``per`` divides the times (ms a letter for 1,000
+    letters).  Returns the medians in seconds per call."""
+    found = medians(times)
+    width = max(len(n) for n in times)
+    rounds = len(next(iter(times.values())))
+    suffix = f" {per_label}" if per_label else ""
+    print(f"{'':{width}}  {'median':>10}  {'min':>9}  {'max':>9}   ({rounds} interleaved rounds, {label}{suffix})")
+    for name, values in times.items():
+        ratio = "" if name == ours else f"   {found[name] / found[ours]:6.2f}× {ours}'s time"
+        print(f"{name:{width}}  {found[name] * unit / per:10.3f}  {min(values) * unit / per:9.3f}  "
+              f"{max(values) * unit / per:9.3f}{ratio}")
+    return found
