@@ -1,5 +1,5 @@
 """What every test folder shares — the core's ``tests/`` and each plugin's: which plugins load, and
-the seed district.
+the seed district, and a cache folder of the session's own.
 
 Installed plugins never leak into a test: only the built-ins load, unless a folder's conftest or a
 test module overrides the ``loaded_plugins`` fixture (its value is ``LIAISON_PLUGINS``: ``"xlsx"``,
@@ -7,6 +7,8 @@ test module overrides the ``loaded_plugins`` fixture (its value is ``LIAISON_PLU
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +16,10 @@ import pytest
 from liaison.formats.district import seed_district
 from liaison.host import plugins
 from liaison.law.district import District
+
+# The page's compiled templates go to a cache folder of this session's (inherited by the commands the
+# tests run), never to the user's ~/.cache; a test of the cache itself sets its own.
+os.environ.setdefault("LIAISON_CACHE_DIR", tempfile.mkdtemp(prefix="liaison-test-cache-"))
 
 
 @pytest.fixture

@@ -13,41 +13,22 @@ from typing import TYPE_CHECKING
 
 from liaison.lazy import lazy_exports
 
-from liaison_docx.letter_model import (
-    Attachment,
-    Block,
-    FontSet,
-    Heading,
-    Kind,
-    Letter,
-    Paragraph,
-    Table,
-    format_date,
-    format_doc_number,
-    heading_number,
-    validate_letter,
-)
-
+# Each name once: a type checker reads these imports, and `lazy_exports` reads them to import a module
+# on the first use of one of its names (python-docx and lxml only with `render`).
 if TYPE_CHECKING:
-    from liaison_docx.render import render, render_document
+    from liaison_docx.letter_model import Attachment as Attachment
+    from liaison_docx.letter_model import Block as Block
+    from liaison_docx.letter_model import FontSet as FontSet
+    from liaison_docx.letter_model import Heading as Heading
+    from liaison_docx.letter_model import Kind as Kind
+    from liaison_docx.letter_model import Letter as Letter
+    from liaison_docx.letter_model import Paragraph as Paragraph
+    from liaison_docx.letter_model import Table as Table
+    from liaison_docx.letter_model import format_date as format_date
+    from liaison_docx.letter_model import format_doc_number as format_doc_number
+    from liaison_docx.letter_model import heading_number as heading_number
+    from liaison_docx.letter_model import validate_letter as validate_letter
+    from liaison_docx.render import render as render
+    from liaison_docx.render import render_document as render_document
 
-_LAZY = {"render": "liaison_docx.render", "render_document": "liaison_docx.render"}
-
-__all__ = [
-    "Attachment",
-    "Block",
-    "FontSet",
-    "Heading",
-    "Kind",
-    "Letter",
-    "Paragraph",
-    "Table",
-    "format_date",
-    "format_doc_number",
-    "heading_number",
-    "render",
-    "render_document",
-    "validate_letter",
-]
-
-__getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__)
+__getattr__, __dir__ = lazy_exports(__name__)
