@@ -22,6 +22,7 @@ when a validator names it, the field; whoever knows the place turns it into a :c
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
@@ -36,9 +37,10 @@ MAX_LISTED = 50
 #: One step of a path: a key of a table (a field) or an index of a list.
 Key = str | int
 
-#: A plain key renders as ``.key``; any other as ``['key']`` (cattrs' spelling of a mapping's key).
+#: A plain key renders as ``.key``; any other (a space, a quote, a control character) as ``['key']``,
+#: cattrs' spelling of a mapping's key, escaped as Python escapes it.
 _PLAIN_KEY = re.compile(r"[^.\[\]'\"\s]+")
-_STEP = re.compile(r"\.([^.\[\]'\"\s]+)|\[(-?\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
+_STEP = re.compile(r"""\.([^.\[\]'"\s]+)|\[(-?\d+)\]|\[('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\]""")
 
 
 def render_path(path: Sequence[Key]) -> str:
@@ -47,7 +49,7 @@ def render_path(path: Sequence[Key]) -> str:
     for key in path:
         if isinstance(key, int):
             steps.append(f"[{key}]")
-        elif _PLAIN_KEY.fullmatch(key):
+        elif _PLAIN_KEY.fullmatch(key) and key.isprintable():
             steps.append(f".{key}")
         else:
             steps.append(f"[{key!r}]")
@@ -67,7 +69,7 @@ def parse_path(text: str) -> tuple[Key, ...] | None:
         if step is None:
             return None
         name, index, quoted = step.groups()
-        keys.append(name if name is not None else int(index) if index is not None else quoted.replace("\\'", "'"))
+        keys.append(name if name is not None else int(index) if index is not None else ast.literal_eval(quoted))
         at = step.end()
     path = tuple(keys)
     return path if render_path(path) == text else None
