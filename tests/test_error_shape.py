@@ -132,3 +132,13 @@ def test_the_command_writes_the_error_document_with_format_json(tmp_path: Path) 
     assert document["message_zh"] and document["message"] and document["problems"] == []
     text = CliRunner().invoke(cli, ["check", "--year", "2026", "--records", str(bad)])
     assert text.stderr.startswith(f"错误: {bad}: $.engagements[0].attended[0]: ")  # text stays one line
+
+
+def test_the_old_field_error_still_catches_a_refused_field_for_one_release() -> None:
+    import liaison.base.text as text
+
+    with pytest.warns(DeprecationWarning, match="Refused"):
+        field_error = text.FieldError
+    with pytest.raises(field_error) as caught:
+        text.name_text(None, type("A", (), {"name": "name"})(), "")  # type: ignore[arg-type]
+    assert caught.value.field == "name"

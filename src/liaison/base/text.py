@@ -153,3 +153,16 @@ def in_range(low: int, high: int) -> Callable[..., None]:
                           f"{attribute.name} 应在 {low} 到 {high} 之间，而不是 {value}", field=attribute.name)
 
     return validate
+
+
+def __getattr__(name: str) -> Any:
+    """``FieldError`` of liaison 0.1, kept for one release: a field's validator now raises
+    :class:`~liaison.base.errors.Refused`, which carries the ``field`` (``except FieldError`` keeps
+    working; to be removed in 0.3)."""
+    if name == "FieldError":
+        import warnings
+
+        warnings.warn("liaison.base.text.FieldError is liaison.base.errors.Refused since 0.2 (its field in "
+                      "`field`); the old name goes in 0.3", DeprecationWarning, stacklevel=2)
+        return Refused
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
