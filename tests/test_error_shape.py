@@ -4,10 +4,8 @@ and a cell) and a bilingual problem, rendered in one place, as one line or as a 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,7 +22,6 @@ from liaison.base.errors import (
     render_path,
 )
 from liaison.formats.district import parse_district
-from liaison_cli.main import cli
 
 keys = st.one_of(st.integers(0, 10_000), st.text(max_size=12))
 paths = st.lists(keys, max_size=6).map(tuple)
@@ -118,20 +115,6 @@ def test_refused_is_the_one_value_refused_shape() -> None:
     assert isinstance(refused, ValueError) and refused.field == "name"
     assert refused.problem == Problem(message="too long", message_zh="太长", fix="cut it", fix_zh="删短")
     assert Refused("x", "").message_zh is None  # no empty sentences
-
-
-def test_the_command_writes_the_error_document_with_format_json(tmp_path: Path) -> None:
-    bad = tmp_path / "records.toml"
-    bad.write_text('[[engagements]]\nkind = "visit"\ndate = 2026-03-01\nhost = "区卫生局"\nattended = ["某某"]\n',
-                   encoding="utf-8")
-    result = CliRunner().invoke(cli, ["check", "--year", "2026", "--records", str(bad), "--format", "json"])
-    assert result.exit_code == 1
-    document = json.loads(result.stderr)
-    assert document["kind"] == "DataError" and document["file"] == str(bad)
-    assert document["path"] == ["engagements", 0, "attended", 0] and document["at"] == "$.engagements[0].attended[0]"
-    assert document["message_zh"] and document["message"] and document["problems"] == []
-    text = CliRunner().invoke(cli, ["check", "--year", "2026", "--records", str(bad)])
-    assert text.stderr.startswith(f"错误: {bad}: $.engagements[0].attended[0]: ")  # text stays one line
 
 
 def test_the_old_field_error_still_catches_a_refused_field_for_one_release() -> None:

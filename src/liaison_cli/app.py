@@ -1,9 +1,8 @@
 """The ``liaison`` command group and what every command shares: the options (``--data``,
 ``--format``, ``--lang``, dates), loading the district, printing JSON, and turning a
-:class:`LiaisonError` into one line, ``FILE: $.path: what is wrong (fix: …)`` (with ``--format json``
-its JSON document, :func:`liaison.base.errors.error_document`), and exit 1 — never a traceback.
-The commands are in :mod:`liaison_cli.queries`, :mod:`liaison_cli.year` and :mod:`liaison_cli.upgrade`;
-:mod:`liaison_cli.main` puts them together.
+:class:`LiaisonError` into one line, ``FILE: $.path: what is wrong (fix: …)``, and exit 1 — never a
+traceback. The commands are in :mod:`liaison_cli.queries`, :mod:`liaison_cli.year` and
+:mod:`liaison_cli.upgrade`; :mod:`liaison_cli.main` puts them together.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from liaison.base.errors import LiaisonError, error_document
+from liaison.base.errors import LiaisonError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -102,10 +101,7 @@ def handle_errors(func: F) -> F:
                 from liaison_workspace.folder import system_error
 
                 error = system_error(exc, unchanged=False)
-            if kwargs.get("fmt") == "json":  # a program asked for JSON: the error document, both languages
-                click.echo(json.dumps(error_document(explain(error)), ensure_ascii=False), err=True)
-            else:
-                click.echo(f"{'错误' if lang == 'zh' else 'error'}: {explain(error).render(lang)}", err=True)
+            click.echo(f"{'错误' if lang == 'zh' else 'error'}: {explain(error).render(lang)}", err=True)
             sys.exit(1)
     return wrapper  # type: ignore[return-value]
 
