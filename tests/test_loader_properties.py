@@ -45,7 +45,15 @@ from hostile_corpus import BASE, format_classes, ledger_template_bytes
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from liaison.base.errors import LiaisonError
+from liaison.base.errors import (
+    LiaisonError,
+    Refused,
+    error_document,
+    error_from_document,
+    parse_path,
+    render_line,
+    render_path,
+)
 from liaison.formats.district import load_district, parse_district, seed_district
 from liaison.formats.events import parse_events
 from liaison.formats.notice import parse_holiday_notice
@@ -69,15 +77,38 @@ def quick(n: int) -> Any:
 # ------------------------------------------------------------------------------------ known gaps
 @contextlib.contextmanager
 def only_liaison_errors() -> Iterator[None]:
-    """The property: a result or a LiaisonError, nothing else."""
+    """The property: a result or a LiaisonError, nothing else — in the one error shape."""
     try:
         yield
     except LiaisonError as exc:
         message = str(exc)
         assert "Traceback" not in message and len(message) < 200_000, message[:500]
+        assert_one_shape(exc)
         event("refused" + (" at " + exc.path.partition("[")[0] if exc.path else ""))
     else:
         event("accepted")
+
+
+def assert_one_shape(exc: LiaisonError) -> None:
+    """A loader's error is located by values: a path in a file is keys and indices (never a free-form
+    place that merely looks like one), a cell is a sheet and a cell; its lines are rendered from those
+    values; its JSON document gives it back, in both languages."""
+    for problem in exc.problems or (exc,):
+        where = problem.location
+        assert where.file is not None, problem
+        if where.place is not None:  # only what is neither a path nor a cell (a workbook's property)
+            assert not where.place.startswith("$") and "!" not in where.place, where
+        if where.path is not None:
+            assert parse_path(render_path(where.path)) == where.path, where
+        assert problem.path == where.rendered
+    first = (exc.problems or (exc,))[0]
+    for lang in ("en", "zh"):
+        line = render_line(first.location, first.problem, lang)
+        assert exc.render(lang).split("\n")[0] == line.split("\n")[0]
+    back = error_from_document(json.loads(json.dumps(error_document(exc), ensure_ascii=False)))
+    assert back.location == exc.location and [p.location for p in back.problems] == \
+        [p.location for p in (exc.problems if len(exc.problems) > 1 else ())]
+    assert back.render("zh") == exc.render("zh") and back.render("en") == exc.render("en")
 
 
 # ------------------------------------------------------------------------------------ vocabulary
@@ -526,3 +557,66 @@ def test_a_time_with_an_offset_in_an_events_file_is_a_liaison_error() -> None:
         parse_events(text, district(), file="e.toml")
 
 
+
+
+# ------------------------------------------------------------------- paths: values, rendered as before
+def _old_paths(exc: BaseException) -> list[str]:
+    """The paths the loaders wrote before paths were values: cattrs' own ``transform_error`` strings,
+    with the field a validator named appended (what the converter's text protocol did)."""
+    from cattrs import transform_error
+
+    def field(e: BaseException, _type: Any) -> str:
+        return f".{e.field}" if isinstance(e, Refused) and e.field else ""
+
+    return [where + below for below, _, where in
+            (p.rpartition(" @ ") for p in transform_error(exc, path="$", format_exception=field))]
+
+
+def _structured(kind: str, cls: Any, raw: Any) -> None:
+    """Structure ``raw`` as a ``kind`` file's body is: the problems' paths are keys and indices, rendered
+    exactly as the string protocol wrote them; the error names the first."""
+    from cattrs import BaseValidationError
+
+    from liaison.formats.convert import converter, problems_of, structure
+
+    try:
+        converter().structure(raw, cls)
+    except BaseValidationError as exc:
+        found = problems_of(exc)
+        assert [render_path(path) for path, _ in found] == _old_paths(exc)
+        with pytest.raises(LiaisonError) as caught:
+            structure(raw, cls, file=f"x.{kind}")
+        assert caught.value.location.path == found[0][0] and caught.value.path == render_path(found[0][0])
+        event(f"{kind}: refused")
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        event(f"{kind}: not a document")
+    else:
+        event(f"{kind}: accepted")
+
+
+@quick(300)
+@given(st.data())
+def test_a_mutated_document_is_refused_at_a_path_of_keys_rendered_as_before(data: st.DataObject) -> None:
+    from liaison.formats.district_checks import DistrictDocument
+    from liaison.formats.events import EventsDocument
+    from liaison.formats.syntax import current_body, read_toml
+    from liaison.law.notices import HolidayNotice
+    from liaison.law.records import Records
+
+    kind, cls, bases = data.draw(st.sampled_from([
+        ("district", DistrictDocument, [MINI_TREE, SEED_TREE]), ("records", Records, RECORDS_TREES),
+        ("events", EventsDocument, EVENTS_TREES), ("notice", HolidayNotice, [NOTICE_TREE]),
+        ("state", YearState, [STATE_TREE, planned_state()])]))
+    tree = data.draw(mutated(data.draw(st.sampled_from(bases)), json_scalars if kind in ("notice", "state")
+                             else toml_scalars))
+    try:
+        if kind in ("notice", "state"):
+            raw = json.loads(_json(tree))
+            if kind == "state" and isinstance(raw, dict):
+                raw = {k: v for k, v in raw.items() if k != "format"}
+        else:
+            raw = current_body(read_toml(toml_dumps(tree), file="x.toml", expected=kind), kind, file="x.toml")
+    except (LiaisonError, ValueError):
+        event(f"{kind}: refused before the converter")
+        return
+    _structured(kind, cls, raw)

@@ -131,7 +131,7 @@ def year_inputs(year: int | None, years: str | None, per_pairing: bool | None, v
 
 def plan_options_for(inputs: YearInputs, state: Any) -> Any:
     """The state's options (or the defaults) with what the command line gave on top."""
-    from liaison.base.text import FieldError
+    from liaison.base.errors import Refused
     from liaison.year.engagements import PlanOptions
 
     base = state.options if state is not None else PlanOptions()
@@ -139,8 +139,9 @@ def plan_options_for(inputs: YearInputs, state: Any) -> Any:
         return None
     try:
         return attrs.evolve(base, **inputs.overrides)
-    except FieldError as exc:
-        raise click.BadParameter(str(exc), param_hint=OPTION_FLAGS.get(exc.field, exc.field)) from None
+    except Refused as exc:
+        field = exc.field or ""
+        raise click.BadParameter(str(exc), param_hint=OPTION_FLAGS.get(field, field)) from None
 
 
 #: The command line's flag for each planning option (a refused value names the flag).

@@ -436,3 +436,13 @@ def test_the_publication_round_trips_through_the_core_converter(fake: FakeServer
     again = structure(json.loads(text), Publication, file="state.json")
     assert again == publication
     assert publish(seed, plan, again, calendars="全部,icf").writes == 0
+
+
+def test_a_server_error_is_in_the_one_error_shape_with_its_status() -> None:
+    from liaison.base.errors import LiaisonError, error_document
+
+    error = ServerError("writing x: refused (HTTP 507)", "写入 x 被拒绝（HTTP 507）", 507)
+    assert isinstance(error, LiaisonError) and error.status == 507
+    assert error.render("zh") == "写入 x 被拒绝（HTTP 507）"
+    assert error.render("en") == "writing x: refused (HTTP 507)"
+    assert error_document(error)["kind"] == "ServerError"

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from liaison.base.errors import Refused
 from liaison.law.district import District
 from liaison_xlsx import cells
-from liaison_xlsx.cells import CellProblem
 from liaison_xlsx.domain import Directory
 from liaison_xlsx.specs import normalise
 
@@ -31,7 +31,7 @@ def test_dates_as_offices_write_them(value: Any) -> None:
 @pytest.mark.parametrize("value", ["2027-2-30", "3/1/2027", "27-3-1", "下周一", "2027-3", True, dt.time(9, 0), -5,
                                    "1899-12-31", "2200-1-1", 99999999])
 def test_not_dates(value: Any) -> None:
-    with pytest.raises(CellProblem) as caught:
+    with pytest.raises(Refused) as caught:
         cells.date(value)
     assert caught.value.message_zh and caught.value.message
 
@@ -59,7 +59,7 @@ def test_kinds_in_chinese_or_english(directory: Directory, value: str, kind: str
 
 
 def test_an_unknown_kind_lists_the_chinese_ones(directory: Directory) -> None:
-    with pytest.raises(CellProblem) as caught:
+    with pytest.raises(Refused) as caught:
         cells.kind("茶话会", directory)
     assert "走访" in caught.value.fix_zh and "联席会议" in caught.value.fix_zh
 
@@ -77,14 +77,14 @@ def test_organisations_by_any_name_several_to_a_cell(directory: Directory, value
 
 
 def test_an_unknown_organisation_suggests_near_names(directory: Directory) -> None:
-    with pytest.raises(CellProblem) as caught:
+    with pytest.raises(Refused) as caught:
         cells.organisations("民革支部、农工总支", directory)
     assert caught.value.message_zh.startswith("没有名为“农工总支”的单位；您是否要找：农工党总支部")
 
 
 def test_one_organisation_where_one_is_wanted(directory: Directory) -> None:
     assert cells.organisation("卫生局", directory) == "health"
-    with pytest.raises(CellProblem, match="one organisation is wanted"):
+    with pytest.raises(Refused, match="one organisation is wanted"):
         cells.organisation("卫生局、教育局", directory)
 
 
@@ -93,7 +93,7 @@ def test_text_cells() -> None:
     assert cells.line("关于推进基层医疗\n卫生服务的意见") == "关于推进基层医疗卫生服务的意见"  # a break in Chinese text
     assert cells.line("Annual\nreport") == "Annual report"
     assert cells.text("第一段\n\n第二段 ") == "第一段\n第二段"
-    with pytest.raises(CellProblem, match="holds the date"):
+    with pytest.raises(Refused, match="holds the date"):
         cells.line(dt.datetime(2026, 8, 1))
 
 

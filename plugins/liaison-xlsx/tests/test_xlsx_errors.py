@@ -212,3 +212,23 @@ def test_the_command_prints_the_cell_and_no_traceback(seed: District, ledger_202
     assert f"{path}: 会议走访!E12: " in result.output and "农工总支" in result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_cores_path_of_keys_becomes_the_cell_the_clerk_typed() -> None:
+    """The core's checks place a problem at keys and indices; the reader maps them to the cell, with no
+    parsing of a rendered path."""
+    from liaison.base.errors import Location
+    from liaison_xlsx.problems import Where
+    from liaison_xlsx.reader import _cell_of
+    from liaison_xlsx.rows import Section
+
+    consultation = Where("征求意见", 5, {"due": 4, "organisation": 6, "reply_date": 7}, child_rows=(5, 6))
+    research = Where("调研成果", 9, {"feedback": 8})
+    sections = {"consultations": Section(records=[None], where=[consultation]),
+                "research_results": Section(records=[None, None], where=[research, research])}
+    at = _cell_of(Location(file="台账.xlsx", path=("consultations", 0, "replies", 1, "date")), sections)
+    assert at == Location(sheet="征求意见", cell="G6") and at.rendered == "征求意见!G6"
+    assert _cell_of(Location(path=("research_results", 1, "feedback")), sections).rendered == "调研成果!H9"
+    assert _cell_of(Location(path=("consultations", 0, "sender")), sections).rendered == "征求意见!5:5"
+    unknown = Location(path=("engagements", 3, "host"))  # no record read here: the path as it is
+    assert _cell_of(unknown, sections) == unknown

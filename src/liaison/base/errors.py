@@ -1,51 +1,220 @@
-"""One exception family for every bad input, in one shape.
+"""One exception family for every bad input, in one shape: where, and what is wrong.
 
     FILE: $.path.to.field: what is wrong (fix: what to do)
     台账.xlsx: 会议走访!E12: 没有名为“农工总支”的单位；您是否要找：农工党总支部 (fix: …)
 
-Each error names the file it came from (when there is one), the place inside it (a JSON-style path
-``$.pairings[3].counterpart`` or, for a spreadsheet, ``Sheet!E12``), what is wrong and what to do,
-so an office user never sees a traceback from a dependency. An error may carry its sentences in
-Chinese too (``message_zh``, ``fix_zh``); :meth:`LiaisonError.render` gives the output's language.
+An error is two values. Its :class:`Location` is the file it came from (when there is one) and the
+place inside it: a path of keys and indices (``("pairings", 3, "counterpart")``, rendered
+``$.pairings[3].counterpart``) or, for a spreadsheet, a sheet and a cell (``会议走访!E12``). Its
+:class:`Problem` is what is wrong and what to do, in English and, where it has them, in Chinese
+(``message_zh``, ``fix_zh``). Paths stay values until the edge renders them: :func:`render_line`
+writes the one line, :func:`error_document` the JSON document (the command's and a web service's).
 The core's messages name no command-line flag: the edge adds the flag where it knows it.
 
 A file with several problems is one error carrying them all (:meth:`LiaisonError.several`): its own
 fields are the first problem's, ``problems`` holds every one, and it renders one line per problem
 (at most :data:`MAX_LISTED`, then how many more), so a user fixes them in one pass.
+
+A value refused by a check before anyone knows where it came from (a converter hook, a field's
+validator, an option parser, a spreadsheet cell's reader) is a :class:`Refused`: a problem and,
+when a validator names it, the field; whoever knows the place turns it into a :class:`LiaisonError`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeVar
+import ast
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+import attrs
 
 E = TypeVar("E", bound="LiaisonError")
 
 #: Problems one error lists line by line; a file with more is mostly wrong anyway.
 MAX_LISTED = 50
 
+#: One step of a path: a key of a table (a field) or an index of a list.
+Key = str | int
+
+#: A plain key renders as ``.key``; any other (a space, a quote, a control character) as ``['key']``,
+#: cattrs' spelling of a mapping's key, escaped as Python escapes it.
+_PLAIN_KEY = re.compile(r"[^.\[\]'\"\s]+")
+_STEP = re.compile(r"""\.([^.\[\]'"\s]+)|\[(-?\d+)\]|\[('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\]""")
+
+
+def render_path(path: Sequence[Key]) -> str:
+    """``("pairings", 3, "counterpart")`` → ``$.pairings[3].counterpart``; ``()`` → ``$``."""
+    steps = []
+    for key in path:
+        if isinstance(key, int):
+            steps.append(f"[{key}]")
+        elif _PLAIN_KEY.fullmatch(key) and key.isprintable():
+            steps.append(f".{key}")
+        else:
+            steps.append(f"[{key!r}]")
+    return "$" + "".join(steps)
+
+
+def parse_path(text: str) -> tuple[Key, ...] | None:
+    """The path a ``$.…`` string renders, for callers that still write their paths as text; None when
+    ``text`` is not one (then it stays a free-form place). Only an exact round trip counts, so the
+    rendered form never changes: ``render_path(parse_path(t)) == t``."""
+    if not text.startswith("$"):
+        return None
+    keys: list[Key] = []
+    at = 1
+    while at < len(text):
+        step = _STEP.match(text, at)
+        if step is None:
+            return None
+        name, index, quoted = step.groups()
+        keys.append(name if name is not None else int(index) if index is not None else ast.literal_eval(quoted))
+        at = step.end()
+    path = tuple(keys)
+    return path if render_path(path) == text else None
+
+
+def sheet_ref(sheet: str) -> str:
+    """A sheet as a formula names it: quoted when it holds anything but letters, digits and _."""
+    if all(ch.isalnum() or ch == "_" for ch in sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _path_value(value: Sequence[Key] | None) -> tuple[Key, ...] | None:
+    return None if value is None else tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Location:
+    """Where a problem is: the file, and inside it either a path of keys and indices or a sheet and
+    a cell (``E12``, or ``12:12`` for a whole row); ``place`` names anything else that is neither (an
+    exporter's option ``options.url``, a calendar), as written. Every part is optional."""
+
+    file: str | None = None
+    path: tuple[Key, ...] | None = attrs.field(default=None, converter=_path_value)
+    sheet: str | None = None
+    cell: str | None = None
+    place: str | None = None
+
+    @classmethod
+    def at(cls, where: str | Sequence[Key] | Location | None, file: str | None = None) -> Location:
+        """A location from what callers give: a path of keys, a ``$.…`` string (read back into its
+        keys), any other string (a place, as written), or a location (given ``file`` replacing its own)."""
+        if isinstance(where, Location):
+            return where if file is None else attrs.evolve(where, file=file)
+        if where is None:
+            return cls(file=file)
+        if isinstance(where, str):
+            keys = parse_path(where)
+            return cls(file=file, path=keys) if keys is not None else cls(file=file, place=where)
+        return cls(file=file, path=tuple(where))
+
+    def child(self, *keys: Key) -> Location:
+        """The location of ``keys`` below this one's path (``$`` when it has none)."""
+        return attrs.evolve(self, path=(*(self.path or ()), *keys), place=None)
+
+    @property
+    def rendered(self) -> str | None:
+        """The place inside the file as the user reads it: ``$.a[0].b``, ``Sheet!E12``, or the place."""
+        if self.path is not None:
+            return render_path(self.path)
+        if self.sheet is not None:
+            return sheet_ref(self.sheet) + (f"!{self.cell}" if self.cell else "")
+        return self.place
+
+    def document(self) -> dict[str, Any]:
+        """The location as JSON: ``path`` a list of keys (text) and indices (numbers), ``at`` its rendering."""
+        return {"file": self.file, "path": None if self.path is None else list(self.path), "sheet": self.sheet,
+                "cell": self.cell, "place": self.place, "at": self.rendered}
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Location:
+        return cls(file=doc.get("file"), path=doc.get("path"), sheet=doc.get("sheet"), cell=doc.get("cell"),
+                   place=doc.get("place"))
+
+
+def _text(value: str | None) -> str | None:
+    return value or None  # an empty sentence is no sentence
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """What is wrong and what to do, in English and (where given) in Chinese."""
+
+    message: str
+    message_zh: str | None = attrs.field(default=None, converter=_text)
+    fix: str | None = attrs.field(default=None, converter=_text)
+    fix_zh: str | None = attrs.field(default=None, converter=_text)
+
+    def said(self, lang: str) -> tuple[str, str | None]:
+        """(message, fix) in ``lang``: Chinese where the problem has it, else English; a Chinese fix
+        only beside a Chinese message (never half and half)."""
+        if lang != "zh" or not self.message_zh:
+            return self.message, self.fix
+        return self.message_zh, self.fix_zh or self.fix
+
+    def document(self) -> dict[str, Any]:
+        return {"message": self.message, "message_zh": self.message_zh, "fix": self.fix, "fix_zh": self.fix_zh}
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Problem:
+        return cls(message=doc["message"], message_zh=doc.get("message_zh"), fix=doc.get("fix"),
+                   fix_zh=doc.get("fix_zh"))
+
+
+def render_line(location: Location, problem: Problem, lang: str = "en") -> str:
+    """The one line of one problem: ``FILE: PATH: message (fix: …)`` in ``lang`` (zh or en)."""
+    message, fix = problem.said(lang)
+    where = "".join(f"{part}: " for part in (location.file, location.rendered) if part)
+    return f"{where}{message}" + (f" (fix: {fix})" if fix else "")
+
 
 class LiaisonError(Exception):
-    """Base of every error ``liaison`` raises for bad input or an impossible request."""
+    """Base of every error ``liaison`` raises for bad input or an impossible request: a
+    :class:`Location` (``location``) and a :class:`Problem` (``problem``). ``file``, ``path`` (the
+    rendered place), ``message``, ``fix`` and their Chinese read them."""
 
-    def __init__(self, message: str, *, file: str | None = None, path: str | None = None,
+    def __init__(self, message: str, *, file: str | None = None, path: str | Sequence[Key] | Location | None = None,
                  fix: str | None = None, message_zh: str | None = None, fix_zh: str | None = None,
                  problems: Sequence[LiaisonError] = ()) -> None:
-        self.message = message
-        self.file = file
-        self.path = path
-        self.fix = fix
-        self.message_zh = message_zh
-        self.fix_zh = fix_zh
+        self.location = Location.at(path, file)
+        self.problem = Problem(message=message, message_zh=message_zh, fix=fix, fix_zh=fix_zh)
         #: every problem the error stands for (the first is this error's own), when it was given them
         self.problems: tuple[LiaisonError, ...] = tuple(problems)
         super().__init__(self.render())
+
+    @property
+    def file(self) -> str | None:
+        return self.location.file
+
+    @property
+    def path(self) -> str | None:
+        """The place in the file as rendered (``$.a[0].b``, ``Sheet!E12``); ``location`` has it as values."""
+        return self.location.rendered
+
+    @property
+    def message(self) -> str:
+        return self.problem.message
+
+    @property
+    def message_zh(self) -> str | None:
+        return self.problem.message_zh
+
+    @property
+    def fix(self) -> str | None:
+        return self.problem.fix
+
+    @property
+    def fix_zh(self) -> str | None:
+        return self.problem.fix_zh
 
     @classmethod
     def several(cls: type[E], problems: Sequence[LiaisonError]) -> E:
         """One error for every problem of ``problems`` (at least one): the first's fields, all of them listed."""
         first = problems[0]
-        return cls(first.message, file=first.file, path=first.path, fix=first.fix, message_zh=first.message_zh,
+        return cls(first.message, path=first.location, fix=first.fix, message_zh=first.message_zh,
                    fix_zh=first.fix_zh, problems=problems)
 
     def render(self, lang: str = "en") -> str:
@@ -58,17 +227,13 @@ class LiaisonError(Exception):
                 lines.append(f"……另有 {hidden} 处问题未列出" if lang == "zh" else f"… and {hidden} more")
             lines.append(f"共 {len(self.problems)} 处问题" if lang == "zh" else f"{len(self.problems)} problems in all")
             return "\n".join(lines)
-        zh = lang == "zh"
-        message = (self.message_zh or self.message) if zh else self.message
-        fix = (self.fix_zh or self.fix) if zh and self.message_zh else self.fix
-        where = "".join(f"{part}: " for part in (self.file, self.path) if part)
-        return f"{where}{message}" + (f" (fix: {fix})" if fix else "")
+        return render_line(self.location, self.problem, lang)
 
     def __str__(self) -> str:
         return self.render()
 
-    def located(self, *, file: str | None = None, path: str | None = None, cls: type[E] | None = None,
-                fix: str | None = None, fix_zh: str | None = None) -> LiaisonError:
+    def located(self, *, file: str | None = None, path: str | Sequence[Key] | Location | None = None,
+                cls: type[E] | None = None, fix: str | None = None, fix_zh: str | None = None) -> LiaisonError:
         """The same error placed in a file and at a path (keeping both languages), as ``cls``, with
         another fix if given."""
         if cls is None or isinstance(self, cls):
@@ -76,25 +241,67 @@ class LiaisonError(Exception):
             found.__dict__.update(self.__dict__)
         else:
             found = cls(self.message, message_zh=self.message_zh)
-        found.file = file if file is not None else self.file
-        found.path = path if path is not None else self.path
-        found.fix = fix or self.fix
-        found.fix_zh = fix_zh if fix else self.fix_zh
+        where = self.location if path is None else Location.at(path)
+        found.location = attrs.evolve(where, file=file if file is not None else self.location.file)
+        found.problem = attrs.evolve(self.problem, fix=fix or self.fix, fix_zh=fix_zh if fix else self.fix_zh)
         if self.problems:  # the first is this error itself; the others move to the same file and class
             first = self.problems[0].located(file=file, path=path, cls=cls, fix=fix, fix_zh=fix_zh)
             found.problems = (first, *(p.located(file=file, cls=cls) for p in self.problems[1:]))
         found.args = (found.render(),)
         return found
 
+    def document(self) -> dict[str, Any]:
+        """This error as JSON (:func:`error_document`)."""
+        return error_document(self)
+
+
+def error_document(error: LiaisonError) -> dict[str, Any]:
+    """An error as a JSON document, the one both the command (``--format json``) and a web service
+    answer with: ``kind`` (the class), the location (``file``, ``path`` as a list, ``sheet``, ``cell``,
+    ``place``, ``at`` rendered), the problem in both languages (``message``, ``message_zh``, ``fix``,
+    ``fix_zh``), and ``problems``: every problem of a file with several, each with its location and
+    problem (empty for one)."""
+    listed = error.problems if len(error.problems) > 1 else ()
+    return {"kind": type(error).__name__, **error.location.document(), **error.problem.document(),
+            "problems": [{**p.location.document(), **p.problem.document()} for p in listed]}
+
+
+def error_from_document(doc: Mapping[str, Any]) -> LiaisonError:
+    """The error a JSON document describes (a :class:`LiaisonError`: ``kind`` is for the reader)."""
+    problems = [LiaisonError(p["message"], path=Location.from_document(p), message_zh=p.get("message_zh"),
+                             fix=p.get("fix"), fix_zh=p.get("fix_zh")) for p in doc.get("problems") or ()]
+    return LiaisonError(doc["message"], path=Location.from_document(doc), message_zh=doc.get("message_zh"),
+                        fix=doc.get("fix"), fix_zh=doc.get("fix_zh"), problems=problems)
+
 
 class Refused(ValueError):
-    """A value a check refuses, with the reason in both languages (``message_zh``): raised by the
-    converter's hooks and by option parsers and checks, and turned into a :class:`LiaisonError`
-    by whoever knows where the value came from."""
+    """A value a check refuses, with the reason in both languages (and what to do, where the check
+    knows): raised by the converter's hooks, the fields' validators (which name the ``field``), option
+    parsers and a spreadsheet cell's reader, and turned into a :class:`LiaisonError` by whoever knows
+    where the value came from."""
 
-    def __init__(self, message: str, message_zh: str) -> None:
+    def __init__(self, message: str, message_zh: str | None = None, fix: str | None = None,
+                 fix_zh: str | None = None, *, field: str | None = None) -> None:
         super().__init__(message)
-        self.message_zh = message_zh
+        self.problem = Problem(message=message, message_zh=message_zh, fix=fix, fix_zh=fix_zh)
+        #: the field a validator refused, so the path can end there
+        self.field = field
+
+    @property
+    def message(self) -> str:
+        return self.problem.message
+
+    @property
+    def message_zh(self) -> str | None:
+        return self.problem.message_zh
+
+    @property
+    def fix(self) -> str | None:
+        return self.problem.fix
+
+    @property
+    def fix_zh(self) -> str | None:
+        return self.problem.fix_zh
 
 
 class DataError(LiaisonError):

@@ -1,8 +1,8 @@
 """The documented limits of the data formats, as attrs validators (docs/limits.md lists them all).
 
 Every name, id, text and number a file may hold has a range, checked when the file is loaded, so an
-exporter never meets a value the loader let through. A validator raises :class:`ValueError` with a
-sentence; the loader turns it into a ``FILE: $.path: …`` error.
+exporter never meets a value the loader let through. A validator raises :class:`~liaison.base.errors.Refused` naming
+the field, in both languages; the loader turns it into a ``FILE: $.path: …`` error.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
+
+from liaison.base.errors import Refused
 
 #: Ids of organisations, the district, rules and events: lower-case ASCII letters, digits and hyphens,
 #: starting with a letter or digit. They become file names and calendar UIDs, so nothing else.
@@ -27,16 +29,6 @@ LONG_TEXT_MAX = 20_000  # a provision's verbatim text
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
 _LINE_BREAK = re.compile("[\r\n\t\u2028\u2029]")
-
-
-class FieldError(ValueError):
-    """A value a field's validator refuses; ``field`` lets the loader point its path at the field,
-    ``message_zh`` is the same in Chinese."""
-
-    def __init__(self, field: str, message: str, message_zh: str = "") -> None:
-        super().__init__(message)
-        self.field = field
-        self.message_zh = message_zh
 
 
 #: The years any date in a file may fall in (the planner and the checker work inside them).
@@ -66,21 +58,21 @@ def _check(value: str, name: str, *, single_line: bool, limit: int) -> None:
         breaks = "\r\n\t\u2028\u2029"
         what = "a line break or tab" if bad.group() in breaks else f"the control character {bad.group()!r}"
         what_zh = "换行或制表符" if bad.group() in breaks else "控制字符"
-        raise FieldError(name, f"{name} contains {what}; remove it" + (" (one line only)" if single_line else ""),
-                         f"{name} 含有{what_zh}，请删去" + ("（只能写一行）" if single_line else ""))
+        raise Refused(f"{name} contains {what}; remove it" + (" (one line only)" if single_line else ""),
+                      f"{name} 含有{what_zh}，请删去" + ("（只能写一行）" if single_line else ""), field=name)
     if len(value) > limit:
-        raise FieldError(name, f"{name} is {len(value)} characters long; at most {limit}",
-                         f"{name} 长 {len(value)} 个字符，最多 {limit} 个")
+        raise Refused(f"{name} is {len(value)} characters long; at most {limit}",
+                      f"{name} 长 {len(value)} 个字符，最多 {limit} 个", field=name)
 
 
 def identifier(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """An id: ``[a-z0-9][a-z0-9-]*``, at most 64 characters."""
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         shown = quoted(value) if isinstance(value, str) else repr(value)
-        raise FieldError(attribute.name, f"{attribute.name} {shown} is not an id: use lower-case letters a–z, "
-                         f"digits and hyphens, starting with a letter or digit, at most {ID_MAX} characters",
-                         f"{attribute.name} {shown} 不是有效编号：只能用小写字母 a–z、数字和连字符，"
-                         f"以字母或数字开头，最多 {ID_MAX} 个字符")
+        raise Refused(f"{attribute.name} {shown} is not an id: use lower-case letters a–z, "
+                      f"digits and hyphens, starting with a letter or digit, at most {ID_MAX} characters",
+                      f"{attribute.name} {shown} 不是有效编号：只能用小写字母 a–z、数字和连字符，"
+                      f"以字母或数字开头，最多 {ID_MAX} 个字符", field=attribute.name)
 
 
 @attrs.frozen
@@ -101,7 +93,7 @@ class BoundedText:
             if not isinstance(item, str):
                 continue  # the converter has already refused what is not text
             if (self.required or isinstance(value, tuple)) and not item.strip():
-                raise FieldError(attribute.name, f"{attribute.name} must not be empty", f"{attribute.name} 不能为空")
+                raise Refused(f"{attribute.name} must not be empty", f"{attribute.name} 不能为空", field=attribute.name)
             _check(item, attribute.name, single_line=self.single_line, limit=self.limit)
 
 
@@ -134,8 +126,9 @@ def each_in_range(low: int, high: int) -> Callable[..., None]:
     def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         for item in value:
             if not low <= item <= high:
-                raise FieldError(attribute.name, f"each of {attribute.name} must be between {low} and {high}, "
-                                 f"not {item}", f"{attribute.name} 的每一项应在 {low} 到 {high} 之间，而不是 {item}")
+                raise Refused(f"each of {attribute.name} must be between {low} and {high}, "
+                              f"not {item}", f"{attribute.name} 的每一项应在 {low} 到 {high} 之间，而不是 {item}",
+                              field=attribute.name)
 
     return validate
 
@@ -145,8 +138,8 @@ def count_in_range(low: int, high: int) -> Callable[..., None]:
 
     def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not low <= len(value) <= high:
-            raise FieldError(attribute.name, f"give {low} to {high} {attribute.name}, not {len(value)}",
-                             f"{attribute.name} 应有 {low} 到 {high} 项，而不是 {len(value)} 项")
+            raise Refused(f"give {low} to {high} {attribute.name}, not {len(value)}",
+                          f"{attribute.name} 应有 {low} 到 {high} 项，而不是 {len(value)} 项", field=attribute.name)
 
     return validate
 
@@ -156,7 +149,20 @@ def in_range(low: int, high: int) -> Callable[..., None]:
 
     def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None and not low <= value <= high:
-            raise FieldError(attribute.name, f"{attribute.name} must be between {low} and {high}, not {value}",
-                             f"{attribute.name} 应在 {low} 到 {high} 之间，而不是 {value}")
+            raise Refused(f"{attribute.name} must be between {low} and {high}, not {value}",
+                          f"{attribute.name} 应在 {low} 到 {high} 之间，而不是 {value}", field=attribute.name)
 
     return validate
+
+
+def __getattr__(name: str) -> Any:
+    """``FieldError`` of liaison 0.1, kept for one release: a field's validator now raises
+    :class:`~liaison.base.errors.Refused`, which carries the ``field`` (``except FieldError`` keeps
+    working; to be removed in 0.3)."""
+    if name == "FieldError":
+        import warnings
+
+        warnings.warn("liaison.base.text.FieldError is liaison.base.errors.Refused since 0.2 (its field in "
+                      "`field`); the old name goes in 0.3", DeprecationWarning, stacklevel=2)
+        return Refused
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,10 +10,10 @@ import datetime as dt
 import enum
 import functools
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from liaison.base.errors import DataError, Refused
+from liaison.base.errors import DataError, Key, Problem, Refused, render_path
 
 if TYPE_CHECKING:
     import cattrs
@@ -222,62 +222,77 @@ def _describe(type_: Any) -> tuple[str, str]:
     return names.get(type_, ("a value of the documented kind", "文档所述类型的值"))
 
 
-def _format_exception(exc: BaseException, type_: type | None) -> str:
-    """One problem as ``english\x01chinese`` (and ``\x00field\x00`` first when a validator named a field)."""
+def _problem(exc: BaseException, type_: Any) -> tuple[tuple[Key, ...], Problem]:
+    """One leaf of cattrs' errors as a problem in both languages, and the field below the path a
+    validator named (``()`` when none)."""
     from cattrs.errors import ForbiddenExtraKeysError
 
     from liaison.base.errors import LiaisonError
-    from liaison.base.text import FieldError
     from liaison.law.rules import Rule
 
     if isinstance(exc, KeyError) and type_ == Rule and exc.args and isinstance(exc.args[0], str):
-        return _bi(f"unknown kind {_shown(exc.args[0])}", f"未知的规则种类 {_shown(exc.args[0])}")
+        kind = _shown(exc.args[0])
+        return (), Problem(message=f"unknown kind {kind}", message_zh=f"未知的规则种类 {kind}")
     if isinstance(exc, LiaisonError):
-        return _bi(exc.message, exc.message_zh or "")
-    if isinstance(exc, FieldError):
-        return f"{_FIELD}{exc.field}{_FIELD}" + _bi(str(exc), exc.message_zh)
+        return (), Problem(message=exc.message, message_zh=exc.message_zh)
     if isinstance(exc, Refused):
-        return _bi(str(exc), exc.message_zh)
+        return ((exc.field,) if exc.field else ()), Problem(message=exc.message, message_zh=exc.message_zh)
     if isinstance(exc, ForbiddenExtraKeysError):
         extra = ", ".join(sorted(exc.extra_fields))
-        return _bi(f"extra fields found ({extra}): not part of this format",
-                   f"有本格式没有的字段（{extra}）")
+        return (), Problem(message=f"extra fields found ({extra}): not part of this format",
+                           message_zh=f"有本格式没有的字段（{extra}）")
     if isinstance(exc, KeyError):
-        return _bi("required field missing", "缺少必填字段")
+        return (), Problem(message="required field missing", message_zh="缺少必填字段")
     if type(exc) is ValueError and str(exc):  # a validator's own sentence (attrs' post-init checks)
-        return _bi(str(exc), "")
-    en, zh = _describe(type_)
-    return _bi(f"expected {en} here", f"此处应为{zh}")  # a value of the wrong shape (cattrs' TypeError …)
+        return (), Problem(message=str(exc))
+    en, zh = _describe(type_)  # a value of the wrong shape (cattrs' TypeError …)
+    return (), Problem(message=f"expected {en} here", message_zh=f"此处应为{zh}")
 
 
-_BI = "\x01"
+def problems_of(exc: BaseException, path: tuple[Key, ...] = (),
+                type_: Any = None) -> list[tuple[tuple[Key, ...], Problem]]:
+    """Every problem under cattrs' error ``exc``, each with its path as keys and indices.
+
+    The walk is cattrs' own ``transform_error``'s: a class's errors carry notes naming the field, a
+    list's (or a table's) the index (or key); here the steps stay values instead of becoming text."""
+    from cattrs.errors import AttributeValidationNote, ClassValidationError, IterableValidationError
+
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        found: list[tuple[tuple[Key, ...], Problem]] = []
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            step: Key = note.name if isinstance(note, AttributeValidationNote) else note.index
+            found.extend(problems_of(sub, (*path, step), note.type))
+        for sub in without:
+            found.extend(problems_of(sub, path, None))
+        return found
+    below, problem = _problem(exc, type_)
+    return [((*path, *below), problem)]
 
 
-def _bi(en: str, zh: str) -> str:
-    return f"{en}{_BI}{zh}"
-
-
-def structure(data: Any, cls: type[T], *, file: str | None, path: str = "$",
+def structure(data: Any, cls: type[T], *, file: str | None, path: Sequence[Key] = (),
               fix: str = "correct the value (see docs/data-format.md)") -> T:
     """Structure ``data`` into ``cls``; any failure becomes one :class:`DataError` in the project's
-    shape, ``FILE: $.path.to.field: what is wrong (fix: …)``, naming the first problem's path (and
-    the others after it)."""
-    from cattrs import BaseValidationError, transform_error
+    shape, ``FILE: $.path.to.field: what is wrong (fix: …)``, located at the first problem's path
+    (the others named after it)."""
+    from cattrs import BaseValidationError
 
     try:
         return converter().structure(data, cls)
     except BaseValidationError as exc:
-        problems = [_split(p) for p in transform_error(exc, path=path, format_exception=_format_exception)]
-        (where, what, what_zh), rest = problems[0], problems[1:]
+        problems = problems_of(exc, tuple(path))
+        (where, first), rest = problems[0], problems[1:]
+        what, what_zh = first.message, first.message_zh or ""
         if rest:
-            what += "; also " + "; ".join(f"{p}: {m}" for p, m, _ in rest[:4])
-            what_zh += "；另有 " + "；".join(f"{p}：{m or e}" for p, e, m in rest[:4]) if what_zh else ""
+            what += "; also " + "; ".join(f"{render_path(p)}: {m.message}" for p, m in rest[:4])
+            what_zh += "；另有 " + "；".join(f"{render_path(p)}：{m.message_zh or m.message}"
+                                          for p, m in rest[:4]) if what_zh else ""
             if len(rest) > 4:
                 what += f"; and {len(rest) - 4} more"
                 what_zh += f"；等共 {len(rest) + 1} 处" if what_zh else ""
         raise DataError(what, file=file, path=where, fix=fix, message_zh=what_zh or None, fix_zh=_fix_zh(fix)) from None
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-        raise DataError("the document does not have the shape of this kind of file", file=file, path=path,
+        raise DataError("the document does not have the shape of this kind of file", file=file, path=tuple(path),
                         fix=fix, message_zh="文件的结构与此类文件不符", fix_zh=_fix_zh(fix)) from None
 
 
@@ -291,19 +306,3 @@ def _fix_zh(fix: str) -> str:
 
 def unstructure(obj: object) -> Any:
     return converter().unstructure(obj)
-
-
-_FIELD = "\x00"
-
-
-def _split(problem: str) -> tuple[str, str, str]:
-    """cattrs writes ``what @ $.path``; we write the path first, down to the field a validator named,
-    and keep both languages: (path, english, chinese)."""
-    what, sep, where = problem.rpartition(" @ ")
-    if not sep:
-        where, what = "$", problem
-    if what.startswith(_FIELD):
-        _, field, what = what.split(_FIELD, 2)
-        where = f"{where}.{field}"
-    en, _, zh = what.partition(_BI)
-    return where, en, zh

@@ -12,6 +12,9 @@ from liaison.formats.convert import structure
 from liaison.formats.syntax import read_file, read_json
 from liaison.law.notices import FIX, HolidayNotice, check_distinct, check_notice
 
+#: The notice's own keys for the attributes they are read into (holiday-cn's names).
+_FILE_KEYS = {"is_off_day": "isOffDay", "schema": "$schema"}
+
 
 def parse_holiday_notice(text: str | bytes, *, file: str | None = None) -> HolidayNotice:
     """Read a notice strictly: an unknown key, a bad date or a day far outside the year is a
@@ -23,8 +26,8 @@ def parse_holiday_notice(text: str | bytes, *, file: str | None = None) -> Holid
     try:
         notice = structure(raw, HolidayNotice, file=file, fix=FIX)
     except DataError as exc:  # name the file's own key, not the attribute it is read into
-        where = (exc.path or "").replace(".is_off_day", ".isOffDay").replace(".schema", ".$schema")
-        raise exc.located(path=where) from None
+        keys = tuple(_FILE_KEYS.get(k, k) if isinstance(k, str) else k for k in exc.location.path or ())
+        raise exc.located(path=keys) from None
     check_notice(notice, file=file)
     return notice
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from liaison.base.errors import DataError, LiaisonError
+from liaison.base.errors import DataError, Key, LiaisonError
 from liaison.formats.documents import SettingDocument, document, to_json
 from liaison.formats.syntax import FormatError
 from liaison.law.district import District
@@ -81,13 +81,13 @@ def _check_events(state: YearState, file: str | None, fail: Any) -> None:
 def _check_notices(state: YearState, file: str | None, fail: Any) -> None:
     """A stored notice is read as strictly as a notice file, and arranges days of the state's year."""
     for i, notice in enumerate(state.notices):
-        here = f"$.notices[{i}]"
+        here = ("notices", i)
         try:
             check_notice(notice, file=file)
-        except DataError as exc:
-            raise exc.located(path=here + (exc.path or "$").removeprefix("$")) from None
+        except DataError as exc:  # the notice's own path, below it in the state
+            raise exc.located(path=(*here, *(exc.location.path or ()))) from None
         if not notice.covers(state.year):
-            raise fail(f"{here}.year", f"the notice of {notice.year} arranges no day of {state.year}",
+            raise fail((*here, "year"), f"the notice of {notice.year} arranges no day of {state.year}",
                        f"{notice.year}年的节假日安排不涉及{state.year}年",
                        f"remove it, or give it when planning {notice.year}",
                        f"请删除，或在安排{notice.year}年时给出")
@@ -194,7 +194,8 @@ def check_state(state: YearState, district: District, *, year: int | None, file:
     """What the types cannot say: the right district and year, unique ids, dates inside the year,
     known provisions (the organisations are checked on the document, before the engagements are
     built: :func:`_check_references`)."""
-    def fail(path: str, message: str, message_zh: str, fix: str = FIX, fix_zh: str = FIX_ZH) -> DataError:
+    def fail(path: str | tuple[Key, ...], message: str, message_zh: str, fix: str = FIX,
+             fix_zh: str = FIX_ZH) -> DataError:
         return DataError(message, file=file, path=path, fix=fix, message_zh=message_zh, fix_zh=fix_zh)
 
     if state.district != district.info.id:

@@ -15,8 +15,8 @@ from typing import Literal
 
 import attrs
 
+from liaison.base.errors import Refused
 from liaison.base.text import (
-    FieldError,
     free_text,
     identifier,
     in_range,
@@ -235,5 +235,6 @@ class DistrictInfo:
 
     def __attrs_post_init__(self) -> None:
         if not self.regulation_short_title:
-            raise FieldError("regulation_short_title", "the title ends with no kind of document (意见, 办法, …): say "
-                             "how letters cite it in short", "标题不以文种（意见、办法等）结尾：请写明函件中的简称")
+            raise Refused("the title ends with no kind of document (意见, 办法, …): say "
+                          "how letters cite it in short", "标题不以文种（意见、办法等）结尾：请写明函件中的简称",
+                          field="regulation_short_title")

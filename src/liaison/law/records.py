@@ -13,7 +13,7 @@ from typing import Protocol
 
 import attrs
 
-from liaison.base.errors import DataError, LiaisonError
+from liaison.base.errors import DataError, Key, LiaisonError
 from liaison.base.text import free_text, line_text, message_text, name_text, reference_text, title_text
 from liaison.law.district import District
 from liaison.law.model import COUNTERPART_KINDS, OrgKind
@@ -255,7 +255,7 @@ class Records:
         try:
             office = district.general_office().id
         except LiaisonError as exc:
-            raise exc.located(file=file, path=f"$.consultations[{unsent[0]}].sender", cls=DataError,
+            raise exc.located(file=file, path=("consultations", unsent[0], "sender"), cls=DataError,
                               fix="name who sent it: the district names no government or general office to "
                                   "default to",
                               fix_zh="请填写发送单位：本区数据中没有可作默认的区政府或政府办公室") from None
@@ -317,12 +317,12 @@ SECTIONS = ("engagements", "documents", "consultations", "research_results", "de
 def check_consistency(records: Records, district: District, file: str | None) -> None:
     """What the types cannot say: the right kinds of organisation, dates in order, unique ids."""
 
-    def fail(path: str, message: str, fix: str, message_zh: str, fix_zh: str) -> DataError:
+    def fail(path: tuple[Key, ...], message: str, fix: str, message_zh: str, fix_zh: str) -> DataError:
         return DataError(message, file=file, path=path, fix=fix, message_zh=message_zh, fix_zh=fix_zh)
 
     dates = ("correct the dates", "请改正日期")
     if records.district_id and records.district_id != district.info.id:
-        raise fail("$.district", f"these records are for the district {records.district_id!r}, not "
+        raise fail(("district",), f"these records are for the district {records.district_id!r}, not "
                    f"{district.info.id!r}", "load the district these records belong to, or correct the district id",
                    f"这些记录属于“{records.district_id}”，不是“{district.info.id}”",
                    "请载入记录所属的区数据，或改正 district")
@@ -330,7 +330,7 @@ def check_consistency(records: Records, district: District, file: str | None) ->
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(records, section)):
             if item.id and item.id in seen:
-                raise fail(f"$.{section}[{i}].id", f"duplicate id {item.id!r} (also $.{section}[{seen[item.id]}])",
+                raise fail((section, i, "id"), f"duplicate id {item.id!r} (also $.{section}[{seen[item.id]}])",
                            "give each record its own id", f"编号“{item.id}”重复（另见 $.{section}[{seen[item.id]}]）",
                            "请给每条记录不同的编号")
             seen.setdefault(item.id, i)
@@ -339,38 +339,38 @@ def check_consistency(records: Records, district: District, file: str | None) ->
             try:
                 district.invitees(e.kind, e.date, e.host, named=None)
             except LiaisonError as exc:
-                raise exc.located(file=file, path=f"$.engagements[{i}].host", cls=DataError) from None
+                raise exc.located(file=file, path=("engagements", i, "host"), cls=DataError) from None
     kinds = {r.record_kind: r for p in district.provisions for r in p.rules
              if isinstance(r, RecordOnly) and record_section(r.record_kind) == ACTIVITIES}
     for i, a in enumerate(records.activities):
         if a.kind not in kinds:
             known = "、".join(kinds) or "—"
-            raise fail(f"$.activities[{i}].kind", "no record-only rule of the district keeps records of kind "
+            raise fail(("activities", i, "kind"), "no record-only rule of the district keeps records of kind "
                        f"{a.kind!r} (kinds: {', '.join(kinds) or 'none'})",
                        "use a kind a record-only rule of the district names",
                        f"本区没有记录“{a.kind}”类事项的规则（可用：{known}）", "请使用本区规则中的记录种类")
     for i, c in enumerate(records.consultations):
         for k, reply in enumerate(c.replies):
-            here = f"$.consultations[{i}].replies[{k}]"
+            here: tuple[Key, ...] = ("consultations", i, "replies", k)
             if reply.organisation not in c.sent_to:
-                raise fail(f"{here}.organisation", f"{reply.organisation} replied but was not asked",
+                raise fail((*here, "organisation"), f"{reply.organisation} replied but was not asked",
                            "add it to sent_to or correct the reply", f"{reply.organisation}未被征求意见却有答复",
                            "请把它加入 sent_to，或改正答复")
             if reply.date < c.sent:
-                raise fail(f"{here}.date", f"the reply ({reply.date}) predates the request ({c.sent})", dates[0],
+                raise fail((*here, "date"), f"the reply ({reply.date}) predates the request ({c.sent})", dates[0],
                            f"答复日期（{reply.date}）早于发送日期（{c.sent}）", dates[1])
         if c.due is not None and c.due < c.sent:
-            raise fail(f"$.consultations[{i}].due", "the deadline is before the request was sent", dates[0],
+            raise fail(("consultations", i, "due"), "the deadline is before the request was sent", dates[0],
                        "答复期限早于发送日期", dates[1])
     for i, r in enumerate(records.research_results):
-        here = f"$.research_results[{i}]"
+        here = ("research_results", i)
         if district.organisation(r.submitted_by).kind not in COUNTERPART_KINDS:
-            raise fail(f"{here}.submitted_by", f"{r.submitted_by} is not a party branch or the ICF",
+            raise fail((*here, "submitted_by"), f"{r.submitted_by} is not a party branch or the ICF",
                        "research results come from the branches and the ICF", f"{r.submitted_by}不是民主党派或工商联",
                        "调研成果应由民主党派、工商联报送")
         if district.organisation(r.department).kind != OrgKind.DEPARTMENT:
-            raise fail(f"{here}.department", f"{r.department} is not a department", "name the department that answers",
+            raise fail((*here, "department"), f"{r.department} is not a department", "name the department that answers",
                        f"{r.department}不是区直部门", "请填写研究反馈的区直部门")
         if r.feedback is not None and r.feedback < r.received:
-            raise fail(f"{here}.feedback", f"feedback ({r.feedback}) before receipt ({r.received})", dates[0],
+            raise fail((*here, "feedback"), f"feedback ({r.feedback}) before receipt ({r.received})", dates[0],
                        f"反馈日期（{r.feedback}）早于收到日期（{r.received}）", dates[1])

@@ -25,9 +25,9 @@ from typing import Any, Literal, Protocol, TypeVar, assert_never, overload
 
 import attrs
 
+from liaison.base.errors import Refused
 from liaison.base.text import (
     LONG_TEXT_MAX,
-    FieldError,
     bounded_text,
     free_text,
     identifier,
@@ -129,8 +129,8 @@ class LocalSettings:
 def local_needs_a_note(inst: Any) -> None:
     """A value the district chose as a whole (``basis = "local"``) says why, in ``note``."""
     if getattr(inst, "basis", "text") == "local" and not getattr(inst, "note", "").strip():
-        raise FieldError("note", 'basis is "local": say in note why the district chose it',
-                         'basis 为 "local"：请在 note 中说明本区为何这样设定')
+        raise Refused('basis is "local": say in note why the district chose it',
+                      'basis 为 "local"：请在 note 中说明本区为何这样设定', field="note")
 
 
 def _local_fields_exist(inst: Any, attribute: attrs.Attribute[Any], value: LocalSettings) -> None:
@@ -138,12 +138,12 @@ def _local_fields_exist(inst: Any, attribute: attrs.Attribute[Any], value: Local
                                                           "label_en"}
     for name, note in value.notes:
         if name not in known:
-            raise FieldError("local", f"local names {name!r}, which is not a field here "
-                             f"(fields: {', '.join(sorted(known))})",
-                             f"local 中的 {name!r} 不是此处的字段（字段有：{'、'.join(sorted(known))}）")
+            raise Refused(f"local names {name!r}, which is not a field here "
+                          f"(fields: {', '.join(sorted(known))})",
+                          f"local 中的 {name!r} 不是此处的字段（字段有：{'、'.join(sorted(known))}）", field="local")
         if not note.strip():
-            raise FieldError("local", f"local.{name} needs a note saying why the district chose it",
-                             f"local.{name} 需要一段说明，写明本区为何这样设定")
+            raise Refused(f"local.{name} needs a note saying why the district chose it",
+                          f"local.{name} 需要一段说明，写明本区为何这样设定", field="local")
 
 
 class EngagementKind(enum.StrEnum):
@@ -200,8 +200,8 @@ RECORD_KINDS = ("joint_research", "cadre_nomination", "town_activity", "briefing
 def _period_order(inst: object, _attribute: object, value: dt.date | None) -> None:
     start = getattr(inst, "valid_from", None)
     if value is not None and start is not None and value <= start:
-        raise FieldError("valid_until", f"valid_until {value} must be after valid_from {start}",
-                         f"valid_until {value} 应晚于 valid_from {start}")
+        raise Refused(f"valid_until {value} must be after valid_from {start}",
+                      f"valid_until {value} 应晚于 valid_from {start}", field="valid_until")
 
 
 @attrs.frozen
@@ -288,16 +288,17 @@ class Cadence(RuleVersion):
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
         if self.max_per_period is not None and self.max_per_period < self.min_per_period:
-            raise FieldError("max_per_period",
-                             f"min_per_period {self.min_per_period} is above max_per_period {self.max_per_period}",
-                             f"min_per_period {self.min_per_period} 大于 max_per_period {self.max_per_period}")
+            raise Refused(f"min_per_period {self.min_per_period} is above max_per_period {self.max_per_period}",
+                          f"min_per_period {self.min_per_period} 大于 max_per_period {self.max_per_period}",
+                          field="max_per_period")
         if self.period_years is not None and self.period_months is not None:
-            raise FieldError("period_months", "give period_years or period_months, not both",
-                             "period_years 与 period_months 只能给出其一")
+            raise Refused("give period_years or period_months, not both",
+                          "period_years 与 period_months 只能给出其一", field="period_months")
         if self.months % 12 and 12 % self.months:
-            raise FieldError("period_months", f"a period of {self.months} months does not divide the year; use 1, 2, "
-                             "3, 4, 6, 12 months or whole years",
-                             f"{self.months} 个月的周期不能整分一年；请用 1、2、3、4、6、12 个月或整年")
+            raise Refused(f"a period of {self.months} months does not divide the year; use 1, 2, "
+                          "3, 4, 6, 12 months or whole years",
+                          f"{self.months} 个月的周期不能整分一年；请用 1、2、3、4、6、12 个月或整年",
+                          field="period_months")
 
     @property
     def months(self) -> int:
@@ -380,8 +381,8 @@ class Response(RuleVersion):
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
         if (self.due_days is None) == (self.due_working_days is None):
-            raise FieldError("due_days", "give either due_days or due_working_days",
-                             "due_days 与 due_working_days 须给出其一，且只给一个")
+            raise Refused("give either due_days or due_working_days",
+                          "due_days 与 due_working_days 须给出其一，且只给一个", field="due_days")
 
     def due(self, start: dt.date, calendar: WorkingDays) -> dt.date:
         """The deadline for something sent or received on ``start``."""
@@ -420,10 +421,10 @@ _KIND_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 def _kind_name(_inst: object, attribute: attrs.Attribute[Any], value: str) -> None:
     if not _KIND_NAME.fullmatch(value):
-        raise FieldError(attribute.name, f"{attribute.name} {value[:60]!r} is not a kind's name: lower-case "
-                         "letters a–z, digits and underscores, starting with a letter, at most 40 characters",
-                         f"{attribute.name} “{value[:60]}”不是有效的种类名：只能用小写字母 a–z、数字和下划线，"
-                         "以字母开头，最多 40 个字符")
+        raise Refused(f"{attribute.name} {value[:60]!r} is not a kind's name: lower-case "
+                      "letters a–z, digits and underscores, starting with a letter, at most 40 characters",
+                      f"{attribute.name} “{value[:60]}”不是有效的种类名：只能用小写字母 a–z、数字和下划线，"
+                      "以字母开头，最多 40 个字符", field=attribute.name)
 
 
 @attrs.frozen(kw_only=True)

@@ -19,9 +19,8 @@ from typing import Any
 
 import attrs
 
-from liaison.base.errors import PlanningError
+from liaison.base.errors import PlanningError, Refused
 from liaison.base.text import (
-    FieldError,
     count_in_range,
     each_in_range,
     free_text,
@@ -98,11 +97,11 @@ class Engagement:
 
     def __attrs_post_init__(self) -> None:
         if self.start is not None and self.end is not None and self.end <= self.start:
-            raise FieldError("end", f"{self.id} ends ({self.end:%H:%M}) before it starts ({self.start:%H:%M})",
-                             f"{self.id}的结束时间（{self.end:%H:%M}）早于开始时间（{self.start:%H:%M}）")
+            raise Refused(f"{self.id} ends ({self.end:%H:%M}) before it starts ({self.start:%H:%M})",
+                          f"{self.id}的结束时间（{self.end:%H:%M}）早于开始时间（{self.start:%H:%M}）", field="end")
         if self.host not in self.participants:
-            raise FieldError("host", f"{self.id}: the host {self.host} is not among the participants",
-                             f"{self.id}：主办单位“{self.host}”不在参加单位之中")
+            raise Refused(f"{self.id}: the host {self.host} is not among the participants",
+                          f"{self.id}：主办单位“{self.host}”不在参加单位之中", field="host")
 
     def half_days(self) -> tuple[int, ...]:
         """0 = morning, 1 = afternoon; an engagement without times takes the whole day."""

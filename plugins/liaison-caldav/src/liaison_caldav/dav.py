@@ -40,6 +40,8 @@ from caldav.davclient import DAVClient
 from caldav.elements import dav
 from caldav.lib import error as dav_error
 
+from liaison.base.errors import ExportError
+
 __all__ = ["ICALENDAR", "Answer", "Doing", "Server", "ServerError", "Unreadable"]
 
 ICALENDAR: Final = "text/calendar; charset=utf-8"
@@ -48,15 +50,14 @@ _RESOURCETYPE: Final = ('<?xml version="1.0" encoding="utf-8"?>'
 T = TypeVar("T")
 
 
-class ServerError(Exception):
-    """A request that got no usable answer: ``status`` the HTTP status if there was one; the
-    sentence in English (``message``) and in Chinese (``message_zh``)."""
+class ServerError(ExportError):
+    """A request that got no usable answer, in the one error shape (the sentence in English and in
+    Chinese); what it adds is ``status``, the HTTP status if there was one. The publisher places it
+    (which server, which calendar) and gives the fix."""
 
     def __init__(self, message: str, message_zh: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.message_zh = message_zh
         self.status = status
+        super().__init__(message, message_zh=message_zh)
 
 
 @attrs.frozen

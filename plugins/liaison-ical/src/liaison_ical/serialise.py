@@ -395,8 +395,7 @@ def _rendered(specs: list[CalendarSpec]) -> Iterator[tuple[CalendarSpec, bytes, 
             head, dtstamp = _calendar_head(cal)
         except ExportError as exc:
             if many:
-                exc.path = where + (exc.path or "")
-                exc.args = (exc.render(),)
+                raise exc.located(path=where + (exc.path or "")) from None
             raise
         parts: list[bytes] = []
         seen: dict[str, int] = {}

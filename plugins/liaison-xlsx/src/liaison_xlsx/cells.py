@@ -1,8 +1,8 @@
 """Reading one cell as a clerk filled it in: dates, yes/no, kinds, organisations and text.
 
 Each reader takes the value openpyxl gives (text, a number, a date-time, a boolean or None) and
-returns the typed value, ``None`` for an empty cell, or raises :class:`CellProblem` with the reason
-in English and Chinese; the ledger reader adds the file, the sheet and the cell.
+returns the typed value, ``None`` for an empty cell, or raises :class:`~liaison.base.errors.Refused` with the
+reason in English and Chinese (and the fix); the ledger reader adds the file, the sheet and the cell.
 """
 
 from __future__ import annotations
@@ -12,15 +12,7 @@ import re
 import unicodedata
 from typing import Any
 
-from liaison_xlsx.domain import FIRST_YEAR, LAST_YEAR, Directory, UnknownName
-
-
-class CellProblem(Exception):
-    """What is wrong with one cell, in both languages."""
-
-    def __init__(self, message: str, message_zh: str, fix: str = "", fix_zh: str = "") -> None:
-        super().__init__(message)
-        self.message, self.message_zh, self.fix, self.fix_zh = message, message_zh, fix, fix_zh
+from liaison_xlsx.domain import FIRST_YEAR, LAST_YEAR, Directory, Refused
 
 
 def is_blank(value: Any) -> bool:
@@ -51,12 +43,12 @@ def text(value: Any, *, single_line: bool = False) -> str | None:
     if isinstance(value, int | float):
         return _number_text(value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
-        raise CellProblem(f"expected text, but the cell holds the date {_shown(value)}",
+        raise Refused(f"expected text, but the cell holds the date {_shown(value)}",
                           f"这里应填文字，但单元格里是日期 {_shown(value)}（Excel 把输入当成了日期）",
                           "format the cell as text and type it again",
                           "请把单元格格式设为“文本”后重新输入")
     if not isinstance(value, str):
-        raise CellProblem(f"expected text, not {_shown(value)}", f"这里应填文字，而不是 {_shown(value)}")
+        raise Refused(f"expected text, not {_shown(value)}", f"这里应填文字，而不是 {_shown(value)}")
     lines = [line.strip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     lines = [line for line in lines if line]
     if not single_line:
@@ -87,14 +79,14 @@ def _make_date(year: int, month: int, day: int, shown: str) -> dt.date:
     try:
         found = dt.date(year, month, day)
     except ValueError:
-        raise CellProblem(f"{shown} is not a date of the calendar", f"{shown} 不是有效的日期",
+        raise Refused(f"{shown} is not a date of the calendar", f"{shown} 不是有效的日期",
                           "check the month and the day", "请检查月份和日期") from None
     return _in_range(found, shown)
 
 
 def _in_range(day: dt.date, shown: str) -> dt.date:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise CellProblem(f"the date {shown} is outside {FIRST_YEAR}–{LAST_YEAR}",
+        raise Refused(f"the date {shown} is outside {FIRST_YEAR}–{LAST_YEAR}",
                           f"日期 {shown} 不在 {FIRST_YEAR}—{LAST_YEAR} 年之间", "check the year", "请检查年份")
     return day
 
@@ -109,7 +101,7 @@ def date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return _in_range(value, _shown(value))
     if isinstance(value, dt.time):
-        raise CellProblem(f"the cell holds a time of day ({_shown(value)}), not a date",
+        raise Refused(f"the cell holds a time of day ({_shown(value)}), not a date",
                           f"单元格里是时间（{_shown(value)}），不是日期", "write the date, e.g. 2027-3-1",
                           "请填写日期，如 2027-3-1")
     if isinstance(value, bool):
@@ -133,8 +125,8 @@ def date(value: Any) -> dt.date | None:
     raise _not_a_date(value)
 
 
-def _not_a_date(value: Any) -> CellProblem:
-    return CellProblem(f"{_shown(value)!r} is not a date", f"“{_shown(value)}”不是日期",
+def _not_a_date(value: Any) -> Refused:
+    return Refused(f"{_shown(value)!r} is not a date", f"“{_shown(value)}”不是日期",
                        "write e.g. 2027-3-1, 2027/3/1, 2027.3.1 or 2027年3月1日",
                        "请填写如 2027-3-1、2027/3/1、2027.3.1 或 2027年3月1日")
 
@@ -155,7 +147,7 @@ def yes_no(value: Any) -> bool | None:
         return True
     if word in NO:
         return False
-    raise CellProblem(f"{_shown(value)!r} is neither yes nor no", f"“{_shown(value)}”应填“是”或“否”",
+    raise Refused(f"{_shown(value)!r} is neither yes nor no", f"“{_shown(value)}”应填“是”或“否”",
                       "write 是 or 否", "请填写“是”或“否”")
 
 
@@ -173,7 +165,7 @@ def kind(value: Any, directory: Directory) -> str | None:
     found = directory.engagement_kind(word)
     if found is None:
         listed = "、".join(directory.engagement_words())
-        raise CellProblem(f"no engagement kind is called {word!r}", f"没有“{word}”这种类型",
+        raise Refused(f"no engagement kind is called {word!r}", f"没有“{word}”这种类型",
                           "use a kind from the drop-down list (or visit, joint_meeting, …)",
                           f"请从下拉列表中选择：{listed}")
     return found
@@ -202,7 +194,7 @@ def activity_kind(value: Any, directory: Directory) -> str | None:
         return found
     words = directory.activity_words()
     if not words:
-        raise CellProblem(f"the district's data names no kind of its own to record here ({word!r})",
+        raise Refused(f"the district's data names no kind of its own to record here ({word!r})",
                           f"本区数据没有需要在此表记录的事项类型（“{word}”）",
                           "record it on the sheet of its kind, or check --data",
                           "请记在相应的工作表，或检查 --data 是否为本区数据")
@@ -217,7 +209,7 @@ def _refused(word: str, what: str, what_zh: str, words: tuple[tuple[str, str], .
               else f"请从下拉列表中选择：{'、'.join(w for w, _ in words)}")
     listed = [f"{w} ({kind})" for w, kind in words]
     fix = f"write {', '.join(listed[:-1])} or {listed[-1]}" if len(listed) > 1 else f"write {listed[0]}"
-    raise CellProblem(f"no {what} is called {word!r}", f"没有“{word}”这种{what_zh}", fix, fix_zh)
+    raise Refused(f"no {what} is called {word!r}", f"没有“{word}”这种{what_zh}", fix, fix_zh)
 
 
 def by(value: Any, directory: Directory) -> str | None:
@@ -229,7 +221,7 @@ def by(value: Any, directory: Directory) -> str | None:
         return None
     try:
         found = organisations(word, directory)
-    except CellProblem:
+    except Refused:
         return word  # no organisation of the district: the name as written (城关镇)
     return word if found is None else _one(found, directory)
 
@@ -246,14 +238,14 @@ def _resolve(directory: Directory, name: str) -> str:
     """A name as written, or after NFKC and without spaces (区 卫生局, full-width letters)."""
     try:
         return directory.resolve(name)
-    except UnknownName as exc:
+    except Refused as unknown:
         for variant in (unicodedata.normalize("NFKC", name), "".join(unicodedata.normalize("NFKC", name).split())):
             if variant != name:
                 try:
                     return directory.resolve(variant)
-                except UnknownName:
+                except Refused:
                     pass
-        raise CellProblem(exc.message, exc.message_zh, exc.fix, exc.fix_zh) from None
+        raise unknown from None
 
 
 def organisations(value: Any, directory: Directory) -> tuple[str, ...] | None:
@@ -286,7 +278,7 @@ def organisation(value: Any, directory: Directory) -> str | None:
 def _one(found: tuple[str, ...], directory: Directory) -> str:
     if len(found) > 1:
         names = directory.names(found)
-        raise CellProblem(f"one organisation is wanted here, not {len(found)} ({names})",
+        raise Refused(f"one organisation is wanted here, not {len(found)} ({names})",
                           f"这里只能填一个单位，而不是 {len(found)} 个（{names}）",
                           "keep one organisation in the cell", "请只保留一个单位")
     return found[0]

@@ -13,18 +13,16 @@ consistency — is the core's, read through here.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from liaison.base.errors import DataError, LiaisonError
-from liaison.base.text import (  # the years any date may fall in; a field's complaint; a text field's limit
+from liaison.base.errors import DataError, LiaisonError, Location, Refused, sheet_ref
+from liaison.base.text import (  # the years any date may fall in; a text field's limit
     FIRST_YEAR,
     LAST_YEAR,
     BoundedText,
-    FieldError,
     name_key,
 )
 from liaison.law.district import District
@@ -78,10 +76,11 @@ __all__ = [
     "REPLY_TYPE",
     "DataError",
     "Directory",
-    "FieldError",
     "KindWord",
     "LiaisonError",
+    "Location",
     "PlannedRow",
+    "Refused",
     "activity_kinds",
     "check_consistency",
     "document_kinds",
@@ -90,6 +89,7 @@ __all__ = [
     "make_records",
     "paired_departments",
     "plan_rows",
+    "sheet_ref",
     "text_limit",
 ]
 
@@ -386,14 +386,6 @@ ALL_BRANCHES = ("各民主党派", "各党派", "各民主党派支部")
 ALL_COUNTERPARTS = ("各民主党派和工商联", "各民主党派及工商联", "各民主党派工商联", "各党派工商联")
 
 
-class UnknownName(Exception):
-    """A name that is no organisation (or more than one), in both languages."""
-
-    def __init__(self, message: str, message_zh: str, fix: str, fix_zh: str) -> None:
-        super().__init__(message)
-        self.message, self.message_zh, self.fix, self.fix_zh = message, message_zh, fix, fix_zh
-
-
 class Directory:
     """The district as the sheets read it: its organisations (drop-down groups, the name look-up) and
     the kinds its own rules name (document kinds, record kinds), each looked up once per ledger."""
@@ -434,15 +426,14 @@ class Directory:
         return None
 
     def resolve(self, text: str) -> str:
-        """An id, a full or short name or an alias → the id; else :class:`UnknownName`."""
+        """An id, a full or short name or an alias → the id; else :class:`Refused` saying why."""
         found = self._cache.get(text)
         if found is not None:
             return found
         try:
             found = self.district.organisation(text).id
         except LiaisonError as exc:
-            raise UnknownName(exc.message, exc.message_zh or exc.message, exc.fix or "",
-                              exc.fix_zh or exc.fix or "") from None
+            raise Refused(exc.message, exc.message_zh, exc.fix, exc.fix_zh) from None
         self._cache[text] = found
         return found
 
@@ -497,22 +488,10 @@ def make_records(recorded: str, district: District, sections: Mapping[str, Seque
     return Records(district_id=recorded, **{name: tuple(items) for name, items in sections.items()})
 
 
-_CORE_PATH = re.compile(r"^\$\.(\w+)\[(\d+)\](?:\.(\w+)(?:\[(\d+)\](?:\.(\w+))?)?)?$")
-
-
 def check_consistency(records: Records, district: District, file: str) -> Records:
     """The records as the core finishes every reader's (:meth:`Records.checked`: a consultation's
     sender filled in; unique ids, replies, research kinds checked) — here, so an error names its cell.
 
-    Raises the core's :class:`DataError`, whose path is JSON-style (``$.research_results[2].feedback``);
-    :func:`core_path` splits it so the reader can name the cell instead."""
+    Raises the core's :class:`DataError`, whose location's path is keys and indices
+    (``("research_results", 2, "feedback")``), so the reader can name the cell instead."""
     return records.checked(district, file=file)
-
-
-def core_path(path: str | None) -> tuple[str, int, str, int | None, str] | None:
-    """``$.consultations[1].replies[0].date`` → ("consultations", 1, "replies", 0, "date")."""
-    match = _CORE_PATH.match(path or "")
-    if match is None:
-        return None
-    section, index, field, child, child_field = match.groups()
-    return section, int(index), field or "", int(child) if child is not None else None, child_field or ""

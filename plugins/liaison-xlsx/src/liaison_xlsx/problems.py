@@ -8,8 +8,7 @@ from typing import Any
 import attrs
 from openpyxl.utils.cell import get_column_letter
 
-from liaison_xlsx.cells import CellProblem
-from liaison_xlsx.domain import DataError
+from liaison_xlsx.domain import DataError, Location, Refused, sheet_ref
 
 MAX_PROBLEMS = 50  # listed in one error; a workbook with more is mostly wrong anyway
 
@@ -20,19 +19,21 @@ class LedgerError(DataError):
 
     def __init__(self, problems: Sequence[DataError]) -> None:
         first = problems[0]
-        super().__init__(first.message, file=first.file, path=first.path, fix=first.fix,
+        super().__init__(first.message, path=first.location, fix=first.fix,
                          message_zh=first.message_zh, fix_zh=first.fix_zh, problems=problems)
 
 
-def cell_ref(sheet: str, column: int, row: int) -> str:
-    return f"{sheet_ref(sheet)}!{get_column_letter(column)}{row}"
+def cell_ref(sheet: str, column: int, row: int) -> Location:
+    """A cell (``会议走访!E12``) as a location: a sheet and a cell, rendered only at the edge."""
+    return Location(sheet=sheet, cell=f"{get_column_letter(column)}{row}")
 
 
-def sheet_ref(sheet: str) -> str:
-    """A sheet as a formula names it: quoted when it holds anything but letters, digits and _."""
-    if all(ch.isalnum() or ch == "_" for ch in sheet):
-        return sheet
-    return "'" + sheet.replace("'", "''") + "'"
+def rows_ref(sheet: str, first: int, last: int | None = None) -> Location:
+    """Whole rows (``会议走访!12:12``)."""
+    return Location(sheet=sheet, cell=f"{first}:{first if last is None else last}")
+
+
+__all__ = ["MAX_PROBLEMS", "LedgerError", "Problems", "Row", "Where", "cell_ref", "rows_ref", "sheet_ref"]
 
 
 @attrs.define
@@ -40,13 +41,13 @@ class Problems:
     file: str
     found: list[DataError] = attrs.field(factory=list)
 
-    def add(self, path: str, message: str, message_zh: str, fix: str = "", fix_zh: str = "") -> None:
+    def add(self, where: Location, message: str, message_zh: str, fix: str = "", fix_zh: str = "") -> None:
         if len(self.found) < MAX_PROBLEMS:
-            self.found.append(DataError(message, file=self.file, path=path, fix=fix or None,
+            self.found.append(DataError(message, file=self.file, path=where, fix=fix or None,
                                         message_zh=message_zh, fix_zh=fix_zh or None))
 
-    def cell(self, path: str, problem: CellProblem) -> None:
-        self.add(path, problem.message, problem.message_zh, problem.fix, problem.fix_zh)
+    def cell(self, where: Location, problem: Refused) -> None:
+        self.add(where, problem.message, problem.message_zh or problem.message, problem.fix or "", problem.fix_zh or "")
 
     @property
     def full(self) -> bool:
@@ -74,8 +75,8 @@ class Where:
     columns: dict[str, int]  # field → column number
     child_rows: tuple[int, ...] = ()
 
-    def cell(self, field: str, row: int | None = None) -> str:
+    def cell(self, field: str, row: int | None = None) -> Location:
         column = self.columns.get(field)
         if column is None:
-            return f"{sheet_ref(self.sheet)}!{self.row}:{self.row}"
+            return rows_ref(self.sheet, self.row)
         return cell_ref(self.sheet, column, row or self.row)

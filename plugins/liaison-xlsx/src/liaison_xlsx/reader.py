@@ -26,12 +26,12 @@ from liaison_xlsx.domain import (
     DataError,
     Directory,
     LiaisonError,
+    Location,
     check_consistency,
-    core_path,
     make_records,
 )
 from liaison_xlsx.package import CFB_SIGNATURE, Oversized, cfb_names, measure
-from liaison_xlsx.problems import Problems, Where, sheet_ref
+from liaison_xlsx.problems import Problems, Where
 from liaison_xlsx.rows import Section, read_grouped, read_plain
 from liaison_xlsx.sheet import (
     MAX_ROWS,
@@ -153,9 +153,9 @@ def _agree(sections: dict[str, Section], directory: Directory, problems: Problem
         section = sections.get(name)
         for record, where in zip(section.records if section else (), section.where if section else (), strict=True):
             if record.id and record.id in seen:
-                first = seen[record.id]
-                problems.add(where.cell("id"), f"duplicate id {record.id!r} (also {first.cell('id')})",
-                             f"编号“{record.id}”重复（另见 {first.cell('id')}）", "give each record its own id",
+                also = seen[record.id].cell("id").rendered
+                problems.add(where.cell("id"), f"duplicate id {record.id!r} (also {also})",
+                             f"编号“{record.id}”重复（另见 {also}）", "give each record its own id",
                              "每条记录的编号应各不相同")
             seen.setdefault(record.id, where)
     _typed_twice(sections, problems)
@@ -212,7 +212,7 @@ def _typed_twice(sections: dict[str, Section], problems: Problems) -> None:
             earlier.setdefault(key, []).append((record, where))
             if first is None:
                 continue
-            here, there = _row_cell(name, where), _row_cell(name, first)
+            here, there = _row_cell(name, where), _row_cell(name, first).rendered
             what, what_zh = _SAME.get(name, _SAME[""])
             problems.add(here, f"the same {what} as row {first.row} ({there}): probably typed twice",
                          f"与第{first.row}行（{there}）{what_zh}，可能录入了两次",
@@ -233,7 +233,7 @@ def _same_row(name: str, a: Any, b: Any) -> bool:
     return bool(a.same_as(b))  # the participants are in the key
 
 
-def _row_cell(name: str, where: Where) -> str:
+def _row_cell(name: str, where: Where) -> Location:
     """The cell a duplicate row is named by: its date, else its first column."""
     for field in ("date", "appointed", "received", "sent", *where.columns):
         if field in where.columns:
@@ -242,24 +242,35 @@ def _row_cell(name: str, where: Where) -> str:
 
 
 def _core_check(records: Any, district: Any, file: str, sections: dict[str, Section]) -> Any:
-    """The core's checks last, so one it adds later is kept; its ``$.`` path becomes the cell."""
+    """The core's checks last, so one it adds later is kept; the keys and indices of its location
+    (``("consultations", 1, "replies", 0, "date")``) become the cell the clerk typed."""
     try:
         return check_consistency(records, district, file)
     except LiaisonError as exc:
-        parts = core_path(exc.path)
-        path = exc.path
-        if parts is not None:
-            name, index, field, child, child_field = parts
-            section = sections.get(name)
-            if section is not None and index < len(section.where):
-                where = section.where[index]
-                if child is not None and child < len(where.child_rows):
-                    column = {"organisation": "organisation", "date": "reply_date"}.get(child_field, child_field)
-                    path = where.cell(column, where.child_rows[child])
-                else:
-                    path = where.cell(field)
-        raise DataError(exc.message, file=file, path=path, fix=exc.fix, message_zh=exc.message_zh,
-                        fix_zh=exc.fix_zh) from None
+        raise DataError(exc.message, file=file, path=_cell_of(exc.location, sections), fix=exc.fix,
+                        message_zh=exc.message_zh, fix_zh=exc.fix_zh) from None
+
+
+#: A reply's fields → the columns of 征求意见 they are read from.
+_REPLY_COLUMNS = {"organisation": "organisation", "date": "reply_date"}
+
+
+def _cell_of(location: Location, sections: dict[str, Section]) -> Location:
+    """The cell of a record's field (``(section, index, field)``) or of a reply's (``(section, index,
+    field, child, child_field)``); the location as it is when the path names no record read here."""
+    path = location.path or ()
+    if len(path) < 2 or not isinstance(path[0], str) or not isinstance(path[1], int):
+        return location
+    section = sections.get(path[0])
+    if section is None or not 0 <= path[1] < len(section.where):
+        return location
+    where = section.where[path[1]]
+    field = path[2] if len(path) > 2 and isinstance(path[2], str) else ""
+    child = path[3] if len(path) > 3 and isinstance(path[3], int) else None
+    if child is not None and 0 <= child < len(where.child_rows):
+        child_field = path[4] if len(path) > 4 and isinstance(path[4], str) else ""
+        return where.cell(_REPLY_COLUMNS.get(child_field, child_field), where.child_rows[child])
+    return where.cell(field)
 
 
 # --------------------------------------------------------------------------------------- the entry
@@ -292,13 +303,13 @@ def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
     except Ambiguous as exc:
         names = "、".join(exc.specs)
         raise DataError(f"the sheet's headers are those of several ledger sheets ({', '.join(exc.specs)}), "
-                        "and its name is none of them", file=file, path=sheet_ref(exc.title),
+                        "and its name is none of them", file=file, path=Location(sheet=exc.title),
                         fix=f"rename the sheet after the one it is ({names})",
                         message_zh=f"该工作表的表头同时符合多个台账工作表（{names}），名称却不是其中任何一个",
                         fix_zh=f"请把工作表改名为它所属的台账工作表（{names}之一）") from None
     except Unreadable as exc:
         what, what_zh = _DAMAGE.get(type(exc.cause).__name__, ("it is damaged", "文件可能已损坏"))
-        raise DataError(f"the sheet cannot be read: {what}", file=file, path=sheet_ref(exc.title),
+        raise DataError(f"the sheet cannot be read: {what}", file=file, path=Location(sheet=exc.title),
                         fix="save the workbook again", message_zh=f"工作表无法读取：{what_zh}",
                         fix_zh="请重新保存工作簿") from None
     for spec in LEDGER:
@@ -313,12 +324,12 @@ def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
         except LiaisonError:
             raise
         except TooManyRows:
-            problems.add(sheet_ref(ws.title), f"the sheet has more than {MAX_ROWS:,} rows",
+            problems.add(Location(sheet=ws.title), f"the sheet has more than {MAX_ROWS:,} rows",
                          f"工作表超过 {MAX_ROWS:,} 行", "delete the empty rows below the records (docs/limits.md)",
                          "请删除记录下方的空行（见 docs/limits.md）")
         except Exception as exc:  # openpyxl failing mid-sheet on a damaged part
             what, what_zh = _DAMAGE.get(type(exc).__name__, ("it is damaged", "文件可能已损坏"))
-            problems.add(sheet_ref(ws.title), f"the sheet cannot be read: {what}", f"工作表无法读取：{what_zh}",
+            problems.add(Location(sheet=ws.title), f"the sheet cannot be read: {what}", f"工作表无法读取：{what_zh}",
                          "save the workbook again", "请重新保存工作簿")
     if not found_any:
         names = "、".join(s.name for s in LEDGER)

@@ -9,16 +9,15 @@ from typing import Any
 import attrs
 
 from liaison_xlsx import cells
-from liaison_xlsx.cells import CellProblem
 from liaison_xlsx.domain import (
     MEETING_DEFAULT,
     MEETING_OF_GOVERNMENT,
     RECORD_TYPES,
     REPLY_TYPE,
-    FieldError,
+    Refused,
     engagement_kind,
 )
-from liaison_xlsx.problems import Row, Where, sheet_ref
+from liaison_xlsx.problems import Row, Where, rows_ref, sheet_ref
 from liaison_xlsx.sheet import SheetReader
 from liaison_xlsx.specs import Column, SheetSpec
 
@@ -36,7 +35,7 @@ def _is_record(spec: SheetSpec, reader: SheetReader, row: Row) -> bool:
         column = spec.column(spec.gate)
         try:
             held = reader.parse(column, row)
-        except CellProblem as problem:
+        except Refused as problem:
             reader.problems.cell(reader.ref(column.field, row.number), problem)
             return False
         if held is None and "id" in reader.columns and cells.is_blank(row.values.get("id")):
@@ -73,7 +72,7 @@ def _values(spec: SheetSpec, reader: SheetReader, row: Row) -> dict[str, Any] | 
             continue
         try:
             values[column.field] = reader.parse(column, row)
-        except CellProblem as problem:
+        except Refused as problem:
             reader.problems.cell(reader.ref(column.field, row.number), problem)
             ok = False
     return values if ok else None
@@ -127,15 +126,15 @@ def _construct(spec: SheetSpec, reader: SheetReader, row: Row, values: dict[str,
         message = str(exc)
         field = getattr(exc, "field", "") or message.split(" ", 1)[0]
         column = next((c for c in spec.columns if c.field == field and c.field in reader.columns), None)
-        path = reader.ref(column.field, row.number) if column else f"{sheet_ref(reader.name)}!{row.number}:{row.number}"
+        where = reader.ref(column.field, row.number) if column else rows_ref(reader.name, row.number)
         what = f"“{column.header}”" if column else "本行"
-        said_zh = exc.message_zh if isinstance(exc, FieldError) else ""
+        said_zh = (exc.message_zh or "") if isinstance(exc, Refused) else ""
         if said_zh:  # the validator's own Chinese, naming the column instead of the field
             zh = what + said_zh.removeprefix(field).lstrip()
             message = (column.label_en if column else field) + message.removeprefix(field)
         else:
             zh = f"{what}有误" if column else "本行有误"
-        reader.problems.add(path, message, zh, "correct the cell", "请改正该单元格")
+        reader.problems.add(where, message, zh, "correct the cell", "请改正该单元格")
         return None
 
 

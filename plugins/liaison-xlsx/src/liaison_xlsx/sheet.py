@@ -9,9 +9,8 @@ import attrs
 from openpyxl.utils.cell import get_column_letter
 
 from liaison_xlsx import cells
-from liaison_xlsx.cells import CellProblem
-from liaison_xlsx.domain import Directory
-from liaison_xlsx.problems import Problems, Row, cell_ref, sheet_ref
+from liaison_xlsx.domain import Directory, Location, Refused
+from liaison_xlsx.problems import Problems, Row, cell_ref, rows_ref
 from liaison_xlsx.specs import Column, SheetSpec, normalise
 
 HEADER_SCAN = 10  # the header is in one of the first rows (the template: row 2, under the title)
@@ -118,7 +117,7 @@ class SheetReader:
                 best = (matches, number)
         if best[0] == 0:
             required = "、".join(c.header for c in self.spec.columns if c.required != "no")
-            self.problems.add(f"{sheet_ref(self.name)}!1:{HEADER_SCAN}",
+            self.problems.add(rows_ref(self.name, 1, HEADER_SCAN),
                               f"no header row found in the first {HEADER_SCAN} rows (expected: {required})",
                               f"前{HEADER_SCAN}行中找不到表头（应有：{required}）",
                               "keep the template's header row", "请保留模板的表头行")
@@ -149,7 +148,7 @@ class SheetReader:
         ok = True
         for column in self.spec.columns:
             if column.required != "no" and column.field not in seen:
-                self.problems.add(f"{sheet_ref(self.name)}!{self.header_row}:{self.header_row}",
+                self.problems.add(rows_ref(self.name, self.header_row),
                                   f"the column “{column.header}” ({column.label_en}) is missing",
                                   f"缺少“{column.header}”列",
                                   f"add a column headed {column.header} to the header row (row {self.header_row})",
@@ -161,7 +160,8 @@ class SheetReader:
         for min_col, min_row, max_col, max_row in self.merges:
             if max_row < self.header_row:
                 continue  # the title above the header may be merged
-            ref = f"{sheet_ref(self.name)}!{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+            merged = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+            ref = Location(sheet=self.name, cell=merged)
             self.problems.add(ref, "merged cells: each row must carry its own values",
                               "是合并单元格：台账每行须分别填写",
                               "unmerge the cells and fill in every row", "请取消合并，并在每一行分别填写")
@@ -216,11 +216,11 @@ class SheetReader:
                 yield found
 
     # -- cells ----------------------------------------------------------------------------------
-    def ref(self, field: str, row: int) -> str:
+    def ref(self, field: str, row: int) -> Location:
         return cell_ref(self.name, self.columns[field], row)
 
     def parse(self, column: Column, row: Row) -> Any:
-        """The typed value of a column in a row, or raises CellProblem. Values repeat down a column
+        """The typed value of a column in a row, or raises Refused. Values repeat down a column
         (the kinds, the organisations, the dates), so each is parsed once per sheet."""
         value = row.values.get(column.field)
         if value is None:
@@ -248,13 +248,13 @@ class Special:
     data_type: str
     value: Any
 
-    def problem(self) -> CellProblem:
+    def problem(self) -> Refused:
         if self.data_type == "f":
             shown = str(self.value)[:40]
-            return CellProblem(f"the cell holds a formula ({shown}); the ledger needs the values themselves",
+            return Refused(f"the cell holds a formula ({shown}); the ledger needs the values themselves",
                                f"单元格里是公式（{shown}），台账须填写数值本身",
                                "copy the cell and paste it as values", "请复制后“选择性粘贴—数值”")
-        return CellProblem(f"the cell holds the error value {self.value}", f"单元格里是错误值 {self.value}",
+        return Refused(f"the cell holds the error value {self.value}", f"单元格里是错误值 {self.value}",
                            "correct or clear the cell", "请改正或清空该单元格")
 
 

@@ -1,0 +1,127 @@
+"""One error shape (issue #22): a location of values (the file; a path of keys and indices, or a sheet
+and a cell) and a bilingual problem, rendered in one place, as one line or as a JSON document."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from liaison.base.errors import (
+    DataError,
+    LiaisonError,
+    Location,
+    Problem,
+    Refused,
+    error_document,
+    error_from_document,
+    parse_path,
+    render_line,
+    render_path,
+)
+from liaison.formats.district import parse_district
+
+keys = st.one_of(st.integers(0, 10_000), st.text(max_size=12))
+paths = st.lists(keys, max_size=6).map(tuple)
+texts = st.text(max_size=20)
+locations = st.one_of(
+    st.builds(Location, file=st.none() | texts, path=paths),
+    st.builds(Location, file=st.none() | texts, sheet=st.text(min_size=1, max_size=12),
+              cell=st.none() | st.sampled_from(["E12", "12:12", "A1:C3"])),
+    st.builds(Location, file=st.none() | texts, place=st.none() | texts.filter(lambda t: not t.startswith("$"))),
+)
+problems = st.builds(Problem, message=st.text(min_size=1, max_size=30), message_zh=st.none() | texts,
+                     fix=st.none() | texts, fix_zh=st.none() | texts)
+
+
+@given(paths)
+def test_a_path_of_keys_and_indices_renders_and_reads_back(path: tuple[str | int, ...]) -> None:
+    text = render_path(path)
+    assert text.startswith("$") and parse_path(text) == path
+
+
+def test_paths_render_as_the_documents_write_them() -> None:
+    assert render_path(("pairings", 3, "counterpart")) == "$.pairings[3].counterpart"
+    assert render_path(()) == "$"
+    assert render_path(("days", 0, "$schema")) == "$.days[0].$schema"
+    assert render_path(("local", "a key")) == "$.local['a key']"  # not a plain key: cattrs' spelling
+    assert parse_path("options.url") is None and parse_path("$.a[x]") is None
+
+
+@given(locations)
+def test_the_json_document_gives_the_location_back(location: Location) -> None:
+    error = DataError("wrong", path=location, message_zh="错", fix="do", fix_zh="做")
+    document = json.loads(json.dumps(error_document(error), ensure_ascii=False))
+    assert document["path"] == (None if location.path is None else list(location.path))
+    assert document["at"] == error.path == location.rendered
+    back = error_from_document(document)
+    assert back.location == location and back.problem == error.problem
+    assert back.render("zh") == error.render("zh") and back.render("en") == error.render("en")
+
+
+@given(st.lists(st.tuples(locations, problems), min_size=2, max_size=5))
+def test_a_file_with_several_problems_lists_each_in_the_document(found: list[tuple[Location, Problem]]) -> None:
+    error = DataError.several([DataError(p.message, path=where, message_zh=p.message_zh, fix=p.fix, fix_zh=p.fix_zh)
+                               for where, p in found])
+    document = error_document(error)
+    assert document["kind"] == "DataError"
+    assert [Location.from_document(p) for p in document["problems"]] == [where for where, _ in found]
+    assert [Problem.from_document(p) for p in document["problems"]] == [p for _, p in found]
+    for lang in ("en", "zh"):
+        assert error_from_document(json.loads(json.dumps(document))).render(lang) == error.render(lang)
+        total = f"共 {len(found)} 处问题" if lang == "zh" else f"{len(found)} problems in all"
+        assert error.render(lang) == "\n".join([*(render_line(w, p, lang) for w, p in found), total])
+
+
+def test_one_line_in_the_output_language() -> None:
+    where = Location(file="台账.xlsx", sheet="会议走访", cell="E12")
+    problem = Problem(message="no organisation is called “农工总支”", message_zh="没有名为“农工总支”的单位",
+                      fix="use a name of the district", fix_zh="请使用区内单位的名称")
+    assert render_line(where, problem, "zh") == ("台账.xlsx: 会议走访!E12: 没有名为“农工总支”的单位 "
+                                                 "(fix: 请使用区内单位的名称)")
+    assert render_line(where, problem, "en") == ("台账.xlsx: 会议走访!E12: no organisation is called “农工总支” "
+                                                 "(fix: use a name of the district)")
+    quoted = Location(sheet="会议 走访", cell="12:12")
+    assert quoted.rendered == "'会议 走访'!12:12"
+    english_only = Problem(message="wrong", fix="do")  # never half Chinese
+    assert render_line(Location(place="options.url"), english_only, "zh") == "options.url: wrong (fix: do)"
+
+
+def test_an_error_keeps_its_old_attributes_for_existing_callers() -> None:
+    error = DataError("wrong", file="d.toml", path="$.pairings[3].counterpart", fix="do")
+    assert error.location == Location(file="d.toml", path=("pairings", 3, "counterpart"))
+    assert (error.file, error.path, error.message, error.fix) == ("d.toml", "$.pairings[3].counterpart", "wrong", "do")
+    moved = error.located(path=("records", 0), fix="other", fix_zh="另")
+    assert moved.path == "$.records[0]" and moved.file == "d.toml" and moved.fix_zh == "另"
+    assert str(moved) == "d.toml: $.records[0]: wrong (fix: other)"
+    option = LiaisonError("bad", path="options.url")  # not a document's path: a place, as written
+    assert option.location.place == "options.url" and option.location.path is None
+
+
+def test_a_validator_names_its_field_and_the_path_ends_there(seed_text: str) -> None:
+    text = seed_text.replace('name = "区人民政府"', f'name = "{"区" * 61}"', 1)
+    with pytest.raises(DataError) as caught:
+        parse_district(text, file="d.toml")
+    path = caught.value.location.path
+    assert path is not None and path[0] == "organisations" and path[-1] == "name" and isinstance(path[1], int)
+    assert caught.value.path == f"$.organisations[{path[1]}].name"
+    assert "\x00" not in str(caught.value) and "\x01" not in str(caught.value)
+
+
+def test_refused_is_the_one_value_refused_shape() -> None:
+    refused = Refused("too long", "太长", "cut it", "删短", field="name")
+    assert isinstance(refused, ValueError) and refused.field == "name"
+    assert refused.problem == Problem(message="too long", message_zh="太长", fix="cut it", fix_zh="删短")
+    assert Refused("x", "").message_zh is None  # no empty sentences
+
+
+def test_the_old_field_error_still_catches_a_refused_field_for_one_release() -> None:
+    import liaison.base.text as text
+
+    with pytest.warns(DeprecationWarning, match="Refused"):
+        field_error = text.FieldError
+    with pytest.raises(field_error) as caught:
+        text.name_text(None, type("A", (), {"name": "name"})(), "")  # type: ignore[arg-type]
+    assert caught.value.field == "name"
