@@ -139,7 +139,7 @@ def test_the_report_and_the_plan_are_written_as_their_documents(seed: District, 
     records = tmp_path / "records.toml"
     records.write_text('district = "seed"\n', encoding="utf-8")
     printed = _printed("check", "--year", "2027", "--records", str(records), "--as-of", "2027-12-31")
-    report = check(seed, Records(seed.info.id), 2027, as_of=dt.date(2027, 12, 31))
+    report = check(seed, Records(district_id=seed.info.id), 2027, as_of=dt.date(2027, 12, 31))
     assert printed == json.loads(to_json(report_document(report, seed)))
     assert list(printed) == _keys(ReportDocument) and all(list(f) == _keys(FindingDocument)
                                                          for f in printed["findings"])
@@ -178,8 +178,8 @@ def test_a_records_file_is_checked_once_whatever_reads_it(seed: District, tmp_pa
 
     def read(data: bytes, district: District, file: str) -> Records:  # a reader that leaves it to the host
         day = dt.date(2027, 3, 1)
-        return Records(district.info.id, documents=(DocumentRecord("同号", "health", day),) * 2,
-                       consultations=(ConsultationRecord("c1", "草案", day, ("cpwdp",)),))
+        return Records(district_id=district.info.id, documents=(DocumentRecord("同号", "health", day),) * 2,
+                       consultations=(ConsultationRecord(id="c1", subject="草案", sent=day, sent_to=("cpwdp",)),))
 
     class Twice:
         @staticmethod
@@ -211,8 +211,8 @@ def test_the_host_fills_in_what_a_reader_leaves_out(seed: District, tmp_path: Pa
     from liaison.law.records import ConsultationRecord
 
     def read(data: bytes, district: District, file: str) -> Records:
-        return Records(district.info.id, consultations=(ConsultationRecord("c1", "草案", dt.date(2027, 3, 1),
-                                                                           ("cpwdp",)),))
+        consultation = ConsultationRecord(id="c1", subject="草案", sent=dt.date(2027, 3, 1), sent_to=("cpwdp",))
+        return Records(district_id=district.info.id, consultations=(consultation,))
 
     class Bare:
         @staticmethod

@@ -299,10 +299,10 @@ def test_the_publish_command_only_parses_and_prints(tmp_path: Path) -> None:
         def register_publishers(register: Callable[[Publisher], None]) -> None:
             def publish(request: PublishRequest) -> PublishResult:
                 seen.append(dict(request.options))
-                return PublishResult(Publication("board", request.options["url"]), created=3)
+                return PublishResult(publication=Publication("board", request.options["url"]), created=3)
 
             register(Publisher("board", "a notice board", publish,
-                               options=(Option("url", "text"), Option("copies", "int", 1))))
+                               options=(Option(name="url", type="text"), Option(name="copies", type="int", default=1))))
 
     def run(*args: str) -> tuple[int, str]:
         result = CliRunner().invoke(cli, [*args, "--lang", "en"], catch_exceptions=False)

@@ -78,9 +78,9 @@ def test_no_file_an_exporter_writes_names_the_seeds_regulation(exported: Path) -
 
 def test_findings_and_provisions_name_the_districts_regulation(tmp_path: Path) -> None:
     district = parse_district(retitled())
-    early = check(district, Records(district.info.id), 2021)  # before any rule is in force
+    early = check(district, Records(district_id=district.info.id), 2021)  # before any rule is in force
     assert any(TITLE in n for n in early.notes_zh) and not any(SEED_TITLE in n for n in early.notes_zh)
-    for f in check(district, Records(district.info.id), 2027).findings:
+    for f in check(district, Records(district_id=district.info.id), 2027).findings:
         assert SEED_TITLE not in f.message_zh and "《意见》" not in f.message_zh
     (tmp_path / "district.toml").write_text(retitled(), encoding="utf-8")
     result = CliRunner().invoke(cli, ["provisions", "--data", str(tmp_path / "district.toml")])

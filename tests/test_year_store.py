@@ -233,9 +233,9 @@ def fake_publisher(fail_after: int | None = None) -> tuple[Publisher, list[Publi
             request.record(now)
             seen.append(now)
         final = Publication("fake", target, (PublishedCalendar("全部", "全部", target, tuple(resources)),))
-        return PublishResult(final, created=len(resources) - len(done))
+        return PublishResult(publication=final, created=len(resources) - len(done))
 
-    return Publisher("fake", "a test publisher", publish, (Option("url", "text", ""),)), seen
+    return Publisher("fake", "a test publisher", publish, (Option(name="url", type="text", default=""),)), seen
 
 
 def test_publishing_through_the_workspace(make_store: StoreFactory) -> None:
