@@ -227,3 +227,13 @@ def test_the_host_fills_in_what_a_reader_leaves_out(seed: District, tmp_path: Pa
         assert consultation.sender == seed.general_office().id
     finally:
         plugins.plugin_manager().unregister(name="bare")
+
+
+def test_the_checkers_legal_words_are_written_once() -> None:
+    """"不属违反，仅作提示" and "原文为“…”" are said by four findings; a fifth spelling it out again
+    would drift from the others."""
+    src = Path(__file__).parents[1] / "src" / "liaison"
+    where = {phrase: sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
+                            if phrase in p.read_text(encoding="utf-8"))
+             for phrase in ("不属违反", "原文为“")}
+    assert where == {"不属违反": ["law/terms.py"], "原文为“": ["law/sentences.py"]}
