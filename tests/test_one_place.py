@@ -220,8 +220,9 @@ def test_a_records_file_is_checked_once_whatever_reads_it(seed: District, tmp_pa
         @staticmethod
         @hookimpl
         def register_record_readers(register: Any) -> None:
-            register(RecordReader("twice", (".twice",), read))
-            register(RecordReader("trusted", (".trusted",), lambda data, district, file: read(data, district, file)
+            register(RecordReader(name="twice", suffixes=(".twice",), read=read))
+            register(RecordReader(name="trusted", suffixes=(".trusted",),
+                                  read=lambda data, district, file: read(data, district, file)
                                   .checked(district, file=file), checked=True))
 
     plugins.register(Twice, name="twice")
@@ -253,7 +254,7 @@ def test_the_host_fills_in_what_a_reader_leaves_out(seed: District, tmp_path: Pa
         @staticmethod
         @hookimpl
         def register_record_readers(register: Any) -> None:
-            register(RecordReader("bare", (".bare",), read))
+            register(RecordReader(name="bare", suffixes=(".bare",), read=read))
 
     plugins.register(Bare, name="bare")
     try:
