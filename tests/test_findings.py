@@ -537,3 +537,18 @@ def test_record_only_duties_are_recorded_and_never_a_problem(seed: District) -> 
     assert found["town-activity"].counted == ("town_activities[0]",)
     assert {f.severity for f in found.values()} == {Severity.INFO}
     assert not report.not_counted
+
+
+def test_the_0_1_path_of_report_document_still_answers_with_the_moved_warning() -> None:
+    """``liaison.findings.report_document`` (0.1) went to liaison.formats.documents; a program that used it
+    gets it from the 0.1 path for one more release, warned, not an AttributeError."""
+    import importlib
+    import sys
+
+    from liaison.formats.documents import report_document
+
+    sys.modules.pop("liaison.findings", None)
+    with pytest.warns(DeprecationWarning, match=r"liaison\.formats\.documents"):
+        old = importlib.import_module("liaison.findings")
+    assert old.report_document is report_document
+    assert old.Report is Report

@@ -1,8 +1,9 @@
 """Every command loads every plugin, so a plugin's entry point stays light: what only one command
 needs (the CalDAV publisher's HTTP stack for `publish`, python-docx for the letters, Jinja2 for the
 page, the spreadsheet libraries for a workbook) loads when that command uses it.  (icalendar still
-loads with the ical plugin: the package exports a function named like its submodule, ``serialise``,
-which a lazy export cannot keep apart.)"""
+loads with the ical plugin: its entry point, ``liaison_ical.plugin``, and the mapping import the
+serialiser at module level. The package's names are lazy since the serialiser's module was renamed
+``serialiser``, no longer spelled like the function ``serialise``.)"""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 #: Imported by no command but the one that uses them (checked on `liaison check`).
 PUBLISHING = ("caldav", "niquests", "urllib3", "ssl", "liaison_caldav.dav")
-LETTERS = ("docx", "lxml", "liaison_docx.render")
+LETTERS = ("docx", "lxml", "liaison_docx.renderer")
 PAGE_AND_WORKBOOKS = ("jinja2", "openpyxl", "xlsxwriter")
 
 _LOADED = ("import runpy, sys\n"
@@ -38,7 +39,7 @@ def test_export_loads_the_letters_but_not_the_publisher_then_check_neither(tmp_p
     out = str(tmp_path / "out")
     loaded = _loaded(tmp_path, "export", "all", "--year", "2027", "--out", out)
     assert (tmp_path / "out" / "2027" / "index.html").is_file(), sorted(p.name for p in tmp_path.rglob("*"))
-    assert {"docx", "jinja2", "icalendar", "liaison_docx.render", "liaison_caldav.plugin"} <= loaded
+    assert {"docx", "jinja2", "icalendar", "liaison_docx.renderer", "liaison_caldav.plugin"} <= loaded
     assert loaded.isdisjoint(PUBLISHING), loaded & set(PUBLISHING)
 
     loaded = _loaded(tmp_path, "check", "--year", "2027", "--out", out)

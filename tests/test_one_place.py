@@ -148,6 +148,41 @@ def test_the_report_and_the_plan_are_written_as_their_documents(seed: District, 
     assert all("local_settings" in e for e in state["engagements"])
 
 
+def test_the_plugins_answer_is_its_document_written_by_the_one_writer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`liaison plugins --format json` is a PluginsDocument through the one converter and the one writer
+    (to_json): each key is the type's field, in order; an option's choices and bounds only when it has
+    them; the text the command prints is to_json's, byte for byte."""
+    from click.testing import CliRunner
+
+    from liaison.formats import documents as d
+    from liaison.host import plugins
+    from liaison.host.plugins import describe, plugins_document
+    from liaison_cli.main import cli
+
+    monkeypatch.setenv("LIAISON_PLUGINS", "ical,docx,xlsx,caldav,html")  # options of every kind, a publisher
+    plugins.reset()
+    try:
+        text = CliRunner().invoke(cli, ["plugins", "--format", "json"], catch_exceptions=False).stdout
+        assert text == d.to_json(plugins_document())
+        assert json.loads(text)["plugins"] == describe()
+    finally:
+        monkeypatch.undo()
+        plugins.reset()
+    printed = json.loads(text)
+    assert list(printed) == _keys(d.PluginsDocument)
+    assert all(list(p) == _keys(d.PluginDocument) for p in printed["plugins"])
+    provided = [x for p in printed["plugins"] for x in (*p["exporters"], *p["publishers"])]
+    readers = [r for p in printed["plugins"] for r in p["record_readers"]]
+    assert provided and readers and all(list(x) == _keys(d.ProvidedDocument) for x in provided)
+    assert all(list(r) == _keys(d.ReaderDocument) for r in readers)
+    options = [o for x in provided for o in x["options"]]
+    required = _keys(d.OptionDocument)[:4]
+    assert all(list(o)[:4] == required and set(o) - set(required) <= {"choices", "minimum", "maximum"}
+               for o in options)
+    assert any("choices" in o for o in options) and any("choices" not in o for o in options)
+    assert printed["plugins"] == sorted(printed["plugins"], key=lambda p: p["name"])
+
+
 # ------------------------------------------------------------------------------ records, checked once
 def _counting(monkeypatch: Any) -> list[str | None]:
     import liaison.law.records as module
@@ -185,8 +220,9 @@ def test_a_records_file_is_checked_once_whatever_reads_it(seed: District, tmp_pa
         @staticmethod
         @hookimpl
         def register_record_readers(register: Any) -> None:
-            register(RecordReader("twice", (".twice",), read))
-            register(RecordReader("trusted", (".trusted",), lambda data, district, file: read(data, district, file)
+            register(RecordReader(name="twice", suffixes=(".twice",), read=read))
+            register(RecordReader(name="trusted", suffixes=(".trusted",),
+                                  read=lambda data, district, file: read(data, district, file)
                                   .checked(district, file=file), checked=True))
 
     plugins.register(Twice, name="twice")
@@ -218,7 +254,7 @@ def test_the_host_fills_in_what_a_reader_leaves_out(seed: District, tmp_path: Pa
         @staticmethod
         @hookimpl
         def register_record_readers(register: Any) -> None:
-            register(RecordReader("bare", (".bare",), read))
+            register(RecordReader(name="bare", suffixes=(".bare",), read=read))
 
     plugins.register(Bare, name="bare")
     try:
@@ -227,3 +263,13 @@ def test_the_host_fills_in_what_a_reader_leaves_out(seed: District, tmp_path: Pa
         assert consultation.sender == seed.general_office().id
     finally:
         plugins.plugin_manager().unregister(name="bare")
+
+
+def test_the_checkers_legal_words_are_written_once() -> None:
+    """"不属违反，仅作提示" and "原文为“…”" are said by four findings; a fifth spelling it out again
+    would drift from the others."""
+    src = Path(__file__).parents[1] / "src" / "liaison"
+    where = {phrase: sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
+                            if phrase in p.read_text(encoding="utf-8"))
+             for phrase in ("不属违反", "原文为“")}
+    assert where == {"不属违反": ["law/terms.py"], "原文为“": ["law/sentences.py"]}

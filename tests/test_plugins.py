@@ -134,7 +134,8 @@ def test_hook_register_record_readers(tmp_path: Path) -> None:
                 return liaison.Records(district_id=district.info.id, documents=tuple(
                     DocumentRecord(line, "区卫生局", dt.date(2026, 3, 1)) for line in data.decode().split()))
 
-            register(plugins.RecordReader("lines", (".lines",), read, "one document number a line"))
+            register(plugins.RecordReader(name="lines", suffixes=(".lines",), read=read,
+                                          description="one document number a line"))
 
     path = tmp_path / "docs.lines"
     path.write_text("卫发〔2026〕1号\n卫发〔2026〕2号\n")

@@ -72,3 +72,23 @@ def test_the_names_are_typed_for_mypy_strict(tmp_path: Path) -> None:
     # one error, the line that is wrong on purpose: the names are typed, not Any
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1 and "program.py:21:" in errors[0] and '"District"' in errors[0], done.stdout
+
+
+LAZY_PACKAGES = ("liaison", "liaison_ical", "liaison_caldav", "liaison_xlsx", "liaison_docx", "liaison_html")
+
+
+def test_no_lazy_name_is_also_a_submodule_name() -> None:
+    """A submodule, once imported, is set on its package under its own name: a lazily exported name
+    spelled like a submodule would then be that module, not the function (liaison_ical.serialise,
+    liaison_caldav.changes). Each package's entry point, imported first, makes it happen in a run."""
+    import pkgutil
+
+    for name in LAZY_PACKAGES:
+        package = importlib.import_module(name)
+        listed = set(exported(inspect.getsource(package)))
+        submodules = {m.name for m in pkgutil.iter_modules(package.__path__)}
+        assert not listed & submodules, (name, listed & submodules)
+        for submodule in submodules:
+            importlib.import_module(f"{name}.{submodule}")
+        for exported_name in listed:
+            assert not inspect.ismodule(getattr(package, exported_name)), (name, exported_name)

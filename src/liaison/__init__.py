@@ -9,8 +9,11 @@
 >>> sorted({district.provision(f.provision).cite_zh() for f in report.problems()})  # no designations, no 2025 meeting
 ['第三（一）条“建立联系责任制”']
 
-The core is pure: objects in, objects out. Files, clocks and exporters live at the edges (the
-``liaison`` command, :mod:`liaison_workspace`, the example scripts and the plugins).
+The law, the year and the base (:mod:`liaison.law`, :mod:`liaison.year`, :mod:`liaison.base`) are pure
+by contract: objects in, objects out, no file, clock or network. :mod:`liaison.formats` reads the files
+its caller names (and writes none); :mod:`liaison.host` loads the plugins. Writing files, the clock and
+the exporters live at the edges (the ``liaison`` command, :mod:`liaison_workspace`, the example scripts
+and the plugins).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ MOVED: dict[str, tuple[str, ...]] = {
     "liaison.model": ("liaison.law.model",),
     "liaison.district": ("liaison.law.district",),
     "liaison.duties": ("liaison.law.duties", "liaison.year.settings"),
-    "liaison.findings": ("liaison.law.findings",),
+    "liaison.findings": ("liaison.law.findings", "liaison.formats.documents"),  # report_document (0.1)
     "liaison.holiday_law": ("liaison.law.holiday_law",),
     "liaison.workdays": ("liaison.law.workdays",),
     "liaison.records": ("liaison.law.records", "liaison.formats.records"),

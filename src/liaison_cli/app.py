@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import shlex
 import sys
 from collections.abc import Callable
@@ -113,7 +112,10 @@ def load(data_file: str | None) -> Any:
 
 
 def emit_json(payload: Any) -> None:
-    click.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False, default=str))
+    """An answer's JSON, written by the one writer of documents (dates ISO 8601, times HH:MM)."""
+    from liaison.formats.documents import to_json
+
+    click.echo(to_json(payload), nl=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

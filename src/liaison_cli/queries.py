@@ -117,11 +117,11 @@ def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: s
 def plugins(fmt: str) -> None:
     """The plugins loaded, their hooks, and the exporters, publishers and readers they provide, with
     their options."""
-    from liaison.host.plugins import describe
+    from liaison.host.plugins import plugins_document
     from liaison_cli import views
 
-    found = describe()
+    found = plugins_document()
     if fmt == "json":
-        emit_json({"plugins": found})
+        emit_json(found)
     else:
-        views.print_plugins(found)
+        views.print_plugins(found.plugins)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -31,6 +31,9 @@ from liaison.law.terms import (
     term,
 )
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan
+
+if TYPE_CHECKING:
+    from liaison.formats.documents import PluginDocument
 
 console = Console(soft_wrap=True, highlight=False, width=160, markup=False, emoji=False)  # data is never markup
 err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
@@ -225,21 +228,20 @@ def print_invitees(district: District, found: InviteeList) -> None:
     print_basis(district, found.note_zh, found.provisions, found.date)
 
 
-def print_plugins(found: Sequence[dict[str, Any]]) -> None:
+def print_plugins(found: Sequence[PluginDocument]) -> None:
     t = table(f"已加载插件 loaded plugins（{len(found)}）", ["插件", "发行包", "钩子", "提供 provides"])
     for p in found:
-        provides = [f"{kind[:-1]} {x['name']}" for kind in ("exporters", "publishers", "record_readers")
-                    for x in p.get(kind, [])]
-        t.add_row(str(p["name"]), str(p["distribution"]), ", ".join(p["hooks"]), "\n".join(provides))
+        provides = [f"{kind} {x.name}" for kind, things in (("exporter", p.exporters), ("publisher", p.publishers),
+                                                             ("record_reader", p.record_readers)) for x in things]
+        t.add_row(p.name, p.distribution, ", ".join(p.hooks), "\n".join(provides))
     console.print(t)
     options = table("选项 options (--option KEY=VALUE)", ["导出/发布", "选项", "类型", "默认", "说明"])
     for p in found:
-        for kind in ("exporters", "publishers"):
-            for thing in p.get(kind, []):
-                for o in thing["options"]:
-                    kind_text = o["type"] + (f" ({'|'.join(o['choices'])})" if o.get("choices") else "")
-                    default = "" if o["default"] in (None, (), [], "") else str(o["default"])
-                    options.add_row(thing["name"], o["name"], kind_text, default, o["help"])
+        for thing in (*p.exporters, *p.publishers):
+            for o in thing.options:
+                kind_text = o.type + (f" ({'|'.join(o.choices)})" if o.choices else "")
+                default = "" if o.default in (None, (), [], "") else str(o.default)
+                options.add_row(thing.name, o.name, kind_text, default, o.help)
     if options.row_count:
         console.print(options)
 

@@ -72,7 +72,7 @@ def test_notice_items_are_the_departments_duties(seed: District, seed_plan: Plan
         headings = [b.text for b in letter.body if isinstance(b, Heading) and b.level == 2]
         expected = [seed.provision(duties.cc[0].provisions[0]).title_zh]
         assert duties.designation is not None
-        expected.append(seed.provision(duties.designation.provision).title_zh)
+        expected.append(duties.designation.provision.title_zh)
         expected += list(dict.fromkeys(o.provision.title_zh for o in duties.obligations))
         expected += [ENGAGEMENT_KIND_ZH[rule.event_kind] for _, rule in duties.invitations]
         assert headings == expected == ["文件交换制度", "建立联系责任制", "会议协商制度", "走访联谊制度", "专业性会议"]

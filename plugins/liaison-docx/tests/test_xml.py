@@ -32,7 +32,7 @@ from liaison_docx import (
     render_document,
     validate_letter,
 )
-from liaison_docx.render import CHAR_SPACING, LINE_PITCH, MARGINS, PAGE_SIZE
+from liaison_docx.renderer import CHAR_SPACING, LINE_PITCH, MARGINS, PAGE_SIZE
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -1,4 +1,4 @@
-"""Benchmark: liaison_ical.serialise() against raw icalendar building the same 10,000 events.
+"""Benchmark: liaison_ical.serialiser() against raw icalendar building the same 10,000 events.
 
 Run:  python plugins/liaison-ical/benchmarks/bench_ical.py [--events 10000] [--repeats 5]
 

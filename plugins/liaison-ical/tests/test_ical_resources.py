@@ -26,7 +26,7 @@ from liaison.year.engagements import Plan, Status, revise
 from liaison.year.planner import organisations_in, plan_year
 from liaison_ical import CalendarSpec, calendar_resources, object_resources, serialise, uid_for
 from liaison_ical.plugin import OPTIONS, export
-from liaison_ical.serialise import duration_text
+from liaison_ical.serialiser import duration_text
 
 EXPORTER = Exporter("ical", "calendars", export, options=OPTIONS)
 

@@ -13,7 +13,7 @@ from liaison.law.rules import EngagementKind
 from liaison.year.engagements import Engagement, Plan, Status
 from liaison_ical import serialise, uid_for
 from liaison_ical.mapping import DEFAULT_MINUTES, Names, default_dtstamp, engagement_event
-from liaison_ical.serialise import serialise_many
+from liaison_ical.serialiser import serialise_many
 
 NAMES = Names.of(liaison.seed_district())
 
@@ -140,6 +140,6 @@ def test_serialise_many_names_the_calendar() -> None:
 def test_calendar_head_fast_path_equals_a_whole_calendar(
     name: str, prodid: str, refresh: dt.timedelta | None
 ) -> None:
-    from liaison_ical.serialise import _head_bytes, _whole_head
+    from liaison_ical.serialiser import _head_bytes, _whole_head
 
     assert _head_bytes(prodid, name, refresh) == _whole_head(prodid, name, refresh)

@@ -1,5 +1,5 @@
 """The JSON documents of the answers (`liaison … --format json`, docs/cli.md): a provision, the
-pairings, a cc list, an invitee list and the compliance report (the plan's is the year's state,
+pairings, a cc list, an invitee list, the compliance report and the plugins loaded (the plan's is the year's state,
 :func:`liaison.formats.state.plan_document`).
 
 Each shape is an attrs value here, built from the law's values and unstructured through the one
@@ -261,6 +261,60 @@ class ReportDocument:
                    summary=tuple(report.summary(district)))
 
 
+# ------------------------------------------------------------------------------------------- plugins
+@attrs.frozen(kw_only=True)
+class OptionDocument:
+    """An exporter's or publisher's option as `liaison plugins` lists it; ``choices``, ``minimum`` and
+    ``maximum`` are left out when the option has none."""
+
+    name: str
+    type: str
+    default: Any
+    help: str
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ProvidedDocument:
+    """An exporter or a publisher: its name, what it makes, its options."""
+
+    name: str
+    description: str
+    options: tuple[OptionDocument, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ReaderDocument:
+    """A records reader: the file suffixes it reads."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    description: str
+
+
+@attrs.frozen(kw_only=True)
+class PluginDocument:
+    """One plugin loaded: its distribution (``built-in`` for the host's own), the hooks it implements
+    and what it provides."""
+
+    name: str
+    distribution: str
+    hooks: tuple[str, ...]
+    exporters: tuple[ProvidedDocument, ...]
+    publishers: tuple[ProvidedDocument, ...]
+    record_readers: tuple[ReaderDocument, ...]
+
+
+@attrs.frozen
+class PluginsDocument:
+    """`liaison plugins --format json`: every plugin loaded, sorted by name (built by
+    :func:`liaison.host.plugins.plugins_document`, which knows the plugin manager)."""
+
+    plugins: tuple[PluginDocument, ...]
+
+
 # ------------------------------------------------------------------------------------- the whole answer
 def document(value: object) -> Any:
     """``value`` (a document above, the year's state, a law value) as plain data, through the one converter."""
@@ -275,6 +329,10 @@ def _converter() -> cattrs.Converter:
     # a cc list's recipients have no role: the keys are left out rather than written empty
     conv.register_unstructure_hook(RecipientDocument, make_dict_unstructure_fn(
         RecipientDocument, conv, role_zh=override(omit_if_default=True), role_en=override(omit_if_default=True)))
+    # an option without choices or bounds shows none (docs/cli.md: `{"name", "type", "default", "help"}`)
+    conv.register_unstructure_hook(OptionDocument, make_dict_unstructure_fn(
+        OptionDocument, conv, choices=override(omit_if_default=True), minimum=override(omit_if_default=True),
+        maximum=override(omit_if_default=True)))
     return conv
 
 

@@ -16,5 +16,6 @@ def register_record_readers(register: Callable[[RecordReader], None]) -> None:
     from liaison.formats.records import read_records
     from liaison.host.readers import RecordReader
 
-    register(RecordReader("toml", (".toml",), lambda data, district, file: read_records(data, district, file=file),
-                          "records as TOML (docs/records-format.md)"))
+    register(RecordReader(name="toml", suffixes=(".toml",),
+                          read=lambda data, district, file: read_records(data, district, file=file),
+                          description="records as TOML (docs/records-format.md)"))

@@ -32,6 +32,7 @@ from liaison.host.publishing import Publisher
 from liaison.host.readers import RecordReader
 
 if TYPE_CHECKING:
+    from liaison.formats.documents import PluginsDocument
     from liaison.law.district import District
     from liaison.law.notices import HolidayNotice
     from liaison.law.records import Records
@@ -251,32 +252,41 @@ def _no_reader(name: str, suffix: str) -> LiaisonError:
                         message_zh=f"无法读取 {suffix} 格式的记录文件{readable}", fix_zh=fix_zh)
 
 
-def describe() -> list[dict[str, Any]]:
-    """What is loaded: each plugin, the hooks it implements and what it provides, with options."""
+def plugins_document() -> PluginsDocument:
+    """What is loaded: each plugin, the hooks it implements and what it provides, with options — the
+    document of `liaison plugins --format json` (docs/cli.md)."""
+    from liaison.formats.documents import (
+        OptionDocument,
+        PluginDocument,
+        PluginsDocument,
+        ProvidedDocument,
+        ReaderDocument,
+    )
+
     pm = plugin_manager()
-    provided: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    provided: dict[tuple[str, str], list[ProvidedDocument]] = {}
     for kind, things in (("exporters", exporters(pm)), ("publishers", publishers(pm))):
         for thing in things.values():
-            provided.setdefault(thing.plugin, {}).setdefault(kind, []).append({
-                "name": thing.name, "description": thing.description,
-                "options": [{"name": o.name, "type": o.type, "default": o.default, "help": o.help,
-                             **({"choices": list(o.choices)} if o.choices else {}),
-                             **({"minimum": o.minimum} if o.minimum is not None else {}),
-                             **({"maximum": o.maximum} if o.maximum is not None else {})} for o in thing.options],
-            })
+            provided.setdefault((thing.plugin, kind), []).append(ProvidedDocument(
+                name=thing.name, description=thing.description,
+                options=tuple(OptionDocument(name=o.name, type=o.type, default=o.default, help=o.help,
+                                             choices=o.choices, minimum=o.minimum, maximum=o.maximum)
+                              for o in thing.options)))
+    readers: dict[str, list[ReaderDocument]] = {}
     for reader in record_readers(pm).values():
-        provided.setdefault(reader.plugin, {}).setdefault("record_readers", []).append(
-            {"name": reader.name, "suffixes": list(reader.suffixes), "description": reader.description})
-    out: list[dict[str, Any]] = []
-    for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
-        if plugin is None:
-            continue
-        out.append({
-            "name": name,
-            "distribution": _distributions.get(name, "built-in"),
-            "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ()),
-            "exporters": provided.get(name, {}).get("exporters", []),
-            "publishers": provided.get(name, {}).get("publishers", []),
-            "record_readers": provided.get(name, {}).get("record_readers", []),
-        })
-    return out
+        readers.setdefault(reader.plugin, []).append(
+            ReaderDocument(name=reader.name, suffixes=tuple(reader.suffixes), description=reader.description))
+    return PluginsDocument(tuple(
+        PluginDocument(name=name, distribution=_distributions.get(name, "built-in"),
+                       hooks=tuple(sorted(h.name for h in pm.get_hookcallers(plugin) or ())),
+                       exporters=tuple(provided.get((name, "exporters"), ())),
+                       publishers=tuple(provided.get((name, "publishers"), ())),
+                       record_readers=tuple(readers.get(name, ())))
+        for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]) if plugin is not None))
+
+
+def describe() -> list[dict[str, Any]]:
+    """:func:`plugins_document` as plain data: its ``plugins``, each a dict (the 0.1 answer, kept)."""
+    from liaison.formats.documents import document
+
+    return list(document(plugins_document())["plugins"])

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from liaison.law.records import Records
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class RecordReader:
     """Reads a records file of one type (``suffixes`` such as ``(".xlsx",)``) into :class:`Records`:
     ``read(data, district, file)``; every problem a :class:`LiaisonError` naming ``file``.

@@ -77,9 +77,15 @@ class CcList:
     note_zh: str = ""
     note_en: str = ""
     rule: str = ""  # the key of the routing rule that applies (the first, when several do)
+    #: that rule with its provision, the objects a letter quotes (None when no rule applies)
+    routing: tuple[Provision, Routing] | None = attrs.field(default=None, eq=False)
 
     def ids(self) -> tuple[str, ...]:
         return tuple(r.organisation.id for r in self.recipients)
+
+    @property
+    def organisations(self) -> tuple[Organisation, ...]:
+        return tuple(r.organisation for r in self.recipients)
 
 
 @attrs.frozen(kw_only=True)
@@ -437,7 +443,7 @@ class District:
                 recipients.setdefault(recipient.organisation.id, recipient)
         ordered = self._in_directory_order(recipients)
         return CcList(issuer=org, document_kind=document_kind, date=as_of, recipients=ordered,
-                      provisions=tuple(sorted({p.id for p, _ in rules})), rule=rules[0][1].key)
+                      provisions=tuple(sorted({p.id for p, _ in rules})), rule=rules[0][1].key, routing=rules[0])
 
     def document_kind(self, name: str) -> str:
         """A document kind as the routing rules name it, from that name or its words (资料 → material)."""

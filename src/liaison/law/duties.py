@@ -248,13 +248,18 @@ def designations_in_force(district: District, organisation: Organisation, as_of:
 
 @attrs.frozen
 class DesignationDuty:
-    """§3.1: the roles a paired unit must name, who it has named, and which are missing."""
+    """§3.1: the roles a paired unit must name, who it has named, and which are missing. It carries
+    the ``provision`` itself, so a letter quotes it without looking it up again."""
 
-    provision: str
+    provision: Provision
     rule: DesignationRule
     modality: Modality
     designations: Designations
     missing: tuple[str, ...]
+
+    @property
+    def provision_id(self) -> str:
+        return self.provision.id
 
 
 def designation_duty(district: District, org: Organisation, prov: Provision, rule: DesignationRule, as_of: dt.date,
@@ -264,10 +269,20 @@ def designation_duty(district: District, org: Organisation, prov: Provision, rul
     notice and the checker alike."""
     named = designations_in_force(district, org, as_of, records)
     missing = tuple(role for role in rule.roles if not getattr(named, role))
-    return DesignationDuty(prov.id, rule, prov.modality_of(rule), named, missing)
+    return DesignationDuty(prov, rule, prov.modality_of(rule), named, missing)
 
 
 # ------------------------------------------------------------------------------------------- duties
+@attrs.frozen(kw_only=True)
+class Paired:
+    """One of the body's pairings in the year with the objects a letter states: the ``counterpart``
+    and the ``clause`` (the provision the pairing rests on); ``span`` keeps the days and the ids."""
+
+    span: PairingSpan
+    counterpart: Organisation
+    clause: Provision
+
+
 @attrs.frozen(kw_only=True)
 class Duties:
     """Everything one body owes in a year (see the module docstring)."""
@@ -282,6 +297,8 @@ class Duties:
     invitations: tuple[tuple[Provision, Invitation], ...]
     #: the organisations paired with the body in the year, in the order of its pairings
     counterparts: tuple[Organisation, ...] = ()
+    #: ``pairings`` with their counterparts and clauses as objects, in the same order
+    paired: tuple[Paired, ...] = ()
 
     @property
     def counterpart_ids(self) -> tuple[str, ...]:
@@ -305,7 +322,9 @@ def duties_of(district: District, body: str | Organisation, year: int, records: 
                   designation=_designation(district, org, spans, as_of or first, records),
                   obligations=owed, invitations=_invitations(district, org, first),
                   counterparts=tuple(district.organisation(c)
-                                     for c in dict.fromkeys(s.pairing.counterpart for s in spans)))
+                                     for c in dict.fromkeys(s.pairing.counterpart for s in spans)),
+                  paired=tuple(Paired(span=s, counterpart=district.organisation(s.pairing.counterpart),
+                                      clause=district.provision(s.pairing.clause)) for s in spans))
 
 
 def _cc_lists(district: District, org: Organisation, first: dt.date, last: dt.date) -> tuple[CcList, ...]:

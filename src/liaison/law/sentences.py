@@ -14,7 +14,7 @@ import re
 
 import attrs
 
-from liaison.law.rules import Provision, SentenceNote, normal_text
+from liaison.law.rules import Provision, SentenceNote, normal_text, quote_zh
 
 _MARKER = re.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百零〇0-9]+条\s*|[-•·]\s*)")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
@@ -86,3 +86,8 @@ def sentences(provision: Provision, day: dt.date) -> tuple[Sentence, ...]:
                 uncovered.append(piece.strip())
         found.append(Sentence(clause, tuple(keys), paired and not keys, tuple(notes.values()), tuple(uncovered)))
     return tuple(found)
+
+
+def original_zh(sentence_zh: str) -> str:
+    """How a finding quotes the sentence it rests on, where it needs the words themselves (原文为“…”)."""
+    return f"原文为“{quote_zh(sentence_zh)}”"

@@ -83,3 +83,9 @@ SETTING_EN: dict[str, str] = {
 def term(table: dict[str, str], value: str) -> str:
     """``value``'s word in ``table`` (one of the tables above), or ``value`` itself."""
     return table.get(value, value)
+
+
+#: What a finding adds when a may / as-needed sentence was not (fully) done: the text asks nothing, so
+#: it is no breach. One place for the checker's every such finding.
+NOT_A_BREACH_ZH = "不属违反，仅作提示"
+NOT_A_BREACH_EN = "not a breach, information only"

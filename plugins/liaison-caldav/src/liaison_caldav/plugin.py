@@ -4,7 +4,7 @@ One collection per calendar the ``ical`` exporter writes (the master ``全部`` 
 organisation taking part, or the subset in ``calendars``), created when missing (MKCALENDAR) with
 the calendar's X-WR-CALNAME as display name; one resource per event, the VEVENT exactly as in the
 exported .ics (same UID, SEQUENCE, DTSTAMP; cancelled engagements stay, as STATUS:CANCELLED).  What
-to send is computed by :func:`liaison_caldav.changes.changes` from the previous publication: a
+to send is computed by :func:`liaison_caldav.changeset.changes` from the previous publication: a
 rerun with nothing changed sends no write, a moved engagement one PUT per calendar holding it.
 Writes carry If-None-Match / If-Match.  After a 412 the server's copy is read: the very event we
 send (:func:`liaison_caldav.same.same_event`) is adopted — recorded as published, with the server's
@@ -43,7 +43,7 @@ from liaison.host.hookspecs import hookimpl
 from liaison.host.options import Option, resolve
 from liaison.host.publishing import Conflict, Publisher, PublishError, PublishRequest, PublishResult
 from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
-from liaison_caldav.changes import PUBLISHER, Action, CalendarChanges, Changes, Write, changes
+from liaison_caldav.changeset import PUBLISHER, Action, CalendarChanges, Changes, Write, changes
 from liaison_caldav.same import same_event
 from liaison_ical.plugin import OPTIONS as ICAL_OPTIONS
 from liaison_ical.resources import EventResource, calendar_resources

@@ -1,6 +1,6 @@
 """A neutral description of a Chinese official letter (公文), independent of the liaison domain.
 
-A :class:`Letter` holds only text and dates; :func:`liaison_docx.render.render` lays it out in the
+A :class:`Letter` holds only text and dates; :func:`liaison_docx.renderer.render` lays it out in the
 GB/T 9704-2012 format.  Every text field is checked by :func:`validate_letter` before anything is
 written, so bad data gives one :class:`liaison.base.errors.ExportError` naming the field
 (``body[3].text``), never a corrupt file.

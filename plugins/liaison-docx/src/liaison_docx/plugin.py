@@ -2,7 +2,7 @@
 
 Pure: it builds :class:`~liaison_docx.letter_model.Letter` objects with :mod:`liaison_docx.letters`, numbers
 and dates them from the year's letters (:mod:`liaison_docx.issuing`), renders them with
-:func:`liaison_docx.render.render` and returns :class:`liaison.host.exporting.Artifact` objects (policy
+:func:`liaison_docx.renderer.render` and returns :class:`liaison.host.exporting.Artifact` objects (policy
 ``archive``, each with its :class:`~liaison.year.numbering.LetterRecord`); the edge writes them.  Paths,
 inside the year's folder::
 
@@ -159,7 +159,7 @@ def drafts(request: ExportRequest) -> tuple[Draft, ...]:
 def export(request: ExportRequest) -> list[Artifact]:
     """The letters as artifacts; raises :class:`ExportError` (naming the letter and the field) for
     text a Word file cannot hold, before any artifact is returned."""
-    from liaison_docx.render import render  # python-docx and lxml: loaded by an export, not by every command
+    from liaison_docx.renderer import render  # python-docx and lxml: loaded by an export, not by every command
 
     fonts: FontSet = request.option("fonts") or FontSet()
     artifacts: list[Artifact] = []

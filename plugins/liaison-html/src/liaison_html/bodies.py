@@ -68,7 +68,7 @@ def duty_lines(district: District, duties: Duties, provisions: Provisions, as_of
     lines += [_obligation(district, o, provisions) for o in duties.obligations]
     if duties.designation is not None:
         d = duties.designation
-        cite = provisions.get(d.provision, f"designations of {duties.body.id}").cite
+        cite = provisions.get(d.provision_id, f"designations of {duties.body.id}").cite
         missing = d.missing
         text = (Bi("未指定：" + "、".join(DESIGNATION_ZH[r] for r in missing),
                    "not named: " + ", ".join(DESIGNATION_EN[r] for r in missing)) if missing else

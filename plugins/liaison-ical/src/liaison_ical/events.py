@@ -1,6 +1,6 @@
 """A neutral, frozen description of a calendar: what the exporter writes, not how.
 
-The planner (or any other producer) fills these records; :func:`liaison_ical.serialise.serialise`
+The planner (or any other producer) fills these records; :func:`liaison_ical.serialiser.serialise`
 turns them into RFC 5545 bytes.  Nothing here knows about icalendar.
 
 Time conventions
@@ -31,7 +31,7 @@ STATUSES: tuple[Status, ...] = ("TENTATIVE", "CONFIRMED", "CANCELLED")
 class CalendarEvent:
     """One VEVENT.
 
-    ``uid`` should come from :func:`liaison_ical.serialise.uid_for` over the business key so it is
+    ``uid`` should come from :func:`liaison_ical.serialiser.uid_for` over the business key so it is
     stable across reruns; ``sequence`` is raised by the producer whenever the engagement changes.
     ``status`` is ``TENTATIVE`` while only proposed, ``CONFIRMED`` once fixed and ``CANCELLED`` when
     dropped (the event stays in the file so subscribed clients remove it).  ``location=None`` (or an

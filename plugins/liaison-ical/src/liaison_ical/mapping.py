@@ -30,7 +30,7 @@ from liaison.law.workdays import provisional_note
 from liaison.year.engagements import STATUS_ZH, Engagement, Plan, Status
 from liaison_ical.events import CalendarEvent
 from liaison_ical.events import Status as IcalStatus
-from liaison_ical.serialise import TZID, uid_for
+from liaison_ical.serialiser import TZID, uid_for
 
 __all__ = [
     "CATEGORY",

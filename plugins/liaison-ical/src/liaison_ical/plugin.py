@@ -48,7 +48,7 @@ from liaison.year.engagements import Plan
 from liaison.year.planner import organisations_in
 from liaison_ical.events import CalendarEvent, CalendarSpec
 from liaison_ical.mapping import Names, default_dtstamp, engagement_event
-from liaison_ical.serialise import duration_text, serialise_many
+from liaison_ical.serialiser import duration_text, serialise_many
 
 __all__ = [
     "DEFAULT_REFRESH",

@@ -4,7 +4,7 @@ For each calendar the ``ical`` exporter writes (the master ``全部`` and one pe
 part), :func:`calendar_resources` gives one calendar object resource per engagement (RFC 4791 §4.1):
 a VCALENDAR holding the VTIMEZONE and that one VEVENT, and no METHOD.  The VEVENT is byte for byte
 the one in the exported .ics (same UID, SEQUENCE, DTSTAMP), since both come from
-:func:`liaison_ical.serialise.serialise_many`'s renderer; the sha256 of each resource's bytes says
+:func:`liaison_ical.serialiser.serialise_many`'s renderer; the sha256 of each resource's bytes says
 whether it changed since it was last sent.  An event's resource is the same bytes in every calendar
 holding it (the calendar's name is a property of the collection, not of the resource).
 
@@ -23,7 +23,7 @@ from liaison.law.district import District
 from liaison.year.engagements import Plan
 from liaison_ical.events import Status
 from liaison_ical.plugin import calendars, typed_options
-from liaison_ical.serialise import object_resources
+from liaison_ical.serialiser import object_resources
 
 __all__ = ["CalendarResources", "EventResource", "PlanResources", "calendar_resources"]
 

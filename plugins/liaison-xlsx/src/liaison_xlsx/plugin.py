@@ -141,6 +141,6 @@ def register_exporters(register: Callable[[Exporter], None]) -> None:
 
 @hookimpl
 def register_record_readers(register: Callable[[RecordReader], None]) -> None:
-    register(RecordReader("xlsx", (".xlsx",), read_ledger,
-                          "对口联系工作台账（Excel / WPS .xlsx）the liaison ledger workbook",
+    register(RecordReader(name="xlsx", suffixes=(".xlsx",), read=read_ledger,
+                          description="对口联系工作台账（Excel / WPS .xlsx）the liaison ledger workbook",
                           max_bytes=MAX_LEDGER_BYTES, checked=True))  # checked as it reads, to name the cell

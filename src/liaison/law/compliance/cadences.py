@@ -21,7 +21,8 @@ from liaison.law.rules import (
     record_kind_words,
     record_section,
 )
-from liaison.law.terms import DESIGNATION_EN, DESIGNATION_ZH, HOST_EN, HOST_ZH, term
+from liaison.law.sentences import original_zh
+from liaison.law.terms import DESIGNATION_EN, DESIGNATION_ZH, HOST_EN, HOST_ZH, NOT_A_BREACH_EN, NOT_A_BREACH_ZH, term
 
 
 def cadence_status(counted: int, minimum: int, maximum: int | None, ends: dt.date, as_of: dt.date) -> FindingStatus:
@@ -171,7 +172,7 @@ def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[
         zh = f"{head_zh}，即使按部门合计计算，也不符合{prov.cite_zh()}“{expected_zh}”（{prov.id}）的要求。"
         en = f"{head_en}; {prov.id} asks for {expected_en}: short even counted for the department as a whole."
     else:
-        zh = (f"{head_zh}；{prov.cite_zh()}为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}），不属违反，仅作提示"
+        zh = (f"{head_zh}；{prov.cite_zh()}为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}），{NOT_A_BREACH_ZH}"
               f"{local_mark(rests)}。")
         en = f"{head_en}; {prov.id} allows {expected_en}: information only{local_mark(rests, 'en')}."
     return Finding(provision=o.provision_id, rule=o.rule.key, status=status,
@@ -281,12 +282,11 @@ def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, sta
                 f"{head_en}, beyond {cite_en}{' (a maximum the district set)' if local else ''}; information only.")
     if status in (FindingStatus.NOT_DONE, FindingStatus.FEWER):
         allows_zh = f"{prov.cite_zh()}为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}，{MODALITY_ZH[o.modality]}）"
-        return (f"{head_zh}；{allows_zh}，未开展不属违反，仅作提示{mark_zh}。",
-                f"{head_en}; {prov.id} allows ({MODALITY_EN[o.modality]}) {expected_en}: not a breach, information "
-                f"only{mark_en}.")
+        return (f"{head_zh}；{allows_zh}，未开展{NOT_A_BREACH_ZH}{mark_zh}。",
+                f"{head_en}; {prov.id} allows ({MODALITY_EN[o.modality]}) {expected_en}: {NOT_A_BREACH_EN}{mark_en}.")
     if rests:
         return (f"{head_zh}，少于{o.minimum}次，未达本区对{prov.cite_zh()}“{expected_zh}”的设定（{readings}）；"
-                f"原文为“{quote_zh(o.rule.sentence_zh)}”（{prov.id}{mark_zh}）。",
+                f"{original_zh(o.rule.sentence_zh)}（{prov.id}{mark_zh}）。",
                 f"{head_en}, fewer than {o.minimum}: the district's own setting is not met (see {prov.id}; the "
                 f"text alone does not say this{mark_en}).")
     return (f"{head_zh}，少于{o.minimum}次，不符合{cite_zh}的要求。",

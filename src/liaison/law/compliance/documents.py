@@ -20,12 +20,14 @@ from liaison.law.rules import (
     Routing,
     quote_zh,
 )
+from liaison.law.sentences import original_zh
+from liaison.law.terms import NOT_A_BREACH_EN, NOT_A_BREACH_ZH
 
 
 def _allows(sentence_zh: str, modality: Modality, pid: str) -> tuple[str, str]:
     """What a may / as-needed sentence says, and that not doing all of it is no breach."""
-    return (f"；原文为“{quote_zh(sentence_zh)}”（{MODALITY_ZH[modality]}），不属违反，仅作提示",
-            f"; {pid} says {MODALITY_EN[modality]}: not a breach, information only")
+    return (f"；{original_zh(sentence_zh)}（{MODALITY_ZH[modality]}），{NOT_A_BREACH_ZH}",
+            f"; {pid} says {MODALITY_EN[modality]}: {NOT_A_BREACH_EN}")
 
 
 def routing(ctx: Context) -> Iterator[Finding]:
@@ -222,9 +224,9 @@ def consultations(ctx: Context) -> Iterator[Finding]:
             status = shortfall_status(prov.modality, FindingStatus.NOT_ALL_ASKED)
             may = status != FindingStatus.SHORT
             zh = (f"《{c.subject}》征求意见未送{ctx.names(not_asked)}；{prov.cite_zh()}为“{quote_zh(rule.sentence_zh)}”"
-                  f"（{prov.id}，{MODALITY_ZH[prov.modality]}）" + ("，未全部征求不属违反，仅作提示" if may else ""))
+                  f"（{prov.id}，{MODALITY_ZH[prov.modality]}）" + (f"，未全部征求{NOT_A_BREACH_ZH}" if may else ""))
             en = f"consultation “{c.id}” did not go to {ctx.names(not_asked, 'en')} ({prov.id}, " \
-                f"{MODALITY_EN[prov.modality]})" + ("; not a breach, information only" if may else "")
+                f"{MODALITY_EN[prov.modality]})" + (f"; {NOT_A_BREACH_EN}" if may else "")
             yield Finding(provision=pid, rule=rule.key, status=status, severity=severity(status, prov.modality),
                           responsible=sender, affected=tuple(not_asked), subject=(sender,), period=(c.sent, c.sent),
                           message_zh=zh + "。", message_en=en + ".", counted=(c.id,))

@@ -13,7 +13,7 @@ from liaison.law.district import CcList, District
 from liaison.law.duties import CADENCE_NUMBERS, Duties, Obligation, duties_of
 from liaison.law.model import Organisation
 from liaison.law.records import Records
-from liaison.law.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Routing
+from liaison.law.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Provision, Routing
 from liaison.law.terms import DESIGNATION_ZH, DOCUMENT_KIND_ZH, RECIPIENTS_ZH, SETTING_ZH, term
 from liaison.law.workdays import provisional_note
 from liaison.year.engagements import Engagement, Plan, Status
@@ -95,12 +95,12 @@ def _pairings(district: District, duties: Duties) -> list[Block]:
     blocks: list[Block] = [Heading(1, "对口联系单位")]
     if not duties.pairings:
         return [*blocks, Paragraph(f"{duties.year}年你单位没有在册的对口联系民主党派、工商联。")]
-    by_clause: dict[str, list[str]] = {}
-    for span in duties.pairings:
-        label = w.name(district.organisation(span.pairing.counterpart))
-        by_clause.setdefault(span.pairing.clause, []).append(label + w.in_force_note(span.start, span.end, duties.year))
-    for clause, labels in by_clause.items():
-        prov = district.provision(clause)
+    by_clause: dict[Provision, list[str]] = {}
+    for paired in duties.paired:
+        span = paired.span
+        by_clause.setdefault(paired.clause, []).append(w.name(paired.counterpart)
+                                                       + w.in_force_note(span.start, span.end, duties.year))
+    for prov, labels in by_clause.items():
         common = prov.pairing_role == "common_liaison" and duties.common_liaison
         role = "为各民主党派、工商联的共同联系单位，" if common else ""
         blocks.append(Paragraph(f"根据{w.short_title(district)}{w.cite(prov)}，你单位{role}对口联系{'、'.join(labels)}。"))
@@ -155,18 +155,18 @@ def _schedule(district: District, dept: Organisation, year: int, engagements: Se
 
 def _copying(district: District, duties: Duties) -> list[Block]:
     """§3.2 in the seed: whom the department copies, one list per day the list changes."""
-    lists = [cc for cc in duties.cc if cc.provisions]
-    if not lists:
+    lists = [cc for cc in duties.cc if cc.routing is not None]
+    basis = lists[0].routing if lists else None
+    if basis is None:
         return []
-    prov, rule = next((district.provision(p), r) for cc in lists[:1] for p in cc.provisions
-                      if (r := district.provision(p).rule(cc.rule, cc.date)) is not None)
+    prov, rule = basis  # the cc list carries the rule it rests on: nothing is looked up again
     kinds = dict.fromkeys(r.document_kind for _, r in district.rules(Routing, lists[0].date)
                           if r.issuer == "department")
     documents = "有关" + "、".join(term(DOCUMENT_KIND_ZH, k) for k in kinds)
     must = w.must(prov.modality_of(rule))
 
     def to(cc: CcList) -> str:
-        return w.group_names(district, cc.ids()) or "（无对口联系单位）"
+        return w.group_names(district, cc.organisations) or "（无对口联系单位）"
 
     if len(lists) == 1:
         said = f"你单位制发的{documents}，{must}抄送{to(lists[0])}。"
@@ -182,7 +182,7 @@ def _designations(district: District, duties: Duties, office_name: str) -> list[
     duty = duties.designation
     if duty is None:
         return []
-    prov = district.provision(duty.provision)
+    prov = duty.provision
     where = f"organisations[{duties.body.id}].designations"
     named = []
     for role in duty.rule.roles:
