@@ -170,7 +170,7 @@ def export(request: ExportRequest) -> list[Artifact]:
         try:
             data = render(draft.letter, fonts)
         except ExportError as exc:
-            raise ExportError(f"{path}: {exc.message}", path=exc.path, fix=exc.fix) from None
+            raise ExportError(f"{path}: {exc.message}", path=exc.location, fix=exc.fix) from None
         artifacts.append(Artifact(path, DOCX, data, policy="archive", letter=draft.record))
     if not request.option("pdf", False):
         return artifacts
