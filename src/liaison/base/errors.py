@@ -36,6 +36,14 @@ MAX_LISTED = 50
 #: One step of a path: a key of a table (a field) or an index of a list.
 Key = str | int
 
+class Id(str):
+    """A step naming an item of a list by its id rather than its index, where a plugin reads a value
+    (the district, the plan) rather than a file: ``("organisations", Id("health"), "name")`` renders
+    ``organisations[health].name``."""
+
+    __slots__ = ()
+
+
 #: Where inside a file: keys and indices from the top (``()`` is the top, ``$``). A tuple, not any
 #: sequence: text is a sequence too, and a path written as text is what this type keeps out (mypy
 #: finds a caller passing ``"$.a[0]"``).
@@ -44,6 +52,8 @@ Path = tuple[Key, ...]
 #: A plain key renders as ``.key``; any other (a space, a quote, a control character) as ``['key']``,
 #: cattrs' spelling of a mapping's key, escaped as Python escapes it.
 _PLAIN_KEY = re.compile(r"[^.\[\]'\"\s]+")
+#: An id renders bare in its brackets (``[§3.1]``) unless it holds a bracket, a quote or a space.
+_PLAIN_ID = re.compile(r"[^\[\]'\"\s]+")
 
 #: The root of a path in a file: the document itself.
 FILE_ROOT = "$"
@@ -59,6 +69,8 @@ def render_path(path: Sequence[Key], root: str = FILE_ROOT) -> str:
     for key in path:
         if isinstance(key, int):
             steps.append(f"[{key}]")
+        elif isinstance(key, Id):
+            steps.append(f"[{key}]" if _PLAIN_ID.fullmatch(key) and key.isprintable() else f"[{str(key)!r}]")
         elif _PLAIN_KEY.fullmatch(key) and key.isprintable():
             steps.append(f".{key}")
         else:
@@ -112,6 +124,12 @@ class Location:
         return cls(root=OPTIONS_ROOT, path=(name, *keys))
 
     @classmethod
+    def inside(cls, *keys: Key) -> Location:
+        """A path in a value handed to a plugin rather than in a file (a letter's
+        ``attachments[0].name``), rendered from its first key."""
+        return cls(root="", path=keys)
+
+    @classmethod
     def named(cls, place: str) -> Location:
         """A place that is no path, as free text (``calendar 全部``)."""
         return cls(place=place)
@@ -130,13 +148,18 @@ class Location:
         return self.place
 
     def document(self) -> dict[str, Any]:
-        """The location as JSON: ``path`` a list of keys (text) and indices (numbers), ``at`` its rendering."""
-        return {"file": self.file, "path": None if self.path is None else list(self.path), "sheet": self.sheet,
+        """The location as JSON: ``path`` a list of keys (text), indices (numbers) and ids (``{"id": …}``),
+        ``at`` its rendering."""
+        path = None if self.path is None else [{"id": str(k)} if isinstance(k, Id) else k for k in self.path]
+        return {"file": self.file, "path": path, "sheet": self.sheet,
                 "cell": self.cell, "place": self.place, "root": self.root, "at": self.rendered}
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Location:
-        return cls(file=doc.get("file"), path=doc.get("path"), sheet=doc.get("sheet"), cell=doc.get("cell"),
+        path = doc.get("path")
+        if path is not None:
+            path = [Id(k["id"]) if isinstance(k, Mapping) else k for k in path]
+        return cls(file=doc.get("file"), path=path, sheet=doc.get("sheet"), cell=doc.get("cell"),
                    place=doc.get("place"), root=doc.get("root", FILE_ROOT))
 
 

@@ -72,8 +72,9 @@ def unique_ids(doc: DistrictDocument) -> Iterator[Found]:
     ids = (("organisations", [o.id for o in doc.organisations]), ("provisions", [p.id for p in doc.provisions]))
     for section, values in ids:
         for path, first, value in _first_duplicate(((section, i, "id"), v) for i, v in enumerate(values)):
-            yield _found(path, f"duplicate id {value!r} (first at {render_path(first)})",
-                          f"编号“{value}”重复（首次出现在 {render_path(first)}）", "give each a unique id", "请给每一项不同的编号")
+            at = render_path(first)
+            yield _found(path, f"duplicate id {value!r} (first at {at})", f"编号“{value}”重复（首次出现在 {at}）",
+                         "give each a unique id", "请给每一项不同的编号")
 
 
 def unique_names(doc: DistrictDocument) -> Iterator[Found]:

@@ -74,10 +74,11 @@ def parse_events(text: str | bytes, district: District, *, file: str | None = No
                             fix_zh="请填写晚于开始时间的结束时间")
         key = event.key()  # an event's identity across kinds and years: its id (or its title)
         if key in seen:
-            raise DataError(f"two events are the same event {key!r} (also {render_path(('events', seen[key]))})", file=file,
+            also = render_path(("events", seen[key]))
+            raise DataError(f"two events are the same event {key!r} (also {also})", file=file,
                             path=(*here, "id" if event.id else "title_zh"),
                             fix="give each event its own id (or title)",
-                            message_zh=f"两项活动是同一活动“{key}”（另见 {render_path(('events', seen[key]))}）",
+                            message_zh=f"两项活动是同一活动“{key}”（另见 {also}）",
                             fix_zh="请给每项活动不同的 id（或标题）")
         seen[key] = i
         out.append(attrs.evolve(event, host=host))

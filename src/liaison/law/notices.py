@@ -72,9 +72,10 @@ def check_notice(notice: HolidayNotice, *, file: str | None) -> None:
                             fix="list the days of the notice's own year (and of a break crossing New Year)",
                             message_zh=f"{day.date} 不在 {notice.year} 年", fix_zh="请只列该年（及跨年假期）的日期")
         if day.date in seen:
-            raise DataError(f"{day.date} is listed twice (also {render_path(('days', seen[day.date]))})", file=file,
+            also = render_path(("days", seen[day.date]))
+            raise DataError(f"{day.date} is listed twice (also {also})", file=file,
                             path=(*here, "date"), fix="list each day once",
-                            message_zh=f"{day.date} 列了两次（另见 {render_path(('days', seen[day.date]))}）", fix_zh="每天只列一次")
+                            message_zh=f"{day.date} 列了两次（另见 {also}）", fix_zh="每天只列一次")
         seen[day.date] = i
         if not day.is_off_day and day.date.weekday() < 5:
             raise DataError(f"{day.date} is a {day.date:%A}: a make-up working day (isOffDay false) is a "

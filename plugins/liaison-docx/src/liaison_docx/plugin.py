@@ -45,7 +45,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from liaison.base.errors import ExportError, LiaisonError, Refused
+from liaison.base.errors import ExportError, LiaisonError, Location, Refused
 from liaison.host.exporting import Artifact, Exporter, ExportRequest
 from liaison.host.hookspecs import hookimpl
 from liaison.host.options import Option
@@ -129,7 +129,7 @@ def _issuer(district: District, value: str | None) -> Organisation | None:
     try:
         return district.organisation(value)
     except LiaisonError as exc:
-        raise exc.located(path="options.issuer", cls=ExportError) from None
+        raise exc.located(path=Location.option("issuer"), cls=ExportError) from None
 
 
 def drafts(request: ExportRequest) -> tuple[Draft, ...]:
