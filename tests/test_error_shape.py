@@ -152,3 +152,34 @@ def test_the_old_field_error_still_catches_a_refused_field_for_one_release() -> 
     with pytest.raises(field_error) as caught:
         text.name_text(None, type("A", (), {"name": "name"})(), "")  # type: ignore[arg-type]
     assert caught.value.field == "name"
+
+
+def test_a_key_repeated_in_a_json_state_is_located_by_its_keys() -> None:
+    """A repeated key that is no plain word ("x y") is a key of the path, not text glued to it."""
+    from liaison.formats.syntax import read_json
+
+    with pytest.raises(DataError) as caught:
+        read_json('{"format": "liaison-state/1", "engagements": [{"x y": 1, "x y": 2}]}', file="p.json",
+                  expected="state")
+    where = caught.value.location
+    assert where == Location(file="p.json", path=("engagements", 0, "x y")) and where.place is None
+    assert caught.value.path == "$.engagements[0]['x y']"
+    assert str(caught.value).startswith("p.json: $.engagements[0]['x y']: the key 'x y' is given twice")
+
+
+def test_every_problem_of_a_structure_is_its_own_error_at_its_own_path() -> None:
+    """Five problems in one document are five errors in one (not the first with the others glued to its
+    message and the sixth dropped); the JSON document lists them all."""
+    from liaison.formats.convert import structure
+    from liaison.law.notices import HolidayNotice
+
+    days = [{"name": "春节", "date": f"2027-02-3{i}", "isOffDay": True} for i in range(6)]  # 02-30 … 02-35
+    with pytest.raises(DataError) as caught:
+        structure({"year": 2027, "days": days}, HolidayNotice, file="n.json", fix="see docs/holidays.md")
+    error = caught.value
+    listed = error_document(error)["problems"]
+    assert [p["path"] for p in listed] == [["days", i, "date"] for i in range(6)]
+    assert error.location.path == ("days", 0, "date") and "also" not in error.message
+    lines = error.render("en").splitlines()
+    assert lines[:6] == [render_line(p.location, p.problem) for p in error.problems]
+    assert lines[-1] == "6 problems in all" and all(line.startswith("n.json: $.days[") for line in lines[:6])
