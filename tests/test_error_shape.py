@@ -152,6 +152,9 @@ def test_the_old_field_error_still_catches_a_refused_field_for_one_release() -> 
     with pytest.raises(field_error) as caught:
         text.name_text(None, type("A", (), {"name": "name"})(), "")  # type: ignore[arg-type]
     assert caught.value.field == "name"
+    made = field_error("name", "too long", "太长")  # 0.1's order: the field first
+    assert isinstance(made, Refused) and made.field == "name"
+    assert made.problem == Problem(message="too long", message_zh="太长")
 
 
 def test_a_key_repeated_in_a_json_state_is_located_by_its_keys() -> None:

@@ -211,7 +211,30 @@ class Placed(TypedDict, total=False):
     problems: Sequence[LiaisonError]
 
 
-class LiaisonError(Exception):
+class Worded:
+    """What an error and a refused value say, read from their :class:`Problem`: ``message``, ``fix``
+    and their Chinese."""
+
+    problem: Problem
+
+    @property
+    def message(self) -> str:
+        return self.problem.message
+
+    @property
+    def message_zh(self) -> str | None:
+        return self.problem.message_zh
+
+    @property
+    def fix(self) -> str | None:
+        return self.problem.fix
+
+    @property
+    def fix_zh(self) -> str | None:
+        return self.problem.fix_zh
+
+
+class LiaisonError(Worded, Exception):
     """Base of every error ``liaison`` raises for bad input or an impossible request: a
     :class:`Location` (``location``) and a :class:`Problem` (``problem``). ``file``, ``path`` (the
     rendered place), ``message``, ``fix`` and their Chinese read them."""
@@ -233,22 +256,6 @@ class LiaisonError(Exception):
     def path(self) -> str | None:
         """The place in the file as rendered (``$.a[0].b``, ``Sheet!E12``); ``location`` has it as values."""
         return self.location.rendered
-
-    @property
-    def message(self) -> str:
-        return self.problem.message
-
-    @property
-    def message_zh(self) -> str | None:
-        return self.problem.message_zh
-
-    @property
-    def fix(self) -> str | None:
-        return self.problem.fix
-
-    @property
-    def fix_zh(self) -> str | None:
-        return self.problem.fix_zh
 
     @classmethod
     def several(cls: type[E], problems: Sequence[LiaisonError]) -> E:
@@ -314,7 +321,7 @@ def error_from_document(doc: Mapping[str, Any]) -> LiaisonError:
                         fix=doc.get("fix"), fix_zh=doc.get("fix_zh"), problems=problems)
 
 
-class Refused(ValueError):
+class Refused(Worded, ValueError):
     """A value a check refuses, with the reason in both languages (and what to do, where the check
     knows): raised by the converter's hooks, the fields' validators (which name the ``field``), option
     parsers and a spreadsheet cell's reader, and turned into a :class:`LiaisonError` by whoever knows
@@ -326,22 +333,6 @@ class Refused(ValueError):
         self.problem = Problem(message=message, message_zh=message_zh, fix=fix, fix_zh=fix_zh)
         #: the field a validator refused, so the path can end there
         self.field = field
-
-    @property
-    def message(self) -> str:
-        return self.problem.message
-
-    @property
-    def message_zh(self) -> str | None:
-        return self.problem.message_zh
-
-    @property
-    def fix(self) -> str | None:
-        return self.problem.fix
-
-    @property
-    def fix_zh(self) -> str | None:
-        return self.problem.fix_zh
 
 
 class DataError(LiaisonError):
