@@ -186,3 +186,15 @@ def test_every_problem_of_a_structure_is_its_own_error_at_its_own_path() -> None
     lines = error.render("en").splitlines()
     assert lines[:6] == [render_line(p.location, p.problem) for p in error.problems]
     assert lines[-1] == "6 problems in all" and all(line.startswith("n.json: $.days[") for line in lines[:6])
+
+
+def test_a_plugins_value_is_a_path_under_no_root_and_an_id_step_comes_back() -> None:
+    from liaison.base.errors import ExportError, Id
+
+    where = Location.inside("organisations", Id("health"), "short_name")
+    assert where.rendered == "organisations[health].short_name"
+    assert Location.inside("provisions", Id("§3.1"), "rules", Id("a b")).rendered == "provisions[§3.1].rules['a b']"
+    document = error_document(ExportError("x", path=where))
+    assert document["path"] == ["organisations", {"id": "health"}, "short_name"] and document["root"] == ""
+    back = error_from_document(json.loads(json.dumps(document))).location
+    assert back.rendered == where.rendered and back.path is not None and isinstance(back.path[1], Id)
