@@ -70,7 +70,7 @@ class Names:
         if district.info.timezone != TZID:
             raise ExportError(
                 f"the district's time zone is {district.info.timezone!r}; liaison-ical writes {TZID} only",
-                path="info.timezone",
+                path=Location.inside("info", "timezone"),
                 fix=f"set timezone = {TZID!r} in the district data, or use another exporter",
             )
         return cls(
