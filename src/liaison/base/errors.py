@@ -36,6 +36,7 @@ MAX_LISTED = 50
 #: One step of a path: a key of a table (a field) or an index of a list.
 Key = str | int
 
+
 class Id(str):
     """A step naming an item of a list by its id rather than its index, where a plugin reads a value
     (the district, the plan) rather than a file: ``("organisations", Id("health"), "name")`` renders
