@@ -588,9 +588,10 @@ def message_problems(case: Case, outcome: Outcome, shown: str, *, lang: str = "e
     fix = FIX_AT_END.search(rest)
     if fix is None or not fix["fix"].strip():
         problems.append(f"no (fix: …) at the end: {rest[-200:]!r}")
-    if lang == "en":
-        problems += [f"the words {w!r} are missing: {rest[:300]!r}" for w in case.words
-                     if w.casefold() not in rest.casefold()]
+    if lang == "en":  # in the first problem's line, or in a later problem's line of the same file
+        said = "\n".join([rest, *(line for line in outcome.stderr.splitlines()[1:] if line.startswith(f"{shown}: "))])
+        problems += [f"the words {w!r} are missing: {said[:300]!r}" for w in case.words
+                     if w.casefold() not in said.casefold()]
     return problems
 
 

@@ -72,7 +72,7 @@ def explain(exc: LiaisonError) -> LiaisonError:
         command = f"liaison upgrade {shlex.quote(exc.file)} --write"  # the command that brings it forward
         en, zh = written_for(exc.kind, exc.version)
         return FormatError(f"{en}; run: {command}", kind=exc.kind, version=exc.version, newer=False, file=exc.file,
-                           path=exc.path, message_zh=f"{zh}；请运行：{command}",
+                           path=exc.location, message_zh=f"{zh}；请运行：{command}",
                            fix="the upgrade keeps the file's comments and order, keeps the original beside it "
                                f"({exc.file}.orig) and lists what you must check ({FORMAT_DOC})",
                            fix_zh=f"升级保留文件的注释和顺序，原文件另存为 {exc.file}.orig，"

@@ -248,12 +248,13 @@ class Workspace:
 def renamed(district: District, name: str) -> District:
     """The district under ``name`` (surrounding spaces dropped), or an :class:`OptionError` in both
     languages saying why the name cannot be used."""
-    from liaison.base.errors import Refused
+    from liaison.base.errors import Location, Refused
 
     try:
         return district.renamed(name.strip())
     except Refused:
-        raise OptionError(f"the district's name {name!r} is empty or not one line", path="district_name",
+        raise OptionError(f"the district's name {name!r} is empty or not one line",
+                          path=Location(root="", path=("district_name",)),
                           fix="give the name as it heads the district's documents, e.g. 厦门市海沧区",
                           message_zh=f"区名 {name!r} 为空或不止一行",
                           fix_zh="请写公文中使用的区名，如 厦门市海沧区") from None

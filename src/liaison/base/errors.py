@@ -22,10 +22,9 @@ when a validator names it, the field; whoever knows the place turns it into a :c
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 import attrs
 
@@ -37,42 +36,48 @@ MAX_LISTED = 50
 #: One step of a path: a key of a table (a field) or an index of a list.
 Key = str | int
 
+
+class Id(str):
+    """A step naming an item of a list by its id rather than its index, where a plugin reads a value
+    (the district, the plan) rather than a file: ``("organisations", Id("health"), "name")`` renders
+    ``organisations[health].name``."""
+
+    __slots__ = ()
+
+
+#: Where inside a file: keys and indices from the top (``()`` is the top, ``$``). A tuple, not any
+#: sequence: text is a sequence too, and a path written as text is what this type keeps out (mypy
+#: finds a caller passing ``"$.a[0]"``).
+Path = tuple[Key, ...]
+
 #: A plain key renders as ``.key``; any other (a space, a quote, a control character) as ``['key']``,
 #: cattrs' spelling of a mapping's key, escaped as Python escapes it.
 _PLAIN_KEY = re.compile(r"[^.\[\]'\"\s]+")
-_STEP = re.compile(r"""\.([^.\[\]'"\s]+)|\[(-?\d+)\]|\[('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\]""")
+#: An id renders bare in its brackets (``[§3.1]``) unless it holds a bracket, a quote or a space.
+_PLAIN_ID = re.compile(r"[^\[\]'\"\s]+")
+
+#: The root of a path in a file: the document itself.
+FILE_ROOT = "$"
+#: The root of an exporter's or publisher's options (``--option url=…``): ``("url",)`` → ``options.url``.
+OPTIONS_ROOT = "options"
 
 
-def render_path(path: Sequence[Key]) -> str:
-    """``("pairings", 3, "counterpart")`` → ``$.pairings[3].counterpart``; ``()`` → ``$``."""
+def render_path(path: Sequence[Key], root: str = FILE_ROOT) -> str:
+    """``("pairings", 3, "counterpart")`` → ``$.pairings[3].counterpart``; ``()`` → ``$``. Under
+    another ``root`` (``options``) the root stands for ``$``; under the empty root (a value handed to a
+    plugin, not a file: a letter's ``attachments[0].name``) the path starts at its first key."""
     steps = []
     for key in path:
         if isinstance(key, int):
             steps.append(f"[{key}]")
+        elif isinstance(key, Id):
+            steps.append(f"[{key}]" if _PLAIN_ID.fullmatch(key) and key.isprintable() else f"[{str(key)!r}]")
         elif _PLAIN_KEY.fullmatch(key) and key.isprintable():
             steps.append(f".{key}")
         else:
             steps.append(f"[{key!r}]")
-    return "$" + "".join(steps)
-
-
-def parse_path(text: str) -> tuple[Key, ...] | None:
-    """The path a ``$.…`` string renders, for callers that still write their paths as text; None when
-    ``text`` is not one (then it stays a free-form place). Only an exact round trip counts, so the
-    rendered form never changes: ``render_path(parse_path(t)) == t``."""
-    if not text.startswith("$"):
-        return None
-    keys: list[Key] = []
-    at = 1
-    while at < len(text):
-        step = _STEP.match(text, at)
-        if step is None:
-            return None
-        name, index, quoted = step.groups()
-        keys.append(name if name is not None else int(index) if index is not None else ast.literal_eval(quoted))
-        at = step.end()
-    path = tuple(keys)
-    return path if render_path(path) == text else None
+    text = "".join(steps)
+    return root + (text.removeprefix(".") if not root else text)
 
 
 def sheet_ref(sheet: str) -> str:
@@ -82,34 +87,53 @@ def sheet_ref(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
-def _path_value(value: Sequence[Key] | None) -> tuple[Key, ...] | None:
+def _path_value(value: Path | list[Key] | None) -> Path | None:
     return None if value is None else tuple(value)
 
 
 @attrs.frozen(kw_only=True)
 class Location:
     """Where a problem is: the file, and inside it either a path of keys and indices or a sheet and
-    a cell (``E12``, or ``12:12`` for a whole row); ``place`` names anything else that is neither (an
-    exporter's option ``options.url``, a calendar), as written. Every part is optional."""
+    a cell (``E12``, or ``12:12`` for a whole row). A path's ``root`` is ``$`` (the file) unless it
+    is a path in something else: :data:`OPTIONS_ROOT` for an option (``options.url``), ``""`` for a
+    value handed to a plugin. ``place`` names what is no path at all, as free text (a calendar on a
+    server, an engagement, a workbook's property). Every part is optional."""
 
     file: str | None = None
-    path: tuple[Key, ...] | None = attrs.field(default=None, converter=_path_value)
+    path: Path | None = attrs.field(default=None, converter=_path_value)
     sheet: str | None = None
     cell: str | None = None
     place: str | None = None
+    root: str = FILE_ROOT
 
     @classmethod
-    def at(cls, where: str | Sequence[Key] | Location | None, file: str | None = None) -> Location:
-        """A location from what callers give: a path of keys, a ``$.…`` string (read back into its
-        keys), any other string (a place, as written), or a location (given ``file`` replacing its own)."""
+    def at(cls, where: Path | Location | None, file: str | None = None) -> Location:
+        """A location from what callers give: a path of keys and indices, or a location (given
+        ``file`` replacing its own). Text is refused: a path is built as keys, never written out and
+        read back."""
         if isinstance(where, Location):
             return where if file is None else attrs.evolve(where, file=file)
         if where is None:
             return cls(file=file)
-        if isinstance(where, str):
-            keys = parse_path(where)
-            return cls(file=file, path=keys) if keys is not None else cls(file=file, place=where)
+        if isinstance(where, str):  # a str is a Sequence[str]: ("$", ".", "a", …) would be a silent mistake
+            raise TypeError(f"a path is a tuple of keys and indices, not the text {where!r}")
         return cls(file=file, path=tuple(where))
+
+    @classmethod
+    def option(cls, name: str, *keys: Key) -> Location:
+        """The option ``name`` (``--option name=…``), rendered ``options.name``."""
+        return cls(root=OPTIONS_ROOT, path=(name, *keys))
+
+    @classmethod
+    def inside(cls, *keys: Key) -> Location:
+        """A path in a value handed to a plugin rather than in a file (a letter's
+        ``attachments[0].name``), rendered from its first key."""
+        return cls(root="", path=keys)
+
+    @classmethod
+    def named(cls, place: str) -> Location:
+        """A place that is no path, as free text (``calendar 全部``)."""
+        return cls(place=place)
 
     def child(self, *keys: Key) -> Location:
         """The location of ``keys`` below this one's path (``$`` when it has none)."""
@@ -119,20 +143,25 @@ class Location:
     def rendered(self) -> str | None:
         """The place inside the file as the user reads it: ``$.a[0].b``, ``Sheet!E12``, or the place."""
         if self.path is not None:
-            return render_path(self.path)
+            return render_path(self.path, self.root)
         if self.sheet is not None:
             return sheet_ref(self.sheet) + (f"!{self.cell}" if self.cell else "")
         return self.place
 
     def document(self) -> dict[str, Any]:
-        """The location as JSON: ``path`` a list of keys (text) and indices (numbers), ``at`` its rendering."""
-        return {"file": self.file, "path": None if self.path is None else list(self.path), "sheet": self.sheet,
-                "cell": self.cell, "place": self.place, "at": self.rendered}
+        """The location as JSON: ``path`` a list of keys (text), indices (numbers) and ids (``{"id": …}``),
+        ``at`` its rendering."""
+        path = None if self.path is None else [{"id": str(k)} if isinstance(k, Id) else k for k in self.path]
+        return {"file": self.file, "path": path, "sheet": self.sheet,
+                "cell": self.cell, "place": self.place, "root": self.root, "at": self.rendered}
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Location:
-        return cls(file=doc.get("file"), path=doc.get("path"), sheet=doc.get("sheet"), cell=doc.get("cell"),
-                   place=doc.get("place"))
+        path = doc.get("path")
+        if path is not None:
+            path = [Id(k["id"]) if isinstance(k, Mapping) else k for k in path]
+        return cls(file=doc.get("file"), path=path, sheet=doc.get("sheet"), cell=doc.get("cell"),
+                   place=doc.get("place"), root=doc.get("root", FILE_ROOT))
 
 
 def _text(value: str | None) -> str | None:
@@ -171,28 +200,23 @@ def render_line(location: Location, problem: Problem, lang: str = "en") -> str:
     return f"{where}{message}" + (f" (fix: {fix})" if fix else "")
 
 
-class LiaisonError(Exception):
-    """Base of every error ``liaison`` raises for bad input or an impossible request: a
-    :class:`Location` (``location``) and a :class:`Problem` (``problem``). ``file``, ``path`` (the
-    rendered place), ``message``, ``fix`` and their Chinese read them."""
+class Placed(TypedDict, total=False):
+    """The keyword arguments of :class:`LiaisonError` after its message, for a subclass that adds its
+    own (``**kwargs: Unpack[Placed]``, so a path given as text is still a type error)."""
 
-    def __init__(self, message: str, *, file: str | None = None, path: str | Sequence[Key] | Location | None = None,
-                 fix: str | None = None, message_zh: str | None = None, fix_zh: str | None = None,
-                 problems: Sequence[LiaisonError] = ()) -> None:
-        self.location = Location.at(path, file)
-        self.problem = Problem(message=message, message_zh=message_zh, fix=fix, fix_zh=fix_zh)
-        #: every problem the error stands for (the first is this error's own), when it was given them
-        self.problems: tuple[LiaisonError, ...] = tuple(problems)
-        super().__init__(self.render())
+    file: str | None
+    path: Path | Location | None
+    fix: str | None
+    message_zh: str | None
+    fix_zh: str | None
+    problems: Sequence[LiaisonError]
 
-    @property
-    def file(self) -> str | None:
-        return self.location.file
 
-    @property
-    def path(self) -> str | None:
-        """The place in the file as rendered (``$.a[0].b``, ``Sheet!E12``); ``location`` has it as values."""
-        return self.location.rendered
+class Worded:
+    """What an error and a refused value say, read from their :class:`Problem`: ``message``, ``fix``
+    and their Chinese."""
+
+    problem: Problem
 
     @property
     def message(self) -> str:
@@ -209,6 +233,30 @@ class LiaisonError(Exception):
     @property
     def fix_zh(self) -> str | None:
         return self.problem.fix_zh
+
+
+class LiaisonError(Worded, Exception):
+    """Base of every error ``liaison`` raises for bad input or an impossible request: a
+    :class:`Location` (``location``) and a :class:`Problem` (``problem``). ``file``, ``path`` (the
+    rendered place), ``message``, ``fix`` and their Chinese read them."""
+
+    def __init__(self, message: str, *, file: str | None = None, path: Path | Location | None = None,
+                 fix: str | None = None, message_zh: str | None = None, fix_zh: str | None = None,
+                 problems: Sequence[LiaisonError] = ()) -> None:
+        self.location = Location.at(path, file)
+        self.problem = Problem(message=message, message_zh=message_zh, fix=fix, fix_zh=fix_zh)
+        #: every problem the error stands for (the first is this error's own), when it was given them
+        self.problems: tuple[LiaisonError, ...] = tuple(problems)
+        super().__init__(self.render())
+
+    @property
+    def file(self) -> str | None:
+        return self.location.file
+
+    @property
+    def path(self) -> str | None:
+        """The place in the file as rendered (``$.a[0].b``, ``Sheet!E12``); ``location`` has it as values."""
+        return self.location.rendered
 
     @classmethod
     def several(cls: type[E], problems: Sequence[LiaisonError]) -> E:
@@ -232,7 +280,7 @@ class LiaisonError(Exception):
     def __str__(self) -> str:
         return self.render()
 
-    def located(self, *, file: str | None = None, path: str | Sequence[Key] | Location | None = None,
+    def located(self, *, file: str | None = None, path: Path | Location | None = None,
                 cls: type[E] | None = None, fix: str | None = None, fix_zh: str | None = None) -> LiaisonError:
         """The same error placed in a file and at a path (keeping both languages), as ``cls``, with
         another fix if given."""
@@ -274,7 +322,7 @@ def error_from_document(doc: Mapping[str, Any]) -> LiaisonError:
                         fix=doc.get("fix"), fix_zh=doc.get("fix_zh"), problems=problems)
 
 
-class Refused(ValueError):
+class Refused(Worded, ValueError):
     """A value a check refuses, with the reason in both languages (and what to do, where the check
     knows): raised by the converter's hooks, the fields' validators (which name the ``field``), option
     parsers and a spreadsheet cell's reader, and turned into a :class:`LiaisonError` by whoever knows
@@ -286,22 +334,6 @@ class Refused(ValueError):
         self.problem = Problem(message=message, message_zh=message_zh, fix=fix, fix_zh=fix_zh)
         #: the field a validator refused, so the path can end there
         self.field = field
-
-    @property
-    def message(self) -> str:
-        return self.problem.message
-
-    @property
-    def message_zh(self) -> str | None:
-        return self.problem.message_zh
-
-    @property
-    def fix(self) -> str | None:
-        return self.problem.fix
-
-    @property
-    def fix_zh(self) -> str | None:
-        return self.problem.fix_zh
 
 
 class DataError(LiaisonError):

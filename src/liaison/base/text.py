@@ -31,6 +31,20 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\u
 _LINE_BREAK = re.compile("[\r\n\t\u2028\u2029]")
 
 
+class _FieldError(Refused):
+    """``FieldError(field, message, message_zh)`` of liaison 0.1, kept for one release (to be removed in
+    0.3) as what it now is: a :class:`~liaison.base.errors.Refused` naming the ``field``. The
+    validators below raise it, so ``except FieldError`` keeps catching them; new code catches
+    ``Refused``. Reached as ``liaison.base.text.FieldError``, with a DeprecationWarning."""
+
+    def __init__(self, field: str, message: str, message_zh: str = "") -> None:
+        super().__init__(message, message_zh, field=field)
+
+
+def _refused(message: str, message_zh: str, *, field: str) -> Refused:
+    return _FieldError(field, message, message_zh)
+
+
 #: The years any date in a file may fall in (the planner and the checker work inside them).
 FIRST_YEAR, LAST_YEAR = 1950, 2199
 
@@ -58,10 +72,10 @@ def _check(value: str, name: str, *, single_line: bool, limit: int) -> None:
         breaks = "\r\n\t\u2028\u2029"
         what = "a line break or tab" if bad.group() in breaks else f"the control character {bad.group()!r}"
         what_zh = "换行或制表符" if bad.group() in breaks else "控制字符"
-        raise Refused(f"{name} contains {what}; remove it" + (" (one line only)" if single_line else ""),
+        raise _refused(f"{name} contains {what}; remove it" + (" (one line only)" if single_line else ""),
                       f"{name} 含有{what_zh}，请删去" + ("（只能写一行）" if single_line else ""), field=name)
     if len(value) > limit:
-        raise Refused(f"{name} is {len(value)} characters long; at most {limit}",
+        raise _refused(f"{name} is {len(value)} characters long; at most {limit}",
                       f"{name} 长 {len(value)} 个字符，最多 {limit} 个", field=name)
 
 
@@ -69,7 +83,7 @@ def identifier(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """An id: ``[a-z0-9][a-z0-9-]*``, at most 64 characters."""
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         shown = quoted(value) if isinstance(value, str) else repr(value)
-        raise Refused(f"{attribute.name} {shown} is not an id: use lower-case letters a–z, "
+        raise _refused(f"{attribute.name} {shown} is not an id: use lower-case letters a–z, "
                       f"digits and hyphens, starting with a letter or digit, at most {ID_MAX} characters",
                       f"{attribute.name} {shown} 不是有效编号：只能用小写字母 a–z、数字和连字符，"
                       f"以字母或数字开头，最多 {ID_MAX} 个字符", field=attribute.name)
@@ -93,7 +107,8 @@ class BoundedText:
             if not isinstance(item, str):
                 continue  # the converter has already refused what is not text
             if (self.required or isinstance(value, tuple)) and not item.strip():
-                raise Refused(f"{attribute.name} must not be empty", f"{attribute.name} 不能为空", field=attribute.name)
+                raise _refused(f"{attribute.name} must not be empty", f"{attribute.name} 不能为空",
+                               field=attribute.name)
             _check(item, attribute.name, single_line=self.single_line, limit=self.limit)
 
 
@@ -126,7 +141,7 @@ def each_in_range(low: int, high: int) -> Callable[..., None]:
     def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         for item in value:
             if not low <= item <= high:
-                raise Refused(f"each of {attribute.name} must be between {low} and {high}, "
+                raise _refused(f"each of {attribute.name} must be between {low} and {high}, "
                               f"not {item}", f"{attribute.name} 的每一项应在 {low} 到 {high} 之间，而不是 {item}",
                               field=attribute.name)
 
@@ -138,7 +153,7 @@ def count_in_range(low: int, high: int) -> Callable[..., None]:
 
     def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not low <= len(value) <= high:
-            raise Refused(f"give {low} to {high} {attribute.name}, not {len(value)}",
+            raise _refused(f"give {low} to {high} {attribute.name}, not {len(value)}",
                           f"{attribute.name} 应有 {low} 到 {high} 项，而不是 {len(value)} 项", field=attribute.name)
 
     return validate
@@ -149,20 +164,20 @@ def in_range(low: int, high: int) -> Callable[..., None]:
 
     def validate(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None and not low <= value <= high:
-            raise Refused(f"{attribute.name} must be between {low} and {high}, not {value}",
+            raise _refused(f"{attribute.name} must be between {low} and {high}, not {value}",
                           f"{attribute.name} 应在 {low} 到 {high} 之间，而不是 {value}", field=attribute.name)
 
     return validate
 
 
 def __getattr__(name: str) -> Any:
-    """``FieldError`` of liaison 0.1, kept for one release: a field's validator now raises
-    :class:`~liaison.base.errors.Refused`, which carries the ``field`` (``except FieldError`` keeps
-    working; to be removed in 0.3)."""
+    """``FieldError`` of liaison 0.1, kept for one release with its old signature
+    ``FieldError(field, message, message_zh)``: a :class:`~liaison.base.errors.Refused` carrying the
+    ``field`` (``except FieldError`` keeps catching a validator's refusal; to be removed in 0.3)."""
     if name == "FieldError":
         import warnings
 
-        warnings.warn("liaison.base.text.FieldError is liaison.base.errors.Refused since 0.2 (its field in "
-                      "`field`); the old name goes in 0.3", DeprecationWarning, stacklevel=2)
-        return Refused
+        warnings.warn("liaison.base.text.FieldError is a liaison.base.errors.Refused since 0.2 (its field in "
+                      "`field`): catch Refused; the old name goes in 0.3", DeprecationWarning, stacklevel=2)
+        return _FieldError
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

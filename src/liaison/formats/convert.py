@@ -13,7 +13,7 @@ import typing
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from liaison.base.errors import DataError, Key, Problem, Refused, render_path
+from liaison.base.errors import DataError, Key, Problem, Refused
 
 if TYPE_CHECKING:
     import cattrs
@@ -273,24 +273,16 @@ def problems_of(exc: BaseException, path: tuple[Key, ...] = (),
 def structure(data: Any, cls: type[T], *, file: str | None, path: Sequence[Key] = (),
               fix: str = "correct the value (see docs/data-format.md)") -> T:
     """Structure ``data`` into ``cls``; any failure becomes one :class:`DataError` in the project's
-    shape, ``FILE: $.path.to.field: what is wrong (fix: …)``, located at the first problem's path
-    (the others named after it)."""
+    shape, ``FILE: $.path.to.field: what is wrong (fix: …)``: with several problems, one error
+    carrying each at its own path (:meth:`~liaison.base.errors.LiaisonError.several`)."""
     from cattrs import BaseValidationError
 
     try:
         return converter().structure(data, cls)
     except BaseValidationError as exc:
-        problems = problems_of(exc, tuple(path))
-        (where, first), rest = problems[0], problems[1:]
-        what, what_zh = first.message, first.message_zh or ""
-        if rest:
-            what += "; also " + "; ".join(f"{render_path(p)}: {m.message}" for p, m in rest[:4])
-            what_zh += "；另有 " + "；".join(f"{render_path(p)}：{m.message_zh or m.message}"
-                                          for p, m in rest[:4]) if what_zh else ""
-            if len(rest) > 4:
-                what += f"; and {len(rest) - 4} more"
-                what_zh += f"；等共 {len(rest) + 1} 处" if what_zh else ""
-        raise DataError(what, file=file, path=where, fix=fix, message_zh=what_zh or None, fix_zh=_fix_zh(fix)) from None
+        found = [DataError(p.message, file=file, path=where, fix=fix, message_zh=p.message_zh, fix_zh=_fix_zh(fix))
+                 for where, p in problems_of(exc, tuple(path))]
+        raise (found[0] if len(found) == 1 else DataError.several(found)) from None
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         raise DataError("the document does not have the shape of this kind of file", file=file, path=tuple(path),
                         fix=fix, message_zh="文件的结构与此类文件不符", fix_zh=_fix_zh(fix)) from None

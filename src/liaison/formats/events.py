@@ -17,7 +17,7 @@ import os
 
 import attrs
 
-from liaison.base.errors import DataError, LiaisonError
+from liaison.base.errors import DataError, LiaisonError, Path, render_path
 from liaison.law.district import District
 from liaison.law.rules import EVENT_KINDS, EngagementKind, Invitation
 from liaison.law.terms import RECIPIENTS_ZH
@@ -38,18 +38,18 @@ def parse_events(text: str | bytes, district: District, *, file: str | None = No
     raw = current_body(read_toml(text, file=file, expected="events"), "events", file=file)
     doc = structure(raw, EventsDocument, file=file, fix=f"correct the value (see {DOC['events']})")
     if len(doc.events) > MAX_EVENTS:
-        raise DataError(f"{len(doc.events)} events; at most {MAX_EVENTS}", file=file, path="$.events",
+        raise DataError(f"{len(doc.events)} events; at most {MAX_EVENTS}", file=file, path=("events",),
                         fix="give the year's events (docs/limits.md)",
                         message_zh=f"共 {len(doc.events)} 项活动，最多 {MAX_EVENTS} 项",
                         fix_zh="请只列本年度的活动（见 docs/limits.md）")
     out: list[KnownEvent] = []
     seen: dict[str, int] = {}
     for i, event in enumerate(doc.events):
-        here = f"$.events[{i}]"
+        here: Path = ("events", i)
         if event.kind not in EVENT_KINDS:
             kinds = ", ".join(sorted(k.value for k in EVENT_KINDS))
             raise DataError(f"{event.kind.value} is planned by liaison itself, not given as an event", file=file,
-                            path=f"{here}.kind", fix=f"use one of {kinds}",
+                            path=(*here, "kind"), fix=f"use one of {kinds}",
                             message_zh=f"{event.kind.value} 由 liaison 自行安排，不能作为活动给出",
                             fix_zh=f"请用：{kinds}")
         host = event.host
@@ -57,27 +57,28 @@ def parse_events(text: str | bytes, district: District, *, file: str | None = No
             try:
                 host = district.organisation(host).id
             except LiaisonError as exc:
-                raise exc.located(file=file, path=f"{here}.host", cls=DataError) from None
+                raise exc.located(file=file, path=(*here, "host"), cls=DataError) from None
         if host is None and event.kind == EngagementKind.PROFESSIONAL_MEETING:
             raise DataError("a professional meeting is held by a department: say which", file=file,
-                            path=f"{here}.host", fix='add host = "<department id or name>"',
+                            path=(*here, "host"), fix='add host = "<department id or name>"',
                             message_zh="专业性会议由区直部门召开：请写明哪个部门",
                             fix_zh='请加上 host = "<部门编号或名称>"')
         try:
             found = district.invitees(event.kind, event.date, host)
         except LiaisonError as exc:
-            raise exc.located(file=file, path=f"{here}.host", cls=DataError) from None
+            raise exc.located(file=file, path=(*here, "host"), cls=DataError) from None
         event = _resolved(district, event, found.rule, file, here)
         if event.start and event.end and event.end <= event.start:
-            raise DataError("the event ends before it starts", file=file, path=f"{here}.end",
+            raise DataError("the event ends before it starts", file=file, path=(*here, "end"),
                             fix="give an end time after the start", message_zh="活动的结束时间早于开始时间",
                             fix_zh="请填写晚于开始时间的结束时间")
         key = event.key()  # an event's identity across kinds and years: its id (or its title)
         if key in seen:
-            raise DataError(f"two events are the same event {key!r} (also $.events[{seen[key]}])", file=file,
-                            path=f"{here}.id" if event.id else f"{here}.title_zh",
+            also = render_path(("events", seen[key]))
+            raise DataError(f"two events are the same event {key!r} (also {also})", file=file,
+                            path=(*here, "id" if event.id else "title_zh"),
                             fix="give each event its own id (or title)",
-                            message_zh=f"两项活动是同一活动“{key}”（另见 $.events[{seen[key]}]）",
+                            message_zh=f"两项活动是同一活动“{key}”（另见 {also}）",
                             fix_zh="请给每项活动不同的 id（或标题）")
         seen[key] = i
         out.append(attrs.evolve(event, host=host))
@@ -85,10 +86,10 @@ def parse_events(text: str | bytes, district: District, *, file: str | None = No
 
 
 def _resolved(district: District, event: KnownEvent, rule: Invitation | None, file: str | None,
-              here: str) -> KnownEvent:
+              here: Path) -> KnownEvent:
     """The event with its named invitees and guests' organisations as ids: naming invitees is for a rule
     that invites those concerned (有关); a guest belongs to a party branch or the ICF."""
-    def ref(value: str, path: str) -> str:
+    def ref(value: str, path: Path) -> str:
         try:
             org = district.organisation(value)
         except LiaisonError as exc:
@@ -104,12 +105,12 @@ def _resolved(district: District, event: KnownEvent, rule: Invitation | None, fi
         if rule is None or rule.recipients != "relevant_counterparts":
             said = RECIPIENTS_ZH.get(rule.recipients, rule.recipients) if rule else "—"
             raise DataError("this kind of event invites whom its rule says, not a list the event chooses",
-                            file=file, path=f"{here}.invite",
+                            file=file, path=(*here, "invite"),
                             fix="leave invite out (only a rule that invites those concerned, 有关, takes a list)",
                             message_zh=f"此类活动按规则邀请（{said}），不能由活动自行指定",
                             fix_zh="请删去 invite（只有邀请“有关”单位的规则才由活动指定）")
-        invite = tuple(dict.fromkeys(ref(v, f"{here}.invite[{k}]") for k, v in enumerate(invite)))
-    guests = tuple(attrs.evolve(g, organisation=ref(g.organisation, f"{here}.guests[{k}].organisation"))
+        invite = tuple(dict.fromkeys(ref(v, (*here, "invite", k)) for k, v in enumerate(invite)))
+    guests = tuple(attrs.evolve(g, organisation=ref(g.organisation, (*here, "guests", k, "organisation")))
                    for k, g in enumerate(event.guests))
     return attrs.evolve(event, invite=invite, guests=guests)
 

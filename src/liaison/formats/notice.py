@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from liaison.base.errors import DataError
+from liaison.base.errors import DataError, LiaisonError
 from liaison.formats.convert import structure
 from liaison.formats.syntax import read_file, read_json
 from liaison.law.notices import FIX, HolidayNotice, check_distinct, check_notice
@@ -22,12 +22,17 @@ def parse_holiday_notice(text: str | bytes, *, file: str | None = None) -> Holid
     raw = read_json(text, file=file, expected="notice")
     if "days" not in raw or "year" not in raw:
         raise DataError("not a holiday notice: expected an object with \"year\" and \"days\"", file=file,
-                        path="$", fix=FIX, message_zh="不是节假日安排：应有 \"year\" 和 \"days\"")
+                        path=(), fix=FIX, message_zh="不是节假日安排：应有 \"year\" 和 \"days\"")
     try:
         notice = structure(raw, HolidayNotice, file=file, fix=FIX)
     except DataError as exc:  # name the file's own key, not the attribute it is read into
-        keys = tuple(_FILE_KEYS.get(k, k) if isinstance(k, str) else k for k in exc.location.path or ())
-        raise exc.located(path=keys) from None
+        def file_keys(error: LiaisonError) -> LiaisonError:
+            keys = tuple(_FILE_KEYS.get(k, k) if isinstance(k, str) else k for k in error.location.path or ())
+            return error.located(path=keys)
+
+        if len(exc.problems) > 1:
+            raise DataError.several([file_keys(p) for p in exc.problems]) from None
+        raise file_keys(exc) from None
     check_notice(notice, file=file)
     return notice
 

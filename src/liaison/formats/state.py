@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from liaison.base.errors import DataError, Key, LiaisonError
+from liaison.base.errors import DataError, LiaisonError, Path, render_path
 from liaison.formats.documents import SettingDocument, document, to_json
 from liaison.formats.syntax import FormatError
 from liaison.law.district import District
@@ -69,13 +69,13 @@ def _check_events(state: YearState, file: str | None, fail: Any) -> None:
     after they start."""
     from liaison.law.rules import EVENT_KINDS
 
-    for where, events in (("$.options.events", state.options.events), ("$.events_seen", state.events_seen or ())):
+    for where, events in ((("options", "events"), state.options.events), (("events_seen",), state.events_seen or ())):
         for i, event in enumerate(events):
             if event.kind not in EVENT_KINDS:
-                raise fail(f"{where}[{i}].kind", f"{event.kind.value} is planned by liaison itself, not an event",
+                raise fail((*where, i, "kind"), f"{event.kind.value} is planned by liaison itself, not an event",
                            f"{event.kind.value} 由 liaison 自行安排，不是活动")
             if event.start and event.end and event.end <= event.start:
-                raise fail(f"{where}[{i}].end", "the event ends before it starts", "活动的结束时间早于开始时间")
+                raise fail((*where, i, "end"), "the event ends before it starts", "活动的结束时间早于开始时间")
 
 
 def _check_notices(state: YearState, file: str | None, fail: Any) -> None:
@@ -91,14 +91,15 @@ def _check_notices(state: YearState, file: str | None, fail: Any) -> None:
                        f"{notice.year}年的节假日安排不涉及{state.year}年",
                        f"remove it, or give it when planning {notice.year}",
                        f"请删除，或在安排{notice.year}年时给出")
-    check_distinct(state.notices, file=file, where=lambda i: f"$.notices[{i}].year")
+    check_distinct(state.notices, file=file, where=lambda i: ("notices", i, "year"))
 
 
 def _check_manifest(state: YearState, fail: Any) -> None:
     """What an export wrote lies inside the year's folder: a manifest or letter path is relative,
     made of plain parts (an export moves and archives these files)."""
-    paths = [(f"$.manifest.files[{i}].path", f.path) for i, f in enumerate(state.manifest.files)]
-    paths += [(f"$.letters[{i}].path", r.path) for i, r in enumerate(state.letters)]
+    paths: list[tuple[Path, str]] = [(("manifest", "files", i, "path"), f.path)
+                                     for i, f in enumerate(state.manifest.files)]
+    paths += [(("letters", i, "path"), r.path) for i, r in enumerate(state.letters)]
     for where, path in paths:
         parts = path.split("/")
         if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
@@ -123,7 +124,7 @@ def _check_format(value: object, file: str | None) -> None:
     version, ours = _format_version(value), _format_version(FORMAT)
     if version is not None and ours is not None and version > ours:
         raise NewerStateError(f"this state was written by a newer liaison (\"format\": \"{value}\"; this version "
-                              f"reads {FORMAT})", kind="state", version=None, newer=True, file=file, path="$.format",
+                              f"reads {FORMAT})", kind="state", version=None, newer=True, file=file, path=("format",),
                               fix="upgrade liaison (`pip install -U liaison` and its plugins) to work on this year; "
                                   "do not rewrite the state with this version",
                               message_zh=f"该年度状态由更新版本的 liaison 写入（\"format\": \"{value}\"；"
@@ -131,7 +132,7 @@ def _check_format(value: object, file: str | None) -> None:
                               fix_zh="请升级 liaison（`pip install -U liaison` 及其插件）后再处理该年度；"
                                      "不要用本版本重写年度状态")
     raise DataError(f"not a state file of this version (expected \"format\": \"{FORMAT}\")", file=file,
-                    path="$.format", fix=FIX, fix_zh=FIX_ZH,
+                    path=("format",), fix=FIX, fix_zh=FIX_ZH,
                     message_zh=f"不是本版本的年度状态文件（应为 \"format\": \"{FORMAT}\"）")
 
 
@@ -141,8 +142,8 @@ def _check_letter_numbers(state: YearState, fail: Any) -> None:
     first: dict[str, int] = {}
     for i, letter in enumerate(state.letters):
         if letter.doc_number in first:
-            other = f"$.letters[{first[letter.doc_number]}].doc_number"
-            raise fail(f"$.letters[{i}].doc_number", f"the number {letter.doc_number} is also the number of {other}",
+            other = render_path(("letters", first[letter.doc_number], "doc_number"))
+            raise fail(("letters", i, "doc_number"), f"the number {letter.doc_number} is also the number of {other}",
                        f"文号 {letter.doc_number} 与 {other} 重复",
                        "give each letter its own number (the next free one of its series), or remove the copied record",
                        "请给每封函件不同的文号（该文号序列的下一个空号），或删除重复的记录")
@@ -179,31 +180,32 @@ def _check_references(body: dict[str, Any], district: District, file: str | None
         if not isinstance(e, dict):
             continue
         participants = e.get("participants")
-        named = [("host", e.get("host"))] + [(f"participants[{k}]", org) for k, org in
-                                             enumerate(participants if isinstance(participants, list) else ())]
+        named: list[tuple[Path, Any]] = [(("host",), e.get("host"))]
+        named += [(("participants", k), org) for k, org in
+                  enumerate(participants if isinstance(participants, list) else ())]
         for field, org in named:
             if not isinstance(org, str):
                 continue
             try:
                 district.organisation(org)
             except LiaisonError as exc:
-                raise exc.located(file=file, path=f"$.engagements[{i}].{field}", cls=DataError) from None
+                raise exc.located(file=file, path=("engagements", i, *field), cls=DataError) from None
 
 
 def check_state(state: YearState, district: District, *, year: int | None, file: str | None) -> None:
     """What the types cannot say: the right district and year, unique ids, dates inside the year,
     known provisions (the organisations are checked on the document, before the engagements are
     built: :func:`_check_references`)."""
-    def fail(path: str | tuple[Key, ...], message: str, message_zh: str, fix: str = FIX,
+    def fail(path: Path, message: str, message_zh: str, fix: str = FIX,
              fix_zh: str = FIX_ZH) -> DataError:
         return DataError(message, file=file, path=path, fix=fix, message_zh=message_zh, fix_zh=fix_zh)
 
     if state.district != district.info.id:
-        raise fail("$.district", f"this is the state of the district {state.district!r}, not {district.info.id!r}",
+        raise fail(("district",), f"this is the state of the district {state.district!r}, not {district.info.id!r}",
                    f"这是“{state.district}”的年度状态，不是“{district.info.id}”的", "load the district it belongs to",
                    "请载入它所属的区数据")
     if year is not None and state.year != year:
-        raise fail("$.year", f"this is the state of {state.year}, not {year}",
+        raise fail(("year",), f"this is the state of {state.year}, not {year}",
                    f"这是{state.year}年的年度状态，不是{year}年的",
                    f"use the file of {year} (out/{year}/…), or ask for {state.year}",
                    f"请使用{year}年的文件（out/{year}/…），或改查{state.year}年")
@@ -213,23 +215,24 @@ def check_state(state: YearState, district: District, *, year: int | None, file:
     _check_letter_numbers(state, fail)
     seen: dict[str, int] = {}
     for i, e in enumerate(state.engagements):
-        here = f"$.engagements[{i}]"
+        here: Path = ("engagements", i)
         if e.id in seen:
-            raise fail(f"{here}.id", f"duplicate engagement id {e.id!r} (also $.engagements[{seen[e.id]}])",
-                       f"活动编号“{e.id}”重复（另见 $.engagements[{seen[e.id]}]）", "give each engagement its own id",
+            also = render_path(("engagements", seen[e.id]))
+            raise fail((*here, "id"), f"duplicate engagement id {e.id!r} (also {also})",
+                       f"活动编号“{e.id}”重复（另见 {also}）", "give each engagement its own id",
                        "请给每项活动不同的编号")
         seen[e.id] = i
         if e.date.year != state.year:
-            raise fail(f"{here}.date", f"{e.date.isoformat()} is not in {state.year}",
+            raise fail((*here, "date"), f"{e.date.isoformat()} is not in {state.year}",
                        f"{e.date.isoformat()} 不在{state.year}年", "keep the engagement in its year",
                        "活动应在本年度内")
         twice = next((p for k, p in enumerate(e.participants) if p in e.participants[:k]), None)
         if twice is not None:
             k = e.participants.index(twice, e.participants.index(twice) + 1)
-            raise fail(f"{here}.participants[{k}]", f"{twice!r} takes part twice", f"“{twice}”重复列出",
+            raise fail((*here, "participants", k), f"{twice!r} takes part twice", f"“{twice}”重复列出",
                        "list each participant once", "每个参加单位只列一次")
         for k, pid in enumerate(e.provisions):
             try:
                 district.provision(pid)
             except LiaisonError as exc:
-                raise exc.located(file=file, path=f"{here}.provisions[{k}]", cls=DataError) from None
+                raise exc.located(file=file, path=(*here, "provisions", k), cls=DataError) from None

@@ -19,9 +19,9 @@ import json
 import os
 import re
 import stat
-from typing import Any
+from typing import Any, Unpack
 
-from liaison.base.errors import DataError
+from liaison.base.errors import DataError, Path, Placed
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # 16 MiB: a district, records, plan or events file
 DOC = {"district": "docs/data-format.md", "records": "docs/records-format.md", "events": "docs/data-format.md#events",
@@ -46,7 +46,7 @@ class FormatError(DataError):
     number: bring it forward with :func:`liaison.formats.upgrade.upgrade_file`) or a newer one (``version``
     None when the number is not one this release knows)."""
 
-    def __init__(self, message: str, *, kind: str, version: int | None, newer: bool, **kwargs: Any) -> None:
+    def __init__(self, message: str, *, kind: str, version: int | None, newer: bool, **kwargs: Unpack[Placed]) -> None:
         super().__init__(message, **kwargs)
         self.kind, self.version, self.newer = kind, version, newer
 
@@ -62,20 +62,20 @@ def format_version(raw: dict[str, Any], kind: str, *, file: str | None) -> int:
     current = format_name(kind)
     if found is None or found["kind"] != kind:
         shown = repr(value) if isinstance(value, str | int | float | bool) else "a table or list"
-        raise DataError(f"format = {_short(shown)} names no format of {WHAT[kind]}", file=file, path="$.format",
+        raise DataError(f"format = {_short(shown)} names no format of {WHAT[kind]}", file=file, path=("format",),
                         fix=f'write format = "{current}" ({FORMAT_DOC})',
                         message_zh=f"format = {_short(shown)} 不是{WHAT_ZH[kind]}的格式",
                         fix_zh=f'请写 format = "{current}"（见 {FORMAT_DOC}）')
     number = found["version"]
     version = int(number) if number.isascii() and number.isdigit() and len(number) <= 4 else None
     if version is not None and version < 1:
-        raise DataError(f"format {value!r}: formats are numbered from 1", file=file, path="$.format",
+        raise DataError(f"format {value!r}: formats are numbered from 1", file=file, path=("format",),
                         fix=f'write format = "{current}" ({FORMAT_DOC})',
                         message_zh=f"格式 {value!r}：格式版本从 1 起编号",
                         fix_zh=f'请写 format = "{current}"（见 {FORMAT_DOC}）')
     if version is None or version > FORMATS[kind]:
         raise FormatError(f"written by a newer liaison (format {_short(value)}); this one reads {current}",
-                          kind=kind, version=None, newer=True, file=file, path="$.format",
+                          kind=kind, version=None, newer=True, file=file, path=("format",),
                           fix="upgrade liaison (`pip install -U liaison`)",
                           message_zh=f"由更新版本的 liaison 编写（格式 {_short(value)}）；本版本读取 {current}",
                           fix_zh="请升级 liaison（`pip install -U liaison`）")
@@ -102,7 +102,7 @@ def current_body(raw: dict[str, Any], kind: str, *, file: str | None) -> dict[st
     if version < FORMATS[kind]:
         en, zh = written_for(kind, version)
         raise FormatError(f"{en}; this liaison reads format {FORMATS[kind]}", kind=kind, version=version, newer=False,
-                          file=file, path="$.format" if "format" in raw else None,
+                          file=file, path=("format",) if "format" in raw else None,
                           fix=f"bring it to format {FORMATS[kind]} with liaison.upgrade_file, which keeps its comments "
                               f"and lists what to check ({FORMAT_DOC})",
                           message_zh=f"{zh}；本版本读取第 {FORMATS[kind]} 版",
@@ -115,7 +115,7 @@ class WrongFileError(DataError):
     """A file of one kind given where another is expected (``found`` and ``expected`` name them:
     district, records, events, state, notice)."""
 
-    def __init__(self, message: str, *, found: str, expected: str, **kwargs: Any) -> None:
+    def __init__(self, message: str, *, found: str, expected: str, **kwargs: Unpack[Placed]) -> None:
         super().__init__(message, **kwargs)
         self.found, self.expected = found, expected
 
@@ -181,17 +181,17 @@ def _parse(text: str, syntax: str) -> Any:
     return json.loads(text, object_pairs_hook=_object, parse_int=_json_int)
 
 
-def _repeated(value: Any, path: str = "$") -> tuple[str, str] | None:
-    """The first key given twice in one object of a parsed JSON document: (path of the object's key, key)."""
-    stack = [(path, value)]
+def _repeated(value: Any) -> tuple[Path, str] | None:
+    """The first key given twice in one object of a parsed JSON document: (path of the key, key)."""
+    stack: list[tuple[Path, Any]] = [((), value)]
     while stack:
         where, item = stack.pop(0)
         if isinstance(item, _Object):
             if item.repeated is not None:
-                return f"{where}.{item.repeated}", item.repeated
-            stack.extend((f"{where}.{k}", v) for k, v in item.items())
+                return (*where, item.repeated), item.repeated
+            stack.extend(((*where, k), v) for k, v in item.items())
         elif isinstance(item, list):
-            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(item))
+            stack.extend(((*where, i), v) for i, v in enumerate(item))
     return None
 
 
@@ -363,6 +363,6 @@ def expect(raw: Any, expected: str, *, file: str | None) -> None:
     if found is not None and found != expected:
         raise _wrong(found, expected, file)
     if not isinstance(raw, dict):
-        raise DataError(f"not {WHAT[expected]}: the document is not a table of keys", file=file, path="$",
+        raise DataError(f"not {WHAT[expected]}: the document is not a table of keys", file=file, path=(),
                         fix=f"see {DOC[expected]}", message_zh=f"不是{WHAT_ZH[expected]}：文档不是键值表",
                         fix_zh=f"请参阅 {DOC[expected]}")

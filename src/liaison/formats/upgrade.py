@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import attrs
 
-from liaison.base.errors import DataError, LiaisonError
+from liaison.base.errors import DataError, LiaisonError, Path, render_path
 from liaison.formats.syntax import (
     FORMAT_DOC,
     FORMATS,
@@ -64,17 +64,23 @@ FORMAT_1_ANCHOR = 2022
 @attrs.frozen
 class UpgradeNote:
     """One thing the upgrade did (``changed``), decided from the data for the person to check
-    (``check``), or could not do and leaves to the person (``todo``), at a path of the file."""
+    (``check``), or could not do and leaves to the person (``todo``), at a path of the file (keys and
+    indices, as an error's; ``at`` renders it)."""
 
     action: Action
-    path: str | None
+    path: Path | None
     message: str
     message_zh: str
+
+    @property
+    def at(self) -> str | None:
+        """The path as the user reads it: ``$.provisions[7].pairing_role``."""
+        return None if self.path is None else render_path(self.path)
 
     def render(self, lang: str = "en") -> str:
         zh = lang == "zh"
         label = {"changed": ("changed", "已改"), "check": ("check", "请核对"), "todo": ("to do", "待办")}[self.action]
-        where = f"{self.path}: " if self.path else ""
+        where = f"{self.at}: " if self.path is not None else ""
         return f"{label[zh]}: {where}{self.message_zh if zh else self.message}"
 
 
@@ -147,7 +153,7 @@ def upgrade_file(text: str | bytes, *, file: str | None = None) -> Upgrade:
     older = version < FORMATS[kind]
     was, was_zh = (f" (was format {version})", f"（原为第 {version} 版）") if older else (
         " (the file was already in this format)", "（文件原已是此格式）")
-    notes.insert(0, UpgradeNote("changed", "$.format", line + was, line + was_zh))
+    notes.insert(0, UpgradeNote("changed", ("format",), line + was, line + was_zh))
     remaining = _what_stops_loading(upgraded, kind, file, {n.path for n in notes if n.action == "todo"})
     notes.sort(key=lambda n: ORDER.index(n.action))  # what was done, what to check, what to do (stable)
     return Upgrade(kind, version, upgraded, tuple(notes), remaining, changed=True)
@@ -167,7 +173,7 @@ def _read(source: str, file: str | None) -> tuple[dict[str, Any], str]:
         raw = read_toml(source, file=file, expected=exc.found)
     kind = recognise(raw)
     if kind not in KINDS:
-        raise DataError("not a district, records or events file: nothing says which kind it is", file=file, path="$",
+        raise DataError("not a district, records or events file: nothing says which kind it is", file=file, path=(),
                         fix=f'add its format line, e.g. format = "{format_name("records")}" ({FORMAT_DOC})',
                         message_zh="不是区数据文件、记录文件或活动文件：无法判断文件种类",
                         fix_zh=f'请加上格式行，如 format = "{format_name("records")}"（见 {FORMAT_DOC}）')
@@ -263,7 +269,7 @@ def _with_format_line(text: str, kind: str, has_line: bool) -> str:
     return f'{text[:at]}format = "{format_name(kind)}"{newline}{gap}{text[at:]}'
 
 
-def _what_stops_loading(text: str, kind: str, file: str | None, noted: set[str | None]) -> LiaisonError | None:
+def _what_stops_loading(text: str, kind: str, file: str | None, noted: set[Path | None]) -> LiaisonError | None:
     """The loader's problems with the result, less those a to-do note already names. Records and events
     are checked for their shape only (their references need the district)."""
     from liaison.formats.convert import structure
@@ -279,7 +285,7 @@ def _what_stops_loading(text: str, kind: str, file: str | None, noted: set[str |
             body = current_body(read_toml(text, file=file, expected=kind), kind, file=file)
             structure(body, Records if kind == "records" else EventsDocument, file=file)
     except LiaisonError as exc:
-        left = [p for p in (exc.problems or (exc,)) if p.path not in noted]
+        left = [p for p in (exc.problems or (exc,)) if p.location.path not in noted]
         if not left:
             return None
         return left[0] if len(left) == 1 else DataError.several(left)
@@ -337,7 +343,7 @@ def _pairing_roles(doc: Any, raw: dict[str, Any]) -> Iterator[UpgradeNote]:
         else:
             why = "no department is paired under it with every party branch and the ICF"
             why_zh = "没有部门依此条与各民主党派、工商联均对口联系"
-        yield UpgradeNote("check", f"$.provisions[{i}].pairing_role",
+        yield UpgradeNote("check", ("provisions", i, "pairing_role"),
                           f'{pid}, cited by {count} pairing(s): pairing_role = "{role}", decided from the data '
                           f"({why}): check",
                           f'{pid}被 {count} 个对口关系引用：pairing_role = "{role}"，'
@@ -347,7 +353,7 @@ def _pairing_roles(doc: Any, raw: dict[str, Any]) -> Iterator[UpgradeNote]:
 def _rule(doc: Any, raw: dict[str, Any], i: int, k: int, rule: Any, plain: dict[str, Any]) -> list[UpgradeNote]:
     import tomlkit
 
-    here = f"$.provisions[{i}].rules[{k}]"
+    here: Path = ("provisions", i, "rules", k)
     pid = raw["provisions"][i].get("id", f"provisions[{i}]")
     key = plain.get("key", f"rules[{k}]")
     notes: list[UpgradeNote] = []
@@ -357,7 +363,7 @@ def _rule(doc: Any, raw: dict[str, Any], i: int, k: int, rule: Any, plain: dict[
             and "period_months" not in plain and isinstance(period, int) and not isinstance(period, bool)
             and period > 1):
         _add(rule, "cycle_anchor_year", FORMAT_1_ANCHOR)
-        notes.append(UpgradeNote("changed", f"{here}.cycle_anchor_year",
+        notes.append(UpgradeNote("changed", (*here, "cycle_anchor_year"),
                                  f"{pid} rule {key!r}: cycle_anchor_year = {FORMAT_1_ANCHOR}, where format 1 counted "
                                  f"its {period}-year periods from (format 2 would count them from 2000)",
                                  f"{pid}规则“{key}”：cycle_anchor_year = {FORMAT_1_ANCHOR}，即第 1 版格式计算"
@@ -370,7 +376,7 @@ def _rule(doc: Any, raw: dict[str, Any], i: int, k: int, rule: Any, plain: dict[
                 local[name] = TO_CONFIRM
             _add(rule, "local", local)
             values = ", ".join(f"{f} = {_shown(rule[f])}" for f in fields)
-            notes.append(UpgradeNote("check", f"{here}.local",
+            notes.append(UpgradeNote("check", (*here, "local"),
                                      f"{pid} rule {key!r}: marked local, to confirm: {values} — delete the line of "
                                      "each the text states",
                                      f"{pid}规则“{key}”：标为本区设定、待确认：{values}——原文规定的，请删去对应行"))
@@ -381,7 +387,7 @@ def _rule(doc: Any, raw: dict[str, Any], i: int, k: int, rule: Any, plain: dict[
                 placeholder.comment(TO_FILL)
                 placeholder.trivia.comment_ws = "  "
             _add(rule, "sentence_zh", placeholder)
-        notes.append(UpgradeNote("todo", f"{here}.sentence_zh",
+        notes.append(UpgradeNote("todo", (*here, "sentence_zh"),
                                  f"{pid} rule {key!r}: quote the sentence this rule implements (sentence_zh)",
                                  f"{pid}规则“{key}”：请在 sentence_zh 中引用本规则所实施的原文句子"))
     return notes
@@ -434,7 +440,7 @@ def _part_period(doc: Any, raw: dict[str, Any]) -> Iterator[UpgradeNote]:
     setting["note"] = (f"{CONFIRM}{default.note} / the text says nothing of part periods: format 2's default, "
                        "confirm or change it")
     _add(district, "part_period", setting)
-    yield UpgradeNote("check", "$.district.part_period",
+    yield UpgradeNote("check", ("district", "part_period"),
                       f"part_period: min_days = {default.min_days}, minimum = {default.minimum!r} — format 2's default "
                       "for a pairing or rule in force for part of a period (format 1 had none): confirm or change it",
                       f"part_period：min_days = {default.min_days}，minimum = “{default.minimum}”——"

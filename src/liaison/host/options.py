@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import attrs
 
-from liaison.base.errors import OptionError, Refused
+from liaison.base.errors import Location, OptionError, Refused
 from liaison.base.text import quoted
 
 OptionType = Literal["text", "int", "bool", "date", "datetime", "list", "object"]
@@ -99,7 +99,7 @@ class Option:
         except (ValueError, TypeError) as exc:
             shown = f" {quoted(value)}" if isinstance(value, str) else ""
             reason_zh = exc.message_zh if isinstance(exc, Refused) else f"不接受值{shown}"
-            raise OptionError(f"{owner} option {self.name}: {exc}", path=f"options.{self.name}",
+            raise OptionError(f"{owner} option {self.name}: {exc}", path=Location.option(self.name),
                               fix=self.help or _SEE_PLUGINS,
                               message_zh=f"选项 {self.name}（{owner_zh(owner)}）：{reason_zh}",
                               fix_zh=self.help_zh or _SEE_PLUGINS_ZH) from None
@@ -216,7 +216,7 @@ def resolve(options: Sequence[Option], given: Mapping[str, Any], owner: str) -> 
     if unknown:
         listed = "; ".join(o.describe() for o in options) or "none"
         listed_zh = "；".join(o.describe_zh() for o in options) or "无"
-        raise OptionError(f"{owner} has no option {unknown[0]!r}", path=f"options.{unknown[0]}",
+        raise OptionError(f"{owner} has no option {unknown[0]!r}", path=Location.option(unknown[0]),
                           fix=f"its options are: {listed}",
                           message_zh=f"{owner_zh(owner)} 没有选项 {unknown[0]!r}", fix_zh=f"它的选项有：{listed_zh}")
     return {name: (option.parse(given[name], owner) if name in given else option.default)
@@ -235,7 +235,7 @@ def split_for(owners: Mapping[str, Sequence[Option]], given: Iterable[tuple[str,
         takers = [o for o, options in owners.items() if any(opt.name == key for opt in options)]
         if not takers:
             names = [f"{o}.{opt.name}" for o, options in owners.items() for opt in options]
-            raise OptionError(f"no exporter here has an option {key!r}", path=f"options.{key}",
+            raise OptionError(f"no exporter here has an option {key!r}", path=Location.option(key),
                               fix=f"the options are: {'; '.join(names) or 'none'}",
                               message_zh=f"这里的导出插件都没有选项 {key!r}",
                               fix_zh=f"可用的选项有：{'、'.join(names) or '无'}")

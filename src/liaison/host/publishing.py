@@ -10,11 +10,11 @@ state.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import attrs
 
-from liaison.base.errors import ExportError
+from liaison.base.errors import ExportError, Placed
 from liaison.host.options import Option
 from liaison.year.publications import Publication
 
@@ -90,7 +90,7 @@ class PublishError(ExportError):
     """Publishing stopped (a wrong password, an unreachable server, a refused write). ``partial``
     holds what had been published before it stopped, so the state records exactly that."""
 
-    def __init__(self, message: str, *, partial: Publication | None = None, **kwargs: Any) -> None:
+    def __init__(self, message: str, *, partial: Publication | None = None, **kwargs: Unpack[Placed]) -> None:
         super().__init__(message, **kwargs)
         self.partial = partial
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from liaison.base.errors import DataError
+from liaison.base.errors import DataError, Path, render_path
 from liaison.base.text import message_text, name_text
 
 MAX_SPILL_DAYS = 31  # how far outside its year a notice may list a day
@@ -60,25 +60,26 @@ FIX_ZH = "请按 docs/holidays.md 的格式填写（holiday-cn JSON）"
 
 def check_notice(notice: HolidayNotice, *, file: str | None) -> None:
     if not 1950 <= notice.year <= 2199:
-        raise DataError(f"year {notice.year} is outside 1950–2199", file=file, path="$.year", fix=FIX,
+        raise DataError(f"year {notice.year} is outside 1950–2199", file=file, path=("year",), fix=FIX,
                         message_zh=f"年份 {notice.year} 不在 1950–2199 之间", fix_zh=FIX_ZH)
     first = dt.date(notice.year, 1, 1) - dt.timedelta(days=MAX_SPILL_DAYS)
     last = dt.date(notice.year, 12, 31) + dt.timedelta(days=MAX_SPILL_DAYS)
     seen: dict[dt.date, int] = {}
     for i, day in enumerate(notice.days):
-        here = f"$.days[{i}]"
+        here: Path = ("days", i)
         if not first <= day.date <= last:
-            raise DataError(f"{day.date} is not in {notice.year}", file=file, path=f"{here}.date",
+            raise DataError(f"{day.date} is not in {notice.year}", file=file, path=(*here, "date"),
                             fix="list the days of the notice's own year (and of a break crossing New Year)",
                             message_zh=f"{day.date} 不在 {notice.year} 年", fix_zh="请只列该年（及跨年假期）的日期")
         if day.date in seen:
-            raise DataError(f"{day.date} is listed twice (also $.days[{seen[day.date]}])", file=file,
-                            path=f"{here}.date", fix="list each day once",
-                            message_zh=f"{day.date} 列了两次（另见 $.days[{seen[day.date]}]）", fix_zh="每天只列一次")
+            also = render_path(("days", seen[day.date]))
+            raise DataError(f"{day.date} is listed twice (also {also})", file=file,
+                            path=(*here, "date"), fix="list each day once",
+                            message_zh=f"{day.date} 列了两次（另见 {also}）", fix_zh="每天只列一次")
         seen[day.date] = i
         if not day.is_off_day and day.date.weekday() < 5:
             raise DataError(f"{day.date} is a {day.date:%A}: a make-up working day (isOffDay false) is a "
-                            "Saturday or Sunday", file=file, path=f"{here}.isOffDay",
+                            "Saturday or Sunday", file=file, path=(*here, "isOffDay"),
                             fix="set isOffDay to true, or correct the date",
                             message_zh=f"{day.date} 是工作日：调休上班日（isOffDay 为 false）应是周六或周日",
                             fix_zh="请把 isOffDay 改为 true，或改正日期")
@@ -96,7 +97,7 @@ def _check_law_days(notice: HolidayNotice, listed: dict[dt.date, int], file: str
         name_en, name_zh = holiday.name_en, holiday.name_zh
         if day not in listed:
             raise DataError(f"{day} ({name_en}) is a day off by law, but the notice does not list it", file=file,
-                            path="$.days", fix=f'add {{"name": "{holiday.name_zh}", "date": "{day}", "isOffDay": '
+                            path=("days",), fix=f'add {{"name": "{holiday.name_zh}", "date": "{day}", "isOffDay": '
                             "true}, as the notice's text says (docs/holidays.md)",
                             message_zh=f"{day}（{name_zh}）是法定放假日，但安排中没有列出",
                             fix_zh=f'请按通知原文补上 {{"name": "{holiday.name_zh}", "date": "{day}", "isOffDay": '
@@ -104,13 +105,13 @@ def _check_law_days(notice: HolidayNotice, listed: dict[dt.date, int], file: str
         i = listed[day]
         if not notice.days[i].is_off_day:
             raise DataError(f"{day} ({name_en}) is a day off by law, not a make-up working day", file=file,
-                            path=f"$.days[{i}].isOffDay", fix="set isOffDay to true, or correct the date",
+                            path=("days", i, "isOffDay"), fix="set isOffDay to true, or correct the date",
                             message_zh=f"{day}（{name_zh}）是法定放假日，不能是调休上班日",
                             fix_zh="请把 isOffDay 改为 true，或改正日期")
 
 
 def check_distinct(notices: Sequence[HolidayNotice], files: Sequence[str | None] = (), *,
-                   file: str | None = None, where: Callable[[int], str] = lambda i: "$.year") -> None:
+                   file: str | None = None, where: Callable[[int], Path] = lambda i: ("year",)) -> None:
     """One notice per year: a second one for the same year is refused, never silently preferred.
     ``files`` names each notice's file; ``where`` the path of the i-th notice's year."""
     first: dict[int, int] = {}
@@ -136,7 +137,7 @@ def check_used(notices: Sequence[HolidayNotice], years: Sequence[int], files: Se
         asked = "、".join(str(y) for y in years)
         asked_en = ", ".join(str(y) for y in years)
         raise DataError(f"this is the notice of {notice.year}: it arranges no day of {asked_en}, so it would not "
-                        "be used", file=files[i] if i < len(files) else None, path="$.year",
+                        "be used", file=files[i] if i < len(files) else None, path=("year",),
                         fix=f"give the notice of {years[0]}, or leave this one out: it is for planning {notice.year}",
                         message_zh=f"这是{notice.year}年的节假日安排，不涉及{asked}年的任何一天，不会被采用",
                         fix_zh=f"请给出{years[0]}年的安排，或去掉这份：它用于安排{notice.year}年")

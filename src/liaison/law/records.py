@@ -13,7 +13,7 @@ from typing import Protocol
 
 import attrs
 
-from liaison.base.errors import DataError, Key, LiaisonError
+from liaison.base.errors import DataError, Key, LiaisonError, render_path
 from liaison.base.text import free_text, line_text, message_text, name_text, reference_text, title_text
 from liaison.law.district import District
 from liaison.law.model import COUNTERPART_KINDS, OrgKind
@@ -330,8 +330,9 @@ def check_consistency(records: Records, district: District, file: str | None) ->
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(records, section)):
             if item.id and item.id in seen:
-                raise fail((section, i, "id"), f"duplicate id {item.id!r} (also $.{section}[{seen[item.id]}])",
-                           "give each record its own id", f"编号“{item.id}”重复（另见 $.{section}[{seen[item.id]}]）",
+                also = render_path((section, seen[item.id]))
+                raise fail((section, i, "id"), f"duplicate id {item.id!r} (also {also})",
+                           "give each record its own id", f"编号“{item.id}”重复（另见 {also}）",
                            "请给每条记录不同的编号")
             seen.setdefault(item.id, i)
     for i, e in enumerate(records.engagements):

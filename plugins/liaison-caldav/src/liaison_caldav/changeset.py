@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 import attrs
 
-from liaison.base.errors import ExportError, OptionError
+from liaison.base.errors import ExportError, Location, OptionError
 from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
 from liaison_ical.plugin import MASTER_FILE
 from liaison_ical.resources import EventResource, PlanResources
@@ -135,7 +135,7 @@ def _calendar(key: str, name: str, slug: str, resources: Sequence[EventResource]
         file = resource_name(resource.uid)
         if names.setdefault(file, resource.uid) != resource.uid:
             raise ExportError(f"the UIDs {names[file]!r} and {resource.uid!r} give the same resource "
-                              f"name {file}", path=f"calendar {key}",
+                              f"name {file}", path=Location.named(f"calendar {key}"),
                               fix="derive UIDs with liaison_ical.uid_for()")
         published = before.pop(resource.uid, None)
         if published is None:
@@ -172,7 +172,7 @@ def changes(resources: PlanResources, previous: Publication | None, *, target: s
     if unknown:
         missing = unknown[0]
         raise OptionError(f"publisher {PUBLISHER!r} option calendars: no calendar {missing!r} in this plan",
-                          path="options.calendars", fix="the calendars are: " + ", ".join(keys),
+                          path=Location.option("calendars"), fix="the calendars are: " + ", ".join(keys),
                           message_zh=f"选项 calendars（发布插件 {PUBLISHER}）：本计划中没有日历 {missing!r}",
                           fix_zh="现有的日历：" + "、".join(keys))
     chosen = [k for k in keys if not only or k in only]

@@ -38,7 +38,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import attrs
 
-from liaison.base.errors import OptionError, Refused
+from liaison.base.errors import Location, OptionError, Refused
 from liaison.host.hookspecs import hookimpl
 from liaison.host.options import Option, resolve
 from liaison.host.publishing import Conflict, Publisher, PublishError, PublishRequest, PublishResult
@@ -181,12 +181,12 @@ def _typed(request: PublishRequest) -> dict[str, Any]:
     given = {k: v for k, v in request.options.items() if v is not None}
     options = resolve(OPTIONS, given, f"publisher {PUBLISHER!r}")
     if not options["url"]:
-        raise OptionError(f"publisher {PUBLISHER!r} needs the option url", path="options.url",
+        raise OptionError(f"publisher {PUBLISHER!r} needs the option url", path=Location.option("url"),
                           fix="give the CalDAV server's address, e.g. url=https://cal.example.gov.cn/dav/",
                           message_zh=f"发布插件 {PUBLISHER} 需要选项 url",
                           fix_zh="请给出 CalDAV 服务器的地址，如 url=https://cal.example.gov.cn/dav/")
     if options["password"] is not None and options["user"] is None:
-        raise OptionError(f"publisher {PUBLISHER!r} has a password but no user", path="options.user",
+        raise OptionError(f"publisher {PUBLISHER!r} has a password but no user", path=Location.option("user"),
                           fix="give the user name too", message_zh=f"发布插件 {PUBLISHER} 有密码却没有用户名",
                           fix_zh="请同时给出用户名（选项 user）")
     return options

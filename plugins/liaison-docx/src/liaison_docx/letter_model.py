@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Literal
 
 from attrs import frozen
-from liaison.base.errors import ExportError
+from liaison.base.errors import ExportError, Location, Path
 
 Kind = Literal["document", "letter"]
 """``"document"``: 文件格式 (red mark, document number, one red rule 4 mm below it).
@@ -190,43 +190,43 @@ _DOC_NUMBER = re.compile(r"^[^\s〔〕]+〔[0-9]{4}〕[1-9][0-9]*号$")
 _BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
-def _text_fields(letter: Letter) -> Iterator[tuple[str, str | None]]:
-    yield "issuing_authority_mark", letter.issuing_authority_mark
-    yield "doc_number", letter.doc_number
-    yield "title", letter.title
+def _text_fields(letter: Letter) -> Iterator[tuple[Path, str | None]]:
+    yield ("issuing_authority_mark",), letter.issuing_authority_mark
+    yield ("doc_number",), letter.doc_number
+    yield ("title",), letter.title
     for i, unit in enumerate(letter.title_units):
-        yield f"title_units[{i}]", unit
-    yield "recipients", letter.recipients
-    yield from _block_texts("body", letter.body)
+        yield ("title_units", i), unit
+    yield ("recipients",), letter.recipients
+    yield from _block_texts(("body",), letter.body)
     for a, attachment in enumerate(letter.attachments):
-        yield f"attachments[{a}].name", attachment.name
-        yield from _block_texts(f"attachments[{a}].body", attachment.body)
-    yield "signature", letter.signature
+        yield ("attachments", a, "name"), attachment.name
+        yield from _block_texts(("attachments", a, "body"), attachment.body)
+    yield ("signature",), letter.signature
     for i, name in enumerate(letter.cc):
-        yield f"cc[{i}]", name
-    yield "printer", letter.printer
+        yield ("cc", i), name
+    yield ("printer",), letter.printer
 
 
-def _block_texts(where: str, blocks: tuple[Block, ...]) -> Iterator[tuple[str, str | None]]:
+def _block_texts(where: Path, blocks: tuple[Block, ...]) -> Iterator[tuple[Path, str | None]]:
     for i, block in enumerate(blocks):
         if isinstance(block, Table):
             for j, cell in enumerate(block.header):
-                yield f"{where}[{i}].header[{j}]", cell
+                yield (*where, i, "header", j), cell
             for r, row in enumerate(block.rows):
                 for j, cell in enumerate(row):
-                    yield f"{where}[{i}].rows[{r}][{j}]", cell
+                    yield (*where, i, "rows", r, j), cell
         else:
-            yield f"{where}[{i}].text", getattr(block, "text", None)
+            yield (*where, i, "text"), getattr(block, "text", None)
 
 
-def _check_text(path: str, value: object) -> None:
+def _check_text(path: Path, value: object) -> None:
     if not isinstance(value, str):
-        raise ExportError(f"expected text, got {type(value).__name__}", path=path)
+        raise ExportError(f"expected text, got {type(value).__name__}", path=Location.inside(*path))
     bad = _BAD_CHARS.search(value)
     if bad is not None:
         raise ExportError(
             f"character U+{ord(bad.group()):04X} at position {bad.start()} cannot be stored in a Word file",
-            path=path, fix="remove control characters from the text (tab and newline are allowed)")
+            path=Location.inside(*path), fix="remove control characters from the text (tab and newline are allowed)")
 
 
 def validate_letter(letter: Letter) -> None:
@@ -238,19 +238,19 @@ def validate_letter(letter: Letter) -> None:
     mark, title or signature.
     """
     if letter.kind not in ("document", "letter"):
-        raise ExportError(f"unknown letter kind {letter.kind!r}", path="kind",
+        raise ExportError(f"unknown letter kind {letter.kind!r}", path=Location.inside("kind"),
                           fix='use "document" (文件格式) or "letter" (信函格式)')
     for path, value in _text_fields(letter):
-        if value is None and path in ("doc_number", "printer"):
+        if value is None and path in (("doc_number",), ("printer",)):
             continue
         _check_text(path, value)
     for name in ("issuing_authority_mark", "title", "signature"):
         if not str(getattr(letter, name)).strip():
-            raise ExportError("must not be empty", path=name)
+            raise ExportError("must not be empty", path=Location.inside(name))
     if letter.doc_number is not None and not _DOC_NUMBER.match(letter.doc_number):
         raise ExportError(
             f"document number {letter.doc_number!r} is not in the GB/T 9704 form",
-            path="doc_number",
+            path=Location.inside("doc_number"),
             fix="write it as prefix + 〔full year〕 + serial + 号 without 第 or leading zeros, "
                 "e.g. 区府办〔2027〕12号 (liaison_docx.format_doc_number builds it)")
     for name in ("date", "print_date"):
@@ -258,36 +258,37 @@ def validate_letter(letter: Letter) -> None:
         if value is None and name == "print_date":
             continue
         if not isinstance(value, datetime.date):
-            raise ExportError(f"expected a date, got {type(value).__name__}", path=name)
+            raise ExportError(f"expected a date, got {type(value).__name__}", path=Location.inside(name))
     if not isinstance(letter.body, tuple) or not isinstance(letter.cc, tuple):
-        raise ExportError("body and cc must be tuples", path="body")
+        raise ExportError("body and cc must be tuples", path=Location.inside("body"))
     if letter.title_units and "".join(letter.title_units) != letter.title_text:
-        raise ExportError("the title units do not join to the title", path="title_units",
+        raise ExportError("the title units do not join to the title", path=Location.inside("title_units"),
                           fix="give the title's pieces in order, without line breaks")
-    _check_blocks("body", letter.body)
+    _check_blocks(("body",), letter.body)
     for a, attachment in enumerate(letter.attachments):
         if not isinstance(attachment, Attachment):
-            raise ExportError(f"expected an Attachment, got {type(attachment).__name__}", path=f"attachments[{a}]")
+            raise ExportError(f"expected an Attachment, got {type(attachment).__name__}",
+                              path=Location.inside("attachments", a))
         if not attachment.name.strip():
-            raise ExportError("must not be empty", path=f"attachments[{a}].name")
-        _check_blocks(f"attachments[{a}].body", attachment.body)
+            raise ExportError("must not be empty", path=Location.inside("attachments", a, "name"))
+        _check_blocks(("attachments", a, "body"), attachment.body)
 
 
-def _check_blocks(where: str, blocks: tuple[Block, ...]) -> None:
+def _check_blocks(where: Path, blocks: tuple[Block, ...]) -> None:
     for i, block in enumerate(blocks):
         if isinstance(block, Heading):
             if block.level not in (1, 2, 3, 4):
-                raise ExportError(f"heading level {block.level} is not 1-4", path=f"{where}[{i}].level")
+                raise ExportError(f"heading level {block.level} is not 1-4", path=Location.inside(*where, i, "level"))
         elif isinstance(block, Table):
             if not block.header:
-                raise ExportError("a table needs at least one column", path=f"{where}[{i}].header")
+                raise ExportError("a table needs at least one column", path=Location.inside(*where, i, "header"))
             if block.row_lines < 1:
-                raise ExportError("a row is at least one line high", path=f"{where}[{i}].row_lines")
+                raise ExportError("a row is at least one line high", path=Location.inside(*where, i, "row_lines"))
             for r, row in enumerate(block.rows):
                 if len(row) != len(block.header):
                     raise ExportError(
                         f"row has {len(row)} cells but the header has {len(block.header)}",
-                        path=f"{where}[{i}].rows[{r}]")
+                        path=Location.inside(*where, i, "rows", r))
         elif not isinstance(block, Paragraph):
-            raise ExportError(f"unknown block type {type(block).__name__}", path=f"{where}[{i}]",
+            raise ExportError(f"unknown block type {type(block).__name__}", path=Location.inside(*where, i),
                               fix="use Paragraph, Heading or Table")

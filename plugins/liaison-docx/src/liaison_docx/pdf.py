@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from liaison.base.errors import ExportError
+from liaison.base.errors import ExportError, Location
 from lxml import etree
 
 __all__ = ["GB_FONTS", "PDF", "find_soffice", "font_config", "missing_fonts", "stable_pdf", "to_pdf"]
@@ -57,13 +57,14 @@ def find_soffice() -> str:
     chosen = os.environ.get("LIAISON_SOFFICE")
     if chosen:
         if shutil.which(chosen) is None:
-            raise ExportError(f"LIAISON_SOFFICE={chosen!r} is not a program", path="options.pdf", fix=_INSTALL)
+            raise ExportError(f"LIAISON_SOFFICE={chosen!r} is not a program", path=Location.option("pdf"), fix=_INSTALL)
         return chosen
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found is not None:
             return found
-    raise ExportError("PDF output needs LibreOffice, and no `soffice` was found", path="options.pdf", fix=_INSTALL)
+    raise ExportError("PDF output needs LibreOffice, and no `soffice` was found", path=Location.option("pdf"),
+                      fix=_INSTALL)
 
 
 GB_FONTS = ("仿宋_GB2312", "仿宋", "宋体", "方正小标宋简体", "小标宋", "黑体", "楷体_GB2312", "楷体")
@@ -128,7 +129,7 @@ def to_pdf(documents: Sequence[tuple[bytes, datetime.date]], *, timeout: float =
         try:
             done = subprocess.run(command, capture_output=True, timeout=timeout, check=False, env=env)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise ExportError(f"LibreOffice did not convert the letters: {exc}", path="options.pdf",
+            raise ExportError(f"LibreOffice did not convert the letters: {exc}", path=Location.option("pdf"),
                               fix=_INSTALL) from None
         pdfs = []
         for name, (_, day) in zip(names, documents, strict=True):
@@ -136,7 +137,7 @@ def to_pdf(documents: Sequence[tuple[bytes, datetime.date]], *, timeout: float =
             if not pdf.exists():
                 said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-400:]
                 raise ExportError(f"LibreOffice (exit {done.returncode}) wrote no PDF for a letter: {said}",
-                                  path="options.pdf", fix="run the same export without pdf to get the .docx, "
+                                  path=Location.option("pdf"), fix="run the same export without pdf to get the .docx, "
                                   "and open it in LibreOffice to see what it refuses")
             pdfs.append(stable_pdf(pdf.read_bytes(), day))
     return pdfs

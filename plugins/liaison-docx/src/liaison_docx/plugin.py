@@ -45,7 +45,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from liaison.base.errors import ExportError, LiaisonError, Refused
+from liaison.base.errors import ExportError, LiaisonError, Location, Refused
 from liaison.host.exporting import Artifact, Exporter, ExportRequest
 from liaison.host.hookspecs import hookimpl
 from liaison.host.options import Option
@@ -129,7 +129,7 @@ def _issuer(district: District, value: str | None) -> Organisation | None:
     try:
         return district.organisation(value)
     except LiaisonError as exc:
-        raise exc.located(path="options.issuer", cls=ExportError) from None
+        raise exc.located(path=Location.option("issuer"), cls=ExportError) from None
 
 
 def drafts(request: ExportRequest) -> tuple[Draft, ...]:
@@ -170,7 +170,7 @@ def export(request: ExportRequest) -> list[Artifact]:
         try:
             data = render(draft.letter, fonts)
         except ExportError as exc:
-            raise ExportError(f"{path}: {exc.message}", path=exc.path, fix=exc.fix) from None
+            raise ExportError(f"{path}: {exc.message}", path=exc.location, fix=exc.fix) from None
         artifacts.append(Artifact(path, DOCX, data, policy="archive", letter=draft.record))
     if not request.option("pdf", False):
         return artifacts

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from liaison.base.errors import ExportError, LiaisonError
+from liaison.base.errors import ExportError, LiaisonError, Location
 from liaison.law.district import District
 from liaison.law.duties import Obligation, year_obligations
 from liaison.law.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind, Provision, Validity
@@ -122,7 +122,8 @@ class Provisions:
                 provision = self._district.provision(provision_id)
             except LiaisonError:
                 raise ExportError(f"{cited_by} cites the provision {provision_id!r}, which the district's data "
-                                  "does not have", path=cited_by, fix="export with the district data the plan was "
+                                  "does not have", path=Location.named(cited_by),
+                                  fix="export with the district data the plan was "
                                   "made from", message_zh=f"{cited_by}所引条款{provision_id}不在本区数据中") from None
             view = provision_view(provision, self._positions[provision.id], version)
             self._views[f"{provision_id}#{version}"] = view

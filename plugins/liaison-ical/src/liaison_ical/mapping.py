@@ -23,7 +23,7 @@ from typing import Final
 
 import attrs
 
-from liaison.base.errors import ExportError
+from liaison.base.errors import ExportError, Location
 from liaison.law.district import District
 from liaison.law.rules import ENGAGEMENT_KIND_ZH, EngagementKind
 from liaison.law.workdays import provisional_note
@@ -70,7 +70,7 @@ class Names:
         if district.info.timezone != TZID:
             raise ExportError(
                 f"the district's time zone is {district.info.timezone!r}; liaison-ical writes {TZID} only",
-                path="info.timezone",
+                path=Location.inside("info", "timezone"),
                 fix=f"set timezone = {TZID!r} in the district data, or use another exporter",
             )
         return cls(
@@ -101,7 +101,8 @@ def _times(e: Engagement) -> tuple[dt.datetime | dt.date, dt.datetime | dt.date]
     end = dt.datetime.combine(e.date, e.end)
     if end <= start:
         raise ExportError(f"ends at {e.end.isoformat()}, not after its start {e.start.isoformat()}",
-                          path=f"engagement {e.id}", fix="move it with an end time after the start")
+                          path=Location.named(f"engagement {e.id}"),
+                          fix="move it with an end time after the start")
     return start, end
 
 

@@ -39,7 +39,7 @@ from typing import Any, Final
 
 import attrs
 
-from liaison.base.errors import ExportError, Refused
+from liaison.base.errors import ExportError, Location, Refused
 from liaison.host.exporting import Artifact, Exporter, ExportRequest, safe_name
 from liaison.host.hookspecs import hookimpl
 from liaison.host.options import Option, resolve
@@ -155,7 +155,7 @@ def calendars(district: District, plan: Plan, options: Mapping[str, Any]) -> Cal
                                      breaks_avoided=not plan.options.allow_customary_breaks)
         except (KeyError, ValueError, OverflowError) as exc:  # an engagement the planner could not have made
             raise ExportError(f"cannot be written as a calendar event: {type(exc).__name__}: {exc}",
-                              path=f"engagement {engagement.id}") from None
+                              path=Location.named(f"engagement {engagement.id}")) from None
         every.append(event)
         for org_id in dict.fromkeys(engagement.participants):
             by_org.setdefault(org_id, []).append(event)
@@ -168,7 +168,8 @@ def calendars(district: District, plan: Plan, options: Mapping[str, Any]) -> Cal
         if name in taken:
             raise ExportError(f"organisation id {org.id!r} gives the file name {name}.ics, "
                               f"as does {taken[name]}",
-                              path=f"organisations.{org.id}", fix="give the organisations distinct ASCII ids")
+                              path=Location(root="organisations", path=(org.id,)),
+                              fix="give the organisations distinct ASCII ids")
         taken[name] = f"organisation {org.id!r}"
         found.append(NamedCalendar(org.id, name, CalendarSpec(
             f"{district.full_name(org)} {title}", tuple(by_org[org.id]), dtstamp, PRODID, refresh)))

@@ -50,7 +50,7 @@ from typing import Any, Final
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneStandard
 from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vInt, vText, vUTCOffset
 
-from liaison.base.errors import ExportError
+from liaison.base.errors import ExportError, Location, Path
 from liaison_ical.events import STATUSES, CalendarEvent, CalendarSpec
 
 __all__ = ["TZID", "duration_text", "object_resources", "serialise", "serialise_many", "uid_for"]
@@ -68,6 +68,9 @@ _BAD_TEXT: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff
 # Identifiers (UID, PRODID, UID domain) and the calendar name must be a single line.
 _BAD_LINE: Final = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
 _NEEDS_ESCAPE: Final = re.compile(r"[\\;,\r\n]")
+
+#: Where in the values given (``events[3].summary``): no file, so no root.
+_at = Location.inside
 
 
 def _escape_text(text: str) -> str:
@@ -155,16 +158,16 @@ def uid_for(*business_key_parts: str, domain: str = "liaison") -> str:
     Same parts, same UID, on every machine and every run.
     """
     if not business_key_parts:
-        raise ExportError("uid_for() needs at least one business key part", path="uid_for")
+        raise ExportError("uid_for() needs at least one business key part", path=_at("uid_for"))
     for index, part in enumerate(business_key_parts):
         if not isinstance(part, str):
             raise ExportError(
-                f"business key part must be str, not {type(part).__name__}", path=f"uid_for[{index}]"
+                f"business key part must be str, not {type(part).__name__}", path=_at("uid_for", index)
             )
-    _check_line(domain, "uid_for.domain")
+    _check_line(domain, ("uid_for", "domain"))
     if not domain or " " in domain or "@" in domain:
         raise ExportError(
-            f"UID domain {domain!r} must be non-empty without spaces or '@'", path="uid_for.domain",
+            f"UID domain {domain!r} must be non-empty without spaces or '@'", path=_at("uid_for", "domain"),
             fix="use a domain such as 'liaison' or 'tzb.example.gov.cn'",
         )
     key = json.dumps(list(business_key_parts), ensure_ascii=False, separators=(",", ":"))
@@ -172,48 +175,49 @@ def uid_for(*business_key_parts: str, domain: str = "liaison") -> str:
     return f"{digest}@{domain}"
 
 
-def _checked(value: object, path: str, pattern: re.Pattern[str], fix: str) -> str:
+def _checked(value: object, path: Path, pattern: re.Pattern[str], fix: str) -> str:
     if not isinstance(value, str):
-        raise ExportError(f"must be text, not {type(value).__name__}", path=path)
+        raise ExportError(f"must be text, not {type(value).__name__}", path=_at(*path))
     match = pattern.search(value)
     if match is not None:
         raise ExportError(
             f"contains character U+{ord(match.group()):04X} (not allowed in iCalendar text) "
             f"at position {match.start()}",
-            path=path, fix=fix,
+            path=_at(*path), fix=fix,
         )
     return value
 
 
-def _check_text(value: object, path: str) -> str:
+def _check_text(value: object, path: Path) -> str:
     return _checked(value, path, _BAD_TEXT,
                     "remove the character from the data (line breaks and tabs are allowed here)")
 
 
-def _check_line(value: object, path: str) -> str:
+def _check_line(value: object, path: Path) -> str:
     return _checked(value, path, _BAD_LINE, "this field must be a single line of printable text")
 
 
-def _check_int(value: object, path: str, minimum: int) -> int:
+def _check_int(value: object, path: Path, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ExportError(f"must be an integer >= {minimum}, got {value!r}", path=path)
+        raise ExportError(f"must be an integer >= {minimum}, got {value!r}", path=_at(*path))
     return value
 
 
-def _event_times(event: CalendarEvent, path: str) -> tuple[Any, Any]:
+def _event_times(event: CalendarEvent, path: Path) -> tuple[Any, Any]:
     start, end = event.start, event.end
     if isinstance(start, datetime.datetime) and isinstance(end, datetime.datetime):
         if start.tzinfo is not None or end.tzinfo is not None:
             raise ExportError(
-                "start/end must be naive local times in Asia/Shanghai", path=path,
+                "start/end must be naive local times in Asia/Shanghai", path=_at(*path),
                 fix="pass datetime values without tzinfo (Beijing wall-clock time)",
             )
         if end <= start:
-            raise ExportError(f"end {end.isoformat()} is not after start {start.isoformat()}", path=path)
+            raise ExportError(f"end {end.isoformat()} is not after start {start.isoformat()}",
+                              path=_at(*path))
         if start < _FIRST_EXACT_TIME:
             raise ExportError(
                 f"timed event at {start.isoformat()} is before 1992: Asia/Shanghai had summer time "
-                "1986-1991, which the single +0800 VTIMEZONE does not describe", path=path,
+                "1986-1991, which the single +0800 VTIMEZONE does not describe", path=_at(*path),
                 fix="use an all-day event or a date from 1992 on",
             )
         return (vDatetime(start.replace(tzinfo=_TZ)), vDatetime(end.replace(tzinfo=_TZ)))
@@ -223,39 +227,39 @@ def _event_times(event: CalendarEvent, path: str) -> tuple[Any, Any]:
     ):
         if end <= start:
             raise ExportError(
-                f"all-day end {end.isoformat()} is not after start {start.isoformat()}", path=path,
+                f"all-day end {end.isoformat()} is not after start {start.isoformat()}", path=_at(*path),
                 fix="the end date of an all-day event is exclusive: a one-day event ends the next day",
             )
         return (vDate(start, params={"VALUE": "DATE"}), vDate(end, params={"VALUE": "DATE"}))
     raise ExportError(
         f"start and end must both be datetimes or both be dates, got {type(start).__name__} "
         f"and {type(end).__name__}",
-        path=path,
+        path=_at(*path),
     )
 
 
-def _build_event(event: CalendarEvent, dtstamp: vDatetime, path: str) -> Event:
+def _build_event(event: CalendarEvent, dtstamp: vDatetime, path: Path) -> Event:
     if not isinstance(event, CalendarEvent):
-        raise ExportError(f"must be a CalendarEvent, not {type(event).__name__}", path=path)
-    uid = _check_line(event.uid, f"{path}.uid")
+        raise ExportError(f"must be a CalendarEvent, not {type(event).__name__}", path=_at(*path))
+    uid = _check_line(event.uid, (*path, "uid"))
     if not uid.strip():
-        raise ExportError("UID is empty", path=f"{path}.uid", fix="derive it with liaison_ical.uid_for()")
-    sequence = _check_int(event.sequence, f"{path}.sequence", 0)
+        raise ExportError("UID is empty", path=_at(*path, "uid"), fix="derive it with liaison_ical.uid_for()")
+    sequence = _check_int(event.sequence, (*path, "sequence"), 0)
     if event.status not in STATUSES:
         raise ExportError(
-            f"status {event.status!r} is not one of {', '.join(STATUSES)}", path=f"{path}.status"
+            f"status {event.status!r} is not one of {', '.join(STATUSES)}", path=_at(*path, "status")
         )
-    summary = _check_text(event.summary, f"{path}.summary")
-    description = _check_text(event.description, f"{path}.description")
-    location = None if event.location is None else _check_text(event.location, f"{path}.location")
+    summary = _check_text(event.summary, (*path, "summary"))
+    description = _check_text(event.description, (*path, "description"))
+    location = None if event.location is None else _check_text(event.location, (*path, "location"))
     if not isinstance(event.categories, tuple):
-        raise ExportError("categories must be a tuple of text", path=f"{path}.categories")
+        raise ExportError("categories must be a tuple of text", path=_at(*path, "categories"))
     for index, category in enumerate(event.categories):
-        if not _check_text(category, f"{path}.categories[{index}]"):
-            raise ExportError("category is empty", path=f"{path}.categories[{index}]")
+        if not _check_text(category, (*path, "categories", index)):
+            raise ExportError("category is empty", path=_at(*path, "categories", index))
     alarm_minutes = event.alarm_minutes
     if alarm_minutes is not None:
-        _check_int(alarm_minutes, f"{path}.alarm_minutes", 0)
+        _check_int(alarm_minutes, (*path, "alarm_minutes"), 0)
     dtstart, dtend = _event_times(event, path)
 
     vevent = Event()
@@ -288,7 +292,7 @@ def _check_refresh(value: object) -> datetime.timedelta | None:
             or value.microseconds):
         raise ExportError(
             f"refresh must be a positive whole number of seconds (a timedelta), not {value!r}",
-            path="refresh", fix="give e.g. timedelta(hours=12) for PT12H, or None for no refresh hint",
+            path=_at("refresh"), fix="give e.g. timedelta(hours=12) for PT12H, or None for no refresh hint",
         )
     return value
 
@@ -297,21 +301,21 @@ def _calendar_head(cal: CalendarSpec) -> tuple[bytes, vDatetime]:
     """The VCALENDAR properties and VTIMEZONE (everything before the first VEVENT), and the DTSTAMP."""
     if not isinstance(cal, CalendarSpec):
         raise ExportError(f"serialise() needs a CalendarSpec, not {type(cal).__name__}")
-    name = _check_line(cal.name, "name")
-    prodid = _check_line(cal.prodid, "prodid")
+    name = _check_line(cal.name, ("name",))
+    prodid = _check_line(cal.prodid, ("prodid",))
     if not name.strip():
-        raise ExportError("calendar name is empty", path="name")
+        raise ExportError("calendar name is empty", path=_at("name"))
     if not prodid.strip():
-        raise ExportError("PRODID is empty", path="prodid", fix="use e.g. '-//District//liaison//ZH'")
+        raise ExportError("PRODID is empty", path=_at("prodid"), fix="use e.g. '-//District//liaison//ZH'")
     refresh = _check_refresh(cal.refresh)
     stamp = cal.dtstamp
     if not isinstance(stamp, datetime.datetime) or stamp.utcoffset() is None:
         raise ExportError(
-            "dtstamp must be a timezone-aware datetime (UTC)", path="dtstamp",
+            "dtstamp must be a timezone-aware datetime (UTC)", path=_at("dtstamp"),
             fix="pass the plan's fixed generation time, e.g. datetime(2025, 1, 1, tzinfo=UTC)",
         )
     if not isinstance(cal.events, tuple):
-        raise ExportError("events must be a tuple of CalendarEvent", path="events")
+        raise ExportError("events must be a tuple of CalendarEvent", path=_at("events"))
 
     return _head_bytes(prodid, name, refresh), vDatetime(stamp.astimezone(_UTC))
 
@@ -390,17 +394,17 @@ def _rendered(specs: list[CalendarSpec]) -> Iterator[tuple[CalendarSpec, bytes, 
     keep_alive: list[CalendarEvent] = []  # ids stay unique while the cache lives
     many = len(specs) != 1
     for number, cal in enumerate(specs):
-        where = f"calendars[{number}]." if many else ""
+        where: Path = ("calendars", number) if many else ()
         try:
             head, dtstamp = _calendar_head(cal)
         except ExportError as exc:
             if many:
-                raise exc.located(path=where + (exc.path or "")) from None
+                raise exc.located(path=_at(*where, *(exc.location.path or ()))) from None
             raise
         parts: list[bytes] = []
         seen: dict[str, int] = {}
         for index, event in enumerate(cal.events):
-            path = f"{where}events[{index}]"
+            path: Path = (*where, "events", index)
             key = (id(event), cal.dtstamp)
             text = rendered.get(key)
             if text is None:
@@ -410,7 +414,7 @@ def _rendered(specs: list[CalendarSpec]) -> Iterator[tuple[CalendarSpec, bytes, 
             first = seen.setdefault(event.uid, index)
             if first != index:
                 raise ExportError(
-                    f"UID {event.uid!r} is already used by events[{first}]", path=f"{path}.uid",
+                    f"UID {event.uid!r} is already used by events[{first}]", path=_at(*path, "uid"),
                     fix="derive UIDs from the full business key with uid_for()",
                 )
             parts.append(text)

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import attrs
 from openpyxl.utils.cell import get_column_letter
 
+from liaison.base.errors import MAX_LISTED
 from liaison_xlsx.domain import DataError, Location, Refused, sheet_ref
 
-MAX_PROBLEMS = 50  # listed in one error; a workbook with more is mostly wrong anyway
+#: Problems collected from one workbook: as many as one error lists (a workbook with more is mostly
+#: wrong anyway).
+MAX_PROBLEMS = MAX_LISTED
 
 
 class LedgerError(DataError):
-    """Every problem found in a ledger: the first is this error's own message, all of them in ``problems``
-    (rendered one per line, as any error with several problems)."""
-
-    def __init__(self, problems: Sequence[DataError]) -> None:
-        first = problems[0]
-        super().__init__(first.message, path=first.location, fix=first.fix,
-                         message_zh=first.message_zh, fix_zh=first.fix_zh, problems=problems)
+    """Every problem found in a ledger (:meth:`~liaison.base.errors.LiaisonError.several`): the first
+    is this error's own message, all of them in ``problems``, rendered one per line."""
 
 
 def cell_ref(sheet: str, column: int, row: int) -> Location:
@@ -55,7 +52,7 @@ class Problems:
 
     def raise_any(self) -> None:
         if self.found:
-            raise LedgerError(self.found)
+            raise LedgerError.several(self.found)
 
 
 @attrs.define

@@ -344,7 +344,7 @@ def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
     expected = district.info.id
     if recorded and recorded != expected:
         raise DataError(f"this ledger is for the district {recorded!r}, not {expected!r}",
-                        file=file, path=f"文档属性 {DISTRICT_PROPERTY}",
+                        file=file, path=Location.named(f"文档属性 {DISTRICT_PROPERTY}"),
                         fix="check --data, or export the ledger of this district",
                         message_zh=f"这份台账属于“{recorded}”，不是“{expected}”",
                         fix_zh="请检查 --data，或使用本区导出的台账")

@@ -16,6 +16,7 @@ import datetime as dt
 import itertools
 from collections.abc import Mapping, Sequence
 
+from liaison.base.errors import Id
 from liaison.law.district import District
 from liaison.law.model import Organisation
 from liaison.year.engagements import Engagement, Plan, Status
@@ -125,7 +126,7 @@ def _draft(kind: str, e: Engagement, org: Organisation, old: LetterRecord, new: 
 def _title(e: Engagement, invited: LetterRecord) -> str:
     """The engagement as the invitation named it (its record), so a later retitle changes no letter
     already owed; records from before titles were kept fall back to the plan's title."""
-    return w.text(invited.engagement_title or e.title_zh, f"plan.engagements[{e.id}].title_zh")
+    return w.text(invited.engagement_title or e.title_zh, ("plan", "engagements", Id(e.id), "title_zh"))
 
 
 def _invited(district: District, e: Engagement, issuer: Organisation, old: LetterRecord, verb: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 
+from liaison.base.errors import Id
 from liaison.law.district import District
 from liaison.law.model import GOVERNMENT_KINDS, Organisation
 from liaison.law.records import Records
@@ -113,12 +114,12 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
                       role: str, records: Records | None = None) -> Letter:
     """关于邀请出席…的函: when and where, the provision it rests on, what is still to be agreed, the
     回执 (its reply date is on the 回执 only), the contact and 特此函邀."""
-    where = f"plan.engagements[{e.id}]"
+    where = ("plan", "engagements", Id(e.id))
     verb, noun = role_verb(role), event_noun(e)
-    title = w.text(e.title_zh, f"{where}.title_zh")
+    title = w.text(e.title_zh, (*where, "title_zh"))
     fixed = e.status in (Status.AGREED, Status.HELD)
     when = w.when(e.date, e.start, e.end)  # a provisional date is said so in the notes below
-    place = f"在{w.text(e.location, f'{where}.location')}" if e.location else ""
+    place = f"在{w.text(e.location, (*where, 'location'))}" if e.location else ""
     first = f"{'定于' if fixed else '拟于'}{when}{place}{event_verb(e)}{title}"
     first += "。" if e.location else f"，{noun}地点另行通知。"
     body: list[Block] = [Paragraph(first)]
@@ -126,7 +127,7 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
     if e.provisions:
         prov = district.provision(e.provisions[0])
         grounds = w.basis(district, prov, w.rule_for(prov, e.kind, e.date))
-    guests = "、".join(f"{w.text(g.name, f'{where}.guests')}同志" for g in e.guests if g.organisation == invitee.id)
+    guests = "、".join(f"{w.text(g.name, (*where, 'guests'))}同志" for g in e.guests if g.organisation == invitee.id)
     whom = "负责人" + (f"及{guests}" if guests else "") if invitee.id in e.participants else guests
     body.append(Paragraph(f"{grounds}特邀请贵单位{whom}{verb}{noun}。"))
     # What is still open and the reply in one paragraph, so that the letter runs as short as it can

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from liaison.base.errors import Id
 from liaison.law.district import CcList, District
 from liaison.law.duties import CADENCE_NUMBERS, Duties, Obligation, duties_of
 from liaison.law.model import Organisation
@@ -121,7 +122,7 @@ def _item(district: District, e: Engagement, dept: Organisation) -> str:
     next column), anything else by its title."""
     if e.host == dept.id and e.kind in (EngagementKind.JOINT_MEETING, EngagementKind.VISIT):
         return "领导走访" if e.kind == EngagementKind.VISIT else district.kind_name(e.kind)
-    return w.text(e.title_zh, f"plan.engagements[{e.id}].title_zh")
+    return w.text(e.title_zh, ("plan", "engagements", Id(e.id), "title_zh"))
 
 
 def _schedule(district: District, dept: Organisation, year: int, engagements: Sequence[Engagement],
@@ -133,7 +134,7 @@ def _schedule(district: District, dept: Organisation, year: int, engagements: Se
     rows = []
     for e in engagements:
         if e.location is not None:
-            w.text(e.location, f"plan.engagements[{e.id}].location")
+            w.text(e.location, ("plan", "engagements", Id(e.id), "location"))
         # the table is the year's (你单位2027年安排如下): the date without it leaves room for the time
         # and the names on one line each
         day = f"{e.date.month}月{e.date.day}日" + ("\n（暂定）" if e.provisional else "")
@@ -173,7 +174,7 @@ def _copying(district: District, duties: Duties) -> list[Block]:
     else:
         said = (f"你单位制发的{documents}，{must}按对口联系单位的调整抄送："
                 + "；".join(f"{format_date(cc.date)}起抄送{to(cc)}" for cc in lists) + "。")
-    return [Heading(2, w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")),
+    return [Heading(2, w.text(prov.title_zh, ("provisions", Id(prov.id), "title_zh"))),
             Paragraph(w.quoted_provision(district, prov, rule) + said)]
 
 
@@ -183,14 +184,14 @@ def _designations(district: District, duties: Duties, office_name: str) -> list[
     if duty is None:
         return []
     prov = duty.provision
-    where = f"organisations[{duties.body.id}].designations"
+    where = ("organisations", Id(duties.body.id), "designations")
     named = []
     for role in duty.rule.roles:
         value = getattr(duty.designations, role)
         if value:
-            said = f"{DESIGNATION_ZH[role]}为{w.text(value, f'{where}.{role}')}"
+            said = f"{DESIGNATION_ZH[role]}为{w.text(value, (*where, role))}"
             if role == "liaison_officer" and duty.designations.phone:
-                said += f"（{w.telephone(w.text(duty.designations.phone, f'{where}.phone'))}）"
+                said += f"（{w.telephone(w.text(duty.designations.phone, (*where, 'phone')))}）"
             named.append(said)
     said = w.quoted_provision(district, prov, duty.rule)
     if named:
@@ -198,7 +199,7 @@ def _designations(district: District, duties: Duties, office_name: str) -> list[
     if duty.missing:  # not recorded is not known to be missing
         said += (f"本区尚无你单位{w.join([DESIGNATION_ZH[r] for r in duty.missing])}的记录，"
                  f"请确定后将名单报{office_name}。")
-    return [Heading(2, w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")), Paragraph(said)]
+    return [Heading(2, w.text(prov.title_zh, ("provisions", Id(prov.id), "title_zh"))), Paragraph(said)]
 
 
 def _obligations(district: District, duties: Duties, engagements: Sequence[Engagement]) -> list[Block]:
@@ -212,7 +213,7 @@ def _obligations(district: District, duties: Duties, engagements: Sequence[Engag
         versions[provision] = versions.get(provision, 0) + 1
     for found in groups.values():
         prov = found[0].provision
-        heading = w.text(prov.title_zh, f"provisions[{prov.id}].title_zh")
+        heading = w.text(prov.title_zh, ("provisions", Id(prov.id), "title_zh"))
         valid = found[0].rule.validity.clip(dt.date(duties.year, 1, 1), dt.date(duties.year, 12, 31))
         if versions[prov.id] > 1 and valid:  # an amended rule: one item per version, each saying when
             heading += w.in_force_note(*valid, duties.year)
@@ -240,7 +241,7 @@ def _obligation_text(district: District, duties: Duties, found: Sequence[Obligat
         if o.partial and o.reason_zh:
             whose = (f"与{w.name(o.counterparts[0])}的对口联系" if o.scope == "pairing"
                      else "你单位的对口联系")
-            parts.append(whose + w.text(o.reason_zh, "obligation.reason_zh"))
+            parts.append(whose + w.text(o.reason_zh, ("obligation", "reason_zh")))
     if parts:
         said += "其中" + "；".join(parts) + "。"
     return said + _planned(found, engagements)
@@ -305,7 +306,7 @@ def _invitations(district: District, duties: Duties) -> list[Block]:
         if not whom:
             continue
         event = district.kind_name(rule.event_kind)
-        role = w.text(rule.role_zh, f"provisions[{prov.id}].rules[{rule.key}].role_zh")
+        role = w.text(rule.role_zh, ("provisions", Id(prov.id), "rules", Id(rule.key), "role_zh"))
         said = f"你单位组织召开{event}时，{w.must(prov.modality_of(rule))}邀请{whom}负责人{role}。"
         blocks += [Heading(2, event), Paragraph(w.quoted_provision(district, prov, rule) + said)]
     return blocks

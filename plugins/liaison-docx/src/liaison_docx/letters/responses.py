@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from liaison.base.errors import ExportError
+from liaison.base.errors import ExportError, Location, Path
 from liaison.law.district import District
 from liaison.law.model import Organisation
 from liaison.law.records import ConsultationRecord, Records, ResearchResult
@@ -62,7 +62,7 @@ def consultation_letter(district: District, rec: ConsultationRecord, recipient: 
                         sender: Organisation, index: int = 0, records: Records | None = None,
                         calendar: WorkingDayCalendar | None = None) -> Letter:
     """关于征求《…》意见的函 with the draft as its 附件 (sent with the letter, so named only)."""
-    document, stage = w.document_name(w.text(rec.subject, f"records.consultations[{index}].subject"))
+    document, stage = w.document_name(w.text(rec.subject, ("records", "consultations", index, "subject")))
     found = _response(district, "consultation", rec.sent)
     due = rec.due
     if due is None and found is not None:
@@ -112,16 +112,16 @@ def feedback_letter(district: District, res: ResearchResult, *, index: int = 0,
     """关于…反馈意见的函: the title names the result without its 书名号 or a second 关于 (a title
     puts 书名号 round the names of laws and rules only, in common 公文 practice); the body names it in
     full."""
-    where = f"records.research_results[{index}]"
+    where: Path = ("records", "research_results", index)
     if res.feedback is None:
-        raise ExportError("a feedback letter needs the feedback date", path=f"{where}.feedback")
+        raise ExportError("a feedback letter needs the feedback date", path=Location.inside(*where, "feedback"))
     dept = district.organisation(res.department)
     branch = district.organisation(res.submitted_by)
-    document, _stage = w.document_name(w.text(res.title, f"{where}.title"))
+    document, _stage = w.document_name(w.text(res.title, (*where, "title")))
     topic = document[1:-1].removeprefix("关于")
     found = _response(district, "research_result", res.received)
     grounds = w.basis(district, found[0], found[1]) if found is not None else ""
-    summary = w.text(res.feedback_summary, f"{where}.feedback_summary", single_line=False).strip()
+    summary = w.text(res.feedback_summary, (*where, "feedback_summary"), single_line=False).strip()
     paragraphs = [p.strip() for p in summary.splitlines() if p.strip()] or [standard_feedback(dept)]
     paragraphs[-1] += f"感谢贵单位对{w.self_reference(dept)}工作的关心和支持。"
     body: list[Block] = [

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
-from liaison.base.errors import ExportError
+from liaison.base.errors import ExportError, Id, Location, Path
 from liaison.law.district import District
 from liaison.law.duties import designations_in_force
 from liaison.law.model import Organisation
@@ -29,27 +29,27 @@ _WEEKDAYS = "一二三四五六日"
 
 # -- text from the data ------------------------------------------------------------------------------
 
-def text(value: str, where: str, *, single_line: bool = True) -> str:
+def text(value: str, where: Path, *, single_line: bool = True) -> str:
     """Text from the data, checked: no control characters (tab and newline only in free text)."""
     if not isinstance(value, str):
-        raise ExportError(f"expected text, got {type(value).__name__}", path=where)
+        raise ExportError(f"expected text, got {type(value).__name__}", path=Location.inside(*where))
     bad = _BAD_CHARS.search(value) or (re.search("[\t\n\r]", value) if single_line else None)
     if bad is not None:
         raise ExportError(f"character U+{ord(bad.group()):04X} at position {bad.start()} cannot go into a letter",
-                          path=where, fix="remove control characters from the data")
+                          path=Location.inside(*where), fix="remove control characters from the data")
     return value
 
 
 def name(org: Organisation) -> str:
     """The name as the regulation writes it (区卫生局, 民革支部): addressees, lists, tables."""
-    return text(org.name, f"organisations[{org.id}].name")
+    return text(org.name, ("organisations", Id(org.id), "name"))
 
 
 def full_name(district: District, org: Organisation) -> str:
     """The formal name (××区卫生局): issuing bodies in the mark, the signature and the 版记, and a body
     named formally in the text ("报××区人民政府办公室")."""
     name(org)
-    text(district.info.name, "district.name")
+    text(district.info.name, ("district", "name"))
     return district.full_name(org)
 
 
@@ -65,12 +65,12 @@ def group_names(district: District, orgs: Sequence[str | Organisation]) -> str:
 
 
 def regulation(district: District) -> str:
-    return text(district.info.regulation_title, "district.regulation_title")
+    return text(district.info.regulation_title, ("district", "regulation_title"))
 
 
 def short_title(district: District) -> str:
     """《意见》, 《办法》: how a letter cites the regulation once it has named it (the data's)."""
-    return "《" + text(district.info.regulation_short_title, "district.regulation_short_title") + "》"
+    return "《" + text(district.info.regulation_short_title, ("district", "regulation_short_title")) + "》"
 
 
 def join(items: Sequence[str]) -> str:
@@ -90,17 +90,17 @@ def self_reference(org: Organisation) -> str:
 
 def cite(prov: Provision) -> str:
     """第三（三）条“会议协商制度”, checked."""
-    return text(prov.cite_zh(), f"provisions[{prov.id}]")
+    return text(prov.cite_zh(), ("provisions", Id(prov.id)))
 
 
 def short_cite(prov: Provision) -> str:
-    return text(prov.article_zh(), f"provisions[{prov.id}].citation_zh")
+    return text(prov.article_zh(), ("provisions", Id(prov.id), "citation_zh"))
 
 
 def sentence(prov: Provision, rule: Rule) -> str:
     """The sentence a rule implements, as a Chinese text quotes it (full-width, one line); "" when the
     data gives none."""
-    return quote_zh(text(rule.sentence_zh, f"provisions[{prov.id}].rules[{rule.key}].sentence_zh",
+    return quote_zh(text(rule.sentence_zh, ("provisions", Id(prov.id), "rules", Id(rule.key), "sentence_zh"),
                          single_line=False))
 
 
@@ -185,10 +185,10 @@ def contact(district: District, candidates: Sequence[Organisation], as_of: dt.da
         d = designations_in_force(district, org, as_of, records)
         if not (d.liaison_officer and d.phone):
             continue
-        where = f"organisations[{org.id}].designations"
-        officer = text(d.liaison_officer, f"{where}.liaison_officer")
-        phone = text(d.phone, f"{where}.phone")
-        office = text(d.liaison_office, f"{where}.liaison_office") if d.liaison_office else ""
+        where = ("organisations", Id(org.id), "designations")
+        officer = text(d.liaison_officer, (*where, "liaison_officer"))
+        phone = text(d.phone, (*where, "phone"))
+        office = text(d.liaison_office, (*where, "liaison_office")) if d.liaison_office else ""
         return f"联系人：{full_name(district, org)}{office}　{officer}", telephone(phone, "联系电话")
     return ()
 
@@ -204,11 +204,11 @@ def series(org: Organisation) -> str:
     its shortest alias ending in 办 (区府办), else its short name — if that can head a 发文字号 (a
     short name of 20 characters, or with a space, cannot: the data then needs a ``doc_prefix``)."""
     if org.doc_prefix:
-        return _series(org, text(org.doc_prefix, f"organisations[{org.id}].doc_prefix"), "doc_prefix")
+        return _series(org, text(org.doc_prefix, ("organisations", Id(org.id), "doc_prefix")), "doc_prefix")
     candidates = [a for a in org.aliases if a.endswith("办") and 2 <= len(a) <= 6 and not re.search(r"[\s〔〕]", a)]
     if candidates:
         return min(candidates, key=lambda a: (len(a), org.aliases.index(a)))
-    return _series(org, text(org.short_name, f"organisations[{org.id}].short_name"), "short_name")
+    return _series(org, text(org.short_name, ("organisations", Id(org.id), "short_name")), "short_name")
 
 
 def _series(org: Organisation, found: str, field: str) -> str:
@@ -218,7 +218,8 @@ def _series(org: Organisation, found: str, field: str) -> str:
         return found
     raise ExportError(
         f"{found!r} cannot head the 发文字号 of {org.name_en}'s letters (at most 15 characters, no spaces or 〔〕)",
-        path=f"organisations[{org.id}].{field}", fix=f"give {org.id} a doc_prefix, its 机关代字 (such as 区卫)",
+        path=Location.inside("organisations", Id(org.id), field),
+        fix=f"give {org.id} a doc_prefix, its 机关代字 (such as 区卫)",
         message_zh=f"“{found}”不能作为{org.name}发文字号的机关代字（最多15个字，不含空格和〔〕）",
         fix_zh=f"请为 {org.id} 填写 doc_prefix（机关代字，如 区卫）")
 
