@@ -236,7 +236,7 @@ class Workspace:
             request = PublishRequest(district, state.plan, state.publication(chosen.name, target), typed, progress,
                                      record=record)
             try:
-                result = chosen.publish(request)
+                result = chosen.run(request)
             except PublishError as exc:
                 if exc.partial is not None and exc.partial.calendars:  # what the target accepted before it failed
                     record(exc.partial)
