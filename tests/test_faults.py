@@ -110,8 +110,8 @@ class Year:
         resource = PublishedResource("liaison-2027-visit-health-cpwdp-1@seed", "/dav/tzb/all/a.ics", '"etag-1"',
                                      "0" * 64, 1)
         calendar = PublishedCalendar("全部", "××区 2027", "https://cal.example.gov.cn/dav/tzb/all/", (resource,))
-        Workspace(out).save_publication(seed_district(), YEAR, Publication("caldav", "https://cal.example.gov.cn/dav/",
-                                                                           (calendar,)))
+        with Workspace(out).publishing(seed_district(), YEAR) as (_, record):
+            record(Publication("caldav", "https://cal.example.gov.cn/dav/", (calendar,)))
 
     def _reference(self, command: list[str], env: dict[str, str] | None = None) -> dict[str, tuple[Any, ...]]:
         work = self.copy("reference")

@@ -93,8 +93,8 @@ def test_a_year_without_a_state_holds_nothing(make_store: StoreFactory) -> None:
     assert store.history(seed(), YEAR) == ()
     assert store.read(YEAR, "ical/全部.ics") is None and store.archived(YEAR) == ()
     assert dict(store.digests(YEAR, ["ical/全部.ics"])) == {}
-    with pytest.raises(NoState) as info:
-        store.record_publication(seed(), YEAR, publication("https://cal.example/"))
+    with pytest.raises(NoState) as info, Workspace(store=store).publishing(seed(), YEAR):
+        pass
     assert info.value.year == YEAR and info.value.message_zh and store.load(seed(), YEAR) is None
 
 
@@ -159,12 +159,22 @@ def test_writers_racing_in_threads_one_wins(make_store: StoreFactory) -> None:
     assert all(r.current == won[0] and r.expected == base for r in refused)
 
 
+def record(store: YearStore, *publications: Publication) -> str:
+    """Record ``publications`` one at a time, the one way (:meth:`Workspace.publishing`); the revision after."""
+    with Workspace(store=store).publishing(seed(), YEAR) as (_, save):
+        for one in publications:
+            save(one)
+    stored = store.load(seed(), YEAR)
+    assert stored is not None
+    return stored.revision
+
+
 def test_publications_are_recorded_one_at_a_time(make_store: StoreFactory) -> None:
     store = make_store()
     base = store.save(seed(), YEAR, Commit(planned()), expected=None)
-    after = store.record_publication(seed(), YEAR, publication("https://a.example/"))
-    later = store.record_publication(seed(), YEAR, publication("https://a.example/", '"2"'))
-    store.record_publication(seed(), YEAR, publication("https://b.example/"))
+    after = record(store, publication("https://a.example/"))
+    later = record(store, publication("https://a.example/", '"2"'))
+    record(store, publication("https://b.example/"))
     assert len({base, after, later}) == 3
     stored = make_store().load(seed(), YEAR)
     assert stored is not None
@@ -347,7 +357,7 @@ class SameAnswers(RuleBasedStateMachine):
     def publish(self, where: str, etag: str) -> None:
         assert self.state is not None
         for store, revisions in zip(self.stores, self.revisions, strict=True):
-            revisions.append(store.record_publication(seed(), YEAR, publication(where, etag)))
+            revisions.append(record(store, publication(where, etag)))
         self.state = self.state.with_publication(publication(where, etag))
         self.states.append(self.state)
 

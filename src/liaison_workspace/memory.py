@@ -16,9 +16,8 @@ from contextlib import contextmanager
 
 from liaison.base.errors import ExportError
 from liaison.law.district import District
-from liaison.year.publications import Publication
 from liaison.year.state import ARCHIVE
-from liaison.year.store import Commit, ExportEntry, NoState, Note, RevisionConflict, Stored, export_history
+from liaison.year.store import Commit, ExportEntry, Note, RevisionConflict, Stored, export_history
 
 __all__ = ["MemoryStore"]
 
@@ -73,14 +72,6 @@ class MemoryStore:
             stored = Stored(commit.state, self._next())
             self._files[year], self._states[district.info.id, year] = files, stored
             return stored.revision
-
-    def record_publication(self, district: District, year: int, publication: Publication) -> str:
-        with self.lock(year):
-            stored = self._states.get((district.info.id, year))
-            if stored is None:
-                raise NoState(self.place(year), year)
-            return self.save(district, year, Commit(stored.state.with_publication(publication)),
-                             expected=stored.revision)
 
     def _next(self) -> str:
         self._counter += 1

@@ -32,9 +32,8 @@ from liaison.base.errors import ExportError
 from liaison.formats.state import StateError, parse_state, state_to_json
 from liaison.formats.syntax import read_file
 from liaison.law.district import District
-from liaison.year.publications import Publication
 from liaison.year.state import ARCHIVE, state_file_name
-from liaison.year.store import Commit, ExportEntry, NoState, Note, RevisionConflict, Stored, export_history
+from liaison.year.store import Commit, ExportEntry, Note, RevisionConflict, Stored, export_history
 from liaison_workspace.durable import (
     checkpoint,
     make_folders,
@@ -222,15 +221,6 @@ class FolderStore:
             else:
                 self._check_tree(year, [state_file_name(district.info.id, year)])
                 write_atomic(self.state_path(district, year), data)
-            return revision_of(data)
-
-    def record_publication(self, district: District, year: int, publication: Publication) -> str:
-        with self._system_errors(), self._locked(year):
-            stored = self._load(district, year)
-            if stored is None:
-                raise NoState(self.place(year), year)
-            data = state_to_json(stored.state.with_publication(publication)).encode()
-            write_atomic(self.state_path(district, year), data)
             return revision_of(data)
 
     def _stage(self, district: District, year: int, commit: Commit, state: bytes) -> Path:

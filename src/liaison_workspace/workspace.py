@@ -195,17 +195,14 @@ class Workspace:
         return UpdateOutcome(self.state_path(district, year), state.plan, after, created, self.take_notes(), revision)
 
     # -- publishing -----------------------------------------------------------------------------------
-    def save_publication(self, district: District, year: int, publication: Publication) -> None:
-        """Record what a publisher sent (only what the target accepted) in the year's state."""
-        self.store.record_publication(district, year, publication)
-
     @contextmanager
     def publishing(self, district: District, year: int) -> Iterator[tuple[YearState, Callable[[Publication], None]]]:
         """The year's state and ``record(publication)``, which saves the publication into it at once,
-        through the same save as every change of the state. The lock is held while the publisher
-        runs, so each write the target acknowledges is stored before the next is sent (a publisher
-        killed loses at most the one in flight) and no other writer changes the state between two
-        records."""
+        through the same save as every change of the state: the one way a publication is recorded
+        (:meth:`publish` records through it; a program driving a publisher itself uses it too). The
+        lock is held while the publisher runs, so each write the target acknowledges is stored
+        before the next is sent (a publisher killed loses at most the one in flight) and no other
+        writer changes the state between two records."""
         with self.store.lock(year):
             stored = self.store.load(district, year)
             if stored is None:

@@ -9,8 +9,10 @@ Values in and out, nothing read or written here. A store holds, per year of a di
   digests. Issued letters (policy ``archive``) are never changed in place: a later export that
   changes or drops one moves the old bytes to ``已作废/<revision>/<path>`` in the same save, so the
   bytes of every letter ever issued stay readable (:meth:`YearStore.read`);
-- **publications** (:mod:`liaison.year.publications`): what a publisher sent where, inside the state,
-  recorded one at a time as the target acknowledges them (:meth:`YearStore.record_publication`).
+- **publications** (:mod:`liaison.year.publications`): what a publisher sent where, inside the state.
+  They are saved as every other change of the state is (:meth:`YearStore.save`), one at a time as the
+  target acknowledges them: the one way is :meth:`liaison_workspace.Workspace.publishing`, which
+  :meth:`~liaison_workspace.Workspace.publish` uses.
 
 A save is one atomic step under the store's lock, and names the revision it was made from
 (``expected``): a store that holds another one — a second writer got there first — refuses with
@@ -31,7 +33,6 @@ from liaison.year.state import ARCHIVE, YearState
 
 if TYPE_CHECKING:
     from liaison.law.district import District
-    from liaison.year.publications import Publication
 
 __all__ = ["Commit", "ExportEntry", "NoState", "Note", "RevisionConflict", "Stored", "YearStore", "export_history"]
 
@@ -116,7 +117,7 @@ class RevisionConflict(ExportError):
 
 
 class NoState(DataError):
-    """The year has no state where one is needed (publishing, recording a publication): export it first."""
+    """The year has no state where one is needed (publishing): export it first."""
 
     def __init__(self, place: str, year: int) -> None:
         super().__init__(f"there is no {year} state to publish", file=place, fix="export the year first",
@@ -144,11 +145,6 @@ class YearStore(Protocol):
     def save(self, district: District, year: int, commit: Commit, *, expected: str | None) -> str:
         """Save ``commit`` atomically under the lock, made from revision ``expected`` (None: the year
         had no state); :class:`RevisionConflict` if the store holds another. The new revision."""
-        ...
-
-    def record_publication(self, district: District, year: int, publication: Publication) -> str:
-        """Put ``publication`` into the year's state (replacing the one of its publisher and target)
-        at once, atomically; the new revision. The year must have a state."""
         ...
 
     def digests(self, year: int, paths: Iterable[str]) -> Mapping[str, str]:
