@@ -368,7 +368,9 @@ def test_a_planted_link_stops_the_export_before_anything_is_written(exporters: N
 
 
 def _hold_lock(root: str, ready: Any, release: Any) -> None:
-    with Workspace(root).locked(YEAR):
+    from liaison.formats.district import seed_district
+
+    with Workspace(root).locked(seed_district(), YEAR):
         ready.set()
         release.wait(30)
 

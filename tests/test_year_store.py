@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from liaison.base.errors import ExportError
 from liaison.formats.district import seed_district
 from liaison.host import plugins
 from liaison.host.options import Option
@@ -91,8 +92,8 @@ def test_a_year_without_a_state_holds_nothing(make_store: StoreFactory) -> None:
     assert isinstance(store, YearStore)
     assert store.load(seed(), YEAR) is None
     assert store.history(seed(), YEAR) == ()
-    assert store.read(YEAR, "ical/全部.ics") is None and store.archived(YEAR) == ()
-    assert dict(store.digests(YEAR, ["ical/全部.ics"])) == {}
+    assert store.read(seed(), YEAR, "ical/全部.ics") is None and store.archived(seed(), YEAR) == ()
+    assert dict(store.digests(seed(), YEAR, ["ical/全部.ics"])) == {}
     with pytest.raises(NoState) as info, Workspace(store=store).publishing(seed(), YEAR):
         pass
     assert info.value.year == YEAR and info.value.message_zh and store.load(seed(), YEAR) is None
@@ -103,13 +104,14 @@ def test_a_save_is_read_back_with_its_revision(make_store: StoreFactory) -> None
     first = store.save(seed(), YEAR, Commit(planned(), (("ical/全部.ics", b"BEGIN:VCALENDAR"),)), expected=None)
     stored = make_store().load(seed(), YEAR)  # another handle sees it
     assert stored is not None and stored.state == planned() and stored.revision == first
-    assert make_store().read(YEAR, "ical/全部.ics") == b"BEGIN:VCALENDAR"
+    assert make_store().read(seed(), YEAR, "ical/全部.ics") == b"BEGIN:VCALENDAR"
     changed = confirmed(planned(), 0)
     second = store.save(seed(), YEAR, Commit(changed), expected=first)
     assert second != first
     again = make_store().load(seed(), YEAR)
     assert again is not None and again.state == changed and again.revision == second
-    assert make_store().read(YEAR, "ical/全部.ics") == b"BEGIN:VCALENDAR"  # a save of the state alone keeps the files
+    # a save of the state alone keeps the files
+    assert make_store().read(seed(), YEAR, "ical/全部.ics") == b"BEGIN:VCALENDAR"
 
 
 def test_a_second_writer_is_refused_with_the_current_revision(make_store: StoreFactory) -> None:
@@ -126,7 +128,7 @@ def test_a_second_writer_is_refused_with_the_current_revision(make_store: StoreF
     assert "another writer" in info.value.render("en") and "其他人" in info.value.render("zh")
     now = make_store().load(seed(), YEAR)
     assert now is not None and now.revision == won and now.state == confirmed(planned(), 0)
-    assert make_store().read(YEAR, "a.ics") is None
+    assert make_store().read(seed(), YEAR, "a.ics") is None
     with pytest.raises(RevisionConflict) as creating:  # "the year has no state" is a revision too
         make_store().save(seed(), YEAR, Commit(planned()), expected=None)
     assert creating.value.current == won
@@ -183,27 +185,80 @@ def test_publications_are_recorded_one_at_a_time(make_store: StoreFactory) -> No
     assert kept is not None and kept.calendars[0].resources[0].etag == '"2"'  # replaced, not added
 
 
+# ---------------------------------------------------------------------------------- two districts
+DONGHU = Path(__file__).parent / "data" / "donghu.toml"
+
+
+@functools.cache
+def donghu() -> District:
+    from liaison.formats.district import load_district
+
+    return load_district(DONGHU)
+
+
+def test_two_districts_in_one_memory_store_stay_apart(exporters: None) -> None:
+    """Everything is keyed by district and year: a second district's export of the same year writes
+    its own files, and the first district's calendar, state and history stay as they were."""
+    store = MemoryStore()
+    ws = Workspace(store=store)
+    first = ws.export(seed(), YEAR, [("ical", {})])
+    seed_files = {f.path: store.read(seed(), YEAR, f.path) for f in first.state.manifest.files}
+    assert "ical/全部.ics" in seed_files
+    second = ws.export(donghu(), YEAR, [("ical", {})])
+    assert second.state != first.state and store.read(donghu(), YEAR, "ical/全部.ics") is not None
+    assert store.read(seed(), YEAR, "ical/全部.ics") != store.read(donghu(), YEAR, "ical/全部.ics")
+    assert {p: store.read(seed(), YEAR, p) for p in seed_files} == seed_files  # the first district's bytes
+    assert dict(store.digests(seed(), YEAR, seed_files)) == {
+        p: hashlib.sha256(d or b"").hexdigest() for p, d in seed_files.items()}
+    assert ws.read_state(seed(), YEAR) == first.state and ws.read_state(donghu(), YEAR) == second.state
+    assert store.place(seed(), YEAR) != store.place(donghu(), YEAR)
+    assert [h.files for h in ws.history(seed(), YEAR)] == [tuple(sorted(seed_files))]
+
+
+def test_a_second_district_in_one_output_folder_is_refused(tmp_path: Path, exporters: None) -> None:
+    """The output folder's years are the folders the office opens, not named by district: a second
+    district in the same year's folder is refused in both languages, naming the district the folder
+    holds, and nothing of the first is read into it or changed."""
+    store = FolderStore(tmp_path / "out", lock_wait=5)
+    ws = Workspace(store=store)
+    ws.export(seed(), YEAR, [("ical", {})])
+    before = {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    attempts: list[Callable[[], object]] = [
+        lambda: ws.export(donghu(), YEAR, [("ical", {})]), lambda: ws.update(donghu(), YEAR),
+        lambda: store.load(donghu(), YEAR), lambda: store.read(donghu(), YEAR, "ical/全部.ics"),
+        lambda: store.digests(donghu(), YEAR, ["ical/全部.ics"]), lambda: store.archived(donghu(), YEAR),
+        lambda: store.save(donghu(), YEAR, Commit(planned()), expected=None)]
+    for attempt in attempts:
+        with pytest.raises(ExportError) as info:
+            attempt()
+        en, zh = info.value.render("en"), info.value.render("zh")
+        assert f"the district {seed().info.id!r}" in en and f"not of {donghu().info.id!r}" in en
+        assert f"区 {seed().info.id} 的{YEAR}年" in zh and "另用一个输出文件夹" in zh
+    assert {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()} == before
+    assert ws.update(donghu(), YEAR + 1).created  # another year's folder is the second district's to take
+
+
 # ------------------------------------------------------------------------- the workspace on a store
 def test_a_letter_once_issued_keeps_its_bytes(make_store: StoreFactory, exporters: None) -> None:
     """A move after the letters went out: the re-export issues new invitations, and the store still
     gives the first ones byte for byte under 已作废/1/; the history says which export did what."""
     ws = Workspace(store=make_store())
     first = ws.export(seed(), YEAR, [("docx", {"kinds": "invitation"})], issued_on=dt.date(2026, 12, 1))
-    originals = {r.path: ws.store.read(YEAR, r.path) for r in first.state.letters
+    originals = {r.path: ws.store.read(seed(), YEAR, r.path) for r in first.state.letters
                  if r.kind == "invitation" and r.engagement == MOVED}
     assert originals and all(data for data in originals.values())
     assert first.revision == ws.load(seed(), YEAR).revision  # type: ignore[union-attr]
     ws.update(seed(), YEAR, [Change("move", MOVED, dt.date(2027, 4, 20), dt.time(14, 30))])
     second = ws.export(seed(), YEAR, [("docx", {"kinds": "invitation"})], issued_on=dt.date(2027, 1, 11))
     for path, data in originals.items():
-        assert ws.store.read(YEAR, f"{ARCHIVE}/1/{path}") == data
-        assert (f"{ARCHIVE}/1/{path}") in ws.store.archived(YEAR)
+        assert ws.store.read(seed(), YEAR, f"{ARCHIVE}/1/{path}") == data
+        assert (f"{ARCHIVE}/1/{path}") in ws.store.archived(seed(), YEAR)
     history = ws.history(seed(), YEAR)
     assert [h.export for h in history] == [1, 2]
     assert set(originals) <= set(history[0].archived)
     issued_now = {r.doc_number for r in second.state.letters if r.revision == 2}
     assert issued_now and set(history[1].letters) == issued_now
-    digests = ws.store.digests(YEAR, [f.path for f in second.state.manifest.files])
+    digests = ws.store.digests(seed(), YEAR, [f.path for f in second.state.manifest.files])
     assert digests == {f.path: f.sha256 for f in second.state.manifest.files}
 
 
@@ -280,8 +335,8 @@ def test_the_same_year_from_either_store(tmp_path: Path, exporters: None) -> Non
                                   issued_on=dt.date(2026, 12, 1)))
     assert outcomes[0].state == outcomes[1].state and outcomes[0].written and outcomes[1].revision.startswith("m")
     paths = [f.path for f in outcomes[0].state.manifest.files]
-    assert [folder.store.read(YEAR, p) for p in paths] == [memory.store.read(YEAR, p) for p in paths]
-    assert all(folder.store.read(YEAR, p) for p in paths)
+    assert [folder.store.read(seed(), YEAR, p) for p in paths] == [memory.store.read(seed(), YEAR, p) for p in paths]
+    assert all(folder.store.read(seed(), YEAR, p) for p in paths)
 
 
 def test_the_workspace_takes_a_folder_or_a_store(tmp_path: Path) -> None:
@@ -366,11 +421,11 @@ class SameAnswers(RuleBasedStateMachine):
         loaded = [store.load(seed(), YEAR) for store in self.stores]
         assert [s.state if s else None for s in loaded] == [self.state, self.state]
         assert [s.revision if s else None for s in loaded] == [r[-1] for r in self.revisions]
-        archived = [store.archived(YEAR) for store in self.stores]
+        archived = [store.archived(seed(), YEAR) for store in self.stores]
         assert archived[0] == archived[1]
         for path in (*PATHS, *archived[0]):
-            assert self.stores[0].read(YEAR, path) == self.stores[1].read(YEAR, path)
-        assert dict(self.stores[0].digests(YEAR, PATHS)) == dict(self.stores[1].digests(YEAR, PATHS))
+            assert self.stores[0].read(seed(), YEAR, path) == self.stores[1].read(seed(), YEAR, path)
+        assert dict(self.stores[0].digests(seed(), YEAR, PATHS)) == dict(self.stores[1].digests(seed(), YEAR, PATHS))
         history: list[tuple[ExportEntry, ...]] = [store.history(seed(), YEAR) for store in self.stores]
         assert history[0] == history[1]
 
@@ -382,8 +437,6 @@ test_the_two_stores_answer_alike = SameAnswers.TestCase
 
 def test_nothing_writes_over_what_is_archived() -> None:
     """A commit into 已作废/, or an archive move out of it, is refused as a value, before any store sees it."""
-    from liaison.base.errors import ExportError
-
     with pytest.raises(ExportError, match="never writes into"):
         Commit(planned(), ((f"{ARCHIVE}/1/通知/01.docx", b"forged"),))
     with pytest.raises(ExportError, match="is archived into"):

@@ -1,7 +1,7 @@
 """The folder-and-JSON store: a district's years as the folders of an output folder (``--out``).
 
-``out/<year>/`` holds the year's state (``plan-<district>-<year>.json``), what the last export wrote,
-and ``已作废/`` with what earlier exports wrote and a later one replaced or dropped, grouped by the
+``out/<year>/`` holds one district's year: its state (``plan-<district>-<year>.json``), what the
+last export wrote, and ``已作废/`` with what earlier exports wrote and a later one replaced or dropped, grouped by the
 export that wrote them. A save with files stages the new folder beside the old one on the same file
 system and swaps it in under a journal (:class:`~liaison_workspace.folder.YearFolders`): a crash at
 any instruction leaves the previous year or the new one, whole, and the next command finishes or
@@ -10,6 +10,10 @@ state file atomically (:func:`~liaison_workspace.durable.write_atomic`). One com
 an output folder: a lock on the folder makes a second one wait, then stop with a clear message. A
 failure of the system (no space, no permission, a read-only or immutable file …) is one
 :class:`~liaison.base.errors.StorageError` naming the path and the fix.
+
+An output folder holds one district's years: the files of ``out/<year>/`` are not named by district
+(they are the folder the office opens), so a second district in the same year's folder is refused
+with an error naming the district whose year the folder holds, never mixed in.
 
 The revision is the sha256 of the state file's bytes: it changes whenever the state does, also when
 a clerk edits the file by hand. The history (:meth:`FolderStore.history`) is what the state and
@@ -77,7 +81,7 @@ class FolderStore:
     def folder(self, year: int) -> Path:
         return self.root / str(year)
 
-    def place(self, year: int) -> str:
+    def place(self, district: District, year: int) -> str:
         return str(self.folder(year))
 
     def state_path(self, district: District, year: int) -> Path:
@@ -94,6 +98,7 @@ class FolderStore:
             if not self.root.is_dir():
                 return None
             with self._locked(year, create=False):
+                self._check_owner(district, year)
                 return self._load(district, year)
 
     def _load(self, district: District, year: int) -> Stored | None:
@@ -120,31 +125,56 @@ class FolderStore:
             return None
         return revision_of(read_file(path))
 
-    def digests(self, year: int, paths: Iterable[str]) -> dict[str, str]:
+    def digests(self, district: District, year: int, paths: Iterable[str]) -> dict[str, str]:
+        with self._system_errors(doing=_READING, unchanged=False):
+            self._check_owner(district, year)
         folder = self.folder(year)
         return {path: d for path in paths if (d := _digest(folder / path)) is not None}
 
-    def read(self, year: int, path: str) -> bytes | None:
+    def read(self, district: District, year: int, path: str) -> bytes | None:
         target = self.folder(year) / path
-        if target.is_symlink() or not target.is_file():
-            return None
         with self._system_errors(doing=_READING, unchanged=False):
+            self._check_owner(district, year)
+            if target.is_symlink() or not target.is_file():
+                return None
             return target.read_bytes()
 
-    def archived(self, year: int) -> tuple[str, ...]:
+    def archived(self, district: District, year: int) -> tuple[str, ...]:
+        with self._system_errors(doing=_READING, unchanged=False):
+            self._check_owner(district, year)
         folder = self.folder(year)
         return tuple(path for path in _files_in(folder) if path.startswith(f"{ARCHIVE}/"))
 
     def history(self, district: District, year: int) -> tuple[ExportEntry, ...]:
         stored = self.load(district, year)
-        return export_history(stored.state if stored else None, self.archived(year))
+        return export_history(stored.state if stored else None, self.archived(district, year))
+
+    def _check_owner(self, district: District, year: int) -> None:
+        """The year's folder holds no other district's year (its state file names the district)."""
+        folder = self.folder(year)
+        if folder.is_symlink() or not folder.is_dir():
+            return
+        ours, head, tail = state_file_name(district.info.id, year), "plan-", f"-{year}.json"
+        others = sorted(e.name for e in folder.iterdir() if e.name != ours and e.name.startswith(head)
+                        and e.name.endswith(tail) and len(e.name) > len(head) + len(tail) and e.is_file())
+        if not others:
+            return
+        held, mine = others[0][len(head):-len(tail)], district.info.id
+        raise ExportError(f"{folder} holds the {year} of the district {held!r} ({others[0]}), not of {mine!r}: "
+                          "an output folder holds one district's years; nothing was read or changed",
+                          file=str(folder), fix=f"give the district {mine!r} an output folder of its own (--out DIR)",
+                          message_zh=f"{folder} 存放的是区 {held} 的{year}年（{others[0]}），不是区 {mine} 的："
+                                     "一个输出文件夹只存放一个区的年度；未读取或修改任何内容",
+                          fix_zh=f"请为区 {mine} 另用一个输出文件夹（--out DIR）")
 
     # -- the lock -------------------------------------------------------------------------------------
     @contextmanager
-    def lock(self, year: int) -> Iterator[None]:
-        """:meth:`_locked`, creating the output folder if it is missing; a failure of the system in
-        here is the one :class:`StorageError`."""
+    def lock(self, district: District, year: int) -> Iterator[None]:
+        """:meth:`_locked`, creating the output folder if it is missing, for the district's year (a
+        folder holding another district's year is refused); a failure of the system in here is the
+        one :class:`StorageError`."""
         with self._system_errors(), self._locked(year):
+            self._check_owner(district, year)
             yield
 
     @contextmanager
@@ -211,6 +241,7 @@ class FolderStore:
         :class:`RevisionConflict`), then the year's folder (no link, no special file, nothing in the
         way of a path the save writes)."""
         with self._system_errors(), self._locked(year):
+            self._check_owner(district, year)
             current = self._revision(district, year)
             if current != expected:
                 raise RevisionConflict.of(str(self.state_path(district, year)), current=current, expected=expected)

@@ -110,14 +110,14 @@ class Workspace:
         return self._folders().folders
 
     def folder(self, year: int) -> Path:
-        return Path(self.store.place(year))
+        return self._folders().folder(year)
 
     def state_path(self, district: District, year: int) -> Path:
         return self.folder(year) / state_file_name(district.info.id, year)
 
-    def locked(self, year: int) -> AbstractContextManager[None]:
-        """The store's lock on the year (:meth:`YearStore.lock`)."""
-        return self.store.lock(year)
+    def locked(self, district: District, year: int) -> AbstractContextManager[None]:
+        """The store's lock on the district's year (:meth:`YearStore.lock`)."""
+        return self.store.lock(district, year)
 
     # -- reading --------------------------------------------------------------------------------------
     def read_state(self, district: District, year: int) -> YearState | None:
@@ -154,16 +154,16 @@ class Workspace:
         exporters = [(find_exporter(name), given) for name, given in formats]
         for chosen, given in exporters:
             chosen.typed_options(given)
-        with self.store.lock(year):
+        with self.store.lock(district, year):
             stored = self.store.load(district, year)
             state = stored.state if stored is not None else None
-            on_disk = self.store.digests(year, [f.path for f in (state.manifest.files if state else ())])
+            on_disk = self.store.digests(district, year, [f.path for f in (state.manifest.files if state else ())])
             result = build_export(district, year, state, exporters, records=records, calendar=calendar,
                                   options=options, events=events, replan=replan, issued_on=issued_on, on_disk=on_disk,
                                   notices=notices)
             commit = Commit(result.state, tuple((a.path, a.data) for _, a in result.writes), result.archive)
             revision = self.store.save(district, year, commit, expected=stored.revision if stored else None)
-        folder = self.folder(year)
+        folder = Path(self.store.place(district, year))
         written = tuple((n, str(folder / a.path), len(a.data)) for n, a in result.writes)
         return ExportOutcome(folder=folder, state=result.state, written=written, archived=result.archive,
                              kept_edits=result.kept_edits, unchanged=result.unchanged, notes=self.take_notes(),
@@ -177,7 +177,7 @@ class Workspace:
         """Apply changes (confirm, move, cancel, held) to the year's state and save it; a year without
         a state is planned first. ``notices`` as for :meth:`export`."""
         check_year(year)
-        with self.store.lock(year):
+        with self.store.lock(district, year):
             stored = self.store.load(district, year)
             state = stored.state if stored is not None else None
             calendar, used = year_calendar(state, year, calendar, notices)
@@ -192,7 +192,8 @@ class Workspace:
             new_state = attrs.evolve(state.with_plan(after), events_seen=seen, notices=used)
             revision = self.store.save(district, year, Commit(new_state),
                                        expected=stored.revision if stored else None)
-        return UpdateOutcome(self.state_path(district, year), state.plan, after, created, self.take_notes(), revision)
+        path = Path(self.store.place(district, year)) / state_file_name(district.info.id, year)
+        return UpdateOutcome(path, state.plan, after, created, self.take_notes(), revision)
 
     # -- publishing -----------------------------------------------------------------------------------
     @contextmanager
@@ -203,10 +204,10 @@ class Workspace:
         lock is held while the publisher runs, so each write the target acknowledges is stored
         before the next is sent (a publisher killed loses at most the one in flight) and no other
         writer changes the state between two records."""
-        with self.store.lock(year):
+        with self.store.lock(district, year):
             stored = self.store.load(district, year)
             if stored is None:
-                raise NoState(self.store.place(year), year)
+                raise NoState(self.store.place(district, year), year)
             current, revision = stored.state, stored.revision
 
             def record(publication: Publication) -> None:

@@ -1,7 +1,8 @@
 """The year's state behind one store: what the workspace, the command line and publishing need of
 the place a year lives, as a protocol a folder, memory or a database implements.
 
-Values in and out, nothing read or written here. A store holds, per year of a district:
+Values in and out, nothing read or written here. A store holds, per district and year — everything
+is keyed by both (the district's id and the year), so two districts' years never mix:
 
 - **the state** (:class:`~liaison.year.state.YearState`) with an opaque **revision** tag
   (:class:`Stored`): the tag changes whenever the state does, so a service can send it as an ETag;
@@ -129,11 +130,11 @@ class NoState(DataError):
 class YearStore(Protocol):
     """Where a district's years live (see the module docstring)."""
 
-    def place(self, year: int) -> str:
-        """The year's place as the user knows it, for messages: a folder, a database row."""
+    def place(self, district: District, year: int) -> str:
+        """The district's year's place as the user knows it, for messages: a folder, a database row."""
         ...
 
-    def lock(self, year: int) -> AbstractContextManager[None]:
+    def lock(self, district: District, year: int) -> AbstractContextManager[None]:
         """One writer at a time (re-entrant for its holder): wait a while for another, then stop
         with an error. What a crash interrupted is finished or rolled back as it is taken."""
         ...
@@ -147,16 +148,16 @@ class YearStore(Protocol):
         had no state); :class:`RevisionConflict` if the store holds another. The new revision."""
         ...
 
-    def digests(self, year: int, paths: Iterable[str]) -> Mapping[str, str]:
-        """The sha256 of each of ``paths`` the year holds now (a path it does not hold is left out):
+    def digests(self, district: District, year: int, paths: Iterable[str]) -> Mapping[str, str]:
+        """The sha256 of each of ``paths`` the district's year holds now (a path it does not hold is left out):
         what an export compares with what the last one wrote (an edited workbook, a lost file)."""
         ...
 
-    def read(self, year: int, path: str) -> bytes | None:
-        """The bytes at ``path`` in the year (``已作废/<revision>/…`` for an archived file), or None."""
+    def read(self, district: District, year: int, path: str) -> bytes | None:
+        """The bytes at ``path`` in the district's year (``已作废/<revision>/…`` for an archived file), or None."""
         ...
 
-    def archived(self, year: int) -> tuple[str, ...]:
+    def archived(self, district: District, year: int) -> tuple[str, ...]:
         """The paths under ``已作废/``, sorted: the bytes earlier exports replaced or dropped."""
         ...
 
