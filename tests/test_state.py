@@ -244,11 +244,12 @@ def test_random_years_keep_what_was_agreed_identities_and_numbers(exporters: Non
             else:
                 day = min(max(engagement.date + dt.timedelta(days=delta), dt.date(YEAR, 1, 4)), dt.date(YEAR, 12, 30))
                 change = Change(action, engagement.id, day if action == "move" else None)
-                text = ws.state_path(seed, YEAR).read_bytes()
+                state_path = ws.folder(YEAR) / state_file_name(seed.info.id, YEAR)
+                text = state_path.read_bytes()
                 try:
                     ws.update(seed, YEAR, [change])
                 except ChangeRefused:
-                    assert ws.state_path(seed, YEAR).read_bytes() == text  # refused: nothing written
+                    assert state_path.read_bytes() == text  # refused: nothing written
                     assert engagement.status != Status.PROPOSED
             state = ws.read_state(seed, YEAR)
             assert state is not None

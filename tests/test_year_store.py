@@ -32,7 +32,7 @@ from liaison.host.publishing import Publisher, PublishError, PublishRequest, Pub
 from liaison.law.district import District
 from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
 from liaison.year.reconcile import Change, apply_changes
-from liaison.year.state import ARCHIVE, YearState
+from liaison.year.state import ARCHIVE, YearState, state_file_name
 from liaison.year.store import Commit, ExportEntry, NoState, RevisionConflict, YearStore
 from liaison_workspace import FolderStore, MemoryStore, Workspace
 
@@ -260,6 +260,25 @@ def test_a_letter_once_issued_keeps_its_bytes(make_store: StoreFactory, exporter
     assert issued_now and set(history[1].letters) == issued_now
     digests = ws.store.digests(seed(), YEAR, [f.path for f in second.state.manifest.files])
     assert digests == {f.path: f.sha256 for f in second.state.manifest.files}
+
+
+def test_outcomes_name_paths_inside_the_store(make_store: StoreFactory, exporters: None) -> None:
+    """An export's and an update's outcome carry paths inside the year and the store's place for it,
+    whatever the store: each written path reads back from the store with the size the outcome gives."""
+    store = make_store()
+    ws = Workspace(store=store)
+    updated = ws.update(seed(), YEAR)
+    assert updated.place == store.place(seed(), YEAR) and updated.path == state_file_name(seed().info.id, YEAR)
+    assert updated.shown == f"{store.place(seed(), YEAR)}/{updated.path}"
+    exported = ws.export(seed(), YEAR, [("ical", {})])
+    assert exported.place == store.place(seed(), YEAR) and exported.written
+    for _name, path, size in exported.written:
+        assert not path.startswith(("/", "<")) and len(store.read(seed(), YEAR, path) or b"") == size
+    if isinstance(store, FolderStore):
+        assert exported.folder == store.folder(YEAR) == ws.folder(YEAR)
+        assert exported.shown(exported.written[0][1]) == str(store.folder(YEAR) / exported.written[0][1])
+    else:
+        assert exported.folder is None and "<memory>" in exported.place
 
 
 def test_an_export_from_a_stale_read_is_refused_by_the_store(make_store: StoreFactory, exporters: None) -> None:

@@ -326,7 +326,7 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
         views.print_notes(outcome.notes, lang=lang)
         result = outcome.after
         if out_dir is not None and fmt == "text":
-            views.print_changes(district, outcome.before, result, outcome.path, lang=lang, created=outcome.created)
+            views.print_changes(district, outcome.before, result, outcome.shown, lang=lang, created=outcome.created)
         if fmt == "json":  # with --out, the whole state as written (letters, manifest, publications too)
             written = workspace.read_state(district, year) if out_dir is not None else None
             state = written or YearState.of(result)

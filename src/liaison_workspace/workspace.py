@@ -40,48 +40,62 @@ from liaison.year.publications import Publication
 from liaison.year.reconcile import Change, apply_changes, update_plan
 from liaison.year.state import YearState, state_file_name, year_calendar
 from liaison.year.store import Commit, ExportEntry, NoState, Note, Stored, YearStore
-from liaison_workspace.folder import YearFolders
-from liaison_workspace.store import FolderStore
 
 __all__ = ["ExportOutcome", "UpdateOutcome", "Workspace", "renamed"]
 
 
 @attrs.frozen(kw_only=True)
 class ExportOutcome:
-    """What an export did: the new state, the files written, archived, left alone, unchanged, the
-    notes of the store's recovery (an interrupted command finished or rolled back, a leftover that
-    could not be removed), and the state's new revision."""
+    """What an export did: the new state, the files written, archived, left alone, unchanged — each
+    path inside the year, as the store holds it —, the notes of the store's recovery (an interrupted
+    command finished or rolled back, a leftover that could not be removed), and the state's new
+    revision. ``place`` is the year's place as the store names it (:meth:`YearStore.place`: a folder,
+    ``<memory>/…``); ``folder`` the year's folder when the store is an output folder, else None."""
 
-    folder: Path
+    place: str
     state: YearState
-    written: tuple[tuple[str, str, int], ...]  # (exporter, path, bytes)
+    written: tuple[tuple[str, str, int], ...]  # (exporter, path inside the year, bytes)
     archived: tuple[tuple[str, str], ...]  # (path, archive path)
     kept_edits: tuple[str, ...]
     unchanged: tuple[str, ...]
     notes: tuple[Note, ...] = ()
     revision: str = ""
+    folder: Path | None = None
 
     @property
     def plan(self) -> Plan:
         return self.state.plan
 
+    def shown(self, path: str) -> str:
+        """A path inside the year as the user finds it: under the year's place."""
+        return f"{self.place}/{path}"
 
-@attrs.frozen
+
+@attrs.frozen(kw_only=True)
 class UpdateOutcome:
-    """What an update changed: the plan before and after (the state is saved), and its new revision."""
+    """What an update changed: the plan before and after (the state is saved), and its new revision.
+    ``path`` is the state's name inside the year (``plan-<district>-<year>.json``, the file the
+    output folder holds it in), ``place`` the year's place as the store names it."""
 
-    path: Path
+    place: str
+    path: str
     before: Plan  # the plan the changes were made to
     after: Plan
     created: bool = False  # the year had no state: it was planned first
     notes: tuple[Note, ...] = ()
     revision: str = ""
 
+    @property
+    def shown(self) -> str:
+        """Where the state was saved, as the user finds it."""
+        return f"{self.place}/{self.path}"
+
 
 class Workspace:
     """A district's years in a store: ``Workspace(root)`` for the output folder ``root`` (``--out``,
     :class:`~liaison_workspace.store.FolderStore`, ``lock_wait`` seconds to wait for another command),
-    ``Workspace(store=…)`` for any :class:`~liaison.year.store.YearStore`.
+    ``Workspace(store=…)`` for any :class:`~liaison.year.store.YearStore`. Everything it does goes
+    through the protocol; :attr:`root` and :meth:`folder` are there for an output folder's callers.
 
     The store gathers notes of what its recovery did or could not do (:class:`Note`) until
     :meth:`take_notes` hands them over; an export's or update's outcome carries those of its call."""
@@ -90,30 +104,30 @@ class Workspace:
                  lock_wait: float = 30.0) -> None:
         if (root is None) == (store is None):
             raise TypeError("Workspace(root) for an output folder, or Workspace(store=…): one of the two")
-        self.store: YearStore = store if store is not None else FolderStore(root or ".", lock_wait=lock_wait)
+        if store is None:
+            from liaison_workspace.store import FolderStore  # the one place a folder becomes a store
+
+            store = FolderStore(root or ".", lock_wait=lock_wait)
+        self.store: YearStore = store
 
     def take_notes(self) -> tuple[Note, ...]:
         return self.store.take_notes()
 
-    # -- the output folder (a FolderStore's) ----------------------------------------------------------
-    def _folders(self) -> FolderStore:
-        if not isinstance(self.store, FolderStore):
-            raise TypeError(f"{self.store!r} is not an output folder")
-        return self.store
-
+    # -- an output folder's (a FolderStore's), for the callers that print or open its paths ----------
     @property
     def root(self) -> Path:
-        return self._folders().root
-
-    @property
-    def folders(self) -> YearFolders:
-        return self._folders().folders
+        """The output folder (a workspace on a :class:`FolderStore`; a TypeError for another store)."""
+        root = getattr(self.store, "root", None)
+        if not isinstance(root, Path):
+            raise TypeError(f"{self.store!r} is not an output folder")
+        return root
 
     def folder(self, year: int) -> Path:
-        return self._folders().folder(year)
+        """The year's folder in the output folder (:attr:`root`)."""
+        return self.root / str(year)
 
-    def state_path(self, district: District, year: int) -> Path:
-        return self.folder(year) / state_file_name(district.info.id, year)
+    def _folder(self, year: int) -> Path | None:
+        return self.folder(year) if isinstance(getattr(self.store, "root", None), Path) else None
 
     def locked(self, district: District, year: int) -> AbstractContextManager[None]:
         """The store's lock on the district's year (:meth:`YearStore.lock`)."""
@@ -163,11 +177,10 @@ class Workspace:
                                   notices=notices)
             commit = Commit(result.state, tuple((a.path, a.data) for _, a in result.writes), result.archive)
             revision = self.store.save(district, year, commit, expected=stored.revision if stored else None)
-        folder = Path(self.store.place(district, year))
-        written = tuple((n, str(folder / a.path), len(a.data)) for n, a in result.writes)
-        return ExportOutcome(folder=folder, state=result.state, written=written, archived=result.archive,
-                             kept_edits=result.kept_edits, unchanged=result.unchanged, notes=self.take_notes(),
-                             revision=revision)
+        written = tuple((n, a.path, len(a.data)) for n, a in result.writes)
+        return ExportOutcome(place=self.store.place(district, year), state=result.state, written=written,
+                             archived=result.archive, kept_edits=result.kept_edits, unchanged=result.unchanged,
+                             notes=self.take_notes(), revision=revision, folder=self._folder(year))
 
     # -- updates to the state -----------------------------------------------------------------------
     def update(self, district: District, year: int, changes: Sequence[Change] = (), *, force: bool = False,
@@ -192,8 +205,9 @@ class Workspace:
             new_state = attrs.evolve(state.with_plan(after), events_seen=seen, notices=used)
             revision = self.store.save(district, year, Commit(new_state),
                                        expected=stored.revision if stored else None)
-        path = Path(self.store.place(district, year)) / state_file_name(district.info.id, year)
-        return UpdateOutcome(path, state.plan, after, created, self.take_notes(), revision)
+        return UpdateOutcome(place=self.store.place(district, year), path=state_file_name(district.info.id, year),
+                             before=state.plan, after=after, created=created, notes=self.take_notes(),
+                             revision=revision)
 
     # -- publishing -----------------------------------------------------------------------------------
     @contextmanager
