@@ -74,11 +74,17 @@ def state_of(folder: Path, district: District) -> YearState:
 
 
 def assert_folder_is_manifest(folder: Path, state: YearState) -> None:
-    """The year's folder holds exactly what the manifest lists, the state file, and the archive."""
+    """The year's folder holds exactly what the manifest lists, the state file, the archive, and the
+    history of its states (the current one last)."""
     listed = {f.path for f in state.manifest.files}
     present = set(tree(folder))
     archived = {p for p in present if p.startswith(f"{ARCHIVE}/")}
-    assert present - archived == listed | {state_file_name(state.district, state.year)}
+    history = sorted(p for p in present if p.startswith(".history/"))
+    assert history and all(re.fullmatch(r"\.history/\d{6}-(export|update|publication|unknown)(-\d+)?\.json", p)
+                           for p in history)
+    state_file = state_file_name(state.district, state.year)
+    assert (folder / history[-1]).read_bytes() == (folder / state_file).read_bytes()
+    assert present - archived - set(history) == listed | {state_file}
     for f in state.manifest.files:
         if f.policy != "keep_edits":
             assert hashlib.sha256((folder / f.path).read_bytes()).hexdigest() == f.sha256, f.path

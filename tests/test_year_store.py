@@ -33,7 +33,7 @@ from liaison.law.district import District
 from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
 from liaison.year.reconcile import Change, apply_changes
 from liaison.year.state import ARCHIVE, YearState, state_file_name
-from liaison.year.store import Commit, ExportEntry, NoState, RevisionConflict, YearStore
+from liaison.year.store import Commit, NoRevision, NoState, RevisionConflict, YearStore
 from liaison_workspace import FolderStore, MemoryStore, Workspace
 
 YEAR = 2027
@@ -281,6 +281,57 @@ def test_outcomes_name_paths_inside_the_store(make_store: StoreFactory, exporter
         assert exported.folder is None and "<memory>" in exported.place
 
 
+def test_every_revision_is_kept_and_loads_again(make_store: StoreFactory, exporters: None) -> None:
+    """An update, an export and a publication: their revisions, oldest first, each with its kind;
+    each loads again as it was; the export's history entry names its revision; a tag the year never
+    had is refused in both languages."""
+    store = make_store()
+    ws = Workspace(store=store)
+    planned_state = ws.update(seed(), YEAR)
+    exported = ws.export(seed(), YEAR, [("ical", {})])
+    publisher, _ = fake_publisher()
+    ws.publish(seed(), YEAR, publisher, {"url": "https://cal.example/"})
+    revisions = ws.revisions(seed(), YEAR)
+    kinds = [r.kind for r in revisions]  # a publication per write acknowledged (5); the result's, the same, no more
+    assert kinds[:2] == ["update", "export"] and kinds[2:] == ["publication"] * 5
+    assert revisions[0].tag == planned_state.revision and revisions[1].tag == exported.revision
+    assert revisions[1].export == exported.state.manifest.revision and revisions[0].export is None
+    assert revisions[-1].tag == ws.load(seed(), YEAR).revision  # type: ignore[union-attr]
+    first = ws.load(seed(), YEAR, revision=revisions[0].tag)
+    assert first is not None and first.state.plan == planned_state.after and not first.state.manifest.files
+    second = ws.load(seed(), YEAR, revision=revisions[1].tag)
+    assert second is not None and second.state == exported.state and not second.state.publications
+    assert [h.revision for h in ws.history(seed(), YEAR)] == [exported.revision]
+    with pytest.raises(NoRevision) as info:
+        ws.load(seed(), YEAR, revision="no-such-tag")
+    assert "no revision" in info.value.render("en") and "没有版本" in info.value.render("zh")
+    assert store.revisions(donghu(), YEAR + 1) == ()
+
+
+def test_the_folder_keeps_a_state_edited_by_hand_and_drops_what_a_crash_left(tmp_path: Path) -> None:
+    """The output folder's history: a state file edited by hand is a revision of no kind, kept by the
+    next save; an entry newer than the state (a save killed before its state replaced the old one)
+    is not a revision and is removed by the next command."""
+    store = FolderStore(tmp_path / "out", lock_wait=5)
+    ws = Workspace(store=store)
+    ws.update(seed(), YEAR)
+    state_path = store.state_path(seed(), YEAR)
+    edited = state_path.read_bytes().replace(b'"events_seen"', b' "events_seen"', 1)
+    assert edited != state_path.read_bytes()
+    state_path.write_bytes(edited)
+    by_hand = ws.revisions(seed(), YEAR)
+    assert [r.kind for r in by_hand] == ["update", None] and by_hand[-1].tag == hashlib.sha256(edited).hexdigest()
+    ws.update(seed(), YEAR, [Change("confirm", MOVED)])
+    kept = ws.revisions(seed(), YEAR)
+    assert [r.kind for r in kept] == ["update", None, "update"] and kept[1] == by_hand[1]
+    left = store.folder(YEAR) / ".history" / "000099-update.json"  # as a killed save leaves it
+    left.write_bytes(b"{}")
+    (store.folder(YEAR) / ".history" / ".000099-update.json.1.0123abcd.tmp").write_bytes(b"{")
+    assert ws.revisions(seed(), YEAR) == kept
+    assert sorted(p.name for p in left.parent.iterdir()) == ["000001-update.json", "000002-unknown.json",
+                                                             "000003-update.json"]
+
+
 def test_an_export_from_a_stale_read_is_refused_by_the_store(make_store: StoreFactory, exporters: None) -> None:
     """The workspace saves from the revision it read under the lock: a save from any other is
     refused, so nothing another writer saved is ever overwritten."""
@@ -386,6 +437,7 @@ class SameAnswers(RuleBasedStateMachine):
         self.revisions: list[list[str | None]] = [[None], [None]]  # every revision each store gave, in order
         self.states: list[YearState | None] = [None]  # the state each of those revisions names
         self.state: YearState | None = None
+        self.kinds: list[str | None] = []  # the kind of change of each revision saved, in order
         self.export = 0
 
     def teardown(self) -> None:
@@ -402,15 +454,22 @@ class SameAnswers(RuleBasedStateMachine):
         for store, revisions in zip(self.stores, self.revisions, strict=True):
             expected = revisions[back]
             try:
-                revisions.append(store.save(seed(), YEAR, commit, expected=expected))
-                answers.append("saved")
+                saved = store.save(seed(), YEAR, commit, expected=expected)
             except RevisionConflict as exc:
                 assert exc.current == revisions[-1]
                 answers.append("refused")
+                continue
+            if commit.state == self.state and not commit.writes and not commit.archive:
+                assert saved == revisions[-1]  # the same state and no file: no new revision
+                answers.append("unchanged")
+            else:
+                revisions.append(saved)
+                answers.append("saved")
         assert answers[0] == answers[1]
         if answers[0] == "saved":
             self.state = commit.state
             self.states.append(commit.state)
+            self.kinds.append(commit.kind)
 
     @rule(index=st.integers(0, 200), stale=st.sampled_from([0, 0, 1, 2]))
     def agree_one(self, index: int, stale: int) -> None:
@@ -424,16 +483,23 @@ class SameAnswers(RuleBasedStateMachine):
         self.export += 1
         state = attrs.evolve(self.state, manifest=attrs.evolve(self.state.manifest, revision=self.export))
         moves = tuple((path, f"{ARCHIVE}/{self.export}/{path}") for path in archive)
-        self._save(Commit(state, tuple(dict(files).items()), moves), 0)
+        self._save(Commit(state, tuple(dict(files).items()), moves, kind="export"), 0)
 
     @precondition(lambda self: self.state is not None)
     @rule(where=st.sampled_from(["https://a.example/", "https://b.example/"]), etag=st.sampled_from(['"1"', '"2"']))
     def publish(self, where: str, etag: str) -> None:
         assert self.state is not None
+        same = self.state.with_publication(publication(where, etag)) == self.state
         for store, revisions in zip(self.stores, self.revisions, strict=True):
-            revisions.append(record(store, publication(where, etag)))
+            saved = record(store, publication(where, etag))
+            assert (saved == revisions[-1]) == same  # recorded again as it was: no new revision
+            if not same:
+                revisions.append(saved)
+        if same:
+            return
         self.state = self.state.with_publication(publication(where, etag))
         self.states.append(self.state)
+        self.kinds.append("publication")
 
     @invariant()
     def same_answers(self) -> None:
@@ -445,7 +511,16 @@ class SameAnswers(RuleBasedStateMachine):
         for path in (*PATHS, *archived[0]):
             assert self.stores[0].read(seed(), YEAR, path) == self.stores[1].read(seed(), YEAR, path)
         assert dict(self.stores[0].digests(seed(), YEAR, PATHS)) == dict(self.stores[1].digests(seed(), YEAR, PATHS))
-        history: list[tuple[ExportEntry, ...]] = [store.history(seed(), YEAR) for store in self.stores]
+        made = [store.revisions(seed(), YEAR) for store in self.stores]
+        for revisions, given in zip(made, self.revisions, strict=True):
+            assert [r.kind for r in revisions] == self.kinds and [r.tag for r in revisions] == given[1:]
+        for store, revisions in zip(self.stores, made, strict=True):  # an earlier revision loads again
+            for index in {0, len(revisions) - 2} if len(revisions) > 1 else ():
+                earlier = store.load(seed(), YEAR, revision=revisions[index].tag)
+                assert earlier is not None and earlier.state == self.states[index + 1]
+        history = [tuple(attrs.evolve(h, revision=[r.tag for r in revisions].index(h.revision)
+                                      if h.revision is not None else None) for h in store.history(seed(), YEAR))
+                   for store, revisions in zip(self.stores, made, strict=True)]
         assert history[0] == history[1]
 
 

@@ -17,7 +17,16 @@ from contextlib import contextmanager
 from liaison.base.errors import ExportError
 from liaison.law.district import District
 from liaison.year.state import ARCHIVE
-from liaison.year.store import Commit, ExportEntry, Note, RevisionConflict, Stored, export_history
+from liaison.year.store import (
+    Commit,
+    ExportEntry,
+    NoRevision,
+    Note,
+    Revision,
+    RevisionConflict,
+    Stored,
+    export_history,
+)
 
 __all__ = ["MemoryStore"]
 
@@ -30,6 +39,7 @@ class MemoryStore:
         self.lock_wait = lock_wait
         self._states: dict[tuple[str, int], Stored] = {}
         self._files: dict[tuple[str, int], dict[str, bytes]] = {}  # per district and year
+        self._revisions: dict[tuple[str, int], list[tuple[Revision, Stored]]] = {}  # oldest first
         self._lock = threading.RLock()
         self._counter = 0
 
@@ -54,9 +64,18 @@ class MemoryStore:
         finally:
             self._lock.release()
 
-    def load(self, district: District, year: int) -> Stored | None:
+    def load(self, district: District, year: int, *, revision: str | None = None) -> Stored | None:
         with self.lock(district, year):
-            return self._states.get((district.info.id, year))
+            if revision is None:
+                return self._states.get((district.info.id, year))
+            for made, stored in self._revisions.get((district.info.id, year), []):
+                if made.tag == revision:
+                    return stored
+            raise NoRevision(self.place(district, year), revision)
+
+    def revisions(self, district: District, year: int) -> tuple[Revision, ...]:
+        with self.lock(district, year):
+            return tuple(made for made, _ in self._revisions.get((district.info.id, year), []))
 
     def save(self, district: District, year: int, commit: Commit, *, expected: str | None) -> str:
         key = (district.info.id, year)
@@ -65,6 +84,8 @@ class MemoryStore:
             current = held.revision if held is not None else None
             if current != expected:
                 raise RevisionConflict.of(self.place(district, year), current=current, expected=expected)
+            if held is not None and held.state == commit.state and not commit.writes and not commit.archive:
+                return held.revision  # the same state and no file: no new revision (as the folder's)
             files = dict(self._files.get(key, {}))  # changed aside, put in place whole: all or nothing
             for path, to in commit.archive:
                 if path in files:
@@ -73,6 +94,7 @@ class MemoryStore:
                 files[path] = data
             stored = Stored(commit.state, self._next())
             self._files[key], self._states[key] = files, stored
+            self._revisions.setdefault(key, []).append((commit.revision(stored.revision), stored))
             return stored.revision
 
     def _next(self) -> str:
@@ -91,4 +113,5 @@ class MemoryStore:
 
     def history(self, district: District, year: int) -> tuple[ExportEntry, ...]:
         stored = self.load(district, year)
-        return export_history(stored.state if stored else None, self.archived(district, year))
+        return export_history(stored.state if stored else None, self.archived(district, year),
+                              self.revisions(district, year))

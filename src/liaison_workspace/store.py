@@ -16,15 +16,23 @@ An output folder holds one district's years: the files of ``out/<year>/`` are no
 with an error naming the district whose year the folder holds, never mixed in.
 
 The revision is the sha256 of the state file's bytes: it changes whenever the state does, also when
-a clerk edits the file by hand. The history (:meth:`FolderStore.history`) is what the state and
-``已作废/`` tell of — the exports, their files and letters, no clock time, no state-only saves.
+a clerk edits the file by hand. Every state saved is kept in the year's hidden ``.history/`` folder
+(``000007-update.json``, ``000008-export-3.json``: the order, the kind of change, for an export its
+number; the bytes of the state file), written in the same step as the state: inside the staged folder
+of a swap, or durably before the state file is replaced — a save interrupted between the two leaves
+an entry newer than the state, which the next command removes (:meth:`FolderStore._tidy_history`).
+A state the history does not hold (edited by hand, or saved before liaison kept its history) is
+listed last with no kind, and kept as an entry of its own by the next save. The history of exports
+(:meth:`FolderStore.history`) is what the state, ``已作废/`` and these revisions tell of; no clock time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
+import re
 import shutil
 import stat
 import time
@@ -37,9 +45,21 @@ from liaison.formats.state import StateError, parse_state, state_to_json
 from liaison.formats.syntax import read_file
 from liaison.law.district import District
 from liaison.year.state import ARCHIVE, state_file_name
-from liaison.year.store import Commit, ExportEntry, Note, RevisionConflict, Stored, export_history
+from liaison.year.store import (
+    CHANGES,
+    Change,
+    Commit,
+    ExportEntry,
+    NoRevision,
+    Note,
+    Revision,
+    RevisionConflict,
+    Stored,
+    export_history,
+)
 from liaison_workspace.durable import (
     checkpoint,
+    fsync_dir,
     make_folders,
     make_within,
     remove_tree,
@@ -47,11 +67,21 @@ from liaison_workspace.durable import (
     write_atomic,
     write_new,
 )
-from liaison_workspace.folder import TEMP, YearFolders, system_error
+from liaison_workspace.folder import HISTORY, TEMP, YearFolders, system_error
 
 __all__ = ["FolderStore", "revision_of"]
 
 _READING = ("cannot read", "无法读取")
+#: The name of one entry of the year's hidden folder of every state saved (:data:`HISTORY`).
+_ENTRY = re.compile(r"(?P<seq>\d{6})-(?P<kind>export|update|publication|unknown)(?:-(?P<export>\d+))?\.json")
+
+
+_KINDS: dict[str, Change | None] = {**{kind: kind for kind in CHANGES}, "unknown": None}
+
+
+def _entry_name(seq: int, revision: Revision) -> str:
+    tail = f"-{revision.export}" if revision.export is not None else ""
+    return f"{seq:06d}-{revision.kind or 'unknown'}{tail}.json"
 
 
 def revision_of(data: bytes) -> str:
@@ -88,7 +118,7 @@ class FolderStore:
         return self.folder(year) / state_file_name(district.info.id, year)
 
     # -- reading ------------------------------------------------------------------------------------
-    def load(self, district: District, year: int) -> Stored | None:
+    def load(self, district: District, year: int, *, revision: str | None = None) -> Stored | None:
         """The year's state, or None if there is none yet. What a crash interrupted is finished or
         rolled back first (under the lock; an output folder that does not exist is not created). A
         state that is missing while the year's folder holds the files of an earlier export is an
@@ -99,7 +129,65 @@ class FolderStore:
                 return None
             with self._locked(year, create=False):
                 self._check_owner(district, year)
-                return self._load(district, year)
+                current = self._revision(district, year)
+                entries, _ = self._tidy_history(year, current)
+                if revision is None or revision == current:
+                    return self._load(district, year)
+                for _, made, path in entries:
+                    data = path.read_bytes()
+                    if made.tag == revision:
+                        return Stored(parse_state(data, district, year=year, file=str(path)), revision)
+                raise NoRevision(self.place(district, year), revision)
+
+    def revisions(self, district: District, year: int) -> tuple[Revision, ...]:
+        with self._system_errors(doing=_READING, unchanged=False):
+            self._check_root()
+            if not self.root.is_dir():
+                return ()
+            with self._locked(year, create=False):
+                self._check_owner(district, year)
+                current = self._revision(district, year)
+                entries, held = self._tidy_history(year, current)
+                found = tuple(made for _, made, _ in entries)
+                return found if held or current is None else (*found, Revision(current, None))
+
+    def _entries(self, year: int) -> list[tuple[int, Revision, Path]]:
+        """The year's history entries, oldest first (each read once to know its tag)."""
+        folder = self.folder(year) / HISTORY
+        if folder.is_symlink() or not folder.is_dir():
+            return []
+        found: list[tuple[int, Revision, Path]] = []
+        for path in folder.iterdir():
+            named = _ENTRY.fullmatch(path.name)
+            if named is None or path.is_symlink() or not path.is_file():
+                continue
+            export = int(named["export"]) if named["export"] else None
+            made = Revision(revision_of(path.read_bytes()), _KINDS[named["kind"]], export)
+            found.append((int(named["seq"]), made, path))
+        return sorted(found, key=lambda e: e[0])
+
+    def _tidy_history(self, year: int, current: str | None) -> tuple[list[tuple[int, Revision, Path]], bool]:
+        """The history entries up to the one holding the current state, and whether one does. Entries
+        after it — written by a save that was interrupted before its state replaced the old one — and
+        temporary files of an interrupted write are removed (under the lock)."""
+        folder = self.folder(year) / HISTORY
+        entries = self._entries(year)
+        removed = False
+        if folder.is_dir() and not folder.is_symlink():
+            for path in folder.iterdir():
+                if TEMP.fullmatch(path.name) and path.is_file():
+                    path.unlink()
+                    removed = True
+        held = current is not None and any(made.tag == current for _, made, _ in entries)
+        if held:
+            last = max(i for i, (_, made, _) in enumerate(entries) if made.tag == current)
+            for _, _, path in entries[last + 1:]:
+                path.unlink()
+                removed = True
+            entries = entries[:last + 1]
+        if removed:
+            fsync_dir(folder)
+        return entries, held
 
     def _load(self, district: District, year: int) -> Stored | None:
         path = self.state_path(district, year)
@@ -147,7 +235,8 @@ class FolderStore:
 
     def history(self, district: District, year: int) -> tuple[ExportEntry, ...]:
         stored = self.load(district, year)
-        return export_history(stored.state if stored else None, self.archived(district, year))
+        return export_history(stored.state if stored else None, self.archived(district, year),
+                              self.revisions(district, year))
 
     def _check_owner(self, district: District, year: int) -> None:
         """The year's folder holds no other district's year (its state file names the district)."""
@@ -246,15 +335,38 @@ class FolderStore:
             if current != expected:
                 raise RevisionConflict.of(str(self.state_path(district, year)), current=current, expected=expected)
             data = state_to_json(commit.state).encode()
-            if commit.writes or commit.archive:
+            if current == revision_of(data) and not commit.writes and not commit.archive:
+                self._check_tree(year, [state_file_name(district.info.id, year)])
+                return current  # the same state and no file: a plain rerun changes no byte and makes no revision
+            entries, held = self._tidy_history(year, current)
+            seq = entries[-1][0] if entries else 0
+            history: list[tuple[str, bytes]] = []
+            if current is not None and not held:  # a state the history does not hold yet: kept before it goes
+                seq += 1
+                history.append((_entry_name(seq, Revision(current, None)),
+                                read_file(self.state_path(district, year))))
+            history.append((_entry_name(seq + 1, commit.revision(revision_of(data))), data))
+            if commit.writes or commit.archive or current is None:
                 self._check_tree(year, [p for p, _ in commit.writes] + [to for _, to in commit.archive])
-                self.notes += self.folders.swap_in(year, self._stage(district, year, commit, data))
+                self.notes += self.folders.swap_in(year, self._stage(district, year, commit, data, history))
             else:
                 self._check_tree(year, [state_file_name(district.info.id, year)])
-                write_atomic(self.state_path(district, year), data)
+                written: list[Path] = []
+                try:
+                    for name, entry in history:  # on the disk before the state that names it
+                        written.append(self.folder(year) / HISTORY / name)
+                        write_atomic(written[-1], entry, step="history")
+                    write_atomic(self.state_path(district, year), data)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        if self._revision(district, year) != revision_of(data):  # refused: no entry of it stays
+                            for path in written:
+                                path.unlink(missing_ok=True)
+                    raise
             return revision_of(data)
 
-    def _stage(self, district: District, year: int, commit: Commit, state: bytes) -> Path:
+    def _stage(self, district: District, year: int, commit: Commit, state: bytes,
+               history: Sequence[tuple[str, bytes]]) -> Path:
         """The new year's folder, complete and on the disk, beside the old one."""
         folder = self.folder(year)
         staging = self.folders.new_staging(year)
@@ -269,6 +381,10 @@ class FolderStore:
             for path, data in commit.writes:
                 make_within(staging, (staging / path).parent)
                 write_new(staging / path, data, step="stage:write")
+            if history:
+                make_within(staging, staging / HISTORY)
+            for name, entry in history:
+                write_new(staging / HISTORY / name, entry, step="stage:write")
             write_new(staging / state_file_name(district.info.id, year), state, step="stage:state")
             _prune_empty(staging)
             sync_tree(staging)

@@ -39,7 +39,7 @@ from liaison.year.planner import check_year
 from liaison.year.publications import Publication
 from liaison.year.reconcile import Change, apply_changes, update_plan
 from liaison.year.state import YearState, state_file_name, year_calendar
-from liaison.year.store import Commit, ExportEntry, NoState, Note, Stored, YearStore
+from liaison.year.store import Commit, ExportEntry, NoState, Note, Revision, Stored, YearStore
 
 __all__ = ["ExportOutcome", "UpdateOutcome", "Workspace", "renamed"]
 
@@ -139,9 +139,14 @@ class Workspace:
         stored = self.store.load(district, year)
         return stored.state if stored is not None else None
 
-    def load(self, district: District, year: int) -> Stored | None:
-        """The year's state with its revision (what a later save names as ``expected``)."""
-        return self.store.load(district, year)
+    def load(self, district: District, year: int, *, revision: str | None = None) -> Stored | None:
+        """The year's state with its revision (what a later save names as ``expected``); with
+        ``revision``, that earlier state (:meth:`revisions`)."""
+        return self.store.load(district, year, revision=revision)
+
+    def revisions(self, district: District, year: int) -> tuple[Revision, ...]:
+        """Every state the year has had, oldest first: tag, kind of change, and when where the store knows."""
+        return self.store.revisions(district, year)
 
     def history(self, district: District, year: int) -> tuple[ExportEntry, ...]:
         return self.store.history(district, year)
@@ -175,7 +180,8 @@ class Workspace:
             result = build_export(district, year, state, exporters, records=records, calendar=calendar,
                                   options=options, events=events, replan=replan, issued_on=issued_on, on_disk=on_disk,
                                   notices=notices)
-            commit = Commit(result.state, tuple((a.path, a.data) for _, a in result.writes), result.archive)
+            commit = Commit(result.state, tuple((a.path, a.data) for _, a in result.writes), result.archive,
+                            kind="export")
             revision = self.store.save(district, year, commit, expected=stored.revision if stored else None)
         written = tuple((n, a.path, len(a.data)) for n, a in result.writes)
         return ExportOutcome(place=self.store.place(district, year), state=result.state, written=written,
@@ -227,7 +233,7 @@ class Workspace:
             def record(publication: Publication) -> None:
                 nonlocal current, revision
                 current = current.with_publication(publication)
-                revision = self.store.save(district, year, Commit(current), expected=revision)
+                revision = self.store.save(district, year, Commit(current, kind="publication"), expected=revision)
 
             yield stored.state, record
 
