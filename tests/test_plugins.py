@@ -325,3 +325,43 @@ def test_the_publish_command_only_parses_and_prints(tmp_path: Path) -> None:
         assert state.publication("board", "board:1") == Publication("board", "board:1")
     finally:
         plugins.plugin_manager().unregister(name="board")
+
+
+def test_a_publishers_own_bug_is_an_error_naming_it(tmp_path: Path) -> None:
+    """A publisher that fails with its own bug (not a PublishError) reaches the user as one error in
+    the output's language naming the publisher and its plugin, never a traceback; what it recorded
+    before it failed stays in the year's state."""
+    from liaison.formats.district import seed_district
+    from liaison.formats.state import parse_state
+
+    class Crashing:
+        @staticmethod
+        @liaison.hookimpl
+        def register_publishers(register: Callable[[Publisher], None]) -> None:
+            def publish(request: PublishRequest) -> PublishResult:
+                assert request.record is not None
+                request.record(Publication("crashing", request.options["url"]))  # acknowledged, then the bug
+                raise KeyError("oops")
+
+            register(Publisher("crashing", "a publisher with a bug", publish,
+                               options=(Option(name="url", type="text"),)))
+
+    out = str(tmp_path / "out")
+    plugins.register(Crashing, name="liaison-crashing")
+    try:
+        assert CliRunner().invoke(cli, ["plan", "--year", "2027", "--out", out]).exit_code == 0
+        said = {}
+        for lang in ("en", "zh"):
+            result = CliRunner().invoke(cli, ["publish", "crashing", "--year", "2027", "--out", out,
+                                              "--url", "board:1", "--lang", lang])
+            assert result.exit_code == 1
+            said[lang] = (result.stdout + result.stderr).strip()
+            assert "Traceback" not in said[lang] and "exception:" not in said[lang]
+        assert said["en"].startswith("error: the publisher crashing (liaison-crashing) failed: KeyError")
+        assert "report this to the authors of liaison-crashing" in said["en"]
+        assert said["zh"].startswith("错误: 发布插件 crashing (liaison-crashing) 出错"), said["zh"]
+        assert "KeyError" not in said["zh"] and "请向 liaison-crashing 的作者报告" in said["zh"]
+        state = parse_state((tmp_path / "out" / "2027" / "plan-seed-2027.json").read_bytes(), seed_district())
+        assert state.publication("crashing", "board:1") == Publication("crashing", "board:1")
+    finally:
+        plugins.plugin_manager().unregister(name="liaison-crashing")

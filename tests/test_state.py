@@ -74,11 +74,17 @@ def state_of(folder: Path, district: District) -> YearState:
 
 
 def assert_folder_is_manifest(folder: Path, state: YearState) -> None:
-    """The year's folder holds exactly what the manifest lists, the state file, and the archive."""
+    """The year's folder holds exactly what the manifest lists, the state file, the archive, and the
+    history of its states (the current one last)."""
     listed = {f.path for f in state.manifest.files}
     present = set(tree(folder))
     archived = {p for p in present if p.startswith(f"{ARCHIVE}/")}
-    assert present - archived == listed | {state_file_name(state.district, state.year)}
+    history = sorted(p for p in present if p.startswith(".history/"))
+    assert history and all(re.fullmatch(r"\.history/\d{6}-(export|update|publication|unknown)(-\d+)?\.json", p)
+                           for p in history)
+    state_file = state_file_name(state.district, state.year)
+    assert (folder / history[-1]).read_bytes() == (folder / state_file).read_bytes()
+    assert present - archived - set(history) == listed | {state_file}
     for f in state.manifest.files:
         if f.policy != "keep_edits":
             assert hashlib.sha256((folder / f.path).read_bytes()).hexdigest() == f.sha256, f.path
@@ -244,11 +250,12 @@ def test_random_years_keep_what_was_agreed_identities_and_numbers(exporters: Non
             else:
                 day = min(max(engagement.date + dt.timedelta(days=delta), dt.date(YEAR, 1, 4)), dt.date(YEAR, 12, 30))
                 change = Change(action, engagement.id, day if action == "move" else None)
-                text = ws.state_path(seed, YEAR).read_bytes()
+                state_path = ws.folder(YEAR) / state_file_name(seed.info.id, YEAR)
+                text = state_path.read_bytes()
                 try:
                     ws.update(seed, YEAR, [change])
                 except ChangeRefused:
-                    assert ws.state_path(seed, YEAR).read_bytes() == text  # refused: nothing written
+                    assert state_path.read_bytes() == text  # refused: nothing written
                     assert engagement.status != Status.PROPOSED
             state = ws.read_state(seed, YEAR)
             assert state is not None
@@ -368,7 +375,9 @@ def test_a_planted_link_stops_the_export_before_anything_is_written(exporters: N
 
 
 def _hold_lock(root: str, ready: Any, release: Any) -> None:
-    with Workspace(root).locked(YEAR):
+    from liaison.formats.district import seed_district
+
+    with Workspace(root).locked(seed_district(), YEAR):
         ready.set()
         release.wait(30)
 

@@ -397,16 +397,16 @@ def print_export_summary(district: District, outcome: Any, *, lang: str = "zh") 
     by_format: dict[str, list[tuple[str, int]]] = {}
     for name, path, size in outcome.written:
         by_format.setdefault(name, []).append((path, size))
-    t = table((f"Written to {outcome.folder} ({len(outcome.written)} files; {len(outcome.unchanged)} unchanged)" if en
-               else f"已写入 {outcome.folder}（{len(outcome.written)} 个文件，{len(outcome.unchanged)} 个未变）"),
+    t = table((f"Written to {outcome.place} ({len(outcome.written)} files; {len(outcome.unchanged)} unchanged)" if en
+               else f"已写入 {outcome.place}（{len(outcome.written)} 个文件，{len(outcome.unchanged)} 个未变）"),
               ["format", "files", "size", "example"] if en else ["格式", "文件数", "大小", "示例"])
     for name, files in by_format.items():
-        t.add_row(name, str(len(files)), f"{sum(s for _, s in files) / 1024:.0f} KB", files[0][0])
+        t.add_row(name, str(len(files)), f"{sum(s for _, s in files) / 1024:.0f} KB", outcome.shown(files[0][0]))
     if by_format:
         console.print(t)
     else:
-        console.print(f"Nothing changed in {outcome.folder} ({len(outcome.unchanged)} files as they were)" if en
-                      else f"{outcome.folder} 没有变化（{len(outcome.unchanged)} 个文件未变）")
+        console.print(f"Nothing changed in {outcome.place} ({len(outcome.unchanged)} files as they were)" if en
+                      else f"{outcome.place} 没有变化（{len(outcome.unchanged)} 个文件未变）")
     for path, to in outcome.archived:
         console.print(("Archived: " if en else "已作废：") + f"{path} → {to}")
     for path in outcome.kept_edits:

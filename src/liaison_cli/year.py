@@ -305,12 +305,9 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
     `liaison export` then publishes it.
     """
     from liaison.formats.state import plan_document
-    from liaison.year.engagements import revise
-    from liaison.year.planner import plan_year
-    from liaison.year.reconcile import apply_changes
     from liaison.year.state import YearState
     from liaison_cli import views
-    from liaison_workspace import Workspace
+    from liaison_workspace import MemoryStore, Workspace
 
     district = load(data_file)
     inputs = year_inputs(**kwargs)
@@ -319,31 +316,19 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
     check_changes_consumed(changes, inputs.years)
     notices = notices_for(inputs.holiday_files, inputs.years)
     events = events_for(district, inputs.events_file)
-    workspace = Workspace(out_dir) if out_dir is not None else None
+    # without --out the year is worked out the same way, in a store that ends with the command
+    workspace = Workspace(out_dir) if out_dir is not None else Workspace(store=MemoryStore())
     states = read_states(workspace, district, inputs.years, lang)
     for year in inputs.years:
-        if workspace is not None:
-            outcome = workspace.update(district, year, changes_of(changes, year),
-                                       force=force, calendar=calendar_for(),
-                                       options=plan_options_for(inputs, states[year]),
-                                       events=events, replan=inputs.replan, notices=notices)
-            views.print_notes(outcome.notes, lang=lang)
-            result = outcome.after
-            if fmt == "text":
-                views.print_changes(district, outcome.before, result, outcome.path, lang=lang, created=outcome.created)
-        else:
-            options = plan_options_for(inputs, None)
-            calendar = calendar_for(notices)
-            if events is not None:
-                options = attrs.evolve(options, events=events)
-            result = plan_year(district, year, options, calendar=calendar)
-            mine = changes_of(changes, year)
-            if mine:
-                changed = apply_changes(result, mine, force=force)
-                result = revise(result, plan_year(district, year, options, calendar=calendar, fixed=changed.kept(),
-                                                  keep=changed.proposed()))
+        outcome = workspace.update(district, year, changes_of(changes, year), force=force, calendar=calendar_for(),
+                                   options=plan_options_for(inputs, states[year]), events=events,
+                                   replan=inputs.replan, notices=notices)
+        views.print_notes(outcome.notes, lang=lang)
+        result = outcome.after
+        if out_dir is not None and fmt == "text":
+            views.print_changes(district, outcome.before, result, outcome.shown, lang=lang, created=outcome.created)
         if fmt == "json":  # with --out, the whole state as written (letters, manifest, publications too)
-            written = workspace.read_state(district, year) if workspace is not None else None
+            written = workspace.read_state(district, year) if out_dir is not None else None
             state = written or YearState.of(result)
             documents.append(plan_document(district, state))
         elif out_dir is None:

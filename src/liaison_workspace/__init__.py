@@ -15,11 +15,22 @@ it works through.
 
 from __future__ import annotations
 
-from liaison.year.store import Commit, ExportEntry, NoState, Note, RevisionConflict, Stored, YearStore
+from liaison.year.store import (
+    Commit,
+    ExportEntry,
+    NoRevision,
+    NoState,
+    Note,
+    Revision,
+    RevisionConflict,
+    Stored,
+    YearStore,
+)
 from liaison_workspace.durable import write_atomic
 from liaison_workspace.memory import MemoryStore
 from liaison_workspace.store import FolderStore
 from liaison_workspace.workspace import ExportOutcome, UpdateOutcome, Workspace, renamed
 
-__all__ = ["Commit", "ExportEntry", "ExportOutcome", "FolderStore", "MemoryStore", "NoState", "Note",
-           "RevisionConflict", "Stored", "UpdateOutcome", "Workspace", "YearStore", "renamed", "write_atomic"]
+__all__ = ["Commit", "ExportEntry", "ExportOutcome", "FolderStore", "MemoryStore", "NoRevision", "NoState", "Note",
+           "Revision", "RevisionConflict", "Stored", "UpdateOutcome", "Workspace", "YearStore", "renamed",
+           "write_atomic"]

@@ -44,6 +44,8 @@ __all__ = ["Note", "YearFolders", "system_error"]
 JOURNAL_FORMAT = "liaison-swap/1"
 STAGING = re.compile(r"\.(?P<year>\d+)\.staging-\d+-[0-9a-f]+")
 OLD = re.compile(r"\.(?P<year>\d+)\.old-\d+(?:-[0-9a-f]+)?")
+#: The year's hidden folder of every state saved (:mod:`liaison_workspace.store`).
+HISTORY = ".history"
 #: A temporary file of :func:`liaison_workspace.durable.write_atomic` (``.NAME.PID.HEX.tmp``).
 TEMP = re.compile(r"\..+\.\d+\.[0-9a-f]{8}\.tmp")
 
@@ -96,6 +98,8 @@ class YearFolders:
                 if len(parts) == 1:
                     return str(self.root)
                 return str(self.folder(int(hidden["year"])).joinpath(*parts[1:]))
+            if len(parts) > 1 and parts[0].isdigit() and parts[1] == HISTORY:
+                return str(self.folder(int(parts[0])))  # the year's history is part of the year's folder
             if TEMP.fullmatch(parts[-1]) or parts[-1].endswith(".swap.json"):
                 return str(given.parent)  # a temporary file or the journal: the folder it is made in
         return str(given)

@@ -1,7 +1,7 @@
 """The folder-and-JSON store: a district's years as the folders of an output folder (``--out``).
 
-``out/<year>/`` holds the year's state (``plan-<district>-<year>.json``), what the last export wrote,
-and ``已作废/`` with what earlier exports wrote and a later one replaced or dropped, grouped by the
+``out/<year>/`` holds one district's year: its state (``plan-<district>-<year>.json``), what the
+last export wrote, and ``已作废/`` with what earlier exports wrote and a later one replaced or dropped, grouped by the
 export that wrote them. A save with files stages the new folder beside the old one on the same file
 system and swaps it in under a journal (:class:`~liaison_workspace.folder.YearFolders`): a crash at
 any instruction leaves the previous year or the new one, whole, and the next command finishes or
@@ -11,16 +11,28 @@ an output folder: a lock on the folder makes a second one wait, then stop with a
 failure of the system (no space, no permission, a read-only or immutable file …) is one
 :class:`~liaison.base.errors.StorageError` naming the path and the fix.
 
+An output folder holds one district's years: the files of ``out/<year>/`` are not named by district
+(they are the folder the office opens), so a second district in the same year's folder is refused
+with an error naming the district whose year the folder holds, never mixed in.
+
 The revision is the sha256 of the state file's bytes: it changes whenever the state does, also when
-a clerk edits the file by hand. The history (:meth:`FolderStore.history`) is what the state and
-``已作废/`` tell of — the exports, their files and letters, no clock time, no state-only saves.
+a clerk edits the file by hand. Every state saved is kept in the year's hidden ``.history/`` folder
+(``000007-update.json``, ``000008-export-3.json``: the order, the kind of change, for an export its
+number; the bytes of the state file), written in the same step as the state: inside the staged folder
+of a swap, or durably before the state file is replaced — a save interrupted between the two leaves
+an entry newer than the state, which the next command removes (:meth:`FolderStore._tidy_history`).
+A state the history does not hold (edited by hand, or saved before liaison kept its history) is
+listed last with no kind, and kept as an entry of its own by the next save. The history of exports
+(:meth:`FolderStore.history`) is what the state, ``已作废/`` and these revisions tell of; no clock time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
+import re
 import shutil
 import stat
 import time
@@ -32,11 +44,22 @@ from liaison.base.errors import ExportError
 from liaison.formats.state import StateError, parse_state, state_to_json
 from liaison.formats.syntax import read_file
 from liaison.law.district import District
-from liaison.year.publications import Publication
 from liaison.year.state import ARCHIVE, state_file_name
-from liaison.year.store import Commit, ExportEntry, NoState, Note, RevisionConflict, Stored, export_history
+from liaison.year.store import (
+    CHANGES,
+    Change,
+    Commit,
+    ExportEntry,
+    NoRevision,
+    Note,
+    Revision,
+    RevisionConflict,
+    Stored,
+    export_history,
+)
 from liaison_workspace.durable import (
     checkpoint,
+    fsync_dir,
     make_folders,
     make_within,
     remove_tree,
@@ -44,11 +67,21 @@ from liaison_workspace.durable import (
     write_atomic,
     write_new,
 )
-from liaison_workspace.folder import TEMP, YearFolders, system_error
+from liaison_workspace.folder import HISTORY, TEMP, YearFolders, system_error
 
 __all__ = ["FolderStore", "revision_of"]
 
 _READING = ("cannot read", "无法读取")
+#: The name of one entry of the year's hidden folder of every state saved (:data:`HISTORY`).
+_ENTRY = re.compile(r"(?P<seq>\d{6})-(?P<kind>export|update|publication|unknown)(?:-(?P<export>\d+))?\.json")
+
+
+_KINDS: dict[str, Change | None] = {**{kind: kind for kind in CHANGES}, "unknown": None}
+
+
+def _entry_name(seq: int, revision: Revision) -> str:
+    tail = f"-{revision.export}" if revision.export is not None else ""
+    return f"{seq:06d}-{revision.kind or 'unknown'}{tail}.json"
 
 
 def revision_of(data: bytes) -> str:
@@ -78,14 +111,14 @@ class FolderStore:
     def folder(self, year: int) -> Path:
         return self.root / str(year)
 
-    def place(self, year: int) -> str:
+    def place(self, district: District, year: int) -> str:
         return str(self.folder(year))
 
     def state_path(self, district: District, year: int) -> Path:
         return self.folder(year) / state_file_name(district.info.id, year)
 
     # -- reading ------------------------------------------------------------------------------------
-    def load(self, district: District, year: int) -> Stored | None:
+    def load(self, district: District, year: int, *, revision: str | None = None) -> Stored | None:
         """The year's state, or None if there is none yet. What a crash interrupted is finished or
         rolled back first (under the lock; an output folder that does not exist is not created). A
         state that is missing while the year's folder holds the files of an earlier export is an
@@ -95,7 +128,66 @@ class FolderStore:
             if not self.root.is_dir():
                 return None
             with self._locked(year, create=False):
-                return self._load(district, year)
+                self._check_owner(district, year)
+                current = self._revision(district, year)
+                entries, _ = self._tidy_history(year, current)
+                if revision is None or revision == current:
+                    return self._load(district, year)
+                for _, made, path in entries:
+                    data = path.read_bytes()
+                    if made.tag == revision:
+                        return Stored(parse_state(data, district, year=year, file=str(path)), revision)
+                raise NoRevision(self.place(district, year), revision)
+
+    def revisions(self, district: District, year: int) -> tuple[Revision, ...]:
+        with self._system_errors(doing=_READING, unchanged=False):
+            self._check_root()
+            if not self.root.is_dir():
+                return ()
+            with self._locked(year, create=False):
+                self._check_owner(district, year)
+                current = self._revision(district, year)
+                entries, held = self._tidy_history(year, current)
+                found = tuple(made for _, made, _ in entries)
+                return found if held or current is None else (*found, Revision(current, None))
+
+    def _entries(self, year: int) -> list[tuple[int, Revision, Path]]:
+        """The year's history entries, oldest first (each read once to know its tag)."""
+        folder = self.folder(year) / HISTORY
+        if folder.is_symlink() or not folder.is_dir():
+            return []
+        found: list[tuple[int, Revision, Path]] = []
+        for path in folder.iterdir():
+            named = _ENTRY.fullmatch(path.name)
+            if named is None or path.is_symlink() or not path.is_file():
+                continue
+            export = int(named["export"]) if named["export"] else None
+            made = Revision(revision_of(path.read_bytes()), _KINDS[named["kind"]], export)
+            found.append((int(named["seq"]), made, path))
+        return sorted(found, key=lambda e: e[0])
+
+    def _tidy_history(self, year: int, current: str | None) -> tuple[list[tuple[int, Revision, Path]], bool]:
+        """The history entries up to the one holding the current state, and whether one does. Entries
+        after it — written by a save that was interrupted before its state replaced the old one — and
+        temporary files of an interrupted write are removed (under the lock)."""
+        folder = self.folder(year) / HISTORY
+        entries = self._entries(year)
+        removed = False
+        if folder.is_dir() and not folder.is_symlink():
+            for path in folder.iterdir():
+                if TEMP.fullmatch(path.name) and path.is_file():
+                    path.unlink()
+                    removed = True
+        held = current is not None and any(made.tag == current for _, made, _ in entries)
+        if held:
+            last = max(i for i, (_, made, _) in enumerate(entries) if made.tag == current)
+            for _, _, path in entries[last + 1:]:
+                path.unlink()
+                removed = True
+            entries = entries[:last + 1]
+        if removed:
+            fsync_dir(folder)
+        return entries, held
 
     def _load(self, district: District, year: int) -> Stored | None:
         path = self.state_path(district, year)
@@ -121,31 +213,57 @@ class FolderStore:
             return None
         return revision_of(read_file(path))
 
-    def digests(self, year: int, paths: Iterable[str]) -> dict[str, str]:
+    def digests(self, district: District, year: int, paths: Iterable[str]) -> dict[str, str]:
+        with self._system_errors(doing=_READING, unchanged=False):
+            self._check_owner(district, year)
         folder = self.folder(year)
         return {path: d for path in paths if (d := _digest(folder / path)) is not None}
 
-    def read(self, year: int, path: str) -> bytes | None:
+    def read(self, district: District, year: int, path: str) -> bytes | None:
         target = self.folder(year) / path
-        if target.is_symlink() or not target.is_file():
-            return None
         with self._system_errors(doing=_READING, unchanged=False):
+            self._check_owner(district, year)
+            if target.is_symlink() or not target.is_file():
+                return None
             return target.read_bytes()
 
-    def archived(self, year: int) -> tuple[str, ...]:
+    def archived(self, district: District, year: int) -> tuple[str, ...]:
+        with self._system_errors(doing=_READING, unchanged=False):
+            self._check_owner(district, year)
         folder = self.folder(year)
         return tuple(path for path in _files_in(folder) if path.startswith(f"{ARCHIVE}/"))
 
     def history(self, district: District, year: int) -> tuple[ExportEntry, ...]:
         stored = self.load(district, year)
-        return export_history(stored.state if stored else None, self.archived(year))
+        return export_history(stored.state if stored else None, self.archived(district, year),
+                              self.revisions(district, year))
+
+    def _check_owner(self, district: District, year: int) -> None:
+        """The year's folder holds no other district's year (its state file names the district)."""
+        folder = self.folder(year)
+        if folder.is_symlink() or not folder.is_dir():
+            return
+        ours, head, tail = state_file_name(district.info.id, year), "plan-", f"-{year}.json"
+        others = sorted(e.name for e in folder.iterdir() if e.name != ours and e.name.startswith(head)
+                        and e.name.endswith(tail) and len(e.name) > len(head) + len(tail) and e.is_file())
+        if not others:
+            return
+        held, mine = others[0][len(head):-len(tail)], district.info.id
+        raise ExportError(f"{folder} holds the {year} of the district {held!r} ({others[0]}), not of {mine!r}: "
+                          "an output folder holds one district's years; nothing was read or changed",
+                          file=str(folder), fix=f"give the district {mine!r} an output folder of its own (--out DIR)",
+                          message_zh=f"{folder} 存放的是区 {held} 的{year}年（{others[0]}），不是区 {mine} 的："
+                                     "一个输出文件夹只存放一个区的年度；未读取或修改任何内容",
+                          fix_zh=f"请为区 {mine} 另用一个输出文件夹（--out DIR）")
 
     # -- the lock -------------------------------------------------------------------------------------
     @contextmanager
-    def lock(self, year: int) -> Iterator[None]:
-        """:meth:`_locked`, creating the output folder if it is missing; a failure of the system in
-        here is the one :class:`StorageError`."""
+    def lock(self, district: District, year: int) -> Iterator[None]:
+        """:meth:`_locked`, creating the output folder if it is missing, for the district's year (a
+        folder holding another district's year is refused); a failure of the system in here is the
+        one :class:`StorageError`."""
         with self._system_errors(), self._locked(year):
+            self._check_owner(district, year)
             yield
 
     @contextmanager
@@ -212,28 +330,43 @@ class FolderStore:
         :class:`RevisionConflict`), then the year's folder (no link, no special file, nothing in the
         way of a path the save writes)."""
         with self._system_errors(), self._locked(year):
+            self._check_owner(district, year)
             current = self._revision(district, year)
             if current != expected:
                 raise RevisionConflict.of(str(self.state_path(district, year)), current=current, expected=expected)
             data = state_to_json(commit.state).encode()
-            if commit.writes or commit.archive:
+            if current == revision_of(data) and not commit.writes and not commit.archive:
+                self._check_tree(year, [state_file_name(district.info.id, year)])
+                return current  # the same state and no file: a plain rerun changes no byte and makes no revision
+            entries, held = self._tidy_history(year, current)
+            seq = entries[-1][0] if entries else 0
+            history: list[tuple[str, bytes]] = []
+            if current is not None and not held:  # a state the history does not hold yet: kept before it goes
+                seq += 1
+                history.append((_entry_name(seq, Revision(current, None)),
+                                read_file(self.state_path(district, year))))
+            history.append((_entry_name(seq + 1, commit.revision(revision_of(data))), data))
+            if commit.writes or commit.archive or current is None:
                 self._check_tree(year, [p for p, _ in commit.writes] + [to for _, to in commit.archive])
-                self.notes += self.folders.swap_in(year, self._stage(district, year, commit, data))
+                self.notes += self.folders.swap_in(year, self._stage(district, year, commit, data, history))
             else:
                 self._check_tree(year, [state_file_name(district.info.id, year)])
-                write_atomic(self.state_path(district, year), data)
+                written: list[Path] = []
+                try:
+                    for name, entry in history:  # on the disk before the state that names it
+                        written.append(self.folder(year) / HISTORY / name)
+                        write_atomic(written[-1], entry, step="history")
+                    write_atomic(self.state_path(district, year), data)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        if self._revision(district, year) != revision_of(data):  # refused: no entry of it stays
+                            for path in written:
+                                path.unlink(missing_ok=True)
+                    raise
             return revision_of(data)
 
-    def record_publication(self, district: District, year: int, publication: Publication) -> str:
-        with self._system_errors(), self._locked(year):
-            stored = self._load(district, year)
-            if stored is None:
-                raise NoState(self.place(year), year)
-            data = state_to_json(stored.state.with_publication(publication)).encode()
-            write_atomic(self.state_path(district, year), data)
-            return revision_of(data)
-
-    def _stage(self, district: District, year: int, commit: Commit, state: bytes) -> Path:
+    def _stage(self, district: District, year: int, commit: Commit, state: bytes,
+               history: Sequence[tuple[str, bytes]]) -> Path:
         """The new year's folder, complete and on the disk, beside the old one."""
         folder = self.folder(year)
         staging = self.folders.new_staging(year)
@@ -248,6 +381,10 @@ class FolderStore:
             for path, data in commit.writes:
                 make_within(staging, (staging / path).parent)
                 write_new(staging / path, data, step="stage:write")
+            if history:
+                make_within(staging, staging / HISTORY)
+            for name, entry in history:
+                write_new(staging / HISTORY / name, entry, step="stage:write")
             write_new(staging / state_file_name(district.info.id, year), state, step="stage:state")
             _prune_empty(staging)
             sync_tree(staging)

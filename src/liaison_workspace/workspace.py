@@ -39,49 +39,63 @@ from liaison.year.planner import check_year
 from liaison.year.publications import Publication
 from liaison.year.reconcile import Change, apply_changes, update_plan
 from liaison.year.state import YearState, state_file_name, year_calendar
-from liaison.year.store import Commit, ExportEntry, NoState, Note, Stored, YearStore
-from liaison_workspace.folder import YearFolders
-from liaison_workspace.store import FolderStore
+from liaison.year.store import Commit, ExportEntry, NoState, Note, Revision, Stored, YearStore
 
 __all__ = ["ExportOutcome", "UpdateOutcome", "Workspace", "renamed"]
 
 
 @attrs.frozen(kw_only=True)
 class ExportOutcome:
-    """What an export did: the new state, the files written, archived, left alone, unchanged, the
-    notes of the store's recovery (an interrupted command finished or rolled back, a leftover that
-    could not be removed), and the state's new revision."""
+    """What an export did: the new state, the files written, archived, left alone, unchanged — each
+    path inside the year, as the store holds it —, the notes of the store's recovery (an interrupted
+    command finished or rolled back, a leftover that could not be removed), and the state's new
+    revision. ``place`` is the year's place as the store names it (:meth:`YearStore.place`: a folder,
+    ``<memory>/…``); ``folder`` the year's folder when the store is an output folder, else None."""
 
-    folder: Path
+    place: str
     state: YearState
-    written: tuple[tuple[str, str, int], ...]  # (exporter, path, bytes)
+    written: tuple[tuple[str, str, int], ...]  # (exporter, path inside the year, bytes)
     archived: tuple[tuple[str, str], ...]  # (path, archive path)
     kept_edits: tuple[str, ...]
     unchanged: tuple[str, ...]
     notes: tuple[Note, ...] = ()
     revision: str = ""
+    folder: Path | None = None
 
     @property
     def plan(self) -> Plan:
         return self.state.plan
 
+    def shown(self, path: str) -> str:
+        """A path inside the year as the user finds it: under the year's place."""
+        return f"{self.place}/{path}"
 
-@attrs.frozen
+
+@attrs.frozen(kw_only=True)
 class UpdateOutcome:
-    """What an update changed: the plan before and after (the state is saved), and its new revision."""
+    """What an update changed: the plan before and after (the state is saved), and its new revision.
+    ``path`` is the state's name inside the year (``plan-<district>-<year>.json``, the file the
+    output folder holds it in), ``place`` the year's place as the store names it."""
 
-    path: Path
+    place: str
+    path: str
     before: Plan  # the plan the changes were made to
     after: Plan
     created: bool = False  # the year had no state: it was planned first
     notes: tuple[Note, ...] = ()
     revision: str = ""
 
+    @property
+    def shown(self) -> str:
+        """Where the state was saved, as the user finds it."""
+        return f"{self.place}/{self.path}"
+
 
 class Workspace:
     """A district's years in a store: ``Workspace(root)`` for the output folder ``root`` (``--out``,
     :class:`~liaison_workspace.store.FolderStore`, ``lock_wait`` seconds to wait for another command),
-    ``Workspace(store=…)`` for any :class:`~liaison.year.store.YearStore`.
+    ``Workspace(store=…)`` for any :class:`~liaison.year.store.YearStore`. Everything it does goes
+    through the protocol; :attr:`root` and :meth:`folder` are there for an output folder's callers.
 
     The store gathers notes of what its recovery did or could not do (:class:`Note`) until
     :meth:`take_notes` hands them over; an export's or update's outcome carries those of its call."""
@@ -90,34 +104,34 @@ class Workspace:
                  lock_wait: float = 30.0) -> None:
         if (root is None) == (store is None):
             raise TypeError("Workspace(root) for an output folder, or Workspace(store=…): one of the two")
-        self.store: YearStore = store if store is not None else FolderStore(root or ".", lock_wait=lock_wait)
+        if store is None:
+            from liaison_workspace.store import FolderStore  # the one place a folder becomes a store
+
+            store = FolderStore(root or ".", lock_wait=lock_wait)
+        self.store: YearStore = store
 
     def take_notes(self) -> tuple[Note, ...]:
         return self.store.take_notes()
 
-    # -- the output folder (a FolderStore's) ----------------------------------------------------------
-    def _folders(self) -> FolderStore:
-        if not isinstance(self.store, FolderStore):
-            raise TypeError(f"{self.store!r} is not an output folder")
-        return self.store
-
+    # -- an output folder's (a FolderStore's), for the callers that print or open its paths ----------
     @property
     def root(self) -> Path:
-        return self._folders().root
-
-    @property
-    def folders(self) -> YearFolders:
-        return self._folders().folders
+        """The output folder (a workspace on a :class:`FolderStore`; a TypeError for another store)."""
+        root = getattr(self.store, "root", None)
+        if not isinstance(root, Path):
+            raise TypeError(f"{self.store!r} is not an output folder")
+        return root
 
     def folder(self, year: int) -> Path:
-        return Path(self.store.place(year))
+        """The year's folder in the output folder (:attr:`root`)."""
+        return self.root / str(year)
 
-    def state_path(self, district: District, year: int) -> Path:
-        return self.folder(year) / state_file_name(district.info.id, year)
+    def _folder(self, year: int) -> Path | None:
+        return self.folder(year) if isinstance(getattr(self.store, "root", None), Path) else None
 
-    def locked(self, year: int) -> AbstractContextManager[None]:
-        """The store's lock on the year (:meth:`YearStore.lock`)."""
-        return self.store.lock(year)
+    def locked(self, district: District, year: int) -> AbstractContextManager[None]:
+        """The store's lock on the district's year (:meth:`YearStore.lock`)."""
+        return self.store.lock(district, year)
 
     # -- reading --------------------------------------------------------------------------------------
     def read_state(self, district: District, year: int) -> YearState | None:
@@ -125,9 +139,14 @@ class Workspace:
         stored = self.store.load(district, year)
         return stored.state if stored is not None else None
 
-    def load(self, district: District, year: int) -> Stored | None:
-        """The year's state with its revision (what a later save names as ``expected``)."""
-        return self.store.load(district, year)
+    def load(self, district: District, year: int, *, revision: str | None = None) -> Stored | None:
+        """The year's state with its revision (what a later save names as ``expected``); with
+        ``revision``, that earlier state (:meth:`revisions`)."""
+        return self.store.load(district, year, revision=revision)
+
+    def revisions(self, district: District, year: int) -> tuple[Revision, ...]:
+        """Every state the year has had, oldest first: tag, kind of change, and when where the store knows."""
+        return self.store.revisions(district, year)
 
     def history(self, district: District, year: int) -> tuple[ExportEntry, ...]:
         return self.store.history(district, year)
@@ -154,20 +173,20 @@ class Workspace:
         exporters = [(find_exporter(name), given) for name, given in formats]
         for chosen, given in exporters:
             chosen.typed_options(given)
-        with self.store.lock(year):
+        with self.store.lock(district, year):
             stored = self.store.load(district, year)
             state = stored.state if stored is not None else None
-            on_disk = self.store.digests(year, [f.path for f in (state.manifest.files if state else ())])
+            on_disk = self.store.digests(district, year, [f.path for f in (state.manifest.files if state else ())])
             result = build_export(district, year, state, exporters, records=records, calendar=calendar,
                                   options=options, events=events, replan=replan, issued_on=issued_on, on_disk=on_disk,
                                   notices=notices)
-            commit = Commit(result.state, tuple((a.path, a.data) for _, a in result.writes), result.archive)
+            commit = Commit(result.state, tuple((a.path, a.data) for _, a in result.writes), result.archive,
+                            kind="export")
             revision = self.store.save(district, year, commit, expected=stored.revision if stored else None)
-        folder = self.folder(year)
-        written = tuple((n, str(folder / a.path), len(a.data)) for n, a in result.writes)
-        return ExportOutcome(folder=folder, state=result.state, written=written, archived=result.archive,
-                             kept_edits=result.kept_edits, unchanged=result.unchanged, notes=self.take_notes(),
-                             revision=revision)
+        written = tuple((n, a.path, len(a.data)) for n, a in result.writes)
+        return ExportOutcome(place=self.store.place(district, year), state=result.state, written=written,
+                             archived=result.archive, kept_edits=result.kept_edits, unchanged=result.unchanged,
+                             notes=self.take_notes(), revision=revision, folder=self._folder(year))
 
     # -- updates to the state -----------------------------------------------------------------------
     def update(self, district: District, year: int, changes: Sequence[Change] = (), *, force: bool = False,
@@ -177,7 +196,7 @@ class Workspace:
         """Apply changes (confirm, move, cancel, held) to the year's state and save it; a year without
         a state is planned first. ``notices`` as for :meth:`export`."""
         check_year(year)
-        with self.store.lock(year):
+        with self.store.lock(district, year):
             stored = self.store.load(district, year)
             state = stored.state if stored is not None else None
             calendar, used = year_calendar(state, year, calendar, notices)
@@ -192,30 +211,29 @@ class Workspace:
             new_state = attrs.evolve(state.with_plan(after), events_seen=seen, notices=used)
             revision = self.store.save(district, year, Commit(new_state),
                                        expected=stored.revision if stored else None)
-        return UpdateOutcome(self.state_path(district, year), state.plan, after, created, self.take_notes(), revision)
+        return UpdateOutcome(place=self.store.place(district, year), path=state_file_name(district.info.id, year),
+                             before=state.plan, after=after, created=created, notes=self.take_notes(),
+                             revision=revision)
 
     # -- publishing -----------------------------------------------------------------------------------
-    def save_publication(self, district: District, year: int, publication: Publication) -> None:
-        """Record what a publisher sent (only what the target accepted) in the year's state."""
-        self.store.record_publication(district, year, publication)
-
     @contextmanager
     def publishing(self, district: District, year: int) -> Iterator[tuple[YearState, Callable[[Publication], None]]]:
         """The year's state and ``record(publication)``, which saves the publication into it at once,
-        through the same save as every change of the state. The lock is held while the publisher
-        runs, so each write the target acknowledges is stored before the next is sent (a publisher
-        killed loses at most the one in flight) and no other writer changes the state between two
-        records."""
-        with self.store.lock(year):
+        through the same save as every change of the state: the one way a publication is recorded
+        (:meth:`publish` records through it; a program driving a publisher itself uses it too). The
+        lock is held while the publisher runs, so each write the target acknowledges is stored
+        before the next is sent (a publisher killed loses at most the one in flight) and no other
+        writer changes the state between two records."""
+        with self.store.lock(district, year):
             stored = self.store.load(district, year)
             if stored is None:
-                raise NoState(self.store.place(year), year)
+                raise NoState(self.store.place(district, year), year)
             current, revision = stored.state, stored.revision
 
             def record(publication: Publication) -> None:
                 nonlocal current, revision
                 current = current.with_publication(publication)
-                revision = self.store.save(district, year, Commit(current), expected=revision)
+                revision = self.store.save(district, year, Commit(current, kind="publication"), expected=revision)
 
             yield stored.state, record
 
@@ -236,7 +254,7 @@ class Workspace:
             request = PublishRequest(district, state.plan, state.publication(chosen.name, target), typed, progress,
                                      record=record)
             try:
-                result = chosen.publish(request)
+                result = chosen.run(request)
             except PublishError as exc:
                 if exc.partial is not None and exc.partial.calendars:  # what the target accepted before it failed
                     record(exc.partial)

@@ -41,10 +41,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 import caldav_radicale  # noqa: E402
-from liaison_workspace import Workspace, write_atomic  # noqa: E402
+from liaison_workspace import Commit, Workspace  # noqa: E402
 
 import liaison  # noqa: E402
-from liaison.formats.state import state_to_json  # noqa: E402
 from liaison.host.publishing import PublishRequest  # noqa: E402
 from liaison.law.district import District  # noqa: E402
 from liaison.year.engagements import Plan, revise  # noqa: E402
@@ -171,9 +170,7 @@ def main() -> int:
                 # as the command publishes: each acknowledged write recorded in the year's state file
                 with tempfile.TemporaryDirectory() as out:
                     workspace = Workspace(out)
-                    state = workspace.state_path(district, args.year)
-                    state.parent.mkdir(parents=True)
-                    write_atomic(state, state_to_json(YearState.of(plan)).encode())
+                    workspace.store.save(district, args.year, Commit(YearState.of(plan)), expected=None)
                     with workspace.publishing(district, args.year) as (_, record):
                         recorded_runs.append(ours(district, plan, None, url, next(users), record=record)[0])
             rows["first publish"] = (median(first_ours), median(first_digest), median(first_naive))

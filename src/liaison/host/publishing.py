@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import attrs
 
-from liaison.base.errors import ExportError, Placed
+from liaison.base.errors import ExportError, LiaisonError, Placed
 from liaison.host.options import Option
 from liaison.year.publications import Publication
 
@@ -107,3 +107,29 @@ class Publisher:
     plugin: str = ""
     target: Callable[[Mapping[str, Any]], str] = attrs.field(default=lambda options: str(options.get("url") or ""),
                                                              eq=False, repr=False)
+
+    def run(self, request: PublishRequest) -> PublishResult:
+        """Publish: the one way into a publisher's function (:func:`run_publisher`)."""
+        return run_publisher(self, request)
+
+
+def run_publisher(publisher: Publisher, request: PublishRequest) -> PublishResult:
+    """The one way into a publisher's function, as :func:`liaison.host.exporting._run` is for an
+    exporter: its result; a :class:`~liaison.base.errors.LiaisonError` (a :class:`PublishError` with
+    what the target accepted) passes through, and a publisher's own bug is a :class:`PublishError`
+    naming it and its plugin, never a traceback. What the target had acknowledged was recorded as it
+    went (``request.record``), so the bug's error carries no ``partial``."""
+    try:
+        return publisher.publish(request)
+    except LiaisonError:
+        raise
+    except Exception as exc:
+        from liaison.base.text import shorten
+
+        who = f"{publisher.name} ({publisher.plugin})" if publisher.plugin else publisher.name
+        raise PublishError(f"the publisher {who} failed: {type(exc).__name__}: {shorten(str(exc), 200)}",
+                           fix=f"report this to the authors of {publisher.plugin or publisher.name}; what the "
+                               "target acknowledged before it failed is recorded",
+                           message_zh=f"发布插件 {who} 出错",
+                           fix_zh=f"请向 {publisher.plugin or publisher.name} 的作者报告；出错前目标已接受的内容已记录"
+                           ) from exc

@@ -1,7 +1,8 @@
 """The year's state behind one store: what the workspace, the command line and publishing need of
 the place a year lives, as a protocol a folder, memory or a database implements.
 
-Values in and out, nothing read or written here. A store holds, per year of a district:
+Values in and out, nothing read or written here. A store holds, per district and year — everything
+is keyed by both (the district's id and the year), so two districts' years never mix:
 
 - **the state** (:class:`~liaison.year.state.YearState`) with an opaque **revision** tag
   (:class:`Stored`): the tag changes whenever the state does, so a service can send it as an ETag;
@@ -9,8 +10,14 @@ Values in and out, nothing read or written here. A store holds, per year of a di
   digests. Issued letters (policy ``archive``) are never changed in place: a later export that
   changes or drops one moves the old bytes to ``已作废/<revision>/<path>`` in the same save, so the
   bytes of every letter ever issued stay readable (:meth:`YearStore.read`);
-- **publications** (:mod:`liaison.year.publications`): what a publisher sent where, inside the state,
-  recorded one at a time as the target acknowledges them (:meth:`YearStore.record_publication`).
+- **publications** (:mod:`liaison.year.publications`): what a publisher sent where, inside the state.
+  They are saved as every other change of the state is (:meth:`YearStore.save`), one at a time as the
+  target acknowledges them: the one way is :meth:`liaison_workspace.Workspace.publishing`, which
+  :meth:`~liaison_workspace.Workspace.publish` uses.
+
+- **the revisions**: every state the year has had, oldest first, each with its tag, the kind of
+  change that made it (an export, an update, a publication) and, where the store has a clock, when
+  (:meth:`YearStore.revisions`); any of them loads again (``load(…, revision=…)``).
 
 A save is one atomic step under the store's lock, and names the revision it was made from
 (``expected``): a store that holds another one — a second writer got there first — refuses with
@@ -22,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 import attrs
 
@@ -31,9 +38,13 @@ from liaison.year.state import ARCHIVE, YearState
 
 if TYPE_CHECKING:
     from liaison.law.district import District
-    from liaison.year.publications import Publication
 
-__all__ = ["Commit", "ExportEntry", "NoState", "Note", "RevisionConflict", "Stored", "YearStore", "export_history"]
+__all__ = ["Change", "Commit", "ExportEntry", "NoRevision", "NoState", "Note", "Revision", "RevisionConflict", "Stored",
+           "YearStore", "export_history"]
+
+#: The kind of change a save makes: an export (files written), an update of the plan, a publication.
+Change = Literal["export", "update", "publication"]
+CHANGES: tuple[Change, ...] = ("export", "update", "publication")
 
 
 @attrs.frozen
@@ -45,13 +56,33 @@ class Stored:
 
 
 @attrs.frozen
+class Revision:
+    """One state the year has had: its ``tag`` (what :class:`Stored` calls its revision), the
+    ``kind`` of change that made it (None: the store cannot tell — a state edited by hand, or saved
+    before the store kept its revisions), for an export the export's number (the manifest's
+    revision), and ``at``: when it was saved, where the store has a clock (a database does; the
+    folder and memory stores keep none, so their outputs stay deterministic, and say None)."""
+
+    tag: str
+    kind: Change | None
+    export: int | None = None
+    at: dt.datetime | None = None
+
+
+@attrs.frozen
 class Commit:
-    """What one save changes, all or nothing: the new state, the files to write (path, bytes) and the
-    files to move out of the way first (path, archive path under ``已作废/``)."""
+    """What one save changes, all or nothing: the new state, the files to write (path, bytes), the
+    files to move out of the way first (path, archive path under ``已作废/``), and the kind of change
+    (kept with the revision it makes)."""
 
     state: YearState
     writes: tuple[tuple[str, bytes], ...] = attrs.field(default=(), repr=lambda w: f"<{len(w)} files>")
     archive: tuple[tuple[str, str], ...] = ()
+    kind: Change = attrs.field(default="update", kw_only=True)
+
+    def revision(self, tag: str) -> Revision:
+        """The revision this commit makes once saved under ``tag``."""
+        return Revision(tag, self.kind, self.state.manifest.revision if self.kind == "export" else None)
 
     def __attrs_post_init__(self) -> None:
         """What is archived stays: no save writes into ``已作废/`` or moves a file anywhere else."""
@@ -68,15 +99,16 @@ class Commit:
 @attrs.frozen
 class ExportEntry:
     """One export of the year, as far as a store can tell: its number (the manifest's revision), the
-    files it wrote that are still the year's, those a later export archived, and the 文号 of the
-    letters it issued. ``at``: when it was saved, where the store knows (a database does; the folder
-    and memory stores keep no clock and say None). Saves of the state alone (a confirmed date, a
-    publication) leave no entry: neither store keeps earlier states, only their effects."""
+    files it wrote that are still the year's, those a later export archived, the 文号 of the letters
+    it issued, and the ``revision`` (tag) its save made, where the store's revisions tell (None for
+    an export saved before the store kept them) with its ``at``. Saves of the state alone (a
+    confirmed date, a publication) are revisions (:meth:`YearStore.revisions`), not exports."""
 
     export: int
     files: tuple[str, ...] = ()
     archived: tuple[str, ...] = ()
     letters: tuple[str, ...] = ()
+    revision: str | None = None
     at: dt.datetime | None = None
 
 
@@ -115,8 +147,18 @@ class RevisionConflict(ExportError):
                    current=current, expected=expected)
 
 
+class NoRevision(DataError):
+    """A revision the store does not hold for the year (never made, or of another district or year)."""
+
+    def __init__(self, place: str, revision: str) -> None:
+        super().__init__(f"the year has no revision {revision!r}", file=place,
+                         fix="list the year's revisions and give one of their tags",
+                         message_zh=f"该年度没有版本 {revision!r}", fix_zh="请先列出该年度的各个版本，再给出其中之一")
+        self.revision = revision
+
+
 class NoState(DataError):
-    """The year has no state where one is needed (publishing, recording a publication): export it first."""
+    """The year has no state where one is needed (publishing): export it first."""
 
     def __init__(self, place: str, year: int) -> None:
         super().__init__(f"there is no {year} state to publish", file=place, fix="export the year first",
@@ -128,39 +170,40 @@ class NoState(DataError):
 class YearStore(Protocol):
     """Where a district's years live (see the module docstring)."""
 
-    def place(self, year: int) -> str:
-        """The year's place as the user knows it, for messages: a folder, a database row."""
+    def place(self, district: District, year: int) -> str:
+        """The district's year's place as the user knows it, for messages: a folder, a database row."""
         ...
 
-    def lock(self, year: int) -> AbstractContextManager[None]:
+    def lock(self, district: District, year: int) -> AbstractContextManager[None]:
         """One writer at a time (re-entrant for its holder): wait a while for another, then stop
         with an error. What a crash interrupted is finished or rolled back as it is taken."""
         ...
 
-    def load(self, district: District, year: int) -> Stored | None:
-        """The year's state, checked against the district and the year, or None when it has none."""
+    def load(self, district: District, year: int, *, revision: str | None = None) -> Stored | None:
+        """The year's state, checked against the district and the year, or None when it has none;
+        with ``revision``, that earlier state (:meth:`revisions`), or :class:`NoRevision`."""
+        ...
+
+    def revisions(self, district: District, year: int) -> tuple[Revision, ...]:
+        """Every state the year has had, oldest first; the last is the current one."""
         ...
 
     def save(self, district: District, year: int, commit: Commit, *, expected: str | None) -> str:
         """Save ``commit`` atomically under the lock, made from revision ``expected`` (None: the year
-        had no state); :class:`RevisionConflict` if the store holds another. The new revision."""
+        had no state); :class:`RevisionConflict` if the store holds another. The new revision — the
+        current one, and nothing saved, when the commit holds the same state and no file."""
         ...
 
-    def record_publication(self, district: District, year: int, publication: Publication) -> str:
-        """Put ``publication`` into the year's state (replacing the one of its publisher and target)
-        at once, atomically; the new revision. The year must have a state."""
-        ...
-
-    def digests(self, year: int, paths: Iterable[str]) -> Mapping[str, str]:
-        """The sha256 of each of ``paths`` the year holds now (a path it does not hold is left out):
+    def digests(self, district: District, year: int, paths: Iterable[str]) -> Mapping[str, str]:
+        """The sha256 of each of ``paths`` the district's year holds now (a path it does not hold is left out):
         what an export compares with what the last one wrote (an edited workbook, a lost file)."""
         ...
 
-    def read(self, year: int, path: str) -> bytes | None:
-        """The bytes at ``path`` in the year (``已作废/<revision>/…`` for an archived file), or None."""
+    def read(self, district: District, year: int, path: str) -> bytes | None:
+        """The bytes at ``path`` in the district's year (``已作废/<revision>/…`` for an archived file), or None."""
         ...
 
-    def archived(self, year: int) -> tuple[str, ...]:
+    def archived(self, district: District, year: int) -> tuple[str, ...]:
         """The paths under ``已作废/``, sorted: the bytes earlier exports replaced or dropped."""
         ...
 
@@ -173,10 +216,12 @@ class YearStore(Protocol):
         ...
 
 
-def export_history(state: YearState | None, archived: Iterable[str]) -> tuple[ExportEntry, ...]:
-    """The exports a state and the archive tell of: each file of the manifest under the export that
-    wrote its bytes, each archived file (``已作废/N/path``) under export N, each letter under the
-    export that issued it. What both stores give for :meth:`YearStore.history`."""
+def export_history(state: YearState | None, archived: Iterable[str],
+                   revisions: Iterable[Revision] = ()) -> tuple[ExportEntry, ...]:
+    """The exports a state, the archive and the revisions tell of: each file of the manifest under the
+    export that wrote its bytes, each archived file (``已作废/N/path``) under export N, each letter
+    under the export that issued it, and export N's revision the first export save that made N.
+    What both stores give for :meth:`YearStore.history`."""
     if state is None:
         return ()
     files: dict[int, list[str]] = {}
@@ -191,6 +236,11 @@ def export_history(state: YearState | None, archived: Iterable[str]) -> tuple[Ex
             gone.setdefault(int(number), []).append(inner)
     for letter in state.letters:
         letters.setdefault(letter.revision, []).append(letter.doc_number)
+    made: dict[int, Revision] = {}
+    for revision in revisions:
+        if revision.kind == "export" and revision.export is not None:
+            made.setdefault(revision.export, revision)
     numbers = sorted({n for n in (*files, *gone, *letters) if n > 0})
     return tuple(ExportEntry(n, tuple(sorted(files.get(n, ()))), tuple(sorted(gone.get(n, ()))),
-                             tuple(sorted(set(letters.get(n, ()))))) for n in numbers)
+                             tuple(sorted(set(letters.get(n, ())))), made[n].tag if n in made else None,
+                             made[n].at if n in made else None) for n in numbers)
