@@ -124,7 +124,7 @@ def phases(district: District) -> tuple[dict[str, Callable[[], Any]], dict[str, 
         chosen = exporter(name)
 
         def run() -> None:
-            list(chosen.export(ExportRequest(district, made["plan"], records=made["records"],
+            list(chosen.export(ExportRequest(district=district, plan=made["plan"], records=made["records"],
                                              issued_on=dt.date(YEAR, 1, 4))))
         return run
 
