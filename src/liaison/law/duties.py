@@ -288,24 +288,101 @@ class Duties:
         return tuple(o.id for o in self.counterparts)
 
 
+@attrs.frozen(eq=False)
+class YearDuties:
+    """What every body of a district owes in one year, worked out once: the year's pairing spans (in
+    directory order), its obligations, and both indexed by the body that owes them. The export flow
+    builds one per district-year (:func:`year_duties`) and hands it to every exporter, so a letter per
+    department, a page row per body and a workbook's list of designations read it rather than work
+    the year out again per body. ``records`` are the year's records whose §3.1 designations the
+    duties merge (``None``: the district data alone)."""
+
+    district: District
+    year: int
+    records: Records | None = None
+    spans: tuple[PairingSpan, ...] = attrs.field(init=False)
+    obligations: tuple[Obligation, ...] = attrs.field(init=False)
+    _spans_of: dict[str, tuple[PairingSpan, ...]] = attrs.field(init=False, repr=False)
+    _owed_by: dict[str, tuple[Obligation, ...]] = attrs.field(init=False, repr=False)
+    _common: frozenset[str] = attrs.field(init=False, repr=False)
+    _partial_by: dict[str, tuple[Obligation, ...]] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        first, last = self.first, self.last
+        spans = tuple(_in_directory_order(self.district, self.district.pairing_spans(first, last)))
+        owed = obligations(self.district, first, last)
+        spans_of: dict[str, list[PairingSpan]] = {}
+        for span in spans:
+            spans_of.setdefault(span.pairing.department, []).append(span)
+        owed_by: dict[str, list[Obligation]] = {}
+        for o in owed:
+            if o.span[0] <= last and o.span[1] >= first:
+                owed_by.setdefault(o.responsible_id, []).append(o)
+        partial_by: dict[str, list[Obligation]] = {}
+        for o in owed:
+            if o.partial:
+                partial_by.setdefault(o.responsible_id, []).append(o)
+        common = {u.id for u in self.district.common_liaison_units(first) + self.district.common_liaison_units(last)}
+        object.__setattr__(self, "spans", spans)
+        object.__setattr__(self, "obligations", owed)
+        object.__setattr__(self, "_spans_of", {k: tuple(v) for k, v in spans_of.items()})
+        object.__setattr__(self, "_owed_by", {k: tuple(v) for k, v in owed_by.items()})
+        object.__setattr__(self, "_common", frozenset(common))
+        object.__setattr__(self, "_partial_by", {k: tuple(v) for k, v in partial_by.items()})
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def last(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+    def spans_of(self, body: str | Organisation) -> tuple[PairingSpan, ...]:
+        """The pairing spans of a department in the year, in directory order."""
+        return self._spans_of.get(self.district.organisation(body).id, ())
+
+    def owed_by(self, body: str | Organisation) -> tuple[Obligation, ...]:
+        """The obligations ``body`` is responsible for with a span touching the year."""
+        return self._owed_by.get(self.district.organisation(body).id, ())
+
+    def partial_owed(self, bodies: Iterable[str]) -> tuple[Obligation, ...]:
+        """The obligations in force for part of their period that one of ``bodies`` owes (by body):
+        all an engagement of these bodies can serve among the partial ones
+        (:meth:`Obligation.counts` wants the body that owes it present), so a caller asking which
+        partial obligation an engagement serves looks at these rather than at every obligation."""
+        return tuple(o for b in dict.fromkeys(bodies) for o in self._partial_by.get(b, ()))
+
+    def designation(self, body: str | Organisation, as_of: dt.date | None = None) -> DesignationDuty | None:
+        """§3.1 for ``body`` as of ``as_of`` (default 1 January); None when it has no pairing in the year."""
+        org = self.district.organisation(body)
+        return _designation(self.district, org, self.spans_of(org), as_of or self.first, self.records)
+
+    def duties(self, body: str | Organisation, *, as_of: dt.date | None = None) -> Duties:
+        """What ``body`` (a department or the government) owes in the year; designations as of
+        ``as_of`` (default 1 January, as a notice issued at the start of the year sees them)."""
+        district, first, last = self.district, self.first, self.last
+        org = district.organisation(body)
+        spans = self.spans_of(org)
+        return Duties(body=org, year=self.year, pairings=spans, common_liaison=org.id in self._common,
+                      cc=_cc_lists(district, org, first, last),
+                      designation=_designation(district, org, spans, as_of or first, self.records),
+                      obligations=self.owed_by(org), invitations=_invitations(district, org, first),
+                      counterparts=tuple(district.organisation(c)
+                                         for c in dict.fromkeys(s.pairing.counterpart for s in spans)))
+
+
+def year_duties(district: District, year: int, records: Records | None = None) -> YearDuties:
+    """The year's duties of every body of ``district`` (see :class:`YearDuties`)."""
+    return YearDuties(district, year, records)
+
+
 def duties_of(district: District, body: str | Organisation, year: int, records: Records | None = None,
               *, as_of: dt.date | None = None) -> Duties:
     """What ``body`` (a department or the government) owes in ``year``; designations as of ``as_of``
-    (default 1 January, as a notice issued at the start of the year sees them)."""
-    org = district.organisation(body)
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    spans = tuple(s for s in _in_directory_order(district, district.pairing_spans(first, last))
-                  if s.pairing.department == org.id)
-    owed = tuple(o for o in obligations(district, first, last) if o.responsible_id == org.id
-                 and o.span[0] <= last and o.span[1] >= first)
-    return Duties(body=org, year=year, pairings=spans,
-                  common_liaison=any(u.id == org.id for u in district.common_liaison_units(first) +
-                                        district.common_liaison_units(last)),
-                  cc=_cc_lists(district, org, first, last),
-                  designation=_designation(district, org, spans, as_of or first, records),
-                  obligations=owed, invitations=_invitations(district, org, first),
-                  counterparts=tuple(district.organisation(c)
-                                     for c in dict.fromkeys(s.pairing.counterpart for s in spans)))
+    (default 1 January, as a notice issued at the start of the year sees them). Works the whole year
+    out for one body: a caller asking for several bodies builds :func:`year_duties` once instead."""
+    return year_duties(district, year, records).duties(body, as_of=as_of)
 
 
 def _cc_lists(district: District, org: Organisation, first: dt.date, last: dt.date) -> tuple[CcList, ...]:
