@@ -178,7 +178,7 @@ def test_the_notice_names_each_local_number_in_the_words_of_terms(seed: District
     from liaison_docx.letters.notice import notice_letter
 
     duties = duties_of(seed, "health", 2027, as_of=NOTICE_DATE)
-    visits = [o for o in duties.obligations if o.provision == "§3.6"]
+    visits = [o for o in duties.obligations if o.provision_id == "§3.6"]
     assert visits
     duties = attrs.evolve(duties, obligations=tuple(attrs.evolve(o, rests_on=(field,)) for o in visits))
     letter = notice_letter(seed, duties, (), office=seed.general_office(), date=NOTICE_DATE)
