@@ -353,10 +353,14 @@ class YearDuties:
         partial obligation an engagement serves looks at these rather than at every obligation."""
         return tuple(o for b in dict.fromkeys(bodies) for o in self._partial_by.get(b, ()))
 
-    def designation(self, body: str | Organisation, as_of: dt.date | None = None) -> DesignationDuty | None:
-        """§3.1 for ``body`` as of ``as_of`` (default 1 January); None when it has no pairing in the year."""
+    def designation(self, body: str | Organisation, as_of: dt.date | None = None, *,
+                    with_records: bool = True) -> DesignationDuty | None:
+        """§3.1 for ``body`` as of ``as_of`` (default 1 January), with the records' designations merged
+        unless ``with_records`` is false (what the district data alone names); None when it has no
+        pairing in the year."""
         org = self.district.organisation(body)
-        return _designation(self.district, org, self.spans_of(org), as_of or self.first, self.records)
+        records = self.records if with_records else None
+        return _designation(self.district, org, self.spans_of(org), as_of or self.first, records)
 
     def duties(self, body: str | Organisation, *, as_of: dt.date | None = None) -> Duties:
         """What ``body`` (a department or the government) owes in the year; designations as of
