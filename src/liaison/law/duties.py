@@ -392,7 +392,7 @@ def duties_of(district: District, body: str | Organisation, year: int, records: 
 def _cc_lists(district: District, org: Organisation, first: dt.date, last: dt.date) -> tuple[CcList, ...]:
     if org.kind != OrgKind.DEPARTMENT:
         return ()
-    days = sorted({first, *(d for p in district.pairings if p.department == org.id
+    days = sorted({first, *(d for p in district.pairings_of(org) if p.department == org.id
                              for d in (p.valid_from, p.valid_until) if d is not None and first < d <= last)})
     kinds = list(dict.fromkeys(r.document_kind for _, r in district.rules(Routing, first)))
     found: list[CcList] = []
