@@ -1,7 +1,8 @@
 """通知 (文件格式): the annual liaison notice from the general office to each department, read from
-:class:`liaison.law.duties.YearDuties` (worked out once a year, read per department) — the pairings in force, the year's engagements, whom it copies, its
-§3.1 designations, its recurring obligations with their numbers and readings, the invitations it may
-issue. Nothing here works out a duty; the provisions, numbers and readings are the data's.
+:class:`liaison.law.duties.YearDuties` (worked out once a year, read per department) — the pairings
+in force, the year's engagements, whom it copies, its §3.1 designations, its recurring obligations
+with their numbers and readings, the invitations it may issue. Nothing here works out a duty; the
+provisions, numbers and readings are the data's.
 """
 
 from __future__ import annotations
