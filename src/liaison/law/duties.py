@@ -417,8 +417,3 @@ def _invitations(district: District, org: Organisation, as_of: dt.date) -> tuple
     host = "department" if org.kind == OrgKind.DEPARTMENT else "district_government"
     return tuple((p, r) for p, r in district.rules(Invitation, as_of) if r.host == host)
 
-
-# ------------------------------------------------------------------------------------ the plan's settings
-def year_obligations(district: District, year: int) -> tuple[Obligation, ...]:
-    """Every obligation with a period touching ``year`` (computed once, for :func:`planned_settings`)."""
-    return obligations(district, dt.date(year, 1, 1), dt.date(year, 12, 31))

@@ -320,8 +320,7 @@ def plan_rows(district: District, plan: Plan, year: int, duties: YearDuties | No
         if e.date.year != year:
             continue
         kind = EngagementKind(e.kind)
-        # an engagement serves only obligations its own bodies owe: those, not all the year's
-        settings = planned_settings(district, e, duties.partial_owed((e.host, *e.participants)))
+        settings = planned_settings(district, e, duties)
         rows.append(PlannedRow(
             id=e.id, kind=kind.value, kind_zh=district.kind_name(kind), date=e.date, start=e.start,
             end=e.end, title=e.title_zh, host=e.host, participants=tuple(e.participants),
