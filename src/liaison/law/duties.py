@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 import attrs
 
 from liaison.law.district import CcList, District, PairingSpan
 from liaison.law.model import Designations, Organisation, OrgKind
+from liaison.law.records import DesignationRecord, Records
 from liaison.law.rules import Cadence, DesignationRule, EngagementKind, Invitation, Modality, Provision, Routing
-
-if TYPE_CHECKING:
-    from liaison.law.records import Records
 
 DAY = dt.timedelta(days=1)
 
@@ -246,6 +243,22 @@ def designations_in_force(district: District, organisation: Organisation, as_of:
     return found
 
 
+def designation_records(records: Records | None) -> dict[str, Records]:
+    """``records``' designations split by organisation, each as a :class:`Records` holding only that
+    organisation's designations: what :func:`designations_in_force` reads of it, without a scan of
+    every organisation's designations per organisation."""
+    if records is None:
+        return {}
+    found: dict[str, list[DesignationRecord]] = {}
+    for r in records.designations:
+        found.setdefault(r.organisation, []).append(r)
+    return {k: Records(district_id=records.district_id, designations=tuple(v)) for k, v in found.items()}
+
+
+def _no_designations(records: Records) -> Records:
+    return Records(district_id=records.district_id)
+
+
 @attrs.frozen
 class DesignationDuty:
     """§3.1: the roles a paired unit must name, who it has named, and which are missing."""
@@ -306,6 +319,7 @@ class YearDuties:
     _owed_by: dict[str, tuple[Obligation, ...]] = attrs.field(init=False, repr=False)
     _common: frozenset[str] = attrs.field(init=False, repr=False)
     _partial_by: dict[str, tuple[Obligation, ...]] = attrs.field(init=False, repr=False)
+    _designations_of: dict[str, Records] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         first, last = self.first, self.last
@@ -329,6 +343,7 @@ class YearDuties:
         object.__setattr__(self, "_owed_by", {k: tuple(v) for k, v in owed_by.items()})
         object.__setattr__(self, "_common", frozenset(common))
         object.__setattr__(self, "_partial_by", {k: tuple(v) for k, v in partial_by.items()})
+        object.__setattr__(self, "_designations_of", designation_records(self.records))
 
     @property
     def first(self) -> dt.date:
@@ -359,8 +374,14 @@ class YearDuties:
         unless ``with_records`` is false (what the district data alone names); None when it has no
         pairing in the year."""
         org = self.district.organisation(body)
-        records = self.records if with_records else None
-        return _designation(self.district, org, self.spans_of(org), as_of or self.first, records)
+        return _designation(self.district, org, self.spans_of(org), as_of or self.first,
+                            self._records_of(org) if with_records else None)
+
+    def _records_of(self, org: Organisation) -> Records | None:
+        """The records as :func:`designations_in_force` reads them for ``org``: its designations only."""
+        if self.records is None:
+            return None
+        return self._designations_of.get(org.id) or _no_designations(self.records)
 
     def duties(self, body: str | Organisation, *, as_of: dt.date | None = None) -> Duties:
         """What ``body`` (a department or the government) owes in the year; designations as of
@@ -370,7 +391,7 @@ class YearDuties:
         spans = self.spans_of(org)
         return Duties(body=org, year=self.year, pairings=spans, common_liaison=org.id in self._common,
                       cc=_cc_lists(district, org, first, last),
-                      designation=_designation(district, org, spans, as_of or first, self.records),
+                      designation=_designation(district, org, spans, as_of or first, self._records_of(org)),
                       obligations=self.owed_by(org), invitations=_invitations(district, org, first),
                       counterparts=tuple(district.organisation(c)
                                          for c in dict.fromkeys(s.pairing.counterpart for s in spans)))

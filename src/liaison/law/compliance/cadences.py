@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from liaison.law.compliance.context import Context
-from liaison.law.duties import Obligation, designation_duty
+from liaison.law.duties import Obligation, designation_duty, designation_records
 from liaison.law.findings import Finding, FindingStatus, Severity, local_mark, severity, shortfall_status
 from liaison.law.rules import (
     ACTIVITIES,
@@ -300,14 +300,17 @@ def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, sta
 # ---------------------------------------------------------------------------------- §3.1 designations
 def designations(ctx: Context) -> Iterator[Finding]:
     day = min(ctx.as_of, ctx.last)
+    mine = designation_records(ctx.records)  # each organisation's designations, split once
+    used: dict[str, list[int]] = {}
+    for i, record in enumerate(ctx.records.designations):
+        used.setdefault(record.organisation, []).append(i)
     for prov, rule in ctx.district.rules(DesignationRule, day):
         paired = {s.pairing.department for s in ctx.district.pairing_spans(ctx.first, day)}
         for org in (o for o in ctx.district.departments() if o.id in paired):
-            duty = designation_duty(ctx.district, org, prov, rule, day, ctx.records)
+            duty = designation_duty(ctx.district, org, prov, rule, day, mine.get(org.id))
             named, missing = duty.designations, duty.missing
-            for i, record in enumerate(ctx.records.designations):
-                if record.organisation == org.id:
-                    ctx.use("designations", i)
+            for i in used.get(org.id, ()):
+                ctx.use("designations", i)
             status = FindingStatus.MISSING_DESIGNATION if missing else FindingStatus.MET
             roles_zh = "、".join(DESIGNATION_ZH[r] for r in (missing or rule.roles))
             roles_en = ", ".join(DESIGNATION_EN[r] for r in (missing or rule.roles))
