@@ -6,9 +6,12 @@ the rule version in force over each part of the period, over the days its subjec
 the district's part-period setting applied. The planner plans them, the checker counts records
 against them and the letters state them; none of them recomputes one.
 
-:func:`duties_of` gathers everything one body owes in a year — its pairings, whom it copies, its
-§3.1 designations (with records merged by :func:`designations_in_force`), its obligations and the
-invitations it issues — for the annual notice and any other output that speaks to one body.
+:class:`YearDuties` works a district-year out once — its pairing spans and obligations, indexed by
+the body that owes them — and its :meth:`YearDuties.duties` gathers everything one body owes in the
+year: its pairings, whom it copies, its §3.1 designations (with records merged by
+:func:`designations_in_force`), its obligations and the invitations it issues, for the annual notice
+and any other output that speaks to one body. The export flow builds one for all its exporters;
+:func:`duties_of` is the shorthand for one body alone.
 """
 
 from __future__ import annotations
@@ -255,10 +258,6 @@ def designation_records(records: Records | None) -> dict[str, Records]:
     return {k: Records(district_id=records.district_id, designations=tuple(v)) for k, v in found.items()}
 
 
-def _no_designations(records: Records) -> Records:
-    return Records(district_id=records.district_id)
-
-
 @attrs.frozen
 class DesignationDuty:
     """§3.1: the roles a paired unit must name, who it has named, and which are missing."""
@@ -320,6 +319,7 @@ class YearDuties:
     _common: frozenset[str] = attrs.field(init=False, repr=False)
     _partial_by: dict[str, tuple[Obligation, ...]] = attrs.field(init=False, repr=False)
     _designations_of: dict[str, Records] = attrs.field(init=False, repr=False)
+    _no_designations: Records | None = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         first, last = self.first, self.last
@@ -344,6 +344,8 @@ class YearDuties:
         object.__setattr__(self, "_common", frozenset(common))
         object.__setattr__(self, "_partial_by", {k: tuple(v) for k, v in partial_by.items()})
         object.__setattr__(self, "_designations_of", designation_records(self.records))
+        object.__setattr__(self, "_no_designations", None if self.records is None
+                           else Records(district_id=self.records.district_id))
 
     @property
     def first(self) -> dt.date:
@@ -379,9 +381,7 @@ class YearDuties:
 
     def _records_of(self, org: Organisation) -> Records | None:
         """The records as :func:`designations_in_force` reads them for ``org``: its designations only."""
-        if self.records is None:
-            return None
-        return self._designations_of.get(org.id) or _no_designations(self.records)
+        return self._designations_of.get(org.id, self._no_designations)
 
     def duties(self, body: str | Organisation, *, as_of: dt.date | None = None) -> Duties:
         """What ``body`` (a department or the government) owes in the year; designations as of
@@ -391,7 +391,7 @@ class YearDuties:
         spans = self.spans_of(org)
         return Duties(body=org, year=self.year, pairings=spans, common_liaison=org.id in self._common,
                       cc=_cc_lists(district, org, first, last),
-                      designation=_designation(district, org, spans, as_of or first, self._records_of(org)),
+                      designation=self.designation(org, as_of),
                       obligations=self.owed_by(org), invitations=_invitations(district, org, first),
                       counterparts=tuple(district.organisation(c)
                                          for c in dict.fromkeys(s.pairing.counterpart for s in spans)))
