@@ -20,8 +20,12 @@ warm (each phase run once untimed at the smallest size):
 
 Each phase's time is the median of ``--rounds`` runs (default 1 at 100× and beyond, else 3), its
 peak memory the peak of Python's allocations during one more run under ``tracemalloc``
-(``--no-memory`` skips that run: tracing slows the phase 2–3×).  The growth factor is a phase's
-time (and peak) at one size over the size before; the issue's target is ≤ 11× for 10× the size.
+(``--no-memory`` skips that run: tracing slows the phase 2–3×).  ``--calls`` adds one more run
+under ``cProfile`` and prints the Python function calls it made: a count the machine's load does not
+change, for a shared machine where times vary (the memo caches of the letters' geometry are warm from
+the rounds before, so a size whose texts outgrow them shows more calls).  The growth factor is a
+phase's time (and peak, and calls) at one size over the size before; the issue's target is ≤ 11× for
+10× the size.
 The city (``--city N``): N seed-sized districts (distinct ids and names), each planned, exported by
 every exporter and checked, one after the other in one process; its total time and peak RSS.
 
@@ -32,8 +36,10 @@ from __future__ import annotations
 
 import argparse
 import copy
+import cProfile
 import datetime as dt
 import os
+import pstats
 import resource
 import statistics
 import sys
@@ -140,11 +146,11 @@ def phases(district: District) -> tuple[dict[str, Callable[[], Any]], dict[str, 
 
 
 def measure(district: District, chosen: tuple[str, ...], rounds: int,
-            memory: bool) -> tuple[dict[str, tuple[float, int]], int]:
-    """Each chosen phase's median seconds and peak traced bytes (0 without ``memory``), and how many
-    engagements the plan has."""
+            memory: bool, count_calls: bool = False) -> tuple[dict[str, tuple[float, int, int]], int]:
+    """Each chosen phase's median seconds, peak traced bytes (0 without ``memory``) and Python
+    function calls (0 without ``count_calls``), and how many engagements the plan has."""
     calls, made = phases(district)
-    out: dict[str, tuple[float, int]] = {}
+    out: dict[str, tuple[float, int, int]] = {}
     needed = [p for p in PHASES if p in chosen or p in ("plan", "ledger write")]
     for name in needed:
         times = []
@@ -158,8 +164,13 @@ def measure(district: District, chosen: tuple[str, ...], rounds: int,
             calls[name]()
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
+        counted = 0
+        if count_calls and name in chosen:
+            profile = cProfile.Profile()
+            profile.runcall(calls[name])
+            counted = pstats.Stats(profile).total_calls  # type: ignore[attr-defined]
         if name in chosen:
-            out[name] = (statistics.median(times), peak)
+            out[name] = (statistics.median(times), peak, counted)
     return out, len(made["plan"].engagements)
 
 
@@ -190,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated, of: {', '.join(PHASES)}")
     parser.add_argument("--rounds", type=int, default=0, help="runs per phase (default 3, 1 from 100× up)")
     parser.add_argument("--no-memory", action="store_true", help="skip the traced run that measures peak memory")
+    parser.add_argument("--calls", action="store_true",
+                        help="one more run under cProfile counting Python function calls (noise-free growth)")
     args = parser.parse_args(argv)
     os.environ["LIAISON_PLUGINS"] = ",".join(EXPORTERS)  # the four exporters, whatever else is installed
     sizes = [1, 10] if args.quick else [int(s) for s in args.sizes.split(",")]
@@ -200,19 +213,21 @@ def main(argv: list[str] | None = None) -> int:
     count = 0 if args.quick else args.city
 
     measure(replicated(1), PHASES, 1, memory=False)  # warm: imports, templates, caches of the first call
-    results: dict[int, dict[str, tuple[float, int]]] = {}
+    results: dict[int, dict[str, tuple[float, int, int]]] = {}
     header = f"{'size':>5} {'pairings':>9} {'engagements':>12}  " + "".join(f"{p:>14}" for p in chosen)
     print("time (s), median of the rounds; peak traced memory (MiB) under it; growth over the size before")
     print(header)
     for k in sizes:
         district = replicated(k)
         rounds = args.rounds or (1 if k >= 100 else 3)
-        found, engagements = measure(district, chosen, rounds, memory=not args.no_memory)
+        found, engagements = measure(district, chosen, rounds, memory=not args.no_memory, count_calls=args.calls)
         results[k] = found
         print(f"{k:>4}× {len(district.pairings):>9,} {engagements:>12,}  "
               + "".join(f"{found[p][0]:>14.3f}" for p in chosen))
         if not args.no_memory:
             print(f"{'':>5} {'':>9} {'MiB':>12}  " + "".join(f"{found[p][1] / 2**20:>14.1f}" for p in chosen))
+        if args.calls:
+            print(f"{'':>5} {'':>9} {'calls':>12}  " + "".join(f"{found[p][2]:>14,}" for p in chosen))
         before = sizes[sizes.index(k) - 1] if sizes.index(k) else None
         if before is not None:
             prior = results[before]
@@ -221,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_memory:
                 print(f"{'':>5} {'':>9} {'memory':>12}  "
                       + "".join(f"{found[p][1] / max(prior[p][1], 1):>13.1f}×" for p in chosen))
+            if args.calls:
+                print(f"{'':>5} {'':>9} {'calls':>12}  "
+                      + "".join(f"{found[p][2] / max(prior[p][2], 1):>13.1f}×" for p in chosen))
         sys.stdout.flush()
     if count:
         total, spent = city(count)

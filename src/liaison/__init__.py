@@ -71,8 +71,10 @@ if TYPE_CHECKING:
     from liaison.law.district import Recipient as Recipient
     from liaison.law.duties import Duties as Duties
     from liaison.law.duties import Obligation as Obligation
+    from liaison.law.duties import YearDuties as YearDuties
     from liaison.law.duties import duties_of as duties_of
     from liaison.law.duties import obligations as obligations
+    from liaison.law.duties import year_duties as year_duties
     from liaison.law.findings import Finding as Finding
     from liaison.law.findings import FindingStatus as FindingStatus
     from liaison.law.findings import Report as Report

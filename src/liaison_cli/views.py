@@ -252,7 +252,7 @@ def _when(e: Any) -> str:
 
 
 def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
-    from liaison.law.duties import year_obligations
+    from liaison.law.duties import year_duties
     from liaison.year.planner import guests_text
     from liaison.year.settings import planned_settings
 
@@ -267,12 +267,12 @@ def print_plan(district: District, plan: Plan, *, lang: str = "zh") -> None:
 
     statuses = STATUS_EN if en else STATUS_ZH
     legend: dict[str, dict[str, None]] = {}
-    owed = year_obligations(district, plan.year)
+    duties = year_duties(district, plan.year)  # once, for every engagement
     for e in plan.engagements:
         flags = statuses[e.status] + (("（暂定）" if not en else " (provisional)") if e.provisional else "") + (
             ("⚠超出指导" if not en else " ⚠beyond guidance") if e.beyond_guidance else "")
         day = f"{e.date:%Y-%m-%d} " + (e.date.strftime("%a") if en else f"周{'一二三四五六日'[e.date.weekday()]}")
-        settings = planned_settings(district, e, owed)
+        settings = planned_settings(district, e, duties)
         if settings:
             legend.setdefault(e.provisions[0], {}).update(dict.fromkeys(setting_name(f, lang) for f, _ in settings))
         basis = " ".join(e.provisions) + ("※" if settings else "")

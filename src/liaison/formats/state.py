@@ -11,7 +11,7 @@ from liaison.base.errors import DataError, LiaisonError, Path, render_path
 from liaison.formats.documents import SettingDocument, document, to_json
 from liaison.formats.syntax import FormatError
 from liaison.law.district import District
-from liaison.law.duties import year_obligations
+from liaison.law.duties import year_duties
 from liaison.law.notices import check_distinct, check_notice
 from liaison.law.terms import SETTING_EN, SETTING_ZH, term
 from liaison.year.settings import planned_settings
@@ -40,12 +40,12 @@ def plan_document(district: District, state: YearState, engagements: tuple[Engag
     follow from the data."""
     body = state_document(state)
     by_id = {e.id: e for e in (state.engagements if engagements is None else engagements)}
-    owed = year_obligations(district, state.year)
+    duties = year_duties(district, state.year)  # once, for every engagement
     for item in body.get("engagements", []):
         e = by_id.get(item.get("id", ""))
         if e is not None:
             item["local_settings"] = [document(SettingDocument(f, term(SETTING_ZH, f), term(SETTING_EN, f), note))
-                                      for f, note in planned_settings(district, e, owed)]
+                                      for f, note in planned_settings(district, e, duties)]
     return body
 
 

@@ -19,6 +19,7 @@ import attrs
 
 from liaison.base.errors import ExportError, LiaisonError
 from liaison.host.options import Option, resolve
+from liaison.law.duties import YearDuties, year_duties
 from liaison.year.engagements import snapshot
 from liaison.year.numbering import LetterRecord, LetterRegistry
 from liaison.year.state import ARCHIVE, Manifest, ManifestFile, Policy, YearState, year_calendar
@@ -72,7 +73,12 @@ class Artifact:
 class ExportRequest:
     """What an exporter receives: the district, the year's plan, its typed options (checked against
     its declaration by the host), the records, the year's letters so far (numbers stay with their
-    texts), the day new letters are issued (from the edge's clock, or None) and the calendar."""
+    texts), the day new letters are issued (from the edge's clock, or None) and the calendar.
+
+    ``duties`` is what every body owes in the plan's year with these records, worked out once
+    (:class:`liaison.law.duties.YearDuties`): :func:`build_export` builds it once for all its
+    exporters, and an exporter reads a body's duties from it rather than work the year out again
+    per body. Left out, the request works it out itself."""
 
     district: District
     plan: Plan
@@ -82,6 +88,9 @@ class ExportRequest:
     issued_on: dt.date | None = None
     revision: int = 1
     calendar: WorkingDayCalendar | None = attrs.field(default=None, eq=False)
+    duties: YearDuties = attrs.field(
+        default=attrs.Factory(lambda self: year_duties(self.district, self.plan.year, self.records), takes_self=True),
+        eq=False, repr=False)
 
     def option(self, name: str, default: Any = None) -> Any:
         value = self.options.get(name)
@@ -188,9 +197,10 @@ def build_export(district: District, year: int, state: YearState | None,
     revision = before.manifest.revision + 1
     made: list[tuple[str, Artifact]] = []
     scopes: dict[str, Callable[[str], bool]] = {}
+    duties = year_duties(district, plan.year, records)  # once for every exporter
     for exporter, given in exporters:
         request = exporter.request(district, plan, given, records, letters=before.letters, issued_on=issued_on,
-                                   revision=revision, calendar=calendar)
+                                   revision=revision, calendar=calendar, duties=duties)
         made.extend((exporter.name, a) for a in _run(exporter, request))
         scopes[exporter.name] = exporter.answers_for(request.options)
     _unique_paths(made)

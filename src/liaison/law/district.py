@@ -188,6 +188,23 @@ class District:
     def _provisions(self) -> dict[str, Provision]:
         return {p.id: p for p in self.provisions}
 
+    @functools.cached_property
+    def _position(self) -> dict[str, int]:
+        """Each organisation's place in the directory, to put a few in directory order without a
+        walk of the whole directory."""
+        return {o.id: i for i, o in enumerate(self.organisations)}
+
+    @functools.cached_property
+    def _pairings_by_side(self) -> dict[str, tuple[Pairing, ...]]:
+        """Every pairing version under its department's id and its counterpart's, in the data's order:
+        a body's pairings without a scan of the district's (a per-department scan is quadratic)."""
+        index: dict[str, list[Pairing]] = {}
+        for p in self.pairings:
+            index.setdefault(p.department, []).append(p)
+            if p.counterpart != p.department:
+                index.setdefault(p.counterpart, []).append(p)
+        return {k: tuple(v) for k, v in index.items()}
+
     # -- organisations -------------------------------------------------------------------------------
     def organisation(self, ref: str | Organisation) -> Organisation:
         """Resolve an id, a full or short Chinese name, an English name or an alias.
@@ -392,16 +409,20 @@ class District:
                                      last if end is None else min(last, end - dt.timedelta(days=1)), tuple(versions)))
         return tuple(spans)
 
+    def pairings_of(self, body: str | Organisation) -> tuple[Pairing, ...]:
+        """Every pairing version ``body`` is a side of (department or counterpart), in the data's order."""
+        return self._pairings_by_side.get(self.organisation(body).id, ())
+
     def counterparts_of(self, department: str | Organisation, as_of: dt.date) -> Counterparts:
         """The party branches and the ICF paired with a department on ``as_of``."""
         dept = self.organisation(department)
-        found = tuple(p for p in self.pairings_as_of(as_of) if p.department == dept.id)
+        found = tuple(p for p in self.pairings_of(dept) if p.department == dept.id and p.in_force(as_of))
         return Counterparts(dept, as_of, found, tuple(self._by_id[p.counterpart] for p in found))
 
     def departments_of(self, counterpart: str | Organisation, as_of: dt.date) -> Counterparts:
         """The departments paired with a party branch or the ICF on ``as_of``."""
         org = self.organisation(counterpart)
-        found = tuple(p for p in self.pairings_as_of(as_of) if p.counterpart == org.id)
+        found = tuple(p for p in self.pairings_of(org) if p.counterpart == org.id and p.in_force(as_of))
         return Counterparts(org, as_of, found, tuple(self._by_id[p.department] for p in found))
 
     def common_liaison_units(self, as_of: dt.date) -> tuple[Organisation, ...]:
@@ -473,7 +494,8 @@ class District:
                 for p, o in zip(paired.pairings, paired.others, strict=True)]
 
     def _in_directory_order(self, found: dict[str, Recipient]) -> tuple[Recipient, ...]:
-        return tuple(found[o.id] for o in self.organisations if o.id in found)
+        position = self._position
+        return tuple(found[k] for k in sorted((k for k in found if k in position), key=position.__getitem__))
 
     # -- invitations (§1.2, §1.3, §1.4, §3.5) ------------------------------------------------------------
     def invitation_rules(self, event_kind: EngagementKind, as_of: dt.date,

@@ -6,25 +6,25 @@ the rule version in force over each part of the period, over the days its subjec
 the district's part-period setting applied. The planner plans them, the checker counts records
 against them and the letters state them; none of them recomputes one.
 
-:func:`duties_of` gathers everything one body owes in a year — its pairings, whom it copies, its
-§3.1 designations (with records merged by :func:`designations_in_force`), its obligations and the
-invitations it issues — for the annual notice and any other output that speaks to one body.
+:class:`YearDuties` works a district-year out once — its pairing spans and obligations, indexed by
+the body that owes them — and its :meth:`YearDuties.duties` gathers everything one body owes in the
+year: its pairings, whom it copies, its §3.1 designations (with records merged by
+:func:`designations_in_force`), its obligations and the invitations it issues, for the annual notice
+and any other output that speaks to one body. The export flow builds one for all its exporters;
+:func:`duties_of` is the shorthand for one body alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 import attrs
 
 from liaison.law.district import CcList, District, PairingSpan
 from liaison.law.model import Designations, Organisation, OrgKind
+from liaison.law.records import DesignationRecord, Records
 from liaison.law.rules import Cadence, DesignationRule, EngagementKind, Invitation, Modality, Provision, Routing
-
-if TYPE_CHECKING:
-    from liaison.law.records import Records
 
 DAY = dt.timedelta(days=1)
 
@@ -246,6 +246,18 @@ def designations_in_force(district: District, organisation: Organisation, as_of:
     return found
 
 
+def designation_records(records: Records | None) -> dict[str, Records]:
+    """``records``' designations split by organisation, each as a :class:`Records` holding only that
+    organisation's designations: what :func:`designations_in_force` reads of it, without a scan of
+    every organisation's designations per organisation."""
+    if records is None:
+        return {}
+    found: dict[str, list[DesignationRecord]] = {}
+    for r in records.designations:
+        found.setdefault(r.organisation, []).append(r)
+    return {k: Records(district_id=records.district_id, designations=tuple(v)) for k, v in found.items()}
+
+
 @attrs.frozen
 class DesignationDuty:
     """§3.1: the roles a paired unit must name, who it has named, and which are missing. It carries
@@ -305,32 +317,122 @@ class Duties:
         return tuple(o.id for o in self.counterparts)
 
 
+@attrs.frozen(eq=False)
+class YearDuties:
+    """What every body of a district owes in one year, worked out once: the year's pairing spans (in
+    directory order), its obligations, and both indexed by the body that owes them. The export flow
+    builds one per district-year (:func:`year_duties`) and hands it to every exporter, so a letter per
+    department, a page row per body and a workbook's list of designations read it rather than work
+    the year out again per body. ``records`` are the year's records whose §3.1 designations the
+    duties merge (``None``: the district data alone)."""
+
+    district: District
+    year: int
+    records: Records | None = None
+    spans: tuple[PairingSpan, ...] = attrs.field(init=False)
+    obligations: tuple[Obligation, ...] = attrs.field(init=False)
+    _spans_of: dict[str, tuple[PairingSpan, ...]] = attrs.field(init=False, repr=False)
+    _owed_by: dict[str, tuple[Obligation, ...]] = attrs.field(init=False, repr=False)
+    _common: frozenset[str] = attrs.field(init=False, repr=False)
+    _partial_by: dict[str, tuple[Obligation, ...]] = attrs.field(init=False, repr=False)
+    _designations_of: dict[str, Records] = attrs.field(init=False, repr=False)
+    _no_designations: Records | None = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        first, last = self.first, self.last
+        spans = tuple(_in_directory_order(self.district, self.district.pairing_spans(first, last)))
+        owed = obligations(self.district, first, last)
+        spans_of: dict[str, list[PairingSpan]] = {}
+        for span in spans:
+            spans_of.setdefault(span.pairing.department, []).append(span)
+        owed_by: dict[str, list[Obligation]] = {}
+        for o in owed:
+            if o.span[0] <= last and o.span[1] >= first:
+                owed_by.setdefault(o.responsible_id, []).append(o)
+        partial_by: dict[str, list[Obligation]] = {}
+        for o in owed:
+            if o.partial:
+                partial_by.setdefault(o.responsible_id, []).append(o)
+        common = {u.id for u in self.district.common_liaison_units(first) + self.district.common_liaison_units(last)}
+        object.__setattr__(self, "spans", spans)
+        object.__setattr__(self, "obligations", owed)
+        object.__setattr__(self, "_spans_of", {k: tuple(v) for k, v in spans_of.items()})
+        object.__setattr__(self, "_owed_by", {k: tuple(v) for k, v in owed_by.items()})
+        object.__setattr__(self, "_common", frozenset(common))
+        object.__setattr__(self, "_partial_by", {k: tuple(v) for k, v in partial_by.items()})
+        object.__setattr__(self, "_designations_of", designation_records(self.records))
+        object.__setattr__(self, "_no_designations", None if self.records is None
+                           else Records(district_id=self.records.district_id))
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def last(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+    def spans_of(self, body: str | Organisation) -> tuple[PairingSpan, ...]:
+        """The pairing spans of a department in the year, in directory order."""
+        return self._spans_of.get(self.district.organisation(body).id, ())
+
+    def owed_by(self, body: str | Organisation) -> tuple[Obligation, ...]:
+        """The obligations ``body`` is responsible for with a span touching the year."""
+        return self._owed_by.get(self.district.organisation(body).id, ())
+
+    def partial_owed(self, bodies: Iterable[str]) -> tuple[Obligation, ...]:
+        """The obligations in force for part of their period that one of ``bodies`` owes (by body):
+        all an engagement of these bodies can serve among the partial ones
+        (:meth:`Obligation.counts` wants the body that owes it present), so a caller asking which
+        partial obligation an engagement serves looks at these rather than at every obligation."""
+        return tuple(o for b in dict.fromkeys(bodies) for o in self._partial_by.get(b, ()))
+
+    def designation(self, body: str | Organisation, as_of: dt.date | None = None, *,
+                    with_records: bool = True) -> DesignationDuty | None:
+        """§3.1 for ``body`` as of ``as_of`` (default 1 January), with the records' designations merged
+        unless ``with_records`` is false (what the district data alone names); None when it has no
+        pairing in the year."""
+        org = self.district.organisation(body)
+        return _designation(self.district, org, self.spans_of(org), as_of or self.first,
+                            self._records_of(org) if with_records else None)
+
+    def _records_of(self, org: Organisation) -> Records | None:
+        """The records as :func:`designations_in_force` reads them for ``org``: its designations only."""
+        return self._designations_of.get(org.id, self._no_designations)
+
+    def duties(self, body: str | Organisation, *, as_of: dt.date | None = None) -> Duties:
+        """What ``body`` (a department or the government) owes in the year; designations as of
+        ``as_of`` (default 1 January, as a notice issued at the start of the year sees them)."""
+        district, first, last = self.district, self.first, self.last
+        org = district.organisation(body)
+        spans = self.spans_of(org)
+        return Duties(body=org, year=self.year, pairings=spans, common_liaison=org.id in self._common,
+                      cc=_cc_lists(district, org, first, last),
+                      designation=self.designation(org, as_of),
+                      obligations=self.owed_by(org), invitations=_invitations(district, org, first),
+                      counterparts=tuple(district.organisation(c)
+                                         for c in dict.fromkeys(s.pairing.counterpart for s in spans)),
+                      paired=tuple(Paired(span=s, counterpart=district.organisation(s.pairing.counterpart),
+                                          clause=district.provision(s.pairing.clause)) for s in spans))
+
+
+def year_duties(district: District, year: int, records: Records | None = None) -> YearDuties:
+    """The year's duties of every body of ``district`` (see :class:`YearDuties`)."""
+    return YearDuties(district, year, records)
+
+
 def duties_of(district: District, body: str | Organisation, year: int, records: Records | None = None,
               *, as_of: dt.date | None = None) -> Duties:
     """What ``body`` (a department or the government) owes in ``year``; designations as of ``as_of``
-    (default 1 January, as a notice issued at the start of the year sees them)."""
-    org = district.organisation(body)
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    spans = tuple(s for s in _in_directory_order(district, district.pairing_spans(first, last))
-                  if s.pairing.department == org.id)
-    owed = tuple(o for o in obligations(district, first, last) if o.responsible_id == org.id
-                 and o.span[0] <= last and o.span[1] >= first)
-    return Duties(body=org, year=year, pairings=spans,
-                  common_liaison=any(u.id == org.id for u in district.common_liaison_units(first) +
-                                        district.common_liaison_units(last)),
-                  cc=_cc_lists(district, org, first, last),
-                  designation=_designation(district, org, spans, as_of or first, records),
-                  obligations=owed, invitations=_invitations(district, org, first),
-                  counterparts=tuple(district.organisation(c)
-                                     for c in dict.fromkeys(s.pairing.counterpart for s in spans)),
-                  paired=tuple(Paired(span=s, counterpart=district.organisation(s.pairing.counterpart),
-                                      clause=district.provision(s.pairing.clause)) for s in spans))
+    (default 1 January, as a notice issued at the start of the year sees them). Works the whole year
+    out for one body: a caller asking for several bodies builds :func:`year_duties` once instead."""
+    return year_duties(district, year, records).duties(body, as_of=as_of)
 
 
 def _cc_lists(district: District, org: Organisation, first: dt.date, last: dt.date) -> tuple[CcList, ...]:
     if org.kind != OrgKind.DEPARTMENT:
         return ()
-    days = sorted({first, *(d for p in district.pairings if p.department == org.id
+    days = sorted({first, *(d for p in district.pairings_of(org) if p.department == org.id
                              for d in (p.valid_from, p.valid_until) if d is not None and first < d <= last)})
     kinds = list(dict.fromkeys(r.document_kind for _, r in district.rules(Routing, first)))
     found: list[CcList] = []
@@ -355,8 +457,3 @@ def _invitations(district: District, org: Organisation, as_of: dt.date) -> tuple
     host = "department" if org.kind == OrgKind.DEPARTMENT else "district_government"
     return tuple((p, r) for p, r in district.rules(Invitation, as_of) if r.host == host)
 
-
-# ------------------------------------------------------------------------------------ the plan's settings
-def year_obligations(district: District, year: int) -> tuple[Obligation, ...]:
-    """Every obligation with a period touching ``year`` (computed once, for :func:`planned_settings`)."""
-    return obligations(district, dt.date(year, 1, 1), dt.date(year, 12, 31))

@@ -4,10 +4,8 @@ numbers, cycle, durations, the part-period setting) — one place, which every o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from liaison.law.district import District
-from liaison.law.duties import Obligation
+from liaison.law.duties import YearDuties
 from liaison.law.rules import Cadence, Invitation
 from liaison.year.engagements import Engagement
 
@@ -17,13 +15,13 @@ _PLANNED_BY = ("scope", "min_per_period", "max_per_period", "period_years", "per
 
 
 def planned_settings(district: District, engagement: Engagement,
-                     owed: Sequence[Obligation] = ()) -> tuple[tuple[str, str], ...]:
+                     duties: YearDuties | None = None) -> tuple[tuple[str, str], ...]:
     """The district's own settings an engagement of the plan rests on, each with the district's note:
     the per-pairing or per-department reading, the numbers, the first year of a cycle, the duration —
     of the cadence version in force on its day that it carries out; for an event, the settings of the
-    invitation rule of its kind and host; and, given the year's obligations (``owed``,
-    :func:`year_obligations`), the part-period setting when it serves one in force for part of its
-    period. Empty when the text says all of it (or the engagement carries out no rule). Every output of
+    invitation rule of its kind and host; and, given the year's duties (``duties``, built once for
+    the plan by the caller), the part-period setting when it serves an obligation in force for part of
+    its period. Empty when the text says all of it (or the engagement carries out no rule). Every output of
     the plan marks these (the table, the JSON, the workbook, the page)."""
     found: list[tuple[str, str]] = []
     for pid in engagement.provisions[:1]:
@@ -41,7 +39,8 @@ def planned_settings(district: District, engagement: Engagement,
                 if field == "scope" and isinstance(rule, Cadence) and rule.scope == "government":
                     continue
                 found.append((field, rule.local.note(field) or rule.note))
-    if any(o.partial and o.counts(engagement.kind, engagement.date, engagement.host, engagement.participants)
-           for o in owed):
+    # only an obligation of a body the engagement has present can count it: those, not all the year's
+    owed = duties.partial_owed((engagement.host, *engagement.participants)) if duties is not None else ()
+    if any(o.counts(engagement.kind, engagement.date, engagement.host, engagement.participants) for o in owed):
         found.append(("part_period", district.info.part_period.note))
     return tuple(found)

@@ -143,7 +143,7 @@ def drafts(request: ExportRequest) -> tuple[Draft, ...]:
         found += issuer.issue_all(notices(
             district, plan, records=records, date=request.option("date"),
             number_prefix=request.option("number_prefix"), first_number=request.option("first_number", 1),
-            issuer=_issuer(district, request.option("issuer"))))
+            issuer=_issuer(district, request.option("issuer")), duties=request.duties))
     if "invitation" in kinds:
         invited = issuer.issue_all(invitations(district, plan, records=records))
         current = {(d.subject, d.recipient): d.record for d in invited if d.record is not None}

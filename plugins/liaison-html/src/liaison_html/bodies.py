@@ -1,6 +1,6 @@
 """The timeline's rows: one per body that owes liaison (the government, its office, each department),
-with the marks where it takes part and what it owes in the year (:func:`liaison.law.duties.duties_of`,
-the one place duties are worked out)."""
+with the marks where it takes part and what it owes in the year (read from the year's
+:class:`liaison.law.duties.YearDuties`, worked out once, the one place duties are worked out)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from liaison.law.district import District
-from liaison.law.duties import Duties, Obligation, duties_of
+from liaison.law.duties import Duties, Obligation, YearDuties, year_duties
 from liaison.law.model import GOVERNMENT_KINDS, Organisation, OrgKind
 from liaison.law.terms import DESIGNATION_EN, DESIGNATION_ZH
 from liaison_html.marks import Mark, Provisions, kind_name
@@ -46,17 +46,24 @@ class BodyRow:
 
 
 def body_rows(district: District, year: int, found: Sequence[Mark], participants: Sequence[tuple[str, ...]],
-              provisions: Provisions, records: Records | None, as_of: dt.date) -> tuple[BodyRow, ...]:
+              provisions: Provisions, records: Records | None, as_of: dt.date,
+              duties: YearDuties | None = None) -> tuple[BodyRow, ...]:
     """A row per government body and department, in directory order; ``participants[i]`` are the
-    organisations of mark ``i``; designations as of ``as_of`` (with the records' designations)."""
+    organisations of mark ``i``; designations as of ``as_of`` (with the records' designations);
+    ``duties``: the year's duties with these records, when the caller has them."""
+    if duties is None or duties.district is not district or duties.year != year or duties.records is not records:
+        duties = year_duties(district, year, records)
+    marks_of: dict[str, list[Mark]] = {}  # each body's marks, in the marks' order
+    for m in found:
+        for org_id in dict.fromkeys(participants[m.index]):
+            marks_of.setdefault(org_id, []).append(m)
     rows: list[BodyRow] = []
     for org in district.organisations:
         if org.kind not in ROW_KINDS:
             continue
-        taking_part = tuple(m for m in found if org.id in participants[m.index])
-        duties = duties_of(district, org, year, records, as_of=as_of)
-        rows.append(BodyRow(len(rows), org.id, Bi(org.name, org.name_en), taking_part,
-                            duty_lines(district, duties, provisions, as_of)))
+        owes = duties.duties(org, as_of=as_of)
+        rows.append(BodyRow(len(rows), org.id, Bi(org.name, org.name_en), tuple(marks_of.get(org.id, ())),
+                            duty_lines(district, owes, provisions, as_of)))
     return tuple(rows)
 
 

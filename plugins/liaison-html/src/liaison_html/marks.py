@@ -14,7 +14,7 @@ import attrs
 
 from liaison.base.errors import ExportError, LiaisonError, Location
 from liaison.law.district import District
-from liaison.law.duties import Obligation, year_obligations
+from liaison.law.duties import YearDuties, year_duties
 from liaison.law.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind, Provision, Validity
 from liaison.law.terms import SETTING_EN, SETTING_ZH, term
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan, PlanWarning, Status
@@ -151,17 +151,20 @@ def provision_view(provision: Provision, position: int, version: int = 0) -> Pro
                          paragraphs(text.text_zh, markdown=False), paragraphs(text.text_en, markdown=True), version)
 
 
-def marks(district: District, plan: Plan, provisions: Provisions) -> tuple[Mark, ...]:
-    """Every engagement of the plan as a mark, in the plan's order."""
+def marks(district: District, plan: Plan, provisions: Provisions, duties: YearDuties | None = None) -> tuple[Mark, ...]:
+    """Every engagement of the plan as a mark, in the plan's order; ``duties``: the plan year's
+    duties, when the caller has them."""
     warned: dict[str, list[PlanWarning]] = {}
     for warning in plan.warnings:
         warned.setdefault(warning.engagement, []).append(warning)
-    owed = year_obligations(district, plan.year)
-    return tuple(_mark(district, i, e, provisions, warned.get(e.id, ()), owed) for i, e in enumerate(plan.engagements))
+    if duties is None or duties.district is not district or duties.year != plan.year:
+        duties = year_duties(district, plan.year)
+    return tuple(_mark(district, i, e, provisions, warned.get(e.id, ()), duties)
+                 for i, e in enumerate(plan.engagements))
 
 
 def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
-          warnings: Sequence[PlanWarning], owed: Sequence[Obligation] = ()) -> Mark:
+          warnings: Sequence[PlanWarning], duties: YearDuties | None = None) -> Mark:
     others = [p for p in e.participants if p != e.host]
     zh = "；".join(x for x in (district.names_of(others, lang="zh"), guests_text(district, e.guests)) if x)
     en = "; ".join(x for x in (district.names_of(others, lang="en"), guests_text(district, e.guests, "en")) if x)
@@ -175,7 +178,7 @@ def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
                 location=e.location, note=e.note,
                 provisions=tuple(provisions.get(p, f"engagement {e.id}", e.date) for p in e.provisions),
                 warnings=tuple(Bi(w.message_zh, w.message_en) for w in warnings),
-                local=_local(planned_settings(district, e, owed)))
+                local=_local(planned_settings(district, e, duties)))
 
 
 def _local(settings: Sequence[tuple[str, str]]) -> Bi | None:

@@ -17,6 +17,7 @@ import attrs
 
 from liaison.base.errors import ExportError
 from liaison.law.district import District
+from liaison.law.duties import YearDuties, year_duties
 from liaison.law.workdays import WorkingDayCalendar, default_calendar, provisional_note
 from liaison.year.engagements import Plan, Status
 from liaison_html.bodies import BodyRow, body_rows
@@ -61,21 +62,26 @@ class PageView:
 
 def page_view(district: District, plan: Plan, *, records: Records | None = None,
               calendar: WorkingDayCalendar | None = None, lang: str = "zh", title: str | None = None,
-              as_of: dt.date | None = None) -> PageView:
-    """The page of ``plan``'s year; with ``records``, the compliance check as of ``as_of`` (default 31 December)."""
+              as_of: dt.date | None = None, duties: YearDuties | None = None) -> PageView:
+    """The page of ``plan``'s year; with ``records``, the compliance check as of ``as_of`` (default 31
+    December). ``duties``: the year's duties with these records, when the caller has them (an export
+    does); else worked out here, once, for the marks, the bodies' rows and the check."""
     from liaison.law.compliance import check
 
     calendar = calendar or default_calendar()
+    if duties is None or duties.district is not district or duties.year != plan.year or duties.records is not records:
+        duties = year_duties(district, plan.year, records)
     provisions = Provisions(district)
-    found = marks(district, plan, provisions)
+    found = marks(district, plan, provisions, duties)
     days = year_days(plan.year, calendar, by_date(found))
     # designations as the page's check sees them (its date), or as a notice at the start of the year does
     seen_on = (as_of or dt.date(plan.year, 12, 31)) if records is not None else dt.date(plan.year, 1, 1)
     rows = body_rows(district, plan.year, found, [e.participants for e in plan.engagements], provisions, records,
-                     seen_on)
+                     seen_on, duties)
     heat = None
     if records is not None:
-        heat = heat_map(district, check(district, records, plan.year, as_of, calendar=calendar), provisions)
+        report = check(district, records, plan.year, as_of, calendar=calendar, duties=duties)
+        heat = heat_map(district, report, provisions)
     name = Bi(district.info.name, district.info.name_en)
     default_title = Bi(f"{name.zh} {plan.year}年{UI['heading'].zh}", f"{name.en}: {UI['heading'].en} {plan.year}")
     return PageView(

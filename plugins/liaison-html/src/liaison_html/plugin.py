@@ -56,7 +56,8 @@ def export(request: ExportRequest) -> Iterator[Artifact]:
 
     try:
         data = page(request.district, request.plan, records=request.records, calendar=request.calendar,
-                    lang=request.option("lang", "zh"), title=request.option("title"), as_of=request.option("as_of"))
+                    lang=request.option("lang", "zh"), title=request.option("title"), as_of=request.option("as_of"),
+                    duties=request.duties)
     except LiaisonError:
         raise
     except Exception as exc:  # something the data let through and the page cannot show: one sentence

@@ -26,7 +26,7 @@ from liaison.base.text import (  # the years any date may fall in; a text field'
     name_key,
 )
 from liaison.law.district import District
-from liaison.law.duties import duties_of, year_obligations
+from liaison.law.duties import YearDuties, year_duties
 from liaison.law.model import COUNTERPART_KINDS, PARTY_ZH, Organisation, OrgKind
 from liaison.law.records import (
     Activity,
@@ -304,21 +304,30 @@ def _basis(district: District, provisions: Iterable[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def plan_rows(district: District, plan: Plan, year: int) -> tuple[PlannedRow, ...]:
-    """The year's engagements in the plan's order (cancelled ones included, marked)."""
+def _year_duties(district: District, year: int, duties: YearDuties | None) -> YearDuties:
+    """``duties`` when they are the district's for ``year``, else worked out (once, for the caller)."""
+    if duties is not None and duties.district is district and duties.year == year:
+        return duties
+    return year_duties(district, year)
+
+
+def plan_rows(district: District, plan: Plan, year: int, duties: YearDuties | None = None) -> tuple[PlannedRow, ...]:
+    """The year's engagements in the plan's order (cancelled ones included, marked); ``duties``: the
+    year's duties, when the caller has them."""
     rows = []
-    owed = year_obligations(district, year)
+    duties = _year_duties(district, year, duties)
     for e in plan.engagements:
         if e.date.year != year:
             continue
         kind = EngagementKind(e.kind)
+        settings = planned_settings(district, e, duties)
         rows.append(PlannedRow(
             id=e.id, kind=kind.value, kind_zh=district.kind_name(kind), date=e.date, start=e.start,
             end=e.end, title=e.title_zh, host=e.host, participants=tuple(e.participants),
             basis=_basis(district, e.provisions), status_zh=STATUS_ZH.get(e.status, str(e.status)),
             provisional=bool(e.provisional), cancelled=e.status == Status.CANCELLED, held=e.status == Status.HELD,
             location=e.location or "", note=e.note or "",
-            local="、".join(dict.fromkeys(term(SETTING_ZH, f) for f, _ in planned_settings(district, e, owed))),
+            local="、".join(dict.fromkeys(term(SETTING_ZH, f) for f, _ in settings)),
             guests=guests_text(district, e.guests)))
     return tuple(rows)
 
@@ -345,13 +354,15 @@ def kind_citation(district: District, kind: str, year: int) -> str:
     return "、".join(p.article_zh() for p in found)
 
 
-def paired_departments(district: District, year: int) -> tuple[tuple[str, str, str, str], ...]:
+def paired_departments(district: District, year: int,
+                       duties: YearDuties | None = None) -> tuple[tuple[str, str, str, str], ...]:
     """§3.1: (id, 分管领导, 负责处室, 联络人员) of every unit that owes designations in the year, as the
-    core's duties say (:func:`liaison.law.duties.duties_of`), in directory order, with what the district
-    data already names."""
+    core's duties say (:class:`liaison.law.duties.YearDuties`, as of 1 January), in directory order,
+    with what the district data already names (not the records: the clerk fills those in)."""
     found = []
+    duties = _year_duties(district, year, duties)
     for org in district.departments():
-        duty = duties_of(district, org, year).designation
+        duty = duties.designation(org, with_records=False)
         if duty is not None:
             named = duty.designations
             found.append((org.id, named.leader_in_charge or "", named.liaison_office or "",

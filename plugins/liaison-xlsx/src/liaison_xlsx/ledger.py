@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -37,6 +37,9 @@ from liaison_xlsx.domain import (
 )
 from liaison_xlsx.specs import DISTRICT_PROPERTY, GUIDE_SHEET, LEDGER, LIST_SHEET, Column, SheetSpec
 from liaison_xlsx.workbook import DATE_FORMAT, Book, column_width, excel_date, lines_in, row_height
+
+if TYPE_CHECKING:
+    from liaison.law.duties import YearDuties
 
 TITLE_ROW, HEADER_ROW = 0, 1
 BLANK_ROWS = 1000  # rows below the pre-filled ones that carry the validations
@@ -108,7 +111,7 @@ def _validation(column: Column, limit: int | None) -> dict[str, Any]:
 
 
 def _prefill(spec: SheetSpec, rows: Sequence[PlannedRow], directory: Directory, district: Any,
-             year: int) -> list[dict[str, Any]]:
+             year: int, duties: YearDuties | None = None) -> list[dict[str, Any]]:
     if spec.section == "engagements":
         return [{"id": r.id, "date": r.date, "kind": r.kind_zh, "host": directory.name(r.host),
                  "attended": directory.names(p for p in r.participants if p != r.host),
@@ -117,7 +120,8 @@ def _prefill(spec: SheetSpec, rows: Sequence[PlannedRow], directory: Directory, 
                 for r in rows if not r.cancelled]
     if spec.section == "designations":
         return [{"organisation": directory.name(org), "leader_in_charge": leader, "liaison_office": office,
-                 "liaison_officer": officer} for org, leader, office, officer in paired_departments(district, year)]
+                 "liaison_officer": officer}
+                for org, leader, office, officer in paired_departments(district, year, duties)]
     return []
 
 
@@ -278,7 +282,8 @@ def _guide(book: Book, district: Any, year: int, specs: Sequence[SheetSpec]) -> 
     ws.fit_to_pages(1, 0)
 
 
-def write_ledger(book: Book, district: Any, year: int, rows: Sequence[PlannedRow]) -> None:
+def write_ledger(book: Book, district: Any, year: int, rows: Sequence[PlannedRow],
+                 duties: YearDuties | None = None) -> None:
     directory = Directory(district)
     specs = ledger_specs(district, year)
     _guide(book, district, year, specs)
@@ -286,7 +291,7 @@ def write_ledger(book: Book, district: Any, year: int, rows: Sequence[PlannedRow
     for spec in specs:
         basis = _basis(district, spec, year, "、")
         _record_sheet(book, spec, f"{name}{year}年对口联系工作台账·{spec.name}" + (f"（{basis}）" if basis else ""),
-                      _prefill(spec, rows, directory, district, year))
+                      _prefill(spec, rows, directory, district, year, duties))
     _list_sheet(book, _lists(directory, kind_lists(district, year)))
 
 

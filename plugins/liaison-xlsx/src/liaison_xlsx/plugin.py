@@ -32,6 +32,7 @@ from liaison.host.hookspecs import hookimpl
 from liaison.host.options import Option
 from liaison.host.plugins import MAX_LEDGER_BYTES
 from liaison.host.readers import RecordReader
+from liaison.law.duties import YearDuties, year_duties
 
 if TYPE_CHECKING:
     from liaison.law.records import Records
@@ -66,8 +67,9 @@ def ledger_path(year: int) -> str:
     return f"{safe_name(f'{year}年对口联系工作台账')}.xlsx"
 
 
-def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None) -> bytes:
-    """The year's 安排表 as .xlsx bytes."""
+def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None,
+                      duties: YearDuties | None = None) -> bytes:
+    """The year's 安排表 as .xlsx bytes; ``duties``: the year's duties, when the caller has them."""
     from liaison_xlsx.domain import plan_rows
     from liaison_xlsx.schedule import write_schedule
     from liaison_xlsx.workbook import Book, properties
@@ -75,13 +77,15 @@ def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.dateti
     name = district.info.name
     book = Book(properties(f"{name}{year}年对口联系工作安排表", district.info.regulation_title, name,
                            _created(year, created), "对口联系,安排表,liaison", "由 liaison-xlsx 按年度计划生成"))
-    write_schedule(book, district, year, plan_rows(district, plan, year), plan.provisional,
+    write_schedule(book, district, year, plan_rows(district, plan, year, duties), plan.provisional,
                    not plan.options.allow_customary_breaks)
     return book.close()
 
 
-def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None) -> bytes:
-    """The year's 台账 template, pre-filled from the plan, as .xlsx bytes."""
+def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None,
+                    duties: YearDuties | None = None) -> bytes:
+    """The year's 台账 template, pre-filled from the plan, as .xlsx bytes; ``duties``: the year's
+    duties, when the caller has them (worked out once here otherwise)."""
     from liaison_xlsx.domain import plan_rows
     from liaison_xlsx.ledger import ledger_custom_properties, write_ledger
     from liaison_xlsx.workbook import Book, properties
@@ -91,7 +95,9 @@ def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime
                            _created(year, created), "对口联系,台账,liaison",
                            f"填写后用 liaison check --year {year} --records 本文件 检查"),
                 ledger_custom_properties(district, year))
-    write_ledger(book, district, year, plan_rows(district, plan, year))
+    if duties is None or duties.district is not district or duties.year != year:
+        duties = year_duties(district, year)  # once, for the rows and the designations
+    write_ledger(book, district, year, plan_rows(district, plan, year, duties), duties)
     return book.close()
 
 
@@ -111,11 +117,13 @@ def export(request: ExportRequest) -> Iterator[Artifact]:
         try:
             if "schedule" in wanted:
                 made.append(Artifact(schedule_path(year), XLSX,
-                                     schedule_workbook(request.district, request.plan, year, created=created)))
+                                     schedule_workbook(request.district, request.plan, year, created=created,
+                                                       duties=request.duties)))
             if "ledger" in wanted:
                 # the clerk fills the ledger in: a re-export never overwrites an edited one
                 made.append(Artifact(ledger_path(year), XLSX,
-                                     ledger_workbook(request.district, request.plan, year, created=created),
+                                     ledger_workbook(request.district, request.plan, year, created=created,
+                                                     duties=request.duties),
                                      policy="keep_edits"))
         except LiaisonError:
             raise

@@ -124,8 +124,12 @@ def write_schedule(book: Book, district: Any, year: int, rows: Sequence[PlannedR
     note = _note(district, year, provisional, breaks_avoided)
     taken: set[str] = set()
     _sheet(book, sheet_title("全区", taken), f"{name}{year}年对口联系工作安排表", note, rows, directory)
+    own_of: dict[str, list[PlannedRow]] = {}  # each body's rows in the plan's order, not a rescan per department
+    for r in rows:
+        for p in dict.fromkeys(r.participants):
+            own_of.setdefault(p, []).append(r)
     for dept in directory.group("department"):
-        own = [r for r in rows if dept.id in r.participants]
+        own = own_of.get(dept.id, [])
         if own:
             _sheet(book, sheet_title(dept.name, taken), f"{name}{year}年对口联系工作安排表（{dept.name}）", note,
                    own, directory)

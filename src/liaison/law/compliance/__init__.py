@@ -20,6 +20,7 @@ from liaison.law.compliance.context import Checker, Context
 from liaison.law.compliance.documents import consultations, invitations, research_feedback, routing
 from liaison.law.compliance.leftovers import not_counted, notes
 from liaison.law.district import District
+from liaison.law.duties import YearDuties, obligations
 from liaison.law.findings import (
     STATUS_EN,
     STATUS_ZH,
@@ -41,15 +42,19 @@ __all__ = ["CHECKERS", "STATUS_EN", "STATUS_ZH", "Finding", "FindingStatus", "No
 
 
 def check(district: District, records: Records, year: int, as_of: dt.date | None = None, *,
-          calendar: WorkingDays | None = None) -> Report:
+          calendar: WorkingDays | None = None, duties: YearDuties | None = None) -> Report:
     """Check one year's records against every rule in force. ``as_of`` defaults to 31 December: a
-    check as of a date sees only what had happened by then and the rule versions in force by then."""
+    check as of a date sees only what had happened by then and the rule versions in force by then.
+    ``duties``: the year's duties when the caller has them already (an export does), so the
+    obligations are not worked out again."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise PlanningError(f"cannot check the year {year}", fix=f"give a year between {FIRST_YEAR} and {LAST_YEAR}",
                             message_zh=f"无法检查{year}年", fix_zh=f"请给出 {FIRST_YEAR}–{LAST_YEAR} 之间的年份")
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     as_of = as_of or last
-    ctx = Context(district, records.until(as_of), year, first, last, as_of, calendar or default_calendar())
+    given = duties is not None and duties.district is district and duties.year == year
+    owed = duties.obligations if duties is not None and given else obligations(district, first, last)
+    ctx = Context(district, records.until(as_of), year, first, last, as_of, calendar or default_calendar(), owed)
     findings = [f for checker in CHECKERS for f in checker(ctx)]
     notes_zh, notes_en = notes(ctx)
     return Report(district_id=district.info.id, year=year, as_of=as_of, findings=tuple(findings),

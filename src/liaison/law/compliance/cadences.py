@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from liaison.law.compliance.context import Context
-from liaison.law.duties import Obligation, designation_duty, obligations
+from liaison.law.duties import Obligation, designation_duty, designation_records
 from liaison.law.findings import Finding, FindingStatus, Severity, local_mark, severity, shortfall_status
 from liaison.law.rules import (
     ACTIVITIES,
@@ -36,7 +36,10 @@ def cadence_status(counted: int, minimum: int, maximum: int | None, ends: dt.dat
 
 def _count(ctx: Context, o: Obligation) -> list[str]:
     found = []
-    for i, e in enumerate(ctx.records.engagements):
+    records = ctx.records.engagements
+    # what counts has the body that owes it present (its host for the government's): look at those only
+    for i in ctx.engagements_of(o.kind, o.responsible_id, *o.span):
+        e = records[i]
         if o.counts(e.kind, e.date, e.host, e.attended):
             found.append(e.cited(i))
             ctx.use("engagements", i)
@@ -50,8 +53,10 @@ def _held_by_others(ctx: Context, o: Obligation) -> list[tuple[str, str]]:
     if o.scope != "pairing":
         return []
     found = []
-    for i, e in enumerate(ctx.records.engagements):
-        if (e.kind == o.kind and o.span[0] <= e.date <= o.span[1] and set(o.subject) <= {*e.attended, e.host}
+    records = ctx.records.engagements
+    for i in ctx.engagements_of(o.kind, o.responsible_id, *o.span):  # both sides attended: the department too
+        e = records[i]
+        if (set(o.subject) <= {*e.attended, e.host}
                 and not o.counts(e.kind, e.date, e.host, e.attended)):
             found.append((e.cited(i), e.host))
     return found
@@ -71,7 +76,7 @@ def _read_per_pairing(o: Obligation) -> bool:
 
 
 def cadences(ctx: Context) -> Iterator[Finding]:
-    owed = [o for o in obligations(ctx.district, ctx.first, ctx.last)
+    owed = [o for o in ctx.owed
             if o.span[0] <= ctx.as_of]  # a rule version or a pairing that starts after the check date: not yet owed
     groups: dict[Group, list[Obligation]] = {}
     for o in owed:
@@ -113,11 +118,10 @@ def _read_per_department(o: Obligation) -> bool:
 
 def _absent(ctx: Context, o: Obligation, counted: list[str]) -> list[str]:
     """The counterparts of a department that took part in none of the engagements counted for it."""
-    cited = set(counted)
     present: set[str] = set()
-    for i, e in enumerate(ctx.records.engagements):
-        if e.cited(i) in cited:
-            present.update((*e.attended, e.host))
+    for i in sorted({i for c in dict.fromkeys(counted) for i in ctx.engagements_cited(c)}):
+        e = ctx.records.engagements[i]
+        present.update((*e.attended, e.host))
     return [c for c in o.counterpart_ids if c not in present]
 
 
@@ -296,14 +300,17 @@ def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, sta
 # ---------------------------------------------------------------------------------- §3.1 designations
 def designations(ctx: Context) -> Iterator[Finding]:
     day = min(ctx.as_of, ctx.last)
+    mine = designation_records(ctx.records)  # each organisation's designations, split once
+    used: dict[str, list[int]] = {}
+    for i, record in enumerate(ctx.records.designations):
+        used.setdefault(record.organisation, []).append(i)
     for prov, rule in ctx.district.rules(DesignationRule, day):
         paired = {s.pairing.department for s in ctx.district.pairing_spans(ctx.first, day)}
         for org in (o for o in ctx.district.departments() if o.id in paired):
-            duty = designation_duty(ctx.district, org, prov, rule, day, ctx.records)
+            duty = designation_duty(ctx.district, org, prov, rule, day, mine.get(org.id))
             named, missing = duty.designations, duty.missing
-            for i, record in enumerate(ctx.records.designations):
-                if record.organisation == org.id:
-                    ctx.use("designations", i)
+            for i in used.get(org.id, ()):
+                ctx.use("designations", i)
             status = FindingStatus.MISSING_DESIGNATION if missing else FindingStatus.MET
             roles_zh = "、".join(DESIGNATION_ZH[r] for r in (missing or rule.roles))
             roles_en = ", ".join(DESIGNATION_EN[r] for r in (missing or rule.roles))

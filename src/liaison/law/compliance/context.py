@@ -1,14 +1,16 @@
 """What every checker needs: the district, the records as of the check date, the year, the
-calendar, and which records were counted."""
+calendar, the year's obligations, and which records were counted."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Iterator
 
 import attrs
 
 from liaison.law.district import District
+from liaison.law.duties import Obligation
 from liaison.law.findings import Finding
 from liaison.law.records import Records
 from liaison.law.rules import WorkingDays
@@ -17,7 +19,12 @@ from liaison.law.rules import WorkingDays
 @attrs.define
 class Context:
     """What every checker needs: the district, the records seen as of the check date, the year's
-    bounds, the calendar for working-day deadlines, and which records were counted."""
+    bounds, the calendar for working-day deadlines, the year's obligations (worked out once, by
+    :func:`liaison.law.duties.obligations`), and which records were counted.
+
+    The engagements are indexed once by kind and body present (host or attendee) and sorted by day,
+    so a checker asks for those an obligation may count (:meth:`engagements_of`) rather than scan
+    every record per obligation."""
 
     district: District
     records: Records
@@ -26,7 +33,33 @@ class Context:
     last: dt.date
     as_of: dt.date
     calendar: WorkingDays
+    owed: tuple[Obligation, ...]
     used: set[tuple[str, int]] = attrs.field(factory=set)
+    _by_kind_body: dict[tuple[str, str], tuple[list[dt.date], list[int]]] | None = attrs.field(
+        default=None, init=False, repr=False)
+    _by_cited: dict[str, list[int]] | None = attrs.field(default=None, init=False, repr=False)
+
+    def engagements_of(self, kind: str, body: str, first: dt.date, last: dt.date) -> list[int]:
+        """The indexes, in record order, of the engagements of ``kind`` dated in ``[first, last]`` with
+        ``body`` as host or attendee."""
+        if self._by_kind_body is None:
+            found: dict[tuple[str, str], list[tuple[dt.date, int]]] = {}
+            for i, e in enumerate(self.records.engagements):
+                for b in dict.fromkeys((e.host, *e.attended)):
+                    found.setdefault((e.kind, b), []).append((e.date, i))
+            for v in found.values():
+                v.sort()
+            self._by_kind_body = {k: ([d for d, _ in v], [i for _, i in v]) for k, v in found.items()}
+        days, indexes = self._by_kind_body.get((kind, body), ([], []))
+        return sorted(indexes[bisect.bisect_left(days, first):bisect.bisect_right(days, last)])
+
+    def engagements_cited(self, cited: str) -> list[int]:
+        """The indexes of the engagements a finding cites as ``cited`` (:meth:`EngagementRecord.cited`)."""
+        if self._by_cited is None:
+            self._by_cited = {}
+            for i, e in enumerate(self.records.engagements):
+                self._by_cited.setdefault(e.cited(i), []).append(i)
+        return self._by_cited.get(cited, [])
 
     def use(self, section: str, index: int) -> None:
         self.used.add((section, index))

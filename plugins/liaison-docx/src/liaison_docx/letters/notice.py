@@ -1,7 +1,8 @@
 """通知 (文件格式): the annual liaison notice from the general office to each department, read from
-:func:`liaison.law.duties.duties_of` — the pairings in force, the year's engagements, whom it copies, its
-§3.1 designations, its recurring obligations with their numbers and readings, the invitations it may
-issue. Nothing here works out a duty; the provisions, numbers and readings are the data's.
+:class:`liaison.law.duties.YearDuties` (worked out once a year, read per department) — the pairings
+in force, the year's engagements, whom it copies, its §3.1 designations, its recurring obligations
+with their numbers and readings, the invitations it may issue. Nothing here works out a duty; the
+provisions, numbers and readings are the data's.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 
 from liaison.base.errors import Id
 from liaison.law.district import CcList, District
-from liaison.law.duties import CADENCE_NUMBERS, Duties, Obligation, duties_of
+from liaison.law.duties import CADENCE_NUMBERS, Duties, Obligation, YearDuties, year_duties
 from liaison.law.model import Organisation
 from liaison.law.records import Records
 from liaison.law.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Provision, Routing
@@ -41,23 +42,30 @@ def default_notice_date(year: int) -> dt.date:
 
 def notices(district: District, plan: Plan, *, records: Records | None = None, date: dt.date | None = None,
             number_prefix: str | None = None, first_number: int = 1,
-            issuer: Organisation | None = None) -> tuple[Draft, ...]:
+            issuer: Organisation | None = None, duties: YearDuties | None = None) -> tuple[Draft, ...]:
     """The annual notice to each department with pairings or engagements in the plan's year, in
     directory order, in the issuer's series (区府办, numbered from ``first_number``); dated ``date``,
-    else the first weekday from 5 January (or the day of issue, when later)."""
+    else the first weekday from 5 January (or the day of issue, when later). ``duties``: the year's
+    duties with these records, when the caller has them (an export does)."""
     office = issuer or district.general_office()
     prefix = number_prefix if number_prefix is not None else w.series(office)
     year = plan.year
     natural = date or default_notice_date(year)
     as_of = min(max(natural, dt.date(year, 1, 1)), dt.date(year, 12, 31))
-    active = [e for e in plan.engagements if e.status != Status.CANCELLED]
+    if duties is None or duties.district is not district or duties.year != year or duties.records is not records:
+        duties = year_duties(district, year, records)
+    own_of: dict[str, list[Engagement]] = {}  # each department's engagements, in the plan's order
+    for e in plan.engagements:
+        if e.status != Status.CANCELLED:
+            for p in dict.fromkeys(e.participants):
+                own_of.setdefault(p, []).append(e)
     drafts: list[Draft] = []
     for dept in district.departments():
-        duties = duties_of(district, dept, year, records, as_of=as_of)
-        own = [e for e in active if dept.id in e.participants]
-        if not duties.pairings and not own:
+        owes = duties.duties(dept, as_of=as_of)
+        own = own_of.get(dept.id, [])
+        if not owes.pairings and not own:
             continue
-        letter = notice_letter(district, duties, own, office=office, date=natural,
+        letter = notice_letter(district, owes, own, office=office, date=natural,
                                breaks_avoided=not plan.options.allow_customary_breaks)
         drafts.append(Draft(kind="notice", name=f"{len(drafts) + 1:02d}-{dept.id}", letter=letter, subject=dept.id,
                             recipient=dept.id,
