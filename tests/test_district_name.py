@@ -43,7 +43,8 @@ def renamed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         code, output = export(out, "--district-name", f" {NAME} ")
         plugins.reset()
     assert code == 0, output
-    assert sorted(p.name for p in (out / "2027").iterdir() if p.is_dir()) == ["ical", "通知", "邀请函"]
+    folders = sorted(p.name for p in (out / "2027").iterdir() if p.is_dir())
+    assert folders == [".history", "ical", "通知", "邀请函"]  # .history: the store's earlier states
     yield out / "2027"
 
 
