@@ -254,8 +254,8 @@ class Plan:
         if date.year != self.year:
             raise PlanningError(f"{engagement_id} belongs to {self.year}; it cannot move to {date}",
                                 fix="obligations are counted per year: move it within its year",
-                                message_zh=f"{engagement_id}属于{self.year}年计划，不能调整到{date}",
-                                fix_zh="履职任务按年度计算，请在本年度内调整日期")
+                                message_zh=f"{engagement_id}属于{self.year}年计划，不能改期到{date}",
+                                fix_zh="规定的工作次数按年度计算，请在本年度内改期")
         start = start if start is not None else old.start
         if end is None and old.start is not None and old.end is not None and start is not None:
             length = dt.datetime.combine(date, old.end) - dt.datetime.combine(date, old.start)
