@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from liaison.base.errors import DataError, LiaisonError
 from liaison.formats.convert import structure
 from liaison.formats.syntax import read_file, read_json
-from liaison.law.notices import FIX, HolidayNotice, check_distinct, check_notice
+from liaison.law.notices import FIX, FIX_ZH, HolidayNotice, check_distinct, check_notice
 
 #: The notice's own keys for the attributes they are read into (holiday-cn's names).
 _FILE_KEYS = {"is_off_day": "isOffDay", "schema": "$schema"}
@@ -22,7 +22,7 @@ def parse_holiday_notice(text: str | bytes, *, file: str | None = None) -> Holid
     raw = read_json(text, file=file, expected="notice")
     if "days" not in raw or "year" not in raw:
         raise DataError("not a holiday notice: expected an object with \"year\" and \"days\"", file=file,
-                        path=(), fix=FIX, message_zh="不是节假日安排：应有 \"year\" 和 \"days\"")
+                        path=(), fix=FIX, fix_zh=FIX_ZH, message_zh="不是节假日安排：应有 \"year\" 和 \"days\"")
     try:
         notice = structure(raw, HolidayNotice, file=file, fix=FIX)
     except DataError as exc:  # name the file's own key, not the attribute it is read into

@@ -62,7 +62,9 @@ class Artifact:
         parts = value.split("/")
         if not value or any(p in ("", ".", "..") or p != safe_name(p) for p in parts) or parts[0] == ARCHIVE:
             raise ExportError(f"unsafe artifact path {value!r}",
-                              fix="build paths from liaison.host.exporting.safe_name() components joined by '/'")
+                              fix="build paths from liaison.host.exporting.safe_name() components joined by '/'",
+                              message_zh=f"产出文件路径不安全：{value!r}",
+                              fix_zh="请用 liaison.host.exporting.safe_name() 生成的各段以“/”连接成路径")
 
     @property
     def sha256(self) -> str:
@@ -228,7 +230,9 @@ def _unique_paths(made: Sequence[tuple[str, Artifact]]) -> None:
     for name, artifact in made:
         if artifact.path in seen:
             raise ExportError(f"{name} and {seen[artifact.path]} both write {artifact.path}",
-                              fix="leave one of the exporters out")
+                              fix="leave one of the exporters out",
+                              message_zh=f"{name}与{seen[artifact.path]}都要写入{artifact.path}",
+                              fix_zh="请去掉其中一个导出器")
         seen[artifact.path] = name
 
 

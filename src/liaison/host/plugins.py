@@ -60,7 +60,9 @@ def _load_entry_points(pm: pluggy.PluginManager, only: set[str] | None) -> None:
             plugin = ep.load()
         except Exception as exc:  # a broken third-party plugin must not show its traceback
             raise LiaisonError(f"plugin {ep.name!r} ({dist}) failed to load: {type(exc).__name__}: {exc}",
-                               fix=f"reinstall or uninstall it, or leave it out with {ENV_VAR}") from None
+                               fix=f"reinstall or uninstall it, or leave it out with {ENV_VAR}",
+                               message_zh=f"插件 {ep.name!r}（{dist}）加载失败：{type(exc).__name__}: {exc}",
+                               fix_zh=f"请重新安装或卸载该插件，或用 {ENV_VAR} 不加载它") from None
         pm.register(plugin, name=ep.name)
         _distributions[ep.name] = dist
 
@@ -71,7 +73,9 @@ def _check(pm: pluggy.PluginManager) -> None:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise LiaisonError(f"a plugin implements an unknown hook: {exc}",
-                           fix="check the hook name against liaison.host.hookspecs") from None
+                           fix="check the hook name against liaison.host.hookspecs",
+                           message_zh=f"有插件实现了未定义的钩子：{exc}",
+                           fix_zh="请对照 liaison.host.hookspecs 核对钩子名称") from None
 
 
 def _new_manager() -> pluggy.PluginManager:
@@ -118,7 +122,8 @@ def reset() -> None:
 T = TypeVar("T", Exporter, Publisher, RecordReader)
 
 
-def _collect(hook: str, cls: type[T], what: str, pm: pluggy.PluginManager | None = None) -> dict[str, T]:
+def _collect(hook: str, cls: type[T], what: str, what_zh: str,
+             pm: pluggy.PluginManager | None = None) -> dict[str, T]:
     """Everything plugins register through ``hook``, by name; two plugins claiming one name is an error."""
     pm = pm or plugin_manager()
     found: dict[str, T] = {}
@@ -126,10 +131,14 @@ def _collect(hook: str, cls: type[T], what: str, pm: pluggy.PluginManager | None
     def register_from(plugin_name: str) -> Callable[[T], None]:
         def register(thing: T) -> None:
             if not isinstance(thing, cls):
-                raise LiaisonError(f"plugin {plugin_name} registered {thing!r}, not a {cls.__name__}")
+                raise LiaisonError(f"plugin {plugin_name} registered {thing!r}, not a {cls.__name__}",
+                                   message_zh=f"插件 {plugin_name} 登记的 {thing!r} 不是 {cls.__name__}")
             if thing.name in found:
                 raise LiaisonError(f"{what} {thing.name!r} is registered by both {found[thing.name].plugin} "
-                                   f"and {plugin_name}", fix=f"restrict plugins with {ENV_VAR}")
+                                   f"and {plugin_name}", fix=f"restrict plugins with {ENV_VAR}",
+                                   message_zh=f"{what_zh} {thing.name!r} 同时由 {found[thing.name].plugin} 和 "
+                                              f"{plugin_name} 登记",
+                                   fix_zh=f"请用 {ENV_VAR} 限定加载的插件")
             found[thing.name] = attrs.evolve(thing, plugin=plugin_name)
         return register
 
@@ -140,17 +149,17 @@ def _collect(hook: str, cls: type[T], what: str, pm: pluggy.PluginManager | None
 
 def exporters(pm: pluggy.PluginManager | None = None) -> dict[str, Exporter]:
     """Every registered exporter by name."""
-    return _collect("register_exporters", Exporter, "exporter", pm)
+    return _collect("register_exporters", Exporter, "exporter", "导出器", pm)
 
 
 def publishers(pm: pluggy.PluginManager | None = None) -> dict[str, Publisher]:
     """Every registered publisher by name."""
-    return _collect("register_publishers", Publisher, "publisher", pm)
+    return _collect("register_publishers", Publisher, "publisher", "发布器", pm)
 
 
 def record_readers(pm: pluggy.PluginManager | None = None) -> dict[str, RecordReader]:
     """Every registered records reader by name."""
-    return _collect("register_record_readers", RecordReader, "records reader", pm)
+    return _collect("register_record_readers", RecordReader, "records reader", "记录读取器", pm)
 
 
 def exporter(name: str) -> Exporter:

@@ -230,6 +230,7 @@ class Plan:
         raise PlanningError(f"no engagement {engagement_id!r} in the {self.year} plan"
                             + (f"; did you mean: {', '.join(near)}?" if near else ""),
                             fix="use an id the plan lists (its JSON, or the 编号 column of the sheets)",
+                            fix_zh="请使用计划中列出的编号（见计划 JSON 或表格的“编号”列）",
                             message_zh=f"{self.year}年计划中没有编号为{engagement_id}的活动")
 
     def _replace(self, engagement: Engagement) -> Plan:
@@ -252,19 +253,25 @@ class Plan:
         _allow(old, "move", force, refused=(Status.AGREED, Status.HELD, Status.CANCELLED))
         if date.year != self.year:
             raise PlanningError(f"{engagement_id} belongs to {self.year}; it cannot move to {date}",
-                                fix="obligations are counted per year: move it within its year")
+                                fix="obligations are counted per year: move it within its year",
+                                message_zh=f"{engagement_id}属于{self.year}年计划，不能改期到{date}",
+                                fix_zh="规定的工作次数按年度计算，请在本年度内改期")
         start = start if start is not None else old.start
         if end is None and old.start is not None and old.end is not None and start is not None:
             length = dt.datetime.combine(date, old.end) - dt.datetime.combine(date, old.start)
             finish = dt.datetime.combine(date, start) + length
             if finish.date() != date:
                 raise PlanningError(f"{engagement_id} would end after midnight when starting at {start:%H:%M}",
-                                    fix="choose an earlier start time")
+                                    fix="choose an earlier start time",
+                                    message_zh=f"{engagement_id}若于{start:%H:%M}开始，将延续到次日凌晨",
+                                    fix_zh="请选择较早的开始时间")
             end = finish.time()
         end = end or old.end
         if start is not None and end is not None and end <= start:
             raise PlanningError(f"{engagement_id} would end ({end:%H:%M}) before it starts ({start:%H:%M})",
-                                fix="give an end time after the start")
+                                fix="give an end time after the start",
+                                message_zh=f"{engagement_id}的结束时间（{end:%H:%M}）早于开始时间（{start:%H:%M}）",
+                                fix_zh="请填写晚于开始时间的结束时间")
         status = Status.HELD if old.status == Status.HELD else Status.AGREED
         return self._replace(old.with_changes(date=date, start=start, end=end, status=status))
 

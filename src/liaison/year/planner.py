@@ -73,7 +73,8 @@ def plan_years(district: District, years: Iterable[int], options: PlanOptions = 
     """One plan per year (each year is its own plan, state and folder)."""
     chosen = sorted(set(years))
     if not chosen:
-        raise PlanningError("no year to plan", fix="give a year, or a range of years")
+        raise PlanningError("no year to plan", fix="give a year, or a range of years",
+                            message_zh="没有要编排计划的年度", fix_zh="请指定一个年度或年度范围")
     return tuple(plan_year(district, y, options, calendar=calendar, fixed=fixed, keep=keep) for y in chosen)
 
 

@@ -136,7 +136,9 @@ def _calendar(key: str, name: str, slug: str, resources: Sequence[EventResource]
         if names.setdefault(file, resource.uid) != resource.uid:
             raise ExportError(f"the UIDs {names[file]!r} and {resource.uid!r} give the same resource "
                               f"name {file}", path=Location.named(f"calendar {key}"),
-                              fix="derive UIDs with liaison_ical.uid_for()")
+                              fix="derive UIDs with liaison_ical.uid_for()",
+                              message_zh=f"UID {names[file]!r} 与 {resource.uid!r} 得出相同的资源名 {file}",
+                              fix_zh="请用 liaison_ical.uid_for() 生成 UID")
         published = before.pop(resource.uid, None)
         if published is None:
             writes.append(Write(Action.CREATE, resource.uid, file, resource=resource))

@@ -148,7 +148,8 @@ _DIGITS = "零一二三四五六七八九"
 
 def _chinese_number(n: int) -> str:
     if n < 1 or n > 99:
-        raise ExportError(f"heading number {n} is out of range 1-99")
+        raise ExportError(f"heading number {n} is out of range 1-99",
+                          message_zh=f"标题序号 {n} 超出 1—99 的范围")
     tens, ones = divmod(n, 10)
     if tens == 0:
         return _DIGITS[ones]
@@ -166,7 +167,7 @@ def heading_number(level: int, n: int) -> str:
         return f"{n}."
     if level == 4:
         return f"（{n}）"
-    raise ExportError(f"heading level {level} is not 1-4")
+    raise ExportError(f"heading level {level} is not 1-4", message_zh=f"标题层级 {level} 不在 1—4 之内")
 
 
 def format_date(d: datetime.date) -> str:
@@ -177,9 +178,11 @@ def format_date(d: datetime.date) -> str:
 def format_doc_number(prefix: str, year: int, serial: int) -> str:
     """发文字号: agency prefix, full year in 六角括号 〔〕, serial without 第 or leading zeros."""
     if serial < 1:
-        raise ExportError(f"document serial number {serial} must be 1 or more")
+        raise ExportError(f"document serial number {serial} must be 1 or more",
+                          message_zh=f"发文序号 {serial} 应不小于 1")
     if year < 1000 or year > 9999:
-        raise ExportError(f"document year {year} must have four digits")
+        raise ExportError(f"document year {year} must have four digits",
+                          message_zh=f"发文年份 {year} 应为四位数")
     return f"{prefix}〔{year}〕{serial}号"
 
 
@@ -221,12 +224,15 @@ def _block_texts(where: Path, blocks: tuple[Block, ...]) -> Iterator[tuple[Path,
 
 def _check_text(path: Path, value: object) -> None:
     if not isinstance(value, str):
-        raise ExportError(f"expected text, got {type(value).__name__}", path=Location.inside(*path))
+        raise ExportError(f"expected text, got {type(value).__name__}", path=Location.inside(*path),
+                          message_zh=f"应为文本，此处是 {type(value).__name__}")
     bad = _BAD_CHARS.search(value)
     if bad is not None:
         raise ExportError(
             f"character U+{ord(bad.group()):04X} at position {bad.start()} cannot be stored in a Word file",
-            path=Location.inside(*path), fix="remove control characters from the text (tab and newline are allowed)")
+            path=Location.inside(*path), fix="remove control characters from the text (tab and newline are allowed)",
+            message_zh=f"第 {bad.start()} 个位置的字符 U+{ord(bad.group()):04X} 无法存入 Word 文件",
+            fix_zh="请删去文字中的控制字符（可以有制表符和换行）")
 
 
 def validate_letter(letter: Letter) -> None:
@@ -239,38 +245,48 @@ def validate_letter(letter: Letter) -> None:
     """
     if letter.kind not in ("document", "letter"):
         raise ExportError(f"unknown letter kind {letter.kind!r}", path=Location.inside("kind"),
-                          fix='use "document" (文件格式) or "letter" (信函格式)')
+                          fix='use "document" (文件格式) or "letter" (信函格式)',
+                          message_zh=f"未知的公文格式 {letter.kind!r}",
+                          fix_zh='请用 "document"（文件格式）或 "letter"（信函格式）')
     for path, value in _text_fields(letter):
         if value is None and path in (("doc_number",), ("printer",)):
             continue
         _check_text(path, value)
     for name in ("issuing_authority_mark", "title", "signature"):
         if not str(getattr(letter, name)).strip():
-            raise ExportError("must not be empty", path=Location.inside(name))
+            raise ExportError("must not be empty", path=Location.inside(name), message_zh="不能为空")
     if letter.doc_number is not None and not _DOC_NUMBER.match(letter.doc_number):
         raise ExportError(
             f"document number {letter.doc_number!r} is not in the GB/T 9704 form",
             path=Location.inside("doc_number"),
             fix="write it as prefix + 〔full year〕 + serial + 号 without 第 or leading zeros, "
-                "e.g. 区府办〔2027〕12号 (liaison_docx.format_doc_number builds it)")
+                "e.g. 区府办〔2027〕12号 (liaison_docx.format_doc_number builds it)",
+            message_zh=f"发文字号 {letter.doc_number!r} 不符合 GB/T 9704 的格式",
+            fix_zh="请按“机关代字＋〔四位年份〕＋序号＋号”书写，不加“第”字、序号不编虚位，"
+                   "如 区府办〔2027〕12号（可用 liaison_docx.format_doc_number 生成）")
     for name in ("date", "print_date"):
         value = getattr(letter, name)
         if value is None and name == "print_date":
             continue
         if not isinstance(value, datetime.date):
-            raise ExportError(f"expected a date, got {type(value).__name__}", path=Location.inside(name))
+            raise ExportError(f"expected a date, got {type(value).__name__}", path=Location.inside(name),
+                              message_zh=f"应为日期，此处是 {type(value).__name__}")
     if not isinstance(letter.body, tuple) or not isinstance(letter.cc, tuple):
-        raise ExportError("body and cc must be tuples", path=Location.inside("body"))
+        raise ExportError("body and cc must be tuples", path=Location.inside("body"),
+                          message_zh="body 和 cc 应为 tuple")
     if letter.title_units and "".join(letter.title_units) != letter.title_text:
         raise ExportError("the title units do not join to the title", path=Location.inside("title_units"),
-                          fix="give the title's pieces in order, without line breaks")
+                          fix="give the title's pieces in order, without line breaks",
+                          message_zh="标题各段连起来与标题不一致", fix_zh="请按顺序给出标题的各段，不含换行")
     _check_blocks(("body",), letter.body)
     for a, attachment in enumerate(letter.attachments):
         if not isinstance(attachment, Attachment):
             raise ExportError(f"expected an Attachment, got {type(attachment).__name__}",
-                              path=Location.inside("attachments", a))
+                              path=Location.inside("attachments", a),
+                              message_zh=f"应为 Attachment，此处是 {type(attachment).__name__}")
         if not attachment.name.strip():
-            raise ExportError("must not be empty", path=Location.inside("attachments", a, "name"))
+            raise ExportError("must not be empty", path=Location.inside("attachments", a, "name"),
+                              message_zh="不能为空")
         _check_blocks(("attachments", a, "body"), attachment.body)
 
 
@@ -278,17 +294,23 @@ def _check_blocks(where: Path, blocks: tuple[Block, ...]) -> None:
     for i, block in enumerate(blocks):
         if isinstance(block, Heading):
             if block.level not in (1, 2, 3, 4):
-                raise ExportError(f"heading level {block.level} is not 1-4", path=Location.inside(*where, i, "level"))
+                raise ExportError(f"heading level {block.level} is not 1-4", path=Location.inside(*where, i, "level"),
+                                  message_zh=f"标题层级 {block.level} 不在 1—4 之内")
         elif isinstance(block, Table):
             if not block.header:
-                raise ExportError("a table needs at least one column", path=Location.inside(*where, i, "header"))
+                raise ExportError("a table needs at least one column", path=Location.inside(*where, i, "header"),
+                                  message_zh="表格至少要有一列")
             if block.row_lines < 1:
-                raise ExportError("a row is at least one line high", path=Location.inside(*where, i, "row_lines"))
+                raise ExportError("a row is at least one line high", path=Location.inside(*where, i, "row_lines"),
+                                  message_zh="每行至少一行高")
             for r, row in enumerate(block.rows):
                 if len(row) != len(block.header):
                     raise ExportError(
                         f"row has {len(row)} cells but the header has {len(block.header)}",
-                        path=Location.inside(*where, i, "rows", r))
+                        path=Location.inside(*where, i, "rows", r),
+                        message_zh=f"该行有 {len(row)} 格，表头有 {len(block.header)} 列")
         elif not isinstance(block, Paragraph):
             raise ExportError(f"unknown block type {type(block).__name__}", path=Location.inside(*where, i),
-                              fix="use Paragraph, Heading or Table")
+                              fix="use Paragraph, Heading or Table",
+                              message_zh=f"未知的段落类型 {type(block).__name__}",
+                              fix_zh="请用 Paragraph、Heading 或 Table")

@@ -50,6 +50,9 @@ _FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"
 _INSTALL = ("install LibreOffice Writer (Debian/Ubuntu: apt-get install libreoffice-writer-nogui; "
             "Windows and macOS: the installer from libreoffice.org) so that `soffice` is on PATH, "
             "or set LIAISON_SOFFICE to its full path; or export without the pdf option")
+_INSTALL_ZH = ("请安装 LibreOffice Writer（Debian/Ubuntu：apt-get install libreoffice-writer-nogui；"
+               "Windows 和 macOS：从 libreoffice.org 下载安装程序），使 `soffice` 在 PATH 中，"
+               "或将 LIAISON_SOFFICE 设为其完整路径；也可以不用 pdf 选项导出")
 
 
 def find_soffice() -> str:
@@ -57,14 +60,15 @@ def find_soffice() -> str:
     chosen = os.environ.get("LIAISON_SOFFICE")
     if chosen:
         if shutil.which(chosen) is None:
-            raise ExportError(f"LIAISON_SOFFICE={chosen!r} is not a program", path=Location.option("pdf"), fix=_INSTALL)
+            raise ExportError(f"LIAISON_SOFFICE={chosen!r} is not a program", path=Location.option("pdf"), fix=_INSTALL,
+                              message_zh=f"LIAISON_SOFFICE={chosen!r} 不是可执行的程序", fix_zh=_INSTALL_ZH)
         return chosen
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found is not None:
             return found
     raise ExportError("PDF output needs LibreOffice, and no `soffice` was found", path=Location.option("pdf"),
-                      fix=_INSTALL)
+                      fix=_INSTALL, message_zh="输出 PDF 需要 LibreOffice，但未找到 `soffice`", fix_zh=_INSTALL_ZH)
 
 
 GB_FONTS = ("仿宋_GB2312", "仿宋", "宋体", "方正小标宋简体", "小标宋", "黑体", "楷体_GB2312", "楷体")
@@ -130,7 +134,8 @@ def to_pdf(documents: Sequence[tuple[bytes, datetime.date]], *, timeout: float =
             done = subprocess.run(command, capture_output=True, timeout=timeout, check=False, env=env)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise ExportError(f"LibreOffice did not convert the letters: {exc}", path=Location.option("pdf"),
-                              fix=_INSTALL) from None
+                              fix=_INSTALL, message_zh=f"LibreOffice 未能转换公文：{exc}",
+                              fix_zh=_INSTALL_ZH) from None
         pdfs = []
         for name, (_, day) in zip(names, documents, strict=True):
             pdf = folder / "pdf" / name.replace(".docx", ".pdf")
@@ -138,7 +143,9 @@ def to_pdf(documents: Sequence[tuple[bytes, datetime.date]], *, timeout: float =
                 said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-400:]
                 raise ExportError(f"LibreOffice (exit {done.returncode}) wrote no PDF for a letter: {said}",
                                   path=Location.option("pdf"), fix="run the same export without pdf to get the .docx, "
-                                  "and open it in LibreOffice to see what it refuses")
+                                  "and open it in LibreOffice to see what it refuses",
+                                  message_zh=f"LibreOffice（退出码 {done.returncode}）没有为一份公文生成 PDF：{said}",
+                                  fix_zh="请不用 pdf 选项再导出一次得到 .docx，用 LibreOffice 打开，看它拒绝的是什么")
             pdfs.append(stable_pdf(pdf.read_bytes(), day))
     return pdfs
 

@@ -170,7 +170,8 @@ def export(request: ExportRequest) -> list[Artifact]:
         try:
             data = render(draft.letter, fonts)
         except ExportError as exc:
-            raise ExportError(f"{path}: {exc.message}", path=exc.location, fix=exc.fix) from None
+            raise ExportError(f"{path}: {exc.message}", path=exc.location, fix=exc.fix,
+                              message_zh=exc.message_zh and f"{path}：{exc.message_zh}", fix_zh=exc.fix_zh) from None
         artifacts.append(Artifact(path, DOCX, data, policy="archive", letter=draft.record))
     if not request.option("pdf", False):
         return artifacts

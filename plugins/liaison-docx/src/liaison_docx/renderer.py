@@ -44,7 +44,8 @@ def render(letter: Letter, fonts: FontSet = FontSet()) -> bytes:  # noqa: B008 -
         if letter.kind == "letter":
             members.append(Member("word/header1.xml", header_xml(tpl, letter)))
     except ValueError as exc:  # lxml refusing text; validate_letter should have caught it
-        raise ExportError(f"text cannot be stored in a Word file: {exc}") from None
+        raise ExportError(f"text cannot be stored in a Word file: {exc}",
+                          message_zh=f"文字无法存入 Word 文件：{exc}") from None
     return zip_members(members)
 
 

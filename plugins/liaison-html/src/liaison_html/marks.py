@@ -124,7 +124,8 @@ class Provisions:
                 raise ExportError(f"{cited_by} cites the provision {provision_id!r}, which the district's data "
                                   "does not have", path=Location.named(cited_by),
                                   fix="export with the district data the plan was "
-                                  "made from", message_zh=f"{cited_by}所引条款{provision_id}不在本区数据中") from None
+                                  "made from", fix_zh="请使用编排该计划时所用的区数据导出",
+                                  message_zh=f"{cited_by}所引条款{provision_id}不在本区数据中") from None
             view = provision_view(provision, self._positions[provision.id], version)
             self._views[f"{provision_id}#{version}"] = view
         return view

@@ -147,7 +147,9 @@ def render_page(view: PageView) -> bytes:
         text = environment().get_template("page.html.j2").render(page=view)
     except jinja2.TemplateError as exc:  # a broken template in the package: say so, no traceback
         raise ExportError(f"the page template failed: {type(exc).__name__}: {exc}",
-                          fix="reinstall liaison-html; report this if it persists") from None
+                          fix="reinstall liaison-html; report this if it persists",
+                          message_zh=f"页面模板出错：{type(exc).__name__}: {exc}",
+                          fix_zh="请重新安装 liaison-html；仍出错时请报告此问题") from None
     return text.encode("utf-8")
 
 

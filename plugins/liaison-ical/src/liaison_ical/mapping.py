@@ -72,6 +72,8 @@ class Names:
                 f"the district's time zone is {district.info.timezone!r}; liaison-ical writes {TZID} only",
                 path=Location.inside("info", "timezone"),
                 fix=f"set timezone = {TZID!r} in the district data, or use another exporter",
+                message_zh=f"本区数据的时区是 {district.info.timezone!r}；liaison-ical 只写 {TZID}",
+                fix_zh=f"请在区数据中写 timezone = {TZID!r}，或改用其他导出器",
             )
         return cls(
             district.info.id,
@@ -102,7 +104,9 @@ def _times(e: Engagement) -> tuple[dt.datetime | dt.date, dt.datetime | dt.date]
     if end <= start:
         raise ExportError(f"ends at {e.end.isoformat()}, not after its start {e.start.isoformat()}",
                           path=Location.named(f"engagement {e.id}"),
-                          fix="move it with an end time after the start")
+                          fix="move it with an end time after the start",
+                          message_zh=f"结束时间 {e.end.isoformat()} 不晚于开始时间 {e.start.isoformat()}",
+                          fix_zh="请调整该活动，结束时间应晚于开始时间")
     return start, end
 
 

@@ -155,22 +155,27 @@ def calendars(district: District, plan: Plan, options: Mapping[str, Any]) -> Cal
                                      breaks_avoided=not plan.options.allow_customary_breaks)
         except (KeyError, ValueError, OverflowError) as exc:  # an engagement the planner could not have made
             raise ExportError(f"cannot be written as a calendar event: {type(exc).__name__}: {exc}",
-                              path=Location.named(f"engagement {engagement.id}")) from None
+                              path=Location.named(f"engagement {engagement.id}"),
+                              message_zh=f"无法写成日历事件：{type(exc).__name__}: {exc}") from None
         every.append(event)
         for org_id in dict.fromkeys(engagement.participants):
             by_org.setdefault(org_id, []).append(event)
 
     found = [NamedCalendar(MASTER_FILE, MASTER_FILE, CalendarSpec(
         f"{district.info.name} {title}", tuple(every), dtstamp, PRODID, refresh))]
-    taken = {MASTER_FILE: f"the master calendar {MASTER_FILE}.ics"}
+    # what already took a file name, in both languages
+    taken = {MASTER_FILE: (f"the master calendar {MASTER_FILE}.ics", f"总日历 {MASTER_FILE}.ics")}
     for org in organisations_in(plan, district):
         name = safe_name(org.id)
         if name in taken:
             raise ExportError(f"organisation id {org.id!r} gives the file name {name}.ics, "
-                              f"as does {taken[name]}",
+                              f"as does {taken[name][0]}",
                               path=Location(root="organisations", path=(org.id,)),
-                              fix="give the organisations distinct ASCII ids")
-        taken[name] = f"organisation {org.id!r}"
+                              fix="give the organisations distinct ASCII ids",
+                              message_zh=f"单位编号 {org.id!r} 得出的文件名 {name}.ics "
+                                         f"已被{taken[name][1]}占用",
+                              fix_zh="请给各单位互不相同的 ASCII 编号")
+        taken[name] = (f"organisation {org.id!r}", f"单位 {org.id!r}")
         found.append(NamedCalendar(org.id, name, CalendarSpec(
             f"{district.full_name(org)} {title}", tuple(by_org[org.id]), dtstamp, PRODID, refresh)))
     return Calendars(district.info.id, label, FOLDER, tuple(found))

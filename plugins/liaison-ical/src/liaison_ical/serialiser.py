@@ -158,48 +158,58 @@ def uid_for(*business_key_parts: str, domain: str = "liaison") -> str:
     Same parts, same UID, on every machine and every run.
     """
     if not business_key_parts:
-        raise ExportError("uid_for() needs at least one business key part", path=_at("uid_for"))
+        raise ExportError("uid_for() needs at least one business key part", path=_at("uid_for"),
+                          message_zh="uid_for() 至少需要一段业务键")
     for index, part in enumerate(business_key_parts):
         if not isinstance(part, str):
             raise ExportError(
-                f"business key part must be str, not {type(part).__name__}", path=_at("uid_for", index)
+                f"business key part must be str, not {type(part).__name__}", path=_at("uid_for", index),
+                message_zh=f"业务键的每一段都应是文本，此处是 {type(part).__name__}",
             )
     _check_line(domain, ("uid_for", "domain"))
     if not domain or " " in domain or "@" in domain:
         raise ExportError(
             f"UID domain {domain!r} must be non-empty without spaces or '@'", path=_at("uid_for", "domain"),
             fix="use a domain such as 'liaison' or 'tzb.example.gov.cn'",
+            message_zh=f"UID 域名 {domain!r} 不能为空，也不能含空格或“@”",
+            fix_zh="请使用 'liaison' 或 'tzb.example.gov.cn' 这样的域名",
         )
     key = json.dumps(list(business_key_parts), ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
     return f"{digest}@{domain}"
 
 
-def _checked(value: object, path: Path, pattern: re.Pattern[str], fix: str) -> str:
+def _checked(value: object, path: Path, pattern: re.Pattern[str], fix: str, fix_zh: str) -> str:
     if not isinstance(value, str):
-        raise ExportError(f"must be text, not {type(value).__name__}", path=_at(*path))
+        raise ExportError(f"must be text, not {type(value).__name__}", path=_at(*path),
+                          message_zh=f"应为文本，此处是 {type(value).__name__}")
     match = pattern.search(value)
     if match is not None:
         raise ExportError(
             f"contains character U+{ord(match.group()):04X} (not allowed in iCalendar text) "
             f"at position {match.start()}",
             path=_at(*path), fix=fix,
+            message_zh=f"第 {match.start()} 个位置有字符 U+{ord(match.group()):04X}（iCalendar 文本不允许）",
+            fix_zh=fix_zh,
         )
     return value
 
 
 def _check_text(value: object, path: Path) -> str:
     return _checked(value, path, _BAD_TEXT,
-                    "remove the character from the data (line breaks and tabs are allowed here)")
+                    "remove the character from the data (line breaks and tabs are allowed here)",
+                    "请从数据中删去该字符（此处可以有换行和制表符）")
 
 
 def _check_line(value: object, path: Path) -> str:
-    return _checked(value, path, _BAD_LINE, "this field must be a single line of printable text")
+    return _checked(value, path, _BAD_LINE, "this field must be a single line of printable text",
+                    "此项只能是一行可打印的文字")
 
 
 def _check_int(value: object, path: Path, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ExportError(f"must be an integer >= {minimum}, got {value!r}", path=_at(*path))
+        raise ExportError(f"must be an integer >= {minimum}, got {value!r}", path=_at(*path),
+                          message_zh=f"应为不小于 {minimum} 的整数，此处是 {value!r}")
     return value
 
 
@@ -210,15 +220,21 @@ def _event_times(event: CalendarEvent, path: Path) -> tuple[Any, Any]:
             raise ExportError(
                 "start/end must be naive local times in Asia/Shanghai", path=_at(*path),
                 fix="pass datetime values without tzinfo (Beijing wall-clock time)",
+                message_zh="开始和结束应为不带时区的 Asia/Shanghai 当地时间",
+                fix_zh="请传入不带 tzinfo 的 datetime（北京时间）",
             )
         if end <= start:
             raise ExportError(f"end {end.isoformat()} is not after start {start.isoformat()}",
-                              path=_at(*path))
+                              path=_at(*path),
+                              message_zh=f"结束时间 {end.isoformat()} 不晚于开始时间 {start.isoformat()}")
         if start < _FIRST_EXACT_TIME:
             raise ExportError(
                 f"timed event at {start.isoformat()} is before 1992: Asia/Shanghai had summer time "
                 "1986-1991, which the single +0800 VTIMEZONE does not describe", path=_at(*path),
                 fix="use an all-day event or a date from 1992 on",
+                message_zh=f"定时活动 {start.isoformat()} 早于 1992 年：Asia/Shanghai 在 1986—1991 年"
+                           "实行夏令时，单一的 +0800 VTIMEZONE 无法表示",
+                fix_zh="请改为全天活动，或使用 1992 年以后的日期",
             )
         return (vDatetime(start.replace(tzinfo=_TZ)), vDatetime(end.replace(tzinfo=_TZ)))
     if (
@@ -229,34 +245,43 @@ def _event_times(event: CalendarEvent, path: Path) -> tuple[Any, Any]:
             raise ExportError(
                 f"all-day end {end.isoformat()} is not after start {start.isoformat()}", path=_at(*path),
                 fix="the end date of an all-day event is exclusive: a one-day event ends the next day",
+                message_zh=f"全天活动的结束日期 {end.isoformat()} 不晚于开始日期 {start.isoformat()}",
+                fix_zh="全天活动的结束日期不含当天：一天的活动，结束日期写次日",
             )
         return (vDate(start, params={"VALUE": "DATE"}), vDate(end, params={"VALUE": "DATE"}))
     raise ExportError(
         f"start and end must both be datetimes or both be dates, got {type(start).__name__} "
         f"and {type(end).__name__}",
         path=_at(*path),
+        message_zh=f"开始和结束应同为 datetime 或同为 date，此处是 {type(start).__name__} "
+                   f"和 {type(end).__name__}",
     )
 
 
 def _build_event(event: CalendarEvent, dtstamp: vDatetime, path: Path) -> Event:
     if not isinstance(event, CalendarEvent):
-        raise ExportError(f"must be a CalendarEvent, not {type(event).__name__}", path=_at(*path))
+        raise ExportError(f"must be a CalendarEvent, not {type(event).__name__}", path=_at(*path),
+                          message_zh=f"应为 CalendarEvent，此处是 {type(event).__name__}")
     uid = _check_line(event.uid, (*path, "uid"))
     if not uid.strip():
-        raise ExportError("UID is empty", path=_at(*path, "uid"), fix="derive it with liaison_ical.uid_for()")
+        raise ExportError("UID is empty", path=_at(*path, "uid"), fix="derive it with liaison_ical.uid_for()",
+                          message_zh="UID 为空", fix_zh="请用 liaison_ical.uid_for() 生成")
     sequence = _check_int(event.sequence, (*path, "sequence"), 0)
     if event.status not in STATUSES:
         raise ExportError(
-            f"status {event.status!r} is not one of {', '.join(STATUSES)}", path=_at(*path, "status")
+            f"status {event.status!r} is not one of {', '.join(STATUSES)}", path=_at(*path, "status"),
+            message_zh=f"状态 {event.status!r} 不在 {', '.join(STATUSES)} 之列",
         )
     summary = _check_text(event.summary, (*path, "summary"))
     description = _check_text(event.description, (*path, "description"))
     location = None if event.location is None else _check_text(event.location, (*path, "location"))
     if not isinstance(event.categories, tuple):
-        raise ExportError("categories must be a tuple of text", path=_at(*path, "categories"))
+        raise ExportError("categories must be a tuple of text", path=_at(*path, "categories"),
+                          message_zh="categories 应为由文本组成的 tuple")
     for index, category in enumerate(event.categories):
         if not _check_text(category, (*path, "categories", index)):
-            raise ExportError("category is empty", path=_at(*path, "categories", index))
+            raise ExportError("category is empty", path=_at(*path, "categories", index),
+                              message_zh="类别为空")
     alarm_minutes = event.alarm_minutes
     if alarm_minutes is not None:
         _check_int(alarm_minutes, (*path, "alarm_minutes"), 0)
@@ -293,6 +318,8 @@ def _check_refresh(value: object) -> datetime.timedelta | None:
         raise ExportError(
             f"refresh must be a positive whole number of seconds (a timedelta), not {value!r}",
             path=_at("refresh"), fix="give e.g. timedelta(hours=12) for PT12H, or None for no refresh hint",
+            message_zh=f"refresh 应为正的整秒数（timedelta），此处是 {value!r}",
+            fix_zh="请写如 timedelta(hours=12)（即 PT12H），不需要刷新提示时写 None",
         )
     return value
 
@@ -300,22 +327,27 @@ def _check_refresh(value: object) -> datetime.timedelta | None:
 def _calendar_head(cal: CalendarSpec) -> tuple[bytes, vDatetime]:
     """The VCALENDAR properties and VTIMEZONE (everything before the first VEVENT), and the DTSTAMP."""
     if not isinstance(cal, CalendarSpec):
-        raise ExportError(f"serialise() needs a CalendarSpec, not {type(cal).__name__}")
+        raise ExportError(f"serialise() needs a CalendarSpec, not {type(cal).__name__}",
+                          message_zh=f"serialise() 需要 CalendarSpec，此处是 {type(cal).__name__}")
     name = _check_line(cal.name, ("name",))
     prodid = _check_line(cal.prodid, ("prodid",))
     if not name.strip():
-        raise ExportError("calendar name is empty", path=_at("name"))
+        raise ExportError("calendar name is empty", path=_at("name"), message_zh="日历名称为空")
     if not prodid.strip():
-        raise ExportError("PRODID is empty", path=_at("prodid"), fix="use e.g. '-//District//liaison//ZH'")
+        raise ExportError("PRODID is empty", path=_at("prodid"), fix="use e.g. '-//District//liaison//ZH'",
+                          message_zh="PRODID 为空", fix_zh="请写如 '-//District//liaison//ZH'")
     refresh = _check_refresh(cal.refresh)
     stamp = cal.dtstamp
     if not isinstance(stamp, datetime.datetime) or stamp.utcoffset() is None:
         raise ExportError(
             "dtstamp must be a timezone-aware datetime (UTC)", path=_at("dtstamp"),
             fix="pass the plan's fixed generation time, e.g. datetime(2025, 1, 1, tzinfo=UTC)",
+            message_zh="dtstamp 应为带时区的 datetime（UTC）",
+            fix_zh="请传入计划固定的生成时间，如 datetime(2025, 1, 1, tzinfo=UTC)",
         )
     if not isinstance(cal.events, tuple):
-        raise ExportError("events must be a tuple of CalendarEvent", path=_at("events"))
+        raise ExportError("events must be a tuple of CalendarEvent", path=_at("events"),
+                          message_zh="events 应为由 CalendarEvent 组成的 tuple")
 
     return _head_bytes(prodid, name, refresh), vDatetime(stamp.astimezone(_UTC))
 
@@ -416,6 +448,8 @@ def _rendered(specs: list[CalendarSpec]) -> Iterator[tuple[CalendarSpec, bytes, 
                 raise ExportError(
                     f"UID {event.uid!r} is already used by events[{first}]", path=_at(*path, "uid"),
                     fix="derive UIDs from the full business key with uid_for()",
+                    message_zh=f"UID {event.uid!r} 已被 events[{first}] 使用",
+                    fix_zh="请用 uid_for() 由完整的业务键生成 UID",
                 )
             parts.append(text)
         yield cal, head, parts
@@ -449,6 +483,7 @@ def serialise(cal: CalendarSpec) -> bytes:
     mix-ups, end not after start, duplicate UIDs and similar bad input.
     """
     if not isinstance(cal, CalendarSpec):
-        raise ExportError(f"serialise() needs a CalendarSpec, not {type(cal).__name__}")
+        raise ExportError(f"serialise() needs a CalendarSpec, not {type(cal).__name__}",
+                          message_zh=f"serialise() 需要 CalendarSpec，此处是 {type(cal).__name__}")
     (data,) = serialise_many((cal,))
     return data

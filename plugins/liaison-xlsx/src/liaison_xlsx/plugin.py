@@ -129,7 +129,9 @@ def export(request: ExportRequest) -> Iterator[Artifact]:
             raise
         except Exception as exc:  # xlsxwriter refusing something: say which workbook, no traceback
             raise ExportError(f"the {year} workbooks could not be written: {type(exc).__name__}: {exc}",
-                              fix="report this with the plan that caused it") from None
+                              fix="report this with the plan that caused it",
+                              message_zh=f"{year}年的工作簿未能写出：{type(exc).__name__}: {exc}",
+                              fix_zh="请连同出错的计划一并报告此问题") from None
     yield from made
 
 

@@ -114,7 +114,8 @@ def feedback_letter(district: District, res: ResearchResult, *, index: int = 0,
     full."""
     where: Path = ("records", "research_results", index)
     if res.feedback is None:
-        raise ExportError("a feedback letter needs the feedback date", path=Location.inside(*where, "feedback"))
+        raise ExportError("a feedback letter needs the feedback date", path=Location.inside(*where, "feedback"),
+                          message_zh="反馈意见函需要反馈日期")
     dept = district.organisation(res.department)
     branch = district.organisation(res.submitted_by)
     document, _stage = w.document_name(w.text(res.title, (*where, "title")))

@@ -32,11 +32,14 @@ _WEEKDAYS = "一二三四五六日"
 def text(value: str, where: Path, *, single_line: bool = True) -> str:
     """Text from the data, checked: no control characters (tab and newline only in free text)."""
     if not isinstance(value, str):
-        raise ExportError(f"expected text, got {type(value).__name__}", path=Location.inside(*where))
+        raise ExportError(f"expected text, got {type(value).__name__}", path=Location.inside(*where),
+                          message_zh=f"应为文本，此处是 {type(value).__name__}")
     bad = _BAD_CHARS.search(value) or (re.search("[\t\n\r]", value) if single_line else None)
     if bad is not None:
         raise ExportError(f"character U+{ord(bad.group()):04X} at position {bad.start()} cannot go into a letter",
-                          path=Location.inside(*where), fix="remove control characters from the data")
+                          path=Location.inside(*where), fix="remove control characters from the data",
+                          message_zh=f"第 {bad.start()} 个位置的字符 U+{ord(bad.group()):04X} 不能写入公文",
+                          fix_zh="请删去数据中的控制字符")
     return value
 
 
