@@ -4,6 +4,7 @@ and small constants. A helpers module, never a test module: tests import from he
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 from pathlib import Path
 
@@ -82,3 +83,18 @@ def random_district(n_pairings: int, seed: int = 7) -> District:
     while len(pairs) < limit:
         pairs.add((rng.randrange(departments), rng.randrange(counterparts)))
     return build_district(departments, counterparts, sorted(pairs))
+
+
+def resolve(reference: str) -> object:
+    """The module or attribute a dotted name (``liaison.law.rules.RULE_TAGS``) means, as the docs
+    name it; ImportError when no prefix of it is a module."""
+    parts = reference.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ImportError(reference)

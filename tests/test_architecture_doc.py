@@ -3,11 +3,11 @@ every path it describes for adding something is the path the code takes."""
 
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
 
 import pytest
+from builders import resolve
 
 DOC = Path(__file__).parents[1] / "docs" / "architecture.md"
 ROOTS = ("liaison", "liaison_cli", "liaison_workspace", "liaison_ical", "liaison_docx", "liaison_xlsx",
@@ -16,18 +16,6 @@ ROOT_NAMES = "|".join(ROOTS)
 DOTTED = re.compile(rf"`((?:{ROOT_NAMES})(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?:\(\))?`")
 
 
-def resolve(dotted: str) -> object:
-    """The module or attribute a dotted name in the doc means."""
-    parts = dotted.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            found: object = importlib.import_module(".".join(parts[:cut]))
-        except ModuleNotFoundError:
-            continue
-        for name in parts[cut:]:
-            found = getattr(found, name)
-        return found
-    raise ModuleNotFoundError(dotted)
 
 
 NAMES = sorted(set(DOTTED.findall(DOC.read_text(encoding="utf-8"))))

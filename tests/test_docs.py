@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
 
 import pytest
+from builders import resolve
 
 from liaison.formats.district import parse_district
 from liaison.law.district import District
@@ -23,17 +23,6 @@ def all_test_names() -> set[str]:
     return names
 
 
-def resolve(reference: str) -> object:
-    parts = reference.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            obj: object = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for attr in parts[cut:]:
-            obj = getattr(obj, attr)
-        return obj
-    raise ImportError(reference)
 
 
 def test_the_provision_table_is_generated_from_the_data_and_up_to_date() -> None:

@@ -54,6 +54,17 @@ def lean_base(sample: bytes) -> bytes:
     return buf.getvalue()
 
 
+def add_paragraph(doc: Any, text: str, align: WD_ALIGN_PARAGRAPH | None, size: float, red: bool) -> None:
+    """One paragraph of one run, as both python-docx-built contenders (the template and the letter) write it."""
+    p = doc.add_paragraph()
+    if align is not None:
+        p.alignment = align
+    run = p.add_run(text)
+    run.font.size = Pt(size)
+    if red:
+        run.font.color.rgb = RGBColor(0xFF, 0, 0)
+
+
 def docxtpl_template(base: bytes | None = None) -> bytes:
     """The letter's placeholders on ``base`` (a lean document of our styles), or on python-docx's
     default template with the GB/T 9704 page set."""
@@ -64,15 +75,8 @@ def docxtpl_template(base: bytes | None = None) -> bytes:
         section.top_margin, section.bottom_margin = Mm(37), Mm(35)
         section.left_margin, section.right_margin = Mm(28), Mm(26)
 
-    def para(text: str, align: WD_ALIGN_PARAGRAPH | None = None, size: float = 16,
-             red: bool = False) -> None:
-        p = doc.add_paragraph()
-        if align is not None:
-            p.alignment = align
-        run = p.add_run(text)
-        run.font.size = Pt(size)
-        if red:
-            run.font.color.rgb = RGBColor(0xFF, 0, 0)
+    def para(text: str, align: WD_ALIGN_PARAGRAPH | None = None, size: float = 16, red: bool = False) -> None:
+        add_paragraph(doc, text, align, size, red)
 
     para("{{ mark }}", WD_ALIGN_PARAGRAPH.CENTER, 36, red=True)
     para("{{ doc_number }}", WD_ALIGN_PARAGRAPH.CENTER)
@@ -133,13 +137,7 @@ def python_docx_letter(letter: Letter, base: bytes) -> bytes:
     values = context(letter)
 
     def para(text: str, align: WD_ALIGN_PARAGRAPH | None = None, size: float = 16, red: bool = False) -> None:
-        p = doc.add_paragraph()
-        if align is not None:
-            p.alignment = align
-        run = p.add_run(text)
-        run.font.size = Pt(size)
-        if red:
-            run.font.color.rgb = RGBColor(0xFF, 0, 0)
+        add_paragraph(doc, text, align, size, red)
 
     para(values["mark"], WD_ALIGN_PARAGRAPH.CENTER, 36, red=True)
     para(values["doc_number"] or "", WD_ALIGN_PARAGRAPH.CENTER)
