@@ -17,8 +17,9 @@ Pagination (see :mod:`liaison_docx.layout` for the model):
 
 from __future__ import annotations
 
+import functools
+
 import attrs
-from lxml import etree
 
 from liaison_docx.document import (
     Builder,
@@ -26,8 +27,9 @@ from liaison_docx.document import (
     blocks,
     body_lines,
     border,
-    mark_paragraph,
+    mark,
     page_break_before,
+    para,
     record_height,
     record_rows,
     record_table,
@@ -48,7 +50,7 @@ from liaison_docx.geometry import (
 )
 from liaison_docx.layout import Piece, Placed, paginate
 from liaison_docx.letter_model import Letter, format_date
-from liaison_docx.ooxml import DECL, NSMAP, R_NS, el, q
+from liaison_docx.ooxml import DECL, ROOT_NS
 from liaison_docx.package import Template
 from liaison_docx.titles import break_title, title_units
 
@@ -83,33 +85,30 @@ def _head(b: Builder, letter: Letter) -> int:
     if letter.kind == "document":
         # 发文机关标志 35 mm below the top of the type area; 发文字号 two lines below it; the red rule
         # 4 mm below the number.
-        mark_paragraph(b, None, letter.issuing_authority_mark, 1984, TEXT_WIDTH, 0, None)
-        p, ppr = b.flowing("GwDocNumber", Piece(lines=1, pitch=LINE_PITCH + 250, before=2 * LINE_PITCH, split=False))
-        border(el(ppr, "pBdr"), "bottom", "single", 12, space=11)
-        spacing(ppr, before=2 * LINE_PITCH)
-        if letter.doc_number:
-            b.run(p, letter.doc_number)
+        line, ppr, run = mark(b, letter.issuing_authority_mark, 1984, TEXT_WIDTH, 0, None)
+        b.flowing("GwMark", Piece(lines=1, pitch=line, before=1984, split=False), ppr, run)
+        b.flowing("GwDocNumber", Piece(lines=1, pitch=LINE_PITCH + 250, before=2 * LINE_PITCH, split=False),
+                  f"<w:pBdr>{border('bottom', 'single', 12, space=11)}</w:pBdr>" + spacing(before=2 * LINE_PITCH),
+                  b.run(letter.doc_number) if letter.doc_number else "")
         start, title_before = 0, 2 * LINE_PITCH
     else:
         # 信函格式: the mark and double rule are in the first-page header; a number sits flush right
         # 7/8 of a 3号 character below the rule; the title two lines below the last element.
         start, title_before = LETTER_START, LINE_PITCH
         if letter.doc_number:
-            p, ppr = b.flowing("GwDocNumber", Piece(lines=1, pitch=LINE_PITCH, before=280))
-            spacing(ppr, before=280)
-            el(ppr, "jc", val="right")
-            b.run(p, letter.doc_number)
+            b.flowing("GwDocNumber", Piece(lines=1, pitch=LINE_PITCH, before=280),
+                      spacing(before=280) + '<w:jc w:val="right"/>', b.run(letter.doc_number))
             title_before = 2 * LINE_PITCH
-    lines = title_lines(letter)
-    p, ppr = b.flowing("GwTitle",
-                       Piece(lines=len(lines), pitch=TITLE_LINE, before=title_before, keep_next=True, split=False))
-    el(ppr, "spacing", before=str(title_before), after="0", line=str(TITLE_LINE), lineRule="exact")
-    b.run(p, "\n".join(lines), "title")
+    _title(b, title_lines(letter), title_before)
     text = _recipients(letter.recipients)
-    p, ppr = b.flowing("GwRecipients", Piece(lines=body_lines(text, 0), before=LINE_PITCH, keep_next=True))
-    spacing(ppr, before=LINE_PITCH)
-    b.run(p, text)
+    b.flowing("GwRecipients", Piece(lines=body_lines(text, 0), before=LINE_PITCH, keep_next=True),
+              spacing(before=LINE_PITCH), b.run(text))
     return start
+
+
+def _title(b: Builder, lines: list[str], before: int) -> None:
+    b.flowing("GwTitle", Piece(lines=len(lines), pitch=TITLE_LINE, before=before, keep_next=True, split=False),
+              spacing(before=before, line=TITLE_LINE), b.run("\n".join(lines), "title"))
 
 
 def _signature(b: Builder, letter: Letter) -> None:
@@ -117,12 +116,9 @@ def _signature(b: Builder, letter: Letter) -> None:
     two lines below the body."""
     date = format_date(letter.date)
     offset = 4 * CHAR + int((display_width(date) - display_width(letter.signature)) * CHAR / 2)
-    p, ppr = b.flowing("GwSignature", Piece(lines=1, before=2 * LINE_PITCH, keep_next=True, split=False))
-    spacing(ppr, before=2 * LINE_PITCH)
-    el(ppr, "ind", right=str(max(offset, 0)))
-    b.run(p, letter.signature)
-    p, _ = b.flowing("GwDate", Piece(lines=1, split=False))
-    b.run(p, date)
+    b.flowing("GwSignature", Piece(lines=1, before=2 * LINE_PITCH, keep_next=True, split=False),
+              spacing(before=2 * LINE_PITCH) + f'<w:ind w:right="{max(offset, 0)}"/>', b.run(letter.signature))
+    b.flowing("GwDate", Piece(lines=1, split=False), content=b.run(date))
 
 
 def _attachments(b: Builder, letter: Letter) -> None:
@@ -134,15 +130,11 @@ def _attachments(b: Builder, letter: Letter) -> None:
         if not attachment.body:
             continue
         label = f"附件{n}" if many else "附件"
-        p, _ = b.flowing("GwAttachmentLabel", Piece(lines=1, page_break=True, keep_next=True, split=False))
-        page_break_before(p)
-        b.run(p, label, "heading1")
-        lines = break_title(title_units(attachment.name))
-        p, ppr = b.flowing("GwTitle",
-                           Piece(lines=len(lines), pitch=TITLE_LINE, before=LINE_PITCH, keep_next=True, split=False))
-        el(ppr, "spacing", before=str(LINE_PITCH), after="0", line=str(TITLE_LINE), lineRule="exact")
-        b.run(p, "\n".join(lines), "title")
-        p, _ = b.flowing("Normal", Piece(lines=1, keep_next=True))  # a blank line under the name
+        b.flowing("GwAttachmentLabel", Piece(lines=1, page_break=True, keep_next=True, split=False),
+                  content=b.run(label, "heading1"))
+        page_break_before(b, len(b.flow) - 1)
+        _title(b, break_title(title_units(attachment.name)), LINE_PITCH)
+        b.flowing("Normal", Piece(lines=1, keep_next=True))  # a blank line under the name
         blocks(b, attachment.body)
 
 
@@ -172,16 +164,13 @@ def _keep_signature_with_body(b: Builder, start: int, first_body: int, sig: int)
         before = placed[k - 1]
         if _signature_fits(placed, sig - 1, sig) and _fill(placed, before.last_page) >= TEXT_HEIGHT // 2:
             b.flow[k] = (trial[k], b.flow[k][1])
-            page_break_before(b.flow[k][1])
+            page_break_before(b, k)
             return
 
 
-def _tiny(b: Builder) -> etree._Element:
+def _tiny(section: str = "") -> str:
     """An empty paragraph that takes no room (after a table Word wants one; a section ends in one)."""
-    _, ppr = b.para("Normal")
-    spacing(ppr, line=20)
-    el(el(ppr, "rPr"), "sz", val="2")
-    return ppr
+    return para("Normal", spacing(line=20) + f'<w:rPr><w:sz w:val="2"/></w:rPr>{section}')
 
 
 def _record(b: Builder, start: int, rows: list[tuple[str, str | None]], letter: Letter) -> bool:
@@ -195,10 +184,10 @@ def _record(b: Builder, start: int, rows: list[tuple[str, str | None]], letter: 
         above = TEXT_HEIGHT - used - height - _SLACK
     else:
         own_section = True
-        _tiny(b).append(_section(letter, title_page=letter.kind == "letter", even_page=False))
+        b.out.append(_tiny(_section(letter.kind, title_page=letter.kind == "letter", even_page=False)))
         above = TEXT_HEIGHT - height - _SLACK
-    _, ppr = b.flowing("Normal", Piece(lines=1, pitch=above, split=False))  # pins the 版记 to the foot of the page
-    spacing(ppr, line=above)
+    # pins the 版记 to the foot of the page
+    b.flowing("Normal", Piece(lines=1, pitch=above, split=False), spacing(line=above))
     record_table(b, rows)
     return own_section
 
@@ -217,38 +206,36 @@ def document_xml(tpl: Template, letter: Letter) -> bytes:
     rows = record_rows(letter.cc, letter.printer,
                        format_date(letter.print_date) if letter.print_date is not None else None)
     own_section = _record(b, start, rows, letter) if rows else False
-    _tiny(b)
-    b.body.append(_section(letter, title_page=letter.kind == "letter" and not own_section, even_page=own_section))
-    return DECL + etree.tostring(b.root, encoding="UTF-8")
+    b.out.append(_tiny())
+    b.out.append(_section(letter.kind, title_page=letter.kind == "letter" and not own_section, even_page=own_section))
+    return DECL + f"<w:document {ROOT_NS}><w:body>{b.xml()}</w:body></w:document>".encode()
 
 
-def _section(letter: Letter, *, title_page: bool, even_page: bool) -> etree._Element:
+@functools.cache
+def _section(kind: str, *, title_page: bool, even_page: bool) -> str:
     """Section properties: A4, the GB/T margins, odd and even page-number footers, for the letter
     format a first page with the mark in its header and no number; ``even_page`` starts the section
     on the next even page."""
-    sect = etree.Element(q("sectPr"), nsmap=NSMAP)
     refs = [("footerReference", "default", "rId4"), ("footerReference", "even", "rId5")]
     if title_page:
         refs = [("headerReference", "first", "rId7"), ("footerReference", "first", "rId6"), *refs]
-    for tag, kind, rid in refs:
-        etree.SubElement(sect, q(tag), {q("type"): kind, f"{{{R_NS}}}id": rid})
+    out = ["<w:sectPr>", *(f'<w:{tag} w:type="{ref}" r:id="{rid}"/>' for tag, ref, rid in refs)]
     if even_page:
-        el(sect, "type", val="evenPage")
-    el(sect, "pgSz", w=str(PAGE_SIZE[0]), h=str(PAGE_SIZE[1]))
-    header = HEADER_LETTER if letter.kind == "letter" else HEADER_DOCUMENT
-    el(sect, "pgMar", top=str(MARGINS["top"]), right=str(MARGINS["right"]), bottom=str(MARGINS["bottom"]),
-       left=str(MARGINS["left"]), header=str(header), footer=str(FOOTER), gutter="0")
-    el(sect, "cols", space="425")
+        out.append('<w:type w:val="evenPage"/>')
+    header = HEADER_LETTER if kind == "letter" else HEADER_DOCUMENT
+    out.append(f'<w:pgSz w:w="{PAGE_SIZE[0]}" w:h="{PAGE_SIZE[1]}"/>'
+               f'<w:pgMar w:top="{MARGINS["top"]}" w:right="{MARGINS["right"]}" w:bottom="{MARGINS["bottom"]}" '
+               f'w:left="{MARGINS["left"]}" w:header="{header}" w:footer="{FOOTER}" w:gutter="0"/>'
+               '<w:cols w:space="425"/>')
     if title_page:
-        el(sect, "titlePg")
-    el(sect, "docGrid", type="lines", linePitch=str(LINE_PITCH))
-    return sect
+        out.append("<w:titlePg/>")
+    out.append(f'<w:docGrid w:type="lines" w:linePitch="{LINE_PITCH}"/></w:sectPr>')
+    return "".join(out)
 
 
 def header_xml(tpl: Template, letter: Letter) -> bytes:
     """信函格式 first-page header: the mark 30 mm from the top, red double rule (thick over thin) 4 mm
     below it, 170 mm long and centred."""
-    b = Builder(tpl, "hdr")
     # 170 mm = 9638 twips, 793 more than the type area: the rule reaches 397 twips (7 mm) out each side.
-    mark_paragraph(b, b.root, letter.issuing_authority_mark, 0, 9638, 397, "thickThinSmallGap")
-    return DECL + etree.tostring(b.root, encoding="UTF-8")
+    _, ppr, run = mark(Builder(tpl), letter.issuing_authority_mark, 0, 9638, 397, "thickThinSmallGap")
+    return DECL + f'<w:hdr {ROOT_NS}>{para("GwMark", ppr, run)}</w:hdr>'.encode()

@@ -3,16 +3,14 @@ the page flow.
 
 Every top-level paragraph or table the builder writes is recorded in :attr:`Builder.flow` with the
 :class:`~liaison_docx.layout.Piece` that describes its height, so :mod:`liaison_docx.composition` can
-paginate the letter and then mark page breaks on the very elements.  Data text is set as element
-text (escaped by lxml), never evaluated as a template.
+paginate the letter and then mark page breaks on the very paragraphs.  The XML is written as strings
+in document order (see :mod:`liaison_docx.ooxml` for why); data text goes through its escaping only,
+never evaluated as a template.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from copy import deepcopy
-
-from lxml import etree
 
 from liaison_docx.geometry import (
     CELL_MARGIN,
@@ -29,69 +27,66 @@ from liaison_docx.geometry import (
 )
 from liaison_docx.layout import Piece
 from liaison_docx.letter_model import Block, Heading, Paragraph, Table, heading_number
-from liaison_docx.ooxml import BR, NSMAP, PPR, PSTYLE, SPACE, TAB, VAL, P, T, el, q
+from liaison_docx.ooxml import run_content
 from liaison_docx.package import Template
 
 __all__ = ["Builder", "attachment_note", "blocks", "page_break_before", "record_height", "record_rows",
            "record_table"]
 
+_PAGE_BREAK = "<w:pageBreakBefore/>"
+
 
 class Builder:
-    """Writes the elements of one document and records the page flow of the top-level ones."""
+    """Writes the XML of one part's body and records the page flow of the top-level pieces.
 
-    def __init__(self, tpl: Template, root_tag: str = "document") -> None:
+    :attr:`out` holds the fragments in document order.  A top-level paragraph leaves an empty
+    fragment right after its ``pStyle`` and ``keepNext``, where :func:`page_break_before` puts
+    ``w:pageBreakBefore`` (the place the schema gives it) once pagination has chosen the paragraph;
+    :attr:`flow` pairs each piece with the index of that fragment (-1 for a table).
+    """
+
+    def __init__(self, tpl: Template) -> None:
         self.tpl = tpl
-        self.root = etree.Element(q(root_tag), nsmap=NSMAP)
-        self.body = etree.SubElement(self.root, q("body")) if root_tag == "document" else self.root
-        self.flow: list[tuple[Piece, etree._Element]] = []
+        self.out: list[str] = []
+        self.flow: list[tuple[Piece, int]] = []
 
-    def para(self, style: str, parent: etree._Element | None = None) -> tuple[etree._Element, etree._Element]:
-        p = etree.SubElement(self.body if parent is None else parent, P)
-        ppr = etree.SubElement(p, PPR)
-        etree.SubElement(ppr, PSTYLE, {VAL: style})
-        return p, ppr
+    def run(self, text: str, role: str = "body", extra: str = "") -> str:
+        """A run of ``text`` with the role's fonts and size, and ``extra`` run properties after them."""
+        return f"{self.tpl.run_open[role]}{extra}</w:rPr>{run_content(text)}</w:r>"
 
-    def flowing(self, style: str, piece: Piece) -> tuple[etree._Element, etree._Element]:
+    def flowing(self, style: str, piece: Piece, ppr: str = "", content: str = "") -> None:
         """A top-level paragraph whose height ``piece`` describes (and which keeps with the next one
-        when the piece says so, whatever its style)."""
-        p, ppr = self.para(style)
-        if piece.keep_next:
-            etree.SubElement(ppr, q("keepNext"))  # right after pStyle, as the schema orders them
-        self.flow.append((piece, p))
-        return p, ppr
+        when the piece says so, whatever its style): ``ppr`` are its properties after the style,
+        ``content`` its runs."""
+        keep = "<w:keepNext/>" if piece.keep_next else ""
+        self.flow.append((piece, len(self.out) + 1))
+        self.out += (f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}', "",
+                     f"{ppr}</w:pPr>{content}</w:p>")
 
-    def run(self, p: etree._Element, text: str, role: str = "body",
-            extra: Sequence[etree._Element] = ()) -> None:
-        r = deepcopy(self.tpl.rpr[role])
-        p.append(r)
-        for e in extra:
-            r[0].append(e)
-        for n, line in enumerate(text.split("\n")):
-            if n:
-                etree.SubElement(r, BR)
-            for m, seg in enumerate(line.split("\t")):
-                if m:
-                    etree.SubElement(r, TAB)
-                if seg:
-                    t = etree.SubElement(r, T)
-                    t.text = seg
-                    if seg[0] == " " or seg[-1] == " ":
-                        t.set(SPACE, "preserve")
+    def table(self, piece: Piece, xml: str) -> None:
+        self.flow.append((piece, -1))
+        self.out.append(xml)
+
+    def xml(self) -> str:
+        return "".join(self.out)
 
 
-def page_break_before(p: etree._Element) -> None:
-    """Start the paragraph on a new page: ``w:pageBreakBefore`` after pStyle and keepNext (schema order)."""
-    ppr = p[0]
-    at = 1 + sum(1 for child in list(ppr)[1:3] if child.tag in (q("keepNext"), q("keepLines")))
-    ppr.insert(at, etree.Element(q("pageBreakBefore")))
+def para(style: str, ppr: str = "", content: str = "") -> str:
+    """A paragraph that is not a piece of the flow (in a table cell, a header, the section's end)."""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>{content}</w:p>'
 
 
-def spacing(ppr: etree._Element, before: int = 0, line: int = LINE_PITCH) -> None:
-    el(ppr, "spacing", before=str(before), after="0", line=str(line), lineRule="exact")
+def page_break_before(b: Builder, piece: int) -> None:
+    """Start the ``piece``-th paragraph of the flow on a new page."""
+    b.out[b.flow[piece][1]] = _PAGE_BREAK
 
 
-def border(parent: etree._Element, side: str, val: str, sz: int, space: int = 0, color: str = RED) -> None:
-    el(parent, side, val=val, sz=str(sz), space=str(space), color=color)
+def spacing(before: int = 0, line: int = LINE_PITCH) -> str:
+    return f'<w:spacing w:before="{before}" w:after="0" w:line="{line}" w:lineRule="exact"/>'
+
+
+def border(side: str, val: str, sz: int, space: int = 0, color: str = RED) -> str:
+    return f'<w:{side} w:val="{val}" w:sz="{sz}" w:space="{space}" w:color="{color}"/>'
 
 
 def mark_size(text: str, width: int) -> int:
@@ -100,26 +95,23 @@ def mark_size(text: str, width: int) -> int:
     return max(min(MARK_MAX_SIZE, fit), 2 * 16)
 
 
-def mark_paragraph(b: Builder, parent: etree._Element | None, text: str, before: int, width: int,
-                   ind: int, rule: str | None) -> int:
-    """The red issuing-authority mark; returns its line height in twips."""
+def mark(b: Builder, text: str, before: int, width: int, ind: int, rule: str | None) -> tuple[int, str, str]:
+    """The red issuing-authority mark: its line height in twips, its paragraph properties after the
+    style, and its run."""
     size = mark_size(text, width)
     line = size * 10 * 5 // 4
-    if parent is None:
-        p, ppr = b.flowing("GwMark", Piece(lines=1, pitch=line, before=before, split=False))
-    else:
-        p, ppr = b.para("GwMark", parent)
-    if rule is not None:
-        border(el(ppr, "pBdr"), "bottom", rule, 24, space=11)
-    spacing(ppr, before=before, line=line)
+    ppr = f"<w:pBdr>{border('bottom', rule, 24, space=11)}</w:pBdr>" if rule is not None else ""
+    ppr += spacing(before=before, line=line)
     if ind:
-        el(ppr, "ind", left=str(-ind), right=str(-ind))
-    b.run(p, text, "mark", [etree.Element(q("sz"), {VAL: str(size)}), etree.Element(q("szCs"), {VAL: str(size)})])
-    return line
+        ppr += f'<w:ind w:left="{-ind}" w:right="{-ind}"/>'
+    return line, ppr, b.run(text, "mark", f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
 
 
 def body_lines(text: str, indent: float = 2.0) -> int:
     return count_lines(text, CELLS_PER_LINE, first_indent=indent)
+
+
+_HEADING_ROLE = {1: "heading1", 2: "heading2", 3: "body", 4: "body"}
 
 
 def blocks(b: Builder, content: Sequence[Block]) -> None:
@@ -128,8 +120,7 @@ def blocks(b: Builder, content: Sequence[Block]) -> None:
     counters = [0, 0, 0, 0]
     for block in content:
         if isinstance(block, Paragraph):
-            p, _ = b.flowing("GwBody", Piece(lines=body_lines(block.text)))
-            b.run(p, block.text)
+            b.flowing("GwBody", Piece(lines=body_lines(block.text)), content=b.run(block.text))
         elif isinstance(block, Heading):
             level = block.level
             counters[level - 1] += 1
@@ -137,8 +128,8 @@ def blocks(b: Builder, content: Sequence[Block]) -> None:
             text = block.text
             if block.numbered:
                 text = heading_number(level, counters[level - 1]) + text
-            p, _ = b.flowing(f"GwHeading{level}", Piece(lines=body_lines(text), keep_next=True))
-            b.run(p, text, {1: "heading1", 2: "heading2"}.get(level, "body"))
+            b.flowing(f"GwHeading{level}", Piece(lines=body_lines(text), keep_next=True),
+                      content=b.run(text, _HEADING_ROLE[level]))
         elif isinstance(block, Table):
             table(b, block)
 
@@ -148,48 +139,35 @@ def _row_height(cells: Sequence[str], widths: Sequence[int], least: int) -> int:
     return max(least, lines * SMALL_LINE) + 10  # and the rule between rows
 
 
+_CELL_PARA = '<w:p><w:pPr><w:pStyle w:val="GwTableText"/></w:pPr>'
+
+
 def table(b: Builder, block: Table) -> None:
     """A body table at 4号, columns sized to their text (:func:`~liaison_docx.geometry.column_widths`),
     rows never split, the header row repeated on each page."""
-    tbl = etree.SubElement(b.body, q("tbl"))
-    tblpr = el(tbl, "tblPr")
-    el(tblpr, "tblW", w=str(TEXT_WIDTH), type="dxa")
-    el(tblpr, "jc", val="center")
-    borders = el(tblpr, "tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        border(borders, side, "single", 4, color="000000")
-    el(tblpr, "tblLayout", type="fixed")
-    mar = el(tblpr, "tblCellMar")  # explicit: LibreOffice does not apply the default table style's
-    el(mar, "left", w=str(CELL_MARGIN), type="dxa")
-    el(mar, "right", w=str(CELL_MARGIN), type="dxa")
     widths = column_widths(block)
-    grid = el(tbl, "tblGrid")
-    for width in widths:
-        el(grid, "gridCol", w=str(width))
-    # one prototype row per kind (header / data), copied per row: the cells differ only in their text
-    protos = []
-    for header, least in ((True, LINE_PITCH), (False, block.row_lines * LINE_PITCH)):
-        tr = etree.Element(q("tr"))
-        trpr = el(tr, "trPr")
-        el(trpr, "cantSplit")
-        el(trpr, "trHeight", val=str(least), hRule="atLeast")
-        if header:
-            el(trpr, "tblHeader")
-        for width in widths:
-            tc = el(tr, "tc")
-            tcpr = el(tc, "tcPr")
-            el(tcpr, "tcW", w=str(width), type="dxa")
-            el(tcpr, "vAlign", val="center")
-            b.para("GwTableText", tc)
-        protos.append(tr)
+    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>',
+           *(border(side, "single", 4, color="000000")
+             for side in ("top", "left", "bottom", "right", "insideH", "insideV")),
+           # the cell margins explicit: LibreOffice does not apply the default table style's
+           f'</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="{CELL_MARGIN}" w:type="dxa"/>'
+           f'<w:right w:w="{CELL_MARGIN}" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>',
+           *(f'<w:gridCol w:w="{width}"/>' for width in widths), "</w:tblGrid>"]
+    # each cell's opening, per kind of row (header / data): the cells differ only in their text
+    cells = [f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{_CELL_PARA}'
+             for width in widths]
     heights = []
+    data_least = block.row_lines * LINE_PITCH
+    run = b.run
     for r, row in enumerate((block.header, *block.rows)):
-        tr = deepcopy(protos[0 if r == 0 else 1])
-        tbl.append(tr)
-        for tc, cell in zip(tr.iterchildren(q("tc")), row, strict=True):
-            b.run(tc[-1], cell, "heading1/small" if r == 0 else "body/small")
-        heights.append(_row_height(row, widths, LINE_PITCH if r == 0 else block.row_lines * LINE_PITCH))
-    b.flow.append((Piece(rows=tuple(heights)), tbl))
+        least, role = (LINE_PITCH, "heading1/small") if r == 0 else (data_least, "body/small")
+        out.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{least}" w:hRule="atLeast"/>'
+                   + ("<w:tblHeader/></w:trPr>" if r == 0 else "</w:trPr>"))
+        out += [f"{opening}{run(cell, role)}</w:p></w:tc>" for opening, cell in zip(cells, row, strict=True)]
+        out.append("</w:tr>")
+        heights.append(_row_height(row, widths, least))
+    out.append("</w:tbl>")
+    b.table(Piece(rows=tuple(heights)), "".join(out))
 
 
 def record_rows(cc: Sequence[str], printer: str | None, print_date: str | None) -> list[tuple[str, str | None]]:
@@ -213,43 +191,29 @@ def record_height(rows: Sequence[tuple[str, str | None]]) -> int:
 
 
 def record_table(b: Builder, rows: Sequence[tuple[str, str | None]]) -> None:
-    """版记: 抄送 and 印发机关/印发日期 between a thick first and last rule, a thin rule between; returns
-    its height in twips."""
-    tbl = etree.SubElement(b.body, q("tbl"))
-    tblpr = el(tbl, "tblPr")
-    el(tblpr, "tblW", w=str(TEXT_WIDTH), type="dxa")
-    borders = el(tblpr, "tblBorders")
-    border(borders, "top", "single", 8, color="000000")  # 0.35 mm
-    border(borders, "bottom", "single", 8, color="000000")
-    border(borders, "insideH", "single", 6, color="000000")  # 0.25 mm
-    el(tblpr, "tblLayout", type="fixed")
-    mar = el(tblpr, "tblCellMar")
-    el(mar, "left", w="0", type="dxa")
-    el(mar, "right", w="0", type="dxa")
-    el(tblpr, "tblLook", val="0000")
-    el(el(tbl, "tblGrid"), "gridCol", w=str(TEXT_WIDTH))
+    """版记: 抄送 and 印发机关/印发日期 between a thick first and last rule, a thin rule between."""
+    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/><w:tblBorders>',
+           border("top", "single", 8, color="000000"),  # 0.35 mm
+           border("bottom", "single", 8, color="000000"),
+           border("insideH", "single", 6, color="000000"),  # 0.25 mm
+           '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/>'
+           '<w:right w:w="0" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="0000"/></w:tblPr>'
+           f'<w:tblGrid><w:gridCol w:w="{TEXT_WIDTH}"/></w:tblGrid>']
     heights = []
     for n, (left, right) in enumerate(rows):
-        tr = el(tbl, "tr")
-        trpr = el(tr, "trPr")
-        el(trpr, "cantSplit")
-        el(trpr, "trHeight", val=str(LINE_PITCH), hRule="atLeast")
-        tc = el(tr, "tc")
-        tcpr = el(tc, "tcPr")
-        el(tcpr, "tcW", w=str(TEXT_WIDTH), type="dxa")
-        el(tcpr, "vAlign", val="center")
-        p, ppr = b.para("GwRecord", tc)
-        if n + 1 < len(rows):
-            el(ppr, "keepNext")  # the 版记 is never split between pages
+        ppr = "<w:keepNext/>" if n + 1 < len(rows) else ""  # the 版记 is never split between pages
         if right is None:  # 抄送: wrapped lines align with the first name after the colon
-            el(ppr, "ind", left=str(4 * SMALL_CHAR), right=str(SMALL_CHAR), hanging=str(3 * SMALL_CHAR))
-            b.run(p, left, "body/small")
+            ppr += f'<w:ind w:left="{4 * SMALL_CHAR}" w:right="{SMALL_CHAR}" w:hanging="{3 * SMALL_CHAR}"/>'
+            run = b.run(left, "body/small")
         else:
-            el(el(ppr, "tabs"), "tab", val="right", pos=str(TEXT_WIDTH - SMALL_CHAR))
-            b.run(p, f"{left}\t{right}", "body/small")
+            ppr += f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH - SMALL_CHAR}"/></w:tabs>'
+            run = b.run(f"{left}\t{right}", "body/small")
+        out.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{LINE_PITCH}" w:hRule="atLeast"/></w:trPr>'
+                   f'<w:tc><w:tcPr><w:tcW w:w="{TEXT_WIDTH}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+                   f'{para("GwRecord", ppr, run)}</w:tc></w:tr>')
         heights.append(max(LINE_PITCH, _record_lines(left, right) * SMALL_LINE) + 10)
-    b.flow.append((Piece(rows=(0, *heights)), tbl))
-
+    out.append("</w:tbl>")
+    b.table(Piece(rows=(0, *heights)), "".join(out))
 
 
 def attachment_note(b: Builder, names: Sequence[str]) -> None:
@@ -261,7 +225,7 @@ def attachment_note(b: Builder, names: Sequence[str]) -> None:
         numbered = 0.56 * len(number)  # Latin digits and the full stop, in cells
         hang = 3 + numbered  # 附件： is three characters
         lines = count_lines(text, CELLS_PER_LINE - 2 - hang, first_indent=-(hang if n == 0 else numbered))
-        p, ppr = b.flowing("GwBody", Piece(lines=lines, before=LINE_PITCH if n == 0 else 0, keep_next=True))
-        spacing(ppr, before=LINE_PITCH if n == 0 else 0)
-        el(ppr, "ind", left=str(int((2 + hang) * CHAR)), hanging=str(int((hang if n == 0 else numbered) * CHAR)))
-        b.run(p, text)
+        before = LINE_PITCH if n == 0 else 0
+        ind = f'<w:ind w:left="{int((2 + hang) * CHAR)}" w:hanging="{int((hang if n == 0 else numbered) * CHAR)}"/>'
+        b.flowing("GwBody", Piece(lines=lines, before=before, keep_next=True), spacing(before=before) + ind,
+                  b.run(text))

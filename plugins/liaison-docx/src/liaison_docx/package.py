@@ -7,7 +7,6 @@ zip is written with fixed timestamps in a fixed order, so the same letter always
 
 from __future__ import annotations
 
-import datetime
 import functools
 import struct
 import zlib
@@ -15,7 +14,6 @@ from collections.abc import Iterable
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from lxml import etree
 
 from liaison_docx.geometry import (
     BODY_SIZE,
@@ -28,7 +26,7 @@ from liaison_docx.geometry import (
     TITLE_SIZE,
 )
 from liaison_docx.letter_model import FontSet, Letter
-from liaison_docx.ooxml import DECL, NSMAP, R_NS, RPR, RUN, VAL, W_NS, q
+from liaison_docx.ooxml import DECL, R_NS, W_NS, attr, text
 
 # -- the zip ---------------------------------------------------------------------------------------
 # A minimal ZIP writer: fixed order, DOS timestamp 1980-01-01 00:00, no extra fields, deflate.  The
@@ -70,19 +68,14 @@ def zip_members(members: Iterable[Member]) -> bytes:
 
 # -- the lean template -----------------------------------------------------------------------------
 
-def _fonts_attr(name: str) -> str:
+def _fontsattr(name: str) -> str:
     return (f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}" '
             f'w:hint="eastAsia"/>')
 
 
-def _attr(value: str) -> str:
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-            .replace(">", "&gt;"))
-
-
 def _styles_xml(f: FontSet) -> bytes:
     # Long because it is one list: every style of the letters, in the order of styles.xml.
-    body = _fonts_attr(_attr(f.body))
+    body = _fontsattr(attr(f.body))
     grid_p = f'<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" ' \
              'w:lineRule="exact"/>'
 
@@ -95,7 +88,7 @@ def _styles_xml(f: FontSet) -> bytes:
     def heading(level: int, font: str) -> str:
         return pstyle(f"GwHeading{level}", f"公文标题{level}级",
                       f'<w:keepNext/><w:outlineLvl w:val="{level - 1}"/>',
-                      _fonts_attr(_attr(font)), based="GwBody", extra='<w:next w:val="GwBody"/>')
+                      _fontsattr(attr(font)), based="GwBody", extra='<w:next w:val="GwBody"/>')
 
     small_line = '<w:spacing w:before="0" w:after="0" w:line="400" w:lineRule="exact"/>'
     styles = [
@@ -121,15 +114,15 @@ def _styles_xml(f: FontSet) -> bytes:
         '<w:top w:w="0" w:type="dxa"/><w:left w:w="57" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
         '<w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
         pstyle("GwMark", "发文机关标志", '<w:jc w:val="center"/>',
-               _fonts_attr(_attr(f.mark)) + f'<w:color w:val="{RED}"/><w:spacing w:val="0"/>'),
+               _fontsattr(attr(f.mark)) + f'<w:color w:val="{RED}"/><w:spacing w:val="0"/>'),
         pstyle("GwDocNumber", "发文字号", '<w:jc w:val="center"/>'),
         pstyle("GwTitle", "公文标题", '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="700" '
                'w:lineRule="exact"/><w:jc w:val="center"/><w:outlineLvl w:val="0"/>',
-               _fonts_attr(_attr(f.title)) + f'<w:spacing w:val="0"/><w:sz w:val="{TITLE_SIZE}"/>'
+               _fontsattr(attr(f.title)) + f'<w:spacing w:val="0"/><w:sz w:val="{TITLE_SIZE}"/>'
                f'<w:szCs w:val="{TITLE_SIZE}"/>'),
         pstyle("GwRecipients", "主送机关", '<w:keepNext/>'),
         pstyle("GwBody", "公文正文", f'<w:widowControl/><w:ind w:firstLine="{2 * CHAR}"/>'),
-        pstyle("GwAttachmentLabel", "附件标识", '<w:keepNext/>', _fonts_attr(_attr(f.heading1))),
+        pstyle("GwAttachmentLabel", "附件标识", '<w:keepNext/>', _fontsattr(attr(f.heading1))),
         heading(1, f.heading1), heading(2, f.heading2), heading(3, f.body), heading(4, f.body),
         pstyle("GwSignature", "发文机关署名", '<w:keepNext/><w:jc w:val="right"/>'),
         pstyle("GwDate", "成文日期", f'<w:ind w:right="{4 * CHAR}"/><w:jc w:val="right"/>'),
@@ -140,7 +133,7 @@ def _styles_xml(f: FontSet) -> bytes:
                f'<w:spacing w:val="0"/><w:sz w:val="{SMALL_SIZE}"/><w:szCs w:val="{SMALL_SIZE}"/>'),
         pstyle("GwPageNumber", "页码",
                '<w:spacing w:before="0" w:after="0" w:line="320" w:lineRule="exact"/>',
-               _fonts_attr(_attr(f.page_number)) + f'<w:spacing w:val="0"/><w:sz w:val="{SMALL_SIZE}"/>'
+               _fontsattr(attr(f.page_number)) + f'<w:spacing w:val="0"/><w:sz w:val="{SMALL_SIZE}"/>'
                f'<w:szCs w:val="{SMALL_SIZE}"/>'),
     ]
     return (DECL + f'<w:styles xmlns:w="{W_NS}">'.encode() + "".join(styles).encode()
@@ -163,8 +156,8 @@ def _font_table_xml(f: FontSet) -> bytes:
     alt = dict(f.fallbacks)
     fonts = []
     for name in f.names():
-        alt_name = f'<w:altName w:val="{_attr(alt[name])}"/>' if name in alt else ""
-        fonts.append(f'<w:font w:name="{_attr(name)}">{alt_name}<w:charset w:val="86"/>'
+        alt_name = f'<w:altName w:val="{attr(alt[name])}"/>' if name in alt else ""
+        fonts.append(f'<w:font w:name="{attr(name)}">{alt_name}<w:charset w:val="86"/>'
                      '<w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>')
     return DECL + f'<w:fonts xmlns:w="{W_NS}">{"".join(fonts)}</w:fonts>'.encode()
 
@@ -176,7 +169,7 @@ def _footer_xml(f: FontSet, side: str) -> bytes:
     else:
         ind = (f'<w:ind w:right="{SMALL_CHAR}"/><w:jc w:val="right"/>' if side == "odd"
                else f'<w:ind w:left="{SMALL_CHAR}"/><w:jc w:val="left"/>')
-        rpr = f"<w:rPr>{_fonts_attr(_attr(f.page_number))}</w:rPr>"
+        rpr = f"<w:rPr>{_fontsattr(attr(f.page_number))}</w:rPr>"
         content = (f'<w:p><w:pPr><w:pStyle w:val="GwPageNumber"/>{ind}</w:pPr>'
                    f'<w:r>{rpr}<w:t xml:space="preserve">— </w:t></w:r>'
                    f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
@@ -223,7 +216,7 @@ def _document_rels(kind: str) -> bytes:
 
 
 class Template:
-    """The static parts of the package for one font set, and run-property prototypes."""
+    """The static parts of the package for one font set, and the openings of its runs."""
 
     def __init__(self, fonts: FontSet) -> None:
         self.fonts = fonts
@@ -243,21 +236,17 @@ class Template:
         self.app = Member("docProps/app.xml", _APP)
         roles = (("body", fonts.body), ("heading1", fonts.heading1), ("heading2", fonts.heading2),
                  ("title", fonts.title), ("mark", fonts.mark))
-        self.rpr = {role: self._rpr(name, None) for role, name in roles}
-        self.rpr.update({f"{role}/small": self._rpr(name, SMALL_SIZE) for role, name in roles})
-        self.para: dict[str, etree._Element] = {}
+        self.run_open = {role: self._run_open(name, None) for role, name in roles}
+        """A run's opening up to the end of its properties (the fonts, East Asian included, on every
+        run, and the size): ``</w:rPr>`` and the text follow."""
+        self.run_open.update({f"{role}/small": self._run_open(name, SMALL_SIZE) for role, name in roles})
 
     @staticmethod
-    def _rpr(font: str, size: int | None) -> etree._Element:
-        """A run with its properties: the fonts (East Asian included) on every run, and the size."""
-        r = etree.Element(RUN, nsmap=NSMAP)
-        rpr = etree.SubElement(r, RPR)
-        etree.SubElement(rpr, q("rFonts"), {q("ascii"): font, q("hAnsi"): font, q("eastAsia"): font,
-                                             q("cs"): font, q("hint"): "eastAsia"})
-        if size is not None:
-            etree.SubElement(rpr, q("sz"), {VAL: str(size)})
-            etree.SubElement(rpr, q("szCs"), {VAL: str(size)})
-        return r
+    def _run_open(font: str, size: int | None) -> str:
+        font = attr(font)
+        sz = f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>' if size is not None else ""
+        return (f'<w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}" '
+                f'w:hint="eastAsia"/>{sz}')
 
 
 @functools.lru_cache(maxsize=16)
@@ -265,19 +254,17 @@ def template(fonts: FontSet) -> Template:
     return Template(fonts)
 
 
-def core_xml(letter: Letter) -> bytes:
-    cp = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
-    dc, dcterms = "http://purl.org/dc/elements/1.1/", "http://purl.org/dc/terms/"
-    xsi = "http://www.w3.org/2001/XMLSchema-instance"
-    nsmap = {"cp": cp, "dc": dc, "dcterms": dcterms, "xsi": xsi}
-    root = etree.Element(f"{{{cp}}}coreProperties", nsmap=nsmap)
-    etree.SubElement(root, f"{{{dc}}}title").text = letter.title.replace("\n", " ").replace("\t", " ")
-    etree.SubElement(root, f"{{{dc}}}creator").text = letter.signature
-    etree.SubElement(root, f"{{{cp}}}lastModifiedBy").text = "liaison-docx"
-    etree.SubElement(root, f"{{{cp}}}revision").text = "1"
-    stamp = datetime.datetime.combine(letter.date, datetime.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
-    for name in ("created", "modified"):
-        el = etree.SubElement(root, f"{{{dcterms}}}{name}", {f"{{{xsi}}}type": "dcterms:W3CDTF"})
-        el.text = stamp
-    return DECL + etree.tostring(root, encoding="UTF-8")
+_CORE_OPEN = ('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+              'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">')
 
+
+def core_xml(letter: Letter) -> bytes:
+    title = letter.title.replace("\n", " ").replace("\t", " ")
+    d = letter.date  # as strftime("%Y-…") writes it: the year unpadded
+    stamp = f"{d.year}-{d.month:02d}-{d.day:02d}T00:00:00Z"
+    return DECL + (f"{_CORE_OPEN}<dc:title>{text(title)}</dc:title><dc:creator>{text(letter.signature)}</dc:creator>"
+                   "<cp:lastModifiedBy>liaison-docx</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+                   f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+                   f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+                   "</cp:coreProperties>").encode()
