@@ -235,6 +235,16 @@ def _check_text(path: Path, value: object) -> None:
             fix_zh="请删去文字中的控制字符（可以有制表符和换行）")
 
 
+def validate_fonts(fonts: FontSet) -> None:
+    """Check every font name (they are written into the package's XML as they are); raise
+    :class:`ExportError` naming the first bad one (``fonts.body``)."""
+    for name in ("body", "title", "heading1", "heading2", "page_number", "mark"):
+        _check_text(("fonts", name), getattr(fonts, name))
+    for i, pair in enumerate(fonts.fallbacks):
+        for j, value in enumerate(pair):
+            _check_text(("fonts", "fallbacks", i, j), value)
+
+
 def validate_letter(letter: Letter) -> None:
     """Check every field; raise :class:`ExportError` naming the first bad one.
 

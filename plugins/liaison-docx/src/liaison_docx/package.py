@@ -25,7 +25,7 @@ from liaison_docx.geometry import (
     SMALL_SIZE,
     TITLE_SIZE,
 )
-from liaison_docx.letter_model import FontSet, Letter
+from liaison_docx.letter_model import FontSet, Letter, validate_fonts
 from liaison_docx.ooxml import DECL, R_NS, W_NS, attr, text
 
 # -- the zip ---------------------------------------------------------------------------------------
@@ -251,6 +251,7 @@ class Template:
 
 @functools.lru_cache(maxsize=16)
 def template(fonts: FontSet) -> Template:
+    validate_fonts(fonts)  # checked once per font set, as the template is built once
     return Template(fonts)
 
 

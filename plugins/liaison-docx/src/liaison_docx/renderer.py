@@ -10,8 +10,6 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from liaison.base.errors import ExportError
-
 from liaison_docx.composition import document_xml, header_xml
 from liaison_docx.geometry import CHAR_SPACING, LINE_PITCH, MARGINS, PAGE_SIZE
 from liaison_docx.letter_model import FontSet, Letter, validate_letter
@@ -33,19 +31,17 @@ __all__ = [
 def render(letter: Letter, fonts: FontSet = FontSet()) -> bytes:  # noqa: B008 - FontSet is frozen
     """The letter as the bytes of a .docx file; the same letter and fonts always give the same bytes.
 
-    Raises :class:`liaison.base.errors.ExportError` naming the field for text Word cannot hold.
+    Raises :class:`liaison.base.errors.ExportError` naming the field (of the letter or the fonts) for
+    text Word cannot hold.
     """
     validate_letter(letter)
+    # The parts are joined as strings (liaison_docx.ooxml): these checks are all that keeps a
+    # character XML cannot hold out of them.
     tpl = template(fonts)
-    try:
-        document = document_xml(tpl, letter)
-        members = [*tpl.head[letter.kind], Member("docProps/core.xml", core_xml(letter)), tpl.app,
-                   Member("word/document.xml", document), *tpl.static[letter.kind]]
-        if letter.kind == "letter":
-            members.append(Member("word/header1.xml", header_xml(tpl, letter)))
-    except ValueError as exc:  # lxml refusing text; validate_letter should have caught it
-        raise ExportError(f"text cannot be stored in a Word file: {exc}",
-                          message_zh=f"文字无法存入 Word 文件：{exc}") from None
+    members = [*tpl.head[letter.kind], Member("docProps/core.xml", core_xml(letter)), tpl.app,
+               Member("word/document.xml", document_xml(tpl, letter)), *tpl.static[letter.kind]]
+    if letter.kind == "letter":
+        members.append(Member("word/header1.xml", header_xml(tpl, letter)))
     return zip_members(members)
 
 
