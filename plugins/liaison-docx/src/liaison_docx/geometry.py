@@ -72,8 +72,13 @@ def unbroken(text: str) -> str:
     return WORD_JOINER.join(text)
 
 
+_WIDE_FROM = "\u2e80"  # CJK radicals onwards: one cell
+_WIDE_MARKS = "—“”‘’…"
+
+
 def wide(c: str) -> bool:
-    return ord(c) >= 0x2E80 or c in "—“”‘’…"
+    # a comparison of one-character strings, not ord(): the line count calls this per token
+    return c >= _WIDE_FROM or c in _WIDE_MARKS
 
 
 def display_width(text: str) -> float:
@@ -84,7 +89,7 @@ def display_width(text: str) -> float:
 @functools.lru_cache(maxsize=8192)  # the same cells and phrases recur across a year's letters
 def text_cells(text: str) -> float:
     """Width of one line of text in cells as LibreOffice sets it (see LATIN_CELLS)."""
-    kinds = [wide(c) for c in text if c != WORD_JOINER]
+    kinds = [c >= _WIDE_FROM or c in _WIDE_MARKS for c in text if c != WORD_JOINER]
     gaps = sum(1 for a, b in itertools.pairwise(kinds) if a != b)
     return sum(1.0 if w else LATIN_CELLS for w in kinds) + GAP_CELLS * gaps
 
@@ -110,7 +115,8 @@ def _count_part(tokens: list[str], width: float, indent: float) -> int:
     lines, used, count_on_line = 1, indent, 0
     previous_wide: bool | None = None
     for i, token in enumerate(tokens):
-        is_wide = wide(token[0])
+        first = token[0]
+        is_wide = first >= _WIDE_FROM or first in _WIDE_MARKS  # wide(), inlined: a call per token counts here
         size = text_cells(token)
         if previous_wide is not None and previous_wide != is_wide and count_on_line:
             size += GAP_CELLS
@@ -128,7 +134,8 @@ def _count_part(tokens: list[str], width: float, indent: float) -> int:
             size = text_cells(token)
         used += size
         count_on_line += 1
-        previous_wide = wide(token[-1])
+        last = token[-1]
+        previous_wide = last >= _WIDE_FROM or last in _WIDE_MARKS
     return lines
 
 
