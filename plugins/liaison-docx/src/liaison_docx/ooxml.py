@@ -15,6 +15,29 @@ DECL = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 ROOT_NS = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 """The namespace declarations of a part's root element (document, header)."""
 
+# Content and relationship types of the package's parts (ECMA-376 part 2), spelled here rather than
+# imported from python-docx's constants: importing those loads python-docx and lxml, ~40 ms a
+# process that only renders letters.
+_OOXML = "application/vnd.openxmlformats-officedocument"
+CT_DOCUMENT = f"{_OOXML}.wordprocessingml.document.main+xml"
+CT_STYLES = f"{_OOXML}.wordprocessingml.styles+xml"
+CT_SETTINGS = f"{_OOXML}.wordprocessingml.settings+xml"
+CT_FONT_TABLE = f"{_OOXML}.wordprocessingml.fontTable+xml"
+CT_FOOTER = f"{_OOXML}.wordprocessingml.footer+xml"
+CT_HEADER = f"{_OOXML}.wordprocessingml.header+xml"
+CT_EXTENDED_PROPERTIES = f"{_OOXML}.extended-properties+xml"
+CT_CORE_PROPERTIES = "application/vnd.openxmlformats-package.core-properties+xml"
+CT_RELATIONSHIPS = "application/vnd.openxmlformats-package.relationships+xml"
+CT_XML = "application/xml"
+RT_OFFICE_DOCUMENT = f"{R_NS}/officeDocument"
+RT_CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+RT_EXTENDED_PROPERTIES = f"{R_NS}/extended-properties"
+RT_STYLES = f"{R_NS}/styles"
+RT_SETTINGS = f"{R_NS}/settings"
+RT_FONT_TABLE = f"{R_NS}/fontTable"
+RT_FOOTER = f"{R_NS}/footer"
+RT_HEADER = f"{R_NS}/header"
+
 
 def text(value: str) -> str:
     """``value`` escaped as element text (the letter has been validated: no character XML cannot hold)."""
