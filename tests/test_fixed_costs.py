@@ -1,7 +1,6 @@
 """Every command loads every plugin, so a plugin's entry point stays light: what only one command
-needs (the CalDAV publisher's HTTP stack for `publish`, the letter writer for the letters, Jinja2 for
-the page, the spreadsheet libraries for a workbook) loads when that command uses it; the letter writer
-needs neither python-docx nor lxml (they load only for ``render_document`` and the PDFs).  (icalendar still
+needs (the CalDAV publisher's HTTP stack for `publish`, python-docx for the letters, Jinja2 for the
+page, the spreadsheet libraries for a workbook) loads when that command uses it.  (icalendar still
 loads with the ical plugin: its entry point, ``liaison_ical.plugin``, and the mapping import the
 serialiser at module level. The package's names are lazy since the serialiser's module was renamed
 ``serialiser``, no longer spelled like the function ``serialise``.)"""
