@@ -149,6 +149,7 @@ def cell_width(text: str) -> float:
     return text_cells(text)
 
 
+@functools.lru_cache(maxsize=8192)  # a table's dates, times and names recur in every letter that lists them
 def piece_need(piece: str) -> float:
     """The narrowest a piece of a line may be set: a run of CJK ideographs breaks anywhere (keep four
     on a line); anything with digits, Latin letters or brackets — a date, a time, a citation — is
