@@ -78,7 +78,10 @@ def para(style: str, ppr: str = "", content: str = "") -> str:
 
 def page_break_before(b: Builder, piece: int) -> None:
     """Start the ``piece``-th paragraph of the flow on a new page."""
-    b.out[b.flow[piece][1]] = _PAGE_BREAK
+    slot = b.flow[piece][1]
+    if slot < 0:  # pagination never picks a table (_keep_signature_with_body skips them)
+        raise ValueError("a table cannot carry a page break")
+    b.out[slot] = _PAGE_BREAK
 
 
 def spacing(before: int = 0, line: int = LINE_PITCH) -> str:
