@@ -38,7 +38,7 @@ from liaison_xlsx.sheet import (
     sheets_by_headers,
 )
 from liaison_xlsx.specs import DISTRICT_PROPERTY, LEDGER
-from liaison_xlsx.values import Book, merged_ranges, open_calamine, openpyxl_book
+from liaison_xlsx.values import Book, open_calamine, openpyxl_book
 
 
 # ------------------------------------------------------------------------------------ the workbook
@@ -259,7 +259,7 @@ def read_ledger(data: bytes, district: Any, file: str, *, calamine: bool = True)
 def _read_book(book: Book, data: bytes, district: Any, file: str) -> Any:
     problems = Problems(file)
     directory = Directory(district)
-    merges = merged_ranges(data)
+    merges = book.merges
     sections: dict[str, Section] = {}
     found_any = False
     found = {spec.name: find_sheets(book, spec) for spec in LEDGER}

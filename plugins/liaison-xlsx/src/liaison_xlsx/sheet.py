@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import PurePath
 from typing import Any
 
 from openpyxl.utils.cell import get_column_letter
 
 from liaison_xlsx import cells
 from liaison_xlsx.domain import Directory, Location, Refused
-from liaison_xlsx.problems import Problems, Row, cell_ref, rows_ref
+from liaison_xlsx.problems import Problems, Row, cell_ref, rows_ref, sheet_ref
 from liaison_xlsx.specs import Column, SheetSpec, normalise
 from liaison_xlsx.values import Sheet, Special
 
@@ -103,9 +104,11 @@ class SheetReader:
                  problems: Problems) -> None:
         self.spec, self.ws, self.merges, self.directory, self.problems = spec, ws, merges, directory, problems
         self.name: str = ws.title
+        #: what a finding cites for a row without 编号, up to the row: ``台账.xlsx: 会议走访`` (once per sheet)
+        self.source = f"{PurePath(problems.file).name}: {sheet_ref(self.name)}"
         self.columns: dict[str, int] = {}  # field → column number (1-based)
         self.header_row = 0
-        self._parsed: dict[tuple[str, type, Any], Any] = {}
+        self._parsed: dict[str, dict[Any, Any]] = {}  # parser → value → parsed
 
     # -- header ---------------------------------------------------------------------------------
     def _locate_header(self, first_rows: list[tuple[int, tuple[Any, ...]]]) -> bool:
@@ -222,14 +225,18 @@ class SheetReader:
         (the kinds, the organisations, the dates), so each is parsed once per sheet."""
         value = row.values.get(column.field)
         if value is None:
-            return PARSERS[column.parse](None, self.directory)
-        if isinstance(value, Special):
+            return None  # every parser reads an empty cell as None
+        if type(value) is Special:
             raise special_problem(value)
-        key = (column.parse, type(value), value)
+        parsed = self._parsed.get(column.parse)
+        if parsed is None:
+            parsed = self._parsed[column.parse] = {}
+        # a text is its own key; any other value with its type (1, 1.0 and True are equal keys)
+        key = value if type(value) is str else (type(value), value)
         try:
-            return self._parsed[key]
+            return parsed[key]
         except KeyError:
-            found = self._parsed[key] = PARSERS[column.parse](value, self.directory)
+            found = parsed[key] = PARSERS[column.parse](value, self.directory)
             return found
         except TypeError:  # an unhashable value: parse it each time
             return PARSERS[column.parse](value, self.directory)

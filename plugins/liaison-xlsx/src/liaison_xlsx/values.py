@@ -62,9 +62,11 @@ class Sheet:
 
 
 class Book:
-    """A workbook's worksheets in the workbook's order, and its custom document properties."""
+    """A workbook's worksheets in the workbook's order, their merged ranges by title (columns and
+    rows from 1), and its custom document properties."""
 
     worksheets: list[Sheet]
+    merges: dict[str, list[tuple[int, int, int, int]]]
 
     def custom_properties(self, name: str) -> list[Any]:
         """The values of the custom document properties called ``name``, in the file's order."""
@@ -116,18 +118,26 @@ def merged_ranges(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             for name, part, _kind in layout(package).sheets:
-                ranges = []
-                for ref in _MERGE.findall(package.read(part)):
-                    try:
-                        min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
-                    except (ValueError, TypeError, UnicodeDecodeError):
-                        continue
-                    if None not in (min_col, min_row, max_col, max_row):
-                        ranges.append((int(min_col or 0), int(min_row or 0), int(max_col or 0), int(max_row or 0)))
-                found[name] = ranges
+                found[name] = _ranges(package.read(part))
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
         return found
     return found
+
+
+def _ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
+    """A sheet's merged ranges (columns and rows from 1), from its XML."""
+    ranges: list[tuple[int, int, int, int]] = []
+    first = xml.find(b"mergeCell")  # a search of the bytes, then the pattern from there (past the cells)
+    if first < 0:
+        return ranges
+    for ref in _MERGE.findall(xml, max(0, first - 128)):
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
+        except (ValueError, TypeError, UnicodeDecodeError):
+            continue
+        if None not in (min_col, min_row, max_col, max_row):
+            ranges.append((int(min_col or 0), int(min_row or 0), int(max_col or 0), int(max_row or 0)))
+    return ranges
 
 
 # ------------------------------------------------------------------------------- openpyxl
@@ -135,8 +145,10 @@ def openpyxl_book(data: bytes) -> Book:
     """The workbook through openpyxl's read-only mode (raises what openpyxl raises)."""
     import openpyxl
 
-    return _OpenpyxlBook(openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False,
+    book = _OpenpyxlBook(openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False,
                                                 keep_links=False))
+    book.merges = merged_ranges(data)
+    return book
 
 
 def openpyxl_value(cell: Any) -> Any:
@@ -162,7 +174,7 @@ class _OpenpyxlSheet(Sheet):
 
 class _OpenpyxlBook(Book):
     def __init__(self, book: Any) -> None:
-        self.book = book
+        self.book, self.merges = book, {}
         self.worksheets = [_OpenpyxlSheet(ws) for ws in book.worksheets]
 
     def custom_properties(self, name: str) -> list[Any]:
@@ -189,12 +201,16 @@ SAME_DATE_FORMATS: Final = frozenset({
 })
 _PLAIN_FORMAT: Final = re.compile(r"[^dmhysDMHYSaApPeEbBgG/\[\]]*")
 _FORMULA: Final = re.compile(rb"<f[\s>/]")
-_ODD_TYPE: Final = re.compile(rb"\st\s*=\s*[\"'](?!(?:s|n)[\"'])")  # b, e, str, d, inlineStr: openpyxl
+#: A cell type other than text or number (b, e, str, d, inlineStr: openpyxl reads them). The
+#: attribute after a space; one after a tab or a line break sends the sheet to openpyxl unread
+#: (:func:`_odd_types`): a regular expression starting with a class of characters is slow.
+_ODD_TYPE: Final = re.compile(rb" t\s*=\s*[\"'](?!(?:s|n)[\"'])")
 _ODD_VALUE: Final = re.compile(rb"<v>(?!\d{1,7}(?:\.\d{1,20})?</v>)|<v[\s/]")
 _LAST_ROW: Final = re.compile(rb"<row\b[^>]*?\sr\s*=\s*[\"'](\d+)[\"']")
 _PREFIXED: Final = re.compile(rb"<[A-Za-z_][\w.-]*:(?:worksheet|sst|workbook)[\s>]")
 _EARLIEST: Final = dt.date(1900, 3, 1)  # before it, the 1900 leap-year bug: the libraries differ
 _MIDNIGHT: Final = dt.time(0)
+_PLAIN: Final = frozenset({str, float})
 _CONTENT_TYPES: Final = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _WORKBOOK_TYPES: Final = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
                           "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
@@ -213,9 +229,9 @@ def open_calamine(data: bytes, max_rows: int) -> Book | None:
     package has been measured (:func:`liaison_xlsx.package.measure`) before."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            titles = _check_package(package, max_rows)
+            sheets = _check_package(package, max_rows)
             properties = _custom_properties(package)
-        return _calamine_book(data, titles, properties)
+        return _calamine_book(data, sheets, properties)
     except Exception:  # declined, or a damaged part either library may fail on: openpyxl's answer is the reader's
         return None
     except BaseException as exc:  # a Rust panic inside calamine (pyo3's PanicException): openpyxl decides
@@ -224,8 +240,9 @@ def open_calamine(data: bytes, max_rows: int) -> Book | None:
         raise
 
 
-def _check_package(package: zipfile.ZipFile, max_rows: int) -> list[str]:
-    """The worksheets' titles, in order, once nothing in the package needs openpyxl."""
+def _check_package(package: zipfile.ZipFile, max_rows: int) -> dict[str, list[tuple[int, int, int, int]]]:
+    """The worksheets' titles, in order, with their merged ranges, once nothing in the package needs
+    openpyxl (the sheet parts are read once for both)."""
     where = layout(package)
     types = ElementTree.fromstring(package.read("[Content_Types].xml"))
     books = [o.get("PartName", "").lstrip("/") for o in types.iter(f"{_CONTENT_TYPES}Override")
@@ -235,24 +252,23 @@ def _check_package(package: zipfile.ZipFile, max_rows: int) -> list[str]:
     workbook = package.read(where.book)
     if _PREFIXED.search(workbook[:4096]) or b"date1904" in workbook:
         raise _Declined
-    titles = []
+    titles: dict[str, list[tuple[int, int, int, int]]] = {}
     for name, part, kind in where.sheets:
         if kind == _CHARTSHEET:
             continue
         if kind != _WORKSHEET:
             raise _Declined
         xml = package.read(part)
-        if (_PREFIXED.search(xml[:4096]) or _FORMULA.search(xml) or _ODD_TYPE.search(xml)
-                or _ODD_VALUE.search(xml)):
+        if _PREFIXED.search(xml[:4096]) or _FORMULA.search(xml) or _odd_types(xml) or _ODD_VALUE.search(xml):
             raise _Declined
         last = xml.rfind(b"<row")
         if last >= 0:
             row = _LAST_ROW.match(xml, last)
             if row is None or int(row[1]) > max_rows:
                 raise _Declined  # openpyxl counts a row without values; the reader says the sheet is too long
-        titles.append(name)
-    if len(set(titles)) != len(titles):
-        raise _Declined
+        if name in titles:
+            raise _Declined
+        titles[name] = _ranges(xml)
     names = set(package.namelist())
     strings = [n for n in names if n.lower().endswith("sharedstrings.xml")]
     if strings:
@@ -264,6 +280,10 @@ def _check_package(package: zipfile.ZipFile, max_rows: int) -> list[str]:
     if "xl/styles.xml" in names:
         _check_formats(package.read("xl/styles.xml"))
     return titles
+
+
+def _odd_types(xml: bytes) -> bool:
+    return bool(_ODD_TYPE.search(xml)) or any(odd in xml for odd in (b"\tt", b"\nt", b"\rt"))
 
 
 def _check_formats(styles: bytes) -> None:
@@ -293,26 +313,33 @@ def _custom_properties(package: zipfile.ZipFile) -> list[tuple[str, Any]]:
     return [(prop.name, prop.value) for prop in found.props]
 
 
-def _calamine_book(data: bytes, titles: list[str], properties: list[tuple[str, Any]]) -> Book:
+def _calamine_book(data: bytes, titles: dict[str, list[tuple[int, int, int, int]]],
+                   properties: list[tuple[str, Any]]) -> Book:
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         worksheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
-        if worksheets != titles:
+        if worksheets != list(titles):
             raise _Declined
         sheets = [_CalamineSheet(title, [_calamine_row(row) for row in
                                           book.get_sheet_by_name(title).to_python(skip_empty_area=False)])
                   for title in titles]
     finally:
         book.close()
-    return _CalamineBook(sheets, properties)
+    return _CalamineBook(sheets, titles, properties)
 
 
 def _calamine_row(values: list[Any]) -> tuple[Any, ...]:
     """A row of calamine's values as openpyxl gave them: an empty cell None, a date a date-time
     (openpyxl gives a whole day as midnight); anything the two may give differently declines."""
-    out: list[Any] = []
+    out: list[Any]
+    if set(map(type, values)) <= _PLAIN:  # most rows: text and numbers only
+        out = [None if value == "" else value for value in values]
+        while out and out[-1] is None:
+            out.pop()
+        return tuple(out)
+    out = []
     for value in values:
         kind = type(value)
         if kind is str:
@@ -345,8 +372,9 @@ class _CalamineSheet(Sheet):
 
 
 class _CalamineBook(Book):
-    def __init__(self, sheets: list[Sheet], properties: list[tuple[str, Any]]) -> None:
-        self.worksheets, self._properties = sheets, properties
+    def __init__(self, sheets: list[Sheet], merges: dict[str, list[tuple[int, int, int, int]]],
+                 properties: list[tuple[str, Any]]) -> None:
+        self.worksheets, self.merges, self._properties = sheets, merges, properties
 
     def custom_properties(self, name: str) -> list[Any]:
         return [value for key, value in self._properties if key == name]
