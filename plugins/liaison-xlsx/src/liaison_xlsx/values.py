@@ -40,7 +40,8 @@ from xml.etree import ElementTree
 import attrs
 from openpyxl.utils.cell import range_boundaries
 
-__all__ = ["Book", "Sheet", "Special", "layout", "merged_ranges", "open_calamine", "openpyxl_book"]
+__all__ = ["DIFFERENT_BUILTIN_FORMATS", "SAME_DATE_FORMATS", "Book", "Sheet", "Special", "layout", "merged_ranges",
+           "open_calamine", "openpyxl_book"]
 
 
 @attrs.frozen
@@ -193,24 +194,32 @@ class _OpenpyxlBook(Book):
 #: unless it holds no letter or bracket either library reads as a date (``0.00``, ``#,##0``), sends
 #: the workbook to openpyxl.
 SAME_DATE_FORMATS: Final = frozenset({
-    "General", "@", "yyyy-mm-dd", "yyyy/m/d", "yyyy/mm/dd", "yyyy-m-d", "yyyy.m.d", "yyyy.mm.dd",
+    "General", "@", "yyyy-mm-dd", "yyyy-mm-dd h:mm:ss", "yyyy/m/d", "yyyy/mm/dd", "yyyy-m-d", "yyyy.m.d", "yyyy.mm.dd",
     "yyyy/m/d;@", "yyyy-mm-dd;@", "m/d/yy", "mm-dd-yy", "d-mmm-yy", "yyyy-mm-dd hh:mm:ss", "yyyy-mm-dd hh:mm",
     "yyyy/m/d h:mm", "yyyy/m/d h:mm;@", 'yyyy"年"m"月"d"日"', 'yyyy"年"m"月"d"日";@', 'yyyy"年"m"月"', 'm"月"d"日"',
     'yyyy"年"mm"月"dd"日"', "[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy", "[$-804]yyyy\"年\"m\"月\"d\"日\"",
     "[DBNum1][$-804]yyyy\"年\"m\"月\"d\"日\"", "h:mm", "h:mm:ss", "hh:mm", "hh:mm:ss",
 })
+#: Builtin number formats the two read differently: the East Asian dates (27–36, 50–58: calamine a
+#: date, openpyxl a number) and the duration [h]:mm:ss (46); every other builtin id is read alike
+#: (a test styles cells with each of 0–163).
+DIFFERENT_BUILTIN_FORMATS: Final = frozenset({46, *range(27, 37), *range(50, 59)})
 _PLAIN_FORMAT: Final = re.compile(r"[^dmhysDMHYSaApPeEbBgG/\[\]]*")
 _FORMULA: Final = re.compile(rb"<f[\s>/]")
-#: A cell type other than text or number (b, e, str, d, inlineStr: openpyxl reads them). The
+#: A cell type other than text (shared or inline: openpyxl writes inline) or number (b, e, str, d:
+#: openpyxl reads them). The
 #: attribute after a space; one after a tab or a line break sends the sheet to openpyxl unread
 #: (:func:`_odd_types`): a regular expression starting with a class of characters is slow.
-_ODD_TYPE: Final = re.compile(rb" t\s*=\s*[\"'](?!(?:s|n)[\"'])")
+_ODD_TYPE: Final = re.compile(rb" t\s*=\s*[\"'](?!(?:s|n|inlineStr)[\"'])")
 _ODD_VALUE: Final = re.compile(rb"<v>(?!\d{1,7}(?:\.\d{1,20})?</v>)|<v[\s/]")
 _LAST_ROW: Final = re.compile(rb"<row\b[^>]*?\sr\s*=\s*[\"'](\d+)[\"']")
 _PREFIXED: Final = re.compile(rb"<[A-Za-z_][\w.-]*:(?:worksheet|sst|workbook)[\s>]")
 _EARLIEST: Final = dt.date(1900, 3, 1)  # before it, the 1900 leap-year bug: the libraries differ
 _MIDNIGHT: Final = dt.time(0)
 _PLAIN: Final = frozenset({str, float})
+#: Past Excel's last day (9999-12-31) a date-formatted number is openpyxl's ``#VALUE!`` and
+#: calamine's number: such numbers (seven digits, the most a value calamine reads may have) decline.
+_LAST_SERIAL: Final = 2958466
 _CONTENT_TYPES: Final = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _WORKBOOK_TYPES: Final = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
                           "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
@@ -259,7 +268,8 @@ def _check_package(package: zipfile.ZipFile, max_rows: int) -> dict[str, list[tu
         if kind != _WORKSHEET:
             raise _Declined
         xml = package.read(part)
-        if _PREFIXED.search(xml[:4096]) or _FORMULA.search(xml) or _odd_types(xml) or _ODD_VALUE.search(xml):
+        if (_PREFIXED.search(xml[:4096]) or _FORMULA.search(xml) or _odd_types(xml) or _ODD_VALUE.search(xml)
+                or (b"inlineStr" in xml and _odd_text(xml))):
             raise _Declined
         last = xml.rfind(b"<row")
         if last >= 0:
@@ -275,11 +285,17 @@ def _check_package(package: zipfile.ZipFile, max_rows: int) -> dict[str, list[tu
         if strings != ["xl/sharedStrings.xml"]:
             raise _Declined
         sst = package.read("xl/sharedStrings.xml")
-        if _PREFIXED.search(sst[:4096]) or b"x005F_" in sst or b"rPh" in sst:
+        if _PREFIXED.search(sst[:4096]) or _odd_text(sst):
             raise _Declined
     if "xl/styles.xml" in names:
         _check_formats(package.read("xl/styles.xml"))
     return titles
+
+
+def _odd_text(xml: bytes) -> bool:
+    """Text the two libraries may read otherwise: escapes (``_x000D_``, openpyxl drops ``x005F_`` from
+    shared strings), phonetic runs."""
+    return b"_x" in xml or b"x005F" in xml or b"rPh" in xml
 
 
 def _odd_types(xml: bytes) -> bool:
@@ -295,9 +311,11 @@ def _check_formats(styles: bytes) -> None:
     custom = {n.numFmtId: n.formatCode for n in sheet.numFmts.numFmt}
     if any(number < BUILTIN_FORMATS_MAX_SIZE for number in custom):
         raise _Declined  # a builtin format redefined: which wins differs
+    if sheet.cell_styles and sheet.cell_styles[0].numFmtId != 0:
+        raise _Declined  # calamine formats no cell without a style, openpyxl those with the default one
     for style in sheet.cell_styles:
         code = custom.get(style.numFmtId)
-        if style.numFmtId >= BUILTIN_FORMATS_MAX_SIZE and code is None:
+        if (style.numFmtId >= BUILTIN_FORMATS_MAX_SIZE and code is None) or style.numFmtId in DIFFERENT_BUILTIN_FORMATS:
             raise _Declined
         if code is not None and code not in SAME_DATE_FORMATS and not _PLAIN_FORMAT.fullmatch(code):
             raise _Declined
@@ -336,6 +354,8 @@ def _calamine_row(values: list[Any]) -> tuple[Any, ...]:
     out: list[Any]
     if set(map(type, values)) <= _PLAIN:  # most rows: text and numbers only
         out = [None if value == "" else value for value in values]
+        if any(type(value) is float and not -_LAST_SERIAL < value < _LAST_SERIAL for value in out):
+            raise _Declined
         while out and out[-1] is None:
             out.pop()
         return tuple(out)
@@ -345,6 +365,8 @@ def _calamine_row(values: list[Any]) -> tuple[Any, ...]:
         if kind is str:
             out.append(value or None)  # calamine's empty cell; an empty text reads as blank alike
         elif kind is float or kind is int:
+            if not -_LAST_SERIAL < value < _LAST_SERIAL:
+                raise _Declined
             out.append(value)
         elif kind is dt.date:
             if value < _EARLIEST:
