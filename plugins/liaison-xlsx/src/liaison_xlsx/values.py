@@ -307,7 +307,8 @@ def _check_formats(styles: bytes) -> None:
     from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE
     from openpyxl.styles.stylesheet import Stylesheet
 
-    sheet = Stylesheet.from_tree(ElementTree.fromstring(styles))
+    tree: Any = ElementTree.fromstring(styles)  # openpyxl's stubs want lxml's element; it takes this one
+    sheet = Stylesheet.from_tree(tree)
     custom = {n.numFmtId: n.formatCode for n in sheet.numFmts.numFmt}
     if any(number < BUILTIN_FORMATS_MAX_SIZE for number in custom):
         raise _Declined  # a builtin format redefined: which wins differs
@@ -327,7 +328,8 @@ def _custom_properties(package: zipfile.ZipFile) -> list[tuple[str, Any]]:
         return []
     from openpyxl.packaging.custom import CustomPropertyList
 
-    found = CustomPropertyList.from_tree(ElementTree.fromstring(package.read("docProps/custom.xml")))
+    tree: Any = ElementTree.fromstring(package.read("docProps/custom.xml"))
+    found: Any = CustomPropertyList.from_tree(tree)
     return [(prop.name, prop.value) for prop in found.props]
 
 
@@ -340,7 +342,7 @@ def _calamine_book(data: bytes, titles: dict[str, list[tuple[int, int, int, int]
         worksheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
         if worksheets != list(titles):
             raise _Declined
-        sheets = [_CalamineSheet(title, [_calamine_row(row) for row in
+        sheets: list[Sheet] = [_CalamineSheet(title, [_calamine_row(row) for row in
                                           book.get_sheet_by_name(title).to_python(skip_empty_area=False)])
                   for title in titles]
     finally:
