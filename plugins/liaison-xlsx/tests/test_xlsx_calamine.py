@@ -271,3 +271,12 @@ def test_a_date_format_on_the_default_style_declines() -> None:
     slow = openpyxl_book(data)
     assert list(slow.worksheets[0].rows()) == [(dt.datetime(2026, 1, 1),)]
     slow.close()
+
+
+def test_page_breaks_after_the_cells_are_no_row(filled: Filled) -> None:
+    """A manual page break (``<rowBreaks>``, after the cells) is not taken for the last row."""
+    district, data = filled
+    breaks = b'<rowBreaks count="1" manualBreakCount="1"><brk id="20" max="16383" man="1"/></rowBreaks></worksheet>'
+    edited = _patch(data, _sheet_part(data, "会议走访"), lambda xml: xml.replace(b"</worksheet>", breaks))
+    assert open_calamine(edited, MAX_ROWS) is not None
+    same_both_ways(edited, district, in_hypothesis=False)

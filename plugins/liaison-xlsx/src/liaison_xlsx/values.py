@@ -271,7 +271,7 @@ def _check_package(package: zipfile.ZipFile, max_rows: int) -> dict[str, list[tu
         if (_PREFIXED.search(xml[:4096]) or _FORMULA.search(xml) or _odd_types(xml) or _ODD_VALUE.search(xml)
                 or (b"inlineStr" in xml and _odd_text(xml))):
             raise _Declined
-        last = xml.rfind(b"<row")
+        last = _last_row(xml)
         if last >= 0:
             row = _LAST_ROW.match(xml, last)
             if row is None or int(row[1]) > max_rows:
@@ -290,6 +290,16 @@ def _check_package(package: zipfile.ZipFile, max_rows: int) -> dict[str, list[tu
     if "xl/styles.xml" in names:
         _check_formats(package.read("xl/styles.xml"))
     return titles
+
+
+def _last_row(xml: bytes) -> int:
+    """Where the last ``<row`` element starts (not ``<rowBreaks``, which may follow the cells), or -1."""
+    end = len(xml)
+    while (at := xml.rfind(b"<row", 0, end)) >= 0:
+        if xml[at + 4:at + 5] in (b" ", b">", b"/", b"\t", b"\r", b"\n"):
+            return at
+        end = at
+    return -1
 
 
 def _odd_text(xml: bytes) -> bool:
