@@ -25,6 +25,7 @@ from xlsx_samples import fill_as_clerk, open_book, plan_for, save
 from liaison.base.errors import LiaisonError
 from liaison.formats.district import seed_district
 from liaison.law.district import District
+from liaison.law.records import Records
 from liaison.year.engagements import Status
 from liaison_xlsx import ledger_workbook, read_ledger
 from liaison_xlsx.sheet import MAX_ROWS
@@ -92,7 +93,7 @@ def _edit(book: Any, change: tuple[Any, ...]) -> None:
         apply(book, change)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(changes)
 def test_ledgers_edited_with_openpyxl_read_alike(filled: Filled, edits: list[Any]) -> None:
@@ -110,7 +111,7 @@ def test_ledgers_edited_with_openpyxl_read_alike(filled: Filled, edits: list[Any
     same_both_ways(edited, district)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from([Status.HELD, Status.AGREED, Status.PROPOSED, Status.CANCELLED]), min_size=1),
        st.integers(0, 3))
 def test_ledgers_of_our_writer_read_alike(statuses: list[Status], shift: int) -> None:
@@ -152,7 +153,7 @@ RAW_CELLS = [b'<c r="B3" t="e"><v>#N/A</v></c>', b'<c r="B3" t="b"><v>1</v></c>'
              b'<c r="B3" s="6"/>', b'<c r="B3" t="s"><v>0</v></c>']
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.tuples(st.just("value"), st.sampled_from(RAW_VALUES), st.sampled_from([b"", b' s="6"'])),
                  st.tuples(st.just("cell"), st.sampled_from(RAW_CELLS), st.just(b""))))
@@ -280,3 +281,14 @@ def test_page_breaks_after_the_cells_are_no_row(filled: Filled) -> None:
     edited = _patch(data, _sheet_part(data, "会议走访"), lambda xml: xml.replace(b"</worksheet>", breaks))
     assert open_calamine(edited, MAX_ROWS) is not None
     same_both_ways(edited, district, in_hypothesis=False)
+
+
+def test_a_sheet_part_past_the_checked_size_is_read_by_openpyxl(filled: Filled, monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    """The checks hold a sheet's XML whole: past :data:`MAX_SHEET_XML` openpyxl, which streams, reads it."""
+    from liaison_xlsx import values
+
+    district, data = filled
+    monkeypatch.setattr(values, "MAX_SHEET_XML", 1000)
+    assert open_calamine(data, MAX_ROWS) is None
+    assert isinstance(outcome(data, district, True)[1], Records)

@@ -40,8 +40,8 @@ from xml.etree import ElementTree
 import attrs
 from openpyxl.utils.cell import range_boundaries
 
-__all__ = ["DIFFERENT_BUILTIN_FORMATS", "SAME_DATE_FORMATS", "Book", "Sheet", "Special", "layout", "merged_ranges",
-           "open_calamine", "openpyxl_book"]
+__all__ = ["DIFFERENT_BUILTIN_FORMATS", "MAX_SHEET_XML", "SAME_DATE_FORMATS", "Book", "Sheet", "Special", "layout",
+           "merged_ranges", "open_calamine", "openpyxl_book"]
 
 
 @attrs.frozen
@@ -229,6 +229,11 @@ _WORKSHEET: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relat
 _CHARTSHEET: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet"
 
 
+#: The largest sheet part whose XML is checked here (held whole while it is searched); a 60,000-row
+#: ledger sheet is some 20 MiB. A larger one (within docs/limits.md's bounds) is read by openpyxl.
+MAX_SHEET_XML: Final = 64 * 1024 * 1024
+
+
 class _Declined(Exception):
     """Something in the workbook calamine may read otherwise than openpyxl: openpyxl reads it."""
 
@@ -267,6 +272,8 @@ def _check_package(package: zipfile.ZipFile, max_rows: int) -> dict[str, list[tu
             continue
         if kind != _WORKSHEET:
             raise _Declined
+        if package.getinfo(part).file_size > MAX_SHEET_XML:
+            raise _Declined  # openpyxl streams it; the checks here hold a sheet's XML whole
         xml = package.read(part)
         if (_PREFIXED.search(xml[:4096]) or _FORMULA.search(xml) or _odd_types(xml) or _ODD_VALUE.search(xml)
                 or (b"inlineStr" in xml and _odd_text(xml))):
