@@ -292,3 +292,14 @@ def test_a_sheet_part_past_the_checked_size_is_read_by_openpyxl(filled: Filled, 
     monkeypatch.setattr(values, "MAX_SHEET_XML", 1000)
     assert open_calamine(data, MAX_ROWS) is None
     assert isinstance(outcome(data, district, True)[1], Records)
+
+
+def test_excel_s_phonetic_properties_in_the_shared_strings_read_alike() -> None:
+    """Excel and WPS in Chinese write ``<phoneticPr>`` into every shared string: both libraries skip it."""
+    district = seed_district()
+    data = ledger_workbook(district, plan_for(district, 2026), 2026)
+    edited = _patch(data, "xl/sharedStrings.xml",
+                    lambda xml: xml.replace(b"</t></si>", b'</t><phoneticPr fontId="1" type="noConversion"/></si>'))
+    assert b"phoneticPr" in zipfile.ZipFile(io.BytesIO(edited)).read("xl/sharedStrings.xml")
+    assert open_calamine(edited, MAX_ROWS) is not None
+    same_both_ways(edited, district, in_hypothesis=False)
