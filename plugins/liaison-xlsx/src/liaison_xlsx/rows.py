@@ -118,7 +118,7 @@ _FINISH: dict[str, Callable[[dict[str, Any], SheetReader, Row], dict[str, Any] |
 
 
 def _construct(spec: SheetSpec, reader: SheetReader, row: Row, values: dict[str, Any]) -> Any | None:
-    kwargs = {k: v for k, v in values.items() if not k.startswith("_") and v is not None}
+    kwargs = {k: v for k, v in values.items() if v is not None and k[0] != "_"}
     try:
         return RECORD_TYPES[spec.section](**kwargs)
     except (TypeError, ValueError) as exc:  # the record's own validators (attrs): name the cell they name

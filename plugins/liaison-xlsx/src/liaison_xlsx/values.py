@@ -371,10 +371,13 @@ def _calamine_row(values: list[Any]) -> tuple[Any, ...]:
     """A row of calamine's values as openpyxl gave them: an empty cell None, a date a date-time
     (openpyxl gives a whole day as midnight); anything the two may give differently declines."""
     out: list[Any]
-    if set(map(type, values)) <= _PLAIN:  # most rows: text and numbers only
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN:  # most rows: text and numbers only
+        if float in kinds:
+            numbers = [value for value in values if type(value) is float]
+            if max(numbers) >= _LAST_SERIAL or min(numbers) <= -_LAST_SERIAL:
+                raise _Declined
         out = [None if value == "" else value for value in values]
-        if any(type(value) is float and not -_LAST_SERIAL < value < _LAST_SERIAL for value in out):
-            raise _Declined
         while out and out[-1] is None:
             out.pop()
         return tuple(out)
