@@ -303,3 +303,17 @@ def test_excel_s_phonetic_properties_in_the_shared_strings_read_alike() -> None:
     assert b"phoneticPr" in zipfile.ZipFile(io.BytesIO(edited)).read("xl/sharedStrings.xml")
     assert open_calamine(edited, MAX_ROWS) is not None
     same_both_ways(edited, district, in_hypothesis=False)
+
+
+@pytest.mark.parametrize("raw", [b"1e300", b"-1e300", b"9999999", b"2958466", b"-5"])
+def test_serials_calamine_cannot_make_a_date_of_never_reach_it(filled: Filled, raw: bytes,
+                                                               capfd: pytest.CaptureFixture[str]) -> None:
+    """A date-formatted number past Excel's days makes calamine panic (a Rust panic prints its message on
+    stderr whatever Python catches): such a workbook declines before calamine reads a cell."""
+    district, data = filled
+    cell = re.compile(rb'<c r="B3"[^>]*?(?:/>|>.*?</c>)')
+    styled = b'<c r="B3" s="6"><v>' + raw + b"</v></c>"
+    edited = _patch(data, _sheet_part(data, "会议走访"), lambda xml: cell.sub(lambda _: styled, xml, count=1))
+    assert open_calamine(edited, MAX_ROWS) is None
+    same_both_ways(edited, district, in_hypothesis=False)
+    assert "panicked" not in capfd.readouterr().err
