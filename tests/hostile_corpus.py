@@ -56,7 +56,8 @@ HEADER = re.compile(r"^# hostile: (?P<what>.+?) \| path: (?P<path>.+?) \| words:
 INTERNALS = re.compile(
     r"Traceback|typing\.|unknown error|not in literal|<class |object at 0x|argument of type|\{'|<\w+\.\w+: |"
     r"site-packages|UserWarning|DeprecationWarning|\b(?:Key|Type|Value|Attribute|Index|Memory|Unicode\w*|OS|"
-    r"Overflow|Recursion|Lookup|Runtime|Name|Assertion)Error\b|BadZipFile|UnsupportedOperation|sys\.set_int")
+    r"Overflow|Recursion|Lookup|Runtime|Name|Assertion)Error\b|BadZipFile|UnsupportedOperation|sys\.set_int|"
+    r"panicked at|RUST_BACKTRACE|PanicException")  # a Rust library's panic (python-calamine) is an internal too
 
 #: ``error: FILE: PATH: what (fix: …)`` — PATH is ``$…``, ``Sheet!A1``, ``Sheet!1:10``, ``'Sheet'!A1`` or a
 #: document property.

@@ -22,6 +22,8 @@ from xlsx_samples import fill_as_clerk, open_book
 from liaison.law.district import District
 from liaison.year.engagements import Plan
 from liaison_xlsx import read_ledger
+from liaison_xlsx.sheet import MAX_ROWS
+from liaison_xlsx.values import open_calamine
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 
@@ -136,6 +138,16 @@ def test_a_ledger_saved_by_libreoffice_reads_back_identically(converted: Path, s
     # the district's own kinds: 资料 on 文件抄送, a town's chamber support on 其他联系工作
     assert [d.kind for d in records.documents] == ["policy", "material"]
     assert [(a.kind, a.by) for a in records.activities] == [("chamber_support", "城关镇")]
+
+
+def test_a_ledger_saved_by_libreoffice_reads_alike_with_calamine_and_openpyxl(converted: Path,
+                                                                              seed: District) -> None:
+    """LibreOffice's own package is read by python-calamine, and gives what openpyxl gives; its booleans
+    (formulas TRUE() and FALSE()) send the workbook to openpyxl (liaison_xlsx.values)."""
+    saved = (converted / "填好的台账.xlsx").read_bytes()
+    assert open_calamine(saved, MAX_ROWS) is not None
+    assert read_ledger(saved, seed, "台账.xlsx") == read_ledger(saved, seed, "台账.xlsx", calamine=False)
+    assert open_calamine((converted / "布尔台账.xlsx").read_bytes(), MAX_ROWS) is None
 
 
 def test_libreoffice_keeps_the_drop_downs(converted: Path, seed: District) -> None:

@@ -67,6 +67,8 @@ def quoted(text: str, limit: int = 60) -> str:
 
 
 def _check(value: str, name: str, *, single_line: bool, limit: int) -> None:
+    if len(value) <= limit and value.isprintable():
+        return  # the common case, at C speed: both patterns' characters are all non-printable
     bad = _CONTROL.search(value) or (_LINE_BREAK.search(value) if single_line else None)
     if bad is not None:
         breaks = "\r\n\t\u2028\u2029"
@@ -100,6 +102,9 @@ class BoundedText:
     required: bool = True
 
     def __call__(self, _inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if type(value) is str and len(value) <= self.limit and value.isprintable() and (
+                not self.required or value.strip()):
+            return  # the common case, at C speed (see _check): a record of a 10,000-row ledger checks seven
         if value is None and not self.required:
             return
         items = value if isinstance(value, tuple) else (value,)

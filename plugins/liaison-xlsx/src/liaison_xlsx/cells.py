@@ -20,7 +20,11 @@ def is_blank(value: Any) -> bool:
 
 
 def _shown(value: Any) -> str:
-    text = value.isoformat() if isinstance(value, dt.date | dt.time) else str(value)
+    # a whole number as Excel shows it (0, not 0.0): openpyxl gives 0.0 or 0 as the file wrote it,
+    # calamine always 0.0, and a message must not depend on which read it
+    number = type(value) is float or type(value) is int
+    text = (value.isoformat() if isinstance(value, dt.date | dt.time) else
+            _number_text(value) if number else str(value))
     return text if len(text) <= 40 else text[:39] + "…"
 
 

@@ -14,13 +14,8 @@ in the message and the others listed after it, so a clerk fixes them in one pass
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from typing import Any
-from xml.etree import ElementTree
-
-import openpyxl
-from openpyxl.utils.cell import range_boundaries
 
 from liaison_xlsx.domain import (
     DataError,
@@ -43,10 +38,11 @@ from liaison_xlsx.sheet import (
     sheets_by_headers,
 )
 from liaison_xlsx.specs import DISTRICT_PROPERTY, LEDGER
+from liaison_xlsx.values import Book, open_calamine, openpyxl_book
 
 
 # ------------------------------------------------------------------------------------ the workbook
-def _open(data: bytes, file: str) -> Any:
+def _open(data: bytes, file: str, fast: bool = True) -> Book:
     if not data.startswith(b"PK"):
         old_xls = data.startswith(CFB_SIGNATURE[:4])  # the OLE2 signature of .xls (and old .et)
         if old_xls and {"EncryptionInfo", "EncryptedPackage"} <= cfb_names(data):
@@ -66,8 +62,12 @@ def _open(data: bytes, file: str) -> Any:
                         message_zh="不是 .xlsx 工作簿，无法作为台账读取" + ("（是旧版 .xls 格式）" if old_xls else ""),
                         fix_zh="请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）")
     _check_package(data, file)
+    if fast:
+        book = open_calamine(data, MAX_ROWS)
+        if book is not None:
+            return book
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+        return openpyxl_book(data)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file; none may escape
         what, what_zh = _DAMAGE.get(type(exc).__name__, ("it is damaged", "文件可能已损坏"))
         raise DataError(f"the workbook cannot be opened: {what}", file=file,
@@ -81,7 +81,7 @@ _DAMAGE = {"BadZipFile": ("the .xlsx package (a zip file) is damaged", ".xlsx �
            "KeyError": ("a part of the workbook is missing", "工作簿缺少组成部分"),
            "MemoryError": ("it is too large to read", "文件过大，无法读取")}
 def _check_package(data: bytes, file: str) -> None:
-    """The package, before openpyxl reads it: a zip whose parts do not unpack past the bounds of
+    """The package, before calamine or openpyxl reads it: a zip whose parts do not unpack past the bounds of
     :mod:`liaison_xlsx.package` (the whole, the shared strings, the cells)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
@@ -100,48 +100,10 @@ def _check_package(data: bytes, file: str) -> None:
                         fix_zh="请用 Excel 或 WPS 打开后重新保存为 .xlsx") from None
 
 
-_MERGE = re.compile(rb"<(?:[A-Za-z0-9_]+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
-_REL_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-
-
-def _merged(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
-    """Merged ranges per sheet name, read from the package (openpyxl's read-only mode skips them)."""
-    found: dict[str, list[tuple[int, int, int, int]]] = {}
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            root_rels = ElementTree.fromstring(package.read("_rels/.rels"))
-            book = next((r.get("Target", "") for r in root_rels if r.get("Type") == _REL_DOC), "xl/workbook.xml")
-            book = book.lstrip("/")
-            folder = book.rpartition("/")[0]
-            rels_path = f"{folder}/_rels/{book.rpartition('/')[2]}.rels"
-            targets = {r.get("Id"): r.get("Target", "") for r in ElementTree.fromstring(package.read(rels_path))}
-            relationship = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-            for sheet in ElementTree.fromstring(package.read(book)).iterfind("{*}sheets/{*}sheet"):
-                target = targets.get(sheet.get(relationship), "")
-                part = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}".lstrip("/")
-                if not target or part not in package.namelist():
-                    continue
-                ranges = []
-                for ref in _MERGE.findall(package.read(part)):
-                    try:
-                        min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
-                    except (ValueError, TypeError, UnicodeDecodeError):
-                        continue
-                    if None not in (min_col, min_row, max_col, max_row):
-                        ranges.append((int(min_col or 0), int(min_row or 0), int(max_col or 0), int(max_row or 0)))
-                found[sheet.get("name", "")] = ranges
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
-        return found  # openpyxl opened it: a package laid out unusually just reports no merges
-    return found
-
-
-def _district_property(book: Any) -> str:
-    try:
-        for prop in book.custom_doc_props.props:
-            if prop.name == DISTRICT_PROPERTY and isinstance(prop.value, str):
-                return prop.value.strip()
-    except AttributeError:
-        pass
+def _district_property(book: Book) -> str:
+    for value in book.custom_properties(DISTRICT_PROPERTY):
+        if isinstance(value, str):
+            return value.strip()
     return ""
 
 
@@ -274,26 +236,30 @@ def _cell_of(location: Location, sections: dict[str, Section]) -> Location:
 
 
 # --------------------------------------------------------------------------------------- the entry
-def read_ledger(data: bytes, district: Any, file: str) -> Any:
+def read_ledger(data: bytes, district: Any, file: str, *, calamine: bool = True) -> Any:
     """A ledger workbook (.xlsx) as :class:`liaison.law.records.Records`; every problem a
-    :class:`~liaison.base.errors.DataError` naming the file and ``Sheet!Cell``."""
+    :class:`~liaison.base.errors.DataError` naming the file and ``Sheet!Cell``.
+
+    The values are read with python-calamine when it gives what openpyxl gives, otherwise with
+    openpyxl (:mod:`liaison_xlsx.values`); ``calamine=False`` always reads with openpyxl (the
+    tests' oracle)."""
     import warnings
 
     # openpyxl warns on stderr about cells it cannot convert (a date serial out of range): the reader
     # reports those cells itself, so its warnings are not shown (scoped to this read).
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", module="openpyxl")
-        book = _open(data, file)
+        book = _open(data, file, calamine)
         try:
             return _read_book(book, data, district, file)
         finally:
             book.close()
 
 
-def _read_book(book: Any, data: bytes, district: Any, file: str) -> Any:
+def _read_book(book: Book, data: bytes, district: Any, file: str) -> Any:
     problems = Problems(file)
     directory = Directory(district)
-    merges = _merged(data)
+    merges = book.merges
     sections: dict[str, Section] = {}
     found_any = False
     found = {spec.name: find_sheets(book, spec) for spec in LEDGER}

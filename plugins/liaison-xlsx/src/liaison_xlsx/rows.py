@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import PurePath
 from typing import Any
 
 import attrs
@@ -17,7 +16,7 @@ from liaison_xlsx.domain import (
     Refused,
     engagement_kind,
 )
-from liaison_xlsx.problems import Row, Where, rows_ref, sheet_ref
+from liaison_xlsx.problems import Row, Where, rows_ref
 from liaison_xlsx.sheet import SheetReader
 from liaison_xlsx.specs import Column, SheetSpec
 
@@ -108,7 +107,7 @@ def _engagement(values: dict[str, Any], reader: SheetReader, row: Row) -> dict[s
     values["kind"] = engagement_kind(kind)
     values["attended"] = tuple(dict.fromkeys((host, *(values.get("attended") or ()))))
     # what a finding cites for it when it has no 编号: the file and the row, as the clerk finds them
-    values["source"] = f"{PurePath(reader.problems.file).name}: {sheet_ref(reader.name)}!{row.number}:{row.number}"
+    values["source"] = f"{reader.source}!{row.number}:{row.number}"
     return values
 
 
@@ -119,7 +118,7 @@ _FINISH: dict[str, Callable[[dict[str, Any], SheetReader, Row], dict[str, Any] |
 
 
 def _construct(spec: SheetSpec, reader: SheetReader, row: Row, values: dict[str, Any]) -> Any | None:
-    kwargs = {k: v for k, v in values.items() if not k.startswith("_") and v is not None}
+    kwargs = {k: v for k, v in values.items() if v is not None and k[0] != "_"}
     try:
         return RECORD_TYPES[spec.section](**kwargs)
     except (TypeError, ValueError) as exc:  # the record's own validators (attrs): name the cell they name

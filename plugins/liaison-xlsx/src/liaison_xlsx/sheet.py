@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import PurePath
 from typing import Any
 
-import attrs
 from openpyxl.utils.cell import get_column_letter
 
 from liaison_xlsx import cells
 from liaison_xlsx.domain import Directory, Location, Refused
-from liaison_xlsx.problems import Problems, Row, cell_ref, rows_ref
+from liaison_xlsx.problems import Problems, Row, cell_ref, rows_ref, sheet_ref
 from liaison_xlsx.specs import Column, SheetSpec, normalise
+from liaison_xlsx.values import Sheet, Special
 
 HEADER_SCAN = 10  # the header is in one of the first rows (the template: row 2, under the title)
 
@@ -28,7 +29,7 @@ def matches_headers(ws: Any, spec: SheetSpec) -> bool:
     """Whether a header row, in the first rows of ``ws``, holds every column ``spec`` requires."""
     required = {normalise(c.header) for c in spec.columns if c.required != "no"}
     keys = header_keys(spec)
-    for _number, row in zip(range(HEADER_SCAN), ws.iter_rows(max_row=HEADER_SCAN), strict=False):
+    for row in ws.rows(HEADER_SCAN):
         present = {normalise(keys[k].header) for c in row if isinstance(v := cell_value(c), str)
                    and (k := normalise(v)) in keys}
         if required <= present:
@@ -78,8 +79,9 @@ def header_keys(spec: SheetSpec) -> dict[str, Column]:
     return keys
 
 
-def cell_value(cell: Any) -> Any:
-    return getattr(cell, "value", None)
+def cell_value(value: Any) -> Any:
+    """A cell's value as a header is matched: a formula's or an error's text as openpyxl gives it."""
+    return value.value if isinstance(value, Special) else value
 
 
 #: Rows read from one sheet at the most: a ledger holds some hundreds (the benchmark reads 10,000).
@@ -90,29 +92,30 @@ class TooManyRows(Exception):
     pass
 
 
-def data_rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    ws.reset_dimensions()  # a wrong <dimension> (some writers put A1) must not hide rows
-    for number, row in enumerate(ws.iter_rows(), start=1):
+def data_rows(ws: Sheet) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    for number, row in enumerate(ws.rows(), start=1):
         if number > MAX_ROWS:
             raise TooManyRows(number)
         yield number, row
 
 
 class SheetReader:
-    def __init__(self, spec: SheetSpec, ws: Any, merges: list[tuple[int, int, int, int]], directory: Directory,
+    def __init__(self, spec: SheetSpec, ws: Sheet, merges: list[tuple[int, int, int, int]], directory: Directory,
                  problems: Problems) -> None:
         self.spec, self.ws, self.merges, self.directory, self.problems = spec, ws, merges, directory, problems
         self.name: str = ws.title
+        #: what a finding cites for a row without 编号, up to the row: ``台账.xlsx: 会议走访`` (once per sheet)
+        self.source = f"{PurePath(problems.file).name}: {sheet_ref(self.name)}"
         self.columns: dict[str, int] = {}  # field → column number (1-based)
         self.header_row = 0
-        self._parsed: dict[tuple[str, type, Any], Any] = {}
+        self._parsed: dict[str, dict[Any, Any]] = {}  # parser → value → parsed
 
     # -- header ---------------------------------------------------------------------------------
     def _locate_header(self, first_rows: list[tuple[int, tuple[Any, ...]]]) -> bool:
         keys = header_keys(self.spec)
         best: tuple[int, int] = (0, 0)  # (matches, row)
         for number, row in first_rows:
-            matches = sum(1 for c in row if isinstance(cell_value(c), str) and normalise(cell_value(c)) in keys)
+            matches = sum(1 for c in row if isinstance(v := cell_value(c), str) and normalise(v) in keys)
             if matches > best[0]:
                 best = (matches, number)
         if best[0] == 0:
@@ -184,20 +187,18 @@ class SheetReader:
             blank = True
             width = len(row)
             for field, index in wanted:
-                cell = row[index - 1] if index <= width else None
-                value = getattr(cell, "value", None)
+                value = row[index - 1] if index <= width else None
                 if value is None:
                     values[field] = None
                     continue
-                kind = getattr(cell, "data_type", "")
-                if kind == "f" and isinstance(value, str) and value.replace(" ", "").upper() in CALC_BOOLEANS:
-                    # LibreOffice Calc saves a TRUE or FALSE typed into a cell as the formula TRUE()
-                    # or FALSE(): the value typed, as Excel's TRUE is
-                    values[field] = CALC_BOOLEANS[value.replace(" ", "").upper()]
-                    blank = False
-                    continue
-                if kind == "f" or kind == "e":
-                    values[field] = Special(kind, value)
+                if type(value) is Special:
+                    formula = value.value.replace(" ", "").upper() if isinstance(value.value, str) else None
+                    if value.data_type == "f" and formula in CALC_BOOLEANS:
+                        # LibreOffice Calc saves a TRUE or FALSE typed into a cell as the formula TRUE()
+                        # or FALSE(): the value typed, as Excel's TRUE is
+                        values[field] = CALC_BOOLEANS[formula]
+                    else:
+                        values[field] = value
                     blank = False
                     continue
                 if blank and (type(value) is not str or value.strip()):
@@ -224,14 +225,18 @@ class SheetReader:
         (the kinds, the organisations, the dates), so each is parsed once per sheet."""
         value = row.values.get(column.field)
         if value is None:
-            return PARSERS[column.parse](None, self.directory)
-        if isinstance(value, Special):
-            raise value.problem()
-        key = (column.parse, type(value), value)
+            return None  # every parser reads an empty cell as None
+        if type(value) is Special:
+            raise special_problem(value)
+        parsed = self._parsed.get(column.parse)
+        if parsed is None:
+            parsed = self._parsed[column.parse] = {}
+        # a text is its own key; any other value with its type (1, 1.0 and True are equal keys)
+        key = value if type(value) is str else (type(value), value)
         try:
-            return self._parsed[key]
+            return parsed[key]
         except KeyError:
-            found = self._parsed[key] = PARSERS[column.parse](value, self.directory)
+            found = parsed[key] = PARSERS[column.parse](value, self.directory)
             return found
         except TypeError:  # an unhashable value: parse it each time
             return PARSERS[column.parse](value, self.directory)
@@ -241,21 +246,15 @@ class SheetReader:
 CALC_BOOLEANS = {"=TRUE()": True, "=FALSE()": False}
 
 
-@attrs.frozen
-class Special:
-    """A formula or an error value where a clerk's value belongs."""
-
-    data_type: str
-    value: Any
-
-    def problem(self) -> Refused:
-        if self.data_type == "f":
-            shown = str(self.value)[:40]
-            return Refused(f"the cell holds a formula ({shown}); the ledger needs the values themselves",
-                               f"单元格里是公式（{shown}），台账须填写数值本身",
-                               "copy the cell and paste it as values", "请复制后“选择性粘贴—数值”")
-        return Refused(f"the cell holds the error value {self.value}", f"单元格里是错误值 {self.value}",
-                           "correct or clear the cell", "请改正或清空该单元格")
+def special_problem(special: Special) -> Refused:
+    """Why a formula or an error value is refused where a clerk's value belongs."""
+    if special.data_type == "f":
+        shown = str(special.value)[:40]
+        return Refused(f"the cell holds a formula ({shown}); the ledger needs the values themselves",
+                       f"单元格里是公式（{shown}），台账须填写数值本身",
+                       "copy the cell and paste it as values", "请复制后“选择性粘贴—数值”")
+    return Refused(f"the cell holds the error value {special.value}", f"单元格里是错误值 {special.value}",
+                   "correct or clear the cell", "请改正或清空该单元格")
 
 
 def orgs_or_none(value: Any, directory: Directory) -> Any:
