@@ -14,7 +14,20 @@ __all__ = ["cli", "main"]
 
 
 def main() -> None:
+    plugin_commands()
     cli(prog_name="liaison")
+
+
+def plugin_commands() -> None:
+    """Add the commands plugins register (``register_commands``, liaison-web's ``serve``) to the group.
+    A plugin that fails to load adds none here: the commands that need plugins report it."""
+    from liaison.base.errors import LiaisonError
+    from liaison.host.plugins import plugin_manager
+
+    try:
+        plugin_manager().hook.register_commands(cli=cli)
+    except LiaisonError:
+        pass
 
 
 if __name__ == "__main__":

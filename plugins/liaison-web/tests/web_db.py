@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 
 POSTGRES_ENV = "LIAISON_TEST_POSTGRES"
+#: The year the tests plan and read.
+YEAR = 2027
 
 
 def available() -> bool:
@@ -36,7 +38,11 @@ def setup() -> tuple[str, ...]:
     os.environ.setdefault("LIAISON_SECRET_KEY", "a test key, never a deployment's " + "x" * 20)
     more = {"postgres": url} if (url := postgres_url()) else {}
     configure(f"sqlite:///{folder / 'test.sqlite3'}", more=more, timeout=10)
+    from django.conf import settings
     from django.core.management import call_command
+
+    # the tests make many users: a fast hash (a deployment keeps Django's default, PBKDF2)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     aliases = ("default", *more)
     for alias in aliases:
@@ -51,3 +57,7 @@ def fresh(alias: str) -> str:
 
     models.Year.objects.using(alias).all().delete()
     return alias
+
+
+#: A counter for names the tests make afresh (users), so no two tests of a session collide.
+counter = 0

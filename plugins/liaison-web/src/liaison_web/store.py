@@ -37,7 +37,7 @@ from django.utils import timezone
 from liaison.base.errors import ExportError, StorageError
 from liaison.formats.state import parse_state, state_to_json
 from liaison.law.district import District
-from liaison.year.state import ARCHIVE
+from liaison.year.state import ARCHIVE, YearState
 from liaison.year.store import (
     Change,
     Commit,
@@ -280,6 +280,34 @@ class DatabaseStore:
                 year=row, seq=row.seq, tag=made.tag, kind=made.kind, export=made.export, at=timezone.now(),
                 state=data)
             return made.tag
+
+    def receive(self, district: District, year: int, revisions: Iterable[tuple[Revision, YearState]],
+                files: Iterable[tuple[str, bytes]]) -> str:
+        """Take a year handed over from another store (:mod:`liaison_web.transfer`): every state it
+        had, oldest first, with its kind (the last is the current one), and its files as they are,
+        ``已作废/…`` included — what no :class:`Commit` may write. Only into a year holding no state
+        (else an error, nothing changed). The current revision."""
+        states = list(revisions)
+        with self.lock(district, year), self._errors(district, year), self._transaction(district, year) as row:
+            if row.state:
+                place = self.place(district, year)
+                raise ExportError(f"{place} already holds the {year}; nothing was imported", file=place,
+                                  fix="import into a database (or a district) that holds no state for the year",
+                                  message_zh=f"{place} 中已有{year}年的数据；未导入任何内容",
+                                  fix_zh="请导入到尚无该年度数据的数据库（或区）")
+            at = timezone.now()
+            for made, state in states:
+                data = state_to_json(state)
+                row.seq += 1
+                row.state, row.revision = data, f"{row.seq}-{digest(data.encode())[:16]}"
+                models.YearRevision.objects.using(self.using).create(
+                    year=row, seq=row.seq, tag=row.revision, kind=made.kind, export=made.export, at=made.at or at,
+                    state=data)
+            models.YearFile.objects.using(self.using).bulk_create(
+                models.YearFile(year=row, path=path, data=content, sha256=digest(content), size=len(content))
+                for path, content in files)
+            row.save(using=self.using, update_fields=["seq", "state", "revision"])
+            return row.revision
 
 
 def _kind(value: str | None) -> Change | None:
