@@ -131,10 +131,11 @@ def web() -> None:
               help="The year's folder of an output folder (out/2027).")
 @click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
               help="The district data file the year was planned on. Default: the embedded seed district.")
+@click.option("--replace", is_flag=True, help="Replace the database's year (its revisions and files) if it has one.")
 @database_option
 @lang_option
 @_errors
-def import_year(source: Path, data_file: str | None, database: str | None, lang: str) -> None:
+def import_year(source: Path, data_file: str | None, replace: bool, database: str | None, lang: str) -> None:
     """Import a year from an output folder into the database (every revision and file)."""
     year = _year_of(source)
     _ready(database, lang)
@@ -143,7 +144,7 @@ def import_year(source: Path, data_file: str | None, database: str | None, lang:
     from liaison_workspace import FolderStore
 
     district = _district(data_file)
-    revision = copy_year(FolderStore(source.parent), DatabaseStore(), district, year)
+    revision = copy_year(FolderStore(source.parent), DatabaseStore(), district, year, replace=replace)
     _say(lang, f"{source}: the {year} of {district.info.id} imported (revision {revision})",
          f"{source}：{district.info.id} 的{year}年已导入（版本 {revision}）")
 

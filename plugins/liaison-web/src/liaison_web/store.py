@@ -282,19 +282,25 @@ class DatabaseStore:
             return made.tag
 
     def receive(self, district: District, year: int, revisions: Iterable[tuple[Revision, YearState]],
-                files: Iterable[tuple[str, bytes]]) -> str:
+                files: Iterable[tuple[str, bytes]], *, replace: bool = False) -> str:
         """Take a year handed over from another store (:mod:`liaison_web.transfer`): every state it
         had, oldest first, with its kind (the last is the current one), and its files as they are,
         ``已作废/…`` included — what no :class:`Commit` may write. Only into a year holding no state
-        (else an error, nothing changed). The current revision."""
+        (else an error, nothing changed), unless ``replace``: then what the database held of the year
+        (its revisions and files) is dropped in the same transaction. The current revision."""
         states = list(revisions)
         with self.lock(district, year), self._errors(district, year), self._transaction(district, year) as row:
-            if row.state:
-                place = self.place(district, year)
-                raise ExportError(f"{place} already holds the {year}; nothing was imported", file=place,
-                                  fix="import into a database (or a district) that holds no state for the year",
-                                  message_zh=f"{place} 中已有{year}年的数据；未导入任何内容",
-                                  fix_zh="请导入到尚无该年度数据的数据库（或区）")
+            if row.state and not replace:
+                raise ExportError(f"the database already holds the {year} of {district.info.id}; nothing was "
+                                  "imported", file=self.place(district, year),
+                                  fix="import with --replace to drop the database's year (its revisions and "
+                                      "files) for the folder's",
+                                  message_zh=f"数据库中已有 {district.info.id} 的{year}年；未导入任何内容",
+                                  fix_zh="如要以文件夹中的年度取代数据库中的（其各版本和文件），请加 --replace")
+            if replace:
+                row.revisions.all().delete()
+                row.files.all().delete()
+                row.seq = 0
             at = timezone.now()
             for made, state in states:
                 data = state_to_json(state)

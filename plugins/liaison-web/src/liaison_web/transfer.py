@@ -7,8 +7,9 @@ state's manifest lists and the bytes under ``已作废/``. Into the database it 
 transaction (:meth:`DatabaseStore.receive`); into a folder the archived bytes are written first and
 the revisions saved one by one through the folder store (the last with the current files), so the
 folder holds its ``.history`` as the command would have written it. A revision the source cannot
-name the kind of (a state edited by hand) arrives as an update in a folder. Either way the target
-must hold no state for the year: nothing is merged.
+name the kind of (a state edited by hand) arrives as an update in a folder. Nothing is merged: a
+folder must hold no state for the year; a database's year is replaced only when asked
+(``--replace``: ``liaison serve`` plans the current and the next year on its first start).
 """
 
 from __future__ import annotations
@@ -52,16 +53,17 @@ def _gather(source: YearStore, district: District, year: int
     return revisions, files, archived
 
 
-def copy_year(source: YearStore, target: DatabaseStore | FolderStore, district: District, year: int) -> str:
+def copy_year(source: YearStore, target: DatabaseStore | FolderStore, district: District, year: int, *,
+              replace: bool = False) -> str:
     """Copy the district's year from ``source`` into ``target`` (see the module docstring); the
-    target's current revision."""
+    target's current revision. ``replace``: a database's year is replaced (a folder's never is)."""
     revisions, files, archived = _gather(source, district, year)
     if isinstance(target, DatabaseStore):
-        return target.receive(district, year, revisions, [*files, *archived])
+        return target.receive(district, year, revisions, [*files, *archived], replace=replace)
     with target.lock(district, year):
         if target.load(district, year) is not None:
             place = target.place(district, year)
-            raise ExportError(f"{place} already holds the {year}; nothing was exported", file=place,
+            raise ExportError(f"the folder already holds the {year}; nothing was exported", file=place,
                               fix="export into an output folder that holds no state for the year",
                               message_zh=f"{place} 中已有{year}年的数据；未导出任何内容",
                               fix_zh="请导出到尚无该年度数据的输出文件夹")

@@ -1,0 +1,141 @@
+"""`liaison serve` for real: a process on a free port of 127.0.0.1 with no configuration, in an
+empty folder; the password it prints once logs in over HTTP and reads the plan; stopped by its
+process id. A second start keeps the database and prints no password."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+LIAISON = str(Path(sys.executable).with_name("liaison"))
+
+
+def start(folder: Path, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], list[str]]:
+    """``liaison serve --port 0`` in ``folder`` (the system picks a free port): the process and
+    what it printed up to its address."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY",
+                                                                      "LIAISON_ADMIN_PASSWORD")}
+    environment.update({"LIAISON_PLUGINS": "web", **(env or {})})
+    process = subprocess.Popen([LIAISON, "serve", "--host", "127.0.0.1", "--port", "0", "--lang", "en", *args],
+                               cwd=folder, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    lines: list[str] = []
+    assert process.stdout is not None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+        if line.startswith("Serving on "):
+            return process, lines
+    process.kill()
+    raise AssertionError("liaison serve did not start:\n" + "\n".join(lines))
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    os.kill(process.pid, signal.SIGINT)  # as Ctrl-C: the server closes its socket and exits
+    try:
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def address(lines: list[str]) -> str:
+    found = re.search(r"Serving on (http://127\.0\.0\.1:\d+)/", lines[-1])
+    assert found, lines
+    return found.group(1)
+
+
+def get(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, Message, bytes]:
+    """The status, the headers (looked up in any case: the server writes ``Etag``) and the body."""
+    try:
+        with opener.open(url, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def wait_healthy(base: str) -> dict[str, Any]:
+    opener = urllib.request.build_opener()
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            status, _, body = get(opener, f"{base}/api/v1/health")
+            if status == 200:
+                return dict(json.loads(body))
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "no health"
+        time.sleep(0.2)
+
+
+def test_serve_on_the_embedded_default_logs_in_and_reads_the_plan(tmp_path: Path) -> None:
+    process, lines = start(tmp_path)
+    try:
+        shown = "\n".join(lines)
+        password = re.search(r"user admin, password (\S+)", shown)
+        assert password, shown
+        planned = [int(y) for y in re.findall(r"seed: the (\d{4}) planned", shown)]
+        assert len(planned) == 2 and planned[1] == planned[0] + 1
+        assert (tmp_path / "liaison.sqlite3").is_file() and (tmp_path / "liaison.secret").is_file()
+        base = address(lines)
+        assert "/login/" in lines[-1] and "/api/v1/docs" in lines[-1]
+        assert wait_healthy(base) == {"status": "ok", "database": "sqlite", "api": "v1"}
+
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        plan_url = f"{base}/api/v1/districts/seed/years/{planned[1]}/plan"
+        status, headers, body = get(browser, plan_url)
+        assert status == 401 and json.loads(body)["kind"] == "NotAuthenticated"
+        status, _, page = get(browser, f"{base}/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert status == 200 and token
+        form = urllib.parse.urlencode({"username": "admin", "password": password.group(1),
+                                       "csrfmiddlewaretoken": token.group(1).decode(), "next": "/api/v1/docs"})
+        request = urllib.request.Request(f"{base}/login/", data=form.encode(), headers={"Referer": f"{base}/login/"})
+        with browser.open(request, timeout=30) as response:  # redirected to the docs page
+            assert response.status == 200 and response.url.endswith("/api/v1/docs")
+        assert any(c.name == "sessionid" and c.has_nonstandard_attr("HttpOnly") for c in jar)
+        status, headers, body = get(browser, plan_url)
+        assert status == 200 and str(headers["ETag"]).startswith('"')
+        plan = json.loads(body)
+        assert plan["district"] == "seed" and plan["year"] == planned[1] and plan["engagements"]
+    finally:
+        stop(process)
+
+    again, lines = start(tmp_path, env={"LIAISON_ADMIN_PASSWORD": "not-used"})
+    try:
+        assert not any("password" in line for line in lines[:-1]), lines  # the database was ready: nothing made
+        assert wait_healthy(address(lines))["status"] == "ok"
+    finally:
+        stop(again)
+
+
+def test_init_only_with_a_given_password_and_a_database_url(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "LIAISON_SECRET_KEY"}
+    environment.update({"LIAISON_PLUGINS": "web", "LIAISON_ADMIN_PASSWORD": "given-password",
+                        "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'office.sqlite3'}"})
+    (tmp_path / "data").mkdir()
+    done = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "zh"], cwd=tmp_path, env=environment,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "LIAISON_ADMIN_PASSWORD" in done.stdout and "given-password" not in done.stdout and "已创建管理员" in done.stdout
+    assert (tmp_path / "data" / "office.sqlite3").is_file() and (tmp_path / "data" / "liaison.secret").is_file()
+    assert not (tmp_path / "liaison.sqlite3").exists()
+    wrong = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "en", "--database", "mysql://x/y"],
+                           cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300)
+    assert wrong.returncode == 1 and wrong.stderr.startswith("error: DATABASE_URL: ") and "Traceback" not in wrong.stderr
