@@ -22,6 +22,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+import web_db
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -38,15 +39,14 @@ from liaison.year.state import ARCHIVE, YearState, state_file_name
 from liaison.year.store import Commit, NoRevision, NoState, RevisionConflict, YearStore
 from liaison_workspace import FolderStore, MemoryStore, Workspace
 
-import web_db
-
 YEAR = 2027
 MOVED = "2027/joint_meeting/construction"
 StoreFactory = Callable[[], YearStore]
 
 
 #: The database stores the session can test: SQLite with the web plugin, PostgreSQL when one is given.
-DATABASES = [pytest.param("sqlite", marks=pytest.mark.skipif(not web_db.available(), reason="liaison-web not installed")),
+DATABASES = [pytest.param("sqlite", marks=pytest.mark.skipif(not web_db.available(),
+                                                             reason="liaison-web not installed")),
              pytest.param("postgres", marks=pytest.mark.skipif(not (web_db.available() and web_db.postgres_url()),
                                                                reason=f"{web_db.POSTGRES_ENV} not set"))]
 
@@ -545,7 +545,8 @@ class SameAnswers(RuleBasedStateMachine):
                 earlier = store.load(seed(), YEAR, revision=revisions[index].tag)
                 assert earlier is not None and earlier.state == self.states[index + 1]
         history = [tuple(attrs.evolve(h, revision=[r.tag for r in revisions].index(h.revision)
-                                      if h.revision is not None else None, at=None) for h in store.history(seed(), YEAR))
+                                      if h.revision is not None else None, at=None)
+                         for h in store.history(seed(), YEAR))
                    for store, revisions in zip(self.stores, made, strict=True)]
         assert all(h == history[0] for h in history)
 

@@ -21,13 +21,13 @@ def main() -> None:
 def plugin_commands() -> None:
     """Add the commands plugins register (``register_commands``, liaison-web's ``serve``) to the group.
     A plugin that fails to load adds none here: the commands that need plugins report it."""
+    import contextlib
+
     from liaison.base.errors import LiaisonError
     from liaison.host.plugins import plugin_manager
 
-    try:
+    with contextlib.suppress(LiaisonError):
         plugin_manager().hook.register_commands(cli=cli)
-    except LiaisonError:
-        pass
 
 
 if __name__ == "__main__":

@@ -9,10 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 import web_db
 from web_db import YEAR
-
 
 
 @pytest.fixture

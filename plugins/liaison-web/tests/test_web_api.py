@@ -9,8 +9,8 @@ import re
 from typing import Any
 
 import pytest
-
 from web_db import YEAR
+
 from liaison.formats.district import seed_district
 from liaison.formats.documents import to_json
 

@@ -8,13 +8,13 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 import web_db
+from click.testing import CliRunner
+from web_db import YEAR
+
 from liaison.formats.district import seed_district
 from liaison.year.reconcile import Change
 from liaison_workspace import FolderStore, Workspace
-from web_db import YEAR
 
 MOVED = "2027/joint_meeting/construction"
 

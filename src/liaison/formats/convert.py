@@ -201,7 +201,8 @@ def _register_renames(conv: cattrs.Converter) -> None:
         Records, conv, _cattrs_forbid_extra_keys=True, district_id=override(rename=RENAMED["Records"]["district_id"])))
 
     conv.register_structure_hook(NoticeDay, make_dict_structure_fn(
-        NoticeDay, conv, _cattrs_forbid_extra_keys=True, is_off_day=override(rename=RENAMED["NoticeDay"]["is_off_day"])))
+        NoticeDay, conv, _cattrs_forbid_extra_keys=True,
+        is_off_day=override(rename=RENAMED["NoticeDay"]["is_off_day"])))
     conv.register_structure_hook(HolidayNotice, make_dict_structure_fn(
         HolidayNotice, conv, _cattrs_forbid_extra_keys=True, schema=override(rename=RENAMED["HolidayNotice"]["schema"]),
         id=override(rename=RENAMED["HolidayNotice"]["id"])))

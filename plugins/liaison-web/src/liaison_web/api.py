@@ -122,7 +122,7 @@ def _district(request: HttpRequest, code: str) -> District:
     """The district ``code`` if the caller may read it: a superuser, a member of the district, a city
     auditor. Anyone else is told it does not exist (404), as when it does not."""
     user = request.user
-    allowed = user.is_superuser or models.Membership.objects.filter(user_id=user.pk).filter(
+    allowed = getattr(user, "is_superuser", False) or models.Membership.objects.filter(user_id=user.pk).filter(
         role="city_auditor").exists() or models.Membership.objects.filter(user_id=user.pk, district__code=code).exists()
     found = bootstrap.district(code) if allowed else None
     if found is None:
@@ -139,7 +139,8 @@ def _year(district: District, year: int) -> tuple[YearState, str]:
                        fix="plan it (liaison serve plans the current and the next year) or import it: "
                            "liaison web import-year --from out/<year>",
                        message_zh=f"{district.info.id} 的{year}年尚无计划",
-                       fix_zh="请先编排（liaison serve 会编排当年和下一年）或导入：liaison web import-year --from out/<年份>")
+                       fix_zh="请先编排（liaison serve 会编排当年和下一年）或导入："
+                              "liaison web import-year --from out/<年份>")
     return stored.state, stored.revision
 
 
@@ -189,7 +190,7 @@ def organisations(request: HttpRequest, district: str) -> HttpResponse:
 
 
 @api.get("/districts/{district}/years/{year}/plan",
-         response={200: PlanModel, 304: None, 401: Error, 404: Error}, tags=["years"])  # type: ignore[valid-type]
+         response={200: PlanModel, 304: None, 401: Error, 404: Error}, tags=["years"])
 def plan(request: HttpRequest, district: str, year: int) -> HttpResponse:
     """The year's plan as ``liaison plan --format json`` writes it; ``ETag``: the year's revision."""
     found = _district(request, district)
@@ -200,7 +201,7 @@ def plan(request: HttpRequest, district: str, year: int) -> HttpResponse:
 
 
 @api.get("/districts/{district}/years/{year}/engagements/{path:engagement}",
-         response={200: EngagementModel, 304: None, 401: Error, 404: Error}, tags=["years"])  # type: ignore[valid-type]
+         response={200: EngagementModel, 304: None, 401: Error, 404: Error}, tags=["years"])
 def engagement(request: HttpRequest, district: str, year: int, engagement: str) -> HttpResponse:
     """One engagement as the plan shows it (``2027/joint_meeting/construction``); ``ETag``: the
     year's revision, which a change names in ``If-Match``."""

@@ -53,7 +53,7 @@ def load_version(text: str, *, valid_from: dt.date, file: str, using: str = "def
     owner, _ = models.District.objects.using(using).get_or_create(code=value.info.id,
                                                                    defaults={"name": value.info.name})
     digest = hashlib.sha256(text.encode()).hexdigest()
-    if not owner.versions.filter(sha256=digest).exists():
+    if not models.DistrictVersion.objects.using(using).filter(district=owner, sha256=digest).exists():
         models.DistrictVersion.objects.using(using).create(district=owner, valid_from=valid_from, text=text,
                                                            sha256=digest)
     return value

@@ -16,12 +16,16 @@ Webhooks and their deliveries, records and evidence files are later tables (docs
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 
 from liaison.base.errors import LiaisonError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser
 
 __all__ = ["ROLES", "ApiToken", "AuditEntry", "AuditLogError", "District", "DistrictVersion", "Membership", "Year",
            "YearFile", "YearRevision"]
@@ -30,9 +34,9 @@ __all__ = ["ROLES", "ApiToken", "AuditEntry", "AuditLogError", "District", "Dist
 class District(models.Model):
     """A district of the deployment, by the id its data file gives (``[district] id``)."""
 
-    code = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=200, default="")
-    created = models.DateTimeField(auto_now_add=True)
+    code: models.CharField[str, str] = models.CharField(max_length=64, unique=True)
+    name: models.CharField[str, str] = models.CharField(max_length=200, default="")
+    created: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering: ClassVar = ["code"]
@@ -44,11 +48,12 @@ class District(models.Model):
 class DistrictVersion(models.Model):
     """One version of a district's data file: the text as loaded and the day it applies from."""
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="versions")
-    valid_from = models.DateField()
-    text = models.TextField()
-    sha256 = models.CharField(max_length=64)
-    loaded = models.DateTimeField(auto_now_add=True)
+    district: models.ForeignKey[District, District] = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="versions")
+    valid_from: models.DateField[dt.date, dt.date] = models.DateField()
+    text: models.TextField[str, str] = models.TextField()
+    sha256: models.CharField[str, str] = models.CharField(max_length=64)
+    loaded: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering: ClassVar = ["district", "valid_from"]
@@ -62,11 +67,12 @@ class Year(models.Model):
     """A district's year in the store: its current state (the state file's JSON) and revision; the
     row a writer locks (``SELECT … FOR UPDATE``). ``state`` empty: the year has no state yet."""
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="years")
-    year = models.IntegerField()
-    state = models.TextField(default="", blank=True)
-    revision = models.CharField(max_length=80, default="", blank=True)
-    seq = models.IntegerField(default=0)  # the number of the last revision saved
+    district: models.ForeignKey[District, District] = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="years")
+    year: models.IntegerField[int, int] = models.IntegerField()
+    state: models.TextField[str, str] = models.TextField(default="", blank=True)
+    revision: models.CharField[str, str] = models.CharField(max_length=80, default="", blank=True)
+    seq: models.IntegerField[int, int] = models.IntegerField(default=0)  # the number of the last revision saved
 
     class Meta:
         ordering: ClassVar = ["district", "year"]
@@ -82,13 +88,14 @@ KINDS = [("export", "export"), ("update", "update"), ("publication", "publicatio
 class YearRevision(models.Model):
     """Every state the year has had: its tag, the kind of change, the export's number, when."""
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="revisions")
-    seq = models.IntegerField()
-    tag = models.CharField(max_length=80)
-    kind = models.CharField(max_length=16, choices=KINDS, null=True, blank=True)
-    export = models.IntegerField(null=True, blank=True)
-    at = models.DateTimeField()
-    state = models.TextField()
+    year: models.ForeignKey[Year, Year] = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="revisions")
+    seq: models.IntegerField[int, int] = models.IntegerField()
+    tag: models.CharField[str, str] = models.CharField(max_length=80)
+    kind: models.CharField[str | None, str | None] = models.CharField(
+        max_length=16, choices=KINDS, null=True, blank=True)
+    export: models.IntegerField[int | None, int | None] = models.IntegerField(null=True, blank=True)
+    at: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField()
+    state: models.TextField[str, str] = models.TextField()
 
     class Meta:
         ordering: ClassVar = ["year", "seq"]
@@ -99,11 +106,11 @@ class YearRevision(models.Model):
 class YearFile(models.Model):
     """A file of the year as an export wrote it (``ical/全部.ics``, ``已作废/3/通知/01-….docx``)."""
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="files")
-    path = models.CharField(max_length=500)
-    data = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
-    size = models.BigIntegerField()
+    year: models.ForeignKey[Year, Year] = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="files")
+    path: models.CharField[str, str] = models.CharField(max_length=500)
+    data: models.BinaryField[bytes, bytes] = models.BinaryField()
+    sha256: models.CharField[str, str] = models.CharField(max_length=64)
+    size: models.BigIntegerField[int, int] = models.BigIntegerField()
 
     class Meta:
         ordering: ClassVar = ["year", "path"]
@@ -124,11 +131,12 @@ class Membership(models.Model):
     """A user's role in a district, bound to one of its organisations (its id in the district's data;
     empty for the district-wide roles: administrator, auditor; a city auditor's district is empty too)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="memberships", null=True,
-                                 blank=True)
-    organisation = models.CharField(max_length=64, blank=True, default="")
-    role = models.CharField(max_length=32, choices=ROLES)
+    user: models.ForeignKey[AbstractUser, AbstractUser] = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    district: models.ForeignKey[District | None, District | None] = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="memberships", null=True, blank=True)
+    organisation: models.CharField[str, str] = models.CharField(max_length=64, blank=True, default="")
+    role: models.CharField[str, str] = models.CharField(max_length=32, choices=ROLES)
 
     class Meta:
         constraints: ClassVar = [models.UniqueConstraint(fields=["user", "district", "organisation", "role"],
@@ -143,14 +151,16 @@ class ApiToken(models.Model):
     (``prefix``: its first characters, to tell tokens apart in a list). ``scopes``: ``read``,
     ``write``. Revoked tokens stay, with when."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=16)
-    sha256 = models.CharField(max_length=64, unique=True)
-    scopes = models.JSONField(default=list)
-    created = models.DateTimeField(auto_now_add=True)
-    last_used = models.DateTimeField(null=True, blank=True)
-    revoked = models.DateTimeField(null=True, blank=True)
+    user: models.ForeignKey[AbstractUser, AbstractUser] = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name: models.CharField[str, str] = models.CharField(max_length=100)
+    prefix: models.CharField[str, str] = models.CharField(max_length=16)
+    sha256: models.CharField[str, str] = models.CharField(max_length=64, unique=True)
+    scopes: models.JSONField[Any, Any] = models.JSONField(default=list)
+    created: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
+    last_used: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(
+        null=True, blank=True)
+    revoked: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -177,17 +187,18 @@ class AuditEntry(models.Model):
     """One change: who (the user, or the token's name), when, from where, what was done to which
     object, and the object before and after (JSON, in the library's shape)."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+")
-    actor = models.CharField(max_length=200)
-    remote_address = models.CharField(max_length=64, blank=True, default="")
-    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    action = models.CharField(max_length=64)
-    object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=200, blank=True, default="")
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
+    at: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True, db_index=True)
+    user: models.ForeignKey[AbstractUser | None, AbstractUser | None] = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor: models.CharField[str, str] = models.CharField(max_length=200)
+    remote_address: models.CharField[str, str] = models.CharField(max_length=64, blank=True, default="")
+    district: models.ForeignKey[District | None, District | None] = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action: models.CharField[str, str] = models.CharField(max_length=64)
+    object_type: models.CharField[str, str] = models.CharField(max_length=64)
+    object_id: models.CharField[str, str] = models.CharField(max_length=200, blank=True, default="")
+    before: models.JSONField[Any | None, Any | None] = models.JSONField(null=True, blank=True)
+    after: models.JSONField[Any | None, Any | None] = models.JSONField(null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()
 

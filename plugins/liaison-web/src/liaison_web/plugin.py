@@ -65,7 +65,8 @@ def _ready(database: str | None, lang: str) -> str:
     configure(url)
     ready = prepare(_shown(url), today=dt.date.today())
     if ready.migrated:
-        _say(lang, f"{ready.database}: {len(ready.migrated)} migrations applied; districts: {', '.join(ready.districts)}",
+        _say(lang, f"{ready.database}: {len(ready.migrated)} migrations applied; "
+                   f"districts: {', '.join(ready.districts)}",
              f"{ready.database}：已执行 {len(ready.migrated)} 个迁移；区：{'、'.join(ready.districts)}")
     for code, year in ready.planned:
         _say(lang, f"{code}: the {year} planned", f"{code}：已编排{year}年")
@@ -94,7 +95,8 @@ def _shown(url: str) -> str:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Requests served at once.")
-@click.option("--init-only", is_flag=True, help="Make the database ready (migrations, seed, administrator); do not serve.")
+@click.option("--init-only", is_flag=True,
+              help="Make the database ready (migrations, seed, administrator); do not serve.")
 @database_option
 @lang_option
 @_errors
@@ -103,10 +105,10 @@ def serve(host: str, port: int, threads: int, init_only: bool, database: str | N
     _ready(database, lang)
     if init_only:
         return
-    import waitress
     from django.core.wsgi import get_wsgi_application
+    from waitress.server import create_server
 
-    server = waitress.create_server(get_wsgi_application(), host=host, port=port, threads=threads,
+    server = create_server(get_wsgi_application(), host=host, port=port, threads=threads,
                                     ident="liaison")
     url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}"  # type: ignore[union-attr]
     _say(lang, f"Serving on {url}/ — log in at {url}/login/ (administration: {url}/admin/); the API: {url}/api/v1/ "

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from liaison.formats.convert import RENAMED
 
-__all__ = ["ErrorModel", "TIME", "model_of"]
+__all__ = ["TIME", "ErrorModel", "model_of"]
 
 #: A time of day as the library writes it.
 TIME = Annotated[str, Field(pattern=r"^\d{2}:\d{2}$", examples=["09:30"])]
@@ -64,7 +64,7 @@ class _Builder:
             if owner is cls:
                 fields[extra_name] = (annotation, Field(None))
         own = cls.__name__ + (self.suffix if any(owner is cls for owner, _, _ in self.extra) else "")
-        made = create_model(name or own, __config__=ConfigDict(extra="forbid", populate_by_name=True),
+        made: type[BaseModel] = create_model(name or own, __config__=ConfigDict(extra="forbid", populate_by_name=True),
                             __doc__=(cls.__doc__ or "").strip() or None, **fields)
         self.made[cls] = made
         return made
@@ -79,7 +79,7 @@ class _Builder:
         if isinstance(hint, type) and hint.__name__ in _CUSTOM:
             return _CUSTOM[hint.__name__]
         if isinstance(hint, type) and issubclass(hint, enum.Enum):
-            return Literal[tuple(member.value for member in hint)]  # type: ignore[misc]
+            return Literal[tuple(member.value for member in hint)]
         if isinstance(hint, type) and attrs.has(hint):
             return self.model(hint)
         if origin is Literal:
@@ -91,7 +91,7 @@ class _Builder:
                 return list[self.type_of(args[0])]  # type: ignore[misc]
             return tuple[tuple(self.type_of(a) for a in args)]  # type: ignore[misc]
         if origin in (Union, types.UnionType):
-            return Union[tuple(self.type_of(a) for a in args)]  # type: ignore[misc]  # noqa: UP007
+            return Union[tuple(self.type_of(a) for a in args)]  # noqa: UP007
         if origin in (dict, Mapping) or origin is typing.get_origin(Mapping[str, str]):
             return dict[self.type_of(args[0]), self.type_of(args[1])]  # type: ignore[misc]
         if origin is list:

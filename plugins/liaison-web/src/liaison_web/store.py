@@ -108,7 +108,8 @@ class DatabaseStore:
 
     def _waited(self, district: District, year: int) -> ExportError:
         place = self.place(district, year)
-        return ExportError(f"another writer holds {place}", file=place, fix="wait until it has finished, then try again",
+        return ExportError(f"another writer holds {place}", file=place,
+                           fix="wait until it has finished, then try again",
                            message_zh=f"另一个写入者正在写入 {place}", fix_zh="请等它完成后再试")
 
     def _advisory(self, connection: Any, district: District, year: int) -> Callable[[], None]:
@@ -207,10 +208,13 @@ class DatabaseStore:
                 if row is None or not row.state:
                     return None
                 return Stored(self._parse(district, year, row.state), row.revision)
-            made = None if row is None else row.revisions.filter(tag=revision).first()
+            made = None if row is None else self._revisions(row).filter(tag=revision).first()
             if made is None:
                 raise NoRevision(self.place(district, year), revision)
             return Stored(self._parse(district, year, made.state), made.tag)
+
+    def _revisions(self, row: models.Year) -> Any:
+        return models.YearRevision.objects.using(self.using).filter(year=row)
 
     def _parse(self, district: District, year: int, text: str) -> Any:
         return parse_state(text, district, year=year, file=self.place(district, year))
@@ -221,7 +225,7 @@ class DatabaseStore:
             if row is None:
                 return ()
             return tuple(Revision(r.tag, _kind(r.kind), r.export, r.at)
-                         for r in row.revisions.order_by("seq").only("tag", "kind", "export", "at"))
+                         for r in self._revisions(row).order_by("seq").only("tag", "kind", "export", "at"))
 
     def digests(self, district: District, year: int, paths: Iterable[str]) -> dict[str, str]:
         wanted = list(paths)
@@ -298,8 +302,8 @@ class DatabaseStore:
                                   message_zh=f"数据库中已有 {district.info.id} 的{year}年；未导入任何内容",
                                   fix_zh="如要以文件夹中的年度取代数据库中的（其各版本和文件），请加 --replace")
             if replace:
-                row.revisions.all().delete()
-                row.files.all().delete()
+                self._revisions(row).delete()
+                models.YearFile.objects.using(self.using).filter(year=row).delete()
                 row.seq = 0
             at = timezone.now()
             for made, state in states:

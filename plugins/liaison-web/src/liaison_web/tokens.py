@@ -39,7 +39,8 @@ def make_token(username: str, name: str, scopes: Iterable[str] = ("read",)) -> s
     wanted = sorted(set(scopes))
     if not wanted or any(s not in SCOPES for s in wanted):
         raise LiaisonError(f"scopes {wanted!r}: a token's scopes are read and write", fix="give --scope read or write",
-                           message_zh=f"权限 {wanted!r}：令牌的权限只有 read 和 write", fix_zh="请给出 --scope read 或 write")
+                           message_zh=f"权限 {wanted!r}：令牌的权限只有 read 和 write",
+                           fix_zh="请给出 --scope read 或 write")
     secret = PREFIX + secrets.token_urlsafe(30)
     models.ApiToken.objects.create(user=user, name=name, prefix=secret[:12], sha256=_hash(secret), scopes=wanted)
     return secret

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth
 from django.contrib.staticfiles.views import serve
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import path, re_path
 from django.views import defaults
 
@@ -16,7 +17,7 @@ from liaison_web import admin as _admin  # noqa: F401 - registers the service's 
 from liaison_web.api import api
 
 
-def _static(request: HttpRequest, path: str) -> HttpResponse:
+def _static(request: HttpRequest, path: str) -> HttpResponseBase:
     return serve(request, path, insecure=True)  # the finders' files, also with DEBUG off
 
 
