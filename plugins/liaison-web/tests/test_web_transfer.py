@@ -64,7 +64,8 @@ def test_a_year_round_trips_byte_for_byte(tmp_path: Path) -> None:
     assert [r.kind for r in database.revisions(seed_district(), YEAR)] == \
         [r.kind for r in folder.revisions(seed_district(), YEAR)]
     assert database.load(seed_district(), YEAR).state == folder.load(seed_district(), YEAR).state  # type: ignore[union-attr]
-    exported = runner.invoke(web, ["export-year", "--year", str(YEAR), "--to", str(tmp_path / "back"), "--lang", "en"])
+    exported = runner.invoke(web, ["export-year", "--year", str(YEAR), "--to", str(tmp_path / "back"),
+                                   "--district", "seed", "--lang", "en"])
     assert exported.exit_code == 0, exported.output
     after = tree(tmp_path / "back" / str(YEAR))
     assert sorted(after) == sorted(before)
@@ -74,7 +75,8 @@ def test_a_year_round_trips_byte_for_byte(tmp_path: Path) -> None:
     assert again.exit_code == 1 and "已有" in again.output and "未导入" in again.output
     assert [r.kind for r in database.revisions(seed_district(), YEAR)] == \
         [r.kind for r in folder.revisions(seed_district(), YEAR)]
-    twice = runner.invoke(web, ["export-year", "--year", str(YEAR), "--to", str(tmp_path / "back"), "--lang", "en"])
+    twice = runner.invoke(web, ["export-year", "--year", str(YEAR), "--to", str(tmp_path / "back"),
+                                "--district", "seed", "--lang", "en"])
     assert twice.exit_code == 1 and "already holds" in twice.output
     assert tree(tmp_path / "back" / str(YEAR)) == after
 

@@ -217,7 +217,7 @@ def _stored_district(code: str | None) -> Any:
     from liaison_web import models
     from liaison_web.bootstrap import district
 
-    codes = list(models.District.objects.values_list("code", flat=True))
+    codes = list(models.District.objects.filter(versions__isnull=False).distinct().values_list("code", flat=True))
     chosen = code if code is not None else (codes[0] if len(codes) == 1 else None)
     found = district(chosen) if chosen is not None else None
     if found is None:
