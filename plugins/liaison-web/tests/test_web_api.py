@@ -134,6 +134,9 @@ def test_a_session_login_reads_the_plan_and_a_revoked_token_does_not(database: s
     assert client().get("/api/v1/districts", **auth).status_code == 200
     assert revoke(secret[:12]) == 1
     assert client().get("/api/v1/districts", **auth).status_code == 401
+    writer = client().get("/api/v1/districts/seed/organisations", **bearer(users["admin"], "write"))
+    assert writer.status_code == 403
+    is_error(writer.json(), "Forbidden")
 
 
 def test_the_openapi_document_and_its_docs_page_need_nothing_from_outside(database: str) -> None:

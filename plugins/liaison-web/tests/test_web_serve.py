@@ -45,8 +45,10 @@ def start(folder: Path, *args: str, env: dict[str, str] | None = None) -> tuple[
     raise AssertionError("liaison serve did not start:\n" + "\n".join(lines))
 
 
-def stop(process: subprocess.Popen[str]) -> None:
-    os.kill(process.pid, signal.SIGINT)  # as Ctrl-C: the server closes its socket and exits
+def stop(process: subprocess.Popen[str], how: signal.Signals = signal.SIGTERM) -> None:
+    """Stop the server by its process id: SIGTERM (a service manager's) or SIGINT (Ctrl-C); either
+    closes its socket and exits 0."""
+    os.kill(process.pid, how)
     try:
         assert process.wait(timeout=20) == 0
     finally:
@@ -122,7 +124,7 @@ def test_serve_on_the_embedded_default_logs_in_and_reads_the_plan(tmp_path: Path
         assert not any("password" in line for line in lines[:-1]), lines  # the database was ready: nothing made
         assert wait_healthy(address(lines))["status"] == "ok"
     finally:
-        stop(again)
+        stop(again, signal.SIGINT)
 
 
 def test_init_only_with_a_given_password_and_a_database_url(tmp_path: Path) -> None:

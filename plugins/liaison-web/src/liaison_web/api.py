@@ -43,6 +43,10 @@ class NotAuthenticated(LiaisonError):
     """No login and no valid token."""
 
 
+class Forbidden(LiaisonError):
+    """A valid login or token that may not do this (a token without the scope)."""
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from liaison_web.tokens import user_of
@@ -78,7 +82,7 @@ def _error(error: LiaisonError, status: int) -> HttpResponse:
 
 
 STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
-    (NotAuthenticated, 401), (NotFound, 404), (NoRevision, 404), (UnknownOrganisationError, 404),
+    (NotAuthenticated, 401), (Forbidden, 403), (NotFound, 404), (NoRevision, 404), (UnknownOrganisationError, 404),
     (RevisionConflict, 412), (StorageError, 503), (DataError, 422),
 )
 
@@ -121,6 +125,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _district(request: HttpRequest, code: str) -> District:
     """The district ``code`` if the caller may read it: a superuser, a member of the district, a city
     auditor. Anyone else is told it does not exist (404), as when it does not."""
+    scopes = getattr(request, "scopes", None)  # set for a bearer token; a session reads with its user's rights
+    if scopes is not None and "read" not in scopes:
+        raise Forbidden("this token may not read",
+                        fix="use a token with the scope read (liaison web token --scope read)",
+                        message_zh="该令牌没有读取权限",
+                        fix_zh="请使用具有 read 权限的令牌（liaison web token --scope read）")
     user = request.user
     allowed = getattr(user, "is_superuser", False) or models.Membership.objects.filter(user_id=user.pk).filter(
         role="city_auditor").exists() or models.Membership.objects.filter(user_id=user.pk, district__code=code).exists()

@@ -56,13 +56,14 @@ def _errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _ready(database: str | None, lang: str) -> str:
-    """Configure Django, make the database ready, say what was done; the database's URL."""
+def _ready(database: str | None, lang: str, hosts: tuple[str, ...] = ()) -> str:
+    """Configure Django, make the database ready, say what was done; the database's URL. ``hosts``:
+    host names the service answers to besides the local ones (the address it listens on)."""
     from liaison_web.bootstrap import ADMIN_ENV, prepare
     from liaison_web.settings import DEFAULT_DATABASE, configure
 
     url = database or DEFAULT_DATABASE
-    configure(url)
+    configure(url, hosts=hosts)
     ready = prepare(_shown(url), today=dt.date.today())
     if ready.migrated:
         _say(lang, f"{ready.database}: {len(ready.migrated)} migrations applied; "
@@ -102,7 +103,7 @@ def _shown(url: str) -> str:
 @_errors
 def serve(host: str, port: int, threads: int, init_only: bool, database: str | None, lang: str) -> None:
     """Serve the office's shared system: a web service and its API (docs/service.md)."""
-    _ready(database, lang)
+    _ready(database, lang, hosts=(host,) if host not in ("0.0.0.0", "::") else ())
     if init_only:
         return
     from django.core.wsgi import get_wsgi_application
@@ -115,6 +116,14 @@ def serve(host: str, port: int, threads: int, init_only: bool, database: str | N
                f"(docs: {url}/api/v1/docs). Ctrl-C stops it.",
          f"服务地址 {url}/ —— 在 {url}/login/ 登录（管理：{url}/admin/）；接口：{url}/api/v1/"
          f"（文档：{url}/api/v1/docs）。按 Ctrl-C 停止。")
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    # Stopped by its process id (a service manager, a test): SIGTERM ends it as Ctrl-C does, the socket
+    # closed; a shell that starts it in the background leaves SIGINT ignored, so SIGTERM is the one to send.
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.run()
     except KeyboardInterrupt:

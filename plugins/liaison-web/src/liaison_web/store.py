@@ -53,6 +53,10 @@ from liaison_web import models
 
 __all__ = ["DatabaseStore", "digest"]
 
+#: The years' locks this thread holds (by database, district and year), whichever store object took
+#: them: a second handle on the same year in the same thread re-enters rather than waiting for itself.
+_HELD = threading.local()
+
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -65,7 +69,6 @@ class DatabaseStore:
     def __init__(self, *, using: str = "default", lock_wait: float = 30.0) -> None:
         self.using = using
         self.lock_wait = lock_wait
-        self._local = threading.local()  # the locks this thread holds, for re-entry
 
     def __repr__(self) -> str:
         return f"DatabaseStore({self.using!r})"
@@ -87,7 +90,7 @@ class DatabaseStore:
         connection if the process dies); on SQLite an exclusive ``flock`` on a file of the year's
         beside the database (``<database>.locks/<district>-<year>``), released when it closes."""
         key = (self.using, district.info.id, year)
-        held: dict[tuple[str, str, int], int] = self._local.__dict__.setdefault("held", {})
+        held: dict[tuple[str, str, int], int] = _HELD.__dict__.setdefault("held", {})
         if held.get(key):
             held[key] += 1
             try:
