@@ -69,6 +69,14 @@ def test_a_year_round_trips_byte_for_byte(tmp_path: Path) -> None:
     assert exported.exit_code == 0, exported.output
     after = tree(tmp_path / "back" / str(YEAR))
     assert sorted(after) == sorted(before)
+    from liaison_web import models
+
+    logged = list(models.AuditEntry.objects.filter(object_id=f"seed/{YEAR}").order_by("-id")[:2])
+    assert [e.action for e in logged] == ["export-year", "import-year"]
+    current = database.load(seed_district(), YEAR)
+    assert current is not None and logged[1].before and logged[1].after["revision"] == current.revision
+    assert logged[0].actor == "liaison (command line)"
+    assert logged[0].after["to"] == str((tmp_path / "back" / str(YEAR)).resolve())
     assert all(after[p] == before[p] for p in before), [p for p in before if after[p] != before[p]]
     # into a year that holds a state, nothing is merged: refused in the command's language, nothing changed
     again = runner.invoke(web, ["import-year", "--from", str(year), "--lang", "zh"])

@@ -150,12 +150,18 @@ def import_year(source: Path, data_file: str | None, replace: bool, database: st
     """Import a year from an output folder into the database (every revision and file)."""
     year = _year_of(source)
     _ready(database, lang)
+    from liaison_web.audit import record
     from liaison_web.store import DatabaseStore
     from liaison_web.transfer import copy_year
     from liaison_workspace import FolderStore
 
     district = _district(data_file)
-    revision = copy_year(FolderStore(source.parent), DatabaseStore(), district, year, replace=replace)
+    store = DatabaseStore()
+    held = store.load(district, year)
+    revision = copy_year(FolderStore(source.parent), store, district, year, replace=replace)
+    record("import-year", "year", f"{district.info.id}/{year}", district=district.info.id,
+           before={"revision": held.revision} if held else None,
+           after={"revision": revision, "from": str(source.resolve())})
     _say(lang, f"{source}: the {year} of {district.info.id} imported (revision {revision})",
          f"{source}：{district.info.id} 的{year}年已导入（版本 {revision}）")
 
@@ -171,12 +177,15 @@ def import_year(source: Path, data_file: str | None, replace: bool, database: st
 def export_year(year: int, target: Path, code: str | None, database: str | None, lang: str) -> None:
     """Export a year from the database into an output folder (every revision and file)."""
     _ready(database, lang)
+    from liaison_web.audit import record
     from liaison_web.store import DatabaseStore
     from liaison_web.transfer import copy_year
     from liaison_workspace import FolderStore
 
     district = _stored_district(code)
     revision = copy_year(DatabaseStore(), FolderStore(target), district, year)
+    record("export-year", "year", f"{district.info.id}/{year}", district=district.info.id,
+           after={"revision": revision, "to": str((target / str(year)).resolve())})
     _say(lang, f"{target / str(year)}: the {year} of {district.info.id} exported (revision {revision})",
          f"{target / str(year)}：{district.info.id} 的{year}年已导出（版本 {revision}）")
 
@@ -192,9 +201,11 @@ def export_year(year: int, target: Path, code: str | None, database: str | None,
 def token(username: str, name: str, scopes: tuple[str, ...], database: str | None, lang: str) -> None:
     """Make an API token; it is printed once (only its hash is kept)."""
     _ready(database, lang)
+    from liaison_web.audit import record
     from liaison_web.tokens import make_token
 
     secret = make_token(username, name, scopes)
+    record("create", "api-token", secret[:12], after={"user": username, "name": name, "scopes": sorted(scopes)})
     _say(lang, f"The token for {name} (shown this once; send it as 'Authorization: Bearer …'):",
          f"{name} 的令牌（只显示这一次；以 “Authorization: Bearer …” 发送）：")
     click.echo(secret)
