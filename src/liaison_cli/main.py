@@ -14,7 +14,10 @@ __all__ = ["cli", "main"]
 
 
 def main() -> None:
-    plugin_commands()
+    import sys
+
+    if not set(sys.argv[1:2]) & set(cli.commands):  # the help, or a plugin's command: ask the plugins
+        plugin_commands()  # (loading every plugin costs a core command's start nothing it needs)
     cli(prog_name="liaison")
 
 
