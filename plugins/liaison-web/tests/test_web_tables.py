@@ -107,3 +107,11 @@ def test_the_hook_adds_serve_and_web_to_the_command(monkeypatch: pytest.MonkeyPa
     finally:  # the other tests of the session see the command as the core makes it
         cli.commands.pop("serve", None)
         cli.commands.pop("web", None)
+
+
+def test_djangos_system_checks_pass() -> None:
+    """The settings made in code pass Django's checks (the admin's templates and middleware, the models)."""
+    web_db.setup()
+    from django.core.management import call_command
+
+    call_command("check", fail_level="WARNING", verbosity=0)
