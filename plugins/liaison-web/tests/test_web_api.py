@@ -71,6 +71,27 @@ def test_the_plan_is_the_commands_document_with_the_revision_as_etag(database: s
     assert again.status_code == 304 and not again.content
 
 
+def test_a_change_of_the_year_is_read_at_once(database: str, users: dict[str, Any]) -> None:
+    """The service renders a revision once and answers from it while it is current: a save (here
+    through the workspace, as another process would) gives the next read the new state and ETag."""
+    from liaison.formats.state import plan_document
+    from liaison.year.reconcile import Change
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
+    auth = bearer(users["admin"])
+    path = f"/api/v1/districts/seed/years/{YEAR}/engagements/{MOVED}"
+    before = client().get(path, **auth)
+    assert before.json()["status"] == "proposed"
+    Workspace(store=DatabaseStore()).update(seed_district(), YEAR, [Change("confirm", MOVED)])
+    state, revision = stored()
+    after = client().get(path, HTTP_IF_NONE_MATCH=before["ETag"], **auth)
+    assert after.status_code == 200 and after["ETag"] == f'"{revision}"' != before["ETag"]
+    assert after.json()["status"] == "agreed"
+    plan = client().get(f"/api/v1/districts/seed/years/{YEAR}/plan", **auth)
+    assert plan.content.decode() == to_json(plan_document(seed_district(), state))
+
+
 def test_answers_match_the_schemas_generated_from_the_library_types(database: str, users: dict[str, Any]) -> None:
     """Each answer validates against its generated model (no key missing, none unknown: the models
     forbid extra keys) and is written back by it unchanged: the model is the library's shape."""

@@ -14,6 +14,7 @@ the CSRF token) or send ``Authorization: Bearer <token>`` (``liaison web token``
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -71,7 +72,11 @@ Error = schemas.ErrorModel
 
 
 def _json(body: Any, status: int = 200, etag: str | None = None) -> HttpResponse:
-    response = HttpResponse(to_json(body), status=status, content_type="application/json; charset=utf-8")
+    return _text(to_json(body), status, etag)
+
+
+def _text(text: str, status: int = 200, etag: str | None = None) -> HttpResponse:
+    response = HttpResponse(text, status=status, content_type="application/json; charset=utf-8")
     if etag is not None:
         response["ETag"] = f'"{etag}"'
     return response
@@ -122,9 +127,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 # -- who may see a district -------------------------------------------------------------------------
-def _district(request: HttpRequest, code: str) -> District:
-    """The district ``code`` if the caller may read it: a superuser, a member of the district, a city
-    auditor. Anyone else is told it does not exist (404), as when it does not."""
+def _district(request: HttpRequest, code: str) -> tuple[District, str]:
+    """The district ``code`` if the caller may read it, with its version's digest: a superuser, a
+    member of the district, a city auditor. Anyone else is told it does not exist (404), as when it
+    does not."""
     scopes = getattr(request, "scopes", None)  # set for a bearer token; a session reads with its user's rights
     if scopes is not None and "read" not in scopes:
         raise Forbidden("this token may not read",
@@ -134,24 +140,45 @@ def _district(request: HttpRequest, code: str) -> District:
     user = request.user
     allowed = getattr(user, "is_superuser", False) or models.Membership.objects.filter(user_id=user.pk).filter(
         role="city_auditor").exists() or models.Membership.objects.filter(user_id=user.pk, district__code=code).exists()
-    found = bootstrap.district(code) if allowed else None
+    found = bootstrap.district_version(code) if allowed else None
     if found is None:
         raise NotFound(f"there is no district {code!r}", fix="list the districts at /api/v1/districts",
                        message_zh=f"没有区 {code!r}", fix_zh="请在 /api/v1/districts 查看各区")
     return found
 
 
-def _year(district: District, year: int) -> tuple[YearState, str]:
-    stored = DatabaseStore().load(district, year)
+def _no_plan(district: District, year: int) -> NotFound:
+    return NotFound(f"the {year} of {district.info.id} has no plan yet", file=DatabaseStore().place(district, year),
+                    fix="plan it (liaison serve plans the current and the next year) or import it: "
+                        "liaison web import-year --from out/<year>",
+                    message_zh=f"{district.info.id} 的{year}年尚无计划",
+                    fix_zh="请先编排（liaison serve 会编排当年和下一年）或导入："
+                           "liaison web import-year --from out/<年份>")
+
+
+def _revision(district: District, year: int) -> str:
+    """The year's current revision (one query: the state is read only to render it, :func:`_rendered`)."""
+    revision = DatabaseStore().current(district, year)
+    if revision is None:
+        raise _no_plan(district, year)
+    return revision
+
+
+@functools.lru_cache(maxsize=16)
+def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, dict[str, Any]]:
+    """The plan's JSON text and its engagements by id, for one version of the district and one
+    revision of the year: both name their content (a revision is never reused), so what was rendered
+    once is the answer for as long as they are current — a read costs one query, not a parse and a
+    render. Filled by the first reader of each revision."""
+    found = bootstrap.district_version(code)
+    if found is None or found[1] != version:
+        raise NotFound(f"there is no district {code!r}", message_zh=f"没有区 {code!r}")
+    district = found[0]
+    stored = DatabaseStore().load(district, year, revision=revision)
     if stored is None:
-        place = DatabaseStore().place(district, year)
-        raise NotFound(f"the {year} of {district.info.id} has no plan yet", file=place,
-                       fix="plan it (liaison serve plans the current and the next year) or import it: "
-                           "liaison web import-year --from out/<year>",
-                       message_zh=f"{district.info.id} 的{year}年尚无计划",
-                       fix_zh="请先编排（liaison serve 会编排当年和下一年）或导入："
-                              "liaison web import-year --from out/<年份>")
-    return stored.state, stored.revision
+        raise _no_plan(district, year)
+    body = plan_document(district, stored.state)
+    return to_json(body), {item["id"]: item for item in body.get("engagements", [])}
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
@@ -195,7 +222,7 @@ def _may_read(request: HttpRequest, code: str) -> bool:
          tags=["districts"])
 def organisations(request: HttpRequest, district: str) -> HttpResponse:
     """The district's organisations: id, name, English name."""
-    found = _district(request, district)
+    found, _ = _district(request, district)
     return _json([document(OrgRef.of(o)) for o in found.organisations])
 
 
@@ -204,10 +231,11 @@ def organisations(request: HttpRequest, district: str) -> HttpResponse:
 def plan(request: HttpRequest, district: str, year: int) -> HttpResponse:
     """The year's plan as ``liaison plan --format json`` writes it; ``ETag``: the year's revision."""
     found = _district(request, district)
-    state, revision = _year(found, year)
+    revision = _revision(found[0], year)
     if _matches(request, revision):
         return _not_modified(revision)
-    return _json(plan_document(found, state), etag=revision)
+    text, _ = _rendered(district, found[1], year, revision)
+    return _text(text, etag=revision)
 
 
 @api.get("/districts/{district}/years/{year}/engagements/{path:engagement}",
@@ -216,13 +244,12 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
     """One engagement as the plan shows it (``2027/joint_meeting/construction``); ``ETag``: the
     year's revision, which a change names in ``If-Match``."""
     found = _district(request, district)
-    state, revision = _year(found, year)
+    revision = _revision(found[0], year)
     if _matches(request, revision):
         return _not_modified(revision)
-    body = plan_document(found, state, tuple(e for e in state.engagements if e.id == engagement))
-    for item in body.get("engagements", []):
-        if item.get("id") == engagement:
-            return _json(item, etag=revision)
+    _, engagements = _rendered(district, found[1], year, revision)
+    if engagement in engagements:
+        return _json(engagements[engagement], etag=revision)
     raise NotFound(f"the {year} has no engagement {engagement!r}", path=("engagements",),
                    fix="take an id from the year's plan", message_zh=f"{year}年没有活动 {engagement!r}",
                    fix_zh="请从该年度计划中选取活动编号")

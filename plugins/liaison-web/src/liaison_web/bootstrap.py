@@ -61,19 +61,29 @@ def load_version(text: str, *, valid_from: dt.date, file: str, using: str = "def
 
 def district(code: str, *, on: dt.date | None = None, using: str = "default") -> District | None:
     """The district ``code`` as its version in force on ``on`` (default: the latest) gives it, or None."""
+    found = district_version(code, on=on, using=using)
+    return None if found is None else found[0]
+
+
+def district_version(code: str, *, on: dt.date | None = None, using: str = "default") -> tuple[District, str] | None:
+    """:func:`district` and the sha256 of the version's text (what names the version in a cache)."""
     from liaison_web import models
 
     versions = models.DistrictVersion.objects.using(using).filter(district__code=code)
     if on is not None:
         versions = versions.filter(valid_from__lte=on)
-    found = versions.order_by("-valid_from").values_list("text", "sha256", "valid_from").first()
+    found = versions.order_by("-valid_from").values_list("pk", "sha256", "valid_from").first()
     if found is None:
         return None
-    return _parsed(found[0], found[1], f"<database>/districts/{code}@{found[2].isoformat()}")
+    return _parsed(using, found[0], found[1], f"<database>/districts/{code}@{found[2].isoformat()}"), found[1]
 
 
 @functools.lru_cache(maxsize=32)
-def _parsed(text: str, _digest: str, file: str) -> District:
+def _parsed(using: str, pk: int, _digest: str, file: str) -> District:
+    """A version parsed once per process (its text read only then): versions are never changed in place."""
+    from liaison_web import models
+
+    text = models.DistrictVersion.objects.using(using).values_list("text", flat=True).get(pk=pk)
     return parse_district(text, file=file)
 
 

@@ -47,7 +47,8 @@ def database_settings(url: str, *, timeout: float = 30.0) -> dict[str, Any]:
                               fix="write sqlite:///liaison.sqlite3 (relative) or sqlite:////srv/liaison.sqlite3",
                               message_zh=f"{url!r} 没有给出数据库文件",
                               fix_zh="请写 sqlite:///liaison.sqlite3（相对路径）或 sqlite:////srv/liaison.sqlite3")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(Path(name).resolve()),
+        # connections kept per thread (not one opened, set up and closed per request)
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(Path(name).resolve()), "CONN_MAX_AGE": 600,
                 "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": timeout,
                             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                                             "PRAGMA foreign_keys=ON"}}

@@ -219,6 +219,14 @@ class DatabaseStore:
     def _revisions(self, row: models.Year) -> Any:
         return models.YearRevision.objects.using(self.using).filter(year=row)
 
+    def current(self, district: District, year: int) -> str | None:
+        """The year's current revision (None: no state), without reading the state: what a reader
+        compares with an ETag or a cache before it loads anything."""
+        with self._errors(district, year):
+            found = (models.Year.objects.using(self.using).filter(district__code=district.info.id, year=year)
+                     .exclude(state="").values_list("revision", flat=True).first())
+        return found
+
     def _parse(self, district: District, year: int, text: str) -> Any:
         return parse_state(text, district, year=year, file=self.place(district, year))
 

@@ -7,6 +7,7 @@ characters (to tell tokens apart in a list). A request's bearer token is looked 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -19,6 +20,8 @@ from liaison.base.errors import LiaisonError
 __all__ = ["PREFIX", "make_token", "revoke", "user_of"]
 
 PREFIX = "lsn_"
+#: How often a token's ``last_used`` is brought forward: to the minute, not on every request.
+LAST_USED_EVERY = dt.timedelta(minutes=1)
 SCOPES = ("read", "write")
 
 
@@ -53,7 +56,9 @@ def user_of(secret: str) -> tuple[Any, tuple[str, ...]] | None:
     found = models.ApiToken.objects.select_related("user").filter(sha256=_hash(secret), revoked__isnull=True).first()
     if found is None or not found.user.is_active:
         return None
-    models.ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+    now = timezone.now()
+    if found.last_used is None or now - found.last_used > LAST_USED_EVERY:  # not a write per request
+        models.ApiToken.objects.filter(pk=found.pk).update(last_used=now)
     return found.user, tuple(found.scopes)
 
 
