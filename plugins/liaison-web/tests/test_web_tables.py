@@ -66,6 +66,22 @@ def test_database_urls(tmp_path: Path) -> None:
         assert info.value.file == "DATABASE_URL" and info.value.message_zh and info.value.fix_zh
 
 
+def test_settings_behind_https_and_by_default(tmp_path: Path) -> None:
+    """DEBUG is never on; behind an HTTPS proxy the cookies are Secure and the proxy's scheme trusted."""
+    from liaison_web.settings import django_settings
+
+    plain = django_settings(f"sqlite:///{tmp_path}/a.sqlite3")
+    behind = django_settings(f"sqlite:///{tmp_path}/a.sqlite3", secure=True, allowed=("liaison.example.gov.cn",))
+    assert plain["DEBUG"] is False and behind["DEBUG"] is False
+    assert (plain["SESSION_COOKIE_SECURE"], plain["CSRF_COOKIE_SECURE"], plain["SECURE_PROXY_SSL_HEADER"]) == \
+        (False, False, None)
+    assert (behind["SESSION_COOKIE_SECURE"], behind["CSRF_COOKIE_SECURE"]) == (True, True)
+    assert behind["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert behind["ALLOWED_HOSTS"] == ["liaison.example.gov.cn"] and "127.0.0.1" in plain["ALLOWED_HOSTS"]
+    assert plain["SESSION_COOKIE_HTTPONLY"] and plain["SECRET_KEY"] == behind["SECRET_KEY"]  # kept beside the file
+    assert "ninja" in plain["INSTALLED_APPS"]  # the docs page's assets are the app's own static files
+
+
 def test_the_secret_key_is_made_once_and_kept_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from liaison_web.settings import SECRET_FILE, secret_key
 

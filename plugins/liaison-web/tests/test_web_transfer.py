@@ -89,6 +89,32 @@ def test_a_year_round_trips_byte_for_byte(tmp_path: Path) -> None:
     assert tree(tmp_path / "back" / str(YEAR)) == after
 
 
+def test_tokens_are_made_shown_once_and_revoked_by_the_command() -> None:
+    web_db.setup()
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+    from liaison_web.plugin import web
+    from liaison_web.tokens import user_of
+
+    web_db.counter += 1
+    user = get_user_model()._default_manager.create_user(f"oa{web_db.counter}", password="x")
+    runner = CliRunner()
+    made = runner.invoke(web, ["token", "--user", user.username, "--name", "泛微", "--scope", "read", "--lang", "en"])
+    assert made.exit_code == 0, made.output
+    secret = made.output.strip().splitlines()[-1]
+    kept = models.ApiToken.objects.get(prefix=secret[:12])
+    assert secret.startswith("lsn_") and secret not in str(list(models.ApiToken.objects.values()))  # the hash only
+    assert kept.scopes == ["read"] and user_of(secret) is not None
+    done = runner.invoke(web, ["revoke", secret[:12], "--lang", "zh"])
+    assert done.exit_code == 0 and "已撤销" in done.output and user_of(secret) is None
+    again = runner.invoke(web, ["revoke", secret[:12], "--lang", "en"])
+    assert again.exit_code == 1 and "no token in use" in again.output
+    nobody = runner.invoke(web, ["token", "--user", "nobody-at-all", "--name", "x", "--lang", "zh"])
+    assert nobody.exit_code == 1 and "没有用户" in nobody.output
+    assert [e.action for e in models.AuditEntry.objects.filter(object_id=secret[:12])] == ["create", "revoke"]
+
+
 def test_a_folder_that_is_not_a_year_or_holds_none_is_refused(tmp_path: Path) -> None:
     web_db.fresh("default")
     from liaison_web.plugin import web

@@ -211,6 +211,26 @@ def token(username: str, name: str, scopes: tuple[str, ...], database: str | Non
     click.echo(secret)
 
 
+@web.command("revoke")
+@click.argument("prefix")
+@database_option
+@lang_option
+@_errors
+def revoke_token(prefix: str, database: str | None, lang: str) -> None:
+    """Revoke the API token that begins with PREFIX (its first 12 characters, as the administration lists them)."""
+    _ready(database, lang)
+    from liaison_web.audit import record
+    from liaison_web.tokens import revoke
+
+    if len(prefix) < 12 or not revoke(prefix[:12]):
+        raise LiaisonError(f"no token in use begins with {prefix!r}", fix="give the first 12 characters of a token "
+                           "that is not revoked (the administration lists them)",
+                           message_zh=f"没有以 {prefix!r} 开头且仍在使用的令牌",
+                           fix_zh="请给出一个未撤销令牌的前 12 个字符（管理页面中列出）")
+    record("revoke", "api-token", prefix[:12])
+    _say(lang, f"{prefix[:12]}…: revoked", f"{prefix[:12]}…：已撤销")
+
+
 def _year_of(folder: Path) -> int:
     name = folder.resolve().name
     if not (name.isdigit() and len(name) == 4):

@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from liaison.base.errors import LiaisonError
 
-__all__ = ["DEFAULT_DATABASE", "ConfigError", "configure", "database_settings", "secret_key"]
+__all__ = ["DEFAULT_DATABASE", "ConfigError", "configure", "database_settings", "django_settings", "secret_key"]
 
 DEFAULT_DATABASE = "sqlite:///liaison.sqlite3"
 SECRET_FILE = "liaison.secret"
@@ -91,33 +91,25 @@ def _secure() -> bool:
     return os.environ.get("LIAISON_SECURE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def configure(database_url: str | None = None, *, more: Mapping[str, str] | None = None,
-              hosts: tuple[str, ...] = (), timeout: float = 30.0) -> None:
-    """Configure Django for this process (once; later calls do nothing) and set it up.
-
-    ``more``: further databases by alias (the tests' PostgreSQL beside the default SQLite)."""
-    from django.conf import settings
-
-    if settings.configured:
-        return
-    url = database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE
+def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: tuple[str, ...] = (),
+                    timeout: float = 30.0, secure: bool = False, allowed: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Django's settings for the database ``url`` (and ``more`` by alias): what :func:`configure` gives
+    Django, a value (tests read it). ``secure``: behind an HTTPS proxy (see the module docstring)."""
     default = database_settings(url, timeout=timeout)
     databases = {"default": default, **{alias: database_settings(u, timeout=timeout)
                                         for alias, u in (more or {}).items()}}
     beside = Path(default["NAME"]).parent if default["ENGINE"].endswith("sqlite3") else Path.cwd()
-    secure = _secure()
-    allowed = [h.strip() for h in os.environ.get("LIAISON_ALLOWED_HOSTS", "").split(",") if h.strip()]
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY=secret_key(beside),
-        ALLOWED_HOSTS=allowed or ["127.0.0.1", "localhost", "[::1]", "testserver", *hosts],
-        DATABASES=databases,
-        INSTALLED_APPS=[
+    return {
+        "DEBUG": False,
+        "SECRET_KEY": secret_key(beside),
+        "ALLOWED_HOSTS": list(allowed) or ["127.0.0.1", "localhost", "[::1]", "testserver", *hosts],
+        "DATABASES": databases,
+        "INSTALLED_APPS": [
             "django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes",
             "django.contrib.sessions", "django.contrib.messages", "django.contrib.staticfiles",
             "ninja", "liaison_web",
         ],
-        MIDDLEWARE=[
+        "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
@@ -126,31 +118,46 @@ def configure(database_url: str | None = None, *, more: Mapping[str, str] | None
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
         ],
-        ROOT_URLCONF="liaison_web.urls",
-        TEMPLATES=[{
+        "ROOT_URLCONF": "liaison_web.urls",
+        "TEMPLATES": [{
             "BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "APP_DIRS": True,
             "OPTIONS": {"context_processors": [
                 "django.template.context_processors.request", "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages"]},
         }],
-        DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
-        USE_TZ=True,
-        TIME_ZONE="Asia/Shanghai",
-        LANGUAGE_CODE="zh-hans",
-        LANGUAGES=[("zh-hans", "简体中文"), ("en", "English")],
-        STATIC_URL="/static/",
-        LOGIN_URL="/login/",
-        LOGIN_REDIRECT_URL="/api/v1/docs",
-        LOGOUT_REDIRECT_URL="/login/",
-        SESSION_COOKIE_SECURE=secure,
-        CSRF_COOKIE_SECURE=secure,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https") if secure else None,
-        SECURE_CONTENT_TYPE_NOSNIFF=True,
-        X_FRAME_OPTIONS="DENY",
-        LOGGING_CONFIG=None,
-    )
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "USE_TZ": True,
+        "TIME_ZONE": "Asia/Shanghai",
+        "LANGUAGE_CODE": "zh-hans",
+        "LANGUAGES": [("zh-hans", "简体中文"), ("en", "English")],
+        "STATIC_URL": "/static/",
+        "LOGIN_URL": "/login/",
+        "LOGIN_REDIRECT_URL": "/api/v1/docs",
+        "LOGOUT_REDIRECT_URL": "/login/",
+        "SESSION_COOKIE_SECURE": secure,
+        "CSRF_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if secure else None,
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "X_FRAME_OPTIONS": "DENY",
+        "LOGGING_CONFIG": None,
+    }
+
+
+def configure(database_url: str | None = None, *, more: Mapping[str, str] | None = None,
+              hosts: tuple[str, ...] = (), timeout: float = 30.0) -> None:
+    """Configure Django for this process (once; later calls do nothing) and set it up: the database
+    from the argument, ``DATABASE_URL`` or the default; ``LIAISON_SECURE``, ``LIAISON_ALLOWED_HOSTS``
+    from the environment. ``more``: further databases by alias (the tests' PostgreSQL)."""
+    from django.conf import settings
+
+    if settings.configured:
+        return
+    url = database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE
+    allowed = tuple(h.strip() for h in os.environ.get("LIAISON_ALLOWED_HOSTS", "").split(",") if h.strip())
+    settings.configure(**django_settings(url, more=more, hosts=hosts, timeout=timeout, secure=_secure(),
+                                         allowed=allowed))
     import django
 
     django.setup()
