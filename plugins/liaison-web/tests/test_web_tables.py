@@ -107,6 +107,8 @@ def test_an_unreachable_database_is_the_one_error_shape() -> None:
         with pytest.raises(StorageError) as info:
             DatabaseStore(using="broken").load(seed_district(), 2027)
         assert info.value.file == "<database:broken>/seed/2027" and "数据库" in info.value.render("zh")
+        with pytest.raises(StorageError), DatabaseStore(using="broken").lock(seed_district(), 2027):
+            pass  # its lock file cannot be made either: the same error, no OSError's traceback
     finally:
         connections["broken"].close()
         del connections.settings["broken"]

@@ -188,8 +188,10 @@ class DatabaseStore:
             raise self._storage(district, year, exc) from None
         except DatabaseError as exc:
             raise self._storage(district, year, exc) from None
+        except OSError as exc:  # the lock file beside an SQLite database (a read-only folder, a full disk)
+            raise self._storage(district, year, exc) from None
 
-    def _storage(self, district: District, year: int, exc: DatabaseError) -> StorageError:
+    def _storage(self, district: District, year: int, exc: Exception) -> StorageError:
         place = self.place(district, year)
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return StorageError(f"the database refused the request: {reason}; nothing was changed", file=place,
