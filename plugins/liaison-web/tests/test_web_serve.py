@@ -4,6 +4,7 @@ process id. A second start keeps the database and prints no password."""
 
 from __future__ import annotations
 
+import datetime as dt
 import http.cookiejar
 import json
 import os
@@ -18,6 +19,9 @@ import urllib.request
 from email.message import Message
 from pathlib import Path
 from typing import Any
+
+import pytest
+import web_db
 
 LIAISON = str(Path(sys.executable).with_name("liaison"))
 
@@ -85,6 +89,29 @@ def wait_healthy(base: str) -> dict[str, Any]:
         time.sleep(0.2)
 
 
+def log_in_and_read_the_plan(base: str, password: str, year: int) -> None:
+    """Over HTTP as a browser does: refused without a login; the login form (its CSRF token), the
+    session cookie (HttpOnly); then the plan of ``year`` with its ETag."""
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    plan_url = f"{base}/api/v1/districts/seed/years/{year}/plan"
+    status, headers, body = get(browser, plan_url)
+    assert status == 401 and json.loads(body)["kind"] == "NotAuthenticated"
+    status, _, page = get(browser, f"{base}/login/")
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert status == 200 and token
+    form = urllib.parse.urlencode({"username": "admin", "password": password,
+                                   "csrfmiddlewaretoken": token.group(1).decode(), "next": "/api/v1/docs"})
+    request = urllib.request.Request(f"{base}/login/", data=form.encode(), headers={"Referer": f"{base}/login/"})
+    with browser.open(request, timeout=30) as response:  # redirected to the docs page
+        assert response.status == 200 and response.url.endswith("/api/v1/docs")
+    assert any(c.name == "sessionid" and c.has_nonstandard_attr("HttpOnly") for c in jar)
+    status, headers, body = get(browser, plan_url)
+    assert status == 200 and str(headers["ETag"]).startswith('"')
+    plan = json.loads(body)
+    assert plan["district"] == "seed" and plan["year"] == year and plan["engagements"]
+
+
 def test_serve_on_the_embedded_default_logs_in_and_reads_the_plan(tmp_path: Path) -> None:
     process, lines = start(tmp_path)
     try:
@@ -98,24 +125,7 @@ def test_serve_on_the_embedded_default_logs_in_and_reads_the_plan(tmp_path: Path
         assert "/login/" in lines[-1] and "/api/v1/docs" in lines[-1]
         assert wait_healthy(base) == {"status": "ok", "database": "sqlite", "api": "v1"}
 
-        jar = http.cookiejar.CookieJar()
-        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        plan_url = f"{base}/api/v1/districts/seed/years/{planned[1]}/plan"
-        status, headers, body = get(browser, plan_url)
-        assert status == 401 and json.loads(body)["kind"] == "NotAuthenticated"
-        status, _, page = get(browser, f"{base}/login/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert status == 200 and token
-        form = urllib.parse.urlencode({"username": "admin", "password": password.group(1),
-                                       "csrfmiddlewaretoken": token.group(1).decode(), "next": "/api/v1/docs"})
-        request = urllib.request.Request(f"{base}/login/", data=form.encode(), headers={"Referer": f"{base}/login/"})
-        with browser.open(request, timeout=30) as response:  # redirected to the docs page
-            assert response.status == 200 and response.url.endswith("/api/v1/docs")
-        assert any(c.name == "sessionid" and c.has_nonstandard_attr("HttpOnly") for c in jar)
-        status, headers, body = get(browser, plan_url)
-        assert status == 200 and str(headers["ETag"]).startswith('"')
-        plan = json.loads(body)
-        assert plan["district"] == "seed" and plan["year"] == planned[1] and plan["engagements"]
+        log_in_and_read_the_plan(base, password.group(1), planned[1])
     finally:
         stop(process)
 
@@ -143,3 +153,19 @@ def test_init_only_with_a_given_password_and_a_database_url(tmp_path: Path) -> N
                            cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300)
     assert wrong.returncode == 1 and wrong.stderr.startswith("error: DATABASE_URL: ")
     assert "Traceback" not in wrong.stderr
+
+
+@pytest.mark.skipif(not web_db.postgres_url(), reason=f"{web_db.POSTGRES_ENV} not set")
+def test_serve_on_postgresql(tmp_path: Path) -> None:
+    """DATABASE_URL names the PostgreSQL server: the same start, the same login and plan; the secret
+    key is kept in the folder it starts in."""
+    url = web_db.postgres_url()
+    assert url is not None
+    process, lines = start(tmp_path, env={"DATABASE_URL": url, "LIAISON_ADMIN_PASSWORD": "pg-admin-password"})
+    try:
+        base = address(lines)
+        assert wait_healthy(base) == {"status": "ok", "database": "postgresql", "api": "v1"}
+        assert (tmp_path / "liaison.secret").is_file() and not (tmp_path / "liaison.sqlite3").exists()
+        log_in_and_read_the_plan(base, "pg-admin-password", dt.date.today().year + 1)  # planned at each start
+    finally:
+        stop(process)
