@@ -107,7 +107,7 @@ def log_in_and_read_the_plan(base: str, password: str, year: int) -> None:
         assert response.status == 200 and response.url.endswith("/api/v1/docs")
     assert any(c.name == "sessionid" and c.has_nonstandard_attr("HttpOnly") for c in jar)
     status, headers, body = get(browser, plan_url)
-    assert status == 200 and str(headers["ETag"]).startswith('"')
+    assert status == 200 and str(headers["ETag"]).startswith('"'), body
     plan = json.loads(body)
     assert plan["district"] == "seed" and plan["year"] == year and plan["engagements"]
 
@@ -169,3 +169,28 @@ def test_serve_on_postgresql(tmp_path: Path) -> None:
         log_in_and_read_the_plan(base, "pg-admin-password", dt.date.today().year + 1)  # planned at each start
     finally:
         stop(process)
+
+
+def test_a_database_holding_a_year_but_no_district_data_gets_the_seed(tmp_path: Path) -> None:
+    """A year saved through the store names its district without its data: the first start still
+    stores the seed district's data, so the district can be read (found on PostgreSQL, where the tests
+    share one database)."""
+    url = f"sqlite:///{tmp_path / 'liaison.sqlite3'}"
+    environment = {**os.environ, "LIAISON_PLUGINS": ""}
+    year = dt.date.today().year + 1
+    saved = subprocess.run([sys.executable, "-c", f"""
+from liaison_web.settings import configure
+configure({url!r})
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from liaison.formats.district import seed_district
+from liaison_web.store import DatabaseStore
+from liaison_workspace import Workspace
+Workspace(store=DatabaseStore()).update(seed_district(), {year})
+"""], env=environment, capture_output=True, text=True, timeout=300)
+    assert saved.returncode == 0, saved.stderr
+    done = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "en", "--database", url], cwd=tmp_path,
+                          env={**environment, "LIAISON_PLUGINS": "web"}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"seed: the {year - 1} planned" in done.stdout and f"the {year} planned" not in done.stdout  # kept
+    assert "user admin, password" in done.stdout

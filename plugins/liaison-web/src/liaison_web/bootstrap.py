@@ -102,9 +102,10 @@ def prepare(database: str, *, today: dt.date, using: str = "default") -> Ready:
     pending = tuple(f"{m.app_label}.{m.name}" for m, _ in
                     executor.migration_plan(executor.loader.graph.leaf_nodes()))
     call_command("migrate", database=using, interactive=False, verbosity=0)
-    if not models.District.objects.using(using).exists():
+    if not models.DistrictVersion.objects.using(using).exists():  # no district's data yet (a year may be)
         load_version(seed_text(), valid_from=today, file=f"<liaison>/data/{SEED_RESOURCE}", using=using)
-    districts = tuple(models.District.objects.using(using).values_list("code", flat=True))
+    districts = tuple(models.District.objects.using(using).filter(versions__isnull=False).distinct()
+                      .values_list("code", flat=True))
     planned = _plan_years(districts, (today.year, today.year + 1), using)
     users = get_user_model()._default_manager.db_manager(using)
     if users.filter(is_superuser=True).exists():
