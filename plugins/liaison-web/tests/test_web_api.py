@@ -182,3 +182,11 @@ def test_an_unknown_address_under_the_api_is_the_error_shape(database: str) -> N
     response = client().get("/api/v1/no/such/thing")
     assert response.status_code == 404
     is_error(json.loads(response.content), "NotFound")
+
+
+def test_an_invalid_request_is_422_in_the_error_shape(database: str, users: dict[str, Any]) -> None:
+    response = client().get("/api/v1/districts/seed/years/not-a-year/plan", **bearer(users["admin"]))
+    assert response.status_code == 422
+    body = response.json()
+    is_error(body, "InvalidRequest")
+    assert body["path"] == ["path", "year"] and "取值无效" in body["message_zh"]

@@ -44,6 +44,10 @@ class NotAuthenticated(LiaisonError):
     """No login and no valid token."""
 
 
+class InvalidRequest(LiaisonError):
+    """A request whose parameters or body do not have the operation's shape (422)."""
+
+
 class Forbidden(LiaisonError):
     """A valid login or token that may not do this (a token without the scope)."""
 
@@ -109,10 +113,13 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = [LiaisonError(str(e.get("msg", "invalid")), path=tuple(str(k) for k in e.get("loc", ())),
-                             message_zh=f"取值无效：{e.get('msg', '')}") for e in exc.errors]
-    first = problems[0] if problems else LiaisonError("the request is invalid", message_zh="请求无效")
-    return _error(LiaisonError.several(problems) if len(problems) > 1 else first, 422)
+    problems = [InvalidRequest(str(e.get("msg", "invalid")), path=tuple(str(k) for k in e.get("loc", ())),
+                               fix="check the request against /api/v1/docs",
+                               message_zh="取值无效：不符合该操作规定的类型或格式",  # the validator's words are English
+                               fix_zh="请对照 /api/v1/docs 核对请求")
+                for e in exc.errors]
+    first = problems[0] if problems else InvalidRequest("the request is invalid", message_zh="请求无效")
+    return _error(InvalidRequest.several(problems) if len(problems) > 1 else first, 422)
 
 
 @api.exception_handler(Http404)
