@@ -16,7 +16,7 @@ SCRIPTS = sorted([*(ROOT / "benchmarks").glob("bench_*.py"), *(ROOT / "plugins")
 
 def test_there_are_benchmarks_for_the_core_and_the_plugins() -> None:
     plugins = {p.parent.parent.name for p in SCRIPTS if p.parent.parent.parent.name == "plugins"}
-    assert plugins == {"liaison-ical", "liaison-docx", "liaison-xlsx", "liaison-caldav", "liaison-html"}
+    assert plugins == {"liaison-ical", "liaison-docx", "liaison-xlsx", "liaison-caldav", "liaison-html", "liaison-web"}
     assert (ROOT / "benchmarks" / "bench_plan.py") in SCRIPTS and (ROOT / "benchmarks" / "bench_import.py") in SCRIPTS
 
 

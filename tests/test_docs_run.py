@@ -35,7 +35,7 @@ def blocks(path: Path) -> list[tuple[str, str, str]]:
 def runnable(path: Path) -> list[tuple[str, str]]:
     return [(lang, code) for lang, code, marker in blocks(path)
             if not marker.startswith("not-run") and marker != "routine"
-            and not (path.name == "README.md" and marker in ("main-command", "test-command"))]
+            and not (path.name == "README.md" and marker in ("main-command", "test-command", "serve-command"))]
 
 
 def installs(code: str) -> bool:
@@ -47,7 +47,7 @@ def test_every_block_that_is_not_run_says_why() -> None:
         for lang, code, marker in blocks(path):
             if marker.startswith("not-run"):
                 assert marker.removeprefix("not-run").strip(" :"), f"{path.name}: a not-run block without a reason"
-            elif lang == "bash" and marker not in ("main-command", "test-command"):
+            elif lang == "bash" and marker not in ("main-command", "test-command", "serve-command"):
                 assert not installs(code), f"{path.name}: a block that installs must be marked not-run"
 
 

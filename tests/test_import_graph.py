@@ -16,7 +16,7 @@ import grimp
 import pytest
 
 PACKAGES = ("liaison", "liaison_cli", "liaison_workspace", "liaison_ical", "liaison_docx", "liaison_xlsx",
-            "liaison_caldav", "liaison_html")
+            "liaison_caldav", "liaison_html", "liaison_web")
 
 
 def circle_in(*packages: str) -> tuple[str, ...] | None:

@@ -56,7 +56,7 @@ def registered() -> Iterator[object]:
 def test_every_hook_has_a_test() -> None:
     hooks = [name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
              if hasattr(fn, "liaison_spec")]
-    assert hooks == ["register_exporters", "register_publishers", "register_record_readers",
+    assert hooks == ["register_commands", "register_exporters", "register_publishers", "register_record_readers",
                      "working_day_calendar"]
     tests = {name for name in globals() if name.startswith("test_hook_")}
     assert {f"test_hook_{h}" for h in hooks} <= tests
@@ -71,6 +71,32 @@ def test_hook_register_exporters(registered: object, tmp_path: Path) -> None:
     written = (tmp_path / "2026" / "ids.txt").read_text()
     assert (tmp_path / "2026" / "plan-seed-2026.json").is_file()  # the year's state beside what it wrote
     assert "2026/visit/health/cpwdp/1" in written
+
+
+def test_hook_register_commands() -> None:
+    """A plugin adds a command to `liaison` (datasette's hook): it runs as the command's own do."""
+    import click
+
+    from liaison_cli.main import plugin_commands
+
+    class Greeter:
+        @staticmethod
+        @liaison.hookimpl
+        def register_commands(cli: click.Group) -> None:
+            @cli.command()
+            @click.option("--name", default="world")
+            def hello(name: str) -> None:
+                click.echo(f"hello {name}")
+
+    plugins.register(Greeter, name="greeter")
+    try:
+        assert "hello" not in cli.commands
+        plugin_commands()
+        result = CliRunner().invoke(cli, ["hello", "--name", "区政府"])
+        assert result.exit_code == 0 and result.output == "hello 区政府\n"
+    finally:
+        cli.commands.pop("hello", None)
+        plugins.plugin_manager().unregister(name="greeter")
 
 
 def test_hook_working_day_calendar() -> None:

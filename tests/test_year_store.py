@@ -1,10 +1,12 @@
 """The year-store protocol (:mod:`liaison.year.store`): one module of tests, run against every store.
 
 Each test takes ``make_store`` and runs once per implementation — the output folder
-(:class:`~liaison_workspace.FolderStore`) and memory (:class:`~liaison_workspace.MemoryStore`).
+(:class:`~liaison_workspace.FolderStore`), memory (:class:`~liaison_workspace.MemoryStore`) and, with
+the web plugin installed, the database (:class:`liaison_web.store.DatabaseStore`) on SQLite, and on
+PostgreSQL when ``LIAISON_TEST_POSTGRES`` names one (.ci/run starts one).
 ``make_store()`` called twice gives two handles on the same years (two processes on one folder, two
 callers of one memory store), so a second writer is a real second writer. The state machine at the
-end drives both stores with the same steps and requires the same answers of each.
+end drives every store with the same steps and requires the same answers of each.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+import web_db
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -41,11 +44,29 @@ MOVED = "2027/joint_meeting/construction"
 StoreFactory = Callable[[], YearStore]
 
 
-@pytest.fixture(params=["folder", "memory"])
+#: The database stores the session can test: SQLite with the web plugin, PostgreSQL when one is given.
+DATABASES = [pytest.param("sqlite", marks=pytest.mark.skipif(not web_db.available(),
+                                                             reason="liaison-web not installed")),
+             pytest.param("postgres", marks=pytest.mark.skipif(not (web_db.available() and web_db.postgres_url()),
+                                                               reason=f"{web_db.POSTGRES_ENV} not set"))]
+
+
+def database_stores(kind: str) -> StoreFactory:
+    """Handles on the database of ``kind`` (``sqlite``/``postgres``), its years emptied: each a
+    store object of its own, each thread's calls through its own connection."""
+    alias = web_db.fresh("default" if kind == "sqlite" else "postgres")  # Django set up before the store's import
+    from liaison_web.store import DatabaseStore
+
+    return lambda: DatabaseStore(using=alias, lock_wait=5)
+
+
+@pytest.fixture(params=["folder", "memory", *DATABASES])
 def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactory:
     """A factory of handles on one store's years (see the module docstring)."""
     if request.param == "folder":
         return lambda: FolderStore(tmp_path / "out", lock_wait=5)
+    if request.param in ("sqlite", "postgres"):
+        return database_stores(request.param)
     memory = MemoryStore(lock_wait=5)
     return lambda: memory
 
@@ -278,7 +299,7 @@ def test_outcomes_name_paths_inside_the_store(make_store: StoreFactory, exporter
         assert exported.folder == store.folder(YEAR) == ws.folder(YEAR)
         assert exported.shown(exported.written[0][1]) == str(store.folder(YEAR) / exported.written[0][1])
     else:
-        assert exported.folder is None and "<memory>" in exported.place
+        assert exported.folder is None and exported.place.startswith(("<memory>", "<database:"))
 
 
 def test_every_revision_is_kept_and_loads_again(make_store: StoreFactory, exporters: None) -> None:
@@ -426,15 +447,19 @@ PATHS = ("ical/全部.ics", "通知/01-通知.docx", "台账.xlsx")
 
 
 class SameAnswers(RuleBasedStateMachine):
-    """The folder store and the memory store given the same steps: every answer the same — each
-    save accepted or refused alike, the same state, files, archive and history. Revisions are each
-    store's own; what is compared is which of them each store accepts."""
+    """The folder store, the memory store and the database stores (where the session has them) given
+    the same steps: every answer the same — each save accepted or refused alike, the same state,
+    files, archive and history. Revisions are each store's own; what is compared is which of them
+    each store accepts (and the history's ``at``: the database keeps a clock, the others none)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.root = Path(tempfile.mkdtemp(prefix="liaison-store-"))
         self.stores: list[YearStore] = [FolderStore(self.root / "out", lock_wait=5), MemoryStore()]
-        self.revisions: list[list[str | None]] = [[None], [None]]  # every revision each store gave, in order
+        for kind in ("sqlite", "postgres"):
+            if web_db.available() and (kind == "sqlite" or web_db.postgres_url()):
+                self.stores.append(database_stores(kind)())
+        self.revisions: list[list[str | None]] = [[None] for _ in self.stores]  # each store's revisions, in order
         self.states: list[YearState | None] = [None]  # the state each of those revisions names
         self.state: YearState | None = None
         self.kinds: list[str | None] = []  # the kind of change of each revision saved, in order
@@ -465,7 +490,7 @@ class SameAnswers(RuleBasedStateMachine):
             else:
                 revisions.append(saved)
                 answers.append("saved")
-        assert answers[0] == answers[1]
+        assert len(set(answers)) == 1, answers
         if answers[0] == "saved":
             self.state = commit.state
             self.states.append(commit.state)
@@ -504,13 +529,14 @@ class SameAnswers(RuleBasedStateMachine):
     @invariant()
     def same_answers(self) -> None:
         loaded = [store.load(seed(), YEAR) for store in self.stores]
-        assert [s.state if s else None for s in loaded] == [self.state, self.state]
+        assert [s.state if s else None for s in loaded] == [self.state] * len(self.stores)
         assert [s.revision if s else None for s in loaded] == [r[-1] for r in self.revisions]
         archived = [store.archived(seed(), YEAR) for store in self.stores]
-        assert archived[0] == archived[1]
+        assert all(a == archived[0] for a in archived)
         for path in (*PATHS, *archived[0]):
-            assert self.stores[0].read(seed(), YEAR, path) == self.stores[1].read(seed(), YEAR, path)
-        assert dict(self.stores[0].digests(seed(), YEAR, PATHS)) == dict(self.stores[1].digests(seed(), YEAR, PATHS))
+            assert len({store.read(seed(), YEAR, path) for store in self.stores}) == 1
+        digests = [dict(store.digests(seed(), YEAR, PATHS)) for store in self.stores]
+        assert all(d == digests[0] for d in digests)
         made = [store.revisions(seed(), YEAR) for store in self.stores]
         for revisions, given in zip(made, self.revisions, strict=True):
             assert [r.kind for r in revisions] == self.kinds and [r.tag for r in revisions] == given[1:]
@@ -519,9 +545,10 @@ class SameAnswers(RuleBasedStateMachine):
                 earlier = store.load(seed(), YEAR, revision=revisions[index].tag)
                 assert earlier is not None and earlier.state == self.states[index + 1]
         history = [tuple(attrs.evolve(h, revision=[r.tag for r in revisions].index(h.revision)
-                                      if h.revision is not None else None) for h in store.history(seed(), YEAR))
+                                      if h.revision is not None else None, at=None)
+                         for h in store.history(seed(), YEAR))
                    for store, revisions in zip(self.stores, made, strict=True)]
-        assert history[0] == history[1]
+        assert all(h == history[0] for h in history)
 
 
 SameAnswers.TestCase.settings = settings(max_examples=15, stateful_step_count=8, deadline=None,

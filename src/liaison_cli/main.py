@@ -14,7 +14,23 @@ __all__ = ["cli", "main"]
 
 
 def main() -> None:
+    import sys
+
+    if not set(sys.argv[1:2]) & set(cli.commands):  # the help, or a plugin's command: ask the plugins
+        plugin_commands()  # (loading every plugin costs a core command's start nothing it needs)
     cli(prog_name="liaison")
+
+
+def plugin_commands() -> None:
+    """Add the commands plugins register (``register_commands``, liaison-web's ``serve``) to the group.
+    A plugin that fails to load adds none here: the commands that need plugins report it."""
+    import contextlib
+
+    from liaison.base.errors import LiaisonError
+    from liaison.host.plugins import plugin_manager
+
+    with contextlib.suppress(LiaisonError):
+        plugin_manager().hook.register_commands(cli=cli)
 
 
 if __name__ == "__main__":

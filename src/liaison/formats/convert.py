@@ -182,6 +182,13 @@ def _structure_local(value: object, _type: object) -> Any:
     return LocalSettings(tuple(value.items()))
 
 
+#: Fields written under a key of another name (by type name: field → key): formats we read but do not
+#: define keep their own key names, and a records file names its district ``district``. The one table
+#: of them, for the converter below and for whoever derives a schema from the types (liaison-web).
+RENAMED: dict[str, dict[str, str]] = {"Records": {"district_id": "district"}, "NoticeDay": {"is_off_day": "isOffDay"},
+                                      "HolidayNotice": {"schema": "$schema", "id": "$id"}}
+
+
 def _register_renames(conv: cattrs.Converter) -> None:
     """Formats we read but do not define (the holiday-cn notice) keep their own key names; a records
     file names its district `district`, which in the code is an id (`district_id`)."""
@@ -191,19 +198,20 @@ def _register_renames(conv: cattrs.Converter) -> None:
     from liaison.law.records import Records
 
     conv.register_structure_hook(Records, make_dict_structure_fn(
-        Records, conv, _cattrs_forbid_extra_keys=True, district_id=override(rename="district")))
+        Records, conv, _cattrs_forbid_extra_keys=True, district_id=override(rename=RENAMED["Records"]["district_id"])))
 
     conv.register_structure_hook(NoticeDay, make_dict_structure_fn(
-        NoticeDay, conv, _cattrs_forbid_extra_keys=True, is_off_day=override(rename="isOffDay")))
+        NoticeDay, conv, _cattrs_forbid_extra_keys=True,
+        is_off_day=override(rename=RENAMED["NoticeDay"]["is_off_day"])))
     conv.register_structure_hook(HolidayNotice, make_dict_structure_fn(
-        HolidayNotice, conv, _cattrs_forbid_extra_keys=True, schema=override(rename="$schema"),
-        id=override(rename="$id")))
+        HolidayNotice, conv, _cattrs_forbid_extra_keys=True, schema=override(rename=RENAMED["HolidayNotice"]["schema"]),
+        id=override(rename=RENAMED["HolidayNotice"]["id"])))
     # written back (in the year's state) in the same shape, so a stored notice reads as a notice file
     conv.register_unstructure_hook(NoticeDay, make_dict_unstructure_fn(
-        NoticeDay, conv, is_off_day=override(rename="isOffDay")))
+        NoticeDay, conv, is_off_day=override(rename=RENAMED["NoticeDay"]["is_off_day"])))
     conv.register_unstructure_hook(HolidayNotice, make_dict_unstructure_fn(
-        HolidayNotice, conv, schema=override(rename="$schema", omit_if_default=True),
-        id=override(rename="$id", omit_if_default=True)))
+        HolidayNotice, conv, schema=override(rename=RENAMED["HolidayNotice"]["schema"], omit_if_default=True),
+        id=override(rename=RENAMED["HolidayNotice"]["id"], omit_if_default=True)))
 
 
 def _describe(type_: Any) -> tuple[str, str]:

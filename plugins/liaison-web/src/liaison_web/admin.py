@@ -1,0 +1,49 @@
+"""The service's tables in Django's admin: districts and their versions, memberships, tokens (the
+hash only), and the audit log read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from liaison_web import models
+
+
+@admin.register(models.District)
+class DistrictAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("code", "name", "created")
+
+
+@admin.register(models.DistrictVersion)
+class DistrictVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("district", "valid_from", "sha256", "loaded")
+    readonly_fields = ("sha256", "loaded")
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("user", "district", "organisation", "role")
+    list_filter = ("role", "district")
+
+
+@admin.register(models.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "user", "prefix", "scopes", "created", "last_used", "revoked")
+    readonly_fields = ("prefix", "sha256", "created", "last_used")
+
+
+@admin.register(models.AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("at", "actor", "remote_address", "action", "object_type", "object_id")
+    list_filter = ("action", "object_type")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

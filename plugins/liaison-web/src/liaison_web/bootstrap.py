@@ -1,0 +1,138 @@
+"""Making a database ready to serve: the migrations, the seed district, the first administrator.
+
+:func:`prepare` is what ``liaison serve`` (and ``--init-only``) runs before it listens; each step is
+idempotent, so a second start changes nothing. Districts are read back from their stored versions
+(:func:`district`), so the service plans on the text it was given, not on the package's copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import os
+import secrets
+from importlib import resources
+
+import attrs
+
+from liaison.formats.district import SEED_RESOURCE, parse_district
+from liaison.law.district import District
+
+__all__ = ["ADMIN_ENV", "ADMIN_USER", "Ready", "district", "load_version", "prepare"]
+
+ADMIN_USER = "admin"
+ADMIN_ENV = "LIAISON_ADMIN_PASSWORD"
+
+
+@attrs.frozen
+class Ready:
+    """What :func:`prepare` did: the database (as shown to the user), the districts it holds, and the
+    administrator it created (``password`` is given once, here, when it was generated: None when it
+    came from ``LIAISON_ADMIN_PASSWORD`` or the administrator already existed), the migrations it
+    applied and the years it planned."""
+
+    database: str
+    districts: tuple[str, ...]
+    admin: str | None = None
+    password: str | None = None
+    migrated: tuple[str, ...] = ()
+    planned: tuple[tuple[str, int], ...] = ()
+
+
+def seed_text() -> str:
+    return resources.files("liaison").joinpath("data", SEED_RESOURCE).read_text(encoding="utf-8")
+
+
+def load_version(text: str, *, valid_from: dt.date, file: str, using: str = "default") -> District:
+    """Store ``text`` (a district data file) as the version of its district valid from ``valid_from``
+    (the district made if new); the same text again changes nothing. The district, parsed."""
+    from liaison_web import models
+
+    value = parse_district(text, file=file)  # refused here, before anything is stored
+    owner, _ = models.District.objects.using(using).get_or_create(code=value.info.id,
+                                                                   defaults={"name": value.info.name})
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    if not models.DistrictVersion.objects.using(using).filter(district=owner, sha256=digest).exists():
+        models.DistrictVersion.objects.using(using).create(district=owner, valid_from=valid_from, text=text,
+                                                           sha256=digest)
+    return value
+
+
+def district(code: str, *, on: dt.date | None = None, using: str = "default") -> District | None:
+    """The district ``code`` as its version in force on ``on`` (default: the latest) gives it, or None."""
+    found = district_version(code, on=on, using=using)
+    return None if found is None else found[0]
+
+
+def district_version(code: str, *, on: dt.date | None = None, using: str = "default") -> tuple[District, str] | None:
+    """:func:`district` and the sha256 of the version's text (what names the version in a cache)."""
+    from liaison_web import models
+
+    versions = models.DistrictVersion.objects.using(using).filter(district__code=code)
+    if on is not None:
+        versions = versions.filter(valid_from__lte=on)
+    found = versions.order_by("-valid_from").values_list("pk", "sha256", "valid_from").first()
+    if found is None:
+        return None
+    return _parsed(using, found[0], found[1], f"<database>/districts/{code}@{found[2].isoformat()}"), found[1]
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(using: str, pk: int, _digest: str, file: str) -> District:
+    """A version parsed once per process (its text read only then): versions are never changed in place."""
+    from liaison_web import models
+
+    text = models.DistrictVersion.objects.using(using).values_list("text", flat=True).get(pk=pk)
+    return parse_district(text, file=file)
+
+
+def prepare(database: str, *, today: dt.date, using: str = "default") -> Ready:
+    """Migrate the database, load the seed district if it holds none, plan each district's current
+    and next year where they have no state, create the administrator if there is no superuser
+    (password: ``LIAISON_ADMIN_PASSWORD``, else a random one returned once)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    from liaison_web import models
+
+    executor = MigrationExecutor(connections[using])
+    pending = tuple(f"{m.app_label}.{m.name}" for m, _ in
+                    executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    call_command("migrate", database=using, interactive=False, verbosity=0)
+    if not models.DistrictVersion.objects.using(using).exists():  # no district's data yet (a year may be)
+        load_version(seed_text(), valid_from=today, file=f"<liaison>/data/{SEED_RESOURCE}", using=using)
+    districts = tuple(models.District.objects.using(using).filter(versions__isnull=False).distinct()
+                      .values_list("code", flat=True))
+    planned = _plan_years(districts, (today.year, today.year + 1), using)
+    users = get_user_model()._default_manager.db_manager(using)
+    if users.filter(is_superuser=True).exists():
+        return Ready(database, districts, migrated=pending, planned=planned)
+    given = os.environ.get(ADMIN_ENV)
+    password = given or secrets.token_urlsafe(12)
+    admin = users.create_superuser(ADMIN_USER, email="", password=password)  # type: ignore[attr-defined]
+    for code in districts:
+        models.Membership.objects.using(using).create(
+            user=admin, district=models.District.objects.using(using).get(code=code), role="administrator")
+    return Ready(database, districts, ADMIN_USER, None if given else password, migrated=pending, planned=planned)
+
+
+def _plan_years(codes: tuple[str, ...], years: tuple[int, ...], using: str) -> tuple[tuple[str, int], ...]:
+    """Plan each district's ``years`` that have no state yet (as ``liaison plan --out`` would first);
+    the (district, year) planned."""
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
+    store = DatabaseStore(using=using)
+    done: list[tuple[str, int]] = []
+    for code in codes:
+        found = district(code, using=using)
+        if found is None:
+            continue
+        for year in years:
+            if store.load(found, year) is None:
+                Workspace(store=store).update(found, year)
+                done.append((code, year))
+    return tuple(done)

@@ -1,0 +1,214 @@
+"""The service's tables (Django models; migrations in :mod:`liaison_web.migrations`, from the first
+release on).
+
+- :class:`District` and :class:`DistrictVersion` — a district of the deployment and each dated
+  version of its data file, kept as the text that was loaded (TOML) with the day it applies from;
+- :class:`Year`, :class:`YearRevision`, :class:`YearFile` — the year store's rows
+  (:class:`liaison_web.store.DatabaseStore`): the year's current state and revision, every state it
+  has had, and the files the exports wrote (bytes and sha256), ``已作废/…`` included;
+- :class:`Membership` — a user's role in a district, bound to one of its organisations;
+- :class:`ApiToken` — tokens for integrations: only a hash is kept, scoped, revocable;
+- :class:`AuditEntry` — the append-only audit log (no update or delete through the model, and a
+  trigger in the database refusing both, added by the migration ``0002_audit_append_only``).
+
+Webhooks and their deliveries, records and evidence files are later tables (docs/service.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from liaison.base.errors import LiaisonError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser
+
+__all__ = ["ROLES", "ApiToken", "AuditEntry", "AuditLogError", "District", "DistrictVersion", "Membership", "Year",
+           "YearFile", "YearRevision"]
+
+
+class District(models.Model):
+    """A district of the deployment, by the id its data file gives (``[district] id``)."""
+
+    code: models.CharField[str, str] = models.CharField(max_length=64, unique=True)
+    name: models.CharField[str, str] = models.CharField(max_length=200, default="")
+    created: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})" if self.name else self.code
+
+
+class DistrictVersion(models.Model):
+    """One version of a district's data file: the text as loaded and the day it applies from."""
+
+    district: models.ForeignKey[District, District] = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="versions")
+    valid_from: models.DateField[dt.date, dt.date] = models.DateField()
+    text: models.TextField[str, str] = models.TextField()
+    sha256: models.CharField[str, str] = models.CharField(max_length=64)
+    loaded: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["district", "valid_from"]
+        constraints: ClassVar = [models.UniqueConstraint(fields=["district", "valid_from"], name="one_version_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.district.code} from {self.valid_from}"
+
+
+class Year(models.Model):
+    """A district's year in the store: its current state (the state file's JSON) and revision; the
+    row a writer locks (``SELECT … FOR UPDATE``). ``state`` empty: the year has no state yet."""
+
+    district: models.ForeignKey[District, District] = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="years")
+    year: models.IntegerField[int, int] = models.IntegerField()
+    state: models.TextField[str, str] = models.TextField(default="", blank=True)
+    revision: models.CharField[str, str] = models.CharField(max_length=80, default="", blank=True)
+    seq: models.IntegerField[int, int] = models.IntegerField(default=0)  # the number of the last revision saved
+
+    class Meta:
+        ordering: ClassVar = ["district", "year"]
+        constraints: ClassVar = [models.UniqueConstraint(fields=["district", "year"], name="one_row_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.district.code} {self.year}"
+
+
+KINDS = [("export", "export"), ("update", "update"), ("publication", "publication")]
+
+
+class YearRevision(models.Model):
+    """Every state the year has had: its tag, the kind of change, the export's number, when."""
+
+    year: models.ForeignKey[Year, Year] = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="revisions")
+    seq: models.IntegerField[int, int] = models.IntegerField()
+    tag: models.CharField[str, str] = models.CharField(max_length=80)
+    kind: models.CharField[str | None, str | None] = models.CharField(
+        max_length=16, choices=KINDS, null=True, blank=True)
+    export: models.IntegerField[int | None, int | None] = models.IntegerField(null=True, blank=True)
+    at: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField()
+    state: models.TextField[str, str] = models.TextField()
+
+    class Meta:
+        ordering: ClassVar = ["year", "seq"]
+        constraints: ClassVar = [models.UniqueConstraint(fields=["year", "seq"], name="one_revision_a_seq"),
+                                 models.UniqueConstraint(fields=["year", "tag"], name="one_revision_a_tag")]
+
+
+class YearFile(models.Model):
+    """A file of the year as an export wrote it (``ical/全部.ics``, ``已作废/3/通知/01-….docx``)."""
+
+    year: models.ForeignKey[Year, Year] = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="files")
+    path: models.CharField[str, str] = models.CharField(max_length=500)
+    data: models.BinaryField[bytes, bytes] = models.BinaryField()
+    sha256: models.CharField[str, str] = models.CharField(max_length=64)
+    size: models.BigIntegerField[int, int] = models.BigIntegerField()
+
+    class Meta:
+        ordering: ClassVar = ["year", "path"]
+        constraints: ClassVar = [models.UniqueConstraint(fields=["year", "path"], name="one_file_a_path")]
+
+
+#: The roles of a membership (docs/service.md): who may do what is decided per role and organisation.
+ROLES = [
+    ("administrator", "管理员 administrator"),
+    ("clerk", "部门联络员 department clerk"),
+    ("liaison_officer", "党派、工商联联络员 party or ICF liaison officer"),
+    ("auditor", "审计（只读）auditor"),
+    ("city_auditor", "市级审计（各区只读）city auditor"),
+]
+
+
+class Membership(models.Model):
+    """A user's role in a district, bound to one of its organisations (its id in the district's data;
+    empty for the district-wide roles: administrator, auditor; a city auditor's district is empty too)."""
+
+    user: models.ForeignKey[AbstractUser, AbstractUser] = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    district: models.ForeignKey[District | None, District | None] = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="memberships", null=True, blank=True)
+    organisation: models.CharField[str, str] = models.CharField(max_length=64, blank=True, default="")
+    role: models.CharField[str, str] = models.CharField(max_length=32, choices=ROLES)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["user", "district", "organisation", "role"],
+                                                         name="one_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} {self.district or '*'}/{self.organisation or '*'}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration. The token is shown once when made; only its sha256 is kept
+    (``prefix``: its first characters, to tell tokens apart in a list). ``scopes``: ``read``,
+    ``write``. Revoked tokens stay, with when."""
+
+    user: models.ForeignKey[AbstractUser, AbstractUser] = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name: models.CharField[str, str] = models.CharField(max_length=100)
+    prefix: models.CharField[str, str] = models.CharField(max_length=16)
+    sha256: models.CharField[str, str] = models.CharField(max_length=64, unique=True)
+    scopes: models.JSONField[Any, Any] = models.JSONField(default=list)
+    created: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
+    last_used: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(
+        null=True, blank=True)
+    revoked: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class AuditLogError(LiaisonError):
+    """A change or removal of an audit entry: the log is append-only."""
+
+    def __init__(self) -> None:
+        super().__init__("the audit log is append-only: an entry is never changed or removed",
+                         fix="record a new entry instead", message_zh="审计日志只能追加：已记录的条目不能修改或删除",
+                         fix_zh="请另记一条新条目")
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogError()
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogError()
+
+
+class AuditEntry(models.Model):
+    """One change: who (the user, or the token's name), when, from where, what was done to which
+    object, and the object before and after (JSON, in the library's shape)."""
+
+    at: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True, db_index=True)
+    user: models.ForeignKey[AbstractUser | None, AbstractUser | None] = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor: models.CharField[str, str] = models.CharField(max_length=200)
+    remote_address: models.CharField[str, str] = models.CharField(max_length=64, blank=True, default="")
+    district: models.ForeignKey[District | None, District | None] = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action: models.CharField[str, str] = models.CharField(max_length=64)
+    object_type: models.CharField[str, str] = models.CharField(max_length=64)
+    object_id: models.CharField[str, str] = models.CharField(max_length=200, blank=True, default="")
+    before: models.JSONField[Any | None, Any | None] = models.JSONField(null=True, blank=True)
+    after: models.JSONField[Any | None, Any | None] = models.JSONField(null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["at", "id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AuditLogError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogError()

@@ -1,0 +1,274 @@
+"""The commands liaison-web adds to ``liaison`` (the ``register_commands`` hook):
+
+``liaison serve``
+    Make the database ready (migrations, the seed district, an administrator) and serve the web
+    service and its API on ``--host``/``--port`` (127.0.0.1:8000) with waitress. ``DATABASE_URL``
+    (or ``--database``) picks the database; none: ``./liaison.sqlite3``. ``--init-only``: make it
+    ready and stop.
+``liaison web import-year --from out/2027`` / ``liaison web export-year --year 2027 --to DIR``
+    Hand a year from the output folder to the database and back (:mod:`liaison_web.transfer`).
+``liaison web token --user NAME --name NAME``
+    Make an API token for an integration; it is printed once.
+
+The plugin manager loads this module for every ``liaison`` command, so it imports click and the
+plugin API only; Django loads when one of these commands runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from liaison.base.errors import LiaisonError
+from liaison.host.hookspecs import hookimpl
+
+__all__ = ["register_commands"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                           help="The language of what the command says.")
+database_option = click.option("--database", "database", envvar="DATABASE_URL", default=None,
+                               help="postgresql://… or sqlite:///path (default: DATABASE_URL, else "
+                                    "sqlite:///liaison.sqlite3 in the current folder).")
+
+
+def _say(lang: str, en: str, zh: str) -> None:
+    click.echo(zh if lang == "zh" else en)
+
+
+def _errors(func: F) -> F:
+    """An error is one line in the command's language and exit 1, as the command's own are."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = kwargs.get("lang") or "zh"
+        try:
+            return func(*args, **kwargs)
+        except LiaisonError as exc:
+            click.echo(f"{'错误' if lang == 'zh' else 'error'}: {exc.render(lang)}", err=True)
+            sys.exit(1)
+    return wrapper  # type: ignore[return-value]
+
+
+def _ready(database: str | None, lang: str, hosts: tuple[str, ...] = ()) -> str:
+    """Configure Django, make the database ready, say what was done; the database's URL. ``hosts``:
+    host names the service answers to besides the local ones (the address it listens on)."""
+    from liaison_web.bootstrap import ADMIN_ENV, prepare
+    from liaison_web.settings import DEFAULT_DATABASE, configure
+
+    url = database or DEFAULT_DATABASE
+    configure(url, hosts=hosts)
+    ready = prepare(_shown(url), today=dt.date.today())
+    if ready.migrated:
+        _say(lang, f"{ready.database}: {len(ready.migrated)} migrations applied; "
+                   f"districts: {', '.join(ready.districts)}",
+             f"{ready.database}：已执行 {len(ready.migrated)} 个迁移；区：{'、'.join(ready.districts)}")
+    for code, year in ready.planned:
+        _say(lang, f"{code}: the {year} planned", f"{code}：已编排{year}年")
+    if ready.admin is not None and ready.password is not None:
+        _say(lang, f"An administrator was created: user {ready.admin}, password {ready.password}\n"
+                   "  (shown this once: keep it, or change it after logging in)",
+             f"已创建管理员：用户名 {ready.admin}，密码 {ready.password}\n  （只显示这一次：请记下，或登录后修改）")
+    elif ready.admin is not None:
+        _say(lang, f"An administrator was created: user {ready.admin}, the password given in {ADMIN_ENV}",
+             f"已创建管理员：用户名 {ready.admin}，密码为 {ADMIN_ENV} 中给出的密码")
+    return url
+
+
+def _shown(url: str) -> str:
+    """The database's URL without its password, for messages."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Requests served at once.")
+@click.option("--init-only", is_flag=True,
+              help="Make the database ready (migrations, seed, administrator); do not serve.")
+@database_option
+@lang_option
+@_errors
+def serve(host: str, port: int, threads: int, init_only: bool, database: str | None, lang: str) -> None:
+    """Serve the office's shared system: a web service and its API (docs/service.md)."""
+    _ready(database, lang, hosts=(host,) if host not in ("0.0.0.0", "::") else ())
+    if init_only:
+        return
+    from django.core.wsgi import get_wsgi_application
+    from waitress.server import create_server
+
+    server = create_server(get_wsgi_application(), host=host, port=port, threads=threads,
+                                    ident="liaison")
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}"  # type: ignore[union-attr]
+    _say(lang, f"Serving on {url}/ — log in at {url}/login/ (administration: {url}/admin/); the API: {url}/api/v1/ "
+               f"(docs: {url}/api/v1/docs). Ctrl-C stops it.",
+         f"服务地址 {url}/ —— 在 {url}/login/ 登录（管理：{url}/admin/）；接口：{url}/api/v1/"
+         f"（文档：{url}/api/v1/docs）。按 Ctrl-C 停止。")
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    # Stopped by its process id (a service manager, a test): SIGTERM ends it as Ctrl-C does, the socket
+    # closed; a shell that starts it in the background leaves SIGINT ignored, so SIGTERM is the one to send.
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+@click.group()
+def web() -> None:
+    """The web service's database: hand years to and from output folders, make API tokens."""
+
+
+@web.command("import-year")
+@click.option("--from", "source", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="The year's folder of an output folder (out/2027).")
+@click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
+              help="The district data file the year was planned on. Default: the embedded seed district.")
+@click.option("--replace", is_flag=True, help="Replace the database's year (its revisions and files) if it has one.")
+@database_option
+@lang_option
+@_errors
+def import_year(source: Path, data_file: str | None, replace: bool, database: str | None, lang: str) -> None:
+    """Import a year from an output folder into the database (every revision and file)."""
+    year = _year_of(source)
+    _ready(database, lang)
+    from liaison_web.audit import record
+    from liaison_web.store import DatabaseStore
+    from liaison_web.transfer import copy_year
+    from liaison_workspace import FolderStore
+
+    district = _district(data_file)
+    store = DatabaseStore()
+    held = store.load(district, year)
+    revision = copy_year(FolderStore(source.parent), store, district, year, replace=replace)
+    record("import-year", "year", f"{district.info.id}/{year}", district=district.info.id,
+           before={"revision": held.revision} if held else None,
+           after={"revision": revision, "from": str(source.resolve())})
+    _say(lang, f"{source}: the {year} of {district.info.id} imported (revision {revision})",
+         f"{source}：{district.info.id} 的{year}年已导入（版本 {revision}）")
+
+
+@web.command("export-year")
+@click.option("--year", required=True, type=int, help="The year.")
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="An output folder: the year is written to DIR/<year>/.")
+@click.option("--district", "code", default=None, help="The district's id (default: the only one).")
+@database_option
+@lang_option
+@_errors
+def export_year(year: int, target: Path, code: str | None, database: str | None, lang: str) -> None:
+    """Export a year from the database into an output folder (every revision and file)."""
+    _ready(database, lang)
+    from liaison_web.audit import record
+    from liaison_web.store import DatabaseStore
+    from liaison_web.transfer import copy_year
+    from liaison_workspace import FolderStore
+
+    district = _stored_district(code)
+    revision = copy_year(DatabaseStore(), FolderStore(target), district, year)
+    record("export-year", "year", f"{district.info.id}/{year}", district=district.info.id,
+           after={"revision": revision, "to": str((target / str(year)).resolve())})
+    _say(lang, f"{target / str(year)}: the {year} of {district.info.id} exported (revision {revision})",
+         f"{target / str(year)}：{district.info.id} 的{year}年已导出（版本 {revision}）")
+
+
+@web.command("token")
+@click.option("--user", "username", required=True, help="The user the token acts as.")
+@click.option("--name", required=True, help="What the token is for (the OA system's name).")
+@click.option("--scope", "scopes", multiple=True, type=click.Choice(["read", "write"]), default=("read",),
+              show_default=True, help="What it may do (repeat for both).")
+@database_option
+@lang_option
+@_errors
+def token(username: str, name: str, scopes: tuple[str, ...], database: str | None, lang: str) -> None:
+    """Make an API token; it is printed once (only its hash is kept)."""
+    _ready(database, lang)
+    from liaison_web.audit import record
+    from liaison_web.tokens import make_token
+
+    secret = make_token(username, name, scopes)
+    record("create", "api-token", secret[:12], after={"user": username, "name": name, "scopes": sorted(scopes)})
+    _say(lang, f"The token for {name} (shown this once; send it as 'Authorization: Bearer …'):",
+         f"{name} 的令牌（只显示这一次；以 “Authorization: Bearer …” 发送）：")
+    click.echo(secret)
+
+
+@web.command("revoke")
+@click.argument("prefix")
+@database_option
+@lang_option
+@_errors
+def revoke_token(prefix: str, database: str | None, lang: str) -> None:
+    """Revoke the API token that begins with PREFIX (its first 12 characters, as the administration lists them)."""
+    _ready(database, lang)
+    from liaison_web.audit import record
+    from liaison_web.tokens import revoke
+
+    if len(prefix) < 12 or not revoke(prefix[:12]):
+        raise LiaisonError(f"no token in use begins with {prefix!r}", fix="give the first 12 characters of a token "
+                           "that is not revoked (the administration lists them)",
+                           message_zh=f"没有以 {prefix!r} 开头且仍在使用的令牌",
+                           fix_zh="请给出一个未撤销令牌的前 12 个字符（管理页面中列出）")
+    record("revoke", "api-token", prefix[:12])
+    _say(lang, f"{prefix[:12]}…: revoked", f"{prefix[:12]}…：已撤销")
+
+
+def _year_of(folder: Path) -> int:
+    name = folder.resolve().name
+    if not (name.isdigit() and len(name) == 4):
+        raise LiaisonError(f"{folder} is not a year's folder (out/2027)", file=str(folder),
+                           fix="give the year's folder inside the output folder, e.g. --from out/2027",
+                           message_zh=f"{folder} 不是年度文件夹（如 out/2027）",
+                           fix_zh="请给出输出文件夹中的年度文件夹，例如 --from out/2027")
+    return int(name)
+
+
+def _district(data_file: str | None) -> Any:
+    from liaison_web.bootstrap import load_version, seed_text
+
+    if data_file is None:
+        text, file = seed_text(), "<liaison>/data/seed.toml"
+    else:
+        from liaison.formats.syntax import read_file
+
+        text, file = read_file(data_file).decode("utf-8"), data_file
+    return load_version(text, valid_from=dt.date.today(), file=file)
+
+
+def _stored_district(code: str | None) -> Any:
+    from liaison_web import models
+    from liaison_web.bootstrap import district
+
+    codes = list(models.District.objects.filter(versions__isnull=False).distinct().values_list("code", flat=True))
+    chosen = code if code is not None else (codes[0] if len(codes) == 1 else None)
+    found = district(chosen) if chosen is not None else None
+    if found is None:
+        raise LiaisonError(f"the database holds no district {code!r}" if code else
+                           f"the database holds {len(codes)} districts: name one with --district",
+                           fix=f"one of: {', '.join(codes)}", message_zh=f"数据库中没有区 {code!r}" if code else
+                           f"数据库中有 {len(codes)} 个区：请用 --district 指定", fix_zh=f"可选：{'、'.join(codes)}")
+    return found
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    cli.add_command(serve)
+    cli.add_command(web)

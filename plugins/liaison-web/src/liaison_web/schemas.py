@@ -1,0 +1,114 @@
+"""The API's schemas, generated from the library's attrs types: one definition of each shape.
+
+:func:`model_of` turns an attrs class (a document of :mod:`liaison.formats.documents`, the year's
+state of :mod:`liaison.year.state`) into a pydantic model describing the JSON the library's one
+converter writes for it (:func:`liaison.formats.documents.document`), so django-ninja can put it in
+the OpenAPI document. It follows the converter's rules: dates ISO 8601, times ``HH:MM`` (text), an
+enum by its value, a tuple as a list, the keys :data:`liaison.formats.convert.RENAMED` renames under
+their written name, a field with a default optional (the converter leaves some out). The views send
+the library's JSON as it is; the models are the contract, and the tests hold every answer to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import sys
+import types
+import typing
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Union
+
+import attrs
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from liaison.formats.convert import RENAMED
+
+__all__ = ["TIME", "ErrorModel", "model_of"]
+
+#: A time of day as the library writes it.
+TIME = Annotated[str, Field(pattern=r"^\d{2}:\d{2}$", examples=["09:30"])]
+
+#: Types the converter writes in a shape of their own (a hook of :mod:`liaison.formats.convert`).
+_CUSTOM: dict[str, Any] = {"LocalSettings": dict[str, str]}
+
+
+@functools.cache
+def model_of(cls: type, *, name: str | None = None, extra: tuple[tuple[type, str, Any], ...] = ()) -> type[BaseModel]:
+    """The pydantic model of the attrs class ``cls`` (nested attrs classes become models of their
+    own). ``extra``: fields a document adds to a type's JSON — ``(type, field, annotation)`` —
+    as the plan adds each engagement's ``local_settings`` to the state's engagements."""
+    return _Builder(extra).model(cls, name)
+
+
+class _Builder:
+    def __init__(self, extra: tuple[tuple[type, str, Any], ...]) -> None:
+        self.extra = extra
+        self.suffix = "".join(sorted({f"_{t.__name__}_{f}" for t, f, _ in extra}))
+        self.made: dict[type, type[BaseModel]] = {}
+
+    def model(self, cls: type, name: str | None = None) -> type[BaseModel]:
+        if cls in self.made:
+            return self.made[cls]
+        hints = typing.get_type_hints(cls, globalns=vars(sys.modules[cls.__module__]), include_extras=True)
+        renamed = RENAMED.get(cls.__name__, {})
+        fields: dict[str, Any] = {}
+        for field in attrs.fields(cls):
+            annotation = self.type_of(hints[field.name])
+            own = field.name + "_" if hasattr(BaseModel, field.name) else field.name  # `schema`, `json` …
+            key = renamed.get(field.name, field.name if own != field.name else None)
+            default = ... if field.default is attrs.NOTHING else None
+            fields[own] = (annotation, Field(default, alias=key) if key else Field(default))
+        for owner, extra_name, annotation in self.extra:
+            if owner is cls:
+                fields[extra_name] = (annotation, Field(None))
+        own = cls.__name__ + (self.suffix if any(owner is cls for owner, _, _ in self.extra) else "")
+        made: type[BaseModel] = create_model(name or own, __config__=ConfigDict(extra="forbid", populate_by_name=True),
+                            __doc__=(cls.__doc__ or "").strip() or None, **fields)
+        self.made[cls] = made
+        return made
+
+    def type_of(self, hint: Any) -> Any:
+        origin = typing.get_origin(hint)
+        args = typing.get_args(hint)
+        if hint is dt.time:
+            return TIME
+        if hint in (str, int, bool, float, dt.date, dt.datetime, type(None)):
+            return hint
+        if isinstance(hint, type) and hint.__name__ in _CUSTOM:
+            return _CUSTOM[hint.__name__]
+        if isinstance(hint, type) and issubclass(hint, enum.Enum):
+            return Literal[tuple(member.value for member in hint)]
+        if isinstance(hint, type) and attrs.has(hint):
+            return self.model(hint)
+        if origin is Literal:
+            return hint
+        if origin is Annotated:
+            return self.type_of(args[0])
+        if origin is tuple:
+            if len(args) == 2 and args[1] is Ellipsis:
+                return list[self.type_of(args[0])]  # type: ignore[misc]
+            return tuple[tuple(self.type_of(a) for a in args)]  # type: ignore[misc]
+        if origin in (Union, types.UnionType):
+            return Union[tuple(self.type_of(a) for a in args)]  # noqa: UP007
+        if origin in (dict, Mapping) or origin is typing.get_origin(Mapping[str, str]):
+            return dict[self.type_of(args[0]), self.type_of(args[1])]  # type: ignore[misc]
+        if origin is list:
+            return list[self.type_of(args[0])]  # type: ignore[misc]
+        if isinstance(hint, typing.TypeAliasType) if hasattr(typing, "TypeAliasType") else False:
+            return self.type_of(hint.__value__)
+        raise TypeError(f"no schema for {hint!r}: teach liaison_web.schemas its JSON shape")
+
+
+class ErrorModel(BaseModel):
+    """The library's one error shape (:func:`liaison.base.errors.error_document`)."""
+
+    model_config = ConfigDict(extra="allow")
+    kind: str
+    message: str
+    message_zh: str | None = None
+    fix: str | None = None
+    fix_zh: str | None = None
+    file: str | None = None
+    problems: list[dict[str, Any]] = []

@@ -1,0 +1,163 @@
+"""The service's Django settings, made in code: no settings file to write for the embedded default.
+
+:func:`configure` is called once per process before anything of Django is imported that reads its
+settings (the models, django-ninja). The database comes from ``DATABASE_URL`` (or the argument):
+
+- none — ``sqlite:///./liaison.sqlite3``, the embedded default;
+- ``sqlite:///path/to/file.sqlite3`` (``sqlite:////abs/path`` for an absolute path);
+- ``postgresql://user:password@host:port/name`` (``postgres://`` too; ``?sslmode=…`` and other
+  query parameters go to libpq as they are).
+
+SQLite runs in WAL mode with every transaction ``BEGIN IMMEDIATE`` (Django's ``transaction_mode``):
+a writer takes the write lock when it starts, so two writers queue instead of one failing half-way
+with "database is locked"; ``timeout`` is how long one waits. The secret key is generated on first
+start and kept beside the database (``liaison.secret``, mode 0600), or given as
+``LIAISON_SECRET_KEY``. ``LIAISON_SECURE=1`` (the service is behind an HTTPS reverse proxy) marks
+the session and CSRF cookies ``Secure`` and trusts the proxy's ``X-Forwarded-Proto``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from liaison.base.errors import LiaisonError
+
+__all__ = ["DEFAULT_DATABASE", "ConfigError", "configure", "database_settings", "django_settings", "secret_key"]
+
+DEFAULT_DATABASE = "sqlite:///liaison.sqlite3"
+SECRET_FILE = "liaison.secret"
+
+
+class ConfigError(LiaisonError):
+    """A setting of the service that cannot be used (a database URL of an unknown kind, …)."""
+
+
+def database_settings(url: str, *, timeout: float = 30.0) -> dict[str, Any]:
+    """One entry of Django's ``DATABASES`` for ``url`` (see the module docstring)."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        name = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
+        if not name:
+            raise ConfigError(f"{url!r} names no database file", file="DATABASE_URL",
+                              fix="write sqlite:///liaison.sqlite3 (relative) or sqlite:////srv/liaison.sqlite3",
+                              message_zh=f"{url!r} 没有给出数据库文件",
+                              fix_zh="请写 sqlite:///liaison.sqlite3（相对路径）或 sqlite:////srv/liaison.sqlite3")
+        # connections kept per thread (not one opened, set up and closed per request)
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(Path(name).resolve()), "CONN_MAX_AGE": 600,
+                "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": timeout,
+                            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                            "PRAGMA foreign_keys=ON"}}
+    if parts.scheme in ("postgresql", "postgres"):
+        options: dict[str, Any] = dict(parse_qsl(parts.query))
+        # a writer waits this long for a year another holds, then stops with a clear message
+        options.setdefault("options", f"-c lock_timeout={int(timeout * 1000)}")
+        return {"ENGINE": "django.db.backends.postgresql", "NAME": unquote(parts.path.lstrip("/")) or "liaison",
+                "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),
+                "HOST": parts.hostname or "", "PORT": str(parts.port or ""), "OPTIONS": options,
+                "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
+    raise ConfigError(f"{url!r} is not a database this service runs on", file="DATABASE_URL",
+                      fix="give postgresql://user:password@host:5432/name or sqlite:///path/to/file.sqlite3",
+                      message_zh=f"{url!r} 不是本服务支持的数据库",
+                      fix_zh="请给出 postgresql://用户:密码@主机:5432/库名 或 sqlite:///路径/文件.sqlite3")
+
+
+def secret_key(folder: Path) -> str:
+    """``LIAISON_SECRET_KEY``, or the key kept in ``folder`` (made on first use, readable by its owner only)."""
+    given = os.environ.get("LIAISON_SECRET_KEY")
+    if given:
+        return given
+    path = folder / SECRET_FILE
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(50)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def _secure() -> bool:
+    return os.environ.get("LIAISON_SECURE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: tuple[str, ...] = (),
+                    timeout: float = 30.0, secure: bool = False, allowed: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Django's settings for the database ``url`` (and ``more`` by alias): what :func:`configure` gives
+    Django, a value (tests read it). ``secure``: behind an HTTPS proxy (see the module docstring)."""
+    default = database_settings(url, timeout=timeout)
+    databases = {"default": default, **{alias: database_settings(u, timeout=timeout)
+                                        for alias, u in (more or {}).items()}}
+    beside = Path(default["NAME"]).parent if default["ENGINE"].endswith("sqlite3") else Path.cwd()
+    return {
+        "DEBUG": False,
+        "SECRET_KEY": secret_key(beside),
+        "ALLOWED_HOSTS": list(allowed) or ["127.0.0.1", "localhost", "[::1]", "testserver", *hosts],
+        "DATABASES": databases,
+        "INSTALLED_APPS": [
+            "django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes",
+            "django.contrib.sessions", "django.contrib.messages", "django.contrib.staticfiles",
+            "ninja", "liaison_web",
+        ],
+        "MIDDLEWARE": [
+            "django.middleware.security.SecurityMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+            "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        ],
+        "ROOT_URLCONF": "liaison_web.urls",
+        "TEMPLATES": [{
+            "BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "APP_DIRS": True,
+            "OPTIONS": {"context_processors": [
+                "django.template.context_processors.request", "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages"]},
+        }],
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "USE_TZ": True,
+        "TIME_ZONE": "Asia/Shanghai",
+        "LANGUAGE_CODE": "zh-hans",
+        "LANGUAGES": [("zh-hans", "简体中文"), ("en", "English")],
+        "STATIC_URL": "/static/",
+        "LOGIN_URL": "/login/",
+        "LOGIN_REDIRECT_URL": "/api/v1/docs",
+        "LOGOUT_REDIRECT_URL": "/login/",
+        "SESSION_COOKIE_SECURE": secure,
+        "CSRF_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if secure else None,
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "X_FRAME_OPTIONS": "DENY",
+        "LOGGING_CONFIG": None,
+    }
+
+
+def configure(database_url: str | None = None, *, more: Mapping[str, str] | None = None,
+              hosts: tuple[str, ...] = (), timeout: float = 30.0) -> None:
+    """Configure Django for this process (once; later calls do nothing) and set it up: the database
+    from the argument, ``DATABASE_URL`` or the default; ``LIAISON_SECURE``, ``LIAISON_ALLOWED_HOSTS``
+    from the environment. ``more``: further databases by alias (the tests' PostgreSQL)."""
+    from django.conf import settings
+
+    if settings.configured:
+        return
+    url = database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE
+    allowed = tuple(h.strip() for h in os.environ.get("LIAISON_ALLOWED_HOSTS", "").split(",") if h.strip())
+    settings.configure(**django_settings(url, more=more, hosts=hosts, timeout=timeout, secure=_secure(),
+                                         allowed=allowed))
+    import django
+
+    django.setup()

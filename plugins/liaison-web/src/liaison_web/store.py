@@ -1,0 +1,349 @@
+"""The year store in the database: :class:`DatabaseStore`, the :class:`~liaison.year.store.YearStore`
+protocol on the service's tables (:class:`~liaison_web.models.Year`, ``YearRevision``, ``YearFile``).
+
+A district's year is one :class:`~liaison_web.models.Year` row: the state file's JSON text (the same
+text the folder store writes, :func:`~liaison.formats.state.state_to_json`), the revision's tag and a
+counter. A save is one transaction holding the row — ``SELECT … FOR UPDATE`` on PostgreSQL,
+``BEGIN IMMEDIATE`` on SQLite (the whole file: SQLite has one writer), see
+:mod:`liaison_web.settings` — which compares the revision it was made from with the one the row
+holds and writes the state, the new revision and the files: all or nothing, and a second writer that
+read the same revision gets :class:`~liaison.year.store.RevisionConflict`. The year's lock
+(:meth:`DatabaseStore.lock`: one writer at a time for a whole export or publication) is not that
+transaction — an advisory lock on PostgreSQL, a file lock beside SQLite's file — so what is saved
+under it stays saved when a later step fails, as in the other stores.
+
+The tag is ``<n>-<first 16 hex digits of the state's sha256>``: opaque, different for every save
+(the counter), so a client's ETag never names two states. Revisions carry the database's clock
+(``at``). Every failure of the database (unreachable, full, refused) is one
+:class:`~liaison.base.errors.StorageError`, never a driver's traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.db import DatabaseError, OperationalError, connections, transaction
+from django.utils import timezone
+
+from liaison.base.errors import ExportError, StorageError
+from liaison.formats.state import parse_state, state_to_json
+from liaison.law.district import District
+from liaison.year.state import ARCHIVE, YearState
+from liaison.year.store import (
+    Change,
+    Commit,
+    ExportEntry,
+    NoRevision,
+    Note,
+    Revision,
+    RevisionConflict,
+    Stored,
+    export_history,
+)
+from liaison_web import models
+
+__all__ = ["DatabaseStore", "digest"]
+
+#: The years' locks this thread holds (by database, district and year), whichever store object took
+#: them: a second handle on the same year in the same thread re-enters rather than waiting for itself.
+_HELD = threading.local()
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class DatabaseStore:
+    """The years in the database ``using`` (a Django alias; see the module docstring). ``lock_wait``
+    seconds to wait for another writer of the year."""
+
+    def __init__(self, *, using: str = "default", lock_wait: float = 30.0) -> None:
+        self.using = using
+        self.lock_wait = lock_wait
+
+    def __repr__(self) -> str:
+        return f"DatabaseStore({self.using!r})"
+
+    def place(self, district: District, year: int) -> str:
+        return f"<database:{self.using}>/{district.info.id}/{year}"
+
+    def take_notes(self) -> tuple[Note, ...]:
+        return ()  # a transaction leaves nothing half-done to report
+
+    # -- the lock -------------------------------------------------------------------------------------
+    @contextmanager
+    def lock(self, district: District, year: int) -> Iterator[None]:
+        """One writer of the year at a time, across threads and processes, re-entrant for its thread.
+
+        Not a transaction: what is saved under the lock stays saved when a later step fails (a
+        publication recorded before the server went away), as the folder store's saves do. On
+        PostgreSQL a session advisory lock on the year (released with the lock, or with the
+        connection if the process dies); on SQLite an exclusive ``flock`` on a file of the year's
+        beside the database (``<database>.locks/<district>-<year>``), released when it closes."""
+        key = (self.using, district.info.id, year)
+        held: dict[tuple[str, str, int], int] = _HELD.__dict__.setdefault("held", {})
+        if held.get(key):
+            held[key] += 1
+            try:
+                yield
+            finally:
+                held[key] -= 1
+            return
+        with self._errors(district, year):
+            connection = connections[self.using]
+            release = (self._advisory(connection, district, year) if connection.vendor == "postgresql"
+                       else self._flock(connection, district, year))
+        held[key] = 1
+        try:
+            yield
+        finally:
+            del held[key]
+            release()
+
+    def _waited(self, district: District, year: int) -> ExportError:
+        place = self.place(district, year)
+        return ExportError(f"another writer holds {place}", file=place,
+                           fix="wait until it has finished, then try again",
+                           message_zh=f"另一个写入者正在写入 {place}", fix_zh="请等它完成后再试")
+
+    def _advisory(self, connection: Any, district: District, year: int) -> Callable[[], None]:
+        key = int.from_bytes(hashlib.sha256(f"{district.info.id}/{year}".encode()).digest()[:8], "big", signed=True)
+        deadline = time.monotonic() + self.lock_wait
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+                if cursor.fetchone()[0]:
+                    break
+                if time.monotonic() >= deadline:
+                    raise self._waited(district, year)
+                time.sleep(0.05)
+
+        def release() -> None:
+            with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+        return release
+
+    def _flock(self, connection: Any, district: District, year: int) -> Callable[[], None]:
+        import fcntl
+
+        folder = Path(f"{connection.settings_dict['NAME']}.locks")
+        folder.mkdir(exist_ok=True)
+        fd = os.open(folder / f"{district.info.id}-{year}", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + self.lock_wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise self._waited(district, year) from None
+                    time.sleep(0.05)
+        except BaseException:
+            os.close(fd)
+            raise
+        return functools.partial(os.close, fd)  # closing the descriptor releases the lock
+
+    @contextmanager
+    def _transaction(self, district: District, year: int) -> Iterator[models.Year]:
+        """One transaction holding the year's row (made if missing) for a save: ``BEGIN IMMEDIATE``
+        on SQLite, waiting up to ``lock_wait`` for another writer of the file; ``FOR UPDATE`` on
+        PostgreSQL (under the lock, against a writer that does not take it)."""
+        connection = connections[self.using]
+        try:
+            if connection.vendor == "sqlite":
+                connection.ensure_connection()
+                with connection.cursor() as cursor:
+                    cursor.execute(f"PRAGMA busy_timeout = {int(self.lock_wait * 1000)}")
+            with transaction.atomic(using=self.using):
+                yield self._row(district, year)
+        except OperationalError as exc:
+            if _lock_timeout(exc):
+                raise self._waited(district, year) from None
+            raise
+
+    def _row(self, district: District, year: int) -> models.Year:
+        owner, _ = models.District.objects.using(self.using).get_or_create(
+            code=district.info.id, defaults={"name": district.info.name})
+        models.Year.objects.using(self.using).get_or_create(district=owner, year=year)
+        return models.Year.objects.using(self.using).select_for_update().get(district=owner, year=year)
+
+    @contextmanager
+    def _errors(self, district: District, year: int) -> Iterator[None]:
+        """A failure of the database is the one error shape (a conflict or a lock timeout passes as it is)."""
+        try:
+            yield
+        except OperationalError as exc:
+            if _lock_timeout(exc):
+                raise
+            raise self._storage(district, year, exc) from None
+        except DatabaseError as exc:
+            raise self._storage(district, year, exc) from None
+        except OSError as exc:  # the lock file beside an SQLite database (a read-only folder, a full disk)
+            raise self._storage(district, year, exc) from None
+
+    def _storage(self, district: District, year: int, exc: Exception) -> StorageError:
+        place = self.place(district, year)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return StorageError(f"the database refused the request: {reason}; nothing was changed", file=place,
+                            fix="check that the database is running and reachable, has space, and that its "
+                                "schema is current (liaison serve --init-only migrates it)",
+                            message_zh=f"数据库拒绝了该请求：{reason}；未作任何修改",
+                            fix_zh="请检查数据库是否在运行、可以连接、仍有空间，以及其表结构是否最新"
+                                   "（liaison serve --init-only 会迁移它）")
+
+    # -- reading --------------------------------------------------------------------------------------
+    def _year(self, district: District, year: int) -> models.Year | None:
+        return (models.Year.objects.using(self.using)
+                .filter(district__code=district.info.id, year=year).first())
+
+    def load(self, district: District, year: int, *, revision: str | None = None) -> Stored | None:
+        with self._errors(district, year):
+            row = self._year(district, year)
+            if revision is None or (row is not None and revision == row.revision):
+                if row is None or not row.state:
+                    return None
+                return Stored(self._parse(district, year, row.state), row.revision)
+            made = None if row is None else self._revisions(row).filter(tag=revision).first()
+            if made is None:
+                raise NoRevision(self.place(district, year), revision)
+            return Stored(self._parse(district, year, made.state), made.tag)
+
+    def _revisions(self, row: models.Year) -> Any:
+        return models.YearRevision.objects.using(self.using).filter(year=row)
+
+    def current(self, district: District, year: int) -> str | None:
+        """The year's current revision (None: no state), without reading the state: what a reader
+        compares with an ETag or a cache before it loads anything."""
+        with self._errors(district, year):
+            found = (models.Year.objects.using(self.using).filter(district__code=district.info.id, year=year)
+                     .exclude(state="").values_list("revision", flat=True).first())
+        return found
+
+    def _parse(self, district: District, year: int, text: str) -> Any:
+        return parse_state(text, district, year=year, file=self.place(district, year))
+
+    def revisions(self, district: District, year: int) -> tuple[Revision, ...]:
+        with self._errors(district, year):
+            row = self._year(district, year)
+            if row is None:
+                return ()
+            return tuple(Revision(r.tag, _kind(r.kind), r.export, r.at)
+                         for r in self._revisions(row).order_by("seq").only("tag", "kind", "export", "at"))
+
+    def digests(self, district: District, year: int, paths: Iterable[str]) -> dict[str, str]:
+        wanted = list(paths)
+        with self._errors(district, year):
+            found = dict(self._files(district, year).filter(path__in=wanted).values_list("path", "sha256"))
+        return {path: found[path] for path in wanted if path in found}
+
+    def read(self, district: District, year: int, path: str) -> bytes | None:
+        with self._errors(district, year):
+            data = self._files(district, year).filter(path=path).values_list("data", flat=True).first()
+        return None if data is None else bytes(data)
+
+    def archived(self, district: District, year: int) -> tuple[str, ...]:
+        with self._errors(district, year):
+            return tuple(sorted(self._files(district, year).filter(path__startswith=f"{ARCHIVE}/")
+                                .values_list("path", flat=True)))
+
+    def paths(self, district: District, year: int) -> tuple[str, ...]:
+        """Every file the year holds (``已作废/…`` too), sorted: what an export to a folder copies."""
+        with self._errors(district, year):
+            return tuple(sorted(self._files(district, year).values_list("path", flat=True)))
+
+    def _files(self, district: District, year: int) -> Any:
+        return models.YearFile.objects.using(self.using).filter(year__district__code=district.info.id,
+                                                                 year__year=year)
+
+    def history(self, district: District, year: int) -> tuple[ExportEntry, ...]:
+        stored = self.load(district, year)
+        return export_history(stored.state if stored else None, self.archived(district, year),
+                              self.revisions(district, year))
+
+    # -- writing --------------------------------------------------------------------------------------
+    def save(self, district: District, year: int, commit: Commit, *, expected: str | None) -> str:
+        data = state_to_json(commit.state)
+        with self.lock(district, year), self._errors(district, year), self._transaction(district, year) as row:
+            current = row.revision or None
+            if current != expected:
+                raise RevisionConflict.of(self.place(district, year), current=current, expected=expected)
+            if current is not None and row.state == data and not commit.writes and not commit.archive:
+                return current  # the same state and no file: no new revision (as the folder's)
+            files = models.YearFile.objects.using(self.using)
+            for path, to in commit.archive:
+                moved = files.filter(year=row, path=path).first()
+                if moved is not None:
+                    files.filter(year=row, path=to).delete()
+                    moved.path = to
+                    moved.save(using=self.using, update_fields=["path"])
+            for path, content in commit.writes:
+                files.update_or_create(year=row, path=path, defaults={
+                    "data": content, "sha256": digest(content), "size": len(content)})
+            made = commit.revision(f"{row.seq + 1}-{digest(data.encode())[:16]}")
+            row.seq += 1
+            row.state, row.revision = data, made.tag
+            row.save(using=self.using, update_fields=["seq", "state", "revision"])
+            models.YearRevision.objects.using(self.using).create(
+                year=row, seq=row.seq, tag=made.tag, kind=made.kind, export=made.export, at=timezone.now(),
+                state=data)
+            return made.tag
+
+    def receive(self, district: District, year: int, revisions: Iterable[tuple[Revision, YearState]],
+                files: Iterable[tuple[str, bytes]], *, replace: bool = False) -> str:
+        """Take a year handed over from another store (:mod:`liaison_web.transfer`): every state it
+        had, oldest first, with its kind (the last is the current one), and its files as they are,
+        ``已作废/…`` included — what no :class:`Commit` may write. Only into a year holding no state
+        (else an error, nothing changed), unless ``replace``: then what the database held of the year
+        (its revisions and files) is dropped in the same transaction. The current revision."""
+        states = list(revisions)
+        with self.lock(district, year), self._errors(district, year), self._transaction(district, year) as row:
+            if row.state and not replace:
+                raise ExportError(f"the database already holds the {year} of {district.info.id}; nothing was "
+                                  "imported", file=self.place(district, year),
+                                  fix="import with --replace to drop the database's year (its revisions and "
+                                      "files) for the folder's",
+                                  message_zh=f"数据库中已有 {district.info.id} 的{year}年；未导入任何内容",
+                                  fix_zh="如要以文件夹中的年度取代数据库中的（其各版本和文件），请加 --replace")
+            if replace:
+                self._revisions(row).delete()
+                models.YearFile.objects.using(self.using).filter(year=row).delete()
+                row.seq = 0
+            at = timezone.now()
+            for made, state in states:
+                data = state_to_json(state)
+                row.seq += 1
+                row.state, row.revision = data, f"{row.seq}-{digest(data.encode())[:16]}"
+                models.YearRevision.objects.using(self.using).create(
+                    year=row, seq=row.seq, tag=row.revision, kind=made.kind, export=made.export, at=made.at or at,
+                    state=data)
+            models.YearFile.objects.using(self.using).bulk_create(
+                models.YearFile(year=row, path=path, data=content, sha256=digest(content), size=len(content))
+                for path, content in files)
+            row.save(using=self.using, update_fields=["seq", "state", "revision"])
+            return row.revision
+
+
+def _kind(value: str | None) -> Change | None:
+    if value == "export":
+        return "export"
+    if value == "update":
+        return "update"
+    if value == "publication":
+        return "publication"
+    return None
+
+
+def _lock_timeout(exc: OperationalError) -> bool:
+    """The database gave up waiting for another writer (SQLite's busy timeout, PostgreSQL's lock_timeout)."""
+    text = str(exc).lower()
+    return "database is locked" in text or "lock timeout" in text or "could not obtain lock" in text

@@ -1,0 +1,80 @@
+"""Handing a year between the output folder and the database, so the command line and the service
+can pass a year to each other (``liaison web import-year --from out/2027``, ``export-year --to DIR``).
+
+What is handed over is what the year-store protocol shows: every revision of the state, oldest first,
+with its kind (:meth:`~liaison.year.store.YearStore.revisions`, each loaded again), the files the
+state's manifest lists and the bytes under ``已作废/``. Into the database it goes whole, in one
+transaction (:meth:`DatabaseStore.receive`); into a folder the archived bytes are written first and
+the revisions saved one by one through the folder store (the last with the current files), so the
+folder holds its ``.history`` as the command would have written it. A revision the source cannot
+name the kind of (a state edited by hand) arrives as an update in a folder. Nothing is merged: a
+folder must hold no state for the year; a database's year is replaced only when asked
+(``--replace``: ``liaison serve`` plans the current and the next year on its first start).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from liaison.base.errors import ExportError
+from liaison.law.district import District
+from liaison.year.state import YearState
+from liaison.year.store import Commit, Revision, YearStore
+from liaison_web.store import DatabaseStore
+from liaison_workspace import FolderStore, write_atomic
+
+__all__ = ["copy_year"]
+
+
+def _gather(source: YearStore, district: District, year: int
+            ) -> tuple[list[tuple[Revision, YearState]], list[tuple[str, bytes]], list[tuple[str, bytes]]]:
+    place = source.place(district, year)
+    made = source.revisions(district, year)
+    if not made:
+        raise ExportError(f"{place} holds no {year} to hand over", file=place,
+                          fix="give the year's folder of an output folder (out/2027) that holds a state",
+                          message_zh=f"{place} 中没有可交接的{year}年数据",
+                          fix_zh="请给出含有年度状态的输出文件夹中的年度文件夹（如 out/2027）")
+    revisions: list[tuple[Revision, YearState]] = []
+    for revision in made:
+        stored = source.load(district, year, revision=revision.tag)
+        if stored is not None:
+            revisions.append((revision, stored.state))
+    current = revisions[-1][1]
+    files, archived = [], []
+    for path in sorted({f.path for f in current.manifest.files}):
+        data = source.read(district, year, path)
+        if data is not None:  # a file the office deleted by hand stays deleted
+            files.append((path, data))
+    for path in source.archived(district, year):
+        data = source.read(district, year, path)
+        if data is not None:
+            archived.append((path, data))
+    return revisions, files, archived
+
+
+def copy_year(source: YearStore, target: DatabaseStore | FolderStore, district: District, year: int, *,
+              replace: bool = False) -> str:
+    """Copy the district's year from ``source`` into ``target`` (see the module docstring); the
+    target's current revision. ``replace``: a database's year is replaced (a folder's never is)."""
+    revisions, files, archived = _gather(source, district, year)
+    if isinstance(target, DatabaseStore):
+        return target.receive(district, year, revisions, [*files, *archived], replace=replace)
+    with target.lock(district, year):
+        if target.load(district, year) is not None:
+            place = target.place(district, year)
+            raise ExportError(f"the folder already holds the {year}; nothing was exported", file=place,
+                              fix="export into an output folder that holds no state for the year",
+                              message_zh=f"{place} 中已有{year}年的数据；未导出任何内容",
+                              fix_zh="请导出到尚无该年度数据的输出文件夹")
+        folder = target.folder(year)
+        for path, data in archived:  # before the state: a crash here leaves a folder with no state, refused
+            (folder / Path(path)).parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(folder / Path(path), data, step="archive")
+        current: str | None = None
+        for index, (made, state) in enumerate(revisions):
+            last = index == len(revisions) - 1
+            commit = Commit(state, tuple(files) if last else (), kind=made.kind or "update")
+            current = target.save(district, year, commit, expected=current)
+        assert current is not None
+        return current

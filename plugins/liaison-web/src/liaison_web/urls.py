@@ -1,0 +1,48 @@
+"""The service's addresses: the API (``/api/v1/``), Django's admin (``/admin/``: the login, users,
+memberships, tokens) and the static files of both, served by the service itself so the docs page and
+the admin need nothing from outside (waitress serves them; behind a reverse proxy they may be
+served by it from ``collectstatic``'s folder instead)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth
+from django.contrib.staticfiles.views import serve
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.urls import path, re_path
+from django.views import defaults
+
+from liaison_web import admin as _admin  # noqa: F401 - registers the service's tables with the admin
+from liaison_web.api import api
+
+
+def _static(request: HttpRequest, path: str) -> HttpResponseBase:
+    return serve(request, path, insecure=True)  # the finders' files, also with DEBUG off
+
+
+def _home(request: HttpRequest) -> HttpResponse:
+    return HttpResponseRedirect("/api/v1/docs")
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Under /api/ an unknown address is the API's error document too; elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        from liaison_web.api import not_found
+
+        return not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+#: The login for every user (the admin's own login admits staff only): Django's view, the admin's look.
+_login = auth.LoginView.as_view(template_name="admin/login.html", redirect_authenticated_user=True,
+                                extra_context={"site_header": "liaison", "site_title": "liaison"})
+
+urlpatterns = [
+    path("", _home),
+    path("login/", _login, name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    re_path(r"^static/(?P<path>.*)$", _static),
+]

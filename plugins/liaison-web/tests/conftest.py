@@ -1,0 +1,53 @@
+"""Fixtures of the web plugin's tests: Django set up once for the session on its own SQLite file
+(and PostgreSQL with ``LIAISON_TEST_POSTGRES``: web_db), the seed district stored and its 2027
+planned in the database store, and users of each kind. Only this plugin loads (``LIAISON_PLUGINS=web``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import web_db
+from web_db import YEAR
+
+
+@pytest.fixture
+def loaded_plugins() -> str:
+    return "web"
+
+
+@pytest.fixture
+def database() -> Iterator[str]:
+    """The session's SQLite database, its years emptied, the seed district stored and its 2027 planned."""
+    alias = web_db.fresh("default")
+    from liaison_web.bootstrap import load_version, seed_text
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
+    district = load_version(seed_text(), valid_from=dt.date(2026, 1, 1), file="<liaison>/data/seed.toml")
+    Workspace(store=DatabaseStore()).update(district, YEAR)
+    yield alias
+
+
+@pytest.fixture
+def users(database: str) -> dict[str, Any]:
+    """An administrator of the seed district, a clerk of another district, and an inactive user
+    (each made afresh: the names carry a counter)."""
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+
+    web_db.counter += 1
+    n = web_db.counter
+    made = get_user_model()._default_manager
+    seed = models.District.objects.get(code="seed")
+    other, _ = models.District.objects.get_or_create(code="donghu", defaults={"name": "东湖区"})
+    admin = made.create_user(f"admin{n}", password="admin-password")
+    models.Membership.objects.create(user=admin, district=seed, role="administrator")
+    stranger = made.create_user(f"stranger{n}", password="stranger-password")
+    models.Membership.objects.create(user=stranger, district=other, organisation="health", role="clerk")
+    gone = made.create_user(f"gone{n}", password="gone-password", is_active=False)
+    models.Membership.objects.create(user=gone, district=seed, role="administrator")
+    return {"admin": admin, "stranger": stranger, "gone": gone}

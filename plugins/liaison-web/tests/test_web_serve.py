@@ -1,0 +1,196 @@
+"""`liaison serve` for real: a process on a free port of 127.0.0.1 with no configuration, in an
+empty folder; the password it prints once logs in over HTTP and reads the plan; stopped by its
+process id. A second start keeps the database and prints no password."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+import web_db
+
+LIAISON = str(Path(sys.executable).with_name("liaison"))
+
+
+def start(folder: Path, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], list[str]]:
+    """``liaison serve --port 0`` in ``folder`` (the system picks a free port): the process and
+    what it printed up to its address."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY",
+                                                                      "LIAISON_ADMIN_PASSWORD")}
+    environment.update({"LIAISON_PLUGINS": "web", **(env or {})})
+    process = subprocess.Popen([LIAISON, "serve", "--host", "127.0.0.1", "--port", "0", "--lang", "en", *args],
+                               cwd=folder, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    lines: list[str] = []
+    assert process.stdout is not None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+        if line.startswith("Serving on "):
+            return process, lines
+    process.kill()
+    raise AssertionError("liaison serve did not start:\n" + "\n".join(lines))
+
+
+def stop(process: subprocess.Popen[str], how: signal.Signals = signal.SIGTERM) -> None:
+    """Stop the server by its process id: SIGTERM (a service manager's) or SIGINT (Ctrl-C); either
+    closes its socket and exits 0."""
+    os.kill(process.pid, how)
+    try:
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def address(lines: list[str]) -> str:
+    found = re.search(r"Serving on (http://127\.0\.0\.1:\d+)/", lines[-1])
+    assert found, lines
+    return found.group(1)
+
+
+def get(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, Message, bytes]:
+    """The status, the headers (looked up in any case: the server writes ``Etag``) and the body."""
+    try:
+        with opener.open(url, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def wait_healthy(base: str) -> dict[str, Any]:
+    opener = urllib.request.build_opener()
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            status, _, body = get(opener, f"{base}/api/v1/health")
+            if status == 200:
+                return dict(json.loads(body))
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "no health"
+        time.sleep(0.2)
+
+
+def log_in_and_read_the_plan(base: str, password: str, year: int) -> None:
+    """Over HTTP as a browser does: refused without a login; the login form (its CSRF token), the
+    session cookie (HttpOnly); then the plan of ``year`` with its ETag."""
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    plan_url = f"{base}/api/v1/districts/seed/years/{year}/plan"
+    status, headers, body = get(browser, plan_url)
+    assert status == 401 and json.loads(body)["kind"] == "NotAuthenticated"
+    status, _, page = get(browser, f"{base}/login/")
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert status == 200 and token
+    form = urllib.parse.urlencode({"username": "admin", "password": password,
+                                   "csrfmiddlewaretoken": token.group(1).decode(), "next": "/api/v1/docs"})
+    request = urllib.request.Request(f"{base}/login/", data=form.encode(), headers={"Referer": f"{base}/login/"})
+    with browser.open(request, timeout=30) as response:  # redirected to the docs page
+        assert response.status == 200 and response.url.endswith("/api/v1/docs")
+    assert any(c.name == "sessionid" and c.has_nonstandard_attr("HttpOnly") for c in jar)
+    status, headers, body = get(browser, plan_url)
+    assert status == 200 and str(headers["ETag"]).startswith('"'), body
+    plan = json.loads(body)
+    assert plan["district"] == "seed" and plan["year"] == year and plan["engagements"]
+
+
+def test_serve_on_the_embedded_default_logs_in_and_reads_the_plan(tmp_path: Path) -> None:
+    process, lines = start(tmp_path)
+    try:
+        shown = "\n".join(lines)
+        password = re.search(r"user admin, password (\S+)", shown)
+        assert password, shown
+        planned = [int(y) for y in re.findall(r"seed: the (\d{4}) planned", shown)]
+        assert len(planned) == 2 and planned[1] == planned[0] + 1
+        assert (tmp_path / "liaison.sqlite3").is_file() and (tmp_path / "liaison.secret").is_file()
+        base = address(lines)
+        assert "/login/" in lines[-1] and "/api/v1/docs" in lines[-1]
+        assert wait_healthy(base) == {"status": "ok", "database": "sqlite", "api": "v1"}
+
+        log_in_and_read_the_plan(base, password.group(1), planned[1])
+    finally:
+        stop(process)
+
+    again, lines = start(tmp_path, env={"LIAISON_ADMIN_PASSWORD": "not-used"})
+    try:
+        assert not any("password" in line for line in lines[:-1]), lines  # the database was ready: nothing made
+        assert wait_healthy(address(lines))["status"] == "ok"
+    finally:
+        stop(again, signal.SIGINT)
+
+
+def test_init_only_with_a_given_password_and_a_database_url(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "LIAISON_SECRET_KEY"}
+    environment.update({"LIAISON_PLUGINS": "web", "LIAISON_ADMIN_PASSWORD": "given-password",
+                        "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'office.sqlite3'}"})
+    (tmp_path / "data").mkdir()
+    done = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "zh"], cwd=tmp_path, env=environment,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "LIAISON_ADMIN_PASSWORD" in done.stdout and "已创建管理员" in done.stdout
+    assert "given-password" not in done.stdout
+    assert (tmp_path / "data" / "office.sqlite3").is_file() and (tmp_path / "data" / "liaison.secret").is_file()
+    assert not (tmp_path / "liaison.sqlite3").exists()
+    wrong = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "en", "--database", "mysql://x/y"],
+                           cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300)
+    assert wrong.returncode == 1 and wrong.stderr.startswith("error: DATABASE_URL: ")
+    assert "Traceback" not in wrong.stderr
+
+
+@pytest.mark.skipif(not web_db.postgres_url(), reason=f"{web_db.POSTGRES_ENV} not set")
+def test_serve_on_postgresql(tmp_path: Path) -> None:
+    """DATABASE_URL names the PostgreSQL server: the same start, the same login and plan; the secret
+    key is kept in the folder it starts in."""
+    url = web_db.postgres_url()
+    assert url is not None
+    process, lines = start(tmp_path, env={"DATABASE_URL": url, "LIAISON_ADMIN_PASSWORD": "pg-admin-password"})
+    try:
+        base = address(lines)
+        assert wait_healthy(base) == {"status": "ok", "database": "postgresql", "api": "v1"}
+        assert (tmp_path / "liaison.secret").is_file() and not (tmp_path / "liaison.sqlite3").exists()
+        log_in_and_read_the_plan(base, "pg-admin-password", dt.date.today().year + 1)  # planned at each start
+    finally:
+        stop(process)
+
+
+def test_a_database_holding_a_year_but_no_district_data_gets_the_seed(tmp_path: Path) -> None:
+    """A year saved through the store names its district without its data: the first start still
+    stores the seed district's data, so the district can be read (found on PostgreSQL, where the tests
+    share one database)."""
+    url = f"sqlite:///{tmp_path / 'liaison.sqlite3'}"
+    environment = {**os.environ, "LIAISON_PLUGINS": ""}
+    year = dt.date.today().year + 1
+    saved = subprocess.run([sys.executable, "-c", f"""
+from liaison_web.settings import configure
+configure({url!r})
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from liaison.formats.district import seed_district
+from liaison_web.store import DatabaseStore
+from liaison_workspace import Workspace
+Workspace(store=DatabaseStore()).update(seed_district(), {year})
+"""], env=environment, capture_output=True, text=True, timeout=300)
+    assert saved.returncode == 0, saved.stderr
+    done = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "en", "--database", url], cwd=tmp_path,
+                          env={**environment, "LIAISON_PLUGINS": "web"}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"seed: the {year - 1} planned" in done.stdout and f"the {year} planned" not in done.stdout  # kept
+    assert "user admin, password" in done.stdout

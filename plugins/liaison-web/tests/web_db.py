@@ -1,0 +1,63 @@
+"""The test session's databases for the service (imported by the plugin's tests and by the core's
+tests/test_year_store.py, found through pytest's ``pythonpath``).
+
+Django is configured once per process: ``default`` is an SQLite file in a temporary folder of the
+session's own; with ``LIAISON_TEST_POSTGRES`` set (``postgresql://…``, a database the tests may
+fill and empty — .ci/run starts a throwaway server and sets it), a second alias ``postgres``. Each is
+migrated once. :func:`fresh` empties the year store's tables of one alias before a test.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import tempfile
+from pathlib import Path
+
+POSTGRES_ENV = "LIAISON_TEST_POSTGRES"
+#: The year the tests plan and read.
+YEAR = 2027
+
+
+def available() -> bool:
+    """The web plugin (and Django) is installed: the core's tests add the database store then."""
+    return importlib.util.find_spec("liaison_web") is not None and importlib.util.find_spec("django") is not None
+
+
+def postgres_url() -> str | None:
+    return os.environ.get(POSTGRES_ENV) or None
+
+
+@functools.cache
+def setup() -> tuple[str, ...]:
+    """Configure Django for the session and migrate every database; the aliases."""
+    from liaison_web.settings import configure
+
+    folder = Path(tempfile.mkdtemp(prefix="liaison-web-test-"))
+    os.environ.setdefault("LIAISON_SECRET_KEY", "a test key, never a deployment's " + "x" * 20)
+    more = {"postgres": url} if (url := postgres_url()) else {}
+    configure(f"sqlite:///{folder / 'test.sqlite3'}", more=more, timeout=10)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    # the tests make many users: a fast hash (a deployment keeps Django's default, PBKDF2)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    aliases = ("default", *more)
+    for alias in aliases:
+        call_command("migrate", database=alias, verbosity=0, interactive=False)
+    return aliases
+
+
+def fresh(alias: str) -> str:
+    """``alias`` set up, with no year in its store (the districts and the audit log stay)."""
+    setup()
+    from liaison_web import models
+
+    models.Year.objects.using(alias).all().delete()
+    return alias
+
+
+#: A counter for names the tests make afresh (users), so no two tests of a session collide.
+counter = 0
