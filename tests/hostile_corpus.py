@@ -58,7 +58,8 @@ INTERNALS = re.compile(
     r"site-packages|UserWarning|DeprecationWarning|\b(?:Key|Type|Value|Attribute|Index|Memory|Unicode\w*|OS|"
     r"Overflow|Recursion|Lookup|Runtime|Name|Assertion)Error\b|BadZipFile|UnsupportedOperation|sys\.set_int")
 
-#: ``error: FILE: PATH: what (fix: …)`` (``错误: FILE: PATH: 什么（处理办法：…）``) — PATH is ``$…``, ``Sheet!A1``, ``Sheet!1:10``, ``'Sheet'!A1`` or a
+#: ``error: FILE: PATH: what (fix: …)`` (``错误: FILE: PATH: 什么（处理办法：…）``) — PATH is ``$…``,
+#: ``Sheet!A1``, ``Sheet!1:10``, ``'Sheet'!A1`` or a
 #: document property.
 PATH_AT_START = re.compile(r"^(?P<path>\$[^\s:]*|'(?:[^']|'')+'![A-Z0-9:]+|[^\s:!']+![A-Z0-9:]+|文档属性 \S+): ")
 FIX_AT_END = re.compile(r"(?P<label> \(fix: |（处理办法：)(?P<fix>.+)[)）]$")

@@ -342,12 +342,30 @@ def print_changes(district: District, before: Plan | None, after: Plan, path: An
     found = changes_between(before, after)
     new = (f"planned {after.year} anew ({len(after.engagements)} engagements); " if en else
            f"新建{after.year}年计划（{len(after.engagements)} 项），") if created else ""
-    t = table((f"{after.year}: {new}{len(found)} change(s), written to {path}" if en else
-               f"{after.year}年：{new}{len(found)} 项变化，已写入 {path}"), ["id", "change" if en else "变化"])
-    for ident, zh, english in found:
-        t.add_row(ident, english if en else zh)
-    console.print(t)
+    title = (f"{after.year}: {new}{len(found)} change(s), written to {path}" if en else
+             f"{after.year}年：{new}{len(found)} 项变化，已写入 {path}")
+    if found:
+        t = table(title, ["id", "change"] if en else ["编号", "变化"])
+        for ident, zh, english in found:
+            t.add_row(ident, english if en else zh)
+        console.print(t)
+    else:  # the title says so; an empty table would look like a plan with nothing in it
+        console.print(title)
+    print_ids(after, lang=lang)
     print_plan_notes(after, lang=lang)
+
+
+def print_ids(plan: Plan, *, lang: str = "zh") -> None:
+    """Every engagement of the year's state with its id, date, title and status: where a clerk finds
+    the id that --confirm, --move, --cancel and --held take (docs/guide.md)."""
+    en = lang == "en"
+    statuses = STATUS_EN if en else STATUS_ZH
+    t = table(f"{plan.year}: the plan ({len(plan.engagements)} engagements)" if en
+              else f"{plan.year}年计划（{len(plan.engagements)} 项）",
+              ["id", "date", "title", "status"] if en else ["编号", "日期", "事项", "状态"])
+    for e in plan.engagements:
+        t.add_row(e.id, f"{e.date:%Y-%m-%d} {_when(e)}", e.title(lang), statuses[e.status])
+    console.print(t)
 
 
 # ---------------------------------------------------------------------------------------------- findings

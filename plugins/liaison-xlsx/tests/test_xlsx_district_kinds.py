@@ -131,7 +131,8 @@ def test_a_kind_no_rule_names_is_refused_naming_the_districts_kinds(seed: Distri
     # donghu's rules name policy documents only: its 资料 is no kind of its own
     other = refused(donghu_ledger, donghu, lambda book: Sheet(book["文件抄送"]).append(
         {"文号": "东水〔2027〕1号", "发文单位": "东湖区水务局", "日期": "2027-3-1", "文件类型": "资料"}))
-    assert other.render("zh") == "台账.xlsx: 文件抄送!F3: 没有“资料”这种文件类型（处理办法：请填写“政策性文件”或“其他”）"
+    assert other.render("zh") == ("台账.xlsx: 文件抄送!F3: 没有“资料”这种文件类型"
+                                  "（处理办法：请填写“政策性文件”或“其他”）")
     assert "write 政策性文件 (policy) or 其他 (other)" in str(other)
 
 
