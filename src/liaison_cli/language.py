@@ -163,21 +163,33 @@ class Bilingual:
         self._help_en = value
 
 
+class Speaking:
+    """A command's ``--help`` option in the run's language: click makes it once, with its words
+    translated then, and keeps it (a later run in the other language would show the first's words)."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        found: click.Option | None = super().get_help_option(ctx)  # type: ignore[misc]
+        if found is not None:
+            found.help = gettext.gettext("Show this message and exit.")  # in click_speaks: the run's language
+        return found
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        with click_speaks(current()):  # parsing: --help, --version and click's refusals
+            context: click.Context = super().make_context(info_name, args, parent, **extra)  # type: ignore[misc]
+            return context
+
+
 class Option(Bilingual, click.Option):
     def __init__(self, *args: Any, help_zh: str | None = None, **kwargs: Any) -> None:
         self.help_zh = _clean_zh(help_zh)
         super().__init__(*args, **kwargs)
 
 
-class Command(Bilingual, click.Command):
+class Command(Speaking, Bilingual, click.Command):
     def __init__(self, *args: Any, help_zh: str | None = None, **kwargs: Any) -> None:
         self.help_zh = _clean_zh(help_zh)
         super().__init__(*args, **kwargs)
-
-    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
-                     **extra: Any) -> click.Context:
-        with click_speaks(current()):  # parsing: --help, --version and click's refusals
-            return super().make_context(info_name, args, parent, **extra)
 
     def get_short_help_str(self, limit: int = 45) -> str:
         """In Chinese, the first sentence, cut to the columns it fills (a Chinese character fills two)."""
@@ -186,7 +198,7 @@ class Command(Bilingual, click.Command):
         return short_sentence(self.help_zh, limit)
 
 
-class Group(Bilingual, click.Group):
+class Group(Speaking, Bilingual, click.Group):
     """The ``liaison`` group: it chooses the run's language before click reads the command line, and
     shows click's refusals and an interrupt in it."""
 
@@ -195,11 +207,6 @@ class Group(Bilingual, click.Group):
     def __init__(self, *args: Any, help_zh: str | None = None, **kwargs: Any) -> None:
         self.help_zh = _clean_zh(help_zh)
         super().__init__(*args, **kwargs)
-
-    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
-                     **extra: Any) -> click.Context:
-        with click_speaks(current()):
-            return super().make_context(info_name, args, parent, **extra)
 
     def resolve_command(self, ctx: click.Context,
                         args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:

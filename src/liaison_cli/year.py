@@ -505,7 +505,7 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
 
     Reads the year's state in DIR/<year>/ (nothing agreed is lost), plans what is new, builds every
     file in memory and swaps the new folder in: all or nothing. Files an earlier export wrote and this
-    one does not are moved to DIR/<year>/已作废/.
+    one does not are moved to the year's archive folder (docs/letters.md).
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
