@@ -78,6 +78,15 @@ def test_every_help_is_chinese_in_chinese(command: str) -> None:
     assert [line for line in lines[1:] if ascii_only(line)] == []
     assert english_runs(result.output.partition("\n")[2]) == []
     assert "Show this message" not in result.output and "显示本帮助后退出。" in result.output
+    # a Chinese character fills two columns: wrapped to the terminal (80), not to a count of characters
+    assert [line for line in lines if _CJK.search(line) and language.display_width(line) > 80] == []
+
+
+def test_chinese_wraps_between_characters_and_keeps_words_and_notes_whole() -> None:
+    lines = language.wrap_wide("输出的语言：帮助、表格（LC_ALL、LC_MESSAGES 或 LANG）。 [默认：text]", 20)
+    assert all(language.display_width(line) <= 20 for line in lines), lines
+    assert "LC_MESSAGES" in "".join(lines).replace(" ", "") and any("LC_MESSAGES" in line for line in lines)
+    assert lines[-1].endswith("[默认：text]") and not any(line.startswith(("，", "。", "）")) for line in lines)
 
 
 @pytest.mark.parametrize("command", ["", *COMMANDS], ids=lambda c: c or "liaison")

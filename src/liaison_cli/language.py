@@ -33,7 +33,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
@@ -163,6 +163,74 @@ class Bilingual:
         self._help_en = value
 
 
+#: A unit of Chinese text a line may break before: click's bracketed note (``[默认：text]``), one wide
+#: character, an ASCII word, or a space.
+_UNITS = re.compile(r"\s+|\[[^\]\s]*\]|[^\s\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+|.")
+#: What may not start a line (避头): closing brackets and punctuation stay with what they close.
+_NO_LINE_START = frozenset("，。、；：？！）】」』》”’…")
+
+
+def display_width(text: str) -> int:
+    return sum(2 if _wide(char) else 1 for char in text)
+
+
+def wrap_wide(text: str, width: int) -> list[str]:
+    """``text``'s lines at most ``width`` columns wide, a Chinese character counted as two and a line
+    broken between any two of them (click's wrapping counts characters and breaks only at spaces: a
+    Chinese help overflowed the terminal, and a long run was cut inside an ASCII word)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n\n"):
+        line, space = "", ""
+        for unit in _UNITS.findall(paragraph):
+            if unit.isspace():
+                space = " " if line else ""
+                continue
+            if line and display_width(line + space + unit) > width and unit[0] not in _NO_LINE_START:
+                lines.append(line)
+                line = unit
+            else:
+                line += space + unit
+            space = ""
+        lines += [line, ""]
+    return lines[:-1]
+
+
+class Formatter(click.HelpFormatter):
+    """Click's help layout, with Chinese text wrapped by :func:`wrap_wide`; English as click wraps it."""
+
+    def write_text(self, text: str) -> None:
+        if not any(_wide(char) for char in text):
+            return super().write_text(text)
+        indent = " " * self.current_indent
+        self.write("\n".join(indent + line if line else "" for line in wrap_wide(text, self.width - len(indent))))
+        self.write("\n")
+        return None
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        if not any(_wide(char) for _, second in rows for char in second):
+            return super().write_dl(rows, col_max, col_spacing)
+        first_col = min(max(display_width(first) for first, _ in rows), col_max) + col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if display_width(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - display_width(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = wrap_wide(second, max(self.width - first_col - self.current_indent, 10))
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(" " * (first_col + self.current_indent) + line + "\n")
+        return None
+
+
+class Context(click.Context):
+    formatter_class = Formatter
+
+
 class Speaking:
     """A command's ``--help`` option in the run's language: click makes it once, with its words
     translated then, and keeps it (a later run in the other language would show the first's words)."""
@@ -187,6 +255,7 @@ class Option(Bilingual, click.Option):
 
 
 class Command(Speaking, Bilingual, click.Command):
+    context_class = Context
     def __init__(self, *args: Any, help_zh: str | None = None, **kwargs: Any) -> None:
         self.help_zh = _clean_zh(help_zh)
         super().__init__(*args, **kwargs)
@@ -203,6 +272,7 @@ class Group(Speaking, Bilingual, click.Group):
     shows click's refusals and an interrupt in it."""
 
     command_class = Command
+    context_class = Context
 
     def __init__(self, *args: Any, help_zh: str | None = None, **kwargs: Any) -> None:
         self.help_zh = _clean_zh(help_zh)
