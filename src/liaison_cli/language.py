@@ -180,18 +180,29 @@ def wrap_wide(text: str, width: int) -> list[str]:
     Chinese help overflowed the terminal, and a long run was cut inside an ASCII word)."""
     lines: list[str] = []
     for paragraph in text.split("\n\n"):
-        line, space = "", ""
+        line: list[str] = []  # its units, a space kept as " "
+        space = False
         for unit in _UNITS.findall(paragraph):
             if unit.isspace():
-                space = " " if line else ""
+                space = bool(line)
                 continue
-            if line and display_width(line + space + unit) > width and unit[0] not in _NO_LINE_START:
-                lines.append(line)
-                line = unit
-            else:
-                line += space + unit
-            space = ""
-        lines += [line, ""]
+            added = [*line, *([" "] if space else []), unit]
+            space = False
+            if not line or display_width("".join(added)) <= width:
+                line = added
+            elif unit[0] not in _NO_LINE_START:
+                lines.append("".join(line))
+                line = [unit]
+            else:  # the units before it go down with it, from the last one a line may start with
+                start = len(line) - 1
+                while start > 0 and (line[start] == " " or line[start][0] in _NO_LINE_START):
+                    start -= 1
+                if start > 0:
+                    lines.append("".join(line[:start]).rstrip())
+                    line = added[start:]
+                else:
+                    line = added
+        lines += ["".join(line), ""]
     return lines[:-1]
 
 
