@@ -189,7 +189,24 @@ def test_lang_on_the_command_line_wins(args: list[str], lang: str | None) -> Non
     assert language.chosen(args, {"LANG": "zh_CN.UTF-8" if lang == "en" else "en_US.UTF-8"}) == (lang or "en")
 
 
-def test_lang_before_the_command_reaches_a_command_without_its_own() -> None:
+def test_the_answers_of_the_queries_are_english_in_english() -> None:
+    """pairings, route, invitees and plugins print their tables in the output's language too."""
+    for args, zh, en in (
+        (["pairings", "--as-of", "2027-01-01", "--org", "九三学社"], "对口联系安排（截至 2027-01-01，共 4 对）",
+         "Pairings in force on 2027-01-01 (4)"),
+        (["route", "--issuer", "区卫生局", "--date", "2027-03-01"], "区卫生局 2027-03-01 政策性文件抄送（2 家）",
+         "Health Bureau 2027-03-01 policy documents: copied to (2)"),
+        (["invitees", "--event", "professional_meeting", "--host", "区教育局", "--date", "2027-05-12"],
+         "区教育局 专业性会议 2027-05-12 邀请名单（2 家，可）", "Education Bureau professional meeting 2027-05-12: invited"),
+        (["plugins"], "已加载插件（1）", "Loaded plugins (1)"),
+    ):
+        chinese, english = invoke(*args).stdout, invoke(*args, "--lang", "en").stdout
+        assert zh in chinese and en in english, (chinese, english)
+        table = english.split("\n§")[0]  # the provision's text below is the regulation's translation
+        assert not _CJK.findall(table), table
+
+
+def test_lang_before_the_command_counts_too() -> None:
     result = invoke("--lang", "en", "pairings", "--org", "卫生", env={"LANG": "zh_CN.UTF-8"})
     assert result.stderr.startswith("error: no organisation is called"), result.stderr
     result = invoke("--lang", "en", "plan", "--year", "2027", "--visits", "1000", env={"LANG": "zh_CN.UTF-8"})

@@ -52,8 +52,9 @@ def provisions(provision_id: str | None, as_of: dt.date | None, data_file: str |
 @option("--org", default=None, help="Only this organisation's pairings (id or name).",
         help_zh="只列该单位的对口关系（编号或名称）。")
 @query_options
+@lang_option
 @handle_errors
-def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt: str) -> None:
+def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt: str, lang: str) -> None:
     """The pairings in force on a date (common liaison units and listed pairings)."""
     from liaison_cli import views
 
@@ -66,7 +67,7 @@ def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt:
     if fmt == "json":
         emit_json(documents.pairings_document(district, day, found))
     else:
-        views.print_pairings(district, day, found)
+        views.print_pairings(district, day, found, lang=lang)
 
 
 # --------------------------------------------------------------------------------------------- route
@@ -78,8 +79,9 @@ def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt:
         help="Document kind, as the routing rules name it (the seed: policy).",
         help_zh="文件类型，按抄送规则的写法（示例区：policy，政策性文件）。")
 @query_options
+@lang_option
 @handle_errors
-def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | None, fmt: str) -> None:
+def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | None, fmt: str, lang: str) -> None:
     """Who a document must be copied to, under which provision."""
     # route and invitees are alike in shape (load, ask the district, print or emit JSON): each is a
     # few lines of click glue around its own District question.
@@ -90,7 +92,7 @@ def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | 
     if fmt == "json":
         emit_json(documents.cc_document(cc))
     else:
-        views.print_cc(district, cc)
+        views.print_cc(district, cc, lang=lang)
 
 
 # ------------------------------------------------------------------------------------------ invitees
@@ -106,8 +108,10 @@ EVENT_KIND_NAMES = [k.value for k in EngagementKind if k in EVENT_KINDS]
 @option("--host", default=None, help="The host, for a department's professional meeting.",
         help_zh="主办单位，部门召开的专业性会议须写。")
 @query_options
+@lang_option
 @handle_errors
-def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: str | None, fmt: str) -> None:
+def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: str | None, fmt: str,
+             lang: str) -> None:
     """Who an event invites, in which role, under which provision."""
     from liaison_cli import views
 
@@ -116,14 +120,15 @@ def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: s
     if fmt == "json":
         emit_json(documents.invitees_document(found))
     else:
-        views.print_invitees(district, found)
+        views.print_invitees(district, found, lang=lang)
 
 
 # ------------------------------------------------------------------------------------------- plugins
 @cli.command(help_zh="已加载的插件、它们实现的钩子，以及它们提供的导出、发布插件和读取器及其选项。")
 @format_option
+@lang_option
 @handle_errors
-def plugins(fmt: str) -> None:
+def plugins(fmt: str, lang: str) -> None:
     """The plugins loaded, their hooks, and the exporters, publishers and readers they provide, with
     their options."""
     from liaison.host.plugins import plugins_document
@@ -133,4 +138,4 @@ def plugins(fmt: str) -> None:
     if fmt == "json":
         emit_json(found)
     else:
-        views.print_plugins(found.plugins)
+        views.print_plugins(found.plugins, lang=lang)
