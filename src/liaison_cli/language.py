@@ -296,11 +296,10 @@ class Group(Speaking, Bilingual, click.Group):
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
-        argv = list(sys.argv[1:] if args is None else args)
-        token = _current.set(chosen(argv, os.environ))
+        token = _current.set(chosen(list(sys.argv[1:] if args is None else args), os.environ))
         try:
-            try:
-                result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+            try:  # args as given: None lets click read (and on Windows expand) the process's own
+                result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             except click.ClickException as exc:
                 if not standalone_mode:
                     raise
