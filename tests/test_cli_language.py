@@ -197,7 +197,8 @@ def test_the_answers_of_the_queries_are_english_in_english() -> None:
         (["route", "--issuer", "区卫生局", "--date", "2027-03-01"], "区卫生局 2027-03-01 政策性文件抄送（2 家）",
          "Health Bureau 2027-03-01 policy documents: copied to (2)"),
         (["invitees", "--event", "professional_meeting", "--host", "区教育局", "--date", "2027-05-12"],
-         "区教育局 专业性会议 2027-05-12 邀请名单（2 家，可）", "Education Bureau professional meeting 2027-05-12: invited"),
+         "区教育局 专业性会议 2027-05-12 邀请名单（2 家，可）",
+         "Education Bureau professional meeting 2027-05-12: invited"),
         (["plugins"], "已加载插件（1）", "Loaded plugins (1)"),
     ):
         chinese, english = invoke(*args).stdout, invoke(*args, "--lang", "en").stdout
