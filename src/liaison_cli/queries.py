@@ -16,7 +16,7 @@ from liaison_cli.language import option
 
 # ---------------------------------------------------------------------------------------- provisions
 @cli.command(help_zh="""
-    列出全部条款，或显示一条（按编号，如示例区的 §3.6）：该日有效的原文、规则和本区设定，以及逐句由什么实施。
+    列出全部条款，或按编号显示一条：该日有效的原文、规则和本区设定，以及逐句由什么实施。
     """)
 @click.argument("provision_id", required=False)
 @option("--as-of", "as_of", type=DATE, default=None,
