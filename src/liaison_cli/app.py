@@ -36,7 +36,7 @@ def error_line(text: str, lang: str) -> str:
     return f"{'错误' if lang == 'zh' else 'error'}: {text}"
 
 
-class Refusal(click.UsageError):
+class Refusal(click.BadParameter):
     """A value given on the command line, refused in the one error shape and the run's language —
     ``错误: --move: ID@2027-02-30: 没有2027年2月30日（处理办法：…）`` — rather than click's usage
     message: what is wrong is the value, not how the command was written. A usage error (exit 2)."""
@@ -44,7 +44,7 @@ class Refusal(click.UsageError):
     def __init__(self, flag: str, value: str | None, problem: Problem) -> None:
         self.location = Location(file=flag, place=value)
         self.problem = problem
-        super().__init__(problem.message)
+        super().__init__(problem.message, param_hint=flag)
 
     @classmethod
     def of(cls, flag: str, value: str | None, message: str, message_zh: str, fix: str | None = None,
