@@ -310,7 +310,7 @@ def assert_refused(outcome: Outcome, file: str, english: str, chinese: str) -> N
     assert " (fix: " in outcome.first_line
     assert outcome.renderings is not None
     zh = outcome.renderings["zh"]
-    assert zh.startswith(f"{file}: {chinese}") and " (fix: " in zh, zh
+    assert zh.startswith(f"{file}: {chinese}") and "（处理办法：" in zh, zh
     assert not english_in_chinese(zh, file), zh
 
 

@@ -469,7 +469,7 @@ def test_a_hand_edited_state_is_reported_in_chinese_throughout(seed: District, e
     message = info.value.render("zh")
     assert message.startswith(f"plan-seed-2027.json: {path}: ") and zh in message
     words = re.sub(r"[\w./-]*\d[\w./-]*|§[\d.]+|plan-seed-2027\.json|\$[\w.\[\]]*|docs/cli\.md|“[^”]*”|format|"
-                   r"liaison-state/\d", "", message.replace("(fix: ", ""))
+                   r"liaison-state/\d", "", message.replace("（处理办法：", ""))
     assert not re.search(r"[A-Za-z]{3,}", words), message  # no English sentence inside the Chinese one
 
 

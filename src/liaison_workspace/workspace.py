@@ -192,9 +192,10 @@ class Workspace:
     def update(self, district: District, year: int, changes: Sequence[Change] = (), *, force: bool = False,
                calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
                events: Sequence[KnownEvent] | None = None, replan: bool = False,
-               notices: Sequence[HolidayNotice] = ()) -> UpdateOutcome:
+               notices: Sequence[HolidayNotice] = (), as_of: dt.date | None = None) -> UpdateOutcome:
         """Apply changes (confirm, move, cancel, held) to the year's state and save it; a year without
-        a state is planned first. ``notices`` as for :meth:`export`."""
+        a state is planned first. ``notices`` as for :meth:`export`; ``as_of`` as for
+        :func:`~liaison.year.reconcile.apply_changes` (the edge passes today)."""
         check_year(year)
         with self.store.lock(district, year):
             stored = self.store.load(district, year)
@@ -204,7 +205,7 @@ class Workspace:
             if state is None:
                 planned, seen = update_plan(district, year, None, options=options, calendar=calendar, events=events)
                 state = attrs.evolve(YearState.of(planned), events_seen=seen)
-            changed = apply_changes(state.plan, changes, force=force)
+            changed = apply_changes(state.plan, changes, force=force, as_of=as_of)
             planned, seen = update_plan(district, year, state.with_plan(changed), options=options, calendar=calendar,
                                         events=events, replan=replan)
             after = revise(state.plan, planned)

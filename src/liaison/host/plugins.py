@@ -279,7 +279,8 @@ def plugins_document() -> PluginsDocument:
             provided.setdefault((thing.plugin, kind), []).append(ProvidedDocument(
                 name=thing.name, description=thing.description,
                 options=tuple(OptionDocument(name=o.name, type=o.type, default=o.default, help=o.help,
-                                             choices=o.choices, minimum=o.minimum, maximum=o.maximum)
+                                             choices=o.choices, minimum=o.minimum, maximum=o.maximum,
+                                             help_zh=o.help_zh)
                               for o in thing.options)))
     readers: dict[str, list[ReaderDocument]] = {}
     for reader in record_readers(pm).values():
