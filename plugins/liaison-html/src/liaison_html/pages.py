@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -144,7 +145,12 @@ def render_page(view: PageView) -> bytes:
         raise ExportError(f"no page language {view.lang!r}", fix="use zh or en", message_zh=f"页面语言{view.lang}无效",
                           fix_zh="请用 zh 或 en")
     try:
-        text = environment().get_template("page.html.j2").render(page=view)
+        # Streamed into one buffer rather than ``render``'s join of every piece: each piece (a macro's
+        # Markup, a GC-tracked object) is freed once written instead of all of them living until the
+        # end, which at 3,300 pairings made the collector's full passes a quarter of the page's time.
+        buffer = io.StringIO()
+        buffer.writelines(environment().get_template("page.html.j2").generate(page=view))
+        text = buffer.getvalue()
     except jinja2.TemplateError as exc:  # a broken template in the package: say so, no traceback
         raise ExportError(f"the page template failed: {type(exc).__name__}: {exc}",
                           fix="reinstall liaison-html; report this if it persists",

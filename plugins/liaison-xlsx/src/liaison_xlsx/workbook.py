@@ -16,10 +16,144 @@ from collections.abc import Iterable
 from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
+from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_range, xl_rowcol_to_cell_fast  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import RowInfo, Worksheet  # type: ignore[import-untyped]
 
 FONT = "宋体"  # WPS's and Chinese Excel's default face; LibreOffice falls back to any CJK font
 DATE_FORMAT = "yyyy-mm-dd"
 A4 = 9  # xlsxwriter's paper code
+
+
+#: A cell of :meth:`Sheet.write_cells`: its column, its value (a text, a date or ``None`` for a blank
+#: cell) and its format.
+Cell = tuple[int, "str | dt.datetime | None", Any]
+_CODES = 0xE000  # the Private Use Area: a sheet's formats stand for their style numbers in its rows
+
+
+class Sheet(Worksheet):  # type: ignore[misc]
+    """An xlsxwriter worksheet whose data rows are kept as their finished XML, one string a row.
+
+    xlsxwriter keeps each cell as a named tuple holding its format, in a dictionary per row, and each
+    row's height in two more objects: some 30 objects a row that the cyclic garbage collector walks on
+    every full pass until the workbook is closed — at 3,300 pairings most of the 安排表's and 台账's
+    time beyond the work itself. A string is not tracked by the collector.  The bytes are
+    xlsxwriter's: the same shared-string order (each text indexed when it is written, as
+    ``write_string`` does), the same ``<c>`` and ``<row>`` elements (``<row>`` by xlsxwriter's own
+    writer), and the same style numbers: xlsxwriter numbers a format when the sheet's XML first uses
+    it, so a row holds a placeholder character per format, and each format is numbered when the
+    row that first uses it in this sheet is written, in the order xlsxwriter would have numbered
+    it (rows in order, cells left to right).  Rows are written top to bottom, each whole in one call;
+    the other rows (titles, headers, merged cells) go through xlsxwriter as before."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[int, str] = {}      # row → its cells' XML, formats as placeholder characters
+        self._bounds: dict[int, int] = {}    # row → first column << 16 | last column, for the spans
+        self._heights: dict[int, int] = {}   # row → its height in pixels, as set_row would keep it
+        self._codes: dict[Any, str] = {}     # format → its placeholder in this sheet
+        self._firsts: dict[int, list[Any]] = {}  # row → the formats this sheet uses first in it
+        self._styles: dict[int, str] = {}    # placeholder → style number, filled as the rows are written
+        self._last_row = -1
+
+    def write_cells(self, row: int, cells: Iterable[Cell], height: float | None = None) -> None:
+        """Row ``row``'s cells, left to right, as ``write_string``/``write_datetime``/``write_blank``
+        and ``set_row(row, height)`` would store them."""
+        if row <= self._last_row:
+            raise ValueError(f"row {row} written out of order")
+        self._last_row = row
+        parts: list[str] = []
+        first = last = -1
+        for col, value, cell_format in cells:
+            if col <= last or cell_format is None:
+                raise ValueError(f"row {row}: cells left to right, each with a format")
+            if self._check_dimensions(row, col):
+                raise ValueError(f"row {row}, column {col}: outside the sheet")
+            if first < 0:
+                first = col
+            last = col
+            code = self._codes.get(cell_format)
+            if code is None:
+                code = self._codes[cell_format] = chr(_CODES + len(self._codes))
+                self._firsts.setdefault(row, []).append(cell_format)
+            ref = xl_rowcol_to_cell_fast(row, col)
+            if value is None:
+                parts.append(f'<c r="{ref}" s="{code}"/>')
+            elif isinstance(value, str):
+                if len(value) > self.xls_strmax // 2 and _utf16_len(value) > self.xls_strmax:
+                    value = _utf16_truncate(value, self.xls_strmax)
+                index = self.str_table._get_shared_string_index(value)
+                parts.append(f'<c r="{ref}" s="{code}" t="s"><v>{index}</v></c>')
+            else:
+                parts.append(f'<c r="{ref}" s="{code}"><v>{self._convert_date_time(value):.16G}</v></c>')
+        if first < 0:  # nothing to write but the height
+            self.set_row(row, height)
+            return
+        self._rows[row] = "".join(parts)
+        self._bounds[row] = first << 16 | last
+        # set_row(row, height): points to pixels as xlsxwriter rounds them, the default when None
+        self._heights[row] = self.default_row_height if height is None else int(height * 4.0 / 3.0 + 0.5)
+
+    def merge_cells(self, row: int, first_col: int, last_col: int, text: str, cell_format: Any,
+                    height: float | None = None) -> None:
+        """``merge_range`` over one row, then ``set_row(row, height)``."""
+        for col in range(first_col, last_col + 1):
+            if (row, col) in self.merged_cells:
+                raise ValueError(f"row {row}, column {col}: merged twice")
+            self.merged_cells[(row, col)] = xl_range(row, first_col, row, last_col)
+        self.merge.append([row, first_col, row, last_col])
+        self.write_cells(row, [(first_col, text, cell_format),
+                               *((col, None, cell_format) for col in range(first_col + 1, last_col + 1))], height)
+
+    def _calculate_spans(self) -> None:
+        # xlsxwriter's spans (the columns used in each block of 16 rows), counting the rows kept here
+        super()._calculate_spans()
+        if not self._bounds:
+            return
+        blocks: dict[int, tuple[int, int]] = {}
+        for row, bounds in self._bounds.items():
+            block = row // 16
+            low, high = bounds >> 16, bounds & 0xFFFF
+            if block in blocks:
+                low, high = min(low, blocks[block][0]), max(high, blocks[block][1])
+            blocks[block] = (low, high)
+        for block, (low, high) in blocks.items():
+            had = self.row_spans.get(block)
+            if had is not None:
+                a, b = (int(n) - 1 for n in had.split(":"))
+                low, high = min(low, a), max(high, b)
+            self.row_spans[block] = f"{low + 1}:{high + 1}"
+
+    def _write_rows(self) -> None:
+        if not self._rows:
+            super()._write_rows()
+            return
+        self._calculate_spans()
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            kept = self._rows.get(row_num)
+            if kept is None:
+                self._write_other_row(row_num)
+                continue
+            if self.table.get(row_num) or row_num in self.row_info or row_num in self.comments:
+                raise ValueError(f"row {row_num} written both ways")
+            for cell_format in self._firsts.get(row_num, ()):
+                self._styles[ord(self._codes[cell_format])] = str(cell_format._get_xf_index())
+            self._write_row(row_num, self.row_spans.get(row_num // 16), RowInfo(height=self._heights[row_num]))
+            self.fh.write(kept.translate(self._styles))
+            self._xml_end_tag("row")
+
+    def _write_other_row(self, row_num: int) -> None:
+        # xlsxwriter's _write_rows for one row
+        if not (row_num in self.row_info or row_num in self.comments or self.table[row_num]):
+            return
+        span = self.row_spans.get(row_num // 16)
+        if self.table[row_num]:
+            self._write_row(row_num, span, self.row_info.get(row_num))
+            for col_num in range(self.dim_colmin, self.dim_colmax + 1):
+                if col_num in self.table[row_num]:
+                    self._write_cell(row_num, col_num, self.table[row_num][col_num])
+            self._xml_end_tag("row")
+        else:
+            self._write_empty_row(row_num, span, self.row_info.get(row_num))
 
 
 class Book:
@@ -36,6 +170,11 @@ class Book:
             self.wb.set_custom_property(name, value)
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
 
+    def sheet(self, name: str) -> Sheet:
+        """A new worksheet whose data rows are written with :meth:`Sheet.write_cells`."""
+        ws: Sheet = self.wb.add_worksheet(name, worksheet_class=Sheet)
+        return ws
+
     def format(self, **spec: Any) -> Any:
         key = tuple(sorted(spec.items()))
         found = self._formats.get(key)
@@ -45,6 +184,11 @@ class Book:
 
     def close(self) -> bytes:
         self.wb.close()
+        # each worksheet holds the workbook's add_format: a cycle the collector alone would free, on
+        # its next full pass, with every row of the workbook; freed now by reference counting
+        for ws in self.wb.worksheets_objs:
+            ws.workbook_add_format = None
+        self.wb.worksheets_objs.clear()
         return self.buffer.getvalue()
 
 
