@@ -110,13 +110,16 @@ def replicated(k: int, *, district_id: str = "seed", name: str | None = None) ->
     return District(doc.district, doc.organisations, doc.pairings, doc.provisions)
 
 
-def phases(district: District) -> tuple[dict[str, Callable[[], Any]], dict[str, Any]]:
-    """Each phase as a call; the later ones use what the earlier ones made (the plan, the ledger)."""
+def phases(district: District, *, shared: bool = False) -> tuple[dict[str, Callable[[], Any]], dict[str, Any]]:
+    """Each phase as a call; the later ones use what the earlier ones made (the plan, the ledger).
+    ``shared``: a ``duties`` phase works the year's duties out once and every exporter and the check
+    read them, as ``build_export`` does for an export (without it, each request works them out)."""
     from liaison_xlsx import ledger_workbook, read_ledger
 
     from liaison.host.exporting import ExportRequest
     from liaison.host.plugins import exporter
     from liaison.law.compliance import check
+    from liaison.law.duties import year_duties
     from liaison.law.records import Records
     from liaison.year.planner import plan_year
 
@@ -130,16 +133,20 @@ def phases(district: District) -> tuple[dict[str, Callable[[], Any]], dict[str, 
         chosen = exporter(name)
 
         def run() -> None:
+            given = {"duties": made["duties"]} if shared else {}
             list(chosen.export(ExportRequest(district=district, plan=made["plan"], records=made["records"],
-                                             issued_on=dt.date(YEAR, 1, 4))))
+                                             issued_on=dt.date(YEAR, 1, 4), **given)))
         return run
 
     def ledger_write() -> None:
         made["ledger"] = ledger_workbook(district, made["plan"], YEAR)
 
-    calls: dict[str, Callable[[], Any]] = {"plan": plan}
+    def duties() -> None:
+        made["duties"] = year_duties(district, YEAR, made["records"])
+
+    calls: dict[str, Callable[[], Any]] = {"plan": plan, "duties": duties}
     calls.update({name: export(name) for name in EXPORTERS})
-    calls["check"] = lambda: check(district, made["records"], YEAR)
+    calls["check"] = lambda: check(district, made["records"], YEAR, duties=made["duties"] if shared else None)
     calls["ledger write"] = ledger_write
     calls["ledger read"] = lambda: read_ledger(made["ledger"], district, "ledger.xlsx")
     return calls, made
@@ -174,14 +181,23 @@ def measure(district: District, chosen: tuple[str, ...], rounds: int,
     return out, len(made["plan"].engagements)
 
 
-def city(count: int) -> tuple[float, dict[str, float]]:
-    """``count`` seed-sized districts planned, exported by every exporter and checked, in turn."""
-    spent = dict.fromkeys(("plan", *EXPORTERS, "check"), 0.0)
+CITY_STEPS = ("load", "plan", "duties", *EXPORTERS, "check")
+
+
+def city(count: int, without: frozenset[str] = frozenset()) -> tuple[float, dict[str, float]]:
+    """``count`` seed-sized districts loaded, planned, exported by every exporter (but ``without``)
+    and checked, in turn; each district's duties worked out once for its exporters and its check, as
+    ``build_export`` does."""
+    spent = dict.fromkeys((step for step in CITY_STEPS if step not in without), 0.0)
     started = time.perf_counter()
     for n in range(1, count + 1):
+        t = time.perf_counter()
         district = replicated(1, district_id=f"d{n}", name=f"第{numeral(n)}区")
-        calls, _ = phases(district)
+        spent["load"] += time.perf_counter() - t
+        calls, _ = phases(district, shared=True)
         for name in spent:
+            if name == "load":
+                continue
             t = time.perf_counter()
             calls[name]()
             spent[name] += time.perf_counter() - t
@@ -199,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1,10,100", help="replication factors, comma-separated (default 1,10,100)")
     parser.add_argument("--city", type=int, default=100, help="districts in the city (0: none; default 100)")
     parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated, of: {', '.join(PHASES)}")
+    parser.add_argument("--city-without", default="", metavar="EXPORTERS",
+                        help="exporters the city leaves out, comma-separated (e.g. docx)")
     parser.add_argument("--rounds", type=int, default=0, help="runs per phase (default 3, 1 from 100× up)")
     parser.add_argument("--no-memory", action="store_true", help="skip the traced run that measures peak memory")
     parser.add_argument("--calls", action="store_true",
@@ -241,9 +259,14 @@ def main(argv: list[str] | None = None) -> int:
                       + "".join(f"{found[p][2] / max(prior[p][2], 1):>13.1f}×" for p in chosen))
         sys.stdout.flush()
     if count:
-        total, spent = city(count)
+        without = frozenset(e.strip() for e in args.city_without.split(",") if e.strip())
+        if without - set(EXPORTERS):
+            parser.error(f"unknown exporters: {', '.join(sorted(without - set(EXPORTERS)))}")
+        total, spent = city(count, without)
         parts = ", ".join(f"{name} {seconds:.1f} s ({seconds / total:.0%})" for name, seconds in spent.items())
-        print(f"city of {count} seed-sized districts, each planned, exported and checked: {total:.1f} s; {parts}")
+        left_out = f" (without {', '.join(sorted(without))})" if without else ""
+        print(f"city of {count} seed-sized districts, each loaded, planned, exported{left_out} and checked: "
+              f"{total:.1f} s; {parts}")
     print(f"peak RSS of the process: {peak_rss_mib():.0f} MiB")
     return 0
 

@@ -9,6 +9,7 @@ inputs give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import unicodedata
@@ -200,10 +201,19 @@ def properties(title: str, subject: str, author: str, created: dt.datetime, keyw
 
 def display_width(text: str) -> int:
     """Columns a text takes on screen: CJK (wide and full-width) characters count two."""
-    widest = 0
-    for line in text.split("\n"):
-        widest = max(widest, sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line))
-    return widest
+    if "\n" not in text:
+        return _line_width(text)
+    return max(_line_width(line) for line in text.split("\n"))
+
+
+@functools.lru_cache(maxsize=8192)
+def _line_width(line: str) -> int:
+    # the same names, kinds and dates fill every sheet: a line is measured once (per 8,192), and
+    # an ASCII line (dates, times, ids) has a column per character
+    if line.isascii():
+        return len(line)
+    width = unicodedata.east_asian_width
+    return len(line) + sum(1 for ch in line if width(ch) in "WF")
 
 
 def column_width(texts: Iterable[str], *, least: int = 6, most: int = 50) -> float:
