@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import io
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -127,6 +128,7 @@ def _summary(plan: Plan, district: District) -> Bi:
 @functools.cache
 def environment() -> jinja2.Environment:
     import jinja2
+    from markupsafe import Markup, escape
 
     from liaison_html.compiled import bytecode_cache
 
@@ -134,19 +136,22 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True, auto_reload=False, bytecode_cache=bytecode_cache())
     env.globals["UI"] = UI
-    env.globals["bi"] = bilingual
+    env.globals["bi"] = bilingual(Markup, escape)
     return env
 
 
-def bilingual(text: Bi) -> Any:
-    """Both languages of a text, for the page's switch to show one; the text escaped, once if the two
-    are the same. What the template's macro wrote, in Python: called some 60 times a mark, a macro
-    call was a third of the page's time."""
-    from markupsafe import Markup, escape
+def bilingual(markup: Any, escape: Any) -> Callable[[Bi], Any]:
+    """The templates' ``bi(text)``: both languages of a text, for the page's switch to show one, each
+    escaped; the text once when the two are the same. What a Jinja macro wrote before, in Python:
+    called some 60 times a mark, the macro's calls were a third of the page's time. (``markup`` and
+    ``escape``: markupsafe's, which load with Jinja, not with this module.)"""
 
-    if text.zh == text.en:
-        return escape(text.zh)
-    return Markup(f'<span class="zh">{escape(text.zh)}</span><span class="en">{escape(text.en)}</span>')
+    def bi(text: Bi) -> Any:
+        if text.zh == text.en:
+            return escape(text.zh)
+        return markup(f'<span class="zh">{escape(text.zh)}</span><span class="en">{escape(text.en)}</span>')
+
+    return bi
 
 
 def render_page(view: PageView) -> bytes:

@@ -28,7 +28,10 @@ A4 = 9  # xlsxwriter's paper code
 #: A cell of :meth:`Sheet.write_cells`: its column, its value (a text, a date or ``None`` for a blank
 #: cell) and its format.
 Cell = tuple[int, "str | dt.datetime | None", Any]
-_CODES = 0xE000  # the Private Use Area: a sheet's formats stand for their style numbers in its rows
+_CODES = 1  # control characters, never in a row's XML: a sheet's formats stand for their style numbers
+
+
+_FORMULAS: dict[tuple[str, bool, bool], str] = {}
 
 
 class Sheet(Worksheet):  # type: ignore[misc]
@@ -53,7 +56,7 @@ class Sheet(Worksheet):  # type: ignore[misc]
         self._heights: dict[int, int] = {}   # row → its height in pixels, as set_row would keep it
         self._codes: dict[Any, str] = {}     # format → its placeholder in this sheet
         self._firsts: dict[int, list[Any]] = {}  # row → the formats this sheet uses first in it
-        self._styles: dict[int, str] = {}    # placeholder → style number, filled as the rows are written
+        self._styles: list[tuple[str, str]] = []  # placeholder, style number: filled as the rows are written
         self._last_row = -1
 
     def write_cells(self, row: int, cells: Iterable[Cell], height: float | None = None) -> None:
@@ -74,6 +77,8 @@ class Sheet(Worksheet):  # type: ignore[misc]
             last = col
             code = self._codes.get(cell_format)
             if code is None:
+                if len(self._codes) == 31:  # \x01–\x1f; a sheet of the workbooks here has at most eight
+                    raise ValueError("more than 31 cell formats in one sheet")
                 code = self._codes[cell_format] = chr(_CODES + len(self._codes))
                 self._firsts.setdefault(row, []).append(cell_format)
             ref = xl_rowcol_to_cell_fast(row, col)
@@ -97,13 +102,25 @@ class Sheet(Worksheet):  # type: ignore[misc]
     def merge_cells(self, row: int, first_col: int, last_col: int, text: str, cell_format: Any,
                     height: float | None = None) -> None:
         """``merge_range`` over one row, then ``set_row(row, height)``."""
+        merged = xl_range(row, first_col, row, last_col)
         for col in range(first_col, last_col + 1):
             if (row, col) in self.merged_cells:
                 raise ValueError(f"row {row}, column {col}: merged twice")
-            self.merged_cells[(row, col)] = xl_range(row, first_col, row, last_col)
+            self.merged_cells[(row, col)] = merged
         self.merge.append([row, first_col, row, last_col])
         self.write_cells(row, [(first_col, text, cell_format),
                                *((col, None, cell_format) for col in range(first_col + 1, last_col + 1))], height)
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        # xlsxwriter runs some 130 regular expressions over a data validation's formula (=lst_…);
+        # the 台账's few formulas recur in every sheet and every workbook: each is prepared once
+        key = (formula, expand_future_functions, self.use_future_functions)
+        found = _FORMULAS.get(key)
+        if found is None:
+            if len(_FORMULAS) >= 1024:
+                _FORMULAS.clear()
+            found = _FORMULAS[key] = super()._prepare_formula(formula, expand_future_functions)
+        return found
 
     def _calculate_spans(self) -> None:
         # xlsxwriter's spans (the columns used in each block of 16 rows), counting the rows kept here
@@ -137,9 +154,11 @@ class Sheet(Worksheet):  # type: ignore[misc]
             if self.table.get(row_num) or row_num in self.row_info or row_num in self.comments:
                 raise ValueError(f"row {row_num} written both ways")
             for cell_format in self._firsts.get(row_num, ()):
-                self._styles[ord(self._codes[cell_format])] = str(cell_format._get_xf_index())
+                self._styles.append((self._codes[cell_format], str(cell_format._get_xf_index())))
+            for code, style in self._styles:  # an ASCII row: replace is a scan in C, translate was not
+                kept = kept.replace(code, style)
             self._write_row(row_num, self.row_spans.get(row_num // 16), RowInfo(height=self._heights[row_num]))
-            self.fh.write(kept.translate(self._styles))
+            self.fh.write(kept)
             self._xml_end_tag("row")
 
     def _write_other_row(self, row_num: int) -> None:
