@@ -9,7 +9,6 @@ inputs give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import math
 import unicodedata
@@ -176,12 +175,37 @@ class Sheet(Worksheet):  # type: ignore[misc]
             self._write_empty_row(row_num, span, self.row_info.get(row_num))
 
 
+class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
+    """xlsxwriter's workbook, the names in use kept in a set: xlsxwriter checks a new sheet's name
+    against every sheet's, lowercasing both — with a sheet per department, 1,400 sheets at 3,300
+    pairings, two million comparisons. Its other checks of a name are its own, as before."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._in_use: set[str] = set()
+        super().__init__(*args, **kwargs)
+
+    def _check_sheetname(self, sheetname: str | None, is_chartsheet: bool = False) -> str:
+        from xlsxwriter.exceptions import DuplicateWorksheetName  # type: ignore[import-untyped]
+
+        if sheetname and sheetname.lower() in self._in_use:
+            raise DuplicateWorksheetName(f"Sheetname '{sheetname}', with case ignored, is already in use.")
+        sheets, self.worksheets_objs = self.worksheets_objs, []  # nothing for its loop to compare
+        try:
+            name: str = super()._check_sheetname(sheetname, is_chartsheet)
+        finally:
+            self.worksheets_objs = sheets
+        if name.lower() in self._in_use:  # a default name (Sheet3) taken by hand before
+            raise DuplicateWorksheetName(f"Sheetname '{name}', with case ignored, is already in use.")
+        self._in_use.add(name.lower())
+        return name
+
+
 class Book:
     """An xlsxwriter workbook writing into memory, with cached formats."""
 
     def __init__(self, properties: dict[str, Any], custom: dict[str, str] | None = None) -> None:
         self.buffer = io.BytesIO()
-        self.wb = xlsxwriter.Workbook(self.buffer, {
+        self.wb = _Workbook(self.buffer, {
             "in_memory": True,  # fixed zip timestamps
             "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
         })
@@ -209,6 +233,7 @@ class Book:
         for ws in self.wb.worksheets_objs:
             ws.workbook_add_format = None
         self.wb.worksheets_objs.clear()
+        _WIDTHS.clear()
         return self.buffer.getvalue()
 
 
@@ -225,14 +250,25 @@ def display_width(text: str) -> int:
     return max(_line_width(line) for line in text.split("\n"))
 
 
-@functools.lru_cache(maxsize=8192)
+#: Lines measured, and their widths: the same names, kinds and titles fill every sheet of a workbook,
+#: so each is measured once per workbook (:meth:`Book.close` empties it; strings and ints, which
+#: the collector does not track). A bounded cache would keep a small district's lines from one run
+#: to the next and not a large one's, and so measure more of the large one's work.
+_WIDTHS: dict[str, int] = {}
+
+
 def _line_width(line: str) -> int:
-    # the same names, kinds and dates fill every sheet: a line is measured once (per 8,192), and
-    # an ASCII line (dates, times, ids) has a column per character
-    if line.isascii():
-        return len(line)
-    width = unicodedata.east_asian_width
-    return len(line) + sum(1 for ch in line if width(ch) in "WF")
+    found = _WIDTHS.get(line)
+    if found is None:
+        if line.isascii():  # dates, times, ids: a column per character
+            found = len(line)
+        else:
+            width = unicodedata.east_asian_width
+            found = len(line) + sum(1 for ch in line if width(ch) in "WF")
+        if len(_WIDTHS) >= 1_000_000:
+            _WIDTHS.clear()
+        _WIDTHS[line] = found
+    return found
 
 
 def column_width(texts: Iterable[str], *, least: int = 6, most: int = 50) -> float:
