@@ -18,9 +18,9 @@ warm (each phase run once untimed at the smallest size):
 * ``check``: ``liaison.law.compliance.check`` of those records;
 * ``ledger write`` / ``ledger read``: ``ledger_workbook`` and ``read_ledger`` of what it wrote.
 
-Each phase's time is the median of ``--rounds`` runs (default 1 at 100× and beyond, else 3), its
-peak memory the peak of Python's allocations during one more run under ``tracemalloc``
-(``--no-memory`` skips that run: tracing slows the phase 2–3×).  ``--calls`` adds one more run
+Each phase's time is the median of ``--rounds`` runs (default 1 at 100× and beyond, else 3), each
+started after a full collection, its peak memory the peak of Python's allocations during one more
+run under ``tracemalloc`` (``--no-memory`` skips that run: tracing slows the phase 2–3×).  ``--calls`` adds one more run
 under ``cProfile`` and prints the Python function calls it made: a count the machine's load does not
 change, for a shared machine where times vary (the memo caches of the letters' geometry are warm from
 the rounds before, so a size whose texts outgrow them shows more calls).  The growth factor is a
@@ -42,6 +42,7 @@ import argparse
 import copy
 import cProfile
 import datetime as dt
+import gc
 import os
 import pstats
 import resource
@@ -171,6 +172,11 @@ def measure(district: District, chosen: tuple[str, ...], rounds: int,
     for name in needed:
         times = []
         for _ in range(rounds):
+            # each phase starts from a full collection, as benchmarks/timing.py does: it then pays for
+            # the collections its own objects cause, not for what the phase before left pending (a full
+            # pass falls in one phase or the next by where the one before stopped: check read 10.9×
+            # or 18× by that alone)
+            gc.collect()
             started = CLOCK()
             calls[name]()
             times.append(CLOCK() - started)
