@@ -189,7 +189,8 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
 
         if sheetname and sheetname.lower() in self._in_use:
             raise DuplicateWorksheetName(f"Sheetname '{sheetname}', with case ignored, is already in use.")
-        sheets, self.worksheets_objs = self.worksheets_objs, []  # nothing for its loop to compare
+        sheets: list[Any] = self.worksheets()  # the list itself
+        self.worksheets_objs = []  # nothing for its loop to compare
         try:
             name: str = super()._check_sheetname(sheetname, is_chartsheet)
         finally:
