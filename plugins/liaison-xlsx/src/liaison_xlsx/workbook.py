@@ -59,11 +59,15 @@ class Sheet(Worksheet):  # type: ignore[misc]
         self._last_row = -1
 
     def write_cells(self, row: int, cells: Iterable[Cell], height: float | None = None) -> None:
-        """Row ``row``'s cells, left to right, as ``write_string``/``write_datetime``/``write_blank``
-        and ``set_row(row, height)`` would store them."""
+        """Row ``row``'s cells, left to right, as ``set_row(row, height)`` and then
+        ``write_string``/``write_datetime``/``write_blank`` would store them."""
         if row <= self._last_row:
             raise ValueError(f"row {row} written out of order")
         self._last_row = row
+        # set_row's own check first, as the writers called it before the cells: on a sheet with
+        # nothing written yet it takes column A into the sheet's dimensions
+        if self._check_dimensions(row, self.dim_colmin if self.dim_colmin is not None else 0):
+            raise ValueError(f"row {row}: outside the sheet")
         parts: list[str] = []
         first = last = -1
         for col, value, cell_format in cells:
