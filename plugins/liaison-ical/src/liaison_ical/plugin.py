@@ -200,4 +200,5 @@ def export(request: ExportRequest) -> list[Artifact]:
 
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:
-    register(Exporter("ical", "iCalendar 日程：总表与各单位日历 calendars", export, options=OPTIONS))
+    register(Exporter("ical", "iCalendar 日程：总表与各单位日历 calendars", export, options=OPTIONS,
+                      reads_letters=False))
