@@ -63,7 +63,7 @@ from liaison_workspace.durable import (
     make_folders,
     make_within,
     remove_tree,
-    sync_tree,
+    sync_staged,
     write_atomic,
     write_new,
 )
@@ -378,16 +378,20 @@ class FolderStore:
                 if source.exists():
                     make_within(staging, target.parent)
                     os.replace(source, target)
+            written: list[Path] = []  # synced together once all are written (sync_staged says why that is safe)
             for path, data in commit.writes:
                 make_within(staging, (staging / path).parent)
-                write_new(staging / path, data, step="stage:write")
+                written.append(staging / path)
+                write_new(written[-1], data, step="stage:write", sync=False)
             if history:
                 make_within(staging, staging / HISTORY)
             for name, entry in history:
-                write_new(staging / HISTORY / name, entry, step="stage:write")
-            write_new(staging / state_file_name(district.info.id, year), state, step="stage:state")
+                written.append(staging / HISTORY / name)
+                write_new(written[-1], entry, step="stage:write", sync=False)
+            written.append(staging / state_file_name(district.info.id, year))
+            write_new(written[-1], state, step="stage:state", sync=False)
             _prune_empty(staging)
-            sync_tree(staging)
+            sync_staged(staging, written)
             checkpoint("stage:synced")
         except BaseException:
             remove_tree(staging)
