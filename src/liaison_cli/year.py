@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 import attrs
@@ -426,8 +428,6 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
     file in memory and swaps the new folder in: all or nothing. Files an earlier export wrote and this
     one does not are moved to DIR/<year>/已作废/.
     """
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from liaison.host.options import split_for
     from liaison.host.plugins import exporter, exporters, load_records
     from liaison.law.records import Records
@@ -448,16 +448,27 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
     events = events_for(district, inputs.events_file)
     workspace = Workspace(out_dir)
     states = read_states(workspace, district, inputs.years, lang)
-    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     for year in inputs.years:
-        with Progress(*columns, console=views.err_console, transient=True) as progress:
-            progress.add_task(f"{year}: 生成 {', '.join(chosen)}", total=None)
+        with _progress(views.err_console, f"{year}: 生成 {', '.join(chosen)}"):
             outcome = workspace.export(district, year, [(name, routed[name]) for name in chosen], records=records,
                                        calendar=calendar_for(), options=plan_options_for(inputs, states[year]),
                                        events=events, replan=inputs.replan, issued_on=issued_on or today(),
                                        notices=notices, district_name=district_name)
         views.print_notes(outcome.notes, lang=lang)
         views.print_export_summary(district, outcome, lang=lang)
+
+
+def _progress(console: Any, description: str) -> AbstractContextManager[object]:
+    """A transient spinner on a terminal; nothing elsewhere (a script, a pipe, a log), where rich
+    would draw nothing and importing its progress bar alone costs ~40 ms of every export."""
+    if not console.is_terminal:
+        return contextlib.nullcontext()
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                        transient=True)
+    progress.add_task(description, total=None)
+    return progress
 
 
 # ------------------------------------------------------------------------------------------- publish

@@ -99,6 +99,9 @@ class FolderStore:
         self.folders = YearFolders(self.root)
         self.notes: list[Note] = []
         self._depth = 0  # the lock is held (by this object) when above 0
+        #: The last state parsed, by the district object and the year and revision (the file's sha256):
+        #: a command reads the state before it takes the lock and again under it.
+        self._parsed: tuple[District, tuple[int, str], Stored] | None = None
 
     def __repr__(self) -> str:
         return f"FolderStore({str(self.root)!r})"
@@ -193,7 +196,13 @@ class FolderStore:
         path = self.state_path(district, year)
         if path.exists() or path.is_symlink():
             data = read_file(path)
-            return Stored(parse_state(data, district, year=year, file=str(path)), revision_of(data))
+            revision = revision_of(data)
+            last = self._parsed
+            if last is not None and last[0] is district and last[1] == (year, revision):
+                return last[2]  # the same bytes for the same district: parsed already (export reads twice)
+            stored = Stored(parse_state(data, district, year=year, file=str(path)), revision)
+            self._parsed = (district, (year, revision), stored)
+            return stored
         found = _files_in(self.folder(year))
         if found:
             listed = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
