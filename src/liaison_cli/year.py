@@ -162,13 +162,18 @@ def notices_for(holiday_files: Sequence[str], years: Sequence[int]) -> Any:
     return notices
 
 
-def calendar_for(notices: Sequence[Any] = ()) -> Any:
+def calendar_for(notices: Sequence[Any] = (), years: Sequence[int] = ()) -> Any:
     """The working-day calendar: a plugin's or the built-in one, with the notices on top. With
     ``--out``, the workspace adds the notices the year's state was planned on
-    (:func:`liaison.year.state.year_calendar`)."""
+    (:func:`liaison.year.state.year_calendar`). The law's estimate of ``years`` without a published
+    arrangement comes from the cache folder when an earlier command worked it out
+    (:func:`liaison_workspace.estimates.preload_law_years`)."""
     from liaison.host.plugins import working_day_calendar
+    from liaison_workspace.estimates import preload_law_years
 
-    return working_day_calendar(notices)
+    calendar = working_day_calendar(notices)
+    preload_law_years(calendar, years)
+    return calendar
 
 
 def events_for(district: Any, events_file: str | None) -> Any:
@@ -322,7 +327,8 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
     workspace = Workspace(out_dir) if out_dir is not None else Workspace(store=MemoryStore())
     states = read_states(workspace, district, inputs.years, lang)
     for year in inputs.years:
-        outcome = workspace.update(district, year, changes_of(changes, year), force=force, calendar=calendar_for(),
+        outcome = workspace.update(district, year, changes_of(changes, year), force=force,
+                                   calendar=calendar_for(years=[year]),
                                    options=plan_options_for(inputs, states[year]), events=events,
                                    replan=inputs.replan, notices=notices)
         views.print_notes(outcome.notes, lang=lang)
@@ -389,7 +395,7 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
         records = Records.from_plan(state.plan, held_only=True).merged(records)
     from liaison.year.state import year_calendar
 
-    calendar, _ = year_calendar(state, year, calendar_for(), notices_for(holiday_files, [year]))
+    calendar, _ = year_calendar(state, year, calendar_for(years=[year]), notices_for(holiday_files, [year]))
     report = run_check(district, records, year, as_of, calendar=calendar)
     if fmt == "json":
         emit_json(report_document(report, district))
@@ -451,7 +457,8 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
     for year in inputs.years:
         with _progress(views.err_console, f"{year}: 生成 {', '.join(chosen)}"):
             outcome = workspace.export(district, year, [(name, routed[name]) for name in chosen], records=records,
-                                       calendar=calendar_for(), options=plan_options_for(inputs, states[year]),
+                                       calendar=calendar_for(years=[year]),
+                                       options=plan_options_for(inputs, states[year]),
                                        events=events, replan=inputs.replan, issued_on=issued_on or today(),
                                        notices=notices, district_name=district_name)
         views.print_notes(outcome.notes, lang=lang)
