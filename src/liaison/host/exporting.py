@@ -221,12 +221,12 @@ def build_export(district: District, year: int, state: YearState | None,
     digests: dict[str, str] = {}
     runs = {r.exporter: r for r in before.manifest.runs}
     duties: YearDuties | None = None
+    shared = _shared_digest(district=district, plan=plan, records=records, issued_on=issued_on, calendar=calendar,
+                            notices=used)
     for exporter, given in exporters:
         typed = exporter.typed_options(given)
         scope = scopes[exporter.name] = exporter.answers_for(typed)
-        digest = digests[exporter.name] = input_digest(
-            exporter, district=district, plan=plan, options=typed, records=records, letters=before.letters,
-            issued_on=issued_on, calendar=calendar, notices=used)
+        digest = digests[exporter.name] = _exporter_digest(exporter, shared, typed, before.letters)
         files = _reusable(exporter, digest, runs.get(exporter.name), before.manifest, scope, on_disk) \
             if reuse else None
         if files is not None:
@@ -256,8 +256,7 @@ def build_export(district: District, year: int, state: YearState | None,
     letters = registry.records(answered)
     reused = tuple(dict.fromkeys(f.exporter for f in kept))
     manifest = attrs.evolve(manifest, runs=_runs(before.manifest.runs, exporters, made, reused, digests, letters,
-                                                 before.letters, district=district, plan=plan, records=records,
-                                                 issued_on=issued_on, calendar=calendar, notices=used))
+                                                 before.letters, shared))
     new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=letters,
                              manifest=manifest, exported=snapshot(plan), notices=used)
     return ExportResult(new_state, writes, archive, kept_edits, unchanged,
@@ -277,13 +276,28 @@ def input_digest(exporter: Exporter, *, district: District, plan: Plan, options:
     year's letters (if it reads them), the day of issue, and the working-day calendar (its kind and
     version and the holiday notices in use). Values are walked field by field (:func:`_canonical`),
     so the digest does not depend on the process (hash seeds, object addresses)."""
+    shared = _shared_digest(district=district, plan=plan, records=records, issued_on=issued_on, calendar=calendar,
+                            notices=notices)
+    return _exporter_digest(exporter, shared, options, letters)
+
+
+def _shared_digest(*, district: District, plan: Plan, records: Records | None, issued_on: dt.date | None,
+                   calendar: WorkingDayCalendar | None, notices: Sequence[HolidayNotice]) -> str:
+    """The part of :func:`input_digest` every exporter of an export shares (worked out once)."""
     parts: list[str] = []
-    feed = parts.append
-    for value in (_INPUTS_FORMAT, exporter.name, exporter.plugin, exporter.code, district, plan, options, records,
-                  tuple(letters) if exporter.reads_letters else None, issued_on,
+    for value in (_INPUTS_FORMAT, district, plan, records, issued_on,
                   type(calendar).__qualname__ if calendar is not None else None,
                   str(getattr(calendar, "name", "")), str(getattr(calendar, "version", "")), tuple(notices)):
-        _canonical(value, feed)
+        _canonical(value, parts.append)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _exporter_digest(exporter: Exporter, shared: str, options: Mapping[str, Any],
+                     letters: Sequence[LetterRecord]) -> str:
+    parts: list[str] = []
+    for value in (shared, exporter.name, exporter.plugin, exporter.code, options,
+                  tuple(letters) if exporter.reads_letters else None):
+        _canonical(value, parts.append)
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -358,7 +372,7 @@ def _reusable(exporter: Exporter, digest: str, last: ExporterRun | None, manifes
 
 def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, Mapping[str, Any]]],
           made: Sequence[tuple[str, Artifact]], reused: Sequence[str], digests: Mapping[str, str],
-          letters: Sequence[LetterRecord], seen: Sequence[LetterRecord], **inputs: Any) -> tuple[ExporterRun, ...]:
+          letters: Sequence[LetterRecord], seen: Sequence[LetterRecord], shared: str) -> tuple[ExporterRun, ...]:
     """Each exporter's last run after this export: those reused and those not asked keep theirs.
 
     An exporter that issued letters is recorded against the letters as this export leaves them:
@@ -372,7 +386,7 @@ def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, M
         own = [a for name, a in made if name == exporter.name]
         digest = digests[exporter.name]
         if exporter.reads_letters and tuple(letters) != tuple(seen) and any(a.letter is not None for a in own):
-            digest = input_digest(exporter, options=exporter.typed_options(given), letters=letters, **inputs)
+            digest = _exporter_digest(exporter, shared, exporter.typed_options(given), letters)
         runs[exporter.name] = ExporterRun(exporter.name, digest, _outputs((a.path, a.sha256) for a in own))
     return tuple(runs[name] for name in sorted(runs))
 
