@@ -34,6 +34,7 @@ class Counting:
     stands for the plugin's code (what a new release or an edited template changes)."""
 
     calls: int = 0
+    numbered: int = 0
     version: str = "1"
 
     @liaison.hookimpl
@@ -47,7 +48,13 @@ class Counting:
             yield Artifact("counted/version.txt", "text/plain", self.version.encode())
 
         register(Exporter("counted", "counts its calls", export, code=f"counted {self.version}",
-                          options=(Option(name="flavour", type="text", default="plain"),)))
+                          options=(Option(name="flavour", type="text", default="plain"),), reads_letters=False))
+
+        def numbered(request: ExportRequest) -> Iterable[Artifact]:  # reads the register: conservative
+            self.numbered += 1
+            yield Artifact("numbered.txt", "text/plain", str(len(request.letters)).encode())
+
+        register(Exporter("numbered", "reads the register", numbered, code="numbered 1"))
 
 
 @pytest.fixture
@@ -148,6 +155,16 @@ def test_the_output_after_a_reuse_is_the_output_of_a_full_render(tmp_path: Path,
         plugins.reset()
 
 
+def test_an_exporter_reading_the_register_is_reused_once_the_export_number_holds(tmp_path: Path,
+                                                                                 counting: Counting) -> None:
+    """An exporter that may read the letters and the export's number (``reads_letters``, the
+    default) is recorded against the number it saw: after an export that wrote files, the next
+    sees another number and renders once more; from then on it is reused."""
+    district, ws = liaison.seed_district(), Workspace(tmp_path / "out")
+    runs = [ws.export(district, YEAR, [("numbered", {})]).reused for _ in range(3)]
+    assert runs == [(), (), ("numbered",)] and counting.numbered == 2
+
+
 # -- the digest itself: every input it names changes it ----------------------------------------------
 _letter = LetterRecord(key="notice/health", kind="notice", series="区府办函", year=YEAR, serial=1,
                        doc_number="区府办函〔2027〕1号", date=dt.date(YEAR, 1, 5), digest="d", path="通知/01.docx")
@@ -156,7 +173,7 @@ _letter = LetterRecord(key="notice/health", kind="notice", series="区府办函"
 def _inputs() -> dict[str, Any]:
     district = liaison.seed_district()
     return {"district": district, "plan": liaison.plan_year(district, YEAR), "options": {"flavour": "plain"},
-            "records": None, "letters": (), "issued_on": None, "calendar": None, "notices": ()}
+            "records": None, "letters": (), "issued_on": None, "calendar": None, "notices": (), "revision": 1}
 
 
 _BASE = _inputs()
@@ -166,6 +183,7 @@ _CHANGES: dict[str, Callable[[Any], Any]] = {
     "options": lambda o: {"flavour": "sweet"},
     "records": lambda r: Records(district_id="seed"),
     "letters": lambda _: (_letter,),
+    "revision": lambda r: r + 1,
     "issued_on": lambda _: dt.date(YEAR, 1, 4),
     "calendar": lambda _: default_calendar(),
     "notices": lambda _: (HolidayNotice(year=YEAR, papers=(), days=()),),
@@ -185,10 +203,11 @@ def test_the_digest_changes_with_every_input_and_is_stable(changed: set[str], co
         assert input_digest(exporter, **inputs) == input_digest(exporter, **inputs)
 
 
-def test_letters_are_left_out_for_an_exporter_that_does_not_read_them() -> None:
+@pytest.mark.parametrize("register", [{"letters": (_letter,)}, {"revision": 2}])
+def test_the_register_is_left_out_for_an_exporter_that_does_not_read_it(register: dict[str, Any]) -> None:
     blind = attrs.evolve(_EXPORTER, reads_letters=False)
-    assert input_digest(blind, **{**_BASE, "letters": (_letter,)}) == input_digest(blind, **_BASE)
-    assert input_digest(_EXPORTER, **{**_BASE, "letters": (_letter,)}) != input_digest(_EXPORTER, **_BASE)
+    assert input_digest(blind, **{**_BASE, **register}) == input_digest(blind, **_BASE)
+    assert input_digest(_EXPORTER, **{**_BASE, **register}) != input_digest(_EXPORTER, **_BASE)
 
 
 def test_an_exporter_of_unknown_code_is_always_run(tmp_path: Path) -> None:

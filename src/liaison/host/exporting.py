@@ -128,8 +128,9 @@ class Exporter:
     #: package's files: code, templates, resources), set by the plugin host when it registers the
     #: exporter (:func:`liaison.host.plugins.exporters`). Empty: unknown, so its output is never reused.
     code: str = attrs.field(default="", repr=False)
-    #: False for an exporter that never reads the year's letters (``request.letters``,
-    #: ``request.registry()``): letters issued by another exporter then do not make it render again.
+    #: False for an exporter that never reads the year's register — its letters and this export's
+    #: number (``request.letters``, ``request.registry()``, ``request.revision``): letters issued by
+    #: another exporter, or another export's number, then do not make it render again.
     reads_letters: bool = True
 
     def answers_for(self, options: Mapping[str, Any]) -> Callable[[str], bool]:
@@ -217,6 +218,7 @@ def build_export(district: District, year: int, state: YearState | None,
         on_disk = {f.path: f.sha256 for f in before.manifest.files}
     made: list[tuple[str, Artifact]] = []
     kept: list[ManifestFile] = []  # the files of the exporters reused, as their last run left them
+    reused: list[str] = []
     scopes: dict[str, Callable[[str], bool]] = {}
     digests: dict[str, str] = {}
     runs = {r.exporter: r for r in before.manifest.runs}
@@ -226,11 +228,12 @@ def build_export(district: District, year: int, state: YearState | None,
     for exporter, given in exporters:
         typed = exporter.typed_options(given)
         scope = scopes[exporter.name] = exporter.answers_for(typed)
-        digest = digests[exporter.name] = _exporter_digest(exporter, shared, typed, before.letters)
+        digest = digests[exporter.name] = _exporter_digest(exporter, shared, typed, before.letters, revision)
         files = _reusable(exporter, digest, runs.get(exporter.name), before.manifest, scope, on_disk) \
             if reuse else None
         if files is not None:
             kept.extend(files)
+            reused.append(exporter.name)
             continue
         if duties is None:
             duties = year_duties(district, plan.year, records)  # once for every exporter
@@ -254,13 +257,11 @@ def build_export(district: District, year: int, state: YearState | None,
     if not writes and not archive:  # nothing to write: the same revision, so a plain rerun changes no byte
         manifest = attrs.evolve(manifest, revision=before.manifest.revision)
     letters = registry.records(answered)
-    reused = tuple(dict.fromkeys(f.exporter for f in kept))
     manifest = attrs.evolve(manifest, runs=_runs(before.manifest.runs, exporters, made, reused, digests, letters,
-                                                 before.letters, shared))
+                                                 manifest, shared))
     new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=letters,
                              manifest=manifest, exported=snapshot(plan), notices=used)
-    return ExportResult(new_state, writes, archive, kept_edits, unchanged,
-                        tuple(e.name for e, _ in exporters if e.name in reused))
+    return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused))
 
 
 # -- reusing an exporter's last run -----------------------------------------------------------------
@@ -269,16 +270,17 @@ _INPUTS_FORMAT = "liaison-export-inputs/1"
 
 def input_digest(exporter: Exporter, *, district: District, plan: Plan, options: Mapping[str, Any],
                  records: Records | None, letters: Sequence[LetterRecord], issued_on: dt.date | None,
-                 calendar: WorkingDayCalendar | None, notices: Sequence[HolidayNotice]) -> str:
+                 calendar: WorkingDayCalendar | None, notices: Sequence[HolidayNotice], revision: int = 1) -> str:
     """The digest of everything an exporter's output depends on: its name and code (distribution,
     version, package files: :attr:`Exporter.code`), the district as given (renamed for the export
     included), the plan (the year's state as exporters see it), its typed options, the records, the
-    year's letters (if it reads them), the day of issue, and the working-day calendar (its kind and
-    version and the holiday notices in use). Values are walked field by field (:func:`_canonical`),
-    so the digest does not depend on the process (hash seeds, object addresses)."""
+    year's register — its letters and the export's number — if it reads them, the day of issue, and
+    the working-day calendar (its kind and version and the holiday notices in use). Values are
+    walked field by field (:func:`_canonical`), so the digest does not depend on the process (hash
+    seeds, object addresses)."""
     shared = _shared_digest(district=district, plan=plan, records=records, issued_on=issued_on, calendar=calendar,
                             notices=notices)
-    return _exporter_digest(exporter, shared, options, letters)
+    return _exporter_digest(exporter, shared, options, letters, revision)
 
 
 def _shared_digest(*, district: District, plan: Plan, records: Records | None, issued_on: dt.date | None,
@@ -293,10 +295,10 @@ def _shared_digest(*, district: District, plan: Plan, records: Records | None, i
 
 
 def _exporter_digest(exporter: Exporter, shared: str, options: Mapping[str, Any],
-                     letters: Sequence[LetterRecord]) -> str:
+                     letters: Sequence[LetterRecord], revision: int) -> str:
     parts: list[str] = []
-    for value in (shared, exporter.name, exporter.plugin, exporter.code, options,
-                  tuple(letters) if exporter.reads_letters else None):
+    register = (tuple(letters), revision) if exporter.reads_letters else None
+    for value in (shared, exporter.name, exporter.plugin, exporter.code, options, register):
         _canonical(value, parts.append)
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -372,22 +374,28 @@ def _reusable(exporter: Exporter, digest: str, last: ExporterRun | None, manifes
 
 def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, Mapping[str, Any]]],
           made: Sequence[tuple[str, Artifact]], reused: Sequence[str], digests: Mapping[str, str],
-          letters: Sequence[LetterRecord], seen: Sequence[LetterRecord], shared: str) -> tuple[ExporterRun, ...]:
-    """Each exporter's last run after this export: those reused and those not asked keep theirs.
+          letters: Sequence[LetterRecord], after: Manifest, shared: str) -> tuple[ExporterRun, ...]:
+    """Each exporter's last run after this export; exporters not asked keep theirs.
 
-    An exporter that issued letters is recorded against the letters as this export leaves them:
-    given back the records it issued, it numbers and dates the same texts the same way (a plain
-    rerun changes no byte and no letter), so the next export with nothing changed reuses it. Any
-    other exporter is recorded against the letters it saw."""
+    An exporter that issues letters is recorded against the register as this export leaves it —
+    the letters after it, the number the next export will have: given back the records it issued,
+    it numbers and dates the same texts the same way and issues none (a plain rerun changes no
+    byte and no letter), so the next export with nothing changed reuses it; a reused one is
+    refreshed likewise. Any other exporter is recorded against what it saw."""
     runs = {r.exporter: r for r in previous}
+    issuing = {r.path for r in letters if r.active}
     for exporter, given in exporters:
+        own = [(a.path, a.sha256) for name, a in made if name == exporter.name]
         if exporter.name in reused:
-            continue
-        own = [a for name, a in made if name == exporter.name]
+            own = [(f.path, f.sha256) for f in after.files if f.exporter == exporter.name]
+        issues = exporter.reads_letters and any(path in issuing for path, _ in own)
+        if exporter.name in reused and not issues:
+            continue  # as its last run left it
         digest = digests[exporter.name]
-        if exporter.reads_letters and tuple(letters) != tuple(seen) and any(a.letter is not None for a in own):
-            digest = _exporter_digest(exporter, shared, exporter.typed_options(given), letters)
-        runs[exporter.name] = ExporterRun(exporter.name, digest, _outputs((a.path, a.sha256) for a in own))
+        if issues:
+            digest = _exporter_digest(exporter, shared, exporter.typed_options(given), letters, after.revision + 1)
+        outputs = runs[exporter.name].outputs if exporter.name in reused else _outputs(own)
+        runs[exporter.name] = ExporterRun(exporter.name, digest, outputs)
     return tuple(runs[name] for name in sorted(runs))
 
 
