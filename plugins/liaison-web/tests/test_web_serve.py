@@ -34,7 +34,10 @@ def start(folder: Path, *args: str, env: dict[str, str] | None = None) -> tuple[
     environment.update({"LIAISON_PLUGINS": "web", **(env or {})})
     process = subprocess.Popen([LIAISON, "serve", "--host", "127.0.0.1", "--port", "0", "--lang", "en", *args],
                                cwd=folder, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+                               text=True,
+                               # Ctrl-C reaches it as at a terminal, even when the tests run in the background
+                               # (which hands children SIGINT ignored)
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines: list[str] = []
     assert process.stdout is not None
     deadline = time.monotonic() + 120
