@@ -23,8 +23,8 @@ from typing import Any
 
 import attrs
 
-__all__ = ["OPERATIONS", "ROLE_NAMES", "ROLE_NAMES_OF_OPERATION", "SCOPE_OF", "TABLE", "WRITES", "Decision", "Member", "Reach", "decide",
-           "sees_district"]
+__all__ = ["OPERATIONS", "ROLE_NAMES", "ROLE_NAMES_OF_OPERATION", "SCOPE_OF", "TABLE", "WRITES", "Decision",
+           "Member", "Reach", "decide", "sees_district"]
 
 
 class Reach(enum.StrEnum):

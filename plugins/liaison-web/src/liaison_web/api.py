@@ -173,7 +173,7 @@ def _members(request: HttpRequest) -> tuple[tuple[access.Member, ...], bool]:
         cached = (tuple(access.Member(role, code, org) for role, code, org in rows),
                   bool(getattr(user, "is_superuser", False)))
         request._liaison_members = cached  # type: ignore[attr-defined]
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _scope(request: HttpRequest, operation: str) -> None:
@@ -397,7 +397,7 @@ class ConfirmBody(Schema):
 
 class MoveBody(Schema):
     date: dt.date = Field(description="the new day, within the engagement's year")
-    start: schemas.TIME | None = Field(None, description="the new start (HH:MM); none: the time it had")  # type: ignore[valid-type]
+    start: schemas.TIME | None = Field(None, description="the new start (HH:MM); none: the time it had")
     force: bool = Field(False, description="also move an agreed, held or cancelled engagement (--force)")
 
 
@@ -455,7 +455,8 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
         after = _rendered(district, version, year, outcome.revision)[2][engagement]
         user = request.user
         prefix = getattr(request, "token_prefix", None)
-        record(operation, "engagement", engagement, user=user, district=district, remote_address=remote_address(request),
+        record(operation, "engagement", engagement, user=user, district=district,
+               remote_address=remote_address(request),
                actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
                before=before, after={**after, **(noted or {})} if noted else after)
     return _json(after, etag=outcome.revision)
