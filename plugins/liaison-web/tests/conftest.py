@@ -26,8 +26,11 @@ def database() -> Iterator[str]:
     from liaison_web.store import DatabaseStore
     from liaison_workspace import Workspace
 
+    from axes.utils import reset
+
     district = load_version(seed_text(), valid_from=dt.date(2026, 1, 1), file="<liaison>/data/seed.toml")
     Workspace(store=DatabaseStore()).update(district, YEAR)
+    reset()  # no failed login of an earlier test counts towards a lockout
     yield alias
 
 

@@ -252,8 +252,9 @@ def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, d
     stored = DatabaseStore().load(district, year, revision=revision)
     if stored is None:
         raise _no_plan(district, year)
-    body = plan_document(district, stored.state)
-    return to_json(body), body, {item["id"]: item for item in body.get("engagements", [])}
+    text = to_json(plan_document(district, stored.state))
+    body = json.loads(text)  # plain JSON values: what the audit log keeps and a filtered plan writes
+    return text, body, {item["id"]: item for item in body.get("engagements", [])}
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
