@@ -28,7 +28,7 @@ def api_login(username: str, password: str, **headers: Any) -> Any:
 def test_the_default_is_five_failures_and_fifteen_minutes(database: str) -> None:
     from django.conf import settings
 
-    assert settings.AXES_FAILURE_LIMIT == 5 and settings.AXES_COOLOFF_TIME == dt.timedelta(minutes=15)
+    assert settings.AXES_FAILURE_LIMIT == 5 and dt.timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
 
 
 def test_api_login_locks_a_user_out_after_the_limit_and_says_so(database: str, users: dict[str, Any]) -> None:
