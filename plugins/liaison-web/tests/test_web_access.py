@@ -177,3 +177,19 @@ def test_the_table_is_the_issues_roles() -> None:
             for operation in OPERATIONS:
                 decided = access.decide([member], operation, "seed", engagement)
                 assert decided.value == expected(role, operation, whose), (role, operation, whose)
+
+
+def test_the_docs_matrix_is_the_table() -> None:
+    """docs/service.md's matrix (role × operation → reach) is the code's table, cell by cell."""
+    from pathlib import Path
+
+    from liaison_web import access
+
+    text = (Path(__file__).parents[3] / "docs" / "service.md").read_text(encoding="utf-8")
+    block = text.split("<!-- the matrix: liaison_web.access.TABLE", 1)[1].split("\n\n", 1)[0]
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in block.splitlines()[1:]
+            if line.startswith("|")]
+    header, body = rows[0], rows[2:]
+    documented = {row[0]: {op: cell for op, cell in zip(header[1:], row[1:], strict=True) if cell != "—"}
+                  for row in body}
+    assert documented == {role: {op: reach.value for op, reach in ops.items()} for role, ops in access.TABLE.items()}

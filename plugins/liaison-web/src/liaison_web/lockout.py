@@ -39,9 +39,9 @@ def locked_out_error() -> LockedOut:
     limit, minutes = settings.AXES_FAILURE_LIMIT, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return LockedOut(f"too many failed logins ({limit}): logging in is locked for {minutes} minutes",
                      fix=f"wait {minutes} minutes and try again, or ask the administrator to unlock the account "
-                         "(axes_reset_username)",
+                         "(Access attempts at /admin/)",
                      message_zh=f"登录失败次数过多（{limit} 次）：登录已被锁定 {minutes} 分钟",
-                     fix_zh=f"请等待 {minutes} 分钟后再试，或请管理员解锁该账户（axes_reset_username）")
+                     fix_zh=f"请等待 {minutes} 分钟后再试，或请管理员解锁该账户（/admin/ 中的 Access attempts）")
 
 
 def locked_out(request: HttpRequest, original: HttpResponse | None = None,
