@@ -40,7 +40,6 @@ from liaison.base.errors import (
     PlanningError,
     StorageError,
     UnknownOrganisationError,
-    error_document,
 )
 from liaison.formats.documents import OrgRef, SettingDocument, document, to_json
 from liaison.formats.state import plan_document
@@ -50,31 +49,21 @@ from liaison.year.reconcile import Change
 from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
 from liaison_web import access, bootstrap, models, schemas
-from liaison_web.callers import CONTENT_LANGUAGE, language, remote_address
-from liaison_web.lockout import LockedOut
+from liaison_web.callers import remote_address
+from liaison_web.errors import (
+    Forbidden,
+    InvalidRequest,
+    LockedOut,
+    NotAuthenticated,
+    NotFound,
+    PreconditionRequired,
+    error_response,
+    json_response,
+    text_response,
+)
 from liaison_web.store import DatabaseStore
 
 __all__ = ["NotFound", "api", "error_response"]
-
-
-class NotFound(LiaisonError):
-    """What the request names does not exist, or is not the caller's to see."""
-
-
-class NotAuthenticated(LiaisonError):
-    """No login and no valid token."""
-
-
-class InvalidRequest(LiaisonError):
-    """A request whose parameters or body do not have the operation's shape (422)."""
-
-
-class Forbidden(LiaisonError):
-    """A valid login or token that may not do this (a token without the scope, another body's object)."""
-
-
-class PreconditionRequired(LiaisonError):
-    """A change sent without ``If-Match``: the service does not guess which state it was made on."""
 
 
 class BearerToken(HttpBearer):
@@ -98,25 +87,6 @@ PlanModel = schemas.model_of(YearState, name="Plan", extra=_PLAN_EXTRA)
 EngagementModel = schemas.model_of(Engagement, extra=_PLAN_EXTRA)
 OrgModel = schemas.model_of(OrgRef, name="Organisation")
 Error = schemas.ErrorModel
-
-
-def _json(body: Any, status: int = 200, etag: str | None = None) -> HttpResponse:
-    return _text(to_json(body), status, etag)
-
-
-def _text(text: str, status: int = 200, etag: str | None = None) -> HttpResponse:
-    response = HttpResponse(text, status=status, content_type="application/json; charset=utf-8")
-    if etag is not None:
-        response["ETag"] = f'"{etag}"'
-    return response
-
-
-def error_response(request: HttpRequest | None, error: LiaisonError, status: int, **more: Any) -> HttpResponse:
-    """The error document with its status, and the line in the caller's language (``rendered``)."""
-    lang = language(request)
-    response = _json({**error_document(error), "rendered": error.render(lang), **more}, status)
-    response["Content-Language"] = CONTENT_LANGUAGE[lang]
-    return response
 
 
 STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
@@ -281,7 +251,7 @@ def health(request: HttpRequest) -> HttpResponse:
     except Exception as exc:  # any failure of the database is "not ready", told in the one shape
         raise StorageError(f"the database does not answer: {type(exc).__name__}", fix="check the database",
                            message_zh="数据库没有响应", fix_zh="请检查数据库") from None
-    return _json({"status": "ok", "database": connection.vendor, "api": "v1"})
+    return json_response({"status": "ok", "database": connection.vendor, "api": "v1"})
 
 
 class LoginBody(Schema):
@@ -307,7 +277,7 @@ def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
                                "several failures logging in is locked for a while",
                                message_zh="用户名或密码错误", fix_zh="请核对后重试；多次失败后登录将被暂时锁定")
     start_session(request, user)
-    return _json({"user": user.get_username()})
+    return json_response({"user": user.get_username()})
 
 
 @api.get("/districts", response={200: list[dict[str, str]], 401: Error, 403: Error}, tags=["districts"])
@@ -316,7 +286,7 @@ def districts(request: HttpRequest) -> HttpResponse:
     _scope(request, "read")
     members, superuser = _members(request)
     rows = models.District.objects.values_list("code", "name")
-    return _json([{"id": code, "name": name} for code, name in rows
+    return json_response([{"id": code, "name": name} for code, name in rows
                   if access.sees_district(members, code, superuser=superuser)
                   and bootstrap.district_version(code) is not None])
 
@@ -326,7 +296,7 @@ def districts(request: HttpRequest) -> HttpResponse:
 def organisations(request: HttpRequest, district: str) -> HttpResponse:
     """The district's organisations: id, name, English name."""
     found, _ = _district(request, district)
-    return _json([document(OrgRef.of(o)) for o in found.organisations])
+    return json_response([document(OrgRef.of(o)) for o in found.organisations])
 
 
 @api.get("/districts/{district}/years/{year}/plan",
@@ -342,8 +312,8 @@ def plan(request: HttpRequest, district: str, year: int) -> HttpResponse:
     text, body, engagements = _rendered(district, found[1], year, revision)
     readable = [e for e in engagements.values() if _may(request, "read", district, e) == access.Decision.ALLOWED]
     if len(readable) == len(engagements):
-        return _text(text, etag=revision)
-    return _json({**body, "engagements": readable}, etag=revision)
+        return text_response(text, etag=revision)
+    return json_response({**body, "engagements": readable}, etag=revision)
 
 
 class EntryModel(Schema):
@@ -382,7 +352,7 @@ def organisation_audit(request: HttpRequest, district: str, organisation: str) -
         if any(e.get("host") == organisation or organisation in e.get("participants", ()) for e in seen) and all(
                 _may(request, "audit", district, e) == access.Decision.ALLOWED for e in seen):
             shown.append(_entry(row, district))
-    return _json(shown)
+    return json_response(shown)
 
 
 # The changes and the audit of one engagement come before its read: the id is a path
@@ -460,7 +430,7 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
                remote_address=remote_address(request),
                actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
                before=before, after={**after, **(noted or {})} if noted else after)
-    return _json(after, etag=outcome.revision)
+    return json_response(after, etag=outcome.revision)
 
 
 def _stale(request: HttpRequest, conflict: RevisionConflict, current: dict[str, Any]) -> HttpResponse:
@@ -514,7 +484,7 @@ def engagement_audit(request: HttpRequest, district: str, year: int, engagement:
         raise _no_engagement(year, engagement)
     _authorise(request, "audit", district, current)
     rows = models.AuditEntry.objects.filter(district__code=district, object_type="engagement", object_id=engagement)
-    return _json([_entry(row, district) for row in rows])
+    return json_response([_entry(row, district) for row in rows])
 
 
 @api.get(_ONE, response={200: EngagementModel, 304: None, 401: Error, 403: Error, 404: Error}, tags=["engagements"])
@@ -529,7 +499,7 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
     _authorise(request, "read", district, current)
     if _matches(request, revision):
         return _not_modified(revision)
-    return _json(current, etag=revision)
+    return json_response(current, etag=revision)
 
 
 def _not_modified(revision: str) -> HttpResponse:

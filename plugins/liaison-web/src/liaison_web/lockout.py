@@ -11,14 +11,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from liaison.base.errors import LiaisonError
 from liaison_web.callers import remote_address
+from liaison_web.errors import LockedOut, error_response
 
 __all__ = ["LockedOut", "client_address", "locked_out", "locked_out_error", "username_of"]
-
-
-class LockedOut(LiaisonError):
-    """Too many failed logins: the user (or the address) is locked out for a while."""
 
 
 def client_address(request: HttpRequest) -> str:
@@ -51,8 +47,6 @@ def locked_out(request: HttpRequest, original: HttpResponse | None = None,
 
     error = locked_out_error()
     if request.path.startswith("/api/"):
-        from liaison_web.api import error_response
-
         return error_response(request, error, 429)
     return render(request, "liaison_web/locked_out.html", {"error": error, "en": error.render("en"),
                                                             "zh": error.render("zh")}, status=429)
