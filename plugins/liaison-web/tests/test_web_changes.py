@@ -287,3 +287,34 @@ def test_token_scopes_are_enforced_on_every_operation(database: str, users: dict
     gone = post(f"{ONE}/cancel", {"reason": "x", "force": True}, etag=revision(), **auth)
     assert gone.status_code == 401 and gone.json()["kind"] == "NotAuthenticated"
     assert client().get(ONE, **auth).status_code == 401
+
+
+def test_a_change_with_a_session_needs_the_csrf_token(database: str, users: dict[str, Any]) -> None:
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post("/api/v1/login", data=json.dumps({"username": users["admin"].username,
+                                                          "password": "admin-password"}),
+                        content_type="application/json").status_code == 200
+    before = revision()
+    refused = browser.post(f"{ONE}/confirm", data="{}", content_type="application/json", HTTP_IF_MATCH=f'"{before}"')
+    assert refused.status_code == 403 and revision() == before
+    browser.get(ONE)  # a read sets the csrftoken cookie
+    token = browser.cookies["csrftoken"].value
+    done = browser.post(f"{ONE}/confirm", data="{}", content_type="application/json", HTTP_IF_MATCH=f'"{before}"',
+                        HTTP_X_CSRFTOKEN=token)
+    assert done.status_code == 200 and revision() != before
+
+
+def test_the_openapi_document_describes_the_changes_and_the_audit_logs(database: str) -> None:
+    document = client().get("/api/v1/openapi.json").json()
+    base = "/api/v1/districts/{district}/years/{year}/engagements/{engagement}"
+    for action, body in (("confirm", "ConfirmBody"), ("move", "MoveBody"), ("cancel", "CancelBody"),
+                         ("held", "HeldBody")):
+        operation = document["paths"][f"{base}/{action}"]["post"]
+        assert {"200", "401", "403", "404", "409", "412", "422", "428"} <= set(operation["responses"]), action
+        assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(body)
+    assert "get" in document["paths"][f"{base}/audit"]
+    assert "get" in document["paths"]["/api/v1/districts/{district}/organisations/{organisation}/audit"]
+    assert {"429", "401"} <= set(document["paths"]["/api/v1/login"]["post"]["responses"])
+    assert document["components"]["schemas"]["CancelBody"]["required"] == ["reason"]
