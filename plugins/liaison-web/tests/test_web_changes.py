@@ -231,6 +231,27 @@ def test_behind_a_trusted_proxy_the_first_forwarded_address_is_recorded(database
     assert models.AuditEntry.objects.order_by("-id").first().remote_address == "203.0.113.5"  # type: ignore[union-attr]
 
 
+def test_a_change_whose_audit_entry_fails_is_not_saved(database: str, users: dict[str, Any],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entry is written in the save's transaction: no change without its entry."""
+    from django.test import Client
+
+    from liaison_web import audit, models
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the audit table is gone")
+
+    monkeypatch.setattr(audit, "record", broken)
+    before, entries = revision(), models.AuditEntry.objects.count()
+    response = Client(raise_request_exception=False).post(
+        f"{ONE}/confirm", data="{}", content_type="application/json", HTTP_IF_MATCH=f'"{before}"',
+        **bearer(users["admin"]))
+    assert response.status_code == 500 and "the audit table is gone" not in response.content.decode()
+    assert response.json()["kind"] == "LiaisonError" and "未作任何修改" in response.json()["message_zh"]
+    assert revision() == before and models.AuditEntry.objects.count() == entries
+    assert next(e for e in stored_state().plan.engagements if e.id == HEALTH).status.value == "proposed"
+
+
 def test_a_refused_change_writes_no_audit_entry(database: str, users: dict[str, Any]) -> None:
     from liaison_web import models
 

@@ -128,6 +128,20 @@ def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
                                             message_zh="没有该资源", fix_zh="请对照 /api/v1/docs 核对地址"), 404)
 
 
+@api.exception_handler(Exception)
+def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A failure the service did not foresee: logged with its traceback for the operator, answered
+    in the one shape (nothing of the traceback is sent); what it was doing was not saved."""
+    import logging
+
+    logging.getLogger("liaison_web").error("%s %s failed", request.method, request.path, exc_info=exc)
+    return error_response(request, LiaisonError(
+        f"the service failed on this request ({type(exc).__name__}); nothing was changed",
+        fix="try again; if it fails again, tell the administrator (the service's log has the details)",
+        message_zh=f"服务处理该请求时出错（{type(exc).__name__}）；未作任何修改",
+        fix_zh="请重试；如仍出错，请告知管理员（服务日志中有详细信息）"), 500)
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, LiaisonError(str(exc), message_zh=f"请求失败：{exc}"), exc.status_code)
@@ -414,22 +428,28 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
     if expected != revision:
         return _stale(request, RevisionConflict.of(DatabaseStore().place(found, year), current=revision,
                                                    expected=expected), before)
-    store = DatabaseStore()
-    with store.lock(found, year):  # the audit entry follows its change before another writer's
-        try:
-            outcome = Workspace(store=store).update(found, year, changes(before), force=force, expected=expected,
-                                                    calendar=working_day_calendar())
-        except RevisionConflict as conflict:  # changed between the read above and the lock
-            current = _revision(found, year)
-            now = _rendered(district, version, year, current)[2].get(engagement, before)
-            return _stale(request, RevisionConflict.of(conflict.file or "", current=current, expected=expected), now)
-        after = _rendered(district, version, year, outcome.revision)[2][engagement]
-        user = request.user
-        prefix = getattr(request, "token_prefix", None)
+    user, prefix = request.user, getattr(request, "token_prefix", None)
+    saved: dict[str, Any] = {}
+
+    def audit(state: YearState, tag: str) -> None:
+        """Inside the save's transaction: the entry is committed with the change, or neither is."""
+        after = json.loads(to_json(next(e for e in plan_document(found, state)["engagements"]
+                                        if e["id"] == engagement)))
         record(operation, "engagement", engagement, user=user, district=district,
                remote_address=remote_address(request),
                actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
-               before=before, after={**after, **(noted or {})} if noted else after)
+               before=before, after={**after, **noted} if noted else after)
+        saved["after"] = after
+
+    try:
+        outcome = Workspace(store=DatabaseStore(on_save=audit)).update(
+            found, year, changes(before), force=force, expected=expected, calendar=working_day_calendar())
+    except RevisionConflict as conflict:  # changed between the read above and the workspace's lock
+        current = _revision(found, year)
+        now = _rendered(district, version, year, current)[2].get(engagement, before)
+        return _stale(request, RevisionConflict.of(conflict.file or "", current=current, expected=expected), now)
+    # no new revision (confirming what is agreed): nothing changed, nothing to audit
+    after = saved.get("after") or _rendered(district, version, year, outcome.revision)[2][engagement]
     return json_response(after, etag=outcome.revision)
 
 
