@@ -124,6 +124,39 @@ def test_two_clients_moving_one_engagement_one_gets_412_with_the_current_state(d
     assert client().get(ONE, **auth).json()["date"] == "2027-09-07"
 
 
+def test_two_clients_at_the_same_moment_one_wins_one_gets_412(database: str, users: dict[str, Any]) -> None:
+    """Two threads send a move on the same ETag at once: exactly one is saved, the other is told (412),
+    and the year holds the winner's date; the audit log has the winner's entry only."""
+    import threading
+
+    from django.db import connections
+
+    from liaison_web import models
+
+    auth, seen, entries = bearer(users["admin"]), revision(), models.AuditEntry.objects.count()
+    answers: dict[str, Any] = {}
+    ready = threading.Barrier(2)
+
+    def send(day: str) -> None:
+        try:
+            ready.wait()
+            answers[day] = post(f"{ONE}/move", {"date": day}, etag=seen, **auth)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=(day,)) for day in ("2027-09-07", "2027-09-14")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(a.status_code for a in answers.values()) == [200, 412]
+    won = next(day for day, a in answers.items() if a.status_code == 200)
+    lost = next(a for a in answers.values() if a.status_code == 412)
+    assert lost.json()["engagement"]["date"] == won and lost["ETag"] == f'"{revision()}"'
+    assert client().get(ONE, **auth).json()["date"] == won
+    assert [e.after["date"] for e in models.AuditEntry.objects.order_by("id")[entries:]] == [won]
+
+
 def test_a_stale_if_match_checked_under_the_lock_is_412_too(database: str, users: dict[str, Any]) -> None:
     """A writer that saved between the API's read and its lock: the workspace's own check refuses."""
     from liaison.year.store import RevisionConflict
