@@ -208,6 +208,13 @@ def test_a_cancel_needs_a_reason(database: str, users: dict[str, Any]) -> None:
     assert response.status_code == 422 and response.json()["kind"] == "InvalidRequest"
 
 
+def test_a_method_an_address_does_not_have_is_405_in_the_error_shape(database: str, users: dict[str, Any]) -> None:
+    for method, path, allowed in (("delete", ONE, "GET"), ("get", f"{ONE}/confirm", "POST")):
+        response = getattr(client(), method)(path, **bearer(users["admin"]), HTTP_ACCEPT_LANGUAGE="zh-CN")
+        assert response.status_code == 405 and response["Allow"] == allowed
+        assert response.json()["kind"] == "NotAllowed" and CJK.search(response.json()["rendered"])
+
+
 @pytest.mark.parametrize(("path", "headers", "kind", "status"), [
     (f"/api/v1/districts/seed/years/{YEAR}/plan", {}, "NotAuthenticated", 401),
     ("/api/v1/no/such/thing", {}, "NotFound", 404),
@@ -351,8 +358,10 @@ def test_a_change_with_a_session_needs_the_csrf_token(database: str, users: dict
                                                           "password": "admin-password"}),
                         content_type="application/json").status_code == 200
     before = revision()
-    refused = browser.post(f"{ONE}/confirm", data="{}", content_type="application/json", HTTP_IF_MATCH=f'"{before}"')
+    refused = browser.post(f"{ONE}/confirm", data="{}", content_type="application/json", HTTP_IF_MATCH=f'"{before}"',
+                           HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 403 and revision() == before
+    assert refused.json()["kind"] == "Forbidden" and "X-CSRFToken" in refused.json()["rendered"]
     browser.get(ONE)  # a read sets the csrftoken cookie
     token = browser.cookies["csrftoken"].value
     done = browser.post(f"{ONE}/confirm", data="{}", content_type="application/json", HTTP_IF_MATCH=f'"{before}"',

@@ -144,7 +144,14 @@ def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, LiaisonError(str(exc), message_zh=f"请求失败：{exc}"), exc.status_code)
+    if exc.status_code == 403 and "csrf" in str(exc).lower():  # django-ninja's check of a session's change
+        return error_response(request, Forbidden(
+            "the CSRF check failed: a change made with a login session needs its CSRF token",
+            fix="send the csrftoken cookie's value as the X-CSRFToken header (or use an API token)",
+            message_zh="CSRF 校验失败：以登录会话提交修改须附 CSRF 令牌",
+            fix_zh="请将 csrftoken Cookie 的值作为 X-CSRFToken 请求头发送（或改用 API 令牌）"), 403)
+    return error_response(request, LiaisonError(str(exc), message_zh=f"请求失败（HTTP {exc.status_code}）"),
+                          exc.status_code)
 
 
 # -- who the caller is and what it may do (liaison_web.access) -----------------------------------------

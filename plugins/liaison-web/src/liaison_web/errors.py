@@ -12,8 +12,8 @@ from liaison.base.errors import LiaisonError, error_document
 from liaison.formats.documents import to_json
 from liaison_web.callers import CONTENT_LANGUAGE, language
 
-__all__ = ["Forbidden", "InvalidRequest", "LockedOut", "NotAuthenticated", "NotFound", "PreconditionRequired",
-           "error_response", "json_response", "text_response"]
+__all__ = ["Forbidden", "InvalidRequest", "LockedOut", "NotAllowed", "NotAuthenticated", "NotFound",
+           "PreconditionRequired", "error_response", "json_response", "text_response"]
 
 
 class NotFound(LiaisonError):
@@ -34,6 +34,10 @@ class Forbidden(LiaisonError):
 
 class PreconditionRequired(LiaisonError):
     """A change sent without ``If-Match``: the service does not guess which state it was made on."""
+
+
+class NotAllowed(LiaisonError):
+    """A method the address does not have (405)."""
 
 
 class LockedOut(LiaisonError):

@@ -130,6 +130,7 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
             "django.contrib.auth.middleware.AuthenticationMiddleware",
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
+            "liaison_web.middleware.ApiErrors",
             "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login (liaison_web.lockout)
         ],
         # django-axes first: a locked-out user is refused before the password is even checked
