@@ -59,10 +59,11 @@ INTERNALS = re.compile(
     r"Overflow|Recursion|Lookup|Runtime|Name|Assertion)Error\b|BadZipFile|UnsupportedOperation|sys\.set_int|"
     r"panicked at|RUST_BACKTRACE|PanicException")  # a Rust library's panic (python-calamine) is an internal too
 
-#: ``error: FILE: PATH: what (fix: …)`` — PATH is ``$…``, ``Sheet!A1``, ``Sheet!1:10``, ``'Sheet'!A1`` or a
+#: ``error: FILE: PATH: what (fix: …)`` (``错误: FILE: PATH: 什么（处理办法：…）``) — PATH is ``$…``,
+#: ``Sheet!A1``, ``Sheet!1:10``, ``'Sheet'!A1`` or a
 #: document property.
 PATH_AT_START = re.compile(r"^(?P<path>\$[^\s:]*|'(?:[^']|'')+'![A-Z0-9:]+|[^\s:!']+![A-Z0-9:]+|文档属性 \S+): ")
-FIX_AT_END = re.compile(r" \(fix: (?P<fix>.+)\)$")
+FIX_AT_END = re.compile(r"(?P<label> \(fix: |（处理办法：)(?P<fix>.+)[)）]$")
 
 
 @dataclass(frozen=True)
@@ -616,6 +617,8 @@ def chinese_problems(outcome: Outcome, shown: str) -> list[str]:
         problems.append(f"the message is not in Chinese: {sentence[:200]!r}")
     if fix is None or not _CJK.search(_QUOTED.sub("", fix["fix"])):
         problems.append(f"the fix is not in Chinese: {(fix['fix'] if fix else '')[:200]!r}")
+    elif fix["label"] != "（处理办法：":
+        problems.append(f"the fix is labelled in English: {rest[-200:]!r}")
     return problems
 
 
@@ -641,7 +644,7 @@ def _bare(message: str, shown: str) -> str:
     at = PATH_AT_START.match(rest)
     rest = rest[at.end():] if at else rest
     rest = rest.replace(shown, " ") if shown else rest
-    rest = rest.replace(" (fix: ", " \u3002 ")
+    rest = rest.replace(" (fix: ", " \u3002 ").replace("（处理办法：", " \u3002 ")
     return _CODE.sub(" ", _VALUES.sub(" ", rest))
 
 

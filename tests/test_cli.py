@@ -157,7 +157,7 @@ def test_a_broken_data_file_names_the_path(tmp_path: Path, seed_text: str) -> No
 
 def test_a_bad_date_is_a_usage_error() -> None:
     code, _, err = run("pairings", "--as-of", "2027-13-01")
-    assert code == 2 and "is not a date" in err
+    assert code == 2 and err.startswith("错误: --as-of: 2027-13-01: 没有13月"), err
 
 
 def test_plugins_lists_the_loaded_plugins_and_what_they_provide() -> None:
@@ -186,5 +186,7 @@ def test_year_options_are_strict() -> None:
     assert run("plan", "--years", "2026..")[0] == 2
     code, _, err = run("plan", "--year", "0")
     assert code == 1 and "无法安排0年" in err
+    code, _, err = run("plan", "--year", "2026", "--visits", "1000", "--lang", "en")
+    assert code == 2 and err.startswith("error: --visits: 1000: visits_per_pairing must be between 0 and 12, not 1000")
     code, _, err = run("plan", "--year", "2026", "--visits", "1000")
-    assert code == 2 and "--visits" in err and "visits_per_pairing must be between 0 and 12, not 1000" in err
+    assert code == 2 and err.startswith("错误: --visits: 1000: visits_per_pairing 应在 0 到 12 之间，而不是 1000")

@@ -190,7 +190,7 @@ def test_a_change_for_no_year_of_the_run_is_an_error_naming_it(tmp_path: Path) -
                                  ("--move", "2028/joint_meeting/health@2028-04-20", ("--year", "2027"))):
         code, out, err = run("plan", *years, "--out", str(tmp_path / "out"), option, ident)
         named = ident.partition("@")[0]
-        assert code == 1 and f"{option} {named}" in err and "fix:" in err, (option, out, err)
+        assert code == 1 and f"{option} {named}" in err and "（处理办法：" in err, (option, out, err)
         assert ("2027, 2028" if years[0] == "--years" else "2027") in err
         assert not (tmp_path / "out").exists()
     code, _, err = run("plan", "--year", "2027", "--held", "2028/joint_meeting/health", "--lang", "en")

@@ -105,8 +105,8 @@ def test_one_line_in_the_output_language() -> None:
     where = Location(file="台账.xlsx", sheet="会议走访", cell="E12")
     problem = Problem(message="no organisation is called “农工总支”", message_zh="没有名为“农工总支”的单位",
                       fix="use a name of the district", fix_zh="请使用区内单位的名称")
-    assert render_line(where, problem, "zh") == ("台账.xlsx: 会议走访!E12: 没有名为“农工总支”的单位 "
-                                                 "(fix: 请使用区内单位的名称)")
+    assert render_line(where, problem, "zh") == ("台账.xlsx: 会议走访!E12: 没有名为“农工总支”的单位"
+                                                 "（处理办法：请使用区内单位的名称）")
     assert render_line(where, problem, "en") == ("台账.xlsx: 会议走访!E12: no organisation is called “农工总支” "
                                                  "(fix: use a name of the district)")
     quoted = Location(sheet="会议 走访", cell="12:12")

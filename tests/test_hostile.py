@@ -227,13 +227,13 @@ def test_every_refusal_is_in_one_language(corpus_runs: Runs, case_id: str) -> No
 
 def test_the_language_checks_can_fail() -> None:
     """The heuristics find what they are for, and pass what they should."""
-    mixed = "a.toml: $.x[0]: “事项”有误：title is 500 characters long; at most 120 (fix: 请改正该单元格)"
+    mixed = "a.toml: $.x[0]: “事项”有误：title is 500 characters long; at most 120（处理办法：请改正该单元格）"
     assert english_in_chinese(mixed, "a.toml") == ["title is   characters long; at most"]
-    fine = ("a.toml: $.x[0].kind: 'banquet' 不是以下之一：work_meeting、visit、symposium "
-            "(fix: 请改正该值（见 docs/records-format.md）)")
+    fine = ("a.toml: $.x[0].kind: 'banquet' 不是以下之一：work_meeting、visit、symposium"
+            "（处理办法：请改正该值（见 docs/records-format.md））")
     assert english_in_chinese(fine, "a.toml") == []
-    assert english_in_chinese("a.toml: 不是有效的 TOML：第 2 行第 10 列（解析器：“Expected a value here”） "
-                              "(fix: 请检查该行附近的引号和括号)", "a.toml") == []
+    assert english_in_chinese("a.toml: 不是有效的 TOML：第 2 行第 10 列（解析器：“Expected a value here”）"
+                              "（处理办法：请检查该行附近的引号和括号）", "a.toml") == []
     words = frozenset({"农工党总支部"})
     named = "a.toml: $.h: did you mean: 农工党总支部 (cpwdp)? (fix: use a name)"
     assert chinese_in_english(named, "a.toml", words) == []
@@ -369,7 +369,7 @@ def test_the_output_folder_is_checked_before_anything_is_written(tmp_path: Path,
 
 @pytest.mark.parametrize("name", TREES)
 def test_the_output_folder_refusal_is_chinese_by_default(tmp_path: Path, name: str) -> None:
-    """The same refusal under the default --lang zh: 错误: PATH: a Chinese sentence (fix: a Chinese one),
+    """The same refusal under the default --lang zh: 错误: PATH: a Chinese sentence（处理办法：a Chinese one）,
     no English clause in it."""
     pytest.importorskip("liaison_ical")
     args, named = _tree_case(name, tmp_path)
@@ -397,7 +397,7 @@ def test_an_output_folder_that_is_a_file_is_refused_naming_it(tmp_path: Path, co
     args = {"export": ["export", "ical"], "plan": ["plan"], "check": ["check"]}[command]
     before = snapshot(tmp_path)
     for lang, words in (("en", "error: out: the output folder is a file (fix: "),
-                        ("zh", "错误: out: 输出文件夹是一个文件 (fix: ")):
+                        ("zh", "错误: out: 输出文件夹是一个文件（处理办法：")):
         outcome = run_liaison([*args, "--year", "2027", "--out", "out", "--lang", lang], tmp_path)
         assert outcome.code == 1 and "Traceback" not in outcome.stderr, outcome.stderr[-2000:]
         assert outcome.first_line.startswith(words), outcome.first_line
@@ -641,7 +641,7 @@ def test_contradictory_changes_of_one_engagement_are_refused_before_anything_is_
     assert outcome.code == 1 and "Traceback" not in outcome.stderr, outcome.stderr[-2000:]
     words = "contradict each other; nothing was changed" if lang == "en" else "互相矛盾，未作任何修改"
     assert words in outcome.first_line and f"{flags[0]} {VISIT}" in outcome.first_line, outcome.first_line
-    assert " (fix: " in outcome.first_line
+    assert (" (fix: " if lang == "en" else "（处理办法：") in outcome.first_line
     assert changes(before, snapshot(root)) == []
 
 

@@ -177,9 +177,10 @@ def test_the_plugins_answer_is_its_document_written_by_the_one_writer(monkeypatc
     assert all(list(r) == _keys(d.ReaderDocument) for r in readers)
     options = [o for x in provided for o in x["options"]]
     required = _keys(d.OptionDocument)[:4]
-    assert all(list(o)[:4] == required and set(o) - set(required) <= {"choices", "minimum", "maximum"}
+    assert all(list(o)[:4] == required and set(o) - set(required) <= {"choices", "minimum", "maximum", "help_zh"}
                for o in options)
     assert any("choices" in o for o in options) and any("choices" not in o for o in options)
+    assert all(o.get("help_zh") for o in options)  # every option of this repository's plugins has its Chinese
     assert printed["plugins"] == sorted(printed["plugins"], key=lambda p: p["name"])
 
 

@@ -338,11 +338,11 @@ def test_a_disk_that_fills_up_while_staging_leaves_nothing_behind(exporters: Non
     real = liaison_workspace.store.write_new
     written = []
 
-    def full_disk(path: Path, data: bytes, *, step: str = "write") -> None:
+    def full_disk(path: Path, data: bytes, *, step: str = "write", sync: bool = True) -> None:
         if len(written) == 2:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         written.append(path)
-        real(path, data, step=step)
+        real(path, data, step=step, sync=sync)
 
     monkeypatch.setattr(liaison_workspace.store, "write_new", full_disk)
     with pytest.raises(StorageError, match="no space left on the disk; nothing was changed") as info:
@@ -469,7 +469,7 @@ def test_a_hand_edited_state_is_reported_in_chinese_throughout(seed: District, e
     message = info.value.render("zh")
     assert message.startswith(f"plan-seed-2027.json: {path}: ") and zh in message
     words = re.sub(r"[\w./-]*\d[\w./-]*|§[\d.]+|plan-seed-2027\.json|\$[\w.\[\]]*|docs/cli\.md|“[^”]*”|format|"
-                   r"liaison-state/\d", "", message.replace("(fix: ", ""))
+                   r"liaison-state/\d", "", message.replace("（处理办法：", ""))
     assert not re.search(r"[A-Za-z]{3,}", words), message  # no English sentence inside the Chinese one
 
 

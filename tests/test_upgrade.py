@@ -367,7 +367,7 @@ def test_an_old_file_is_refused_with_the_command_that_upgrades_it(tmp_path: Path
                                "run: liaison upgrade 'old district.toml' --write (fix: ")
     else:
         assert line.startswith("错误: old district.toml: 按第 1 版格式（liaison 0.1）编写；"
-                               "请运行：liaison upgrade 'old district.toml' --write (fix: ")
+                               "请运行：liaison upgrade 'old district.toml' --write（处理办法：")
     assert not (tmp_path / "out").exists()
 
 

@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 import click
 
-from liaison.base.errors import LiaisonError
+from liaison.base.errors import LiaisonError, Location, Problem, Refused, render_line
+from liaison_cli.language import Group, Option, current, option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,16 +31,46 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+def error_line(text: str, lang: str) -> str:
+    """A refusal as printed: ``错误: …`` or ``error: …``."""
+    return f"{'错误' if lang == 'zh' else 'error'}: {text}"
+
+
+class Refusal(click.BadParameter):
+    """A value given on the command line, refused in the one error shape and the run's language —
+    ``错误: --move: ID@2027-02-30: 没有2027年2月30日（处理办法：…）`` — rather than click's usage
+    message: what is wrong is the value, not how the command was written. A usage error (exit 2)."""
+
+    def __init__(self, flag: str, value: str | None, problem: Problem) -> None:
+        self.location = Location(file=flag, place=value)
+        self.problem = problem
+        super().__init__(problem.message, param_hint=flag)
+
+    @classmethod
+    def of(cls, flag: str, value: str | None, message: str, message_zh: str, fix: str | None = None,
+           fix_zh: str | None = None) -> Refusal:
+        return cls(flag, value, Problem(message=message, message_zh=message_zh, fix=fix, fix_zh=fix_zh))
+
+    def format_message(self) -> str:
+        return render_line(self.location, self.problem, current())
+
+    def show(self, file: Any = None) -> None:
+        click.echo(error_line(self.format_message(), current()), file=file, err=file is None)
+
+
 class DateType(click.ParamType):  # type: ignore[type-arg]
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        from liaison.base.text import parse_date
+
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"{value!r} is not a date; write YYYY-MM-DD", param, ctx)
+            return parse_date(str(value))
+        except Refused as exc:
+            raise Refusal(param.opts[0] if param is not None and param.opts else "DATE", str(value),
+                          exc.problem) from None
 
 
 DATE = DateType()
@@ -47,22 +78,28 @@ DATE = DateType()
 
 def query_options(func: F) -> F:
     """``--data`` and ``--format``, on every command that reads the district."""
-    func = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                        show_default=True, help="Chinese tables, or stable JSON.")(func)
-    func = click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
-                        help="A district data file (TOML). Default: the embedded seed district.")(func)
-    return func
+    func = format_option(func)
+    return data_option(func)
 
 
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                           help="The language of sentences: notes, warnings, findings, errors.")
+format_option = option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                       help="Tables for people, or stable JSON for programs.",
+                       help_zh="给人看的表格，或给程序读的稳定 JSON。")
+data_option = option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
+                     help="A district data file (TOML). Default: the embedded seed district.",
+                     help_zh="区数据文件（TOML）。默认：内置的示例区。")
+lang_option = option("--lang", type=click.Choice(["zh", "en"]), default=current,
+                     help="The language of everything printed: help, tables, notes, errors. Default: the locale's "
+                          "(LC_ALL, LC_MESSAGES or LANG: zh_* Chinese, another language English), else Chinese.",
+                     help_zh="输出的语言：帮助、表格、提示和错误信息。默认按系统的区域设置（LC_ALL、LC_MESSAGES "
+                             "或 LANG：zh_* 为中文，其他语言为英文），未设置时为中文。")
 
 
 def explain(exc: LiaisonError) -> LiaisonError:
     """The error with the command-line flag its fix needs, where the core could not name one."""
     from liaison.formats.state import FIX, StateError
     from liaison.formats.syntax import FORMAT_DOC, WHAT, WHAT_ZH, FormatError, WrongFileError, written_for
-    from liaison.year.engagements import ChangeRefused
+    from liaison.year.engagements import ChangeRefused, NotYetHeld
 
     if isinstance(exc, WrongFileError):
         flag = FLAGS.get(exc.found, "")
@@ -77,6 +114,11 @@ def explain(exc: LiaisonError) -> LiaisonError:
                                f"({exc.file}.orig) and lists what you must check ({FORMAT_DOC})",
                            fix_zh=f"升级保留文件的注释和顺序，原文件另存为 {exc.file}.orig，"
                                   f"并列出需要您核对之处（见 {FORMAT_DOC}）")
+    if isinstance(exc, NotYetHeld):
+        return exc.located(fix="if it was held on another day, give --move ID@DATE as well; to mark it held in "
+                               "advance, repeat the command with --force",
+                           fix_zh="如实际在另一天召开，请同时用 --move ID@日期 改到那一天；如确需提前标记，"
+                                  "请加 --force 重新运行")
     if isinstance(exc, ChangeRefused):
         return exc.located(fix="check with the other side, then repeat the command with --force",
                            fix_zh="先与对方商定，再加 --force 重新运行")
@@ -93,14 +135,14 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except (LiaisonError, OSError) as exc:
-            lang = kwargs.get("lang") or "zh"
+            lang = kwargs.get("lang") or current()
             if isinstance(exc, LiaisonError):
                 error = exc
             else:  # a failure of the system no closer code caught: the one error shape all the same
                 from liaison_workspace.folder import system_error
 
                 error = system_error(exc, unchanged=False)
-            click.echo(f"{'错误' if lang == 'zh' else 'error'}: {explain(error).render(lang)}", err=True)
+            click.echo(error_line(explain(error).render(lang), lang), err=True)
             sys.exit(1)
     return wrapper  # type: ignore[return-value]
 
@@ -118,12 +160,19 @@ def emit_json(payload: Any) -> None:
     click.echo(to_json(payload), nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="liaison")
-def cli() -> None:
-    """liaison: 区政府与各民主党派、工商联联系制度 as code.
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]}, help_zh="""
+    liaison：区政府与各民主党派、工商联联系制度的程序实现。
 
-    Pairings, document routing (抄送), invitees (列席、参加), the year's plan on China's
-    working days, its state through the year, compliance, and exports (iCalendar, Word letters,
-    spreadsheets, a page) and publishing through plugins.
+    对口联系安排，文件抄送，会议活动的邀请（列席、参加），按全国工作日编排的年度计划及其全年的执行情况，
+    检查制度落实情况，并通过插件导出（日历、Word 公文、表格、网页）和发布。
+    """)
+@click.version_option(package_name="liaison", message="%(prog)s %(version)s", cls=Option,
+                      help="Show the version and exit.", help_zh="显示版本号后退出。")
+@lang_option
+def cli(lang: str) -> None:
+    """liaison: the district government's liaison with the democratic parties and the ICF, as code.
+
+    Pairings, document routing (copies), invitees (to attend or take part), the year's plan on
+    China's working days, its state through the year, compliance, and exports (iCalendar, Word
+    letters, spreadsheets, a page) and publishing through plugins.
     """

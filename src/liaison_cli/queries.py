@@ -10,14 +10,18 @@ import click
 
 from liaison.formats import documents
 from liaison.law.rules import EVENT_KINDS, EngagementKind
-from liaison_cli.app import DATE, cli, emit_json, handle_errors, lang_option, load, query_options, today
+from liaison_cli.app import DATE, cli, emit_json, format_option, handle_errors, lang_option, load, query_options, today
+from liaison_cli.language import option
 
 
 # ---------------------------------------------------------------------------------------- provisions
-@cli.command()
+@cli.command(help_zh="""
+    列出全部条款，或按编号显示一条：该日有效的原文、规则和本区设定，以及逐句由什么实施。
+    """)
 @click.argument("provision_id", required=False)
-@click.option("--as-of", "as_of", type=DATE, default=None,
-              help="Show the text in force on this date (a provision may be amended). Default: today.")
+@option("--as-of", "as_of", type=DATE, default=None,
+        help="Show the text in force on this date (a provision may be amended). Default: today.",
+        help_zh="显示该日有效的条文（条款可能修订过）。默认：今天。")
 @query_options
 @lang_option
 @handle_errors
@@ -42,12 +46,15 @@ def provisions(provision_id: str | None, as_of: dt.date | None, data_file: str |
 
 
 # ------------------------------------------------------------------------------------------ pairings
-@cli.command()
-@click.option("--as-of", "as_of", type=DATE, default=None, help="The date to answer for. Default: today.")
-@click.option("--org", default=None, help="Only this organisation's pairings (id or name).")
+@cli.command(help_zh="某日有效的对口联系安排（共同联系单位和各对口关系）。")
+@option("--as-of", "as_of", type=DATE, default=None, help="The date to answer for. Default: today.",
+        help_zh="按哪一天回答。默认：今天。")
+@option("--org", default=None, help="Only this organisation's pairings (id or name).",
+        help_zh="只列该单位的对口关系（编号或名称）。")
 @query_options
+@lang_option
 @handle_errors
-def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt: str) -> None:
+def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt: str, lang: str) -> None:
     """The pairings in force on a date (common liaison units and listed pairings)."""
     from liaison_cli import views
 
@@ -60,19 +67,22 @@ def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt:
     if fmt == "json":
         emit_json(documents.pairings_document(district, day, found))
     else:
-        views.print_pairings(district, day, found)
+        views.print_pairings(district, day, found, lang=lang)
 
 
 # --------------------------------------------------------------------------------------------- route
-@cli.command()
-@click.option("--issuer", required=True, help="Who issues the document (id or name, e.g. 区卫生局).")
-@click.option("--date", "on", type=DATE, default=None, help="Issue date. Default: today.")
-@click.option("--kind", "document_kind", default="policy", show_default=True,
-              help="Document kind, as the routing rules name it (the seed: policy).")
+@cli.command(help_zh="一份文件应抄送哪些单位，依据哪一条。")
+@option("--issuer", required=True, help="Who issues the document (id or name, e.g. health).",
+        help_zh="发文单位（编号或名称，如 区卫生局）。")
+@option("--date", "on", type=DATE, default=None, help="Issue date. Default: today.", help_zh="发文日期。默认：今天。")
+@option("--kind", "document_kind", default="policy", show_default=True,
+        help="Document kind, as the routing rules name it (the seed: policy).",
+        help_zh="文件类型，按抄送规则的写法（示例区：policy，政策性文件）。")
 @query_options
+@lang_option
 @handle_errors
-def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | None, fmt: str) -> None:
-    """Who a document must be copied to (抄送), under which provision."""
+def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | None, fmt: str, lang: str) -> None:
+    """Who a document must be copied to, under which provision."""
     # route and invitees are alike in shape (load, ask the district, print or emit JSON): each is a
     # few lines of click glue around its own District question.
     from liaison_cli import views
@@ -82,7 +92,7 @@ def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | 
     if fmt == "json":
         emit_json(documents.cc_document(cc))
     else:
-        views.print_cc(district, cc)
+        views.print_cc(district, cc, lang=lang)
 
 
 # ------------------------------------------------------------------------------------------ invitees
@@ -90,15 +100,18 @@ def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | 
 EVENT_KIND_NAMES = [k.value for k in EngagementKind if k in EVENT_KINDS]
 
 
-@cli.command()
-@click.option("--event", "event_kind", required=True,
-              type=click.Choice(EVENT_KIND_NAMES),
-              help="The kind of event (`liaison provisions` shows which provision invites to each).")
-@click.option("--date", "on", type=DATE, default=None, help="Event date. Default: today.")
-@click.option("--host", default=None, help="The host, for a department's professional meeting.")
+@cli.command(help_zh="一项会议活动邀请哪些单位，以什么身份，依据哪一条。")
+@option("--event", "event_kind", required=True, type=click.Choice(EVENT_KIND_NAMES),
+        help="The kind of event (`liaison provisions` shows which provision invites to each).",
+        help_zh="会议活动的类型（`liaison provisions` 列出每种由哪一条规定邀请）。")
+@option("--date", "on", type=DATE, default=None, help="Event date. Default: today.", help_zh="活动日期。默认：今天。")
+@option("--host", default=None, help="The host, for a department's professional meeting.",
+        help_zh="主办单位，部门召开的专业性会议须写。")
 @query_options
+@lang_option
 @handle_errors
-def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: str | None, fmt: str) -> None:
+def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: str | None, fmt: str,
+             lang: str) -> None:
     """Who an event invites, in which role, under which provision."""
     from liaison_cli import views
 
@@ -107,14 +120,15 @@ def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: s
     if fmt == "json":
         emit_json(documents.invitees_document(found))
     else:
-        views.print_invitees(district, found)
+        views.print_invitees(district, found, lang=lang)
 
 
 # ------------------------------------------------------------------------------------------- plugins
-@cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@cli.command(help_zh="已加载的插件、它们实现的钩子，以及它们提供的导出、发布插件和读取器及其选项。")
+@format_option
+@lang_option
 @handle_errors
-def plugins(fmt: str) -> None:
+def plugins(fmt: str, lang: str) -> None:
     """The plugins loaded, their hooks, and the exporters, publishers and readers they provide, with
     their options."""
     from liaison.host.plugins import plugins_document
@@ -124,4 +138,4 @@ def plugins(fmt: str) -> None:
     if fmt == "json":
         emit_json(found)
     else:
-        views.print_plugins(found.plugins)
+        views.print_plugins(found.plugins, lang=lang)

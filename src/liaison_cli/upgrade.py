@@ -13,12 +13,18 @@ import click
 
 from liaison.base.errors import DataError
 from liaison_cli.app import cli, handle_errors, lang_option
+from liaison_cli.language import option
 
 
-@cli.command()
+@cli.command(help_zh="""
+    把旧格式的区数据、记录或活动文件升级为当前格式，保留文件的注释和顺序。输出升级后的文件
+    （加 --write 时替换 FILE），并在标准错误输出上列出改了什么、需要您核对或处理什么。
+    结果能加载时退出状态为 0，还有需要您处理的地方时为 1（逐处列出）。
+    """)
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--write", is_flag=True,
-              help="Replace FILE with the upgraded file (atomically), keeping the original beside it as FILE.orig.")
+@option("--write", is_flag=True,
+        help="Replace FILE with the upgraded file (atomically), keeping the original beside it as FILE.orig.",
+        help_zh="用升级后的文件替换 FILE（整体替换），原文件另存为 FILE.orig。")
 @lang_option
 @handle_errors
 def upgrade(file: str, write: bool, lang: str) -> None:

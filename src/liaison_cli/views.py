@@ -184,64 +184,88 @@ def print_provision(prov: Provision, day: dt.date, *, lang: str = "zh") -> None:
 
 
 # ---------------------------------------------------------------------------------------------- pairings
-def print_pairings(district: District, day: dt.date, found: Sequence[Pairing]) -> None:
-    t = table(f"对口联系安排（截至 {day.isoformat()}，共 {len(found)} 对）",
+def print_pairings(district: District, day: dt.date, found: Sequence[Pairing], *, lang: str = "zh") -> None:
+    en = lang == "en"
+
+    def name(org: str) -> str:
+        found_org = district.organisation(org)
+        return found_org.name_en if en else found_org.name
+
+    t = table(f"Pairings in force on {day.isoformat()} ({len(found)})" if en else
+              f"对口联系安排（截至 {day.isoformat()}，共 {len(found)} 对）",
+              ["department", "counterpart", "basis", "from", "until"] if en else
               ["区直部门", "对口联系", "依据", "生效", "失效"])
     for p in found:
-        t.add_row(district.organisation(p.department).name, district.organisation(p.counterpart).name,
-                  p.clause, iso(p.valid_from) or "", iso(p.valid_until) or "—")
+        t.add_row(name(p.department), name(p.counterpart), p.clause, iso(p.valid_from) or "", iso(p.valid_until) or "—")
     console.print(t)
     units = district.common_liaison_units(day)
     if units:
-        clauses = "、".join(p.id for p in district.provisions if p.pairing_role == "common_liaison")
-        console.print(f"共同联系单位（{clauses}）: " + "、".join(o.name for o in units))
+        common = [p.id for p in district.provisions if p.pairing_role == "common_liaison"]
+        clauses = (", " if en else "、").join(common)
+        console.print(f"Common liaison units ({clauses}): " + ", ".join(o.name_en for o in units) if en else
+                      f"共同联系单位（{clauses}）: " + "、".join(o.name for o in units))
 
 
 # ----------------------------------------------------------------------------------------------- routing
-def print_basis(district: District, note_zh: str, provisions: Sequence[str], day: dt.date) -> None:
-    """The note (why a list is empty) and the verbatim text, as worded on ``day``, of each provision an
-    answer rests on."""
-    if note_zh:
-        console.print(note_zh)
+def print_basis(district: District, note: str, provisions: Sequence[str], day: dt.date, *, lang: str = "zh") -> None:
+    """The note (why a list is empty, in ``lang``) and the text, as worded on ``day``, of each provision
+    an answer rests on: verbatim in Chinese, the translation in English."""
+    if note:
+        console.print(note)
     for pid in provisions:
         prov = district.provision(pid)
-        console.print(f"{prov.id} {prov.citation_zh}: {prov.text_at(day).text_zh.strip()}")
+        text = prov.text_at(day)
+        console.print(f"{prov.id}: {text.text_en.strip()}" if lang == "en" else
+                      f"{prov.id} {prov.citation_zh}: {text.text_zh.strip()}")
 
 
-def print_cc(district: District, cc: CcList) -> None:
-    t = table(f"{cc.issuer.name} {cc.date.isoformat()} {district.document_kind_name(cc.document_kind)}抄送"
-              f"（{len(cc.recipients)} 家）",
-              ["抄送", "English", "依据"])
+def print_cc(district: District, cc: CcList, *, lang: str = "zh") -> None:
+    en = lang == "en"
+    kind = district.document_kind_name(cc.document_kind, lang)
+    t = table(f"{cc.issuer.name_en} {cc.date.isoformat()} {kind}: copied to ({len(cc.recipients)})" if en else
+              f"{cc.issuer.name} {cc.date.isoformat()} {kind}抄送（{len(cc.recipients)} 家）",
+              ["copied to", "basis"] if en else ["抄送", "English", "依据"])
     for r in cc.recipients:
-        t.add_row(r.organisation.name, r.organisation.name_en, " ".join(r.provisions))
+        t.add_row(*([r.organisation.name_en] if en else [r.organisation.name, r.organisation.name_en]),
+                  " ".join(r.provisions))
     console.print(t)
-    print_basis(district, cc.note_zh, cc.provisions, cc.date)
+    print_basis(district, cc.note_en if en else cc.note_zh, cc.provisions, cc.date, lang=lang)
 
 
-def print_invitees(district: District, found: InviteeList) -> None:
-    host = found.host.name if found.host else ""
-    t = table(f"{host} {district.kind_name(found.event_kind)} {found.date.isoformat()} "
-              f"邀请名单（{len(found.recipients)} 家，{MODALITY_ZH[found.modality]}）", ["受邀", "方式", "依据"])
+def print_invitees(district: District, found: InviteeList, *, lang: str = "zh") -> None:
+    en = lang == "en"
+    host = (found.host.name_en if en else found.host.name) if found.host else ""
+    kind = district.kind_name(found.event_kind, lang)
+    t = table(f"{host} {kind} {found.date.isoformat()}: invited ({len(found.recipients)}, "
+              f"{MODALITY_EN[found.modality]})" if en else
+              f"{host} {kind} {found.date.isoformat()} 邀请名单（{len(found.recipients)} 家，"
+              f"{MODALITY_ZH[found.modality]}）",
+              ["invited", "as", "basis"] if en else ["受邀", "方式", "依据"])
     for r in found.recipients:
-        t.add_row(r.organisation.name, r.role_zh, " ".join(r.provisions))
+        t.add_row(r.organisation.name_en if en else r.organisation.name, r.role_en if en else r.role_zh,
+                  " ".join(r.provisions))
     console.print(t)
-    print_basis(district, found.note_zh, found.provisions, found.date)
+    print_basis(district, found.note_en if en else found.note_zh, found.provisions, found.date, lang=lang)
 
 
-def print_plugins(found: Sequence[PluginDocument]) -> None:
-    t = table(f"已加载插件 loaded plugins（{len(found)}）", ["插件", "发行包", "钩子", "提供 provides"])
+def print_plugins(found: Sequence[PluginDocument], *, lang: str = "zh") -> None:
+    en = lang == "en"
+    t = table(f"Loaded plugins ({len(found)})" if en else f"已加载插件（{len(found)}）",
+              ["plugin", "distribution", "hooks", "provides"] if en else ["插件", "发行包", "钩子", "提供"])
     for p in found:
         provides = [f"{kind} {x.name}" for kind, things in (("exporter", p.exporters), ("publisher", p.publishers),
                                                              ("record_reader", p.record_readers)) for x in things]
         t.add_row(p.name, p.distribution, ", ".join(p.hooks), "\n".join(provides))
     console.print(t)
-    options = table("选项 options (--option KEY=VALUE)", ["导出/发布", "选项", "类型", "默认", "说明"])
+    options = table("Options (--option KEY=VALUE)" if en else "选项（--option KEY=VALUE）",
+                    ["exporter/publisher", "option", "type", "default", "meaning"] if en else
+                    ["导出/发布", "选项", "类型", "默认", "说明"])
     for p in found:
         for thing in (*p.exporters, *p.publishers):
             for o in thing.options:
                 kind_text = o.type + (f" ({'|'.join(o.choices)})" if o.choices else "")
                 default = "" if o.default in (None, (), [], "") else str(o.default)
-                options.add_row(thing.name, o.name, kind_text, default, o.help)
+                options.add_row(thing.name, o.name, kind_text, default, o.help if en else o.help_zh or o.help)
     if options.row_count:
         console.print(options)
 
@@ -342,12 +366,30 @@ def print_changes(district: District, before: Plan | None, after: Plan, path: An
     found = changes_between(before, after)
     new = (f"planned {after.year} anew ({len(after.engagements)} engagements); " if en else
            f"新建{after.year}年计划（{len(after.engagements)} 项），") if created else ""
-    t = table((f"{after.year}: {new}{len(found)} change(s), written to {path}" if en else
-               f"{after.year}年：{new}{len(found)} 项变化，已写入 {path}"), ["id", "change" if en else "变化"])
-    for ident, zh, english in found:
-        t.add_row(ident, english if en else zh)
-    console.print(t)
+    title = (f"{after.year}: {new}{len(found)} change(s), written to {path}" if en else
+             f"{after.year}年：{new}{len(found)} 项变化，已写入 {path}")
+    if found:
+        t = table(title, ["id", "change"] if en else ["编号", "变化"])
+        for ident, zh, english in found:
+            t.add_row(ident, english if en else zh)
+        console.print(t)
+    else:  # the title says so; an empty table would look like a plan with nothing in it
+        console.print(title)
+    print_ids(after, lang=lang)
     print_plan_notes(after, lang=lang)
+
+
+def print_ids(plan: Plan, *, lang: str = "zh") -> None:
+    """Every engagement of the year's state with its id, date, title and status: where a clerk finds
+    the id that --confirm, --move, --cancel and --held take (docs/guide.md)."""
+    en = lang == "en"
+    statuses = STATUS_EN if en else STATUS_ZH
+    t = table(f"{plan.year}: the plan ({len(plan.engagements)} engagements)" if en
+              else f"{plan.year}年计划（{len(plan.engagements)} 项）",
+              ["id", "date", "title", "status"] if en else ["编号", "日期", "事项", "状态"])
+    for e in plan.engagements:
+        t.add_row(e.id, f"{e.date:%Y-%m-%d} {_when(e)}", e.title(lang), statuses[e.status])
+    console.print(t)
 
 
 # ---------------------------------------------------------------------------------------------- findings

@@ -4,16 +4,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 import attrs
 import click
 
-from liaison_cli.app import DATE, cli, emit_json, handle_errors, lang_option, load, query_options, today
+from liaison_cli.app import (
+    DATE,
+    Refusal,
+    cli,
+    data_option,
+    emit_json,
+    handle_errors,
+    lang_option,
+    load,
+    query_options,
+    today,
+)
+from liaison_cli.language import option, say
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,15 +37,18 @@ def parse_years(year: int | None, years: str | None) -> tuple[int, ...]:
     from liaison.year.planner import check_year
 
     if year is not None and years:
-        raise click.BadParameter("give --year or --years, not both", param_hint="--years")
+        raise Refusal.of("--years", years, "give --year or --years, not both", "--year 和 --years 只能给出一个",
+                         "drop one of them", "请去掉其中一个")
     if years:
         first, sep, last = years.partition("..")
         try:
             a, b = int(first), int(last if sep else first)
         except ValueError:
-            raise click.BadParameter(f"{years!r}: write A..B, e.g. 2026..2028", param_hint="--years") from None
+            raise Refusal.of("--years", years, "not a range of years", "不是年度范围", "write A..B, e.g. 2026..2028",
+                             "请写成 A..B，如 2026..2028") from None
         if b < a or b - a > 50:
-            raise click.BadParameter(f"{years!r}: the range must run forwards, at most 50 years", param_hint="--years")
+            raise Refusal.of("--years", years, "the range must run forwards, at most 50 years",
+                             "范围须从前往后，最多 50 年", "write A..B, e.g. 2026..2028", "请写成 A..B，如 2026..2028")
         chosen = tuple(range(a, b + 1))
     else:
         chosen = (today().year + 1,) if year is None else (year,)
@@ -47,7 +64,9 @@ def option_pairs(items: Sequence[str]) -> list[tuple[str, str]]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise click.BadParameter(f"{item!r}: write KEY=VALUE", param_hint="--option")
+            raise Refusal.of("--option", item, "not KEY=VALUE", "不是 KEY=VALUE 的形式",
+                             "write KEY=VALUE; `liaison plugins` lists the options",
+                             "请写成 KEY=VALUE；`liaison plugins` 列出全部选项")
         pairs.append((key.strip(), value))
     return pairs
 
@@ -58,7 +77,8 @@ def int_list(text: str | None, name: str) -> tuple[int, ...] | None:
     try:
         return tuple(int(x) for x in text.replace("，", ",").split(",") if x.strip())
     except ValueError:
-        raise click.BadParameter(f"{text!r}: write numbers separated by commas", param_hint=name) from None
+        raise Refusal.of(name, text, "not whole numbers separated by commas", "不是用逗号分隔的整数",
+                         "write e.g. 3,4,5", "请写成如 3,4,5") from None
 
 
 def time_list(text: str | None) -> tuple[dt.time, ...] | None:
@@ -67,35 +87,48 @@ def time_list(text: str | None) -> tuple[dt.time, ...] | None:
     try:
         return tuple(dt.time.fromisoformat(x.strip()) for x in text.split(",") if x.strip())
     except ValueError:
-        raise click.BadParameter(f"{text!r}: write times like 09:00,14:30", param_hint="--slots") from None
+        raise Refusal.of("--slots", text, "not times of day separated by commas", "不是用逗号分隔的时刻",
+                         "write times like 09:00,14:30", "请写成如 09:00,14:30") from None
 
 
 def year_options(f: F) -> F:
     """The year, how to plan it (each option defaults to what the year's state last used), the
     holiday notices and the events."""
     for decorator in reversed([
-        click.option("--year", type=int, default=None, help="The year. Default: next year."),
-        click.option("--years", default=None, help="A range of years, e.g. 2026..2028 (each its own folder)."),
-        click.option("--per-pairing/--per-department", "per_pairing", default=None,
-                     help="Joint meetings one per pairing, or one per department with all its counterparts."),
-        click.option("--visits", type=int, default=None,
-                     help="Visits per pairing (default: the rule's minimum; above its maximum is flagged)."),
-        click.option("--allow-makeup-weekends/--no-makeup-weekends", default=None,
-                     help="Allow 调休 make-up Saturdays and Sundays."),
-        click.option("--allow-customary-breaks/--avoid-customary-breaks", default=None,
-                     help="In a year without a holiday notice, allow the customary 春节, 劳动节 and 国庆 breaks."),
-        click.option("--min-gap", type=int, default=None, help="Days between a pairing's engagements (default 30)."),
-        click.option("--months", default=None, help="Preferred months, e.g. 3,4,5,9,10,11."),
-        click.option("--weekdays", default=None,
-                     help="Preferred weekdays, 1 = Monday … 7 = Sunday (a weekend day only with "
-                     "--allow-makeup-weekends)."),
-        click.option("--slots", default=None, help="Half-day start times, default 09:00,14:30."),
-        click.option("--holidays", "holiday_files", multiple=True, type=click.Path(dir_okay=False),
-                     help="The State Council's holiday notice for a year, as holiday-cn JSON (repeatable; "
-                          "docs/holidays.md)."),
-        click.option("--events", "events_file", type=click.Path(dir_okay=False), default=None,
-                     help="A TOML file of dated events ([[events]]: plenary meetings, symposia, …)."),
-        click.option("--replan", is_flag=True, help="Place every proposed engagement afresh."),
+        option("--year", type=int, default=None, help="The year. Default: next year.", help_zh="年度。默认：明年。"),
+        option("--years", default=None, help="A range of years, e.g. 2026..2028 (each its own folder).",
+               help_zh="连续几个年度，如 2026..2028（每年一个文件夹）。"),
+        option("--per-pairing/--per-department", "per_pairing", default=None,
+               help="Joint meetings one per pairing, or one per department with all its counterparts.",
+               help_zh="联席会议按每对对口关系各开一次，或每个部门与其全部对口单位合开一次。"),
+        option("--visits", type=int, default=None,
+               help="Visits per pairing (default: the rule's minimum; above its maximum is flagged).",
+               help_zh="每对对口关系的走访次数（默认：规则的下限；超过上限的会标出）。"),
+        option("--allow-makeup-weekends/--no-makeup-weekends", default=None,
+               help="Allow the Saturdays and Sundays made working days by the holiday arrangement.",
+               help_zh="允许安排在调休上班的周六、周日。"),
+        option("--allow-customary-breaks/--avoid-customary-breaks", default=None,
+               help="In a year without a holiday notice, allow the customary Spring Festival, Labour Day and "
+                    "National Day breaks.",
+               help_zh="尚无放假通知的年度，允许安排在春节、劳动节和国庆节通常放假的日子。"),
+        option("--min-gap", type=int, default=None, help="Days between a pairing's engagements (default 30).",
+               help_zh="同一对口关系两次活动至少相隔的天数（默认 30）。"),
+        option("--months", default=None, help="Preferred months, e.g. 3,4,5,9,10,11.",
+               help_zh="优先安排的月份，如 3,4,5,9,10,11。"),
+        option("--weekdays", default=None,
+               help="Preferred weekdays, 1 = Monday … 7 = Sunday (a weekend day only with --allow-makeup-weekends).",
+               help_zh="优先安排的星期，1 = 周一 … 7 = 周日（周末仅在加 --allow-makeup-weekends 时）。"),
+        option("--slots", default=None, help="Half-day start times, default 09:00,14:30.",
+               help_zh="半天活动的开始时间，默认 09:00,14:30。"),
+        option("--holidays", "holiday_files", multiple=True, type=click.Path(dir_okay=False),
+               help="The State Council's holiday notice for a year, as holiday-cn JSON (repeatable; "
+                    "docs/holidays.md).",
+               help_zh="国务院办公厅某年的放假通知，holiday-cn JSON 格式（可重复；见 docs/holidays.md）。"),
+        option("--events", "events_file", type=click.Path(dir_okay=False), default=None,
+               help="A TOML file of dated events ([[events]]: plenary meetings, symposia, …).",
+               help_zh="有日期的会议活动的 TOML 文件（[[events]]：全体会议、座谈会等）。"),
+        option("--replan", is_flag=True, help="Place every proposed engagement afresh.",
+               help_zh="重新安排全部拟定（尚未商定）的活动。"),
     ]):
         f = decorator(f)
     return f
@@ -116,7 +149,8 @@ def year_inputs(year: int | None, years: str | None, per_pairing: bool | None, v
                 events_file: str | None, replan: bool) -> YearInputs:
     wanted_days = int_list(weekdays, "--weekdays")
     if wanted_days is not None and any(not 1 <= d <= 7 for d in wanted_days):
-        raise click.BadParameter(f"{weekdays!r}: weekdays are 1 (Monday) to 7 (Sunday)", param_hint="--weekdays")
+        raise Refusal.of("--weekdays", weekdays, "weekdays are 1 (Monday) to 7 (Sunday)",
+                         "星期应为 1（周一）到 7（周日）", "write e.g. 2,3,4", "请写成如 2,3,4")
     from liaison.year.engagements import TimeSlot
 
     chosen_slots = time_list(slots)
@@ -141,7 +175,9 @@ def plan_options_for(inputs: YearInputs, state: Any) -> Any:
         return attrs.evolve(base, **inputs.overrides)
     except Refused as exc:
         field = exc.field or ""
-        raise click.BadParameter(str(exc), param_hint=OPTION_FLAGS.get(field, field)) from None
+        value = inputs.overrides.get(field)  # a number as given; a list is the flag's own text, not shown again
+        raise Refusal(OPTION_FLAGS.get(field, field), str(value) if isinstance(value, int) else None,
+                      exc.problem) from None
 
 
 #: The command line's flag for each planning option (a refused value names the flag).
@@ -160,13 +196,18 @@ def notices_for(holiday_files: Sequence[str], years: Sequence[int]) -> Any:
     return notices
 
 
-def calendar_for(notices: Sequence[Any] = ()) -> Any:
+def calendar_for(notices: Sequence[Any] = (), years: Sequence[int] = ()) -> Any:
     """The working-day calendar: a plugin's or the built-in one, with the notices on top. With
     ``--out``, the workspace adds the notices the year's state was planned on
-    (:func:`liaison.year.state.year_calendar`)."""
+    (:func:`liaison.year.state.year_calendar`). The law's estimate of ``years`` without a published
+    arrangement comes from the cache folder when an earlier command worked it out
+    (:func:`liaison_workspace.estimates.preload_law_years`)."""
     from liaison.host.plugins import working_day_calendar
+    from liaison_workspace.estimates import preload_law_years
 
-    return working_day_calendar(notices)
+    calendar = working_day_calendar(notices)
+    preload_law_years(calendar, years)
+    return calendar
 
 
 def events_for(district: Any, events_file: str | None) -> Any:
@@ -181,19 +222,28 @@ def parse_changes(confirms: Sequence[str], moves: Sequence[str], cancels: Sequen
     UTC offset (``…T09:00+05:00``) names an instant: it is converted to the district's time zone
     ``zone``, where the plan keeps its times. Contradictory changes of one engagement are refused
     (:func:`check_contradictions`)."""
+    from liaison.base.errors import Refused
+    from liaison.base.text import parse_date
     from liaison.year.reconcile import Change
 
     changes = [Change("confirm", i) for i in confirms]
     for move in moves:
         engagement_id, _, when = move.rpartition("@")
-        try:
-            moment = dt.datetime.fromisoformat(when) if "T" in when else None
-            day = moment.date() if moment else dt.date.fromisoformat(when)
-        except ValueError:
-            raise click.BadParameter(f"{move!r}: write ID@YYYY-MM-DD or ID@YYYY-MM-DDTHH:MM",
-                                     param_hint="--move") from None
         if not engagement_id:
-            raise click.BadParameter(f"{move!r}: write ID@YYYY-MM-DD", param_hint="--move")
+            raise Refusal.of("--move", move, "not ID@YYYY-MM-DD", "不是 ID@YYYY-MM-DD 的形式",
+                             "write ID@YYYY-MM-DD or ID@YYYY-MM-DDTHH:MM, the id as `liaison plan` lists it",
+                             "请写成 ID@YYYY-MM-DD 或 ID@YYYY-MM-DDTHH:MM，ID 即 `liaison plan` 列出的编号")
+        written_day, _, written_time = when.partition("T")
+        try:
+            day = parse_date(written_day)  # the date parser's own words: "there is no 30 February 2027"
+        except Refused as exc:
+            raise Refusal("--move", move, exc.problem) from None
+        try:
+            moment = dt.datetime.fromisoformat(f"{day.isoformat()}T{written_time}") if written_time else None
+        except ValueError:
+            raise Refusal.of("--move", move, f"{written_time!r} is not a time of day", f"{written_time!r} 不是时刻",
+                             "write ID@YYYY-MM-DDTHH:MM, e.g. …@2027-03-01T09:00",
+                             "请写成 ID@YYYY-MM-DDTHH:MM，如 …@2027-03-01T09:00") from None
         if moment is not None and moment.utcoffset() is not None:
             moment = moment.astimezone(local_zone(zone)).replace(tzinfo=None)
             day = moment.date()
@@ -283,21 +333,39 @@ def read_states(workspace: Any, district: Any, years: Sequence[int], lang: str) 
 
 
 # ---------------------------------------------------------------------------------------------- plan
-@cli.command()
+@cli.command(help_zh="""
+    按全国工作日编排的年度计划：制度要求的会议和走访，以及有日期的会议活动。
+
+    活动在双方商定前为拟定。加 --out 时，读取 DIR/<年度>/ 中的年度状态，
+    按 --confirm、--move、--cancel、--held 修改后写回，并列出变化和当年计划（含各项活动的编号）；
+    之后用 `liaison export` 导出。
+    """)
 @year_options
-@click.option("--out", "out_dir", type=click.Path(), default=None,
-              help="The output folder: read and update the year's state in DIR/<year>/ (atomically).")
-@click.option("--confirm", "confirms", multiple=True, help="Mark an engagement id as agreed (repeatable).")
-@click.option("--move", "moves", multiple=True,
-              help="ID@YYYY-MM-DD[THH:MM]: move an engagement (it becomes agreed). Repeatable.")
-@click.option("--cancel", "cancels", multiple=True, help="Cancel an engagement (kept as cancelled). Repeatable.")
-@click.option("--held", "helds", multiple=True, help="Mark an engagement as held (a record). Repeatable.")
-@click.option("--force", is_flag=True, help="Allow changing an agreed, held or cancelled engagement.")
+@option("--out", "out_dir", type=click.Path(), default=None,
+        help="The output folder: read and update the year's state in DIR/<year>/ (atomically).",
+        help_zh="输出文件夹：读取并更新 DIR/<年度>/ 中的年度状态（整体写入，不留半截文件）。")
+@option("--confirm", "confirms", multiple=True, help="Mark an engagement id as agreed (repeatable).",
+        help_zh="把该编号的活动标为已商定（可重复）。")
+@option("--move", "moves", multiple=True,
+        help="ID@YYYY-MM-DD[THH:MM]: move an engagement (it becomes agreed). Repeatable.",
+        help_zh="ID@YYYY-MM-DD[THH:MM]：调整活动的日期（调整后即为已商定）。可重复。")
+@option("--cancel", "cancels", multiple=True, help="Cancel an engagement (kept as cancelled). Repeatable.",
+        help_zh="取消活动（保留为已取消）。可重复。")
+@option("--held", "helds", multiple=True,
+        help="Mark an engagement as held (a record); not one dated after --as-of. Repeatable.",
+        help_zh="把活动标为已召开（作为记录）；日期在 --as-of 之后的不行。可重复。")
+@option("--as-of", "as_of", type=DATE, default=None,
+        help="The day the changes are made: an engagement dated after it cannot be marked held. Default: today.",
+        help_zh="作出这些修改的日期：日期在此之后的活动不能标为已召开。默认：今天。")
+@option("--force", is_flag=True,
+        help="Allow changing an agreed, held or cancelled engagement, or marking held one dated after --as-of.",
+        help_zh="允许修改已商定、已召开或已取消的活动，或把 --as-of 之后的活动标为已召开。")
 @lang_option
 @query_options
 @handle_errors
 def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confirms: tuple[str, ...],
-         moves: tuple[str, ...], cancels: tuple[str, ...], helds: tuple[str, ...], force: bool, **kwargs: Any) -> None:
+         moves: tuple[str, ...], cancels: tuple[str, ...], helds: tuple[str, ...], as_of: dt.date | None, force: bool,
+         **kwargs: Any) -> None:
     """The year's plan on China's working days: the meetings and visits the rules ask for, and dated events.
 
     Engagements are proposed until both sides agree. With --out, the year's state in DIR/<year>/ is
@@ -320,9 +388,10 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
     workspace = Workspace(out_dir) if out_dir is not None else Workspace(store=MemoryStore())
     states = read_states(workspace, district, inputs.years, lang)
     for year in inputs.years:
-        outcome = workspace.update(district, year, changes_of(changes, year), force=force, calendar=calendar_for(),
+        outcome = workspace.update(district, year, changes_of(changes, year), force=force,
+                                   calendar=calendar_for(years=[year]),
                                    options=plan_options_for(inputs, states[year]), events=events,
-                                   replan=inputs.replan, notices=notices)
+                                   replan=inputs.replan, notices=notices, as_of=as_of or today())
         views.print_notes(outcome.notes, lang=lang)
         result = outcome.after
         if out_dir is not None and fmt == "text":
@@ -338,21 +407,28 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
 
 
 # --------------------------------------------------------------------------------------------- check
-@cli.command()
-@click.option("--year", type=int, required=True, help="The year to account for.")
-@click.option("--records", "records_files", multiple=True, type=click.Path(dir_okay=False),
-              help="What happened: a records file (.toml) or a ledger (.xlsx with liaison-xlsx). Repeatable.")
-@click.option("--plan", "state_file", type=click.Path(dir_okay=False), default=None,
-              help="The year's state file: engagements marked held count as records.")
-@click.option("--out", "out_dir", type=click.Path(), default=None,
-              help="The output folder: the held engagements of DIR/<year>/'s state count as records.")
-@click.option("--as-of", "as_of", type=DATE, default=None, help="Check as of this date. Default: 31 December.")
-@click.option("--all", "show_all", is_flag=True, help="List every finding, not only those to act on.")
-@click.option("--fail-on", "fail_on", type=click.Choice(["violation", "deviation", "local"]), multiple=True,
-              help="Exit with status 3 when there are findings of this severity (violation; deviation includes "
-                   "violations; local).")
-@click.option("--holidays", "holiday_files", multiple=True, type=click.Path(dir_okay=False),
-              help="Holiday notices (holiday-cn JSON), for deadlines in working days.")
+@cli.command(help_zh="检查制度落实情况：按义务 × 对口关系（或单位）× 期间逐项列出，记在应尽义务的单位名下。")
+@option("--year", type=int, required=True, help="The year to account for.", help_zh="检查的年度。")
+@option("--records", "records_files", multiple=True, type=click.Path(dir_okay=False),
+        help="What happened: a records file (.toml) or a ledger (.xlsx with liaison-xlsx). Repeatable.",
+        help_zh="实际开展的情况：记录文件（.toml）或工作台账（.xlsx，需 liaison-xlsx）。可重复。")
+@option("--plan", "state_file", type=click.Path(dir_okay=False), default=None,
+        help="The year's state file: engagements marked held count as records.",
+        help_zh="年度状态文件：其中标为已召开的活动计为记录。")
+@option("--out", "out_dir", type=click.Path(), default=None,
+        help="The output folder: the held engagements of DIR/<year>/'s state count as records.",
+        help_zh="输出文件夹：DIR/<年度>/ 年度状态中已召开的活动计为记录。")
+@option("--as-of", "as_of", type=DATE, default=None, help="Check as of this date. Default: 31 December.",
+        help_zh="检查截至该日的情况。默认：12月31日。")
+@option("--all", "show_all", is_flag=True, help="List every finding, not only those to act on.",
+        help_zh="列出全部检查结果，而不只是需要处理的。")
+@option("--fail-on", "fail_on", type=click.Choice(["violation", "deviation", "local"]), multiple=True,
+        help="Exit with status 3 when there are findings of this severity (violation; deviation includes "
+             "violations; local).",
+        help_zh="有该程度的检查结果时以状态 3 退出（violation 违反；deviation 偏离，含违反；local 本区设定）。")
+@option("--holidays", "holiday_files", multiple=True, type=click.Path(dir_okay=False),
+        help="Holiday notices (holiday-cn JSON), for deadlines in working days.",
+        help_zh="放假通知（holiday-cn JSON），用于按工作日计算的期限。")
 @lang_option
 @query_options
 @handle_errors
@@ -372,7 +448,8 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
 
     district = load(data_file)
     if not records_files and state_file is None and out_dir is None:
-        raise click.UsageError("give what happened: --records FILE, --plan STATE_FILE or --out DIR")
+        raise click.UsageError(say("give what happened: --records FILE, --plan STATE_FILE or --out DIR",
+                                   "请给出实际开展的情况：--records FILE、--plan STATE_FILE 或 --out DIR"))
     records = Records(district_id=district.info.id)
     for name in records_files:
         records = records.merged(load_records(name, district))
@@ -387,7 +464,7 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
         records = Records.from_plan(state.plan, held_only=True).merged(records)
     from liaison.year.state import year_calendar
 
-    calendar, _ = year_calendar(state, year, calendar_for(), notices_for(holiday_files, [year]))
+    calendar, _ = year_calendar(state, year, calendar_for(years=[year]), notices_for(holiday_files, [year]))
     report = run_check(district, records, year, as_of, calendar=calendar)
     if fmt == "json":
         emit_json(report_document(report, district))
@@ -398,24 +475,36 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
 
 
 # -------------------------------------------------------------------------------------------- export
-@cli.command()
+@cli.command(help_zh="""
+    用插件导出年度文件：FORMAT 为 ical、docx、xlsx、html 等，或 all（全部）。
+
+    读取 DIR/<年度>/ 中的年度状态（已商定的不会丢失），安排新增的活动，先在内存中生成全部文件，
+    再整体换入新文件夹：要么全部完成，要么什么都不变。上次导出有、这次没有的文件移到 DIR/<年度>/已作废/。
+    """)
 @click.argument("format_name", metavar="FORMAT")
-@click.option("--out", "out_dir", type=click.Path(), default="out", show_default=True,
-              help="The output folder; the year goes to DIR/<year>/ with its state file.")
-@click.option("--records", "records_files", multiple=True, type=click.Path(dir_okay=False),
-              help="Records for letters that answer them (consultations, research feedback). Repeatable.")
-@click.option("--option", "raw_options", multiple=True,
-              help="KEY=VALUE (or EXPORTER.KEY=VALUE) for the exporters; `liaison plugins` lists them.")
-@click.option("--issued-on", "issued_on", type=DATE, default=None,
-              help="The day this export's letters are signed and sent: new letters are dated no earlier, and a "
-                   "change or cancellation letter is owed for a letter dated on or before it. Default: today.")
-@click.option("--district-name", "district_name", default=None,
-              help="The district's name for this export only (e.g. 厦门市海沧区): letterheads, signatures, "
-                   "calendars, sheets and the page all follow. The lasting place is [district].name in the data.")
+@option("--out", "out_dir", type=click.Path(), default="out", show_default=True,
+        help="The output folder; the year goes to DIR/<year>/ with its state file.",
+        help_zh="输出文件夹；年度文件及其状态文件写入 DIR/<年度>/。")
+@option("--records", "records_files", multiple=True, type=click.Path(dir_okay=False),
+        help="Records for letters that answer them (consultations, research feedback). Repeatable.",
+        help_zh="需要回复的记录（征求意见、调研反馈），用于相应的函。可重复。")
+@option("--option", "raw_options", multiple=True,
+        help="KEY=VALUE (or EXPORTER.KEY=VALUE) for the exporters; `liaison plugins` lists them.",
+        help_zh="导出插件的选项 KEY=VALUE（或 EXPORTER.KEY=VALUE）；`liaison plugins` 列出全部选项。")
+@option("--issued-on", "issued_on", type=DATE, default=None,
+        help="The day this export's letters are signed and sent: new letters are dated no earlier, and a "
+             "change or cancellation letter is owed for a letter dated on or before it. Default: today.",
+        help_zh="本次导出的公文签发、发出的日期：新公文的日期不早于该日；该日或之前日期的公文如有变化，须发变更或"
+                "取消函。默认：今天。")
+@option("--district-name", "district_name", default=None,
+        help="The district's name for this export only (e.g. Haicang District of Xiamen): letterheads, "
+             "signatures, calendars, sheets and the page all follow. The lasting place is [district].name "
+             "in the data.",
+        help_zh="仅本次导出使用的区名（如 厦门市海沧区）：版头、落款、日历、表格和网页都随之改变。长期使用请写在数据的 "
+                "[district].name。")
 @year_options
 @lang_option
-@click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
-              help="A district data file (TOML). Default: the embedded seed district.")
+@data_option
 @handle_errors
 def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_options: tuple[str, ...],
            issued_on: dt.date | None, district_name: str | None, lang: str, data_file: str | None,
@@ -424,10 +513,8 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
 
     Reads the year's state in DIR/<year>/ (nothing agreed is lost), plans what is new, builds every
     file in memory and swaps the new folder in: all or nothing. Files an earlier export wrote and this
-    one does not are moved to DIR/<year>/已作废/.
+    one does not are moved to the year's archive folder (docs/letters.md).
     """
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from liaison.host.options import split_for
     from liaison.host.plugins import exporter, exporters, load_records
     from liaison.law.records import Records
@@ -448,33 +535,49 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
     events = events_for(district, inputs.events_file)
     workspace = Workspace(out_dir)
     states = read_states(workspace, district, inputs.years, lang)
-    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     for year in inputs.years:
-        with Progress(*columns, console=views.err_console, transient=True) as progress:
-            progress.add_task(f"{year}: 生成 {', '.join(chosen)}", total=None)
+        doing = say(f"{year}: writing {', '.join(chosen)}", f"{year}：生成 {', '.join(chosen)}")
+        with _progress(views.err_console, doing):
             outcome = workspace.export(district, year, [(name, routed[name]) for name in chosen], records=records,
-                                       calendar=calendar_for(), options=plan_options_for(inputs, states[year]),
+                                       calendar=calendar_for(years=[year]),
+                                       options=plan_options_for(inputs, states[year]),
                                        events=events, replan=inputs.replan, issued_on=issued_on or today(),
                                        notices=notices, district_name=district_name)
         views.print_notes(outcome.notes, lang=lang)
         views.print_export_summary(district, outcome, lang=lang)
 
 
+def _progress(console: Any, description: str) -> AbstractContextManager[object]:
+    """A transient spinner on a terminal; nothing elsewhere (a script, a pipe, a log), where rich
+    would draw nothing and importing its progress bar alone costs ~40 ms of every export."""
+    if not console.is_terminal:
+        return contextlib.nullcontext()
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                        transient=True)
+    progress.add_task(description, total=None)
+    return progress
+
+
 # ------------------------------------------------------------------------------------------- publish
-@cli.command()
+@cli.command(help_zh="用发布插件（caldav 等）发布年度状态：只发送变化的部分，年度状态记下服务器接受了什么。")
 @click.argument("publisher_name", metavar="PUBLISHER")
-@click.option("--year", type=int, required=True, help="The year to publish.")
-@click.option("--out", "out_dir", type=click.Path(), default="out", show_default=True,
-              help="The output folder holding the year's state (export first).")
-@click.option("--url", default=None, help="Where to publish (e.g. the CalDAV server's URL).")
-@click.option("--user", default=None, help="The user name on the server.")
-@click.option("--password-env", "password_env", default=None,
-              help="The name of an environment variable holding the password (never the password itself).")
-@click.option("--option", "raw_options", multiple=True,
-              help="KEY=VALUE for the publisher; `liaison plugins` lists them.")
+@option("--year", type=int, required=True, help="The year to publish.", help_zh="发布的年度。")
+@option("--out", "out_dir", type=click.Path(), default="out", show_default=True,
+        help="The output folder holding the year's state (export first).",
+        help_zh="存有年度状态的输出文件夹（请先导出）。")
+@option("--url", default=None, help="Where to publish (e.g. the CalDAV server's URL).",
+        help_zh="发布到哪里（如 CalDAV 服务器的地址）。")
+@option("--user", default=None, help="The user name on the server.", help_zh="服务器上的用户名。")
+@option("--password-env", "password_env", default=None,
+        help="The name of an environment variable holding the password (never the password itself).",
+        help_zh="存放密码的环境变量的名称（不要直接写密码）。")
+@option("--option", "raw_options", multiple=True,
+        help="KEY=VALUE for the publisher; `liaison plugins` lists them.",
+        help_zh="发布插件的选项 KEY=VALUE；`liaison plugins` 列出全部选项。")
 @lang_option
-@click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
-              help="A district data file (TOML). Default: the embedded seed district.")
+@data_option
 @handle_errors
 def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user: str | None, password_env: str | None,
             raw_options: tuple[str, ...], lang: str, data_file: str | None) -> None:
@@ -496,7 +599,10 @@ def publish(publisher_name: str, year: int, out_dir: str, url: str | None, user:
             given[key] = text
     if password_env is not None:
         if password_env not in os.environ:
-            raise click.BadParameter(f"the environment variable {password_env} is not set", param_hint="--password-env")
+            raise Refusal.of("--password-env", password_env, f"the environment variable {password_env} is not set",
+                             f"没有设置环境变量 {password_env}",
+                             f"set it before the command (e.g. `export {password_env}=…` in the shell)",
+                             f"请先设置该环境变量（如在命令行运行 `export {password_env}=…`）")
         given["password"] = os.environ[password_env]
     target = chosen.target(resolve(chosen.options, given, f"publisher {chosen.name!r}"))
     workspace = Workspace(out_dir)

@@ -71,7 +71,8 @@ def by_the_command(changes: list[Change], *, force: bool = False) -> Any:
 
     memory = MemoryStore()
     memory.save(seed_district(), YEAR, Commit(stored_state()), expected=None)
-    Workspace(store=memory).update(seed_district(), YEAR, changes, force=force, calendar=working_day_calendar())
+    Workspace(store=memory).update(seed_district(), YEAR, changes, force=force, calendar=working_day_calendar(),
+                                   as_of=dt.date.today())
     found = memory.load(seed_district(), YEAR)
     assert found is not None
     return found.state
@@ -82,7 +83,7 @@ def by_the_command(changes: list[Change], *, force: bool = False) -> Any:
     ("move", {"date": "2027-09-07", "start": "10:00"}, [Change("move", HEALTH, dt.date(2027, 9, 7), dt.time(10))],
      False),
     ("cancel", {"reason": "局长出差"}, [Change("cancel", HEALTH)], False),
-    ("held", {}, [Change("held", HEALTH)], False),
+    ("held", {"force": True}, [Change("held", HEALTH)], True),
     ("held", {"date": "2027-03-31", "force": True},
      [Change("move", HEALTH, dt.date(2027, 3, 31)), Change("held", HEALTH)], True),
 ])
@@ -192,6 +193,20 @@ def test_a_move_onto_a_day_off_is_kept_with_the_plans_warning_as_the_command_kee
     assert response.status_code == 200 and response.json()["date"] == "2027-09-04"
     plan = client().get(f"/api/v1/districts/seed/years/{YEAR}/plan", **auth).json()
     assert any(w["engagement"] == HEALTH and w["date"] == "2027-09-04" for w in plan["warnings"])
+
+
+def test_held_before_its_day_is_refused_as_the_command_refuses_it(database: str, users: dict[str, Any]) -> None:
+    """`liaison plan --held` refuses an engagement whose day has not come without --force (the edge
+    passes today); so does the API (409 NotYetHeld), and records one whose day has passed."""
+    auth = bearer(users["admin"])
+    before = revision()
+    day = dt.date.fromisoformat(client().get(ONE, **auth).json()["date"])
+    response = post(f"{ONE}/held", {}, etag=before, HTTP_ACCEPT_LANGUAGE="en", **auth)
+    if day > dt.date.today():
+        assert response.status_code == 409 and response.json()["kind"] == "NotYetHeld" and revision() == before
+        assert "cannot have been held yet" in response.json()["rendered"]
+    else:
+        assert response.status_code == 200 and response.json()["status"] == "held"
 
 
 def test_a_change_of_an_agreed_engagement_needs_force_409(database: str, users: dict[str, Any]) -> None:
@@ -335,7 +350,7 @@ def test_token_scopes_are_enforced_on_every_operation(database: str, users: dict
     assert client().get(ONE, **reader).status_code == 200
     assert client().get(f"{ONE}/audit", **reader).status_code == 200
     for path, body in (("confirm", {}), ("move", {"date": "2027-09-07"}), ("cancel", {"reason": "x"}),
-                       ("held", {})):
+                       ("held", {"force": True})):
         refused = post(f"{ONE}/{path}", body, etag=revision(), **reader)
         assert refused.status_code == 403 and refused.json()["kind"] == "Forbidden", path
     for path in (ONE, f"{ONE}/audit", f"/api/v1/districts/seed/years/{YEAR}/plan", "/api/v1/districts"):
@@ -343,7 +358,7 @@ def test_token_scopes_are_enforced_on_every_operation(database: str, users: dict
     assert post(f"{ONE}/confirm", {}, etag=revision(), **writer).status_code == 200
     secret = make_token(users["admin"].username, "oa", ["read", "write"])
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-    assert post(f"{ONE}/held", {}, etag=revision(), **auth).status_code == 200
+    assert post(f"{ONE}/held", {"force": True}, etag=revision(), **auth).status_code == 200
     revoke(secret[:12])
     gone = post(f"{ONE}/cancel", {"reason": "x", "force": True}, etag=revision(), **auth)
     assert gone.status_code == 401 and gone.json()["kind"] == "NotAuthenticated"

@@ -124,14 +124,15 @@ def test_a_kind_no_rule_names_is_refused_naming_the_districts_kinds(seed: Distri
                                                             "日期": "2026-5-8", "文件类型": word})
 
     err = refused(ledger_2026, seed, typed("通知"))
-    assert err.render("zh") == ("台账.xlsx: 文件抄送!F3: 没有“通知”这种文件类型 "
-                                "(fix: 请填写“政策性文件”、“资料”或“其他”)")
+    assert err.render("zh") == ("台账.xlsx: 文件抄送!F3: 没有“通知”这种文件类型"
+                                "（处理办法：请填写“政策性文件”、“资料”或“其他”）")
     assert str(err) == ("台账.xlsx: 文件抄送!F3: no document kind is called '通知' "
                         "(fix: write 政策性文件 (policy), 资料 (material) or 其他 (other))")
     # donghu's rules name policy documents only: its 资料 is no kind of its own
     other = refused(donghu_ledger, donghu, lambda book: Sheet(book["文件抄送"]).append(
         {"文号": "东水〔2027〕1号", "发文单位": "东湖区水务局", "日期": "2027-3-1", "文件类型": "资料"}))
-    assert other.render("zh") == "台账.xlsx: 文件抄送!F3: 没有“资料”这种文件类型 (fix: 请填写“政策性文件”或“其他”)"
+    assert other.render("zh") == ("台账.xlsx: 文件抄送!F3: 没有“资料”这种文件类型"
+                                  "（处理办法：请填写“政策性文件”或“其他”）")
     assert "write 政策性文件 (policy) or 其他 (other)" in str(other)
 
 
@@ -251,8 +252,8 @@ def test_a_kind_not_the_districts_is_refused_in_both_languages(seed: District, l
     err = refused(ledger_2026, seed, lambda book: Sheet(book["其他联系工作"]).append(
         {"类型": "茶话会", "日期": "2026-6-3", "内容": "迎春茶话会", "单位": "区人民政府"}))
     labels = "、".join(zh for _, zh, _ in own_kinds(seed))
-    assert err.render("zh") == (f"台账.xlsx: 其他联系工作!A3: 没有“茶话会”这种事项类型 "
-                                f"(fix: 请从下拉列表中选择：{labels})")
+    assert err.render("zh") == (f"台账.xlsx: 其他联系工作!A3: 没有“茶话会”这种事项类型"
+                                f"（处理办法：请从下拉列表中选择：{labels}）")
     assert str(err).startswith("台账.xlsx: 其他联系工作!A3: no kind of the district's own records is called '茶话会' "
                                "(fix: write 支持考察调研 (research_support), ")
     two = refused(ledger_2026, seed, lambda book: Sheet(book["其他联系工作"]).append(

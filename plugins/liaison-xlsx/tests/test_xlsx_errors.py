@@ -35,7 +35,7 @@ def test_unknown_organisation_names_the_cell_and_the_near_match(seed: District, 
     err = refused(ledger_2026, seed, lambda b: held_row(b).set(12, "参加单位", "农工总支"))
     assert err.file == "台账.xlsx" and err.path == "会议走访!E12"
     assert err.render("zh").startswith("台账.xlsx: 会议走访!E12: 没有名为“农工总支”的单位；您是否要找：农工党总支部")
-    assert "(fix: " in err.render("zh")
+    assert "（处理办法：" in err.render("zh")
     assert str(err).startswith("台账.xlsx: 会议走访!E12: no organisation is called “农工总支”; did you mean: "
                                "农工党总支部")
 

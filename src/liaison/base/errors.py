@@ -1,7 +1,7 @@
 """One exception family for every bad input, in one shape: where, and what is wrong.
 
     FILE: $.path.to.field: what is wrong (fix: what to do)
-    台账.xlsx: 会议走访!E12: 没有名为“农工总支”的单位；您是否要找：农工党总支部 (fix: …)
+    台账.xlsx: 会议走访!E12: 没有名为“农工总支”的单位；您是否要找：农工党总支部（处理办法：…）
 
 An error is two values. Its :class:`Location` is the file it came from (when there is one) and the
 place inside it: a path of keys and indices (``("pairings", 3, "counterpart")``, rendered
@@ -193,11 +193,19 @@ class Problem:
                    fix_zh=doc.get("fix_zh"))
 
 
+#: How the fix is introduced, in the language of the sentence it follows: ``message (fix: …)``, or
+#: ``消息（处理办法：…）`` — full-width brackets with no space, as Chinese prose writes them (docs/cli.md).
+FIX_LABEL = {"en": (" (fix: ", ")"), "zh": ("（处理办法：", "）")}
+
+
 def render_line(location: Location, problem: Problem, lang: str = "en") -> str:
-    """The one line of one problem: ``FILE: PATH: message (fix: …)`` in ``lang`` (zh or en)."""
+    """The one line of one problem: ``FILE: PATH: message (fix: …)`` in English, ``FILE: PATH:
+    消息（处理办法：…）`` in Chinese; an English sentence (a problem without Chinese) keeps the
+    English label under ``lang="zh"`` too, so no line is half one language and half the other."""
     message, fix = problem.said(lang)
     where = "".join(f"{part}: " for part in (location.file, location.rendered) if part)
-    return f"{where}{message}" + (f" (fix: {fix})" if fix else "")
+    opening, closing = FIX_LABEL["zh" if lang == "zh" and problem.message_zh else "en"]
+    return f"{where}{message}" + (f"{opening}{fix}{closing}" if fix else "")
 
 
 class Placed(TypedDict, total=False):

@@ -7,6 +7,7 @@ the field, in both languages; the loader turns it into a ``FILE: $.path: …`` e
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
@@ -47,6 +48,36 @@ def _refused(message: str, message_zh: str, *, field: str) -> Refused:
 
 #: The years any date in a file may fall in (the planner and the checker work inside them).
 FIRST_YEAR, LAST_YEAR = 1950, 2199
+
+
+#: A date as written, ``2027-02-30`` (ISO 8601's form), whether or not the calendar has it.
+_WRITTEN_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+#: Written out, not calendar.month_name: that follows the process's locale, a message does not.
+_MONTHS_EN = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December")
+
+
+def parse_date(text: str) -> dt.date:
+    """A day written ``YYYY-MM-DD``; refused in both languages naming what is wrong: a day the month
+    does not have (``there is no 30 February 2027`` / ``没有2027年2月30日``), a month past 12, or text
+    that is no date."""
+    value = text.strip()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    fix = "write a day of the calendar as YYYY-MM-DD, e.g. 2027-03-01"
+    fix_zh = "请写日历上有的日期，格式为 YYYY-MM-DD，如 2027-03-01"
+    written = _WRITTEN_DATE.fullmatch(value)
+    if written is None:
+        raise Refused(f"{quoted(value)} is not a date", f"{quoted(value)} 不是日期", fix, fix_zh)
+    year, month, day = (int(part) for part in written.groups())
+    if year == 0:
+        raise Refused("there is no year 0", "没有0年", fix, fix_zh)
+    if not 1 <= month <= 12:
+        raise Refused(f"there is no month {month}: a year has months 1 to 12", f"没有{month}月：一年只有1至12月",
+                      fix, fix_zh)
+    raise Refused(f"there is no {day} {_MONTHS_EN[month]} {year}", f"没有{year}年{month}月{day}日", fix, fix_zh)
 
 
 def name_key(text: str) -> str:

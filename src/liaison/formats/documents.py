@@ -264,8 +264,8 @@ class ReportDocument:
 # ------------------------------------------------------------------------------------------- plugins
 @attrs.frozen(kw_only=True)
 class OptionDocument:
-    """An exporter's or publisher's option as `liaison plugins` lists it; ``choices``, ``minimum`` and
-    ``maximum`` are left out when the option has none."""
+    """An exporter's or publisher's option as `liaison plugins` lists it; ``choices``, ``minimum``,
+    ``maximum`` and the Chinese help ``help_zh`` are left out when the option has none."""
 
     name: str
     type: str
@@ -274,6 +274,7 @@ class OptionDocument:
     choices: tuple[str, ...] = ()
     minimum: int | None = None
     maximum: int | None = None
+    help_zh: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -332,7 +333,7 @@ def _converter() -> cattrs.Converter:
     # an option without choices or bounds shows none (docs/cli.md: `{"name", "type", "default", "help"}`)
     conv.register_unstructure_hook(OptionDocument, make_dict_unstructure_fn(
         OptionDocument, conv, choices=override(omit_if_default=True), minimum=override(omit_if_default=True),
-        maximum=override(omit_if_default=True)))
+        maximum=override(omit_if_default=True), help_zh=override(omit_if_default=True)))
     return conv
 
 

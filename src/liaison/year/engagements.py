@@ -59,6 +59,10 @@ class ChangeRefused(PlanningError):
     """A change to an agreed, held or cancelled engagement that was not asked for explicitly."""
 
 
+class NotYetHeld(ChangeRefused):
+    """An engagement marked held before its day has come, not asked for explicitly."""
+
+
 @attrs.frozen
 class Guest:
     """A person invited in their own right (§1.2: 民主党派成员中有关方面的人士), by name, with the party
@@ -283,12 +287,22 @@ class Plan:
         _allow(old, "cancel", force, refused=(Status.HELD,))
         return self._replace(old.with_changes(status=Status.CANCELLED))
 
-    def mark_held(self, engagement_id: str, *, force: bool = False) -> Plan:
-        """It took place on its date: a record for compliance."""
+    def mark_held(self, engagement_id: str, *, force: bool = False, as_of: dt.date | None = None) -> Plan:
+        """It took place on its date: a record for compliance. One dated after ``as_of`` (the day the
+        change is made, where the caller knows it) has not taken place yet: a wrong id or year would
+        record a meeting nobody held, so it is refused unless forced."""
         old = self.get(engagement_id)
         if old.status == Status.HELD:
             return self
         _allow(old, "mark as held", force, refused=(Status.CANCELLED,))
+        if as_of is not None and old.date > as_of and not force:
+            raise NotYetHeld(
+                f"{old.id} is dated {old.date.isoformat()}, after {as_of.isoformat()}: it cannot have been held yet; "
+                "nothing was changed",
+                fix="if it was held on another day, move it to that day as well; to record it in advance, ask for it "
+                    "explicitly (force)",
+                message_zh=f"{old.id}的日期是{old.date.isoformat()}，在{as_of.isoformat()}之后，还不可能已召开；未作任何修改",
+                fix_zh="如实际在另一天召开，请同时把它改到那一天；如确需提前标记，请明确要求（force）")
         return self._replace(old.with_changes(status=Status.HELD, provisional=False))  # it took place
 
     def for_organisation(self, org_id: str) -> tuple[Engagement, ...]:

@@ -45,8 +45,10 @@ class Change:
     start: dt.time | None = None
 
 
-def apply_changes(plan: Plan, changes: Iterable[Change], *, force: bool = False) -> Plan:
-    """The plan with the user's changes, in order; refused changes raise (see :class:`ChangeRefused`)."""
+def apply_changes(plan: Plan, changes: Iterable[Change], *, force: bool = False, as_of: dt.date | None = None) -> Plan:
+    """The plan with the user's changes, in order; refused changes raise (see :class:`ChangeRefused`).
+    ``as_of``: the day the changes are made; an engagement dated after it is not marked held unless
+    forced (:class:`~liaison.year.engagements.NotYetHeld`)."""
     for change in changes:
         if change.action == "confirm":
             plan = plan.confirm(change.engagement, force=force)
@@ -56,7 +58,7 @@ def apply_changes(plan: Plan, changes: Iterable[Change], *, force: bool = False)
         elif change.action == "cancel":
             plan = plan.cancel(change.engagement, force=force)
         elif change.action == "held":
-            plan = plan.mark_held(change.engagement, force=force)
+            plan = plan.mark_held(change.engagement, force=force, as_of=as_of)
         else:
             raise ValueError(f"unknown change {change.action!r}")
     return plan

@@ -450,7 +450,8 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
 
     try:
         outcome = Workspace(store=DatabaseStore(on_save=audit)).update(
-            found, year, changes(before), force=force, expected=expected, calendar=working_day_calendar())
+            found, year, changes(before), force=force, expected=expected, calendar=working_day_calendar(),
+            as_of=_today(found))
     except RevisionConflict as conflict:  # changed between the read above and the workspace's lock
         current = _revision(found, year)
         now = _rendered(district, version, year, current)[2].get(engagement, before)
@@ -458,6 +459,19 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
     # no new revision (confirming what is agreed): nothing changed, nothing to audit
     after = saved.get("after") or _rendered(district, version, year, outcome.revision)[2][engagement]
     return json_response(after, etag=outcome.revision)
+
+
+def _today(district: District) -> dt.date:
+    """The day a change is made, in the district's time zone: the clock is read at the edge (the
+    command passes its today the same way), so "held" cannot be recorded for a day still to come."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from django.utils import timezone
+
+    try:
+        return dt.datetime.now(ZoneInfo(district.info.timezone)).date()
+    except ZoneInfoNotFoundError:
+        return timezone.localdate()
 
 
 def _stale(request: HttpRequest, conflict: RevisionConflict, current: dict[str, Any]) -> HttpResponse:

@@ -8,7 +8,7 @@ evidence), 责任制 rows only when something is designated, every other sheet's
 All problems of a workbook are collected and raised together as one :class:`LedgerError`, the first
 in the message and the others listed after it, so a clerk fixes them in one pass::
 
-    台账.xlsx: 会议走访!E12: 没有名为“农工总支”的单位；您是否要找：农工党总支部 (cpwdp) (fix: …)
+    台账.xlsx: 会议走访!E12: 没有名为“农工总支”的单位；您是否要找：农工党总支部 (cpwdp)（处理办法：…）
 """
 
 from __future__ import annotations
