@@ -9,6 +9,8 @@
     Hand a year from the output folder to the database and back (:mod:`liaison_web.transfer`).
 ``liaison web token --user NAME --name NAME``
     Make an API token for an integration; it is printed once.
+``liaison web audit-export --to audit.csv [--format jsonl]``
+    Export the audit log (:func:`liaison_web.audit.export`).
 
 The plugin manager loads this module for every ``liaison`` command, so it imports click and the
 plugin API only; Django loads when one of these commands runs.
@@ -229,6 +231,30 @@ def revoke_token(prefix: str, database: str | None, lang: str) -> None:
                            fix_zh="请给出一个未撤销令牌的前 12 个字符（管理页面中列出）")
     record("revoke", "api-token", prefix[:12])
     _say(lang, f"{prefix[:12]}…: revoked", f"{prefix[:12]}…：已撤销")
+
+
+@web.command("audit-export")
+@click.option("--to", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (replaced whole, never half written).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
+              help="CSV (before and after as JSON in their cells) or JSON lines.")
+@click.option("--district", "code", default=None, help="Only this district's entries (default: all).")
+@database_option
+@lang_option
+@_errors
+def audit_export(target: Path, fmt: str, code: str | None, database: str | None, lang: str) -> None:
+    """Export the audit log, oldest entry first."""
+    _ready(database, lang)
+    from liaison_web.audit import export
+
+    try:
+        count = export(target, fmt, code)
+    except OSError as exc:
+        raise LiaisonError(f"cannot write {target}: {exc.strerror or exc}", file=str(target),
+                           fix="choose a folder you may write to",
+                           message_zh=f"无法写入 {target}：{exc.strerror or exc}",
+                           fix_zh="请选择有写入权限的文件夹") from None
+    _say(lang, f"{target}: {count} audit entries ({fmt})", f"{target}：{count} 条审计记录（{fmt}）")
 
 
 def _year_of(folder: Path) -> int:
