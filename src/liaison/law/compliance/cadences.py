@@ -314,7 +314,7 @@ def designations(ctx: Context) -> Iterator[Finding]:
     for i, record in enumerate(ctx.records.designations):
         used.setdefault(record.organisation, []).append(i)
     for prov, rule in ctx.district.rules(DesignationRule, day):
-        paired = {s.pairing.department for s in ctx.district.pairing_spans(ctx.first, day)}
+        paired = {p.department for p in ctx.district.pairings_between(ctx.first, day)}
         for org in (o for o in ctx.district.departments() if o.id in paired):
             duty = designation_duty(ctx.district, org, prov, rule, day, mine.get(org.id))
             named, missing = duty.designations, duty.missing
