@@ -401,7 +401,7 @@ class District:
         # version (nearly all) is the span's own, so a span costs the collector two objects, not three
         found: dict[tuple[str, str], tuple[Pairing, ...]] = {}
         for p in self.pairings_between(first, last):
-            found[p.key] = found.get(p.key, ()) + (p,)
+            found[p.key] = (*found.get(p.key, ()), p)
         spans = []
         for versions in found.values():
             if len(versions) > 1:

@@ -173,7 +173,7 @@ class _YearPlanner:
         self.pair_days: list[tuple[int, ...]] = [()] * len(self.pair_index)
         self.by_responsible: dict[str, tuple[int, ...]] = {}
         for i, o in enumerate(self.obligations):
-            self.by_responsible[o.responsible.id] = self.by_responsible.get(o.responsible.id, ()) + (i,)
+            self.by_responsible[o.responsible.id] = (*self.by_responsible.get(o.responsible.id, ()), i)
         self.done = [0] * len(self.obligations)  # fixed engagements counting for each obligation
         self.warnings: list[PlanWarning] = []
         self.result: list[Engagement] = []

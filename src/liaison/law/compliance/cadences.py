@@ -87,7 +87,7 @@ def cadences(ctx: Context) -> Iterator[Finding]:
     for n, o in enumerate(owed):
         if _read_per_pairing(o):
             group = _group(o)
-            groups[group] = groups.get(group, ()) + (n,)
+            groups[group] = (*groups.get(group, ()), n)
     counted = {id(o): _count(ctx, o) for o in owed}
     # the periods an amendment split between rule versions, and their parts (the others have one part:
     # kept as the obligation alone, not a list each)
