@@ -185,6 +185,9 @@ def _for_period(district: District, prov: Provision, rule: Cadence, period: tupl
                 in_force: tuple[dt.date, dt.date], memo: SpanMemo,
                 alone: dict[str, tuple[Organisation]]) -> Iterable[Obligation]:
     modality = prov.modality_of(rule)
+    # what an obligation rests on depends on the rule and on whether its span is partial: worked out
+    # once for each, not per subject (it asks the rule about each of its numbers)
+    rests_on = {partial: _rests_on(rule, partial) for partial in (False, True)}
 
     def owed(subject: tuple[str, ...], responsible: Organisation, counterparts: tuple[Organisation, ...],
              pairings: tuple[tuple[str, str], ...], part: tuple[dt.date, dt.date],
@@ -193,7 +196,7 @@ def _for_period(district: District, prov: Provision, rule: Cadence, period: tupl
         return Obligation(provision=prov, rule=rule, modality=modality, subject=subject, responsible=responsible,
                           counterparts=counterparts, pairings=pairings, period=period, span=part,
                           minimum=minimum, maximum=rule.max_per_period, applicable=applicable, reason_zh=zh,
-                          reason_en=en, rests_on=_rests_on(rule, part != period), pairing_in_force=in_force)
+                          reason_en=en, rests_on=rests_on[part != period], pairing_in_force=in_force)
 
     if rule.scope == "government":
         gov = district.government()
