@@ -397,17 +397,23 @@ class District:
 
     def pairing_spans(self, first: dt.date, last: dt.date) -> tuple[PairingSpan, ...]:
         """Every pairing in force on some day of ``[first, last]``, once, with the span of days."""
-        found: dict[tuple[str, str], list[Pairing]] = {}
-        for p in self.pairings:
-            if p.valid_from <= last and (p.valid_until is None or p.valid_until > first):
-                found.setdefault(p.key, []).append(p)
+        # the versions gathered as tuples, not a list per pairing: the tuple of a pairing with one
+        # version (nearly all) is the span's own, so a span costs the collector two objects, not three
+        found: dict[tuple[str, str], tuple[Pairing, ...]] = {}
+        for p in self.pairings_between(first, last):
+            found[p.key] = (*found.get(p.key, ()), p)
         spans = []
         for versions in found.values():
-            versions.sort(key=lambda v: v.valid_from)
+            if len(versions) > 1:
+                versions = tuple(sorted(versions, key=lambda v: v.valid_from))
             end = versions[-1].valid_until
             spans.append(PairingSpan(versions[-1], max(first, versions[0].valid_from),
-                                     last if end is None else min(last, end - dt.timedelta(days=1)), tuple(versions)))
+                                     last if end is None else min(last, end - dt.timedelta(days=1)), versions))
         return tuple(spans)
+
+    def pairings_between(self, first: dt.date, last: dt.date) -> Iterator[Pairing]:
+        """Every pairing version in force on some day of ``[first, last]``, in the data's order."""
+        return (p for p in self.pairings if p.valid_from <= last and (p.valid_until is None or p.valid_until > first))
 
     def pairings_of(self, body: str | Organisation) -> tuple[Pairing, ...]:
         """Every pairing version ``body`` is a side of (department or counterpart), in the data's order."""

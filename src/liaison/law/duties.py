@@ -17,6 +17,7 @@ and any other output that speaks to one body. The export flow builds one for all
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -142,13 +143,33 @@ def _versions(district: District, first: dt.date, last: dt.date) -> Iterable[tup
                 yield prov, rule
 
 
-def obligations(district: District, first: dt.date, last: dt.date) -> tuple[Obligation, ...]:
+#: Pairing spans by the window of days they were asked for, in directory order: what one computation
+#: (a plan, a check, a year's duties) works out once per window and reads for every rule and period
+#: with that window, rather than a span per pairing per rule (the collector tracks each span).
+SpanMemo = dict[tuple[dt.date, dt.date], tuple[PairingSpan, ...]]
+
+
+def spans_in(district: District, first: dt.date, last: dt.date, memo: SpanMemo) -> tuple[PairingSpan, ...]:
+    """The pairing spans of ``[first, last]`` in directory order, from ``memo`` once worked out."""
+    found = memo.get((first, last))
+    if found is None:
+        found = memo[(first, last)] = tuple(_in_directory_order(district, district.pairing_spans(first, last)))
+    return found
+
+
+def obligations(district: District, first: dt.date, last: dt.date, *,
+                spans: SpanMemo | None = None) -> tuple[Obligation, ...]:
     """Every cadence obligation whose period has a day in ``[first, last]``, each judged by the rule
     version in force: a version that starts or ends inside a period owes over its own part of it.
+    ``spans``: the caller's memo of pairing spans (:func:`spans_in`), filled in here, for a caller
+    that reads the same spans again.
 
     Ordered by provision, rule version, period and subject (directory order), so the planner and
     the checker see them alike."""
     found: list[Obligation] = []
+    memo: SpanMemo = {} if spans is None else spans
+    # one ``(counterpart,)`` per counterpart, shared by the obligations of all its pairings
+    alone: dict[str, tuple[Organisation]] = {}
     for prov, rule in _versions(district, first, last):
         window = rule.validity.clip(first, last)
         assert window is not None
@@ -156,13 +177,17 @@ def obligations(district: District, first: dt.date, last: dt.date) -> tuple[Obli
             in_force = rule.validity.clip(*period)
             if in_force is None:
                 continue
-            found.extend(_for_period(district, prov, rule, period, in_force))
+            found.extend(_for_period(district, prov, rule, period, in_force, memo, alone))
     return tuple(found)
 
 
 def _for_period(district: District, prov: Provision, rule: Cadence, period: tuple[dt.date, dt.date],
-                in_force: tuple[dt.date, dt.date]) -> Iterable[Obligation]:
+                in_force: tuple[dt.date, dt.date], memo: SpanMemo,
+                alone: dict[str, tuple[Organisation]]) -> Iterable[Obligation]:
     modality = prov.modality_of(rule)
+    # what an obligation rests on depends on the rule and on whether its span is partial: worked out
+    # once for each, not per subject (it asks the rule about each of its numbers)
+    rests_on = {partial: _rests_on(rule, partial) for partial in (False, True)}
 
     def owed(subject: tuple[str, ...], responsible: Organisation, counterparts: tuple[Organisation, ...],
              pairings: tuple[tuple[str, str], ...], part: tuple[dt.date, dt.date],
@@ -171,23 +196,25 @@ def _for_period(district: District, prov: Provision, rule: Cadence, period: tupl
         return Obligation(provision=prov, rule=rule, modality=modality, subject=subject, responsible=responsible,
                           counterparts=counterparts, pairings=pairings, period=period, span=part,
                           minimum=minimum, maximum=rule.max_per_period, applicable=applicable, reason_zh=zh,
-                          reason_en=en, rests_on=_rests_on(rule, part != period), pairing_in_force=in_force)
+                          reason_en=en, rests_on=rests_on[part != period], pairing_in_force=in_force)
 
     if rule.scope == "government":
         gov = district.government()
         yield owed((gov.id,), gov, district.counterparts(), (), in_force)
         return
-    spans = district.pairing_spans(*in_force)
+    spans = spans_in(district, *in_force, memo)
     if rule.scope == "pairing":
-        for span in _in_directory_order(district, spans):
-            yield owed(span.key, district.organisation(span.pairing.department),
-                       (district.organisation(span.pairing.counterpart),), (span.key,),
+        for span in spans:
+            counterpart = span.pairing.counterpart
+            if counterpart not in alone:
+                alone[counterpart] = (district.organisation(counterpart),)
+            yield owed(span.key, district.organisation(span.pairing.department), alone[counterpart], (span.key,),
                        (span.start, span.end), span.in_force)
         return
-    by_department: dict[str, list[PairingSpan]] = {}
-    for span in _in_directory_order(district, spans):
-        by_department.setdefault(span.pairing.department, []).append(span)
-    for department, found in by_department.items():
+    # in directory order a department's spans are next to each other: grouped as they come, not
+    # gathered into a list per department first
+    for department, group in itertools.groupby(spans, key=lambda s: s.pairing.department):
+        found = tuple(group)
         yield owed((department,), district.organisation(department),
                    tuple(district.organisation(c) for c in dict.fromkeys(s.pairing.counterpart for s in found)),
                    tuple(s.key for s in found), (min(s.start for s in found), max(s.end for s in found)))
@@ -340,8 +367,9 @@ class YearDuties:
 
     def __attrs_post_init__(self) -> None:
         first, last = self.first, self.last
-        spans = tuple(_in_directory_order(self.district, self.district.pairing_spans(first, last)))
-        owed = obligations(self.district, first, last)
+        memo: SpanMemo = {}
+        owed = obligations(self.district, first, last, spans=memo)
+        spans = spans_in(self.district, first, last, memo)
         spans_of: dict[str, list[PairingSpan]] = {}
         for span in spans:
             spans_of.setdefault(span.pairing.department, []).append(span)

@@ -20,14 +20,14 @@ import datetime as dt
 import functools
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import attrs
 
 from liaison.base.errors import PlanningError
 from liaison.base.text import FIRST_YEAR, LAST_YEAR, MESSAGE_MAX, TITLE_EN_MAX, TITLE_MAX, shorten
 from liaison.law.district import District, PairingSpan
-from liaison.law.duties import Obligation, obligations, planning_year
+from liaison.law.duties import Obligation, SpanMemo, obligations, planning_year, spans_in
 from liaison.law.model import Organisation
 from liaison.law.rules import EngagementKind
 from liaison.law.workdays import HolidayKind, WorkingDayCalendar, default_calendar
@@ -160,20 +160,25 @@ class _YearPlanner:
         self.district, self.year, self.options, self.calendar = district, year, options, calendar
         self.first, self.last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         self.board = board_for(year, calendar, options)
-        self.obligations = [o for o in obligations(district, self.first, self.last) if o.applicable and o.minimum
-                            and planning_year(district, o) == year]
+        # the pairing spans the obligations were worked out from, read again for each task's window
+        self._span_memo: SpanMemo = {}
+        self.obligations = [o for o in obligations(district, self.first, self.last, spans=self._span_memo)
+                            if o.applicable and o.minimum and planning_year(district, o) == year]
         self.pair_index: dict[tuple[str, str], int] = {}
         for o in self.obligations:
             for key in o.pairings:
                 self.pair_index.setdefault(key, len(self.pair_index))
-        self.pair_days: list[list[int]] = [[] for _ in self.pair_index]
-        self.by_responsible: dict[str, list[int]] = {}
+        # tuples of ints, grown by a new tuple per day taken (a pairing has a few): the collector stops
+        # tracking a tuple of ints, while it walks a list per pairing in every full pass
+        self.pair_days: list[tuple[int, ...]] = [()] * len(self.pair_index)
+        self.by_responsible: dict[str, tuple[int, ...]] = {}
         for i, o in enumerate(self.obligations):
-            self.by_responsible.setdefault(o.responsible.id, []).append(i)
+            self.by_responsible[o.responsible.id] = (*self.by_responsible.get(o.responsible.id, ()), i)
         self.done = [0] * len(self.obligations)  # fixed engagements counting for each obligation
         self.warnings: list[PlanWarning] = []
         self.result: list[Engagement] = []
         self.unplaced: list[Unplaced] = []
+        self.fewer: list[Unplaced] = []  # visits asked for below the rule's minimum: before what is not placed
         self.provisional = not calendar.is_published(year)
         self._span_cache: dict[tuple[dt.date, dt.date], dict[tuple[str, str], PairingSpan]] = {}
         self._claimed: set[str] = set()  # task ids taken so far this year
@@ -206,7 +211,7 @@ class _YearPlanner:
         for pairing in itertools.combinations(sorted(set(attended)), 2):
             for key in (pairing, pairing[::-1]):
                 if key in self.pair_index:
-                    self.pair_days[self.pair_index[key]].append(ordinal)
+                    self.pair_days[self.pair_index[key]] += (ordinal,)
         for org in dict.fromkeys(attended):
             for i in self.by_responsible.get(org, ()):
                 if self.obligations[i].counts(e.kind, e.date, e.host, attended):
@@ -228,18 +233,21 @@ class _YearPlanner:
                           location=event.location, title_en=event.title_en, guests=event.guests)
 
     # -- tasks ----------------------------------------------------------------------------------------
-    def tasks(self) -> list[_Task]:
+    def tasks(self) -> Iterator[_Task]:
         """The §3.1-style government meetings, then the meetings, then the visits (aimed away from the
-        meetings of their pairings)."""
-        government = [(i, o) for i, o in enumerate(self.obligations) if o.scope == "government"]
-        meetings = [(i, o) for i, o in enumerate(self.obligations)
-                    if o.scope != "government" and o.kind != EngagementKind.VISIT]
-        visits = [(i, o) for i, o in enumerate(self.obligations)
-                  if o.scope != "government" and o.kind == EngagementKind.VISIT]
-        found = [t for i, o in government for t in self._government_tasks(i, o)]
+        meetings of their pairings). The visits, most of the tasks, are made one at a time as they are
+        placed: only the meetings are needed all at once (where the visits aim)."""
+        obligations = self.obligations
+        government = [i for i, o in enumerate(obligations) if o.scope == "government"]
+        meetings = [i for i, o in enumerate(obligations) if o.scope != "government" and o.kind != EngagementKind.VISIT]
+        visits = [i for i, o in enumerate(obligations) if o.scope != "government" and o.kind == EngagementKind.VISIT]
+        for i in government:
+            yield from self._government_tasks(i, obligations[i])
         meeting_tasks = self._meeting_tasks(meetings)
+        yield from meeting_tasks
         aims = {p: t.target for t in meeting_tasks for p in t.pairs}
-        return found + meeting_tasks + self._visit_tasks(visits, aims)
+        del meeting_tasks
+        yield from self._visit_tasks(visits, aims)
 
     def _window(self, o: Obligation) -> tuple[dt.date, dt.date]:
         return max(o.span[0], self.first), min(o.span[1], self.last)
@@ -257,28 +265,35 @@ class _YearPlanner:
                       pairs=(), ordinal=n, location=gov.location)
                 for n in range(1, o.minimum + 1)]
 
-    def _meeting_tasks(self, found: Sequence[tuple[int, Obligation]]) -> list[_Task]:
+    def _meeting_tasks(self, found: Sequence[int]) -> list[_Task]:
         """A department meets its counterparts together (or, with ``per_pairing_meetings``, each
         apart). Each obligation owes over its own span, and each of its pairings is in force over its
         own part of that: counterparts meet together where they share the window of days (the same
         rule, period and days in force), apart otherwise — a pairing replaced mid-year, or a rule
         amended mid-period, gets its own meeting within its own days."""
-        groups: dict[tuple[str, str, dt.date], dict[tuple[object, ...], _Unit]] = {}
-        for i, o in found:
-            units = groups.setdefault((o.rule.key, o.responsible.id, o.period[0]), {})
+        # the units of all groups (rule, department, period) in one dictionary, then sorted by group
+        # (in order of first appearance) and within one by window: no dictionary per group
+        groups: dict[tuple[str, str, dt.date], int] = {}
+        units: dict[tuple[tuple[str, str, dt.date], tuple[object, ...]], _Unit] = {}
+        for i in found:
+            o = self.obligations[i]
+            group = (o.rule.key, o.responsible.id, o.period[0])
+            groups.setdefault(group, len(groups))
             for key in o.pairings:
                 window = self._pairing_window(key, o)
                 if window is None:  # in force in the period, not in this year (a period of years)
                     continue
-                unit = units.setdefault((key, *window) if self.options.per_pairing_meetings else window,
+                unit = units.setdefault((group, (key, *window) if self.options.per_pairing_meetings else window),
                                         _Unit(window))
                 unit.keys.setdefault(key)
                 unit.serves.setdefault(i)
         tasks: list[_Task] = []
-        for dept_index, ((_, dept_id, _), units) in enumerate(groups.items()):
-            dept = self.district.organisation(dept_id)
-            ordered = sorted(units.values(), key=lambda u: (u.window, list(u.keys)))  # earliest first
-            for unit_index, unit in enumerate(ordered):
+        # earliest first within a group (a group's units differ in window, or in pairing: never equal)
+        ordered = sorted(units.items(), key=lambda item: (groups[item[0][0]], item[1].window, list(item[1].keys)))
+        for group, in_group in itertools.groupby(ordered, key=lambda item: item[0][0]):
+            dept_index = groups[group]  # counting the groups with no unit this year, as every group counts
+            dept = self.district.organisation(group[1])
+            for unit_index, (_, unit) in enumerate(in_group):
                 keys, serves = list(unit.keys), tuple(unit.serves)
                 others = tuple(k[1] for k in keys)
                 o = self.obligations[serves[0]]
@@ -318,7 +333,7 @@ class _YearPlanner:
         """The pairings in force in a window, by key (looked up once per window)."""
         found = self._span_cache.get(window)
         if found is None:
-            found = self._span_cache[window] = {s.key: s for s in self.district.pairing_spans(*window)}
+            found = self._span_cache[window] = {s.key: s for s in spans_in(self.district, *window, self._span_memo)}
         return found
 
     def _pairing_window(self, key: tuple[str, str], o: Obligation) -> tuple[dt.date, dt.date] | None:
@@ -327,16 +342,16 @@ class _YearPlanner:
         span = self._spans(self._window(o)).get(key)
         return None if span is None else span.longest_piece()
 
-    def _visit_tasks(self, found: Sequence[tuple[int, Obligation]], aims: dict[int, float]) -> list[_Task]:
-        tasks: list[_Task] = []
+    def _visit_tasks(self, found: Sequence[int], aims: dict[int, float]) -> Iterator[_Task]:
         nth_of: dict[tuple[str, str], int] = {}  # a department's visits spread over its counterparts
         ordinals: dict[tuple[str, str, str], int] = {}  # numbered through the year: ids stay unique
-        for index, (i, o) in enumerate(found):
+        for index, i in enumerate(found):
+            o = self.obligations[i]
             count = o.minimum if self.options.visits_per_pairing is None or o.scope != "pairing" \
                 else self.options.visits_per_pairing
             dept = o.responsible
             if count < o.minimum and self.done[i] < o.minimum:  # fewer asked than the rule owes: said, not hidden
-                self.unplaced.append(self._fewer_asked(o, count))
+                self.fewer.append(self._fewer_asked(o, count))
             # a department's visits go round the counterparts paired with it this year (a period of
             # years may hold pairings that start only next year), longest paired first, leaving out
             # those paired less than half as long: one paired for a day would take a visit it cannot hold
@@ -365,7 +380,7 @@ class _YearPlanner:
                     period, how = o.rule.how_often_zh()
                     cite = o.provision.cite_zh()
                     note = f"超出{cite}“{period}{how}”的指导范围"
-                tasks.append(_Task(
+                yield _Task(
                     id=task_id, kind=o.kind, host=dept.id,
                     participants=(dept.id, other_id), provision=o.provision.id, rule=o.rule.key,
                     title_zh=f"{dept.name}领导走访{other.name}",
@@ -373,8 +388,7 @@ class _YearPlanner:
                     window=windows[other_id],
                     target=(base + (k + 1) / (count + 1)) % 1.0, serves=(i,), pairs=() if pair is None else (pair,),
                     ordinal=k + 1,
-                    beyond_guidance=beyond, note=note, location=other.location))
-        return tasks
+                    beyond_guidance=beyond, note=note, location=other.location)
 
     # -- placement -----------------------------------------------------------------------------------
     def _keys_for(self, task: _Task, index: int) -> list[int]:
@@ -390,7 +404,7 @@ class _YearPlanner:
     def _take(self, task: _Task, rows: Sequence[int], keys: Sequence[int], ordinal: int) -> None:
         self.board.take(rows, keys)
         for p in task.pairs:
-            self.pair_days[p].append(ordinal)
+            self.pair_days[p] += (ordinal,)
 
     def place_at(self, task: _Task, kept: Engagement) -> bool:
         """Keep a proposed engagement where it was, if its day is still usable, everyone is free and
@@ -475,16 +489,18 @@ class _YearPlanner:
                 e = self.event(event)
                 kept_ids.add(e.id)
                 self.occupy(e)
-        tasks = [t for t in self.tasks() if t.id not in kept_ids
-                 and not all(self.done[i] >= t.ordinal for i in t.serves)]
+        tasks: Iterable[_Task] = (t for t in self.tasks() if t.id not in kept_ids
+                                  and not all(self.done[i] >= t.ordinal for i in t.serves))
         where = {e.id: e for e in keep if e.status == Status.PROPOSED and e.id not in kept_ids}
         placed: set[str] = set()
-        for task in tasks:  # kept first: new tasks must not take a slot already sent out
-            kept = where.get(task.id)
-            if kept is not None and self.place_at(task, kept):
-                self.result.append(self._engagement(task, kept.date, kept.start, kept.end).with_changes(
-                    sequence=kept.sequence))
-                placed.add(task.id)
+        if where:  # kept first: new tasks must not take a slot already sent out (else made as placed)
+            tasks = list(tasks)
+            for task in tasks:
+                kept = where.get(task.id)
+                if kept is not None and self.place_at(task, kept):
+                    self.result.append(self._engagement(task, kept.date, kept.start, kept.end).with_changes(
+                        sequence=kept.sequence))
+                    placed.add(task.id)
         for task in tasks:
             if task.id in placed:
                 continue
@@ -501,7 +517,7 @@ class _YearPlanner:
             day, slot = spot
             self.result.append(self._engagement(task, day, slot.start, _end(slot.start, task.minutes)))
         return Plan(district_id=self.district.info.id, year=self.year, engagements=in_order(self.result),
-                    unplaced=tuple(self.unplaced), provisional=self.provisional,
+                    unplaced=(*self.fewer, *self.unplaced), provisional=self.provisional,
                     calendar=getattr(self.calendar, "name", type(self.calendar).__name__), options=self.options,
                     warnings=tuple(self.warnings))
 

@@ -81,10 +81,13 @@ def _read_per_pairing(o: Obligation) -> bool:
 def cadences(ctx: Context) -> Iterator[Finding]:
     owed = [o for o in ctx.owed
             if o.span[0] <= ctx.as_of]  # a rule version or a pairing that starts after the check date: not yet owed
-    groups: dict[Group, list[Obligation]] = {}
-    for o in owed:
+    # each group as the positions of its obligations in ``owed``: a tuple of ints, which the collector
+    # stops tracking (a list of obligations per department it would walk in every full pass)
+    groups: dict[Group, tuple[int, ...]] = {}
+    for n, o in enumerate(owed):
         if _read_per_pairing(o):
-            groups.setdefault(_group(o), []).append(o)
+            group = _group(o)
+            groups[group] = (*groups.get(group, ()), n)
     counted = {id(o): _count(ctx, o) for o in owed}
     # the periods an amendment split between rule versions, and their parts (the others have one part:
     # kept as the obligation alone, not a list each)
@@ -95,10 +98,11 @@ def cadences(ctx: Context) -> Iterator[Finding]:
         had = first_of.setdefault(key, o)
         if had is not o:
             versions.setdefault(key, [had]).append(o)
-    for o in owed:
-        siblings = groups.get(_group(o), [o]) if _read_per_pairing(o) else [o]
-        if len(siblings) > 1 and o is siblings[0]:
-            department = _department_finding(ctx, siblings, [c for s in siblings for c in counted[id(s)]])
+    for n, o in enumerate(owed):
+        siblings = groups.get(_group(o), (n,)) if _read_per_pairing(o) else (n,)
+        if len(siblings) > 1 and n == siblings[0]:
+            department = _department_finding(ctx, [owed[s] for s in siblings],
+                                             [c for s in siblings for c in counted[id(owed[s])]])
             if department is not None:
                 yield department
         whole = _whole_period(versions.get((o.rule.key, o.subject, o.period), ()), counted)
@@ -314,7 +318,7 @@ def designations(ctx: Context) -> Iterator[Finding]:
     for i, record in enumerate(ctx.records.designations):
         used.setdefault(record.organisation, []).append(i)
     for prov, rule in ctx.district.rules(DesignationRule, day):
-        paired = {s.pairing.department for s in ctx.district.pairing_spans(ctx.first, day)}
+        paired = {p.department for p in ctx.district.pairings_between(ctx.first, day)}
         for org in (o for o in ctx.district.departments() if o.id in paired):
             duty = designation_duty(ctx.district, org, prov, rule, day, mine.get(org.id))
             named, missing = duty.designations, duty.missing

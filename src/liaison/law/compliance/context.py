@@ -62,10 +62,10 @@ class Context:
     def engagements_cited(self, cited: str) -> tuple[int, ...]:
         """The indexes of the engagements a finding cites as ``cited`` (:meth:`EngagementRecord.cited`)."""
         if self._by_cited is None:
-            found: dict[str, list[int]] = {}
-            for i, e in enumerate(self.records.engagements):
-                found.setdefault(e.cited(i), []).append(i)
-            self._by_cited = {k: tuple(v) for k, v in found.items()}  # tuples of ints: not tracked
+            # sorted and cut into groups, as the index above: tuples of ints (not tracked), no list each
+            entries = sorted((e.cited(i), i) for i, e in enumerate(self.records.engagements))
+            self._by_cited = {k: tuple(item[1] for item in group)
+                              for k, group in itertools.groupby(entries, key=operator.itemgetter(0))}
         return self._by_cited.get(cited, ())
 
     def use(self, section: str, index: int) -> None:
