@@ -35,7 +35,10 @@ def test_the_core_never_imports_exporters_writes_files_or_reads_the_clock() -> N
             if isinstance(node, ast.Import | ast.ImportFrom):
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 assert not {n.split(".")[0] for n in names} & forbidden_modules, (path, names)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            inherited = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Name) and \
+                node.func.value.func.id == "super"  # a method of the same name (click's HelpFormatter.write_text)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not inherited:
                 assert node.func.attr not in forbidden_calls, (path, node.lineno, node.func.attr)
                 clock = isinstance(node.func.value, ast.Name) and node.func.value.id == "time"
                 assert not clock, (path, node.lineno, "time.time()")
