@@ -90,6 +90,9 @@ class ExportRequest:
     issued_on: dt.date | None = None
     revision: int = 1
     calendar: WorkingDayCalendar | None = attrs.field(default=None, eq=False)
+    #: the bytes an earlier export wrote at a path, as the store holds them (None: not held, or changed
+    #: since): what an issued letter is written as again, since what went out never changes
+    issued: Callable[[str], bytes | None] | None = attrs.field(default=None, eq=False, repr=False)
     duties: YearDuties = attrs.field(
         default=attrs.Factory(lambda self: year_duties(self.district, self.plan.year, self.records), takes_self=True),
         eq=False, repr=False)
@@ -100,6 +103,11 @@ class ExportRequest:
 
     def registry(self) -> LetterRegistry:
         return LetterRegistry(self.letters, year=self.plan.year, revision=self.revision)
+
+    def issued_bytes(self, path: str) -> bytes | None:
+        """The bytes of the file an earlier export wrote at ``path``, exactly as it wrote them, or None
+        (no store given, not held, or changed since)."""
+        return self.issued(path) if self.issued is not None else None
 
 
 #: Which of an exporter's files a run with these (typed) options is responsible for.
@@ -186,11 +194,15 @@ def build_export(district: District, year: int, state: YearState | None,
                  exporters: Sequence[tuple[Exporter, Mapping[str, Any]]], *, records: Records | None = None,
                  calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
                  events: Sequence[KnownEvent] | None = None, replan: bool = False, issued_on: dt.date | None = None,
-                 on_disk: Mapping[str, str] | None = None, notices: Sequence[HolidayNotice] = ()) -> ExportResult:
+                 on_disk: Mapping[str, str] | None = None, notices: Sequence[HolidayNotice] = (),
+                 read: Callable[[str], bytes | None] | None = None) -> ExportResult:
     """The one export flow (see the module docstring). ``on_disk`` gives the digest of each file the
     last export wrote as it is in the folder now (an edited workbook is then left alone, a missing
     file written again); None means the folder is as the last export left it. ``notices`` replace
-    those the state was planned on for their years (:func:`liaison.year.state.year_calendar`)."""
+    those the state was planned on for their years (:func:`liaison.year.state.year_calendar`).
+    ``read(path)`` gives the bytes the store holds at a path of the year: exporters get them, where
+    they are the bytes the last export wrote (:attr:`ExportRequest.issued`), to write an issued letter
+    again exactly as it went out."""
     from liaison.year.reconcile import update_plan
 
     calendar, used = year_calendar(state, year, calendar, notices)
@@ -200,9 +212,10 @@ def build_export(district: District, year: int, state: YearState | None,
     made: list[tuple[str, Artifact]] = []
     scopes: dict[str, Callable[[str], bool]] = {}
     duties = year_duties(district, plan.year, records)  # once for every exporter
+    issued = _as_written(before.manifest, read)
     for exporter, given in exporters:
         request = exporter.request(district, plan, given, records, letters=before.letters, issued_on=issued_on,
-                                   revision=revision, calendar=calendar, duties=duties)
+                                   revision=revision, calendar=calendar, duties=duties, issued=issued)
         made.extend((exporter.name, a) for a in _run(exporter, request))
         scopes[exporter.name] = exporter.answers_for(request.options)
     _unique_paths(made)
@@ -223,6 +236,23 @@ def build_export(district: District, year: int, state: YearState | None,
     new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=registry.records(answered),
                              manifest=manifest, exported=snapshot(plan), notices=used)
     return ExportResult(new_state, writes, archive, kept, unchanged)
+
+
+def _as_written(manifest: Manifest, read: Callable[[str], bytes | None] | None) -> Callable[[str], bytes | None] | None:
+    """``read``, answering only with the bytes the manifest says an export wrote (a file edited or
+    replaced since is not what went out)."""
+    if read is None:
+        return None
+    wrote = manifest.by_path()
+
+    def issued(path: str) -> bytes | None:
+        was = wrote.get(path)
+        if was is None:
+            return None
+        data = read(path)
+        return data if data is not None and hashlib.sha256(data).hexdigest() == was.sha256 else None
+
+    return issued
 
 
 def _unique_paths(made: Sequence[tuple[str, Artifact]]) -> None:
