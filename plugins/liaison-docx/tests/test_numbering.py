@@ -124,7 +124,8 @@ def test_letters_are_drafts_until_their_day_and_take_no_number(year: Year) -> No
     plenary = year[2][0]
     issued = [r for r in plenary.state.letters if r.kind == "invitation"]
     assert issued and all(r.date == dt.date(2027, 3, 1) and not r.path.startswith("草稿/") for r in issued)
-    assert {r.path for r in issued} == {p.removeprefix("草稿/") for p, _ in plenary.archive if p.startswith("草稿/邀请函/")}
+    left = {p.removeprefix("草稿/") for p, _ in plenary.archive if p.startswith("草稿/邀请函/")}
+    assert {r.path for r in issued} == left
 
 
 def test_no_letter_for_a_meeting_whose_day_has_come_before_it_went_out(seed: District) -> None:
@@ -282,7 +283,8 @@ def test_a_time_moved_and_a_cancelled_meeting(year: Year) -> None:
     assert "该会议时间调整为2027年6月21日（星期一）14:30" in text
     assert all(a.letter is not None and a.letter.date == dt.date(2027, 6, 10) for a in timing)
     plenary = plenary_id(plenary_export.state)
-    invited = {r.recipient: r for r in plenary_export.state.letters if r.engagement == plenary and r.kind == "invitation"}
+    invited = {r.recipient: r for r in plenary_export.state.letters
+               if r.engagement == plenary and r.kind == "invitation"}
     made = {a.path: a for _, a in cancelled.writes}
     cancellations = [a for a in made.values() if a.letter is not None and a.letter.kind == "cancellation"]
     assert sorted(a.letter.recipient for a in cancellations if a.letter) == sorted(invited)

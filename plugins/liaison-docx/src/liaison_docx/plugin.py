@@ -52,6 +52,7 @@ from liaison.host.hookspecs import hookimpl
 from liaison.host.options import Option
 from liaison.law.district import District
 from liaison.law.model import Organisation
+from liaison.year.state import Policy
 
 from liaison_docx.issuing import Issuer
 from liaison_docx.letter_model import FontSet
@@ -180,7 +181,7 @@ def export(request: ExportRequest) -> list[Artifact]:
                                   message_zh=exc.message_zh and f"{path}：{exc.message_zh}",
                                   fix_zh=exc.fix_zh) from None
         # a draft follows the data (replaced in place); an issued letter is archived, never overwritten
-        policy = "archive" if draft.record is not None else "replace"
+        policy: Policy = "archive" if draft.record is not None else "replace"
         artifacts.append(Artifact(path, DOCX, data, policy=policy, letter=draft.record))
     if not request.option("pdf", False):
         return artifacts
