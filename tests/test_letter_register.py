@@ -181,3 +181,34 @@ def test_drafts_wait_under_their_folder_without_a_number(office: Office) -> None
     for path in drafts:
         assert path.relative_to(office.folder / "草稿").as_posix() not in issued
     assert not any(r.path.startswith("草稿/") for r in office.states[-1].letters)
+
+
+SEED_TEXT = (Path(__file__).parents[1] / "src" / "liaison" / "data" / "seed.toml").read_text(encoding="utf-8")
+SEED_REGISTER = '{ series = "区府办函", year = 2027, first_number = 1, note = "示例：接续本办2027年函件登记簿，此前未用号" }'
+
+
+@pytest.mark.parametrize(("entry", "said"), [
+    ('{ series = "区府办函", year = 2027, first_number = 41, note = "" }', "note"),
+    ('{ series = "区府办 函", year = 2027, first_number = 41, note = "登记簿" }', "series"),
+    ('{ series = "区府办函", year = 2027, first_number = 0, note = "登记簿" }', "first_number"),
+    ('{ series = "区府办函", year = 2027, first_number = 41, note = "登记簿" }, '
+     '{ series = "区府办函", year = 2027, first_number = 42, note = "又一条" }', "registers"),
+])
+def test_a_register_the_data_cannot_mean_is_a_located_error(entry: str, said: str) -> None:
+    from liaison.base.errors import LiaisonError
+    from liaison.formats.district import parse_district
+
+    assert SEED_REGISTER in SEED_TEXT
+    with pytest.raises(LiaisonError) as caught:
+        parse_district(SEED_TEXT.replace(SEED_REGISTER, entry), file="district.toml")
+    rendered = caught.value.render("en")
+    assert "district.toml" in rendered and "registers" in rendered and said in rendered
+    assert caught.value.render("zh") != rendered
+
+
+def test_the_register_in_the_data_sets_where_a_series_starts() -> None:
+    from liaison.formats.district import parse_district
+
+    district = parse_district(SEED_TEXT.replace(SEED_REGISTER, SEED_REGISTER.replace("= 1,", "= 41,")))
+    assert district.register_start("区府办函", 2027) == 41
+    assert district.register_start("区府办函", 2028) == 1 and district.register_start("区卫函", 2027) == 1
