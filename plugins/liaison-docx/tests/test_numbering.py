@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 import attrs
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from docx_seed import JOINT_HEALTH, PLENARY, WORK_MEETING, make_records
 from liaison.base.errors import ExportError
 from liaison.host.exporting import Exporter, ExportResult, build_export
@@ -350,3 +352,46 @@ def test_an_invitation_moved_before_it_went_out_gets_no_change_or_cancellation_l
     changes = [r for r in moved.state.letters if r.kind == "change"]
     assert sorted(r.refers_to for r in changes) == sorted(r.doc_number for r in out.values())
     assert all(r.date == dt.date(2027, 4, 12) for r in changes)
+
+
+# -- the register's order, whatever the days ---------------------------------------------------------------
+
+MOVABLE = (JOINT_HEALTH, WORK_MEETING, "2027/joint_meeting/construction", "2027/joint_meeting/planning")
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(1, 40), st.sampled_from(MOVABLE), st.integers(-10, 30),
+                          st.sampled_from(["move", "cancel", "none"])), min_size=2, max_size=6))
+def test_any_year_of_exports_keeps_the_register_in_order(seed: District,
+                                                         steps: list[tuple[int, str, int, str]]) -> None:
+    """Exports on rising days with meetings moved or cancelled in between: in every series the numbers
+    run from 1 with no gap and none twice, rise with the 成文日期, and every letter that went out keeps
+    its bytes (in the folder while active, under 已作废/ once withdrawn)."""
+    day, result, disk = dt.date(2027, 1, 4), None, Disk()
+    sent: dict[str, str] = {}
+    for gap, engagement, shift, action in steps:
+        day += dt.timedelta(days=gap)
+        state = result.state if result is not None else None
+        if state is not None and action != "none":
+            e = state.plan.get(engagement)
+            if action == "move" and e.status.value != "cancelled":
+                state = state.with_plan(state.plan.move(engagement, e.date + dt.timedelta(days=shift), force=True))
+            elif action == "cancel":
+                state = state.with_plan(state.plan.cancel(engagement, force=True))
+        result = run(seed, state, issued_on=day, disk=disk,
+                     on_disk={p: hashlib.sha256(b).hexdigest() for p, b in disk.items()})
+        disk = disk.after(result)
+        for r in result.state.letters:
+            held = [disk[r.path]] if r.active else [b for p, b in disk.items() if p.endswith("/" + r.path)
+                                                     and p.startswith("已作废/")]
+            assert held, r.doc_number
+            digests = {hashlib.sha256(b).hexdigest() for b in held}
+            assert sent.setdefault(r.doc_number, min(digests)) in digests, r.doc_number
+    assert result is not None
+    by_series: dict[str, list[LetterRecord]] = defaultdict(list)
+    for r in result.state.letters:
+        by_series[r.series].append(r)
+    for series, records in by_series.items():
+        records.sort(key=lambda r: r.serial)
+        assert [r.serial for r in records] == list(range(1, len(records) + 1)), series
+        assert [r.date for r in records] == sorted(r.date for r in records), series
