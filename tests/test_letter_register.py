@@ -184,7 +184,8 @@ def test_drafts_wait_under_their_folder_without_a_number(office: Office) -> None
 
 
 SEED_TEXT = (Path(__file__).parents[1] / "src" / "liaison" / "data" / "seed.toml").read_text(encoding="utf-8")
-SEED_REGISTER = '{ series = "区府办函", year = 2027, first_number = 1, note = "示例：接续本办2027年函件登记簿，此前未用号" }'
+SEED_REGISTER = ('{ series = "区府办函", year = 2027, first_number = 1, '
+                 'note = "示例：接续本办2027年函件登记簿，此前未用号" }')
 
 
 @pytest.mark.parametrize(("entry", "said"), [

@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping
 import attrs
 import docx
 import pytest
+from docx_seed import JOINT_HEALTH, PLENARY, WORK_MEETING, make_records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from docx_seed import JOINT_HEALTH, PLENARY, WORK_MEETING, make_records
 from liaison.base.errors import ExportError
 from liaison.host.exporting import Exporter, ExportResult, build_export
 from liaison.law.district import District
