@@ -43,3 +43,15 @@ def test_the_scale_benchmark_runs_its_quick_mode() -> None:
     growth = next(line.split() for line in lines if line.split()[:1] == ["growth"])
     factors = growth[growth.index("size") + 1:]
     assert len(factors) == 8 and all(f.endswith("×") for f in factors), done.stdout  # one per phase
+
+
+def test_the_whole_process_benchmark_runs_its_quick_mode() -> None:
+    """`liaison export all` cold, again with nothing changed, and the floor, one round each (no
+    figure asserted: they are printed, with the ratios to the floor and to the targets)."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_cli.py"), "--quick"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = {line[:18].strip(): line[18:].split() for line in done.stdout.splitlines()[2:]}
+    assert set(rows) == {"floor", "export, cold", "export, no change"}, done.stdout
+    assert (rows["export, cold"][-2], rows["export, no change"][-2]) == ("0.5", "0.3")  # the targets
+    assert "files" in done.stdout.splitlines()[0] and "icalendar" in done.stdout.splitlines()[0]

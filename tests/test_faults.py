@@ -183,17 +183,43 @@ def test_the_steps_named_here_are_every_step_an_export_passes(year: Year, tmp_pa
     assert year.which(work / "out") == "after"
 
 
-def test_the_journal_is_on_the_disk_before_the_first_rename(year: Year, tmp_path: Path) -> None:
+@pytest.mark.parametrize("sync", ["syncfs", "each file"])
+def test_the_journal_is_on_the_disk_before_the_first_rename(year: Year, tmp_path: Path, sync: str) -> None:
     """A power cut cannot be simulated here; the order that makes it safe is checked instead: the staged
-    folder is synced, then the journal is renamed into place and its folder synced, then the swap."""
+    folder is synced (one syncfs where Linux offers it, else each file and folder), then the journal is
+    renamed into place and its folder synced, then the swap."""
     work = year.copy("order", tmp_path)
     trace = tmp_path / "trace"
-    ok(liaison(work, *EXPORT, env={"LIAISON_TEST_TRACE": str(trace), "LIAISON_TEST_NO_EXCHANGE": "1"}))
+    env = {"LIAISON_TEST_TRACE": str(trace), "LIAISON_TEST_NO_EXCHANGE": "1"}
+    ok(liaison(work, *EXPORT, env={**env, **({"LIAISON_TEST_NO_SYNCFS": "1"} if sync == "each file" else {})}))
     steps = [line.split()[1] for line in trace.read_text().splitlines()]
     order = ["stage:synced", "journal:temp-written", "journal:renamed", "journal:synced", "swap:old-moved-away",
              "swap:new-moved-in", "swap:old-removed", "swap:done"]
     assert [s for s in steps if s in order] == order
     assert steps.index("stage:synced") > max(i for i, s in enumerate(steps) if s.startswith("stage:write"))
+
+
+def test_a_staged_folder_is_synced_in_one_call_or_file_by_file(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The staged files are written without a sync and made durable together before the journal
+    names the folder: by one syncfs on Linux 5.8+, else one fsync per file and per folder."""
+    from liaison_workspace import durable
+
+    staging = tmp_path / "staged"
+    (staging / "a").mkdir(parents=True)
+    written = [staging / "a" / "1.txt", staging / "2.txt"]
+    for path in written:
+        durable.write_new(path, b"x", sync=False)
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+    monkeypatch.setenv(durable.NO_SYNCFS, "1")
+    durable.sync_staged(staging, written)
+    assert len(synced) == len(written) + 2  # each file, then each folder (a/ and the staged one)
+    monkeypatch.delenv(durable.NO_SYNCFS)
+    synced.clear()
+    durable.sync_staged(staging, written)
+    assert len(synced) == (0 if durable._syncfs_function() is not None else len(written) + 2)
 
 
 @pytest.mark.parametrize(("step", "mode"), [*((s, "exchange") for s in EXPORT_STEPS),

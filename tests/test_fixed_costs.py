@@ -1,9 +1,8 @@
 """Every command loads every plugin, so a plugin's entry point stays light: what only one command
 needs (the CalDAV publisher's HTTP stack for `publish`, python-docx for the letters, Jinja2 for the
-page, the spreadsheet libraries for a workbook) loads when that command uses it.  (icalendar still
-loads with the ical plugin: its entry point, ``liaison_ical.plugin``, and the mapping import the
-serialiser at module level. The package's names are lazy since the serialiser's module was renamed
-``serialiser``, no longer spelled like the function ``serialise``.)"""
+page, the spreadsheet libraries for a workbook, icalendar for the calendars) loads when that command
+uses it: the ical plugin's entry point imports the mapping and the serialiser only when calendars are
+made, and the CalDAV publisher's resources only when it publishes."""
 
 from __future__ import annotations
 
@@ -12,10 +11,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import hypothesis.strategies as st
+import pytest
+from hypothesis import given, settings
+
+from liaison.host.cache import CACHE_ENV
+from liaison.law import holiday_law
+from liaison.law.workdays import default_calendar
+from liaison_workspace.estimates import preload_law_years
+
 #: Imported by no command but the one that uses them (checked on `liaison check`).
 PUBLISHING = ("caldav", "niquests", "urllib3", "ssl", "liaison_caldav.dav")
 LETTERS = ("docx", "lxml", "liaison_docx.renderer")
 PAGE_AND_WORKBOOKS = ("jinja2", "openpyxl", "xlsxwriter")
+CALENDARS = ("icalendar", "liaison_ical.serialiser", "liaison_ical.mapping")
 
 _LOADED = ("import runpy, sys\n"
            "sys.argv = ['liaison', *sys.argv[1:]]\n"
@@ -26,9 +35,11 @@ _LOADED = ("import runpy, sys\n"
            "print('\\nLOADED', ' '.join(sorted(sys.modules)))\n")
 
 
-def _loaded(tmp_path: Path, *args: str) -> set[str]:
-    """The modules a `liaison` command loaded, with every installed plugin (as a user has them)."""
+def _loaded(tmp_path: Path, *args: str, cache: Path | None = None) -> set[str]:
+    """The modules a `liaison` command loaded, with every installed plugin (as a user has them), and
+    liaison's cache folder in ``cache`` (default: one of the test's own)."""
     env = {k: v for k, v in os.environ.items() if k != "LIAISON_PLUGINS"}
+    env[CACHE_ENV] = str(cache or tmp_path / "cache")
     done = subprocess.run([sys.executable, "-c", _LOADED, *args], capture_output=True, text=True, cwd=tmp_path,
                           check=True, env=env)
     assert "LOADED" in done.stdout, done.stdout + done.stderr
@@ -45,5 +56,43 @@ def test_export_loads_the_letters_but_not_the_publisher_then_check_neither(tmp_p
 
     loaded = _loaded(tmp_path, "check", "--year", "2027", "--out", out)
     assert {"liaison.law.compliance", "liaison_caldav.plugin"} <= loaded  # checked, every plugin loaded …
-    assert loaded.isdisjoint((*PUBLISHING, *LETTERS, *PAGE_AND_WORKBOOKS)), \
-        loaded & {*PUBLISHING, *LETTERS, *PAGE_AND_WORKBOOKS}  # … but not what only other commands use
+    assert loaded.isdisjoint((*PUBLISHING, *LETTERS, *PAGE_AND_WORKBOOKS, *CALENDARS)), \
+        loaded & {*PUBLISHING, *LETTERS, *PAGE_AND_WORKBOOKS, *CALENDARS}  # … but not what only other commands use
+
+
+def test_the_law_estimate_comes_from_the_cache_folder_once_worked_out(tmp_path: Path) -> None:
+    """Working out a year's statutory days imports ``holidays``, which loads every country it knows
+    (~0.1 s): the first command keeps them in the cache folder, and the next does not import it."""
+    cache = tmp_path / "cache"
+    assert "holidays" in _loaded(tmp_path, "plan", "--year", "2027", cache=cache)
+    [kept] = cache.glob("law-estimate-*.json")
+    assert "holidays" not in _loaded(tmp_path, "plan", "--year", "2027", cache=cache)
+    kept.write_text("{not json", encoding="utf-8")  # a broken cache is worked out again, never an error
+    assert "holidays" in _loaded(tmp_path, "plan", "--year", "2027", cache=cache)
+    assert "holidays" not in _loaded(tmp_path, "plan", "--year", "2027", cache=cache)
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(min_value=2000, max_value=2099))
+def test_the_estimate_from_the_cache_is_the_estimate_worked_out(year: int) -> None:
+    import tempfile
+
+    worked_out = holiday_law.law_year(year)
+    with tempfile.TemporaryDirectory() as folder:
+        patch = pytest.MonkeyPatch()
+        patch.setenv(CACHE_ENV, folder)
+        try:
+            calendar = default_calendar()
+            if calendar.is_published(year):
+                return
+            preload_law_years(calendar, [year])  # worked out and kept
+            holiday_law._remembered.pop(year)
+            holiday_law.law_year.cache_clear()
+            preload_law_years(calendar, [year])  # read back from the file
+            assert year in holiday_law._remembered
+            cached = holiday_law.law_year(year)
+        finally:
+            holiday_law._remembered.pop(year, None)
+            holiday_law.law_year.cache_clear()
+            patch.undo()
+    assert (cached.days_off, cached.customary) == (worked_out.days_off, worked_out.customary)

@@ -332,11 +332,11 @@ def test_a_disk_that_fills_up_while_staging_leaves_nothing_behind(exporters: Non
     real = liaison_workspace.store.write_new
     written = []
 
-    def full_disk(path: Path, data: bytes, *, step: str = "write") -> None:
+    def full_disk(path: Path, data: bytes, *, step: str = "write", sync: bool = True) -> None:
         if len(written) == 2:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         written.append(path)
-        real(path, data, step=step)
+        real(path, data, step=step, sync=sync)
 
     monkeypatch.setattr(liaison_workspace.store, "write_new", full_disk)
     with pytest.raises(StorageError, match="no space left on the disk; nothing was changed") as info:

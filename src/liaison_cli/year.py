@@ -4,15 +4,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 import attrs
 import click
 
+from liaison.host.language import lang_option, option, say
 from liaison_cli.app import (
     DATE,
     Refusal,
@@ -20,12 +23,10 @@ from liaison_cli.app import (
     data_option,
     emit_json,
     handle_errors,
-    lang_option,
     load,
     query_options,
     today,
 )
-from liaison_cli.language import option, say
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -194,13 +195,18 @@ def notices_for(holiday_files: Sequence[str], years: Sequence[int]) -> Any:
     return notices
 
 
-def calendar_for(notices: Sequence[Any] = ()) -> Any:
+def calendar_for(notices: Sequence[Any] = (), years: Sequence[int] = ()) -> Any:
     """The working-day calendar: a plugin's or the built-in one, with the notices on top. With
     ``--out``, the workspace adds the notices the year's state was planned on
-    (:func:`liaison.year.state.year_calendar`)."""
+    (:func:`liaison.year.state.year_calendar`). The law's estimate of ``years`` without a published
+    arrangement comes from the cache folder when an earlier command worked it out
+    (:func:`liaison_workspace.estimates.preload_law_years`)."""
     from liaison.host.plugins import working_day_calendar
+    from liaison_workspace.estimates import preload_law_years
 
-    return working_day_calendar(notices)
+    calendar = working_day_calendar(notices)
+    preload_law_years(calendar, years)
+    return calendar
 
 
 def events_for(district: Any, events_file: str | None) -> Any:
@@ -381,7 +387,8 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
     workspace = Workspace(out_dir) if out_dir is not None else Workspace(store=MemoryStore())
     states = read_states(workspace, district, inputs.years, lang)
     for year in inputs.years:
-        outcome = workspace.update(district, year, changes_of(changes, year), force=force, calendar=calendar_for(),
+        outcome = workspace.update(district, year, changes_of(changes, year), force=force,
+                                   calendar=calendar_for(years=[year]),
                                    options=plan_options_for(inputs, states[year]), events=events,
                                    replan=inputs.replan, notices=notices, as_of=as_of or today())
         views.print_notes(outcome.notes, lang=lang)
@@ -456,7 +463,7 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
         records = Records.from_plan(state.plan, held_only=True).merged(records)
     from liaison.year.state import year_calendar
 
-    calendar, _ = year_calendar(state, year, calendar_for(), notices_for(holiday_files, [year]))
+    calendar, _ = year_calendar(state, year, calendar_for(years=[year]), notices_for(holiday_files, [year]))
     report = run_check(district, records, year, as_of, calendar=calendar)
     if fmt == "json":
         emit_json(report_document(report, district))
@@ -507,8 +514,6 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
     file in memory and swaps the new folder in: all or nothing. Files an earlier export wrote and this
     one does not are moved to the year's archive folder (docs/letters.md).
     """
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from liaison.host.options import split_for
     from liaison.host.plugins import exporter, exporters, load_records
     from liaison.law.records import Records
@@ -529,17 +534,29 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
     events = events_for(district, inputs.events_file)
     workspace = Workspace(out_dir)
     states = read_states(workspace, district, inputs.years, lang)
-    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     for year in inputs.years:
-        with Progress(*columns, console=views.err_console, transient=True) as progress:
-            progress.add_task(say(f"{year}: writing {', '.join(chosen)}", f"{year}：生成 {', '.join(chosen)}"),
-                              total=None)
+        doing = say(f"{year}: writing {', '.join(chosen)}", f"{year}：生成 {', '.join(chosen)}")
+        with _progress(views.err_console, doing):
             outcome = workspace.export(district, year, [(name, routed[name]) for name in chosen], records=records,
-                                       calendar=calendar_for(), options=plan_options_for(inputs, states[year]),
+                                       calendar=calendar_for(years=[year]),
+                                       options=plan_options_for(inputs, states[year]),
                                        events=events, replan=inputs.replan, issued_on=issued_on or today(),
                                        notices=notices, district_name=district_name)
         views.print_notes(outcome.notes, lang=lang)
         views.print_export_summary(district, outcome, lang=lang)
+
+
+def _progress(console: Any, description: str) -> AbstractContextManager[object]:
+    """A transient spinner on a terminal; nothing elsewhere (a script, a pipe, a log), where rich
+    would draw nothing and importing its progress bar alone costs ~40 ms of every export."""
+    if not console.is_terminal:
+        return contextlib.nullcontext()
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                        transient=True)
+    progress.add_task(description, total=None)
+    return progress
 
 
 # ------------------------------------------------------------------------------------------- publish

@@ -63,7 +63,7 @@ from liaison_workspace.durable import (
     make_folders,
     make_within,
     remove_tree,
-    sync_tree,
+    sync_staged,
     write_atomic,
     write_new,
 )
@@ -99,6 +99,9 @@ class FolderStore:
         self.folders = YearFolders(self.root)
         self.notes: list[Note] = []
         self._depth = 0  # the lock is held (by this object) when above 0
+        #: The last state parsed, by the district object and the year and revision (the file's sha256):
+        #: a command reads the state before it takes the lock and again under it.
+        self._parsed: tuple[District, tuple[int, str], Stored] | None = None
 
     def __repr__(self) -> str:
         return f"FolderStore({str(self.root)!r})"
@@ -193,7 +196,13 @@ class FolderStore:
         path = self.state_path(district, year)
         if path.exists() or path.is_symlink():
             data = read_file(path)
-            return Stored(parse_state(data, district, year=year, file=str(path)), revision_of(data))
+            revision = revision_of(data)
+            last = self._parsed
+            if last is not None and last[0] is district and last[1] == (year, revision):
+                return last[2]  # the same bytes for the same district: parsed already (export reads twice)
+            stored = Stored(parse_state(data, district, year=year, file=str(path)), revision)
+            self._parsed = (district, (year, revision), stored)
+            return stored
         found = _files_in(self.folder(year))
         if found:
             listed = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
@@ -378,16 +387,20 @@ class FolderStore:
                 if source.exists():
                     make_within(staging, target.parent)
                     os.replace(source, target)
+            written: list[Path] = []  # synced together once all are written (sync_staged says why that is safe)
             for path, data in commit.writes:
                 make_within(staging, (staging / path).parent)
-                write_new(staging / path, data, step="stage:write")
+                written.append(staging / path)
+                write_new(written[-1], data, step="stage:write", sync=False)
             if history:
                 make_within(staging, staging / HISTORY)
             for name, entry in history:
-                write_new(staging / HISTORY / name, entry, step="stage:write")
-            write_new(staging / state_file_name(district.info.id, year), state, step="stage:state")
+                written.append(staging / HISTORY / name)
+                write_new(written[-1], entry, step="stage:write", sync=False)
+            written.append(staging / state_file_name(district.info.id, year))
+            write_new(written[-1], state, step="stage:state", sync=False)
             _prune_empty(staging)
-            sync_tree(staging)
+            sync_staged(staging, written)
             checkpoint("stage:synced")
         except BaseException:
             remove_tree(staging)

@@ -39,7 +39,7 @@ from liaison.year.planner import check_year
 from liaison.year.publications import Publication
 from liaison.year.reconcile import Change, apply_changes, update_plan
 from liaison.year.state import YearState, state_file_name, year_calendar
-from liaison.year.store import Commit, ExportEntry, NoState, Note, Revision, Stored, YearStore
+from liaison.year.store import Commit, ExportEntry, NoState, Note, Revision, RevisionConflict, Stored, YearStore
 
 __all__ = ["ExportOutcome", "UpdateOutcome", "Workspace", "renamed"]
 
@@ -61,6 +61,7 @@ class ExportOutcome:
     notes: tuple[Note, ...] = ()
     revision: str = ""
     folder: Path | None = None
+    reused: tuple[str, ...] = ()  # exporters not run: their inputs and files were as their last run left them
 
     @property
     def plan(self) -> Plan:
@@ -156,7 +157,8 @@ class Workspace:
                records: Records | None = None, calendar: WorkingDayCalendar | None = None,
                options: PlanOptions | None = None, events: Sequence[KnownEvent] | None = None,
                replan: bool = False, issued_on: dt.date | None = None,
-               notices: Sequence[HolidayNotice] = (), district_name: str | None = None) -> ExportOutcome:
+               notices: Sequence[HolidayNotice] = (), district_name: str | None = None,
+               reuse: bool = True) -> ExportOutcome:
         """Export the year in the given formats (exporter names with their options), all or nothing.
         ``notices`` (holiday notices) replace those the year's state was planned on for their years;
         without them the stored ones hold.
@@ -166,7 +168,10 @@ class Workspace:
         It is not kept in the year's state; the lasting name is ``[district].name`` in the data.
 
         The request — the year, the exporters, their options, the name — is checked before anything
-        is created (a refused one leaves no output folder behind)."""
+        is created (a refused one leaves no output folder behind).
+
+        An exporter whose inputs are those of its last run, with its files still as that run left
+        them, is not run again (:func:`liaison.build_export`); ``reuse=False`` runs every one."""
         if district_name is not None:
             district = renamed(district, district_name)
         check_year(year)
@@ -179,26 +184,34 @@ class Workspace:
             on_disk = self.store.digests(district, year, [f.path for f in (state.manifest.files if state else ())])
             result = build_export(district, year, state, exporters, records=records, calendar=calendar,
                                   options=options, events=events, replan=replan, issued_on=issued_on, on_disk=on_disk,
-                                  notices=notices, read=lambda path: self.store.read(district, year, path))
+                                  notices=notices, reuse=reuse, read=lambda path: self.store.read(district, year, path))
             commit = Commit(result.state, tuple((a.path, a.data) for _, a in result.writes), result.archive,
                             kind="export")
             revision = self.store.save(district, year, commit, expected=stored.revision if stored else None)
         written = tuple((n, a.path, len(a.data)) for n, a in result.writes)
         return ExportOutcome(place=self.store.place(district, year), state=result.state, written=written,
                              archived=result.archive, kept_edits=result.kept_edits, unchanged=result.unchanged,
-                             notes=self.take_notes(), revision=revision, folder=self._folder(year))
+                             notes=self.take_notes(), revision=revision, folder=self._folder(year),
+                             reused=result.reused)
 
     # -- updates to the state -----------------------------------------------------------------------
     def update(self, district: District, year: int, changes: Sequence[Change] = (), *, force: bool = False,
                calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
                events: Sequence[KnownEvent] | None = None, replan: bool = False,
-               notices: Sequence[HolidayNotice] = (), as_of: dt.date | None = None) -> UpdateOutcome:
+               notices: Sequence[HolidayNotice] = (), as_of: dt.date | None = None,
+               expected: str | None = None) -> UpdateOutcome:
         """Apply changes (confirm, move, cancel, held) to the year's state and save it; a year without
         a state is planned first. ``notices`` as for :meth:`export`; ``as_of`` as for
-        :func:`~liaison.year.reconcile.apply_changes` (the edge passes today)."""
+        :func:`~liaison.year.reconcile.apply_changes` (the edge passes today). ``expected``: the
+        revision the caller saw (a service's ``If-Match``): another one held now is a
+        :class:`RevisionConflict`, checked under the year's lock before anything is worked out,
+        nothing saved."""
         check_year(year)
         with self.store.lock(district, year):
             stored = self.store.load(district, year)
+            held = stored.revision if stored is not None else None
+            if expected is not None and held != expected:
+                raise RevisionConflict.of(self.store.place(district, year), current=held, expected=expected)
             state = stored.state if stored is not None else None
             calendar, used = year_calendar(state, year, calendar, notices)
             created = state is None

@@ -212,6 +212,12 @@ def _register_renames(conv: cattrs.Converter) -> None:
     conv.register_unstructure_hook(HolidayNotice, make_dict_unstructure_fn(
         HolidayNotice, conv, schema=override(rename=RENAMED["HolidayNotice"]["schema"], omit_if_default=True),
         id=override(rename=RENAMED["HolidayNotice"]["id"], omit_if_default=True)))
+    # a state written before exporters' runs were recorded, or by a store that records none, reads
+    # and writes as before
+    from liaison.year.state import Manifest
+
+    conv.register_unstructure_hook(Manifest, make_dict_unstructure_fn(
+        Manifest, conv, runs=override(omit_if_default=True)))
 
 
 def _describe(type_: Any) -> tuple[str, str]:

@@ -9,6 +9,8 @@ beside the year's folder and swaps it in, so a failure leaves the previous expor
 
 from __future__ import annotations
 
+import datetime
+import enum
 import hashlib
 import re
 import unicodedata
@@ -22,7 +24,7 @@ from liaison.host.options import Option, resolve
 from liaison.law.duties import YearDuties, year_duties
 from liaison.year.engagements import snapshot
 from liaison.year.numbering import LetterRecord, LetterRegistry
-from liaison.year.state import ARCHIVE, Manifest, ManifestFile, Policy, YearState, year_calendar
+from liaison.year.state import ARCHIVE, ExporterRun, Manifest, ManifestFile, Policy, YearState, year_calendar
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -130,6 +132,14 @@ class Exporter:
     plugin: str = ""
     options: tuple[Option, ...] = ()
     scope: Scope | None = attrs.field(default=None, eq=False, repr=False)
+    #: The identity of the code that renders (its distribution's name and version and a digest of its
+    #: package's files: code, templates, resources), set by the plugin host when it registers the
+    #: exporter (:func:`liaison.host.plugins.exporters`). Empty: unknown, so its output is never reused.
+    code: str = attrs.field(default="", repr=False)
+    #: False for an exporter that never reads the year's register — its letters and this export's
+    #: number (``request.letters``, ``request.registry()``, ``request.revision``): letters issued by
+    #: another exporter, or another export's number, then do not make it render again.
+    reads_letters: bool = True
 
     def answers_for(self, options: Mapping[str, Any]) -> Callable[[str], bool]:
         """The paths a run with these typed options answers for."""
@@ -156,13 +166,15 @@ class Exporter:
 @attrs.frozen
 class ExportResult:
     """An export worked out: the new state, the files to write, the old files to archive (path →
-    archive path), the workbooks left alone because the clerk edited them, and the plan."""
+    archive path), the workbooks left alone because the clerk edited them, and the plan. ``reused``:
+    the exporters not run because their inputs and files were as their last run left them."""
 
     state: YearState
     writes: tuple[tuple[str, Artifact], ...]  # (exporter, artifact)
     archive: tuple[tuple[str, str], ...]
     kept_edits: tuple[str, ...]
     unchanged: tuple[str, ...]
+    reused: tuple[str, ...] = ()
 
     @property
     def plan(self) -> Plan:
@@ -195,30 +207,53 @@ def build_export(district: District, year: int, state: YearState | None,
                  calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
                  events: Sequence[KnownEvent] | None = None, replan: bool = False, issued_on: dt.date | None = None,
                  on_disk: Mapping[str, str] | None = None, notices: Sequence[HolidayNotice] = (),
-                 read: Callable[[str], bytes | None] | None = None) -> ExportResult:
+                 reuse: bool = True, read: Callable[[str], bytes | None] | None = None) -> ExportResult:
     """The one export flow (see the module docstring). ``on_disk`` gives the digest of each file the
     last export wrote as it is in the folder now (an edited workbook is then left alone, a missing
     file written again); None means the folder is as the last export left it. ``notices`` replace
     those the state was planned on for their years (:func:`liaison.year.state.year_calendar`).
     ``read(path)`` gives the bytes the store holds at a path of the year: exporters get them, where
     they are the bytes the last export wrote (:attr:`ExportRequest.issued`), to write an issued letter
-    again exactly as it went out."""
+    again exactly as it went out.
+
+    An exporter whose inputs (:func:`input_digest`) are those of its last run, and whose files are
+    all in the folder with the digests that run gave them, is not run: its files are reused as they
+    are (``reuse=False`` runs every exporter)."""
     from liaison.year.reconcile import update_plan
 
     calendar, used = year_calendar(state, year, calendar, notices)
     plan, seen = update_plan(district, year, state, options=options, calendar=calendar, events=events, replan=replan)
     before = state or YearState.of(plan)
     revision = before.manifest.revision + 1
+    if on_disk is None:  # not told: the folder is as the last export left it
+        on_disk = {f.path: f.sha256 for f in before.manifest.files}
     made: list[tuple[str, Artifact]] = []
+    kept: list[ManifestFile] = []  # the files of the exporters reused, as their last run left them
+    reused: list[str] = []
     scopes: dict[str, Callable[[str], bool]] = {}
-    duties = year_duties(district, plan.year, records)  # once for every exporter
+    digests: dict[str, str] = {}
+    runs = {r.exporter: r for r in before.manifest.runs}
+    duties: YearDuties | None = None
     issued = _as_written(before.manifest, read)
+    shared = _shared_digest(district=district, plan=plan, records=records, issued_on=issued_on, calendar=calendar,
+                            notices=used)
     for exporter, given in exporters:
-        request = exporter.request(district, plan, given, records, letters=before.letters, issued_on=issued_on,
-                                   revision=revision, calendar=calendar, duties=duties, issued=issued)
+        typed = exporter.typed_options(given)
+        scope = scopes[exporter.name] = exporter.answers_for(typed)
+        digest = digests[exporter.name] = _exporter_digest(exporter, shared, typed, before.letters, revision)
+        files = _reusable(exporter, digest, runs.get(exporter.name), before.manifest, scope, on_disk) \
+            if reuse else None
+        if files is not None:
+            kept.extend(files)
+            reused.append(exporter.name)
+            continue
+        if duties is None:
+            duties = year_duties(district, plan.year, records)  # once for every exporter
+        request = ExportRequest(district=district, plan=plan, options=typed, records=records, letters=before.letters,
+                                issued_on=issued_on, revision=revision, calendar=calendar, duties=duties,
+                                issued=issued)
         made.extend((exporter.name, a) for a in _run(exporter, request))
-        scopes[exporter.name] = exporter.answers_for(request.options)
-    _unique_paths(made)
+    _unique_paths([*made, *((f.exporter, f.path) for f in kept)])
     wrote = {f.path: f.exporter for f in before.manifest.files}
 
     def answered(path: str) -> bool:
@@ -227,15 +262,19 @@ def build_export(district: District, year: int, state: YearState | None,
         return name in scopes and scopes[name](path)
 
     registry = LetterRegistry(before.letters, year=year, revision=revision)
-    registry.issued = [a.letter for _, a in made if a.letter is not None]
-    if on_disk is None:  # not told: the folder is as the last export left it
-        on_disk = {f.path: f.sha256 for f in before.manifest.files}
-    manifest, writes, archive, kept, unchanged = _files(before.manifest, made, revision, on_disk, answered)
+    reused_paths = {f.path for f in kept}
+    registry.issued = [a.letter for _, a in made if a.letter is not None] + \
+        [r for r in before.letters if r.active and r.path in reused_paths]  # a reused letter keeps its record
+    manifest, writes, archive, kept_edits, unchanged = _files(before.manifest, made, kept, revision, on_disk,
+                                                              answered)
     if not writes and not archive:  # nothing to write: the same revision, so a plain rerun changes no byte
         manifest = attrs.evolve(manifest, revision=before.manifest.revision)
-    new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=registry.records(answered),
+    letters = registry.records(answered)
+    manifest = attrs.evolve(manifest, runs=_runs(before.manifest.runs, exporters, made, reused, digests, letters,
+                                                 manifest, shared))
+    new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=letters,
                              manifest=manifest, exported=snapshot(plan), notices=used)
-    return ExportResult(new_state, writes, archive, kept, unchanged)
+    return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused))
 
 
 def _as_written(manifest: Manifest, read: Callable[[str], bytes | None] | None) -> Callable[[str], bytes | None] | None:
@@ -255,26 +294,162 @@ def _as_written(manifest: Manifest, read: Callable[[str], bytes | None] | None) 
     return issued
 
 
-def _unique_paths(made: Sequence[tuple[str, Artifact]]) -> None:
+# -- reusing an exporter's last run -----------------------------------------------------------------
+_INPUTS_FORMAT = "liaison-export-inputs/1"
+
+
+def input_digest(exporter: Exporter, *, district: District, plan: Plan, options: Mapping[str, Any],
+                 records: Records | None, letters: Sequence[LetterRecord], issued_on: dt.date | None,
+                 calendar: WorkingDayCalendar | None, notices: Sequence[HolidayNotice], revision: int = 1) -> str:
+    """The digest of everything an exporter's output depends on: its name and code (distribution,
+    version, package files: :attr:`Exporter.code`), the district as given (renamed for the export
+    included), the plan (the year's state as exporters see it), its typed options, the records, the
+    year's register — its letters and the export's number — if it reads them, the day of issue, and
+    the working-day calendar (its kind and version and the holiday notices in use). Values are
+    walked field by field (:func:`_canonical`), so the digest does not depend on the process (hash
+    seeds, object addresses)."""
+    shared = _shared_digest(district=district, plan=plan, records=records, issued_on=issued_on, calendar=calendar,
+                            notices=notices)
+    return _exporter_digest(exporter, shared, options, letters, revision)
+
+
+def _shared_digest(*, district: District, plan: Plan, records: Records | None, issued_on: dt.date | None,
+                   calendar: WorkingDayCalendar | None, notices: Sequence[HolidayNotice]) -> str:
+    """The part of :func:`input_digest` every exporter of an export shares (worked out once)."""
+    parts: list[str] = []
+    for value in (_INPUTS_FORMAT, district, plan, records, issued_on,
+                  type(calendar).__qualname__ if calendar is not None else None,
+                  str(getattr(calendar, "name", "")), str(getattr(calendar, "version", "")), tuple(notices)):
+        _canonical(value, parts.append)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _exporter_digest(exporter: Exporter, shared: str, options: Mapping[str, Any],
+                     letters: Sequence[LetterRecord], revision: int) -> str:
+    parts: list[str] = []
+    register = (tuple(letters), revision) if exporter.reads_letters else None
+    for value in (shared, exporter.name, exporter.plugin, exporter.code, options, register):
+        _canonical(value, parts.append)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _canonical(value: Any, feed: Callable[[str], None]) -> None:
+    """``value`` as a sequence of tagged strings that two processes write the same way: attrs values
+    field by field, mappings and sets in sorted order, dates and enums by their value. Anything
+    else by its type and ``repr`` — if that names an address, the digest changes every run and the
+    exporter is simply run every time."""
+    if value is None or isinstance(value, (bool, int, float)):
+        feed(f"{type(value).__name__}:{value!r}")
+    elif isinstance(value, str):
+        feed(f"s{len(value)}:{value}")
+    elif isinstance(value, enum.Enum):
+        feed(f"e:{type(value).__qualname__}.{value.value!r}")
+    elif isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+        feed(f"t:{type(value).__name__}:{value!r}")
+    elif isinstance(value, (tuple, list)):
+        feed(f"l{len(value)}")
+        for item in value:
+            _canonical(item, feed)
+    elif isinstance(value, Mapping):
+        items = []
+        for key, item in value.items():
+            k: list[str] = []
+            _canonical(key, k.append)
+            v: list[str] = []
+            _canonical(item, v.append)
+            items.append(("\x1e".join(k), "\x1e".join(v)))
+        feed(f"m{len(items)}")
+        for k_text, v_text in sorted(items):
+            feed(k_text)
+            feed(v_text)
+    elif isinstance(value, (set, frozenset)):
+        members = []
+        for item in value:
+            m: list[str] = []
+            _canonical(item, m.append)
+            members.append("\x1e".join(m))
+        feed(f"u{len(members)}")
+        for text in sorted(members):
+            feed(text)
+    elif isinstance(value, bytes):
+        feed(f"b:{hashlib.sha256(value).hexdigest()}")
+    elif attrs.has(type(value)):
+        feed(f"a:{type(value).__module__}.{type(value).__qualname__}")
+        for field in attrs.fields(type(value)):
+            feed(field.name)
+            _canonical(getattr(value, field.name), feed)
+    else:
+        feed(f"r:{type(value).__module__}.{type(value).__qualname__}:{value!r}")
+
+
+def _outputs(files: Iterable[tuple[str, str]]) -> str:
+    """The digest of a run's files: their paths and digests."""
+    return hashlib.sha256("\n".join(f"{p}\t{d}" for p, d in sorted(files)).encode()).hexdigest()
+
+
+def _reusable(exporter: Exporter, digest: str, last: ExporterRun | None, manifest: Manifest,
+              scope: Callable[[str], bool], on_disk: Mapping[str, str]) -> list[ManifestFile] | None:
+    """The exporter's files as its last run left them, if that run had these inputs and every one
+    of them is still in the folder with the digest recorded; None (run it) otherwise. An exporter
+    of unknown code (no :attr:`Exporter.code`) is always run."""
+    if not exporter.code or last is None or last.inputs != digest:
+        return None
+    files = [f for f in manifest.files if f.exporter == exporter.name and scope(f.path)]
+    if _outputs((f.path, f.sha256) for f in files) != last.outputs:
+        return None  # a file of it was dropped or taken over since, or the clerk's edits were kept
+    if any(on_disk.get(f.path) != f.sha256 for f in files):
+        return None  # deleted or changed in the folder: render it again
+    return files
+
+
+def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, Mapping[str, Any]]],
+          made: Sequence[tuple[str, Artifact]], reused: Sequence[str], digests: Mapping[str, str],
+          letters: Sequence[LetterRecord], after: Manifest, shared: str) -> tuple[ExporterRun, ...]:
+    """Each exporter's last run after this export; exporters not asked keep theirs.
+
+    An exporter that issues letters is recorded against the register as this export leaves it —
+    the letters after it, the number the next export will have: given back the records it issued,
+    it numbers and dates the same texts the same way and issues none (a plain rerun changes no
+    byte and no letter), so the next export with nothing changed reuses it; a reused one is
+    refreshed likewise. Any other exporter is recorded against what it saw."""
+    runs = {r.exporter: r for r in previous}
+    issuing = {r.path for r in letters if r.active}
+    for exporter, given in exporters:
+        own = [(a.path, a.sha256) for name, a in made if name == exporter.name]
+        if exporter.name in reused:
+            own = [(f.path, f.sha256) for f in after.files if f.exporter == exporter.name]
+        issues = exporter.reads_letters and any(path in issuing for path, _ in own)
+        if exporter.name in reused and not issues:
+            continue  # as its last run left it
+        digest = digests[exporter.name]
+        if issues:
+            digest = _exporter_digest(exporter, shared, exporter.typed_options(given), letters, after.revision + 1)
+        outputs = runs[exporter.name].outputs if exporter.name in reused else _outputs(own)
+        runs[exporter.name] = ExporterRun(exporter.name, digest, outputs)
+    return tuple(runs[name] for name in sorted(runs))
+
+
+def _unique_paths(made: Sequence[tuple[str, Artifact | str]]) -> None:
     seen: dict[str, str] = {}
-    for name, artifact in made:
-        if artifact.path in seen:
-            raise ExportError(f"{name} and {seen[artifact.path]} both write {artifact.path}",
+    for name, made_file in made:
+        path = made_file if isinstance(made_file, str) else made_file.path
+        if path in seen:
+            raise ExportError(f"{name} and {seen[path]} both write {path}",
                               fix="leave one of the exporters out",
-                              message_zh=f"{name}与{seen[artifact.path]}都要写入{artifact.path}",
+                              message_zh=f"{name}与{seen[path]}都要写入{path}",
                               fix_zh="请去掉其中一个导出器")
-        seen[artifact.path] = name
+        seen[path] = name
 
 
-def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], revision: int, on_disk: Mapping[str, str],
-           answered: Callable[[str], bool]) -> tuple[
+def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence[ManifestFile], revision: int,
+           on_disk: Mapping[str, str], answered: Callable[[str], bool]) -> tuple[
         Manifest, tuple[tuple[str, Artifact], ...], tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
     previous = old.by_path()
-    files: list[ManifestFile] = []
+    files: list[ManifestFile] = list(reused)
     writes: list[tuple[str, Artifact]] = []
     archive: list[tuple[str, str]] = []
     kept: list[str] = []
-    unchanged: list[str] = []
+    unchanged: list[str] = [f.path for f in reused]
     for name, a in made:
         was = previous.get(a.path)
         digest = a.sha256
@@ -294,7 +469,7 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], revision: int, o
             archive.append((a.path, f"{ARCHIVE}/{was.revision}/{a.path}"))  # a text once sent is kept
         files.append(ManifestFile(a.path, digest, name, a.policy, revision))
         writes.append((name, a))
-    produced = {a.path for _, a in made}
+    produced = {a.path for _, a in made} | {f.path for f in reused}
     for path, was in previous.items():
         if path in produced or on_disk.get(path) is None:
             continue  # made again, or no longer in the folder
@@ -302,5 +477,5 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], revision: int, o
             archive.append((path, f"{ARCHIVE}/{was.revision}/{path}"))  # this run no longer makes it
         else:
             files.append(was)  # another exporter's file, or outside this run's scope: left as it is
-    return Manifest(revision, tuple(sorted(files, key=lambda f: f.path))), tuple(writes), tuple(archive), \
-        tuple(kept), tuple(unchanged)
+    return Manifest(revision, tuple(sorted(files, key=lambda f: f.path)), old.runs), tuple(writes), \
+        tuple(archive), tuple(kept), tuple(unchanged)

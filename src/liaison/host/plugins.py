@@ -14,8 +14,11 @@ OA system) resolves what it needs here — :func:`exporter`, :func:`publisher`,
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -139,12 +142,58 @@ def _collect(hook: str, cls: type[T], what: str, what_zh: str,
                                    message_zh=f"{what_zh} {thing.name!r} 同时由 {found[thing.name].plugin} 和 "
                                               f"{plugin_name} 登记",
                                    fix_zh=f"请用 {ENV_VAR} 限定加载的插件")
-            found[thing.name] = attrs.evolve(thing, plugin=plugin_name)
+            named: Any = attrs.evolve(thing, plugin=plugin_name)
+            if isinstance(named, Exporter) and not named.code:  # the code behind its output: see _code
+                named = attrs.evolve(named, code=_code(named, plugin_name))
+            found[thing.name] = named
         return register
 
     for impl in getattr(pm.hook, hook).get_hookimpls():
         impl.function(register=register_from(impl.plugin_name))
     return dict(sorted(found.items()))
+
+
+def _code(exporter: Exporter, plugin_name: str) -> str:
+    """What identifies the code behind an exporter's output (:attr:`Exporter.code`): its
+    distribution's name and version, and a digest of the files of the package its function lives in
+    and of ``liaison`` itself (the wording of duties and notices is the core's). The files, not only
+    the version: an editable install or a template edited in place changes no version. Empty where
+    the files cannot be read: its output is then never reused."""
+    function = exporter.export
+    module = getattr(function, "__module__", None) or type(function).__module__
+    code = getattr(function, "__code__", None)
+    package = _package_digest(module.partition(".")[0]) or _package_digest("", code.co_filename if code else "")
+    core = _package_digest("liaison")
+    if not package or not core:
+        return ""
+    return f"{_distributions.get(plugin_name, '')}|{package}|{core}"
+
+
+@functools.cache
+def _package_digest(name: str, file: str = "") -> str:
+    """A digest of a package's files (code, templates, resources; compiled bytecode aside), or of a
+    lone module's file (``file``: a module not imported under its name); empty if it has none on
+    the disk. Once per process."""
+    module = sys.modules.get(name) if name else None
+    roots = [Path(p) for p in getattr(module, "__path__", ())]
+    single = getattr(module, "__file__", None) or file
+    digest = hashlib.sha256()
+    try:
+        if roots:
+            for root in roots:
+                for place, dirs, files in os.walk(root):
+                    dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+                    for file in sorted(files):
+                        path = Path(place, file)
+                        digest.update(f"{path.relative_to(root)}\0".encode("utf-8", "surrogateescape"))
+                        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        elif single:
+            digest.update(Path(single).read_bytes())
+        else:
+            return ""
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 def exporters(pm: pluggy.PluginManager | None = None) -> dict[str, Exporter]:

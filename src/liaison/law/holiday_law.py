@@ -133,10 +133,37 @@ def _customary(year: int, first_of_spring: dt.date | None) -> dict[dt.date, Holi
     return found
 
 
+#: The law's days off of a year as plain values, what a cache keeps: each day with its names and kind
+#: (``statutory`` or ``in_lieu``), and 初一 (None if the year has no 春节 in the table).
+StatutoryDays = tuple[tuple[tuple[dt.date, str, str, HolidayKind], ...], dt.date | None]
+
+#: Statutory days given by the edge from a cache of earlier runs (:func:`remember`), by year.
+_remembered: dict[int, StatutoryDays] = {}
+
+
+def statutory_days(year: int) -> StatutoryDays:
+    """The law's days off in ``year`` (with 补假) and 初一, as plain values: what
+    :func:`remember` takes back. Imports ``holidays`` (about 0.1 s: it loads every country)."""
+    days_off, first_of_spring = _statutory(year)
+    return tuple((day, h.name_zh, h.name_en, h.kind) for day, h in sorted(days_off.items())), first_of_spring
+
+
+def remember(year: int, days: StatutoryDays) -> None:
+    """Take ``year``'s statutory days from a cache the edge keeps (:func:`statutory_days` of an
+    earlier process with the same ``holidays``), so this process need not import ``holidays``."""
+    _remembered[year] = days
+    law_year.cache_clear()
+
+
 @functools.lru_cache(maxsize=256)
 def law_year(year: int) -> LawYear:
     """The law's estimate for ``year`` (nothing before 1950, the law's first version)."""
     if year < FIRST_YEAR:
         return LawYear(year, {}, {})
-    days_off, first_of_spring = _statutory(year)
+    known = _remembered.get(year)
+    if known is not None:
+        rows, first_of_spring = known
+        days_off = {day: Holiday(zh, en, kind) for day, zh, en, kind in rows}
+    else:
+        days_off, first_of_spring = _statutory(year)
     return LawYear(year, days_off, _customary(year, first_of_spring))

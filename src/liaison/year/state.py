@@ -49,11 +49,25 @@ class ManifestFile:
 
 
 @attrs.frozen
+class ExporterRun:
+    """The last run of one exporter: the digest of everything its output depends on (``inputs``) and
+    the digest of the files it made (``outputs``: their paths and digests). An export whose exporter
+    would see the same inputs, while its files are still as recorded, reuses them instead of
+    rendering them again (:func:`liaison.host.exporting.build_export`)."""
+
+    exporter: str = attrs.field(validator=identifier)
+    inputs: str = attrs.field(validator=line_text)
+    outputs: str = attrs.field(validator=line_text)
+
+
+@attrs.frozen
 class Manifest:
-    """What an export wrote: every file with its digest; the next export archives what it drops."""
+    """What an export wrote: every file with its digest; the next export archives what it drops.
+    ``runs``: each exporter's last run (by exporter name)."""
 
     revision: int = attrs.field(default=0, validator=in_range(0, 1_000_000))
     files: tuple[ManifestFile, ...] = ()
+    runs: tuple[ExporterRun, ...] = ()
 
     def by_path(self) -> dict[str, ManifestFile]:
         return {f.path: f for f in self.files}

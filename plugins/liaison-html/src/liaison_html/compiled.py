@@ -9,42 +9,23 @@ Why a cache rather than templates compiled when the wheel is built: the compiled
 one Python and one Jinja version (``marshal`` and Jinja's runtime), which a wheel built once cannot
 know; the cache is filled by the first export on the machine that runs it.
 
-The folder: ``LIAISON_CACHE_DIR`` when set (empty: no cache), else the platform's user cache folder
-(``$XDG_CACHE_HOME`` or ``~/.cache`` on Linux and other Unixes, ``~/Library/Caches`` on macOS,
-``%LOCALAPPDATA%`` on Windows), under ``liaison/jinja-<version>``.  A cache is an optimisation
-only: a folder that cannot be made or written, a file that is truncated or garbage, is skipped and
-the template compiled as if there were no cache — it never fails or changes an export.
+The folder: liaison's cache folder (:func:`liaison.host.cache.cache_folder`: ``LIAISON_CACHE_DIR``
+when set, empty for no cache, else the platform's user cache folder), under ``jinja-<version>``.
+A cache is an optimisation only: a folder that cannot be made or written, a file that is truncated
+or garbage, is skipped and the template compiled as if there were no cache — it never fails or changes an export.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from liaison.host.cache import CACHE_ENV, cache_folder
 
 if TYPE_CHECKING:
     import jinja2
 
 __all__ = ["CACHE_ENV", "bytecode_cache", "cache_folder"]
-
-CACHE_ENV = "LIAISON_CACHE_DIR"
-
-
-def cache_folder() -> Path | None:
-    """Where liaison keeps what it may throw away; ``None`` when ``LIAISON_CACHE_DIR`` is empty."""
-    chosen = os.environ.get(CACHE_ENV)
-    if chosen is not None:
-        return Path(chosen) if chosen.strip() else None
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME", "")
-        base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # the spec ignores a relative path
-    return base / "liaison"
 
 
 def bytecode_cache() -> jinja2.BytecodeCache | None:

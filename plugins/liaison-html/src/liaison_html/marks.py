@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -160,21 +161,36 @@ def marks(district: District, plan: Plan, provisions: Provisions, duties: YearDu
         warned.setdefault(warning.engagement, []).append(warning)
     if duties is None or duties.district is not district or duties.year != plan.year:
         duties = year_duties(district, plan.year)
-    return tuple(_mark(district, i, e, provisions, warned.get(e.id, ()), duties)
+    shared: dict[tuple[Any, ...], Bi] = {}
+    return tuple(_mark(district, i, e, provisions, warned.get(e.id, ()), duties, shared)
                  for i, e in enumerate(plan.engagements))
 
 
 def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
-          warnings: Sequence[PlanWarning], duties: YearDuties | None = None) -> Mark:
+          warnings: Sequence[PlanWarning], duties: YearDuties | None = None,
+          shared: dict[tuple[Any, ...], Bi] | None = None) -> Mark:
+    """``shared``: the words a mark shares with others — its kind's, its day's, its time's and its
+    host's — made once for all the marks that show them (one object each rather than four a mark,
+    every one walked by the collector's full passes while the page is made)."""
+    shared = {} if shared is None else shared
+    kind_key, day_key, host_key = ("kind", e.kind), ("day", e.date), ("host", e.host)
+    time_key = ("time", e.start, e.end)
+    if kind_key not in shared:
+        shared[kind_key] = kind_name(e.kind, district)
+    if day_key not in shared:
+        shared[day_key] = date_text(e.date)
+    if time_key not in shared:
+        shared[time_key] = time_text(e.start, e.end)
+    if host_key not in shared:
+        shared[host_key] = Bi(district.names_of([e.host], lang="zh"), district.names_of([e.host], lang="en"))
     others = [p for p in e.participants if p != e.host]
     zh = "；".join(x for x in (district.names_of(others, lang="zh"), guests_text(district, e.guests)) if x)
     en = "; ".join(x for x in (district.names_of(others, lang="en"), guests_text(district, e.guests, "en")) if x)
     participants = Bi(zh or "—", en or "—")
     return Mark(index=index, id=e.id, date=e.date, kind=KINDS.index(e.kind), status=e.status, provisional=e.provisional,
                 beyond_guidance=e.beyond_guidance,
-                title=Bi(e.title("zh"), e.title("en")), kind_name=kind_name(e.kind, district), when=date_text(e.date),
-                time=time_text(e.start, e.end),
-                host=Bi(district.names_of([e.host], lang="zh"), district.names_of([e.host], lang="en")),
+                title=Bi(e.title("zh"), e.title("en")), kind_name=shared[kind_key], when=shared[day_key],
+                time=shared[time_key], host=shared[host_key],
                 participants=participants,
                 location=e.location, note=e.note,
                 provisions=tuple(provisions.get(p, f"engagement {e.id}", e.date) for p in e.provisions),

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -126,6 +128,7 @@ def _summary(plan: Plan, district: District) -> Bi:
 @functools.cache
 def environment() -> jinja2.Environment:
     import jinja2
+    from markupsafe import Markup, escape
 
     from liaison_html.compiled import bytecode_cache
 
@@ -133,7 +136,22 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True, auto_reload=False, bytecode_cache=bytecode_cache())
     env.globals["UI"] = UI
+    env.globals["bi"] = bilingual(Markup, escape)
     return env
+
+
+def bilingual(markup: Any, escape: Any) -> Callable[[Bi], Any]:
+    """The templates' ``bi(text)``: both languages of a text, for the page's switch to show one, each
+    escaped; the text once when the two are the same. What a Jinja macro wrote before, in Python:
+    called some 60 times a mark, the macro's calls were a third of the page's time. (``markup`` and
+    ``escape``: markupsafe's, which load with Jinja, not with this module.)"""
+
+    def bi(text: Bi) -> Any:
+        if text.zh == text.en:
+            return escape(text.zh)
+        return markup(f'<span class="zh">{escape(text.zh)}</span><span class="en">{escape(text.en)}</span>')
+
+    return bi
 
 
 def render_page(view: PageView) -> bytes:
@@ -144,13 +162,19 @@ def render_page(view: PageView) -> bytes:
         raise ExportError(f"no page language {view.lang!r}", fix="use zh or en", message_zh=f"页面语言{view.lang}无效",
                           fix_zh="请用 zh 或 en")
     try:
-        text = environment().get_template("page.html.j2").render(page=view)
+        # Each piece encoded into one byte buffer as it comes, rather than ``render``'s join of every
+        # piece (or a StringIO, which keeps what it is given until read): a piece is mostly a Markup,
+        # an object the collector tracks, and some 100,000 of them alive until the end made its full
+        # passes at 3,300 pairings a quarter of the page's time.
+        buffer = io.BytesIO()
+        for piece in environment().get_template("page.html.j2").generate(page=view):
+            buffer.write(piece.encode("utf-8"))
     except jinja2.TemplateError as exc:  # a broken template in the package: say so, no traceback
         raise ExportError(f"the page template failed: {type(exc).__name__}: {exc}",
                           fix="reinstall liaison-html; report this if it persists",
                           message_zh=f"页面模板出错：{type(exc).__name__}: {exc}",
                           fix_zh="请重新安装 liaison-html；仍出错时请报告此问题") from None
-    return text.encode("utf-8")
+    return buffer.getvalue()
 
 
 def page(district: District, plan: Plan, **options: Any) -> bytes:

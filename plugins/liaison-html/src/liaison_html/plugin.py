@@ -71,4 +71,4 @@ def export(request: ExportRequest) -> Iterator[Artifact]:
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:
     register(Exporter("html", "网页：全年一览、各单位时间轴、检查热图 the year at a glance (one HTML file)", export,
-                      options=OPTIONS))
+                      options=OPTIONS, reads_letters=False))

@@ -66,3 +66,13 @@ class CalendarSpec:
     dtstamp: datetime.datetime
     prodid: str
     refresh: datetime.timedelta | None = None
+
+
+def duration_text(value: datetime.timedelta) -> str:
+    """A positive duration as RFC 5545 §3.3.6 writes it: ``PT12H``, ``P1D``, ``P1DT12H``, ``PT1H0M30S``
+    (a time part runs from its first non-zero unit to its last; weeks are written as days)."""
+    days, rest = divmod(int(value.total_seconds()), 86400)
+    units = [(rest // 3600, "H"), (rest // 60 % 60, "M"), (rest % 60, "S")]
+    used = [i for i, (n, _) in enumerate(units) if n]
+    time = "".join(f"{n}{u}" for n, u in units[used[0]: used[-1] + 1]) if used else ""
+    return "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")

@@ -46,9 +46,7 @@ from liaison.host.options import Option, resolve
 from liaison.law.district import District
 from liaison.year.engagements import Plan
 from liaison.year.planner import organisations_in
-from liaison_ical.events import CalendarEvent, CalendarSpec
-from liaison_ical.mapping import Names, default_dtstamp, engagement_event
-from liaison_ical.serialiser import duration_text, serialise_many
+from liaison_ical.events import CalendarEvent, CalendarSpec, duration_text
 
 __all__ = [
     "DEFAULT_REFRESH",
@@ -140,6 +138,10 @@ class Calendars:
 
 def calendars(district: District, plan: Plan, options: Mapping[str, Any]) -> Calendars:
     """The plan's calendars as specs; ``options`` already typed (resolved against :data:`OPTIONS`)."""
+    # icalendar (through the mapping's serialiser) loads when calendars are made, not with the plugin:
+    # every command loads every plugin's entry point, and most make no calendar.
+    from liaison_ical.mapping import Names, default_dtstamp, engagement_event
+
     alarm: int | None = options.get("alarm_minutes")
     dtstamp: dt.datetime = options.get("dtstamp") or default_dtstamp(plan)
     refresh = refresh_interval(options.get("refresh") or DEFAULT_REFRESH)
@@ -188,6 +190,8 @@ def typed_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def export(request: ExportRequest) -> list[Artifact]:
     """Every calendar of the plan, master first, then organisations in directory order."""
+    from liaison_ical.serialiser import serialise_many
+
     found = calendars(request.district, request.plan, request.options)
     data = serialise_many(c.spec for c in found.calendars)
     return [Artifact(f"{found.folder}/{c.stem}.ics", MEDIA_TYPE, ics)
@@ -196,4 +200,5 @@ def export(request: ExportRequest) -> list[Artifact]:
 
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:
-    register(Exporter("ical", "iCalendar 日程：总表与各单位日历 calendars", export, options=OPTIONS))
+    register(Exporter("ical", "iCalendar 日程：总表与各单位日历 calendars", export, options=OPTIONS,
+                      reads_letters=False))

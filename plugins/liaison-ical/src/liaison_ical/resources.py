@@ -23,7 +23,6 @@ from liaison.law.district import District
 from liaison.year.engagements import Plan
 from liaison_ical.events import Status
 from liaison_ical.plugin import calendars, typed_options
-from liaison_ical.serialiser import object_resources
 
 __all__ = ["CalendarResources", "EventResource", "PlanResources", "calendar_resources"]
 
@@ -69,6 +68,8 @@ def calendar_resources(district: District, plan: Plan, options: Mapping[str, Any
     text or Python values, checked strictly (:class:`~liaison.base.errors.OptionError`)."""
     found = calendars(district, plan, typed_options(options))
     specs = [c.spec for c in found.calendars]
+    from liaison_ical.serialiser import object_resources  # icalendar: only when resources are made
+
     made: dict[int, EventResource] = {}  # one EventResource per event, shared between calendars
     out: list[CalendarResources] = []
     for named, datas in zip(found.calendars, object_resources(specs), strict=True):

@@ -51,7 +51,7 @@ from icalendar import Alarm, Calendar, Event, Timezone, TimezoneStandard
 from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vInt, vText, vUTCOffset
 
 from liaison.base.errors import ExportError, Location, Path
-from liaison_ical.events import STATUSES, CalendarEvent, CalendarSpec
+from liaison_ical.events import STATUSES, CalendarEvent, CalendarSpec, duration_text
 
 __all__ = ["TZID", "duration_text", "object_resources", "serialise", "serialise_many", "uid_for"]
 
@@ -111,16 +111,6 @@ class _Trigger(vDuration):
 
     def to_ical(self) -> bytes:
         return b"-PT%dM" % self._minutes
-
-
-def duration_text(value: datetime.timedelta) -> str:
-    """A positive duration as RFC 5545 §3.3.6 writes it: ``PT12H``, ``P1D``, ``P1DT12H``, ``PT1H0M30S``
-    (a time part runs from its first non-zero unit to its last; weeks are written as days)."""
-    days, rest = divmod(int(value.total_seconds()), 86400)
-    units = [(rest // 3600, "H"), (rest // 60 % 60, "M"), (rest % 60, "S")]
-    used = [i for i, (n, _) in enumerate(units) if n]
-    time = "".join(f"{n}{u}" for n, u in units[used[0]: used[-1] + 1]) if used else ""
-    return "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")
 
 
 class _Duration(vDuration):

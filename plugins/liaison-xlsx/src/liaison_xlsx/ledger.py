@@ -36,7 +36,7 @@ from liaison_xlsx.domain import (
     text_limit,
 )
 from liaison_xlsx.specs import DISTRICT_PROPERTY, GUIDE_SHEET, LEDGER, LIST_SHEET, Column, SheetSpec
-from liaison_xlsx.workbook import DATE_FORMAT, Book, column_width, excel_date, lines_in, row_height
+from liaison_xlsx.workbook import DATE_FORMAT, Book, Cell, column_width, excel_date, lines_in, row_height
 
 if TYPE_CHECKING:
     from liaison.law.duties import YearDuties
@@ -126,7 +126,7 @@ def _prefill(spec: SheetSpec, rows: Sequence[PlannedRow], directory: Directory, 
 
 
 def _record_sheet(book: Book, spec: SheetSpec, title: str, prefilled: list[dict[str, Any]]) -> None:
-    ws = book.wb.add_worksheet(spec.name)
+    ws = book.sheet(spec.name)
     last_col = len(spec.columns) - 1
     border = {"border": 1, "valign": "vcenter"}
     header_plain = book.format(bold=True, align="center", bg_color="#E2EFDA", text_wrap=True, **border)
@@ -152,14 +152,16 @@ def _record_sheet(book: Book, spec: SheetSpec, title: str, prefilled: list[dict[
         ws.data_validation(first, col, last, col, _validation(column, text_limit(spec.section, column.field)))
     for i, row in enumerate(prefilled):
         r = first + i
-        ws.set_row(r, row_height(max(lines_in(_shown(row.get(c.field)), w)
-                                     for c, w in zip(spec.columns, widths, strict=True))))
+        height = row_height(max(lines_in(_shown(row.get(c.field)), w)
+                                for c, w in zip(spec.columns, widths, strict=True)))
+        cells: list[Cell] = []
         for col, column in enumerate(spec.columns):
             value = row.get(column.field)
             if isinstance(value, dt.date):
-                ws.write_datetime(r, col, excel_date(value), date)
+                cells.append((col, excel_date(value), date))
             elif value:
-                ws.write_string(r, col, str(value), text)
+                cells.append((col, str(value), text))
+        ws.write_cells(r, cells, height)
     ws.freeze_panes(HEADER_ROW + 1, 0)
     ws.autofilter(HEADER_ROW, 0, max(HEADER_ROW + len(prefilled), HEADER_ROW + 1), last_col)
     ws.set_landscape()

@@ -146,7 +146,7 @@ def scope(options: Mapping[str, Any]) -> Callable[[str], bool]:
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:
     register(Exporter("xlsx", "电子表格：年度安排表、对口联系工作台账（Excel / WPS） plan and ledger workbooks", export,
-                      options=OPTIONS, scope=scope))
+                      options=OPTIONS, scope=scope, reads_letters=False))
 
 
 @hookimpl

@@ -68,7 +68,7 @@ def _note(district: Any, year: int, provisional: bool, breaks_avoided: bool = Tr
 
 
 def _sheet(book: Book, name: str, title: str, note: str, rows: Sequence[PlannedRow], directory: Directory) -> None:
-    ws = book.wb.add_worksheet(name)
+    ws = book.sheet(name)
     last_col = len(PLAN_COLUMNS) - 1
     border = {"border": 1, "valign": "vcenter"}
     title_format = book.format(bold=True, font_size=16, align="center", valign="vcenter")
@@ -78,31 +78,22 @@ def _sheet(book: Book, name: str, title: str, note: str, rows: Sequence[PlannedR
     unwrapped = book.format(**border)
     centred = book.format(align="center", **border)
     date = book.format(num_format=DATE_FORMAT, align="center", **border)
-    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, PRINTED - 1, title, title_format)
-    ws.set_row(TITLE_ROW, 30)
-    ws.merge_range(NOTE_ROW, 0, NOTE_ROW, PRINTED - 1, note, note_format)
-    ws.set_row(NOTE_ROW, 30)
+    ws.merge_cells(TITLE_ROW, 0, PRINTED - 1, title, title_format, 30)
+    ws.merge_cells(NOTE_ROW, 0, PRINTED - 1, note, note_format, 30)
+    ws.write_cells(HEADER_ROW, [(col, column.header, header) for col, column in enumerate(PLAN_COLUMNS)])
     values = [[c.value(r, directory) for c in PLAN_COLUMNS] for r in rows]
     widths = []
     for col, column in enumerate(PLAN_COLUMNS):
-        ws.write_string(HEADER_ROW, col, column.header, header)
         texts = [column.header] + [v[col].isoformat() if isinstance(v[col], dt.date) else str(v[col]) for v in values]
         widths.append(column_width(texts, least=column.least, most=column.most))
         ws.set_column(col, col, widths[-1])
+    formats = [centred if c.centred else unwrapped if not c.wrap else plain for c in PLAN_COLUMNS]
     for i, row_values in enumerate(values):
         r = HEADER_ROW + 1 + i
         lines = max(lines_in(v, w) for v, w, c in zip(row_values, widths, PLAN_COLUMNS, strict=True)
                     if isinstance(v, str) and c.wrap)
-        ws.set_row(r, row_height(lines))
-        for col, value in enumerate(row_values):
-            if isinstance(value, dt.date):
-                ws.write_datetime(r, col, excel_date(value), date)
-            elif PLAN_COLUMNS[col].centred:
-                ws.write_string(r, col, value, centred)
-            elif not PLAN_COLUMNS[col].wrap:
-                ws.write_string(r, col, value, unwrapped)
-            else:
-                ws.write_string(r, col, value, plain)
+        ws.write_cells(r, [(col, excel_date(value), date) if isinstance(value, dt.date) else (col, value, formats[col])
+                           for col, value in enumerate(row_values)], row_height(lines))
     last_row = HEADER_ROW + max(len(rows), 1)
     ws.freeze_panes(HEADER_ROW + 1, 0)
     ws.autofilter(HEADER_ROW, 0, last_row, last_col)

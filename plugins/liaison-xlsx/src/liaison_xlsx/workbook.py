@@ -16,10 +16,193 @@ from collections.abc import Iterable
 from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
+from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_range, xl_rowcol_to_cell_fast  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import RowInfo, Worksheet  # type: ignore[import-untyped]
 
 FONT = "宋体"  # WPS's and Chinese Excel's default face; LibreOffice falls back to any CJK font
 DATE_FORMAT = "yyyy-mm-dd"
 A4 = 9  # xlsxwriter's paper code
+
+
+#: A cell of :meth:`Sheet.write_cells`: its column, its value (a text, a date or ``None`` for a blank
+#: cell) and its format.
+Cell = tuple[int, "str | dt.datetime | None", Any]
+_CODES = 1  # control characters, never in a row's XML: a sheet's formats stand for their style numbers
+
+
+_FORMULAS: dict[tuple[str, bool, bool], str] = {}
+
+
+class Sheet(Worksheet):  # type: ignore[misc]
+    """An xlsxwriter worksheet whose data rows are kept as their finished XML, one string a row.
+
+    xlsxwriter keeps each cell as a named tuple holding its format, in a dictionary per row, and each
+    row's height in two more objects: some 30 objects a row that the cyclic garbage collector walks on
+    every full pass until the workbook is closed — at 3,300 pairings most of the 安排表's and 台账's
+    time beyond the work itself. A string is not tracked by the collector.  The bytes are
+    xlsxwriter's: the same shared-string order (each text indexed when it is written, as
+    ``write_string`` does), the same ``<c>`` and ``<row>`` elements (``<row>`` by xlsxwriter's own
+    writer), and the same style numbers: xlsxwriter numbers a format when the sheet's XML first uses
+    it, so a row holds a placeholder character per format, and each format is numbered when the
+    row that first uses it in this sheet is written, in the order xlsxwriter would have numbered
+    it (rows in order, cells left to right).  Rows are written top to bottom, each whole in one call;
+    the other rows (titles, headers, merged cells) go through xlsxwriter as before."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[int, str] = {}      # row → its cells' XML, formats as placeholder characters
+        self._bounds: dict[int, int] = {}    # row → first column << 16 | last column, for the spans
+        self._heights: dict[int, int] = {}   # row → its height in pixels, as set_row would keep it
+        self._codes: dict[Any, str] = {}     # format → its placeholder in this sheet
+        self._firsts: dict[int, list[Any]] = {}  # row → the formats this sheet uses first in it
+        self._styles: list[tuple[str, str]] = []  # placeholder, style number: filled as the rows are written
+        self._last_row = -1
+
+    def write_cells(self, row: int, cells: Iterable[Cell], height: float | None = None) -> None:
+        """Row ``row``'s cells, left to right, as ``set_row(row, height)`` and then
+        ``write_string``/``write_datetime``/``write_blank`` would store them."""
+        if row <= self._last_row:
+            raise ValueError(f"row {row} written out of order")
+        self._last_row = row
+        # set_row's own check first, as the writers called it before the cells: on a sheet with
+        # nothing written yet it takes column A into the sheet's dimensions
+        if self._check_dimensions(row, self.dim_colmin if self.dim_colmin is not None else 0):
+            raise ValueError(f"row {row}: outside the sheet")
+        parts: list[str] = []
+        first = last = -1
+        for col, value, cell_format in cells:
+            if col <= last or cell_format is None:
+                raise ValueError(f"row {row}: cells left to right, each with a format")
+            if self._check_dimensions(row, col):
+                raise ValueError(f"row {row}, column {col}: outside the sheet")
+            if first < 0:
+                first = col
+            last = col
+            code = self._codes.get(cell_format)
+            if code is None:
+                if len(self._codes) == 31:  # \x01–\x1f; a sheet of the workbooks here has at most eight
+                    raise ValueError("more than 31 cell formats in one sheet")
+                code = self._codes[cell_format] = chr(_CODES + len(self._codes))
+                self._firsts.setdefault(row, []).append(cell_format)
+            ref = xl_rowcol_to_cell_fast(row, col)
+            if value is None:
+                parts.append(f'<c r="{ref}" s="{code}"/>')
+            elif isinstance(value, str):
+                if len(value) > self.xls_strmax // 2 and _utf16_len(value) > self.xls_strmax:
+                    value = _utf16_truncate(value, self.xls_strmax)
+                index = self.str_table._get_shared_string_index(value)
+                parts.append(f'<c r="{ref}" s="{code}" t="s"><v>{index}</v></c>')
+            else:
+                parts.append(f'<c r="{ref}" s="{code}"><v>{self._convert_date_time(value):.16G}</v></c>')
+        if first < 0:  # nothing to write but the height
+            self.set_row(row, height)
+            return
+        self._rows[row] = "".join(parts)
+        self._bounds[row] = first << 16 | last
+        # set_row(row, height): points to pixels as xlsxwriter rounds them, the default when None
+        self._heights[row] = self.default_row_height if height is None else int(height * 4.0 / 3.0 + 0.5)
+
+    def merge_cells(self, row: int, first_col: int, last_col: int, text: str, cell_format: Any,
+                    height: float | None = None) -> None:
+        """``merge_range`` over one row, then ``set_row(row, height)``."""
+        merged = xl_range(row, first_col, row, last_col)
+        for col in range(first_col, last_col + 1):
+            if (row, col) in self.merged_cells:
+                raise ValueError(f"row {row}, column {col}: merged twice")
+            self.merged_cells[(row, col)] = merged
+        self.merge.append([row, first_col, row, last_col])
+        self.write_cells(row, [(first_col, text, cell_format),
+                               *((col, None, cell_format) for col in range(first_col + 1, last_col + 1))], height)
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        # xlsxwriter runs some 130 regular expressions over a data validation's formula (=lst_…);
+        # the 台账's few formulas recur in every sheet and every workbook: each is prepared once
+        key = (formula, expand_future_functions, self.use_future_functions)
+        found = _FORMULAS.get(key)
+        if found is None:
+            if len(_FORMULAS) >= 1024:
+                _FORMULAS.clear()
+            found = _FORMULAS[key] = super()._prepare_formula(formula, expand_future_functions)
+        return found
+
+    def _calculate_spans(self) -> None:
+        # xlsxwriter's spans (the columns used in each block of 16 rows), counting the rows kept here
+        super()._calculate_spans()
+        if not self._bounds:
+            return
+        blocks: dict[int, tuple[int, int]] = {}
+        for row, bounds in self._bounds.items():
+            block = row // 16
+            low, high = bounds >> 16, bounds & 0xFFFF
+            if block in blocks:
+                low, high = min(low, blocks[block][0]), max(high, blocks[block][1])
+            blocks[block] = (low, high)
+        for block, (low, high) in blocks.items():
+            had = self.row_spans.get(block)
+            if had is not None:
+                a, b = (int(n) - 1 for n in had.split(":"))
+                low, high = min(low, a), max(high, b)
+            self.row_spans[block] = f"{low + 1}:{high + 1}"
+
+    def _write_rows(self) -> None:
+        if not self._rows:
+            super()._write_rows()
+            return
+        self._calculate_spans()
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            kept = self._rows.get(row_num)
+            if kept is None:
+                self._write_other_row(row_num)
+                continue
+            if self.table.get(row_num) or row_num in self.row_info or row_num in self.comments:
+                raise ValueError(f"row {row_num} written both ways")
+            for cell_format in self._firsts.get(row_num, ()):
+                self._styles.append((self._codes[cell_format], str(cell_format._get_xf_index())))
+            for code, style in self._styles:  # an ASCII row: replace is a scan in C, translate was not
+                kept = kept.replace(code, style)
+            self._write_row(row_num, self.row_spans.get(row_num // 16), RowInfo(height=self._heights[row_num]))
+            self.fh.write(kept)
+            self._xml_end_tag("row")
+
+    def _write_other_row(self, row_num: int) -> None:
+        # xlsxwriter's _write_rows for one row
+        if not (row_num in self.row_info or row_num in self.comments or self.table[row_num]):
+            return
+        span = self.row_spans.get(row_num // 16)
+        if self.table[row_num]:
+            self._write_row(row_num, span, self.row_info.get(row_num))
+            for col_num in range(self.dim_colmin, self.dim_colmax + 1):
+                if col_num in self.table[row_num]:
+                    self._write_cell(row_num, col_num, self.table[row_num][col_num])
+            self._xml_end_tag("row")
+        else:
+            self._write_empty_row(row_num, span, self.row_info.get(row_num))
+
+
+class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
+    """xlsxwriter's workbook, the names in use kept in a set: xlsxwriter checks a new sheet's name
+    against every sheet's, lowercasing both — with a sheet per department, 1,400 sheets at 3,300
+    pairings, two million comparisons. Its other checks of a name are its own, as before."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._in_use: set[str] = set()
+        super().__init__(*args, **kwargs)
+
+    def _check_sheetname(self, sheetname: str | None, is_chartsheet: bool = False) -> str:
+        from xlsxwriter.exceptions import DuplicateWorksheetName  # type: ignore[import-untyped]
+
+        if sheetname and sheetname.lower() in self._in_use:
+            raise DuplicateWorksheetName(f"Sheetname '{sheetname}', with case ignored, is already in use.")
+        sheets: list[Any] = self.worksheets()  # the list itself
+        self.worksheets_objs = []  # nothing for its loop to compare
+        try:
+            name: str = super()._check_sheetname(sheetname, is_chartsheet)
+        finally:
+            self.worksheets_objs = sheets
+        if name.lower() in self._in_use:  # a default name (Sheet3) taken by hand before
+            raise DuplicateWorksheetName(f"Sheetname '{name}', with case ignored, is already in use.")
+        self._in_use.add(name.lower())
+        return name
 
 
 class Book:
@@ -27,7 +210,7 @@ class Book:
 
     def __init__(self, properties: dict[str, Any], custom: dict[str, str] | None = None) -> None:
         self.buffer = io.BytesIO()
-        self.wb = xlsxwriter.Workbook(self.buffer, {
+        self.wb = _Workbook(self.buffer, {
             "in_memory": True,  # fixed zip timestamps
             "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
         })
@@ -35,6 +218,11 @@ class Book:
         for name, value in (custom or {}).items():
             self.wb.set_custom_property(name, value)
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+    def sheet(self, name: str) -> Sheet:
+        """A new worksheet whose data rows are written with :meth:`Sheet.write_cells`."""
+        ws: Sheet = self.wb.add_worksheet(name, worksheet_class=Sheet)
+        return ws
 
     def format(self, **spec: Any) -> Any:
         key = tuple(sorted(spec.items()))
@@ -45,6 +233,12 @@ class Book:
 
     def close(self) -> bytes:
         self.wb.close()
+        # each worksheet holds the workbook's add_format: a cycle the collector alone would free, on
+        # its next full pass, with every row of the workbook; freed now by reference counting
+        for ws in self.wb.worksheets_objs:
+            ws.workbook_add_format = None
+        self.wb.worksheets_objs.clear()
+        _WIDTHS.clear()
         return self.buffer.getvalue()
 
 
@@ -56,10 +250,30 @@ def properties(title: str, subject: str, author: str, created: dt.datetime, keyw
 
 def display_width(text: str) -> int:
     """Columns a text takes on screen: CJK (wide and full-width) characters count two."""
-    widest = 0
-    for line in text.split("\n"):
-        widest = max(widest, sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line))
-    return widest
+    if "\n" not in text:
+        return _line_width(text)
+    return max(_line_width(line) for line in text.split("\n"))
+
+
+#: Lines measured, and their widths: the same names, kinds and titles fill every sheet of a workbook,
+#: so each is measured once per workbook (:meth:`Book.close` empties it; strings and ints, which
+#: the collector does not track). A bounded cache would keep a small district's lines from one run
+#: to the next and not a large one's, and so measure more of the large one's work.
+_WIDTHS: dict[str, int] = {}
+
+
+def _line_width(line: str) -> int:
+    found = _WIDTHS.get(line)
+    if found is None:
+        if line.isascii():  # dates, times, ids: a column per character
+            found = len(line)
+        else:
+            width = unicodedata.east_asian_width
+            found = len(line) + sum(1 for ch in line if width(ch) in "WF")
+        if len(_WIDTHS) >= 1_000_000:
+            _WIDTHS.clear()
+        _WIDTHS[line] = found
+    return found
 
 
 def column_width(texts: Iterable[str], *, least: int = 6, most: int = 50) -> float:

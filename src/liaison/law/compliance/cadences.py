@@ -4,7 +4,7 @@ record-only duties: one checker each, and one rule for a cadence's status."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from liaison.law.compliance.context import Context
 from liaison.law.duties import Obligation, designation_duty, designation_records
@@ -34,7 +34,9 @@ def cadence_status(counted: int, minimum: int, maximum: int | None, ends: dt.dat
     return FindingStatus.MET
 
 
-def _count(ctx: Context, o: Obligation) -> list[str]:
+def _count(ctx: Context, o: Obligation) -> tuple[str, ...]:
+    """The records counted for ``o``: a tuple of strings, which the collector stops tracking — one
+    per obligation, some 4,700 at 3,300 pairings, alive through the whole check."""
     found = []
     records = ctx.records.engagements
     # what counts has the body that owes it present (its host for the government's): look at those only
@@ -43,7 +45,7 @@ def _count(ctx: Context, o: Obligation) -> list[str]:
         if o.counts(e.kind, e.date, e.host, e.attended):
             found.append(e.cited(i))
             ctx.use("engagements", i)
-    return found
+    return tuple(found)
 
 
 def _held_by_others(ctx: Context, o: Obligation) -> list[tuple[str, str]]:
@@ -63,6 +65,7 @@ def _held_by_others(ctx: Context, o: Obligation) -> list[tuple[str, str]]:
 
 
 Group = tuple[str, str, str, tuple[dt.date, dt.date]]
+Period = tuple[str, tuple[str, ...], tuple[dt.date, dt.date]]  # a rule, its subject, one of its periods
 
 
 def _group(o: Obligation) -> Group:
@@ -83,22 +86,28 @@ def cadences(ctx: Context) -> Iterator[Finding]:
         if _read_per_pairing(o):
             groups.setdefault(_group(o), []).append(o)
     counted = {id(o): _count(ctx, o) for o in owed}
-    versions: dict[tuple[str, tuple[str, ...], tuple[dt.date, dt.date]], list[Obligation]] = {}
+    # the periods an amendment split between rule versions, and their parts (the others have one part:
+    # kept as the obligation alone, not a list each)
+    first_of: dict[Period, Obligation] = {}
+    versions: dict[Period, list[Obligation]] = {}
     for o in owed:
-        versions.setdefault((o.rule.key, o.subject, o.period), []).append(o)
+        key = (o.rule.key, o.subject, o.period)
+        had = first_of.setdefault(key, o)
+        if had is not o:
+            versions.setdefault(key, [had]).append(o)
     for o in owed:
         siblings = groups.get(_group(o), [o]) if _read_per_pairing(o) else [o]
         if len(siblings) > 1 and o is siblings[0]:
             department = _department_finding(ctx, siblings, [c for s in siblings for c in counted[id(s)]])
             if department is not None:
                 yield department
-        whole = _whole_period(versions[(o.rule.key, o.subject, o.period)], counted)
+        whole = _whole_period(versions.get((o.rule.key, o.subject, o.period), ()), counted)
         yield _cadence_finding(ctx, o, counted[id(o)], len(siblings), whole)
         if _read_per_department(o) and counted[id(o)]:
             yield from _pairings_not_met(ctx, o, counted[id(o)])
 
 
-def _whole_period(parts: list[Obligation], counted: dict[int, list[str]]) -> tuple[int, int] | None:
+def _whole_period(parts: Sequence[Obligation], counted: dict[int, tuple[str, ...]]) -> tuple[int, int] | None:
     """(engagements counted, the least any version asks) when an amendment split a period its subject
     was in force for whole, and the whole period fell short of every version: then a part's shortfall
     does not rest on the district's part-period setting — no reading of the text would be met."""
@@ -116,7 +125,7 @@ def _read_per_department(o: Obligation) -> bool:
     return o.scope == "department" and "scope" in o.rests_on and len(o.counterparts) > 1
 
 
-def _absent(ctx: Context, o: Obligation, counted: list[str]) -> list[str]:
+def _absent(ctx: Context, o: Obligation, counted: Sequence[str]) -> list[str]:
     """The counterparts of a department that took part in none of the engagements counted for it."""
     present: set[str] = set()
     for i in sorted({i for c in dict.fromkeys(counted) for i in ctx.engagements_cited(c)}):
@@ -125,7 +134,7 @@ def _absent(ctx: Context, o: Obligation, counted: list[str]) -> list[str]:
     return [c for c in o.counterpart_ids if c not in present]
 
 
-def _pairings_not_met(ctx: Context, o: Obligation, counted: list[str]) -> Iterator[Finding]:
+def _pairings_not_met(ctx: Context, o: Obligation, counted: Sequence[str]) -> Iterator[Finding]:
     """Under the district's per-department reading a department's meeting counts for all its pairings;
     read per pairing (the text allows both), a counterpart that took part in none of them would not be
     met. Each such pairing gets a finding that says so: information, resting on the reading."""
@@ -185,7 +194,7 @@ def _department_finding(ctx: Context, siblings: list[Obligation], counted: list[
                    counted=tuple(ids), expected=expected_zh, rests_on=rests)
 
 
-def _cadence_finding(ctx: Context, o: Obligation, counted: list[str], pairings: int,
+def _cadence_finding(ctx: Context, o: Obligation, counted: Sequence[str], pairings: int,
                      whole: tuple[int, int] | None = None) -> Finding:
     prov = o.provision
     expected_zh = "".join(o.rule.how_often_zh())

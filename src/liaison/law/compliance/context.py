@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
+import operator
 from collections.abc import Callable, Iterator
 
 import attrs
@@ -35,31 +37,36 @@ class Context:
     calendar: WorkingDays
     owed: tuple[Obligation, ...]
     used: set[tuple[str, int]] = attrs.field(factory=set)
-    _by_kind_body: dict[tuple[str, str], tuple[list[dt.date], list[int]]] | None = attrs.field(
+    _by_kind_body: dict[tuple[str, str], tuple[tuple[dt.date, ...], tuple[int, ...]]] | None = attrs.field(
         default=None, init=False, repr=False)
-    _by_cited: dict[str, list[int]] | None = attrs.field(default=None, init=False, repr=False)
+    _by_cited: dict[str, tuple[int, ...]] | None = attrs.field(default=None, init=False, repr=False)
 
     def engagements_of(self, kind: str, body: str, first: dt.date, last: dt.date) -> list[int]:
         """The indexes, in record order, of the engagements of ``kind`` dated in ``[first, last]`` with
         ``body`` as host or attendee."""
         if self._by_kind_body is None:
-            found: dict[tuple[str, str], list[tuple[dt.date, int]]] = {}
-            for i, e in enumerate(self.records.engagements):
-                for b in dict.fromkeys((e.host, *e.attended)):
-                    found.setdefault((e.kind, b), []).append((e.date, i))
-            for v in found.values():
-                v.sort()
-            self._by_kind_body = {k: ([d for d, _ in v], [i for _, i in v]) for k, v in found.items()}
-        days, indexes = self._by_kind_body.get((kind, body), ([], []))
+            # one sorted list of (kind, body, day, index), cut into a pair of tuples per kind and body:
+            # no list per kind and body (some 15,000 at 3,300 pairings, each walked by the collector's
+            # full passes), only tuples of dates, ints and plain strings, which the collector stops
+            # tracking (the kind's value: an enum member is an object it tracks)
+            entries = sorted((e.kind.value, b, e.date, i) for i, e in enumerate(self.records.engagements)
+                             for b in dict.fromkeys((e.host, *e.attended)))
+            index: dict[tuple[str, str], tuple[tuple[dt.date, ...], tuple[int, ...]]] = {}
+            for key, group in itertools.groupby(entries, key=operator.itemgetter(0, 1)):
+                items = tuple(group)
+                index[key] = (tuple(item[2] for item in items), tuple(item[3] for item in items))
+            self._by_kind_body = index
+        days, indexes = self._by_kind_body.get((str(kind), body), ((), ()))
         return sorted(indexes[bisect.bisect_left(days, first):bisect.bisect_right(days, last)])
 
-    def engagements_cited(self, cited: str) -> list[int]:
+    def engagements_cited(self, cited: str) -> tuple[int, ...]:
         """The indexes of the engagements a finding cites as ``cited`` (:meth:`EngagementRecord.cited`)."""
         if self._by_cited is None:
-            self._by_cited = {}
+            found: dict[str, list[int]] = {}
             for i, e in enumerate(self.records.engagements):
-                self._by_cited.setdefault(e.cited(i), []).append(i)
-        return self._by_cited.get(cited, [])
+                found.setdefault(e.cited(i), []).append(i)
+            self._by_cited = {k: tuple(v) for k, v in found.items()}  # tuples of ints: not tracked
+        return self._by_cited.get(cited, ())
 
     def use(self, section: str, index: int) -> None:
         self.used.add((section, index))

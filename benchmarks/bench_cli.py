@@ -1,0 +1,166 @@
+"""`liaison export all` as a whole process, against the floor a user cannot go below.
+
+    python benchmarks/bench_cli.py [--rounds 7] [--year 2027]
+    python benchmarks/bench_cli.py --quick            # one round (what tests/test_benchmarks.py runs)
+
+Three contenders, each a fresh Python process, interleaved round by round (``timing.interleave``),
+medians of wall-clock and CPU seconds:
+
+- ``export, cold``: ``liaison export all --year 2027 --out DIR`` into a new folder (a cold process,
+  the disk cache warm, liaison's cache folder filled by an earlier command — a folder of the run's
+  own): plan the year, render every file, stage and swap it in durably.
+- ``export, no change``: the same command again on a folder it has written, nothing changed.
+- ``floor``: a process importing what the export must (``liaison`` and the exporters' libraries the
+  export loads: icalendar, python-docx, Jinja2, the spreadsheet libraries — found by running it once),
+  then writing the same bytes to the same number of files and making them durable with one
+  ``syncfs`` (or an ``fsync`` each), as the export does. No planning, no rendering, no state: what
+  no exporter of these files can avoid.
+
+Targets (issue #23): the cold export ≤ 0.5 s, the no-change export ≤ 0.3 s. Printed with each
+contender's ratio to the floor; never asserted as timings in tests. Bytecode is compiled first
+(``compileall`` on the installed packages) as ``pip install`` does, so an editable install run with
+``PYTHONDONTWRITEBYTECODE`` does not time the compiler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import importlib.util
+import os
+import pickle
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import interleave, medians
+
+TARGETS = {"export, cold": 0.5, "export, no change": 0.3}
+PACKAGES = ("liaison", "liaison_cli", "liaison_workspace", "liaison_ical", "liaison_docx", "liaison_xlsx",
+            "liaison_html", "liaison_caldav")
+#: Libraries the floor imports if the export loads them.
+LIBRARIES = ("icalendar", "docx", "lxml", "jinja2", "xlsxwriter", "openpyxl", "markupsafe")
+
+_LOADED = ("import runpy, sys\n"
+           "sys.argv = ['liaison', *sys.argv[1:]]\n"
+           "try:\n"
+           "    runpy.run_module('liaison_cli', run_name='__main__')\n"
+           "except SystemExit:\n"
+           "    pass\n"
+           "print('\\nLOADED', ' '.join(sorted(sys.modules)))\n")
+
+_FLOOR = """
+import ctypes, ctypes.util, os, pickle, sys
+import liaison
+{imports}
+blob, out = sys.argv[1], sys.argv[2]
+with open(blob, "rb") as handle:
+    files = pickle.load(handle)
+os.mkdir(out)
+for relative, data in files.items():
+    path = os.path.join(out, relative)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(data)
+fd = os.open(out, os.O_RDONLY)
+try:
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    if libc.syncfs(fd) != 0:
+        raise OSError(ctypes.get_errno(), "syncfs")
+except (OSError, AttributeError):
+    for place, _dirs, names in os.walk(out):
+        for name in names:
+            f = os.open(os.path.join(place, name), os.O_RDONLY)
+            os.fsync(f)
+            os.close(f)
+finally:
+    os.close(fd)
+"""
+
+
+def _compile_packages() -> None:
+    for name in PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            for location in spec.submodule_search_locations:
+                compileall.compile_dir(location, quiet=1)
+
+
+_CACHE: list[str] = []  # the run's own cache folder, filled by the first export (a machine that has run liaison)
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("LIAISON_PLUGINS", "PYTHONDONTWRITEBYTECODE")}
+    if _CACHE:
+        env["LIAISON_CACHE_DIR"] = _CACHE[0]
+    return env
+
+
+class Child:
+    """A command run as a fresh process: wall seconds from ``interleave``, CPU seconds kept here."""
+
+    def __init__(self, make_args: object) -> None:
+        self.make_args = make_args
+        self.cpu: list[float] = []
+
+    def __call__(self) -> None:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        args = self.make_args() if callable(self.make_args) else self.make_args
+        done = subprocess.run(args, capture_output=True, env=_env(), check=False)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(map(str, args))} failed:\n{done.stderr.decode(errors='replace')[-3000:]}")
+        self.cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--year", type=int, default=2027)
+    parser.add_argument("--quick", action="store_true", help="one round, no warm-up (a smoke test)")
+    args = parser.parse_args()
+    rounds = 1 if args.quick else args.rounds
+    _compile_packages()
+    work = Path(tempfile.mkdtemp(prefix="bench-cli-"))
+    _CACHE.append(str(work / "cache"))
+    try:
+        export = [sys.executable, "-m", "liaison_cli", "export", "all", "--year", str(args.year), "--out"]
+        probe = subprocess.run([sys.executable, "-c", _LOADED, *export[3:], str(work / "probe")],
+                               capture_output=True, text=True, env=_env(), check=True)
+        loaded = set(probe.stdout.rsplit("\nLOADED", 1)[1].split())
+        libraries = [lib for lib in LIBRARIES if lib in loaded]
+        year = work / "probe" / str(args.year)
+        files = {str(p.relative_to(year)): p.read_bytes() for p in sorted(year.rglob("*"))
+                 if p.is_file() and ".history" not in p.parts}
+        files[".history/000001-export-1.json"] = next((year / ".history").iterdir()).read_bytes()
+        blob = work / "files.pickle"
+        blob.write_bytes(pickle.dumps(files))
+        floor_code = _FLOOR.format(imports="\n".join(f"import {lib}" for lib in libraries))
+        count = iter(range(1_000_000))
+        contenders = {
+            "floor": Child(lambda: [sys.executable, "-c", floor_code, str(blob), str(work / f"floor-{next(count)}")]),
+            "export, cold": Child(lambda: [*export, str(work / f"cold-{next(count)}")]),
+            "export, no change": Child([*export, str(work / "probe")]),
+        }
+        times = interleave(contenders, rounds, warm_up=not args.quick)
+        wall = medians(times)
+        cpu = {name: sorted(c.cpu)[len(c.cpu) // 2] for name, c in contenders.items()}
+        print(f"seed district, {args.year}: {len(files)} files, {sum(map(len, files.values())):,} bytes; "
+              f"the floor imports liaison, {', '.join(libraries)}")
+        print(f"{'':18}  {'wall s':>7}  {'min':>6}  {'max':>6}  {'/floor':>7}  {'cpu s':>6}  {'/floor':>7}  "
+              f"{'target':>6}  {'wall/target':>11}   ({rounds} interleaved rounds, medians)")
+        for name, values in times.items():
+            target = TARGETS.get(name)
+            print(f"{name:18}  {wall[name]:7.3f}  {min(values):6.3f}  {max(values):6.3f}  "
+                  f"{wall[name] / wall['floor']:6.2f}×  {cpu[name]:6.3f}  {cpu[name] / cpu['floor']:6.2f}×  "
+                  f"{target if target else '':>6}  {(f'{wall[name] / target:.2f}') if target else '':>11}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
