@@ -140,6 +140,11 @@ class Exporter:
     #: number (``request.letters``, ``request.registry()``, ``request.revision``): letters issued by
     #: another exporter, or another export's number, then do not make it render again.
     reads_letters: bool = True
+    #: True for an exporter that keeps the register (the letters): its output rests on the letters
+    #: and the day of issue alone, never on the export's number but through the records it issues,
+    #: so it is recorded against the register as the export leaves it even when it issued none
+    #: (every letter still a draft) — and a rerun with nothing changed reuses it.
+    issues_letters: bool = False
 
     def answers_for(self, options: Mapping[str, Any]) -> Callable[[str], bool]:
         """The paths a run with these typed options answers for."""
@@ -418,7 +423,7 @@ def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, M
         own = [(a.path, a.sha256) for name, a in made if name == exporter.name]
         if exporter.name in reused:
             own = [(f.path, f.sha256) for f in after.files if f.exporter == exporter.name]
-        issues = exporter.reads_letters and any(path in issuing for path, _ in own)
+        issues = exporter.reads_letters and (exporter.issues_letters or any(path in issuing for path, _ in own))
         if exporter.name in reused and not issues:
             continue  # as its last run left it
         digest = digests[exporter.name]

@@ -213,4 +213,4 @@ def scope(options: Mapping[str, Any]) -> Callable[[str], bool]:
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:
     register(Exporter("docx", "公文（GB/T 9704-2012）：通知、邀请函、变更函、征求意见函、反馈函 Word letters", export,
-                      options=OPTIONS, scope=scope))
+                      options=OPTIONS, scope=scope, issues_letters=True))
