@@ -98,27 +98,6 @@ class LetterRegistry:
         return tuple(sorted((r for r in self.previous if r.engagement == engagement and r.recipient == recipient
                              and r.kind == kind), key=lambda r: (r.revision, r.serial)))
 
-    def issue(self, *, key: str, kind: str, series: str, digest: str, date: dt.date, path: str,
-              recipient: str = "", engagement: str = "", engagement_date: dt.date | None = None,
-              engagement_start: dt.time | None = None, engagement_title: str = "", refers_to: str = "",
-              first_serial: int = 1) -> LetterRecord:
-        """The record of a letter: the earlier one if its text is unchanged, else a new number."""
-        if not is_series(series):
-            raise ValueError(f"{series!r} is not a 发文字号 series")
-        before = self._by_key.get(key)
-        if before is not None and before.digest == digest and before.series == series:
-            record = attrs.evolve(before, path=path, active=True)
-        else:
-            serial = max(self._used.get(series, 0) + 1, first_serial)
-            self._used[series] = serial
-            record = LetterRecord(key=key, kind=kind, series=series, year=self.year, serial=serial,
-                                  doc_number=format_doc_number(series, self.year, serial),
-                                  date=date, digest=digest, path=path, recipient=recipient, engagement=engagement,
-                                  engagement_date=engagement_date, engagement_start=engagement_start,
-                                  engagement_title=engagement_title, refers_to=refers_to, revision=self.revision)
-        self.issued.append(record)
-        return record
-
     def keep(self, key: str) -> LetterRecord | None:
         """The letter issued under ``key`` by the latest export, kept as it is (number, date, file)
         and active in this one; None if there is none."""
@@ -170,14 +149,6 @@ class LetterRegistry:
                 for r in self.previous if now.get(r.key) != r
                 and not (r.key in now and now[r.key].doc_number == r.doc_number)]
         return tuple(sorted([*kept, *now.values()], key=lambda r: (r.series, r.serial)))
-
-
-def letter_date(natural: dt.date, issued_on: dt.date | None, deadline: dt.date) -> dt.date:
-    """The 成文日期 of a new letter: its natural date (a notice on 5 January, an invitation two weeks
-    ahead), or the day it is issued when that is later and the thing it announces is still ahead."""
-    if issued_on is None or issued_on <= natural or issued_on >= deadline:
-        return natural
-    return issued_on
 
 
 def issue_date(natural: dt.date, issued_on: dt.date | None, deadline: dt.date | None = None) -> dt.date | None:
