@@ -24,8 +24,9 @@ def loaded_plugins() -> str:
     return PLUGINS
 
 
-def export(out: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["export", "all", "--year", "2027", "--out", str(out), *args])
+def export(out: Path, *args: str, day: str = "2027-03-20") -> tuple[int, str]:
+    """An export on ``day``: the notices and the spring's first invitations have gone out, the rest are drafts."""
+    result = CliRunner().invoke(cli, ["export", "all", "--year", "2027", "--out", str(out), "--issued-on", day, *args])
     return result.exit_code, result.output
 
 
@@ -44,7 +45,7 @@ def renamed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         plugins.reset()
     assert code == 0, output
     folders = sorted(p.name for p in (out / "2027").iterdir() if p.is_dir())
-    assert folders == [".history", "ical", "通知", "邀请函"]  # .history: the store's earlier states
+    assert folders == [".history", "ical", "草稿", "通知", "邀请函"]  # .history: the store's earlier states
     yield out / "2027"
 
 
@@ -71,14 +72,19 @@ def test_the_name_heads_calendars_and_sheets(renamed: Path) -> None:
 
 
 def test_the_name_is_for_one_export_only(renamed: Path, tmp_path: Path) -> None:
-    """Not kept in the state: a plain export afterwards writes the data's name again."""
+    """Not kept in the state: a plain export afterwards writes the data's name again in the drafts,
+    while the letters that went out under the other name stay as they went out, byte for byte."""
     assert NAME not in next(renamed.glob("plan-*.json")).read_text(encoding="utf-8")
     code, output = export(tmp_path, "--district-name", NAME)
     assert code == 0, output
-    code, output = export(tmp_path)
+    year = tmp_path / "2027"
+    issued = {p: p.read_bytes() for folder in ("通知", "邀请函") for p in (year / folder).glob("*.docx")}
+    code, output = export(tmp_path, day="2027-03-22")
     assert code == 0, output
-    notice = sorted((tmp_path / "2027" / "通知").glob("*.docx"))[0]
-    assert texts(notice, "word/document.xml").startswith("××区人民政府办公室文件")
+    assert issued and {p: p.read_bytes() for p in issued} == issued
+    assert texts(sorted((year / "通知").glob("*.docx"))[0], "word/document.xml").startswith(f"{NAME}人民政府办公室文件")
+    draft = sorted((year / "草稿" / "邀请函").glob("*.docx"))[0]
+    assert "××区" in texts(draft, "word/header1.xml") and NAME not in texts(draft, "word/document.xml")
 
 
 @pytest.mark.parametrize("name", ["", "  ", "海沧\n区"])

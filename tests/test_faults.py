@@ -42,7 +42,8 @@ pytestmark = pytest.mark.faults
 YEAR = 2027
 STATE = f"out/{YEAR}/plan-seed-{YEAR}.json"
 PLUGINS = {"LIAISON_PLUGINS": "ical,docx"}  # calendars (UIDs, SEQUENCE) and letters (文号)
-EXPORT = ["export", "all", "--year", str(YEAR), "--out", "out", "--issued-on", "2027-01-04"]
+#: the export the suite interrupts: the day after the one the notices went out (5 January)
+EXPORT = ["export", "all", "--year", str(YEAR), "--out", "out", "--issued-on", "2027-01-06"]
 AGREED = "2027/joint_meeting/health"
 MOVED = "2027/visit/health/cpwdp/1"
 PROPOSED = "2027/visit/education/cdl/1"  # confirmed by the plan command the suite kills
@@ -89,10 +90,10 @@ class Year:
         self.template = root / "before"
         self.template.mkdir()
         work = self.template
-        ok(liaison(work, *EXPORT[:-1], "2026-12-01"))
+        ok(liaison(work, *EXPORT[:-1], "2027-01-05"))
         ok(liaison(work, "plan", "--year", str(YEAR), "--out", "out", "--confirm", AGREED,
                    "--move", f"{MOVED}@2027-04-21T14:30"))
-        ok(liaison(work, *EXPORT[:-1], "2026-12-01"))
+        ok(liaison(work, *EXPORT[:-1], "2027-01-05"))
         self._publish(work / "out")
         ok(liaison(work, "plan", "--year", str(YEAR), "--out", "out", "--move", f"{AGREED}@2027-05-12T09:00",
                    "--force"))

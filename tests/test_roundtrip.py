@@ -20,7 +20,7 @@ names = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl
 ids = st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True)
 dates = st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1))
 
-MODEL_CLASSES = [model.Designations, model.Organisation, rules.Validity, model.Pairing, rules.Cadence,
+MODEL_CLASSES = [model.Designations, model.Register, model.Organisation, rules.Validity, model.Pairing, rules.Cadence,
                  rules.Routing, rules.Invitation, rules.Response, rules.DesignationRule, rules.RecordOnly,
                  rules.Provision, model.DistrictInfo]
 
@@ -42,6 +42,8 @@ BY_NAME: dict[str, st.SearchStrategy[object]] = {
     "sentences": st.lists(st.builds(rules.SentenceNote, sentence_zh=names, note_zh=names, note_en=st.just(""),
                                     implemented_by=st.just("")), max_size=2).map(tuple),
     "regulation_short_title": st.sampled_from(["意见", "办法"]),
+    "series": st.sampled_from(["区府办", "区府办函", "区卫函"]), "year": st.integers(1950, 2199),
+    "first_number": st.integers(1, 1_000_000),
 }
 
 
@@ -55,6 +57,8 @@ def strategy_for(cls: type) -> st.SearchStrategy[object]:
         dt.date | None: st.none() | dates.filter(lambda d: d > dt.date(2000, 1, 1)),
         int: st.integers(1, 50),
         model.Designations: st.deferred(lambda: strategy_for(model.Designations)),
+        # at most one register (two for one series and year are refused), with a series a 文号 can start with
+        tuple[model.Register, ...]: st.deferred(lambda: st.lists(strategy_for(model.Register), max_size=1).map(tuple)),
         tuple[rules.Rule, ...]: st.deferred(lambda: st.lists(
             st.one_of([strategy_for(c) for c in rules.RULE_TAGS]), max_size=3).map(tuple)),
     }

@@ -147,10 +147,12 @@ def test_the_guide_routine_runs_literally_and_each_step_does_what_the_guide_says
     assert {"2027/plenary_meeting/plenary-2027-1", "2027/symposium/symposium-2027-budget"} <= {
         e.id for e in state.engagements}
     assert (out / "2027年对口联系工作台账.xlsx").is_file()
-    letters_before = {r.doc_number: r for r in state.letters}
-    assert letters_before and all((out / r.path).is_file() for r in state.letters)
+    # November: every letter of next year is a draft, without a number, under 草稿/
+    assert state.letters == ()
+    drafts = [f for f in state.manifest.files if f.exporter == "docx"]
+    assert drafts and all(f.path.startswith("草稿/") and f.policy == "replace" for f in drafts)
 
-    # January: two agreed, one moved; the re-export moves the event in place and re-issues its letter
+    # January: two agreed, one moved; the notices go out; the moved meeting's invitations, drafts, follow it
     plan_out = run_step(1)
     assert "拟定 → 已商定" in plan_out[0].stdout
     assert "2027-04-20 14:30" in plan_out[1].stdout
@@ -167,30 +169,17 @@ def test_the_guide_routine_runs_literally_and_each_step_does_what_the_guide_says
     assert all(second[uid]["SEQUENCE"] == "1" for uid in changed)
     assert all(second[uid]["STATUS"] == "CONFIRMED" for uid in changed)
     assert len(changed) == 3  # the two agreed and the moved one, nothing else
-    change_letters = [r for r in state.letters if r.kind == "change" and r.active]
+    notices = sorted((r for r in state.letters), key=lambda r: r.serial)
+    assert [(r.kind, r.doc_number, r.date) for r in notices] == [
+        ("notice", f"区府办〔2027〕{n}号", dt.date(2027, 1, 11)) for n in range(1, len(notices) + 1)]
+    assert all((out / r.path).is_file() and not (out / "草稿" / r.path).exists() for r in notices)
     construction = state.plan.get("2027/joint_meeting/construction")
     invited = sorted(set(construction.participants) - {construction.host})
-    originals = [r for r in letters_before.values() if r.kind == "invitation" and r.engagement == construction.id]
-    assert sorted(r.recipient for r in originals) == invited
-    # the invitations (dated in March) had not gone out on the export's day in January: they are simply
-    # replaced, with no change letter
-    assert originals and all(r.date > dt.date(2027, 1, 11) for r in originals)
-    assert change_letters == []
-    for change in change_letters:
-        original = letters_before[change.refers_to]  # names the invitation it changes
-        assert (original.kind, original.recipient, original.engagement) == ("invitation", change.recipient,
-                                                                             construction.id)
-        assert (out / change.path).is_file() and original.date <= change.date
-    for original in originals:
-        assert not (out / original.path).exists()  # the old invitation is archived, not left beside the new
-        assert (out / ARCHIVE / "1" / original.path).is_file()
-    reissued = [r for r in state.letters if r.kind == "invitation" and r.active and r.engagement == construction.id]
-    assert sorted(r.recipient for r in reissued) == invited
-    assert not {r.doc_number for r in reissued} & set(letters_before)  # new text, new numbers
-    unchanged = [r for r in state.letters if r.active and r.doc_number in letters_before]
-    assert all(letters_before[r.doc_number].digest == r.digest for r in unchanged)
-    numbers = [r.doc_number for r in state.letters]
-    assert len(numbers) == len(set(numbers))
+    assert sorted(p.name for p in (out / "草稿" / "邀请函").glob("2027-04-20-joint_meeting-construction-*.docx")) == \
+        sorted(f"2027-04-20-joint_meeting-construction-{org}.docx" for org in invited)
+    assert not list((out / "草稿" / "邀请函").glob("2027-04-08-joint_meeting-construction-*"))
+    letters_before = {r.doc_number: r for r in state.letters}
+    bytes_before = {r.doc_number: (out / r.path).read_bytes() for r in state.letters}
 
     # During the year: one held, one cancelled; the cancelled visit stays, cancelled, with a letter
     run_step(2)
@@ -210,9 +199,14 @@ def test_the_guide_routine_runs_literally_and_each_step_does_what_the_guide_says
     assert len(invitations) == len(seed.counterparts())  # the symposium invited every branch and the ICF
     assert {r.engagement for r in cancellations} <= {symposium.id}
     assert all(invitations[r.refers_to].recipient == r.recipient for r in cancellations)
-    # the symposium's invitations (2027-08-31) had gone out by the export's day (2027-09-06): a
-    # cancellation letter to each of their recipients
-    assert all(r.date <= dt.date(2027, 9, 6) for r in invitations.values())
+    # the symposium's invitations went out on 1 September: a cancellation letter to each of their
+    # recipients, dated the day of the cancellation
+    assert all(r.date == dt.date(2027, 9, 1) for r in invitations.values())
+    assert all(r.date == dt.date(2027, 9, 6) for r in cancellations)
+    # what went out in January is as it was, byte for byte
+    assert {n: (out / letters_before[n].path).read_bytes() for n in letters_before} == bytes_before
+    numbers = [r.doc_number for r in state.letters]
+    assert len(numbers) == len(set(numbers))
     assert sorted(r.recipient for r in cancellations) == sorted(r.recipient for r in invitations.values())
     assert all((out / r.path).is_file() for r in cancellations)
     assert all(int(third[uid]["SEQUENCE"]) >= int(second[uid]["SEQUENCE"]) for uid in third)

@@ -279,13 +279,15 @@ def test_a_letter_once_issued_keeps_its_bytes(make_store: StoreFactory, exporter
     """A move after the letters went out: the re-export issues new invitations, and the store still
     gives the first ones byte for byte under 已作废/1/; the history says which export did what."""
     ws = Workspace(store=make_store())
-    first = ws.export(seed(), YEAR, [("docx", {"kinds": "invitation"})], issued_on=dt.date(2026, 12, 1))
+    first = ws.export(seed(), YEAR, [("docx", {"kinds": "invitation"})], issued_on=dt.date(2027, 3, 26))
     originals = {r.path: ws.store.read(seed(), YEAR, r.path) for r in first.state.letters
                  if r.kind == "invitation" and r.engagement == MOVED}
     assert originals and all(data for data in originals.values())
     assert first.revision == ws.load(seed(), YEAR).revision  # type: ignore[union-attr]
     ws.update(seed(), YEAR, [Change("move", MOVED, dt.date(2027, 4, 20), dt.time(14, 30))])
-    second = ws.export(seed(), YEAR, [("docx", {"kinds": "invitation"})], issued_on=dt.date(2027, 1, 11))
+    second = ws.export(seed(), YEAR, [("docx", {"kinds": "invitation"})], issued_on=dt.date(2027, 3, 29))
+    assert {r.refers_to for r in second.state.letters if r.kind == "change"} == {
+        r.doc_number for r in first.state.letters if r.path in originals}
     for path, data in originals.items():
         assert ws.store.read(seed(), YEAR, f"{ARCHIVE}/1/{path}") == data
         assert (f"{ARCHIVE}/1/{path}") in ws.store.archived(seed(), YEAR)

@@ -92,6 +92,9 @@ class ExportRequest:
     issued_on: dt.date | None = None
     revision: int = 1
     calendar: WorkingDayCalendar | None = attrs.field(default=None, eq=False)
+    #: the bytes an earlier export wrote at a path, as the store holds them (None: not held, or changed
+    #: since): what an issued letter is written as again, since what went out never changes
+    issued: Callable[[str], bytes | None] | None = attrs.field(default=None, eq=False, repr=False)
     duties: YearDuties = attrs.field(
         default=attrs.Factory(lambda self: year_duties(self.district, self.plan.year, self.records), takes_self=True),
         eq=False, repr=False)
@@ -102,6 +105,11 @@ class ExportRequest:
 
     def registry(self) -> LetterRegistry:
         return LetterRegistry(self.letters, year=self.plan.year, revision=self.revision)
+
+    def issued_bytes(self, path: str) -> bytes | None:
+        """The bytes of the file an earlier export wrote at ``path``, exactly as it wrote them, or None
+        (no store given, not held, or changed since)."""
+        return self.issued(path) if self.issued is not None else None
 
 
 #: Which of an exporter's files a run with these (typed) options is responsible for.
@@ -132,6 +140,11 @@ class Exporter:
     #: number (``request.letters``, ``request.registry()``, ``request.revision``): letters issued by
     #: another exporter, or another export's number, then do not make it render again.
     reads_letters: bool = True
+    #: True for an exporter that keeps the register (the letters): its output rests on the letters
+    #: and the day of issue alone, never on the export's number but through the records it issues,
+    #: so it is recorded against the register as the export leaves it even when it issued none
+    #: (every letter still a draft) — and a rerun with nothing changed reuses it.
+    issues_letters: bool = False
 
     def answers_for(self, options: Mapping[str, Any]) -> Callable[[str], bool]:
         """The paths a run with these typed options answers for."""
@@ -199,11 +212,14 @@ def build_export(district: District, year: int, state: YearState | None,
                  calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
                  events: Sequence[KnownEvent] | None = None, replan: bool = False, issued_on: dt.date | None = None,
                  on_disk: Mapping[str, str] | None = None, notices: Sequence[HolidayNotice] = (),
-                 reuse: bool = True) -> ExportResult:
+                 reuse: bool = True, read: Callable[[str], bytes | None] | None = None) -> ExportResult:
     """The one export flow (see the module docstring). ``on_disk`` gives the digest of each file the
     last export wrote as it is in the folder now (an edited workbook is then left alone, a missing
     file written again); None means the folder is as the last export left it. ``notices`` replace
     those the state was planned on for their years (:func:`liaison.year.state.year_calendar`).
+    ``read(path)`` gives the bytes the store holds at a path of the year: exporters get them, where
+    they are the bytes the last export wrote (:attr:`ExportRequest.issued`), to write an issued letter
+    again exactly as it went out.
 
     An exporter whose inputs (:func:`input_digest`) are those of its last run, and whose files are
     all in the folder with the digests that run gave them, is not run: its files are reused as they
@@ -223,6 +239,7 @@ def build_export(district: District, year: int, state: YearState | None,
     digests: dict[str, str] = {}
     runs = {r.exporter: r for r in before.manifest.runs}
     duties: YearDuties | None = None
+    issued = _as_written(before.manifest, read)
     shared = _shared_digest(district=district, plan=plan, records=records, issued_on=issued_on, calendar=calendar,
                             notices=used)
     for exporter, given in exporters:
@@ -238,7 +255,8 @@ def build_export(district: District, year: int, state: YearState | None,
         if duties is None:
             duties = year_duties(district, plan.year, records)  # once for every exporter
         request = ExportRequest(district=district, plan=plan, options=typed, records=records, letters=before.letters,
-                                issued_on=issued_on, revision=revision, calendar=calendar, duties=duties)
+                                issued_on=issued_on, revision=revision, calendar=calendar, duties=duties,
+                                issued=issued)
         made.extend((exporter.name, a) for a in _run(exporter, request))
     _unique_paths([*made, *((f.exporter, f.path) for f in kept)])
     wrote = {f.path: f.exporter for f in before.manifest.files}
@@ -262,6 +280,23 @@ def build_export(district: District, year: int, state: YearState | None,
     new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=letters,
                              manifest=manifest, exported=snapshot(plan), notices=used)
     return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused))
+
+
+def _as_written(manifest: Manifest, read: Callable[[str], bytes | None] | None) -> Callable[[str], bytes | None] | None:
+    """``read``, answering only with the bytes the manifest says an export wrote (a file edited or
+    replaced since is not what went out)."""
+    if read is None:
+        return None
+    wrote = manifest.by_path()
+
+    def issued(path: str) -> bytes | None:
+        was = wrote.get(path)
+        if was is None:
+            return None
+        data = read(path)
+        return data if data is not None and hashlib.sha256(data).hexdigest() == was.sha256 else None
+
+    return issued
 
 
 # -- reusing an exporter's last run -----------------------------------------------------------------
@@ -388,7 +423,7 @@ def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, M
         own = [(a.path, a.sha256) for name, a in made if name == exporter.name]
         if exporter.name in reused:
             own = [(f.path, f.sha256) for f in after.files if f.exporter == exporter.name]
-        issues = exporter.reads_letters and any(path in issuing for path, _ in own)
+        issues = exporter.reads_letters and (exporter.issues_letters or any(path in issuing for path, _ in own))
         if exporter.name in reused and not issues:
             continue  # as its last run left it
         digest = digests[exporter.name]

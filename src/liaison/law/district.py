@@ -319,6 +319,12 @@ class District:
                                            fix_zh="请加上 kind = \"district_government\" 的单位")
         return found[0]
 
+    def register_start(self, series: str, year: int) -> int:
+        """The first number ``series`` may take in ``year``: where the office's 发文登记簿 stands
+        (:class:`~liaison.law.model.Register`, a local setting), else 1."""
+        return max((r.first_number for o in self.organisations for r in o.registers
+                    if r.series == series and r.year == year), default=1)
+
     def general_office(self) -> Organisation:
         found = self.of_kind(OrgKind.GOVERNMENT_OFFICE)
         return found[0] if found else self.government()

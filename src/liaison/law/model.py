@@ -113,6 +113,37 @@ class Designations:
                             newer.phone or self.phone)
 
 
+def _series_text(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    line_text(_instance, attribute, value)
+    if not value or len(value) > 16 or any(c.isspace() or c in "〔〕" for c in value):
+        raise Refused(f"{value!r} is not a 发文字号 series such as 区府办函 (1–16 characters, no spaces or 〔〕)",
+                      f"{value!r} 不是发文字号的代字（如 区府办函；1至16个字，不含空格和〔〕）")
+
+
+@attrs.frozen(kw_only=True)
+class Register:
+    """Where the office's 发文登记簿 stands for one series and year: the first number the year's
+    liaison letters of ``series`` (区府办, 区府办函, 区卫函 …) may take, so a body continues its own
+    register (its other documents took the numbers before). Always the district's own setting
+    (``local``): the regulation numbers nothing; ``note`` says where the number comes from."""
+
+    series: str = attrs.field(validator=_series_text)
+    year: int = attrs.field(validator=in_range(1950, 2199))
+    first_number: int = attrs.field(validator=in_range(1, 1_000_000))
+    note: str = attrs.field(validator=free_text)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.note.strip():
+            raise Refused("a register's first number is the district's own setting: give a note saying where it "
+                          "comes from (e.g. the office's 发文登记簿)",
+                          "发文登记的起始号为本区设定，请在 note 中说明其来源（如本单位发文登记簿）")
+
+
+def _registers_unique(_instance: object, _attribute: object, value: tuple[Register, ...]) -> None:
+    seen = [(r.series, r.year) for r in value]
+    for twice in sorted({k for k in seen if seen.count(k) > 1}):
+        raise Refused(f"two registers for {twice[0]} in {twice[1]}",
+                      f"{twice[0]}在{twice[1]}年有两条发文登记起始号")
 
 
 @attrs.frozen(kw_only=True)
@@ -120,7 +151,8 @@ class Organisation:
     """A body the regulation speaks of, referred to everywhere by its stable ``id``.
 
     ``doc_prefix`` is its 机关代字 (卫 for 区卫生局), from which its letters' 发文字号 are built; the
-    general office's is the district's (区府办)."""
+    general office's is the district's (区府办). ``registers`` say where its 发文登记簿 stands
+    (:class:`Register`): the first number its liaison letters of a series take in a year."""
 
     id: str = attrs.field(validator=identifier)
     name: str = attrs.field(validator=name_text)  # full Chinese name as the regulation writes it: 区卫生局
@@ -134,6 +166,8 @@ class Organisation:
     designations: Designations = Designations()
     location: str | None = attrs.field(default=None, validator=line_text)
     doc_prefix: str | None = attrs.field(default=None, validator=line_text)  # 机关代字: 卫, 区府办
+    #: where its 发文登记簿 stands, per series and year (local settings, each with its note)
+    registers: tuple[Register, ...] = attrs.field(default=(), validator=_registers_unique)
     basis: Basis = "text"
     note: str = attrs.field(default="", validator=free_text)
     #: the fields the district chose (a 机关代字, a name the regulation does not give), each with why

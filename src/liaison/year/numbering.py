@@ -1,10 +1,15 @@
-"""Letter numbers belong to the year's state: a letter keeps its 文号 and 成文日期 while its text is
-unchanged; a letter whose text changes is a new letter with a new number — never one 文号 on two
-different texts.
+"""The letters' register (发文登记簿), carried in the year's state.
 
-The registry is pure data carried in the year's state; an exporter that writes letters asks it for a
-number (:meth:`LetterRegistry.issue`) and returns the :class:`LetterRecord` with the artifact, and the
-export flow keeps the records in the new state.
+A letter is a draft until it is issued; it has no number and no record. An export on day D issues
+the drafts dated on or before D (:func:`issue_date`): each is dated D and takes the next number of
+its series (:meth:`LetterRegistry.number`), in date order, so numbers rise with the 成文日期 and are
+never reused (a withdrawn letter keeps its record, inactive). An issued letter keeps its record —
+number, date, file — for good (:meth:`LetterRegistry.keep`); what changes afterwards goes out as a
+new letter naming it. A series starts at 1, or where the district's data says the office's register
+stands (:class:`liaison.law.model.Register`).
+
+The registry is pure data; an exporter that writes letters asks it for numbers and returns each
+:class:`LetterRecord` with its artifact, and the export flow keeps the records in the new state.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
+from liaison.base.errors import ExportError
 from liaison.base.text import in_range, line_text, title_text
 
 _SERIES = re.compile(r"[^\s〔〕]{1,16}")
@@ -65,9 +71,12 @@ class LetterRegistry:
             if r.active:
                 self._by_key[r.key] = r
         self._used: dict[str, int] = {}
+        self._dated: dict[str, LetterRecord] = {}  # each series' latest letter (the 成文日期 a new one may not precede)
         for r in self.previous:
             if r.year == year:
                 self._used[r.series] = max(self._used.get(r.series, 0), r.serial)
+                if r.series not in self._dated or r.serial > self._dated[r.series].serial:
+                    self._dated[r.series] = r
         self.issued: list[LetterRecord] = []
 
     def last(self, key: str) -> LetterRecord | None:
@@ -89,24 +98,44 @@ class LetterRegistry:
         return tuple(sorted((r for r in self.previous if r.engagement == engagement and r.recipient == recipient
                              and r.kind == kind), key=lambda r: (r.revision, r.serial)))
 
-    def issue(self, *, key: str, kind: str, series: str, digest: str, date: dt.date, path: str,
-              recipient: str = "", engagement: str = "", engagement_date: dt.date | None = None,
-              engagement_start: dt.time | None = None, engagement_title: str = "", refers_to: str = "",
-              first_serial: int = 1) -> LetterRecord:
-        """The record of a letter: the earlier one if its text is unchanged, else a new number."""
+    def keep(self, key: str) -> LetterRecord | None:
+        """The letter issued under ``key`` by the latest export, kept as it is (number, date, file)
+        and active in this one; None if there is none."""
+        before = self._by_key.get(key)
+        if before is None:
+            return None
+        record = attrs.evolve(before, active=True)
+        self.issued.append(record)
+        return record
+
+    def number(self, *, key: str, kind: str, series: str, digest: str, date: dt.date, path: str,
+               recipient: str = "", engagement: str = "", engagement_date: dt.date | None = None,
+               engagement_start: dt.time | None = None, engagement_title: str = "", refers_to: str = "",
+               first_serial: int = 1, in_order: bool = True) -> LetterRecord:
+        """A letter issued now: the next number of its series (at least ``first_serial``, where the
+        office's register stands). With ``in_order`` a letter dated before the series' latest is
+        refused (:class:`ExportError`): numbers follow the 成文日期, nothing is backdated."""
         if not is_series(series):
             raise ValueError(f"{series!r} is not a 发文字号 series")
-        before = self._by_key.get(key)
-        if before is not None and before.digest == digest and before.series == series:
-            record = attrs.evolve(before, path=path, active=True)
-        else:
-            serial = max(self._used.get(series, 0) + 1, first_serial)
-            self._used[series] = serial
-            record = LetterRecord(key=key, kind=kind, series=series, year=self.year, serial=serial,
-                                  doc_number=format_doc_number(series, self.year, serial),
-                                  date=date, digest=digest, path=path, recipient=recipient, engagement=engagement,
-                                  engagement_date=engagement_date, engagement_start=engagement_start,
-                                  engagement_title=engagement_title, refers_to=refers_to, revision=self.revision)
+        latest = self._dated.get(series)
+        if in_order and latest is not None and date < latest.date:
+            raise ExportError(
+                f"{latest.doc_number} is dated {latest.date.isoformat()}: a letter of {series} issued on "
+                f"{date.isoformat()} would take a later number with an earlier date",
+                fix=f"export with --issued-on {latest.date.isoformat()} or later (letters are numbered in the order "
+                    "they go out)",
+                message_zh=f"{latest.doc_number}的成文日期为{latest.date.isoformat()}，{date.isoformat()}印发的{series}"
+                           "函件将取得更大的文号却日期更早",
+                fix_zh=f"请使用 --issued-on {latest.date.isoformat()} 或其后的日期导出（文号按发文先后编排）")
+        serial = max(self._used.get(series, 0) + 1, first_serial)
+        self._used[series] = serial
+        record = LetterRecord(key=key, kind=kind, series=series, year=self.year, serial=serial,
+                              doc_number=format_doc_number(series, self.year, serial),
+                              date=date, digest=digest, path=path, recipient=recipient, engagement=engagement,
+                              engagement_date=engagement_date, engagement_start=engagement_start,
+                              engagement_title=engagement_title, refers_to=refers_to, revision=self.revision)
+        if latest is None or date >= latest.date:
+            self._dated[series] = record
         self.issued.append(record)
         return record
 
@@ -122,9 +151,15 @@ class LetterRegistry:
         return tuple(sorted([*kept, *now.values()], key=lambda r: (r.series, r.serial)))
 
 
-def letter_date(natural: dt.date, issued_on: dt.date | None, deadline: dt.date) -> dt.date:
-    """The 成文日期 of a new letter: its natural date (a notice on 5 January, an invitation two weeks
-    ahead), or the day it is issued when that is later and the thing it announces is still ahead."""
-    if issued_on is None or issued_on <= natural or issued_on >= deadline:
+def issue_date(natural: dt.date, issued_on: dt.date | None, deadline: dt.date | None = None) -> dt.date | None:
+    """The 成文日期 a draft takes when an export on ``issued_on`` issues it, or None while it stays a
+    draft: one whose natural date (a notice's 5 January, an invitation's two weeks ahead) is later,
+    or whose ``deadline`` (the day of the meeting it invites to) has come — a letter for what is over
+    is never issued. Issued, it is dated the day it goes out, never earlier. Without a day
+    (``issued_on`` None, the API's preview of the year as planned) every draft is issued on its
+    natural date."""
+    if issued_on is None:
         return natural
+    if natural > issued_on or (deadline is not None and deadline <= issued_on):
+        return None
     return issued_on

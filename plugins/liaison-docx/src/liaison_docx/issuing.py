@@ -1,25 +1,34 @@
-"""Numbers and dates for the letters, from the year's letters (:class:`liaison.year.numbering.LetterRegistry`).
+"""Issue one export's letters from the year's register (:class:`liaison.year.numbering.LetterRegistry`).
 
-A letter keeps its 文号 and 成文日期 while its content is unchanged; a letter whose content changes is
-a new letter with the next free number of its series in the year — never one 文号 on two texts. The
-content is the :class:`~liaison_docx.letter_model.Letter` without its number and dates, so the digest does
-not move when only the layout does.
+A letter is a draft until it is issued. An export on day D (``issued_on``) issues the drafts dated on
+or before D: each is dated D and takes the next number of its series, in date order (then in the
+order the letters are made: notices in the directory's order, invitations in the plan's, …),
+from where the district's data says the office's register stands. Later drafts take no number: they
+are written under ``草稿/`` with a blank 〔year〕　　号 line and follow the data until they go out. An
+invitation for a meeting that has come before it went out is not written at all.
+
+A letter once issued keeps its record for good — number, date and file: the export that follows
+returns the bytes the store holds (:attr:`liaison.host.exporting.ExportRequest.issued`), whatever the
+data says now (contacts added, the district renamed, a new template, the meeting held). Only a moved
+meeting re-issues its invitation, at once, under a new number, with a change letter naming the old one
+(:mod:`liaison_docx.letters.change`); the old one stays in the register, its file under ``已作废/``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 
 import attrs
 from liaison.base.text import TITLE_MAX
 from liaison.host.exporting import safe_name
-from liaison.year.numbering import LetterRegistry, letter_date
+from liaison.year.numbering import LetterRecord, LetterRegistry, issue_date
 
 from liaison_docx.letter_model import Letter
-from liaison_docx.letters.draft import Draft
+from liaison_docx.letters.draft import DRAFTS, Draft
 
-__all__ = ["Issuer", "content_digest"]
+__all__ = ["Issuer", "content_digest", "draft_number"]
 
 _ABOUT_ENGAGEMENTS = ("invitation", "change", "cancellation")
 
@@ -31,18 +40,34 @@ def content_digest(letter: Letter) -> str:
     return hashlib.sha256(repr(bare).encode()).hexdigest()
 
 
-class Issuer:
-    """Issues one export's drafts, in order: a path each (unique, safe), then a number and a date."""
+def draft_number(series: str, year: int) -> str:
+    """A draft's 发文字号 line: the series and year with the number left blank (区府办函〔2027〕　　号),
+    as an office prints a draft for signature."""
+    return f"{series}〔{year}〕\u3000\u3000号"
 
-    def __init__(self, registry: LetterRegistry, issued_on: dt.date | None) -> None:
+
+def _moved(before: LetterRecord, draft: Draft) -> bool:
+    """An invitation whose meeting moved since it went out: it is issued again (with a change letter)."""
+    return draft.kind == "invitation" and (before.engagement_date, before.engagement_start) != (
+        draft.engagement_date, draft.engagement_start)
+
+
+class Issuer:
+    """Issues one export's drafts (see the module docstring). ``start(series)`` is where the office's
+    register of ``series`` stands for the year (:meth:`liaison.law.district.District.register_start`)."""
+
+    def __init__(self, registry: LetterRegistry, issued_on: dt.date | None,
+                 start: Callable[[str], int] | None = None) -> None:
         self.registry = registry
         self.issued_on = issued_on
+        self.start = start or (lambda _series: 1)
         self._taken: set[str] = set()
 
-    def path(self, draft: Draft) -> str:
+    def path(self, draft: Draft, folder: str | None = None) -> str:
         """``folder/name.docx``; a name that collides after ``safe_name`` gets -2, -3, … in order. The
         name is cut so the whole path, its number included, stays within a path's 120 characters."""
-        folder, stem = safe_name(draft.folder), safe_name(draft.name)
+        folder = "/".join(safe_name(part) for part in (folder or draft.folder).split("/"))
+        stem = safe_name(draft.name)
         room = TITLE_MAX - len(f"{folder}/.docx")
         path, n = f"{folder}/{stem[:room]}.docx", 1
         while path in self._taken:
@@ -51,22 +76,49 @@ class Issuer:
         self._taken.add(path)
         return path
 
-    def issue(self, draft: Draft) -> Draft:
-        """The draft with its record: the earlier number and date when its content is unchanged, else
-        the next number, dated its natural date or the day of issue when that is later and still
-        before its deadline."""
-        natural = draft.letter.date
-        date = natural if draft.deadline is None else letter_date(natural, self.issued_on, draft.deadline)
-        digest, path = content_digest(draft.letter), self.path(draft)
-        record = self.registry.issue(
-            key=draft.key, kind=draft.kind, series=draft.series, digest=digest, date=date, path=path,
-            recipient=draft.recipient, engagement=draft.subject if draft.kind in _ABOUT_ENGAGEMENTS else "",
-            engagement_date=draft.engagement_date, engagement_start=draft.engagement_start,
-            engagement_title=draft.engagement_title,
-            refers_to=draft.refers_to, first_serial=draft.first_serial)
+    def issue_all(self, drafts: tuple[Draft, ...]) -> list[Draft]:
+        """The drafts as this export leaves them, in their order: each issued one with its record
+        (kept, or numbered now), each later one under ``草稿/`` without a number; those that can no
+        longer be issued (their meeting has come) left out."""
+        out: list[Draft | None] = [None] * len(drafts)
+        fresh: list[int] = []
+        for i, draft in enumerate(drafts):
+            before = self.registry.last(draft.key)
+            if before is not None and not _moved(before, draft):
+                kept = self.registry.keep(draft.key)
+                assert kept is not None
+                self._taken.add(kept.path)
+                out[i] = self._dated(draft, kept, kept=True)
+            else:
+                fresh.append(i)
+        due: list[tuple[dt.date, dt.date, int]] = []  # then in the drafts' order: directory, plan, records
+        for i in fresh:
+            draft = drafts[i]
+            natural = draft.letter.date
+            if self.registry.last(draft.key) is not None:  # moved after it went out: re-issued at once
+                natural = min(natural, self.issued_on or natural)
+            date = issue_date(natural, self.issued_on, draft.deadline)
+            if date is not None:
+                due.append((date, draft.letter.date, i))
+            elif self.issued_on is not None and draft.deadline is not None and draft.deadline <= self.issued_on:
+                continue  # the meeting has come: an invitation to it is never sent
+            else:
+                letter = attrs.evolve(draft.letter, doc_number=draft_number(draft.series, draft.letter.date.year))
+                out[i] = attrs.evolve(draft, letter=letter, path=self.path(draft, f"{DRAFTS}/{draft.folder}"))
+        for date, _natural, i in sorted(due):
+            draft = drafts[i]
+            record = self.registry.number(
+                key=draft.key, kind=draft.kind, series=draft.series, digest=content_digest(draft.letter), date=date,
+                path=self.path(draft), recipient=draft.recipient,
+                engagement=draft.subject if draft.kind in _ABOUT_ENGAGEMENTS else "",
+                engagement_date=draft.engagement_date, engagement_start=draft.engagement_start,
+                engagement_title=draft.engagement_title, refers_to=draft.refers_to,
+                first_serial=max(draft.first_serial, self.start(draft.series)), in_order=self.issued_on is not None)
+            out[i] = self._dated(draft, record)
+        return [d for d in out if d is not None]
+
+    @staticmethod
+    def _dated(draft: Draft, record: LetterRecord, *, kept: bool = False) -> Draft:
         letter = attrs.evolve(draft.letter, doc_number=record.doc_number, date=record.date,
                               print_date=record.date if draft.letter.print_date is not None else None)
-        return attrs.evolve(draft, letter=letter, record=record)
-
-    def issue_all(self, drafts: tuple[Draft, ...]) -> list[Draft]:
-        return [self.issue(d) for d in drafts]
+        return attrs.evolve(draft, letter=letter, record=record, path=record.path, kept=kept)

@@ -186,7 +186,8 @@ def format_doc_number(prefix: str, year: int, serial: int) -> str:
     return f"{prefix}〔{year}〕{serial}号"
 
 
-_DOC_NUMBER = re.compile(r"^[^\s〔〕]+〔[0-9]{4}〕[1-9][0-9]*号$")
+# a draft leaves the number blank (two ideographic spaces) for the register to fill when it is issued
+_DOC_NUMBER = re.compile(r"^[^\s〔〕]+〔[0-9]{4}〕(?:[1-9][0-9]*|\u3000\u3000)号$")
 
 # Characters XML 1.0 cannot hold, plus the control characters we refuse (everything below U+0020
 # except tab and newline; carriage return is refused too, as it has no meaning in a Word run).

@@ -11,6 +11,7 @@ inside the year's folder::
     变更函/{original date}-{kind}-{host}-{invitee}-改期|取消-{original number}.docx
     征求意见函/{sent}-{record}-{recipient}.docx
     反馈函/{feedback date}-{result}.docx
+    草稿/{one of the folders above}/…  (letters not yet issued: no number, they follow the data)
 
 Options (:data:`OPTIONS`, declared and checked by the host; ``--option KEY=VALUE``):
 
@@ -51,10 +52,12 @@ from liaison.host.hookspecs import hookimpl
 from liaison.host.options import Option
 from liaison.law.district import District
 from liaison.law.model import Organisation
+from liaison.year.state import Policy
 
 from liaison_docx.issuing import Issuer
 from liaison_docx.letter_model import FontSet
 from liaison_docx.letters import (
+    DRAFTS,
     FOLDERS,
     LETTER_KINDS,
     Draft,
@@ -133,11 +136,13 @@ def _issuer(district: District, value: str | None) -> Organisation | None:
 
 
 def drafts(request: ExportRequest) -> tuple[Draft, ...]:
-    """Every letter the request asks for, numbered and dated from the year's letters, in a fixed
-    order: notices, invitations, change and cancellation letters, consultations, feedback letters."""
+    """Every letter the request asks for, in a fixed order (notices, invitations, change and
+    cancellation letters, consultations, feedback letters): those issued with their records (kept
+    from earlier exports, or numbered now, :class:`~liaison_docx.issuing.Issuer`), the drafts not yet
+    due without one."""
     kinds = request.option("kinds", LETTER_KINDS)
     district, plan, records = request.district, request.plan, request.records
-    issuer = Issuer(request.registry(), request.issued_on)
+    issuer = Issuer(request.registry(), request.issued_on, lambda series: district.register_start(series, plan.year))
     found: list[Draft] = []
     if "notice" in kinds:
         found += issuer.issue_all(notices(
@@ -165,21 +170,30 @@ def export(request: ExportRequest) -> list[Artifact]:
     artifacts: list[Artifact] = []
     found = drafts(request)
     for draft in found:
-        assert draft.record is not None
-        path = draft.record.path
-        try:
-            data = render(draft.letter, fonts)
-        except ExportError as exc:
-            raise ExportError(f"{path}: {exc.message}", path=exc.location, fix=exc.fix,
-                              message_zh=exc.message_zh and f"{path}：{exc.message_zh}", fix_zh=exc.fix_zh) from None
-        artifacts.append(Artifact(path, DOCX, data, policy="archive", letter=draft.record))
+        path = draft.path
+        # an issued letter's bytes stand: those the store holds, rendered again only if it lost them
+        data = request.issued_bytes(path) if draft.kept else None
+        if data is None:
+            try:
+                data = render(draft.letter, fonts)
+            except ExportError as exc:
+                raise ExportError(f"{path}: {exc.message}", path=exc.location, fix=exc.fix,
+                                  message_zh=exc.message_zh and f"{path}：{exc.message_zh}",
+                                  fix_zh=exc.fix_zh) from None
+        # a draft follows the data (replaced in place); an issued letter is archived, never overwritten
+        policy: Policy = "archive" if draft.record is not None else "replace"
+        artifacts.append(Artifact(path, DOCX, data, policy=policy, letter=draft.record))
     if not request.option("pdf", False):
         return artifacts
     from liaison_docx.pdf import PDF, to_pdf
 
-    pdfs = to_pdf([(a.data, d.letter.date) for a, d in zip(artifacts, found, strict=True)])
-    return [each for a, data in zip(artifacts, pdfs, strict=True)
-            for each in (a, Artifact(a.path.removesuffix(".docx") + ".pdf", PDF, data, policy="archive"))]
+    pdf_paths = [a.path.removesuffix(".docx") + ".pdf" for a in artifacts]
+    held = [request.issued_bytes(p) if d.kept else None for p, d in zip(pdf_paths, found, strict=True)]
+    missing = [i for i, data in enumerate(held) if data is None]
+    converted = iter(to_pdf([(artifacts[i].data, found[i].letter.date) for i in missing]) if missing else ())
+    pdfs = [data if data is not None else next(converted) for data in held]
+    return [each for a, p, data in zip(artifacts, pdf_paths, pdfs, strict=True)
+            for each in (a, Artifact(p, PDF, data, policy=a.policy))]
 
 
 #: The letters each value of ``kinds`` brings (an invitation brings its change and cancellation letters).
@@ -191,11 +205,12 @@ BROUGHT: dict[str, tuple[LetterKind, ...]] = {
 def scope(options: Mapping[str, Any]) -> Callable[[str], bool]:
     """The letters a run answers for: the folders of the kinds it writes (a run with ``kinds=feedback``
     leaves the notices and invitations, and their numbers, as they are)."""
-    folders = {f"{FOLDERS[k]}/" for kind in options.get("kinds") or LETTER_KINDS for k in BROUGHT[kind]}
+    folders = {f"{prefix}{FOLDERS[k]}/" for kind in options.get("kinds") or LETTER_KINDS for k in BROUGHT[kind]
+               for prefix in ("", f"{DRAFTS}/")}
     return lambda path: path.startswith(tuple(folders))
 
 
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:
     register(Exporter("docx", "公文（GB/T 9704-2012）：通知、邀请函、变更函、征求意见函、反馈函 Word letters", export,
-                      options=OPTIONS, scope=scope))
+                      options=OPTIONS, scope=scope, issues_letters=True))

@@ -16,7 +16,7 @@ by :mod:`liaison_docx.issuing` from the year's letters.
 """
 
 from liaison_docx.letters.change import cancellation_letter, change_letter, change_letters
-from liaison_docx.letters.draft import FOLDERS, LETTER_KINDS, Draft, LetterKind, OptionKind, letter_key
+from liaison_docx.letters.draft import DRAFTS, FOLDERS, LETTER_KINDS, Draft, LetterKind, OptionKind, letter_key
 from liaison_docx.letters.invitation import invitation_letter, invitations
 from liaison_docx.letters.notice import default_notice_date, notice_letter, notices
 from liaison_docx.letters.responses import (
@@ -29,6 +29,7 @@ from liaison_docx.letters.responses import (
 from liaison_docx.letters.wording import series
 
 __all__ = [
+    "DRAFTS",
     "FOLDERS",
     "LETTER_KINDS",
     "Draft",

@@ -76,12 +76,11 @@ def change_letters(district: District, plan: Plan, registry: LetterRegistry,
                 now = last is current or last.active  # the invitation of the latest export: cancelled now
                 earlier = registry.latest(letter_key("cancellation", e.id, org.id, last.doc_number))
                 if earlier is not None or (now and (issued_on is None or last.date <= issued_on)):
-                    # dated the day of the cancellation while the engagement is ahead (else the
-                    # invitation's date); the one an earlier export wrote keeps its date
-                    day = earlier.date if earlier is not None else last.date
+                    # dated the day of the cancellation (without a day, the invitation's date); the
+                    # one an earlier export wrote keeps its date
+                    day = earlier.date if earlier is not None else (issued_on or last.date)
                     drafts.append(_draft("cancellation", e, org, last, None,
-                                         cancellation_letter(district, e, org, issuer, last, verb, day), issuer,
-                                         fixed=earlier is not None))
+                                         cancellation_letter(district, e, org, issuer, last, verb, day), issuer))
     return tuple(drafts)
 
 
@@ -109,16 +108,15 @@ def _moment(r: LetterRecord) -> tuple[object, object]:
 
 
 def _draft(kind: str, e: Engagement, org: Organisation, old: LetterRecord, new: LetterRecord | None, letter: Letter,
-           issuer: Organisation, *, fixed: bool = True) -> Draft:
+           issuer: Organisation) -> Draft:
     assert old.engagement_date is not None
     label = "改期" if kind == "change" else "取消"
     announced = new if new is not None else old
     return Draft(kind="change" if kind == "change" else "cancellation",
                  name=f"{old.engagement_date.isoformat()}-{e.kind.value}-{e.host}-{org.id}-{label}-{old.series}{old.serial}",
                  letter=letter, subject=e.id, recipient=org.id, key=letter_key(kind, e.id, org.id, old.doc_number),
-                 series=w.letter_series(issuer),
-                 # dated the day of the change; a cancellation without a day of issue: before the old date
-                 deadline=None if new is not None or fixed else old.engagement_date,
+                 series=w.letter_series(issuer),  # dated the day of the change, the day it goes out
+
                  engagement_date=announced.engagement_date, engagement_start=announced.engagement_start,
                  refers_to=old.doc_number)
 

@@ -18,6 +18,9 @@ LetterKind = Literal["notice", "invitation", "change", "cancellation", "consulta
 OptionKind = Literal["notice", "invitation", "consultation", "feedback"]
 LETTER_KINDS: tuple[OptionKind, ...] = ("notice", "invitation", "consultation", "feedback")
 
+#: Where the letters not yet issued are written: ``草稿/<kind's folder>/…`` (no number; they follow the data).
+DRAFTS = "草稿"
+
 FOLDERS: dict[LetterKind, str] = {"notice": "通知", "invitation": "邀请函", "change": "变更函",
                                   "cancellation": "变更函", "consultation": "征求意见函", "feedback": "反馈函"}
 
@@ -37,9 +40,10 @@ class Draft:
     """A letter and where it goes: ``folder/name.docx`` once each part passes ``safe_name``.
 
     Before it is issued ``letter`` has no 发文字号 and carries its natural date (a notice on 5 January,
-    an invitation two weeks ahead); ``deadline`` is the last day that date may move to when the letter
-    is first issued later (None: the date is fixed, as for a letter answering a record). Once issued
-    (:func:`liaison_docx.issuing.issue`), ``letter`` carries the number and date of ``record``.
+    an invitation two weeks ahead); ``deadline`` is the day by which it must have gone out (the
+    meeting an invitation is for; None: none). :class:`liaison_docx.issuing.Issuer` gives it its
+    ``path``: issued, ``letter`` carries the number and date of ``record`` (``kept`` when an earlier
+    export issued it, whose bytes stand); not yet, it stays a draft under ``草稿/`` with no record.
 
     ``subject`` is the id of what the letter is about (a department, an engagement, a record) and
     ``recipient`` the id of the organisation it is addressed to.
@@ -59,6 +63,8 @@ class Draft:
     engagement_title: str = ""
     refers_to: str = ""
     record: LetterRecord | None = None
+    path: str = ""
+    kept: bool = False
 
     @property
     def folder(self) -> str:

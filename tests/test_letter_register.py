@@ -1,0 +1,215 @@
+"""The letters' register over a year on the seed, as an office lives it (issue #24): exports on the
+days things happen — the notices in January, invitations as they fall due, a meeting moved and an
+event cancelled after their invitations went out, contacts entered late through the records, the
+district renamed for one late export. Through the workspace on an output folder, compared by sha256:
+no letter that went out ever changes; numbers in each series rise with the 成文日期 from 1 with no
+gap and none twice; every withdrawn letter stays in the register, its bytes under 已作废/, and has the
+change or cancellation letter that names it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from liaison.formats.district import seed_district
+from liaison.law.district import District
+from liaison.law.records import DesignationRecord, Records
+from liaison.law.rules import EngagementKind
+from liaison.year.engagements import KnownEvent, PlanOptions
+from liaison.year.numbering import LetterRecord
+from liaison.year.reconcile import Change
+from liaison.year.state import ARCHIVE, YearState
+from liaison_workspace import Workspace
+
+YEAR = 2027
+HEALTH = "2027/joint_meeting/health"
+SYMPOSIUM = KnownEvent(id="symposium-budget", kind=EngagementKind.SYMPOSIUM, date=dt.date(2027, 9, 14),
+                       title_zh="2028年区级财政预算编制情况座谈会", start=dt.time(14, 30), end=dt.time(16, 30))
+RENAMED = "厦门市海沧区"
+
+
+@pytest.fixture
+def loaded_plugins() -> str:
+    return "docx"
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Office:
+    """The seed's 2027 in an output folder, exported on the days given; after each export every
+    letter in the register is looked up on disk and its digest compared with the one it went out with."""
+
+    def __init__(self, root: Path) -> None:
+        self.seed: District = seed_district()
+        self.ws = Workspace(root)
+        self.folder = root / str(YEAR)
+        self.sent: dict[str, str] = {}  # 文号 → sha256 of the file it went out as
+        self.records: Records | None = None
+        self.states: list[YearState] = []
+
+    def export(self, day: dt.date, **kwargs: object) -> YearState:
+        options = PlanOptions(events=(SYMPOSIUM,)) if not self.states else None
+        outcome = self.ws.export(self.seed, YEAR, [("docx", {})], issued_on=day, records=self.records,
+                                 options=options, **kwargs)  # type: ignore[arg-type]
+        self.states.append(outcome.state)
+        self.check(outcome.state, outcome.archived)
+        return outcome.state
+
+    def check(self, state: YearState, archived: tuple[tuple[str, str], ...]) -> None:
+        moved = dict(archived)
+        for r in state.letters:
+            if r.active:
+                data = (self.folder / r.path).read_bytes()
+            else:
+                where = moved.get(r.path) or self.archived_copy(r)
+                data = (self.folder / where).read_bytes()
+            assert self.sent.setdefault(r.doc_number, sha(data)) == sha(data), f"{r.doc_number} changed"
+
+    def archived_copy(self, r: LetterRecord) -> str:
+        found = sorted(p for p in (self.folder / ARCHIVE).rglob("*.docx")
+                       if p.relative_to(self.folder / ARCHIVE).as_posix().split("/", 1)[1] == r.path)
+        assert found, f"{r.doc_number}: withdrawn, but its file is not under {ARCHIVE}/"
+        return found[-1].relative_to(self.folder).as_posix()
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
+    with pytest.MonkeyPatch.context() as patch:
+        from liaison.host import plugins
+
+        patch.setenv("LIAISON_PLUGINS", "docx")
+        plugins.reset()
+        office = Office(tmp_path_factory.mktemp("register"))
+        office.export(dt.date(2026, 11, 20))  # planned: every letter a draft
+        office.export(dt.date(2027, 1, 11))  # the notices go out
+        office.export(dt.date(2027, 3, 16))  # the health bureau's joint meeting: invitations out
+        office.ws.update(office.seed, YEAR, [Change("move", HEALTH, dt.date(2027, 4, 20))])
+        office.export(dt.date(2027, 3, 20))  # moved after they went out: re-invited, change letters
+        office.export(dt.date(2027, 8, 31))  # the symposium's invitations out
+        symposium = next(e.id for e in office.states[-1].engagements if e.kind == EngagementKind.SYMPOSIUM)
+        office.ws.update(office.seed, YEAR, [Change("cancel", symposium)], force=True)
+        office.export(dt.date(2027, 9, 6))  # cancelled after they went out: cancellation letters
+        office.records = Records(district_id=office.seed.info.id, designations=(
+            DesignationRecord(organisation="gov-office", liaison_office="秘书科", liaison_officer="王芳",
+                              phone="0592-6050000", date=dt.date(2027, 9, 10)),
+            *(DesignationRecord(organisation=org, liaison_office="办公室", liaison_officer="李明",
+                                phone="0592-6051234", date=dt.date(2027, 9, 10))
+              for org in ("health", "environment", "education"))))
+        office.export(dt.date(2027, 9, 20))  # contacts entered late, in the records
+        office.export(dt.date(2027, 11, 3), district_name=RENAMED)  # renamed for one export
+        office.export(dt.date(2027, 11, 10))  # and not again
+        office.export(dt.date(2027, 12, 20))
+        plugins.reset()
+    return office
+
+
+def test_nothing_that_went_out_ever_changes(office: Office) -> None:
+    """Checked after every export (``Office.check``): here, that the year had letters to check."""
+    last = office.states[-1]
+    assert len(office.sent) == len(last.letters) > 30
+    assert office.states[0].letters == ()  # November: drafts only
+    assert {r.kind for r in last.letters} >= {"notice", "invitation", "change", "cancellation"}
+
+
+def test_numbers_rise_with_the_date_with_no_gap_and_none_twice(office: Office) -> None:
+    by_series: dict[str, list[LetterRecord]] = defaultdict(list)
+    for r in office.states[-1].letters:
+        by_series[r.series].append(r)
+    assert {"区府办", "区府办函", "区卫函"} <= set(by_series)
+    for series, records in by_series.items():
+        records.sort(key=lambda r: r.serial)
+        assert [r.serial for r in records] == list(range(1, len(records) + 1)), series
+        assert [r.date for r in records] == sorted(r.date for r in records), series
+    dates = {r.date for r in office.states[-1].letters}
+    assert dates <= {dt.date(2027, 1, 11), dt.date(2027, 3, 16), dt.date(2027, 3, 20), dt.date(2027, 8, 31),
+                     dt.date(2027, 9, 6), dt.date(2027, 9, 20), dt.date(2027, 11, 3), dt.date(2027, 11, 10),
+                     dt.date(2027, 12, 20)}
+
+
+def test_every_letter_withdrawn_after_it_went_out_is_named_by_its_change_or_cancellation(office: Office) -> None:
+    letters = office.states[-1].letters
+    withdrawn = [r for r in letters if not r.active]
+    assert {r.kind for r in withdrawn} == {"invitation"}
+    named = defaultdict(list)
+    for r in letters:
+        if r.kind in ("change", "cancellation"):
+            named[r.refers_to].append(r)
+    for r in withdrawn:
+        follow = named[r.doc_number]
+        assert len(follow) == 1, r.doc_number
+        assert follow[0].recipient == r.recipient and follow[0].date >= r.date
+    assert sorted(r.kind for r in named_of(named)) == sorted(
+        ["change"] * sum(r.engagement == HEALTH for r in withdrawn)
+        + ["cancellation"] * sum(r.engagement != HEALTH for r in withdrawn))
+
+
+def named_of(named: dict[str, list[LetterRecord]]) -> list[LetterRecord]:
+    return [r for found in named.values() for r in found]
+
+
+def test_contacts_and_a_name_given_late_reach_only_the_letters_not_yet_out(office: Office) -> None:
+    """The contacts entered in September and the name given for November's export are in the letters
+    issued then and after, and in none issued before."""
+    import docx
+
+    def words(r: LetterRecord) -> str:
+        path = office.folder / r.path
+        document = docx.Document(str(path))
+        header = "".join(p.text for s in document.sections for p in s.first_page_header.paragraphs)
+        return header + "\n".join(p.text for p in document.paragraphs)
+
+    last = office.states[-1].letters
+    early = [r for r in last if r.active and r.date < dt.date(2027, 9, 20)]
+    assert early and not any("王芳" in words(r) or RENAMED in words(r) for r in early)
+    renamed = [r for r in last if r.active and r.date == dt.date(2027, 11, 3)]
+    assert renamed and all(RENAMED in words(r) for r in renamed)
+    later = [r for r in last if r.active and r.date == dt.date(2027, 11, 10)]
+    assert later and all(RENAMED not in words(r) and "××区" in words(r) for r in later)
+    contacted = [r for r in last if r.active and r.kind == "invitation" and r.date >= dt.date(2027, 9, 20)]
+    assert contacted and all("联系人" in words(r) for r in contacted)
+
+
+def test_drafts_wait_under_their_folder_without_a_number(office: Office) -> None:
+    drafts = sorted((office.folder / "草稿").rglob("*.docx"))
+    issued = {r.path for r in office.states[-1].letters}
+    for path in drafts:
+        assert path.relative_to(office.folder / "草稿").as_posix() not in issued
+    assert not any(r.path.startswith("草稿/") for r in office.states[-1].letters)
+
+
+SEED_TEXT = (Path(__file__).parents[1] / "src" / "liaison" / "data" / "seed.toml").read_text(encoding="utf-8")
+SEED_REGISTER = ('{ series = "区府办函", year = 2027, first_number = 1, '
+                 'note = "示例：接续本办2027年函件登记簿，此前未用号" }')
+
+
+@pytest.mark.parametrize(("entry", "said"), [
+    ('{ series = "区府办函", year = 2027, first_number = 41, note = "" }', "note"),
+    ('{ series = "区府办 函", year = 2027, first_number = 41, note = "登记簿" }', "series"),
+    ('{ series = "区府办函", year = 2027, first_number = 0, note = "登记簿" }', "first_number"),
+    ('{ series = "区府办函", year = 2027, first_number = 41, note = "登记簿" }, '
+     '{ series = "区府办函", year = 2027, first_number = 42, note = "又一条" }', "registers"),
+])
+def test_a_register_the_data_cannot_mean_is_a_located_error(entry: str, said: str) -> None:
+    from liaison.base.errors import LiaisonError
+    from liaison.formats.district import parse_district
+
+    assert SEED_REGISTER in SEED_TEXT
+    with pytest.raises(LiaisonError) as caught:
+        parse_district(SEED_TEXT.replace(SEED_REGISTER, entry), file="district.toml")
+    rendered = caught.value.render("en")
+    assert "district.toml" in rendered and "registers" in rendered and said in rendered
+    assert caught.value.render("zh") != rendered
+
+
+def test_the_register_in_the_data_sets_where_a_series_starts() -> None:
+    from liaison.formats.district import parse_district
+
+    district = parse_district(SEED_TEXT.replace(SEED_REGISTER, SEED_REGISTER.replace("= 1,", "= 41,")))
+    assert district.register_start("区府办函", 2027) == 41
+    assert district.register_start("区府办函", 2028) == 1 and district.register_start("区卫函", 2027) == 1
