@@ -8,7 +8,6 @@ import datetime as dt
 
 import click
 
-from liaison.formats import documents
 from liaison.law.rules import EVENT_KINDS, EngagementKind
 from liaison_cli.app import DATE, cli, emit_json, format_option, handle_errors, lang_option, load, query_options, today
 from liaison_cli.language import option
@@ -28,6 +27,7 @@ from liaison_cli.language import option
 def provisions(provision_id: str | None, as_of: dt.date | None, data_file: str | None, fmt: str, lang: str) -> None:
     """List the provisions, or show one (by its id, e.g. §3.6 in the seed) with its verbatim text as in
     force on a date, its rules and local settings, and every sentence with what implements it."""
+    from liaison.formats import documents  # the JSON answers' types: not loaded by the year's commands
     from liaison_cli import views
 
     district = load(data_file)
@@ -56,6 +56,7 @@ def provisions(provision_id: str | None, as_of: dt.date | None, data_file: str |
 @handle_errors
 def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt: str, lang: str) -> None:
     """The pairings in force on a date (common liaison units and listed pairings)."""
+    from liaison.formats import documents
     from liaison_cli import views
 
     district = load(data_file)
@@ -85,6 +86,7 @@ def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | 
     """Who a document must be copied to, under which provision."""
     # route and invitees are alike in shape (load, ask the district, print or emit JSON): each is a
     # few lines of click glue around its own District question.
+    from liaison.formats import documents
     from liaison_cli import views
 
     district = load(data_file)
@@ -113,6 +115,7 @@ EVENT_KIND_NAMES = [k.value for k in EngagementKind if k in EVENT_KINDS]
 def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: str | None, fmt: str,
              lang: str) -> None:
     """Who an event invites, in which role, under which provision."""
+    from liaison.formats import documents
     from liaison_cli import views
 
     district = load(data_file)
