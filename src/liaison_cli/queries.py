@@ -8,7 +8,6 @@ import datetime as dt
 
 import click
 
-from liaison.law.rules import EVENT_KINDS, EngagementKind
 from liaison_cli.app import DATE, cli, emit_json, format_option, handle_errors, lang_option, load, query_options, today
 from liaison_cli.language import option
 
@@ -98,12 +97,23 @@ def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | 
 
 
 # ------------------------------------------------------------------------------------------ invitees
-#: The kinds an event file may give, in the core's order (the planner places the others itself).
-EVENT_KIND_NAMES = [k.value for k in EngagementKind if k in EVENT_KINDS]
+class EventKinds(click.Choice):  # type: ignore[type-arg]
+    """The kinds an event file may give, in the core's order (the planner places the others itself):
+    read from the law when ``--event`` is checked or its help shown, not when the command is put
+    together — every command builds the group, and the rules are a large module of the law."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from liaison.law.rules import EVENT_KINDS, EngagementKind
+
+        return tuple(k.value for k in EngagementKind if k in EVENT_KINDS)
 
 
 @cli.command(help_zh="一项会议活动邀请哪些单位，以什么身份，依据哪一条。")
-@option("--event", "event_kind", required=True, type=click.Choice(EVENT_KIND_NAMES),
+@option("--event", "event_kind", required=True, type=EventKinds(),
         help="The kind of event (`liaison provisions` shows which provision invites to each).",
         help_zh="会议活动的类型（`liaison provisions` 列出每种由哪一条规定邀请）。")
 @option("--date", "on", type=DATE, default=None, help="Event date. Default: today.", help_zh="活动日期。默认：今天。")
