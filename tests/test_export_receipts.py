@@ -133,6 +133,7 @@ def test_the_key_covers_the_code_file_by_file(tmp_path: Path, monkeypatch: pytes
     (tmp_path / "out").mkdir()
 
     def key() -> str | None:
+        receipts._code.cache_clear()  # worked out once per process: here, each time
         return receipts.inputs_key("export", {"year": 2027}, str(tmp_path / "out"), [2027], False)
 
     first = key()
@@ -141,6 +142,8 @@ def test_the_key_covers_the_code_file_by_file(tmp_path: Path, monkeypatch: pytes
     assert key() != first
     monkeypatch.setattr(sys, "version", sys.version + " (another interpreter)")
     assert key() not in (first, None)
+    monkeypatch.undo()
+    receipts._code.cache_clear()
 
 
 def test_a_program_with_a_plugin_registered_by_hand_always_exports_in_full() -> None:
@@ -168,3 +171,11 @@ def test_years_are_read_as_the_command_reads_them() -> None:
         assert receipts.years_of(year, years, day) is None
         with pytest.raises(click.BadParameter):  # the full run refuses them
             parse_years(year, years)
+
+
+def test_the_folder_as_written_is_part_of_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary names the year's folder as the user wrote it: `out` and `/…/out` print differently."""
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    keys = {receipts.inputs_key("export", {"year": 2027}, out, [2027], False) for out in ("out", str(tmp_path / "out"))}
+    assert len(keys) == 2 and None not in keys

@@ -5,11 +5,14 @@ their options, the day of issue — today unless given —, the language …), t
 district, records, events, holiday notices), the year's folder as it is on the disk (its state, the
 files it holds, the output folder's leftovers), the code that plans and renders (``liaison`` and
 every installed plugin, file by file; every other installed distribution by name and version), the
-interpreter and liaison's environment variables (``LIAISON_*``). :func:`inputs_key` digests all of
-it from the raw bytes, before anything is parsed, planned or loaded.
+interpreter, liaison's environment variables (``LIAISON_*``) and the law's estimates kept in the cache
+folder. :func:`inputs_key` digests all of it from the raw bytes, before anything is parsed, planned
+or loaded. What it assumes is what reusing an exporter's files assumes (docs/plugins.md): a
+plugin's output follows from its code and what liaison hands it.
 
-When an export run in full leaves that key as it found it — nothing written, archived or kept, no
-note of the folder's recovery, the folder byte for byte as it was — it is a fixed point: the same
+When an export run in full leaves that key as it found it — every exporter reused, nothing written,
+archived or kept, no note of the folder's recovery, the folder byte for byte as it was — it is a
+fixed point: the same
 inputs give the same export, which changes nothing again. The command then keeps the key with what
 it printed (a *receipt*, one per output folder, in liaison's cache folder, :mod:`liaison.host.cache`);
 the next run with the same key prints that and stops, without loading the district, the plugins or
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import importlib.util
 import json
@@ -54,6 +58,17 @@ def years_of(year: int | None, years: str | None, today: dt.date) -> tuple[int, 
     return tuple(range(a, b + 1)) if a <= b <= a + 50 else None
 
 
+def _feeder(digest: Any) -> Callable[..., None]:
+    """``feed(*parts)``: each part into ``digest`` with its length first, so no two sequences of parts
+    give the same bytes."""
+    def feed(*parts: object) -> None:
+        for part in parts:
+            data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogateescape")
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+    return feed
+
+
 def plugins_as_installed() -> bool:
     """Whether this process's plugins are the installed ones: no plugin manager built yet (a
     command's own process). A program that registered a plugin by hand
@@ -68,21 +83,17 @@ def inputs_key(command: str, values: Mapping[str, Any], out_dir: str, years: Seq
     """The digest of everything the export's outcome depends on (see the module docstring), or None
     when it cannot be told from the disk (a file that cannot be read): the export then runs."""
     digest = hashlib.sha256()
-
-    def feed(*parts: object) -> None:
-        for part in parts:
-            data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogateescape")
-            digest.update(len(data).to_bytes(8, "little"))
-            digest.update(data)
+    feed = _feeder(digest)
 
     try:
         feed(FORMAT, command, sys.version, sys.executable, stdout_is_terminal)
         for name in sorted(values):
             _value(feed, name, values[name])
         feed("env", *sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("LIAISON_")))
-        _code(feed)
+        feed("code", _code())
+        _kept_estimates(feed)
         root = Path(out_dir).absolute()
-        feed("out", root)
+        feed("out", out_dir, root)  # as given too: the summary names the folder as the user wrote it
         if root.is_dir():
             for entry in sorted(os.scandir(root), key=lambda e: e.name):  # journals, staging, other years
                 feed(entry.name, entry.is_dir(follow_symlinks=False), entry.is_symlink())
@@ -105,12 +116,18 @@ def _value(feed: Callable[..., None], name: str, value: Any) -> None:
             feed(Path(item).read_bytes())
 
 
-def _code(feed: Callable[..., None]) -> None:
-    """The code that plans and renders: every file of liaison's packages and of each installed
-    plugin's package (as the exporters' reuse digests them: an editable install or a template
-    edited in place changes no version), the plugins' entry points, and every installed
-    distribution on the path by name and version."""
+@functools.cache
+def _code() -> str:
+    """The digest of the code that plans and renders: every file of liaison's packages and of each
+    installed plugin's package (as the exporters' reuse digests them: an editable install or a
+    template edited in place changes no version), the plugins' entry points, and every installed
+    distribution on the path by name and version. Once per process: the key after an export is
+    then that of the code the export ran, even if files changed meanwhile (a later run reads them
+    afresh)."""
     from importlib.metadata import entry_points
+
+    digest = hashlib.sha256()
+    feed = _feeder(digest)
 
     packages = set(_OWN)
     for ep in sorted(entry_points(group="liaison"), key=lambda e: e.name):
@@ -129,6 +146,18 @@ def _code(feed: Callable[..., None]) -> None:
     for place in sys.path:
         if place and os.path.isdir(place):
             feed("path", place, *sorted(os.listdir(place)))  # site-packages: name-version.dist-info
+    return digest.hexdigest()
+
+
+def _kept_estimates(feed: Callable[..., None]) -> None:
+    """The law's estimates kept in the cache folder (:mod:`liaison_workspace.estimates`): a year
+    without a State Council notice is planned on them."""
+    from liaison.host.cache import cache_folder
+
+    folder = cache_folder()
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.glob("law-estimate-*")):
+            feed(path.name, path.read_bytes() if path.is_file() else b"")
 
 
 def _tree(feed: Callable[..., None], root: Path, skip: str = "") -> None:

@@ -564,11 +564,12 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
                                        events=events, replan=inputs.replan, issued_on=issued_on or day,
                                        notices=notices, district_name=district_name)
         views.print_notes(outcome.notes, lang=lang)
-        if key is None or noted or outcome.notes or outcome.written or outcome.archived or outcome.kept_edits:
+        if key is None or noted or outcome.notes or outcome.written or outcome.archived or outcome.kept_edits \
+                or set(outcome.reused) != set(chosen):  # an exporter that ran (of unknown code) may differ next time
             views.print_export_summary(district, outcome, lang=lang)
             continue
-        # nothing written, archived or kept, no note: if the folder is byte for byte as it was, the
-        # same inputs are a fixed point, and what was printed is the receipt of that (receipts.py)
+        # every exporter reused, nothing written, archived or kept, no note: if the folder is byte for
+        # byte as it was, the same inputs are a fixed point, and what was printed is its receipt (receipts.py)
         with views.console.capture() as captured:
             views.print_export_summary(district, outcome, lang=lang)
         printed = captured.get()

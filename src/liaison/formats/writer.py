@@ -38,8 +38,8 @@ def _converter() -> cattrs.Converter:
     def omitting(type_: Any) -> Callable[[Any], Any]:
         from cattrs.gen import make_dict_unstructure_fn, override
 
-        names: tuple[str, ...] = type_.OMIT_IF_DEFAULT
-        return make_dict_unstructure_fn(type_, conv, **{n: override(omit_if_default=True) for n in names})
+        omitted: dict[str, Any] = {name: override(omit_if_default=True) for name in type_.OMIT_IF_DEFAULT}
+        return make_dict_unstructure_fn(type_, conv, **omitted)
 
     conv.register_unstructure_hook_factory(_omits, omitting)
     return conv
