@@ -34,7 +34,7 @@ import attrs
 
 from liaison.base.errors import ExportError, Location, OptionError
 from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
-from liaison_caldav.plugin import PUBLISHER
+from liaison_caldav.result import PUBLISHER
 from liaison_ical.plugin import MASTER_FILE
 from liaison_ical.resources import EventResource, PlanResources
 

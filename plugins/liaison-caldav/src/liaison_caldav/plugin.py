@@ -32,16 +32,15 @@ exporter's ``alarm_minutes`` and ``dtstamp``, so the events are the ones the .ic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
-
-import attrs
 
 from liaison.base.errors import Location, OptionError, Refused
 from liaison.host.hookspecs import hookimpl
 from liaison.host.options import Option, resolve
-from liaison.host.publishing import Publisher, PublishRequest, PublishResult
+from liaison.host.publishing import Publisher, PublishRequest
+from liaison_caldav.result import ICAL_NAMES, PUBLISHER, CalDAVResult
 from liaison_ical.plugin import OPTIONS as ICAL_OPTIONS
 
 # Every command loads this plugin, and only `publish` needs more than its options: the run
@@ -50,8 +49,6 @@ from liaison_ical.plugin import OPTIONS as ICAL_OPTIONS
 
 __all__ = ["OPTIONS", "PUBLISHER", "CalDAVResult", "publish", "register_publishers", "target_url"]
 
-PUBLISHER: Final = "caldav"
-_ICAL_NAMES: Final = ("alarm_minutes", "dtstamp")
 
 
 def target_url(url: str) -> str:
@@ -131,18 +128,8 @@ OPTIONS: Final = (
     Option(name="ca_file", type="text", default=None,
            help="a CA bundle (PEM file) to check the server's certificate against",
            help_zh="用来检查服务器证书的 CA 证书包（PEM 文件）"),
-    *(o for o in ICAL_OPTIONS if o.name in _ICAL_NAMES),
+    *(o for o in ICAL_OPTIONS if o.name in ICAL_NAMES),
 )
-
-
-@attrs.frozen(kw_only=True)
-class CalDAVResult(PublishResult):
-    """:class:`~liaison.host.publishing.PublishResult` with what CalDAV adds: events deleted (they left a
-    calendar), collections created, and the requests by HTTP method."""
-
-    deleted: int = 0
-    calendars_created: int = 0
-    by_method: Mapping[str, int] = attrs.field(factory=dict, eq=False)
 
 
 def _typed(request: PublishRequest) -> dict[str, Any]:

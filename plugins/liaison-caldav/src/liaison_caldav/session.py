@@ -14,7 +14,7 @@ import attrs
 from liaison.host.publishing import Conflict, PublishError, PublishRequest
 from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
 from liaison_caldav.changeset import Action, CalendarChanges, Changes, Write, changes
-from liaison_caldav.plugin import _ICAL_NAMES, PUBLISHER, CalDAVResult
+from liaison_caldav.result import ICAL_NAMES, PUBLISHER, CalDAVResult
 from liaison_caldav.same import same_event
 from liaison_ical.resources import EventResource, calendar_resources
 
@@ -317,7 +317,7 @@ def publish(request: PublishRequest, options: Mapping[str, Any]) -> CalDAVResult
 
     target: str = options["url"]
     resources = calendar_resources(request.district, request.plan,
-                                   {k: options[k] for k in _ICAL_NAMES if options[k] is not None})
+                                   {k: options[k] for k in ICAL_NAMES if options[k] is not None})
     plan = changes(resources, request.previous, target=target, only=options["calendars"],
                    prune=options["prune"])
     events = {r.uid: r for c in resources.calendars for r in c.resources}
