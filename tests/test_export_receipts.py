@@ -179,3 +179,19 @@ def test_the_folder_as_written_is_part_of_the_key(tmp_path: Path, monkeypatch: p
     monkeypatch.chdir(tmp_path)
     keys = {receipts.inputs_key("export", {"year": 2027}, out, [2027], False) for out in ("out", str(tmp_path / "out"))}
     assert len(keys) == 2 and None not in keys
+
+
+def test_a_file_named_by_an_option_is_read(tmp_path: Path) -> None:
+    """`--option KEY=FILE`: a third-party exporter's option may name a file; its bytes are in the key."""
+    (tmp_path / "out").mkdir()
+    named = tmp_path / "template.txt"
+    named.write_text("one", encoding="utf-8")
+
+    def key() -> str | None:
+        return receipts.inputs_key("export", {"raw_options": (f"x.template={named}",)}, str(tmp_path / "out"),
+                                   [2027], False)
+
+    first = key()
+    assert first is not None and key() == first
+    named.write_text("two", encoding="utf-8")
+    assert key() not in (first, None)

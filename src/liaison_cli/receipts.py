@@ -107,13 +107,16 @@ def inputs_key(command: str, values: Mapping[str, Any], out_dir: str, years: Seq
 
 
 def _value(feed: Callable[..., None], name: str, value: Any) -> None:
-    """A command value, and the bytes of each file it names (a path not naming a file is a value)."""
+    """A command value, and the bytes of each file it names — itself, or after ``KEY=`` (an option
+    given as ``--option KEY=VALUE``); a path not naming a file is a value like any other."""
     items = value if isinstance(value, tuple | list) else (value,)
     feed("value", name, type(value).__name__, len(items))
     for item in items:
         feed(type(item).__name__, repr(item))
-        if isinstance(item, str) and item and os.path.isfile(item):
-            feed(Path(item).read_bytes())
+        if isinstance(item, str):
+            for named in dict.fromkeys((item, item.partition("=")[2])):  # in this order, once
+                if named and os.path.isfile(named):
+                    feed(named, Path(named).read_bytes())
 
 
 @functools.cache
