@@ -12,8 +12,7 @@ plugin's output follows from its code and what liaison hands it.
 
 When an export run in full leaves that key as it found it — every exporter reused, nothing written,
 archived or kept, no note of the folder's recovery, the folder byte for byte as it was — it is a
-fixed point: the same
-inputs give the same export, which changes nothing again. The command then keeps the key with what
+fixed point: the same inputs give the same export, which changes nothing again. The command then keeps the key with what
 it printed (a *receipt*, one per output folder, in liaison's cache folder, :mod:`liaison.host.cache`);
 the next run with the same key prints that and stops, without loading the district, the plugins or
 the planner. Any difference in any input — a file of the year touched, a day later, another
