@@ -195,3 +195,20 @@ def test_a_file_named_by_an_option_is_read(tmp_path: Path) -> None:
     assert first is not None and key() == first
     named.write_text("two", encoding="utf-8")
     assert key() not in (first, None)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no named pipes here")
+def test_a_pipe_in_the_year_is_never_opened(tmp_path: Path) -> None:
+    """A pipe (or a device) in the year's folder is keyed by its kind, not read: reading it would
+    block the command (the full run then refuses the folder, tests/test_hostile.py)."""
+    import os
+
+    year = tmp_path / "out" / YEAR
+    year.mkdir(parents=True)
+
+    def key() -> str | None:
+        return receipts.inputs_key("export", {}, str(tmp_path / "out"), [int(YEAR)], False)
+
+    without = key()
+    os.mkfifo(year / "pipe")
+    assert key() not in (without, None)

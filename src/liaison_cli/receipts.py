@@ -29,6 +29,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -38,6 +39,9 @@ __all__ = ["FORMAT", "inputs_key", "plugins_as_installed", "record", "replay", "
 
 FORMAT = "liaison-export-receipt/1"
 _FOLDER = "export-receipts"
+#: A file named on the command line larger than this is left to the full run (which refuses it):
+#: no input liaison reads is larger (a ledger workbook: 32 MiB, liaison.host.plugins.MAX_LEDGER_BYTES).
+_LARGEST = 64 * 1024 * 1024
 #: The packages of the command itself; the plugins' are found from their entry points.
 _OWN = ("liaison", "liaison_cli", "liaison_workspace")
 
@@ -93,11 +97,10 @@ def inputs_key(command: str, values: Mapping[str, Any], out_dir: str, years: Seq
         _kept_estimates(feed)
         root = Path(out_dir).absolute()
         feed("out", out_dir, root)  # as given too: the summary names the folder as the user wrote it
-        if root.is_dir():
-            for entry in sorted(os.scandir(root), key=lambda e: e.name):  # journals, staging, other years
-                feed(entry.name, entry.is_dir(follow_symlinks=False), entry.is_symlink())
-                if entry.is_file(follow_symlinks=False):
-                    feed(Path(entry.path).read_bytes())
+        if root.is_dir():  # journals, staging and old folders, locks, other years: by name, kind and size
+            for entry in sorted(os.scandir(root), key=lambda e: e.name):
+                found = entry.stat(follow_symlinks=False)
+                feed(entry.name, stat.S_IFMT(found.st_mode), found.st_size if stat.S_ISREG(found.st_mode) else 0)
         for year in years:
             _tree(feed, root / str(year))
     except (OSError, ValueError):
@@ -115,6 +118,8 @@ def _value(feed: Callable[..., None], name: str, value: Any) -> None:
         if isinstance(item, str):
             for named in dict.fromkeys((item, item.partition("=")[2])):  # in this order, once
                 if named and os.path.isfile(named):
+                    if os.path.getsize(named) > _LARGEST:
+                        raise ValueError(f"{named} is larger than any input liaison reads")
                     feed(named, Path(named).read_bytes())
 
 
@@ -163,14 +168,22 @@ def _kept_estimates(feed: Callable[..., None]) -> None:
 
 
 def _tree(feed: Callable[..., None], root: Path, skip: str = "") -> None:
-    """Every file under ``root`` by its path and bytes (a link by its target), in a fixed order."""
+    """Every file under ``root`` by its path and bytes, in a fixed order: a link by its target, and
+    anything else that is not a folder (a pipe, a device: never opened, a read could block) by its
+    kind."""
     feed("tree", root, root.is_dir())
     for place, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != skip)
         for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(place, d))]):
             path = os.path.join(place, name)
-            feed(os.path.relpath(path, root))
-            feed(os.readlink(path) if os.path.islink(path) else Path(path).read_bytes())
+            mode = os.lstat(path).st_mode
+            feed(os.path.relpath(path, root), stat.S_IFMT(mode))
+            if stat.S_ISLNK(mode):
+                feed(os.readlink(path))
+            elif stat.S_ISREG(mode):
+                if os.path.getsize(path) > _LARGEST:
+                    raise ValueError(f"{path} is larger than any file an export writes")
+                feed(Path(path).read_bytes())
 
 
 def _receipt_path(out_dir: str) -> Path | None:
