@@ -172,7 +172,9 @@ def _tree(feed: Callable[..., None], root: Path, skip: str = "") -> None:
     anything else that is not a folder (a pipe, a device: never opened, a read could block) by its
     kind."""
     feed("tree", root, root.is_dir())
-    for place, dirs, files in os.walk(root):
+    if not root.is_dir():
+        return
+    for place, dirs, files in os.walk(root, onerror=_raise):  # a folder that cannot be listed: no key
         dirs[:] = sorted(d for d in dirs if d != skip)
         for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(place, d))]):
             path = os.path.join(place, name)
@@ -184,6 +186,10 @@ def _tree(feed: Callable[..., None], root: Path, skip: str = "") -> None:
                 if os.path.getsize(path) > _LARGEST:
                     raise ValueError(f"{path} is larger than any file an export writes")
                 feed(Path(path).read_bytes())
+
+
+def _raise(error: OSError) -> None:
+    raise error
 
 
 def _receipt_path(out_dir: str) -> Path | None:
