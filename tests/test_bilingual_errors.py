@@ -20,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import web_db
 
 from liaison.base.errors import LiaisonError, Refused
 
@@ -40,6 +41,8 @@ def _modules() -> Iterator[tuple[Path, ModuleType, ast.Module]]:
                 continue
             parts = file.relative_to(base).with_suffix("").parts
             name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            if name.startswith("liaison_web.") and web_db.available():
+                web_db.setup()  # the service's models import only with Django configured (the session's)
             module = importlib.import_module(name)
             yield file, module, ast.parse(file.read_text(encoding="utf-8"), str(file))
 

@@ -3,6 +3,7 @@ parser's words, the fix's label and an interrupt — chosen by --lang, else the 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import gettext
 import json
@@ -23,11 +24,11 @@ from hypothesis import strategies as st
 
 from liaison.base.errors import Refused
 from liaison.base.text import parse_date
-from liaison_cli import language
+from liaison.host import language
 from liaison_cli.main import cli
 
 ROOT = Path(__file__).parents[1]
-CATALOGUE = ROOT / "src" / "liaison_cli" / "locale" / "zh" / "LC_MESSAGES"
+CATALOGUE = ROOT / "src" / "liaison" / "host" / "locale" / "zh" / "LC_MESSAGES"
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 #: What a Chinese help line may hold in ASCII: option names, metavars (FILE, [text|json], ID@YYYY-MM-DD),
 #: commands in backticks, paths, values and numbers.
@@ -66,6 +67,50 @@ def test_the_checkers_can_fail() -> None:
 
 
 COMMANDS = sorted(cli.commands)
+
+
+def with_plugin_commands() -> click.Group:
+    """The group as the command shows it: a copy of ``cli`` with the commands every installed plugin
+    registers (``register_commands``: liaison-web's ``serve`` and ``web``)."""
+    from liaison.host import plugins
+
+    loaded = os.environ.pop("LIAISON_PLUGINS", None)  # every installed plugin, as the command loads them
+    plugins.reset()
+    try:
+        group = copy.copy(cli)
+        group.commands = dict(cli.commands)
+        plugins.plugin_manager().hook.register_commands(cli=group)
+        return group
+    finally:
+        if loaded is not None:
+            os.environ["LIAISON_PLUGINS"] = loaded
+        plugins.reset()
+
+
+def plugin_command_paths() -> list[tuple[str, ...]]:
+    group = with_plugin_commands()
+    paths: list[tuple[str, ...]] = []
+    for name in sorted(set(group.commands) - set(cli.commands)):
+        paths.append((name,))
+        command = group.commands[name]
+        if isinstance(command, click.Group):
+            paths.extend((name, sub) for sub in sorted(command.commands))
+    return paths
+
+
+@pytest.mark.parametrize("path", plugin_command_paths(), ids=" ".join)
+def test_a_plugins_commands_speak_as_the_cores(path: tuple[str, ...]) -> None:
+    """A plugin declares its commands with liaison.host.language: its help in Chinese for a Chinese
+    clerk, in English for --lang en, and click's words in both."""
+    group = with_plugin_commands()
+    zh = CliRunner().invoke(group, [*path, "--help"], env={"LANG": "zh_CN.UTF-8"}, prog_name="liaison")
+    assert zh.exit_code == 0, zh.output
+    lines = zh.output.splitlines()
+    assert lines[0].startswith("用法： liaison"), lines[0]
+    assert [line for line in lines[1:] if ascii_only(line)] == []
+    assert english_runs(zh.output.partition("\n")[2]) == []
+    en = CliRunner().invoke(group, ["--lang", "en", *path, "--help"], prog_name="liaison")
+    assert en.exit_code == 0 and en.output.startswith("Usage: liaison") and not _CJK.search(en.output), en.output
 
 
 @pytest.mark.parametrize("command", ["", *COMMANDS], ids=lambda c: c or "liaison")
@@ -301,9 +346,12 @@ main.main()
 @pytest.mark.parametrize(("lang", "said"), [("zh", "已中断"), ("en", "Interrupted")])
 def test_ctrl_c_on_a_running_command_is_a_clean_interrupt(lang: str, said: str) -> None:
     """SIGINT, as Ctrl-C sends it, while the command works: one line, exit 130, no traceback."""
+    # Ctrl-C as at a terminal: a test run started in the background (nohup, a CI step) hands its
+    # children SIGINT ignored, and Python then never raises KeyboardInterrupt
     child = subprocess.Popen([sys.executable, "-c", SLOW, "--lang", lang, "pairings"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env={k: v for k, v in os.environ.items()
-                                                                      if k not in LOCALE})
+                                                                      if k not in LOCALE},
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
         child.send_signal(signal.SIGINT)

@@ -136,7 +136,9 @@ def test_an_export_works_the_year_out_once_for_every_exporter(seed: District,
     monkeypatch.setattr(duties_module, "_versions", counting)
     monkeypatch.setattr(YearDuties, "__attrs_post_init__", building)
 
-    build_export(seed, 2027, None, [], records=records)  # the plan, and the duties no exporter reads
+    build_export(seed, 2027, None, [], records=records)  # the plan alone: no exporter runs, so no duties
+    assert built == []
+    year_duties(seed, 2027, records)  # and the year worked out once, by hand
     alone, years[:] = len(years), []
     assert len(built) == 1
     built.clear()

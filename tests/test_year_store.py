@@ -155,6 +155,21 @@ def test_a_second_writer_is_refused_with_the_current_revision(make_store: StoreF
     assert creating.value.current == won
 
 
+def test_an_update_made_on_a_revision_no_longer_held_is_refused(make_store: StoreFactory) -> None:
+    """`Workspace.update(…, expected=)` (a service's If-Match): the revision the caller saw is checked
+    under the year's lock before anything is worked out; another is a conflict naming the current
+    one, nothing saved; the one held goes through."""
+    first = make_store().save(seed(), YEAR, Commit(planned()), expected=None)
+    engagement = planned().engagements[0].id
+    done = Workspace(store=make_store()).update(seed(), YEAR, [Change("confirm", engagement)], expected=first)
+    with pytest.raises(RevisionConflict) as info:
+        Workspace(store=make_store()).update(seed(), YEAR, [Change("cancel", engagement)], expected=first)
+    assert (info.value.current, info.value.expected) == (done.revision, first)
+    now = make_store().load(seed(), YEAR)
+    assert now is not None and now.revision == done.revision
+    assert next(e for e in now.state.engagements if e.id == engagement).status.value == "agreed"
+
+
 def test_writers_racing_in_threads_one_wins(make_store: StoreFactory) -> None:
     """Eight threads read, wait for each other, then all save from what they read: exactly one save
     goes through, every other is refused naming the winner's revision."""

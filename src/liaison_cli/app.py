@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from liaison.base.errors import LiaisonError, Location, Problem, Refused, render_line
-from liaison_cli.language import Group, Option, current, option
+from liaison.host.language import Group, Option, current, lang_option, option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,11 +88,6 @@ format_option = option("--format", "fmt", type=click.Choice(["text", "json"]), d
 data_option = option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
                      help="A district data file (TOML). Default: the embedded seed district.",
                      help_zh="区数据文件（TOML）。默认：内置的示例区。")
-lang_option = option("--lang", type=click.Choice(["zh", "en"]), default=current,
-                     help="The language of everything printed: help, tables, notes, errors. Default: the locale's "
-                          "(LC_ALL, LC_MESSAGES or LANG: zh_* Chinese, another language English), else Chinese.",
-                     help_zh="输出的语言：帮助、表格、提示和错误信息。默认按系统的区域设置（LC_ALL、LC_MESSAGES "
-                             "或 LANG：zh_* 为中文，其他语言为英文），未设置时为中文。")
 
 
 def explain(exc: LiaisonError) -> LiaisonError:

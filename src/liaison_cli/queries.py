@@ -8,8 +8,8 @@ import datetime as dt
 
 import click
 
-from liaison_cli.app import DATE, cli, emit_json, format_option, handle_errors, lang_option, load, query_options, today
-from liaison_cli.language import option
+from liaison.host.language import lang_option, option
+from liaison_cli.app import DATE, cli, emit_json, format_option, handle_errors, load, query_options, today
 
 
 # ---------------------------------------------------------------------------------------- provisions

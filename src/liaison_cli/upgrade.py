@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from liaison.base.errors import DataError
-from liaison_cli.app import cli, handle_errors, lang_option
-from liaison_cli.language import option
+from liaison.host.language import lang_option, option
+from liaison_cli.app import cli, handle_errors
 
 
 @cli.command(help_zh="""

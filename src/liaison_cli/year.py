@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import attrs
 import click
 
+from liaison.host.language import lang_option, option, say
 from liaison_cli.app import (
     DATE,
     Refusal,
@@ -22,12 +23,10 @@ from liaison_cli.app import (
     data_option,
     emit_json,
     handle_errors,
-    lang_option,
     load,
     query_options,
     today,
 )
-from liaison_cli.language import option, say
 
 F = TypeVar("F", bound=Callable[..., Any])
 

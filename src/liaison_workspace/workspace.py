@@ -39,7 +39,7 @@ from liaison.year.planner import check_year
 from liaison.year.publications import Publication
 from liaison.year.reconcile import Change, apply_changes, update_plan
 from liaison.year.state import YearState, state_file_name, year_calendar
-from liaison.year.store import Commit, ExportEntry, NoState, Note, Revision, Stored, YearStore
+from liaison.year.store import Commit, ExportEntry, NoState, Note, Revision, RevisionConflict, Stored, YearStore
 
 __all__ = ["ExportOutcome", "UpdateOutcome", "Workspace", "renamed"]
 
@@ -198,13 +198,20 @@ class Workspace:
     def update(self, district: District, year: int, changes: Sequence[Change] = (), *, force: bool = False,
                calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
                events: Sequence[KnownEvent] | None = None, replan: bool = False,
-               notices: Sequence[HolidayNotice] = (), as_of: dt.date | None = None) -> UpdateOutcome:
+               notices: Sequence[HolidayNotice] = (), as_of: dt.date | None = None,
+               expected: str | None = None) -> UpdateOutcome:
         """Apply changes (confirm, move, cancel, held) to the year's state and save it; a year without
         a state is planned first. ``notices`` as for :meth:`export`; ``as_of`` as for
-        :func:`~liaison.year.reconcile.apply_changes` (the edge passes today)."""
+        :func:`~liaison.year.reconcile.apply_changes` (the edge passes today). ``expected``: the
+        revision the caller saw (a service's ``If-Match``): another one held now is a
+        :class:`RevisionConflict`, checked under the year's lock before anything is worked out,
+        nothing saved."""
         check_year(year)
         with self.store.lock(district, year):
             stored = self.store.load(district, year)
+            held = stored.revision if stored is not None else None
+            if expected is not None and held != expected:
+                raise RevisionConflict.of(self.store.place(district, year), current=held, expected=expected)
             state = stored.state if stored is not None else None
             calendar, used = year_calendar(state, year, calendar, notices)
             created = state is None

@@ -22,12 +22,15 @@ def loaded_plugins() -> str:
 def database() -> Iterator[str]:
     """The session's SQLite database, its years emptied, the seed district stored and its 2027 planned."""
     alias = web_db.fresh("default")
+    from axes.utils import reset
+
     from liaison_web.bootstrap import load_version, seed_text
     from liaison_web.store import DatabaseStore
     from liaison_workspace import Workspace
 
     district = load_version(seed_text(), valid_from=dt.date(2026, 1, 1), file="<liaison>/data/seed.toml")
     Workspace(store=DatabaseStore()).update(district, YEAR)
+    reset()  # no failed login of an earlier test counts towards a lockout
     yield alias
 
 

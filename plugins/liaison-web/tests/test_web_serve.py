@@ -34,7 +34,10 @@ def start(folder: Path, *args: str, env: dict[str, str] | None = None) -> tuple[
     environment.update({"LIAISON_PLUGINS": "web", **(env or {})})
     process = subprocess.Popen([LIAISON, "serve", "--host", "127.0.0.1", "--port", "0", "--lang", "en", *args],
                                cwd=folder, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+                               text=True,
+                               # Ctrl-C reaches it as at a terminal, even when the tests run in the background
+                               # (which hands children SIGINT ignored)
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines: list[str] = []
     assert process.stdout is not None
     deadline = time.monotonic() + 120
@@ -90,6 +93,44 @@ def wait_healthy(base: str) -> dict[str, Any]:
 
 
 def log_in_and_read_the_plan(base: str, password: str, year: int) -> None:
+    browser, jar = _log_in_and_read_the_plan(base, password, year)
+    change_over_http(base, browser, jar, year)
+
+
+def change_over_http(base: str, browser: urllib.request.OpenerDirector, jar: http.cookiejar.CookieJar,
+                     year: int) -> None:
+    """With the session (and its CSRF token): confirm an engagement on its ETag, a second change on
+    the same (now stale) ETag is 412 naming the current one, and the audit log has the change, from
+    the loopback address."""
+    one = f"{base}/api/v1/districts/seed/years/{year}/engagements/{year}/joint_meeting/health"
+    status, headers, _ = get(browser, one)
+    assert status == 200
+    csrf = next(c.value for c in jar if c.name == "csrftoken")
+    sent = {"Content-Type": "application/json", "X-CSRFToken": str(csrf), "Referer": f"{base}/",
+            "If-Match": str(headers["ETag"]), "Accept-Language": "en"}
+    status, changed, body = _post(browser, f"{one}/confirm", b"{}", sent)
+    assert status == 200 and json.loads(body)["status"] == "agreed", body
+    status, stale, body = _post(browser, f"{one}/cancel", b'{"reason": "x"}', sent)
+    assert status == 412 and stale["ETag"] == changed["ETag"] and json.loads(body)["engagement"]["status"] == "agreed"
+    assert not re.search(r"[\u4e00-\u9fff]", json.loads(body)["rendered"])  # Accept-Language: en
+    status, _, body = get(browser, f"{one}/audit")
+    entries = json.loads(body)
+    assert status == 200 and [(e["action"], e["actor"], e["remote_address"]) for e in entries] == [
+        ("confirm", "admin", "127.0.0.1")]
+
+
+def _post(opener: urllib.request.OpenerDirector, url: str, data: bytes,
+          headers: dict[str, str]) -> tuple[int, Message, bytes]:
+    try:
+        with opener.open(urllib.request.Request(url, data=data, headers=headers, method="POST"),
+                         timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def _log_in_and_read_the_plan(base: str, password: str,
+                              year: int) -> tuple[urllib.request.OpenerDirector, http.cookiejar.CookieJar]:
     """Over HTTP as a browser does: refused without a login; the login form (its CSRF token), the
     session cookie (HttpOnly); then the plan of ``year`` with its ETag."""
     jar = http.cookiejar.CookieJar()
@@ -110,6 +151,7 @@ def log_in_and_read_the_plan(base: str, password: str, year: int) -> None:
     assert status == 200 and str(headers["ETag"]).startswith('"'), body
     plan = json.loads(body)
     assert plan["district"] == "seed" and plan["year"] == year and plan["engagements"]
+    return browser, jar
 
 
 def test_serve_on_the_embedded_default_logs_in_and_reads_the_plan(tmp_path: Path) -> None:

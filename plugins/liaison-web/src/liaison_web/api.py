@@ -2,54 +2,68 @@
 ``/api/v1/openapi.json``, its docs page at ``/api/v1/docs`` (Swagger UI from the service's own
 static files: nothing is loaded from a CDN).
 
-The first slice: ``health``; a district's ``organisations``; a year's ``plan``; one ``engagement``
-with an ETag (the year's revision: ``If-None-Match`` gives 304). JSON in the shapes the library
-writes (``liaison … --format json``), described by models generated from the library's types
-(:mod:`liaison_web.schemas`). Every error is the library's one error document
-(:func:`~liaison.base.errors.error_document`) with its HTTP status — 401 without a login or a
-token, 404 for what does not exist or the caller may not see (another district's), 412 for a stale
-revision. Callers log in with a session (Django's login at ``/login/``; unsafe methods then need
-the CSRF token) or send ``Authorization: Bearer <token>`` (``liaison web token``).
+``health``; a district's ``organisations``; a year's ``plan``; one ``engagement`` with an ETag (the
+year's revision: ``If-None-Match`` gives 304); the changes of an engagement — ``confirm``, ``move``,
+``cancel``, ``held`` — through the workspace's own update (what ``liaison plan --confirm/--move/
+--cancel/--held`` runs), each with ``If-Match`` on the year's revision; the audit log per engagement
+and per organisation; ``login``. JSON in the shapes the library writes (``liaison … --format
+json``), described by models generated from the library's types (:mod:`liaison_web.schemas`).
+
+Every error is the library's one error document (:func:`~liaison.base.errors.error_document`) with
+its HTTP status and, as ``rendered``, the line the command would print in the language
+``Accept-Language`` asks for (``zh-CN`` by default, ``en``; ``Content-Language`` says which): 401
+without a login or a token, 403 for what the caller may not do (:mod:`liaison_web.access`), 404 for
+what does not exist or is another district's, 409 for a change of an agreed, held or cancelled
+engagement not asked for with ``force``, 412 for a stale ``If-Match``, 422 for invalid input or a
+change the library refuses, 428 for a change without ``If-Match``, 429 for a locked-out login.
+Callers log in with a session (``/login/`` or ``POST /api/v1/login``; unsafe methods then need the
+CSRF token) or send ``Authorization: Bearer <token>`` (``liaison web token``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
+from pydantic import Field
 
-from liaison.base.errors import DataError, LiaisonError, StorageError, UnknownOrganisationError, error_document
+from liaison.base.errors import (
+    DataError,
+    LiaisonError,
+    PlanningError,
+    StorageError,
+    UnknownOrganisationError,
+)
 from liaison.formats.documents import OrgRef, SettingDocument, document, to_json
 from liaison.formats.state import plan_document
 from liaison.law.district import District
-from liaison.year.engagements import Engagement
+from liaison.year.engagements import ChangeRefused, Engagement
+from liaison.year.reconcile import Change
 from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
-from liaison_web import bootstrap, models, schemas
+from liaison_web import access, bootstrap, models, schemas
+from liaison_web.callers import remote_address
+from liaison_web.errors import (
+    Forbidden,
+    InvalidRequest,
+    LockedOut,
+    NotAuthenticated,
+    NotFound,
+    PreconditionRequired,
+    error_response,
+    json_response,
+    text_response,
+)
 from liaison_web.store import DatabaseStore
 
-__all__ = ["NotFound", "api"]
-
-
-class NotFound(LiaisonError):
-    """What the request names does not exist, or is not the caller's to see."""
-
-
-class NotAuthenticated(LiaisonError):
-    """No login and no valid token."""
-
-
-class InvalidRequest(LiaisonError):
-    """A request whose parameters or body do not have the operation's shape (422)."""
-
-
-class Forbidden(LiaisonError):
-    """A valid login or token that may not do this (a token without the scope)."""
+__all__ = ["NotFound", "api", "error_response"]
 
 
 class BearerToken(HttpBearer):
@@ -59,7 +73,7 @@ class BearerToken(HttpBearer):
         found = user_of(token)
         if found is None:
             return None
-        request.user, request.scopes = found  # type: ignore[attr-defined]
+        request.user, request.scopes, request.token_prefix = found  # type: ignore[attr-defined]
         return found[0]
 
 
@@ -75,35 +89,21 @@ OrgModel = schemas.model_of(OrgRef, name="Organisation")
 Error = schemas.ErrorModel
 
 
-def _json(body: Any, status: int = 200, etag: str | None = None) -> HttpResponse:
-    return _text(to_json(body), status, etag)
-
-
-def _text(text: str, status: int = 200, etag: str | None = None) -> HttpResponse:
-    response = HttpResponse(text, status=status, content_type="application/json; charset=utf-8")
-    if etag is not None:
-        response["ETag"] = f'"{etag}"'
-    return response
-
-
-def _error(error: LiaisonError, status: int) -> HttpResponse:
-    return _json(error_document(error), status)
-
-
 STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (NotAuthenticated, 401), (Forbidden, 403), (NotFound, 404), (NoRevision, 404), (UnknownOrganisationError, 404),
-    (RevisionConflict, 412), (StorageError, 503), (DataError, 422),
+    (ChangeRefused, 409), (RevisionConflict, 412), (StorageError, 503), (DataError, 422), (PlanningError, 422),
+    (PreconditionRequired, 428), (LockedOut, 429),
 )
 
 
 @api.exception_handler(LiaisonError)
 def _liaison_error(request: HttpRequest, exc: LiaisonError) -> HttpResponse:
-    return _error(exc, next((status for kind, status in STATUS if isinstance(exc, kind)), 400))
+    return error_response(request, exc, next((status for kind, status in STATUS if isinstance(exc, kind)), 400))
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    response = _error(NotAuthenticated(
+    response = error_response(request, NotAuthenticated(
         "log in, or send an API token", fix="log in at /login/, or send 'Authorization: Bearer <token>' "
         "(liaison web token makes one)", message_zh="请先登录，或发送 API 令牌",
         fix_zh="请在 /login/ 登录，或发送 “Authorization: Bearer <令牌>”（用 liaison web token 生成）"), 401)
@@ -119,39 +119,98 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
                                fix_zh="请对照 /api/v1/docs 核对请求")
                 for e in exc.errors]
     first = problems[0] if problems else InvalidRequest("the request is invalid", message_zh="请求无效")
-    return _error(InvalidRequest.several(problems) if len(problems) > 1 else first, 422)
+    return error_response(request, InvalidRequest.several(problems) if len(problems) > 1 else first, 422)
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(NotFound("no such resource", fix="check the address against /api/v1/docs",
-                           message_zh="没有该资源", fix_zh="请对照 /api/v1/docs 核对地址"), 404)
+    return error_response(request, NotFound("no such resource", fix="check the address against /api/v1/docs",
+                                            message_zh="没有该资源", fix_zh="请对照 /api/v1/docs 核对地址"), 404)
+
+
+@api.exception_handler(Exception)
+def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A failure the service did not foresee: logged with its traceback for the operator, answered
+    in the one shape (nothing of the traceback is sent); what it was doing was not saved."""
+    import logging
+
+    logging.getLogger("liaison_web").error("%s %s failed", request.method, request.path, exc_info=exc)
+    return error_response(request, LiaisonError(
+        f"the service failed on this request ({type(exc).__name__}); nothing was changed",
+        fix="try again; if it fails again, tell the administrator (the service's log has the details)",
+        message_zh=f"服务处理该请求时出错（{type(exc).__name__}）；未作任何修改",
+        fix_zh="请重试；如仍出错，请告知管理员（服务日志中有详细信息）"), 500)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(LiaisonError(str(exc), message_zh=f"请求失败：{exc}"), exc.status_code)
+    if exc.status_code == 403 and "csrf" in str(exc).lower():  # django-ninja's check of a session's change
+        return error_response(request, Forbidden(
+            "the CSRF check failed: a change made with a login session needs its CSRF token",
+            fix="send the csrftoken cookie's value as the X-CSRFToken header (or use an API token)",
+            message_zh="CSRF 校验失败：以登录会话提交修改须附 CSRF 令牌",
+            fix_zh="请将 csrftoken Cookie 的值作为 X-CSRFToken 请求头发送（或改用 API 令牌）"), 403)
+    return error_response(request, LiaisonError(str(exc), message_zh=f"请求失败（HTTP {exc.status_code}）"),
+                          exc.status_code)
 
 
-# -- who may see a district -------------------------------------------------------------------------
-def _district(request: HttpRequest, code: str) -> tuple[District, str]:
-    """The district ``code`` if the caller may read it, with its version's digest: a superuser, a
+# -- who the caller is and what it may do (liaison_web.access) -----------------------------------------
+def _members(request: HttpRequest) -> tuple[tuple[access.Member, ...], bool]:
+    """The caller's memberships (read once per request) and whether it is a superuser."""
+    cached = getattr(request, "_liaison_members", None)
+    if cached is None:
+        user = request.user
+        rows = models.Membership.objects.filter(user_id=user.pk).values_list("role", "district__code", "organisation")
+        cached = (tuple(access.Member(role, code, org) for role, code, org in rows),
+                  bool(getattr(user, "is_superuser", False)))
+        request._liaison_members = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _scope(request: HttpRequest, operation: str) -> None:
+    """A bearer token may do only what its scopes allow (a session: what the user's roles allow)."""
+    scopes = getattr(request, "scopes", None)
+    needed = access.SCOPE_OF[operation]
+    if scopes is not None and needed not in scopes:
+        verb, verb_zh = ("read", "读取") if needed == "read" else ("change anything", "修改")
+        raise Forbidden(f"this token may not {verb}",
+                        fix=f"use a token with the scope {needed} (liaison web token --scope {needed})",
+                        message_zh=f"该令牌没有{verb_zh}权限",
+                        fix_zh=f"请使用具有 {needed} 权限的令牌（liaison web token --scope {needed}）")
+
+
+def _no_district(code: str) -> NotFound:
+    return NotFound(f"there is no district {code!r}", fix="list the districts at /api/v1/districts",
+                    message_zh=f"没有区 {code!r}", fix_zh="请在 /api/v1/districts 查看各区")
+
+
+def _district(request: HttpRequest, code: str, operation: str = "read") -> tuple[District, str]:
+    """The district ``code`` if the caller may see it, with its version's digest: a superuser, a
     member of the district, a city auditor. Anyone else is told it does not exist (404), as when it
-    does not."""
-    scopes = getattr(request, "scopes", None)  # set for a bearer token; a session reads with its user's rights
-    if scopes is not None and "read" not in scopes:
-        raise Forbidden("this token may not read",
-                        fix="use a token with the scope read (liaison web token --scope read)",
-                        message_zh="该令牌没有读取权限",
-                        fix_zh="请使用具有 read 权限的令牌（liaison web token --scope read）")
-    user = request.user
-    allowed = getattr(user, "is_superuser", False) or models.Membership.objects.filter(user_id=user.pk).filter(
-        role="city_auditor").exists() or models.Membership.objects.filter(user_id=user.pk, district__code=code).exists()
-    found = bootstrap.district_version(code) if allowed else None
+    does not. The token's scope for ``operation`` is checked first."""
+    _scope(request, operation)
+    members, superuser = _members(request)
+    found = bootstrap.district_version(code) if access.sees_district(members, code, superuser=superuser) else None
     if found is None:
-        raise NotFound(f"there is no district {code!r}", fix="list the districts at /api/v1/districts",
-                       message_zh=f"没有区 {code!r}", fix_zh="请在 /api/v1/districts 查看各区")
+        raise _no_district(code)
     return found
+
+
+def _may(request: HttpRequest, operation: str, code: str, engagement: dict[str, Any]) -> access.Decision:
+    members, superuser = _members(request)
+    return access.decide(members, operation, code, engagement, superuser=superuser)
+
+
+def _authorise(request: HttpRequest, operation: str, code: str, engagement: dict[str, Any]) -> None:
+    decision = _may(request, operation, code, engagement)
+    if decision == access.Decision.HIDDEN:
+        raise _no_district(code)
+    if decision == access.Decision.FORBIDDEN:
+        en, zh = access.ROLE_NAMES_OF_OPERATION[operation]
+        raise Forbidden(f"{engagement.get('id', '')}: your role may not {en}: it is not your organisation's",
+                        fix="ask the organisation it belongs to, or the district's administrator",
+                        message_zh=f"{engagement.get('id', '')}：不属于您所在的单位，您的角色无权{zh}",
+                        fix_zh="请联系该活动所属单位或本区管理员")
 
 
 def _no_plan(district: District, year: int) -> NotFound:
@@ -172,25 +231,32 @@ def _revision(district: District, year: int) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, dict[str, Any]]:
-    """The plan's JSON text and its engagements by id, for one version of the district and one
-    revision of the year: both name their content (a revision is never reused), so what was rendered
-    once is the answer for as long as they are current — a read costs one query, not a parse and a
-    render. Filled by the first reader of each revision."""
+def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The plan's JSON text, the document and its engagements by id, for one version of the district
+    and one revision of the year: both name their content (a revision is never reused), so what was
+    rendered once is the answer for as long as they are current — a read costs one query, not a
+    parse and a render. Filled by the first reader of each revision. Callers do not change them."""
     found = bootstrap.district_version(code)
     if found is None or found[1] != version:
-        raise NotFound(f"there is no district {code!r}", message_zh=f"没有区 {code!r}")
+        raise _no_district(code)
     district = found[0]
     stored = DatabaseStore().load(district, year, revision=revision)
     if stored is None:
         raise _no_plan(district, year)
-    body = plan_document(district, stored.state)
-    return to_json(body), {item["id"]: item for item in body.get("engagements", [])}
+    text = to_json(plan_document(district, stored.state))
+    body = json.loads(text)  # plain JSON values: what the audit log keeps and a filtered plan writes
+    return text, body, {item["id"]: item for item in body.get("engagements", [])}
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
     given = request.headers.get("If-None-Match", "")
     return any(tag.strip() in (f'"{etag}"', f'W/"{etag}"', "*") for tag in given.split(",") if tag.strip())
+
+
+def _no_engagement(year: int, engagement: str) -> NotFound:
+    return NotFound(f"the {year} has no engagement {engagement!r}", path=("engagements",),
+                    fix="take an id from the year's plan", message_zh=f"{year}年没有活动 {engagement!r}",
+                    fix_zh="请从该年度计划中选取活动编号")
 
 
 # -- the operations -----------------------------------------------------------------------------------
@@ -206,60 +272,275 @@ def health(request: HttpRequest) -> HttpResponse:
     except Exception as exc:  # any failure of the database is "not ready", told in the one shape
         raise StorageError(f"the database does not answer: {type(exc).__name__}", fix="check the database",
                            message_zh="数据库没有响应", fix_zh="请检查数据库") from None
-    return _json({"status": "ok", "database": connection.vendor, "api": "v1"})
+    return json_response({"status": "ok", "database": connection.vendor, "api": "v1"})
 
 
-@api.get("/districts", response={200: list[dict[str, str]], 401: Error}, tags=["districts"])
+class LoginBody(Schema):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=4096)
+
+
+@api.post("/login", auth=None, response={200: dict[str, str], 401: Error, 422: Error, 429: Error},
+          tags=["service"])
+def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
+    """Log in with a user name and password: a session cookie (send the CSRF token with every
+    change). Too many failures lock the user name (and the address) out for a while: 429."""
+    from django.contrib.auth import authenticate
+    from django.contrib.auth import login as start_session
+
+    user = authenticate(request, username=body.username, password=body.password)
+    if getattr(request, "axes_locked_out", False):
+        from liaison_web.lockout import locked_out_error
+
+        raise locked_out_error()
+    if user is None:
+        raise NotAuthenticated("the user name or the password is wrong", fix="check both and try again; after "
+                               "several failures logging in is locked for a while",
+                               message_zh="用户名或密码错误", fix_zh="请核对后重试；多次失败后登录将被暂时锁定")
+    start_session(request, user)
+    return json_response({"user": user.get_username()})
+
+
+@api.get("/districts", response={200: list[dict[str, str]], 401: Error, 403: Error}, tags=["districts"])
 def districts(request: HttpRequest) -> HttpResponse:
     """The districts the caller may read: id and name."""
-    rows = [(code, name) for code, name in models.District.objects.values_list("code", "name")]
-    visible = [{"id": code, "name": name} for code, name in rows if _may_read(request, code)]
-    return _json(visible)
+    _scope(request, "read")
+    members, superuser = _members(request)
+    rows = models.District.objects.values_list("code", "name")
+    return json_response([{"id": code, "name": name} for code, name in rows
+                  if access.sees_district(members, code, superuser=superuser)
+                  and bootstrap.district_version(code) is not None])
 
 
-def _may_read(request: HttpRequest, code: str) -> bool:
-    try:
-        _district(request, code)
-    except NotFound:
-        return False
-    return True
-
-
-@api.get("/districts/{district}/organisations", response={200: list[OrgModel], 401: Error, 404: Error},  # type: ignore[valid-type]
-         tags=["districts"])
+@api.get("/districts/{district}/organisations", response={200: list[OrgModel], 401: Error, 403: Error,  # type: ignore[valid-type]
+                                                          404: Error}, tags=["districts"])
 def organisations(request: HttpRequest, district: str) -> HttpResponse:
     """The district's organisations: id, name, English name."""
     found, _ = _district(request, district)
-    return _json([document(OrgRef.of(o)) for o in found.organisations])
+    return json_response([document(OrgRef.of(o)) for o in found.organisations])
 
 
 @api.get("/districts/{district}/years/{year}/plan",
-         response={200: PlanModel, 304: None, 401: Error, 404: Error}, tags=["years"])
+         response={200: PlanModel, 304: None, 401: Error, 403: Error, 404: Error}, tags=["years"])
 def plan(request: HttpRequest, district: str, year: int) -> HttpResponse:
-    """The year's plan as ``liaison plan --format json`` writes it; ``ETag``: the year's revision."""
+    """The year's plan as ``liaison plan --format json`` writes it; ``ETag``: the year's revision.
+    A caller who may read only its own organisation's engagements (a clerk, a liaison officer) gets
+    the same document holding only those."""
     found = _district(request, district)
     revision = _revision(found[0], year)
     if _matches(request, revision):
         return _not_modified(revision)
-    text, _ = _rendered(district, found[1], year, revision)
-    return _text(text, etag=revision)
+    text, body, engagements = _rendered(district, found[1], year, revision)
+    readable = [e for e in engagements.values() if _may(request, "read", district, e) == access.Decision.ALLOWED]
+    if len(readable) == len(engagements):
+        return text_response(text, etag=revision)
+    return json_response({**body, "engagements": readable}, etag=revision)
 
 
-@api.get("/districts/{district}/years/{year}/engagements/{path:engagement}",
-         response={200: EngagementModel, 304: None, 401: Error, 404: Error}, tags=["years"])
+class EntryModel(Schema):
+    """One entry of the audit log."""
+
+    id: int
+    at: dt.datetime
+    actor: str
+    remote_address: str
+    district: str | None
+    action: str
+    object_type: str
+    object_id: str
+    before: Any = None
+    after: Any = None
+
+
+def _entry(row: models.AuditEntry, code: str | None) -> dict[str, Any]:
+    return {"id": row.pk, "at": row.at.isoformat(), "actor": row.actor, "remote_address": row.remote_address,
+            "district": code, "action": row.action, "object_type": row.object_type, "object_id": row.object_id,
+            "before": row.before, "after": row.after}
+
+
+@api.get("/districts/{district}/organisations/{organisation}/audit",
+         response={200: list[EntryModel], 401: Error, 403: Error, 404: Error}, tags=["audit"])
+def organisation_audit(request: HttpRequest, district: str, organisation: str) -> HttpResponse:
+    """The audit log of one organisation's engagements (those it hosts or attends), oldest first;
+    of those, the ones the caller may read the audit of."""
+    found, _ = _district(request, district, "audit")
+    organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
+    _authorise(request, "audit", district, {"id": organisation, "host": organisation,
+                                            "participants": [organisation]})
+    shown = []
+    for row in models.AuditEntry.objects.filter(district__code=district, object_type="engagement"):
+        seen = [e for e in (row.before, row.after) if isinstance(e, dict)]
+        if any(e.get("host") == organisation or organisation in e.get("participants", ()) for e in seen) and all(
+                _may(request, "audit", district, e) == access.Decision.ALLOWED for e in seen):
+            shown.append(_entry(row, district))
+    return json_response(shown)
+
+
+# The changes and the audit of one engagement come before its read: the id is a path
+# (2027/joint_meeting/construction), so the read's address would match theirs.
+_CHANGE_RESPONSES: dict[int, Any] = {200: EngagementModel, 401: Error, 403: Error, 404: Error, 409: Error,
+                                     412: Error, 422: Error, 428: Error}
+_ONE = "/districts/{district}/years/{year}/engagements/{path:engagement}"
+
+
+class ConfirmBody(Schema):
+    force: bool = Field(False, description="also confirm a held or cancelled engagement (--force)")
+
+
+class MoveBody(Schema):
+    date: dt.date = Field(description="the new day, within the engagement's year")
+    start: schemas.TIME | None = Field(None, description="the new start (HH:MM); none: the time it had")
+    force: bool = Field(False, description="also move an agreed, held or cancelled engagement (--force)")
+
+
+class CancelBody(Schema):
+    reason: str = Field(min_length=1, max_length=1000, description="why it is cancelled (kept in the audit log)")
+    force: bool = Field(False, description="also cancel a held engagement (--force)")
+
+
+class HeldBody(Schema):
+    date: dt.date | None = Field(None, description="the day it was held, if not the day planned (a move with it)")
+    force: bool = Field(False, description="also mark a cancelled engagement held, or move an agreed one (--force)")
+
+
+def _if_match(request: HttpRequest) -> str:
+    given = request.headers.get("If-Match", "").strip()
+    if not given:
+        raise PreconditionRequired("a change needs If-Match: the ETag of the year's revision it was made on",
+                                   fix="read the engagement (GET) and send its ETag as If-Match",
+                                   message_zh="修改须附 If-Match：所依据的年度版本的 ETag",
+                                   fix_zh="请先读取该活动（GET），并将其 ETag 作为 If-Match 发送")
+    tag = given.split(",")[0].strip()
+    tag = tag[2:] if tag.startswith("W/") else tag
+    return tag.strip('"')
+
+
+def _change(request: HttpRequest, district: str, year: int, engagement: str, operation: str,
+            changes: Callable[[dict[str, Any]], Sequence[Change]], force: bool,
+            noted: dict[str, Any] | None = None) -> HttpResponse:
+    """Make one change of an engagement through the workspace's update (the command's), as the caller
+    and on the revision its ``If-Match`` names; write the audit entry; answer the engagement after,
+    with the new revision's ETag."""
+    from liaison.host.plugins import working_day_calendar
+    from liaison_web.audit import record
+    from liaison_workspace import Workspace
+
+    found, version = _district(request, district, operation)
+    expected = _if_match(request)
+    revision = _revision(found, year)
+    before = _rendered(district, version, year, revision)[2].get(engagement)
+    if before is None:
+        raise _no_engagement(year, engagement)
+    _authorise(request, operation, district, before)
+    if expected != revision:
+        return _stale(request, RevisionConflict.of(DatabaseStore().place(found, year), current=revision,
+                                                   expected=expected), before)
+    user, prefix = request.user, getattr(request, "token_prefix", None)
+    saved: dict[str, Any] = {}
+
+    def audit(state: YearState, tag: str) -> None:
+        """Inside the save's transaction: the entry is committed with the change, or neither is."""
+        after = json.loads(to_json(next(e for e in plan_document(found, state)["engagements"]
+                                        if e["id"] == engagement)))
+        record(operation, "engagement", engagement, user=user, district=district,
+               remote_address=remote_address(request),
+               actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
+               before=before, after={**after, **noted} if noted else after)
+        saved["after"] = after
+
+    try:
+        outcome = Workspace(store=DatabaseStore(on_save=audit)).update(
+            found, year, changes(before), force=force, expected=expected, calendar=working_day_calendar(),
+            as_of=_today(found))
+    except RevisionConflict as conflict:  # changed between the read above and the workspace's lock
+        current = _revision(found, year)
+        now = _rendered(district, version, year, current)[2].get(engagement, before)
+        return _stale(request, RevisionConflict.of(conflict.file or "", current=current, expected=expected), now)
+    # no new revision (confirming what is agreed): nothing changed, nothing to audit
+    after = saved.get("after") or _rendered(district, version, year, outcome.revision)[2][engagement]
+    return json_response(after, etag=outcome.revision)
+
+
+def _today(district: District) -> dt.date:
+    """The day a change is made, in the district's time zone: the clock is read at the edge (the
+    command passes its today the same way), so "held" cannot be recorded for a day still to come."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from django.utils import timezone
+
+    try:
+        return dt.datetime.now(ZoneInfo(district.info.timezone)).date()
+    except ZoneInfoNotFoundError:
+        return timezone.localdate()
+
+
+def _stale(request: HttpRequest, conflict: RevisionConflict, current: dict[str, Any]) -> HttpResponse:
+    """412: the error, the engagement as it is now, the current revision as the ETag."""
+    response = error_response(request, conflict, 412, engagement=current)
+    if conflict.current:
+        response["ETag"] = f'"{conflict.current}"'
+    return response
+
+
+@api.post(f"{_ONE}/confirm", response=_CHANGE_RESPONSES, tags=["engagements"])
+def confirm(request: HttpRequest, district: str, year: int, engagement: str, body: ConfirmBody) -> HttpResponse:
+    """Both sides agreed the date (``liaison plan --confirm``). ``If-Match``: the year's ETag."""
+    return _change(request, district, year, engagement, "confirm", lambda e: [Change("confirm", engagement)],
+                   body.force)
+
+
+@api.post(f"{_ONE}/move", response=_CHANGE_RESPONSES, tags=["engagements"])
+def move(request: HttpRequest, district: str, year: int, engagement: str, body: MoveBody) -> HttpResponse:
+    """Move to another day, and start (``liaison plan --move ID@DAY[THH:MM]``); it becomes agreed.
+    A day off is kept with the plan's warning, as the command keeps it; another year is refused."""
+    start = dt.time.fromisoformat(body.start) if body.start else None
+    return _change(request, district, year, engagement, "move",
+                   lambda e: [Change("move", engagement, body.date, start)], body.force)
+
+
+@api.post(f"{_ONE}/cancel", response=_CHANGE_RESPONSES, tags=["engagements"])
+def cancel(request: HttpRequest, district: str, year: int, engagement: str, body: CancelBody) -> HttpResponse:
+    """Cancel, with the reason (``liaison plan --cancel``): kept in the plan as cancelled, the reason
+    in the audit log."""
+    return _change(request, district, year, engagement, "cancel", lambda e: [Change("cancel", engagement)],
+                   body.force, noted={"reason": body.reason})
+
+
+@api.post(f"{_ONE}/held", response=_CHANGE_RESPONSES, tags=["engagements"])
+def held(request: HttpRequest, district: str, year: int, engagement: str, body: HeldBody) -> HttpResponse:
+    """It took place (``liaison plan --held``); on another day than planned, that day too (``--move
+    ID@DAY --held ID``, as the command takes both)."""
+    def changes(current: dict[str, Any]) -> list[Change]:
+        moved = body.date is not None and body.date.isoformat() != current.get("date")
+        return [*([Change("move", engagement, body.date)] if moved else []), Change("held", engagement)]
+    return _change(request, district, year, engagement, "held", changes, body.force)
+
+
+@api.get(f"{_ONE}/audit", response={200: list[EntryModel], 401: Error, 403: Error, 404: Error}, tags=["audit"])
+def engagement_audit(request: HttpRequest, district: str, year: int, engagement: str) -> HttpResponse:
+    """The audit log of one engagement, oldest first."""
+    found, version = _district(request, district, "audit")
+    current = _rendered(district, version, year, _revision(found, year))[2].get(engagement)
+    if current is None:
+        raise _no_engagement(year, engagement)
+    _authorise(request, "audit", district, current)
+    rows = models.AuditEntry.objects.filter(district__code=district, object_type="engagement", object_id=engagement)
+    return json_response([_entry(row, district) for row in rows])
+
+
+@api.get(_ONE, response={200: EngagementModel, 304: None, 401: Error, 403: Error, 404: Error}, tags=["engagements"])
 def engagement(request: HttpRequest, district: str, year: int, engagement: str) -> HttpResponse:
     """One engagement as the plan shows it (``2027/joint_meeting/construction``); ``ETag``: the
     year's revision, which a change names in ``If-Match``."""
     found = _district(request, district)
     revision = _revision(found[0], year)
+    current = _rendered(district, found[1], year, revision)[2].get(engagement)
+    if current is None:
+        raise _no_engagement(year, engagement)
+    _authorise(request, "read", district, current)
     if _matches(request, revision):
         return _not_modified(revision)
-    _, engagements = _rendered(district, found[1], year, revision)
-    if engagement in engagements:
-        return _json(engagements[engagement], etag=revision)
-    raise NotFound(f"the {year} has no engagement {engagement!r}", path=("engagements",),
-                   fix="take an id from the year's plan", message_zh=f"{year}年没有活动 {engagement!r}",
-                   fix_zh="请从该年度计划中选取活动编号")
+    return json_response(current, etag=revision)
 
 
 def _not_modified(revision: str) -> HttpResponse:
@@ -271,4 +552,3 @@ def _not_modified(revision: str) -> HttpResponse:
 def openapi_json() -> str:
     """The OpenAPI document as text (for tests and docs)."""
     return json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), ensure_ascii=False, indent=2)
-

@@ -1,13 +1,21 @@
-"""Writing the audit log (:class:`~liaison_web.models.AuditEntry`): one entry per change, who, when,
-from where, what, before and after. Entries are only ever added (the table refuses the rest)."""
+"""Writing and exporting the audit log (:class:`~liaison_web.models.AuditEntry`): one entry per
+change, who, when, from where, what, before and after. Entries are only ever added (the table
+refuses the rest); :func:`export` writes them as CSV or JSON lines (``liaison web audit-export``)."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from liaison_web import models
 
-__all__ = ["COMMAND_LINE", "record"]
+__all__ = ["COLUMNS", "COMMAND_LINE", "export", "record", "rows"]
 
 #: The actor of a change made by a `liaison web …` command on the server's machine.
 COMMAND_LINE = "liaison (command line)"
@@ -22,3 +30,56 @@ def record(action: str, object_type: str, object_id: str = "", *, user: Any = No
     return models.AuditEntry.objects.using(using).create(
         user=user, actor=name, remote_address=remote_address, district=owner, action=action,
         object_type=object_type, object_id=object_id, before=before, after=after)
+
+
+#: The columns of an export, in order (CSV header; the keys of each JSON line).
+COLUMNS = ("id", "at", "actor", "user", "remote_address", "district", "action", "object_type", "object_id",
+           "before", "after")
+
+
+def rows(district: str | None = None, *, using: str = "default") -> Iterator[dict[str, Any]]:
+    """Every entry (of ``district``), oldest first, as the export writes it: ``at`` ISO 8601 in UTC."""
+    found = models.AuditEntry.objects.using(using).select_related("user", "district").order_by("at", "id")
+    if district is not None:
+        found = found.filter(district__code=district)
+    for entry in found.iterator():
+        yield {"id": entry.pk, "at": entry.at.astimezone(dt.UTC).isoformat(), "actor": entry.actor,
+               "user": entry.user.get_username() if entry.user is not None else "",
+               "remote_address": entry.remote_address, "district": entry.district.code if entry.district else "",
+               "action": entry.action, "object_type": entry.object_type, "object_id": entry.object_id,
+               "before": entry.before, "after": entry.after}
+
+
+def export(target: Path, fmt: str, district: str | None = None, *, using: str = "default") -> int:
+    """Write the log to ``target`` as ``csv`` (before and after as JSON text in their cells) or
+    ``jsonl`` (one entry a line); written beside and renamed into place, so ``target`` is never half
+    written. How many entries."""
+    count = 0
+    folder = target.resolve().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder, prefix=f".{target.name}.",
+                                     delete=False) as handle:
+        try:
+            writer = csv.writer(handle) if fmt == "csv" else None
+            if writer is not None:
+                writer.writerow(COLUMNS)
+            for row in rows(district, using=using):
+                if writer is not None:
+                    writer.writerow([_cell(row[c]) for c in COLUMNS])
+                else:
+                    handle.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
+                count += 1
+        except BaseException:
+            handle.close()
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+    os.replace(handle.name, target)
+    return count
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)

@@ -9,6 +9,8 @@
     Hand a year from the output folder to the database and back (:mod:`liaison_web.transfer`).
 ``liaison web token --user NAME --name NAME``
     Make an API token for an integration; it is printed once.
+``liaison web audit-export --to audit.csv [--format jsonl]``
+    Export the audit log (:func:`liaison_web.audit.export`).
 
 The plugin manager loads this module for every ``liaison`` command, so it imports click and the
 plugin API only; Django loads when one of these commands runs.
@@ -27,15 +29,16 @@ import click
 
 from liaison.base.errors import LiaisonError
 from liaison.host.hookspecs import hookimpl
+from liaison.host.language import Command, Group, lang_option, option
 
 __all__ = ["register_commands"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                           help="The language of what the command says.")
-database_option = click.option("--database", "database", envvar="DATABASE_URL", default=None,
-                               help="postgresql://… or sqlite:///path (default: DATABASE_URL, else "
+database_option = option("--database", "database", envvar="DATABASE_URL", default=None,
+                         help_zh="postgresql://… 或 sqlite:///路径（默认：DATABASE_URL，未设置时为当前文件夹中的 "
+                                 "liaison.sqlite3）。",
+                         help="postgresql://… or sqlite:///path (default: DATABASE_URL, else "
                                     "sqlite:///liaison.sqlite3 in the current folder).")
 
 
@@ -91,13 +94,15 @@ def _shown(url: str) -> str:
     return url
 
 
-@click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
-              help="Requests served at once.")
-@click.option("--init-only", is_flag=True,
-              help="Make the database ready (migrations, seed, administrator); do not serve.")
+@click.command(cls=Command, help_zh="运行单位间共用的系统：网页服务及其接口（docs/service.md）。")
+@option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.", help_zh="监听的地址。")
+@option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port.",
+        help_zh="端口。")
+@option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+        help="Requests served at once.", help_zh="同时处理的请求数。")
+@option("--init-only", is_flag=True,
+        help="Make the database ready (migrations, seed, administrator); do not serve.",
+        help_zh="只准备数据库（迁移、示例区、管理员），不启动服务。")
 @database_option
 @lang_option
 @_errors
@@ -132,17 +137,19 @@ def serve(host: str, port: int, threads: int, init_only: bool, database: str | N
         server.close()
 
 
-@click.group()
+@click.group(cls=Group, help_zh="网页服务的数据库：在输出文件夹与数据库之间交接年度，生成接口令牌，导出审计日志。")
 def web() -> None:
     """The web service's database: hand years to and from output folders, make API tokens."""
 
 
-@web.command("import-year")
-@click.option("--from", "source", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="The year's folder of an output folder (out/2027).")
-@click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
-              help="The district data file the year was planned on. Default: the embedded seed district.")
-@click.option("--replace", is_flag=True, help="Replace the database's year (its revisions and files) if it has one.")
+@web.command("import-year", help_zh="把输出文件夹中的一个年度导入数据库（全部版本和文件）。")
+@option("--from", "source", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+        help="The year's folder of an output folder (out/2027).", help_zh="输出文件夹中的年度文件夹（如 out/2027）。")
+@option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
+        help="The district data file the year was planned on. Default: the embedded seed district.",
+        help_zh="编排该年度所用的区数据文件。默认：内置的示例区。")
+@option("--replace", is_flag=True, help="Replace the database's year (its revisions and files) if it has one.",
+        help_zh="数据库中已有该年度时，替换它（全部版本和文件）。")
 @database_option
 @lang_option
 @_errors
@@ -166,11 +173,12 @@ def import_year(source: Path, data_file: str | None, replace: bool, database: st
          f"{source}：{district.info.id} 的{year}年已导入（版本 {revision}）")
 
 
-@web.command("export-year")
-@click.option("--year", required=True, type=int, help="The year.")
-@click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="An output folder: the year is written to DIR/<year>/.")
-@click.option("--district", "code", default=None, help="The district's id (default: the only one).")
+@web.command("export-year", help_zh="把数据库中的一个年度导出到输出文件夹（全部版本和文件）。")
+@option("--year", required=True, type=int, help="The year.", help_zh="年度。")
+@option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path),
+        help="An output folder: the year is written to DIR/<year>/.", help_zh="输出文件夹：年度写入 DIR/<年度>/。")
+@option("--district", "code", default=None, help="The district's id (default: the only one).",
+        help_zh="区的编号（默认：数据库中唯一的区）。")
 @database_option
 @lang_option
 @_errors
@@ -190,11 +198,12 @@ def export_year(year: int, target: Path, code: str | None, database: str | None,
          f"{target / str(year)}：{district.info.id} 的{year}年已导出（版本 {revision}）")
 
 
-@web.command("token")
-@click.option("--user", "username", required=True, help="The user the token acts as.")
-@click.option("--name", required=True, help="What the token is for (the OA system's name).")
-@click.option("--scope", "scopes", multiple=True, type=click.Choice(["read", "write"]), default=("read",),
-              show_default=True, help="What it may do (repeat for both).")
+@web.command("token", help_zh="生成接口令牌；只显示这一次（只保存其散列值）。")
+@option("--user", "username", required=True, help="The user the token acts as.", help_zh="令牌代表的用户。")
+@option("--name", required=True, help="What the token is for (the OA system's name).",
+        help_zh="令牌的用途（如办公系统的名称）。")
+@option("--scope", "scopes", multiple=True, type=click.Choice(["read", "write"]), default=("read",),
+        show_default=True, help="What it may do (repeat for both).", help_zh="权限范围（两项都要时重复给出）。")
 @database_option
 @lang_option
 @_errors
@@ -211,7 +220,7 @@ def token(username: str, name: str, scopes: tuple[str, ...], database: str | Non
     click.echo(secret)
 
 
-@web.command("revoke")
+@web.command("revoke", help_zh="吊销以 PREFIX 开头的接口令牌（前12个字符，与管理页面所列一致）。")
 @click.argument("prefix")
 @database_option
 @lang_option
@@ -229,6 +238,32 @@ def revoke_token(prefix: str, database: str | None, lang: str) -> None:
                            fix_zh="请给出一个未撤销令牌的前 12 个字符（管理页面中列出）")
     record("revoke", "api-token", prefix[:12])
     _say(lang, f"{prefix[:12]}…: revoked", f"{prefix[:12]}…：已撤销")
+
+
+@web.command("audit-export", help_zh="导出审计日志，最早的记录在前。")
+@option("--to", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
+        help="The file to write (replaced whole, never half written).", help_zh="写入的文件（整体替换，不会写一半）。")
+@option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
+        help="CSV (before and after as JSON in their cells) or JSON lines.",
+        help_zh="CSV（变更前后以 JSON 写在单元格中）或 JSON Lines。")
+@option("--district", "code", default=None, help="Only this district's entries (default: all).",
+        help_zh="只导出该区的记录（默认：全部）。")
+@database_option
+@lang_option
+@_errors
+def audit_export(target: Path, fmt: str, code: str | None, database: str | None, lang: str) -> None:
+    """Export the audit log, oldest entry first."""
+    _ready(database, lang)
+    from liaison_web.audit import export
+
+    try:
+        count = export(target, fmt, code)
+    except OSError as exc:
+        raise LiaisonError(f"cannot write {target}: {exc.strerror or exc}", file=str(target),
+                           fix="choose a folder you may write to",
+                           message_zh=f"无法写入 {target}：{exc.strerror or exc}",
+                           fix_zh="请选择有写入权限的文件夹") from None
+    _say(lang, f"{target}: {count} audit entries ({fmt})", f"{target}：{count} 条审计记录（{fmt}）")
 
 
 def _year_of(folder: Path) -> int:

@@ -18,6 +18,7 @@ the session and CSRF cookies ``Secure`` and trusts the proxy's ``X-Forwarded-Pro
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from collections.abc import Mapping
@@ -87,6 +88,18 @@ def secret_key(folder: Path) -> str:
     return key
 
 
+def _int_env(name: str, default: int) -> int:
+    given = os.environ.get(name, "").strip()
+    if not given:
+        return default
+    if not given.isdigit() or int(given) < 1:
+        raise ConfigError(f"{name}={given!r} is not a whole number of at least 1", file=name,
+                          fix=f"set {name} to a number such as {default}, or leave it unset",
+                          message_zh=f"{name}={given!r} 不是不小于 1 的整数",
+                          fix_zh=f"请将 {name} 设为整数（如 {default}），或不设置")
+    return int(given)
+
+
 def _secure() -> bool:
     return os.environ.get("LIAISON_SECURE", "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -107,7 +120,7 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
         "INSTALLED_APPS": [
             "django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes",
             "django.contrib.sessions", "django.contrib.messages", "django.contrib.staticfiles",
-            "ninja", "liaison_web",
+            "ninja", "axes", "liaison_web",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
@@ -117,7 +130,23 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
             "django.contrib.auth.middleware.AuthenticationMiddleware",
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
+            "liaison_web.middleware.ApiErrors",
+            "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login (liaison_web.lockout)
         ],
+        # django-axes first: a locked-out user is refused before the password is even checked
+        "AUTHENTICATION_BACKENDS": ["axes.backends.AxesStandaloneBackend",
+                                    "django.contrib.auth.backends.ModelBackend"],
+        "AXES_FAILURE_LIMIT": _int_env("LIAISON_LOGIN_FAILURES", 5),
+        "AXES_COOLOFF_TIME": dt.timedelta(minutes=_int_env("LIAISON_LOGIN_LOCKOUT_MINUTES", 15)),
+        # a user name is locked after too many failures from anywhere, and so is an address trying many
+        # names (the rate limit of the login): each counted on its own
+        "AXES_LOCKOUT_PARAMETERS": ["username", "ip_address"],
+        "AXES_RESET_ON_SUCCESS": True,
+        "AXES_LOCKOUT_CALLABLE": "liaison_web.lockout.locked_out",
+        "AXES_CLIENT_IP_CALLABLE": "liaison_web.lockout.client_address",
+        "AXES_USERNAME_CALLABLE": "liaison_web.lockout.username_of",
+        "AXES_VERBOSE": False,
+        "LIAISON_SECURE": secure,
         "ROOT_URLCONF": "liaison_web.urls",
         "TEMPLATES": [{
             "BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "APP_DIRS": True,

@@ -64,11 +64,15 @@ def digest(data: bytes) -> str:
 
 class DatabaseStore:
     """The years in the database ``using`` (a Django alias; see the module docstring). ``lock_wait``
-    seconds to wait for another writer of the year."""
+    seconds to wait for another writer of the year. ``on_save(state, tag)``: called inside each
+    save's transaction once the new revision is written — what it writes (the API's audit entry)
+    is committed with the change or not at all."""
 
-    def __init__(self, *, using: str = "default", lock_wait: float = 30.0) -> None:
+    def __init__(self, *, using: str = "default", lock_wait: float = 30.0,
+                 on_save: Callable[[YearState, str], None] | None = None) -> None:
         self.using = using
         self.lock_wait = lock_wait
+        self.on_save = on_save
 
     def __repr__(self) -> str:
         return f"DatabaseStore({self.using!r})"
@@ -296,6 +300,8 @@ class DatabaseStore:
             models.YearRevision.objects.using(self.using).create(
                 year=row, seq=row.seq, tag=made.tag, kind=made.kind, export=made.export, at=timezone.now(),
                 state=data)
+            if self.on_save is not None:
+                self.on_save(commit.state, made.tag)
             return made.tag
 
     def receive(self, district: District, year: int, revisions: Iterable[tuple[Revision, YearState]],

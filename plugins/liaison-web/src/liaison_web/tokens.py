@@ -49,8 +49,9 @@ def make_token(username: str, name: str, scopes: Iterable[str] = ("read",)) -> s
     return secret
 
 
-def user_of(secret: str) -> tuple[Any, tuple[str, ...]] | None:
-    """The user a bearer token acts as and its scopes, or None (unknown, revoked, inactive user)."""
+def user_of(secret: str) -> tuple[Any, tuple[str, ...], str] | None:
+    """The user a bearer token acts as, its scopes and its shown prefix (what the audit log names it
+    by), or None (unknown, revoked, inactive user)."""
     from liaison_web import models
 
     found = models.ApiToken.objects.select_related("user").filter(sha256=_hash(secret), revoked__isnull=True).first()
@@ -59,7 +60,7 @@ def user_of(secret: str) -> tuple[Any, tuple[str, ...]] | None:
     now = timezone.now()
     if found.last_used is None or now - found.last_used > LAST_USED_EVERY:  # not a write per request
         models.ApiToken.objects.filter(pk=found.pk).update(last_used=now)
-    return found.user, tuple(found.scopes)
+    return found.user, tuple(found.scopes), found.prefix
 
 
 def revoke(prefix: str) -> int:

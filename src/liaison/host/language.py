@@ -8,6 +8,9 @@ speaks Chinese, any other language English; a locale naming no language (unset, 
 as on Windows, in a container or a cron job) keeps the command's default, Chinese — the clerk the
 command is written for.
 
+This module is the plugins' too: a plugin adding commands (the ``register_commands`` hook) declares
+them with :class:`Command`, :func:`option` and :data:`lang_option`, so they speak as the core's do.
+
 A help text is written once, in both languages, where its option or command is declared
 (``help=…, help_zh=…``); :class:`Option`, :class:`Command` and :class:`Group` read ``help`` in the
 run's language when click renders it.
@@ -334,3 +337,11 @@ def _chinese_stops(message: Callable[[], str]) -> Callable[[], str]:
 def option(*decls: str, help: str, help_zh: str, **kwargs: Any) -> Callable[[F], F]:
     """``click.option`` with its help in both languages."""
     return click.option(*decls, cls=Option, help=help, help_zh=help_zh, **kwargs)
+
+
+#: ``--lang`` of every command, the core's and the plugins' (it may stand before or after the command's name).
+lang_option = option("--lang", type=click.Choice(["zh", "en"]), default=current,
+                     help="The language of everything printed: help, tables, notes, errors. Default: the locale's "
+                          "(LC_ALL, LC_MESSAGES or LANG: zh_* Chinese, another language English), else Chinese.",
+                     help_zh="输出的语言：帮助、表格、提示和错误信息。默认按系统的区域设置（LC_ALL、LC_MESSAGES "
+                             "或 LANG：zh_* 为中文，其他语言为英文），未设置时为中文。")

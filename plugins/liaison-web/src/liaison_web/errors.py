@@ -1,0 +1,63 @@
+"""The service's errors and how an answer carries one: the library's one error document with its
+HTTP status, ``rendered`` in the caller's language (``Accept-Language``) and ``Content-Language``.
+Shared by the API (:mod:`liaison_web.api`) and the login lockout (:mod:`liaison_web.lockout`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from liaison.base.errors import LiaisonError, error_document
+from liaison.formats.documents import to_json
+from liaison_web.callers import CONTENT_LANGUAGE, language
+
+__all__ = ["Forbidden", "InvalidRequest", "LockedOut", "NotAllowed", "NotAuthenticated", "NotFound",
+           "PreconditionRequired", "error_response", "json_response", "text_response"]
+
+
+class NotFound(LiaisonError):
+    """What the request names does not exist, or is not the caller's to see."""
+
+
+class NotAuthenticated(LiaisonError):
+    """No login and no valid token."""
+
+
+class InvalidRequest(LiaisonError):
+    """A request whose parameters or body do not have the operation's shape (422)."""
+
+
+class Forbidden(LiaisonError):
+    """A valid login or token that may not do this (a token without the scope, another body's object)."""
+
+
+class PreconditionRequired(LiaisonError):
+    """A change sent without ``If-Match``: the service does not guess which state it was made on."""
+
+
+class NotAllowed(LiaisonError):
+    """A method the address does not have (405)."""
+
+
+class LockedOut(LiaisonError):
+    """Too many failed logins: the user (or the address) is locked out for a while."""
+
+
+def json_response(body: Any, status: int = 200, etag: str | None = None) -> HttpResponse:
+    return text_response(to_json(body), status, etag)
+
+
+def text_response(text: str, status: int = 200, etag: str | None = None) -> HttpResponse:
+    response = HttpResponse(text, status=status, content_type="application/json; charset=utf-8")
+    if etag is not None:
+        response["ETag"] = f'"{etag}"'
+    return response
+
+
+def error_response(request: HttpRequest | None, error: LiaisonError, status: int, **more: Any) -> HttpResponse:
+    """The error document with its status, and the line in the caller's language (``rendered``)."""
+    lang = language(request)
+    response = json_response({**error_document(error), "rendered": error.render(lang), **more}, status)
+    response["Content-Language"] = CONTENT_LANGUAGE[lang]
+    return response

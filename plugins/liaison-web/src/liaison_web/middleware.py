@@ -1,0 +1,31 @@
+"""What reaches a caller of the API without passing the API's own handlers is put in the one error
+shape here: a method an address does not have (django-ninja answers 405 with a line of text)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from liaison_web.errors import NotAllowed, error_response
+
+__all__ = ["ApiErrors"]
+
+
+class ApiErrors:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (response.status_code == 405 and request.path.startswith("/api/")
+                and not response.get("Content-Type", "").startswith("application/json")):
+            allowed = response.get("Allow", "")
+            shaped = error_response(request, NotAllowed(
+                f"{request.method} is not an operation of this address (it has: {allowed or 'none'})",
+                fix="check the method against /api/v1/docs", message_zh=f"该地址不支持 {request.method}"
+                f"（支持：{allowed or '无'}）", fix_zh="请对照 /api/v1/docs 核对请求方法"), 405)
+            if allowed:
+                shaped["Allow"] = allowed
+            return shaped
+        return response
