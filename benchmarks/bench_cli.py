@@ -9,12 +9,20 @@ medians of wall-clock and CPU seconds:
 - ``export, cold``: ``liaison export all --year 2027 --out DIR`` into a new folder (a cold process,
   the disk cache warm, liaison's cache folder filled by an earlier command — a folder of the run's
   own): plan the year, render every file, stage and swap it in durably.
-- ``export, no change``: the same command again on a folder it has written, nothing changed.
+- ``export, no change``: the same command again on a folder it has written, nothing changed —
+  answered from the receipt the rerun before it left (``liaison_cli/receipts.py``).
+- ``no change, 1st rerun``: the same, the receipt removed first: the first rerun after an export
+  that wrote something runs in full (plans the year, finds every exporter's files as its last run
+  left them) and leaves the receipt.
 - ``floor``: a process importing what the export must (``liaison`` and the exporters' libraries the
   export loads: icalendar, python-docx, Jinja2, the spreadsheet libraries — found by running it once),
   then writing the same bytes to the same number of files and making them durable with one
   ``syncfs`` (or an ``fsync`` each), as the export does. No planning, no rendering, no state: what
   no exporter of these files can avoid.
+
+``--before TREE`` adds the cold and the no-change export of an earlier version of the code (a
+``git archive`` of it unpacked in TREE: its ``src`` and ``plugins/*/src`` go first on ``PYTHONPATH``,
+so the same interpreter and libraries run it), interleaved with the rest, each in its own folder.
 
 Targets (issue #23): the cold export ≤ 0.5 s, the no-change export ≤ 0.3 s. Printed with each
 contender's ratio to the floor; never asserted as timings in tests. Bytecode is compiled first
@@ -39,7 +47,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import interleave, medians
 
-TARGETS = {"export, cold": 0.5, "export, no change": 0.3}
+TARGETS = {"export, cold": 0.5, "export, no change": 0.3, "no change, 1st rerun": 0.3, "before: cold": 0.5,
+           "before: no change": 0.3}
 PACKAGES = ("liaison", "liaison_cli", "liaison_workspace", "liaison_ical", "liaison_docx", "liaison_xlsx",
             "liaison_html", "liaison_caldav")
 #: Libraries the floor imports if the export loads them.
@@ -93,24 +102,39 @@ def _compile_packages() -> None:
 _CACHE: list[str] = []  # the run's own cache folder, filled by the first export (a machine that has run liaison)
 
 
-def _env() -> dict[str, str]:
+def _env(path: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("LIAISON_PLUGINS", "PYTHONDONTWRITEBYTECODE")}
     if _CACHE:
         env["LIAISON_CACHE_DIR"] = _CACHE[0]
+    if path:
+        env["PYTHONPATH"] = path
     return env
 
 
-class Child:
-    """A command run as a fresh process: wall seconds from ``interleave``, CPU seconds kept here."""
+def _before_path(tree: Path) -> str:
+    """The earlier code's source folders, first on the path (its packages shadow the installed ones)."""
+    folders = [tree / "src", *sorted(p for p in (tree / "plugins").glob("*/src") if p.is_dir())]
+    for folder in folders:
+        compileall.compile_dir(folder, quiet=1)
+    return os.pathsep.join(str(f) for f in folders)
 
-    def __init__(self, make_args: object) -> None:
+
+class Child:
+    """A command run as a fresh process: wall seconds from ``interleave``, CPU seconds kept here.
+    ``first`` runs before each call, untimed in CPU (it is this process's, not the child's)."""
+
+    def __init__(self, make_args: object, path: str = "", first: object = None) -> None:
         self.make_args = make_args
+        self.path = path
+        self.first = first
         self.cpu: list[float] = []
 
     def __call__(self) -> None:
+        if callable(self.first):
+            self.first()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         args = self.make_args() if callable(self.make_args) else self.make_args
-        done = subprocess.run(args, capture_output=True, env=_env(), check=False)
+        done = subprocess.run(args, capture_output=True, env=_env(self.path), check=False)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(map(str, args))} failed:\n{done.stderr.decode(errors='replace')[-3000:]}")
@@ -122,6 +146,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--year", type=int, default=2027)
     parser.add_argument("--quick", action="store_true", help="one round, no warm-up (a smoke test)")
+    parser.add_argument("--before", type=Path, default=None, metavar="TREE",
+                        help="an earlier version's source tree (git archive), run interleaved with this one")
     args = parser.parse_args()
     rounds = 1 if args.quick else args.rounds
     _compile_packages()
@@ -141,21 +167,29 @@ def main() -> None:
         blob.write_bytes(pickle.dumps(files))
         floor_code = _FLOOR.format(imports="\n".join(f"import {lib}" for lib in libraries))
         count = iter(range(1_000_000))
+        receipts = work / "cache" / "export-receipts"
         contenders = {
             "floor": Child(lambda: [sys.executable, "-c", floor_code, str(blob), str(work / f"floor-{next(count)}")]),
             "export, cold": Child(lambda: [*export, str(work / f"cold-{next(count)}")]),
             "export, no change": Child([*export, str(work / "probe")]),
+            "no change, 1st rerun": Child([*export, str(work / "probe")],
+                                          first=lambda: shutil.rmtree(receipts, ignore_errors=True)),
         }
+        if args.before is not None:
+            earlier = _before_path(args.before.resolve())
+            subprocess.run([*export, str(work / "before")], capture_output=True, env=_env(earlier), check=True)
+            contenders["before: cold"] = Child(lambda: [*export, str(work / f"before-cold-{next(count)}")], earlier)
+            contenders["before: no change"] = Child([*export, str(work / "before")], earlier)
         times = interleave(contenders, rounds, warm_up=not args.quick)
         wall = medians(times)
         cpu = {name: sorted(c.cpu)[len(c.cpu) // 2] for name, c in contenders.items()}
         print(f"seed district, {args.year}: {len(files)} files, {sum(map(len, files.values())):,} bytes; "
               f"the floor imports liaison, {', '.join(libraries)}")
-        print(f"{'':18}  {'wall s':>7}  {'min':>6}  {'max':>6}  {'/floor':>7}  {'cpu s':>6}  {'/floor':>7}  "
+        print(f"{'':20}  {'wall s':>7}  {'min':>6}  {'max':>6}  {'/floor':>7}  {'cpu s':>6}  {'/floor':>7}  "
               f"{'target':>6}  {'wall/target':>11}   ({rounds} interleaved rounds, medians)")
         for name, values in times.items():
             target = TARGETS.get(name)
-            print(f"{name:18}  {wall[name]:7.3f}  {min(values):6.3f}  {max(values):6.3f}  "
+            print(f"{name:20}  {wall[name]:7.3f}  {min(values):6.3f}  {max(values):6.3f}  "
                   f"{wall[name] / wall['floor']:6.2f}×  {cpu[name]:6.3f}  {cpu[name] / cpu['floor']:6.2f}×  "
                   f"{target if target else '':>6}  {(f'{wall[name] / target:.2f}') if target else '':>11}")
     finally:

@@ -6,11 +6,9 @@ made, and the CalDAV publisher's resources only when it publishes."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import commands
 import hypothesis.strategies as st
 import pytest
 from hypothesis import given, settings
@@ -26,35 +24,16 @@ LETTERS = ("docx", "lxml", "liaison_docx.renderer")
 PAGE_AND_WORKBOOKS = ("jinja2", "openpyxl", "xlsxwriter")
 CALENDARS = ("icalendar", "liaison_ical.serialiser", "liaison_ical.mapping")
 
-_LOADED = ("import runpy, sys\n"
-           "sys.argv = ['liaison', *sys.argv[1:]]\n"
-           "try:\n"
-           "    runpy.run_module('liaison_cli', run_name='__main__')\n"
-           "except SystemExit:\n"
-           "    pass\n"
-           "print('\\nLOADED', ' '.join(sorted(sys.modules)))\n")
-
-
-def _loaded(tmp_path: Path, *args: str, cache: Path | None = None) -> set[str]:
-    """The modules a `liaison` command loaded, with every installed plugin (as a user has them), and
-    liaison's cache folder in ``cache`` (default: one of the test's own)."""
-    env = {k: v for k, v in os.environ.items() if k != "LIAISON_PLUGINS"}
-    env[CACHE_ENV] = str(cache or tmp_path / "cache")
-    done = subprocess.run([sys.executable, "-c", _LOADED, *args], capture_output=True, text=True, cwd=tmp_path,
-                          check=True, env=env)
-    assert "LOADED" in done.stdout, done.stdout + done.stderr
-    return set(done.stdout.rsplit("\nLOADED", 1)[1].split())
-
 
 def test_export_loads_the_letters_but_not_the_publisher_then_check_neither(tmp_path: Path) -> None:
     out = str(tmp_path / "out")
-    loaded = _loaded(tmp_path, "export", "all", "--year", "2027", "--out", out)
+    loaded = commands.loaded(tmp_path, "export", "all", "--year", "2027", "--out", out)
     assert (tmp_path / "out" / "2027" / "index.html").is_file(), sorted(p.name for p in tmp_path.rglob("*"))
     assert {"jinja2", "icalendar", "liaison_docx.renderer", "liaison_caldav.plugin"} <= loaded
     assert loaded.isdisjoint(PUBLISHING), loaded & set(PUBLISHING)
     assert loaded.isdisjoint(("docx", "lxml")), loaded & {"docx", "lxml"}  # letters are joined as strings
 
-    loaded = _loaded(tmp_path, "check", "--year", "2027", "--out", out)
+    loaded = commands.loaded(tmp_path, "check", "--year", "2027", "--out", out)
     assert {"liaison.law.compliance", "liaison_caldav.plugin"} <= loaded  # checked, every plugin loaded …
     assert loaded.isdisjoint((*PUBLISHING, *LETTERS, *PAGE_AND_WORKBOOKS, *CALENDARS)), \
         loaded & {*PUBLISHING, *LETTERS, *PAGE_AND_WORKBOOKS, *CALENDARS}  # … but not what only other commands use
@@ -64,12 +43,12 @@ def test_the_law_estimate_comes_from_the_cache_folder_once_worked_out(tmp_path: 
     """Working out a year's statutory days imports ``holidays``, which loads every country it knows
     (~0.1 s): the first command keeps them in the cache folder, and the next does not import it."""
     cache = tmp_path / "cache"
-    assert "holidays" in _loaded(tmp_path, "plan", "--year", "2027", cache=cache)
+    assert "holidays" in commands.loaded(tmp_path, "plan", "--year", "2027", cache=cache)
     [kept] = cache.glob("law-estimate-*.json")
-    assert "holidays" not in _loaded(tmp_path, "plan", "--year", "2027", cache=cache)
+    assert "holidays" not in commands.loaded(tmp_path, "plan", "--year", "2027", cache=cache)
     kept.write_text("{not json", encoding="utf-8")  # a broken cache is worked out again, never an error
-    assert "holidays" in _loaded(tmp_path, "plan", "--year", "2027", cache=cache)
-    assert "holidays" not in _loaded(tmp_path, "plan", "--year", "2027", cache=cache)
+    assert "holidays" in commands.loaded(tmp_path, "plan", "--year", "2027", cache=cache)
+    assert "holidays" not in commands.loaded(tmp_path, "plan", "--year", "2027", cache=cache)
 
 
 @settings(max_examples=8, deadline=None)

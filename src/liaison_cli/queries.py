@@ -8,9 +8,7 @@ import datetime as dt
 
 import click
 
-from liaison.formats import documents
 from liaison.host.language import lang_option, option
-from liaison.law.rules import EVENT_KINDS, EngagementKind
 from liaison_cli.app import DATE, cli, emit_json, format_option, handle_errors, load, query_options, today
 
 
@@ -28,6 +26,7 @@ from liaison_cli.app import DATE, cli, emit_json, format_option, handle_errors, 
 def provisions(provision_id: str | None, as_of: dt.date | None, data_file: str | None, fmt: str, lang: str) -> None:
     """List the provisions, or show one (by its id, e.g. §3.6 in the seed) with its verbatim text as in
     force on a date, its rules and local settings, and every sentence with what implements it."""
+    from liaison.formats import documents  # the JSON answers' types: not loaded by the year's commands
     from liaison_cli import views
 
     district = load(data_file)
@@ -56,6 +55,7 @@ def provisions(provision_id: str | None, as_of: dt.date | None, data_file: str |
 @handle_errors
 def pairings(as_of: dt.date | None, org: str | None, data_file: str | None, fmt: str, lang: str) -> None:
     """The pairings in force on a date (common liaison units and listed pairings)."""
+    from liaison.formats import documents
     from liaison_cli import views
 
     district = load(data_file)
@@ -85,6 +85,7 @@ def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | 
     """Who a document must be copied to, under which provision."""
     # route and invitees are alike in shape (load, ask the district, print or emit JSON): each is a
     # few lines of click glue around its own District question.
+    from liaison.formats import documents
     from liaison_cli import views
 
     district = load(data_file)
@@ -96,12 +97,23 @@ def route(issuer: str, on: dt.date | None, document_kind: str, data_file: str | 
 
 
 # ------------------------------------------------------------------------------------------ invitees
-#: The kinds an event file may give, in the core's order (the planner places the others itself).
-EVENT_KIND_NAMES = [k.value for k in EngagementKind if k in EVENT_KINDS]
+class EventKinds(click.Choice):  # type: ignore[type-arg]
+    """The kinds an event file may give, in the core's order (the planner places the others itself):
+    read from the law when ``--event`` is checked or its help shown, not when the command is put
+    together — every command builds the group, and the rules are a large module of the law."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from liaison.law.rules import EVENT_KINDS, EngagementKind
+
+        return tuple(k.value for k in EngagementKind if k in EVENT_KINDS)
 
 
 @cli.command(help_zh="一项会议活动邀请哪些单位，以什么身份，依据哪一条。")
-@option("--event", "event_kind", required=True, type=click.Choice(EVENT_KIND_NAMES),
+@option("--event", "event_kind", required=True, type=EventKinds(),
         help="The kind of event (`liaison provisions` shows which provision invites to each).",
         help_zh="会议活动的类型（`liaison provisions` 列出每种由哪一条规定邀请）。")
 @option("--date", "on", type=DATE, default=None, help="Event date. Default: today.", help_zh="活动日期。默认：今天。")
@@ -113,6 +125,7 @@ EVENT_KIND_NAMES = [k.value for k in EngagementKind if k in EVENT_KINDS]
 def invitees(event_kind: str, on: dt.date | None, host: str | None, data_file: str | None, fmt: str,
              lang: str) -> None:
     """Who an event invites, in which role, under which provision."""
+    from liaison.formats import documents
     from liaison_cli import views
 
     district = load(data_file)

@@ -12,9 +12,6 @@ from rich.console import Console
 from rich.table import Table
 
 from liaison.law.district import CcList, District, InviteeList
-from liaison.law.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Report, Severity
-from liaison.law.findings import STATUS_EN as FINDING_EN
-from liaison.law.findings import STATUS_ZH as FINDING_ZH
 from liaison.law.model import Pairing
 from liaison.law.rules import (
     BASIS_EN,
@@ -34,6 +31,7 @@ from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan
 
 if TYPE_CHECKING:
     from liaison.formats.documents import PluginDocument
+    from liaison.law.findings import Report
 
 console = Console(soft_wrap=True, highlight=False, width=160, markup=False, emoji=False)  # data is never markup
 err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
@@ -394,6 +392,10 @@ def print_ids(plan: Plan, *, lang: str = "zh") -> None:
 
 # ---------------------------------------------------------------------------------------------- findings
 def print_report(district: District, report: Report, *, lang: str = "zh", show_all: bool = False) -> None:
+    from liaison.law.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Severity
+    from liaison.law.findings import STATUS_EN as FINDING_EN
+    from liaison.law.findings import STATUS_ZH as FINDING_ZH
+
     en = lang == "en"
     statuses, severities = (FINDING_EN, SEVERITY_EN) if en else (FINDING_ZH, SEVERITY_ZH)
     totals = report.totals()

@@ -318,16 +318,20 @@ def check_changes_consumed(changes: Sequence[Any], years: Sequence[int]) -> None
                             fix_zh=fix_zh)
 
 
-def read_states(workspace: Any, district: Any, years: Sequence[int], lang: str) -> dict[int, Any]:
+def read_states(workspace: Any, district: Any, years: Sequence[int], lang: str,
+                taken: list[Any] | None = None) -> dict[int, Any]:
     """Every year's state (None for a year without one) before any year is written, so a state that
     does not load stops the run before it changes anything; what the output folder's recovery did is
-    printed."""
+    printed (and added to ``taken``)."""
     from liaison_cli import views
 
     if workspace is None:
         return dict.fromkeys(years)
     states = {year: workspace.read_state(district, year) for year in years}
-    views.print_notes(workspace.take_notes(), lang=lang)
+    notes = workspace.take_notes()
+    views.print_notes(notes, lang=lang)
+    if taken is not None:
+        taken.extend(notes)
     return states
 
 
@@ -514,6 +518,21 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
     file in memory and swaps the new folder in: all or nothing. Files an earlier export wrote and this
     one does not are moved to the year's archive folder (docs/letters.md).
     """
+    from liaison_cli import receipts
+
+    day = today()  # read once: the default year and the default day of issue, and the receipt's key with them
+    if kwargs["year"] is None and not kwargs["years"]:
+        kwargs["year"] = day.year + 1
+    wanted = receipts.years_of(kwargs["year"], kwargs["years"], day)
+    key = None
+    values = dict(kwargs, format_name=format_name, records_files=records_files, raw_options=raw_options,
+                  issued_on=issued_on or day, district_name=district_name, lang=lang, data_file=data_file)
+    if wanted is not None and len(wanted) == 1 and receipts.plugins_as_installed():
+        # a rerun that would change nothing prints what it printed
+        key = receipts.inputs_key("export", values, out_dir, wanted, sys.stdout.isatty())
+        if receipts.replay(key, out_dir, _write_out):
+            return
+
     from liaison.host.options import split_for
     from liaison.host.plugins import exporter, exporters, load_records
     from liaison.law.records import Records
@@ -533,17 +552,35 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
     notices = notices_for(inputs.holiday_files, inputs.years)
     events = events_for(district, inputs.events_file)
     workspace = Workspace(out_dir)
-    states = read_states(workspace, district, inputs.years, lang)
+    noted: list[Any] = []
+    states = read_states(workspace, district, inputs.years, lang, noted)
     for year in inputs.years:
         doing = say(f"{year}: writing {', '.join(chosen)}", f"{year}：生成 {', '.join(chosen)}")
         with _progress(views.err_console, doing):
             outcome = workspace.export(district, year, [(name, routed[name]) for name in chosen], records=records,
                                        calendar=calendar_for(years=[year]),
                                        options=plan_options_for(inputs, states[year]),
-                                       events=events, replan=inputs.replan, issued_on=issued_on or today(),
+                                       events=events, replan=inputs.replan, issued_on=issued_on or day,
                                        notices=notices, district_name=district_name)
         views.print_notes(outcome.notes, lang=lang)
-        views.print_export_summary(district, outcome, lang=lang)
+        if key is None or noted or outcome.notes or outcome.written or outcome.archived or outcome.kept_edits \
+                or set(outcome.reused) != set(chosen):  # an exporter that ran (of unknown code) may differ next time
+            views.print_export_summary(district, outcome, lang=lang)
+            continue
+        # every exporter reused, nothing written, archived or kept, no note: if the folder is byte for
+        # byte as it was, the same inputs are a fixed point, and what was printed is its receipt (receipts.py)
+        with views.console.capture() as captured:
+            views.print_export_summary(district, outcome, lang=lang)
+        printed = captured.get()
+        _write_out(printed)
+        if receipts.inputs_key("export", values, out_dir, inputs.years, sys.stdout.isatty()) == key:
+            receipts.record(key, out_dir, [printed])
+
+
+def _write_out(text: str) -> None:
+    """Text rendered already (by rich, for this standard output), written as rich writes it."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def _progress(console: Any, description: str) -> AbstractContextManager[object]:

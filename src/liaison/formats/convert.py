@@ -191,33 +191,34 @@ RENAMED: dict[str, dict[str, str]] = {"Records": {"district_id": "district"}, "N
 
 def _register_renames(conv: cattrs.Converter) -> None:
     """Formats we read but do not define (the holiday-cn notice) keep their own key names; a records
-    file names its district `district`, which in the code is an id (`district_id`)."""
+    file names its district `district`, which in the code is an id (`district_id`).
+
+    Each function is made when its type is first met (a hook factory), not with the converter: a
+    command that reads no records and no notice generates none of them."""
     from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
     from liaison.law.notices import HolidayNotice, NoticeDay
     from liaison.law.records import Records
-
-    conv.register_structure_hook(Records, make_dict_structure_fn(
-        Records, conv, _cattrs_forbid_extra_keys=True, district_id=override(rename=RENAMED["Records"]["district_id"])))
-
-    conv.register_structure_hook(NoticeDay, make_dict_structure_fn(
-        NoticeDay, conv, _cattrs_forbid_extra_keys=True,
-        is_off_day=override(rename=RENAMED["NoticeDay"]["is_off_day"])))
-    conv.register_structure_hook(HolidayNotice, make_dict_structure_fn(
-        HolidayNotice, conv, _cattrs_forbid_extra_keys=True, schema=override(rename=RENAMED["HolidayNotice"]["schema"]),
-        id=override(rename=RENAMED["HolidayNotice"]["id"])))
-    # written back (in the year's state) in the same shape, so a stored notice reads as a notice file
-    conv.register_unstructure_hook(NoticeDay, make_dict_unstructure_fn(
-        NoticeDay, conv, is_off_day=override(rename=RENAMED["NoticeDay"]["is_off_day"])))
-    conv.register_unstructure_hook(HolidayNotice, make_dict_unstructure_fn(
-        HolidayNotice, conv, schema=override(rename=RENAMED["HolidayNotice"]["schema"], omit_if_default=True),
-        id=override(rename=RENAMED["HolidayNotice"]["id"], omit_if_default=True)))
-    # a state written before exporters' runs were recorded, or by a store that records none, reads
-    # and writes as before
     from liaison.year.state import Manifest
 
-    conv.register_unstructure_hook(Manifest, make_dict_unstructure_fn(
-        Manifest, conv, runs=override(omit_if_default=True)))
+    def renames(cls: type, **extra: Any) -> dict[str, Any]:
+        return {field: override(rename=key, **extra) for field, key in RENAMED[cls.__name__].items()}
+
+    def structure(cls: type) -> None:
+        conv.register_structure_hook_factory(
+            lambda t: t is cls, lambda t: make_dict_structure_fn(t, conv, _cattrs_forbid_extra_keys=True, **renames(t)))
+
+    for cls in (Records, NoticeDay, HolidayNotice):
+        structure(cls)
+    # written back (in the year's state) in the same shape, so a stored notice reads as a notice file
+    conv.register_unstructure_hook_factory(
+        lambda t: t is NoticeDay, lambda t: make_dict_unstructure_fn(t, conv, **renames(t)))
+    conv.register_unstructure_hook_factory(
+        lambda t: t is HolidayNotice, lambda t: make_dict_unstructure_fn(t, conv, **renames(t, omit_if_default=True)))
+    # a state written before exporters' runs were recorded, or by a store that records none, reads
+    # and writes as before
+    conv.register_unstructure_hook_factory(
+        lambda t: t is Manifest, lambda t: make_dict_unstructure_fn(t, conv, runs=override(omit_if_default=True)))
 
 
 def _describe(type_: Any) -> tuple[str, str]:

@@ -11,20 +11,16 @@ writes them (ISO 8601), as the state's are.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
 import attrs
 
-from liaison.formats.convert import converter
+from liaison.formats.writer import document as document
+from liaison.formats.writer import to_json as to_json
 from liaison.law.district import CcList, District, InviteeList, Recipient
 from liaison.law.findings import Finding, LocalNote, NotCounted, Report, local_notes
 from liaison.law.model import Organisation, Pairing
 from liaison.law.rules import Provision, Reading, Rule, SentenceNote
-
-if TYPE_CHECKING:
-    import cattrs
 
 
 @attrs.frozen
@@ -149,6 +145,8 @@ class RecipientDocument:
     provisions: tuple[str, ...]
     role_zh: str = ""
     role_en: str = ""
+    #: a cc list's recipients have no role: the keys are left out rather than written empty
+    OMIT_IF_DEFAULT: ClassVar[tuple[str, ...]] = ("role_zh", "role_en")
 
     @classmethod
     def of(cls, r: Recipient) -> RecipientDocument:
@@ -275,6 +273,8 @@ class OptionDocument:
     minimum: int | None = None
     maximum: int | None = None
     help_zh: str = ""
+    #: an option without choices or bounds shows none (docs/cli.md: `{"name", "type", "default", "help"}`)
+    OMIT_IF_DEFAULT: ClassVar[tuple[str, ...]] = ("choices", "minimum", "maximum", "help_zh")
 
 
 @attrs.frozen(kw_only=True)
@@ -317,26 +317,6 @@ class PluginsDocument:
 
 
 # ------------------------------------------------------------------------------------- the whole answer
-def document(value: object) -> Any:
-    """``value`` (a document above, the year's state, a law value) as plain data, through the one converter."""
-    return _converter().unstructure(value)
-
-
-@functools.cache
-def _converter() -> cattrs.Converter:
-    from cattrs.gen import make_dict_unstructure_fn, override
-
-    conv = converter()
-    # a cc list's recipients have no role: the keys are left out rather than written empty
-    conv.register_unstructure_hook(RecipientDocument, make_dict_unstructure_fn(
-        RecipientDocument, conv, role_zh=override(omit_if_default=True), role_en=override(omit_if_default=True)))
-    # an option without choices or bounds shows none (docs/cli.md: `{"name", "type", "default", "help"}`)
-    conv.register_unstructure_hook(OptionDocument, make_dict_unstructure_fn(
-        OptionDocument, conv, choices=override(omit_if_default=True), minimum=override(omit_if_default=True),
-        maximum=override(omit_if_default=True), help_zh=override(omit_if_default=True)))
-    return conv
-
-
 def provision_document(prov: Provision, day: dt.date) -> dict[str, Any]:
     return dict(document(ProvisionDocument.of(prov, day)))
 
@@ -362,17 +342,3 @@ def invitees_document(found: InviteeList) -> dict[str, Any]:
 def report_document(report: Report, district: District) -> dict[str, Any]:
     """The report as the JSON document of `liaison check --format json` (docs/cli.md)."""
     return dict(document(ReportDocument.of(report, district)))
-
-
-def to_json(value: object) -> str:
-    """A document as stable JSON text: the same value, the same text; dates in ISO 8601, times HH:MM."""
-    return json.dumps(value if isinstance(value, dict | list) else document(value), ensure_ascii=False, indent=2,
-                      default=_default) + "\n"
-
-
-def _default(value: object) -> str:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")

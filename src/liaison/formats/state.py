@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from liaison.base.errors import DataError, LiaisonError, Path, render_path
-from liaison.formats.documents import SettingDocument, document, to_json
 from liaison.formats.syntax import FormatError
+from liaison.formats.writer import document, to_json
 from liaison.law.district import District
 from liaison.law.duties import year_duties
 from liaison.law.notices import check_distinct, check_notice
@@ -38,6 +38,8 @@ def plan_document(district: District, state: YearState, engagements: tuple[Engag
     """The year's state as `plan --format json` prints it: the state document with each engagement's
     ``local_settings`` (the district's own settings it rests on). Not part of the state file: they
     follow from the data."""
+    from liaison.formats.documents import SettingDocument
+
     body = state_document(state)
     by_id = {e.id: e for e in (state.engagements if engagements is None else engagements)}
     duties = year_duties(district, state.year)  # once, for every engagement

@@ -14,7 +14,10 @@ Kept here:
   the core writes no file, so the edge keeps it): working it out imports
   ``holidays``, which loads all of its 250 countries (about 0.1 s, the largest fixed cost of a
   seed export); the file is keyed by that package's version, so an upgraded ``holidays`` (a
-  corrected lunar table, an amended law) is asked afresh.
+  corrected lunar table, an amended law) is asked afresh;
+- the receipts of exports that changed nothing (``export-receipts/``, one per output folder,
+  :mod:`liaison_cli.receipts`): the digest of everything such an export depended on and what it
+  printed, so the same rerun prints it again without doing the work.
 """
 
 from __future__ import annotations

@@ -104,6 +104,11 @@ def plugin_manager() -> pluggy.PluginManager:
         return _manager
 
 
+def built() -> bool:
+    """Whether the process's plugin manager has been built (and so may hold plugins registered by hand)."""
+    return _manager is not None
+
+
 def register(plugin: object, name: str) -> None:
     """Register a plugin object by hand (tests, an OA system's own plugin); checked like any other."""
     pm = plugin_manager()

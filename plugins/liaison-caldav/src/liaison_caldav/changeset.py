@@ -34,6 +34,7 @@ import attrs
 
 from liaison.base.errors import ExportError, Location, OptionError
 from liaison.year.publications import Publication, PublishedCalendar, PublishedResource
+from liaison_caldav.result import PUBLISHER
 from liaison_ical.plugin import MASTER_FILE
 from liaison_ical.resources import EventResource, PlanResources
 
@@ -48,7 +49,6 @@ __all__ = [
     "resource_name",
 ]
 
-PUBLISHER = "caldav"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
