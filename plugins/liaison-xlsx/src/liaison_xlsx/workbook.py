@@ -17,7 +17,7 @@ from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
 from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_range, xl_rowcol_to_cell_fast  # type: ignore[import-untyped]
-from xlsxwriter.worksheet import RowInfo, Worksheet  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import ColumnInfo, RowInfo, Worksheet  # type: ignore[import-untyped]
 
 FONT = "宋体"  # WPS's and Chinese Excel's default face; LibreOffice falls back to any CJK font
 DATE_FORMAT = "yyyy-mm-dd"
@@ -31,6 +31,12 @@ _CODES = 1  # control characters, never in a row's XML: a sheet's formats stand 
 
 
 _FORMULAS: dict[tuple[str, bool, bool], str] = {}
+#: A worksheet's lists that only xlsxwriter's public calls add to (the others, such as ``selections``
+#: or the ``external_*_links``, it fills while writing the package): these a finished sheet may hold
+#: as empty tuples (:meth:`Sheet.settle`).
+_SETTLED = ("buttons_list", "charts", "comments_list", "filter_range", "footer_images", "hbreaks",
+            "header_images", "merge", "panes", "protected_ranges", "shapes", "sparklines", "tables",
+            "validations", "vbreaks")
 
 
 class Sheet(Worksheet):  # type: ignore[misc]
@@ -57,6 +63,42 @@ class Sheet(Worksheet):  # type: ignore[misc]
         self._firsts: dict[int, list[Any]] = {}  # row → the formats this sheet uses first in it
         self._styles: list[tuple[str, str]] = []  # placeholder, style number: filled as the rows are written
         self._last_row = -1
+        #: the workbook's column settings, one object per distinct setting (see :meth:`set_column`)
+        self._columns: dict[tuple[Any, ...], Any] = {}
+
+    def set_column(self, first_col: int, last_col: int, width: float | None = None,
+                   cell_format: Any = None, options: dict[str, Any] | None = None) -> int:
+        # xlsxwriter makes a ColumnInfo per column and sheet (a dozen a sheet, 1,400 department sheets
+        # at 3,300 pairings), each tracked by the collector until the workbook is closed; columns of
+        # the same setting share one here (xlsxwriter only reads them, but autofit, which copies)
+        found = super().set_column(first_col, last_col, width, cell_format, options)
+        for col in range(first_col, last_col + 1):
+            info = self.col_info.get(col)
+            if info is None:
+                continue
+            key = (info.width, id(info.column_format), info.hidden, info.level, info.collapsed, info.autofit)
+            shared = self._columns.get(key)
+            if shared is None or shared.column_format is not info.column_format:
+                self._columns[key] = info
+            else:
+                self.col_info[col] = shared
+        return int(found)
+
+    def autofit(self, max_width: int | None = None) -> None:
+        # autofit changes a column's setting in place: never a shared one
+        self.col_info = {col: ColumnInfo(**vars(info)) for col, info in self.col_info.items()}
+        super().autofit(max_width)
+
+    def settle(self) -> None:
+        """The sheet is written (the workbook moved on to the next, or is closing): the empty lists
+        xlsxwriter made for features this sheet does not use (charts, tables, comments …) become
+        empty tuples, which the collector does not track — 1,400 sheets at 3,300 pairings hold
+        ~20,000 of them until the workbook is closed, part of what starts the full collections a
+        smaller district never does. Nothing is written to a sheet once settled (a list added to
+        later would fail loudly: a tuple has no ``append``)."""
+        for name in _SETTLED:
+            if getattr(self, name) == []:
+                setattr(self, name, ())
 
     def write_cells(self, row: int, cells: Iterable[Cell], height: float | None = None) -> None:
         """Row ``row``'s cells, left to right, as ``set_row(row, height)`` and then
@@ -218,10 +260,16 @@ class Book:
         for name, value in (custom or {}).items():
             self.wb.set_custom_property(name, value)
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
+        self._columns: dict[tuple[Any, ...], Any] = {}  # shared by the sheets (Sheet.set_column)
+        self._current: Sheet | None = None  # the sheet being written
 
     def sheet(self, name: str) -> Sheet:
         """A new worksheet whose data rows are written with :meth:`Sheet.write_cells`."""
+        if self._current is not None:
+            self._current.settle()
         ws: Sheet = self.wb.add_worksheet(name, worksheet_class=Sheet)
+        ws._columns = self._columns
+        self._current = ws
         return ws
 
     def format(self, **spec: Any) -> Any:
@@ -232,6 +280,9 @@ class Book:
         return found
 
     def close(self) -> bytes:
+        if self._current is not None:
+            self._current.settle()
+            self._current = None
         self.wb.close()
         # each worksheet holds the workbook's add_format: a cycle the collector alone would free, on
         # its next full pass, with every row of the workbook; freed now by reference counting
