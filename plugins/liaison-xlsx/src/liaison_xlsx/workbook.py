@@ -31,9 +31,9 @@ _CODES = 1  # control characters, never in a row's XML: a sheet's formats stand 
 
 
 _FORMULAS: dict[tuple[str, bool, bool], str] = {}
-#: A worksheet's lists that only xlsxwriter's public calls add to (the others, such as ``selections``
-#: or the ``external_*_links``, it fills while writing the package): these a finished sheet may hold
-#: as empty tuples (:meth:`Sheet.settle`).
+#: A worksheet's lists that only xlsxwriter's public calls add to or replace (the others, such as
+#: ``selections`` or the ``external_*_links``, it fills while writing the package): these a finished
+#: sheet may hold as tuples (:meth:`Sheet.settle`).
 _SETTLED = ("buttons_list", "charts", "comments_list", "filter_range", "footer_images", "hbreaks",
             "header_images", "merge", "panes", "protected_ranges", "shapes", "sparklines", "tables",
             "validations", "vbreaks")
@@ -60,7 +60,7 @@ class Sheet(Worksheet):  # type: ignore[misc]
         self._bounds: dict[int, int] = {}    # row → first column << 16 | last column, for the spans
         self._heights: dict[int, int] = {}   # row → its height in pixels, as set_row would keep it
         self._codes: dict[Any, str] = {}     # format → its placeholder in this sheet
-        self._firsts: dict[int, list[Any]] = {}  # row → the formats this sheet uses first in it
+        self._firsts: dict[int, list[Any] | tuple[Any, ...]] = {}  # row → the formats this sheet uses first in it
         self._styles: list[tuple[str, str]] = []  # placeholder, style number: filled as the rows are written
         self._last_row = -1
         #: the workbook's column settings, one object per distinct setting (see :meth:`set_column`)
@@ -97,8 +97,28 @@ class Sheet(Worksheet):  # type: ignore[misc]
         smaller district never does. Nothing is written to a sheet once settled (a list added to
         later would fail loudly: a tuple has no ``append``)."""
         for name in _SETTLED:
-            if getattr(self, name) == []:
-                setattr(self, name, ())
+            value = getattr(self, name)
+            if type(value) is list:  # a list of ints, or (merge) of lists of ints: all read as sequences
+                setattr(self, name, tuple(tuple(v) if type(v) is list else v for v in value))
+        # the lists xlsxwriter fills while writing the package, each only for a feature the sheet
+        # uses; the six external links it adds together, so all six are lists or all tuples
+        drawn = bool(self.charts or self.images or self.shapes)
+        headed = bool(self.header_images or self.footer_images)
+        unused = {
+            ("selections",): not self.panes,  # a frozen or split pane's selection
+            ("data_bars_2010",): not self.cond_formats,
+            ("drawing_links",): not drawn,
+            ("header_images_list", "vml_drawing_links"): not headed,
+            ("external_hyper_links", "external_drawing_links", "external_vml_links",
+             "external_background_links", "external_table_links", "external_comment_links"): not (
+                self.hyperlinks or drawn or headed or self.comments or self.buttons_list
+                or self.background_image or self.tables),
+        }
+        for names, empty in unused.items():
+            if empty and all(getattr(self, name) == [] for name in names):
+                for name in names:
+                    setattr(self, name, ())
+        self._firsts = {row: tuple(formats) for row, formats in self._firsts.items()}
 
     def write_cells(self, row: int, cells: Iterable[Cell], height: float | None = None) -> None:
         """Row ``row``'s cells, left to right, as ``set_row(row, height)`` and then
@@ -125,7 +145,7 @@ class Sheet(Worksheet):  # type: ignore[misc]
                 if len(self._codes) == 31:  # \x01–\x1f; a sheet of the workbooks here has at most eight
                     raise ValueError("more than 31 cell formats in one sheet")
                 code = self._codes[cell_format] = chr(_CODES + len(self._codes))
-                self._firsts.setdefault(row, []).append(cell_format)
+                self._firsts.setdefault(row, []).append(cell_format)  # type: ignore[union-attr]
             ref = xl_rowcol_to_cell_fast(row, col)
             if value is None:
                 parts.append(f'<c r="{ref}" s="{code}"/>')
