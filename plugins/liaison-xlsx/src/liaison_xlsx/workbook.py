@@ -60,7 +60,8 @@ class Sheet(Worksheet):  # type: ignore[misc]
         self._bounds: dict[int, int] = {}    # row → first column << 16 | last column, for the spans
         self._heights: dict[int, int] = {}   # row → its height in pixels, as set_row would keep it
         self._codes: dict[Any, str] = {}     # format → its placeholder in this sheet
-        self._firsts: dict[int, list[Any] | tuple[Any, ...]] = {}  # row → the formats this sheet uses first in it
+        # the row each format of _codes is first used in, in _codes' order (ints: no list per row)
+        self._firsts: list[int] | tuple[int, ...] = []
         self._styles: list[tuple[str, str]] = []  # placeholder, style number: filled as the rows are written
         self._last_row = -1
         #: the workbook's column settings, one object per distinct setting (see :meth:`set_column`)
@@ -118,7 +119,7 @@ class Sheet(Worksheet):  # type: ignore[misc]
             if empty and all(getattr(self, name) == [] for name in names):
                 for name in names:
                     setattr(self, name, ())
-        self._firsts = {row: tuple(formats) for row, formats in self._firsts.items()}
+        self._firsts = tuple(self._firsts)  # of ints: the collector stops tracking it
 
     def write_cells(self, row: int, cells: Iterable[Cell], height: float | None = None) -> None:
         """Row ``row``'s cells, left to right, as ``set_row(row, height)`` and then
@@ -145,7 +146,7 @@ class Sheet(Worksheet):  # type: ignore[misc]
                 if len(self._codes) == 31:  # \x01–\x1f; a sheet of the workbooks here has at most eight
                     raise ValueError("more than 31 cell formats in one sheet")
                 code = self._codes[cell_format] = chr(_CODES + len(self._codes))
-                self._firsts.setdefault(row, []).append(cell_format)  # type: ignore[union-attr]
+                self._firsts.append(row)  # type: ignore[union-attr]
             ref = xl_rowcol_to_cell_fast(row, col)
             if value is None:
                 parts.append(f'<c r="{ref}" s="{code}"/>')
@@ -211,6 +212,8 @@ class Sheet(Worksheet):  # type: ignore[misc]
             super()._write_rows()
             return
         self._calculate_spans()
+        formats = iter(self._codes.items())  # numbered in the order the rows first use them
+        numbered = 0
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             kept = self._rows.get(row_num)
             if kept is None:
@@ -218,8 +221,10 @@ class Sheet(Worksheet):  # type: ignore[misc]
                 continue
             if self.table.get(row_num) or row_num in self.row_info or row_num in self.comments:
                 raise ValueError(f"row {row_num} written both ways")
-            for cell_format in self._firsts.get(row_num, ()):
-                self._styles.append((self._codes[cell_format], str(cell_format._get_xf_index())))
+            while numbered < len(self._firsts) and self._firsts[numbered] == row_num:
+                cell_format, code = next(formats)
+                self._styles.append((code, str(cell_format._get_xf_index())))
+                numbered += 1
             for code, style in self._styles:  # an ASCII row: replace is a scan in C, translate was not
                 kept = kept.replace(code, style)
             self._write_row(row_num, self.row_spans.get(row_num // 16), RowInfo(height=self._heights[row_num]))
