@@ -30,7 +30,7 @@ from liaison.law.model import GOVERNMENT_KINDS, OrgKind
 from liaison.law.rules import Rule
 from liaison.law.rules import rule_label as core_rule_label
 from liaison_html.marks import Provisions, ProvisionView
-from liaison_html.texts import UI, Bi, period_text
+from liaison_html.texts import UI, Bi, Words, period_text
 
 
 class CellState(enum.StrEnum):
@@ -121,7 +121,10 @@ def cell_state(findings: Sequence[Finding]) -> tuple[CellState, bool]:
     return worst, all(f.basis == "local" for f in shown)
 
 
-def heat_map(district: District, report: Report, provisions: Provisions) -> HeatMap:
+def heat_map(district: District, report: Report, provisions: Provisions, words: Words | None = None) -> HeatMap:
+    """``words``: the page's texts, each made once (a finding's status, severity, period and message
+    recur from body to body)."""
+    words = words or Words()
     columns = _columns(district, report.findings, provisions)
     rows = _row_bodies(district, report.findings)
     grouped: dict[tuple[str | None, str, str], list[Finding]] = {}
@@ -134,7 +137,8 @@ def heat_map(district: District, report: Report, provisions: Provisions) -> Heat
         for column in columns:
             found = grouped.get((org_id, column.provision.id, column.rule), [])
             state, local = cell_state(found)
-            cells.append(Cell(index, state, local, tuple(_finding(district, f) for f in found), column.provision))
+            views = tuple(_finding(district, f, words) for f in found)
+            cells.append(Cell(index, state, local, views, column.provision))
             index += 1
         built.append(HeatRow(name, org_id, tuple(cells)))
     return HeatMap(report.as_of.isoformat(), columns, tuple(built), _totals(report),
@@ -179,14 +183,15 @@ def _row_bodies(district: District, findings: Sequence[Finding]) -> list[tuple[s
     return rows
 
 
-def _finding(district: District, f: Finding) -> FindingView:
+def _finding(district: District, f: Finding, words: Words) -> FindingView:
     local = f.basis == "local"
     basis = UI["local_basis"] if local else UI["text_basis"]
     if local:
         basis = basis.join(_local_notes(district, f), "：", ": ")
-    return FindingView(status=Bi(STATUS_ZH[f.status], STATUS_EN[f.status]),
-                       severity=Bi(SEVERITY_ZH[f.severity], SEVERITY_EN[f.severity]), period=period_text(*f.period),
-                       message=Bi(f.message_zh, f.message_en), basis=basis, local=local, reason=f.reason)
+    return FindingView(status=words(Bi(STATUS_ZH[f.status], STATUS_EN[f.status])),
+                       severity=words(Bi(SEVERITY_ZH[f.severity], SEVERITY_EN[f.severity])),
+                       period=words(period_text(*f.period)), message=words(Bi(f.message_zh, f.message_en)),
+                       basis=words(basis), local=local, reason=f.reason)
 
 
 def _local_notes(district: District, f: Finding) -> Bi:

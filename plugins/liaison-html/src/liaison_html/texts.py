@@ -34,6 +34,22 @@ class Bi:
         return Bi(f"{self.zh}{zh_sep}{other.zh}", f"{self.en}{en_sep}{other.en}")
 
 
+class Words:
+    """The texts of one page, each made once: ``words(Bi(…))`` is the first equal text it was given.
+
+    A page at 3,300 pairings makes some 52,000 texts for its marks, bodies' duties and findings, only
+    15,000 of them distinct (a status, a severity, a period, a duty's wording recur from body to
+    body); every one alive until the page is written is an object the collector tracks, and that
+    many start full collections a smaller district's page never does. The ones given and not kept
+    are freed at once."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Bi, Bi] = {}
+
+    def __call__(self, text: Bi) -> Bi:
+        return self._seen.setdefault(text, text)
+
+
 def joined(parts: Iterable[Bi], zh_sep: str = "；", en_sep: str = "; ") -> Bi:
     items = list(parts)
     return Bi(zh_sep.join(p.zh for p in items), en_sep.join(p.en for p in items))
