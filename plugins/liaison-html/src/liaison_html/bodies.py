@@ -94,7 +94,7 @@ def duty_lines(district: District, duties: Duties, provisions: Provisions, as_of
             if several:
                 names = Bi(f"{cc.date.isoformat()}起：", f"from {cc.date.isoformat()}: ").join(names, "", "")
             lines.append(DutyLine(UI["cc"], words(names)))
-    return tuple(lines)
+    return words.one(tuple(words.one(line) for line in lines))
 
 
 def _names(district: District, ids: Sequence[str | Organisation]) -> Bi:

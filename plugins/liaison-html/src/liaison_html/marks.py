@@ -196,7 +196,7 @@ def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
                 time=shared[time_key], host=shared[host_key],
                 participants=participants,
                 location=e.location, note=e.note,
-                provisions=tuple(provisions.get(p, f"engagement {e.id}", e.date) for p in e.provisions),
+                provisions=words.one(tuple(provisions.get(p, f"engagement {e.id}", e.date) for p in e.provisions)),
                 warnings=tuple(words(Bi(w.message_zh, w.message_en)) for w in warnings),
                 local=_local(planned_settings(district, e, duties), words))
 

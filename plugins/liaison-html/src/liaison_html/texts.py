@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
 import attrs
 
+T = TypeVar("T")
 WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -41,13 +43,19 @@ class Words:
     15,000 of them distinct (a status, a severity, a period, a duty's wording recur from body to
     body); every one alive until the page is written is an object the collector tracks, and that
     many start full collections a smaller district's page never does. The ones given and not kept
-    are freed at once."""
+    are freed at once. :meth:`one` does the same for the page's other values (a duty's line, a mark's
+    provisions)."""
 
     def __init__(self) -> None:
-        self._seen: dict[Bi, Bi] = {}
+        self._seen: dict[Any, Any] = {}
 
     def __call__(self, text: Bi) -> Bi:
-        return self._seen.setdefault(text, text)
+        return self.one(text)
+
+    def one(self, value: T) -> T:
+        """The first value equal to ``value`` given (an immutable one: it is shared)."""
+        found: T = self._seen.setdefault(value, value)
+        return found
 
 
 def joined(parts: Iterable[Bi], zh_sep: str = "；", en_sep: str = "; ") -> Bi:
