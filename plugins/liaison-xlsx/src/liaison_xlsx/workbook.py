@@ -87,7 +87,8 @@ class Sheet(Worksheet):  # type: ignore[misc]
 
     def autofit(self, max_width: int | None = None) -> None:
         # autofit changes a column's setting in place: never a shared one
-        self.col_info = {col: ColumnInfo(**vars(info)) for col, info in self.col_info.items()}
+        for col, info in list(self.col_info.items()):
+            self.col_info[col] = ColumnInfo(**vars(info))
         super().autofit(max_width)
 
     def settle(self) -> None:
