@@ -96,6 +96,8 @@ def test_a_finished_sheet_holds_fewer_objects_for_the_collector() -> None:
     # of the thirty: the ones xlsxwriter may fill while writing the package, and the styles kept here
     assert sorted(lists) == ["_styles", "images", "selections"]
     assert type(first._firsts) is tuple and all(type(row) is int for row in first._firsts)
+    assert not gc.is_tracked(first.comments) and not gc.is_tracked(first.hyperlinks)
+    assert first.workbook_add_format is None
     with pytest.raises(AttributeError):  # nothing is added to a finished sheet unnoticed
         first.merge_cells(2, 0, 3, "又", fmt)
     book.close()

@@ -121,6 +121,12 @@ class Sheet(Worksheet):  # type: ignore[misc]
                 for name in names:
                     setattr(self, name, ())
         self._firsts = tuple(self._firsts)  # of ints: the collector stops tracking it
+        # xlsxwriter only reads these two while writing the package (the rows and columns it holds):
+        # empty, a plain dictionary, which the collector does not track, does as well as a defaultdict
+        for name in ("comments", "hyperlinks"):
+            if not getattr(self, name):
+                setattr(self, name, {})
+        self.workbook_add_format = None  # a bound method per sheet, for a checkbox's format only
 
     def write_cells(self, row: int, cells: Iterable[Cell], height: float | None = None) -> None:
         """Row ``row``'s cells, left to right, as ``set_row(row, height)`` and then
