@@ -192,3 +192,5 @@ def test_a_page_makes_each_text_once_and_its_cells_as_it_writes_them(seed: Distr
     assert "cells" not in attrs.fields_dict(HeatRow)
     assert [c.index for row in rows for c in row.cells] == list(range(sum(len(row.columns) for row in rows)))
     assert all(row.cells == row.cells and row.cells is not row.cells for row in rows if row.columns)
+    assert all(row.opened == tuple(c for c in row.cells if c.findings) for row in rows)
+    assert any(row.opened for row in rows)

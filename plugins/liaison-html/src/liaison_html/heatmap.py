@@ -110,6 +110,13 @@ class HeatRow:
                      for i, (column, (state, local), views) in enumerate(
                          zip(self.columns, self.states, self.findings, strict=True)))
 
+    @property
+    def opened(self) -> tuple[Cell, ...]:
+        """The cells with findings (the page's panels), made alone: a quarter of the cells or fewer."""
+        return tuple(Cell(self.first + i, state, local, views, column.provision)
+                     for i, (column, (state, local), views) in enumerate(
+                         zip(self.columns, self.states, self.findings, strict=True)) if views)
+
 
 @attrs.frozen
 class HeatMap:
