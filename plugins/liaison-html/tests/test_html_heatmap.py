@@ -166,3 +166,31 @@ def test_a_bodys_duties_name_its_designations_as_the_check_sees_them(seed: Distr
         if org.kind == OrgKind.DEPARTMENT:
             assert "截至2026-12-31" in duties
             assert ("未指定" in duties) == (org.id in missing), org.id
+
+
+def test_a_page_makes_each_text_once_and_its_cells_as_it_writes_them(seed: District, records_2026: Records,
+                                                                     plan_2026: Plan) -> None:
+    """Equal texts of a page are one object (the collector tracks each one alive while the page is
+    made), and a heat-map row keeps a state and findings per column, its cells made when asked for:
+    numbered in order across the rows, the same each time."""
+    import attrs
+
+    from liaison_html.heatmap import HeatRow
+    from liaison_html.pages import page_view
+
+    view = page_view(seed, plan_2026, records=records_2026)
+    assert view.heat is not None
+    rows = view.heat.rows
+    texts = [t for body in view.bodies for line in body.duties for t in (line.label, line.text)]
+    texts += [t for m in view.marks for t in (m.title, m.kind_name, m.when, m.time, m.host, m.participants)]
+    texts += [t for row in rows for cell in row.cells for f in cell.findings
+              for t in (f.status, f.severity, f.period, f.message, f.basis)]
+    first: dict[object, object] = {}
+    for text in texts:
+        first.setdefault(text, text)
+    assert all(first[text] is text for text in texts) and len(first) < len(texts)
+    assert "cells" not in attrs.fields_dict(HeatRow)
+    assert [c.index for row in rows for c in row.cells] == list(range(sum(len(row.columns) for row in rows)))
+    assert all(row.cells == row.cells and row.cells is not row.cells for row in rows if row.columns)
+    assert all(row.opened == tuple(c for c in row.cells if c.findings) for row in rows)
+    assert any(row.opened for row in rows)

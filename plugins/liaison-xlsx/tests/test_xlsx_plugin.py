@@ -167,3 +167,23 @@ def test_exporting_one_workbook_leaves_the_other_alone(tmp_path: Path) -> None:
     run("export", "xlsx", "--option", "workbooks=ledger")
     assert schedule.read_bytes() == before
     assert not (tmp_path / "2027" / "已作废").exists()
+
+
+def test_an_export_makes_the_plans_rows_once_for_both_workbooks(seed: District, plan_2026: Plan,
+                                                                  schedule_2026: bytes, ledger_2026: bytes,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row per engagement, with its settings worked out, is made once and written into the 安排表
+    and the 台账 alike: the same bytes as each workbook making its own."""
+    from liaison_xlsx import domain
+
+    made: list[int] = []
+    original = domain.plan_rows
+
+    def counted(*args: object, **kwargs: object) -> object:
+        made.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(domain, "plan_rows", counted)
+    artifacts = list(export(plugins.exporter("xlsx").request(seed, plan_2026)))
+    assert len(made) == 1
+    assert tuple(a.data for a in artifacts) == (schedule_2026, ledger_2026)  # each made its own

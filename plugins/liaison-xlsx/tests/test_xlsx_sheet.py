@@ -5,6 +5,7 @@ heights, merges — and the workbook's own checks hold (a sheet name taken twice
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from typing import Any
 
 import pytest
@@ -25,6 +26,8 @@ layouts = st.fixed_dictionaries({
         "rows": rows,
         "column_format": st.none() | st.integers(0, len(FORMATS) - 1),  # a set_column format, numbered first
         "title": st.booleans(),  # a merged title row written before the data
+        "freeze": st.booleans(),  # frozen header rows: xlsxwriter adds their selection while writing
+        "filter": st.booleans(),  # an autofilter over the first columns
     }), min_size=1, max_size=3),
 })
 
@@ -38,8 +41,13 @@ def _write(layout: dict[str, Any], fast: bool) -> bytes:
     for n, sheet in enumerate(layout["sheets"]):
         formats = [book.format(**spec) for spec in FORMATS]
         ws = book.sheet(f"表{n}") if fast else book.wb.add_worksheet(f"表{n}")
-        if sheet["column_format"] is not None:
-            ws.set_column(0, 0, 12, formats[sheet["column_format"]])
+        if sheet["column_format"] is not None:  # the same setting in every sheet: one object shared
+            ws.set_column(0, 1, 12, formats[sheet["column_format"]])
+        ws.set_column(2, 2, 20)
+        if sheet["freeze"]:
+            ws.freeze_panes(1, 0)
+        if sheet["filter"]:
+            ws.autofilter(0, 0, 0, 2)
         if sheet["title"]:
             if fast:
                 ws.merge_cells(0, 0, 4, "标题 & <title>", formats[0], 30)
@@ -68,6 +76,31 @@ def _write(layout: dict[str, Any], fast: bool) -> bytes:
 @given(layouts)
 def test_rows_as_xml_give_xlsxwriters_bytes(layout: dict[str, Any]) -> None:
     assert _write(layout, fast=True) == _write(layout, fast=False)
+
+
+def test_a_finished_sheet_holds_fewer_objects_for_the_collector() -> None:
+    book = _book()
+    fmt = book.format(bold=True)
+    first = book.sheet("一")
+    first.set_column(0, 3, 12, fmt)
+    first.merge_cells(0, 0, 3, "标题", fmt)
+    first.freeze_panes(1, 0)
+    first.write_cells(1, [(0, "甲", fmt), (1, "乙", book.format(italic=True))])
+    assert first.col_info[0] is first.col_info[3]  # one object per setting
+    second = book.sheet("二")  # the first is finished
+    second.set_column(1, 1, 12, fmt)
+    assert second.col_info[1] is first.col_info[0]
+    assert first.merge == ((0, 0, 0, 3),) and first.panes == (1, 0, 1, 0, 0)
+    assert first.selections == []  # filled while the package is written: left a list
+    lists = [name for name, value in vars(first).items() if type(value) is list and gc.is_tracked(value)]
+    # of the thirty: the ones xlsxwriter may fill while writing the package, and the styles kept here
+    assert sorted(lists) == ["_styles", "images", "selections"]
+    assert type(first._firsts) is tuple and all(type(row) is int for row in first._firsts)
+    assert not gc.is_tracked(first.comments) and not gc.is_tracked(first.hyperlinks)
+    assert first.workbook_add_format is None
+    with pytest.raises(AttributeError):  # nothing is added to a finished sheet unnoticed
+        first.merge_cells(2, 0, 3, "又", fmt)
+    book.close()
 
 
 def test_a_sheet_name_taken_twice_is_refused_whatever_its_case() -> None:

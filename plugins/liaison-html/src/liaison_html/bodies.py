@@ -15,7 +15,7 @@ from liaison.law.duties import Duties, Obligation, YearDuties, year_duties
 from liaison.law.model import GOVERNMENT_KINDS, Organisation, OrgKind
 from liaison.law.terms import DESIGNATION_EN, DESIGNATION_ZH
 from liaison_html.marks import Mark, Provisions, kind_name
-from liaison_html.texts import UI, Bi, period_text
+from liaison_html.texts import UI, Bi, Words, period_text
 
 if TYPE_CHECKING:
     from liaison.law.records import Records
@@ -47,10 +47,12 @@ class BodyRow:
 
 def body_rows(district: District, year: int, found: Sequence[Mark], participants: Sequence[tuple[str, ...]],
               provisions: Provisions, records: Records | None, as_of: dt.date,
-              duties: YearDuties | None = None) -> tuple[BodyRow, ...]:
+              duties: YearDuties | None = None, words: Words | None = None) -> tuple[BodyRow, ...]:
     """A row per government body and department, in directory order; ``participants[i]`` are the
     organisations of mark ``i``; designations as of ``as_of`` (with the records' designations);
-    ``duties``: the year's duties with these records, when the caller has them."""
+    ``duties``: the year's duties with these records, when the caller has them; ``words``: the page's
+    texts, each made once."""
+    words = words or Words()
     if duties is None or duties.district is not district or duties.year != year or duties.records is not records:
         duties = year_duties(district, year, records)
     marks_of: dict[str, list[Mark]] = {}  # each body's marks, in the marks' order
@@ -63,16 +65,18 @@ def body_rows(district: District, year: int, found: Sequence[Mark], participants
             continue
         owes = duties.duties(org, as_of=as_of)
         rows.append(BodyRow(len(rows), org.id, Bi(org.name, org.name_en), tuple(marks_of.get(org.id, ())),
-                            duty_lines(district, owes, provisions, as_of)))
+                            duty_lines(district, owes, provisions, as_of, words)))
     return tuple(rows)
 
 
-def duty_lines(district: District, duties: Duties, provisions: Provisions, as_of: dt.date) -> tuple[DutyLine, ...]:
+def duty_lines(district: District, duties: Duties, provisions: Provisions, as_of: dt.date,
+               words: Words | None = None) -> tuple[DutyLine, ...]:
+    words = words or Words()
     lines: list[DutyLine] = []
     counterparts = duties.counterparts
     if counterparts:
-        lines.append(DutyLine(UI["paired"], _names(district, counterparts)))
-    lines += [_obligation(district, o, provisions) for o in duties.obligations]
+        lines.append(DutyLine(UI["paired"], words(_names(district, counterparts))))
+    lines += [_obligation(district, o, provisions, words) for o in duties.obligations]
     if duties.designation is not None:
         d = duties.designation
         cite = provisions.get(d.provision_id, f"designations of {duties.body.id}").cite
@@ -82,22 +86,22 @@ def duty_lines(district: District, duties: Duties, provisions: Provisions, as_of
                 Bi("已指定：" + "、".join(DESIGNATION_ZH[r] for r in d.rule.roles),
                    "named: " + ", ".join(DESIGNATION_EN[r] for r in d.rule.roles)))
         text = Bi(f"截至{as_of.isoformat()}", f"as of {as_of.isoformat()}, ").join(text, "", "")
-        lines.append(DutyLine(UI["designation"], cite.join(text, "：", ": ")))
+        lines.append(DutyLine(UI["designation"], words(cite.join(text, "：", ": "))))
     several = len(duties.cc) > 1  # the cc list changes in the year: say from when each holds
     for cc in duties.cc:
         if cc.recipients:
             names = _names(district, cc.ids())
             if several:
                 names = Bi(f"{cc.date.isoformat()}起：", f"from {cc.date.isoformat()}: ").join(names, "", "")
-            lines.append(DutyLine(UI["cc"], names))
-    return tuple(lines)
+            lines.append(DutyLine(UI["cc"], words(names)))
+    return words.one(tuple(words.one(line) for line in lines))
 
 
 def _names(district: District, ids: Sequence[str | Organisation]) -> Bi:
     return Bi(district.names_of(ids, lang="zh"), district.names_of(ids, lang="en"))
 
 
-def _obligation(district: District, o: Obligation, provisions: Provisions) -> DutyLine:
+def _obligation(district: District, o: Obligation, provisions: Provisions, words: Words) -> DutyLine:
     cite = provisions.get(o.provision.id, f"obligation of {o.responsible.id}").cite
     period_zh, count_zh = o.rule.how_often_zh()
     period_en, count_en = o.rule.how_often_en()
@@ -112,4 +116,4 @@ def _obligation(district: District, o: Obligation, provisions: Provisions) -> Du
     if (first, last) != (dt.date(first.year, 1, 1), dt.date(first.year, 12, 31)):
         text = text.join(period_text(first, last), "（期间：", " (period: ")
         text = Bi(text.zh + "）", text.en + ")")
-    return DutyLine(cite, text, bool(o.rests_on))
+    return DutyLine(cite, words(text), bool(o.rests_on))

@@ -30,7 +30,7 @@ from liaison.law.model import GOVERNMENT_KINDS, OrgKind
 from liaison.law.rules import Rule
 from liaison.law.rules import rule_label as core_rule_label
 from liaison_html.marks import Provisions, ProvisionView
-from liaison_html.texts import UI, Bi, period_text
+from liaison_html.texts import UI, Bi, Words, period_text
 
 
 class CellState(enum.StrEnum):
@@ -92,9 +92,30 @@ class Cell:
 
 @attrs.frozen
 class HeatRow:
+    """A body's row: its cells are made when the page asks for them (:attr:`cells`), from a state and
+    the findings per column, and freed once that part of the page is written — 22,000 cells at 3,300
+    pairings, which kept whole for the page's making were objects the collector walked on each of its
+    full passes."""
+
     name: Bi
     org_id: str | None
-    cells: tuple[Cell, ...]
+    first: int  # the first cell's index
+    columns: tuple[Column, ...]
+    states: tuple[tuple[CellState, bool], ...]  # per column: the state shown, and whether it is local
+    findings: tuple[tuple[FindingView, ...], ...]  # per column
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        return tuple(Cell(self.first + i, state, local, views, column.provision)
+                     for i, (column, (state, local), views) in enumerate(
+                         zip(self.columns, self.states, self.findings, strict=True)))
+
+    @property
+    def opened(self) -> tuple[Cell, ...]:
+        """The cells with findings (the page's panels), made alone: a quarter of the cells or fewer."""
+        return tuple(Cell(self.first + i, state, local, views, column.provision)
+                     for i, (column, (state, local), views) in enumerate(
+                         zip(self.columns, self.states, self.findings, strict=True)) if views)
 
 
 @attrs.frozen
@@ -121,7 +142,10 @@ def cell_state(findings: Sequence[Finding]) -> tuple[CellState, bool]:
     return worst, all(f.basis == "local" for f in shown)
 
 
-def heat_map(district: District, report: Report, provisions: Provisions) -> HeatMap:
+def heat_map(district: District, report: Report, provisions: Provisions, words: Words | None = None) -> HeatMap:
+    """``words``: the page's texts, each made once (a finding's status, severity, period and message
+    recur from body to body)."""
+    words = words or Words()
     columns = _columns(district, report.findings, provisions)
     rows = _row_bodies(district, report.findings)
     grouped: dict[tuple[str | None, str, str], list[Finding]] = {}
@@ -129,14 +153,16 @@ def heat_map(district: District, report: Report, provisions: Provisions) -> Heat
         grouped.setdefault((f.responsible, f.provision, f.rule), []).append(f)
     built: list[HeatRow] = []
     index = 0
+    states: dict[tuple[CellState, bool], tuple[CellState, bool]] = {}  # ten at most, shared
     for org_id, name in rows:
-        cells = []
+        shown, views = [], []
         for column in columns:
             found = grouped.get((org_id, column.provision.id, column.rule), [])
-            state, local = cell_state(found)
-            cells.append(Cell(index, state, local, tuple(_finding(district, f) for f in found), column.provision))
-            index += 1
-        built.append(HeatRow(name, org_id, tuple(cells)))
+            state = cell_state(found)
+            shown.append(states.setdefault(state, state))
+            views.append(tuple(_finding(district, f, words) for f in found))
+        built.append(HeatRow(name, org_id, index, columns, tuple(shown), tuple(views)))
+        index += len(columns)
     return HeatMap(report.as_of.isoformat(), columns, tuple(built), _totals(report),
                    tuple(Bi(zh, en) for zh, en in zip(report.notes_zh, report.notes_en, strict=False)),
                    tuple(Bi(f"{n.id}：{n.reason_zh}", f"{n.id}: {n.reason_en}") for n in report.not_counted))
@@ -179,14 +205,15 @@ def _row_bodies(district: District, findings: Sequence[Finding]) -> list[tuple[s
     return rows
 
 
-def _finding(district: District, f: Finding) -> FindingView:
+def _finding(district: District, f: Finding, words: Words) -> FindingView:
     local = f.basis == "local"
     basis = UI["local_basis"] if local else UI["text_basis"]
     if local:
         basis = basis.join(_local_notes(district, f), "：", ": ")
-    return FindingView(status=Bi(STATUS_ZH[f.status], STATUS_EN[f.status]),
-                       severity=Bi(SEVERITY_ZH[f.severity], SEVERITY_EN[f.severity]), period=period_text(*f.period),
-                       message=Bi(f.message_zh, f.message_en), basis=basis, local=local, reason=f.reason)
+    return FindingView(status=words(Bi(STATUS_ZH[f.status], STATUS_EN[f.status])),
+                       severity=words(Bi(SEVERITY_ZH[f.severity], SEVERITY_EN[f.severity])),
+                       period=words(period_text(*f.period)), message=words(Bi(f.message_zh, f.message_en)),
+                       basis=words(basis), local=local, reason=f.reason)
 
 
 def _local_notes(district: District, f: Finding) -> Bi:

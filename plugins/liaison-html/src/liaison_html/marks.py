@@ -21,7 +21,7 @@ from liaison.law.terms import SETTING_EN, SETTING_ZH, term
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan, PlanWarning, Status
 from liaison.year.planner import guests_text
 from liaison.year.settings import planned_settings
-from liaison_html.texts import UI, Bi, date_text, joined, time_text
+from liaison_html.texts import UI, Bi, Words, date_text, joined, time_text
 from liaison_html.verbatim import Paragraph, paragraphs
 
 KINDS = tuple(EngagementKind)
@@ -153,26 +153,29 @@ def provision_view(provision: Provision, position: int, version: int = 0) -> Pro
                          paragraphs(text.text_zh, markdown=False), paragraphs(text.text_en, markdown=True), version)
 
 
-def marks(district: District, plan: Plan, provisions: Provisions, duties: YearDuties | None = None) -> tuple[Mark, ...]:
+def marks(district: District, plan: Plan, provisions: Provisions, duties: YearDuties | None = None,
+          words: Words | None = None) -> tuple[Mark, ...]:
     """Every engagement of the plan as a mark, in the plan's order; ``duties``: the plan year's
-    duties, when the caller has them."""
+    duties, when the caller has them; ``words``: the page's texts, each made once."""
     warned: dict[str, list[PlanWarning]] = {}
     for warning in plan.warnings:
         warned.setdefault(warning.engagement, []).append(warning)
     if duties is None or duties.district is not district or duties.year != plan.year:
         duties = year_duties(district, plan.year)
     shared: dict[tuple[Any, ...], Bi] = {}
-    return tuple(_mark(district, i, e, provisions, warned.get(e.id, ()), duties, shared)
+    words = words or Words()
+    return tuple(_mark(district, i, e, provisions, warned.get(e.id, ()), duties, shared, words)
                  for i, e in enumerate(plan.engagements))
 
 
 def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
           warnings: Sequence[PlanWarning], duties: YearDuties | None = None,
-          shared: dict[tuple[Any, ...], Bi] | None = None) -> Mark:
+          shared: dict[tuple[Any, ...], Bi] | None = None, words: Words | None = None) -> Mark:
     """``shared``: the words a mark shares with others — its kind's, its day's, its time's and its
     host's — made once for all the marks that show them (one object each rather than four a mark,
     every one walked by the collector's full passes while the page is made)."""
     shared = {} if shared is None else shared
+    words = words or Words()
     kind_key, day_key, host_key = ("kind", e.kind), ("day", e.date), ("host", e.host)
     time_key = ("time", e.start, e.end)
     if kind_key not in shared:
@@ -186,23 +189,23 @@ def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
     others = [p for p in e.participants if p != e.host]
     zh = "；".join(x for x in (district.names_of(others, lang="zh"), guests_text(district, e.guests)) if x)
     en = "; ".join(x for x in (district.names_of(others, lang="en"), guests_text(district, e.guests, "en")) if x)
-    participants = Bi(zh or "—", en or "—")
+    participants = words(Bi(zh or "—", en or "—"))
     return Mark(index=index, id=e.id, date=e.date, kind=KINDS.index(e.kind), status=e.status, provisional=e.provisional,
                 beyond_guidance=e.beyond_guidance,
-                title=Bi(e.title("zh"), e.title("en")), kind_name=shared[kind_key], when=shared[day_key],
+                title=words(Bi(e.title("zh"), e.title("en"))), kind_name=shared[kind_key], when=shared[day_key],
                 time=shared[time_key], host=shared[host_key],
                 participants=participants,
                 location=e.location, note=e.note,
-                provisions=tuple(provisions.get(p, f"engagement {e.id}", e.date) for p in e.provisions),
-                warnings=tuple(Bi(w.message_zh, w.message_en) for w in warnings),
-                local=_local(planned_settings(district, e, duties)))
+                provisions=words.one(tuple(provisions.get(p, f"engagement {e.id}", e.date) for p in e.provisions)),
+                warnings=tuple(words(Bi(w.message_zh, w.message_en)) for w in warnings),
+                local=_local(planned_settings(district, e, duties), words))
 
 
-def _local(settings: Sequence[tuple[str, str]]) -> Bi | None:
+def _local(settings: Sequence[tuple[str, str]], words: Words) -> Bi | None:
     if not settings:
         return None
-    return Bi("；".join(f"{term(SETTING_ZH, f)}：{note}" for f, note in settings),
-              "; ".join(term(SETTING_EN, f) for f, _ in settings))
+    return words(Bi("；".join(f"{term(SETTING_ZH, f)}：{note}" for f, note in settings),
+              "; ".join(term(SETTING_EN, f) for f, _ in settings)))
 
 
 def by_date(found: Iterable[Mark]) -> Mapping[dt.date, tuple[int, ...]]:

@@ -27,7 +27,7 @@ from liaison_html.days import MonthView, months, weekday_names, year_days
 from liaison_html.heatmap import HeatMap, heat_map
 from liaison_html.marks import KINDS, STATUSES, Mark, Provisions, ProvisionView, by_date, kind_name, kinds_in, marks
 from liaison_html.marks import status_name as status_label
-from liaison_html.texts import UI, Bi, joined
+from liaison_html.texts import UI, Bi, Words, joined
 from liaison_html.timeline import TimelineView, timeline
 
 if TYPE_CHECKING:
@@ -74,16 +74,17 @@ def page_view(district: District, plan: Plan, *, records: Records | None = None,
     if duties is None or duties.district is not district or duties.year != plan.year or duties.records is not records:
         duties = year_duties(district, plan.year, records)
     provisions = Provisions(district)
-    found = marks(district, plan, provisions, duties)
+    words = Words()  # the page's texts, each made once
+    found = marks(district, plan, provisions, duties, words)
     days = year_days(plan.year, calendar, by_date(found))
     # designations as the page's check sees them (its date), or as a notice at the start of the year does
     seen_on = (as_of or dt.date(plan.year, 12, 31)) if records is not None else dt.date(plan.year, 1, 1)
     rows = body_rows(district, plan.year, found, [e.participants for e in plan.engagements], provisions, records,
-                     seen_on, duties)
+                     seen_on, duties, words)
     heat = None
     if records is not None:
         report = check(district, records, plan.year, as_of, calendar=calendar, duties=duties)
-        heat = heat_map(district, report, provisions)
+        heat = heat_map(district, report, provisions, words)
     name = Bi(district.info.name, district.info.name_en)
     default_title = Bi(f"{name.zh} {plan.year}年{UI['heading'].zh}", f"{name.en}: {UI['heading'].en} {plan.year}")
     return PageView(

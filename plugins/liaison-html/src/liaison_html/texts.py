@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
 import attrs
 
+T = TypeVar("T")
 WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -32,6 +34,30 @@ class Bi:
 
     def join(self, other: Bi, zh_sep: str = "", en_sep: str = " ") -> Bi:
         return Bi(f"{self.zh}{zh_sep}{other.zh}", f"{self.en}{en_sep}{other.en}")
+
+
+class Words:
+    """The texts of one page, each made once: ``words(Bi(…))`` is the first equal text it was given.
+
+    A page at 3,300 pairings makes some 52,000 texts for its marks, bodies' duties and findings, only
+    15,000 of them distinct (a status, a severity, a period, a duty's wording recur from body to
+    body); every one alive until the page is written is an object the collector tracks, and that
+    many start full collections a smaller district's page never does. The ones given and not kept
+    are freed at once. :meth:`one` does the same for the page's other values (a duty's line, a mark's
+    provisions)."""
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[str, str], Bi] = {}
+        self._seen: dict[Any, Any] = {}
+
+    def __call__(self, text: Bi) -> Bi:
+        # keyed by the two strings: a tuple's hash and comparison run in C, a Bi's in Python
+        return self._texts.setdefault((text.zh, text.en), text)
+
+    def one(self, value: T) -> T:
+        """The first value equal to ``value`` given (an immutable one: it is shared)."""
+        found: T = self._seen.setdefault(value, value)
+        return found
 
 
 def joined(parts: Iterable[Bi], zh_sep: str = "；", en_sep: str = "; ") -> Bi:

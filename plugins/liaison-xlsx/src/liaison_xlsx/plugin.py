@@ -23,7 +23,7 @@ This module is what the plugin manager loads for every command, so it imports on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from liaison.base.errors import ExportError, LiaisonError
@@ -36,6 +36,7 @@ from liaison.law.duties import YearDuties, year_duties
 
 if TYPE_CHECKING:
     from liaison.law.records import Records
+    from liaison_xlsx.domain import PlannedRow
 
 __all__ = ["OPTIONS", "XLSX", "export", "ledger_workbook", "register_exporters", "register_record_readers",
            "schedule_workbook"]
@@ -68,8 +69,9 @@ def ledger_path(year: int) -> str:
 
 
 def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None,
-                      duties: YearDuties | None = None) -> bytes:
-    """The year's 安排表 as .xlsx bytes; ``duties``: the year's duties, when the caller has them."""
+                      duties: YearDuties | None = None, rows: Sequence[PlannedRow] | None = None) -> bytes:
+    """The year's 安排表 as .xlsx bytes; ``duties``: the year's duties, when the caller has them;
+    ``rows``: the plan's rows (:func:`liaison_xlsx.domain.plan_rows`) with those duties, when it has them."""
     from liaison_xlsx.domain import plan_rows
     from liaison_xlsx.schedule import write_schedule
     from liaison_xlsx.workbook import Book, properties
@@ -77,15 +79,17 @@ def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.dateti
     name = district.info.name
     book = Book(properties(f"{name}{year}年对口联系工作安排表", district.info.regulation_title, name,
                            _created(year, created), "对口联系,安排表,liaison", "由 liaison-xlsx 按年度计划生成"))
-    write_schedule(book, district, year, plan_rows(district, plan, year, duties), plan.provisional,
+    rows = plan_rows(district, plan, year, duties) if rows is None else rows
+    write_schedule(book, district, year, rows, plan.provisional,
                    not plan.options.allow_customary_breaks)
     return book.close()
 
 
 def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None,
-                    duties: YearDuties | None = None) -> bytes:
+                    duties: YearDuties | None = None, rows: Sequence[PlannedRow] | None = None) -> bytes:
     """The year's 台账 template, pre-filled from the plan, as .xlsx bytes; ``duties``: the year's
-    duties, when the caller has them (worked out once here otherwise)."""
+    duties, when the caller has them (worked out once here otherwise); ``rows``: the plan's rows with
+    those duties, when it has them."""
     from liaison_xlsx.domain import plan_rows
     from liaison_xlsx.ledger import ledger_custom_properties, write_ledger
     from liaison_xlsx.workbook import Book, properties
@@ -97,7 +101,7 @@ def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime
                 ledger_custom_properties(district, year))
     if duties is None or duties.district is not district or duties.year != year:
         duties = year_duties(district, year)  # once, for the rows and the designations
-    write_ledger(book, district, year, plan_rows(district, plan, year, duties), duties)
+    write_ledger(book, district, year, plan_rows(district, plan, year, duties) if rows is None else rows, duties)
     return book.close()
 
 
@@ -115,15 +119,19 @@ def export(request: ExportRequest) -> Iterator[Artifact]:
     made: list[Artifact] = []
     for year in (request.plan.year,):
         try:
+            # the plan's rows once for both workbooks (a row per engagement, with its settings worked out)
+            from liaison_xlsx.domain import plan_rows
+
+            rows = plan_rows(request.district, request.plan, year, request.duties)
             if "schedule" in wanted:
                 made.append(Artifact(schedule_path(year), XLSX,
                                      schedule_workbook(request.district, request.plan, year, created=created,
-                                                       duties=request.duties)))
+                                                       duties=request.duties, rows=rows)))
             if "ledger" in wanted:
                 # the clerk fills the ledger in: a re-export never overwrites an edited one
                 made.append(Artifact(ledger_path(year), XLSX,
                                      ledger_workbook(request.district, request.plan, year, created=created,
-                                                     duties=request.duties),
+                                                     duties=request.duties, rows=rows),
                                      policy="keep_edits"))
         except LiaisonError:
             raise

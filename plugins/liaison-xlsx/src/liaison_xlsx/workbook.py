@@ -17,7 +17,7 @@ from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
 from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_range, xl_rowcol_to_cell_fast  # type: ignore[import-untyped]
-from xlsxwriter.worksheet import RowInfo, Worksheet  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import ColumnInfo, RowInfo, Worksheet  # type: ignore[import-untyped]
 
 FONT = "宋体"  # WPS's and Chinese Excel's default face; LibreOffice falls back to any CJK font
 DATE_FORMAT = "yyyy-mm-dd"
@@ -31,6 +31,12 @@ _CODES = 1  # control characters, never in a row's XML: a sheet's formats stand 
 
 
 _FORMULAS: dict[tuple[str, bool, bool], str] = {}
+#: A worksheet's lists that only xlsxwriter's public calls add to or replace (the others, such as
+#: ``selections`` or the ``external_*_links``, it fills while writing the package): these a finished
+#: sheet may hold as tuples (:meth:`Sheet.settle`).
+_SETTLED = ("buttons_list", "charts", "comments_list", "filter_range", "footer_images", "hbreaks",
+            "header_images", "merge", "panes", "protected_ranges", "shapes", "sparklines", "tables",
+            "validations", "vbreaks")
 
 
 class Sheet(Worksheet):  # type: ignore[misc]
@@ -54,9 +60,73 @@ class Sheet(Worksheet):  # type: ignore[misc]
         self._bounds: dict[int, int] = {}    # row → first column << 16 | last column, for the spans
         self._heights: dict[int, int] = {}   # row → its height in pixels, as set_row would keep it
         self._codes: dict[Any, str] = {}     # format → its placeholder in this sheet
-        self._firsts: dict[int, list[Any]] = {}  # row → the formats this sheet uses first in it
+        # the row each format of _codes is first used in, in _codes' order (ints: no list per row)
+        self._firsts: list[int] | tuple[int, ...] = []
         self._styles: list[tuple[str, str]] = []  # placeholder, style number: filled as the rows are written
         self._last_row = -1
+        #: the workbook's column settings, one object per distinct setting (see :meth:`set_column`)
+        self._columns: dict[tuple[Any, ...], Any] = {}
+
+    def set_column(self, first_col: int, last_col: int, width: float | None = None,
+                   cell_format: Any = None, options: dict[str, Any] | None = None) -> int:
+        # xlsxwriter makes a ColumnInfo per column and sheet (a dozen a sheet, 1,400 department sheets
+        # at 3,300 pairings), each tracked by the collector until the workbook is closed; columns of
+        # the same setting share one here (xlsxwriter only reads them, but autofit, which copies)
+        found = super().set_column(first_col, last_col, width, cell_format, options)
+        for col in range(first_col, last_col + 1):
+            info = self.col_info.get(col)
+            if info is None:
+                continue
+            key = (info.width, id(info.column_format), info.hidden, info.level, info.collapsed, info.autofit)
+            shared = self._columns.get(key)
+            if shared is None or shared.column_format is not info.column_format:
+                self._columns[key] = info
+            else:
+                self.col_info[col] = shared
+        return int(found)
+
+    def autofit(self, max_width: int | None = None) -> None:
+        # autofit changes a column's setting in place: never a shared one
+        for col, info in list(self.col_info.items()):
+            self.col_info[col] = ColumnInfo(**vars(info))
+        super().autofit(max_width)
+
+    def settle(self) -> None:
+        """The sheet is written (the workbook moved on to the next, or is closing): the empty lists
+        xlsxwriter made for features this sheet does not use (charts, tables, comments …) become
+        empty tuples, which the collector does not track — 1,400 sheets at 3,300 pairings hold
+        ~20,000 of them until the workbook is closed, part of what starts the full collections a
+        smaller district never does. Nothing is written to a sheet once settled (a list added to
+        later would fail loudly: a tuple has no ``append``)."""
+        for name in _SETTLED:
+            value = getattr(self, name)
+            if type(value) is list:  # a list of ints, or (merge) of lists of ints: all read as sequences
+                setattr(self, name, tuple(tuple(v) if type(v) is list else v for v in value))
+        # the lists xlsxwriter fills while writing the package, each only for a feature the sheet
+        # uses; the six external links it adds together, so all six are lists or all tuples
+        drawn = bool(self.charts or self.images or self.shapes)
+        headed = bool(self.header_images or self.footer_images)
+        unused = {
+            ("selections",): not self.panes,  # a frozen or split pane's selection
+            ("data_bars_2010",): not self.cond_formats,
+            ("drawing_links",): not drawn,
+            ("header_images_list", "vml_drawing_links"): not headed,
+            ("external_hyper_links", "external_drawing_links", "external_vml_links",
+             "external_background_links", "external_table_links", "external_comment_links"): not (
+                self.hyperlinks or drawn or headed or self.comments or self.buttons_list
+                or self.background_image or self.tables),
+        }
+        for names, empty in unused.items():
+            if empty and all(getattr(self, name) == [] for name in names):
+                for name in names:
+                    setattr(self, name, ())
+        self._firsts = tuple(self._firsts)  # of ints: the collector stops tracking it
+        # xlsxwriter only reads these two while writing the package (the rows and columns it holds):
+        # empty, a plain dictionary, which the collector does not track, does as well as a defaultdict
+        for name in ("comments", "hyperlinks"):
+            if not getattr(self, name):
+                setattr(self, name, {})
+        self.workbook_add_format = None  # a bound method per sheet, for a checkbox's format only
 
     def write_cells(self, row: int, cells: Iterable[Cell], height: float | None = None) -> None:
         """Row ``row``'s cells, left to right, as ``set_row(row, height)`` and then
@@ -83,7 +153,7 @@ class Sheet(Worksheet):  # type: ignore[misc]
                 if len(self._codes) == 31:  # \x01–\x1f; a sheet of the workbooks here has at most eight
                     raise ValueError("more than 31 cell formats in one sheet")
                 code = self._codes[cell_format] = chr(_CODES + len(self._codes))
-                self._firsts.setdefault(row, []).append(cell_format)
+                self._firsts.append(row)  # type: ignore[union-attr]
             ref = xl_rowcol_to_cell_fast(row, col)
             if value is None:
                 parts.append(f'<c r="{ref}" s="{code}"/>')
@@ -149,6 +219,8 @@ class Sheet(Worksheet):  # type: ignore[misc]
             super()._write_rows()
             return
         self._calculate_spans()
+        formats = iter(self._codes.items())  # numbered in the order the rows first use them
+        numbered = 0
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             kept = self._rows.get(row_num)
             if kept is None:
@@ -156,8 +228,10 @@ class Sheet(Worksheet):  # type: ignore[misc]
                 continue
             if self.table.get(row_num) or row_num in self.row_info or row_num in self.comments:
                 raise ValueError(f"row {row_num} written both ways")
-            for cell_format in self._firsts.get(row_num, ()):
-                self._styles.append((self._codes[cell_format], str(cell_format._get_xf_index())))
+            while numbered < len(self._firsts) and self._firsts[numbered] == row_num:
+                cell_format, code = next(formats)
+                self._styles.append((code, str(cell_format._get_xf_index())))
+                numbered += 1
             for code, style in self._styles:  # an ASCII row: replace is a scan in C, translate was not
                 kept = kept.replace(code, style)
             self._write_row(row_num, self.row_spans.get(row_num // 16), RowInfo(height=self._heights[row_num]))
@@ -218,10 +292,16 @@ class Book:
         for name, value in (custom or {}).items():
             self.wb.set_custom_property(name, value)
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
+        self._columns: dict[tuple[Any, ...], Any] = {}  # shared by the sheets (Sheet.set_column)
+        self._current: Sheet | None = None  # the sheet being written
 
     def sheet(self, name: str) -> Sheet:
         """A new worksheet whose data rows are written with :meth:`Sheet.write_cells`."""
+        if self._current is not None:
+            self._current.settle()
         ws: Sheet = self.wb.add_worksheet(name, worksheet_class=Sheet)
+        ws._columns = self._columns
+        self._current = ws
         return ws
 
     def format(self, **spec: Any) -> Any:
@@ -232,6 +312,9 @@ class Book:
         return found
 
     def close(self) -> bytes:
+        if self._current is not None:
+            self._current.settle()
+            self._current = None
         self.wb.close()
         # each worksheet holds the workbook's add_format: a cycle the collector alone would free, on
         # its next full pass, with every row of the workbook; freed now by reference counting
