@@ -189,3 +189,28 @@ def test_any_districts_items_cite_its_provisions_in_force_and_name_the_body(gene
             assert i.days_left >= 0
         if i.kind == DueKind.RECORD_MISSING:
             assert i.days_left < 0
+
+
+def test_the_command_prints_the_list_in_the_outputs_language_and_the_document(seed: District, plan: Plan) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from liaison.formats.documents import due_document
+    from liaison_cli.main import cli
+
+    meeting, host, _ = _meeting(seed, plan)
+    day = plan.get(meeting).date - dt.timedelta(days=1)
+    runner = CliRunner()
+    zh = runner.invoke(cli, ["due", "--body", host, "--as-of", day.isoformat(), "--lang", "zh"])
+    en = runner.invoke(cli, ["due", "--body", host, "--as-of", day.isoformat(), "--lang", "en"])
+    assert zh.exit_code == 0 and en.exit_code == 0, zh.output + en.output
+    assert "待办事项" in zh.output and "商定日期" in zh.output and "date to agree" not in zh.output
+    assert "To do for" in en.output and "date to agree" in en.output and "商定日期" not in en.output
+    out = runner.invoke(cli, ["due", "--body", host, "--as-of", day.isoformat(), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    expected = json.loads(json.dumps(due_document(due_list(seed, plan, _none(seed), body=host, as_of=day), seed),
+                                     default=str))
+    assert json.loads(out.output) == expected
+    unknown = runner.invoke(cli, ["due", "--body", "no-such-body", "--as-of", day.isoformat(), "--lang", "en"])
+    assert unknown.exit_code != 0 and "Traceback" not in unknown.output and "no-such-body" in unknown.output

@@ -34,7 +34,7 @@ from liaison.law.rules import Provision, Response, WorkingDays
 from liaison.law.workdays import default_calendar
 from liaison.year.engagements import Engagement, Plan, Status
 
-__all__ = ["DueItem", "DueKind", "DueList", "due_list", "working_days_between"]
+__all__ = ["KIND_EN", "KIND_ZH", "DueItem", "DueKind", "DueList", "due_list", "working_days_between"]
 
 
 class DueKind(enum.StrEnum):
