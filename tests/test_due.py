@@ -180,7 +180,12 @@ def test_any_districts_items_cite_its_provisions_in_force_and_name_the_body(gene
     day = data.draw(st.dates(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     found = due_list(district, year_plan, generated.records, body=body, as_of=day)
     ids = {p.id for p in district.provisions}
+    planned = {e.id: e for e in year_plan.engagements}
     for i in found.items:
+        if i.kind in (DueKind.DATE_TO_AGREE, DueKind.RECORD_MISSING):
+            e = planned[i.ref]
+            assert body == e.host if i.kind == DueKind.RECORD_MISSING else body in e.participants
+            assert i.provision in e.provisions and i.due == e.date
         assert i.body == body
         assert i.provision in ids
         text = district.provision(i.provision).text_at(day)
