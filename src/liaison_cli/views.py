@@ -27,6 +27,7 @@ from liaison.law.terms import (
     SETTING_ZH,
     term,
 )
+from liaison.year.due import KIND_EN, KIND_ZH, DueList
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan
 
 if TYPE_CHECKING:
@@ -428,6 +429,23 @@ def print_report(district: District, report: Report, *, lang: str = "zh", show_a
 
 
 # ---------------------------------------------------------------------------------------- export, publish
+def print_due(district: District, found: DueList, *, lang: str = "zh") -> None:
+    """One body's to-do list: a row per item, its days left, what to do and the provision it rests on."""
+    en = lang == "en"
+    org = district.organisation(found.body)
+    t = table(f"To do for {org.name_en} as of {found.as_of.isoformat()} ({len(found.items)})" if en else
+              f"{org.name}待办事项（截至 {found.as_of.isoformat()}，共 {len(found.items)} 项）",
+              ["kind", "id", "due", "days left", "to do", "provision"] if en else
+              ["类别", "编号", "期限", "剩余天数", "待办事项", "依据"])
+    for i in found.items:
+        left = (f"{i.days_left} working" if en else f"{i.days_left}个工作日") if i.working_days else str(i.days_left)
+        t.add_row(KIND_EN[i.kind] if en else KIND_ZH[i.kind], i.ref, i.due.isoformat(), left, i.todo(lang),
+                  i.provision)
+    console.print(t)
+    if not found.items:
+        console.print("Nothing to do." if en else "暂无待办事项。")
+
+
 def print_notes(notes: Iterable[Any], *, lang: str = "zh") -> None:
     """What the output folder's recovery did, or could not do (on stderr, shaped like an error)."""
     import click

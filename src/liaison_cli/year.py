@@ -477,6 +477,66 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
         sys.exit(3)
 
 
+# ---------------------------------------------------------------------------------------------- due
+@cli.command(help_zh="某单位截至某日的待办事项：待商定的日期、待补录的记录、待反馈的调研成果和尚未落实的要求，"
+                     "逐项注明依据的条款及其当日有效的原文。")
+@option("--body", required=True, help="The body whose list it is (id or name, e.g. health).",
+        help_zh="待办事项所属单位（编号或名称，如 health）。")
+@option("--as-of", "as_of", type=DATE, default=None, help="The day to answer for. Default: today.",
+        help_zh="按哪一天回答。默认：今天。")
+@option("--records", "records_files", multiple=True, type=click.Path(dir_okay=False),
+        help="What happened: a records file (.toml) or a ledger (.xlsx with liaison-xlsx). Repeatable.",
+        help_zh="实际开展的情况：记录文件（.toml）或工作台账（.xlsx，需 liaison-xlsx）。可重复。")
+@option("--plan", "state_file", type=click.Path(dir_okay=False), default=None,
+        help="The year's state file (default: the year as the planner proposes it).",
+        help_zh="年度状态文件（默认：按编排程序拟定的当年计划）。")
+@option("--out", "out_dir", type=click.Path(), default=None,
+        help="The output folder: read the year's state in DIR/<year>/.",
+        help_zh="输出文件夹：读取 DIR/<年度>/ 中的年度状态。")
+@option("--holidays", "holiday_files", multiple=True, type=click.Path(dir_okay=False),
+        help="Holiday notices (holiday-cn JSON), for deadlines in working days.",
+        help_zh="放假通知（holiday-cn JSON），用于按工作日计算的期限。")
+@lang_option
+@query_options
+@handle_errors
+def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_file: str | None,
+        out_dir: str | None, holiday_files: tuple[str, ...], lang: str, data_file: str | None, fmt: str) -> None:
+    """One body's to-do list as of a day: dates to agree, records missing, research awaiting feedback
+    and obligations not yet met, each citing its provision and its text in force that day."""
+    from liaison.formats.documents import due_document
+    from liaison.formats.state import parse_state
+    from liaison.formats.syntax import read_file
+    from liaison.host.plugins import load_records
+    from liaison.law.records import Records
+    from liaison.year.due import due_list
+    from liaison.year.planner import check_year, plan_year
+    from liaison.year.state import year_calendar
+    from liaison_cli import views
+    from liaison_workspace import Workspace
+
+    district = load(data_file)
+    day = as_of or today()
+    check_year(day.year)
+    records = Records(district_id=district.info.id)
+    for name in records_files:
+        records = records.merged(load_records(name, district))
+    state = None
+    if state_file is not None:
+        state = parse_state(read_file(state_file), district, year=day.year, file=state_file)
+    elif out_dir is not None:
+        workspace = Workspace(out_dir)
+        state = workspace.read_state(district, day.year)
+        views.print_notes(workspace.take_notes(), lang=lang)
+    plan = state.plan if state is not None else plan_year(district, day.year)
+    calendar, _ = year_calendar(state, day.year, calendar_for(years=[day.year]),
+                                notices_for(holiday_files, [day.year]))
+    found = due_list(district, plan, records, body=body, as_of=day, calendar=calendar)
+    if fmt == "json":
+        emit_json(due_document(found, district))
+    else:
+        views.print_due(district, found, lang=lang)
+
+
 # -------------------------------------------------------------------------------------------- export
 @cli.command(help_zh="""
     用插件导出年度文件：FORMAT 为 ical、docx、xlsx、html 等，或 all（全部）。

@@ -21,6 +21,7 @@ from liaison.law.district import CcList, District, InviteeList, Recipient
 from liaison.law.findings import Finding, LocalNote, NotCounted, Report, local_notes
 from liaison.law.model import Organisation, Pairing
 from liaison.law.rules import Provision, Reading, Rule, SentenceNote
+from liaison.year.due import KIND_EN, KIND_ZH, DueList
 
 
 @attrs.frozen
@@ -257,6 +258,52 @@ class ReportDocument:
                    findings=tuple(FindingDocument.of(f, district) for f in report.findings),
                    not_counted=report.not_counted, notes_zh=report.notes_zh, notes_en=report.notes_en,
                    summary=tuple(report.summary(district)))
+
+
+# ---------------------------------------------------------------------------------------------- due
+@attrs.frozen(kw_only=True)
+class DueItemDocument:
+    """One thing a body has to do (:class:`liaison.year.due.DueItem`): ``kind`` with its names,
+    ``ref`` the engagement's or record's id, the day due and the days left (working days when
+    ``working_days``; negative: overdue), the provision with its wording in force on the list's day."""
+
+    kind: str
+    kind_zh: str
+    kind_en: str
+    ref: str
+    todo_zh: str
+    todo_en: str
+    due: dt.date
+    days_left: int
+    working_days: bool
+    provision: str
+    provision_text_zh: str
+    provision_text_en: str
+    basis: str
+
+
+@attrs.frozen(kw_only=True)
+class DueDocument:
+    """One body's to-do list as of a day (`liaison due --format json`, the API's ``/due``)."""
+
+    district: str
+    body: OrgRef
+    as_of: dt.date
+    items: tuple[DueItemDocument, ...]
+
+    @classmethod
+    def of(cls, found: DueList, district: District) -> DueDocument:
+        return cls(district=found.district, body=OrgRef.of(district.organisation(found.body)), as_of=found.as_of,
+                   items=tuple(DueItemDocument(
+                       kind=i.kind.value, kind_zh=KIND_ZH[i.kind], kind_en=KIND_EN[i.kind], ref=i.ref,
+                       todo_zh=i.todo_zh, todo_en=i.todo_en, due=i.due, days_left=i.days_left,
+                       working_days=i.working_days, provision=i.provision, provision_text_zh=i.provision_text_zh,
+                       provision_text_en=i.provision_text_en, basis=i.basis) for i in found.items))
+
+
+def due_document(found: DueList, district: District) -> dict[str, Any]:
+    """The to-do list as the JSON document of `liaison due --format json` (docs/cli.md)."""
+    return dict(document(DueDocument.of(found, district)))
 
 
 # ------------------------------------------------------------------------------------------- plugins

@@ -2,7 +2,8 @@
 ``/api/v1/openapi.json``, its docs page at ``/api/v1/docs`` (Swagger UI from the service's own
 static files: nothing is loaded from a CDN).
 
-``health``; a district's ``organisations``; a year's ``plan``; one ``engagement`` with an ETag (the
+``health``; a district's ``organisations``; an organisation's to-do list (``due``, as of a day:
+:mod:`liaison.year.due`); a year's ``plan``; one ``engagement`` with an ETag (the
 year's revision: ``If-None-Match`` gives 304); the changes of an engagement — ``confirm``, ``move``,
 ``cancel``, ``held`` — through the workspace's own update (what ``liaison plan --confirm/--move/
 --cancel/--held`` runs), each with ``If-Match`` on the year's revision; the audit log per engagement
@@ -41,7 +42,7 @@ from liaison.base.errors import (
     StorageError,
     UnknownOrganisationError,
 )
-from liaison.formats.documents import OrgRef, SettingDocument, document, to_json
+from liaison.formats.documents import DueDocument, OrgRef, SettingDocument, document, due_document, to_json
 from liaison.formats.state import plan_document
 from liaison.law.district import District
 from liaison.year.engagements import ChangeRefused, Engagement
@@ -86,6 +87,7 @@ _PLAN_EXTRA = ((YearState, "format", str),
 PlanModel = schemas.model_of(YearState, name="Plan", extra=_PLAN_EXTRA)
 EngagementModel = schemas.model_of(Engagement, extra=_PLAN_EXTRA)
 OrgModel = schemas.model_of(OrgRef, name="Organisation")
+DueModel = schemas.model_of(DueDocument, name="Due")
 Error = schemas.ErrorModel
 
 
@@ -374,6 +376,37 @@ def organisation_audit(request: HttpRequest, district: str, organisation: str) -
                 _may(request, "audit", district, e) == access.Decision.ALLOWED for e in seen):
             shown.append(_entry(row, district))
     return json_response(shown)
+
+
+@api.get("/districts/{district}/organisations/{organisation}/due",
+         response={200: DueModel, 401: Error, 403: Error, 404: Error, 422: Error}, tags=["years"])
+def due(request: HttpRequest, district: str, organisation: str, as_of: dt.date | None = None) -> HttpResponse:
+    """One organisation's to-do list as of a day (``as_of``; default today in the district's time
+    zone), as ``liaison due --format json`` writes it: dates to agree, records missing after a
+    planned day, research awaiting feedback and obligations not yet met, each citing its provision
+    and its text in force that day (:func:`liaison.year.due.due_list`). Read access as for the
+    organisation's engagements: a clerk or a liaison officer its own organisation's list, the
+    district's administrator or auditor any organisation's. The records counted are the year's
+    engagements marked held (the service keeps no other records yet)."""
+    from liaison.host.plugins import working_day_calendar
+    from liaison.law.records import Records
+    from liaison.year.due import due_list
+    from liaison.year.planner import check_year
+    from liaison.year.state import year_calendar
+
+    found, _ = _district(request, district)
+    organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
+    _authorise(request, "read", district, {"id": organisation, "host": organisation,
+                                           "participants": [organisation]})
+    day = as_of or _today(found)
+    check_year(day.year)
+    stored = DatabaseStore().load(found, day.year)
+    if stored is None:
+        raise _no_plan(found, day.year)
+    calendar, _ = year_calendar(stored.state, day.year, working_day_calendar())
+    listed = due_list(found, stored.state.plan, Records(district_id=found.info.id), body=organisation, as_of=day,
+                      calendar=calendar)
+    return json_response(due_document(listed, found))
 
 
 # The changes and the audit of one engagement come before its read: the id is a path

@@ -32,6 +32,8 @@ TIME = Annotated[str, Field(pattern=r"^\d{2}:\d{2}$", examples=["09:30"])]
 
 #: Types the converter writes in a shape of their own (a hook of :mod:`liaison.formats.convert`).
 _CUSTOM: dict[str, Any] = {"LocalSettings": dict[str, str]}
+#: Types the API names otherwise, wherever they appear: one model (and one schema) under that name.
+_PUBLIC: dict[str, str] = {"OrgRef": "Organisation"}
 
 
 @functools.cache
@@ -51,6 +53,8 @@ class _Builder:
     def model(self, cls: type, name: str | None = None) -> type[BaseModel]:
         if cls in self.made:
             return self.made[cls]
+        if name is None and cls.__name__ in _PUBLIC and not any(owner is cls for owner, _, _ in self.extra):
+            return model_of(cls, name=_PUBLIC[cls.__name__])
         hints = typing.get_type_hints(cls, globalns=vars(sys.modules[cls.__module__]), include_extras=True)
         renamed = RENAMED.get(cls.__name__, {})
         fields: dict[str, Any] = {}

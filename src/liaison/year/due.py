@@ -1,0 +1,200 @@
+"""One body's to-do list as of a day: what a department, a party branch, the ICF or the office has to do.
+
+:func:`due_list` reads what exists — the year's plan, the records and the check's findings
+(:func:`liaison.law.compliance.check`) — and gives one :class:`DueItem` per thing to do:
+
+- ``date_to_agree``: a proposed engagement still to come that the body hosts or attends (§3.3's
+  协商: both sides agree the date);
+- ``record_missing``: an engagement of the body's (it hosts it: recording is the host's) whose day
+  has passed with neither a held record nor the plan's ``held``;
+- ``feedback``: a research result sent to the body (a department) with no feedback yet, due by the
+  response rule in force on the day it was received (calendar or working days, as the rule counts);
+- ``obligation``: a "shall" the check finds not yet met (open) or short, charged to the body that
+  owed it (the finding's ``responsible``). A "may" (可/视情/根据需要) is never a to-do.
+
+Letters to issue are not listed: the drafts and their dates are made by the letters plugin
+(liaison-docx) when it exports, and the library has no draft without it (docs/letters.md).
+
+Every item cites one provision with its wording in force on ``as_of``. Pure: no file, clock or
+network — the caller gives the day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import attrs
+
+from liaison.law.compliance import check
+from liaison.law.district import District
+from liaison.law.findings import MAY_MODALITIES, Finding, FindingStatus
+from liaison.law.records import Records
+from liaison.law.rules import Provision, Response, WorkingDays
+from liaison.law.workdays import default_calendar
+from liaison.year.engagements import Engagement, Plan, Status
+
+__all__ = ["KIND_EN", "KIND_ZH", "DueItem", "DueKind", "DueList", "due_list", "working_days_between"]
+
+
+class DueKind(enum.StrEnum):
+    DATE_TO_AGREE = "date_to_agree"
+    RECORD_MISSING = "record_missing"
+    FEEDBACK = "feedback"
+    OBLIGATION = "obligation"
+
+
+KIND_ZH = {DueKind.DATE_TO_AGREE: "商定日期", DueKind.RECORD_MISSING: "补录记录", DueKind.FEEDBACK: "反馈调研成果",
+           DueKind.OBLIGATION: "尚未落实的要求"}
+KIND_EN = {DueKind.DATE_TO_AGREE: "date to agree", DueKind.RECORD_MISSING: "record missing",
+           DueKind.FEEDBACK: "feedback due", DueKind.OBLIGATION: "obligation not yet met"}
+
+
+@attrs.frozen(kw_only=True)
+class DueItem:
+    """One thing ``body`` has to do: ``ref`` is the engagement's or the record's id (an obligation's:
+    its subject, ids joined by ``/``); ``due`` the day it is due by, ``days_left`` how many days are
+    left until then (negative: overdue), counted in working days when ``working_days`` (the rule
+    counts them); ``provision`` the provision it rests on, with its wording in force on the list's day."""
+
+    kind: DueKind
+    ref: str
+    body: str
+    todo_zh: str
+    todo_en: str
+    due: dt.date
+    days_left: int
+    working_days: bool
+    provision: str
+    provision_text_zh: str
+    provision_text_en: str
+    basis: str = "text"
+
+    def todo(self, lang: str = "zh") -> str:
+        return self.todo_en if lang == "en" else self.todo_zh
+
+
+@attrs.frozen(kw_only=True)
+class DueList:
+    district: str
+    body: str
+    as_of: dt.date
+    items: tuple[DueItem, ...]
+
+
+def working_days_between(start: dt.date, end: dt.date, calendar: WorkingDays) -> int:
+    """Working days after ``start`` up to and including ``end`` (negative when ``end`` is earlier:
+    those after ``end`` up to ``start``) — how a deadline in working days counts from a day."""
+    first, last, sign = (start, end, 1) if end >= start else (end, start, -1)
+    day, count = first, 0
+    while day < last:
+        day += dt.timedelta(days=1)
+        count += calendar.is_working_day(day)
+    return sign * count
+
+
+def due_list(district: District, plan: Plan, records: Records, *, body: str, as_of: dt.date,
+             calendar: WorkingDays | None = None) -> DueList:
+    """What ``body`` (an id or a name) has to do as of ``as_of``, in the year of ``plan``: dates to
+    agree, records missing, feedback due and obligations not yet met (see the module docstring),
+    ordered by the day due, then kind and reference. An unknown body is the library's
+    :class:`~liaison.base.errors.UnknownOrganisationError`."""
+    org = district.organisation(body).id
+    working = calendar or default_calendar()
+    items = [*_engagements(district, plan, records, org, as_of), *_feedback(district, records, org, as_of, working)]
+    answered = {i.ref for i in items if i.kind == DueKind.FEEDBACK}
+    items.extend(_obligations(district, plan, records, org, as_of, working, answered))
+    items.sort(key=lambda i: (i.due, list(DueKind).index(i.kind), i.ref, i.provision))
+    return DueList(district=district.info.id, body=org, as_of=as_of, items=tuple(items))
+
+
+def _item(district: District, kind: DueKind, ref: str, body: str, zh: str, en: str, due: dt.date, as_of: dt.date,
+          provision: str, *, working: WorkingDays | None = None, basis: str = "text") -> DueItem:
+    prov: Provision = district.provision(provision)
+    text = prov.text_at(as_of)
+    left = (due - as_of).days if working is None else working_days_between(as_of, due, working)
+    return DueItem(kind=kind, ref=ref, body=body, todo_zh=zh, todo_en=en, due=due, days_left=left,
+                   working_days=working is not None, provision=prov.id, provision_text_zh=text.text_zh,
+                   provision_text_en=text.text_en, basis=basis)
+
+
+def _recorded(e: Engagement, records: Records) -> bool:
+    return e.status == Status.HELD or any(
+        r.id == e.id if r.id else (r.kind, r.date, r.host) == (e.kind, e.date, e.host) for r in records.engagements)
+
+
+def _engagements(district: District, plan: Plan, records: Records, org: str, as_of: dt.date) -> list[DueItem]:
+    found = []
+    for e in plan.engagements:
+        if e.status == Status.CANCELLED or not e.provisions or org not in (e.host, *e.participants):
+            continue
+        what = district.kind_name(e.kind)
+        what_en = district.kind_name(e.kind, "en")
+        if e.status == Status.PROPOSED and e.date >= as_of:
+            host = district.organisation(e.host)
+            found.append(_item(
+                district, DueKind.DATE_TO_AGREE, e.id, org,
+                f"与{district.names_of(e.participants, exclude=(org,))}商定{what}“{e.title_zh}”的日期"
+                f"（拟定{e.date.isoformat()}，{host.name}主办）",
+                f"agree the date of the {what_en} “{e.title('en')}” with "
+                f"{district.names_of(e.participants, lang='en', exclude=(org,))} "
+                f"(proposed for {e.date.isoformat()}, hosted by {host.name_en})",
+                e.date, as_of, e.provisions[0]))
+        elif e.date < as_of and e.host == org and not _recorded(e, records):
+            found.append(_item(
+                district, DueKind.RECORD_MISSING, e.id, org,
+                f"{what}“{e.title_zh}”定于{e.date.isoformat()}，尚无召开记录：请补录（或改期、取消）",
+                f"the {what_en} “{e.title('en')}” was due on {e.date.isoformat()} and has no held record: "
+                "record it (or move or cancel it)",
+                e.date, as_of, e.provisions[0]))
+    return found
+
+
+def _feedback(district: District, records: Records, org: str, as_of: dt.date, working: WorkingDays) -> list[DueItem]:
+    found = []
+    for r in records.research_results:
+        if r.received > as_of or (r.feedback is not None and r.feedback <= as_of):
+            continue
+        if district.organisation(r.department).id != org:
+            continue
+        rule = next((pr for pr in district.rules(Response, r.received) if pr[1].trigger == "research_result"), None)
+        if rule is None:
+            continue
+        prov, response = rule
+        if prov.modality_of(response) in MAY_MODALITIES:
+            continue
+        due = response.due(r.received, working)
+        branch = district.organisation(r.submitted_by)
+        found.append(_item(
+            district, DueKind.FEEDBACK, r.id, org,
+            f"就{branch.name}的调研成果《{r.title}》（{r.received.isoformat()}收到）反馈情况，"
+            f"期限{due.isoformat()}（{response.describe_zh()}）",
+            f"give feedback on {branch.name_en}'s research result “{r.title}” (received {r.received.isoformat()}) "
+            f"by {due.isoformat()} ({response.describe_en()})",
+            due, as_of, prov.id, working=working if response.due_working_days else None,
+            basis="local" if response.is_local(response.deadline_field) else "text"))
+    return found
+
+
+def _obligations(district: District, plan: Plan, records: Records, org: str, as_of: dt.date, working: WorkingDays,
+                 listed: set[str]) -> list[DueItem]:
+    # the plan's held engagements are records too (the service and `liaison plan --held` mark them so)
+    report = check(district, records.merged(Records.from_plan(plan, held_only=True)), plan.year,
+                   min(as_of, dt.date(plan.year, 12, 31)), calendar=working)
+    found = []
+    for f in report.findings:
+        if f.responsible != org or f.status not in (FindingStatus.OPEN, FindingStatus.SHORT,
+                                                    FindingStatus.MISSING_DESIGNATION, FindingStatus.UNANSWERED):
+            continue
+        if set(f.counted) & listed or _may(district, f):
+            continue
+        found.append(_item(district, DueKind.OBLIGATION, "/".join(f.subject), org, f.message_zh, f.message_en,
+                           f.period[1], as_of, f.provision, basis=f.basis))
+    return found
+
+
+def _may(district: District, f: Finding) -> bool:
+    """The finding's sentence allows rather than requires (可/视情/根据需要): never a to-do."""
+    prov = district.provision(f.provision)
+    rules = [r for r in prov.rules if r.key == f.rule]
+    return bool(rules) and all(prov.modality_of(r) in MAY_MODALITIES for r in rules)
