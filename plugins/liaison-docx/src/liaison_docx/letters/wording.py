@@ -89,6 +89,11 @@ def self_reference(org: Organisation) -> str:
     return "我单位"
 
 
+def own_reference(org: Organisation) -> str:
+    """How a body names itself to those it directs (a 通知): 本办, 本局, 本单位."""
+    return "本" + self_reference(org)[1:]
+
+
 # -- the regulation ------------------------------------------------------------------------------------
 
 def cite(prov: Provision) -> str:
