@@ -396,6 +396,23 @@ def test_the_holiday_sentence_says_what_the_export_knows(seed: District, seed_pl
     assert all(("2027年节假日安排尚未公布" in t) != known for t in said)
 
 
+@pytest.mark.parametrize(("summary", "said"), [
+    ("已研究，部分采纳", "已研究，部分采纳。"),  # the ledger's words without a stop (#24)
+    ("已研究，部分采纳，", "已研究，部分采纳。"),
+    ("已研究.", "已研究。"),
+    ("已采纳！", "已采纳！"),
+    ("来信称“已研究。”", "来信称“已研究。”"),
+    ("部分采纳（见附件）", "部分采纳（见附件）。"),
+])
+def test_quoted_feedback_ends_as_a_sentence(seed: District, seed_plan: Plan, summary: str, said: str) -> None:
+    records = make_records(seed)
+    answered = attrs.evolve(records.research_results[0], feedback_summary=summary)
+    found = drafts(request(seed, seed_plan, {"kinds": ["feedback"]},
+                           attrs.evolve(records, research_results=(answered,))))
+    texts = [b.text for b in found[0].letter.body if isinstance(b, Paragraph)]
+    assert said + "感谢贵单位对我局工作的关心和支持。" in texts
+
+
 def test_no_records_no_consultation_or_feedback_letters(seed: District, seed_plan: Plan) -> None:
     found = drafts(request(seed, seed_plan, {}))
     assert {d.kind for d in found} == {"notice", "invitation"}
