@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from notice_samples import holiday_notice
 
 from liaison.formats.district import seed_district
 from liaison.law.district import District
@@ -30,6 +31,8 @@ HEALTH = "2027/joint_meeting/health"
 SYMPOSIUM = KnownEvent(id="symposium-budget", kind=EngagementKind.SYMPOSIUM, date=dt.date(2027, 9, 14),
                        title_zh="2028年区级财政预算编制情况座谈会", start=dt.time(14, 30), end=dt.time(16, 30))
 RENAMED = "厦门市海沧区"
+NOTICE_KNOWN = dt.date(2027, 10, 8)  # the day the office enters the 2027 holiday notice
+UNPUBLISHED = f"{YEAR}年节假日安排尚未公布"
 
 
 @pytest.fixture
@@ -102,6 +105,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
                                 phone="0592-6051234", date=dt.date(2027, 9, 10))
               for org in ("health", "environment", "education"))))
         office.export(dt.date(2027, 9, 20))  # contacts entered late, in the records
+        office.export(NOTICE_KNOWN, notices=(holiday_notice(YEAR),))  # the year's holiday notice is in
         office.export(dt.date(2027, 11, 3), district_name=RENAMED)  # renamed for one export
         office.export(dt.date(2027, 11, 10))  # and not again
         office.export(dt.date(2027, 12, 20))
@@ -153,16 +157,33 @@ def named_of(named: dict[str, list[LetterRecord]]) -> list[LetterRecord]:
     return [r for found in named.values() for r in found]
 
 
+def words_of(office: Office, r: LetterRecord) -> str:
+    """The letter's header and paragraphs as the file on disk holds them."""
+    import docx
+
+    document = docx.Document(str(office.folder / r.path))
+    header = "".join(p.text for s in document.sections for p in s.first_page_header.paragraphs)
+    return header + "\n".join(p.text for p in document.paragraphs)
+
+
+def test_an_invitation_says_the_holidays_are_unpublished_only_while_they_are(office: Office) -> None:
+    """True at issue (#24): an invitation issued before the office had the year's holiday notice says
+    so, and keeps saying it (it went out that way); one issued on or after the day the notice came
+    in does not."""
+    invited = [r for r in office.states[-1].letters if r.active and r.kind == "invitation"]
+    before = [r for r in invited if r.date < NOTICE_KNOWN]
+    after = [r for r in invited if r.date >= NOTICE_KNOWN]
+    assert before and after
+    assert all(UNPUBLISHED in words_of(office, r) for r in before)
+    assert not any(UNPUBLISHED in words_of(office, r) for r in after)
+
+
 def test_contacts_and_a_name_given_late_reach_only_the_letters_not_yet_out(office: Office) -> None:
     """The contacts entered in September and the name given for November's export are in the letters
     issued then and after, and in none issued before."""
-    import docx
 
     def words(r: LetterRecord) -> str:
-        path = office.folder / r.path
-        document = docx.Document(str(path))
-        header = "".join(p.text for s in document.sections for p in s.first_page_header.paragraphs)
-        return header + "\n".join(p.text for p in document.paragraphs)
+        return words_of(office, r)
 
     last = office.states[-1].letters
     early = [r for r in last if r.active and r.date < dt.date(2027, 9, 20)]

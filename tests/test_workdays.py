@@ -139,7 +139,10 @@ def test_no_engagement_falls_on_a_day_the_calendar_marks_off(year: int, pairs: s
 
 def test_a_provisional_year_says_what_was_done_in_the_outputs_language() -> None:
     assert provisional_note(2027, breaks_avoided=True) == (
-        "2027年国务院节假日安排尚未公布：已避开法定节假日及春节、劳动节、国庆假期，调休安排公布后请核对")
+        "2027年国务院节假日安排尚未公布。日期已避开法定节假日及春节、劳动节、国庆假期；调休安排公布后，本办将核对并另行通知")
+    # no colon in mid-sentence, and it says who checks (#24)
+    plain = provisional_note(2027, breaks_avoided=False)
+    assert "：" not in plain and "本办" in plain
     english = provisional_note(2027, breaks_avoided=True, lang="en")
     assert "2027" in english and "Spring Festival" in english and not any("\u4e00" <= c <= "\u9fff" for c in english)
 

@@ -42,8 +42,8 @@ def check_names(found: tuple[Draft, ...], name: str) -> None:
             assert letter.issuing_authority_mark == f"{name}人民政府办公室文件"
             assert letter.signature == letter.printer == f"{name}人民政府办公室"
             said = next(b.text for b in letter.body
-                        if isinstance(b, Paragraph) and "的记录，请确定后将名单报" in b.text)
-            assert said.endswith(f"将名单报{name}人民政府办公室。")  # named formally in the text
+                        if isinstance(b, Paragraph) and "的名单，请确定后报送" in b.text)
+            assert said.endswith("请确定后报送本办。")  # the office names itself in its own notice (#24)
         else:
             assert letter.issuing_authority_mark == letter.signature and letter.printer is None
         if d.kind == "consultation" or ("/joint_meeting/" not in d.subject and d.kind != "feedback"):

@@ -128,16 +128,16 @@ def test_designations_are_the_data_with_the_records_merged(seed: District, seed_
     assert text.replace("\u2060", "").endswith(
         "你单位分管领导为王副局长，负责处室为办公室，联络人员为赵敏（电话：0592-2222222）。")
     assert f"（电{unbroken('话：0592-2222222')}）" in text  # the number whole and with its colon
-    assert "尚无" not in text and "钱局长" not in text and "李明" not in text
+    assert "尚未收到" not in text and "钱局长" not in text and "李明" not in text
 
 
 def test_missing_designations_are_asked_for(seed: District, seed_plan: Plan) -> None:
     records = Records(district_id="seed", designations=(DesignationRecord("health", leader_in_charge="王副局长"),))
     letters = notices(seed, seed_plan, records)
     assert paragraph_under(letters["health"], "建立联系责任制").endswith(
-        "你单位分管领导为王副局长。本区尚无你单位负责处室和联络人员的记录，请确定后将名单报××区人民政府办公室。")
+        "你单位分管领导为王副局长。本办尚未收到你单位负责处室和联络人员的名单，请确定后报送本办。")
     assert paragraph_under(letters["finance"], "建立联系责任制").endswith(
-        "本区尚无你单位分管领导、负责处室和联络人员的记录，请确定后将名单报××区人民政府办公室。")
+        "本办尚未收到你单位分管领导、负责处室和联络人员的名单，请确定后报送本办。")
 
 
 # -- another district ------------------------------------------------------------------------------------

@@ -295,7 +295,7 @@ def test_a_time_moved_and_a_cancelled_meeting(year: Year) -> None:
         old = invited[a.letter.recipient]
         assert a.letter.refers_to == old.doc_number
         said = words(a.data).replace("\n", "")
-        assert "关于区政府第一次全体会议取消的函" in said
+        assert "关于取消区政府第一次全体会议的函" in said
         assert (f"我办于2027年3月1日以{old.doc_number}邀请贵单位负责人列席原定于2027年3月5日（星期五）9:00召开的"
                 in said)
         assert "经研究，该会议取消，原邀请函不再执行。" in said

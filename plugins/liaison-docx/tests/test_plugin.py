@@ -21,7 +21,9 @@ from liaison.law.district import District
 from liaison.law.model import Designations, Pairing
 from liaison.law.records import Records
 from liaison.law.rules import EngagementKind
+from liaison.law.workdays import ChineseCalendar, with_notices
 from liaison.year.engagements import KnownEvent, Plan, Status
+from notice_samples import holiday_notice
 
 from liaison_docx import FontSet, Letter, Paragraph, Table
 from liaison_docx.geometry import unbroken
@@ -380,6 +382,35 @@ def test_feedback_summary_paragraphs(seed: District, seed_plan: Plan) -> None:
     texts = [b.text for b in found[0].letter.body if isinstance(b, Paragraph)]
     assert "一是已纳入年度计划。" in texts
     assert "二是将会同有关部门落实。感谢贵单位对我局工作的关心和支持。" in texts
+
+
+@pytest.mark.parametrize("known", [False, True])
+def test_the_holiday_sentence_says_what_the_export_knows(seed: District, seed_plan: Plan, known: bool) -> None:
+    """True at issue (#24): a plan made before the 2027 notice (its dates flagged provisional),
+    exported once the notice is known, writes invitations that no longer say it is unpublished."""
+    assert all(e.provisional for e in seed_plan.engagements)  # planned without the notice
+    calendar = with_notices(ChineseCalendar(), [holiday_notice(2027)]) if known else ChineseCalendar()
+    asked = attrs.evolve(request(seed, seed_plan, {"kinds": ["invitation"]}), calendar=calendar)
+    said = [text_of(d.letter) for d in drafts(asked) if d.kind == "invitation"]
+    assert said
+    assert all(("2027年节假日安排尚未公布" in t) != known for t in said)
+
+
+@pytest.mark.parametrize(("summary", "said"), [
+    ("已研究，部分采纳", "已研究，部分采纳。"),  # the ledger's words without a stop (#24)
+    ("已研究，部分采纳，", "已研究，部分采纳。"),
+    ("已研究.", "已研究。"),
+    ("已采纳！", "已采纳！"),
+    ("来信称“已研究。”", "来信称“已研究。”"),
+    ("部分采纳（见附件）", "部分采纳（见附件）。"),
+])
+def test_quoted_feedback_ends_as_a_sentence(seed: District, seed_plan: Plan, summary: str, said: str) -> None:
+    records = make_records(seed)
+    answered = attrs.evolve(records.research_results[0], feedback_summary=summary)
+    found = drafts(request(seed, seed_plan, {"kinds": ["feedback"]},
+                           attrs.evolve(records, research_results=(answered,))))
+    texts = [b.text for b in found[0].letter.body if isinstance(b, Paragraph)]
+    assert said + "感谢贵单位对我局工作的关心和支持。" in texts
 
 
 def test_no_records_no_consultation_or_feedback_letters(seed: District, seed_plan: Plan) -> None:

@@ -5,8 +5,10 @@
 * ``read_ical``: the strict ``ical`` package (pydantic models), occurrences from its timeline.
 * ``read_icaljs``: Mozilla's ical.js under node (``tests/js/expand.mjs``), occurrences from its iterator.
 
-A record is a dict: uid, sequence, status, summary, description, location, categories, alarm_seconds,
-occurrences (list of (start, end)); a timed instant is Unix seconds, an all-day one "YYYY-MM-DD".
+A record is a dict: uid, sequence, status, summary, description, location, categories,
+alarm_seconds, engagement (the X-LIAISON-ENGAGEMENT value, "" when absent; every reader keeps an
+unknown X- property's value raw, so it is unescaped here), occurrences (list of (start, end)); a
+timed instant is Unix seconds, an all-day one "YYYY-MM-DD".
 ``expected`` builds the same record from a CalendarSpec.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import shutil
 import subprocess
 import zoneinfo
@@ -28,6 +31,7 @@ from ical.calendar_stream import IcsCalendarStream
 from liaison_ical import CalendarEvent, CalendarSpec
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+ENGAGEMENT = "X-LIAISON-ENGAGEMENT"
 JS_DIR = Path(__file__).parent / "js"
 FAR_PAST = datetime.date(1971, 1, 1)
 FAR_FUTURE = datetime.date(2200, 1, 1)
@@ -38,6 +42,11 @@ Record = dict[str, Any]
 def norm_text(text: str) -> str:
     """What a text field reads back as: every line break (CRLF, CR, LF) becomes LF."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def unescaped(raw: str) -> str:
+    """An unknown X- property's raw value read as TEXT (RFC 5545 §3.3.11): the readers keep it raw."""
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), raw)
 
 
 def escaped_name(name: str) -> str:
@@ -62,6 +71,7 @@ def expected_event(event: CalendarEvent) -> Record:
         "description": norm_text(event.description),
         "location": norm_text(event.location or ""),
         "categories": [norm_text(c) for c in event.categories],
+        "engagement": norm_text(dict(event.extra).get(ENGAGEMENT, "")),
         "alarm_seconds": (
             [-60 * event.alarm_minutes]
             if event.alarm_minutes is not None and event.status != "CANCELLED"
@@ -97,6 +107,7 @@ def read_icalendar(data: bytes) -> tuple[icalendar.Calendar, list[Record]]:
             "description": str(event.get("DESCRIPTION", "")),
             "location": str(event.get("LOCATION", "")),
             "categories": [str(c) for c in event.categories],
+            "engagement": unescaped(event[ENGAGEMENT].to_ical().decode()) if ENGAGEMENT in event else "",
             "alarm_seconds": [
                 int(a.decoded("TRIGGER").total_seconds()) for a in event.walk("VALARM")
             ],
@@ -125,6 +136,8 @@ def read_ical(data: bytes) -> tuple[Any, list[Record]]:
             "description": event.description or "",
             "location": event.location or "",
             "categories": [norm_text(c) for c in event.categories],
+            "engagement": unescaped(next((x.value for x in event.extras if x.name.upper() == ENGAGEMENT),
+                                         "")),
             "alarm_seconds": [
                 int(a.trigger.total_seconds())
                 for a in event.alarm
@@ -184,6 +197,7 @@ def icaljs_records(described: dict[str, Any]) -> list[Record]:
             "description": e["description"] or "",
             "location": e["location"] or "",
             "categories": e["categories"],
+            "engagement": unescaped(e["engagement"] or ""),
             "alarm_seconds": [a["trigger_seconds"] for a in e["alarms"]],
             "occurrences": sorted((o["start"], o["end"]) for o in e["occurrences"]),
         }

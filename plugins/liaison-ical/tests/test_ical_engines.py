@@ -133,6 +133,7 @@ def events(draw: st.DrawFn, index: int) -> CalendarEvent:
         start=start,
         end=end,
         alarm_minutes=draw(st.one_of(st.none(), st.integers(0, 100_000))),
+        extra=draw(st.one_of(st.just(()), st.tuples(st.tuples(st.just("X-LIAISON-ENGAGEMENT"), TEXT)))),
     )
 
 

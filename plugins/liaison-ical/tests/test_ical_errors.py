@@ -101,3 +101,16 @@ def test_empty_name_or_prodid(name: str, prodid: str, path: str) -> None:
 def test_not_a_spec() -> None:
     with pytest.raises(ExportError):
         serialise("BEGIN:VCALENDAR")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("extra", [(("LIAISON-ENGAGEMENT", "x"),), (("x-liaison", "x"),),
+                                   (("X-A", "1"), ("X-A", "2")), (("X-A",),), [("X-A", "1")]])
+def test_extra_properties_need_new_capitalised_x_names(extra: Any) -> None:
+    with pytest.raises(ExportError) as info:
+        serialise(make_spec(make_event(0, extra=extra)))
+    assert info.value.path is not None and info.value.path.startswith("events[0].extra")
+
+
+def test_an_extra_property_is_written_once_and_escaped() -> None:
+    data = serialise(make_spec(make_event(0, extra=(("X-LIAISON-ENGAGEMENT", "2027/a,b\nc"),))))
+    assert b"\r\nX-LIAISON-ENGAGEMENT:2027/a\\,b\\nc\r\n" in data

@@ -35,8 +35,9 @@ def test_fields() -> None:
     assert event.summary == "区卫生局与农工党总支部、九三学社综合支社联席会议"
     assert event.description == (
         "主办单位：区卫生局\n参加单位：区卫生局、农工党总支部、九三学社综合支社\n"
-        "依据：第三（三）条“会议协商制度”（§3.3）\n状态：拟定\n备注：请带材料"
+        "依据：第三（三）条“会议协商制度”（§3.3）\n状态：拟定\n备注：请带材料\n编号：2026/joint_meeting/health"
     )
+    assert event.extra == (("X-LIAISON-ENGAGEMENT", "2026/joint_meeting/health"),)
     assert event.location == "区卫生局二楼会议室"
     assert event.categories == ("联席会议", "对口联系")
     assert event.start == dt.datetime(2026, 4, 8, 14, 30)
@@ -71,6 +72,18 @@ def test_provisional_dates_are_marked() -> None:
     allowed = engagement_event(engagement(provisional=True), NAMES, breaks_avoided=False)
     assert "日期暂定：" + liaison.provisional_note(2026, breaks_avoided=False) in allowed.description
     assert "劳动节" not in allowed.description  # the breaks were not avoided: the note does not say so
+
+
+@pytest.mark.parametrize(("status", "marked"), [
+    (Status.PROPOSED, True), (Status.AGREED, False), (Status.HELD, False), (Status.CANCELLED, True)])
+def test_only_dates_nobody_agreed_are_titled_provisional(status: Status, marked: bool) -> None:
+    """An agreed or held event (CONFIRMED) drops 【暂定】 from its title; the 调休 caveat stays in the
+    description while the year's notice is unknown."""
+    event = engagement_event(engagement(provisional=True, status=status), NAMES)
+    assert event.summary.startswith("【暂定】") == marked
+    assert ("日期暂定：" in event.description) is True
+    if event.status == "CONFIRMED":
+        assert "【暂定】" not in event.summary
 
 
 def test_all_day_and_open_ended() -> None:

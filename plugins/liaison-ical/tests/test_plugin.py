@@ -217,7 +217,11 @@ def test_three_engines_with_alarms_statuses_and_all_day_events(seed: District, i
     allday = events[uid_for("seed", third.id)]
     assert prop(allday, "DTSTART") == f"VALUE=DATE:{third.date:%Y%m%d}"
     assert prop(allday, "LOCATION") == "区政协会议室"
-    assert all(prop(block, "SUMMARY").startswith("【暂定】") for block in events.values())
+    # 2027 is provisional, but only what nobody has agreed yet is titled so (CONFIRMED: agreed or held)
+    for block in events.values():
+        assert prop(block, "SUMMARY").startswith("【暂定】") == (prop(block, "STATUS") != "CONFIRMED")
+    assert not prop(events[uid_for("seed", first.id)], "SUMMARY").startswith("【暂定】")
+    assert not prop(events[uid_for("seed", third.id)], "SUMMARY").startswith("【暂定】")
 
 
 def test_event_fields(plan_2026: Plan, files_2026: dict[str, bytes]) -> None:
@@ -232,7 +236,7 @@ def test_event_fields(plan_2026: Plan, files_2026: dict[str, bytes]) -> None:
     assert prop(block, "DTSTART") == f"TZID=Asia/Shanghai:{visit.date:%Y%m%d}T090000"
     assert prop(block, "DESCRIPTION") == (
         "主办单位：区发改局\\n参加单位：区发改局、民建总支部\\n"
-        "依据：第三（六）条“走访联谊制度”（§3.6）\\n状态：拟定"
+        "依据：第三（六）条“走访联谊制度”（§3.6）\\n状态：拟定\\n编号：2026/visit/dev-reform/cndca/1"
     )
     assert "LOCATION" not in unfolded and "VALARM" not in unfolded and "ATTENDEE" not in unfolded
 
@@ -551,3 +555,25 @@ def test_an_impossible_engagement_is_named(seed: District) -> None:
     with pytest.raises(ExportError) as info:
         run_ical(seed, Plan(district_id="seed", year=2026, engagements=(bad,)))
     assert "2026/visit/x/y/1" in str(info.value)
+
+
+def test_every_event_carries_its_engagement_id_in_every_file_and_resource(seed: District) -> None:
+    """docs/guide.md sends the clerk to the calendars for the ids: each VEVENT, read back by icalendar,
+    names its engagement in X-LIAISON-ENGAGEMENT and on the last line of its description, the same in
+    the master file, each organisation's file and each CalDAV resource."""
+    import icalendar
+
+    from liaison_ical.resources import calendar_resources
+
+    plan = plan_year(seed, 2027)
+    ids = {uid_for("seed", e.id): e.id for e in plan.engagements}
+    blobs = [a.data for a in run_ical(seed, plan)]
+    blobs += [r.data for c in calendar_resources(seed, plan).calendars for r in c.resources]
+    seen: set[str] = set()
+    for data in blobs:
+        for event in icalendar.Calendar.from_ical(data).walk("VEVENT"):
+            engagement_id = ids[str(event["UID"])]
+            assert str(event["X-LIAISON-ENGAGEMENT"]) == engagement_id
+            assert str(event["DESCRIPTION"]).splitlines()[-1] == f"编号：{engagement_id}"
+            seen.add(engagement_id)
+    assert seen == set(ids.values())

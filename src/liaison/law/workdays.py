@@ -203,11 +203,15 @@ def default_calendar() -> WorkingDayCalendar:
 
 
 def provisional_note(year: int, *, breaks_avoided: bool, lang: str = "zh") -> str:
-    """What "provisional" means for a year planned without its notice, in the output's language."""
+    """What "provisional" means for a year planned without its notice, in the output's language: two
+    sentences, the second without its final full stop (callers end it as their text runs on)."""
     if lang == "en":
         avoided = ("the statutory holidays and the customary Spring Festival, Labour Day and National Day breaks"
                    if breaks_avoided else "the statutory holidays and their days in lieu")
-        return (f"The State Council has not yet published the {year} holiday arrangement: {avoided} are avoided; "
-                "check the dates once the make-up working days are published")
+        return (f"The State Council has not yet published the {year} holiday arrangement. The dates avoid {avoided}; "
+                "once the make-up working days are published, this office will check the dates and send word of "
+                "any change")
     avoided = "法定节假日及春节、劳动节、国庆假期" if breaks_avoided else "法定节假日及补假"
-    return f"{year}年国务院节假日安排尚未公布：已避开{avoided}，调休安排公布后请核对"
+    # Two sentences, and the office that planned says it checks: the reader is told, not asked.
+    # 两句话说清：尚未公布；日期已避开哪些假日，调休安排公布后由本办核对并通知。
+    return f"{year}年国务院节假日安排尚未公布。日期已避开{avoided}；调休安排公布后，本办将核对并另行通知"

@@ -150,7 +150,7 @@ def drafts(request: ExportRequest) -> tuple[Draft, ...]:
             number_prefix=request.option("number_prefix"), first_number=request.option("first_number", 1),
             issuer=_issuer(district, request.option("issuer")), duties=request.duties))
     if "invitation" in kinds:
-        invited = issuer.issue_all(invitations(district, plan, records=records))
+        invited = issuer.issue_all(invitations(district, plan, records=records, calendar=request.calendar))
         current = {(d.subject, d.recipient): d.record for d in invited if d.record is not None}
         found += invited
         found += issuer.issue_all(change_letters(district, plan, issuer.registry, current, request.issued_on))

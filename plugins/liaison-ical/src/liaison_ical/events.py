@@ -37,6 +37,8 @@ class CalendarEvent:
     dropped (the event stays in the file so subscribed clients remove it).  ``location=None`` (or an
     empty string) omits LOCATION; an empty ``description`` omits DESCRIPTION.  ``alarm_minutes`` adds
     a DISPLAY reminder that many minutes before the start (not for cancelled events).
+    ``extra`` holds non-standard properties as (name, text) pairs, written in order after CATEGORIES:
+    each name an ``X-`` name (RFC 5545 §3.8.8.2), each value TEXT (escaped as SUMMARY is).
     """
 
     uid: str
@@ -49,6 +51,7 @@ class CalendarEvent:
     start: datetime.datetime | datetime.date
     end: datetime.datetime | datetime.date
     alarm_minutes: int | None
+    extra: tuple[tuple[str, str], ...] = ()
 
     @property
     def all_day(self) -> bool:

@@ -5,9 +5,14 @@ One engagement is one VEVENT, the same in the master calendar and in every parti
 
 * UID ``uid_for(district id, engagement id)``: the engagement id is the business key, which does not
   change when the date does, so calendar clients update the event in place.
-* SUMMARY the Chinese title, prefixed ``【暂定】`` while the year's holiday calendar is unpublished.
+* SUMMARY the Chinese title, prefixed ``【暂定】`` while the engagement is only proposed and the year's
+  holiday calendar is unpublished: an agreed or held event is not provisional to the people who
+  agreed it (its description still says the 调休 arrangement is unknown).
 * DESCRIPTION one line each: host, participants (Chinese names), the provisions it rests on (Chinese
-  citation, title and project id), status in Chinese, why the date is provisional, the note.
+  citation, title and project id), status in Chinese, why the date is provisional, the note, and
+  last ``编号：<engagement id>`` — the id a clerk gives ``--move``/``--held``/``--cancel``.
+* ``X-LIAISON-ENGAGEMENT`` the engagement id again, for programs (the same in every file and
+  CalDAV resource the event is in: they are all built here).
 * CATEGORIES the kind in Chinese and ``对口联系``; LOCATION when known.
 * STATUS ``TENTATIVE`` while proposed, ``CONFIRMED`` once agreed or held, ``CANCELLED`` when dropped.
 * SEQUENCE ``engagement.sequence`` (raised by :func:`liaison.year.engagements.revise`).
@@ -36,14 +41,19 @@ __all__ = [
     "CATEGORY",
     "DEFAULT_MINUTES",
     "ICAL_STATUS",
+    "ID_LABEL",
+    "ID_PROPERTY",
     "PROVISIONAL_PREFIX",
     "Names",
     "default_dtstamp",
     "engagement_event",
+    "marked_provisional",
 ]
 
 CATEGORY: Final = "对口联系"
 PROVISIONAL_PREFIX: Final = "【暂定】"
+ID_PROPERTY: Final = "X-LIAISON-ENGAGEMENT"
+ID_LABEL: Final = "编号："
 DEFAULT_MINUTES: Final = 120  # the regulation's meetings and visits are planned at two hours
 ICAL_STATUS: Final[Mapping[Status, IcalStatus]] = {
     Status.PROPOSED: "TENTATIVE",
@@ -125,7 +135,15 @@ def _description(e: Engagement, names: Names, breaks_avoided: bool = True) -> st
         lines.append("日期暂定：" + provisional_note(e.date.year, breaks_avoided=breaks_avoided))
     if e.note:
         lines.append(f"备注：{e.note}")
+    lines.append(ID_LABEL + e.id)
     return "\n".join(lines)
+
+
+def marked_provisional(e: Engagement) -> bool:
+    """The title says 【暂定】: the date is provisional and nobody has agreed it yet. Once agreed (or
+    held) the parties hold the date; the 调休 caveat stays in the description.
+    标题只在日期暂定且尚未商定时标【暂定】；已商定或已举行的活动不再标注，调休说明仍留在描述中。"""
+    return e.provisional and e.status in (Status.PROPOSED, Status.CANCELLED)
 
 
 def engagement_event(e: Engagement, names: Names, *, alarm_minutes: int | None = None,
@@ -136,11 +154,12 @@ def engagement_event(e: Engagement, names: Names, *, alarm_minutes: int | None =
         uid=uid_for(names.district_id, e.id),
         sequence=e.sequence,
         status=ICAL_STATUS[e.status],
-        summary=(PROVISIONAL_PREFIX + e.title_zh) if e.provisional else e.title_zh,
+        summary=(PROVISIONAL_PREFIX + e.title_zh) if marked_provisional(e) else e.title_zh,
         description=_description(e, names, breaks_avoided),
         location=e.location or None,
         categories=(names.kinds.get(e.kind.value, ENGAGEMENT_KIND_ZH[e.kind]), CATEGORY),
         start=start,
         end=end,
         alarm_minutes=alarm_minutes,
+        extra=((ID_PROPERTY, e.id),),
     )

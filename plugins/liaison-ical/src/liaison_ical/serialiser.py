@@ -203,6 +203,28 @@ def _check_int(value: object, path: Path, minimum: int) -> int:
     return value
 
 
+_X_NAME: Final = re.compile(r"X-[A-Z0-9]+(?:-[A-Z0-9]+)*")
+
+
+def _check_extra(value: object, path: Path) -> tuple[tuple[str, str], ...]:
+    """The ``X-`` properties of an event: upper-case ``X-`` names (as written, so a reader that
+    compares names literally finds them), each once, each value TEXT."""
+    if not isinstance(value, tuple):
+        raise ExportError("extra must be a tuple of (name, text) pairs", path=_at(*path),
+                          message_zh="extra 应为由（名称，文本）对组成的 tuple")
+    seen: set[str] = set()
+    for index, pair in enumerate(value):
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)
+                and _X_NAME.fullmatch(pair[0]) and pair[0] not in seen):
+            raise ExportError(f"{pair!r} is not a (name, text) pair with a new X- name in capitals",
+                              path=_at(*path, index), fix="name it X-SOMETHING (RFC 5545 §3.8.8.2), once",
+                              message_zh=f"{pair!r} 不是（名称，文本）对，或名称不是未用过的大写 X- 名称",
+                              fix_zh="请命名为 X-SOMETHING（RFC 5545 §3.8.8.2），每个名称一次")
+        seen.add(pair[0])
+        _check_text(pair[1], (*path, index, 1))  # escaped as TEXT, so a line break cannot make a property
+    return value
+
+
 def _event_times(event: CalendarEvent, path: Path) -> tuple[Any, Any]:
     start, end = event.start, event.end
     if isinstance(start, datetime.datetime) and isinstance(end, datetime.datetime):
@@ -272,6 +294,7 @@ def _build_event(event: CalendarEvent, dtstamp: vDatetime, path: Path) -> Event:
         if not _check_text(category, (*path, "categories", index)):
             raise ExportError("category is empty", path=_at(*path, "categories", index),
                               message_zh="类别为空")
+    extra = _check_extra(event.extra, (*path, "extra"))
     alarm_minutes = event.alarm_minutes
     if alarm_minutes is not None:
         _check_int(alarm_minutes, (*path, "alarm_minutes"), 0)
@@ -291,6 +314,8 @@ def _build_event(event: CalendarEvent, dtstamp: vDatetime, path: Path) -> Event:
         vevent["LOCATION"] = _Text(location)
     if event.categories:
         vevent["CATEGORIES"] = _Categories(event.categories)
+    for name, value in extra:
+        vevent[name] = _Text(value)
     if alarm_minutes is not None and event.status != "CANCELLED":
         alarm = Alarm()
         alarm["ACTION"] = vText("DISPLAY")

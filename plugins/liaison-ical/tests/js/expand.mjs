@@ -67,6 +67,7 @@ function describe(text) {
       description: event.description,
       location: event.location,
       categories,
+      engagement: vevent.getFirstPropertyValue("x-liaison-engagement"),
       all_day: event.startDate.isDate,
       tzid: event.startDate.isDate ? null : vevent.getFirstProperty("dtstart").getParameter("tzid"),
       attendees: event.attendees.length,

@@ -161,12 +161,13 @@ def change_letter(district: District, e: Engagement, invitee: Organisation, issu
 
 def cancellation_letter(district: District, e: Engagement, invitee: Organisation, issuer: Organisation,
                         old: LetterRecord, verb: str, date: dt.date | None = None) -> Letter:
-    """关于…取消的函, dated ``date`` (the day of the cancellation; default the invitation's date)."""
+    """关于取消…的函 (verb first, as offices title it: 关于取消…座谈会的函, not …座谈会取消的函), dated
+    ``date`` (the day of the cancellation; default the invitation's date)."""
     title = _title(e, old)
     body = (Paragraph(_invited(district, e, issuer, old, verb)),
             Paragraph(f"经研究，该{event_noun(e)}取消，原邀请函不再执行。"),
             Paragraph("特此函告。"))
     issuer_name = w.full_name(district, issuer)
-    return Letter(kind="letter", issuing_authority_mark=issuer_name, doc_number=None, title=f"关于{title}取消的函",
+    return Letter(kind="letter", issuing_authority_mark=issuer_name, doc_number=None, title=f"关于取消{title}的函",
                   recipients=w.name(invitee), body=body, signature=issuer_name, date=date or old.date,
-                  title_units=("关于", *title_units(title, org_matcher(district)), "取消", "的函"))
+                  title_units=("关于", "取消", *title_units(title, org_matcher(district)), "的函"))

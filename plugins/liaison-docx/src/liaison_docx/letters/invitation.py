@@ -13,6 +13,7 @@ from liaison.law.district import District
 from liaison.law.model import GOVERNMENT_KINDS, Organisation
 from liaison.law.records import Records
 from liaison.law.rules import EVENT_KINDS, EngagementKind
+from liaison.law.workdays import WorkingDayCalendar
 from liaison.year.engagements import Engagement, Plan, Status
 
 from liaison_docx.letter_model import Attachment, Block, Letter, Paragraph, Table, format_date
@@ -90,9 +91,11 @@ def org_matcher(district: District) -> Names:
     return matcher
 
 
-def invitations(district: District, plan: Plan, *, records: Records | None = None) -> tuple[Draft, ...]:
+def invitations(district: District, plan: Plan, *, records: Records | None = None,
+                calendar: WorkingDayCalendar | None = None) -> tuple[Draft, ...]:
     """One invitation per invited counterpart of every engagement that invites and is not cancelled,
-    dated two weeks ahead (or the day of issue, when later)."""
+    dated two weeks ahead (or the day of issue, when later). ``calendar`` is what the export knows
+    of the holidays: a letter issued by it says the year's notice is unpublished only when it is."""
     drafts: list[Draft] = []
     for e in plan.engagements:
         if e.status == Status.CANCELLED or not invites(e):
@@ -100,7 +103,8 @@ def invitations(district: District, plan: Plan, *, records: Records | None = Non
         issuer = issuer_of(district, e)
         by_role = roles(district, e)
         for org in invitees(district, e):
-            letter = invitation_letter(district, e, org, issuer=issuer, role=by_role.get(org.id, ""), records=records)
+            letter = invitation_letter(district, e, org, issuer=issuer, role=by_role.get(org.id, ""), records=records,
+                                       holidays_known=None if calendar is None else calendar.is_published(e.date.year))
             drafts.append(Draft(kind="invitation", name=f"{e.date.isoformat()}-{e.kind.value}-{e.host}-{org.id}",
                                 letter=letter, subject=e.id,
                                 recipient=org.id, key=letter_key("invitation", e.id, org.id),
@@ -111,9 +115,10 @@ def invitations(district: District, plan: Plan, *, records: Records | None = Non
 
 
 def invitation_letter(district: District, e: Engagement, invitee: Organisation, *, issuer: Organisation,
-                      role: str, records: Records | None = None) -> Letter:
+                      role: str, records: Records | None = None, holidays_known: bool | None = None) -> Letter:
     """关于邀请出席…的函: when and where, the provision it rests on, what is still to be agreed, the
-    回执 (its reply date is on the 回执 only), the contact and 特此函邀."""
+    回执 (its reply date is on the 回执 only), the contact and 特此函邀. ``holidays_known``: whether the
+    year's holiday notice is known on the day the letter is made (None: as the plan was made)."""
     where = ("plan", "engagements", Id(e.id))
     verb, noun = role_verb(role), event_noun(e)
     title = w.text(e.title_zh, (*where, "title_zh"))
@@ -135,7 +140,11 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
     notes = []
     if e.status == Status.PROPOSED:
         notes.append(f"{noun}时间系拟定，如需调整请与{w.self_reference(issuer)}联系")
-    if e.provisional:
+    # The letter is made on the day it is issued and never again (an issued letter's bytes are kept),
+    # so the sentence says what is known that day: once the notice is in, a letter says nothing of it.
+    # 邀请函在签发当日生成且此后不再改写，故只在当日尚不知道当年节假日安排时写这句话。
+    unpublished = e.provisional if holidays_known is None else not holidays_known and e.status != Status.HELD
+    if unpublished:
         notes.append(f"{e.date.year}年节假日安排尚未公布，日期如有调整另行通知")
     reply = "请贵单位填写回执（见附件）并按所列时间反馈。"
     body.append(Paragraph(("；".join(notes) + "。" if notes else "") + reply))

@@ -83,7 +83,7 @@ def notice_letter(district: District, duties: Duties, engagements: Sequence[Enga
         "对口联系工作，现将有关事项通知如下。")]
     body += _pairings(district, duties)
     body += _schedule(district, duties.body, year, engagements, breaks_avoided)
-    requirements = [*_copying(district, duties), *_designations(district, duties, office_name),
+    requirements = [*_copying(district, duties), *_designations(district, duties, office),
                     *_obligations(district, duties, engagements), *_invitations(district, duties)]
     if requirements:
         body += [Heading(1, "工作要求"), *requirements]
@@ -186,7 +186,7 @@ def _copying(district: District, duties: Duties) -> list[Block]:
             Paragraph(w.quoted_provision(district, prov, rule) + said)]
 
 
-def _designations(district: District, duties: Duties, office_name: str) -> list[Block]:
+def _designations(district: District, duties: Duties, office: Organisation) -> list[Block]:
     """§3.1 in the seed: who the department has named (data and records merged), and what is missing."""
     duty = duties.designation
     if duty is None:
@@ -204,9 +204,12 @@ def _designations(district: District, duties: Duties, office_name: str) -> list[
     said = w.quoted_provision(district, prov, duty.rule)
     if named:
         said += "你单位" + "，".join(named) + "。"
-    if duty.missing:  # not recorded is not known to be missing
-        said += (f"本区尚无你单位{w.join([DESIGNATION_ZH[r] for r in duty.missing])}的记录，"
-                 f"请确定后将名单报{office_name}。")
+    if duty.missing:
+        # Not recorded is not known to be missing: the office says what it has (not) received, never
+        # that the department failed to designate. 未录入不等于未指定：只说本办尚未收到名单。
+        own = w.own_reference(office)
+        said += (f"{own}尚未收到你单位{w.join([DESIGNATION_ZH[r] for r in duty.missing])}的名单，"
+                 f"请确定后报送{own}。")
     return [Heading(2, w.text(prov.title_zh, ("provisions", Id(prov.id), "title_zh"))), Paragraph(said)]
 
 

@@ -123,7 +123,8 @@ def feedback_letter(district: District, res: ResearchResult, *, index: int = 0,
     found = _response(district, "research_result", res.received)
     grounds = w.basis(district, found[0], found[1]) if found is not None else ""
     summary = w.text(res.feedback_summary, (*where, "feedback_summary"), single_line=False).strip()
-    paragraphs = [p.strip() for p in summary.splitlines() if p.strip()] or [standard_feedback(dept)]
+    # Each paragraph the ledger gives ends as a sentence before the letter's own is added (#24).
+    paragraphs = [w.full_sentence(p) for p in summary.splitlines() if p.strip()] or [standard_feedback(dept)]
     paragraphs[-1] += f"感谢贵单位对{w.self_reference(dept)}工作的关心和支持。"
     body: list[Block] = [
         Paragraph(f"贵单位于{format_date(res.received)}报送的{document}收悉。{grounds}现将有关情况反馈如下："),

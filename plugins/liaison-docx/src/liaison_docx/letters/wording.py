@@ -43,6 +43,27 @@ def text(value: str, where: Path, *, single_line: bool = True) -> str:
     return value
 
 
+_ENDS = "。！？…"
+_CLOSERS = "”’」』）)》"
+_SOFT_ENDS = "，、；：,;:."
+
+
+def full_sentence(value: str) -> str:
+    """Text quoted from a record, ended as a sentence: 。 added where it has no final stop, a trailing
+    comma, colon or ASCII full stop replaced by it; a stop inside a closing quote (“…。”) is kept.
+    The clerk types what was decided (已研究，部分采纳) and the letter goes on with its own sentence.
+    记录中的文字按句子结尾：没有句末标点的补“。”，以逗号、冒号或半角句点结尾的改为“。”。"""
+    said = value.rstrip()
+    if not said:
+        return said
+    inner = said.rstrip(_CLOSERS)
+    if inner and inner[-1] in _ENDS:
+        return said
+    if said[-1] in _SOFT_ENDS:
+        said = said[:-1].rstrip()
+    return said + "。" if said else said
+
+
 def name(org: Organisation) -> str:
     """The name as the regulation writes it (区卫生局, 民革支部): addressees, lists, tables."""
     return text(org.name, ("organisations", Id(org.id), "name"))
@@ -87,6 +108,11 @@ def self_reference(org: Organisation) -> str:
         if org.name.endswith(ending):
             return word
     return "我单位"
+
+
+def own_reference(org: Organisation) -> str:
+    """How a body names itself to those it directs (a 通知): 本办, 本局, 本单位."""
+    return "本" + self_reference(org)[1:]
 
 
 # -- the regulation ------------------------------------------------------------------------------------
