@@ -18,8 +18,9 @@ warm (each phase run once untimed at the smallest size):
 * ``check``: ``liaison.law.compliance.check`` of those records;
 * ``ledger write`` / ``ledger read``: ``ledger_workbook`` and ``read_ledger`` of what it wrote.
 
-Each phase's time is the median of ``--rounds`` runs (default 1 at 100× and beyond, else 3), each
-started after a full collection, its peak memory the peak of Python's allocations during one more
+Each phase's time is the median of ``--rounds`` runs (default 1 at 100× and beyond, else 3) after one
+untimed run (so every size is timed in the same, steady state), each started after a full collection,
+its peak memory the peak of Python's allocations during one more
 run under ``tracemalloc`` (``--no-memory`` skips that run: tracing slows the phase 2–3×).  ``--calls`` adds one more run
 under ``cProfile`` and prints the Python function calls it made: a count the machine's load does not
 change, for a shared machine where times vary (the memo caches of the letters' geometry are warm from
@@ -171,6 +172,12 @@ def measure(district: District, chosen: tuple[str, ...], rounds: int,
     needed = [p for p in PHASES if p in chosen or p in ("plan", "ledger write")]
     for name in needed:
         times = []
+        # one untimed run first, at every size: the rounds then time every size in the same state (the
+        # letters' title memo filled, as in any later export of the process). Without it the 10× median
+        # of three warm runs was set against the 100× single cold one (docx read 14–15× for 11.0× cold
+        # against cold and 11.6× warm against warm).
+        if name in chosen:
+            calls[name]()
         for _ in range(rounds):
             # each phase starts from a full collection, as benchmarks/timing.py does: it then pays for
             # the collections its own objects cause, not for what the phase before left pending (a full
