@@ -38,7 +38,7 @@ class CalendarEvent:
     empty string) omits LOCATION; an empty ``description`` omits DESCRIPTION.  ``alarm_minutes`` adds
     a DISPLAY reminder that many minutes before the start (not for cancelled events).
     ``extra`` holds non-standard properties as (name, text) pairs, written in order after CATEGORIES:
-    each name an ``X-`` name (RFC 5545 §3.8.8.2), each value TEXT (escaped as SUMMARY is).
+    each name an ``X-`` name (RFC 5545, section 3.8.8.2), each value TEXT (escaped as SUMMARY is).
     """
 
     uid: str

@@ -217,9 +217,10 @@ def _check_extra(value: object, path: Path) -> tuple[tuple[str, str], ...]:
         if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)
                 and _X_NAME.fullmatch(pair[0]) and pair[0] not in seen):
             raise ExportError(f"{pair!r} is not a (name, text) pair with a new X- name in capitals",
-                              path=_at(*path, index), fix="name it X-SOMETHING (RFC 5545 §3.8.8.2), once",
+                              path=_at(*path, index),
+                              fix="name it X-SOMETHING (RFC 5545, section 3.8.8.2), once",
                               message_zh=f"{pair!r} 不是（名称，文本）对，或名称不是未用过的大写 X- 名称",
-                              fix_zh="请命名为 X-SOMETHING（RFC 5545 §3.8.8.2），每个名称一次")
+                              fix_zh="请命名为 X-SOMETHING（RFC 5545 第3.8.8.2节），每个名称一次")
         seen.add(pair[0])
         _check_text(pair[1], (*path, index, 1))  # escaped as TEXT, so a line break cannot make a property
     return value
