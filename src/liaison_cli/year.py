@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import click
@@ -27,6 +27,12 @@ from liaison_cli.app import (
     query_options,
     today,
 )
+
+if TYPE_CHECKING:  # loaded where a command runs, not with the command's module
+    from liaison.law.district import District
+    from liaison.law.records import Records
+    from liaison.law.workdays import WorkingDayCalendar
+    from liaison.year.state import YearState
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -440,19 +446,41 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
           data_file: str | None, fmt: str) -> None:
     """Compliance: findings per obligation × pairing (or body) × period, charged to who owed them."""
     from liaison.formats.documents import report_document
-    from liaison.formats.state import parse_state
-    from liaison.formats.syntax import read_file
-    from liaison.host.plugins import load_records
     from liaison.law.compliance import check as run_check
     from liaison.law.findings import fail_on as failing
     from liaison.law.records import Records
     from liaison_cli import views
-    from liaison_workspace import Workspace
 
     district = load(data_file)
     if not records_files and state_file is None and out_dir is None:
         raise click.UsageError(say("give what happened: --records FILE, --plan STATE_FILE or --out DIR",
                                    "请给出实际开展的情况：--records FILE、--plan STATE_FILE 或 --out DIR"))
+    records, state, calendar = what_happened(district, year, records_files, state_file, out_dir, holiday_files,
+                                             lang)
+    if state is not None:
+        records = Records.from_plan(state.plan, held_only=True).merged(records)
+    report = run_check(district, records, year, as_of, calendar=calendar)
+    if fmt == "json":
+        emit_json(report_document(report, district))
+    else:
+        views.print_report(district, report, lang=lang, show_all=show_all)
+    if fail_on and failing(report, fail_on):
+        sys.exit(3)
+
+
+def what_happened(district: District, year: int, records_files: Sequence[str], state_file: str | None,
+                  out_dir: str | None, holiday_files: Sequence[str],
+                  lang: str) -> tuple[Records, YearState | None, WorkingDayCalendar]:
+    """What `check` and `due` read: the records files merged, the year's state (``--plan`` FILE, or the
+    one in ``--out`` DIR, its notes printed) and the year's working days with the notices given."""
+    from liaison.formats.state import parse_state
+    from liaison.formats.syntax import read_file
+    from liaison.host.plugins import load_records
+    from liaison.law.records import Records
+    from liaison.year.state import year_calendar
+    from liaison_cli import views
+    from liaison_workspace import Workspace
+
     records = Records(district_id=district.info.id)
     for name in records_files:
         records = records.merged(load_records(name, district))
@@ -463,18 +491,8 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
         workspace = Workspace(out_dir)
         state = workspace.read_state(district, year)
         views.print_notes(workspace.take_notes(), lang=lang)
-    if state is not None:
-        records = Records.from_plan(state.plan, held_only=True).merged(records)
-    from liaison.year.state import year_calendar
-
     calendar, _ = year_calendar(state, year, calendar_for(years=[year]), notices_for(holiday_files, [year]))
-    report = run_check(district, records, year, as_of, calendar=calendar)
-    if fmt == "json":
-        emit_json(report_document(report, district))
-    else:
-        views.print_report(district, report, lang=lang, show_all=show_all)
-    if fail_on and failing(report, fail_on):
-        sys.exit(3)
+    return records, state, calendar
 
 
 # ---------------------------------------------------------------------------------------------- due
@@ -504,32 +522,16 @@ def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_
     """One body's to-do list as of a day: dates to agree, records missing, research awaiting feedback
     and obligations not yet met, each citing its provision and its text in force that day."""
     from liaison.formats.documents import due_document
-    from liaison.formats.state import parse_state
-    from liaison.formats.syntax import read_file
-    from liaison.host.plugins import load_records
-    from liaison.law.records import Records
     from liaison.year.due import due_list
     from liaison.year.planner import check_year, plan_year
-    from liaison.year.state import year_calendar
     from liaison_cli import views
-    from liaison_workspace import Workspace
 
     district = load(data_file)
     day = as_of or today()
     check_year(day.year)
-    records = Records(district_id=district.info.id)
-    for name in records_files:
-        records = records.merged(load_records(name, district))
-    state = None
-    if state_file is not None:
-        state = parse_state(read_file(state_file), district, year=day.year, file=state_file)
-    elif out_dir is not None:
-        workspace = Workspace(out_dir)
-        state = workspace.read_state(district, day.year)
-        views.print_notes(workspace.take_notes(), lang=lang)
+    records, state, calendar = what_happened(district, day.year, records_files, state_file, out_dir,
+                                             holiday_files, lang)
     plan = state.plan if state is not None else plan_year(district, day.year)
-    calendar, _ = year_calendar(state, day.year, calendar_for(years=[day.year]),
-                                notices_for(holiday_files, [day.year]))
     found = due_list(district, plan, records, body=body, as_of=day, calendar=calendar)
     if fmt == "json":
         emit_json(due_document(found, district))

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import web_db
-from web_db import YEAR
+from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 
 
 @pytest.fixture
@@ -54,3 +54,32 @@ def users(database: str) -> dict[str, Any]:
     gone = made.create_user(f"gone{n}", password="gone-password", is_active=False)
     models.Membership.objects.create(user=gone, district=seed, role="administrator")
     return {"admin": admin, "stranger": stranger, "gone": gone}
+
+
+@pytest.fixture
+def two_districts(database: str) -> dict[str, Any]:
+    """The seed district and another ("other", the seed's data under another id), both with a 2027,
+    and a user of each role in the seed district (the city auditor in none), each with a token."""
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+    from liaison_web.bootstrap import load_version, seed_text
+    from liaison_web.store import DatabaseStore
+    from liaison_web.tokens import make_token
+    from liaison_workspace import Workspace
+
+    text = seed_text()
+    assert text.count('id = "seed"') == 1
+    other = load_version(text.replace('id = "seed"', 'id = "other"'), valid_from=dt.date(2026, 1, 1),
+                         file="other.toml")
+    Workspace(store=DatabaseStore()).update(other, YEAR)
+    seed = models.District.objects.get(code="seed")
+    web_db.counter += 1
+    tokens = {}
+    for role in ROLES:
+        user = get_user_model()._default_manager.create_user(f"{role}{web_db.counter}", password="x")
+        organisation = {"clerk": CLERK_OF, "liaison_officer": OFFICER_OF}.get(role, "")
+        models.Membership.objects.create(user=user, district=None if role == "city_auditor" else seed,
+                                         organisation=organisation, role=role)
+        tokens[role] = {"HTTP_AUTHORIZATION": f"Bearer {make_token(user.username, 'matrix', ('read', 'write'))}"}
+    return tokens

@@ -9,21 +9,16 @@ fails here. A last test holds the table to the same descriptions, cell by cell."
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 import pytest
-import web_db
-from web_db import YEAR
+from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 
-ROLES = ("administrator", "clerk", "liaison_officer", "auditor", "city_auditor")
 OPERATIONS = ("read", "audit", "confirm", "move", "cancel", "held")
 READS = {"read", "audit"}
 WHOSE = ("own", "another body's", "another district's")
 
-CLERK_OF = "health"  # a department
-OFFICER_OF = "cpwdp"  # a party branch
 #: The object each case acts on: (district, engagement). The health department hosts its joint meeting
 #: and the cpwdp attends it; neither takes part in the taiwan-affairs one.
 OBJECT = {"own": ("seed", "2027/joint_meeting/health"),
@@ -55,35 +50,6 @@ def expected(role: str, operation: str, whose: str) -> int:
     if role in ("auditor", "city_auditor"):
         return 200 if operation in READS else 403
     raise AssertionError(role)
-
-
-@pytest.fixture
-def two_districts(database: str) -> dict[str, Any]:
-    """The seed district and another ("other", the seed's data under another id), both with a 2027,
-    and a user of each role in the seed district (the city auditor in none), each with a token."""
-    from django.contrib.auth import get_user_model
-
-    from liaison_web import models
-    from liaison_web.bootstrap import load_version, seed_text
-    from liaison_web.store import DatabaseStore
-    from liaison_web.tokens import make_token
-    from liaison_workspace import Workspace
-
-    text = seed_text()
-    assert text.count('id = "seed"') == 1
-    other = load_version(text.replace('id = "seed"', 'id = "other"'), valid_from=dt.date(2026, 1, 1),
-                         file="other.toml")
-    Workspace(store=DatabaseStore()).update(other, YEAR)
-    seed = models.District.objects.get(code="seed")
-    web_db.counter += 1
-    tokens = {}
-    for role in ROLES:
-        user = get_user_model()._default_manager.create_user(f"{role}{web_db.counter}", password="x")
-        organisation = {"clerk": CLERK_OF, "liaison_officer": OFFICER_OF}.get(role, "")
-        models.Membership.objects.create(user=user, district=None if role == "city_auditor" else seed,
-                                         organisation=organisation, role=role)
-        tokens[role] = {"HTTP_AUTHORIZATION": f"Bearer {make_token(user.username, 'matrix', ('read', 'write'))}"}
-    return tokens
 
 
 def _call(auth: dict[str, str], operation: str, district: str, engagement: str) -> Any:

@@ -8,8 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from test_web_access import CLERK_OF, OFFICER_OF, ROLES, two_districts  # noqa: F401 - the fixture
-from web_db import YEAR
+from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 
 #: The body each role's "own" list is: the clerk's department, the officer's branch; the district-wide
 #: roles ask for the clerk's department (any body of the district is theirs to read).
@@ -36,7 +35,7 @@ def expected(role: str, whose: str) -> int:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_who_may_read_whose_list(two_districts: dict[str, Any], role: str) -> None:  # noqa: F811
+def test_who_may_read_whose_list(two_districts: dict[str, Any], role: str) -> None:
     own = OWN.get(role, CLERK_OF)
     for whose, district, organisation in (("own", "seed", own), ("another body's", "seed", "taiwan-affairs"),
                                           ("another district's", "other", own)):
@@ -49,7 +48,7 @@ def test_who_may_read_whose_list(two_districts: dict[str, Any], role: str) -> No
             assert body["kind"] in ("Forbidden", "NotFound") and body["message_zh"]
 
 
-def test_the_list_is_the_librarys_in_the_generated_schema(two_districts: dict[str, Any]) -> None:  # noqa: F811
+def test_the_list_is_the_librarys_in_the_generated_schema(two_districts: dict[str, Any]) -> None:
     from liaison.formats.district import seed_district
     from liaison.formats.documents import due_document, to_json
     from liaison.law.records import Records
@@ -72,7 +71,7 @@ def test_the_list_is_the_librarys_in_the_generated_schema(two_districts: dict[st
         DueModel.model_validate({**body, "unknown": 1})
 
 
-def test_without_a_day_it_answers_for_today_in_the_districts_time_zone(two_districts: dict[str, Any]) -> None:  # noqa: F811
+def test_without_a_day_it_answers_for_today_in_the_districts_time_zone(two_districts: dict[str, Any]) -> None:
     from zoneinfo import ZoneInfo
 
     from liaison.formats.district import seed_district
@@ -85,7 +84,7 @@ def test_without_a_day_it_answers_for_today_in_the_districts_time_zone(two_distr
         assert response.status_code == 404 and str(today.year) in response.json()["message"]
 
 
-def test_marking_a_meeting_held_takes_it_off_the_hosts_list(two_districts: dict[str, Any]) -> None:  # noqa: F811
+def test_marking_a_meeting_held_takes_it_off_the_hosts_list(two_districts: dict[str, Any]) -> None:
     from django.test import Client
 
     from liaison.formats.district import seed_district

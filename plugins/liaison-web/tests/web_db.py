@@ -18,6 +18,10 @@ from pathlib import Path
 POSTGRES_ENV = "LIAISON_TEST_POSTGRES"
 #: The year the tests plan and read.
 YEAR = 2027
+#: The roles of the access table, and the bodies the clerk's and the liaison officer's users belong to.
+ROLES = ("administrator", "clerk", "liaison_officer", "auditor", "city_auditor")
+CLERK_OF = "health"  # a department
+OFFICER_OF = "cpwdp"  # a party branch
 
 
 def available() -> bool:

@@ -19,8 +19,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_xlsx_properties import apply, mutation
-from xlsx_samples import fill_as_clerk, open_book, plan_for, save
+from xlsx_samples import SHEETS, apply, fill_as_clerk, mutation, open_book, plan_for, save
 
 from liaison.base.errors import LiaisonError
 from liaison.formats.district import seed_district
@@ -29,10 +28,8 @@ from liaison.law.records import Records
 from liaison.year.engagements import Status
 from liaison_xlsx import ledger_workbook, read_ledger
 from liaison_xlsx.sheet import MAX_ROWS
-from liaison_xlsx.specs import LEDGER
 from liaison_xlsx.values import DIFFERENT_BUILTIN_FORMATS, SAME_DATE_FORMATS, open_calamine, openpyxl_book
 
-SHEETS = [s.name for s in LEDGER]
 ODD_FORMATS = ["[h]:mm:ss", "mm:ss", "0.00E+00", "[Red]0.00", "0%", "# ?/?", "[$-409]mmm d, yyyy", "d", "[mm]:ss",
                "yyyy-mm-dd h:mm:ss", "hh:mm AM/PM", "\"day\" 0", "General;[Red]-General"]
 formats = st.sampled_from(sorted(SAME_DATE_FORMATS) + ODD_FORMATS)

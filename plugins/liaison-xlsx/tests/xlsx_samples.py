@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 import openpyxl
+from hypothesis import strategies as st
 
 from liaison.base.errors import DataError
 from liaison.law.district import District
@@ -18,6 +19,7 @@ from liaison.law.model import Organisation, OrgKind, Pairing
 from liaison.law.workdays import ChineseCalendar
 from liaison.year.engagements import Plan, Status
 from liaison.year.planner import plan_year
+from liaison_xlsx.specs import LEDGER
 
 #: The one planned visit the clerk marks as not held (§3.6: 区教育局 never visited 民进支部).
 SKIPPED_VISIT = "2026/visit/education/capd/1"
@@ -173,3 +175,42 @@ def clerk_toml(district: District, plan: Plan) -> str:
     out.append(_block("activities", {"kind": "chamber_support", "date": dt.date(2026, 6, 3),
                                      "description": ACTIVITY["内容"], "by": "城关镇", "with_organisations": ["icf"]}))
     return "".join(out)
+
+
+# -- random edits of a filled ledger, as a careless clerk or a hostile file makes them (the property tests')
+SHEETS = [s.name for s in LEDGER]
+
+words = st.sampled_from(["是", "否", "走访", "会议", "visit", "区卫生局", "农工党、九三学社", "农工总支", "各民主党派",
+                         "2026-3-1", "2026年13月1日", "=SUM(A1:A3)", "#N/A", "", " ", "区卫〔2026〕15号", "\n", "、",
+                         "health", "征求〔2026〕1号"])
+text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20)
+values = st.one_of(words, text, st.none(), st.booleans(), st.integers(-10**9, 10**9),
+                   st.floats(allow_nan=False, allow_infinity=False, width=32),
+                   st.dates(dt.date(1890, 1, 1), dt.date(2300, 12, 31)),
+                   st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(2300, 1, 1)),
+                   st.times())
+mutation = st.one_of(
+    st.tuples(st.just("cell"), st.sampled_from(SHEETS), st.integers(1, 60), st.integers(1, 11), values),
+    st.tuples(st.just("delete_row"), st.sampled_from(SHEETS), st.integers(1, 60)),
+    st.tuples(st.just("header"), st.sampled_from(SHEETS), st.integers(1, 11), st.one_of(words, text)),
+    st.tuples(st.just("merge"), st.sampled_from(SHEETS), st.integers(1, 50), st.integers(1, 10)),
+    st.tuples(st.just("delete_sheet"), st.sampled_from(SHEETS)),
+)
+
+
+def apply(book: Any, change: tuple[Any, ...]) -> None:
+    kind, sheet = change[0], change[1]
+    if sheet not in book.sheetnames:
+        return
+    ws = book[sheet]
+    if kind == "cell":
+        _, _, row, col, value = change
+        ws.cell(row, col).value = value  # a merged cell refuses (AttributeError)
+    elif kind == "delete_row":
+        ws.delete_rows(change[2])
+    elif kind == "header":
+        ws.cell(2, change[2]).value = change[3]
+    elif kind == "merge":
+        ws.merge_cells(start_row=change[2], start_column=change[3], end_row=change[2] + 1, end_column=change[3])
+    elif kind == "delete_sheet":
+        del book[sheet]
