@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from liaison.base.errors import LiaisonError, Location, Problem, Refused, render_line
-from liaison.host.language import Group, Option, current, lang_option, option
+from liaison.host.language import Group, Option, current, error_line, lang_option, option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,11 +29,6 @@ FLAGS = {"district": "--data", "records": "--records", "events": "--events", "st
 def today() -> dt.date:
     """The clock is read here, at the edge, and nowhere in the core."""
     return dt.date.today()
-
-
-def error_line(text: str, lang: str) -> str:
-    """A refusal as printed: ``错误: …`` or ``error: …``."""
-    return f"{'错误' if lang == 'zh' else 'error'}: {text}"
 
 
 class Refusal(click.BadParameter):

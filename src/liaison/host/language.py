@@ -345,3 +345,8 @@ lang_option = option("--lang", type=click.Choice(["zh", "en"]), default=current,
                           "(LC_ALL, LC_MESSAGES or LANG: zh_* Chinese, another language English), else Chinese.",
                      help_zh="输出的语言：帮助、表格、提示和错误信息。默认按系统的区域设置（LC_ALL、LC_MESSAGES "
                              "或 LANG：zh_* 为中文，其他语言为英文），未设置时为中文。")
+
+
+def error_line(text: str, lang: str) -> str:
+    """A refusal as printed: ``错误: …`` or ``error: …``."""
+    return f"{'错误' if lang == 'zh' else 'error'}: {text}"

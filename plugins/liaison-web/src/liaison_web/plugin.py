@@ -29,7 +29,7 @@ import click
 
 from liaison.base.errors import LiaisonError
 from liaison.host.hookspecs import hookimpl
-from liaison.host.language import Command, Group, lang_option, option
+from liaison.host.language import Command, Group, error_line, lang_option, option
 
 __all__ = ["register_commands"]
 
@@ -54,7 +54,7 @@ def _errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except LiaisonError as exc:
-            click.echo(f"{'错误' if lang == 'zh' else 'error'}: {exc.render(lang)}", err=True)
+            click.echo(error_line(exc.render(lang), lang), err=True)
             sys.exit(1)
     return wrapper  # type: ignore[return-value]
 
