@@ -29,6 +29,13 @@ phase's time (and peak, and calls) at one size over the size before; the issue's
 10× the size.
 ``--clock cpu`` times by the process's CPU time instead of wall time: on a machine shared with other
 jobs, the fairer clock for phases that only compute.
+``--instructions`` counts the machine instructions of one run of each chosen phase at each size under
+valgrind's callgrind (one process per phase and size, after the same untimed run, hash seed fixed):
+the count the issue asks for where the machine is noisy, since neither the other jobs nor the
+caches change it.  Only the phase is counted: it is called through ``ctypes`` and callgrind collects
+inside libffi's ``ffi_call`` alone (``--collect-atstart=no --toggle-collect=ffi_call``), which nothing
+else in the process calls, so building the district, planning and the untimed run are not counted.
+Slow (callgrind runs 50–100× slower): a 100× phase takes minutes.
 The city (``--city N``): N seed-sized districts (distinct ids and names), each loaded (its data
 parsed, structured and checked), planned, its duties worked out once, exported by every exporter
 (``--city-without docx`` leaves some out) and checked with those duties, as ``build_export`` and a
@@ -46,8 +53,11 @@ import datetime as dt
 import gc
 import os
 import pstats
+import re
 import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 import tomllib
@@ -226,6 +236,46 @@ def city(count: int, without: frozenset[str] = frozenset()) -> tuple[float, dict
     return CLOCK() - started, spent
 
 
+def count_one(phase: str, k: int) -> None:
+    """The process callgrind counts: the district of size ``k``, the phases ``phase`` needs, one
+    untimed run of it (as ``measure`` does), a full collection, then one run inside ``ffi_call``."""
+    import ctypes
+
+    calls, _ = phases(replicated(k))
+    needed = () if phase == "plan" else ("plan", "ledger write") if phase == "ledger read" else ("plan",)
+    for name in needed:
+        calls[name]()
+    calls[phase]()
+    gc.collect()
+    ctypes.CFUNCTYPE(None)(lambda: calls[phase]())()
+
+
+def instructions(phase: str, k: int) -> int:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", "--collect-atstart=no",
+                           "--toggle-collect=ffi_call", sys.executable, __file__, "--count-one", f"{phase}@{k}"],
+                          capture_output=True, text=True, check=True, env=env)
+    return int(re.search(r"Collected : (\d+)", done.stderr).group(1))  # type: ignore[union-attr]
+
+
+def count_instructions(sizes: list[int], chosen: tuple[str, ...]) -> None:
+    if shutil.which("valgrind") is None:
+        print("valgrind not installed: no instruction counts (apt-get install valgrind)")
+        return
+    print("\ninstructions of one run of each phase (valgrind callgrind), growth over the size before")
+    print(f"{'size':>5}  " + "".join(f"{p:>16}" for p in chosen))
+    before: dict[str, int] = {}
+    for k in sizes:
+        counted = {}
+        for phase in chosen:
+            counted[phase] = instructions(phase, k)
+        print(f"{k:>4}×  " + "".join(f"{counted[p]:>16,}" for p in chosen))
+        if before:
+            print(f"{'':>5}  " + "".join(f"{counted[p] / before[p]:>15.2f}×" for p in chosen))
+        before = counted
+        sys.stdout.flush()
+
+
 def peak_rss_mib() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
@@ -245,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-memory", action="store_true", help="skip the traced run that measures peak memory")
     parser.add_argument("--calls", action="store_true",
                         help="one more run under cProfile counting Python function calls (noise-free growth)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count each phase's instructions under valgrind instead of timing it (noise-free, slow)")
+    parser.add_argument("--count-one", metavar="PHASE@K", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     global CLOCK
     CLOCK = CLOCKS[args.clock]
@@ -255,6 +308,13 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown phases: {', '.join(sorted(unknown))}")
     count = 0 if args.quick else args.city
+    if args.count_one:
+        phase, k = args.count_one.rsplit("@", 1)
+        count_one(phase, int(k))
+        return 0
+    if args.instructions:
+        count_instructions(sizes, chosen)
+        return 0
 
     measure(replicated(1), PHASES, 1, memory=False)  # warm: imports, templates, caches of the first call
     results: dict[int, dict[str, tuple[float, int, int]]] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -80,3 +81,23 @@ _held = st.builds(
 def test_merging_keeps_the_pairwise_definition(mine: list[HeldEngagement], theirs: list[HeldEngagement]) -> None:
     merged = Records(engagements=tuple(mine)).merged(Records(engagements=tuple(theirs)))
     assert list(merged.engagements) == _merged_pairwise(tuple(mine), tuple(theirs))
+
+
+@pytest.mark.parametrize(("value", "refused"), [
+    ((), None), (("区卫生局", "民革区委"), None), (("区卫生局", 1), None),  # not text: the converter's to refuse
+    (("区卫生局", "  "), "must not be empty"), (("区卫生局", "x" * 121), "at most 120"),
+    (("区卫生局", "民革\n区委"), "line break"), (("区卫生局", "民革\x07"), "control character"),
+    ("区卫生局", None), ("  ", "must not be empty"), ("x" * 121, "at most 120"),
+])
+def test_bounded_text_checks_a_tuple_item_by_item(value: object, refused: str | None) -> None:
+    """The validator's quick path for tuples (a ledger's participants) refuses exactly what the
+    item-by-item check refuses."""
+    from liaison.base.text import bounded_text
+
+    validator = bounded_text(120)
+    field = attrs.fields(HeldEngagement).attended
+    if refused is None:
+        validator(None, field, value)
+    else:
+        with pytest.raises(ValueError, match=refused):
+            validator(None, field, value)

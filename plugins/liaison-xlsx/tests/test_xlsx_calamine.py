@@ -177,6 +177,26 @@ def test_workbook_xml_edited_by_hand_reads_alike(filled: Filled, edit: Callable[
     same_both_ways(_patch(data, "xl/workbook.xml", edit), district, in_hypothesis=False)
 
 
+@pytest.mark.parametrize("indent", [0, 1, 200], ids=["one line", "one break", "indented part"])
+@pytest.mark.parametrize("space", [b"\t", b"\n", b"\r\n"], ids=["tab", "line feed", "CR LF"])
+def test_a_type_after_a_tab_or_line_break_declines(filled: Filled, indent: int, space: bytes) -> None:
+    """``t="b"`` after a tab or a line break (a hand-edited or indented part): not seen by the type
+    pattern, so the sheet goes to openpyxl, also when many line breaks come before it."""
+    district, data = filled
+    cell = re.compile(rb'<c r="B3"[^>]*?(?:/>|>.*?</c>)')
+    odd = b'<c r="B3"' + space + b't="b"><v>1</v></c>'
+
+    def edit(xml: bytes) -> bytes:
+        xml = cell.sub(lambda _: odd, xml, count=1)
+        return xml.replace(b"<row ", b"\n  <row ", indent) if indent else xml
+
+    edited = _patch(data, _sheet_part(data, "会议走访"), edit)
+    assert open_calamine(edited, MAX_ROWS) is None
+    same_both_ways(edited, district, in_hypothesis=False)
+    plain = _patch(data, _sheet_part(data, "会议走访"), lambda xml: xml.replace(b"<row ", b"\n  <row ", indent))
+    assert open_calamine(plain, MAX_ROWS) is not None  # line breaks alone decline nothing
+
+
 def test_a_row_past_the_limit_without_values_reads_alike(filled: Filled) -> None:
     """openpyxl counts a ``<row>`` with no value; the sheet is then too long, read either way."""
     district, data = filled

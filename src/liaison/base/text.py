@@ -133,10 +133,18 @@ class BoundedText:
     required: bool = True
 
     def __call__(self, _inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if type(value) is str and len(value) <= self.limit and value.isprintable() and (
-                not self.required or value.strip()):
-            return  # the common case, at C speed (see _check): a record of a 10,000-row ledger checks seven
-        if value is None and not self.required:
+        kind = type(value)
+        if kind is str:
+            if len(value) <= self.limit and value.isprintable() and (not self.required or value.strip()):
+                return  # the common case, at C speed (see _check): a record of a 10,000-row ledger checks seven
+        elif kind is tuple:
+            limit = self.limit
+            for item in value:  # every item one line, within the limit, not blank: as the loop below
+                if not (type(item) is str and len(item) <= limit and item.isprintable() and item.strip()):
+                    break
+            else:
+                return
+        elif value is None and not self.required:
             return
         items = value if isinstance(value, tuple) else (value,)
         for item in items:

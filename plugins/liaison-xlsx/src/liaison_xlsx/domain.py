@@ -171,7 +171,12 @@ def kind_choices(district: District) -> tuple[tuple[str, str], ...]:
 
 
 def engagement_kind(value: str) -> EngagementKind:
-    return EngagementKind(value)
+    # the members by value, without Enum's __new__ for each of a 10,000-row ledger's rows
+    found = _KINDS_BY_VALUE.get(value)
+    return found if found is not None else EngagementKind(value)
+
+
+_KINDS_BY_VALUE: dict[str, EngagementKind] = {kind.value: kind for kind in EngagementKind}
 
 
 def kind_zh(district: District, value: str) -> str:

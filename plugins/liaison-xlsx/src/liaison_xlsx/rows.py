@@ -64,17 +64,7 @@ def _is_record(spec: SheetSpec, reader: SheetReader, row: Row) -> bool:
 
 def _values(spec: SheetSpec, reader: SheetReader, row: Row) -> dict[str, Any] | None:
     """Every mapped column of a record row parsed; None (and problems noted) when a cell is bad."""
-    values: dict[str, Any] = {}
-    ok = True
-    for column in spec.columns:
-        if column.field not in reader.columns:
-            continue
-        try:
-            values[column.field] = reader.parse(column, row)
-        except Refused as problem:
-            reader.problems.cell(reader.ref(column.field, row.number), problem)
-            ok = False
-    return values if ok else None
+    return reader.parse_row(spec.columns, row)
 
 
 def _missing(spec: SheetSpec, reader: SheetReader, row: Row, values: dict[str, Any],

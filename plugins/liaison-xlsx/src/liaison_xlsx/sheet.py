@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import PurePath
 from typing import Any
@@ -182,7 +184,21 @@ class SheetReader:
         self._check_merges()
         wanted = sorted(self.columns.items(), key=lambda item: item[1])
 
+        fields = [field for field, _ in wanted]
+        pick = operator.itemgetter(*(index - 1 for _, index in wanted))
+        widest = max((index for _, index in wanted), default=0)
+
         def make(number: int, row: tuple[Any, ...]) -> Row | None:
+            if len(wanted) > 1 and len(row) >= widest:
+                # the common row, every wanted cell present: picked in C, and typed values (a date, a
+                # number) tell at once that the row is not blank
+                picked = pick(row)
+                kinds = set(map(type, picked))
+                if Special not in kinds and kinds - _BLANK_KINDS:
+                    return Row(number, dict(zip(fields, picked, strict=True)))
+            return made_one_by_one(number, row)
+
+        def made_one_by_one(number: int, row: tuple[Any, ...]) -> Row | None:
             values: dict[str, Any] = {}
             blank = True
             width = len(row)
@@ -220,6 +236,38 @@ class SheetReader:
     def ref(self, field: str, row: int) -> Location:
         return cell_ref(self.name, self.columns[field], row)
 
+    def parse_row(self, columns: Sequence[Column], row: Row) -> dict[str, Any] | None:
+        """Every one of ``columns`` the sheet has, parsed (as :meth:`parse`); None, and each bad cell
+        noted, when one is refused. One call per row: a value seen before in its column is looked up
+        here, without a call per cell (a 10,000-row ledger parses 120,000 cells, nearly all repeats)."""
+        values: dict[str, Any] = {}
+        ok = True
+        get = row.values.get
+        present = self.columns
+        parsed = self._parsed
+        for column in columns:
+            field = column.field
+            if field not in present:
+                continue
+            value = get(field)
+            if value is None:
+                values[field] = None
+                continue
+            kind = type(value)
+            if kind in _HASHABLE:
+                seen = parsed.get(column.parse)
+                if seen is not None:
+                    found = seen.get(value if kind is str else (kind, value), _UNSEEN)
+                    if found is not _UNSEEN:
+                        values[field] = found
+                        continue
+            try:
+                values[field] = self.parse(column, row)
+            except Refused as problem:
+                self.problems.cell(self.ref(field, row.number), problem)
+                ok = False
+        return values if ok else None
+
     def parse(self, column: Column, row: Row) -> Any:
         """The typed value of a column in a row, or raises Refused. Values repeat down a column
         (the kinds, the organisations, the dates), so each is parsed once per sheet."""
@@ -241,6 +289,13 @@ class SheetReader:
         except TypeError:  # an unhashable value: parse it each time
             return PARSERS[column.parse](value, self.directory)
 
+
+#: The cell values :meth:`SheetReader.parse_row` looks up among those parsed before (what the two
+#: readers give; a Special, a formula or an error, is parsed each time and refused).
+_HASHABLE = frozenset({str, float, int, bool, dt.datetime, dt.date, dt.time})
+_UNSEEN = object()
+#: The cell values a blank row may hold (an empty text is blank too).
+_BLANK_KINDS = frozenset({type(None), str})
 
 #: The formulas that are a boolean typed in LibreOffice Calc (its .xlsx: ``<f>TRUE()</f><v>1</v>``).
 CALC_BOOLEANS = {"=TRUE()": True, "=FALSE()": False}
