@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
@@ -37,7 +38,9 @@ from pydantic import Field
 
 from liaison.base.errors import (
     DataError,
+    ExportError,
     LiaisonError,
+    OptionError,
     PlanningError,
     StorageError,
     UnknownOrganisationError,
@@ -46,16 +49,19 @@ from liaison.formats.documents import DueDocument, OrgRef, SettingDocument, docu
 from liaison.formats.state import plan_document
 from liaison.law.district import District
 from liaison.year.engagements import ChangeRefused, Engagement
+from liaison.year.numbering import LetterRecord
+from liaison.year.planner import check_year
 from liaison.year.reconcile import Change
 from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
-from liaison_web import access, bootstrap, models, schemas
+from liaison_web import access, bootstrap, models, outputs, schemas
 from liaison_web.callers import remote_address
 from liaison_web.errors import (
     Forbidden,
     InvalidRequest,
     LockedOut,
     NotAuthenticated,
+    NotAvailable,
     NotFound,
     PreconditionRequired,
     error_response,
@@ -94,13 +100,17 @@ Error = schemas.ErrorModel
 STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (NotAuthenticated, 401), (Forbidden, 403), (NotFound, 404), (NoRevision, 404), (UnknownOrganisationError, 404),
     (ChangeRefused, 409), (RevisionConflict, 412), (StorageError, 503), (DataError, 422), (PlanningError, 422),
-    (PreconditionRequired, 428), (LockedOut, 429),
+    (ExportError, 422), (OptionError, 422),
+    (PreconditionRequired, 428), (LockedOut, 429), (NotAvailable, 501),
 )
 
 
 @api.exception_handler(LiaisonError)
 def _liaison_error(request: HttpRequest, exc: LiaisonError) -> HttpResponse:
-    return error_response(request, exc, next((status for kind, status in STATUS if isinstance(exc, kind)), 400))
+    response = error_response(request, exc, next((status for kind, status in STATUS if isinstance(exc, kind)), 400))
+    if isinstance(exc, RevisionConflict) and exc.current:  # 412: the revision to read again
+        response["ETag"] = f'"{exc.current}"'
+    return response
 
 
 @api.exception_handler(AuthenticationError)
@@ -574,6 +584,270 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
     if _matches(request, revision):
         return _not_modified(revision)
     return json_response(current, etag=revision)
+
+
+# -- the year's outputs: letters, calendars, workbooks, the page (liaison_web.outputs) ------------------
+LetterRecordModel = schemas.model_of(LetterRecord)
+
+
+class LetterModel(Schema):
+    """One letter of the year as an export on ``day`` leaves it."""
+
+    path: str = Field(description="its path inside the year (草稿/… for a draft); GET …/letters/{path} downloads it")
+    pdf: str = Field(description="the path of its PDF (GET …/letters/{pdf}: converted by LibreOffice)")
+    status: Literal["issued", "due", "draft"] = Field(
+        description="issued: numbered and kept in the year store; due: due on or before the day and not issued yet "
+                    "(POST …/letters/issue issues it; the number shown is the one it would take); draft: due later")
+    record: LetterRecordModel | None = Field(  # type: ignore[valid-type]
+        description="its entry in the year's register (none for a draft)")
+
+
+class LettersModel(Schema):
+    day: dt.date = Field(description="the day of issue the drafts are shown for")
+    revision: str = Field(description="the year's revision they were made from (the ETag)")
+    letters: list[LetterModel]
+
+
+class FileModel(Schema):
+    """One file an exporter writes for the year."""
+
+    path: str = Field(description="its path inside the year")
+    name: str = Field(description="its name: the last part of the address that downloads it")
+    size: int
+    sha256: str
+    organisation: str | None = Field(None, description="a calendar's organisation (none: the whole district's)")
+
+
+class IssueBody(Schema):
+    day: dt.date = Field(description="the day of issue: the drafts due on or before it are numbered and dated it "
+                                     "(liaison export docx --issued-on DAY)")
+
+
+class IssuedModel(Schema):
+    day: dt.date
+    revision: str = Field(description="the year's new revision (the ETag)")
+    issued: list[LetterRecordModel] = Field(description="the letters this issue numbered")  # type: ignore[valid-type]
+
+
+_YEAR = "/districts/{district}/years/{year}"
+_READ_RESPONSES: dict[int, Any] = {401: Error, 403: Error, 404: Error, 422: Error, 501: Error, 503: Error}
+
+
+def _binary(*suffixes: str) -> dict[str, Any]:
+    """The OpenAPI of a download: its bytes in the media type(s) of ``suffixes``."""
+    return {"responses": {200: {"description": "the file", "content": {
+        outputs.MEDIA_TYPES[s]: {"schema": {"type": "string", "format": "binary"}} for s in suffixes}}}}
+
+
+def _rendering(request: HttpRequest, district: str, year: int, operation: str, exporter: str,
+               options: dict[str, Any] | None = None, day: dt.date | None = None
+               ) -> tuple[District, str, outputs.Rendered]:
+    """The district (seen by the caller, with the token's scope), the year's revision, and what
+    ``exporter`` writes for it on ``day`` (default today in the district's time zone)."""
+    from liaison.host.plugins import exporters
+
+    found, version = _district(request, district, operation)
+    check_year(year)
+    revision = _revision(found, year)
+    if exporter not in exporters():
+        raise NotAvailable(f"the service has no {exporter} exporter installed", file=f"{exporter}",
+                           fix=f"install liaison-{exporter} beside liaison-web and restart the service",
+                           message_zh=f"服务未安装 {exporter} 导出插件",
+                           fix_zh=f"请在 liaison-web 旁安装 liaison-{exporter} 并重启服务")
+    made = outputs.render(found, version, year, revision, exporter, options or {}, day or _today(found))
+    return found, revision, made
+
+
+def _letter_object(record: LetterRecord | None, engagements: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Whose a letter is, for :func:`access.decide`: the body it is addressed to and, for a letter about
+    an engagement, the engagement's host and participants; a draft (no record yet) is the district's."""
+    if record is None:
+        return {"id": "", "host": "", "participants": []}
+    about = engagements.get(record.engagement, {})
+    return {"id": record.path, "host": about.get("host", ""),
+            "participants": [record.recipient, *about.get("participants", ())]}
+
+
+def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None, pdf: bool = False
+             ) -> tuple[str, dt.date, list[tuple[str, str, LetterRecord | None, dict[str, Any]]], outputs.Rendered]:
+    """Every letter (path, status, record, whose) an export on ``day`` leaves, and the rendered files."""
+    found, version = _district(request, district, "letters")
+    when = day or _today(found)
+    _, revision, made = _rendering(request, district, year, "letters", "docx", {"pdf": True} if pdf else {}, when)
+    stored = DatabaseStore().load(found, year, revision=revision)
+    issued = {r.path: r for r in stored.state.letters if r.active} if stored is not None else {}
+    engagements = _rendered(district, version, year, revision)[2]
+    records = made.letters()
+    listed = []
+    for path in sorted(made.files):
+        if not path.endswith(".docx"):
+            continue
+        record = records.get(path)
+        status = "draft" if record is None else "issued" if issued.get(path) == record else "due"
+        listed.append((path, status, record, _letter_object(record, engagements)))
+    return revision, when, listed, made
+
+
+def _download(path: str, data: bytes) -> HttpResponse:
+    from urllib.parse import quote
+
+    name = path.rsplit("/", 1)[-1]
+    response = HttpResponse(data, content_type=outputs.media_type(path))
+    fallback = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+    response["ETag"] = f'"{hashlib.sha256(data).hexdigest()[:32]}"'
+    return response
+
+
+def _no_file(year: int, path: str) -> NotFound:
+    return NotFound(f"the {year} has no file {path!r}", path=("files",),
+                    fix="take a path from the year's list (GET …/letters, …/calendars, …/workbooks)",
+                    message_zh=f"{year}年没有文件 {path!r}", fix_zh="请从该年度的文件列表中选取路径")
+
+
+@api.post(f"{_YEAR}/letters/issue", response={200: IssuedModel, 401: Error, 403: Error, 404: Error, 412: Error,
+                                               422: Error, 428: Error, 501: Error, 503: Error}, tags=["letters"])
+def issue_letters(request: HttpRequest, district: str, year: int, body: IssueBody) -> HttpResponse:
+    """Issue the drafts due on or before ``day``: each is dated the day and takes the next number of
+    its series from the year's register, and its bytes are kept in the year store for good — what
+    ``liaison export docx --issued-on DAY`` does (the same export flow). ``If-Match``: the year's ETag."""
+    from liaison.host.plugins import exporters
+    from liaison_web.audit import record
+
+    found, version = _district(request, district, "issue")
+    expected = _if_match(request)
+    check_year(year)
+    revision = _revision(found, year)
+    _authorise(request, "issue", district, {"id": f"{year}", "host": "", "participants": []})
+    if "docx" not in exporters():
+        raise NotAvailable("the service has no docx exporter installed", file="docx",
+                           fix="install liaison-docx beside liaison-web and restart the service",
+                           message_zh="服务未安装 docx 导出插件", fix_zh="请在 liaison-web 旁安装 liaison-docx 并重启服务")
+    if expected != revision:
+        raise RevisionConflict.of(DatabaseStore().place(found, year), current=revision, expected=expected)
+    user, prefix = request.user, getattr(request, "token_prefix", None)
+    made: dict[str, Any] = {}
+
+    def audit(state: YearState, tag: str) -> None:
+        """Inside the save's transaction: the entry is committed with the letters, or neither is."""
+        before = {(r.key, r.serial) for r in made["before"].letters}
+        new = [json.loads(to_json(document(r))) for r in state.letters if (r.key, r.serial) not in before]
+        made["issued"] = new
+        record("issue", "letters", f"{year}", user=user, district=district, remote_address=remote_address(request),
+               actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
+               before={"revision": expected, "day": body.day.isoformat()}, after={"revision": tag, "issued": new})
+
+    stored = DatabaseStore().load(found, year)
+    made["before"] = stored.state if stored is not None else YearState(district=found.info.id, year=year)
+    _, tag = outputs.issue(found, year, body.day, expected, audit)
+    return json_response({"day": body.day, "revision": tag, "issued": made.get("issued", [])}, etag=tag)
+
+
+@api.get(f"{_YEAR}/letters", response={200: LettersModel, **_READ_RESPONSES}, tags=["letters"])
+def letters(request: HttpRequest, district: str, year: int, day: dt.date | None = None) -> HttpResponse:
+    """The year's letters as ``liaison export docx --issued-on DAY`` would leave them (``day``: default
+    today in the district's time zone): the issued ones (kept in the year store), those due by the day
+    and not issued yet, the drafts. Of those, the ones the caller may read: a body the letters
+    addressed to it or about its engagements, the administrators and auditors every one."""
+    revision, when, listed, _ = _letters(request, district, year, day)
+    shown = [{"path": path, "pdf": path.removesuffix(".docx") + ".pdf", "status": status,
+              "record": document(record) if record is not None else None}
+             for path, status, record, whose in listed
+             if _may(request, "letters", district, whose) == access.Decision.ALLOWED]
+    return json_response({"day": when, "revision": revision, "letters": shown}, etag=revision)
+
+
+@api.get(f"{_YEAR}/letters/{{path:letter}}", response=_READ_RESPONSES, openapi_extra=_binary(".docx", ".pdf"),
+         tags=["letters"])
+def letter(request: HttpRequest, district: str, year: int, letter: str, day: dt.date | None = None) -> HttpResponse:
+    """One letter, ``.docx`` — or ``.pdf``, converted by LibreOffice through the docx exporter's
+    ``pdf`` option —, as the list names it; an issued letter's bytes are those the year store keeps."""
+    pdf = letter.endswith(".pdf")
+    docx = letter.removesuffix(".pdf") + ".docx" if pdf else letter
+    _, _, listed, made = _letters(request, district, year, day, pdf=pdf)
+    found = next((item for item in listed if item[0] == docx), None)
+    if found is None or letter not in made.files:
+        raise _no_file(year, letter)
+    _authorise(request, "letters", district, found[3])
+    return _download(letter, made.files[letter])
+
+
+def _calendars(request: HttpRequest, district: str, year: int, day: dt.date | None
+               ) -> tuple[list[tuple[dict[str, Any], str | None]], outputs.Rendered]:
+    from liaison.host.exporting import safe_name
+
+    found, _, made = _rendering(request, district, year, "calendar", "ical", day=day)
+    stems = {safe_name(o.id): o.id for o in found.organisations}
+    listed = []
+    for path, data in sorted(made.files.items()):
+        name = path.rsplit("/", 1)[-1]
+        org = stems.get(name.removesuffix(".ics"))
+        listed.append(({"path": path, "name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                        "organisation": org}, org))
+    return listed, made
+
+
+def _whose_calendar(organisation: str | None) -> dict[str, Any]:
+    return {"id": organisation or "", "host": organisation or "", "participants": []}
+
+
+@api.get(f"{_YEAR}/calendars", response={200: list[FileModel], **_READ_RESPONSES}, tags=["outputs"])
+def calendars(request: HttpRequest, district: str, year: int, day: dt.date | None = None) -> HttpResponse:
+    """The year's calendars (the ical exporter's files, as ``liaison export ical`` writes them on
+    ``day``): one per organisation taking part, and the whole district's. Of those, the ones the
+    caller may read: a body its own, the administrators and auditors every one."""
+    listed, _ = _calendars(request, district, year, day)
+    return json_response([item for item, org in listed
+                          if _may(request, "calendar", district, _whose_calendar(org)) == access.Decision.ALLOWED])
+
+
+@api.get(f"{_YEAR}/calendars/{{name}}", response=_READ_RESPONSES, openapi_extra=_binary(".ics"), tags=["outputs"])
+def calendar(request: HttpRequest, district: str, year: int, name: str, day: dt.date | None = None) -> HttpResponse:
+    """One calendar (``health.ics``, the district's ``全部.ics``), byte for byte what ``liaison export
+    ical`` writes."""
+    listed, made = _calendars(request, district, year, day)
+    found = next(((item, org) for item, org in listed if item["name"] == name), None)
+    if found is None:
+        raise _no_file(year, name)
+    _authorise(request, "calendar", district, _whose_calendar(found[1]))
+    return _download(found[0]["path"], made.files[found[0]["path"]])
+
+
+_DISTRICTS = {"id": "", "host": "", "participants": []}  # an output holding every body's year
+
+
+@api.get(f"{_YEAR}/workbooks", response={200: list[FileModel], **_READ_RESPONSES}, tags=["outputs"])
+def workbooks(request: HttpRequest, district: str, year: int, day: dt.date | None = None) -> HttpResponse:
+    """The year's workbooks (the xlsx exporter's: the 安排表 and the 台账 template)."""
+    _, _, made = _rendering(request, district, year, "workbooks", "xlsx", day=day)
+    _authorise(request, "workbooks", district, _DISTRICTS)
+    return json_response([{"path": path, "name": path.rsplit("/", 1)[-1], "size": len(data),
+                           "sha256": hashlib.sha256(data).hexdigest(), "organisation": None}
+                          for path, data in sorted(made.files.items())])
+
+
+@api.get(f"{_YEAR}/workbooks/{{name}}", response=_READ_RESPONSES, openapi_extra=_binary(".xlsx"), tags=["outputs"])
+def workbook(request: HttpRequest, district: str, year: int, name: str, day: dt.date | None = None) -> HttpResponse:
+    """One workbook, byte for byte what ``liaison export xlsx`` writes."""
+    _, _, made = _rendering(request, district, year, "workbooks", "xlsx", day=day)
+    _authorise(request, "workbooks", district, _DISTRICTS)
+    path = next((p for p in made.files if p.rsplit("/", 1)[-1] == name), None)
+    if path is None:
+        raise _no_file(year, name)
+    return _download(path, made.files[path])
+
+
+@api.get(f"{_YEAR}/page", response=_READ_RESPONSES, openapi_extra=_binary(".html"), tags=["outputs"])
+def page(request: HttpRequest, district: str, year: int, day: dt.date | None = None) -> HttpResponse:
+    """The year's page (the html exporter's ``index.html``), as ``liaison export html`` writes it."""
+    _, _, made = _rendering(request, district, year, "page", "html", day=day)
+    _authorise(request, "page", district, _DISTRICTS)
+    path = next((p for p in made.files if p.endswith(".html")), None)
+    if path is None:
+        raise _no_file(year, "index.html")
+    response = _download(path, made.files[path])
+    response["Content-Disposition"] = "inline"
+    return response
 
 
 def _not_modified(revision: str) -> HttpResponse:

@@ -12,7 +12,7 @@ from liaison.base.errors import LiaisonError, error_document
 from liaison.formats.documents import to_json
 from liaison_web.callers import CONTENT_LANGUAGE, language
 
-__all__ = ["Forbidden", "InvalidRequest", "LockedOut", "NotAllowed", "NotAuthenticated", "NotFound",
+__all__ = ["Forbidden", "InvalidRequest", "LockedOut", "NotAllowed", "NotAvailable", "NotAuthenticated", "NotFound",
            "PreconditionRequired", "error_response", "json_response", "text_response"]
 
 
@@ -38,6 +38,10 @@ class PreconditionRequired(LiaisonError):
 
 class NotAllowed(LiaisonError):
     """A method the address does not have (405)."""
+
+
+class NotAvailable(LiaisonError):
+    """What the service cannot do as installed: an exporter it does not have (501)."""
 
 
 class LockedOut(LiaisonError):
