@@ -150,3 +150,21 @@ def test_a_second_download_renders_nothing(users: dict[str, Any]) -> None:
     moved = client().get(f"{BASE}/calendars/{CLERK_OF}.ics", **auth)
     assert outputs.renders == made + 1 and moved.content != first.content
     assert b"20270907" in moved.content
+
+
+def test_a_letter_as_pdf_through_libreoffice(users: dict[str, Any]) -> None:
+    """The docx exporter's pdf option, run by the same export: a PDF beside every letter, in one
+    LibreOffice run; the text of the .docx is in it."""
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    auth = admin_token(users)
+    listed = client().get(f"{BASE}/letters", {"day": DAY.isoformat()}, **auth).json()["letters"]
+    notice = next(item for item in listed if item["status"] == "due")
+    got = client().get(f"{BASE}/letters/{notice['pdf']}", {"day": DAY.isoformat()}, **auth)
+    assert got.status_code == 200, got.content[:300]
+    assert got["Content-Type"] == "application/pdf" and got.content.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-", "-"], input=got.content, capture_output=True, check=True).stdout.decode()
+    assert notice["record"]["doc_number"] in text.replace(" ", "")
