@@ -28,9 +28,10 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
@@ -95,6 +96,9 @@ EngagementModel = schemas.model_of(Engagement, extra=_PLAN_EXTRA)
 OrgModel = schemas.model_of(OrgRef, name="Organisation")
 DueModel = schemas.model_of(DueDocument, name="Due")
 Error = schemas.ErrorModel
+#: What any operation may answer besides its own: a body or parameters that cannot be read (400, 422),
+#: no login (401), not the caller's (403), nothing there (404), the database not answering (503).
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 503: Error}
 
 
 STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
@@ -162,8 +166,23 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             fix="send the csrftoken cookie's value as the X-CSRFToken header (or use an API token)",
             message_zh="CSRF 校验失败：以登录会话提交修改须附 CSRF 令牌",
             fix_zh="请将 csrftoken Cookie 的值作为 X-CSRFToken 请求头发送（或改用 API 令牌）"), 403)
+    if exc.status_code == 400:  # django-ninja could not read the body (not JSON, not the declared encoding)
+        return _unreadable(request)
     return error_response(request, LiaisonError(str(exc), message_zh=f"请求失败（HTTP {exc.status_code}）"),
                           exc.status_code)
+
+
+def _unreadable(request: HttpRequest) -> HttpResponse:
+    return error_response(request, InvalidRequest(
+        "the request's body cannot be read: send JSON (Content-Type: application/json)",
+        fix="check the request against /api/v1/docs", message_zh="无法读取请求体：请以 JSON 发送（Content-Type: "
+        "application/json）", fix_zh="请对照 /api/v1/docs 核对请求"), 400)
+
+
+@api.exception_handler(MultiPartParserError)
+def _unparsed(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A form body Django cannot parse (a multipart type without its boundary): the caller's error."""
+    return _unreadable(request)
 
 
 # -- who the caller is and what it may do (liaison_web.access) -----------------------------------------
@@ -292,7 +311,7 @@ class LoginBody(Schema):
     password: str = Field(min_length=1, max_length=4096)
 
 
-@api.post("/login", auth=None, response={200: dict[str, str], 401: Error, 422: Error, 429: Error},
+@api.post("/login", auth=None, response={200: dict[str, str], **ERRORS, 429: Error},
           tags=["service"])
 def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
     """Log in with a user name and password: a session cookie (send the CSRF token with every
@@ -313,7 +332,7 @@ def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
     return json_response({"user": user.get_username()})
 
 
-@api.get("/districts", response={200: list[dict[str, str]], 401: Error, 403: Error}, tags=["districts"])
+@api.get("/districts", response={200: list[dict[str, str]], **ERRORS}, tags=["districts"])
 def districts(request: HttpRequest) -> HttpResponse:
     """The districts the caller may read: id and name."""
     _scope(request, "read")
@@ -324,8 +343,8 @@ def districts(request: HttpRequest) -> HttpResponse:
                   and bootstrap.district_version(code) is not None])
 
 
-@api.get("/districts/{district}/organisations", response={200: list[OrgModel], 401: Error, 403: Error,  # type: ignore[valid-type]
-                                                          404: Error}, tags=["districts"])
+@api.get("/districts/{district}/organisations", response={200: list[OrgModel],  # type: ignore[valid-type]
+                                                          **ERRORS}, tags=["districts"])
 def organisations(request: HttpRequest, district: str) -> HttpResponse:
     """The district's organisations: id, name, English name."""
     found, _ = _district(request, district)
@@ -333,8 +352,8 @@ def organisations(request: HttpRequest, district: str) -> HttpResponse:
 
 
 @api.get("/districts/{district}/years/{year}/plan",
-         response={200: PlanModel, 304: None, 401: Error, 403: Error, 404: Error}, tags=["years"])
-def plan(request: HttpRequest, district: str, year: int) -> HttpResponse:
+         response={200: PlanModel, 304: None, **ERRORS}, tags=["years"])
+def plan(request: HttpRequest, district: str, year: schemas.YEAR) -> HttpResponse:
     """The year's plan as ``liaison plan --format json`` writes it; ``ETag``: the year's revision.
     A caller who may read only its own organisation's engagements (a clerk, a liaison officer) gets
     the same document holding only those."""
@@ -371,7 +390,7 @@ def _entry(row: models.AuditEntry, code: str | None) -> dict[str, Any]:
 
 
 @api.get("/districts/{district}/organisations/{organisation}/audit",
-         response={200: list[EntryModel], 401: Error, 403: Error, 404: Error}, tags=["audit"])
+         response={200: list[EntryModel], **ERRORS}, tags=["audit"])
 def organisation_audit(request: HttpRequest, district: str, organisation: str) -> HttpResponse:
     """The audit log of one organisation's engagements (those it hosts or attends), oldest first;
     of those, the ones the caller may read the audit of."""
@@ -389,8 +408,8 @@ def organisation_audit(request: HttpRequest, district: str, organisation: str) -
 
 
 @api.get("/districts/{district}/organisations/{organisation}/due",
-         response={200: DueModel, 401: Error, 403: Error, 404: Error, 422: Error}, tags=["years"])
-def due(request: HttpRequest, district: str, organisation: str, as_of: dt.date | None = None) -> HttpResponse:
+         response={200: DueModel, **ERRORS}, tags=["years"])
+def due(request: HttpRequest, district: str, organisation: str, as_of: schemas.DATE | None = None) -> HttpResponse:
     """One organisation's to-do list as of a day (``as_of``; default today in the district's time
     zone), as ``liaison due --format json`` writes it: dates to agree, records missing after a
     planned day, research awaiting feedback and obligations not yet met, each citing its provision
@@ -421,8 +440,7 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: dt.date |
 
 # The changes and the audit of one engagement come before its read: the id is a path
 # (2027/joint_meeting/construction), so the read's address would match theirs.
-_CHANGE_RESPONSES: dict[int, Any] = {200: EngagementModel, 401: Error, 403: Error, 404: Error, 409: Error,
-                                     412: Error, 422: Error, 428: Error}
+_CHANGE_RESPONSES: dict[int, Any] = {200: EngagementModel, **ERRORS, 409: Error, 412: Error, 428: Error}
 _ONE = "/districts/{district}/years/{year}/engagements/{path:engagement}"
 
 
@@ -431,7 +449,7 @@ class ConfirmBody(Schema):
 
 
 class MoveBody(Schema):
-    date: dt.date = Field(description="the new day, within the engagement's year")
+    date: schemas.DATE = Field(description="the new day, within the engagement's year")
     start: schemas.TIME | None = Field(None, description="the new start (HH:MM); none: the time it had")
     force: bool = Field(False, description="also move an agreed, held or cancelled engagement (--force)")
 
@@ -442,8 +460,16 @@ class CancelBody(Schema):
 
 
 class HeldBody(Schema):
-    date: dt.date | None = Field(None, description="the day it was held, if not the day planned (a move with it)")
+    date: schemas.DATE | None = Field(None,
+                                      description="the day it was held, if not the day planned (a move with it)")
     force: bool = Field(False, description="also mark a cancelled engagement held, or move an agreed one (--force)")
+
+
+#: The OpenAPI of a change's ``If-Match``: required (428 without it, 412 with another revision). Read
+#: by the view itself rather than declared as a parameter, so its absence is a 428, not a 422.
+IF_MATCH: dict[str, Any] = {"parameters": [{
+    "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string", "pattern": r"\S"},
+    "description": "the ETag of the year's revision the change was made on (from the plan or the engagement)"}]}
 
 
 def _if_match(request: HttpRequest) -> str:
@@ -525,15 +551,16 @@ def _stale(request: HttpRequest, conflict: RevisionConflict, current: dict[str, 
     return response
 
 
-@api.post(f"{_ONE}/confirm", response=_CHANGE_RESPONSES, tags=["engagements"])
-def confirm(request: HttpRequest, district: str, year: int, engagement: str, body: ConfirmBody) -> HttpResponse:
+@api.post(f"{_ONE}/confirm", response=_CHANGE_RESPONSES, openapi_extra=IF_MATCH, tags=["engagements"])
+def confirm(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str,
+            body: ConfirmBody) -> HttpResponse:
     """Both sides agreed the date (``liaison plan --confirm``). ``If-Match``: the year's ETag."""
     return _change(request, district, year, engagement, "confirm", lambda e: [Change("confirm", engagement)],
                    body.force)
 
 
-@api.post(f"{_ONE}/move", response=_CHANGE_RESPONSES, tags=["engagements"])
-def move(request: HttpRequest, district: str, year: int, engagement: str, body: MoveBody) -> HttpResponse:
+@api.post(f"{_ONE}/move", response=_CHANGE_RESPONSES, openapi_extra=IF_MATCH, tags=["engagements"])
+def move(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str, body: MoveBody) -> HttpResponse:
     """Move to another day, and start (``liaison plan --move ID@DAY[THH:MM]``); it becomes agreed.
     A day off is kept with the plan's warning, as the command keeps it; another year is refused."""
     start = dt.time.fromisoformat(body.start) if body.start else None
@@ -541,16 +568,16 @@ def move(request: HttpRequest, district: str, year: int, engagement: str, body: 
                    lambda e: [Change("move", engagement, body.date, start)], body.force)
 
 
-@api.post(f"{_ONE}/cancel", response=_CHANGE_RESPONSES, tags=["engagements"])
-def cancel(request: HttpRequest, district: str, year: int, engagement: str, body: CancelBody) -> HttpResponse:
+@api.post(f"{_ONE}/cancel", response=_CHANGE_RESPONSES, openapi_extra=IF_MATCH, tags=["engagements"])
+def cancel(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str, body: CancelBody) -> HttpResponse:
     """Cancel, with the reason (``liaison plan --cancel``): kept in the plan as cancelled, the reason
     in the audit log."""
     return _change(request, district, year, engagement, "cancel", lambda e: [Change("cancel", engagement)],
                    body.force, noted={"reason": body.reason})
 
 
-@api.post(f"{_ONE}/held", response=_CHANGE_RESPONSES, tags=["engagements"])
-def held(request: HttpRequest, district: str, year: int, engagement: str, body: HeldBody) -> HttpResponse:
+@api.post(f"{_ONE}/held", response=_CHANGE_RESPONSES, openapi_extra=IF_MATCH, tags=["engagements"])
+def held(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str, body: HeldBody) -> HttpResponse:
     """It took place (``liaison plan --held``); on another day than planned, that day too (``--move
     ID@DAY --held ID``, as the command takes both)."""
     def changes(current: dict[str, Any]) -> list[Change]:
@@ -559,8 +586,9 @@ def held(request: HttpRequest, district: str, year: int, engagement: str, body: 
     return _change(request, district, year, engagement, "held", changes, body.force)
 
 
-@api.get(f"{_ONE}/audit", response={200: list[EntryModel], 401: Error, 403: Error, 404: Error}, tags=["audit"])
-def engagement_audit(request: HttpRequest, district: str, year: int, engagement: str) -> HttpResponse:
+@api.get(f"{_ONE}/audit", response={200: list[EntryModel], **ERRORS}, tags=["audit"])
+def engagement_audit(request: HttpRequest, district: str, year: schemas.YEAR,
+                     engagement: str) -> HttpResponse:
     """The audit log of one engagement, oldest first."""
     found, version = _district(request, district, "audit")
     current = _rendered(district, version, year, _revision(found, year))[2].get(engagement)
@@ -571,8 +599,8 @@ def engagement_audit(request: HttpRequest, district: str, year: int, engagement:
     return json_response([_entry(row, district) for row in rows])
 
 
-@api.get(_ONE, response={200: EngagementModel, 304: None, 401: Error, 403: Error, 404: Error}, tags=["engagements"])
-def engagement(request: HttpRequest, district: str, year: int, engagement: str) -> HttpResponse:
+@api.get(_ONE, response={200: EngagementModel, 304: None, **ERRORS}, tags=["engagements"])
+def engagement(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str) -> HttpResponse:
     """One engagement as the plan shows it (``2027/joint_meeting/construction``); ``ETag``: the
     year's revision, which a change names in ``If-Match``."""
     found = _district(request, district)
@@ -619,7 +647,7 @@ class FileModel(Schema):
 
 
 class IssueBody(Schema):
-    day: dt.date = Field(description="the day of issue: the drafts due on or before it are numbered and dated it "
+    day: schemas.DATE = Field(description="the day of issue: the drafts due on or before it are numbered and dated it "
                                      "(liaison export docx --issued-on DAY)")
 
 
@@ -630,7 +658,7 @@ class IssuedModel(Schema):
 
 
 _YEAR = "/districts/{district}/years/{year}"
-_READ_RESPONSES: dict[int, Any] = {401: Error, 403: Error, 404: Error, 422: Error, 501: Error, 503: Error}
+_READ_RESPONSES: dict[int, Any] = {**ERRORS, 501: Error}
 
 
 def _binary(*suffixes: str) -> dict[str, Any]:
@@ -639,21 +667,26 @@ def _binary(*suffixes: str) -> dict[str, Any]:
         outputs.MEDIA_TYPES[s]: {"schema": {"type": "string", "format": "binary"}} for s in suffixes}}}}
 
 
+def _installed(exporter: str) -> None:
+    """The exporter is installed beside the service, or 501 (the service cannot do this as installed)."""
+    from liaison.host.plugins import exporters
+
+    if exporter not in exporters():
+        raise NotAvailable(f"the service has no {exporter} exporter installed", file=exporter,
+                           fix=f"install liaison-{exporter} beside liaison-web and restart the service",
+                           message_zh=f"服务未安装 {exporter} 导出插件",
+                           fix_zh=f"请在 liaison-web 旁安装 liaison-{exporter} 并重启服务")
+
+
 def _rendering(request: HttpRequest, district: str, year: int, operation: str, exporter: str,
                options: dict[str, Any] | None = None, day: dt.date | None = None
                ) -> tuple[District, str, outputs.Rendered]:
     """The district (seen by the caller, with the token's scope), the year's revision, and what
     ``exporter`` writes for it on ``day`` (default today in the district's time zone)."""
-    from liaison.host.plugins import exporters
-
     found, version = _district(request, district, operation)
     check_year(year)
     revision = _revision(found, year)
-    if exporter not in exporters():
-        raise NotAvailable(f"the service has no {exporter} exporter installed", file=f"{exporter}",
-                           fix=f"install liaison-{exporter} beside liaison-web and restart the service",
-                           message_zh=f"服务未安装 {exporter} 导出插件",
-                           fix_zh=f"请在 liaison-web 旁安装 liaison-{exporter} 并重启服务")
+    _installed(exporter)
     made = outputs.render(found, version, year, revision, exporter, options or {}, day or _today(found))
     return found, revision, made
 
@@ -705,24 +738,20 @@ def _no_file(year: int, path: str) -> NotFound:
                     message_zh=f"{year}年没有文件 {path!r}", fix_zh="请从该年度的文件列表中选取路径")
 
 
-@api.post(f"{_YEAR}/letters/issue", response={200: IssuedModel, 401: Error, 403: Error, 404: Error, 412: Error,
-                                               422: Error, 428: Error, 501: Error, 503: Error}, tags=["letters"])
-def issue_letters(request: HttpRequest, district: str, year: int, body: IssueBody) -> HttpResponse:
+@api.post(f"{_YEAR}/letters/issue", response={200: IssuedModel, **ERRORS, 412: Error, 428: Error,
+                                               501: Error}, openapi_extra=IF_MATCH, tags=["letters"])
+def issue_letters(request: HttpRequest, district: str, year: schemas.YEAR, body: IssueBody) -> HttpResponse:
     """Issue the drafts due on or before ``day``: each is dated the day and takes the next number of
     its series from the year's register, and its bytes are kept in the year store for good — what
     ``liaison export docx --issued-on DAY`` does (the same export flow). ``If-Match``: the year's ETag."""
-    from liaison.host.plugins import exporters
     from liaison_web.audit import record
 
-    found, version = _district(request, district, "issue")
+    found, _version = _district(request, district, "issue")
     expected = _if_match(request)
     check_year(year)
     revision = _revision(found, year)
     _authorise(request, "issue", district, {"id": f"{year}", "host": "", "participants": []})
-    if "docx" not in exporters():
-        raise NotAvailable("the service has no docx exporter installed", file="docx",
-                           fix="install liaison-docx beside liaison-web and restart the service",
-                           message_zh="服务未安装 docx 导出插件", fix_zh="请在 liaison-web 旁安装 liaison-docx 并重启服务")
+    _installed("docx")
     if expected != revision:
         raise RevisionConflict.of(DatabaseStore().place(found, year), current=revision, expected=expected)
     user, prefix = request.user, getattr(request, "token_prefix", None)
@@ -744,7 +773,8 @@ def issue_letters(request: HttpRequest, district: str, year: int, body: IssueBod
 
 
 @api.get(f"{_YEAR}/letters", response={200: LettersModel, **_READ_RESPONSES}, tags=["letters"])
-def letters(request: HttpRequest, district: str, year: int, day: dt.date | None = None) -> HttpResponse:
+def letters(request: HttpRequest, district: str, year: schemas.YEAR,
+            day: schemas.DATE | None = None) -> HttpResponse:
     """The year's letters as ``liaison export docx --issued-on DAY`` would leave them (``day``: default
     today in the district's time zone): the issued ones (kept in the year store), those due by the day
     and not issued yet, the drafts. Of those, the ones the caller may read: a body the letters
@@ -759,7 +789,9 @@ def letters(request: HttpRequest, district: str, year: int, day: dt.date | None 
 
 @api.get(f"{_YEAR}/letters/{{path:letter}}", response=_READ_RESPONSES, openapi_extra=_binary(".docx", ".pdf"),
          tags=["letters"])
-def letter(request: HttpRequest, district: str, year: int, letter: str, day: dt.date | None = None) -> HttpResponse:
+def letter(request: HttpRequest, district: str, year: schemas.YEAR,
+           letter: Annotated[str, Field(pattern=r"^.+\.(docx|pdf)$")],
+           day: schemas.DATE | None = None) -> HttpResponse:
     """One letter, ``.docx`` — or ``.pdf``, converted by LibreOffice through the docx exporter's
     ``pdf`` option —, as the list names it; an issued letter's bytes are those the year store keeps."""
     pdf = letter.endswith(".pdf")
@@ -792,7 +824,8 @@ def _whose_calendar(organisation: str | None) -> dict[str, Any]:
 
 
 @api.get(f"{_YEAR}/calendars", response={200: list[FileModel], **_READ_RESPONSES}, tags=["outputs"])
-def calendars(request: HttpRequest, district: str, year: int, day: dt.date | None = None) -> HttpResponse:
+def calendars(request: HttpRequest, district: str, year: schemas.YEAR,
+              day: schemas.DATE | None = None) -> HttpResponse:
     """The year's calendars (the ical exporter's files, as ``liaison export ical`` writes them on
     ``day``): one per organisation taking part, and the whole district's. Of those, the ones the
     caller may read: a body its own, the administrators and auditors every one."""
@@ -802,7 +835,8 @@ def calendars(request: HttpRequest, district: str, year: int, day: dt.date | Non
 
 
 @api.get(f"{_YEAR}/calendars/{{name}}", response=_READ_RESPONSES, openapi_extra=_binary(".ics"), tags=["outputs"])
-def calendar(request: HttpRequest, district: str, year: int, name: str, day: dt.date | None = None) -> HttpResponse:
+def calendar(request: HttpRequest, district: str, year: schemas.YEAR, name: str,
+             day: schemas.DATE | None = None) -> HttpResponse:
     """One calendar (``health.ics``, the district's ``全部.ics``), byte for byte what ``liaison export
     ical`` writes."""
     listed, made = _calendars(request, district, year, day)
@@ -817,7 +851,8 @@ _DISTRICTS = {"id": "", "host": "", "participants": []}  # an output holding eve
 
 
 @api.get(f"{_YEAR}/workbooks", response={200: list[FileModel], **_READ_RESPONSES}, tags=["outputs"])
-def workbooks(request: HttpRequest, district: str, year: int, day: dt.date | None = None) -> HttpResponse:
+def workbooks(request: HttpRequest, district: str, year: schemas.YEAR,
+              day: schemas.DATE | None = None) -> HttpResponse:
     """The year's workbooks (the xlsx exporter's: the 安排表 and the 台账 template)."""
     _, _, made = _rendering(request, district, year, "workbooks", "xlsx", day=day)
     _authorise(request, "workbooks", district, _DISTRICTS)
@@ -827,7 +862,8 @@ def workbooks(request: HttpRequest, district: str, year: int, day: dt.date | Non
 
 
 @api.get(f"{_YEAR}/workbooks/{{name}}", response=_READ_RESPONSES, openapi_extra=_binary(".xlsx"), tags=["outputs"])
-def workbook(request: HttpRequest, district: str, year: int, name: str, day: dt.date | None = None) -> HttpResponse:
+def workbook(request: HttpRequest, district: str, year: schemas.YEAR, name: str,
+             day: schemas.DATE | None = None) -> HttpResponse:
     """One workbook, byte for byte what ``liaison export xlsx`` writes."""
     _, _, made = _rendering(request, district, year, "workbooks", "xlsx", day=day)
     _authorise(request, "workbooks", district, _DISTRICTS)
@@ -838,7 +874,7 @@ def workbook(request: HttpRequest, district: str, year: int, name: str, day: dt.
 
 
 @api.get(f"{_YEAR}/page", response=_READ_RESPONSES, openapi_extra=_binary(".html"), tags=["outputs"])
-def page(request: HttpRequest, district: str, year: int, day: dt.date | None = None) -> HttpResponse:
+def page(request: HttpRequest, district: str, year: schemas.YEAR, day: schemas.DATE | None = None) -> HttpResponse:
     """The year's page (the html exporter's ``index.html``), as ``liaison export html`` writes it."""
     _, _, made = _rendering(request, district, year, "page", "html", day=day)
     _authorise(request, "page", district, _DISTRICTS)
