@@ -246,3 +246,40 @@ def test_the_docs_matrix_is_the_table() -> None:
     documented = {row[0]: {op: cell for op, cell in zip(header[1:], row[1:], strict=True) if cell != "—"}
                   for row in body}
     assert documented == {role: {op: reach.value for op, reach in ops.items()} for role, ops in access.TABLE.items()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_lists_of_outputs_show_each_role_its_own(two_districts: dict[str, Any], role: str) -> None:
+    """The calendars and letters listed are those the role may download: a body's own calendar and
+    the letters addressed to it or about its engagements (no draft: it has no addressee yet); every
+    one to the administrators and the auditors."""
+    from django.test import Client
+
+    from liaison.formats.district import seed_district
+    from liaison_web.store import DatabaseStore
+
+    base = f"/api/v1/districts/seed/years/{YEAR}"
+    day = letters_day()
+    district_wide = role in ("administrator", "auditor", "city_auditor")
+    calendars = Client().get(f"{base}/calendars", **two_districts[role])
+    assert calendars.status_code == 200
+    names = {item["name"] for item in calendars.json()}
+    if district_wide:
+        assert {f"{CLERK_OF}.ics", f"{OFFICER_OF}.ics", f"{OTHER_BODY}.ics", "全部.ics"} <= names
+    else:
+        assert names == {f"{own_body(role)}.ics"}
+    letters = Client().get(f"{base}/letters", {"day": day.isoformat()}, **two_districts[role])
+    assert letters.status_code == 200
+    shown = letters.json()["letters"]
+    stored = DatabaseStore().load(seed_district(), YEAR)
+    assert stored is not None
+    hosts = {e.id: (e.host, e.participants) for e in stored.state.plan.engagements}
+    if district_wide:
+        assert any(item["status"] == "draft" for item in shown) and any(item["record"] for item in shown)
+        return
+    own = own_body(role)
+    assert shown and all(item["record"] is not None for item in shown)
+    for item in shown:
+        record = item["record"]
+        host, participants = hosts.get(record["engagement"], ("", ()))
+        assert own in (record["recipient"], host, *participants), item["path"]

@@ -68,6 +68,10 @@ def test_issuing_numbers_the_due_drafts_and_keeps_their_bytes(users: dict[str, A
     assert got.status_code == 200 and got["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "filename*=UTF-8''" in got["Content-Disposition"]
     assert "〔2027〕\u3000\u3000号" in docx_text(got.content)
+    # showing what an export would write saved nothing: no letter is issued by a download
+    unchanged = DatabaseStore().load(seed_district(), YEAR)
+    assert unchanged is not None and unchanged.state.letters == () and unchanged.revision == revision()
+    assert not models.AuditEntry.objects.filter(action="issue").exists()
 
     # issuing needs If-Match, and the current one
     body = json.dumps({"day": DAY.isoformat()})

@@ -691,13 +691,13 @@ def _rendering(request: HttpRequest, district: str, year: int, operation: str, e
     return found, revision, made
 
 
-def _letter_object(record: LetterRecord | None, engagements: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _letter_object(path: str, record: LetterRecord | None, engagements: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Whose a letter is, for :func:`access.decide`: the body it is addressed to and, for a letter about
     an engagement, the engagement's host and participants; a draft (no record yet) is the district's."""
     if record is None:
-        return {"id": "", "host": "", "participants": []}
+        return {"id": path, "host": "", "participants": []}
     about = engagements.get(record.engagement, {})
-    return {"id": record.path, "host": about.get("host", ""),
+    return {"id": path, "host": about.get("host", ""),
             "participants": [record.recipient, *about.get("participants", ())]}
 
 
@@ -717,7 +717,7 @@ def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None
             continue
         record = records.get(path)
         status = "draft" if record is None else "issued" if issued.get(path) == record else "due"
-        listed.append((path, status, record, _letter_object(record, engagements)))
+        listed.append((path, status, record, _letter_object(path, record, engagements)))
     return revision, when, listed, made
 
 
@@ -750,7 +750,7 @@ def issue_letters(request: HttpRequest, district: str, year: schemas.YEAR, body:
     expected = _if_match(request)
     check_year(year)
     revision = _revision(found, year)
-    _authorise(request, "issue", district, {"id": f"{year}", "host": "", "participants": []})
+    _authorise(request, "issue", district, _whole(f"{year}"))
     _installed("docx")
     if expected != revision:
         raise RevisionConflict.of(DatabaseStore().place(found, year), current=revision, expected=expected)
@@ -819,8 +819,15 @@ def _calendars(request: HttpRequest, district: str, year: int, day: dt.date | No
     return listed, made
 
 
-def _whose_calendar(organisation: str | None) -> dict[str, Any]:
-    return {"id": organisation or "", "host": organisation or "", "participants": []}
+def _whose_calendar(name: str, organisation: str | None) -> dict[str, Any]:
+    """An organisation's calendar is that organisation's; the whole district's is the district's."""
+    return {"id": name, "host": organisation or "", "participants": []}
+
+
+def _whole(name: str) -> dict[str, Any]:
+    """An output holding every body's year (the workbooks, the page), or issuing every body's letters:
+    the district's, no body's."""
+    return {"id": name, "host": "", "participants": []}
 
 
 @api.get(f"{_YEAR}/calendars", response={200: list[FileModel], **_READ_RESPONSES}, tags=["outputs"])
@@ -830,8 +837,8 @@ def calendars(request: HttpRequest, district: str, year: schemas.YEAR,
     ``day``): one per organisation taking part, and the whole district's. Of those, the ones the
     caller may read: a body its own, the administrators and auditors every one."""
     listed, _ = _calendars(request, district, year, day)
-    return json_response([item for item, org in listed
-                          if _may(request, "calendar", district, _whose_calendar(org)) == access.Decision.ALLOWED])
+    return json_response([item for item, org in listed if _may(
+        request, "calendar", district, _whose_calendar(item["name"], org)) == access.Decision.ALLOWED])
 
 
 @api.get(f"{_YEAR}/calendars/{{name}}", response=_READ_RESPONSES, openapi_extra=_binary(".ics"), tags=["outputs"])
@@ -843,11 +850,8 @@ def calendar(request: HttpRequest, district: str, year: schemas.YEAR, name: str,
     found = next(((item, org) for item, org in listed if item["name"] == name), None)
     if found is None:
         raise _no_file(year, name)
-    _authorise(request, "calendar", district, _whose_calendar(found[1]))
+    _authorise(request, "calendar", district, _whose_calendar(name, found[1]))
     return _download(found[0]["path"], made.files[found[0]["path"]])
-
-
-_DISTRICTS = {"id": "", "host": "", "participants": []}  # an output holding every body's year
 
 
 @api.get(f"{_YEAR}/workbooks", response={200: list[FileModel], **_READ_RESPONSES}, tags=["outputs"])
@@ -855,7 +859,7 @@ def workbooks(request: HttpRequest, district: str, year: schemas.YEAR,
               day: schemas.DATE | None = None) -> HttpResponse:
     """The year's workbooks (the xlsx exporter's: the 安排表 and the 台账 template)."""
     _, _, made = _rendering(request, district, year, "workbooks", "xlsx", day=day)
-    _authorise(request, "workbooks", district, _DISTRICTS)
+    _authorise(request, "workbooks", district, _whole(f"{year}/workbooks"))
     return json_response([{"path": path, "name": path.rsplit("/", 1)[-1], "size": len(data),
                            "sha256": hashlib.sha256(data).hexdigest(), "organisation": None}
                           for path, data in sorted(made.files.items())])
@@ -866,7 +870,7 @@ def workbook(request: HttpRequest, district: str, year: schemas.YEAR, name: str,
              day: schemas.DATE | None = None) -> HttpResponse:
     """One workbook, byte for byte what ``liaison export xlsx`` writes."""
     _, _, made = _rendering(request, district, year, "workbooks", "xlsx", day=day)
-    _authorise(request, "workbooks", district, _DISTRICTS)
+    _authorise(request, "workbooks", district, _whole(name))
     path = next((p for p in made.files if p.rsplit("/", 1)[-1] == name), None)
     if path is None:
         raise _no_file(year, name)
@@ -877,7 +881,7 @@ def workbook(request: HttpRequest, district: str, year: schemas.YEAR, name: str,
 def page(request: HttpRequest, district: str, year: schemas.YEAR, day: schemas.DATE | None = None) -> HttpResponse:
     """The year's page (the html exporter's ``index.html``), as ``liaison export html`` writes it."""
     _, _, made = _rendering(request, district, year, "page", "html", day=day)
-    _authorise(request, "page", district, _DISTRICTS)
+    _authorise(request, "page", district, _whole(f"{year}/page"))
     path = next((p for p in made.files if p.endswith(".html")), None)
     if path is None:
         raise _no_file(year, "index.html")
