@@ -172,3 +172,36 @@ def test_a_letter_as_pdf_through_libreoffice(users: dict[str, Any]) -> None:
     assert got["Content-Type"] == "application/pdf" and got.content.startswith(b"%PDF")
     text = subprocess.run(["pdftotext", "-", "-"], input=got.content, capture_output=True, check=True).stdout.decode()
     assert notice["record"]["doc_number"] in text.replace(" ", "")
+
+
+@pytest.mark.parametrize("alias", ["default", "postgres"])
+def test_issue_and_render_on_each_database(alias: str) -> None:
+    """Issuing and rendering through the database store, on SQLite and on PostgreSQL
+    (``LIAISON_TEST_POSTGRES``): the register and the issued bytes saved, a stale revision refused,
+    and what a download renders from the saved year is the bytes the store keeps."""
+    import web_db
+
+    if alias == "postgres" and not web_db.postgres_url():
+        pytest.skip(f"{web_db.POSTGRES_ENV} not set")
+    web_db.fresh(alias)  # Django set up first: the service's modules read its settings
+    from liaison.year.store import RevisionConflict
+    from liaison_web import outputs
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
+    district, store = seed_district(), DatabaseStore(using=alias)
+    Workspace(store=store).update(district, YEAR)
+    first = store.current(district, YEAR)
+    assert first is not None
+    before, issued = outputs.issue(district, YEAR, DAY, first, using=alias)
+    assert before.letters == () and issued != first
+    with pytest.raises(RevisionConflict):
+        outputs.issue(district, YEAR, DAY, first, using=alias)
+    stored = store.load(district, YEAR)
+    assert stored is not None and stored.revision == issued and stored.state.letters
+    made = outputs.render(district, "test", YEAR, issued, "docx", {}, DAY, using=alias)
+    for record in stored.state.letters:
+        kept = store.read(district, YEAR, record.path)
+        assert kept is not None and made.files[record.path] == kept
+        assert made.letters()[record.path] == record
+    assert store.current(district, YEAR) == issued  # the render saved nothing

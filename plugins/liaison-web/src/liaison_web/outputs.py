@@ -6,8 +6,8 @@ the exporters of the plugins), never by a second copy of it.
   temporary output folder — the current revision's state and the exporter's files, handed to a
   :class:`~liaison_workspace.FolderStore` there — on the day given (what ``liaison export FORMAT
   --issued-on DAY`` would write), reads the files back and removes the folder. Nothing is saved in
-  the database: a download issues no letter. The result is cached per (district version, year,
-  revision, exporter, options, day): a revision names its content and is never reused, so a second
+  the database: a download issues no letter. The result is cached per (database, district version,
+  year, revision, exporter, options, day): a revision names its content and is never reused, so a second
   download of the same thing renders nothing. An exporter whose inputs are those of the last export
   the year had, with its files as that export left them, is not even run there (the flow's own
   reuse): its files are the database's bytes.
@@ -64,7 +64,7 @@ class Rendered:
         return {record.path: record for record in self.state.letters if record.active}
 
 
-_Key = tuple[str, str, int, str, str, tuple[tuple[str, Any], ...], dt.date | None]
+_Key = tuple[str, str, str, int, str, str, tuple[tuple[str, Any], ...], dt.date | None]
 _CACHE: OrderedDict[_Key, Rendered] = OrderedDict()
 _CACHE_SIZE = 12
 _GUARD = threading.Lock()
@@ -77,7 +77,7 @@ def render(district: District, version: str, year: int, revision: str, exporter:
            options: Mapping[str, Any], day: dt.date | None, *, using: str = "default") -> Rendered:
     """The files ``exporter`` (with ``options``) writes for the year at ``revision`` on ``day``, cached
     (see the module docstring). Two requests for the same key at once render it once."""
-    key: _Key = (district.info.id, version, year, revision, exporter, tuple(sorted(options.items())), day)
+    key: _Key = (using, district.info.id, version, year, revision, exporter, tuple(sorted(options.items())), day)
     with _GUARD:
         if key in _CACHE:
             _CACHE.move_to_end(key)
