@@ -91,7 +91,7 @@ schema = schemathesis.pytest.from_fixture("web_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=25, derandomize=True, deadline=None,
+@settings(max_examples=20, derandomize=True, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                  HealthCheck.function_scoped_fixture])
 def test_every_operation_answers_as_documented(case: Any, auth: dict[str, str]) -> None:
