@@ -7,7 +7,9 @@ static files: nothing is loaded from a CDN).
 year's revision: ``If-None-Match`` gives 304); the changes of an engagement — ``confirm``, ``move``,
 ``cancel``, ``held`` — through the workspace's own update (what ``liaison plan --confirm/--move/
 --cancel/--held`` runs), each with ``If-Match`` on the year's revision; the audit log per engagement
-and per organisation; ``login``. JSON in the shapes the library writes (``liaison … --format
+and per organisation; ``login``; the year's outputs — the letters (listed, downloaded as .docx or
+.pdf, issued on a day), the calendars, the workbooks, the page — made by the command's own export
+flow (:mod:`liaison_web.outputs`). JSON in the shapes the library writes (``liaison … --format
 json``), described by models generated from the library's types (:mod:`liaison_web.schemas`).
 
 Every error is the library's one error document (:func:`~liaison.base.errors.error_document`) with
@@ -16,7 +18,8 @@ its HTTP status and, as ``rendered``, the line the command would print in the la
 without a login or a token, 403 for what the caller may not do (:mod:`liaison_web.access`), 404 for
 what does not exist or is another district's, 409 for a change of an agreed, held or cancelled
 engagement not asked for with ``force``, 412 for a stale ``If-Match``, 422 for invalid input or a
-change the library refuses, 428 for a change without ``If-Match``, 429 for a locked-out login.
+change the library refuses, 428 for a change without ``If-Match``, 429 for a locked-out login, 400
+for a body that cannot be read, 501 for an output whose exporter is not installed.
 Callers log in with a session (``/login/`` or ``POST /api/v1/login``; unsafe methods then need the
 CSRF token) or send ``Authorization: Bearer <token>`` (``liaison web token``).
 """
