@@ -15,8 +15,11 @@ from typing import Any
 import pytest
 from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 
-OPERATIONS = ("read", "audit", "confirm", "move", "cancel", "held")
-READS = {"read", "audit"}
+OPERATIONS = ("read", "audit", "confirm", "move", "cancel", "held", "letters", "issue", "calendar", "workbooks",
+              "page")
+READS = {"read", "audit", "letters", "calendar", "workbooks", "page"}
+#: The outputs that hold every body's year (and issuing, which numbers every body's letters): a district's.
+DISTRICTS = {"issue", "workbooks", "page"}
 WHOSE = ("own", "another body's", "another district's")
 
 #: The object each case acts on: (district, engagement). The health department hosts its joint meeting
@@ -24,6 +27,13 @@ WHOSE = ("own", "another body's", "another district's")
 OBJECT = {"own": ("seed", "2027/joint_meeting/health"),
           "another body's": ("seed", "2027/joint_meeting/taiwan-affairs"),
           "another district's": ("other", "2027/joint_meeting/health")}
+#: Another body, for the outputs: its calendar, the notice addressed to it.
+OTHER_BODY = "taiwan-affairs"
+
+
+@pytest.fixture
+def loaded_plugins() -> str:
+    return "web,ical,docx,xlsx,html"
 
 
 def expected(role: str, operation: str, whose: str) -> int:
@@ -35,29 +45,95 @@ def expected(role: str, operation: str, whose: str) -> int:
     - auditor: read-only, its district;
     - city auditor: read-only, every district.
 
+    The outputs: a body's letters (addressed to it, or about its engagements) and its calendar are
+    visible to that body, to the administrators and to the auditors; the workbooks and the page hold
+    every body's year, and issuing numbers every body's letters: the district's, not a body's.
+
     Another district is not shown to exist (404) to anyone but the city auditor; another body's
-    engagement in one's own district is refused (403)."""
+    object in one's own district is refused (403)."""
     if whose == "another district's":
         if role == "city_auditor":
             return 200 if operation in READS else 403
         return 404
     if role == "administrator":
         return 200
+    if role in ("auditor", "city_auditor"):
+        return 200 if operation in READS else 403
+    if operation in DISTRICTS:
+        return 403
+    if operation in ("letters", "calendar"):
+        return 200 if whose == "own" else 403
     if role == "clerk":
         return 200 if whose == "own" else 403
     if role == "liaison_officer":
         return 200 if whose == "own" and operation in ("read", "audit", "confirm") else 403
-    if role in ("auditor", "city_auditor"):
-        return 200 if operation in READS else 403
     raise AssertionError(role)
 
 
-def _call(auth: dict[str, str], operation: str, district: str, engagement: str) -> Any:
+def own_body(role: str) -> str:
+    return OFFICER_OF if role == "liaison_officer" else CLERK_OF
+
+
+def letters_day() -> Any:
+    """The day before the health department's joint meeting: its invitations (to the cpwdp among
+    others) are due and not yet overtaken, as are the notices."""
+    import datetime as dt
+
+    from liaison.formats.district import seed_district
+    from liaison_web.store import DatabaseStore
+
+    stored = DatabaseStore().load(seed_district(), YEAR)
+    assert stored is not None
+    meeting = next(e for e in stored.state.plan.engagements if e.id == OBJECT["own"][1])
+    return meeting.date - dt.timedelta(days=1)
+
+
+def letter_of(body: str, day: Any, *, about_engagement: bool) -> str:
+    """The path of a letter addressed to ``body`` on ``day`` (an invitation, or its notice)."""
+    from liaison.formats.district import seed_district
+    from liaison_web import bootstrap, outputs
+    from liaison_web.store import DatabaseStore
+
+    found = bootstrap.district_version("seed")
+    revision = DatabaseStore().current(seed_district(), YEAR)
+    assert found is not None and revision is not None
+    made = outputs.render(found[0], found[1], YEAR, revision, "docx", {}, day)
+    return next(path for path, r in made.letters().items()
+                if r.recipient == body and (r.kind == "invitation") == about_engagement)
+
+
+def _output_call(auth: dict[str, str], role: str, operation: str, whose: str) -> Any:
+    from django.test import Client
+
+    from liaison.formats.district import seed_district
+    from liaison_web.store import DatabaseStore
+
+    district = "other" if whose == "another district's" else "seed"
+    body = OTHER_BODY if whose == "another body's" else own_body(role)
+    base = f"/api/v1/districts/{district}/years/{YEAR}"
+    day = letters_day()
+    if operation == "calendar":
+        return Client().get(f"{base}/calendars/{body}.ics", **auth)
+    if operation == "letters":
+        path = letter_of(body, day, about_engagement=body == OFFICER_OF)
+        return Client().get(f"{base}/letters/{path}", {"day": day.isoformat()}, **auth)
+    if operation == "workbooks":
+        return Client().get(f"{base}/workbooks/{YEAR}年对口联系工作安排表.xlsx", **auth)
+    if operation == "page":
+        return Client().get(f"{base}/page", **auth)
+    etag = DatabaseStore().current(seed_district(), YEAR) if district == "seed" else "x"
+    return Client().post(f"{base}/letters/issue", data=json.dumps({"day": day.isoformat()}),
+                         content_type="application/json", HTTP_IF_MATCH=f'"{etag}"', **auth)
+
+
+def _call(auth: dict[str, str], role: str, operation: str, district: str, engagement: str, whose: str) -> Any:
     from django.test import Client
 
     from liaison_web.bootstrap import district as stored
     from liaison_web.store import DatabaseStore
 
+    if operation not in ("read", "audit", "confirm", "move", "cancel", "held"):
+        return _output_call(auth, role, operation, whose)
     path = f"/api/v1/districts/{district}/years/{YEAR}/engagements/{engagement}"
     if operation == "read":
         return Client().get(path, **auth)
@@ -81,12 +157,14 @@ def test_the_authorisation_matrix(two_districts: dict[str, Any], role: str) -> N
         for operation in OPERATIONS:
             district, engagement = OBJECT[whose]
             entries = models.AuditEntry.objects.count()
-            response = _call(two_districts[role], operation, district, engagement)
+            response = _call(two_districts[role], role, operation, district, engagement, whose)
             got[(operation, whose)] = response.status_code
             if response.status_code != 200:
                 body = response.json()  # a refusal is the error shape, and changes nothing
                 assert body["kind"] in ("Forbidden", "NotFound") and body["message_zh"]
                 assert models.AuditEntry.objects.count() == entries
+            elif operation == "issue":
+                assert models.AuditEntry.objects.count() == entries + 1
             elif operation not in READS:
                 assert response.json()["id"] == engagement
                 assert models.AuditEntry.objects.count() == entries + 1
@@ -138,10 +216,19 @@ def test_the_table_is_the_issues_roles() -> None:
     for role in ROLES:
         member = access.Member(role, None if role == "city_auditor" else "seed",
                                {"clerk": CLERK_OF, "liaison_officer": OFFICER_OF}.get(role, ""))
+        own = own_body(role)
         for whose, engagement in (("own", {"host": CLERK_OF, "participants": [CLERK_OF, OFFICER_OF]}),
                                   ("another body's", {"host": "finance", "participants": ["finance", "rcck"]})):
             for operation in OPERATIONS:
-                decided = access.decide([member], operation, "seed", engagement)
+                thing = engagement
+                if operation == "calendar":  # an organisation's calendar: that organisation's
+                    thing = {"host": own if whose == "own" else OTHER_BODY, "participants": []}
+                elif operation == "letters":  # a letter: to its recipient, about its engagement
+                    thing = ({"host": CLERK_OF, "participants": [OFFICER_OF]} if whose == "own"
+                             else {"host": "", "participants": [OTHER_BODY]})
+                elif operation in DISTRICTS:
+                    thing = {"host": "", "participants": []}
+                decided = access.decide([member], operation, "seed", thing)
                 assert decided.value == expected(role, operation, whose), (role, operation, whose)
 
 
@@ -159,3 +246,40 @@ def test_the_docs_matrix_is_the_table() -> None:
     documented = {row[0]: {op: cell for op, cell in zip(header[1:], row[1:], strict=True) if cell != "—"}
                   for row in body}
     assert documented == {role: {op: reach.value for op, reach in ops.items()} for role, ops in access.TABLE.items()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_lists_of_outputs_show_each_role_its_own(two_districts: dict[str, Any], role: str) -> None:
+    """The calendars and letters listed are those the role may download: a body's own calendar and
+    the letters addressed to it or about its engagements (no draft: it has no addressee yet); every
+    one to the administrators and the auditors."""
+    from django.test import Client
+
+    from liaison.formats.district import seed_district
+    from liaison_web.store import DatabaseStore
+
+    base = f"/api/v1/districts/seed/years/{YEAR}"
+    day = letters_day()
+    district_wide = role in ("administrator", "auditor", "city_auditor")
+    calendars = Client().get(f"{base}/calendars", **two_districts[role])
+    assert calendars.status_code == 200
+    names = {item["name"] for item in calendars.json()}
+    if district_wide:
+        assert {f"{CLERK_OF}.ics", f"{OFFICER_OF}.ics", f"{OTHER_BODY}.ics", "全部.ics"} <= names
+    else:
+        assert names == {f"{own_body(role)}.ics"}
+    letters = Client().get(f"{base}/letters", {"day": day.isoformat()}, **two_districts[role])
+    assert letters.status_code == 200
+    shown = letters.json()["letters"]
+    stored = DatabaseStore().load(seed_district(), YEAR)
+    assert stored is not None
+    hosts = {e.id: (e.host, e.participants) for e in stored.state.plan.engagements}
+    if district_wide:
+        assert any(item["status"] == "draft" for item in shown) and any(item["record"] for item in shown)
+        return
+    own = own_body(role)
+    assert shown and all(item["record"] is not None for item in shown)
+    for item in shown:
+        record = item["record"]
+        host, participants = hosts.get(record["engagement"], ("", ()))
+        assert own in (record["recipient"], host, *participants), item["path"]

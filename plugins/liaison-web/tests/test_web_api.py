@@ -190,3 +190,19 @@ def test_an_invalid_request_is_422_in_the_error_shape(database: str, users: dict
     body = response.json()
     is_error(body, "InvalidRequest")
     assert body["path"] == ["path", "year"] and "取值无效" in body["message_zh"]
+
+
+def test_an_output_whose_exporter_is_not_installed_is_501(database: str, users: dict[str, Any]) -> None:
+    """Only the web plugin is loaded here: the letters cannot be made, and the service says so (501,
+    in both languages), naming what to install; nothing is saved."""
+    base = f"/api/v1/districts/seed/years/{YEAR}"
+    auth = bearer(users["admin"], "read", "write")
+    for address in ("letters", "calendars", "workbooks", "page"):
+        got = client().get(f"{base}/{address}", HTTP_ACCEPT_LANGUAGE="en", **auth)
+        assert got.status_code == 501, (address, got.content)
+        is_error(got.json(), "NotAvailable")
+        assert "install liaison-" in got.json()["fix"]
+    _, etag = stored()
+    issued = client().post(f"{base}/letters/issue", json.dumps({"day": "2027-01-11"}), content_type="application/json",
+                           HTTP_IF_MATCH=f'"{etag}"', **auth)
+    assert issued.status_code == 501 and stored()[1] == etag

@@ -34,33 +34,44 @@ class Reach(enum.StrEnum):
     ATTENDED = "attended"
 
 
-#: Every operation on an engagement: read it, change it (the four changes of `liaison plan`), read its audit.
-OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit")
-WRITES = frozenset({"confirm", "move", "cancel", "held"})
+#: Every operation on an engagement: read it, change it (the four changes of `liaison plan`), read its audit;
+#: and on the year's outputs: read a letter (the object: the bodies it is addressed to or is about; a
+#: draft, which has no record yet, is the district's), issue the letters due on a day (the district's),
+#: read an organisation's calendar (the object: that organisation; the whole district's calendar is
+#: the district's), the workbooks and the page (the district's: they hold every body's year).
+OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit", "letters", "issue", "calendar", "workbooks",
+              "page")
+WRITES = frozenset({"confirm", "move", "cancel", "held", "issue"})
 #: The token scope each operation needs (a session has both).
 SCOPE_OF: Mapping[str, str] = {op: "write" if op in WRITES else "read" for op in OPERATIONS}
 
 _ALL = dict.fromkeys(OPERATIONS, Reach.DISTRICT)
+_READS = ("read", "audit", "letters", "calendar", "workbooks", "page")
 
 #: THE table: role → operation → reach. An operation a role does not list is not allowed to it.
 TABLE: Mapping[str, Mapping[str, Reach]] = {
     # 统战部 / 政府办: the whole district
     "administrator": _ALL,
-    # a department: its own engagements, those it hosts
-    "clerk": dict.fromkeys(OPERATIONS, Reach.HOSTED),
-    # a party branch or the ICF: read the engagements it attends and agree (confirm) their dates
-    "liaison_officer": {"read": Reach.ATTENDED, "confirm": Reach.ATTENDED, "audit": Reach.ATTENDED},
+    # a department: its own engagements, those it hosts; the letters to it or about its engagements, its calendar
+    "clerk": {**dict.fromkeys(("read", "confirm", "move", "cancel", "held", "audit"), Reach.HOSTED),
+              "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED},
+    # a party branch or the ICF: read the engagements it attends and agree (confirm) their dates; its
+    # letters and its calendar
+    "liaison_officer": {"read": Reach.ATTENDED, "confirm": Reach.ATTENDED, "audit": Reach.ATTENDED,
+                        "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED},
     # read-only, its district
-    "auditor": {"read": Reach.DISTRICT, "audit": Reach.DISTRICT},
+    "auditor": dict.fromkeys(_READS, Reach.DISTRICT),
     # read-only, every district of the deployment
-    "city_auditor": {"read": Reach.EVERY_DISTRICT, "audit": Reach.EVERY_DISTRICT},
+    "city_auditor": dict.fromkeys(_READS, Reach.EVERY_DISTRICT),
 }
 
 #: What a refusal says the caller may not do ("your role may not …").
 ROLE_NAMES_OF_OPERATION: Mapping[str, tuple[str, str]] = {
     "read": ("read it", "查看"), "confirm": ("confirm it", "确认"), "move": ("move it", "改期"),
     "cancel": ("cancel it", "取消"), "held": ("mark it held", "标记为已召开"),
-    "audit": ("read its audit log", "查看审计日志"),
+    "audit": ("read its audit log", "查看审计日志"), "letters": ("read this letter", "查看该公文"),
+    "issue": ("issue letters", "签发公文"), "calendar": ("read this calendar", "查看该日历"),
+    "workbooks": ("read the workbooks", "查看工作表"), "page": ("read the page", "查看网页"),
 }
 
 ROLE_NAMES: Mapping[str, tuple[str, str]] = {

@@ -7,7 +7,9 @@ static files: nothing is loaded from a CDN).
 year's revision: ``If-None-Match`` gives 304); the changes of an engagement — ``confirm``, ``move``,
 ``cancel``, ``held`` — through the workspace's own update (what ``liaison plan --confirm/--move/
 --cancel/--held`` runs), each with ``If-Match`` on the year's revision; the audit log per engagement
-and per organisation; ``login``. JSON in the shapes the library writes (``liaison … --format
+and per organisation; ``login``; the year's outputs — the letters (listed, downloaded as .docx or
+.pdf, issued on a day), the calendars, the workbooks, the page — made by the command's own export
+flow (:mod:`liaison_web.outputs`). JSON in the shapes the library writes (``liaison … --format
 json``), described by models generated from the library's types (:mod:`liaison_web.schemas`).
 
 Every error is the library's one error document (:func:`~liaison.base.errors.error_document`) with
@@ -16,7 +18,8 @@ its HTTP status and, as ``rendered``, the line the command would print in the la
 without a login or a token, 403 for what the caller may not do (:mod:`liaison_web.access`), 404 for
 what does not exist or is another district's, 409 for a change of an agreed, held or cancelled
 engagement not asked for with ``force``, 412 for a stale ``If-Match``, 422 for invalid input or a
-change the library refuses, 428 for a change without ``If-Match``, 429 for a locked-out login.
+change the library refuses, 428 for a change without ``If-Match``, 429 for a locked-out login, 400
+for a body that cannot be read, 501 for an output whose exporter is not installed.
 Callers log in with a session (``/login/`` or ``POST /api/v1/login``; unsafe methods then need the
 CSRF token) or send ``Authorization: Bearer <token>`` (``liaison web token``).
 """
@@ -25,11 +28,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
@@ -37,7 +42,9 @@ from pydantic import Field
 
 from liaison.base.errors import (
     DataError,
+    ExportError,
     LiaisonError,
+    OptionError,
     PlanningError,
     StorageError,
     UnknownOrganisationError,
@@ -46,16 +53,19 @@ from liaison.formats.documents import DueDocument, OrgRef, SettingDocument, docu
 from liaison.formats.state import plan_document
 from liaison.law.district import District
 from liaison.year.engagements import ChangeRefused, Engagement
+from liaison.year.numbering import LetterRecord
+from liaison.year.planner import check_year
 from liaison.year.reconcile import Change
 from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
-from liaison_web import access, bootstrap, models, schemas
+from liaison_web import access, bootstrap, models, outputs, schemas
 from liaison_web.callers import remote_address
 from liaison_web.errors import (
     Forbidden,
     InvalidRequest,
     LockedOut,
     NotAuthenticated,
+    NotAvailable,
     NotFound,
     PreconditionRequired,
     error_response,
@@ -89,18 +99,25 @@ EngagementModel = schemas.model_of(Engagement, extra=_PLAN_EXTRA)
 OrgModel = schemas.model_of(OrgRef, name="Organisation")
 DueModel = schemas.model_of(DueDocument, name="Due")
 Error = schemas.ErrorModel
+#: What any operation may answer besides its own: a body or parameters that cannot be read (400, 422),
+#: no login (401), not the caller's (403), nothing there (404), the database not answering (503).
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 503: Error}
 
 
 STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (NotAuthenticated, 401), (Forbidden, 403), (NotFound, 404), (NoRevision, 404), (UnknownOrganisationError, 404),
     (ChangeRefused, 409), (RevisionConflict, 412), (StorageError, 503), (DataError, 422), (PlanningError, 422),
-    (PreconditionRequired, 428), (LockedOut, 429),
+    (ExportError, 422), (OptionError, 422),
+    (PreconditionRequired, 428), (LockedOut, 429), (NotAvailable, 501),
 )
 
 
 @api.exception_handler(LiaisonError)
 def _liaison_error(request: HttpRequest, exc: LiaisonError) -> HttpResponse:
-    return error_response(request, exc, next((status for kind, status in STATUS if isinstance(exc, kind)), 400))
+    response = error_response(request, exc, next((status for kind, status in STATUS if isinstance(exc, kind)), 400))
+    if isinstance(exc, RevisionConflict) and exc.current:  # 412: the revision to read again
+        response["ETag"] = f'"{exc.current}"'
+    return response
 
 
 @api.exception_handler(AuthenticationError)
@@ -152,8 +169,23 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             fix="send the csrftoken cookie's value as the X-CSRFToken header (or use an API token)",
             message_zh="CSRF 校验失败：以登录会话提交修改须附 CSRF 令牌",
             fix_zh="请将 csrftoken Cookie 的值作为 X-CSRFToken 请求头发送（或改用 API 令牌）"), 403)
+    if exc.status_code == 400:  # django-ninja could not read the body (not JSON, not the declared encoding)
+        return _unreadable(request)
     return error_response(request, LiaisonError(str(exc), message_zh=f"请求失败（HTTP {exc.status_code}）"),
                           exc.status_code)
+
+
+def _unreadable(request: HttpRequest) -> HttpResponse:
+    return error_response(request, InvalidRequest(
+        "the request's body cannot be read: send JSON (Content-Type: application/json)",
+        fix="check the request against /api/v1/docs", message_zh="无法读取请求体：请以 JSON 发送（Content-Type: "
+        "application/json）", fix_zh="请对照 /api/v1/docs 核对请求"), 400)
+
+
+@api.exception_handler(MultiPartParserError)
+def _unparsed(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A form body Django cannot parse (a multipart type without its boundary): the caller's error."""
+    return _unreadable(request)
 
 
 # -- who the caller is and what it may do (liaison_web.access) -----------------------------------------
@@ -282,7 +314,7 @@ class LoginBody(Schema):
     password: str = Field(min_length=1, max_length=4096)
 
 
-@api.post("/login", auth=None, response={200: dict[str, str], 401: Error, 422: Error, 429: Error},
+@api.post("/login", auth=None, response={200: dict[str, str], **ERRORS, 429: Error},
           tags=["service"])
 def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
     """Log in with a user name and password: a session cookie (send the CSRF token with every
@@ -303,7 +335,7 @@ def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
     return json_response({"user": user.get_username()})
 
 
-@api.get("/districts", response={200: list[dict[str, str]], 401: Error, 403: Error}, tags=["districts"])
+@api.get("/districts", response={200: list[dict[str, str]], **ERRORS}, tags=["districts"])
 def districts(request: HttpRequest) -> HttpResponse:
     """The districts the caller may read: id and name."""
     _scope(request, "read")
@@ -314,8 +346,8 @@ def districts(request: HttpRequest) -> HttpResponse:
                   and bootstrap.district_version(code) is not None])
 
 
-@api.get("/districts/{district}/organisations", response={200: list[OrgModel], 401: Error, 403: Error,  # type: ignore[valid-type]
-                                                          404: Error}, tags=["districts"])
+@api.get("/districts/{district}/organisations", response={200: list[OrgModel],  # type: ignore[valid-type]
+                                                          **ERRORS}, tags=["districts"])
 def organisations(request: HttpRequest, district: str) -> HttpResponse:
     """The district's organisations: id, name, English name."""
     found, _ = _district(request, district)
@@ -323,8 +355,8 @@ def organisations(request: HttpRequest, district: str) -> HttpResponse:
 
 
 @api.get("/districts/{district}/years/{year}/plan",
-         response={200: PlanModel, 304: None, 401: Error, 403: Error, 404: Error}, tags=["years"])
-def plan(request: HttpRequest, district: str, year: int) -> HttpResponse:
+         response={200: PlanModel, 304: None, **ERRORS}, tags=["years"])
+def plan(request: HttpRequest, district: str, year: schemas.YEAR) -> HttpResponse:
     """The year's plan as ``liaison plan --format json`` writes it; ``ETag``: the year's revision.
     A caller who may read only its own organisation's engagements (a clerk, a liaison officer) gets
     the same document holding only those."""
@@ -361,7 +393,7 @@ def _entry(row: models.AuditEntry, code: str | None) -> dict[str, Any]:
 
 
 @api.get("/districts/{district}/organisations/{organisation}/audit",
-         response={200: list[EntryModel], 401: Error, 403: Error, 404: Error}, tags=["audit"])
+         response={200: list[EntryModel], **ERRORS}, tags=["audit"])
 def organisation_audit(request: HttpRequest, district: str, organisation: str) -> HttpResponse:
     """The audit log of one organisation's engagements (those it hosts or attends), oldest first;
     of those, the ones the caller may read the audit of."""
@@ -379,8 +411,8 @@ def organisation_audit(request: HttpRequest, district: str, organisation: str) -
 
 
 @api.get("/districts/{district}/organisations/{organisation}/due",
-         response={200: DueModel, 401: Error, 403: Error, 404: Error, 422: Error}, tags=["years"])
-def due(request: HttpRequest, district: str, organisation: str, as_of: dt.date | None = None) -> HttpResponse:
+         response={200: DueModel, **ERRORS}, tags=["years"])
+def due(request: HttpRequest, district: str, organisation: str, as_of: schemas.DATE | None = None) -> HttpResponse:
     """One organisation's to-do list as of a day (``as_of``; default today in the district's time
     zone), as ``liaison due --format json`` writes it: dates to agree, records missing after a
     planned day, research awaiting feedback and obligations not yet met, each citing its provision
@@ -411,8 +443,7 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: dt.date |
 
 # The changes and the audit of one engagement come before its read: the id is a path
 # (2027/joint_meeting/construction), so the read's address would match theirs.
-_CHANGE_RESPONSES: dict[int, Any] = {200: EngagementModel, 401: Error, 403: Error, 404: Error, 409: Error,
-                                     412: Error, 422: Error, 428: Error}
+_CHANGE_RESPONSES: dict[int, Any] = {200: EngagementModel, **ERRORS, 409: Error, 412: Error, 428: Error}
 _ONE = "/districts/{district}/years/{year}/engagements/{path:engagement}"
 
 
@@ -421,7 +452,7 @@ class ConfirmBody(Schema):
 
 
 class MoveBody(Schema):
-    date: dt.date = Field(description="the new day, within the engagement's year")
+    date: schemas.DATE = Field(description="the new day, within the engagement's year")
     start: schemas.TIME | None = Field(None, description="the new start (HH:MM); none: the time it had")
     force: bool = Field(False, description="also move an agreed, held or cancelled engagement (--force)")
 
@@ -432,8 +463,16 @@ class CancelBody(Schema):
 
 
 class HeldBody(Schema):
-    date: dt.date | None = Field(None, description="the day it was held, if not the day planned (a move with it)")
+    date: schemas.DATE | None = Field(None,
+                                      description="the day it was held, if not the day planned (a move with it)")
     force: bool = Field(False, description="also mark a cancelled engagement held, or move an agreed one (--force)")
+
+
+#: The OpenAPI of a change's ``If-Match``: required (428 without it, 412 with another revision). Read
+#: by the view itself rather than declared as a parameter, so its absence is a 428, not a 422.
+IF_MATCH: dict[str, Any] = {"parameters": [{
+    "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string", "pattern": r"\S"},
+    "description": "the ETag of the year's revision the change was made on (from the plan or the engagement)"}]}
 
 
 def _if_match(request: HttpRequest) -> str:
@@ -515,15 +554,16 @@ def _stale(request: HttpRequest, conflict: RevisionConflict, current: dict[str, 
     return response
 
 
-@api.post(f"{_ONE}/confirm", response=_CHANGE_RESPONSES, tags=["engagements"])
-def confirm(request: HttpRequest, district: str, year: int, engagement: str, body: ConfirmBody) -> HttpResponse:
+@api.post(f"{_ONE}/confirm", response=_CHANGE_RESPONSES, openapi_extra=IF_MATCH, tags=["engagements"])
+def confirm(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str,
+            body: ConfirmBody) -> HttpResponse:
     """Both sides agreed the date (``liaison plan --confirm``). ``If-Match``: the year's ETag."""
     return _change(request, district, year, engagement, "confirm", lambda e: [Change("confirm", engagement)],
                    body.force)
 
 
-@api.post(f"{_ONE}/move", response=_CHANGE_RESPONSES, tags=["engagements"])
-def move(request: HttpRequest, district: str, year: int, engagement: str, body: MoveBody) -> HttpResponse:
+@api.post(f"{_ONE}/move", response=_CHANGE_RESPONSES, openapi_extra=IF_MATCH, tags=["engagements"])
+def move(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str, body: MoveBody) -> HttpResponse:
     """Move to another day, and start (``liaison plan --move ID@DAY[THH:MM]``); it becomes agreed.
     A day off is kept with the plan's warning, as the command keeps it; another year is refused."""
     start = dt.time.fromisoformat(body.start) if body.start else None
@@ -531,16 +571,16 @@ def move(request: HttpRequest, district: str, year: int, engagement: str, body: 
                    lambda e: [Change("move", engagement, body.date, start)], body.force)
 
 
-@api.post(f"{_ONE}/cancel", response=_CHANGE_RESPONSES, tags=["engagements"])
-def cancel(request: HttpRequest, district: str, year: int, engagement: str, body: CancelBody) -> HttpResponse:
+@api.post(f"{_ONE}/cancel", response=_CHANGE_RESPONSES, openapi_extra=IF_MATCH, tags=["engagements"])
+def cancel(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str, body: CancelBody) -> HttpResponse:
     """Cancel, with the reason (``liaison plan --cancel``): kept in the plan as cancelled, the reason
     in the audit log."""
     return _change(request, district, year, engagement, "cancel", lambda e: [Change("cancel", engagement)],
                    body.force, noted={"reason": body.reason})
 
 
-@api.post(f"{_ONE}/held", response=_CHANGE_RESPONSES, tags=["engagements"])
-def held(request: HttpRequest, district: str, year: int, engagement: str, body: HeldBody) -> HttpResponse:
+@api.post(f"{_ONE}/held", response=_CHANGE_RESPONSES, openapi_extra=IF_MATCH, tags=["engagements"])
+def held(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str, body: HeldBody) -> HttpResponse:
     """It took place (``liaison plan --held``); on another day than planned, that day too (``--move
     ID@DAY --held ID``, as the command takes both)."""
     def changes(current: dict[str, Any]) -> list[Change]:
@@ -549,8 +589,9 @@ def held(request: HttpRequest, district: str, year: int, engagement: str, body: 
     return _change(request, district, year, engagement, "held", changes, body.force)
 
 
-@api.get(f"{_ONE}/audit", response={200: list[EntryModel], 401: Error, 403: Error, 404: Error}, tags=["audit"])
-def engagement_audit(request: HttpRequest, district: str, year: int, engagement: str) -> HttpResponse:
+@api.get(f"{_ONE}/audit", response={200: list[EntryModel], **ERRORS}, tags=["audit"])
+def engagement_audit(request: HttpRequest, district: str, year: schemas.YEAR,
+                     engagement: str) -> HttpResponse:
     """The audit log of one engagement, oldest first."""
     found, version = _district(request, district, "audit")
     current = _rendered(district, version, year, _revision(found, year))[2].get(engagement)
@@ -561,8 +602,8 @@ def engagement_audit(request: HttpRequest, district: str, year: int, engagement:
     return json_response([_entry(row, district) for row in rows])
 
 
-@api.get(_ONE, response={200: EngagementModel, 304: None, 401: Error, 403: Error, 404: Error}, tags=["engagements"])
-def engagement(request: HttpRequest, district: str, year: int, engagement: str) -> HttpResponse:
+@api.get(_ONE, response={200: EngagementModel, 304: None, **ERRORS}, tags=["engagements"])
+def engagement(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str) -> HttpResponse:
     """One engagement as the plan shows it (``2027/joint_meeting/construction``); ``ETag``: the
     year's revision, which a change names in ``If-Match``."""
     found = _district(request, district)
@@ -574,6 +615,282 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
     if _matches(request, revision):
         return _not_modified(revision)
     return json_response(current, etag=revision)
+
+
+# -- the year's outputs: letters, calendars, workbooks, the page (liaison_web.outputs) ------------------
+LetterRecordModel = schemas.model_of(LetterRecord)
+
+
+class LetterModel(Schema):
+    """One letter of the year as an export on ``day`` leaves it."""
+
+    path: str = Field(description="its path inside the year (草稿/… for a draft); GET …/letters/{path} downloads it")
+    pdf: str = Field(description="the path of its PDF (GET …/letters/{pdf}: converted by LibreOffice)")
+    status: Literal["issued", "due", "draft"] = Field(
+        description="issued: numbered and kept in the year store; due: due on or before the day and not issued yet "
+                    "(POST …/letters/issue issues it; the number shown is the one it would take); draft: due later")
+    record: LetterRecordModel | None = Field(  # type: ignore[valid-type]
+        description="its entry in the year's register (none for a draft)")
+
+
+class LettersModel(Schema):
+    day: dt.date = Field(description="the day of issue the drafts are shown for")
+    revision: str = Field(description="the year's revision they were made from (the ETag)")
+    letters: list[LetterModel]
+
+
+class FileModel(Schema):
+    """One file an exporter writes for the year."""
+
+    path: str = Field(description="its path inside the year")
+    name: str = Field(description="its name: the last part of the address that downloads it")
+    size: int
+    sha256: str
+    organisation: str | None = Field(None, description="a calendar's organisation (none: the whole district's)")
+
+
+class IssueBody(Schema):
+    day: schemas.DATE = Field(description="the day of issue: the drafts due on or before it are numbered and dated it "
+                                     "(liaison export docx --issued-on DAY)")
+
+
+class IssuedModel(Schema):
+    day: dt.date
+    revision: str = Field(description="the year's new revision (the ETag)")
+    issued: list[LetterRecordModel] = Field(description="the letters this issue numbered")  # type: ignore[valid-type]
+
+
+_YEAR = "/districts/{district}/years/{year}"
+_READ_RESPONSES: dict[int, Any] = {**ERRORS, 501: Error}
+
+
+def _binary(*suffixes: str) -> dict[str, Any]:
+    """The OpenAPI of a download: its bytes in the media type(s) of ``suffixes``."""
+    return {"responses": {200: {"description": "the file", "content": {
+        outputs.MEDIA_TYPES[s]: {"schema": {"type": "string", "format": "binary"}} for s in suffixes}}}}
+
+
+def _installed(exporter: str) -> None:
+    """The exporter is installed beside the service, or 501 (the service cannot do this as installed)."""
+    from liaison.host.plugins import exporters
+
+    if exporter not in exporters():
+        raise NotAvailable(f"the service has no {exporter} exporter installed", file=exporter,
+                           fix=f"install liaison-{exporter} beside liaison-web and restart the service",
+                           message_zh=f"服务未安装 {exporter} 导出插件",
+                           fix_zh=f"请在 liaison-web 旁安装 liaison-{exporter} 并重启服务")
+
+
+def _rendering(request: HttpRequest, district: str, year: int, operation: str, exporter: str,
+               options: dict[str, Any] | None = None, day: dt.date | None = None
+               ) -> tuple[District, str, outputs.Rendered]:
+    """The district (seen by the caller, with the token's scope), the year's revision, and what
+    ``exporter`` writes for it on ``day`` (default today in the district's time zone)."""
+    found, version = _district(request, district, operation)
+    check_year(year)
+    revision = _revision(found, year)
+    _installed(exporter)
+    made = outputs.render(found, version, year, revision, exporter, options or {}, day or _today(found))
+    return found, revision, made
+
+
+def _letter_object(path: str, record: LetterRecord | None, engagements: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Whose a letter is, for :func:`access.decide`: the body it is addressed to and, for a letter about
+    an engagement, the engagement's host and participants; a draft (no record yet) is the district's."""
+    if record is None:
+        return {"id": path, "host": "", "participants": []}
+    about = engagements.get(record.engagement, {})
+    return {"id": path, "host": about.get("host", ""),
+            "participants": [record.recipient, *about.get("participants", ())]}
+
+
+def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None, pdf: bool = False
+             ) -> tuple[str, dt.date, list[tuple[str, str, LetterRecord | None, dict[str, Any]]], outputs.Rendered]:
+    """Every letter (path, status, record, whose) an export on ``day`` leaves, and the rendered files."""
+    found, version = _district(request, district, "letters")
+    when = day or _today(found)
+    _, revision, made = _rendering(request, district, year, "letters", "docx", {"pdf": True} if pdf else {}, when)
+    stored = DatabaseStore().load(found, year, revision=revision)
+    issued = {r.path: r for r in stored.state.letters if r.active} if stored is not None else {}
+    engagements = _rendered(district, version, year, revision)[2]
+    records = made.letters()
+    listed = []
+    for path in sorted(made.files):
+        if not path.endswith(".docx"):
+            continue
+        record = records.get(path)
+        status = "draft" if record is None else "issued" if issued.get(path) == record else "due"
+        listed.append((path, status, record, _letter_object(path, record, engagements)))
+    return revision, when, listed, made
+
+
+def _download(path: str, data: bytes) -> HttpResponse:
+    from urllib.parse import quote
+
+    name = path.rsplit("/", 1)[-1]
+    response = HttpResponse(data, content_type=outputs.media_type(path))
+    fallback = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+    response["ETag"] = f'"{hashlib.sha256(data).hexdigest()[:32]}"'
+    return response
+
+
+def _no_file(year: int, path: str) -> NotFound:
+    return NotFound(f"the {year} has no file {path!r}", path=("files",),
+                    fix="take a path from the year's list (GET …/letters, …/calendars, …/workbooks)",
+                    message_zh=f"{year}年没有文件 {path!r}", fix_zh="请从该年度的文件列表中选取路径")
+
+
+@api.post(f"{_YEAR}/letters/issue", response={200: IssuedModel, **ERRORS, 412: Error, 428: Error,
+                                               501: Error}, openapi_extra=IF_MATCH, tags=["letters"])
+def issue_letters(request: HttpRequest, district: str, year: schemas.YEAR, body: IssueBody) -> HttpResponse:
+    """Issue the drafts due on or before ``day``: each is dated the day and takes the next number of
+    its series from the year's register, and its bytes are kept in the year store for good — what
+    ``liaison export docx --issued-on DAY`` does (the same export flow). ``If-Match``: the year's ETag."""
+    from liaison_web.audit import record
+
+    found, _version = _district(request, district, "issue")
+    expected = _if_match(request)
+    check_year(year)
+    revision = _revision(found, year)
+    _authorise(request, "issue", district, _whole(f"{year}"))
+    _installed("docx")
+    if expected != revision:
+        raise RevisionConflict.of(DatabaseStore().place(found, year), current=revision, expected=expected)
+    user, prefix = request.user, getattr(request, "token_prefix", None)
+    made: dict[str, Any] = {}
+
+    def audit(state: YearState, tag: str) -> None:
+        """Inside the save's transaction: the entry is committed with the letters, or neither is."""
+        before = {(r.key, r.serial) for r in made["before"].letters}
+        new = [json.loads(to_json(document(r))) for r in state.letters if (r.key, r.serial) not in before]
+        made["issued"] = new
+        record("issue", "letters", f"{year}", user=user, district=district, remote_address=remote_address(request),
+               actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
+               before={"revision": expected, "day": body.day.isoformat()}, after={"revision": tag, "issued": new})
+
+    stored = DatabaseStore().load(found, year)
+    made["before"] = stored.state if stored is not None else YearState(district=found.info.id, year=year)
+    _, tag = outputs.issue(found, year, body.day, expected, audit)
+    return json_response({"day": body.day, "revision": tag, "issued": made.get("issued", [])}, etag=tag)
+
+
+@api.get(f"{_YEAR}/letters", response={200: LettersModel, **_READ_RESPONSES}, tags=["letters"])
+def letters(request: HttpRequest, district: str, year: schemas.YEAR,
+            day: schemas.DATE | None = None) -> HttpResponse:
+    """The year's letters as ``liaison export docx --issued-on DAY`` would leave them (``day``: default
+    today in the district's time zone): the issued ones (kept in the year store), those due by the day
+    and not issued yet, the drafts. Of those, the ones the caller may read: a body the letters
+    addressed to it or about its engagements, the administrators and auditors every one."""
+    revision, when, listed, _ = _letters(request, district, year, day)
+    shown = [{"path": path, "pdf": path.removesuffix(".docx") + ".pdf", "status": status,
+              "record": document(record) if record is not None else None}
+             for path, status, record, whose in listed
+             if _may(request, "letters", district, whose) == access.Decision.ALLOWED]
+    return json_response({"day": when, "revision": revision, "letters": shown}, etag=revision)
+
+
+@api.get(f"{_YEAR}/letters/{{path:letter}}", response=_READ_RESPONSES, openapi_extra=_binary(".docx", ".pdf"),
+         tags=["letters"])
+def letter(request: HttpRequest, district: str, year: schemas.YEAR,
+           letter: Annotated[str, Field(pattern=r"^.+\.(docx|pdf)$")],
+           day: schemas.DATE | None = None) -> HttpResponse:
+    """One letter, ``.docx`` — or ``.pdf``, converted by LibreOffice through the docx exporter's
+    ``pdf`` option —, as the list names it; an issued letter's bytes are those the year store keeps."""
+    pdf = letter.endswith(".pdf")
+    docx = letter.removesuffix(".pdf") + ".docx" if pdf else letter
+    _, _, listed, made = _letters(request, district, year, day, pdf=pdf)
+    found = next((item for item in listed if item[0] == docx), None)
+    if found is None or letter not in made.files:
+        raise _no_file(year, letter)
+    _authorise(request, "letters", district, found[3])
+    return _download(letter, made.files[letter])
+
+
+def _calendars(request: HttpRequest, district: str, year: int, day: dt.date | None
+               ) -> tuple[list[tuple[dict[str, Any], str | None]], outputs.Rendered]:
+    from liaison.host.exporting import safe_name
+
+    found, _, made = _rendering(request, district, year, "calendar", "ical", day=day)
+    stems = {safe_name(o.id): o.id for o in found.organisations}
+    listed = []
+    for path, data in sorted(made.files.items()):
+        name = path.rsplit("/", 1)[-1]
+        org = stems.get(name.removesuffix(".ics"))
+        listed.append(({"path": path, "name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                        "organisation": org}, org))
+    return listed, made
+
+
+def _whose_calendar(name: str, organisation: str | None) -> dict[str, Any]:
+    """An organisation's calendar is that organisation's; the whole district's is the district's."""
+    return {"id": name, "host": organisation or "", "participants": []}
+
+
+def _whole(name: str) -> dict[str, Any]:
+    """An output holding every body's year (the workbooks, the page), or issuing every body's letters:
+    the district's, no body's."""
+    return {"id": name, "host": "", "participants": []}
+
+
+@api.get(f"{_YEAR}/calendars", response={200: list[FileModel], **_READ_RESPONSES}, tags=["outputs"])
+def calendars(request: HttpRequest, district: str, year: schemas.YEAR,
+              day: schemas.DATE | None = None) -> HttpResponse:
+    """The year's calendars (the ical exporter's files, as ``liaison export ical`` writes them on
+    ``day``): one per organisation taking part, and the whole district's. Of those, the ones the
+    caller may read: a body its own, the administrators and auditors every one."""
+    listed, _ = _calendars(request, district, year, day)
+    return json_response([item for item, org in listed if _may(
+        request, "calendar", district, _whose_calendar(item["name"], org)) == access.Decision.ALLOWED])
+
+
+@api.get(f"{_YEAR}/calendars/{{name}}", response=_READ_RESPONSES, openapi_extra=_binary(".ics"), tags=["outputs"])
+def calendar(request: HttpRequest, district: str, year: schemas.YEAR, name: str,
+             day: schemas.DATE | None = None) -> HttpResponse:
+    """One calendar (``health.ics``, the district's ``全部.ics``), byte for byte what ``liaison export
+    ical`` writes."""
+    listed, made = _calendars(request, district, year, day)
+    found = next(((item, org) for item, org in listed if item["name"] == name), None)
+    if found is None:
+        raise _no_file(year, name)
+    _authorise(request, "calendar", district, _whose_calendar(name, found[1]))
+    return _download(found[0]["path"], made.files[found[0]["path"]])
+
+
+@api.get(f"{_YEAR}/workbooks", response={200: list[FileModel], **_READ_RESPONSES}, tags=["outputs"])
+def workbooks(request: HttpRequest, district: str, year: schemas.YEAR,
+              day: schemas.DATE | None = None) -> HttpResponse:
+    """The year's workbooks (the xlsx exporter's: the 安排表 and the 台账 template)."""
+    _, _, made = _rendering(request, district, year, "workbooks", "xlsx", day=day)
+    _authorise(request, "workbooks", district, _whole(f"{year}/workbooks"))
+    return json_response([{"path": path, "name": path.rsplit("/", 1)[-1], "size": len(data),
+                           "sha256": hashlib.sha256(data).hexdigest(), "organisation": None}
+                          for path, data in sorted(made.files.items())])
+
+
+@api.get(f"{_YEAR}/workbooks/{{name}}", response=_READ_RESPONSES, openapi_extra=_binary(".xlsx"), tags=["outputs"])
+def workbook(request: HttpRequest, district: str, year: schemas.YEAR, name: str,
+             day: schemas.DATE | None = None) -> HttpResponse:
+    """One workbook, byte for byte what ``liaison export xlsx`` writes."""
+    _, _, made = _rendering(request, district, year, "workbooks", "xlsx", day=day)
+    _authorise(request, "workbooks", district, _whole(name))
+    path = next((p for p in made.files if p.rsplit("/", 1)[-1] == name), None)
+    if path is None:
+        raise _no_file(year, name)
+    return _download(path, made.files[path])
+
+
+@api.get(f"{_YEAR}/page", response=_READ_RESPONSES, openapi_extra=_binary(".html"), tags=["outputs"])
+def page(request: HttpRequest, district: str, year: schemas.YEAR, day: schemas.DATE | None = None) -> HttpResponse:
+    """The year's page (the html exporter's ``index.html``), as ``liaison export html`` writes it."""
+    _, _, made = _rendering(request, district, year, "page", "html", day=day)
+    _authorise(request, "page", district, _whole(f"{year}/page"))
+    path = next((p for p in made.files if p.endswith(".html")), None)
+    if path is None:
+        raise _no_file(year, "index.html")
+    response = _download(path, made.files[path])
+    response["Content-Disposition"] = "inline"
+    return response
 
 
 def _not_modified(revision: str) -> HttpResponse:

@@ -12,8 +12,19 @@ from liaison.base.errors import LiaisonError, error_document
 from liaison.formats.documents import to_json
 from liaison_web.callers import CONTENT_LANGUAGE, language
 
-__all__ = ["Forbidden", "InvalidRequest", "LockedOut", "NotAllowed", "NotAuthenticated", "NotFound",
-           "PreconditionRequired", "error_response", "json_response", "text_response"]
+__all__ = [
+    "Forbidden",
+    "InvalidRequest",
+    "LockedOut",
+    "NotAllowed",
+    "NotAuthenticated",
+    "NotAvailable",
+    "NotFound",
+    "PreconditionRequired",
+    "error_response",
+    "json_response",
+    "text_response",
+]
 
 
 class NotFound(LiaisonError):
@@ -38,6 +49,10 @@ class PreconditionRequired(LiaisonError):
 
 class NotAllowed(LiaisonError):
     """A method the address does not have (405)."""
+
+
+class NotAvailable(LiaisonError):
+    """What the service cannot do as installed: an exporter it does not have (501)."""
 
 
 class LockedOut(LiaisonError):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import re
 import sys
 import types
 import typing
@@ -21,14 +22,30 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
 import attrs
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
+from liaison.base.text import FIRST_YEAR, LAST_YEAR
 from liaison.formats.convert import RENAMED
 
-__all__ = ["TIME", "ErrorModel", "model_of"]
+__all__ = ["DATE", "DAY_PATTERN", "TIME", "YEAR", "ErrorModel", "model_of"]
 
-#: A time of day as the library writes it.
-TIME = Annotated[str, Field(pattern=r"^\d{2}:\d{2}$", examples=["09:30"])]
+#: A time of day as the library writes it (a valid one: 24:00 or 09:60 is refused, never a failure later).
+TIME = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["09:30"])]
+#: A year the library plans (:func:`liaison.year.planner.check_year`'s bounds).
+YEAR = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+#: A day of such a year, ``YYYY-MM-DD`` (the bounds of :data:`YEAR`; a test holds the pattern to them).
+DAY_PATTERN = r"^(19[5-9][0-9]|20[0-9]{2}|21[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+def _iso_day(value: Any) -> Any:
+    """Only ``YYYY-MM-DD``: pydantic would take a number as a Unix time (``day=0`` as 1970-01-01)."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and re.match(DAY_PATTERN, value)):
+        return value
+    raise ValueError(f"a day is written YYYY-MM-DD, in {FIRST_YEAR}–{LAST_YEAR}")
+
+
+DATE = Annotated[dt.date, BeforeValidator(_iso_day),
+                 WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN})]
 
 #: Types the converter writes in a shape of their own (a hook of :mod:`liaison.formats.convert`).
 _CUSTOM: dict[str, Any] = {"LocalSettings": dict[str, str]}

@@ -1,0 +1,143 @@
+"""The year's outputs over HTTP — letters, calendars, workbooks, the page — made by the one export
+flow the command runs (:meth:`liaison_workspace.Workspace.export`: :func:`liaison.build_export` and
+the exporters of the plugins), never by a second copy of it.
+
+- :func:`render` answers a download. It exports the year *as it is in the database* into a
+  temporary output folder — the current revision's state and the exporter's files, handed to a
+  :class:`~liaison_workspace.FolderStore` there — on the day given (what ``liaison export FORMAT
+  --issued-on DAY`` would write), reads the files back and removes the folder. Nothing is saved in
+  the database: a download issues no letter. The result is cached per (database, district version,
+  year, revision, exporter, options, day): a revision names its content and is never reused, so a second
+  download of the same thing renders nothing. An exporter whose inputs are those of the last export
+  the year had, with its files as that export left them, is not even run there (the flow's own
+  reuse): its files are the database's bytes.
+- :func:`issue` is the export that counts: ``liaison export docx --issued-on DAY`` through the
+  database store — the drafts due on or before the day take their numbers from the year's register,
+  and the issued letters' bytes are kept in the year store for good, as an output folder keeps them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from liaison.law.district import District
+from liaison.year.numbering import LetterRecord
+from liaison.year.state import YearState
+from liaison.year.store import Commit, RevisionConflict
+from liaison_web.store import DatabaseStore
+
+__all__ = ["DRAFTS", "MEDIA_TYPES", "Rendered", "issue", "media_type", "render", "renders"]
+
+#: The folder a letter not yet issued is written under (the docx plugin's; see docs/letters.md).
+DRAFTS = "草稿"
+
+MEDIA_TYPES: Mapping[str, str] = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".html": "text/html; charset=utf-8",
+    ".ics": "text/calendar; charset=utf-8",
+}
+
+
+def media_type(path: str) -> str:
+    return next((kind for suffix, kind in MEDIA_TYPES.items() if path.endswith(suffix)), "application/octet-stream")
+
+
+@attrs.frozen(kw_only=True)
+class Rendered:
+    """What an export of one exporter leaves: the year's state after it (its letters' register, its
+    manifest) and the exporter's files by their path inside the year."""
+
+    state: YearState
+    files: Mapping[str, bytes] = attrs.field(repr=lambda f: f"<{len(f)} files>")
+
+    def letters(self) -> dict[str, LetterRecord]:
+        """The active letters' records by path."""
+        return {record.path: record for record in self.state.letters if record.active}
+
+
+_Key = tuple[str, str, str, int, str, str, tuple[tuple[str, Any], ...], dt.date | None]
+_CACHE: OrderedDict[_Key, Rendered] = OrderedDict()
+_CACHE_SIZE = 12
+_GUARD = threading.Lock()
+_MAKING: dict[_Key, threading.Lock] = {}
+#: How many exports :func:`render` ran (a test reads it: a second download renders nothing).
+renders = 0
+
+
+def render(district: District, version: str, year: int, revision: str, exporter: str,
+           options: Mapping[str, Any], day: dt.date | None, *, using: str = "default") -> Rendered:
+    """The files ``exporter`` (with ``options``) writes for the year at ``revision`` on ``day``, cached
+    (see the module docstring). Two requests for the same key at once render it once."""
+    key: _Key = (using, district.info.id, version, year, revision, exporter, tuple(sorted(options.items())), day)
+    with _GUARD:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+        making = _MAKING.setdefault(key, threading.Lock())
+    with making:
+        with _GUARD:
+            if key in _CACHE:
+                return _CACHE[key]
+        made = _export(district, year, revision, exporter, options, day, using)
+        with _GUARD:
+            _CACHE[key] = made
+            _MAKING.pop(key, None)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return made
+
+
+def _export(district: District, year: int, revision: str, exporter: str, options: Mapping[str, Any],
+            day: dt.date | None, using: str) -> Rendered:
+    from liaison.host.plugins import working_day_calendar
+    from liaison_workspace import FolderStore, Workspace
+
+    global renders
+    database = DatabaseStore(using=using)
+    stored = database.load(district, year, revision=revision)
+    if stored is None:
+        raise RevisionConflict.of(database.place(district, year), current=database.current(district, year),
+                                  expected=revision)
+    # the exporter's files as the database holds them: the issued letters' bytes, and what lets the
+    # flow reuse a run whose inputs have not changed
+    held = [(f.path, data) for f in stored.state.manifest.files if f.exporter == exporter
+            and (data := database.read(district, year, f.path)) is not None]
+    with tempfile.TemporaryDirectory(prefix="liaison-web-export-") as folder:
+        scratch = FolderStore(folder)
+        scratch.save(district, year, Commit(stored.state, tuple(held), kind="export"), expected=None)
+        outcome = Workspace(store=scratch).export(district, year, [(exporter, dict(options))], issued_on=day,
+                                                  calendar=working_day_calendar())
+        files = {f.path: data for f in outcome.state.manifest.files if f.exporter == exporter
+                 and (data := scratch.read(district, year, f.path)) is not None}
+    renders += 1
+    return Rendered(state=outcome.state, files=files)
+
+
+def issue(district: District, year: int, day: dt.date, expected: str,
+          on_save: Callable[[YearState, str], None] | None = None, *, using: str = "default") -> tuple[YearState, str]:
+    """Issue the year's letters due on or before ``day``, saved in the database: what ``liaison export
+    docx --issued-on DAY`` does to an output folder. ``expected`` is the revision the caller saw
+    (``If-Match``): another one held now is a :class:`RevisionConflict`, checked under the year's
+    lock, which the export takes again (re-entrant), so nothing can be saved in between. The state
+    before and the new revision."""
+    from liaison.host.plugins import working_day_calendar
+    from liaison_workspace import Workspace
+
+    store = DatabaseStore(using=using, on_save=on_save)
+    with store.lock(district, year):
+        stored = store.load(district, year)
+        held = stored.revision if stored is not None else None
+        if stored is None or held != expected:
+            raise RevisionConflict.of(store.place(district, year), current=held, expected=expected)
+        outcome = Workspace(store=store).export(district, year, [("docx", {})], issued_on=day,
+                                                calendar=working_day_calendar())
+    return stored.state, outcome.revision
