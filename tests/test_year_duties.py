@@ -155,3 +155,30 @@ def test_a_request_made_without_duties_works_them_out_for_its_year(seed: Distric
     assert isinstance(request.duties, YearDuties)
     assert (request.duties.district, request.duties.year, request.duties.records) == (seed, 2027, None)
     assert all(isinstance(o, Obligation) for o in request.duties.obligations)
+
+
+@bounded(40)
+@given(districts())
+def test_an_obligation_s_own_pairing_spans_are_those_of_the_whole_district(generated: GeneratedDistrict) -> None:
+    """``pairing_spans(..., keys=)`` (one obligation's pairings, found through its departments) gives
+    the spans a pass over the whole district gives for those keys: the same versions and days."""
+    district, year = generated.district, generated.year
+    first, last = dt.date(year - 1, 7, 1), dt.date(year + 1, 6, 30)  # a span across years, as a period's
+    every = district.pairing_spans(first, last)
+    keys = [*[s.key for s in every][::2], ("no-such-department", "no-such-branch")]
+    chosen = district.pairing_spans(first, last, keys=keys)
+    assert sorted(chosen, key=lambda s: s.key) == sorted((s for s in every if s.key in set(keys)), key=lambda s: s.key)
+    for o in obligations(district, first, last):
+        if o.pairings:
+            assert duties_module.days_in_force(district, o) == _days_scanned(district, o)
+
+
+def _days_scanned(district: District, o: Obligation) -> tuple[tuple[dt.date, dt.date], ...]:
+    runs: list[tuple[dt.date, dt.date]] = []
+    pieces = sorted(p for s in district.pairing_spans(*o.span) if s.key in set(o.pairings) for p in s.pieces())
+    for start, end in pieces:
+        if runs and start <= runs[-1][1] + dt.timedelta(days=1):
+            runs[-1] = (runs[-1][0], max(runs[-1][1], end))
+        else:
+            runs.append((start, end))
+    return tuple(runs)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
 
@@ -401,12 +401,23 @@ class District:
         """The pairings in force on ``as_of`` (§2.1, §2.2)."""
         return tuple(p for p in self.pairings if p.in_force(as_of))
 
-    def pairing_spans(self, first: dt.date, last: dt.date) -> tuple[PairingSpan, ...]:
-        """Every pairing in force on some day of ``[first, last]``, once, with the span of days."""
+    def pairing_spans(self, first: dt.date, last: dt.date,
+                      keys: Sequence[tuple[str, str]] | None = None) -> tuple[PairingSpan, ...]:
+        """Every pairing in force on some day of ``[first, last]``, once, with the span of days;
+        with ``keys``, only those pairings, found through their departments' own pairings (one
+        obligation's few, without a pass over the district's: a pass per obligation is quadratic)."""
+        if keys is None:
+            versions: Iterable[Pairing] = self.pairings_between(first, last)
+        else:
+            wanted = set(keys)
+            versions = (p for department in dict.fromkeys(k[0] for k in keys)
+                        for p in self._pairings_by_side.get(department, ())
+                        if p.department == department and p.key in wanted and p.valid_from <= last
+                        and (p.valid_until is None or p.valid_until > first))
         # the versions gathered as tuples, not a list per pairing: the tuple of a pairing with one
         # version (nearly all) is the span's own, so a span costs the collector two objects, not three
         found: dict[tuple[str, str], tuple[Pairing, ...]] = {}
-        for p in self.pairings_between(first, last):
+        for p in versions:
             found[p.key] = (*found.get(p.key, ()), p)
         spans = []
         for versions in found.values():

@@ -226,9 +226,8 @@ def days_in_force(district: District, o: Obligation) -> tuple[tuple[dt.date, dt.
     start late)."""
     if not o.pairings:
         return (o.span,)
-    wanted = set(o.pairings)
     runs: list[tuple[dt.date, dt.date]] = []
-    for start, end in sorted(p for s in district.pairing_spans(*o.span) if s.key in wanted for p in s.pieces()):
+    for start, end in sorted(p for s in district.pairing_spans(*o.span, keys=o.pairings) for p in s.pieces()):
         if runs and start <= runs[-1][1] + DAY:
             runs[-1] = (runs[-1][0], max(runs[-1][1], end))
         else:
