@@ -23,7 +23,8 @@ from typing import Any
 
 import attrs
 
-__all__ = ["OPERATIONS", "ROLE_NAMES", "ROLE_NAMES_OF_OPERATION", "SCOPE_OF", "TABLE", "WRITES", "Decision",
+__all__ = ["OPERATIONS", "ROLE_NAMES", "ROLE_NAMES_OF_OPERATION", "SCOPE_OF", "SERVICE_OPERATIONS", "TABLE", "WRITES",
+           "Decision",
            "Member", "Reach", "decide", "sees_district"]
 
 
@@ -36,24 +37,29 @@ class Reach(enum.StrEnum):
 
 #: Every operation on an engagement: read it, change it (the four changes of `liaison plan`), read its audit.
 OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit")
-WRITES = frozenset({"confirm", "move", "cancel", "held"})
+#: The operations on a district's webhooks (list them and their delivery log; make, remove, replay) and
+#: on an organisation's calendar feed (make, rotate, list, revoke its secret URL): their object is the
+#: district, or the organisation as the host of its own (``{"host": org, "participants": [org]}``).
+SERVICE_OPERATIONS = ("webhooks", "manage_webhooks", "feed")
+WRITES = frozenset({"confirm", "move", "cancel", "held", "manage_webhooks", "feed"})
 #: The token scope each operation needs (a session has both).
-SCOPE_OF: Mapping[str, str] = {op: "write" if op in WRITES else "read" for op in OPERATIONS}
+SCOPE_OF: Mapping[str, str] = {op: "write" if op in WRITES else "read" for op in (*OPERATIONS, *SERVICE_OPERATIONS)}
 
-_ALL = dict.fromkeys(OPERATIONS, Reach.DISTRICT)
+_ALL = dict.fromkeys((*OPERATIONS, *SERVICE_OPERATIONS), Reach.DISTRICT)
 
 #: THE table: role → operation → reach. An operation a role does not list is not allowed to it.
 TABLE: Mapping[str, Mapping[str, Reach]] = {
     # 统战部 / 政府办: the whole district
     "administrator": _ALL,
-    # a department: its own engagements, those it hosts
-    "clerk": dict.fromkeys(OPERATIONS, Reach.HOSTED),
-    # a party branch or the ICF: read the engagements it attends and agree (confirm) their dates
-    "liaison_officer": {"read": Reach.ATTENDED, "confirm": Reach.ATTENDED, "audit": Reach.ATTENDED},
+    # a department: its own engagements, those it hosts; its own calendar feed
+    "clerk": {**dict.fromkeys(OPERATIONS, Reach.HOSTED), "feed": Reach.HOSTED},
+    # a party branch or the ICF: read the engagements it attends and agree (confirm) their dates; its feed
+    "liaison_officer": {"read": Reach.ATTENDED, "confirm": Reach.ATTENDED, "audit": Reach.ATTENDED,
+                        "feed": Reach.HOSTED},
     # read-only, its district
-    "auditor": {"read": Reach.DISTRICT, "audit": Reach.DISTRICT},
+    "auditor": {"read": Reach.DISTRICT, "audit": Reach.DISTRICT, "webhooks": Reach.DISTRICT},
     # read-only, every district of the deployment
-    "city_auditor": {"read": Reach.EVERY_DISTRICT, "audit": Reach.EVERY_DISTRICT},
+    "city_auditor": {"read": Reach.EVERY_DISTRICT, "audit": Reach.EVERY_DISTRICT, "webhooks": Reach.EVERY_DISTRICT},
 }
 
 #: What a refusal says the caller may not do ("your role may not …").
@@ -61,6 +67,9 @@ ROLE_NAMES_OF_OPERATION: Mapping[str, tuple[str, str]] = {
     "read": ("read it", "查看"), "confirm": ("confirm it", "确认"), "move": ("move it", "改期"),
     "cancel": ("cancel it", "取消"), "held": ("mark it held", "标记为已召开"),
     "audit": ("read its audit log", "查看审计日志"),
+    "webhooks": ("read the district's webhooks", "查看本区的 Webhook"),
+    "manage_webhooks": ("manage the district's webhooks", "管理本区的 Webhook"),
+    "feed": ("manage its calendar feed", "管理其日历订阅地址"),
 }
 
 ROLE_NAMES: Mapping[str, tuple[str, str]] = {

@@ -49,7 +49,7 @@ from liaison.year.engagements import ChangeRefused, Engagement
 from liaison.year.reconcile import Change
 from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
-from liaison_web import access, bootstrap, models, schemas
+from liaison_web import access, bootstrap, models, schemas, webhooks
 from liaison_web.callers import remote_address
 from liaison_web.errors import (
     Forbidden,
@@ -94,7 +94,7 @@ Error = schemas.ErrorModel
 STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (NotAuthenticated, 401), (Forbidden, 403), (NotFound, 404), (NoRevision, 404), (UnknownOrganisationError, 404),
     (ChangeRefused, 409), (RevisionConflict, 412), (StorageError, 503), (DataError, 422), (PlanningError, 422),
-    (PreconditionRequired, 428), (LockedOut, 429),
+    (PreconditionRequired, 428), (LockedOut, 429), (InvalidRequest, 422),
 )
 
 
@@ -213,6 +213,27 @@ def _authorise(request: HttpRequest, operation: str, code: str, engagement: dict
                         fix="ask the organisation it belongs to, or the district's administrator",
                         message_zh=f"{engagement.get('id', '')}：不属于您所在的单位，您的角色无权{zh}",
                         fix_zh="请联系该活动所属单位或本区管理员")
+
+
+def _actor(request: HttpRequest) -> str | None:
+    """How the audit log names the caller: a token by its name and prefix, a session by the user."""
+    prefix = getattr(request, "token_prefix", None)
+    return f"{request.user.get_username()} (token {prefix}…)" if prefix else None
+
+
+def _audited(request: HttpRequest, action: str, object_type: str, object_id: str, district: str, *,
+             before: Any = None, after: Any = None) -> None:
+    from liaison_web.audit import record
+
+    record(action, object_type, object_id, user=request.user, district=district, actor=_actor(request),
+           remote_address=remote_address(request), before=before, after=after)
+
+
+def _district_object(request: HttpRequest, operation: str, code: str, organisation: str = "") -> None:
+    """The caller may do ``operation`` to the district (or to ``organisation``'s own: the object is
+    the organisation, as the host of its own)."""
+    _authorise(request, operation, code, {"id": organisation or code, "host": organisation,
+                                          "participants": [organisation] if organisation else []})
 
 
 def _no_plan(district: District, year: int) -> NotFound:
@@ -409,6 +430,178 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: dt.date |
     return json_response(due_document(listed, found))
 
 
+# -- webhooks (liaison_web.webhooks) -------------------------------------------------------------------
+class EventModel(Schema):
+    """An event as a webhook receives it (the body POSTed, signed; docs/service.md)."""
+
+    id: str = Field(description="the event's id: the same on every attempt and replay (Idempotency-Key)")
+    type: str = Field(description=f"one of {', '.join(webhooks.EVENTS)}")
+    district: str
+    organisation: str = Field(description="the webhook's organisation, or the engagement's host")
+    occurred_at: dt.datetime
+    engagement: EngagementModel  # type: ignore[valid-type]
+    revision: str | None = Field(None, description="the year's revision the change made (its ETag)")
+    reason: str | None = Field(None, description="a cancellation's reason")
+
+
+class WebhookModel(Schema):
+    """A webhook of the district (its secret is shown once, when made)."""
+
+    id: int
+    district: str
+    organisation: str = Field(description="only this organisation's engagements (hosts or attends); empty: all")
+    name: str
+    url: str
+    events: list[str]
+    active: bool
+    created: dt.datetime
+    deliveries: dict[str, int] = Field(description="how many deliveries are pending, delivered, failed")
+
+
+class NewWebhookModel(WebhookModel):
+    secret: str = Field(description="the signing secret: shown this once")
+
+
+class AttemptModel(Schema):
+    at: dt.datetime
+    status_code: int | None = Field(description="the receiver's HTTP status; none: no answer")
+    response: str = Field(description="the first 500 characters of the answer")
+    error: str = Field(description="why there was no answer (refused, timed out)")
+    milliseconds: int
+
+
+class DeliveryModel(Schema):
+    """One event for one webhook, with its delivery log."""
+
+    id: int
+    webhook: int
+    event_id: str
+    event_type: str
+    status: str = Field(description="pending, delivered or failed (after the last attempt allowed)")
+    attempts: int = Field(description="attempts since it was queued or replayed")
+    next_attempt: dt.datetime | None
+    created: dt.datetime
+    delivered: dt.datetime | None
+    event: EventModel
+    log: list[AttemptModel]
+
+
+class WebhookBody(Schema):
+    url: str = Field(min_length=1, max_length=1000, description="where to POST the events (http:// or https://)")
+    events: list[str] = Field(default=list(webhooks.EVENTS), description=f"some of {', '.join(webhooks.EVENTS)}")
+    organisation: str = Field("", max_length=64, description="only this organisation's engagements; empty: all")
+    name: str = Field("", max_length=100, description="what it is (the OA system's name)")
+
+
+class ReplayModel(Schema):
+    replayed: int
+
+
+_HOOKS = "/districts/{district}/webhooks"
+
+
+def _webhook(request: HttpRequest, district: str, operation: str, webhook: int | None = None) -> Any:
+    found, _ = _district(request, district, operation)
+    _district_object(request, operation, district)
+    if webhook is None:
+        return found
+    row = models.Webhook.objects.select_related("district").filter(pk=webhook, district__code=district).first()
+    if row is None:
+        raise webhooks.unknown_webhook(district, webhook)
+    return row
+
+
+@api.get(_HOOKS, response={200: list[WebhookModel], 401: Error, 403: Error, 404: Error}, tags=["webhooks"])
+def webhook_list(request: HttpRequest, district: str) -> HttpResponse:
+    """The district's webhooks (active or removed), with how many deliveries each has by status."""
+    _webhook(request, district, "webhooks")
+    rows = models.Webhook.objects.select_related("district").filter(district__code=district)
+    return json_response([webhooks.described(w) for w in rows])
+
+
+@api.post(_HOOKS, response={201: NewWebhookModel, 401: Error, 403: Error, 404: Error, 422: Error}, tags=["webhooks"])
+def webhook_add(request: HttpRequest, district: str, body: WebhookBody) -> HttpResponse:
+    """Add a webhook: the district's events (of one organisation's engagements, with
+    ``organisation``) are POSTed to ``url``, signed with the secret answered here — once."""
+    from django.db import transaction
+
+    found = _webhook(request, district, "manage_webhooks")
+    with transaction.atomic():
+        row, secret = webhooks.make_webhook(found, body.url, body.events, organisation=body.organisation,
+                                            name=body.name)
+        shown = webhooks.described(row)
+        _audited(request, "create", "webhook", str(row.pk), district, after=shown)
+    return json_response({**shown, "secret": secret}, status=201)
+
+
+@api.get(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, 401: Error, 403: Error, 404: Error},
+         tags=["webhooks"])
+def webhook_one(request: HttpRequest, district: str, webhook: int) -> HttpResponse:
+    """One webhook."""
+    return json_response(webhooks.described(_webhook(request, district, "webhooks", webhook)))
+
+
+@api.delete(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, 401: Error, 403: Error, 404: Error},
+            tags=["webhooks"])
+def webhook_remove(request: HttpRequest, district: str, webhook: int) -> HttpResponse:
+    """Remove a webhook: nothing more is queued or sent for it (its deliveries and log are kept)."""
+    from django.db import transaction
+
+    row = _webhook(request, district, "manage_webhooks", webhook)
+    with transaction.atomic():
+        before = webhooks.described(row)
+        webhooks.remove_webhook(row)
+        after = webhooks.described(row)
+        _audited(request, "remove", "webhook", str(row.pk), district, before=before, after=after)
+    return json_response(after)
+
+
+@api.get(f"{_HOOKS}/{{webhook}}/deliveries", response={200: list[DeliveryModel], 401: Error, 403: Error,
+                                                        404: Error}, tags=["webhooks"])
+def webhook_deliveries(request: HttpRequest, district: str, webhook: int, status: str | None = None) -> HttpResponse:
+    """The webhook's deliveries, oldest first, each with its log (``status``: only pending,
+    delivered or failed ones)."""
+    row = _webhook(request, district, "webhooks", webhook)
+    found = models.WebhookDelivery.objects.filter(webhook=row).prefetch_related("log").order_by("id")
+    if status:
+        found = found.filter(status=status)
+    return json_response([webhooks.delivery_described(d) for d in found])
+
+
+@api.post(f"{_HOOKS}/{{webhook}}/deliveries/{{delivery}}/replay",
+          response={200: DeliveryModel, 401: Error, 403: Error, 404: Error}, tags=["webhooks"])
+def webhook_replay_one(request: HttpRequest, district: str, webhook: int, delivery: int) -> HttpResponse:
+    """Send one delivery again (failed, or delivered and lost by the receiver): the same event id and
+    body, a new signature; its attempts counted afresh."""
+    from django.db import transaction
+
+    _webhook(request, district, "manage_webhooks", webhook)
+    found = webhooks.delivery_of(district, webhook, delivery)
+    with transaction.atomic():
+        before = {"status": found.status, "attempts": found.attempts}
+        webhooks.replay([found])
+        _audited(request, "replay", "webhook-delivery", str(found.pk), district, before=before,
+                 after={"status": "pending", "event_id": found.event_id})
+    found.refresh_from_db()
+    return json_response(webhooks.delivery_described(found))
+
+
+@api.post(f"{_HOOKS}/{{webhook}}/replay", response={200: ReplayModel, 401: Error, 403: Error, 404: Error},
+          tags=["webhooks"])
+def webhook_replay_failed(request: HttpRequest, district: str, webhook: int) -> HttpResponse:
+    """Send every failed delivery of the webhook again, oldest first."""
+    from django.db import transaction
+
+    row = _webhook(request, district, "manage_webhooks", webhook)
+    with transaction.atomic():
+        failed = list(models.WebhookDelivery.objects.filter(webhook=row, status="failed").order_by("id"))
+        count = webhooks.replay(failed)
+        if count:
+            _audited(request, "replay", "webhook", str(row.pk), district,
+                     after={"deliveries": [d.pk for d in failed]})
+    return json_response({"replayed": count})
+
+
 # The changes and the audit of one engagement come before its read: the id is a path
 # (2027/joint_meeting/construction), so the read's address would match theirs.
 _CHANGE_RESPONSES: dict[int, Any] = {200: EngagementModel, 401: Error, 403: Error, 404: Error, 409: Error,
@@ -479,6 +672,8 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
                remote_address=remote_address(request),
                actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
                before=before, after={**after, **noted} if noted else after)
+        # the outbox: the webhooks' deliveries are committed with the change and its entry, or none is
+        webhooks.enqueue(district, webhooks.EVENT_OF[operation], after, revision=tag, **(noted or {}))
         saved["after"] = after
 
     try:
