@@ -602,6 +602,71 @@ def webhook_replay_failed(request: HttpRequest, district: str, webhook: int) -> 
     return json_response({"replayed": count})
 
 
+# -- calendar feeds (liaison_web.feeds) ----------------------------------------------------------------
+class FeedTokenModel(Schema):
+    prefix: str = Field(description="the token's first 12 characters")
+    organisation: str
+    created: dt.datetime
+    revoked: dt.datetime | None
+
+
+class NewFeedModel(FeedTokenModel):
+    token: str = Field(description="the feed's secret: shown this once")
+    url: str = Field(description="the feed's address (this service's host); ?year=2027 for another year")
+
+
+_FEEDS = "/districts/{district}/organisations/{organisation}/feeds"
+
+
+def _feed(request: HttpRequest, district: str, organisation: str) -> str:
+    found, _ = _district(request, district, "feed")
+    organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
+    _district_object(request, "feed", district, organisation)
+    return organisation
+
+
+@api.get(_FEEDS, response={200: list[FeedTokenModel], 401: Error, 403: Error, 404: Error}, tags=["feeds"])
+def feed_list(request: HttpRequest, district: str, organisation: str) -> HttpResponse:
+    """The organisation's feed tokens, in use and revoked (their prefixes: the tokens are not kept)."""
+    organisation = _feed(request, district, organisation)
+    from liaison_web import feeds
+
+    rows = models.FeedToken.objects.filter(district__code=district, organisation=organisation)
+    return json_response([feeds.described(r) for r in rows])
+
+
+@api.post(_FEEDS, response={201: NewFeedModel, 401: Error, 403: Error, 404: Error}, tags=["feeds"])
+def feed_rotate(request: HttpRequest, district: str, organisation: str) -> HttpResponse:
+    """Make the organisation's calendar feed URL (``/feeds/<token>.ics``), revoking the one it had:
+    the token is answered once. The feed is the organisation's calendar of the year, the bytes
+    ``liaison export ical`` writes for it."""
+    from django.db import transaction
+
+    from liaison_web import feeds
+
+    organisation = _feed(request, district, organisation)
+    with transaction.atomic():
+        row, token = feeds.rotate(district, organisation)
+        _audited(request, "rotate", "feed-token", row.prefix, district, after=feeds.described(row))
+    return json_response({**feeds.described(row), "token": token,
+                          "url": request.build_absolute_uri(f"/feeds/{token}.ics")}, status=201)
+
+
+@api.delete(_FEEDS, response={200: dict[str, int], 401: Error, 403: Error, 404: Error}, tags=["feeds"])
+def feed_revoke(request: HttpRequest, district: str, organisation: str) -> HttpResponse:
+    """Revoke the organisation's feed URL: 404 from the next request on."""
+    from django.db import transaction
+
+    from liaison_web import feeds
+
+    organisation = _feed(request, district, organisation)
+    with transaction.atomic():
+        count = feeds.revoke(district, organisation)
+        if count:
+            _audited(request, "revoke", "feed-token", organisation, district, after={"revoked": count})
+    return json_response({"revoked": count})
+
+
 # The changes and the audit of one engagement come before its read: the id is a path
 # (2027/joint_meeting/construction), so the read's address would match theirs.
 _CHANGE_RESPONSES: dict[int, Any] = {200: EngagementModel, 401: Error, 403: Error, 404: Error, 409: Error,
