@@ -70,7 +70,8 @@ def _calendars(code: str, version: str, year: int, revision: str) -> dict[str, b
     stored = DatabaseStore().load(found[0], year, revision=revision)
     if stored is None:
         return {}
-    return {a.path: a.data for a in export(ExportRequest(district=found[0], plan=stored.state.plan, options=typed_options({})))}
+    request = ExportRequest(district=found[0], plan=stored.state.plan, options=typed_options({}))
+    return {a.path: a.data for a in export(request)}
 
 
 def calendar_bytes(code: str, organisation: str, year: int) -> tuple[bytes, dt.datetime] | None:
