@@ -182,6 +182,46 @@ def test_a_change_queues_its_events_in_its_own_transaction(database: str, users:
     assert failed.status_code == 500 and models.WebhookDelivery.objects.count() == count
 
 
+def test_a_change_tells_the_bodies_whose_to_do_list_it_changed(database: str, users: dict[str, Any],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Confirming the health department's joint meeting closes the "date to agree" item of every body
+    taking part (health hosts, cpwdp attends): a due.closed event for each body's webhook, carrying
+    the item as the body's due list wrote it before; nothing for a body not taking part. The items
+    closed and opened are those the API's due lists show before and after the change."""
+    from django.test import Client
+
+    from liaison_web import models
+
+    auth = bearer(users["admin"])
+    due = {"events": ["due.opened", "due.closed"]}
+    hooks = {org: post(HOOKS, {"url": f"http://127.0.0.1:9/{org}", "organisation": org, **due}, **auth).json()["id"]
+             for org in ("health", "cpwdp", "taiwan-affairs")}
+
+    def listed(org: str) -> dict[tuple[str, str], Any]:
+        items = Client().get(f"/api/v1/districts/seed/organisations/{org}/due?as_of={today}", **auth).json()["items"]
+        return {(i["kind"], i["ref"]): i for i in items}
+
+    from liaison_web import api
+
+    today = f"{YEAR}-02-01"  # the service's day (read at the edge): within the year, before the meeting
+    monkeypatch.setattr(api, "_today", lambda district: dt.date.fromisoformat(today))
+    before = {org: listed(org) for org in hooks}
+    one = f"/api/v1/districts/seed/years/{YEAR}/engagements/{HEALTH}"
+    assert post(f"{one}/confirm", {}, HTTP_IF_MATCH=f'"{revision()}"', **auth).status_code == 200
+    after = {org: listed(org) for org in hooks}
+    for org, hook in hooks.items():
+        events = [json.loads(d.body) for d in models.WebhookDelivery.objects.filter(webhook_id=hook).order_by("id")]
+        closed = {k for k in before[org] if k not in after[org]}
+        opened = {k for k in after[org] if k not in before[org]}
+        assert {(e["due"]["kind"], e["due"]["ref"]) for e in events if e["type"] == "due.closed"} == closed
+        assert {(e["due"]["kind"], e["due"]["ref"]) for e in events if e["type"] == "due.opened"} == opened
+        assert all(e["organisation"] == org and e["engagement"]["id"] == HEALTH for e in events)
+        assert (("date_to_agree", HEALTH) in closed) == (org != "taiwan-affairs")
+        for e in events:
+            if e["type"] == "due.closed":
+                assert e["due"] == before[org][(e["due"]["kind"], e["due"]["ref"])]
+
+
 # -- the sender ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("alias", ["default", POSTGRES])
 def test_a_receiver_failing_twice_gets_each_event_once_in_order(alias: str) -> None:

@@ -42,7 +42,15 @@ from liaison.base.errors import (
     StorageError,
     UnknownOrganisationError,
 )
-from liaison.formats.documents import DueDocument, OrgRef, SettingDocument, document, due_document, to_json
+from liaison.formats.documents import (
+    DueDocument,
+    DueItemDocument,
+    OrgRef,
+    SettingDocument,
+    document,
+    due_document,
+    to_json,
+)
 from liaison.formats.state import plan_document
 from liaison.law.district import District
 from liaison.year.engagements import ChangeRefused, Engagement
@@ -88,6 +96,7 @@ PlanModel = schemas.model_of(YearState, name="Plan", extra=_PLAN_EXTRA)
 EngagementModel = schemas.model_of(Engagement, extra=_PLAN_EXTRA)
 OrgModel = schemas.model_of(OrgRef, name="Organisation")
 DueModel = schemas.model_of(DueDocument, name="Due")
+DueItemModel = schemas.model_of(DueItemDocument)
 Error = schemas.ErrorModel
 
 
@@ -409,11 +418,7 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: dt.date |
     organisation's engagements: a clerk or a liaison officer its own organisation's list, the
     district's administrator or auditor any organisation's. The records counted are the year's
     engagements marked held (the service keeps no other records yet)."""
-    from liaison.host.plugins import working_day_calendar
-    from liaison.law.records import Records
-    from liaison.year.due import due_list
     from liaison.year.planner import check_year
-    from liaison.year.state import year_calendar
 
     found, _ = _district(request, district)
     organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
@@ -424,10 +429,22 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: dt.date |
     stored = DatabaseStore().load(found, day.year)
     if stored is None:
         raise _no_plan(found, day.year)
-    calendar, _ = year_calendar(stored.state, day.year, working_day_calendar())
-    listed = due_list(found, stored.state.plan, Records(district_id=found.info.id), body=organisation, as_of=day,
+    return json_response(_due_of(found, stored.state, organisation, day))
+
+
+def _due_of(district: District, state: YearState, organisation: str, day: dt.date) -> dict[str, Any]:
+    """The organisation's to-do list of the year's ``state`` as of ``day``, as ``liaison due
+    --format json`` writes it (the records: the engagements marked held)."""
+    from liaison.host.plugins import working_day_calendar
+    from liaison.law.records import Records
+    from liaison.year.due import due_list
+    from liaison.year.state import year_calendar
+
+    calendar, _ = year_calendar(state, state.plan.year, working_day_calendar())
+    listed = due_list(district, state.plan, Records(district_id=district.info.id), body=organisation, as_of=day,
                       calendar=calendar)
-    return json_response(due_document(listed, found))
+    written: dict[str, Any] = json.loads(to_json(due_document(listed, district)))
+    return written
 
 
 # -- webhooks (liaison_web.webhooks) -------------------------------------------------------------------
@@ -442,6 +459,8 @@ class EventModel(Schema):
     engagement: EngagementModel  # type: ignore[valid-type]
     revision: str | None = Field(None, description="the year's revision the change made (its ETag)")
     reason: str | None = Field(None, description="a cancellation's reason")
+    due: DueItemModel | None = Field(None, description="due.opened, due.closed: the item of the "  # type: ignore[valid-type]
+                                     "organisation's to-do list (as the due list writes it)")
 
 
 class WebhookModel(Schema):
@@ -728,6 +747,14 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
                                                    expected=expected), before)
     user, prefix = request.user, getattr(request, "token_prefix", None)
     saved: dict[str, Any] = {}
+    today = _today(found)
+    # the to-do lists of the bodies taking part, before the change: only when a webhook would hear of them
+    bodies = list(dict.fromkeys([before.get("host", ""), *before.get("participants", ())]))
+    due_before: dict[str, Any] | None = None
+    if webhooks.wants(district, webhooks.DUE_EVENTS):
+        loaded = DatabaseStore().load(found, year, revision=revision)
+        if loaded is not None:
+            due_before = {b: _due_of(found, loaded.state, b, today)["items"] for b in bodies}
 
     def audit(state: YearState, tag: str) -> None:
         """Inside the save's transaction: the entry is committed with the change, or neither is."""
@@ -739,12 +766,16 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
                before=before, after={**after, **noted} if noted else after)
         # the outbox: the webhooks' deliveries are committed with the change and its entry, or none is
         webhooks.enqueue(district, webhooks.EVENT_OF[operation], after, revision=tag, **(noted or {}))
+        if due_before is not None:
+            due_after = {b: _due_of(found, state, b, today)["items"] for b in bodies}
+            for event, body, item in webhooks.due_changes(due_before, due_after):
+                webhooks.enqueue(district, event, after, revision=tag, body=body, due=item)
         saved["after"] = after
 
     try:
         outcome = Workspace(store=DatabaseStore(on_save=audit)).update(
             found, year, changes(before), force=force, expected=expected, calendar=working_day_calendar(),
-            as_of=_today(found))
+            as_of=today)
     except RevisionConflict as conflict:  # changed between the read above and the workspace's lock
         current = _revision(found, year)
         now = _rendered(district, version, year, current)[2].get(engagement, before)

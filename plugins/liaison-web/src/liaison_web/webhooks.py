@@ -46,7 +46,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -58,15 +58,18 @@ from liaison.base.errors import LiaisonError
 from liaison_web import models
 from liaison_web.errors import InvalidRequest, NotFound
 
-__all__ = ["ENGAGEMENT_EVENTS", "EVENTS", "EVENT_OF", "Policy", "Report", "Worker", "body_of", "deliver_pending",
-           "enqueue", "make_webhook", "remove_webhook", "replay", "secret_of", "sign", "verify"]
+__all__ = ["DUE_EVENTS", "ENGAGEMENT_EVENTS", "EVENTS", "EVENT_OF", "Policy", "Report", "Worker", "body_of",
+           "deliver_pending", "due_changes", "enqueue", "make_webhook", "remove_webhook", "replay", "secret_of", "sign",
+           "verify", "wants"]
 
 #: The events an engagement's changes raise, by the change (the operations of the API and of `liaison plan`).
 EVENT_OF: Mapping[str, str] = {"confirm": "engagement.confirmed", "move": "engagement.moved",
                                "cancel": "engagement.cancelled", "held": "engagement.held"}
 ENGAGEMENT_EVENTS = tuple(EVENT_OF.values())
+#: An item of a body's to-do list (:func:`liaison.year.due.due_list`) that a change made appear or go.
+DUE_EVENTS = ("due.opened", "due.closed")
 #: Every event a webhook may subscribe to.
-EVENTS = ENGAGEMENT_EVENTS
+EVENTS = (*ENGAGEMENT_EVENTS, *DUE_EVENTS)
 #: The first characters of an answer kept in the delivery log.
 EXCERPT = 500
 
@@ -215,27 +218,53 @@ def body_of(event_id: str, event_type: str, district: str, organisation: str, en
                        "engagement": engagement, **more}, ensure_ascii=False, separators=(",", ":"))
 
 
+def wants(district: str, events: Iterable[str], *, using: str = "default") -> bool:
+    """Some active webhook of the district subscribes to one of ``events`` (else there is no need
+    to work out what they would tell)."""
+    wanted = set(events)
+    return any(wanted & set(e) for e in models.Webhook.objects.using(using).filter(
+        district__code=district, active=True).values_list("events", flat=True))
+
+
 def enqueue(district: str, event_type: str, engagement: Mapping[str, Any], *, revision: str = "",
-            occurred_at: dt.datetime | None = None, using: str = "default", **more: Any) -> int:
+            occurred_at: dt.datetime | None = None, using: str = "default", body: str | None = None,
+            **more: Any) -> int:
     """Queue ``event_type`` about ``engagement`` (its JSON as the plan shows it) for every active
     webhook of ``district`` subscribed to it (and, with an organisation, about one of its own
-    engagements: it hosts or attends). Call it inside the change's transaction. How many queued."""
+    engagements: it hosts or attends — or, given ``body``, about that body's to-do list). Call it
+    inside the change's transaction. How many queued."""
     now = occurred_at or timezone.now()
     event_id = "evt_" + uuid.uuid4().hex
-    bodies = {str(engagement.get("host", "")), *map(str, engagement.get("participants", ()))}
+    bodies = ({body} if body is not None else
+              {str(engagement.get("host", "")), *map(str, engagement.get("participants", ()))})
     queued = 0
     for webhook in models.Webhook.objects.using(using).filter(district__code=district, active=True):
         if event_type not in webhook.events or (webhook.organisation and webhook.organisation not in bodies):
             continue
         extra = {"revision": revision, **more} if revision else more
+        concerned = body if body is not None else webhook.organisation or str(engagement.get("host", ""))
         models.WebhookDelivery.objects.using(using).create(
             webhook=webhook, event_id=event_id, event_type=event_type, next_attempt=now,
-            body=body_of(event_id, event_type, district, webhook.organisation or str(engagement.get("host", "")),
-                         engagement, now, **extra))
+            body=body_of(event_id, event_type, district, concerned, engagement, now, **extra))
         queued += 1
     if queued:
         transaction.on_commit(WAKE.set, using=using)
     return queued
+
+
+def due_changes(before: Mapping[str, Sequence[Mapping[str, Any]]], after: Mapping[str, Sequence[Mapping[str, Any]]]
+                ) -> list[tuple[str, str, Mapping[str, Any]]]:
+    """What a change did to the bodies' to-do lists: ``(event, body, item)`` for each item (of the
+    list's JSON, ``liaison due --format json``) in one list and not the other, by its kind and ref —
+    ``due.opened`` from the list after, ``due.closed`` from the list before; the days left changing
+    is no event. Bodies in the order given, items in their lists' order."""
+    changed: list[tuple[str, str, Mapping[str, Any]]] = []
+    for body in dict.fromkeys([*before, *after]):
+        was = {(i["kind"], i["ref"]): i for i in before.get(body, ())}
+        now = {(i["kind"], i["ref"]): i for i in after.get(body, ())}
+        changed += [("due.closed", body, item) for key, item in was.items() if key not in now]
+        changed += [("due.opened", body, item) for key, item in now.items() if key not in was]
+    return changed
 
 
 def replay(deliveries: Iterable[models.WebhookDelivery], *, using: str = "default") -> int:
