@@ -1,7 +1,8 @@
 """The authorisation matrix of the service's own operations — the district's webhooks (read them,
-manage them) and an organisation's calendar feed — every role × operation × an object of its own
-body, of another body of its district and of another district → the status the issue's roles give
-(written here, not read from ``liaison_web.access.TABLE``), a refusal writing no audit entry."""
+manage them), an organisation's calendar feed and publishing the district's year to CalDAV — every
+role × operation × an object of its own body, of another body of its district and of another
+district → the status the issue's roles give (written here, not read from
+``liaison_web.access.TABLE``), a refusal writing no audit entry."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import json
 from typing import Any
 
 import pytest
-from web_db import CLERK_OF, OFFICER_OF, ROLES
+from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 
-OPERATIONS = ("webhooks", "manage_webhooks", "feed")
+OPERATIONS = ("webhooks", "manage_webhooks", "feed", "publish")
 WHOSE = ("own", "another body's", "another district's")
 
 
@@ -24,11 +25,12 @@ def no_webhooks_left() -> Any:
 
 
 def expected(role: str, operation: str, whose: str) -> int:
-    """The administrator (统战部 / 政府办) manages the district's webhooks and every body's feed; a
+    """The administrator (统战部 / 政府办) manages the district's webhooks and every body's feed, and
+    publishes the year (allowed, it gets as far as the CalDAV server: none is configured here, 503); a
     department's clerk and a party's or the ICF's liaison officer make their own body's feed URL; an
     auditor reads (the webhooks and their log), the city auditor in every district; another
     district is not shown to exist (404) but to the city auditor."""
-    made = 201 if operation != "webhooks" else 200
+    made = {"webhooks": 200, "publish": 503}.get(operation, 201)
     if whose == "another district's":
         if role == "city_auditor":
             return 200 if operation == "webhooks" else 403
@@ -54,6 +56,12 @@ def _call(auth: dict[str, str], role: str, operation: str, whose: str) -> Any:
         return Client().post(f"/api/v1/districts/{district}/webhooks", data=json.dumps(
             {"url": "https://oa.example.gov.cn/hook", "organisation": organisation}),
             content_type="application/json", **auth)
+    if operation == "publish":
+        from django.test import override_settings
+
+        with override_settings(LIAISON_CALDAV={}):  # whatever the environment configures
+            return Client().post(f"/api/v1/districts/{district}/years/{YEAR}/publish/caldav", data="{}",
+                                 content_type="application/json", **auth)
     return Client().post(f"/api/v1/districts/{district}/organisations/{organisation}/feeds", **auth)
 
 
@@ -69,8 +77,8 @@ def test_the_service_operations_matrix(two_districts: dict[str, Any], role: str)
             got[(operation, whose)] = response.status_code
             wanted[(operation, whose)] = expected(role, operation, whose)
             if response.status_code >= 400:
-                assert response.json()["kind"] in ("Forbidden", "NotFound") and response.json()["message_zh"]
-                assert models.AuditEntry.objects.count() == entries
+                assert response.json()["kind"] in ("Forbidden", "NotFound", "NotConfigured")
+                assert response.json()["message_zh"] and models.AuditEntry.objects.count() == entries
             elif operation != "webhooks":
                 assert models.AuditEntry.objects.count() == entries + 1
     assert got == wanted
@@ -90,7 +98,7 @@ def test_the_table_gives_the_service_operations_as_the_roles_say() -> None:
                     "host": organisation if operation == "feed" else "",
                     "participants": [organisation] if operation == "feed" else []})
                 status = expected(role, operation, whose)
-                assert decided.value == (200 if status == 201 else status), (role, operation, whose)
+                assert decided.value == (200 if status in (201, 503) else status), (role, operation, whose)
 
 
 def test_a_token_without_write_may_not_manage(two_districts: dict[str, Any], users: dict[str, Any]) -> None:

@@ -37,11 +37,12 @@ class Reach(enum.StrEnum):
 
 #: Every operation on an engagement: read it, change it (the four changes of `liaison plan`), read its audit.
 OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit")
-#: The operations on a district's webhooks (list them and their delivery log; make, remove, replay) and
-#: on an organisation's calendar feed (make, rotate, list, revoke its secret URL): their object is the
-#: district, or the organisation as the host of its own (``{"host": org, "participants": [org]}``).
-SERVICE_OPERATIONS = ("webhooks", "manage_webhooks", "feed")
-WRITES = frozenset({"confirm", "move", "cancel", "held", "manage_webhooks", "feed"})
+#: The operations on a district's webhooks (list them and their delivery log; make, remove, replay), on
+#: an organisation's calendar feed (make, rotate, list, revoke its secret URL) and publishing the
+#: district's year to CalDAV: their object is the district, or the organisation as the host of its own
+#: (``{"host": org, "participants": [org]}``).
+SERVICE_OPERATIONS = ("webhooks", "manage_webhooks", "feed", "publish")
+WRITES = frozenset({"confirm", "move", "cancel", "held", "manage_webhooks", "feed", "publish"})
 #: The token scope each operation needs (a session has both).
 SCOPE_OF: Mapping[str, str] = {op: "write" if op in WRITES else "read" for op in (*OPERATIONS, *SERVICE_OPERATIONS)}
 
@@ -70,6 +71,7 @@ ROLE_NAMES_OF_OPERATION: Mapping[str, tuple[str, str]] = {
     "webhooks": ("read the district's webhooks", "查看本区的 Webhook"),
     "manage_webhooks": ("manage the district's webhooks", "管理本区的 Webhook"),
     "feed": ("manage its calendar feed", "管理其日历订阅地址"),
+    "publish": ("publish the district's year to CalDAV", "将本区年度日程发布到 CalDAV"),
 }
 
 ROLE_NAMES: Mapping[str, tuple[str, str]] = {

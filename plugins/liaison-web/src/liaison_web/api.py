@@ -38,6 +38,7 @@ from pydantic import Field
 from liaison.base.errors import (
     DataError,
     LiaisonError,
+    OptionError,
     PlanningError,
     StorageError,
     UnknownOrganisationError,
@@ -70,6 +71,7 @@ from liaison_web.errors import (
     json_response,
     text_response,
 )
+from liaison_web.publishing import NotConfigured
 from liaison_web.store import DatabaseStore
 
 __all__ = ["NotFound", "api", "error_response"]
@@ -103,7 +105,7 @@ Error = schemas.ErrorModel
 STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (NotAuthenticated, 401), (Forbidden, 403), (NotFound, 404), (NoRevision, 404), (UnknownOrganisationError, 404),
     (ChangeRefused, 409), (RevisionConflict, 412), (StorageError, 503), (DataError, 422), (PlanningError, 422),
-    (PreconditionRequired, 428), (LockedOut, 429), (InvalidRequest, 422),
+    (PreconditionRequired, 428), (LockedOut, 429), (InvalidRequest, 422), (NotConfigured, 503), (OptionError, 422),
 )
 
 
@@ -684,6 +686,65 @@ def feed_revoke(request: HttpRequest, district: str, organisation: str) -> HttpR
         if count:
             _audited(request, "revoke", "feed-token", organisation, district, after={"revoked": count})
     return json_response({"revoked": count})
+
+
+# -- publishing to CalDAV (liaison_web.publishing) ------------------------------------------------------
+class PublishBody(Schema):
+    calendars: list[str] = Field(default=[], description="only these calendars: 全部 and/or organisation ids")
+    overwrite: bool = Field(False, description="replace events changed on the server since they were published")
+
+
+class ConflictModel(Schema):
+    calendar: str
+    uid: str
+    href: str
+    reason: str
+    reason_zh: str
+    overwritten: bool
+
+
+class PublishedModel(Schema):
+    """What a publication did (``liaison publish caldav``'s summary)."""
+
+    target: str = Field(description="the CalDAV server's address (no credentials)")
+    created: int
+    updated: int
+    unchanged: int
+    adopted: int
+    requests: int
+    writes: int
+    conflicts: list[ConflictModel]
+    revision: str | None = Field(description="the year's revision after the publication was recorded")
+
+
+@api.post("/districts/{district}/years/{year}/publish/caldav",
+          response={200: PublishedModel, 401: Error, 403: Error, 404: Error, 422: Error, 502: Error, 503: Error},
+          tags=["years"])
+def publish_caldav(request: HttpRequest, district: str, year: int, body: PublishBody) -> HttpResponse:
+    """Publish the district's year to the CalDAV server the service is configured with, through the
+    caldav publisher (only what changed since the last publication is sent; what the server accepted
+    is recorded in the year's state). 502 when the server refuses or cannot be reached (what it had
+    accepted stays recorded), 503 when no server is configured."""
+    from liaison.host.publishing import PublishError
+    from liaison_web.publishing import publish_caldav as publish
+    from liaison_web.publishing import summary
+
+    found, _ = _district(request, district, "publish")
+    _district_object(request, "publish", district)
+    _revision(found, year)  # a year without a plan: 404
+    held = DatabaseStore().current(found, year)
+    try:
+        result = publish(found, year, calendars=body.calendars, overwrite=body.overwrite)
+    except PublishError as exc:
+        _audited(request, "publish-failed", "year", f"{district}/{year}", district,
+                 before={"revision": held}, after={"error": exc.message})
+        return error_response(request, exc, 502)
+    from django.conf import settings
+
+    revision = DatabaseStore().current(found, year)
+    shown = summary(result, str(settings.LIAISON_CALDAV.get("url", "")), revision)
+    _audited(request, "publish", "year", f"{district}/{year}", district, before={"revision": held}, after=shown)
+    return json_response(shown)
 
 
 # The changes and the audit of one engagement come before its read: the id is a path

@@ -124,6 +124,12 @@ def webhook_settings() -> dict[str, Any]:
             "jitter": os.environ.get("LIAISON_WEBHOOK_JITTER", "1").strip().lower() not in ("0", "false", "no", "off")}
 
 
+def _caldav() -> dict[str, str]:
+    from liaison_web.publishing import caldav_settings
+
+    return caldav_settings()
+
+
 def _secure() -> bool:
     return os.environ.get("LIAISON_SECURE", "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -172,6 +178,7 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
         "AXES_VERBOSE": False,
         "LIAISON_SECURE": secure,
         "LIAISON_WEBHOOKS": webhook_settings(),
+        "LIAISON_CALDAV": _caldav(),
         "ROOT_URLCONF": "liaison_web.urls",
         "TEMPLATES": [{
             "BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "APP_DIRS": True,
