@@ -141,6 +141,48 @@ def test_the_administrator_adds_lists_and_removes_webhooks(database: str, users:
     assert Client().get(f"{HOOKS}/{row.pk + 1000}", **auth).status_code == 404
 
 
+def test_answers_match_their_schemas_and_the_openapi_document_has_them(database: str, users: dict[str, Any]) -> None:
+    """The webhooks' answers validate against the models the OpenAPI document is made from (an event
+    with its engagement, generated from the library's types, and a due item); every operation is in
+    the document and needs a login."""
+    from django.test import Client
+
+    from liaison_web import api
+    from liaison_web.webhooks import deliver_pending
+
+    auth = bearer(users["admin"])
+    with receiving() as receiver:
+        made = post(HOOKS, {"url": receiver.url}, **auth).json()
+        api.NewWebhookModel.model_validate(made)
+        one = f"/api/v1/districts/seed/years/{YEAR}/engagements/{HEALTH}"
+        assert post(f"{one}/confirm", {}, HTTP_IF_MATCH=f'"{revision()}"', **auth).status_code == 200
+        deliver_pending(policy=policy())
+        assert len(receiver.delivered()) >= 2  # the engagement's event, and the to-do lists' items it closed
+    for listed in Client().get(HOOKS, **auth).json():
+        api.WebhookModel.model_validate(listed)
+    deliveries = Client().get(f"{HOOKS}/{made['id']}/deliveries", **auth).json()
+    types = set()
+    for delivery in deliveries:
+        parsed = api.DeliveryModel.model_validate(delivery)
+        assert parsed.model_dump(mode="json", by_alias=True, exclude_unset=True)["event"] == delivery["event"]
+        types.add(delivery["event_type"])
+    assert {"engagement.confirmed", "due.closed"} <= types
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/districts/{district}/webhooks", "/api/v1/districts/{district}/webhooks/{webhook}",
+                 "/api/v1/districts/{district}/webhooks/{webhook}/deliveries",
+                 "/api/v1/districts/{district}/webhooks/{webhook}/deliveries/{delivery}/replay",
+                 "/api/v1/districts/{district}/webhooks/{webhook}/replay",
+                 "/api/v1/districts/{district}/organisations/{organisation}/feeds",
+                 "/api/v1/districts/{district}/years/{year}/publish/caldav"):
+        assert path in paths, path
+    for method, path in (("get", HOOKS), ("post", HOOKS), ("get", f"{HOOKS}/{made['id']}/deliveries"),
+                         ("post", f"{HOOKS}/{made['id']}/replay"),
+                         ("post", "/api/v1/districts/seed/organisations/health/feeds"),
+                         ("post", f"/api/v1/districts/seed/years/{YEAR}/publish/caldav")):
+        response = getattr(Client(), method)(path, content_type="application/json")
+        assert response.status_code == 401 and response.json()["kind"] == "NotAuthenticated", path
+
+
 # -- the outbox ---------------------------------------------------------------------------------------
 def test_a_change_queues_its_events_in_its_own_transaction(database: str, users: dict[str, Any],
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
