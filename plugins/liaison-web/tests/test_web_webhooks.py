@@ -191,9 +191,12 @@ def test_a_change_queues_its_events_in_its_own_transaction(database: str, users:
     from liaison_web import audit, models
 
     auth = bearer(users["admin"])
-    mine = post(HOOKS, {"url": "http://127.0.0.1:9/a", "organisation": "health"}, **auth).json()
+    engagements = ["engagement.confirmed", "engagement.moved", "engagement.cancelled", "engagement.held"]
+    mine = post(HOOKS, {"url": "http://127.0.0.1:9/a", "organisation": "health", "events": engagements},
+                **auth).json()
     everyone = post(HOOKS, {"url": "http://127.0.0.1:9/b", "events": ["engagement.cancelled"]}, **auth).json()
-    others = post(HOOKS, {"url": "http://127.0.0.1:9/c", "organisation": "taiwan-affairs"}, **auth).json()
+    others = post(HOOKS, {"url": "http://127.0.0.1:9/c", "organisation": "taiwan-affairs", "events": engagements},
+                  **auth).json()
     one = f"/api/v1/districts/seed/years/{YEAR}/engagements/{HEALTH}"
     confirmed = post(f"{one}/confirm", {}, HTTP_IF_MATCH=f'"{revision()}"', **auth)
     assert confirmed.status_code == 200
