@@ -348,6 +348,39 @@ def test_a_removed_webhook_is_not_sent_to(database: str) -> None:
     assert models.WebhookDelivery.objects.filter(webhook=hook).count() == 1  # kept, not sent
 
 
+def test_the_commands_add_list_deliver_and_remove(database: str) -> None:
+    """`liaison web webhook add/list/remove`, `liaison web deliver` and `liaison web replay`'s errors,
+    in both languages."""
+    from liaison_web import models
+    from liaison_web.plugin import web
+    from liaison_web.webhooks import secret_of, verify
+
+    runner = CliRunner()
+    with receiving() as receiver:
+        added = runner.invoke(web, ["webhook", "add", "--url", receiver.url, "--organisation", "health",
+                                    "--event", "engagement.confirmed", "--lang", "en"])
+        assert added.exit_code == 0, added.output
+        row = models.Webhook.objects.get()
+        secret = added.output.strip().splitlines()[-1]
+        assert secret == secret_of(row) and row.events == ["engagement.confirmed"] and row.organisation == "health"
+        change("default", Change("confirm", HEALTH))
+        sent = runner.invoke(web, ["deliver", "--lang", "en"])
+        assert sent.exit_code == 0 and "1 attempts: 1 delivered, 0 failed" in sent.output, sent.output
+        (got,) = receiver.delivered()
+        assert verify(secret, got.headers["x-liaison-timestamp"], got.body, got.headers["x-liaison-signature"])
+    listed = runner.invoke(web, ["webhook", "list", "--lang", "en"])
+    assert f"{row.pk}\tseed\thealth\t{receiver.url}\tactive\tpending=0 delivered=1 failed=0" in listed.output
+    removed = runner.invoke(web, ["webhook", "remove", str(row.pk), "--lang", "zh"])
+    assert removed.exit_code == 0 and "已移除" in removed.output
+    assert "已移除" in runner.invoke(web, ["webhook", "list"]).output
+    again = runner.invoke(web, ["webhook", "remove", str(row.pk), "--lang", "en"])
+    assert again.exit_code == 1 and "there is no active webhook" in again.output
+    wrong = runner.invoke(web, ["webhook", "add", "--url", "https://oa.example/", "--event", "x", "--lang", "zh"])
+    assert wrong.exit_code == 1 and "只能订阅" in wrong.output
+    neither = runner.invoke(web, ["replay", "--lang", "en"])
+    assert neither.exit_code == 1 and "give a delivery's number or --failed" in neither.output
+
+
 def test_the_backoff_doubles_up_to_its_cap_and_jitter_takes_at_most_half() -> None:
     import random
 
