@@ -358,7 +358,7 @@ def test_the_commands_add_list_deliver_and_remove(database: str) -> None:
     runner = CliRunner()
     with receiving() as receiver:
         added = runner.invoke(web, ["webhook", "add", "--url", receiver.url, "--organisation", "health",
-                                    "--event", "engagement.confirmed", "--lang", "en"])
+                                    "--event", "engagement.confirmed", "--district", "seed", "--lang", "en"])
         assert added.exit_code == 0, added.output
         row = models.Webhook.objects.get()
         secret = added.output.strip().splitlines()[-1]
@@ -375,7 +375,8 @@ def test_the_commands_add_list_deliver_and_remove(database: str) -> None:
     assert "已移除" in runner.invoke(web, ["webhook", "list"]).output
     again = runner.invoke(web, ["webhook", "remove", str(row.pk), "--lang", "en"])
     assert again.exit_code == 1 and "there is no active webhook" in again.output
-    wrong = runner.invoke(web, ["webhook", "add", "--url", "https://oa.example/", "--event", "x", "--lang", "zh"])
+    wrong = runner.invoke(web, ["webhook", "add", "--url", "https://oa.example/", "--event", "x", "--district", "seed",
+                                "--lang", "zh"])
     assert wrong.exit_code == 1 and "只能订阅" in wrong.output
     neither = runner.invoke(web, ["replay", "--lang", "en"])
     assert neither.exit_code == 1 and "give a delivery's number or --failed" in neither.output
