@@ -23,7 +23,8 @@ from typing import Any
 
 import attrs
 
-__all__ = ["OPERATIONS", "ROLE_NAMES", "ROLE_NAMES_OF_OPERATION", "SCOPE_OF", "TABLE", "WRITES", "Decision",
+__all__ = ["OPERATIONS", "ROLE_NAMES", "ROLE_NAMES_OF_OPERATION", "SCOPE_OF", "SERVICE_OPERATIONS", "TABLE", "WRITES",
+           "Decision",
            "Member", "Reach", "decide", "sees_district"]
 
 
@@ -41,24 +42,30 @@ class Reach(enum.StrEnum):
 #: the district's), the workbooks and the page (the district's: they hold every body's year).
 OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit", "letters", "issue", "calendar", "workbooks",
               "page")
-WRITES = frozenset({"confirm", "move", "cancel", "held", "issue"})
+#: The operations on a district's webhooks (list them and their delivery log; make, remove, replay), on
+#: an organisation's calendar feed (make, rotate, list, revoke its secret URL) and publishing the
+#: district's year to CalDAV: their object is the district, or the organisation as the host of its own
+#: (``{"host": org, "participants": [org]}``).
+SERVICE_OPERATIONS = ("webhooks", "manage_webhooks", "feed", "publish")
+WRITES = frozenset({"confirm", "move", "cancel", "held", "issue", "manage_webhooks", "feed", "publish"})
 #: The token scope each operation needs (a session has both).
-SCOPE_OF: Mapping[str, str] = {op: "write" if op in WRITES else "read" for op in OPERATIONS}
+SCOPE_OF: Mapping[str, str] = {op: "write" if op in WRITES else "read" for op in (*OPERATIONS, *SERVICE_OPERATIONS)}
 
-_ALL = dict.fromkeys(OPERATIONS, Reach.DISTRICT)
-_READS = ("read", "audit", "letters", "calendar", "workbooks", "page")
+_ALL = dict.fromkeys((*OPERATIONS, *SERVICE_OPERATIONS), Reach.DISTRICT)
+_READS = ("read", "audit", "letters", "calendar", "workbooks", "page", "webhooks")
 
 #: THE table: role → operation → reach. An operation a role does not list is not allowed to it.
 TABLE: Mapping[str, Mapping[str, Reach]] = {
     # 统战部 / 政府办: the whole district
     "administrator": _ALL,
-    # a department: its own engagements, those it hosts; the letters to it or about its engagements, its calendar
+    # a department: its own engagements, those it hosts; the letters to it or about its engagements, its
+    # calendar and its own calendar feed
     "clerk": {**dict.fromkeys(("read", "confirm", "move", "cancel", "held", "audit"), Reach.HOSTED),
-              "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED},
+              "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED, "feed": Reach.HOSTED},
     # a party branch or the ICF: read the engagements it attends and agree (confirm) their dates; its
-    # letters and its calendar
+    # letters, its calendar and its feed
     "liaison_officer": {"read": Reach.ATTENDED, "confirm": Reach.ATTENDED, "audit": Reach.ATTENDED,
-                        "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED},
+                        "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED, "feed": Reach.HOSTED},
     # read-only, its district
     "auditor": dict.fromkeys(_READS, Reach.DISTRICT),
     # read-only, every district of the deployment
@@ -72,6 +79,10 @@ ROLE_NAMES_OF_OPERATION: Mapping[str, tuple[str, str]] = {
     "audit": ("read its audit log", "查看审计日志"), "letters": ("read this letter", "查看该公文"),
     "issue": ("issue letters", "签发公文"), "calendar": ("read this calendar", "查看该日历"),
     "workbooks": ("read the workbooks", "查看工作表"), "page": ("read the page", "查看网页"),
+    "webhooks": ("read the district's webhooks", "查看本区的 Webhook"),
+    "manage_webhooks": ("manage the district's webhooks", "管理本区的 Webhook"),
+    "feed": ("manage its calendar feed", "管理其日历订阅地址"),
+    "publish": ("publish the district's year to CalDAV", "将本区年度日程发布到 CalDAV"),
 }
 
 ROLE_NAMES: Mapping[str, tuple[str, str]] = {

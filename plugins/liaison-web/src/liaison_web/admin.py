@@ -47,3 +47,39 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(models.Webhook)
+class WebhookAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Listed and switched on or off here; made through the API or `liaison web webhook add`, which
+    show the secret once (the admin cannot: it is derived, not stored)."""
+
+    list_display = ("id", "district", "organisation", "name", "url", "active", "created")
+    list_filter = ("active", "district")
+    readonly_fields = ("salt", "lease_owner", "lease_until", "created")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(models.WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The queue, read-only: a replay goes through the API or `liaison web replay`."""
+
+    list_display = ("id", "webhook", "event_type", "status", "attempts", "next_attempt", "created", "delivered")
+    list_filter = ("status", "event_type")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(models.FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("district", "organisation", "prefix", "created", "revoked")
+    readonly_fields = ("prefix", "sha256", "created")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

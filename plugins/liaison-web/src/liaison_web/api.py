@@ -49,7 +49,15 @@ from liaison.base.errors import (
     StorageError,
     UnknownOrganisationError,
 )
-from liaison.formats.documents import DueDocument, OrgRef, SettingDocument, document, due_document, to_json
+from liaison.formats.documents import (
+    DueDocument,
+    DueItemDocument,
+    OrgRef,
+    SettingDocument,
+    document,
+    due_document,
+    to_json,
+)
 from liaison.formats.state import plan_document
 from liaison.law.district import District
 from liaison.year.engagements import ChangeRefused, Engagement
@@ -58,7 +66,7 @@ from liaison.year.planner import check_year
 from liaison.year.reconcile import Change
 from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
-from liaison_web import access, bootstrap, models, outputs, schemas
+from liaison_web import access, bootstrap, models, outputs, schemas, webhooks
 from liaison_web.callers import remote_address
 from liaison_web.errors import (
     Forbidden,
@@ -72,6 +80,7 @@ from liaison_web.errors import (
     json_response,
     text_response,
 )
+from liaison_web.publishing import NotConfigured
 from liaison_web.store import DatabaseStore
 
 __all__ = ["NotFound", "api", "error_response"]
@@ -98,6 +107,7 @@ PlanModel = schemas.model_of(YearState, name="Plan", extra=_PLAN_EXTRA)
 EngagementModel = schemas.model_of(Engagement, extra=_PLAN_EXTRA)
 OrgModel = schemas.model_of(OrgRef, name="Organisation")
 DueModel = schemas.model_of(DueDocument, name="Due")
+DueItemModel = schemas.model_of(DueItemDocument)
 Error = schemas.ErrorModel
 #: What any operation may answer besides its own: a body or parameters that cannot be read (400, 422),
 #: no login (401), not the caller's (403), nothing there (404), the database not answering (503).
@@ -108,7 +118,7 @@ STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (NotAuthenticated, 401), (Forbidden, 403), (NotFound, 404), (NoRevision, 404), (UnknownOrganisationError, 404),
     (ChangeRefused, 409), (RevisionConflict, 412), (StorageError, 503), (DataError, 422), (PlanningError, 422),
     (ExportError, 422), (OptionError, 422),
-    (PreconditionRequired, 428), (LockedOut, 429), (NotAvailable, 501),
+    (PreconditionRequired, 428), (LockedOut, 429), (InvalidRequest, 422), (NotConfigured, 503), (NotAvailable, 501),
 )
 
 
@@ -245,6 +255,27 @@ def _authorise(request: HttpRequest, operation: str, code: str, engagement: dict
                         fix="ask the organisation it belongs to, or the district's administrator",
                         message_zh=f"{engagement.get('id', '')}：不属于您所在的单位，您的角色无权{zh}",
                         fix_zh="请联系该活动所属单位或本区管理员")
+
+
+def _actor(request: HttpRequest) -> str | None:
+    """How the audit log names the caller: a token by its name and prefix, a session by the user."""
+    prefix = getattr(request, "token_prefix", None)
+    return f"{request.user.get_username()} (token {prefix}…)" if prefix else None
+
+
+def _audited(request: HttpRequest, action: str, object_type: str, object_id: str, district: str, *,
+             before: Any = None, after: Any = None) -> None:
+    from liaison_web.audit import record
+
+    record(action, object_type, object_id, user=request.user, district=district, actor=_actor(request),
+           remote_address=remote_address(request), before=before, after=after)
+
+
+def _district_object(request: HttpRequest, operation: str, code: str, organisation: str = "") -> None:
+    """The caller may do ``operation`` to the district (or to ``organisation``'s own: the object is
+    the organisation, as the host of its own)."""
+    _authorise(request, operation, code, {"id": organisation or code, "host": organisation,
+                                          "participants": [organisation] if organisation else []})
 
 
 def _no_plan(district: District, year: int) -> NotFound:
@@ -420,11 +451,7 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: schemas.D
     organisation's engagements: a clerk or a liaison officer its own organisation's list, the
     district's administrator or auditor any organisation's. The records counted are the year's
     engagements marked held (the service keeps no other records yet)."""
-    from liaison.host.plugins import working_day_calendar
-    from liaison.law.records import Records
-    from liaison.year.due import due_list
     from liaison.year.planner import check_year
-    from liaison.year.state import year_calendar
 
     found, _ = _district(request, district)
     organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
@@ -435,10 +462,320 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: schemas.D
     stored = DatabaseStore().load(found, day.year)
     if stored is None:
         raise _no_plan(found, day.year)
-    calendar, _ = year_calendar(stored.state, day.year, working_day_calendar())
-    listed = due_list(found, stored.state.plan, Records(district_id=found.info.id), body=organisation, as_of=day,
+    return json_response(_due_of(found, stored.state, organisation, day))
+
+
+def _due_of(district: District, state: YearState, organisation: str, day: dt.date) -> dict[str, Any]:
+    """The organisation's to-do list of the year's ``state`` as of ``day``, as ``liaison due
+    --format json`` writes it (the records: the engagements marked held)."""
+    from liaison.host.plugins import working_day_calendar
+    from liaison.law.records import Records
+    from liaison.year.due import due_list
+    from liaison.year.state import year_calendar
+
+    calendar, _ = year_calendar(state, state.plan.year, working_day_calendar())
+    listed = due_list(district, state.plan, Records(district_id=district.info.id), body=organisation, as_of=day,
                       calendar=calendar)
-    return json_response(due_document(listed, found))
+    written: dict[str, Any] = json.loads(to_json(due_document(listed, district)))
+    return written
+
+
+# -- webhooks (liaison_web.webhooks) -------------------------------------------------------------------
+class EventModel(Schema):
+    """An event as a webhook receives it (the body POSTed, signed; docs/service.md)."""
+
+    id: str = Field(description="the event's id: the same on every attempt and replay (Idempotency-Key)")
+    type: str = Field(description=f"one of {', '.join(webhooks.EVENTS)}")
+    district: str
+    organisation: str = Field(description="the webhook's organisation, or the engagement's host")
+    occurred_at: dt.datetime
+    engagement: EngagementModel  # type: ignore[valid-type]
+    revision: str | None = Field(None, description="the year's revision the change made (its ETag)")
+    reason: str | None = Field(None, description="a cancellation's reason")
+    due: DueItemModel | None = Field(None, description="due.opened, due.closed: the item of the "  # type: ignore[valid-type]
+                                     "organisation's to-do list (as the due list writes it)")
+
+
+class WebhookModel(Schema):
+    """A webhook of the district (its secret is shown once, when made)."""
+
+    id: int
+    district: str
+    organisation: str = Field(description="only this organisation's engagements (hosts or attends); empty: all")
+    name: str
+    url: str
+    events: list[str]
+    active: bool
+    created: dt.datetime
+    deliveries: dict[str, int] = Field(description="how many deliveries are pending, delivered, failed")
+
+
+class NewWebhookModel(WebhookModel):
+    secret: str = Field(description="the signing secret: shown this once")
+
+
+class AttemptModel(Schema):
+    at: dt.datetime
+    status_code: int | None = Field(description="the receiver's HTTP status; none: no answer")
+    response: str = Field(description="the first 500 characters of the answer")
+    error: str = Field(description="why there was no answer (refused, timed out)")
+    milliseconds: int
+
+
+class DeliveryModel(Schema):
+    """One event for one webhook, with its delivery log."""
+
+    id: int
+    webhook: int
+    event_id: str
+    event_type: str
+    status: str = Field(description="pending, delivered or failed (after the last attempt allowed)")
+    attempts: int = Field(description="attempts since it was queued or replayed")
+    next_attempt: dt.datetime | None
+    created: dt.datetime
+    delivered: dt.datetime | None
+    event: EventModel
+    log: list[AttemptModel]
+
+
+class WebhookBody(Schema):
+    url: str = Field(min_length=1, max_length=1000, description="where to POST the events (http:// or https://)")
+    events: list[str] = Field(default=list(webhooks.EVENTS), description=f"some of {', '.join(webhooks.EVENTS)}")
+    organisation: str = Field("", max_length=64, description="only this organisation's engagements; empty: all")
+    name: str = Field("", max_length=100, description="what it is (the OA system's name)")
+
+
+class ReplayModel(Schema):
+    replayed: int
+
+
+_HOOKS = "/districts/{district}/webhooks"
+
+
+def _webhook(request: HttpRequest, district: str, operation: str, webhook: int | None = None) -> Any:
+    found, _ = _district(request, district, operation)
+    _district_object(request, operation, district)
+    if webhook is None:
+        return found
+    row = models.Webhook.objects.select_related("district").filter(pk=webhook, district__code=district).first()
+    if row is None:
+        raise webhooks.unknown_webhook(district, webhook)
+    return row
+
+
+@api.get(_HOOKS, response={200: list[WebhookModel], 401: Error, 403: Error, 404: Error}, tags=["webhooks"])
+def webhook_list(request: HttpRequest, district: str) -> HttpResponse:
+    """The district's webhooks (active or removed), with how many deliveries each has by status."""
+    _webhook(request, district, "webhooks")
+    rows = models.Webhook.objects.select_related("district").filter(district__code=district)
+    return json_response([webhooks.described(w) for w in rows])
+
+
+@api.post(_HOOKS, response={201: NewWebhookModel, 401: Error, 403: Error, 404: Error, 422: Error}, tags=["webhooks"])
+def webhook_add(request: HttpRequest, district: str, body: WebhookBody) -> HttpResponse:
+    """Add a webhook: the district's events (of one organisation's engagements, with
+    ``organisation``) are POSTed to ``url``, signed with the secret answered here — once."""
+    from django.db import transaction
+
+    found = _webhook(request, district, "manage_webhooks")
+    with transaction.atomic():
+        row, secret = webhooks.make_webhook(found, body.url, body.events, organisation=body.organisation,
+                                            name=body.name)
+        shown = webhooks.described(row)
+        _audited(request, "create", "webhook", str(row.pk), district, after=shown)
+    return json_response({**shown, "secret": secret}, status=201)
+
+
+@api.get(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, 401: Error, 403: Error, 404: Error},
+         tags=["webhooks"])
+def webhook_one(request: HttpRequest, district: str, webhook: int) -> HttpResponse:
+    """One webhook."""
+    return json_response(webhooks.described(_webhook(request, district, "webhooks", webhook)))
+
+
+@api.delete(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, 401: Error, 403: Error, 404: Error},
+            tags=["webhooks"])
+def webhook_remove(request: HttpRequest, district: str, webhook: int) -> HttpResponse:
+    """Remove a webhook: nothing more is queued or sent for it (its deliveries and log are kept)."""
+    from django.db import transaction
+
+    row = _webhook(request, district, "manage_webhooks", webhook)
+    with transaction.atomic():
+        before = webhooks.described(row)
+        webhooks.remove_webhook(row)
+        after = webhooks.described(row)
+        _audited(request, "remove", "webhook", str(row.pk), district, before=before, after=after)
+    return json_response(after)
+
+
+@api.get(f"{_HOOKS}/{{webhook}}/deliveries", response={200: list[DeliveryModel], 401: Error, 403: Error,
+                                                        404: Error}, tags=["webhooks"])
+def webhook_deliveries(request: HttpRequest, district: str, webhook: int, status: str | None = None) -> HttpResponse:
+    """The webhook's deliveries, oldest first, each with its log (``status``: only pending,
+    delivered or failed ones)."""
+    row = _webhook(request, district, "webhooks", webhook)
+    found = models.WebhookDelivery.objects.filter(webhook=row).prefetch_related("log").order_by("id")
+    if status:
+        found = found.filter(status=status)
+    return json_response([webhooks.delivery_described(d) for d in found])
+
+
+@api.post(f"{_HOOKS}/{{webhook}}/deliveries/{{delivery}}/replay",
+          response={200: DeliveryModel, 401: Error, 403: Error, 404: Error}, tags=["webhooks"])
+def webhook_replay_one(request: HttpRequest, district: str, webhook: int, delivery: int) -> HttpResponse:
+    """Send one delivery again (failed, or delivered and lost by the receiver): the same event id and
+    body, a new signature; its attempts counted afresh."""
+    from django.db import transaction
+
+    _webhook(request, district, "manage_webhooks", webhook)
+    found = webhooks.delivery_of(district, webhook, delivery)
+    with transaction.atomic():
+        before = {"status": found.status, "attempts": found.attempts}
+        webhooks.replay([found])
+        _audited(request, "replay", "webhook-delivery", str(found.pk), district, before=before,
+                 after={"status": "pending", "event_id": found.event_id})
+    found.refresh_from_db()
+    return json_response(webhooks.delivery_described(found))
+
+
+@api.post(f"{_HOOKS}/{{webhook}}/replay", response={200: ReplayModel, 401: Error, 403: Error, 404: Error},
+          tags=["webhooks"])
+def webhook_replay_failed(request: HttpRequest, district: str, webhook: int) -> HttpResponse:
+    """Send every failed delivery of the webhook again, oldest first."""
+    from django.db import transaction
+
+    row = _webhook(request, district, "manage_webhooks", webhook)
+    with transaction.atomic():
+        failed = list(models.WebhookDelivery.objects.filter(webhook=row, status="failed").order_by("id"))
+        count = webhooks.replay(failed)
+        if count:
+            _audited(request, "replay", "webhook", str(row.pk), district,
+                     after={"deliveries": [d.pk for d in failed]})
+    return json_response({"replayed": count})
+
+
+# -- calendar feeds (liaison_web.feeds) ----------------------------------------------------------------
+class FeedTokenModel(Schema):
+    prefix: str = Field(description="the token's first 12 characters")
+    organisation: str
+    created: dt.datetime
+    revoked: dt.datetime | None
+
+
+class NewFeedModel(FeedTokenModel):
+    token: str = Field(description="the feed's secret: shown this once")
+    url: str = Field(description="the feed's address (this service's host); ?year=2027 for another year")
+
+
+_FEEDS = "/districts/{district}/organisations/{organisation}/feeds"
+
+
+def _feed(request: HttpRequest, district: str, organisation: str) -> str:
+    found, _ = _district(request, district, "feed")
+    organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
+    _district_object(request, "feed", district, organisation)
+    return organisation
+
+
+@api.get(_FEEDS, response={200: list[FeedTokenModel], 401: Error, 403: Error, 404: Error}, tags=["feeds"])
+def feed_list(request: HttpRequest, district: str, organisation: str) -> HttpResponse:
+    """The organisation's feed tokens, in use and revoked (their prefixes: the tokens are not kept)."""
+    organisation = _feed(request, district, organisation)
+    from liaison_web import feeds
+
+    rows = models.FeedToken.objects.filter(district__code=district, organisation=organisation)
+    return json_response([feeds.described(r) for r in rows])
+
+
+@api.post(_FEEDS, response={201: NewFeedModel, 401: Error, 403: Error, 404: Error}, tags=["feeds"])
+def feed_rotate(request: HttpRequest, district: str, organisation: str) -> HttpResponse:
+    """Make the organisation's calendar feed URL (``/feeds/<token>.ics``), revoking the one it had:
+    the token is answered once. The feed is the organisation's calendar of the year, the bytes
+    ``liaison export ical`` writes for it."""
+    from django.db import transaction
+
+    from liaison_web import feeds
+
+    organisation = _feed(request, district, organisation)
+    with transaction.atomic():
+        row, token = feeds.rotate(district, organisation)
+        _audited(request, "rotate", "feed-token", row.prefix, district, after=feeds.described(row))
+    return json_response({**feeds.described(row), "token": token,
+                          "url": request.build_absolute_uri(f"/feeds/{token}.ics")}, status=201)
+
+
+@api.delete(_FEEDS, response={200: dict[str, int], 401: Error, 403: Error, 404: Error}, tags=["feeds"])
+def feed_revoke(request: HttpRequest, district: str, organisation: str) -> HttpResponse:
+    """Revoke the organisation's feed URL: 404 from the next request on."""
+    from django.db import transaction
+
+    from liaison_web import feeds
+
+    organisation = _feed(request, district, organisation)
+    with transaction.atomic():
+        count = feeds.revoke(district, organisation)
+        if count:
+            _audited(request, "revoke", "feed-token", organisation, district, after={"revoked": count})
+    return json_response({"revoked": count})
+
+
+# -- publishing to CalDAV (liaison_web.publishing) ------------------------------------------------------
+class PublishBody(Schema):
+    calendars: list[str] = Field(default=[], description="only these calendars: 全部 and/or organisation ids")
+    overwrite: bool = Field(False, description="replace events changed on the server since they were published")
+
+
+class ConflictModel(Schema):
+    calendar: str
+    uid: str
+    href: str
+    reason: str
+    reason_zh: str
+    overwritten: bool
+
+
+class PublishedModel(Schema):
+    """What a publication did (``liaison publish caldav``'s summary)."""
+
+    target: str = Field(description="the CalDAV server's address (no credentials)")
+    created: int
+    updated: int
+    unchanged: int
+    adopted: int
+    requests: int
+    writes: int
+    conflicts: list[ConflictModel]
+    revision: str | None = Field(description="the year's revision after the publication was recorded")
+
+
+@api.post("/districts/{district}/years/{year}/publish/caldav",
+          response={200: PublishedModel, 401: Error, 403: Error, 404: Error, 422: Error, 502: Error, 503: Error},
+          tags=["years"])
+def publish_caldav(request: HttpRequest, district: str, year: int, body: PublishBody) -> HttpResponse:
+    """Publish the district's year to the CalDAV server the service is configured with, through the
+    caldav publisher (only what changed since the last publication is sent; what the server accepted
+    is recorded in the year's state). 502 when the server refuses or cannot be reached (what it had
+    accepted stays recorded), 503 when no server is configured."""
+    from liaison.host.publishing import PublishError
+    from liaison_web.publishing import publish_caldav as publish
+    from liaison_web.publishing import summary
+
+    found, _ = _district(request, district, "publish")
+    _district_object(request, "publish", district)
+    _revision(found, year)  # a year without a plan: 404
+    held = DatabaseStore().current(found, year)
+    try:
+        result = publish(found, year, calendars=body.calendars, overwrite=body.overwrite)
+    except PublishError as exc:
+        _audited(request, "publish-failed", "year", f"{district}/{year}", district,
+                 before={"revision": held}, after={"error": exc.message})
+        return error_response(request, exc, 502)
+    from django.conf import settings
+
+    revision = DatabaseStore().current(found, year)
+    shown = summary(result, str(settings.LIAISON_CALDAV.get("url", "")), revision)
+    _audited(request, "publish", "year", f"{district}/{year}", district, before={"revision": held}, after=shown)
+    return json_response(shown)
 
 
 # The changes and the audit of one engagement come before its read: the id is a path
@@ -509,6 +846,14 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
                                                    expected=expected), before)
     user, prefix = request.user, getattr(request, "token_prefix", None)
     saved: dict[str, Any] = {}
+    today = _today(found)
+    # the to-do lists of the bodies taking part, before the change: only when a webhook would hear of them
+    bodies = list(dict.fromkeys([before.get("host", ""), *before.get("participants", ())]))
+    due_before: dict[str, Any] | None = None
+    if webhooks.wants(district, webhooks.DUE_EVENTS):
+        loaded = DatabaseStore().load(found, year, revision=revision)
+        if loaded is not None:
+            due_before = {b: _due_of(found, loaded.state, b, today)["items"] for b in bodies}
 
     def audit(state: YearState, tag: str) -> None:
         """Inside the save's transaction: the entry is committed with the change, or neither is."""
@@ -518,12 +863,18 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
                remote_address=remote_address(request),
                actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
                before=before, after={**after, **noted} if noted else after)
+        # the outbox: the webhooks' deliveries are committed with the change and its entry, or none is
+        webhooks.enqueue(district, webhooks.EVENT_OF[operation], after, revision=tag, **(noted or {}))
+        if due_before is not None:
+            due_after = {b: _due_of(found, state, b, today)["items"] for b in bodies}
+            for event, body, item in webhooks.due_changes(due_before, due_after):
+                webhooks.enqueue(district, event, after, revision=tag, body=body, due=item)
         saved["after"] = after
 
     try:
         outcome = Workspace(store=DatabaseStore(on_save=audit)).update(
             found, year, changes(before), force=force, expected=expected, calendar=working_day_calendar(),
-            as_of=_today(found))
+            as_of=today)
     except RevisionConflict as conflict:  # changed between the read above and the workspace's lock
         current = _revision(found, year)
         now = _rendered(district, version, year, current)[2].get(engagement, before)

@@ -11,7 +11,13 @@ release on).
 - :class:`AuditEntry` — the append-only audit log (no update or delete through the model, and a
   trigger in the database refusing both, added by the migration ``0002_audit_append_only``).
 
-Webhooks and their deliveries, records and evidence files are later tables (docs/service.md).
+- :class:`Webhook`, :class:`WebhookDelivery`, :class:`DeliveryAttempt` — the OA systems' webhooks,
+  the outbox of their deliveries (written in the change's own transaction) and every attempt to send
+  one (:mod:`liaison_web.webhooks`);
+- :class:`FeedToken` — the secret of an organisation's calendar feed URL, kept as a sha256
+  (:mod:`liaison_web.feeds`).
+
+Records and evidence files are later tables (docs/service.md).
 """
 
 from __future__ import annotations
@@ -27,8 +33,8 @@ from liaison.base.errors import LiaisonError
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
 
-__all__ = ["ROLES", "ApiToken", "AuditEntry", "AuditLogError", "District", "DistrictVersion", "Membership", "Year",
-           "YearFile", "YearRevision"]
+__all__ = ["ROLES", "ApiToken", "AuditEntry", "AuditLogError", "DeliveryAttempt", "District", "DistrictVersion",
+           "FeedToken", "Membership", "Webhook", "WebhookDelivery", "Year", "YearFile", "YearRevision"]
 
 
 class District(models.Model):
@@ -212,3 +218,91 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditLogError()
+
+
+class Webhook(models.Model):
+    """An OA system's webhook: where to send the district's events (those of one organisation's
+    engagements when ``organisation`` is set), which events, whether it is active. The signing
+    secret is not kept: it is derived from the service's secret key and ``salt``
+    (:func:`liaison_web.webhooks.secret_of`), shown once when the webhook is made."""
+
+    district: models.ForeignKey[District, District] = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="webhooks")
+    organisation: models.CharField[str, str] = models.CharField(max_length=64, blank=True, default="")
+    name: models.CharField[str, str] = models.CharField(max_length=100, blank=True, default="")
+    url: models.URLField[str, str] = models.URLField(max_length=1000)
+    salt: models.CharField[str, str] = models.CharField(max_length=64)
+    events: models.JSONField[Any, Any] = models.JSONField(default=list)
+    active: models.BooleanField[bool, bool] = models.BooleanField(default=True)
+    created: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
+    # the worker sending this webhook's deliveries (one at a time, in order) and until when it may
+    lease_owner: models.CharField[str, str] = models.CharField(max_length=100, blank=True, default="")
+    lease_until: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(
+        null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["district", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.district.code} #{self.pk} {self.url}"
+
+
+DELIVERY_STATUSES = [("pending", "pending"), ("delivered", "delivered"), ("failed", "failed")]
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook: the outbox row, written in the transaction of the change it tells
+    of. ``body``: the exact JSON text sent (every attempt sends the same bytes). Sent in ``id``
+    order per webhook."""
+
+    webhook: models.ForeignKey[Webhook, Webhook] = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event_id: models.CharField[str, str] = models.CharField(max_length=64, db_index=True)
+    event_type: models.CharField[str, str] = models.CharField(max_length=64)
+    body: models.TextField[str, str] = models.TextField()
+    status: models.CharField[str, str] = models.CharField(max_length=16, choices=DELIVERY_STATUSES,
+                                                          default="pending")
+    attempts: models.IntegerField[int, int] = models.IntegerField(default=0)  # since made or replayed
+    next_attempt: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField()
+    created: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
+    delivered: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(
+        null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["webhook", "id"]
+        indexes: ClassVar = [models.Index(fields=["webhook", "status", "id"], name="delivery_queue")]
+
+
+class DeliveryAttempt(models.Model):
+    """The delivery log: one attempt to send a delivery — when, the HTTP status (none: no answer),
+    the first characters of the answer or the error, how long it took."""
+
+    delivery: models.ForeignKey[WebhookDelivery, WebhookDelivery] = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="log")
+    at: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField()
+    status_code: models.IntegerField[int | None, int | None] = models.IntegerField(null=True, blank=True)
+    response: models.TextField[str, str] = models.TextField(blank=True, default="")
+    error: models.CharField[str, str] = models.CharField(max_length=500, blank=True, default="")
+    milliseconds: models.IntegerField[int, int] = models.IntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["delivery", "id"]
+
+
+class FeedToken(models.Model):
+    """The secret of an organisation's calendar feed (``/feeds/<token>.ics``): only its sha256 is
+    kept, ``prefix`` tells tokens apart; rotating revokes the old one and makes another."""
+
+    district: models.ForeignKey[District, District] = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="feed_tokens")
+    organisation: models.CharField[str, str] = models.CharField(max_length=64)
+    prefix: models.CharField[str, str] = models.CharField(max_length=16)
+    sha256: models.CharField[str, str] = models.CharField(max_length=64, unique=True)
+    created: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
+    revoked: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["district", "organisation", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.district.code}/{self.organisation} ({self.prefix}…)"

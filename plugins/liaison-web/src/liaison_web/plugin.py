@@ -11,6 +11,9 @@
     Make an API token for an integration; it is printed once.
 ``liaison web audit-export --to audit.csv [--format jsonl]``
     Export the audit log (:func:`liaison_web.audit.export`).
+``liaison web webhook add/list/remove``, ``liaison web deliver``, ``liaison web replay``
+    The OA systems' webhooks: manage them, send what is due once, send deliveries again
+    (:mod:`liaison_web.webhooks`; ``liaison serve`` sends them all the time).
 
 The plugin manager loads this module for every ``liaison`` command, so it imports click and the
 plugin API only; Django loads when one of these commands runs.
@@ -103,16 +106,27 @@ def _shown(url: str) -> str:
 @option("--init-only", is_flag=True,
         help="Make the database ready (migrations, seed, administrator); do not serve.",
         help_zh="只准备数据库（迁移、示例区、管理员），不启动服务。")
+@option("--no-webhooks", is_flag=True,
+        help="Do not send webhook deliveries from this process (another runs `liaison web deliver`).",
+        help_zh="本进程不发送 Webhook（由其他进程运行 liaison web deliver 发送）。")
 @database_option
 @lang_option
 @_errors
-def serve(host: str, port: int, threads: int, init_only: bool, database: str | None, lang: str) -> None:
+def serve(host: str, port: int, threads: int, init_only: bool, no_webhooks: bool, database: str | None,
+          lang: str) -> None:
     """Serve the office's shared system: a web service and its API (docs/service.md)."""
     _ready(database, lang, hosts=(host,) if host not in ("0.0.0.0", "::") else ())
     if init_only:
         return
     from django.core.wsgi import get_wsgi_application
     from waitress.server import create_server
+
+    from liaison_web.webhooks import Worker
+
+    # the outbox's sender: what a change queued (now, or before a restart) is sent from here
+    worker = None if no_webhooks else Worker()
+    if worker is not None:
+        worker.start()
 
     server = create_server(get_wsgi_application(), host=host, port=port, threads=threads,
                                     ident="liaison")
@@ -135,6 +149,8 @@ def serve(host: str, port: int, threads: int, init_only: bool, database: str | N
         pass
     finally:
         server.close()
+        if worker is not None:
+            worker.stop()
 
 
 @click.group(cls=Group, help_zh="网页服务的数据库：在输出文件夹与数据库之间交接年度，生成接口令牌，导出审计日志。")
@@ -264,6 +280,142 @@ def audit_export(target: Path, fmt: str, code: str | None, database: str | None,
                            message_zh=f"无法写入 {target}：{exc.strerror or exc}",
                            fix_zh="请选择有写入权限的文件夹") from None
     _say(lang, f"{target}: {count} audit entries ({fmt})", f"{target}：{count} 条审计记录（{fmt}）")
+
+
+@web.group("webhook", cls=Group, help_zh="办公系统的 Webhook：添加、列出、移除。")
+def webhook() -> None:
+    """The OA systems' webhooks: add, list, remove."""
+
+
+@webhook.command("add", help_zh="添加 Webhook；签名密钥只显示这一次。")
+@option("--url", required=True, help="Where to POST the events (http:// or https://).",
+        help_zh="接收事件的地址（http:// 或 https://）。")
+@option("--event", "events", multiple=True, default=(), help="An event to send (repeat; default: all).",
+        help_zh="要发送的事件（可重复；默认：全部）。")
+@option("--organisation", default="", help="Only this organisation's engagements (default: all).",
+        help_zh="只发送该单位的活动（默认：全部）。")
+@option("--name", default="", help="What it is (the OA system's name).", help_zh="用途（如办公系统的名称）。")
+@option("--district", "code", default=None, help="The district's id (default: the only one).",
+        help_zh="区的编号（默认：数据库中唯一的区）。")
+@database_option
+@lang_option
+@_errors
+def webhook_add(url: str, events: tuple[str, ...], organisation: str, name: str, code: str | None,
+                database: str | None, lang: str) -> None:
+    """Add a webhook; its signing secret is printed once."""
+    _ready(database, lang)
+    from django.db import transaction
+
+    from liaison_web.audit import record
+    from liaison_web.webhooks import EVENTS, described, make_webhook
+
+    district = _stored_district(code)
+    with transaction.atomic():
+        row, secret = make_webhook(district, url, events or EVENTS, organisation=organisation, name=name)
+        record("create", "webhook", str(row.pk), district=district.info.id, after=described(row))
+    _say(lang, f"Webhook {row.pk}: {url} ({', '.join(row.events)}). Its signing secret (shown this once):",
+         f"Webhook {row.pk}：{url}（{'、'.join(row.events)}）。签名密钥（只显示这一次）：")
+    click.echo(secret)
+
+
+@webhook.command("list", help_zh="列出 Webhook 及其各状态的投递数。")
+@option("--district", "code", default=None, help="Only this district's (default: all).",
+        help_zh="只列出该区的（默认：全部）。")
+@database_option
+@lang_option
+@_errors
+def webhook_list(code: str | None, database: str | None, lang: str) -> None:
+    """List the webhooks and their deliveries by status."""
+    _ready(database, lang)
+    from liaison_web import models
+    from liaison_web.webhooks import described
+
+    rows = models.Webhook.objects.select_related("district").order_by("district__code", "id")
+    for row in rows.filter(district__code=code) if code else rows:
+        shown = described(row)
+        counts = shown["deliveries"]
+        state = ("active" if row.active else "removed") if lang == "en" else ("启用" if row.active else "已移除")
+        click.echo(f"{row.pk}\t{row.district.code}\t{row.organisation or '*'}\t{row.url}\t{state}\t"
+                   f"pending={counts['pending']} delivered={counts['delivered']} failed={counts['failed']}")
+
+
+@webhook.command("remove", help_zh="移除 Webhook：不再为它排队或发送（投递记录保留）。")
+@click.argument("number", type=int)
+@database_option
+@lang_option
+@_errors
+def webhook_remove(number: int, database: str | None, lang: str) -> None:
+    """Remove webhook NUMBER: nothing more is queued or sent for it (its log stays)."""
+    _ready(database, lang)
+    from django.db import transaction
+
+    from liaison_web import models
+    from liaison_web.audit import record
+    from liaison_web.webhooks import described, remove_webhook
+
+    row = models.Webhook.objects.select_related("district").filter(pk=number, active=True).first()
+    if row is None:
+        raise LiaisonError(f"there is no active webhook {number}", fix="liaison web webhook list shows them",
+                           message_zh=f"没有启用中的 Webhook {number}", fix_zh="用 liaison web webhook list 查看")
+    with transaction.atomic():
+        before = described(row)
+        remove_webhook(row)
+        record("remove", "webhook", str(row.pk), district=row.district.code, before=before, after=described(row))
+    _say(lang, f"webhook {number}: removed", f"Webhook {number}：已移除")
+
+
+@web.command("deliver", help_zh="发送一次到期的 Webhook 投递（liaison serve 会持续发送）。")
+@database_option
+@lang_option
+@_errors
+def deliver(database: str | None, lang: str) -> None:
+    """Send the webhook deliveries that are due, once (liaison serve sends them all the time)."""
+    _ready(database, lang)
+    from liaison_web.webhooks import deliver_pending
+
+    report = deliver_pending()
+    later = (f"; the next retry in {report.next_in:.0f} s" if report.next_in is not None else "",
+             f"；下一次重试在 {report.next_in:.0f} 秒后" if report.next_in is not None else "")
+    _say(lang, f"{report.attempts} attempts: {report.delivered} delivered, {report.failed} failed{later[0]}",
+         f"尝试 {report.attempts} 次：送达 {report.delivered} 个，失败 {report.failed} 个{later[1]}")
+
+
+@web.command("replay", help_zh="重新发送一个投递（编号），或用 --failed 重新发送全部失败的投递。")
+@click.argument("number", type=int, required=False)
+@option("--failed", is_flag=True, help="Every failed delivery (of --webhook, or of all).",
+        help_zh="全部失败的投递（--webhook 指定的，或全部）。")
+@option("--webhook", "hook", type=int, default=None, help="Only this webhook's.", help_zh="只限该 Webhook。")
+@database_option
+@lang_option
+@_errors
+def replay(number: int | None, failed: bool, hook: int | None, database: str | None, lang: str) -> None:
+    """Send delivery NUMBER again, or with --failed every failed delivery; sent by the next pass."""
+    if (number is None) == (not failed):
+        raise LiaisonError("give a delivery's number or --failed (not both)", fix="liaison web replay 12, or "
+                           "liaison web replay --failed", message_zh="请给出投递编号或 --failed（二者选一）",
+                           fix_zh="如 liaison web replay 12，或 liaison web replay --failed")
+    _ready(database, lang)
+    from django.db import transaction
+
+    from liaison_web import models
+    from liaison_web.audit import record
+    from liaison_web.webhooks import replay as send_again
+
+    found = models.WebhookDelivery.objects.select_related("webhook__district").order_by("id")
+    found = found.filter(pk=number) if number is not None else found.filter(status="failed")
+    if hook is not None:
+        found = found.filter(webhook_id=hook)
+    chosen = list(found)
+    if number is not None and not chosen:
+        raise LiaisonError(f"there is no delivery {number}", fix="the API lists a webhook's deliveries",
+                           message_zh=f"没有投递 {number}", fix_zh="可通过接口查看 Webhook 的投递列表")
+    with transaction.atomic():
+        count = send_again(chosen)
+        for delivery in chosen:
+            record("replay", "webhook-delivery", str(delivery.pk), district=delivery.webhook.district.code,
+                   after={"status": "pending", "event_id": delivery.event_id})
+    _say(lang, f"{count} deliveries queued again (liaison serve, or liaison web deliver, sends them)",
+         f"已重新排队 {count} 个投递（由 liaison serve 或 liaison web deliver 发送）")
 
 
 def _year_of(folder: Path) -> int:

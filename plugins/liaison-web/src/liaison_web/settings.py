@@ -100,6 +100,36 @@ def _int_env(name: str, default: int) -> int:
     return int(given)
 
 
+def _float_env(name: str, default: float) -> float:
+    given = os.environ.get(name, "").strip()
+    if not given:
+        return default
+    try:
+        value = float(given)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise ConfigError(f"{name}={given!r} is not a number of seconds", file=name,
+                          fix=f"set {name} to a number such as {default:g}, or leave it unset",
+                          message_zh=f"{name}={given!r} 不是秒数",
+                          fix_zh=f"请将 {name} 设为数字（如 {default:g}），或不设置")
+    return value
+
+
+def webhook_settings() -> dict[str, Any]:
+    """How webhook deliveries are retried (:class:`liaison_web.webhooks.Policy`), from the environment."""
+    return {"max_attempts": _int_env("LIAISON_WEBHOOK_MAX_ATTEMPTS", 8),
+            "backoff": _float_env("LIAISON_WEBHOOK_BACKOFF", 30.0),
+            "timeout": _float_env("LIAISON_WEBHOOK_TIMEOUT", 10.0),
+            "jitter": os.environ.get("LIAISON_WEBHOOK_JITTER", "1").strip().lower() not in ("0", "false", "no", "off")}
+
+
+def _caldav() -> dict[str, str]:
+    from liaison_web.publishing import caldav_settings
+
+    return caldav_settings()
+
+
 def _secure() -> bool:
     return os.environ.get("LIAISON_SECURE", "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -147,6 +177,8 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
         "AXES_USERNAME_CALLABLE": "liaison_web.lockout.username_of",
         "AXES_VERBOSE": False,
         "LIAISON_SECURE": secure,
+        "LIAISON_WEBHOOKS": webhook_settings(),
+        "LIAISON_CALDAV": _caldav(),
         "ROOT_URLCONF": "liaison_web.urls",
         "TEMPLATES": [{
             "BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "APP_DIRS": True,

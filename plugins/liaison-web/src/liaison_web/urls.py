@@ -14,6 +14,7 @@ from django.urls import path, re_path
 from django.views import defaults
 
 from liaison_web import admin as _admin  # noqa: F401 - registers the service's tables with the admin
+from liaison_web import feeds
 from liaison_web.api import api
 
 
@@ -44,5 +45,6 @@ urlpatterns = [
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("feeds/<str:token>.ics", feeds.serve),
     re_path(r"^static/(?P<path>.*)$", _static),
 ]

@@ -1,0 +1,114 @@
+"""Calendar feeds per organisation: a secret URL made, rotated and revoked through the API, serving
+the bytes `liaison export ical` writes for the organisation from the same year (icalendar parses
+them), with ETag / Last-Modified and 304; the feed follows a change of the year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from web_db import YEAR
+
+from liaison.formats.district import seed_district
+
+FEEDS = "/api/v1/districts/seed/organisations/{}/feeds"
+
+
+@pytest.fixture
+def loaded_plugins() -> str:
+    return "web,ical"  # the exporter the feed is compared with runs as `liaison export ical` runs it
+
+
+def bearer(user: Any) -> dict[str, str]:
+    from liaison_web.tokens import make_token
+
+    return {"HTTP_AUTHORIZATION": f"Bearer {make_token(user.username, 'feeds', ('read', 'write'))}"}
+
+
+def exported(path: str) -> bytes:
+    """What the workspace's export with the ical exporter writes at ``path`` for the year the
+    database holds (on a copy in memory, as `liaison export ical --out` writes a folder)."""
+    from liaison.host.plugins import working_day_calendar
+    from liaison.year.store import Commit
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import MemoryStore, Workspace
+
+    stored = DatabaseStore().load(seed_district(), YEAR)
+    assert stored is not None
+    memory = MemoryStore()
+    memory.save(seed_district(), YEAR, Commit(stored.state), expected=None)
+    Workspace(store=memory).export(seed_district(), YEAR, [("ical", {})], calendar=working_day_calendar())
+    data = memory.read(seed_district(), YEAR, path)
+    assert data is not None, path
+    return data
+
+
+def test_a_feed_is_the_exporters_calendar_of_the_organisation(database: str, users: dict[str, Any]) -> None:
+    import icalendar
+    from django.test import Client
+
+    from liaison_web import models
+
+    auth = bearer(users["admin"])
+    made = Client().post(FEEDS.format("health"), **auth)
+    assert made.status_code == 201, made.content
+    token, url = made.json()["token"], made.json()["url"]
+    assert url == f"http://testserver/feeds/{token}.ics" and token.startswith("lsf_")
+    row = models.FeedToken.objects.get(prefix=token[:12])
+    assert row.sha256 != token and token not in json.dumps(list(models.FeedToken.objects.values()), default=str)
+    feed = Client().get(f"/feeds/{token}.ics?year={YEAR}")
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
+    assert feed.content == exported("ical/health.ics")
+    calendar = icalendar.Calendar.from_ical(feed.content)
+    summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
+    assert summaries and len(summaries) == len({str(e["UID"]) for e in calendar.walk("VEVENT")})
+    # caching: the same bytes are 304 by ETag or by date
+    assert Client().get(f"/feeds/{token}.ics?year={YEAR}", HTTP_IF_NONE_MATCH=feed["ETag"]).status_code == 304
+    assert Client().get(f"/feeds/{token}.ics?year={YEAR}",
+                        HTTP_IF_MODIFIED_SINCE=feed["Last-Modified"]).status_code == 304
+    # a change of the year changes the feed (a new ETag), still the exporter's bytes
+    from liaison_web.store import DatabaseStore
+
+    etag = DatabaseStore().current(seed_district(), YEAR)
+    moved = Client().post(f"/api/v1/districts/seed/years/{YEAR}/engagements/{YEAR}/joint_meeting/health/move",
+                          data=json.dumps({"date": f"{YEAR}-09-07"}), content_type="application/json",
+                          HTTP_IF_MATCH=f'"{etag}"', **auth)
+    assert moved.status_code == 200, moved.content
+    after = Client().get(f"/feeds/{token}.ics?year={YEAR}", HTTP_IF_NONE_MATCH=feed["ETag"])
+    assert after.status_code == 200 and after["ETag"] != feed["ETag"]
+    assert after.content == exported("ical/health.ics") != feed.content
+    assert f"{YEAR}0907" in after.content.decode()
+
+
+def test_rotating_or_revoking_ends_the_old_url(database: str, users: dict[str, Any]) -> None:
+    from django.test import Client
+
+    from liaison_web import models
+
+    auth = bearer(users["admin"])
+    first = Client().post(FEEDS.format("cpwdp"), **auth).json()["token"]
+    assert Client().get(f"/feeds/{first}.ics?year={YEAR}").status_code == 200
+    second = Client().post(FEEDS.format("cpwdp"), **auth).json()["token"]
+    assert Client().get(f"/feeds/{first}.ics?year={YEAR}").status_code == 404
+    assert Client().get(f"/feeds/{second}.ics?year={YEAR}").status_code == 200
+    listed = Client().get(FEEDS.format("cpwdp"), **auth).json()
+    assert [(t["prefix"], t["revoked"] is None) for t in listed] == [(first[:12], False), (second[:12], True)]
+    assert Client().delete(FEEDS.format("cpwdp"), **auth).json() == {"revoked": 1}
+    assert Client().get(f"/feeds/{second}.ics?year={YEAR}").status_code == 404
+    assert Client().get(f"/feeds/{second}x.ics?year={YEAR}").status_code == 404
+    assert Client().get(f"/feeds/{second}.ics?year={YEAR - 5}").status_code == 404
+    actions = list(models.AuditEntry.objects.filter(object_type="feed-token").order_by("id")
+                   .values_list("action", flat=True))[-3:]
+    assert actions == ["rotate", "rotate", "revoke"]
+    assert Client().post(FEEDS.format("nobody"), **auth).status_code == 404
+
+
+def test_a_feed_of_the_current_year_by_default(database: str, users: dict[str, Any]) -> None:
+    """No ``year``: the district's current year (404 here when the database holds no plan for it)."""
+    from django.test import Client
+
+    token = Client().post(FEEDS.format("health"), **bearer(users["admin"])).json()["token"]
+    status = Client().get(f"/feeds/{token}.ics").status_code
+    assert status == (200 if dt.date.today().year == YEAR else 404)
