@@ -15,7 +15,10 @@ from typing import Any
 import pytest
 from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 
-OPERATIONS = ("read", "audit", "confirm", "move", "cancel", "held")
+#: What is done to an engagement here (``attach``: an evidence file); ``record`` (a record of the year)
+#: has its own matrix in test_web_records.py, on records.
+OPERATIONS = ("read", "audit", "confirm", "move", "cancel", "held", "attach")
+ALL_OPERATIONS = (*OPERATIONS, "record")
 READS = {"read", "audit"}
 WHOSE = ("own", "another body's", "another district's")
 
@@ -31,7 +34,8 @@ def expected(role: str, operation: str, whose: str) -> int:
 
     - administrator (统战部 / 政府办): everything in its district;
     - department clerk: its own engagements (those it hosts), nothing of another body;
-    - party / ICF liaison officer: confirm the engagements it attends, read its own;
+    - party / ICF liaison officer: confirm the engagements it attends, read its own, record what it
+      takes part in and attach its evidence;
     - auditor: read-only, its district;
     - city auditor: read-only, every district.
 
@@ -46,7 +50,7 @@ def expected(role: str, operation: str, whose: str) -> int:
     if role == "clerk":
         return 200 if whose == "own" else 403
     if role == "liaison_officer":
-        return 200 if whose == "own" and operation in ("read", "audit", "confirm") else 403
+        return 200 if whose == "own" and operation in ("read", "audit", "confirm", "record", "attach") else 403
     if role in ("auditor", "city_auditor"):
         return 200 if operation in READS else 403
     raise AssertionError(role)
@@ -63,6 +67,14 @@ def _call(auth: dict[str, str], operation: str, district: str, engagement: str) 
         return Client().get(path, **auth)
     if operation == "audit":
         return Client().get(f"{path}/audit", **auth)
+    if operation == "attach":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("签到表.pdf", b"%PDF-1.4\n% matrix\n", content_type="application/pdf")
+        response = Client().post(f"/api/v1/districts/{district}/years/{YEAR}/evidence",
+                                 {"file": upload, "engagement": engagement}, **auth)
+        response.status_code = 200 if response.status_code == 201 else response.status_code  # created: allowed
+        return response
     found = stored(district)
     assert found is not None
     etag = DatabaseStore().current(found, YEAR)  # the current revision, whatever the caller may read
@@ -87,6 +99,9 @@ def test_the_authorisation_matrix(two_districts: dict[str, Any], role: str) -> N
                 body = response.json()  # a refusal is the error shape, and changes nothing
                 assert body["kind"] in ("Forbidden", "NotFound") and body["message_zh"]
                 assert models.AuditEntry.objects.count() == entries
+            elif operation == "attach":
+                assert response.json()["object_id"] == engagement
+                assert models.AuditEntry.objects.count() == entries + 1
             elif operation not in READS:
                 assert response.json()["id"] == engagement
                 assert models.AuditEntry.objects.count() == entries + 1
@@ -134,13 +149,13 @@ def test_the_table_is_the_issues_roles() -> None:
     from liaison_web import access, models
 
     assert set(access.TABLE) == {r for r, _ in models.ROLES} == set(ROLES)
-    assert set(access.OPERATIONS) == set(OPERATIONS)
+    assert set(access.OPERATIONS) == set(ALL_OPERATIONS)
     for role in ROLES:
         member = access.Member(role, None if role == "city_auditor" else "seed",
                                {"clerk": CLERK_OF, "liaison_officer": OFFICER_OF}.get(role, ""))
         for whose, engagement in (("own", {"host": CLERK_OF, "participants": [CLERK_OF, OFFICER_OF]}),
                                   ("another body's", {"host": "finance", "participants": ["finance", "rcck"]})):
-            for operation in OPERATIONS:
+            for operation in ALL_OPERATIONS:
                 decided = access.decide([member], operation, "seed", engagement)
                 assert decided.value == expected(role, operation, whose), (role, operation, whose)
 

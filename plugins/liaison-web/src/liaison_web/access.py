@@ -6,9 +6,11 @@ The reach of a permission is what objects of a district it covers:
 
 - ``every district`` — any district's objects (the city auditor's reading);
 - ``district`` — any object of a district the caller is a member of;
-- ``hosted`` — the engagements the member's organisation hosts (a department's own);
+- ``hosted`` — the engagements the member's organisation hosts (a department's own), the records it
+  is the responsible body of;
 - ``attended`` — the engagements the member's organisation takes part in (a party branch's or the
-  ICF's: those it attends; the host attends its own too).
+  ICF's: those it attends; the host attends its own too), the records it is responsible for or a
+  party to.
 
 Another district's objects are not shown to exist (404, as an unknown id: an id cannot be probed);
 another body's object in a district the caller may see is 403 (it exists, and the caller is told it
@@ -34,9 +36,12 @@ class Reach(enum.StrEnum):
     ATTENDED = "attended"
 
 
-#: Every operation on an engagement: read it, change it (the four changes of `liaison plan`), read its audit.
-OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit")
-WRITES = frozenset({"confirm", "move", "cancel", "held"})
+#: Every operation on an engagement or a record: read it, change it (the four changes of `liaison plan`),
+#: read its audit; ``record`` — record a fact (a record of the year: create, correct, withdraw it);
+#: ``attach`` — attach an evidence file. A record is decided on as an engagement is, its responsible
+#: body as the host and its parties as the participants (:mod:`liaison_web.records`).
+OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit", "record", "attach")
+WRITES = frozenset({"confirm", "move", "cancel", "held", "record", "attach"})
 #: The token scope each operation needs (a session has both).
 SCOPE_OF: Mapping[str, str] = {op: "write" if op in WRITES else "read" for op in OPERATIONS}
 
@@ -48,8 +53,10 @@ TABLE: Mapping[str, Mapping[str, Reach]] = {
     "administrator": _ALL,
     # a department: its own engagements, those it hosts
     "clerk": dict.fromkeys(OPERATIONS, Reach.HOSTED),
-    # a party branch or the ICF: read the engagements it attends and agree (confirm) their dates
-    "liaison_officer": {"read": Reach.ATTENDED, "confirm": Reach.ATTENDED, "audit": Reach.ATTENDED},
+    # a party branch or the ICF: read the engagements it attends and agree (confirm) their dates; record
+    # what it takes part in (submit research, reply to a consultation) and attach its evidence
+    "liaison_officer": {"read": Reach.ATTENDED, "confirm": Reach.ATTENDED, "audit": Reach.ATTENDED,
+                        "record": Reach.ATTENDED, "attach": Reach.ATTENDED},
     # read-only, its district
     "auditor": {"read": Reach.DISTRICT, "audit": Reach.DISTRICT},
     # read-only, every district of the deployment
@@ -60,7 +67,8 @@ TABLE: Mapping[str, Mapping[str, Reach]] = {
 ROLE_NAMES_OF_OPERATION: Mapping[str, tuple[str, str]] = {
     "read": ("read it", "查看"), "confirm": ("confirm it", "确认"), "move": ("move it", "改期"),
     "cancel": ("cancel it", "取消"), "held": ("mark it held", "标记为已召开"),
-    "audit": ("read its audit log", "查看审计日志"),
+    "audit": ("read its audit log", "查看审计日志"), "record": ("record it", "记录"),
+    "attach": ("attach evidence to it", "上传佐证材料"),
 }
 
 ROLE_NAMES: Mapping[str, tuple[str, str]] = {

@@ -51,6 +51,7 @@ from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
 from liaison_web import access, bootstrap, models, schemas
 from liaison_web.callers import remote_address
+from liaison_web.evidence import TooLarge, UnsupportedType
 from liaison_web.errors import (
     Forbidden,
     InvalidRequest,
@@ -58,6 +59,7 @@ from liaison_web.errors import (
     NotAuthenticated,
     NotFound,
     PreconditionRequired,
+    StaleRecord,
     error_response,
     json_response,
     text_response,
@@ -94,7 +96,7 @@ Error = schemas.ErrorModel
 STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (NotAuthenticated, 401), (Forbidden, 403), (NotFound, 404), (NoRevision, 404), (UnknownOrganisationError, 404),
     (ChangeRefused, 409), (RevisionConflict, 412), (StorageError, 503), (DataError, 422), (PlanningError, 422),
-    (PreconditionRequired, 428), (LockedOut, 429),
+    (PreconditionRequired, 428), (LockedOut, 429), (TooLarge, 413), (UnsupportedType, 415), (StaleRecord, 412),
 )
 
 
@@ -179,6 +181,13 @@ def _scope(request: HttpRequest, operation: str) -> None:
                         fix=f"use a token with the scope {needed} (liaison web token --scope {needed})",
                         message_zh=f"该令牌没有{verb_zh}权限",
                         fix_zh=f"请使用具有 {needed} 权限的令牌（liaison web token --scope {needed}）")
+
+
+def actor_of(request: HttpRequest) -> str:
+    """Who the audit log names: the user, and for a token which one (``name (token lsn_XXXX…)``)."""
+    prefix = getattr(request, "token_prefix", None)
+    name = str(request.user.get_username())
+    return f"{name} (token {prefix}…)" if prefix else name
 
 
 def _no_district(code: str) -> NotFound:
@@ -387,10 +396,11 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: dt.date |
     and its text in force that day (:func:`liaison.year.due.due_list`). Read access as for the
     organisation's engagements: a clerk or a liaison officer its own organisation's list, the
     district's administrator or auditor any organisation's. The records counted are the year's
-    engagements marked held (the service keeps no other records yet)."""
+    records kept here (``…/records``: research awaiting feedback, visits held …) and the engagements
+    the plan marks held."""
     from liaison.host.plugins import working_day_calendar
-    from liaison.law.records import Records
     from liaison.year.due import due_list
+    from liaison_web.records import year_records
     from liaison.year.planner import check_year
     from liaison.year.state import year_calendar
 
@@ -404,7 +414,7 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: dt.date |
     if stored is None:
         raise _no_plan(found, day.year)
     calendar, _ = year_calendar(stored.state, day.year, working_day_calendar())
-    listed = due_list(found, stored.state.plan, Records(district_id=found.info.id), body=organisation, as_of=day,
+    listed = due_list(found, stored.state.plan, year_records(found, day.year), body=organisation, as_of=day,
                       calendar=calendar)
     return json_response(due_document(listed, found))
 
@@ -468,7 +478,7 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
     if expected != revision:
         return _stale(request, RevisionConflict.of(DatabaseStore().place(found, year), current=revision,
                                                    expected=expected), before)
-    user, prefix = request.user, getattr(request, "token_prefix", None)
+    user = request.user
     saved: dict[str, Any] = {}
 
     def audit(state: YearState, tag: str) -> None:
@@ -477,7 +487,7 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
                                         if e["id"] == engagement)))
         record(operation, "engagement", engagement, user=user, district=district,
                remote_address=remote_address(request),
-               actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
+               actor=actor_of(request),
                before=before, after={**after, **noted} if noted else after)
         saved["after"] = after
 
@@ -585,3 +595,6 @@ def _not_modified(revision: str) -> HttpResponse:
 def openapi_json() -> str:
     """The OpenAPI document as text (for tests and docs)."""
     return json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), ensure_ascii=False, indent=2)
+
+
+from liaison_web import api_records  # noqa: E402, F401 - registers the records', evidence's and findings' operations

@@ -13,7 +13,7 @@ from liaison.formats.documents import to_json
 from liaison_web.callers import CONTENT_LANGUAGE, language
 
 __all__ = ["Forbidden", "InvalidRequest", "LockedOut", "NotAllowed", "NotAuthenticated", "NotFound",
-           "PreconditionRequired", "error_response", "json_response", "text_response"]
+           "PreconditionRequired", "StaleRecord", "error_response", "json_response", "text_response"]
 
 
 class NotFound(LiaisonError):
@@ -38,6 +38,10 @@ class PreconditionRequired(LiaisonError):
 
 class NotAllowed(LiaisonError):
     """A method the address does not have (405)."""
+
+
+class StaleRecord(LiaisonError):
+    """A correction or withdrawal made on a version that is no longer the record's latest (412)."""
 
 
 class LockedOut(LiaisonError):
