@@ -51,7 +51,6 @@ from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
 from liaison_web import access, bootstrap, models, schemas
 from liaison_web.callers import remote_address
-from liaison_web.evidence import TooLarge, UnsupportedType
 from liaison_web.errors import (
     Forbidden,
     InvalidRequest,
@@ -64,6 +63,7 @@ from liaison_web.errors import (
     json_response,
     text_response,
 )
+from liaison_web.evidence import TooLarge, UnsupportedType
 from liaison_web.store import DatabaseStore
 
 __all__ = ["NotFound", "api", "error_response"]
@@ -400,9 +400,9 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: dt.date |
     the plan marks held."""
     from liaison.host.plugins import working_day_calendar
     from liaison.year.due import due_list
-    from liaison_web.records import year_records
     from liaison.year.planner import check_year
     from liaison.year.state import year_calendar
+    from liaison_web.records import year_records
 
     found, _ = _district(request, district)
     organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words

@@ -28,6 +28,7 @@ from typing import Any, Literal, Union
 
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from ninja import File, Form, Schema
 from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -65,6 +66,9 @@ def _stale(key: str, current: str, given: str) -> StaleRecord:
                        fix_zh="请重新读取该记录（GET），查看变化后以其 ETag 作为 If-Match 重新提交")
 
 
+Status = Literal["current", "withdrawn"]
+
+
 # -- the models: generated from the library's record types, one per kind --------------------------------
 class _Version(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -96,12 +100,12 @@ class EvidenceModel(BaseModel):
 
 def _record_model(kind: kept.Kind) -> type[BaseModel]:
     record = schemas.model_of(kind.type)
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    return create_model(
         f"Record_{kind.section}", __config__=ConfigDict(extra="forbid"),
         __doc__=f"A record of {kind.label_en} ({kind.label_zh}): the latest version of it, the earlier ones and "
                 "its evidence files.",
-        key=(str, ...), kind=(Literal[kind.section], ...), year=(int, ...), version=(int, ...),
-        status=(Literal["current", "withdrawn"], ...), responsible=(str, ...), parties=(list[str], ...),
+        key=(str, ...), kind=(Literal[kind.section], ...), year=(int, ...),  # type: ignore[arg-type]
+        version=(int, ...), status=(Status, ...), responsible=(str, ...), parties=(list[str], ...),
         record=(record, ...), recorded_at=(dt.datetime, ...), recorded_by=(str, ...),
         versions=(list[_Version], ...), evidence=(list[EvidenceModel], ...))
 
@@ -147,16 +151,18 @@ def _latest(district: str, year: int, kind: str, key: str) -> models.Record:
                 .select_related("district").order_by("-version")[:1])
     if not rows:
         raise _no_record(kind, key)
-    return rows[0]
+    found: models.Record = rows[0]
+    return found
 
 
 def _etagged(body: Any, etag: str, status: int = 200) -> HttpResponse:
     return json_response(body, status=status, etag=etag)
 
 
-@api.get(f"{_YEAR}/records", response={200: list[AnyRecord], 401: Error, 403: Error, 404: Error, 422: Error},
+@api.get(f"{_YEAR}/records", response={200: list[AnyRecord], 401: Error,  # type: ignore[valid-type]
+                                       403: Error, 404: Error, 422: Error},
          tags=["records"])
-def list_records(request: HttpRequest, district: str, year: int, kind: KindName | None = None,
+def list_records(request: HttpRequest, district: str, year: int, kind: KindName | None = None,  # type: ignore[valid-type]
                  organisation: str | None = None, withdrawn: bool = False) -> HttpResponse:
     """The year's records (the latest version of each), those the caller may read: ``kind`` one
     section of the records, ``organisation`` the records it is responsible for or a party to,
@@ -176,7 +182,8 @@ def list_records(request: HttpRequest, district: str, year: int, kind: KindName 
 
 @api.get(f"{_YEAR}/records/{{kind}}/{{key}}",
          response={200: AnyRecord, 401: Error, 403: Error, 404: Error}, tags=["records"])
-def read_record(request: HttpRequest, district: str, year: int, kind: KindName, key: str) -> HttpResponse:
+def read_record(request: HttpRequest, district: str, year: int, kind: KindName,  # type: ignore[valid-type]
+                key: str) -> HttpResponse:
     """One record: its latest version, every earlier one (a correction supersedes, nothing is
     erased) and its evidence files. ``ETag``: the version, which a correction names in ``If-Match``."""
     _district(request, district)
@@ -187,7 +194,8 @@ def read_record(request: HttpRequest, district: str, year: int, kind: KindName, 
 
 @api.get(f"{_YEAR}/records/{{kind}}/{{key}}/audit",
          response={200: list[dict[str, Any]], 401: Error, 403: Error, 404: Error}, tags=["audit"])
-def record_audit(request: HttpRequest, district: str, year: int, kind: KindName, key: str) -> HttpResponse:
+def record_audit(request: HttpRequest, district: str, year: int, kind: KindName,  # type: ignore[valid-type]
+                key: str) -> HttpResponse:
     """The audit log of one record (its versions and its evidence files), oldest first."""
     _district(request, district, "audit")
     row = _latest(district, year, kind, key)
@@ -219,7 +227,8 @@ def _save(request: HttpRequest, district: str, year: int, kind: kept.Kind, key: 
     except IntegrityError:
         latest = _latest(district, year, kind.section, key)
         raise _stale(key, kept.view(latest).etag, f"{key}.{version - 1}") from None
-    return row
+    saved: models.Record = row
+    return saved
 
 
 def _check_new(request: HttpRequest, district: str, year: int, kind: kept.Kind, body: Any,
@@ -306,7 +315,7 @@ class Withdrawal(Schema):
 
 @api.post(f"{_YEAR}/records/{{kind}}/{{key}}/withdrawal", response={200: AnyRecord, **_CHANGES},
           tags=["records"])
-def withdraw_record(request: HttpRequest, district: str, year: int, kind: KindName, key: str,
+def withdraw_record(request: HttpRequest, district: str, year: int, kind: KindName, key: str,  # type: ignore[valid-type]
                     body: Withdrawal) -> HttpResponse:
     """Withdraw a record recorded in error: a last version marked ``withdrawn`` (the record as it
     was, and the reason); it no longer counts in the findings or the due list, and stays readable.
@@ -352,8 +361,10 @@ def _attached_to(request: HttpRequest, district: str, year: int, record: str | N
 
 @api.post(f"{_YEAR}/evidence", response={201: EvidenceModel, 401: Error, 403: Error, 404: Error, 413: Error,
                                          415: Error, 422: Error}, tags=["evidence"])
-def upload_evidence(request: HttpRequest, district: str, year: int, file: UploadedFile = File(...),  # noqa: B008
-                    record: str | None = Form(None), engagement: str | None = Form(None)) -> HttpResponse:  # noqa: B008
+def upload_evidence(request: HttpRequest, district: str, year: int,
+                    file: UploadedFile = File(...),  # type: ignore[type-arg]  # noqa: B008
+                    record: str | None = Form(None),  # type: ignore[type-arg]
+                    engagement: str | None = Form(None)) -> HttpResponse:  # type: ignore[type-arg]
     """Attach a file (multipart/form-data: ``file``, and ``record`` — a record's key — or
     ``engagement`` — an engagement's id) as evidence. Kept under the media root by its content's
     sha256, never by its name; the name is kept only to show. At most ``LIAISON_MAX_UPLOAD_MB``
@@ -395,7 +406,7 @@ def list_evidence(request: HttpRequest, district: str, year: int, record: str | 
 
 @api.get("/districts/{district}/evidence/{key}", response={200: None, 401: Error, 403: Error, 404: Error},
          tags=["evidence"])
-def download_evidence(request: HttpRequest, district: str, key: str) -> HttpResponse:
+def download_evidence(request: HttpRequest, district: str, key: str) -> HttpResponseBase:
     """The file, as uploaded: its type's media type, ``Content-Disposition: attachment`` with the
     name it was uploaded with (``filename*`` in UTF-8 for a Chinese name, RFC 5987). Read access as
     for the record or engagement it is evidence of."""
@@ -457,7 +468,8 @@ def report(request: HttpRequest, district: str, year: int, as_of: dt.date | None
     return json_response(report_document(checked, found))
 
 
-@api.get(f"{_YEAR}/findings", response={200: list[FindingModel], 401: Error, 403: Error, 404: Error, 422: Error},
+@api.get(f"{_YEAR}/findings", response={200: list[FindingModel],  # type: ignore[valid-type]
+                                     401: Error, 403: Error, 404: Error, 422: Error},
          tags=["findings"])
 def findings(request: HttpRequest, district: str, year: int, organisation: str | None = None,
              as_of: dt.date | None = None) -> HttpResponse:

@@ -166,7 +166,7 @@ def store(chunks: Iterable[bytes], given_name: str) -> tuple[str, int, FileType]
     root = media_root() / "evidence"
     root.mkdir(parents=True, exist_ok=True)
     digest, size, limit = hashlib.sha256(), 0, max_bytes()
-    handle = tempfile.NamedTemporaryFile(dir=root, prefix=".upload-", delete=False)
+    handle = tempfile.NamedTemporaryFile(dir=root, prefix=".upload-", delete=False)  # noqa: SIM115 - renamed below
     try:
         with handle:
             for chunk in chunks:

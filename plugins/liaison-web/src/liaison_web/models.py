@@ -311,7 +311,8 @@ class Evidence(AppendOnly):
 
     class Meta:
         ordering: ClassVar = ["district", "at", "id"]
-        indexes: ClassVar = [models.Index(fields=["district", "object_type", "object_id"], name="evidence_of_an_object")]
+        indexes: ClassVar = [models.Index(fields=["district", "object_type", "object_id"],
+                                          name="evidence_of_an_object")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.object_type} {self.object_id})"

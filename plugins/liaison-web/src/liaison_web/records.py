@@ -120,7 +120,7 @@ def parse(kind: Kind, body: Any, district: District, year: int) -> Any:
     """The request's record as the library's type: structured by the one converter, its organisations
     resolved (a name or an alias becomes the id), checked as every reader's records are
     (:meth:`Records.checked`), dated in ``year``. A problem is a :class:`DataError` at its path."""
-    record = structure(body, kind.type, file="record", fix="correct the value (see docs/records-format.md)")
+    record: Any = structure(body, kind.type, file="record", fix="correct the value (see docs/records-format.md)")
     one = Records(district_id=district.info.id, **{kind.section: (record,)})
     record = getattr(resolve_organisations(one, district, "record").checked(district, file="record"),
                      kind.section)[0]
@@ -193,7 +193,7 @@ def year_records(district: District, year: int) -> Records:
     (``records/<key>``), as a ledger row is cited by its cell."""
     sections: dict[str, list[Any]] = {s: [] for s in SECTIONS}
     for row in current(district.info.id, year):
-        record = structure_row(row)
+        record: Any = structure_row(row)
         if isinstance(record, HeldEngagement) and not record.id and not record.source:
             record = attrs.evolve(record, source=f"records/{row.key}")
         sections[row.kind].append(record)

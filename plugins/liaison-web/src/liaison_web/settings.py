@@ -14,8 +14,9 @@ with "database is locked"; ``timeout`` is how long one waits. The secret key is 
 start and kept beside the database (``liaison.secret``, mode 0600), or given as
 ``LIAISON_SECRET_KEY``. Evidence files are kept under ``LIAISON_MEDIA_ROOT`` (default
 ``liaison-media/`` beside the database; for PostgreSQL in the current folder), each at most
-``LIAISON_MAX_UPLOAD_MB`` (20) megabytes (:mod:`liaison_web.evidence`). ``LIAISON_SECURE=1`` (the service is behind an HTTPS reverse proxy) marks
-the session and CSRF cookies ``Secure`` and trusts the proxy's ``X-Forwarded-Proto``.
+``LIAISON_MAX_UPLOAD_MB`` (20) megabytes (:mod:`liaison_web.evidence`). ``LIAISON_SECURE=1`` (the
+service is behind an HTTPS reverse proxy) marks the session and CSRF cookies ``Secure`` and trusts
+the proxy's ``X-Forwarded-Proto``.
 """
 
 from __future__ import annotations
