@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from web_db import CLERK_OF, OFFICER_OF, YEAR
+from web_serve import multipart
 
 RESEARCH = {"id": "E-1", "title": "调研报告", "submitted_by": OFFICER_OF, "department": CLERK_OF,
             "received": f"{YEAR}-03-02"}
@@ -43,18 +44,11 @@ def record(code: str, auth: dict[str, str], body: dict[str, Any] = RESEARCH) -> 
 
 
 def upload(code: str, auth: dict[str, str], name: str, data: bytes, **target: str) -> Any:
-    """A multipart upload written by hand, so the file name is sent exactly as given (``../../x``
-    included: a test client's helpers would clean it first)."""
-    boundary = "liaison-test-boundary"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-             for k, v in target.items() if not k.startswith("HTTP_")]
-    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{quoted}"\r\n'
-                 "Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
-    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    """The file name sent exactly as given (web_serve.multipart)."""
+    body, content_type = multipart({k: v for k, v in target.items() if not k.startswith("HTTP_")}, name, data)
     headers = {k: v for k, v in target.items() if k.startswith("HTTP_")}
-    return client().post(f"/api/v1/districts/{code}/years/{YEAR}/evidence", data=body,
-                         content_type=f"multipart/form-data; boundary={boundary}", **auth, **headers)
+    return client().post(f"/api/v1/districts/{code}/years/{YEAR}/evidence", data=body, content_type=content_type,
+                         **auth, **headers)
 
 
 def files_under(root: Path) -> list[Path]:

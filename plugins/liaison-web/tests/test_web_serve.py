@@ -12,84 +12,14 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from email.message import Message
 from pathlib import Path
-from typing import Any
 
 import pytest
 import web_db
-
-LIAISON = str(Path(sys.executable).with_name("liaison"))
-
-
-def start(folder: Path, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], list[str]]:
-    """``liaison serve --port 0`` in ``folder`` (the system picks a free port): the process and
-    what it printed up to its address."""
-    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY",
-                                                                      "LIAISON_ADMIN_PASSWORD")}
-    environment.update({"LIAISON_PLUGINS": "web", **(env or {})})
-    process = subprocess.Popen([LIAISON, "serve", "--host", "127.0.0.1", "--port", "0", "--lang", "en", *args],
-                               cwd=folder, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True,
-                               # Ctrl-C reaches it as at a terminal, even when the tests run in the background
-                               # (which hands children SIGINT ignored)
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    lines: list[str] = []
-    assert process.stdout is not None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line.rstrip("\n"))
-        if line.startswith("Serving on "):
-            return process, lines
-    process.kill()
-    raise AssertionError("liaison serve did not start:\n" + "\n".join(lines))
-
-
-def stop(process: subprocess.Popen[str], how: signal.Signals = signal.SIGTERM) -> None:
-    """Stop the server by its process id: SIGTERM (a service manager's) or SIGINT (Ctrl-C); either
-    closes its socket and exits 0."""
-    os.kill(process.pid, how)
-    try:
-        assert process.wait(timeout=20) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-
-
-def address(lines: list[str]) -> str:
-    found = re.search(r"Serving on (http://127\.0\.0\.1:\d+)/", lines[-1])
-    assert found, lines
-    return found.group(1)
-
-
-def get(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, Message, bytes]:
-    """The status, the headers (looked up in any case: the server writes ``Etag``) and the body."""
-    try:
-        with opener.open(url, timeout=30) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read()
-
-
-def wait_healthy(base: str) -> dict[str, Any]:
-    opener = urllib.request.build_opener()
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            status, _, body = get(opener, f"{base}/api/v1/health")
-            if status == 200:
-                return dict(json.loads(body))
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, "no health"
-        time.sleep(0.2)
+from web_serve import ADMIN_PASSWORD, LIAISON, address, get, post, start, stop, wait_healthy
 
 
 def log_in_and_read_the_plan(base: str, password: str, year: int) -> None:
@@ -108,25 +38,15 @@ def change_over_http(base: str, browser: urllib.request.OpenerDirector, jar: htt
     csrf = next(c.value for c in jar if c.name == "csrftoken")
     sent = {"Content-Type": "application/json", "X-CSRFToken": str(csrf), "Referer": f"{base}/",
             "If-Match": str(headers["ETag"]), "Accept-Language": "en"}
-    status, changed, body = _post(browser, f"{one}/confirm", b"{}", sent)
+    status, changed, body = post(browser, f"{one}/confirm", b"{}", sent)
     assert status == 200 and json.loads(body)["status"] == "agreed", body
-    status, stale, body = _post(browser, f"{one}/cancel", b'{"reason": "x"}', sent)
+    status, stale, body = post(browser, f"{one}/cancel", b'{"reason": "x"}', sent)
     assert status == 412 and stale["ETag"] == changed["ETag"] and json.loads(body)["engagement"]["status"] == "agreed"
     assert not re.search(r"[\u4e00-\u9fff]", json.loads(body)["rendered"])  # Accept-Language: en
     status, _, body = get(browser, f"{one}/audit")
     entries = json.loads(body)
     assert status == 200 and [(e["action"], e["actor"], e["remote_address"]) for e in entries] == [
         ("confirm", "admin", "127.0.0.1")]
-
-
-def _post(opener: urllib.request.OpenerDirector, url: str, data: bytes,
-          headers: dict[str, str]) -> tuple[int, Message, bytes]:
-    try:
-        with opener.open(urllib.request.Request(url, data=data, headers=headers, method="POST"),
-                         timeout=30) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read()
 
 
 def _log_in_and_read_the_plan(base: str, password: str,
@@ -203,12 +123,12 @@ def test_serve_on_postgresql(tmp_path: Path) -> None:
     key is kept in the folder it starts in."""
     url = web_db.postgres_url()
     assert url is not None
-    process, lines = start(tmp_path, env={"DATABASE_URL": url, "LIAISON_ADMIN_PASSWORD": "pg-admin-password"})
+    process, lines = start(tmp_path, env={"DATABASE_URL": url, "LIAISON_ADMIN_PASSWORD": ADMIN_PASSWORD})
     try:
         base = address(lines)
         assert wait_healthy(base) == {"status": "ok", "database": "postgresql", "api": "v1"}
         assert (tmp_path / "liaison.secret").is_file() and not (tmp_path / "liaison.sqlite3").exists()
-        log_in_and_read_the_plan(base, "pg-admin-password", dt.date.today().year + 1)  # planned at each start
+        log_in_and_read_the_plan(base, ADMIN_PASSWORD, dt.date.today().year + 1)  # planned at each start
     finally:
         stop(process)
 
