@@ -118,6 +118,12 @@ def test_every_change_is_in_the_records_audit_log(own_district: dict[str, Any]) 
     assert log[1]["after"]["record"]["title"] == "更正后的标题" and log[1]["after"]["reason"] == "错字"
     assert log[1]["remote_address"] == "10.1.2.3" and log[1]["actor"].startswith("clerk-")
     assert "token" in log[1]["actor"] and log[2]["actor"].startswith("administrator-")
+    # the bodies' logs: the department's and the branch's have them, another body's not
+    for organisation, role, has in ((CLERK_OF, "clerk", True), (OFFICER_OF, "liaison_officer", True),
+                                    ("finance", "administrator", False)):
+        body = client().get(f"/api/v1/districts/{code}/organisations/{organisation}/audit", **tokens[role]).json()
+        assert [e["action"] for e in body if e["object_id"] == made["key"]] == (
+            ["created", "corrected", "withdrawn"] if has else []), organisation
 
 
 def test_a_withdrawn_record_is_kept_but_no_longer_counts(own_district: dict[str, Any]) -> None:

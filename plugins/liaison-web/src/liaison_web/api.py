@@ -372,19 +372,28 @@ def _entry(row: models.AuditEntry, code: str | None) -> dict[str, Any]:
 @api.get("/districts/{district}/organisations/{organisation}/audit",
          response={200: list[EntryModel], 401: Error, 403: Error, 404: Error}, tags=["audit"])
 def organisation_audit(request: HttpRequest, district: str, organisation: str) -> HttpResponse:
-    """The audit log of one organisation's engagements (those it hosts or attends), oldest first;
-    of those, the ones the caller may read the audit of."""
+    """The audit log of one organisation's engagements (those it hosts or attends) and records (those
+    it is responsible for or a party to), evidence attached to either included, oldest first; of
+    those, the ones the caller may read the audit of."""
     found, _ = _district(request, district, "audit")
     organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
     _authorise(request, "audit", district, {"id": organisation, "host": organisation,
                                             "participants": [organisation]})
     shown = []
-    for row in models.AuditEntry.objects.filter(district__code=district, object_type="engagement"):
-        seen = [e for e in (row.before, row.after) if isinstance(e, dict)]
+    for row in models.AuditEntry.objects.filter(district__code=district, object_type__in=("engagement", "record")):
+        seen = [_about(e) for e in (row.before, row.after) if isinstance(e, dict)]
         if any(e.get("host") == organisation or organisation in e.get("participants", ()) for e in seen) and all(
                 _may(request, "audit", district, e) == access.Decision.ALLOWED for e in seen):
             shown.append(_entry(row, district))
     return json_response(shown)
+
+
+def _about(logged: dict[str, Any]) -> dict[str, Any]:
+    """Whom an audit entry's object is about, as the access table reads it: an engagement's host and
+    participants, a record's responsible body and parties (:mod:`liaison_web.records`)."""
+    if "responsible" in logged:
+        return {"id": logged.get("key", ""), "host": logged["responsible"], "participants": logged.get("parties", [])}
+    return logged
 
 
 @api.get("/districts/{district}/organisations/{organisation}/due",
