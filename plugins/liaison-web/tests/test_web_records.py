@@ -102,6 +102,25 @@ def test_a_research_result_awaits_feedback_until_its_correction_gives_it(own_dis
     assert [i["ref"] for i in before.json()["items"] if i["kind"] == "feedback"] == ["R-1"]
 
 
+def test_a_meeting_recorded_after_its_day_is_no_longer_missing(own_district: dict[str, Any]) -> None:
+    """Records missing after a held date: the health department's joint meeting, its planned day
+    passed, is to be recorded; recorded through the API (with the plan's id) it is not any more."""
+    code, tokens = own_district["code"], own_district["tokens"]
+    plan = client().get(f"{base(code)}/plan", **tokens["clerk"]).json()
+    meeting = next(e for e in plan["engagements"] if e["id"] == f"{YEAR}/joint_meeting/{CLERK_OF}")
+    after = (dt.date.fromisoformat(meeting["date"]) + dt.timedelta(days=10)).isoformat()
+    due = f"/api/v1/districts/{code}/organisations/{CLERK_OF}/due?as_of={after}"
+
+    def missing() -> list[str]:
+        items = client().get(due, **tokens["clerk"]).json()["items"]
+        return [i["ref"] for i in items if i["kind"] == "record_missing"]
+
+    assert meeting["id"] in missing()
+    create(code, "engagements", {"id": meeting["id"], "kind": meeting["kind"], "date": meeting["date"],
+                                 "host": CLERK_OF, "attended": meeting["participants"]}, tokens["clerk"])
+    assert meeting["id"] not in missing()
+
+
 def test_every_change_is_in_the_records_audit_log(own_district: dict[str, Any]) -> None:
     code, tokens = own_district["code"], own_district["tokens"]
     made = create(code, "research_results", OWN_RESEARCH, tokens["clerk"])
