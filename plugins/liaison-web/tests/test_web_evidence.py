@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from web_db import CLERK_OF, OFFICER_OF, YEAR
 from web_serve import multipart
 
@@ -72,7 +74,7 @@ def test_a_file_is_kept_by_its_digest_and_downloaded_under_its_name(own_district
     assert [e["key"] for e in read.json()["evidence"]] == [shown["key"]]
     got = client().get(shown["download"], **tokens["liaison_officer"])
     assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
-    assert got["Content-Type"] == "application/pdf"
+    assert got["Content-Type"] == "application/pdf" and got["X-Content-Type-Options"] == "nosniff"
     assert got["Content-Disposition"] == f"attachment; filename*=utf-8''{quote('座谈会签到表.pdf')}"
     # the same bytes again: one file on disk, two rows
     again = upload(code, tokens["clerk"], "again.pdf", PDF, record=key)
@@ -205,3 +207,17 @@ def test_a_crash_while_writing_leaves_no_half_file(own_district: dict[str, Any])
     assert evidence.display_name("../../a\x01b.pdf", evidence.TYPES["pdf"]) == "a_b.pdf"
     assert evidence.display_name("", evidence.TYPES["png"]) == "evidence.png"
     assert len(evidence.display_name("长" * 300 + ".pdf", evidence.TYPES["pdf"])) == 120
+
+
+@given(st.text(max_size=300), st.sampled_from(["pdf", "png", "docx"]))
+def test_a_display_name_is_one_clean_part_whatever_was_sent(given_name: str, kind: str) -> None:
+    """Whatever the upload's name, the one kept to show is a single non-empty part: no folder, no
+    control or reserved character, no leading dot, at most 120 characters, NFC."""
+    import unicodedata
+
+    from liaison_web import evidence
+
+    shown = evidence.display_name(given_name, evidence.TYPES[kind])
+    assert shown and len(shown) <= 120 and not shown.startswith(".")
+    assert not any(c in shown for c in '/\\<>:"|?*') and all(ord(c) >= 32 and ord(c) != 127 for c in shown)
+    assert unicodedata.normalize("NFC", shown) == shown

@@ -175,7 +175,7 @@ def test_a_withdrawn_record_is_kept_but_no_longer_counts(own_district: dict[str,
 
 @pytest.mark.parametrize("kind", ["engagements", "documents", "consultations", "research_results", "designations",
                                   "nominations", "town_activities", "joint_research", "briefings",
-                                  "special_appointments"])
+                                  "special_appointments", "activities"])
 def test_every_kind_is_recorded_in_the_librarys_shape(own_district: dict[str, Any], kind: str) -> None:
     from liaison.formats.convert import structure
     from liaison_web import records
@@ -196,6 +196,9 @@ def test_every_kind_is_recorded_in_the_librarys_shape(own_district: dict[str, An
                            "with_organisations": [OFFICER_OF]},
         "briefings": {"department": CLERK_OF, "date": day, "subject": "通报政情", "with_organisations": [OFFICER_OF]},
         "special_appointments": {"department": CLERK_OF, "person": "王五", "role": "特约监察员", "date": day},
+        # a kind of the district's own (a record-only rule of the seed's data)
+        "activities": {"kind": "commissioned_research", "date": day, "description": "委托调研", "by": "区卫生局",
+                       "with_organisations": [OFFICER_OF]},
     }[kind]
     made = create(code, kind, body, tokens["administrator"])
     spec = records.KINDS[kind]
@@ -215,6 +218,20 @@ def test_every_kind_is_recorded_in_the_librarys_shape(own_district: dict[str, An
             f"{base(code)}/records?organisation={org}", **tokens["administrator"]).json()]
     assert made["key"] not in [r["key"] for r in client().get(
         f"{base(code)}/records?organisation=taiwan-affairs", **tokens["administrator"]).json()]
+
+
+def test_a_read_only_token_records_nothing(own_district: dict[str, Any]) -> None:
+    from liaison_web.tokens import make_token
+
+    code, tokens = own_district["code"], own_district["tokens"]
+    made = create(code, "research_results", OWN_RESEARCH, tokens["clerk"])
+    reader = {"HTTP_AUTHORIZATION": f"Bearer {make_token(f'clerk-{code}', 'reader', ('read',))}"}
+    assert client().get(f"{base(code)}/records/research_results/{made['key']}", **reader).status_code == 200
+    refused = post(f"{base(code)}/records/research_results", {**OWN_RESEARCH, "id": "R-9"}, reader)
+    assert refused.status_code == 403 and refused.json()["kind"] == "Forbidden"
+    again = post(f"{base(code)}/records/research_results/{made['key']}/withdrawal", {"reason": "x"}, reader,
+                 f"{made['key']}.1")
+    assert again.status_code == 403
 
 
 def test_a_names_resolved_and_bad_records_refused_at_their_path(own_district: dict[str, Any]) -> None:

@@ -135,9 +135,15 @@ def _evidence_document(row: models.Evidence, district: str) -> dict[str, Any]:
             "download": f"/api/v1/districts/{district}/evidence/{row.key}"}
 
 
-def _record_document(row: models.Record, *, versions: bool = True) -> dict[str, Any]:
-    earlier = [v for v in kept.history(row.key) if v.version < row.version] if versions else []
-    return {**kept.view(row).document(earlier), "evidence": _evidence_of("record", row.key, row.district.code)}
+def _record_document(row: models.Record, *, versions: bool = True, earlier: list[models.Record] | None = None,
+                     files: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The record as the API answers it: with its earlier versions (``versions``; given as ``earlier``
+    when the caller has them) and its evidence (given as ``files``, or read)."""
+    if earlier is None:
+        earlier = [v for v in kept.history(row.key) if v.version < row.version] if versions else []
+    if files is None:
+        files = _evidence_of("record", row.key, row.district.code)
+    return {**kept.view(row).document(earlier), "evidence": files}
 
 
 def _no_record(kind: str, key: str) -> NotFound:
@@ -169,14 +175,18 @@ def list_records(request: HttpRequest, district: str, year: int, kind: KindName 
     ``withdrawn`` also those withdrawn."""
     found, _ = _district(request, district)
     org = found.organisation(organisation).id if organisation else None
+    files: dict[str, list[dict[str, Any]]] = {}
+    for attached in models.Evidence.objects.filter(district__code=district, object_type="record"):
+        files.setdefault(attached.object_id, []).append(_evidence_document(attached, district))
     shown = []
-    for row in kept.current(district, year, withdrawn=withdrawn):
-        if kind is not None and row.kind != kind:
+    for rows in kept.versions(district, year).values():
+        row = rows[-1]
+        if (row.action == "withdrawn" and not withdrawn) or (kind is not None and row.kind != kind):
             continue
         if org is not None and org != row.responsible and org not in row.parties:
             continue
         if _may(request, "read", district, _as_object(row)) == access.Decision.ALLOWED:
-            shown.append(_record_document(row))
+            shown.append(_record_document(row, earlier=rows[:-1], files=files.get(row.key, [])))
     return json_response(shown)
 
 

@@ -48,7 +48,7 @@ from liaison.law.records import (
 )
 from liaison_web import models
 
-__all__ = ["KINDS", "Kind", "RecordView", "current", "history", "new_key", "parse", "structure_row", "view",
+__all__ = ["KINDS", "Kind", "RecordView", "current", "history", "new_key", "parse", "structure_row", "versions", "view",
            "year_records"]
 
 
@@ -164,17 +164,23 @@ def view(row: models.Record) -> RecordView:
     return RecordView(row)
 
 
+def versions(district: str, year: int) -> dict[str, list[models.Record]]:
+    """Every version of every record of the year, by key (in the order the records were first
+    recorded), each record's versions the first first: one query."""
+    found: dict[str, list[models.Record]] = {}
+    for row in models.Record.objects.filter(district__code=district, year=year).select_related("district").order_by(
+            "id"):
+        found.setdefault(row.key, []).append(row)
+    for rows in found.values():
+        rows.sort(key=lambda r: r.version)
+    return found
+
+
 def current(district: str, year: int, *, withdrawn: bool = False) -> list[models.Record]:
     """The latest version of every record of the year (also the withdrawn ones with ``withdrawn``),
     in the order they were first recorded."""
-    latest: dict[str, models.Record] = {}
-    first: dict[str, int] = {}
-    for row in models.Record.objects.filter(district__code=district, year=year).order_by("id"):
-        first.setdefault(row.key, row.pk)
-        if row.key not in latest or row.version > latest[row.key].version:
-            latest[row.key] = row
-    rows = sorted(latest.values(), key=lambda r: first[r.key])
-    return [r for r in rows if withdrawn or r.action != "withdrawn"]
+    latest = [rows[-1] for rows in versions(district, year).values()]
+    return [r for r in latest if withdrawn or r.action != "withdrawn"]
 
 
 def history(key: str) -> list[models.Record]:
