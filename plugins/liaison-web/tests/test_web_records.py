@@ -293,6 +293,31 @@ def test_the_findings_and_the_report_are_the_librarys_on_the_same_records(own_di
     assert client().get(f"{base(code)}/findings?organisation=finance", **tokens["clerk"]).status_code == 403
 
 
+@pytest.mark.parametrize(("path", "status"), [
+    ("/records?kind=nope", 422), ("/records?organisation=nope", 404), ("/records/research_results/nokey", 404),
+    ("/records/nope/nokey", 422), ("/evidence", 422), ("/evidence?record=x&engagement=y", 422),
+    ("/evidence?record=nokey", 404), ("/findings?organisation=nope", 404), ("/report?as_of=not-a-day", 422)])
+def test_odd_reads_are_answered_in_the_error_shape(own_district: dict[str, Any], path: str, status: int) -> None:
+    code, tokens = own_district["code"], own_district["tokens"]
+    response = client().get(f"{base(code)}{path}", **tokens["administrator"])
+    assert response.status_code == status and response.json()["message_zh"]
+    far = client().get(f"/api/v1/districts/{code}/years/1800/records", **tokens["administrator"])
+    assert far.status_code == 422 and far.json()["kind"] == "PlanningError"
+
+
+@pytest.mark.parametrize("body", [None, [1], {"id": "x"}, {"record": {}}, {"kind": "nope", "date": f"{YEAR}-01-01"},
+                                  {"id": "d" * 5000, "issuer": CLERK_OF, "date": f"{YEAR}-01-02"}])
+def test_odd_records_are_422_and_change_nothing(own_district: dict[str, Any], body: Any) -> None:
+    from liaison_web import models
+
+    code, tokens = own_district["code"], own_district["tokens"]
+    before = models.Record.objects.count(), models.AuditEntry.objects.count()
+    for kind in ("research_results", "engagements", "documents"):
+        response = post(f"{base(code)}/records/{kind}", body, tokens["administrator"])
+        assert response.status_code == 422 and response.json()["message_zh"], (kind, response.content)
+    assert (models.Record.objects.count(), models.AuditEntry.objects.count()) == before
+
+
 # -- who may record what ------------------------------------------------------------------------------
 OPERATIONS = ("list", "read", "audit", "create", "correct", "withdraw")
 READS = {"list", "read", "audit"}

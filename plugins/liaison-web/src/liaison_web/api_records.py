@@ -118,6 +118,16 @@ ReportModel = schemas.model_of(ReportDocument, name="Report")
 
 
 # -- reading ------------------------------------------------------------------------------------------
+def _year_of(request: HttpRequest, district: str, year: int, operation: str = "read") -> tuple[Any, str]:
+    """The district as :func:`liaison_web.api._district` finds it for the caller, and the year one
+    the library plans and checks (another is 422, as the plan's)."""
+    from liaison.year.planner import check_year
+
+    found = _district(request, district, operation)
+    check_year(year)
+    return found
+
+
 def _as_object(row: models.Record) -> dict[str, Any]:
     """What the access table decides on: the responsible body as the host, the parties as participants."""
     return {"id": row.key, "host": row.responsible, "participants": list(row.parties)}
@@ -173,7 +183,7 @@ def list_records(request: HttpRequest, district: str, year: int, kind: KindName 
     """The year's records (the latest version of each), those the caller may read: ``kind`` one
     section of the records, ``organisation`` the records it is responsible for or a party to,
     ``withdrawn`` also those withdrawn."""
-    found, _ = _district(request, district)
+    found, _ = _year_of(request, district, year)
     org = found.organisation(organisation).id if organisation else None
     files: dict[str, list[dict[str, Any]]] = {}
     for attached in models.Evidence.objects.filter(district__code=district, object_type="record"):
@@ -196,7 +206,7 @@ def read_record(request: HttpRequest, district: str, year: int, kind: KindName, 
                 key: str) -> HttpResponse:
     """One record: its latest version, every earlier one (a correction supersedes, nothing is
     erased) and its evidence files. ``ETag``: the version, which a correction names in ``If-Match``."""
-    _district(request, district)
+    _year_of(request, district, year)
     row = _latest(district, year, kind, key)
     _authorise(request, "read", district, _as_object(row))
     return _etagged(_record_document(row), kept.view(row).etag)
@@ -207,7 +217,7 @@ def read_record(request: HttpRequest, district: str, year: int, kind: KindName, 
 def record_audit(request: HttpRequest, district: str, year: int, kind: KindName,  # type: ignore[valid-type]
                 key: str) -> HttpResponse:
     """The audit log of one record (its versions and its evidence files), oldest first."""
-    _district(request, district, "audit")
+    _year_of(request, district, year, "audit")
     row = _latest(district, year, kind, key)
     _authorise(request, "audit", district, _as_object(row))
     rows = models.AuditEntry.objects.filter(district__code=district, object_type="record", object_id=key)
@@ -244,7 +254,7 @@ def _save(request: HttpRequest, district: str, year: int, kind: kept.Kind, key: 
 def _check_new(request: HttpRequest, district: str, year: int, kind: kept.Kind, body: Any,
                key: str | None) -> Any:
     """The body as the library's record, checked, and the caller allowed to record it."""
-    found, _ = _district(request, district, "record")
+    found, _ = _year_of(request, district, year, "record")
     record = kept.parse(kind, body, found, year)
     twin = kept.duplicate(kind, record, district, year, key)
     if twin is not None:
@@ -290,7 +300,7 @@ def _correct(kind: kept.Kind) -> Callable[..., HttpResponse]:
                          record=(schemas.model_of(kind.type), ...))
 
     def correct(request: HttpRequest, district: str, year: int, key: str, body: Any) -> HttpResponse:
-        _district(request, district, "record")
+        _year_of(request, district, year, "record")
         given = _if_match(request)
         before = _latest(district, year, kind.section, key)
         _authorise(request, "record", district, _as_object(before))
@@ -330,7 +340,7 @@ def withdraw_record(request: HttpRequest, district: str, year: int, kind: KindNa
     """Withdraw a record recorded in error: a last version marked ``withdrawn`` (the record as it
     was, and the reason); it no longer counts in the findings or the due list, and stays readable.
     ``If-Match``: the record's ETag."""
-    _district(request, district, "record")
+    _year_of(request, district, year, "record")
     given = _if_match(request)
     before = _latest(district, year, kind, key)
     _authorise(request, "record", district, _as_object(before))
@@ -382,7 +392,7 @@ def upload_evidence(request: HttpRequest, district: str, year: int,
     name's extension says another type). 201 with the file's record."""
     from liaison_web.audit import record as audit
 
-    _district(request, district, "attach")
+    _year_of(request, district, year, "attach")
     object_type, object_id, obj = _attached_to(request, district, year, record, engagement)
     _authorise(request, "attach", district, obj)
     if file.size is not None and file.size > evidence.max_bytes():
@@ -408,7 +418,7 @@ def upload_evidence(request: HttpRequest, district: str, year: int,
 def list_evidence(request: HttpRequest, district: str, year: int, record: str | None = None,
                   engagement: str | None = None) -> HttpResponse:
     """The evidence files of one record or one engagement, in the order uploaded."""
-    _district(request, district)
+    _year_of(request, district, year)
     object_type, object_id, obj = _attached_to(request, district, year, record, engagement)
     _authorise(request, "read", district, obj)
     return json_response(_evidence_of(object_type, object_id, district))
