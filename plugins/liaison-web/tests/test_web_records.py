@@ -92,6 +92,7 @@ def test_a_research_result_awaits_feedback_until_its_correction_gives_it(own_dis
     # the old ETag again: 412 with nothing added
     stale = post(f"{path}/correction", {"record": answered}, tokens["clerk"], etag)
     assert stale.status_code == 412 and stale.json()["kind"] == "StaleRecord"
+    assert stale["ETag"] == corrected["ETag"] and stale.json()["record"]["version"] == 2  # the record as it is now
     assert client().get(path, **tokens["clerk"]).json()["version"] == 2
 
     later = client().get(f"/api/v1/districts/{code}/organisations/{CLERK_OF}/due?as_of={YEAR}-03-25",
@@ -119,6 +120,69 @@ def test_a_meeting_recorded_after_its_day_is_no_longer_missing(own_district: dic
     create(code, "engagements", {"id": meeting["id"], "kind": meeting["kind"], "date": meeting["date"],
                                  "host": CLERK_OF, "attended": meeting["participants"]}, tokens["clerk"])
     assert meeting["id"] not in missing()
+
+
+def test_two_corrections_of_one_version_at_once_one_wins_one_gets_412(own_district: dict[str, Any]) -> None:
+    """Two threads correct the same version at the same moment: one new version, the other told
+    (412) with nothing added; the audit log has the winner's entry only."""
+    import threading
+
+    from django.db import connections
+
+    from liaison_web import models
+
+    code, tokens = own_district["code"], own_district["tokens"]
+    made = create(code, "research_results", OWN_RESEARCH, tokens["clerk"])
+    path = f"{base(code)}/records/research_results/{made['key']}/correction"
+    answers: dict[str, Any] = {}
+    ready = threading.Barrier(2)
+
+    def send(title: str) -> None:
+        try:
+            ready.wait()
+            answers[title] = post(path, {"record": {**OWN_RESEARCH, "title": title}}, tokens["clerk"],
+                                  f"{made['key']}.1")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=(title,)) for title in ("甲", "乙")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(a.status_code for a in answers.values()) == [200, 412]
+    won = next(title for title, a in answers.items() if a.status_code == 200)
+    assert [r.version for r in models.Record.objects.filter(key=made["key"])] == [1, 2]
+    assert client().get(path.rsplit("/", 1)[0], **tokens["clerk"]).json()["record"]["title"] == won
+    log = models.AuditEntry.objects.filter(object_type="record", object_id=made["key"], action="corrected")
+    assert [e.after["record"]["title"] for e in log] == [won]
+
+
+def test_a_version_added_after_the_if_match_check_is_412_by_the_database(own_district: dict[str, Any],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another writer adds the next version between the If-Match check and the save: the database's
+    unique (key, version) refuses the second, answered 412 with the current ETag, nothing logged."""
+    from liaison_web import models
+    from liaison_web import records as kept
+
+    code, tokens = own_district["code"], own_district["tokens"]
+    made = create(code, "research_results", OWN_RESEARCH, tokens["clerk"])
+    first = models.Record.objects.get(key=made["key"], version=1)
+    checked = kept.duplicate
+
+    def meanwhile(*args: Any, **kwargs: Any) -> Any:
+        models.Record.objects.create(district=first.district, year=first.year, key=first.key, version=2,
+                                     kind=first.kind, action="corrected", data=first.data, actor="another writer")
+        return checked(*args, **kwargs)
+
+    monkeypatch.setattr(kept, "duplicate", meanwhile)
+    entries = models.AuditEntry.objects.count()
+    response = post(f"{base(code)}/records/research_results/{made['key']}/correction",
+                    {"record": {**OWN_RESEARCH, "title": "迟到的更正"}}, tokens["clerk"], f"{made['key']}.1")
+    assert response.status_code == 412 and response.json()["kind"] == "StaleRecord"
+    assert f"{made['key']}.2" in response.json()["message"]
+    assert models.AuditEntry.objects.count() == entries
+    assert [r.actor for r in models.Record.objects.filter(key=made["key"])][1] == "another writer"
 
 
 def test_every_change_is_in_the_records_audit_log(own_district: dict[str, Any]) -> None:
@@ -155,6 +219,8 @@ def test_a_withdrawn_record_is_kept_but_no_longer_counts(own_district: dict[str,
     assert made["key"] not in [r["key"] for r in listed]
     every = client().get(f"{base(code)}/records?withdrawn=true", **tokens["clerk"]).json()
     assert [r["status"] for r in every if r["key"] == made["key"]] == ["withdrawn"]
+    withdrawn = client().get(path, **tokens["clerk"]).json()
+    assert withdrawn["record"] == made["record"] and [v["action"] for v in withdrawn["versions"]] == ["created"]
     due = client().get(f"/api/v1/districts/{code}/organisations/{CLERK_OF}/due?as_of={YEAR}-03-10",
                        **tokens["clerk"]).json()
     assert not [i for i in due["items"] if i["kind"] == "feedback"]

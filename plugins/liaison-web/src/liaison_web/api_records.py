@@ -51,7 +51,7 @@ from liaison_web.api import (
     api,
 )
 from liaison_web.callers import remote_address
-from liaison_web.errors import NotFound, StaleRecord, json_response
+from liaison_web.errors import NotFound, StaleRecord, error_response, json_response
 
 __all__ = ["RecordModels"]
 
@@ -291,6 +291,30 @@ def _create(kind: kept.Kind) -> Callable[..., HttpResponse]:
     return create
 
 
+def _change_record(request: HttpRequest, district: str, year: int, kind: kept.Kind, key: str, action: str,
+                   made: Callable[[models.Record], tuple[Any, str]]) -> HttpResponse:
+    """Add the next version of a record (``made`` from the current one: the record and the reason) on
+    the version ``If-Match`` names: another is 412 with the record as it is now (``record``) and its
+    ETag, nothing added. Withdrawing a withdrawn record adds nothing."""
+    _year_of(request, district, year, "record")
+    given = _if_match(request)
+    before = _latest(district, year, kind.section, key)
+    _authorise(request, "record", district, _as_object(before))
+    try:
+        if given != kept.view(before).etag:
+            raise _stale(key, kept.view(before).etag, given)
+        if action == "withdrawn" and before.action == "withdrawn":
+            return _etagged(_record_document(before), kept.view(before).etag)
+        record, reason = made(before)
+        row = _save(request, district, year, kind, key, before.version + 1, action, record, reason, before)
+    except StaleRecord as stale:
+        now = _latest(district, year, kind.section, key)
+        response = error_response(request, stale, 412, record=_record_document(now))
+        response["ETag"] = f'"{kept.view(now).etag}"'
+        return response
+    return _etagged(_record_document(row), kept.view(row).etag)
+
+
 class Correction(Schema):
     reason: str = Field("", max_length=1000, description="why it is corrected (kept with the version)")
 
@@ -300,16 +324,11 @@ def _correct(kind: kept.Kind) -> Callable[..., HttpResponse]:
                          record=(schemas.model_of(kind.type), ...))
 
     def correct(request: HttpRequest, district: str, year: int, key: str, body: Any) -> HttpResponse:
-        _year_of(request, district, year, "record")
-        given = _if_match(request)
-        before = _latest(district, year, kind.section, key)
-        _authorise(request, "record", district, _as_object(before))
-        if given != kept.view(before).etag:
-            raise _stale(key, kept.view(before).etag, given)
-        record = _check_new(request, district, year, kind, _raw_body(request, "record"), key)
-        row = _save(request, district, year, kind, key, before.version + 1, "corrected", record,
-                    str(_raw_body(request, "reason") or ""), before)
-        return _etagged(_record_document(row), kept.view(row).etag)
+        def corrected(before: models.Record) -> tuple[Any, str]:
+            return (_check_new(request, district, year, kind, _raw_body(request, "record"), key),
+                    str(_raw_body(request, "reason") or ""))
+
+        return _change_record(request, district, year, kind, key, "corrected", corrected)
 
     correct.__annotations__ = {"request": HttpRequest, "district": str, "year": int, "key": str, "body": model,
                                "return": HttpResponse}
@@ -340,18 +359,8 @@ def withdraw_record(request: HttpRequest, district: str, year: int, kind: KindNa
     """Withdraw a record recorded in error: a last version marked ``withdrawn`` (the record as it
     was, and the reason); it no longer counts in the findings or the due list, and stays readable.
     ``If-Match``: the record's ETag."""
-    _year_of(request, district, year, "record")
-    given = _if_match(request)
-    before = _latest(district, year, kind, key)
-    _authorise(request, "record", district, _as_object(before))
-    if given != kept.view(before).etag:
-        raise _stale(key, kept.view(before).etag, given)
-    if before.action == "withdrawn":
-        return _etagged(_record_document(before), kept.view(before).etag)  # withdrawn already: nothing to add
-    spec = kept.KINDS[kind]
-    record = kept.structure_row(before)
-    row = _save(request, district, year, spec, key, before.version + 1, "withdrawn", record, body.reason, before)
-    return _etagged(_record_document(row), kept.view(row).etag)
+    return _change_record(request, district, year, kept.KINDS[kind], key, "withdrawn",
+                          lambda before: (kept.structure_row(before), body.reason))
 
 
 # -- evidence -----------------------------------------------------------------------------------------
