@@ -22,6 +22,7 @@ parties (before and after a correction) and written to the audit log in the same
 """
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from typing import Any, Literal, Union
@@ -185,19 +186,32 @@ def list_records(request: HttpRequest, district: str, year: int, kind: KindName 
     ``withdrawn`` also those withdrawn."""
     found, _ = _year_of(request, district, year)
     org = found.organisation(organisation).id if organisation else None
-    files: dict[str, list[dict[str, Any]]] = {}
-    for attached in models.Evidence.objects.filter(district__code=district, object_type="record"):
-        files.setdefault(attached.object_id, []).append(_evidence_document(attached, district))
     shown = []
-    for rows in kept.versions(district, year).values():
-        row = rows[-1]
+    every = _year_documents(district, year, kept.state_of(models.Record, district, year),
+                            kept.state_of(models.Evidence, district, year))
+    for row, shape in every:
         if (row.action == "withdrawn" and not withdrawn) or (kind is not None and row.kind != kind):
             continue
         if org is not None and org != row.responsible and org not in row.parties:
             continue
         if _may(request, "read", district, _as_object(row)) == access.Decision.ALLOWED:
-            shown.append(_record_document(row, earlier=rows[:-1], files=files.get(row.key, [])))
+            shown.append(shape)
     return json_response(shown)
+
+
+@functools.lru_cache(maxsize=16)
+def _year_documents(district: str, year: int, records: tuple[int, int],
+                    attached: tuple[int, int]) -> tuple[tuple[models.Record, dict[str, Any]], ...]:
+    """Every record of the year as the API answers it, for one state of the year's records and
+    evidence (:func:`liaison_web.records.state_of`), in three queries, once. Callers do not change
+    them."""
+    last, last_file = records[0], attached[0]
+    files: dict[str, list[dict[str, Any]]] = {}
+    for row in models.Evidence.objects.filter(district__code=district, year=year, object_type="record",
+                                              id__lte=last_file):
+        files.setdefault(row.object_id, []).append(_evidence_document(row, district))
+    return tuple((rows[-1], _record_document(rows[-1], earlier=rows[:-1], files=files.get(rows[-1].key, [])))
+                 for rows in kept.versions(district, year, upto=last).values())
 
 
 @api.get(f"{_YEAR}/records/{{kind}}/{{key}}",

@@ -18,6 +18,7 @@ host and participants.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import secrets
 import typing
@@ -25,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
+from django.db.models import Count, Max
 
 from liaison.base.errors import DataError, LiaisonError
 from liaison.formats.convert import structure
@@ -164,22 +166,22 @@ def view(row: models.Record) -> RecordView:
     return RecordView(row)
 
 
-def versions(district: str, year: int) -> dict[str, list[models.Record]]:
-    """Every version of every record of the year, by key (in the order the records were first
-    recorded), each record's versions the first first: one query."""
+def versions(district: str, year: int, *, upto: int | None = None) -> dict[str, list[models.Record]]:
+    """Every version of every record of the year (those up to the row ``upto``), by key (in the
+    order the records were first recorded), each record's versions the first first: one query."""
     found: dict[str, list[models.Record]] = {}
-    for row in models.Record.objects.filter(district__code=district, year=year).select_related("district").order_by(
-            "id"):
+    query = models.Record.objects.filter(district__code=district, year=year)
+    for row in (query if upto is None else query.filter(id__lte=upto)).select_related("district").order_by("id"):
         found.setdefault(row.key, []).append(row)
     for rows in found.values():
         rows.sort(key=lambda r: r.version)
     return found
 
 
-def current(district: str, year: int, *, withdrawn: bool = False) -> list[models.Record]:
+def current(district: str, year: int, *, withdrawn: bool = False, upto: int | None = None) -> list[models.Record]:
     """The latest version of every record of the year (also the withdrawn ones with ``withdrawn``),
-    in the order they were first recorded."""
-    latest = [rows[-1] for rows in versions(district, year).values()]
+    in the order they were first recorded (as of the row ``upto``)."""
+    latest = [rows[-1] for rows in versions(district, year, upto=upto).values()]
     return [r for r in latest if withdrawn or r.action != "withdrawn"]
 
 
@@ -193,22 +195,43 @@ def structure_row(row: models.Record) -> Any:
     return structure(row.data, KINDS[row.kind].type, file=f"records/{row.key}")
 
 
+def state_of(model: type[models.Record] | type[models.Evidence], district: str, year: int) -> tuple[int, int]:
+    """The newest row of the year's records (or evidence) and how many there are, in one small
+    query: the rows are only ever added, so the pair names the set as it is — every later set holds
+    more rows — and a cache keyed on it is never stale. (The newest alone would not do on
+    PostgreSQL, where a row with a lower id may be committed after one with a higher.)"""
+    found = model.objects.filter(district__code=district, year=year).aggregate(last=Max("id"), rows=Count("id"))
+    return int(found["last"] or 0), int(found["rows"] or 0)
+
+
 def year_records(district: District, year: int) -> Records:
     """What the year's records are for the findings and the due list: the latest version of each
     record, the withdrawn left out. A held engagement without an id is cited by where it is kept
-    (``records/<key>``), as a ledger row is cited by its cell."""
+    (``records/<key>``), as a ledger row is cited by its cell. Read and parsed once per state of
+    the year's records (:func:`state_of`)."""
+    return _year_records(district.info.id, year, state_of(models.Record, district.info.id, year))
+
+
+@functools.lru_cache(maxsize=32)
+def _year_records(code: str, year: int, state: tuple[int, int]) -> Records:
+    last = state[0]
     sections: dict[str, list[Any]] = {s: [] for s in SECTIONS}
-    for row in current(district.info.id, year):
+    for row in current(code, year, upto=last):  # what was added since is the next reader's
         record: Any = structure_row(row)
         if isinstance(record, HeldEngagement) and not record.id and not record.source:
             record = attrs.evolve(record, source=f"records/{row.key}")
         sections[row.kind].append(record)
-    return Records(district_id=district.info.id, **{s: tuple(found) for s, found in sections.items()})
+    return Records(district_id=code, **{s: tuple(found) for s, found in sections.items()})
 
 
 def duplicate(kind: Kind, record: Any, district: str, year: int, key: str | None) -> models.Record | None:
     """Another current record of the year with the same id (a section whose records have ids)."""
     if kind.section not in WITH_ID or not getattr(record, "id", ""):
         return None
-    return next((r for r in current(district, year) if r.kind == kind.section and r.key != key
-                 and r.data.get("id") == record.id), None)
+    alike = {r.key for r in models.Record.objects.filter(district__code=district, year=year, kind=kind.section,
+                                                         data__id=record.id).exclude(key=key or "")}
+    for other in sorted(alike):  # the same id in some version: a duplicate if it is the record's latest, counting
+        latest: models.Record | None = models.Record.objects.filter(key=other).order_by("-version").first()
+        if latest is not None and latest.action != "withdrawn" and latest.data.get("id") == record.id:
+            return latest
+    return None
