@@ -221,3 +221,22 @@ def test_a_display_name_is_one_clean_part_whatever_was_sent(given_name: str, kin
     assert shown and len(shown) <= 120 and not shown.startswith(".")
     assert not any(c in shown for c in '/\\<>:"|?*') and all(ord(c) >= 32 and ord(c) != 127 for c in shown)
     assert unicodedata.normalize("NFC", shown) == shown
+
+
+def test_the_media_root_is_beside_the_database_unless_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from liaison_web.settings import ConfigError, django_settings
+
+    monkeypatch.delenv("LIAISON_MEDIA_ROOT", raising=False)
+    monkeypatch.delenv("LIAISON_MAX_UPLOAD_MB", raising=False)
+    made = django_settings(f"sqlite:///{tmp_path / 'office' / 'liaison.sqlite3'}")
+    assert made["LIAISON_MEDIA_ROOT"] == str((tmp_path / "office" / "liaison-media").resolve())
+    assert made["LIAISON_MAX_UPLOAD_BYTES"] == 20 * 1024 * 1024
+    monkeypatch.setenv("LIAISON_MEDIA_ROOT", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("LIAISON_MAX_UPLOAD_MB", "5")
+    made = django_settings(f"sqlite:///{tmp_path / 'office' / 'liaison.sqlite3'}")
+    assert made["LIAISON_MEDIA_ROOT"] == str((tmp_path / "elsewhere").resolve())
+    assert made["LIAISON_MAX_UPLOAD_BYTES"] == 5 * 1024 * 1024
+    monkeypatch.setenv("LIAISON_MAX_UPLOAD_MB", "a lot")
+    with pytest.raises(ConfigError) as refused:
+        django_settings(f"sqlite:///{tmp_path / 'office' / 'liaison.sqlite3'}")
+    assert refused.value.message_zh and "LIAISON_MAX_UPLOAD_MB" in refused.value.message
