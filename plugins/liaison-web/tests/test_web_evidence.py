@@ -68,6 +68,9 @@ def test_a_file_is_kept_by_its_digest_and_downloaded_under_its_name(own_district
     digest = hashlib.sha256(PDF).hexdigest()
     assert (shown["name"], shown["type"], shown["size"]) == ("座谈会签到表.pdf", "pdf", len(PDF))
     assert shown["sha256"] == digest
+    from liaison_web.api_records import EvidenceModel
+
+    assert EvidenceModel.model_validate(shown).model_dump(mode="json")["key"] == shown["key"]
     assert files_under(media) == [media / "evidence" / digest[:2] / digest]  # no temporary file left
     # the record shows it; the download is the bytes, with the name in RFC 5987's form
     read = client().get(f"/api/v1/districts/{code}/years/{YEAR}/records/research_results/{key}", **tokens["clerk"])

@@ -346,6 +346,10 @@ def test_the_findings_and_the_report_are_the_librarys_on_the_same_records(own_di
     records = Records.from_plan(stored.state.plan, held_only=True).merged(Records(documents=(copied,)))
     wanted = report_document(check(district, records, YEAR, dt.date(YEAR, 6, 30), calendar=calendar), district)
     assert report.content.decode() == to_json(wanted)
+    from liaison_web.api_records import FindingModel, ReportModel
+
+    parsed = ReportModel.model_validate(report.json())  # the generated schema: nothing missing, nothing unknown
+    assert utc(parsed.model_dump(mode="json", by_alias=True, exclude_unset=True)) == report.json()
     counted = [f for f in report.json()["findings"] if document["id"] in f["counted"]]
     assert counted, "the document recorded through the API is counted by a finding"
 
@@ -355,6 +359,8 @@ def test_the_findings_and_the_report_are_the_librarys_on_the_same_records(own_di
     assert {json.dumps(f, sort_keys=True) for f in own.json()} == {
         json.dumps(f, sort_keys=True) for f in json.loads(to_json(wanted))["findings"]
         if f["responsible"] == CLERK_OF or CLERK_OF in f["affected"] or CLERK_OF in f["subject"]} != set()
+    assert [FindingModel.model_validate(f).model_dump(mode="json", by_alias=True, exclude_unset=True)
+            for f in own.json()] == own.json()
     assert client().get(f"{base(code)}/report?as_of={day}", **tokens["clerk"]).status_code == 403
     assert client().get(f"{base(code)}/findings?organisation=finance", **tokens["clerk"]).status_code == 403
 
