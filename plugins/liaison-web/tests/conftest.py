@@ -83,3 +83,40 @@ def two_districts(database: str) -> dict[str, Any]:
                                          organisation=organisation, role=role)
         tokens[role] = {"HTTP_AUTHORIZATION": f"Bearer {make_token(user.username, 'matrix', ('read', 'write'))}"}
     return tokens
+
+
+@pytest.fixture
+def own_district(database: str, two_districts: dict[str, Any], tmp_path: Any) -> Iterator[dict[str, Any]]:
+    """A district of the test's own (the seed's data under a fresh id: records are only ever added,
+    so no test sees another's), its 2027 planned, a user of each role in it with a token, and a
+    media root of the test's own. ``other`` is another district (the roles' tokens are not its; the
+    ``superuser``'s token is every district's)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+    from liaison_web.bootstrap import load_version, seed_text
+    from liaison_web.store import DatabaseStore
+    from liaison_web.tokens import make_token
+    from liaison_workspace import Workspace
+
+    web_db.counter += 1
+    code = f"rec{web_db.counter}"
+    district = load_version(seed_text().replace('id = "seed"', f'id = "{code}"'), valid_from=dt.date(2026, 1, 1),
+                            file=f"{code}.toml")
+    Workspace(store=DatabaseStore()).update(district, YEAR)
+    row = models.District.objects.get(code=code)
+    tokens = {}
+    for role in ROLES:
+        user = get_user_model()._default_manager.create_user(f"{role}-{code}", password="x")
+        organisation = {"clerk": CLERK_OF, "liaison_officer": OFFICER_OF}.get(role, "")
+        models.Membership.objects.create(user=user, district=None if role == "city_auditor" else row,
+                                         organisation=organisation, role=role)
+        tokens[role] = {"HTTP_AUTHORIZATION": f"Bearer {make_token(user.username, 'records', ('read', 'write'))}"}
+    root = get_user_model()._default_manager.create_superuser(f"root-{code}", password="x")
+    tokens["superuser"] = {"HTTP_AUTHORIZATION": f"Bearer {make_token(root.username, 'records', ('read', 'write'))}"}
+    media = tmp_path / "media"
+    previous = settings.LIAISON_MEDIA_ROOT
+    settings.LIAISON_MEDIA_ROOT = str(media)
+    yield {"code": code, "other": "other", "tokens": tokens, "media": media, "district": district}
+    settings.LIAISON_MEDIA_ROOT = previous

@@ -15,8 +15,11 @@ from typing import Any
 import pytest
 from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 
-OPERATIONS = ("read", "audit", "confirm", "move", "cancel", "held", "letters", "issue", "calendar", "workbooks",
-              "page")
+#: What is done to an engagement here (``attach``: an evidence file) and to the year's outputs;
+#: ``record`` (a record of the year) has its own matrix in test_web_records.py, on records.
+OPERATIONS = ("read", "audit", "confirm", "move", "cancel", "held", "attach", "letters", "issue", "calendar",
+              "workbooks", "page")
+ALL_OPERATIONS = (*OPERATIONS, "record")
 READS = {"read", "audit", "letters", "calendar", "workbooks", "page"}
 #: The outputs that hold every body's year (and issuing, which numbers every body's letters): a district's.
 DISTRICTS = {"issue", "workbooks", "page"}
@@ -41,7 +44,8 @@ def expected(role: str, operation: str, whose: str) -> int:
 
     - administrator (统战部 / 政府办): everything in its district;
     - department clerk: its own engagements (those it hosts), nothing of another body;
-    - party / ICF liaison officer: confirm the engagements it attends, read its own;
+    - party / ICF liaison officer: confirm the engagements it attends, read its own, record what it
+      takes part in and attach its evidence;
     - auditor: read-only, its district;
     - city auditor: read-only, every district.
 
@@ -66,7 +70,7 @@ def expected(role: str, operation: str, whose: str) -> int:
     if role == "clerk":
         return 200 if whose == "own" else 403
     if role == "liaison_officer":
-        return 200 if whose == "own" and operation in ("read", "audit", "confirm") else 403
+        return 200 if whose == "own" and operation in ("read", "audit", "confirm", "record", "attach") else 403
     raise AssertionError(role)
 
 
@@ -132,13 +136,21 @@ def _call(auth: dict[str, str], role: str, operation: str, district: str, engage
     from liaison_web.bootstrap import district as stored
     from liaison_web.store import DatabaseStore
 
-    if operation not in ("read", "audit", "confirm", "move", "cancel", "held"):
+    if operation not in ("read", "audit", "confirm", "move", "cancel", "held", "attach"):
         return _output_call(auth, role, operation, whose)
     path = f"/api/v1/districts/{district}/years/{YEAR}/engagements/{engagement}"
     if operation == "read":
         return Client().get(path, **auth)
     if operation == "audit":
         return Client().get(f"{path}/audit", **auth)
+    if operation == "attach":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("签到表.pdf", b"%PDF-1.4\n% matrix\n", content_type="application/pdf")
+        response = Client().post(f"/api/v1/districts/{district}/years/{YEAR}/evidence",
+                                 {"file": upload, "engagement": engagement}, **auth)
+        response.status_code = 200 if response.status_code == 201 else response.status_code  # created: allowed
+        return response
     found = stored(district)
     assert found is not None
     etag = DatabaseStore().current(found, YEAR)  # the current revision, whatever the caller may read
@@ -164,6 +176,9 @@ def test_the_authorisation_matrix(two_districts: dict[str, Any], role: str) -> N
                 assert body["kind"] in ("Forbidden", "NotFound") and body["message_zh"]
                 assert models.AuditEntry.objects.count() == entries
             elif operation == "issue":
+                assert models.AuditEntry.objects.count() == entries + 1
+            elif operation == "attach":
+                assert response.json()["object_id"] == engagement
                 assert models.AuditEntry.objects.count() == entries + 1
             elif operation not in READS:
                 assert response.json()["id"] == engagement
@@ -212,14 +227,14 @@ def test_the_table_is_the_issues_roles() -> None:
     from liaison_web import access, models
 
     assert set(access.TABLE) == {r for r, _ in models.ROLES} == set(ROLES)
-    assert set(access.OPERATIONS) == set(OPERATIONS)
+    assert set(access.OPERATIONS) == set(ALL_OPERATIONS)
     for role in ROLES:
         member = access.Member(role, None if role == "city_auditor" else "seed",
                                {"clerk": CLERK_OF, "liaison_officer": OFFICER_OF}.get(role, ""))
         own = own_body(role)
         for whose, engagement in (("own", {"host": CLERK_OF, "participants": [CLERK_OF, OFFICER_OF]}),
                                   ("another body's", {"host": "finance", "participants": ["finance", "rcck"]})):
-            for operation in OPERATIONS:
+            for operation in ALL_OPERATIONS:
                 thing = engagement
                 if operation == "calendar":  # an organisation's calendar: that organisation's
                     thing = {"host": own if whose == "own" else OTHER_BODY, "participants": []}

@@ -15,12 +15,11 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from email.message import Message
 from pathlib import Path
 
 import pytest
 import web_db
-from web_server import LIAISON, address, get, start, stop, wait_healthy
+from web_serve import ADMIN_PASSWORD, LIAISON, address, get, post, start, stop, wait_healthy
 
 
 def log_in_and_read_the_plan(base: str, password: str, year: int) -> None:
@@ -39,25 +38,15 @@ def change_over_http(base: str, browser: urllib.request.OpenerDirector, jar: htt
     csrf = next(c.value for c in jar if c.name == "csrftoken")
     sent = {"Content-Type": "application/json", "X-CSRFToken": str(csrf), "Referer": f"{base}/",
             "If-Match": str(headers["ETag"]), "Accept-Language": "en"}
-    status, changed, body = _post(browser, f"{one}/confirm", b"{}", sent)
+    status, changed, body = post(browser, f"{one}/confirm", b"{}", sent)
     assert status == 200 and json.loads(body)["status"] == "agreed", body
-    status, stale, body = _post(browser, f"{one}/cancel", b'{"reason": "x"}', sent)
+    status, stale, body = post(browser, f"{one}/cancel", b'{"reason": "x"}', sent)
     assert status == 412 and stale["ETag"] == changed["ETag"] and json.loads(body)["engagement"]["status"] == "agreed"
     assert not re.search(r"[\u4e00-\u9fff]", json.loads(body)["rendered"])  # Accept-Language: en
     status, _, body = get(browser, f"{one}/audit")
     entries = json.loads(body)
     assert status == 200 and [(e["action"], e["actor"], e["remote_address"]) for e in entries] == [
         ("confirm", "admin", "127.0.0.1")]
-
-
-def _post(opener: urllib.request.OpenerDirector, url: str, data: bytes,
-          headers: dict[str, str]) -> tuple[int, Message, bytes]:
-    try:
-        with opener.open(urllib.request.Request(url, data=data, headers=headers, method="POST"),
-                         timeout=30) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read()
 
 
 def _log_in_and_read_the_plan(base: str, password: str,
@@ -134,12 +123,12 @@ def test_serve_on_postgresql(tmp_path: Path) -> None:
     key is kept in the folder it starts in."""
     url = web_db.postgres_url()
     assert url is not None
-    process, lines = start(tmp_path, env={"DATABASE_URL": url, "LIAISON_ADMIN_PASSWORD": "pg-admin-password"})
+    process, lines = start(tmp_path, env={"DATABASE_URL": url, "LIAISON_ADMIN_PASSWORD": ADMIN_PASSWORD})
     try:
         base = address(lines)
         assert wait_healthy(base) == {"status": "ok", "database": "postgresql", "api": "v1"}
         assert (tmp_path / "liaison.secret").is_file() and not (tmp_path / "liaison.sqlite3").exists()
-        log_in_and_read_the_plan(base, "pg-admin-password", dt.date.today().year + 1)  # planned at each start
+        log_in_and_read_the_plan(base, ADMIN_PASSWORD, dt.date.today().year + 1)  # planned at each start
     finally:
         stop(process)
 

@@ -21,7 +21,7 @@ import web_db
 from click.testing import CliRunner
 from web_db import YEAR
 from web_receiver import receiving
-from web_server import LIAISON, address, start, stop, wait_healthy
+from web_serve import LIAISON, address, start, stop, wait_healthy
 
 from liaison.formats.district import seed_district
 from liaison.formats.documents import to_json

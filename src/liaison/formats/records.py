@@ -16,7 +16,7 @@ from liaison.law.district import District
 from liaison.law.records import Records
 
 
-def _check_refs(records: Records, district: District, file: str | None) -> Records:
+def resolve_organisations(records: Records, district: District, file: str | None) -> Records:
     """Resolve every organisation reference (id or name) to an id, or fail with its path."""
 
     def ref(value: str, path: Path) -> str:
@@ -92,7 +92,7 @@ def read_records(text: str | bytes, district: District, *, file: str | None = No
     """A records file (TOML) as read, its organisations resolved: the TOML reader's part, which
     :func:`liaison.load_records` then checks as it checks every reader's records."""
     raw = current_body(read_toml(text, file=file, expected="records"), "records", file=file)
-    return _check_refs(structure(raw, Records, file=file, fix=f"correct the value (see {DOC['records']})"),
+    return resolve_organisations(structure(raw, Records, file=file, fix=f"correct the value (see {DOC['records']})"),
                        district, file)
 
 

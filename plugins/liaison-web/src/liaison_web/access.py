@@ -6,9 +6,11 @@ The reach of a permission is what objects of a district it covers:
 
 - ``every district`` — any district's objects (the city auditor's reading);
 - ``district`` — any object of a district the caller is a member of;
-- ``hosted`` — the engagements the member's organisation hosts (a department's own);
+- ``hosted`` — the engagements the member's organisation hosts (a department's own), the records it
+  is the responsible body of;
 - ``attended`` — the engagements the member's organisation takes part in (a party branch's or the
-  ICF's: those it attends; the host attends its own too).
+  ICF's: those it attends; the host attends its own too), the records it is responsible for or a
+  party to.
 
 Another district's objects are not shown to exist (404, as an unknown id: an id cannot be probed);
 another body's object in a district the caller may see is 403 (it exists, and the caller is told it
@@ -35,19 +37,23 @@ class Reach(enum.StrEnum):
     ATTENDED = "attended"
 
 
-#: Every operation on an engagement: read it, change it (the four changes of `liaison plan`), read its audit;
-#: and on the year's outputs: read a letter (the object: the bodies it is addressed to or is about; a
-#: draft, which has no record yet, is the district's), issue the letters due on a day (the district's),
-#: read an organisation's calendar (the object: that organisation; the whole district's calendar is
-#: the district's), the workbooks and the page (the district's: they hold every body's year).
-OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit", "letters", "issue", "calendar", "workbooks",
-              "page")
+#: Every operation on an engagement or a record: read it, change it (the four changes of `liaison plan`),
+#: read its audit; ``record`` — record a fact (a record of the year: create, correct, withdraw it);
+#: ``attach`` — attach an evidence file. A record is decided on as an engagement is, its responsible
+#: body as the host and its parties as the participants (:mod:`liaison_web.records`). And on the year's
+#: outputs: read a letter (the object: the bodies it is addressed to or is about; a draft, which has no
+#: record yet, is the district's), issue the letters due on a day (the district's), read an
+#: organisation's calendar (the object: that organisation; the whole district's calendar is the
+#: district's), the workbooks and the page (the district's: they hold every body's year).
+OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit", "record", "attach", "letters", "issue",
+              "calendar", "workbooks", "page")
 #: The operations on a district's webhooks (list them and their delivery log; make, remove, replay), on
 #: an organisation's calendar feed (make, rotate, list, revoke its secret URL) and publishing the
 #: district's year to CalDAV: their object is the district, or the organisation as the host of its own
 #: (``{"host": org, "participants": [org]}``).
 SERVICE_OPERATIONS = ("webhooks", "manage_webhooks", "feed", "publish")
-WRITES = frozenset({"confirm", "move", "cancel", "held", "issue", "manage_webhooks", "feed", "publish"})
+WRITES = frozenset({"confirm", "move", "cancel", "held", "record", "attach", "issue", "manage_webhooks", "feed",
+                    "publish"})
 #: The token scope each operation needs (a session has both).
 SCOPE_OF: Mapping[str, str] = {op: "write" if op in WRITES else "read" for op in (*OPERATIONS, *SERVICE_OPERATIONS)}
 
@@ -58,13 +64,15 @@ _READS = ("read", "audit", "letters", "calendar", "workbooks", "page", "webhooks
 TABLE: Mapping[str, Mapping[str, Reach]] = {
     # 统战部 / 政府办: the whole district
     "administrator": _ALL,
-    # a department: its own engagements, those it hosts; the letters to it or about its engagements, its
-    # calendar and its own calendar feed
-    "clerk": {**dict.fromkeys(("read", "confirm", "move", "cancel", "held", "audit"), Reach.HOSTED),
+    # a department: its own engagements and records, those it hosts (is responsible for); the letters to
+    # it or about its engagements, its calendar and its own calendar feed
+    "clerk": {**dict.fromkeys(("read", "confirm", "move", "cancel", "held", "audit", "record", "attach"), Reach.HOSTED),
               "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED, "feed": Reach.HOSTED},
-    # a party branch or the ICF: read the engagements it attends and agree (confirm) their dates; its
+    # a party branch or the ICF: read the engagements it attends and agree (confirm) their dates; record
+    # what it takes part in (submit research, reply to a consultation) and attach its evidence; its
     # letters, its calendar and its feed
     "liaison_officer": {"read": Reach.ATTENDED, "confirm": Reach.ATTENDED, "audit": Reach.ATTENDED,
+                        "record": Reach.ATTENDED, "attach": Reach.ATTENDED,
                         "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED, "feed": Reach.HOSTED},
     # read-only, its district
     "auditor": dict.fromkeys(_READS, Reach.DISTRICT),
@@ -76,7 +84,8 @@ TABLE: Mapping[str, Mapping[str, Reach]] = {
 ROLE_NAMES_OF_OPERATION: Mapping[str, tuple[str, str]] = {
     "read": ("read it", "查看"), "confirm": ("confirm it", "确认"), "move": ("move it", "改期"),
     "cancel": ("cancel it", "取消"), "held": ("mark it held", "标记为已召开"),
-    "audit": ("read its audit log", "查看审计日志"), "letters": ("read this letter", "查看该公文"),
+    "audit": ("read its audit log", "查看审计日志"), "record": ("record it", "记录"),
+    "attach": ("attach evidence to it", "上传佐证材料"), "letters": ("read this letter", "查看该公文"),
     "issue": ("issue letters", "签发公文"), "calendar": ("read this calendar", "查看该日历"),
     "workbooks": ("read the workbooks", "查看工作表"), "page": ("read the page", "查看网页"),
     "webhooks": ("read the district's webhooks", "查看本区的 Webhook"),

@@ -1,5 +1,5 @@
 """The service's tables in Django's admin: districts and their versions, memberships, tokens (the
-hash only), and the audit log read-only."""
+hash only), and the audit log, the records' versions and the evidence files read-only."""
 
 from __future__ import annotations
 
@@ -34,10 +34,8 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = ("prefix", "sha256", "created", "last_used")
 
 
-@admin.register(models.AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("at", "actor", "remote_address", "action", "object_type", "object_id")
-    list_filter = ("action", "object_type")
+class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A table whose rows are only ever added by the service: shown, never added, changed or removed here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -83,3 +81,19 @@ class FeedTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+@admin.register(models.AuditEntry)
+class AuditEntryAdmin(ReadOnly):
+    list_display = ("at", "actor", "remote_address", "action", "object_type", "object_id")
+    list_filter = ("action", "object_type")
+
+
+@admin.register(models.Record)
+class RecordAdmin(ReadOnly):
+    list_display = ("district", "year", "kind", "key", "version", "action", "responsible", "at", "actor")
+    list_filter = ("district", "year", "kind", "action")
+
+
+@admin.register(models.Evidence)
+class EvidenceAdmin(ReadOnly):
+    list_display = ("district", "year", "object_type", "object_id", "name", "file_type", "size", "at", "actor")
+    list_filter = ("district", "file_type")

@@ -76,10 +76,12 @@ from liaison_web.errors import (
     NotAvailable,
     NotFound,
     PreconditionRequired,
+    StaleRecord,
     error_response,
     json_response,
     text_response,
 )
+from liaison_web.evidence import TooLarge, UnsupportedType
 from liaison_web.publishing import NotConfigured
 from liaison_web.store import DatabaseStore
 
@@ -119,6 +121,7 @@ STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (ChangeRefused, 409), (RevisionConflict, 412), (StorageError, 503), (DataError, 422), (PlanningError, 422),
     (ExportError, 422), (OptionError, 422),
     (PreconditionRequired, 428), (LockedOut, 429), (InvalidRequest, 422), (NotConfigured, 503), (NotAvailable, 501),
+    (TooLarge, 413), (UnsupportedType, 415), (StaleRecord, 412),
 )
 
 
@@ -221,6 +224,13 @@ def _scope(request: HttpRequest, operation: str) -> None:
                         fix=f"use a token with the scope {needed} (liaison web token --scope {needed})",
                         message_zh=f"该令牌没有{verb_zh}权限",
                         fix_zh=f"请使用具有 {needed} 权限的令牌（liaison web token --scope {needed}）")
+
+
+def actor_of(request: HttpRequest) -> str:
+    """Who the audit log names: the user, and for a token which one (``name (token lsn_XXXX…)``)."""
+    prefix = getattr(request, "token_prefix", None)
+    name = str(request.user.get_username())
+    return f"{name} (token {prefix}…)" if prefix else name
 
 
 def _no_district(code: str) -> NotFound:
@@ -426,19 +436,28 @@ def _entry(row: models.AuditEntry, code: str | None) -> dict[str, Any]:
 @api.get("/districts/{district}/organisations/{organisation}/audit",
          response={200: list[EntryModel], **ERRORS}, tags=["audit"])
 def organisation_audit(request: HttpRequest, district: str, organisation: str) -> HttpResponse:
-    """The audit log of one organisation's engagements (those it hosts or attends), oldest first;
-    of those, the ones the caller may read the audit of."""
+    """The audit log of one organisation's engagements (those it hosts or attends) and records (those
+    it is responsible for or a party to), evidence attached to either included, oldest first; of
+    those, the ones the caller may read the audit of."""
     found, _ = _district(request, district, "audit")
     organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
     _authorise(request, "audit", district, {"id": organisation, "host": organisation,
                                             "participants": [organisation]})
     shown = []
-    for row in models.AuditEntry.objects.filter(district__code=district, object_type="engagement"):
-        seen = [e for e in (row.before, row.after) if isinstance(e, dict)]
+    for row in models.AuditEntry.objects.filter(district__code=district, object_type__in=("engagement", "record")):
+        seen = [_about(e) for e in (row.before, row.after) if isinstance(e, dict)]
         if any(e.get("host") == organisation or organisation in e.get("participants", ()) for e in seen) and all(
                 _may(request, "audit", district, e) == access.Decision.ALLOWED for e in seen):
             shown.append(_entry(row, district))
     return json_response(shown)
+
+
+def _about(logged: dict[str, Any]) -> dict[str, Any]:
+    """Whom an audit entry's object is about, as the access table reads it: an engagement's host and
+    participants, a record's responsible body and parties (:mod:`liaison_web.records`)."""
+    if "responsible" in logged:
+        return {"id": logged.get("key", ""), "host": logged["responsible"], "participants": logged.get("parties", [])}
+    return logged
 
 
 @api.get("/districts/{district}/organisations/{organisation}/due",
@@ -450,7 +469,8 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: schemas.D
     and its text in force that day (:func:`liaison.year.due.due_list`). Read access as for the
     organisation's engagements: a clerk or a liaison officer its own organisation's list, the
     district's administrator or auditor any organisation's. The records counted are the year's
-    engagements marked held (the service keeps no other records yet)."""
+    records kept here (``…/records``: research awaiting feedback, visits held …) and the engagements
+    the plan marks held."""
     from liaison.year.planner import check_year
 
     found, _ = _district(request, district)
@@ -467,14 +487,14 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: schemas.D
 
 def _due_of(district: District, state: YearState, organisation: str, day: dt.date) -> dict[str, Any]:
     """The organisation's to-do list of the year's ``state`` as of ``day``, as ``liaison due
-    --format json`` writes it (the records: the engagements marked held)."""
+    --format json`` writes it (the records: those kept here and the engagements marked held)."""
     from liaison.host.plugins import working_day_calendar
-    from liaison.law.records import Records
     from liaison.year.due import due_list
     from liaison.year.state import year_calendar
+    from liaison_web.records import year_records
 
     calendar, _ = year_calendar(state, state.plan.year, working_day_calendar())
-    listed = due_list(district, state.plan, Records(district_id=district.info.id), body=organisation, as_of=day,
+    listed = due_list(district, state.plan, year_records(district, state.plan.year), body=organisation, as_of=day,
                       calendar=calendar)
     written: dict[str, Any] = json.loads(to_json(due_document(listed, district)))
     return written
@@ -844,7 +864,7 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
     if expected != revision:
         return _stale(request, RevisionConflict.of(DatabaseStore().place(found, year), current=revision,
                                                    expected=expected), before)
-    user, prefix = request.user, getattr(request, "token_prefix", None)
+    user = request.user
     saved: dict[str, Any] = {}
     today = _today(found)
     # the to-do lists of the bodies taking part, before the change: only when a webhook would hear of them
@@ -861,7 +881,7 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
                                         if e["id"] == engagement)))
         record(operation, "engagement", engagement, user=user, district=district,
                remote_address=remote_address(request),
-               actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
+               actor=actor_of(request),
                before=before, after={**after, **noted} if noted else after)
         # the outbox: the webhooks' deliveries are committed with the change and its entry, or none is
         webhooks.enqueue(district, webhooks.EVENT_OF[operation], after, revision=tag, **(noted or {}))
@@ -1253,3 +1273,6 @@ def _not_modified(revision: str) -> HttpResponse:
 def openapi_json() -> str:
     """The OpenAPI document as text (for tests and docs)."""
     return json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), ensure_ascii=False, indent=2)
+
+
+from liaison_web import api_records  # noqa: E402, F401 - registers the records', evidence's and findings' operations

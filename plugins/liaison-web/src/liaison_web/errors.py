@@ -21,6 +21,7 @@ __all__ = [
     "NotAvailable",
     "NotFound",
     "PreconditionRequired",
+    "StaleRecord",
     "error_response",
     "json_response",
     "text_response",
@@ -53,6 +54,10 @@ class NotAllowed(LiaisonError):
 
 class NotAvailable(LiaisonError):
     """What the service cannot do as installed: an exporter it does not have (501)."""
+
+
+class StaleRecord(LiaisonError):
+    """A correction or withdrawal made on a version that is no longer the record's latest (412)."""
 
 
 class LockedOut(LiaisonError):

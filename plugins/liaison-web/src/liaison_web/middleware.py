@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 
 from liaison_web.errors import NotAllowed, error_response
 
-__all__ = ["ApiErrors"]
+__all__ = ["ApiErrors", "UploadLimit"]
 
 
 class ApiErrors:
@@ -29,3 +29,27 @@ class ApiErrors:
                 shaped["Allow"] = allowed
             return shaped
         return response
+
+
+class UploadLimit:
+    """An upload whose ``Content-Length`` says it is larger than the service takes is refused before
+    its body is read (413 in the one shape); one without a length is counted as it is stored
+    (:func:`liaison_web.evidence.store`)."""
+
+    #: what a multipart body adds to the file (boundaries, the form's other fields)
+    OVERHEAD = 64 * 1024
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from liaison_web import evidence
+
+        if request.method == "POST" and request.path.startswith("/api/") and request.path.endswith("/evidence"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > evidence.max_bytes() + self.OVERHEAD:
+                return error_response(request, evidence.too_large(length), 413)
+        return self.get_response(request)

@@ -15,9 +15,12 @@ release on).
   the outbox of their deliveries (written in the change's own transaction) and every attempt to send
   one (:mod:`liaison_web.webhooks`);
 - :class:`FeedToken` — the secret of an organisation's calendar feed URL, kept as a sha256
-  (:mod:`liaison_web.feeds`).
-
-Records and evidence files are later tables (docs/service.md).
+  (:mod:`liaison_web.feeds`);
+- :class:`Record` — the year's records (visits, documents copied, research and its feedback …), one
+  row per version: a correction or a withdrawal is a new version, the old ones stay (append-only,
+  as the audit log, in the model and in the database: ``0004_records_evidence``);
+- :class:`Evidence` — files attached to a record or an engagement: the bytes under the media root
+  by their sha256 (:mod:`liaison_web.evidence`), the row what was uploaded, by whom, named how.
 """
 
 from __future__ import annotations
@@ -33,8 +36,9 @@ from liaison.base.errors import LiaisonError
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
 
-__all__ = ["ROLES", "ApiToken", "AuditEntry", "AuditLogError", "DeliveryAttempt", "District", "DistrictVersion",
-           "FeedToken", "Membership", "Webhook", "WebhookDelivery", "Year", "YearFile", "YearRevision"]
+__all__ = ["ROLES", "ApiToken", "AppendOnlyError", "AuditEntry", "AuditLogError", "DeliveryAttempt", "District",
+           "DistrictVersion", "Evidence", "FeedToken", "Membership", "Record", "Webhook", "WebhookDelivery", "Year",
+           "YearFile", "YearRevision"]
 
 
 class District(models.Model):
@@ -306,3 +310,99 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district.code}/{self.organisation} ({self.prefix}…)"
+class AppendOnlyError(LiaisonError):
+    """A change or removal of a record's version or of an evidence file's row: both are facts kept
+    as they were written; a correction or a withdrawal is a new version."""
+
+    def __init__(self) -> None:
+        super().__init__("records and evidence are append-only: a version is never changed or removed",
+                         fix="correct or withdraw the record: that adds a new version",
+                         message_zh="记录和佐证材料只能追加：已保存的版本不能修改或删除",
+                         fix_zh="请更正或撤回该记录：这会新增一个版本")
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError()
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError()
+
+
+class AppendOnly(models.Model):
+    """A table whose rows are only ever added (the database's triggers refuse the rest too)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError()
+
+
+#: What a version of a record did: the first, a correction (it supersedes the version before), a withdrawal.
+RECORD_ACTIONS = [("created", "created"), ("corrected", "corrected"), ("withdrawn", "withdrawn")]
+
+
+class Record(AppendOnly):
+    """One version of one record of a district's year: ``key`` names the record across its versions
+    (``version`` 1, 2, …); ``kind`` is its section of the library's records (``research_results`` …),
+    ``data`` the record as the library writes it. The latest version is the record; a ``withdrawn``
+    one means it no longer counts. ``responsible`` and ``parties`` are the bodies it is about
+    (:mod:`liaison_web.records`), kept for the access checks and the filters. Two writers correcting
+    the same version both ask for the next number: the database keeps one (one_version_a_number)."""
+
+    district: models.ForeignKey[District, District] = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="records")
+    year: models.IntegerField[int, int] = models.IntegerField()
+    key: models.CharField[str, str] = models.CharField(max_length=32, db_index=True)
+    version: models.IntegerField[int, int] = models.IntegerField()
+    kind: models.CharField[str, str] = models.CharField(max_length=32)
+    action: models.CharField[str, str] = models.CharField(max_length=16, choices=RECORD_ACTIONS)
+    data: models.JSONField[Any, Any] = models.JSONField()
+    responsible: models.CharField[str, str] = models.CharField(max_length=200, blank=True, default="")
+    parties: models.JSONField[Any, Any] = models.JSONField(default=list)
+    reason: models.TextField[str, str] = models.TextField(blank=True, default="")
+    at: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
+    actor: models.CharField[str, str] = models.CharField(max_length=200)
+
+    class Meta:
+        ordering: ClassVar = ["district", "year", "key", "version"]
+        constraints: ClassVar = [models.UniqueConstraint(fields=["key", "version"], name="one_version_a_number")]
+        indexes: ClassVar = [models.Index(fields=["district", "year"], name="records_of_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} v{self.version}"
+
+
+class Evidence(AppendOnly):
+    """A file attached to a record (``record`` its key) or an engagement (its id): stored under the
+    media root by its sha256 (never by the name it was uploaded with), with the name kept only to
+    show, cleaned (:func:`liaison_web.evidence.display_name`), its type as its content shows it."""
+
+    key: models.CharField[str, str] = models.CharField(max_length=32, unique=True)
+    district: models.ForeignKey[District, District] = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="evidence")
+    year: models.IntegerField[int, int] = models.IntegerField()
+    object_type: models.CharField[str, str] = models.CharField(max_length=16)  # record, engagement
+    object_id: models.CharField[str, str] = models.CharField(max_length=200)
+    name: models.CharField[str, str] = models.CharField(max_length=200)
+    file_type: models.CharField[str, str] = models.CharField(max_length=16)  # pdf, docx, … (sniffed)
+    size: models.BigIntegerField[int, int] = models.BigIntegerField()
+    sha256: models.CharField[str, str] = models.CharField(max_length=64)
+    at: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
+    actor: models.CharField[str, str] = models.CharField(max_length=200)
+
+    class Meta:
+        ordering: ClassVar = ["district", "at", "id"]
+        indexes: ClassVar = [models.Index(fields=["district", "object_type", "object_id"],
+                                          name="evidence_of_an_object")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.object_type} {self.object_id})"

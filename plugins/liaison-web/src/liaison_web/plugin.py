@@ -118,6 +118,7 @@ def serve(host: str, port: int, threads: int, init_only: bool, no_webhooks: bool
     _ready(database, lang, hosts=(host,) if host not in ("0.0.0.0", "::") else ())
     if init_only:
         return
+    from django.conf import settings
     from django.core.wsgi import get_wsgi_application
     from waitress.server import create_server
 
@@ -128,8 +129,10 @@ def serve(host: str, port: int, threads: int, init_only: bool, no_webhooks: bool
     if worker is not None:
         worker.start()
 
-    server = create_server(get_wsgi_application(), host=host, port=port, threads=threads,
-                                    ident="liaison")
+    # a body far beyond the upload limit is refused by waitress before it is read (413); one up to
+    # twice the limit reaches the service, which answers 413 in its own error shape
+    server = create_server(get_wsgi_application(), host=host, port=port, threads=threads, ident="liaison",
+                           max_request_body_size=2 * settings.LIAISON_MAX_UPLOAD_BYTES + 1024 * 1024)
     url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}"  # type: ignore[union-attr]
     _say(lang, f"Serving on {url}/ — log in at {url}/login/ (administration: {url}/admin/); the API: {url}/api/v1/ "
                f"(docs: {url}/api/v1/docs). Ctrl-C stops it.",

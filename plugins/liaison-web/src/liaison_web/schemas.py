@@ -95,6 +95,8 @@ class _Builder:
         args = typing.get_args(hint)
         if hint is dt.time:
             return TIME
+        if hint is Any:  # a value the document leaves open (the report's summary rows: counts and names)
+            return Any
         if hint in (str, int, bool, float, dt.date, dt.datetime, type(None)):
             return hint
         if isinstance(hint, type) and hint.__name__ in _CUSTOM:

@@ -12,8 +12,11 @@ SQLite runs in WAL mode with every transaction ``BEGIN IMMEDIATE`` (Django's ``t
 a writer takes the write lock when it starts, so two writers queue instead of one failing half-way
 with "database is locked"; ``timeout`` is how long one waits. The secret key is generated on first
 start and kept beside the database (``liaison.secret``, mode 0600), or given as
-``LIAISON_SECRET_KEY``. ``LIAISON_SECURE=1`` (the service is behind an HTTPS reverse proxy) marks
-the session and CSRF cookies ``Secure`` and trusts the proxy's ``X-Forwarded-Proto``.
+``LIAISON_SECRET_KEY``. Evidence files are kept under ``LIAISON_MEDIA_ROOT`` (default
+``liaison-media/`` beside the database; for PostgreSQL in the current folder), each at most
+``LIAISON_MAX_UPLOAD_MB`` (20) megabytes (:mod:`liaison_web.evidence`). ``LIAISON_SECURE=1`` (the
+service is behind an HTTPS reverse proxy) marks the session and CSRF cookies ``Secure`` and trusts
+the proxy's ``X-Forwarded-Proto``.
 """
 
 from __future__ import annotations
@@ -161,6 +164,7 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
             "liaison_web.middleware.ApiErrors",
+            "liaison_web.middleware.UploadLimit",
             "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login (liaison_web.lockout)
         ],
         # django-axes first: a locked-out user is refused before the password is even checked
@@ -179,6 +183,9 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
         "LIAISON_SECURE": secure,
         "LIAISON_WEBHOOKS": webhook_settings(),
         "LIAISON_CALDAV": _caldav(),
+        "LIAISON_MEDIA_ROOT": str(Path(os.environ.get("LIAISON_MEDIA_ROOT", "").strip() or beside / "liaison-media")
+                                  .resolve()),
+        "LIAISON_MAX_UPLOAD_BYTES": _int_env("LIAISON_MAX_UPLOAD_MB", 20) * 1024 * 1024,
         "ROOT_URLCONF": "liaison_web.urls",
         "TEMPLATES": [{
             "BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "APP_DIRS": True,

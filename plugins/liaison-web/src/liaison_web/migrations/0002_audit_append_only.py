@@ -10,18 +10,26 @@ from django.db import migrations
 TABLE = "liaison_web_auditentry"
 MESSAGE = "the audit log is append-only (审计日志只能追加)"
 
-SQLITE = [f"""CREATE TRIGGER {TABLE}_no_{what} BEFORE {what.upper()} ON {TABLE}
-BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""" for what in ("update", "delete")]
-SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_no_{what}" for what in ("update", "delete")]
 
-POSTGRES = [f"""CREATE OR REPLACE FUNCTION {TABLE}_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION '{MESSAGE}'; END $$""",
-            f"""CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {TABLE}
-FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_refuse()"""]
-POSTGRES_DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}", f"DROP FUNCTION IF EXISTS {TABLE}_refuse()"]
+def append_only(table: str, message: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The statements making ``table`` append-only, by database vendor, and those undoing it."""
+    sqlite = [f"""CREATE TRIGGER {table}_no_{what} BEFORE {what.upper()} ON {table}
+BEGIN SELECT RAISE(ABORT, '{message}'); END""" for what in ("update", "delete")]
+    sqlite_drop = [f"DROP TRIGGER IF EXISTS {table}_no_{what}" for what in ("update", "delete")]
+    postgres = [f"""CREATE OR REPLACE FUNCTION {table}_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION '{message}'; END $$""",
+                f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table}
+FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse()"""]
+    postgres_drop = [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+                     f"DROP FUNCTION IF EXISTS {table}_refuse()"]
+    return {"sqlite": sqlite, "postgresql": postgres}, {"sqlite": sqlite_drop, "postgresql": postgres_drop}
 
 
-def _run(statements: dict[str, list[str]]) -> Any:
+MAKE, UNDO = append_only(TABLE, MESSAGE)
+SQLITE, POSTGRES = MAKE["sqlite"], MAKE["postgresql"]
+
+
+def run_sql(statements: dict[str, list[str]]) -> Any:
     def run(apps: Any, schema_editor: Any) -> None:
         for sql in statements.get(schema_editor.connection.vendor, []):
             schema_editor.execute(sql)
@@ -30,5 +38,4 @@ def _run(statements: dict[str, list[str]]) -> Any:
 
 class Migration(migrations.Migration):
     dependencies = [("liaison_web", "0001_initial")]
-    operations = [migrations.RunPython(_run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-                                       _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}))]
+    operations = [migrations.RunPython(run_sql(MAKE), run_sql(UNDO))]

@@ -1,5 +1,6 @@
-"""Running `liaison serve` as a process in the tests (imported by the tests that start one): start it
-on a free port of 127.0.0.1, stop it by its process id, read its address and its health."""
+"""A `liaison serve` process for the tests that run one: started on a free port of 127.0.0.1 in a
+folder, stopped by its process id; plain HTTP calls to it (imported by the tests, found through
+pytest's ``pythonpath``, as web_db)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ import urllib.request
 from email.message import Message
 from pathlib import Path
 from typing import Any
+
+#: The administrator's password of every test's `liaison serve` on the session's PostgreSQL database: the
+#: first start there makes the administrator, the later ones find it (the tests share that database).
+ADMIN_PASSWORD = "pg-admin-password"
 
 LIAISON = str(Path(sys.executable).with_name("liaison"))
 
@@ -83,3 +88,25 @@ def wait_healthy(base: str) -> dict[str, Any]:
             pass
         assert time.monotonic() < deadline, "no health"
         time.sleep(0.2)
+
+
+def post(opener: urllib.request.OpenerDirector, url: str, data: bytes,
+          headers: dict[str, str]) -> tuple[int, Message, bytes]:
+    try:
+        with opener.open(urllib.request.Request(url, data=data, headers=headers, method="POST"),
+                         timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def multipart(fields: dict[str, str], name: str, data: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body written by hand — the file name sent exactly as given (``../../x``
+    included: a client library would clean it first) — and its Content-Type."""
+    boundary = "liaison-test-boundary"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in fields.items()]
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{quoted}"\r\n'
+                 "Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"

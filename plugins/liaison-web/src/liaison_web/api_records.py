@@ -1,0 +1,528 @@
+"""The API's records, evidence files, findings and report (registered on :data:`liaison_web.api.api`).
+
+Under ``/api/v1/districts/{district}/years/{year}``:
+
+- ``GET records`` — the year's records (latest versions; ``kind``, ``organisation`` filter them,
+  ``withdrawn=true`` shows the withdrawn too), those the caller may read;
+- ``POST records/{kind}`` — record a fact, the body the library's record of that kind (201);
+- ``GET records/{kind}/{key}`` — one record with every earlier version and its evidence; ``ETag``;
+- ``POST records/{kind}/{key}/correction`` — a new version superseding the current (``If-Match``);
+- ``POST records/{kind}/{key}/withdrawal`` — the record no longer counts (``If-Match``, a reason);
+- ``GET records/{kind}/{key}/audit`` — its audit log;
+- ``POST evidence`` — a file (multipart: ``file`` and ``record`` or ``engagement``), 201; 413 too
+  large, 415 not a type kept; ``GET evidence?record=…|engagement=…`` — the files of one object;
+- ``GET findings`` (``organisation``, ``as_of``) and ``GET report`` (``as_of``) — ``liaison check``'s
+  findings and report on the year's records and the plan's held engagements.
+
+``GET /api/v1/districts/{district}/evidence/{key}`` downloads a file (``Content-Disposition`` with
+the name as uploaded, RFC 5987 for names beyond ASCII).
+
+Every change is checked against :mod:`liaison_web.access` on the record's responsible body and
+parties (before and after a correction) and written to the audit log in the same transaction.
+"""
+
+import datetime as dt
+import functools
+import json
+from collections.abc import Callable
+from typing import Any, Literal, Union
+
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from ninja import File, Form, Schema
+from ninja.files import UploadedFile
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from liaison.base.errors import DataError
+from liaison.formats.documents import FindingDocument, ReportDocument, document, report_document
+from liaison_web import access, evidence, models, schemas
+from liaison_web import records as kept
+from liaison_web.api import (
+    Error,
+    _authorise,
+    _district,
+    _entry,
+    _if_match,
+    _may,
+    _rendered,
+    _revision,
+    _today,
+    actor_of,
+    api,
+)
+from liaison_web.callers import remote_address
+from liaison_web.errors import NotFound, StaleRecord, error_response, json_response
+
+__all__ = ["RecordModels"]
+
+_YEAR = "/districts/{district}/years/{year}"
+KindName = Literal[tuple(kept.KINDS)]  # type: ignore[valid-type]
+
+
+def _stale(key: str, current: str, given: str) -> StaleRecord:
+    return StaleRecord(f"the record {key} has changed: it is at {current}, the change was made on {given}",
+                       fix="read the record again (GET), look at what changed and send its ETag as If-Match",
+                       message_zh=f"记录 {key} 已有新版本：当前为 {current}，本次修改依据的是 {given}",
+                       fix_zh="请重新读取该记录（GET），查看变化后以其 ETag 作为 If-Match 重新提交")
+
+
+Status = Literal["current", "withdrawn"]
+
+
+# -- the models: generated from the library's record types, one per kind --------------------------------
+class _Version(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int
+    action: Literal["created", "corrected", "withdrawn"]
+    record: dict[str, Any]
+    reason: str
+    at: dt.datetime
+    by: str
+
+
+class EvidenceModel(BaseModel):
+    """An evidence file: its key (the download's address), what it is attached to, the name it was
+    uploaded with (cleaned, for showing), its type as its content shows it, size and sha256."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str
+    object_type: Literal["record", "engagement"]
+    object_id: str
+    name: str
+    type: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    uploaded_by: str
+    download: str
+
+
+def _record_model(kind: kept.Kind) -> type[BaseModel]:
+    record = schemas.model_of(kind.type)
+    return create_model(
+        f"Record_{kind.section}", __config__=ConfigDict(extra="forbid"),
+        __doc__=f"A record of {kind.label_en} ({kind.label_zh}): the latest version of it, the earlier ones and "
+                "its evidence files.",
+        key=(str, ...), kind=(Literal[kind.section], ...), year=(int, ...),  # type: ignore[arg-type]
+        version=(int, ...), status=(Status, ...), responsible=(str, ...), parties=(list[str], ...),
+        record=(record, ...), recorded_at=(dt.datetime, ...), recorded_by=(str, ...),
+        versions=(list[_Version], ...), evidence=(list[EvidenceModel], ...))
+
+
+#: The answer's model of each kind of record (its ``record`` the library's type's generated model).
+RecordModels: dict[str, type[BaseModel]] = {k: _record_model(kind) for k, kind in kept.KINDS.items()}
+AnyRecord = Union[tuple(RecordModels.values())]  # type: ignore[valid-type]  # noqa: UP007
+FindingModel = schemas.model_of(FindingDocument, name="Finding")
+ReportModel = schemas.model_of(ReportDocument, name="Report")
+
+
+# -- reading ------------------------------------------------------------------------------------------
+def _year_of(request: HttpRequest, district: str, year: int, operation: str = "read") -> tuple[Any, str]:
+    """The district as :func:`liaison_web.api._district` finds it for the caller, and the year one
+    the library plans and checks (another is 422, as the plan's)."""
+    from liaison.year.planner import check_year
+
+    found = _district(request, district, operation)
+    check_year(year)
+    return found
+
+
+def _as_object(row: models.Record) -> dict[str, Any]:
+    """What the access table decides on: the responsible body as the host, the parties as participants."""
+    return {"id": row.key, "host": row.responsible, "participants": list(row.parties)}
+
+
+def _evidence_of(object_type: str, object_id: str, district: str) -> list[dict[str, Any]]:
+    return [_evidence_document(e, district) for e in
+            models.Evidence.objects.filter(district__code=district, object_type=object_type, object_id=object_id)]
+
+
+def _evidence_document(row: models.Evidence, district: str) -> dict[str, Any]:
+    return {"key": row.key, "object_type": row.object_type, "object_id": row.object_id, "name": row.name,
+            "type": row.file_type, "media_type": evidence.TYPES[row.file_type].media_type, "size": row.size,
+            "sha256": row.sha256, "uploaded_at": row.at.isoformat(), "uploaded_by": row.actor,
+            "download": f"/api/v1/districts/{district}/evidence/{row.key}"}
+
+
+def _record_document(row: models.Record, *, versions: bool = True, earlier: list[models.Record] | None = None,
+                     files: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The record as the API answers it: with its earlier versions (``versions``; given as ``earlier``
+    when the caller has them) and its evidence (given as ``files``, or read)."""
+    if earlier is None:
+        earlier = [v for v in kept.history(row.key) if v.version < row.version] if versions else []
+    if files is None:
+        files = _evidence_of("record", row.key, row.district.code)
+    return {**kept.view(row).document(earlier), "evidence": files}
+
+
+def _no_record(kind: str, key: str) -> NotFound:
+    return NotFound(f"there is no record {kind}/{key} in this year", path=("records",),
+                    fix="take a key from the year's records (GET …/records)",
+                    message_zh=f"该年度没有记录 {kind}/{key}", fix_zh="请从该年度的记录列表（GET …/records）中选取")
+
+
+def _latest(district: str, year: int, kind: str, key: str) -> models.Record:
+    rows = list(models.Record.objects.filter(key=key, kind=kind, district__code=district, year=year)
+                .select_related("district").order_by("-version")[:1])
+    if not rows:
+        raise _no_record(kind, key)
+    found: models.Record = rows[0]
+    return found
+
+
+def _etagged(body: Any, etag: str, status: int = 200) -> HttpResponse:
+    return json_response(body, status=status, etag=etag)
+
+
+@api.get(f"{_YEAR}/records", response={200: list[AnyRecord], 401: Error,  # type: ignore[valid-type]
+                                       403: Error, 404: Error, 422: Error},
+         tags=["records"])
+def list_records(request: HttpRequest, district: str, year: int, kind: KindName | None = None,  # type: ignore[valid-type]
+                 organisation: str | None = None, withdrawn: bool = False) -> HttpResponse:
+    """The year's records (the latest version of each), those the caller may read: ``kind`` one
+    section of the records, ``organisation`` the records it is responsible for or a party to,
+    ``withdrawn`` also those withdrawn."""
+    found, _ = _year_of(request, district, year)
+    org = found.organisation(organisation).id if organisation else None
+    shown = []
+    every = _year_documents(district, year, kept.state_of(models.Record, district, year),
+                            kept.state_of(models.Evidence, district, year))
+    for row, shape in every:
+        if (row.action == "withdrawn" and not withdrawn) or (kind is not None and row.kind != kind):
+            continue
+        if org is not None and org != row.responsible and org not in row.parties:
+            continue
+        if _may(request, "read", district, _as_object(row)) == access.Decision.ALLOWED:
+            shown.append(shape)
+    return json_response(shown)
+
+
+@functools.lru_cache(maxsize=16)
+def _year_documents(district: str, year: int, records: tuple[int, int],
+                    attached: tuple[int, int]) -> tuple[tuple[models.Record, dict[str, Any]], ...]:
+    """Every record of the year as the API answers it, for one state of the year's records and
+    evidence (:func:`liaison_web.records.state_of`), in three queries, once. Callers do not change
+    them."""
+    last, last_file = records[0], attached[0]
+    files: dict[str, list[dict[str, Any]]] = {}
+    for row in models.Evidence.objects.filter(district__code=district, year=year, object_type="record",
+                                              id__lte=last_file):
+        files.setdefault(row.object_id, []).append(_evidence_document(row, district))
+    return tuple((rows[-1], _record_document(rows[-1], earlier=rows[:-1], files=files.get(rows[-1].key, [])))
+                 for rows in kept.versions(district, year, upto=last).values())
+
+
+@api.get(f"{_YEAR}/records/{{kind}}/{{key}}",
+         response={200: AnyRecord, 401: Error, 403: Error, 404: Error}, tags=["records"])
+def read_record(request: HttpRequest, district: str, year: int, kind: KindName,  # type: ignore[valid-type]
+                key: str) -> HttpResponse:
+    """One record: its latest version, every earlier one (a correction supersedes, nothing is
+    erased) and its evidence files. ``ETag``: the version, which a correction names in ``If-Match``."""
+    _year_of(request, district, year)
+    row = _latest(district, year, kind, key)
+    _authorise(request, "read", district, _as_object(row))
+    return _etagged(_record_document(row), kept.view(row).etag)
+
+
+@api.get(f"{_YEAR}/records/{{kind}}/{{key}}/audit",
+         response={200: list[dict[str, Any]], 401: Error, 403: Error, 404: Error}, tags=["audit"])
+def record_audit(request: HttpRequest, district: str, year: int, kind: KindName,  # type: ignore[valid-type]
+                key: str) -> HttpResponse:
+    """The audit log of one record (its versions and its evidence files), oldest first."""
+    _year_of(request, district, year, "audit")
+    row = _latest(district, year, kind, key)
+    _authorise(request, "audit", district, _as_object(row))
+    rows = models.AuditEntry.objects.filter(district__code=district, object_type="record", object_id=key)
+    return json_response([_entry(r, district) for r in rows])
+
+
+# -- changing -----------------------------------------------------------------------------------------
+def _save(request: HttpRequest, district: str, year: int, kind: kept.Kind, key: str, version: int, action: str,
+          record: Any, reason: str, before: models.Record | None) -> models.Record:
+    """Add one version and its audit entry in one transaction: both or neither. Two writers adding the
+    same version: the database keeps the first, the second is told the record has changed (412)."""
+    from liaison_web.audit import record as audit
+
+    found, _ = _district(request, district, "record")
+    data = kept.canonical(record)
+    try:
+        with transaction.atomic():
+            row = models.Record.objects.create(
+                district=models.District.objects.get(code=district), year=year, key=key, version=version,
+                kind=kind.section, action=action, data=data, responsible=kind.responsible(record, found),
+                parties=list(kind.parties(record)), reason=reason, actor=actor_of(request))
+            after = _record_document(row, versions=False)
+            audit(action, "record", key, user=request.user, actor=actor_of(request), district=district,
+                  remote_address=remote_address(request),
+                  before=_record_document(before, versions=False) if before is not None else None,
+                  after={**after, "reason": reason} if reason else after)
+    except IntegrityError:
+        latest = _latest(district, year, kind.section, key)
+        raise _stale(key, kept.view(latest).etag, f"{key}.{version - 1}") from None
+    saved: models.Record = row
+    return saved
+
+
+def _check_new(request: HttpRequest, district: str, year: int, kind: kept.Kind, body: Any,
+               key: str | None) -> Any:
+    """The body as the library's record, checked, and the caller allowed to record it."""
+    found, _ = _year_of(request, district, year, "record")
+    record = kept.parse(kind, body, found, year)
+    twin = kept.duplicate(kind, record, district, year, key)
+    if twin is not None:
+        raise DataError(f"the year has a record with the id {record.id!r} already ({kind.section}/{twin.key})",
+                        file="record", path=("id",), fix="give this record its own id, or correct that one",
+                        message_zh=f"该年度已有编号为“{record.id}”的记录（{kind.section}/{twin.key}）",
+                        fix_zh="请为本记录另取编号，或更正已有的那条记录")
+    _authorise(request, "record", district, {"id": getattr(record, "id", "") or kind.section,
+                                              "host": kind.responsible(record, found),
+                                              "participants": list(kind.parties(record))})
+    return record
+
+
+def _raw_body(request: HttpRequest, field: str | None = None) -> Any:
+    data = json.loads(request.body or b"null")
+    return data.get(field) if field is not None and isinstance(data, dict) else data
+
+
+def _create(kind: kept.Kind) -> Callable[..., HttpResponse]:
+    def create(request: HttpRequest, district: str, year: int, body: Any) -> HttpResponse:
+        record = _check_new(request, district, year, kind, _raw_body(request), None)
+        row = _save(request, district, year, kind, kept.new_key(), 1, "created", record, "", None)
+        response = _etagged(_record_document(row), kept.view(row).etag, 201)
+        response["Location"] = f"/api/v1/districts/{district}/years/{year}/records/{kind.section}/{row.key}"
+        return response
+
+    create.__annotations__ = {"request": HttpRequest, "district": str, "year": int,
+                              "body": schemas.model_of(kind.type), "return": HttpResponse}
+    create.__name__ = f"create_{kind.section}"
+    create.__doc__ = (f"Record {kind.label_en} ({kind.label_zh}): the body is the record as the library writes "
+                      f"it (docs/records-format.md, section {kind.section}); organisations by id or name. The "
+                      "caller's body must be the one responsible for it or a party to it (the access table's "
+                      "`record`). 201, with the record's ETag and Location.")
+    return create
+
+
+def _change_record(request: HttpRequest, district: str, year: int, kind: kept.Kind, key: str, action: str,
+                   made: Callable[[models.Record], tuple[Any, str]]) -> HttpResponse:
+    """Add the next version of a record (``made`` from the current one: the record and the reason) on
+    the version ``If-Match`` names: another is 412 with the record as it is now (``record``) and its
+    ETag, nothing added. Withdrawing a withdrawn record adds nothing."""
+    _year_of(request, district, year, "record")
+    given = _if_match(request)
+    before = _latest(district, year, kind.section, key)
+    _authorise(request, "record", district, _as_object(before))
+    try:
+        if given != kept.view(before).etag:
+            raise _stale(key, kept.view(before).etag, given)
+        if action == "withdrawn" and before.action == "withdrawn":
+            return _etagged(_record_document(before), kept.view(before).etag)
+        record, reason = made(before)
+        row = _save(request, district, year, kind, key, before.version + 1, action, record, reason, before)
+    except StaleRecord as stale:
+        now = _latest(district, year, kind.section, key)
+        response = error_response(request, stale, 412, record=_record_document(now))
+        response["ETag"] = f'"{kept.view(now).etag}"'
+        return response
+    return _etagged(_record_document(row), kept.view(row).etag)
+
+
+class Correction(Schema):
+    reason: str = Field("", max_length=1000, description="why it is corrected (kept with the version)")
+
+
+def _correct(kind: kept.Kind) -> Callable[..., HttpResponse]:
+    model = create_model(f"Correction_{kind.section}", __base__=Correction,
+                         record=(schemas.model_of(kind.type), ...))
+
+    def correct(request: HttpRequest, district: str, year: int, key: str, body: Any) -> HttpResponse:
+        def corrected(before: models.Record) -> tuple[Any, str]:
+            return (_check_new(request, district, year, kind, _raw_body(request, "record"), key),
+                    str(_raw_body(request, "reason") or ""))
+
+        return _change_record(request, district, year, kind, key, "corrected", corrected)
+
+    correct.__annotations__ = {"request": HttpRequest, "district": str, "year": int, "key": str, "body": model,
+                               "return": HttpResponse}
+    correct.__name__ = f"correct_{kind.section}"
+    correct.__doc__ = (f"Correct a record of {kind.label_en}: the body's record becomes the next version and "
+                       "supersedes the current one, which is kept (GET shows every version). `If-Match`: the "
+                       "record's ETag; another version is 412 with the current one. Feedback on research is its "
+                       "correction with `feedback` and `feedback_summary` filled in.")
+    return correct
+
+
+_CHANGES: dict[int, Any] = {401: Error, 403: Error, 404: Error, 412: Error, 422: Error, 428: Error}
+for _kind in kept.KINDS.values():
+    api.post(f"{_YEAR}/records/{_kind.section}", response={201: RecordModels[_kind.section], **_CHANGES},
+             tags=["records"], operation_id=f"create_{_kind.section}")(_create(_kind))
+    api.post(f"{_YEAR}/records/{_kind.section}/{{key}}/correction", response={200: RecordModels[_kind.section],
+             **_CHANGES}, tags=["records"], operation_id=f"correct_{_kind.section}")(_correct(_kind))
+
+
+class Withdrawal(Schema):
+    reason: str = Field(min_length=1, max_length=1000, description="why it no longer counts")
+
+
+@api.post(f"{_YEAR}/records/{{kind}}/{{key}}/withdrawal", response={200: AnyRecord, **_CHANGES},
+          tags=["records"])
+def withdraw_record(request: HttpRequest, district: str, year: int, kind: KindName, key: str,  # type: ignore[valid-type]
+                    body: Withdrawal) -> HttpResponse:
+    """Withdraw a record recorded in error: a last version marked ``withdrawn`` (the record as it
+    was, and the reason); it no longer counts in the findings or the due list, and stays readable.
+    ``If-Match``: the record's ETag."""
+    return _change_record(request, district, year, kept.KINDS[kind], key, "withdrawn",
+                          lambda before: (kept.structure_row(before), body.reason))
+
+
+# -- evidence -----------------------------------------------------------------------------------------
+def _attached_to(request: HttpRequest, district: str, year: int, record: str | None,
+                 engagement: str | None) -> tuple[str, str, dict[str, Any]]:
+    """The object a file is (to be) attached to — ``record`` (its key) or ``engagement`` (its id) —
+    and what the access table decides on."""
+    if bool(record) == bool(engagement):
+        raise DataError("name what the file is evidence of: record or engagement, one of them", file="evidence",
+                        fix="send record=<key> or engagement=<id>", message_zh="请指明该文件是哪项的佐证材料："
+                        "record 或 engagement，二者选一", fix_zh="请发送 record=<记录编号> 或 engagement=<活动编号>")
+    if record:
+        rows = list(models.Record.objects.filter(key=record, district__code=district, year=year)
+                    .order_by("-version")[:1])
+        if not rows:
+            raise _no_record("records", record)
+        return "record", record, _as_object(rows[0])
+    found, version = _district(request, district)
+    shown = _rendered(district, version, year, _revision(found, year))[2].get(str(engagement))
+    if shown is None:
+        raise NotFound(f"the {year} has no engagement {engagement!r}", path=("engagement",),
+                       fix="take an id from the year's plan", message_zh=f"{year}年没有活动 {engagement!r}",
+                       fix_zh="请从该年度计划中选取活动编号")
+    return "engagement", str(engagement), {"id": engagement, "host": shown.get("host", ""),
+                                           "participants": list(shown.get("participants", []))}
+
+
+@api.post(f"{_YEAR}/evidence", response={201: EvidenceModel, 401: Error, 403: Error, 404: Error, 413: Error,
+                                         415: Error, 422: Error}, tags=["evidence"])
+def upload_evidence(request: HttpRequest, district: str, year: int,
+                    file: UploadedFile = File(...),  # type: ignore[type-arg]  # noqa: B008
+                    record: str | None = Form(None),  # type: ignore[type-arg]
+                    engagement: str | None = Form(None)) -> HttpResponse:  # type: ignore[type-arg]
+    """Attach a file (multipart/form-data: ``file``, and ``record`` — a record's key — or
+    ``engagement`` — an engagement's id) as evidence. Kept under the media root by its content's
+    sha256, never by its name; the name is kept only to show. At most ``LIAISON_MAX_UPLOAD_MB``
+    (413 beyond); PDF, OFD, DOCX, XLSX, JPEG or PNG by its content (415 otherwise, and when the
+    name's extension says another type). 201 with the file's record."""
+    from liaison_web.audit import record as audit
+
+    _year_of(request, district, year, "attach")
+    object_type, object_id, obj = _attached_to(request, district, year, record, engagement)
+    _authorise(request, "attach", district, obj)
+    if file.size is not None and file.size > evidence.max_bytes():
+        raise evidence.too_large(file.size)
+    sha, size, kind = evidence.store(file.chunks(), file.name or "")
+    name = evidence.display_name(file.name or "", kind)
+    with transaction.atomic():
+        row = models.Evidence.objects.create(
+            key=kept.new_key(), district=models.District.objects.get(code=district), year=year,
+            object_type=object_type, object_id=object_id, name=name, file_type=kind.name, size=size, sha256=sha,
+            actor=actor_of(request))
+        shown = _evidence_document(row, district)
+        # in the log of the object it is evidence of, with the bodies that object is about
+        about = ({"responsible": obj["host"], "parties": obj["participants"]} if object_type == "record"
+                 else {"host": obj["host"], "participants": obj["participants"]})
+        audit("attach", object_type, object_id, user=request.user, actor=actor_of(request), district=district,
+              remote_address=remote_address(request), after={"evidence": shown, **about})
+    return json_response(shown, status=201)
+
+
+@api.get(f"{_YEAR}/evidence", response={200: list[EvidenceModel], 401: Error, 403: Error, 404: Error, 422: Error},
+         tags=["evidence"])
+def list_evidence(request: HttpRequest, district: str, year: int, record: str | None = None,
+                  engagement: str | None = None) -> HttpResponse:
+    """The evidence files of one record or one engagement, in the order uploaded."""
+    _year_of(request, district, year)
+    object_type, object_id, obj = _attached_to(request, district, year, record, engagement)
+    _authorise(request, "read", district, obj)
+    return json_response(_evidence_of(object_type, object_id, district))
+
+
+@api.get("/districts/{district}/evidence/{key}", response={200: None, 401: Error, 403: Error, 404: Error},
+         tags=["evidence"])
+def download_evidence(request: HttpRequest, district: str, key: str) -> HttpResponseBase:
+    """The file, as uploaded: its type's media type, ``Content-Disposition: attachment`` with the
+    name it was uploaded with (``filename*`` in UTF-8 for a Chinese name, RFC 5987). Read access as
+    for the record or engagement it is evidence of."""
+    _district(request, district)
+    row = models.Evidence.objects.filter(key=key, district__code=district).first()
+    if row is None:
+        raise NotFound(f"there is no evidence file {key!r}", path=("evidence",),
+                       fix="take a key from the record's or the engagement's evidence",
+                       message_zh=f"没有佐证材料 {key!r}", fix_zh="请从记录或活动的佐证材料列表中选取")
+    _, _, obj = _attached_to(request, district, row.year, row.object_id if row.object_type == "record" else None,
+                             row.object_id if row.object_type == "engagement" else None)
+    _authorise(request, "read", district, obj)
+    path = evidence.path_of(row.sha256)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise NotFound(f"the bytes of the evidence file {key!r} are missing from the media root",
+                       file=str(path), fix="restore the media root from its backup (docs/service.md)",
+                       message_zh=f"佐证材料 {key!r} 的文件不在媒体目录中",
+                       fix_zh="请从备份恢复媒体目录（见 docs/service.md）") from None
+    response = FileResponse(handle, as_attachment=True, filename=row.name,
+                            content_type=evidence.TYPES[row.file_type].media_type)
+    response["ETag"] = f'"{row.sha256}"'
+    return response
+
+
+# -- findings and the report --------------------------------------------------------------------------
+def _report(request: HttpRequest, district: str, year: int, as_of: dt.date | None) -> tuple[Any, Any]:
+    """``liaison check`` on the year as the service holds it: its records and the plan's held
+    engagements (an engagement recorded in both counts once), as of ``as_of`` — default today when
+    the year is this one (its first or last day otherwise)."""
+    from liaison.host.plugins import working_day_calendar
+    from liaison.law.compliance import check
+    from liaison.law.records import Records
+    from liaison.year.planner import check_year
+    from liaison.year.state import year_calendar
+    from liaison_web.store import DatabaseStore
+
+    found, _ = _district(request, district)
+    check_year(year)
+    day = as_of or min(max(_today(found), dt.date(year, 1, 1)), dt.date(year, 12, 31))
+    stored = DatabaseStore().load(found, year)
+    records = kept.year_records(found, year)
+    if stored is not None:
+        records = Records.from_plan(stored.state.plan, held_only=True).merged(records)
+    calendar, _ = year_calendar(stored.state if stored is not None else None, year, working_day_calendar())
+    return found, check(found, records, year, day, calendar=calendar)
+
+
+@api.get(f"{_YEAR}/report", response={200: ReportModel, 401: Error, 403: Error, 404: Error, 422: Error},
+         tags=["findings"])
+def report(request: HttpRequest, district: str, year: int, as_of: dt.date | None = None) -> HttpResponse:
+    """The year's report as ``liaison check --format json`` writes it, on the records kept here and
+    the plan's held engagements. The whole district's: for the district-wide roles (administrator,
+    auditor, city auditor); a body reads its own findings (``findings?organisation=``)."""
+    _district(request, district)
+    _authorise(request, "read", district, {"id": district, "host": "", "participants": []})
+    found, checked = _report(request, district, year, as_of)
+    return json_response(report_document(checked, found))
+
+
+@api.get(f"{_YEAR}/findings", response={200: list[FindingModel],  # type: ignore[valid-type]
+                                     401: Error, 403: Error, 404: Error, 422: Error},
+         tags=["findings"])
+def findings(request: HttpRequest, district: str, year: int, organisation: str | None = None,
+             as_of: dt.date | None = None) -> HttpResponse:
+    """The report's findings (``liaison check``): those about ``organisation`` — charged to it, or it
+    among those concerned — for whoever may read that body's list (as the due list); without it every
+    finding, for the district-wide roles."""
+    found, _ = _district(request, district)
+    org = found.organisation(organisation).id if organisation else None
+    _authorise(request, "read", district, {"id": org or district, "host": org or "", "participants": [org or ""]})
+    found, checked = _report(request, district, year, as_of)
+    shown = [f for f in checked.findings
+             if org is None or org == f.responsible or org in f.affected or org in f.subject]
+    return json_response([document(FindingDocument.of(f, found)) for f in shown])
