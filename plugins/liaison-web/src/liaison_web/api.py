@@ -69,13 +69,18 @@ __all__ = ["NotFound", "api", "error_response"]
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from liaison_web.tokens import user_of
+        from django.utils.functional import SimpleLazyObject
 
-        found = user_of(token)
+        from liaison_web.tokens import caller_of
+
+        found = caller_of(token)  # one query: the token, its user's id and memberships
         if found is None:
             return None
-        request.user, request.scopes, request.token_prefix = found  # type: ignore[attr-defined]
-        return found[0]
+        # the user row is read only if something asks for it (a change's audit entry): not on a read
+        request.user = SimpleLazyObject(lambda: found.user)
+        request.scopes, request.token_prefix = found.scopes, found.prefix  # type: ignore[attr-defined]
+        request._liaison_members = (found.members, found.superuser)  # type: ignore[attr-defined]
+        return found
 
 
 api = NinjaAPI(title="liaison", version="1", description=__doc__ or "", urls_namespace="api-v1",
@@ -190,9 +195,22 @@ def _district(request: HttpRequest, code: str, operation: str = "read") -> tuple
     """The district ``code`` if the caller may see it, with its version's digest: a superuser, a
     member of the district, a city auditor. Anyone else is told it does not exist (404), as when it
     does not. The token's scope for ``operation`` is checked first."""
+    found = _seen(request, code, operation, None)
+    return found[0], found[1]
+
+
+def _district_year(request: HttpRequest, code: str, year: int, operation: str = "read") -> tuple[District, str, str]:
+    """:func:`_district` and the year's current revision (404 when the year has no plan), in one query."""
+    found, version, revision = _seen(request, code, operation, year)
+    if revision is None:
+        raise _no_plan(found, year)
+    return found, version, revision
+
+
+def _seen(request: HttpRequest, code: str, operation: str, year: int | None) -> tuple[District, str, str | None]:
     _scope(request, operation)
     members, superuser = _members(request)
-    found = bootstrap.district_version(code) if access.sees_district(members, code, superuser=superuser) else None
+    found = bootstrap.district_year(code, year) if access.sees_district(members, code, superuser=superuser) else None
     if found is None:
         raise _no_district(code)
     return found
@@ -232,20 +250,33 @@ def _revision(district: District, year: int) -> str:
     return revision
 
 
-@functools.lru_cache(maxsize=16)
-def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """The plan's JSON text, the document and its engagements by id, for one version of the district
-    and one revision of the year: both name their content (a revision is never reused), so what was
-    rendered once is the answer for as long as they are current — a read costs one query, not a
-    parse and a render. Filled by the first reader of each revision. Callers do not change them."""
+#: How many revisions' states, plans and answers a process keeps: a district's years, a few districts.
+CACHED = 64
+
+
+@functools.lru_cache(maxsize=CACHED)
+def _loaded(code: str, version: str, year: int, revision: str) -> tuple[District, YearState]:
+    """The district's version and the year's state at ``revision``, parsed once per process: a
+    revision names its content (never reused, never changed), a version is never changed in place,
+    so what was loaded once is the answer for as long as both are current, and a save (here or by
+    another process: the command) makes a new revision the next read asks for. Not a copy of the
+    store: one query per read still says which revision is current."""
     found = bootstrap.district_version(code)
     if found is None or found[1] != version:
         raise _no_district(code)
-    district = found[0]
-    stored = DatabaseStore().load(district, year, revision=revision)
+    stored = DatabaseStore().load(found[0], year, revision=revision)
     if stored is None:
-        raise _no_plan(district, year)
-    text = to_json(plan_document(district, stored.state))
+        raise _no_plan(found[0], year)
+    return found[0], stored.state
+
+
+@functools.lru_cache(maxsize=CACHED)
+def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The plan's JSON text, the document and its engagements by id, for one version of the district
+    and one revision of the year (as :func:`_loaded`): a read costs one query, not a parse and a
+    render. Filled by the first reader of each revision. Callers do not change them."""
+    district, state = _loaded(code, version, year, revision)
+    text = to_json(plan_document(district, state))
     body = json.loads(text)  # plain JSON values: what the audit log keeps and a filtered plan writes
     return text, body, {item["id"]: item for item in body.get("engagements", [])}
 
@@ -328,11 +359,10 @@ def plan(request: HttpRequest, district: str, year: int) -> HttpResponse:
     """The year's plan as ``liaison plan --format json`` writes it; ``ETag``: the year's revision.
     A caller who may read only its own organisation's engagements (a clerk, a liaison officer) gets
     the same document holding only those."""
-    found = _district(request, district)
-    revision = _revision(found[0], year)
+    _, version, revision = _district_year(request, district, year)
     if _matches(request, revision):
         return _not_modified(revision)
-    text, body, engagements = _rendered(district, found[1], year, revision)
+    text, body, engagements = _rendered(district, version, year, revision)
     readable = [e for e in engagements.values() if _may(request, "read", district, e) == access.Decision.ALLOWED]
     if len(readable) == len(engagements):
         return text_response(text, etag=revision)
@@ -388,25 +418,47 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: dt.date |
     organisation's engagements: a clerk or a liaison officer its own organisation's list, the
     district's administrator or auditor any organisation's. The records counted are the year's
     engagements marked held (the service keeps no other records yet)."""
-    from liaison.host.plugins import working_day_calendar
-    from liaison.law.records import Records
-    from liaison.year.due import due_list
-    from liaison.year.planner import check_year
-    from liaison.year.state import year_calendar
-
-    found, _ = _district(request, district)
+    found, version, day, revision = _district_on(request, district, as_of)
     organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
     _authorise(request, "read", district, {"id": organisation, "host": organisation,
                                            "participants": [organisation]})
+    return text_response(_due_text(district, version, day.year, revision, organisation, day))
+
+
+def _district_on(request: HttpRequest, code: str, as_of: dt.date | None) -> tuple[District, str, dt.date, str]:
+    """The district, its version, the day asked for (default: today in the district's time zone) and
+    the current revision of that day's year (404 without a plan) — one query, two only when the
+    district's today is in another year than the service's (the night of 31 December)."""
+    from django.utils import timezone
+
+    from liaison.year.planner import check_year
+
+    guess = as_of or timezone.localdate()
+    check_year(guess.year)
+    found, version, revision = _seen(request, code, "read", guess.year)
     day = as_of or _today(found)
-    check_year(day.year)
-    stored = DatabaseStore().load(found, day.year)
-    if stored is None:
+    if day.year != guess.year:
+        check_year(day.year)
+        found, version, revision = _seen(request, code, "read", day.year)
+    if revision is None:
         raise _no_plan(found, day.year)
-    calendar, _ = year_calendar(stored.state, day.year, working_day_calendar())
-    listed = due_list(found, stored.state.plan, Records(district_id=found.info.id), body=organisation, as_of=day,
+    return found, version, day, revision
+
+
+@functools.lru_cache(maxsize=4 * CACHED)
+def _due_text(code: str, version: str, year: int, revision: str, organisation: str, day: dt.date) -> str:
+    """One organisation's to-do list as of ``day`` on one revision of its year, as JSON text: made
+    once per process for each (revision, organisation, day) — the revision names what it is made of."""
+    from liaison.host.plugins import working_day_calendar
+    from liaison.law.records import Records
+    from liaison.year.due import due_list
+    from liaison.year.state import year_calendar
+
+    district, state = _loaded(code, version, year, revision)
+    calendar, _ = year_calendar(state, year, working_day_calendar())
+    listed = due_list(district, state.plan, Records(district_id=district.info.id), body=organisation, as_of=day,
                       calendar=calendar)
-    return json_response(due_document(listed, found))
+    return to_json(due_document(listed, district))
 
 
 # The changes and the audit of one engagement come before its read: the id is a path
@@ -458,9 +510,8 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
     from liaison_web.audit import record
     from liaison_workspace import Workspace
 
-    found, version = _district(request, district, operation)
+    found, version, revision = _district_year(request, district, year, operation)
     expected = _if_match(request)
-    revision = _revision(found, year)
     before = _rendered(district, version, year, revision)[2].get(engagement)
     if before is None:
         raise _no_engagement(year, engagement)
@@ -552,8 +603,8 @@ def held(request: HttpRequest, district: str, year: int, engagement: str, body: 
 @api.get(f"{_ONE}/audit", response={200: list[EntryModel], 401: Error, 403: Error, 404: Error}, tags=["audit"])
 def engagement_audit(request: HttpRequest, district: str, year: int, engagement: str) -> HttpResponse:
     """The audit log of one engagement, oldest first."""
-    found, version = _district(request, district, "audit")
-    current = _rendered(district, version, year, _revision(found, year))[2].get(engagement)
+    _, version, revision = _district_year(request, district, year, "audit")
+    current = _rendered(district, version, year, revision)[2].get(engagement)
     if current is None:
         raise _no_engagement(year, engagement)
     _authorise(request, "audit", district, current)
@@ -565,9 +616,8 @@ def engagement_audit(request: HttpRequest, district: str, year: int, engagement:
 def engagement(request: HttpRequest, district: str, year: int, engagement: str) -> HttpResponse:
     """One engagement as the plan shows it (``2027/joint_meeting/construction``); ``ETag``: the
     year's revision, which a change names in ``If-Match``."""
-    found = _district(request, district)
-    revision = _revision(found[0], year)
-    current = _rendered(district, found[1], year, revision)[2].get(engagement)
+    _, version, revision = _district_year(request, district, year)
+    current = _rendered(district, version, year, revision)[2].get(engagement)
     if current is None:
         raise _no_engagement(year, engagement)
     _authorise(request, "read", district, current)
