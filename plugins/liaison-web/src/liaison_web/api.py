@@ -29,6 +29,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import attrs
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -524,8 +525,9 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
 
     def audit(state: YearState, tag: str) -> None:
         """Inside the save's transaction: the entry is committed with the change, or neither is."""
-        after = json.loads(to_json(next(e for e in plan_document(found, state)["engagements"]
-                                        if e["id"] == engagement)))
+        # the plan's document of this engagement alone (each engagement's part of it is its own)
+        alone = attrs.evolve(state, engagements=tuple(e for e in state.engagements if e.id == engagement))
+        after = json.loads(to_json(plan_document(found, alone)["engagements"][0]))
         record(operation, "engagement", engagement, user=user, district=district,
                remote_address=remote_address(request),
                actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,

@@ -20,6 +20,7 @@ The tag is ``<n>-<first 16 hex digits of the state's sha256>``: opaque, differen
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import hashlib
@@ -52,6 +53,15 @@ from liaison.year.store import (
 from liaison_web import models
 
 __all__ = ["DatabaseStore", "digest"]
+
+#: The states of the revisions read or saved last, parsed, by (database, district object, year, tag):
+#: a tag names its state (never reused, never changed in place), and the districts a process reads
+#: are the same objects (:func:`liaison_web.bootstrap.district_year` parses each version once), so a
+#: read of a revision already seen, and the first read after a save here, skip the parse. The
+#: district itself is kept with the state: the key's ``id`` is never taken for another object's.
+_PARSED: collections.OrderedDict[tuple[str, int, int, str], tuple[District, YearState]] = collections.OrderedDict()
+_PARSED_LOCK = threading.Lock()
+PARSED_KEPT = 32
 
 #: The years' locks this thread holds (by database, district and year), whichever store object took
 #: them: a second handle on the same year in the same thread re-enters rather than waiting for itself.
@@ -216,11 +226,11 @@ class DatabaseStore:
             if revision is None or (row is not None and revision == row.revision):
                 if row is None or not row.state:
                     return None
-                return Stored(self._parse(district, year, row.state), row.revision)
+                return Stored(self._parse(district, year, row.state, row.revision), row.revision)
             made = None if row is None else self._revisions(row).filter(tag=revision).first()
             if made is None:
                 raise NoRevision(self.place(district, year), revision)
-            return Stored(self._parse(district, year, made.state), made.tag)
+            return Stored(self._parse(district, year, made.state, made.tag), made.tag)
 
     def _revisions(self, row: models.Year) -> Any:
         return models.YearRevision.objects.using(self.using).filter(year=row)
@@ -233,8 +243,23 @@ class DatabaseStore:
                      .exclude(state="").values_list("revision", flat=True).first())
         return found
 
-    def _parse(self, district: District, year: int, text: str) -> Any:
-        return parse_state(text, district, year=year, file=self.place(district, year))
+    def _parse(self, district: District, year: int, text: str, tag: str) -> Any:
+        key = (self.using, id(district), year, tag)
+        with _PARSED_LOCK:
+            found = _PARSED.get(key)
+            if found is not None and found[0] is district:
+                _PARSED.move_to_end(key)
+                return found[1]
+        state = parse_state(text, district, year=year, file=self.place(district, year))
+        self._remember(district, year, tag, state)
+        return state
+
+    def _remember(self, district: District, year: int, tag: str, state: YearState) -> None:
+        """Keep the state of revision ``tag`` parsed (:data:`_PARSED`)."""
+        with _PARSED_LOCK:
+            _PARSED[(self.using, id(district), year, tag)] = (district, state)
+            while len(_PARSED) > PARSED_KEPT:
+                _PARSED.popitem(last=False)
 
     def revisions(self, district: District, year: int) -> tuple[Revision, ...]:
         with self._errors(district, year):
@@ -302,6 +327,8 @@ class DatabaseStore:
                 state=data)
             if self.on_save is not None:
                 self.on_save(commit.state, made.tag)
+            transaction.on_commit(functools.partial(self._remember, district, year, made.tag, commit.state),
+                                  using=self.using)  # the next reader of this revision parses nothing
             return made.tag
 
     def receive(self, district: District, year: int, revisions: Iterable[tuple[Revision, YearState]],
