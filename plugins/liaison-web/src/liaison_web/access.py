@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 __all__ = ["OPERATIONS", "ROLE_NAMES", "ROLE_NAMES_OF_OPERATION", "SCOPE_OF", "TABLE", "WRITES", "Decision",
-           "Member", "Reach", "decide", "sees_district"]
+           "Member", "Reach", "decide", "reads_every_district", "sees_district"]
 
 
 class Reach(enum.StrEnum):
@@ -92,6 +92,12 @@ def sees_district(members: Iterable[Member], district: str, *, superuser: bool =
     """The caller may see that the district exists: a member of it, a city auditor, a superuser."""
     return superuser or any(m.district == district or Reach.EVERY_DISTRICT in TABLE.get(m.role, {}).values()
                             for m in members)
+
+
+def reads_every_district(members: Iterable[Member], *, superuser: bool = False) -> bool:
+    """The caller reads every district of the deployment (the city auditor, a superuser): what the
+    city's view of its districts (``GET /api/v1/city``) asks."""
+    return superuser or any(TABLE.get(m.role, {}).get("read") == Reach.EVERY_DISTRICT for m in members)
 
 
 def _covers(member: Member, reach: Reach, district: str, host: str, participants: Sequence[str]) -> bool:

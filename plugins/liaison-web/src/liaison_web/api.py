@@ -43,15 +43,26 @@ from liaison.base.errors import (
     StorageError,
     UnknownOrganisationError,
 )
-from liaison.formats.documents import DueDocument, OrgRef, SettingDocument, document, due_document, to_json
+from liaison.formats.documents import (
+    DueDocument,
+    OrgRef,
+    ReportDocument,
+    SettingDocument,
+    document,
+    due_document,
+    report_document,
+    to_json,
+)
 from liaison.formats.state import plan_document
 from liaison.law.district import District
+from liaison.law.findings import Report
 from liaison.year.engagements import ChangeRefused, Engagement
 from liaison.year.reconcile import Change
 from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
 from liaison_web import access, bootstrap, models, schemas
 from liaison_web.callers import remote_address
+from liaison_web.city import CityDocument, standing
 from liaison_web.errors import (
     Forbidden,
     InvalidRequest,
@@ -94,13 +105,15 @@ PlanModel = schemas.model_of(YearState, name="Plan", extra=_PLAN_EXTRA)
 EngagementModel = schemas.model_of(Engagement, extra=_PLAN_EXTRA)
 OrgModel = schemas.model_of(OrgRef, name="Organisation")
 DueModel = schemas.model_of(DueDocument, name="Due")
+ReportModel = schemas.model_of(ReportDocument, name="Report")
+CityModel = schemas.model_of(CityDocument, name="City")
 Error = schemas.ErrorModel
 
 
 STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (NotAuthenticated, 401), (Forbidden, 403), (NotFound, 404), (NoRevision, 404), (UnknownOrganisationError, 404),
     (ChangeRefused, 409), (RevisionConflict, 412), (StorageError, 503), (DataError, 422), (PlanningError, 422),
-    (PreconditionRequired, 428), (LockedOut, 429),
+    (PreconditionRequired, 428), (LockedOut, 429), (InvalidRequest, 422),
 )
 
 
@@ -460,6 +473,83 @@ def _due_text(code: str, version: str, year: int, revision: str, organisation: s
     listed = due_list(district, state.plan, Records(district_id=district.info.id), body=organisation, as_of=day,
                       calendar=calendar)
     return to_json(due_document(listed, district))
+
+
+@functools.lru_cache(maxsize=CACHED)
+def _report(code: str, version: str, year: int, revision: str, as_of: dt.date | None) -> tuple[Report, str]:
+    """The year's findings as of a day (None: 31 December, as ``liaison check``) on one revision —
+    the engagements marked held counted as records, as ``liaison check --plan`` counts them — and
+    the report's JSON text, made once per process for each (revision, day)."""
+    from liaison.host.plugins import working_day_calendar
+    from liaison.law.compliance import check
+    from liaison.law.records import Records
+    from liaison.year.state import year_calendar
+
+    district, state = _loaded(code, version, year, revision)
+    calendar, _ = year_calendar(state, year, working_day_calendar())
+    records = Records.from_plan(state.plan, held_only=True).merged(Records(district_id=district.info.id))
+    report = check(district, records, year, as_of, calendar=calendar)
+    return report, to_json(report_document(report, district))
+
+
+@api.get("/districts/{district}/years/{year}/findings",
+         response={200: ReportModel, 304: None, 401: Error, 403: Error, 404: Error, 422: Error}, tags=["years"])
+def findings(request: HttpRequest, district: str, year: int, as_of: dt.date | None = None) -> HttpResponse:
+    """The year's findings as ``liaison check --plan STATE --format json`` writes them (as of
+    ``as_of``, default 31 December): every obligation × pairing or body × period, charged to who
+    owed it; the engagements marked held are the records counted. ``ETag``: the year's revision.
+    A caller who may read only its own organisation's engagements (a clerk, a liaison officer) gets
+    the findings charged to it or about it, without the records no finding counted."""
+    found, version, revision = _district_year(request, district, year)
+    if _matches(request, revision):
+        return _not_modified(revision)
+    report, text = _report(district, version, year, revision, as_of)
+    readable = tuple(f for f in report.findings if _may(request, "read", district, {
+        "host": f.responsible or "", "participants": list(f.affected)}) == access.Decision.ALLOWED)
+    if len(readable) == len(report.findings):
+        return text_response(text, etag=revision)
+    return json_response(report_document(attrs.evolve(report, findings=readable, not_counted=()), found),
+                         etag=revision)
+
+
+@api.get("/city", response={200: CityModel, 401: Error, 403: Error, 422: Error}, tags=["districts"])
+def city(request: HttpRequest, year: int | None = None, as_of: dt.date | None = None) -> HttpResponse:
+    """Every district of the deployment, each with its year's standing from the library's findings
+    (met, short, explained, unanswered — feedback overdue —, not yet due) and the letters issued:
+    the city auditor's view (a superuser's too; anyone else 403). ``year``: default the year of
+    ``as_of``, else the current one; ``as_of``: default today in each district's time zone, within
+    the year. A district whose year has no plan is listed without counts."""
+    from django.utils import timezone
+
+    from liaison.year.planner import check_year
+
+    _scope(request, "read")
+    members, superuser = _members(request)
+    if not access.reads_every_district(members, superuser=superuser):
+        raise Forbidden("only a city auditor reads every district's standing",
+                        fix="read your district's findings: /api/v1/districts/{district}/years/{year}/findings",
+                        message_zh="只有市级审计可查看各区的落实情况",
+                        fix_zh="请查看本区的检查结果：/api/v1/districts/{区}/years/{年度}/findings")
+    year = year or (as_of.year if as_of else timezone.localdate().year)
+    check_year(year)
+    if as_of is not None and as_of.year != year:
+        raise InvalidRequest(f"as_of {as_of.isoformat()} is not in the year {year}", path=("as_of",),
+                             fix="give a day of the year, or leave as_of out",
+                             message_zh=f"as_of {as_of.isoformat()} 不在{year}年内",
+                             fix_zh="请给出该年度内的日期，或不给 as_of")
+    shown = []
+    for code in models.District.objects.filter(versions__isnull=False).distinct().values_list("code", flat=True):
+        held = bootstrap.district_year(code, year)
+        if held is None:
+            continue
+        district, version, revision = held
+        day = as_of or min(max(_today(district), dt.date(year, 1, 1)), dt.date(year, 12, 31))
+        if revision is None:
+            shown.append(standing(district, year, day, None))
+        else:
+            shown.append(standing(district, year, day, revision, _report(code, version, year, revision, day)[0],
+                                  _loaded(code, version, year, revision)[1]))
+    return json_response(document(CityDocument(year=year, districts=tuple(shown))))
 
 
 # The changes and the audit of one engagement come before its read: the id is a path

@@ -85,7 +85,8 @@ def caller_of(secret: str) -> Caller | None:
         cursor.execute(
             f'SELECT t.id, t.prefix, t.scopes, t.last_used, u.id, u.is_superuser, m.role, d.code, m.organisation '
             f'FROM "{token.db_table}" t JOIN "{user.db_table}" u ON u.id = t.user_id '
-            f'LEFT JOIN "{member.db_table}" m ON m.user_id = u.id LEFT JOIN "{district.db_table}" d ON d.id = m.district_id '
+            f'LEFT JOIN "{member.db_table}" m ON m.user_id = u.id '
+            f'LEFT JOIN "{district.db_table}" d ON d.id = m.district_id '
             f'WHERE t.sha256 = %s AND t.revoked IS NULL AND u.is_active ORDER BY m.id', [_hash(secret)])
         rows = cursor.fetchall()
     if not rows:

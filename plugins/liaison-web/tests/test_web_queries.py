@@ -1,0 +1,91 @@
+"""What a read costs the database, counted (not timed): with a bearer token every read of one
+district's year — the plan, an engagement, the due list, the findings — is two queries (the token
+with its user and memberships; the district's version with the year's revision), whatever the
+role; the year's state is parsed, and each answer made, once per revision. And the cache is not a
+second copy of the store: a change made elsewhere (the command line, another server process) is the
+next read's answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from web_db import CLERK_OF, ROLES, YEAR
+
+ENGAGEMENT = f"{YEAR}/joint_meeting/{CLERK_OF}"
+READS = {
+    "plan": f"/api/v1/districts/seed/years/{YEAR}/plan",
+    "engagement": f"/api/v1/districts/seed/years/{YEAR}/engagements/{ENGAGEMENT}",
+    "due": f"/api/v1/districts/seed/organisations/{CLERK_OF}/due?as_of={YEAR}-03-10",
+    "findings": f"/api/v1/districts/seed/years/{YEAR}/findings?as_of={YEAR}-06-30",
+}
+#: The queries of a read: the token (its user and memberships joined), the district's version and the year's revision.
+PER_READ = 2
+
+
+def _queries(auth: dict[str, str], path: str, **headers: str) -> tuple[int, list[str]]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, **auth, **headers)
+    assert response.status_code in (200, 304), (path, response.status_code, response.content[:300])
+    return response.status_code, [q["sql"] for q in captured.captured_queries]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("read", sorted(READS))
+def test_a_read_is_two_queries(two_districts: dict[str, Any], role: str, read: str) -> None:
+    auth = two_districts[role]
+    if role == "liaison_officer" and read in ("engagement", "due"):
+        pytest.skip("the officer's body neither attends the clerk's meeting nor owns its list")
+    _queries(auth, READS[read])  # the first read of the revision makes the answer (and notes the token's use)
+    status, sql = _queries(auth, READS[read])
+    assert status == 200 and len(sql) == PER_READ, sql
+    assert not any(word in " ".join(sql).upper() for word in ("INSERT", "UPDATE", "DELETE"))
+
+
+def test_a_conditional_read_is_two_queries_and_304(two_districts: dict[str, Any]) -> None:
+    from django.test import Client
+
+    auth = two_districts["administrator"]
+    etag = Client().get(READS["plan"], **auth)["ETag"]
+    status, sql = _queries(auth, READS["plan"], HTTP_IF_NONE_MATCH=etag)
+    assert status == 304 and len(sql) == PER_READ
+
+
+def test_the_city_is_two_queries_and_one_a_district(two_districts: dict[str, Any]) -> None:
+    from liaison_web import models
+
+    auth = two_districts["city_auditor"]
+    path = f"/api/v1/city?year={YEAR}&as_of={YEAR}-06-30"
+    _queries(auth, path)
+    districts = models.District.objects.filter(versions__isnull=False).distinct().count()
+    assert districts >= 2
+    assert len(_queries(auth, path)[1]) == 2 + districts
+
+
+def test_a_change_made_elsewhere_is_the_next_reads_answer(two_districts: dict[str, Any]) -> None:
+    """The cached answers are keyed on the revision the store holds: the command line's change
+    (the workspace on the same database, not through this API) shows at once, with its ETag."""
+    from django.test import Client
+
+    from liaison.year.reconcile import Change
+    from liaison_web.bootstrap import district
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
+    auth = two_districts["administrator"]
+    before = Client().get(READS["engagement"], **auth)
+    due_before = Client().get(READS["due"], **auth).json()
+    found = district("seed")
+    assert found is not None
+    day = dt.date(YEAR, 9, 7) if before.json()["date"] != f"{YEAR}-09-07" else dt.date(YEAR, 9, 8)
+    outcome = Workspace(store=DatabaseStore()).update(found, YEAR, [Change("move", ENGAGEMENT, day)], force=True)
+    after = Client().get(READS["engagement"], **auth)
+    assert after["ETag"] == f'"{outcome.revision}"' != before["ETag"]
+    assert after.json()["date"] == day.isoformat() and after.json()["status"] == "agreed"
+    assert Client().get(READS["due"], **auth).json() != due_before  # its date is agreed now: not on the list
