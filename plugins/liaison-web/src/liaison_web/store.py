@@ -112,16 +112,29 @@ class DatabaseStore:
             finally:
                 held[key] -= 1
             return
-        with self._errors(district, year):
-            connection = connections[self.using]
-            release = (self._advisory(connection, district, year) if connection.vendor == "postgresql"
-                       else self._flock(connection, district, year))
+        # the threads of this process queue on a lock of their own (woken as soon as it is free),
+        # so only one of them at a time waits for the other processes' lock (which is polled)
+        deadline = time.monotonic() + self.lock_wait
+        local = _process_lock(key)
+        if not local.acquire(timeout=self.lock_wait):
+            raise self._waited(district, year)
+        try:
+            with self._errors(district, year):
+                connection = connections[self.using]
+                release = (self._advisory(connection, district, year, deadline) if connection.vendor == "postgresql"
+                           else self._flock(connection, district, year, deadline))
+        except BaseException:
+            local.release()
+            raise
         held[key] = 1
         try:
             yield
         finally:
             del held[key]
-            release()
+            try:
+                release()
+            finally:
+                local.release()
 
     def _waited(self, district: District, year: int) -> ExportError:
         place = self.place(district, year)
@@ -129,39 +142,37 @@ class DatabaseStore:
                            fix="wait until it has finished, then try again",
                            message_zh=f"另一个写入者正在写入 {place}", fix_zh="请等它完成后再试")
 
-    def _advisory(self, connection: Any, district: District, year: int) -> Callable[[], None]:
+    def _advisory(self, connection: Any, district: District, year: int, deadline: float) -> Callable[[], None]:
         key = int.from_bytes(hashlib.sha256(f"{district.info.id}/{year}".encode()).digest()[:8], "big", signed=True)
-        deadline = time.monotonic() + self.lock_wait
         with connection.cursor() as cursor:
-            while True:
+            for pause in _pauses():
                 cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
                 if cursor.fetchone()[0]:
                     break
                 if time.monotonic() >= deadline:
                     raise self._waited(district, year)
-                time.sleep(0.05)
+                time.sleep(pause)
 
         def release() -> None:
             with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
         return release
 
-    def _flock(self, connection: Any, district: District, year: int) -> Callable[[], None]:
+    def _flock(self, connection: Any, district: District, year: int, deadline: float) -> Callable[[], None]:
         import fcntl
 
         folder = Path(f"{connection.settings_dict['NAME']}.locks")
         folder.mkdir(exist_ok=True)
         fd = os.open(folder / f"{district.info.id}-{year}", os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            deadline = time.monotonic() + self.lock_wait
-            while True:
+            for pause in _pauses():
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
                         raise self._waited(district, year) from None
-                    time.sleep(0.05)
+                    time.sleep(pause)
         except BaseException:
             os.close(fd)
             raise
@@ -364,6 +375,24 @@ class DatabaseStore:
                 for path, content in files)
             row.save(using=self.using, update_fields=["seq", "state", "revision"])
             return row.revision
+
+
+_PROCESS_LOCKS: dict[tuple[str, str, int], threading.Lock] = {}
+_PROCESS_LOCKS_LOCK = threading.Lock()
+
+
+def _process_lock(key: tuple[str, str, int]) -> threading.Lock:
+    """This process's lock of a year (made on first use, kept: one per year a process writes)."""
+    with _PROCESS_LOCKS_LOCK:
+        return _PROCESS_LOCKS.setdefault(key, threading.Lock())
+
+
+def _pauses() -> Iterator[float]:
+    """How long to wait between tries of another process's lock: 2 ms, doubling to 50 ms."""
+    pause = 0.002
+    while True:
+        yield pause
+        pause = min(pause * 2, 0.05)
 
 
 def _kind(value: str | None) -> Change | None:
