@@ -89,3 +89,41 @@ def test_a_change_made_elsewhere_is_the_next_reads_answer(two_districts: dict[st
     assert after["ETag"] == f'"{outcome.revision}"' != before["ETag"]
     assert after.json()["date"] == day.isoformat() and after.json()["status"] == "agreed"
     assert Client().get(READS["due"], **auth).json() != due_before  # its date is agreed now: not on the list
+
+
+def test_an_answer_is_made_once_however_many_ask_at_once() -> None:
+    """After a change every reader asks for the new revision's answers together: one makes each, the
+    others wait for it; a failure is not kept (the next caller makes it again)."""
+    import threading
+    import time
+
+    from liaison_web.memo import once
+
+    made: list[str] = []
+    failing = [True]
+
+    @once(4)
+    def answer(key: str) -> str:
+        made.append(key)
+        time.sleep(0.05)  # long enough for every other thread to arrive while it is made
+        return key.upper()
+
+    @once(4)
+    def broken(key: str) -> str:
+        made.append(f"broken {key}")
+        if failing[0]:
+            raise ValueError(key)
+        return key
+
+    got: list[str] = []
+    threads = [threading.Thread(target=lambda: got.append(answer("plan"))) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert got == ["PLAN"] * 20 and made == ["plan"]
+    assert [answer(k) for k in "abcde"] and answer("plan") == "PLAN" and made.count("plan") == 2  # 4 kept: evicted
+    with pytest.raises(ValueError):
+        broken("x")
+    failing[0] = False
+    assert broken("x") == "x" and made.count("broken x") == 2

@@ -24,7 +24,6 @@ CSRF token) or send ``Authorization: Bearer <token>`` (``liaison web token``).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -74,6 +73,7 @@ from liaison_web.errors import (
     json_response,
     text_response,
 )
+from liaison_web.memo import once
 from liaison_web.store import DatabaseStore
 
 __all__ = ["NotFound", "api", "error_response"]
@@ -268,7 +268,7 @@ def _revision(district: District, year: int) -> str:
 CACHED = 64
 
 
-@functools.lru_cache(maxsize=CACHED)
+@once(CACHED)
 def _loaded(code: str, version: str, year: int, revision: str) -> tuple[District, YearState]:
     """The district's version and the year's state at ``revision``, parsed once per process: a
     revision names its content (never reused, never changed), a version is never changed in place,
@@ -284,7 +284,7 @@ def _loaded(code: str, version: str, year: int, revision: str) -> tuple[District
     return found[0], stored.state
 
 
-@functools.lru_cache(maxsize=CACHED)
+@once(CACHED)
 def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """The plan's JSON text, the document and its engagements by id, for one version of the district
     and one revision of the year (as :func:`_loaded`): a read costs one query, not a parse and a
@@ -459,7 +459,7 @@ def _district_on(request: HttpRequest, code: str, as_of: dt.date | None) -> tupl
     return found, version, day, revision
 
 
-@functools.lru_cache(maxsize=4 * CACHED)
+@once(4 * CACHED)
 def _due_text(code: str, version: str, year: int, revision: str, organisation: str, day: dt.date) -> str:
     """One organisation's to-do list as of ``day`` on one revision of its year, as JSON text: made
     once per process for each (revision, organisation, day) — the revision names what it is made of."""
@@ -475,7 +475,7 @@ def _due_text(code: str, version: str, year: int, revision: str, organisation: s
     return to_json(due_document(listed, district))
 
 
-@functools.lru_cache(maxsize=CACHED)
+@once(CACHED)
 def _report(code: str, version: str, year: int, revision: str, as_of: dt.date | None) -> tuple[Report, str]:
     """The year's findings as of a day (None: 31 December, as ``liaison check``) on one revision —
     the engagements marked held counted as records, as ``liaison check --plan`` counts them — and
