@@ -159,3 +159,20 @@ def test_the_docs_matrix_is_the_table() -> None:
     documented = {row[0]: {op: cell for op, cell in zip(header[1:], row[1:], strict=True) if cell != "—"}
                   for row in body}
     assert documented == {role: {op: reach.value for op, reach in ops.items()} for role, ops in access.TABLE.items()}
+
+
+def test_a_district_wide_reach_is_what_decide_gives_every_object() -> None:
+    """covers_district (the plan and the findings skip the filter with it) is decide's answer for
+    every engagement of the district, role by role; never for another district but the city's."""
+    from liaison_web import access
+
+    engagements = [{"host": CLERK_OF, "participants": [CLERK_OF, OFFICER_OF]},
+                   {"host": "finance", "participants": ["finance", "rcck"]}]
+    for role in ROLES:
+        member = access.Member(role, None if role == "city_auditor" else "seed",
+                               {"clerk": CLERK_OF, "liaison_officer": OFFICER_OF}.get(role, ""))
+        for operation in OPERATIONS:
+            for district in ("seed", "other"):
+                every = all(access.decide([member], operation, district, e) == access.Decision.ALLOWED
+                            for e in engagements)
+                assert access.covers_district([member], operation, district) == every, (role, operation, district)
