@@ -127,3 +127,22 @@ def test_an_answer_is_made_once_however_many_ask_at_once() -> None:
         broken("x")
     failing[0] = False
     assert broken("x") == "x" and made.count("broken x") == 2
+
+
+def test_a_tokens_use_is_written_once_a_minute(two_districts: dict[str, Any]) -> None:
+    """The read's one query also gives the token's last use: brought forward when older than a
+    minute (one UPDATE), not on every request."""
+    from liaison_web import models
+    from liaison_web.tokens import LAST_USED_EVERY
+
+    auth = two_districts["auditor"]
+    prefix = auth["HTTP_AUTHORIZATION"].split()[1][:12]
+    models.ApiToken.objects.filter(prefix=prefix).update(last_used=None)
+    first = _queries(auth, READS["plan"])[1]
+    used = models.ApiToken.objects.get(prefix=prefix).last_used
+    assert used is not None and sum(q.upper().startswith("UPDATE") for q in first) == 1
+    assert len(_queries(auth, READS["plan"])[1]) == PER_READ  # within the minute: nothing written
+    models.ApiToken.objects.filter(prefix=prefix).update(last_used=used - LAST_USED_EVERY - dt.timedelta(seconds=1))
+    again = _queries(auth, READS["plan"])[1]
+    assert sum(q.upper().startswith("UPDATE") for q in again) == 1
+    assert models.ApiToken.objects.get(prefix=prefix).last_used > used - LAST_USED_EVERY

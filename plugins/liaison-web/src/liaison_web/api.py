@@ -89,7 +89,7 @@ class BearerToken(HttpBearer):
         if found is None:
             return None
         # the user row is read only if something asks for it (a change's audit entry): not on a read
-        request.user = SimpleLazyObject(lambda: found.user)
+        request.user = SimpleLazyObject(lambda: found.user)  # type: ignore[assignment]
         request.scopes, request.token_prefix = found.scopes, found.prefix  # type: ignore[attr-defined]
         request._liaison_members = (found.members, found.superuser)  # type: ignore[attr-defined]
         return found

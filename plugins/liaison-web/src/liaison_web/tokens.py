@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -92,9 +93,10 @@ def caller_of(secret: str) -> Caller | None:
     if not rows:
         return None
     pk, prefix, scopes, last_used, user_id, superuser = rows[0][:6]
-    field = models.ApiToken._meta.get_field("scopes")
-    scopes = field.from_db_value(scopes, None, connection)  # JSON text on SQLite, a list on PostgreSQL
-    last_used = models.ApiToken._meta.get_field("last_used").to_python(last_used)
+    if isinstance(scopes, str | bytes):  # JSON text on SQLite, a list already on PostgreSQL (jsonb)
+        scopes = json.loads(scopes)
+    if isinstance(last_used, str):  # SQLite's text, when its converter did not run
+        last_used = dt.datetime.fromisoformat(last_used)
     if isinstance(last_used, dt.datetime) and timezone.is_naive(last_used):
         last_used = timezone.make_aware(last_used, dt.UTC)  # SQLite's text carries no offset: it is UTC
     now = timezone.now()
