@@ -26,6 +26,11 @@ load on this shared machine falls on all of them; the figures are medians over t
 server is stopped by its process id. The issue's targets (#25): p99 under 100 ms for reads of one
 district's year, under 200 ms for writes.
 
+``--before TREE`` serves an earlier version of the code too (a ``git archive`` of it unpacked in
+TREE: its ``src`` and ``plugins/*/src`` go first on the server's ``PYTHONPATH``, so the same
+interpreter and libraries run it), on its own SQLite file, its rounds interleaved with the rest:
+``… (before)`` rows, for the operations it has.
+
 The clients run on this machine: on 2 cores they compete with the server for the processor, so the
 figures are a lower bound of what the server does with its clients elsewhere.
 """
@@ -60,6 +65,8 @@ READS: dict[str, str] = {
     "findings": f"/api/v1/districts/seed/years/{YEAR}/findings?as_of={YEAR}-06-30",
 }
 MOVES = (f"{YEAR}-09-07", f"{YEAR}-09-08")
+#: What an earlier version (``--before``) is asked: the operations it has.
+BEFORE_OPERATIONS = ("plan", "engagement", "due", "write")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -67,9 +74,26 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def start(folder: Path, database: str, threads: int) -> tuple[subprocess.Popen[str], int]:
-    liaison = str(Path(sys.executable).with_name("liaison"))
+def _env(database: str, path: str | None) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": database, "LIAISON_PLUGINS": "web", "LIAISON_ADMIN_PASSWORD": "bench"}
+    if path is not None:
+        env["PYTHONPATH"] = path
+    return env
+
+
+def before_path(tree: Path) -> str:
+    """The earlier code's source folders, first on the path (its packages shadow the installed ones)."""
+    import compileall
+
+    folders = [tree / "src", *sorted(p for p in (tree / "plugins").glob("*/src") if p.is_dir())]
+    for folder in folders:
+        compileall.compile_dir(folder, quiet=1)
+    return os.pathsep.join(str(f) for f in folders)
+
+
+def start(folder: Path, database: str, threads: int, path: str | None = None) -> tuple[subprocess.Popen[str], int]:
+    liaison = str(Path(sys.executable).with_name("liaison"))
+    env = _env(database, path)
     process = subprocess.Popen([liaison, "serve", "--port", "0", "--threads", str(threads), "--lang", "en"],
                                cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert process.stdout is not None
@@ -80,12 +104,11 @@ def start(folder: Path, database: str, threads: int) -> tuple[subprocess.Popen[s
     raise SystemExit("liaison serve did not start")
 
 
-def token(folder: Path, database: str) -> str:
+def token(folder: Path, database: str, path: str | None = None) -> str:
     liaison = str(Path(sys.executable).with_name("liaison"))
     done = subprocess.run([liaison, "web", "token", "--user", "admin", "--name", "bench", "--scope", "read",
-                           "--scope", "write", "--lang", "en"], cwd=folder,
-                          env={**os.environ, "DATABASE_URL": database, "LIAISON_PLUGINS": "web"}, capture_output=True,
-                          text=True, check=True)
+                           "--scope", "write", "--lang", "en"], cwd=folder, env=_env(database, path),
+                          capture_output=True, text=True, check=True)
     return done.stdout.strip().splitlines()[-1]
 
 
@@ -273,35 +296,52 @@ def main() -> None:
                         help="which, comma-separated (default all)")
     parser.add_argument("--floor-repeats", type=int, default=50, help="floor calls per operation and round (50)")
     parser.add_argument("--database", default=None, help="a database URL (default: a new SQLite file)")
+    parser.add_argument("--before", type=Path, default=None, metavar="TREE",
+                        help="an earlier version's source tree (git archive), served on its own SQLite file and "
+                             "loaded interleaved with this one (plan, engagement, due, write)")
     args = parser.parse_args()
     operations = [o for o in args.operations.split(",") if o]
     with tempfile.TemporaryDirectory(prefix="liaison-bench-api-") as place:
         folder = Path(place)
         database = args.database or f"sqlite:///{folder / 'bench.sqlite3'}"
-        process, port = start(folder, database, args.threads)
+        started: list[subprocess.Popen[str]] = []
         try:
-            secret = token(folder, database)
-            warm = Client(port, secret, 0)
-            for path in READS.values():
-                warm.read(path)
-            size = len(warm.send("GET", READS["plan"])[1])
+            process, port = start(folder, database, args.threads)
+            started.append(process)
+            servers = {"": (port, token(folder, database))}
+            if args.before is not None:  # the earlier code on its own SQLite file, the same interpreter
+                (folder / "before").mkdir()
+                path = before_path(args.before)
+                earlier = f"sqlite:///{folder / 'before' / 'bench.sqlite3'}"
+                process, port = start(folder / "before", earlier, args.threads, path)
+                started.append(process)
+                servers["before"] = (port, token(folder / "before", earlier, path))
+            for port, secret in servers.values():
+                warm = Client(port, secret, 0)
+                for path in READS.values() if port == servers[""][0] else list(READS.values())[:3]:
+                    warm.read(path)
+            size = len(Client(*servers[""], 0).send("GET", READS["plan"])[1])
             print(f"database {database.split('@')[-1]}; {args.clients} clients in {args.client_processes} processes, "
                   f"{args.requests} requests per read operation ({args.writes} for write) and round, "
                   f"{args.rounds} interleaved rounds, server threads {args.threads}; the plan is "
-                  f"{size / 1000:.0f} kB of JSON")
+                  f"{size / 1000:.0f} kB of JSON" + (f"; before: {args.before} on SQLite" if args.before else ""))
             floor = floors(database)
+            runs = [(server, operation) for operation in operations for server in servers
+                    if not server or operation in BEFORE_OPERATIONS]
             figures: dict[str, list[tuple[float, float, float, float, int, int]]] = {}
             for r in range(args.rounds):
-                for operation in operations[r % len(operations):] + operations[:r % len(operations)]:
+                for server, operation in runs[r % len(runs):] + runs[:r % len(runs)]:
                     count = args.writes if operation == "write" else args.requests
-                    wall, times, conflicts = load(port, secret, operation, args.clients, count,
+                    wall, times, conflicts = load(*servers[server], operation, args.clients, count,
                                                   args.client_processes)
                     for kind, values in times.items():
                         if not values:
                             continue
-                        name = operation if operation != "mixed" else f"mixed {kind}s"
+                        name = (operation if operation != "mixed" else f"mixed {kind}s") + (f" ({server})" if server
+                                                                                           else "")
                         measured = []
-                        for _ in range(args.floor_repeats if kind == "read" or operation == "write" else 0):
+                        for _ in range(args.floor_repeats if not server and (kind == "read" or operation == "write")
+                                       else 0):
                             began = time.perf_counter()
                             floor[operation if operation in READS else "write"]()
                             measured.append(time.perf_counter() - began)
@@ -309,18 +349,20 @@ def main() -> None:
                             (sum(len(v) for v in times.values()) / wall, percentile(values, 50),
                              percentile(values, 99), statistics.median(measured) if measured else float("nan"),
                              conflicts if kind == "write" else 0, len(values)))
-            print(f"{'operation':<15}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'412s':>7}   {'in-process p50 ms':>18}"
+            print(f"{'operation':<22}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'412s':>7}   {'in-process p50 ms':>18}"
                   f"   target p99")
-            for name, rows in figures.items():
-                rate, p50, p99, base, lost, n = (statistics.median(column) for column in zip(*rows, strict=True))
+            for name in sorted(figures, key=lambda n: (n.replace(" (before)", ""), "(before)" not in n)):
+                rate, p50, p99, base, lost, n = (statistics.median(column) for column in zip(*figures[name],
+                                                                                              strict=True))
                 target = 200 if "write" in name else 100
                 met = "met" if p99 * 1000 < target else "NOT met"
-                floor_text = f"{base * 1000:18.2f}" if base == base else f"{'(the reads above)':>18}"
-                print(f"{name:<15}{rate:>8.0f}{p50 * 1000:>9.1f}{p99 * 1000:>9.1f}"
+                floor_text = f"{base * 1000:18.2f}" if base == base else f"{'':>18}"
+                print(f"{name:<22}{rate:>8.0f}{p50 * 1000:>9.1f}{p99 * 1000:>9.1f}"
                       f"{(f'{lost / n:.0%}' if 'write' in name else ''):>7}   {floor_text}   < {target} ms: {met}")
         finally:
-            os.kill(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
+            for process in started:
+                os.kill(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
 
 
 if __name__ == "__main__":
