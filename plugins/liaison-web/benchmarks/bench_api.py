@@ -1,25 +1,46 @@
-"""The API's reads under concurrent clients, beside the same reads done by the library in-process.
+"""The API under concurrent clients, beside the same answers made by the library in-process.
 
-    python plugins/liaison-web/benchmarks/bench_api.py --clients 50 --requests 2000
+    python plugins/liaison-web/benchmarks/bench_api.py --clients 50 --requests 2000 --rounds 3
     python plugins/liaison-web/benchmarks/bench_api.py --database postgresql://…   # a database it may fill
 
 Starts ``liaison serve`` (waitress, ``--threads``) on a free port of 127.0.0.1 on a new SQLite file
-(or ``--database``), makes an API token, then ``--clients`` threads, each with its own keep-alive
-connection, send ``--requests`` GETs in all per operation — the year's plan (65 kB of JSON for the
-seed district) and one engagement —, and prints throughput, p50 and p99. The floor is the same
-answer made in this process without HTTP: the state loaded from the same database store and written as
-the same JSON (``DatabaseStore.load`` + ``plan_document`` + ``to_json``), one caller at a time. The
-server is stopped by its process id. The issue's targets (#25): p99 under 100 ms for reads of one
-district's year. Writes (confirm) come with the operations that change things.
+(or ``--database``), makes an API token (read and write), then ``--clients`` clients, each with its
+own keep-alive connection, spread over ``--client-processes`` processes (threads in each), send
+``--requests`` requests in all per operation and round:
 
-The clients are Python threads in this process: on a machine of 2 cores they compete with the server
-for the processor, so the figures are a lower bound of what the server does with clients elsewhere.
+- reads of one district's year: the year's ``plan`` (65 kB of JSON for the seed district), one
+  ``engagement``, a body's ``due`` list, the year's ``findings``;
+- ``write``: every client changes the year — it reads the engagement (its ETag) and moves it to the
+  other of two days with ``If-Match`` (each change a new revision and an audit entry); a 412 (another
+  client's change came first: the rule of ``If-Match``) is answered and counted, and the client
+  reads again;
+- ``mixed``: every tenth request of each client a write as above, the others the four reads in turn;
+  the reads' and the writes' latencies are printed apart.
+
+Each operation prints throughput, p50 and p99 (of the median round). The floor is the same answer
+made in this process without HTTP, one caller at a time, as the library makes it: the state loaded
+from the database store and parsed, then the document and its JSON (``plan_document``,
+``due_list``, ``check`` …); for a write, the workspace's update on the database store. The rounds
+interleave every operation and its floor (each round starting one further along), so a burst of
+load on this shared machine falls on all of them; the figures are medians over the rounds. The
+server is stopped by its process id. The issue's targets (#25): p99 under 100 ms for reads of one
+district's year, under 200 ms for writes.
+
+``--before TREE`` serves an earlier version of the code too (a ``git archive`` of it unpacked in
+TREE: its ``src`` and ``plugins/*/src`` go first on the server's ``PYTHONPATH``, so the same
+interpreter and libraries run it), on its own SQLite file, its rounds interleaved with the rest:
+``… (before)`` rows, for the operations it has.
+
+The clients run on this machine: on 2 cores they compete with the server for the processor, so the
+figures are a lower bound of what the server does with its clients elsewhere.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
+import multiprocessing
 import os
 import re
 import signal
@@ -29,10 +50,23 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 YEAR = 2027
 ENGAGEMENT = "2027/joint_meeting/construction"
+BODY = "construction"
+DAY = f"{YEAR}-03-10"
+READS: dict[str, str] = {
+    "plan": f"/api/v1/districts/seed/years/{YEAR}/plan",
+    "engagement": f"/api/v1/districts/seed/years/{YEAR}/engagements/{ENGAGEMENT}",
+    "due": f"/api/v1/districts/seed/organisations/{BODY}/due?as_of={DAY}",
+    "findings": f"/api/v1/districts/seed/years/{YEAR}/findings?as_of={YEAR}-06-30",
+}
+MOVES = (f"{YEAR}-09-07", f"{YEAR}-09-08")
+#: What an earlier version (``--before``) is asked: the operations it has.
+BEFORE_OPERATIONS = ("plan", "engagement", "due", "write")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -40,135 +74,295 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def start(folder: Path, database: str, threads: int) -> tuple[subprocess.Popen[str], str]:
-    liaison = str(Path(sys.executable).with_name("liaison"))
+def _env(database: str, path: str | None) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": database, "LIAISON_PLUGINS": "web", "LIAISON_ADMIN_PASSWORD": "bench"}
+    if path is not None:
+        env["PYTHONPATH"] = path
+    return env
+
+
+def before_path(tree: Path) -> str:
+    """The earlier code's source folders, first on the path (its packages shadow the installed ones)."""
+    import compileall
+
+    folders = [tree / "src", *sorted(p for p in (tree / "plugins").glob("*/src") if p.is_dir())]
+    for folder in folders:
+        compileall.compile_dir(folder, quiet=1)
+    return os.pathsep.join(str(f) for f in folders)
+
+
+def start(folder: Path, database: str, threads: int, path: str | None = None) -> tuple[subprocess.Popen[str], int]:
+    liaison = str(Path(sys.executable).with_name("liaison"))
+    env = _env(database, path)
     process = subprocess.Popen([liaison, "serve", "--port", "0", "--threads", str(threads), "--lang", "en"],
                                cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert process.stdout is not None
     for line in process.stdout:
         found = re.search(r"Serving on http://127\.0\.0\.1:(\d+)/", line)
         if found:
-            return process, found.group(1)
+            return process, int(found.group(1))
     raise SystemExit("liaison serve did not start")
 
 
-def token(folder: Path, database: str) -> str:
+def token(folder: Path, database: str, path: str | None = None) -> str:
     liaison = str(Path(sys.executable).with_name("liaison"))
-    done = subprocess.run([liaison, "web", "token", "--user", "admin", "--name", "bench", "--lang", "en"], cwd=folder,
-                          env={**os.environ, "DATABASE_URL": database, "LIAISON_PLUGINS": "web"}, capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run([liaison, "web", "token", "--user", "admin", "--name", "bench", "--scope", "read",
+                           "--scope", "write", "--lang", "en"], cwd=folder, env=_env(database, path),
+                          capture_output=True, text=True, check=True)
     return done.stdout.strip().splitlines()[-1]
 
 
-def load(port: str, path: str, secret: str, clients: int, requests: int) -> tuple[float, list[float]]:
-    """``requests`` GETs of ``path`` over ``clients`` connections: the wall time and each latency (s)."""
-    latencies: list[float] = []
-    lock = threading.Lock()
-    share = [requests // clients + (1 if i < requests % clients else 0) for i in range(clients)]
-    barrier = threading.Barrier(clients + 1)
+class Client:
+    """One client: a keep-alive connection, the token, what it measured (seconds, by kind)."""
 
-    def client(count: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
-        mine: list[float] = []
-        barrier.wait()
-        for _ in range(count):
-            began = time.perf_counter()
-            connection.request("GET", path, headers={"Authorization": f"Bearer {secret}"})
-            response = connection.getresponse()
-            body = response.read()
-            mine.append(time.perf_counter() - began)
-            if response.status != 200 or not body:
-                raise SystemExit(f"{path}: {response.status}")
-        connection.close()
-        with lock:
-            latencies.extend(mine)
+    def __init__(self, port: int, secret: str, number: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.auth = {"Authorization": f"Bearer {secret}"}
+        self.number = number
+        self.times: dict[str, list[float]] = {"read": [], "write": []}
+        self.conflicts = 0
+        self.etag = ""
 
-    workers = [threading.Thread(target=client, args=(n,)) for n in share]
+    def send(self, method: str, path: str, body: bytes | None = None,
+             headers: dict[str, str] | None = None) -> tuple[int, bytes, float, str]:
+        began = time.perf_counter()
+        self.connection.request(method, path, body=body, headers={**self.auth, **(headers or {})})
+        response = self.connection.getresponse()
+        data = response.read()
+        return response.status, data, time.perf_counter() - began, response.getheader("ETag") or ""
+
+    def read(self, path: str) -> None:
+        status, data, took, _ = self.send("GET", path)
+        if status != 200 or not data:
+            raise SystemExit(f"{path}: {status} {data[:200]!r}")
+        self.times["read"].append(took)
+
+    def write(self, turn: int) -> None:
+        """Read the engagement for its ETag, move it with If-Match; a 412 is counted (its latency
+        too: the client was answered) and the client reads again."""
+        while True:
+            status, data, _, etag = self.send("GET", READS["engagement"])
+            if status != 200:
+                raise SystemExit(f"write's read: {status}")
+            day = MOVES[(turn + self.number) % 2]
+            if json.loads(data)["date"] == day:
+                day = MOVES[(turn + self.number + 1) % 2]
+            status, data, took, _ = self.send(
+                "POST", f"{READS['engagement']}/move", json.dumps({"date": day, "force": True}).encode(),
+                {"If-Match": etag, "Content-Type": "application/json"})
+            self.times["write"].append(took)
+            if status == 200:
+                return
+            if status != 412:
+                raise SystemExit(f"move: {status} {data[:300]!r}")
+            self.conflicts += 1
+
+
+def _work(client: Client, operation: str, count: int) -> None:
+    paths = list(READS.values())
+    for n in range(count):
+        if operation in READS:
+            client.read(READS[operation])
+        elif operation == "write" or (operation == "mixed" and (n + client.number) % 10 == 0):
+            client.write(n)
+        else:
+            client.read(paths[(n + client.number) % len(paths)])
+
+
+def _process(port: int, secret: str, operation: str, shares: list[tuple[int, int]], ready: Any, go: Any,
+             results: Any) -> None:
+    """A client process: its clients as threads, connected before the start, their times sent back."""
+    clients = [Client(port, secret, number) for number, _ in shares]
+    for client in clients:
+        client.connection.connect()
+    threads = [threading.Thread(target=_work, args=(c, operation, n)) for c, (_, n) in zip(clients, shares,
+                                                                                           strict=True)]
+    ready.wait()
+    go.wait()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results.put(({k: [t for c in clients for t in c.times[k]] for k in ("read", "write")},
+                 sum(c.conflicts for c in clients)))
+
+
+def load(port: int, secret: str, operation: str, clients: int, requests: int,
+         processes: int) -> tuple[float, dict[str, list[float]], int]:
+    """``requests`` of ``operation`` over ``clients`` connections: wall time, latencies by kind, 412s."""
+    context = multiprocessing.get_context("fork")
+    shares = [(i, requests // clients + (1 if i < requests % clients else 0)) for i in range(clients)]
+    groups = [shares[p::processes] for p in range(processes)]
+    ready, go, results = context.Barrier(processes + 1), context.Event(), context.Queue()
+    workers = [context.Process(target=_process, args=(port, secret, operation, group, ready, go, results))
+               for group in groups if group]
     for worker in workers:
         worker.start()
-    barrier.wait()
+    ready.wait()
     began = time.perf_counter()
+    go.set()
+    times: dict[str, list[float]] = {"read": [], "write": []}
+    conflicts = 0
+    for _ in workers:
+        got, lost = results.get()
+        conflicts += lost
+        for kind, values in got.items():
+            times[kind].extend(values)
+    wall = time.perf_counter() - began
     for worker in workers:
         worker.join()
-    return time.perf_counter() - began, latencies
+        if worker.exitcode:
+            raise SystemExit(f"a client process failed ({worker.exitcode})")
+    return wall, times, conflicts
 
 
-def floor(database: str, repeats: int) -> dict[str, list[float]]:
-    """The same answers in-process: load from the database store, the document, its JSON."""
+def floors(database: str) -> dict[str, Callable[[], None]]:
+    """The same answers in-process, as the library makes them: the state loaded from the database
+    store and parsed (the store's cache of parsed states emptied first), the document, its JSON."""
     from liaison_web.settings import configure
 
     configure(database)
-    from liaison.formats.district import seed_district
-    from liaison.formats.documents import to_json
+    from liaison.formats.documents import due_document, report_document, to_json
     from liaison.formats.state import plan_document
+    from liaison.host.plugins import working_day_calendar
+    from liaison.law.compliance import check
+    from liaison.law.records import Records
+    from liaison.year.due import due_list
+    from liaison.year.reconcile import Change
+    from liaison.year.state import YearState, year_calendar
+    from liaison_web import store as stores
+    from liaison_web.bootstrap import district
     from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
 
-    store, district = DatabaseStore(), seed_district()
+    store, seed = DatabaseStore(), district("seed")
+    assert seed is not None
+    turn = [0]
+
+    def state() -> YearState:
+        stores._PARSED.clear()
+        stored = store.load(seed, YEAR)
+        assert stored is not None
+        return stored.state
 
     def plan() -> None:
-        stored = store.load(district, YEAR)
-        assert stored is not None
-        to_json(plan_document(district, stored.state))
+        to_json(plan_document(seed, state()))
 
     def engagement() -> None:
-        stored = store.load(district, YEAR)
-        assert stored is not None
-        one = tuple(e for e in stored.state.engagements if e.id == ENGAGEMENT)
-        body = plan_document(district, stored.state, one)
-        to_json(next(e for e in body["engagements"] if e["id"] == ENGAGEMENT))
+        held = state()
+        one = tuple(e for e in held.engagements if e.id == ENGAGEMENT)
+        to_json(next(e for e in plan_document(seed, held, one)["engagements"] if e["id"] == ENGAGEMENT))
 
-    times: dict[str, list[float]] = {}
-    for name, call in (("plan", plan), ("engagement", engagement)):
-        measured: list[float] = []
-        for _ in range(repeats):
-            began = time.perf_counter()
-            call()
-            measured.append(time.perf_counter() - began)
-        times[name] = measured
-    return times
+    def due() -> None:
+        held = state()
+        calendar, _ = year_calendar(held, YEAR, working_day_calendar())
+        import datetime as dt
+
+        listed = due_list(seed, held.plan, Records(district_id="seed"), body=BODY, as_of=dt.date.fromisoformat(DAY),
+                          calendar=calendar)
+        to_json(due_document(listed, seed))
+
+    def findings() -> None:
+        import datetime as dt
+
+        held = state()
+        calendar, _ = year_calendar(held, YEAR, working_day_calendar())
+        report = check(seed, Records.from_plan(held.plan, held_only=True), YEAR, dt.date(YEAR, 6, 30),
+                       calendar=calendar)
+        to_json(report_document(report, seed))
+
+    def write() -> None:
+        import datetime as dt
+
+        stores._PARSED.clear()
+        turn[0] += 1
+        day = dt.date.fromisoformat(MOVES[turn[0] % 2])
+        Workspace(store=store).update(seed, YEAR, [Change("move", ENGAGEMENT, day)], force=True)
+
+    return {"plan": plan, "engagement": engagement, "due": due, "findings": findings, "write": write,
+            "mixed": write}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
-    parser.add_argument("--requests", type=int, default=2000, help="requests per operation (default 2000)")
-    parser.add_argument("--threads", type=int, default=16, help="the server's threads (default 16)")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per read operation and round (2000)")
+    parser.add_argument("--writes", type=int, default=500, help="requests of the write operation a round (500)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument("--threads", type=int, default=8, help="the server's threads (default 8, as liaison serve)")
+    parser.add_argument("--client-processes", type=int, default=2,
+                        help="processes the clients are spread over (default 2)")
+    parser.add_argument("--operations", default="plan,engagement,due,findings,write,mixed",
+                        help="which, comma-separated (default all)")
+    parser.add_argument("--floor-repeats", type=int, default=50, help="floor calls per operation and round (50)")
     parser.add_argument("--database", default=None, help="a database URL (default: a new SQLite file)")
+    parser.add_argument("--before", type=Path, default=None, metavar="TREE",
+                        help="an earlier version's source tree (git archive), served on its own SQLite file and "
+                             "loaded interleaved with this one (plan, engagement, due, write)")
     args = parser.parse_args()
+    operations = [o for o in args.operations.split(",") if o]
     with tempfile.TemporaryDirectory(prefix="liaison-bench-api-") as place:
         folder = Path(place)
         database = args.database or f"sqlite:///{folder / 'bench.sqlite3'}"
-        process, port = start(folder, database, args.threads)
+        started: list[subprocess.Popen[str]] = []
         try:
-            secret = token(folder, database)
-            paths: dict[str, str] = {
-                "plan": f"/api/v1/districts/seed/years/{YEAR}/plan",
-                "engagement": f"/api/v1/districts/seed/years/{YEAR}/engagements/{ENGAGEMENT}",
-            }
-            size = len(_get(port, paths["plan"], secret))
-            print(f"database {database.split('@')[-1]}; {args.clients} clients, {args.requests} requests per "
-                  f"operation, server threads {args.threads}; the plan is {size / 1000:.0f} kB of JSON")
-            print(f"{'operation':<12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   {'in-process p50':>15}{'p99 ms':>9}")
-            floors = floor(database, 200)
-            for name, path in paths.items():
-                _get(port, path, secret)  # warm
-                wall, latencies = load(port, path, secret, args.clients, args.requests)
-                base = floors[name]
-                print(f"{name:<12}{len(latencies) / wall:>9.0f}{percentile(latencies, 50) * 1000:>9.1f}"
-                      f"{percentile(latencies, 99) * 1000:>9.1f}   {statistics.median(base) * 1000:>15.2f}"
-                      f"{percentile(base, 99) * 1000:>9.2f}")
+            process, port = start(folder, database, args.threads)
+            started.append(process)
+            servers = {"": (port, token(folder, database))}
+            if args.before is not None:  # the earlier code on its own SQLite file, the same interpreter
+                (folder / "before").mkdir()
+                path = before_path(args.before)
+                earlier = f"sqlite:///{folder / 'before' / 'bench.sqlite3'}"
+                process, port = start(folder / "before", earlier, args.threads, path)
+                started.append(process)
+                servers["before"] = (port, token(folder / "before", earlier, path))
+            for port, secret in servers.values():
+                warm = Client(port, secret, 0)
+                for path in READS.values() if port == servers[""][0] else list(READS.values())[:3]:
+                    warm.read(path)
+            size = len(Client(*servers[""], 0).send("GET", READS["plan"])[1])
+            print(f"database {database.split('@')[-1]}; {args.clients} clients in {args.client_processes} processes, "
+                  f"{args.requests} requests per read operation ({args.writes} for write) and round, "
+                  f"{args.rounds} interleaved rounds, server threads {args.threads}; the plan is "
+                  f"{size / 1000:.0f} kB of JSON" + (f"; before: {args.before} on SQLite" if args.before else ""))
+            floor = floors(database)
+            runs = [(server, operation) for operation in operations for server in servers
+                    if not server or operation in BEFORE_OPERATIONS]
+            figures: dict[str, list[tuple[float, float, float, float, int, int]]] = {}
+            for r in range(args.rounds):
+                for server, operation in runs[r % len(runs):] + runs[:r % len(runs)]:
+                    count = args.writes if operation == "write" else args.requests
+                    wall, times, conflicts = load(*servers[server], operation, args.clients, count,
+                                                  args.client_processes)
+                    for kind, values in times.items():
+                        if not values:
+                            continue
+                        name = (operation if operation != "mixed" else f"mixed {kind}s") + (f" ({server})" if server
+                                                                                           else "")
+                        measured = []
+                        for _ in range(args.floor_repeats if not server and (kind == "read" or operation == "write")
+                                       else 0):
+                            began = time.perf_counter()
+                            floor[operation if operation in READS else "write"]()
+                            measured.append(time.perf_counter() - began)
+                        figures.setdefault(name, []).append(
+                            (sum(len(v) for v in times.values()) / wall, percentile(values, 50),
+                             percentile(values, 99), statistics.median(measured) if measured else float("nan"),
+                             conflicts if kind == "write" else 0, len(values)))
+            print(f"{'operation':<22}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'412s':>7}   {'in-process p50 ms':>18}"
+                  f"   target p99")
+            for name in sorted(figures, key=lambda n: (n.replace(" (before)", ""), "(before)" not in n)):
+                rate, p50, p99, base, lost, n = (statistics.median(column) for column in zip(*figures[name],
+                                                                                              strict=True))
+                target = 200 if "write" in name else 100
+                met = "met" if p99 * 1000 < target else "NOT met"
+                floor_text = f"{base * 1000:18.2f}" if base == base else f"{'':>18}"
+                print(f"{name:<22}{rate:>8.0f}{p50 * 1000:>9.1f}{p99 * 1000:>9.1f}"
+                      f"{(f'{lost / n:.0%}' if 'write' in name else ''):>7}   {floor_text}   < {target} ms: {met}")
         finally:
-            os.kill(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
-
-
-def _get(port: str, path: str, secret: str) -> bytes:
-    connection = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
-    connection.request("GET", path, headers={"Authorization": f"Bearer {secret}"})
-    body = connection.getresponse().read()
-    connection.close()
-    return body
+            for process in started:
+                os.kill(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
 
 
 if __name__ == "__main__":

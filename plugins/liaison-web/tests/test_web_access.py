@@ -298,3 +298,20 @@ def test_the_lists_of_outputs_show_each_role_its_own(two_districts: dict[str, An
         record = item["record"]
         host, participants = hosts.get(record["engagement"], ("", ()))
         assert own in (record["recipient"], host, *participants), item["path"]
+
+
+def test_a_district_wide_reach_is_what_decide_gives_every_object() -> None:
+    """covers_district (the plan and the findings skip the filter with it) is decide's answer for
+    every engagement of the district, role by role; never for another district but the city's."""
+    from liaison_web import access
+
+    engagements = [{"host": CLERK_OF, "participants": [CLERK_OF, OFFICER_OF]},
+                   {"host": "finance", "participants": ["finance", "rcck"]}]
+    for role in ROLES:
+        member = access.Member(role, None if role == "city_auditor" else "seed",
+                               {"clerk": CLERK_OF, "liaison_officer": OFFICER_OF}.get(role, ""))
+        for operation in OPERATIONS:
+            for district in ("seed", "other"):
+                every = all(access.decide([member], operation, district, e) == access.Decision.ALLOWED
+                            for e in engagements)
+                assert access.covers_district([member], operation, district) == every, (role, operation, district)

@@ -354,7 +354,7 @@ def test_the_findings_and_the_report_are_the_librarys_on_the_same_records(own_di
     assert counted, "the document recorded through the API is counted by a finding"
 
     # a body's findings: those charged to it or about it; the clerk reads its own, not the whole report
-    own = client().get(f"{base(code)}/findings?organisation={CLERK_OF}&as_of={day}", **tokens["clerk"])
+    own = client().get(f"{base(code)}/organisations/{CLERK_OF}/findings?as_of={day}", **tokens["clerk"])
     assert own.status_code == 200
     assert {json.dumps(f, sort_keys=True) for f in own.json()} == {
         json.dumps(f, sort_keys=True) for f in json.loads(to_json(wanted))["findings"]
@@ -362,13 +362,13 @@ def test_the_findings_and_the_report_are_the_librarys_on_the_same_records(own_di
     assert [FindingModel.model_validate(f).model_dump(mode="json", by_alias=True, exclude_unset=True)
             for f in own.json()] == own.json()
     assert client().get(f"{base(code)}/report?as_of={day}", **tokens["clerk"]).status_code == 403
-    assert client().get(f"{base(code)}/findings?organisation=finance", **tokens["clerk"]).status_code == 403
+    assert client().get(f"{base(code)}/organisations/finance/findings", **tokens["clerk"]).status_code == 403
 
 
 @pytest.mark.parametrize(("path", "status"), [
     ("/records?kind=nope", 422), ("/records?organisation=nope", 404), ("/records/research_results/nokey", 404),
     ("/records/nope/nokey", 422), ("/evidence", 422), ("/evidence?record=x&engagement=y", 422),
-    ("/evidence?record=nokey", 404), ("/findings?organisation=nope", 404), ("/report?as_of=not-a-day", 422)])
+    ("/evidence?record=nokey", 404), ("/organisations/nope/findings", 404), ("/report?as_of=not-a-day", 422)])
 def test_odd_reads_are_answered_in_the_error_shape(own_district: dict[str, Any], path: str, status: int) -> None:
     code, tokens = own_district["code"], own_district["tokens"]
     response = client().get(f"{base(code)}{path}", **tokens["administrator"])
@@ -471,5 +471,6 @@ def test_the_openapi_document_has_a_schema_per_kind_from_the_library_types(own_d
         assert f"/api/v1/districts/{{district}}/years/{{year}}/records/{section}/{{key}}/correction" in paths
     assert "ResearchResult" in document["components"]["schemas"]
     assert {"/api/v1/districts/{district}/years/{year}/findings", "/api/v1/districts/{district}/years/{year}/report",
+            "/api/v1/districts/{district}/years/{year}/organisations/{organisation}/findings",
             "/api/v1/districts/{district}/years/{year}/evidence",
             "/api/v1/districts/{district}/evidence/{key}"} <= set(paths)

@@ -26,8 +26,7 @@ from typing import Any
 import attrs
 
 __all__ = ["OPERATIONS", "ROLE_NAMES", "ROLE_NAMES_OF_OPERATION", "SCOPE_OF", "SERVICE_OPERATIONS", "TABLE", "WRITES",
-           "Decision",
-           "Member", "Reach", "decide", "sees_district"]
+           "Decision", "Member", "Reach", "covers_district", "decide", "reads_every_district", "sees_district"]
 
 
 class Reach(enum.StrEnum):
@@ -123,6 +122,19 @@ def sees_district(members: Iterable[Member], district: str, *, superuser: bool =
     """The caller may see that the district exists: a member of it, a city auditor, a superuser."""
     return superuser or any(m.district == district or Reach.EVERY_DISTRICT in TABLE.get(m.role, {}).values()
                             for m in members)
+
+
+def reads_every_district(members: Iterable[Member], *, superuser: bool = False) -> bool:
+    """The caller reads every district of the deployment (the city auditor, a superuser): what the
+    city's view of its districts (``GET /api/v1/city``) asks."""
+    return superuser or any(TABLE.get(m.role, {}).get("read") == Reach.EVERY_DISTRICT for m in members)
+
+
+def covers_district(members: Iterable[Member], operation: str, district: str, *, superuser: bool = False) -> bool:
+    """``operation`` is allowed on every object of ``district`` (a district-wide or every-district
+    reach): what :func:`decide` would answer for each, without asking it object by object."""
+    return superuser or any(reach in (Reach.DISTRICT, Reach.EVERY_DISTRICT) and _covers(m, reach, district, "", ())
+                            for m in members if (reach := TABLE.get(m.role, {}).get(operation)) is not None)
 
 
 def _covers(member: Member, reach: Reach, district: str, host: str, participants: Sequence[str]) -> bool:

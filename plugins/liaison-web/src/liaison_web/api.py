@@ -27,12 +27,12 @@ CSRF token) or send ``Authorization: Bearer <token>`` (``liaison web token``).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
+import attrs
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
@@ -53,13 +53,16 @@ from liaison.formats.documents import (
     DueDocument,
     DueItemDocument,
     OrgRef,
+    ReportDocument,
     SettingDocument,
     document,
     due_document,
+    report_document,
     to_json,
 )
 from liaison.formats.state import plan_document
 from liaison.law.district import District
+from liaison.law.findings import Report
 from liaison.year.engagements import ChangeRefused, Engagement
 from liaison.year.numbering import LetterRecord
 from liaison.year.planner import check_year
@@ -68,6 +71,7 @@ from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
 from liaison_web import access, bootstrap, models, outputs, schemas, webhooks
 from liaison_web.callers import remote_address
+from liaison_web.city import CityDocument, standing
 from liaison_web.errors import (
     Forbidden,
     InvalidRequest,
@@ -82,6 +86,7 @@ from liaison_web.errors import (
     text_response,
 )
 from liaison_web.evidence import TooLarge, UnsupportedType
+from liaison_web.memo import once
 from liaison_web.publishing import NotConfigured
 from liaison_web.store import DatabaseStore
 
@@ -90,13 +95,18 @@ __all__ = ["NotFound", "api", "error_response"]
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from liaison_web.tokens import user_of
+        from django.utils.functional import SimpleLazyObject
 
-        found = user_of(token)
+        from liaison_web.tokens import caller_of
+
+        found = caller_of(token)  # one query: the token, its user's id and memberships
         if found is None:
             return None
-        request.user, request.scopes, request.token_prefix = found  # type: ignore[attr-defined]
-        return found[0]
+        # the user row is read only if something asks for it (a change's audit entry): not on a read
+        request.user = SimpleLazyObject(lambda: found.user)  # type: ignore[assignment]
+        request.scopes, request.token_prefix = found.scopes, found.prefix  # type: ignore[attr-defined]
+        request._liaison_members = (found.members, found.superuser)  # type: ignore[attr-defined]
+        return found
 
 
 api = NinjaAPI(title="liaison", version="1", description=__doc__ or "", urls_namespace="api-v1",
@@ -110,6 +120,8 @@ EngagementModel = schemas.model_of(Engagement, extra=_PLAN_EXTRA)
 OrgModel = schemas.model_of(OrgRef, name="Organisation")
 DueModel = schemas.model_of(DueDocument, name="Due")
 DueItemModel = schemas.model_of(DueItemDocument)
+ReportModel = schemas.model_of(ReportDocument, name="Report")
+CityModel = schemas.model_of(CityDocument, name="City")
 Error = schemas.ErrorModel
 #: What any operation may answer besides its own: a body or parameters that cannot be read (400, 422),
 #: no login (401), not the caller's (403), nothing there (404), the database not answering (503).
@@ -242,9 +254,22 @@ def _district(request: HttpRequest, code: str, operation: str = "read") -> tuple
     """The district ``code`` if the caller may see it, with its version's digest: a superuser, a
     member of the district, a city auditor. Anyone else is told it does not exist (404), as when it
     does not. The token's scope for ``operation`` is checked first."""
+    found = _seen(request, code, operation, None)
+    return found[0], found[1]
+
+
+def _district_year(request: HttpRequest, code: str, year: int, operation: str = "read") -> tuple[District, str, str]:
+    """:func:`_district` and the year's current revision (404 when the year has no plan), in one query."""
+    found, version, revision = _seen(request, code, operation, year)
+    if revision is None:
+        raise _no_plan(found, year)
+    return found, version, revision
+
+
+def _seen(request: HttpRequest, code: str, operation: str, year: int | None) -> tuple[District, str, str | None]:
     _scope(request, operation)
     members, superuser = _members(request)
-    found = bootstrap.district_version(code) if access.sees_district(members, code, superuser=superuser) else None
+    found = bootstrap.district_year(code, year) if access.sees_district(members, code, superuser=superuser) else None
     if found is None:
         raise _no_district(code)
     return found
@@ -253,6 +278,11 @@ def _district(request: HttpRequest, code: str, operation: str = "read") -> tuple
 def _may(request: HttpRequest, operation: str, code: str, engagement: dict[str, Any]) -> access.Decision:
     members, superuser = _members(request)
     return access.decide(members, operation, code, engagement, superuser=superuser)
+
+
+def _covers(request: HttpRequest, operation: str, code: str) -> bool:
+    members, superuser = _members(request)
+    return access.covers_district(members, operation, code, superuser=superuser)
 
 
 def _authorise(request: HttpRequest, operation: str, code: str, engagement: dict[str, Any]) -> None:
@@ -305,20 +335,33 @@ def _revision(district: District, year: int) -> str:
     return revision
 
 
-@functools.lru_cache(maxsize=16)
-def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """The plan's JSON text, the document and its engagements by id, for one version of the district
-    and one revision of the year: both name their content (a revision is never reused), so what was
-    rendered once is the answer for as long as they are current — a read costs one query, not a
-    parse and a render. Filled by the first reader of each revision. Callers do not change them."""
+#: How many revisions' states, plans and answers a process keeps: a district's years, a few districts.
+CACHED = 64
+
+
+@once(CACHED)
+def _loaded(code: str, version: str, year: int, revision: str) -> tuple[District, YearState]:
+    """The district's version and the year's state at ``revision``, parsed once per process: a
+    revision names its content (never reused, never changed), a version is never changed in place,
+    so what was loaded once is the answer for as long as both are current, and a save (here or by
+    another process: the command) makes a new revision the next read asks for. Not a copy of the
+    store: one query per read still says which revision is current."""
     found = bootstrap.district_version(code)
     if found is None or found[1] != version:
         raise _no_district(code)
-    district = found[0]
-    stored = DatabaseStore().load(district, year, revision=revision)
+    stored = DatabaseStore().load(found[0], year, revision=revision)
     if stored is None:
-        raise _no_plan(district, year)
-    text = to_json(plan_document(district, stored.state))
+        raise _no_plan(found[0], year)
+    return found[0], stored.state
+
+
+@once(CACHED)
+def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The plan's JSON text, the document and its engagements by id, for one version of the district
+    and one revision of the year (as :func:`_loaded`): a read costs one query, not a parse and a
+    render. Filled by the first reader of each revision. Callers do not change them."""
+    district, state = _loaded(code, version, year, revision)
+    text = to_json(plan_document(district, state))
     body = json.loads(text)  # plain JSON values: what the audit log keeps and a filtered plan writes
     return text, body, {item["id"]: item for item in body.get("engagements", [])}
 
@@ -401,11 +444,12 @@ def plan(request: HttpRequest, district: str, year: schemas.YEAR) -> HttpRespons
     """The year's plan as ``liaison plan --format json`` writes it; ``ETag``: the year's revision.
     A caller who may read only its own organisation's engagements (a clerk, a liaison officer) gets
     the same document holding only those."""
-    found = _district(request, district)
-    revision = _revision(found[0], year)
+    _, version, revision = _district_year(request, district, year)
     if _matches(request, revision):
         return _not_modified(revision)
-    text, body, engagements = _rendered(district, found[1], year, revision)
+    text, body, engagements = _rendered(district, version, year, revision)
+    if _covers(request, "read", district):
+        return text_response(text, etag=revision)
     readable = [e for e in engagements.values() if _may(request, "read", district, e) == access.Decision.ALLOWED]
     if len(readable) == len(engagements):
         return text_response(text, etag=revision)
@@ -471,23 +515,54 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: schemas.D
     district's administrator or auditor any organisation's. The records counted are the year's
     records kept here (``…/records``: research awaiting feedback, visits held …) and the engagements
     the plan marks held."""
-    from liaison.year.planner import check_year
+    from liaison_web.records import records_state
 
-    found, _ = _district(request, district)
+    found, version, day, revision = _district_on(request, district, as_of)
     organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
     _authorise(request, "read", district, {"id": organisation, "host": organisation,
                                            "participants": [organisation]})
+    return text_response(_due_text(district, version, day.year, revision, records_state(found, day.year),
+                                   organisation, day))
+
+
+def _district_on(request: HttpRequest, code: str, as_of: dt.date | None) -> tuple[District, str, dt.date, str]:
+    """The district, its version, the day asked for (default: today in the district's time zone) and
+    the current revision of that day's year (404 without a plan) — one query, two only when the
+    district's today is in another year than the service's (the night of 31 December)."""
+    from django.utils import timezone
+
+    from liaison.year.planner import check_year
+
+    guess = as_of or timezone.localdate()
+    check_year(guess.year)
+    found, version, revision = _seen(request, code, "read", guess.year)
     day = as_of or _today(found)
-    check_year(day.year)
-    stored = DatabaseStore().load(found, day.year)
-    if stored is None:
+    if day.year != guess.year:
+        check_year(day.year)
+        found, version, revision = _seen(request, code, "read", day.year)
+    if revision is None:
         raise _no_plan(found, day.year)
-    return json_response(_due_of(found, stored.state, organisation, day))
+    return found, version, day, revision
+
+
+@once(4 * CACHED)
+def _due_text(code: str, version: str, year: int, revision: str, records: tuple[int, int], organisation: str,
+              day: dt.date) -> str:
+    """One organisation's to-do list as of ``day`` on one revision of its year and one state of its
+    records (:func:`liaison_web.records.records_state`), as JSON text: made once per process for each
+    (revision, records, organisation, day) — the two name what it is made of."""
+    district, state = _loaded(code, version, year, revision)
+    return _due_json(district, state, organisation, day)
 
 
 def _due_of(district: District, state: YearState, organisation: str, day: dt.date) -> dict[str, Any]:
     """The organisation's to-do list of the year's ``state`` as of ``day``, as ``liaison due
     --format json`` writes it (the records: those kept here and the engagements marked held)."""
+    written: dict[str, Any] = json.loads(_due_json(district, state, organisation, day))
+    return written
+
+
+def _due_json(district: District, state: YearState, organisation: str, day: dt.date) -> str:
     from liaison.host.plugins import working_day_calendar
     from liaison.year.due import due_list
     from liaison.year.state import year_calendar
@@ -496,8 +571,96 @@ def _due_of(district: District, state: YearState, organisation: str, day: dt.dat
     calendar, _ = year_calendar(state, state.plan.year, working_day_calendar())
     listed = due_list(district, state.plan, year_records(district, state.plan.year), body=organisation, as_of=day,
                       calendar=calendar)
-    written: dict[str, Any] = json.loads(to_json(due_document(listed, district)))
-    return written
+    return to_json(due_document(listed, district))
+
+
+@once(CACHED)
+def _report(code: str, version: str, year: int, revision: str, records_at: tuple[int, int],
+            as_of: dt.date | None) -> tuple[Report, str]:
+    """The year's findings as of a day (None: 31 December, as ``liaison check``) on one revision —
+    the engagements marked held counted as records, as ``liaison check --plan`` counts them — and
+    the report's JSON text, made once per process for each (revision, state of the records, day):
+    ``records_at`` (:func:`liaison_web.records.records_state`) keys the cache, the records kept here
+    counted with the plan's held engagements."""
+    from liaison.host.plugins import working_day_calendar
+    from liaison.law.compliance import check
+    from liaison.law.records import Records
+    from liaison.year.state import year_calendar
+    from liaison_web.records import year_records
+
+    district, state = _loaded(code, version, year, revision)
+    calendar, _ = year_calendar(state, year, working_day_calendar())
+    records = Records.from_plan(state.plan, held_only=True).merged(year_records(district, year))
+    report = check(district, records, year, as_of, calendar=calendar)
+    return report, to_json(report_document(report, district))
+
+
+@api.get("/districts/{district}/years/{year}/findings",
+         response={200: ReportModel, 304: None, 401: Error, 403: Error, 404: Error, 422: Error}, tags=["years"])
+def findings(request: HttpRequest, district: str, year: int, as_of: dt.date | None = None) -> HttpResponse:
+    """The year's findings as ``liaison check --plan STATE --format json`` writes them (as of
+    ``as_of``, default 31 December): every obligation × pairing or body × period, charged to who
+    owed it; the engagements marked held are the records counted. ``ETag``: the year's revision.
+    A caller who may read only its own organisation's engagements (a clerk, a liaison officer) gets
+    the findings charged to it or about it, without the records no finding counted."""
+    from liaison_web.records import records_state
+
+    found, version, revision = _district_year(request, district, year)
+    at = records_state(found, year)
+    tag = f"{revision}-{at[0]}.{at[1]}"  # the year's revision and the state of its records
+    if _matches(request, tag):
+        return _not_modified(tag)
+    report, text = _report(district, version, year, revision, at, as_of)
+    if _covers(request, "read", district):
+        return text_response(text, etag=tag)
+    readable = tuple(f for f in report.findings if _may(request, "read", district, {
+        "host": f.responsible or "", "participants": list(f.affected)}) == access.Decision.ALLOWED)
+    if len(readable) == len(report.findings):
+        return text_response(text, etag=tag)
+    return json_response(report_document(attrs.evolve(report, findings=readable, not_counted=()), found),
+                         etag=tag)
+
+
+@api.get("/city", response={200: CityModel, 401: Error, 403: Error, 422: Error}, tags=["districts"])
+def city(request: HttpRequest, year: int | None = None, as_of: dt.date | None = None) -> HttpResponse:
+    """Every district of the deployment, each with its year's standing from the library's findings
+    (met, short, explained, unanswered — feedback overdue —, not yet due) and the letters issued:
+    the city auditor's view (a superuser's too; anyone else 403). ``year``: default the year of
+    ``as_of``, else the current one; ``as_of``: default today in each district's time zone, within
+    the year. A district whose year has no plan is listed without counts."""
+    from django.utils import timezone
+
+    from liaison.year.planner import check_year
+    from liaison_web.records import records_state
+
+    _scope(request, "read")
+    members, superuser = _members(request)
+    if not access.reads_every_district(members, superuser=superuser):
+        raise Forbidden("only a city auditor reads every district's standing",
+                        fix="read your district's findings: /api/v1/districts/{district}/years/{year}/findings",
+                        message_zh="只有市级审计可查看各区的落实情况",
+                        fix_zh="请查看本区的检查结果：/api/v1/districts/{区}/years/{年度}/findings")
+    year = year or (as_of.year if as_of else timezone.localdate().year)
+    check_year(year)
+    if as_of is not None and as_of.year != year:
+        raise InvalidRequest(f"as_of {as_of.isoformat()} is not in the year {year}", path=("as_of",),
+                             fix="give a day of the year, or leave as_of out",
+                             message_zh=f"as_of {as_of.isoformat()} 不在{year}年内",
+                             fix_zh="请给出该年度内的日期，或不给 as_of")
+    shown = []
+    for code in models.District.objects.filter(versions__isnull=False).distinct().values_list("code", flat=True):
+        held = bootstrap.district_year(code, year)
+        if held is None:
+            continue
+        district, version, revision = held
+        day = as_of or min(max(_today(district), dt.date(year, 1, 1)), dt.date(year, 12, 31))
+        if revision is None:
+            shown.append(standing(district, year, day, None))
+        else:
+            at = records_state(district, year)
+            shown.append(standing(district, year, day, revision, _report(code, version, year, revision, at, day)[0],
+                                  _loaded(code, version, year, revision)[1]))
+    return json_response(document(CityDocument(year=year, districts=tuple(shown))))
 
 
 # -- webhooks (liaison_web.webhooks) -------------------------------------------------------------------
@@ -854,9 +1017,8 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
     from liaison_web.audit import record
     from liaison_workspace import Workspace
 
-    found, version = _district(request, district, operation)
+    found, version, revision = _district_year(request, district, year, operation)
     expected = _if_match(request)
-    revision = _revision(found, year)
     before = _rendered(district, version, year, revision)[2].get(engagement)
     if before is None:
         raise _no_engagement(year, engagement)
@@ -877,8 +1039,9 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
 
     def audit(state: YearState, tag: str) -> None:
         """Inside the save's transaction: the entry is committed with the change, or neither is."""
-        after = json.loads(to_json(next(e for e in plan_document(found, state)["engagements"]
-                                        if e["id"] == engagement)))
+        # the plan's document of this engagement alone (each engagement's part of it is its own)
+        alone = attrs.evolve(state, engagements=tuple(e for e in state.engagements if e.id == engagement))
+        after = json.loads(to_json(plan_document(found, alone)["engagements"][0]))
         record(operation, "engagement", engagement, user=user, district=district,
                remote_address=remote_address(request),
                actor=actor_of(request),
@@ -964,8 +1127,8 @@ def held(request: HttpRequest, district: str, year: schemas.YEAR, engagement: st
 def engagement_audit(request: HttpRequest, district: str, year: schemas.YEAR,
                      engagement: str) -> HttpResponse:
     """The audit log of one engagement, oldest first."""
-    found, version = _district(request, district, "audit")
-    current = _rendered(district, version, year, _revision(found, year))[2].get(engagement)
+    _, version, revision = _district_year(request, district, year, "audit")
+    current = _rendered(district, version, year, revision)[2].get(engagement)
     if current is None:
         raise _no_engagement(year, engagement)
     _authorise(request, "audit", district, current)
@@ -977,9 +1140,8 @@ def engagement_audit(request: HttpRequest, district: str, year: schemas.YEAR,
 def engagement(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str) -> HttpResponse:
     """One engagement as the plan shows it (``2027/joint_meeting/construction``); ``ETag``: the
     year's revision, which a change names in ``If-Match``."""
-    found = _district(request, district)
-    revision = _revision(found[0], year)
-    current = _rendered(district, found[1], year, revision)[2].get(engagement)
+    _, version, revision = _district_year(request, district, year)
+    current = _rendered(district, version, year, revision)[2].get(engagement)
     if current is None:
         raise _no_engagement(year, engagement)
     _authorise(request, "read", district, current)

@@ -478,51 +478,45 @@ def download_evidence(request: HttpRequest, district: str, key: str) -> HttpResp
 
 # -- findings and the report --------------------------------------------------------------------------
 def _report(request: HttpRequest, district: str, year: int, as_of: dt.date | None) -> tuple[Any, Any]:
-    """``liaison check`` on the year as the service holds it: its records and the plan's held
-    engagements (an engagement recorded in both counts once), as of ``as_of`` — default today when
-    the year is this one (its first or last day otherwise)."""
-    from liaison.host.plugins import working_day_calendar
-    from liaison.law.compliance import check
-    from liaison.law.records import Records
+    """``liaison check`` on the year as the service holds it — its records and the plan's held
+    engagements (an engagement recorded in both counts once) — as of ``as_of`` (default today when
+    the year is this one, its first or last day otherwise): the findings' one computation
+    (:func:`liaison_web.api._report`, kept per revision and state of the records)."""
     from liaison.year.planner import check_year
-    from liaison.year.state import year_calendar
-    from liaison_web.store import DatabaseStore
+    from liaison_web import api as answers
+    from liaison_web.records import records_state
 
-    found, _ = _district(request, district)
+    found, version = _district(request, district)
     check_year(year)
     day = as_of or min(max(_today(found), dt.date(year, 1, 1)), dt.date(year, 12, 31))
-    stored = DatabaseStore().load(found, year)
-    records = kept.year_records(found, year)
-    if stored is not None:
-        records = Records.from_plan(stored.state.plan, held_only=True).merged(records)
-    calendar, _ = year_calendar(stored.state if stored is not None else None, year, working_day_calendar())
-    return found, check(found, records, year, day, calendar=calendar)
+    revision = _revision(found, year)
+    report, _ = answers._report(district, version, year, revision, records_state(found, year), day)
+    return found, report
 
 
 @api.get(f"{_YEAR}/report", response={200: ReportModel, 401: Error, 403: Error, 404: Error, 422: Error},
          tags=["findings"])
 def report(request: HttpRequest, district: str, year: int, as_of: dt.date | None = None) -> HttpResponse:
     """The year's report as ``liaison check --format json`` writes it, on the records kept here and
-    the plan's held engagements. The whole district's: for the district-wide roles (administrator,
-    auditor, city auditor); a body reads its own findings (``findings?organisation=``)."""
+    the plan's held engagements, as of ``as_of`` (default today in the year). The whole district's:
+    for the district-wide roles (administrator, auditor, city auditor); a body reads its own
+    findings (``…/organisations/{organisation}/findings``)."""
     _district(request, district)
     _authorise(request, "read", district, {"id": district, "host": "", "participants": []})
     found, checked = _report(request, district, year, as_of)
     return json_response(report_document(checked, found))
 
 
-@api.get(f"{_YEAR}/findings", response={200: list[FindingModel],  # type: ignore[valid-type]
-                                     401: Error, 403: Error, 404: Error, 422: Error},
+@api.get(f"{_YEAR}/organisations/{{organisation}}/findings",
+         response={200: list[FindingModel], 401: Error, 403: Error, 404: Error, 422: Error},  # type: ignore[valid-type]
          tags=["findings"])
-def findings(request: HttpRequest, district: str, year: int, organisation: str | None = None,
-             as_of: dt.date | None = None) -> HttpResponse:
-    """The report's findings (``liaison check``): those about ``organisation`` — charged to it, or it
-    among those concerned — for whoever may read that body's list (as the due list); without it every
-    finding, for the district-wide roles."""
+def organisation_findings(request: HttpRequest, district: str, year: int, organisation: str,
+                          as_of: dt.date | None = None) -> HttpResponse:
+    """The report's findings about ``organisation`` — charged to it, or it among those concerned —
+    for whoever may read that body's list (as the due list)."""
     found, _ = _district(request, district)
-    org = found.organisation(organisation).id if organisation else None
-    _authorise(request, "read", district, {"id": org or district, "host": org or "", "participants": [org or ""]})
+    org = found.organisation(organisation).id
+    _authorise(request, "read", district, {"id": org, "host": org, "participants": [org]})
     found, checked = _report(request, district, year, as_of)
-    shown = [f for f in checked.findings
-             if org is None or org == f.responsible or org in f.affected or org in f.subject]
+    shown = [f for f in checked.findings if org == f.responsible or org in f.affected or org in f.subject]
     return json_response([document(FindingDocument.of(f, found)) for f in shown])

@@ -204,6 +204,12 @@ def state_of(model: type[models.Record] | type[models.Evidence], district: str, 
     return int(found["last"] or 0), int(found["rows"] or 0)
 
 
+def records_state(district: District, year: int) -> tuple[int, int]:
+    """The state of the year's records (:func:`state_of`): what a cache of answers counting them is
+    keyed on beside the year's revision."""
+    return state_of(models.Record, district.info.id, year)
+
+
 def year_records(district: District, year: int) -> Records:
     """What the year's records are for the findings and the due list: the latest version of each
     record, the withdrawn left out. A held engagement without an id is cited by where it is kept

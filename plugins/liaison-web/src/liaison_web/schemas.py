@@ -99,6 +99,8 @@ class _Builder:
             return Any
         if hint in (str, int, bool, float, dt.date, dt.datetime, type(None)):
             return hint
+        if hint is Any:  # the library says "any JSON value" (a report's summary row: names and counts)
+            return Any
         if isinstance(hint, type) and hint.__name__ in _CUSTOM:
             return _CUSTOM[hint.__name__]
         if isinstance(hint, type) and issubclass(hint, enum.Enum):

@@ -20,6 +20,7 @@ The tag is ``<n>-<first 16 hex digits of the state's sha256>``: opaque, differen
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import hashlib
@@ -52,6 +53,15 @@ from liaison.year.store import (
 from liaison_web import models
 
 __all__ = ["DatabaseStore", "digest"]
+
+#: The states of the revisions read or saved last, parsed, by (database, district object, year, tag):
+#: a tag names its state (never reused, never changed in place), and the districts a process reads
+#: are the same objects (:func:`liaison_web.bootstrap.district_year` parses each version once), so a
+#: read of a revision already seen, and the first read after a save here, skip the parse. The
+#: district itself is kept with the state: the key's ``id`` is never taken for another object's.
+_PARSED: collections.OrderedDict[tuple[str, int, int, str], tuple[District, YearState]] = collections.OrderedDict()
+_PARSED_LOCK = threading.Lock()
+PARSED_KEPT = 32
 
 #: The years' locks this thread holds (by database, district and year), whichever store object took
 #: them: a second handle on the same year in the same thread re-enters rather than waiting for itself.
@@ -102,16 +112,29 @@ class DatabaseStore:
             finally:
                 held[key] -= 1
             return
-        with self._errors(district, year):
-            connection = connections[self.using]
-            release = (self._advisory(connection, district, year) if connection.vendor == "postgresql"
-                       else self._flock(connection, district, year))
+        # the threads of this process queue on a lock of their own (woken as soon as it is free),
+        # so only one of them at a time waits for the other processes' lock (which is polled)
+        deadline = time.monotonic() + self.lock_wait
+        local = _process_lock(key)
+        if not local.acquire(timeout=self.lock_wait):
+            raise self._waited(district, year)
+        try:
+            with self._errors(district, year):
+                connection = connections[self.using]
+                release = (self._advisory(connection, district, year, deadline) if connection.vendor == "postgresql"
+                           else self._flock(connection, district, year, deadline))
+        except BaseException:
+            local.release()
+            raise
         held[key] = 1
         try:
             yield
         finally:
             del held[key]
-            release()
+            try:
+                release()
+            finally:
+                local.release()
 
     def _waited(self, district: District, year: int) -> ExportError:
         place = self.place(district, year)
@@ -119,39 +142,37 @@ class DatabaseStore:
                            fix="wait until it has finished, then try again",
                            message_zh=f"另一个写入者正在写入 {place}", fix_zh="请等它完成后再试")
 
-    def _advisory(self, connection: Any, district: District, year: int) -> Callable[[], None]:
+    def _advisory(self, connection: Any, district: District, year: int, deadline: float) -> Callable[[], None]:
         key = int.from_bytes(hashlib.sha256(f"{district.info.id}/{year}".encode()).digest()[:8], "big", signed=True)
-        deadline = time.monotonic() + self.lock_wait
         with connection.cursor() as cursor:
-            while True:
+            for pause in _pauses():
                 cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
                 if cursor.fetchone()[0]:
                     break
                 if time.monotonic() >= deadline:
                     raise self._waited(district, year)
-                time.sleep(0.05)
+                time.sleep(pause)
 
         def release() -> None:
             with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
         return release
 
-    def _flock(self, connection: Any, district: District, year: int) -> Callable[[], None]:
+    def _flock(self, connection: Any, district: District, year: int, deadline: float) -> Callable[[], None]:
         import fcntl
 
         folder = Path(f"{connection.settings_dict['NAME']}.locks")
         folder.mkdir(exist_ok=True)
         fd = os.open(folder / f"{district.info.id}-{year}", os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            deadline = time.monotonic() + self.lock_wait
-            while True:
+            for pause in _pauses():
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
                         raise self._waited(district, year) from None
-                    time.sleep(0.05)
+                    time.sleep(pause)
         except BaseException:
             os.close(fd)
             raise
@@ -216,11 +237,11 @@ class DatabaseStore:
             if revision is None or (row is not None and revision == row.revision):
                 if row is None or not row.state:
                     return None
-                return Stored(self._parse(district, year, row.state), row.revision)
+                return Stored(self._parse(district, year, row.state, row.revision), row.revision)
             made = None if row is None else self._revisions(row).filter(tag=revision).first()
             if made is None:
                 raise NoRevision(self.place(district, year), revision)
-            return Stored(self._parse(district, year, made.state), made.tag)
+            return Stored(self._parse(district, year, made.state, made.tag), made.tag)
 
     def _revisions(self, row: models.Year) -> Any:
         return models.YearRevision.objects.using(self.using).filter(year=row)
@@ -233,8 +254,23 @@ class DatabaseStore:
                      .exclude(state="").values_list("revision", flat=True).first())
         return found
 
-    def _parse(self, district: District, year: int, text: str) -> Any:
-        return parse_state(text, district, year=year, file=self.place(district, year))
+    def _parse(self, district: District, year: int, text: str, tag: str) -> Any:
+        key = (self.using, id(district), year, tag)
+        with _PARSED_LOCK:
+            found = _PARSED.get(key)
+            if found is not None and found[0] is district:
+                _PARSED.move_to_end(key)
+                return found[1]
+        state = parse_state(text, district, year=year, file=self.place(district, year))
+        self._remember(district, year, tag, state)
+        return state
+
+    def _remember(self, district: District, year: int, tag: str, state: YearState) -> None:
+        """Keep the state of revision ``tag`` parsed (:data:`_PARSED`)."""
+        with _PARSED_LOCK:
+            _PARSED[(self.using, id(district), year, tag)] = (district, state)
+            while len(_PARSED) > PARSED_KEPT:
+                _PARSED.popitem(last=False)
 
     def revisions(self, district: District, year: int) -> tuple[Revision, ...]:
         with self._errors(district, year):
@@ -302,6 +338,8 @@ class DatabaseStore:
                 state=data)
             if self.on_save is not None:
                 self.on_save(commit.state, made.tag)
+            transaction.on_commit(functools.partial(self._remember, district, year, made.tag, commit.state),
+                                  using=self.using)  # the next reader of this revision parses nothing
             return made.tag
 
     def receive(self, district: District, year: int, revisions: Iterable[tuple[Revision, YearState]],
@@ -337,6 +375,24 @@ class DatabaseStore:
                 for path, content in files)
             row.save(using=self.using, update_fields=["seq", "state", "revision"])
             return row.revision
+
+
+_PROCESS_LOCKS: dict[tuple[str, str, int], threading.Lock] = {}
+_PROCESS_LOCKS_LOCK = threading.Lock()
+
+
+def _process_lock(key: tuple[str, str, int]) -> threading.Lock:
+    """This process's lock of a year (made on first use, kept: one per year a process writes)."""
+    with _PROCESS_LOCKS_LOCK:
+        return _PROCESS_LOCKS.setdefault(key, threading.Lock())
+
+
+def _pauses() -> Iterator[float]:
+    """How long to wait between tries of another process's lock: 2 ms, doubling to 50 ms."""
+    pause = 0.002
+    while True:
+        yield pause
+        pause = min(pause * 2, 0.05)
 
 
 def _kind(value: str | None) -> Change | None:

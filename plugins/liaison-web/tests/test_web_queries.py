@@ -1,0 +1,151 @@
+"""What a read costs the database, counted (not timed): with a bearer token every read of one
+district's year — the plan, an engagement — is two queries (the token with its user and
+memberships; the district's version with the year's revision), whatever the role, and the due list
+and the findings one more (the state of the year's records, which they count); the year's state is parsed, and each
+answer made, once per revision. And the cache is not a
+second copy of the store: a change made elsewhere (the command line, another server process) is the
+next read's answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from web_db import CLERK_OF, ROLES, YEAR
+
+ENGAGEMENT = f"{YEAR}/joint_meeting/{CLERK_OF}"
+READS = {
+    "plan": f"/api/v1/districts/seed/years/{YEAR}/plan",
+    "engagement": f"/api/v1/districts/seed/years/{YEAR}/engagements/{ENGAGEMENT}",
+    "due": f"/api/v1/districts/seed/organisations/{CLERK_OF}/due?as_of={YEAR}-03-10",
+    "findings": f"/api/v1/districts/seed/years/{YEAR}/findings?as_of={YEAR}-06-30",
+}
+#: The queries of a read: the token (its user and memberships joined), the district's version and the year's revision;
+#: the due list and the findings count the records kept in the service too, whose state is one more.
+PER_READ = 2
+COUNTING_RECORDS = {"due", "findings"}
+
+
+def _queries(auth: dict[str, str], path: str, **headers: str) -> tuple[int, list[str]]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, **auth, **headers)
+    assert response.status_code in (200, 304), (path, response.status_code, response.content[:300])
+    return response.status_code, [q["sql"] for q in captured.captured_queries]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("read", sorted(READS))
+def test_a_read_is_two_queries(two_districts: dict[str, Any], role: str, read: str) -> None:
+    auth = two_districts[role]
+    if role == "liaison_officer" and read in ("engagement", "due"):
+        pytest.skip("the officer's body neither attends the clerk's meeting nor owns its list")
+    _queries(auth, READS[read])  # the first read of the revision makes the answer (and notes the token's use)
+    status, sql = _queries(auth, READS[read])
+    assert status == 200 and len(sql) == PER_READ + (read in COUNTING_RECORDS), sql
+    assert not any(word in " ".join(sql).upper() for word in ("INSERT", "UPDATE", "DELETE"))
+
+
+def test_a_conditional_read_is_two_queries_and_304(two_districts: dict[str, Any]) -> None:
+    from django.test import Client
+
+    auth = two_districts["administrator"]
+    etag = Client().get(READS["plan"], **auth)["ETag"]
+    status, sql = _queries(auth, READS["plan"], HTTP_IF_NONE_MATCH=etag)
+    assert status == 304 and len(sql) == PER_READ
+
+
+def test_the_city_is_two_queries_and_one_a_district(two_districts: dict[str, Any]) -> None:
+    from liaison_web import models
+
+    auth = two_districts["city_auditor"]
+    path = f"/api/v1/city?year={YEAR}&as_of={YEAR}-06-30"
+    _queries(auth, path)
+    districts = models.District.objects.filter(versions__isnull=False).distinct().count()
+    assert districts >= 2
+    assert len(_queries(auth, path)[1]) == 2 + 2 * districts  # each district's year and the state of its records
+
+
+def test_a_change_made_elsewhere_is_the_next_reads_answer(two_districts: dict[str, Any]) -> None:
+    """The cached answers are keyed on the revision the store holds: the command line's change
+    (the workspace on the same database, not through this API) shows at once, with its ETag."""
+    from django.test import Client
+
+    from liaison.year.reconcile import Change
+    from liaison_web.bootstrap import district
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
+    auth = two_districts["administrator"]
+    before = Client().get(READS["engagement"], **auth)
+    due_before = Client().get(READS["due"], **auth).json()
+    found = district("seed")
+    assert found is not None
+    day = dt.date(YEAR, 9, 7) if before.json()["date"] != f"{YEAR}-09-07" else dt.date(YEAR, 9, 8)
+    outcome = Workspace(store=DatabaseStore()).update(found, YEAR, [Change("move", ENGAGEMENT, day)], force=True)
+    after = Client().get(READS["engagement"], **auth)
+    assert after["ETag"] == f'"{outcome.revision}"' != before["ETag"]
+    assert after.json()["date"] == day.isoformat() and after.json()["status"] == "agreed"
+    assert Client().get(READS["due"], **auth).json() != due_before  # its date is agreed now: not on the list
+
+
+def test_an_answer_is_made_once_however_many_ask_at_once() -> None:
+    """After a change every reader asks for the new revision's answers together: one makes each, the
+    others wait for it; a failure is not kept (the next caller makes it again)."""
+    import threading
+    import time
+
+    from liaison_web.memo import once
+
+    made: list[str] = []
+    failing = [True]
+
+    @once(4)
+    def answer(key: str) -> str:
+        made.append(key)
+        time.sleep(0.05)  # long enough for every other thread to arrive while it is made
+        return key.upper()
+
+    @once(4)
+    def broken(key: str) -> str:
+        made.append(f"broken {key}")
+        if failing[0]:
+            raise ValueError(key)
+        return key
+
+    got: list[str] = []
+    threads = [threading.Thread(target=lambda: got.append(answer("plan"))) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert got == ["PLAN"] * 20 and made == ["plan"]
+    assert [answer(k) for k in "abcde"] and answer("plan") == "PLAN" and made.count("plan") == 2  # 4 kept: evicted
+    with pytest.raises(ValueError):
+        broken("x")
+    failing[0] = False
+    assert broken("x") == "x" and made.count("broken x") == 2
+
+
+def test_a_tokens_use_is_written_once_a_minute(two_districts: dict[str, Any]) -> None:
+    """The read's one query also gives the token's last use: brought forward when older than a
+    minute (one UPDATE), not on every request."""
+    from liaison_web import models
+    from liaison_web.tokens import LAST_USED_EVERY
+
+    auth = two_districts["auditor"]
+    prefix = auth["HTTP_AUTHORIZATION"].split()[1][:12]
+    models.ApiToken.objects.filter(prefix=prefix).update(last_used=None)
+    first = _queries(auth, READS["plan"])[1]
+    used = models.ApiToken.objects.get(prefix=prefix).last_used
+    assert used is not None and sum(q.upper().startswith("UPDATE") for q in first) == 1
+    assert len(_queries(auth, READS["plan"])[1]) == PER_READ  # within the minute: nothing written
+    models.ApiToken.objects.filter(prefix=prefix).update(last_used=used - LAST_USED_EVERY - dt.timedelta(seconds=1))
+    again = _queries(auth, READS["plan"])[1]
+    assert sum(q.upper().startswith("UPDATE") for q in again) == 1
+    assert models.ApiToken.objects.get(prefix=prefix).last_used > used - LAST_USED_EVERY
