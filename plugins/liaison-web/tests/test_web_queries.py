@@ -1,10 +1,9 @@
 """What a read costs the database, counted (not timed): with a bearer token every read of one
 district's year — the plan, an engagement — is two queries (the token with its user and
 memberships; the district's version with the year's revision), whatever the role, and the due list
-and the findings one more (the state of the year's records, which they count); the year's state is parsed, and each
-answer made, once per revision. And the cache is not a
-second copy of the store: a change made elsewhere (the command line, another server process) is the
-next read's answer."""
+and the findings one more (the state of the year's records, which they count); the year's state is
+parsed, and each answer made, once per revision. And the cache is not a second copy of the store: a
+change made elsewhere (the command line, another server process) is the next read's answer."""
 
 from __future__ import annotations
 
