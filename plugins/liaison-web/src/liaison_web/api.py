@@ -24,7 +24,6 @@ CSRF token) or send ``Authorization: Bearer <token>`` (``liaison web token``).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -42,15 +41,12 @@ from liaison.base.errors import (
     StorageError,
     UnknownOrganisationError,
 )
-from liaison.formats.documents import DueDocument, OrgRef, SettingDocument, document, due_document, to_json
-from liaison.formats.state import plan_document
-from liaison.law.district import District
+from liaison.formats.documents import DueDocument, OrgRef, SettingDocument, document
 from liaison.year.engagements import ChangeRefused, Engagement
 from liaison.year.reconcile import Change
 from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
-from liaison_web import access, bootstrap, models, schemas
-from liaison_web.callers import remote_address
+from liaison_web import access, bootstrap, models, schemas, service
 from liaison_web.errors import (
     Forbidden,
     InvalidRequest,
@@ -62,7 +58,6 @@ from liaison_web.errors import (
     json_response,
     text_response,
 )
-from liaison_web.store import DatabaseStore
 
 __all__ = ["NotFound", "api", "error_response"]
 
@@ -156,109 +151,15 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
                           exc.status_code)
 
 
-# -- who the caller is and what it may do (liaison_web.access) -----------------------------------------
-def _members(request: HttpRequest) -> tuple[tuple[access.Member, ...], bool]:
-    """The caller's memberships (read once per request) and whether it is a superuser."""
-    cached = getattr(request, "_liaison_members", None)
-    if cached is None:
-        user = request.user
-        rows = models.Membership.objects.filter(user_id=user.pk).values_list("role", "district__code", "organisation")
-        cached = (tuple(access.Member(role, code, org) for role, code, org in rows),
-                  bool(getattr(user, "is_superuser", False)))
-        request._liaison_members = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def _scope(request: HttpRequest, operation: str) -> None:
-    """A bearer token may do only what its scopes allow (a session: what the user's roles allow)."""
-    scopes = getattr(request, "scopes", None)
-    needed = access.SCOPE_OF[operation]
-    if scopes is not None and needed not in scopes:
-        verb, verb_zh = ("read", "读取") if needed == "read" else ("change anything", "修改")
-        raise Forbidden(f"this token may not {verb}",
-                        fix=f"use a token with the scope {needed} (liaison web token --scope {needed})",
-                        message_zh=f"该令牌没有{verb_zh}权限",
-                        fix_zh=f"请使用具有 {needed} 权限的令牌（liaison web token --scope {needed}）")
-
-
-def _no_district(code: str) -> NotFound:
-    return NotFound(f"there is no district {code!r}", fix="list the districts at /api/v1/districts",
-                    message_zh=f"没有区 {code!r}", fix_zh="请在 /api/v1/districts 查看各区")
-
-
-def _district(request: HttpRequest, code: str, operation: str = "read") -> tuple[District, str]:
-    """The district ``code`` if the caller may see it, with its version's digest: a superuser, a
-    member of the district, a city auditor. Anyone else is told it does not exist (404), as when it
-    does not. The token's scope for ``operation`` is checked first."""
-    _scope(request, operation)
-    members, superuser = _members(request)
-    found = bootstrap.district_version(code) if access.sees_district(members, code, superuser=superuser) else None
-    if found is None:
-        raise _no_district(code)
-    return found
-
-
-def _may(request: HttpRequest, operation: str, code: str, engagement: dict[str, Any]) -> access.Decision:
-    members, superuser = _members(request)
-    return access.decide(members, operation, code, engagement, superuser=superuser)
-
-
-def _authorise(request: HttpRequest, operation: str, code: str, engagement: dict[str, Any]) -> None:
-    decision = _may(request, operation, code, engagement)
-    if decision == access.Decision.HIDDEN:
-        raise _no_district(code)
-    if decision == access.Decision.FORBIDDEN:
-        en, zh = access.ROLE_NAMES_OF_OPERATION[operation]
-        raise Forbidden(f"{engagement.get('id', '')}: your role may not {en}: it is not your organisation's",
-                        fix="ask the organisation it belongs to, or the district's administrator",
-                        message_zh=f"{engagement.get('id', '')}：不属于您所在的单位，您的角色无权{zh}",
-                        fix_zh="请联系该活动所属单位或本区管理员")
-
-
-def _no_plan(district: District, year: int) -> NotFound:
-    return NotFound(f"the {year} of {district.info.id} has no plan yet", file=DatabaseStore().place(district, year),
-                    fix="plan it (liaison serve plans the current and the next year) or import it: "
-                        "liaison web import-year --from out/<year>",
-                    message_zh=f"{district.info.id} 的{year}年尚无计划",
-                    fix_zh="请先编排（liaison serve 会编排当年和下一年）或导入："
-                           "liaison web import-year --from out/<年份>")
-
-
-def _revision(district: District, year: int) -> str:
-    """The year's current revision (one query: the state is read only to render it, :func:`_rendered`)."""
-    revision = DatabaseStore().current(district, year)
-    if revision is None:
-        raise _no_plan(district, year)
-    return revision
-
-
-@functools.lru_cache(maxsize=16)
-def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """The plan's JSON text, the document and its engagements by id, for one version of the district
-    and one revision of the year: both name their content (a revision is never reused), so what was
-    rendered once is the answer for as long as they are current — a read costs one query, not a
-    parse and a render. Filled by the first reader of each revision. Callers do not change them."""
-    found = bootstrap.district_version(code)
-    if found is None or found[1] != version:
-        raise _no_district(code)
-    district = found[0]
-    stored = DatabaseStore().load(district, year, revision=revision)
-    if stored is None:
-        raise _no_plan(district, year)
-    text = to_json(plan_document(district, stored.state))
-    body = json.loads(text)  # plain JSON values: what the audit log keeps and a filtered plan writes
-    return text, body, {item["id"]: item for item in body.get("engagements", [])}
+# -- who the caller is and what it may do: written once for the API and the pages (liaison_web.service)
+_members, _scope, _no_district, _district = service.members, service.scope, service.no_district, service.district
+_may, _authorise, _no_plan, _revision = service.may, service.authorise, service.no_plan, service.revision
+_rendered, _no_engagement, _today = service.rendered, service.no_engagement, service.today
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
     given = request.headers.get("If-None-Match", "")
     return any(tag.strip() in (f'"{etag}"', f'W/"{etag}"', "*") for tag in given.split(",") if tag.strip())
-
-
-def _no_engagement(year: int, engagement: str) -> NotFound:
-    return NotFound(f"the {year} has no engagement {engagement!r}", path=("engagements",),
-                    fix="take an id from the year's plan", message_zh=f"{year}年没有活动 {engagement!r}",
-                    fix_zh="请从该年度计划中选取活动编号")
 
 
 # -- the operations -----------------------------------------------------------------------------------
@@ -388,25 +289,11 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: dt.date |
     organisation's engagements: a clerk or a liaison officer its own organisation's list, the
     district's administrator or auditor any organisation's. The records counted are the year's
     engagements marked held (the service keeps no other records yet)."""
-    from liaison.host.plugins import working_day_calendar
-    from liaison.law.records import Records
-    from liaison.year.due import due_list
-    from liaison.year.planner import check_year
-    from liaison.year.state import year_calendar
-
     found, _ = _district(request, district)
     organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
     _authorise(request, "read", district, {"id": organisation, "host": organisation,
                                            "participants": [organisation]})
-    day = as_of or _today(found)
-    check_year(day.year)
-    stored = DatabaseStore().load(found, day.year)
-    if stored is None:
-        raise _no_plan(found, day.year)
-    calendar, _ = year_calendar(stored.state, day.year, working_day_calendar())
-    listed = due_list(found, stored.state.plan, Records(district_id=found.info.id), body=organisation, as_of=day,
-                      calendar=calendar)
-    return json_response(due_document(listed, found))
+    return json_response(service.due(found, organisation, as_of or _today(found)))
 
 
 # The changes and the audit of one engagement come before its read: the id is a path
@@ -451,60 +338,17 @@ def _if_match(request: HttpRequest) -> str:
 def _change(request: HttpRequest, district: str, year: int, engagement: str, operation: str,
             changes: Callable[[dict[str, Any]], Sequence[Change]], force: bool,
             noted: dict[str, Any] | None = None) -> HttpResponse:
-    """Make one change of an engagement through the workspace's update (the command's), as the caller
-    and on the revision its ``If-Match`` names; write the audit entry; answer the engagement after,
-    with the new revision's ETag."""
-    from liaison.host.plugins import working_day_calendar
-    from liaison_web.audit import record
-    from liaison_workspace import Workspace
-
-    found, version = _district(request, district, operation)
+    """Make one change of an engagement (:func:`liaison_web.service.change`, the pages' too) on the
+    revision its ``If-Match`` names; answer the engagement after, with the new revision's ETag, or
+    412 with the engagement as it is now."""
+    _district(request, district, operation)  # an unknown district is 404 before a missing If-Match is 428
     expected = _if_match(request)
-    revision = _revision(found, year)
-    before = _rendered(district, version, year, revision)[2].get(engagement)
-    if before is None:
-        raise _no_engagement(year, engagement)
-    _authorise(request, operation, district, before)
-    if expected != revision:
-        return _stale(request, RevisionConflict.of(DatabaseStore().place(found, year), current=revision,
-                                                   expected=expected), before)
-    user, prefix = request.user, getattr(request, "token_prefix", None)
-    saved: dict[str, Any] = {}
-
-    def audit(state: YearState, tag: str) -> None:
-        """Inside the save's transaction: the entry is committed with the change, or neither is."""
-        after = json.loads(to_json(next(e for e in plan_document(found, state)["engagements"]
-                                        if e["id"] == engagement)))
-        record(operation, "engagement", engagement, user=user, district=district,
-               remote_address=remote_address(request),
-               actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
-               before=before, after={**after, **noted} if noted else after)
-        saved["after"] = after
-
     try:
-        outcome = Workspace(store=DatabaseStore(on_save=audit)).update(
-            found, year, changes(before), force=force, expected=expected, calendar=working_day_calendar(),
-            as_of=_today(found))
-    except RevisionConflict as conflict:  # changed between the read above and the workspace's lock
-        current = _revision(found, year)
-        now = _rendered(district, version, year, current)[2].get(engagement, before)
-        return _stale(request, RevisionConflict.of(conflict.file or "", current=current, expected=expected), now)
-    # no new revision (confirming what is agreed): nothing changed, nothing to audit
-    after = saved.get("after") or _rendered(district, version, year, outcome.revision)[2][engagement]
-    return json_response(after, etag=outcome.revision)
-
-
-def _today(district: District) -> dt.date:
-    """The day a change is made, in the district's time zone: the clock is read at the edge (the
-    command passes its today the same way), so "held" cannot be recorded for a day still to come."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from django.utils import timezone
-
-    try:
-        return dt.datetime.now(ZoneInfo(district.info.timezone)).date()
-    except ZoneInfoNotFoundError:
-        return timezone.localdate()
+        done = service.change(request, district, year, engagement, operation, changes, force=force,
+                              expected=expected, noted=noted)
+    except service.Stale as stale:
+        return _stale(request, stale.conflict, stale.engagement)
+    return json_response(done.engagement, etag=done.revision)
 
 
 def _stale(request: HttpRequest, conflict: RevisionConflict, current: dict[str, Any]) -> HttpResponse:
