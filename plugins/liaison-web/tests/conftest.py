@@ -83,3 +83,15 @@ def two_districts(database: str) -> dict[str, Any]:
                                          organisation=organisation, role=role)
         tokens[role] = {"HTTP_AUTHORIZATION": f"Bearer {make_token(user.username, 'matrix', ('read', 'write'))}"}
     return tokens
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by .ci/run: Playwright downloads no browser of its own
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's browser is Debian's Chromium (the browser tests, test_web_browser)."""
+    import shutil
+
+    found = shutil.which("chromium") or CHROMIUM
+    return {**browser_type_launch_args, "executable_path": found}
