@@ -65,6 +65,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def _status(error: LiaisonError) -> int:
     from liaison_web.api import STATUS  # the API's statuses for the library's errors: one table
 
+    if isinstance(error, InvalidRequest):  # the API's validation answers it 422 (django-ninja's handler)
+        return 422
     return next((status for kind, status in STATUS if isinstance(error, kind)), 400)
 
 
@@ -232,8 +234,7 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
             history.append({"at": row.at, "actor": row.actor, "action": row.action,
                             "action_name": pick(lang, *access.ROLE_NAMES_OF_OPERATION[row.action][::-1])
                             if row.action in access.ROLE_NAMES_OF_OPERATION else row.action,
-                            "before": f"{before.get('date', '')} {before.get('status', '')}".strip(),
-                            "after": f"{after.get('date', '')} {after.get('status', '')}".strip(),
+                            "before": _briefly(before, lang), "after": _briefly(after, lang),
                             "reason": after.get("reason", "")})
     warnings = [pick(lang, w["message_zh"], w["message_en"]) for w in plan.get("warnings", ())
                 if w.get("engagement") == engagement]
@@ -242,6 +243,13 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
         "allowed": allowed, "any_change": any(allowed[op] for op in _ACTIONS), "history": history,
         "warnings": warnings, "problem": problem, "first_day": f"{year}-01-01", "last_day": f"{year}-12-31",
         "back": f"/year/{district}/{year}/"}, status=status)
+
+
+def _briefly(engagement: dict[str, Any], lang: str) -> str:
+    """An engagement as the history shows it before or after a change: its day and status."""
+    names = STATUS_EN if lang == "en" else STATUS_ZH
+    status = engagement.get("status")
+    return f"{engagement.get('date', '')} {names[Status(status)] if status in set(Status) else ''}".strip()
 
 
 def _change(request: HttpRequest, district: str, year: int, engagement: str, lang: str) -> HttpResponse:
