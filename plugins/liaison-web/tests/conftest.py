@@ -5,6 +5,7 @@ planned in the database store, and users of each kind. Only this plugin loads (`
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -84,6 +85,13 @@ def two_districts(database: str) -> dict[str, Any]:
         tokens[role] = {"HTTP_AUTHORIZATION": f"Bearer {make_token(user.username, 'matrix', ('read', 'write'))}"}
     return tokens
 
+
+# Playwright's synchronous API keeps an event loop running on the main thread from the first browser
+# test to the end of the session (pytest-playwright's fixtures are per session); Django, seeing it,
+# would refuse every later database query in the same thread as if it came from async code. The tests
+# call Django only synchronously, so its guard is switched off for the test process (Django's own
+# setting for this case); the service itself never runs under an event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by .ci/run: Playwright downloads no browser of its own
 
