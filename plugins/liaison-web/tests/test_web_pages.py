@@ -109,6 +109,19 @@ def test_my_year_lists_the_bodys_engagements_and_the_apis_due_list(people: dict[
     page = clerk.get(f"/year/seed/{YEAR}/?on={day}").content.decode()
     listed = re.findall(r'<li class="engagement status-\w+" data-id="([^"]+)"', page)
     assert sorted(listed) == sorted(hosted(CLERK_OF)) and listed  # the department's own, every one
+    # the month grid: a linked day for each day with an engagement, the days off grey with the holiday's name
+    from liaison.host.plugins import working_day_calendar
+
+    days = {e.date.isoformat() for e in plan().engagements if e.id in listed}
+    assert set(re.findall(r'<td class="[^"]*has"[^>]*data-day="([\d-]+)"', page)) == days
+    assert all(f'href="#d-{d}"' in page and f'id="d-{d}"' in page for d in days)
+    calendar = working_day_calendar()
+    off = {d for d in re.findall(r'<td class="off[^"]*"[^>]*data-day="([\d-]+)"', page)}
+    year = [dt.date(YEAR, 1, 1) + dt.timedelta(n) for n in range((dt.date(YEAR + 1, 1, 1) - dt.date(YEAR, 1, 1)).days)]
+    assert off == {d.isoformat() for d in year if not calendar.is_working_day(d)}
+    holiday = next(d for d in sorted(off) if calendar.holiday(dt.date.fromisoformat(d)))
+    label = calendar.holiday(dt.date.fromisoformat(holiday)).label("zh")  # type: ignore[union-attr]
+    assert f'title="{label}" data-day="{holiday}"' in page
     # the to-do list: the API's (liaison.year.due through liaison_web.service.due), this week and this month
     due = clerk.get(f"/api/v1/districts/seed/organisations/{CLERK_OF}/due?as_of={day}").json()
     month_end = dt.date(YEAR, 3, 31)

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from liaison.formats.documents import due_document, to_json
 from liaison.formats.state import plan_document
 from liaison.law.district import District
+from liaison.law.workdays import WorkingDayCalendar
 from liaison.year.reconcile import Change
 from liaison.year.state import YearState
 from liaison.year.store import RevisionConflict
@@ -29,7 +30,7 @@ from liaison_web.errors import Forbidden, NotFound
 from liaison_web.store import DatabaseStore
 
 __all__ = ["Changed", "Stale", "authorise", "change", "district", "due", "may", "members", "no_district",
-           "no_engagement", "no_plan", "rendered", "revision", "scope", "today"]
+           "no_engagement", "no_plan", "rendered", "revision", "scope", "today", "working_days"]
 
 
 def members(request: HttpRequest) -> tuple[tuple[access.Member, ...], bool]:
@@ -209,21 +210,28 @@ def change(request: HttpRequest, code: str, year: int, engagement: str, operatio
     return Changed(after, outcome.revision)
 
 
+def working_days(state: YearState | None, year: int) -> WorkingDayCalendar:
+    """The working-day calendar of ``year`` as its state was planned on (the installed calendar with
+    the holiday notices the state keeps): what the due list counts days on and the pages show."""
+    from liaison.host.plugins import working_day_calendar
+    from liaison.year.state import year_calendar
+
+    return year_calendar(state, year, working_day_calendar())[0]
+
+
 def due(found: District, organisation: str, day: dt.date) -> dict[str, Any]:
     """``organisation``'s to-do list as of ``day`` as ``liaison due --format json`` writes it
     (:func:`liaison.year.due.due_list` on the year of ``day`` as the service holds it); the caller
     has been authorised. The records counted are the year's engagements marked held."""
-    from liaison.host.plugins import working_day_calendar
     from liaison.law.records import Records
     from liaison.year.due import due_list
     from liaison.year.planner import check_year
-    from liaison.year.state import year_calendar
 
     check_year(day.year)
     stored = DatabaseStore().load(found, day.year)
     if stored is None:
         raise no_plan(found, day.year)
-    calendar, _ = year_calendar(stored.state, day.year, working_day_calendar())
+    calendar = working_days(stored.state, day.year)
     listed = due_list(found, stored.state.plan, Records(district_id=found.info.id), body=organisation, as_of=day,
                       calendar=calendar)
     return due_document(listed, found)

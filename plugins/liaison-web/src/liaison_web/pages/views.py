@@ -4,6 +4,7 @@ entry, the same to-do list — a page is another way of calling them, not a seco
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any
 from urllib.parse import quote
@@ -19,11 +20,13 @@ from django.views.decorators.http import require_http_methods
 
 from liaison.base.errors import LiaisonError, UnknownProvisionError
 from liaison.law.district import District
+from liaison.law.workdays import WorkingDayCalendar
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Status
 from liaison.year.reconcile import Change
 from liaison_web import access, bootstrap, models, service
 from liaison_web.errors import Forbidden, InvalidRequest, NotFound
 from liaison_web.pages.lang import COOKIE, language, message, pick
+from liaison_web.store import DatabaseStore
 
 __all__ = ["csrf_failure", "engagement", "home", "login", "provision", "switch_language", "year"]
 
@@ -148,7 +151,8 @@ def year(request: HttpRequest, district: str, year: int) -> HttpResponse:
         if body:
             body = found.organisation(body).id
             service.authorise(request, "read", district, {"id": body, "host": body, "participants": [body]})
-        _, plan, engagements = service.rendered(district, version, year, service.revision(found, year))
+        revision = service.revision(found, year)
+        _, plan, engagements = service.rendered(district, version, year, revision)
         day = _day(request.GET.get("on"), service.today(found))
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
@@ -157,8 +161,11 @@ def year(request: HttpRequest, district: str, year: int) -> HttpResponse:
              and (not body or e["host"] == body or body in e.get("participants", ()))]
     shown.sort(key=lambda e: (e["date"], e.get("start") or "", e["id"]))
     months: dict[int, list[dict[str, Any]]] = {}
+    by_day: dict[str, list[dict[str, Any]]] = {}
     for item in shown:
         months.setdefault(int(item["date"][5:7]), []).append(item)
+        item["anchor"] = item["date"] not in by_day  # the list's first of a day: the grid links to it
+        by_day.setdefault(item["date"], []).append(item)
     due_error, week, month = None, [], []
     if body:
         try:
@@ -183,13 +190,39 @@ def year(request: HttpRequest, district: str, year: int) -> HttpResponse:
                 elif due <= month_end:
                     month.append(entry)
     month_names = [pick(lang, f"{m}月", dt.date(2000, m, 1).strftime("%B")) for m in range(1, 13)]
+    stored = DatabaseStore().load(found, year, revision=revision)
+    grid = _grid(year, month_names, by_day, service.working_days(stored.state if stored else None, year), lang)
     bodies = [] if mine else [(o.id, _org_name(found, o.id, lang)) for o in found.organisations]
     return render(request, "liaison_web/pages/year.html", {
         "district": district, "district_name": found.info.name, "year": year, "body": body,
         "body_name": _org_name(found, body, lang) if body else "", "bodies": bodies, "day": day,
-        "months": [(month_names[m - 1], items) for m, items in sorted(months.items())],
+        "months": [(month_names[m - 1], items) for m, items in sorted(months.items())], "grid": grid,
+        "weekdays": ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"] if lang == "en" else list("一二三四五六日"),
         "count": len(shown), "week": week, "month": month, "due_error": due_error,
         "unplaced": len(plan.get("unplaced", ())) if not body else 0})
+
+
+def _grid(year: int, month_names: list[str], by_day: dict[str, list[dict[str, Any]]],
+          working: WorkingDayCalendar, lang: str) -> list[tuple[str, list[list[dict[str, Any] | None]]]]:
+    """The year as twelve month grids, Monday first: each day with its engagements, and whether it is
+    a day off (a weekend, a holiday — named — or a customary break, by the year's calendar)."""
+    months = []
+    for month in range(1, 13):
+        weeks = []
+        for week in calendar.Calendar().monthdatescalendar(year, month):
+            cells: list[dict[str, Any] | None] = []
+            for day in week:
+                if day.month != month:
+                    cells.append(None)
+                    continue
+                holiday = working.holiday(day)
+                items = by_day.get(day.isoformat(), [])
+                cells.append({"day": day.day, "iso": day.isoformat(), "off": not working.is_working_day(day),
+                              "holiday": holiday.label(lang) if holiday else "",
+                              "titles": "; ".join(i["title"] for i in items), "has": bool(items)})
+            weeks.append(cells)
+        months.append((month_names[month - 1], weeks))
+    return months
 
 
 _ACTIONS = ("confirm", "move", "cancel", "held")
