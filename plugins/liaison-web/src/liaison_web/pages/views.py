@@ -152,7 +152,7 @@ def year(request: HttpRequest, district: str, year: int) -> HttpResponse:
             body = found.organisation(body).id
             service.authorise(request, "read", district, {"id": body, "host": body, "participants": [body]})
         revision = service.revision(found, year)
-        _, plan, engagements = service.rendered(district, version, year, revision)
+        engagements = service.rendered(district, version, year, revision)[2]
         day = _day(request.GET.get("on"), service.today(found))
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
@@ -198,8 +198,7 @@ def year(request: HttpRequest, district: str, year: int) -> HttpResponse:
         "body_name": _org_name(found, body, lang) if body else "", "bodies": bodies, "day": day,
         "months": [(month_names[m - 1], items) for m, items in sorted(months.items())], "grid": grid,
         "weekdays": ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"] if lang == "en" else list("一二三四五六日"),
-        "count": len(shown), "week": week, "month": month, "due_error": due_error,
-        "unplaced": len(plan.get("unplaced", ())) if not body else 0})
+        "count": len(shown), "week": week, "month": month, "due_error": due_error})
 
 
 def _grid(year: int, month_names: list[str], by_day: dict[str, list[dict[str, Any]]],
