@@ -99,9 +99,17 @@ def accessible(page: Any) -> None:
     assert not bad, f"{page.url}: {bad}"
 
 
+def submit(page: Any, selector: str) -> None:
+    """Click what sends a form or follows a link, and wait for the page it leads to (a form's answer
+    is a redirect to the same address: the old page must not be read as the new one)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def log_in(page: Any, base: str, name: str) -> None:
     """With the keyboard alone: the user name has the focus, Tab to the password, Enter sends the form."""
     page.goto(f"{base}/login/")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
     page.keyboard.type(name)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORDS[name])
@@ -134,11 +142,10 @@ def test_a_clerk_agrees_one_engagement_and_moves_another_onto_a_holiday(server: 
     assert len(hosted) >= 2
 
     first, second = hosted[0]["id"], hosted[1]["id"]
-    page.click(f"ul.engagements li[data-id='{first}'] a")
+    submit(page, f"ul.engagements li[data-id='{first}'] a")
     page.wait_for_url(server.engagement_url(first))
     accessible(page)  # an engagement, with its forms
-    page.click("#confirm-form button[type=submit]")
-    page.wait_for_load_state()
+    submit(page, "#confirm-form button[type=submit]")
     assert page.locator("dd.status").get_attribute("data-status") == "agreed"
     assert "已保存" in page.locator(".notice").inner_text()
     assert "clerk" in page.locator("ol.history").inner_text()
@@ -151,15 +158,15 @@ def test_a_clerk_agrees_one_engagement_and_moves_another_onto_a_holiday(server: 
     assert holiday is not None
     page.goto(server.engagement_url(second))
     page.fill("#move-date", day.isoformat())
-    page.click("#move-form button[type=submit]")
-    page.wait_for_load_state()
+    submit(page, "#move-form button[type=submit]")
     assert page.locator("dd.date").inner_text().startswith(day.isoformat())
     warning = page.locator(".warning").inner_text()
     assert holiday.name_zh in warning and day.isoformat() in warning, warning
     accessible(page)  # with the warning shown
-    page.click("a[href^='/lang/en/']")  # the English switch: the library's English warning
+    submit(page, "a[href^='/lang/en/']")  # the English switch: the library's English warning
     assert holiday.name_en in page.locator(".warning").inner_text()
-    page.click("a[href^='/lang/zh/']")
+    submit(page, "a[href^='/lang/zh/']")
+    assert holiday.name_zh in page.locator(".warning").inner_text()
 
 
 def test_a_party_officer_agrees_a_meeting_and_cannot_open_another_bodys(server: Server, page: Any) -> None:
@@ -169,8 +176,7 @@ def test_a_party_officer_agrees_a_meeting_and_cannot_open_another_bodys(server: 
                     and e["host"] not in (OFFICER_OF, CLERK_OF) and e["status"] == "proposed")
     page.goto(server.engagement_url(attended["id"]))
     assert page.locator("#move-form").count() == 0  # the table: a liaison officer agrees, does not move
-    page.click("#confirm-form button[type=submit]")
-    page.wait_for_load_state()
+    submit(page, "#confirm-form button[type=submit]")
     assert page.locator("dd.status").get_attribute("data-status") == "agreed"
 
     other = next(e for e in server.engagements if OFFICER_OF not in e["participants"])
