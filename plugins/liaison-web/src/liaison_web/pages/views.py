@@ -116,7 +116,8 @@ def _shown(found: District, item: dict[str, Any], lang: str) -> dict[str, Any]:
             "kind_name": found.kind_name(item["kind"], lang),
             "status_name": (STATUS_EN if lang == "en" else STATUS_ZH)[status],
             "host_name": _org_name(found, item["host"], lang),
-            "participant_names": [_org_name(found, p, lang) for p in item.get("participants", ())],
+            "participant_names": pick(lang, "、", ", ").join(_org_name(found, p, lang)
+                                                            for p in item.get("participants", ())),
             "path": quote(item["id"])}
 
 
