@@ -5,6 +5,7 @@ planned in the database store, and users of each kind. Only this plugin loads (`
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -120,3 +121,20 @@ def own_district(database: str, two_districts: dict[str, Any], tmp_path: Any) ->
     settings.LIAISON_MEDIA_ROOT = str(media)
     yield {"code": code, "other": "other", "tokens": tokens, "media": media, "district": district}
     settings.LIAISON_MEDIA_ROOT = previous
+# Playwright's synchronous API keeps an event loop running on the main thread from the first browser
+# test to the end of the session (pytest-playwright's fixtures are per session); Django, seeing it,
+# would refuse every later database query in the same thread as if it came from async code. The tests
+# call Django only synchronously, so its guard is switched off for the test process (Django's own
+# setting for this case); the service itself never runs under an event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by .ci/run: Playwright downloads no browser of its own
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's browser is Debian's Chromium (the browser tests, test_web_browser)."""
+    import shutil
+
+    found = shutil.which("chromium") or CHROMIUM
+    return {**browser_type_launch_args, "executable_path": found}

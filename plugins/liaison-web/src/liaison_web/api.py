@@ -1007,25 +1007,46 @@ def _if_match(request: HttpRequest) -> str:
     return tag.strip('"')
 
 
-def _change(request: HttpRequest, district: str, year: int, engagement: str, operation: str,
-            changes: Callable[[dict[str, Any]], Sequence[Change]], force: bool,
-            noted: dict[str, Any] | None = None) -> HttpResponse:
-    """Make one change of an engagement through the workspace's update (the command's), as the caller
-    and on the revision its ``If-Match`` names; write the audit entry; answer the engagement after,
-    with the new revision's ETag."""
+@attrs.frozen
+class Changed:
+    """A change made: the engagement after it (as the plan's JSON shows it) and the year's new revision."""
+
+    engagement: dict[str, Any]
+    revision: str
+
+
+class Stale(Exception):  # a signal to the two callers (the API, the pages), each answering its conflict
+    """The change was made on a revision that is no longer the year's: nothing saved. ``conflict`` is
+    the library's error (the API answers it with 412), ``engagement`` the engagement as it is now
+    (the 412's body; a page shows it)."""
+
+    def __init__(self, conflict: RevisionConflict, engagement: dict[str, Any]) -> None:
+        super().__init__(conflict.render())
+        self.conflict = conflict
+        self.engagement = engagement
+
+
+def change_engagement(request: HttpRequest, district: str, year: int, engagement: str, operation: str,
+                      changes: Callable[[dict[str, Any]], Sequence[Change]], *, force: bool, expected: str,
+                      noted: dict[str, Any] | None = None) -> Changed:
+    """Make one change of an engagement through the workspace's update (the command's: ``liaison plan
+    --confirm/--move/--cancel/--held``), as the caller and on the revision ``expected`` (the API's
+    ``If-Match``, a page's form field); the audit entry and the webhooks' deliveries are written inside
+    the save's transaction. Raises :class:`Stale` when ``expected`` is not the year's revision (before
+    or under the lock), the access errors, and the library's refusals. The API and the pages both
+    change engagements through this one function."""
     from liaison.host.plugins import working_day_calendar
     from liaison_web.audit import record
     from liaison_workspace import Workspace
 
     found, version, revision = _district_year(request, district, year, operation)
-    expected = _if_match(request)
     before = _rendered(district, version, year, revision)[2].get(engagement)
     if before is None:
         raise _no_engagement(year, engagement)
     _authorise(request, operation, district, before)
     if expected != revision:
-        return _stale(request, RevisionConflict.of(DatabaseStore().place(found, year), current=revision,
-                                                   expected=expected), before)
+        raise Stale(RevisionConflict.of(DatabaseStore().place(found, year), current=revision, expected=expected),
+                    before)
     user = request.user
     saved: dict[str, Any] = {}
     today = _today(found)
@@ -1061,10 +1082,25 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
     except RevisionConflict as conflict:  # changed between the read above and the workspace's lock
         current = _revision(found, year)
         now = _rendered(district, version, year, current)[2].get(engagement, before)
-        return _stale(request, RevisionConflict.of(conflict.file or "", current=current, expected=expected), now)
+        raise Stale(RevisionConflict.of(conflict.file or "", current=current, expected=expected), now) from None
     # no new revision (confirming what is agreed): nothing changed, nothing to audit
     after = saved.get("after") or _rendered(district, version, year, outcome.revision)[2][engagement]
-    return json_response(after, etag=outcome.revision)
+    return Changed(after, outcome.revision)
+
+
+def _change(request: HttpRequest, district: str, year: int, engagement: str, operation: str,
+            changes: Callable[[dict[str, Any]], Sequence[Change]], force: bool,
+            noted: dict[str, Any] | None = None) -> HttpResponse:
+    """The API's change: on the revision its ``If-Match`` names; the engagement after, with the new
+    revision's ETag, or 412 with the engagement as it is now."""
+    _district_year(request, district, year, operation)  # an unknown district is 404 before a missing If-Match is 428
+    expected = _if_match(request)
+    try:
+        done = change_engagement(request, district, year, engagement, operation, changes, force=force,
+                                 expected=expected, noted=noted)
+    except Stale as stale:
+        return _stale(request, stale.conflict, stale.engagement)
+    return json_response(done.engagement, etag=done.revision)
 
 
 def _today(district: District) -> dt.date:

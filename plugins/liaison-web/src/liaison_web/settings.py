@@ -161,6 +161,7 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "liaison_web.pages.middleware.LoginRequired",  # every page needs a login (not the API: 401)
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
             "liaison_web.middleware.ApiErrors",
@@ -191,7 +192,8 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
             "BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "APP_DIRS": True,
             "OPTIONS": {"context_processors": [
                 "django.template.context_processors.request", "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages"]},
+                "django.contrib.messages.context_processors.messages",
+                "liaison_web.pages.lang.context"]},
         }],
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "USE_TZ": True,
@@ -202,6 +204,7 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
         "LOGIN_URL": "/login/",
         "LOGIN_REDIRECT_URL": "/api/v1/docs",
         "LOGOUT_REDIRECT_URL": "/login/",
+        "CSRF_FAILURE_VIEW": "liaison_web.pages.views.csrf_failure",  # a page in both languages, not Django's
         "SESSION_COOKIE_SECURE": secure,
         "CSRF_COOKIE_SECURE": secure,
         "SESSION_COOKIE_HTTPONLY": True,

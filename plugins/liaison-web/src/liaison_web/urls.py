@@ -6,11 +6,10 @@ served by it from ``collectstatic``'s folder instead)."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth
 from django.contrib.staticfiles.views import serve
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views import defaults
 
 from liaison_web import admin as _admin  # noqa: F401 - registers the service's tables with the admin
@@ -22,10 +21,6 @@ def _static(request: HttpRequest, path: str) -> HttpResponseBase:
     return serve(request, path, insecure=True)  # the finders' files, also with DEBUG off
 
 
-def _home(request: HttpRequest) -> HttpResponse:
-    return HttpResponseRedirect("/api/v1/docs")
-
-
 def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Under /api/ an unknown address is the API's error document too; elsewhere Django's page."""
     if request.path.startswith("/api/"):
@@ -35,14 +30,8 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
-#: The login for every user (the admin's own login admits staff only): Django's view, the admin's look.
-_login = auth.LoginView.as_view(template_name="admin/login.html", redirect_authenticated_user=True,
-                                extra_context={"site_header": "liaison", "site_title": "liaison"})
-
 urlpatterns = [
-    path("", _home),
-    path("login/", _login, name="login"),
-    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("", include("liaison_web.pages.urls")),  # the pages (#26): the login, my year, an engagement
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("feeds/<str:token>.ics", feeds.serve),

@@ -1,0 +1,58 @@
+"""What the pages (:mod:`liaison_web.pages`) share with the API (:mod:`liaison_web.api`), by the
+names the pages use: who the caller is and what it may do (:mod:`liaison_web.access`), the district
+and the year's plan as the caller may see them, one change of an engagement through the workspace's
+own update with its audit entry and webhooks in the save's transaction (:func:`change`), and a
+body's to-do list (:func:`due`). Each is the API's own function — written once, there — so a page
+and an API call decide, change and answer alike.
+
+Each raises the library's errors (:class:`~liaison.base.errors.LiaisonError`); the API answers them
+in the one error document, the pages as a page — the rules are the same for both."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from liaison.law.district import District
+from liaison.law.workdays import WorkingDayCalendar
+from liaison.year.state import YearState
+from liaison_web.api import Changed, Stale
+from liaison_web.api import _authorise as authorise
+from liaison_web.api import _district as district
+from liaison_web.api import _may as may
+from liaison_web.api import _members as members
+from liaison_web.api import _no_district as no_district
+from liaison_web.api import _no_engagement as no_engagement
+from liaison_web.api import _no_plan as no_plan
+from liaison_web.api import _rendered as rendered
+from liaison_web.api import _revision as revision
+from liaison_web.api import _scope as scope
+from liaison_web.api import _today as today
+from liaison_web.api import change_engagement as change
+from liaison_web.store import DatabaseStore
+
+__all__ = ["Changed", "Stale", "authorise", "change", "district", "due", "may", "members", "no_district",
+           "no_engagement", "no_plan", "rendered", "revision", "scope", "today", "working_days"]
+
+
+def working_days(state: YearState | None, year: int) -> WorkingDayCalendar:
+    """The working-day calendar of ``year`` as its state was planned on (the installed calendar with
+    the holiday notices the state keeps): what the due list counts days on and the pages show."""
+    from liaison.host.plugins import working_day_calendar
+    from liaison.year.state import year_calendar
+
+    return year_calendar(state, year, working_day_calendar())[0]
+
+
+def due(found: District, organisation: str, day: dt.date) -> dict[str, Any]:
+    """``organisation``'s to-do list as of ``day`` as ``liaison due --format json`` writes it (the
+    API's :func:`liaison_web.api._due_of`: the records kept here and the engagements marked held, on
+    the year of ``day`` as the service holds it); the caller has been authorised."""
+    from liaison.year.planner import check_year
+    from liaison_web.api import _due_of
+
+    check_year(day.year)
+    stored = DatabaseStore().load(found, day.year)
+    if stored is None:
+        raise no_plan(found, day.year)
+    return _due_of(found, stored.state, organisation, day)

@@ -1,0 +1,202 @@
+"""The pages in a real browser: Playwright (pytest-playwright) driving Debian's Chromium against a
+`liaison serve` process started on a free port of 127.0.0.1 with a temporary SQLite database, and
+stopped by its process id. A department's clerk logs in, agrees one engagement and moves another
+onto a holiday (the warning names it); a party branch's liaison officer agrees a meeting it attends
+and cannot open another body's engagement (the 403 page); a form posted without its CSRF token is
+refused; a logged-out user is sent to the login page from every address. On every page axe-core
+(from npm: tests/js, `npm ci`) finds no serious or critical violation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from web_db import CLERK_OF, OFFICER_OF
+from web_serve import address, start, stop
+
+playwright = pytest.importorskip("playwright.sync_api")
+if shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists():
+    pytest.skip("Debian's chromium is not installed (.ci/run installs it)", allow_module_level=True)
+
+AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORDS = {"clerk": "clerk-password", "officer": "officer-password"}
+
+#: Run in the server's folder before it starts: the two users, and the next year's engagements as
+#: the database holds them (the test picks its engagements from these, not from ids written here).
+SETUP = """
+import json, sys
+from liaison_web.settings import configure
+configure("sqlite:///liaison.sqlite3")
+from django.contrib.auth import get_user_model
+from liaison_web import models
+from liaison_web.bootstrap import district
+from liaison_web.store import DatabaseStore
+users = get_user_model()._default_manager
+seed = models.District.objects.get(code="seed")
+for name, organisation, role, password in json.loads(sys.argv[1]):
+    user = users.create_user(name, password=password)
+    models.Membership.objects.create(user=user, district=seed, organisation=organisation, role=role)
+found = district("seed")
+year = int(sys.argv[2])
+plan = DatabaseStore().load(found, year).state.plan
+print(json.dumps([{"id": e.id, "host": e.host, "participants": list(e.participants), "status": e.status.value,
+                   "date": e.date.isoformat()} for e in plan.engagements]))
+"""
+
+
+class Server:
+    def __init__(self, base: str, year: int, engagements: list[dict[str, Any]]) -> None:
+        self.base, self.year, self.engagements = base, year, engagements
+
+    def engagement_url(self, engagement: str) -> str:
+        return f"{self.base}/engagement/seed/{self.year}/{quote(engagement)}/"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    from web_serve import LIAISON
+
+    folder = tmp_path_factory.mktemp("serve")
+    env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY")},
+           "LIAISON_PLUGINS": "web", "LIAISON_ADMIN_PASSWORD": "admin-password"}
+    ready = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "en"], cwd=folder, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert ready.returncode == 0, ready.stderr
+    year = dt.date.today().year + 1  # liaison serve plans the current and the next year
+    users = [("clerk", CLERK_OF, "clerk", PASSWORDS["clerk"]),
+             ("officer", OFFICER_OF, "liaison_officer", PASSWORDS["officer"])]
+    made = subprocess.run([sys.executable, "-c", SETUP, json.dumps(users), str(year)], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    process, lines = start(folder, env={"LIAISON_ADMIN_PASSWORD": "admin-password"})
+    # the server's warnings (each refused request) go to its output: read it, so the pipe never fills
+    assert process.stdout is not None
+    drain = threading.Thread(target=process.stdout.read, daemon=True)
+    drain.start()
+    try:
+        yield Server(address(lines), year, json.loads(made.stdout))
+    finally:
+        stop(process)
+
+
+def accessible(page: Any) -> None:
+    """axe-core over the page as it is: no serious or critical violation."""
+    assert AXE.is_file(), "run (cd plugins/liaison-web/tests/js && npm ci), as the README's test command does"
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                          ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))")
+    bad = [v for v in found if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{page.url}: {bad}"
+
+
+def submit(page: Any, selector: str) -> None:
+    """Click what sends a form or follows a link, and wait for the page it leads to (a form's answer
+    is a redirect to the same address: the old page must not be read as the new one)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def log_in(page: Any, base: str, name: str) -> None:
+    """With the keyboard alone: the user name has the focus, Tab to the password, Enter sends the form."""
+    page.goto(f"{base}/login/")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
+    page.keyboard.type(name)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORDS[name])
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/year/**")
+
+
+def test_a_logged_out_user_is_sent_to_the_login_page_from_every_address(server: Server, page: Any) -> None:
+    one = server.engagements[0]["id"]
+    for path in ("/", f"/year/seed/{server.year}/", f"/engagement/seed/{server.year}/{quote(one)}/",
+                 "/provision/seed/anything/", "/no/such/page/"):
+        response = page.goto(server.base + path)
+        assert response is not None and response.ok
+        assert page.url.startswith(f"{server.base}/login/?next="), (path, page.url)
+        assert page.locator("#id_username").is_visible()
+    accessible(page)  # the login page
+
+
+def test_a_clerk_agrees_one_engagement_and_moves_another_onto_a_holiday(server: Server, page: Any) -> None:
+    from liaison.host.plugins import working_day_calendar
+    from liaison.law.workdays import HolidayKind
+
+    log_in(page, server.base, "clerk")  # to the current year
+    accessible(page)  # my year, with its to-do list
+    page.click("nav.years a:last-child")  # the next year's, which the server planned too
+    page.wait_for_url(f"{server.base}/year/seed/{server.year}/")
+    hosted = [e for e in server.engagements if e["host"] == CLERK_OF and e["status"] == "proposed"]
+    listed = page.locator("ul.engagements li").evaluate_all("items => items.map(i => i.dataset.id)")
+    assert sorted(listed) == sorted(e["id"] for e in server.engagements if e["host"] == CLERK_OF)
+    assert len(hosted) >= 2
+
+    first, second = hosted[0]["id"], hosted[1]["id"]
+    submit(page, f"ul.engagements li[data-id='{first}'] a")
+    page.wait_for_url(server.engagement_url(first))
+    accessible(page)  # an engagement, with its forms
+    submit(page, "#confirm-form button[type=submit]")
+    assert page.locator("dd.status").get_attribute("data-status") == "agreed"
+    assert "已保存" in page.locator(".notice").inner_text()
+    assert "clerk" in page.locator("ol.history").inner_text()
+
+    calendar = working_day_calendar()
+    day = dt.date(server.year, 1, 1)
+    while not ((h := calendar.holiday(day)) and h.kind == HolidayKind.STATUTORY and not calendar.is_working_day(day)):
+        day += dt.timedelta(days=1)
+    holiday = calendar.holiday(day)
+    assert holiday is not None
+    page.goto(server.engagement_url(second))
+    page.fill("#move-date", day.isoformat())
+    submit(page, "#move-form button[type=submit]")
+    assert page.locator("dd.date").inner_text().startswith(day.isoformat())
+    warning = page.locator(".warning").inner_text()
+    assert holiday.name_zh in warning and day.isoformat() in warning, warning
+    accessible(page)  # with the warning shown
+    submit(page, "a[href^='/lang/en/']")  # the English switch: the library's English warning
+    assert holiday.name_en in page.locator(".warning").inner_text()
+    submit(page, "a[href^='/lang/zh/']")
+    assert holiday.name_zh in page.locator(".warning").inner_text()
+
+
+def test_a_party_officer_agrees_a_meeting_and_cannot_open_another_bodys(server: Server, page: Any) -> None:
+    log_in(page, server.base, "officer")
+    # one it attends that the clerk's test does not change (the tests may run in any order)
+    attended = next(e for e in server.engagements if OFFICER_OF in e["participants"]
+                    and e["host"] not in (OFFICER_OF, CLERK_OF) and e["status"] == "proposed")
+    page.goto(server.engagement_url(attended["id"]))
+    assert page.locator("#move-form").count() == 0  # the table: a liaison officer agrees, does not move
+    submit(page, "#confirm-form button[type=submit]")
+    assert page.locator("dd.status").get_attribute("data-status") == "agreed"
+
+    other = next(e for e in server.engagements if OFFICER_OF not in e["participants"])
+    response = page.goto(server.engagement_url(other["id"]))
+    assert response is not None and response.status == 403
+    assert page.locator("[data-kind=Forbidden]").is_visible() and "无权" in page.locator("h1").inner_text()
+    accessible(page)  # the 403 page
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused(server: Server, page: Any) -> None:
+    log_in(page, server.base, "clerk")
+    target = next(e for e in server.engagements if e["host"] == CLERK_OF)
+    page.goto(server.engagement_url(target["id"]))
+    before = page.locator("dd.status").get_attribute("data-status")
+    page.evaluate("document.querySelector('#cancel-form input[name=csrfmiddlewaretoken]').remove()")
+    page.fill("#cancel-reason", "a forged form")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.click("#cancel-form button[type=submit]")
+    assert posted.value.status == 403
+    assert "CSRF" in page.locator("[data-kind=Forbidden]").inner_text()
+    accessible(page)
+    page.goto(server.engagement_url(target["id"]))
+    assert page.locator("dd.status").get_attribute("data-status") == before  # nothing changed
