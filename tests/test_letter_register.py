@@ -314,3 +314,31 @@ def test_a_supplementary_notice_is_owed_only_for_what_the_notice_announced() -> 
     assert changes(told, (a("x", 1), a("y", 2, dt.time(14, 30)), a("w", 9))) == (
         ("y", "6月2日\n9:00", "6月2日\n14:30"), ("z", "6月3日\n9:00", "取消"), ("w", "新增", "6月9日\n9:00"))
 
+
+
+def test_a_letter_about_another_is_named_by_its_own_number(office: Office) -> None:
+    """A change, cancellation or supplementary letter is found by its own 文号 (…-取消-区府办函9.docx
+    is 区府办函〔2027〕9号), never by the number of the letter it names."""
+    named = [r for r in office.states[-1].letters if r.kind in ("change", "cancellation", "supplement")]
+    assert {r.kind for r in named} == {"change", "cancellation", "supplement"}
+    for r in named:
+        assert r.path.endswith(f"-{r.series}{r.serial}.docx"), r.path
+        referred = next(x for x in office.states[-1].letters if x.doc_number == r.refers_to)
+        assert f"{referred.series}{referred.serial}." not in r.path
+
+
+def test_what_is_already_past_is_not_announced() -> None:
+    """A change wholly before the day of issue (a January visit cancelled in September) is the
+    ledger's; one that moves a past day to a coming one is announced."""
+    from liaison_docx.letters.supplement import changes
+
+    from liaison.year.numbering import Announced
+
+    def a(engagement: str, month: int) -> Announced:
+        return Announced(engagement=engagement, date=dt.date(2027, month, 5), item=engagement)
+
+    told = (a("past", 1), a("moved", 2))
+    september = dt.date(2027, 9, 1)
+    assert changes(told, (a("moved", 2),), september) == ()
+    assert changes(told, (a("moved", 10),), september) == (("moved", "2月5日", "10月5日"),)
+    assert changes(told, (a("moved", 2),)) == (("past", "1月5日", "取消"),)  # without a day: every change

@@ -50,16 +50,18 @@ def supplements(district: District, registry: LetterRegistry, notices: Sequence[
                                  after.date, after.key))
         told = chain[-1].announced
         now = notice.announced or ()
-        if issued_on is not None and told is not None and base.date <= issued_on and changes(told, now):
+        if issued_on is not None and told is not None and base.date <= issued_on and changes(told, now, issued_on):
             drafts.append(_draft(district, office, notice, chain, told, now, issued_on,
                                  letter_key("supplement", notice.subject, str(len(chain)))))
     return tuple(drafts)
 
 
-def changes(told: Sequence[Announced], now: Sequence[Announced]) -> tuple[Row, ...]:
+def changes(told: Sequence[Announced], now: Sequence[Announced], since: dt.date | None = None) -> tuple[Row, ...]:
     """What differs between what the department was told and the plan now: a day or time moved, an
     engagement gone (cancelled, or no longer the department's), one added; in the order of their
-    days (the announced day for one moved or cancelled)."""
+    days (the announced day for one moved or cancelled). With ``since`` (the day of issue), a change
+    wholly before it is left out: nothing is announced about what is already past (a visit of
+    January cancelled in September is the ledger's, not a notice's)."""
     before = {a.engagement: a for a in told}
     after = {a.engagement: a for a in now}
     rows: list[tuple[dt.date, str, Row]] = []
@@ -70,7 +72,12 @@ def changes(told: Sequence[Announced], now: Sequence[Announced]) -> tuple[Row, .
         elif (a.date, a.start, a.end) != (b.date, b.start, b.end):
             rows.append((a.date, a.engagement, (b.item, _when(a), _when(b))))
     rows += [(b.date, b.engagement, (b.item, "新增", _when(b))) for b in now if b.engagement not in before]
-    return tuple(row for _, _, row in sorted(rows))
+
+    def current(day: dt.date, engagement: str) -> bool:
+        latest = max(day, after[engagement].date) if engagement in after else day
+        return since is None or latest >= since
+
+    return tuple(row for day, engagement, row in sorted(rows) if current(day, engagement))
 
 
 def _when(a: Announced) -> str:
@@ -82,7 +89,7 @@ def _when(a: Announced) -> str:
 def _draft(district: District, office: Organisation, notice: Draft, told_in: Sequence[LetterRecord],
            told: Sequence[Announced], now: tuple[Announced, ...], date: dt.date, key: str) -> Draft:
     base = told_in[0]
-    letter = supplement_letter(district, office, notice, base, told_in[1:], changes(told, now), date)
+    letter = supplement_letter(district, office, notice, base, told_in[1:], changes(told, now, date), date)
     return Draft(kind="supplement", name=f"{date.isoformat()}-{notice.subject}-补充通知", own_number=True,
                  letter=letter, subject=notice.subject, recipient=notice.recipient, key=key,
                  series=base.series, refers_to=base.doc_number, announced=now)
