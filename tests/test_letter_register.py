@@ -342,3 +342,17 @@ def test_what_is_already_past_is_not_announced() -> None:
     assert changes(told, (a("moved", 2),), september) == ()
     assert changes(told, (a("moved", 10),), september) == (("moved", "2月5日", "10月5日"),)
     assert changes(told, (a("moved", 2),)) == (("past", "1月5日", "取消"),)  # without a day: every change
+
+
+def test_withdrawn_files_are_grouped_by_the_day_they_were_withdrawn(office: Office) -> None:
+    """#24: 已作废/ holds a folder per day of withdrawal (已作废/2027-03-20/…), not per export number: the
+    health bureau's first invitations, withdrawn when the meeting moved, are under that day, and the
+    drafts of the notices under the day the notices went out."""
+    archive = office.folder / ARCHIVE
+    groups = {p.name for p in archive.iterdir()}
+    days = {d.isoformat() for d in EXPORT_DAYS}
+    assert groups and all(g in days or (g[:10] in days and g[10:11] == "-") for g in groups), groups
+    moved = [r for r in office.states[-1].letters if not r.active and r.engagement == HEALTH]
+    assert moved and all((archive / "2027-03-20" / r.path).is_file() for r in moved)
+    assert sorted(p.name for p in (archive / "2027-01-11" / "草稿" / "通知").iterdir()) == sorted(
+        r.path.removeprefix("通知/") for r in office.states[-1].letters if r.kind == "notice")
