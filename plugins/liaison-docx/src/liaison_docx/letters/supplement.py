@@ -4,9 +4,9 @@ A notice once issued is never issued again. What the department was told is kept
 record (:attr:`liaison.year.numbering.LetterRecord.announced`: each engagement of its table, with
 the day and time announced); when the plan no longer says that — a visit moved, a meeting
 cancelled, a meeting added — the next export issues **one** 补充通知 to the department, from the
-notice's series and issuer, naming the notice's 文号 and 成文日期 and listing every change (原安排 →
-调整为, 取消, 新增). Its record keeps the list as it stands after it, so the next change is told
-against that, and an export with nothing new issues nothing. Every later export writes each
+notice's series and issuer, naming the notice's 文号 and 成文日期 and listing every change, one
+paragraph each (原定于… 调整为…, 取消, 新增). Its record keeps the list as it stands after it, so
+the next change is told against that, and an export with nothing new issues nothing. Every later export writes each
 补充通知 again from its records (the one before it and its own), under its own number, so its
 bytes stay those that went out.
 """
@@ -21,12 +21,14 @@ from liaison.law.district import District
 from liaison.law.model import Organisation
 from liaison.year.numbering import Announced, LetterRecord, LetterRegistry
 
-from liaison_docx.letter_model import Letter, Paragraph, Table, format_date
+from liaison_docx.letter_model import Letter, Paragraph, format_date, heading_number
 from liaison_docx.letters import wording as w
 from liaison_docx.letters.draft import Draft, letter_key
 from liaison_docx.letters.notice import notice_title_units
 
 __all__ = ["changes", "supplement_letter", "supplements"]
+
+_COUNTERPARTS = "对口联系的民主党派、工商联"
 
 #: One row of a 补充通知's table: the 事项, what was announced (or 新增) and what stands now (or 取消).
 Row = tuple[str, str, str]
@@ -82,8 +84,17 @@ def changes(told: Sequence[Announced], now: Sequence[Announced], since: dt.date 
 
 def _when(a: Announced) -> str:
     day = f"{a.date.month}月{a.date.day}日"
-    # the day and the time on lines of their own, as the notice's table keeps them in two columns
-    return day if a.start is None else f"{day}\n{w.clock_span(a.start, a.end)}"
+    return day if a.start is None else f"{day}{w.clock_span(a.start, a.end)}"
+
+
+def _said(row: Row) -> str:
+    """联席会议（…）：原定3月30日14:30—16:30，调整为4月20日14:30—16:30。 (or 取消, or 新增)."""
+    item, before, after = row
+    if before == "新增":
+        return f"{item}：新增，定于{after}。"
+    if after == "取消":
+        return f"{item}：原定于{before}，取消。"
+    return f"{item}：原定于{before}，调整为{after}。"
 
 
 def _draft(district: District, office: Organisation, notice: Draft, told_in: Sequence[LetterRecord],
@@ -103,11 +114,16 @@ def supplement_letter(district: District, office: Organisation, notice: Draft, b
     units = notice_title_units(base.year, dept_name)
     since = "".join(f"、{r.doc_number}" for r in earlier)
     also = f"（其后又以{since[1:]}补充通知）" if earlier else ""
+    # one paragraph a change, not a table: a short letter's lines are then counted exactly, so its
+    # 落款 keeps with the last of them (a table's rows wrapped in LibreOffice past the count)
+    numbered = len(rows) > 1
     body = (
         Paragraph(f"{w.self_reference(office)}于{format_date(base.date)}以{base.doc_number}印发了"
-                  f"《{''.join(units)}》{also}。你单位{base.year}年度安排调整如下："),
-        Table(("事项", "原安排", "调整为"), tuple(rows)),
-        Paragraph("其他事项仍按原通知执行。"),
+                  f"《{''.join(units)}》{also}。现将你单位{base.year}年度安排的调整通知如下："),
+        *(Paragraph((heading_number(2, i) if numbered else "") + _said(row)) for i, row in enumerate(rows, 1)),
+        # who acts on it, and that the rest stands; it also gives the 落款's page the lines it needs
+        # (a 文件格式 page one holds about seven body lines; GB/T 9704: no 落款 alone on a page)
+        Paragraph(f"请你单位按调整后的安排与{_COUNTERPARTS}做好衔接；其他事项仍按原通知执行。"),
         Paragraph("特此通知。"))
     units = notice_title_units(base.year, dept_name, "补充通知")
     return Letter(kind="document", issuing_authority_mark=f"{office_name}文件", doc_number=None,
