@@ -53,7 +53,8 @@ class LetterRecord:
     """One letter as issued: its identity, number, date and the digest of its text."""
 
     key: str = attrs.field(validator=title_text)  # kind/subject/recipient: the same letter across exports
-    kind: str = attrs.field(validator=line_text)  # notice, invitation, consultation, feedback, change, cancellation
+    # notice, supplement (补充通知), invitation, consultation, feedback, change, cancellation
+    kind: str = attrs.field(validator=line_text)
     series: str = attrs.field(validator=line_text)  # 区府办函
     year: int = attrs.field(validator=in_range(1950, 2199))
     serial: int = attrs.field(validator=in_range(1, 1_000_000))
@@ -66,7 +67,8 @@ class LetterRecord:
     engagement_date: dt.date | None = None  # the date the letter announced
     engagement_start: dt.time | None = None
     engagement_title: str = attrs.field(default="", validator=line_text)  # the title the letter announced
-    refers_to: str = attrs.field(default="", validator=line_text)  # a change letter: the invitation's 文号
+    # a change letter: the invitation's 文号; a 补充通知: the notice's
+    refers_to: str = attrs.field(default="", validator=line_text)
     revision: int = attrs.field(default=0, validator=in_range(0, 1_000_000))  # the export that issued it
     active: bool = True  # part of the latest export
     # a notice: the department's engagements as its table announced them; a 补充通知: as they stand after
