@@ -244,3 +244,43 @@ def test_an_events_file_change_the_state_overrides_is_warned_of_in_the_export(tm
         assert code == 0 and symposium not in text
     finally:
         plugins.reset()
+
+
+@pytest.mark.parametrize(("lang", "explained"), [("zh", "可理解为"), ("en", "the text alone does not say this")])
+def test_check_prints_a_readings_explanation_once_as_a_footnote(tmp_path: Path, lang: str, explained: str) -> None:
+    """The local reading of §3.6 is read for every pairing: its explanation is printed once, as ※1
+    below the table, and the lines refer to it; the JSON document keeps it in every message."""
+    assert run("plan", "--year", "2027", "--out", str(tmp_path))[0] == 0
+    code, out, _ = run("check", "--year", "2027", "--out", str(tmp_path), "--lang", lang)
+    assert code == 0
+    table, _, below = out.partition("\n※1 ")
+    assert below and explained in below.splitlines()[0]  # the footnote, on one line
+    assert explained not in table and table.count("※1") >= 3
+    assert "\n※1 " not in below  # once
+    _, out, _ = run("check", "--year", "2027", "--out", str(tmp_path), "--format", "json")
+    messages = [f[f"message_{lang}"] for f in json.loads(out)["findings"]]
+    assert sum(explained in m for m in messages) >= 3 and not any("※" in m for m in messages)
+
+
+def test_footnoted_lines_with_their_footnotes_say_what_the_findings_say() -> None:
+    import re
+
+    from liaison.formats.district import seed_district
+    from liaison.law.compliance import check
+    from liaison.law.findings import footnoted
+    from liaison.law.records import Records
+
+    district = seed_district()
+    report = check(district, Records(district_id=district.info.id), 2027)
+    for lang in ("zh", "en"):
+        lines, notes = footnoted(report.findings, lang)
+        assert notes and len(notes) == len(set(notes))
+        explained: dict[str, str] = {}
+        for f, line in zip(report.findings, lines, strict=True):
+            marks = re.findall(r"※\d+", line)
+            if f.explained(lang):
+                assert marks and line.replace(marks[0], f.explained(lang)) == f.message(lang)
+                assert explained.setdefault(marks[0], f.explained(lang)) == f.explained(lang)
+            else:
+                assert line == f.message(lang)
+        assert len(explained) == len(notes)

@@ -28,6 +28,10 @@ from liaison_workspace import Workspace
 
 YEAR = 2027
 HEALTH = "2027/joint_meeting/health"
+FINANCE = "finance"  # its notice's part of the year changes in May: a visit moved, its joint meeting cancelled
+VISIT_MOVED = ("2027/visit/finance/cndca/1", dt.date(2027, 5, 27))
+MEETING_CANCELLED = "2027/joint_meeting/finance"
+CHANGED_ON = dt.date(2027, 5, 10)
 SYMPOSIUM = KnownEvent(id="symposium-budget", kind=EngagementKind.SYMPOSIUM, date=dt.date(2027, 9, 14),
                        title_zh="2028年区级财政预算编制情况座谈会", start=dt.time(14, 30), end=dt.time(16, 30))
 RENAMED = "厦门市海沧区"
@@ -81,6 +85,11 @@ class Office:
         return found[-1].relative_to(self.folder).as_posix()
 
 
+EXPORT_DAYS = (dt.date(2026, 11, 20), dt.date(2027, 1, 11), dt.date(2027, 3, 16), dt.date(2027, 3, 20), CHANGED_ON,
+               dt.date(2027, 8, 31), dt.date(2027, 9, 6), dt.date(2027, 9, 20), NOTICE_KNOWN, dt.date(2027, 11, 3),
+               dt.date(2027, 11, 10), dt.date(2027, 12, 20))
+
+
 @pytest.fixture(scope="module")
 def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
     with pytest.MonkeyPatch.context() as patch:
@@ -94,6 +103,9 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
         office.export(dt.date(2027, 3, 16))  # the health bureau's joint meeting: invitations out
         office.ws.update(office.seed, YEAR, [Change("move", HEALTH, dt.date(2027, 4, 20))])
         office.export(dt.date(2027, 3, 20))  # moved after they went out: re-invited, change letters
+        office.ws.update(office.seed, YEAR, [Change("move", *VISIT_MOVED), Change("cancel", MEETING_CANCELLED)],
+                         force=True)
+        office.export(CHANGED_ON)  # the finance bureau's notice: one 补充通知 for both
         office.export(dt.date(2027, 8, 31))  # the symposium's invitations out
         symposium = next(e.id for e in office.states[-1].engagements if e.kind == EngagementKind.SYMPOSIUM)
         office.ws.update(office.seed, YEAR, [Change("cancel", symposium)], force=True)
@@ -118,7 +130,7 @@ def test_nothing_that_went_out_ever_changes(office: Office) -> None:
     last = office.states[-1]
     assert len(office.sent) == len(last.letters) > 30
     assert office.states[0].letters == ()  # November: drafts only
-    assert {r.kind for r in last.letters} >= {"notice", "invitation", "change", "cancellation"}
+    assert {r.kind for r in last.letters} >= {"notice", "supplement", "invitation", "change", "cancellation"}
 
 
 def test_numbers_rise_with_the_date_with_no_gap_and_none_twice(office: Office) -> None:
@@ -131,7 +143,7 @@ def test_numbers_rise_with_the_date_with_no_gap_and_none_twice(office: Office) -
         assert [r.serial for r in records] == list(range(1, len(records) + 1)), series
         assert [r.date for r in records] == sorted(r.date for r in records), series
     dates = {r.date for r in office.states[-1].letters}
-    assert dates <= {dt.date(2027, 1, 11), dt.date(2027, 3, 16), dt.date(2027, 3, 20), dt.date(2027, 8, 31),
+    assert dates <= {dt.date(2027, 1, 11), dt.date(2027, 3, 16), dt.date(2027, 3, 20), CHANGED_ON, dt.date(2027, 8, 31),
                      dt.date(2027, 9, 6), dt.date(2027, 9, 20), dt.date(2027, 11, 3), dt.date(2027, 11, 10),
                      dt.date(2027, 12, 20)}
 
@@ -234,3 +246,104 @@ def test_the_register_in_the_data_sets_where_a_series_starts() -> None:
     district = parse_district(SEED_TEXT.replace(SEED_REGISTER, SEED_REGISTER.replace("= 1,", "= 41,")))
     assert district.register_start("区府办函", 2027) == 41
     assert district.register_start("区府办函", 2028) == 1 and district.register_start("区卫函", 2027) == 1
+
+
+
+def test_a_change_to_an_issued_notice_goes_out_as_one_supplementary_notice(office: Office) -> None:
+    """The finance bureau's notice went out on 11 January; in May a visit in it moves and its joint
+    meeting is cancelled. The notice stands as it went out (its bytes are checked after every export);
+    one 补充通知 goes out that day, the next 区府办 number, naming the notice's 文号 and date and
+    listing both changes; no later export issues another."""
+    letters = office.states[-1].letters
+    notice = next(r for r in letters if r.kind == "notice" and r.recipient == FINANCE)
+    assert notice.active and notice.date == dt.date(2027, 1, 11)
+    supplements = [r for r in letters if r.kind == "supplement" and r.recipient == FINANCE]
+    assert len(supplements) == 1
+    supplement = supplements[0]
+    assert supplement.active and supplement.date == CHANGED_ON and supplement.refers_to == notice.doc_number
+    assert supplement.series == notice.series
+    earlier = [r for r in letters if r.series == notice.series and r.date < CHANGED_ON]
+    assert supplement.serial == max(r.serial for r in earlier) + 1
+    assert supplement.path.endswith(f"-{supplement.series}{supplement.serial}.docx")
+    words = words_of(office, supplement)
+    assert f"2027年1月11日以{notice.doc_number}印发" in words and "补充通知" in words
+    assert "5月20日" in words and "5月27日" in words and "12月14日" in words
+    rows = words.splitlines()  # one paragraph a change
+    moved = next(line for line in rows if "5月27日" in line)
+    assert moved.index("原定于5月20日") < moved.index("调整为5月27日")
+    assert next(line for line in rows if "12月14日" in line).endswith("，取消。")
+    assert supplement.announced is not None
+    assert MEETING_CANCELLED not in {a.engagement for a in supplement.announced}
+    assert {a.engagement: a.date for a in supplement.announced}[VISIT_MOVED[0]] == VISIT_MOVED[1]
+    # issued on the day of the change, the same bytes ever since, and the only one of the department
+    after = [s for s in office.states if any(r.key == supplement.key for r in s.letters)]
+    assert len(after) == len([d for d in EXPORT_DAYS if d >= CHANGED_ON])
+
+
+def test_a_move_of_a_meeting_with_invitations_also_tells_the_host_by_a_supplementary_notice(office: Office) -> None:
+    """The health bureau's joint meeting moved after its invitations went out: change letters to the
+    invitees, and to the bureau, whose notice announced the old date, a 补充通知."""
+    letters = office.states[-1].letters
+    notice = next(r for r in letters if r.kind == "notice" and r.recipient == "health")
+    found = [r for r in letters if r.kind == "supplement" and r.recipient == "health"]
+    assert [r.refers_to for r in found] == [notice.doc_number]
+    words = words_of(office, found[0])
+    assert "3月30日" in words and "4月20日" in words
+
+
+def test_a_supplementary_notice_is_owed_only_for_what_the_notice_announced() -> None:
+    from liaison_docx.letters.supplement import changes
+
+    from liaison.year.numbering import Announced
+
+    def a(engagement: str, day: int, start: dt.time | None = dt.time(9)) -> Announced:
+        return Announced(engagement=engagement, date=dt.date(2027, 6, day), start=start, item=engagement)
+
+    told = (a("x", 1), a("y", 2), a("z", 3))
+    assert changes(told, told) == ()
+    assert changes(told, tuple(reversed(told))) == ()  # the order of the table is no change
+    assert changes(told, (a("x", 1), a("y", 2, dt.time(14, 30)), a("w", 9))) == (
+        ("y", "6月2日9:00", "6月2日14:30"), ("z", "6月3日9:00", "取消"), ("w", "新增", "6月9日9:00"))
+
+
+
+def test_a_letter_about_another_is_named_by_its_own_number(office: Office) -> None:
+    """A change, cancellation or supplementary letter is found by its own 文号 (…-取消-区府办函9.docx
+    is 区府办函〔2027〕9号), never by the number of the letter it names."""
+    named = [r for r in office.states[-1].letters if r.kind in ("change", "cancellation", "supplement")]
+    assert {r.kind for r in named} == {"change", "cancellation", "supplement"}
+    for r in named:
+        assert r.path.endswith(f"-{r.series}{r.serial}.docx"), r.path
+        referred = next(x for x in office.states[-1].letters if x.doc_number == r.refers_to)
+        assert f"{referred.series}{referred.serial}." not in r.path
+
+
+def test_what_is_already_past_is_not_announced() -> None:
+    """A change wholly before the day of issue (a January visit cancelled in September) is the
+    ledger's; one that moves a past day to a coming one is announced."""
+    from liaison_docx.letters.supplement import changes
+
+    from liaison.year.numbering import Announced
+
+    def a(engagement: str, month: int) -> Announced:
+        return Announced(engagement=engagement, date=dt.date(2027, month, 5), item=engagement)
+
+    told = (a("past", 1), a("moved", 2))
+    september = dt.date(2027, 9, 1)
+    assert changes(told, (a("moved", 2),), september) == ()
+    assert changes(told, (a("moved", 10),), september) == (("moved", "2月5日", "10月5日"),)
+    assert changes(told, (a("moved", 2),)) == (("past", "1月5日", "取消"),)  # without a day: every change
+
+
+def test_withdrawn_files_are_grouped_by_the_day_they_were_withdrawn(office: Office) -> None:
+    """#24: 已作废/ holds a folder per day of withdrawal (已作废/2027-03-20/…), not per export number: the
+    health bureau's first invitations, withdrawn when the meeting moved, are under that day, and the
+    drafts of the notices under the day the notices went out."""
+    archive = office.folder / ARCHIVE
+    groups = {p.name for p in archive.iterdir()}
+    days = {d.isoformat() for d in EXPORT_DAYS}
+    assert groups and all(g in days or (g[:10] in days and g[10:11] == "-") for g in groups), groups
+    moved = [r for r in office.states[-1].letters if not r.active and r.engagement == HEALTH]
+    assert moved and all((archive / "2027-03-20" / r.path).is_file() for r in moved)
+    assert sorted(p.name for p in (archive / "2027-01-11" / "草稿" / "通知").iterdir()) == sorted(
+        r.path.removeprefix("通知/") for r in office.states[-1].letters if r.kind == "notice")

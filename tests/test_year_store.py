@@ -277,7 +277,8 @@ def test_a_second_district_in_one_output_folder_is_refused(tmp_path: Path, expor
 # ------------------------------------------------------------------------- the workspace on a store
 def test_a_letter_once_issued_keeps_its_bytes(make_store: StoreFactory, exporters: None) -> None:
     """A move after the letters went out: the re-export issues new invitations, and the store still
-    gives the first ones byte for byte under 已作废/1/; the history says which export did what."""
+    gives the first ones byte for byte under 已作废/<the day of the move's export>/; the history says
+    which export did what (the withdrawn letters under the export that issued them)."""
     ws = Workspace(store=make_store())
     first = ws.export(seed(), YEAR, [("docx", {"kinds": "invitation"})], issued_on=dt.date(2027, 3, 26))
     originals = {r.path: ws.store.read(seed(), YEAR, r.path) for r in first.state.letters
@@ -289,8 +290,8 @@ def test_a_letter_once_issued_keeps_its_bytes(make_store: StoreFactory, exporter
     assert {r.refers_to for r in second.state.letters if r.kind == "change"} == {
         r.doc_number for r in first.state.letters if r.path in originals}
     for path, data in originals.items():
-        assert ws.store.read(seed(), YEAR, f"{ARCHIVE}/1/{path}") == data
-        assert (f"{ARCHIVE}/1/{path}") in ws.store.archived(seed(), YEAR)
+        assert ws.store.read(seed(), YEAR, f"{ARCHIVE}/2027-03-29/{path}") == data
+        assert (f"{ARCHIVE}/2027-03-29/{path}") in ws.store.archived(seed(), YEAR)
     history = ws.history(seed(), YEAR)
     assert [h.export for h in history] == [1, 2]
     assert set(originals) <= set(history[0].archived)
@@ -581,3 +582,27 @@ def test_nothing_writes_over_what_is_archived() -> None:
         Commit(planned(), (), ((f"{ARCHIVE}/1/通知/01.docx", "通知/01.docx"),))
     with pytest.raises(ExportError, match="is archived into"):
         Commit(planned(), (), (("通知/01.docx", "elsewhere/01.docx"),))
+
+
+def test_a_path_withdrawn_twice_in_a_day_keeps_both_copies(make_store: StoreFactory, exporters: None) -> None:
+    """已作废/ is grouped by the day of withdrawal: a meeting's time changed twice on one day withdraws
+    its invitations (one file name: the meeting's day) twice; the second copies go under <day>-2, the
+    first stay as they were."""
+    ws = Workspace(store=make_store())
+    day = dt.date(2027, 3, 26)
+    first = ws.export(seed(), YEAR, [("docx", {"kinds": "invitation"})], issued_on=day)
+    paths = sorted(r.path for r in first.state.letters if r.kind == "invitation" and r.engagement == MOVED)
+    assert paths
+    copies = []
+    meeting_day = next(e.date for e in first.state.engagements if e.id == MOVED)
+    for start in (dt.time(14, 30), dt.time(15, 0)):
+        before = {p: ws.store.read(seed(), YEAR, p) for p in paths}
+        ws.update(seed(), YEAR, [Change("move", MOVED, meeting_day, start)], force=True)
+        outcome = ws.export(seed(), YEAR, [("docx", {"kinds": "invitation"})], issued_on=day)
+        archived = dict(outcome.archived)
+        copies.append({archived[p]: data for p, data in before.items()})
+    assert sorted(copies[0]) == [f"{ARCHIVE}/2027-03-26/{p}" for p in paths]
+    assert sorted(copies[1]) == [f"{ARCHIVE}/2027-03-26-2/{p}" for p in paths]
+    for found in copies:
+        for where, data in found.items():
+            assert data and ws.store.read(seed(), YEAR, where) == data

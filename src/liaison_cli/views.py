@@ -393,7 +393,7 @@ def print_ids(plan: Plan, *, lang: str = "zh") -> None:
 
 # ---------------------------------------------------------------------------------------------- findings
 def print_report(district: District, report: Report, *, lang: str = "zh", show_all: bool = False) -> None:
-    from liaison.law.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Severity
+    from liaison.law.findings import PROBLEMS, SEVERITY_EN, SEVERITY_ZH, Severity, footnoted
     from liaison.law.findings import STATUS_EN as FINDING_EN
     from liaison.law.findings import STATUS_ZH as FINDING_ZH
 
@@ -409,10 +409,14 @@ def print_report(district: District, report: Report, *, lang: str = "zh", show_a
              else f"{report.year}年对口联系工作检查（截至 {day}）：{total} 项；{counts}")
     t = table(title, ["provision", "status", "severity", "responsible", "finding"] if en else
               ["条款", "状态", "程度", "责任单位", "说明"])
-    for f in shown:
+    # a local reading's explanation is the same on every line read so: once, as a footnote (※1)
+    lines, footnotes = footnoted(shown, lang)
+    for f, line in zip(shown, lines, strict=True):
         who = district.names_of((f.responsible,), lang=lang) if f.responsible else "—"
-        t.add_row(f.provision, statuses[f.status], severities[f.severity], who, f.message(lang))
+        t.add_row(f.provision, statuses[f.status], severities[f.severity], who, line)
     console.print(t)
+    for footnote in footnotes:
+        console.print(footnote)
     for note in report.notes(lang):
         console.print(note)
     if report.not_counted:

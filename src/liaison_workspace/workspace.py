@@ -184,7 +184,8 @@ class Workspace:
             on_disk = self.store.digests(district, year, [f.path for f in (state.manifest.files if state else ())])
             result = build_export(district, year, state, exporters, records=records, calendar=calendar,
                                   options=options, events=events, replan=replan, issued_on=issued_on, on_disk=on_disk,
-                                  notices=notices, reuse=reuse, read=lambda path: self.store.read(district, year, path))
+                                  notices=notices, reuse=reuse, read=lambda path: self.store.read(district, year, path),
+                                  archived=self.store.archived(district, year))
             commit = Commit(result.state, tuple((a.path, a.data) for _, a in result.writes), result.archive,
                             kind="export")
             revision = self.store.save(district, year, commit, expected=stored.revision if stored else None)

@@ -12,6 +12,7 @@ the 版记 at the foot of an even last page; no page under a third full but a fi
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -80,16 +81,40 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> list[Rendered]:
         path = out / pdf.path.replace("/", "__")
         path.write_bytes(pdf.data)
         rendered.append(Rendered(draft, docx.data, path, pages(path)))
+    return rendered + _supplements(request, found, out)
+
+
+def _supplements(request: ExportRequest, found: tuple[Draft, ...], out: Path) -> list[Rendered]:
+    """The 补充通知 the changed year owes (the health bureau's notice announced its joint meeting on
+    30 March), issued on a day after the change, laid out by LibreOffice like the rest."""
+    from liaison_docx.letters import supplements
+    from liaison_docx.renderer import render
+
+    district = request.district
+    owed = supplements(district, request.registry(), [d for d in found if d.kind == "notice"],
+                       dt.date(2027, 4, 6), office=district.general_office())
+    assert [d.recipient for d in owed] == ["health"]
+    numbered = [attrs.evolve(d, letter=attrs.evolve(d.letter, doc_number=f"区府办〔2027〕{15 + i}号"))
+                for i, d in enumerate(owed)]
+    docx = [render(d.letter) for d in numbered]
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("FONTCONFIG_FILE", raising=False)
+        pdfs = to_pdf([(data, d.letter.date) for data, d in zip(docx, numbered, strict=True)])
+    rendered = []
+    for d, data, pdf in zip(numbered, docx, pdfs, strict=True):
+        path = out / f"supplement-{d.recipient}.pdf"
+        path.write_bytes(pdf)
+        rendered.append(Rendered(d, data, path, pages(path)))
     return rendered
 
 
 def test_every_kind_is_checked(letters: list[Rendered]) -> None:
-    assert {r.draft.kind for r in letters} == {"notice", "invitation", "change", "cancellation", "consultation",
-                                               "feedback"}
+    assert {r.draft.kind for r in letters} == {"notice", "supplement", "invitation", "change", "cancellation",
+                                               "consultation", "feedback"}
     counts = {kind: sum(1 for r in letters if r.draft.kind == kind) for kind in ("notice", "invitation", "change",
                                                                                   "cancellation")}
     assert counts == {"notice": 14, "invitation": 41 + 3 * 8, "change": 2 + 8, "cancellation": 8}
-    assert len(letters) == 106
+    assert len(letters) == 106 + 1  # and the 补充通知
 
 
 def test_a4(letters: list[Rendered]) -> None:
@@ -211,7 +236,7 @@ def _record_lines(page: Page) -> list[int]:
 
 def test_record_at_the_foot_of_an_even_last_page(letters: list[Rendered]) -> None:
     notices = [r for r in letters if r.draft.letter.cc]
-    assert len(notices) == 14
+    assert len(notices) == 14 + 1  # and the 补充通知
     for r in notices:
         assert len(r.pages) % 2 == 0, r.name
         last = r.pages[-1]

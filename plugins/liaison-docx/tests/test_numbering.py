@@ -154,7 +154,12 @@ def test_numbers_rise_with_the_date_in_every_series_without_reuse_or_gap(year: Y
     kinds = {(r.kind, r.series) for r in letters}
     assert {("notice", "区府办"), ("invitation", "区府办函"), ("invitation", "区卫函"), ("change", "区卫函"),
             ("cancellation", "区府办函")} <= kinds
-    assert len(by_series["区府办"]) == 14  # one notice per department, issued once, never renumbered
+    notices = [r for r in by_series["区府办"] if r.kind == "notice"]
+    assert len(notices) == 14  # one notice per department, issued once, never renumbered
+    # what changed in a department's part after its notice went out is a 补充通知 naming the notice
+    supplements = [r for r in by_series["区府办"] if r.kind != "notice"]
+    assert supplements and {r.kind for r in supplements} == {"supplement"}
+    assert {r.refers_to for r in supplements} <= {r.doc_number for r in notices}
 
 
 def test_the_register_continues_where_the_data_says(seed: District) -> None:
@@ -258,7 +263,7 @@ def test_a_moved_meeting_gets_a_new_invitation_at_once_and_a_change_letter(year:
         kept = next(x for x in moved.state.letters if x.doc_number == old.doc_number)
         assert not kept.active and kept.date == old.date and kept.digest == old.digest  # withdrawn, in the register
     assert dict(moved.archive)["邀请函/2027-03-30-joint_meeting-health-cpwdp.docx"] == \
-        f"已作废/{health.state.manifest.revision}/邀请函/2027-03-30-joint_meeting-health-cpwdp.docx"
+        "已作废/2027-03-20/邀请函/2027-03-30-joint_meeting-health-cpwdp.docx"  # the day it was withdrawn
     notice_before, notice_after = active(health)["notice/health"], active(moved)["notice/health"]
     assert notice_before == notice_after  # the notice that went out is not re-issued
 
@@ -342,7 +347,8 @@ def test_an_invitation_moved_before_it_went_out_gets_no_change_or_cancellation_l
     first = run(seed, None, issued_on=dt.date(2027, 1, 11))
     plan = first.state.plan.move(JOINT_HEALTH, dt.date(2027, 4, 20)).cancel(plenary_id(first.state), force=True)
     changed = run(seed, first.state.with_plan(plan), issued_on=dt.date(2027, 1, 15), on_disk=written(first.state))
-    assert [r.kind for r in changed.state.letters if r.kind != "notice"] == []
+    # the health bureau's notice had gone out: it is told by a 补充通知; no invitation had
+    assert [r.kind for r in changed.state.letters if r.kind != "notice"] == ["supplement"]
     later = run(seed, changed.state, issued_on=dt.date(2027, 4, 6), on_disk=written(changed.state))
     out = {k: r for k, r in active(later).items() if r.engagement == JOINT_HEALTH and r.kind == "invitation"}
     assert sorted(r.serial for r in out.values()) == [1, 2]  # the first numbers of 区卫函: none used by the draft

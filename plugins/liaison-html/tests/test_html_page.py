@@ -67,7 +67,8 @@ def test_marks_are_coloured_by_kind_and_shaped_by_status(seed: District, plan_20
         e = changed.engagements[int(mark.attrs["data-show"][2:])]
         used = [u.attrs["href"] for u in mark.find_all("use")]
         shapes[e.status] = used[0]
-        assert ("#g-provisional" in used) == e.provisional
+        # the dashed ring only while nobody has agreed the date (an agreed one is not 暂定)
+        assert ("#g-provisional" in used) == (e.provisional and e.status in (Status.PROPOSED, Status.CANCELLED))
         assert mark.has(f"status-{e.status.value}")
     assert shapes == {Status.AGREED: "#g-agreed", Status.HELD: "#g-held", Status.CANCELLED: "#g-cancelled",
                       Status.PROPOSED: "#g-proposed"}
@@ -217,3 +218,33 @@ def test_the_translations_markdown_is_laid_out_not_shown() -> None:
     chinese = "(二)其他：\n    - 甲与乙\n    - 丙与丁"
     assert [[p.text for line in para for p in line] for para in paragraphs(chinese, markdown=False)] == [
         ["(二)其他：", "    - 甲与乙", "    - 丙与丁"]]
+
+
+def test_the_list_follows_the_records(seed: District, plan_2027: Plan) -> None:
+    """#24: what the records say took place is held (已召开) in the 活动一览 (as the heat map counts it), by
+    its id or, for a ledger row without one, by its kind, day and host; an agreed date is 已商定,
+    not 暂定; what nothing records stays as planned."""
+    from liaison.law.records import HeldEngagement, Records
+
+    first, second, agreed, planned = plan_2027.engagements[:4]
+    assert all(e.provisional and e.status == Status.PROPOSED for e in (first, second, agreed, planned))
+    records = Records(district_id=seed.info.id, engagements=(
+        HeldEngagement(kind=first.kind, date=first.date, host=first.host, attended=first.participants, id=first.id),
+        HeldEngagement(kind=second.kind, date=second.date, host=second.host, attended=second.participants)))
+    tree = parse(page(seed, plan_2027.confirm(agreed.id), records=records))
+    rows = {row.attrs["data-show"]: row for row in tree.find_all("tr") if row.attrs.get("data-show")}
+
+    def shown(e_index: int) -> tuple[str, str]:
+        row = rows[f"d-{e_index}"]
+        return row.classes[0], row.find_all("td")[-1].text()
+
+    for i in (0, 1):
+        status, said = shown(i)
+        assert status == "status-held" and "已召开" in said and "暂定" not in said and "拟定" not in said
+    status, said = shown(2)
+    assert status == "status-agreed" and "已商定" in said and "暂定" not in said
+    status, said = shown(3)
+    assert status == "status-proposed" and "拟定" in said and "暂定" in said
+    # without records the page shows the plan's statuses
+    plain = parse(page(seed, plan_2027))
+    assert [r.classes[0] for r in plain.find_all("tr") if r.attrs.get("data-show") == "d-0"] == ["status-proposed"]

@@ -212,7 +212,8 @@ def build_export(district: District, year: int, state: YearState | None,
                  calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
                  events: Sequence[KnownEvent] | None = None, replan: bool = False, issued_on: dt.date | None = None,
                  on_disk: Mapping[str, str] | None = None, notices: Sequence[HolidayNotice] = (),
-                 reuse: bool = True, read: Callable[[str], bytes | None] | None = None) -> ExportResult:
+                 reuse: bool = True, read: Callable[[str], bytes | None] | None = None,
+                 archived: Iterable[str] = ()) -> ExportResult:
     """The one export flow (see the module docstring). ``on_disk`` gives the digest of each file the
     last export wrote as it is in the folder now (an edited workbook is then left alone, a missing
     file written again); None means the folder is as the last export left it. ``notices`` replace
@@ -223,7 +224,12 @@ def build_export(district: District, year: int, state: YearState | None,
 
     An exporter whose inputs (:func:`input_digest`) are those of its last run, and whose files are
     all in the folder with the digests that run gave them, is not run: its files are reused as they
-    are (``reuse=False`` runs every exporter)."""
+    are (``reuse=False`` runs every exporter).
+
+    A file the export withdraws goes to ``已作废/<day>/<path>``, the day of the withdrawal (``issued_on``;
+    a clerk looks for what went out of use on a day), ``已作废/<day>-2/…`` when ``archived`` (the paths
+    already under ``已作废/``) holds that one; without a day (the API's preview), under the number of
+    the export that wrote it."""
     from liaison.year.reconcile import update_plan
 
     calendar, used = year_calendar(state, year, calendar, notices)
@@ -271,7 +277,7 @@ def build_export(district: District, year: int, state: YearState | None,
     registry.issued = [a.letter for _, a in made if a.letter is not None] + \
         [r for r in before.letters if r.active and r.path in reused_paths]  # a reused letter keeps its record
     manifest, writes, archive, kept_edits, unchanged = _files(before.manifest, made, kept, revision, on_disk,
-                                                              answered)
+                                                              answered, _archiver(issued_on, archived))
     if not writes and not archive:  # nothing to write: the same revision, so a plain rerun changes no byte
         manifest = attrs.evolve(manifest, revision=before.manifest.revision)
     letters = registry.records(answered)
@@ -446,8 +452,27 @@ def _unique_paths(made: Sequence[tuple[str, Artifact | str]]) -> None:
         seen[path] = name
 
 
+def _archiver(issued_on: datetime.date | None, archived: Iterable[str]) -> Callable[[str, ManifestFile], str]:
+    """Where a withdrawn file goes: ``已作废/<day of withdrawal>/<path>`` (a second withdrawal of one
+    path on one day under ``<day>-2``, never over the first), or without a day under the number of the
+    export that wrote it."""
+    taken = set(archived)
+
+    def archive_to(path: str, was: ManifestFile) -> str:
+        base = issued_on.isoformat() if issued_on is not None else str(was.revision)
+        group, n = base, 1
+        while f"{ARCHIVE}/{group}/{path}" in taken:
+            n += 1
+            group = f"{base}-{n}"
+        taken.add(f"{ARCHIVE}/{group}/{path}")
+        return f"{ARCHIVE}/{group}/{path}"
+
+    return archive_to
+
+
 def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence[ManifestFile], revision: int,
-           on_disk: Mapping[str, str], answered: Callable[[str], bool]) -> tuple[
+           on_disk: Mapping[str, str], answered: Callable[[str], bool],
+           archive_to: Callable[[str, ManifestFile], str]) -> tuple[
         Manifest, tuple[tuple[str, Artifact], ...], tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
     previous = old.by_path()
     files: list[ManifestFile] = list(reused)
@@ -471,7 +496,7 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
             kept.append(a.path)
             continue
         if was is not None and a.policy == "archive" and current is not None:
-            archive.append((a.path, f"{ARCHIVE}/{was.revision}/{a.path}"))  # a text once sent is kept
+            archive.append((a.path, archive_to(a.path, was)))  # a text once sent is kept
         files.append(ManifestFile(a.path, digest, name, a.policy, revision))
         writes.append((name, a))
     produced = {a.path for _, a in made} | {f.path for f in reused}
@@ -479,7 +504,7 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
         if path in produced or on_disk.get(path) is None:
             continue  # made again, or no longer in the folder
         if answered(path):
-            archive.append((path, f"{ARCHIVE}/{was.revision}/{path}"))  # this run no longer makes it
+            archive.append((path, archive_to(path, was)))  # this run no longer makes it
         else:
             files.append(was)  # another exporter's file, or outside this run's scope: left as it is
     return Manifest(revision, tuple(sorted(files, key=lambda f: f.path)), old.runs), tuple(writes), \

@@ -145,6 +145,11 @@ class Finding:
     rests_on: tuple[str, ...] = ()
     pairing_in_force: tuple[dt.date, dt.date | None] | None = None
     reason: str = ""
+    # the part of each message that explains a local reading (the district's note, the sentence it reads):
+    # the same for every pairing it is read for, so a report lists it once as a footnote (※1) and the
+    # lines refer to it; the messages themselves (and the JSON document) keep it
+    explained_zh: str = ""
+    explained_en: str = ""
 
     @property
     def basis(self) -> str:
@@ -152,6 +157,23 @@ class Finding:
 
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang == "en" else self.message_zh
+
+    def explained(self, lang: str = "zh") -> str:
+        return self.explained_en if lang == "en" else self.explained_zh
+
+
+def footnoted(findings: Iterable[Finding], lang: str = "zh") -> tuple[list[str], list[str]]:
+    """The findings' messages with each explanation of a local reading replaced by a mark (※1), and
+    the footnotes, each explanation once (``※1 …``) in the order the lines first refer to it."""
+    notes: dict[str, int] = {}
+    lines = []
+    for f in findings:
+        message, explained = f.message(lang), f.explained(lang)
+        if explained and explained in message:
+            mark = f"※{notes.setdefault(explained, len(notes) + 1)}"
+            message = message.replace(explained, mark)
+        lines.append(message)
+    return lines, [f"※{n} {text.strip(' ;；')}" for text, n in notes.items()]
 
 
 def local_mark(rests_on: Iterable[str], lang: str = "zh") -> str:

@@ -37,11 +37,24 @@ def format_doc_number(series: str, year: int, serial: int) -> str:
 
 
 @attrs.frozen(kw_only=True)
+class Announced:
+    """One engagement as an annual notice's table announced it to a department (or as a 补充通知 left
+    it): what a later change to the department's part of the year is told against."""
+
+    engagement: str = attrs.field(validator=title_text)  # the engagement's id
+    date: dt.date
+    start: dt.time | None = None
+    end: dt.time | None = None
+    item: str = attrs.field(default="", validator=title_text)  # 事项（参加单位） as the table printed it
+
+
+@attrs.frozen(kw_only=True)
 class LetterRecord:
     """One letter as issued: its identity, number, date and the digest of its text."""
 
     key: str = attrs.field(validator=title_text)  # kind/subject/recipient: the same letter across exports
-    kind: str = attrs.field(validator=line_text)  # notice, invitation, consultation, feedback, change, cancellation
+    # notice, supplement (补充通知), invitation, consultation, feedback, change, cancellation
+    kind: str = attrs.field(validator=line_text)
     series: str = attrs.field(validator=line_text)  # 区府办函
     year: int = attrs.field(validator=in_range(1950, 2199))
     serial: int = attrs.field(validator=in_range(1, 1_000_000))
@@ -54,9 +67,13 @@ class LetterRecord:
     engagement_date: dt.date | None = None  # the date the letter announced
     engagement_start: dt.time | None = None
     engagement_title: str = attrs.field(default="", validator=line_text)  # the title the letter announced
-    refers_to: str = attrs.field(default="", validator=line_text)  # a change letter: the invitation's 文号
+    # a change letter: the invitation's 文号; a 补充通知: the notice's
+    refers_to: str = attrs.field(default="", validator=line_text)
     revision: int = attrs.field(default=0, validator=in_range(0, 1_000_000))  # the export that issued it
     active: bool = True  # part of the latest export
+    # a notice: the department's engagements as its table announced them; a 补充通知: as they stand after
+    # it. None: not recorded (a notice issued before the register kept them, told no 补充通知 against)
+    announced: tuple[Announced, ...] | None = None
 
 
 class LetterRegistry:
@@ -92,6 +109,17 @@ class LetterRegistry:
         found = [r for r in self.previous if r.key == key]
         return max(found, key=lambda r: (r.revision, r.serial)) if found else None
 
+    def referring(self, doc_number: str, kind: str) -> tuple[LetterRecord, ...]:
+        """The letters of ``kind`` ever issued that name ``doc_number`` (a notice's 补充通知), in the
+        order of their numbers."""
+        return tuple(sorted((r for r in self.previous if r.refers_to == doc_number and r.kind == kind),
+                            key=lambda r: (r.year, r.serial)))
+
+    def peek(self, series: str, first_serial: int = 1) -> int:
+        """The serial the next letter of ``series`` would take (:meth:`number`), without taking it: a
+        letter's file is named after its own number."""
+        return max(self._used.get(series, 0) + 1, first_serial)
+
     def history(self, engagement: str, recipient: str, kind: str = "invitation") -> tuple[LetterRecord, ...]:
         """Every letter of ``kind`` about ``engagement`` to ``recipient`` ever issued (active or not),
         oldest first: a change letter is owed between two that announced different dates."""
@@ -111,7 +139,8 @@ class LetterRegistry:
     def number(self, *, key: str, kind: str, series: str, digest: str, date: dt.date, path: str,
                recipient: str = "", engagement: str = "", engagement_date: dt.date | None = None,
                engagement_start: dt.time | None = None, engagement_title: str = "", refers_to: str = "",
-               first_serial: int = 1, in_order: bool = True) -> LetterRecord:
+               first_serial: int = 1, in_order: bool = True,
+               announced: tuple[Announced, ...] | None = None) -> LetterRecord:
         """A letter issued now: the next number of its series (at least ``first_serial``, where the
         office's register stands). With ``in_order`` a letter dated before the series' latest is
         refused (:class:`ExportError`): numbers follow the 成文日期, nothing is backdated."""
@@ -127,13 +156,14 @@ class LetterRegistry:
                 message_zh=f"{latest.doc_number}的成文日期为{latest.date.isoformat()}，{date.isoformat()}印发的{series}"
                            "函件将取得更大的文号却日期更早",
                 fix_zh=f"请使用 --issued-on {latest.date.isoformat()} 或其后的日期导出（文号按发文先后编排）")
-        serial = max(self._used.get(series, 0) + 1, first_serial)
+        serial = self.peek(series, first_serial)
         self._used[series] = serial
         record = LetterRecord(key=key, kind=kind, series=series, year=self.year, serial=serial,
                               doc_number=format_doc_number(series, self.year, serial),
                               date=date, digest=digest, path=path, recipient=recipient, engagement=engagement,
                               engagement_date=engagement_date, engagement_start=engagement_start,
-                              engagement_title=engagement_title, refers_to=refers_to, revision=self.revision)
+                              engagement_title=engagement_title, refers_to=refers_to, revision=self.revision,
+                              announced=announced)
         if latest is None or date >= latest.date:
             self._dated[series] = record
         self.issued.append(record)

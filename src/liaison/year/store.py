@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 import attrs
 
 from liaison.base.errors import DataError, ExportError, LiaisonError
+from liaison.year.numbering import LetterRecord
 from liaison.year.state import ARCHIVE, YearState
 
 if TYPE_CHECKING:
@@ -216,10 +217,20 @@ class YearStore(Protocol):
         ...
 
 
+def _day(group: str) -> dt.date | None:
+    """The day an archive folder is named after (``2027-09-20``, or ``2027-09-20-2``), if it is one."""
+    try:
+        return dt.date.fromisoformat(group[:10])
+    except ValueError:
+        return None
+
+
 def export_history(state: YearState | None, archived: Iterable[str],
                    revisions: Iterable[Revision] = ()) -> tuple[ExportEntry, ...]:
     """The exports a state, the archive and the revisions tell of: each file of the manifest under the
-    export that wrote its bytes, each archived file (``已作废/N/path``) under export N, each letter
+    export that wrote its bytes, each archived file under the export that wrote it (``已作废/N/path``: export
+    N; ``已作废/<day>/path``, withdrawn that day: a letter's under the export that issued it, a draft's
+    under none, as no record says which export wrote it), each letter
     under the export that issued it, and export N's revision the first export save that made N.
     What both stores give for :meth:`YearStore.history`."""
     if state is None:
@@ -229,11 +240,22 @@ def export_history(state: YearState | None, archived: Iterable[str],
     letters: dict[int, list[str]] = {}
     for entry in state.manifest.files:
         files.setdefault(entry.revision, []).append(entry.path)
+    withdrawn: dict[str, list[LetterRecord]] = {}  # the letters no longer in use, by path
+    for letter in state.letters:
+        if not letter.active:
+            withdrawn.setdefault(letter.path, []).append(letter)
     for path in archived:
         head, _, rest = path.partition("/")
-        number, _, inner = rest.partition("/")
-        if head == ARCHIVE and number.isdigit() and inner:
-            gone.setdefault(int(number), []).append(inner)
+        group, _, inner = rest.partition("/")
+        if head != ARCHIVE or not inner:
+            continue
+        if group.isdigit():  # 已作废/N/: written by export N (an export without a day)
+            gone.setdefault(int(group), []).append(inner)
+            continue
+        day = _day(group)  # 已作废/<day>[-n]/: withdrawn that day; a letter's writer is the export that issued it
+        issued = [r for r in withdrawn.get(inner, ()) if day is not None and r.date <= day]
+        if issued:
+            gone.setdefault(max(issued, key=lambda r: (r.revision, r.serial)).revision, []).append(inner)
     for letter in state.letters:
         letters.setdefault(letter.revision, []).append(letter.doc_number)
     made: dict[int, Revision] = {}

@@ -63,16 +63,18 @@ class Issuer:
         self.start = start or (lambda _series: 1)
         self._taken: set[str] = set()
 
-    def path(self, draft: Draft, folder: str | None = None) -> str:
-        """``folder/name.docx``; a name that collides after ``safe_name`` gets -2, -3, … in order. The
-        name is cut so the whole path, its number included, stays within a path's 120 characters."""
+    def path(self, draft: Draft, folder: str | None = None, number: str = "") -> str:
+        """``folder/name.docx``, the name ending ``-number`` when given (the letter's own: 区府办函28); a
+        name that collides after ``safe_name`` gets -2, -3, … in order. The name is cut so the whole
+        path, its number included, stays within a path's 120 characters."""
         folder = "/".join(safe_name(part) for part in (folder or draft.folder).split("/"))
+        tail = f"-{safe_name(number)}" if number else ""
         stem = safe_name(draft.name)
-        room = TITLE_MAX - len(f"{folder}/.docx")
-        path, n = f"{folder}/{stem[:room]}.docx", 1
+        room = TITLE_MAX - len(f"{folder}/{tail}.docx")
+        path, n = f"{folder}/{stem[:room]}{tail}.docx", 1
         while path in self._taken:
             n += 1
-            path = f"{folder}/{stem[:room - len(f'-{n}')]}-{n}.docx"
+            path = f"{folder}/{stem[:room - len(f'-{n}')]}-{n}{tail}.docx"
         self._taken.add(path)
         return path
 
@@ -107,13 +109,15 @@ class Issuer:
                 out[i] = attrs.evolve(draft, letter=letter, path=self.path(draft, f"{DRAFTS}/{draft.folder}"))
         for date, _natural, i in sorted(due):
             draft = drafts[i]
+            first = max(draft.first_serial, self.start(draft.series))
+            own = f"{draft.series}{self.registry.peek(draft.series, first)}" if draft.own_number else ""
             record = self.registry.number(
                 key=draft.key, kind=draft.kind, series=draft.series, digest=content_digest(draft.letter), date=date,
-                path=self.path(draft), recipient=draft.recipient,
+                path=self.path(draft, number=own), recipient=draft.recipient,
                 engagement=draft.subject if draft.kind in _ABOUT_ENGAGEMENTS else "",
                 engagement_date=draft.engagement_date, engagement_start=draft.engagement_start,
-                engagement_title=draft.engagement_title, refers_to=draft.refers_to,
-                first_serial=max(draft.first_serial, self.start(draft.series)), in_order=self.issued_on is not None)
+                engagement_title=draft.engagement_title, refers_to=draft.refers_to, announced=draft.announced,
+                first_serial=first, in_order=self.issued_on is not None)
             out[i] = self._dated(draft, record)
         return [d for d in out if d is not None]
 

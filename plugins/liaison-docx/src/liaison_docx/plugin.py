@@ -7,8 +7,9 @@ and dates them from the year's letters (:mod:`liaison_docx.issuing`), renders th
 inside the year's folder::
 
     通知/{nn}-{department}.docx
+    通知/{date}-{department}-补充通知-{own number}.docx   (a change to an issued notice's part of the year)
     邀请函/{date}-{kind}-{host}-{invitee}.docx
-    变更函/{original date}-{kind}-{host}-{invitee}-改期|取消-{original number}.docx
+    变更函/{original date}-{kind}-{host}-{invitee}-改期|取消-{own number}.docx
     征求意见函/{sent}-{record}-{recipient}.docx
     反馈函/{feedback date}-{result}.docx
     草稿/{one of the folders above}/…  (letters not yet issued: no number, they follow the data)
@@ -67,6 +68,7 @@ from liaison_docx.letters import (
     feedback_letters,
     invitations,
     notices,
+    supplements,
 )
 
 __all__ = ["DOCX", "OPTIONS", "drafts", "export", "register_exporters"]
@@ -145,10 +147,13 @@ def drafts(request: ExportRequest) -> tuple[Draft, ...]:
     issuer = Issuer(request.registry(), request.issued_on, lambda series: district.register_start(series, plan.year))
     found: list[Draft] = []
     if "notice" in kinds:
-        found += issuer.issue_all(notices(
+        office = _issuer(district, request.option("issuer")) or district.general_office()
+        sent = issuer.issue_all(notices(
             district, plan, records=records, date=request.option("date"),
             number_prefix=request.option("number_prefix"), first_number=request.option("first_number", 1),
-            issuer=_issuer(district, request.option("issuer")), duties=request.duties))
+            issuer=office, duties=request.duties))
+        found += sent
+        found += issuer.issue_all(supplements(district, issuer.registry, sent, request.issued_on, office=office))
     if "invitation" in kinds:
         invited = issuer.issue_all(invitations(district, plan, records=records, calendar=request.calendar))
         current = {(d.subject, d.recipient): d.record for d in invited if d.record is not None}
@@ -198,7 +203,7 @@ def export(request: ExportRequest) -> list[Artifact]:
 
 #: The letters each value of ``kinds`` brings (an invitation brings its change and cancellation letters).
 BROUGHT: dict[str, tuple[LetterKind, ...]] = {
-    "notice": ("notice",), "invitation": ("invitation", "change", "cancellation"),
+    "notice": ("notice", "supplement"), "invitation": ("invitation", "change", "cancellation"),
     "consultation": ("consultation",), "feedback": ("feedback",)}
 
 

@@ -8,8 +8,8 @@ colour alone. Every text comes from the engagement, the district's names or the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -23,6 +23,9 @@ from liaison.year.planner import guests_text
 from liaison.year.settings import planned_settings
 from liaison_html.texts import UI, Bi, Words, date_text, joined, time_text
 from liaison_html.verbatim import Paragraph, paragraphs
+
+if TYPE_CHECKING:
+    from liaison.law.records import Records
 
 KINDS = tuple(EngagementKind)
 STATUSES = tuple(Status)
@@ -154,9 +157,10 @@ def provision_view(provision: Provision, position: int, version: int = 0) -> Pro
 
 
 def marks(district: District, plan: Plan, provisions: Provisions, duties: YearDuties | None = None,
-          words: Words | None = None) -> tuple[Mark, ...]:
+          words: Words | None = None, held: Collection[str] = ()) -> tuple[Mark, ...]:
     """Every engagement of the plan as a mark, in the plan's order; ``duties``: the plan year's
-    duties, when the caller has them; ``words``: the page's texts, each made once."""
+    duties, when the caller has them; ``words``: the page's texts, each made once; ``held``: the
+    engagements the records say took place (:func:`held_in`), shown held whatever the plan's status."""
     warned: dict[str, list[PlanWarning]] = {}
     for warning in plan.warnings:
         warned.setdefault(warning.engagement, []).append(warning)
@@ -164,8 +168,20 @@ def marks(district: District, plan: Plan, provisions: Provisions, duties: YearDu
         duties = year_duties(district, plan.year)
     shared: dict[tuple[Any, ...], Bi] = {}
     words = words or Words()
-    return tuple(_mark(district, i, e, provisions, warned.get(e.id, ()), duties, shared, words)
+    return tuple(_mark(district, i, e.with_changes(status=Status.HELD, provisional=False)
+                       if e.id in held and e.status != Status.CANCELLED else e,
+                       provisions, warned.get(e.id, ()), duties, shared, words)
                  for i, e in enumerate(plan.engagements))
+
+
+def held_in(plan: Plan, records: Records, as_of: dt.date) -> frozenset[str]:
+    """The plan's engagements that the records say took place by ``as_of``: a record with the
+    engagement's id, or — a record without one (a ledger row without its 编号) — of its kind, day and
+    host. What the page's check counts, its list shows as held (已举行), not as still proposed."""
+    by_id = {r.id for r in records.engagements if r.id and r.date <= as_of}
+    by_occasion = {r.occasion() for r in records.engagements if not r.id and r.date <= as_of}
+    return frozenset(e.id for e in plan.engagements
+                     if e.id in by_id or (e.kind, e.date, e.host) in by_occasion)
 
 
 def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
@@ -190,7 +206,9 @@ def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
     zh = "；".join(x for x in (district.names_of(others, lang="zh"), guests_text(district, e.guests)) if x)
     en = "; ".join(x for x in (district.names_of(others, lang="en"), guests_text(district, e.guests, "en")) if x)
     participants = words(Bi(zh or "—", en or "—"))
-    return Mark(index=index, id=e.id, date=e.date, kind=KINDS.index(e.kind), status=e.status, provisional=e.provisional,
+    # 暂定 (and the dashed ring) only while nobody has agreed the date: an agreed or held one is not
+    return Mark(index=index, id=e.id, date=e.date, kind=KINDS.index(e.kind), status=e.status,
+                provisional=e.marked_provisional,
                 beyond_guidance=e.beyond_guidance,
                 title=words(Bi(e.title("zh"), e.title("en"))), kind_name=shared[kind_key], when=shared[day_key],
                 time=shared[time_key], host=shared[host_key],

@@ -25,7 +25,18 @@ from liaison.year.engagements import Plan, Status
 from liaison_html.bodies import BodyRow, body_rows
 from liaison_html.days import MonthView, months, weekday_names, year_days
 from liaison_html.heatmap import HeatMap, heat_map
-from liaison_html.marks import KINDS, STATUSES, Mark, Provisions, ProvisionView, by_date, kind_name, kinds_in, marks
+from liaison_html.marks import (
+    KINDS,
+    STATUSES,
+    Mark,
+    Provisions,
+    ProvisionView,
+    by_date,
+    held_in,
+    kind_name,
+    kinds_in,
+    marks,
+)
 from liaison_html.marks import status_name as status_label
 from liaison_html.texts import UI, Bi, Words, joined
 from liaison_html.timeline import TimelineView, timeline
@@ -75,10 +86,12 @@ def page_view(district: District, plan: Plan, *, records: Records | None = None,
         duties = year_duties(district, plan.year, records)
     provisions = Provisions(district)
     words = Words()  # the page's texts, each made once
-    found = marks(district, plan, provisions, duties, words)
-    days = year_days(plan.year, calendar, by_date(found))
     # designations as the page's check sees them (its date), or as a notice at the start of the year does
     seen_on = (as_of or dt.date(plan.year, 12, 31)) if records is not None else dt.date(plan.year, 1, 1)
+    # the list follows the records, as the heat map does: what they say took place is held
+    held = held_in(plan, records, seen_on) if records is not None else frozenset()
+    found = marks(district, plan, provisions, duties, words, held)
+    days = year_days(plan.year, calendar, by_date(found))
     rows = body_rows(district, plan.year, found, [e.participants for e in plan.engagements], provisions, records,
                      seen_on, duties, words)
     heat = None
@@ -91,7 +104,7 @@ def page_view(district: District, plan: Plan, *, records: Records | None = None,
         lang=lang, title=Bi.same(title) if title else default_title, district=name,
         regulation=district.info.regulation_title, regulation_en=district.info.regulation_title_en,
         source=district.info.source, year=plan.year,
-        notes=_notes(plan, calendar), summary=_summary(plan, district), months=months(days), weekdays=weekday_names(),
+        notes=_notes(plan, calendar), summary=_summary(found, district), months=months(days), weekdays=weekday_names(),
         marks=found, kinds=kinds_in(found, district), statuses=tuple((s.value, status_label(s)) for s in STATUSES),
         bodies=rows, timeline=timeline(days, rows),
         heat=heat, provisions=provisions.cited(plan.year))
@@ -108,12 +121,13 @@ def _notes(plan: Plan, calendar: WorkingDayCalendar) -> tuple[Bi, ...]:
     return tuple(notes)
 
 
-def _summary(plan: Plan, district: District) -> Bi:
-    """合计 48 项：走访 33，… ；拟定 48（暂定 48）."""
-    kinds = Counter(e.kind for e in plan.engagements)
-    statuses = Counter(e.status for e in plan.engagements)
-    provisional = sum(e.provisional for e in plan.engagements)
-    total = len(plan.engagements)
+def _summary(found: tuple[Mark, ...], district: District) -> Bi:
+    """合计 48 项：走访 33，… ；拟定 48（暂定 48）: the marks as the page shows them (held as the records
+    say, 暂定 only while not agreed)."""
+    kinds = Counter(KINDS[m.kind] for m in found)
+    statuses = Counter(m.status for m in found)
+    provisional = sum(m.provisional for m in found)
+    total = len(found)
     by_kind = joined((kind_name(k, district).join(Bi.same(str(kinds[k])), " ", " ") for k in KINDS if kinds[k]),
                      "，", ", ")
     by_status = joined((status_label(s).join(Bi.same(str(statuses[s])), " ", " ") for s in Status if statuses[s]),

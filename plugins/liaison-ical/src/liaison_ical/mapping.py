@@ -140,10 +140,11 @@ def _description(e: Engagement, names: Names, breaks_avoided: bool = True) -> st
 
 
 def marked_provisional(e: Engagement) -> bool:
-    """The title says 【暂定】: the date is provisional and nobody has agreed it yet. Once agreed (or
-    held) the parties hold the date; the 调休 caveat stays in the description.
+    """The title says 【暂定】: the date is provisional and nobody has agreed it yet
+    (:attr:`~liaison.year.engagements.Engagement.marked_provisional`, as the page shows it); the 调休
+    caveat stays in the description.
     标题只在日期暂定且尚未商定时标【暂定】；已商定或已举行的活动不再标注，调休说明仍留在描述中。"""
-    return e.provisional and e.status in (Status.PROPOSED, Status.CANCELLED)
+    return e.marked_provisional
 
 
 def engagement_event(e: Engagement, names: Names, *, alarm_minutes: int | None = None,

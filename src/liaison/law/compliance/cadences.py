@@ -215,6 +215,7 @@ def _cadence_finding(ctx: Context, o: Obligation, counted: Sequence[str], pairin
         rests = tuple(r for r in rests if r != "part_period")
     local_only = status == FindingStatus.SHORT and bool(rests)
     zh, en = _cadence_sentences(ctx, prov, o, len(counted), status, rests, expected_zh, expected_en)
+    explained_zh, explained_en = _explained(prov, o, status, rests, _readings(o, rests))
     others = _held_by_others(ctx, o) if status != FindingStatus.MET else []
     if others:
         hosts_zh, hosts_en = ctx.names([h for _, h in others]), ctx.names([h for _, h in others], "en")
@@ -234,7 +235,8 @@ def _cadence_finding(ctx: Context, o: Obligation, counted: Sequence[str], pairin
                    severity=severity(status, o.modality, local_only=local_only),
                    responsible=o.responsible_id, affected=o.counterpart_ids, subject=o.subject, period=o.span,
                    message_zh=zh, message_en=en, counted=tuple(counted), expected=expected_zh,
-                   rests_on=rests, pairing_in_force=o.pairing_in_force)
+                   rests_on=rests, pairing_in_force=o.pairing_in_force, explained_zh=explained_zh,
+                   explained_en=explained_en)
 
 
 def _what_it_rests_on(ctx: Context, o: Obligation, status: FindingStatus, pairings: int,
@@ -269,6 +271,14 @@ def _span_text(o: Obligation, lang: str) -> str:
     return f"{a.isoformat()}至{b.isoformat()}" if lang == "zh" else f"{a.isoformat()} to {b.isoformat()}"
 
 
+def _readings(o: Obligation, rests: tuple[str, ...]) -> str:
+    """The district's notes on the settings a finding rests on (and a part period's reason), in one."""
+    readings = "；".join(o.rule.local.note(r) or "" for r in rests if o.rule.local.note(r))
+    if "part_period" in rests:
+        readings = "；".join(x for x in (readings, o.reason_zh) if x)
+    return readings
+
+
 def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, status: FindingStatus,
                        rests: tuple[str, ...], expected_zh: str, expected_en: str) -> tuple[str, str]:
     what_zh, what_en = ctx.district.kind_name(o.kind), ctx.district.kind_name(o.kind, "en")
@@ -280,14 +290,13 @@ def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, sta
     head_en = f"{when_en}: {who_en}, {n} {what_en}(s) recorded"
     cite_zh, cite_en = f"{prov.cite_zh()}“{expected_zh}”（{prov.id}）", f"{prov.id} asks for {expected_en}"
     mark_zh, mark_en = local_mark(rests), local_mark(rests, "en")
-    readings = "；".join(o.rule.local.note(r) or "" for r in rests if o.rule.local.note(r))
-    if "part_period" in rests:
-        readings = "；".join(x for x in (readings, o.reason_zh) if x)
+    readings = _readings(o, rests)
     if status == FindingStatus.NOT_APPLICABLE:
         return f"{head_zh}：{o.reason_zh}（{prov.id}{mark_zh}）。", f"{head_en}: {o.reason_en} ({prov.id}{mark_en})."
     if status == FindingStatus.MET and "scope" in rests:
-        return (f"{head_zh}，按本区对{prov.cite_zh()}的理解（{o.rule.local.note('scope') or ''}）已落实"
-                f"（{prov.id}{mark_zh}）。", f"{head_en}; met as the district reads {prov.id}{mark_en}.")
+        explained_zh, explained_en = _explained(prov, o, status, rests, readings)
+        return (f"{head_zh}，按本区对{prov.cite_zh()}的理解{explained_zh}已落实"
+                f"（{prov.id}{mark_zh}）。", f"{head_en}; met as the district reads {prov.id}{explained_en}.")
     if status == FindingStatus.MET:
         return f"{head_zh}，符合{cite_zh}{mark_zh}。", f"{head_en}; {cite_en}: met{mark_en}."
     if status == FindingStatus.OPEN:
@@ -302,12 +311,26 @@ def _cadence_sentences(ctx: Context, prov: Provision, o: Obligation, n: int, sta
         return (f"{head_zh}；{allows_zh}，未开展{NOT_A_BREACH_ZH}{mark_zh}。",
                 f"{head_en}; {prov.id} allows ({MODALITY_EN[o.modality]}) {expected_en}: {NOT_A_BREACH_EN}{mark_en}.")
     if rests:
-        return (f"{head_zh}，少于{o.minimum}次，未达本区对{prov.cite_zh()}“{expected_zh}”的设定（{readings}）；"
-                f"{original_zh(o.rule.sentence_zh)}（{prov.id}{mark_zh}）。",
-                f"{head_en}, fewer than {o.minimum}: the district's own setting is not met (see {prov.id}; the "
-                f"text alone does not say this{mark_en}).")
+        explained_zh, explained_en = _explained(prov, o, status, rests, readings)
+        return (f"{head_zh}，少于{o.minimum}次，未达本区对{prov.cite_zh()}“{expected_zh}”的设定{explained_zh}。",
+                f"{head_en}, fewer than {o.minimum}: the district's own setting is not met{explained_en}.")
     return (f"{head_zh}，少于{o.minimum}次，不符合{cite_zh}的要求。",
             f"{head_en}, fewer than {o.minimum}; {cite_en}: short.")
+
+
+def _explained(prov: Provision, o: Obligation, status: FindingStatus, rests: tuple[str, ...],
+               readings: str) -> tuple[str, str]:
+    """The part of a cadence finding's message that explains the local reading it rests on (the same
+    for every pairing read so): a report prints it once, as a footnote (:func:`footnoted`)."""
+    mark_zh, mark_en = local_mark(rests), local_mark(rests, "en")
+    if status == FindingStatus.MET and "scope" in rests:
+        return f"（{o.rule.local.note('scope') or ''}）", mark_en
+    said_otherwise = (FindingStatus.NOT_APPLICABLE, FindingStatus.MET, FindingStatus.OPEN,
+                      FindingStatus.BEYOND_GUIDANCE, FindingStatus.NOT_DONE, FindingStatus.FEWER)
+    if rests and status not in said_otherwise:  # the branches of _cadence_sentences that quote the reading
+        return (f"（{readings}）；{original_zh(o.rule.sentence_zh)}（{prov.id}{mark_zh}）",
+                f" (see {prov.id}; the text alone does not say this{mark_en})")
+    return "", ""
 
 
 # ---------------------------------------------------------------------------------- §3.1 designations

@@ -5,6 +5,8 @@ file and what its number rests on) in a fixed order:
 
 - :mod:`~liaison_docx.letters.notice` — 通知 (文件格式) from the general office to each department,
   read from :func:`liaison.law.duties.duties_of`;
+- :mod:`~liaison_docx.letters.supplement` — 补充通知 for a change to a department's part of a notice
+  that has gone out, read from the notice's record;
 - :mod:`~liaison_docx.letters.invitation` — 邀请函 (信函格式) with a 回执, to every counterpart invited
   to a meeting or event, from the general office or the host department;
 - :mod:`~liaison_docx.letters.change` — 改期 and 取消 letters for engagements that moved or were
@@ -26,6 +28,7 @@ from liaison_docx.letters.responses import (
     feedback_letters,
     standard_feedback,
 )
+from liaison_docx.letters.supplement import supplement_letter, supplements
 from liaison_docx.letters.wording import series
 
 __all__ = [
@@ -50,4 +53,6 @@ __all__ = [
     "notices",
     "series",
     "standard_feedback",
+    "supplement_letter",
+    "supplements",
 ]

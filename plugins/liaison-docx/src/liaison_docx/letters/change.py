@@ -113,7 +113,9 @@ def _draft(kind: str, e: Engagement, org: Organisation, old: LetterRecord, new: 
     label = "改期" if kind == "change" else "取消"
     announced = new if new is not None else old
     return Draft(kind="change" if kind == "change" else "cancellation",
-                 name=f"{old.engagement_date.isoformat()}-{e.kind.value}-{e.host}-{org.id}-{label}-{old.series}{old.serial}",
+                 # the file ends with the letter's own number (…-取消-区府办函28), not the invitation's:
+                 # a clerk looks a letter up by its 文号; the invitation's is in the text
+                 name=f"{old.engagement_date.isoformat()}-{e.kind.value}-{e.host}-{org.id}-{label}", own_number=True,
                  letter=letter, subject=e.id, recipient=org.id, key=letter_key(kind, e.id, org.id, old.doc_number),
                  series=w.letter_series(issuer),  # dated the day of the change, the day it goes out
 

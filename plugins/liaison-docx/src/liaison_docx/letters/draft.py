@@ -8,11 +8,11 @@ from typing import Literal
 
 import attrs
 from liaison.base.text import TITLE_MAX
-from liaison.year.numbering import LetterRecord
+from liaison.year.numbering import Announced, LetterRecord
 
 from liaison_docx.letter_model import Letter
 
-LetterKind = Literal["notice", "invitation", "change", "cancellation", "consultation", "feedback"]
+LetterKind = Literal["notice", "supplement", "invitation", "change", "cancellation", "consultation", "feedback"]
 #: What the ``kinds`` option chooses from; ``invitation`` brings the change and cancellation letters of
 #: the engagements whose invitations went out, since they follow from the invitations' history.
 OptionKind = Literal["notice", "invitation", "consultation", "feedback"]
@@ -21,7 +21,7 @@ LETTER_KINDS: tuple[OptionKind, ...] = ("notice", "invitation", "consultation", 
 #: Where the letters not yet issued are written: ``草稿/<kind's folder>/…`` (no number; they follow the data).
 DRAFTS = "草稿"
 
-FOLDERS: dict[LetterKind, str] = {"notice": "通知", "invitation": "邀请函", "change": "变更函",
+FOLDERS: dict[LetterKind, str] = {"notice": "通知", "supplement": "通知", "invitation": "邀请函", "change": "变更函",
                                   "cancellation": "变更函", "consultation": "征求意见函", "feedback": "反馈函"}
 
 
@@ -46,7 +46,10 @@ class Draft:
     export issued it, whose bytes stand); not yet, it stays a draft under ``草稿/`` with no record.
 
     ``subject`` is the id of what the letter is about (a department, an engagement, a record) and
-    ``recipient`` the id of the organisation it is addressed to.
+    ``recipient`` the id of the organisation it is addressed to. ``announced``: a notice's (or a
+    补充通知's) engagements as it announces them, kept in its record. ``own_number``: the file's name
+    ends with the letter's own number once it has one (``…-取消-区府办函28``), for the letters a clerk
+    finds by their number among several about one thing.
     """
 
     kind: LetterKind
@@ -62,6 +65,8 @@ class Draft:
     engagement_start: dt.time | None = None
     engagement_title: str = ""
     refers_to: str = ""
+    announced: tuple[Announced, ...] | None = None
+    own_number: bool = False
     record: LetterRecord | None = None
     path: str = ""
     kept: bool = False

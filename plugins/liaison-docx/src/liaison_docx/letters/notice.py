@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from liaison.base.errors import Id
+from liaison.base.text import TITLE_MAX
 from liaison.law.district import CcList, District
 from liaison.law.duties import CADENCE_NUMBERS, Duties, Obligation, YearDuties, year_duties
 from liaison.law.model import Organisation
@@ -19,12 +20,13 @@ from liaison.law.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Provi
 from liaison.law.terms import DESIGNATION_ZH, DOCUMENT_KIND_ZH, RECIPIENTS_ZH, SETTING_ZH, term
 from liaison.law.workdays import provisional_note
 from liaison.year.engagements import Engagement, Plan, Status
+from liaison.year.numbering import Announced
 
 from liaison_docx.letter_model import Block, Heading, Letter, Paragraph, Table, format_date
 from liaison_docx.letters import wording as w
 from liaison_docx.letters.draft import Draft, letter_key
 
-__all__ = ["default_notice_date", "notice_letter", "notices"]
+__all__ = ["announced_of", "default_notice_date", "notice_letter", "notice_title_units", "notices"]
 
 #: The verb and object a letter uses for an engagement kind counted by a cadence.
 _VERBS: dict[EngagementKind, str] = {EngagementKind.VISIT: "走访", EngagementKind.JOINT_MEETING: "召开",
@@ -68,7 +70,7 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
         letter = notice_letter(district, owes, own, office=office, date=natural,
                                breaks_avoided=not plan.options.allow_customary_breaks)
         drafts.append(Draft(kind="notice", name=f"{len(drafts) + 1:02d}-{dept.id}", letter=letter, subject=dept.id,
-                            recipient=dept.id,
+                            recipient=dept.id, announced=announced_of(district, dept, own),
                             key=letter_key("notice", dept.id), series=prefix,
                             deadline=None if date is not None else dt.date(year, 12, 31), first_serial=first_number))
     return tuple(drafts)
@@ -90,12 +92,16 @@ def notice_letter(district: District, duties: Duties, engagements: Sequence[Enga
     body.append(Paragraph("特此通知。"))
     return Letter(
         kind="document", issuing_authority_mark=f"{office_name}文件", doc_number=None,
-        title=f"关于做好{year}年{dept_name}与民主党派、工商联对口联系工作的通知", recipients=dept_name,
+        title="".join(notice_title_units(year, dept_name)), recipients=dept_name,
         body=tuple(body), signature=office_name, date=date,
         cc=tuple(w.name(c) for c in duties.counterparts), printer=office_name,
-        print_date=date,
-        title_units=("关于", "做好", f"{year}年", dept_name, "与", "民主党派、", "工商联", "对口联系", "工作",
-                     "的通知"))
+        print_date=date, title_units=notice_title_units(year, dept_name))
+
+
+def notice_title_units(year: int, dept_name: str, kind: str = "通知") -> tuple[str, ...]:
+    """关于做好2027年区卫生局与民主党派、工商联对口联系工作的通知 (or 补充通知), in the pieces a line may
+    break between."""
+    return ("关于", "做好", f"{year}年", dept_name, "与", "民主党派、", "工商联", "对口联系", "工作", f"的{kind}")
 
 
 # -- 一、对口联系单位 ---------------------------------------------------------------------------------------
@@ -158,6 +164,19 @@ def _schedule(district: District, dept: Organisation, year: int, engagements: Se
     if notes:
         blocks.append(Paragraph("；".join(notes) + "。"))
     return blocks
+
+
+def announced_of(district: District, dept: Organisation, engagements: Sequence[Engagement]) -> tuple[Announced, ...]:
+    """The department's engagements as its notice's table announces them: kept in the notice's record,
+    so a later move, cancellation or addition is told against what the department was told (a
+    补充通知, :mod:`liaison_docx.letters.supplement`)."""
+    found = []
+    for e in engagements:
+        item = _item(district, e, dept)
+        others = w.group_names(district, [p for p in e.participants if p != dept.id])
+        said = f"{item}（{others}）" if others and len(item) + len(others) + 2 <= TITLE_MAX else item
+        found.append(Announced(engagement=e.id, date=e.date, start=e.start, end=e.end, item=said[:TITLE_MAX]))
+    return tuple(found)
 
 
 # -- 三、工作要求 ------------------------------------------------------------------------------------------
