@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-
 from liaison.formats.district import seed_district
 from liaison.host.exporting import ExportRequest
 from liaison.law.district import District
