@@ -70,8 +70,8 @@ _SAFETY = LINE_PITCH // 2  # what the count may be off by before a break is plac
 PAGE_ONE_PITCHES = tuple(range(570, 479, -10))
 """Exact line spacings, twips (28.5 pt down to 24 pt by half points), a 信函格式 letter may be set at on
 page 1 to keep its 落款 there, the widest that fits: still 3号 characters, 28 to a line, the grid's;
-only the space between lines narrows (GB/T 9704 §7.3.5's 调整行距).  The seed's letters need 26.5 pt
-at the closest, a district whose bodies go by their long names (中国民主建国会总支部) 24.5 pt."""
+only the space between lines narrows (GB/T 9704 §7.3.5's 调整行距).  The seed's invitations come out
+at 26 pt at the closest, a district whose bodies go by their long names (中国民主建国会总支部) at 24 pt."""
 _PAGE_ONE_MARGIN = 200
 """Room a one-page letter leaves under its 成文日期 by the count, twips (3.5 mm): LibreOffice 7.4 moved
 the 附件说明 and the 落款 to page 2 when the count left them 146 twips or less and kept them on page

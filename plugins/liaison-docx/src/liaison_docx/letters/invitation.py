@@ -1,7 +1,8 @@
 """邀请函 (信函格式, 函 series of the issuing body) with its 回执: one per invited party branch or ICF
 of every meeting or event that invites them. The general office writes for the government's
-engagements, a department for its own; the provision quoted is the one the engagement carries out,
-in the words of its rule (``sentence_zh``)."""
+engagements, a department for its own; the provision cited (its article and heading) is the one the
+engagement carries out. Short enough for page 1 with its 落款 (docs/letters.md, "One page for a short
+函")."""
 
 from __future__ import annotations
 
