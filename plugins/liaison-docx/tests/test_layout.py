@@ -2,18 +2,22 @@
 engagements changed after their invitations went out (14 notices, 65 invitations, 10 change and 8
 cancellation letters, 8 consultation letters, a feedback letter), read as a clerk would:
 LibreOffice's PDF, made by the exporter's own ``pdf`` option (one LibreOffice run for all), measured
-page by page.
+page by page; in the same run, the short letters of a district generated with long names, which must
+fit page 1 as the seed's do (a short 函 on one page, its 回执 on the next).
 
 GB/T 9704-2012: A4; margins 37/28/35/26 mm; 22 lines of 28 cells; title 2号 broken between words and
 balanced; page numbers 4号 "— 1 —" on the outside edges; the 落款 with the last lines of the body;
 the 版记 at the foot of an even last page; no page under a third full but a final one holding only the
-版记; every character of the .docx in the PDF, in order.  Needs ``soffice`` and poppler (.ci/run installs them).
+版记; invitations, change and cancellation letters with the 落款 on page 1; every character of the
+.docx in the PDF, in order.  Needs ``soffice`` and poppler (.ci/run installs them).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +42,7 @@ from pdf_pages import (
 )
 from title_check import title_defects
 
+from liaison_docx import pdf as pdf_module
 from liaison_docx.letter_model import format_date
 from liaison_docx.letters import Draft
 from liaison_docx.letters.invitation import org_names
@@ -63,35 +68,55 @@ class Rendered:
 
 
 @pytest.fixture(scope="module")
-def letters(tmp_path_factory: pytest.TempPathFactory) -> list[Rendered]:
-    return _rendered(changed_request({"pdf": "true"}, *MORE_EVENTS), tmp_path_factory.mktemp("layout"))
+def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Rendered]]:
+    """The seed's letters (``seed``) as the exporter's ``pdf`` option makes them, and in the same
+    LibreOffice run (one for all) the invitations, change and cancellation letters of the seed
+    generated anew with long names (``long names``: docx_seed.long_named, events with long titles)."""
+    out = tmp_path_factory.mktemp("layout")
+    request = changed_request({"pdf": "true"}, *MORE_EVENTS)
+    long_request = changed_request({"kinds": "invitation"}, *LONG_EVENTS, district=long_named(seed_district()))
+    long_found = drafts(long_request)
+    long_docx = export(long_request)
+    riders = [(a.data, d.letter.date) for a, d in zip(long_docx, long_found, strict=True)]
+    held: list[bytes] = []
 
+    def with_riders(documents: Sequence[tuple[bytes, dt.date]], **options: float) -> list[bytes]:
+        converted = to_pdf([*documents, *riders], **options)
+        held.extend(converted[len(documents):])
+        return converted[:len(documents)]
 
-@pytest.fixture(scope="module")
-def long_named_letters(tmp_path_factory: pytest.TempPathFactory) -> list[Rendered]:
-    """The invitations, change and cancellation letters of the seed generated anew with long names
-    (docx_seed.long_named) and events with long titles: one more LibreOffice run for all of them."""
-    request = changed_request({"pdf": "true", "kinds": "invitation"}, *LONG_EVENTS,
-                              district=long_named(seed_district()))
-    return _rendered(request, tmp_path_factory.mktemp("long-named"))
-
-
-def _rendered(request: ExportRequest, out: Path) -> list[Rendered]:
     with pytest.MonkeyPatch.context() as env:
         # No FONTCONFIG_FILE: the exporter maps the GB/T 9704 names fontconfig lacks by itself, so
         # every check below also holds for an export made without the tests' help.
         env.delenv("FONTCONFIG_FILE", raising=False)
+        env.setattr(pdf_module, "to_pdf", with_riders)  # the exporter's own call, the riders added
         artifacts = export(request)  # one LibreOffice run for every letter
     found = drafts(request)
-    assert len(artifacts) == 2 * len(found)
-    rendered = []
+    assert len(artifacts) == 2 * len(found) and len(held) == len(long_found)
+    seed = []
     for draft, docx, pdf in zip(found, artifacts[0::2], artifacts[1::2], strict=True):
         assert (docx.media_type, pdf.media_type) == (DOCX, PDF)
         assert pdf.path == docx.path.removesuffix(".docx") + ".pdf"
-        path = out / pdf.path.replace("/", "__")
-        path.write_bytes(pdf.data)
-        rendered.append(Rendered(draft, docx.data, path, pages(path)))
-    return rendered
+        seed.append(_read(out, draft, docx.data, pdf.path, pdf.data))
+    long = [_read(out, draft, docx.data, "long-names/" + docx.path.removesuffix(".docx") + ".pdf", data)
+            for draft, docx, data in zip(long_found, long_docx, held, strict=True)]
+    return {"seed": seed, "long names": long}
+
+
+def _read(out: Path, draft: Draft, docx: bytes, name: str, pdf: bytes) -> Rendered:
+    path = out / name.replace("/", "__")
+    path.write_bytes(pdf)
+    return Rendered(draft, docx, path, pages(path))
+
+
+@pytest.fixture(scope="module")
+def letters(batch: dict[str, list[Rendered]]) -> list[Rendered]:
+    return batch["seed"]
+
+
+@pytest.fixture(scope="module")
+def long_named_letters(batch: dict[str, list[Rendered]]) -> list[Rendered]:
+    return batch["long names"]
 
 
 def test_every_kind_is_checked(letters: list[Rendered]) -> None:
