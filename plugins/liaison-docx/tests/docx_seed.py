@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 from liaison.formats.district import seed_district
 from liaison.host.exporting import ExportRequest
 from liaison.law.district import District
+from liaison.law.model import OrgKind
 from liaison.law.records import ConsultationRecord, Records, ResearchResult
 from liaison.law.rules import EngagementKind
 from liaison.law.workdays import ChineseCalendar
@@ -56,25 +58,55 @@ def make_records(district: District) -> Records:
         ))
 
 
-def seed_request(options: dict[str, object] | None = None, *events: KnownEvent) -> ExportRequest:
-    """Every kind of letter for the seed district's 2027: the plan with the plenary meeting (and
-    ``events``) and the records."""
-    seed = seed_district()
+def seed_request(options: dict[str, object] | None = None, *events: KnownEvent,
+                 district: District | None = None) -> ExportRequest:
+    """Every kind of letter for the seed district's 2027 (or ``district``'s): the plan with the
+    plenary meeting (and ``events``) and the records."""
+    seed = district or seed_district()
     return ExportRequest(district=seed, plan=make_plan(seed, PLENARY, *events), options=options or {},
                          records=make_records(seed))
+
+
+#: A district with long names: every department, party branch and the ICF under the longest name it
+#: goes by (区人口和计划生育局, 中国国民党革命委员会支部, 区工商业联合会), the district named 厦门市海沧区.
+LONG_NAMED = "厦门市海沧区"
+
+#: Events with long titles for :func:`long_named` (the longest a 座谈会 or a 大会 is usually called).
+LONG_EVENTS = (
+    KnownEvent(kind=EngagementKind.SYMPOSIUM, date=dt.date(2027, 9, 8),
+               title_zh="2027年度民营经济高质量发展暨“十五五”规划编制专题座谈会", start=dt.time(14, 30),
+               end=dt.time(16, 30), location="区政府第二会议室"),
+    KnownEvent(kind=EngagementKind.MAJOR_EVENT, date=dt.date(2027, 10, 26),
+               title_zh="纪念中国农工民主党成立97周年暨各民主党派、工商联为民服务成果展示交流大会"),
+)
+
+
+def long_named(district: District) -> District:
+    """``district`` generated anew with long names: each department, party branch and the ICF takes
+    the longest of its name and aliases as its name (the others become its aliases), and the district
+    is renamed :data:`LONG_NAMED`, so titles, 主送 and 落款 run as long as a real district's do."""
+    kinds = {OrgKind.DEPARTMENT, OrgKind.PARTY_BRANCH, OrgKind.ICF}
+    orgs = []
+    for org in district.organisations:
+        if org.kind in kinds:
+            longest = max((org.name, *org.aliases), key=len)
+            org = attrs.evolve(org, name=longest, aliases=tuple(n for n in (org.name, *org.aliases) if n != longest))
+        orgs.append(org)
+    return District(district.info, tuple(orgs), district.pairings, district.provisions).renamed(LONG_NAMED)
 
 
 JOINT_HEALTH = "2027/joint_meeting/health"
 WORK_MEETING = "2027/work_meeting/district-gov"
 
 
-def changed_request(options: dict[str, object] | None = None, *events: KnownEvent) -> ExportRequest:
+def changed_request(options: dict[str, object] | None = None, *events: KnownEvent,
+                    district: District | None = None) -> ExportRequest:
     """The export after :func:`seed_request`'s letters went out, once the health bureau's joint
     meeting has moved to another day, the §3.1 work meeting to the afternoon of its day and the
     plenary meeting has been cancelled: every letter kind, change and cancellation letters included."""
     from liaison_docx.plugin import drafts
 
-    first = seed_request({k: v for k, v in (options or {}).items() if k != "pdf"}, *events)
+    first = seed_request({k: v for k, v in (options or {}).items() if k != "pdf"}, *events, district=district)
     sent = tuple(d.record for d in drafts(first) if d.record is not None)
     plenary = next(e.id for e in first.plan.engagements if e.kind == EngagementKind.PLENARY_MEETING)
     work = first.plan.get(WORK_MEETING)

@@ -213,5 +213,5 @@ def test_provision_numbers_come_from_the_data() -> None:
     consultation = next(d.letter for d in found if d.kind == "consultation")
     assert "第八（一）条关于“根据需要" in "\n".join(b.text for b in consultation.body if isinstance(b, Paragraph))
     plenary = next(d.letter for d in found if d.kind == "invitation" and "plenary" in d.subject)
-    assert "第八（二）条关于“区政府召开全体成员会议" in "\n".join(b.text for b in plenary.body
+    assert "第八（二）条“" in "\n".join(b.text for b in plenary.body
                                                           if isinstance(b, Paragraph))

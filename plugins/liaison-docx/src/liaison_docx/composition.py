@@ -5,6 +5,10 @@ each from a new page → 版记 at the foot of an even last page.
 
 Pagination (see :mod:`liaison_docx.layout` for the model):
 
+- A short 函 (信函格式) keeps its body and 落款 on page 1: when they fit only with the lines a little
+  closer than the grid's 28.95 pt, the main part is set at the widest of :data:`PAGE_ONE_PITCHES`
+  that fits (GB/T 9704 §7.3.5 allows adjusting line spacing so the 成文日期 and seal stay with the
+  text); attachments stay on the grid.  A letter that fits on the grid is written as before.
 - The 落款 goes with the last lines of the body, never alone: when the signature and date would not
   fit under the body, or would leave their page under a third full, the latest paragraph that gives
   the last page enough lines starts a new page (``w:pageBreakBefore``); the paragraphs before it stay
@@ -48,7 +52,7 @@ from liaison_docx.geometry import (
     TITLE_LINE,
     display_width,
 )
-from liaison_docx.layout import Piece, Placed, paginate
+from liaison_docx.layout import Piece, Placed, height, paginate
 from liaison_docx.letter_model import Letter, format_date
 from liaison_docx.ooxml import DECL, ROOT_NS
 from liaison_docx.package import Template
@@ -63,6 +67,16 @@ Measured in LibreOffice 7.4 (the recipients line of a letter with a two-line tit
 starts the body right under the header, comes out about 200 twips higher."""
 _THIRD = TEXT_HEIGHT // 3 + LINE_PITCH  # a page's text must reach this far (a third, and a line to spare)
 _SAFETY = LINE_PITCH // 2  # what the count may be off by before a break is placed
+PAGE_ONE_PITCHES = tuple(range(570, 479, -10))
+"""Exact line spacings, twips (28.5 pt down to 24 pt by half points), a 信函格式 letter may be set at on
+page 1 to keep its 落款 there, the widest that fits: still 3号 characters, 28 to a line, the grid's;
+only the space between lines narrows (GB/T 9704 §7.3.5's 调整行距).  The seed's invitations come out
+at 26 pt at the closest, a district whose bodies go by their long names (中国民主建国会总支部) at 24 pt."""
+_PAGE_ONE_MARGIN = 200
+"""Room a one-page letter leaves under its 成文日期 by the count, twips (3.5 mm): LibreOffice 7.4 moved
+the 附件说明 and the 落款 to page 2 when the count left them 146 twips or less and kept them on page
+1 with 186 or more (the seed's and a long-named district's invitations); Word, which starts the body
+higher, has more room."""
 _SLACK = 80  # the 版记 ends this far above the foot of the type area, so rounding never pushes it over
 
 
@@ -94,21 +108,24 @@ def _head(b: Builder, letter: Letter) -> int:
     else:
         # 信函格式: the mark and double rule are in the first-page header; a number sits flush right
         # 7/8 of a 3号 character below the rule; the title two lines below the last element.
-        start, title_before = LETTER_START, LINE_PITCH
+        start, title_before = LETTER_START, b.pitch
         if letter.doc_number:
-            b.flowing("GwDocNumber", Piece(lines=1, pitch=LINE_PITCH, before=280),
-                      spacing(before=280) + '<w:jc w:val="right"/>', b.run(letter.doc_number))
-            title_before = 2 * LINE_PITCH
+            b.flowing("GwDocNumber", Piece(lines=1, pitch=b.pitch, before=280),
+                      spacing(before=280, line=b.pitch) + '<w:jc w:val="right"/>', b.run(letter.doc_number))
+            title_before = 2 * b.pitch
     _title(b, title_lines(letter), title_before)
     text = _recipients(letter.recipients)
-    b.flowing("GwRecipients", Piece(lines=body_lines(text, 0), before=LINE_PITCH, keep_next=True),
-              spacing(before=LINE_PITCH), b.run(text))
+    b.flowing("GwRecipients", Piece(lines=body_lines(text, 0), pitch=b.pitch, before=b.pitch, keep_next=True),
+              spacing(before=b.pitch, line=b.pitch), b.run(text))
     return start
 
 
 def _title(b: Builder, lines: list[str], before: int) -> None:
-    b.flowing("GwTitle", Piece(lines=len(lines), pitch=TITLE_LINE, before=before, keep_next=True, split=False),
-              spacing(before=before, line=TITLE_LINE), b.run("\n".join(lines), "title"))
+    """The title's lines, 35 pt apart on the grid and closer in proportion when the body is (a one-page
+    letter)."""
+    line = TITLE_LINE * b.pitch // LINE_PITCH
+    b.flowing("GwTitle", Piece(lines=len(lines), pitch=line, before=before, keep_next=True, split=False),
+              spacing(before=before, line=line), b.run("\n".join(lines), "title"))
 
 
 def _signature(b: Builder, letter: Letter) -> None:
@@ -116,9 +133,10 @@ def _signature(b: Builder, letter: Letter) -> None:
     two lines below the body."""
     date = format_date(letter.date)
     offset = 4 * CHAR + int((display_width(date) - display_width(letter.signature)) * CHAR / 2)
-    b.flowing("GwSignature", Piece(lines=1, before=2 * LINE_PITCH, keep_next=True, split=False),
-              spacing(before=2 * LINE_PITCH) + f'<w:ind w:right="{max(offset, 0)}"/>', b.run(letter.signature))
-    b.flowing("GwDate", Piece(lines=1, split=False), content=b.run(date))
+    b.flowing("GwSignature", Piece(lines=1, pitch=b.pitch, before=2 * b.pitch, keep_next=True, split=False),
+              spacing(before=2 * b.pitch, line=b.pitch) + f'<w:ind w:right="{max(offset, 0)}"/>',
+              b.run(letter.signature))
+    b.flowing("GwDate", Piece(lines=1, pitch=b.pitch, split=False), b.pitch_ppr(), b.run(date))
 
 
 def _attachments(b: Builder, letter: Letter) -> None:
@@ -192,8 +210,10 @@ def _record(b: Builder, start: int, rows: list[tuple[str, str | None]], letter: 
     return own_section
 
 
-def document_xml(tpl: Template, letter: Letter) -> bytes:
-    b = Builder(tpl)
+def _main_part(tpl: Template, letter: Letter, pitch: int) -> tuple[Builder, int, int, int]:
+    """版头, title, 主送, body, 附件说明 and 落款 at ``pitch``: the builder, where page 1's flow starts,
+    and the indices of the body's first piece and of the signature."""
+    b = Builder(tpl, pitch)
     start = _head(b, letter)
     first_body = len(b.flow)
     blocks(b, letter.body)
@@ -201,7 +221,45 @@ def document_xml(tpl: Template, letter: Letter) -> bytes:
         attachment_note(b, [a.name for a in letter.attachments])
     sig = len(b.flow)
     _signature(b, letter)
-    _keep_signature_with_body(b, start, first_body, sig)
+    return b, start, first_body, sig
+
+
+def _page_one_need(b: Builder, start: int, sig: int) -> int:
+    """How far down page 1 the text would reach to the 成文日期 with no page break, with the margin
+    the line count may be off by, twips."""
+    return start + height([piece for piece, _ in b.flow[:sig + 2]]) + _PAGE_ONE_MARGIN
+
+
+def _on_one_page(tpl: Template, letter: Letter) -> tuple[tuple[Builder, int, int, int], bool]:
+    """The letter's main part, and whether it is set on page 1 alone: a 信函格式 letter whose text
+    and 落款 fit page 1 on the grid, or only a little closer, at the widest of PAGE_ONE_PITCHES that
+    fits (GB/T 9704 §7.3.5: 行距 may be adjusted so that the 成文日期 and the seal stay with the text);
+    any other letter on the grid, its pages broken by :func:`_keep_signature_with_body`."""
+    grid = _main_part(tpl, letter, LINE_PITCH)
+    need_grid = _page_one_need(grid[0], grid[1], grid[3])
+    if letter.kind != "letter" or need_grid <= TEXT_HEIGHT:
+        return grid, letter.kind == "letter"
+    least = PAGE_ONE_PITCHES[-1]
+    tight = _main_part(tpl, letter, least)
+    need_tight = _page_one_need(tight[0], tight[1], tight[3])
+    if need_tight > TEXT_HEIGHT:
+        return grid, False  # a long letter: its pages break on the grid
+    # the need is linear in the pitch (lines and blank lines are all of it but the head's fixed
+    # parts): the widest pitch that fits by the two builds' slope, then checked by building it
+    slope = (need_grid - need_tight) / (LINE_PITCH - least)
+    for pitch in PAGE_ONE_PITCHES[:-1]:
+        if need_tight + slope * (pitch - least) <= TEXT_HEIGHT:
+            found = _main_part(tpl, letter, pitch)
+            if _page_one_need(found[0], found[1], found[3]) <= TEXT_HEIGHT:
+                return found, True
+    return tight, True
+
+
+def document_xml(tpl: Template, letter: Letter) -> bytes:
+    (b, start, first_body, sig), one_page = _on_one_page(tpl, letter)
+    if not one_page:
+        _keep_signature_with_body(b, start, first_body, sig)
+    b.pitch = LINE_PITCH  # the attachments on the grid, each from a page of its own
     _attachments(b, letter)
     rows = record_rows(letter.cc, letter.printer,
                        format_date(letter.print_date) if letter.print_date is not None else None)

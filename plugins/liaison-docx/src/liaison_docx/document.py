@@ -45,10 +45,18 @@ class Builder:
     :attr:`flow` pairs each piece with the index of that fragment (-1 for a table).
     """
 
-    def __init__(self, tpl: Template) -> None:
+    def __init__(self, tpl: Template, pitch: int = LINE_PITCH) -> None:
         self.tpl = tpl
         self.out: list[str] = []
         self.flow: list[tuple[Piece, int]] = []
+        self.pitch = pitch
+        """The exact line spacing of the body's lines and blank lines, twips: the grid's 579, or a
+        little less for a short letter set on one page (GB/T 9704 §7.3.5's allowance)."""
+
+    def pitch_ppr(self) -> str:
+        """The spacing a body paragraph states when the pitch is not the styles' (else nothing, so a
+        letter on the grid keeps its bytes)."""
+        return "" if self.pitch == LINE_PITCH else spacing(line=self.pitch)
 
     def run(self, text: str, role: str = "body", extra: str = "") -> str:
         """A run of ``text`` with the role's fonts and size, and ``extra`` run properties after them."""
@@ -123,7 +131,8 @@ def blocks(b: Builder, content: Sequence[Block]) -> None:
     counters = [0, 0, 0, 0]
     for block in content:
         if isinstance(block, Paragraph):
-            b.flowing("GwBody", Piece(lines=body_lines(block.text)), content=b.run(block.text))
+            b.flowing("GwBody", Piece(lines=body_lines(block.text), pitch=b.pitch), b.pitch_ppr(),
+                      b.run(block.text))
         elif isinstance(block, Heading):
             level = block.level
             counters[level - 1] += 1
@@ -131,8 +140,8 @@ def blocks(b: Builder, content: Sequence[Block]) -> None:
             text = block.text
             if block.numbered:
                 text = heading_number(level, counters[level - 1]) + text
-            b.flowing(f"GwHeading{level}", Piece(lines=body_lines(text), keep_next=True),
-                      content=b.run(text, _HEADING_ROLE[level]))
+            b.flowing(f"GwHeading{level}", Piece(lines=body_lines(text), pitch=b.pitch, keep_next=True),
+                      b.pitch_ppr(), b.run(text, _HEADING_ROLE[level]))
         elif isinstance(block, Table):
             table(b, block)
 
@@ -228,7 +237,7 @@ def attachment_note(b: Builder, names: Sequence[str]) -> None:
         numbered = 0.56 * len(number)  # Latin digits and the full stop, in cells
         hang = 3 + numbered  # 附件： is three characters
         lines = count_lines(text, CELLS_PER_LINE - 2 - hang, first_indent=-(hang if n == 0 else numbered))
-        before = LINE_PITCH if n == 0 else 0
+        before = b.pitch if n == 0 else 0
         ind = f'<w:ind w:left="{int((2 + hang) * CHAR)}" w:hanging="{int((hang if n == 0 else numbered) * CHAR)}"/>'
-        b.flowing("GwBody", Piece(lines=lines, before=before, keep_next=True), spacing(before=before) + ind,
-                  b.run(text))
+        b.flowing("GwBody", Piece(lines=lines, pitch=b.pitch, before=before, keep_next=True),
+                  spacing(before=before, line=b.pitch) + ind, b.run(text))

@@ -22,7 +22,7 @@ from attrs import frozen
 
 from liaison_docx.geometry import LINE_PITCH, TEXT_HEIGHT
 
-__all__ = ["Piece", "Placed", "paginate"]
+__all__ = ["Piece", "Placed", "height", "paginate"]
 
 
 @frozen(kw_only=True)
@@ -64,6 +64,11 @@ def paginate(pieces: Sequence[Piece], start: int = 0) -> list[Placed]:
             result, page, y = _paragraph(piece, page, y)
         placed.append(result)
     return placed
+
+
+def height(pieces: Sequence[Piece]) -> int:
+    """How tall the pieces are set one under the other, page breaks aside, twips."""
+    return sum(_whole(piece) for piece in pieces)
 
 
 def _whole(piece: Piece) -> int:

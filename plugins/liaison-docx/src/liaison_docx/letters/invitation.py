@@ -1,7 +1,8 @@
 """邀请函 (信函格式, 函 series of the issuing body) with its 回执: one per invited party branch or ICF
 of every meeting or event that invites them. The general office writes for the government's
-engagements, a department for its own; the provision quoted is the one the engagement carries out,
-in the words of its rule (``sentence_zh``)."""
+engagements, a department for its own; the provision cited (its article and heading) is the one the
+engagement carries out. Short enough for page 1 with its 落款 (docs/letters.md, "One page for a short
+函")."""
 
 from __future__ import annotations
 
@@ -126,17 +127,19 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
     when = w.when(e.date, e.start, e.end)  # a provisional date is said so in the notes below
     place = f"在{w.text(e.location, (*where, 'location'))}" if e.location else ""
     first = f"{'定于' if fixed else '拟于'}{when}{place}{event_verb(e)}{title}"
-    first += "。" if e.location else f"，{noun}地点另行通知。"
-    body: list[Block] = [Paragraph(first)]
+    first += "。" if e.location else "，地点另行通知。"
     grounds = ""
     if e.provisions:
         prov = district.provision(e.provisions[0])
-        grounds = w.basis(district, prov, w.rule_for(prov, e.kind, e.date))
+        # the article and its heading, not the rule's sentence: the branches have the regulation, and
+        # the quotation would take the lines the 落款 needs on page 1 (the notice quotes it)
+        grounds = w.basis(district, prov, None)
     guests = "、".join(f"{w.text(g.name, (*where, 'guests'))}同志" for g in e.guests if g.organisation == invitee.id)
     whom = "负责人" + (f"及{guests}" if guests else "") if invitee.id in e.participants else guests
-    body.append(Paragraph(f"{grounds}特邀请贵单位{whom}{verb}{noun}。"))
-    # What is still open and the reply in one paragraph, so that the letter runs as short as it can
-    # (GB/T 9704 §7.3.5: no page left mostly empty).
+    # What, when, why and whom in one paragraph, what is still open and the reply in a second: a short
+    # 函 fits its first page with its 落款 (docs/letters.md, "One page").
+    # 时间、事由、依据和邀请对象合为一段，待定事项和回执为另一段，使短函连同落款排在第一页。
+    body: list[Block] = [Paragraph(f"{first}{grounds}特邀请贵单位{whom}{verb}。")]
     notes = []
     if e.status == Status.PROPOSED:
         notes.append(f"{noun}时间系拟定，如需调整请与{w.self_reference(issuer)}联系")
@@ -146,11 +149,11 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
     unpublished = e.provisional if holidays_known is None else not holidays_known and e.status != Status.HELD
     if unpublished:
         notes.append(f"{e.date.year}年节假日安排尚未公布，日期如有调整另行通知")
-    reply = "请贵单位填写回执（见附件）并按所列时间反馈。"
+    reply = "请填写回执（见附件）并按所列时间反馈。"
     body.append(Paragraph(("；".join(notes) + "。" if notes else "") + reply))
     host = district.organisation(e.host)
     natural = e.date - dt.timedelta(days=INVITATION_LEAD_DAYS)
-    lines = w.contact(district, list(dict.fromkeys((issuer, host))), natural, records)
+    lines = w.contact(district, list(dict.fromkeys((issuer, host))), natural, records, writer=issuer)
     body += [Paragraph(line) for line in lines]
     body.append(Paragraph("特此函邀。"))
     issuer_name = w.full_name(district, issuer)

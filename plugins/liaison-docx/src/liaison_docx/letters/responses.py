@@ -72,7 +72,7 @@ def consultation_letter(district: District, rec: ConsultationRecord, recipient: 
     reply = f"请于{format_date(due)}前" if due is not None else "请及时"
     body: list[Block] = [Paragraph(f"{grounds}现将{document}{stage}送上，请贵单位研究。如有意见建议，"
                                    f"{reply}书面反馈{sender_name}。")]
-    lines = w.contact(district, [sender], rec.sent, records)
+    lines = w.contact(district, [sender], rec.sent, records, writer=sender)
     body += [Paragraph(line) for line in lines]
     body.append(Paragraph("特此函告。"))
     return Letter(kind="letter", issuing_authority_mark=sender_name, doc_number=None,
@@ -130,7 +130,7 @@ def feedback_letter(district: District, res: ResearchResult, *, index: int = 0,
         Paragraph(f"贵单位于{format_date(res.received)}报送的{document}收悉。{grounds}现将有关情况反馈如下："),
         *(Paragraph(p) for p in paragraphs),
     ]
-    lines = w.contact(district, [dept], res.feedback, records)
+    lines = w.contact(district, [dept], res.feedback, records, writer=dept)
     body += [Paragraph(line) for line in lines]
     body.append(Paragraph("特此函复。"))
     dept_name = w.full_name(district, dept)

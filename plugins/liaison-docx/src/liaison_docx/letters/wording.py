@@ -20,7 +20,7 @@ from liaison.law.records import Records
 from liaison.law.rules import MODALITY_ZH, Cadence, EngagementKind, Invitation, Modality, Provision, Rule, quote_zh
 from liaison.year.numbering import is_series
 
-from liaison_docx.geometry import unbroken
+from liaison_docx.geometry import CELLS_PER_LINE, count_lines, unbroken
 from liaison_docx.letter_model import format_date
 
 _BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -204,12 +204,15 @@ def in_force_note(start: dt.date, end: dt.date, year: int) -> str:
 # -- who writes and who answers ------------------------------------------------------------------------
 
 def contact(district: District, candidates: Sequence[Organisation], as_of: dt.date,
-            records: Records | None) -> tuple[str, ...]:
-    """联系人：××区卫生局办公室　李明 and 联系电话：0592-6051234, two lines of their own, from the first
-    body whose §3.1 designations (the district data with the designation records merged) name an
-    officer and a telephone number; none when none does, and the letter then has no contact lines (a
-    name without a number is no use to the reader).  The number starts its own line, so 联系电话： and
-    the number never part (LibreOffice breaks between two ideographs even across a word joiner)."""
+            records: Records | None, *, writer: Organisation | None = None) -> tuple[str, ...]:
+    """The contact, from the first body whose §3.1 designations (the district data with the
+    designation records merged) name an officer and a telephone number: 联系人：办公室　李明，联系电话：
+    0592-6051234 as one line when it fits one, else 联系人：… and 联系电话：… as two lines of their own;
+    none when no body names both, and the letter then has no contact lines (a name without a number is
+    no use to the reader).  The body's name is left out when it is the ``writer`` of the letter (the
+    reader has it in the mark and the 落款).  A number that does not fit the first line starts its own,
+    so 联系电话： and the number never part (LibreOffice breaks between two ideographs even across a
+    word joiner)."""
     for org in candidates:
         d = designations_in_force(district, org, as_of, records)
         if not (d.liaison_officer and d.phone):
@@ -218,7 +221,12 @@ def contact(district: District, candidates: Sequence[Organisation], as_of: dt.da
         officer = text(d.liaison_officer, (*where, "liaison_officer"))
         phone = text(d.phone, (*where, "phone"))
         office = text(d.liaison_office, (*where, "liaison_office")) if d.liaison_office else ""
-        return f"联系人：{full_name(district, org)}{office}　{officer}", telephone(phone, "联系电话")
+        body = "" if writer is not None and org.id == writer.id else full_name(district, org)
+        person = f"联系人：{body}{office}{'　' if body or office else ''}{officer}"
+        one = f"{person}，{telephone(phone, '联系电话')}"
+        if count_lines(one, CELLS_PER_LINE, first_indent=2.0) == 1:
+            return (one,)
+        return person, telephone(phone, "联系电话")
     return ()
 
 
