@@ -460,7 +460,7 @@ def test_the_records_authorisation_matrix(own_district: dict[str, Any], role: st
 
 def test_the_openapi_document_has_a_schema_per_kind_from_the_library_types(own_district: dict[str, Any]) -> None:
     from liaison.law.records import SECTIONS
-    from liaison_web.api import openapi_json
+    from liaison_web.routes import openapi_json
 
     document = json.loads(openapi_json())
     paths = document["paths"]

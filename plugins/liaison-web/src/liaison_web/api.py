@@ -1468,9 +1468,3 @@ def _not_modified(revision: str) -> HttpResponse:
     return response
 
 
-def openapi_json() -> str:
-    """The OpenAPI document as text (for tests and docs)."""
-    return json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), ensure_ascii=False, indent=2)
-
-
-from liaison_web import api_records  # noqa: E402, F401 - registers the records', evidence's and findings' operations

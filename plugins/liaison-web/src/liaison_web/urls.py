@@ -14,7 +14,7 @@ from django.views import defaults
 
 from liaison_web import admin as _admin  # noqa: F401 - registers the service's tables with the admin
 from liaison_web import feeds
-from liaison_web.api import api
+from liaison_web.routes import api
 
 
 def _static(request: HttpRequest, path: str) -> HttpResponseBase:

@@ -14,7 +14,7 @@ from django.http.response import HttpResponseBase
 __all__ = ["OPEN", "LoginRequired"]
 
 #: The addresses a logged-out caller may reach.
-OPEN = ("/api/", "/admin/", "/static/", "/login/", "/lang/")
+OPEN = ("/api/", "/admin/", "/static/", "/login/", "/lang/", "/feeds/")  # a feed: its token is the credential
 
 
 class LoginRequired:

@@ -182,7 +182,7 @@ def year(request: HttpRequest, district: str, year: int) -> HttpResponse:
             for item in listed["items"]:
                 due = item["due"]  # the document's values: a date (its JSON writes the ISO day)
                 due = dt.date.fromisoformat(due) if isinstance(due, str) else due
-                entry = {**item, "todo": pick(lang, item["todo_zh"], item["todo_en"]),
+                entry = {**item, "due": due, "todo": pick(lang, item["todo_zh"], item["todo_en"]),
                          "kind_name": pick(lang, item["kind_zh"], item["kind_en"]), "overdue": due < day,
                          "ref_path": quote(item["ref"]) if item["ref"] in of_day else "",
                          "provision_path": quote(item["provision"]) if item.get("provision") else ""}

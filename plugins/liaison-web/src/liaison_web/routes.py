@@ -1,0 +1,18 @@
+"""The API with every operation registered: :mod:`liaison_web.api`'s own and those of
+:mod:`liaison_web.api_records` (records, evidence, the report), which builds on the first — so
+neither imports the other back (no import circle); the addresses (:mod:`liaison_web.urls`) and the
+OpenAPI document are taken from here."""
+
+from __future__ import annotations
+
+import json
+
+from liaison_web import api_records  # noqa: F401 - registers the records', evidence's and the report's operations
+from liaison_web.api import api
+
+__all__ = ["api", "openapi_json"]
+
+
+def openapi_json() -> str:
+    """The OpenAPI document as text (for tests and docs)."""
+    return json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), ensure_ascii=False, indent=2)
