@@ -8,7 +8,8 @@ path, not a silently uncounted meeting.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
@@ -225,6 +226,15 @@ class Records:
     briefings: tuple[Briefing, ...] = ()
     special_appointments: tuple[SpecialAppointment, ...] = ()
     activities: tuple[Activity, ...] = ()
+
+    @functools.cached_property
+    def designations_of(self) -> Mapping[str, tuple[DesignationRecord, ...]]:
+        """The designation records by organisation, in order: made on first use, once per Records
+        (a letter's contact reads one body's; a pass over every body's per letter was quadratic)."""
+        found: dict[str, list[DesignationRecord]] = {}
+        for r in self.designations:
+            found.setdefault(r.organisation, []).append(r)
+        return {k: tuple(v) for k, v in found.items()}
 
     def until(self, day: dt.date) -> Records:
         """What had happened by ``day``: later records, replies and feedback are left out."""

@@ -415,6 +415,7 @@ class Directory:
         self._engagement_kinds: dict[str, str] | None = None  # name_key of a word → the kind
         self._document_kinds: dict[str, str] | None = None
         self._activity_kinds: dict[str, str] | None = None
+        self._government: str | None = None
 
     def name(self, org_id: str) -> str:
         org = self._by_id.get(org_id)
@@ -431,7 +432,11 @@ class Directory:
         return org is not None and org.group in groups
 
     def government(self) -> str:
-        return self.district.government().id
+        """The district government's id, found once per ledger (``District.government`` scans the
+        organisations: once per 会议 row was a pass over them all per row)."""
+        if self._government is None:
+            self._government = self.district.government().id
+        return self._government
 
     def expand(self, word: str) -> tuple[str, ...] | None:
         """各民主党派 → every party branch; 各民主党派和工商联 → every branch and the ICF."""
