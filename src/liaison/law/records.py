@@ -209,7 +209,6 @@ class Activity:
 
 
 def _doc_number(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    line_text(_instance, attribute, value)
     found = parse_doc_number(value)
     if found is None:
         raise Refused(f"{attribute.name} {value!r} is not a 发文字号 such as 区府办函〔2027〕3号",
@@ -229,18 +228,18 @@ class RegisteredLetter:
     year, by a liaison letter or by any other document of the office. Not evidence of anything the
     regulation asks (no check counts it): it says where each series stands, so the letters liaison
     issues continue after the highest number used (:class:`liaison.year.numbering.LetterRegistry`).
-    ``series``, when given, must be the 文号's own; ``withdrawn`` a number withdrawn (已作废), which
-    stays used; ``status`` what the register says of it (the day and the letter that replaced it)."""
+    ``series``, when given, must be the 文号's own; ``status`` what the register says of it (已印发, or
+    已作废 with the day and the letter that replaced it): a withdrawn number stays used, so the status
+    changes nothing in the numbering."""
 
-    doc_number: str = attrs.field(validator=_doc_number)  # 区府办函〔2027〕3号
+    doc_number: str = attrs.field(validator=[line_text, _doc_number])  # 区府办函〔2027〕3号
     date: dt.date | None = None
     title: str = attrs.field(default="", validator=free_text)
     to: str = attrs.field(default="", validator=free_text)  # 主送
     cc: str = attrs.field(default="", validator=free_text)  # 抄送
     file: str = attrs.field(default="", validator=free_text)
     series: str = attrs.field(default="", validator=line_text)
-    withdrawn: bool = False
-    status: str = attrs.field(default="", validator=free_text)
+    status: str = attrs.field(default="", validator=free_text)  # 已印发, 已作废（…）: what the register says
 
     def __attrs_post_init__(self) -> None:
         if self.series and "".join(self.series.split()) != self.number[0]:

@@ -37,7 +37,7 @@ from liaison_xlsx.sheet import (
     find_sheets,
     sheets_by_headers,
 )
-from liaison_xlsx.specs import DISTRICT_PROPERTY, LEDGER
+from liaison_xlsx.specs import DISTRICT_PROPERTY, LEDGER, REGISTER
 from liaison_xlsx.values import Book, open_calamine, openpyxl_book
 
 
@@ -283,7 +283,8 @@ def _read_book(book: Book, data: bytes, district: Any, file: str) -> Any:
         sections.setdefault(spec.section, Section())
     for spec, ws in [(s, ws) for s in LEDGER for ws in found[s.name]]:
         section = sections[spec.section]
-        found_any = True
+        # a register alone (the 安排表 carries one too) is no ledger: it records nothing that happened
+        found_any = found_any or spec is not REGISTER
         reader = SheetReader(spec, ws, merges.get(ws.title, []), directory, problems)
         try:
             (read_grouped if spec.child is not None else read_plain)(spec, reader, section)
@@ -298,7 +299,7 @@ def _read_book(book: Book, data: bytes, district: Any, file: str) -> Any:
             problems.add(Location(sheet=ws.title), f"the sheet cannot be read: {what}", f"工作表无法读取：{what_zh}",
                          "save the workbook again", "请重新保存工作簿")
     if not found_any:
-        names = "、".join(s.name for s in LEDGER)
+        names = "、".join(s.name for s in LEDGER if s is not REGISTER)
         raise DataError("no ledger sheet in this workbook", file=file,
                         fix=f"a ledger has the sheets {names}; start from the exported 台账 template",
                         message_zh=f"工作簿中没有台账工作表（应有：{names}）",

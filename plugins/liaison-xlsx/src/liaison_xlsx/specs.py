@@ -302,7 +302,31 @@ LEDGER: tuple[SheetSpec, ...] = (
         aliases=("其他工作", "activities"),
         when_ruled=True,
     ),
+    SheetSpec(
+        name="发文登记", section="register",
+        purpose="本单位的发文登记簿：每个文号一行（含已作废的），导出时预填已印发的对口联系函件。本单位用于其他公文的"
+        "文号也请登记在此，读取台账时各代字的文号从本表已用的最大号之后接续，不会重号。",
+        columns=(
+            Column(header="代字", field="series", parse="line", hint="文号的代字，如 区府办函；可留空（从文号读出）。",
+                   aliases=("系列", "发文代字", "机关代字"), en="series"),
+            Column(header="文号", field="doc_number", parse="line", required="cell",
+                   hint="发文字号，如 区府办函〔2027〕3号；〔〕也可写作 [] 或 ()。",
+                   aliases=("发文字号", "发文号", "字号", "number"), en="number"),
+            _date("成文日期", "date", "no", hint="印发日期。", aliases=("日期", "发文日期", "印发日期")),
+            Column(header="标题", field="title", parse="text", hint="公文标题。", aliases=("文件标题", "题名")),
+            Column(header="主送", field="to", parse="text", hint="主送机关。", aliases=("主送机关", "主送单位")),
+            Column(header="抄送", field="cc", parse="text", hint="抄送机关。", aliases=("抄送机关", "抄送单位")),
+            Column(header="文件", field="file", parse="text", hint="文件名（导出文件夹中的相对路径）。",
+                   aliases=("文件名", "文件路径")),
+            Column(header="状态", field="status", parse="text",
+                   hint="已印发；已作废的写“已作废”及作废日期和代替它的文号（文号仍算已用）。", aliases=("发文状态",)),
+        ),
+        aliases=("发文登记簿", "Register"),
+    ),
 )
+
+#: The register of letters issued (发文登记): written in both workbooks, read back from the ledger.
+REGISTER = LEDGER[-1]
 
 #: The 说明 sheet's name; the hidden sheet of drop-down lists.
 GUIDE_SHEET = "说明"
