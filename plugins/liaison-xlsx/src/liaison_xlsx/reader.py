@@ -121,6 +121,16 @@ def _agree(sections: dict[str, Section], directory: Directory, problems: Problem
                              "每条记录的编号应各不相同")
             seen.setdefault(record.id, where)
     _typed_twice(sections, problems)
+    register = sections.get("register", Section())
+    numbered: dict[Any, Where] = {}
+    for entry, where in zip(register.records, register.where, strict=True):
+        first = numbered.setdefault(entry.number, where)
+        if first is not where:  # a number is used once (a withdrawn letter keeps its own)
+            also = first.cell("doc_number").rendered
+            problems.add(where.cell("doc_number"), f"{entry.doc_number} is also on row {first.row} ({also})",
+                         f"文号“{entry.doc_number}”与第{first.row}行（{also}）重复",
+                         "a number is used once: delete the copy, or correct one of the two",
+                         "一个文号只能使用一次：请删除重复的一行，或改正其中一行")
     consultations = sections.get("consultations", Section())
     for c, where in zip(consultations.records, consultations.where, strict=True):
         if c.due is not None and c.due < c.sent:
@@ -160,7 +170,7 @@ def _typed_twice(sections: dict[str, Section], problems: Problems) -> None:
     and a copy typed by hand. Rows whose 编号 are both given are told apart by them (a duplicate
     编号 is its own problem); 征求意见 groups its rows by 编号 on purpose."""
     for name, section in sections.items():
-        if name == "consultations":
+        if name in ("consultations", "register"):  # grouped by 编号; the register by its 文号 (_agree)
             continue
         earlier: dict[Any, list[tuple[Any, Where]]] = {}
         for record, where in zip(section.records, section.where, strict=True):
