@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from liaison.law.district import District
     from liaison.law.notices import HolidayNotice
-    from liaison.law.records import Records
+    from liaison.law.records import Records, RegisteredLetter
     from liaison.law.workdays import WorkingDayCalendar
     from liaison.year.engagements import KnownEvent, Plan, PlanOptions
 
@@ -90,6 +90,9 @@ class ExportRequest:
     options: Mapping[str, Any] = attrs.field(factory=dict)
     records: Records | None = None
     letters: tuple[LetterRecord, ...] = ()
+    #: the office's 发文登记簿 as earlier exports imported it (the year's state); the records' own
+    #: ``register`` adds this export's import
+    register: tuple[RegisteredLetter, ...] = ()
     issued_on: dt.date | None = None
     revision: int = 1
     calendar: WorkingDayCalendar | None = attrs.field(default=None, eq=False)
@@ -107,7 +110,7 @@ class ExportRequest:
     def registry(self) -> LetterRegistry:
         """The year's register: its letters so far, and the numbers the office's own 发文登记簿 lists
         (the records' ``register``), which new letters continue after."""
-        imported = self.records.register if self.records is not None else ()
+        imported = (*self.register, *(self.records.register if self.records is not None else ()))
         return LetterRegistry(self.letters, year=self.plan.year, revision=self.revision, imported=imported)
 
     def issued_bytes(self, path: str) -> bytes | None:
@@ -253,6 +256,7 @@ def build_export(district: District, year: int, state: YearState | None,
     issued = _as_written(before.manifest, read)
     shared = _shared_digest(district=district, plan=plan, records=records, issued_on=issued_on, calendar=calendar,
                             notices=used)
+    imported = merged_register(before.register, records.register if records is not None else ())
     typed_of = {exporter.name: exporter.typed_options(given) for exporter, given in exporters}
     for exporter, _given in exporters:
         scopes[exporter.name] = exporter.answers_for(typed_of[exporter.name])
@@ -275,7 +279,8 @@ def build_export(district: District, year: int, state: YearState | None,
     for exporter, _given in sorted(exporters, key=lambda pair: pair[0].reads_register):
         typed = typed_of[exporter.name]
         letters_seen = register_now() if exporter.reads_register else before.letters
-        digest = digests[exporter.name] = _exporter_digest(exporter, shared, typed, letters_seen, revision)
+        digest = digests[exporter.name] = _exporter_digest(exporter, shared, typed, letters_seen, revision,
+                                                           before.register)
         files = _reusable(exporter, digest, runs.get(exporter.name), before.manifest, scopes[exporter.name],
                           on_disk) if reuse else None
         if files is not None:
@@ -286,7 +291,7 @@ def build_export(district: District, year: int, state: YearState | None,
             duties = year_duties(district, plan.year, records)  # once for every exporter
         request = ExportRequest(district=district, plan=plan, options=typed, records=records, letters=letters_seen,
                                 issued_on=issued_on, revision=revision, calendar=calendar, duties=duties,
-                                issued=issued)
+                                issued=issued, register=before.register)
         made.extend((exporter.name, a) for a in _run(exporter, request))
     _unique_paths([*made, *((f.exporter, f.path) for f in kept)])
     manifest, writes, archive, kept_edits, unchanged = _files(before.manifest, made, kept, revision, on_disk,
@@ -295,12 +300,21 @@ def build_export(district: District, year: int, state: YearState | None,
         manifest = attrs.evolve(manifest, revision=before.manifest.revision)
     letters = register_now()
     manifest = attrs.evolve(manifest, runs=_runs(before.manifest.runs, exporters, made, reused, digests, letters,
-                                                 manifest, shared))
-    new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=letters,
+                                                 manifest, shared, imported))
+    new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=letters, register=imported,
                              manifest=manifest, exported=snapshot(plan), notices=used)
     notes = tuple(_register_note(c) for c in
                   register_conflicts(before.letters, records.register if records is not None else (), year))
     return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused), notes)
+
+
+def merged_register(kept: Sequence[RegisteredLetter],
+                    given: Sequence[RegisteredLetter]) -> tuple[RegisteredLetter, ...]:
+    """The office's register as the year's state keeps it: what earlier exports imported, with this
+    export's import, one line per 文号 (the newer import's), by series, year and number. Nothing is
+    dropped: a number once known used stays used."""
+    by_number = {entry.number: entry for entry in (*kept, *given)}
+    return tuple(by_number[number] for number in sorted(by_number))
 
 
 def _register_note(conflict: RegisterConflict) -> Note:
@@ -355,10 +369,11 @@ def _shared_digest(*, district: District, plan: Plan, records: Records | None, i
 
 
 def _exporter_digest(exporter: Exporter, shared: str, options: Mapping[str, Any],
-                     letters: Sequence[LetterRecord], revision: int) -> str:
+                     letters: Sequence[LetterRecord], revision: int,
+                     imported: Sequence[RegisteredLetter] = ()) -> str:
     parts: list[str] = []
     # the register after this export is the same whatever its number: a plain rerun reuses the sheet
-    register = (tuple(letters), revision) if exporter.reads_letters else \
+    register = (tuple(letters), revision, tuple(imported)) if exporter.reads_letters else \
         tuple(letters) if exporter.reads_register else None
     for value in (shared, exporter.name, exporter.plugin, exporter.code, options, register):
         _canonical(value, parts.append)
@@ -436,7 +451,8 @@ def _reusable(exporter: Exporter, digest: str, last: ExporterRun | None, manifes
 
 def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, Mapping[str, Any]]],
           made: Sequence[tuple[str, Artifact]], reused: Sequence[str], digests: Mapping[str, str],
-          letters: Sequence[LetterRecord], after: Manifest, shared: str) -> tuple[ExporterRun, ...]:
+          letters: Sequence[LetterRecord], after: Manifest, shared: str,
+          imported: Sequence[RegisteredLetter] = ()) -> tuple[ExporterRun, ...]:
     """Each exporter's last run after this export; exporters not asked keep theirs.
 
     An exporter that issues letters is recorded against the register as this export leaves it —
@@ -455,7 +471,8 @@ def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, M
             continue  # as its last run left it
         digest = digests[exporter.name]
         if issues:
-            digest = _exporter_digest(exporter, shared, exporter.typed_options(given), letters, after.revision + 1)
+            digest = _exporter_digest(exporter, shared, exporter.typed_options(given), letters, after.revision + 1,
+                                      imported)
         outputs = runs[exporter.name].outputs if exporter.name in reused else _outputs(own)
         runs[exporter.name] = ExporterRun(exporter.name, digest, outputs)
     return tuple(runs[name] for name in sorted(runs))
