@@ -83,6 +83,7 @@ def load_register(path: str | os.PathLike[str]) -> tuple[RegisteredLetter, ...]:
 
 
 def _text(data: bytes, file: str) -> str:
+    encodings: tuple[str, ...]
     if data.startswith(codecs.BOM_UTF8):
         encodings = ("utf-8-sig",)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -176,7 +177,7 @@ def parse_register(data: bytes, *, file: str) -> tuple[RegisteredLetter, ...]:
             entry = RegisteredLetter(**given)  # type: ignore[arg-type]
         except (Refused, ValueError, TypeError) as refused:
             field = getattr(refused, "field", None) or "doc_number"
-            said = refused if isinstance(refused, Refused) else Refused(str(refused))
+            said = refused if isinstance(refused, Refused) else Refused(str(refused), "本行有误")
             message = said.message.removeprefix(field).strip()
             message_zh = (said.message_zh or said.message).removeprefix(field).strip()
             problem(line, field if field in by_field else "doc_number", message, message_zh,

@@ -232,7 +232,7 @@ class RegisteredLetter:
     已作废 with the day and the letter that replaced it): a withdrawn number stays used, so the status
     changes nothing in the numbering."""
 
-    doc_number: str = attrs.field(validator=[line_text, _doc_number])  # 区府办函〔2027〕3号
+    doc_number: str = attrs.field(validator=attrs.validators.and_(line_text, _doc_number))  # 区府办函〔2027〕3号
     date: dt.date | None = None
     title: str = attrs.field(default="", validator=free_text)
     to: str = attrs.field(default="", validator=free_text)  # 主送

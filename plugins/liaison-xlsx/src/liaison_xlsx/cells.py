@@ -13,6 +13,8 @@ import unicodedata
 from typing import Any
 
 from liaison.base.text import COMPACT_DATE, date_in_range, make_date, not_a_date, office_date
+from liaison.base.text import FIRST_YEAR as FIRST_YEAR  # the dates a cell may hold (docs/limits.md)
+from liaison.base.text import LAST_YEAR as LAST_YEAR
 from liaison_xlsx.domain import Directory, Refused
 
 
