@@ -275,7 +275,8 @@ def _read_book(book: Book, data: bytes, district: Any, file: str) -> Any:
     found = {spec.name: find_sheets(book, spec) for spec in LEDGER}
     taken = {ws.title for sheets in found.values() for ws in sheets}
     try:  # a sheet a clerk renamed is found by its headers
-        renamed = sheets_by_headers(book, LEDGER, taken)
+        # not the register: its one required header (文号) is also 文件抄送's, so it is found by its name
+        renamed = sheets_by_headers(book, tuple(s for s in LEDGER if s is not REGISTER), taken)
     except Ambiguous as exc:
         names = "、".join(exc.specs)
         raise DataError(f"the sheet's headers are those of several ledger sheets ({', '.join(exc.specs)}), "
@@ -289,7 +290,7 @@ def _read_book(book: Book, data: bytes, district: Any, file: str) -> Any:
                         fix="save the workbook again", message_zh=f"工作表无法读取：{what_zh}",
                         fix_zh="请重新保存工作簿") from None
     for spec in LEDGER:
-        found[spec.name] += renamed[spec.name]
+        found[spec.name] += renamed.get(spec.name, [])
         sections.setdefault(spec.section, Section())
     for spec, ws in [(s, ws) for s in LEDGER for ws in found[s.name]]:
         section = sections[spec.section]
