@@ -197,3 +197,17 @@ def test_the_command_imports_a_gb18030_register(tmp_path: Path, monkeypatch: pyt
         assert bad.exit_code != 0 and "坏.csv: 2: " in bad.output and "Traceback" not in bad.output
     finally:
         plugins.reset()
+
+
+def test_a_records_file_may_carry_the_register_and_no_check_counts_it() -> None:
+    from liaison.formats.records import parse_records
+    from liaison.law.compliance import check
+
+    district = seed_district()
+    text = 'district = "seed"\n[[register]]\ndoc_number = "区府办函[2027]第12号"\ndate = 2027-03-01\n'
+    records = parse_records(text, district, file="r.toml")
+    assert [e.number for e in records.register] == [("区府办函", 2027, 12)]
+    assert check(district, records, YEAR) == check(district, Records(district_id="seed"), YEAR)
+    with pytest.raises(LiaisonError) as caught:
+        parse_records(text.replace("[2027]第12号", "2027-12"), district, file="r.toml")
+    assert "$.register[0].doc_number" in caught.value.render("zh") and "不是发文字号" in caught.value.render("zh")
