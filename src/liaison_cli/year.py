@@ -554,8 +554,8 @@ def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_
         help="Records for letters that answer them (consultations, research feedback). Repeatable.",
         help_zh="需要回复的记录（征求意见、调研反馈），用于相应的函。可重复。")
 @option("--register", "register_files", multiple=True, type=click.Path(dir_okay=False),
-        help="The office's register of letters issued (发文登记簿) as CSV (UTF-8 or GB18030): each series "
-             "continues after the highest number it lists for the year. Repeatable.",
+        help="The office's register of letters issued as CSV (UTF-8 or GB18030): each series continues "
+             "after the highest number it lists for the year. Repeatable.",
         help_zh="本单位的发文登记簿（CSV，UTF-8 或 GB18030 编码）：各代字的文号从其中该年已用的最大号之后"
                 "接续。可重复。")
 @option("--option", "raw_options", multiple=True,
