@@ -220,15 +220,18 @@ def register_lines(letters: Iterable[LetterRecord]) -> tuple[RegisterLine, ...]:
     """Every letter of the year's register as a line of the 发文登记 sheet, by series then number."""
     letters = tuple(letters)
     notices: dict[str, LetterRecord] = {}
+    current: dict[str, LetterRecord] = {}  # a moved meeting's invitation, issued again: the same key, active
     for r in letters:
         if r.refers_to and r.kind in ("change", "cancellation"):
             notices.setdefault(r.refers_to, r)
+        if r.active:
+            current.setdefault(r.key, r)
     lines = []
     for r in sorted(letters, key=lambda r: (r.series, r.year, r.serial)):
         withdrawn = not r.active
         told = notices.get(r.doc_number) if withdrawn else None
-        # a moved meeting's invitation is issued again under the next number: the same letter, active
-        after = [o for o in letters if withdrawn and o.key == r.key and o.active and o.serial != r.serial]
+        again = current.get(r.key) if withdrawn else None
+        after = [again] if again is not None and again.doc_number != r.doc_number else []
         lines.append(RegisterLine(
             series=r.series, serial=r.serial, doc_number=r.doc_number, date=r.date, title=r.title or r.engagement_title,
             to=r.to, cc=r.cc, file=r.path, kind=r.kind, withdrawn=withdrawn,
