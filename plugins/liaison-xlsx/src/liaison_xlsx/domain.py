@@ -38,6 +38,7 @@ from liaison.law.records import (
     JointResearch,
     Nomination,
     Records,
+    RegisteredLetter,
     Reply,
     ResearchResult,
     SpecialAppointment,
@@ -106,6 +107,7 @@ RECORD_TYPES: dict[str, type] = {
     "nominations": Nomination,
     "town_activities": TownActivity,
     "activities": Activity,
+    "register": RegisteredLetter,
 }
 REPLY_TYPE: type = Reply
 
@@ -115,7 +117,11 @@ def text_limit(section: str, field: str) -> int | None:
     cls = RECORD_TYPES.get(section)
     attribute = attrs.fields_dict(cls).get(field) if cls is not None else None
     validator = attribute.validator if attribute is not None else None
-    return validator.limit if isinstance(validator, BoundedText) else None
+    # a field checked by more than its text's bounds (a 文号) carries them among its validators
+    for each in getattr(validator, "_validators", (validator,)):
+        if isinstance(each, BoundedText):
+            return each.limit
+    return None
 
 #: Kinds an office calls by another name (§3.3 says 工作例会或联席会议). 会议 alone is resolved by the
 #: reader: a meeting of the district government is the §3.1 work meeting, any other the §3.3 one.
