@@ -4,12 +4,14 @@ event cancelled after their invitations went out, contacts entered late through 
 district renamed for one late export. Through the workspace on an output folder, compared by sha256:
 no letter that went out ever changes; numbers in each series rise with the 成文日期 from 1 with no
 gap and none twice; every withdrawn letter stays in the register, its bytes under 已作废/, and has the
-change or cancellation letter that names it."""
+change or cancellation letter that names it; the workbooks' 发文登记 sheet lists, after every export,
+every letter issued and every one withdrawn, and LibreOffice opens it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -41,7 +43,11 @@ UNPUBLISHED = f"{YEAR}年节假日安排尚未公布"
 
 @pytest.fixture
 def loaded_plugins() -> str:
-    return "docx"
+    return "docx,xlsx"
+
+
+FORMATS = [("docx", {}), ("xlsx", {})]
+SCHEDULE = f"{YEAR}年对口联系工作安排表.xlsx"
 
 
 def sha(data: bytes) -> str:
@@ -62,7 +68,7 @@ class Office:
 
     def export(self, day: dt.date, **kwargs: object) -> YearState:
         options = PlanOptions(events=(SYMPOSIUM,)) if not self.states else None
-        outcome = self.ws.export(self.seed, YEAR, [("docx", {})], issued_on=day, records=self.records,
+        outcome = self.ws.export(self.seed, YEAR, FORMATS, issued_on=day, records=self.records,
                                  options=options, **kwargs)  # type: ignore[arg-type]
         self.states.append(outcome.state)
         self.check(outcome.state, outcome.archived)
@@ -77,6 +83,9 @@ class Office:
                 where = moved.get(r.path) or self.archived_copy(r)
                 data = (self.folder / where).read_bytes()
             assert self.sent.setdefault(r.doc_number, sha(data)) == sha(data), f"{r.doc_number} changed"
+        # the 发文登记 sheet as this export left it: one row per letter of the register, in its order
+        listed = [row[1] for row in register_sheet(self.folder / SCHEDULE)[1:]]
+        assert listed == [r.doc_number for r in sorted(state.letters, key=lambda r: (r.series, r.serial))]
 
     def archived_copy(self, r: LetterRecord) -> str:
         found = sorted(p for p in (self.folder / ARCHIVE).rglob("*.docx")
@@ -95,7 +104,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
     with pytest.MonkeyPatch.context() as patch:
         from liaison.host import plugins
 
-        patch.setenv("LIAISON_PLUGINS", "docx")
+        patch.setenv("LIAISON_PLUGINS", "docx,xlsx")
         plugins.reset()
         office = Office(tmp_path_factory.mktemp("register"))
         office.export(dt.date(2026, 11, 20))  # planned: every letter a draft
@@ -163,6 +172,58 @@ def test_every_letter_withdrawn_after_it_went_out_is_named_by_its_change_or_canc
     assert sorted(r.kind for r in named_of(named)) == sorted(
         ["change"] * sum(r.engagement == HEALTH for r in withdrawn)
         + ["cancellation"] * sum(r.engagement != HEALTH for r in withdrawn))
+
+
+def register_sheet(path: Path) -> list[list[object]]:
+    """The 发文登记 sheet's header and rows, as a workbook reader sees them."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = [list(r) for r in book["发文登记"].iter_rows(min_row=2, values_only=True)]
+    finally:
+        book.close()
+    return [r for r in rows if any(v is not None for v in r)]
+
+
+def test_the_register_sheet_lists_every_letter_issued_and_every_one_withdrawn(office: Office) -> None:
+    """Each row as the state's record says, a withdrawn letter with the day it was withdrawn (its change
+    or cancellation letter's date), the letter issued in its place and the letter that said so: no
+    number of any series is missing, so no gap is unexplained."""
+    letters = office.states[-1].letters
+    rows = register_sheet(office.folder / SCHEDULE)
+    assert rows[0] == ["代字", "文号", "成文日期", "标题", "主送", "抄送", "文件", "状态"]
+    by_number = {row[1]: row for row in rows[1:]}
+    assert len(by_number) == len(rows) - 1 == len(letters)
+    named = {r.refers_to: r for r in letters if r.kind in ("change", "cancellation")}
+    for r in letters:
+        row = by_number[r.doc_number]
+        assert row[0] == r.series and row[2].date() == r.date and row[3] == r.title and row[6] == r.path
+        assert row[4] == r.to and r.to and r.title
+        if r.active:
+            assert row[7] == "已印发"
+            continue
+        told = named[r.doc_number]
+        assert str(row[7]).startswith(f"已作废（{told.date.isoformat()}") and told.doc_number in str(row[7])
+        again = [o for o in letters if o.key == r.key and o.active]
+        assert f"由{again[0].doc_number}代替" in str(row[7]) if again else "代替" not in str(row[7])
+        assert bool(again) == (r.engagement == HEALTH)  # moved: issued again; cancelled: not
+    for series in {r.series for r in letters}:
+        numbers = sorted(int(str(row[1]).split("〕")[1].removesuffix("号")) for row in rows[1:] if row[0] == series)
+        assert numbers == list(range(1, len(numbers) + 1)), series
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_opens_the_register_sheet(office: Office, tmp_path: Path) -> None:
+    from xlsx_samples import ALL_SHEETS_CSV, read_csv, soffice
+
+    (tmp_path / "安排表.xlsx").write_bytes((office.folder / SCHEDULE).read_bytes())
+    soffice(tmp_path / "csv", ALL_SHEETS_CSV, tmp_path / "安排表.xlsx")
+    rows = [r for r in read_csv(tmp_path / "csv" / "安排表-发文登记.csv") if any(r)]
+    sheet = register_sheet(office.folder / SCHEDULE)
+    assert rows[1:] == [[v.date().isoformat() if hasattr(v, "date") else "" if v is None else str(v) for v in row]
+                        for row in sheet]
+    assert sum(row[7].startswith("已作废") for row in rows[2:]) == sum(not r.active for r in office.states[-1].letters)
 
 
 def named_of(named: dict[str, list[LetterRecord]]) -> list[LetterRecord]:

@@ -553,6 +553,11 @@ def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_
 @option("--records", "records_files", multiple=True, type=click.Path(dir_okay=False),
         help="Records for letters that answer them (consultations, research feedback). Repeatable.",
         help_zh="需要回复的记录（征求意见、调研反馈），用于相应的函。可重复。")
+@option("--register", "register_files", multiple=True, type=click.Path(dir_okay=False),
+        help="The office's register of letters issued as CSV (UTF-8 or GB18030): each series continues "
+             "after the highest number it lists for the year. Repeatable.",
+        help_zh="本单位的发文登记簿（CSV，UTF-8 或 GB18030 编码）：各代字的文号从其中该年已用的最大号之后"
+                "接续。可重复。")
 @option("--option", "raw_options", multiple=True,
         help="KEY=VALUE (or EXPORTER.KEY=VALUE) for the exporters; `liaison plugins` lists them.",
         help_zh="导出插件的选项 KEY=VALUE（或 EXPORTER.KEY=VALUE）；`liaison plugins` 列出全部选项。")
@@ -571,9 +576,9 @@ def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_
 @lang_option
 @data_option
 @handle_errors
-def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_options: tuple[str, ...],
-           issued_on: dt.date | None, district_name: str | None, lang: str, data_file: str | None,
-           **kwargs: Any) -> None:
+def export(format_name: str, out_dir: str, records_files: tuple[str, ...], register_files: tuple[str, ...],
+           raw_options: tuple[str, ...], issued_on: dt.date | None, district_name: str | None, lang: str,
+           data_file: str | None, **kwargs: Any) -> None:
     """Export the year(s) with the plugins: FORMAT is ical, docx, xlsx, html, … or `all`.
 
     Reads the year's state in DIR/<year>/ (nothing agreed is lost), plans what is new, builds every
@@ -587,7 +592,8 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
         kwargs["year"] = day.year + 1
     wanted = receipts.years_of(kwargs["year"], kwargs["years"], day)
     key = None
-    values = dict(kwargs, format_name=format_name, records_files=records_files, raw_options=raw_options,
+    values = dict(kwargs, format_name=format_name, records_files=records_files, register_files=register_files,
+                  raw_options=raw_options,
                   issued_on=issued_on or day, district_name=district_name, lang=lang, data_file=data_file)
     if wanted is not None and len(wanted) == 1 and receipts.plugins_as_installed():
         # a rerun that would change nothing prints what it printed
@@ -611,6 +617,12 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], raw_o
     records = None
     for name in records_files:
         records = (records or Records(district_id=district.info.id)).merged(load_records(name, district))
+    if register_files:
+        from liaison.formats.register import load_register
+
+        imported = tuple(entry for name in register_files for entry in load_register(name))
+        records = (records or Records(district_id=district.info.id)).merged(
+            Records(district_id=district.info.id, register=imported))
     notices = notices_for(inputs.holiday_files, inputs.years)
     events = events_for(district, inputs.events_file)
     workspace = Workspace(out_dir)

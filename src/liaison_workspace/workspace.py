@@ -192,8 +192,8 @@ class Workspace:
         written = tuple((n, a.path, len(a.data)) for n, a in result.writes)
         return ExportOutcome(place=self.store.place(district, year), state=result.state, written=written,
                              archived=result.archive, kept_edits=result.kept_edits, unchanged=result.unchanged,
-                             notes=self.take_notes(), revision=revision, folder=self._folder(year),
-                             reused=result.reused)
+                             notes=(*result.notes, *self.take_notes()), revision=revision,
+                             folder=self._folder(year), reused=result.reused)
 
     # -- updates to the state -----------------------------------------------------------------------
     def update(self, district: District, year: int, changes: Sequence[Change] = (), *, force: bool = False,

@@ -39,7 +39,7 @@ def ledger(ledger_2026: bytes) -> Any:
 def test_one_sheet_for_the_district_then_one_per_department(schedule: Any, seed: District, plan_2026: Plan) -> None:
     taking_part = {p for e in plan_2026.engagements for p in e.participants}
     departments = [o.name for o in seed.departments() if o.id in taking_part]
-    assert schedule.sheetnames == ["全区", *departments]
+    assert schedule.sheetnames == ["全区", *departments, "发文登记"]  # the register last
 
 
 def test_the_title_row_names_the_district_and_the_year(schedule: Any, seed: District) -> None:
@@ -78,7 +78,7 @@ def test_a_department_sheet_holds_its_own_engagements(schedule: Any, plan_2026: 
 
 
 def test_frozen_header_autofilter_and_print_setup(schedule: Any) -> None:
-    for ws in schedule.worksheets:
+    for ws in schedule.worksheets[:-1]:  # the plan's sheets (the register's is laid out as the ledger's)
         last = ws.max_row
         assert ws.freeze_panes == "A4"
         assert ws.auto_filter.ref == f"A3:L{last}"
@@ -117,7 +117,7 @@ def test_document_properties(schedule: Any, ledger: Any, seed: District) -> None
 def test_ledger_sheets(ledger: Any) -> None:
     assert ledger.sheetnames == ["说明", *(s.name for s in LEDGER), "名单"]
     assert [s.name for s in LEDGER] == ["会议走访", "文件抄送", "征求意见", "调研成果", "通报政情", "特约人员",
-                                        "责任制", "联合调研", "后备干部", "镇街活动", "其他联系工作"]
+                                        "责任制", "联合调研", "后备干部", "镇街活动", "其他联系工作", "发文登记"]
     assert ledger["名单"].sheet_state == "hidden"
     assert {p.name: p.value for p in ledger.custom_doc_props.props}["liaison-district"] == "seed"
 
@@ -253,7 +253,7 @@ def test_the_districts_own_name_heads_every_sheet(seed: District, plan_2026: Pla
 def test_an_empty_plan_still_makes_both_workbooks(seed: District, plan_2026: Plan) -> None:
     empty = attrs.evolve(plan_2026, engagements=())
     schedule = open_book(schedule_workbook(seed, empty, 2026))
-    assert schedule.sheetnames == ["全区"] and schedule["全区"].max_row == 3
+    assert schedule.sheetnames == ["全区", "发文登记"] and schedule["全区"].max_row == 3
     assert read_ledger(ledger_workbook(seed, empty, 2026), seed, "台账.xlsx").engagements == ()
 
 

@@ -3,10 +3,14 @@ records written as TOML by hand (the developer's format), so both can be checked
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
+import os
+import subprocess
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -214,3 +218,22 @@ def apply(book: Any, change: tuple[Any, ...]) -> None:
         ws.merge_cells(start_row=change[2], start_column=change[3], end_row=change[2] + 1, end_column=change[3])
     elif kind == "delete_sheet":
         del book[sheet]
+
+
+# ------------------------------------------------------------------------------- LibreOffice Calc
+#: every sheet of a workbook to its own CSV file (<name>-<sheet>.csv), UTF-8 (76)
+ALL_SHEETS_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def soffice(out: Path, target: str, *files: Path) -> None:
+    """``soffice --convert-to target`` of ``files`` into ``out``, with a profile of its own."""
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{out}/profile", "--headless", "--norestore",
+         "--convert-to", target, "--outdir", str(out), *map(str, files)],
+        capture_output=True, env=dict(os.environ, HOME=str(out)), timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))

@@ -80,6 +80,45 @@ def parse_date(text: str) -> dt.date:
     raise Refused(f"there is no {day} {_MONTHS_EN[month]} {year}", f"没有{year}年{month}月{day}日", fix, fix_zh)
 
 
+#: A date as offices type it: 2027-3-1, 2027/3/1, 2027.3.1, 2027年3月1日 (a midnight time allowed), 20270301.
+OFFICE_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+0{1,2}:00(?::00)?)?$")
+COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def make_date(year: int, month: int, day: int, shown: str) -> dt.date:
+    """The day, if the calendar has it and it falls in the years a file may name; else refused."""
+    try:
+        found = dt.date(year, month, day)
+    except ValueError:
+        raise Refused(f"{shown} is not a date of the calendar", f"{shown} 不是有效的日期",
+                      "check the month and the day", "请检查月份和日期") from None
+    return date_in_range(found, shown)
+
+
+def date_in_range(day: dt.date, shown: str) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise Refused(f"the date {shown} is outside {FIRST_YEAR}–{LAST_YEAR}",
+                      f"日期 {shown} 不在 {FIRST_YEAR}—{LAST_YEAR} 年之间", "check the year", "请检查年份")
+    return day
+
+
+def not_a_date(shown: str) -> Refused:
+    return Refused(f"{shown!r} is not a date", f"“{shown}”不是日期",
+                   "write e.g. 2027-3-1, 2027/3/1, 2027.3.1 or 2027年3月1日",
+                   "请填写如 2027-3-1、2027/3/1、2027.3.1 或 2027年3月1日")
+
+
+def office_date(text: str) -> dt.date:
+    """A date typed as offices type it (:data:`OFFICE_DATE`, full-width digits too): in a ledger's
+    text cell, in a CSV register. Refused in both languages when it is none."""
+    shown = text.strip()
+    normal = unicodedata.normalize("NFKC", shown)
+    found = OFFICE_DATE.match(normal) or COMPACT_DATE.match(normal)
+    if found:
+        return make_date(int(found[1]), int(found[2]), int(found[3]), shown)
+    raise not_a_date(shown)
+
+
 def name_key(text: str) -> str:
     """How names are compared, in the data and in look-ups: width (NFKC), case and surrounding spaces
     do not tell two names apart."""

@@ -23,15 +23,16 @@ from liaison.base.errors import ExportError, LiaisonError
 from liaison.host.options import Option, resolve
 from liaison.law.duties import YearDuties, year_duties
 from liaison.year.engagements import snapshot
-from liaison.year.numbering import LetterRecord, LetterRegistry
+from liaison.year.numbering import LetterRecord, LetterRegistry, RegisterConflict, register_conflicts
 from liaison.year.state import ARCHIVE, ExporterRun, Manifest, ManifestFile, Policy, YearState, year_calendar
+from liaison.year.store import Note
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from liaison.law.district import District
     from liaison.law.notices import HolidayNotice
-    from liaison.law.records import Records
+    from liaison.law.records import Records, RegisteredLetter
     from liaison.law.workdays import WorkingDayCalendar
     from liaison.year.engagements import KnownEvent, Plan, PlanOptions
 
@@ -89,6 +90,9 @@ class ExportRequest:
     options: Mapping[str, Any] = attrs.field(factory=dict)
     records: Records | None = None
     letters: tuple[LetterRecord, ...] = ()
+    #: the office's 发文登记簿 as earlier exports imported it (the year's state); the records' own
+    #: ``register`` adds this export's import
+    register: tuple[RegisteredLetter, ...] = ()
     issued_on: dt.date | None = None
     revision: int = 1
     calendar: WorkingDayCalendar | None = attrs.field(default=None, eq=False)
@@ -104,7 +108,10 @@ class ExportRequest:
         return default if value is None else value
 
     def registry(self) -> LetterRegistry:
-        return LetterRegistry(self.letters, year=self.plan.year, revision=self.revision)
+        """The year's register: its letters so far, and the numbers the office's own 发文登记簿 lists
+        (the records' ``register``), which new letters continue after."""
+        imported = (*self.register, *(self.records.register if self.records is not None else ()))
+        return LetterRegistry(self.letters, year=self.plan.year, revision=self.revision, imported=imported)
 
     def issued_bytes(self, path: str) -> bytes | None:
         """The bytes of the file an earlier export wrote at ``path``, exactly as it wrote them, or None
@@ -145,6 +152,11 @@ class Exporter:
     #: so it is recorded against the register as the export leaves it even when it issued none
     #: (every letter still a draft) — and a rerun with nothing changed reuses it.
     issues_letters: bool = False
+    #: True for an exporter that shows the register (liaison-xlsx's 发文登记 sheet): it runs after the
+    #: exporters that issue letters and its request's ``letters`` are the register as this export
+    #: leaves it (this export's letters included), which its inputs' digest covers instead of the
+    #: register before it and the export's number.
+    reads_register: bool = False
 
     def answers_for(self, options: Mapping[str, Any]) -> Callable[[str], bool]:
         """The paths a run with these typed options answers for."""
@@ -180,6 +192,8 @@ class ExportResult:
     kept_edits: tuple[str, ...]
     unchanged: tuple[str, ...]
     reused: tuple[str, ...] = ()
+    #: what the user should know though nothing failed (the imported 发文登记簿 behind the letters issued)
+    notes: tuple[Note, ...] = ()
 
     @property
     def plan(self) -> Plan:
@@ -248,23 +262,10 @@ def build_export(district: District, year: int, state: YearState | None,
     issued = _as_written(before.manifest, read)
     shared = _shared_digest(district=district, plan=plan, records=records, issued_on=issued_on, calendar=calendar,
                             notices=used)
-    for exporter, given in exporters:
-        typed = exporter.typed_options(given)
-        scope = scopes[exporter.name] = exporter.answers_for(typed)
-        digest = digests[exporter.name] = _exporter_digest(exporter, shared, typed, before.letters, revision)
-        files = _reusable(exporter, digest, runs.get(exporter.name), before.manifest, scope, on_disk) \
-            if reuse else None
-        if files is not None:
-            kept.extend(files)
-            reused.append(exporter.name)
-            continue
-        if duties is None:
-            duties = year_duties(district, plan.year, records)  # once for every exporter
-        request = ExportRequest(district=district, plan=plan, options=typed, records=records, letters=before.letters,
-                                issued_on=issued_on, revision=revision, calendar=calendar, duties=duties,
-                                issued=issued)
-        made.extend((exporter.name, a) for a in _run(exporter, request))
-    _unique_paths([*made, *((f.exporter, f.path) for f in kept)])
+    imported = merged_register(before.register, records.register if records is not None else ())
+    typed_of = {exporter.name: exporter.typed_options(given) for exporter, given in exporters}
+    for exporter, _given in exporters:
+        scopes[exporter.name] = exporter.answers_for(typed_of[exporter.name])
     wrote = {f.path: f.exporter for f in before.manifest.files}
 
     def answered(path: str) -> bool:
@@ -272,20 +273,58 @@ def build_export(district: District, year: int, state: YearState | None,
         name = wrote.get(path)
         return name in scopes and scopes[name](path)
 
-    registry = LetterRegistry(before.letters, year=year, revision=revision)
-    reused_paths = {f.path for f in kept}
-    registry.issued = [a.letter for _, a in made if a.letter is not None] + \
-        [r for r in before.letters if r.active and r.path in reused_paths]  # a reused letter keeps its record
+    def register_now() -> tuple[LetterRecord, ...]:
+        """The register as this export leaves it, from the letters made or reused so far."""
+        registry = LetterRegistry(before.letters, year=year, revision=revision)
+        reused_paths = {f.path for f in kept}
+        registry.issued = [a.letter for _, a in made if a.letter is not None] + \
+            [r for r in before.letters if r.active and r.path in reused_paths]  # a reused letter keeps its record
+        return registry.records(answered)
+
+    # those that show the register run after those that issue letters (a stable order otherwise)
+    for exporter, _given in sorted(exporters, key=lambda pair: pair[0].reads_register):
+        typed = typed_of[exporter.name]
+        letters_seen = register_now() if exporter.reads_register else before.letters
+        digest = digests[exporter.name] = _exporter_digest(exporter, shared, typed, letters_seen, revision,
+                                                           before.register)
+        files = _reusable(exporter, digest, runs.get(exporter.name), before.manifest, scopes[exporter.name],
+                          on_disk) if reuse else None
+        if files is not None:
+            kept.extend(files)
+            reused.append(exporter.name)
+            continue
+        if duties is None:
+            duties = year_duties(district, plan.year, records)  # once for every exporter
+        request = ExportRequest(district=district, plan=plan, options=typed, records=records, letters=letters_seen,
+                                issued_on=issued_on, revision=revision, calendar=calendar, duties=duties,
+                                issued=issued, register=before.register)
+        made.extend((exporter.name, a) for a in _run(exporter, request))
+    _unique_paths([*made, *((f.exporter, f.path) for f in kept)])
     manifest, writes, archive, kept_edits, unchanged = _files(before.manifest, made, kept, revision, on_disk,
                                                               answered, _archiver(issued_on, archived))
     if not writes and not archive:  # nothing to write: the same revision, so a plain rerun changes no byte
         manifest = attrs.evolve(manifest, revision=before.manifest.revision)
-    letters = registry.records(answered)
+    letters = register_now()
     manifest = attrs.evolve(manifest, runs=_runs(before.manifest.runs, exporters, made, reused, digests, letters,
-                                                 manifest, shared))
-    new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=letters,
+                                                 manifest, shared, imported))
+    new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=letters, register=imported,
                              manifest=manifest, exported=snapshot(plan), notices=used)
-    return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused))
+    notes = tuple(_register_note(c) for c in
+                  register_conflicts(before.letters, records.register if records is not None else (), year))
+    return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused), notes)
+
+
+def merged_register(kept: Sequence[RegisteredLetter],
+                    given: Sequence[RegisteredLetter]) -> tuple[RegisteredLetter, ...]:
+    """The office's register as the year's state keeps it: what earlier exports imported, with this
+    export's import, one line per 文号 (the newer import's), by series, year and number. Nothing is
+    dropped: a number once known used stays used."""
+    by_number = {entry.number: entry for entry in (*kept, *given)}
+    return tuple(by_number[number] for number in sorted(by_number))
+
+
+def _register_note(conflict: RegisterConflict) -> Note:
+    return Note(conflict.message("en"), conflict.message("zh"), fix=conflict.fix("en"), fix_zh=conflict.fix("zh"))
 
 
 def _as_written(manifest: Manifest, read: Callable[[str], bytes | None] | None) -> Callable[[str], bytes | None] | None:
@@ -336,9 +375,12 @@ def _shared_digest(*, district: District, plan: Plan, records: Records | None, i
 
 
 def _exporter_digest(exporter: Exporter, shared: str, options: Mapping[str, Any],
-                     letters: Sequence[LetterRecord], revision: int) -> str:
+                     letters: Sequence[LetterRecord], revision: int,
+                     imported: Sequence[RegisteredLetter] = ()) -> str:
     parts: list[str] = []
-    register = (tuple(letters), revision) if exporter.reads_letters else None
+    # the register after this export is the same whatever its number: a plain rerun reuses the sheet
+    register = (tuple(letters), revision, tuple(imported)) if exporter.reads_letters else \
+        tuple(letters) if exporter.reads_register else None
     for value in (shared, exporter.name, exporter.plugin, exporter.code, options, register):
         _canonical(value, parts.append)
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
@@ -415,7 +457,8 @@ def _reusable(exporter: Exporter, digest: str, last: ExporterRun | None, manifes
 
 def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, Mapping[str, Any]]],
           made: Sequence[tuple[str, Artifact]], reused: Sequence[str], digests: Mapping[str, str],
-          letters: Sequence[LetterRecord], after: Manifest, shared: str) -> tuple[ExporterRun, ...]:
+          letters: Sequence[LetterRecord], after: Manifest, shared: str,
+          imported: Sequence[RegisteredLetter] = ()) -> tuple[ExporterRun, ...]:
     """Each exporter's last run after this export; exporters not asked keep theirs.
 
     An exporter that issues letters is recorded against the register as this export leaves it —
@@ -434,7 +477,8 @@ def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, M
             continue  # as its last run left it
         digest = digests[exporter.name]
         if issues:
-            digest = _exporter_digest(exporter, shared, exporter.typed_options(given), letters, after.revision + 1)
+            digest = _exporter_digest(exporter, shared, exporter.typed_options(given), letters, after.revision + 1,
+                                      imported)
         outputs = runs[exporter.name].outputs if exporter.name in reused else _outputs(own)
         runs[exporter.name] = ExporterRun(exporter.name, digest, outputs)
     return tuple(runs[name] for name in sorted(runs))

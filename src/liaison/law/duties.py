@@ -264,8 +264,7 @@ def designations_in_force(district: District, organisation: Organisation, as_of:
     found = organisation.designations
     if records is None:
         return found
-    mine = [r for r in records.designations
-            if r.organisation == organisation.id and (r.date is None or r.date <= as_of)]
+    mine = [r for r in records.designations_of.get(organisation.id, ()) if r.date is None or r.date <= as_of]
     for record in sorted(mine, key=lambda r: r.date or dt.date.min):
         found = found.merged(Designations(record.leader_in_charge, record.liaison_office, record.liaison_officer,
                                           record.phone))

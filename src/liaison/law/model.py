@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
+import unicodedata
 from typing import Literal
 
 import attrs
@@ -118,6 +120,25 @@ def _series_text(_instance: object, attribute: attrs.Attribute[str], value: str)
     if not value or len(value) > 16 or any(c.isspace() or c in "〔〕" for c in value):
         raise Refused(f"{value!r} is not a 发文字号 series such as 区府办函 (1–16 characters, no spaces or 〔〕)",
                       f"{value!r} 不是发文字号的代字（如 区府办函；1至16个字，不含空格和〔〕）")
+
+
+def format_doc_number(series: str, year: int, serial: int) -> str:
+    """发文字号: the series (机关代字, with 函 for letters), full year in 〔〕, serial without 第 or zeros."""
+    return f"{series}〔{year}〕{serial}号"
+
+
+#: A 发文字号 as offices type it: the series, the year in 〔〕 (or [], ［］, (), （）, as a register kept in
+#: Excel or WPS often has them), the serial with or without 第, leading zeros and 号.
+_DOC_NUMBER = re.compile(r"(?P<series>[^\s〔〕\[\]()]{1,16})[〔\[(](?P<year>\d{4})[〕\])]第?(?P<serial>\d{1,7})号?")
+
+
+def parse_doc_number(text: str) -> tuple[str, int, int] | None:
+    """``(series, year, serial)`` of a 发文字号 typed as offices type it (区府办函〔2027〕3号,
+    区府办函[2027]第3号, full-width digits and brackets, spaces), or None when it is none."""
+    found = _DOC_NUMBER.fullmatch("".join(unicodedata.normalize("NFKC", text).split()))
+    if found is None:
+        return None
+    return found["series"], int(found["year"]), int(found["serial"])
 
 
 @attrs.frozen(kw_only=True)

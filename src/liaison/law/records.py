@@ -8,15 +8,16 @@ path, not a silently uncounted meeting.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
 
-from liaison.base.errors import DataError, Key, LiaisonError, render_path
+from liaison.base.errors import DataError, Key, LiaisonError, Refused, render_path
 from liaison.base.text import free_text, line_text, message_text, name_text, reference_text, title_text
 from liaison.law.district import District
-from liaison.law.model import COUNTERPART_KINDS, OrgKind
+from liaison.law.model import COUNTERPART_KINDS, OrgKind, parse_doc_number
 from liaison.law.rules import ACTIVITIES, EVENT_KINDS, EngagementKind, RecordOnly, record_section
 
 optional_reference = attrs.validators.optional(reference_text)
@@ -208,6 +209,54 @@ class Activity:
     with_organisations: tuple[str, ...] = attrs.field(default=(), validator=reference_text)
 
 
+def _doc_number(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    found = parse_doc_number(value)
+    if found is None:
+        raise Refused(f"{attribute.name} {value!r} is not a 发文字号 such as 区府办函〔2027〕3号",
+                      f"{attribute.name} “{value}”不是发文字号（应如 区府办函〔2027〕3号）",
+                      "write the series, the year in 〔〕 and the number: 区府办函〔2027〕3号",
+                      "请写代字、〔年份〕和顺序号，如 区府办函〔2027〕3号", field=attribute.name)
+    _series, year, serial = found
+    if not 1950 <= year <= 2199 or not 1 <= serial <= 1_000_000:
+        raise Refused(f"{attribute.name} {value!r}: the year must be 1950–2199 and the number 1–1000000",
+                      f"{attribute.name} “{value}”：年份应在1950至2199之间，顺序号应在1至1000000之间",
+                      "correct the number", "请改正文号", field=attribute.name)
+
+
+@attrs.frozen(kw_only=True)
+class RegisteredLetter:
+    """One line of an office's 发文登记簿 (register of letters issued): a number of a series used in a
+    year, by a liaison letter or by any other document of the office. Not evidence of anything the
+    regulation asks (no check counts it): it says where each series stands, so the letters liaison
+    issues continue after the highest number used (:class:`liaison.year.numbering.LetterRegistry`).
+    ``series``, when given, must be the 文号's own; ``status`` what the register says of it (已印发, or
+    已作废 with the day and the letter that replaced it): a withdrawn number stays used, so the status
+    changes nothing in the numbering."""
+
+    doc_number: str = attrs.field(validator=attrs.validators.and_(line_text, _doc_number))  # 区府办函〔2027〕3号
+    date: dt.date | None = None
+    title: str = attrs.field(default="", validator=free_text)
+    to: str = attrs.field(default="", validator=free_text)  # 主送
+    cc: str = attrs.field(default="", validator=free_text)  # 抄送
+    file: str = attrs.field(default="", validator=free_text)
+    series: str = attrs.field(default="", validator=line_text)
+    status: str = attrs.field(default="", validator=free_text)  # 已印发, 已作废（…）: what the register says
+
+    def __attrs_post_init__(self) -> None:
+        if self.series and "".join(self.series.split()) != self.number[0]:
+            raise Refused(f"series {self.series!r} is not that of {self.doc_number} ({self.number[0]})",
+                          f"series “{self.series}”与文号{self.doc_number}的代字（{self.number[0]}）不一致",
+                          "leave the series blank or make it the 文号's", "请清空代字，或使之与文号一致",
+                          field="series")
+
+    @property
+    def number(self) -> tuple[str, int, int]:
+        """``(series, year, serial)`` of the 文号."""
+        found = parse_doc_number(self.doc_number)
+        assert found is not None  # the validator saw to it
+        return found
+
+
 @attrs.frozen(kw_only=True)
 class Records:
     """Everything recorded for a district, usually one year."""
@@ -225,6 +274,17 @@ class Records:
     briefings: tuple[Briefing, ...] = ()
     special_appointments: tuple[SpecialAppointment, ...] = ()
     activities: tuple[Activity, ...] = ()
+    #: the office's 发文登记簿: numbers used, so liaison's letters continue after them (no check counts it)
+    register: tuple[RegisteredLetter, ...] = ()
+
+    @functools.cached_property
+    def designations_of(self) -> Mapping[str, tuple[DesignationRecord, ...]]:
+        """The designation records by organisation, in order: made on first use, once per Records
+        (a letter's contact reads one body's; a pass over every body's per letter was quadratic)."""
+        found: dict[str, list[DesignationRecord]] = {}
+        for r in self.designations:
+            found.setdefault(r.organisation, []).append(r)
+        return {k: tuple(v) for k, v in found.items()}
 
     def until(self, day: dt.date) -> Records:
         """What had happened by ``day``: later records, replies and feedback are left out."""
@@ -307,7 +367,7 @@ class Records:
             taken.add((alike or here)[0])
         return attrs.evolve(self, **{
             name: getattr(self, name) + (tuple(extra) if name == "engagements" else getattr(other, name))
-            for name in SECTIONS})
+            for name in SECTIONS}, register=self.register + other.register)
 
 
 SECTIONS = ("engagements", "documents", "consultations", "research_results", "designations", "nominations",

@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from liaison.base.errors import ExportError
-from liaison.base.text import in_range, line_text, title_text
+from liaison.base.text import free_text, in_range, line_text, title_text
+from liaison.law.model import format_doc_number as format_doc_number
+from liaison.law.records import RegisteredLetter
 
 _SERIES = re.compile(r"[^\s〔〕]{1,16}")
 
@@ -29,11 +31,6 @@ _SERIES = re.compile(r"[^\s〔〕]{1,16}")
 def is_series(text: str) -> bool:
     """Whether ``text`` can head a 发文字号 (区府办函): 1–16 characters, no spaces or 〔〕."""
     return _SERIES.fullmatch(text) is not None
-
-
-def format_doc_number(series: str, year: int, serial: int) -> str:
-    """发文字号: the series (机关代字, with 函 for letters), full year in 〔〕, serial without 第 or zeros."""
-    return f"{series}〔{year}〕{serial}号"
 
 
 @attrs.frozen(kw_only=True)
@@ -74,12 +71,17 @@ class LetterRecord:
     # a notice: the department's engagements as its table announced them; a 补充通知: as they stand after
     # it. None: not recorded (a notice issued before the register kept them, told no 补充通知 against)
     announced: tuple[Announced, ...] | None = None
+    #: what the 发文登记簿 shows of it: the title on one line, 主送 and 抄送 as the letter prints them
+    title: str = attrs.field(default="", validator=free_text)
+    to: str = attrs.field(default="", validator=free_text)
+    cc: str = attrs.field(default="", validator=free_text)
 
 
 class LetterRegistry:
     """Numbers of one year's letters: reuse while the text is unchanged, the next free number else."""
 
-    def __init__(self, records: Iterable[LetterRecord] = (), *, year: int, revision: int = 0) -> None:
+    def __init__(self, records: Iterable[LetterRecord] = (), *, year: int, revision: int = 0,
+                 imported: Iterable[RegisteredLetter] = ()) -> None:
         self.year = year
         self.revision = revision
         self.previous = tuple(records)
@@ -88,13 +90,24 @@ class LetterRegistry:
             if r.active:
                 self._by_key[r.key] = r
         self._used: dict[str, int] = {}
-        self._dated: dict[str, LetterRecord] = {}  # each series' latest letter (the 成文日期 a new one may not precede)
+        # each series' latest 成文日期 and the 文号 dated so (a new letter may not precede it)
+        self._dated: dict[str, tuple[dt.date, str]] = {}
         for r in self.previous:
             if r.year == year:
                 self._used[r.series] = max(self._used.get(r.series, 0), r.serial)
-                if r.series not in self._dated or r.serial > self._dated[r.series].serial:
-                    self._dated[r.series] = r
+                self._later(r.series, r.date, r.doc_number)
+        # the office's own 发文登记簿 (records' ``register``): its numbers are used too, by other documents
+        for entry in imported:
+            series, entry_year, serial = entry.number
+            if entry_year == year:
+                self._used[series] = max(self._used.get(series, 0), serial)
+                if entry.date is not None:
+                    self._later(series, entry.date, format_doc_number(series, year, serial))
         self.issued: list[LetterRecord] = []
+
+    def _later(self, series: str, date: dt.date, doc_number: str) -> None:
+        if series not in self._dated or date > self._dated[series][0]:
+            self._dated[series] = (date, doc_number)
 
     def last(self, key: str) -> LetterRecord | None:
         """The letter issued under ``key`` by the latest export, if any."""
@@ -140,22 +153,24 @@ class LetterRegistry:
                recipient: str = "", engagement: str = "", engagement_date: dt.date | None = None,
                engagement_start: dt.time | None = None, engagement_title: str = "", refers_to: str = "",
                first_serial: int = 1, in_order: bool = True,
-               announced: tuple[Announced, ...] | None = None) -> LetterRecord:
+               announced: tuple[Announced, ...] | None = None, title: str = "", to: str = "",
+               cc: str = "") -> LetterRecord:
         """A letter issued now: the next number of its series (at least ``first_serial``, where the
         office's register stands). With ``in_order`` a letter dated before the series' latest is
         refused (:class:`ExportError`): numbers follow the 成文日期, nothing is backdated."""
         if not is_series(series):
             raise ValueError(f"{series!r} is not a 发文字号 series")
         latest = self._dated.get(series)
-        if in_order and latest is not None and date < latest.date:
+        if in_order and latest is not None and date < latest[0]:
+            day, number = latest[0].isoformat(), latest[1]
             raise ExportError(
-                f"{latest.doc_number} is dated {latest.date.isoformat()}: a letter of {series} issued on "
+                f"{number} is dated {day}: a letter of {series} issued on "
                 f"{date.isoformat()} would take a later number with an earlier date",
-                fix=f"export with --issued-on {latest.date.isoformat()} or later (letters are numbered in the order "
+                fix=f"export with --issued-on {day} or later (letters are numbered in the order "
                     "they go out)",
-                message_zh=f"{latest.doc_number}的成文日期为{latest.date.isoformat()}，{date.isoformat()}印发的{series}"
+                message_zh=f"{number}的成文日期为{day}，{date.isoformat()}印发的{series}"
                            "函件将取得更大的文号却日期更早",
-                fix_zh=f"请使用 --issued-on {latest.date.isoformat()} 或其后的日期导出（文号按发文先后编排）")
+                fix_zh=f"请使用 --issued-on {day} 或其后的日期导出（文号按发文先后编排）")
         serial = self.peek(series, first_serial)
         self._used[series] = serial
         record = LetterRecord(key=key, kind=kind, series=series, year=self.year, serial=serial,
@@ -163,9 +178,8 @@ class LetterRegistry:
                               date=date, digest=digest, path=path, recipient=recipient, engagement=engagement,
                               engagement_date=engagement_date, engagement_start=engagement_start,
                               engagement_title=engagement_title, refers_to=refers_to, revision=self.revision,
-                              announced=announced)
-        if latest is None or date >= latest.date:
-            self._dated[series] = record
+                              announced=announced, title=title, to=to, cc=cc)
+        self._later(series, date, record.doc_number)
         self.issued.append(record)
         return record
 
@@ -193,3 +207,103 @@ def issue_date(natural: dt.date, issued_on: dt.date | None, deadline: dt.date | 
     if natural > issued_on or (deadline is not None and deadline <= issued_on):
         return None
     return issued_on
+
+
+# -- the 发文登记 sheet and the office's own register --------------------------------------------------
+@attrs.frozen(kw_only=True)
+class RegisterLine:
+    """One line of the 发文登记 sheet: a letter issued this year, as the register shows it. A withdrawn
+    letter keeps its line and its number (so no gap is unexplained): ``withdrawn_on`` is the day its
+    change or cancellation letter (``notice``) went out, ``replaced_by`` the letter issued in its place
+    (a moved meeting's new invitation), each when the register holds it."""
+
+    series: str
+    serial: int
+    doc_number: str
+    date: dt.date
+    title: str
+    to: str
+    cc: str
+    file: str
+    kind: str
+    withdrawn: bool = False
+    withdrawn_on: dt.date | None = None
+    replaced_by: str = ""
+    notice: str = ""  # the change or cancellation letter that named it
+
+    def status(self, lang: str = "zh") -> str:
+        """已印发, or 已作废 with the day, the letter in its place and the letter that said so."""
+        if not self.withdrawn:
+            return "已印发" if lang == "zh" else "issued"
+        day = self.withdrawn_on.isoformat() if self.withdrawn_on else ""
+        if lang == "zh":
+            parts = [p for p in (day, self.replaced_by and f"由{self.replaced_by}代替",
+                                 self.notice and f"见{self.notice}") if p]
+            return "已作废" + (f"（{'，'.join(parts)}）" if parts else "")
+        parts = [p for p in (day and f"on {day}", self.replaced_by and f"replaced by {self.replaced_by}",
+                             self.notice and f"see {self.notice}") if p]
+        return "withdrawn" + (f" ({'; '.join(parts)})" if parts else "")
+
+
+def register_lines(letters: Iterable[LetterRecord]) -> tuple[RegisterLine, ...]:
+    """Every letter of the year's register as a line of the 发文登记 sheet, by series then number."""
+    letters = tuple(letters)
+    notices: dict[str, LetterRecord] = {}
+    current: dict[str, LetterRecord] = {}  # a moved meeting's invitation, issued again: the same key, active
+    for r in letters:
+        if r.refers_to and r.kind in ("change", "cancellation"):
+            notices.setdefault(r.refers_to, r)
+        if r.active:
+            current.setdefault(r.key, r)
+    lines = []
+    for r in sorted(letters, key=lambda r: (r.series, r.year, r.serial)):
+        withdrawn = not r.active
+        told = notices.get(r.doc_number) if withdrawn else None
+        again = current.get(r.key) if withdrawn else None
+        after = [again] if again is not None and again.doc_number != r.doc_number else []
+        lines.append(RegisterLine(
+            series=r.series, serial=r.serial, doc_number=r.doc_number, date=r.date, title=r.title or r.engagement_title,
+            to=r.to, cc=r.cc, file=r.path, kind=r.kind, withdrawn=withdrawn,
+            withdrawn_on=told.date if told is not None else None,
+            replaced_by=after[0].doc_number if after else "", notice=told.doc_number if told is not None else ""))
+    return tuple(lines)
+
+
+@attrs.frozen
+class RegisterConflict:
+    """The office's register (imported) says fewer numbers of a series were used than the letters this
+    program issued: the higher is taken, and the clerk is told (the 登记簿 lacks some letters)."""
+
+    series: str
+    year: int
+    imported: int  # the highest number the import lists
+    issued: str  # the 文号 of the highest letter in the year's state
+
+    def message(self, lang: str = "en") -> str:
+        if lang == "zh":
+            return (f"导入的发文登记簿中{self.series}{self.year}年最大文号为{self.imported}号，但已印发的"
+                    f"{self.issued}更大：文号从其后接续")
+        return (f"the imported register's highest {self.series} number of {self.year} is {self.imported}, but "
+                f"{self.issued} has been issued: numbering continues after it")
+
+    def fix(self, lang: str = "en") -> str:
+        if lang == "zh":
+            return "请把已印发的函件补登到发文登记簿（导出的工作簿“发文登记”表列有全部函件）"
+        return "enter the letters issued in the office's register (the workbooks' 发文登记 sheet lists them all)"
+
+
+def register_conflicts(letters: Iterable[LetterRecord], imported: Iterable[RegisteredLetter],
+                       year: int) -> tuple[RegisterConflict, ...]:
+    """Each series the import lists for ``year`` whose highest number is below the highest the year's
+    letters took (numbering takes the higher: :class:`LetterRegistry`)."""
+    highest: dict[str, int] = {}
+    for entry in imported:
+        series, entry_year, serial = entry.number
+        if entry_year == year:
+            highest[series] = max(highest.get(series, 0), serial)
+    top: dict[str, LetterRecord] = {}
+    for r in letters:
+        if r.year == year and r.series in highest and (r.series not in top or r.serial > top[r.series].serial):
+            top[r.series] = r
+    return tuple(RegisterConflict(series, year, highest[series], top[series].doc_number)
+                 for series in sorted(top) if top[series].serial > highest[series])

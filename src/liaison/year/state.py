@@ -22,6 +22,7 @@ import attrs
 
 from liaison.base.text import identifier, in_range, line_text, message_text, title_text
 from liaison.law.notices import HolidayNotice
+from liaison.law.records import RegisteredLetter
 from liaison.year.engagements import Engagement, KnownEvent, Plan, PlanOptions, PlanWarning, Published, Unplaced
 from liaison.year.numbering import LetterRecord
 from liaison.year.publications import Publication
@@ -88,6 +89,9 @@ class YearState:
     events_seen: tuple[KnownEvent, ...] | None = None  # the events file as last given (None: never)
     notices: tuple[HolidayNotice, ...] = ()  # the holiday notices the year was planned on, as given
     letters: tuple[LetterRecord, ...] = ()
+    #: the office's 发文登记簿 as imported so far (the records' ``register``): numbers once known used stay
+    #: used, so an export without the import never takes them again
+    register: tuple[RegisteredLetter, ...] = ()
     manifest: Manifest = Manifest()
     publications: tuple[Publication, ...] = ()
     exported: tuple[Published, ...] | None = None  # the engagements as the last export sent them out

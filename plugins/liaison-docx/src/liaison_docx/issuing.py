@@ -117,7 +117,8 @@ class Issuer:
                 engagement=draft.subject if draft.kind in _ABOUT_ENGAGEMENTS else "",
                 engagement_date=draft.engagement_date, engagement_start=draft.engagement_start,
                 engagement_title=draft.engagement_title, refers_to=draft.refers_to, announced=draft.announced,
-                first_serial=first, in_order=self.issued_on is not None)
+                first_serial=first, in_order=self.issued_on is not None,
+                title=draft.letter.title_text, to=draft.letter.recipients.rstrip("：:"), cc="，".join(draft.letter.cc))
             out[i] = self._dated(draft, record)
         return [d for d in out if d is not None]
 

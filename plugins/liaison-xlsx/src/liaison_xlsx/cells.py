@@ -12,7 +12,10 @@ import re
 import unicodedata
 from typing import Any
 
-from liaison_xlsx.domain import FIRST_YEAR, LAST_YEAR, Directory, Refused
+from liaison.base.text import COMPACT_DATE, date_in_range, make_date, not_a_date, office_date
+from liaison.base.text import FIRST_YEAR as FIRST_YEAR  # the dates a cell may hold (docs/limits.md)
+from liaison.base.text import LAST_YEAR as LAST_YEAR
+from liaison_xlsx.domain import Directory, Refused
 
 
 def is_blank(value: Any) -> bool:
@@ -74,25 +77,9 @@ def _wide(ch: str) -> bool:
 
 
 # ------------------------------------------------------------------------------------------ dates
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+0{1,2}:00(?::00)?)?$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def _make_date(year: int, month: int, day: int, shown: str) -> dt.date:
-    try:
-        found = dt.date(year, month, day)
-    except ValueError:
-        raise Refused(f"{shown} is not a date of the calendar", f"{shown} 不是有效的日期",
-                          "check the month and the day", "请检查月份和日期") from None
-    return _in_range(found, shown)
-
-
-def _in_range(day: dt.date, shown: str) -> dt.date:
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise Refused(f"the date {shown} is outside {FIRST_YEAR}–{LAST_YEAR}",
-                          f"日期 {shown} 不在 {FIRST_YEAR}—{LAST_YEAR} 年之间", "check the year", "请检查年份")
-    return day
+# the dates offices type, as text, are read as a CSV register reads them (liaison.base.text.office_date)
+_COMPACT, _make_date, _in_range = COMPACT_DATE, make_date, date_in_range
 
 
 def date(value: Any) -> dt.date | None:
@@ -121,18 +108,12 @@ def date(value: Any) -> dt.date | None:
             return _in_range(_EXCEL_EPOCH + dt.timedelta(days=number), f"{number}")
         raise _not_a_date(value)
     if isinstance(value, str):
-        shown = value.strip()
-        normal = unicodedata.normalize("NFKC", shown)
-        found = _DATE_TEXT.match(normal) or _COMPACT.match(normal)
-        if found:
-            return _make_date(int(found[1]), int(found[2]), int(found[3]), shown)
+        return office_date(value)
     raise _not_a_date(value)
 
 
 def _not_a_date(value: Any) -> Refused:
-    return Refused(f"{_shown(value)!r} is not a date", f"“{_shown(value)}”不是日期",
-                       "write e.g. 2027-3-1, 2027/3/1, 2027.3.1 or 2027年3月1日",
-                       "请填写如 2027-3-1、2027/3/1、2027.3.1 或 2027年3月1日")
+    return not_a_date(_shown(value))
 
 
 # ------------------------------------------------------------------------------------------ choices

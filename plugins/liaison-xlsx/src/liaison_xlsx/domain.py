@@ -38,6 +38,7 @@ from liaison.law.records import (
     JointResearch,
     Nomination,
     Records,
+    RegisteredLetter,
     Reply,
     ResearchResult,
     SpecialAppointment,
@@ -106,6 +107,7 @@ RECORD_TYPES: dict[str, type] = {
     "nominations": Nomination,
     "town_activities": TownActivity,
     "activities": Activity,
+    "register": RegisteredLetter,
 }
 REPLY_TYPE: type = Reply
 
@@ -115,7 +117,11 @@ def text_limit(section: str, field: str) -> int | None:
     cls = RECORD_TYPES.get(section)
     attribute = attrs.fields_dict(cls).get(field) if cls is not None else None
     validator = attribute.validator if attribute is not None else None
-    return validator.limit if isinstance(validator, BoundedText) else None
+    # a field checked by more than its text's bounds (a 文号) carries them among its validators
+    for each in getattr(validator, "_validators", (validator,)):
+        if isinstance(each, BoundedText):
+            return each.limit
+    return None
 
 #: Kinds an office calls by another name (§3.3 says 工作例会或联席会议). 会议 alone is resolved by the
 #: reader: a meeting of the district government is the §3.1 work meeting, any other the §3.3 one.
@@ -415,6 +421,7 @@ class Directory:
         self._engagement_kinds: dict[str, str] | None = None  # name_key of a word → the kind
         self._document_kinds: dict[str, str] | None = None
         self._activity_kinds: dict[str, str] | None = None
+        self._government: str | None = None
 
     def name(self, org_id: str) -> str:
         org = self._by_id.get(org_id)
@@ -431,7 +438,11 @@ class Directory:
         return org is not None and org.group in groups
 
     def government(self) -> str:
-        return self.district.government().id
+        """The district government's id, found once per ledger (``District.government`` scans the
+        organisations: once per 会议 row was a pass over them all per row)."""
+        if self._government is None:
+            self._government = self.district.government().id
+        return self._government
 
     def expand(self, word: str) -> tuple[str, ...] | None:
         """各民主党派 → every party branch; 各民主党派和工商联 → every branch and the ICF."""

@@ -40,6 +40,7 @@ from liaison_xlsx.workbook import DATE_FORMAT, Book, Cell, column_width, excel_d
 
 if TYPE_CHECKING:
     from liaison.law.duties import YearDuties
+    from liaison.year.numbering import RegisterLine
 
 TITLE_ROW, HEADER_ROW = 0, 1
 BLANK_ROWS = 1000  # rows below the pre-filled ones that carry the validations
@@ -110,8 +111,15 @@ def _validation(column: Column, limit: int | None) -> dict[str, Any]:
     return {"validate": "any", **hint}
 
 
+def register_rows(lines: Sequence[RegisterLine]) -> list[dict[str, Any]]:
+    """The 发文登记 sheet's rows: every letter issued in the year, withdrawn ones with their status."""
+    return [{"series": line.series, "doc_number": line.doc_number, "date": line.date, "title": line.title,
+             "to": line.to, "cc": line.cc, "file": line.file, "status": line.status("zh")} for line in lines]
+
+
 def _prefill(spec: SheetSpec, rows: Sequence[PlannedRow], directory: Directory, district: Any,
-             year: int, duties: YearDuties | None = None) -> list[dict[str, Any]]:
+             year: int, duties: YearDuties | None = None,
+             register: Sequence[RegisterLine] = ()) -> list[dict[str, Any]]:
     if spec.section == "engagements":
         return [{"id": r.id, "date": r.date, "kind": r.kind_zh, "host": directory.name(r.host),
                  "attended": directory.names(p for p in r.participants if p != r.host),
@@ -122,10 +130,15 @@ def _prefill(spec: SheetSpec, rows: Sequence[PlannedRow], directory: Directory, 
         return [{"organisation": directory.name(org), "leader_in_charge": leader, "liaison_office": office,
                  "liaison_officer": officer}
                 for org, leader, office, officer in paired_departments(district, year, duties)]
+    if spec.section == "register":
+        return register_rows(register)
     return []
 
 
-def _record_sheet(book: Book, spec: SheetSpec, title: str, prefilled: list[dict[str, Any]]) -> None:
+def record_sheet(book: Book, spec: SheetSpec, title: str, prefilled: list[dict[str, Any]],
+                 blank_rows: int = BLANK_ROWS) -> None:
+    """One sheet laid out from its spec: title, headers with hints, the rows given, then ``blank_rows``
+    rows carrying the validations."""
     ws = book.sheet(spec.name)
     last_col = len(spec.columns) - 1
     border = {"border": 1, "valign": "vcenter"}
@@ -137,7 +150,7 @@ def _record_sheet(book: Book, spec: SheetSpec, title: str, prefilled: list[dict[
                    book.format(bold=True, font_size=14, align="left", valign="vcenter"))
     ws.set_row(TITLE_ROW, 26)
     ws.set_row(HEADER_ROW, 30)
-    first, last = HEADER_ROW + 1, HEADER_ROW + len(prefilled) + BLANK_ROWS
+    first, last = HEADER_ROW + 1, HEADER_ROW + len(prefilled) + max(blank_rows, 1)
     widths: list[float] = []
     for col, column in enumerate(spec.columns):
         required = column.required != "no"
@@ -189,6 +202,8 @@ GENERAL_RULES = (
     "类型：可用中文（联系工作会议、联席会议、工作例会、走访、座谈会……）或英文（visit、joint_meeting……）。"
     "只写“会议”的，区政府召开的按{government_meeting}计，其他单位召开的按{other_meeting}计。",
     "征求意见：同一事项收到的每份答复占一行，各行编号相同；事项、发送日期、征求单位填在第一行即可。",
+    "发文登记：即本单位的发文登记簿，导出时已列出已印发的对口联系函件（含已作废的）。本单位其他公文用过的文号也可登记在此："
+    "读取台账导出函件时，各代字的文号从本表已用的最大号之后接续。",
     "检查发现填写问题时，会指出工作表和单元格（如 会议走访!E12）及修改办法。",
 )
 
@@ -285,15 +300,15 @@ def _guide(book: Book, district: Any, year: int, specs: Sequence[SheetSpec]) -> 
 
 
 def write_ledger(book: Book, district: Any, year: int, rows: Sequence[PlannedRow],
-                 duties: YearDuties | None = None) -> None:
+                 duties: YearDuties | None = None, register: Sequence[RegisterLine] = ()) -> None:
     directory = Directory(district)
     specs = ledger_specs(district, year)
     _guide(book, district, year, specs)
     name = district.info.name
     for spec in specs:
         basis = _basis(district, spec, year, "、")
-        _record_sheet(book, spec, f"{name}{year}年对口联系工作台账·{spec.name}" + (f"（{basis}）" if basis else ""),
-                      _prefill(spec, rows, directory, district, year, duties))
+        record_sheet(book, spec, f"{name}{year}年对口联系工作台账·{spec.name}" + (f"（{basis}）" if basis else ""),
+                     _prefill(spec, rows, directory, district, year, duties, register))
     _list_sheet(book, _lists(directory, kind_lists(district, year)))
 
 

@@ -36,6 +36,7 @@ from liaison.law.duties import YearDuties, year_duties
 
 if TYPE_CHECKING:
     from liaison.law.records import Records
+    from liaison.year.numbering import LetterRecord
     from liaison_xlsx.domain import PlannedRow
 
 __all__ = ["OPTIONS", "XLSX", "export", "ledger_workbook", "register_exporters", "register_record_readers",
@@ -69,9 +70,12 @@ def ledger_path(year: int) -> str:
 
 
 def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None,
-                      duties: YearDuties | None = None, rows: Sequence[PlannedRow] | None = None) -> bytes:
+                      duties: YearDuties | None = None, rows: Sequence[PlannedRow] | None = None,
+                      letters: Sequence[LetterRecord] = ()) -> bytes:
     """The year's 安排表 as .xlsx bytes; ``duties``: the year's duties, when the caller has them;
-    ``rows``: the plan's rows (:func:`liaison_xlsx.domain.plan_rows`) with those duties, when it has them."""
+    ``rows``: the plan's rows (:func:`liaison_xlsx.domain.plan_rows`) with those duties, when it has them;
+    ``letters``: the year's register (the state's letters), listed on the 发文登记 sheet."""
+    from liaison.year.numbering import register_lines
     from liaison_xlsx.domain import plan_rows
     from liaison_xlsx.schedule import write_schedule
     from liaison_xlsx.workbook import Book, properties
@@ -81,15 +85,17 @@ def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.dateti
                            _created(year, created), "对口联系,安排表,liaison", "由 liaison-xlsx 按年度计划生成"))
     rows = plan_rows(district, plan, year, duties) if rows is None else rows
     write_schedule(book, district, year, rows, plan.provisional,
-                   not plan.options.allow_customary_breaks)
+                   not plan.options.allow_customary_breaks, register_lines(letters))
     return book.close()
 
 
 def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None,
-                    duties: YearDuties | None = None, rows: Sequence[PlannedRow] | None = None) -> bytes:
+                    duties: YearDuties | None = None, rows: Sequence[PlannedRow] | None = None,
+                    letters: Sequence[LetterRecord] = ()) -> bytes:
     """The year's 台账 template, pre-filled from the plan, as .xlsx bytes; ``duties``: the year's
     duties, when the caller has them (worked out once here otherwise); ``rows``: the plan's rows with
-    those duties, when it has them."""
+    those duties, when it has them; ``letters``: the year's register, pre-filled on 发文登记."""
+    from liaison.year.numbering import register_lines
     from liaison_xlsx.domain import plan_rows
     from liaison_xlsx.ledger import ledger_custom_properties, write_ledger
     from liaison_xlsx.workbook import Book, properties
@@ -101,7 +107,8 @@ def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime
                 ledger_custom_properties(district, year))
     if duties is None or duties.district is not district or duties.year != year:
         duties = year_duties(district, year)  # once, for the rows and the designations
-    write_ledger(book, district, year, plan_rows(district, plan, year, duties) if rows is None else rows, duties)
+    write_ledger(book, district, year, plan_rows(district, plan, year, duties) if rows is None else rows, duties,
+                 register_lines(letters))
     return book.close()
 
 
@@ -126,12 +133,13 @@ def export(request: ExportRequest) -> Iterator[Artifact]:
             if "schedule" in wanted:
                 made.append(Artifact(schedule_path(year), XLSX,
                                      schedule_workbook(request.district, request.plan, year, created=created,
-                                                       duties=request.duties, rows=rows)))
+                                                       duties=request.duties, rows=rows,
+                                                       letters=request.letters)))
             if "ledger" in wanted:
                 # the clerk fills the ledger in: a re-export never overwrites an edited one
                 made.append(Artifact(ledger_path(year), XLSX,
                                      ledger_workbook(request.district, request.plan, year, created=created,
-                                                     duties=request.duties, rows=rows),
+                                                     duties=request.duties, rows=rows, letters=request.letters),
                                      policy="keep_edits"))
         except LiaisonError:
             raise
@@ -154,7 +162,7 @@ def scope(options: Mapping[str, Any]) -> Callable[[str], bool]:
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:
     register(Exporter("xlsx", "电子表格：年度安排表、对口联系工作台账（Excel / WPS） plan and ledger workbooks", export,
-                      options=OPTIONS, scope=scope, reads_letters=False))
+                      options=OPTIONS, scope=scope, reads_letters=False, reads_register=True))
 
 
 @hookimpl

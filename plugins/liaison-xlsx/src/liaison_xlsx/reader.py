@@ -37,7 +37,7 @@ from liaison_xlsx.sheet import (
     find_sheets,
     sheets_by_headers,
 )
-from liaison_xlsx.specs import DISTRICT_PROPERTY, LEDGER
+from liaison_xlsx.specs import DISTRICT_PROPERTY, LEDGER, REGISTER
 from liaison_xlsx.values import Book, open_calamine, openpyxl_book
 
 
@@ -121,6 +121,16 @@ def _agree(sections: dict[str, Section], directory: Directory, problems: Problem
                              "每条记录的编号应各不相同")
             seen.setdefault(record.id, where)
     _typed_twice(sections, problems)
+    register = sections.get("register", Section())
+    numbered: dict[Any, Where] = {}
+    for entry, where in zip(register.records, register.where, strict=True):
+        first = numbered.setdefault(entry.number, where)
+        if first is not where:  # a number is used once (a withdrawn letter keeps its own)
+            also = first.cell("doc_number").rendered
+            problems.add(where.cell("doc_number"), f"{entry.doc_number} is also on row {first.row} ({also})",
+                         f"文号“{entry.doc_number}”与第{first.row}行（{also}）重复",
+                         "a number is used once: delete the copy, or correct one of the two",
+                         "一个文号只能使用一次：请删除重复的一行，或改正其中一行")
     consultations = sections.get("consultations", Section())
     for c, where in zip(consultations.records, consultations.where, strict=True):
         if c.due is not None and c.due < c.sent:
@@ -160,7 +170,7 @@ def _typed_twice(sections: dict[str, Section], problems: Problems) -> None:
     and a copy typed by hand. Rows whose 编号 are both given are told apart by them (a duplicate
     编号 is its own problem); 征求意见 groups its rows by 编号 on purpose."""
     for name, section in sections.items():
-        if name == "consultations":
+        if name in ("consultations", "register"):  # grouped by 编号; the register by its 文号 (_agree)
             continue
         earlier: dict[Any, list[tuple[Any, Where]]] = {}
         for record, where in zip(section.records, section.where, strict=True):
@@ -265,7 +275,8 @@ def _read_book(book: Book, data: bytes, district: Any, file: str) -> Any:
     found = {spec.name: find_sheets(book, spec) for spec in LEDGER}
     taken = {ws.title for sheets in found.values() for ws in sheets}
     try:  # a sheet a clerk renamed is found by its headers
-        renamed = sheets_by_headers(book, LEDGER, taken)
+        # not the register: its one required header (文号) is also 文件抄送's, so it is found by its name
+        renamed = sheets_by_headers(book, tuple(s for s in LEDGER if s is not REGISTER), taken)
     except Ambiguous as exc:
         names = "、".join(exc.specs)
         raise DataError(f"the sheet's headers are those of several ledger sheets ({', '.join(exc.specs)}), "
@@ -279,11 +290,12 @@ def _read_book(book: Book, data: bytes, district: Any, file: str) -> Any:
                         fix="save the workbook again", message_zh=f"工作表无法读取：{what_zh}",
                         fix_zh="请重新保存工作簿") from None
     for spec in LEDGER:
-        found[spec.name] += renamed[spec.name]
+        found[spec.name] += renamed.get(spec.name, [])
         sections.setdefault(spec.section, Section())
     for spec, ws in [(s, ws) for s in LEDGER for ws in found[s.name]]:
         section = sections[spec.section]
-        found_any = True
+        # a register alone (the 安排表 carries one too) is no ledger: it records nothing that happened
+        found_any = found_any or spec is not REGISTER
         reader = SheetReader(spec, ws, merges.get(ws.title, []), directory, problems)
         try:
             (read_grouped if spec.child is not None else read_plain)(spec, reader, section)
@@ -298,7 +310,7 @@ def _read_book(book: Book, data: bytes, district: Any, file: str) -> Any:
             problems.add(Location(sheet=ws.title), f"the sheet cannot be read: {what}", f"工作表无法读取：{what_zh}",
                          "save the workbook again", "请重新保存工作簿")
     if not found_any:
-        names = "、".join(s.name for s in LEDGER)
+        names = "、".join(s.name for s in LEDGER if s is not REGISTER)
         raise DataError("no ledger sheet in this workbook", file=file,
                         fix=f"a ledger has the sheets {names}; start from the exported 台账 template",
                         message_zh=f"工作簿中没有台账工作表（应有：{names}）",

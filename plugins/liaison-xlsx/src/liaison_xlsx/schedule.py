@@ -1,4 +1,5 @@
-"""The year's plan as a spreadsheet (对口联系工作安排表): the whole district, then one sheet per department.
+"""The year's plan as a spreadsheet (对口联系工作安排表): the whole district, then one sheet per department,
+then the 发文登记 sheet (the letters issued so far, as the year's state keeps them).
 
 Every sheet: a title row with the district's name, a note on what the dates rest on, the header row
 (frozen, with an autofilter, repeated on every printed page), real Excel dates, columns as wide as
@@ -9,13 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from liaison.law.workdays import provisional_note
 from liaison_xlsx.domain import Directory, PlannedRow
+from liaison_xlsx.ledger import record_sheet, register_rows
+from liaison_xlsx.specs import REGISTER
 from liaison_xlsx.workbook import A4, DATE_FORMAT, Book, column_width, excel_date, lines_in, row_height, sheet_title
+
+if TYPE_CHECKING:
+    from liaison.year.numbering import RegisterLine
 
 WEEKDAYS = "一二三四五六日"
 
@@ -108,8 +114,9 @@ def _sheet(book: Book, name: str, title: str, note: str, rows: Sequence[PlannedR
 
 
 def write_schedule(book: Book, district: Any, year: int, rows: Sequence[PlannedRow], provisional: bool,
-                   breaks_avoided: bool = True) -> None:
-    """The whole district's sheet, then every department taking part in something, in directory order."""
+                   breaks_avoided: bool = True, register: Sequence[RegisterLine] = ()) -> None:
+    """The whole district's sheet, then every department taking part in something, in directory order,
+    then the 发文登记 sheet: every letter issued in the year so far (withdrawn ones with their status)."""
     directory = Directory(district)
     name = district.info.name
     note = _note(district, year, provisional, breaks_avoided)
@@ -124,3 +131,5 @@ def write_schedule(book: Book, district: Any, year: int, rows: Sequence[PlannedR
         if own:
             _sheet(book, sheet_title(dept.name, taken), f"{name}{year}年对口联系工作安排表（{dept.name}）", note,
                    own, directory)
+    record_sheet(book, attrs.evolve(REGISTER, name=sheet_title(REGISTER.name, taken)),
+                 f"{name}{year}年发文登记（对口联系函件）", register_rows(register), blank_rows=0)

@@ -11,10 +11,11 @@ ledger's own (是否召开, 实际日期, 备注) and never reaches a record.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Literal
 
 import attrs
+
+from liaison.formats.register import REGISTER_COLUMNS, normalise_header
 
 #: How a cell is read (see :mod:`liaison_xlsx.cells`).
 Parse = Literal["text", "line", "date", "org", "orgs", "kind", "yes_no", "doc_kind", "party", "activity_kind", "by"]
@@ -83,6 +84,21 @@ class SheetSpec:
 ORG_HINT = "可填全称、简称或编号。"
 ORGS_HINT = "可填全称、简称或编号；多个单位用顿号（、）、逗号、分号或换行分隔。"
 DATE_HINT = "日期，如 2027-3-1、2027/3/1、2027.3.1 或 2027年3月1日。"
+
+
+#: The 发文登记 sheet's columns are the register's (:data:`liaison.formats.register.REGISTER_COLUMNS`,
+#: which a CSV register has too), with how a cell is read and the template's hints.
+_REGISTER_PARSE: dict[str, Parse] = {"series": "line", "doc_number": "line", "date": "date"}
+_REGISTER_HINTS = {
+    "series": "文号的代字，如 区府办函；可留空（从文号读出）。",
+    "doc_number": "发文字号，如 区府办函〔2027〕3号；〔〕也可写作 [] 或 ()。",
+    "date": "印发日期。如 2027-3-1、2027/3/1、2027.3.1 或 2027年3月1日。",
+    "title": "公文标题。",
+    "to": "主送机关。",
+    "cc": "抄送机关。",
+    "file": "文件名（导出文件夹中的相对路径）。",
+    "status": "已印发；已作废的写“已作废”及作废日期和代替它的文号（文号仍算已用）。",
+}
 
 
 def _date(header: str, field: str, required: Required = "cell", hint: str = "",
@@ -302,7 +318,19 @@ LEDGER: tuple[SheetSpec, ...] = (
         aliases=("其他工作", "activities"),
         when_ruled=True,
     ),
+    SheetSpec(
+        name="发文登记", section="register",
+        purpose="本单位的发文登记簿：每个文号一行（含已作废的），导出时预填已印发的对口联系函件。本单位用于其他公文的"
+        "文号也请登记在此，读取台账时各代字的文号从本表已用的最大号之后接续，不会重号。",
+        columns=tuple(Column(header=c.header, field=c.field, parse=_REGISTER_PARSE.get(c.field, "text"),
+                             required="cell" if c.required else "no", hint=_REGISTER_HINTS[c.field],
+                             aliases=c.aliases, en=c.en) for c in REGISTER_COLUMNS),
+        aliases=("发文登记簿", "Register"),
+    ),
 )
+
+#: The register of letters issued (发文登记): written in both workbooks, read back from the ledger.
+REGISTER = LEDGER[-1]
 
 #: The 说明 sheet's name; the hidden sheet of drop-down lists.
 GUIDE_SHEET = "说明"
@@ -311,16 +339,8 @@ LIST_SHEET = "名单"
 DISTRICT_PROPERTY = "liaison-district"
 
 
-def normalise(text: str) -> str:
-    """A header or sheet name as compared: NFKC, no spaces, no required-marks, no bracketed notes."""
-    out = unicodedata.normalize("NFKC", text).replace("*", "").replace("＊", "")
-    out = "".join(out.split())
-    for opening, closing in (("(", ")"), ("[", "]"), ("【", "】")):
-        if out.startswith(opening) and out.endswith(closing) and out.count(opening) == 1:
-            out = out[1:-1]  # 【类型】
-        elif out.endswith(closing) and out.rfind(opening) > 0:
-            out = out[:out.rindex(opening)]  # 日期（必填）
-    return out.casefold()
+#: How a header or a sheet name is compared (one rule for the ledger and a CSV register).
+normalise = normalise_header
 
 
 def validate_specs(specs: tuple[SheetSpec, ...] = LEDGER) -> None:

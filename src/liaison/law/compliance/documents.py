@@ -44,7 +44,8 @@ def routing(ctx: Context) -> Iterator[Finding]:
         if rule is None:  # a cc list names the rule it was built from, in force that day
             raise AssertionError(f"{prov.id} has no routing rule {cc.rule} on {doc.date}")
         expected = cc.ids()
-        missing = [o for o in expected if o not in doc.copied_to]
+        copied = set(doc.copied_to)
+        missing = [o for o in expected if o not in copied]
         modality = prov.modality_of(rule)
         status = shortfall_status(modality, FindingStatus.NOT_ALL_COPIED) if missing else FindingStatus.MET
         title = f"《{doc.title}》（{doc.id}）" if doc.title else f"《{doc.id}》"
@@ -81,7 +82,8 @@ def invitations(ctx: Context) -> Iterator[Finding]:
         prov, rule = rules[0]
         modality = prov.modality_of(rule)
         expected = ctx.district.invitees(e.kind, e.date, e.host).ids()
-        reached = [o for o in expected if o in set(e.invited) | set(e.attended)]
+        present = {*e.invited, *e.attended}  # once per event, not once per expected invitee
+        reached = [o for o in expected if o in present]
         missing = [o for o in expected if o not in reached]
         title = e.title or ctx.district.kind_name(e.kind)
         title_en = e.title if e.title and e.title.isascii() else ctx.district.kind_name(e.kind, "en")
@@ -219,7 +221,8 @@ def consultations(ctx: Context) -> Iterator[Finding]:
     for c, pid, rule, _modality in _answerable(ctx, "consultations", "consultation"):
         prov = ctx.district.provision(pid)
         sender = c.sender or ctx.district.general_office().id
-        not_asked = [o for o in everyone if o not in c.sent_to]
+        asked = set(c.sent_to)
+        not_asked = [o for o in everyone if o not in asked]
         if not_asked:
             status = shortfall_status(prov.modality, FindingStatus.NOT_ALL_ASKED)
             may = status != FindingStatus.SHORT
