@@ -439,7 +439,8 @@ def organisations(request: HttpRequest, district: str) -> HttpResponse:
 
 
 @api.get("/districts/{district}/years/{year}/plan",
-         response={200: PlanModel, 304: None, **ERRORS}, tags=["years"])
+         response={200: PlanModel, 304: None, **ERRORS}, tags=["years"],
+         by_alias=True)  # the document's names: a field named as a model's attribute (register) has an alias
 def plan(request: HttpRequest, district: str, year: schemas.YEAR) -> HttpResponse:
     """The year's plan as ``liaison plan --format json`` writes it; ``ETag``: the year's revision.
     A caller who may read only its own organisation's engagements (a clerk, a liaison officer) gets

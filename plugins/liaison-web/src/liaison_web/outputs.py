@@ -109,17 +109,45 @@ def _export(district: District, year: int, revision: str, exporter: str, options
                                   expected=revision)
     # the exporter's files as the database holds them: the issued letters' bytes, and what lets the
     # flow reuse a run whose inputs have not changed
-    held = [(f.path, data) for f in stored.state.manifest.files if f.exporter == exporter
+    # an exporter that shows the letters' register (the workbooks' 发文登记) runs with the letters'
+    # exporter, as `liaison export all` runs them: it then sees the register as that day's issue
+    # leaves it, and the two give the same bytes
+    run = [(exporter, dict(options))]
+    if _reads_register(exporter) and exporter != "docx" and _installed("docx"):
+        run.insert(0, ("docx", {}))
+    names = {name for name, _ in run}
+    held = [(f.path, data) for f in stored.state.manifest.files if f.exporter in names
             and (data := database.read(district, year, f.path)) is not None]
     with tempfile.TemporaryDirectory(prefix="liaison-web-export-") as folder:
         scratch = FolderStore(folder)
         scratch.save(district, year, Commit(stored.state, tuple(held), kind="export"), expected=None)
-        outcome = Workspace(store=scratch).export(district, year, [(exporter, dict(options))], issued_on=day,
+        outcome = Workspace(store=scratch).export(district, year, run, issued_on=day,
                                                   calendar=working_day_calendar())
         files = {f.path: data for f in outcome.state.manifest.files if f.exporter == exporter
                  and (data := scratch.read(district, year, f.path)) is not None}
     renders += 1
     return Rendered(state=outcome.state, files=files)
+
+
+def _reads_register(name: str) -> bool:
+    from liaison.host.exporting import ExportError
+    from liaison.host.plugins import exporter as found
+
+    try:
+        return bool(found(name).reads_register)
+    except ExportError:
+        return False
+
+
+def _installed(name: str) -> bool:
+    from liaison.host.exporting import ExportError
+    from liaison.host.plugins import exporter as found
+
+    try:
+        found(name)
+    except ExportError:
+        return False
+    return True
 
 
 def issue(district: District, year: int, day: dt.date, expected: str,
