@@ -7,11 +7,11 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+from docx_samples import annual_notice, grid_letter, invitation
+
 import liaison_docx
 from liaison_docx import clear_memos, render
 from liaison_docx.memos import memo_caches
-
-from docx_samples import annual_notice, grid_letter, invitation
 
 
 def _package_caches() -> set[int]:
