@@ -21,7 +21,7 @@ condensed characters, rendering 22 × 28 — see ``tests/test_libreoffice.py``.
 from __future__ import annotations
 
 import functools
-import itertools
+import operator
 import re
 
 from liaison_docx.letter_model import Table
@@ -89,9 +89,16 @@ def display_width(text: str) -> float:
 @functools.lru_cache(maxsize=8192)  # the same cells and phrases recur across a year's letters
 def text_cells(text: str) -> float:
     """Width of one line of text in cells as LibreOffice sets it (see LATIN_CELLS)."""
-    kinds = [c >= _WIDE_FROM or c in _WIDE_MARKS for c in text if c != WORD_JOINER]
-    gaps = sum(1 for a, b in itertools.pairwise(kinds) if a != b)
-    return sum(1.0 if w else LATIN_CELLS for w in kinds) + GAP_CELLS * gaps
+    # The widths are added one by one, left to right, as they always were: a float sum in another
+    # order may differ in its last bit and move a line break.  Only all-wide text takes a shortcut,
+    # exact because a sum of ones is.
+    if _ALL_WIDE.fullmatch(text):
+        return float(len(text))
+    widths = [1.0 if c >= _WIDE_FROM or c in _WIDE_MARKS else LATIN_CELLS for c in text if c != WORD_JOINER]
+    return sum(widths) + GAP_CELLS * sum(map(operator.ne, widths, widths[1:]))  # a gap where the kind changes
+
+
+_ALL_WIDE = re.compile(f"[{_WIDE_FROM}-\U0010ffff{_WIDE_MARKS}]*")
 
 
 def _tokens(text: str) -> list[str]:

@@ -25,7 +25,6 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-
 from liaison_docx.geometry import TEXT_WIDTH, TITLE_SIZE, text_cells
 
 __all__ = ["BALANCE", "TITLE_CELLS", "Names", "balanced", "break_title", "title_units"]
