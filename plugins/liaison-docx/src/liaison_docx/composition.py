@@ -154,13 +154,14 @@ def _signature_fits(placed: list[Placed], body_end: int, sig: int) -> bool:
 def _keep_signature_with_body(b: Builder, start: int, first_body: int, sig: int) -> None:
     """Move the fewest final paragraphs of the body to the signature's page that make it fit."""
     pieces = [piece for piece, _ in b.flow]
-    if _signature_fits(paginate(pieces, start), sig - 1, sig):
+    as_written = paginate(pieces, start)
+    if _signature_fits(as_written, sig - 1, sig):
         return
     for k in range(sig - 1, first_body, -1):
         if pieces[k].rows or pieces[k - 1].keep_next:
             continue  # a table cannot carry the break; a heading stays with its paragraph
         trial = [*pieces[:k], attrs.evolve(pieces[k], page_break=True), *pieces[k + 1:]]
-        placed = paginate(trial, start)
+        placed = paginate(trial, start, placed_before=as_written[:k])  # the pieces before k stay where they were
         before = placed[k - 1]
         if _signature_fits(placed, sig - 1, sig) and _fill(placed, before.last_page) >= TEXT_HEIGHT // 2:
             b.flow[k] = (trial[k], b.flow[k][1])
