@@ -104,7 +104,12 @@ _ALL_WIDE = re.compile(f"[{_WIDE_FROM}-\U0010ffff{_WIDE_MARKS}]*")
 def _tokens(text: str) -> list[str]:
     """Pieces a line never breaks inside: characters joined by word joiners, one CJK character, or a
     run of Latin letters and digits."""
-    return re.findall(r"(?:.\u2060)+.|[0-9A-Za-z.:/%\-]+|.", text, flags=re.S)
+    # Without a word joiner the first alternative cannot match: the shorter pattern finds the same pieces.
+    return (_JOINED_TOKENS if WORD_JOINER in text else _PLAIN_TOKENS).findall(text)
+
+
+_JOINED_TOKENS = re.compile(r"(?:.\u2060)+.|[0-9A-Za-z.:/%\-]+|.", flags=re.S)
+_PLAIN_TOKENS = re.compile(r"[0-9A-Za-z.:/%\-]+|.", flags=re.S)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -121,13 +126,15 @@ def count_lines(text: str, width: float = CELLS_PER_LINE, first_indent: float = 
 def _count_part(tokens: list[str], width: float, indent: float) -> int:
     lines, used, count_on_line = 1, indent, 0
     previous_wide: bool | None = None
+    limit = width + 1e-6
+    cells = text_cells
     for i, token in enumerate(tokens):
         first = token[0]
         is_wide = first >= _WIDE_FROM or first in _WIDE_MARKS  # wide(), inlined: a call per token counts here
-        size = text_cells(token)
+        size = cells(token)
         if previous_wide is not None and previous_wide != is_wide and count_on_line:
             size += GAP_CELLS
-        if used + size > width + 1e-6 and count_on_line:
+        if used + size > limit and count_on_line:
             carried = 0
             if token in NO_LINE_START and count_on_line > 1:
                 carried = 1  # the character before the mark goes to the next line with it
@@ -141,8 +148,11 @@ def _count_part(tokens: list[str], width: float, indent: float) -> int:
             size = text_cells(token)
         used += size
         count_on_line += 1
-        last = token[-1]
-        previous_wide = last >= _WIDE_FROM or last in _WIDE_MARKS
+        if len(token) == 1:  # most tokens: one CJK character
+            previous_wide = is_wide
+        else:
+            last = token[-1]
+            previous_wide = last >= _WIDE_FROM or last in _WIDE_MARKS
     return lines
 
 
