@@ -127,11 +127,8 @@ def _count_part(tokens: list[str], width: float, indent: float) -> int:
     lines, used, count_on_line = 1, indent, 0
     previous_wide: bool | None = None
     limit = width + 1e-6
-    cells = text_cells
     for i, token in enumerate(tokens):
-        first = token[0]
-        is_wide = first >= _WIDE_FROM or first in _WIDE_MARKS  # wide(), inlined: a call per token counts here
-        size = cells(token)
+        size, is_wide, last_wide = _token(token)
         if previous_wide is not None and previous_wide != is_wide and count_on_line:
             size += GAP_CELLS
         if used + size > limit and count_on_line:
@@ -148,12 +145,17 @@ def _count_part(tokens: list[str], width: float, indent: float) -> int:
             size = text_cells(token)
         used += size
         count_on_line += 1
-        if len(token) == 1:  # most tokens: one CJK character
-            previous_wide = is_wide
-        else:
-            last = token[-1]
-            previous_wide = last >= _WIDE_FROM or last in _WIDE_MARKS
+        previous_wide = last_wide
     return lines
+
+
+@functools.lru_cache(maxsize=8192)  # a few thousand characters and words make a year's letters
+def _token(token: str) -> tuple[float, bool, bool]:
+    """A token's width in cells, and whether its first and its last character are wide: one lookup
+    a token in the line count's loop, which runs for every character of a paragraph not counted yet."""
+    first, last = token[0], token[-1]
+    return (text_cells(token), first >= _WIDE_FROM or first in _WIDE_MARKS,
+            last >= _WIDE_FROM or last in _WIDE_MARKS)
 
 
 

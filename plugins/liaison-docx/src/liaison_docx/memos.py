@@ -24,7 +24,7 @@ def memo_caches() -> list[_Cache]:
     the title breaks, the section properties)."""
     from liaison_docx import composition, geometry, package, titles
 
-    return [geometry.text_cells, geometry.count_lines, geometry.piece_need, titles._break,
+    return [geometry.text_cells, geometry._token, geometry.count_lines, geometry.piece_need, titles._break,
             composition._section, package.template]
 
 
