@@ -95,7 +95,8 @@ def text_cells(text: str) -> float:
     if _ALL_WIDE.fullmatch(text):
         return float(len(text))
     widths = [1.0 if c >= _WIDE_FROM or c in _WIDE_MARKS else LATIN_CELLS for c in text if c != WORD_JOINER]
-    return sum(widths) + GAP_CELLS * sum(map(operator.ne, widths, widths[1:]))  # a gap where the kind changes
+    gaps: int = sum(map(operator.ne, widths, widths[1:]))  # one where the kind changes
+    return sum(widths) + GAP_CELLS * gaps
 
 
 _ALL_WIDE = re.compile(f"[{_WIDE_FROM}-\U0010ffff{_WIDE_MARKS}]*")
