@@ -1,7 +1,7 @@
 """Render letters with liaison_docx.render, and the same letters with docxtpl and with python-docx.
 
     python plugins/liaison-docx/benchmarks/bench_letters.py [--letters seed|notices] [-n 200]
-        [--rounds 7] [--clock wall|cpu] [--warm]
+        [--rounds 7] [--clock wall|cpu] [--warm | --cold-letters]
 
 Which letters (``--letters``):
 
@@ -17,9 +17,11 @@ The rounds are fair to the anchors, which cannot memoise: our memo caches (the t
 widths and line counts of text, the fonts' template…) are emptied with
 :func:`liaison_docx.clear_memos` at the start of each round, so a round pays what a ``liaison
 export`` (a fresh process) pays, filling them as it goes; only what recurs within the round's own
-letters is reused.  ``--warm`` keeps the caches between rounds (the earlier measurement: then
-``notices`` renders only three distinct texts, ``year=2027+i%3``, and after the warm-up every
-measure of text is a hit) and labels the output as warm.
+letters is reused.  ``--cold-letters`` clears them before every letter instead (each letter as if
+rendered by a process of its own: harsher than any export).  ``--warm`` keeps the caches between
+rounds (the earlier measurement: then ``notices`` renders only three distinct texts,
+``year=2027+i%3``, and after the warm-up every measure of text is a hit) and labels the output as
+warm.
 
 All contenders run in the same process on the same letters, interleaved round by round (each round
 renders every letter with every contender in turn, starting one further along each round;
@@ -255,8 +257,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (default 7)")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="wall time (default) or the process's CPU time")
-    parser.add_argument("--warm", action="store_true",
+    caches = parser.add_mutually_exclusive_group()
+    caches.add_argument("--warm", action="store_true",
                         help="keep our memo caches between rounds (the earlier, warm measurement)")
+    caches.add_argument("--cold-letters", action="store_true",
+                        help="clear our memo caches before every letter, not every round")
     args = parser.parse_args()
     if args.letters == "seed":
         letters = seed_letters()
@@ -281,6 +286,8 @@ def main() -> None:
         docx.Document(io.BytesIO(ours))
 
     def ours() -> list[bytes]:
+        if args.cold_letters:
+            return [(clear_memos(), render(letter))[1] for letter in letters]
         if not args.warm:
             clear_memos()  # a fresh process's caches: empty at the start of every round
         return [render(letter) for letter in letters]
@@ -295,7 +302,8 @@ def main() -> None:
     print(f"letters: {len(letters)} a round ({what}; {size:,} bytes per .docx on average); "
           f"templates: lean {len(lean):,} bytes, default {len(default):,} bytes")
     print("ours: WARM, memo caches kept between rounds (not what an export pays)" if args.warm
-          else "ours: memo caches cleared at the start of every round (as in a fresh process)")
+          else "ours: memo caches cleared before every letter (each letter a process of its own)"
+          if args.cold_letters else "ours: memo caches cleared at the start of every round (as in a fresh process)")
     clock = time.process_time if args.clock == "cpu" else time.perf_counter
     times = interleave(contenders, args.rounds, clock=clock)
     report(times, "liaison_docx.render", per=len(letters),
