@@ -129,7 +129,11 @@ def _count_part(tokens: list[str], width: float, indent: float) -> int:
     previous_wide: bool | None = None
     limit = width + 1e-6
     for i, token in enumerate(tokens):
-        size, is_wide, last_wide = _token(token)
+        if len(token) == 1:  # most tokens: measured here as text_cells would (a cold cache costs a call each)
+            is_wide = last_wide = token >= _WIDE_FROM or token in _WIDE_MARKS
+            size = 1.0 if is_wide else LATIN_CELLS if token != WORD_JOINER else 0.0
+        else:
+            size, is_wide, last_wide = _token(token)
         if previous_wide is not None and previous_wide != is_wide and count_on_line:
             size += GAP_CELLS
         if used + size > limit and count_on_line:
@@ -150,10 +154,10 @@ def _count_part(tokens: list[str], width: float, indent: float) -> int:
     return lines
 
 
-@functools.lru_cache(maxsize=8192)  # a few thousand characters and words make a year's letters
+@functools.lru_cache(maxsize=8192)  # the Latin words, numbers and joined runs of a year's letters
 def _token(token: str) -> tuple[float, bool, bool]:
     """A token's width in cells, and whether its first and its last character are wide: one lookup
-    a token in the line count's loop, which runs for every character of a paragraph not counted yet."""
+    for a token of several characters in the line count's loop."""
     first, last = token[0], token[-1]
     return (text_cells(token), first >= _WIDE_FROM or first in _WIDE_MARKS,
             last >= _WIDE_FROM or last in _WIDE_MARKS)
