@@ -247,16 +247,15 @@ class Template:
 
     def __init__(self, fonts: FontSet) -> None:
         self.fonts = fonts
-        self.static: dict[str, list[Member]] = {}
-        styles, font_table = _styles_xml(fonts), _font_table_xml(fonts)
-        for kind in ("document", "letter"):
-            parts = [("word/_rels/document.xml.rels", _document_rels(kind)), ("word/styles.xml", styles),
-                     ("word/settings.xml", _SETTINGS), ("word/fontTable.xml", font_table),
-                     ("word/footer1.xml", _footer_xml(fonts, "odd")),
-                     ("word/footer2.xml", _footer_xml(fonts, "even"))]
-            if kind == "letter":
-                parts.append(("word/footer3.xml", _footer_xml(fonts, "blank")))
-            self.static[kind] = [Member(name, data) for name, data in parts]
+        # the parts both kinds share are deflated once (a new process builds this for its first letter)
+        shared = [Member("word/styles.xml", _styles_xml(fonts)), Member("word/settings.xml", _SETTINGS),
+                  Member("word/fontTable.xml", _font_table_xml(fonts)),
+                  Member("word/footer1.xml", _footer_xml(fonts, "odd")),
+                  Member("word/footer2.xml", _footer_xml(fonts, "even"))]
+        self.static: dict[str, list[Member]] = {
+            kind: [Member("word/_rels/document.xml.rels", _document_rels(kind)), *shared]
+            for kind in ("document", "letter")}
+        self.static["letter"].append(Member("word/footer3.xml", _footer_xml(fonts, "blank")))
         rels = Member("_rels/.rels", _PACKAGE_RELS)
         self.head = {k: [Member("[Content_Types].xml", _content_types(k)), rels]
                      for k in ("document", "letter")}
