@@ -8,9 +8,11 @@ import importlib
 import pkgutil
 
 from docx_samples import annual_notice, grid_letter, invitation
+from liaison.law.district import District
 
 import liaison_docx
 from liaison_docx import clear_memos, render
+from liaison_docx.letters.invitation import _MATCHERS, org_matcher
 from liaison_docx.memos import memo_caches
 
 
@@ -29,13 +31,16 @@ def test_every_functools_cache_of_the_package_is_cleared_by_clear_memos() -> Non
     assert _package_caches() == {id(cache) for cache in memo_caches()}
 
 
-def test_clear_memos_empties_the_caches_a_render_fills() -> None:
+def test_clear_memos_empties_the_caches_a_render_fills(seed: District) -> None:
     render(annual_notice())
     render(invitation())
+    org_matcher(seed)  # the invitations' matcher of a district's names
+    assert _MATCHERS
     filled = [cache for cache in memo_caches() if cache.cache_info().currsize]  # type: ignore[attr-defined]
     assert len(filled) >= 4  # the template, the widths, the line counts, the section
     clear_memos()
     assert all(cache.cache_info().currsize == 0 for cache in memo_caches())  # type: ignore[attr-defined]
+    assert not _MATCHERS
 
 
 def test_a_letter_renders_to_the_same_bytes_from_empty_and_from_full_caches() -> None:
