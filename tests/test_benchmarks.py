@@ -57,3 +57,18 @@ def test_the_whole_process_benchmark_runs_its_quick_mode() -> None:
     assert (rows["export, cold"][-2], rows["export, no change"][-2], rows["no change, 1st rerun"][-2]) == \
         ("0.5", "0.3", "0.3")  # the targets
     assert "files" in done.stdout.splitlines()[0] and "icalendar" in done.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize("mode", ["fair", "warm"])
+def test_the_letters_benchmark_runs_fair_by_default_and_warm_when_asked(mode: str) -> None:
+    """Two notices, one round: the anchors build the same letters, and ours starts each round from
+    empty memo caches unless ``--warm`` (no figure asserted)."""
+    done = subprocess.run([sys.executable, str(ROOT / "plugins" / "liaison-docx" / "benchmarks" / "bench_letters.py"),
+                           "--letters", "notices", "-n", "2", "--rounds", "1", "--clock", "cpu",
+                           *(["--warm"] if mode == "warm" else [])],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    assert ("WARM" in lines[1]) == (mode == "warm") and ("cleared" in lines[1]) == (mode == "fair"), done.stdout
+    assert "CPU time" in lines[2]
+    assert {line.split()[0] for line in lines[3:]} == {"liaison_docx.render", "docxtpl", "python-docx"}

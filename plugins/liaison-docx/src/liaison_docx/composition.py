@@ -169,21 +169,24 @@ def _signature_fits(placed: list[Placed], body_end: int, sig: int) -> bool:
             and (page == 1 or date.bottom >= _THIRD))
 
 
-def _keep_signature_with_body(b: Builder, start: int, first_body: int, sig: int) -> None:
-    """Move the fewest final paragraphs of the body to the signature's page that make it fit."""
+def _keep_signature_with_body(b: Builder, start: int, first_body: int, sig: int) -> list[Placed]:
+    """Move the fewest final paragraphs of the body to the signature's page that make it fit; returns
+    where the flow's pieces are placed then."""
     pieces = [piece for piece, _ in b.flow]
-    if _signature_fits(paginate(pieces, start), sig - 1, sig):
-        return
+    as_written = paginate(pieces, start)
+    if _signature_fits(as_written, sig - 1, sig):
+        return as_written
     for k in range(sig - 1, first_body, -1):
         if pieces[k].rows or pieces[k - 1].keep_next:
             continue  # a table cannot carry the break; a heading stays with its paragraph
         trial = [*pieces[:k], attrs.evolve(pieces[k], page_break=True), *pieces[k + 1:]]
-        placed = paginate(trial, start)
+        placed = paginate(trial, start, placed_before=as_written[:k])  # the pieces before k stay where they were
         before = placed[k - 1]
         if _signature_fits(placed, sig - 1, sig) and _fill(placed, before.last_page) >= TEXT_HEIGHT // 2:
             b.flow[k] = (trial[k], b.flow[k][1])
             page_break_before(b, k)
-            return
+            return placed
+    return as_written
 
 
 def _tiny(section: str = "") -> str:
@@ -191,10 +194,12 @@ def _tiny(section: str = "") -> str:
     return para("Normal", spacing(line=20) + f'<w:rPr><w:sz w:val="2"/></w:rPr>{section}')
 
 
-def _record(b: Builder, start: int, rows: list[tuple[str, str | None]], letter: Letter) -> bool:
+def _record(b: Builder, start: int, rows: list[tuple[str, str | None]], letter: Letter,
+            placed_before: list[Placed]) -> bool:
     """The 版记 at the foot of the last page when that page is even and has room, else from the next
-    even page on (a new section of type evenPage)."""
-    placed = paginate([piece for piece, _ in b.flow], start)
+    even page on (a new section of type evenPage).  ``placed_before``: where the flow's first pieces
+    are already placed."""
+    placed = paginate([piece for piece, _ in b.flow], start, placed_before=placed_before)
     page, used = placed[-1].last_page, placed[-1].bottom
     height = record_height(rows)
     if page % 2 == 0 and used + LINE_PITCH + height + _SAFETY <= TEXT_HEIGHT:
@@ -257,13 +262,16 @@ def _on_one_page(tpl: Template, letter: Letter) -> tuple[tuple[Builder, int, int
 
 def document_xml(tpl: Template, letter: Letter) -> bytes:
     (b, start, first_body, sig), one_page = _on_one_page(tpl, letter)
-    if not one_page:
-        _keep_signature_with_body(b, start, first_body, sig)
+    # the pieces as placed up to the signature, where the 版记's pagination resumes (a letter set on
+    # page 1 alone: none, its 版记 paginated from the start)
+    placed: list[Placed] = [] if one_page else _keep_signature_with_body(b, start, first_body, sig)
     b.pitch = LINE_PITCH  # the attachments on the grid, each from a page of its own
     _attachments(b, letter)
     rows = record_rows(letter.cc, letter.printer,
                        format_date(letter.print_date) if letter.print_date is not None else None)
-    own_section = _record(b, start, rows, letter) if rows else False
+    # the pieces up to the signature stay where they were placed; the date, the last of them, is
+    # placed again, as it may keep with what the attachments add after it
+    own_section = _record(b, start, rows, letter, placed[:-1]) if rows else False
     b.out.append(_tiny())
     b.out.append(_section(letter.kind, title_page=letter.kind == "letter" and not own_section, even_page=own_section))
     return DECL + f"<w:document {ROOT_NS}><w:body>{b.xml()}</w:body></w:document>".encode()

@@ -21,7 +21,7 @@ condensed characters, rendering 22 × 28 — see ``tests/test_libreoffice.py``.
 from __future__ import annotations
 
 import functools
-import itertools
+import operator
 import re
 
 from liaison_docx.letter_model import Table
@@ -89,15 +89,28 @@ def display_width(text: str) -> float:
 @functools.lru_cache(maxsize=8192)  # the same cells and phrases recur across a year's letters
 def text_cells(text: str) -> float:
     """Width of one line of text in cells as LibreOffice sets it (see LATIN_CELLS)."""
-    kinds = [c >= _WIDE_FROM or c in _WIDE_MARKS for c in text if c != WORD_JOINER]
-    gaps = sum(1 for a, b in itertools.pairwise(kinds) if a != b)
-    return sum(1.0 if w else LATIN_CELLS for w in kinds) + GAP_CELLS * gaps
+    # The widths are added one by one, left to right, as they always were: a float sum in another
+    # order may differ in its last bit and move a line break.  Only all-wide text takes a shortcut,
+    # exact because a sum of ones is.
+    if _ALL_WIDE.fullmatch(text):
+        return float(len(text))
+    widths = [1.0 if c >= _WIDE_FROM or c in _WIDE_MARKS else LATIN_CELLS for c in text if c != WORD_JOINER]
+    gaps: int = sum(map(operator.ne, widths, widths[1:]))  # one where the kind changes
+    return sum(widths) + GAP_CELLS * gaps
+
+
+_ALL_WIDE = re.compile(f"[{_WIDE_FROM}-\U0010ffff{_WIDE_MARKS}]*")
 
 
 def _tokens(text: str) -> list[str]:
     """Pieces a line never breaks inside: characters joined by word joiners, one CJK character, or a
     run of Latin letters and digits."""
-    return re.findall(r"(?:.\u2060)+.|[0-9A-Za-z.:/%\-]+|.", text, flags=re.S)
+    # Without a word joiner the first alternative cannot match: the shorter pattern finds the same pieces.
+    return (_JOINED_TOKENS if WORD_JOINER in text else _PLAIN_TOKENS).findall(text)
+
+
+_JOINED_TOKENS = re.compile(r"(?:.\u2060)+.|[0-9A-Za-z.:/%\-]+|.", flags=re.S)
+_PLAIN_TOKENS = re.compile(r"[0-9A-Za-z.:/%\-]+|.", flags=re.S)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -114,13 +127,16 @@ def count_lines(text: str, width: float = CELLS_PER_LINE, first_indent: float = 
 def _count_part(tokens: list[str], width: float, indent: float) -> int:
     lines, used, count_on_line = 1, indent, 0
     previous_wide: bool | None = None
+    limit = width + 1e-6
     for i, token in enumerate(tokens):
-        first = token[0]
-        is_wide = first >= _WIDE_FROM or first in _WIDE_MARKS  # wide(), inlined: a call per token counts here
-        size = text_cells(token)
+        if len(token) == 1:  # most tokens: measured here as text_cells would (a cold cache costs a call each)
+            is_wide = last_wide = token >= _WIDE_FROM or token in _WIDE_MARKS
+            size = 1.0 if is_wide else LATIN_CELLS if token != WORD_JOINER else 0.0
+        else:
+            size, is_wide, last_wide = _token(token)
         if previous_wide is not None and previous_wide != is_wide and count_on_line:
             size += GAP_CELLS
-        if used + size > width + 1e-6 and count_on_line:
+        if used + size > limit and count_on_line:
             carried = 0
             if token in NO_LINE_START and count_on_line > 1:
                 carried = 1  # the character before the mark goes to the next line with it
@@ -134,9 +150,17 @@ def _count_part(tokens: list[str], width: float, indent: float) -> int:
             size = text_cells(token)
         used += size
         count_on_line += 1
-        last = token[-1]
-        previous_wide = last >= _WIDE_FROM or last in _WIDE_MARKS
+        previous_wide = last_wide
     return lines
+
+
+@functools.lru_cache(maxsize=8192)  # the Latin words, numbers and joined runs of a year's letters
+def _token(token: str) -> tuple[float, bool, bool]:
+    """A token's width in cells, and whether its first and its last character are wide: one lookup
+    for a token of several characters in the line count's loop."""
+    first, last = token[0], token[-1]
+    return (text_cells(token), first >= _WIDE_FROM or first in _WIDE_MARKS,
+            last >= _WIDE_FROM or last in _WIDE_MARKS)
 
 
 

@@ -47,11 +47,17 @@ class Placed:
     bottom: int  # where it ends, on last_page
 
 
-def paginate(pieces: Sequence[Piece], start: int = 0) -> list[Placed]:
-    """Place the pieces from ``start`` twips below the top of page 1's type area."""
-    placed: list[Placed] = []
-    page, y = 1, start
-    for i, piece in enumerate(pieces):
+def paginate(pieces: Sequence[Piece], start: int = 0, *, placed_before: Sequence[Placed] = ()) -> list[Placed]:
+    """Place the pieces from ``start`` twips below the top of page 1's type area.
+
+    ``placed_before``: where an earlier pagination placed the first of these pieces, when they are the
+    same pieces (the one after them may differ in ``page_break`` only): only the rest are placed, from
+    where the last of those ended (each piece's place depends only on where the one before it ended
+    and on the least of the one after it, which ignores ``page_break``)."""
+    placed = list(placed_before)
+    page, y = (placed[-1].last_page, placed[-1].bottom) if placed else (1, start)
+    for i in range(len(placed), len(pieces)):
+        piece = pieces[i]
         if piece.page_break and (y > 0 or page == 1):
             page, y = page + 1, 0
         if piece.keep_next and i + 1 < len(pieces) and y > 0:

@@ -69,8 +69,9 @@ class Member:
         # Level 6 (zlib's default), kept for the bytes: level 1 deflates a letter's document.xml
         # (20 KB) in about a third of the time, 0.06-0.16 ms a letter of the ~0.35-0.8 ms render,
         # but the file grows 5 % and every letter's bytes would change (measured 2026-12-07).
-        deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
-        self.compressed = deflate.compress(data) + deflate.flush()
+        # One call (deflateInit, deflate to the end, deflateEnd in C): the same stream as a compressobj
+        # fed once and flushed, without two method calls; 4-5 us of a small part's 16 us.
+        self.compressed = zlib.compress(data, 6, wbits=-15)
 
 
 def zip_members(members: Iterable[Member]) -> bytes:
@@ -246,16 +247,15 @@ class Template:
 
     def __init__(self, fonts: FontSet) -> None:
         self.fonts = fonts
-        self.static: dict[str, list[Member]] = {}
-        styles, font_table = _styles_xml(fonts), _font_table_xml(fonts)
-        for kind in ("document", "letter"):
-            parts = [("word/_rels/document.xml.rels", _document_rels(kind)), ("word/styles.xml", styles),
-                     ("word/settings.xml", _SETTINGS), ("word/fontTable.xml", font_table),
-                     ("word/footer1.xml", _footer_xml(fonts, "odd")),
-                     ("word/footer2.xml", _footer_xml(fonts, "even"))]
-            if kind == "letter":
-                parts.append(("word/footer3.xml", _footer_xml(fonts, "blank")))
-            self.static[kind] = [Member(name, data) for name, data in parts]
+        # the parts both kinds share are deflated once (a new process builds this for its first letter)
+        shared = [Member("word/styles.xml", _styles_xml(fonts)), Member("word/settings.xml", _SETTINGS),
+                  Member("word/fontTable.xml", _font_table_xml(fonts)),
+                  Member("word/footer1.xml", _footer_xml(fonts, "odd")),
+                  Member("word/footer2.xml", _footer_xml(fonts, "even"))]
+        self.static: dict[str, list[Member]] = {
+            kind: [Member("word/_rels/document.xml.rels", _document_rels(kind)), *shared]
+            for kind in ("document", "letter")}
+        self.static["letter"].append(Member("word/footer3.xml", _footer_xml(fonts, "blank")))
         rels = Member("_rels/.rels", _PACKAGE_RELS)
         self.head = {k: [Member("[Content_Types].xml", _content_types(k)), rels]
                      for k in ("document", "letter")}

@@ -23,9 +23,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from liaison_docx.geometry import TEXT_WIDTH, TITLE_SIZE, text_cells
 
@@ -127,18 +125,24 @@ def _break(units: tuple[str, ...], capacity: float) -> tuple[str, ...]:
 
 
 def _room(line: str, capacity: float) -> float:
-    return capacity - (_SLACK if any(c.isascii() for c in line) else 0.0)
+    return capacity - (_SLACK if _ASCII.search(line) else 0.0)
+
+
+_ASCII = re.compile(r"[\x00-\x7f]")  # a search in C: called for every line a break may make
 
 
 _Way = tuple[int, int, tuple[int, ...]]
 """A way of breaking so far: cuts through quotes, lines ending in a function word, the cut points."""
 
 
-@attrs.frozen
-class _Shape:
+class _Shape(NamedTuple):
     """What :func:`balanced` needs to know of the lines so far: the first, last, shortest and longest
     widths, whether a line rose or fell by more than the tolerance, whether a line fell before the
-    (first) longest one and whether one rose after it."""
+    (first) longest one and whether one rose after it.
+
+    A named tuple, not an attrs class: the break makes one per way of breaking extended by a line and
+    keys its table by them, and a tuple's construction, hash and equality are C's (the frozen attrs
+    class's generated ``__init__`` and ``__hash__`` were a fifth of a cold break)."""
 
     first: float
     last: float

@@ -130,7 +130,7 @@ def _export(district: District, year: int, revision: str, exporter: str, options
 
 
 def _reads_register(name: str) -> bool:
-    from liaison.host.exporting import ExportError
+    from liaison.base.errors import ExportError
     from liaison.host.plugins import exporter as found
 
     try:
@@ -140,7 +140,7 @@ def _reads_register(name: str) -> bool:
 
 
 def _installed(name: str) -> bool:
-    from liaison.host.exporting import ExportError
+    from liaison.base.errors import ExportError
     from liaison.host.plugins import exporter as found
 
     try:
