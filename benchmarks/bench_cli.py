@@ -45,7 +45,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import interleave, medians
+from timing import before_path, interleave, medians
 
 TARGETS = {"export, cold": 0.5, "export, no change": 0.3, "no change, 1st rerun": 0.3, "before: cold": 0.5,
            "before: no change": 0.3}
@@ -111,14 +111,6 @@ def _env(path: str = "") -> dict[str, str]:
     return env
 
 
-def _before_path(tree: Path) -> str:
-    """The earlier code's source folders, first on the path (its packages shadow the installed ones)."""
-    folders = [tree / "src", *sorted(p for p in (tree / "plugins").glob("*/src") if p.is_dir())]
-    for folder in folders:
-        compileall.compile_dir(folder, quiet=1)
-    return os.pathsep.join(str(f) for f in folders)
-
-
 class Child:
     """A command run as a fresh process: wall seconds from ``interleave``, CPU seconds kept here.
     ``first`` runs before each call, untimed in CPU (it is this process's, not the child's)."""
@@ -176,7 +168,7 @@ def main() -> None:
                                           first=lambda: shutil.rmtree(receipts, ignore_errors=True)),
         }
         if args.before is not None:
-            earlier = _before_path(args.before.resolve())
+            earlier = before_path(args.before.resolve())
             subprocess.run([*export, str(work / "before")], capture_output=True, env=_env(earlier), check=True)
             contenders["before: cold"] = Child(lambda: [*export, str(work / f"before-cold-{next(count)}")], earlier)
             contenders["before: no change"] = Child([*export, str(work / "before")], earlier)

@@ -5,13 +5,16 @@ ratio against the anchor.  Imported by the scripts in ``benchmarks/`` and ``plug
 
 from __future__ import annotations
 
+import compileall
 import gc
+import os
 import statistics
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
-__all__ = ["interleave", "medians", "report"]
+__all__ = ["before_path", "interleave", "medians", "report"]
 
 
 def interleave(contenders: Mapping[str, Callable[[], Any]], rounds: int, *,
@@ -53,3 +56,13 @@ def report(times: Mapping[str, list[float]], ours: str, *, unit: float = 1000.0,
         print(f"{name:{width}}  {found[name] * unit / per:10.3f}  {min(values) * unit / per:9.3f}  "
               f"{max(values) * unit / per:9.3f}{ratio}")
     return found
+
+
+def before_path(tree: Path) -> str:
+    """An earlier version's source folders (a ``git archive`` unpacked in ``tree``: its ``src`` and
+    ``plugins/*/src``), compiled, as a ``PYTHONPATH`` that puts its packages before the installed
+    ones: what ``--before TREE`` runs the earlier code with."""
+    folders = [tree / "src", *sorted(p for p in (tree / "plugins").glob("*/src") if p.is_dir())]
+    for folder in folders:
+        compileall.compile_dir(folder, quiet=1)
+    return os.pathsep.join(str(f) for f in folders)

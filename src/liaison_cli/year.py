@@ -415,12 +415,21 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
         emit_json(documents[0] if len(documents) == 1 else documents)
 
 
+#: What happened, for the commands that account for the year (check, due).
+records_option = option("--records", "records_files", multiple=True, type=click.Path(dir_okay=False),
+                        help="What happened: a records file (.toml) or a ledger (.xlsx with liaison-xlsx). "
+                             "Repeatable.",
+                        help_zh="实际开展的情况：记录文件（.toml）或工作台账（.xlsx，需 liaison-xlsx）。可重复。")
+#: The holiday notices a deadline in working days is counted with (check, due).
+deadline_holidays_option = option("--holidays", "holiday_files", multiple=True, type=click.Path(dir_okay=False),
+                                  help="Holiday notices (holiday-cn JSON), for deadlines in working days.",
+                                  help_zh="放假通知（holiday-cn JSON），用于按工作日计算的期限。")
+
+
 # --------------------------------------------------------------------------------------------- check
 @cli.command(help_zh="检查制度落实情况：按义务 × 对口关系（或单位）× 期间逐项列出，记在应尽义务的单位名下。")
 @option("--year", type=int, required=True, help="The year to account for.", help_zh="检查的年度。")
-@option("--records", "records_files", multiple=True, type=click.Path(dir_okay=False),
-        help="What happened: a records file (.toml) or a ledger (.xlsx with liaison-xlsx). Repeatable.",
-        help_zh="实际开展的情况：记录文件（.toml）或工作台账（.xlsx，需 liaison-xlsx）。可重复。")
+@records_option
 @option("--plan", "state_file", type=click.Path(dir_okay=False), default=None,
         help="The year's state file: engagements marked held count as records.",
         help_zh="年度状态文件：其中标为已召开的活动计为记录。")
@@ -435,9 +444,7 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
         help="Exit with status 3 when there are findings of this severity (violation; deviation includes "
              "violations; local).",
         help_zh="有该程度的检查结果时以状态 3 退出（violation 违反；deviation 偏离，含违反；local 本区设定）。")
-@option("--holidays", "holiday_files", multiple=True, type=click.Path(dir_okay=False),
-        help="Holiday notices (holiday-cn JSON), for deadlines in working days.",
-        help_zh="放假通知（holiday-cn JSON），用于按工作日计算的期限。")
+@deadline_holidays_option
 @lang_option
 @query_options
 @handle_errors
@@ -502,18 +509,14 @@ def what_happened(district: District, year: int, records_files: Sequence[str], s
         help_zh="待办事项所属单位（编号或名称，如 health）。")
 @option("--as-of", "as_of", type=DATE, default=None, help="The day to answer for. Default: today.",
         help_zh="按哪一天回答。默认：今天。")
-@option("--records", "records_files", multiple=True, type=click.Path(dir_okay=False),
-        help="What happened: a records file (.toml) or a ledger (.xlsx with liaison-xlsx). Repeatable.",
-        help_zh="实际开展的情况：记录文件（.toml）或工作台账（.xlsx，需 liaison-xlsx）。可重复。")
+@records_option
 @option("--plan", "state_file", type=click.Path(dir_okay=False), default=None,
         help="The year's state file (default: the year as the planner proposes it).",
         help_zh="年度状态文件（默认：按编排程序拟定的当年计划）。")
 @option("--out", "out_dir", type=click.Path(), default=None,
         help="The output folder: read the year's state in DIR/<year>/.",
         help_zh="输出文件夹：读取 DIR/<年度>/ 中的年度状态。")
-@option("--holidays", "holiday_files", multiple=True, type=click.Path(dir_okay=False),
-        help="Holiday notices (holiday-cn JSON), for deadlines in working days.",
-        help_zh="放假通知（holiday-cn JSON），用于按工作日计算的期限。")
+@deadline_holidays_option
 @lang_option
 @query_options
 @handle_errors

@@ -54,6 +54,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
+from timing import before_path  # the earlier code's path, as bench_cli.py runs it
+
 YEAR = 2027
 ENGAGEMENT = "2027/joint_meeting/construction"
 BODY = "construction"
@@ -79,16 +82,6 @@ def _env(database: str, path: str | None) -> dict[str, str]:
     if path is not None:
         env["PYTHONPATH"] = path
     return env
-
-
-def before_path(tree: Path) -> str:
-    """The earlier code's source folders, first on the path (its packages shadow the installed ones)."""
-    import compileall
-
-    folders = [tree / "src", *sorted(p for p in (tree / "plugins").glob("*/src") if p.is_dir())]
-    for folder in folders:
-        compileall.compile_dir(folder, quiet=1)
-    return os.pathsep.join(str(f) for f in folders)
 
 
 def start(folder: Path, database: str, threads: int, path: str | None = None) -> tuple[subprocess.Popen[str], int]:

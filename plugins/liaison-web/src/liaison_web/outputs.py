@@ -98,7 +98,7 @@ def render(district: District, version: str, year: int, revision: str, exporter:
 
 def _export(district: District, year: int, revision: str, exporter: str, options: Mapping[str, Any],
             day: dt.date | None, using: str) -> Rendered:
-    from liaison.host.plugins import working_day_calendar
+    from liaison.host.plugins import exporters, working_day_calendar
     from liaison_workspace import FolderStore, Workspace
 
     global renders
@@ -113,7 +113,9 @@ def _export(district: District, year: int, revision: str, exporter: str, options
     # exporter, as `liaison export all` runs them: it then sees the register as that day's issue
     # leaves it, and the two give the same bytes
     run = [(exporter, dict(options))]
-    if _reads_register(exporter) and exporter != "docx" and _installed("docx"):
+    installed = exporters()
+    chosen = installed.get(exporter)
+    if chosen is not None and chosen.reads_register and exporter != "docx" and "docx" in installed:
         run.insert(0, ("docx", {}))
     names = {name for name, _ in run}
     held = [(f.path, data) for f in stored.state.manifest.files if f.exporter in names
@@ -127,27 +129,6 @@ def _export(district: District, year: int, revision: str, exporter: str, options
                  and (data := scratch.read(district, year, f.path)) is not None}
     renders += 1
     return Rendered(state=outcome.state, files=files)
-
-
-def _reads_register(name: str) -> bool:
-    from liaison.base.errors import ExportError
-    from liaison.host.plugins import exporter as found
-
-    try:
-        return bool(found(name).reads_register)
-    except ExportError:
-        return False
-
-
-def _installed(name: str) -> bool:
-    from liaison.base.errors import ExportError
-    from liaison.host.plugins import exporter as found
-
-    try:
-        found(name)
-    except ExportError:
-        return False
-    return True
 
 
 def issue(district: District, year: int, day: dt.date, expected: str,
