@@ -13,7 +13,7 @@ from liaison.formats.district import seed_district
 from liaison.host.exporting import ExportRequest
 from liaison.law.district import District
 from liaison.law.model import OrgKind
-from liaison.law.records import ConsultationRecord, Records, ResearchResult
+from liaison.law.records import ConsultationRecord, DesignationRecord, Records, ResearchResult
 from liaison.law.rules import EngagementKind
 from liaison.law.workdays import ChineseCalendar
 from liaison.year.engagements import KnownEvent, Plan, PlanOptions
@@ -58,13 +58,27 @@ def make_records(district: District) -> Records:
         ))
 
 
+def with_contacts(records: Records, district: District, office: str) -> Records:
+    """``records`` with the ledger's 责任制 sheet filled in, as the clerk does in January: every
+    department and the general office names its liaison office ``office``, an officer and a telephone
+    number (designation records dated 4 January, what the ledger's reader makes of the sheet), so
+    every invitation has its contact."""
+    named = tuple(DesignationRecord(organisation=o.id, liaison_office=office, liaison_officer="李明",
+                                    phone="0592-6051234", date=dt.date(2027, 1, 4))
+                  for o in district.organisations if o.kind in (OrgKind.DEPARTMENT, OrgKind.GOVERNMENT_OFFICE))
+    return attrs.evolve(records, designations=(*records.designations, *named))
+
+
 def seed_request(options: dict[str, object] | None = None, *events: KnownEvent,
-                 district: District | None = None) -> ExportRequest:
+                 district: District | None = None, contacts: str | None = None) -> ExportRequest:
     """Every kind of letter for the seed district's 2027 (or ``district``'s): the plan with the
-    plenary meeting (and ``events``) and the records."""
+    plenary meeting (and ``events``) and the records (with ``contacts``: :func:`with_contacts`)."""
     seed = district or seed_district()
+    records = make_records(seed)
+    if contacts is not None:
+        records = with_contacts(records, seed, contacts)
     return ExportRequest(district=seed, plan=make_plan(seed, PLENARY, *events), options=options or {},
-                         records=make_records(seed))
+                         records=records)
 
 
 #: A district with long names: every department, party branch and the ICF under the longest name it
@@ -100,13 +114,15 @@ WORK_MEETING = "2027/work_meeting/district-gov"
 
 
 def changed_request(options: dict[str, object] | None = None, *events: KnownEvent,
-                    district: District | None = None) -> ExportRequest:
+                    district: District | None = None, contacts: str | None = None) -> ExportRequest:
     """The export after :func:`seed_request`'s letters went out, once the health bureau's joint
     meeting has moved to another day, the §3.1 work meeting to the afternoon of its day and the
-    plenary meeting has been cancelled: every letter kind, change and cancellation letters included."""
+    plenary meeting has been cancelled: every letter kind, change and cancellation letters included
+    (``contacts``: the ledger's 责任制 filled in, :func:`with_contacts`)."""
     from liaison_docx.plugin import drafts
 
-    first = seed_request({k: v for k, v in (options or {}).items() if k != "pdf"}, *events, district=district)
+    first = seed_request({k: v for k, v in (options or {}).items() if k != "pdf"}, *events, district=district,
+                         contacts=contacts)
     sent = tuple(d.record for d in drafts(first) if d.record is not None)
     plenary = next(e.id for e in first.plan.engagements if e.kind == EngagementKind.PLENARY_MEETING)
     work = first.plan.get(WORK_MEETING)

@@ -11,7 +11,6 @@ import pytest
 from docx_samples import grid_letter, invitation
 from docx_seed import LONG_EVENTS, MORE_EVENTS, changed_request, long_named
 from liaison.formats.district import seed_district
-from liaison.law.model import Designations, OrgKind
 
 from liaison_docx.composition import PAGE_ONE_PITCHES, document_xml
 from liaison_docx.geometry import LINE_PITCH
@@ -73,18 +72,34 @@ def test_the_seeds_invitations_need_no_more_than_26_pt() -> None:
     assert min(chosen) >= 520 and LINE_PITCH in chosen
 
 
+@pytest.mark.parametrize("long", [False, True], ids=["seed", "long names"])
 @pytest.mark.parametrize("office", ["办公室", "党政综合办公室秘书科"])
-def test_the_seeds_invitations_with_contacts_filled_in_still_fit_page_one(office: str) -> None:
-    """As a clerk's ledger fills the 责任制 sheet: every department and the general office with a
-    liaison officer and a telephone number, so each invitation gains its contact line(s)."""
+def test_invitations_with_contacts_filled_in_still_fit_page_one(office: str, long: bool) -> None:
+    """As a clerk's ledger fills the 责任制 sheet (designation records: every department and the
+    general office with a liaison officer and a telephone number), each invitation gains its contact;
+    by the count every one still fits page 1, tightening its wording only where it must (the
+    LibreOffice check: test_page_one_contacts.py)."""
     from liaison_docx import composition
 
-    seed = seed_district()
-    named = Designations(liaison_office=office, liaison_officer="李明", phone="0592-6051234")
-    orgs = tuple(attrs.evolve(o, designations=named) if o.kind in (OrgKind.DEPARTMENT, OrgKind.GOVERNMENT_OFFICE)
-                 else o for o in seed.organisations)
-    request = changed_request({"kinds": "invitation"}, *MORE_EVENTS, district=attrs.evolve(seed, organisations=orgs))
+    district = long_named(seed_district()) if long else seed_district()
+    request = changed_request({"kinds": "invitation"}, *(LONG_EVENTS if long else MORE_EVENTS), district=district,
+                              contacts=office)
     found = [d for d in drafts(request) if d.kind == "invitation"]
     assert all("联系人：" in "".join(p.text for p in d.letter.body if isinstance(p, Paragraph)) for d in found)
     for d in found:
         assert composition._on_one_page(TPL, d.letter)[1], d.name
+        own_line = any(p.text.startswith("联系人：") for p in d.letter.body if isinstance(p, Paragraph))
+        if not own_line:  # tightened: it would not have fit as worded
+            assert not composition.fits_page_one(TPL, _as_worded(d.letter)), d.name
+
+
+def _as_worded(letter: Letter) -> Letter:
+    """A tightened invitation with its contact back on a line of its own and 特此函邀 after it."""
+    body = [p.text for p in letter.body if isinstance(p, Paragraph)]
+    reply = next(i for i, text in enumerate(body) if "联系人：" in text)
+    head, contact = body[reply].split("联系人：")
+    contact = contact.removesuffix("特此函邀。").removesuffix("。")
+    rest = [*body[:reply], head, "联系人：" + contact, *body[reply + 1:]]
+    if rest[-1] != "特此函邀。":
+        rest.append("特此函邀。")
+    return attrs.evolve(letter, body=tuple(Paragraph(t) for t in rest))

@@ -58,7 +58,7 @@ from liaison_docx.ooxml import DECL, ROOT_NS
 from liaison_docx.package import Template
 from liaison_docx.titles import break_title, title_units
 
-__all__ = ["LETTER_START", "document_xml", "header_xml", "title_lines"]
+__all__ = ["LETTER_START", "document_xml", "fits_page_one", "header_xml", "title_lines"]
 
 LETTER_START = 990
 """Where the 信函格式 first page's flow starts below the top of the type area, twips: LibreOffice and
@@ -258,6 +258,17 @@ def _on_one_page(tpl: Template, letter: Letter) -> tuple[tuple[Builder, int, int
             if _page_one_need(found[0], found[1], found[3]) <= TEXT_HEIGHT:
                 return found, True
     return tight, True
+
+
+def fits_page_one(tpl: Template, letter: Letter) -> bool:
+    """Whether a 信函格式 letter's text and 落款 fit page 1 at the closest of PAGE_ONE_PITCHES, counted
+    with its 函号 line (a draft's is blank but there): what a letter that may word itself more
+    tightly asks before it does (an invitation, :mod:`liaison_docx.letters.invitation`)."""
+    if letter.kind != "letter":
+        return False
+    numbered = letter if letter.doc_number else attrs.evolve(letter, doc_number="\u3000")
+    b, start, _, sig = _main_part(tpl, numbered, PAGE_ONE_PITCHES[-1])
+    return _page_one_need(b, start, sig) <= TEXT_HEIGHT
 
 
 def document_xml(tpl: Template, letter: Letter) -> bytes:

@@ -17,9 +17,11 @@ from liaison.law.rules import EVENT_KINDS, EngagementKind
 from liaison.law.workdays import WorkingDayCalendar
 from liaison.year.engagements import Engagement, Plan, Status
 
-from liaison_docx.letter_model import Attachment, Block, Letter, Paragraph, Table, format_date
+from liaison_docx.composition import fits_page_one
+from liaison_docx.letter_model import Attachment, FontSet, Letter, Paragraph, Table, format_date
 from liaison_docx.letters import wording as w
 from liaison_docx.letters.draft import Draft, letter_key
+from liaison_docx.package import template
 from liaison_docx.titles import Names, title_units
 
 __all__ = ["event_noun", "event_verb", "invitation_letter", "invitations", "invitees", "invites", "issuer_of",
@@ -136,34 +138,66 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
         grounds = w.basis(district, prov, None)
     guests = "、".join(f"{w.text(g.name, (*where, 'guests'))}同志" for g in e.guests if g.organisation == invitee.id)
     whom = "负责人" + (f"及{guests}" if guests else "") if invitee.id in e.participants else guests
-    # What, when, why and whom in one paragraph, what is still open and the reply in a second: a short
-    # 函 fits its first page with its 落款 (docs/letters.md, "One page").
-    # 时间、事由、依据和邀请对象合为一段，待定事项和回执为另一段，使短函连同落款排在第一页。
-    body: list[Block] = [Paragraph(f"{first}{grounds}特邀请贵单位{whom}{verb}。")]
-    notes = []
-    if e.status == Status.PROPOSED:
-        notes.append(f"{noun}时间系拟定，如需调整请与{w.self_reference(issuer)}联系")
+    opening = f"{first}{grounds}特邀请贵单位{whom}{verb}。"
     # The letter is made on the day it is issued and never again (an issued letter's bytes are kept),
     # so the sentence says what is known that day: once the notice is in, a letter says nothing of it.
     # 邀请函在签发当日生成且此后不再改写，故只在当日尚不知道当年节假日安排时写这句话。
     unpublished = e.provisional if holidays_known is None else not holidays_known and e.status != Status.HELD
-    if unpublished:
-        notes.append(f"{e.date.year}年节假日安排尚未公布，日期如有调整另行通知")
-    reply = "请填写回执（见附件）并按所列时间反馈。"
-    body.append(Paragraph(("；".join(notes) + "。" if notes else "") + reply))
     host = district.organisation(e.host)
     natural = e.date - dt.timedelta(days=INVITATION_LEAD_DAYS)
-    lines = w.contact(district, list(dict.fromkeys((issuer, host))), natural, records, writer=issuer)
-    body += [Paragraph(line) for line in lines]
-    body.append(Paragraph("特此函邀。"))
+    contact = w.contact(district, list(dict.fromkeys((issuer, host))), natural, records, writer=issuer)
     issuer_name = w.full_name(district, issuer)
     reply_by = e.date - dt.timedelta(days=REPLY_DAYS)
-    return Letter(
-        kind="letter", issuing_authority_mark=issuer_name, doc_number=None,
-        title=f"关于邀请{verb}{title}的函", recipients=w.name(invitee), body=tuple(body),
-        signature=issuer_name, date=natural,
-        title_units=("关于", "邀请", verb, *title_units(title, org_matcher(district)), "的函"),
-        attachments=(_reply_slip(invitee, issuer_name, reply_by, verb),))
+
+    def worded(tighter: int) -> Letter:
+        notes = []
+        if e.status == Status.PROPOSED:
+            # 拟于 has said the time is proposed: the tighter wording does not say it twice
+            notes.append(("如需调整时间" if tighter >= _NO_PROPOSED_NOTE else f"{noun}时间系拟定，如需调整")
+                         + f"请与{w.self_reference(issuer)}联系")
+        if unpublished:
+            notes.append(f"{e.date.year}年节假日安排尚未公布，日期如有调整另行通知")
+        reply = ("；".join(notes) + "。" if notes else "") + "请填写回执（见附件）并按所列时间反馈。"
+        # What, when, why and whom in one paragraph, what is still open and the reply in a second: a
+        # short 函 fits its first page with its 落款 (docs/letters.md, "One page").
+        # 时间、事由、依据和邀请对象合为一段，待定事项和回执为另一段，使短函连同落款排在第一页。
+        if tighter >= _CONTACT_IN_REPLY and contact:
+            body = [Paragraph(reply + "，".join(contact) + "。")]
+        else:
+            body = [Paragraph(reply), *(Paragraph(line) for line in contact)]
+        if tighter >= _CLOSING_RUN_ON:
+            body[-1] = Paragraph(body[-1].text + "特此函邀。")
+        else:
+            body.append(Paragraph("特此函邀。"))
+        return Letter(
+            kind="letter", issuing_authority_mark=issuer_name, doc_number=None,
+            title=f"关于邀请{verb}{title}的函", recipients=w.name(invitee), body=(Paragraph(opening), *body),
+            signature=issuer_name, date=natural,
+            title_units=("关于", "邀请", verb, *title_units(title, org_matcher(district)), "的函"),
+            attachments=(_reply_slip(invitee, issuer_name, reply_by, verb),))
+
+    # The wording as it is when the letter fits page 1 (at the closest spacing GB/T 9704 §7.3.5
+    # allows); else tighter, a step at a time, the way a clerk shortens a 函 to keep the 成文日期 and
+    # the seal with the text; a letter that fits in none keeps its wording and breaks its pages.
+    # 排不进第一页时逐步压缩措辞；仍排不下则保持原措辞，分页时落款与正文末段同页。
+    plain = worded(0)
+    tpl = template(FontSet())  # the count depends on the grid, not on the fonts
+    if fits_page_one(tpl, plain):
+        return plain
+    tried = plain
+    for tighter in range(1, _TIGHTEST + 1):
+        letter = worded(tighter)
+        if letter != tried and fits_page_one(tpl, letter):  # a step that changes nothing is not counted again
+            return letter
+        tried = letter
+    return plain
+
+
+#: The steps by which an invitation words itself more tightly when it does not fit page 1, in order:
+#: the contact run on after the reply sentence (联系人：…，联系电话：… in the same paragraph); no
+#: “会议时间系拟定，” before the request to call (拟于 says so); 特此函邀 at the end of that paragraph.
+_CONTACT_IN_REPLY, _NO_PROPOSED_NOTE, _CLOSING_RUN_ON = 1, 2, 3
+_TIGHTEST = _CLOSING_RUN_ON
 
 
 def _reply_slip(invitee: Organisation, issuer_name: str, reply_by: dt.date, verb: str) -> Attachment:
