@@ -4,17 +4,25 @@ that fits on it or does not fit even at the closest spacing, attachments always 
 
 from __future__ import annotations
 
+import functools
 import re
 
 import attrs
 import pytest
 from docx_samples import grid_letter, invitation
 from docx_seed import LONG_EVENTS, MORE_EVENTS, changed_request, long_named
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from liaison.formats.district import seed_district
+from liaison.host.exporting import ExportRequest
+from liaison.year.engagements import Status
 
 from liaison_docx.composition import PAGE_ONE_PITCHES, document_xml
 from liaison_docx.geometry import LINE_PITCH
+from liaison_docx.issuing import draft_number
 from liaison_docx.letter_model import FontSet, Letter, Paragraph
+from liaison_docx.letters import Draft
+from liaison_docx.letters.invitation import invitation_letter, issuer_of, roles
 from liaison_docx.package import template
 from liaison_docx.plugin import drafts
 
@@ -103,3 +111,55 @@ def _as_worded(letter: Letter) -> Letter:
     if rest[-1] != "特此函邀。":
         rest.append("特此函邀。")
     return attrs.evolve(letter, body=tuple(Paragraph(t) for t in rest))
+
+
+@functools.cache
+def _contacts_request() -> tuple[ExportRequest, tuple[Draft, ...]]:
+    """The long-named district with the 责任制 filled in, and its invitations."""
+    request = changed_request({"kinds": "invitation"}, *LONG_EVENTS, district=long_named(seed_district()),
+                              contacts="党政综合办公室秘书科")
+    return request, tuple(d for d in drafts(request) if d.kind == "invitation")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pick=st.integers(min_value=0), place=st.integers(min_value=0, max_value=110), proposed=st.booleans())
+def test_an_invitation_words_itself_tighter_only_when_it_must(pick: int, place: int, proposed: bool) -> None:
+    """Whatever the length of its place (from none to a paragraph of directions) and its status: an
+    invitation fits page 1 by the count, or keeps its own wording (contact on its own lines,
+    特此函邀 on its own) and breaks on the grid; a tighter one would not have fit as worded, and still
+    says everything (the reply, the contact, 特此函邀, the request to call when the time is proposed)."""
+    from liaison_docx import composition
+
+    request, found = _contacts_request()
+    draft = found[pick % len(found)]
+    e = request.plan.get(draft.subject)
+    e = attrs.evolve(e, location="区行政中心" + "东楼三层会议室" * (place // 7) if place else None,
+                     status=Status.PROPOSED if proposed else Status.AGREED)
+    district = request.district
+    letter = invitation_letter(district, e, district.organisation(draft.recipient), issuer=issuer_of(district, e),
+                               role=roles(district, e).get(draft.recipient, ""), records=request.records)
+    numbered = attrs.evolve(letter, doc_number=draft_number(draft.series, e.date.year))  # as the exporter writes it
+    paragraphs = [p.text for p in letter.body if isinstance(p, Paragraph)]
+    text = "".join(paragraphs)
+    assert "请填写回执（见附件）" in text and "联系人：" in text and text.endswith("特此函邀。")
+    if proposed:
+        assert "请与我" in text  # the request to call stays, however tight
+    own_line = any(p.startswith("联系人：") for p in paragraphs)
+    if own_line:
+        assert paragraphs[-1] == "特此函邀。"
+        fits = composition.fits_page_one(TPL, letter)
+        assert fits == composition._on_one_page(TPL, numbered)[1]
+        if not fits:  # kept its wording: not even the tightest would have fit
+            assert not composition.fits_page_one(TPL, _tightest(letter))
+    else:
+        assert composition.fits_page_one(TPL, letter) and composition._on_one_page(TPL, numbered)[1]
+        assert not composition.fits_page_one(TPL, _as_worded(letter))
+
+
+def _tightest(letter: Letter) -> Letter:
+    """An invitation as worded, in the tightest wording: the contact and 特此函邀 run on after the
+    reply sentence, no “会议时间系拟定，” before the request to call."""
+    body = [p.text for p in letter.body if isinstance(p, Paragraph)]
+    contact = [t for t in body if t.replace("\u2060", "").startswith(("联系人：", "联系电话："))]
+    reply = re.sub(r"(^|；)[^；。]*?时间系拟定，如需调整", r"\1如需调整时间", body[1])
+    return attrs.evolve(letter, body=(Paragraph(body[0]), Paragraph(reply + "，".join(contact) + "。特此函邀。")))
