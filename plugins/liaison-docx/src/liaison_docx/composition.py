@@ -8,7 +8,9 @@ Pagination (see :mod:`liaison_docx.layout` for the model):
 - A short 函 (信函格式) keeps its body and 落款 on page 1: when they fit only with the lines a little
   closer than the grid's 28.95 pt, the main part is set at the widest of :data:`PAGE_ONE_PITCHES`
   that fits (GB/T 9704 §7.3.5 allows adjusting line spacing so the 成文日期 and seal stay with the
-  text); attachments stay on the grid.  A letter that fits on the grid is written as before.
+  text); attachments stay on the grid.  A letter that fits on the grid is written as before.  An
+  invitation that would not fit even at the closest spacing first words itself more tightly
+  (:func:`fits_page_one`, :func:`liaison_docx.letters.invitation.invitation_letter`).
 - The 落款 goes with the last lines of the body, never alone: when the signature and date would not
   fit under the body, or would leave their page under a third full, the latest paragraph that gives
   the last page enough lines starts a new page (``w:pageBreakBefore``); the paragraphs before it stay
