@@ -220,6 +220,9 @@ def test_every_kind_of_record_has_its_form(own_district: dict[str, Any]) -> None
 
     own = own_district
     clerk = browser(user(own, "clerk"))
+    year_page = clerk.get(f"/year/{own['code']}/{YEAR}/").content.decode()
+    for address in ("records", "ledger", "letters"):
+        assert f'href="/{address}/{own["code"]}/{YEAR}/"' in year_page
     listing = clerk.get(f"/records/{own['code']}/{YEAR}/").content.decode()
     for kind in kept.KINDS.values():
         assert f"/records/{own['code']}/{YEAR}/new/{kind.section}/" in listing
