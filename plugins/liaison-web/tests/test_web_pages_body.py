@@ -395,8 +395,9 @@ def test_the_letters_page_lists_what_the_caller_may_read_to_download(own_distric
     page = admin.get(f"/letters/{own['code']}/{YEAR}/?day={YEAR}-01-04").content.decode()
     listed = re.findall(r'<tr data-status="(\w+)" data-path="([^"]+)">', page)
     assert listed and {s for s, _ in listed} <= {"issued", "due", "draft"}
-    path = listed[0][1]
-    docx = admin.get(f"/api/v1/districts/{own['code']}/years/{YEAR}/letters/{quote(path)}?day={YEAR}-01-04")
+    link = re.search(r'<a href="([^"]+)" aria-label="[^"]*\.docx">', page)
+    assert link and link.group(1).endswith(f"?day={YEAR}-01-04")
+    docx = admin.get(html.unescape(link.group(1)))  # the page's own link
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
     officer = browser(user(own, "liaison_officer")).get(f"/letters/{own['code']}/{YEAR}/?day={YEAR}-01-04")
     theirs = re.findall(r'<tr data-status="(\w+)" data-path="([^"]+)">', officer.content.decode())

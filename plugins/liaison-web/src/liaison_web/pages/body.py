@@ -568,7 +568,9 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
                       "number": record.doc_number if record is not None and status == "issued" else "",
                       "date": record.date if record is not None and status == "issued" else None,
                       "to": _org_name(found, record.recipient, lang) if record is not None and record.recipient else "",
-                      "docx": base + quote(path), "pdf": base + quote(path.removesuffix(".docx") + ".pdf")})
+                      # the day the page was read on: a letter due that day is the same letter downloaded
+                      "docx": f"{base}{quote(path)}?day={when.isoformat()}",
+                      "pdf": f"{base}{quote(path.removesuffix('.docx') + '.pdf')}?day={when.isoformat()}"})
     order = {"due": 0, "draft": 1, "issued": 2}
     shown.sort(key=lambda x: (order[x["status"]], x["path"]))
     return render(request, "liaison_web/pages/letters.html", {
