@@ -108,8 +108,20 @@ def test_a_clerk_records_a_visit_with_an_attached_file_by_keyboard(server: Serve
                                                   "buffer": PDF}])
     send(page, "#attach-form button[type=submit]")
     assert "走访记录.pdf" in page.locator("ul.files").inner_text()
+    # corrected, then withdrawn: the record's other forms, by keyboard too
+    tab_to(page, "#f-title")
+    page.keyboard.press("End")
+    page.keyboard.type("（更正）")
+    tab_to(page, "#correct-reason")
+    page.keyboard.type("标题补充")
+    send(page, "#record-form button[type=submit]")
+    assert "走访农工党总支部（更正）" in page.locator("#record-facts").inner_text()
+    tab_to(page, "#withdraw-reason")
+    page.keyboard.type("重复登记")
+    send(page, "#withdraw-form button[type=submit]")
+    assert page.locator("[data-status=withdrawn]").count() == 1
     page.goto(f"{server.base}/records/seed/{server.year}/")
-    assert "区卫生局走访农工党总支部" in page.locator("#records").inner_text()
+    assert "区卫生局走访农工党总支部（更正）" in page.locator("#records").inner_text()
 
 
 def test_a_clerk_marks_an_engagement_held_by_keyboard(server: Server, page: Any) -> None:
@@ -233,3 +245,9 @@ def test_the_letters_page_is_accessible_and_lists_downloads(server: Server, page
         page.keyboard.press("Enter")
     assert page.url.startswith(f"{server.base}/letters/seed/{server.year}/")
     accessible(page)
+    type_date(page, "#letters-on", dt.date(server.year, 1, 4))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # the date field's form sent from the field
+    assert page.url.endswith(f"?day={server.year}-01-04")
+    for link in page.locator("#letters a").evaluate_all("links => links.map(a => a.href)")[:2]:
+        assert link.endswith(f"?day={server.year}-01-04")
