@@ -251,3 +251,19 @@ def test_the_letters_page_is_accessible_and_lists_downloads(server: Server, page
     assert page.url.endswith(f"?day={server.year}-01-04")
     for link in page.locator("#letters a").evaluate_all("links => links.map(a => a.href)")[:2]:
         assert link.endswith(f"?day={server.year}-01-04")
+
+
+def test_each_page_fits_a_375_px_phone_screen(server: Server, page: Any) -> None:
+    """Nothing wider than the screen but a table's own scrolling box: the page itself never scrolls sideways."""
+    from liaison.law.records import SECTIONS
+
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in(page, server.base, "clerk")
+    one = next(e for e in server.engagements if e["host"] == CLERK_OF)["id"]
+    base = f"{server.base}/%s/seed/{server.year}/"
+    addresses = [base % "records", base % "ledger", base % "letters", server.engagement_url(one) + "held/",
+                 server.engagement_url(one) + "move/", *(base % "records" + f"new/{k}/" for k in SECTIONS)]
+    for address in addresses:
+        page.goto(address)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, (address, width)
