@@ -231,6 +231,10 @@ def test_a_clerk_uploads_a_ledger_with_one_bad_cell_sees_it_and_records_the_rest
     assert bad in row.inner_text() and "不是有效的日期" in row.inner_text()
     assert page.locator("#ledger-rows tr.taken").count() == 2, page.locator("#ledger-rows").inner_text()
     accessible(page)  # the rows, refused and taken
+    page.emulate_media(media="print")  # printed: the rows, without the menus and the forms
+    assert row.is_visible() and not page.locator("#ledger-confirm").is_visible()
+    assert not page.locator("header.bar").is_visible()
+    page.emulate_media(media="screen")
     send(page, "#ledger-confirm button[type=submit]")
     assert page.url == f"{server.base}/records/seed/{server.year}/"
     assert "台账.xlsx 记录 2 条" in page.locator(".notice").inner_text()
