@@ -358,9 +358,12 @@ def form_values(fields: Iterable[Field], data: Mapping[str, Any], prefix: str = 
     return shown
 
 
-def _posted(fields: Iterable[Field], form: Any) -> dict[str, Any]:
-    """What a refused form had, to show it again (the library's JSON shape, as :func:`form_body`)."""
-    return form_body(fields, form)
+def _day_and_what(record: Mapping[str, Any]) -> tuple[str, str]:
+    """A record's day and what it is about (its title, subject, …), for a list of records of every kind."""
+    what = next((record.get(k) for k in ("title", "subject", "topic", "description", "person", "organisation", "id")
+                 if record.get(k)), "")
+    day = next((record.get(k) for k in ("date", "sent", "received") if record.get(k)), "")
+    return str(day), str(what)
 
 
 def _kind(name: str) -> kept.Kind:
@@ -390,10 +393,7 @@ def records(request: HttpRequest, district: str, year: int) -> HttpResponse:
         return _error_page(request, error, _status(error))
     rows = []
     for item in listed:
-        record = item["record"]
-        what = next((record.get(k) for k in ("title", "subject", "topic", "description", "person", "id")
-                     if record.get(k)), "")
-        day = next((record.get(k) for k in ("date", "sent", "received") if record.get(k)), "")
+        day, what = _day_and_what(item["record"])
         rows.append({**item, "what": what, "day": day, "label": pick(lang, kept.KINDS[item["kind"]].label_zh,
                                                                    kept.KINDS[item["kind"]].label_en),
                      "responsible_name": _org_name(found, item["responsible"], lang) if item["responsible"] else ""})
@@ -419,7 +419,7 @@ def new_record(request: HttpRequest, district: str, year: int, kind: str) -> Htt
     problem, status = None, 200
     data: dict[str, Any] = {}
     if request.method == "POST":
-        data = _posted(fields, request.POST)
+        data = form_body(fields, request.POST)
         try:
             row = service.create_record(request, district, year, chosen, form_body(fields, request.POST))
         except LiaisonError as error:
@@ -466,7 +466,7 @@ def one_record(request: HttpRequest, district: str, year: int, kind: str, key: s
                 return _error_page(request, error, status)
             problem = _problem(error, lang)
             if request.POST.get("action") == "correct":
-                posted = _posted(fields, request.POST)
+                posted = form_body(fields, request.POST)
     try:
         shown = _api_json(service.read_record(request, district, year, kind, key))
     except LiaisonError as error:
@@ -624,7 +624,7 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
             body = kept.canonical(record)
             where = str(body.pop("source", "") or "").rpartition(": ")[2]
             row = {"place": _row_place(where), "where": where, "kind": pick(lang, kind.label_zh, kind.label_en),
-                   "what": _summary(body)}
+                   "what": " ".join(_day_and_what(body)).strip()}
             try:
                 service.check_record(request, district, year, kind, body, None)
             except LiaisonError as error:
@@ -638,12 +638,6 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
     return rows, taken
 
 
-def _summary(record: Mapping[str, Any]) -> str:
-    """A record's day and what it is about, for a list of records."""
-    what = next((record.get(k) for k in ("title", "subject", "topic", "description", "person", "organisation", "id")
-                 if record.get(k)), "")
-    day = next((record.get(k) for k in ("date", "sent", "received") if record.get(k)), "")
-    return f"{day} {what}".strip()
 
 
 def _uploaded(request: HttpRequest, district: str, upload: str) -> str:
