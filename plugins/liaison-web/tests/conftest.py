@@ -138,3 +138,18 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
     found = shutil.which("chromium") or CHROMIUM
     return {**browser_type_launch_args, "executable_path": found}
+
+
+@pytest.fixture(scope="module")
+def browser_plugins() -> str:
+    """The plugins the browser tests' server loads (a module needing more overrides it)."""
+    return "web"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, browser_plugins: str) -> Iterator[Any]:
+    """A `liaison serve` of the browser test module's own, with a clerk and a liaison officer
+    (:func:`web_browser.serve`), stopped by its process id after the module's tests."""
+    from web_browser import serve
+
+    yield from serve(tmp_path_factory.mktemp("serve"), browser_plugins)

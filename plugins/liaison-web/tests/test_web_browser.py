@@ -9,112 +9,18 @@ refused; a logged-out user is sent to the login page from every address. On ever
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import shutil
-import subprocess
-import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from web_browser import Server, accessible, log_in, submit
 from web_db import CLERK_OF, OFFICER_OF
-from web_serve import address, start, stop
 
 playwright = pytest.importorskip("playwright.sync_api")
 if shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists():
     pytest.skip("Debian's chromium is not installed (.ci/run installs it)", allow_module_level=True)
-
-AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
-PASSWORDS = {"clerk": "clerk-password", "officer": "officer-password"}
-
-#: Run in the server's folder before it starts: the two users, and the next year's engagements as
-#: the database holds them (the test picks its engagements from these, not from ids written here).
-SETUP = """
-import json, sys
-from liaison_web.settings import configure
-configure("sqlite:///liaison.sqlite3")
-from django.contrib.auth import get_user_model
-from liaison_web import models
-from liaison_web.bootstrap import district
-from liaison_web.store import DatabaseStore
-users = get_user_model()._default_manager
-seed = models.District.objects.get(code="seed")
-for name, organisation, role, password in json.loads(sys.argv[1]):
-    user = users.create_user(name, password=password)
-    models.Membership.objects.create(user=user, district=seed, organisation=organisation, role=role)
-found = district("seed")
-year = int(sys.argv[2])
-plan = DatabaseStore().load(found, year).state.plan
-print(json.dumps([{"id": e.id, "host": e.host, "participants": list(e.participants), "status": e.status.value,
-                   "date": e.date.isoformat()} for e in plan.engagements]))
-"""
-
-
-class Server:
-    def __init__(self, base: str, year: int, engagements: list[dict[str, Any]]) -> None:
-        self.base, self.year, self.engagements = base, year, engagements
-
-    def engagement_url(self, engagement: str) -> str:
-        return f"{self.base}/engagement/seed/{self.year}/{quote(engagement)}/"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    from web_serve import LIAISON
-
-    folder = tmp_path_factory.mktemp("serve")
-    env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY")},
-           "LIAISON_PLUGINS": "web", "LIAISON_ADMIN_PASSWORD": "admin-password"}
-    ready = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "en"], cwd=folder, env=env,
-                           capture_output=True, text=True, timeout=300)
-    assert ready.returncode == 0, ready.stderr
-    year = dt.date.today().year + 1  # liaison serve plans the current and the next year
-    users = [("clerk", CLERK_OF, "clerk", PASSWORDS["clerk"]),
-             ("officer", OFFICER_OF, "liaison_officer", PASSWORDS["officer"])]
-    made = subprocess.run([sys.executable, "-c", SETUP, json.dumps(users), str(year)], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert made.returncode == 0, made.stderr
-    process, lines = start(folder, env={"LIAISON_ADMIN_PASSWORD": "admin-password"})
-    # the server's warnings (each refused request) go to its output: read it, so the pipe never fills
-    assert process.stdout is not None
-    drain = threading.Thread(target=process.stdout.read, daemon=True)
-    drain.start()
-    try:
-        yield Server(address(lines), year, json.loads(made.stdout))
-    finally:
-        stop(process)
-
-
-def accessible(page: Any) -> None:
-    """axe-core over the page as it is: no serious or critical violation."""
-    assert AXE.is_file(), "run (cd plugins/liaison-web/tests/js && npm ci), as the README's test command does"
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                          ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))")
-    bad = [v for v in found if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{page.url}: {bad}"
-
-
-def submit(page: Any, selector: str) -> None:
-    """Click what sends a form or follows a link, and wait for the page it leads to (a form's answer
-    is a redirect to the same address: the old page must not be read as the new one)."""
-    with page.expect_navigation():
-        page.click(selector)
-
-
-def log_in(page: Any, base: str, name: str) -> None:
-    """With the keyboard alone: the user name has the focus, Tab to the password, Enter sends the form."""
-    page.goto(f"{base}/login/")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
-    page.keyboard.type(name)
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORDS[name])
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/year/**")
 
 
 def test_a_logged_out_user_is_sent_to_the_login_page_from_every_address(server: Server, page: Any) -> None:

@@ -11,6 +11,7 @@ import attrs
 from liaison.formats.syntax import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
+    from liaison.base.errors import LiaisonError
     from liaison.law.district import District
     from liaison.law.records import Records
 
@@ -22,7 +23,12 @@ class RecordReader:
 
     The host checks what ``read`` returns (:meth:`Records.checked`: the defaults filled, the records'
     consistency) — once, for every reader. A reader that checks them itself, through the same
-    method, to name its own places in an error (the ledger's cells) says ``checked=True``."""
+    method, to name its own places in an error (the ledger's cells) says ``checked=True``.
+
+    A reader that can also take what of a file is right and name the rest (``read_rows(data,
+    district, file)``: the records of the good rows, checked, and each refused row's
+    :class:`~liaison.base.errors.LiaisonError` at its place) offers it as ``read_rows``: an upload
+    shows the refused rows and records the others when the user agrees (the web service's ledger page)."""
 
     name: str
     suffixes: tuple[str, ...]
@@ -31,3 +37,5 @@ class RecordReader:
     plugin: str = ""
     max_bytes: int = MAX_FILE_BYTES  # files larger than this are refused before they are read
     checked: bool = False  # read returns Records.checked's result already
+    read_rows: Callable[[bytes, District, str], tuple[Records, tuple[LiaisonError, ...]]] | None = attrs.field(
+        default=None, eq=False, repr=False)

@@ -54,7 +54,7 @@ from liaison_web.api import (
 from liaison_web.callers import remote_address
 from liaison_web.errors import NotFound, StaleRecord, error_response, json_response
 
-__all__ = ["RecordModels"]
+__all__ = ["RecordModels", "attach_kept", "change_record", "create_record", "keep_file"]
 
 _YEAR = "/districts/{district}/years/{year}"
 KindName = Literal[tuple(kept.KINDS)]  # type: ignore[valid-type]
@@ -287,10 +287,16 @@ def _raw_body(request: HttpRequest, field: str | None = None) -> Any:
     return data.get(field) if field is not None and isinstance(data, dict) else data
 
 
+def create_record(request: HttpRequest, district: str, year: int, kind: kept.Kind, body: Any) -> models.Record:
+    """Record a fact (``body`` the record as the library writes it), checked and authorised, with its
+    audit entry: what ``POST …/records/{kind}`` and the pages' records forms both do."""
+    record = _check_new(request, district, year, kind, body, None)
+    return _save(request, district, year, kind, kept.new_key(), 1, "created", record, "", None)
+
+
 def _create(kind: kept.Kind) -> Callable[..., HttpResponse]:
     def create(request: HttpRequest, district: str, year: int, body: Any) -> HttpResponse:
-        record = _check_new(request, district, year, kind, _raw_body(request), None)
-        row = _save(request, district, year, kind, kept.new_key(), 1, "created", record, "", None)
+        row = create_record(request, district, year, kind, _raw_body(request))
         response = _etagged(_record_document(row), kept.view(row).etag, 201)
         response["Location"] = f"/api/v1/districts/{district}/years/{year}/records/{kind.section}/{row.key}"
         return response
@@ -305,22 +311,29 @@ def _create(kind: kept.Kind) -> Callable[..., HttpResponse]:
     return create
 
 
-def _change_record(request: HttpRequest, district: str, year: int, kind: kept.Kind, key: str, action: str,
-                   made: Callable[[models.Record], tuple[Any, str]]) -> HttpResponse:
+def change_record(request: HttpRequest, district: str, year: int, kind: kept.Kind, key: str, action: str,
+                  made: Callable[[models.Record], tuple[Any, str]], given: str) -> models.Record:
     """Add the next version of a record (``made`` from the current one: the record and the reason) on
-    the version ``If-Match`` names: another is 412 with the record as it is now (``record``) and its
-    ETag, nothing added. Withdrawing a withdrawn record adds nothing."""
-    _year_of(request, district, year, "record")
-    given = _if_match(request)
+    the version ``given`` (the API's ``If-Match``, a page's form field): another is
+    :class:`StaleRecord`, nothing added. Withdrawing a withdrawn record adds nothing (the record as it is)."""
     before = _latest(district, year, kind.section, key)
     _authorise(request, "record", district, _as_object(before))
+    if given != kept.view(before).etag:
+        raise _stale(key, kept.view(before).etag, given)
+    if action == "withdrawn" and before.action == "withdrawn":
+        return before
+    record, reason = made(before)
+    return _save(request, district, year, kind, key, before.version + 1, action, record, reason, before)
+
+
+def _change_record(request: HttpRequest, district: str, year: int, kind: kept.Kind, key: str, action: str,
+                   made: Callable[[models.Record], tuple[Any, str]]) -> HttpResponse:
+    """The API's change of a record, on the version ``If-Match`` names: another is 412 with the
+    record as it is now (``record``) and its ETag, nothing added."""
+    _year_of(request, district, year, "record")
+    given = _if_match(request)
     try:
-        if given != kept.view(before).etag:
-            raise _stale(key, kept.view(before).etag, given)
-        if action == "withdrawn" and before.action == "withdrawn":
-            return _etagged(_record_document(before), kept.view(before).etag)
-        record, reason = made(before)
-        row = _save(request, district, year, kind, key, before.version + 1, action, record, reason, before)
+        row = change_record(request, district, year, kind, key, action, made, given)
     except StaleRecord as stale:
         now = _latest(district, year, kind.section, key)
         response = error_response(request, stale, 412, record=_record_document(now))
@@ -413,15 +426,29 @@ def upload_evidence(request: HttpRequest, district: str, year: int,
     sha256, never by its name; the name is kept only to show. At most ``LIAISON_MAX_UPLOAD_MB``
     (413 beyond); PDF, OFD, DOCX, XLSX, JPEG or PNG by its content (415 otherwise, and when the
     name's extension says another type). 201 with the file's record."""
-    from liaison_web.audit import record as audit
-
     _year_of(request, district, year, "attach")
     object_type, object_id, obj = _attached_to(request, district, year, record, engagement)
     _authorise(request, "attach", district, obj)
+    return json_response(attach_kept(request, district, year, object_type, object_id, obj, keep_file(file)),
+                         status=201)
+
+
+def keep_file(file: Any) -> tuple[str, int, evidence.FileType, str]:
+    """An uploaded file's bytes kept under the media root (:func:`liaison_web.evidence.store`: by
+    their sha256, within the size limit, of a type kept): the digest, size, type and the name to show."""
     if file.size is not None and file.size > evidence.max_bytes():
         raise evidence.too_large(file.size)
     sha, size, kind = evidence.store(file.chunks(), file.name or "")
-    name = evidence.display_name(file.name or "", kind)
+    return sha, size, kind, evidence.display_name(file.name or "", kind)
+
+
+def attach_kept(request: HttpRequest, district: str, year: int, object_type: str, object_id: str,
+                obj: dict[str, Any], kept_file: tuple[str, int, evidence.FileType, str]) -> dict[str, Any]:
+    """The row of a kept file (:func:`keep_file`) as evidence of ``object_id``, with its audit entry,
+    in one transaction; the caller has been authorised to attach to it. The file's record."""
+    from liaison_web.audit import record as audit
+
+    sha, size, kind, name = kept_file
     with transaction.atomic():
         row = models.Evidence.objects.create(
             key=kept.new_key(), district=models.District.objects.get(code=district), year=year,
@@ -433,7 +460,7 @@ def upload_evidence(request: HttpRequest, district: str, year: int,
                  else {"host": obj["host"], "participants": obj["participants"]})
         audit("attach", object_type, object_id, user=request.user, actor=actor_of(request), district=district,
               remote_address=remote_address(request), after={"evidence": shown, **about})
-    return json_response(shown, status=201)
+    return shown
 
 
 @api.get(f"{_YEAR}/evidence", response={200: list[EvidenceModel], 401: Error, 403: Error, 404: Error, 422: Error},

@@ -19,6 +19,9 @@ from liaison.year.state import YearState
 from liaison_web.api import Changed, Stale
 from liaison_web.api import _authorise as authorise
 from liaison_web.api import _district as district
+from liaison_web.api import _district_object as district_object
+from liaison_web.api import _letters as letters
+from liaison_web.api import _loaded as loaded
 from liaison_web.api import _may as may
 from liaison_web.api import _members as members
 from liaison_web.api import _no_district as no_district
@@ -29,10 +32,15 @@ from liaison_web.api import _revision as revision
 from liaison_web.api import _scope as scope
 from liaison_web.api import _today as today
 from liaison_web.api import change_engagement as change
+from liaison_web.api_records import _attached_to as attached_to
+from liaison_web.api_records import _check_new as check_record
+from liaison_web.api_records import attach_kept, change_record, create_record, keep_file, list_records, read_record
 from liaison_web.store import DatabaseStore
 
-__all__ = ["Changed", "Stale", "authorise", "change", "district", "due", "may", "members", "no_district",
-           "no_engagement", "no_plan", "rendered", "revision", "scope", "today", "working_days"]
+__all__ = ["Changed", "Stale", "attach_kept", "attached_to", "authorise", "change", "change_record", "check_record",
+           "create_record", "district", "district_object", "due", "keep_file", "letters", "list_records", "loaded",
+           "may", "members", "no_district", "no_engagement", "no_plan", "read_record", "rendered", "revision",
+           "scope", "today", "working_days"]
 
 
 def working_days(state: YearState | None, year: int) -> WorkingDayCalendar:

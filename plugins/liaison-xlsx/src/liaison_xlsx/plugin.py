@@ -120,6 +120,15 @@ def read_ledger(data: bytes, district: Any, file: str) -> Records:
     return records
 
 
+def read_ledger_rows(data: bytes, district: Any, file: str) -> tuple[Records, tuple[LiaisonError, ...]]:
+    """The records of the rows without a problem and the others' problems, each at its cell:
+    :func:`liaison_xlsx.reader.read_ledger_rows`, loaded on first use."""
+    from liaison_xlsx.reader import read_ledger_rows as read
+
+    records, refused = read(data, district, file)
+    return records, refused
+
+
 def export(request: ExportRequest) -> Iterator[Artifact]:
     wanted = request.option("workbooks", WORKBOOKS)
     created = request.option("created")
@@ -169,4 +178,5 @@ def register_exporters(register: Callable[[Exporter], None]) -> None:
 def register_record_readers(register: Callable[[RecordReader], None]) -> None:
     register(RecordReader(name="xlsx", suffixes=(".xlsx",), read=read_ledger,
                           description="对口联系工作台账（Excel / WPS .xlsx）the liaison ledger workbook",
-                          max_bytes=MAX_LEDGER_BYTES, checked=True))  # checked as it reads, to name the cell
+                          max_bytes=MAX_LEDGER_BYTES, checked=True,  # checked as it reads, to name the cell
+                          read_rows=read_ledger_rows))

@@ -219,8 +219,12 @@ def _core_check(records: Any, district: Any, file: str, sections: dict[str, Sect
     try:
         return check_consistency(records, district, file)
     except LiaisonError as exc:
-        raise DataError(exc.message, file=file, path=_cell_of(exc.location, sections), fix=exc.fix,
-                        message_zh=exc.message_zh, fix_zh=exc.fix_zh) from None
+        raise _core_error(exc, file, sections) from None
+
+
+def _core_error(exc: LiaisonError, file: str, sections: dict[str, Section]) -> DataError:
+    return DataError(exc.message, file=file, path=_cell_of(exc.location, sections), fix=exc.fix,
+                     message_zh=exc.message_zh, fix_zh=exc.fix_zh)
 
 
 #: A reply's fields → the columns of 征求意见 they are read from.
@@ -266,7 +270,76 @@ def read_ledger(data: bytes, district: Any, file: str, *, calamine: bool = True)
             book.close()
 
 
+def read_ledger_rows(data: bytes, district: Any, file: str) -> tuple[Any, tuple[DataError, ...]]:
+    """What of a ledger can be taken: the records of the rows without a problem, and the problems of
+    the others, each at its cell (``会议走访!E53``) — for an upload that shows what is refused and
+    records the rest when the user agrees. The same reading and checks as :func:`read_ledger`: a row
+    with a bad cell is no record, a row the rows' or the core's checks refuse is taken out (with its
+    problem) and the others checked again. A workbook that cannot be read as a ledger at all (not an
+    .xlsx, no ledger sheet, another district's) and one with more problems than an error lists
+    (:data:`~liaison_xlsx.problems.MAX_PROBLEMS`: the rows after them are not read) raise as
+    :func:`read_ledger` does."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="openpyxl")
+        book = _open(data, file)
+        try:
+            sections, problems, directory = _read_sections(book, district, file)
+            if problems.full:
+                problems.raise_any()
+            recorded = _check_district(book, district, file)
+        finally:
+            book.close()
+    refused = list(problems.found)
+    agreed = Problems(file)
+    _agree(sections, directory, agreed)
+    refused += agreed.found
+    _drop_rows(sections, agreed.found)
+    for _ in range(sum(len(s.records) for s in sections.values()) + 1):
+        records = make_records(recorded, district, {name: s.records for name, s in sections.items()})
+        try:
+            return check_consistency(records, district, file), tuple(refused)
+        except LiaisonError as exc:
+            path = exc.location.path or ()
+            if not (len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], int)
+                    and path[0] in sections and 0 <= path[1] < len(sections[path[0]].records)):
+                raise _core_error(exc, file, sections) from None
+            refused.append(_core_error(exc, file, sections))
+            section = sections[path[0]]
+            del section.records[path[1]], section.where[path[1]]
+    raise AssertionError("unreachable: each round takes a record out")  # pragma: no cover
+
+
+def _row_of(location: Location) -> int | None:
+    """The row a cell (``E53``) or a row range (``53:53``) is on."""
+    digits = "".join(ch if ch.isdigit() else " " for ch in location.cell or "").split()
+    return int(digits[0]) if digits else None
+
+
+def _drop_rows(sections: dict[str, Section], found: list[DataError]) -> None:
+    """Take out every record one of ``found`` names a row of (its own row or a reply's)."""
+    bad = {(p.location.sheet, _row_of(p.location)) for p in found}
+    for section in sections.values():
+        keep = [i for i, w in enumerate(section.where)
+                if not ({(w.sheet, w.row), *((w.sheet, r) for r in w.child_rows)} & bad)]
+        section.records[:] = [section.records[i] for i in keep]
+        section.where[:] = [section.where[i] for i in keep]
+
+
 def _read_book(book: Book, data: bytes, district: Any, file: str) -> Any:
+    sections, problems, directory = _read_sections(book, district, file)
+    problems.raise_any()
+    _agree(sections, directory, problems)
+    problems.raise_any()
+    recorded = _check_district(book, district, file)
+    records = make_records(recorded, district, {name: s.records for name, s in sections.items()})
+    return _core_check(records, district, file, sections)
+
+
+def _read_sections(book: Book, district: Any, file: str) -> tuple[dict[str, Section], Problems, Directory]:
+    """Every ledger sheet's rows read into its section (the rows with a bad cell left out, their
+    problems collected) and the directory they were read with; a workbook with no ledger sheet raises."""
     problems = Problems(file)
     directory = Directory(district)
     merges = book.merges
@@ -315,9 +388,11 @@ def _read_book(book: Book, data: bytes, district: Any, file: str) -> Any:
                         fix=f"a ledger has the sheets {names}; start from the exported 台账 template",
                         message_zh=f"工作簿中没有台账工作表（应有：{names}）",
                         fix_zh="请使用导出的台账模板填写")
-    problems.raise_any()
-    _agree(sections, directory, problems)
-    problems.raise_any()
+    return sections, problems, directory
+
+
+def _check_district(book: Book, district: Any, file: str) -> str:
+    """The district the workbook says it is for (its document property), which must be this one."""
     recorded = _district_property(book)
     expected = district.info.id
     if recorded and recorded != expected:
@@ -326,5 +401,4 @@ def _read_book(book: Book, data: bytes, district: Any, file: str) -> Any:
                         fix="check --data, or export the ledger of this district",
                         message_zh=f"这份台账属于“{recorded}”，不是“{expected}”",
                         fix_zh="请检查 --data，或使用本区导出的台账")
-    records = make_records(recorded, district, {name: s.records for name, s in sections.items()})
-    return _core_check(records, district, file, sections)
+    return recorded

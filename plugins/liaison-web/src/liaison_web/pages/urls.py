@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth
 from django.urls import path
 
-from liaison_web.pages import views
+from liaison_web.pages import body, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,14 @@ urlpatterns = [
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("lang/<str:lang>/", views.switch_language, name="language"),
     path("year/<str:district>/<int:year>/", views.year, name="year"),
+    # the body's pages (liaison_web.pages.body): before the engagement's, whose id is a path
+    path("engagement/<str:district>/<int:year>/<path:engagement>/held/", body.held, name="held"),
+    path("engagement/<str:district>/<int:year>/<path:engagement>/move/", body.move, name="move"),
+    path("records/<str:district>/<int:year>/", body.records, name="records"),
+    path("records/<str:district>/<int:year>/new/<str:kind>/", body.new_record, name="new-record"),
+    path("records/<str:district>/<int:year>/<str:kind>/<str:key>/", body.one_record, name="record"),
+    path("ledger/<str:district>/<int:year>/", body.ledger, name="ledger"),
+    path("letters/<str:district>/<int:year>/", body.letters, name="letters"),
     path("engagement/<str:district>/<int:year>/<path:engagement>/", views.engagement, name="engagement"),
     path("provision/<str:district>/<path:provision>/", views.provision, name="provision"),
 ]

@@ -1,0 +1,404 @@
+"""The body's pages (issue #26, :mod:`liaison_web.pages.body`) through Django's test client: mark
+held (the plan's held change, the held meeting's record, the files through the evidence limits),
+the move's date picker (days off and busy days, the library's holiday warning), one records form
+for every kind (made, refused at its field, corrected), a ledger upload (each refused cell beside its
+row, the rest recorded only when the uploader confirms, both steps in the audit log), the body's
+letters; another body's object a 403 page, another district's a 404. The same pages in Chromium:
+test_web_browser_body."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import io
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from web_db import CLERK_OF, OFFICER_OF, YEAR
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def loaded_plugins() -> str:
+    return "web,xlsx,docx"  # the ledger upload reads through liaison-xlsx, the letters are liaison-docx's
+
+
+def user(own: dict[str, Any], role: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()._default_manager.get(username=f"{role}-{own['code']}")
+
+
+def browser(who: Any = None, lang: str = "zh") -> Any:
+    from django.test import Client
+
+    made = Client()
+    if who is not None:
+        made.force_login(who)
+    if lang == "en":
+        made.cookies["liaison_lang"] = "en"
+    return made
+
+
+def plan(own: dict[str, Any]) -> Any:
+    from liaison_web.store import DatabaseStore
+
+    found = DatabaseStore().load(own["district"], YEAR)
+    assert found is not None
+    return found.state.plan
+
+
+def revision(own: dict[str, Any]) -> str:
+    from liaison_web.store import DatabaseStore
+
+    found = DatabaseStore().current(own["district"], YEAR)
+    assert found is not None
+    return found
+
+
+def hosted(own: dict[str, Any], organisation: str = CLERK_OF) -> list[Any]:
+    return [e for e in plan(own).engagements if e.host == organisation and e.status.value == "proposed"]
+
+
+def page_of(own: dict[str, Any], engagement: str, tail: str = "") -> str:
+    return f"/engagement/{own['code']}/{YEAR}/{quote(engagement)}/{tail}"
+
+
+def upload(name: str, data: bytes) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def problem_of(page: str) -> str:
+    found = re.search(r'<div class="problem"[^>]*>(.*?)</div>', page, re.S)
+    assert found, "no problem shown"
+    return html.unescape(re.sub(r"<[^>]+>", "", found.group(1)))
+
+
+def files_under(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+# -- mark held -------------------------------------------------------------------------------------------
+def test_marking_held_records_the_meeting_its_attendees_minutes_and_files(own_district: dict[str, Any]) -> None:
+    from liaison_web import models
+
+    own = own_district
+    clerk = browser(user(own, "clerk"))
+    e = next(x for x in hosted(own) if set(x.participants) - {x.host})
+    guest = next(p for p in e.participants if p != e.host)
+    form = clerk.get(page_of(own, e.id, "held/"))
+    assert form.status_code == 200
+    page = form.content.decode()
+    for other in e.participants:  # those invited are ticked to start with
+        assert re.search(rf'value="{re.escape(other)}" checked', page)
+    assert f'/engagement/{own["code"]}/{YEAR}/{quote(e.id)}/held/' in clerk.get(page_of(own, e.id)).content.decode()
+    day = e.date + dt.timedelta(days=1)
+    response = clerk.post(page_of(own, e.id, "held/"), {
+        "revision": revision(own), "date": day.isoformat(), "attended": [guest],
+        "minutes": "会议听取了意见", "force": "on",  # the year is ahead: held early only when asked
+        "files": [upload("签到表.pdf", PDF), upload("../../x.pdf", PDF + b"2")]})
+    assert response.status_code == 302, response.content.decode()
+    now = next(x for x in plan(own).engagements if x.id == e.id)
+    assert now.status.value == "held" and now.date == day
+    row = models.Record.objects.get(district__code=own["code"], kind="engagements")
+    assert row.data["id"] == e.id and row.data["attended"] == [e.host, guest]
+    assert row.data["date"] == day.isoformat()
+    kept = models.Evidence.objects.filter(district__code=own["code"], object_type="engagement", object_id=e.id)
+    assert sorted(f.name for f in kept) == ["x.pdf", "签到表.pdf"]  # the last part of the name only
+    digests = sorted(hashlib.sha256(b).hexdigest() for b in (PDF, PDF + b"2"))
+    assert [p.name for p in files_under(own["media"])] == digests  # kept by digest: `../../` reaches nothing
+    entry = models.AuditEntry.objects.filter(object_id=e.id, action="held").latest("pk")
+    assert entry.after is not None and "会议听取了意见" in str(entry.after)
+    assert "签到表.pdf" in clerk.get(page_of(own, e.id)).content.decode()  # the files on the engagement page
+
+
+@pytest.mark.parametrize(("name", "data", "kind"), [("../../x", b"not a document", "UnsupportedType"),
+                                                    ("big.pdf", PDF + b"0" * 4096, "TooLarge")])
+def test_a_refused_file_changes_nothing_and_says_why(own_district: dict[str, Any], name: str, data: bytes,
+                                                     kind: str) -> None:
+    from django.conf import settings
+
+    from liaison_web import models
+
+    own = own_district
+    e = hosted(own)[0]
+    previous = settings.LIAISON_MAX_UPLOAD_BYTES
+    settings.LIAISON_MAX_UPLOAD_BYTES = 1024
+    try:
+        response = browser(user(own, "clerk")).post(page_of(own, e.id, "held/"), {
+            "revision": revision(own), "date": e.date.isoformat(), "force": "on", "files": [upload(name, data)]})
+    finally:
+        settings.LIAISON_MAX_UPLOAD_BYTES = previous
+    assert response.status_code in (413, 415)
+    page = response.content.decode()
+    assert f'data-kind="{kind}"' in page and ("MB" in problem_of(page) or "类型" in problem_of(page))
+    assert next(x for x in plan(own).engagements if x.id == e.id).status.value == "proposed"
+    assert not models.Record.objects.filter(district__code=own["code"]).exists()
+    assert files_under(own["media"]) == []
+
+
+def test_another_bodys_engagement_is_403_and_another_districts_404(own_district: dict[str, Any]) -> None:
+    own = own_district
+    theirs = next(e for e in plan(own).engagements if CLERK_OF not in (e.host, *e.participants))
+    clerk = browser(user(own, "clerk"))
+    for tail in ("held/", "move/"):
+        response = clerk.get(page_of(own, theirs.id, tail))
+        assert response.status_code == 403 and 'data-kind="Forbidden"' in response.content.decode()
+    officer = browser(user(own, "liaison_officer"))  # attends, but the table lets only the host mark it held
+    attended = next(e for e in plan(own).engagements if OFFICER_OF in e.participants)
+    assert officer.get(page_of(own, attended.id, "held/")).status_code == 403
+    far = browser(_stranger())
+    for address in (page_of(own, hosted(own)[0].id, "held/"), page_of(own, hosted(own)[0].id, "move/"),
+                    f"/records/{own['code']}/{YEAR}/", f"/ledger/{own['code']}/{YEAR}/",
+                    f"/letters/{own['code']}/{YEAR}/", f"/records/{own['code']}/{YEAR}/new/documents/"):
+        assert far.get(address).status_code == 404, address
+        assert browser().get(address)["Location"].startswith("/login/?next=")
+
+
+def _stranger() -> Any:
+    """A clerk of another district (made here: the own_district fixture has none)."""
+    import web_db
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+
+    web_db.counter += 1
+    other, _ = models.District.objects.get_or_create(code="donghu", defaults={"name": "东湖区"})
+    made = get_user_model()._default_manager.create_user(f"far-{web_db.counter}", password="x")
+    models.Membership.objects.create(user=made, district=other, organisation=CLERK_OF, role="clerk")
+    return made
+
+
+# -- the move's date picker -------------------------------------------------------------------------------
+def test_the_picker_greys_days_off_marks_busy_days_and_warns_with_the_holidays_name(
+        own_district: dict[str, Any]) -> None:
+    from liaison.host.plugins import working_day_calendar
+    from liaison.law.workdays import HolidayKind
+
+    own = own_district
+    e = hosted(own)[0]
+    calendar = working_day_calendar()
+    day = next(d for d in (dt.date(YEAR, 1, 1) + dt.timedelta(n) for n in range(365))
+               if (h := calendar.holiday(d)) and h.kind == HolidayKind.STATUTORY and not calendar.is_working_day(d))
+    holiday = calendar.holiday(day)
+    assert holiday is not None
+    for lang in ("zh", "en"):
+        response = browser(user(own, "clerk"), lang).get(page_of(own, e.id, "move/") + f"?date={day}")
+        assert response.status_code == 200
+        page = response.content.decode()
+        cell = re.search(rf'<td class="([^"]*)" data-day="{day}" title="([^"]*)"', page)
+        assert cell and "off" in cell.group(1) and holiday.label(lang) in html.unescape(cell.group(2))
+        warning = re.search(r'<div class="warning" role="alert" data-kind="PlanWarning"><p>(.*?)</p>', page, re.S)
+        assert warning and holiday.label(lang) in html.unescape(warning.group(1))
+        assert f'name="date" id="move-date" required min="{YEAR}-01-01" max="{YEAR}-12-31" value="{day}"' in page
+    # a day another engagement of a body taking part already has: marked busy, with the body named
+    busy = next(o for o in plan(own).engagements
+                if o.id != e.id and {o.host, *o.participants} & {e.host, *e.participants}
+                and o.status.value != "cancelled")
+    page = browser(user(own, "clerk")).get(page_of(own, e.id, "move/") + f"?date={busy.date}").content.decode()
+    cell = re.search(rf'<td class="([^"]*)" data-day="{busy.date}"', page)
+    assert cell and "busy" in cell.group(1) and 'data-kind="Busy"' in page
+    # an ordinary working day without another engagement: neither
+    free = next(d for d in (dt.date(YEAR, 3, 1) + dt.timedelta(n) for n in range(200)) if calendar.is_working_day(d)
+                and not any(o.date == d for o in plan(own).engagements))
+    page = browser(user(own, "clerk")).get(page_of(own, e.id, "move/") + f"?date={free}").content.decode()
+    cell = re.search(rf'<td class="([^"]*)" data-day="{free}"', page)
+    assert cell and "off" not in cell.group(1) and "busy" not in cell.group(1) and 'class="warning"' not in page
+    assert browser(user(own, "clerk")).get(page_of(own, e.id, "move/") + f"?date={YEAR + 1}-01-05").status_code == 422
+
+
+# -- records: one form for every kind ------------------------------------------------------------------
+def test_every_kind_of_record_has_its_form(own_district: dict[str, Any]) -> None:
+    from liaison_web import records as kept
+
+    own = own_district
+    clerk = browser(user(own, "clerk"))
+    year_page = clerk.get(f"/year/{own['code']}/{YEAR}/").content.decode()
+    for address in ("records", "ledger", "letters"):
+        assert f'href="/{address}/{own["code"]}/{YEAR}/"' in year_page
+    listing = clerk.get(f"/records/{own['code']}/{YEAR}/").content.decode()
+    for kind in kept.KINDS.values():
+        assert f"/records/{own['code']}/{YEAR}/new/{kind.section}/" in listing
+        page = clerk.get(f"/records/{own['code']}/{YEAR}/new/{kind.section}/").content.decode()
+        for field in kind.type.__attrs_attrs__:
+            if field.name != "source":
+                assert f'id="f-{field.name}"' in page, (kind.section, field.name)
+    assert clerk.get(f"/records/{own['code']}/{YEAR}/new/nothing/").status_code == 404
+
+
+def test_a_visit_is_recorded_by_its_form_refused_at_its_field_and_corrected(own_district: dict[str, Any]) -> None:
+    from liaison_web import models
+
+    own = own_district
+    clerk = browser(user(own, "clerk"))
+    address = f"/records/{own['code']}/{YEAR}/new/engagements/"
+    body = {"kind": "visit", "date": f"{YEAR}-13-01", "host": CLERK_OF, "attended": [CLERK_OF, OFFICER_OF],
+            "id": f"{YEAR}/visit/page", "title": "走访"}
+    refused = clerk.post(address, body)
+    assert refused.status_code == 422 and "date" in problem_of(refused.content.decode())
+    assert f'value="{YEAR}/visit/page"' in refused.content.decode()  # what was typed is kept
+    made = clerk.post(address, {**body, "date": f"{YEAR}-05-06"})
+    assert made.status_code == 302
+    row = models.Record.objects.get(district__code=own["code"], kind="engagements")
+    assert made["Location"] == f"/records/{own['code']}/{YEAR}/engagements/{row.key}/"
+    assert row.data["attended"] == [CLERK_OF, OFFICER_OF] and row.actor == f"clerk-{own['code']}"
+    assert models.AuditEntry.objects.filter(action="created", object_id=row.key).exists()
+    # another body's visit: the access table's record, as the API's
+    theirs = clerk.post(address, {**body, "host": "education", "id": f"{YEAR}/visit/theirs", "date": f"{YEAR}-05-06"})
+    assert theirs.status_code == 403
+    # the correction on the version read; a stale one is 412 and adds nothing
+    page = clerk.get(made["Location"]).content.decode()
+    assert f'name="etag" value="{row.key}.1"' in page
+    fixed = clerk.post(made["Location"], {**body, "date": f"{YEAR}-05-07", "action": "correct",
+                                          "etag": f"{row.key}.1", "reason": "日期有误"})
+    assert fixed.status_code == 302
+    assert models.Record.objects.get(key=row.key, version=2).data["date"] == f"{YEAR}-05-07"
+    stale = clerk.post(made["Location"], {**body, "action": "correct", "etag": f"{row.key}.1"})
+    assert stale.status_code == 412 and models.Record.objects.filter(key=row.key).count() == 2
+
+
+def test_a_consultation_and_its_replies_and_research_with_its_feedback(own_district: dict[str, Any]) -> None:
+    from liaison_web import models
+
+    own = own_district
+    admin = browser(user(own, "administrator"))
+    sent = admin.post(f"/records/{own['code']}/{YEAR}/new/consultations/", {
+        "id": "征求〔2027〕1号", "subject": "规划征求意见", "sent": f"{YEAR}-03-02", "sent_to": [OFFICER_OF, "jiusan"],
+        "replies-count": "2", "replies-0-organisation": OFFICER_OF, "replies-0-date": f"{YEAR}-03-09"})
+    assert sent.status_code == 302, problem_of(sent.content.decode())
+    row = models.Record.objects.get(district__code=own["code"], kind="consultations")
+    assert [r["organisation"] for r in row.data["replies"]] == [OFFICER_OF]
+    page = admin.get(sent["Location"]).content.decode()
+    assert 'name="replies-count" value="4"' in page  # the reply it has and room for more
+    research = admin.post(f"/records/{own['code']}/{YEAR}/new/research_results/", {
+        "id": "调研〔2027〕1", "title": "调研报告", "submitted_by": OFFICER_OF, "department": CLERK_OF,
+        "received": f"{YEAR}-04-01"})
+    assert research.status_code == 302
+    key = research["Location"].rstrip("/").rsplit("/", 1)[1]
+    clerk = browser(user(own, "clerk"))  # the department owing the feedback gives it
+    given = clerk.post(research["Location"], {
+        "action": "correct", "etag": f"{key}.1", "id": "调研〔2027〕1", "title": "调研报告", "submitted_by": OFFICER_OF,
+        "department": CLERK_OF, "received": f"{YEAR}-04-01", "feedback": f"{YEAR}-04-20", "reason": "反馈"})
+    assert given.status_code == 302, problem_of(given.content.decode())
+    assert models.Record.objects.get(key=key, version=2).data["feedback"] == f"{YEAR}-04-20"
+
+
+def test_a_file_attached_to_a_record_and_a_withdrawal_need_their_reason(own_district: dict[str, Any]) -> None:
+    from liaison_web import models
+
+    own = own_district
+    clerk = browser(user(own, "clerk"))
+    made = clerk.post(f"/records/{own['code']}/{YEAR}/new/documents/", {
+        "id": "区卫〔2027〕3号", "issuer": CLERK_OF, "date": f"{YEAR}-02-03", "copied_to": [OFFICER_OF],
+        "title": "通知"})
+    assert made.status_code == 302, problem_of(made.content.decode())
+    key = made["Location"].rstrip("/").rsplit("/", 1)[1]
+    attached = clerk.post(made["Location"], {"action": "attach", "etag": f"{key}.1", "files": [upload("a.pdf", PDF)]})
+    assert attached.status_code == 302
+    assert [f.name for f in models.Evidence.objects.filter(object_id=key)] == ["a.pdf"]
+    assert "a.pdf" in clerk.get(made["Location"]).content.decode()
+    refused = clerk.post(made["Location"], {"action": "withdraw", "etag": f"{key}.1", "reason": ""})
+    assert refused.status_code == 422
+    gone = clerk.post(made["Location"], {"action": "withdraw", "etag": f"{key}.1", "reason": "重复登记"})
+    assert gone.status_code == 302
+    assert models.Record.objects.filter(key=key).latest("version").action == "withdrawn"
+
+
+# -- the ledger upload ----------------------------------------------------------------------------------
+def ledger(own: dict[str, Any], bad_row: int | None = 3) -> tuple[bytes, str]:
+    """The district's ledger template with the first three planned rows held and one of them given a
+    date that is none; the bad cell's place (``会议走访!B6``)."""
+    import openpyxl
+    from liaison_xlsx.plugin import ledger_workbook
+
+    book = openpyxl.load_workbook(io.BytesIO(ledger_workbook(own["district"], plan(own), YEAR)))
+    sheet = book["会议走访"]
+    columns = {c.value: c.column for c in sheet[2] if c.value}
+    rows = [r for r in range(3, sheet.max_row + 1) if sheet.cell(r, columns["编号"]).value][:3]
+    for r in rows:
+        sheet.cell(r, columns["是否召开"]).value = "是"
+    where = ""
+    if bad_row is not None:
+        row = rows[bad_row - 1]
+        sheet.cell(row, columns["日期"]).value = f"{YEAR}年13月1日"
+        where = f"会议走访!{openpyxl.utils.get_column_letter(columns['日期'])}{row}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), where
+
+
+def test_a_ledger_shows_its_refused_cell_beside_the_row_and_records_the_rest_when_confirmed(
+        own_district: dict[str, Any]) -> None:
+    from liaison_web import models
+
+    own = own_district
+    admin = browser(user(own, "administrator"))
+    data, where = ledger(own)
+    address = f"/ledger/{own['code']}/{YEAR}/"
+    shown = admin.post(address, {"action": "upload", "ledger": upload("台账.xlsx", data)})
+    assert shown.status_code == 200
+    page = shown.content.decode()
+    refused = re.search(rf'<tr class="refused" data-where="{re.escape(where)}">(.*?)</tr>', page, re.S)
+    assert refused and "不是有效的日期" in html.unescape(refused.group(1))
+    assert len(re.findall(r'<tr class="taken"', page)) == 2
+    assert not models.Record.objects.filter(district__code=own["code"]).exists()  # nothing before the confirmation
+    upload_id = re.search(r'name="upload" value="([0-9a-f]{64})"', page)
+    assert upload_id
+    entry = models.AuditEntry.objects.get(action="ledger-uploaded", object_id=upload_id.group(1),
+                                          district__code=own["code"])
+    assert entry.actor == f"administrator-{own['code']}" and entry.after["name"] == "台账.xlsx"
+    # another user cannot confirm this upload
+    other = browser(user(own, "clerk")).post(address, {"action": "confirm", "upload": upload_id.group(1)})
+    assert other.status_code == 404 and not models.Record.objects.filter(district__code=own["code"]).exists()
+    done = admin.post(address, {"action": "confirm", "upload": upload_id.group(1)})
+    assert done.status_code == 302 and done["Location"] == f"/records/{own['code']}/{YEAR}/"
+    rows = models.Record.objects.filter(district__code=own["code"], kind="engagements")
+    assert rows.count() == 2
+    recorded = models.AuditEntry.objects.get(action="ledger-recorded", object_id=upload_id.group(1))
+    assert sorted(recorded.after["records"]) == sorted(r.key for r in rows) and recorded.after["refused"] == [where]
+    # the same workbook again: its rows are kept already, each refused at its row
+    again = admin.post(address, {"action": "upload", "ledger": upload("台账.xlsx", data)}).content.decode()
+    assert len(re.findall(r'<tr class="refused"', again)) == 3 and 'id="ledger-confirm"' not in again
+
+
+def test_a_clerks_ledger_records_only_its_bodys_rows_and_a_wrong_file_is_refused(
+        own_district: dict[str, Any]) -> None:
+    own = own_district
+    clerk = browser(user(own, "clerk"))
+    data, _ = ledger(own, None)
+    page = clerk.post(f"/ledger/{own['code']}/{YEAR}/", {"action": "upload", "ledger": upload("l.xlsx", data)})
+    assert page.status_code == 200
+    text = html.unescape(page.content.decode())
+    ids = [e.id for e in plan(own).engagements if e.status.value != "cancelled"][:3]
+    hosts = {e.id: e.host for e in plan(own).engagements}
+    taken = re.findall(r'<tr class="taken"', text)
+    refused = re.findall(r'<tr class="refused" data-where="[^"]*">(.*?)</tr>', text, re.S)
+    assert len(taken) == sum(1 for i in ids if hosts[i] == CLERK_OF)
+    assert len(refused) == 3 - len(taken) and all("无权" in r for r in refused)  # another body's rows: 403 each
+    # a PDF is no ledger, whatever it is called
+    wrong = clerk.post(f"/ledger/{own['code']}/{YEAR}/", {"action": "upload", "ledger": upload("台账.xlsx", PDF)})
+    assert wrong.status_code == 415 and 'data-kind="UnsupportedType"' in wrong.content.decode()
+    assert browser(user(own, "auditor")).get(f"/ledger/{own['code']}/{YEAR}/").status_code == 403
+
+
+# -- letters -------------------------------------------------------------------------------------------
+def test_the_letters_page_lists_what_the_caller_may_read_to_download(own_district: dict[str, Any]) -> None:
+    own = own_district
+    admin = browser(user(own, "administrator"))
+    page = admin.get(f"/letters/{own['code']}/{YEAR}/?day={YEAR}-01-04").content.decode()
+    listed = re.findall(r'<tr data-status="(\w+)" data-path="([^"]+)">', page)
+    assert listed and {s for s, _ in listed} <= {"issued", "due", "draft"}
+    link = re.search(r'<a href="([^"]+)" aria-label="[^"]*\.docx">', page)
+    assert link and link.group(1).endswith(f"?day={YEAR}-01-04")
+    docx = admin.get(html.unescape(link.group(1)))  # the page's own link
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    officer = browser(user(own, "liaison_officer")).get(f"/letters/{own['code']}/{YEAR}/?day={YEAR}-01-04")
+    theirs = re.findall(r'<tr data-status="(\w+)" data-path="([^"]+)">', officer.content.decode())
+    assert len(theirs) <= len(listed)
