@@ -121,6 +121,43 @@ def own_district(database: str, two_districts: dict[str, Any], tmp_path: Any) ->
     settings.LIAISON_MEDIA_ROOT = str(media)
     yield {"code": code, "other": "other", "tokens": tokens, "media": media, "district": district}
     settings.LIAISON_MEDIA_ROOT = previous
+
+
+@pytest.fixture
+def city(two_districts: dict[str, Any]) -> dict[str, Any]:
+    """``two_districts`` with "other"'s meetings of the first half marked held and two letters in its
+    state (one issued by the last export, one withdrawn), and a third district with no 2027 (the
+    city's view: test_web_city, test_web_pages_city)."""
+    import attrs
+
+    from liaison.year.numbering import LetterRecord
+    from liaison.year.reconcile import Change
+    from liaison.year.store import Commit
+    from liaison_web.bootstrap import district, load_version, seed_text
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
+    other = district("other")
+    assert other is not None
+    store = DatabaseStore()
+    stored = store.load(other, YEAR)
+    assert stored is not None
+    held = [Change("held", e.id) for e in stored.state.engagements if e.date < dt.date(YEAR, 7, 1)]
+    assert held
+    outcome = Workspace(store=store).update(other, YEAR, held, force=True, as_of=dt.date(YEAR, 11, 30))
+    state = store.load(other, YEAR)
+    assert state is not None
+    letter = LetterRecord(key="notice/x/y", kind="notice", series="区府办函", year=YEAR, serial=1,
+                          doc_number=f"区府办函〔{YEAR}〕1号", date=dt.date(YEAR, 1, 5), digest="0" * 64,
+                          path="通知/01.docx")
+    letters = (letter, attrs.evolve(letter, key="notice/x/z", serial=2, doc_number=f"区府办函〔{YEAR}〕2号",
+                                    active=False))
+    store.save(other, YEAR, Commit(attrs.evolve(state.state, letters=letters)), expected=outcome.revision)
+    load_version(seed_text().replace('id = "seed"', 'id = "third"'), valid_from=dt.date(2026, 1, 1),
+                 file="third.toml")
+    return two_districts
+
+
 # Playwright's synchronous API keeps an event loop running on the main thread from the first browser
 # test to the end of the session (pytest-playwright's fixtures are per session); Django, seeing it,
 # would refuse every later database query in the same thread as if it came from async code. The tests

@@ -15,40 +15,6 @@ from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 DAY = dt.date(YEAR, 11, 30)
 
 
-@pytest.fixture
-def city(two_districts: dict[str, Any]) -> dict[str, Any]:
-    """``two_districts`` with "other"'s meetings of the first half marked held and two letters in its
-    state (one issued by the last export, one withdrawn), and a third district with no 2027."""
-    import attrs
-
-    from liaison.year.numbering import LetterRecord
-    from liaison.year.reconcile import Change
-    from liaison.year.store import Commit
-    from liaison_web.bootstrap import district, load_version, seed_text
-    from liaison_web.store import DatabaseStore
-    from liaison_workspace import Workspace
-
-    other = district("other")
-    assert other is not None
-    store = DatabaseStore()
-    stored = store.load(other, YEAR)
-    assert stored is not None
-    held = [Change("held", e.id) for e in stored.state.engagements if e.date < dt.date(YEAR, 7, 1)]
-    assert held
-    outcome = Workspace(store=store).update(other, YEAR, held, force=True, as_of=DAY)
-    state = store.load(other, YEAR)
-    assert state is not None
-    letter = LetterRecord(key="notice/x/y", kind="notice", series="区府办函", year=YEAR, serial=1,
-                          doc_number=f"区府办函〔{YEAR}〕1号", date=dt.date(YEAR, 1, 5), digest="0" * 64,
-                          path="通知/01.docx")
-    letters = (letter, attrs.evolve(letter, key="notice/x/z", serial=2, doc_number=f"区府办函〔{YEAR}〕2号",
-                                    active=False))
-    store.save(other, YEAR, Commit(attrs.evolve(state.state, letters=letters)), expected=outcome.revision)
-    load_version(seed_text().replace('id = "seed"', 'id = "third"'), valid_from=dt.date(2026, 1, 1),
-                 file="third.toml")
-    return two_districts
-
-
 def _get(auth: dict[str, str], path: str) -> Any:
     from django.test import Client
 

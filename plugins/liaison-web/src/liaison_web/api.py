@@ -71,7 +71,7 @@ from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
 from liaison_web import access, bootstrap, models, outputs, schemas, webhooks
 from liaison_web.callers import remote_address
-from liaison_web.city import CityDocument, standing
+from liaison_web.city import CityDocument, survey
 from liaison_web.errors import (
     Forbidden,
     InvalidRequest,
@@ -632,7 +632,6 @@ def city(request: HttpRequest, year: int | None = None, as_of: dt.date | None = 
     from django.utils import timezone
 
     from liaison.year.planner import check_year
-    from liaison_web.records import records_state
 
     _scope(request, "read")
     members, superuser = _members(request)
@@ -648,20 +647,7 @@ def city(request: HttpRequest, year: int | None = None, as_of: dt.date | None = 
                              fix="give a day of the year, or leave as_of out",
                              message_zh=f"as_of {as_of.isoformat()} 不在{year}年内",
                              fix_zh="请给出该年度内的日期，或不给 as_of")
-    shown = []
-    for code in models.District.objects.filter(versions__isnull=False).distinct().values_list("code", flat=True):
-        held = bootstrap.district_year(code, year)
-        if held is None:
-            continue
-        district, version, revision = held
-        day = as_of or min(max(_today(district), dt.date(year, 1, 1)), dt.date(year, 12, 31))
-        if revision is None:
-            shown.append(standing(district, year, day, None))
-        else:
-            at = records_state(district, year)
-            shown.append(standing(district, year, day, revision, _report(code, version, year, revision, at, day)[0],
-                                  _loaded(code, version, year, revision)[1]))
-    return json_response(document(CityDocument(year=year, districts=tuple(shown))))
+    return json_response(document(survey(year, as_of)))
 
 
 # -- webhooks (liaison_web.webhooks) -------------------------------------------------------------------
