@@ -175,3 +175,54 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
     found = shutil.which("chromium") or CHROMIUM
     return {**browser_type_launch_args, "executable_path": found}
+
+
+#: Run in a `liaison serve` folder before it starts (city_server): three more districts (the seed's
+#: data under other ids; the server plans their years as it starts) and a city auditor.
+CITY_SETUP = """
+import datetime as dt, json, sys
+from liaison_web.settings import configure
+configure("sqlite:///liaison.sqlite3")
+from django.contrib.auth import get_user_model
+from liaison_web import models
+from liaison_web.bootstrap import load_version, seed_text
+password = sys.argv[1]
+for code in ("north", "south", "east"):
+    load_version(seed_text().replace('id = "seed"', f'id = "{code}"', 1), valid_from=dt.date(2026, 1, 1),
+                 file=f"{code}.toml")
+user = get_user_model()._default_manager.create_user("city", password=password)
+models.Membership.objects.create(user=user, district=None, role="city_auditor")
+print(json.dumps(sorted(models.District.objects.filter(versions__isnull=False).distinct()
+                        .values_list("code", flat=True))))
+"""
+
+
+@pytest.fixture(scope="module")
+def city_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A `liaison serve` on 127.0.0.1 (a temporary SQLite database) holding four districts — the
+    seed and three more, each with its next year planned by the server — and a city auditor ``city``:
+    ``base``, ``year``, ``districts`` (their ids, as the database holds them), ``password``."""
+    import json
+    import subprocess
+    import sys
+    import threading
+
+    from web_serve import LIAISON, address, start, stop
+
+    folder = tmp_path_factory.mktemp("city-serve")
+    env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY")},
+           "LIAISON_PLUGINS": "web", "LIAISON_ADMIN_PASSWORD": "admin-password"}
+    ready = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "en"], cwd=folder, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert ready.returncode == 0, ready.stderr
+    year, password = dt.date.today().year + 1, "city-password"  # liaison serve plans the next year too
+    made = subprocess.run([sys.executable, "-c", CITY_SETUP, password], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    process, lines = start(folder, env={"LIAISON_ADMIN_PASSWORD": "admin-password"})
+    assert process.stdout is not None
+    threading.Thread(target=process.stdout.read, daemon=True).start()  # the pipe never fills
+    try:
+        yield {"base": address(lines), "year": year, "districts": json.loads(made.stdout), "password": password}
+    finally:
+        stop(process)
