@@ -578,11 +578,21 @@ def _due_json(district: District, state: YearState, organisation: str, day: dt.d
 @once(CACHED)
 def _report(code: str, version: str, year: int, revision: str, records_at: tuple[int, int],
             as_of: dt.date | None) -> tuple[Report, str]:
+    """:func:`_findings` and the report's JSON text, made once per process for each (revision,
+    state of the records, day)."""
+    report = _findings(code, version, year, revision, records_at, as_of)
+    return report, to_json(report_document(report, _loaded(code, version, year, revision)[0]))
+
+
+@once(CACHED)
+def _findings(code: str, version: str, year: int, revision: str, records_at: tuple[int, int],
+              as_of: dt.date | None) -> Report:
     """The year's findings as of a day (None: 31 December, as ``liaison check``) on one revision —
-    the engagements marked held counted as records, as ``liaison check --plan`` counts them — and
-    the report's JSON text, made once per process for each (revision, state of the records, day):
-    ``records_at`` (:func:`liaison_web.records.records_state`) keys the cache, the records kept here
-    counted with the plan's held engagements."""
+    the engagements marked held counted as records, as ``liaison check --plan`` counts them —
+    made once per process for each (revision, state of the records, day): ``records_at``
+    (:func:`liaison_web.records.records_state`) keys the cache, the records kept here counted with
+    the plan's held engagements. Without the JSON (as long to make as the check itself):
+    what the city's counts need."""
     from liaison.host.plugins import working_day_calendar
     from liaison.law.compliance import check
     from liaison.law.records import Records
@@ -592,8 +602,7 @@ def _report(code: str, version: str, year: int, revision: str, records_at: tuple
     district, state = _loaded(code, version, year, revision)
     calendar, _ = year_calendar(state, year, working_day_calendar())
     records = Records.from_plan(state.plan, held_only=True).merged(year_records(district, year))
-    report = check(district, records, year, as_of, calendar=calendar)
-    return report, to_json(report_document(report, district))
+    return check(district, records, year, as_of, calendar=calendar)
 
 
 @api.get("/districts/{district}/years/{year}/findings",

@@ -178,9 +178,9 @@ def _day(zone: str, year: int, as_of: dt.date | None) -> dt.date:
 def _standing(code: str, version: str, year: int, revision: str | None, records: tuple[int, int],
               day: dt.date) -> DistrictStanding | None:
     """One district's standing on one version, revision, state of its records and day (the findings
-    and the state as the API's findings make them: :func:`liaison_web.api._report`)."""
+    and the state as the API's findings make them: :func:`liaison_web.api._findings`)."""
     from liaison_web import bootstrap
-    from liaison_web.api import _loaded, _report
+    from liaison_web.api import _findings, _loaded
 
     found = bootstrap.district_version(code)
     if found is None:
@@ -189,7 +189,7 @@ def _standing(code: str, version: str, year: int, revision: str | None, records:
     district, version = found
     if revision is None:
         return standing(district, year, day, None)
-    report = _report(code, version, year, revision, records, day)[0]
+    report = _findings(code, version, year, revision, records, day)
     return standing(district, year, day, revision, report, _loaded(code, version, year, revision)[1])
 
 
@@ -217,7 +217,7 @@ def district_standing(code: str, year: int, as_of: dt.date | None = None) -> tup
     """One district's standing (as :func:`survey` lists it) and the findings it counts (None: the
     year has no plan); a district with no version: :class:`~liaison_web.errors.NotFound`."""
     from liaison_web import bootstrap
-    from liaison_web.api import _no_district, _report
+    from liaison_web.api import _findings, _no_district
     from liaison_web.records import records_state
 
     held = bootstrap.district_year(code, year)
@@ -229,4 +229,4 @@ def district_standing(code: str, year: int, as_of: dt.date | None = None) -> tup
     assert made is not None  # the version was just read
     if revision is None:
         return made, None
-    return made, _report(code, version, year, revision, records, made.as_of)[0]
+    return made, _findings(code, version, year, revision, records, made.as_of)
