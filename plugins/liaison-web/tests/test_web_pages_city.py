@@ -161,3 +161,29 @@ def test_every_district_is_read_in_one_query(city: dict[str, Any]) -> None:
     with CaptureQueriesContext(connection) as queries:
         made = survey(YEAR, DAY)
     assert len(made.districts) == 3 and len(queries) == 1
+
+
+def test_the_city_is_surveyed_ahead_when_a_city_auditor_reads_it(city: dict[str, Any]) -> None:
+    """What ``liaison serve`` starts as it starts: every district's standing of this year kept,
+    so the first view of the city is the one query; no survey without a city auditor."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from liaison_web import city as standings
+    from liaison_web import models
+
+    standings._standing.cache_clear()  # type: ignore[attr-defined]
+    thread = standings.warm(YEAR)
+    assert thread is not None
+    thread.join(timeout=120)
+    with CaptureQueriesContext(connection) as queries:
+        made = standings.survey(YEAR)
+    assert len(made.districts) == 3 and len(queries) == 1
+    auditors = models.Membership.objects.filter(role="city_auditor")
+    kept = list(auditors.values_list("id", "user_id", "district_id", "organisation", "role"))
+    auditors.delete()
+    try:
+        assert standings.warm(YEAR) is None
+    finally:
+        models.Membership.objects.bulk_create(
+            models.Membership(id=i, user_id=u, district_id=d, organisation=o, role=r) for i, u, d, o, r in kept)

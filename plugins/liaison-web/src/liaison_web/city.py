@@ -20,6 +20,8 @@ records' state, the day), so a district is checked again only after it changed (
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from collections.abc import Iterable
 from typing import TypedDict
 
@@ -30,7 +32,7 @@ from liaison.law.findings import SHORTFALLS, Finding, FindingStatus, Report, Sev
 from liaison.year.state import YearState
 from liaison_web.memo import once
 
-__all__ = ["CityDocument", "DistrictStanding", "Obligation", "district_standing", "standing", "survey"]
+__all__ = ["CityDocument", "DistrictStanding", "Obligation", "district_standing", "standing", "survey", "warm"]
 
 
 @attrs.frozen(kw_only=True)
@@ -230,3 +232,29 @@ def district_standing(code: str, year: int, as_of: dt.date | None = None) -> tup
     if revision is None:
         return made, None
     return made, _findings(code, version, year, revision, records, made.as_of)
+
+
+def warm(year: int | None = None) -> threading.Thread | None:
+    """Survey ``year`` (default this one) in a thread of its own, when the deployment has a city
+    auditor: what ``liaison serve`` starts as it starts listening, so the city's first view finds
+    every district's standing kept instead of checking them all (a hundred districts: seconds; see
+    docs/service.md). The thread; None when no one reads the city."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from liaison_web import models
+
+    if not models.Membership.objects.filter(role="city_auditor").exists():
+        return None
+
+    def survey_now() -> None:
+        try:
+            survey(year or timezone.localdate().year)
+        except Exception:  # the first view makes what failed here again, and says why in its page
+            logging.getLogger("liaison_web.city").warning("the city's standings were not made ahead", exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=survey_now, name="liaison-city-warm", daemon=True)
+    thread.start()
+    return thread
