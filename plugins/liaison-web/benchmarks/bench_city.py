@@ -79,13 +79,12 @@ def build(count: int) -> tuple[list[str], Any]:
         mine = (text.replace('id = "seed"', f'id = "{code}"', 1).replace('name = "××区"', f'name = "第{n}区"', 1)
                 .replace('name_en = "×× District"', f'name_en = "District {n}"', 1))
         district = load_version(mine, valid_from=dt.date(2026, 1, 1), file=f"{code}.toml")
-        outcome = Workspace(store=store).update(district, YEAR)
+        Workspace(store=store).update(district, YEAR)
         if n % 2:
             stored = store.load(district, YEAR)
             assert stored is not None
             held = [Change("held", e.id) for e in stored.state.engagements if e.date < dt.date(YEAR, 7, 1)]
             Workspace(store=store).update(district, YEAR, held, force=True, as_of=DAY)
-        del outcome
         codes.append(code)
     user = get_user_model()._default_manager.create_user("city", password="not-used")
     models.Membership.objects.create(user=user, district=None, role="city_auditor")

@@ -1102,12 +1102,17 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
 def _today(district: District) -> dt.date:
     """The day a change is made, in the district's time zone: the clock is read at the edge (the
     command passes its today the same way), so "held" cannot be recorded for a day still to come."""
+    return _today_in(district.info.timezone)
+
+
+def _today_in(zone: str) -> dt.date:
+    """Today in the time zone ``zone`` (the server's own when the name is not one)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from django.utils import timezone
 
     try:
-        return dt.datetime.now(ZoneInfo(district.info.timezone)).date()
+        return dt.datetime.now(ZoneInfo(zone)).date()
     except ZoneInfoNotFoundError:
         return timezone.localdate()
 

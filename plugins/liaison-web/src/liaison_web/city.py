@@ -163,17 +163,11 @@ _ZONES: dict[str, str] = {}
 
 def _day(zone: str, year: int, as_of: dt.date | None) -> dt.date:
     """``as_of``, else today in the district's time zone, within ``year``."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from django.utils import timezone
+    from liaison_web.api import _today_in
 
     if as_of is not None:
         return as_of
-    try:
-        today = dt.datetime.now(ZoneInfo(zone)).date()
-    except (ZoneInfoNotFoundError, ValueError):
-        today = timezone.localdate()
-    return min(max(today, dt.date(year, 1, 1)), dt.date(year, 12, 31))
+    return min(max(_today_in(zone), dt.date(year, 1, 1)), dt.date(year, 12, 31))
 
 
 @once(KEPT)
