@@ -127,12 +127,14 @@ def own_district(database: str, two_districts: dict[str, Any], tmp_path: Any) ->
 def city(two_districts: dict[str, Any]) -> dict[str, Any]:
     """``two_districts`` with "other"'s meetings of the first half marked held and two letters in its
     state (one issued by the last export, one withdrawn), and a third district with no 2027 (the
-    city's view: test_web_city, test_web_pages_city)."""
+    city's view: test_web_city, test_web_pages_city); ``districts``: every district the city holds
+    (those other tests of the session made too, none with a year)."""
     import attrs
 
     from liaison.year.numbering import LetterRecord
     from liaison.year.reconcile import Change
     from liaison.year.store import Commit
+    from liaison_web import models
     from liaison_web.bootstrap import district, load_version, seed_text
     from liaison_web.store import DatabaseStore
     from liaison_workspace import Workspace
@@ -155,6 +157,9 @@ def city(two_districts: dict[str, Any]) -> dict[str, Any]:
     store.save(other, YEAR, Commit(attrs.evolve(state.state, letters=letters)), expected=outcome.revision)
     load_version(seed_text().replace('id = "seed"', 'id = "third"'), valid_from=dt.date(2026, 1, 1),
                  file="third.toml")
+    # the session's database keeps the districts other tests made (own_district's), their years emptied
+    two_districts["districts"] = set(models.District.objects.filter(versions__isnull=False)
+                                     .values_list("code", flat=True))
     return two_districts
 
 

@@ -28,6 +28,7 @@ def _library_counts(code: str) -> dict[str, int]:
     from liaison.law.records import Records
     from liaison.year.state import year_calendar
     from liaison_web.bootstrap import district
+    from liaison_web.records import year_records
     from liaison_web.store import DatabaseStore
 
     found = district(code)
@@ -35,7 +36,9 @@ def _library_counts(code: str) -> dict[str, int]:
     stored = DatabaseStore().load(found, YEAR)
     assert stored is not None
     calendar, _ = year_calendar(stored.state, YEAR, working_day_calendar())
-    report = check(found, Records.from_plan(stored.state.plan, held_only=True), YEAR, DAY, calendar=calendar)
+    # the records the session's other tests kept for the district count too, as the service counts them
+    records = Records.from_plan(stored.state.plan, held_only=True).merged(year_records(found, YEAR))
+    report = check(found, records, YEAR, DAY, calendar=calendar)
     statuses = [(f.status.value, f.severity.value) for f in report.findings]
     return {"met": sum(s == "met" for s, _ in statuses),
             "short": sum(s in ("short", "missing_designation", "late", "unanswered") and v != "explained"
@@ -54,7 +57,7 @@ def test_the_city_auditor_reads_every_districts_standing(city: dict[str, Any]) -
     body = response.json()
     assert CityModel.model_validate(body).model_dump(mode="json") == body  # the generated schema, nothing more
     rows = {row["district"]: row for row in body["districts"]}
-    assert set(rows) == {"seed", "other", "third"} and body["year"] == YEAR
+    assert set(rows) == city["districts"] >= {"seed", "other", "third"} and body["year"] == YEAR
     counted = ("met", "short", "explained", "unanswered", "open", "letters_issued")
     for code in ("seed", "other"):
         assert {k: rows[code][k] for k in counted} == _library_counts(code), code
@@ -121,6 +124,7 @@ def test_the_findings_are_the_librarys(city: dict[str, Any]) -> None:
     from liaison.law.records import Records
     from liaison.year.state import year_calendar
     from liaison_web.bootstrap import district
+    from liaison_web.records import year_records
     from liaison_web.store import DatabaseStore
 
     found = district("other")
@@ -128,7 +132,8 @@ def test_the_findings_are_the_librarys(city: dict[str, Any]) -> None:
     stored = DatabaseStore().load(found, YEAR)
     assert stored is not None
     calendar, _ = year_calendar(stored.state, YEAR, working_day_calendar())
-    report = check(found, Records.from_plan(stored.state.plan, held_only=True), YEAR, None, calendar=calendar)
+    records = Records.from_plan(stored.state.plan, held_only=True).merged(year_records(found, YEAR))
+    report = check(found, records, YEAR, None, calendar=calendar)
     response = _get(city["city_auditor"], f"/api/v1/districts/other/years/{YEAR}/findings")
     from liaison_web.records import records_state
 

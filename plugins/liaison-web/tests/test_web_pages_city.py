@@ -55,7 +55,7 @@ def test_the_city_auditor_sees_every_district_with_the_apis_counts(city: dict[st
     text = page.content.decode()
     shown = rows(text)
     expected = api(city, f"year={YEAR}&as_of={DAY.isoformat()}")
-    assert set(shown) == set(expected) == {"seed", "other", "third"}
+    assert set(shown) == set(expected) == city["districts"] >= {"seed", "other", "third"}
     for code in ("seed", "other"):
         assert shown[code] == [str(expected[code][k]) for k in COUNTED], code
     assert shown["third"] == [] and "尚无2027年计划" in text
@@ -160,7 +160,7 @@ def test_every_district_is_read_in_one_query(city: dict[str, Any]) -> None:
     survey(YEAR, DAY)
     with CaptureQueriesContext(connection) as queries:
         made = survey(YEAR, DAY)
-    assert len(made.districts) == 3 and len(queries) == 1
+    assert len(made.districts) == len(city["districts"]) and len(queries) == 1
 
 
 def test_the_city_is_surveyed_ahead_when_a_city_auditor_reads_it(city: dict[str, Any]) -> None:
@@ -178,7 +178,7 @@ def test_the_city_is_surveyed_ahead_when_a_city_auditor_reads_it(city: dict[str,
     thread.join(timeout=120)
     with CaptureQueriesContext(connection) as queries:
         made = standings.survey(YEAR)
-    assert len(made.districts) == 3 and len(queries) == 1
+    assert len(made.districts) == len(city["districts"]) and len(queries) == 1
     auditors = models.Membership.objects.filter(role="city_auditor")
     kept = list(auditors.values_list("id", "user_id", "district_id", "organisation", "role"))
     auditors.delete()
