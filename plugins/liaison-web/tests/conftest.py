@@ -121,6 +121,48 @@ def own_district(database: str, two_districts: dict[str, Any], tmp_path: Any) ->
     settings.LIAISON_MEDIA_ROOT = str(media)
     yield {"code": code, "other": "other", "tokens": tokens, "media": media, "district": district}
     settings.LIAISON_MEDIA_ROOT = previous
+
+
+@pytest.fixture
+def city(two_districts: dict[str, Any]) -> dict[str, Any]:
+    """``two_districts`` with "other"'s meetings of the first half marked held and two letters in its
+    state (one issued by the last export, one withdrawn), and a third district with no 2027 (the
+    city's view: test_web_city, test_web_pages_city); ``districts``: every district the city holds
+    (those other tests of the session made too, none with a year)."""
+    import attrs
+
+    from liaison.year.numbering import LetterRecord
+    from liaison.year.reconcile import Change
+    from liaison.year.store import Commit
+    from liaison_web import models
+    from liaison_web.bootstrap import district, load_version, seed_text
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
+    other = district("other")
+    assert other is not None
+    store = DatabaseStore()
+    stored = store.load(other, YEAR)
+    assert stored is not None
+    held = [Change("held", e.id) for e in stored.state.engagements if e.date < dt.date(YEAR, 7, 1)]
+    assert held
+    outcome = Workspace(store=store).update(other, YEAR, held, force=True, as_of=dt.date(YEAR, 11, 30))
+    state = store.load(other, YEAR)
+    assert state is not None
+    letter = LetterRecord(key="notice/x/y", kind="notice", series="区府办函", year=YEAR, serial=1,
+                          doc_number=f"区府办函〔{YEAR}〕1号", date=dt.date(YEAR, 1, 5), digest="0" * 64,
+                          path="通知/01.docx")
+    letters = (letter, attrs.evolve(letter, key="notice/x/z", serial=2, doc_number=f"区府办函〔{YEAR}〕2号",
+                                    active=False))
+    store.save(other, YEAR, Commit(attrs.evolve(state.state, letters=letters)), expected=outcome.revision)
+    load_version(seed_text().replace('id = "seed"', 'id = "third"'), valid_from=dt.date(2026, 1, 1),
+                 file="third.toml")
+    # the session's database keeps the districts other tests made (own_district's), their years emptied
+    two_districts["districts"] = set(models.District.objects.filter(versions__isnull=False)
+                                     .values_list("code", flat=True))
+    return two_districts
+
+
 # Playwright's synchronous API keeps an event loop running on the main thread from the first browser
 # test to the end of the session (pytest-playwright's fixtures are per session); Django, seeing it,
 # would refuse every later database query in the same thread as if it came from async code. The tests
@@ -153,3 +195,52 @@ def server(tmp_path_factory: pytest.TempPathFactory, browser_plugins: str) -> It
     from web_browser import serve
 
     yield from serve(tmp_path_factory.mktemp("serve"), browser_plugins)
+#: Run in a `liaison serve` folder before it starts (city_server): three more districts (the seed's
+#: data under other ids; the server plans their years as it starts) and a city auditor.
+CITY_SETUP = """
+import datetime as dt, json, sys
+from liaison_web.settings import configure
+configure("sqlite:///liaison.sqlite3")
+from django.contrib.auth import get_user_model
+from liaison_web import models
+from liaison_web.bootstrap import load_version, seed_text
+password = sys.argv[1]
+for code in ("north", "south", "east"):
+    load_version(seed_text().replace('id = "seed"', f'id = "{code}"', 1), valid_from=dt.date(2026, 1, 1),
+                 file=f"{code}.toml")
+user = get_user_model()._default_manager.create_user("city", password=password)
+models.Membership.objects.create(user=user, district=None, role="city_auditor")
+print(json.dumps(sorted(models.District.objects.filter(versions__isnull=False).distinct()
+                        .values_list("code", flat=True))))
+"""
+
+
+@pytest.fixture(scope="module")
+def city_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A `liaison serve` on 127.0.0.1 (a temporary SQLite database) holding four districts — the
+    seed and three more, each with its next year planned by the server — and a city auditor ``city``:
+    ``base``, ``year``, ``districts`` (their ids, as the database holds them), ``password``."""
+    import json
+    import subprocess
+    import sys
+    import threading
+
+    from web_serve import LIAISON, address, start, stop
+
+    folder = tmp_path_factory.mktemp("city-serve")
+    env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY")},
+           "LIAISON_PLUGINS": "web", "LIAISON_ADMIN_PASSWORD": "admin-password"}
+    ready = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "en"], cwd=folder, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert ready.returncode == 0, ready.stderr
+    year, password = dt.date.today().year + 1, "city-password"  # liaison serve plans the next year too
+    made = subprocess.run([sys.executable, "-c", CITY_SETUP, password], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    process, lines = start(folder, env={"LIAISON_ADMIN_PASSWORD": "admin-password"})
+    assert process.stdout is not None
+    threading.Thread(target=process.stdout.read, daemon=True).start()  # the pipe never fills
+    try:
+        yield {"base": address(lines), "year": year, "districts": json.loads(made.stdout), "password": password}
+    finally:
+        stop(process)

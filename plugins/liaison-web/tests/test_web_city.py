@@ -15,40 +15,6 @@ from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 DAY = dt.date(YEAR, 11, 30)
 
 
-@pytest.fixture
-def city(two_districts: dict[str, Any]) -> dict[str, Any]:
-    """``two_districts`` with "other"'s meetings of the first half marked held and two letters in its
-    state (one issued by the last export, one withdrawn), and a third district with no 2027."""
-    import attrs
-
-    from liaison.year.numbering import LetterRecord
-    from liaison.year.reconcile import Change
-    from liaison.year.store import Commit
-    from liaison_web.bootstrap import district, load_version, seed_text
-    from liaison_web.store import DatabaseStore
-    from liaison_workspace import Workspace
-
-    other = district("other")
-    assert other is not None
-    store = DatabaseStore()
-    stored = store.load(other, YEAR)
-    assert stored is not None
-    held = [Change("held", e.id) for e in stored.state.engagements if e.date < dt.date(YEAR, 7, 1)]
-    assert held
-    outcome = Workspace(store=store).update(other, YEAR, held, force=True, as_of=DAY)
-    state = store.load(other, YEAR)
-    assert state is not None
-    letter = LetterRecord(key="notice/x/y", kind="notice", series="区府办函", year=YEAR, serial=1,
-                          doc_number=f"区府办函〔{YEAR}〕1号", date=dt.date(YEAR, 1, 5), digest="0" * 64,
-                          path="通知/01.docx")
-    letters = (letter, attrs.evolve(letter, key="notice/x/z", serial=2, doc_number=f"区府办函〔{YEAR}〕2号",
-                                    active=False))
-    store.save(other, YEAR, Commit(attrs.evolve(state.state, letters=letters)), expected=outcome.revision)
-    load_version(seed_text().replace('id = "seed"', 'id = "third"'), valid_from=dt.date(2026, 1, 1),
-                 file="third.toml")
-    return two_districts
-
-
 def _get(auth: dict[str, str], path: str) -> Any:
     from django.test import Client
 
@@ -62,6 +28,7 @@ def _library_counts(code: str) -> dict[str, int]:
     from liaison.law.records import Records
     from liaison.year.state import year_calendar
     from liaison_web.bootstrap import district
+    from liaison_web.records import year_records
     from liaison_web.store import DatabaseStore
 
     found = district(code)
@@ -69,7 +36,9 @@ def _library_counts(code: str) -> dict[str, int]:
     stored = DatabaseStore().load(found, YEAR)
     assert stored is not None
     calendar, _ = year_calendar(stored.state, YEAR, working_day_calendar())
-    report = check(found, Records.from_plan(stored.state.plan, held_only=True), YEAR, DAY, calendar=calendar)
+    # the records the session's other tests kept for the district count too, as the service counts them
+    records = Records.from_plan(stored.state.plan, held_only=True).merged(year_records(found, YEAR))
+    report = check(found, records, YEAR, DAY, calendar=calendar)
     statuses = [(f.status.value, f.severity.value) for f in report.findings]
     return {"met": sum(s == "met" for s, _ in statuses),
             "short": sum(s in ("short", "missing_designation", "late", "unanswered") and v != "explained"
@@ -88,7 +57,7 @@ def test_the_city_auditor_reads_every_districts_standing(city: dict[str, Any]) -
     body = response.json()
     assert CityModel.model_validate(body).model_dump(mode="json") == body  # the generated schema, nothing more
     rows = {row["district"]: row for row in body["districts"]}
-    assert set(rows) == {"seed", "other", "third"} and body["year"] == YEAR
+    assert set(rows) == city["districts"] >= {"seed", "other", "third"} and body["year"] == YEAR
     counted = ("met", "short", "explained", "unanswered", "open", "letters_issued")
     for code in ("seed", "other"):
         assert {k: rows[code][k] for k in counted} == _library_counts(code), code
@@ -155,6 +124,7 @@ def test_the_findings_are_the_librarys(city: dict[str, Any]) -> None:
     from liaison.law.records import Records
     from liaison.year.state import year_calendar
     from liaison_web.bootstrap import district
+    from liaison_web.records import year_records
     from liaison_web.store import DatabaseStore
 
     found = district("other")
@@ -162,7 +132,8 @@ def test_the_findings_are_the_librarys(city: dict[str, Any]) -> None:
     stored = DatabaseStore().load(found, YEAR)
     assert stored is not None
     calendar, _ = year_calendar(stored.state, YEAR, working_day_calendar())
-    report = check(found, Records.from_plan(stored.state.plan, held_only=True), YEAR, None, calendar=calendar)
+    records = Records.from_plan(stored.state.plan, held_only=True).merged(year_records(found, YEAR))
+    report = check(found, records, YEAR, None, calendar=calendar)
     response = _get(city["city_auditor"], f"/api/v1/districts/other/years/{YEAR}/findings")
     from liaison_web.records import records_state
 

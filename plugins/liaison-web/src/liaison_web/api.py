@@ -71,7 +71,7 @@ from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
 from liaison_web import access, bootstrap, models, outputs, schemas, webhooks
 from liaison_web.callers import remote_address
-from liaison_web.city import CityDocument, standing
+from liaison_web.city import CityDocument, survey
 from liaison_web.errors import (
     Forbidden,
     InvalidRequest,
@@ -578,11 +578,21 @@ def _due_json(district: District, state: YearState, organisation: str, day: dt.d
 @once(CACHED)
 def _report(code: str, version: str, year: int, revision: str, records_at: tuple[int, int],
             as_of: dt.date | None) -> tuple[Report, str]:
+    """:func:`_findings` and the report's JSON text, made once per process for each (revision,
+    state of the records, day)."""
+    report = _findings(code, version, year, revision, records_at, as_of)
+    return report, to_json(report_document(report, _loaded(code, version, year, revision)[0]))
+
+
+@once(CACHED)
+def _findings(code: str, version: str, year: int, revision: str, records_at: tuple[int, int],
+              as_of: dt.date | None) -> Report:
     """The year's findings as of a day (None: 31 December, as ``liaison check``) on one revision —
-    the engagements marked held counted as records, as ``liaison check --plan`` counts them — and
-    the report's JSON text, made once per process for each (revision, state of the records, day):
-    ``records_at`` (:func:`liaison_web.records.records_state`) keys the cache, the records kept here
-    counted with the plan's held engagements."""
+    the engagements marked held counted as records, as ``liaison check --plan`` counts them —
+    made once per process for each (revision, state of the records, day): ``records_at``
+    (:func:`liaison_web.records.records_state`) keys the cache, the records kept here counted with
+    the plan's held engagements. Without the JSON (as long to make as the check itself):
+    what the city's counts need."""
     from liaison.host.plugins import working_day_calendar
     from liaison.law.compliance import check
     from liaison.law.records import Records
@@ -592,8 +602,7 @@ def _report(code: str, version: str, year: int, revision: str, records_at: tuple
     district, state = _loaded(code, version, year, revision)
     calendar, _ = year_calendar(state, year, working_day_calendar())
     records = Records.from_plan(state.plan, held_only=True).merged(year_records(district, year))
-    report = check(district, records, year, as_of, calendar=calendar)
-    return report, to_json(report_document(report, district))
+    return check(district, records, year, as_of, calendar=calendar)
 
 
 @api.get("/districts/{district}/years/{year}/findings",
@@ -632,7 +641,6 @@ def city(request: HttpRequest, year: int | None = None, as_of: dt.date | None = 
     from django.utils import timezone
 
     from liaison.year.planner import check_year
-    from liaison_web.records import records_state
 
     _scope(request, "read")
     members, superuser = _members(request)
@@ -648,20 +656,7 @@ def city(request: HttpRequest, year: int | None = None, as_of: dt.date | None = 
                              fix="give a day of the year, or leave as_of out",
                              message_zh=f"as_of {as_of.isoformat()} 不在{year}年内",
                              fix_zh="请给出该年度内的日期，或不给 as_of")
-    shown = []
-    for code in models.District.objects.filter(versions__isnull=False).distinct().values_list("code", flat=True):
-        held = bootstrap.district_year(code, year)
-        if held is None:
-            continue
-        district, version, revision = held
-        day = as_of or min(max(_today(district), dt.date(year, 1, 1)), dt.date(year, 12, 31))
-        if revision is None:
-            shown.append(standing(district, year, day, None))
-        else:
-            at = records_state(district, year)
-            shown.append(standing(district, year, day, revision, _report(code, version, year, revision, at, day)[0],
-                                  _loaded(code, version, year, revision)[1]))
-    return json_response(document(CityDocument(year=year, districts=tuple(shown))))
+    return json_response(document(survey(year, as_of)))
 
 
 # -- webhooks (liaison_web.webhooks) -------------------------------------------------------------------
@@ -1107,12 +1102,17 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
 def _today(district: District) -> dt.date:
     """The day a change is made, in the district's time zone: the clock is read at the edge (the
     command passes its today the same way), so "held" cannot be recorded for a day still to come."""
+    return _today_in(district.info.timezone)
+
+
+def _today_in(zone: str) -> dt.date:
+    """Today in the time zone ``zone`` (the server's own when the name is not one)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from django.utils import timezone
 
     try:
-        return dt.datetime.now(ZoneInfo(district.info.timezone)).date()
+        return dt.datetime.now(ZoneInfo(zone)).date()
     except ZoneInfoNotFoundError:
         return timezone.localdate()
 

@@ -6,20 +6,48 @@ Read-only and made from the findings, not a second judgement: ``met`` counts the
 ``short`` the shortfalls (未达要求, a designation missing, late, unanswered) not explained,
 ``explained`` the shortfalls of 一般应 with a recorded reason, ``unanswered`` the answers due and not
 given (research feedback overdue), ``open`` what is not yet due; ``letters_issued`` the letters the
-year's last export issued. What is served at ``GET /api/v1/city`` (:mod:`liaison_web.api`).
+year's last export issued; ``obligations`` the same counts for each obligation the checker judged
+(a rule of a provision): the row of the city's heat map for the district. What is served at ``GET
+/api/v1/city`` (:mod:`liaison_web.api`) and shown on the city's page (:mod:`liaison_web.pages.city`),
+both made by :func:`survey`.
+
+A city of a hundred districts asks for a hundred years at once: :func:`survey` reads where every
+district stands — its version, its year's revision, the state of its records — in one query, and
+keeps each district's standing by what names its content (the version's digest, the revision, the
+records' state, the day), so a district is checked again only after it changed (or the day did).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+from collections.abc import Iterable
+from typing import TypedDict
 
 import attrs
 
 from liaison.law.district import District
-from liaison.law.findings import SHORTFALLS, FindingStatus, Report, Severity
+from liaison.law.findings import SHORTFALLS, Finding, FindingStatus, Report, Severity
 from liaison.year.state import YearState
+from liaison_web.memo import once
 
-__all__ = ["CityDocument", "DistrictStanding", "standing"]
+__all__ = ["CityDocument", "DistrictStanding", "Obligation", "district_standing", "standing", "survey", "warm"]
+
+
+@attrs.frozen(kw_only=True)
+class Obligation:
+    """One obligation the checker judged in a district (a rule of a provision) and how its findings
+    stand, counted as the district's are."""
+
+    provision: str
+    rule: str
+    met: int
+    short: int
+    explained: int
+    unanswered: int
+    open: int
+    findings: int
 
 
 @attrs.frozen(kw_only=True)
@@ -39,6 +67,7 @@ class DistrictStanding:
     unanswered: int | None = None
     open: int | None = None
     letters_issued: int | None = None
+    obligations: tuple[Obligation, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -49,6 +78,27 @@ class CityDocument:
     districts: tuple[DistrictStanding, ...]
 
 
+class _Counts(TypedDict):
+    met: int
+    short: int
+    explained: int
+    unanswered: int
+    open: int
+
+
+def _counts(findings: Iterable[Finding]) -> _Counts:
+    """Met, short (not explained), explained, unanswered and not yet due: the one way findings are
+    counted, for a district and for each of its obligations."""
+    met = short = explained = unanswered = opened = 0
+    for f in findings:
+        met += f.status == FindingStatus.MET
+        short += f.status in SHORTFALLS and f.severity != Severity.EXPLAINED
+        explained += f.severity == Severity.EXPLAINED
+        unanswered += f.status == FindingStatus.UNANSWERED
+        opened += f.status == FindingStatus.OPEN
+    return {"met": met, "short": short, "explained": explained, "unanswered": unanswered, "open": opened}
+
+
 def standing(district: District, year: int, as_of: dt.date, revision: str | None,
              report: Report | None = None, state: YearState | None = None) -> DistrictStanding:
     """The counts of ``report`` (the district's findings as of ``as_of``) and ``state``'s letters."""
@@ -57,12 +107,148 @@ def standing(district: District, year: int, as_of: dt.date, revision: str | None
                             revision=revision)
     if report is None or state is None:
         return head
-    findings = report.findings
-    return attrs.evolve(
-        head,
-        met=sum(f.status == FindingStatus.MET for f in findings),
-        short=sum(f.status in SHORTFALLS and f.severity != Severity.EXPLAINED for f in findings),
-        explained=sum(f.severity == Severity.EXPLAINED for f in findings),
-        unanswered=sum(f.status == FindingStatus.UNANSWERED for f in findings),
-        open=sum(f.status == FindingStatus.OPEN for f in findings),
-        letters_issued=sum(letter.active for letter in state.letters))
+    by_rule: dict[tuple[str, str], list[Finding]] = {}
+    for f in report.findings:
+        by_rule.setdefault((f.provision, f.rule), []).append(f)
+    obligations = tuple(Obligation(provision=provision, rule=rule, findings=len(found), **_counts(found))
+                        for (provision, rule), found in by_rule.items())
+    return attrs.evolve(head, **_counts(report.findings), obligations=obligations,
+                        letters_issued=sum(letter.active for letter in state.letters))
+
+
+#: How many districts' standings a process keeps (each a few hundred bytes): a city's districts for
+#: a few days and years.
+KEPT = 2048
+
+
+@attrs.frozen
+class _Where:
+    """Where one district stands in the database, read for every district at once (:func:`_where`)."""
+
+    code: str
+    version: str  # the sha256 of its current version's text
+    revision: str | None
+    records: tuple[int, int]  # :func:`liaison_web.records.state_of`
+
+
+def _where(year: int) -> list[_Where]:
+    """Every district with a version, its latest version's digest, its ``year``'s revision and the
+    state of that year's records: one query, however many districts (what
+    :func:`liaison_web.bootstrap.district_year` and :func:`liaison_web.records.records_state` read
+    for one)."""
+    from django.db import connection
+
+    from liaison_web import models
+
+    owner, version, held, record = (models.District._meta.db_table, models.DistrictVersion._meta.db_table,
+                                    models.Year._meta.db_table, models.Record._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT d.code, (SELECT v.sha256 FROM "{version}" v WHERE v.district_id = d.id '
+            "ORDER BY v.valid_from DESC LIMIT 1), "
+            f'(SELECT y.revision FROM "{held}" y WHERE y.district_id = d.id AND y.year = %s AND y.revision <> \'\'), '
+            f'(SELECT MAX(r.id) FROM "{record}" r WHERE r.district_id = d.id AND r.year = %s), '
+            f'(SELECT COUNT(r.id) FROM "{record}" r WHERE r.district_id = d.id AND r.year = %s) '
+            f'FROM "{owner}" d WHERE EXISTS (SELECT 1 FROM "{version}" v WHERE v.district_id = d.id) ORDER BY d.code',
+            [year, year, year])
+        rows = cursor.fetchall()
+    return [_Where(code, digest, revision or None, (int(last or 0), int(count or 0)))
+            for code, digest, revision, last, count in rows]
+
+
+#: Each version's time zone (by its digest: a version never changes), so a district whose standing
+#: is kept needs no parse to know which day it is there.
+_ZONES: dict[str, str] = {}
+
+
+def _day(zone: str, year: int, as_of: dt.date | None) -> dt.date:
+    """``as_of``, else today in the district's time zone, within ``year``."""
+    from liaison_web.api import _today_in
+
+    if as_of is not None:
+        return as_of
+    return min(max(_today_in(zone), dt.date(year, 1, 1)), dt.date(year, 12, 31))
+
+
+@once(KEPT)
+def _standing(code: str, version: str, year: int, revision: str | None, records: tuple[int, int],
+              day: dt.date) -> DistrictStanding | None:
+    """One district's standing on one version, revision, state of its records and day (the findings
+    and the state as the API's findings make them: :func:`liaison_web.api._findings`)."""
+    from liaison_web import bootstrap
+    from liaison_web.api import _findings, _loaded
+
+    found = bootstrap.district_version(code)
+    if found is None:
+        return None
+    # two versions from the same day: the one bootstrap's query picks is the one the API reads
+    district, version = found
+    if revision is None:
+        return standing(district, year, day, None)
+    report = _findings(code, version, year, revision, records, day)
+    return standing(district, year, day, revision, report, _loaded(code, version, year, revision)[1])
+
+
+def survey(year: int, as_of: dt.date | None = None) -> CityDocument:
+    """Every district's standing in ``year`` as of ``as_of`` (default today in each district's time
+    zone, within the year); a district without a plan for the year is listed without counts."""
+    from liaison_web import bootstrap
+
+    shown = []
+    for where in _where(year):
+        zone = _ZONES.get(where.version)
+        if zone is None:
+            found = bootstrap.district_version(where.code)
+            if found is None:
+                continue
+            zone = _ZONES[where.version] = found[0].info.timezone
+        made = _standing(where.code, where.version, year, where.revision, where.records,
+                         _day(zone, year, as_of))
+        if made is not None:
+            shown.append(made)
+    return CityDocument(year=year, districts=tuple(shown))
+
+
+def district_standing(code: str, year: int, as_of: dt.date | None = None) -> tuple[DistrictStanding, Report | None]:
+    """One district's standing (as :func:`survey` lists it) and the findings it counts (None: the
+    year has no plan); a district with no version: :class:`~liaison_web.errors.NotFound`."""
+    from liaison_web import bootstrap
+    from liaison_web.api import _findings, _no_district
+    from liaison_web.records import records_state
+
+    held = bootstrap.district_year(code, year)
+    if held is None:
+        raise _no_district(code)
+    district, version, revision = held
+    records = records_state(district, year)
+    made = _standing(code, version, year, revision, records, _day(district.info.timezone, year, as_of))
+    assert made is not None  # the version was just read
+    if revision is None:
+        return made, None
+    return made, _findings(code, version, year, revision, records, made.as_of)
+
+
+def warm(year: int | None = None) -> threading.Thread | None:
+    """Survey ``year`` (default this one) in a thread of its own, when the deployment has a city
+    auditor: what ``liaison serve`` starts as it starts listening, so the city's first view finds
+    every district's standing kept instead of checking them all (a hundred districts: seconds; see
+    docs/service.md). The thread; None when no one reads the city."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from liaison_web import models
+
+    if not models.Membership.objects.filter(role="city_auditor").exists():
+        return None
+
+    def survey_now() -> None:
+        try:
+            survey(year or timezone.localdate().year)
+        except Exception:  # the first view makes what failed here again, and says why in its page
+            logging.getLogger("liaison_web.city").warning("the city's standings were not made ahead", exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=survey_now, name="liaison-city-warm", daemon=True)
+    thread.start()
+    return thread

@@ -128,6 +128,9 @@ def serve(host: str, port: int, threads: int, init_only: bool, no_webhooks: bool
     worker = None if no_webhooks else Worker()
     if worker is not None:
         worker.start()
+    from liaison_web.city import warm
+
+    warm()  # the city's standings kept before its first view (liaison_web.city)
 
     # a body far beyond the upload limit is refused by waitress before it is read (413); one up to
     # twice the limit reaches the service, which answers 413 in its own error shape

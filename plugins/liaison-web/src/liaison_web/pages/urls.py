@@ -25,3 +25,10 @@ urlpatterns = [
     path("engagement/<str:district>/<int:year>/<path:engagement>/", views.engagement, name="engagement"),
     path("provision/<str:district>/<path:provision>/", views.provision, name="provision"),
 ]
+
+from liaison_web.pages import city  # noqa: E402 - the city's pages (liaison_web.pages.city)
+
+urlpatterns += [
+    path("city/", city.city, name="city"),
+    path("city/<str:district>/<int:year>/", city.district, name="city-district"),
+]

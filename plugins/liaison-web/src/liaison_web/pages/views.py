@@ -124,9 +124,11 @@ def _shown(found: District, item: dict[str, Any], lang: str) -> dict[str, Any]:
 # -- the pages -----------------------------------------------------------------------------------------
 @login_required
 def home(request: HttpRequest) -> HttpResponseBase:
-    """The caller's year: its first district's (a city auditor's: the first district it may read),
-    the current year there."""
+    """The caller's year: its first district's, the current year there (a city auditor's: the
+    city's districts)."""
     mine, superuser = service.members(request)
+    if not superuser and access.reads_every_district(mine) and not any(m.district for m in mine):
+        return HttpResponseRedirect("/city/")  # a city auditor: the city's districts (liaison_web.pages.city)
     codes = [m.district for m in mine if m.district] + list(
         models.District.objects.order_by("code").values_list("code", flat=True))
     for code in codes:

@@ -1,0 +1,200 @@
+"""The city's view of 100 districts in one database, beside the same districts checked by the
+library in-process (the floor).
+
+    python plugins/liaison-web/benchmarks/bench_city.py --districts 100 --rounds 5
+
+On a new SQLite file in a temporary folder: ``--districts`` seed-sized districts (the seed's data
+under ids ``d001``…, each named 第N区), each with its 2027 planned and saved in the database store,
+every other one with the meetings of its first half marked held (so the counts differ), and a city
+auditor logged in to Django's test client (no sockets: the service's own work). Interleaved
+rounds (``benchmarks/timing.py``), medians, of:
+
+- ``page, cold``: ``GET /city/?year=2027&on=2027-11-30`` with every cache of the service emptied
+  first (the parsed versions and states, the findings, the kept standings): each district read
+  from the database, parsed and checked — the first view after a restart, or after every district
+  changed;
+- ``page, kept``: the same page again, nothing changed since: one query for where every district
+  stands, the standings kept by (version, revision, records' state, day);
+- ``page, one changed``: one district's year changed (a meeting moved: the workspace's update,
+  not timed — the clock is paused for it) before the page: that district checked again, the others
+  kept;
+- ``api, cold``: ``GET /api/v1/city?year=2027&as_of=2027-11-30`` cold, the service checking every
+  district (the JSON, no page);
+- ``library (floor)``: the same districts checked in-process as ``liaison check --plan`` does: each
+  district's text parsed, its year's state loaded from the database store and parsed, the
+  findings made (``liaison.law.compliance.check``) — no service, no page.
+
+Peak memory is tracemalloc's peak of Python allocations over one untimed run of each, apart (the
+tracing slows a run several times, so it never overlaps the timed rounds); the process's peak RSS
+is printed at the end. The target (#26): the city page under 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
+from timing import interleave, report  # the same rounds and medians as every benchmark here
+
+YEAR = 2027
+DAY = dt.date(YEAR, 11, 30)
+TARGET = 2.0  # seconds, the city page (#26)
+#: Seconds spent on what no contender is timed for (the change before ``page, one changed``):
+#: :func:`clock` leaves them out.
+PAUSED = [0.0]
+
+
+def clock() -> float:
+    return time.perf_counter() - PAUSED[0]
+
+
+def build(count: int) -> tuple[list[str], Any]:
+    """``count`` districts with their 2027 in the database, and a client logged in as a city auditor."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+
+    from liaison.year.reconcile import Change
+    from liaison_web import models
+    from liaison_web.bootstrap import load_version, seed_text
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
+    call_command("migrate", verbosity=0)
+    text = seed_text()
+    codes = []
+    store = DatabaseStore()
+    for n in range(1, count + 1):
+        code = f"d{n:03d}"
+        mine = (text.replace('id = "seed"', f'id = "{code}"', 1).replace('name = "××区"', f'name = "第{n}区"', 1)
+                .replace('name_en = "×× District"', f'name_en = "District {n}"', 1))
+        district = load_version(mine, valid_from=dt.date(2026, 1, 1), file=f"{code}.toml")
+        Workspace(store=store).update(district, YEAR)
+        if n % 2:
+            stored = store.load(district, YEAR)
+            assert stored is not None
+            held = [Change("held", e.id) for e in stored.state.engagements if e.date < dt.date(YEAR, 7, 1)]
+            Workspace(store=store).update(district, YEAR, held, force=True, as_of=DAY)
+        codes.append(code)
+    user = get_user_model()._default_manager.create_user("city", password="not-used")
+    models.Membership.objects.create(user=user, district=None, role="city_auditor")
+    client = Client()
+    client.force_login(user)
+    return codes, client
+
+
+def forget() -> None:
+    """Every cache between the database and the city's answer emptied: a cold service."""
+    from liaison_web import api, bootstrap, city, records, store
+
+    city._standing.cache_clear()  # type: ignore[attr-defined]
+    city._ZONES.clear()
+    for made in (api._loaded, api._report, api._findings, api._rendered):
+        made.cache_clear()  # type: ignore[attr-defined]
+    store._PARSED.clear()
+    bootstrap._parsed.cache_clear()
+    records._year_records.cache_clear()
+
+
+def contenders(codes: list[str], client: Any) -> dict[str, Callable[[], None]]:
+    from liaison.formats.district import parse_district
+    from liaison.host.plugins import working_day_calendar
+    from liaison.law.compliance import check
+    from liaison.law.records import Records
+    from liaison.year.reconcile import Change
+    from liaison.year.state import year_calendar
+    from liaison_web import models, store
+    from liaison_web.bootstrap import district
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
+    page = f"/city/?year={YEAR}&on={DAY.isoformat()}"
+    texts = dict(models.DistrictVersion.objects.values_list("district__code", "text"))
+    turn = [0]
+    changed = district(codes[0])
+    assert changed is not None
+    loaded = DatabaseStore().load(changed, YEAR)
+    assert loaded is not None
+    moving = next(e for e in loaded.state.engagements if e.date > DAY)
+    days = [moving.date, moving.date + dt.timedelta(days=1 if moving.date.weekday() < 4 else -1)]
+
+    def get(path: str) -> None:
+        answer = client.get(path)
+        assert answer.status_code == 200, answer.content[:300]
+
+    def cold_page() -> None:
+        forget()
+        get(page)
+
+    def one_changed() -> None:
+        turn[0] += 1
+        began = time.perf_counter()
+        Workspace(store=DatabaseStore()).update(changed, YEAR, [Change("move", moving.id, days[turn[0] % 2])],
+                                                force=True)
+        PAUSED[0] += time.perf_counter() - began
+        get(page)
+
+    def cold_api() -> None:
+        forget()
+        get(f"/api/v1/city?year={YEAR}&as_of={DAY.isoformat()}")
+
+    def floor() -> None:
+        store._PARSED.clear()
+        database = DatabaseStore()
+        for code in codes:
+            parsed = parse_district(texts[code], file=f"{code}.toml")
+            held = database.load(parsed, YEAR)
+            assert held is not None
+            calendar, _ = year_calendar(held.state, YEAR, working_day_calendar())
+            check(parsed, Records.from_plan(held.state.plan, held_only=True), YEAR, DAY, calendar=calendar)
+
+    return {"page, cold": cold_page, "page, kept": lambda: get(page), "page, one changed": one_changed,
+            "api, cold": cold_api, "library (floor)": floor}
+
+
+def peak_mib(call: Callable[[], None]) -> float:
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--districts", type=int, default=100, help="districts in the city (default 100)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="liaison-bench-city-")
+    os.environ.setdefault("LIAISON_SECRET_KEY", "a benchmark's key, never a deployment's " + "x" * 20)
+    from liaison_web.settings import configure
+
+    configure(f"sqlite:///{folder}/bench.sqlite3")
+    codes, client = build(args.districts)
+    calls = contenders(codes, client)
+    shown = client.get(f"/city/?year={YEAR}&on={DAY.isoformat()}").content.decode()
+    assert shown.count("<tr data-district=") == len(codes), "the page does not list every district"
+    print(f"{len(codes)} seed-sized districts, 2027, as of {DAY.isoformat()}; the page is {len(shown) / 1000:.0f} kB; "
+          f"SQLite, Django's test client, one caller")
+    found = report(interleave(calls, args.rounds, clock=clock), "library (floor)", unit=1.0, label="s")
+    print("\npeak of Python allocations (tracemalloc, one untimed run each):")
+    for name, call in calls.items():  # in order: the kept page is kept by the cold one before it
+        print(f"  {name:<18} {peak_mib(call):8.1f} MiB")
+    print(f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    for name in ("page, cold", "page, kept", "page, one changed"):
+        print(f"{name}: {found[name]:.3f} s, target < {TARGET:.0f} s: {'met' if found[name] < TARGET else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
