@@ -142,6 +142,7 @@ def settings_limit(own_district: dict[str, Any]) -> Any:
     ("virus.pdf", b"MZ\x90\x00" + b"\x00" * 64, 415),  # an executable named .pdf
     ("photo.pdf", PNG, 415),  # a PNG named .pdf: the name says another type than the content
     ("notes.txt", b"plain text", 415),
+    ("empty.pdf", b"", 415),  # no content is no type (not "no file sent")
     ("archive.docx", zipped("a.txt"), 415),  # a zip, not a Word document
     ("photo.png", PNG, 201),
     ("photo", PNG, 201),  # no extension: the content decides
@@ -175,6 +176,12 @@ def test_another_bodys_evidence_is_403_another_districts_404(own_district: dict[
         assert client().get(far["download"], **tokens[role]).status_code == 404
         assert upload(other, tokens[role], "mine.pdf", PDF, record=elsewhere).status_code == 404
     assert client().get(far["download"], **tokens["city_auditor"]).status_code == 200
+    # the year's list without a record or an engagement: the files the caller may read, no other body's
+    mine = upload(code, tokens["clerk"], "mine.pdf", PDF,
+                  record=record(code, tokens["clerk"], {**RESEARCH, "id": "E-3"})).json()
+    year_list = f"/api/v1/districts/{code}/years/{YEAR}/evidence"
+    assert [e["key"] for e in client().get(year_list, **tokens["clerk"]).json()] == [mine["key"]]
+    assert {e["key"] for e in client().get(year_list, **tokens["administrator"]).json()} == {shown["key"], mine["key"]}
     assert upload(code, tokens["auditor"], "mine.pdf", PDF, record=theirs).status_code == 403
     # a key of another district asked for under one's own: not found either
     assert client().get(f"/api/v1/districts/{code}/evidence/{far['key']}", **tokens["administrator"]).status_code == 404

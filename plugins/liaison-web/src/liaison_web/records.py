@@ -113,6 +113,10 @@ assert all(typing.get_args(typing.get_type_hints(Records)[s])[0] is KINDS[s].typ
 WITH_ID = ("engagements", "documents", "consultations", "research_results")
 
 
+#: What :func:`new_key` makes: 16 lower-case hex digits.
+KEY_PATTERN = r"^[0-9a-f]{16}$"
+
+
 def new_key() -> str:
     """A record's or an evidence file's key: random, so it says nothing of how many there are."""
     return secrets.token_hex(8)
