@@ -90,6 +90,15 @@ class _Version(BaseModel):
     by: str
 
 
+class EvidenceWithdrawalModel(BaseModel):
+    """Why, when and by whom an evidence file was withdrawn (it stays, downloadable, marked so)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str
+    at: dt.datetime
+    by: str
+
+
 class EvidenceModel(BaseModel):
     """An evidence file: its key (the download's address), what it is attached to, the name it was
     uploaded with (cleaned, for showing), its type as its content shows it, size and sha256."""
@@ -106,6 +115,10 @@ class EvidenceModel(BaseModel):
     uploaded_at: dt.datetime
     uploaded_by: str
     download: str
+    status: Status
+    withdrawal: EvidenceWithdrawalModel | None
+
+
 
 
 def _record_model(kind: kept.Kind) -> type[BaseModel]:
@@ -143,16 +156,26 @@ def _as_object(row: models.Record) -> dict[str, Any]:
     return {"id": row.key, "host": row.responsible, "participants": list(row.parties)}
 
 
+def _evidence_rows(district: str) -> Any:
+    """The district's evidence rows, each with its withdrawal (if any) in the same query."""
+    return models.Evidence.objects.filter(district__code=district).select_related("withdrawal")
+
+
 def _evidence_of(object_type: str, object_id: str, district: str) -> list[dict[str, Any]]:
     return [_evidence_document(e, district) for e in
-            models.Evidence.objects.filter(district__code=district, object_type=object_type, object_id=object_id)]
+            _evidence_rows(district).filter(object_type=object_type, object_id=object_id)]
 
 
 def _evidence_document(row: models.Evidence, district: str) -> dict[str, Any]:
+    # a file not withdrawn has no withdrawal row: Django's "no related object" is an AttributeError too
+    withdrawn: models.EvidenceWithdrawal | None = getattr(row, "withdrawal", None)
     return {"key": row.key, "object_type": row.object_type, "object_id": row.object_id, "name": row.name,
             "type": row.file_type, "media_type": evidence.TYPES[row.file_type].media_type, "size": row.size,
             "sha256": row.sha256, "uploaded_at": row.at.isoformat(), "uploaded_by": row.actor,
-            "download": f"/api/v1/districts/{district}/evidence/{row.key}"}
+            "download": f"/api/v1/districts/{district}/evidence/{row.key}",
+            "status": "current" if withdrawn is None else "withdrawn",
+            "withdrawal": None if withdrawn is None else {"reason": withdrawn.reason, "at": withdrawn.at.isoformat(),
+                                                          "by": withdrawn.actor}}
 
 
 def _record_document(row: models.Record, *, versions: bool = True, earlier: list[models.Record] | None = None,
@@ -197,7 +220,7 @@ def list_records(request: HttpRequest, district: str, year: schemas.YEAR,
     org = found.organisation(organisation).id if organisation else None
     shown = []
     every = _year_documents(district, year, kept.state_of(models.Record, district, year),
-                            kept.state_of(models.Evidence, district, year))
+                            kept.evidence_state(district, year))
     for row, shape in every:
         if (row.action == "withdrawn" and not withdrawn) or (kind is not None and row.kind != kind):
             continue
@@ -210,13 +233,13 @@ def list_records(request: HttpRequest, district: str, year: schemas.YEAR,
 
 @functools.lru_cache(maxsize=16)
 def _year_documents(district: str, year: int, records: tuple[int, int],
-                    attached: tuple[int, int]) -> tuple[tuple[models.Record, dict[str, Any]], ...]:
-    """Every record of the year as the API answers it, for one state of the year's records and
-    evidence (:func:`liaison_web.records.state_of`), in three queries, once. Callers do not change
-    them."""
+                    attached: tuple[int, ...]) -> tuple[tuple[models.Record, dict[str, Any]], ...]:
+    """Every record of the year as the API answers it, for one state of the year's records and of
+    its evidence and their withdrawals (:func:`liaison_web.records.evidence_state`), in three queries,
+    once. Callers do not change them."""
     last, last_file = records[0], attached[0]
     files: dict[str, list[dict[str, Any]]] = {}
-    for row in models.Evidence.objects.filter(district__code=district, year=year, object_type="record",
+    for row in _evidence_rows(district).filter(year=year, object_type="record",
                                               id__lte=last_file):
         files.setdefault(row.object_id, []).append(_evidence_document(row, district))
     return tuple((rows[-1], _record_document(rows[-1], earlier=rows[:-1], files=files.get(rows[-1].key, [])))
@@ -492,7 +515,7 @@ def list_evidence(request: HttpRequest, district: str, year: schemas.YEAR,
     named = [(t, str(i)) for t, i in (("record", record), ("engagement", engagement)) if i]
     for object_type, object_id in named:
         _authorise(request, "read", district, _object_of(request, district, year, object_type, object_id))
-    rows = models.Evidence.objects.filter(district__code=district, year=year)
+    rows = _evidence_rows(district).filter(year=year)
     if named:
         from django.db.models import Q
 
