@@ -244,3 +244,18 @@ def test_a_version_whose_record_is_not_of_its_kind_is_refused_at_its_path() -> N
     with pytest.raises(DataError) as caught:
         parse(data, "seed", YEAR, file="versions.json")
     assert "versions[0].record" in caught.value.render("en")
+
+
+def test_a_version_twice_in_the_file_is_refused_and_nothing_added() -> None:
+    web_db.fresh("default")
+    from liaison_web import models
+    from liaison_web.records_transfer import FIELDS, RecordsFileError, receive
+
+    version: dict[str, Any] = dict.fromkeys(FIELDS, "")
+    version.update(key="fedcba9876543210", version=1, kind="nominations", action="created", parties=[],
+                   at="2099-05-06T08:00:00+00:00", record={"person": "张三", "department": "health",
+                                                           "date": "2099-05-06"})
+    with pytest.raises(RecordsFileError) as caught:
+        receive([version, {**version, "by": "another"}], "seed", 2099, file="versions.json")
+    assert "versions[1]" in caught.value.render("en") and "重复" in caught.value.render("zh")
+    assert not models.Record.objects.filter(key="fedcba9876543210").exists()

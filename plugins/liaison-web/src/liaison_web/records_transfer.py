@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from liaison.base.errors import LiaisonError
 from liaison.formats.convert import structure
@@ -123,16 +123,16 @@ def receive(versions: Iterable[Mapping[str, Any]], district: str, year: int, *, 
     with transaction.atomic(using=using):
         owner = models.District.objects.using(using).get(code=district)
         held = {(r.key, r.version): r for r in models.Record.objects.using(using).select_related("district")
-                .filter(key__in={v["key"] for v in wanted})}
-        added = []
+                .filter(district=owner, year=year)}
+        added: list[tuple[int, models.Record]] = []
         for index, version in enumerate(wanted):
             row = held.get((version["key"], version["version"]))
             if row is None:
-                added.append(models.Record(
+                added.append((index, models.Record(
                     district=owner, year=year, key=version["key"], version=version["version"], kind=version["kind"],
                     action=version["action"], data=version["record"], reason=version["reason"],
                     responsible=version["responsible"], parties=list(version["parties"]),
-                    at=dt.datetime.fromisoformat(version["at"]), actor=version["by"]))
+                    at=dt.datetime.fromisoformat(version["at"]), actor=version["by"])))
             elif not _same(row, version, district, year):
                 raise _bad(file, ("versions", index),
                            f"the database holds {version['key']}.{version['version']} otherwise; nothing was imported",
@@ -140,10 +140,17 @@ def receive(versions: Iterable[Mapping[str, Any]], district: str, year: int, *, 
                            fix="a record's version is never changed: import the folder this database's year was "
                                "exported to, or correct the record through the service (a new version)",
                            fix_zh="记录的版本不能修改：请导入由本数据库导出的年度文件夹，或通过服务更正该记录（新增一个版本）")
-        for row in added:
-            # raw: a version keeps the time it was recorded at (not the import's), as a fixture's row
-            # is saved as given; the model's save() refuses nothing new, this is an insert
-            row.save_base(raw=True, force_insert=True, using=using)
+        for index, new in added:
+            try:
+                with transaction.atomic(using=using):
+                    # raw: a version keeps the time it was recorded at (not the import's), as a fixture's
+                    # row is saved as given; the model's save() refuses nothing new, this is an insert
+                    new.save_base(raw=True, force_insert=True, using=using)
+            except IntegrityError:  # its key and number are another district's or year's, or twice in the file
+                raise _bad(file, ("versions", index),
+                           f"the version {new.key}.{new.version} is held for another district or year, or is in "
+                           "the file twice; nothing was imported",
+                           f"版本 {new.key}.{new.version} 已属于其他区或年度，或在文件中重复；未导入任何内容") from None
     return len(added)
 
 
