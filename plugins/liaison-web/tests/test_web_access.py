@@ -16,10 +16,11 @@ import pytest
 from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 
 #: What is done to an engagement here (``attach``: an evidence file) and to the year's outputs;
-#: ``record`` (a record of the year) has its own matrix in test_web_records.py, on records.
+#: ``record`` (a record of the year) has its own matrix in test_web_records.py, on records, and
+#: ``withdraw_evidence`` (an evidence file) in test_web_evidence.py, on files.
 OPERATIONS = ("read", "audit", "confirm", "move", "cancel", "held", "attach", "letters", "issue", "calendar",
               "workbooks", "page")
-ALL_OPERATIONS = (*OPERATIONS, "record")
+ALL_OPERATIONS = (*OPERATIONS, "record", "withdraw_evidence")
 READS = {"read", "audit", "letters", "calendar", "workbooks", "page"}
 #: The outputs that hold every body's year (and issuing, which numbers every body's letters): a district's.
 DISTRICTS = {"issue", "workbooks", "page"}
@@ -53,6 +54,9 @@ def expected(role: str, operation: str, whose: str) -> int:
     visible to that body, to the administrators and to the auditors; the workbooks and the page hold
     every body's year, and issuing numbers every body's letters: the district's, not a body's.
 
+    An evidence file attached by mistake is withdrawn by the body whose user uploaded it, or by an
+    administrator.
+
     Another district is not shown to exist (404) to anyone but the city auditor; another body's
     object in one's own district is refused (403)."""
     if whose == "another district's":
@@ -65,7 +69,7 @@ def expected(role: str, operation: str, whose: str) -> int:
         return 200 if operation in READS else 403
     if operation in DISTRICTS:
         return 403
-    if operation in ("letters", "calendar"):
+    if operation in ("letters", "calendar", "withdraw_evidence"):
         return 200 if whose == "own" else 403
     if role == "clerk":
         return 200 if whose == "own" else 403
@@ -243,6 +247,8 @@ def test_the_table_is_the_issues_roles() -> None:
                              else {"host": "", "participants": [OTHER_BODY]})
                 elif operation in DISTRICTS:
                     thing = {"host": "", "participants": []}
+                elif operation == "withdraw_evidence":  # a file: the bodies of the user who uploaded it
+                    thing = {"host": "", "participants": [own if whose == "own" else OTHER_BODY]}
                 decided = access.decide([member], operation, "seed", thing)
                 assert decided.value == expected(role, operation, whose), (role, operation, whose)
 

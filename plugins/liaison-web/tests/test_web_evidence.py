@@ -142,6 +142,7 @@ def settings_limit(own_district: dict[str, Any]) -> Any:
     ("virus.pdf", b"MZ\x90\x00" + b"\x00" * 64, 415),  # an executable named .pdf
     ("photo.pdf", PNG, 415),  # a PNG named .pdf: the name says another type than the content
     ("notes.txt", b"plain text", 415),
+    ("empty.pdf", b"", 415),  # no content is no type (not "no file sent")
     ("archive.docx", zipped("a.txt"), 415),  # a zip, not a Word document
     ("photo.png", PNG, 201),
     ("photo", PNG, 201),  # no extension: the content decides
@@ -175,6 +176,12 @@ def test_another_bodys_evidence_is_403_another_districts_404(own_district: dict[
         assert client().get(far["download"], **tokens[role]).status_code == 404
         assert upload(other, tokens[role], "mine.pdf", PDF, record=elsewhere).status_code == 404
     assert client().get(far["download"], **tokens["city_auditor"]).status_code == 200
+    # the year's list without a record or an engagement: the files the caller may read, no other body's
+    mine = upload(code, tokens["clerk"], "mine.pdf", PDF,
+                  record=record(code, tokens["clerk"], {**RESEARCH, "id": "E-3"})).json()
+    year_list = f"/api/v1/districts/{code}/years/{YEAR}/evidence"
+    assert [e["key"] for e in client().get(year_list, **tokens["clerk"]).json()] == [mine["key"]]
+    assert {e["key"] for e in client().get(year_list, **tokens["administrator"]).json()} == {shown["key"], mine["key"]}
     assert upload(code, tokens["auditor"], "mine.pdf", PDF, record=theirs).status_code == 403
     # a key of another district asked for under one's own: not found either
     assert client().get(f"/api/v1/districts/{code}/evidence/{far['key']}", **tokens["administrator"]).status_code == 404
@@ -243,3 +250,97 @@ def test_the_media_root_is_beside_the_database_unless_set(tmp_path: Path, monkey
     with pytest.raises(ConfigError) as refused:
         django_settings(f"sqlite:///{tmp_path / 'office' / 'liaison.sqlite3'}")
     assert refused.value.message_zh and "LIAISON_MAX_UPLOAD_MB" in refused.value.message
+
+
+# -- withdrawing a file attached by mistake -------------------------------------------------------------
+def withdraw(code: str, auth: dict[str, str], key: str, reason: str = "传错了文件") -> Any:
+    return client().post(f"/api/v1/districts/{code}/evidence/{key}/withdrawal", data=json.dumps({"reason": reason}),
+                         content_type="application/json", **auth)
+
+
+def test_a_file_attached_by_mistake_is_withdrawn_not_deleted(own_district: dict[str, Any]) -> None:
+    from django.db import DatabaseError, transaction
+
+    from liaison_web import models
+
+    code, tokens, media = own_district["code"], own_district["tokens"], own_district["media"]
+    key = record(code, tokens["clerk"])
+    wrong = upload(code, tokens["clerk"], "错的.pdf", PDF, record=key).json()
+    right = upload(code, tokens["clerk"], "签到表.png", PNG, record=key).json()
+    assert (wrong["status"], wrong["withdrawal"]) == ("current", None)
+    on_disk, rows = files_under(media), models.Evidence.objects.count()
+    done = withdraw(code, tokens["clerk"], wrong["key"], "上传错了：这是另一次座谈会的签到表")
+    assert done.status_code == 200, done.content
+    shown = done.json()
+    assert shown["status"] == "withdrawn" and shown["key"] == wrong["key"]
+    assert shown["withdrawal"]["reason"] == "上传错了：这是另一次座谈会的签到表"
+    assert shown["withdrawal"]["by"].startswith("clerk-")
+    from liaison_web.api_records import EvidenceModel
+
+    assert EvidenceModel.model_validate(shown).model_dump(mode="json")["status"] == "withdrawn"
+    # nothing removed: the row, the bytes, the download
+    assert models.Evidence.objects.count() == rows and files_under(media) == on_disk
+    got = client().get(wrong["download"], **tokens["clerk"])
+    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+    # every list shows it withdrawn, the right file current
+    listed = client().get(f"/api/v1/districts/{code}/years/{YEAR}/evidence?record={key}", **tokens["auditor"]).json()
+    assert [(e["name"], e["status"]) for e in listed] == [("错的.pdf", "withdrawn"), ("签到表.png", "current")]
+    read = client().get(f"/api/v1/districts/{code}/years/{YEAR}/records/research_results/{key}", **tokens["clerk"])
+    assert [e["status"] for e in read.json()["evidence"]] == ["withdrawn", "current"]
+    every = client().get(f"/api/v1/districts/{code}/years/{YEAR}/records", **tokens["administrator"]).json()
+    assert [[e["status"] for e in r["evidence"]] for r in every if r["key"] == key] == [["withdrawn", "current"]]
+    assert right["key"] in [e["key"] for e in listed]
+    # the record's audit log has it: who, why, the file before and after
+    log = client().get(f"/api/v1/districts/{code}/years/{YEAR}/records/research_results/{key}/audit",
+                       **tokens["administrator"]).json()
+    entry = [e for e in log if e["action"] == "withdraw_evidence"]
+    assert len(entry) == 1 and entry[0]["actor"].startswith("clerk-")
+    assert entry[0]["before"]["evidence"]["status"] == "current"
+    assert entry[0]["after"]["evidence"]["status"] == "withdrawn" and entry[0]["after"]["reason"].startswith("上传错了")
+    # again: nothing added, the file answered as it is
+    entries, withdrawals = models.AuditEntry.objects.count(), models.EvidenceWithdrawal.objects.count()
+    twice = withdraw(code, tokens["administrator"], wrong["key"], "再撤一次")
+    assert twice.status_code == 200 and twice.json()["withdrawal"] == shown["withdrawal"]
+    assert (models.AuditEntry.objects.count(), models.EvidenceWithdrawal.objects.count()) == (entries, withdrawals)
+    # the withdrawal is a fact too: not changed, not removed (the model and the database's trigger)
+    row = models.EvidenceWithdrawal.objects.get(evidence__key=wrong["key"])
+    row.reason = "改写"
+    with pytest.raises(models.AppendOnlyError):
+        row.save()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM liaison_web_evidencewithdrawal WHERE id = %s", [row.id])
+    assert models.EvidenceWithdrawal.objects.filter(id=row.id).exists()
+
+
+def test_who_may_withdraw_a_file(own_district: dict[str, Any]) -> None:
+    """The body whose user uploaded the file, or an administrator: not the record's other party, not
+    the auditors; another district's file is not shown to exist. A refusal writes nothing."""
+    from liaison_web import models
+
+    code, other, tokens = own_district["code"], own_district["other"], own_district["tokens"]
+    # research the officer's party submitted to the clerk's department: both are the record's bodies
+    key = record(code, tokens["clerk"], {**RESEARCH, "id": "W-1"})
+    by_officer = upload(code, tokens["liaison_officer"], "报告.pdf", PDF, record=key).json()
+    by_clerk = upload(code, tokens["clerk"], "反馈.pdf", PDF, record=key).json()
+    elsewhere = record(other, tokens["superuser"], {**RESEARCH, "id": f"W-{code}"})
+    far = upload(other, tokens["superuser"], "x.pdf", PDF, record=elsewhere).json()
+    before = models.AuditEntry.objects.count(), models.EvidenceWithdrawal.objects.count()
+    for role, file, status in [("clerk", by_officer, 403), ("liaison_officer", by_clerk, 403),
+                               ("auditor", by_clerk, 403), ("city_auditor", by_clerk, 403),
+                               ("clerk", far, 404), ("liaison_officer", far, 404), ("auditor", far, 404),
+                               ("administrator", far, 404)]:
+        refused = withdraw(code if file is not far else other, tokens[role], file["key"])
+        assert refused.status_code == status, (role, file["name"], refused.content)
+        assert refused.json()["message_zh"]
+    assert (models.AuditEntry.objects.count(), models.EvidenceWithdrawal.objects.count()) == before
+    assert withdraw(code, tokens["liaison_officer"], by_officer["key"]).status_code == 200
+    assert withdraw(code, tokens["clerk"], by_clerk["key"]).status_code == 200
+    admin_made = upload(code, tokens["administrator"], "y.pdf", PDF, record=key).json()
+    assert withdraw(code, tokens["clerk"], admin_made["key"]).status_code == 403  # an administrator's: no body's
+    assert withdraw(code, tokens["administrator"], admin_made["key"]).status_code == 200
+    # a reason is required; a key the service never made is refused by the address's schema
+    assert withdraw(code, tokens["administrator"], by_clerk["key"], "").status_code == 422
+    assert withdraw(code, tokens["administrator"], "not-a-key").status_code == 422

@@ -1,7 +1,8 @@
 """Publishing the district's year to CalDAV from the server, to a real Radicale on 127.0.0.1 (as the
 caldav plugin's tests do): the caldav publisher run on the database's year — every event first, no
 write on a rerun, one PUT per calendar after a move through the API —, recorded in the year's state;
-credentials from the settings only, in no record; a refused password is 502, no server 503."""
+credentials from the settings only, in no record; a refused password is 502, no server configured
+409 (the deployment's state, not a failure of the service)."""
 
 from __future__ import annotations
 
@@ -91,7 +92,7 @@ def test_the_server_publishes_the_year_to_caldav(database: str, users: dict[str,
     assert PASSWORD not in state  # the publication records the collections' paths, never the credentials
 
 
-def test_a_refused_password_is_502_and_no_server_503(database: str, users: dict[str, Any],
+def test_a_refused_password_is_502_and_no_server_409(database: str, users: dict[str, Any],
                                                      radicale: Radicale) -> None:
     from django.test import override_settings
 
@@ -104,4 +105,4 @@ def test_a_refused_password_is_502_and_no_server_503(database: str, users: dict[
     assert models.AuditEntry.objects.filter(action="publish-failed").exists()
     with override_settings(LIAISON_CALDAV={}):
         missing = publish(auth)
-    assert missing.status_code == 503 and missing.json()["kind"] == "NotConfigured"
+    assert missing.status_code == 409 and missing.json()["kind"] == "NotConfigured"

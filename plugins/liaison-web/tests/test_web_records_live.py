@@ -47,7 +47,8 @@ configure(sys.argv[1])
 from django.db import connection, transaction
 refused = []
 for sql in ("UPDATE liaison_web_record SET reason = 'x'", "DELETE FROM liaison_web_record",
-            "UPDATE liaison_web_evidence SET name = 'x'", "DELETE FROM liaison_web_evidence"):
+            "UPDATE liaison_web_evidence SET name = 'x'", "DELETE FROM liaison_web_evidence",
+            "UPDATE liaison_web_evidencewithdrawal SET reason = 'x'", "DELETE FROM liaison_web_evidencewithdrawal"):
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
@@ -98,7 +99,7 @@ def test_records_and_evidence_over_http(backend: str, tmp_path: Path) -> None:
                 request = urllib.request.Request(f"{base}{path}" if path.startswith("/") else path, headers=headers)
                 return get(opener, request)  # type: ignore[arg-type]
             data, headers["Content-Type"] = raw or (json.dumps(body).encode(), "application/json")
-            return post(opener, f"{base}{path}", data, headers)
+            return post(opener, f"{base}{path}" if path.startswith("/") else path, data, headers)
 
         mine = {"id": f"L-{uuid.uuid4().hex[:6]}", "title": "调研报告", "submitted_by": "cpwdp", "department": "health",
                 "received": f"{year}-03-02"}
@@ -122,6 +123,8 @@ def test_records_and_evidence_over_http(backend: str, tmp_path: Path) -> None:
         status, got, data = call("GET", f"{server}{shown['download']}", "clerk")
         assert status == 200 and data == PDF
         assert got["Content-Disposition"] == f"attachment; filename*=utf-8''{quote('反馈意见.pdf')}"
+        status, _, body = call("POST", f"{server}{shown['download']}/withdrawal", "clerk", {"reason": "传错了"})
+        assert status == 200 and json.loads(body)["status"] == "withdrawn", body
 
         big = PDF + b"0" * (2 * 1024 * 1024)
         status, _, body = call("POST", "/evidence", "clerk", raw=multipart({"record": key}, "big.pdf", big))
@@ -140,7 +143,7 @@ def test_records_and_evidence_over_http(backend: str, tmp_path: Path) -> None:
         assert status == 403
 
         status, _, body = call("GET", f"/records/research_results/{key}/audit", "administrator")
-        assert [e["action"] for e in json.loads(body)] == ["created", "corrected", "attach"]
+        assert [e["action"] for e in json.loads(body)] == ["created", "corrected", "attach", "withdraw_evidence"]
     finally:
         stop(process)
-    assert _python(TAMPER, url) == [True, True, True, True]
+    assert _python(TAMPER, url) == [True] * 6

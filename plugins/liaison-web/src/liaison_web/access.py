@@ -44,15 +44,18 @@ class Reach(enum.StrEnum):
 #: record yet, is the district's), issue the letters due on a day (the district's), read an
 #: organisation's calendar (the object: that organisation; the whole district's calendar is the
 #: district's), the workbooks and the page (the district's: they hold every body's year).
-OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit", "record", "attach", "letters", "issue",
-              "calendar", "workbooks", "page")
+#: ``withdraw_evidence`` — withdraw an evidence file attached by mistake: its object is the file, with
+#: the bodies of the user who uploaded it as its participants (no host), so an ``attended`` reach is a
+#: file its own body uploaded.
+OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit", "record", "attach", "withdraw_evidence",
+              "letters", "issue", "calendar", "workbooks", "page")
 #: The operations on a district's webhooks (list them and their delivery log; make, remove, replay), on
 #: an organisation's calendar feed (make, rotate, list, revoke its secret URL) and publishing the
 #: district's year to CalDAV: their object is the district, or the organisation as the host of its own
 #: (``{"host": org, "participants": [org]}``).
 SERVICE_OPERATIONS = ("webhooks", "manage_webhooks", "feed", "publish")
-WRITES = frozenset({"confirm", "move", "cancel", "held", "record", "attach", "issue", "manage_webhooks", "feed",
-                    "publish"})
+WRITES = frozenset({"confirm", "move", "cancel", "held", "record", "attach", "withdraw_evidence", "issue",
+                    "manage_webhooks", "feed", "publish"})
 #: The token scope each operation needs (a session has both).
 SCOPE_OF: Mapping[str, str] = {op: "write" if op in WRITES else "read" for op in (*OPERATIONS, *SERVICE_OPERATIONS)}
 
@@ -66,12 +69,13 @@ TABLE: Mapping[str, Mapping[str, Reach]] = {
     # a department: its own engagements and records, those it hosts (is responsible for); the letters to
     # it or about its engagements, its calendar and its own calendar feed
     "clerk": {**dict.fromkeys(("read", "confirm", "move", "cancel", "held", "audit", "record", "attach"), Reach.HOSTED),
-              "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED, "feed": Reach.HOSTED},
+              "withdraw_evidence": Reach.ATTENDED, "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED,
+              "feed": Reach.HOSTED},
     # a party branch or the ICF: read the engagements it attends and agree (confirm) their dates; record
     # what it takes part in (submit research, reply to a consultation) and attach its evidence; its
     # letters, its calendar and its feed
     "liaison_officer": {"read": Reach.ATTENDED, "confirm": Reach.ATTENDED, "audit": Reach.ATTENDED,
-                        "record": Reach.ATTENDED, "attach": Reach.ATTENDED,
+                        "record": Reach.ATTENDED, "attach": Reach.ATTENDED, "withdraw_evidence": Reach.ATTENDED,
                         "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED, "feed": Reach.HOSTED},
     # read-only, its district
     "auditor": dict.fromkeys(_READS, Reach.DISTRICT),
@@ -84,7 +88,9 @@ ROLE_NAMES_OF_OPERATION: Mapping[str, tuple[str, str]] = {
     "read": ("read it", "查看"), "confirm": ("confirm it", "确认"), "move": ("move it", "改期"),
     "cancel": ("cancel it", "取消"), "held": ("mark it held", "标记为已召开"),
     "audit": ("read its audit log", "查看审计日志"), "record": ("record it", "记录"),
-    "attach": ("attach evidence to it", "上传佐证材料"), "letters": ("read this letter", "查看该公文"),
+    "attach": ("attach evidence to it", "上传佐证材料"),
+    "withdraw_evidence": ("withdraw this evidence file", "撤回该佐证材料"),
+    "letters": ("read this letter", "查看该公文"),
     "issue": ("issue letters", "签发公文"), "calendar": ("read this calendar", "查看该日历"),
     "workbooks": ("read the workbooks", "查看工作表"), "page": ("read the page", "查看网页"),
     "webhooks": ("read the district's webhooks", "查看本区的 Webhook"),

@@ -49,6 +49,7 @@ from liaison.base.errors import (
     StorageError,
     UnknownOrganisationError,
 )
+from liaison.base.text import ID_PATTERN
 from liaison.formats.documents import (
     DueDocument,
     DueItemDocument,
@@ -132,7 +133,7 @@ STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (NotAuthenticated, 401), (Forbidden, 403), (NotFound, 404), (NoRevision, 404), (UnknownOrganisationError, 404),
     (ChangeRefused, 409), (RevisionConflict, 412), (StorageError, 503), (DataError, 422), (PlanningError, 422),
     (ExportError, 422), (OptionError, 422),
-    (PreconditionRequired, 428), (LockedOut, 429), (InvalidRequest, 422), (NotConfigured, 503), (NotAvailable, 501),
+    (PreconditionRequired, 428), (LockedOut, 429), (InvalidRequest, 422), (NotConfigured, 409), (NotAvailable, 501),
     (TooLarge, 413), (UnsupportedType, 415), (StaleRecord, 412),
 )
 
@@ -606,8 +607,9 @@ def _findings(code: str, version: str, year: int, revision: str, records_at: tup
 
 
 @api.get("/districts/{district}/years/{year}/findings",
-         response={200: ReportModel, 304: None, 401: Error, 403: Error, 404: Error, 422: Error}, tags=["years"])
-def findings(request: HttpRequest, district: str, year: int, as_of: dt.date | None = None) -> HttpResponse:
+         response={200: ReportModel, 304: None, **ERRORS}, tags=["years"])
+def findings(request: HttpRequest, district: str, year: schemas.YEAR,
+             as_of: schemas.DATE | None = None) -> HttpResponse:
     """The year's findings as ``liaison check --plan STATE --format json`` writes them (as of
     ``as_of``, default 31 December): every obligation × pairing or body × period, charged to who
     owed it; the engagements marked held are the records counted. ``ETag``: the year's revision.
@@ -717,10 +719,19 @@ class DeliveryModel(Schema):
     log: list[AttemptModel]
 
 
+#: A webhook's or a delivery's number (a row's id).
+WebhookNumber = Annotated[int, Field(ge=1, le=2**63 - 1)]
+DeliveryStatus = Literal[tuple(s for s, _ in models.DELIVERY_STATUSES)]  # type: ignore[valid-type]
+EventName = Literal[webhooks.EVENTS]  # type: ignore[valid-type]
+
+
 class WebhookBody(Schema):
-    url: str = Field(min_length=1, max_length=1000, description="where to POST the events (http:// or https://)")
-    events: list[str] = Field(default=list(webhooks.EVENTS), description=f"some of {', '.join(webhooks.EVENTS)}")
-    organisation: str = Field("", max_length=64, description="only this organisation's engagements; empty: all")
+    url: str = Field(min_length=1, max_length=1000, pattern=webhooks.URL_PATTERN,
+                     description="where to POST the events (http:// or https://, a host named)")
+    events: list[EventName] = Field(default=list(webhooks.EVENTS), min_length=1,
+                                    description=f"some of {', '.join(webhooks.EVENTS)}")
+    organisation: Annotated[str, Field(max_length=64, pattern=f"^({ID_PATTERN.pattern})?$")] = Field(
+        "", description="only this organisation's engagements (an organisation's id); empty: all")
     name: str = Field("", max_length=100, description="what it is (the OA system's name)")
 
 
@@ -742,7 +753,7 @@ def _webhook(request: HttpRequest, district: str, operation: str, webhook: int |
     return row
 
 
-@api.get(_HOOKS, response={200: list[WebhookModel], 401: Error, 403: Error, 404: Error}, tags=["webhooks"])
+@api.get(_HOOKS, response={200: list[WebhookModel], **ERRORS}, tags=["webhooks"])
 def webhook_list(request: HttpRequest, district: str) -> HttpResponse:
     """The district's webhooks (active or removed), with how many deliveries each has by status."""
     _webhook(request, district, "webhooks")
@@ -750,7 +761,7 @@ def webhook_list(request: HttpRequest, district: str) -> HttpResponse:
     return json_response([webhooks.described(w) for w in rows])
 
 
-@api.post(_HOOKS, response={201: NewWebhookModel, 401: Error, 403: Error, 404: Error, 422: Error}, tags=["webhooks"])
+@api.post(_HOOKS, response={201: NewWebhookModel, **ERRORS}, tags=["webhooks"])
 def webhook_add(request: HttpRequest, district: str, body: WebhookBody) -> HttpResponse:
     """Add a webhook: the district's events (of one organisation's engagements, with
     ``organisation``) are POSTed to ``url``, signed with the secret answered here — once."""
@@ -765,16 +776,14 @@ def webhook_add(request: HttpRequest, district: str, body: WebhookBody) -> HttpR
     return json_response({**shown, "secret": secret}, status=201)
 
 
-@api.get(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, 401: Error, 403: Error, 404: Error},
-         tags=["webhooks"])
-def webhook_one(request: HttpRequest, district: str, webhook: int) -> HttpResponse:
+@api.get(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, **ERRORS}, tags=["webhooks"])
+def webhook_one(request: HttpRequest, district: str, webhook: WebhookNumber) -> HttpResponse:
     """One webhook."""
     return json_response(webhooks.described(_webhook(request, district, "webhooks", webhook)))
 
 
-@api.delete(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, 401: Error, 403: Error, 404: Error},
-            tags=["webhooks"])
-def webhook_remove(request: HttpRequest, district: str, webhook: int) -> HttpResponse:
+@api.delete(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, **ERRORS}, tags=["webhooks"])
+def webhook_remove(request: HttpRequest, district: str, webhook: WebhookNumber) -> HttpResponse:
     """Remove a webhook: nothing more is queued or sent for it (its deliveries and log are kept)."""
     from django.db import transaction
 
@@ -787,9 +796,9 @@ def webhook_remove(request: HttpRequest, district: str, webhook: int) -> HttpRes
     return json_response(after)
 
 
-@api.get(f"{_HOOKS}/{{webhook}}/deliveries", response={200: list[DeliveryModel], 401: Error, 403: Error,
-                                                        404: Error}, tags=["webhooks"])
-def webhook_deliveries(request: HttpRequest, district: str, webhook: int, status: str | None = None) -> HttpResponse:
+@api.get(f"{_HOOKS}/{{webhook}}/deliveries", response={200: list[DeliveryModel], **ERRORS}, tags=["webhooks"])
+def webhook_deliveries(request: HttpRequest, district: str, webhook: WebhookNumber,
+                       status: DeliveryStatus | None = None) -> HttpResponse:  # type: ignore[valid-type]
     """The webhook's deliveries, oldest first, each with its log (``status``: only pending,
     delivered or failed ones)."""
     row = _webhook(request, district, "webhooks", webhook)
@@ -800,8 +809,9 @@ def webhook_deliveries(request: HttpRequest, district: str, webhook: int, status
 
 
 @api.post(f"{_HOOKS}/{{webhook}}/deliveries/{{delivery}}/replay",
-          response={200: DeliveryModel, 401: Error, 403: Error, 404: Error}, tags=["webhooks"])
-def webhook_replay_one(request: HttpRequest, district: str, webhook: int, delivery: int) -> HttpResponse:
+          response={200: DeliveryModel, **ERRORS}, tags=["webhooks"])
+def webhook_replay_one(request: HttpRequest, district: str, webhook: WebhookNumber,
+                       delivery: WebhookNumber) -> HttpResponse:
     """Send one delivery again (failed, or delivered and lost by the receiver): the same event id and
     body, a new signature; its attempts counted afresh."""
     from django.db import transaction
@@ -817,9 +827,8 @@ def webhook_replay_one(request: HttpRequest, district: str, webhook: int, delive
     return json_response(webhooks.delivery_described(found))
 
 
-@api.post(f"{_HOOKS}/{{webhook}}/replay", response={200: ReplayModel, 401: Error, 403: Error, 404: Error},
-          tags=["webhooks"])
-def webhook_replay_failed(request: HttpRequest, district: str, webhook: int) -> HttpResponse:
+@api.post(f"{_HOOKS}/{{webhook}}/replay", response={200: ReplayModel, **ERRORS}, tags=["webhooks"])
+def webhook_replay_failed(request: HttpRequest, district: str, webhook: WebhookNumber) -> HttpResponse:
     """Send every failed delivery of the webhook again, oldest first."""
     from django.db import transaction
 
@@ -928,13 +937,13 @@ class PublishedModel(Schema):
 
 
 @api.post("/districts/{district}/years/{year}/publish/caldav",
-          response={200: PublishedModel, 401: Error, 403: Error, 404: Error, 422: Error, 502: Error, 503: Error},
-          tags=["years"])
-def publish_caldav(request: HttpRequest, district: str, year: int, body: PublishBody) -> HttpResponse:
+          response={200: PublishedModel, **ERRORS, 409: Error, 502: Error}, tags=["years"])
+def publish_caldav(request: HttpRequest, district: str, year: schemas.YEAR, body: PublishBody) -> HttpResponse:
     """Publish the district's year to the CalDAV server the service is configured with, through the
     caldav publisher (only what changed since the last publication is sent; what the server accepted
     is recorded in the year's state). 502 when the server refuses or cannot be reached (what it had
-    accepted stays recorded), 503 when no server is configured."""
+    accepted stays recorded), 409 when the service has no server configured (``NotConfigured``: the
+    deployment's state, not the request, is what is missing)."""
     from liaison.host.publishing import PublishError
     from liaison_web.publishing import publish_caldav as publish
     from liaison_web.publishing import summary

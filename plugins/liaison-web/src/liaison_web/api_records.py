@@ -25,7 +25,7 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Callable
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -39,6 +39,9 @@ from liaison.formats.documents import FindingDocument, ReportDocument, document,
 from liaison_web import access, evidence, models, schemas
 from liaison_web import records as kept
 from liaison_web.api import (
+    ERRORS,
+    IF_MATCH,
+    EntryModel,
     Error,
     _authorise,
     _district,
@@ -58,6 +61,12 @@ __all__ = ["RecordModels", "attach_kept", "change_record", "create_record", "kee
 
 _YEAR = "/districts/{district}/years/{year}"
 KindName = Literal[tuple(kept.KINDS)]  # type: ignore[valid-type]
+#: A record's or an evidence file's key (:func:`liaison_web.records.new_key`).
+Key = Annotated[str, Field(pattern=kept.KEY_PATTERN, description="the key the service gave it")]
+#: A change of a record names the record's version it was made on (428 without, 412 another).
+RECORD_IF_MATCH: dict[str, Any] = {"parameters": [{
+    **IF_MATCH["parameters"][0],
+    "description": "the record's ETag (\"<key>.<version>\", from reading it) the change was made on"}]}
 
 
 def _stale(key: str, current: str, given: str) -> StaleRecord:
@@ -81,6 +90,15 @@ class _Version(BaseModel):
     by: str
 
 
+class EvidenceWithdrawalModel(BaseModel):
+    """Why, when and by whom an evidence file was withdrawn (it stays, downloadable, marked so)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str
+    at: dt.datetime
+    by: str
+
+
 class EvidenceModel(BaseModel):
     """An evidence file: its key (the download's address), what it is attached to, the name it was
     uploaded with (cleaned, for showing), its type as its content shows it, size and sha256."""
@@ -97,6 +115,10 @@ class EvidenceModel(BaseModel):
     uploaded_at: dt.datetime
     uploaded_by: str
     download: str
+    status: Status
+    withdrawal: EvidenceWithdrawalModel | None
+
+
 
 
 def _record_model(kind: kept.Kind) -> type[BaseModel]:
@@ -134,16 +156,26 @@ def _as_object(row: models.Record) -> dict[str, Any]:
     return {"id": row.key, "host": row.responsible, "participants": list(row.parties)}
 
 
+def _evidence_rows(district: str) -> Any:
+    """The district's evidence rows, each with its withdrawal (if any) in the same query."""
+    return models.Evidence.objects.filter(district__code=district).select_related("withdrawal")
+
+
 def _evidence_of(object_type: str, object_id: str, district: str) -> list[dict[str, Any]]:
     return [_evidence_document(e, district) for e in
-            models.Evidence.objects.filter(district__code=district, object_type=object_type, object_id=object_id)]
+            _evidence_rows(district).filter(object_type=object_type, object_id=object_id)]
 
 
 def _evidence_document(row: models.Evidence, district: str) -> dict[str, Any]:
+    # a file not withdrawn has no withdrawal row: Django's "no related object" is an AttributeError too
+    withdrawn: models.EvidenceWithdrawal | None = getattr(row, "withdrawal", None)
     return {"key": row.key, "object_type": row.object_type, "object_id": row.object_id, "name": row.name,
             "type": row.file_type, "media_type": evidence.TYPES[row.file_type].media_type, "size": row.size,
             "sha256": row.sha256, "uploaded_at": row.at.isoformat(), "uploaded_by": row.actor,
-            "download": f"/api/v1/districts/{district}/evidence/{row.key}"}
+            "download": f"/api/v1/districts/{district}/evidence/{row.key}",
+            "status": "current" if withdrawn is None else "withdrawn",
+            "withdrawal": None if withdrawn is None else {"reason": withdrawn.reason, "at": withdrawn.at.isoformat(),
+                                                          "by": withdrawn.actor}}
 
 
 def _record_document(row: models.Record, *, versions: bool = True, earlier: list[models.Record] | None = None,
@@ -176,10 +208,10 @@ def _etagged(body: Any, etag: str, status: int = 200) -> HttpResponse:
     return json_response(body, status=status, etag=etag)
 
 
-@api.get(f"{_YEAR}/records", response={200: list[AnyRecord], 401: Error,  # type: ignore[valid-type]
-                                       403: Error, 404: Error, 422: Error},
+@api.get(f"{_YEAR}/records", response={200: list[AnyRecord], **ERRORS},  # type: ignore[valid-type]
          tags=["records"])
-def list_records(request: HttpRequest, district: str, year: int, kind: KindName | None = None,  # type: ignore[valid-type]
+def list_records(request: HttpRequest, district: str, year: schemas.YEAR,
+                 kind: KindName | None = None,  # type: ignore[valid-type]
                  organisation: str | None = None, withdrawn: bool = False) -> HttpResponse:
     """The year's records (the latest version of each), those the caller may read: ``kind`` one
     section of the records, ``organisation`` the records it is responsible for or a party to,
@@ -188,7 +220,7 @@ def list_records(request: HttpRequest, district: str, year: int, kind: KindName 
     org = found.organisation(organisation).id if organisation else None
     shown = []
     every = _year_documents(district, year, kept.state_of(models.Record, district, year),
-                            kept.state_of(models.Evidence, district, year))
+                            kept.evidence_state(district, year))
     for row, shape in every:
         if (row.action == "withdrawn" and not withdrawn) or (kind is not None and row.kind != kind):
             continue
@@ -201,13 +233,13 @@ def list_records(request: HttpRequest, district: str, year: int, kind: KindName 
 
 @functools.lru_cache(maxsize=16)
 def _year_documents(district: str, year: int, records: tuple[int, int],
-                    attached: tuple[int, int]) -> tuple[tuple[models.Record, dict[str, Any]], ...]:
-    """Every record of the year as the API answers it, for one state of the year's records and
-    evidence (:func:`liaison_web.records.state_of`), in three queries, once. Callers do not change
-    them."""
+                    attached: tuple[int, ...]) -> tuple[tuple[models.Record, dict[str, Any]], ...]:
+    """Every record of the year as the API answers it, for one state of the year's records and of
+    its evidence and their withdrawals (:func:`liaison_web.records.evidence_state`), in three queries,
+    once. Callers do not change them."""
     last, last_file = records[0], attached[0]
     files: dict[str, list[dict[str, Any]]] = {}
-    for row in models.Evidence.objects.filter(district__code=district, year=year, object_type="record",
+    for row in _evidence_rows(district).filter(year=year, object_type="record",
                                               id__lte=last_file):
         files.setdefault(row.object_id, []).append(_evidence_document(row, district))
     return tuple((rows[-1], _record_document(rows[-1], earlier=rows[:-1], files=files.get(rows[-1].key, [])))
@@ -215,9 +247,9 @@ def _year_documents(district: str, year: int, records: tuple[int, int],
 
 
 @api.get(f"{_YEAR}/records/{{kind}}/{{key}}",
-         response={200: AnyRecord, 401: Error, 403: Error, 404: Error}, tags=["records"])
-def read_record(request: HttpRequest, district: str, year: int, kind: KindName,  # type: ignore[valid-type]
-                key: str) -> HttpResponse:
+         response={200: AnyRecord, **ERRORS}, tags=["records"])
+def read_record(request: HttpRequest, district: str, year: schemas.YEAR, kind: KindName,  # type: ignore[valid-type]
+                key: Key) -> HttpResponse:
     """One record: its latest version, every earlier one (a correction supersedes, nothing is
     erased) and its evidence files. ``ETag``: the version, which a correction names in ``If-Match``."""
     _year_of(request, district, year)
@@ -227,9 +259,9 @@ def read_record(request: HttpRequest, district: str, year: int, kind: KindName, 
 
 
 @api.get(f"{_YEAR}/records/{{kind}}/{{key}}/audit",
-         response={200: list[dict[str, Any]], 401: Error, 403: Error, 404: Error}, tags=["audit"])
-def record_audit(request: HttpRequest, district: str, year: int, kind: KindName,  # type: ignore[valid-type]
-                key: str) -> HttpResponse:
+         response={200: list[EntryModel], **ERRORS}, tags=["audit"])
+def record_audit(request: HttpRequest, district: str, year: schemas.YEAR, kind: KindName,  # type: ignore[valid-type]
+                 key: Key) -> HttpResponse:
     """The audit log of one record (its versions and its evidence files), oldest first."""
     _year_of(request, district, year, "audit")
     row = _latest(district, year, kind, key)
@@ -301,7 +333,7 @@ def _create(kind: kept.Kind) -> Callable[..., HttpResponse]:
         response["Location"] = f"/api/v1/districts/{district}/years/{year}/records/{kind.section}/{row.key}"
         return response
 
-    create.__annotations__ = {"request": HttpRequest, "district": str, "year": int,
+    create.__annotations__ = {"request": HttpRequest, "district": str, "year": schemas.YEAR,
                               "body": schemas.model_of(kind.type), "return": HttpResponse}
     create.__name__ = f"create_{kind.section}"
     create.__doc__ = (f"Record {kind.label_en} ({kind.label_zh}): the body is the record as the library writes "
@@ -357,7 +389,7 @@ def _correct(kind: kept.Kind) -> Callable[..., HttpResponse]:
 
         return _change_record(request, district, year, kind, key, "corrected", corrected)
 
-    correct.__annotations__ = {"request": HttpRequest, "district": str, "year": int, "key": str, "body": model,
+    correct.__annotations__ = {"request": HttpRequest, "district": str, "year": schemas.YEAR, "key": Key, "body": model,
                                "return": HttpResponse}
     correct.__name__ = f"correct_{kind.section}"
     correct.__doc__ = (f"Correct a record of {kind.label_en}: the body's record becomes the next version and "
@@ -367,12 +399,13 @@ def _correct(kind: kept.Kind) -> Callable[..., HttpResponse]:
     return correct
 
 
-_CHANGES: dict[int, Any] = {401: Error, 403: Error, 404: Error, 412: Error, 422: Error, 428: Error}
+_CHANGES: dict[int, Any] = {**ERRORS, 412: Error, 428: Error}
 for _kind in kept.KINDS.values():
-    api.post(f"{_YEAR}/records/{_kind.section}", response={201: RecordModels[_kind.section], **_CHANGES},
+    api.post(f"{_YEAR}/records/{_kind.section}", response={201: RecordModels[_kind.section], **ERRORS},
              tags=["records"], operation_id=f"create_{_kind.section}")(_create(_kind))
     api.post(f"{_YEAR}/records/{_kind.section}/{{key}}/correction", response={200: RecordModels[_kind.section],
-             **_CHANGES}, tags=["records"], operation_id=f"correct_{_kind.section}")(_correct(_kind))
+             **_CHANGES}, openapi_extra=RECORD_IF_MATCH, tags=["records"],
+             operation_id=f"correct_{_kind.section}")(_correct(_kind))
 
 
 class Withdrawal(Schema):
@@ -380,8 +413,9 @@ class Withdrawal(Schema):
 
 
 @api.post(f"{_YEAR}/records/{{kind}}/{{key}}/withdrawal", response={200: AnyRecord, **_CHANGES},
-          tags=["records"])
-def withdraw_record(request: HttpRequest, district: str, year: int, kind: KindName, key: str,  # type: ignore[valid-type]
+          openapi_extra=RECORD_IF_MATCH, tags=["records"])
+def withdraw_record(request: HttpRequest, district: str, year: schemas.YEAR, kind: KindName,  # type: ignore[valid-type]
+                    key: Key,
                     body: Withdrawal) -> HttpResponse:
     """Withdraw a record recorded in error: a last version marked ``withdrawn`` (the record as it
     was, and the reason); it no longer counts in the findings or the due list, and stays readable.
@@ -391,33 +425,62 @@ def withdraw_record(request: HttpRequest, district: str, year: int, kind: KindNa
 
 
 # -- evidence -----------------------------------------------------------------------------------------
+def _object_of(request: HttpRequest, district: str, year: int, object_type: str, object_id: str
+               ) -> dict[str, Any]:
+    """What the access table decides on for the record (its key) or the engagement (its id) a file is
+    evidence of: 404 when the year has none such."""
+    if object_type == "record":
+        rows = list(models.Record.objects.filter(key=object_id, district__code=district, year=year)
+                    .order_by("-version")[:1])
+        if not rows:
+            raise _no_record("records", object_id)
+        return _as_object(rows[0])
+    found, version = _district(request, district)
+    shown = _rendered(district, version, year, _revision(found, year))[2].get(object_id)
+    if shown is None:
+        raise NotFound(f"the {year} has no engagement {object_id!r}", path=("engagement",),
+                       fix="take an id from the year's plan", message_zh=f"{year}年没有活动 {object_id!r}",
+                       fix_zh="请从该年度计划中选取活动编号")
+    return {"id": object_id, "host": shown.get("host", ""), "participants": list(shown.get("participants", []))}
+
+
 def _attached_to(request: HttpRequest, district: str, year: int, record: str | None,
                  engagement: str | None) -> tuple[str, str, dict[str, Any]]:
-    """The object a file is (to be) attached to — ``record`` (its key) or ``engagement`` (its id) —
-    and what the access table decides on."""
+    """The object a file is (to be) attached to — ``record`` (its key) or ``engagement`` (its id),
+    exactly one — and what the access table decides on."""
     if bool(record) == bool(engagement):
         raise DataError("name what the file is evidence of: record or engagement, one of them", file="evidence",
                         fix="send record=<key> or engagement=<id>", message_zh="请指明该文件是哪项的佐证材料："
                         "record 或 engagement，二者选一", fix_zh="请发送 record=<记录编号> 或 engagement=<活动编号>")
-    if record:
-        rows = list(models.Record.objects.filter(key=record, district__code=district, year=year)
-                    .order_by("-version")[:1])
-        if not rows:
-            raise _no_record("records", record)
-        return "record", record, _as_object(rows[0])
-    found, version = _district(request, district)
-    shown = _rendered(district, version, year, _revision(found, year))[2].get(str(engagement))
-    if shown is None:
-        raise NotFound(f"the {year} has no engagement {engagement!r}", path=("engagement",),
-                       fix="take an id from the year's plan", message_zh=f"{year}年没有活动 {engagement!r}",
-                       fix_zh="请从该年度计划中选取活动编号")
-    return "engagement", str(engagement), {"id": engagement, "host": shown.get("host", ""),
-                                           "participants": list(shown.get("participants", []))}
+    object_type, object_id = ("record", str(record)) if record else ("engagement", str(engagement))
+    return object_type, object_id, _object_of(request, district, year, object_type, object_id)
 
 
-@api.post(f"{_YEAR}/evidence", response={201: EvidenceModel, 401: Error, 403: Error, 404: Error, 413: Error,
-                                         415: Error, 422: Error}, tags=["evidence"])
-def upload_evidence(request: HttpRequest, district: str, year: int,
+#: An engagement's id as the plan writes it (``2027/joint_meeting/construction``).
+ENGAGEMENT_ID = r"^\S{1,200}$"
+
+
+def _upload_form() -> dict[str, Any]:
+    """The upload's form as the OpenAPI document says it: ``file`` (one of :data:`evidence.TYPES`, told
+    by its content) with exactly one of ``record`` and ``engagement`` — what a form's fields alone
+    cannot say, so the body's schema is written here rather than taken from the parameters."""
+    file = {"type": "string", "format": "binary", "description": "the file: " + ", ".join(evidence.TYPES)}
+
+    def one(field: str, pattern: str, description: str) -> dict[str, Any]:
+        return {"type": "object", "required": ["file", field], "additionalProperties": False,
+                "properties": {"file": file, field: {"type": "string", "pattern": pattern,
+                                                     "description": description}}}
+
+    media = ", ".join(dict.fromkeys(t.media_type for t in evidence.TYPES.values()))
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {
+        "schema": {"oneOf": [one("record", kept.KEY_PATTERN, "the key of the record it is evidence of"),
+                             one("engagement", ENGAGEMENT_ID, "the id of the engagement it is evidence of")]},
+        "encoding": {"file": {"contentType": media}}}}}}
+
+
+@api.post(f"{_YEAR}/evidence", response={201: EvidenceModel, **ERRORS, 413: Error, 415: Error},
+          openapi_extra=_upload_form(), tags=["evidence"])
+def upload_evidence(request: HttpRequest, district: str, year: schemas.YEAR,
                     file: UploadedFile = File(...),  # type: ignore[type-arg]  # noqa: B008
                     record: str | None = Form(None),  # type: ignore[type-arg]
                     engagement: str | None = Form(None)) -> HttpResponse:  # type: ignore[type-arg]
@@ -456,38 +519,74 @@ def attach_kept(request: HttpRequest, district: str, year: int, object_type: str
             actor=actor_of(request))
         shown = _evidence_document(row, district)
         # in the log of the object it is evidence of, with the bodies that object is about
-        about = ({"responsible": obj["host"], "parties": obj["participants"]} if object_type == "record"
-                 else {"host": obj["host"], "participants": obj["participants"]})
         audit("attach", object_type, object_id, user=request.user, actor=actor_of(request), district=district,
-              remote_address=remote_address(request), after={"evidence": shown, **about})
+              remote_address=remote_address(request), after={"evidence": shown, **_about(object_type, obj)})
     return shown
 
 
-@api.get(f"{_YEAR}/evidence", response={200: list[EvidenceModel], 401: Error, 403: Error, 404: Error, 422: Error},
-         tags=["evidence"])
-def list_evidence(request: HttpRequest, district: str, year: int, record: str | None = None,
-                  engagement: str | None = None) -> HttpResponse:
-    """The evidence files of one record or one engagement, in the order uploaded."""
+def _about(object_type: str, obj: dict[str, Any]) -> dict[str, Any]:
+    """Whom an audit entry of evidence is about, in the words of the object's own entries (a record's
+    responsible body and parties, an engagement's host and participants), so its log and a body's find it."""
+    return ({"responsible": obj["host"], "parties": obj["participants"]} if object_type == "record"
+            else {"host": obj["host"], "participants": obj["participants"]})
+
+
+@api.get(f"{_YEAR}/evidence", response={200: list[EvidenceModel], **ERRORS}, tags=["evidence"])
+def list_evidence(request: HttpRequest, district: str, year: schemas.YEAR,
+                  record: Annotated[str, Field(pattern=kept.KEY_PATTERN)] | None = None,
+                  engagement: Annotated[str, Field(pattern=ENGAGEMENT_ID)] | None = None) -> HttpResponse:
+    """The year's evidence files the caller may read, in the order uploaded: those of the record
+    ``record`` and of the engagement ``engagement`` when either is given (each checked as when it is
+    read: 404 when the year has none such, 403 when it is another body's), else every file of the year."""
     _year_of(request, district, year)
-    object_type, object_id, obj = _attached_to(request, district, year, record, engagement)
-    _authorise(request, "read", district, obj)
-    return json_response(_evidence_of(object_type, object_id, district))
+    named = [(t, str(i)) for t, i in (("record", record), ("engagement", engagement)) if i]
+    for object_type, object_id in named:
+        _authorise(request, "read", district, _object_of(request, district, year, object_type, object_id))
+    rows = _evidence_rows(district).filter(year=year)
+    if named:
+        from django.db.models import Q
+
+        wanted = Q()
+        for object_type, object_id in named:
+            wanted |= Q(object_type=object_type, object_id=object_id)
+        return json_response([_evidence_document(e, district) for e in rows.filter(wanted)])
+    objects: dict[tuple[str, str], bool] = {}
+    shown = []
+    for row in rows:
+        whose = (row.object_type, row.object_id)
+        if whose not in objects:
+            try:
+                obj = _object_of(request, district, year, *whose)
+            except NotFound:  # an engagement the plan no longer has: its files are the district's
+                obj = {"id": row.object_id, "host": "", "participants": []}
+            objects[whose] = _may(request, "read", district, obj) == access.Decision.ALLOWED
+        if objects[whose]:
+            shown.append(_evidence_document(row, district))
+    return json_response(shown)
 
 
-@api.get("/districts/{district}/evidence/{key}", response={200: None, 401: Error, 403: Error, 404: Error},
+def _binary_evidence() -> dict[str, Any]:
+    return {"responses": {200: {"description": "the file, as uploaded", "content": {
+        t.media_type: {"schema": {"type": "string", "format": "binary"}} for t in evidence.TYPES.values()}}}}
+
+
+def _no_evidence(key: str) -> NotFound:
+    return NotFound(f"there is no evidence file {key!r}", path=("evidence",),
+                    fix="take a key from the record's or the engagement's evidence",
+                    message_zh=f"没有佐证材料 {key!r}", fix_zh="请从记录或活动的佐证材料列表中选取")
+
+
+@api.get("/districts/{district}/evidence/{key}", response=dict(ERRORS), openapi_extra=_binary_evidence(),
          tags=["evidence"])
-def download_evidence(request: HttpRequest, district: str, key: str) -> HttpResponseBase:
+def download_evidence(request: HttpRequest, district: str, key: Key) -> HttpResponseBase:
     """The file, as uploaded: its type's media type, ``Content-Disposition: attachment`` with the
     name it was uploaded with (``filename*`` in UTF-8 for a Chinese name, RFC 5987). Read access as
     for the record or engagement it is evidence of."""
     _district(request, district)
     row = models.Evidence.objects.filter(key=key, district__code=district).first()
     if row is None:
-        raise NotFound(f"there is no evidence file {key!r}", path=("evidence",),
-                       fix="take a key from the record's or the engagement's evidence",
-                       message_zh=f"没有佐证材料 {key!r}", fix_zh="请从记录或活动的佐证材料列表中选取")
-    _, _, obj = _attached_to(request, district, row.year, row.object_id if row.object_type == "record" else None,
-                             row.object_id if row.object_type == "engagement" else None)
+        raise _no_evidence(key)
+    obj = _object_of(request, district, row.year, row.object_type, row.object_id)
     _authorise(request, "read", district, obj)
     path = evidence.path_of(row.sha256)
     try:
@@ -521,9 +620,8 @@ def _report(request: HttpRequest, district: str, year: int, as_of: dt.date | Non
     return found, report
 
 
-@api.get(f"{_YEAR}/report", response={200: ReportModel, 401: Error, 403: Error, 404: Error, 422: Error},
-         tags=["findings"])
-def report(request: HttpRequest, district: str, year: int, as_of: dt.date | None = None) -> HttpResponse:
+@api.get(f"{_YEAR}/report", response={200: ReportModel, **ERRORS}, tags=["findings"])
+def report(request: HttpRequest, district: str, year: schemas.YEAR, as_of: schemas.DATE | None = None) -> HttpResponse:
     """The year's report as ``liaison check --format json`` writes it, on the records kept here and
     the plan's held engagements, as of ``as_of`` (default today in the year). The whole district's:
     for the district-wide roles (administrator, auditor, city auditor); a body reads its own
@@ -535,10 +633,9 @@ def report(request: HttpRequest, district: str, year: int, as_of: dt.date | None
 
 
 @api.get(f"{_YEAR}/organisations/{{organisation}}/findings",
-         response={200: list[FindingModel], 401: Error, 403: Error, 404: Error, 422: Error},  # type: ignore[valid-type]
-         tags=["findings"])
-def organisation_findings(request: HttpRequest, district: str, year: int, organisation: str,
-                          as_of: dt.date | None = None) -> HttpResponse:
+         response={200: list[FindingModel], **ERRORS}, tags=["findings"])  # type: ignore[valid-type]
+def organisation_findings(request: HttpRequest, district: str, year: schemas.YEAR, organisation: str,
+                          as_of: schemas.DATE | None = None) -> HttpResponse:
     """The report's findings about ``organisation`` — charged to it, or it among those concerned —
     for whoever may read that body's list (as the due list)."""
     found, _ = _district(request, district)

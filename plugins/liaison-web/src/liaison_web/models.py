@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
 
 __all__ = ["ROLES", "ApiToken", "AppendOnlyError", "AuditEntry", "AuditLogError", "DeliveryAttempt", "District",
-           "DistrictVersion", "Evidence", "FeedToken", "Membership", "Record", "Webhook", "WebhookDelivery", "Year",
-           "YearFile", "YearRevision"]
+           "DistrictVersion", "Evidence", "EvidenceWithdrawal", "FeedToken", "Membership", "Record", "Webhook",
+           "WebhookDelivery", "Year", "YearFile", "YearRevision"]
 
 
 class District(models.Model):
@@ -406,3 +406,21 @@ class Evidence(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.object_type} {self.object_id})"
+
+
+class EvidenceWithdrawal(AppendOnly):
+    """An evidence file attached by mistake, withdrawn: who, when and why, beside the file's row (which
+    stays, as its bytes in the media root do — a withdrawal is a fact added, nothing is removed). One
+    per file: a second asks for the same row and is told the first (one_withdrawal_a_file)."""
+
+    evidence: models.OneToOneField[Evidence, Evidence] = models.OneToOneField(
+        Evidence, on_delete=models.PROTECT, related_name="withdrawal")
+    reason: models.TextField[str, str] = models.TextField()
+    at: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
+    actor: models.CharField[str, str] = models.CharField(max_length=200)
+
+    class Meta:
+        ordering: ClassVar = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.evidence} withdrawn"

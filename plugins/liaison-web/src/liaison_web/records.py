@@ -113,6 +113,10 @@ assert all(typing.get_args(typing.get_type_hints(Records)[s])[0] is KINDS[s].typ
 WITH_ID = ("engagements", "documents", "consultations", "research_results")
 
 
+#: What :func:`new_key` makes: 16 lower-case hex digits.
+KEY_PATTERN = r"^[0-9a-f]{16}$"
+
+
 def new_key() -> str:
     """A record's or an evidence file's key: random, so it says nothing of how many there are."""
     return secrets.token_hex(8)
@@ -200,8 +204,19 @@ def state_of(model: type[models.Record] | type[models.Evidence], district: str, 
     query: the rows are only ever added, so the pair names the set as it is — every later set holds
     more rows — and a cache keyed on it is never stale. (The newest alone would not do on
     PostgreSQL, where a row with a lower id may be committed after one with a higher.)"""
-    found = model.objects.filter(district__code=district, year=year).aggregate(last=Max("id"), rows=Count("id"))
+    return _state(model.objects.filter(district__code=district, year=year))
+
+
+def _state(rows: Any) -> tuple[int, int]:
+    found = rows.aggregate(last=Max("id"), rows=Count("id"))
     return int(found["last"] or 0), int(found["rows"] or 0)
+
+
+def evidence_state(district: str, year: int) -> tuple[int, int, int, int]:
+    """The state of the year's evidence files and of their withdrawals (:func:`state_of`, both only
+    ever added to): what a cache of answers showing the files is keyed on."""
+    withdrawals = models.EvidenceWithdrawal.objects.filter(evidence__district__code=district, evidence__year=year)
+    return (*state_of(models.Evidence, district, year), *_state(withdrawals))
 
 
 def records_state(district: District, year: int) -> tuple[int, int]:

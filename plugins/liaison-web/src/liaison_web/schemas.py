@@ -23,7 +23,9 @@ from typing import Annotated, Any, Literal, Union
 
 import attrs
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
+from pydantic.fields import FieldInfo
 
+from liaison.base import text
 from liaison.base.text import FIRST_YEAR, LAST_YEAR
 from liaison.formats.convert import RENAMED
 
@@ -76,7 +78,7 @@ class _Builder:
         renamed = RENAMED.get(cls.__name__, {})
         fields: dict[str, Any] = {}
         for field in attrs.fields(cls):
-            annotation = self.type_of(hints[field.name])
+            annotation = self.type_of(_constrained(hints[field.name], _text_of(field.validator)))
             own = field.name + "_" if hasattr(BaseModel, field.name) else field.name  # `schema`, `json` …
             key = renamed.get(field.name, field.name if own != field.name else None)
             default = ... if field.default is attrs.NOTHING else None
@@ -95,6 +97,8 @@ class _Builder:
         args = typing.get_args(hint)
         if hint is dt.time:
             return TIME
+        if hint is dt.date:
+            return DATE
         if hint is Any:  # a value the document leaves open (the report's summary rows: counts and names)
             return Any
         if hint in (str, int, bool, float, dt.date, dt.datetime, type(None)):
@@ -109,8 +113,9 @@ class _Builder:
             return self.model(hint)
         if origin is Literal:
             return hint
-        if origin is Annotated:
-            return self.type_of(args[0])
+        if origin is Annotated:  # the text constraints :func:`_constrained` put there are kept, nothing else
+            kept = tuple(m for m in hint.__metadata__ if isinstance(m, FieldInfo))
+            return Annotated[(self.type_of(args[0]), *kept)] if kept else self.type_of(args[0])
         if origin is tuple:
             if len(args) == 2 and args[1] is Ellipsis:
                 return list[self.type_of(args[0])]  # type: ignore[misc]
@@ -124,6 +129,54 @@ class _Builder:
         if isinstance(hint, typing.TypeAliasType) if hasattr(typing, "TypeAliasType") else False:
             return self.type_of(hint.__value__)
         raise TypeError(f"no schema for {hint!r}: teach liaison_web.schemas its JSON shape")
+
+
+#: The characters no text of the library may hold (:data:`liaison.base.text._CONTROL`, surrogates aside:
+#: JSON text carries none), those a one-line text may not hold besides, and what ``str.strip`` strips.
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff"
+_BREAKS = r"\r\n\t\u2028\u2029"
+_SPACE = r" \t\n\r\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+ID_SCHEMA = Field(max_length=text.ID_MAX, pattern=f"^{text.ID_PATTERN.pattern}$")
+
+
+def _text_schema(validator: text.BoundedText) -> Any:
+    """What a :class:`~liaison.base.text.BoundedText` validator lets through, as JSON Schema: at most
+    its limit, none of the control characters (nor, on one line, a break), and when required some
+    character that is not a space — the validator's own rules, so the document says what the
+    library takes (no lookahead: every regular-expression engine on the way reads it)."""
+    banned = _CONTROL + (_BREAKS if validator.single_line else "")
+    any_char = f"[^{banned}]"
+    pattern = f"^{any_char}*[^{banned}{_SPACE}]{any_char}*$" if validator.required else f"^{any_char}*$"
+    return Field(max_length=validator.limit, pattern=pattern)
+
+
+def _text_of(validator: Any) -> Any:
+    """The text constraint an attrs field's validator carries (an id, a bounded text; inside
+    ``optional``, ``deep_iterable`` or a list of validators), or None."""
+    if validator is text.identifier:
+        return ID_SCHEMA
+    if isinstance(validator, text.BoundedText):
+        return _text_schema(validator)
+    for inner in ("validator", "member_validator", "_validators"):
+        found = getattr(validator, inner, None)
+        for one in found if isinstance(found, tuple) else (found,):
+            if one is not None and (made := _text_of(one)) is not None:
+                return made
+    return None
+
+
+def _constrained(hint: Any, constraint: Any) -> Any:
+    """``hint`` with each ``str`` in it (alone, in a tuple, or optional) held to ``constraint``."""
+    if constraint is None:
+        return hint
+    if hint is str:
+        return Annotated[str, constraint]
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return tuple[_constrained(args[0], constraint), ...]  # type: ignore[misc]
+    if origin in (Union, types.UnionType):
+        return Union[tuple(_constrained(a, constraint) for a in args)]  # noqa: UP007
+    return hint
 
 
 class ErrorModel(BaseModel):

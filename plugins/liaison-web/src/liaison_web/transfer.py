@@ -10,16 +10,23 @@ folder holds its ``.history`` as the command would have written it. A revision t
 name the kind of (a state edited by hand) arrives as an update in a folder. Nothing is merged: a
 folder must hold no state for the year; a database's year is replaced only when asked
 (``--replace``: ``liaison serve`` plans the current and the next year on its first start).
+
+The year's records go with it (:mod:`liaison_web.records_transfer`): every version, in the year
+folder's ``.records/versions.json``, written before the state; into the database in the same
+transaction as the year, the versions it lacks added (records are only ever added: none is replaced).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from django.db import transaction
+
 from liaison.base.errors import ExportError
 from liaison.law.district import District
 from liaison.year.state import YearState
 from liaison.year.store import Commit, Revision, YearStore
+from liaison_web import records_transfer
 from liaison_web.store import DatabaseStore
 from liaison_workspace import FolderStore, write_atomic
 
@@ -53,13 +60,29 @@ def _gather(source: YearStore, district: District, year: int
     return revisions, files, archived
 
 
+def _records(source: YearStore, district: District, year: int) -> bytes | None:
+    """The year's records file as ``source`` holds it (None: no records)."""
+    if isinstance(source, DatabaseStore):
+        versions = records_transfer.versions_of(district.info.id, year, using=source.using)
+        return records_transfer.document(district.info.id, year, versions) if versions else None
+    if isinstance(source, FolderStore):
+        return records_transfer.read_folder(source.folder(year))
+    return None
+
+
 def copy_year(source: YearStore, target: DatabaseStore | FolderStore, district: District, year: int, *,
               replace: bool = False) -> str:
     """Copy the district's year from ``source`` into ``target`` (see the module docstring); the
     target's current revision. ``replace``: a database's year is replaced (a folder's never is)."""
     revisions, files, archived = _gather(source, district, year)
+    records = _records(source, district, year)
     if isinstance(target, DatabaseStore):
-        return target.receive(district, year, revisions, [*files, *archived], replace=replace)
+        where = f"{source.place(district, year)}/{records_transfer.RECORDS_FILE}"
+        versions = records_transfer.parse(records, district.info.id, year, file=where) if records else []
+        with transaction.atomic(using=target.using):  # the year and its records, or neither
+            revision = target.receive(district, year, revisions, [*files, *archived], replace=replace)
+            records_transfer.receive(versions, district.info.id, year, file=where, using=target.using)
+        return revision
     with target.lock(district, year):
         if target.load(district, year) is not None:
             place = target.place(district, year)
@@ -68,7 +91,8 @@ def copy_year(source: YearStore, target: DatabaseStore | FolderStore, district: 
                               message_zh=f"{place} 中已有{year}年的数据；未导出任何内容",
                               fix_zh="请导出到尚无该年度数据的输出文件夹")
         folder = target.folder(year)
-        for path, data in archived:  # before the state: a crash here leaves a folder with no state, refused
+        kept = [*archived, (records_transfer.RECORDS_FILE, records)] if records else archived
+        for path, data in kept:  # before the state: a crash here leaves a folder with no state, refused
             (folder / Path(path)).parent.mkdir(parents=True, exist_ok=True)
             write_atomic(folder / Path(path), data, step="archive")
         current: str | None = None

@@ -68,6 +68,9 @@ EVENT_OF: Mapping[str, str] = {"confirm": "engagement.confirmed", "move": "engag
 ENGAGEMENT_EVENTS = tuple(EVENT_OF.values())
 #: An item of a body's to-do list (:func:`liaison.year.due.due_list`) that a change made appear or go.
 DUE_EVENTS = ("due.opened", "due.closed")
+#: The address a webhook posts to, as its schema says: http or https with a host (``make_webhook``
+#: checks the same with ``urlsplit``).
+URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://([^\s/?#@]*@)?[^\s/?#@:\[\]]+(:[0-9]{1,5})?([/?#]\S*)?$"
 #: Every event a webhook may subscribe to.
 EVENTS = (*ENGAGEMENT_EVENTS, *DUE_EVENTS)
 #: The first characters of an answer kept in the delivery log.
