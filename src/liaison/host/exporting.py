@@ -23,6 +23,7 @@ from liaison.base.errors import ExportError, LiaisonError
 from liaison.host.options import Option, resolve
 from liaison.law.duties import YearDuties, year_duties
 from liaison.year.engagements import snapshot
+from liaison.year.issued import IssuedLetterChanged, expected_bytes, with_issued_bytes
 from liaison.year.numbering import LetterRecord, LetterRegistry, RegisterConflict, register_conflicts
 from liaison.year.state import ARCHIVE, ExporterRun, Manifest, ManifestFile, Policy, YearState, year_calendar
 from liaison.year.store import Note
@@ -249,6 +250,9 @@ def build_export(district: District, year: int, state: YearState | None,
     calendar, used = year_calendar(state, year, calendar, notices)
     plan, seen = update_plan(district, year, state, options=options, calendar=calendar, events=events, replan=replan)
     before = state or YearState.of(plan)
+    # each issued letter with the digest of the bytes it went out as (a state from before it was kept
+    # gains it from the manifest): what every export must write for its number
+    before = attrs.evolve(before, letters=with_issued_bytes(before.letters, before.manifest))
     revision = before.manifest.revision + 1
     if on_disk is None:  # not told: the folder is as the last export left it
         on_disk = {f.path: f.sha256 for f in before.manifest.files}
@@ -260,6 +264,7 @@ def build_export(district: District, year: int, state: YearState | None,
     runs = {r.exporter: r for r in before.manifest.runs}
     duties: YearDuties | None = None
     issued = _as_written(before.manifest, read)
+    issued_bytes = expected_bytes(before.letters)
     shared = _shared_digest(district=district, plan=plan, records=records, issued_on=issued_on, calendar=calendar,
                             notices=used)
     imported = merged_register(before.register, records.register if records is not None else ())
@@ -298,10 +303,12 @@ def build_export(district: District, year: int, state: YearState | None,
         request = ExportRequest(district=district, plan=plan, options=typed, records=records, letters=letters_seen,
                                 issued_on=issued_on, revision=revision, calendar=calendar, duties=duties,
                                 issued=issued, register=before.register)
-        made.extend((exporter.name, a) for a in _run(exporter, request))
+        # each letter's record carries its bytes' digest at once: the register an exporter that shows
+        # it sees (and digests) is the one the state keeps
+        made.extend((exporter.name, a) for a in _as_issued(_run(exporter, request), issued_bytes))
     _unique_paths([*made, *((f.exporter, f.path) for f in kept)])
-    manifest, writes, archive, kept_edits, unchanged = _files(before.manifest, made, kept, revision, on_disk,
-                                                              answered, _archiver(issued_on, archived))
+    manifest, writes, archive, kept_edits, unchanged, restored = _files(
+        before.manifest, made, kept, revision, on_disk, answered, _archiver(issued_on, archived))
     if not writes and not archive:  # nothing to write: the same revision, so a plain rerun changes no byte
         manifest = attrs.evolve(manifest, revision=before.manifest.revision)
     letters = register_now()
@@ -311,7 +318,24 @@ def build_export(district: District, year: int, state: YearState | None,
                              manifest=manifest, exported=snapshot(plan), notices=used)
     notes = tuple(_register_note(c) for c in
                   register_conflicts(before.letters, records.register if records is not None else (), year))
+    notes += tuple(_restored_note(path, to) for path, to in restored)
     return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused), notes)
+
+
+def _as_issued(made: Iterable[Artifact], issued: Mapping[str, LetterRecord]) -> list[Artifact]:
+    """The artifacts with each letter's record carrying the digest of its bytes: a letter issued now
+    takes its artifact's; one issued before (``issued``: :func:`expected_bytes`) must come out as it
+    went out (:class:`IssuedLetterChanged` otherwise: never a new text under an old number)."""
+    out = []
+    for a in made:
+        if a.letter is not None:
+            was = issued.get(a.letter.doc_number)
+            if was is not None and was.sha256 != a.sha256:
+                raise IssuedLetterChanged(was)
+            if a.letter.sha256 != a.sha256:
+                a = attrs.evolve(a, letter=attrs.evolve(a.letter, sha256=a.sha256))
+        out.append(a)
+    return out
 
 
 def merged_register(kept: Sequence[RegisteredLetter],
@@ -325,6 +349,14 @@ def merged_register(kept: Sequence[RegisteredLetter],
 
 def _register_note(conflict: RegisterConflict) -> Note:
     return Note(conflict.message("en"), conflict.message("zh"), fix=conflict.fix("en"), fix_zh=conflict.fix("zh"))
+
+
+def _restored_note(path: str, to: str) -> Note:
+    return Note(f"{path} had been changed since it was issued: the letter as it went out is written back, the "
+                f"changed copy kept as {to}",
+                f"{path}印发后被修改过：已按印发时的原样写回，修改后的文件另存为 {to}", file=path,
+                fix="a letter once sent is not changed; send what is new as a new letter",
+                fix_zh="已发出的公文不再修改，新的内容请另行发文")
 
 
 def _as_written(manifest: Manifest, read: Callable[[str], bytes | None] | None) -> Callable[[str], bytes | None] | None:
@@ -517,13 +549,15 @@ def _archiver(issued_on: datetime.date | None, archived: Iterable[str]) -> Calla
 def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence[ManifestFile], revision: int,
            on_disk: Mapping[str, str], answered: Callable[[str], bool],
            archive_to: Callable[[str, ManifestFile], str]) -> tuple[
-        Manifest, tuple[tuple[str, Artifact], ...], tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
+        Manifest, tuple[tuple[str, Artifact], ...], tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...],
+        tuple[tuple[str, str], ...]]:
     previous = old.by_path()
     files: list[ManifestFile] = list(reused)
     writes: list[tuple[str, Artifact]] = []
     archive: list[tuple[str, str]] = []
     kept: list[str] = []
     unchanged: list[str] = [f.path for f in reused]
+    restored: list[tuple[str, str]] = []
     for name, a in made:
         was = previous.get(a.path)
         digest = a.sha256
@@ -532,8 +566,12 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
             files.append(was)
             if current == digest:
                 unchanged.append(a.path)
-            else:
-                writes.append((name, a))  # ours, but missing or changed on disk: write it again
+                continue
+            if current is not None and a.policy == "archive":  # a letter edited since it went out: the
+                to = archive_to(a.path, was)  # letter as issued is written back, the edited copy kept aside
+                archive.append((a.path, to))
+                restored.append((a.path, to))
+            writes.append((name, a))  # ours, but missing or changed on disk: write it again
             continue
         if was is not None and a.policy == "keep_edits" and current is not None and current != was.sha256:
             files.append(was)  # the clerk's workbook: never overwritten
@@ -552,4 +590,4 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
         else:
             files.append(was)  # another exporter's file, or outside this run's scope: left as it is
     return Manifest(revision, tuple(sorted(files, key=lambda f: f.path)), old.runs), tuple(writes), \
-        tuple(archive), tuple(kept), tuple(unchanged)
+        tuple(archive), tuple(kept), tuple(unchanged), tuple(restored)

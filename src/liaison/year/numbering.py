@@ -75,6 +75,10 @@ class LetterRecord:
     title: str = attrs.field(default="", validator=free_text)
     to: str = attrs.field(default="", validator=free_text)
     cc: str = attrs.field(default="", validator=free_text)
+    #: sha256 of the bytes the letter went out as (its file): what every later export must write again.
+    #: Empty for a letter issued before the register kept it (the export flow fills it in from the
+    #: manifest where the export that issued the letter wrote its file: ``with_issued_bytes``)
+    sha256: str = attrs.field(default="", validator=line_text)
 
 
 class LetterRegistry:
