@@ -143,6 +143,12 @@ class LetterRegistry:
         return tuple(sorted((r for r in self.previous if r.engagement == engagement and r.recipient == recipient
                              and r.kind == kind), key=lambda r: (r.revision, r.serial)))
 
+    def recipients(self, engagement: str, kind: str = "invitation") -> tuple[str, ...]:
+        """Every recipient a letter of ``kind`` about ``engagement`` was ever issued to, in the order
+        of their first letters: one no longer invited is still owed word of it."""
+        return tuple(dict.fromkeys(r.recipient for r in sorted(self.previous, key=lambda r: (r.revision, r.serial))
+                                   if r.engagement == engagement and r.kind == kind and r.recipient))
+
     def keep(self, key: str) -> LetterRecord | None:
         """The letter issued under ``key`` by the latest export, kept as it is (number, date, file)
         and active in this one; None if there is none."""
