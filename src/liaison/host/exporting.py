@@ -19,12 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from liaison.base.errors import ExportError, LiaisonError
+from liaison.base.errors import DataError, ExportError, LiaisonError
 from liaison.host.options import Option, resolve
 from liaison.law.duties import YearDuties, year_duties
 from liaison.year.engagements import snapshot
 from liaison.year.issued import IssuedLetterChanged, expected_bytes, with_issued_bytes
-from liaison.year.numbering import LetterRecord, LetterRegistry, RegisterConflict, register_conflicts
+from liaison.year.numbering import (
+    LetterRecord,
+    LetterRegistry,
+    RegisterConflict,
+    register_conflicts,
+    reused_numbers,
+)
 from liaison.year.state import ARCHIVE, ExporterRun, Manifest, ManifestFile, Policy, YearState, year_calendar
 from liaison.year.store import Note
 
@@ -253,6 +259,9 @@ def build_export(district: District, year: int, state: YearState | None,
     # each issued letter with the digest of the bytes it went out as (a state from before it was kept
     # gains it from the manifest): what every export must write for its number
     before = attrs.evolve(before, letters=with_issued_bytes(before.letters, before.manifest))
+    refused = reused_numbers(before.letters, records.register if records is not None else (), year)
+    if refused:  # a register that gives an issued letter's number to another: refused at its lines
+        raise refused[0] if len(refused) == 1 else DataError.several(list(refused))
     revision = before.manifest.revision + 1
     if on_disk is None:  # not told: the folder is as the last export left it
         on_disk = {f.path: f.sha256 for f in before.manifest.files}
@@ -343,7 +352,8 @@ def merged_register(kept: Sequence[RegisteredLetter],
     """The office's register as the year's state keeps it: what earlier exports imported, with this
     export's import, one line per 文号 (the newer import's), by series, year and number. Nothing is
     dropped: a number once known used stays used."""
-    by_number = {entry.number: entry for entry in (*kept, *given)}
+    # where a line was read is for a refusal now, not for the state (a later export reads no file)
+    by_number = {entry.number: attrs.evolve(entry, source="", row="") for entry in (*kept, *given)}
     return tuple(by_number[number] for number in sorted(by_number))
 
 

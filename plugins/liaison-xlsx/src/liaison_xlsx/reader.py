@@ -17,6 +17,8 @@ import io
 import zipfile
 from typing import Any
 
+import attrs
+
 from liaison_xlsx.domain import (
     DataError,
     Directory,
@@ -326,5 +328,9 @@ def _read_book(book: Book, data: bytes, district: Any, file: str) -> Any:
                         fix="check --data, or export the ledger of this district",
                         message_zh=f"这份台账属于“{recorded}”，不是“{expected}”",
                         fix_zh="请检查 --data，或使用本区导出的台账")
+    register = sections.get("register")
+    if register is not None:  # each line with where it was read: a number already used is refused at its cell
+        register.records[:] = [attrs.evolve(entry, source=file, row=where.cell("doc_number").rendered or "")
+                               for entry, where in zip(register.records, register.where, strict=True)]
     records = make_records(recorded, district, {name: s.records for name, s in sections.items()})
     return _core_check(records, district, file, sections)
