@@ -228,6 +228,25 @@ def _everything(_path: str) -> bool:
     return True
 
 
+class DayOfIssueNeeded(ExportError):
+    """An export that would issue letters was given no day of issue. Letters take their numbers and
+    their 成文日期 on the day they go out, and an issued letter is kept for good, so the flow never
+    guesses the day: the command and the service both pass theirs (``--issued-on``, else today), and
+    an API caller must too. Refused before anything is worked out; nothing is written or saved."""
+
+    def __init__(self, exporters: Sequence[str]) -> None:
+        names = ", ".join(exporters)
+        super().__init__(
+            f"{names} would issue letters (numbers from the register, kept for good), but no day of issue was given",
+            fix="give the day the letters go out: issued_on=datetime.date(…) through the API, --issued-on DAY "
+                "on the command line; to look at letters without issuing them, call the exporter itself "
+                "(Exporter.run), which saves nothing",
+            message_zh=f"{names} 导出会印发公文（从发文登记簿取文号，并永久保留），但没有给出印发日期",
+            fix_zh="请给出公文印发的日期：通过 API 传入 issued_on=datetime.date(…)，命令行使用 --issued-on 日期；"
+                   "只想查看而不印发，请直接调用导出插件（Exporter.run），它不保存任何内容")
+        self.exporters = tuple(exporters)
+
+
 def build_export(district: District, year: int, state: YearState | None,
                  exporters: Sequence[tuple[Exporter, Mapping[str, Any]]], *, records: Records | None = None,
                  calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
@@ -249,10 +268,13 @@ def build_export(district: District, year: int, state: YearState | None,
 
     A file the export withdraws goes to ``已作废/<day>/<path>``, the day of the withdrawal (``issued_on``;
     a clerk looks for what went out of use on a day), ``已作废/<day>-2/…`` when ``archived`` (the paths
-    already under ``已作废/``) holds that one; without a day (the API's preview), under the number of
-    the export that wrote it."""
+    already under ``已作废/``) holds that one; without a day, under the number of the export that
+    wrote it. An exporter that issues letters (:attr:`Exporter.issues_letters`) needs the day:
+    without one the export is refused (:class:`DayOfIssueNeeded`) before anything is worked out."""
     from liaison.year.reconcile import update_plan
 
+    if issued_on is None and (issuing := [e.name for e, _ in exporters if e.issues_letters]):
+        raise DayOfIssueNeeded(issuing)  # numbers are taken on a day; the flow never guesses it
     calendar, used = year_calendar(state, year, calendar, notices)
     plan, seen = update_plan(district, year, state, options=options, calendar=calendar, events=events, replan=replan)
     before = state or YearState.of(plan)
