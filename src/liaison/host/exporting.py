@@ -384,9 +384,10 @@ def _register_note(conflict: RegisterConflict) -> Note:
 
 
 def _restored_note(path: str, to: str) -> Note:
-    return Note(f"{path} had been changed since it was issued: the letter as it went out is written back, the "
-                f"changed copy kept as {to}",
-                f"{path}印发后被修改过：已按印发时的原样写回，修改后的文件另存为 {to}", file=path,
+    # the note names the file (``file``): its message does not repeat it
+    return Note(f"changed since it was issued: the letter as it went out is written back, the changed copy "
+                f"kept as {to}",
+                f"印发后被修改过：已按印发时的原样写回，修改后的文件另存为 {to}", file=path,
                 fix="a letter once sent is not changed; send what is new as a new letter",
                 fix_zh="已发出的公文不再修改，新的内容请另行发文")
 
