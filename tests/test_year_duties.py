@@ -142,7 +142,8 @@ def test_an_export_works_the_year_out_once_for_every_exporter(seed: District,
     alone, years[:] = len(years), []
     assert len(built) == 1
     built.clear()
-    result = build_export(seed, 2027, None, [(exporter(name), {}) for name in EXPORTERS], records=records)
+    result = build_export(seed, 2027, None, [(exporter(name), {}) for name in EXPORTERS], records=records,
+                          issued_on=dt.date(2027, 1, 11))
     assert {name for name, _ in result.writes} == set(EXPORTERS)
     assert sum(a.path.endswith(".docx") for _, a in result.writes) > len(seed.departments()) / 2  # the notices too
     assert len(built) == 1  # one YearDuties for the four exporters (duties_of would build one per body)

@@ -4,7 +4,7 @@ it works through.
     from liaison_workspace import MemoryStore, Workspace
     ws = Workspace("out")                      # the output folder: out/<year>/…
     ws = Workspace(store=MemoryStore())        # any liaison.year.store.YearStore
-    outcome = ws.export(district, 2027, [("ical", {}), ("docx", {})])
+    outcome = ws.export(district, 2027, [("ical", {}), ("docx", {})], issued_on=date(2027, 1, 11))
 
 - :mod:`liaison_workspace.workspace` — :class:`Workspace`: export, update, publish through a store;
 - :mod:`liaison_workspace.store` — :class:`FolderStore`: the output folder and its JSON state files;

@@ -3,7 +3,7 @@
     from liaison_workspace import MemoryStore, Workspace
     ws = Workspace("out")                        # the output folder (FolderStore)
     ws = Workspace(store=MemoryStore())          # or any YearStore
-    outcome = ws.export(district, 2027, [("ical", {}), ("docx", {})])
+    outcome = ws.export(district, 2027, [("ical", {}), ("docx", {})], issued_on=date(2027, 1, 11))
     ws.update(district, 2027, [Change("move", "2027/visit/health/cpwdp/1", date(2027, 4, 20))])
     result = ws.publish(district, 2027, "caldav", {"url": …, "user": …, "password": …})
 
@@ -171,7 +171,12 @@ class Workspace:
         is created (a refused one leaves no output folder behind).
 
         An exporter whose inputs are those of its last run, with its files still as that run left
-        them, is not run again (:func:`liaison.build_export`); ``reuse=False`` runs every one."""
+        them, is not run again (:func:`liaison.build_export`); ``reuse=False`` runs every one.
+
+        ``issued_on`` is the day letters go out: an export with an exporter that issues letters
+        (``docx``) needs it — they take their numbers and dates that day and are kept for good — and
+        is refused without it (:class:`liaison.host.exporting.DayOfIssueNeeded`), nothing created.
+        The command and the service pass theirs (``--issued-on``, else today)."""
         if district_name is not None:
             district = renamed(district, district_name)
         check_year(year)

@@ -345,16 +345,19 @@ def test_an_invitation_moved_before_it_went_out_gets_no_change_or_cancellation_l
     changes the draft, writes no letter naming it, and the number goes to the letter that goes out.
     One that had gone out gets its letter, dated the day of the change."""
     first = run(seed, None, issued_on=dt.date(2027, 1, 11))
+    disk = Disk().after(first)  # the issued letters' bytes, read back by every later export
     plan = first.state.plan.move(JOINT_HEALTH, dt.date(2027, 4, 20)).cancel(plenary_id(first.state), force=True)
-    changed = run(seed, first.state.with_plan(plan), issued_on=dt.date(2027, 1, 15), on_disk=written(first.state))
+    changed = run(seed, first.state.with_plan(plan), issued_on=dt.date(2027, 1, 15), on_disk=written(first.state),
+                  disk=disk)
     # the health bureau's notice had gone out: it is told by a 补充通知; no invitation had
     assert [r.kind for r in changed.state.letters if r.kind != "notice"] == ["supplement"]
-    later = run(seed, changed.state, issued_on=dt.date(2027, 4, 6), on_disk=written(changed.state))
+    disk = disk.after(changed)
+    later = run(seed, changed.state, issued_on=dt.date(2027, 4, 6), on_disk=written(changed.state), disk=disk)
     out = {k: r for k, r in active(later).items() if r.engagement == JOINT_HEALTH and r.kind == "invitation"}
     assert sorted(r.serial for r in out.values()) == [1, 2]  # the first numbers of 区卫函: none used by the draft
     assert not [r for r in later.state.letters if r.kind in ("change", "cancellation")]
     again = later.state.with_plan(later.state.plan.move(JOINT_HEALTH, dt.date(2027, 4, 27), force=True))
-    moved = run(seed, again, issued_on=dt.date(2027, 4, 12), on_disk=written(later.state))
+    moved = run(seed, again, issued_on=dt.date(2027, 4, 12), on_disk=written(later.state), disk=disk.after(later))
     changes = [r for r in moved.state.letters if r.kind == "change"]
     assert sorted(r.refers_to for r in changes) == sorted(r.doc_number for r in out.values())
     assert all(r.date == dt.date(2027, 4, 12) for r in changes)

@@ -163,7 +163,7 @@ def test_the_office_s_own_numbers_in_the_ledger_move_the_next_letters_on(tmp_pat
         assert {e.doc_number for e in later.state.register} >= {"区府办〔2027〕20号", "区卫函[2027]第7号"}
         assert outcome.notes == ()
         # a register behind the letters issued: the higher is taken, and the clerk is told
-        stale = Records(register=(RegisteredLetter(doc_number="区府办〔2027〕3号", date=dt.date(2027, 1, 5)),))
+        stale = Records(register=(RegisteredLetter(doc_number="区府办〔2027〕3号"),))  # ours, and no later one
         told = year.export(dt.date(2027, 3, 20), stale)
         assert [n.render("zh") for n in told.notes] and "区府办〔2027〕20号" not in told.notes[0].render("zh")
         assert "区府办〔2027〕14号" in told.notes[0].render("zh") and "14" in told.notes[0].render("en")

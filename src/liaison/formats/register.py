@@ -174,7 +174,7 @@ def parse_register(data: bytes, *, file: str) -> tuple[RegisteredLetter, ...]:
                         refused.fix or "", refused.fix_zh or "")
                 continue
         try:
-            entry = RegisteredLetter(**given)  # type: ignore[arg-type]
+            entry = RegisteredLetter(**given, source=file, row=str(line))  # type: ignore[arg-type]
         except (Refused, ValueError, TypeError) as refused:
             field = getattr(refused, "field", None) or "doc_number"
             said = refused if isinstance(refused, Refused) else Refused(str(refused), "本行有误")

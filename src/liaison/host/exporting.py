@@ -19,11 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from liaison.base.errors import ExportError, LiaisonError
+from liaison.base.errors import DataError, ExportError, LiaisonError
 from liaison.host.options import Option, resolve
 from liaison.law.duties import YearDuties, year_duties
 from liaison.year.engagements import snapshot
-from liaison.year.numbering import LetterRecord, LetterRegistry, RegisterConflict, register_conflicts
+from liaison.year.issued import IssuedLetterChanged, expected_bytes, with_issued_bytes
+from liaison.year.numbering import (
+    LetterRecord,
+    LetterRegistry,
+    RegisterConflict,
+    register_conflicts,
+    reused_numbers,
+)
 from liaison.year.state import ARCHIVE, ExporterRun, Manifest, ManifestFile, Policy, YearState, year_calendar
 from liaison.year.store import Note
 
@@ -221,6 +228,25 @@ def _everything(_path: str) -> bool:
     return True
 
 
+class DayOfIssueNeeded(ExportError):
+    """An export that would issue letters was given no day of issue. Letters take their numbers and
+    their 成文日期 on the day they go out, and an issued letter is kept for good, so the flow never
+    guesses the day: the command and the service both pass theirs (``--issued-on``, else today), and
+    an API caller must too. Refused before anything is worked out; nothing is written or saved."""
+
+    def __init__(self, exporters: Sequence[str]) -> None:
+        names = ", ".join(exporters)
+        super().__init__(
+            f"{names} would issue letters (numbers from the register, kept for good), but no day of issue was given",
+            fix="give the day the letters go out: issued_on=datetime.date(…) through the API, --issued-on DAY "
+                "on the command line; to look at letters without issuing them, call the exporter itself "
+                "(Exporter.run), which saves nothing",
+            message_zh=f"{names} 导出会印发公文（从发文登记簿取文号，并永久保留），但没有给出印发日期",
+            fix_zh="请给出公文印发的日期：通过 API 传入 issued_on=datetime.date(…)，命令行使用 --issued-on 日期；"
+                   "只想查看而不印发，请直接调用导出插件（Exporter.run），它不保存任何内容")
+        self.exporters = tuple(exporters)
+
+
 def build_export(district: District, year: int, state: YearState | None,
                  exporters: Sequence[tuple[Exporter, Mapping[str, Any]]], *, records: Records | None = None,
                  calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
@@ -242,13 +268,22 @@ def build_export(district: District, year: int, state: YearState | None,
 
     A file the export withdraws goes to ``已作废/<day>/<path>``, the day of the withdrawal (``issued_on``;
     a clerk looks for what went out of use on a day), ``已作废/<day>-2/…`` when ``archived`` (the paths
-    already under ``已作废/``) holds that one; without a day (the API's preview), under the number of
-    the export that wrote it."""
+    already under ``已作废/``) holds that one; without a day, under the number of the export that
+    wrote it. An exporter that issues letters (:attr:`Exporter.issues_letters`) needs the day:
+    without one the export is refused (:class:`DayOfIssueNeeded`) before anything is worked out."""
     from liaison.year.reconcile import update_plan
 
+    if issued_on is None and (issuing := [e.name for e, _ in exporters if e.issues_letters]):
+        raise DayOfIssueNeeded(issuing)  # numbers are taken on a day; the flow never guesses it
     calendar, used = year_calendar(state, year, calendar, notices)
     plan, seen = update_plan(district, year, state, options=options, calendar=calendar, events=events, replan=replan)
     before = state or YearState.of(plan)
+    # each issued letter with the digest of the bytes it went out as (a state from before it was kept
+    # gains it from the manifest): what every export must write for its number
+    before = attrs.evolve(before, letters=with_issued_bytes(before.letters, before.manifest))
+    refused = reused_numbers(before.letters, records.register if records is not None else (), year)
+    if refused:  # a register that gives an issued letter's number to another: refused at its lines
+        raise refused[0] if len(refused) == 1 else DataError.several(list(refused))
     revision = before.manifest.revision + 1
     if on_disk is None:  # not told: the folder is as the last export left it
         on_disk = {f.path: f.sha256 for f in before.manifest.files}
@@ -260,6 +295,7 @@ def build_export(district: District, year: int, state: YearState | None,
     runs = {r.exporter: r for r in before.manifest.runs}
     duties: YearDuties | None = None
     issued = _as_written(before.manifest, read)
+    issued_bytes = expected_bytes(before.letters)
     shared = _shared_digest(district=district, plan=plan, records=records, issued_on=issued_on, calendar=calendar,
                             notices=used)
     imported = merged_register(before.register, records.register if records is not None else ())
@@ -298,10 +334,12 @@ def build_export(district: District, year: int, state: YearState | None,
         request = ExportRequest(district=district, plan=plan, options=typed, records=records, letters=letters_seen,
                                 issued_on=issued_on, revision=revision, calendar=calendar, duties=duties,
                                 issued=issued, register=before.register)
-        made.extend((exporter.name, a) for a in _run(exporter, request))
+        # each letter's record carries its bytes' digest at once: the register an exporter that shows
+        # it sees (and digests) is the one the state keeps
+        made.extend((exporter.name, a) for a in _as_issued(_run(exporter, request), issued_bytes))
     _unique_paths([*made, *((f.exporter, f.path) for f in kept)])
-    manifest, writes, archive, kept_edits, unchanged = _files(before.manifest, made, kept, revision, on_disk,
-                                                              answered, _archiver(issued_on, archived))
+    manifest, writes, archive, kept_edits, unchanged, restored = _files(
+        before.manifest, made, kept, revision, on_disk, answered, _archiver(issued_on, archived))
     if not writes and not archive:  # nothing to write: the same revision, so a plain rerun changes no byte
         manifest = attrs.evolve(manifest, revision=before.manifest.revision)
     letters = register_now()
@@ -311,7 +349,24 @@ def build_export(district: District, year: int, state: YearState | None,
                              manifest=manifest, exported=snapshot(plan), notices=used)
     notes = tuple(_register_note(c) for c in
                   register_conflicts(before.letters, records.register if records is not None else (), year))
+    notes += tuple(_restored_note(path, to) for path, to in restored)
     return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused), notes)
+
+
+def _as_issued(made: Iterable[Artifact], issued: Mapping[str, LetterRecord]) -> list[Artifact]:
+    """The artifacts with each letter's record carrying the digest of its bytes: a letter issued now
+    takes its artifact's; one issued before (``issued``: :func:`expected_bytes`) must come out as it
+    went out (:class:`IssuedLetterChanged` otherwise: never a new text under an old number)."""
+    out = []
+    for a in made:
+        if a.letter is not None:
+            was = issued.get(a.letter.doc_number)
+            if was is not None and was.sha256 != a.sha256:
+                raise IssuedLetterChanged(was)
+            if a.letter.sha256 != a.sha256:
+                a = attrs.evolve(a, letter=attrs.evolve(a.letter, sha256=a.sha256))
+        out.append(a)
+    return out
 
 
 def merged_register(kept: Sequence[RegisteredLetter],
@@ -319,12 +374,22 @@ def merged_register(kept: Sequence[RegisteredLetter],
     """The office's register as the year's state keeps it: what earlier exports imported, with this
     export's import, one line per 文号 (the newer import's), by series, year and number. Nothing is
     dropped: a number once known used stays used."""
-    by_number = {entry.number: entry for entry in (*kept, *given)}
+    # where a line was read is for a refusal now, not for the state (a later export reads no file)
+    by_number = {entry.number: attrs.evolve(entry, source="", row="") for entry in (*kept, *given)}
     return tuple(by_number[number] for number in sorted(by_number))
 
 
 def _register_note(conflict: RegisterConflict) -> Note:
     return Note(conflict.message("en"), conflict.message("zh"), fix=conflict.fix("en"), fix_zh=conflict.fix("zh"))
+
+
+def _restored_note(path: str, to: str) -> Note:
+    # the note names the file (``file``): its message does not repeat it
+    return Note(f"changed since it was issued: the letter as it went out is written back, the changed copy "
+                f"kept as {to}",
+                f"印发后被修改过：已按印发时的原样写回，修改后的文件另存为 {to}", file=path,
+                fix="a letter once sent is not changed; send what is new as a new letter",
+                fix_zh="已发出的公文不再修改，新的内容请另行发文")
 
 
 def _as_written(manifest: Manifest, read: Callable[[str], bytes | None] | None) -> Callable[[str], bytes | None] | None:
@@ -517,13 +582,15 @@ def _archiver(issued_on: datetime.date | None, archived: Iterable[str]) -> Calla
 def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence[ManifestFile], revision: int,
            on_disk: Mapping[str, str], answered: Callable[[str], bool],
            archive_to: Callable[[str, ManifestFile], str]) -> tuple[
-        Manifest, tuple[tuple[str, Artifact], ...], tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
+        Manifest, tuple[tuple[str, Artifact], ...], tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...],
+        tuple[tuple[str, str], ...]]:
     previous = old.by_path()
     files: list[ManifestFile] = list(reused)
     writes: list[tuple[str, Artifact]] = []
     archive: list[tuple[str, str]] = []
     kept: list[str] = []
     unchanged: list[str] = [f.path for f in reused]
+    restored: list[tuple[str, str]] = []
     for name, a in made:
         was = previous.get(a.path)
         digest = a.sha256
@@ -532,8 +599,12 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
             files.append(was)
             if current == digest:
                 unchanged.append(a.path)
-            else:
-                writes.append((name, a))  # ours, but missing or changed on disk: write it again
+                continue
+            if current is not None and a.policy == "archive":  # a letter edited since it went out: the
+                to = archive_to(a.path, was)  # letter as issued is written back, the edited copy kept aside
+                archive.append((a.path, to))
+                restored.append((a.path, to))
+            writes.append((name, a))  # ours, but missing or changed on disk: write it again
             continue
         if was is not None and a.policy == "keep_edits" and current is not None and current != was.sha256:
             files.append(was)  # the clerk's workbook: never overwritten
@@ -552,4 +623,4 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
         else:
             files.append(was)  # another exporter's file, or outside this run's scope: left as it is
     return Manifest(revision, tuple(sorted(files, key=lambda f: f.path)), old.runs), tuple(writes), \
-        tuple(archive), tuple(kept), tuple(unchanged)
+        tuple(archive), tuple(kept), tuple(unchanged), tuple(restored)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 import attrs
 
@@ -241,6 +241,12 @@ class RegisteredLetter:
     file: str = attrs.field(default="", validator=free_text)
     series: str = attrs.field(default="", validator=line_text)
     status: str = attrs.field(default="", validator=free_text)  # 已印发, 已作废（…）: what the register says
+    #: where the line was read — the register's file and its line or cell (``发文登记!B7``, ``5``) —
+    #: so a refusal can name it; set by the loaders, never kept in the year's state
+    source: str = attrs.field(default="", validator=line_text, eq=False)
+    row: str = attrs.field(default="", validator=line_text, eq=False)
+    #: the year's state keeps the entries without where they were read (:func:`merged_register`)
+    OMIT_IF_DEFAULT: ClassVar[tuple[str, ...]] = ("source", "row")
 
     def __attrs_post_init__(self) -> None:
         if self.series and "".join(self.series.split()) != self.number[0]:

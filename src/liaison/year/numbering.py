@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from liaison.base.errors import ExportError
+from liaison.base.errors import DataError, ExportError, LiaisonError, Location
 from liaison.base.text import free_text, in_range, line_text, title_text
 from liaison.law.model import format_doc_number as format_doc_number
 from liaison.law.records import RegisteredLetter
@@ -75,6 +75,10 @@ class LetterRecord:
     title: str = attrs.field(default="", validator=free_text)
     to: str = attrs.field(default="", validator=free_text)
     cc: str = attrs.field(default="", validator=free_text)
+    #: sha256 of the bytes the letter went out as (its file): what every later export must write again.
+    #: Empty for a letter issued before the register kept it (the export flow fills it in from the
+    #: manifest where the export that issued the letter wrote its file: ``with_issued_bytes``)
+    sha256: str = attrs.field(default="", validator=line_text)
 
 
 class LetterRegistry:
@@ -138,6 +142,12 @@ class LetterRegistry:
         oldest first: a change letter is owed between two that announced different dates."""
         return tuple(sorted((r for r in self.previous if r.engagement == engagement and r.recipient == recipient
                              and r.kind == kind), key=lambda r: (r.revision, r.serial)))
+
+    def recipients(self, engagement: str, kind: str = "invitation") -> tuple[str, ...]:
+        """Every recipient a letter of ``kind`` about ``engagement`` was ever issued to, in the order
+        of their first letters: one no longer invited is still owed word of it."""
+        return tuple(dict.fromkeys(r.recipient for r in sorted(self.previous, key=lambda r: (r.revision, r.serial))
+                                   if r.engagement == engagement and r.kind == kind and r.recipient))
 
     def keep(self, key: str) -> LetterRecord | None:
         """The letter issued under ``key`` by the latest export, kept as it is (number, date, file)
@@ -307,3 +317,44 @@ def register_conflicts(letters: Iterable[LetterRecord], imported: Iterable[Regis
             top[r.series] = r
     return tuple(RegisterConflict(series, year, highest[series], top[series].doc_number)
                  for series in sorted(top) if top[series].serial > highest[series])
+
+
+def _bare(text: str) -> str:
+    return "".join(text.split())
+
+
+def same_letter(entry: RegisteredLetter, record: LetterRecord) -> bool:
+    """Whether a line of the office's register with ``record``'s 文号 is that letter: each of its
+    成文日期, 标题 and 文件 that is filled in agrees with the record (spaces aside), as on the 发文登记
+    sheet liaison writes. A line giving none of them is taken to be the letter."""
+    title = record.title or record.engagement_title
+    return ((entry.date is None or entry.date == record.date)
+            and (not entry.title or not title or _bare(entry.title) == _bare(title))
+            and (not entry.file or _bare(entry.file) == _bare(record.path)))
+
+
+def reused_numbers(letters: Iterable[LetterRecord], imported: Iterable[RegisteredLetter],
+                   year: int) -> tuple[LiaisonError, ...]:
+    """A refusal for each line of an imported register that gives a number of ``year`` a letter issued
+    here already has, for another letter (:func:`same_letter`): one number is one letter, so the
+    register is wrong there (a typing slip, or the office's other document took the number), and
+    numbering after it would hide that. Each names the line where it was read."""
+    issued = {(r.series, r.year, r.serial): r for r in letters if r.year == year}
+    problems: list[LiaisonError] = []
+    for entry in imported:
+        record = issued.get(entry.number)
+        if record is None or same_letter(entry, record):
+            continue
+        title = record.title or record.engagement_title
+        day = record.date.isoformat()
+        where = Location(place=entry.row) if entry.row else None
+        problems.append(DataError(
+            f"{entry.doc_number} is already the number of {title or record.path} issued on {day} ({record.path}): "
+            "one number is one letter",
+            file=entry.source or None, path=where,
+            fix="correct this line's 文号 (the office's other document took another number), or make the line "
+                "that letter's: a number once used is never given again",
+            message_zh=f"文号{entry.doc_number}已用于{day}印发的{title or record.path}（{record.path}），"
+                       "一个文号只能用于一份公文",
+            fix_zh="请改正本行的文号（本单位的其他公文应另取文号），或使本行与该函件一致：文号一经使用不再重复使用"))
+    return tuple(problems)

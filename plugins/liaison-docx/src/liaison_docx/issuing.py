@@ -46,10 +46,16 @@ def draft_number(series: str, year: int) -> str:
     return f"{series}〔{year}〕\u3000\u3000号"
 
 
-def _moved(before: LetterRecord, draft: Draft) -> bool:
-    """An invitation whose meeting moved since it went out: it is issued again (with a change letter)."""
-    return draft.kind == "invitation" and (before.engagement_date, before.engagement_start) != (
-        draft.engagement_date, draft.engagement_start)
+def _moved(before: LetterRecord, draft: Draft, issued_on: dt.date | None) -> bool:
+    """An invitation whose meeting moved since it went out: it is issued again (with a change letter).
+    Not once the meeting has taken place (held, or its day come by the day of issue): the invitation
+    went out and the meeting happened, so it stands as sent — withdrawing it would leave the
+    recipient a letter no change letter explains, and one about a day past helps nobody."""
+    if draft.kind != "invitation" or (before.engagement_date, before.engagement_start) == (
+            draft.engagement_date, draft.engagement_start):
+        return False
+    over = draft.held or (issued_on is not None and draft.deadline is not None and draft.deadline <= issued_on)
+    return not over
 
 
 class Issuer:
@@ -86,7 +92,7 @@ class Issuer:
         fresh: list[int] = []
         for i, draft in enumerate(drafts):
             before = self.registry.last(draft.key)
-            if before is not None and not _moved(before, draft):
+            if before is not None and not _moved(before, draft, self.issued_on):
                 kept = self.registry.keep(draft.key)
                 assert kept is not None
                 self._taken.add(kept.path)

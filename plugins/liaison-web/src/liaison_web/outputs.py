@@ -64,7 +64,7 @@ class Rendered:
         return {record.path: record for record in self.state.letters if record.active}
 
 
-_Key = tuple[str, str, str, int, str, str, tuple[tuple[str, Any], ...], dt.date | None]
+_Key = tuple[str, str, str, int, str, str, tuple[tuple[str, Any], ...], dt.date]
 _CACHE: OrderedDict[_Key, Rendered] = OrderedDict()
 _CACHE_SIZE = 12
 _GUARD = threading.Lock()
@@ -74,9 +74,11 @@ renders = 0
 
 
 def render(district: District, version: str, year: int, revision: str, exporter: str,
-           options: Mapping[str, Any], day: dt.date | None, *, using: str = "default") -> Rendered:
+           options: Mapping[str, Any], day: dt.date, *, using: str = "default") -> Rendered:
     """The files ``exporter`` (with ``options``) writes for the year at ``revision`` on ``day``, cached
-    (see the module docstring). Two requests for the same key at once render it once."""
+    (see the module docstring). Two requests for the same key at once render it once. The day is
+    required, as by the export flow for letters (:class:`liaison.host.exporting.DayOfIssueNeeded`):
+    the API passes the one asked for, else today in the district's time zone."""
     key: _Key = (using, district.info.id, version, year, revision, exporter, tuple(sorted(options.items())), day)
     with _GUARD:
         if key in _CACHE:
@@ -97,7 +99,7 @@ def render(district: District, version: str, year: int, revision: str, exporter:
 
 
 def _export(district: District, year: int, revision: str, exporter: str, options: Mapping[str, Any],
-            day: dt.date | None, using: str) -> Rendered:
+            day: dt.date, using: str) -> Rendered:
     from liaison.host.plugins import exporters, working_day_calendar
     from liaison_workspace import FolderStore, Workspace
 

@@ -17,6 +17,8 @@ import io
 import zipfile
 from typing import Any
 
+import attrs
+
 from liaison_xlsx.domain import (
     DataError,
     Directory,
@@ -388,6 +390,10 @@ def _read_sections(book: Book, district: Any, file: str) -> tuple[dict[str, Sect
                         fix=f"a ledger has the sheets {names}; start from the exported 台账 template",
                         message_zh=f"工作簿中没有台账工作表（应有：{names}）",
                         fix_zh="请使用导出的台账模板填写")
+    register = sections.get("register")
+    if register is not None:  # each line with where it was read: a number already used is refused at its cell
+        register.records[:] = [attrs.evolve(entry, source=file, row=where.cell("doc_number").rendered or "")
+                               for entry, where in zip(register.records, register.where, strict=True)]
     return sections, problems, directory
 
 

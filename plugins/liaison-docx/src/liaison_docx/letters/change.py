@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 from collections.abc import Mapping, Sequence
 
-from liaison.base.errors import Id
+from liaison.base.errors import Id, LiaisonError
 from liaison.law.district import District
 from liaison.law.model import Organisation
 from liaison.year.engagements import Engagement, Plan, Status
@@ -59,7 +59,12 @@ def change_letters(district: District, plan: Plan, registry: LetterRegistry,
             continue
         issuer = issuer_of(district, e)
         by_role = roles(district, e)
-        for org in invitees(district, e):
+        invited = invitees(district, e)
+        # those invited before and no longer (an amendment ended the pairing that brought them): their
+        # invitation is withdrawn, and they are told so, as for a cancelled meeting
+        asked = {o.id for o in invited}
+        dropped = [o for o in (_known(district, r) for r in registry.recipients(e.id) if r not in asked) if o]
+        for org in (*invited, *dropped):
             current = issued.get((e.id, org.id))
             chain = _chain(registry.history(e.id, org.id), current)
             verb = role_verb(by_role.get(org.id, ""))
@@ -71,7 +76,8 @@ def change_letters(district: District, plan: Plan, registry: LetterRegistry,
                 if day is not None:
                     drafts.append(_draft("change", e, org, old, new,
                                          change_letter(district, e, org, issuer, old, new, verb, day), issuer))
-            if e.status == Status.CANCELLED and chain and chain[-1].engagement_date is not None:
+            uninvited = org.id not in asked and e.status != Status.CANCELLED
+            if (e.status == Status.CANCELLED or uninvited) and chain and chain[-1].engagement_date is not None:
                 last = chain[-1]
                 now = last is current or last.active  # the invitation of the latest export: cancelled now
                 earlier = registry.latest(letter_key("cancellation", e.id, org.id, last.doc_number))
@@ -80,8 +86,17 @@ def change_letters(district: District, plan: Plan, registry: LetterRegistry,
                     # one an earlier export wrote keeps its date
                     day = earlier.date if earlier is not None else (issued_on or last.date)
                     drafts.append(_draft("cancellation", e, org, last, None,
-                                         cancellation_letter(district, e, org, issuer, last, verb, day), issuer))
+                                         cancellation_letter(district, e, org, issuer, last, verb, day,
+                                                             uninvited=uninvited), issuer))
     return tuple(drafts)
+
+
+def _known(district: District, org_id: str) -> Organisation | None:
+    """The organisation of an id the register holds, or None when the data no longer has it."""
+    try:
+        return district.organisation(org_id)
+    except LiaisonError:
+        return None
 
 
 def _owed(registry: LetterRegistry, key: str, invited: LetterRecord, today: dt.date | None) -> dt.date | None:
@@ -162,14 +177,20 @@ def change_letter(district: District, e: Engagement, invitee: Organisation, issu
 
 
 def cancellation_letter(district: District, e: Engagement, invitee: Organisation, issuer: Organisation,
-                        old: LetterRecord, verb: str, date: dt.date | None = None) -> Letter:
+                        old: LetterRecord, verb: str, date: dt.date | None = None, *,
+                        uninvited: bool = False) -> Letter:
     """关于取消…的函 (verb first, as offices title it: 关于取消…座谈会的函, not …座谈会取消的函), dated
-    ``date`` (the day of the cancellation; default the invitation's date)."""
+    ``date`` (the day of the cancellation; default the invitation's date). ``uninvited``: the meeting
+    goes ahead without the recipient (an amendment ended the pairing that invited it): 关于取消…邀请的函,
+    the invitation, not the meeting, withdrawn."""
     title = _title(e, old)
-    body = (Paragraph(_invited(district, e, issuer, old, verb)),
-            Paragraph(f"经研究，该{event_noun(e)}取消，原邀请函不再执行。"),
-            Paragraph("特此函告。"))
+    noun = event_noun(e)
+    said = f"贵单位不再{verb}该{noun}" if uninvited else f"该{noun}取消"
+    said = f"经研究，{said}，原邀请函不再执行。"
+    tail = ("邀请", "的函") if uninvited else ("的函",)
+    body = (Paragraph(_invited(district, e, issuer, old, verb)), Paragraph(said), Paragraph("特此函告。"))
     issuer_name = w.full_name(district, issuer)
-    return Letter(kind="letter", issuing_authority_mark=issuer_name, doc_number=None, title=f"关于取消{title}的函",
-                  recipients=w.name(invitee), body=body, signature=issuer_name, date=date or old.date,
-                  title_units=("关于", "取消", *title_units(title, org_matcher(district)), "的函"))
+    return Letter(kind="letter", issuing_authority_mark=issuer_name, doc_number=None,
+                  title=f"关于取消{title}{''.join(tail)}", recipients=w.name(invitee), body=body,
+                  signature=issuer_name, date=date or old.date,
+                  title_units=("关于", "取消", *title_units(title, org_matcher(district)), *tail))

@@ -49,7 +49,7 @@ class Draft:
     ``recipient`` the id of the organisation it is addressed to. ``announced``: a notice's (or a
     补充通知's) engagements as it announces them, kept in its record. ``own_number``: the file's name
     ends with the letter's own number once it has one (``…-取消-区府办函28``), for the letters a clerk
-    finds by their number among several about one thing.
+    finds by their number among several about one thing. ``held``: the engagement took place.
     """
 
     kind: LetterKind
@@ -70,6 +70,8 @@ class Draft:
     record: LetterRecord | None = None
     path: str = ""
     kept: bool = False
+    #: the engagement it is about has taken place (held): an invitation that went out for it stands
+    held: bool = False
 
     @property
     def folder(self) -> str:

@@ -113,7 +113,7 @@ def invitations(district: District, plan: Plan, *, records: Records | None = Non
                                 recipient=org.id, key=letter_key("invitation", e.id, org.id),
                                 series=w.letter_series(issuer),
                                 deadline=e.date, engagement_date=e.date, engagement_start=e.start,
-                                engagement_title=e.title_zh))
+                                engagement_title=e.title_zh, held=e.status == Status.HELD))
     return tuple(drafts)
 
 

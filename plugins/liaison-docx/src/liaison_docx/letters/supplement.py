@@ -62,8 +62,9 @@ def changes(told: Sequence[Announced], now: Sequence[Announced], since: dt.date 
     """What differs between what the department was told and the plan now: a day or time moved, an
     engagement gone (cancelled, or no longer the department's), one added; in the order of their
     days (the announced day for one moved or cancelled). With ``since`` (the day of issue), a change
-    wholly before it is left out: nothing is announced about what is already past (a visit of
-    January cancelled in September is the ledger's, not a notice's)."""
+    whose day now (a cancelled one's: its announced day) is before it is left out: no date already
+    past is announced (a visit of January cancelled in September, a meeting moved to a day gone by:
+    the ledger's, not a notice's)."""
     before = {a.engagement: a for a in told}
     after = {a.engagement: a for a in now}
     rows: list[tuple[dt.date, str, Row]] = []
@@ -76,8 +77,10 @@ def changes(told: Sequence[Announced], now: Sequence[Announced], since: dt.date 
     rows += [(b.date, b.engagement, (b.item, "新增", _when(b))) for b in now if b.engagement not in before]
 
     def current(day: dt.date, engagement: str) -> bool:
-        latest = max(day, after[engagement].date) if engagement in after else day
-        return since is None or latest >= since
+        # the day it is announced for now (a cancelled one's: the day it was announced for) must be
+        # to come: a 补充通知 never announces a date already past (a meeting moved to a day gone by
+        # was held or missed: the ledger's), while a past day moved to a coming one is announced
+        return since is None or (after[engagement].date if engagement in after else day) >= since
 
     return tuple(row for day, engagement, row in sorted(rows) if current(day, engagement))
 
