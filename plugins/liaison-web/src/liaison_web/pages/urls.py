@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth
 from django.urls import path
 
 from liaison_web.pages import views
+from liaison_web.pages.office import urls as office_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("year/<str:district>/<int:year>/", views.year, name="year"),
     path("engagement/<str:district>/<int:year>/<path:engagement>/", views.engagement, name="engagement"),
     path("provision/<str:district>/<path:provision>/", views.provision, name="provision"),
+    *office_urls(),  # the united-front department's pages
 ]

@@ -1,0 +1,187 @@
+"""The united-front department's pages (issue #26) through Django's test client: the findings of the
+district and of a body (each with its provision, the text in force, text or local, the link to the
+provision's page) and the html plugin's heat map, live; the bodies behind; the whole year filtered;
+the audit log filtered and its CSV; the users and roles; the letters issued on a day and the
+register; amendments previewed and saved. An auditor reads every page and changes nothing (403); a
+body's role gets 403, another district's 404. The same in Chromium: test_web_browser_office."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import re
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from web_db import CLERK_OF, OFFICER_OF, YEAR
+
+from liaison.formats.district import seed_district
+
+
+def browser(user: Any = None, *, csrf: bool = False) -> Any:
+    from django.test import Client
+
+    made = Client(enforce_csrf_checks=csrf)
+    if user is not None:
+        made.force_login(user)
+    return made
+
+
+def text_of(response: Any) -> str:
+    return html.unescape(response.content.decode())
+
+
+@pytest.fixture
+def office(users: dict[str, Any]) -> dict[str, Any]:
+    """The fixture's administrator, the other district's clerk, and an auditor, a clerk and a party
+    branch's liaison officer of the seed district."""
+    import web_db
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+
+    seed = models.District.objects.get(code="seed")
+    made = dict(users)
+    for role, organisation in (("auditor", ""), ("clerk", CLERK_OF), ("liaison_officer", OFFICER_OF)):
+        user = get_user_model()._default_manager.create_user(f"office-{role}{web_db.counter}", password="x")
+        models.Membership.objects.create(user=user, district=seed, organisation=organisation, role=role)
+        made[role] = user
+    return made
+
+
+# -- (1) the findings and the heat map -----------------------------------------------------------------
+def test_the_districts_findings_cite_each_provision_with_its_text_in_force_and_basis(office: dict[str, Any]) -> None:
+    day = dt.date(YEAR, 12, 31)
+    page = text_of(browser(office["admin"]).get(f"/office/seed/{YEAR}/findings/?as_of={day}"))
+    api = browser(office["admin"]).get(f"/api/v1/districts/seed/years/{YEAR}/report?as_of={day}").json()
+    listed = re.findall(r'<li class="finding severity-(\w+)" data-provision="([^"]+)" data-basis="(\w+)"', page)
+    assert len(listed) == len(api["findings"]) > 0
+    assert sorted((p, b) for _, p, b in listed) == sorted((f["provision"], f["basis"]) for f in api["findings"])
+    district = seed_district()
+    for provision in {p for _, p, _ in listed}:
+        known = district.provision(provision)
+        assert f'href="/provision/seed/{quote(provision, safe="")}/?on=' in page
+        assert known.text_at(day).text_zh.split("\n")[0][:20] in page  # the text in force, quoted
+    assert "依据原文规定" in page and "依据本区设定" in page  # both bases occur in the seed's findings
+
+
+def test_the_heat_map_is_the_html_plugins_and_changes_after_a_record(own_district: dict[str, Any]) -> None:
+    """In a district of the test's own (records are only ever added: no other test sees this one's)."""
+    from django.contrib.auth import get_user_model
+    from liaison_html.heatmap import heat_map
+    from liaison_html.marks import Provisions
+
+    from liaison_web.api_records import _report
+
+    code, district = own_district["code"], own_district["district"]
+    auditor = get_user_model()._default_manager.get(username=f"auditor-{code}")
+    url = f"/office/{code}/{YEAR}/findings/?as_of={YEAR}-12-31"
+    before = text_of(browser(auditor).get(url))
+    cells = re.findall(r'<td class="hm-cell [^"]*" data-state="(\w+)" data-provision="([^"]+)"', before)
+    report = _report(_request(auditor), code, YEAR, dt.date(YEAR, 12, 31))[1]
+    made = heat_map(district, report, Provisions(district))
+    assert [s for s, _ in cells] == [c.state.value for row in made.rows for c in row.cells] and cells
+    assert [p for _, p in cells] == [c.provision.id for row in made.rows for c in row.columns]
+    # a visit recorded for a department of one pairing: the page, loaded again, shows one more cell met
+    pairings = district.pairings_as_of(dt.date(YEAR, 3, 1))
+    alone = next(p for p in pairings if [q.department for q in pairings].count(p.department) == 1)
+    row = _row(before, alone.department)
+    made = browser().post(f"/api/v1/districts/{code}/years/{YEAR}/records/engagements",
+                          data={"kind": "visit", "date": f"{YEAR}-03-02", "host": alone.department,
+                                "attended": [alone.counterpart], "title": "走访"},
+                          content_type="application/json", **own_district["tokens"]["administrator"])
+    assert made.status_code == 201, made.content
+    now = _row(text_of(browser(auditor).get(url)), alone.department)
+    assert now.count("met") == row.count("met") + 1 and now.count("short") == row.count("short") - 1
+
+
+def _row(page: str, org: str) -> list[str]:
+    found = re.search(rf'<tr data-org="{org}">(.*?)</tr>', page, re.S)
+    assert found, org
+    return re.findall(r'data-state="(\w+)"', found.group(1))
+
+
+def _request(user: Any) -> Any:
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def test_a_bodys_findings_are_its_own_and_a_body_may_not_read_the_districts(office: dict[str, Any]) -> None:
+    clerk = browser(office["clerk"])
+    own = text_of(clerk.get(f"/office/seed/{YEAR}/findings/?body={CLERK_OF}&as_of={YEAR}-12-31"))
+    api = clerk.get(f"/api/v1/districts/seed/years/{YEAR}/organisations/{CLERK_OF}/findings?as_of={YEAR}-12-31").json()
+    assert len(re.findall(r'<li class="finding ', own)) == len(api) > 0
+    assert "hm-cell" not in own  # the heat map is the district's
+    assert clerk.get(f"/office/seed/{YEAR}/findings/").status_code == 403
+    assert clerk.get(f"/office/seed/{YEAR}/findings/?body={OFFICER_OF}").status_code == 403
+    assert browser(office["stranger"]).get(f"/office/seed/{YEAR}/findings/").status_code == 404
+
+
+# -- (2) the bodies behind, the whole year, the audit log ----------------------------------------------
+def test_the_bodies_behind_are_those_with_overdue_items_or_shortfalls(office: dict[str, Any]) -> None:
+    day = dt.date(YEAR, 12, 31)
+    page = text_of(browser(office["auditor"]).get(f"/office/seed/{YEAR}/behind/?on={day}"))
+    shown = re.findall(r'<section class="body-behind" data-org="([^"]+)"', page)
+    admin = browser(office["admin"])
+    report = admin.get(f"/api/v1/districts/seed/years/{YEAR}/report?as_of={day}").json()
+    short = {f["responsible"] for f in report["findings"] if f["severity"] in ("violation", "local", "deviation")
+             and f["status"] != "open" and f["responsible"]}
+    overdue = set()
+    for organisation in seed_district().organisations:
+        items = admin.get(f"/api/v1/districts/seed/organisations/{organisation.id}/due?as_of={day}").json()["items"]
+        if any(i["due"] < day.isoformat() for i in items):
+            overdue.add(organisation.id)
+    assert set(shown) == short | overdue and shown
+    assert browser(office["clerk"]).get(f"/office/seed/{YEAR}/behind/").status_code == 403
+
+
+def test_the_whole_year_filters_by_body_kind_and_status(office: dict[str, Any]) -> None:
+    from liaison_web.store import DatabaseStore
+
+    plan = DatabaseStore().load(seed_district(), YEAR).state.plan
+    auditor = browser(office["auditor"])
+    page = auditor.get(f"/office/seed/{YEAR}/engagements/").content.decode()
+    every = re.findall(r'<tr class="engagement [^"]*" data-id="([^"]+)"', page)
+    assert sorted(every) == sorted(e.id for e in plan.engagements)
+    kind = plan.engagements[0].kind.value
+    url = f"/office/seed/{YEAR}/engagements/?body={CLERK_OF}&kind={kind}&status=proposed"
+    chosen = re.findall(r'data-id="([^"]+)"', auditor.get(url).content.decode())
+    assert sorted(chosen) == sorted(e.id for e in plan.engagements if e.kind.value == kind
+                                    and e.status.value == "proposed"
+                                    and (e.host == CLERK_OF or CLERK_OF in e.participants))
+    assert browser(office["liaison_officer"]).get(f"/office/seed/{YEAR}/engagements/").status_code == 403
+
+
+def test_the_audit_log_filters_and_downloads_the_exports_csv(office: dict[str, Any]) -> None:
+    from liaison_web import audit
+    from liaison_web.store import DatabaseStore
+
+    plan = DatabaseStore().load(seed_district(), YEAR).state.plan
+    one = next(e for e in plan.engagements if e.host == CLERK_OF and e.status.value == "proposed")
+    revision = DatabaseStore().current(seed_district(), YEAR)
+    made = browser(office["clerk"]).post(f"/engagement/seed/{YEAR}/{quote(one.id)}/",
+                                         {"action": "confirm", "revision": revision})
+    assert made.status_code == 302
+    auditor = browser(office["auditor"])
+    page = text_of(auditor.get(f"/office/seed/audit/?engagement={quote(one.id)}"))
+    assert page.count('<tr data-action="confirm" data-object="engagement">') == 1
+    assert office["clerk"].username in page
+    by_user = text_of(auditor.get(f"/office/seed/audit/?user={office['clerk'].username}"))
+    assert by_user.count("<tr data-action=") == 1
+    by_body = text_of(auditor.get(f"/office/seed/audit/?body={OFFICER_OF}"))
+    assert one.id not in by_body or OFFICER_OF in one.participants
+    download = auditor.get(f"/office/seed/audit/?engagement={quote(one.id)}&format=csv")
+    assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[0] == list(audit.COLUMNS) and len(rows) == 2 and rows[1][audit.COLUMNS.index("object_id")] == one.id
+    # the same cells as `liaison web audit-export` writes for that entry
+    exported = io.StringIO()
+    audit.write(csv.writer(exported), (r for r in audit.rows("seed") if r["object_id"] == one.id))
+    assert download.content.decode("utf-8-sig") == exported.getvalue()
+    assert browser(office["clerk"]).get("/office/seed/audit/").status_code == 403
