@@ -30,6 +30,11 @@ def browser(user: Any = None, *, csrf: bool = False) -> Any:
     return made
 
 
+def logs_in(name: str, password: str) -> bool:
+    """The login page takes the name and the password (a redirect to the caller's year)."""
+    return int(browser().post("/login/", {"username": name, "password": password}).status_code) == 302
+
+
 def text_of(response: Any) -> str:
     return html.unescape(response.content.decode())
 
@@ -185,3 +190,89 @@ def test_the_audit_log_filters_and_downloads_the_exports_csv(office: dict[str, A
     audit.write(csv.writer(exported), (r for r in audit.rows("seed") if r["object_id"] == one.id))
     assert download.content.decode("utf-8-sig") == exported.getvalue()
     assert browser(office["clerk"]).get("/office/seed/audit/").status_code == 403
+
+
+def test_the_administrator_creates_deactivates_and_resets_users_through_djangos_auth(office: dict[str, Any]) -> None:
+    import web_db
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+
+    admin = browser(office["admin"], csrf=True)
+    page = admin.get("/office/seed/users/")
+    token = page.cookies["csrftoken"].value
+    assert office["auditor"].username in text_of(page)
+    name = f"new-clerk{web_db.counter}"
+    made = admin.post("/office/seed/users/", {"action": "create", "username": name, "password": "a-long-password",
+                                              "role": "clerk", "organisation": CLERK_OF,
+                                              "csrfmiddlewaretoken": token})
+    assert made.status_code == 302
+    user = get_user_model()._default_manager.get(username=name)
+    assert user.password.startswith(("md5$", "pbkdf2_")) and "a-long-password" not in user.password  # hashed
+    assert list(models.Membership.objects.filter(user=user).values_list("district__code", "organisation", "role")) \
+        == [("seed", CLERK_OF, "clerk")]
+    assert logs_in(name, "a-long-password")
+    # the new clerk reads its own department's year and not the office's pages
+    assert browser(user).get(f"/year/seed/{YEAR}/").status_code == 200
+    assert browser(user).get(f"/office/seed/{YEAR}/findings/").status_code == 403
+    # a reset: the old password no longer logs in
+    assert admin.post("/office/seed/users/", {"action": "reset", "user": user.pk, "password": "another-long-one",
+                                              "csrfmiddlewaretoken": token}).status_code == 302
+    assert not logs_in(name, "a-long-password")
+    assert logs_in(name, "another-long-one")
+    assert admin.post("/office/seed/users/", {"action": "deactivate", "user": user.pk,
+                                              "csrfmiddlewaretoken": token}).status_code == 302
+    assert not logs_in(name, "another-long-one")
+    logged = list(models.AuditEntry.objects.filter(object_type="user", object_id=name).order_by("id")
+                  .values_list("action", "actor"))
+    assert logged == [("create", office["admin"].username), ("reset-password", office["admin"].username),
+                      ("deactivate", office["admin"].username)]
+    assert all("long" not in str(e.after) for e in models.AuditEntry.objects.filter(object_id=name))
+
+
+@pytest.mark.parametrize(("form", "field"), [
+    ({"username": "x y", "role": "clerk", "organisation": CLERK_OF}, "用户名"),
+    ({"username": "fine", "role": "city_auditor"}, "角色"),
+    ({"username": "fine", "role": "clerk"}, "单位"),
+    ({"username": "fine", "role": "liaison_officer", "organisation": CLERK_OF}, "不能设置该角色"),
+    ({"username": "fine", "role": "auditor", "password": "short"}, "密码至少"),
+])
+def test_a_user_refused_is_told_why_in_the_pages_language_and_nothing_is_made(office: dict[str, Any],
+                                                                            form: dict[str, str], field: str) -> None:
+    from django.contrib.auth import get_user_model
+
+    before = get_user_model()._default_manager.count()
+    answer = browser(office["admin"]).post("/office/seed/users/", {"action": "create", "password": "a-long-password",
+                                                                   **form})
+    assert answer.status_code == 422 and field in text_of(answer)
+    assert get_user_model()._default_manager.count() == before
+
+
+def test_an_auditor_reads_the_users_and_changes_nothing(office: dict[str, Any]) -> None:
+    from django.contrib.auth import get_user_model
+
+    auditor = browser(office["auditor"])
+    page = text_of(auditor.get("/office/seed/users/"))
+    assert 'id="create-user"' not in page and 'value="deactivate"' not in page
+    clerk = office["clerk"]
+    for form in ({"action": "create", "username": "sneaky", "password": "a-long-password", "role": "administrator"},
+                 {"action": "deactivate", "user": clerk.pk}, {"action": "reset", "user": clerk.pk,
+                                                              "password": "a-long-password"}):
+        assert auditor.post("/office/seed/users/", form).status_code == 403
+    assert not get_user_model()._default_manager.filter(username="sneaky").exists()
+    clerk.refresh_from_db()
+    assert clerk.is_active and clerk.check_password("x")
+    # an administrator changes no user of another district, nor itself
+    admin = browser(office["admin"])
+    assert admin.post("/office/seed/users/", {"action": "deactivate", "user": office["stranger"].pk}).status_code == 404
+    assert admin.post("/office/seed/users/", {"action": "deactivate", "user": office["admin"].pk}).status_code == 403
+    assert browser(office["clerk"]).get("/office/seed/users/").status_code == 403
+
+
+def test_a_users_form_without_its_csrf_token_is_refused(office: dict[str, Any]) -> None:
+    answer = browser(office["admin"], csrf=True).post("/office/seed/users/", {
+        "action": "create", "username": "nocsrf", "password": "a-long-password", "role": "auditor"})
+    assert answer.status_code == 403
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model()._default_manager.filter(username="nocsrf").exists()

@@ -24,7 +24,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from liaison.base.errors import LiaisonError
@@ -33,12 +34,12 @@ from liaison.law.findings import SHORTFALLS, Finding, Severity
 from liaison.law.findings import STATUS_EN as FINDING_STATUS_EN
 from liaison.law.findings import STATUS_ZH as FINDING_STATUS_ZH
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Status
-from liaison_web import service
-from liaison_web.errors import Forbidden
+from liaison_web import access, service
+from liaison_web.errors import Forbidden, InvalidRequest, NotFound
 from liaison_web.pages.lang import language, message, pick
 from liaison_web.pages.views import _day, _error_page, _org_name, _shown, _status
 
-__all__ = ["audit_log", "behind", "findings", "year_engagements"]
+__all__ = ["audit_log", "behind", "findings", "urls", "users", "year_engagements"]
 
 
 # -- what the office's pages share ---------------------------------------------------------------------
@@ -280,6 +281,161 @@ def audit_log(request: HttpRequest, district: str) -> HttpResponse:
 _SHOWN = 500
 
 
+# -- (2) the users and their roles ---------------------------------------------------------------------
+#: The roles an administrator gives in its district (the city auditor's membership has no district).
+DISTRICT_ROLES = ("administrator", "clerk", "liaison_officer", "auditor")
+#: The bodies a role is bound to: a clerk to a government body or department, a liaison officer to a
+#: party branch or the ICF; the district-wide roles to none.
+_BOUND = {"clerk": frozenset({"district_government", "government_office", "peoples_congress", "department"}),
+          "liaison_officer": frozenset({"party_branch", "icf"})}
+MIN_PASSWORD = 10
+
+
+def _invalid(field: str, en: str, zh: str, fix: str, fix_zh: str) -> InvalidRequest:
+    return InvalidRequest(en, path=(field,), fix=fix, message_zh=zh, fix_zh=fix_zh)
+
+
+def _password(form: Any, field: str = "password") -> str:
+    password = str(form.get(field, ""))
+    if len(password) < MIN_PASSWORD:
+        raise _invalid(field, f"a password needs at least {MIN_PASSWORD} characters",
+                       f"密码至少需要 {MIN_PASSWORD} 个字符", "choose a longer password", "请设置更长的密码")
+    return password
+
+
+def administered(request: HttpRequest, code: str) -> None:
+    """The caller administers the district (:func:`liaison_web.access.administers`), else 403."""
+    members, superuser = service.members(request)
+    service.scope(request, "manage_webhooks")  # a write: a session has it, a read-only token would not
+    if not access.administers(members, code, superuser=superuser):
+        raise Forbidden(f"{code}: only the district's administrator manages its users and its data",
+                        fix="ask the district's administrator",
+                        message_zh=f"{code}：只有本区管理员可以管理用户和区数据",
+                        fix_zh="请联系本区管理员")
+
+
+def _user_of(request: HttpRequest, code: str, pk: str) -> Any:
+    """A user the district's administrator may change: one whose every role is in this district, not
+    a superuser, not the caller."""
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+
+    found = get_user_model()._default_manager.filter(pk=int(pk) if pk.isdigit() else -1).first()
+    roles = set(models.Membership.objects.filter(user=found).values_list("district__code", flat=True)
+                ) if found is not None else set()
+    if found is None or code not in roles:
+        raise NotFound(f"{code} has no user {pk!r}", fix="choose a user from the list",
+                       message_zh=f"{code} 没有用户 {pk!r}", fix_zh="请从列表中选择用户")
+    if getattr(found, "is_superuser", False) or roles != {code} or found.pk == request.user.pk:
+        raise Forbidden(f"{found.get_username()}: a superuser, a user with roles in another district or yourself "
+                        "is not changed here", fix="use the administration (/admin/)",
+                        message_zh=f"{found.get_username()}：超级用户、在其他区有角色的用户或您本人不能在此修改",
+                        fix_zh="请在管理后台（/admin/）办理")
+    return found
+
+
+def users(request: HttpRequest, district: str) -> HttpResponse:
+    """The district's users and their roles; the administrator creates a user bound to an
+    organisation and a role, deactivates one, resets a password (Django's auth: the password hashed
+    by its hasher; every form with its CSRF token; each change in the audit log)."""
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+
+    lang = language(request)
+    try:
+        found, _ = district_wide(request, district)
+    except LiaisonError as error:
+        return _error_page(request, error, _status(error))
+    problem, status = None, 200
+    if request.method == "POST":
+        try:
+            administered(request, district)
+            done = _change_user(request, district, found)
+        except LiaisonError as error:
+            problem, status = message(error, lang), _status(error)
+        else:
+            messages.success(request, done)
+            return HttpResponseRedirect(f"/office/{district}/users/")
+    members, superuser = service.members(request)
+    rows = []
+    people = get_user_model()._default_manager.filter(memberships__district__code=district).distinct()
+    for person in people.order_by("username"):
+        roles = [{"role": m.role, "role_name": pick(lang, *reversed(access.ROLE_NAMES[m.role])),
+                  "organisation": _org_name(found, m.organisation, lang) if m.organisation else ""}
+                 for m in models.Membership.objects.filter(user=person, district__code=district).order_by("role")]
+        rows.append({"pk": person.pk, "username": person.get_username(), "active": person.is_active,
+                     "last_login": person.last_login, "roles": roles})
+    bodies = [(o.id, _org_name(found, o.id, lang), o.kind.value) for o in found.organisations]
+    return _page(request, "users.html", district, service.today(found).year, "users", found, {
+        "users": rows, "bodies": bodies, "problem": problem, "min_password": MIN_PASSWORD,
+        "roles": [(r, pick(lang, *reversed(access.ROLE_NAMES[r]))) for r in DISTRICT_ROLES],
+        "may_change": access.administers(members, district, superuser=superuser),
+        "read_only": forbidden_to_change(lang)[0], "form": request.POST if problem else {}}, status=status)
+
+
+def _change_user(request: HttpRequest, code: str, found: District) -> str:
+    """One change of the users page, with its audit entry in the same transaction; what the page says."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from liaison_web import models
+    from liaison_web.api import _audited
+
+    lang = language(request)
+    form = request.POST
+    action = form.get("action", "")
+    with transaction.atomic():
+        if action == "create":
+            name = form.get("username", "").strip()
+            role = form.get("role", "")
+            if not name or len(name) > 150 or not all(c.isalnum() or c in "@.+-_" for c in name):
+                raise _invalid("username", f"{name!r} is not a user name (letters, digits and @.+-_)",
+                               f"{name!r} 不是有效的用户名（字母、数字及 @.+-_）", "choose another name",
+                               "请另选用户名")
+            if get_user_model()._default_manager.filter(username=name).exists():
+                raise _invalid("username", f"the user {name!r} exists already", f"用户 {name!r} 已存在",
+                               "choose another name", "请另选用户名")
+            if role not in DISTRICT_ROLES:
+                raise _invalid("role", f"{role!r} is not a role of a district", f"{role!r} 不是区内角色",
+                               "choose a role from the list", "请从列表中选择角色")
+            organisation = form.get("organisation", "").strip() if role in _BOUND else ""
+            if role in _BOUND:
+                if not organisation:
+                    raise _invalid("organisation", f"a {role} is bound to an organisation", "该角色须绑定一个单位",
+                                   "choose its organisation", "请选择所属单位")
+                body = found.organisation(organisation)
+                if body.kind.value not in _BOUND[role]:
+                    raise _invalid("organisation", f"{body.name_en or body.name} cannot have a {role}",
+                                   f"{body.name}不能设置该角色", "choose a body of the role's kind",
+                                   "请选择与角色相符的单位")
+                organisation = body.id
+            password = _password(form)
+            user = get_user_model()._default_manager.create_user(  # type: ignore[attr-defined]
+                name, password=password)
+            models.Membership.objects.create(user=user, district=models.District.objects.get(code=code),
+                                             organisation=organisation, role=role)
+            _audited(request, "create", "user", name, code, after={"user": name, "role": role,
+                                                                    "organisation": organisation})
+            return pick(lang, f"已创建用户 {name}", f"User {name} created")
+        user = _user_of(request, code, form.get("user", ""))
+        name = user.get_username()
+        if action == "deactivate":
+            if user.is_active:
+                user.is_active = False
+                user.save(update_fields=["is_active"])
+                _audited(request, "deactivate", "user", name, code, before={"active": True}, after={"active": False})
+            return pick(lang, f"已停用用户 {name}", f"User {name} deactivated")
+        if action == "reset":
+            user.set_password(_password(form))
+            user.save(update_fields=["password"])
+            _audited(request, "reset-password", "user", name, code)  # never the password, nor its hash
+            return pick(lang, f"已重置用户 {name} 的密码", f"The password of {name} was reset")
+    raise _invalid("action", f"{action!r} is not a change of this page", f"{action!r} 不是本页的操作",
+                   "use the page's buttons", "请使用页面上的按钮")
+
+
 def forbidden_to_change(lang: str) -> tuple[str, str]:
     """Why a read-only role sees no form (the page says so rather than hiding it silently)."""
     return message(Forbidden("your role reads this page and changes nothing", fix="ask the district's administrator",
@@ -296,4 +452,5 @@ def urls() -> list[Any]:
         ("<str:district>/<int:year>/behind/", behind, "behind"),
         ("<str:district>/<int:year>/engagements/", year_engagements, "year"),
         ("<str:district>/audit/", audit_log, "audit"),
+        ("<str:district>/users/", users, "users"),
     )]
