@@ -21,6 +21,11 @@ from web_db import CLERK_OF, OFFICER_OF, YEAR
 from liaison.formats.district import seed_district
 
 
+@pytest.fixture
+def loaded_plugins() -> str:
+    return "web,docx,html"  # the letters are the docx exporter's; the heat map the html plugin's
+
+
 def browser(user: Any = None, *, csrf: bool = False) -> Any:
     from django.test import Client
 
@@ -276,3 +281,80 @@ def test_a_users_form_without_its_csrf_token_is_refused(office: dict[str, Any]) 
     from django.contrib.auth import get_user_model
 
     assert not get_user_model()._default_manager.filter(username="nocsrf").exists()
+
+
+# -- (4) the letters: issued on a day, the register ----------------------------------------------------
+#: A day the notices (due 5 January) are due and no invitation is.
+LETTERS_DAY = dt.date(YEAR, 1, 11)
+
+
+def test_the_administrator_issues_the_months_letters_and_downloads_one(own_district: dict[str, Any]) -> None:
+    import docx
+
+    from liaison_web import models
+    from liaison_web.store import DatabaseStore
+
+    code, district = own_district["code"], own_district["district"]
+    admin = browser(_user(f"administrator-{code}"), csrf=True)
+    url = f"/office/{code}/{YEAR}/letters/?day={LETTERS_DAY}"
+    page = admin.get(url)
+    before = text_of(page)
+    api = admin.get(f"/api/v1/districts/{code}/years/{YEAR}/letters?day={LETTERS_DAY}").json()
+    due = sorted(item["path"] for item in api["letters"] if item["status"] == "due")
+    assert due and sorted(re.findall(r'<tr data-status="due" data-path="([^"]+)"', before)) == due
+    assert 'id="issue-letters"' in before and "本年尚未签发公文" in before
+    revision = re.search(r'name="revision" value="([^"]+)"', before)
+    assert revision and revision.group(1) == api["revision"]
+    token = page.cookies["csrftoken"].value
+    issued = admin.post(f"/office/{code}/{YEAR}/letters/", {"day": LETTERS_DAY.isoformat(),
+                                                            "revision": revision.group(1),
+                                                            "csrfmiddlewaretoken": token})
+    assert issued.status_code == 302 and issued["Location"] == url
+    stored = DatabaseStore().load(district, YEAR)
+    assert stored is not None and sorted(r.path for r in stored.state.letters) == due
+    after = text_of(admin.get(url))
+    numbers = re.findall(r'<tr data-number="([^"]+)">', after)
+    assert numbers == [r.doc_number for r in sorted(stored.state.letters, key=lambda r: (r.series, r.serial))]
+    assert all(r.date == LETTERS_DAY for r in stored.state.letters)
+    assert not re.findall(r'<tr data-status="due"', after)  # each due one is issued now
+    entry = models.AuditEntry.objects.filter(district__code=code, action="issue").get()
+    assert entry.actor == f"administrator-{code}" and len(entry.after["issued"]) == len(due)
+    # the register's link downloads the letter the year store keeps, its number in it
+    first = stored.state.letters[0]
+    link = re.search(rf'<a href="([^"]+)" download>{re.escape(first.doc_number)}</a>', after)
+    assert link
+    got = admin.get(html.unescape(link.group(1)))
+    assert got.status_code == 200 and got.content == DatabaseStore().read(district, YEAR, first.path)
+    body = "\n".join(p.text for p in docx.Document(io.BytesIO(got.content)).paragraphs)
+    assert first.doc_number in body
+    # the same form sent again is on an old revision: nothing more is issued, the page says why
+    stale = admin.post(f"/office/{code}/{YEAR}/letters/", {"day": LETTERS_DAY.isoformat(),
+                                                           "revision": revision.group(1),
+                                                           "csrfmiddlewaretoken": token})
+    assert stale.status_code == 412 and 'role="alert"' in text_of(stale)
+    assert models.AuditEntry.objects.filter(district__code=code, action="issue").count() == 1
+
+
+def test_an_auditor_reads_the_letters_and_may_not_issue(own_district: dict[str, Any]) -> None:
+    from liaison_web import models
+    from liaison_web.store import DatabaseStore
+
+    code, district = own_district["code"], own_district["district"]
+    auditor = browser(_user(f"auditor-{code}"))
+    page = auditor.get(f"/office/{code}/{YEAR}/letters/?day={LETTERS_DAY}")
+    assert page.status_code == 200 and 'id="issue-letters"' not in text_of(page)
+    revision = DatabaseStore().load(district, YEAR)
+    assert revision is not None
+    refused = auditor.post(f"/office/{code}/{YEAR}/letters/", {"day": LETTERS_DAY.isoformat(),
+                                                               "revision": revision.revision})
+    assert refused.status_code == 403
+    unchanged = DatabaseStore().load(district, YEAR)
+    assert unchanged is not None and unchanged.state.letters == () and unchanged.revision == revision.revision
+    assert not models.AuditEntry.objects.filter(district__code=code, action="issue").exists()
+    assert browser(_user(f"clerk-{code}")).get(f"/office/{code}/{YEAR}/letters/").status_code == 403
+
+
+def _user(name: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()._default_manager.get(username=name)

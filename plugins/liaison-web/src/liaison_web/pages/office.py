@@ -39,7 +39,7 @@ from liaison_web.errors import Forbidden, InvalidRequest, NotFound
 from liaison_web.pages.lang import language, message, pick
 from liaison_web.pages.views import _day, _error_page, _org_name, _shown, _status
 
-__all__ = ["audit_log", "behind", "findings", "urls", "users", "year_engagements"]
+__all__ = ["audit_log", "behind", "findings", "letters", "urls", "users", "year_engagements"]
 
 
 # -- what the office's pages share ---------------------------------------------------------------------
@@ -436,6 +436,62 @@ def _change_user(request: HttpRequest, code: str, found: District) -> str:
                    "use the page's buttons", "请使用页面上的按钮")
 
 
+# -- (4) the letters: issue them on a day, the register ---------------------------------------------
+def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
+    """The year's letters as an export on a day (``day``) leaves them — issued, due, draft (the API's
+    list) — each downloadable, and the year's register (发文登记): every letter numbered, from the year
+    store. The administrator issues the letters due by the day (``POST``): the API's issue
+    (:func:`liaison_web.api.issue_on`: numbers from the register, bytes kept, its audit entry), on the
+    revision the page was read at, so a page out of date issues nothing (412)."""
+    from liaison_web.api import _letters, issue_on
+    from liaison_web.store import DatabaseStore
+
+    lang = language(request)
+    try:
+        found, _ = district_wide(request, district, "letters")
+        day = _as_of(request, found, year, "day") if request.method != "POST" else _day(
+            request.POST.get("day"), service.today(found), field="day")
+    except LiaisonError as error:
+        return _error_page(request, error, _status(error))
+    problem, status = None, 200
+    if request.method == "POST":
+        try:
+            _, issued = issue_on(request, district, year, day, request.POST.get("revision", ""))
+        except LiaisonError as error:
+            problem, status = message(error, lang), _status(error)
+        else:
+            numbers = "、".join(str(r["doc_number"]) for r in issued) or pick(lang, "无", "none")
+            messages.success(request, pick(lang, f"已于 {day.isoformat()} 签发 {len(issued)} 件公文：{numbers}",
+                                           f"{len(issued)} letter(s) issued on {day.isoformat()}: {numbers}"))
+            return HttpResponseRedirect(f"/office/{district}/{year}/letters/?day={day.isoformat()}")
+    try:
+        revision, _, listed, _ = _letters(request, district, year, day)
+    except LiaisonError as error:
+        return _error_page(request, error, _status(error))
+    base = f"/api/v1/districts/{district}/years/{year}/letters/"
+    status_names = {"issued": pick(lang, "已签发", "issued"), "due": pick(lang, "到期待签发", "due, not issued"),
+                    "draft": pick(lang, "草稿", "draft")}
+    shown = []
+    for path, state, record, whose in listed:
+        if service.may(request, "letters", district, whose) != access.Decision.ALLOWED:
+            continue
+        shown.append({"path": path, "name": path.rsplit("/", 1)[-1], "status": state,
+                      "status_name": status_names[state], "doc_number": record.doc_number if record else "",
+                      "kind": record.kind if record else "", "to": record.to if record else "",
+                      "href": f"{base}{quote(path)}?day={day.isoformat()}"})
+    stored = DatabaseStore().load(found, year, revision=revision)
+    register = sorted(stored.state.letters if stored is not None else (), key=lambda r: (r.series, r.serial))
+    members, superuser = service.members(request)
+    return _page(request, "letters.html", district, year, "letters", found, {
+        "day": day, "revision": revision, "letters": shown, "problem": problem,
+        "due": sum(item["status"] == "due" for item in shown),
+        "may_issue": access.covers_district(members, "issue", district, superuser=superuser),
+        "read_only": forbidden_to_change(lang)[0],
+        "register": [{"doc_number": r.doc_number, "date": r.date, "kind": r.kind, "title": r.title, "to": r.to,
+                      "cc": r.cc, "active": r.active, "path": r.path,
+                      "href": f"{base}{quote(r.path)}" if r.active else ""} for r in register]}, status=status)
+
+
 def forbidden_to_change(lang: str) -> tuple[str, str]:
     """Why a read-only role sees no form (the page says so rather than hiding it silently)."""
     return message(Forbidden("your role reads this page and changes nothing", fix="ask the district's administrator",
@@ -453,4 +509,5 @@ def urls() -> list[Any]:
         ("<str:district>/<int:year>/engagements/", year_engagements, "year"),
         ("<str:district>/audit/", audit_log, "audit"),
         ("<str:district>/users/", users, "users"),
+        ("<str:district>/<int:year>/letters/", letters, "letters"),
     )]
