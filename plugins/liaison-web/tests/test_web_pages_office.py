@@ -358,3 +358,121 @@ def _user(name: str) -> Any:
     from django.contrib.auth import get_user_model
 
     return get_user_model()._default_manager.get(username=name)
+
+
+# -- (3) amendments: previewed, then saved -------------------------------------------------------------
+AMENDED_ON = dt.date(YEAR, 7, 1)
+
+
+def _pairing_form(token: str = "", **more: str) -> dict[str, str]:
+    """环保分局 paired with 民盟 instead of 致公党 from 1 July (examples/amend_pairings.py's amendment)."""
+    return {"action": "preview", "mode": "pairing", "department": "environment", "ends": "czgp", "begins": "cdl",
+            "clause": seed_district().pairings_as_of(AMENDED_ON)[0].clause, "valid_from": AMENDED_ON.isoformat(),
+            **({"csrfmiddlewaretoken": token} if token else {}), **more}
+
+
+def test_an_amendment_is_previewed_then_saved_as_a_new_version_with_the_year_brought_up_to_it(
+        own_district: dict[str, Any]) -> None:
+    from liaison_web import models
+    from liaison_web.store import DatabaseStore
+
+    code, district = own_district["code"], own_district["district"]
+    admin = browser(_user(f"administrator-{code}"), csrf=True)
+    url = f"/office/{code}/{YEAR}/amend/"
+    token = admin.get(url).cookies["csrftoken"].value
+    held = DatabaseStore().load(district, YEAR)
+    assert held is not None
+    versions = models.DistrictVersion.objects.filter(district__code=code).count()
+    shown = admin.post(url, _pairing_form(token))
+    assert shown.status_code == 200, text_of(shown)
+    page = text_of(shown)
+    # the preview kept nothing
+    assert models.DistrictVersion.objects.filter(district__code=code).count() == versions
+    assert DatabaseStore().current(district, YEAR) == held.revision
+    # the cc list of the department changes on the day: 民盟 in, 致公党 out (the library's §3.2 routing)
+    cc = re.search(r'<ul class="changes" data-change="cc">(.*?)</ul>', page, re.S)
+    assert cc and "民盟" in cc.group(1) and "致公" in cc.group(1)
+    # the meetings: the library's planner puts the new pair's in the rest of the year and the old
+    # pair's in the months before the day (the part-period setting)
+    added = re.findall(r'<li>(\d{4}-\d\d-\d\d) [^<]*（', _section(page, "added"))
+    moved = re.findall(r'<a href="/engagement/[^/]+/\d+/([^"]+)/">[^<]*</a>：[^→]*→ (\d{4}-\d\d-\d\d)',
+                       _section(page, "moved"))
+    assert added and moved and all(dt.date.fromisoformat(d) >= AMENDED_ON for d in added)
+    letters = re.findall(r'<li data-letter="(\w+)">', page)
+    assert letters  # the letters about the department's meetings are written otherwise
+    fields = dict(re.findall(r'<input type="hidden" name="(text|base|valid_from|summary)" value="([^"]*)"', page))
+    assert set(fields) == {"text", "base", "valid_from", "summary"}
+    saved = admin.post(url, {"action": "save", **{k: html.unescape(v) for k, v in fields.items()},
+                             "csrfmiddlewaretoken": token})
+    assert saved.status_code == 302, text_of(saved)
+    # the new version from the day, in force now: the pairing ended and begun
+    latest = models.DistrictVersion.objects.filter(district__code=code).order_by("-valid_from").first()
+    assert latest is not None and latest.valid_from == AMENDED_ON
+    from liaison.formats.district import parse_district
+
+    now = parse_district(latest.text, file="x")
+    assert {p.counterpart for p in now.pairings_as_of(AMENDED_ON) if p.department == "environment"} == {"cdl"}
+    assert {p.counterpart for p in now.pairings_as_of(AMENDED_ON - dt.timedelta(days=1))
+            if p.department == "environment"} == {"czgp"}
+    # the year is brought up to it: what the preview said is added and cancelled is so in the plan
+    stored = DatabaseStore().load(now, YEAR)
+    assert stored is not None and stored.revision != held.revision
+    by_id = {e.id: e for e in stored.state.engagements}
+    live = [e for e in stored.state.engagements if e.status.value != "cancelled"]
+    assert sorted(e.date.isoformat() for e in live if e.host == "environment" and "cdl" in e.participants) \
+        == sorted(added)
+    assert not any(e.host == "environment" and "czgp" in e.participants and e.date >= AMENDED_ON for e in live)
+    assert [(by_id[html.unescape(i)].date.isoformat()) for i, _ in moved] == [d for _, d in moved]
+    entry = models.AuditEntry.objects.filter(district__code=code, action="amend").get()
+    assert entry.actor == f"administrator-{code}" and entry.after["valid_from"] == AMENDED_ON.isoformat()
+    assert entry.before["version"] == fields["base"] and entry.after["version"] == latest.sha256
+    # the same preview saved again is on a version no longer in force: refused, nothing kept
+    again = admin.post(url, {"action": "save", **{k: html.unescape(v) for k, v in fields.items()},
+                             "csrfmiddlewaretoken": token})
+    assert again.status_code == 412 and "预览之后" in text_of(again)
+    assert models.DistrictVersion.objects.filter(district__code=code).count() == versions + 1
+
+
+def _section(page: str, change: str) -> str:
+    found = re.search(rf'<ul class="changes" data-change="{change}">(.*?)</ul>', page, re.S)
+    return found.group(1) if found else ""
+
+
+def test_an_amended_file_of_another_district_or_with_a_problem_is_refused_with_its_reason(
+        own_district: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from liaison_web import amend, models
+
+    code = own_district["code"]
+    admin = browser(_user(f"administrator-{code}"))
+    url = f"/office/{code}/{YEAR}/amend/"
+    text = admin.get(url + "?format=toml").content.decode()
+    assert text == amend.current_text(code)[0]
+    versions = models.DistrictVersion.objects.count()
+    for changed, said in ((text.replace(f'id = "{code}"', 'id = "elsewhere"'), "不是"),
+                          (text.replace('counterpart = "czgp"', 'counterpart = "nobody"', 1), "nobody")):
+        upload = SimpleUploadedFile("amended.toml", changed.encode())
+        answer = admin.post(url, {"action": "preview", "mode": "file", "valid_from": AMENDED_ON.isoformat(),
+                                  "file": upload})
+        assert answer.status_code in (404, 422) and said in text_of(answer) and 'id="preview"' not in text_of(answer)
+    # a pairing ended that is not in force on the day
+    answer = admin.post(url, _pairing_form(ends="cdl", begins=""))
+    assert answer.status_code == 422 and "没有仍然有效的对口联系" in text_of(answer)
+    assert models.DistrictVersion.objects.count() == versions
+
+
+def test_an_auditor_reads_the_amendments_page_and_may_not_amend(own_district: dict[str, Any]) -> None:
+    from liaison_web import models
+
+    code = own_district["code"]
+    auditor = browser(_user(f"auditor-{code}"))
+    url = f"/office/{code}/{YEAR}/amend/"
+    page = auditor.get(url)
+    assert page.status_code == 200 and 'id="amend-pairing"' not in text_of(page)
+    versions = models.DistrictVersion.objects.count()
+    assert auditor.post(url, _pairing_form()).status_code == 403
+    assert auditor.post(url, {"action": "save", "text": "", "base": "", "valid_from": AMENDED_ON.isoformat()}
+                        ).status_code == 403
+    assert models.DistrictVersion.objects.count() == versions
+    assert browser(_user(f"clerk-{code}")).get(url).status_code == 403

@@ -39,7 +39,7 @@ from liaison_web.errors import Forbidden, InvalidRequest, NotFound
 from liaison_web.pages.lang import language, message, pick
 from liaison_web.pages.views import _day, _error_page, _org_name, _shown, _status
 
-__all__ = ["audit_log", "behind", "findings", "letters", "urls", "users", "year_engagements"]
+__all__ = ["amend", "audit_log", "behind", "findings", "letters", "urls", "users", "year_engagements"]
 
 
 # -- what the office's pages share ---------------------------------------------------------------------
@@ -436,6 +436,122 @@ def _change_user(request: HttpRequest, code: str, found: District) -> str:
                    "use the page's buttons", "请使用页面上的按钮")
 
 
+# -- (3) amendments: previewed, then saved -------------------------------------------------------------
+def amend(request: HttpRequest, district: str, year: int) -> HttpResponse:
+    """An amendment of the district's data from a day: a pairing begun or ended (written into the
+    district's file as an amendment is), or the whole amended file (a new rule version); ``preview``
+    shows what changes in ``year`` — meetings, invitations, cc lists, letters — and keeps nothing;
+    ``save`` keeps it as the district's new version, the years from its day on brought up to it,
+    with its audit entry (:mod:`liaison_web.amend`). ``format=toml``: the data in force, to edit."""
+    import base64
+
+    from django.db import transaction
+
+    from liaison_web import amend as amending
+    from liaison_web.api import _audited
+
+    lang = language(request)
+    try:
+        found, version = district_wide(request, district)
+        revision = service.revision(found, year)
+        text, base, since = amending.current_text(district)
+    except LiaisonError as error:
+        return _error_page(request, error, _status(error))
+    if request.GET.get("format") == "toml":
+        response = HttpResponse(text.encode(), content_type="application/toml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{district}.toml"'
+        return response
+    problem, status, preview, carried = None, 200, None, {}
+    form = request.POST
+    if request.method == "POST":
+        try:
+            administered(request, district)
+            day = _day(form.get("valid_from"), field="valid_from")
+            file = f"{district}.toml (amended {day.isoformat()})"
+            if form.get("action") == "save":
+                amended = base64.b64decode(form.get("text", "").encode(), validate=True).decode()
+                with transaction.atomic():
+                    _, digest, years = amending.save(amended, district, base=form.get("base", ""), day=day,
+                                                        file=file)
+                    _audited(request, "amend", "district", district, district,
+                             before={"version": base, "valid_from": since.isoformat()},
+                             after={"version": digest, "valid_from": day.isoformat(), "years": years,
+                                    "summary": form.get("summary", "")[:500]})
+                messages.success(request, pick(lang, f"已保存自 {day.isoformat()} 起施行的调整",
+                                               f"The amendment from {day.isoformat()} is saved"))
+                return HttpResponseRedirect(f"/office/{district}/{year}/amend/")
+            amended = _amended(request, found, text, day)
+            after = amending.parsed(amended, district, file=file)
+            preview = _preview(found, after, amending.differences(found, version, after, amended, year, revision, day),
+                               lang, district, year)
+            carried = {"text": base64.b64encode(amended.encode()).decode(), "base": base,
+                       "valid_from": day.isoformat(), "summary": preview["summary"]}
+        except (LiaisonError, ValueError, UnicodeDecodeError) as error:
+            if not isinstance(error, LiaisonError):
+                error = InvalidRequest("the amended file was not sent whole", path=("text",),
+                                       fix="preview the amendment again", message_zh="调整后的数据未完整提交",
+                                       fix_zh="请重新预览该调整")
+            problem, status = message(error, lang), _status(error)
+    kinds = {o.id: o.kind for o in found.organisations}
+    departments = [(o, _org_name(found, o, lang)) for o, k in kinds.items() if k.value == "department"]
+    counterparts = [(o, _org_name(found, o, lang)) for o, k in kinds.items() if k.value in ("party_branch", "icf")]
+    clauses = [(p.id, pick(lang, p.title_zh, p.title_en or p.title_zh)) for p in found.provisions if p.pairing_role]
+    members, superuser = service.members(request)
+    return _page(request, "amend.html", district, year, "amend", found, {
+        "problem": problem, "preview": preview, "carried": carried, "since": since,
+        "may_change": access.administers(members, district, superuser=superuser),
+        "read_only": forbidden_to_change(lang)[0], "form": form if request.method == "POST" else {},
+        "departments": departments, "counterparts": counterparts, "clauses": clauses}, status=status)
+
+
+def _amended(request: HttpRequest, found: District, text: str, day: dt.date) -> str:
+    """The district's file with the form's amendment: the uploaded file, else the pairing ended and/or begun."""
+    from liaison_web import amend as amending
+
+    form = request.POST
+    upload = request.FILES.get("file")
+    if form.get("mode") == "file":
+        if upload is None:
+            raise _invalid("file", "choose the amended file", "请选择调整后的数据文件", "upload a .toml file",
+                           "请上传 .toml 文件")
+        try:
+            return bytes(upload.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            raise _invalid("file", "the file is not UTF-8 text", "该文件不是 UTF-8 文本",
+                           "save the file as UTF-8", "请以 UTF-8 编码保存") from None
+    department, ends, begins = (form.get(k, "") for k in ("department", "ends", "begins"))
+    if not department or not (ends or begins):
+        raise _invalid("department", "choose a department and the pairing that ends, begins, or both",
+                       "请选择部门以及终止或新建（或两者）的对口联系", "fill in the form", "请填写表单")
+    if ends:
+        text = amending.ending_pairing(text, found, department, ends, day)
+    if begins:
+        text = amending.with_pairing(text, found, department, begins, form.get("clause", ""), day,
+                                     form.get("note", "").strip())
+    return text
+
+
+def _preview(before: District, after: District, changes: dict[str, Any], lang: str, code: str,
+             year: int) -> dict[str, Any]:
+    """What :func:`liaison_web.amend.differences` found, named in the page's language."""
+    def name(org: str) -> str:
+        return _org_name(after, org, lang) if org in {o.id for o in after.organisations} else org
+
+    def meeting(e: dict[str, Any]) -> dict[str, Any]:
+        return {**e, "title": pick(lang, e["title"], e["title_en"]), "host": name(e["host"]),
+                "path": quote(e["id"]), "invited": [name(o) for o in e.get("invited", ())],
+                "uninvited": [name(o) for o in e.get("uninvited", ())]}
+
+    shown = {k: [meeting(e) for e in changes[k]] for k in ("added", "cancelled", "moved", "invited")}
+    cc = [{"org": name(c["org"]), "added": [name(o) for o in c["added"]], "removed": [name(o) for o in c["removed"]]}
+          for c in changes["cc"]]
+    counts = {k: len(v) for k, v in shown.items()} | {"cc": len(cc)} | {
+        f"letters_{k}": len(v) for k, v in changes["letters"].items()}
+    summary = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+    return {**shown, "cc": cc, "letters": changes["letters"], "nothing": changes["nothing"], "summary": summary,
+            "year": year, "district": code}
+
+
 # -- (4) the letters: issue them on a day, the register ---------------------------------------------
 def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
     """The year's letters as an export on a day (``day``) leaves them — issued, due, draft (the API's
@@ -510,4 +626,5 @@ def urls() -> list[Any]:
         ("<str:district>/audit/", audit_log, "audit"),
         ("<str:district>/users/", users, "users"),
         ("<str:district>/<int:year>/letters/", letters, "letters"),
+        ("<str:district>/<int:year>/amend/", amend, "amend"),
     )]
