@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from web_browser import accessible, keyboard_log_in, submit
 from web_db import CLERK_OF, OFFICER_OF
 from web_serve import address, start, stop
 
@@ -28,7 +29,6 @@ playwright = pytest.importorskip("playwright.sync_api")
 if shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists():
     pytest.skip("Debian's chromium is not installed (.ci/run installs it)", allow_module_level=True)
 
-AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORDS = {"clerk": "clerk-password", "officer": "officer-password"}
 
 #: Run in the server's folder before it starts: the two users, and the next year's engagements as
@@ -89,32 +89,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         stop(process)
 
 
-def accessible(page: Any) -> None:
-    """axe-core over the page as it is: no serious or critical violation."""
-    assert AXE.is_file(), "run (cd plugins/liaison-web/tests/js && npm ci), as the README's test command does"
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                          ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))")
-    bad = [v for v in found if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{page.url}: {bad}"
-
-
-def submit(page: Any, selector: str) -> None:
-    """Click what sends a form or follows a link, and wait for the page it leads to (a form's answer
-    is a redirect to the same address: the old page must not be read as the new one)."""
-    with page.expect_navigation():
-        page.click(selector)
-
-
 def log_in(page: Any, base: str, name: str) -> None:
-    """With the keyboard alone: the user name has the focus, Tab to the password, Enter sends the form."""
-    page.goto(f"{base}/login/")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
-    page.keyboard.type(name)
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORDS[name])
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/year/**")
+    keyboard_log_in(page, base, name, PASSWORDS[name])
 
 
 def test_a_logged_out_user_is_sent_to_the_login_page_from_every_address(server: Server, page: Any) -> None:
