@@ -476,3 +476,9 @@ def test_an_auditor_reads_the_amendments_page_and_may_not_amend(own_district: di
                         ).status_code == 403
     assert models.DistrictVersion.objects.count() == versions
     assert browser(_user(f"clerk-{code}")).get(url).status_code == 403
+
+
+def test_the_year_page_leads_a_district_wide_role_to_the_office_pages_and_a_body_not(office: dict[str, Any]) -> None:
+    link = f'href="/office/seed/{YEAR}/findings/"'
+    assert link in text_of(browser(office["auditor"]).get(f"/year/seed/{YEAR}/"))
+    assert link not in text_of(browser(office["clerk"]).get(f"/year/seed/{YEAR}/"))
