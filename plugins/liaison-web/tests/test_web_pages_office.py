@@ -482,3 +482,17 @@ def test_the_year_page_leads_a_district_wide_role_to_the_office_pages_and_a_body
     link = f'href="/office/seed/{YEAR}/findings/"'
     assert link in text_of(browser(office["auditor"]).get(f"/year/seed/{YEAR}/"))
     assert link not in text_of(browser(office["clerk"]).get(f"/year/seed/{YEAR}/"))
+
+
+def test_without_the_letters_exporter_the_preview_still_shows_the_meetings(own_district: dict[str, Any],
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import liaison.host.plugins as plugins
+
+    installed = plugins.exporters()
+    monkeypatch.setattr(plugins, "exporters", lambda pm=None: {k: v for k, v in installed.items() if k != "docx"})
+    code = own_district["code"]
+    answer = browser(_user(f"administrator-{code}")).post(f"/office/{code}/{YEAR}/amend/", _pairing_form())
+    page = text_of(answer)
+    assert answer.status_code == 200
+    assert _section(page, "added") and "公文的变化未预览" in page
+    assert 'data-change="letters"' not in page

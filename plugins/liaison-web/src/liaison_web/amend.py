@@ -6,10 +6,11 @@ changes previewed before anything is saved, and the save: the new version of the
 database with the years from the amendment on brought up to it (the workspace's own update) and
 its audit entry, in one transaction.
 
-What changes is worked out by the library's own flow, never by a second copy of a rule: the year
-as the database holds it exported with the data before and after (:func:`liaison_web.outputs.render`,
-which plans the year into the district it is given) — its meetings, their invitations, the letters
-those exports write — and the district's §3.2 routing (:meth:`District.cc_list`) on the day.
+What changes is worked out by the library's own functions, never by a second copy of a rule: the
+year's plan brought up to the data before and after (the planner's update, as the save runs it) —
+its meetings and their invitations —, the letters the year's export writes with each
+(:func:`liaison_web.outputs.render`, which exports the year into the district it is given), and the
+district's §3.2 routing (:meth:`District.cc_list`) on the day.
 
 The district's file is text the administrator wrote: it is parsed (every problem named with its
 path) and must be the same district (its ``[district].id``) before it is shown or kept.
@@ -178,15 +179,29 @@ def _letters(before: Mapping[str, bytes], after: Mapping[str, bytes]) -> dict[st
 def differences(before: District, version: str, after: District, text: str, year: int, revision: str,
                 day: dt.date) -> dict[str, Any]:
     """What the amended data changes in ``year`` (at ``revision``): the meetings and their
-    invitations, the cc lists on ``day``, the letters."""
+    invitations (the year's plan brought up to each, :func:`liaison.year.reconcile.update_plan` — what
+    the save's update runs), the cc lists on ``day``, and the letters an export writes (the docx
+    exporter's, when the service has it)."""
+    from liaison.host.plugins import exporters, working_day_calendar
+    from liaison.year.reconcile import update_plan
+    from liaison.year.state import year_calendar
     from liaison_web import outputs
+    from liaison_web.store import DatabaseStore
 
-    old = outputs.render(before, version, year, revision, "docx", {}, None)
-    new = outputs.render(after, hashlib.sha256(text.encode()).hexdigest(), year, revision, "docx", {}, None)
-    meetings = _meetings(old.state.engagements, new.state.engagements)
-    cc, letters = _cc_lists(before, after, day), _letters(old.files, new.files)
+    stored = DatabaseStore().load(before, year, revision=revision)
+    state = stored.state if stored is not None else None
+    calendar = year_calendar(state, year, working_day_calendar())[0]
+    meetings = _meetings(update_plan(before, year, state, calendar=calendar)[0].engagements,
+                         update_plan(after, year, state, calendar=calendar)[0].engagements)
+    cc = _cc_lists(before, after, day)
+    letters_previewed = "docx" in exporters()
+    letters: dict[str, list[str]] = {"added": [], "removed": [], "changed": []}
+    if letters_previewed:
+        letters = _letters(outputs.render(before, version, year, revision, "docx", {}, None).files,
+                           outputs.render(after, hashlib.sha256(text.encode()).hexdigest(), year, revision,
+                                          "docx", {}, None).files)
     nothing = not any(meetings.values()) and not cc and not any(letters.values())
-    return {**meetings, "cc": cc, "letters": letters, "nothing": nothing}
+    return {**meetings, "cc": cc, "letters": letters, "letters_previewed": letters_previewed, "nothing": nothing}
 
 
 # -- the save --------------------------------------------------------------------------------------------

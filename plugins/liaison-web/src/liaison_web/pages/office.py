@@ -548,7 +548,8 @@ def _preview(before: District, after: District, changes: dict[str, Any], lang: s
     counts = {k: len(v) for k, v in shown.items()} | {"cc": len(cc)} | {
         f"letters_{k}": len(v) for k, v in changes["letters"].items()}
     summary = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
-    return {**shown, "cc": cc, "letters": changes["letters"], "nothing": changes["nothing"], "summary": summary,
+    return {**shown, "cc": cc, "letters": changes["letters"], "letters_previewed": changes["letters_previewed"],
+            "nothing": changes["nothing"], "summary": summary,
             "year": year, "district": code}
 
 
