@@ -460,6 +460,13 @@ def test_an_amended_file_of_another_district_or_with_a_problem_is_refused_with_i
         answer = admin.post(url, {"action": "preview", "mode": "file", "valid_from": AMENDED_ON.isoformat(),
                                   "file": upload})
         assert answer.status_code in (404, 422) and said in text_of(answer) and 'id="preview"' not in text_of(answer)
+    # the file in force itself, and a save whose text is not what a preview sent
+    same = admin.post(url, {"action": "preview", "mode": "file", "valid_from": AMENDED_ON.isoformat(),
+                            "file": SimpleUploadedFile("same.toml", text.encode())})
+    assert same.status_code == 422 and "与现行数据相同" in text_of(same)
+    broken = admin.post(url, {"action": "save", "text": "not base64!", "base": amend.current_text(code)[1],
+                              "valid_from": AMENDED_ON.isoformat()})
+    assert broken.status_code == 422 and "未完整提交" in text_of(broken)
     # a pairing ended that is not in force on the day
     answer = admin.post(url, _pairing_form(ends="cdl", begins=""))
     assert answer.status_code == 422 and "没有仍然有效的对口联系" in text_of(answer)

@@ -469,7 +469,12 @@ def amend(request: HttpRequest, district: str, year: int) -> HttpResponse:
             day = _day(form.get("valid_from"), field="valid_from")
             file = f"{district}.toml (amended {day.isoformat()})"
             if form.get("action") == "save":
-                amended = base64.b64decode(form.get("text", "").encode(), validate=True).decode()
+                try:
+                    amended = base64.b64decode(form.get("text", "").encode(), validate=True).decode()
+                except ValueError:  # binascii.Error, UnicodeDecodeError: not what the preview sent
+                    raise InvalidRequest("the amended file was not sent whole", path=("text",),
+                                         fix="preview the amendment again", message_zh="调整后的数据未完整提交",
+                                         fix_zh="请重新预览该调整") from None
                 with transaction.atomic():
                     _, digest, years = amending.save(amended, district, base=form.get("base", ""), day=day,
                                                         file=file)
@@ -481,16 +486,15 @@ def amend(request: HttpRequest, district: str, year: int) -> HttpResponse:
                                                f"The amendment from {day.isoformat()} is saved"))
                 return HttpResponseRedirect(f"/office/{district}/{year}/amend/")
             amended = _amended(request, found, text, day)
+            if amended == text:
+                raise _invalid("file", "the file is the data in force: there is nothing to amend",
+                               "该文件与现行数据相同，没有需要调整的内容", "change the file first", "请先修改数据文件")
             after = amending.parsed(amended, district, file=file)
             preview = _preview(found, after, amending.differences(found, version, after, amended, year, revision, day),
                                lang, district, year)
             carried = {"text": base64.b64encode(amended.encode()).decode(), "base": base,
                        "valid_from": day.isoformat(), "summary": preview["summary"]}
-        except (LiaisonError, ValueError, UnicodeDecodeError) as error:
-            if not isinstance(error, LiaisonError):
-                error = InvalidRequest("the amended file was not sent whole", path=("text",),
-                                       fix="preview the amendment again", message_zh="调整后的数据未完整提交",
-                                       fix_zh="请重新预览该调整")
+        except LiaisonError as error:
             problem, status = message(error, lang), _status(error)
     kinds = {o.id: o.kind for o in found.organisations}
     departments = [(o, _org_name(found, o, lang)) for o, k in kinds.items() if k.value == "department"]
