@@ -97,11 +97,16 @@ def submit(page: Any, selector: str) -> None:
 
 
 def log_in(page: Any, base: str, name: str) -> None:
+    """One of the server's users (:data:`PASSWORDS`) logs in with the keyboard alone."""
+    keyboard_log_in(page, base, name, PASSWORDS[name])
+
+
+def keyboard_log_in(page: Any, base: str, name: str, password: str) -> None:
     """With the keyboard alone: the user name has the focus, Tab to the password, Enter sends the form."""
     page.goto(f"{base}/login/")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
     page.keyboard.type(name)
     page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORDS[name])
+    page.keyboard.type(password)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/year/**")

@@ -26,7 +26,8 @@ from typing import Any
 import attrs
 
 __all__ = ["OPERATIONS", "ROLE_NAMES", "ROLE_NAMES_OF_OPERATION", "SCOPE_OF", "SERVICE_OPERATIONS", "TABLE", "WRITES",
-           "Decision", "Member", "Reach", "covers_district", "decide", "reads_every_district", "sees_district"]
+           "Decision", "Member", "Reach", "administers", "covers_district", "decide", "reads_every_district",
+           "sees_district"]
 
 
 class Reach(enum.StrEnum):
@@ -134,6 +135,16 @@ def reads_every_district(members: Iterable[Member], *, superuser: bool = False) 
     """The caller reads every district of the deployment (the city auditor, a superuser): what the
     city's view of its districts (``GET /api/v1/city``) asks."""
     return superuser or any(TABLE.get(m.role, {}).get("read") == Reach.EVERY_DISTRICT for m in members)
+
+
+def administers(members: Iterable[Member], district: str, *, superuser: bool = False) -> bool:
+    """The caller administers ``district`` — its users and roles, its data's amendments: an
+    administrator of it (whose every operation reaches the whole district), or a superuser. No other
+    role's table row reaches that far, so a page that manages the district asks this rather than
+    one operation of the table."""
+    return superuser or any(m.district == district and all(
+        TABLE.get(m.role, {}).get(op) == Reach.DISTRICT for op in (*OPERATIONS, *SERVICE_OPERATIONS))
+        for m in members)
 
 
 def covers_district(members: Iterable[Member], operation: str, district: str, *, superuser: bool = False) -> bool:

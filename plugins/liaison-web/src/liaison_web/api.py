@@ -1326,10 +1326,20 @@ def issue_letters(request: HttpRequest, district: str, year: schemas.YEAR, body:
     """Issue the drafts due on or before ``day``: each is dated the day and takes the next number of
     its series from the year's register, and its bytes are kept in the year store for good — what
     ``liaison export docx --issued-on DAY`` does (the same export flow). ``If-Match``: the year's ETag."""
+    tag, issued = issue_on(request, district, year, body.day)
+    return json_response({"day": body.day, "revision": tag, "issued": issued}, etag=tag)
+
+
+def issue_on(request: HttpRequest, district: str, year: int, day: dt.date, expected: str | None = None
+             ) -> tuple[str, list[dict[str, Any]]]:
+    """The issue of :func:`issue_letters` (the API's and the office's letters page's one flow): the
+    caller authorised, the year at ``expected`` (None: the request's ``If-Match``, asked after the
+    district is found), the letters issued with their audit entry in the save's transaction. The new
+    revision and the letters it numbered (as the plan's JSON shows them)."""
     from liaison_web.audit import record
 
     found, _version = _district(request, district, "issue")
-    expected = _if_match(request)
+    expected = _if_match(request) if expected is None else expected
     check_year(year)
     revision = _revision(found, year)
     _authorise(request, "issue", district, _whole(f"{year}"))
@@ -1346,12 +1356,12 @@ def issue_letters(request: HttpRequest, district: str, year: schemas.YEAR, body:
         made["issued"] = new
         record("issue", "letters", f"{year}", user=user, district=district, remote_address=remote_address(request),
                actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
-               before={"revision": expected, "day": body.day.isoformat()}, after={"revision": tag, "issued": new})
+               before={"revision": expected, "day": day.isoformat()}, after={"revision": tag, "issued": new})
 
     stored = DatabaseStore().load(found, year)
     made["before"] = stored.state if stored is not None else YearState(district=found.info.id, year=year)
-    _, tag = outputs.issue(found, year, body.day, expected, audit)
-    return json_response({"day": body.day, "revision": tag, "issued": made.get("issued", [])}, etag=tag)
+    _, tag = outputs.issue(found, year, day, expected, audit)
+    return tag, list(made.get("issued", []))
 
 
 @api.get(f"{_YEAR}/letters", response={200: LettersModel, **_READ_RESPONSES}, tags=["letters"])

@@ -9,13 +9,13 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from liaison_web import models
 
-__all__ = ["COLUMNS", "COMMAND_LINE", "export", "record", "rows"]
+__all__ = ["COLUMNS", "COMMAND_LINE", "export", "record", "rows", "write"]
 
 #: The actor of a change made by a `liaison web …` command on the server's machine.
 COMMAND_LINE = "liaison (command line)"
@@ -60,20 +60,29 @@ def export(target: Path, fmt: str, district: str | None = None, *, using: str = 
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder, prefix=f".{target.name}.",
                                      delete=False) as handle:
         try:
-            writer = csv.writer(handle) if fmt == "csv" else None
-            if writer is not None:
-                writer.writerow(COLUMNS)
-            for row in rows(district, using=using):
-                if writer is not None:
-                    writer.writerow([_cell(row[c]) for c in COLUMNS])
-                else:
+            if fmt == "csv":
+                count = write(csv.writer(handle), rows(district, using=using))
+            else:
+                for row in rows(district, using=using):
                     handle.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
-                count += 1
+                    count += 1
         except BaseException:
             handle.close()
             Path(handle.name).unlink(missing_ok=True)
             raise
     os.replace(handle.name, target)
+    return count
+
+
+def write(writer: Any, entries: Iterable[dict[str, Any]]) -> int:
+    """Write ``entries`` (as :func:`rows` gives them) with a CSV ``writer``: the header, then one row
+    each, before and after as JSON text in their cells. How many entries (the export's and the audit
+    page's download: one format)."""
+    writer.writerow(COLUMNS)
+    count = 0
+    for row in entries:
+        writer.writerow([_cell(row[c]) for c in COLUMNS])
+        count += 1
     return count
 
 

@@ -98,7 +98,9 @@ def district_year(code: str, year: int | None, *, on: dt.date | None = None,
     return _parsed(using, pk, digest, f"<database>/districts/{code}@{day.isoformat()}"), digest, current or None
 
 
-@functools.lru_cache(maxsize=32)
+# room for every district of a city and their amended versions: with fewer entries than the versions
+# read, the city's answer (every district) would evict and read again each text on each read
+@functools.lru_cache(maxsize=256)
 def _parsed(using: str, pk: int, _digest: str, file: str) -> District:
     """A version parsed once per process (its text read only then): versions are never changed in place."""
     from liaison_web import models

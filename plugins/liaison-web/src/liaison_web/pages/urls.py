@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth
 from django.urls import path
 
 from liaison_web.pages import body, views
+from liaison_web.pages.office import urls as office_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("letters/<str:district>/<int:year>/", body.letters, name="letters"),
     path("engagement/<str:district>/<int:year>/<path:engagement>/", views.engagement, name="engagement"),
     path("provision/<str:district>/<path:provision>/", views.provision, name="provision"),
+    *office_urls(),  # the united-front department's pages
 ]
 
 from liaison_web.pages import city  # noqa: E402 - the city's pages (liaison_web.pages.city)
