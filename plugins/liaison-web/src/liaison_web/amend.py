@@ -180,8 +180,8 @@ def differences(before: District, version: str, after: District, text: str, year
                 day: dt.date) -> dict[str, Any]:
     """What the amended data changes in ``year`` (at ``revision``): the meetings and their
     invitations (the year's plan brought up to each, :func:`liaison.year.reconcile.update_plan` — what
-    the save's update runs), the cc lists on ``day``, and the letters an export writes (the docx
-    exporter's, when the service has it)."""
+    the save's update runs), the cc lists on ``day``, and the letters an export on ``day`` writes, issued and drafts
+    (the docx exporter's, when the service has it)."""
     from liaison.host.plugins import exporters, working_day_calendar
     from liaison.year.reconcile import update_plan
     from liaison.year.state import year_calendar
@@ -197,9 +197,9 @@ def differences(before: District, version: str, after: District, text: str, year
     letters_previewed = "docx" in exporters()
     letters: dict[str, list[str]] = {"added": [], "removed": [], "changed": []}
     if letters_previewed:
-        letters = _letters(outputs.render(before, version, year, revision, "docx", {}, None).files,
+        letters = _letters(outputs.render(before, version, year, revision, "docx", {}, day).files,
                            outputs.render(after, hashlib.sha256(text.encode()).hexdigest(), year, revision,
-                                          "docx", {}, None).files)
+                                          "docx", {}, day).files)
     nothing = not any(meetings.values()) and not cc and not any(letters.values())
     return {**meetings, "cc": cc, "letters": letters, "letters_previewed": letters_previewed, "nothing": nothing}
 
