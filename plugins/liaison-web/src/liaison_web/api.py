@@ -1029,18 +1029,21 @@ class Stale(Exception):  # a signal to the two callers (the API, the pages), eac
 
 def change_engagement(request: HttpRequest, district: str, year: int, engagement: str, operation: str,
                       changes: Callable[[dict[str, Any]], Sequence[Change]], *, force: bool, expected: str,
-                      noted: dict[str, Any] | None = None) -> Changed:
+                      noted: dict[str, Any] | None = None,
+                      seen: tuple[District, str, str] | None = None) -> Changed:
     """Make one change of an engagement through the workspace's update (the command's: ``liaison plan
     --confirm/--move/--cancel/--held``), as the caller and on the revision ``expected`` (the API's
     ``If-Match``, a page's form field); the audit entry and the webhooks' deliveries are written inside
     the save's transaction. Raises :class:`Stale` when ``expected`` is not the year's revision (before
     or under the lock), the access errors, and the library's refusals. The API and the pages both
-    change engagements through this one function."""
+    change engagements through this one function. ``seen``: the district, its version and the year's
+    revision as the caller already read them for this request (:func:`_district_year`), so a write
+    reads them once."""
     from liaison.host.plugins import working_day_calendar
     from liaison_web.audit import record
     from liaison_workspace import Workspace
 
-    found, version, revision = _district_year(request, district, year, operation)
+    found, version, revision = seen or _district_year(request, district, year, operation)
     before = _rendered(district, version, year, revision)[2].get(engagement)
     if before is None:
         raise _no_engagement(year, engagement)
@@ -1094,11 +1097,11 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
             noted: dict[str, Any] | None = None) -> HttpResponse:
     """The API's change: on the revision its ``If-Match`` names; the engagement after, with the new
     revision's ETag, or 412 with the engagement as it is now."""
-    _district_year(request, district, year, operation)  # an unknown district is 404 before a missing If-Match is 428
+    seen = _district_year(request, district, year, operation)  # an unknown district: 404, before If-Match's 428
     expected = _if_match(request)
     try:
         done = change_engagement(request, district, year, engagement, operation, changes, force=force,
-                                 expected=expected, noted=noted)
+                                 expected=expected, noted=noted, seen=seen)
     except Stale as stale:
         return _stale(request, stale.conflict, stale.engagement)
     return json_response(done.engagement, etag=done.revision)
