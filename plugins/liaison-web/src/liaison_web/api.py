@@ -932,34 +932,7 @@ class PublishedModel(Schema):
     revision: str | None = Field(description="the year's revision after the publication was recorded")
 
 
-@api.post("/districts/{district}/years/{year}/publish/caldav",
-          response={200: PublishedModel, 401: Error, 403: Error, 404: Error, 422: Error, 502: Error, 503: Error},
-          tags=["years"])
-def publish_caldav(request: HttpRequest, district: str, year: int, body: PublishBody) -> HttpResponse:
-    """Publish the district's year to the CalDAV server the service is configured with, through the
-    caldav publisher (only what changed since the last publication is sent; what the server accepted
-    is recorded in the year's state). 502 when the server refuses or cannot be reached (what it had
-    accepted stays recorded), 503 when no server is configured."""
-    from liaison.host.publishing import PublishError
-    from liaison_web.publishing import publish_caldav as publish
-    from liaison_web.publishing import summary
-
-    found, _ = _district(request, district, "publish")
-    _district_object(request, "publish", district)
-    _revision(found, year)  # a year without a plan: 404
-    held = DatabaseStore().current(found, year)
-    try:
-        result = publish(found, year, calendars=body.calendars, overwrite=body.overwrite)
-    except PublishError as exc:
-        _audited(request, "publish-failed", "year", f"{district}/{year}", district,
-                 before={"revision": held}, after={"error": exc.message})
-        return error_response(request, exc, 502)
-    from django.conf import settings
-
-    revision = DatabaseStore().current(found, year)
-    shown = summary(result, str(settings.LIAISON_CALDAV.get("url", "")), revision)
-    _audited(request, "publish", "year", f"{district}/{year}", district, before={"revision": held}, after=shown)
-    return json_response(shown)
+# POST …/publish/caldav queues a job, performed in the background: liaison_web.api_publish
 
 
 # The changes and the audit of one engagement come before its read: the id is a path

@@ -367,12 +367,13 @@ def webhook_remove(number: int, database: str | None, lang: str) -> None:
     _say(lang, f"webhook {number}: removed", f"Webhook {number}：已移除")
 
 
-@web.command("deliver", help_zh="发送一次到期的 Webhook 投递（liaison serve 会持续发送）。")
+@web.command("deliver", help_zh="发送一次到期的 Webhook 投递并执行到期的发布任务（liaison serve 会持续执行）。")
 @database_option
 @lang_option
 @_errors
 def deliver(database: str | None, lang: str) -> None:
-    """Send the webhook deliveries that are due, once (liaison serve sends them all the time)."""
+    """Send the webhook deliveries that are due, and perform the CalDAV publications queued, once
+    (liaison serve does both all the time)."""
     _ready(database, lang)
     from liaison_web.webhooks import deliver_pending
 
@@ -381,6 +382,12 @@ def deliver(database: str | None, lang: str) -> None:
              f"；下一次重试在 {report.next_in:.0f} 秒后" if report.next_in is not None else "")
     _say(lang, f"{report.attempts} attempts: {report.delivered} delivered, {report.failed} failed{later[0]}",
          f"尝试 {report.attempts} 次：送达 {report.delivered} 个，失败 {report.failed} 个{later[1]}")
+    from liaison_web.jobs import perform_pending
+
+    jobs = perform_pending()  # the CalDAV publications queued through the API, as liaison serve performs them
+    if jobs.attempts:
+        _say(lang, f"publications: {jobs.attempts} attempts, {jobs.done} done, {jobs.failed} failed",
+             f"发布：尝试 {jobs.attempts} 次，完成 {jobs.done} 个，失败 {jobs.failed} 个")
 
 
 @web.command("replay", help_zh="重新发送一个投递（编号），或用 --failed 重新发送全部失败的投递。")

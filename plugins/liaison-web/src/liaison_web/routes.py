@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 
-from liaison_web import api_records  # noqa: F401 - registers the records', evidence's and the report's operations
+from liaison_web import (
+    api_publish,  # noqa: F401 - registers publishing to CalDAV (a background job)
+    api_records,  # noqa: F401 - registers the records', evidence's and the report's operations
+)
 from liaison_web.api import api
 
 __all__ = ["api", "openapi_json"]
