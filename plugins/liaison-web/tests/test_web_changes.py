@@ -23,6 +23,9 @@ from liaison.formats.documents import to_json
 from liaison.formats.state import plan_document
 from liaison.year.reconcile import Change
 
+#: Each test on SQLite and, under .ci/with-postgres, on PostgreSQL (conftest.pytest_generate_tests).
+ON_POSTGRES_TOO = True
+
 HEALTH = "2027/joint_meeting/health"  # hosted by health; cpwdp and jiusan attend
 ONE = f"/api/v1/districts/seed/years/{YEAR}/engagements/{HEALTH}"
 CJK = re.compile(r"[\u4e00-\u9fff]")

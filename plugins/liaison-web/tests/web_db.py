@@ -9,10 +9,12 @@ migrated once. :func:`fresh` empties the year store's tables of one alias before
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 POSTGRES_ENV = "LIAISON_TEST_POSTGRES"
@@ -65,3 +67,29 @@ def fresh(alias: str) -> str:
 
 #: A counter for names the tests make afresh (users), so no two tests of a session collide.
 counter = 0
+
+
+@contextlib.contextmanager
+def serving(alias: str) -> Iterator[None]:
+    """``alias``'s database serving as ``default`` for a while — what the service's code and Django's
+    test client use —, so one HTTP test runs on PostgreSQL as on SQLite. The connections of this
+    thread are closed on both sides of the swap; a thread started inside opens its own on the alias."""
+    setup()
+    if alias == "default":
+        yield
+        return
+    from django.db import connections
+
+    databases = connections.settings  # settings.DATABASES itself
+    kept = databases["default"]
+    connections.close_all()
+    with contextlib.suppress(AttributeError):  # none opened in this thread yet
+        del connections["default"]
+    databases["default"] = databases[alias]
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        with contextlib.suppress(AttributeError):
+            del connections["default"]
+        databases["default"] = kept
