@@ -23,8 +23,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 from pydantic import Field
 
-from liaison_web import jobs, models
+from liaison_web import jobs, models, schemas
 from liaison_web.api import (
+    ERRORS,
     Error,
     PublishBody,
     PublishedModel,
@@ -73,9 +74,8 @@ def _job_path(district: str, year: int, job: int) -> str:
     return f"/api/v1/districts/{district}/years/{year}/publish/jobs/{job}"
 
 
-@api.post(f"{_YEAR}/caldav", response={202: PublishJobModel, 401: Error, 403: Error, 404: Error, 422: Error,
-                                       503: Error}, tags=["years"])
-def publish_caldav(request: HttpRequest, district: str, year: int, body: PublishBody) -> HttpResponse:
+@api.post(f"{_YEAR}/caldav", response={202: PublishJobModel, **ERRORS}, tags=["years"])
+def publish_caldav(request: HttpRequest, district: str, year: schemas.YEAR, body: PublishBody) -> HttpResponse:
     """Publish the district's year to the CalDAV server the service is configured with, through the
     caldav publisher (only what changed since the last publication is sent; what the server accepted
     is recorded in the year's state), in the background: 202 with the job (``Location``: its
@@ -102,16 +102,14 @@ def _jobs(request: HttpRequest, district: str, year: int) -> QuerySet[models.Pub
             .filter(district__code=district, year=year))
 
 
-@api.get(f"{_YEAR}/jobs", response={200: list[PublishJobModel], 401: Error, 403: Error, 404: Error},
-         tags=["years"])
-def publish_jobs(request: HttpRequest, district: str, year: int) -> HttpResponse:
+@api.get(f"{_YEAR}/jobs", response={200: list[PublishJobModel], **ERRORS}, tags=["years"])
+def publish_jobs(request: HttpRequest, district: str, year: schemas.YEAR) -> HttpResponse:
     """The year's publication jobs, newest first."""
     return json_response([jobs.described(j) for j in _jobs(request, district, year).order_by("-id")])
 
 
-@api.get(f"{_YEAR}/jobs/{{job}}", response={200: PublishJobModel, 401: Error, 403: Error, 404: Error},
-         tags=["years"])
-def publish_job(request: HttpRequest, district: str, year: int, job: int) -> HttpResponse:
+@api.get(f"{_YEAR}/jobs/{{job}}", response={200: PublishJobModel, **ERRORS}, tags=["years"])
+def publish_job(request: HttpRequest, district: str, year: schemas.YEAR, job: int) -> HttpResponse:
     """One publication job: where it stands, what it did, its attempts."""
     found = _jobs(request, district, year).filter(pk=job).first()
     if found is None:
