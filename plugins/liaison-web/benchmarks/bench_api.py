@@ -3,8 +3,8 @@
     python plugins/liaison-web/benchmarks/bench_api.py --clients 50 --requests 2000 --rounds 3
     python plugins/liaison-web/benchmarks/bench_api.py --database postgresql://…   # a database it may fill
 
-Starts ``liaison serve`` (waitress, ``--threads``; ``--workers`` processes of it) on a free port of 127.0.0.1 on a new SQLite file
-(or ``--database``), makes an API token (read and write), then ``--clients`` clients, each with its
+Starts ``liaison serve`` (waitress, ``--threads``; ``--workers`` processes of it) on a free port of
+127.0.0.1 on a new SQLite file (or ``--database``), makes an API token (read and write), then ``--clients`` clients, each with its
 own keep-alive connection, spread over ``--client-processes`` processes (threads in each), send
 ``--requests`` requests in all per operation and round:
 
