@@ -4,9 +4,9 @@
     python plugins/liaison-web/benchmarks/bench_api.py --database postgresql://…   # a database it may fill
 
 Starts ``liaison serve`` (waitress, ``--threads``; ``--workers`` processes of it) on a free port of
-127.0.0.1 on a new SQLite file (or ``--database``), makes an API token (read and write), then ``--clients`` clients, each with its
-own keep-alive connection, spread over ``--client-processes`` processes (threads in each), send
-``--requests`` requests in all per operation and round:
+127.0.0.1 on a new SQLite file (or ``--database``), makes an API token (read and write), then
+``--clients`` clients, each with its own keep-alive connection, spread over ``--client-processes``
+processes (threads in each), send ``--requests`` requests in all per operation and round:
 
 - reads of one district's year: the year's ``plan`` (65 kB of JSON for the seed district), one
   ``engagement``, a body's ``due`` list, the year's ``findings``;
