@@ -42,7 +42,7 @@ def setup() -> tuple[str, ...]:
 
     folder = Path(tempfile.mkdtemp(prefix="liaison-web-test-"))
     os.environ.setdefault("LIAISON_SECRET_KEY", "a test key, never a deployment's " + "x" * 20)
-    more = {"postgres": url} if (url := postgres_url()) else {}
+    more = {"postgres": url, HTTP_ALIAS: _own_database(url, "http")} if (url := postgres_url()) else {}
     configure(f"sqlite:///{folder / 'test.sqlite3'}", more=more, timeout=10)
     from django.conf import settings
     from django.core.management import call_command
@@ -54,6 +54,26 @@ def setup() -> tuple[str, ...]:
     for alias in aliases:
         call_command("migrate", database=alias, verbosity=0, interactive=False)
     return aliases
+
+
+#: The PostgreSQL database the HTTP tests run on (``serving``): a database of its own beside the
+#: session's, so what they leave (districts, users) does not meet the tests that start `liaison serve`
+#: on the session's database and expect what a first start makes.
+HTTP_ALIAS = "postgres_http"
+
+
+def _own_database(url: str, suffix: str) -> str:
+    """A new empty database beside ``url``'s (dropped first if a run left it), on the same server."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_{suffix}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def fresh(alias: str) -> str:
