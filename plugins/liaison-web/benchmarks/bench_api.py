@@ -3,10 +3,10 @@
     python plugins/liaison-web/benchmarks/bench_api.py --clients 50 --requests 2000 --rounds 3
     python plugins/liaison-web/benchmarks/bench_api.py --database postgresql://…   # a database it may fill
 
-Starts ``liaison serve`` (waitress, ``--threads``) on a free port of 127.0.0.1 on a new SQLite file
-(or ``--database``), makes an API token (read and write), then ``--clients`` clients, each with its
-own keep-alive connection, spread over ``--client-processes`` processes (threads in each), send
-``--requests`` requests in all per operation and round:
+Starts ``liaison serve`` (waitress, ``--threads``; ``--workers`` processes of it) on a free port of
+127.0.0.1 on a new SQLite file (or ``--database``), makes an API token (read and write), then
+``--clients`` clients, each with its own keep-alive connection, spread over ``--client-processes``
+processes (threads in each), send ``--requests`` requests in all per operation and round:
 
 - reads of one district's year: the year's ``plan`` (65 kB of JSON for the seed district), one
   ``engagement``, a body's ``due`` list, the year's ``findings``;
@@ -84,10 +84,12 @@ def _env(database: str, path: str | None) -> dict[str, str]:
     return env
 
 
-def start(folder: Path, database: str, threads: int, path: str | None = None) -> tuple[subprocess.Popen[str], int]:
+def start(folder: Path, database: str, threads: int, path: str | None = None,
+          workers: int = 1) -> tuple[subprocess.Popen[str], int]:
     liaison = str(Path(sys.executable).with_name("liaison"))
     env = _env(database, path)
-    process = subprocess.Popen([liaison, "serve", "--port", "0", "--threads", str(threads), "--lang", "en"],
+    process = subprocess.Popen([liaison, "serve", "--port", "0", "--threads", str(threads), "--lang", "en",
+                                *(["--workers", str(workers)] if workers > 1 else [])],
                                cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert process.stdout is not None
     for line in process.stdout:
@@ -283,6 +285,8 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=500, help="requests of the write operation a round (500)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--threads", type=int, default=8, help="the server's threads (default 8, as liaison serve)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="the server's processes (liaison serve --workers; default 1)")
     parser.add_argument("--client-processes", type=int, default=2,
                         help="processes the clients are spread over (default 2)")
     parser.add_argument("--operations", default="plan,engagement,due,findings,write,mixed",
@@ -299,7 +303,7 @@ def main() -> None:
         database = args.database or f"sqlite:///{folder / 'bench.sqlite3'}"
         started: list[subprocess.Popen[str]] = []
         try:
-            process, port = start(folder, database, args.threads)
+            process, port = start(folder, database, args.threads, workers=args.workers)
             started.append(process)
             servers = {"": (port, token(folder, database))}
             if args.before is not None:  # the earlier code on its own SQLite file, the same interpreter
@@ -316,7 +320,8 @@ def main() -> None:
             size = len(Client(*servers[""], 0).send("GET", READS["plan"])[1])
             print(f"database {database.split('@')[-1]}; {args.clients} clients in {args.client_processes} processes, "
                   f"{args.requests} requests per read operation ({args.writes} for write) and round, "
-                  f"{args.rounds} interleaved rounds, server threads {args.threads}; the plan is "
+                  f"{args.rounds} interleaved rounds, server {args.workers} processes of {args.threads} threads; "
+                  "the plan is "
                   f"{size / 1000:.0f} kB of JSON" + (f"; before: {args.before} on SQLite" if args.before else ""))
             floor = floors(database)
             runs = [(server, operation) for operation in operations for server in servers

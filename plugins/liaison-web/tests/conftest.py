@@ -19,9 +19,24 @@ def loaded_plugins() -> str:
     return "web"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module saying ``ON_POSTGRES_TOO = True`` (the service's HTTP tests) runs each of its tests
+    using ``database`` on SQLite and, when ``LIAISON_TEST_POSTGRES`` is set, on PostgreSQL."""
+    if getattr(metafunc.module, "ON_POSTGRES_TOO", False) and "database" in metafunc.fixturenames:
+        metafunc.parametrize("database", ["default", pytest.param(web_db.HTTP_ALIAS, marks=pytest.mark.skipif(
+            not web_db.postgres_url(), reason="LIAISON_TEST_POSTGRES is not set (.ci/with-postgres sets it)"))],
+            indirect=True)
+
+
 @pytest.fixture
-def database() -> Iterator[str]:
-    """The session's SQLite database, its years emptied, the seed district stored and its 2027 planned."""
+def database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The session's SQLite database (or, parametrised ``postgres_http``, a PostgreSQL one serving as
+    ``default``: web_db.serving), its years emptied, the seed district stored and its 2027 planned."""
+    with web_db.serving(getattr(request, "param", "default")):
+        yield from _database()
+
+
+def _database() -> Iterator[str]:
     alias = web_db.fresh("default")
     from axes.utils import reset
 

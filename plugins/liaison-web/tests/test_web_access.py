@@ -15,6 +15,9 @@ from typing import Any
 import pytest
 from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 
+#: Each test on SQLite and, under .ci/with-postgres, on PostgreSQL (conftest.pytest_generate_tests).
+ON_POSTGRES_TOO = True
+
 #: What is done to an engagement here (``attach``: an evidence file) and to the year's outputs;
 #: ``record`` (a record of the year) has its own matrix in test_web_records.py, on records, and
 #: ``withdraw_evidence`` (an evidence file) in test_web_evidence.py, on files.

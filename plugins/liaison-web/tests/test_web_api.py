@@ -14,6 +14,9 @@ from web_db import YEAR
 from liaison.formats.district import seed_district
 from liaison.formats.documents import to_json
 
+#: Each test on SQLite and, under .ci/with-postgres, on PostgreSQL (conftest.pytest_generate_tests).
+ON_POSTGRES_TOO = True
+
 MOVED = "2027/joint_meeting/construction"
 
 
@@ -43,9 +46,10 @@ def is_error(body: dict[str, Any], kind: str) -> None:
     assert re.search(r"[\u4e00-\u9fff]", body["message_zh"]) and not re.search(r"[\u4e00-\u9fff]", body["message"])
 
 
-def test_health_needs_no_login(database: str) -> None:
+def test_health_needs_no_login(database: str, request: pytest.FixtureRequest) -> None:
     response = client().get("/api/v1/health")
-    assert response.status_code == 200 and response.json() == {"status": "ok", "database": "sqlite", "api": "v1"}
+    engine = "postgresql" if "postgres" in request.node.name else "sqlite"  # the parameter of ``database``
+    assert response.status_code == 200 and response.json() == {"status": "ok", "database": engine, "api": "v1"}
 
 
 @pytest.mark.parametrize("path", ["/api/v1/districts", "/api/v1/districts/seed/organisations",

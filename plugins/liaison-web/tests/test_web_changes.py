@@ -23,6 +23,9 @@ from liaison.formats.documents import to_json
 from liaison.formats.state import plan_document
 from liaison.year.reconcile import Change
 
+#: Each test on SQLite and, under .ci/with-postgres, on PostgreSQL (conftest.pytest_generate_tests).
+ON_POSTGRES_TOO = True
+
 HEALTH = "2027/joint_meeting/health"  # hosted by health; cpwdp and jiusan attend
 ONE = f"/api/v1/districts/seed/years/{YEAR}/engagements/{HEALTH}"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -109,6 +112,10 @@ def test_without_if_match_a_change_is_428_and_nothing_changes(database: str, use
     response = post(f"{ONE}/confirm", {}, **bearer(users["admin"]))
     assert response.status_code == 428 and response.json()["kind"] == "PreconditionRequired"
     assert revision() == before
+    # what does not exist is 404 before a missing If-Match is 428 (the write reads the district once)
+    for elsewhere in (ONE.replace("/seed/", "/nowhere/"), ONE.replace(f"/years/{YEAR}/", f"/years/{YEAR + 5}/")):
+        missing = post(f"{elsewhere}/confirm", {}, **bearer(users["admin"]))
+        assert missing.status_code == 404 and missing.json()["kind"] == "NotFound", missing.content
 
 
 def test_two_clients_moving_one_engagement_one_gets_412_with_the_current_state(database: str,

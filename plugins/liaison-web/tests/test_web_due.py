@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 
+#: Each test on SQLite and, under .ci/with-postgres, on PostgreSQL (conftest.pytest_generate_tests).
+ON_POSTGRES_TOO = True
+
 #: The body each role's "own" list is: the clerk's department, the officer's branch; the district-wide
 #: roles ask for the clerk's department (any body of the district is theirs to read).
 OWN = {"clerk": CLERK_OF, "liaison_officer": OFFICER_OF}

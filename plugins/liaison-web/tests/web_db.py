@@ -9,10 +9,12 @@ migrated once. :func:`fresh` empties the year store's tables of one alias before
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 POSTGRES_ENV = "LIAISON_TEST_POSTGRES"
@@ -40,7 +42,7 @@ def setup() -> tuple[str, ...]:
 
     folder = Path(tempfile.mkdtemp(prefix="liaison-web-test-"))
     os.environ.setdefault("LIAISON_SECRET_KEY", "a test key, never a deployment's " + "x" * 20)
-    more = {"postgres": url} if (url := postgres_url()) else {}
+    more = {"postgres": url, HTTP_ALIAS: _own_database(url, "http")} if (url := postgres_url()) else {}
     configure(f"sqlite:///{folder / 'test.sqlite3'}", more={**more, SPARE: f"sqlite:///{folder / 'spare.sqlite3'}"},
               timeout=10)
     from django.conf import settings
@@ -70,6 +72,26 @@ def spare() -> str:
     return SPARE
 
 
+#: The PostgreSQL database the HTTP tests run on (``serving``): a database of its own beside the
+#: session's, so what they leave (districts, users) does not meet the tests that start `liaison serve`
+#: on the session's database and expect what a first start makes.
+HTTP_ALIAS = "postgres_http"
+
+
+def _own_database(url: str, suffix: str) -> str:
+    """A new empty database beside ``url``'s (dropped first if a run left it), on the same server."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_{suffix}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
 def fresh(alias: str) -> str:
     """``alias`` set up, with no year in its store (the districts and the audit log stay)."""
     setup()
@@ -81,3 +103,29 @@ def fresh(alias: str) -> str:
 
 #: A counter for names the tests make afresh (users), so no two tests of a session collide.
 counter = 0
+
+
+@contextlib.contextmanager
+def serving(alias: str) -> Iterator[None]:
+    """``alias``'s database serving as ``default`` for a while — what the service's code and Django's
+    test client use —, so one HTTP test runs on PostgreSQL as on SQLite. The connections of this
+    thread are closed on both sides of the swap; a thread started inside opens its own on the alias."""
+    setup()
+    if alias == "default":
+        yield
+        return
+    from django.db import connections
+
+    databases = connections.settings  # settings.DATABASES itself
+    kept = databases["default"]
+    connections.close_all()
+    with contextlib.suppress(AttributeError):  # none opened in this thread yet
+        del connections["default"]
+    databases["default"] = databases[alias]
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        with contextlib.suppress(AttributeError):
+            del connections["default"]
+        databases["default"] = kept

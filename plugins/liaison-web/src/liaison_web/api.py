@@ -936,34 +936,7 @@ class PublishedModel(Schema):
     revision: str | None = Field(description="the year's revision after the publication was recorded")
 
 
-@api.post("/districts/{district}/years/{year}/publish/caldav",
-          response={200: PublishedModel, **ERRORS, 409: Error, 502: Error}, tags=["years"])
-def publish_caldav(request: HttpRequest, district: str, year: schemas.YEAR, body: PublishBody) -> HttpResponse:
-    """Publish the district's year to the CalDAV server the service is configured with, through the
-    caldav publisher (only what changed since the last publication is sent; what the server accepted
-    is recorded in the year's state). 502 when the server refuses or cannot be reached (what it had
-    accepted stays recorded), 409 when the service has no server configured (``NotConfigured``: the
-    deployment's state, not the request, is what is missing)."""
-    from liaison.host.publishing import PublishError
-    from liaison_web.publishing import publish_caldav as publish
-    from liaison_web.publishing import summary
-
-    found, _ = _district(request, district, "publish")
-    _district_object(request, "publish", district)
-    _revision(found, year)  # a year without a plan: 404
-    held = DatabaseStore().current(found, year)
-    try:
-        result = publish(found, year, calendars=body.calendars, overwrite=body.overwrite)
-    except PublishError as exc:
-        _audited(request, "publish-failed", "year", f"{district}/{year}", district,
-                 before={"revision": held}, after={"error": exc.message})
-        return error_response(request, exc, 502)
-    from django.conf import settings
-
-    revision = DatabaseStore().current(found, year)
-    shown = summary(result, str(settings.LIAISON_CALDAV.get("url", "")), revision)
-    _audited(request, "publish", "year", f"{district}/{year}", district, before={"revision": held}, after=shown)
-    return json_response(shown)
+# POST …/publish/caldav queues a job, performed in the background: liaison_web.api_publish
 
 
 # The changes and the audit of one engagement come before its read: the id is a path
@@ -1033,18 +1006,21 @@ class Stale(Exception):  # a signal to the two callers (the API, the pages), eac
 
 def change_engagement(request: HttpRequest, district: str, year: int, engagement: str, operation: str,
                       changes: Callable[[dict[str, Any]], Sequence[Change]], *, force: bool, expected: str,
-                      noted: dict[str, Any] | None = None) -> Changed:
+                      noted: dict[str, Any] | None = None,
+                      seen: tuple[District, str, str] | None = None) -> Changed:
     """Make one change of an engagement through the workspace's update (the command's: ``liaison plan
     --confirm/--move/--cancel/--held``), as the caller and on the revision ``expected`` (the API's
     ``If-Match``, a page's form field); the audit entry and the webhooks' deliveries are written inside
     the save's transaction. Raises :class:`Stale` when ``expected`` is not the year's revision (before
     or under the lock), the access errors, and the library's refusals. The API and the pages both
-    change engagements through this one function."""
+    change engagements through this one function. ``seen``: the district, its version and the year's
+    revision as the caller already read them for this request (:func:`_district_year`), so a write
+    reads them once."""
     from liaison.host.plugins import working_day_calendar
     from liaison_web.audit import record
     from liaison_workspace import Workspace
 
-    found, version, revision = _district_year(request, district, year, operation)
+    found, version, revision = seen or _district_year(request, district, year, operation)
     before = _rendered(district, version, year, revision)[2].get(engagement)
     if before is None:
         raise _no_engagement(year, engagement)
@@ -1098,11 +1074,11 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
             noted: dict[str, Any] | None = None) -> HttpResponse:
     """The API's change: on the revision its ``If-Match`` names; the engagement after, with the new
     revision's ETag, or 412 with the engagement as it is now."""
-    _district_year(request, district, year, operation)  # an unknown district is 404 before a missing If-Match is 428
+    seen = _district_year(request, district, year, operation)  # an unknown district: 404, before If-Match's 428
     expected = _if_match(request)
     try:
         done = change_engagement(request, district, year, engagement, operation, changes, force=force,
-                                 expected=expected, noted=noted)
+                                 expected=expected, noted=noted, seen=seen)
     except Stale as stale:
         return _stale(request, stale.conflict, stale.engagement)
     return json_response(done.engagement, etag=done.revision)

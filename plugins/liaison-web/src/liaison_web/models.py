@@ -21,6 +21,8 @@ release on).
   as the audit log, in the model and in the database: ``0004_records_evidence``);
 - :class:`Evidence` — files attached to a record or an engagement: the bytes under the media root
   by their sha256 (:mod:`liaison_web.evidence`), the row what was uploaded, by whom, named how.
+- :class:`PublishJob`, :class:`PublishAttempt` — a publication of a year to CalDAV asked for through
+  the API, performed in the background with retries, and each attempt (:mod:`liaison_web.jobs`).
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
 
 __all__ = ["ROLES", "ApiToken", "AppendOnlyError", "AuditEntry", "AuditLogError", "DeliveryAttempt", "District",
-           "DistrictVersion", "Evidence", "EvidenceWithdrawal", "FeedToken", "Membership", "Record", "Webhook",
-           "WebhookDelivery", "Year", "YearFile", "YearRevision"]
+           "DistrictVersion", "Evidence", "EvidenceWithdrawal", "FeedToken", "Membership", "PublishAttempt",
+           "PublishJob", "Record", "Webhook", "WebhookDelivery", "Year", "YearFile", "YearRevision"]
 
 
 class District(models.Model):
@@ -424,3 +426,51 @@ class EvidenceWithdrawal(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.evidence} withdrawn"
+
+
+JOB_STATUSES = [("pending", "pending"), ("done", "done"), ("failed", "failed")]
+
+
+class PublishJob(models.Model):
+    """A publication of a district's year to the configured CalDAV server, asked for through the API
+    and performed by the service's worker (:mod:`liaison_web.jobs`): ``options`` what was asked
+    (``calendars``, ``overwrite``), ``result`` the summary when done, ``error`` the library's error
+    document of the last failed attempt. Worked by one worker at a time (the lease, as a webhook's)."""
+
+    district: models.ForeignKey[District, District] = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="publish_jobs")
+    year: models.IntegerField[int, int] = models.IntegerField()
+    target: models.CharField[str, str] = models.CharField(max_length=500)  # the server's address, no credentials
+    options: models.JSONField[Any, Any] = models.JSONField(default=dict)
+    status: models.CharField[str, str] = models.CharField(max_length=16, choices=JOB_STATUSES, default="pending")
+    attempts: models.IntegerField[int, int] = models.IntegerField(default=0)
+    next_attempt: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField()
+    created: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
+    finished: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(
+        null=True, blank=True)
+    user: models.ForeignKey[AbstractUser | None, AbstractUser | None] = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor: models.CharField[str, str] = models.CharField(max_length=200)
+    remote_address: models.CharField[str, str] = models.CharField(max_length=64, blank=True, default="")
+    result: models.JSONField[Any, Any] = models.JSONField(null=True, blank=True)
+    error: models.JSONField[Any, Any] = models.JSONField(null=True, blank=True)
+    lease_owner: models.CharField[str, str] = models.CharField(max_length=100, blank=True, default="")
+    lease_until: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(
+        null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["id"]
+        indexes: ClassVar = [models.Index(fields=["status", "next_attempt"], name="publish_queue")]
+
+
+class PublishAttempt(models.Model):
+    """One attempt of a publication job: when, how long, and the error (empty: it succeeded)."""
+
+    job: models.ForeignKey[PublishJob, PublishJob] = models.ForeignKey(
+        PublishJob, on_delete=models.CASCADE, related_name="log")
+    at: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField()
+    error: models.TextField[str, str] = models.TextField(blank=True, default="")
+    milliseconds: models.IntegerField[int, int] = models.IntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["job", "id"]

@@ -103,6 +103,9 @@ def _shown(url: str) -> str:
         help_zh="端口。")
 @option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
         help="Requests served at once.", help_zh="同时处理的请求数。")
+@option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+        help="Processes serving (each with --threads threads); more than 1 uses more than one core.",
+        help_zh="处理请求的进程数（每个进程 --threads 个线程）；大于 1 时可使用多个处理器核心。")
 @option("--init-only", is_flag=True,
         help="Make the database ready (migrations, seed, administrator); do not serve.",
         help_zh="只准备数据库（迁移、示例区、管理员），不启动服务。")
@@ -112,7 +115,7 @@ def _shown(url: str) -> str:
 @database_option
 @lang_option
 @_errors
-def serve(host: str, port: int, threads: int, init_only: bool, no_webhooks: bool, database: str | None,
+def serve(host: str, port: int, threads: int, workers: int, init_only: bool, no_webhooks: bool, database: str | None,
           lang: str) -> None:
     """Serve the office's shared system: a web service and its API (docs/service.md)."""
     _ready(database, lang, hosts=(host,) if host not in ("0.0.0.0", "::") else ())
@@ -120,43 +123,24 @@ def serve(host: str, port: int, threads: int, init_only: bool, no_webhooks: bool
         return
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
-    from waitress.server import create_server
 
-    from liaison_web.webhooks import Worker
+    from liaison_web.serving import serve as run
 
-    # the outbox's sender: what a change queued (now, or before a restart) is sent from here
-    worker = None if no_webhooks else Worker()
-    if worker is not None:
-        worker.start()
-    from liaison_web.city import warm
-
-    warm()  # the city's standings kept before its first view (liaison_web.city)
+    def announce(port: int) -> None:
+        url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+        _say(lang, f"Serving on {url}/ — log in at {url}/login/ (administration: {url}/admin/); the API: {url}/api/v1/ "
+                   f"(docs: {url}/api/v1/docs). Ctrl-C stops it.",
+             f"服务地址 {url}/ —— 在 {url}/login/ 登录（管理：{url}/admin/）；接口：{url}/api/v1/"
+             f"（文档：{url}/api/v1/docs）。按 Ctrl-C 停止。")
 
     # a body far beyond the upload limit is refused by waitress before it is read (413); one up to
     # twice the limit reaches the service, which answers 413 in its own error shape
-    server = create_server(get_wsgi_application(), host=host, port=port, threads=threads, ident="liaison",
-                           max_request_body_size=2 * settings.LIAISON_MAX_UPLOAD_BYTES + 1024 * 1024)
-    url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}"  # type: ignore[union-attr]
-    _say(lang, f"Serving on {url}/ — log in at {url}/login/ (administration: {url}/admin/); the API: {url}/api/v1/ "
-               f"(docs: {url}/api/v1/docs). Ctrl-C stops it.",
-         f"服务地址 {url}/ —— 在 {url}/login/ 登录（管理：{url}/admin/）；接口：{url}/api/v1/"
-         f"（文档：{url}/api/v1/docs）。按 Ctrl-C 停止。")
-    import signal
+    from liaison_web.city import warm
 
-    def stop(signum: int, frame: object) -> None:
-        raise SystemExit(0)
-
-    # Stopped by its process id (a service manager, a test): SIGTERM ends it as Ctrl-C does, the socket
-    # closed; a shell that starts it in the background leaves SIGINT ignored, so SIGTERM is the one to send.
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        if worker is not None:
-            worker.stop()
+    # each serving process keeps the city's standings before its first view (liaison_web.city)
+    run(get_wsgi_application(), host=host, port=port, workers=workers, webhooks=not no_webhooks, announce=announce,
+        on_start=warm,
+        threads=threads, ident="liaison", max_request_body_size=2 * settings.LIAISON_MAX_UPLOAD_BYTES + 1024 * 1024)
 
 
 @click.group(cls=Group, help_zh="网页服务的数据库：在输出文件夹与数据库之间交接年度，生成接口令牌，导出审计日志。")
@@ -370,12 +354,13 @@ def webhook_remove(number: int, database: str | None, lang: str) -> None:
     _say(lang, f"webhook {number}: removed", f"Webhook {number}：已移除")
 
 
-@web.command("deliver", help_zh="发送一次到期的 Webhook 投递（liaison serve 会持续发送）。")
+@web.command("deliver", help_zh="发送一次到期的 Webhook 投递并执行到期的发布任务（liaison serve 会持续执行）。")
 @database_option
 @lang_option
 @_errors
 def deliver(database: str | None, lang: str) -> None:
-    """Send the webhook deliveries that are due, once (liaison serve sends them all the time)."""
+    """Send the webhook deliveries that are due, and perform the CalDAV publications queued, once
+    (liaison serve does both all the time)."""
     _ready(database, lang)
     from liaison_web.webhooks import deliver_pending
 
@@ -384,6 +369,12 @@ def deliver(database: str | None, lang: str) -> None:
              f"；下一次重试在 {report.next_in:.0f} 秒后" if report.next_in is not None else "")
     _say(lang, f"{report.attempts} attempts: {report.delivered} delivered, {report.failed} failed{later[0]}",
          f"尝试 {report.attempts} 次：送达 {report.delivered} 个，失败 {report.failed} 个{later[1]}")
+    from liaison_web.jobs import perform_pending
+
+    jobs = perform_pending()  # the CalDAV publications queued through the API, as liaison serve performs them
+    if jobs.attempts:
+        _say(lang, f"publications: {jobs.attempts} attempts, {jobs.done} done, {jobs.failed} failed",
+             f"发布：尝试 {jobs.attempts} 次，完成 {jobs.done} 个，失败 {jobs.failed} 个")
 
 
 @web.command("replay", help_zh="重新发送一个投递（编号），或用 --failed 重新发送全部失败的投递。")

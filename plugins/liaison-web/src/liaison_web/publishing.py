@@ -19,7 +19,7 @@ from liaison.base.errors import LiaisonError
 from liaison.host.publishing import PublishResult
 from liaison.law.district import District
 
-__all__ = ["NotConfigured", "caldav_settings", "publish_caldav", "summary"]
+__all__ = ["NotConfigured", "caldav_settings", "configured", "publish_caldav", "summary"]
 
 URL_ENV, USER_ENV, PASSWORD_ENV = "LIAISON_CALDAV_URL", "LIAISON_CALDAV_USER", "LIAISON_CALDAV_PASSWORD"
 
@@ -35,14 +35,10 @@ def caldav_settings() -> dict[str, str]:
     return {k: v for k, v in found.items() if v}
 
 
-def publish_caldav(district: District, year: int, *, calendars: Sequence[str] = (), overwrite: bool = False,
-                   using: str = "default") -> PublishResult:
-    """Publish the year to the configured CalDAV server (see the module's docstring)."""
+def configured() -> dict[str, Any]:
+    """The CalDAV server and account of the service's settings; :class:`NotConfigured` without one
+    (asked when a publication is queued, and again when it runs)."""
     from django.conf import settings
-
-    from liaison.host.plugins import publisher
-    from liaison_web.store import DatabaseStore
-    from liaison_workspace import Workspace
 
     given: dict[str, Any] = dict(getattr(settings, "LIAISON_CALDAV", {}))
     if not given.get("url"):
@@ -50,6 +46,17 @@ def publish_caldav(district: District, year: int, *, calendars: Sequence[str] = 
                             fix=f"start liaison serve with {URL_ENV}, {USER_ENV} and {PASSWORD_ENV} set",
                             message_zh="本服务未配置要发布到的 CalDAV 服务器",
                             fix_zh=f"请设置 {URL_ENV}、{USER_ENV} 和 {PASSWORD_ENV} 后再启动 liaison serve")
+    return given
+
+
+def publish_caldav(district: District, year: int, *, calendars: Sequence[str] = (), overwrite: bool = False,
+                   using: str = "default") -> PublishResult:
+    """Publish the year to the configured CalDAV server (see the module's docstring)."""
+    from liaison.host.plugins import publisher
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
+    given = configured()
     options = {**given, "overwrite": overwrite, **({"calendars": list(calendars)} if calendars else {})}
     return Workspace(store=DatabaseStore(using=using)).publish(district, year, publisher("caldav"), options)
 

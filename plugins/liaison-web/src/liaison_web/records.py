@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
-from django.db.models import Count, Max
 
 from liaison.base.errors import DataError, LiaisonError
 from liaison.formats.convert import structure
@@ -204,10 +203,21 @@ def state_of(model: type[models.Record] | type[models.Evidence], district: str, 
     query: the rows are only ever added, so the pair names the set as it is — every later set holds
     more rows — and a cache keyed on it is never stale. (The newest alone would not do on
     PostgreSQL, where a row with a lower id may be committed after one with a higher.)"""
-    return _state(model.objects.filter(district__code=district, year=year))
+    from django.db import connections
+
+    # the statement written out: the ORM's aggregate spent more time composing it (~0.4 ms) than the
+    # database answering it, on every due list and findings read (benchmarks/bench_api.py)
+    rows, owner = model._meta, models.District._meta
+    with connections["default"].cursor() as cursor:
+        cursor.execute(f'SELECT MAX(r.id), COUNT(r.id) FROM "{rows.db_table}" r JOIN "{owner.db_table}" d '
+                       "ON d.id = r.district_id WHERE d.code = %s AND r.year = %s", [district, year])
+        last, count = cursor.fetchone() or (None, None)
+    return int(last or 0), int(count or 0)
 
 
 def _state(rows: Any) -> tuple[int, int]:
+    from django.db.models import Count, Max
+
     found = rows.aggregate(last=Max("id"), rows=Count("id"))
     return int(found["last"] or 0), int(found["rows"] or 0)
 

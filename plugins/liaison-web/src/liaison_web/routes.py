@@ -9,6 +9,7 @@ import json
 
 from liaison_web import (
     api_evidence,  # noqa: F401 - registers the withdrawal of an evidence file
+    api_publish,  # noqa: F401 - registers publishing to CalDAV (a background job)
     api_records,  # noqa: F401 - registers the records', evidence's and the report's operations
 )
 from liaison_web.api import api

@@ -398,7 +398,8 @@ def deliver_pending(*, policy: Policy | None = None, using: str = "default", ses
 
 class Worker(threading.Thread):
     """The serve's sender: a pass now, then whenever a change queues a delivery, a retry falls due,
-    or ``interval`` seconds have passed (a delivery queued by another process). A failure of a pass
+    or ``interval`` seconds have passed (a delivery queued by another process); each pass performs
+    the publication jobs that are due too (:mod:`liaison_web.jobs`). A failure of a pass
     (the database away) is logged and tried again next time."""
 
     def __init__(self, *, using: str = "default", interval: float = 5.0, policy: Policy | None = None) -> None:
@@ -410,14 +411,16 @@ class Worker(threading.Thread):
         while not self.stopping.is_set():
             WAKE.clear()
             wait = self.interval
-            try:
-                report = deliver_pending(policy=self.policy, using=self.using)
-                if report.next_in is not None:
-                    wait = max(0.05, min(wait, report.next_in))
-            except Exception:  # the worker outlives a failure of one pass (the database restarting)
-                log.exception("the webhook sender's pass failed; trying again in %s s", wait)
-            finally:
-                close_old_connections()
+            from liaison_web.jobs import perform_pending  # the publications queued: the same worker
+
+            for work, what in ((deliver_pending, "webhook sender's"), (perform_pending, "publication jobs'")):
+                try:
+                    report = work(policy=self.policy, using=self.using)
+                    if report.next_in is not None:
+                        wait = max(0.05, min(wait, report.next_in))
+                except Exception:  # the worker outlives a failure of one pass (the database restarting)
+                    log.exception("the %s pass failed; trying again in %s s", what, wait)
+            close_old_connections()
             WAKE.wait(wait)
 
     def stop(self) -> None:

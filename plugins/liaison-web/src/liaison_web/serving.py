@@ -1,0 +1,143 @@
+"""How ``liaison serve`` serves: waitress, in one process or in ``--workers`` processes sharing one
+listening socket.
+
+Why processes: a request is Python work under the interpreter's lock, so one process serves on one
+core however many threads it has (measured on the 2-core reference machine with 50 clients: one
+process does ~800 due lists a second, its p99 over 100 ms). ``--workers N`` starts N processes, each
+waitress with ``--threads`` threads, all accepting on the socket the parent bound (the kernel hands
+each connection to one of them) — the model of gunicorn's sync and gthread workers, kept on
+waitress, the server the service already runs (its request-size limit, its handling of slow
+clients), with the parent doing only what a supervisor does: fork, restart a worker that died,
+pass SIGTERM/SIGINT on to each worker by its process id and wait for them.
+
+Nothing the service keeps between requests needs one process: answers are cached per process keyed
+on the revision read in the request's own query (:mod:`liaison_web.memo`), writes of a year queue on
+the year's lock between processes (:mod:`liaison_web.store`), and each worker runs its own webhook
+and publication sender, a delivery or a job being leased to one of them at a time
+(:mod:`liaison_web.webhooks`, :mod:`liaison_web.jobs`). Database connections are closed before the
+fork, so no two processes share one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["listening_socket", "serve"]
+
+log = logging.getLogger("liaison_web.serving")
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The socket the workers share, bound and listening (``port`` 0: a free one)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    made = socket.socket(family, socket.SOCK_STREAM)
+    made.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    made.bind((host, port))
+    made.listen(1024)
+    made.setblocking(False)
+    return made
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _one(app: Any, options: dict[str, Any], webhooks: bool, announce: Callable[[int], None] | None,
+         sockets: list[socket.socket] | None = None, on_start: Callable[[], object] | None = None) -> None:
+    """One waitress server (on ``options``' host and port, or on ``sockets``) with its sender
+    thread, until SIGTERM or Ctrl-C; ``on_start`` is called in the serving process before it serves
+    (after a fork: what it starts — a thread — is the worker's own)."""
+    from waitress.server import create_server
+
+    from liaison_web.webhooks import Worker
+
+    # the outbox's sender: what a change queued (now, or before a restart) is sent from here
+    worker = Worker() if webhooks else None
+    if worker is not None:
+        worker.start()
+    if on_start is not None:
+        on_start()
+    server = create_server(app, **options) if sockets is None else create_server(
+        app, sockets=sockets, **{k: v for k, v in options.items() if k not in ("host", "port")})
+    if announce is not None:
+        announce(int(server.effective_port))  # type: ignore[union-attr]
+    # Stopped by its process id (a service manager, a test): SIGTERM ends it as Ctrl-C does, the socket
+    # closed; a shell that starts it in the background leaves SIGINT ignored, so SIGTERM is the one to send.
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        if worker is not None:
+            worker.stop()
+
+
+def serve(app: Any, *, host: str, port: int, workers: int, webhooks: bool, announce: Callable[[int], None],
+          on_start: Callable[[], object] | None = None, **options: Any) -> None:
+    """Serve ``app`` (waitress ``options``: threads, limits) on ``host``:``port``; ``announce`` is
+    told the port once it is bound (see the module's docstring)."""
+    if workers <= 1:
+        _one(app, {"host": host, "port": port, **options}, webhooks, announce, on_start=on_start)
+        return
+    from django.db import connections
+
+    shared = listening_socket(host, port)
+    announce(int(shared.getsockname()[1]))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    connections.close_all()  # each worker opens its own
+    stopping = False
+
+    def start() -> int:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 0
+            try:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                _one(app, options, webhooks, None, [shared], on_start)
+            except SystemExit:
+                pass
+            except BaseException:
+                log.exception("a worker of liaison serve failed")
+                code = 1
+            finally:
+                for each in (signal.SIGTERM, signal.SIGINT):  # nothing may keep the worker from its exit
+                    signal.signal(each, signal.SIG_IGN)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        return pid
+
+    def forward(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in running:
+            with contextlib.suppress(ProcessLookupError):  # already gone
+                os.kill(pid, signal.SIGTERM)
+
+    running = {start() for _ in range(workers)}
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    try:
+        while running:
+            try:
+                pid, status = os.wait()
+            except ChildProcessError:
+                break
+            running.discard(pid)
+            if not stopping:  # a worker died on its own: another in its place, after a breath
+                log.error("worker %s of liaison serve ended (status %s); starting another", pid, status)
+                time.sleep(1)
+                running.add(start())
+    finally:
+        shared.close()
