@@ -4,7 +4,8 @@ caldav plugin's tests do): ``POST …/publish/caldav`` queues a job (202, its ad
 per calendar after a move through the API —, recorded in the year's state; credentials from the
 settings only, in no record; a refused password is retried with a backoff and logged, then
 ``failed``; a retry after a failure goes on and succeeds; the serve's worker thread performs a job
-as soon as it is queued; no server is 409 at once (``NotConfigured``: the deployment's state, not a failure of the service)."""
+as soon as it is queued; no server is 409 at once (``NotConfigured``: the deployment's state, not a
+failure of the service)."""
 
 from __future__ import annotations
 
