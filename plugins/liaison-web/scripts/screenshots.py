@@ -14,6 +14,9 @@ A page is one line of :data:`SHOTS` — (role, address, name) — so a page adde
 added here by one line; the address may name ``{year}`` (the next year, which the server plans),
 ``{on}`` (a day of it late in the year), ``{engagement}`` (one the clerk's department hosts),
 ``{attended}`` (one the liaison officer's body attends), ``{provision}`` (one a finding cites).
+A page that shows something only after a form is sent has a step in :data:`STEPS`, run before
+its picture (the ledger's refused cells after an upload; the register after the letters due are
+issued) — with the page's own form, as its user would.
 
 With Pillow installed the PNGs are reduced to 256 colours and re-encoded (the pages are flat
 colours and text; a screenshot shrinks to a third), else kept as Chromium writes them. A page is
@@ -47,11 +50,25 @@ SHOTS: list[tuple[str, str, str]] = [
     ("clerk", "/engagement/seed/{year}/{engagement}/", "clerk-engagement"),
     ("liaison_officer", "/year/seed/{year}/?on={spring}", "officer-year"),
     ("liaison_officer", "/engagement/seed/{year}/{attended}/", "officer-engagement"),
+    ("clerk", "/engagement/seed/{year}/{engagement}/held/", "clerk-held"),
+    ("clerk", "/engagement/seed/{year}/{engagement}/move/?date={year}-10-01", "clerk-move-holiday"),
+    ("clerk", "/ledger/seed/{year}/", "clerk-ledger"),
+    ("clerk", "/records/seed/{year}/", "clerk-records"),
+    ("clerk", "/records/seed/{year}/new/research_results/", "clerk-record-form"),
+    ("clerk", "/letters/seed/{year}/?day={on}", "clerk-letters"),
     ("administrator", "/year/seed/{year}/?on={on}", "administrator-year"),
+    ("administrator", "/office/seed/{year}/letters/?day={on}", "office-letters"),
+    ("administrator", "/office/seed/{year}/findings/?as_of={on}", "office-findings"),
+    ("administrator", "/office/seed/{year}/behind/?on={on}", "office-behind"),
+    ("administrator", "/office/seed/audit/", "office-audit"),
+    ("administrator", "/office/seed/users/", "office-users"),
+    ("administrator", "/office/seed/{year}/amend/", "office-amend"),
     ("auditor", "/provision/seed/{provision}/?on={on}", "provision"),
     ("city_auditor", "/city/?year={year}&on={on}", "city"),
     ("city_auditor", "/city/north/{year}/?on={on}", "city-district"),
 ]
+#: The plugins the server loads: the ledger is read by liaison-xlsx, the letters are liaison-docx's.
+PLUGINS = "web,xlsx,docx"
 #: The widths: an office's desktop and a phone (as DingTalk or WeCom show a page).
 WIDTHS = {"1280": (1280, 900), "375": (375, 740)}
 #: The most of a page kept, in CSS pixels.
@@ -102,7 +119,7 @@ print(json.dumps({"engagement": engagement, "attended": attended,
 
 def _setup(folder: Path, year: int) -> dict[str, str]:
     env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY")},
-           "LIAISON_PLUGINS": "web", "LIAISON_ADMIN_PASSWORD": PASSWORD}
+           "LIAISON_PLUGINS": PLUGINS, "LIAISON_ADMIN_PASSWORD": PASSWORD}
     ready = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "en"], cwd=folder, env=env,
                            capture_output=True, text=True, timeout=600)
     if ready.returncode:
@@ -123,6 +140,62 @@ def _smaller(path: Path) -> None:
     with Image.open(path) as image:
         reduced = image.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE)
     reduced.save(path, optimize=True)
+
+
+def _ledger(year: int) -> bytes:
+    """The seed's ledger template for the year with three documents the clerk's department copied,
+    the second dated on a day that is none (a refused cell beside its row)."""
+    import io
+
+    import openpyxl
+    from liaison_xlsx.plugin import ledger_workbook
+
+    from liaison.formats.district import seed_district
+    from liaison.host.plugins import working_day_calendar
+    from liaison.year.planner import plan_year
+
+    district = seed_district()
+    book = openpyxl.load_workbook(io.BytesIO(ledger_workbook(
+        district, plan_year(district, year, calendar=working_day_calendar()), year)))
+    sheet = book["文件抄送"]
+    columns = {c.value: c.column for c in sheet[2] if c.value}
+    first = max((r for r in range(3, sheet.max_row + 1) if sheet.cell(r, columns["文号"]).value), default=2) + 1
+    for n in range(3):
+        values = {"文号": f"区卫〔{year}〕{n + 20}号", "发文单位": "区卫生局", "标题": f"关于卫生工作的通知（{n + 1}）",
+                  "日期": f"{year}年13月1日" if n == 1 else f"{year}-4-{n + 10}", "抄送单位": "农工党"}
+        for header, value in values.items():
+            sheet.cell(first + n, columns[header]).value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _upload_ledger(page: Any, year: int) -> None:
+    if page.locator("#ledger-file").count():
+        page.set_input_files("#ledger-file", files=[{"name": "台账.xlsx", "buffer": _ledger(year), "mimeType":
+                                                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+        with page.expect_navigation():
+            page.click("#ledger-form button[type=submit]")
+
+
+def _issue_letters(page: Any, year: int) -> None:
+    button = page.locator("#issue-letters button[type=submit]")
+    if button.count() and button.is_enabled():
+        with page.expect_navigation():
+            button.click()
+
+
+def _record_the_rest(page: Any, year: int) -> None:
+    # after the picture: the rows taken are recorded, so the records' list that follows has them
+    if page.locator("#ledger-confirm").count():
+        with page.expect_navigation():
+            page.click("#ledger-confirm button[type=submit]")
+
+
+#: name -> what is done on the page before its picture (see the module's text).
+STEPS: dict[str, Any] = {"clerk-ledger": _upload_ledger, "office-letters": _issue_letters}
+#: name -> what is done on the page after its picture.
+AFTER: dict[str, Any] = {"clerk-ledger": _record_the_rest}
 
 
 def _log_in(page: Any, base: str, role: str) -> None:
@@ -154,7 +227,7 @@ def main() -> int:
         folder = Path(place)
         names = {k: quote(v) for k, v in _setup(folder, year).items()}
         names.update(year=str(year), on=f"{year}-11-30", spring=f"{year}-03-10")
-        process, lines = start(folder, env={"LIAISON_ADMIN_PASSWORD": PASSWORD})
+        process, lines = start(folder, env={"LIAISON_ADMIN_PASSWORD": PASSWORD, "LIAISON_PLUGINS": PLUGINS})
         assert process.stdout is not None
         threading.Thread(target=process.stdout.read, daemon=True).start()  # the pipe never fills
         base = address(lines)
@@ -172,11 +245,15 @@ def main() -> int:
                             if answer is None or not answer.ok:
                                 raise SystemExit(f"{name}: {url.format(**names)}: "
                                                  f"{answer.status if answer else 'no answer'}")
+                            if name in STEPS:
+                                STEPS[name](page, year)
                             tall = min(TALLEST, page.evaluate("document.documentElement.scrollHeight"))
                             target = args.out / f"web-{name}-{width}.png"
                             page.screenshot(path=str(target), full_page=True,
                                             clip={"x": 0, "y": 0, "width": w, "height": tall})
                             _smaller(target)
+                            if name in AFTER:
+                                AFTER[name](page, year)
                             print(f"{target} ({target.stat().st_size:,} bytes)")
                         context.close()
                 browser.close()
