@@ -20,6 +20,15 @@ medians of wall-clock and CPU seconds:
   ``syncfs`` (or an ``fsync`` each), as the export does. No planning, no rendering, no state: what
   no exporter of these files can avoid.
 
+``--sizes 1,10,100`` times the commands on districts of growing size instead: for each k, the seed
+with its departments, branches and ICF replicated k times (``bench_scale.replicated_data``, 33·k
+pairings), written as a district file, and the year as held written as a ledger (every engagement a
+row marked 是, as ``bench_scale``'s ``ledger write`` makes it); then, interleaved, fresh processes of
+``liaison export all --data FILE --year 2027 --out DIR`` into a new folder and ``liaison check
+--data FILE --year 2027 --records LEDGER`` (reading the ledger's records and checking them), with
+each command's growth over the size before. Targets at 100× (3,300 pairings): ``export all`` under
+30 s, ``check`` under 1 s. No warm-up run at sizes of 100 and more (a 100× export is long).
+
 ``--before TREE`` adds the cold and the no-change export of an earlier version of the code (a
 ``git archive`` of it unpacked in TREE: its ``src`` and ``plugins/*/src`` go first on ``PYTHONPATH``,
 so the same interpreter and libraries run it), interleaved with the rest, each in its own folder.
@@ -133,6 +142,64 @@ class Child:
         self.cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
 
 
+SCALE_TARGETS = {"export all": 30.0, "check": 1.0}  # seconds, at 3,300 pairings (issue #23)
+
+
+def _district_files(k: int, year: int, work: Path) -> tuple[Path, Path]:
+    """The seed replicated ``k`` times as a district file, and its year as held as a ledger."""
+    import tomlkit
+    from bench_scale import phases, replicated, replicated_data
+
+    data = work / f"district-{k}.toml"
+    data.write_text(tomlkit.dumps(replicated_data(k)), encoding="utf-8")
+    calls, made = phases(replicated(k))  # the ledger the scale benchmark writes: the year as held
+    calls["plan"]()
+    calls["ledger write"]()
+    ledger = work / f"ledger-{k}.xlsx"
+    ledger.write_bytes(made["ledger"])
+    return data, ledger
+
+
+def scale(sizes: list[int], rounds: int, year: int, work: Path) -> None:
+    """The commands on the seed replicated k times for each k (see the module's docstring)."""
+    from bench_scale import EXPORTERS, YEAR
+
+    if year != YEAR:
+        raise SystemExit(f"--sizes times the year {YEAR} (bench_scale's ledger)")
+    # the ledger is made here with bench_scale's phases, which find the four exporters (as bench_scale
+    # does); the commands run with every installed plugin (`_env` leaves the variable out)
+    os.environ["LIAISON_PLUGINS"] = ",".join(EXPORTERS)
+    base = [sys.executable, "-m", "liaison_cli"]
+    count = iter(range(1_000_000))
+    wall: dict[int, dict[str, float]] = {}
+    cpu: dict[int, dict[str, float]] = {}
+    for k in sizes:
+        data, ledger = _district_files(k, year, work)
+        contenders = {
+            "export all": Child(lambda data=data, k=k: [*base, "export", "all", "--data", str(data), "--year",
+                                                      str(year), "--out", str(work / f"out-{k}-{next(count)}")]),
+            "check": Child([*base, "check", "--data", str(data), "--year", str(year), "--records", str(ledger)]),
+        }
+        times = interleave(contenders, rounds, warm_up=k < 100)
+        wall[k] = medians(times)
+        cpu[k] = {name: sorted(c.cpu)[len(c.cpu) // 2] for name, c in contenders.items()}
+        for folder in work.glob(f"out-{k}-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+    print(f"liaison commands on the seed replicated k times, {year} ({rounds} interleaved rounds, medians; "
+          "growth over the size before)")
+    print(f"{'k':>4}  {'pairings':>8}  " + "  ".join(
+        f"{name + ' wall s':>16}  {'cpu s':>7}  {'growth':>6}" for name in SCALE_TARGETS))
+    before: int | None = None
+    for k in sizes:
+        cells = []
+        for name in SCALE_TARGETS:
+            growth = f"{wall[k][name] / wall[before][name]:5.2f}×" if before is not None else ""
+            cells.append(f"{wall[k][name]:16.3f}  {cpu[k][name]:7.3f}  {growth:>6}")
+        print(f"{k:>4}  {33 * k:>8}  " + "  ".join(cells))
+        before = k
+    print("targets at 3,300 pairings: " + ", ".join(f"{name} < {t:g} s" for name, t in SCALE_TARGETS.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=7)
@@ -140,12 +207,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one round, no warm-up (a smoke test)")
     parser.add_argument("--before", type=Path, default=None, metavar="TREE",
                         help="an earlier version's source tree (git archive), run interleaved with this one")
+    parser.add_argument("--sizes", default=None, metavar="K,K,…",
+                        help="time `export all` and `check` on the seed replicated K times (e.g. 1,10,100)")
     args = parser.parse_args()
     rounds = 1 if args.quick else args.rounds
     _compile_packages()
     work = Path(tempfile.mkdtemp(prefix="bench-cli-"))
     _CACHE.append(str(work / "cache"))
     try:
+        if args.sizes:
+            scale([int(k) for k in args.sizes.split(",")], rounds, args.year, work)
+            return
         export = [sys.executable, "-m", "liaison_cli", "export", "all", "--year", str(args.year), "--out"]
         probe = subprocess.run([sys.executable, "-c", _LOADED, *export[3:], str(work / "probe")],
                                capture_output=True, text=True, env=_env(), check=True)

@@ -103,8 +103,10 @@ def seed_data() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def replicated(k: int, *, district_id: str = "seed", name: str | None = None) -> District:
-    """The seed with its departments, branches and ICF (and their pairings) k times."""
+def replicated_data(k: int, *, district_id: str = "seed", name: str | None = None) -> dict[str, Any]:
+    """The seed's data (as its TOML reads) with its departments, branches and ICF (and their
+    pairings) k times: what :func:`replicated` structures, and what ``bench_cli.py --sizes`` writes
+    as a district file for the command."""
     raw = seed_data()
     raw["district"]["id"] = district_id
     if name is not None:
@@ -128,6 +130,12 @@ def replicated(k: int, *, district_id: str = "seed", name: str | None = None) ->
             twin["department"] = f"{pairing['department']}-{i}"
             twin["counterpart"] = f"{pairing['counterpart']}-{i}"
             raw["pairings"].append(twin)
+    return raw
+
+
+def replicated(k: int, *, district_id: str = "seed", name: str | None = None) -> District:
+    """The seed with its departments, branches and ICF (and their pairings) k times."""
+    raw = replicated_data(k, district_id=district_id, name=name)
     body = current_body(raw, "district", file=f"<seed × {k}>")
     doc = structure(body, DistrictDocument, file=f"<seed × {k}>")
     check_district(doc, file=f"<seed × {k}>")

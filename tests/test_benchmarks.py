@@ -59,6 +59,17 @@ def test_the_whole_process_benchmark_runs_its_quick_mode() -> None:
     assert "files" in done.stdout.splitlines()[0] and "icalendar" in done.stdout.splitlines()[0]
 
 
+def test_the_whole_process_benchmark_times_the_commands_on_replicated_districts() -> None:
+    """``--sizes``: `export all` and `check` as commands on the seed written k times over as a
+    district file (one round; the growth over the size before printed, no figure asserted)."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_cli.py"), "--sizes", "1,2", "--quick"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [line.split() for line in done.stdout.splitlines() if line.split()[:1] in (["1"], ["2"])]
+    assert [row[:2] for row in rows] == [["1", "33"], ["2", "66"]], done.stdout
+    assert len(rows[0]) == 6 and len(rows[1]) == 8 and rows[1][4].endswith("×") and rows[1][7].endswith("×")
+
+
 @pytest.mark.parametrize("mode", ["fair", "warm"])
 def test_the_letters_benchmark_runs_fair_by_default_and_warm_when_asked(mode: str) -> None:
     """Two notices, one round: the anchors build the same letters, and ours starts each round from

@@ -13,12 +13,13 @@ Which letters (``--letters``):
 * ``notices``: ``-n`` annual notices of about two pages with a six-row table, each of its own year
   (title, number, dates and body text differ from letter to letter; the table's rows are the same).
 
-The rounds are fair to the anchors, which cannot memoise: our memo caches (the title breaks, the
-widths and line counts of text, the fonts' template…) are emptied with
-:func:`liaison_docx.clear_memos` at the start of each round, so a round pays what a ``liaison
-export`` (a fresh process) pays, filling them as it goes; only what recurs within the round's own
-letters is reused.  ``--cold-letters`` clears them before every letter instead (each letter as if
-rendered by a process of its own: harsher than any export).  ``--warm`` keeps the caches between
+The rounds are fair to the anchors, which cannot memoise: each round renders its letters as one
+export does, with one new :class:`liaison_docx.Measures` (the title breaks, the widths and line
+counts of text) for all of them, and after :func:`liaison_docx.clear_memos` (the fonts' template,
+the section properties), so a round pays what a ``liaison export`` (a fresh process) pays; only what
+recurs within the round's own letters is reused.  ``--cold-letters`` gives every letter memos of its
+own and clears the others before it (each letter as if rendered by a process of its own: harsher
+than any export).  ``--warm`` keeps one :class:`~liaison_docx.Measures` and the other memos between
 rounds (the earlier measurement: then ``notices`` renders only three distinct texts,
 ``year=2027+i%3``, and after the warm-up every measure of text is a hit) and labels the output as
 warm.
@@ -60,7 +61,18 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docxtpl import DocxTemplate
 
-from liaison_docx import Block, Heading, Letter, Paragraph, Table, clear_memos, format_date, heading_number, render
+from liaison_docx import (
+    Block,
+    Heading,
+    Letter,
+    Measures,
+    Paragraph,
+    Table,
+    clear_memos,
+    format_date,
+    heading_number,
+    render,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
@@ -285,12 +297,16 @@ def main() -> None:
                        for text in body[:3])
         docx.Document(io.BytesIO(ours))
 
+    kept = Measures()  # --warm: one export's memos for every round
+
     def ours() -> list[bytes]:
         if args.cold_letters:
-            return [(clear_memos(), render(letter))[1] for letter in letters]
-        if not args.warm:
-            clear_memos()  # a fresh process's caches: empty at the start of every round
-        return [render(letter) for letter in letters]
+            return [(clear_memos(), render(letter))[1] for letter in letters]  # memos of its own each
+        if args.warm:
+            return [render(letter, measures=kept) for letter in letters]
+        clear_memos()  # a fresh process's memos: empty at the start of every round
+        measures = Measures()  # and, as an export builds, one for the round's letters
+        return [render(letter, measures=measures) for letter in letters]
 
     contenders = {
         "liaison_docx.render": ours,
@@ -303,7 +319,8 @@ def main() -> None:
           f"templates: lean {len(lean):,} bytes, default {len(default):,} bytes")
     print("ours: WARM, memo caches kept between rounds (not what an export pays)" if args.warm
           else "ours: memo caches cleared before every letter (each letter a process of its own)"
-          if args.cold_letters else "ours: memo caches cleared at the start of every round (as in a fresh process)")
+          if args.cold_letters
+          else "ours: memos cleared and one new Measures at the start of every round (an export in a fresh process)")
     clock = time.process_time if args.clock == "cpu" else time.perf_counter
     times = interleave(contenders, args.rounds, clock=clock)
     report(times, "liaison_docx.render", per=len(letters),

@@ -16,6 +16,7 @@ and any other output that speaks to one body. The export flow builds one for all
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Sequence
@@ -386,9 +387,24 @@ class YearDuties:
         object.__setattr__(self, "_owed_by", {k: tuple(v) for k, v in owed_by.items()})
         object.__setattr__(self, "_common", frozenset(common))
         object.__setattr__(self, "_partial_by", {k: tuple(v) for k, v in partial_by.items()})
+        self._index_records()
+
+    def _index_records(self) -> None:
+        """The records' §3.1 designations by body: all the duties take from the records."""
         object.__setattr__(self, "_designations_of", designation_records(self.records))
         object.__setattr__(self, "_no_designations", None if self.records is None
                            else Records(district_id=self.records.district_id))
+
+    def with_records(self, records: Records | None) -> YearDuties:
+        """These duties with ``records``' §3.1 designations merged instead of their own records': the
+        same spans and obligations (which the records do not change), so the year is not worked out
+        again; only the records' designations are indexed."""
+        if records is self.records:
+            return self
+        other = copy.copy(self)
+        object.__setattr__(other, "records", records)
+        other._index_records()
+        return other
 
     @property
     def first(self) -> dt.date:
@@ -445,6 +461,23 @@ class YearDuties:
 def year_duties(district: District, year: int, records: Records | None = None) -> YearDuties:
     """The year's duties of every body of ``district`` (see :class:`YearDuties`)."""
     return YearDuties(district, year, records)
+
+
+def duties_for(district: District, year: int, duties: YearDuties | None = None, *,
+               records: Records | None = None, designations: bool = True) -> YearDuties:
+    """The year's duties as a consumer reads them: ``duties`` as its caller hands them (an export's
+    one :class:`YearDuties`), else worked out here, once for the caller (never per body).
+    ``designations``: whether the consumer reads §3.1 designations merged from ``records``; then
+    duties holding other records are the same duties with these records' designations
+    (:meth:`YearDuties.with_records`, nothing worked out again).  Duties of another district object
+    or year are the caller's mistake (:class:`ValueError`), not something to paper over by working
+    the year out again."""
+    if duties is None:
+        return year_duties(district, year, records)
+    if duties.district is not district or duties.year != year:
+        raise ValueError(f"the duties of {duties.district.info.id} in {duties.year} were handed "
+                         f"for {district.info.id} in {year}")
+    return duties.with_records(records) if designations else duties
 
 
 def duties_of(district: District, body: str | Organisation, year: int, records: Records | None = None,

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from liaison_docx.letter_model import format_doc_number as format_doc_number
     from liaison_docx.letter_model import heading_number as heading_number
     from liaison_docx.letter_model import validate_letter as validate_letter
+    from liaison_docx.measures import Measures as Measures
     from liaison_docx.memos import clear_memos as clear_memos
     from liaison_docx.renderer import render as render
     from liaison_docx.renderer import render_document as render_document

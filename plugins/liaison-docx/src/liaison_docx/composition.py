@@ -56,9 +56,10 @@ from liaison_docx.geometry import (
 )
 from liaison_docx.layout import Piece, Placed, height, paginate
 from liaison_docx.letter_model import Letter, format_date
+from liaison_docx.measures import Measures
 from liaison_docx.ooxml import DECL, ROOT_NS
 from liaison_docx.package import Template
-from liaison_docx.titles import break_title, title_units
+from liaison_docx.titles import title_units
 
 __all__ = ["LETTER_START", "document_xml", "fits_page_one", "header_xml", "title_lines"]
 
@@ -82,13 +83,15 @@ higher, has more room."""
 _SLACK = 80  # the 版记 ends this far above the foot of the type area, so rounding never pushes it over
 
 
-def title_lines(letter: Letter) -> list[str]:
-    """The title's lines: from its units, else as written with ``\\n``, else from its text."""
+def title_lines(letter: Letter, measures: Measures | None = None) -> list[str]:
+    """The title's lines: from its units, else as written with ``\\n``, else from its text (broken
+    with the export's ``measures``, else the letter's own)."""
+    measures = measures if measures is not None else Measures()
     if letter.title_units:
-        return break_title(letter.title_units)
+        return measures.break_title(letter.title_units)
     if "\n" in letter.title:
         return letter.title.split("\n")
-    return break_title(title_units(letter.title))
+    return measures.break_title(title_units(letter.title))
 
 
 def _recipients(text: str) -> str:
@@ -115,9 +118,9 @@ def _head(b: Builder, letter: Letter) -> int:
             b.flowing("GwDocNumber", Piece(lines=1, pitch=b.pitch, before=280),
                       spacing(before=280, line=b.pitch) + '<w:jc w:val="right"/>', b.run(letter.doc_number))
             title_before = 2 * b.pitch
-    _title(b, title_lines(letter), title_before)
+    _title(b, title_lines(letter, b.measures), title_before)
     text = _recipients(letter.recipients)
-    b.flowing("GwRecipients", Piece(lines=body_lines(text, 0), pitch=b.pitch, before=b.pitch, keep_next=True),
+    b.flowing("GwRecipients", Piece(lines=body_lines(b, text, 0), pitch=b.pitch, before=b.pitch, keep_next=True),
               spacing(before=b.pitch, line=b.pitch), b.run(text))
     return start
 
@@ -153,7 +156,7 @@ def _attachments(b: Builder, letter: Letter) -> None:
         b.flowing("GwAttachmentLabel", Piece(lines=1, page_break=True, keep_next=True, split=False),
                   content=b.run(label, "heading1"))
         page_break_before(b, len(b.flow) - 1)
-        _title(b, break_title(title_units(attachment.name)), LINE_PITCH)
+        _title(b, b.measures.break_title(title_units(attachment.name)), LINE_PITCH)
         b.flowing("Normal", Piece(lines=1, keep_next=True))  # a blank line under the name
         blocks(b, attachment.body)
 
@@ -203,7 +206,7 @@ def _record(b: Builder, start: int, rows: list[tuple[str, str | None]], letter: 
     are already placed."""
     placed = paginate([piece for piece, _ in b.flow], start, placed_before=placed_before)
     page, used = placed[-1].last_page, placed[-1].bottom
-    height = record_height(rows)
+    height = record_height(b, rows)
     if page % 2 == 0 and used + LINE_PITCH + height + _SAFETY <= TEXT_HEIGHT:
         own_section = False
         above = TEXT_HEIGHT - used - height - _SLACK
@@ -217,10 +220,11 @@ def _record(b: Builder, start: int, rows: list[tuple[str, str | None]], letter: 
     return own_section
 
 
-def _main_part(tpl: Template, letter: Letter, pitch: int) -> tuple[Builder, int, int, int]:
+def _main_part(tpl: Template, letter: Letter, pitch: int,
+               measures: Measures | None = None) -> tuple[Builder, int, int, int]:
     """版头, title, 主送, body, 附件说明 and 落款 at ``pitch``: the builder, where page 1's flow starts,
     and the indices of the body's first piece and of the signature."""
-    b = Builder(tpl, pitch)
+    b = Builder(tpl, pitch, measures)
     start = _head(b, letter)
     first_body = len(b.flow)
     blocks(b, letter.body)
@@ -237,17 +241,19 @@ def _page_one_need(b: Builder, start: int, sig: int) -> int:
     return start + height([piece for piece, _ in b.flow[:sig + 2]]) + _PAGE_ONE_MARGIN
 
 
-def _on_one_page(tpl: Template, letter: Letter) -> tuple[tuple[Builder, int, int, int], bool]:
+def _on_one_page(tpl: Template, letter: Letter,
+                 measures: Measures | None = None) -> tuple[tuple[Builder, int, int, int], bool]:
     """The letter's main part, and whether it is set on page 1 alone: a 信函格式 letter whose text
     and 落款 fit page 1 on the grid, or only a little closer, at the widest of PAGE_ONE_PITCHES that
     fits (GB/T 9704 §7.3.5: 行距 may be adjusted so that the 成文日期 and the seal stay with the text);
     any other letter on the grid, its pages broken by :func:`_keep_signature_with_body`."""
-    grid = _main_part(tpl, letter, LINE_PITCH)
+    measures = measures if measures is not None else Measures()  # one for every spacing tried
+    grid = _main_part(tpl, letter, LINE_PITCH, measures)
     need_grid = _page_one_need(grid[0], grid[1], grid[3])
     if letter.kind != "letter" or need_grid <= TEXT_HEIGHT:
         return grid, letter.kind == "letter"
     least = PAGE_ONE_PITCHES[-1]
-    tight = _main_part(tpl, letter, least)
+    tight = _main_part(tpl, letter, least, measures)
     need_tight = _page_one_need(tight[0], tight[1], tight[3])
     if need_tight > TEXT_HEIGHT:
         return grid, False  # a long letter: its pages break on the grid
@@ -256,25 +262,27 @@ def _on_one_page(tpl: Template, letter: Letter) -> tuple[tuple[Builder, int, int
     slope = (need_grid - need_tight) / (LINE_PITCH - least)
     for pitch in PAGE_ONE_PITCHES[:-1]:
         if need_tight + slope * (pitch - least) <= TEXT_HEIGHT:
-            found = _main_part(tpl, letter, pitch)
+            found = _main_part(tpl, letter, pitch, measures)
             if _page_one_need(found[0], found[1], found[3]) <= TEXT_HEIGHT:
                 return found, True
     return tight, True
 
 
-def fits_page_one(tpl: Template, letter: Letter) -> bool:
+def fits_page_one(tpl: Template, letter: Letter, measures: Measures | None = None) -> bool:
     """Whether a 信函格式 letter's text and 落款 fit page 1 at the closest of PAGE_ONE_PITCHES, counted
     with its 函号 line (a draft's is blank but there): what a letter that may word itself more
     tightly asks before it does (an invitation, :mod:`liaison_docx.letters.invitation`)."""
     if letter.kind != "letter":
         return False
     numbered = letter if letter.doc_number else attrs.evolve(letter, doc_number="\u3000")
-    b, start, _, sig = _main_part(tpl, numbered, PAGE_ONE_PITCHES[-1])
+    b, start, _, sig = _main_part(tpl, numbered, PAGE_ONE_PITCHES[-1], measures)
     return _page_one_need(b, start, sig) <= TEXT_HEIGHT
 
 
-def document_xml(tpl: Template, letter: Letter) -> bytes:
-    (b, start, first_body, sig), one_page = _on_one_page(tpl, letter)
+def document_xml(tpl: Template, letter: Letter, measures: Measures | None = None) -> bytes:
+    """``word/document.xml`` of the letter, its texts measured with the export's ``measures`` (else
+    the letter's own)."""
+    (b, start, first_body, sig), one_page = _on_one_page(tpl, letter, measures)
     # the pieces as placed up to the signature, where the 版记's pagination resumes (a letter set on
     # page 1 alone: none, its 版记 paginated from the start)
     placed: list[Placed] = [] if one_page else _keep_signature_with_body(b, start, first_body, sig)
@@ -312,9 +320,10 @@ def _section(kind: str, *, title_page: bool, even_page: bool) -> str:
     return "".join(out)
 
 
-def header_xml(tpl: Template, letter: Letter) -> bytes:
+def header_xml(tpl: Template, letter: Letter, measures: Measures | None = None) -> bytes:
     """信函格式 first-page header: the mark 30 mm from the top, red double rule (thick over thin) 4 mm
     below it, 170 mm long and centred."""
     # 170 mm = 9638 twips, 793 more than the type area: the rule reaches 397 twips (7 mm) out each side.
-    _, ppr, run = mark(Builder(tpl), letter.issuing_authority_mark, 0, 9638, 397, "thickThinSmallGap")
+    b = Builder(tpl, measures=measures)
+    _, ppr, run = mark(b, letter.issuing_authority_mark, 0, 9638, 397, "thickThinSmallGap")
     return DECL + f'<w:hdr {ROOT_NS}>{para("GwMark", ppr, run)}</w:hdr>'.encode()

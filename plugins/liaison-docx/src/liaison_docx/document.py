@@ -22,11 +22,10 @@ from liaison_docx.geometry import (
     SMALL_CHAR,
     SMALL_LINE,
     TEXT_WIDTH,
-    column_widths,
-    count_lines,
 )
 from liaison_docx.layout import Piece
 from liaison_docx.letter_model import Block, Heading, Paragraph, Table, heading_number
+from liaison_docx.measures import Measures
 from liaison_docx.ooxml import run_content
 from liaison_docx.package import Template
 
@@ -45,8 +44,10 @@ class Builder:
     :attr:`flow` pairs each piece with the index of that fragment (-1 for a table).
     """
 
-    def __init__(self, tpl: Template, pitch: int = LINE_PITCH) -> None:
+    def __init__(self, tpl: Template, pitch: int = LINE_PITCH, measures: Measures | None = None) -> None:
         self.tpl = tpl
+        self.measures = measures if measures is not None else Measures()
+        """The export's memos of the texts' widths and line counts (a letter's own when rendered alone)."""
         self.out: list[str] = []
         self.flow: list[tuple[Piece, int]] = []
         self.pitch = pitch
@@ -118,8 +119,8 @@ def mark(b: Builder, text: str, before: int, width: int, ind: int, rule: str | N
     return line, ppr, b.run(text, "mark", f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
 
 
-def body_lines(text: str, indent: float = 2.0) -> int:
-    return count_lines(text, CELLS_PER_LINE, first_indent=indent)
+def body_lines(b: Builder, text: str, indent: float = 2.0) -> int:
+    return b.measures.count_lines(text, CELLS_PER_LINE, first_indent=indent)
 
 
 _HEADING_ROLE = {1: "heading1", 2: "heading2", 3: "body", 4: "body"}
@@ -131,7 +132,7 @@ def blocks(b: Builder, content: Sequence[Block]) -> None:
     counters = [0, 0, 0, 0]
     for block in content:
         if isinstance(block, Paragraph):
-            b.flowing("GwBody", Piece(lines=body_lines(block.text), pitch=b.pitch), b.pitch_ppr(),
+            b.flowing("GwBody", Piece(lines=body_lines(b, block.text), pitch=b.pitch), b.pitch_ppr(),
                       b.run(block.text))
         elif isinstance(block, Heading):
             level = block.level
@@ -140,13 +141,14 @@ def blocks(b: Builder, content: Sequence[Block]) -> None:
             text = block.text
             if block.numbered:
                 text = heading_number(level, counters[level - 1]) + text
-            b.flowing(f"GwHeading{level}", Piece(lines=body_lines(text), pitch=b.pitch, keep_next=True),
+            b.flowing(f"GwHeading{level}", Piece(lines=body_lines(b, text), pitch=b.pitch, keep_next=True),
                       b.pitch_ppr(), b.run(text, _HEADING_ROLE[level]))
         elif isinstance(block, Table):
             table(b, block)
 
 
-def _row_height(cells: Sequence[str], widths: Sequence[int], least: int) -> int:
+def _row_height(b: Builder, cells: Sequence[str], widths: Sequence[int], least: int) -> int:
+    count_lines = b.measures.count_lines
     lines = max(count_lines(c, (w - 2 * CELL_MARGIN) / SMALL_CHAR) for c, w in zip(cells, widths, strict=True))
     return max(least, lines * SMALL_LINE) + 10  # and the rule between rows
 
@@ -157,7 +159,7 @@ _CELL_PARA = '<w:p><w:pPr><w:pStyle w:val="GwTableText"/></w:pPr>'
 def table(b: Builder, block: Table) -> None:
     """A body table at 4号, columns sized to their text (:func:`~liaison_docx.geometry.column_widths`),
     rows never split, the header row repeated on each page."""
-    widths = column_widths(block)
+    widths = b.measures.column_widths(block)
     out = [f'<w:tbl><w:tblPr><w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>',
            *(border(side, "single", 4, color="000000")
              for side in ("top", "left", "bottom", "right", "insideH", "insideV")),
@@ -177,7 +179,7 @@ def table(b: Builder, block: Table) -> None:
                    + ("<w:tblHeader/></w:trPr>" if r == 0 else "</w:trPr>"))
         out += [f"{opening}{run(cell, role)}</w:p></w:tc>" for opening, cell in zip(cells, row, strict=True)]
         out.append("</w:tr>")
-        heights.append(_row_height(row, widths, least))
+        heights.append(_row_height(b, row, widths, least))
     out.append("</w:tbl>")
     b.table(Piece(rows=tuple(heights)), "".join(out))
 
@@ -192,14 +194,14 @@ def record_rows(cc: Sequence[str], printer: str | None, print_date: str | None) 
     return rows
 
 
-def _record_lines(left: str, right: str | None) -> int:
+def _record_lines(b: Builder, left: str, right: str | None) -> int:
     if right is not None or not left:
         return 1
-    return count_lines(left, (TEXT_WIDTH - 2 * SMALL_CHAR) / SMALL_CHAR - 3)
+    return b.measures.count_lines(left, (TEXT_WIDTH - 2 * SMALL_CHAR) / SMALL_CHAR - 3)
 
 
-def record_height(rows: Sequence[tuple[str, str | None]]) -> int:
-    return sum(max(LINE_PITCH, _record_lines(left, right) * SMALL_LINE) + 10 for left, right in rows)
+def record_height(b: Builder, rows: Sequence[tuple[str, str | None]]) -> int:
+    return sum(max(LINE_PITCH, _record_lines(b, left, right) * SMALL_LINE) + 10 for left, right in rows)
 
 
 def record_table(b: Builder, rows: Sequence[tuple[str, str | None]]) -> None:
@@ -223,7 +225,7 @@ def record_table(b: Builder, rows: Sequence[tuple[str, str | None]]) -> None:
         out.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{LINE_PITCH}" w:hRule="atLeast"/></w:trPr>'
                    f'<w:tc><w:tcPr><w:tcW w:w="{TEXT_WIDTH}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
                    f'{para("GwRecord", ppr, run)}</w:tc></w:tr>')
-        heights.append(max(LINE_PITCH, _record_lines(left, right) * SMALL_LINE) + 10)
+        heights.append(max(LINE_PITCH, _record_lines(b, left, right) * SMALL_LINE) + 10)
     out.append("</w:tbl>")
     b.table(Piece(rows=(0, *heights)), "".join(out))
 
@@ -236,7 +238,7 @@ def attachment_note(b: Builder, names: Sequence[str]) -> None:
         text = ("附件：" if n == 0 else "") + number + name
         numbered = 0.56 * len(number)  # Latin digits and the full stop, in cells
         hang = 3 + numbered  # 附件： is three characters
-        lines = count_lines(text, CELLS_PER_LINE - 2 - hang, first_indent=-(hang if n == 0 else numbered))
+        lines = b.measures.count_lines(text, CELLS_PER_LINE - 2 - hang, first_indent=-(hang if n == 0 else numbered))
         before = b.pitch if n == 0 else 0
         ind = f'<w:ind w:left="{int((2 + hang) * CHAR)}" w:hanging="{int((hang if n == 0 else numbered) * CHAR)}"/>'
         b.flowing("GwBody", Piece(lines=lines, pitch=b.pitch, before=before, keep_next=True),

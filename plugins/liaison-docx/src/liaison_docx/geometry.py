@@ -20,9 +20,9 @@ condensed characters, rendering 22 × 28 — see ``tests/test_libreoffice.py``.
 
 from __future__ import annotations
 
-import functools
 import operator
 import re
+from collections.abc import Callable
 
 from liaison_docx.letter_model import Table
 
@@ -86,7 +86,11 @@ def display_width(text: str) -> float:
     return sum(1.0 if wide(c) else 0.5 for c in text if c != WORD_JOINER)
 
 
-@functools.lru_cache(maxsize=8192)  # the same cells and phrases recur across a year's letters
+Cells = Callable[[str], float]
+"""How the functions below measure a piece of text: :func:`text_cells` itself, or an export's memo
+of it (:class:`liaison_docx.measures.Measures`, which measures each text of the export once)."""
+
+
 def text_cells(text: str) -> float:
     """Width of one line of text in cells as LibreOffice sets it (see LATIN_CELLS)."""
     # The widths are added one by one, left to right, as they always were: a float sum in another
@@ -113,27 +117,31 @@ _JOINED_TOKENS = re.compile(r"(?:.\u2060)+.|[0-9A-Za-z.:/%\-]+|.", flags=re.S)
 _PLAIN_TOKENS = re.compile(r"[0-9A-Za-z.:/%\-]+|.", flags=re.S)
 
 
-@functools.lru_cache(maxsize=8192)
-def count_lines(text: str, width: float = CELLS_PER_LINE, first_indent: float = 0.0) -> int:
+def count_lines(text: str, width: float = CELLS_PER_LINE, first_indent: float = 0.0, *,
+                cells: Cells = text_cells) -> int:
     """Lines a paragraph takes when ``width`` cells wide: greedy filling, Latin runs kept whole, and
     the line-start and line-end rules (禁则) LibreOffice and Word apply: a closing mark never starts
-    a line (the character before it moves down with it), an opening mark never ends one."""
+    a line (the character before it moves down with it), an opening mark never ends one.  ``cells``
+    measures the pieces of several characters."""
     total = 0
     for part in text.split("\n"):
-        total += _count_part(_tokens(part), width, first_indent if total == 0 else 0.0)
+        total += _count_part(_tokens(part), width, first_indent if total == 0 else 0.0, cells)
     return total
 
 
-def _count_part(tokens: list[str], width: float, indent: float) -> int:
+def _count_part(tokens: list[str], width: float, indent: float, cells: Cells) -> int:
     lines, used, count_on_line = 1, indent, 0
     previous_wide: bool | None = None
     limit = width + 1e-6
     for i, token in enumerate(tokens):
-        if len(token) == 1:  # most tokens: measured here as text_cells would (a cold cache costs a call each)
+        if len(token) == 1:  # most tokens: measured here as text_cells would (a cold memo costs a call each)
             is_wide = last_wide = token >= _WIDE_FROM or token in _WIDE_MARKS
             size = 1.0 if is_wide else LATIN_CELLS if token != WORD_JOINER else 0.0
-        else:
-            size, is_wide, last_wide = _token(token)
+        else:  # a Latin word, a number, a joined run: few, and measured once an export by ``cells``
+            first, last = token[0], token[-1]
+            size = cells(token)
+            is_wide = first >= _WIDE_FROM or first in _WIDE_MARKS
+            last_wide = last >= _WIDE_FROM or last in _WIDE_MARKS
         if previous_wide is not None and previous_wide != is_wide and count_on_line:
             size += GAP_CELLS
         if used + size > limit and count_on_line:
@@ -145,22 +153,13 @@ def _count_part(tokens: list[str], width: float, indent: float) -> int:
             while carried and count_on_line > carried + 1 and tokens[i - carried - 1] in NO_LINE_END:
                 carried += 1  # …and an opening mark before that one (第一（三）: “（三” goes down together)
             lines += 1
-            used = sum(text_cells(tokens[j]) for j in range(i - carried, i))
+            used = sum(cells(tokens[j]) for j in range(i - carried, i))
             count_on_line = carried
-            size = text_cells(token)
+            size = cells(token)
         used += size
         count_on_line += 1
         previous_wide = last_wide
     return lines
-
-
-@functools.lru_cache(maxsize=8192)  # the Latin words, numbers and joined runs of a year's letters
-def _token(token: str) -> tuple[float, bool, bool]:
-    """A token's width in cells, and whether its first and its last character are wide: one lookup
-    for a token of several characters in the line count's loop."""
-    first, last = token[0], token[-1]
-    return (text_cells(token), first >= _WIDE_FROM or first in _WIDE_MARKS,
-            last >= _WIDE_FROM or last in _WIDE_MARKS)
 
 
 
@@ -173,12 +172,11 @@ def cell_width(text: str) -> float:
     return text_cells(text)
 
 
-@functools.lru_cache(maxsize=8192)  # a table's dates, times and names recur in every letter that lists them
-def piece_need(piece: str) -> float:
+def piece_need(piece: str, *, cells: Cells = text_cells) -> float:
     """The narrowest a piece of a line may be set: a run of CJK ideographs breaks anywhere (keep four
     on a line); anything with digits, Latin letters or brackets — a date, a time, a citation — is
     kept whole."""
-    width = cell_width(piece)
+    width = cells(piece)
     if all("\u3400" <= c <= "\u9fff" or c in "、，；" for c in piece):
         return min(width, 4.0)
     return width
@@ -187,7 +185,7 @@ def piece_need(piece: str) -> float:
 _BREAKS = re.compile(r"(?<=[、，,；;/ ])")
 
 
-def column_widths(table: Table) -> list[int]:
+def column_widths(table: Table, *, cells: Cells = text_cells, need: Cells = piece_need) -> list[int]:
     """Column widths in twips that add up to the type area's width.
 
     Each column wants its longest line (a 4号 character per CJK character, half for ASCII, plus the
@@ -196,7 +194,8 @@ def column_widths(table: Table) -> list[int]:
     and the slack is shared in proportion.  When they do not, the columns with the longest wants are
     narrowed to one common width but never below what they need (water-filling), so dates, times and
     citations stay on one line and lists of names wrap.  When even the needs do not fit, the needs are
-    scaled down.
+    scaled down.  ``cells`` and ``need`` measure the lines and the pieces (an export's memos of
+    :func:`text_cells` and :func:`piece_need`).
     """
     rows = (table.header, *table.rows)
     wants: list[int] = []
@@ -204,8 +203,8 @@ def column_widths(table: Table) -> list[int]:
     for c in range(len(table.header)):
         lines = [line for row in rows for line in row[c].split("\n")]
         pieces = [piece for line in lines for piece in _BREAKS.split(line)]
-        wants.append(int(max(2.0, *(cell_width(x) for x in lines)) * SMALL_CHAR) + CELL_PAD)
-        needs.append(int(max(2.0, *(piece_need(x) for x in pieces)) * SMALL_CHAR) + CELL_PAD)
+        wants.append(int(max(2.0, *(cells(x) for x in lines)) * SMALL_CHAR) + CELL_PAD)
+        needs.append(int(max(2.0, *(need(x) for x in pieces)) * SMALL_CHAR) + CELL_PAD)
     total = sum(wants)
     if total <= TEXT_WIDTH:
         widths = [w + (TEXT_WIDTH - total) * w // total for w in wants]

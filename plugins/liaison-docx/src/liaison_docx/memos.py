@@ -1,10 +1,15 @@
-"""Every memo cache of the letters' rendering and building, cleared in one place.
+"""The memos of the letters' rendering that outlive an export, cleared in one place.
 
-A ``liaison export`` is a fresh process: these caches start empty and fill as the year's letters are
-rendered (a title broken once for every invitee, a table's dates measured once).  A benchmark that
-renders the same letters round after round would measure the caches' hits instead; it calls
-:func:`clear_memos` before each round, so it times what an export pays.  ``tests/test_memos.py``
-checks that every ``functools`` cache in the package is listed here.
+What an export measures (the widths and line counts of its texts, its tables' pieces, its titles'
+breaks) is memoised in the export's own :class:`~liaison_docx.measures.Measures`, built by the
+export and dropped with it.  What is left here lives as long as the process, and is safe to: each
+memo is bounded whatever the letters say and keyed by immutable values — the fonts' template (one
+per :class:`~liaison_docx.letter_model.FontSet`, at most 16), the section properties (one per kind
+of letter and two flags, at most 8), the invitations' matcher of a district's names (one per
+:class:`~liaison.law.district.District` object alive, dropped with it).  A benchmark that renders
+the same letters round after round calls :func:`clear_memos` before each round (and builds a new
+:class:`~liaison_docx.measures.Measures`), so it times what an export in a fresh process pays.
+``tests/test_memos.py`` checks that every ``functools`` cache in the package is listed here.
 """
 
 from __future__ import annotations
@@ -20,12 +25,10 @@ class _Cache(Protocol):
 
 
 def memo_caches() -> list[_Cache]:
-    """The package's ``functools`` caches (the fonts' template, the widths and line counts of text,
-    the title breaks, the section properties)."""
-    from liaison_docx import composition, geometry, package, titles
+    """The package's ``functools`` caches (the fonts' template, the section properties)."""
+    from liaison_docx import composition, package
 
-    return [geometry.text_cells, geometry._token, geometry.count_lines, geometry.piece_need, titles._break,
-            composition._section, package.template]
+    return [composition._section, package.template]
 
 
 def _module_memos() -> list[Callable[[], None]]:
@@ -37,7 +40,7 @@ def _module_memos() -> list[Callable[[], None]]:
 
 
 def clear_memos() -> None:
-    """Empty every memo of the package, as a new process starts."""
+    """Empty every memo of the package that outlives an export, as a new process starts."""
     for cache in memo_caches():
         cache.cache_clear()
     for clear in _module_memos():

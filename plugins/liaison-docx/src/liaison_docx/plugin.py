@@ -169,9 +169,11 @@ def drafts(request: ExportRequest) -> tuple[Draft, ...]:
 def export(request: ExportRequest) -> list[Artifact]:
     """The letters as artifacts; raises :class:`ExportError` (naming the letter and the field) for
     text a Word file cannot hold, before any artifact is returned."""
+    from liaison_docx.measures import Measures
     from liaison_docx.renderer import render  # python-docx and lxml: loaded by an export, not by every command
 
     fonts: FontSet = request.option("fonts") or FontSet()
+    measures = Measures()  # this export's texts measured once for all its letters, dropped with it
     artifacts: list[Artifact] = []
     found = drafts(request)
     for draft in found:
@@ -180,7 +182,7 @@ def export(request: ExportRequest) -> list[Artifact]:
         data = request.issued_bytes(path) if draft.kept else None
         if data is None:
             try:
-                data = render(draft.letter, fonts)
+                data = render(draft.letter, fonts, measures)
             except ExportError as exc:
                 raise ExportError(f"{path}: {exc.message}", path=exc.location, fix=exc.fix,
                                   message_zh=exc.message_zh and f"{path}：{exc.message_zh}",

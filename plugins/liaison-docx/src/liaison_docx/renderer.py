@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from liaison_docx.composition import document_xml, header_xml
 from liaison_docx.geometry import CHAR_SPACING, LINE_PITCH, MARGINS, PAGE_SIZE
 from liaison_docx.letter_model import FontSet, Letter, validate_letter
+from liaison_docx.measures import Measures
 from liaison_docx.package import Member, core_xml, template, zip_members
 
 if TYPE_CHECKING:
@@ -28,8 +29,11 @@ __all__ = [
 ]
 
 
-def render(letter: Letter, fonts: FontSet = FontSet()) -> bytes:  # noqa: B008 - FontSet is frozen
+def render(letter: Letter, fonts: FontSet = FontSet(),  # noqa: B008 - FontSet is frozen
+           measures: Measures | None = None) -> bytes:
     """The letter as the bytes of a .docx file; the same letter and fonts always give the same bytes.
+    ``measures``: the memos of the export rendering it (:class:`~liaison_docx.measures.Measures`,
+    one for all its letters, so a text they share is measured once); without it the letter has its own.
 
     Raises :class:`liaison.base.errors.ExportError` naming the field (of the letter or the fonts) for
     text Word cannot hold.
@@ -38,10 +42,11 @@ def render(letter: Letter, fonts: FontSet = FontSet()) -> bytes:  # noqa: B008 -
     # The parts are joined as strings (liaison_docx.ooxml): these checks are all that keeps a
     # character XML cannot hold out of them.
     tpl = template(fonts)
+    measures = measures if measures is not None else Measures()
     members = [*tpl.head[letter.kind], Member("docProps/core.xml", core_xml(letter)), tpl.app,
-               Member("word/document.xml", document_xml(tpl, letter)), *tpl.static[letter.kind]]
+               Member("word/document.xml", document_xml(tpl, letter, measures)), *tpl.static[letter.kind]]
     if letter.kind == "letter":
-        members.append(Member("word/header1.xml", header_xml(tpl, letter)))
+        members.append(Member("word/header1.xml", header_xml(tpl, letter, measures)))
     return zip_members(members)
 
 

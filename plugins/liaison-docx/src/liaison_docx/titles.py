@@ -19,15 +19,14 @@ short enough, else in its middle.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from liaison_docx.geometry import TEXT_WIDTH, TITLE_SIZE, text_cells
+from liaison_docx.geometry import TEXT_WIDTH, TITLE_SIZE, Cells, text_cells
 
-__all__ = ["BALANCE", "TITLE_CELLS", "Names", "balanced", "break_title", "title_units"]
+__all__ = ["BALANCE", "TITLE_CELLS", "Names", "balanced", "break_title", "break_units", "title_units"]
 
 TITLE_CELLS = TEXT_WIDTH / (TITLE_SIZE * 10)
 """How many 2号 characters a title line holds (20.1: 8845 twips of 440)."""
@@ -41,27 +40,27 @@ _QUOTED = re.compile(r"《[^《》]*》|“[^“”]*”|（[^（）]*）")
 _ENDINGS = ("座谈会", "招待会", "联席会议", "工作会议", "全体会议", "大会", "会议", "活动", "工作", "仪式", "论坛")
 
 
-def break_title(units: Sequence[str], capacity: float = TITLE_CELLS) -> list[str]:
+def break_title(units: Sequence[str], capacity: float = TITLE_CELLS, *, cells: Cells = text_cells) -> list[str]:
     """The title's lines: breaks only between units, each line within ``capacity`` cells, no line of a
     single character; among those, the fewest lines that are :func:`balanced` (one more line is
     allowed to get there, e.g. the 菱形 关于印发 / 《…》 / 的通知), then, at that number of lines, one
     that keeps every quoted name shorter than a line whole, then the shortest longest line with the
     fewest lines ending in a function word.  When no way of breaking is balanced, the fewest lines
     with the least uneven ones.  A unit wider than a line gets a line of its own (never cut here).
-    Ties go to the earliest cut points.  Memoised: a title is broken once however many letters
-    carry it (an invitation per invitee)."""
-    return list(_break(tuple(u for u in units if u), capacity))
+    Ties go to the earliest cut points.  ``cells`` measures the lines.  An export breaks each title
+    once however many letters carry it (an invitation per invitee) with
+    :meth:`liaison_docx.measures.Measures.break_title`."""
+    return list(break_units(tuple(u for u in units if u), capacity, cells))
 
 
-# The exporter breaks a few distinct titles per engagement; a bound keeps a long-lived host's memo small.
-@functools.lru_cache(maxsize=4096)
-def _break(units: tuple[str, ...], capacity: float) -> tuple[str, ...]:
+def break_units(units: tuple[str, ...], capacity: float, cells: Cells = text_cells) -> tuple[str, ...]:
+    """:func:`break_title` of units none of which is empty, as a tuple (what an export's memo keeps)."""
     if not units:
         return ("",)
     text = "".join(units)
-    if text_cells(text) <= _room(text, capacity):
+    if cells(text) <= _room(text, capacity):
         return (text,)
-    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text) if text_cells(m.group()) <= capacity - _SLACK]
+    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text) if cells(m.group()) <= capacity - _SLACK]
     n = len(units)
     ends = (0, *itertools.accumulate(len(u) for u in units))
     # Every line a break may make, [a, b) in units: its text, its width, and whether it may stand.
@@ -69,7 +68,7 @@ def _break(units: tuple[str, ...], capacity: float) -> tuple[str, ...]:
     for a in range(n):
         for b in range(a + 1, n + 1):
             line = text[ends[a]:ends[b]]
-            width = text_cells(line)
+            width = cells(line)
             if b - a > 1 and width > _room(line, capacity):
                 break  # a longer line is wider still
             if len(line) >= 2 and line[0] not in _CLOSING:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from liaison.law.district import District
-from liaison.law.duties import Duties, Obligation, YearDuties, year_duties
+from liaison.law.duties import Duties, Obligation, YearDuties, duties_for
 from liaison.law.model import GOVERNMENT_KINDS, Organisation, OrgKind
 from liaison.law.terms import DESIGNATION_EN, DESIGNATION_ZH
 from liaison_html.marks import Mark, Provisions, kind_name
@@ -53,8 +53,7 @@ def body_rows(district: District, year: int, found: Sequence[Mark], participants
     ``duties``: the year's duties with these records, when the caller has them; ``words``: the page's
     texts, each made once."""
     words = words or Words()
-    if duties is None or duties.district is not district or duties.year != year or duties.records is not records:
-        duties = year_duties(district, year, records)
+    duties = duties_for(district, year, duties, records=records)
     marks_of: dict[str, list[Mark]] = {}  # each body's marks, in the marks' order
     for m in found:
         for org_id in dict.fromkeys(participants[m.index]):

@@ -15,7 +15,7 @@ import attrs
 
 from liaison.base.errors import ExportError, LiaisonError, Location
 from liaison.law.district import District
-from liaison.law.duties import YearDuties, year_duties
+from liaison.law.duties import YearDuties, duties_for
 from liaison.law.rules import ENGAGEMENT_KIND_EN, ENGAGEMENT_KIND_ZH, EngagementKind, Provision, Validity
 from liaison.law.terms import SETTING_EN, SETTING_ZH, term
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan, PlanWarning, Status
@@ -164,8 +164,7 @@ def marks(district: District, plan: Plan, provisions: Provisions, duties: YearDu
     warned: dict[str, list[PlanWarning]] = {}
     for warning in plan.warnings:
         warned.setdefault(warning.engagement, []).append(warning)
-    if duties is None or duties.district is not district or duties.year != plan.year:
-        duties = year_duties(district, plan.year)
+    duties = duties_for(district, plan.year, duties, designations=False)  # the obligations only
     shared: dict[tuple[Any, ...], Bi] = {}
     words = words or Words()
     return tuple(_mark(district, i, e.with_changes(status=Status.HELD, provisional=False)

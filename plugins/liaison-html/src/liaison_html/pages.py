@@ -19,7 +19,7 @@ import attrs
 
 from liaison.base.errors import ExportError
 from liaison.law.district import District
-from liaison.law.duties import YearDuties, year_duties
+from liaison.law.duties import YearDuties, duties_for
 from liaison.law.workdays import WorkingDayCalendar, default_calendar, provisional_note
 from liaison.year.engagements import Plan, Status
 from liaison_html.bodies import BodyRow, body_rows
@@ -82,8 +82,7 @@ def page_view(district: District, plan: Plan, *, records: Records | None = None,
     from liaison.law.compliance import check
 
     calendar = calendar or default_calendar()
-    if duties is None or duties.district is not district or duties.year != plan.year or duties.records is not records:
-        duties = year_duties(district, plan.year, records)
+    duties = duties_for(district, plan.year, duties, records=records)
     provisions = Provisions(district)
     words = Words()  # the page's texts, each made once
     # designations as the page's check sees them (its date), or as a notice at the start of the year does

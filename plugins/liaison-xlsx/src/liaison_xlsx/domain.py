@@ -26,7 +26,7 @@ from liaison.base.text import (  # the years any date may fall in; a text field'
     name_key,
 )
 from liaison.law.district import District
-from liaison.law.duties import YearDuties, year_duties
+from liaison.law.duties import YearDuties, duties_for
 from liaison.law.model import COUNTERPART_KINDS, PARTY_ZH, Organisation, OrgKind
 from liaison.law.records import (
     Activity,
@@ -315,18 +315,11 @@ def _basis(district: District, provisions: Iterable[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _year_duties(district: District, year: int, duties: YearDuties | None) -> YearDuties:
-    """``duties`` when they are the district's for ``year``, else worked out (once, for the caller)."""
-    if duties is not None and duties.district is district and duties.year == year:
-        return duties
-    return year_duties(district, year)
-
-
 def plan_rows(district: District, plan: Plan, year: int, duties: YearDuties | None = None) -> tuple[PlannedRow, ...]:
     """The year's engagements in the plan's order (cancelled ones included, marked); ``duties``: the
     year's duties, when the caller has them."""
     rows = []
-    duties = _year_duties(district, year, duties)
+    duties = duties_for(district, year, duties, designations=False)  # the obligations only
     for e in plan.engagements:
         if e.date.year != year:
             continue
@@ -371,7 +364,7 @@ def paired_departments(district: District, year: int,
     core's duties say (:class:`liaison.law.duties.YearDuties`, as of 1 January), in directory order,
     with what the district data already names (not the records: the clerk fills those in)."""
     found = []
-    duties = _year_duties(district, year, duties)
+    duties = duties_for(district, year, duties, designations=False)  # the district's own designations
     for org in district.departments():
         duty = duties.designation(org, with_records=False)
         if duty is not None:

@@ -32,7 +32,7 @@ from liaison.host.hookspecs import hookimpl
 from liaison.host.options import Option
 from liaison.host.plugins import MAX_LEDGER_BYTES
 from liaison.host.readers import RecordReader
-from liaison.law.duties import YearDuties, year_duties
+from liaison.law.duties import YearDuties, duties_for
 
 if TYPE_CHECKING:
     from liaison.law.records import Records
@@ -105,8 +105,7 @@ def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime
                            _created(year, created), "对口联系,台账,liaison",
                            f"填写后用 liaison check --year {year} --records 本文件 检查"),
                 ledger_custom_properties(district, year))
-    if duties is None or duties.district is not district or duties.year != year:
-        duties = year_duties(district, year)  # once, for the rows and the designations
+    duties = duties_for(district, year, duties, designations=False)  # once, for the rows and the designations
     write_ledger(book, district, year, plan_rows(district, plan, year, duties) if rows is None else rows, duties,
                  register_lines(letters))
     return book.close()

@@ -20,7 +20,7 @@ from liaison.law.compliance.context import Checker, Context
 from liaison.law.compliance.documents import consultations, invitations, research_feedback, routing
 from liaison.law.compliance.leftovers import not_counted, notes
 from liaison.law.district import District
-from liaison.law.duties import YearDuties, obligations
+from liaison.law.duties import YearDuties, duties_for, obligations
 from liaison.law.findings import (
     STATUS_EN,
     STATUS_ZH,
@@ -52,8 +52,9 @@ def check(district: District, records: Records, year: int, as_of: dt.date | None
                             message_zh=f"无法检查{year}年", fix_zh=f"请给出 {FIRST_YEAR}–{LAST_YEAR} 之间的年份")
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     as_of = as_of or last
-    given = duties is not None and duties.district is district and duties.year == year
-    owed = duties.obligations if duties is not None and given else obligations(district, first, last)
+    # only the obligations: the year's other duties are not worked out when the caller has none
+    owed = obligations(district, first, last) if duties is None else \
+        duties_for(district, year, duties, designations=False).obligations
     ctx = Context(district, records.until(as_of), year, first, last, as_of, calendar or default_calendar(), owed)
     findings = [f for checker in CHECKERS for f in checker(ctx)]
     notes_zh, notes_en = notes(ctx)

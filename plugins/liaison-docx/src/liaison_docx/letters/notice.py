@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from liaison.base.errors import Id
 from liaison.base.text import TITLE_MAX
 from liaison.law.district import CcList, District
-from liaison.law.duties import CADENCE_NUMBERS, Duties, Obligation, YearDuties, year_duties
+from liaison.law.duties import CADENCE_NUMBERS, Duties, Obligation, YearDuties, duties_for
 from liaison.law.model import Organisation
 from liaison.law.records import Records
 from liaison.law.rules import ENGAGEMENT_KIND_ZH, Cadence, EngagementKind, Provision, Routing
@@ -54,8 +54,7 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
     year = plan.year
     natural = date or default_notice_date(year)
     as_of = min(max(natural, dt.date(year, 1, 1)), dt.date(year, 12, 31))
-    if duties is None or duties.district is not district or duties.year != year or duties.records is not records:
-        duties = year_duties(district, year, records)
+    duties = duties_for(district, year, duties, records=records)
     own_of: dict[str, list[Engagement]] = {}  # each department's engagements, in the plan's order
     for e in plan.engagements:
         if e.status != Status.CANCELLED:

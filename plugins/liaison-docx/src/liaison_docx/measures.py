@@ -1,0 +1,61 @@
+"""What one export of letters measures, each once: the widths of its texts, their line counts, the
+needs of its tables' pieces and the breaks of its titles.
+
+A year's letters repeat their texts (a meeting's title in every invitation to it, a table's dates in
+every notice that lists them), so an export measures each text once and looks it up after.  The
+memos are an object the export builds (:func:`liaison_docx.plugin.export` makes one
+:class:`Measures` for all the letters it renders and hands it to :func:`liaison_docx.render`), as
+large as that export's distinct texts and dropped with it: a process-wide cache of a fixed size
+held the texts of a 330-pairing district but not those of a 3,300-pairing one, whose letters were
+measured again and again (11.3× the instructions for 10× the district); one of no bound would keep
+every export's texts for the life of a long-running host.  A letter rendered alone
+(``render(letter)``) gets a :class:`Measures` of its own.
+
+The memos are :func:`functools.cache` wrappers of the pure functions of :mod:`liaison_docx.geometry`
+and :mod:`liaison_docx.titles`, each given the export's memo of :func:`text_cells` to measure with:
+a hit costs what it cost in the process-wide caches, and the bytes are those of the functions
+themselves.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from liaison_docx import geometry, titles
+
+if TYPE_CHECKING:
+    from liaison_docx.letter_model import Table
+
+__all__ = ["Measures"]
+
+
+class Measures:
+    """The memos of one export's letters (see the module's docstring); every method answers what
+    the function of the same name in :mod:`liaison_docx.geometry` or :mod:`liaison_docx.titles`
+    does."""
+
+    def __init__(self) -> None:
+        cells = functools.cache(geometry.text_cells)
+        self.text_cells = cells
+        """:func:`liaison_docx.geometry.text_cells`, each text once."""
+        self.count_lines = functools.cache(functools.partial(geometry.count_lines, cells=cells))
+        """:func:`liaison_docx.geometry.count_lines`, each paragraph, width and indent once."""
+        self.piece_need = functools.cache(functools.partial(geometry.piece_need, cells=cells))
+        """:func:`liaison_docx.geometry.piece_need`, each piece of a table's lines once."""
+        self._breaks = functools.cache(functools.partial(titles.break_units, cells=cells))
+
+    def column_widths(self, table: Table) -> list[int]:
+        """:func:`liaison_docx.geometry.column_widths`, its lines and pieces measured by these memos."""
+        return geometry.column_widths(table, cells=self.text_cells, need=self.piece_need)
+
+    def break_title(self, units: Sequence[str], capacity: float = titles.TITLE_CELLS) -> list[str]:
+        """:func:`liaison_docx.titles.break_title`, each title once (a fresh list each time)."""
+        return list(self._breaks(tuple(u for u in units if u), capacity))
+
+    def sizes(self) -> dict[str, int]:
+        """How many answers each memo holds (what the export measured once)."""
+        return {name: memo.cache_info().currsize for name, memo in (
+            ("text_cells", self.text_cells), ("count_lines", self.count_lines), ("piece_need", self.piece_need),
+            ("break_title", self._breaks))}
