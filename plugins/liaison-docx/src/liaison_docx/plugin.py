@@ -70,6 +70,7 @@ from liaison_docx.letters import (
     notices,
     supplements,
 )
+from liaison_docx.measures import Measures
 
 __all__ = ["DOCX", "OPTIONS", "drafts", "export", "register_exporters"]
 
@@ -137,11 +138,11 @@ def _issuer(district: District, value: str | None) -> Organisation | None:
         raise exc.located(path=Location.option("issuer"), cls=ExportError) from None
 
 
-def drafts(request: ExportRequest) -> tuple[Draft, ...]:
+def drafts(request: ExportRequest, measures: Measures | None = None) -> tuple[Draft, ...]:
     """Every letter the request asks for, in a fixed order (notices, invitations, change and
     cancellation letters, consultations, feedback letters): those issued with their records (kept
     from earlier exports, or numbered now, :class:`~liaison_docx.issuing.Issuer`), the drafts not yet
-    due without one."""
+    due without one. ``measures``: the export's, with which an invitation asks whether it fits page 1."""
     kinds = request.option("kinds", LETTER_KINDS)
     district, plan, records = request.district, request.plan, request.records
     issuer = Issuer(request.registry(), request.issued_on, lambda series: district.register_start(series, plan.year))
@@ -155,7 +156,8 @@ def drafts(request: ExportRequest) -> tuple[Draft, ...]:
         found += sent
         found += issuer.issue_all(supplements(district, issuer.registry, sent, request.issued_on, office=office))
     if "invitation" in kinds:
-        invited = issuer.issue_all(invitations(district, plan, records=records, calendar=request.calendar))
+        invited = issuer.issue_all(invitations(district, plan, records=records, calendar=request.calendar,
+                                                  measures=measures))
         current = {(d.subject, d.recipient): d.record for d in invited if d.record is not None}
         found += invited
         found += issuer.issue_all(change_letters(district, plan, issuer.registry, current, request.issued_on))
@@ -169,13 +171,12 @@ def drafts(request: ExportRequest) -> tuple[Draft, ...]:
 def export(request: ExportRequest) -> list[Artifact]:
     """The letters as artifacts; raises :class:`ExportError` (naming the letter and the field) for
     text a Word file cannot hold, before any artifact is returned."""
-    from liaison_docx.measures import Measures
     from liaison_docx.renderer import render  # python-docx and lxml: loaded by an export, not by every command
 
     fonts: FontSet = request.option("fonts") or FontSet()
     measures = Measures()  # this export's texts measured once for all its letters, dropped with it
     artifacts: list[Artifact] = []
-    found = drafts(request)
+    found = drafts(request, measures)
     for draft in found:
         path = draft.path
         # an issued letter's bytes stand: those the store holds, rendered again only if it lost them

@@ -21,6 +21,7 @@ from liaison_docx.composition import fits_page_one
 from liaison_docx.letter_model import Attachment, FontSet, Letter, Paragraph, Table, format_date
 from liaison_docx.letters import wording as w
 from liaison_docx.letters.draft import Draft, letter_key
+from liaison_docx.measures import Measures
 from liaison_docx.package import template
 from liaison_docx.titles import Names, title_units
 
@@ -95,10 +96,12 @@ def org_matcher(district: District) -> Names:
 
 
 def invitations(district: District, plan: Plan, *, records: Records | None = None,
-                calendar: WorkingDayCalendar | None = None) -> tuple[Draft, ...]:
+                calendar: WorkingDayCalendar | None = None, measures: Measures | None = None) -> tuple[Draft, ...]:
     """One invitation per invited counterpart of every engagement that invites and is not cancelled,
     dated two weeks ahead (or the day of issue, when later). ``calendar`` is what the export knows
-    of the holidays: a letter issued by it says the year's notice is unpublished only when it is."""
+    of the holidays: a letter issued by it says the year's notice is unpublished only when it is.
+    ``measures``: the export's (its texts measured once for all its letters), else the call's own."""
+    measures = measures if measures is not None else Measures()
     drafts: list[Draft] = []
     for e in plan.engagements:
         if e.status == Status.CANCELLED or not invites(e):
@@ -107,7 +110,8 @@ def invitations(district: District, plan: Plan, *, records: Records | None = Non
         by_role = roles(district, e)
         for org in invitees(district, e):
             letter = invitation_letter(district, e, org, issuer=issuer, role=by_role.get(org.id, ""), records=records,
-                                       holidays_known=None if calendar is None else calendar.is_published(e.date.year))
+                                       holidays_known=None if calendar is None else calendar.is_published(e.date.year),
+                                       measures=measures)
             drafts.append(Draft(kind="invitation", name=f"{e.date.isoformat()}-{e.kind.value}-{e.host}-{org.id}",
                                 letter=letter, subject=e.id,
                                 recipient=org.id, key=letter_key("invitation", e.id, org.id),
@@ -118,7 +122,8 @@ def invitations(district: District, plan: Plan, *, records: Records | None = Non
 
 
 def invitation_letter(district: District, e: Engagement, invitee: Organisation, *, issuer: Organisation,
-                      role: str, records: Records | None = None, holidays_known: bool | None = None) -> Letter:
+                      role: str, records: Records | None = None, holidays_known: bool | None = None,
+                      measures: Measures | None = None) -> Letter:
     """关于邀请出席…的函: when and where, the provision it rests on, what is still to be agreed, the
     回执 (its reply date is on the 回执 only), the contact and 特此函邀. ``holidays_known``: whether the
     year's holiday notice is known on the day the letter is made (None: as the plan was made)."""
@@ -182,12 +187,12 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
     # 排不进第一页时逐步压缩措辞；仍排不下则保持原措辞，分页时落款与正文末段同页。
     plain = worded(0)
     tpl = template(FontSet())  # the count depends on the grid, not on the fonts
-    if fits_page_one(tpl, plain):
+    if fits_page_one(tpl, plain, measures):
         return plain
     tried = plain
     for tighter in range(1, _TIGHTEST + 1):
         letter = worded(tighter)
-        if letter != tried and fits_page_one(tpl, letter):  # a step that changes nothing is not counted again
+        if letter != tried and fits_page_one(tpl, letter, measures):  # a step that changes nothing is not counted again
             return letter
         tried = letter
     return plain
