@@ -74,7 +74,7 @@ def _job_path(district: str, year: int, job: int) -> str:
     return f"/api/v1/districts/{district}/years/{year}/publish/jobs/{job}"
 
 
-@api.post(f"{_YEAR}/caldav", response={202: PublishJobModel, **ERRORS}, tags=["years"])
+@api.post(f"{_YEAR}/caldav", response={202: PublishJobModel, **ERRORS, 409: Error}, tags=["years"])
 def publish_caldav(request: HttpRequest, district: str, year: schemas.YEAR, body: PublishBody) -> HttpResponse:
     """Publish the district's year to the CalDAV server the service is configured with, through the
     caldav publisher (only what changed since the last publication is sent; what the server accepted
