@@ -402,3 +402,21 @@ def test_the_letters_page_lists_what_the_caller_may_read_to_download(own_distric
     officer = browser(user(own, "liaison_officer")).get(f"/letters/{own['code']}/{YEAR}/?day={YEAR}-01-04")
     theirs = re.findall(r'<tr data-status="(\w+)" data-path="([^"]+)">', officer.content.decode())
     assert len(theirs) <= len(listed)
+
+
+def test_a_forms_rows_are_those_it_holds_whatever_count_it_states(own_district: dict[str, Any]) -> None:
+    """A form's list of sub-records is read by the indices of its fields: a count the sender states
+    — not a number, or three million — is no work and no 500 (a reader may post the form too)."""
+    from liaison_web import models
+
+    own = own_district
+    admin, auditor = browser(user(own, "administrator")), browser(user(own, "auditor"))
+    form = {"id": "征求〔2027〕9号", "subject": "规划征求意见", "sent": f"{YEAR}-03-02", "sent_to": [OFFICER_OF],
+            "replies-0-organisation": OFFICER_OF, "replies-0-date": f"{YEAR}-03-09"}
+    for count in ("abc", "3000000", "-1"):
+        refused = auditor.post(f"/records/{own['code']}/{YEAR}/new/consultations/", {**form, "replies-count": count})
+        assert refused.status_code == 403
+    sent = admin.post(f"/records/{own['code']}/{YEAR}/new/consultations/", {**form, "replies-count": "3000000"})
+    assert sent.status_code == 302, problem_of(sent.content.decode())
+    row = models.Record.objects.get(district__code=own["code"], kind="consultations", data__id="征求〔2027〕9号")
+    assert [r["organisation"] for r in row.data["replies"]] == [OFFICER_OF]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -324,7 +325,11 @@ def form_body(fields: Iterable[Field], form: Any, prefix: str = "") -> dict[str,
                 body[f.name] = lines
         elif f.widget == "rows":
             rows = []
-            for n in range(int(form.get(f"{key}-count", "0") or 0)):
+            # the rows the form holds, by the indices of its fields — never a count the sender states
+            # (a number of its choosing would be work of its choosing); Django caps a form's fields
+            pattern = re.compile(re.escape(key) + r"-(\d{1,6})-")
+            held = sorted({int(m.group(1)) for name in form if (m := pattern.match(name))})
+            for n in held:
                 row = form_body(f.sub, form, f"{key}-{n}-")
                 if any(v not in ("", [], False) for v in row.values()):
                     rows.append(row)
@@ -421,7 +426,7 @@ def new_record(request: HttpRequest, district: str, year: int, kind: str) -> Htt
     if request.method == "POST":
         data = form_body(fields, request.POST)
         try:
-            row = service.create_record(request, district, year, chosen, form_body(fields, request.POST))
+            row = service.create_record(request, district, year, chosen, data)
         except LiaisonError as error:
             status = _status(error)
             if status in (403, 404):
