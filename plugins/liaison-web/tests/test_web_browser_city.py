@@ -12,33 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from web_browser import accessible, keyboard_log_in
 
 playwright = pytest.importorskip("playwright.sync_api")
 if shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists():
     pytest.skip("Debian's chromium is not installed (.ci/run installs it)", allow_module_level=True)
 
-AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def accessible(page: Any) -> None:
-    """axe-core over the page as it is: no serious or critical violation."""
-    assert AXE.is_file(), "run (cd plugins/liaison-web/tests/js && npm ci), as the README's test command does"
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                          ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))")
-    bad = [v for v in found if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{page.url}: {bad}"
-
-
 def test_the_city_page_lists_every_district(city_server: dict[str, Any], page: Any) -> None:
     base, year = city_server["base"], city_server["year"]
-    page.goto(f"{base}/login/")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
-    page.keyboard.type("city")
-    page.keyboard.press("Tab")
-    page.keyboard.type(city_server["password"])
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/city/")  # a city auditor's home
+    keyboard_log_in(page, base, "city", city_server["password"], home="/city/")  # a city auditor's home
     page.goto(f"{base}/city/?year={year}")
     rows = page.locator("table.city tbody tr").evaluate_all("rows => rows.map(r => r.dataset.district)")
     assert sorted(rows) == city_server["districts"] and len(rows) == 4
@@ -58,3 +40,16 @@ def test_the_city_page_lists_every_district(city_server: dict[str, Any], page: A
     page.goto(f"{base}/city/?year={year}")
     assert "The city's districts" in page.locator("h1").inner_text()
     accessible(page)
+
+
+def test_the_city_pages_fit_a_375_px_screen(city_server: dict[str, Any], page: Any) -> None:
+    """On a phone the tables scroll in their own region; the page itself never scrolls sideways,
+    in either language."""
+    base, year = city_server["base"], city_server["year"]
+    keyboard_log_in(page, base, "city", city_server["password"], home="/city/")
+    page.set_viewport_size({"width": 375, "height": 800})
+    for lang in ("zh", "en"):
+        page.goto(f"{base}/lang/{lang}/?next=/city/")
+        for url in (f"{base}/city/?year={year}", f"{base}/city/north/{year}/"):
+            page.goto(url)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375, (lang, url)

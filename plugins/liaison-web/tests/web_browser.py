@@ -101,12 +101,13 @@ def log_in(page: Any, base: str, name: str) -> None:
     keyboard_log_in(page, base, name, PASSWORDS[name])
 
 
-def keyboard_log_in(page: Any, base: str, name: str, password: str) -> None:
-    """With the keyboard alone: the user name has the focus, Tab to the password, Enter sends the form."""
+def keyboard_log_in(page: Any, base: str, name: str, password: str, home: str = "/year/**") -> None:
+    """With the keyboard alone: the user name has the focus, Tab to the password, Enter sends the
+    form; the user's home page (``home``, a pattern of the address) follows."""
     page.goto(f"{base}/login/")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
     page.keyboard.type(name)
     page.keyboard.press("Tab")
     page.keyboard.type(password)
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/year/**")
+    page.wait_for_url(f"{base}{home}")
