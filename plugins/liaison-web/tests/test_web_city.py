@@ -50,7 +50,7 @@ def _library_counts(code: str) -> dict[str, int]:
 
 
 def test_the_city_auditor_reads_every_districts_standing(city: dict[str, Any]) -> None:
-    from liaison_web.api import CityModel
+    from liaison_web.api_city import CityModel
 
     response = _get(city["city_auditor"], f"/api/v1/city?year={YEAR}&as_of={DAY.isoformat()}")
     assert response.status_code == 200, response.content

@@ -182,7 +182,7 @@ def test_the_serves_worker_performs_a_job_when_it_is_queued(database: str, users
     performs the job: it is done long before the worker's own interval (a minute) comes round."""
     from django.test import override_settings
 
-    from liaison_web.webhooks import Worker
+    from liaison_web.worker import Worker
 
     auth = bearer(users["admin"])
     with override_settings(LIAISON_CALDAV={"url": radicale.url, "user": USER, "password": PASSWORD}):

@@ -72,7 +72,6 @@ from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
 from liaison_web import access, bootstrap, models, outputs, schemas, webhooks
 from liaison_web.callers import remote_address
-from liaison_web.city import CityDocument, survey
 from liaison_web.errors import (
     Forbidden,
     InvalidRequest,
@@ -86,6 +85,8 @@ from liaison_web.errors import (
     json_response,
     text_response,
 )
+from liaison_web.errors import no_district as _no_district
+from liaison_web.errors import no_plan as _no_plan
 from liaison_web.evidence import TooLarge, UnsupportedType
 from liaison_web.memo import once
 from liaison_web.publishing import NotConfigured
@@ -122,7 +123,6 @@ OrgModel = schemas.model_of(OrgRef, name="Organisation")
 DueModel = schemas.model_of(DueDocument, name="Due")
 DueItemModel = schemas.model_of(DueItemDocument)
 ReportModel = schemas.model_of(ReportDocument, name="Report")
-CityModel = schemas.model_of(CityDocument, name="City")
 Error = schemas.ErrorModel
 #: What any operation may answer besides its own: a body or parameters that cannot be read (400, 422),
 #: no login (401), not the caller's (403), nothing there (404), the database not answering (503).
@@ -246,11 +246,6 @@ def actor_of(request: HttpRequest) -> str:
     return f"{name} (token {prefix}…)" if prefix else name
 
 
-def _no_district(code: str) -> NotFound:
-    return NotFound(f"there is no district {code!r}", fix="list the districts at /api/v1/districts",
-                    message_zh=f"没有区 {code!r}", fix_zh="请在 /api/v1/districts 查看各区")
-
-
 def _district(request: HttpRequest, code: str, operation: str = "read") -> tuple[District, str]:
     """The district ``code`` if the caller may see it, with its version's digest: a superuser, a
     member of the district, a city auditor. Anyone else is told it does not exist (404), as when it
@@ -317,15 +312,6 @@ def _district_object(request: HttpRequest, operation: str, code: str, organisati
     the organisation, as the host of its own)."""
     _authorise(request, operation, code, {"id": organisation or code, "host": organisation,
                                           "participants": [organisation] if organisation else []})
-
-
-def _no_plan(district: District, year: int) -> NotFound:
-    return NotFound(f"the {year} of {district.info.id} has no plan yet", file=DatabaseStore().place(district, year),
-                    fix="plan it (liaison serve plans the current and the next year) or import it: "
-                        "liaison web import-year --from out/<year>",
-                    message_zh=f"{district.info.id} 的{year}年尚无计划",
-                    fix_zh="请先编排（liaison serve 会编排当年和下一年）或导入："
-                           "liaison web import-year --from out/<年份>")
 
 
 def _revision(district: District, year: int) -> str:
@@ -633,32 +619,7 @@ def findings(request: HttpRequest, district: str, year: schemas.YEAR,
                          etag=tag)
 
 
-@api.get("/city", response={200: CityModel, 401: Error, 403: Error, 422: Error}, tags=["districts"])
-def city(request: HttpRequest, year: int | None = None, as_of: dt.date | None = None) -> HttpResponse:
-    """Every district of the deployment, each with its year's standing from the library's findings
-    (met, short, explained, unanswered — feedback overdue —, not yet due) and the letters issued:
-    the city auditor's view (a superuser's too; anyone else 403). ``year``: default the year of
-    ``as_of``, else the current one; ``as_of``: default today in each district's time zone, within
-    the year. A district whose year has no plan is listed without counts."""
-    from django.utils import timezone
-
-    from liaison.year.planner import check_year
-
-    _scope(request, "read")
-    members, superuser = _members(request)
-    if not access.reads_every_district(members, superuser=superuser):
-        raise Forbidden("only a city auditor reads every district's standing",
-                        fix="read your district's findings: /api/v1/districts/{district}/years/{year}/findings",
-                        message_zh="只有市级审计可查看各区的落实情况",
-                        fix_zh="请查看本区的检查结果：/api/v1/districts/{区}/years/{年度}/findings")
-    year = year or (as_of.year if as_of else timezone.localdate().year)
-    check_year(year)
-    if as_of is not None and as_of.year != year:
-        raise InvalidRequest(f"as_of {as_of.isoformat()} is not in the year {year}", path=("as_of",),
-                             fix="give a day of the year, or leave as_of out",
-                             message_zh=f"as_of {as_of.isoformat()} 不在{year}年内",
-                             fix_zh="请给出该年度内的日期，或不给 as_of")
-    return json_response(document(survey(year, as_of)))
+# GET /city (the city auditor's view of every district): liaison_web.api_city
 
 
 # -- webhooks (liaison_web.webhooks) -------------------------------------------------------------------

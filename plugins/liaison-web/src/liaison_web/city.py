@@ -213,12 +213,13 @@ def district_standing(code: str, year: int, as_of: dt.date | None = None) -> tup
     """One district's standing (as :func:`survey` lists it) and the findings it counts (None: the
     year has no plan); a district with no version: :class:`~liaison_web.errors.NotFound`."""
     from liaison_web import bootstrap
-    from liaison_web.api import _findings, _no_district
+    from liaison_web.api import _findings
+    from liaison_web.errors import no_district
     from liaison_web.records import records_state
 
     held = bootstrap.district_year(code, year)
     if held is None:
-        raise _no_district(code)
+        raise no_district(code)
     district, version, revision = held
     records = records_state(district, year)
     made = _standing(code, version, year, revision, records, _day(district.info.timezone, year, as_of))

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 
 from liaison.base.errors import LiaisonError, error_document
 from liaison.formats.documents import to_json
+from liaison.law.district import District
 from liaison_web.callers import CONTENT_LANGUAGE, language
 
 __all__ = [
@@ -24,12 +25,32 @@ __all__ = [
     "StaleRecord",
     "error_response",
     "json_response",
+    "no_district",
+    "no_plan",
     "text_response",
 ]
 
 
 class NotFound(LiaisonError):
     """What the request names does not exist, or is not the caller's to see."""
+
+
+def no_district(code: str) -> NotFound:
+    """The error of a district the deployment does not have (or the caller may not see)."""
+    return NotFound(f"there is no district {code!r}", fix="list the districts at /api/v1/districts",
+                    message_zh=f"没有区 {code!r}", fix_zh="请在 /api/v1/districts 查看各区")
+
+
+def no_plan(district: District, year: int) -> NotFound:
+    """The error of a year the database does not hold a plan of."""
+    from liaison_web.store import DatabaseStore
+
+    return NotFound(f"the {year} of {district.info.id} has no plan yet", file=DatabaseStore().place(district, year),
+                    fix="plan it (liaison serve plans the current and the next year) or import it: "
+                        "liaison web import-year --from out/<year>",
+                    message_zh=f"{district.info.id} 的{year}年尚无计划",
+                    fix_zh="请先编排（liaison serve 会编排当年和下一年）或导入："
+                           "liaison web import-year --from out/<年份>")
 
 
 class NotAuthenticated(LiaisonError):

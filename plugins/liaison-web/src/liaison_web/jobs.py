@@ -1,6 +1,6 @@
 """Publishing a year to CalDAV in the background: ``POST …/publish/caldav`` queues a job (202, the
 job's address to poll) and the service's worker performs it — the same thread that sends the
-webhooks' deliveries (:class:`liaison_web.webhooks.Worker`), woken by the queueing.
+webhooks' deliveries (:class:`liaison_web.worker.Worker`), woken by the queueing.
 
 Why not in the request: a first publication of a district's year is some 170 requests to the CalDAV
 server and the year's lock is held while it runs; a caller (an OA system, a browser) would wait
@@ -144,9 +144,9 @@ def _attempt(pk: int, policy: Any, using: str, rng: random.Random | None) -> str
     result: dict[str, Any] | None = None
     try:
         if found is None or held is None:
-            from liaison_web.api import _no_district, _no_plan
+            from liaison_web.errors import no_district, no_plan
 
-            raise _no_district(code) if found is None else _no_plan(found, job.year)
+            raise no_district(code) if found is None else no_plan(found, job.year)
         published = publish_caldav(found, job.year, calendars=job.options.get("calendars", []),
                                    overwrite=bool(job.options.get("overwrite")), using=using)
         result = summary(published, job.target, store.current(found, job.year))

@@ -24,9 +24,7 @@ from liaison_web.api import _letters as letters
 from liaison_web.api import _loaded as loaded
 from liaison_web.api import _may as may
 from liaison_web.api import _members as members
-from liaison_web.api import _no_district as no_district
 from liaison_web.api import _no_engagement as no_engagement
-from liaison_web.api import _no_plan as no_plan
 from liaison_web.api import _rendered as rendered
 from liaison_web.api import _revision as revision
 from liaison_web.api import _scope as scope
@@ -35,6 +33,7 @@ from liaison_web.api import change_engagement as change
 from liaison_web.api_records import _attached_to as attached_to
 from liaison_web.api_records import _check_new as check_record
 from liaison_web.api_records import attach_kept, change_record, create_record, keep_file, list_records, read_record
+from liaison_web.errors import no_district, no_plan
 from liaison_web.store import DatabaseStore
 
 __all__ = ["Changed", "Stale", "attach_kept", "attached_to", "authorise", "change", "change_record", "check_record",

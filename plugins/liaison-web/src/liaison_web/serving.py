@@ -57,7 +57,7 @@ def _one(app: Any, options: dict[str, Any], webhooks: bool, announce: Callable[[
     (after a fork: what it starts — a thread — is the worker's own)."""
     from waitress.server import create_server
 
-    from liaison_web.webhooks import Worker
+    from liaison_web.worker import Worker
 
     # the outbox's sender: what a change queued (now, or before a restart) is sent from here
     worker = Worker() if webhooks else None

@@ -50,7 +50,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -58,7 +58,7 @@ from liaison.base.errors import LiaisonError
 from liaison_web import models
 from liaison_web.errors import InvalidRequest, NotFound
 
-__all__ = ["DUE_EVENTS", "ENGAGEMENT_EVENTS", "EVENTS", "EVENT_OF", "Policy", "Report", "Worker", "body_of",
+__all__ = ["DUE_EVENTS", "ENGAGEMENT_EVENTS", "EVENTS", "EVENT_OF", "Policy", "Report", "body_of",
            "deliver_pending", "due_changes", "enqueue", "make_webhook", "remove_webhook", "replay", "secret_of", "sign",
            "verify", "wants"]
 
@@ -394,38 +394,6 @@ def deliver_pending(*, policy: Policy | None = None, using: str = "default", ses
         if own_session:
             session.close()
     return Report(attempts=attempts, delivered=delivered, failed=failed, next_in=next_in)
-
-
-class Worker(threading.Thread):
-    """The serve's sender: a pass now, then whenever a change queues a delivery, a retry falls due,
-    or ``interval`` seconds have passed (a delivery queued by another process); each pass performs
-    the publication jobs that are due too (:mod:`liaison_web.jobs`). A failure of a pass
-    (the database away) is logged and tried again next time."""
-
-    def __init__(self, *, using: str = "default", interval: float = 5.0, policy: Policy | None = None) -> None:
-        super().__init__(name="liaison-webhooks", daemon=True)
-        self.using, self.interval, self.policy = using, interval, policy
-        self.stopping = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            WAKE.clear()
-            wait = self.interval
-            from liaison_web.jobs import perform_pending  # the publications queued: the same worker
-
-            for work, what in ((deliver_pending, "webhook sender's"), (perform_pending, "publication jobs'")):
-                try:
-                    report = work(policy=self.policy, using=self.using)
-                    if report.next_in is not None:
-                        wait = max(0.05, min(wait, report.next_in))
-                except Exception:  # the worker outlives a failure of one pass (the database restarting)
-                    log.exception("the %s pass failed; trying again in %s s", what, wait)
-            close_old_connections()
-            WAKE.wait(wait)
-
-    def stop(self) -> None:
-        self.stopping.set()
-        WAKE.set()
 
 
 def unknown_webhook(district: str, webhook: int) -> LiaisonError:
