@@ -96,7 +96,7 @@ class Issuer:
                 kept = self.registry.keep(draft.key)
                 assert kept is not None
                 self._taken.add(kept.path)
-                out[i] = self._dated(draft, kept, kept=True)
+                out[i] = self._dated(self._on(draft, kept.date), kept, kept=True)
             else:
                 fresh.append(i)
         due: list[tuple[dt.date, dt.date, int]] = []  # then in the drafts' order: directory, plan, records
@@ -114,7 +114,7 @@ class Issuer:
                 letter = attrs.evolve(draft.letter, doc_number=draft_number(draft.series, draft.letter.date.year))
                 out[i] = attrs.evolve(draft, letter=letter, path=self.path(draft, f"{DRAFTS}/{draft.folder}"))
         for date, _natural, i in sorted(due):
-            draft = drafts[i]
+            draft = self._on(drafts[i], date)
             first = max(draft.first_serial, self.start(draft.series))
             own = f"{draft.series}{self.registry.peek(draft.series, first)}" if draft.own_number else ""
             record = self.registry.number(
@@ -127,6 +127,11 @@ class Issuer:
                 title=draft.letter.title_text, to=draft.letter.recipients.rstrip("：:"), cc="，".join(draft.letter.cc))
             out[i] = self._dated(draft, record)
         return [d for d in out if d is not None]
+
+    @staticmethod
+    def _on(draft: Draft, day: dt.date) -> Draft:
+        """The draft as worded for its day of issue (:attr:`Draft.on_day`)."""
+        return draft if draft.on_day is None else attrs.evolve(draft, letter=draft.on_day(day))
 
     @staticmethod
     def _dated(draft: Draft, record: LetterRecord, *, kept: bool = False) -> Draft:
