@@ -113,3 +113,22 @@ def test_a_moved_meeting_still_withdraws_the_invitation_its_change_letter_names(
     named = {r.refers_to for r in outcome.state.letters if r.kind == "change"}
     assert all(not after[r.doc_number].active and r.doc_number in named for r in sent)
     assert not outcome.notes
+
+
+def test_a_meeting_come_before_its_invitations_went_out_is_told_once(tmp_path: Path) -> None:
+    """The health bureau's joint meeting of 30 March: its invitations wait as drafts on 1 March, and
+    the next export is on 31 March. They are never issued; the export says so, one note for the
+    meeting in both languages, and the next export says nothing more."""
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
+    drafts = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 1))
+    waiting = [p for _, p, _ in drafts.written if "joint_meeting-health" in p]
+    assert waiting and all(p.startswith("草稿/") for p in waiting)
+    outcome = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 31))
+    assert not [r for r in outcome.state.letters if r.engagement == JOINT_HEALTH]
+    title = outcome.state.plan.get(JOINT_HEALTH).title_zh
+    said = [n for n in outcome.notes if title in n.message_zh]
+    assert len(said) == 1
+    zh, en = said[0].render("zh"), said[0].render("en")
+    assert "邀请函未发出" in zh and "2027-03-30" in zh and "were issued" in en and "2027-03-30" in en
+    later = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 4, 2))
+    assert not [n for n in later.notes if title in n.message_zh]

@@ -109,6 +109,14 @@ class ExportRequest:
     duties: YearDuties = attrs.field(
         default=attrs.Factory(lambda self: year_duties(self.district, self.plan.year, self.records), takes_self=True),
         eq=False, repr=False)
+    #: where an exporter tells the user something though nothing failed (a meeting come before its
+    #: invitations went out): the export's notes (:attr:`ExportResult.notes`); None: nobody listens
+    notes: Callable[[Note], None] | None = attrs.field(default=None, eq=False, repr=False)
+
+    def tell(self, note: Note) -> None:
+        """Pass ``note`` on to the export's notes (dropped when the caller listens for none)."""
+        if self.notes is not None:
+            self.notes(note)
 
     def option(self, name: str, default: Any = None) -> Any:
         value = self.options.get(name)
@@ -294,6 +302,7 @@ def build_export(district: District, year: int, state: YearState | None,
     digests: dict[str, str] = {}
     runs = {r.exporter: r for r in before.manifest.runs}
     duties: YearDuties | None = None
+    told: list[Note] = []  # what the exporters that ran said (ExportRequest.tell)
     issued = _as_written(before.manifest, read)
     issued_bytes = expected_bytes(before.letters)
     shared = _shared_digest(district=district, plan=plan, records=records, issued_on=issued_on, calendar=calendar,
@@ -336,7 +345,7 @@ def build_export(district: District, year: int, state: YearState | None,
             duties = year_duties(district, plan.year, records)  # once for every exporter
         request = ExportRequest(district=district, plan=plan, options=typed, records=records, letters=letters_seen,
                                 issued_on=issued_on, revision=revision, calendar=calendar, duties=duties,
-                                issued=issued, register=before.register)
+                                issued=issued, register=before.register, notes=told.append)
         # each letter's record carries its bytes' digest at once: the register an exporter that shows
         # it sees (and digests) is the one the state keeps
         made.extend((exporter.name, a) for a in _as_issued(_run(exporter, request), issued_bytes))
@@ -357,6 +366,7 @@ def build_export(district: District, year: int, state: YearState | None,
                   register_conflicts(before.letters, records.register if records is not None else (), year))
     notes += tuple(_restored_note(path, to) for path, to in restored)
     notes += tuple(_standing_note(r) for r in standing if not r.standing)  # said once, when it comes to stand
+    notes += tuple(told)
     return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused), notes)
 
 
