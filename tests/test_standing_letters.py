@@ -132,3 +132,30 @@ def test_a_meeting_come_before_its_invitations_went_out_is_told_once(tmp_path: P
     assert "邀请函未发出" in zh and "2027-03-30" in zh and "were issued" in en and "2027-03-30" in en
     later = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 4, 2))
     assert not [n for n in later.notes if title in n.message_zh]
+
+
+def test_a_recipient_invited_again_after_its_invitation_was_withdrawn_is_told_so(tmp_path: Path) -> None:
+    """区经科's joint meeting of 9 August: invitations out on 26 July; on 28 July an amendment ends one
+    pairing and that invitee is told its invitation is withdrawn (关于取消…邀请的函). Invited again, the
+    letter that says so names the cancellation: 恢复邀请, not 恢复举行 (the meeting was never cancelled)."""
+    from liaison_docx.letters.change import change_letter
+    from liaison_docx.letters.invitation import issuer_of
+
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
+    meeting = "2027/joint_meeting/economy-trade-science"
+    ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 7, 26))
+    first = next(p for p in seed.pairings if p.department == "economy-trade-science")
+    amended = attrs.evolve(seed, pairings=tuple(
+        attrs.evolve(p, valid_until=dt.date(2027, 8, 1)) if p.department == "economy-trade-science" and p != first
+        else p for p in seed.pairings))
+    state = ws.export(amended, YEAR, INVITATIONS, issued_on=dt.date(2027, 7, 28)).state
+    (cancelled,) = [r for r in state.letters if r.kind == "cancellation" and r.engagement == meeting]
+    old = next(r for r in state.letters if r.doc_number == cancelled.refers_to)
+    again = attrs.evolve(old, doc_number="区经科函〔2027〕4号", serial=4, date=dt.date(2027, 7, 30), active=True)
+    e = state.plan.get(meeting)
+    letter = change_letter(seed, e, seed.organisation(old.recipient), issuer_of(seed, e), old, again, "出席",
+                           dt.date(2027, 7, 30), cancelled=cancelled)
+    text = "".join(b.text for b in letter.body if hasattr(b, "text"))
+    assert letter.title.startswith("关于恢复邀请出席") and "恢复举行" not in letter.title + text
+    assert cancelled.doc_number in text and old.doc_number in text and again.doc_number in text
+    assert "不再出席该会议" in text and "恢复邀请贵单位负责人出席该会议" in text

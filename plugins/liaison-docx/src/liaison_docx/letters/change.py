@@ -170,12 +170,18 @@ def change_letter(district: District, e: Engagement, invitee: Organisation, issu
     if cancelled is not None:
         invited = _invited(district, e, issuer, old, verb).removesuffix("。")
         again = f"{'仍' if _moment(old) == _moment(new) else '改'}于{moment}{event_verb(e)}"
-        body = (Paragraph(f"{invited}，又于{format_date(cancelled.date)}以{cancelled.doc_number}函告该{noun}取消。"),
-                Paragraph(f"经研究，该{noun}恢复举行，{again}。有关事项以{new.doc_number}为准，"
+        # the cancellation withdrew the invitation only (关于取消…邀请的函): the meeting went on, the
+        # recipient is asked again; else the meeting itself is on again
+        uninvited = cancelled.title.endswith("邀请的函")
+        told = f"贵单位不再{verb}该{noun}" if uninvited else f"该{noun}取消"
+        now = f"恢复邀请贵单位负责人{verb}该{noun}，{noun}{again}" if uninvited else f"该{noun}恢复举行，{again}"
+        body = (Paragraph(f"{invited}，又于{format_date(cancelled.date)}以{cancelled.doc_number}函告{told}。"),
+                Paragraph(f"经研究，{now}。有关事项以{new.doc_number}为准，"
                           f"{cancelled.doc_number}不再执行，回执请按{new.doc_number}反馈。"),
                 Paragraph("特此函告。"))
-        heading = f"关于恢复举行{title}的函"
-        units = ("关于", "恢复举行", *title_units(title, org_matcher(district)), "的函")
+        verb_units = ("恢复", "邀请", verb) if uninvited else ("恢复举行",)
+        heading = f"关于{''.join(verb_units)}{title}的函"
+        units = ("关于", *verb_units, *title_units(title, org_matcher(district)), "的函")
     elif new.engagement_date != old.engagement_date:
         moved = f"经研究，该{noun}改于{moment}{event_verb(e)}。"
         heading, units = f"关于{title}改期的函", ("关于", *title_units(title, org_matcher(district)), "改期", "的函")
