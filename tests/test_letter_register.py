@@ -83,6 +83,9 @@ class Office:
                 where = moved.get(r.path) or self.archived_copy(r)
                 data = (self.folder / where).read_bytes()
             assert self.sent.setdefault(r.doc_number, sha(data)) == sha(data), f"{r.doc_number} changed"
+        # withdrawn only by a letter saying so: every inactive one is named by a change or cancellation
+        named = {r.refers_to for r in state.letters if r.kind in ("change", "cancellation")}
+        assert all(r.doc_number in named for r in state.letters if not r.active)
         # the 发文登记 sheet as this export left it: one row per letter of the register, in its order
         listed = [row[1] for row in register_sheet(self.folder / SCHEDULE)[1:]]
         assert listed == [r.doc_number for r in sorted(state.letters, key=lambda r: (r.series, r.serial))]

@@ -554,13 +554,16 @@ def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_
         help="The output folder; the year goes to DIR/<year>/ with its state file.",
         help_zh="输出文件夹；年度文件及其状态文件写入 DIR/<年度>/。")
 @option("--records", "records_files", multiple=True, type=click.Path(dir_okay=False),
-        help="Records for letters that answer them (consultations, research feedback). Repeatable.",
-        help_zh="需要回复的记录（征求意见、调研反馈），用于相应的函。可重复。")
+        help="Records or a ledger: what the letters answer (consultations, research feedback), the contacts "
+             "designated for the liaison duty in letters not yet issued, and a ledger's register of letters "
+             "issued (where each series stands). Repeatable.",
+        help_zh="记录文件或工作台账：函件所回复的事项（征求意见、调研反馈），尚未印发函件中的联系人（责任制），"
+                "以及台账“发文登记”表（各代字文号已用到哪里）。可重复。")
 @option("--register", "register_files", multiple=True, type=click.Path(dir_okay=False),
-        help="The office's register of letters issued as CSV (UTF-8 or GB18030): each series continues "
-             "after the highest number it lists for the year. Repeatable.",
-        help_zh="本单位的发文登记簿（CSV，UTF-8 或 GB18030 编码）：各代字的文号从其中该年已用的最大号之后"
-                "接续。可重复。")
+        help="The office's register of letters issued as CSV (UTF-8, GB18030/GBK or UTF-16, as Excel's "
+             "Unicode text): each series continues after the highest number it lists for the year. Repeatable.",
+        help_zh="本单位的发文登记簿（CSV，UTF-8、GB18030/GBK 或 UTF-16 编码，即 Excel 的“Unicode 文本”）："
+                "各代字的文号从其中该年已用的最大号之后接续。可重复。")
 @option("--option", "raw_options", multiple=True,
         help="KEY=VALUE (or EXPORTER.KEY=VALUE) for the exporters; `liaison plugins` lists them.",
         help_zh="导出插件的选项 KEY=VALUE（或 EXPORTER.KEY=VALUE）；`liaison plugins` 列出全部选项。")
@@ -570,11 +573,11 @@ def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_
         help_zh="本次导出的公文签发、发出的日期：新公文的日期不早于该日；该日或之前日期的公文如有变化，须发变更或"
                 "取消函。默认：今天。")
 @option("--district-name", "district_name", default=None,
-        help="The district's name for this export only (e.g. Haicang District of Xiamen): letterheads, "
-             "signatures, calendars, sheets and the page all follow. The lasting place is [district].name "
-             "in the data.",
-        help_zh="仅本次导出使用的区名（如 厦门市海沧区）：版头、落款、日历、表格和网页都随之改变。长期使用请写在数据的 "
-                "[district].name。")
+        help="The district's name for this export only (e.g. Haicang District of Xiamen): the letterheads and "
+             "signatures of the drafts and the letters this export issues (a letter already issued never "
+             "changes), calendars, sheets and the page follow. The lasting place is [district].name in the data.",
+        help_zh="仅本次导出使用的区名（如 厦门市海沧区）：草稿和本次印发函件的版头、落款（已印发的函件不再改变），"
+                "以及日历、表格和网页随之改变。长期使用请写在数据的 [district].name。")
 @year_options
 @lang_option
 @data_option

@@ -14,7 +14,7 @@ import enum
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -109,6 +109,14 @@ class ExportRequest:
     duties: YearDuties = attrs.field(
         default=attrs.Factory(lambda self: year_duties(self.district, self.plan.year, self.records), takes_self=True),
         eq=False, repr=False)
+    #: where an exporter tells the user something though nothing failed (a meeting come before its
+    #: invitations went out): the export's notes (:attr:`ExportResult.notes`); None: nobody listens
+    notes: Callable[[Note], None] | None = attrs.field(default=None, eq=False, repr=False)
+
+    def tell(self, note: Note) -> None:
+        """Pass ``note`` on to the export's notes (dropped when the caller listens for none)."""
+        if self.notes is not None:
+            self.notes(note)
 
     def option(self, name: str, default: Any = None) -> Any:
         value = self.options.get(name)
@@ -294,6 +302,7 @@ def build_export(district: District, year: int, state: YearState | None,
     digests: dict[str, str] = {}
     runs = {r.exporter: r for r in before.manifest.runs}
     duties: YearDuties | None = None
+    told: list[Note] = []  # what the exporters that ran said (ExportRequest.tell)
     issued = _as_written(before.manifest, read)
     issued_bytes = expected_bytes(before.letters)
     shared = _shared_digest(district=district, plan=plan, records=records, issued_on=issued_on, calendar=calendar,
@@ -309,13 +318,16 @@ def build_export(district: District, year: int, state: YearState | None,
         name = wrote.get(path)
         return name in scopes and scopes[name](path)
 
-    def register_now() -> tuple[LetterRecord, ...]:
+    def registry_now() -> LetterRegistry:
         """The register as this export leaves it, from the letters made or reused so far."""
         registry = LetterRegistry(before.letters, year=year, revision=revision)
         reused_paths = {f.path for f in kept}
         registry.issued = [a.letter for _, a in made if a.letter is not None] + \
             [r for r in before.letters if r.active and r.path in reused_paths]  # a reused letter keeps its record
-        return registry.records(answered)
+        return registry
+
+    def register_now() -> tuple[LetterRecord, ...]:
+        return registry_now().records(answered)
 
     # those that show the register run after those that issue letters (a stable order otherwise)
     for exporter, _given in sorted(exporters, key=lambda pair: pair[0].reads_register):
@@ -333,23 +345,28 @@ def build_export(district: District, year: int, state: YearState | None,
             duties = year_duties(district, plan.year, records)  # once for every exporter
         request = ExportRequest(district=district, plan=plan, options=typed, records=records, letters=letters_seen,
                                 issued_on=issued_on, revision=revision, calendar=calendar, duties=duties,
-                                issued=issued, register=before.register)
+                                issued=issued, register=before.register, notes=told.append)
         # each letter's record carries its bytes' digest at once: the register an exporter that shows
         # it sees (and digests) is the one the state keeps
         made.extend((exporter.name, a) for a in _as_issued(_run(exporter, request), issued_bytes))
     _unique_paths([*made, *((f.exporter, f.path) for f in kept)])
+    # issued letters the data no longer makes, withdrawn by no letter: they stand, their files kept
+    standing = registry_now().standing(answered)
     manifest, writes, archive, kept_edits, unchanged, restored = _files(
-        before.manifest, made, kept, revision, on_disk, answered, _archiver(issued_on, archived))
+        before.manifest, made, kept, revision, on_disk, answered, _archiver(issued_on, archived),
+        frozenset(r.path for r in standing))
     if not writes and not archive:  # nothing to write: the same revision, so a plain rerun changes no byte
         manifest = attrs.evolve(manifest, revision=before.manifest.revision)
     letters = register_now()
     manifest = attrs.evolve(manifest, runs=_runs(before.manifest.runs, exporters, made, reused, digests, letters,
-                                                 manifest, shared, imported))
+                                                 manifest, shared, imported, {r.path for r in standing}))
     new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=letters, register=imported,
                              manifest=manifest, exported=snapshot(plan), notices=used)
     notes = tuple(_register_note(c) for c in
                   register_conflicts(before.letters, records.register if records is not None else (), year))
     notes += tuple(_restored_note(path, to) for path, to in restored)
+    notes += tuple(_standing_note(r) for r in standing if not r.standing)  # said once, when it comes to stand
+    notes += tuple(told)
     return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused), notes)
 
 
@@ -390,6 +407,19 @@ def _restored_note(path: str, to: str) -> Note:
                 f"印发后被修改过：已按印发时的原样写回，修改后的文件另存为 {to}", file=path,
                 fix="a letter once sent is not changed; send what is new as a new letter",
                 fix_zh="已发出的公文不再修改，新的内容请另行发文")
+
+
+def _standing_note(letter: LetterRecord) -> Note:
+    # said at the export that stops making it; later exports keep it quietly, as every issued letter
+    day = letter.date.isoformat()
+    title = letter.title or letter.engagement_title or letter.path
+    return Note(f"{letter.doc_number} ({title}, issued on {day}) is no longer called for by the data; it went out, "
+                "so it stands as sent: it is kept in the register as issued and its file is left in place",
+                f"{letter.doc_number}（{title}，{day}印发）已不再由数据生成；该函已经发出，按原样保留："
+                "发文登记仍记为已印发，文件原样保留", file=letter.path,
+                fix="if it must be withdrawn, send a letter of its own saying so (a letter once sent is withdrawn "
+                    "only by another letter)",
+                fix_zh="如需撤回，请另行发函说明：已发出的公文只能以新的公文撤回")
 
 
 def _as_written(manifest: Manifest, read: Callable[[str], bytes | None] | None) -> Callable[[str], bytes | None] | None:
@@ -523,7 +553,7 @@ def _reusable(exporter: Exporter, digest: str, last: ExporterRun | None, manifes
 def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, Mapping[str, Any]]],
           made: Sequence[tuple[str, Artifact]], reused: Sequence[str], digests: Mapping[str, str],
           letters: Sequence[LetterRecord], after: Manifest, shared: str,
-          imported: Sequence[RegisteredLetter] = ()) -> tuple[ExporterRun, ...]:
+          imported: Sequence[RegisteredLetter] = (), standing: Collection[str] = ()) -> tuple[ExporterRun, ...]:
     """Each exporter's last run after this export; exporters not asked keep theirs.
 
     An exporter that issues letters is recorded against the register as this export leaves it —
@@ -535,6 +565,8 @@ def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, M
     issuing = {r.path for r in letters if r.active}
     for exporter, given in exporters:
         own = [(a.path, a.sha256) for name, a in made if name == exporter.name]
+        # a letter of its that stands though it made it no longer is still among its files
+        own += [(f.path, f.sha256) for f in after.files if f.exporter == exporter.name and f.path in standing]
         if exporter.name in reused:
             own = [(f.path, f.sha256) for f in after.files if f.exporter == exporter.name]
         issues = exporter.reads_letters and (exporter.issues_letters or any(path in issuing for path, _ in own))
@@ -581,7 +613,7 @@ def _archiver(issued_on: datetime.date | None, archived: Iterable[str]) -> Calla
 
 def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence[ManifestFile], revision: int,
            on_disk: Mapping[str, str], answered: Callable[[str], bool],
-           archive_to: Callable[[str, ManifestFile], str]) -> tuple[
+           archive_to: Callable[[str, ManifestFile], str], standing: Collection[str] = frozenset()) -> tuple[
         Manifest, tuple[tuple[str, Artifact], ...], tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...],
         tuple[tuple[str, str], ...]]:
     previous = old.by_path()
@@ -618,6 +650,9 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
     for path, was in previous.items():
         if path in produced or on_disk.get(path) is None:
             continue  # made again, or no longer in the folder
+        if path in standing:
+            files.append(was)  # an issued letter nothing withdrew: it stands as sent
+            continue
         if answered(path):
             archive.append((path, archive_to(path, was)))  # this run no longer makes it
         else:

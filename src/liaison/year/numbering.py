@@ -26,6 +26,8 @@ from liaison.law.model import format_doc_number as format_doc_number
 from liaison.law.records import RegisteredLetter
 
 _SERIES = re.compile(r"[^\s〔〕]{1,16}")
+# the letters that withdraw the letter they name (``refers_to``); a 补充通知 adds to its notice instead
+_WITHDRAWING = ("change", "cancellation")
 
 
 def is_series(text: str) -> bool:
@@ -68,6 +70,9 @@ class LetterRecord:
     refers_to: str = attrs.field(default="", validator=line_text)
     revision: int = attrs.field(default=0, validator=in_range(0, 1_000_000))  # the export that issued it
     active: bool = True  # part of the latest export
+    #: issued, and no longer made by the data, withdrawn by no letter: it stands as sent (the export
+    #: that found it so said it, once); made again, it is an ordinary issued letter once more
+    standing: bool = False
     # a notice: the department's engagements as its table announced them; a 补充通知: as they stand after
     # it. None: not recorded (a notice issued before the register kept them, told no 补充通知 against)
     announced: tuple[Announced, ...] | None = None
@@ -155,7 +160,7 @@ class LetterRegistry:
         before = self._by_key.get(key)
         if before is None:
             return None
-        record = attrs.evolve(before, active=True)
+        record = attrs.evolve(before, active=True, standing=False)
         self.issued.append(record)
         return record
 
@@ -194,15 +199,39 @@ class LetterRegistry:
         return record
 
     def records(self, answered: Callable[[str], bool] | None = None) -> tuple[LetterRecord, ...]:
-        """Every letter ever issued this year: this export's active, earlier ones inactive — except
-        those this export does not answer for (``answered(path)`` false: another exporter's, or a
-        kind of letter the run left out), which stay as they were."""
+        """Every letter ever issued this year: this export's active; an earlier one inactive only where
+        it was withdrawn in so many words (:meth:`withdrawn`). Any other earlier letter this export does
+        not make again — its data gone (a cancelled meeting reinstated, a feedback date removed), or a
+        letter this export does not answer for (another exporter's, a kind of letter the run left
+        out) — stays as it was: a letter that went out stands as sent (:meth:`standing` names those
+        the data no longer makes, among those the run answers for: ``answered(path)``)."""
         now = {r.key: r for r in self.issued}
-        kept = [r if r.active and r.key not in now and answered is not None and not answered(r.path)
-                else attrs.evolve(r, active=False)
+        standing = {r.doc_number for r in self.standing(answered)}
+        kept = [attrs.evolve(r, active=False, standing=False) if r.active and self.withdrawn(r)
+                else attrs.evolve(r, standing=True) if r.doc_number in standing else r
                 for r in self.previous if now.get(r.key) != r
                 and not (r.key in now and now[r.key].doc_number == r.doc_number)]
         return tuple(sorted([*kept, *now.values()], key=lambda r: (r.series, r.serial)))
+
+    def withdrawn(self, record: LetterRecord) -> bool:
+        """Whether ``record`` (issued earlier) is withdrawn by this export's letters or earlier ones:
+        a change or cancellation letter names its 文号, or — a moved meeting's invitation — this
+        export issues its key again under another number (the change letter naming it goes with it).
+        Nothing else withdraws a letter that went out."""
+        if any(r.refers_to == record.doc_number and r.kind in _WITHDRAWING for r in (*self.previous, *self.issued)):
+            return True
+        again = next((r for r in self.issued if r.key == record.key), None)
+        return record.kind == "invitation" and again is not None and again.doc_number != record.doc_number
+
+    def standing(self, answered: Callable[[str], bool] | None = None) -> tuple[LetterRecord, ...]:
+        """The letters issued earlier that this export answers for (``answered(path)``; without it,
+        those an earlier export found so) but no longer makes, and that nothing withdrew: they stay
+        issued, as sent (a letter that went out is withdrawn only by a letter of its own)."""
+        now = {r.key for r in self.issued}
+        made = {r.doc_number for r in self.issued}
+        return tuple(r for r in self.previous if r.active and r.key not in now and r.doc_number not in made
+                     and (r.standing if answered is None else r.standing or answered(r.path))
+                     and not self.withdrawn(r))
 
 
 def issue_date(natural: dt.date, issued_on: dt.date | None, deadline: dt.date | None = None) -> dt.date | None:

@@ -24,11 +24,12 @@ import attrs
 from liaison.base.text import TITLE_MAX
 from liaison.host.exporting import safe_name
 from liaison.year.numbering import LetterRecord, LetterRegistry, issue_date
+from liaison.year.store import Note
 
 from liaison_docx.letter_model import Letter
 from liaison_docx.letters.draft import DRAFTS, Draft
 
-__all__ = ["Issuer", "content_digest", "draft_number"]
+__all__ = ["Issuer", "content_digest", "draft_number", "missed_notes"]
 
 _ABOUT_ENGAGEMENTS = ("invitation", "change", "cancellation")
 
@@ -68,11 +69,15 @@ class Issuer:
         self.issued_on = issued_on
         self.start = start or (lambda _series: 1)
         self._taken: set[str] = set()
+        #: the drafts the last :meth:`issue_all` left out because their meeting came before they went
+        #: out, each with the path it waited at (an invitation never sent)
+        self.missed: list[tuple[Draft, str]] = []
 
-    def path(self, draft: Draft, folder: str | None = None, number: str = "") -> str:
+    def path(self, draft: Draft, folder: str | None = None, number: str = "", *, take: bool = True) -> str:
         """``folder/name.docx``, the name ending ``-number`` when given (the letter's own: 区府办函28); a
         name that collides after ``safe_name`` gets -2, -3, … in order. The name is cut so the whole
-        path, its number included, stays within a path's 120 characters."""
+        path, its number included, stays within a path's 120 characters. Without ``take`` the path is
+        only looked at: a later letter may still have it."""
         folder = "/".join(safe_name(part) for part in (folder or draft.folder).split("/"))
         tail = f"-{safe_name(number)}" if number else ""
         stem = safe_name(draft.name)
@@ -81,7 +86,8 @@ class Issuer:
         while path in self._taken:
             n += 1
             path = f"{folder}/{stem[:room - len(f'-{n}')]}-{n}{tail}.docx"
-        self._taken.add(path)
+        if take:
+            self._taken.add(path)
         return path
 
     def issue_all(self, drafts: tuple[Draft, ...]) -> list[Draft]:
@@ -90,13 +96,14 @@ class Issuer:
         longer be issued (their meeting has come) left out."""
         out: list[Draft | None] = [None] * len(drafts)
         fresh: list[int] = []
+        self.missed = []
         for i, draft in enumerate(drafts):
             before = self.registry.last(draft.key)
             if before is not None and not _moved(before, draft, self.issued_on):
                 kept = self.registry.keep(draft.key)
                 assert kept is not None
                 self._taken.add(kept.path)
-                out[i] = self._dated(draft, kept, kept=True)
+                out[i] = self._dated(self._on(draft, kept.date), kept, kept=True)
             else:
                 fresh.append(i)
         due: list[tuple[dt.date, dt.date, int]] = []  # then in the drafts' order: directory, plan, records
@@ -109,12 +116,13 @@ class Issuer:
             if date is not None:
                 due.append((date, draft.letter.date, i))
             elif self.issued_on is not None and draft.deadline is not None and draft.deadline <= self.issued_on:
-                continue  # the meeting has come: an invitation to it is never sent
+                # the meeting has come: an invitation to it is never sent (the caller says so)
+                self.missed.append((draft, self.path(draft, f"{DRAFTS}/{draft.folder}", take=False)))
             else:
                 letter = attrs.evolve(draft.letter, doc_number=draft_number(draft.series, draft.letter.date.year))
                 out[i] = attrs.evolve(draft, letter=letter, path=self.path(draft, f"{DRAFTS}/{draft.folder}"))
         for date, _natural, i in sorted(due):
-            draft = drafts[i]
+            draft = self._on(drafts[i], date)
             first = max(draft.first_serial, self.start(draft.series))
             own = f"{draft.series}{self.registry.peek(draft.series, first)}" if draft.own_number else ""
             record = self.registry.number(
@@ -129,7 +137,35 @@ class Issuer:
         return [d for d in out if d is not None]
 
     @staticmethod
+    def _on(draft: Draft, day: dt.date) -> Draft:
+        """The draft as worded for its day of issue (:attr:`Draft.on_day`)."""
+        return draft if draft.on_day is None else attrs.evolve(draft, letter=draft.on_day(day))
+
+    @staticmethod
     def _dated(draft: Draft, record: LetterRecord, *, kept: bool = False) -> Draft:
         letter = attrs.evolve(draft.letter, doc_number=record.doc_number, date=record.date,
                               print_date=record.date if draft.letter.print_date is not None else None)
         return attrs.evolve(draft, letter=letter, record=record, path=record.path, kept=kept)
+
+
+def missed_notes(missed: list[tuple[Draft, str]], waited: Callable[[str], bool]) -> tuple[Note, ...]:
+    """One note per meeting whose day came before its invitations went out: they are never sent, and
+    the clerk is told, not only shown the drafts moved to 已作废/. Said by the export that drops
+    them — those whose drafts the last export wrote (``waited(path)``) —, once."""
+    by_meeting: dict[str, list[Draft]] = {}
+    for draft, path in missed:
+        if draft.kind == "invitation" and waited(path):
+            by_meeting.setdefault(draft.subject, []).append(draft)
+    notes = []
+    for subject, found in by_meeting.items():
+        day = found[0].engagement_date.isoformat() if found[0].engagement_date else ""
+        title = found[0].engagement_title or subject
+        names = [d.letter.recipients.rstrip("：:") for d in found]
+        notes.append(Note(
+            f"{title} ({day}): its day came before its invitations were issued, so none went out "
+            f"(to {', '.join(names)}); their drafts are moved to 已作废/",
+            f"{title}（{day}）：会议日期已到而邀请函尚未印发，邀请函未发出（{'、'.join(names)}）；草稿已移至已作废/",
+            fix="if the invitees were asked another way, enter that in the ledger; an invitation is not sent for "
+                "a meeting whose day has come",
+            fix_zh="如已通过其他方式邀请，请在台账中记录；会议日期已到，不再补发邀请函"))
+    return tuple(notes)

@@ -55,7 +55,7 @@ from liaison.law.district import District
 from liaison.law.model import Organisation
 from liaison.year.state import Policy
 
-from liaison_docx.issuing import Issuer
+from liaison_docx.issuing import Issuer, missed_notes
 from liaison_docx.letter_model import FontSet
 from liaison_docx.letters import (
     DRAFTS,
@@ -158,6 +158,8 @@ def drafts(request: ExportRequest, measures: Measures | None = None) -> tuple[Dr
     if "invitation" in kinds:
         invited = issuer.issue_all(invitations(district, plan, records=records, calendar=request.calendar,
                                                   measures=measures))
+        for note in missed_notes(issuer.missed, lambda path: request.issued_bytes(path) is not None):
+            request.tell(note)
         current = {(d.subject, d.recipient): d.record for d in invited if d.record is not None}
         found += invited
         found += issuer.issue_all(change_letters(district, plan, issuer.registry, current, request.issued_on))

@@ -69,13 +69,18 @@ def change_letters(district: District, plan: Plan, registry: LetterRegistry,
             chain = _chain(registry.history(e.id, org.id), current)
             verb = role_verb(by_role.get(org.id, ""))
             for old, new in itertools.pairwise(chain):
-                if _moment(old) == _moment(new) or old.engagement_date is None:
+                # a cancelled meeting reinstated: the letter says so, naming the cancellation, even
+                # when the day is the one first announced
+                cancelled = registry.latest(letter_key("cancellation", e.id, org.id, old.doc_number))
+                if (_moment(old) == _moment(new) and cancelled is None) or old.engagement_date is None:
                     continue
                 day = _owed(registry, letter_key("change", e.id, org.id, old.doc_number), old,
                             (issued_on or new.date) if new is current else None)
                 if day is not None:
                     drafts.append(_draft("change", e, org, old, new,
-                                         change_letter(district, e, org, issuer, old, new, verb, day), issuer))
+                                         change_letter(district, e, org, issuer, old, new, verb, day,
+                                                       cancelled=cancelled), issuer,
+                                         label="恢复" if cancelled is not None else "改期"))
             uninvited = org.id not in asked and e.status != Status.CANCELLED
             if (e.status == Status.CANCELLED or uninvited) and chain and chain[-1].engagement_date is not None:
                 last = chain[-1]
@@ -123,9 +128,8 @@ def _moment(r: LetterRecord) -> tuple[object, object]:
 
 
 def _draft(kind: str, e: Engagement, org: Organisation, old: LetterRecord, new: LetterRecord | None, letter: Letter,
-           issuer: Organisation) -> Draft:
+           issuer: Organisation, label: str = "取消") -> Draft:
     assert old.engagement_date is not None
-    label = "改期" if kind == "change" else "取消"
     announced = new if new is not None else old
     return Draft(kind="change" if kind == "change" else "cancellation",
                  # the file ends with the letter's own number (…-取消-区府办函28), not the invitation's:
@@ -153,23 +157,42 @@ def _invited(district: District, e: Engagement, issuer: Organisation, old: Lette
 
 
 def change_letter(district: District, e: Engagement, invitee: Organisation, issuer: Organisation,
-                  old: LetterRecord, new: LetterRecord, verb: str, date: dt.date | None = None) -> Letter:
+                  old: LetterRecord, new: LetterRecord, verb: str, date: dt.date | None = None, *,
+                  cancelled: LetterRecord | None = None) -> Letter:
     """关于…改期的函 (关于调整…时间的函 when only the time moved), dated ``date`` (the day of the
-    change; default the new invitation's date)."""
+    change; default the new invitation's date). With ``cancelled`` (the letter that cancelled the
+    meeting ``old`` invited to) 关于恢复举行…的函: the meeting is on again, and the letter names the
+    cancellation, so the recipient holding it is not left to guess which letter stands."""
     assert old.engagement_date is not None and new.engagement_date is not None
     title = _title(e, old)
     noun = event_noun(e)
     moment = w.when(new.engagement_date, new.engagement_start, all_day="")
-    if new.engagement_date != old.engagement_date:
+    if cancelled is not None:
+        invited = _invited(district, e, issuer, old, verb).removesuffix("。")
+        again = f"{'仍' if _moment(old) == _moment(new) else '改'}于{moment}{event_verb(e)}"
+        # the cancellation withdrew the invitation only (关于取消…邀请的函): the meeting went on, the
+        # recipient is asked again; else the meeting itself is on again
+        uninvited = cancelled.title.endswith("邀请的函")
+        told = f"贵单位不再{verb}该{noun}" if uninvited else f"该{noun}取消"
+        now = f"恢复邀请贵单位负责人{verb}该{noun}，{noun}{again}" if uninvited else f"该{noun}恢复举行，{again}"
+        body = (Paragraph(f"{invited}，又于{format_date(cancelled.date)}以{cancelled.doc_number}函告{told}。"),
+                Paragraph(f"经研究，{now}。有关事项以{new.doc_number}为准，"
+                          f"{cancelled.doc_number}不再执行，回执请按{new.doc_number}反馈。"),
+                Paragraph("特此函告。"))
+        verb_units = ("恢复", "邀请", verb) if uninvited else ("恢复举行",)
+        heading = f"关于{''.join(verb_units)}{title}的函"
+        units = ("关于", *verb_units, *title_units(title, org_matcher(district)), "的函")
+    elif new.engagement_date != old.engagement_date:
         moved = f"经研究，该{noun}改于{moment}{event_verb(e)}。"
         heading, units = f"关于{title}改期的函", ("关于", *title_units(title, org_matcher(district)), "改期", "的函")
     else:
         moved = f"经研究，该{noun}时间调整为{moment}。"
         heading, units = (f"关于调整{title}时间的函",
                           ("关于", "调整", *title_units(title, org_matcher(district)), "时间", "的函"))
-    body = (Paragraph(_invited(district, e, issuer, old, verb)),
-            Paragraph(f"{moved}有关事项以{new.doc_number}为准，回执请按该函反馈。"),
-            Paragraph("特此函告。"))
+    if cancelled is None:
+        body = (Paragraph(_invited(district, e, issuer, old, verb)),
+                Paragraph(f"{moved}有关事项以{new.doc_number}为准，回执请按该函反馈。"),
+                Paragraph("特此函告。"))
     issuer_name = w.full_name(district, issuer)
     return Letter(kind="letter", issuing_authority_mark=issuer_name, doc_number=None, title=heading,
                   recipients=w.name(invitee), body=body, signature=issuer_name, date=date or new.date,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from typing import Literal
 
 import attrs
@@ -72,6 +73,9 @@ class Draft:
     kept: bool = False
     #: the engagement it is about has taken place (held): an invitation that went out for it stands
     held: bool = False
+    #: the letter as issued on a day, where what it says depends on it (an invitation's 回执 asks for
+    #: no day before its own); None: the same letter whatever the day
+    on_day: Callable[[dt.date], Letter] | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def folder(self) -> str:

@@ -7,7 +7,9 @@ engagement carries out. Short enough for page 1 with its 落款 (docs/letters.md
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import weakref
+from collections.abc import Callable
 
 from liaison.base.errors import Id
 from liaison.law.district import District
@@ -98,9 +100,10 @@ def org_matcher(district: District) -> Names:
 def invitations(district: District, plan: Plan, *, records: Records | None = None,
                 calendar: WorkingDayCalendar | None = None, measures: Measures | None = None) -> tuple[Draft, ...]:
     """One invitation per invited counterpart of every engagement that invites and is not cancelled,
-    dated two weeks ahead (or the day of issue, when later). ``calendar`` is what the export knows
-    of the holidays: a letter issued by it says the year's notice is unpublished only when it is.
-    ``measures``: the export's (its texts measured once for all its letters), else the call's own."""
+    dated two weeks ahead (or the day of issue, when later: ``Draft.on_day`` words it for that day,
+    its 回执 asking for no day before it). ``calendar`` is what the export knows of the holidays: a
+    letter issued by it says the year's notice is unpublished only when it is. ``measures``: the
+    export's (its texts measured once for all its letters), else the call's own."""
     measures = measures if measures is not None else Measures()
     drafts: list[Draft] = []
     for e in plan.engagements:
@@ -109,24 +112,41 @@ def invitations(district: District, plan: Plan, *, records: Records | None = Non
         issuer = issuer_of(district, e)
         by_role = roles(district, e)
         for org in invitees(district, e):
-            letter = invitation_letter(district, e, org, issuer=issuer, role=by_role.get(org.id, ""), records=records,
-                                       holidays_known=None if calendar is None else calendar.is_published(e.date.year),
-                                       measures=measures)
+            make = functools.partial(
+                invitation_letter, district, e, org, issuer=issuer, role=by_role.get(org.id, ""), records=records,
+                holidays_known=None if calendar is None else calendar.is_published(e.date.year), calendar=calendar,
+                measures=measures)
+            letter = make()
             drafts.append(Draft(kind="invitation", name=f"{e.date.isoformat()}-{e.kind.value}-{e.host}-{org.id}",
                                 letter=letter, subject=e.id,
                                 recipient=org.id, key=letter_key("invitation", e.id, org.id),
                                 series=w.letter_series(issuer),
                                 deadline=e.date, engagement_date=e.date, engagement_start=e.start,
-                                engagement_title=e.title_zh, held=e.status == Status.HELD))
+                                engagement_title=e.title_zh, held=e.status == Status.HELD,
+                                on_day=_on_day(letter, e.date, calendar, make)))
     return tuple(drafts)
+
+
+def _on_day(letter: Letter, meeting: dt.date, calendar: WorkingDayCalendar | None,
+            make: Callable[..., Letter]) -> Callable[[dt.date], Letter]:
+    """The invitation as issued on a day: the same letter unless its 回执 must ask for a later day."""
+    natural = reply_date(meeting, letter.date, calendar)
+
+    def on_day(day: dt.date) -> Letter:
+        return letter if reply_date(meeting, max(day, letter.date), calendar) == natural else make(issued_on=day)
+
+    return on_day
 
 
 def invitation_letter(district: District, e: Engagement, invitee: Organisation, *, issuer: Organisation,
                       role: str, records: Records | None = None, holidays_known: bool | None = None,
+                      issued_on: dt.date | None = None, calendar: WorkingDayCalendar | None = None,
                       measures: Measures | None = None) -> Letter:
     """关于邀请出席…的函: when and where, the provision it rests on, what is still to be agreed, the
     回执 (its reply date is on the 回执 only), the contact and 特此函邀. ``holidays_known``: whether the
-    year's holiday notice is known on the day the letter is made (None: as the plan was made)."""
+    year's holiday notice is known on the day the letter is made (None: as the plan was made).
+    ``issued_on``: the day of the export — the letter goes out then when its own date (two weeks
+    ahead) has passed, and its 回执 asks for no day before it (:func:`reply_date`)."""
     where = ("plan", "engagements", Id(e.id))
     verb, noun = role_verb(role), event_noun(e)
     title = w.text(e.title_zh, (*where, "title_zh"))
@@ -152,7 +172,7 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
     natural = e.date - dt.timedelta(days=INVITATION_LEAD_DAYS)
     contact = w.contact(district, list(dict.fromkeys((issuer, host))), natural, records, writer=issuer)
     issuer_name = w.full_name(district, issuer)
-    reply_by = e.date - dt.timedelta(days=REPLY_DAYS)
+    reply_by = reply_date(e.date, max(natural, issued_on or natural), calendar)
 
     def worded(tighter: int) -> Letter:
         notes = []
@@ -179,7 +199,7 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
             title=f"关于邀请{verb}{title}的函", recipients=w.name(invitee), body=(Paragraph(opening), *body),
             signature=issuer_name, date=natural,
             title_units=("关于", "邀请", verb, *title_units(title, org_matcher(district)), "的函"),
-            attachments=(_reply_slip(invitee, issuer_name, reply_by, verb),))
+            attachments=(_reply_slip(invitee, issuer_name, reply_by, verb, e.date, noun),))
 
     # The wording as it is when the letter fits page 1 (at the closest spacing GB/T 9704 §7.3.5
     # allows); else tighter, a step at a time, the way a clerk shortens a 函 to keep the 成文日期 and
@@ -205,9 +225,28 @@ _CONTACT_IN_REPLY, _NO_PROPOSED_NOTE, _CLOSING_RUN_ON = 1, 2, 3
 _TIGHTEST = _CLOSING_RUN_ON
 
 
-def _reply_slip(invitee: Organisation, issuer_name: str, reply_by: dt.date, verb: str) -> Attachment:
-    """回执: who will attend, to be returned by the reply date."""
+def reply_date(meeting: dt.date, issued: dt.date, calendar: WorkingDayCalendar | None = None) -> dt.date | None:
+    """The day the 回执 is asked back by: a week before the meeting, but never on or before the day
+    the letter is issued (a letter issued late cannot ask for a reply already due) — then the first
+    working day after the day of issue and before the meeting (``calendar``'s, else Monday to
+    Friday); None when there is none: the reply is asked for before the meeting itself."""
+    due = meeting - dt.timedelta(days=REPLY_DAYS)
+    if due > issued:
+        return due
+    day = issued + dt.timedelta(days=1)
+    while day < meeting:
+        if calendar.is_working_day(day) if calendar is not None else day.weekday() < 5:
+            return day
+        day += dt.timedelta(days=1)
+    return None
+
+
+def _reply_slip(invitee: Organisation, issuer_name: str, reply_by: dt.date | None, verb: str, meeting: dt.date,
+                noun: str) -> Attachment:
+    """回执: who will attend, to be returned by the reply date (without one, as soon as may be and
+    before the meeting)."""
     header = ("单位", f"{verb}人员", "职务", "联系电话", "备注")
     rows = ((w.name(invitee), "", "", "", ""), *(("", "", "", "", ""),) * 3)
-    return Attachment("回执", (Table(header, rows, row_lines=2),
-                               Paragraph(f"请于{format_date(reply_by)}前反馈{issuer_name}。")))
+    asked = (f"请于{format_date(reply_by)}前反馈{issuer_name}。" if reply_by is not None
+             else f"请于{format_date(meeting)}{noun}前尽快反馈{issuer_name}。")
+    return Attachment("回执", (Table(header, rows, row_lines=2), Paragraph(asked)))

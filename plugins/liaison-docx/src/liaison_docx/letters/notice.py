@@ -150,7 +150,8 @@ def _schedule(district: District, dept: Organisation, year: int, engagements: Se
             w.text(e.location, ("plan", "engagements", Id(e.id), "location"))
         # the table is the year's (你单位2027年安排如下): the date without it leaves room for the time
         # and the names on one line each
-        day = f"{e.date.month}月{e.date.day}日" + ("\n（暂定）" if e.provisional else "")
+        # marked as the calendars and the page mark it: a date the parties agreed is not 暂定
+        day = f"{e.date.month}月{e.date.day}日" + ("\n（暂定）" if e.marked_provisional else "")
         cites = "\n".join(w.short_cite(district.provision(p)) for p in e.provisions)
         rows.append((day, _time_range(e), _item(district, e, dept), w.group_names(district, [p for p in e.participants
                                                                                     if p != dept.id]), cites))
@@ -158,8 +159,10 @@ def _schedule(district: District, dept: Organisation, year: int, engagements: Se
     notes = []
     if any(e.status == Status.PROPOSED for e in engagements):
         notes.append("表中拟定的日期和时间由对口联系双方协商确定，确需调整的请及时与对方商定")
-    if any(e.provisional for e in engagements):
+    if any(e.marked_provisional for e in engagements):
         notes.append("标注“（暂定）”的日期为暂定，" + provisional_note(year, breaks_avoided=breaks_avoided))
+    elif any(e.provisional for e in engagements):  # agreed dates in a year without its notice: the caveat stays
+        notes.append(provisional_note(year, breaks_avoided=breaks_avoided))
     if notes:
         blocks.append(Paragraph("；".join(notes) + "。"))
     return blocks

@@ -44,24 +44,40 @@ def text(value: str, where: Path, *, single_line: bool = True) -> str:
 
 
 _ENDS = "。！？…"
-_CLOSERS = "”’」』）)》"
+_CLOSERS = "”’」』）)》\"'"
 _SOFT_ENDS = "，、；：,;:."
+# ASCII stops typed into a Chinese letter, as the letter prints them
+_WIDE = {"!": "！", "?": "？"}
+_TAIL = re.compile(f"[{re.escape(_ENDS + _CLOSERS + _SOFT_ENDS)}!?\\s]*$")
 
 
 def full_sentence(value: str) -> str:
-    """Text quoted from a record, ended as a sentence: 。 added where it has no final stop, a trailing
-    comma, colon or ASCII full stop replaced by it; a stop inside a closing quote (“…。”) is kept.
+    """Text quoted from a record, ended as a sentence with one full-width stop: 。 added where it has
+    none (after a closing quote or bracket that ends it: “采纳”。), a trailing comma, colon or ASCII
+    full stop replaced by it (inside a closing quote too: “采纳，” → “采纳”。), an ASCII ! or ? made
+    full width (OK! → OK！), ASCII ... made ……; a stop inside a closing quote (“…。”) stays inside.
     The clerk types what was decided (已研究，部分采纳) and the letter goes on with its own sentence.
-    记录中的文字按句子结尾：没有句末标点的补“。”，以逗号、冒号或半角句点结尾的改为“。”。"""
-    said = value.rstrip()
-    if not said:
-        return said
-    inner = said.rstrip(_CLOSERS)
-    if inner and inner[-1] in _ENDS:
-        return said
-    if said[-1] in _SOFT_ENDS:
-        said = said[:-1].rstrip()
-    return said + "。" if said else said
+    记录中的文字按句子结尾：没有句末标点的补“。”，以逗号、冒号或半角句点结尾的改为“。”，半角叹号、问号改为全角。"""
+    tail = _TAIL.search(value)
+    assert tail is not None  # the pattern matches the empty end at least
+    core, end = value[:tail.start()], tail.group()
+    if not core:
+        return ""
+    closers = "".join(c for c in end if c in _CLOSERS)
+    marks = end.replace("...", "…")
+    stops = ""
+    first = None
+    for i, c in enumerate(marks):
+        stop = _WIDE.get(c, c)
+        if stop in _ENDS and not stops.endswith(stop):
+            stops += stop
+            first = i if first is None else first
+    if not stops:
+        return core + closers + "。"
+    if "…" in stops:
+        stops = stops.replace("…", "……")
+    last_closer = max((i for i, c in enumerate(marks) if c in _CLOSERS), default=-1)
+    return core + stops + closers if first is not None and first < last_closer else core + closers + stops
 
 
 def name(org: Organisation) -> str:

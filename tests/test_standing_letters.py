@@ -1,0 +1,161 @@
+"""A letter that went out is never withdrawn silently (issue #24): only a change or cancellation
+letter naming it withdraws it. One the data no longer makes — the cancellation letters of a meeting
+reinstated, a 反馈函 whose feedback date is removed — stays issued: active in the register, its file
+in place with the bytes it went out as, and the export says so (a note in both languages). A
+reinstated meeting's recipients get a letter saying it is on again that names the cancellation.
+Through the workspace on an output folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+import attrs
+import pytest
+
+from liaison.formats.district import seed_district
+from liaison.law.records import Records, ResearchResult
+from liaison.year.numbering import LetterRecord, register_lines
+from liaison.year.reconcile import Change
+from liaison.year.state import ARCHIVE
+from liaison_workspace import Workspace
+
+YEAR = 2027
+JOINT_HEALTH = "2027/joint_meeting/health"  # the seed's plan: 30 March, its invitations due on 16 March
+INVITATIONS = [("docx", {"kinds": "invitation"})]
+FEEDBACK = [("docx", {"kinds": "feedback"})]
+
+
+@pytest.fixture
+def loaded_plugins() -> str:
+    return "docx"
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def words(path: Path) -> str:
+    import docx
+
+    return "\n".join(p.text for p in docx.Document(io.BytesIO(path.read_bytes())).paragraphs)
+
+
+def files(ws: Workspace, letters: list[LetterRecord]) -> dict[str, str]:
+    return {r.path: sha((ws.folder(YEAR) / r.path).read_bytes()) for r in letters}
+
+
+def test_a_reinstated_meeting_keeps_its_cancellation_letters_and_says_it_is_on_again(tmp_path: Path) -> None:
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
+    ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 16))
+    ws.update(seed, YEAR, [Change("cancel", JOINT_HEALTH)], force=True)
+    state = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 18)).state
+    cancelled = [r for r in state.letters if r.kind == "cancellation"]
+    assert len(cancelled) == 2 and all(r.active for r in cancelled)
+    sent = files(ws, cancelled)
+    ws.update(seed, YEAR, [Change("move", JOINT_HEALTH, dt.date(2027, 3, 30))], force=True)  # the guide's way back
+    outcome = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 20))
+    after = {r.doc_number: r for r in outcome.state.letters}
+    # the cancellation letters stand as sent: active, listed as issued, their files in place, not archived
+    assert all(after[r.doc_number] == attrs.evolve(r, standing=True) for r in cancelled)
+    assert files(ws, cancelled) == sent
+    assert not [to for _, to in outcome.archived if "取消" in to]
+    assert not (ws.folder(YEAR) / ARCHIVE).exists() or not list((ws.folder(YEAR) / ARCHIVE).rglob("*取消*"))
+    lines = {line.doc_number: line for line in register_lines(outcome.state.letters)}
+    assert all(lines[r.doc_number].status() == "已印发" for r in cancelled)
+    # the export says so, once a letter, in both languages
+    said = [n for n in outcome.notes if n.file in sent]
+    assert sorted(n.file for n in said) == sorted(sent)
+    for note in said:
+        assert "另行发函" in note.render("zh") and "letter of its own" in note.render("en")
+        assert "stands as sent" in note.render("en") and "按原样保留" in note.render("zh")
+    # each invitee is told the meeting is on again, by a letter naming its cancellation letter
+    for r in cancelled:
+        (told,) = [x for x in outcome.state.letters if x.kind == "change" and x.recipient == r.recipient]
+        text = words(ws.folder(YEAR) / told.path)
+        assert "恢复举行" in text and r.doc_number in text and r.refers_to in text
+        again = next(x for x in outcome.state.letters if x.kind == "invitation" and x.active
+                     and x.recipient == r.recipient and x.engagement == JOINT_HEALTH)
+        assert again.doc_number in text
+    # later exports keep all of it quietly
+    later = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 22))
+    assert later.state.letters == outcome.state.letters and not [n for n in later.notes if n.file in sent]
+
+
+def test_a_feedback_letter_whose_date_is_removed_stands_as_sent(tmp_path: Path) -> None:
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
+    result = ResearchResult(id="research-1", title="营商环境调研", submitted_by=seed.counterparts()[0].id,
+                            department=seed.departments()[0].id, received=dt.date(2027, 3, 1),
+                            feedback=dt.date(2027, 4, 1), feedback_summary="已研究，部分采纳。")
+    records = Records(district_id=seed.info.id, research_results=(result,))
+    state = ws.export(seed, YEAR, FEEDBACK, records=records, issued_on=dt.date(2027, 4, 2)).state
+    (letter,) = [r for r in state.letters if r.kind == "feedback"]
+    sent = files(ws, [letter])
+    removed = Records(district_id=seed.info.id, research_results=(attrs.evolve(result, feedback=None),))
+    outcome = ws.export(seed, YEAR, FEEDBACK, records=removed, issued_on=dt.date(2027, 4, 6))
+    assert [r for r in outcome.state.letters if r.doc_number == letter.doc_number] == [
+        attrs.evolve(letter, standing=True)]
+    assert files(ws, [letter]) == sent and not outcome.archived
+    assert [n.file for n in outcome.notes] == [letter.path]
+    assert letter.doc_number in outcome.notes[0].render("zh") and letter.doc_number in outcome.notes[0].render("en")
+
+
+def test_a_moved_meeting_still_withdraws_the_invitation_its_change_letter_names(tmp_path: Path) -> None:
+    """The one withdrawal there is: an invitation replaced, with a change letter naming it."""
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
+    sent = [r for r in ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 16)).state.letters
+            if r.engagement == JOINT_HEALTH]
+    ws.update(seed, YEAR, [Change("move", JOINT_HEALTH, dt.date(2027, 4, 20))], force=True)
+    outcome = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 20))
+    after = {r.doc_number: r for r in outcome.state.letters}
+    named = {r.refers_to for r in outcome.state.letters if r.kind == "change"}
+    assert all(not after[r.doc_number].active and r.doc_number in named for r in sent)
+    assert not outcome.notes
+
+
+def test_a_meeting_come_before_its_invitations_went_out_is_told_once(tmp_path: Path) -> None:
+    """The health bureau's joint meeting of 30 March: its invitations wait as drafts on 1 March, and
+    the next export is on 31 March. They are never issued; the export says so, one note for the
+    meeting in both languages, and the next export says nothing more."""
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
+    drafts = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 1))
+    waiting = [p for _, p, _ in drafts.written if "joint_meeting-health" in p]
+    assert waiting and all(p.startswith("草稿/") for p in waiting)
+    outcome = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 31))
+    assert not [r for r in outcome.state.letters if r.engagement == JOINT_HEALTH]
+    title = outcome.state.plan.get(JOINT_HEALTH).title_zh
+    said = [n for n in outcome.notes if title in n.message_zh]
+    assert len(said) == 1
+    zh, en = said[0].render("zh"), said[0].render("en")
+    assert "邀请函未发出" in zh and "2027-03-30" in zh and "were issued" in en and "2027-03-30" in en
+    later = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 4, 2))
+    assert not [n for n in later.notes if title in n.message_zh]
+
+
+def test_a_recipient_invited_again_after_its_invitation_was_withdrawn_is_told_so(tmp_path: Path) -> None:
+    """区经科's joint meeting of 9 August: invitations out on 26 July; on 28 July an amendment ends one
+    pairing and that invitee is told its invitation is withdrawn (关于取消…邀请的函). Invited again, the
+    letter that says so names the cancellation: 恢复邀请, not 恢复举行 (the meeting was never cancelled)."""
+    from liaison_docx.letters.change import change_letter
+    from liaison_docx.letters.invitation import issuer_of
+
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
+    meeting = "2027/joint_meeting/economy-trade-science"
+    ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 7, 26))
+    first = next(p for p in seed.pairings if p.department == "economy-trade-science")
+    amended = attrs.evolve(seed, pairings=tuple(
+        attrs.evolve(p, valid_until=dt.date(2027, 8, 1)) if p.department == "economy-trade-science" and p != first
+        else p for p in seed.pairings))
+    state = ws.export(amended, YEAR, INVITATIONS, issued_on=dt.date(2027, 7, 28)).state
+    (cancelled,) = [r for r in state.letters if r.kind == "cancellation" and r.engagement == meeting]
+    old = next(r for r in state.letters if r.doc_number == cancelled.refers_to)
+    again = attrs.evolve(old, doc_number="区经科函〔2027〕4号", serial=4, date=dt.date(2027, 7, 30), active=True)
+    e = state.plan.get(meeting)
+    letter = change_letter(seed, e, seed.organisation(old.recipient), issuer_of(seed, e), old, again, "出席",
+                           dt.date(2027, 7, 30), cancelled=cancelled)
+    text = "".join(b.text for b in letter.body if hasattr(b, "text"))
+    assert letter.title.startswith("关于恢复邀请出席") and "恢复举行" not in letter.title + text
+    assert cancelled.doc_number in text and old.doc_number in text and again.doc_number in text
+    assert "不再出席该会议" in text and "恢复邀请贵单位负责人出席该会议" in text
