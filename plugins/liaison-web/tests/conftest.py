@@ -236,26 +236,9 @@ def city_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     seed and three more, each with its next year planned by the server — and a city auditor ``city``:
     ``base``, ``year``, ``districts`` (their ids, as the database holds them), ``password``."""
     import json
-    import subprocess
-    import sys
-    import threading
 
-    from web_serve import LIAISON, address, start, stop
+    from web_browser import running
 
-    folder = tmp_path_factory.mktemp("city-serve")
-    env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY")},
-           "LIAISON_PLUGINS": "web", "LIAISON_ADMIN_PASSWORD": "admin-password"}
-    ready = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "en"], cwd=folder, env=env,
-                           capture_output=True, text=True, timeout=300)
-    assert ready.returncode == 0, ready.stderr
-    year, password = dt.date.today().year + 1, "city-password"  # liaison serve plans the next year too
-    made = subprocess.run([sys.executable, "-c", CITY_SETUP, password], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert made.returncode == 0, made.stderr
-    process, lines = start(folder, env={"LIAISON_ADMIN_PASSWORD": "admin-password"})
-    assert process.stdout is not None
-    threading.Thread(target=process.stdout.read, daemon=True).start()  # the pipe never fills
-    try:
-        yield {"base": address(lines), "year": year, "districts": json.loads(made.stdout), "password": password}
-    finally:
-        stop(process)
+    password = "city-password"
+    for base, year, printed in running(tmp_path_factory.mktemp("city-serve"), "web", CITY_SETUP, password):
+        yield {"base": base, "year": year, "districts": json.loads(printed), "password": password}

@@ -10,19 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import shutil
-import subprocess
-import sys
-import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from web_browser import accessible, keyboard_log_in, submit
-from web_serve import address, start, stop
+from web_browser import accessible, keyboard_log_in, running, submit
 
 playwright = pytest.importorskip("playwright.sync_api")
 if shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists():
@@ -65,28 +60,10 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    from web_serve import LIAISON
-
-    folder = tmp_path_factory.mktemp("serve-office")
-    env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY")},
-           "LIAISON_PLUGINS": PLUGINS, "LIAISON_ADMIN_PASSWORD": "admin-password"}
-    ready = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "en"], cwd=folder, env=env,
-                           capture_output=True, text=True, timeout=300)
-    assert ready.returncode == 0, ready.stderr
-    year = dt.date.today().year + 1  # liaison serve plans the current and the next year
     users = [("office-admin", "administrator", PASSWORDS["office-admin"]),
              ("office-auditor", "auditor", PASSWORDS["office-auditor"])]
-    made = subprocess.run([sys.executable, "-c", SETUP, json.dumps(users), str(year)], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert made.returncode == 0, made.stderr
-    process, lines = start(folder, env={"LIAISON_ADMIN_PASSWORD": "admin-password", "LIAISON_PLUGINS": PLUGINS})
-    assert process.stdout is not None
-    drain = threading.Thread(target=process.stdout.read, daemon=True)  # the pipe never fills
-    drain.start()
-    try:
-        yield Server(address(lines), year, json.loads(made.stdout))
-    finally:
-        stop(process)
+    for base, year, printed in running(tmp_path_factory.mktemp("serve-office"), PLUGINS, SETUP, json.dumps(users)):
+        yield Server(base, year, json.loads(printed))
 
 
 def log_in(page: Any, server: Server, name: str) -> None:

@@ -54,29 +54,36 @@ class Server:
         return f"{self.base}/engagement/seed/{self.year}/{quote(engagement)}/"
 
 
-def serve(folder: Path, plugins: str = "web") -> Iterator[Server]:
-    """`liaison serve` on a fresh SQLite database in ``folder`` (the next year planned), with the
-    clerk and the officer, and ``plugins`` loaded; stopped by its process id when the caller is done."""
+def running(folder: Path, plugins: str, setup: str, argument: str) -> Iterator[tuple[str, int, str]]:
+    """`liaison serve` on a fresh SQLite database in ``folder`` with ``plugins`` loaded: made ready
+    (`--init-only`: migrations, the seed, the next year planned), then ``setup`` run there (a Python
+    script: its arguments ``argument`` and the next year), then started; its address, the next year and
+    what the setup printed. Stopped by its process id when the caller is done."""
     env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY")},
            "LIAISON_PLUGINS": plugins, "LIAISON_ADMIN_PASSWORD": "admin-password"}
     ready = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "en"], cwd=folder, env=env,
                            capture_output=True, text=True, timeout=300)
     assert ready.returncode == 0, ready.stderr
     year = dt.date.today().year + 1  # liaison serve plans the current and the next year
-    users = [("clerk", CLERK_OF, "clerk", PASSWORDS["clerk"]),
-             ("officer", OFFICER_OF, "liaison_officer", PASSWORDS["officer"])]
-    made = subprocess.run([sys.executable, "-c", SETUP, json.dumps(users), str(year)], cwd=folder, env=env,
+    made = subprocess.run([sys.executable, "-c", setup, argument, str(year)], cwd=folder, env=env,
                           capture_output=True, text=True, timeout=300)
     assert made.returncode == 0, made.stderr
     process, lines = start(folder, env={"LIAISON_ADMIN_PASSWORD": "admin-password", "LIAISON_PLUGINS": plugins})
     # the server's warnings (each refused request) go to its output: read it, so the pipe never fills
     assert process.stdout is not None
-    drain = threading.Thread(target=process.stdout.read, daemon=True)
-    drain.start()
+    threading.Thread(target=process.stdout.read, daemon=True).start()
     try:
-        yield Server(address(lines), year, json.loads(made.stdout), folder)
+        yield address(lines), year, made.stdout
     finally:
         stop(process)
+
+
+def serve(folder: Path, plugins: str = "web") -> Iterator[Server]:
+    """:func:`running` with the clerk and the officer, and the next year's engagements."""
+    users = [("clerk", CLERK_OF, "clerk", PASSWORDS["clerk"]),
+             ("officer", OFFICER_OF, "liaison_officer", PASSWORDS["officer"])]
+    for base, year, printed in running(folder, plugins, SETUP, json.dumps(users)):
+        yield Server(base, year, json.loads(printed), folder)
 
 
 def accessible(page: Any) -> None:
