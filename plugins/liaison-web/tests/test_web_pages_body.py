@@ -349,6 +349,26 @@ def test_a_file_attached_to_a_record_and_a_withdrawal_need_their_reason(own_dist
     assert models.Record.objects.filter(key=key).latest("version").action == "withdrawn"
 
 
+@pytest.mark.parametrize(("lang", "unit"), [("zh", "字节"), ("en", "bytes")])
+def test_a_files_size_is_in_the_pages_language(own_district: dict[str, Any], lang: str, unit: str) -> None:
+    own = own_district
+    clerk = browser(user(own, "clerk"), lang)
+    e = hosted(own)[0]
+    held = clerk.post(page_of(own, e.id, "held/"), {"revision": revision(own), "date": e.date.isoformat(),
+                                                    "force": "on", "files": [upload("签到表.pdf", PDF)]})
+    assert held.status_code == 302, problem_of(held.content.decode())
+    made = clerk.post(f"/records/{own['code']}/{YEAR}/new/documents/", {
+        "id": "区卫〔2027〕5号", "issuer": CLERK_OF, "date": f"{YEAR}-02-03", "copied_to": [OFFICER_OF],
+        "title": "通知"})
+    key = made["Location"].rstrip("/").rsplit("/", 1)[1]
+    attached = clerk.post(made["Location"], {"action": "attach", "etag": f"{key}.1", "files": [upload("a.pdf", PDF)]})
+    assert attached.status_code == 302
+    for address in (page_of(own, e.id), made["Location"]):  # the engagement's files, the record's
+        page = html.unescape(clerk.get(address).content.decode())
+        sizes = re.findall(r'<ul class="files"><li>.*?<span class="muted">([^·<]*)·', page, re.S)
+        assert [s.replace("\xa0", " ").strip() for s in sizes] == [f"{len(PDF)} {unit}"], address
+
+
 # -- the ledger upload ----------------------------------------------------------------------------------
 def ledger(own: dict[str, Any], bad_row: int | None = 3) -> tuple[bytes, str]:
     """The district's ledger template with the first three planned rows held and one of them given a
