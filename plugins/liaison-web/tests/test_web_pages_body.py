@@ -236,6 +236,10 @@ def test_the_picker_greys_days_off_marks_busy_days_and_warns_with_the_holidays_n
         warning = re.search(r'<div class="warning" role="alert" data-kind="PlanWarning"><p>(.*?)</p>', page, re.S)
         assert warning and holiday.label(lang) in html.unescape(warning.group(1))
         assert f'name="date" id="move-date" required min="{YEAR}-01-01" max="{YEAR}-12-31" value="{day}"' in page
+        chosen = re.search(r"<h2>([^<]*)<span class=\"date\">", page)
+        assert chosen and chosen.group(1) == {"zh": "所选日期：", "en": "The day chosen: "}[lang]
+        if lang == "en":  # English punctuation throughout (a busy holiday's title joins the two with it)
+            assert not re.search(r'title="[^"]*[：；]', page)
     # a day another engagement of a body taking part already has: marked busy, with the body named
     busy = next(o for o in plan(own).engagements
                 if o.id != e.id and {o.host, *o.participants} & {e.host, *e.participants}
