@@ -242,3 +242,22 @@ def city_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     password = "city-password"
     for base, year, printed in running(tmp_path_factory.mktemp("city-serve"), "web", CITY_SETUP, password):
         yield {"base": base, "year": year, "districts": json.loads(printed), "password": password}
+
+
+@pytest.fixture
+def small_uploads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The upload limit lowered to 1 KB; the list counts the multipart bodies Django parsed meanwhile
+    (an upload refused by its length must be refused before its body is read: the list stays empty)."""
+    from django.conf import settings
+    from django.http import multipartparser
+
+    monkeypatch.setattr(settings, "LIAISON_MAX_UPLOAD_BYTES", 1024)
+    parsed: list[int] = []
+    parse = multipartparser.MultiPartParser.parse
+
+    def counted(self: Any) -> Any:
+        parsed.append(1)
+        return parse(self)
+
+    monkeypatch.setattr(multipartparser.MultiPartParser, "parse", counted)
+    return parsed

@@ -144,6 +144,44 @@ def test_a_refused_file_changes_nothing_and_says_why(own_district: dict[str, Any
     assert files_under(own["media"]) == []
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("address", ["held", "attach", "ledger"])
+def test_an_upload_longer_than_the_service_takes_is_refused_unread_on_the_pages_own_page(
+        own_district: dict[str, Any], small_uploads: list[int], address: str, lang: str) -> None:
+    from liaison_web import evidence, models
+
+    own = own_district
+    clerk = browser(user(own, "clerk"), lang)
+    record = ""
+    if address == "attach":  # a record to attach to, made before the limit matters
+        made = clerk.post(f"/records/{own['code']}/{YEAR}/new/documents/", {
+            "id": "区卫〔2027〕4号", "issuer": CLERK_OF, "date": f"{YEAR}-02-03", "copied_to": [OFFICER_OF],
+            "title": "通知"})
+        assert made.status_code == 302, problem_of(made.content.decode())
+        record = made["Location"]
+        small_uploads.clear()  # the test client sends every form as multipart: that one was read
+    big = PDF + b"0" * (evidence.max_body_bytes() + 1)  # past what even a form of several files may carry
+    e = hosted(own)[0]
+    url, form = {
+        "held": (page_of(own, e.id, "held/"), {"revision": revision(own), "date": e.date.isoformat(), "force": "on",
+                                                "files": [upload("big.pdf", big)]}),
+        "attach": (record, {
+            "action": "attach", "etag": "", "files": [upload("big.pdf", big)]}),
+        "ledger": (f"/ledger/{own['code']}/{YEAR}/", {"action": "upload", "ledger": upload("台账.xlsx", big)}),
+    }[address]
+    records, kept = models.Record.objects.count(), models.Evidence.objects.count()
+    response = clerk.post(url, form)
+    assert response.status_code == 413
+    page = response.content.decode()
+    said = problem_of(page)
+    assert 'data-kind="TooLarge"' in page
+    assert ("larger" in said and "MB" in said) if lang == "en" else ("超过" in said and "larger" not in said)
+    assert small_uploads == []  # refused by its length: the body was never parsed
+    assert files_under(own["media"]) == [] and models.Record.objects.count() == records
+    assert models.Evidence.objects.count() == kept
+    assert next(x for x in plan(own).engagements if x.id == e.id).status.value == "proposed"
+
+
 def test_another_bodys_engagement_is_403_and_another_districts_404(own_district: dict[str, Any]) -> None:
     own = own_district
     theirs = next(e for e in plan(own).engagements if CLERK_OF not in (e.host, *e.participants))
@@ -198,6 +236,10 @@ def test_the_picker_greys_days_off_marks_busy_days_and_warns_with_the_holidays_n
         warning = re.search(r'<div class="warning" role="alert" data-kind="PlanWarning"><p>(.*?)</p>', page, re.S)
         assert warning and holiday.label(lang) in html.unescape(warning.group(1))
         assert f'name="date" id="move-date" required min="{YEAR}-01-01" max="{YEAR}-12-31" value="{day}"' in page
+        chosen = re.search(r"<h2>([^<]*)<span class=\"date\">", page)
+        assert chosen and chosen.group(1) == {"zh": "所选日期：", "en": "The day chosen: "}[lang]
+        if lang == "en":  # English punctuation throughout (a busy holiday's title joins the two with it)
+            assert not re.search(r'title="[^"]*[：；]', page)
     # a day another engagement of a body taking part already has: marked busy, with the body named
     busy = next(o for o in plan(own).engagements
                 if o.id != e.id and {o.host, *o.participants} & {e.host, *e.participants}
@@ -309,6 +351,26 @@ def test_a_file_attached_to_a_record_and_a_withdrawal_need_their_reason(own_dist
     gone = clerk.post(made["Location"], {"action": "withdraw", "etag": f"{key}.1", "reason": "重复登记"})
     assert gone.status_code == 302
     assert models.Record.objects.filter(key=key).latest("version").action == "withdrawn"
+
+
+@pytest.mark.parametrize(("lang", "unit"), [("zh", "字节"), ("en", "bytes")])
+def test_a_files_size_is_in_the_pages_language(own_district: dict[str, Any], lang: str, unit: str) -> None:
+    own = own_district
+    clerk = browser(user(own, "clerk"), lang)
+    e = hosted(own)[0]
+    held = clerk.post(page_of(own, e.id, "held/"), {"revision": revision(own), "date": e.date.isoformat(),
+                                                    "force": "on", "files": [upload("签到表.pdf", PDF)]})
+    assert held.status_code == 302, problem_of(held.content.decode())
+    made = clerk.post(f"/records/{own['code']}/{YEAR}/new/documents/", {
+        "id": "区卫〔2027〕5号", "issuer": CLERK_OF, "date": f"{YEAR}-02-03", "copied_to": [OFFICER_OF],
+        "title": "通知"})
+    key = made["Location"].rstrip("/").rsplit("/", 1)[1]
+    attached = clerk.post(made["Location"], {"action": "attach", "etag": f"{key}.1", "files": [upload("a.pdf", PDF)]})
+    assert attached.status_code == 302
+    for address in (page_of(own, e.id), made["Location"]):  # the engagement's files, the record's
+        page = html.unescape(clerk.get(address).content.decode())
+        sizes = re.findall(r'<ul class="files"><li>.*?<span class="muted">([^·<]*)·', page, re.S)
+        assert [s.replace("\xa0", " ").strip() for s in sizes] == [f"{len(PDF)} {unit}"], address
 
 
 # -- the ledger upload ----------------------------------------------------------------------------------

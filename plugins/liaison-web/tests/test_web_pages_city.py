@@ -113,6 +113,38 @@ def test_the_drill_down_lists_the_districts_shortfalls(city: dict[str, Any]) -> 
     assert browser(city["city_auditor"]).get(f"/city/nowhere/{YEAR}/").status_code == 404
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_city_pages_name_each_obligation_in_their_language_not_by_its_rule_id(city: dict[str, Any],
+                                                                                  lang: str) -> None:
+    from liaison.law.rules import rule_label
+    from liaison_web import bootstrap
+    from liaison_web.city import district_standing
+
+    standing, _ = district_standing("seed", YEAR, DAY)
+    found = bootstrap.district_version("seed")
+    assert found is not None and standing.obligations
+    reader = browser(city["city_auditor"])
+    if lang == "en":
+        reader.cookies["liaison_lang"] = "en"
+    for path in (f"/city/?year={YEAR}&on={DAY.isoformat()}", f"/city/seed/{YEAR}/?on={DAY.isoformat()}"):
+        page = html.unescape(reader.get(path).content.decode())
+        shown = re.sub(r'\s(?:data-[a-z-]+|href|id|class)="[^"]*"', "", page)  # what a reader sees (titles too)
+        for o in standing.obligations:
+            provision = found[0].provision(o.provision)
+            rule = next(r for r in provision.rules if r.key == o.rule)
+            named = rule_label(rule)[0 if lang == "zh" else 1]
+            if lang == "zh" or "-" in o.rule:  # an English name may hold a one-word id ("briefings")
+                assert o.rule not in shown, (path, o.rule)
+            cited = provision.cite_zh() if lang == "zh" else provision.cite_en()
+            assert f"{cited} {named}" in shown, (path, cited, named)
+        if "/seed/" in path:  # the rule id stays where a program reads it
+            assert {f'data-rule="{o.rule}"' for o in standing.obligations} <= set(
+                re.findall(r'data-rule="[^"]*"', page))
+            cells = re.findall(r"<tr data-rule=[^>]*>\s*<th[^>]*><a[^>]*>([^<]*)</a></th><td>([^<]*)</td>", page)
+            assert len(cells) == len(standing.obligations)
+            assert lang == "en" or all(not re.search(r"[a-z]", rule) for _, rule in cells)  # the 规则 column
+
+
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "city_auditor"])
 def test_no_other_role_reads_the_city(city: dict[str, Any], role: str) -> None:
     for path in ("/city/", f"/city/seed/{YEAR}/"):

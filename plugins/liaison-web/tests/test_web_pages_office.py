@@ -473,6 +473,23 @@ def test_an_amended_file_of_another_district_or_with_a_problem_is_refused_with_i
     assert models.DistrictVersion.objects.count() == versions
 
 
+@pytest.mark.parametrize("size", [2048, 128 * 1024])  # past the limit; past it and a form's overhead too
+def test_an_amended_file_past_the_upload_limit_is_refused_without_being_read_whole(
+        own_district: dict[str, Any], small_uploads: list[int], size: int) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from liaison_web import models
+
+    code = own_district["code"]
+    versions = models.DistrictVersion.objects.count()
+    answer = browser(_user(f"administrator-{code}")).post(f"/office/{code}/{YEAR}/amend/", {
+        "action": "preview", "mode": "file", "valid_from": AMENDED_ON.isoformat(),
+        "file": SimpleUploadedFile("amended.toml", b"#" * size)})
+    assert answer.status_code == 413 and "文件超过本服务允许的大小" in text_of(answer)
+    assert 'id="preview"' not in text_of(answer) and models.DistrictVersion.objects.count() == versions
+    assert small_uploads == ([1] if size < 64 * 1024 else [])  # a body longer than a form's is not even parsed
+
+
 def test_an_auditor_reads_the_amendments_page_and_may_not_amend(own_district: dict[str, Any]) -> None:
     from liaison_web import models
 

@@ -28,8 +28,8 @@ import attrs
 
 from liaison.base.errors import LiaisonError
 
-__all__ = ["TYPES", "FileType", "TooLarge", "UnsupportedType", "display_name", "max_bytes", "media_root", "path_of",
-           "sniff", "store"]
+__all__ = ["TYPES", "FileType", "TooLarge", "UnsupportedType", "display_name", "max_body_bytes", "max_bytes",
+           "media_root", "path_of", "sniff", "store"]
 
 MEDIA_ENV = "LIAISON_MEDIA_ROOT"
 LIMIT_ENV = "LIAISON_MAX_UPLOAD_MB"
@@ -73,6 +73,12 @@ def max_bytes() -> int:
     from django.conf import settings
 
     return int(settings.LIAISON_MAX_UPLOAD_BYTES)
+
+
+def max_body_bytes() -> int:
+    """The largest request the service reads (waitress refuses a longer one before the service sees
+    it): a form of several files, twice the upload limit and the form around them."""
+    return 2 * max_bytes() + 1024 * 1024
 
 
 def path_of(sha256: str) -> Path:

@@ -33,11 +33,14 @@ class ApiErrors:
 
 class UploadLimit:
     """An upload whose ``Content-Length`` says it is larger than the service takes is refused before
-    its body is read (413 in the one shape); one without a length is counted as it is stored
-    (:func:`liaison_web.evidence.store`)."""
+    its body is read: the API's in its one error shape, a page's on the pages' own bilingual page (413).
+    One without a length is counted as it is stored (:func:`liaison_web.evidence.store`)."""
 
     #: what a multipart body adds to the file (boundaries, the form's other fields)
     OVERHEAD = 64 * 1024
+    #: the pages whose form sends several files (each up to the limit): the service's whole body
+    #: (:func:`liaison_web.evidence.max_body_bytes`), not one file's, is theirs
+    SEVERAL = frozenset({"held", "record"})
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -45,11 +48,28 @@ class UploadLimit:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from liaison_web import evidence
 
-        if request.method == "POST" and request.path.startswith("/api/") and request.path.endswith("/evidence"):
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            if length > evidence.max_bytes() + self.OVERHEAD:
+        if request.method != "POST":
+            return self.get_response(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if request.path.startswith("/api/"):
+            if request.path.endswith("/evidence") and length > evidence.max_bytes() + self.OVERHEAD:
                 return error_response(request, evidence.too_large(length), 413)
+        elif request.content_type == "multipart/form-data" and length > self._page_limit(request):
+            from liaison_web.pages.views import _error_page  # the pages' own page, in the caller's language
+
+            return _error_page(request, evidence.too_large(length), 413)
         return self.get_response(request)
+
+    def _page_limit(self, request: HttpRequest) -> int:
+        from django.urls import Resolver404, resolve
+
+        from liaison_web import evidence
+
+        try:
+            several = resolve(request.path_info).url_name in self.SEVERAL
+        except Resolver404:
+            several = False
+        return evidence.max_body_bytes() if several else evidence.max_bytes() + self.OVERHEAD

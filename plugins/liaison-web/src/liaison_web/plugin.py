@@ -121,9 +121,9 @@ def serve(host: str, port: int, threads: int, workers: int, init_only: bool, no_
     _ready(database, lang, hosts=(host,) if host not in ("0.0.0.0", "::") else ())
     if init_only:
         return
-    from django.conf import settings
     from django.core.wsgi import get_wsgi_application
 
+    from liaison_web.evidence import max_body_bytes
     from liaison_web.serving import serve as run
 
     def announce(port: int) -> None:
@@ -133,14 +133,15 @@ def serve(host: str, port: int, threads: int, workers: int, init_only: bool, no_
              f"服务地址 {url}/ —— 在 {url}/login/ 登录（管理：{url}/admin/）；接口：{url}/api/v1/"
              f"（文档：{url}/api/v1/docs）。按 Ctrl-C 停止。")
 
-    # a body far beyond the upload limit is refused by waitress before it is read (413); one up to
-    # twice the limit reaches the service, which answers 413 in its own error shape
+    # a body far beyond what the service takes is refused by waitress before it is read (its own 413);
+    # one up to twice that reaches the service, which refuses it by its length in the caller's words
+    # (liaison_web.middleware.UploadLimit: the API's error shape, the pages' bilingual page)
     from liaison_web.city import warm
 
     # each serving process keeps the city's standings before its first view (liaison_web.city)
     run(get_wsgi_application(), host=host, port=port, workers=workers, webhooks=not no_webhooks, announce=announce,
         on_start=warm,
-        threads=threads, ident="liaison", max_request_body_size=2 * settings.LIAISON_MAX_UPLOAD_BYTES + 1024 * 1024)
+        threads=threads, ident="liaison", max_request_body_size=2 * max_body_bytes())
 
 
 @click.group(cls=Group, help_zh="网页服务的数据库：在输出文件夹与数据库之间交接年度，生成接口令牌，导出审计日志。")

@@ -34,7 +34,7 @@ from liaison.law.findings import SHORTFALLS, Finding, Severity
 from liaison.law.findings import STATUS_EN as FINDING_STATUS_EN
 from liaison.law.findings import STATUS_ZH as FINDING_STATUS_ZH
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Status
-from liaison_web import access, service
+from liaison_web import access, evidence, service
 from liaison_web.errors import Forbidden, InvalidRequest, NotFound
 from liaison_web.pages.lang import language, message, pick
 from liaison_web.pages.views import _day, _error_page, _org_name, _shown, _status
@@ -518,6 +518,8 @@ def _amended(request: HttpRequest, found: District, text: str, day: dt.date) -> 
         if upload is None:
             raise _invalid("file", "choose the amended file", "请选择调整后的数据文件", "upload a .toml file",
                            "请上传 .toml 文件")
+        if upload.size is None or upload.size > evidence.max_bytes():  # never read whole past the limit
+            raise evidence.too_large(upload.size)
         try:
             return bytes(upload.read()).decode("utf-8")
         except UnicodeDecodeError:
