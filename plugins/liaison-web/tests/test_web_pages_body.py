@@ -388,6 +388,42 @@ def test_a_clerks_ledger_records_only_its_bodys_rows_and_a_wrong_file_is_refused
     assert browser(user(own, "auditor")).get(f"/ledger/{own['code']}/{YEAR}/").status_code == 403
 
 
+def test_a_row_the_service_refuses_is_named_at_its_row_though_its_record_keeps_no_place(
+        own_district: dict[str, Any]) -> None:
+    """A 文件抄送 row keeps no place in its record (only 会议走访's do): one of another body the clerk
+    may not record is refused at its row all the same, and sorted there, beside the clerk's own."""
+    import openpyxl
+
+    from liaison.law.district import OrgKind
+
+    own = own_district
+    data, _ = ledger(own, None)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["文件抄送"]
+    header = next(r for r in range(1, 6) if any(c.value == "发文单位" for c in sheet[r]))
+    columns = {c.value: c.column for c in sheet[header] if c.value}
+    district = own["district"]
+    other = next(o for o in district.of_kind(OrgKind.DEPARTMENT) if o.id != CLERK_OF)
+    first = next(r for r in range(header + 1, header + 100) if not sheet.cell(r, columns["文号"]).value)
+    for row, (number, issuer) in enumerate([("区他〔2027〕1号", other.id), ("区卫〔2027〕2号", CLERK_OF)], first):
+        for name, value in {"文号": number, "发文单位": issuer, "日期": dt.date(YEAR, 3, 2),
+                            "抄送单位": OFFICER_OF}.items():
+            sheet.cell(row, columns[name]).value = value
+    out = io.BytesIO()
+    book.save(out)
+    page = browser(user(own, "clerk")).post(f"/ledger/{own['code']}/{YEAR}/",
+                                            {"action": "upload", "ledger": upload("l.xlsx", out.getvalue())})
+    assert page.status_code == 200
+    text = html.unescape(page.content.decode())
+    shown = re.findall(r'<tr class="(taken|refused)" data-where="([^"]*)">(.*?)</tr>', text, re.S)
+    documents = [(kind, where, cells) for kind, where, cells in shown if "区他" in cells or "区卫" in cells]
+    assert [(kind, where) for kind, where, _ in documents] == [
+        ("refused", f"文件抄送!{first}:{first}"), ("taken", f"文件抄送!{first + 1}:{first + 1}")]
+    assert "无权" in documents[0][2] and f"文件抄送!{first}:{first}" in documents[0][2]
+    places = [(where.partition("!")[0], int(re.findall(r"\d+", where.partition("!")[2])[0])) for _, where, _ in shown]
+    assert places == sorted(places)  # every row at its place, the sheets' rows in order
+
+
 # -- letters -------------------------------------------------------------------------------------------
 def test_the_letters_page_lists_what_the_caller_may_read_to_download(own_district: dict[str, Any]) -> None:
     own = own_district

@@ -24,7 +24,7 @@ import datetime as dt
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -617,7 +617,11 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
     (:func:`liaison_web.service.check_record`: the year, the access table's ``record``, a record
     kept already), and refused at its row when that fails. A workbook that cannot be read as a
     ledger at all raises."""
-    records, refused = _ledger_reader().read_rows(data, found, name)
+    read = _ledger_reader().read_rows(data, found, name)
+    records, refused = read
+    # where each record was read, when the reader says (liaison-xlsx's ``places``): most kinds of record
+    # keep no place of their own, and a row the service refuses below must still be named at its row
+    places: Mapping[str, Sequence[str]] = getattr(read, "places", {})
     rows: list[dict[str, Any]] = []
     for error in refused:
         where = error.path or ""
@@ -625,9 +629,11 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
         rows.append({"place": _row_place(where), "where": where, "refused": True, "message": text, "fix": fix})
     taken: list[tuple[kept.Kind, dict[str, Any]]] = []
     for kind in kept.KINDS.values():
-        for record in getattr(records, kind.section):
+        read_at = places.get(kind.section, ())
+        for i, record in enumerate(getattr(records, kind.section)):
             body = kept.canonical(record)
-            where = str(body.pop("source", "") or "").rpartition(": ")[2]
+            source = str(body.pop("source", "") or "").rpartition(": ")[2]
+            where = read_at[i] if i < len(read_at) else source
             row = {"place": _row_place(where), "where": where, "kind": pick(lang, kind.label_zh, kind.label_en),
                    "what": " ".join(_day_and_what(body)).strip()}
             try:
