@@ -440,6 +440,34 @@ def test_the_letters_page_lists_what_the_caller_may_read_to_download(own_distric
     assert len(theirs) <= len(listed)
 
 
+def test_a_bodys_letters_page_shows_its_drafts_without_a_number(own_district: dict[str, Any]) -> None:
+    """The drafts a body will receive or that are about its engagements are on its letters page (as
+    the letter once issued is), with no number; another body's are not."""
+    own = own_district
+    day = f"{YEAR}-01-04"
+    row = r'<tr data-status="(\w+)" data-path="([^"]+)"><td>[^<]*</td><td>.*?</td>\s*<td>(.*?)</td><td>(.*?)</td>'
+
+    def drafts(role: str) -> dict[str, tuple[str, str]]:
+        page = browser(user(own, role)).get(f"/letters/{own['code']}/{YEAR}/?day={day}").content.decode()
+        return {path: (number, to) for status, path, number, to in re.findall(row, page, re.S) if status == "draft"}
+
+    everyone = drafts("administrator")
+    engagements = [e for e in plan(own).engagements if e.status.value != "cancelled"]
+    for role, body in (("clerk", CLERK_OF), ("liaison_officer", OFFICER_OF)):
+        # the invitations' own names (the docx exporter's: 邀请函/{date}-{kind}-{host}-{invitee}.docx)
+        theirs = {f"{e.date.isoformat()}-{e.kind.value}-{e.host}-{org}": org for e in engagements
+                  if body in (e.host, *e.participants) for org in e.participants}
+        wanted = {p for p in everyone if "/邀请函/" in p and p.rsplit("/", 1)[-1].removesuffix(".docx") in theirs}
+        shown = drafts(role)
+        assert wanted and wanted <= set(shown) <= set(everyone)
+        assert all(not number.strip() for number, _ in shown.values())  # no 文号 before it is issued
+        for path in wanted:  # addressed to its invitee, by name
+            invitee = own["district"].organisation(theirs[path.rsplit("/", 1)[-1].removesuffix(".docx")])
+            assert html.unescape(shown[path][1]) == invitee.name
+        strangers = {p for p in everyone if "/邀请函/" in p} - wanted
+        assert strangers and not strangers & set(shown)
+
+
 def test_a_forms_rows_are_those_it_holds_whatever_count_it_states(own_district: dict[str, Any]) -> None:
     """A form's list of sub-records is read by the indices of its fields: a count the sender states
     — not a number, or three million — is no work and no 500 (a reader may post the form too)."""

@@ -552,8 +552,8 @@ def _record_change(request: HttpRequest, district: str, year: int, kind: kept.Ki
 def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
     """The year's letters the caller may read, as an export on ``day`` (default today) leaves them —
     the API's list (:func:`liaison_web.service.letters`, the letters' exporter): issued, due, and the
-    drafts (a draft has no addressee yet: the district-wide roles') — each to download as .docx or .pdf
-    through the API's own address."""
+    drafts (no number yet; a body's own by the bodies it is to or about, as the letter once issued) —
+    each to download as .docx or .pdf through the API's own address."""
     lang = language(request)
     try:
         found, _ = service.district(request, district, "letters")
@@ -572,7 +572,9 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
                       "name": path.rsplit("/", 1)[-1].removesuffix(".docx"),
                       "number": record.doc_number if record is not None and status == "issued" else "",
                       "date": record.date if record is not None and status == "issued" else None,
-                      "to": _org_name(found, record.recipient, lang) if record is not None and record.recipient else "",
+                      # a draft's addressee is whose it is (its name's, :func:`liaison_web.api._drafts_about`)
+                      "to": _org_name(found, to, lang) if (to := record.recipient if record is not None else
+                                                            next(iter(whose["participants"]), "")) else "",
                       # the day the page was read on: a letter due that day is the same letter downloaded
                       "docx": f"{base}{quote(path)}?day={when.isoformat()}",
                       "pdf": f"{base}{quote(path.removesuffix('.docx') + '.pdf')}?day={when.isoformat()}"})
