@@ -468,6 +468,42 @@ def test_a_bodys_letters_page_shows_its_drafts_without_a_number(own_district: di
         assert strangers and not strangers & set(shown)
 
 
+def test_the_engagement_page_lists_its_letters_with_their_numbers_to_download(own_district: dict[str, Any]) -> None:
+    """The letters an engagement produced (its invitations, one a body taking part) are on its page,
+    issued with their 文号 or still drafts, each downloading through the API's address."""
+    import json
+
+    own = own_district
+    e = next(e for e in hosted(own) if e.participants and e.kind.value != "work_meeting")
+    row = r'<tr data-status="(\w+)" data-path="([^"]+)"><td>[^<]*</td><td>.*?</td>\s*<td>(.*?)</td>'
+
+    def letters_of(address: str, who: Any) -> dict[str, tuple[str, str]]:
+        page = who.get(address).content.decode()
+        table = re.search(r'<table class="rows" id="engagement-letters">(.*?)</table>', page, re.S)
+        assert table, "no letters on the engagement page"
+        return {path: (status, html.unescape(number)) for status, path, number in re.findall(row, table.group(1), re.S)}
+
+    clerk = browser(user(own, "clerk"))
+    names = {f"{e.date.isoformat()}-{e.kind.value}-{e.host}-{org}.docx" for org in e.participants if org != e.host}
+    drafts = letters_of(page_of(own, e.id), clerk)
+    assert {p.rsplit("/", 1)[-1] for p in drafts} == names  # its own invitations, none of another's
+    assert all(status == "draft" and not number.strip() for status, number in drafts.values())
+    # issued (a week before the day): each with its number, downloaded from the page's own link
+    issued = browser().post(f"/api/v1/districts/{own['code']}/years/{YEAR}/letters/issue",
+                            json.dumps({"day": (e.date - dt.timedelta(days=7)).isoformat()}),
+                            content_type="application/json", HTTP_IF_MATCH=f'"{revision(own)}"',
+                            **own["tokens"]["administrator"])
+    assert issued.status_code == 200, issued.content
+    now = letters_of(page_of(own, e.id), clerk)
+    assert {p.rsplit("/", 1)[-1] for p in now} == names
+    assert all(status == "issued" and re.search(rf"〔{YEAR}〕\d+号", number) for status, number in now.values())
+    page = clerk.get(page_of(own, e.id)).content.decode()
+    link = re.search(r'id="engagement-letters">.*?<a href="([^"]+)" aria-label="[^"]*\.docx">', page, re.S)
+    assert link
+    docx = clerk.get(html.unescape(link.group(1)))
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+
+
 def test_a_forms_rows_are_those_it_holds_whatever_count_it_states(own_district: dict[str, Any]) -> None:
     """A form's list of sub-records is read by the indices of its fields: a count the sender states
     — not a number, or three million — is no work and no 500 (a reader may post the form too)."""

@@ -1214,17 +1214,19 @@ def _rendering(request: HttpRequest, district: str, year: int, operation: str, e
 def _letter_object(path: str, record: LetterRecord | None, engagements: dict[str, dict[str, Any]],
                    drafts: Mapping[str, tuple[str, str]] | None = None) -> dict[str, Any]:
     """Whose a letter is, for :func:`access.decide`: the body it is addressed to and, for a letter about
-    an engagement, the engagement's host and participants. A draft has no record yet: it is whose its
+    an engagement, the engagement's host and participants (and its id, ``engagement``: the engagement
+    page lists its letters). A draft has no record yet: it is whose its
     name says (:func:`_drafts_about`), else the district's."""
     if record is None:
         engagement, recipient = (drafts or {}).get(path, ("", ""))
         if not recipient:
             return {"id": path, "host": "", "participants": []}
         about = engagements.get(engagement, {})
-        return {"id": path, "host": about.get("host", ""), "participants": [recipient, *about.get("participants", ())]}
+        return {"id": path, "host": about.get("host", ""), "participants": [recipient, *about.get("participants", ())],
+                "engagement": engagement}
     about = engagements.get(record.engagement, {})
     return {"id": path, "host": about.get("host", ""),
-            "participants": [record.recipient, *about.get("participants", ())]}
+            "participants": [record.recipient, *about.get("participants", ())], "engagement": record.engagement}
 
 
 def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None, pdf: bool = False
