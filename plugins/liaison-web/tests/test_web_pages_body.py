@@ -468,6 +468,18 @@ def test_a_bodys_letters_page_shows_its_drafts_without_a_number(own_district: di
         assert strangers and not strangers & set(shown)
 
 
+def test_a_draft_is_whose_its_name_says_though_ids_hold_hyphens() -> None:
+    from liaison_web.api import _drafts_about
+
+    engagements = {"e1": {"kind": "visit", "host": "a-b", "participants": ["a-b", "cpwdp"]}}
+    named = {"草稿/邀请函/2027-03-01-visit-a-b-cpwdp.docx": ("e1", "cpwdp"),
+             "草稿/变更函/2027-03-01-visit-a-b-cpwdp-改期.docx": ("e1", "cpwdp"),
+             "草稿/通知/01-a-b.docx": ("", "a-b"), "草稿/通知/2027-02-01-a-b-补充通知.docx": ("", "a-b"),
+             "草稿/征求意见函/2027-03-02-a-1-cpwdp.docx": ("", "cpwdp")}
+    nobodys = ["草稿/反馈函/2027-03-02-a.docx", "草稿/邀请函/2027-03-01-visit-a-b-jiusan.docx"]
+    assert _drafts_about([*named, *nobodys], engagements, {"a", "a-b", "cpwdp"}) == named
+
+
 def test_the_engagement_page_lists_its_letters_with_their_numbers_to_download(own_district: dict[str, Any]) -> None:
     """The letters an engagement produced (its invitations, one a body taking part) are on its page,
     issued with their 文号 or still drafts, each downloading through the API's address."""

@@ -1252,25 +1252,29 @@ def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None
 def _drafts_about(paths: Iterable[str], engagements: Mapping[str, Mapping[str, Any]],
                   bodies: Collection[str]) -> dict[str, tuple[str, str]]:
     """What each draft is about and whom it is to — ``(engagement id or "", recipient id)`` — read from
-    its name as the letters' exporter writes it (docs/letters.md: ``邀请函/{date}-{kind}-{host}-{invitee}``,
-    ``变更函/{date}-{kind}-{host}-{invitee}-…``, ``通知/{nn}-{department}``,
+    its name as the letters' exporter writes it (liaison-docx's paths: ``邀请函/{date}-{kind}-{host}-{invitee}``,
+    ``变更函/{date}-{kind}-{host}-{invitee}-…``, ``通知/{nn}-{department}`` and ``{date}-{department}-补充通知``,
     ``征求意见函/{sent}-{record}-{recipient}``): a draft carries no record, yet its body may read it
     as it will read the letter once issued. Ids may hold ``-``, so a name is matched against the plan's
-    engagements and the district's bodies, never split; a name matching none stays the district's."""
+    engagements and the district's bodies, never split; a name matching none (a 反馈函, whose name
+    names no addressee) stays the district's."""
     invited = {f"{e.get('kind', '')}-{e.get('host', '')}-{org}": (eid, org)
                for eid, e in engagements.items() for org in e.get("participants", ())}
     found: dict[str, tuple[str, str]] = {}
     for path in paths:
-        stem = path.rsplit("/", 1)[-1].removesuffix(".docx")
+        folder, _, name = path.rpartition("/")
+        stem = name.removesuffix(".docx")
         # after the day (YYYY-MM-DD-) or the notice's serial (nn-): what the letter is about
         rest = stem[11:] if re.match(r"\d{4}-\d{2}-\d{2}-", stem) else stem.partition("-")[2]
         parts = rest.split("-")
-        about = next((invited[k] for k in ("-".join(parts[:n]) for n in range(len(parts), 0, -1)) if k in invited),
-                     None)
-        if about is None:  # a letter to a body, about no engagement: the body its name ends or begins with
-            to = next((b for n in range(len(parts), 0, -1) for b in ("-".join(parts[-n:]), "-".join(parts[:n]))
-                       if b in bodies), "")
-            about = ("", to)
+        heads = ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]  # the longest first
+        about: tuple[str, str] = ("", "")
+        if folder.endswith(("邀请函", "变更函")):
+            about = next((invited[k] for k in heads if k in invited), about)
+        elif folder.endswith("通知"):  # the department the notice (or its 补充通知) is to
+            about = ("", next((k for k in heads if k in bodies), ""))
+        elif folder.endswith("征求意见函"):  # the body it asks, which ends its name
+            about = ("", next((t for n in range(len(parts), 0, -1) if (t := "-".join(parts[-n:])) in bodies), ""))
         if about[1]:
             found[path] = about
     return found
