@@ -302,9 +302,15 @@ def test_the_lists_of_outputs_show_each_role_its_own(two_districts: dict[str, An
         assert any(item["status"] == "draft" for item in shown) and any(item["record"] for item in shown)
         return
     own = own_body(role)
-    assert shown and all(item["record"] is not None for item in shown)
+    assert shown
     for item in shown:
         record = item["record"]
+        if record is None:  # a draft (#26): whose its name says, the invitee or the engagement's bodies
+            name = item["path"].rsplit("/", 1)[-1]
+            assert item["status"] == "draft" and (own in name or any(
+                f"-{e.kind.value}-{e.host}-" in name and own in (e.host, *e.participants)
+                for e in stored.state.plan.engagements)), item["path"]
+            continue
         host, participants = hosts.get(record["engagement"], ("", ()))
         assert own in (record["recipient"], host, *participants), item["path"]
 

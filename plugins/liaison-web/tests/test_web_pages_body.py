@@ -450,6 +450,42 @@ def test_a_clerks_ledger_records_only_its_bodys_rows_and_a_wrong_file_is_refused
     assert browser(user(own, "auditor")).get(f"/ledger/{own['code']}/{YEAR}/").status_code == 403
 
 
+def test_a_row_the_service_refuses_is_named_at_its_row_though_its_record_keeps_no_place(
+        own_district: dict[str, Any]) -> None:
+    """A 文件抄送 row keeps no place in its record (only 会议走访's do): one of another body the clerk
+    may not record is refused at its row all the same, and sorted there, beside the clerk's own."""
+    import openpyxl
+
+    from liaison.law.district import OrgKind
+
+    own = own_district
+    data, _ = ledger(own, None)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["文件抄送"]
+    header = next(r for r in range(1, 6) if any(c.value == "发文单位" for c in sheet[r]))
+    columns = {c.value: c.column for c in sheet[header] if c.value}
+    district = own["district"]
+    other = next(o for o in district.of_kind(OrgKind.DEPARTMENT) if o.id != CLERK_OF)
+    first = next(r for r in range(header + 1, header + 100) if not sheet.cell(r, columns["文号"]).value)
+    for row, (number, issuer) in enumerate([("区他〔2027〕1号", other.id), ("区卫〔2027〕2号", CLERK_OF)], first):
+        for name, value in {"文号": number, "发文单位": issuer, "日期": dt.date(YEAR, 3, 2),
+                            "抄送单位": OFFICER_OF}.items():
+            sheet.cell(row, columns[name]).value = value
+    out = io.BytesIO()
+    book.save(out)
+    page = browser(user(own, "clerk")).post(f"/ledger/{own['code']}/{YEAR}/",
+                                            {"action": "upload", "ledger": upload("l.xlsx", out.getvalue())})
+    assert page.status_code == 200
+    text = html.unescape(page.content.decode())
+    shown = re.findall(r'<tr class="(taken|refused)" data-where="([^"]*)">(.*?)</tr>', text, re.S)
+    documents = [(kind, where, cells) for kind, where, cells in shown if "区他" in cells or "区卫" in cells]
+    assert [(kind, where) for kind, where, _ in documents] == [
+        ("refused", f"文件抄送!{first}:{first}"), ("taken", f"文件抄送!{first + 1}:{first + 1}")]
+    assert "无权" in documents[0][2] and f"文件抄送!{first}:{first}" in documents[0][2]
+    places = [(where.partition("!")[0], int(re.findall(r"\d+", where.partition("!")[2])[0])) for _, where, _ in shown]
+    assert places == sorted(places)  # every row at its place, the sheets' rows in order
+
+
 # -- letters -------------------------------------------------------------------------------------------
 def test_the_letters_page_lists_what_the_caller_may_read_to_download(own_district: dict[str, Any]) -> None:
     own = own_district
@@ -464,6 +500,82 @@ def test_the_letters_page_lists_what_the_caller_may_read_to_download(own_distric
     officer = browser(user(own, "liaison_officer")).get(f"/letters/{own['code']}/{YEAR}/?day={YEAR}-01-04")
     theirs = re.findall(r'<tr data-status="(\w+)" data-path="([^"]+)">', officer.content.decode())
     assert len(theirs) <= len(listed)
+
+
+def test_a_bodys_letters_page_shows_its_drafts_without_a_number(own_district: dict[str, Any]) -> None:
+    """The drafts a body will receive or that are about its engagements are on its letters page (as
+    the letter once issued is), with no number; another body's are not."""
+    own = own_district
+    day = f"{YEAR}-01-04"
+    row = r'<tr data-status="(\w+)" data-path="([^"]+)"><td>[^<]*</td><td>.*?</td>\s*<td>(.*?)</td><td>(.*?)</td>'
+
+    def drafts(role: str) -> dict[str, tuple[str, str]]:
+        page = browser(user(own, role)).get(f"/letters/{own['code']}/{YEAR}/?day={day}").content.decode()
+        return {path: (number, to) for status, path, number, to in re.findall(row, page, re.S) if status == "draft"}
+
+    everyone = drafts("administrator")
+    engagements = [e for e in plan(own).engagements if e.status.value != "cancelled"]
+    for role, body in (("clerk", CLERK_OF), ("liaison_officer", OFFICER_OF)):
+        # the invitations' own names (the docx exporter's: 邀请函/{date}-{kind}-{host}-{invitee}.docx)
+        theirs = {f"{e.date.isoformat()}-{e.kind.value}-{e.host}-{org}": org for e in engagements
+                  if body in (e.host, *e.participants) for org in e.participants}
+        wanted = {p for p in everyone if "/邀请函/" in p and p.rsplit("/", 1)[-1].removesuffix(".docx") in theirs}
+        shown = drafts(role)
+        assert wanted and wanted <= set(shown) <= set(everyone)
+        assert all(not number.strip() for number, _ in shown.values())  # no 文号 before it is issued
+        for path in wanted:  # addressed to its invitee, by name
+            invitee = own["district"].organisation(theirs[path.rsplit("/", 1)[-1].removesuffix(".docx")])
+            assert html.unescape(shown[path][1]) == invitee.name
+        strangers = {p for p in everyone if "/邀请函/" in p} - wanted
+        assert strangers and not strangers & set(shown)
+
+
+def test_a_draft_is_whose_its_name_says_though_ids_hold_hyphens() -> None:
+    from liaison_web.api import _drafts_about
+
+    engagements = {"e1": {"kind": "visit", "host": "a-b", "participants": ["a-b", "cpwdp"]}}
+    named = {"草稿/邀请函/2027-03-01-visit-a-b-cpwdp.docx": ("e1", "cpwdp"),
+             "草稿/变更函/2027-03-01-visit-a-b-cpwdp-改期.docx": ("e1", "cpwdp"),
+             "草稿/通知/01-a-b.docx": ("", "a-b"), "草稿/通知/2027-02-01-a-b-补充通知.docx": ("", "a-b"),
+             "草稿/征求意见函/2027-03-02-a-1-cpwdp.docx": ("", "cpwdp")}
+    nobodys = ["草稿/反馈函/2027-03-02-a.docx", "草稿/邀请函/2027-03-01-visit-a-b-jiusan.docx"]
+    assert _drafts_about([*named, *nobodys], engagements, {"a", "a-b", "cpwdp"}) == named
+
+
+def test_the_engagement_page_lists_its_letters_with_their_numbers_to_download(own_district: dict[str, Any]) -> None:
+    """The letters an engagement produced (its invitations, one a body taking part) are on its page,
+    issued with their 文号 or still drafts, each downloading through the API's address."""
+    import json
+
+    own = own_district
+    e = next(e for e in hosted(own) if e.participants and e.kind.value != "work_meeting")
+    row = r'<tr data-status="(\w+)" data-path="([^"]+)"><td>[^<]*</td><td>.*?</td>\s*<td>(.*?)</td>'
+
+    def letters_of(address: str, who: Any) -> dict[str, tuple[str, str]]:
+        page = who.get(address).content.decode()
+        table = re.search(r'<table class="rows" id="engagement-letters">(.*?)</table>', page, re.S)
+        assert table, "no letters on the engagement page"
+        return {path: (status, html.unescape(number)) for status, path, number in re.findall(row, table.group(1), re.S)}
+
+    clerk = browser(user(own, "clerk"))
+    names = {f"{e.date.isoformat()}-{e.kind.value}-{e.host}-{org}.docx" for org in e.participants if org != e.host}
+    drafts = letters_of(page_of(own, e.id), clerk)
+    assert {p.rsplit("/", 1)[-1] for p in drafts} == names  # its own invitations, none of another's
+    assert all(status == "draft" and not number.strip() for status, number in drafts.values())
+    # issued (a week before the day): each with its number, downloaded from the page's own link
+    issued = browser().post(f"/api/v1/districts/{own['code']}/years/{YEAR}/letters/issue",
+                            json.dumps({"day": (e.date - dt.timedelta(days=7)).isoformat()}),
+                            content_type="application/json", HTTP_IF_MATCH=f'"{revision(own)}"',
+                            **own["tokens"]["administrator"])
+    assert issued.status_code == 200, issued.content
+    now = letters_of(page_of(own, e.id), clerk)
+    assert {p.rsplit("/", 1)[-1] for p in now} == names
+    assert all(status == "issued" and re.search(rf"〔{YEAR}〕\d+号", number) for status, number in now.values())
+    page = clerk.get(page_of(own, e.id)).content.decode()
+    link = re.search(r'id="engagement-letters">.*?<a href="([^"]+)" aria-label="[^"]*\.docx">', page, re.S)
+    assert link
+    docx = clerk.get(html.unescape(link.group(1)))
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
 
 
 def test_a_forms_rows_are_those_it_holds_whatever_count_it_states(own_district: dict[str, Any]) -> None:

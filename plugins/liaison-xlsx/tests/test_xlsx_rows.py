@@ -65,5 +65,10 @@ def test_a_row_the_librarys_checks_refuse_is_taken_out_and_the_rest_kept(seed: D
     assert len(problems) == 1 and "文件抄送!" in (problems[0].path or "")
     assert str(twin) in (problems[0].path or "") or str(first) in (problems[0].path or "")
     assert len(records.documents) == len(list(documents.rows())) - 1
+    # each record kept says its rows, the refused one's left out (a 文件抄送 record keeps no place itself)
+    by_number = {documents.get(r, "文号"): f"文件抄送!{r}:{r}" for r in documents.rows() if r != twin}
+    taken = read_ledger_rows(save(book), seed, "台账.xlsx").places["documents"]
+    assert list(taken) == [by_number[d.id] for d in records.documents]
+    assert f"文件抄送!{twin}:{twin}" not in taken
     with pytest.raises(DataError):  # the whole-file reading refuses the file
         read_ledger(save(book), seed, "台账.xlsx")

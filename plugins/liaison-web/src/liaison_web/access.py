@@ -42,7 +42,7 @@ class Reach(enum.StrEnum):
 #: ``attach`` — attach an evidence file. A record is decided on as an engagement is, its responsible
 #: body as the host and its parties as the participants (:mod:`liaison_web.records`). And on the year's
 #: outputs: read a letter (the object: the bodies it is addressed to or is about; a draft, which has no
-#: record yet, is the district's), issue the letters due on a day (the district's), read an
+#: record yet, the bodies its name says, else the district's), issue the letters due on a day (the district's), read an
 #: organisation's calendar (the object: that organisation; the whole district's calendar is the
 #: district's), the workbooks and the page (the district's: they hold every body's year).
 #: ``withdraw_evidence`` — withdraw an evidence file attached by mistake: its object is the file, with

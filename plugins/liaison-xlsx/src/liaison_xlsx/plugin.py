@@ -121,11 +121,11 @@ def read_ledger(data: bytes, district: Any, file: str) -> Records:
 
 def read_ledger_rows(data: bytes, district: Any, file: str) -> tuple[Records, tuple[LiaisonError, ...]]:
     """The records of the rows without a problem and the others' problems, each at its cell:
-    :func:`liaison_xlsx.reader.read_ledger_rows`, loaded on first use."""
+    :func:`liaison_xlsx.reader.read_ledger_rows`, loaded on first use; the pair as it returns it, which
+    also says where each record was read (its ``places``, :class:`liaison_xlsx.reader.RowsRead`)."""
     from liaison_xlsx.reader import read_ledger_rows as read
 
-    records, refused = read(data, district, file)
-    return records, refused
+    return read(data, district, file)
 
 
 def export(request: ExportRequest) -> Iterator[Artifact]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -28,7 +29,7 @@ from liaison_xlsx.domain import (
     make_records,
 )
 from liaison_xlsx.package import CFB_SIGNATURE, Oversized, cfb_names, measure
-from liaison_xlsx.problems import Problems, Where
+from liaison_xlsx.problems import Problems, Where, rows_ref
 from liaison_xlsx.rows import Section, read_grouped, read_plain
 from liaison_xlsx.sheet import (
     MAX_ROWS,
@@ -272,7 +273,29 @@ def read_ledger(data: bytes, district: Any, file: str, *, calamine: bool = True)
             book.close()
 
 
-def read_ledger_rows(data: bytes, district: Any, file: str) -> tuple[Any, tuple[DataError, ...]]:
+class RowsRead(tuple[Any, tuple[DataError, ...]]):
+    """What :func:`read_ledger_rows` returns: the pair the records reader's ``read_rows`` returns
+    (the records, the refused rows' problems), which also says where each record was read —
+    ``places[section][i]`` is the rows of ``records.<section>[i]`` (``文件抄送!7:7``): a record the
+    service refuses later (another body's) is named at its row too, though most kinds of record
+    keep no place of their own."""
+
+    places: Mapping[str, tuple[str, ...]]
+
+    def __new__(cls, records: Any, refused: tuple[DataError, ...],
+                places: Mapping[str, tuple[str, ...]]) -> RowsRead:
+        made = super().__new__(cls, (records, refused))
+        made.places = places
+        return made
+
+
+def _places(sections: dict[str, Section]) -> dict[str, tuple[str, ...]]:
+    """The rows each section's record was read from (a consultation's, its replies' rows too)."""
+    return {name: tuple(rows_ref(w.sheet, w.row, max((w.row, *w.child_rows))).rendered or "" for w in section.where)
+            for name, section in sections.items()}
+
+
+def read_ledger_rows(data: bytes, district: Any, file: str) -> RowsRead:
     """What of a ledger can be taken: the records of the rows without a problem, and the problems of
     the others, each at its cell (``会议走访!E53``) — for an upload that shows what is refused and
     records the rest when the user agrees. The same reading and checks as :func:`read_ledger`: a row
@@ -280,7 +303,7 @@ def read_ledger_rows(data: bytes, district: Any, file: str) -> tuple[Any, tuple[
     problem) and the others checked again. A workbook that cannot be read as a ledger at all (not an
     .xlsx, no ledger sheet, another district's) and one with more problems than an error lists
     (:data:`~liaison_xlsx.problems.MAX_PROBLEMS`: the rows after them are not read) raise as
-    :func:`read_ledger` does."""
+    :func:`read_ledger` does. The pair also says each record's rows (:class:`RowsRead`)."""
     import warnings
 
     with warnings.catch_warnings():
@@ -301,7 +324,7 @@ def read_ledger_rows(data: bytes, district: Any, file: str) -> tuple[Any, tuple[
     for _ in range(sum(len(s.records) for s in sections.values()) + 1):
         records = make_records(recorded, district, {name: s.records for name, s in sections.items()})
         try:
-            return check_consistency(records, district, file), tuple(refused)
+            return RowsRead(check_consistency(records, district, file), tuple(refused), _places(sections))
         except LiaisonError as exc:
             path = exc.location.path or ()
             if not (len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], int)

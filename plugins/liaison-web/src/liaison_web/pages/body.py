@@ -24,7 +24,7 @@ import datetime as dt
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -47,8 +47,8 @@ from liaison_web.errors import InvalidRequest, NotFound
 from liaison_web.pages.lang import language, message, pick
 from liaison_web.pages.views import _day, _error_page, _org_name, _shown, _status
 
-__all__ = ["LEDGER_RECORDED", "LEDGER_UPLOADED", "held", "ledger", "letters", "move", "new_record", "one_record",
-           "records"]
+__all__ = ["LEDGER_RECORDED", "LEDGER_UPLOADED", "LETTER_ORDER", "held", "ledger", "letter_rows", "letters", "move",
+           "new_record", "one_record", "records"]
 
 
 # -- what the body's pages share -----------------------------------------------------------------------
@@ -552,35 +552,51 @@ def _record_change(request: HttpRequest, district: str, year: int, kind: kept.Ki
 def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
     """The year's letters the caller may read, as an export on ``day`` (default today) leaves them —
     the API's list (:func:`liaison_web.service.letters`, the letters' exporter): issued, due, and the
-    drafts (a draft has no addressee yet: the district-wide roles') — each to download as .docx or .pdf
-    through the API's own address."""
+    drafts (no number yet; a body's own by the bodies it is to or about, as the letter once issued) —
+    each to download as .docx or .pdf through the API's own address."""
     lang = language(request)
     try:
         found, _ = service.district(request, district, "letters")
         day = _day(request.GET["day"], field="day") if request.GET.get("day") else None
-        revision, when, listed, _ = service.letters(request, district, year, day)
+        revision, when, shown = letter_rows(request, found, district, year, day, lang)
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
+    return render(request, "liaison_web/pages/letters.html", {
+        "district": district, "year": year, "day": when, "letters": shown, "revision": revision,
+        "counts": {s: sum(1 for x in shown if x["status"] == s) for s in LETTER_ORDER}})
+
+
+#: How the letters are listed: those to issue first, then the drafts, then those issued.
+LETTER_ORDER = {"due": 0, "draft": 1, "issued": 2}
+
+
+def letter_rows(request: HttpRequest, found: District, district: str, year: int, day: dt.date | None, lang: str,
+                engagement: str | None = None) -> tuple[str, dt.date, list[dict[str, Any]]]:
+    """The letters the caller may read as an export on ``day`` (None: today) leaves them, as the pages
+    list them — the API's list (:func:`liaison_web.service.letters`) and its download addresses; only
+    those about ``engagement`` when it is given (the engagement page's). The revision, the day, the rows."""
+    revision, when, listed, _ = service.letters(request, district, year, day)
     names = {"issued": pick(lang, "已印发", "issued"), "due": pick(lang, "待印发", "due"),
              "draft": pick(lang, "草稿", "draft")}
     base = f"/api/v1/districts/{district}/years/{year}/letters/"
     shown: list[dict[str, Any]] = []
     for path, status, record, whose in listed:
+        if engagement is not None and whose.get("engagement") != engagement:
+            continue
         if not _allowed(request, "letters", district, whose):
             continue
+        # a draft's addressee is whose it is (its name's, :func:`liaison_web.api._drafts_about`)
+        to = record.recipient if record is not None else next(iter(whose["participants"]), "")
         shown.append({"path": path, "status": status, "status_name": names[status],
                       "name": path.rsplit("/", 1)[-1].removesuffix(".docx"),
                       "number": record.doc_number if record is not None and status == "issued" else "",
                       "date": record.date if record is not None and status == "issued" else None,
-                      "to": _org_name(found, record.recipient, lang) if record is not None and record.recipient else "",
+                      "to": _org_name(found, to, lang) if to else "",
                       # the day the page was read on: a letter due that day is the same letter downloaded
                       "docx": f"{base}{quote(path)}?day={when.isoformat()}",
                       "pdf": f"{base}{quote(path.removesuffix('.docx') + '.pdf')}?day={when.isoformat()}"})
-    order = {"due": 0, "draft": 1, "issued": 2}
-    shown.sort(key=lambda x: (order[x["status"]], x["path"]))
-    return render(request, "liaison_web/pages/letters.html", {
-        "district": district, "year": year, "day": when, "letters": shown, "revision": revision,
-        "counts": {s: sum(1 for x in shown if x["status"] == s) for s in order}})
+    shown.sort(key=lambda x: (LETTER_ORDER[x["status"]], x["path"]))
+    return revision, when, shown
 
 
 # -- the ledger upload ---------------------------------------------------------------------------------
@@ -617,7 +633,11 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
     (:func:`liaison_web.service.check_record`: the year, the access table's ``record``, a record
     kept already), and refused at its row when that fails. A workbook that cannot be read as a
     ledger at all raises."""
-    records, refused = _ledger_reader().read_rows(data, found, name)
+    read = _ledger_reader().read_rows(data, found, name)
+    records, refused = read
+    # where each record was read, when the reader says (liaison-xlsx's ``places``): most kinds of record
+    # keep no place of their own, and a row the service refuses below must still be named at its row
+    places: Mapping[str, Sequence[str]] = getattr(read, "places", {})
     rows: list[dict[str, Any]] = []
     for error in refused:
         where = error.path or ""
@@ -625,9 +645,11 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
         rows.append({"place": _row_place(where), "where": where, "refused": True, "message": text, "fix": fix})
     taken: list[tuple[kept.Kind, dict[str, Any]]] = []
     for kind in kept.KINDS.values():
-        for record in getattr(records, kind.section):
+        read_at = places.get(kind.section, ())
+        for i, record in enumerate(getattr(records, kind.section)):
             body = kept.canonical(record)
-            where = str(body.pop("source", "") or "").rpartition(": ")[2]
+            source = str(body.pop("source", "") or "").rpartition(": ")[2]
+            where = read_at[i] if i < len(read_at) else source
             row = {"place": _row_place(where), "where": where, "kind": pick(lang, kind.label_zh, kind.label_en),
                    "what": " ".join(_day_and_what(body)).strip()}
             try:

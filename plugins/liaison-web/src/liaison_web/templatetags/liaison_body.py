@@ -1,7 +1,9 @@
 """``{% body_links %}`` on the engagement page: the links to the body's pages about it (choose the
 move's day on the calendar, record it held with attendees, minutes and files) for who may use them,
-and the evidence files attached to it for who may read them — worked out here, from the access
-table, so the engagement page's view needs nothing more (:mod:`liaison_web.pages.body`)."""
+and the evidence files attached to it for who may read them, and the letters it produced (its
+invitations, change and cancellation letters: drafts and issued) that the caller may read — worked out
+here, from the access table and the API's letters list, so the engagement page's view needs nothing
+more (:mod:`liaison_web.pages.body`)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ from urllib.parse import quote
 
 from django import template
 
+from liaison.base.errors import LiaisonError
 from liaison_web import access, models, service
+from liaison_web.pages.body import letter_rows
+from liaison_web.pages.lang import language
 
 register = template.Library()
 
@@ -25,4 +30,9 @@ def body_links(context: Any) -> dict[str, Any]:
               "at": f.at, "by": f.actor}
              for f in models.Evidence.objects.filter(district__code=district, object_type="engagement",
                                                      object_id=e["id"]).order_by("at", "pk")]
-    return {"lang": context.get("lang"), "allowed": allowed, "base": base, "files": files}
+    try:
+        found, _ = service.district(request, district, "letters")
+        letters = letter_rows(request, found, district, year, None, language(request), e["id"])[2]
+    except LiaisonError:
+        letters = []  # no letters' exporter installed, or none the caller may read: the page is whole without
+    return {"lang": context.get("lang"), "allowed": allowed, "base": base, "files": files, "letters": letters}
