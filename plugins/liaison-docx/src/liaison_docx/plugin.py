@@ -38,10 +38,9 @@ Options (:data:`OPTIONS`, declared and checked by the host; ``--option KEY=VALUE
 ``preview``
     ``True`` (API only; the command refuses it) to number nothing: a letter due by the day of issue
     is written as the draft it still is (a blank 〔year〕　　号 line, its own date) at the path issuing
-    would give it, with no record — what
-    the service downloads of a letter not issued yet (``liaison_web``), so no number reaches a letter
-    before the register gives it.  Its run is thrown away: an output folder exported so would keep
-    drafts at the paths issuing claims.
+    would give it, with no record — what the service downloads of a letter not issued yet
+    (``liaison_web``), so no number reaches a letter before the register gives it.  Its run is thrown
+    away: an output folder exported so would keep drafts at the paths issuing claims.
 ``pdf``
     ``true`` to add a PDF beside every .docx (same path, ``.pdf``), converted by LibreOffice headless
     in one batch (:mod:`liaison_docx.pdf`); without LibreOffice an :class:`ExportError` says what to
