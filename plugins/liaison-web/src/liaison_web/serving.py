@@ -103,6 +103,8 @@ def serve(app: Any, *, host: str, port: int, workers: int, webhooks: bool, annou
         if pid == 0:  # the worker
             code = 0
             try:
+                signal.signal(signal.SIGTERM, _stop)  # at once: a replacement forked after the parent set its
+                # forwarding handler would else answer an early SIGTERM with it, and live on
                 signal.signal(signal.SIGINT, signal.default_int_handler)
                 _one(app, options, webhooks, None, [shared], on_start)
             except SystemExit:
