@@ -27,8 +27,10 @@ from typing import TypedDict
 
 import attrs
 
+from liaison.base.errors import LiaisonError
 from liaison.law.district import District
 from liaison.law.findings import SHORTFALLS, Finding, FindingStatus, Report, Severity
+from liaison.law.rules import rule_label
 from liaison.year.state import YearState
 from liaison_web.memo import once
 
@@ -38,10 +40,15 @@ __all__ = ["CityDocument", "DistrictStanding", "Obligation", "district_standing"
 @attrs.frozen(kw_only=True)
 class Obligation:
     """One obligation the checker judged in a district (a rule of a provision) and how its findings
-    stand, counted as the district's are."""
+    stand, counted as the district's are; the provision as cited and the rule as labelled in each
+    language (made with the standing, from the district's text: a view only picks its language)."""
 
     provision: str
     rule: str
+    provision_zh: str
+    provision_en: str
+    rule_zh: str
+    rule_en: str
     met: int
     short: int
     explained: int
@@ -99,6 +106,19 @@ def _counts(findings: Iterable[Finding]) -> _Counts:
     return {"met": met, "short": short, "explained": explained, "unanswered": unanswered, "open": opened}
 
 
+def _names(district: District, provision: str, rule: str, on: dt.date) -> dict[str, str]:
+    """How the provision is cited and the rule labelled (the rule's version in force on ``on``, else
+    any version of it: it may end before the day); an id the district does not know stands for itself."""
+    try:
+        known = district.provision(provision)
+    except LiaisonError:
+        return {"provision_zh": provision, "provision_en": provision, "rule_zh": rule, "rule_en": rule}
+    found = next((r for r in known.rules if r.key == rule and r.validity.contains(on)),
+                 next((r for r in known.rules if r.key == rule), None))
+    rule_zh, rule_en = rule_label(found) if found is not None else (rule, rule)
+    return {"provision_zh": known.cite_zh(), "provision_en": known.cite_en(), "rule_zh": rule_zh, "rule_en": rule_en}
+
+
 def standing(district: District, year: int, as_of: dt.date, revision: str | None,
              report: Report | None = None, state: YearState | None = None) -> DistrictStanding:
     """The counts of ``report`` (the district's findings as of ``as_of``) and ``state``'s letters."""
@@ -110,7 +130,8 @@ def standing(district: District, year: int, as_of: dt.date, revision: str | None
     by_rule: dict[tuple[str, str], list[Finding]] = {}
     for f in report.findings:
         by_rule.setdefault((f.provision, f.rule), []).append(f)
-    obligations = tuple(Obligation(provision=provision, rule=rule, findings=len(found), **_counts(found))
+    obligations = tuple(Obligation(provision=provision, rule=rule, findings=len(found), **_counts(found),
+                                   **_names(district, provision, rule, as_of))
                         for (provision, rule), found in by_rule.items())
     return attrs.evolve(head, **_counts(report.findings), obligations=obligations,
                         letters_issued=sum(letter.active for letter in state.letters))

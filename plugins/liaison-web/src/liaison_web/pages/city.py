@@ -20,9 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from liaison.base.errors import LiaisonError
-from liaison.law.district import District
 from liaison.law.findings import SHORTFALLS, STATUS_EN, STATUS_ZH, Report
-from liaison.law.rules import rule_label
 from liaison_web import access, service
 from liaison_web.city import DistrictStanding, Obligation, district_standing, survey
 from liaison_web.errors import Forbidden, InvalidRequest
@@ -65,35 +63,11 @@ def _year_and_day(request: HttpRequest, year: int | None) -> tuple[int, dt.date 
     return year, day
 
 
-def _cited(found: District, provision: str, lang: str) -> str:
-    """A provision as the page's language cites it (第一（一）条“…” / §1.1 (…)); unknown: its id."""
-    try:
-        known = found.provision(provision)
-    except LiaisonError:
-        return provision
-    return pick(lang, known.cite_zh(), known.cite_en())
-
-
-def _names(found: District | None, o: Obligation, on: dt.date, lang: str) -> tuple[str, str]:
-    """The provision and the rule an obligation is of, as the page's language names them (the ids
-    are identifiers, not words: they stay only where a program reads them)."""
-    if found is None:
-        return o.provision, o.rule
-    try:
-        rules = found.provision(o.provision).rules
-    except LiaisonError:
-        rules = ()
-    # the rule's version in force on the day, else any version of it (it may end before the day)
-    rule = next((r for r in rules if r.key == o.rule and r.validity.contains(on)),
-                next((r for r in rules if r.key == o.rule), None))
-    return _cited(found, o.provision, lang), pick(lang, *rule_label(rule)) if rule is not None else o.rule
-
-
-def _cell(o: Obligation, found: District | None, on: dt.date, lang: str) -> dict[str, Any]:
+def _cell(o: Obligation, lang: str) -> dict[str, Any]:
     """An obligation as a cell of the heat map: its step and the sentence that says what it counts."""
     due = o.met + o.short + o.explained
     step = next(name for at, name in reversed(STEPS) if o.met >= at * due) if due else "none"
-    provision, rule = _names(found, o, on, lang)
+    provision, rule = pick(lang, o.provision_zh, o.provision_en), pick(lang, o.rule_zh, o.rule_en)
     if lang == "en":
         said = (f"{provision} {rule}: {o.met} of {due} met, {o.short} short, {o.explained} explained, "
                 f"{o.open} not yet due" if due else f"{provision} {rule}: nothing due yet ({o.findings} findings)")
@@ -104,14 +78,9 @@ def _cell(o: Obligation, found: District | None, on: dt.date, lang: str) -> dict
             "provision_name": provision, "rule_name": rule}
 
 
-def _row(s: DistrictStanding, lang: str, found: District | None = None) -> dict[str, Any]:
-    if found is None and s.obligations:
-        from liaison_web import bootstrap
-
-        version = bootstrap.district_version(s.district)
-        found = version[0] if version is not None else None
+def _row(s: DistrictStanding, lang: str) -> dict[str, Any]:
     return {"s": s, "name": s.name_en if lang == "en" and s.name_en else s.name,
-            "cells": [_cell(o, found, s.as_of, lang) for o in s.obligations]}
+            "cells": [_cell(o, lang) for o in s.obligations]}
 
 
 @login_required
@@ -150,21 +119,23 @@ def district(request: HttpRequest, district: str, year: int) -> HttpResponse:
     lang = language(request)
     try:
         _reads_every_district(request)
-        found, _ = service.district(request, district)  # the same 404 as every page for a district not there
+        service.district(request, district)  # the same 404 as every page for a district not there
         _, day = _year_and_day(request, year)
         made, report = district_standing(district, year, day)
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
     return render(request, "liaison_web/pages/city_district.html", {
-        "year": year, "row": _row(made, lang, found), "shortfalls": _shortfalls(report, found, lang),
+        "year": year, "row": _row(made, lang), "shortfalls": _shortfalls(report, made, lang),
         "steps": _legend(lang), "district": district})
 
 
-def _shortfalls(report: Report | None, found: District, lang: str) -> list[dict[str, Any]]:
+def _shortfalls(report: Report | None, made: DistrictStanding, lang: str) -> list[dict[str, Any]]:
     if report is None:
         return []
+    # each finding's provision is one of the standing's obligations, which cite it
+    cited = {o.provision: pick(lang, o.provision_zh, o.provision_en) for o in made.obligations}
     return [{"provision": f.provision, "path": quote(f.provision), "rule": f.rule,
-             "provision_name": _cited(found, f.provision, lang),
+             "provision_name": cited.get(f.provision, f.provision),
              "status": f.status.value, "status_name": (STATUS_EN if lang == "en" else STATUS_ZH)[f.status],
              "severity": f.severity.label("en" if lang == "en" else "zh"),
              "message": f.message(lang), "basis": f.basis, "on": f.period[1].isoformat()}
