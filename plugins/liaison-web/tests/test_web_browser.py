@@ -8,14 +8,13 @@ refused; a logged-out user is sent to the login page from every address. On ever
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from web_browser import Server, accessible, log_in, submit
+from web_browser import Server, accessible, log_in, statutory_holiday, submit
 from web_db import CLERK_OF, OFFICER_OF
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -35,8 +34,6 @@ def test_a_logged_out_user_is_sent_to_the_login_page_from_every_address(server: 
 
 
 def test_a_clerk_agrees_one_engagement_and_moves_another_onto_a_holiday(server: Server, page: Any) -> None:
-    from liaison.host.plugins import working_day_calendar
-    from liaison.law.workdays import HolidayKind
 
     log_in(page, server.base, "clerk")  # to the current year
     accessible(page)  # my year, with its to-do list
@@ -56,12 +53,7 @@ def test_a_clerk_agrees_one_engagement_and_moves_another_onto_a_holiday(server: 
     assert "已保存" in page.locator(".notice").inner_text()
     assert "clerk" in page.locator("ol.history").inner_text()
 
-    calendar = working_day_calendar()
-    day = dt.date(server.year, 1, 1)
-    while not ((h := calendar.holiday(day)) and h.kind == HolidayKind.STATUTORY and not calendar.is_working_day(day)):
-        day += dt.timedelta(days=1)
-    holiday = calendar.holiday(day)
-    assert holiday is not None
+    day, holiday = statutory_holiday(server.year)
     page.goto(server.engagement_url(second))
     page.fill("#move-date", day.isoformat())
     submit(page, "#move-form button[type=submit]")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_browser import Server, accessible, log_in
+from web_browser import Server, accessible, log_in, statutory_holiday
 from web_db import CLERK_OF, OFFICER_OF
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -146,15 +146,8 @@ def test_a_clerk_marks_an_engagement_held_by_keyboard(server: Server, page: Any)
 
 
 def test_the_move_onto_a_holiday_is_picked_on_the_calendar_and_warned(server: Server, page: Any) -> None:
-    from liaison.host.plugins import working_day_calendar
-    from liaison.law.workdays import HolidayKind
 
-    calendar = working_day_calendar()
-    day = dt.date(server.year, 1, 1)
-    while not ((h := calendar.holiday(day)) and h.kind == HolidayKind.STATUTORY and not calendar.is_working_day(day)):
-        day += dt.timedelta(days=1)
-    holiday = calendar.holiday(day)
-    assert holiday is not None
+    day, holiday = statutory_holiday(server.year)
     log_in(page, server.base, "clerk")
     moved = [e for e in server.engagements if e["host"] == CLERK_OF and e["status"] == "proposed"][-2]
     page.goto(server.engagement_url(moved["id"]))

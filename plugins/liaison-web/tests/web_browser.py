@@ -86,6 +86,19 @@ def serve(folder: Path, plugins: str = "web") -> Iterator[Server]:
         yield Server(base, year, json.loads(printed), folder)
 
 
+def statutory_holiday(year: int) -> tuple[dt.date, Any]:
+    """The year's first statutory holiday that is a day off, and the holiday (the calendar the
+    service plans on)."""
+    from liaison.host.plugins import working_day_calendar
+    from liaison.law.workdays import HolidayKind
+
+    calendar = working_day_calendar()
+    day = dt.date(year, 1, 1)
+    while not ((h := calendar.holiday(day)) and h.kind == HolidayKind.STATUTORY and not calendar.is_working_day(day)):
+        day += dt.timedelta(days=1)
+    return day, h
+
+
 def accessible(page: Any) -> None:
     """axe-core over the page as it is: no serious or critical violation."""
     assert AXE.is_file(), "run (cd plugins/liaison-web/tests/js && npm ci), as the README's test command does"
