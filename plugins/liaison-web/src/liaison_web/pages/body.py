@@ -408,6 +408,14 @@ def records(request: HttpRequest, district: str, year: int) -> HttpResponse:
         "district": district, "year": year, "rows": rows, "kinds": kinds})
 
 
+def _record_form(request: HttpRequest, district: str, kind: str,
+                 lang: str) -> tuple[District, kept.Kind, tuple[Field, ...]]:
+    """The caller's district, the kind of record a page is of and its form's fields."""
+    found, _ = service.district(request, district)
+    chosen = _kind(kind)
+    return found, chosen, form_fields(chosen.type, found, lang)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_record(request: HttpRequest, district: str, year: int, kind: str) -> HttpResponse:
@@ -416,11 +424,9 @@ def new_record(request: HttpRequest, district: str, year: int, kind: str) -> Htt
     ``record``, the audit entry), and its page follows."""
     lang = language(request)
     try:
-        found, _ = service.district(request, district)
-        chosen = _kind(kind)
+        _, chosen, fields = _record_form(request, district, kind, lang)
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
-    fields = form_fields(chosen.type, found, lang)
     problem, status = None, 200
     data: dict[str, Any] = {}
     if request.method == "POST":
@@ -456,11 +462,9 @@ def one_record(request: HttpRequest, district: str, year: int, kind: str, key: s
     lang = language(request)
     problem, status = None, 200
     try:
-        found, _ = service.district(request, district)
-        chosen = _kind(kind)
+        found, chosen, fields = _record_form(request, district, kind, lang)
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
-    fields = form_fields(chosen.type, found, lang)
     posted: dict[str, Any] | None = None
     if request.method == "POST":
         try:
