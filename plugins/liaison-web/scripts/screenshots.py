@@ -3,12 +3,12 @@
     python plugins/liaison-web/scripts/screenshots.py [--out docs/screenshots] [--only city,city-district]
 
 Starts ``liaison serve`` on a free port of 127.0.0.1 in a temporary folder with a temporary SQLite
-database (as the browser tests do: ``tests/web_serve.py``), with the seed district, three more
-districts (the seed's data under other ids, some of their meetings marked held so the city's heat
-map has colours) and a user of each role; logs in as each role in Debian's Chromium
-(``/usr/bin/chromium``, driven by Playwright: nothing is downloaded) and writes
-``docs/screenshots/web-<name>-<width>.png`` for each page of :data:`SHOTS` at :data:`WIDTHS`. The
-server is stopped by its process id.
+database — the browser tests' own server (``tests/web_browser.py``: :func:`running`, imported from
+that folder) — with the seed district, three more districts (the seed's data under other ids, some
+of their meetings marked held so the city's heat map has colours) and a user of each role; logs in
+as each role in Debian's Chromium (``/usr/bin/chromium``, driven by Playwright: nothing is
+downloaded) and writes ``docs/screenshots/web-<name>-<width>.png`` for each page of :data:`SHOTS`
+at :data:`WIDTHS`. The server is stopped by its process id.
 
 A page is one line of :data:`SHOTS` — (role, address, name) — so a page added to the service is
 added here by one line; the address may name ``{year}`` (the next year, which the server plans),
@@ -26,14 +26,9 @@ cut at :data:`TALLEST` pixels: the guide shows its top, not all of a long year.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
-import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -41,7 +36,8 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "plugins" / "liaison-web" / "tests"))
 
-from web_serve import LIAISON, address, start, stop  # noqa: E402 - the browser tests' server
+# the browser tests' server and ledger: one of each, the pictures are of what the tests drive
+from web_browser import chromium, ledger_with_a_bad_cell, running  # noqa: E402
 
 #: (role, address, name): what is shown, as whom. "anonymous" is logged out.
 SHOTS: list[tuple[str, str, str]] = [
@@ -78,8 +74,9 @@ PASSWORD = "screenshots-password"
 USERS = {"administrator": ("admin-office", ""), "clerk": ("clerk", "health"), "liaison_officer": ("officer", "cpwdp"),
          "auditor": ("auditor", ""), "city_auditor": ("city", "")}
 
-#: Run in the server's folder after ``liaison serve --init-only``: the users, the city's other
-#: districts, and what the addresses name, printed as JSON.
+#: Run in the server's folder after ``liaison serve --init-only`` (web_browser.running; its arguments:
+#: the users and their password as JSON, the year): the users, the city's other districts, and what
+#: the addresses name, printed as JSON.
 SETUP = """
 import datetime as dt, json, sys
 from liaison_web.settings import configure
@@ -90,7 +87,8 @@ from liaison_web import models
 from liaison_web.bootstrap import district, load_version, seed_text
 from liaison_web.store import DatabaseStore
 from liaison_workspace import Workspace
-users, password, year = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+given, year = json.loads(sys.argv[1]), int(sys.argv[2])
+users, password = given["users"], given["password"]
 day = dt.date(year, 11, 30)
 seed = models.District.objects.get(code="seed")
 for role, (name, organisation) in users.items():
@@ -117,20 +115,6 @@ print(json.dumps({"engagement": engagement, "attended": attended,
 """
 
 
-def _setup(folder: Path, year: int) -> dict[str, str]:
-    env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY")},
-           "LIAISON_PLUGINS": PLUGINS, "LIAISON_ADMIN_PASSWORD": PASSWORD}
-    ready = subprocess.run([LIAISON, "serve", "--init-only", "--lang", "en"], cwd=folder, env=env,
-                           capture_output=True, text=True, timeout=600)
-    if ready.returncode:
-        raise SystemExit(ready.stderr)
-    made = subprocess.run([sys.executable, "-c", SETUP, json.dumps(USERS), PASSWORD, str(year)], cwd=folder,
-                          env=env, capture_output=True, text=True, timeout=600)
-    if made.returncode:
-        raise SystemExit(made.stderr)
-    return dict(json.loads(made.stdout))
-
-
 def _smaller(path: Path) -> None:
     """256 colours, re-encoded (Pillow, when installed): the pages are text on flat colours."""
     try:
@@ -142,37 +126,10 @@ def _smaller(path: Path) -> None:
     reduced.save(path, optimize=True)
 
 
-def _ledger(year: int) -> bytes:
-    """The seed's ledger template for the year with three documents the clerk's department copied,
-    the second dated on a day that is none (a refused cell beside its row)."""
-    import io
-
-    import openpyxl
-    from liaison_xlsx.plugin import ledger_workbook
-
-    from liaison.formats.district import seed_district
-    from liaison.host.plugins import working_day_calendar
-    from liaison.year.planner import plan_year
-
-    district = seed_district()
-    book = openpyxl.load_workbook(io.BytesIO(ledger_workbook(
-        district, plan_year(district, year, calendar=working_day_calendar()), year)))
-    sheet = book["文件抄送"]
-    columns = {c.value: c.column for c in sheet[2] if c.value}
-    first = max((r for r in range(3, sheet.max_row + 1) if sheet.cell(r, columns["文号"]).value), default=2) + 1
-    for n in range(3):
-        values = {"文号": f"区卫〔{year}〕{n + 20}号", "发文单位": "区卫生局", "标题": f"关于卫生工作的通知（{n + 1}）",
-                  "日期": f"{year}年13月1日" if n == 1 else f"{year}-4-{n + 10}", "抄送单位": "农工党"}
-        for header, value in values.items():
-            sheet.cell(first + n, columns[header]).value = value
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def _upload_ledger(page: Any, year: int) -> None:
     if page.locator("#ledger-file").count():
-        page.set_input_files("#ledger-file", files=[{"name": "台账.xlsx", "buffer": _ledger(year), "mimeType":
+        workbook = ledger_with_a_bad_cell(year)[0]
+        page.set_input_files("#ledger-file", files=[{"name": "台账.xlsx", "buffer": workbook, "mimeType":
                                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
         with page.expect_navigation():
             page.click("#ledger-form button[type=submit]")
@@ -215,25 +172,22 @@ def main() -> int:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
+    browser_path = chromium()
+    if not Path(browser_path).exists():
         print("Chromium is not installed (apt-get install chromium)", file=sys.stderr)
         return 1
     chosen = {n for n in args.only.split(",") if n}
     shots = [s for s in SHOTS if not chosen or s[2] in chosen]
-    year = dt.date.today().year + 1  # the server plans the current and the next year
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="liaison-web-shots-") as place:
-        folder = Path(place)
-        names = {k: quote(v) for k, v in _setup(folder, year).items()}
-        names.update(year=str(year), on=f"{year}-11-30", spring=f"{year}-03-10")
-        process, lines = start(folder, env={"LIAISON_ADMIN_PASSWORD": PASSWORD, "LIAISON_PLUGINS": PLUGINS})
-        assert process.stdout is not None
-        threading.Thread(target=process.stdout.read, daemon=True).start()  # the pipe never fills
-        base = address(lines)
+        given = json.dumps({"users": USERS, "password": PASSWORD})
+        started = running(Path(place), PLUGINS, SETUP, given)
+        base, year, printed = next(started)
         try:
+            names = {k: quote(v) for k, v in json.loads(printed).items()}
+            names.update(year=str(year), on=f"{year}-11-30", spring=f"{year}-03-10")
             with sync_playwright() as driver:
-                browser = driver.chromium.launch(executable_path=chromium)
+                browser = driver.chromium.launch(executable_path=browser_path)
                 for role in dict.fromkeys(role for role, _, _ in shots):
                     for width, (w, h) in WIDTHS.items():
                         context = browser.new_context(viewport={"width": w, "height": h}, locale="zh-CN")
@@ -258,7 +212,7 @@ def main() -> int:
                         context.close()
                 browser.close()
         finally:
-            stop(process)
+            started.close()  # the server stopped by its process id
     return 0
 
 

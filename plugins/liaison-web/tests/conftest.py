@@ -185,16 +185,12 @@ def city(two_districts: dict[str, Any]) -> dict[str, Any]:
 # setting for this case); the service itself never runs under an event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by .ci/run: Playwright downloads no browser of its own
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """pytest-playwright's browser is Debian's Chromium (the browser tests, test_web_browser)."""
-    import shutil
+    from web_browser import chromium
 
-    found = shutil.which("chromium") or CHROMIUM
-    return {**browser_type_launch_args, "executable_path": found}
+    return {**browser_type_launch_args, "executable_path": chromium()}
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,12 @@ row and records the rest. axe-core finds no serious or critical violation on any
 from __future__ import annotations
 
 import datetime as dt
-import io
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from web_browser import Server, accessible, log_in, statutory_holiday
+from web_browser import Server, accessible, ledger_with_a_bad_cell, log_in, statutory_holiday
 from web_db import CLERK_OF, OFFICER_OF
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -177,36 +176,8 @@ def test_the_move_onto_a_holiday_is_picked_on_the_calendar_and_warned(server: Se
     assert holiday.name_zh in page.locator(".warning").inner_text()
 
 
-def ledger_with_a_bad_cell(server: Server) -> tuple[bytes, str]:
-    """The seed's ledger template for the server's year with three documents the clerk's body issued
-    copied (not the engagements the other tests change), the second dated on a day that is none: the
-    workbook and the bad cell."""
-    import openpyxl
-    from liaison_xlsx.plugin import ledger_workbook
-
-    from liaison.formats.district import seed_district
-    from liaison.host.plugins import working_day_calendar
-    from liaison.year.planner import plan_year
-
-    district = seed_district()
-    made = ledger_workbook(district, plan_year(district, server.year, calendar=working_day_calendar()), server.year)
-    book = openpyxl.load_workbook(io.BytesIO(made))
-    sheet = book["文件抄送"]
-    columns = {c.value: c.column for c in sheet[2] if c.value}
-    first = max((r for r in range(3, sheet.max_row + 1) if sheet.cell(r, columns["文号"]).value), default=2) + 1
-    for n in range(3):
-        values = {"文号": f"区卫〔{server.year}〕{n + 20}号", "发文单位": "区卫生局", "标题": f"通知{n + 1}",
-                  "日期": f"{server.year}年13月1日" if n == 1 else f"{server.year}-4-{n + 10}", "抄送单位": "农工党"}
-        for header, value in values.items():
-            sheet.cell(first + n, columns[header]).value = value
-    bad = f"文件抄送!{openpyxl.utils.get_column_letter(columns['日期'])}{first + 1}"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue(), bad
-
-
 def test_a_clerk_uploads_a_ledger_with_one_bad_cell_sees_it_and_records_the_rest(server: Server, page: Any) -> None:
-    data, bad = ledger_with_a_bad_cell(server)
+    data, bad = ledger_with_a_bad_cell(server.year)
     log_in(page, server.base, "clerk")
     page.goto(f"{server.base}/records/seed/{server.year}/")
     before = page.locator("#records tbody tr").count()

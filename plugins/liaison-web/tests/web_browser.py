@@ -1,14 +1,18 @@
 """What the browser tests share (test_web_browser, test_web_browser_body; found through pytest's
-``pythonpath``, as web_serve): a `liaison serve` process of the module's own with a department's
-clerk and a party branch's liaison officer, and the steps a test takes in the page — axe-core over
-it, a form sent and its answer waited for, a login with the keyboard alone. The ``server`` fixture
+``pythonpath``, as web_serve) with the guide's screenshots (scripts/screenshots.py, which imports it
+from this folder): a `liaison serve` process of its own on a temporary database (:func:`running`),
+one with a department's clerk and a party branch's liaison officer (:func:`serve`), a ledger with one
+bad cell to upload, Debian's Chromium, and the steps a test takes in the page — axe-core over it, a
+form sent and its answer waited for, a login with the keyboard alone. The ``server`` fixture
 (conftest) starts one per test module."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -21,6 +25,8 @@ from web_db import CLERK_OF, OFFICER_OF
 from web_serve import LIAISON, address, start, stop
 
 AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+#: Debian's, installed by .ci/run: Playwright downloads no browser of its own
+CHROMIUM = "/usr/bin/chromium"
 PASSWORDS = {"clerk": "clerk-password", "officer": "officer-password"}
 
 #: Run in the server's folder before it starts: the two users, and the next year's engagements as
@@ -84,6 +90,39 @@ def serve(folder: Path, plugins: str = "web") -> Iterator[Server]:
              ("officer", OFFICER_OF, "liaison_officer", PASSWORDS["officer"])]
     for base, year, printed in running(folder, plugins, SETUP, json.dumps(users)):
         yield Server(base, year, json.loads(printed), folder)
+
+
+def chromium() -> str:
+    """The Chromium the pages are seen in: the one on the PATH, else Debian's."""
+    return shutil.which("chromium") or CHROMIUM
+
+
+def ledger_with_a_bad_cell(year: int) -> tuple[bytes, str]:
+    """The seed's ledger template for ``year`` with three documents the clerk's department issued
+    copied to a party (not the engagements the tests change), the second dated on a day that is
+    none: the workbook and its bad cell (``文件抄送!E12``)."""
+    import openpyxl
+    from liaison_xlsx.plugin import ledger_workbook
+
+    from liaison.formats.district import seed_district
+    from liaison.host.plugins import working_day_calendar
+    from liaison.year.planner import plan_year
+
+    district = seed_district()
+    made = ledger_workbook(district, plan_year(district, year, calendar=working_day_calendar()), year)
+    book = openpyxl.load_workbook(io.BytesIO(made))
+    sheet = book["文件抄送"]
+    columns = {c.value: c.column for c in sheet[2] if c.value}
+    first = max((r for r in range(3, sheet.max_row + 1) if sheet.cell(r, columns["文号"]).value), default=2) + 1
+    for n in range(3):
+        values = {"文号": f"区卫〔{year}〕{n + 20}号", "发文单位": "区卫生局", "标题": f"关于卫生工作的通知（{n + 1}）",
+                  "日期": f"{year}年13月1日" if n == 1 else f"{year}-4-{n + 10}", "抄送单位": "农工党"}
+        for header, value in values.items():
+            sheet.cell(first + n, columns[header]).value = value
+    bad = f"文件抄送!{openpyxl.utils.get_column_letter(columns['日期'])}{first + 1}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), bad
 
 
 def statutory_holiday(year: int) -> tuple[dt.date, Any]:
