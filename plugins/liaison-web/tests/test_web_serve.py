@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import web_db
-from web_serve import ADMIN_PASSWORD, LIAISON, address, get, post, start, stop, wait_healthy
+from web_serve import ADMIN_PASSWORD, LIAISON, address, get, log_in, post, start, stop, wait_healthy
 
 
 def log_in_and_read_the_plan(base: str, password: str, year: int) -> None:
@@ -53,19 +53,11 @@ def _log_in_and_read_the_plan(base: str, password: str,
                               year: int) -> tuple[urllib.request.OpenerDirector, http.cookiejar.CookieJar]:
     """Over HTTP as a browser does: refused without a login; the login form (its CSRF token), the
     session cookie (HttpOnly); then the plan of ``year`` with its ETag."""
-    jar = http.cookiejar.CookieJar()
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     plan_url = f"{base}/api/v1/districts/seed/years/{year}/plan"
-    status, headers, body = get(browser, plan_url)
+    status, headers, body = get(urllib.request.build_opener(), plan_url)
     assert status == 401 and json.loads(body)["kind"] == "NotAuthenticated"
-    status, _, page = get(browser, f"{base}/login/")
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert status == 200 and token
-    form = urllib.parse.urlencode({"username": "admin", "password": password,
-                                   "csrfmiddlewaretoken": token.group(1).decode(), "next": "/api/v1/docs"})
-    request = urllib.request.Request(f"{base}/login/", data=form.encode(), headers={"Referer": f"{base}/login/"})
-    with browser.open(request, timeout=30) as response:  # redirected to the docs page
-        assert response.status == 200 and response.url.endswith("/api/v1/docs")
+    browser, jar, led_to = log_in(base, "admin", password, "/api/v1/docs")
+    assert led_to.endswith("/api/v1/docs")  # redirected to the docs page
     assert any(c.name == "sessionid" and c.has_nonstandard_attr("HttpOnly") for c in jar)
     status, headers, body = get(browser, plan_url)
     assert status == 200 and str(headers["ETag"]).startswith('"'), body

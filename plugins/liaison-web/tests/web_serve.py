@@ -4,6 +4,7 @@ pytest's ``pythonpath``, as web_db)."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from email.message import Message
 from pathlib import Path
@@ -74,6 +76,24 @@ def get(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, Message, 
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers, exc.read()
+
+
+def log_in(base: str, name: str, password: str,
+           follow: str = "/") -> tuple[urllib.request.OpenerDirector, http.cookiejar.CookieJar, str]:
+    """Over HTTP as a browser does: the login form (its CSRF token), the user's name and password
+    sent with it, the session cookie kept; the opener, its cookies, and the address the login led
+    to (``follow``, when it succeeded)."""
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    status, _, page = get(browser, f"{base}/login/")
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert status == 200 and token
+    form = urllib.parse.urlencode({"username": name, "password": password,
+                                   "csrfmiddlewaretoken": token.group(1).decode(), "next": follow})
+    request = urllib.request.Request(f"{base}/login/", data=form.encode(), headers={"Referer": f"{base}/login/"})
+    with browser.open(request, timeout=30) as response:
+        assert response.status == 200
+        return browser, jar, str(response.url)
 
 
 def wait_healthy(base: str) -> dict[str, Any]:

@@ -34,7 +34,9 @@ class ApiErrors:
 class UploadLimit:
     """An upload whose ``Content-Length`` says it is larger than the service takes is refused before
     its body is read: the API's in its one error shape, a page's on the pages' own bilingual page (413).
-    One without a length is counted as it is stored (:func:`liaison_web.evidence.store`)."""
+    One without a length is counted as it is stored (:func:`liaison_web.evidence.store`). A request of
+    any method beyond the most the server reads, with or without a length, comes without its body,
+    marked (:data:`liaison_web.oversize.REFUSED`), and is refused alike."""
 
     #: what a multipart body adds to the file (boundaries, the form's other fields)
     OVERHEAD = 64 * 1024
@@ -47,7 +49,10 @@ class UploadLimit:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from liaison_web import evidence
+        from liaison_web.oversize import REFUSED
 
+        if REFUSED in request.META:  # beyond what the server reads: its body is not here to look at
+            return self._refuse(request, request.META[REFUSED])
         if request.method != "POST":
             return self.get_response(request)
         try:
@@ -56,12 +61,21 @@ class UploadLimit:
             length = 0
         if request.path.startswith("/api/"):
             if request.path.endswith("/evidence") and length > evidence.max_bytes() + self.OVERHEAD:
-                return error_response(request, evidence.too_large(length), 413)
+                return self._refuse(request, length)
         elif request.content_type == "multipart/form-data" and length > self._page_limit(request):
-            from liaison_web.pages.views import _error_page  # the pages' own page, in the caller's language
-
-            return _error_page(request, evidence.too_large(length), 413)
+            return self._refuse(request, length)
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request: HttpRequest, length: int | None) -> HttpResponse:
+        """413: the API's in its one error shape, a page's on the pages' own page, in the caller's language."""
+        from liaison_web import evidence
+
+        if request.path.startswith("/api/"):
+            return error_response(request, evidence.too_large(length), 413)
+        from liaison_web.pages.views import _error_page
+
+        return _error_page(request, evidence.too_large(length), 413)
 
     def _page_limit(self, request: HttpRequest) -> int:
         from django.urls import Resolver404, resolve

@@ -133,15 +133,14 @@ def serve(host: str, port: int, threads: int, workers: int, init_only: bool, no_
              f"服务地址 {url}/ —— 在 {url}/login/ 登录（管理：{url}/admin/）；接口：{url}/api/v1/"
              f"（文档：{url}/api/v1/docs）。按 Ctrl-C 停止。")
 
-    # a body far beyond what the service takes is refused by waitress before it is read (its own 413);
-    # one up to twice that reaches the service, which refuses it by its length in the caller's words
-    # (liaison_web.middleware.UploadLimit: the API's error shape, the pages' bilingual page)
+    # a body beyond the most any form or API call may carry is not read further by waitress, and is
+    # answered by the service (liaison_web.oversize) as one it refuses by its length (middleware.UploadLimit)
     from liaison_web.city import warm
 
     # each serving process keeps the city's standings before its first view (liaison_web.city)
     run(get_wsgi_application(), host=host, port=port, workers=workers, webhooks=not no_webhooks, announce=announce,
         on_start=warm,
-        threads=threads, ident="liaison", max_request_body_size=2 * max_body_bytes())
+        threads=threads, ident="liaison", max_request_body_size=max_body_bytes() + 1)
 
 
 @click.group(cls=Group, help_zh="网页服务的数据库：在输出文件夹与数据库之间交接年度，生成接口令牌，导出审计日志。")

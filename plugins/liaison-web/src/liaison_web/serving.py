@@ -57,6 +57,7 @@ def _one(app: Any, options: dict[str, Any], webhooks: bool, announce: Callable[[
     (after a fork: what it starts — a thread — is the worker's own)."""
     from waitress.server import create_server
 
+    from liaison_web.oversize import adopt
     from liaison_web.worker import Worker
 
     # the outbox's sender: what a change queued (now, or before a restart) is sent from here
@@ -67,6 +68,7 @@ def _one(app: Any, options: dict[str, Any], webhooks: bool, announce: Callable[[
         on_start()
     server = create_server(app, **options) if sockets is None else create_server(
         app, sockets=sockets, **{k: v for k, v in options.items() if k not in ("host", "port")})
+    adopt(server)  # a request too large is answered by the service, not in waitress's words
     if announce is not None:
         announce(int(server.effective_port))  # type: ignore[union-attr]
     # Stopped by its process id (a service manager, a test): SIGTERM ends it as Ctrl-C does, the socket
