@@ -26,6 +26,7 @@ cut at :data:`TALLEST` pixels: the guide shows its top, not all of a long year.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 import tempfile
@@ -126,9 +127,14 @@ def _smaller(path: Path) -> None:
     reduced.save(path, optimize=True)
 
 
+#: The first document number of each upload: the phone's upload follows the desktop's, whose rows
+#: were recorded; the same numbers again would each be refused as a record the year already has.
+_NUMBERS = itertools.count(20, 10)
+
+
 def _upload_ledger(page: Any, year: int) -> None:
     if page.locator("#ledger-file").count():
-        workbook = ledger_with_a_bad_cell(year)[0]
+        workbook = ledger_with_a_bad_cell(year, next(_NUMBERS))[0]
         page.set_input_files("#ledger-file", files=[{"name": "台账.xlsx", "buffer": workbook, "mimeType":
                                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
         with page.expect_navigation():

@@ -97,10 +97,11 @@ def chromium() -> str:
     return shutil.which("chromium") or CHROMIUM
 
 
-def ledger_with_a_bad_cell(year: int) -> tuple[bytes, str]:
+def ledger_with_a_bad_cell(year: int, number: int = 20) -> tuple[bytes, str]:
     """The seed's ledger template for ``year`` with three documents the clerk's department issued
-    copied to a party (not the engagements the tests change), the second dated on a day that is
-    none: the workbook and its bad cell (``文件抄送!E12``)."""
+    (numbered from ``number``: another upload's are new documents, not the same again) copied to a
+    party (not the engagements the tests change), the second dated on a day that is none: the
+    workbook and its bad cell (``文件抄送!C4``)."""
     import openpyxl
     from liaison_xlsx.plugin import ledger_workbook
 
@@ -115,8 +116,9 @@ def ledger_with_a_bad_cell(year: int) -> tuple[bytes, str]:
     columns = {c.value: c.column for c in sheet[2] if c.value}
     first = max((r for r in range(3, sheet.max_row + 1) if sheet.cell(r, columns["文号"]).value), default=2) + 1
     for n in range(3):
-        values = {"文号": f"区卫〔{year}〕{n + 20}号", "发文单位": "区卫生局", "标题": f"关于卫生工作的通知（{n + 1}）",
-                  "日期": f"{year}年13月1日" if n == 1 else f"{year}-4-{n + 10}", "抄送单位": "农工党"}
+        values = {"文号": f"区卫〔{year}〕{n + number}号", "发文单位": "区卫生局",
+                  "标题": f"关于卫生工作的通知（{n + 1}）", "抄送单位": "农工党",
+                  "日期": f"{year}年13月1日" if n == 1 else f"{year}-4-{n + 10}"}
         for header, value in values.items():
             sheet.cell(first + n, columns[header]).value = value
     bad = f"文件抄送!{openpyxl.utils.get_column_letter(columns['日期'])}{first + 1}"
