@@ -2,7 +2,8 @@
 ``Content-Length`` far beyond it (the body never sent) or chunked with no length (sent until the
 server answers), to a page and to the API, in the caller's language — each answered by the service in its
 own shape (the pages' bilingual page, the API's error document), 413, the connection closed, never
-waitress's English text (liaison_web.oversize)."""
+waitress's English text (liaison_web.oversize); and a file of 1 GB chosen in Chromium on the ledger
+page, answered on the pages' own page."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from web_browser import chromium
 from web_serve import address, log_in, start, stop
 
 #: What one test sends at most of a chunked body: well past the server's cap (the default 20 MB
@@ -38,7 +40,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         base = address(lines)
         _, jar, _ = log_in(base, "admin", "admin-password")
         session = next(c.value for c in jar if c.name == "sessionid")
-        yield {"base": base, "year": dt.date.today().year + 1, "cookie": f"sessionid={session}", "pid": process.pid}
+        yield {"base": base, "year": dt.date.today().year + 1, "session": session, "cookie": f"sessionid={session}",
+               "pid": process.pid}
     finally:
         stop(process)
 
@@ -158,3 +161,21 @@ def test_each_worker_of_several_refuses_in_the_services_words(tmp_path: Path) ->
             assert answer.status == 413 and json.loads(body)["kind"] == "TooLarge"
     finally:
         stop(process)
+
+
+@pytest.mark.skipif(not Path(chromium()).exists(), reason="Chromium is not installed")
+def test_a_file_of_1_gb_uploaded_in_the_browser_is_refused_on_the_pages_own_page(served: dict[str, Any], page: Any,
+                                                                                  tmp_path: Path) -> None:
+    """Chromium sends it with its length; the server answers at its headers and closes the connection
+    while the browser is still sending: the browser shows the answer, not a connection reset."""
+    big = tmp_path / "台账.xlsx"
+    with big.open("wb") as out:  # sparse: 1 GB of zeros the disk does not hold
+        out.write(b"PK")
+        out.truncate(1024**3)
+    page.context.add_cookies([{"name": "sessionid", "value": served["session"], "url": served["base"]}])
+    page.goto(f"{served['base']}/ledger/seed/{served['year']}/")
+    page.set_input_files("#ledger-file", str(big))
+    with page.expect_navigation(timeout=120_000) as sent:
+        page.click("#ledger-form button[type=submit]")
+    assert sent.value is not None and sent.value.status == 413
+    assert page.locator(".problem[data-kind=TooLarge]").inner_text().startswith("文件超过本服务允许的大小")
