@@ -69,7 +69,7 @@ def full_sentence(value: str) -> str:
     first = None
     for i, c in enumerate(marks):
         stop = _WIDE.get(c, c)
-        if stop in _ENDS and not stops.endswith(stop):
+        if stop in _ENDS and stop not in stops:  # each stop once (。?。 is 。？, not 。？。)
             stops += stop
             first = i if first is None else first
     if not stops:
