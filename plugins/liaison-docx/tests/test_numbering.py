@@ -47,8 +47,9 @@ class Disk(dict[str, bytes]):
 
 
 def run(district: District, state: YearState | None, *, issued_on: dt.date | None = None,
-        on_disk: Mapping[str, str] | None = None, disk: Disk | None = None) -> ExportResult:
-    return build_export(district, 2027, state, [(DOCX, {})], records=make_records(district),
+        on_disk: Mapping[str, str] | None = None, disk: Disk | None = None,
+        options: Mapping[str, object] | None = None) -> ExportResult:
+    return build_export(district, 2027, state, [(DOCX, dict(options or {}))], records=make_records(district),
                         calendar=CALENDAR, options=PlanOptions(events=(PLENARY,)) if state is None else None,
                         issued_on=issued_on, on_disk=on_disk, read=disk.get if disk is not None else None)
 
@@ -128,6 +129,35 @@ def test_letters_are_drafts_until_their_day_and_take_no_number(year: Year) -> No
     assert issued and all(r.date == dt.date(2027, 3, 1) and not r.path.startswith("草稿/") for r in issued)
     left = {p.removeprefix("草稿/") for p, _ in plenary.archive if p.startswith("草稿/邀请函/")}
     assert {r.path for r in issued} == left
+
+
+@pytest.mark.parametrize(("step", "day"), [(0, dt.date(2027, 1, 11)), (2, dt.date(2027, 3, 1)),
+                                         (4, dt.date(2027, 3, 16))])
+def test_a_preview_numbers_nothing(seed: District, year: Year, step: int, day: dt.date) -> None:
+    """``preview``: the export issuing would be, with every letter it would number written as the
+    draft it still is (blank number line, no record) at the path it would take; the letters issued
+    before stand as they are. The notices (11 January), the plenary meeting's invitations (1 March),
+    the health meeting's (16 March)."""
+    before, disk = year[step - 1] if step else (None, Disk())
+    state = before.state if before is not None else None
+    on_disk = {p: hashlib.sha256(b).hexdigest() for p, b in disk.items()}
+    issuing = run(seed, state, issued_on=day, disk=disk, on_disk=on_disk)
+    preview = run(seed, state, issued_on=day, disk=disk, on_disk=on_disk, options={"preview": True})
+    issued = {a.path: a for _, a in issuing.writes}
+    shown = {a.path: a for _, a in preview.writes}
+    assert set(shown) == set(issued)
+    held = {r.path for r in (state.letters if state is not None else ()) if r.active}
+    new = {path for path, a in issued.items() if a.letter is not None and path not in held}
+    assert new  # each step issues something
+    assert {r.path for r in preview.state.letters if r.active} == held
+    for path in new:
+        number = issued[path].letter.doc_number  # type: ignore[union-attr]
+        text = words(shown[path].data)
+        assert shown[path].letter is None and shown[path].policy == "replace"
+        assert number not in text and "〔2027〕\u3000\u3000号" in text and number in words(issued[path].data)
+    files = written(preview.state)
+    assert all(files[path] == on_disk[path] for path in held)  # written again or not, the same bytes
+    assert all(shown[path].data == disk[path] for path in held & set(shown))
 
 
 def test_no_letter_for_a_meeting_whose_day_has_come_before_it_went_out(seed: District) -> None:

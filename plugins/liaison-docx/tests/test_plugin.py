@@ -76,7 +76,7 @@ def test_entry_point_registers_the_docx_exporter(monkeypatch: pytest.MonkeyPatch
     (listed,) = described["docx"]["exporters"]
     assert listed["name"] == "docx"
     assert {o["name"] for o in listed["options"]} == {"kinds", "fonts", "date", "number_prefix", "first_number",
-                                                       "issuer", "signature", "pdf"}  # signature: refused
+                                                       "issuer", "signature", "preview", "pdf"}  # signature: refused
 
 
 # -- 通知 -------------------------------------------------------------------------------------------------

@@ -47,6 +47,11 @@ def draft_number(series: str, year: int) -> str:
     return f"{series}〔{year}〕\u3000\u3000号"
 
 
+def _unnumbered(draft: Draft) -> Letter:
+    """The letter as a draft not yet issued reads: its natural date and a blank number line."""
+    return attrs.evolve(draft.letter, doc_number=draft_number(draft.series, draft.letter.date.year))
+
+
 def _moved(before: LetterRecord, draft: Draft, issued_on: dt.date | None) -> bool:
     """An invitation whose meeting moved since it went out: it is issued again (with a change letter).
     Not once the meeting has taken place (held, or its day come by the day of issue): the invitation
@@ -64,9 +69,12 @@ class Issuer:
     register of ``series`` stands for the year (:meth:`liaison.law.district.District.register_start`)."""
 
     def __init__(self, registry: LetterRegistry, issued_on: dt.date | None,
-                 start: Callable[[str], int] | None = None) -> None:
+                 start: Callable[[str], int] | None = None, *, preview: bool = False) -> None:
         self.registry = registry
         self.issued_on = issued_on
+        #: number nothing for good: a letter due is still numbered in ``registry`` (so the paths, and the
+        #: letters that follow it, are those issuing would give) but stays worded as its draft
+        self.preview = preview
         self.start = start or (lambda _series: 1)
         self._taken: set[str] = set()
         #: the drafts the last :meth:`issue_all` left out because their meeting came before they went
@@ -119,8 +127,8 @@ class Issuer:
                 # the meeting has come: an invitation to it is never sent (the caller says so)
                 self.missed.append((draft, self.path(draft, f"{DRAFTS}/{draft.folder}", take=False)))
             else:
-                letter = attrs.evolve(draft.letter, doc_number=draft_number(draft.series, draft.letter.date.year))
-                out[i] = attrs.evolve(draft, letter=letter, path=self.path(draft, f"{DRAFTS}/{draft.folder}"))
+                path = self.path(draft, f"{DRAFTS}/{draft.folder}")
+                out[i] = attrs.evolve(draft, letter=_unnumbered(draft), path=path)
         for date, _natural, i in sorted(due):
             draft = self._on(drafts[i], date)
             first = max(draft.first_serial, self.start(draft.series))
@@ -133,7 +141,8 @@ class Issuer:
                 engagement_title=draft.engagement_title, refers_to=draft.refers_to, announced=draft.announced,
                 first_serial=first, in_order=self.issued_on is not None,
                 title=draft.letter.title_text, to=draft.letter.recipients.rstrip("：:"), cc="，".join(draft.letter.cc))
-            out[i] = self._dated(draft, record)
+            out[i] = self._dated(draft, record) if not self.preview else attrs.evolve(
+                drafts[i], letter=_unnumbered(drafts[i]), record=record, path=record.path)
         return [d for d in out if d is not None]
 
     @staticmethod

@@ -35,6 +35,11 @@ Options (:data:`OPTIONS`, declared and checked by the host; ``--option KEY=VALUE
     removed: the 发文机关署名 is always the issuer's full name, the same as the 发文机关标志 and the
     印发机关, so the three never disagree.  Giving it is an error that says what to use instead: the
     export's ``district_name`` (``--district-name``) for the district's name, ``issuer`` for the body.
+``preview``
+    ``true`` to number nothing: a letter due by the day of issue is written as the draft it still is
+    (a blank 〔year〕　　号 line, its own date) at the path issuing would give it, with no record — what
+    the service downloads of a letter not issued yet (``liaison_web``), so no number reaches a letter
+    before the register gives it.  Its run is thrown away; an output folder should not be exported so.
 ``pdf``
     ``true`` to add a PDF beside every .docx (same path, ``.pdf``), converted by LibreOffice headless
     in one batch (:mod:`liaison_docx.pdf`); without LibreOffice an :class:`ExportError` says what to
@@ -123,6 +128,10 @@ OPTIONS = (
            "office)", help_zh="通知的发文机关：单位的 id 或名称（默认：区政府办公室）"),
     Option(name="signature", type="text", default=None, help="removed: the 署名 follows the issuer and --district-name",
            check=_removed_signature, help_zh="已取消：署名随发文机关和 --district-name 而定"),
+    Option(name="preview", type="bool", default=False,
+           help="number nothing: the letters due by the day of issue are written as their drafts (no number, "
+                "their own date) at the paths issuing would give them, with no record (the service's downloads)",
+           help_zh="不编号：到期的函件按草稿（无文号、原定日期）写在印发后应在的路径，不登记（服务下载未印发函件时用）"),
     Option(name="pdf", type="bool", default=False,
            help="also write a PDF of every letter, converted by LibreOffice in one batch",
            help_zh="同时为每份函件生成 PDF，由 LibreOffice 一次批量转换"),
@@ -145,7 +154,8 @@ def drafts(request: ExportRequest, measures: Measures | None = None) -> tuple[Dr
     due without one. ``measures``: the export's, with which an invitation asks whether it fits page 1."""
     kinds = request.option("kinds", LETTER_KINDS)
     district, plan, records = request.district, request.plan, request.records
-    issuer = Issuer(request.registry(), request.issued_on, lambda series: district.register_start(series, plan.year))
+    issuer = Issuer(request.registry(), request.issued_on, lambda series: district.register_start(series, plan.year),
+                    preview=request.option("preview", False))
     found: list[Draft] = []
     if "notice" in kinds:
         office = _issuer(district, request.option("issuer")) or district.general_office()
@@ -190,9 +200,11 @@ def export(request: ExportRequest) -> list[Artifact]:
                 raise ExportError(f"{path}: {exc.message}", path=exc.location, fix=exc.fix,
                                   message_zh=exc.message_zh and f"{path}：{exc.message_zh}",
                                   fix_zh=exc.fix_zh) from None
-        # a draft follows the data (replaced in place); an issued letter is archived, never overwritten
-        policy: Policy = "archive" if draft.record is not None else "replace"
-        artifacts.append(Artifact(path, DOCX, data, policy=policy, letter=draft.record))
+        # a draft follows the data (replaced in place); an issued letter is archived, never overwritten;
+        # a preview's letter due is a draft: its record numbered nothing for good, so it is not returned
+        record = draft.record if draft.kept or not request.option("preview", False) else None
+        policy: Policy = "archive" if record is not None else "replace"
+        artifacts.append(Artifact(path, DOCX, data, policy=policy, letter=record))
     if not request.option("pdf", False):
         return artifacts
     from liaison_docx.pdf import PDF, to_pdf

@@ -1145,7 +1145,8 @@ class LetterModel(Schema):
     pdf: str = Field(description="the path of its PDF (GET …/letters/{pdf}: converted by LibreOffice)")
     status: Literal["issued", "due", "draft"] = Field(
         description="issued: numbered and kept in the year store; due: due on or before the day and not issued yet "
-                    "(POST …/letters/issue issues it; the number shown is the one it would take); draft: due later")
+                    "(POST …/letters/issue issues it; the number shown is the one it would take, and its download "
+                    "has none until then); draft: due later")
     record: LetterRecordModel | None = Field(  # type: ignore[valid-type]
         description="its entry in the year's register (none for a draft)")
 
@@ -1229,12 +1230,13 @@ def _letter_object(path: str, record: LetterRecord | None, engagements: dict[str
             "participants": [record.recipient, *about.get("participants", ())], "engagement": record.engagement}
 
 
-def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None, pdf: bool = False
+def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None
              ) -> tuple[str, dt.date, list[tuple[str, str, LetterRecord | None, dict[str, Any]]], outputs.Rendered]:
-    """Every letter (path, status, record, whose) an export on ``day`` leaves, and the rendered files."""
+    """Every letter (path, status, record, whose) an export issuing on ``day`` would leave, and that
+    export (its files are never served: a letter due has a number there the register has not given it)."""
     found, version = _district(request, district, "letters")
     when = day or _today(found)
-    _, revision, made = _rendering(request, district, year, "letters", "docx", {"pdf": True} if pdf else {}, when)
+    _, revision, made = _rendering(request, district, year, "letters", "docx", {}, when)
     stored = DatabaseStore().load(found, year, revision=revision)
     issued = {r.path: r for r in stored.state.letters if r.active} if stored is not None else {}
     engagements = _rendered(district, version, year, revision)[2]
@@ -1362,14 +1364,23 @@ def letter(request: HttpRequest, district: str, year: schemas.YEAR,
            letter: Annotated[str, Field(pattern=r"^.+\.(docx|pdf)$")],
            day: schemas.DATE | None = None) -> HttpResponse:
     """One letter, ``.docx`` — or ``.pdf``, converted by LibreOffice through the docx exporter's
-    ``pdf`` option —, as the list names it; an issued letter's bytes are those the year store keeps."""
+    ``pdf`` option —, as the list names it; an issued letter's bytes are those the year store keeps.
+    A letter not issued in the year's store (due, or a draft) is served as its draft — no number, its
+    own date: the exporter's ``preview`` — for only issuing (POST …/letters/issue) gives numbers, and a
+    number shown on a letter before then could go to another one."""
     pdf = letter.endswith(".pdf")
     docx = letter.removesuffix(".pdf") + ".docx" if pdf else letter
-    _, _, listed, made = _letters(request, district, year, day, pdf=pdf)
+    revision, when, listed, _ = _letters(request, district, year, day)
     found = next((item for item in listed if item[0] == docx), None)
-    if found is None or letter not in made.files:
+    if found is None:
         raise _no_file(year, letter)
     _authorise(request, "letters", district, found[3])
+    # the revision the list was made from: the statuses and the bytes are those of one state
+    seen, version = _district(request, district, "letters")
+    made = outputs.render(seen, version, year, revision, "docx", {"preview": True, **({"pdf": True} if pdf else {})},
+                          when)
+    if letter not in made.files:
+        raise _no_file(year, letter)
     return _download(letter, made.files[letter])
 
 
