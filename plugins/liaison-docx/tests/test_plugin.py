@@ -530,6 +530,7 @@ def test_the_removed_signature_option_is_refused_with_what_to_use(seed: District
     ({"number_prefix": 3}, "options.number_prefix"),
     ({"number_prefix": "区府 办"}, "options.number_prefix"),
     ({"pdf": "maybe"}, "options.pdf"),
+    ({"preview": "true"}, "options.preview"),  # API only: the command's text is refused
 ])
 def test_bad_options_raise_export_error(seed: District, seed_plan: Plan, options: dict[str, object],
                                         path: str) -> None:

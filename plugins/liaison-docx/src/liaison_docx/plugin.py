@@ -36,10 +36,11 @@ Options (:data:`OPTIONS`, declared and checked by the host; ``--option KEY=VALUE
     印发机关, so the three never disagree.  Giving it is an error that says what to use instead: the
     export's ``district_name`` (``--district-name``) for the district's name, ``issuer`` for the body.
 ``preview``
-    ``true`` to number nothing: a letter due by the day of issue is written as the draft it still is
-    (a blank 〔year〕　　号 line, its own date) at the path issuing would give it, with no record — what
-    the service downloads of a letter not issued yet (``liaison_web``), so no number reaches a letter
-    before the register gives it.  Its run is thrown away; an output folder should not be exported so.
+    ``True`` (API only; the command refuses it) to number nothing: a letter due by the day of issue
+    is written as the draft it still is (a blank 〔year〕　　号 line, its own date) at the path issuing
+    would give it, with no record — what the service downloads of a letter not issued yet
+    (``liaison_web``), so no number reaches a letter before the register gives it.  Its run is thrown
+    away: an output folder exported so would keep drafts at the paths issuing claims.
 ``pdf``
     ``true`` to add a PDF beside every .docx (same path, ``.pdf``), converted by LibreOffice headless
     in one batch (:mod:`liaison_docx.pdf`); without LibreOffice an :class:`ExportError` says what to
@@ -89,6 +90,15 @@ def _fonts(value: Any) -> FontSet:
     return value
 
 
+def _api_flag(value: Any) -> bool:
+    # not from the command line: a folder exported so would keep drafts at the paths issuing claims,
+    # and the issue would file them under 已作废/ as if they had gone out
+    if not isinstance(value, bool):
+        raise Refused(f"expected True or False from the API (not on the command line), got {value!r}",
+                      f"应为接口调用给出的 True 或 False（命令行不可用），而不是 {value!r}")
+    return value
+
+
 def _prefix(value: str) -> str:
     if not value.strip() or any(c in value for c in "〔〕 \t\n"):
         raise Refused(f"{value!r} is not a 发文字号 prefix such as 区府办",
@@ -128,10 +138,10 @@ OPTIONS = (
            "office)", help_zh="通知的发文机关：单位的 id 或名称（默认：区政府办公室）"),
     Option(name="signature", type="text", default=None, help="removed: the 署名 follows the issuer and --district-name",
            check=_removed_signature, help_zh="已取消：署名随发文机关和 --district-name 而定"),
-    Option(name="preview", type="bool", default=False,
-           help="number nothing: the letters due by the day of issue are written as their drafts (no number, "
-                "their own date) at the paths issuing would give them, with no record (the service's downloads)",
-           help_zh="不编号：到期的函件按草稿（无文号、原定日期）写在印发后应在的路径，不登记（服务下载未印发函件时用）"),
+    Option(name="preview", type="object", default=False, check=_api_flag,
+           help="True (API only): number nothing — the letters due by the day of issue are written as their drafts "
+                "(no number, their own date) at the paths issuing would give them, with no record",
+           help_zh="True（仅限接口调用）：不编号——到期的函件按草稿（无文号、原定日期）写在印发后应在的路径，不登记"),
     Option(name="pdf", type="bool", default=False,
            help="also write a PDF of every letter, converted by LibreOffice in one batch",
            help_zh="同时为每份函件生成 PDF，由 LibreOffice 一次批量转换"),
