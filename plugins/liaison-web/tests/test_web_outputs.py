@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from web_db import CLERK_OF, YEAR
+from web_letters import letter_text
 
 from liaison.formats.district import seed_district
 
@@ -107,15 +108,6 @@ def test_issuing_numbers_the_due_drafts_and_keeps_their_bytes(users: dict[str, A
     again = client().post(f"{BASE}/letters/issue", body, content_type="application/json",
                           HTTP_IF_MATCH=f'"{revision()}"', **auth)
     assert again.status_code == 200 and again.json()["issued"] == []
-
-
-def letter_text(data: bytes) -> str:
-    """What a .docx says, read as Word reads it (python-docx): its paragraphs, those in its tables too."""
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    cells = (p for t in document.tables for row in t.rows for cell in row.cells for p in cell.paragraphs)
-    return "\n".join(p.text for p in (*document.paragraphs, *cells))
 
 
 def test_a_letter_not_issued_downloads_without_a_number(users: dict[str, Any]) -> None:

@@ -76,7 +76,9 @@ class Issuer:
         #: letters that follow it, are those issuing would give) but stays worded as its draft
         self.preview = preview
         self.start = start or (lambda _series: 1)
-        self._taken: set[str] = set()
+        # a preview writes beside every letter still in force the drafts issuing would put in its
+        # place: none may take its path, which serves what went out until an issue withdraws it
+        self._taken: set[str] = {r.path for r in registry.previous if r.active} if preview else set()
         #: the drafts the last :meth:`issue_all` left out because their meeting came before they went
         #: out, each with the path it waited at (an invitation never sent)
         self.missed: list[tuple[Draft, str]] = []
@@ -139,10 +141,15 @@ class Issuer:
                 engagement=draft.subject if draft.kind in _ABOUT_ENGAGEMENTS else "",
                 engagement_date=draft.engagement_date, engagement_start=draft.engagement_start,
                 engagement_title=draft.engagement_title, refers_to=draft.refers_to, announced=draft.announced,
-                first_serial=first, in_order=self.issued_on is not None,
+                # a preview numbers nothing for good: on a day before its series' latest letter only
+                # an issue is refused, not the look at the drafts
+                first_serial=first, in_order=self.issued_on is not None and not self.preview,
                 title=draft.letter.title_text, to=draft.letter.recipients.rstrip("：:"), cc="，".join(draft.letter.cc))
+            # a preview's record carries the blank number too: the letters that name this one (a change
+            # letter names the invitation going out again with it) name no number it does not hold yet
             out[i] = self._dated(draft, record) if not self.preview else attrs.evolve(
-                drafts[i], letter=_unnumbered(drafts[i]), record=record, path=record.path)
+                drafts[i], letter=_unnumbered(drafts[i]), path=record.path,
+                record=attrs.evolve(record, doc_number=draft_number(record.series, record.year)))
         return [d for d in out if d is not None]
 
     @staticmethod

@@ -199,6 +199,8 @@ def export(request: ExportRequest) -> list[Artifact]:
     measures = Measures()  # this export's texts measured once for all its letters, dropped with it
     artifacts: list[Artifact] = []
     found = drafts(request, measures)
+    dates = [draft.letter.date for draft in found]  # stamped into each PDF
+    kept = [draft.kept for draft in found]
     for draft in found:
         path = draft.path
         # an issued letter's bytes stand: those the store holds, rendered again only if it lost them
@@ -215,14 +217,21 @@ def export(request: ExportRequest) -> list[Artifact]:
         record = draft.record if draft.kept or not request.option("preview", False) else None
         policy: Policy = "archive" if record is not None else "replace"
         artifacts.append(Artifact(path, DOCX, data, policy=policy, letter=record))
+    if request.option("preview", False):  # issuing nothing, it withdraws nothing: each letter in force stands
+        from liaison_docx.preview import in_force
+
+        for letter, data, date in in_force(request, {a.path for a in artifacts}, scope(request.options)):
+            artifacts.append(Artifact(letter.path, DOCX, data, policy="archive", letter=letter))
+            dates.append(date)
+            kept.append(True)
     if not request.option("pdf", False):
         return artifacts
     from liaison_docx.pdf import PDF, to_pdf
 
     pdf_paths = [a.path.removesuffix(".docx") + ".pdf" for a in artifacts]
-    held = [request.issued_bytes(p) if d.kept else None for p, d in zip(pdf_paths, found, strict=True)]
+    held = [request.issued_bytes(p) if k else None for p, k in zip(pdf_paths, kept, strict=True)]
     missing = [i for i, data in enumerate(held) if data is None]
-    converted = iter(to_pdf([(artifacts[i].data, found[i].letter.date) for i in missing]) if missing else ())
+    converted = iter(to_pdf([(artifacts[i].data, dates[i]) for i in missing]) if missing else ())
     pdfs = [data if data is not None else next(converted) for data in held]
     return [each for a, p, data in zip(artifacts, pdf_paths, pdfs, strict=True)
             for each in (a, Artifact(p, PDF, data, policy=a.policy))]
