@@ -1144,7 +1144,8 @@ class LetterModel(Schema):
     path: str = Field(description="its path inside the year (草稿/… for a draft); GET …/letters/{path} downloads it")
     pdf: str = Field(description="the path of its PDF (GET …/letters/{pdf}: converted by LibreOffice)")
     status: Literal["issued", "due", "draft"] = Field(
-        description="issued: numbered and kept in the year store; due: due on or before the day and not issued yet "
+        description="issued: in force in the year store, whatever the day (served as it went out); "
+                    "due: due on or before the day and not issued yet "
                     "(POST …/letters/issue issues it; the number shown is the one it would take, and its download "
                     "has none until then); draft: due later")
     record: LetterRecordModel | None = Field(  # type: ignore[valid-type]
