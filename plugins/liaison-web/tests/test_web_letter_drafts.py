@@ -20,6 +20,7 @@ import datetime as dt
 import html
 import json
 import re
+import subprocess
 from typing import Any
 from urllib.parse import quote
 
@@ -159,6 +160,13 @@ def test_every_issued_letter_keeps_its_bytes_and_every_other_one_is_a_draft(own_
     assert {item["record"]["kind"] for item in due} == {"invitation", "change", "cancellation", "supplement"}
     again = next(item for item in due if item["record"]["kind"] == "invitation")
     assert again["record"]["path"] in in_force and again["path"] != again["record"]["path"]
+    # its PDF too (LibreOffice, every letter of the preview in one run): the letter in force, its number in it
+    replaced = in_force[again["record"]["path"]]
+    pdf = client().get(f"{year.base}/letters/{replaced.path.removesuffix('.docx')}.pdf", {"day": D2.isoformat()},
+                       **year.auth)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout.decode()
+    assert replaced.doc_number in text.replace(" ", "")
     # the letters of an earlier day too (its list is refused when an issue on it would be backdated)
     for path, record in in_force.items():
         assert year.download(path, D1) == year.sent[path], record.doc_number
