@@ -128,6 +128,8 @@ def every_kind_issued_then_changed(own: dict[str, Any]) -> Year:
 
 
 def test_every_issued_letter_keeps_its_bytes_and_every_other_one_is_a_draft(own_district: dict[str, Any]) -> None:
+    from liaison_web import outputs
+
     year = every_kind_issued_then_changed(own_district)
     before = year.stored()
     in_force = {r.path: r for r in before.state.letters if r.active}
@@ -136,7 +138,11 @@ def test_every_issued_letter_keeps_its_bytes_and_every_other_one_is_a_draft(own_
     assert withdrawn and all(path.startswith("邀请函/") for path in withdrawn)
 
     for day in (D2, D1B):
+        exports = outputs.renders
         letters = year.listed(day)
+        # the list exports the year twice (the issue on the day, for the numbers it would give; the
+        # preview, for what is served), and its downloads export nothing more
+        assert outputs.renders == exports + 2
         status = {item["path"]: item["status"] for item in letters}
         # every letter in force is listed as issued, with its record, and downloads as it went out
         assert {p for p, s in status.items() if s == "issued"} == set(in_force)
@@ -154,6 +160,7 @@ def test_every_issued_letter_keeps_its_bytes_and_every_other_one_is_a_draft(own_
                 assert item["record"]["doc_number"] not in numbers  # the one it would take, not yet given
             else:
                 assert item["path"].startswith("草稿/") and item["record"] is None
+        assert outputs.renders == exports + 2
     # an issue on D2 would send: the moved meeting's invitation again (its path is the one in force's:
     # it waits beside it), its change letter and 补充通知, the cancellation letters
     due = [item for item in year.listed(D2) if item["status"] == "due"]
