@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 
@@ -47,8 +48,9 @@ class Disk(dict[str, bytes]):
 
 
 def run(district: District, state: YearState | None, *, issued_on: dt.date | None = None,
-        on_disk: Mapping[str, str] | None = None, disk: Disk | None = None) -> ExportResult:
-    return build_export(district, 2027, state, [(DOCX, {})], records=make_records(district),
+        on_disk: Mapping[str, str] | None = None, disk: Disk | None = None,
+        options: Mapping[str, object] | None = None) -> ExportResult:
+    return build_export(district, 2027, state, [(DOCX, dict(options or {}))], records=make_records(district),
                         calendar=CALENDAR, options=PlanOptions(events=(PLENARY,)) if state is None else None,
                         issued_on=issued_on, on_disk=on_disk, read=disk.get if disk is not None else None)
 
@@ -128,6 +130,86 @@ def test_letters_are_drafts_until_their_day_and_take_no_number(year: Year) -> No
     assert issued and all(r.date == dt.date(2027, 3, 1) and not r.path.startswith("草稿/") for r in issued)
     left = {p.removeprefix("草稿/") for p, _ in plenary.archive if p.startswith("草稿/邀请函/")}
     assert {r.path for r in issued} == left
+
+
+@pytest.mark.parametrize(("step", "day"), [(0, dt.date(2027, 1, 11)), (2, dt.date(2027, 3, 1)),
+                                         (4, dt.date(2027, 3, 16))])
+def test_a_preview_numbers_nothing(seed: District, year: Year, step: int, day: dt.date) -> None:
+    """``preview``: the export issuing would be, with every letter it would number written as the
+    draft it still is (blank number line, no record) at the path it would take; the letters issued
+    before stand as they are. The notices (11 January), the plenary meeting's invitations (1 March),
+    the health meeting's (16 March)."""
+    before, disk = year[step - 1] if step else (None, Disk())
+    state = before.state if before is not None else None
+    on_disk = {p: hashlib.sha256(b).hexdigest() for p, b in disk.items()}
+    issuing = run(seed, state, issued_on=day, disk=disk, on_disk=on_disk)
+    preview = run(seed, state, issued_on=day, disk=disk, on_disk=on_disk, options={"preview": True})
+    issued = {a.path: a for _, a in issuing.writes}
+    shown = {a.path: a for _, a in preview.writes}
+    assert set(shown) == set(issued)
+    held = {r.path for r in (state.letters if state is not None else ()) if r.active}
+    new = {path for path, a in issued.items() if a.letter is not None and path not in held}
+    assert new  # each step issues something
+    assert {r.path for r in preview.state.letters if r.active} == held
+    for path in new:
+        number = issued[path].letter.doc_number  # type: ignore[union-attr]
+        text = words(shown[path].data)
+        assert shown[path].letter is None and shown[path].policy == "replace"
+        assert number not in text and "〔2027〕\u3000\u3000号" in text and number in words(issued[path].data)
+    files = written(preview.state)
+    assert all(files[path] == on_disk[path] for path in held)  # written again or not, the same bytes
+    assert all(shown[path].data == disk[path] for path in held & set(shown))
+
+
+#: Every kind of letter the exporter makes (the records' consultation goes out in November).
+ALL_KINDS = {"notice", "supplement", "invitation", "change", "cancellation", "consultation", "feedback"}
+
+
+def test_a_preview_keeps_every_letter_in_force_as_it_went_out(seed: District, year: Year) -> None:
+    """The year's exports, then one on 5 November (the consultation, and the autumn's invitations):
+    every kind of letter has gone out. The environment meeting's start is then moved — its invitation
+    would go out again at the very path of the one in force, with a change letter and a 补充通知. A
+    preview on 10 November numbers nothing and withdraws nothing: every letter in force comes back
+    with the bytes it went out as, the invitation an issue would replace included, and the drafts of
+    what would replace it take other paths, with a blank number line and no number the register has
+    not given (the change letter names the new invitation's as blank too)."""
+    last, disk = year[-1]
+    on_disk = {p: hashlib.sha256(b).hexdigest() for p, b in disk.items()}
+    november = run(seed, last.state, issued_on=dt.date(2027, 11, 5), disk=disk, on_disk=on_disk)
+    disk = disk.after(november)
+    in_force = {r.path: r for r in november.state.letters if r.active}
+    assert {r.kind for r in in_force.values()} == ALL_KINDS
+    meeting = next(e for e in november.state.plan.engagements
+                   if e.kind == EngagementKind.JOINT_MEETING and e.host == "environment")
+    sent = [r for r in in_force.values() if r.engagement == meeting.id and r.kind == "invitation"]
+    assert sent and meeting.start is not None
+    start = dt.time(14, 30) if meeting.start != dt.time(14, 30) else dt.time(9, 0)
+    state = november.state.with_plan(november.state.plan.move(meeting.id, meeting.date, start))
+    on_disk = {p: hashlib.sha256(b).hexdigest() for p, b in disk.items()}
+    day = dt.date(2027, 11, 10)
+    issuing = run(seed, state, issued_on=day, disk=disk, on_disk=on_disk)
+    preview = run(seed, state, issued_on=day, disk=disk, on_disk=on_disk, options={"preview": True})
+    # the issue replaces the invitation at its own path, with a change letter and a 补充通知
+    replaced = {r.path for r in sent}
+    assert replaced <= {path for path, _ in issuing.archive}
+    numbers = {r.doc_number for r in state.letters}
+    would = [a.letter for _, a in issuing.writes if a.letter is not None and a.letter.doc_number not in numbers]
+    assert {r.kind for r in would} == {"invitation", "change", "supplement"}
+    # the preview: nothing archived, every letter in force as it went out, the register as it was
+    assert not {path for path, _ in preview.archive} & set(in_force)
+    files = written(preview.state)
+    assert all(files[path] == on_disk[path] for path in in_force)
+    shown = {a.path: a for _, a in preview.writes}
+    assert all(shown[path].data == disk[path] for path in set(in_force) & set(shown))
+    assert {(r.doc_number, r.active) for r in preview.state.letters} == {
+        (r.doc_number, r.active) for r in state.letters}
+    drafts = {path: a for path, a in shown.items() if path not in in_force}
+    assert len([a for a in drafts.values() if not a.path.startswith("草稿/")]) == len(would)
+    for path, a in drafts.items():
+        text = words(a.data)
+        assert a.letter is None and a.policy == "replace" and "〔2027〕\u3000\u3000号" in text, path
+        named = [m.end() for m in re.finditer(r"〔2027〕\d+号", text)]
+        assert all(any(text[:end].endswith(n) for n in numbers) for end in named), path
 
 
 def test_no_letter_for_a_meeting_whose_day_has_come_before_it_went_out(seed: District) -> None:

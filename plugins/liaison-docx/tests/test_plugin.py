@@ -76,7 +76,7 @@ def test_entry_point_registers_the_docx_exporter(monkeypatch: pytest.MonkeyPatch
     (listed,) = described["docx"]["exporters"]
     assert listed["name"] == "docx"
     assert {o["name"] for o in listed["options"]} == {"kinds", "fonts", "date", "number_prefix", "first_number",
-                                                       "issuer", "signature", "pdf"}  # signature: refused
+                                                       "issuer", "signature", "preview", "pdf"}  # signature: refused
 
 
 # -- 通知 -------------------------------------------------------------------------------------------------
@@ -530,6 +530,7 @@ def test_the_removed_signature_option_is_refused_with_what_to_use(seed: District
     ({"number_prefix": 3}, "options.number_prefix"),
     ({"number_prefix": "区府 办"}, "options.number_prefix"),
     ({"pdf": "maybe"}, "options.pdf"),
+    ({"preview": "true"}, "options.preview"),  # API only: the command's text is refused
 ])
 def test_bad_options_raise_export_error(seed: District, seed_plan: Plan, options: dict[str, object],
                                         path: str) -> None:

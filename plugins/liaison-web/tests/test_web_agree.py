@@ -1,7 +1,8 @@
 """The command line and the service agree: a year exported by ``liaison export`` and the same year
 downloaded through the API give byte-identical letters, calendars, workbooks and page — for the year
 handed over as the command left it (``liaison web import-year``), and after the same change made on
-each side (``liaison plan --move`` / ``POST …/move``), where both export again rather than reuse."""
+each side (``liaison plan --move`` / ``POST …/move``) and the same issue (``liaison export --issued-on``
+/ ``POST …/letters/issue``), where both export again rather than reuse."""
 
 from __future__ import annotations
 
@@ -99,6 +100,13 @@ def test_the_command_and_the_service_give_the_same_bytes(tmp_path: Path, users: 
                           content_type="application/json", HTTP_IF_MATCH=f'"{etag}"', **auth)
     assert moved.status_code == 200, moved.content
     by_command = exported(tmp_path / "again", LATER)
+    # the command's export on a day issues what is due by it; the service's download issues nothing
+    # (a letter not issued is served as its draft): its issue is POST …/letters/issue
+    issued = Client().post(f"{BASE}/letters/issue", json.dumps({"day": LATER.isoformat()}),
+                           content_type="application/json",
+                           HTTP_IF_MATCH=f'"{DatabaseStore().current(seed_district(), YEAR)}"', **auth)
+    assert issued.status_code == 200, issued.content
+    assert issued.json()["issued"]  # the health bureau's 补充通知 for the moved meeting
     through_api = downloaded(auth, LATER)
     assert through_api.keys() == by_command.keys()
     differing = sorted(p for p in by_command if through_api[p] != by_command[p])

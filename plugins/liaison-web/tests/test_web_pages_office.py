@@ -306,6 +306,9 @@ def test_the_administrator_issues_the_months_letters_and_downloads_one(own_distr
     api = admin.get(f"/api/v1/districts/{code}/years/{YEAR}/letters?day={LETTERS_DAY}").json()
     due = sorted(item["path"] for item in api["letters"] if item["status"] == "due")
     assert due and sorted(re.findall(r'<tr data-status="due" data-path="([^"]+)"', before)) == due
+    # a due letter's number is the one issuing would give it, said so: the letter carries none yet
+    would = [item["record"]["doc_number"] for item in api["letters"] if item["status"] == "due"]
+    assert all(f"<td>拟用{number}</td>" in before for number in would)
     assert 'id="issue-letters"' in before and "本年尚未签发公文" in before
     revision = re.search(r'name="revision" value="([^"]+)"', before)
     assert revision and revision.group(1) == api["revision"]

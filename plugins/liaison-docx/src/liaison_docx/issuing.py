@@ -47,6 +47,11 @@ def draft_number(series: str, year: int) -> str:
     return f"{series}〔{year}〕\u3000\u3000号"
 
 
+def _unnumbered(draft: Draft) -> Letter:
+    """The letter as a draft not yet issued reads: its natural date and a blank number line."""
+    return attrs.evolve(draft.letter, doc_number=draft_number(draft.series, draft.letter.date.year))
+
+
 def _moved(before: LetterRecord, draft: Draft, issued_on: dt.date | None) -> bool:
     """An invitation whose meeting moved since it went out: it is issued again (with a change letter).
     Not once the meeting has taken place (held, or its day come by the day of issue): the invitation
@@ -64,11 +69,16 @@ class Issuer:
     register of ``series`` stands for the year (:meth:`liaison.law.district.District.register_start`)."""
 
     def __init__(self, registry: LetterRegistry, issued_on: dt.date | None,
-                 start: Callable[[str], int] | None = None) -> None:
+                 start: Callable[[str], int] | None = None, *, preview: bool = False) -> None:
         self.registry = registry
         self.issued_on = issued_on
+        #: number nothing for good: a letter due is still numbered in ``registry`` (so the paths, and the
+        #: letters that follow it, are those issuing would give) but stays worded as its draft
+        self.preview = preview
         self.start = start or (lambda _series: 1)
-        self._taken: set[str] = set()
+        # a preview writes beside every letter still in force the drafts issuing would put in its
+        # place: none may take its path, which serves what went out until an issue withdraws it
+        self._taken: set[str] = {r.path for r in registry.previous if r.active} if preview else set()
         #: the drafts the last :meth:`issue_all` left out because their meeting came before they went
         #: out, each with the path it waited at (an invitation never sent)
         self.missed: list[tuple[Draft, str]] = []
@@ -119,8 +129,8 @@ class Issuer:
                 # the meeting has come: an invitation to it is never sent (the caller says so)
                 self.missed.append((draft, self.path(draft, f"{DRAFTS}/{draft.folder}", take=False)))
             else:
-                letter = attrs.evolve(draft.letter, doc_number=draft_number(draft.series, draft.letter.date.year))
-                out[i] = attrs.evolve(draft, letter=letter, path=self.path(draft, f"{DRAFTS}/{draft.folder}"))
+                path = self.path(draft, f"{DRAFTS}/{draft.folder}")
+                out[i] = attrs.evolve(draft, letter=_unnumbered(draft), path=path)
         for date, _natural, i in sorted(due):
             draft = self._on(drafts[i], date)
             first = max(draft.first_serial, self.start(draft.series))
@@ -131,9 +141,15 @@ class Issuer:
                 engagement=draft.subject if draft.kind in _ABOUT_ENGAGEMENTS else "",
                 engagement_date=draft.engagement_date, engagement_start=draft.engagement_start,
                 engagement_title=draft.engagement_title, refers_to=draft.refers_to, announced=draft.announced,
-                first_serial=first, in_order=self.issued_on is not None,
+                # a preview numbers nothing for good: on a day before its series' latest letter only
+                # an issue is refused, not the look at the drafts
+                first_serial=first, in_order=self.issued_on is not None and not self.preview,
                 title=draft.letter.title_text, to=draft.letter.recipients.rstrip("：:"), cc="，".join(draft.letter.cc))
-            out[i] = self._dated(draft, record)
+            # a preview's record carries the blank number too: the letters that name this one (a change
+            # letter names the invitation going out again with it) name no number it does not hold yet
+            out[i] = self._dated(draft, record) if not self.preview else attrs.evolve(
+                drafts[i], letter=_unnumbered(drafts[i]), path=record.path,
+                record=attrs.evolve(record, doc_number=draft_number(record.series, record.year)))
         return [d for d in out if d is not None]
 
     @staticmethod

@@ -35,6 +35,12 @@ Options (:data:`OPTIONS`, declared and checked by the host; ``--option KEY=VALUE
     removed: the 发文机关署名 is always the issuer's full name, the same as the 发文机关标志 and the
     印发机关, so the three never disagree.  Giving it is an error that says what to use instead: the
     export's ``district_name`` (``--district-name``) for the district's name, ``issuer`` for the body.
+``preview``
+    ``True`` (API only; the command refuses it) to number nothing: a letter due by the day of issue
+    is written as the draft it still is (a blank 〔year〕　　号 line, its own date) at the path issuing
+    would give it, with no record — what the service downloads of a letter not issued yet
+    (``liaison_web``), so no number reaches a letter before the register gives it.  Its run is thrown
+    away: an output folder exported so would keep drafts at the paths issuing claims.
 ``pdf``
     ``true`` to add a PDF beside every .docx (same path, ``.pdf``), converted by LibreOffice headless
     in one batch (:mod:`liaison_docx.pdf`); without LibreOffice an :class:`ExportError` says what to
@@ -84,6 +90,15 @@ def _fonts(value: Any) -> FontSet:
     return value
 
 
+def _api_flag(value: Any) -> bool:
+    # not from the command line: a folder exported so would keep drafts at the paths issuing claims,
+    # and the issue would file them under 已作废/ as if they had gone out
+    if not isinstance(value, bool):
+        raise Refused(f"expected True or False from the API (not on the command line), got {value!r}",
+                      f"应为接口调用给出的 True 或 False（命令行不可用），而不是 {value!r}")
+    return value
+
+
 def _prefix(value: str) -> str:
     if not value.strip() or any(c in value for c in "〔〕 \t\n"):
         raise Refused(f"{value!r} is not a 发文字号 prefix such as 区府办",
@@ -123,6 +138,10 @@ OPTIONS = (
            "office)", help_zh="通知的发文机关：单位的 id 或名称（默认：区政府办公室）"),
     Option(name="signature", type="text", default=None, help="removed: the 署名 follows the issuer and --district-name",
            check=_removed_signature, help_zh="已取消：署名随发文机关和 --district-name 而定"),
+    Option(name="preview", type="object", default=False, check=_api_flag,
+           help="True (API only): number nothing — the letters due by the day of issue are written as their drafts "
+                "(no number, their own date) at the paths issuing would give them, with no record",
+           help_zh="True（仅限接口调用）：不编号——到期的函件按草稿（无文号、原定日期）写在印发后应在的路径，不登记"),
     Option(name="pdf", type="bool", default=False,
            help="also write a PDF of every letter, converted by LibreOffice in one batch",
            help_zh="同时为每份函件生成 PDF，由 LibreOffice 一次批量转换"),
@@ -145,7 +164,8 @@ def drafts(request: ExportRequest, measures: Measures | None = None) -> tuple[Dr
     due without one. ``measures``: the export's, with which an invitation asks whether it fits page 1."""
     kinds = request.option("kinds", LETTER_KINDS)
     district, plan, records = request.district, request.plan, request.records
-    issuer = Issuer(request.registry(), request.issued_on, lambda series: district.register_start(series, plan.year))
+    issuer = Issuer(request.registry(), request.issued_on, lambda series: district.register_start(series, plan.year),
+                    preview=request.option("preview", False))
     found: list[Draft] = []
     if "notice" in kinds:
         office = _issuer(district, request.option("issuer")) or district.general_office()
@@ -179,6 +199,8 @@ def export(request: ExportRequest) -> list[Artifact]:
     measures = Measures()  # this export's texts measured once for all its letters, dropped with it
     artifacts: list[Artifact] = []
     found = drafts(request, measures)
+    dates = [draft.letter.date for draft in found]  # stamped into each PDF
+    kept = [draft.kept for draft in found]
     for draft in found:
         path = draft.path
         # an issued letter's bytes stand: those the store holds, rendered again only if it lost them
@@ -190,17 +212,26 @@ def export(request: ExportRequest) -> list[Artifact]:
                 raise ExportError(f"{path}: {exc.message}", path=exc.location, fix=exc.fix,
                                   message_zh=exc.message_zh and f"{path}：{exc.message_zh}",
                                   fix_zh=exc.fix_zh) from None
-        # a draft follows the data (replaced in place); an issued letter is archived, never overwritten
-        policy: Policy = "archive" if draft.record is not None else "replace"
-        artifacts.append(Artifact(path, DOCX, data, policy=policy, letter=draft.record))
+        # a draft follows the data (replaced in place); an issued letter is archived, never overwritten;
+        # a preview's letter due is a draft: its record numbered nothing for good, so it is not returned
+        record = draft.record if draft.kept or not request.option("preview", False) else None
+        policy: Policy = "archive" if record is not None else "replace"
+        artifacts.append(Artifact(path, DOCX, data, policy=policy, letter=record))
+    if request.option("preview", False):  # issuing nothing, it withdraws nothing: each letter in force stands
+        from liaison_docx.preview import in_force
+
+        for letter, data, date in in_force(request, {a.path for a in artifacts}, scope(request.options)):
+            artifacts.append(Artifact(letter.path, DOCX, data, policy="archive", letter=letter))
+            dates.append(date)
+            kept.append(True)
     if not request.option("pdf", False):
         return artifacts
     from liaison_docx.pdf import PDF, to_pdf
 
     pdf_paths = [a.path.removesuffix(".docx") + ".pdf" for a in artifacts]
-    held = [request.issued_bytes(p) if d.kept else None for p, d in zip(pdf_paths, found, strict=True)]
+    held = [request.issued_bytes(p) if k else None for p, k in zip(pdf_paths, kept, strict=True)]
     missing = [i for i, data in enumerate(held) if data is None]
-    converted = iter(to_pdf([(artifacts[i].data, found[i].letter.date) for i in missing]) if missing else ())
+    converted = iter(to_pdf([(artifacts[i].data, dates[i]) for i in missing]) if missing else ())
     pdfs = [data if data is not None else next(converted) for data in held]
     return [each for a, p, data in zip(artifacts, pdf_paths, pdfs, strict=True)
             for each in (a, Artifact(p, PDF, data, policy=a.policy))]

@@ -1144,8 +1144,10 @@ class LetterModel(Schema):
     path: str = Field(description="its path inside the year (草稿/… for a draft); GET …/letters/{path} downloads it")
     pdf: str = Field(description="the path of its PDF (GET …/letters/{pdf}: converted by LibreOffice)")
     status: Literal["issued", "due", "draft"] = Field(
-        description="issued: numbered and kept in the year store; due: due on or before the day and not issued yet "
-                    "(POST …/letters/issue issues it; the number shown is the one it would take); draft: due later")
+        description="issued: in force in the year store, whatever the day (served as it went out); "
+                    "due: due on or before the day and not issued yet "
+                    "(POST …/letters/issue issues it; the number shown is the one it would take, and its download "
+                    "has none until then); draft: due later")
     record: LetterRecordModel | None = Field(  # type: ignore[valid-type]
         description="its entry in the year's register (none for a draft)")
 
@@ -1229,24 +1231,43 @@ def _letter_object(path: str, record: LetterRecord | None, engagements: dict[str
             "participants": [record.recipient, *about.get("participants", ())], "engagement": record.engagement}
 
 
-def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None, pdf: bool = False
+def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None
              ) -> tuple[str, dt.date, list[tuple[str, str, LetterRecord | None, dict[str, Any]]], outputs.Rendered]:
-    """Every letter (path, status, record, whose) an export on ``day`` leaves, and the rendered files."""
+    """Every letter (path, status, record, whose) of the year on ``day``, and the files served for them
+    (:func:`_shown`): each letter in force in the year store (``issued``, whatever the day: an issue
+    withdraws what it replaces, a look does not), those an issue on the day would number (``due``,
+    with the record issuing would give them: no letter carries that number before it is issued) and
+    the later drafts."""
     found, version = _district(request, district, "letters")
     when = day or _today(found)
-    _, revision, made = _rendering(request, district, year, "letters", "docx", {"pdf": True} if pdf else {}, when)
+    _, revision, made = _rendering(request, district, year, "letters", "docx", {}, when)
+    shown = _shown(found, version, year, revision, when)
     stored = DatabaseStore().load(found, year, revision=revision)
     issued = {r.path: r for r in stored.state.letters if r.active} if stored is not None else {}
     engagements = _rendered(district, version, year, revision)[2]
-    records = made.letters()
-    paths = [p for p in sorted(made.files) if p.endswith(".docx")]
-    drafts = _drafts_about([p for p in paths if p not in records], engagements, {o.id for o in found.organisations})
+    paths = [p for p in sorted(shown.files) if p.endswith(".docx")]
+    due = [p for p in paths if p not in issued and not p.startswith(f"{outputs.DRAFTS}/")]
+    taken = {r.doc_number for r in stored.state.letters} if stored is not None else set()
+    would = {r.path: r for r in made.letters().values() if r.doc_number not in taken}
+    numbered = {p: would.pop(p) for p in due if p in would}
+    # one issuing would put in the place of a letter in force (re-issued at the path it had) waits beside
+    # it: the two exports number them in the same order
+    numbered.update(zip((p for p in due if p not in numbered), (would[p] for p in sorted(would)), strict=False))
+    drafts = _drafts_about([p for p in paths if p not in issued], engagements, {o.id for o in found.organisations})
     listed = []
     for path in paths:
-        record = records.get(path)
-        status = "draft" if record is None else "issued" if issued.get(path) == record else "due"
+        record = issued.get(path) or numbered.get(path)
+        status = "issued" if path in issued else "due" if path in due else "draft"
         listed.append((path, status, record, _letter_object(path, record, engagements, drafts)))
-    return revision, when, listed, made
+    return revision, when, listed, shown
+
+
+def _shown(found: District, version: str, year: int, revision: str, day: dt.date, *, pdf: bool = False
+           ) -> outputs.Rendered:
+    """The letters as they are served on ``day``: the docx exporter's ``preview`` — each letter in force
+    with the bytes that went out, every other one as its draft, with no number (docs/letters.md)."""
+    return outputs.render(found, version, year, revision, "docx", {"preview": True, **({"pdf": True} if pdf else {})},
+                          day)
 
 
 def _drafts_about(paths: Iterable[str], engagements: Mapping[str, Mapping[str, Any]],
@@ -1362,14 +1383,30 @@ def letter(request: HttpRequest, district: str, year: schemas.YEAR,
            letter: Annotated[str, Field(pattern=r"^.+\.(docx|pdf)$")],
            day: schemas.DATE | None = None) -> HttpResponse:
     """One letter, ``.docx`` — or ``.pdf``, converted by LibreOffice through the docx exporter's
-    ``pdf`` option —, as the list names it; an issued letter's bytes are those the year store keeps."""
+    ``pdf`` option —, as the list names it; an issued letter's bytes are those the year store keeps.
+    A letter not issued in the year's store (due, or a draft) is served as its draft — no number, its
+    own date: the exporter's ``preview`` — for only issuing (POST …/letters/issue) gives numbers, and a
+    number shown on a letter before then could go to another one."""
     pdf = letter.endswith(".pdf")
     docx = letter.removesuffix(".pdf") + ".docx" if pdf else letter
-    _, _, listed, made = _letters(request, district, year, day, pdf=pdf)
-    found = next((item for item in listed if item[0] == docx), None)
-    if found is None or letter not in made.files:
+    found, version = _district(request, district, "letters")
+    check_year(year)
+    revision = _revision(found, year)
+    when = day or _today(found)
+    stored = DatabaseStore().load(found, year, revision=revision)
+    sent = next((r for r in stored.state.letters if r.active and r.path == docx), None) if stored is not None else None
+    if sent is not None:  # in force: as it went out, on any day, whatever an issue on the day would number
+        whose = _letter_object(docx, sent, _rendered(district, version, year, revision)[2])
+    else:
+        revision, when, listed, _ = _letters(request, district, year, day)
+        item = next((item for item in listed if item[0] == docx), None)
+        if item is None:
+            raise _no_file(year, letter)
+        whose = item[3]
+    _authorise(request, "letters", district, whose)
+    made = _shown(found, version, year, revision, when, pdf=pdf)
+    if letter not in made.files:
         raise _no_file(year, letter)
-    _authorise(request, "letters", district, found[3])
     return _download(letter, made.files[letter])
 
 

@@ -598,8 +598,11 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
     for path, state, record, whose in listed:
         if service.may(request, "letters", district, whose) != access.Decision.ALLOWED:
             continue
+        number = record.doc_number if record else ""
+        if number and state == "due":  # the number issuing now would give: the letter carries none yet
+            number = pick(lang, f"拟用{number}", f"{number} once issued")
         shown.append({"path": path, "name": path.rsplit("/", 1)[-1], "status": state,
-                      "status_name": status_names[state], "doc_number": record.doc_number if record else "",
+                      "status_name": status_names[state], "doc_number": number,
                       "kind": record.kind if record else "", "to": record.to if record else "",
                       "href": f"{base}{quote(path)}?day={day.isoformat()}"})
     stored = DatabaseStore().load(found, year, revision=revision)
