@@ -347,6 +347,11 @@ def test_the_audit_log_is_exported_whole_in_order(database: str, users: dict[str
     assert [int(r["id"]) for r in rows] == [e.pk for e in wanted] and len(rows) >= 2
     assert after[-1] == wanted[-1].after and after[-1]["reason"] == "改期, \"另议\"\n下月"
     assert f"{len(rows)} audit entries" in result.output and not list(tmp_path.glob(".audit*"))
+    nowhere = tmp_path / f"nowhere.{fmt}"
+    unknown = CliRunner().invoke(web, ["audit-export", "--to", str(nowhere), "--format", fmt, "--district", "nope",
+                                       "--lang", "en"])
+    assert unknown.exit_code == 1 and "no district 'nope'" in unknown.output and "seed" in unknown.output
+    assert not nowhere.exists()
 
 
 # -- token scopes ----------------------------------------------------------------------------------------

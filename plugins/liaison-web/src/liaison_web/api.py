@@ -73,6 +73,7 @@ from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
 from liaison_web import access, bootstrap, models, outputs, schemas, webhooks
 from liaison_web.callers import remote_address
+from liaison_web.clock import district_today as _today
 from liaison_web.errors import (
     Forbidden,
     InvalidRequest,
@@ -294,17 +295,11 @@ def _authorise(request: HttpRequest, operation: str, code: str, engagement: dict
                         fix_zh="请联系该活动所属单位或本区管理员")
 
 
-def _actor(request: HttpRequest) -> str | None:
-    """How the audit log names the caller: a token by its name and prefix, a session by the user."""
-    prefix = getattr(request, "token_prefix", None)
-    return f"{request.user.get_username()} (token {prefix}…)" if prefix else None
-
-
 def _audited(request: HttpRequest, action: str, object_type: str, object_id: str, district: str, *,
              before: Any = None, after: Any = None) -> None:
     from liaison_web.audit import record
 
-    record(action, object_type, object_id, user=request.user, district=district, actor=_actor(request),
+    record(action, object_type, object_id, user=request.user, district=district, actor=actor_of(request),
            remote_address=remote_address(request), before=before, after=after)
 
 
@@ -1044,24 +1039,6 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
     except Stale as stale:
         return _stale(request, stale.conflict, stale.engagement)
     return json_response(done.engagement, etag=done.revision)
-
-
-def _today(district: District) -> dt.date:
-    """The day a change is made, in the district's time zone: the clock is read at the edge (the
-    command passes its today the same way), so "held" cannot be recorded for a day still to come."""
-    return _today_in(district.info.timezone)
-
-
-def _today_in(zone: str) -> dt.date:
-    """Today in the time zone ``zone`` (the server's own when the name is not one)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from django.utils import timezone
-
-    try:
-        return dt.datetime.now(ZoneInfo(zone)).date()
-    except ZoneInfoNotFoundError:
-        return timezone.localdate()
 
 
 def _stale(request: HttpRequest, conflict: RevisionConflict, current: dict[str, Any]) -> HttpResponse:

@@ -50,11 +50,11 @@ from liaison_web.api import (
     _may,
     _rendered,
     _revision,
-    _today,
     actor_of,
     api,
 )
 from liaison_web.callers import remote_address
+from liaison_web.clock import district_today as _today
 from liaison_web.errors import NotFound, StaleRecord, error_response, json_response
 
 __all__ = ["RecordModels", "attach_kept", "change_record", "create_record", "keep_file"]

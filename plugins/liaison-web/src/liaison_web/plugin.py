@@ -302,6 +302,8 @@ def audit_export(target: Path, fmt: str, code: str | None, database: str | None,
     _ready(database, lang)
     from liaison_web.audit import export
 
+    if code is not None:
+        _stored_district(code)  # a district the database does not hold is said, not exported as nothing
     try:
         count = export(target, fmt, code)
     except OSError as exc:

@@ -28,11 +28,11 @@ from liaison_web.api import _no_engagement as no_engagement
 from liaison_web.api import _rendered as rendered
 from liaison_web.api import _revision as revision
 from liaison_web.api import _scope as scope
-from liaison_web.api import _today as today
 from liaison_web.api import change_engagement as change
 from liaison_web.api_records import _attached_to as attached_to
 from liaison_web.api_records import _check_new as check_record
 from liaison_web.api_records import attach_kept, change_record, create_record, keep_file, list_records, read_record
+from liaison_web.clock import district_today as today
 from liaison_web.errors import no_district, no_plan
 from liaison_web.store import DatabaseStore
 
