@@ -160,13 +160,20 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = [InvalidRequest(str(e.get("msg", "invalid")), path=tuple(str(k) for k in e.get("loc", ())),
+    problems = [InvalidRequest(str(e.get("msg", "invalid")), path=_client_path(tuple(e.get("loc", ()))),
                                fix="check the request against /api/v1/docs",
                                message_zh="取值无效：不符合该操作规定的类型或格式",  # the validator's words are English
                                fix_zh="请对照 /api/v1/docs 核对请求")
                 for e in exc.errors]
     first = problems[0] if problems else InvalidRequest("the request is invalid", message_zh="请求无效")
     return error_response(request, InvalidRequest.several(problems) if len(problems) > 1 else first, 422)
+
+
+def _client_path(loc: tuple[Any, ...]) -> tuple[str, ...]:
+    """Where the client put the value: django-ninja names the view's body parameter after ``body``
+    (``("body", "body", "date")``), a name of our code the client never wrote: ``$.body.date``."""
+    parts = tuple(str(k) for k in loc)
+    return (parts[0], *parts[2:]) if len(parts) >= 3 and parts[0] == "body" else parts
 
 
 @api.exception_handler(Http404)
@@ -376,7 +383,7 @@ def health(request: HttpRequest) -> HttpResponse:
     return json_response({"status": "ok", "database": connection.vendor, "api": "v1"})
 
 
-class LoginBody(Schema):
+class LoginBody(schemas.Body):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=4096)
 
@@ -682,7 +689,7 @@ DeliveryStatus = Literal[tuple(s for s, _ in models.DELIVERY_STATUSES)]  # type:
 EventName = Literal[webhooks.EVENTS]  # type: ignore[valid-type]
 
 
-class WebhookBody(Schema):
+class WebhookBody(schemas.Body):
     url: str = Field(min_length=1, max_length=1000, pattern=webhooks.URL_PATTERN,
                      description="where to POST the events (http:// or https://, a host named)")
     events: list[EventName] = Field(default=list(webhooks.EVENTS), min_length=1,
@@ -865,9 +872,10 @@ def feed_revoke(request: HttpRequest, district: str, organisation: str) -> HttpR
 
 
 # -- publishing to CalDAV (liaison_web.publishing) ------------------------------------------------------
-class PublishBody(Schema):
+class PublishBody(schemas.Body):
     calendars: list[str] = Field(default=[], description="only these calendars: 全部 and/or organisation ids")
-    overwrite: bool = Field(False, description="replace events changed on the server since they were published")
+    overwrite: bool = Field(False, strict=True,
+                            description="replace events changed on the server since they were published")
 
 
 class ConflictModel(Schema):
@@ -902,25 +910,27 @@ _CHANGE_RESPONSES: dict[int, Any] = {200: EngagementModel, **ERRORS, 409: Error,
 _ONE = "/districts/{district}/years/{year}/engagements/{path:engagement}"
 
 
-class ConfirmBody(Schema):
-    force: bool = Field(False, description="also confirm a held or cancelled engagement (--force)")
+class ConfirmBody(schemas.Body):
+    force: bool = Field(False, strict=True, description="also confirm a held or cancelled engagement (--force)")
 
 
-class MoveBody(Schema):
+class MoveBody(schemas.Body):
     date: schemas.DATE = Field(description="the new day, within the engagement's year")
     start: schemas.TIME | None = Field(None, description="the new start (HH:MM); none: the time it had")
-    force: bool = Field(False, description="also move an agreed, held or cancelled engagement (--force)")
+    force: bool = Field(False, strict=True,
+                        description="also move an agreed, held or cancelled engagement (--force)")
 
 
-class CancelBody(Schema):
+class CancelBody(schemas.Body):
     reason: str = Field(min_length=1, max_length=1000, description="why it is cancelled (kept in the audit log)")
-    force: bool = Field(False, description="also cancel a held engagement (--force)")
+    force: bool = Field(False, strict=True, description="also cancel a held engagement (--force)")
 
 
-class HeldBody(Schema):
+class HeldBody(schemas.Body):
     date: schemas.DATE | None = Field(None,
                                       description="the day it was held, if not the day planned (a move with it)")
-    force: bool = Field(False, description="also mark a cancelled engagement held, or move an agreed one (--force)")
+    force: bool = Field(False, strict=True,
+                        description="also mark a cancelled engagement held, or move an agreed one (--force)")
 
 
 #: The OpenAPI of a change's ``If-Match``: required (428 without it, 412 with another revision). Read
@@ -1143,7 +1153,7 @@ class FileModel(Schema):
     organisation: str | None = Field(None, description="a calendar's organisation (none: the whole district's)")
 
 
-class IssueBody(Schema):
+class IssueBody(schemas.Body):
     day: schemas.DATE = Field(description="the day of issue: the drafts due on or before it are numbered and dated it "
                                      "(liaison export docx --issued-on DAY)")
 

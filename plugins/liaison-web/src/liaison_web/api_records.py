@@ -30,7 +30,7 @@ from typing import Annotated, Any, Literal, Union
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from ninja import File, Form, Schema
+from ninja import File, Form
 from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -374,7 +374,7 @@ def _change_record(request: HttpRequest, district: str, year: int, kind: kept.Ki
     return _etagged(_record_document(row), kept.view(row).etag)
 
 
-class Correction(Schema):
+class Correction(schemas.Body):
     reason: str = Field("", max_length=1000, description="why it is corrected (kept with the version)")
 
 
@@ -408,7 +408,7 @@ for _kind in kept.KINDS.values():
              operation_id=f"correct_{_kind.section}")(_correct(_kind))
 
 
-class Withdrawal(Schema):
+class Withdrawal(schemas.Body):
     reason: str = Field(min_length=1, max_length=1000, description="why it no longer counts")
 
 
