@@ -58,7 +58,6 @@ from liaison.formats.documents import (
     ReportDocument,
     SettingDocument,
     document,
-    due_document,
     report_document,
     to_json,
 )
@@ -74,6 +73,8 @@ from liaison.year.store import NoRevision, RevisionConflict
 from liaison_web import access, bootstrap, models, outputs, schemas, webhooks
 from liaison_web.callers import remote_address
 from liaison_web.clock import district_today as _today
+from liaison_web.due import announce, due_json, watched
+from liaison_web.due import due_of as _due_of
 from liaison_web.errors import (
     Forbidden,
     InvalidRequest,
@@ -543,26 +544,7 @@ def _due_text(code: str, version: str, year: int, revision: str, records: tuple[
     records (:func:`liaison_web.records.records_state`), as JSON text: made once per process for each
     (revision, records, organisation, day) — the two name what it is made of."""
     district, state = _loaded(code, version, year, revision)
-    return _due_json(district, state, organisation, day)
-
-
-def _due_of(district: District, state: YearState, organisation: str, day: dt.date) -> dict[str, Any]:
-    """The organisation's to-do list of the year's ``state`` as of ``day``, as ``liaison due
-    --format json`` writes it (the records: those kept here and the engagements marked held)."""
-    written: dict[str, Any] = json.loads(_due_json(district, state, organisation, day))
-    return written
-
-
-def _due_json(district: District, state: YearState, organisation: str, day: dt.date) -> str:
-    from liaison.host.plugins import working_day_calendar
-    from liaison.year.due import due_list
-    from liaison.year.state import year_calendar
-    from liaison_web.records import year_records
-
-    calendar, _ = year_calendar(state, state.plan.year, working_day_calendar())
-    listed = due_list(district, state.plan, year_records(district, state.plan.year), body=organisation, as_of=day,
-                      calendar=calendar)
-    return to_json(due_document(listed, district))
+    return due_json(district, state, organisation, day)
 
 
 @once(CACHED)
@@ -634,7 +616,10 @@ class EventModel(Schema):
     district: str
     organisation: str = Field(description="the webhook's organisation, or the engagement's host")
     occurred_at: dt.datetime
-    engagement: EngagementModel  # type: ignore[valid-type]
+    engagement: EngagementModel | None = Field(description="the engagement the change was about; none for a "  # type: ignore[valid-type]
+                                               "due event a record's change or a day passing raised")
+    record: dict[str, Any] | None = Field(None, description="due.opened, due.closed raised by a record's change: "
+                                          "the record as GET …/records/{kind}/{key} shows its version")
     revision: str | None = Field(None, description="the year's revision the change made (its ETag)")
     reason: str | None = Field(None, description="a cancellation's reason")
     due: DueItemModel | None = Field(None, description="due.opened, due.closed: the item of the "  # type: ignore[valid-type]
@@ -998,10 +983,12 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
     user = request.user
     saved: dict[str, Any] = {}
     today = _today(found)
-    # the to-do lists of the bodies taking part, before the change: only when a webhook would hear of them
-    bodies = list(dict.fromkeys([before.get("host", ""), *before.get("participants", ())]))
+    # the to-do lists of the bodies taking part that a webhook listens to, before the change (what is
+    # compared with when no list of theirs was told yet: liaison_web.due.announce)
+    listening = set(watched(found))
+    bodies = [b for b in dict.fromkeys([before.get("host", ""), *before.get("participants", ())]) if b in listening]
     due_before: dict[str, Any] | None = None
-    if webhooks.wants(district, webhooks.DUE_EVENTS):
+    if bodies:
         loaded = DatabaseStore().load(found, year, revision=revision)
         if loaded is not None:
             due_before = {b: _due_of(found, loaded.state, b, today)["items"] for b in bodies}
@@ -1018,9 +1005,7 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
         # the outbox: the webhooks' deliveries are committed with the change and its entry, or none is
         webhooks.enqueue(district, webhooks.EVENT_OF[operation], after, revision=tag, **(noted or {}))
         if due_before is not None:
-            due_after = {b: _due_of(found, state, b, today)["items"] for b in bodies}
-            for event, body, item in webhooks.due_changes(due_before, due_after):
-                webhooks.enqueue(district, event, after, revision=tag, body=body, due=item)
+            announce(found, state, bodies, today, about=after, revision=tag, before=due_before)
         saved["after"] = after
 
     try:

@@ -396,16 +396,22 @@ def webhook_remove(number: int, database: str | None, lang: str) -> None:
     _say(lang, f"webhook {number}: removed", f"Webhook {number}：已移除")
 
 
-@web.command("deliver", help_zh="发送一次到期的 Webhook 投递并执行到期的发布任务（liaison serve 会持续执行）。")
+@web.command("deliver", help_zh="按当天核对待办事项，发送一次到期的 Webhook 投递，执行到期的发布任务"
+                            "（liaison serve 会持续执行）。")
 @database_option
 @lang_option
 @_errors
 def deliver(database: str | None, lang: str) -> None:
-    """Send the webhook deliveries that are due, and perform the CalDAV publications queued, once
-    (liaison serve does both all the time)."""
+    """Compare the to-do lists the webhooks listen to with the day, send the webhook deliveries that
+    are due, and perform the CalDAV publications queued, once (liaison serve does all three all the time)."""
     _ready(database, lang)
+    from liaison_web.due import sweep
     from liaison_web.webhooks import deliver_pending
 
+    opened = sweep()  # what a day passing opened or closed (a meeting's day gone unrecorded, feedback overdue)
+    if opened:
+        _say(lang, f"to-do lists: {opened} deliveries queued for what the day changed",
+             f"待办事项：因日期推移排队 {opened} 个投递")
     report = deliver_pending()
     later = (f"; the next retry in {report.next_in:.0f} s" if report.next_in is not None else "",
              f"；下一次重试在 {report.next_in:.0f} 秒后" if report.next_in is not None else "")

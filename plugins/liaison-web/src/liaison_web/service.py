@@ -53,10 +53,10 @@ def working_days(state: YearState | None, year: int) -> WorkingDayCalendar:
 
 def due(found: District, organisation: str, day: dt.date) -> dict[str, Any]:
     """``organisation``'s to-do list as of ``day`` as ``liaison due --format json`` writes it (the
-    API's :func:`liaison_web.api._due_of`: the records kept here and the engagements marked held, on
+    API's :func:`liaison_web.due.due_of`: the records kept here and the engagements marked held, on
     the year of ``day`` as the service holds it); the caller has been authorised."""
     from liaison.year.planner import check_year
-    from liaison_web.api import _due_of
+    from liaison_web.due import due_of as _due_of
 
     check_year(day.year)
     stored = DatabaseStore().load(found, day.year)
