@@ -230,6 +230,27 @@ def test_a_cancel_needs_a_reason(database: str, users: dict[str, Any]) -> None:
     assert response.status_code == 422 and response.json()["kind"] == "InvalidRequest"
 
 
+def test_a_change_body_is_read_as_strictly_as_the_librarys_files(database: str, users: dict[str, Any]) -> None:
+    """An unknown key is refused at its path, not ignored; force is JSON's true or false, not "yes" or 1;
+    the path is where the client put the value ($.body.date), not our code's parameter name; nothing
+    changes."""
+    auth = bearer(users["admin"])
+    before = revision()
+    for action, body, where in (("move", {"date": "2027-09-07", "extra": 1}, "$.body.extra"),
+                                ("move", {"date": "2027-9-7"}, "$.body.date"),
+                                ("confirm", {"force": "yes"}, "$.body.force"),
+                                ("confirm", {"force": 1}, "$.body.force"),
+                                ("cancel", {"reason": "x", "force": "true"}, "$.body.force"),
+                                ("held", {"forse": True}, "$.body.forse")):
+        response = post(f"{ONE}/{action}", body, etag=before, HTTP_ACCEPT_LANGUAGE="en", **auth)
+        assert response.status_code == 422, (action, body, response.content)
+        found = response.json()
+        places = [found.get("path")] + [p.get("path") for p in found.get("problems", [])]
+        assert where.removeprefix("$.").split(".") in places, (action, body, found)
+        assert where in found["rendered"] and "body.body" not in found["rendered"], found["rendered"]
+    assert revision() == before
+
+
 def test_a_method_an_address_does_not_have_is_405_in_the_error_shape(database: str, users: dict[str, Any]) -> None:
     for method, path, allowed in (("delete", ONE, "GET"), ("get", f"{ONE}/confirm", "POST")):
         response = getattr(client(), method)(path, **bearer(users["admin"]), HTTP_ACCEPT_LANGUAGE="zh-CN")
@@ -347,6 +368,11 @@ def test_the_audit_log_is_exported_whole_in_order(database: str, users: dict[str
     assert [int(r["id"]) for r in rows] == [e.pk for e in wanted] and len(rows) >= 2
     assert after[-1] == wanted[-1].after and after[-1]["reason"] == "改期, \"另议\"\n下月"
     assert f"{len(rows)} audit entries" in result.output and not list(tmp_path.glob(".audit*"))
+    nowhere = tmp_path / f"nowhere.{fmt}"
+    unknown = CliRunner().invoke(web, ["audit-export", "--to", str(nowhere), "--format", fmt, "--district", "nope",
+                                       "--lang", "en"])
+    assert unknown.exit_code == 1 and "no district 'nope'" in unknown.output and "seed" in unknown.output
+    assert not nowhere.exists()
 
 
 # -- token scopes ----------------------------------------------------------------------------------------

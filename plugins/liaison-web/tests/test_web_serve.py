@@ -10,6 +10,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -148,3 +149,41 @@ Workspace(store=DatabaseStore()).update(seed_district(), {year})
     assert done.returncode == 0, done.stderr
     assert f"seed: the {year - 1} planned" in done.stdout and f"the {year} planned" not in done.stdout  # kept
     assert "user admin, password" in done.stdout
+
+
+def test_what_keeps_the_service_from_starting_is_one_line_and_changes_nothing(tmp_path: Path) -> None:
+    """A port taken, an address not this machine's, a database that cannot be made or reached, a port
+    that is not a number: one line in the command's language, exit 1, no traceback, no password shown;
+    a port taken is said before the database is made (the database stays as it was: here, absent)."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("LIAISON_SECRET_KEY", "DATABASE_URL")}
+    environment["LIAISON_PLUGINS"] = "web"
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))  # a port some program holds
+    holder.listen()
+    taken = holder.getsockname()[1]
+    try:
+        cases = [
+            (["--port", str(taken)], f"port {taken} on 127.0.0.1 is in use", f"--port {taken + 1}"),
+            (["--host", "192.0.2.1", "--port", str(taken)], "cannot listen on 192.0.2.1", "--host 127.0.0.1"),
+            (["--host", "no-such-host.invalid", "--port", str(taken)], "not an address of this machine", "--host"),
+            (["--init-only", "--database", "sqlite:////proc/nope/x.sqlite3"], "cannot start the service",
+             "--database sqlite:///PATH"),
+            (["--init-only", "--database", "postgresql://u:secret@127.0.0.1:1/x"],
+             "the database refused the service", "reachable"),
+            (["--init-only", "--database", "postgresql://u:secret@host:notaport/x"], "not a number", "5432"),
+        ]
+        for arguments, what, fix in cases:
+            for lang in ("en", "zh"):
+                done = subprocess.run([LIAISON, "serve", "--lang", lang, *arguments], cwd=tmp_path, env=environment,
+                                      capture_output=True, text=True, timeout=300)
+                assert done.returncode == 1, (arguments, done.stdout, done.stderr)
+                assert "Traceback" not in done.stderr and "secret" not in done.stderr, done.stderr
+                assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+                if lang == "en":
+                    assert done.stderr.startswith("error: ") and what in done.stderr and fix in done.stderr, done.stderr
+                else:
+                    assert done.stderr.startswith("错误: ") and "处理办法" in done.stderr, done.stderr
+                    assert not re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", done.stderr.replace(fix, "")), done.stderr
+    finally:
+        holder.close()
+    assert not (tmp_path / "liaison.sqlite3").exists()

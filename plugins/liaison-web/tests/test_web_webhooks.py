@@ -267,6 +267,76 @@ def test_a_change_tells_the_bodies_whose_to_do_list_it_changed(database: str, us
                 assert e["due"] == before[org][(e["due"]["kind"], e["due"]["ref"])]
 
 
+def _due_events(hook: int) -> list[dict[str, Any]]:
+    from liaison_web import models
+
+    return [json.loads(d.body) for d in models.WebhookDelivery.objects.filter(webhook_id=hook).order_by("id")
+            if d.event_type.startswith("due.")]
+
+
+def test_a_records_change_tells_the_bodies_whose_to_do_list_it_changed(database: str, users: dict[str, Any],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A research result sent to the health department opens its "feedback" item (due.opened, the record
+    in the event, no engagement); the department's feedback, a correction of the record, closes it
+    (due.closed); the branch that submitted it has no such item, and its webhook hears nothing of it."""
+    from django.test import Client
+
+    from liaison_web import clock
+
+    auth = bearer(users["admin"])
+    due = {"events": ["due.opened", "due.closed"]}
+    hooks = {org: post(HOOKS, {"url": f"http://127.0.0.1:9/{org}", "organisation": org, **due}, **auth).json()["id"]
+             for org in ("health", "cpwdp")}
+    today = dt.date(YEAR, 3, 10)
+    monkeypatch.setattr(clock, "today_in", lambda zone: today)
+    research = {"id": "R-7", "title": "关于基层医疗的调研报告", "submitted_by": "cpwdp", "department": "health",
+                "received": f"{YEAR}-03-02"}
+    base = f"/api/v1/districts/seed/years/{YEAR}/records/research_results"
+    made = post(base, research, **auth)
+    assert made.status_code == 201, made.content
+    opened = _due_events(hooks["health"])
+    assert [(e["type"], e["due"]["kind"], e["due"]["ref"]) for e in opened] == [("due.opened", "feedback", "R-7")]
+    assert opened[0]["engagement"] is None and opened[0]["record"]["key"] == made.json()["key"]
+    listed = Client().get(f"/api/v1/districts/seed/organisations/health/due?as_of={today}", **auth).json()["items"]
+    assert opened[0]["due"] == next(i for i in listed if i["ref"] == "R-7")
+    answered = {**research, "feedback": f"{YEAR}-03-09", "feedback_summary": "已采纳"}
+    corrected = Client().post(f"{base}/{made.json()['key']}/correction", data=json.dumps({"record": answered}),
+                              content_type="application/json", HTTP_IF_MATCH=made["ETag"], **auth)
+    assert corrected.status_code == 200, corrected.content
+    assert [(e["type"], e["due"]["ref"]) for e in _due_events(hooks["health"])][1:] == [("due.closed", "R-7")]
+    assert not [e for e in _due_events(hooks["cpwdp"]) if e["due"]["ref"] == "R-7"]
+
+
+def test_a_day_passing_opens_the_items_it_makes_due_once(database: str, users: dict[str, Any]) -> None:
+    """The sweep (the serve's worker, liaison web deliver) compares the watched lists with the day: the
+    first takes the list as it is (nothing told of what was open before anyone listened); when the
+    health department's joint meeting's day has gone by with nothing recorded, "record missing" opens
+    for it (due.opened), once however often the sweep runs that day."""
+    from liaison_web import due
+
+    auth = bearer(users["admin"])
+    hook = post(HOOKS, {"url": "http://127.0.0.1:9/health", "organisation": "health", "events": ["due.opened"]},
+                **auth).json()["id"]
+    one = _read(f"/api/v1/districts/seed/years/{YEAR}/engagements/{HEALTH}", auth)
+    day = dt.date.fromisoformat(one["date"])
+    assert due.sweep(today=day - dt.timedelta(days=1)) == 0 and _due_events(hook) == []
+    later = day + dt.timedelta(days=3)
+    assert due.sweep(today=later) >= 1
+    events = _due_events(hook)
+    assert ("record_missing", HEALTH) in {(e["due"]["kind"], e["due"]["ref"]) for e in events}
+    assert all(e["type"] == "due.opened" and e["engagement"] is None and e["organisation"] == "health"
+               for e in events)
+    assert due.sweep(today=later) == 0 and len(_due_events(hook)) == len(events)
+
+
+def _read(path: str, auth: dict[str, str]) -> Any:
+    from django.test import Client
+
+    response = Client().get(path, **auth)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
 # -- the sender ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("alias", ["default", POSTGRES])
 def test_a_receiver_failing_twice_gets_each_event_once_in_order(alias: str) -> None:

@@ -58,7 +58,6 @@ from liaison.formats.documents import (
     ReportDocument,
     SettingDocument,
     document,
-    due_document,
     report_document,
     to_json,
 )
@@ -73,6 +72,9 @@ from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
 from liaison_web import access, bootstrap, models, outputs, schemas, webhooks
 from liaison_web.callers import remote_address
+from liaison_web.clock import district_today as _today
+from liaison_web.due import announce, due_json, watched
+from liaison_web.due import due_of as _due_of
 from liaison_web.errors import (
     Forbidden,
     InvalidRequest,
@@ -159,13 +161,20 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = [InvalidRequest(str(e.get("msg", "invalid")), path=tuple(str(k) for k in e.get("loc", ())),
+    problems = [InvalidRequest(str(e.get("msg", "invalid")), path=_client_path(tuple(e.get("loc", ()))),
                                fix="check the request against /api/v1/docs",
                                message_zh="取值无效：不符合该操作规定的类型或格式",  # the validator's words are English
                                fix_zh="请对照 /api/v1/docs 核对请求")
                 for e in exc.errors]
     first = problems[0] if problems else InvalidRequest("the request is invalid", message_zh="请求无效")
     return error_response(request, InvalidRequest.several(problems) if len(problems) > 1 else first, 422)
+
+
+def _client_path(loc: tuple[Any, ...]) -> tuple[str, ...]:
+    """Where the client put the value: django-ninja names the view's body parameter after ``body``
+    (``("body", "body", "date")``), a name of our code the client never wrote: ``$.body.date``."""
+    parts = tuple(str(k) for k in loc)
+    return (parts[0], *parts[2:]) if len(parts) >= 3 and parts[0] == "body" else parts
 
 
 @api.exception_handler(Http404)
@@ -294,17 +303,11 @@ def _authorise(request: HttpRequest, operation: str, code: str, engagement: dict
                         fix_zh="请联系该活动所属单位或本区管理员")
 
 
-def _actor(request: HttpRequest) -> str | None:
-    """How the audit log names the caller: a token by its name and prefix, a session by the user."""
-    prefix = getattr(request, "token_prefix", None)
-    return f"{request.user.get_username()} (token {prefix}…)" if prefix else None
-
-
 def _audited(request: HttpRequest, action: str, object_type: str, object_id: str, district: str, *,
              before: Any = None, after: Any = None) -> None:
     from liaison_web.audit import record
 
-    record(action, object_type, object_id, user=request.user, district=district, actor=_actor(request),
+    record(action, object_type, object_id, user=request.user, district=district, actor=actor_of(request),
            remote_address=remote_address(request), before=before, after=after)
 
 
@@ -381,7 +384,7 @@ def health(request: HttpRequest) -> HttpResponse:
     return json_response({"status": "ok", "database": connection.vendor, "api": "v1"})
 
 
-class LoginBody(Schema):
+class LoginBody(schemas.Body):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=4096)
 
@@ -541,26 +544,7 @@ def _due_text(code: str, version: str, year: int, revision: str, records: tuple[
     records (:func:`liaison_web.records.records_state`), as JSON text: made once per process for each
     (revision, records, organisation, day) — the two name what it is made of."""
     district, state = _loaded(code, version, year, revision)
-    return _due_json(district, state, organisation, day)
-
-
-def _due_of(district: District, state: YearState, organisation: str, day: dt.date) -> dict[str, Any]:
-    """The organisation's to-do list of the year's ``state`` as of ``day``, as ``liaison due
-    --format json`` writes it (the records: those kept here and the engagements marked held)."""
-    written: dict[str, Any] = json.loads(_due_json(district, state, organisation, day))
-    return written
-
-
-def _due_json(district: District, state: YearState, organisation: str, day: dt.date) -> str:
-    from liaison.host.plugins import working_day_calendar
-    from liaison.year.due import due_list
-    from liaison.year.state import year_calendar
-    from liaison_web.records import year_records
-
-    calendar, _ = year_calendar(state, state.plan.year, working_day_calendar())
-    listed = due_list(district, state.plan, year_records(district, state.plan.year), body=organisation, as_of=day,
-                      calendar=calendar)
-    return to_json(due_document(listed, district))
+    return due_json(district, state, organisation, day)
 
 
 @once(CACHED)
@@ -632,7 +616,10 @@ class EventModel(Schema):
     district: str
     organisation: str = Field(description="the webhook's organisation, or the engagement's host")
     occurred_at: dt.datetime
-    engagement: EngagementModel  # type: ignore[valid-type]
+    engagement: EngagementModel | None = Field(description="the engagement the change was about; none for a "  # type: ignore[valid-type]
+                                               "due event a record's change or a day passing raised")
+    record: dict[str, Any] | None = Field(None, description="due.opened, due.closed raised by a record's change: "
+                                          "the record as GET …/records/{kind}/{key} shows its version")
     revision: str | None = Field(None, description="the year's revision the change made (its ETag)")
     reason: str | None = Field(None, description="a cancellation's reason")
     due: DueItemModel | None = Field(None, description="due.opened, due.closed: the item of the "  # type: ignore[valid-type]
@@ -687,7 +674,7 @@ DeliveryStatus = Literal[tuple(s for s, _ in models.DELIVERY_STATUSES)]  # type:
 EventName = Literal[webhooks.EVENTS]  # type: ignore[valid-type]
 
 
-class WebhookBody(Schema):
+class WebhookBody(schemas.Body):
     url: str = Field(min_length=1, max_length=1000, pattern=webhooks.URL_PATTERN,
                      description="where to POST the events (http:// or https://, a host named)")
     events: list[EventName] = Field(default=list(webhooks.EVENTS), min_length=1,
@@ -870,9 +857,10 @@ def feed_revoke(request: HttpRequest, district: str, organisation: str) -> HttpR
 
 
 # -- publishing to CalDAV (liaison_web.publishing) ------------------------------------------------------
-class PublishBody(Schema):
+class PublishBody(schemas.Body):
     calendars: list[str] = Field(default=[], description="only these calendars: 全部 and/or organisation ids")
-    overwrite: bool = Field(False, description="replace events changed on the server since they were published")
+    overwrite: bool = Field(False, strict=True,
+                            description="replace events changed on the server since they were published")
 
 
 class ConflictModel(Schema):
@@ -907,25 +895,27 @@ _CHANGE_RESPONSES: dict[int, Any] = {200: EngagementModel, **ERRORS, 409: Error,
 _ONE = "/districts/{district}/years/{year}/engagements/{path:engagement}"
 
 
-class ConfirmBody(Schema):
-    force: bool = Field(False, description="also confirm a held or cancelled engagement (--force)")
+class ConfirmBody(schemas.Body):
+    force: bool = Field(False, strict=True, description="also confirm a held or cancelled engagement (--force)")
 
 
-class MoveBody(Schema):
+class MoveBody(schemas.Body):
     date: schemas.DATE = Field(description="the new day, within the engagement's year")
     start: schemas.TIME | None = Field(None, description="the new start (HH:MM); none: the time it had")
-    force: bool = Field(False, description="also move an agreed, held or cancelled engagement (--force)")
+    force: bool = Field(False, strict=True,
+                        description="also move an agreed, held or cancelled engagement (--force)")
 
 
-class CancelBody(Schema):
+class CancelBody(schemas.Body):
     reason: str = Field(min_length=1, max_length=1000, description="why it is cancelled (kept in the audit log)")
-    force: bool = Field(False, description="also cancel a held engagement (--force)")
+    force: bool = Field(False, strict=True, description="also cancel a held engagement (--force)")
 
 
-class HeldBody(Schema):
+class HeldBody(schemas.Body):
     date: schemas.DATE | None = Field(None,
                                       description="the day it was held, if not the day planned (a move with it)")
-    force: bool = Field(False, description="also mark a cancelled engagement held, or move an agreed one (--force)")
+    force: bool = Field(False, strict=True,
+                        description="also mark a cancelled engagement held, or move an agreed one (--force)")
 
 
 #: The OpenAPI of a change's ``If-Match``: required (428 without it, 412 with another revision). Read
@@ -993,10 +983,12 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
     user = request.user
     saved: dict[str, Any] = {}
     today = _today(found)
-    # the to-do lists of the bodies taking part, before the change: only when a webhook would hear of them
-    bodies = list(dict.fromkeys([before.get("host", ""), *before.get("participants", ())]))
+    # the to-do lists of the bodies taking part that a webhook listens to, before the change (what is
+    # compared with when no list of theirs was told yet: liaison_web.due.announce)
+    listening = set(watched(found))
+    bodies = [b for b in dict.fromkeys([before.get("host", ""), *before.get("participants", ())]) if b in listening]
     due_before: dict[str, Any] | None = None
-    if webhooks.wants(district, webhooks.DUE_EVENTS):
+    if bodies:
         loaded = DatabaseStore().load(found, year, revision=revision)
         if loaded is not None:
             due_before = {b: _due_of(found, loaded.state, b, today)["items"] for b in bodies}
@@ -1013,9 +1005,7 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
         # the outbox: the webhooks' deliveries are committed with the change and its entry, or none is
         webhooks.enqueue(district, webhooks.EVENT_OF[operation], after, revision=tag, **(noted or {}))
         if due_before is not None:
-            due_after = {b: _due_of(found, state, b, today)["items"] for b in bodies}
-            for event, body, item in webhooks.due_changes(due_before, due_after):
-                webhooks.enqueue(district, event, after, revision=tag, body=body, due=item)
+            announce(found, state, bodies, today, about=after, revision=tag, before=due_before)
         saved["after"] = after
 
     try:
@@ -1044,24 +1034,6 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
     except Stale as stale:
         return _stale(request, stale.conflict, stale.engagement)
     return json_response(done.engagement, etag=done.revision)
-
-
-def _today(district: District) -> dt.date:
-    """The day a change is made, in the district's time zone: the clock is read at the edge (the
-    command passes its today the same way), so "held" cannot be recorded for a day still to come."""
-    return _today_in(district.info.timezone)
-
-
-def _today_in(zone: str) -> dt.date:
-    """Today in the time zone ``zone`` (the server's own when the name is not one)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from django.utils import timezone
-
-    try:
-        return dt.datetime.now(ZoneInfo(zone)).date()
-    except ZoneInfoNotFoundError:
-        return timezone.localdate()
 
 
 def _stale(request: HttpRequest, conflict: RevisionConflict, current: dict[str, Any]) -> HttpResponse:
@@ -1168,7 +1140,7 @@ class FileModel(Schema):
     organisation: str | None = Field(None, description="a calendar's organisation (none: the whole district's)")
 
 
-class IssueBody(Schema):
+class IssueBody(schemas.Body):
     day: schemas.DATE = Field(description="the day of issue: the drafts due on or before it are numbered and dated it "
                                      "(liaison export docx --issued-on DAY)")
 

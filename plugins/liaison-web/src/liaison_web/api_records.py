@@ -30,7 +30,7 @@ from typing import Annotated, Any, Literal, Union
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from ninja import File, Form, Schema
+from ninja import File, Form
 from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -50,12 +50,14 @@ from liaison_web.api import (
     _may,
     _rendered,
     _revision,
-    _today,
     actor_of,
     api,
 )
 from liaison_web.callers import remote_address
+from liaison_web.clock import district_today as _today
+from liaison_web.due import announce, due_of, watched
 from liaison_web.errors import NotFound, StaleRecord, error_response, json_response
+from liaison_web.store import DatabaseStore
 
 __all__ = ["RecordModels", "attach_kept", "change_record", "create_record", "keep_file"]
 
@@ -279,17 +281,32 @@ def _save(request: HttpRequest, district: str, year: int, kind: kept.Kind, key: 
 
     found, _ = _district(request, district, "record")
     data = kept.canonical(record)
+    responsible = kind.responsible(record, found)
+    # the to-do lists a webhook listens to of the bodies the record is about (and was, corrected):
+    # before the record, what is compared with where no list of theirs was told yet (liaison_web.due)
+    listening = set(watched(found))
+    concerned = [responsible, *kind.parties(record)]
+    if before is not None:
+        concerned += [before.responsible, *before.parties]
+    bodies = [b for b in dict.fromkeys(concerned) if b in listening]
+    loaded = DatabaseStore().load(found, year) if bodies else None
+    today = _today(found)
+    due_before = ({b: due_of(found, loaded.state, b, today)["items"] for b in bodies}
+                  if loaded is not None else None)
     try:
         with transaction.atomic():
             row = models.Record.objects.create(
                 district=models.District.objects.get(code=district), year=year, key=key, version=version,
-                kind=kind.section, action=action, data=data, responsible=kind.responsible(record, found),
+                kind=kind.section, action=action, data=data, responsible=responsible,
                 parties=list(kind.parties(record)), reason=reason, actor=actor_of(request))
             after = _record_document(row, versions=False)
             audit(action, "record", key, user=request.user, actor=actor_of(request), district=district,
                   remote_address=remote_address(request),
                   before=_record_document(before, versions=False) if before is not None else None,
                   after={**after, "reason": reason} if reason else after)
+            if loaded is not None:  # the outbox: committed with the record and its entry, or none is
+                announce(found, loaded.state, bodies, today, revision=loaded.revision, before=due_before,
+                         record=after)
     except IntegrityError:
         latest = _latest(district, year, kind.section, key)
         raise _stale(key, kept.view(latest).etag, f"{key}.{version - 1}") from None
@@ -374,7 +391,7 @@ def _change_record(request: HttpRequest, district: str, year: int, kind: kept.Ki
     return _etagged(_record_document(row), kept.view(row).etag)
 
 
-class Correction(Schema):
+class Correction(schemas.Body):
     reason: str = Field("", max_length=1000, description="why it is corrected (kept with the version)")
 
 
@@ -408,7 +425,7 @@ for _kind in kept.KINDS.values():
              operation_id=f"correct_{_kind.section}")(_correct(_kind))
 
 
-class Withdrawal(Schema):
+class Withdrawal(schemas.Body):
     reason: str = Field(min_length=1, max_length=1000, description="why it no longer counts")
 
 

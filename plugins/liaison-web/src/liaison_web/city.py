@@ -184,11 +184,11 @@ _ZONES: dict[str, str] = {}
 
 def _day(zone: str, year: int, as_of: dt.date | None) -> dt.date:
     """``as_of``, else today in the district's time zone, within ``year``."""
-    from liaison_web.api import _today_in
+    from liaison_web.clock import today_in
 
     if as_of is not None:
         return as_of
-    return min(max(_today_in(zone), dt.date(year, 1, 1)), dt.date(year, 12, 31))
+    return min(max(today_in(zone), dt.date(year, 1, 1)), dt.date(year, 12, 31))
 
 
 @once(KEPT)

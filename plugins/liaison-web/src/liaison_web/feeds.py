@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 
 from liaison_web import bootstrap, models
+from liaison_web.clock import district_today
 
 __all__ = ["PREFIX", "calendar_bytes", "described", "revoke", "rotate", "serve"]
 
@@ -90,16 +91,6 @@ def calendar_bytes(code: str, organisation: str, year: int) -> tuple[bytes, dt.d
     return None if data is None else (data, at)
 
 
-def _today(code: str) -> dt.date:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    found = bootstrap.district(code)
-    try:
-        return dt.datetime.now(ZoneInfo(found.info.timezone if found else "Asia/Shanghai")).date()
-    except ZoneInfoNotFoundError:
-        return timezone.localdate()
-
-
 def serve(request: HttpRequest, token: str) -> HttpResponse:
     """``GET /feeds/<token>.ics[?year=2027]``: the calendar of the token's organisation for the year
     (default: the current year in the district's time zone). An unknown or revoked token, a year
@@ -110,7 +101,10 @@ def serve(request: HttpRequest, token: str) -> HttpResponse:
     if row is None or request.method not in ("GET", "HEAD") or (given and not (given.isdigit() and len(given) == 4)):
         return HttpResponse("not found\n", status=404, content_type="text/plain; charset=utf-8")
     code = row.district.code
-    year = int(given) if given else _today(code).year
+    district = bootstrap.district(code)
+    if district is None:
+        return HttpResponse("not found\n", status=404, content_type="text/plain; charset=utf-8")
+    year = int(given) if given else district_today(district).year
     found = calendar_bytes(code, row.organisation, year)
     if found is None:
         return HttpResponse("not found\n", status=404, content_type="text/plain; charset=utf-8")

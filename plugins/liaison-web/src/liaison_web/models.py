@@ -474,3 +474,19 @@ class PublishAttempt(models.Model):
 
     class Meta:
         ordering: ClassVar = ["job", "id"]
+
+
+class DueSnapshot(models.Model):
+    """The to-do list of one body for one year as the webhooks last told it (``items``: the list's
+    items as ``liaison due --format json`` writes them, as of ``day``): what a change, or a day
+    passing, is compared with to tell ``due.opened`` and ``due.closed`` once each
+    (:mod:`liaison_web.due`). It goes with its year (a year replaced starts afresh)."""
+
+    year: models.ForeignKey[Year, Year] = models.ForeignKey(Year, on_delete=models.CASCADE,
+                                                            related_name="due_snapshots")
+    organisation: models.CharField[str, str] = models.CharField(max_length=64)
+    day: models.DateField[dt.date, dt.date] = models.DateField()
+    items: models.JSONField[Any, Any] = models.JSONField(default=list)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["year", "organisation"], name="one_due_snapshot")]

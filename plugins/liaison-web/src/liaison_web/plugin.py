@@ -59,18 +59,58 @@ def _errors(func: F) -> F:
         except LiaisonError as exc:
             click.echo(error_line(exc.render(lang), lang), err=True)
             sys.exit(1)
+        except Exception as exc:  # the system or the database refused: the one error shape all the same
+            error = _refusal(exc, kwargs.get("database"))
+            if error is None:
+                raise
+            click.echo(error_line(error.render(lang), lang), err=True)
+            sys.exit(1)
     return wrapper  # type: ignore[return-value]
+
+
+def _refusal(exc: Exception, database: str | None) -> LiaisonError | None:
+    """A failure of the system (an :class:`OSError`) or of the database as the one error, naming what
+    failed and what to do; None for anything else (a bug: its traceback is wanted)."""
+    if isinstance(exc, FileNotFoundError) and exc.filename:
+        from liaison.base.errors import StorageError
+
+        return StorageError(f"cannot start the service: {exc.filename} cannot be made there (no such file or folder)",
+                            file=str(exc.filename),
+                            fix="give the database a folder this user can write in (--database sqlite:///PATH)",
+                            message_zh=f"无法启动服务：无法在该位置建立 {exc.filename}（没有该文件或文件夹）",
+                            fix_zh="请把数据库放在当前用户可写的文件夹中（--database sqlite:///路径）")
+    if isinstance(exc, OSError):
+        from liaison_workspace.folder import system_error
+
+        return system_error(exc, unchanged=False, doing=("cannot start the service", "无法启动服务"))
+    if "django.db" not in sys.modules:
+        return None
+    from django.db import DatabaseError
+
+    if not isinstance(exc, DatabaseError):
+        return None
+    from liaison.base.errors import StorageError
+    from liaison_web.settings import DEFAULT_DATABASE, shown_url
+
+    url = shown_url(database or DEFAULT_DATABASE)
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return StorageError(f"the database refused the service: {reason}", file=url,
+                        fix="check that the database server is running and reachable at that address, and that "
+                            "the user, password and database name are right (docs/service.md)",
+                        message_zh=f"数据库拒绝了服务：{reason}",
+                        fix_zh="请检查数据库服务器是否在运行、能否通过该地址连接，以及用户名、密码和库名是否正确"
+                               "（见 docs/service.md）")
 
 
 def _ready(database: str | None, lang: str, hosts: tuple[str, ...] = ()) -> str:
     """Configure Django, make the database ready, say what was done; the database's URL. ``hosts``:
     host names the service answers to besides the local ones (the address it listens on)."""
     from liaison_web.bootstrap import ADMIN_ENV, prepare
-    from liaison_web.settings import DEFAULT_DATABASE, configure
+    from liaison_web.settings import DEFAULT_DATABASE, configure, shown_url
 
     url = database or DEFAULT_DATABASE
     configure(url, hosts=hosts)
-    ready = prepare(_shown(url), today=dt.date.today())
+    ready = prepare(shown_url(url), today=dt.date.today())
     if ready.migrated:
         _say(lang, f"{ready.database}: {len(ready.migrated)} migrations applied; "
                    f"districts: {', '.join(ready.districts)}",
@@ -84,16 +124,6 @@ def _ready(database: str | None, lang: str, hosts: tuple[str, ...] = ()) -> str:
     elif ready.admin is not None:
         _say(lang, f"An administrator was created: user {ready.admin}, the password given in {ADMIN_ENV}",
              f"已创建管理员：用户名 {ready.admin}，密码为 {ADMIN_ENV} 中给出的密码")
-    return url
-
-
-def _shown(url: str) -> str:
-    """The database's URL without its password, for messages."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if parts.password:
-        return url.replace(f":{parts.password}@", ":***@", 1)
     return url
 
 
@@ -118,8 +148,17 @@ def _shown(url: str) -> str:
 def serve(host: str, port: int, threads: int, workers: int, init_only: bool, no_webhooks: bool, database: str | None,
           lang: str) -> None:
     """Serve the office's shared system: a web service and its API (docs/service.md)."""
-    _ready(database, lang, hosts=(host,) if host not in ("0.0.0.0", "::") else ())
-    if init_only:
+    from liaison_web.serving import listening_socket
+
+    # the address first: a port taken or an address not this machine's is said before the database changes
+    bound = None if init_only else listening_socket(host, port)
+    try:
+        _ready(database, lang, hosts=(host,) if host not in ("0.0.0.0", "::") else ())
+    except BaseException:
+        if bound is not None:
+            bound.close()
+        raise
+    if bound is None:
         return
     from django.core.wsgi import get_wsgi_application
 
@@ -140,7 +179,7 @@ def serve(host: str, port: int, threads: int, workers: int, init_only: bool, no_
     # each serving process keeps the city's standings before its first view (liaison_web.city)
     run(get_wsgi_application(), host=host, port=port, workers=workers, webhooks=not no_webhooks, announce=announce,
         on_start=warm,
-        threads=threads, ident="liaison", max_request_body_size=max_body_bytes() + 1)
+        threads=threads, ident="liaison", max_request_body_size=max_body_bytes() + 1, bound=bound)
 
 
 @click.group(cls=Group, help_zh="网页服务的数据库：在输出文件夹与数据库之间交接年度，生成接口令牌，导出审计日志。")
@@ -262,6 +301,8 @@ def audit_export(target: Path, fmt: str, code: str | None, database: str | None,
     _ready(database, lang)
     from liaison_web.audit import export
 
+    if code is not None:
+        _stored_district(code)  # a district the database does not hold is said, not exported as nothing
     try:
         count = export(target, fmt, code)
     except OSError as exc:
@@ -354,16 +395,22 @@ def webhook_remove(number: int, database: str | None, lang: str) -> None:
     _say(lang, f"webhook {number}: removed", f"Webhook {number}：已移除")
 
 
-@web.command("deliver", help_zh="发送一次到期的 Webhook 投递并执行到期的发布任务（liaison serve 会持续执行）。")
+@web.command("deliver", help_zh="按当天核对待办事项，发送一次到期的 Webhook 投递，执行到期的发布任务"
+                            "（liaison serve 会持续执行）。")
 @database_option
 @lang_option
 @_errors
 def deliver(database: str | None, lang: str) -> None:
-    """Send the webhook deliveries that are due, and perform the CalDAV publications queued, once
-    (liaison serve does both all the time)."""
+    """Compare the to-do lists the webhooks listen to with the day, send the webhook deliveries that
+    are due, and perform the CalDAV publications queued, once (liaison serve does all three all the time)."""
     _ready(database, lang)
+    from liaison_web.due import sweep
     from liaison_web.webhooks import deliver_pending
 
+    opened = sweep()  # what a day passing opened or closed (a meeting's day gone unrecorded, feedback overdue)
+    if opened:
+        _say(lang, f"to-do lists: {opened} deliveries queued for what the day changed",
+             f"待办事项：因日期推移排队 {opened} 个投递")
     report = deliver_pending()
     later = (f"; the next retry in {report.next_in:.0f} s" if report.next_in is not None else "",
              f"；下一次重试在 {report.next_in:.0f} 秒后" if report.next_in is not None else "")

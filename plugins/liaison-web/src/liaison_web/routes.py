@@ -10,6 +10,7 @@ import json
 from liaison_web import (
     api_city,  # noqa: F401 - registers the city auditor's view of every district
     api_evidence,  # noqa: F401 - registers the withdrawal of an evidence file
+    api_law,  # noqa: F401 - registers the district's law: provisions, pairings, cc lists, invitees
     api_publish,  # noqa: F401 - registers publishing to CalDAV (a background job)
     api_records,  # noqa: F401 - registers the records', evidence's and the report's operations
 )

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
 import attrs
+from ninja import Schema
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 from pydantic.fields import FieldInfo
 
@@ -29,7 +30,7 @@ from liaison.base import text
 from liaison.base.text import FIRST_YEAR, LAST_YEAR
 from liaison.formats.convert import RENAMED
 
-__all__ = ["DATE", "DAY_PATTERN", "TIME", "YEAR", "ErrorModel", "model_of"]
+__all__ = ["DATE", "DAY_PATTERN", "TIME", "YEAR", "Body", "ErrorModel", "model_of"]
 
 #: A time of day as the library writes it (a valid one: 24:00 or 09:60 is refused, never a failure later).
 TIME = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["09:30"])]
@@ -48,6 +49,14 @@ def _iso_day(value: Any) -> Any:
 
 DATE = Annotated[dt.date, BeforeValidator(_iso_day),
                  WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN})]
+
+class Body(Schema):
+    """A request's body, read as strictly as the library reads its files: a key the operation does not
+    know is refused (422 at its path), not ignored; its true/false fields take only JSON's true and
+    false (``Field(strict=True)``: pydantic would take ``"yes"`` or ``1``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
 
 #: Types the converter writes in a shape of their own (a hook of :mod:`liaison.formats.convert`).
 _CUSTOM: dict[str, Any] = {"LocalSettings": dict[str, str]}

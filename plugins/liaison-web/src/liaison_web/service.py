@@ -28,11 +28,11 @@ from liaison_web.api import _no_engagement as no_engagement
 from liaison_web.api import _rendered as rendered
 from liaison_web.api import _revision as revision
 from liaison_web.api import _scope as scope
-from liaison_web.api import _today as today
 from liaison_web.api import change_engagement as change
 from liaison_web.api_records import _attached_to as attached_to
 from liaison_web.api_records import _check_new as check_record
 from liaison_web.api_records import attach_kept, change_record, create_record, keep_file, list_records, read_record
+from liaison_web.clock import district_today as today
 from liaison_web.errors import no_district, no_plan
 from liaison_web.store import DatabaseStore
 
@@ -53,10 +53,10 @@ def working_days(state: YearState | None, year: int) -> WorkingDayCalendar:
 
 def due(found: District, organisation: str, day: dt.date) -> dict[str, Any]:
     """``organisation``'s to-do list as of ``day`` as ``liaison due --format json`` writes it (the
-    API's :func:`liaison_web.api._due_of`: the records kept here and the engagements marked held, on
+    API's :func:`liaison_web.due.due_of`: the records kept here and the engagements marked held, on
     the year of ``day`` as the service holds it); the caller has been authorised."""
     from liaison.year.planner import check_year
-    from liaison_web.api import _due_of
+    from liaison_web.due import due_of as _due_of
 
     check_year(day.year)
     stored = DatabaseStore().load(found, day.year)

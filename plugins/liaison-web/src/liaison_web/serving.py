@@ -21,6 +21,7 @@ fork, so no two processes share one.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import signal
@@ -30,20 +31,54 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["listening_socket", "serve"]
+from liaison.base.errors import LiaisonError
+
+__all__ = ["CannotListen", "listening_socket", "serve"]
 
 log = logging.getLogger("liaison_web.serving")
 
 
+class CannotListen(LiaisonError):
+    """The service cannot listen where it was asked to (the port taken, an address not this machine's)."""
+
+
 def listening_socket(host: str, port: int) -> socket.socket:
-    """The socket the workers share, bound and listening (``port`` 0: a free one)."""
+    """The socket the workers share, bound and listening (``port`` 0: a free one); a refusal of the
+    system is :class:`CannotListen`, said before anything else is done."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     made = socket.socket(family, socket.SOCK_STREAM)
-    made.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    made.bind((host, port))
-    made.listen(1024)
+    try:
+        made.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        made.bind((host, port))
+        made.listen(1024)
+    except OSError as exc:
+        made.close()
+        raise _cannot_listen(host, port, exc) from None
     made.setblocking(False)
     return made
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> CannotListen:
+    where = f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return CannotListen(f"port {port} on {host} is in use by another program", file=where,
+                            fix=f"stop that program, or give another port (--port {port + 1})",
+                            message_zh=f"{host} 上的端口 {port} 已被其他程序占用",
+                            fix_zh=f"请停止该程序，或换一个端口（--port {port + 1}）")
+    if exc.errno == errno.EACCES:
+        return CannotListen(f"listening on port {port} is not permitted to this user", file=where,
+                            fix="give a port above 1023 (--port 8000) and put a reverse proxy in front "
+                                "(docs/service.md)",
+                            message_zh=f"当前用户无权在端口 {port} 上监听",
+                            fix_zh="请用 1023 以上的端口（--port 8000），并在前面放置反向代理（见 docs/service.md）")
+    from liaison_workspace.folder import reason_of
+
+    reason, reason_zh = (("it is not an address of this machine", "它不是本机的地址")
+                         if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror) else reason_of(exc))
+    return CannotListen(f"cannot listen on {host}: {reason}", file=where,
+                        fix="give one of this machine's addresses (--host 127.0.0.1, or 0.0.0.0 for all)",
+                        message_zh=f"无法在 {host} 上监听：{reason_zh}",
+                        fix_zh="请给出本机的地址（--host 127.0.0.1，或 0.0.0.0 表示全部）")
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -85,15 +120,20 @@ def _one(app: Any, options: dict[str, Any], webhooks: bool, announce: Callable[[
 
 
 def serve(app: Any, *, host: str, port: int, workers: int, webhooks: bool, announce: Callable[[int], None],
-          on_start: Callable[[], object] | None = None, **options: Any) -> None:
-    """Serve ``app`` (waitress ``options``: threads, limits) on ``host``:``port``; ``announce`` is
-    told the port once it is bound (see the module's docstring)."""
+          on_start: Callable[[], object] | None = None, bound: socket.socket | None = None,
+          **options: Any) -> None:
+    """Serve ``app`` (waitress ``options``: threads, limits) on ``host``:``port`` (or on the socket
+    ``bound`` there before: :func:`listening_socket`); ``announce`` is told the port once it is bound
+    (see the module's docstring)."""
+    shared = bound if bound is not None else listening_socket(host, port)
     if workers <= 1:
-        _one(app, {"host": host, "port": port, **options}, webhooks, announce, on_start=on_start)
+        try:
+            _one(app, options, webhooks, announce, [shared], on_start)
+        finally:
+            shared.close()
         return
     from django.db import connections
 
-    shared = listening_socket(host, port)
     announce(int(shared.getsockname()[1]))
     sys.stdout.flush()
     sys.stderr.flush()

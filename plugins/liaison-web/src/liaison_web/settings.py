@@ -31,7 +31,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from liaison.base.errors import LiaisonError
 
-__all__ = ["DEFAULT_DATABASE", "ConfigError", "configure", "database_settings", "django_settings", "secret_key"]
+__all__ = ["DEFAULT_DATABASE", "ConfigError", "configure", "database_settings", "django_settings", "secret_key",
+           "shown_url"]
 
 DEFAULT_DATABASE = "sqlite:///liaison.sqlite3"
 SECRET_FILE = "liaison.secret"
@@ -57,17 +58,32 @@ def database_settings(url: str, *, timeout: float = 30.0) -> dict[str, Any]:
                             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                                             "PRAGMA foreign_keys=ON"}}
     if parts.scheme in ("postgresql", "postgres"):
+        try:
+            port = parts.port
+        except ValueError:
+            raise ConfigError(f"{shown_url(url)!r} gives a port that is not a number", file="DATABASE_URL",
+                              fix="write the port as digits: postgresql://user:password@host:5432/name",
+                              message_zh=f"{shown_url(url)!r} 中的端口不是数字",
+                              fix_zh="请用数字写端口：postgresql://用户:密码@主机:5432/库名") from None
         options: dict[str, Any] = dict(parse_qsl(parts.query))
         # a writer waits this long for a year another holds, then stops with a clear message
         options.setdefault("options", f"-c lock_timeout={int(timeout * 1000)}")
         return {"ENGINE": "django.db.backends.postgresql", "NAME": unquote(parts.path.lstrip("/")) or "liaison",
                 "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),
-                "HOST": parts.hostname or "", "PORT": str(parts.port or ""), "OPTIONS": options,
+                "HOST": parts.hostname or "", "PORT": str(port or ""), "OPTIONS": options,
                 "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
-    raise ConfigError(f"{url!r} is not a database this service runs on", file="DATABASE_URL",
+    raise ConfigError(f"{shown_url(url)!r} is not a database this service runs on", file="DATABASE_URL",
                       fix="give postgresql://user:password@host:5432/name or sqlite:///path/to/file.sqlite3",
-                      message_zh=f"{url!r} 不是本服务支持的数据库",
+                      message_zh=f"{shown_url(url)!r} 不是本服务支持的数据库",
                       fix_zh="请给出 postgresql://用户:密码@主机:5432/库名 或 sqlite:///路径/文件.sqlite3")
+
+
+def shown_url(url: str) -> str:
+    """``url`` as it may be shown (in a message, a log): its password replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url
 
 
 def secret_key(folder: Path) -> str:

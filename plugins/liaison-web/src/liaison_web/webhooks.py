@@ -181,8 +181,10 @@ def make_webhook(district: Any, url: str, events: Iterable[str] = EVENTS, *, org
 
 
 def remove_webhook(webhook: models.Webhook, *, using: str = "default") -> None:
-    """Deactivate: nothing more is queued or sent for it; its deliveries and their log stay."""
+    """Deactivate: nothing more is queued or sent for it; its deliveries and their log stay. The to-do
+    lists as told are forgotten for the district (a webhook listening later starts from its own day)."""
     models.Webhook.objects.using(using).filter(pk=webhook.pk).update(active=False)
+    models.DueSnapshot.objects.using(using).filter(year__district=webhook.district).delete()
     webhook.active = False
 
 
@@ -213,7 +215,7 @@ def delivery_described(delivery: models.WebhookDelivery) -> dict[str, Any]:
 WAKE = threading.Event()
 
 
-def body_of(event_id: str, event_type: str, district: str, organisation: str, engagement: Mapping[str, Any],
+def body_of(event_id: str, event_type: str, district: str, organisation: str, engagement: Mapping[str, Any] | None,
             occurred_at: dt.datetime, **more: Any) -> str:
     """The JSON text of an event as sent (compact, keys in a fixed order: the bytes signed)."""
     return json.dumps({"id": event_id, "type": event_type, "district": district, "organisation": organisation,
@@ -229,7 +231,7 @@ def wants(district: str, events: Iterable[str], *, using: str = "default") -> bo
         district__code=district, active=True).values_list("events", flat=True))
 
 
-def enqueue(district: str, event_type: str, engagement: Mapping[str, Any], *, revision: str = "",
+def enqueue(district: str, event_type: str, engagement: Mapping[str, Any] | None, *, revision: str = "",
             occurred_at: dt.datetime | None = None, using: str = "default", body: str | None = None,
             **more: Any) -> int:
     """Queue ``event_type`` about ``engagement`` (its JSON as the plan shows it) for every active
@@ -238,14 +240,15 @@ def enqueue(district: str, event_type: str, engagement: Mapping[str, Any], *, re
     inside the change's transaction. How many queued."""
     now = occurred_at or timezone.now()
     event_id = "evt_" + uuid.uuid4().hex
+    about = engagement or {}  # a due event of a record's change or of a day passing is about no engagement
     bodies = ({body} if body is not None else
-              {str(engagement.get("host", "")), *map(str, engagement.get("participants", ()))})
+              {str(about.get("host", "")), *map(str, about.get("participants", ()))})
     queued = 0
     for webhook in models.Webhook.objects.using(using).filter(district__code=district, active=True):
         if event_type not in webhook.events or (webhook.organisation and webhook.organisation not in bodies):
             continue
         extra = {"revision": revision, **more} if revision else more
-        concerned = body if body is not None else webhook.organisation or str(engagement.get("host", ""))
+        concerned = body if body is not None else webhook.organisation or str(about.get("host", ""))
         models.WebhookDelivery.objects.using(using).create(
             webhook=webhook, event_id=event_id, event_type=event_type, next_attempt=now,
             body=body_of(event_id, event_type, district, concerned, engagement, now, **extra))
