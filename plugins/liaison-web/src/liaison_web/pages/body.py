@@ -598,7 +598,8 @@ def letter_rows(request: HttpRequest, found: District, district: str, year: int,
                       "to": _org_name(found, to, lang) if to else "",
                       # the day the page was read on: a letter due that day is the same letter downloaded
                       "docx": f"{base}{quote(path)}?day={when.isoformat()}",
-                      "pdf": f"{base}{quote(path.removesuffix('.docx') + '.pdf')}?day={when.isoformat()}"})
+                      "pdf": f"{base}{quote(path.removesuffix('.docx') + '.pdf')}?day={when.isoformat()}",
+                      "whose": whose})
     shown.sort(key=lambda x: (LETTER_ORDER[x["status"]], x["path"]))
     return revision, when, shown
 

@@ -105,7 +105,7 @@ def findings(request: HttpRequest, district: str, year: int) -> HttpResponse:
     (``body``): each with its provision, the text in force, text or local, and a link to the
     provision's page. The heat map is the html plugin's, made from the report of the year as the
     database holds it now — a record entered changes it on the next load."""
-    from liaison_web.api_records import _report
+    from liaison_web.api_records import _report, concerns
 
     lang = language(request)
     try:
@@ -120,8 +120,7 @@ def findings(request: HttpRequest, district: str, year: int) -> HttpResponse:
         found, report = _report(request, district, year, day)
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
-    shown = [f for f in report.findings
-             if not body or body == f.responsible or body in f.affected or body in f.subject]
+    shown = [f for f in report.findings if not body or concerns(f, body)]
     views = [_finding_view(found, f, lang, i) for i, f in enumerate(shown)]
     heat = None if body else _heat(found, report, lang)
     totals = {s.value: sum(f.severity == s for f in shown) for s in Severity}
