@@ -600,7 +600,8 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
         shown.append({"path": path, "name": path.rsplit("/", 1)[-1], "status": state,
                       "status_name": status_names[state], "doc_number": record.doc_number if record else "",
                       "kind": record.kind if record else "", "to": record.to if record else "",
-                      "href": f"{base}{quote(path)}?day={day.isoformat()}"})
+                      "href": f"{base}{quote(path)}?day={day.isoformat()}",
+                      "pdf": f"{base}{quote(path.removesuffix('.docx') + '.pdf')}?day={day.isoformat()}"})
     stored = DatabaseStore().load(found, year, revision=revision)
     register = sorted(stored.state.letters if stored is not None else (), key=lambda r: (r.series, r.serial))
     members, superuser = service.members(request)
@@ -611,7 +612,9 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
         "read_only": forbidden_to_change(lang)[0],
         "register": [{"doc_number": r.doc_number, "date": r.date, "kind": r.kind, "title": r.title, "to": r.to,
                       "cc": r.cc, "active": r.active, "path": r.path,
-                      "href": f"{base}{quote(r.path)}" if r.active else ""} for r in register]}, status=status)
+                      "href": f"{base}{quote(r.path)}" if r.active else "",
+                      "pdf": f"{base}{quote(r.path.removesuffix('.docx') + '.pdf')}" if r.active else ""}
+                     for r in register]}, status=status)
 
 
 def forbidden_to_change(lang: str) -> tuple[str, str]:
