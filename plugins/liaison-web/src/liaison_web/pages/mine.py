@@ -1,4 +1,5 @@
-"""What *my year* (:func:`liaison_web.pages.views.year`) shows of a body beyond its engagements and
+"""What *my year* (:func:`liaison_web.pages.views.year`, through ``{% year_parts %}``:
+:mod:`liaison_web.templatetags.liaison_mine`) shows of a body beyond its engagements and
 its to-do list (issue #26): its letters, drafts and issued, and its findings so far — each one click
 from the provision's text it rests on.
 
@@ -17,6 +18,9 @@ from urllib.parse import quote
 from django.http import HttpRequest
 
 from liaison.law.district import District
+from liaison_web.api_records import _report, concerns
+from liaison_web.pages.body import letter_rows
+from liaison_web.pages.office import _finding_view
 
 __all__ = ["body_findings", "body_letters"]
 
@@ -26,8 +30,6 @@ def body_letters(request: HttpRequest, found: District, district: str, year: int
     """The year's letters of ``body`` the caller may read — those to it, from it or about its
     engagements, as the letters page lists them (today's export) — each with the provisions it rests
     on (:func:`letter_provisions`) and the day their text is read on."""
-    from liaison_web.pages.body import letter_rows
-
     _, when, rows = letter_rows(request, found, district, year, None, lang)
     mine = []
     for row in rows:
@@ -53,9 +55,6 @@ def body_findings(request: HttpRequest, district: str, year: int, body: str, day
                   lang: str) -> tuple[dt.date, list[dict[str, Any]]]:
     """The findings about ``body`` as of ``day`` (kept within ``year``: the findings so far of the
     year shown), as the department's findings page shows them, each linking to its provision."""
-    from liaison_web.api_records import _report, concerns
-    from liaison_web.pages.office import _finding_view
-
     as_of = min(max(day, dt.date(year, 1, 1)), dt.date(year, 12, 31))
     found, report = _report(request, district, year, as_of)
     shown = [f for f in report.findings if concerns(f, body)]

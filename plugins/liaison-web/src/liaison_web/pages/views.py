@@ -196,30 +196,12 @@ def year(request: HttpRequest, district: str, year: int) -> HttpResponse:
     stored = DatabaseStore().load(found, year, revision=revision)
     grid = _grid(year, month_names, by_day, service.working_days(stored.state if stored else None, year), lang)
     bodies = [] if mine else [(o.id, _org_name(found, o.id, lang)) for o in found.organisations]
-    letters: list[dict[str, Any]] = []
-    findings: list[dict[str, Any]] = []
-    findings_on: dt.date | None = None
-    letters_error: str | None = None
-    findings_error: str | None = None
-    if body:  # its letters and its findings so far (liaison_web.pages.mine); one failing leaves the other
-        from liaison_web.pages.mine import body_findings, body_letters
-
-        try:
-            letters = body_letters(request, found, district, year, body, engagements, lang)
-        except LiaisonError as error:
-            letters_error = message(error, lang)[0]
-        try:
-            findings_on, findings = body_findings(request, district, year, body, day, lang)
-        except LiaisonError as error:
-            findings_error = message(error, lang)[0]
     return render(request, "liaison_web/pages/year.html", {
         "district": district, "district_name": found.info.name, "year": year, "body": body,
         "body_name": _org_name(found, body, lang) if body else "", "bodies": bodies, "day": day,
         "months": [(month_names[m - 1], items) for m, items in sorted(months.items())], "grid": grid,
         "weekdays": ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"] if lang == "en" else list("一二三四五六日"),
-        "count": len(shown), "week": week, "month": month, "due_error": due_error, "letters": letters,
-        "findings": findings, "findings_on": findings_on, "letters_error": letters_error,
-        "findings_error": findings_error})
+        "count": len(shown), "week": week, "month": month, "due_error": due_error})
 
 
 def _grid(year: int, month_names: list[str], by_day: dict[str, list[dict[str, Any]]],
