@@ -589,7 +589,7 @@ def letter_rows(request: HttpRequest, found: District, district: str, year: int,
             continue
         if not _allowed(request, "letters", district, whose):
             continue
-        # a draft's addressee is whose it is (its name's, :func:`liaison_web.api._drafts_about`)
+        # a draft's addressee: its recipient, as the letters' exporter says (:func:`liaison_web.api._letter_object`)
         to = record.recipient if record is not None else next(iter(whose["participants"]), "")
         shown.append({"path": path, "status": status, "status_name": names[status],
                       "name": path.rsplit("/", 1)[-1].removesuffix(".docx"),
