@@ -76,7 +76,9 @@ def test_my_year_lists_the_bodys_letters_each_a_click_from_its_provision(own_dis
     names = {p.rsplit("/", 1)[-1]: p for p in shown}
     invited = invitation_names(own, CLERK_OF)
     assert invited and set(invited) <= set(names)  # the invitations its meetings send
-    assert any("/通知/" in p and p.endswith(f"-{CLERK_OF}.docx") for p in shown)  # the notice to it
+    notice = next(p for p in shown if "/通知/" in p and p.endswith(f"-{CLERK_OF}.docx"))  # the notice to it
+    paired = {quote(p.clause, safe="") for p in own["district"].pairings if p.department == CLERK_OF}
+    assert paired and all(f'/provision/{code}/{p}/?on=' in shown[notice][1] for p in paired)  # what it rests on
     everyone = {p for p, _ in letters_on(browser(user(own, "administrator")).get(
         f"/year/{code}/{YEAR}/?body={CLERK_OF}").content.decode()).items()}
     assert set(shown) == everyone  # a district-wide role choosing the body sees the same letters
