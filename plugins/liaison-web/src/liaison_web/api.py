@@ -1321,7 +1321,8 @@ def letters(request: HttpRequest, district: str, year: schemas.YEAR,
     """The year's letters as ``liaison export docx --issued-on DAY`` would leave them (``day``: default
     today in the district's time zone): the issued ones (kept in the year store), those due by the day
     and not issued yet, the drafts. Of those, the ones the caller may read: a body the letters
-    addressed to it or about its engagements, the administrators and auditors every one."""
+    addressed to it or about its engagements and the drafts addressed to it or issued by it (as the
+    letters' exporter lists them: :func:`_letter_object`), the administrators and auditors every one."""
     revision, when, listed, _ = _letters(request, district, year, day)
     shown = [{"path": path, "pdf": path.removesuffix(".docx") + ".pdf", "status": status,
               "record": document(record) if record is not None else None}

@@ -556,7 +556,7 @@ def _record_change(request: HttpRequest, district: str, year: int, kind: kept.Ki
 def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
     """The year's letters the caller may read, as an export on ``day`` (default today) leaves them —
     the API's list (:func:`liaison_web.service.letters`, the letters' exporter): issued, due, and the
-    drafts (no number yet; a body's own by the bodies it is to or about, as the letter once issued) —
+    drafts (no number yet; a body's own when addressed to it or issued by it, as the letters' exporter says) —
     each to download as .docx or .pdf through the API's own address."""
     lang = language(request)
     try:
