@@ -149,7 +149,7 @@ def test_the_guide_routine_runs_literally_and_each_step_does_what_the_guide_says
     assert (out / "2027年对口联系工作台账.xlsx").is_file()
     # November: every letter of next year is a draft, without a number, under 草稿/
     assert state.letters == ()
-    drafts = [f for f in state.manifest.files if f.exporter == "docx"]
+    drafts = [f for f in state.manifest.files if f.exporter == "docx" and f.path.endswith(".docx")]
     assert drafts and all(f.path.startswith("草稿/") and f.policy == "replace" for f in drafts)
 
     # January: two agreed, one moved; the notices go out; the moved meeting's invitations, drafts, follow it

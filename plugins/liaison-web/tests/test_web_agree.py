@@ -40,11 +40,12 @@ def command(*args: str) -> None:
 
 def exported(out: Path, day: dt.date) -> dict[str, bytes]:
     """``liaison export all`` on ``day``: the year's files by path (the state, its history and the
-    archive of files an earlier export wrote aside)."""
+    archive of files an earlier export wrote aside; the letters' list, 公文清单.json, which the
+    service reads rather than serves, left out)."""
     command("export", "all", "--year", str(YEAR), "--out", str(out), "--issued-on", day.isoformat())
     folder = out / str(YEAR)
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.startswith(("plan-", "."))
+            if p.is_file() and not p.name.startswith(("plan-", ".")) and p.name != "公文清单.json"
             and not {".history", "已作废"} & set(p.relative_to(folder).parts)}
 
 

@@ -221,6 +221,24 @@ def test_the_letters_page_is_accessible_and_lists_downloads(server: Server, page
         assert link.endswith(f"?day={server.year}-01-04")
 
 
+def test_my_year_shows_the_bodys_letters_and_findings_each_a_click_from_its_provision(server: Server,
+                                                                                      page: Any) -> None:
+    log_in(page, server.base, "clerk")
+    page.goto(f"{server.base}/year/seed/{server.year}/?on={server.year}-09-30")
+    assert page.locator("#my-letters li").count() > 0
+    assert page.locator("#my-findings li.finding").count() > 0
+    accessible(page)  # my year, with its letters and findings
+    tab_to(page, "#my-letters a.provision")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.startswith(f"{server.base}/provision/seed/")
+    page.go_back()
+    tab_to(page, "#my-findings a.provision")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.startswith(f"{server.base}/provision/seed/")
+
+
 def test_each_page_fits_a_375_px_phone_screen(server: Server, page: Any) -> None:
     """Nothing wider than the screen but a table's own scrolling box: the page itself never scrolls sideways."""
     from liaison.law.records import SECTIONS
@@ -229,7 +247,8 @@ def test_each_page_fits_a_375_px_phone_screen(server: Server, page: Any) -> None
     log_in(page, server.base, "clerk")
     one = next(e for e in server.engagements if e["host"] == CLERK_OF)["id"]
     base = f"{server.base}/%s/seed/{server.year}/"
-    addresses = [base % "records", base % "ledger", base % "letters", server.engagement_url(one) + "held/",
+    addresses = [base % "year" + f"?on={server.year}-09-30", base % "records", base % "ledger", base % "letters",
+                 server.engagement_url(one) + "held/",
                  server.engagement_url(one) + "move/", *(base % "records" + f"new/{k}/" for k in SECTIONS)]
     for address in addresses:
         page.goto(address)

@@ -503,8 +503,8 @@ def test_the_letters_page_lists_what_the_caller_may_read_to_download(own_distric
 
 
 def test_a_bodys_letters_page_shows_its_drafts_without_a_number(own_district: dict[str, Any]) -> None:
-    """The drafts a body will receive or that are about its engagements are on its letters page (as
-    the letter once issued is), with no number; another body's are not."""
+    """The drafts a body sends or will receive are on its letters page, with no number; another
+    body's are not (whose each is: test_web_drafts_whose)."""
     own = own_district
     day = f"{YEAR}-01-04"
     row = r'<tr data-status="(\w+)" data-path="([^"]+)"><td>[^<]*</td><td>.*?</td>\s*<td>(.*?)</td><td>(.*?)</td>'
@@ -516,9 +516,10 @@ def test_a_bodys_letters_page_shows_its_drafts_without_a_number(own_district: di
     everyone = drafts("administrator")
     engagements = [e for e in plan(own).engagements if e.status.value != "cancelled"]
     for role, body in (("clerk", CLERK_OF), ("liaison_officer", OFFICER_OF)):
-        # the invitations' own names (the docx exporter's: 邀请函/{date}-{kind}-{host}-{invitee}.docx)
+        # the invitations' own names (the docx exporter's: 邀请函/{date}-{kind}-{host}-{invitee}.docx):
+        # those its meetings send, and those to it
         theirs = {f"{e.date.isoformat()}-{e.kind.value}-{e.host}-{org}": org for e in engagements
-                  if body in (e.host, *e.participants) for org in e.participants}
+                  for org in e.participants if body in (e.host, org)}
         wanted = {p for p in everyone if "/邀请函/" in p and p.rsplit("/", 1)[-1].removesuffix(".docx") in theirs}
         shown = drafts(role)
         assert wanted and wanted <= set(shown) <= set(everyone)
@@ -528,18 +529,6 @@ def test_a_bodys_letters_page_shows_its_drafts_without_a_number(own_district: di
             assert html.unescape(shown[path][1]) == invitee.name
         strangers = {p for p in everyone if "/邀请函/" in p} - wanted
         assert strangers and not strangers & set(shown)
-
-
-def test_a_draft_is_whose_its_name_says_though_ids_hold_hyphens() -> None:
-    from liaison_web.api import _drafts_about
-
-    engagements = {"e1": {"kind": "visit", "host": "a-b", "participants": ["a-b", "cpwdp"]}}
-    named = {"草稿/邀请函/2027-03-01-visit-a-b-cpwdp.docx": ("e1", "cpwdp"),
-             "草稿/变更函/2027-03-01-visit-a-b-cpwdp-改期.docx": ("e1", "cpwdp"),
-             "草稿/通知/01-a-b.docx": ("", "a-b"), "草稿/通知/2027-02-01-a-b-补充通知.docx": ("", "a-b"),
-             "草稿/征求意见函/2027-03-02-a-1-cpwdp.docx": ("", "cpwdp")}
-    nobodys = ["草稿/反馈函/2027-03-02-a.docx", "草稿/邀请函/2027-03-01-visit-a-b-jiusan.docx"]
-    assert _drafts_about([*named, *nobodys], engagements, {"a", "a-b", "cpwdp"}) == named
 
 
 def test_the_engagement_page_lists_its_letters_with_their_numbers_to_download(own_district: dict[str, Any]) -> None:

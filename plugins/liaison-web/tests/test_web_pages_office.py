@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 from web_db import CLERK_OF, OFFICER_OF, YEAR
+from web_pdf import pdf_text
 
 from liaison.formats.district import seed_district
 
@@ -328,12 +329,23 @@ def test_the_administrator_issues_the_months_letters_and_downloads_one(own_distr
     assert entry.actor == f"administrator-{code}" and len(entry.after["issued"]) == len(due)
     # the register's link downloads the letter the year store keeps, its number in it
     first = stored.state.letters[0]
-    link = re.search(rf'<a href="([^"]+)" download>{re.escape(first.doc_number)}</a>', after)
+    link = re.search(rf'<a href="([^"]+)" download aria-label="{re.escape(first.doc_number)} .docx">', after)
     assert link
     got = admin.get(html.unescape(link.group(1)))
     assert got.status_code == 200 and got.content == DatabaseStore().read(district, YEAR, first.path)
     body = "\n".join(p.text for p in docx.Document(io.BytesIO(got.content)).paragraphs)
     assert first.doc_number in body
+    # and as .pdf, as the body's letters page offers it: LibreOffice's, with the number in it
+    pdf = re.search(rf'<a href="([^"]+)" download aria-label="{re.escape(first.doc_number)} .pdf">', after)
+    assert pdf and html.unescape(pdf.group(1)).split("?")[0].endswith(quote(first.path.removesuffix(".docx") + ".pdf"))
+    got = admin.get(html.unescape(pdf.group(1)))
+    assert got.status_code == 200 and got["Content-Type"] == "application/pdf" and got.content[:5] == b"%PDF-"
+    assert first.doc_number in pdf_text(got.content)
+    listed = re.findall(r'<tr data-status="issued" data-path="([^"]+)">.*?<a href="([^"]+)" download aria-label="[^"]*'
+                        r' \.pdf">', after, re.S)
+    assert sorted(p for p, _ in listed) == due
+    assert all(html.unescape(h).startswith(f"/api/v1/districts/{code}/years/{YEAR}/letters/") and
+               html.unescape(h).endswith(f".pdf?day={LETTERS_DAY}") for _, h in listed)
     # the same form sent again is on an old revision: nothing more is issued, the page says why
     stale = admin.post(f"/office/{code}/{YEAR}/letters/", {"day": LETTERS_DAY.isoformat(),
                                                            "revision": revision.group(1),

@@ -13,6 +13,7 @@ inside the year's folder::
     征求意见函/{sent}-{record}-{recipient}.docx
     反馈函/{feedback date}-{result}.docx
     草稿/{one of the folders above}/…  (letters not yet issued: no number, they follow the data)
+    公文清单.json  (what each letter is, to whom, from whom, on which provisions: liaison_docx.about)
 
 Options (:data:`OPTIONS`, declared and checked by the host; ``--option KEY=VALUE``):
 
@@ -61,6 +62,7 @@ from liaison.law.district import District
 from liaison.law.model import Organisation
 from liaison.year.state import Policy
 
+from liaison_docx.about import ABOUT, about_artifact
 from liaison_docx.issuing import Issuer, missed_notes
 from liaison_docx.letter_model import FontSet
 from liaison_docx.letters import (
@@ -78,7 +80,7 @@ from liaison_docx.letters import (
 )
 from liaison_docx.measures import Measures
 
-__all__ = ["DOCX", "OPTIONS", "drafts", "export", "register_exporters"]
+__all__ = ["DOCX", "OPTIONS", "drafts", "export", "export_year", "register_exporters"]
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -190,9 +192,21 @@ def drafts(request: ExportRequest, measures: Measures | None = None) -> tuple[Dr
     return tuple(found)
 
 
+def export_year(request: ExportRequest) -> list[Artifact]:
+    """What the ``docx`` exporter writes: the letters (:func:`export`) and, after them, the list of
+    what each one is (:data:`liaison_docx.about.ABOUT`)."""
+    artifacts, found = _letters(request)
+    return [*artifacts, about_artifact(found)]
+
+
 def export(request: ExportRequest) -> list[Artifact]:
     """The letters as artifacts; raises :class:`ExportError` (naming the letter and the field) for
     text a Word file cannot hold, before any artifact is returned."""
+    return _letters(request)[0]
+
+
+def _letters(request: ExportRequest) -> tuple[list[Artifact], tuple[Draft, ...]]:
+    """:func:`export`'s letters, and the drafts they were made from (in the same order)."""
     from liaison_docx.renderer import render  # python-docx and lxml: loaded by an export, not by every command
 
     fonts: FontSet = request.option("fonts") or FontSet()
@@ -225,7 +239,7 @@ def export(request: ExportRequest) -> list[Artifact]:
             dates.append(date)
             kept.append(True)
     if not request.option("pdf", False):
-        return artifacts
+        return artifacts, found
     from liaison_docx.pdf import PDF, to_pdf
 
     pdf_paths = [a.path.removesuffix(".docx") + ".pdf" for a in artifacts]
@@ -234,7 +248,7 @@ def export(request: ExportRequest) -> list[Artifact]:
     converted = iter(to_pdf([(artifacts[i].data, dates[i]) for i in missing]) if missing else ())
     pdfs = [data if data is not None else next(converted) for data in held]
     return [each for a, p, data in zip(artifacts, pdf_paths, pdfs, strict=True)
-            for each in (a, Artifact(p, PDF, data, policy=a.policy))]
+            for each in (a, Artifact(p, PDF, data, policy=a.policy))], found
 
 
 #: The letters each value of ``kinds`` brings (an invitation brings its change and cancellation letters).
@@ -248,10 +262,10 @@ def scope(options: Mapping[str, Any]) -> Callable[[str], bool]:
     leaves the notices and invitations, and their numbers, as they are)."""
     folders = {f"{prefix}{FOLDERS[k]}/" for kind in options.get("kinds") or LETTER_KINDS for k in BROUGHT[kind]
                for prefix in ("", f"{DRAFTS}/")}
-    return lambda path: path.startswith(tuple(folders))
+    return lambda path: path == ABOUT or path.startswith(tuple(folders))
 
 
 @hookimpl
 def register_exporters(register: Callable[[Exporter], None]) -> None:
-    register(Exporter("docx", "公文（GB/T 9704-2012）：通知、邀请函、变更函、征求意见函、反馈函 Word letters", export,
-                      options=OPTIONS, scope=scope, issues_letters=True))
+    register(Exporter("docx", "公文（GB/T 9704-2012）：通知、邀请函、变更函、征求意见函、反馈函 Word letters",
+                      export_year, options=OPTIONS, scope=scope, issues_letters=True))

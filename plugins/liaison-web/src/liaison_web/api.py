@@ -29,9 +29,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import attrs
 from django.http import Http404, HttpRequest, HttpResponse
@@ -88,6 +87,9 @@ from liaison_web.errors import (
     json_response,
     text_response,
 )
+
+if TYPE_CHECKING:
+    from liaison_docx.about import LetterAbout
 from liaison_web.errors import no_district as _no_district
 from liaison_web.errors import no_plan as _no_plan
 from liaison_web.evidence import TooLarge, UnsupportedType
@@ -1186,21 +1188,23 @@ def _rendering(request: HttpRequest, district: str, year: int, operation: str, e
 
 
 def _letter_object(path: str, record: LetterRecord | None, engagements: dict[str, dict[str, Any]],
-                   drafts: Mapping[str, tuple[str, str]] | None = None) -> dict[str, Any]:
-    """Whose a letter is, for :func:`access.decide`: the body it is addressed to and, for a letter about
-    an engagement, the engagement's host and participants (and its id, ``engagement``: the engagement
-    page lists its letters). A draft has no record yet: it is whose its
-    name says (:func:`_drafts_about`), else the district's."""
+                   about: Mapping[str, LetterAbout]) -> dict[str, Any]:
+    """Whose a letter is, for :func:`access.decide`, from what the letters' exporter says of it
+    (``about``: :mod:`liaison_docx.about`). A draft is its issuer's (``host``) and its recipient's
+    (``participants``): a body reads exactly the drafts addressed to it or issued by it; a draft the
+    exporter says nothing of is the district's. An issued letter is also the engagement's it is
+    about (its host and participants), as its record says. Each carries its engagement (the
+    engagement page lists its letters) and the provisions it rests on (my year links them)."""
+    said = about.get(path)
+    provisions = list(said.provisions) if said is not None else []
     if record is None:
-        engagement, recipient = (drafts or {}).get(path, ("", ""))
-        if not recipient:
-            return {"id": path, "host": "", "participants": []}
-        about = engagements.get(engagement, {})
-        return {"id": path, "host": about.get("host", ""), "participants": [recipient, *about.get("participants", ())],
-                "engagement": engagement}
-    about = engagements.get(record.engagement, {})
-    return {"id": path, "host": about.get("host", ""),
-            "participants": [record.recipient, *about.get("participants", ())], "engagement": record.engagement}
+        if said is None:
+            return {"id": path, "host": "", "participants": [], "provisions": provisions}
+        return {"id": path, "host": said.issuer, "participants": [said.recipient] if said.recipient else [],
+                "engagement": said.engagement, "provisions": provisions}
+    of = engagements.get(record.engagement, {})
+    return {"id": path, "host": of.get("host", ""), "participants": [record.recipient, *of.get("participants", ())],
+            "engagement": record.engagement, "provisions": provisions}
 
 
 def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None
@@ -1210,6 +1214,8 @@ def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None
     withdraws what it replaces, a look does not), those an issue on the day would number (``due``,
     with the record issuing would give them: no letter carries that number before it is issued) and
     the later drafts."""
+    from liaison_docx.about import ABOUT, read_about  # the letters' exporter is installed (_rendering)
+
     found, version = _district(request, district, "letters")
     when = day or _today(found)
     _, revision, made = _rendering(request, district, year, "letters", "docx", {}, when)
@@ -1225,12 +1231,15 @@ def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None
     # one issuing would put in the place of a letter in force (re-issued at the path it had) waits beside
     # it: the two exports number them in the same order
     numbered.update(zip((p for p in due if p not in numbered), (would[p] for p in sorted(would)), strict=False))
-    drafts = _drafts_about([p for p in paths if p not in issued], engagements, {o.id for o in found.organisations})
+    # whose each letter is: the list the export writes beside its letters (liaison_docx.about), the
+    # preview's own where it has one (a re-issued draft waiting beside a letter in force is only there)
+    kept = shown.files.get(ABOUT) or made.files.get(ABOUT)
+    about = read_about(kept) if kept is not None else {}
     listed = []
     for path in paths:
         record = issued.get(path) or numbered.get(path)
         status = "issued" if path in issued else "due" if path in due else "draft"
-        listed.append((path, status, record, _letter_object(path, record, engagements, drafts)))
+        listed.append((path, status, record, _letter_object(path, record, engagements, about)))
     return revision, when, listed, shown
 
 
@@ -1240,37 +1249,6 @@ def _shown(found: District, version: str, year: int, revision: str, day: dt.date
     with the bytes that went out, every other one as its draft, with no number (docs/letters.md)."""
     return outputs.render(found, version, year, revision, "docx", {"preview": True, **({"pdf": True} if pdf else {})},
                           day)
-
-
-def _drafts_about(paths: Iterable[str], engagements: Mapping[str, Mapping[str, Any]],
-                  bodies: Collection[str]) -> dict[str, tuple[str, str]]:
-    """What each draft is about and whom it is to — ``(engagement id or "", recipient id)`` — read from
-    its name as the letters' exporter writes it (liaison-docx's paths: ``邀请函/{date}-{kind}-{host}-{invitee}``,
-    ``变更函/{date}-{kind}-{host}-{invitee}-…``, ``通知/{nn}-{department}`` and ``{date}-{department}-补充通知``,
-    ``征求意见函/{sent}-{record}-{recipient}``): a draft carries no record, yet its body may read it
-    as it will read the letter once issued. Ids may hold ``-``, so a name is matched against the plan's
-    engagements and the district's bodies, never split; a name matching none (a 反馈函, whose name
-    names no addressee) stays the district's."""
-    invited = {f"{e.get('kind', '')}-{e.get('host', '')}-{org}": (eid, org)
-               for eid, e in engagements.items() for org in e.get("participants", ())}
-    found: dict[str, tuple[str, str]] = {}
-    for path in paths:
-        folder, _, name = path.rpartition("/")
-        stem = name.removesuffix(".docx")
-        # after the day (YYYY-MM-DD-) or the notice's serial (nn-): what the letter is about
-        rest = stem[11:] if re.match(r"\d{4}-\d{2}-\d{2}-", stem) else stem.partition("-")[2]
-        parts = rest.split("-")
-        heads = ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]  # the longest first
-        about: tuple[str, str] = ("", "")
-        if folder.endswith(("邀请函", "变更函")):
-            about = next((invited[k] for k in heads if k in invited), about)
-        elif folder.endswith("通知"):  # the department the notice (or its 补充通知) is to
-            about = ("", next((k for k in heads if k in bodies), ""))
-        elif folder.endswith("征求意见函"):  # the body it asks, which ends its name
-            about = ("", next((t for n in range(len(parts), 0, -1) if (t := "-".join(parts[-n:])) in bodies), ""))
-        if about[1]:
-            found[path] = about
-    return found
 
 
 def _download(path: str, data: bytes) -> HttpResponse:
@@ -1340,7 +1318,8 @@ def letters(request: HttpRequest, district: str, year: schemas.YEAR,
     """The year's letters as ``liaison export docx --issued-on DAY`` would leave them (``day``: default
     today in the district's time zone): the issued ones (kept in the year store), those due by the day
     and not issued yet, the drafts. Of those, the ones the caller may read: a body the letters
-    addressed to it or about its engagements, the administrators and auditors every one."""
+    addressed to it or about its engagements and the drafts addressed to it or issued by it (as the
+    letters' exporter lists them: :func:`_letter_object`), the administrators and auditors every one."""
     revision, when, listed, _ = _letters(request, district, year, day)
     shown = [{"path": path, "pdf": path.removesuffix(".docx") + ".pdf", "status": status,
               "record": document(record) if record is not None else None}
@@ -1368,7 +1347,7 @@ def letter(request: HttpRequest, district: str, year: schemas.YEAR,
     stored = DatabaseStore().load(found, year, revision=revision)
     sent = next((r for r in stored.state.letters if r.active and r.path == docx), None) if stored is not None else None
     if sent is not None:  # in force: as it went out, on any day, whatever an issue on the day would number
-        whose = _letter_object(docx, sent, _rendered(district, version, year, revision)[2])
+        whose = _letter_object(docx, sent, _rendered(district, version, year, revision)[2], {})  # by its record
     else:
         revision, when, listed, _ = _letters(request, district, year, day)
         item = next((item for item in listed if item[0] == docx), None)

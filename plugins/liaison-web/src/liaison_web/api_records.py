@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from liaison.base.errors import DataError
 from liaison.formats.documents import FindingDocument, ReportDocument, document, report_document
+from liaison.law.findings import Finding
 from liaison_web import access, evidence, models, schemas
 from liaison_web import records as kept
 from liaison_web.api import (
@@ -59,7 +60,7 @@ from liaison_web.due import announce, due_of, watched
 from liaison_web.errors import NotFound, StaleRecord, error_response, json_response
 from liaison_web.store import DatabaseStore
 
-__all__ = ["RecordModels", "attach_kept", "change_record", "create_record", "keep_file"]
+__all__ = ["RecordModels", "attach_kept", "change_record", "concerns", "create_record", "keep_file"]
 
 _YEAR = "/districts/{district}/years/{year}"
 KindName = Literal[tuple(kept.KINDS)]  # type: ignore[valid-type]
@@ -649,6 +650,13 @@ def report(request: HttpRequest, district: str, year: schemas.YEAR, as_of: schem
     return json_response(report_document(checked, found))
 
 
+def concerns(finding: Finding, organisation: str) -> bool:
+    """The finding is about ``organisation``: charged to it, or it among those concerned (a body's
+    findings, wherever they are listed: the API's, the department's page, *my year*)."""
+    return bool(organisation == finding.responsible or organisation in finding.affected
+                or organisation in finding.subject)
+
+
 @api.get(f"{_YEAR}/organisations/{{organisation}}/findings",
          response={200: list[FindingModel], **ERRORS}, tags=["findings"])  # type: ignore[valid-type]
 def organisation_findings(request: HttpRequest, district: str, year: schemas.YEAR, organisation: str,
@@ -659,5 +667,5 @@ def organisation_findings(request: HttpRequest, district: str, year: schemas.YEA
     org = found.organisation(organisation).id
     _authorise(request, "read", district, {"id": org, "host": org, "participants": [org]})
     found, checked = _report(request, district, year, as_of)
-    shown = [f for f in checked.findings if org == f.responsible or org in f.affected or org in f.subject]
+    shown = [f for f in checked.findings if concerns(f, org)]
     return json_response([document(FindingDocument.of(f, found)) for f in shown])

@@ -137,6 +137,7 @@ def _draft(kind: str, e: Engagement, org: Organisation, old: LetterRecord, new: 
                  name=f"{old.engagement_date.isoformat()}-{e.kind.value}-{e.host}-{org.id}-{label}", own_number=True,
                  letter=letter, subject=e.id, recipient=org.id, key=letter_key(kind, e.id, org.id, old.doc_number),
                  series=w.letter_series(issuer),  # dated the day of the change, the day it goes out
+                 issuer=issuer.id, provisions=tuple(e.provisions[:1]),  # the invitation's basis
 
                  engagement_date=announced.engagement_date, engagement_start=announced.engagement_start,
                  refers_to=old.doc_number)

@@ -46,8 +46,10 @@ class Draft:
     ``path``: issued, ``letter`` carries the number and date of ``record`` (``kept`` when an earlier
     export issued it, whose bytes stand); not yet, it stays a draft under ``草稿/`` with no record.
 
-    ``subject`` is the id of what the letter is about (a department, an engagement, a record) and
-    ``recipient`` the id of the organisation it is addressed to. ``announced``: a notice's (or a
+    ``subject`` is the id of what the letter is about (a department, an engagement, a record),
+    ``recipient`` the id of the organisation it is addressed to, ``issuer`` the id of the one that
+    sends it (whose 署名 it carries) and ``provisions`` the ids of the provisions it rests on (what
+    its basis sentence cites): what :mod:`liaison_docx.about` writes beside the letters. ``announced``: a notice's (or a
     补充通知's) engagements as it announces them, kept in its record. ``own_number``: the file's name
     ends with the letter's own number once it has one (``…-取消-区府办函28``), for the letters a clerk
     finds by their number among several about one thing. ``held``: the engagement took place.
@@ -60,6 +62,8 @@ class Draft:
     recipient: str
     key: str
     series: str
+    issuer: str = ""
+    provisions: tuple[str, ...] = ()
     deadline: dt.date | None = None
     first_serial: int = 1
     engagement_date: dt.date | None = None

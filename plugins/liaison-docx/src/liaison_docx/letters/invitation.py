@@ -120,7 +120,8 @@ def invitations(district: District, plan: Plan, *, records: Records | None = Non
             drafts.append(Draft(kind="invitation", name=f"{e.date.isoformat()}-{e.kind.value}-{e.host}-{org.id}",
                                 letter=letter, subject=e.id,
                                 recipient=org.id, key=letter_key("invitation", e.id, org.id),
-                                series=w.letter_series(issuer),
+                                series=w.letter_series(issuer), issuer=issuer.id,
+                                provisions=tuple(e.provisions[:1]),  # the one its basis sentence cites
                                 deadline=e.date, engagement_date=e.date, engagement_start=e.start,
                                 engagement_title=e.title_zh, held=e.status == Status.HELD,
                                 on_day=_on_day(letter, e.date, calendar, make)))

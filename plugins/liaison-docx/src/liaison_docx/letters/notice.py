@@ -70,9 +70,17 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
                                breaks_avoided=not plan.options.allow_customary_breaks)
         drafts.append(Draft(kind="notice", name=f"{len(drafts) + 1:02d}-{dept.id}", letter=letter, subject=dept.id,
                             recipient=dept.id, announced=announced_of(district, dept, own),
-                            key=letter_key("notice", dept.id), series=prefix,
+                            key=letter_key("notice", dept.id), series=prefix, issuer=office.id,
+                            provisions=_provisions(owes, own),
                             deadline=None if date is not None else dt.date(year, 12, 31), first_serial=first_number))
     return tuple(drafts)
+
+
+def _provisions(duties: Duties, engagements: Sequence[Engagement]) -> tuple[str, ...]:
+    """What a notice rests on: the clauses pairing the department (its 一、对口联系单位), then the
+    provisions of the engagements it announces, each once."""
+    paired = [p.clause.id for p in duties.paired]
+    return tuple(dict.fromkeys([*paired, *(p for e in engagements for p in e.provisions)]))
 
 
 def notice_letter(district: District, duties: Duties, engagements: Sequence[Engagement], *, office: Organisation,

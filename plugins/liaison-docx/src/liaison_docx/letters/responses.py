@@ -35,6 +35,12 @@ def _response(district: District, trigger: str, as_of: dt.date) -> tuple[Provisi
     return None
 
 
+def _basis(district: District, trigger: str, as_of: dt.date) -> tuple[str, ...]:
+    """The provision a response letter's basis sentence cites (none without a rule: never guessed)."""
+    found = _response(district, trigger, as_of)
+    return (found[0].id,) if found is not None else ()
+
+
 # -- 征求意见函 ---------------------------------------------------------------------------------------------
 
 def consultations(district: District, plan: Plan, records: Records | None,
@@ -53,7 +59,8 @@ def consultations(district: District, plan: Plan, records: Records | None,
             letter = consultation_letter(district, rec, org, sender=sender, index=i, records=records,
                                          calendar=calendar)
             drafts.append(Draft(kind="consultation", name=f"{rec.sent.isoformat()}-{rec.id}-{org.id}", letter=letter,
-                                subject=rec.id, recipient=org.id,
+                                subject=rec.id, recipient=org.id, issuer=sender.id,
+                                provisions=_basis(district, "consultation", rec.sent),
                                 key=letter_key("consultation", rec.id, org.id), series=w.letter_series(sender)))
     return tuple(drafts)
 
@@ -103,7 +110,8 @@ def feedback_letters(district: District, plan: Plan, records: Records | None) ->
         letter = feedback_letter(district, res, index=i, records=records)
         drafts.append(Draft(kind="feedback", name=f"{res.feedback.isoformat()}-{res.id}", letter=letter, subject=res.id,
                             recipient=district.organisation(res.submitted_by).id, key=letter_key("feedback", res.id),
-                            series=w.letter_series(dept)))
+                            series=w.letter_series(dept), issuer=dept.id,
+                            provisions=_basis(district, "research_result", res.received)))
     return tuple(drafts)
 
 

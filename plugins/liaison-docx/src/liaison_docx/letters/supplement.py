@@ -106,7 +106,8 @@ def _draft(district: District, office: Organisation, notice: Draft, told_in: Seq
     letter = supplement_letter(district, office, notice, base, told_in[1:], changes(told, now, date), date)
     return Draft(kind="supplement", name=f"{date.isoformat()}-{notice.subject}-补充通知", own_number=True,
                  letter=letter, subject=notice.subject, recipient=notice.recipient, key=key,
-                 series=base.series, refers_to=base.doc_number, announced=now)
+                 series=base.series, refers_to=base.doc_number, announced=now, issuer=office.id,
+                 provisions=notice.provisions)
 
 
 def supplement_letter(district: District, office: Organisation, notice: Draft, base: LetterRecord,

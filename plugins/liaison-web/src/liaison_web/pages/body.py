@@ -556,7 +556,7 @@ def _record_change(request: HttpRequest, district: str, year: int, kind: kept.Ki
 def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
     """The year's letters the caller may read, as an export on ``day`` (default today) leaves them —
     the API's list (:func:`liaison_web.service.letters`, the letters' exporter): issued, due, and the
-    drafts (no number yet; a body's own by the bodies it is to or about, as the letter once issued) —
+    drafts (no number yet; a body's own when addressed to it or issued by it, as the letters' exporter says) —
     each to download as .docx or .pdf through the API's own address."""
     lang = language(request)
     try:
@@ -589,7 +589,7 @@ def letter_rows(request: HttpRequest, found: District, district: str, year: int,
             continue
         if not _allowed(request, "letters", district, whose):
             continue
-        # a draft's addressee is whose it is (its name's, :func:`liaison_web.api._drafts_about`)
+        # a draft's addressee: its recipient, as the letters' exporter says (:func:`liaison_web.api._letter_object`)
         to = record.recipient if record is not None else next(iter(whose["participants"]), "")
         shown.append({"path": path, "status": status, "status_name": names[status],
                       "name": path.rsplit("/", 1)[-1].removesuffix(".docx"),
@@ -598,7 +598,8 @@ def letter_rows(request: HttpRequest, found: District, district: str, year: int,
                       "to": _org_name(found, to, lang) if to else "",
                       # the day the page was read on: a letter due that day is the same letter downloaded
                       "docx": f"{base}{quote(path)}?day={when.isoformat()}",
-                      "pdf": f"{base}{quote(path.removesuffix('.docx') + '.pdf')}?day={when.isoformat()}"})
+                      "pdf": f"{base}{quote(path.removesuffix('.docx') + '.pdf')}?day={when.isoformat()}",
+                      "whose": whose})
     shown.sort(key=lambda x: (LETTER_ORDER[x["status"]], x["path"]))
     return revision, when, shown
 

@@ -105,7 +105,7 @@ def findings(request: HttpRequest, district: str, year: int) -> HttpResponse:
     (``body``): each with its provision, the text in force, text or local, and a link to the
     provision's page. The heat map is the html plugin's, made from the report of the year as the
     database holds it now — a record entered changes it on the next load."""
-    from liaison_web.api_records import _report
+    from liaison_web.api_records import _report, concerns
 
     lang = language(request)
     try:
@@ -120,8 +120,7 @@ def findings(request: HttpRequest, district: str, year: int) -> HttpResponse:
         found, report = _report(request, district, year, day)
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
-    shown = [f for f in report.findings
-             if not body or body == f.responsible or body in f.affected or body in f.subject]
+    shown = [f for f in report.findings if not body or concerns(f, body)]
     views = [_finding_view(found, f, lang, i) for i, f in enumerate(shown)]
     heat = None if body else _heat(found, report, lang)
     totals = {s.value: sum(f.severity == s for f in shown) for s in Severity}
@@ -604,7 +603,8 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
         shown.append({"path": path, "name": path.rsplit("/", 1)[-1], "status": state,
                       "status_name": status_names[state], "doc_number": number,
                       "kind": record.kind if record else "", "to": record.to if record else "",
-                      "href": f"{base}{quote(path)}?day={day.isoformat()}"})
+                      "href": f"{base}{quote(path)}?day={day.isoformat()}",
+                      "pdf": f"{base}{quote(path.removesuffix('.docx') + '.pdf')}?day={day.isoformat()}"})
     stored = DatabaseStore().load(found, year, revision=revision)
     register = sorted(stored.state.letters if stored is not None else (), key=lambda r: (r.series, r.serial))
     members, superuser = service.members(request)
@@ -615,7 +615,9 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
         "read_only": forbidden_to_change(lang)[0],
         "register": [{"doc_number": r.doc_number, "date": r.date, "kind": r.kind, "title": r.title, "to": r.to,
                       "cc": r.cc, "active": r.active, "path": r.path,
-                      "href": f"{base}{quote(r.path)}" if r.active else ""} for r in register]}, status=status)
+                      "href": f"{base}{quote(r.path)}" if r.active else "",
+                      "pdf": f"{base}{quote(r.path.removesuffix('.docx') + '.pdf')}" if r.active else ""}
+                     for r in register]}, status=status)
 
 
 def forbidden_to_change(lang: str) -> tuple[str, str]:
