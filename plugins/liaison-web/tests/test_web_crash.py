@@ -84,3 +84,111 @@ def test_a_writer_killed_mid_save_leaves_a_whole_revision(alias: str, tmp_path: 
         store.save(seed_district(), YEAR, Commit(loaded.state, (("ical/全部.ics", b"after"),), kind="update"),
                    expected=loaded.revision)
         assert time.monotonic() - started < 3
+
+
+# -- the server killed in the middle of the API's writes ---------------------------------------------------
+POSTGRES = pytest.param("postgres", marks=pytest.mark.skipif(not web_db.postgres_url(),
+                                                             reason=f"{web_db.POSTGRES_ENV} not set"))
+
+
+@pytest.mark.parametrize("alias", ["default", POSTGRES])
+def test_the_server_killed_during_api_writes_keeps_each_change_whole(alias: str, tmp_path: Path) -> None:
+    """`liaison serve` moving one engagement back and forth through the API as fast as it answers, killed
+    with SIGKILL mid-stream; started again on the same database: the engagement is where the last
+    change committed left it, each change is there whole with its audit entry and its webhook delivery
+    (the outbox) — one of each per change, none without the other —, and the next write goes through
+    at once (no lock left behind). The change in flight when it died is there whole or not at all."""
+    import json
+    import random
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from web_serve import LIAISON, address, start, stop, wait_healthy
+
+    env = {"LIAISON_ADMIN_PASSWORD": "crash-admin"}
+    if alias == "postgres":
+        web_db.fresh("postgres")
+        env["DATABASE_URL"] = url_of("postgres")
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY")}
+    environment.update({"LIAISON_PLUGINS": "web", **env})
+    process, lines = start(tmp_path, "--no-webhooks", env=env)
+    try:
+        base = address(lines)
+        wait_healthy(base)
+        for arguments in (["web", "webhook", "add", "--url", "http://127.0.0.1:9/oa", "--event", "engagement.moved"],
+                          ["web", "token", "--user", "admin", "--name", "crash", "--scope", "read", "--scope",
+                           "write"]):
+            done = subprocess.run([LIAISON, *arguments, "--lang", "en"], cwd=tmp_path, env=environment,
+                                  capture_output=True, text=True, timeout=120)
+            assert done.returncode == 0, done.stderr
+        token = done.stdout.strip().splitlines()[-1]
+        year = time.localtime().tm_year + 1  # the serve plans the current year and the next
+
+        def call(path: str, body: dict[str, object] | None = None, etag: str | None = None) -> tuple[dict, str]:
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            if etag is not None:
+                headers["If-Match"] = etag
+            request = urllib.request.Request(f"{base}/api/v1/districts/seed/years/{year}{path}",
+                                             data=None if body is None else json.dumps(body).encode(),
+                                             method="GET" if body is None else "POST", headers=headers)
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return json.loads(answer.read()), answer.headers.get("ETag", "")
+
+        plan, _ = call("/plan")
+        one = next(e["id"] for e in plan["engagements"] if e["host"] == "health" and e["status"] == "proposed")
+        days = (f"{year}-09-07", f"{year}-09-08")
+        answered: list[str] = []
+        tried: list[str] = []
+
+        def writing() -> None:
+            try:
+                while True:
+                    _, etag = call(f"/engagements/{one}")
+                    day = days[len(tried) % 2]
+                    tried.append(day)
+                    call(f"/engagements/{one}/move", {"date": day, "force": True}, etag)
+                    answered.append(day)
+            except (urllib.error.URLError, ConnectionError, OSError):
+                return  # the server is gone
+
+        writer = threading.Thread(target=writing)
+        writer.start()
+        deadline = time.monotonic() + 120
+        while len(answered) < 4 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(random.uniform(0, 0.2))
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        writer.join(timeout=60)
+        assert len(answered) >= 4, "the server answered too few writes before it was killed"
+    finally:
+        if process.poll() is None:
+            process.kill()
+    again, lines = start(tmp_path, "--no-webhooks", env=env)
+    try:
+        base = address(lines)
+        wait_healthy(base)
+        now, etag = call(f"/engagements/{one}")
+        entries, _ = call(f"/engagements/{one}/audit")
+        moves = [e for e in entries if e["action"] == "move"]
+        # every change answered is there, and at most the one in flight besides, in the order made
+        assert len(answered) <= len(moves) <= len(tried) and len(tried) - len(answered) <= 1
+        assert [m["after"]["date"] for m in moves] == tried[:len(moves)]
+        assert now["date"] == moves[-1]["after"]["date"]
+        hooks = urllib.request.Request(f"{base}/api/v1/districts/seed/webhooks",
+                                       headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(hooks, timeout=30) as answer:
+            hook = next(h["id"] for h in json.loads(answer.read()) if h["url"] == "http://127.0.0.1:9/oa")
+        request = urllib.request.Request(f"{base}/api/v1/districts/seed/webhooks/{hook}/deliveries",
+                                         headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            deliveries = json.loads(answer.read())
+        told = [d["event"]["engagement"]["date"] for d in sorted(deliveries, key=lambda d: d["id"])]
+        assert told == [m["after"]["date"] for m in moves]  # one delivery per change, none without it
+        # the next write at once: no lock left behind
+        started = time.monotonic()
+        after, _ = call(f"/engagements/{one}/move", {"date": days[len(moves) % 2], "force": True}, etag)
+        assert after["date"] == days[len(moves) % 2] and time.monotonic() - started < 20
+    finally:
+        stop(again)
