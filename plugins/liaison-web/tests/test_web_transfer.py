@@ -55,6 +55,7 @@ def test_a_year_round_trips_byte_for_byte(tmp_path: Path) -> None:
     year = made_folder(tmp_path / "out")
     before = tree(year)
     assert any(p.startswith("已作废/") for p in before) and any(p.startswith(".history/") for p in before)
+    assert any(p.startswith(".history/letters/") for p in before)  # the issued letters' kept copies go too
     runner = CliRunner()
     imported = runner.invoke(web, ["import-year", "--from", str(year), "--lang", "en"])
     # the database's first start planned the year: it is replaced only when asked
