@@ -355,7 +355,7 @@ def build_export(district: District, year: int, state: YearState | None,
     _unique_paths([*made, *((f.exporter, f.path) for f in kept)])
     # issued letters the data no longer makes, withdrawn by no letter: they stand, their files kept
     standing = registry_now().standing(answered)
-    standing_paths = frozenset(r.path for r in standing)
+    standing_paths = _with_renderings({r.path for r in standing}, before.manifest)
     manifest, writes, archive, kept_edits, unchanged, restored, replaced = _files(
         before.manifest, made, kept, revision, on_disk, answered, _archiver(issued_on, archived),
         standing_paths)
@@ -412,6 +412,18 @@ def _restored_note(path: str, to: str) -> Note:
                 f"印发后被修改过：已按印发时的原样写回，修改后的文件另存为 {to}", file=path,
                 fix="a letter once sent is not changed; send what is new as a new letter",
                 fix_zh="已发出的公文不再修改，新的内容请另行发文")
+
+
+def _with_renderings(paths: Collection[str], manifest: Manifest) -> frozenset[str]:
+    """``paths`` (letters' files) with the other renderings of each that the manifest holds: the
+    files of the same exporter at the same path but for the suffix (the PDF beside a letter's
+    .docx). A letter that stands keeps them all in place."""
+    def stem(path: str) -> str:
+        return path.rpartition(".")[0] or path
+
+    letters = manifest.by_path()
+    stems = {(letters[p].exporter, stem(p)) for p in paths if p in letters}
+    return frozenset(paths) | {f.path for f in manifest.files if (f.exporter, stem(f.path)) in stems}
 
 
 def _replaced_note(path: str) -> Note:
