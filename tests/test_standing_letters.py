@@ -155,6 +155,21 @@ def test_a_meeting_come_before_its_invitations_went_out_is_told_once(tmp_path: P
     assert not [n for n in later.notes if title in n.message_zh]
 
 
+def test_the_first_export_after_a_meetings_day_says_its_invitations_never_went_out(tmp_path: Path) -> None:
+    """No draft waited (the year's first export comes on 31 March, after the health bureau's joint
+    meeting of 30 March): that export says so all the same, once; the next says nothing more."""
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
+    outcome = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 31))
+    assert not [r for r in outcome.state.letters if r.engagement == JOINT_HEALTH]
+    title = outcome.state.plan.get(JOINT_HEALTH).title_zh
+    said = [n for n in outcome.notes if title in n.message_zh]
+    assert len(said) == 1
+    zh, en = said[0].render("zh"), said[0].render("en")
+    assert "邀请函未发出" in zh and "2027-03-30" in zh and "were issued" in en and "2027-03-30" in en
+    later = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 4, 2))
+    assert not [n for n in later.notes if title in n.message_zh]
+
+
 def test_a_recipient_invited_again_after_its_invitation_was_withdrawn_is_told_so(tmp_path: Path) -> None:
     """区经科's joint meeting of 9 August: invitations out on 26 July; on 28 July an amendment ends one
     pairing and that invitee is told its invitation is withdrawn (关于取消…邀请的函). Invited again, the

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from liaison.law.notices import HolidayNotice
     from liaison.law.records import Records, RegisteredLetter
     from liaison.law.workdays import WorkingDayCalendar
-    from liaison.year.engagements import KnownEvent, Plan, PlanOptions
+    from liaison.year.engagements import KnownEvent, Plan, PlanOptions, Published
 
 _SAFE = re.compile(r"[^0-9A-Za-z._\-\u3400-\u9fff]+")
 
@@ -112,6 +112,10 @@ class ExportRequest:
     #: where an exporter tells the user something though nothing failed (a meeting come before its
     #: invitations went out): the export's notes (:attr:`ExportResult.notes`); None: nobody listens
     notes: Callable[[Note], None] | None = attrs.field(default=None, eq=False, repr=False)
+    #: the engagements as the year's last export sent them out (the state's ``exported``), None before
+    #: its first export: what an earlier export already knew (the docx exporter tells of a meeting come
+    #: before its invitations went out at the first export that finds it so, not only after a draft)
+    exported: tuple[Published, ...] | None = None
 
     def tell(self, note: Note) -> None:
         """Pass ``note`` on to the export's notes (dropped when the caller listens for none)."""
@@ -348,7 +352,8 @@ def build_export(district: District, year: int, state: YearState | None,
             duties = year_duties(district, plan.year, records)  # once for every exporter
         request = ExportRequest(district=district, plan=plan, options=typed, records=records, letters=letters_seen,
                                 issued_on=issued_on, revision=revision, calendar=calendar, duties=duties,
-                                issued=issued, register=before.register, notes=told.append)
+                                issued=issued, register=before.register, notes=told.append,
+                                exported=before.exported)
         # each letter's record carries its bytes' digest at once: the register an exporter that shows
         # it sees (and digests) is the one the state keeps
         made.extend((exporter.name, a) for a in _as_issued(_run(exporter, request), issued_bytes))

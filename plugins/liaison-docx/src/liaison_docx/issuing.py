@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import attrs
 from liaison.base.text import TITLE_MAX
@@ -148,13 +148,16 @@ class Issuer:
         return attrs.evolve(draft, letter=letter, record=record, path=record.path, kept=kept)
 
 
-def missed_notes(missed: list[tuple[Draft, str]], waited: Callable[[str], bool]) -> tuple[Note, ...]:
+def missed_notes(missed: list[tuple[Draft, str]], waited: Callable[[str], bool],
+                 known: Collection[str] | None = None) -> tuple[Note, ...]:
     """One note per meeting whose day came before its invitations went out: they are never sent, and
-    the clerk is told, not only shown the drafts moved to 已作废/. Said by the export that drops
-    them — those whose drafts the last export wrote (``waited(path)``) —, once."""
+    the clerk is told, not only shown the drafts moved to 已作废/. Said once, by the first export
+    that finds it so: the one that drops the drafts the last export wrote (``waited(path)``), or,
+    where no draft waited, the one for which the meeting is new — the year's first export
+    (``known`` None) or a meeting the last export did not have (``known``: the ids it sent out)."""
     by_meeting: dict[str, list[Draft]] = {}
     for draft, path in missed:
-        if draft.kind == "invitation" and waited(path):
+        if draft.kind == "invitation" and (waited(path) or known is None or draft.subject not in known):
             by_meeting.setdefault(draft.subject, []).append(draft)
     notes = []
     for subject, found in by_meeting.items():

@@ -158,7 +158,8 @@ def drafts(request: ExportRequest, measures: Measures | None = None) -> tuple[Dr
     if "invitation" in kinds:
         invited = issuer.issue_all(invitations(district, plan, records=records, calendar=request.calendar,
                                                   measures=measures))
-        for note in missed_notes(issuer.missed, lambda path: request.issued_bytes(path) is not None):
+        known = None if request.exported is None else frozenset(p.id for p in request.exported)
+        for note in missed_notes(issuer.missed, lambda path: request.issued_bytes(path) is not None, known):
             request.tell(note)
         current = {(d.subject, d.recipient): d.record for d in invited if d.record is not None}
         found += invited
