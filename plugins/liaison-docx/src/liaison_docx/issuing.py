@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 
 import attrs
 from liaison.base.text import TITLE_MAX
@@ -64,11 +64,18 @@ class Issuer:
     register of ``series`` stands for the year (:meth:`liaison.law.district.District.register_start`)."""
 
     def __init__(self, registry: LetterRegistry, issued_on: dt.date | None,
-                 start: Callable[[str], int] | None = None) -> None:
+                 start: Callable[[str], int] | None = None, serials: Mapping[str, int] | None = None) -> None:
         self.registry = registry
         self.issued_on = issued_on
         self.start = start or (lambda _series: 1)
+        #: the serial each letter (by key) takes, where an earlier pass found the numbers out of the
+        #: order of the days of issue (:meth:`by_day`); the others take the next of their series
+        self.serials = dict(serials or {})
         self._taken: set[str] = set()
+        self._batch = 0  # the calls of issue_all so far: the kind of letter, in the export's order
+        #: each letter numbered: its series, its place in the order of issue (day of issue, kind, due
+        #: date, the order it was made in), its key and its serial
+        self._numbered: list[tuple[str, tuple[dt.date, int, dt.date, int], str, int]] = []
         #: the drafts the last :meth:`issue_all` left out because their meeting came before they went
         #: out, each with the path it waited at (an invitation never sent)
         self.missed: list[tuple[Draft, str]] = []
@@ -97,6 +104,7 @@ class Issuer:
         out: list[Draft | None] = [None] * len(drafts)
         fresh: list[int] = []
         self.missed = []
+        self._batch += 1
         for i, draft in enumerate(drafts):
             before = self.registry.last(draft.key)
             if before is not None and not _moved(before, draft, self.issued_on):
@@ -121,10 +129,11 @@ class Issuer:
             else:
                 letter = attrs.evolve(draft.letter, doc_number=draft_number(draft.series, draft.letter.date.year))
                 out[i] = attrs.evolve(draft, letter=letter, path=self.path(draft, f"{DRAFTS}/{draft.folder}"))
-        for date, _natural, i in sorted(due):
+        for date, natural, i in sorted(due):
             draft = self._on(drafts[i], date)
             first = max(draft.first_serial, self.start(draft.series))
-            own = f"{draft.series}{self.registry.peek(draft.series, first)}" if draft.own_number else ""
+            serial = self.serials.get(draft.key)
+            own = f"{draft.series}{serial or self.registry.peek(draft.series, first)}" if draft.own_number else ""
             record = self.registry.number(
                 key=draft.key, kind=draft.kind, series=draft.series, digest=content_digest(draft.letter), date=date,
                 path=self.path(draft, number=own), recipient=draft.recipient,
@@ -132,9 +141,30 @@ class Issuer:
                 engagement_date=draft.engagement_date, engagement_start=draft.engagement_start,
                 engagement_title=draft.engagement_title, refers_to=draft.refers_to, announced=draft.announced,
                 first_serial=first, in_order=self.issued_on is not None,
-                title=draft.letter.title_text, to=draft.letter.recipients.rstrip("：:"), cc="，".join(draft.letter.cc))
+                title=draft.letter.title_text, to=draft.letter.recipients.rstrip("：:"), cc="，".join(draft.letter.cc),
+                serial=serial)
+            self._numbered.append((record.series, (date, self._batch, natural, len(self._numbered)), record.key,
+                                   record.serial))
             out[i] = self._dated(draft, record)
         return [d for d in out if d is not None]
+
+    def by_day(self) -> dict[str, int]:
+        """Where the letters numbered so far (kind by kind, as :meth:`issue_all` is called) do not
+        follow their days of issue within a series — a later kind's letter dated before an earlier
+        kind's, as when the year is previewed on the letters' due dates —, the serial each of that
+        series' letters takes instead (by key): the same numbers, strictly by day of issue, then
+        within a day by kind, due date and the order they were made. Empty when every series is in
+        that order already (an export on a day of issue dates all it issues that day)."""
+        by_series: dict[str, list[tuple[tuple[dt.date, int, dt.date, int], str, int]]] = {}
+        for series, place, key, serial in self._numbered:
+            by_series.setdefault(series, []).append((place, key, serial))
+        serials: dict[str, int] = {}
+        for taken in by_series.values():
+            ordered = sorted(taken)
+            if ordered != taken:
+                serials.update({key: serial for (_, key, _), serial in zip(ordered, sorted(s for *_, s in taken),
+                                                                           strict=True)})
+        return serials
 
     @staticmethod
     def _on(draft: Draft, day: dt.date) -> Draft:
