@@ -110,6 +110,11 @@ def test_the_bytes_of_every_letter_issued_are_kept_beside_the_state_by_their_dig
         assert ws.store.issued_copy(seed_district(), YEAR, r.sha256) == kept_copy(ws, r).read_bytes()
     kept_copy(ws, letters[0]).write_bytes(b"damaged")
     assert ws.store.issued_copy(seed_district(), YEAR, letters[0].sha256) is None  # only bytes with that digest
+    # the next export that writes makes the damaged copy again from the letter's file, still as issued
+    (ws.folder(YEAR) / letters[1].path).unlink()
+    ws.export(seed_district(), YEAR, [("docx", {"kinds": "notice"})], issued_on=dt.date(2027, 2, 1))
+    assert kept_copy(ws, letters[0]).read_bytes() == (ws.folder(YEAR) / letters[0].path).read_bytes()
+    assert sha(kept_copy(ws, letters[0]).read_bytes()) == letters[0].sha256
 
 
 @pytest.mark.parametrize("damage", ["deleted", "edited"])
