@@ -437,7 +437,9 @@ def test_plan_with_out_lists_every_engagement_with_its_id(year_folder: Path) -> 
 HEALTH = "2027/joint_meeting/health"  # the seed's 2027 plan puts it on 2027-03-30
 
 
-def test_held_for_a_day_that_has_not_come_is_refused_unless_forced(year_folder: Path) -> None:
+def test_held_for_a_day_that_has_not_come_is_refused_unless_forced(year_folder: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIAISON_TODAY", "2027-12-31")  # the clock past the year: --as-of decides here
     state = year_folder / "2027" / "plan-seed-2027.json"
     before = state.read_bytes()
     day = next(e["date"] for e in _state(year_folder)["engagements"] if e["id"] == HEALTH)  # type: ignore[attr-defined]
@@ -453,7 +455,7 @@ def test_held_for_a_day_that_has_not_come_is_refused_unless_forced(year_folder: 
                      "--lang", "en")
     assert english.stderr.startswith(f"error: {HEALTH} is dated {day}, after {early}: it cannot have been held yet")
     # by default the day of the change is today, and next year has not come
-    year = dt.date.today().year + 1
+    year = 2028
     assert invoke("plan", "--year", str(year), "--held", f"{year}/joint_meeting/health").exit_code == 1
     forced = invoke("plan", "--year", "2027", "--out", str(year_folder), "--held", HEALTH, "--as-of", early, "--force")
     assert forced.exit_code == 0 and "拟定 → 已召开" in forced.stdout
@@ -461,7 +463,39 @@ def test_held_for_a_day_that_has_not_come_is_refused_unless_forced(year_folder: 
                 if e["id"] == HEALTH) == "held"
 
 
-def test_held_on_its_day_or_after_a_move_to_an_earlier_day_is_accepted(year_folder: Path) -> None:
+def test_held_for_a_day_after_the_real_today_is_refused_whatever_as_of_says(
+        year_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #24.8: an --as-of set in the future does not make a meeting's day come: the clock (read at
+    the edge; LIAISON_TODAY stands in for it here) says what can have been held."""
+    state = year_folder / "2027" / "plan-seed-2027.json"
+    before = state.read_bytes()
+    day = next(e["date"] for e in _state(year_folder)["engagements"] if e["id"] == HEALTH)  # type: ignore[attr-defined]
+    now = (dt.date.fromisoformat(day) - dt.timedelta(days=20)).isoformat()
+    later = (dt.date.fromisoformat(day) + dt.timedelta(days=2)).isoformat()
+    monkeypatch.setenv("LIAISON_TODAY", now)
+    refused = invoke("plan", "--year", "2027", "--out", str(year_folder), "--held", HEALTH, "--as-of", later)
+    assert refused.exit_code == 1 and state.read_bytes() == before
+    assert refused.stderr.startswith(f"错误: {HEALTH}的日期是{day}，在{now}之后，还不可能已召开"), refused.stderr
+    assert f"--as-of {later} 尚未到来：今天是 {now}" in refused.stderr and "处理办法" in refused.stderr
+    assert "--force" in refused.stderr and english_runs(refused.stderr) == []
+    english = invoke("plan", "--year", "2027", "--out", str(year_folder), "--held", HEALTH, "--as-of", later,
+                     "--lang", "en")
+    assert english.exit_code == 1 and f"--as-of {later} is a day still to come: today is {now}" in english.stderr
+    assert "--force" in english.stderr and "(fix:" in english.stderr
+    assert not re.search(r"[\u4e00-\u9fff]", english.stderr)
+    assert state.read_bytes() == before
+    monkeypatch.setenv("LIAISON_TODAY", later)  # the day has come: the same command goes through
+    accepted = invoke("plan", "--year", "2027", "--out", str(year_folder), "--held", HEALTH, "--as-of", later)
+    assert accepted.exit_code == 0, accepted.stderr
+    monkeypatch.setenv("LIAISON_TODAY", "tomorrow")
+    wrong = invoke("plan", "--year", "2027", "--out", str(year_folder), "--lang", "zh")
+    assert wrong.exit_code == 1 and "LIAISON_TODAY" in wrong.stderr and "不是日期" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+
+
+def test_held_on_its_day_or_after_a_move_to_an_earlier_day_is_accepted(year_folder: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIAISON_TODAY", "2027-12-31")
     day = next(e["date"] for e in _state(year_folder)["engagements"] if e["id"] == HEALTH)  # type: ignore[attr-defined]
     on_the_day = invoke("plan", "--year", "2027", "--out", str(year_folder), "--held", HEALTH, "--as-of", day)
     assert on_the_day.exit_code == 0, on_the_day.stderr

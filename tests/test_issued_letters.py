@@ -1,8 +1,10 @@
 """A letter once sent never changes (issue #24): its register entry keeps the sha256 of the bytes it
-went out as, and every later export writes exactly those bytes under its number. A file deleted or
-edited in the output folder is written back as issued when that is possible (the edited copy kept
-under 已作废/); when today's data would render another text — contacts entered since — the export is
-refused, naming the letter, and nothing is written. Through the workspace on an output folder."""
+went out as, and every later export writes exactly those bytes under its number. The output folder
+keeps a copy of those bytes beside the year's state (``.history/letters/<sha256>``, written in the
+same swap as the register entry), so a file deleted or edited in the folder is written back as issued
+whatever today's data say (the edited copy kept under 已作废/, a note either way); only when that copy
+is gone too and today's data would render another text — contacts entered since — is the export
+refused, naming the letter, with nothing written. Through the workspace on an output folder."""
 
 from __future__ import annotations
 
@@ -92,6 +94,54 @@ def test_an_edited_letter_is_written_back_as_issued_and_the_edited_copy_kept(
     assert "原样写回" in outcome.notes[0].render("zh") and "written back" in outcome.notes[0].render("en")
 
 
+def kept_copy(ws: Workspace, letter: LetterRecord) -> Path:
+    return ws.folder(YEAR) / ".history" / "letters" / letter.sha256
+
+
+def test_the_bytes_of_every_letter_issued_are_kept_beside_the_state_by_their_digest(
+        issued: tuple[Workspace, YearState]) -> None:
+    ws, state = issued
+    letters = notices(state)
+    kept = sorted(p.name for p in (ws.folder(YEAR) / ".history" / "letters").iterdir())
+    assert kept == sorted(r.sha256 for r in letters)
+    for r in letters:
+        assert kept_copy(ws, r).read_bytes() == (ws.folder(YEAR) / r.path).read_bytes()
+        assert kept_copy(ws, r).stat().st_ino != (ws.folder(YEAR) / r.path).stat().st_ino  # not a hard link
+        assert ws.store.issued_copy(seed_district(), YEAR, r.sha256) == kept_copy(ws, r).read_bytes()
+    kept_copy(ws, letters[0]).write_bytes(b"damaged")
+    assert ws.store.issued_copy(seed_district(), YEAR, letters[0].sha256) is None  # only bytes with that digest
+    # the next export that writes makes the damaged copy again from the letter's file, still as issued
+    (ws.folder(YEAR) / letters[1].path).unlink()
+    ws.export(seed_district(), YEAR, [("docx", {"kinds": "notice"})], issued_on=dt.date(2027, 2, 1))
+    assert kept_copy(ws, letters[0]).read_bytes() == (ws.folder(YEAR) / letters[0].path).read_bytes()
+    assert sha(kept_copy(ws, letters[0]).read_bytes()) == letters[0].sha256
+
+
+@pytest.mark.parametrize("damage", ["deleted", "edited"])
+def test_a_lost_letter_is_written_back_from_the_kept_copy_whatever_the_data_say_now(
+        issued: tuple[Workspace, YearState], damage: str) -> None:
+    ws, state = issued
+    seed = seed_district()
+    health = next(r for r in notices(state) if r.recipient == "health")
+    path = ws.folder(YEAR) / health.path
+    if damage == "deleted":
+        path.unlink()
+    else:
+        path.write_bytes(b"not the letter")
+    day = dt.date(2027, 3, 1)
+    outcome = ws.export(seed, YEAR, [("docx", {"kinds": "notice"})], issued_on=day, records=contacts(seed.info.id))
+    assert sha(path.read_bytes()) == health.sha256 and notices(outcome.state) == notices(state)
+    assert [n.file for n in outcome.notes] == [health.path]
+    zh, en = outcome.notes[0].render("zh"), outcome.notes[0].render("en")
+    assert "原样写回" in zh and "written back" in en
+    if damage == "edited":
+        assert (ws.folder(YEAR) / ARCHIVE / day.isoformat() / health.path).read_bytes() == b"not the letter"
+        assert "修改" in zh and "changed" in en
+    else:
+        assert "删除" in zh and "deleted" in en
+        assert not (ws.folder(YEAR) / ARCHIVE).exists()
+
+
 @pytest.mark.parametrize("damage", ["deleted", "edited"])
 def test_a_lost_letter_is_never_rendered_again_with_other_words_under_its_number(
         issued: tuple[Workspace, YearState], damage: str) -> None:
@@ -103,6 +153,7 @@ def test_a_lost_letter_is_never_rendered_again_with_other_words_under_its_number
         path.unlink()
     else:
         path.write_bytes(b"not the letter")
+    kept_copy(ws, health).unlink()  # the copy kept beside the state gone too
     before = folder_files(ws.folder(YEAR))
     with pytest.raises(IssuedLetterChanged) as caught:
         ws.export(seed, YEAR, [("docx", {"kinds": "notice"})], issued_on=dt.date(2027, 3, 1),

@@ -102,6 +102,27 @@ def test_a_feedback_letter_whose_date_is_removed_stands_as_sent(tmp_path: Path) 
     assert letter.doc_number in outcome.notes[0].render("zh") and letter.doc_number in outcome.notes[0].render("en")
 
 
+def test_a_letter_that_stands_keeps_its_pdf_beside_it(tmp_path: Path) -> None:
+    """The PDF of a letter that stands (``pdf=true``) stays with its .docx, never moved to 已作废/."""
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
+    result = ResearchResult(id="research-1", title="营商环境调研", submitted_by=seed.counterparts()[0].id,
+                            department=seed.departments()[0].id, received=dt.date(2027, 3, 1),
+                            feedback=dt.date(2027, 4, 1), feedback_summary="已研究，部分采纳。")
+    with_pdf = [("docx", {"kinds": "feedback", "pdf": "true"})]
+    records = Records(district_id=seed.info.id, research_results=(result,))
+    state = ws.export(seed, YEAR, with_pdf, records=records, issued_on=dt.date(2027, 4, 2)).state
+    (letter,) = [r for r in state.letters if r.kind == "feedback"]
+    pdf = ws.folder(YEAR) / (letter.path.removesuffix(".docx") + ".pdf")
+    sent = {p: sha(p.read_bytes()) for p in (ws.folder(YEAR) / letter.path, pdf)}
+    removed = Records(district_id=seed.info.id, research_results=(attrs.evolve(result, feedback=None),))
+    outcome = ws.export(seed, YEAR, with_pdf, records=removed, issued_on=dt.date(2027, 4, 6))
+    assert not outcome.archived and not (ws.folder(YEAR) / ARCHIVE).exists()
+    assert {p: sha(p.read_bytes()) for p in sent} == sent
+    assert {letter.path, str(pdf.relative_to(ws.folder(YEAR)))} <= {f.path for f in outcome.state.manifest.files}
+    again = ws.export(seed, YEAR, with_pdf, records=removed, issued_on=dt.date(2027, 4, 7))
+    assert not again.archived and not again.written and {p: sha(p.read_bytes()) for p in sent} == sent
+
+
 def test_a_moved_meeting_still_withdraws_the_invitation_its_change_letter_names(tmp_path: Path) -> None:
     """The one withdrawal there is: an invitation replaced, with a change letter naming it."""
     ws, seed = Workspace(tmp_path / "out"), seed_district()
@@ -123,6 +144,21 @@ def test_a_meeting_come_before_its_invitations_went_out_is_told_once(tmp_path: P
     drafts = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 1))
     waiting = [p for _, p, _ in drafts.written if "joint_meeting-health" in p]
     assert waiting and all(p.startswith("草稿/") for p in waiting)
+    outcome = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 31))
+    assert not [r for r in outcome.state.letters if r.engagement == JOINT_HEALTH]
+    title = outcome.state.plan.get(JOINT_HEALTH).title_zh
+    said = [n for n in outcome.notes if title in n.message_zh]
+    assert len(said) == 1
+    zh, en = said[0].render("zh"), said[0].render("en")
+    assert "邀请函未发出" in zh and "2027-03-30" in zh and "were issued" in en and "2027-03-30" in en
+    later = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 4, 2))
+    assert not [n for n in later.notes if title in n.message_zh]
+
+
+def test_the_first_export_after_a_meetings_day_says_its_invitations_never_went_out(tmp_path: Path) -> None:
+    """No draft waited (the year's first export comes on 31 March, after the health bureau's joint
+    meeting of 30 March): that export says so all the same, once; the next says nothing more."""
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
     outcome = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 31))
     assert not [r for r in outcome.state.letters if r.engagement == JOINT_HEALTH]
     title = outcome.state.plan.get(JOINT_HEALTH).title_zh

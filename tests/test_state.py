@@ -79,12 +79,17 @@ def assert_folder_is_manifest(folder: Path, state: YearState) -> None:
     listed = {f.path for f in state.manifest.files}
     present = set(tree(folder))
     archived = {p for p in present if p.startswith(f"{ARCHIVE}/")}
-    history = sorted(p for p in present if p.startswith(".history/"))
+    history = sorted(p for p in present if p.startswith(".history/") and not p.startswith(".history/letters/"))
+    # beside the states, the bytes of every letter in force by their digest (the folder store's issued_copy)
+    kept = {p for p in present if p.startswith(".history/letters/")}
+    assert kept == {f".history/letters/{r.sha256}" for r in state.letters if r.active}
+    assert all(hashlib.sha256((folder / f".history/letters/{r.sha256}").read_bytes()).hexdigest() == r.sha256
+               for r in state.letters if r.active)
     assert history and all(re.fullmatch(r"\.history/\d{6}-(export|update|publication|unknown)(-\d+)?\.json", p)
                            for p in history)
     state_file = state_file_name(state.district, state.year)
     assert (folder / history[-1]).read_bytes() == (folder / state_file).read_bytes()
-    assert present - archived - set(history) == listed | {state_file}
+    assert present - archived - set(history) - kept == listed | {state_file}
     for f in state.manifest.files:
         if f.policy != "keep_edits":
             assert hashlib.sha256((folder / f.path).read_bytes()).hexdigest() == f.sha256, f.path

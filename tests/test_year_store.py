@@ -299,6 +299,14 @@ def test_a_letter_once_issued_keeps_its_bytes(make_store: StoreFactory, exporter
     assert issued_now and set(history[1].letters) == issued_now
     digests = ws.store.digests(seed(), YEAR, [f.path for f in second.state.manifest.files])
     assert digests == {f.path: f.sha256 for f in second.state.manifest.files}
+    # every letter in force is kept by its digest, whatever becomes of its file (issued_copy)
+    active = [r for r in second.state.letters if r.active]
+    assert active and all(ws.store.issued_copy(seed(), YEAR, r.sha256) == ws.store.read(seed(), YEAR, r.path)
+                          for r in active)
+    assert ws.store.issued_copy(seed(), YEAR, "0" * 64) is None
+    if isinstance(ws.store, FolderStore):  # the withdrawn letters' copies dropped: their bytes are under 已作废/
+        kept = ws.store.folder(YEAR) / ".history" / "letters"
+        assert sorted(p.name for p in kept.iterdir()) == sorted(r.sha256 for r in active)
 
 
 def test_outcomes_name_paths_inside_the_store(make_store: StoreFactory, exporters: None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import shlex
 import sys
 from collections.abc import Callable
@@ -26,9 +27,23 @@ FLAGS = {"district": "--data", "records": "--records", "events": "--events", "st
          "notice": "--holidays", "ledger": "--records"}
 
 
+#: The day a command takes for today instead of the clock's (YYYY-MM-DD): rehearsing a year ahead of
+#: time (the guide's routine) and tests; unset, the clock.
+TODAY_ENV = "LIAISON_TODAY"
+
+
 def today() -> dt.date:
-    """The clock is read here, at the edge, and nowhere in the core."""
-    return dt.date.today()
+    """The clock is read here, at the edge, and nowhere in the core (``LIAISON_TODAY`` stands in for it)."""
+    given = os.environ.get(TODAY_ENV, "").strip()
+    if not given:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(given)
+    except ValueError:
+        raise LiaisonError(f"{TODAY_ENV}={given!r} is not a date (YYYY-MM-DD)",
+                           fix=f"set {TODAY_ENV} to a day such as 2027-09-06, or unset it to go by the clock",
+                           message_zh=f"{TODAY_ENV}={given!r} 不是日期（应为 YYYY-MM-DD）",
+                           fix_zh=f"请把 {TODAY_ENV} 设为如 2027-09-06 的日期，或删除它以使用系统时钟") from None
 
 
 class Refusal(click.BadParameter):

@@ -32,7 +32,9 @@ if TYPE_CHECKING:  # loaded where a command runs, not with the command's module
     from liaison.law.district import District
     from liaison.law.records import Records
     from liaison.law.workdays import WorkingDayCalendar
+    from liaison.year.reconcile import Change
     from liaison.year.state import YearState
+    from liaison_workspace import UpdateOutcome, Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -396,11 +398,11 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
     # without --out the year is worked out the same way, in a store that ends with the command
     workspace = Workspace(out_dir) if out_dir is not None else Workspace(store=MemoryStore())
     states = read_states(workspace, district, inputs.years, lang)
+    now = today()
     for year in inputs.years:
-        outcome = workspace.update(district, year, changes_of(changes, year), force=force,
-                                   calendar=calendar_for(years=[year]),
-                                   options=plan_options_for(inputs, states[year]), events=events,
-                                   replan=inputs.replan, notices=notices, as_of=as_of or today())
+        outcome = _update(workspace, district, year, changes_of(changes, year), force=force,
+                          calendar=calendar_for(years=[year]), options=plan_options_for(inputs, states[year]),
+                          events=events, replan=inputs.replan, notices=notices, as_of=as_of or now, today=now)
         views.print_notes(outcome.notes, lang=lang)
         result = outcome.after
         if out_dir is not None and fmt == "text":
@@ -413,6 +415,26 @@ def plan(data_file: str | None, fmt: str, lang: str, out_dir: str | None, confir
             views.print_plan(district, result, lang=lang)
     if fmt == "json":  # one year: its state document; several (--years): a list of them, in order
         emit_json(documents[0] if len(documents) == 1 else documents)
+
+
+def _update(workspace: Workspace, district: District, year: int, changes: Sequence[Change], *, as_of: dt.date,
+            today: dt.date, **given: Any) -> UpdateOutcome:
+    """``workspace.update`` with the changes made on ``as_of``, where what has taken place is judged
+    by the clock: a day still to come is not made to have come by an ``--as-of`` after today, so
+    ``--held`` for it is refused (NotYetHeld, saying so) unless forced."""
+    from liaison.year.engagements import NotYetHeld
+
+    try:
+        return workspace.update(district, year, changes, as_of=min(as_of, today), **given)
+    except NotYetHeld as exc:
+        if as_of <= today:
+            raise
+        day, now = as_of.isoformat(), today.isoformat()
+        raise NotYetHeld(f"{exc.message} (--as-of {day} is a day still to come: today is {now}, and only a day "
+                         "that has come can have been held)",
+                         message_zh=f"{exc.message_zh}（--as-of {day} 尚未到来：今天是 {now}，"
+                                    "只有已经到来的日期才可能已召开）",
+                         fix=exc.fix, fix_zh=exc.fix_zh) from None
 
 
 #: What happened, for the commands that account for the year (check, due).

@@ -108,6 +108,14 @@ class MemoryStore:
     def read(self, district: District, year: int, path: str) -> bytes | None:
         return self._files.get((district.info.id, year), {}).get(path)
 
+    def issued_copy(self, district: District, year: int, sha256: str) -> bytes | None:
+        """Any file of the year with that digest: nothing edits the files held here, and an issued
+        letter's bytes stay, at its path or under ``已作废/``."""
+        for data in self._files.get((district.info.id, year), {}).values():
+            if hashlib.sha256(data).hexdigest() == sha256:
+                return data
+        return None
+
     def archived(self, district: District, year: int) -> tuple[str, ...]:
         return tuple(sorted(p for p in self._files.get((district.info.id, year), {}) if p.startswith(f"{ARCHIVE}/")))
 

@@ -72,6 +72,9 @@ from liaison_workspace.folder import HISTORY, TEMP, YearFolders, system_error
 __all__ = ["FolderStore", "revision_of"]
 
 _READING = ("cannot read", "无法读取")
+#: The year's hidden folder of the issued letters' bytes, by their sha256 (:meth:`FolderStore.issued_copy`).
+LETTERS = "letters"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 #: The name of one entry of the year's hidden folder of every state saved (:data:`HISTORY`).
 _ENTRY = re.compile(r"(?P<seq>\d{6})-(?P<kind>export|update|publication|unknown)(?:-(?P<export>\d+))?\.json")
 
@@ -236,6 +239,19 @@ class FolderStore:
                 return None
             return target.read_bytes()
 
+    def issued_copy(self, district: District, year: int, sha256: str) -> bytes | None:
+        """The bytes kept under ``.history/letters/<sha256>`` (see :meth:`_keep_letters`), only when
+        they still have that digest."""
+        if not _SHA256.fullmatch(sha256):
+            return None
+        target = self.folder(year) / HISTORY / LETTERS / sha256
+        with self._system_errors(doing=_READING, unchanged=False):
+            self._check_owner(district, year)
+            if target.is_symlink() or not target.is_file():
+                return None
+            data = target.read_bytes()
+        return data if revision_of(data) == sha256 else None
+
     def archived(self, district: District, year: int) -> tuple[str, ...]:
         with self._system_errors(doing=_READING, unchanged=False):
             self._check_owner(district, year)
@@ -392,6 +408,7 @@ class FolderStore:
                 make_within(staging, (staging / path).parent)
                 written.append(staging / path)
                 write_new(written[-1], data, step="stage:write", sync=False)
+            written += self._keep_letters(staging, commit)
             if history:
                 make_within(staging, staging / HISTORY)
             for name, entry in history:
@@ -406,6 +423,43 @@ class FolderStore:
             remove_tree(staging)
             raise
         return staging
+
+    @staticmethod
+    def _keep_letters(staging: Path, commit: Commit) -> list[Path]:
+        """The bytes of every letter the new state holds as issued and active, kept in the staged
+        year's ``.history/letters/`` under their sha256 (the record's), so that a letter whose file
+        is edited or deleted in the folder later is written back as it went out
+        (:meth:`issued_copy`). Written with the rest of the staged folder, so the copy is on the
+        disk in the same swap as the register entry naming it. A copy of their own, never a hard
+        link to the letter's file: an edit in place would change both. Where the bytes come from:
+        this save's file at the letter's path, else the file the folder holds there (a year from
+        before the copies were kept), when its digest is the record's. Copies of letters no longer
+        active (withdrawn: their bytes are under ``已作废/``) are dropped, so the copies are a
+        function of the state and the files, the same after a hand-over to a database and back."""
+        wanted = {r.sha256: r.path for r in commit.state.letters if r.active and r.sha256}
+        folder = staging / HISTORY / LETTERS
+        if folder.is_dir():
+            for entry in folder.iterdir():
+                if entry.name not in wanted:
+                    entry.unlink()  # a hard link into the old year: the old year keeps its own
+        written: list[Path] = []
+        writes = dict(commit.writes)
+        for sha256, path in sorted(wanted.items()):
+            target = folder / sha256
+            if target.is_file() and not target.is_symlink():
+                if revision_of(target.read_bytes()) == sha256:
+                    continue  # kept by an earlier save
+                target.unlink()  # damaged since: made again below where the letter's bytes are to be had
+            data = writes.get(path)
+            if data is None or revision_of(data) != sha256:
+                on_disk = staging / path
+                data = on_disk.read_bytes() if on_disk.is_file() and not on_disk.is_symlink() else None
+            if data is None or revision_of(data) != sha256:
+                continue  # not to be had: an export that needs it says so (IssuedLetterChanged)
+            make_within(staging, folder)
+            written.append(target)
+            write_new(target, data, step="stage:write", sync=False)
+        return written
 
     # -- checks before anything is written -----------------------------------------------------------
     def _check_root(self) -> None:

@@ -190,7 +190,8 @@ class Workspace:
             result = build_export(district, year, state, exporters, records=records, calendar=calendar,
                                   options=options, events=events, replan=replan, issued_on=issued_on, on_disk=on_disk,
                                   notices=notices, reuse=reuse, read=lambda path: self.store.read(district, year, path),
-                                  archived=self.store.archived(district, year))
+                                  archived=self.store.archived(district, year),
+                                  issued_copy=lambda sha256: self.store.issued_copy(district, year, sha256))
             commit = Commit(result.state, tuple((a.path, a.data) for _, a in result.writes), result.archive,
                             kind="export")
             revision = self.store.save(district, year, commit, expected=stored.revision if stored else None)

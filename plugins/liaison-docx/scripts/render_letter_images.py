@@ -28,7 +28,7 @@ from tests.pdf_pages import rasters  # noqa: E402
 PICKED = {"notice": "通知/01-dev-reform.pdf",
           "invitation": "邀请函/2027-06-21-work_meeting-district-gov-rcck.pdf",
           "change": "变更函/2027-03-30-joint_meeting-health-cpwdp-改期-区卫函5.pdf",
-          "cancellation": "变更函/2027-03-05-plenary_meeting-district-gov-rcck-取消-区府办函33.pdf",
+          "cancellation": "变更函/2027-03-05-plenary_meeting-district-gov-rcck-取消-区府办函25.pdf",
           "consultation": "征求意见函/2027-11-02-gwbg-2028-icf.pdf",
           "feedback": "反馈函/2027-05-06-yshj-2027.pdf"}
 

@@ -486,3 +486,26 @@ def test_any_year_of_exports_keeps_the_register_in_order(seed: District,
         records.sort(key=lambda r: r.serial)
         assert [r.serial for r in records] == list(range(1, len(records) + 1)), series
         assert [r.date for r in records] == sorted(r.date for r in records), series
+
+
+def test_a_preview_numbers_each_series_by_day_across_kinds() -> None:
+    """The year previewed (no day of issue: each letter on its due date): numbers within a series
+    follow the days, whatever the kind — 区经科函's feedback letter, due 6 May, takes 1号 before the
+    invitations due 26 July, which came first when the kinds were numbered one after the other — and
+    each letter's text carries the number its record holds. Within one day, the kinds' order."""
+    from docx_seed import seed_request
+
+    from liaison_docx.plugin import drafts
+
+    found = [d for d in drafts(seed_request()) if d.record is not None]
+    by_series: dict[str, list[LetterRecord]] = defaultdict(list)
+    for d in found:
+        assert d.letter.doc_number == d.record.doc_number and d.letter.date == d.record.date  # type: ignore[union-attr]
+        by_series[d.record.series].append(d.record)  # type: ignore[union-attr]
+    assert len(by_series) > 3
+    for series, records in by_series.items():
+        records.sort(key=lambda r: r.serial)
+        assert [r.serial for r in records] == list(range(records[0].serial, records[0].serial + len(records))), series
+        assert [r.date for r in records] == sorted(r.date for r in records), series
+    economy = [(r.kind, r.date) for r in by_series["区经科函"]]
+    assert economy[0] == ("feedback", dt.date(2027, 5, 6)) and {k for k, _ in economy[1:]} == {"invitation"}

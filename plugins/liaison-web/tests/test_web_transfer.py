@@ -55,6 +55,7 @@ def test_a_year_round_trips_byte_for_byte(tmp_path: Path) -> None:
     year = made_folder(tmp_path / "out")
     before = tree(year)
     assert any(p.startswith("已作废/") for p in before) and any(p.startswith(".history/") for p in before)
+    assert any(p.startswith(".history/letters/") for p in before)  # the issued letters' kept copies go too
     runner = CliRunner()
     imported = runner.invoke(web, ["import-year", "--from", str(year), "--lang", "en"])
     # the database's first start planned the year: it is replaced only when asked
@@ -89,6 +90,29 @@ def test_a_year_round_trips_byte_for_byte(tmp_path: Path) -> None:
                                 "--district", "seed", "--lang", "en"])
     assert twice.exit_code == 1 and "already holds" in twice.output
     assert tree(tmp_path / "back" / str(YEAR)) == after
+
+
+@pytest.mark.parametrize("damage", ["edited", "deleted"])
+def test_an_issued_letter_damaged_in_the_folder_goes_over_as_it_was_issued(tmp_path: Path, damage: str) -> None:
+    """The register names the bytes a letter went out as: import-year hands those over, from the copy
+    the folder keeps beside the state, not the clerk's edit (nor nothing, for a deleted file)."""
+    web_db.fresh("default")
+    from liaison_web.plugin import web
+    from liaison_web.store import DatabaseStore
+
+    year = made_folder(tmp_path / "out")
+    stored = FolderStore(tmp_path / "out").load(seed_district(), YEAR)
+    assert stored is not None
+    letter = next(r for r in stored.state.letters if r.active)
+    issued = (year / letter.path).read_bytes()
+    if damage == "edited":
+        (year / letter.path).write_bytes(b"edited in Word")
+    else:
+        (year / letter.path).unlink()
+    imported = CliRunner().invoke(web, ["import-year", "--from", str(year), "--replace", "--lang", "en"])
+    assert imported.exit_code == 0, imported.output
+    assert DatabaseStore().read(seed_district(), YEAR, letter.path) == issued
+    assert DatabaseStore().issued_copy(seed_district(), YEAR, letter.sha256) == issued
 
 
 def test_tokens_are_made_shown_once_and_revoked_by_the_command() -> None:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from liaison.law.notices import HolidayNotice
     from liaison.law.records import Records, RegisteredLetter
     from liaison.law.workdays import WorkingDayCalendar
-    from liaison.year.engagements import KnownEvent, Plan, PlanOptions
+    from liaison.year.engagements import KnownEvent, Plan, PlanOptions, Published
 
 _SAFE = re.compile(r"[^0-9A-Za-z._\-\u3400-\u9fff]+")
 
@@ -112,6 +112,10 @@ class ExportRequest:
     #: where an exporter tells the user something though nothing failed (a meeting come before its
     #: invitations went out): the export's notes (:attr:`ExportResult.notes`); None: nobody listens
     notes: Callable[[Note], None] | None = attrs.field(default=None, eq=False, repr=False)
+    #: the engagements as the year's last export sent them out (the state's ``exported``), None before
+    #: its first export: what an earlier export already knew (the docx exporter tells of a meeting come
+    #: before its invitations went out at the first export that finds it so, not only after a draft)
+    exported: tuple[Published, ...] | None = None
 
     def tell(self, note: Note) -> None:
         """Pass ``note`` on to the export's notes (dropped when the caller listens for none)."""
@@ -261,14 +265,17 @@ def build_export(district: District, year: int, state: YearState | None,
                  events: Sequence[KnownEvent] | None = None, replan: bool = False, issued_on: dt.date | None = None,
                  on_disk: Mapping[str, str] | None = None, notices: Sequence[HolidayNotice] = (),
                  reuse: bool = True, read: Callable[[str], bytes | None] | None = None,
-                 archived: Iterable[str] = ()) -> ExportResult:
+                 archived: Iterable[str] = (),
+                 issued_copy: Callable[[str], bytes | None] | None = None) -> ExportResult:
     """The one export flow (see the module docstring). ``on_disk`` gives the digest of each file the
     last export wrote as it is in the folder now (an edited workbook is then left alone, a missing
     file written again); None means the folder is as the last export left it. ``notices`` replace
     those the state was planned on for their years (:func:`liaison.year.state.year_calendar`).
     ``read(path)`` gives the bytes the store holds at a path of the year: exporters get them, where
     they are the bytes the last export wrote (:attr:`ExportRequest.issued`), to write an issued letter
-    again exactly as it went out.
+    again exactly as it went out. ``issued_copy(sha256)`` gives the bytes the store keeps of an issued letter
+    by their digest (:meth:`liaison.year.store.YearStore.issued_copy`): where the file at its path
+    was edited or deleted since, the letter is written back from them.
 
     An exporter whose inputs (:func:`input_digest`) are those of its last run, and whose files are
     all in the folder with the digests that run gave them, is not run: its files are reused as they
@@ -303,7 +310,7 @@ def build_export(district: District, year: int, state: YearState | None,
     runs = {r.exporter: r for r in before.manifest.runs}
     duties: YearDuties | None = None
     told: list[Note] = []  # what the exporters that ran said (ExportRequest.tell)
-    issued = _as_written(before.manifest, read)
+    issued = _as_written(before.manifest, read, issued_copy)
     issued_bytes = expected_bytes(before.letters)
     shared = _shared_digest(district=district, plan=plan, records=records, issued_on=issued_on, calendar=calendar,
                             notices=used)
@@ -345,26 +352,29 @@ def build_export(district: District, year: int, state: YearState | None,
             duties = year_duties(district, plan.year, records)  # once for every exporter
         request = ExportRequest(district=district, plan=plan, options=typed, records=records, letters=letters_seen,
                                 issued_on=issued_on, revision=revision, calendar=calendar, duties=duties,
-                                issued=issued, register=before.register, notes=told.append)
+                                issued=issued, register=before.register, notes=told.append,
+                                exported=before.exported)
         # each letter's record carries its bytes' digest at once: the register an exporter that shows
         # it sees (and digests) is the one the state keeps
         made.extend((exporter.name, a) for a in _as_issued(_run(exporter, request), issued_bytes))
     _unique_paths([*made, *((f.exporter, f.path) for f in kept)])
     # issued letters the data no longer makes, withdrawn by no letter: they stand, their files kept
     standing = registry_now().standing(answered)
-    manifest, writes, archive, kept_edits, unchanged, restored = _files(
+    standing_paths = _with_renderings({r.path for r in standing}, before.manifest)
+    manifest, writes, archive, kept_edits, unchanged, restored, replaced = _files(
         before.manifest, made, kept, revision, on_disk, answered, _archiver(issued_on, archived),
-        frozenset(r.path for r in standing))
+        standing_paths)
     if not writes and not archive:  # nothing to write: the same revision, so a plain rerun changes no byte
         manifest = attrs.evolve(manifest, revision=before.manifest.revision)
     letters = register_now()
     manifest = attrs.evolve(manifest, runs=_runs(before.manifest.runs, exporters, made, reused, digests, letters,
-                                                 manifest, shared, imported, {r.path for r in standing}))
+                                                 manifest, shared, imported, standing_paths))
     new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=letters, register=imported,
                              manifest=manifest, exported=snapshot(plan), notices=used)
     notes = tuple(_register_note(c) for c in
                   register_conflicts(before.letters, records.register if records is not None else (), year))
     notes += tuple(_restored_note(path, to) for path, to in restored)
+    notes += tuple(_replaced_note(path) for path in replaced)
     notes += tuple(_standing_note(r) for r in standing if not r.standing)  # said once, when it comes to stand
     notes += tuple(told)
     return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused), notes)
@@ -409,6 +419,25 @@ def _restored_note(path: str, to: str) -> Note:
                 fix_zh="已发出的公文不再修改，新的内容请另行发文")
 
 
+def _with_renderings(paths: Collection[str], manifest: Manifest) -> frozenset[str]:
+    """``paths`` (letters' files) with the other renderings of each that the manifest holds: the
+    files of the same exporter at the same path but for the suffix (the PDF beside a letter's
+    .docx). A letter that stands keeps them all in place."""
+    def stem(path: str) -> str:
+        return path.rpartition(".")[0] or path
+
+    letters = manifest.by_path()
+    stems = {(letters[p].exporter, stem(p)) for p in paths if p in letters}
+    return frozenset(paths) | {f.path for f in manifest.files if (f.exporter, stem(f.path)) in stems}
+
+
+def _replaced_note(path: str) -> Note:
+    return Note("deleted since it was issued: the letter as it went out is written back",
+                "印发后被删除：已按印发时的原样写回", file=path,
+                fix="a letter once sent stays in the output folder; send what is new as a new letter",
+                fix_zh="已发出的公文保留在输出文件夹中，新的内容请另行发文")
+
+
 def _standing_note(letter: LetterRecord) -> Note:
     # said at the export that stops making it; later exports keep it quietly, as every issued letter
     day = letter.date.isoformat()
@@ -422,10 +451,12 @@ def _standing_note(letter: LetterRecord) -> Note:
                 fix_zh="如需撤回，请另行发函说明：已发出的公文只能以新的公文撤回")
 
 
-def _as_written(manifest: Manifest, read: Callable[[str], bytes | None] | None) -> Callable[[str], bytes | None] | None:
+def _as_written(manifest: Manifest, read: Callable[[str], bytes | None] | None,
+                kept: Callable[[str], bytes | None] | None = None) -> Callable[[str], bytes | None] | None:
     """``read``, answering only with the bytes the manifest says an export wrote (a file edited or
-    replaced since is not what went out)."""
-    if read is None:
+    replaced since is not what went out); for a file no longer so, the bytes ``kept`` by that digest
+    (an issued letter's, kept beside the year's state)."""
+    if read is None and kept is None:
         return None
     wrote = manifest.by_path()
 
@@ -433,8 +464,10 @@ def _as_written(manifest: Manifest, read: Callable[[str], bytes | None] | None) 
         was = wrote.get(path)
         if was is None:
             return None
-        data = read(path)
-        return data if data is not None and hashlib.sha256(data).hexdigest() == was.sha256 else None
+        for data in (read(path) if read is not None else None, kept(was.sha256) if kept is not None else None):
+            if data is not None and hashlib.sha256(data).hexdigest() == was.sha256:
+                return data
+        return None
 
     return issued
 
@@ -615,7 +648,7 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
            on_disk: Mapping[str, str], answered: Callable[[str], bool],
            archive_to: Callable[[str, ManifestFile], str], standing: Collection[str] = frozenset()) -> tuple[
         Manifest, tuple[tuple[str, Artifact], ...], tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...],
-        tuple[tuple[str, str], ...]]:
+        tuple[tuple[str, str], ...], tuple[str, ...]]:
     previous = old.by_path()
     files: list[ManifestFile] = list(reused)
     writes: list[tuple[str, Artifact]] = []
@@ -623,6 +656,7 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
     kept: list[str] = []
     unchanged: list[str] = [f.path for f in reused]
     restored: list[tuple[str, str]] = []
+    replaced: list[str] = []  # issued letters deleted from the folder, written back as they went out
     for name, a in made:
         was = previous.get(a.path)
         digest = a.sha256
@@ -636,6 +670,8 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
                 to = archive_to(a.path, was)  # letter as issued is written back, the edited copy kept aside
                 archive.append((a.path, to))
                 restored.append((a.path, to))
+            elif current is None and a.letter is not None:
+                replaced.append(a.path)
             writes.append((name, a))  # ours, but missing or changed on disk: write it again
             continue
         if was is not None and a.policy == "keep_edits" and current is not None and current != was.sha256:
@@ -658,4 +694,4 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
         else:
             files.append(was)  # another exporter's file, or outside this run's scope: left as it is
     return Manifest(revision, tuple(sorted(files, key=lambda f: f.path)), old.runs), tuple(writes), \
-        tuple(archive), tuple(kept), tuple(unchanged), tuple(restored)
+        tuple(archive), tuple(kept), tuple(unchanged), tuple(restored), tuple(replaced)

@@ -41,21 +41,22 @@ def expected_bytes(letters: Iterable[LetterRecord]) -> Mapping[str, LetterRecord
 
 
 class IssuedLetterChanged(ExportError):
-    """An issued letter would be written with other bytes than it went out as (its file deleted or
-    edited, and rendered again from today's data it reads differently). Nothing is written."""
+    """An issued letter would be written with other bytes than it went out as: its file deleted or
+    edited, the copy the store keeps of it (:meth:`liaison.year.store.YearStore.issued_copy`) missing
+    too, and rendered again from today's data it reads differently. Nothing is written."""
 
     def __init__(self, record: LetterRecord, *, file: str | None = None) -> None:
         day = record.date.isoformat()
         super().__init__(
             f"{record.path}: {record.doc_number} went out on {day}, and its file is no longer as issued "
-            "(deleted or edited); written again from today's data it would say something else under the "
-            "same number",
+            "(deleted or edited) while the copy kept with the year's state is missing too; written again "
+            "from today's data it would say something else under the same number",
             file=file,
             fix=f"put the letter back at {record.path} exactly as it was issued (the office's filed copy "
                 f"or a backup: sha256 {record.sha256}) and export again; a letter once sent is never "
                 "rewritten — what changed goes out as a new letter",
             message_zh=f"{record.path}：{record.doc_number}已于{day}印发，其文件已不是印发时的样子（被删除或修改），"
-                       "按今天的数据重新生成会以同一文号写出不同的内容",
+                       "随年度状态保存的副本也不见了；按今天的数据重新生成会以同一文号写出不同的内容",
             fix_zh=f"请把印发时的原件放回 {record.path}（本单位存档的文件或备份，sha256 {record.sha256}），"
                    "再重新导出；已发出的公文不再改写，有变化的另行发文")
         self.record = record

@@ -169,9 +169,11 @@ class LetterRegistry:
                engagement_start: dt.time | None = None, engagement_title: str = "", refers_to: str = "",
                first_serial: int = 1, in_order: bool = True,
                announced: tuple[Announced, ...] | None = None, title: str = "", to: str = "",
-               cc: str = "") -> LetterRecord:
+               cc: str = "", serial: int | None = None) -> LetterRecord:
         """A letter issued now: the next number of its series (at least ``first_serial``, where the
-        office's register stands). With ``in_order`` a letter dated before the series' latest is
+        office's register stands), or ``serial`` where the caller numbers an export's letters in an
+        order of its own (by day of issue across kinds: ``liaison_docx.issuing.Issuer``; one this
+        register has not used). With ``in_order`` a letter dated before the series' latest is
         refused (:class:`ExportError`): numbers follow the 成文日期, nothing is backdated."""
         if not is_series(series):
             raise ValueError(f"{series!r} is not a 发文字号 series")
@@ -186,8 +188,9 @@ class LetterRegistry:
                 message_zh=f"{number}的成文日期为{day}，{date.isoformat()}印发的{series}"
                            "函件将取得更大的文号却日期更早",
                 fix_zh=f"请使用 --issued-on {day} 或其后的日期导出（文号按发文先后编排）")
-        serial = self.peek(series, first_serial)
-        self._used[series] = serial
+        if serial is None:
+            serial = self.peek(series, first_serial)
+        self._used[series] = max(self._used.get(series, 0), serial)
         record = LetterRecord(key=key, kind=kind, series=series, year=self.year, serial=serial,
                               doc_number=format_doc_number(series, self.year, serial),
                               date=date, digest=digest, path=path, recipient=recipient, engagement=engagement,

@@ -208,6 +208,13 @@ class YearStore(Protocol):
         """The paths under ``已作废/``, sorted: the bytes earlier exports replaced or dropped."""
         ...
 
+    def issued_copy(self, district: District, year: int, sha256: str) -> bytes | None:
+        """The bytes of an issued letter as it went out, by their sha256 (``LetterRecord.sha256``),
+        kept beside the year's state whatever became of its file (the folder store's hidden
+        ``.history/letters/``; a database or memory store holds every file it wrote, so any file of
+        the year with that digest), or None when the store holds no such bytes."""
+        ...
+
     def history(self, district: District, year: int) -> tuple[ExportEntry, ...]:
         """The exports of the year, oldest first (:func:`export_history`)."""
         ...

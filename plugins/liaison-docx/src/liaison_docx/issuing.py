@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 
 import attrs
 from liaison.base.text import TITLE_MAX
@@ -69,7 +69,8 @@ class Issuer:
     register of ``series`` stands for the year (:meth:`liaison.law.district.District.register_start`)."""
 
     def __init__(self, registry: LetterRegistry, issued_on: dt.date | None,
-                 start: Callable[[str], int] | None = None, *, preview: bool = False) -> None:
+                 start: Callable[[str], int] | None = None, serials: Mapping[str, int] | None = None, *,
+                 preview: bool = False) -> None:
         self.registry = registry
         self.issued_on = issued_on
         #: number nothing for good: a letter due is still numbered in ``registry`` (so the paths, and the
@@ -79,6 +80,13 @@ class Issuer:
         # a preview writes beside every letter still in force the drafts issuing would put in its
         # place: none may take its path, which serves what went out until an issue withdraws it
         self._taken: set[str] = {r.path for r in registry.previous if r.active} if preview else set()
+        #: the serial each letter (by key) takes, where an earlier pass found the numbers out of the
+        #: order of the days of issue (:meth:`by_day`); the others take the next of their series
+        self.serials = dict(serials or {})
+        self._batch = 0  # the calls of issue_all so far: the kind of letter, in the export's order
+        #: each letter numbered: its series, its place in the order of issue (day of issue, kind, due
+        #: date, the order it was made in), its key and its serial
+        self._numbered: list[tuple[str, tuple[dt.date, int, dt.date, int], str, int]] = []
         #: the drafts the last :meth:`issue_all` left out because their meeting came before they went
         #: out, each with the path it waited at (an invitation never sent)
         self.missed: list[tuple[Draft, str]] = []
@@ -107,6 +115,7 @@ class Issuer:
         out: list[Draft | None] = [None] * len(drafts)
         fresh: list[int] = []
         self.missed = []
+        self._batch += 1
         for i, draft in enumerate(drafts):
             before = self.registry.last(draft.key)
             if before is not None and not _moved(before, draft, self.issued_on):
@@ -131,10 +140,11 @@ class Issuer:
             else:
                 path = self.path(draft, f"{DRAFTS}/{draft.folder}")
                 out[i] = attrs.evolve(draft, letter=_unnumbered(draft), path=path)
-        for date, _natural, i in sorted(due):
+        for date, natural, i in sorted(due):
             draft = self._on(drafts[i], date)
             first = max(draft.first_serial, self.start(draft.series))
-            own = f"{draft.series}{self.registry.peek(draft.series, first)}" if draft.own_number else ""
+            serial = self.serials.get(draft.key)
+            own = f"{draft.series}{serial or self.registry.peek(draft.series, first)}" if draft.own_number else ""
             record = self.registry.number(
                 key=draft.key, kind=draft.kind, series=draft.series, digest=content_digest(draft.letter), date=date,
                 path=self.path(draft, number=own), recipient=draft.recipient,
@@ -144,13 +154,34 @@ class Issuer:
                 # a preview numbers nothing for good: on a day before its series' latest letter only
                 # an issue is refused, not the look at the drafts
                 first_serial=first, in_order=self.issued_on is not None and not self.preview,
-                title=draft.letter.title_text, to=draft.letter.recipients.rstrip("：:"), cc="，".join(draft.letter.cc))
+                title=draft.letter.title_text, to=draft.letter.recipients.rstrip("：:"), cc="，".join(draft.letter.cc),
+                serial=serial)
+            self._numbered.append((record.series, (date, self._batch, natural, len(self._numbered)), record.key,
+                                   record.serial))
             # a preview's record carries the blank number too: the letters that name this one (a change
             # letter names the invitation going out again with it) name no number it does not hold yet
             out[i] = self._dated(draft, record) if not self.preview else attrs.evolve(
                 drafts[i], letter=_unnumbered(drafts[i]), path=record.path,
                 record=attrs.evolve(record, doc_number=draft_number(record.series, record.year)))
         return [d for d in out if d is not None]
+
+    def by_day(self) -> dict[str, int]:
+        """Where the letters numbered so far (kind by kind, as :meth:`issue_all` is called) do not
+        follow their days of issue within a series — a later kind's letter dated before an earlier
+        kind's, as when the year is previewed on the letters' due dates —, the serial each of that
+        series' letters takes instead (by key): the same numbers, strictly by day of issue, then
+        within a day by kind, due date and the order they were made. Empty when every series is in
+        that order already (an export on a day of issue dates all it issues that day)."""
+        by_series: dict[str, list[tuple[tuple[dt.date, int, dt.date, int], str, int]]] = {}
+        for series, place, key, serial in self._numbered:
+            by_series.setdefault(series, []).append((place, key, serial))
+        serials: dict[str, int] = {}
+        for taken in by_series.values():
+            ordered = sorted(taken)
+            if ordered != taken:
+                serials.update({key: serial for (_, key, _), serial in zip(ordered, sorted(s for *_, s in taken),
+                                                                           strict=True)})
+        return serials
 
     @staticmethod
     def _on(draft: Draft, day: dt.date) -> Draft:
@@ -164,13 +195,16 @@ class Issuer:
         return attrs.evolve(draft, letter=letter, record=record, path=record.path, kept=kept)
 
 
-def missed_notes(missed: list[tuple[Draft, str]], waited: Callable[[str], bool]) -> tuple[Note, ...]:
+def missed_notes(missed: list[tuple[Draft, str]], waited: Callable[[str], bool],
+                 known: Collection[str] | None = None) -> tuple[Note, ...]:
     """One note per meeting whose day came before its invitations went out: they are never sent, and
-    the clerk is told, not only shown the drafts moved to 已作废/. Said by the export that drops
-    them — those whose drafts the last export wrote (``waited(path)``) —, once."""
+    the clerk is told, not only shown the drafts moved to 已作废/. Said once, by the first export
+    that finds it so: the one that drops the drafts the last export wrote (``waited(path)``), or,
+    where no draft waited, the one for which the meeting is new — the year's first export
+    (``known`` None) or a meeting the last export did not have (``known``: the ids it sent out)."""
     by_meeting: dict[str, list[Draft]] = {}
     for draft, path in missed:
-        if draft.kind == "invitation" and waited(path):
+        if draft.kind == "invitation" and (waited(path) or known is None or draft.subject not in known):
             by_meeting.setdefault(draft.subject, []).append(draft)
     notes = []
     for subject, found in by_meeting.items():

@@ -61,6 +61,7 @@ from liaison.host.options import Option
 from liaison.law.district import District
 from liaison.law.model import Organisation
 from liaison.year.state import Policy
+from liaison.year.store import Note
 
 from liaison_docx.about import ABOUT, about_artifact
 from liaison_docx.issuing import Issuer, missed_notes
@@ -163,12 +164,30 @@ def drafts(request: ExportRequest, measures: Measures | None = None) -> tuple[Dr
     """Every letter the request asks for, in a fixed order (notices, invitations, change and
     cancellation letters, consultations, feedback letters): those issued with their records (kept
     from earlier exports, or numbered now, :class:`~liaison_docx.issuing.Issuer`), the drafts not yet
-    due without one. ``measures``: the export's, with which an invitation asks whether it fits page 1."""
+    due without one. ``measures``: the export's, with which an invitation asks whether it fits page 1.
+
+    Numbers within a series follow the days of issue across kinds: where the kinds, numbered one
+    after the other, leave a series out of that order (a preview dates each letter on its due date),
+    the letters are made again with the serials in order (:meth:`Issuer.by_day`), so every text that
+    names a number names the right one."""
+    found, issuer, told = _drafts(request, measures)
+    serials = issuer.by_day()
+    if serials:
+        found, _, told = _drafts(request, measures, serials)
+    for note in told:
+        request.tell(note)
+    return found
+
+
+def _drafts(request: ExportRequest, measures: Measures | None,
+            serials: Mapping[str, int] | None = None) -> tuple[tuple[Draft, ...], Issuer, tuple[Note, ...]]:
+    """:func:`drafts` once, with these serials: the letters, the issuer, and the notes to tell."""
     kinds = request.option("kinds", LETTER_KINDS)
     district, plan, records = request.district, request.plan, request.records
     issuer = Issuer(request.registry(), request.issued_on, lambda series: district.register_start(series, plan.year),
-                    preview=request.option("preview", False))
+                    serials, preview=request.option("preview", False))
     found: list[Draft] = []
+    told: tuple[Note, ...] = ()
     if "notice" in kinds:
         office = _issuer(district, request.option("issuer")) or district.general_office()
         sent = issuer.issue_all(notices(
@@ -180,8 +199,8 @@ def drafts(request: ExportRequest, measures: Measures | None = None) -> tuple[Dr
     if "invitation" in kinds:
         invited = issuer.issue_all(invitations(district, plan, records=records, calendar=request.calendar,
                                                   measures=measures))
-        for note in missed_notes(issuer.missed, lambda path: request.issued_bytes(path) is not None):
-            request.tell(note)
+        known = None if request.exported is None else frozenset(p.id for p in request.exported)
+        told = missed_notes(issuer.missed, lambda path: request.issued_bytes(path) is not None, known)
         current = {(d.subject, d.recipient): d.record for d in invited if d.record is not None}
         found += invited
         found += issuer.issue_all(change_letters(district, plan, issuer.registry, current, request.issued_on))
@@ -189,7 +208,7 @@ def drafts(request: ExportRequest, measures: Measures | None = None) -> tuple[Dr
         found += issuer.issue_all(consultations(district, plan, records, request.calendar))
     if "feedback" in kinds:
         found += issuer.issue_all(feedback_letters(district, plan, records))
-    return tuple(found)
+    return tuple(found), issuer, told
 
 
 def export_year(request: ExportRequest) -> list[Artifact]:

@@ -291,6 +291,13 @@ class DatabaseStore:
             data = self._files(district, year).filter(path=path).values_list("data", flat=True).first()
         return None if data is None else bytes(data)
 
+    def issued_copy(self, district: District, year: int, sha256: str) -> bytes | None:
+        """Any file of the year with that digest (the rows keep it): the files here are only ever
+        written by a save, and an issued letter's bytes stay, at its path or under ``已作废/``."""
+        with self._errors(district, year):
+            data = self._files(district, year).filter(sha256=sha256).values_list("data", flat=True).first()
+        return None if data is None or digest(bytes(data)) != sha256 else bytes(data)
+
     def archived(self, district: District, year: int) -> tuple[str, ...]:
         with self._errors(district, year):
             return tuple(sorted(self._files(district, year).filter(path__startswith=f"{ARCHIVE}/")

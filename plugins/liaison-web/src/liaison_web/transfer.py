@@ -3,7 +3,9 @@ can pass a year to each other (``liaison web import-year --from out/2027``, ``ex
 
 What is handed over is what the year-store protocol shows: every revision of the state, oldest first,
 with its kind (:meth:`~liaison.year.store.YearStore.revisions`, each loaded again), the files the
-state's manifest lists and the bytes under ``已作废/``. Into the database it goes whole, in one
+state's manifest lists (an issued letter edited or deleted in the folder as it went out, from the copy
+the folder keeps beside the state, :meth:`~liaison.year.store.YearStore.issued_copy`) and the bytes
+under ``已作废/``. Into the database it goes whole, in one
 transaction (:meth:`DatabaseStore.receive`); into a folder the archived bytes are written first and
 the revisions saved one by one through the folder store (the last with the current files), so the
 folder holds its ``.history`` as the command would have written it. A revision the source cannot
@@ -27,7 +29,7 @@ from liaison.law.district import District
 from liaison.year.state import YearState
 from liaison.year.store import Commit, Revision, YearStore
 from liaison_web import records_transfer
-from liaison_web.store import DatabaseStore
+from liaison_web.store import DatabaseStore, digest
 from liaison_workspace import FolderStore, write_atomic
 
 __all__ = ["copy_year"]
@@ -49,10 +51,14 @@ def _gather(source: YearStore, district: District, year: int
             revisions.append((revision, stored.state))
     current = revisions[-1][1]
     files, archived = [], []
-    for path in sorted({f.path for f in current.manifest.files}):
-        data = source.read(district, year, path)
+    for f in sorted(current.manifest.files, key=lambda f: f.path):
+        data = source.read(district, year, f.path)
+        if data is None or digest(data) != f.sha256:
+            # an issued letter edited or deleted in the folder goes over as it went out, from the copy
+            # the source keeps of it (the register names those bytes); any other file as it is
+            data = source.issued_copy(district, year, f.sha256) or data
         if data is not None:  # a file the office deleted by hand stays deleted
-            files.append((path, data))
+            files.append((f.path, data))
     for path in source.archived(district, year):
         data = source.read(district, year, path)
         if data is not None:
