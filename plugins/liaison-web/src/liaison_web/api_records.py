@@ -57,7 +57,7 @@ from liaison_web.api import (
 from liaison_web.callers import remote_address
 from liaison_web.errors import NotFound, StaleRecord, error_response, json_response
 
-__all__ = ["RecordModels", "attach_kept", "change_record", "create_record", "keep_file"]
+__all__ = ["RecordModels", "attach_kept", "change_record", "create_record", "keep_file", "may_record"]
 
 _YEAR = "/districts/{district}/years/{year}"
 KindName = Literal[tuple(kept.KINDS)]  # type: ignore[valid-type]
@@ -308,10 +308,24 @@ def _check_new(request: HttpRequest, district: str, year: int, kind: kept.Kind, 
                         file="record", path=("id",), fix="give this record its own id, or correct that one",
                         message_zh=f"该年度已有编号为“{record.id}”的记录（{kind.section}/{twin.key}）",
                         fix_zh="请为本记录另取编号，或更正已有的那条记录")
-    _authorise(request, "record", district, {"id": getattr(record, "id", "") or kind.section,
-                                              "host": kind.responsible(record, found),
-                                              "participants": list(kind.parties(record))})
+    _authorise_record(request, district, getattr(record, "id", "") or kind.section, kept.writers(kind, record, found))
     return record
+
+
+def _record_objects(key: str, writers: tuple[str, ...]) -> list[dict[str, Any]]:
+    # the table's `record` is decided on the body that writes the record as the host, not on its
+    # parties: attending a department's meeting does not make its minutes the attendee's to write
+    return [{"id": key, "host": w, "participants": []} for w in writers or ("",)]
+
+
+def may_record(request: HttpRequest, district: str, key: str, writers: tuple[str, ...]) -> access.Decision:
+    """May the caller write a record whose writers (:func:`liaison_web.records.writers`) are these?"""
+    return min((_may(request, "record", district, o) for o in _record_objects(key, writers)), key=lambda d: d.value)
+
+
+def _authorise_record(request: HttpRequest, district: str, key: str, writers: tuple[str, ...]) -> None:
+    if may_record(request, district, key, writers) != access.Decision.ALLOWED:
+        _authorise(request, "record", district, _record_objects(key, writers)[0])
 
 
 def _raw_body(request: HttpRequest, field: str | None = None) -> Any:
@@ -349,7 +363,8 @@ def change_record(request: HttpRequest, district: str, year: int, kind: kept.Kin
     the version ``given`` (the API's ``If-Match``, a page's form field): another is
     :class:`StaleRecord`, nothing added. Withdrawing a withdrawn record adds nothing (the record as it is)."""
     before = _latest(district, year, kind.section, key)
-    _authorise(request, "record", district, _as_object(before))
+    found, _ = _district(request, district, "record")
+    _authorise_record(request, district, key, kept.writers(kind, kept.structure_row(before), found))
     if given != kept.view(before).etag:
         raise _stale(key, kept.view(before).etag, given)
     if action == "withdrawn" and before.action == "withdrawn":
