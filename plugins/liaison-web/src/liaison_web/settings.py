@@ -127,6 +127,23 @@ def webhook_settings() -> dict[str, Any]:
             "jitter": os.environ.get("LIAISON_WEBHOOK_JITTER", "1").strip().lower() not in ("0", "false", "no", "off")}
 
 
+def webhook_networks() -> tuple[str, ...]:
+    """The networks ``LIAISON_WEBHOOK_ALLOW_NETWORKS`` lets webhooks be sent to (:mod:`liaison_web.egress`)."""
+    import ipaddress
+
+    name = "LIAISON_WEBHOOK_ALLOW_NETWORKS"
+    given = tuple(n.strip() for n in os.environ.get(name, "").split(",") if n.strip())
+    for network in given:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigError(f"{name}: {network!r} is not an address or a network", file=name,
+                              fix="give addresses or networks separated by commas, e.g. 10.20.0.0/16,127.0.0.1",
+                              message_zh=f"{name}：{network!r} 不是地址或网段",
+                              fix_zh="请给出以逗号分隔的地址或网段，例如 10.20.0.0/16,127.0.0.1") from None
+    return given
+
+
 def _caldav() -> dict[str, str]:
     from liaison_web.publishing import caldav_settings
 
@@ -183,6 +200,7 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
         "AXES_VERBOSE": False,
         "LIAISON_SECURE": secure,
         "LIAISON_WEBHOOKS": webhook_settings(),
+        "LIAISON_WEBHOOK_ALLOW_NETWORKS": webhook_networks(),
         "LIAISON_CALDAV": _caldav(),
         "LIAISON_MEDIA_ROOT": str(Path(os.environ.get("LIAISON_MEDIA_ROOT", "").strip() or beside / "liaison-media")
                                   .resolve()),
