@@ -16,7 +16,8 @@ start and kept beside the database (``liaison.secret``, mode 0600), or given as
 ``liaison-media/`` beside the database; for PostgreSQL in the current folder), each at most
 ``LIAISON_MAX_UPLOAD_MB`` (20) megabytes (:mod:`liaison_web.evidence`). ``LIAISON_SECURE=1`` (the
 service is behind an HTTPS reverse proxy) marks the session and CSRF cookies ``Secure`` and trusts
-the proxy's ``X-Forwarded-Proto``.
+the proxy's ``X-Forwarded-Proto`` and the address it appended to ``X-Forwarded-For``
+(``LIAISON_TRUSTED_PROXIES``, 1: how many proxies append to it).
 """
 
 from __future__ import annotations
@@ -199,6 +200,8 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
         "AXES_USERNAME_CALLABLE": "liaison_web.lockout.username_of",
         "AXES_VERBOSE": False,
         "LIAISON_SECURE": secure,
+        # how many proxies append to X-Forwarded-For in front of the service (callers.remote_address)
+        "LIAISON_TRUSTED_PROXIES": _int_env("LIAISON_TRUSTED_PROXIES", 1),
         "LIAISON_WEBHOOKS": webhook_settings(),
         "LIAISON_WEBHOOK_ALLOW_NETWORKS": webhook_networks(),
         "LIAISON_CALDAV": _caldav(),
