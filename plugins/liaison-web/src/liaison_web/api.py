@@ -354,6 +354,24 @@ def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, d
     return text, body, {item["id"]: item for item in body.get("engagements", [])}
 
 
+def _view_tag(request: HttpRequest, district: str, base: str, **query: Any) -> str:
+    """The ETag of a read whose body is more than the year's state: ``base`` (that state) and, when
+    the caller reads a filtered view or the query asks anything, a digest of both — the caller's
+    memberships in the district (what the filter reads) and every query parameter —, so a tag of one
+    view or day never answers 304 for another. (The bodies do not depend on the language: the JSON
+    carries both; a test keeps it so.) A change's ``If-Match`` takes it as the revision (:func:`_if_match`)."""
+    given = {k: str(v) for k, v in query.items() if v is not None}
+    if _covers(request, "read", district):
+        view: Any = "all"
+    else:
+        members, _ = _members(request)
+        view = sorted({(m.role, m.organisation) for m in members if m.district == district})
+    if view == "all" and not given:
+        return base
+    digest = hashlib.sha256(json.dumps([view, given], sort_keys=True).encode()).hexdigest()[:16]
+    return f"{base}+{digest}"
+
+
 def _matches(request: HttpRequest, etag: str) -> bool:
     given = request.headers.get("If-None-Match", "")
     return any(tag.strip() in (f'"{etag}"', f'W/"{etag}"', "*") for tag in given.split(",") if tag.strip())
@@ -434,15 +452,16 @@ def plan(request: HttpRequest, district: str, year: schemas.YEAR) -> HttpRespons
     A caller who may read only its own organisation's engagements (a clerk, a liaison officer) gets
     the same document holding only those."""
     _, version, revision = _district_year(request, district, year)
-    if _matches(request, revision):
-        return _not_modified(revision)
+    tag = _view_tag(request, district, revision)
+    if _matches(request, tag):
+        return _not_modified(tag)
     text, body, engagements = _rendered(district, version, year, revision)
     if _covers(request, "read", district):
-        return text_response(text, etag=revision)
+        return text_response(text, etag=tag)
     readable = [e for e in engagements.values() if _may(request, "read", district, e) == access.Decision.ALLOWED]
     if len(readable) == len(engagements):
-        return text_response(text, etag=revision)
-    return json_response({**body, "engagements": readable}, etag=revision)
+        return text_response(text, etag=tag)
+    return json_response({**body, "engagements": readable}, etag=tag)
 
 
 class EntryModel(Schema):
@@ -606,7 +625,8 @@ def findings(request: HttpRequest, district: str, year: schemas.YEAR,
 
     found, version, revision = _district_year(request, district, year)
     at = records_state(found, year)
-    tag = f"{revision}-{at[0]}.{at[1]}"  # the year's revision and the state of its records
+    # the year's revision and the state of its records; the day and the caller's view
+    tag = _view_tag(request, district, f"{revision}-{at[0]}.{at[1]}", as_of=as_of)
     if _matches(request, tag):
         return _not_modified(tag)
     report, text = _report(district, version, year, revision, at, as_of)
@@ -944,7 +964,7 @@ def _if_match(request: HttpRequest) -> str:
                                    fix_zh="请先读取该活动（GET），并将其 ETag 作为 If-Match 发送")
     tag = given.split(",")[0].strip()
     tag = tag[2:] if tag.startswith("W/") else tag
-    return tag.strip('"')
+    return tag.strip('"').partition("+")[0]  # a filtered plan's tag: its revision and its view (_view_tag)
 
 
 @attrs.frozen
