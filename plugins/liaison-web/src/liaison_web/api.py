@@ -1249,12 +1249,13 @@ def _letter_object(path: str, record: LetterRecord | None, engagements: dict[str
             "participants": [record.recipient, *about.get("participants", ())], "engagement": record.engagement}
 
 
-def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None, pdf: bool = False
+def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None
              ) -> tuple[str, dt.date, list[tuple[str, str, LetterRecord | None, dict[str, Any]]], outputs.Rendered]:
-    """Every letter (path, status, record, whose) an export on ``day`` leaves, and the rendered files."""
+    """Every letter (path, status, record, whose) an export on ``day`` leaves, and the rendered files
+    (the .docx: a PDF is converted one letter at a time, :mod:`liaison_web.letters_pdf`)."""
     found, version = _district(request, district, "letters")
     when = day or _today(found)
-    _, revision, made = _rendering(request, district, year, "letters", "docx", {"pdf": True} if pdf else {}, when)
+    _, revision, made = _rendering(request, district, year, "letters", "docx", {}, when)
     stored = DatabaseStore().load(found, year, revision=revision)
     issued = {r.path: r for r in stored.state.letters if r.active} if stored is not None else {}
     engagements = _rendered(district, version, year, revision)[2]
@@ -1381,16 +1382,32 @@ def letters(request: HttpRequest, district: str, year: schemas.YEAR,
 def letter(request: HttpRequest, district: str, year: schemas.YEAR,
            letter: Annotated[str, Field(pattern=r"^.+\.(docx|pdf)$")],
            day: schemas.DATE | None = None) -> HttpResponse:
-    """One letter, ``.docx`` — or ``.pdf``, converted by LibreOffice through the docx exporter's
-    ``pdf`` option —, as the list names it; an issued letter's bytes are those the year store keeps."""
+    """One letter, ``.docx`` — or ``.pdf``, that letter alone converted by LibreOffice as the docx
+    exporter's ``pdf`` option converts it, after the caller is authorised (one conversion at a time:
+    503 with ``Retry-After`` while another runs) —, as the list names it; an issued letter's bytes
+    are those the year store keeps."""
+    from liaison_web import letters_pdf
+
     pdf = letter.endswith(".pdf")
     docx = letter.removesuffix(".pdf") + ".docx" if pdf else letter
-    _, _, listed, made = _letters(request, district, year, day, pdf=pdf)
+    _, when, listed, made = _letters(request, district, year, day)
     found = next((item for item in listed if item[0] == docx), None)
-    if found is None or letter not in made.files:
+    if found is None or docx not in made.files:
         raise _no_file(year, letter)
     _authorise(request, "letters", district, found[3])
-    return _download(letter, made.files[letter])
+    if not pdf:
+        return _download(letter, made.files[letter])
+    # an issued letter's PDF, if the year store keeps one (issued with --pdf), is that one
+    kept = DatabaseStore().read(_district(request, district, "letters")[0], year, letter) if found[1] == "issued" \
+        else None
+    try:
+        # the date stamped into the PDF: the letter's own, a draft's (no record yet) the day asked
+        data = kept or letters_pdf.pdf_of(made.files[docx], found[2].date if found[2] is not None else when)
+    except letters_pdf.ConverterBusy as busy:
+        response = error_response(request, busy, 503)
+        response["Retry-After"] = str(busy.retry_after)
+        return response
+    return _download(letter, data)
 
 
 def _calendars(request: HttpRequest, district: str, year: int, day: dt.date | None
