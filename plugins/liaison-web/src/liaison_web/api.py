@@ -408,7 +408,8 @@ class LoginBody(Schema):
           tags=["service"])
 def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
     """Log in with a user name and password: a session cookie (send the CSRF token with every
-    change). Too many failures lock the user name (and the address) out for a while: 429."""
+    change). Too many failures lock the user name out from that address (and, many more, the address)
+    for a while: 429."""
     from django.contrib.auth import authenticate
     from django.contrib.auth import login as start_session
 
@@ -416,7 +417,7 @@ def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
     if getattr(request, "axes_locked_out", False):
         from liaison_web.lockout import locked_out_error
 
-        raise locked_out_error()
+        raise locked_out_error(request)
     if user is None:
         raise NotAuthenticated("the user name or the password is wrong", fix="check both and try again; after "
                                "several failures logging in is locked for a while",

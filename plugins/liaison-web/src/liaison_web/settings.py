@@ -191,9 +191,12 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
                                     "django.contrib.auth.backends.ModelBackend"],
         "AXES_FAILURE_LIMIT": _int_env("LIAISON_LOGIN_FAILURES", 5),
         "AXES_COOLOFF_TIME": dt.timedelta(minutes=_int_env("LIAISON_LOGIN_LOCKOUT_MINUTES", 15)),
-        # a user name is locked after too many failures from anywhere, and so is an address trying many
-        # names (the rate limit of the login): each counted on its own
-        "AXES_LOCKOUT_PARAMETERS": ["username", "ip_address"],
+        # a user name is locked at the address it failed from (not elsewhere: one person's typos do not
+        # lock out an office's colleagues), and an address trying many names after many more failures
+        # (the rate limit of the login): liaison_web.lockout.Handler
+        "AXES_HANDLER": "liaison_web.lockout.Handler",
+        "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"], "ip_address"],
+        "LIAISON_LOGIN_ADDRESS_FAILURES": _int_env("LIAISON_LOGIN_ADDRESS_FAILURES", 50),
         "AXES_RESET_ON_SUCCESS": True,
         "AXES_LOCKOUT_CALLABLE": "liaison_web.lockout.locked_out",
         "AXES_CLIENT_IP_CALLABLE": "liaison_web.lockout.client_address",
