@@ -11,7 +11,8 @@ settings (the models, django-ninja). The database comes from ``DATABASE_URL`` (o
 SQLite runs in WAL mode with every transaction ``BEGIN IMMEDIATE`` (Django's ``transaction_mode``):
 a writer takes the write lock when it starts, so two writers queue instead of one failing half-way
 with "database is locked"; ``timeout`` is how long one waits. The secret key is generated on first
-start and kept beside the database (``liaison.secret``, mode 0600), or given as
+start and kept beside the database (``liaison.secret``, mode 0600; the SQLite file and its -wal
+and -shm are 0600 too: :func:`private_database`), or given as
 ``LIAISON_SECRET_KEY``. Evidence files are kept under ``LIAISON_MEDIA_ROOT`` (default
 ``liaison-media/`` beside the database; for PostgreSQL in the current folder), each at most
 ``LIAISON_MAX_UPLOAD_MB`` (20) megabytes (:mod:`liaison_web.evidence`). ``LIAISON_SECURE=1`` (the
@@ -32,7 +33,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from liaison.base.errors import LiaisonError
 
-__all__ = ["DEFAULT_DATABASE", "ConfigError", "configure", "database_settings", "django_settings", "secret_key"]
+__all__ = ["DEFAULT_DATABASE", "ConfigError", "configure", "database_settings", "django_settings", "private_database",
+           "secret_key"]
 
 DEFAULT_DATABASE = "sqlite:///liaison.sqlite3"
 SECRET_FILE = "liaison.secret"
@@ -69,6 +71,25 @@ def database_settings(url: str, *, timeout: float = 30.0) -> dict[str, Any]:
                       fix="give postgresql://user:password@host:5432/name or sqlite:///path/to/file.sqlite3",
                       message_zh=f"{url!r} 不是本服务支持的数据库",
                       fix_zh="请给出 postgresql://用户:密码@主机:5432/库名 或 sqlite:///路径/文件.sqlite3")
+
+
+def private_database(path: Path) -> None:
+    """An SQLite file readable by its owner only — it holds the sessions' keys and the password
+    hashes —, as the secret key is: made empty with mode 0600 before SQLite opens it (SQLite gives its
+    ``-wal`` and ``-shm`` files the database file's mode), or an existing one's mode (and its
+    ``-wal``'s and ``-shm``'s) narrowed to 0600. A folder that does not exist is left to SQLite's error."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        return
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if each.stat().st_mode & 0o077:
+                each.chmod(0o600)
+        except OSError:  # no such file (no WAL yet), or not ours to change: SQLite says what matters
+            pass
 
 
 def secret_key(folder: Path) -> str:
@@ -253,6 +274,9 @@ def configure(database_url: str | None = None, *, more: Mapping[str, str] | None
     allowed = tuple(h.strip() for h in os.environ.get("LIAISON_ALLOWED_HOSTS", "").split(",") if h.strip())
     settings.configure(**django_settings(url, more=more, hosts=hosts, timeout=timeout, secure=_secure(),
                                          allowed=allowed))
+    for database in settings.DATABASES.values():
+        if database["ENGINE"].endswith("sqlite3"):
+            private_database(Path(database["NAME"]))
     import django
 
     django.setup()
