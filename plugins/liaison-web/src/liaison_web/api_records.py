@@ -24,6 +24,7 @@ parties (before and after a correction) and written to the audit log in the same
 import datetime as dt
 import functools
 import json
+import logging
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, Union
 
@@ -607,10 +608,17 @@ def download_evidence(request: HttpRequest, district: str, key: Key) -> HttpResp
     try:
         handle = path.open("rb")
     except FileNotFoundError:
-        raise NotFound(f"the bytes of the evidence file {key!r} are missing from the media root",
-                       file=str(path), fix="restore the media root from its backup (docs/service.md)",
-                       message_zh=f"佐证材料 {key!r} 的文件不在媒体目录中",
-                       fix_zh="请从备份恢复媒体目录（见 docs/service.md）") from None
+        # the server's own path is for its log, not for the caller: the answer names the file by
+        # what the caller already knows (its object, name, key and digest)
+        logging.getLogger(__name__).error("evidence %s: its bytes are missing at %s", key, path)
+        whose = {"record": ("the record", "记录"), "engagement": ("the engagement", "活动")}[row.object_type]
+        raise NotFound(f"the bytes of the evidence file {row.name!r} ({key}) of {whose[0]} {row.object_id} are "
+                       "missing from the media root", file=f"{row.object_type}s/{row.object_id}",
+                       path=("evidence", key),
+                       fix=f"restore the media root from its backup (docs/service.md): the file with the sha256 "
+                           f"{row.sha256}",
+                       message_zh=f"{whose[1]} {row.object_id} 的佐证材料“{row.name}”（{key}）的文件不在媒体目录中",
+                       fix_zh=f"请从备份恢复媒体目录（见 docs/service.md）：sha256 为 {row.sha256} 的文件") from None
     response = FileResponse(handle, as_attachment=True, filename=row.name,
                             content_type=evidence.TYPES[row.file_type].media_type)
     response["ETag"] = f'"{row.sha256}"'
