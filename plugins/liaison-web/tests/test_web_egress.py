@@ -233,3 +233,24 @@ def test_an_https_delivery_to_the_checked_address_presents_the_name_and_checks_i
         models.Webhook.objects.filter(pk=hook.pk).delete()
     assert outcomes[0] == (1, [""]), outcomes
     assert outcomes[1][0] == 0 and outcomes[1][1] and "SSLError" in outcomes[1][1][0], outcomes
+
+
+def test_an_answer_logged_before_is_shown_only_by_its_digest(database: str, users: dict[str, Any]) -> None:
+    """An attempt logged when the answer's first characters were kept: the API shows their digest."""
+    import hashlib
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from liaison_web import models
+
+    hook = _queued("https://oa.example.gov.cn/hook")
+    delivery = models.WebhookDelivery.objects.filter(webhook=hook).first()
+    assert delivery is not None
+    secret = b'{"db_password": "hunter2"}'
+    models.DeliveryAttempt.objects.create(delivery=delivery, at=timezone.now(), status_code=200,
+                                          response=secret.decode(), milliseconds=3)
+    shown = Client().get(f"{HOOKS}/{hook.pk}/deliveries", **_auth(users["admin"]))
+    assert shown.status_code == 200 and b"hunter2" not in shown.content
+    log = [entry for d in shown.json() for entry in d["log"]]
+    assert [e["response"] for e in log] == [f"sha256:{hashlib.sha256(secret).hexdigest()[:16]} ({len(secret)} bytes)"]
