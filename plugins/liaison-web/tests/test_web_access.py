@@ -48,8 +48,9 @@ def expected(role: str, operation: str, whose: str) -> int:
 
     - administrator (统战部 / 政府办): everything in its district;
     - department clerk: its own engagements (those it hosts), nothing of another body;
-    - party / ICF liaison officer: confirm the engagements it attends, read its own, record what it
-      takes part in and attach its evidence;
+    - party / ICF liaison officer: confirm the engagements it attends, read its own, attach its
+      evidence, record what its own body is responsible for (its research, not a department's meeting
+      it attended: a record is decided on the body that writes it, as the host);
     - auditor: read-only, its district;
     - city auditor: read-only, every district.
 
@@ -250,6 +251,8 @@ def test_the_table_is_the_issues_roles() -> None:
                              else {"host": "", "participants": [OTHER_BODY]})
                 elif operation in DISTRICTS:
                     thing = {"host": "", "participants": []}
+                elif operation == "record":  # a record: the body that writes it (records.writers), no party
+                    thing = {"host": own if whose == "own" else OTHER_BODY, "participants": []}
                 elif operation == "withdraw_evidence":  # a file: the bodies of the user who uploaded it
                     thing = {"host": "", "participants": [own if whose == "own" else OTHER_BODY]}
                 decided = access.decide([member], operation, "seed", thing)

@@ -302,16 +302,26 @@ def test_every_change_is_in_the_audit_log_with_who_where_before_and_after(databa
                 if e["object_id"] == HEALTH]
 
 
-def test_behind_a_trusted_proxy_the_first_forwarded_address_is_recorded(database: str,
-                                                                        users: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("proxies", "forwarded", "recorded"), [
+    (1, "203.0.113.5", "203.0.113.5"),  # the proxy appended the client's address
+    (1, "6.6.6.6, 203.0.113.5", "203.0.113.5"),  # the client wrote 6.6.6.6 itself: not taken
+    (2, "6.6.6.6, 203.0.113.5, 10.0.0.2", "203.0.113.5"),  # two proxies: the client as the first saw it
+    (2, "203.0.113.5", "10.0.0.1"),  # fewer entries than proxies: not our proxies' header
+    (1, "6.6.6.6, not-an-address", "10.0.0.1"),
+    (1, "", "10.0.0.1")])
+def test_behind_a_trusted_proxy_the_address_it_appended_is_recorded(database: str, users: dict[str, Any],
+                                                                    proxies: int, forwarded: str,
+                                                                    recorded: str) -> None:
+    """The address the trusted proxy appended (the last entry, or the n-th from the end behind n
+    proxies), never one the client wrote before it."""
     from django.test import override_settings
 
     from liaison_web import models
 
-    with override_settings(LIAISON_SECURE=True):
+    with override_settings(LIAISON_SECURE=True, LIAISON_TRUSTED_PROXIES=proxies):
         post(f"{ONE}/confirm", {}, etag=revision(), REMOTE_ADDR="10.0.0.1",
-             HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.1", **bearer(users["admin"]))
-    assert models.AuditEntry.objects.order_by("-id").first().remote_address == "203.0.113.5"  # type: ignore[union-attr]
+             HTTP_X_FORWARDED_FOR=forwarded, **bearer(users["admin"]))
+    assert models.AuditEntry.objects.order_by("-id").first().remote_address == recorded  # type: ignore[union-attr]
 
 
 def test_a_change_whose_audit_entry_fails_is_not_saved(database: str, users: dict[str, Any],

@@ -92,6 +92,23 @@ def test_a_file_is_kept_by_its_digest_and_downloaded_under_its_name(own_district
     assert attached[0]["actor"].startswith("clerk-") and attached[0]["remote_address"] == "127.0.0.1"
 
 
+def test_missing_bytes_are_404_naming_the_record_and_the_file_never_the_servers_path(
+        own_district: dict[str, Any]) -> None:
+    """A row whose bytes were lost (a media root not restored): 404 naming the record, the file's
+    name, key and digest — what the caller knows already —, never the media root's absolute path."""
+    code, tokens, media = own_district["code"], own_district["tokens"], own_district["media"]
+    key = record(code, tokens["clerk"])
+    shown = upload(code, tokens["clerk"], "丢失的签到表.pdf", PDF, record=key).json()
+    for kept in files_under(media):
+        kept.unlink()
+    for lang in ("en", "zh-CN"):
+        got = client().get(shown["download"], HTTP_ACCEPT_LANGUAGE=lang, **tokens["clerk"])
+        assert got.status_code == 404 and got.json()["kind"] == "NotFound"
+        text = got.content.decode()
+        assert str(media) not in text and str(media.resolve()) not in text and "/evidence/" not in text, text
+        assert key in text and shown["key"] in text and "丢失的签到表.pdf" in text and shown["sha256"] in text
+
+
 @pytest.mark.parametrize("name", ["../../x.pdf", "..\\..\\x.pdf", "/etc/passwd.pdf", "a/../../b/x.pdf",
                                   ".hidden.pdf", "x\x00.pdf", ""])
 def test_a_name_never_reaches_the_disk(own_district: dict[str, Any], name: str, tmp_path: Path) -> None:

@@ -207,8 +207,8 @@ def test_a_second_download_renders_nothing(users: dict[str, Any]) -> None:
 
 
 def test_a_letter_as_pdf_through_libreoffice(users: dict[str, Any]) -> None:
-    """The docx exporter's pdf option, run by the same export: a PDF beside every letter, in one
-    LibreOffice run; the text of the .docx is in it."""
+    """The letter converted by the docx plugin's own conversion (that letter alone:
+    test_web_letters_pdf.py); the text of the .docx is in it."""
     import shutil
 
     if shutil.which("soffice") is None and shutil.which("libreoffice") is None:

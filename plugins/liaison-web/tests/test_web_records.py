@@ -17,6 +17,9 @@ from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 #: officer's own (the department responsible, the branch a party).
 OWN_RESEARCH = {"id": "R-1", "title": "关于基层医疗的调研报告", "submitted_by": OFFICER_OF, "department": CLERK_OF,
                 "received": f"{YEAR}-03-02"}
+#: The branch's research once the department answered it: the feedback is the department's to write,
+#: so the record is no longer the branch's (it reads it, as a party).
+ANSWERED_RESEARCH = {**OWN_RESEARCH, "id": "R-3", "feedback": f"{YEAR}-03-20", "feedback_summary": "已采纳"}
 #: Another body's: the rcck branch's research answered by the finance department.
 OTHER_RESEARCH = {"id": "R-2", "title": "关于财政支持的调研报告", "submitted_by": "rcck", "department": "finance",
                   "received": f"{YEAR}-03-02"}
@@ -120,6 +123,45 @@ def test_a_meeting_recorded_after_its_day_is_no_longer_missing(own_district: dic
     create(code, "engagements", {"id": meeting["id"], "kind": meeting["kind"], "date": meeting["date"],
                                  "host": CLERK_OF, "attended": meeting["participants"]}, tokens["clerk"])
     assert meeting["id"] not in missing()
+
+
+def test_a_party_does_not_write_a_departments_records(own_district: dict[str, Any]) -> None:
+    """The branch attended the department's joint meeting, and submitted the research the department
+    answered: neither the meeting held nor the feedback is the branch's to record, correct or
+    withdraw (403, nothing written, the department's finding unchanged); its own research it does."""
+    from liaison_web import models
+
+    code, tokens = own_district["code"], own_district["tokens"]
+    officer = tokens["liaison_officer"]
+    findings = f"{base(code)}/findings?as_of={YEAR}-12-31"
+    before = client().get(findings, **tokens["administrator"]).json()
+    rows = models.Record.objects.count(), models.AuditEntry.objects.count()
+    meeting = {"kind": "joint_meeting", "date": f"{YEAR}-08-16", "host": CLERK_OF, "attended": [OFFICER_OF]}
+    refused = post(f"{base(code)}/records/engagements", meeting, officer)
+    assert refused.status_code == 403 and refused.json()["message_zh"], refused.content
+    assert (models.Record.objects.count(), models.AuditEntry.objects.count()) == rows
+    assert client().get(findings, **tokens["administrator"]).json() == before
+
+    held = create(code, "engagements", meeting, tokens["clerk"])
+    research = create(code, "research_results", ANSWERED_RESEARCH, tokens["clerk"])
+    rows = models.Record.objects.count(), models.AuditEntry.objects.count()
+    for made, changed in ((held, {**meeting, "attended": []}),
+                          (research, {**ANSWERED_RESEARCH, "feedback_summary": "x"})):
+        path = f"{base(code)}/records/{made['kind']}/{made['key']}"
+        etag = f"{made['key']}.{made['version']}"
+        assert client().get(path, **officer).status_code == 200  # a party reads it
+        assert post(f"{path}/correction", {"record": changed}, officer, etag).status_code == 403
+        assert post(f"{path}/withdrawal", {"reason": "x"}, officer, etag).status_code == 403
+    assert (models.Record.objects.count(), models.AuditEntry.objects.count()) == rows
+    # nor may it answer its own research on the department's behalf
+    own = create(code, "research_results", OWN_RESEARCH, officer)
+    rows = models.Record.objects.count(), models.AuditEntry.objects.count()
+    path = f"{base(code)}/records/research_results/{own['key']}"
+    answered = {**OWN_RESEARCH, "feedback": f"{YEAR}-03-20", "feedback_summary": "已采纳"}
+    assert post(f"{path}/correction", {"record": answered}, officer, f"{own['key']}.1").status_code == 403
+    assert (models.Record.objects.count(), models.AuditEntry.objects.count()) == rows
+    assert post(f"{path}/correction", {"record": {**OWN_RESEARCH, "title": "更正"}}, officer,
+                f"{own['key']}.1").status_code == 200
 
 
 def test_two_corrections_of_one_version_at_once_one_wins_one_gets_412(own_district: dict[str, Any]) -> None:
@@ -397,16 +439,22 @@ def test_odd_records_are_422_and_change_nothing(own_district: dict[str, Any], bo
 # -- who may record what ------------------------------------------------------------------------------
 OPERATIONS = ("list", "read", "audit", "create", "correct", "withdraw")
 READS = {"list", "read", "audit"}
-WHOSE = ("own", "another body's", "another district's")
+WHOSE = ("own", "answered", "another body's", "another district's")
 
 
 def expected(role: str, operation: str, whose: str) -> int:
     """From the roles as issue #25 describes them (not from the code's table): a department's clerk
     records its department's own facts (its visits, documents, feedback); a branch's or the ICF's
-    liaison officer those its body takes part in (submit research, reply); the administrator anything
-    of its district; the auditors read only. Another district's is not shown to exist (404) to all
-    but the city auditor, who reads it. A record created is 201."""
+    liaison officer its body's own (the research it submits) — not a department's feedback on it: an
+    answered research result the officer reads (a party to it) but neither writes, corrects nor
+    withdraws; the administrator anything of its district; the auditors read only. Another
+    district's is not shown to exist (404) to all but the city auditor, who reads it. A record
+    created is 201."""
     ok = 201 if operation == "create" else 200
+    if whose == "answered" and role == "liaison_officer":
+        return 200 if operation in READS else 403
+    if whose == "answered":
+        whose = "own"
     if whose == "another district's":
         if role == "city_auditor":
             return 200 if operation in READS else 403
@@ -447,7 +495,8 @@ def test_the_records_authorisation_matrix(own_district: dict[str, Any], role: st
     from liaison_web import models
 
     code, other, tokens = own_district["code"], own_district["other"], own_district["tokens"]
-    objects = {"own": (code, OWN_RESEARCH), "another body's": (code, OTHER_RESEARCH),
+    objects = {"own": (code, OWN_RESEARCH), "answered": (code, ANSWERED_RESEARCH),
+               "another body's": (code, OTHER_RESEARCH),
                "another district's": (other, {**OWN_RESEARCH, "id": f"X-{code}-{role}"})}
     keys = {whose: create(where, "research_results", body, tokens["superuser"])["key"]
             for whose, (where, body) in objects.items()}

@@ -187,3 +187,33 @@ def test_what_keeps_the_service_from_starting_is_one_line_and_changes_nothing(tm
     finally:
         holder.close()
     assert not (tmp_path / "liaison.sqlite3").exists()
+def test_the_database_and_its_wal_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    """liaison.sqlite3 holds the session keys and the password hashes: made 0600 (and its -wal and
+    -shm, which SQLite makes with the database's mode) under the usual umask 022, as the secret is;
+    a file left 0644 by an earlier version is narrowed when the service starts."""
+    import stat
+
+    def modes() -> dict[str, int]:
+        return {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()
+                if p.name.startswith("liaison.sqlite3") and p.is_file()}
+
+    before = os.umask(0o022)
+    try:
+        process, lines = start(tmp_path)
+        try:
+            wait_healthy(address(lines))
+            running = modes()  # while it runs: the WAL and its index exist
+        finally:
+            stop(process)
+        assert {"liaison.sqlite3", "liaison.sqlite3-wal", "liaison.sqlite3-shm"} <= set(running), running
+        assert set(running.values()) == {0o600}, running
+        assert stat.S_IMODE((tmp_path / "liaison.secret").stat().st_mode) == 0o600
+        (tmp_path / "liaison.sqlite3").chmod(0o644)
+        again, lines = start(tmp_path)
+        try:
+            wait_healthy(address(lines))
+            assert set(modes().values()) == {0o600}, modes()
+        finally:
+            stop(again)
+    finally:
+        os.umask(before)

@@ -6,6 +6,7 @@ between the change and the delivery (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import signal
@@ -367,7 +368,11 @@ def test_a_receiver_failing_twice_gets_each_event_once_in_order(alias: str) -> N
     deliveries = list(models.WebhookDelivery.objects.using(alias).filter(webhook=hook).order_by("id"))
     assert [(d.status, d.attempts) for d in deliveries] == [("delivered", 3), ("delivered", 1)]
     logged = list(models.DeliveryAttempt.objects.using(alias).filter(delivery=deliveries[0]).order_by("id"))
-    assert [(a.status_code, a.response) for a in logged] == [(500, "try later"), (500, "try later"), (200, "taken")]
+    # the answers themselves are not kept (the auditors read the log): their digests, which tell them apart
+    digest = {text: f"sha256:{hashlib.sha256(text).hexdigest()[:16]} ({len(text)} bytes)"
+              for text in (b"try later", b"taken")}
+    assert [(a.status_code, a.response) for a in logged] == [(500, digest[b"try later"]), (500, digest[b"try later"]),
+                                                             (200, digest[b"taken"])]
 
 
 def test_the_last_attempt_fails_it_and_a_replay_sends_it(database: str, users: dict[str, Any]) -> None:

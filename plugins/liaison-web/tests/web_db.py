@@ -42,6 +42,8 @@ def setup() -> tuple[str, ...]:
 
     folder = Path(tempfile.mkdtemp(prefix="liaison-web-test-"))
     os.environ.setdefault("LIAISON_SECRET_KEY", "a test key, never a deployment's " + "x" * 20)
+    # the tests' webhook receiver (web_receiver) listens on 127.0.0.1, which a deployment does not allow
+    os.environ.setdefault("LIAISON_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8")
     more = {"postgres": url, HTTP_ALIAS: _own_database(url, "http")} if (url := postgres_url()) else {}
     configure(f"sqlite:///{folder / 'test.sqlite3'}", more={**more, SPARE: f"sqlite:///{folder / 'spare.sqlite3'}"},
               timeout=10)

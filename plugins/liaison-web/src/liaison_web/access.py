@@ -40,9 +40,11 @@ class Reach(enum.StrEnum):
 #: Every operation on an engagement or a record: read it, change it (the four changes of `liaison plan`),
 #: read its audit; ``record`` — record a fact (a record of the year: create, correct, withdraw it);
 #: ``attach`` — attach an evidence file. A record is decided on as an engagement is, its responsible
-#: body as the host and its parties as the participants (:mod:`liaison_web.records`). And on the year's
-#: outputs: read a letter (the object: the bodies it is addressed to or is about; a draft, which has no
-#: record yet, the bodies its name says, else the district's), issue the letters due on a day (the district's), read an
+#: body as the host and its parties as the participants (:mod:`liaison_web.records`); but ``record``
+#: on the bodies that may write it (:func:`liaison_web.records.writers`) as the host, none as a
+#: participant. And on the year's outputs: read a letter (the object: the bodies it is addressed to
+#: or is about; a draft, which has no record yet, the bodies its name says, else the district's),
+#: issue the letters due on a day (the district's), read an
 #: organisation's calendar (the object: that organisation; the whole district's calendar is the
 #: district's), the workbooks and the page (the district's: they hold every body's year).
 #: ``withdraw_evidence`` — withdraw an evidence file attached by mistake: its object is the file, with
@@ -73,10 +75,11 @@ TABLE: Mapping[str, Mapping[str, Reach]] = {
               "withdraw_evidence": Reach.ATTENDED, "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED,
               "feed": Reach.HOSTED},
     # a party branch or the ICF: read the engagements it attends and agree (confirm) their dates; record
-    # what it takes part in (submit research, reply to a consultation) and attach its evidence; its
-    # letters, its calendar and its feed
+    # what it is responsible for (its research submitted, not yet answered) — never a fact that
+    # discharges a department's duty, however it took part — and attach its evidence; its letters, its
+    # calendar and its feed
     "liaison_officer": {"read": Reach.ATTENDED, "confirm": Reach.ATTENDED, "audit": Reach.ATTENDED,
-                        "record": Reach.ATTENDED, "attach": Reach.ATTENDED, "withdraw_evidence": Reach.ATTENDED,
+                        "record": Reach.HOSTED, "attach": Reach.ATTENDED, "withdraw_evidence": Reach.ATTENDED,
                         "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED, "feed": Reach.HOSTED},
     # read-only, its district
     "auditor": dict.fromkeys(_READS, Reach.DISTRICT),

@@ -1,37 +1,30 @@
-"""The service's tables in Django's admin: districts and their versions, memberships, tokens (the
-hash only), and the audit log, the records' versions and the evidence files read-only."""
+"""The service's tables in Django's admin. What the service checks and audits is not changed past it
+here: districts and their versions (a new version is an amendment, never an edit of a version's
+text), tokens, feeds, webhooks and their queue are read-only — a token, a feed or a webhook is
+revoked or removed by an action that does what the command and the API do, audit entry included;
+memberships are added, changed and removed through a form that checks them against the district's
+data, each change written to the audit log in the same transaction. The audit log, the records'
+versions and the evidence files are read-only."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 
 from liaison_web import models
+from liaison_web.callers import remote_address
 
 
-@admin.register(models.District)
-class DistrictAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("code", "name", "created")
+def _audit(request: HttpRequest, action: str, object_type: str, object_id: str, district: str | None, *,
+           before: Any = None, after: Any = None) -> None:
+    from liaison_web.audit import record
 
-
-@admin.register(models.DistrictVersion)
-class DistrictVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("district", "valid_from", "sha256", "loaded")
-    readonly_fields = ("sha256", "loaded")
-
-
-@admin.register(models.Membership)
-class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("user", "district", "organisation", "role")
-    list_filter = ("role", "district")
-
-
-@admin.register(models.ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("name", "user", "prefix", "scopes", "created", "last_used", "revoked")
-    readonly_fields = ("prefix", "sha256", "created", "last_used")
+    record(action, object_type, object_id, user=request.user, remote_address=remote_address(request),
+           district=district, actor=f"{request.user.get_username()} (admin)", before=before, after=after)
 
 
 class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -47,40 +40,143 @@ class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
+@admin.register(models.District)
+class DistrictAdmin(ReadOnly):
+    list_display = ("code", "name", "created")
+
+
+@admin.register(models.DistrictVersion)
+class DistrictVersionAdmin(ReadOnly):
+    """A version's text is what every read parses and its sha256 names: never edited in place (a new
+    version is an amendment: the office's amendment page, or `liaison web load`)."""
+
+    list_display = ("district", "valid_from", "sha256", "loaded")
+
+
+def _membership(row: models.Membership) -> dict[str, Any]:
+    return {"user": row.user.get_username(), "district": row.district.code if row.district else None,
+            "organisation": row.organisation, "role": row.role}
+
+
+class MembershipForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A membership as the access table reads it: the district-wide roles bound to no organisation,
+    the clerk and the liaison officer to one of the district's, the city auditor to no district."""
+
+    class Meta:
+        model = models.Membership
+        fields = ("user", "district", "organisation", "role")
+
+    def clean(self) -> dict[str, Any]:
+        from liaison.base.errors import LiaisonError
+        from liaison_web.bootstrap import district_version
+        from liaison_web.memberships import bound_organisation
+
+        data: dict[str, Any] = super().clean() or {}
+        role, district, organisation = data.get("role"), data.get("district"), data.get("organisation") or ""
+        if role == "city_auditor":
+            if district is not None or organisation:
+                raise forms.ValidationError("a city auditor reads every district: no district, no organisation "
+                                            "/ 市级审计查看各区：不填区和单位")
+            return data
+        if district is None:
+            raise forms.ValidationError("this role is a district's: choose the district / 该角色属于某个区：请选择区")
+        found = district_version(district.code)
+        if found is None:
+            raise forms.ValidationError(f"{district.code} has no data loaded / {district.code} 尚未载入数据")
+        try:
+            data["organisation"] = bound_organisation(found[0], str(role), organisation)
+        except LiaisonError as error:
+            raise forms.ValidationError(f"{error.message} / {error.message_zh}") from None
+        return data
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Checked (:class:`MembershipForm`) and audited: who gave whom which role is in the log."""
+
+    form = MembershipForm
+    list_display = ("user", "district", "organisation", "role")
+    list_filter = ("role", "district")
+
+    def save_model(self, request: HttpRequest, obj: models.Membership, form: Any, change: bool) -> None:
+        before = _membership(models.Membership.objects.get(pk=obj.pk)) if change and obj.pk else None
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            after = _membership(obj)
+            _audit(request, "change" if change else "add", "membership", str(obj.pk),
+                   after["district"] or (before or {}).get("district"), before=before, after=after)
+
+    def delete_model(self, request: HttpRequest, obj: models.Membership) -> None:
+        before = _membership(obj)
+        with transaction.atomic():
+            pk = obj.pk
+            super().delete_model(request, obj)
+            _audit(request, "remove", "membership", str(pk), before["district"], before=before)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for row in list(queryset):
+            self.delete_model(request, row)
+
+
+@admin.register(models.ApiToken)
+class ApiTokenAdmin(ReadOnly):
+    """Made by `liaison web token` (shown once); revoked here by the action, as `liaison web revoke`
+    revokes it — for good, audited."""
+
+    list_display = ("name", "user", "prefix", "scopes", "created", "last_used", "revoked")
+    actions = ("revoke",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # the action needs the list's change permission; a token's own page stays read-only
+        return obj is None and admin.ModelAdmin.has_change_permission(self, request, None)
+
+    @admin.action(description="Revoke the selected tokens / 吊销所选令牌")
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        from django.utils import timezone
+
+        with transaction.atomic():
+            for row in queryset.filter(revoked__isnull=True):
+                models.ApiToken.objects.filter(pk=row.pk, revoked__isnull=True).update(revoked=timezone.now())
+                _audit(request, "revoke", "api-token", row.prefix, None)
+
+
 @admin.register(models.Webhook)
-class WebhookAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Listed and switched on or off here; made through the API or `liaison web webhook add`, which
-    show the secret once (the admin cannot: it is derived, not stored)."""
+class WebhookAdmin(ReadOnly):
+    """Made through the API or `liaison web webhook add` (which check the URL and show the secret
+    once); removed here by the action, as the API removes one — audited."""
 
     list_display = ("id", "district", "organisation", "name", "url", "active", "created")
     list_filter = ("active", "district")
-    readonly_fields = ("salt", "lease_owner", "lease_until", "created")
+    actions = ("remove",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and admin.ModelAdmin.has_change_permission(self, request, None)
+
+    @admin.action(description="Remove the selected webhooks / 移除所选 Webhook")
+    def remove(self, request: HttpRequest, queryset: Any) -> None:
+        from liaison_web.webhooks import described, remove_webhook
+
+        with transaction.atomic():
+            for row in queryset.filter(active=True).select_related("district"):
+                before = described(row)
+                remove_webhook(row)
+                _audit(request, "remove", "webhook", str(row.pk), row.district.code, before=before,
+                       after=described(row))
 
 
 @admin.register(models.WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WebhookDeliveryAdmin(ReadOnly):
     """The queue, read-only: a replay goes through the API or `liaison web replay`."""
 
     list_display = ("id", "webhook", "event_type", "status", "attempts", "next_attempt", "created", "delivered")
     list_filter = ("status", "event_type")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(models.FeedToken)
-class FeedTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("district", "organisation", "prefix", "created", "revoked")
-    readonly_fields = ("prefix", "sha256", "created")
+class FeedTokenAdmin(ReadOnly):
+    """Made and revoked through the API (the organisation's feed); read-only here."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    list_display = ("district", "organisation", "prefix", "created", "revoked")
 @admin.register(models.AuditEntry)
 class AuditEntryAdmin(ReadOnly):
     list_display = ("at", "actor", "remote_address", "action", "object_type", "object_id")

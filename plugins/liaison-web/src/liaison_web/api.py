@@ -359,6 +359,24 @@ def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, d
     return text, body, {item["id"]: item for item in body.get("engagements", [])}
 
 
+def _view_tag(request: HttpRequest, district: str, base: str, **query: Any) -> str:
+    """The ETag of a read whose body is more than the year's state: ``base`` (that state) and, when
+    the caller reads a filtered view or the query asks anything, a digest of both — the caller's
+    memberships in the district (what the filter reads) and every query parameter —, so a tag of one
+    view or day never answers 304 for another. (The bodies do not depend on the language: the JSON
+    carries both; a test keeps it so.) A change's ``If-Match`` takes it as the revision (:func:`_if_match`)."""
+    given = {k: str(v) for k, v in query.items() if v is not None}
+    if _covers(request, "read", district):
+        view: Any = "all"
+    else:
+        members, _ = _members(request)
+        view = sorted({(m.role, m.organisation) for m in members if m.district == district})
+    if view == "all" and not given:
+        return base
+    digest = hashlib.sha256(json.dumps([view, given], sort_keys=True).encode()).hexdigest()[:16]
+    return f"{base}+{digest}"
+
+
 def _matches(request: HttpRequest, etag: str) -> bool:
     given = request.headers.get("If-None-Match", "")
     return any(tag.strip() in (f'"{etag}"', f'W/"{etag}"', "*") for tag in given.split(",") if tag.strip())
@@ -395,7 +413,8 @@ class LoginBody(schemas.Body):
           tags=["service"])
 def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
     """Log in with a user name and password: a session cookie (send the CSRF token with every
-    change). Too many failures lock the user name (and the address) out for a while: 429."""
+    change). Too many failures lock the user name out from that address (and, many more, the address)
+    for a while: 429."""
     from django.contrib.auth import authenticate
     from django.contrib.auth import login as start_session
 
@@ -403,7 +422,7 @@ def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
     if getattr(request, "axes_locked_out", False):
         from liaison_web.lockout import locked_out_error
 
-        raise locked_out_error()
+        raise locked_out_error(request)
     if user is None:
         raise NotAuthenticated("the user name or the password is wrong", fix="check both and try again; after "
                                "several failures logging in is locked for a while",
@@ -439,15 +458,16 @@ def plan(request: HttpRequest, district: str, year: schemas.YEAR) -> HttpRespons
     A caller who may read only its own organisation's engagements (a clerk, a liaison officer) gets
     the same document holding only those."""
     _, version, revision = _district_year(request, district, year)
-    if _matches(request, revision):
-        return _not_modified(revision)
+    tag = _view_tag(request, district, revision)
+    if _matches(request, tag):
+        return _not_modified(tag)
     text, body, engagements = _rendered(district, version, year, revision)
     if _covers(request, "read", district):
-        return text_response(text, etag=revision)
+        return text_response(text, etag=tag)
     readable = [e for e in engagements.values() if _may(request, "read", district, e) == access.Decision.ALLOWED]
     if len(readable) == len(engagements):
-        return text_response(text, etag=revision)
-    return json_response({**body, "engagements": readable}, etag=revision)
+        return text_response(text, etag=tag)
+    return json_response({**body, "engagements": readable}, etag=tag)
 
 
 class EntryModel(Schema):
@@ -592,7 +612,8 @@ def findings(request: HttpRequest, district: str, year: schemas.YEAR,
 
     found, version, revision = _district_year(request, district, year)
     at = records_state(found, year)
-    tag = f"{revision}-{at[0]}.{at[1]}"  # the year's revision and the state of its records
+    # the year's revision and the state of its records; the day and the caller's view
+    tag = _view_tag(request, district, f"{revision}-{at[0]}.{at[1]}", as_of=as_of)
     if _matches(request, tag):
         return _not_modified(tag)
     report, text = _report(district, version, year, revision, at, as_of)
@@ -936,7 +957,7 @@ def _if_match(request: HttpRequest) -> str:
                                    fix_zh="请先读取该活动（GET），并将其 ETag 作为 If-Match 发送")
     tag = given.split(",")[0].strip()
     tag = tag[2:] if tag.startswith("W/") else tag
-    return tag.strip('"')
+    return tag.strip('"').partition("+")[0]  # a filtered plan's tag: its revision and its view (_view_tag)
 
 
 @attrs.frozen
@@ -1243,12 +1264,11 @@ def _letters(request: HttpRequest, district: str, year: int, day: dt.date | None
     return revision, when, listed, shown
 
 
-def _shown(found: District, version: str, year: int, revision: str, day: dt.date, *, pdf: bool = False
-           ) -> outputs.Rendered:
+def _shown(found: District, version: str, year: int, revision: str, day: dt.date) -> outputs.Rendered:
     """The letters as they are served on ``day``: the docx exporter's ``preview`` — each letter in force
-    with the bytes that went out, every other one as its draft, with no number (docs/letters.md)."""
-    return outputs.render(found, version, year, revision, "docx", {"preview": True, **({"pdf": True} if pdf else {})},
-                          day)
+    with the bytes that went out, every other one as its draft, with no number (docs/letters.md). A
+    PDF is converted one letter at a time (:mod:`liaison_web.letters_pdf`)."""
+    return outputs.render(found, version, year, revision, "docx", {"preview": True}, day)
 
 
 def _download(path: str, data: bytes) -> HttpResponse:
@@ -1333,11 +1353,15 @@ def letters(request: HttpRequest, district: str, year: schemas.YEAR,
 def letter(request: HttpRequest, district: str, year: schemas.YEAR,
            letter: Annotated[str, Field(pattern=r"^.+\.(docx|pdf)$")],
            day: schemas.DATE | None = None) -> HttpResponse:
-    """One letter, ``.docx`` — or ``.pdf``, converted by LibreOffice through the docx exporter's
-    ``pdf`` option —, as the list names it; an issued letter's bytes are those the year store keeps.
-    A letter not issued in the year's store (due, or a draft) is served as its draft — no number, its
-    own date: the exporter's ``preview`` — for only issuing (POST …/letters/issue) gives numbers, and a
-    number shown on a letter before then could go to another one."""
+    """One letter, ``.docx`` — or ``.pdf``, that letter alone converted by LibreOffice as the docx
+    exporter's ``pdf`` option converts it, after the caller is authorised (one conversion at a time:
+    503 with ``Retry-After`` while another runs) —, as the list names it; an issued letter's bytes
+    are those the year store keeps. A letter not issued in the year's store (due, or a draft) is
+    served as its draft — no number, its own date: the exporter's ``preview`` — for only issuing
+    (POST …/letters/issue) gives numbers, and a number shown on a letter before then could go to
+    another one."""
+    from liaison_web import letters_pdf
+
     pdf = letter.endswith(".pdf")
     docx = letter.removesuffix(".pdf") + ".docx" if pdf else letter
     found, version = _district(request, district, "letters")
@@ -1355,10 +1379,21 @@ def letter(request: HttpRequest, district: str, year: schemas.YEAR,
             raise _no_file(year, letter)
         whose = item[3]
     _authorise(request, "letters", district, whose)
-    made = _shown(found, version, year, revision, when, pdf=pdf)
-    if letter not in made.files:
+    made = _shown(found, version, year, revision, when)
+    if docx not in made.files:
         raise _no_file(year, letter)
-    return _download(letter, made.files[letter])
+    if not pdf:
+        return _download(letter, made.files[docx])
+    # an issued letter's PDF, if the year store keeps one (issued with --pdf), is that one
+    kept = DatabaseStore().read(found, year, letter) if sent is not None else None
+    try:
+        # the date stamped into the PDF: the letter's own, a draft's (no record yet) the day asked
+        data = kept or letters_pdf.pdf_of(made.files[docx], sent.date if sent is not None else when)
+    except letters_pdf.ConverterBusy as busy:
+        response = error_response(request, busy, 503)
+        response["Retry-After"] = str(busy.retry_after)
+        return response
+    return _download(letter, data)
 
 
 def _calendars(request: HttpRequest, district: str, year: int, day: dt.date | None

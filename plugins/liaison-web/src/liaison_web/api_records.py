@@ -24,6 +24,7 @@ parties (before and after a correction) and written to the audit log in the same
 import datetime as dt
 import functools
 import json
+import logging
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, Union
 
@@ -60,7 +61,7 @@ from liaison_web.due import announce, due_of, watched
 from liaison_web.errors import NotFound, StaleRecord, error_response, json_response
 from liaison_web.store import DatabaseStore
 
-__all__ = ["RecordModels", "attach_kept", "change_record", "concerns", "create_record", "keep_file"]
+__all__ = ["RecordModels", "attach_kept", "change_record", "concerns", "create_record", "keep_file", "may_record"]
 
 _YEAR = "/districts/{district}/years/{year}"
 KindName = Literal[tuple(kept.KINDS)]  # type: ignore[valid-type]
@@ -326,10 +327,24 @@ def _check_new(request: HttpRequest, district: str, year: int, kind: kept.Kind, 
                         file="record", path=("id",), fix="give this record its own id, or correct that one",
                         message_zh=f"该年度已有编号为“{record.id}”的记录（{kind.section}/{twin.key}）",
                         fix_zh="请为本记录另取编号，或更正已有的那条记录")
-    _authorise(request, "record", district, {"id": getattr(record, "id", "") or kind.section,
-                                              "host": kind.responsible(record, found),
-                                              "participants": list(kind.parties(record))})
+    _authorise_record(request, district, getattr(record, "id", "") or kind.section, kept.writers(kind, record, found))
     return record
+
+
+def _record_objects(key: str, writers: tuple[str, ...]) -> list[dict[str, Any]]:
+    # the table's `record` is decided on the body that writes the record as the host, not on its
+    # parties: attending a department's meeting does not make its minutes the attendee's to write
+    return [{"id": key, "host": w, "participants": []} for w in writers or ("",)]
+
+
+def may_record(request: HttpRequest, district: str, key: str, writers: tuple[str, ...]) -> access.Decision:
+    """May the caller write a record whose writers (:func:`liaison_web.records.writers`) are these?"""
+    return min((_may(request, "record", district, o) for o in _record_objects(key, writers)), key=lambda d: d.value)
+
+
+def _authorise_record(request: HttpRequest, district: str, key: str, writers: tuple[str, ...]) -> None:
+    if may_record(request, district, key, writers) != access.Decision.ALLOWED:
+        _authorise(request, "record", district, _record_objects(key, writers)[0])
 
 
 def _raw_body(request: HttpRequest, field: str | None = None) -> Any:
@@ -367,7 +382,8 @@ def change_record(request: HttpRequest, district: str, year: int, kind: kept.Kin
     the version ``given`` (the API's ``If-Match``, a page's form field): another is
     :class:`StaleRecord`, nothing added. Withdrawing a withdrawn record adds nothing (the record as it is)."""
     before = _latest(district, year, kind.section, key)
-    _authorise(request, "record", district, _as_object(before))
+    found, _ = _district(request, district, "record")
+    _authorise_record(request, district, key, kept.writers(kind, kept.structure_row(before), found))
     if given != kept.view(before).etag:
         raise _stale(key, kept.view(before).etag, given)
     if action == "withdrawn" and before.action == "withdrawn":
@@ -610,10 +626,17 @@ def download_evidence(request: HttpRequest, district: str, key: Key) -> HttpResp
     try:
         handle = path.open("rb")
     except FileNotFoundError:
-        raise NotFound(f"the bytes of the evidence file {key!r} are missing from the media root",
-                       file=str(path), fix="restore the media root from its backup (docs/service.md)",
-                       message_zh=f"佐证材料 {key!r} 的文件不在媒体目录中",
-                       fix_zh="请从备份恢复媒体目录（见 docs/service.md）") from None
+        # the server's own path is for its log, not for the caller: the answer names the file by
+        # what the caller already knows (its object, name, key and digest)
+        logging.getLogger(__name__).error("evidence %s: its bytes are missing at %s", key, path)
+        whose = {"record": ("the record", "记录"), "engagement": ("the engagement", "活动")}[row.object_type]
+        raise NotFound(f"the bytes of the evidence file {row.name!r} ({key}) of {whose[0]} {row.object_id} are "
+                       "missing from the media root", file=f"{row.object_type}s/{row.object_id}",
+                       path=("evidence", key),
+                       fix=f"restore the media root from its backup (docs/service.md): the file with the sha256 "
+                           f"{row.sha256}",
+                       message_zh=f"{whose[1]} {row.object_id} 的佐证材料“{row.name}”（{key}）的文件不在媒体目录中",
+                       fix_zh=f"请从备份恢复媒体目录（见 docs/service.md）：sha256 为 {row.sha256} 的文件") from None
     response = FileResponse(handle, as_attachment=True, filename=row.name,
                             content_type=evidence.TYPES[row.file_type].media_type)
     response["ETag"] = f'"{row.sha256}"'

@@ -1,8 +1,10 @@
 """What a request says about its caller: the address it comes from and the language it reads.
 
 - :func:`remote_address` — ``REMOTE_ADDR``; behind a reverse proxy the service trusts
-  (``LIAISON_SECURE=1``) the first address of ``X-Forwarded-For`` (the client as the proxy saw it).
-  Without that setting the header is anyone's to write, so it is ignored.
+  (``LIAISON_SECURE=1``) the address that proxy appended to ``X-Forwarded-For``: the last entry, or
+  with ``LIAISON_TRUSTED_PROXIES`` = n proxies in a row the n-th from the end. Whatever stands
+  before it the client wrote (a forged first entry would otherwise escape the login lockout and
+  write the audit trail's "from where"). Without ``LIAISON_SECURE`` the header is ignored.
 - :func:`language` — ``zh`` or ``en`` from ``Accept-Language`` (``zh-CN``, ``en-US;q=0.8`` …, by
   quality); Chinese when it names neither.
 """
@@ -20,11 +22,22 @@ def remote_address(request: Any) -> str:
     from django.conf import settings
 
     if getattr(settings, "LIAISON_SECURE", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        first = forwarded.split(",")[0].strip()
-        if first:
-            return str(first)[:64]
+        entries = [e.strip() for e in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
+        proxies = int(getattr(settings, "LIAISON_TRUSTED_PROXIES", 1))
+        # fewer entries than proxies: not our proxies' header; an entry that is no address: not theirs either
+        if len(entries) >= proxies and _address(entries[-proxies]):
+            return entries[-proxies][:64]
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
+
+
+def _address(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def language(request: Any) -> str:

@@ -281,7 +281,7 @@ class WebhookDelivery(models.Model):
 
 class DeliveryAttempt(models.Model):
     """The delivery log: one attempt to send a delivery — when, the HTTP status (none: no answer),
-    the first characters of the answer or the error, how long it took."""
+    a digest of the answer (never the answer: the log is read by the auditors) or the error, how long it took."""
 
     delivery: models.ForeignKey[WebhookDelivery, WebhookDelivery] = models.ForeignKey(
         WebhookDelivery, on_delete=models.CASCADE, related_name="log")

@@ -50,7 +50,7 @@ from liaison.law.records import (
 from liaison_web import models
 
 __all__ = ["KINDS", "Kind", "RecordView", "current", "history", "new_key", "parse", "structure_row", "versions", "view",
-           "year_records"]
+           "writers", "year_records"]
 
 
 def _sender(c: ConsultationRecord, district: District) -> str:
@@ -107,6 +107,18 @@ KINDS: Mapping[str, Kind] = {k.section: k for k in (
 )}
 assert tuple(KINDS) == SECTIONS, "a section of the library's records without its kind here"
 assert all(typing.get_args(typing.get_type_hints(Records)[s])[0] is KINDS[s].type for s in SECTIONS)
+
+def writers(kind: Kind, record: Any, district: District) -> tuple[str, ...]:
+    """The bodies that may write (create, correct, withdraw) ``record``: the one responsible for it —
+    a party to a record must not write the fact that discharges another body's duty (a department's
+    meeting held, its feedback). The one exception is research not yet answered: it is the
+    submitting branch's own submission as much as the department's receipt of it; once it carries
+    feedback it is the department's alone."""
+    responsible = kind.responsible(record, district)
+    if isinstance(record, ResearchResult) and record.feedback is None and not record.feedback_summary:
+        return _unique((responsible, record.submitted_by))
+    return (responsible,)
+
 
 #: The sections whose records carry an id of their own, unique in the year (the library checks it).
 WITH_ID = ("engagements", "documents", "consultations", "research_results")

@@ -31,15 +31,23 @@ from liaison_web.api import _scope as scope
 from liaison_web.api import change_engagement as change
 from liaison_web.api_records import _attached_to as attached_to
 from liaison_web.api_records import _check_new as check_record
-from liaison_web.api_records import attach_kept, change_record, create_record, keep_file, list_records, read_record
+from liaison_web.api_records import (
+    attach_kept,
+    change_record,
+    create_record,
+    keep_file,
+    list_records,
+    may_record,
+    read_record,
+)
 from liaison_web.clock import district_today as today
 from liaison_web.errors import no_district, no_plan
 from liaison_web.store import DatabaseStore
 
 __all__ = ["Changed", "Stale", "attach_kept", "attached_to", "authorise", "change", "change_record", "check_record",
            "create_record", "district", "district_object", "due", "keep_file", "letters", "list_records", "loaded",
-           "may", "members", "no_district", "no_engagement", "no_plan", "read_record", "rendered", "revision",
-           "scope", "today", "working_days"]
+           "may", "may_record", "members", "no_district", "no_engagement", "no_plan", "read_record", "rendered",
+           "revision", "scope", "today", "working_days"]
 
 
 def working_days(state: YearState | None, year: int) -> WorkingDayCalendar:

@@ -11,12 +11,14 @@ settings (the models, django-ninja). The database comes from ``DATABASE_URL`` (o
 SQLite runs in WAL mode with every transaction ``BEGIN IMMEDIATE`` (Django's ``transaction_mode``):
 a writer takes the write lock when it starts, so two writers queue instead of one failing half-way
 with "database is locked"; ``timeout`` is how long one waits. The secret key is generated on first
-start and kept beside the database (``liaison.secret``, mode 0600), or given as
+start and kept beside the database (``liaison.secret``, mode 0600; the SQLite file and its -wal
+and -shm are 0600 too: :func:`private_database`), or given as
 ``LIAISON_SECRET_KEY``. Evidence files are kept under ``LIAISON_MEDIA_ROOT`` (default
 ``liaison-media/`` beside the database; for PostgreSQL in the current folder), each at most
 ``LIAISON_MAX_UPLOAD_MB`` (20) megabytes (:mod:`liaison_web.evidence`). ``LIAISON_SECURE=1`` (the
 service is behind an HTTPS reverse proxy) marks the session and CSRF cookies ``Secure`` and trusts
-the proxy's ``X-Forwarded-Proto``.
+the proxy's ``X-Forwarded-Proto`` and the address it appended to ``X-Forwarded-For``
+(``LIAISON_TRUSTED_PROXIES``, 1: how many proxies append to it).
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from liaison.base.errors import LiaisonError
 
-__all__ = ["DEFAULT_DATABASE", "ConfigError", "configure", "database_settings", "django_settings", "secret_key",
-           "shown_url"]
+__all__ = ["DEFAULT_DATABASE", "ConfigError", "configure", "database_settings", "django_settings", "private_database",
+           "secret_key", "shown_url"]
 
 DEFAULT_DATABASE = "sqlite:///liaison.sqlite3"
 SECRET_FILE = "liaison.secret"
@@ -84,6 +86,25 @@ def shown_url(url: str) -> str:
     if parts.password:
         return url.replace(f":{parts.password}@", ":***@", 1)
     return url
+
+
+def private_database(path: Path) -> None:
+    """An SQLite file readable by its owner only — it holds the sessions' keys and the password
+    hashes —, as the secret key is: made empty with mode 0600 before SQLite opens it (SQLite gives its
+    ``-wal`` and ``-shm`` files the database file's mode), or an existing one's mode (and its
+    ``-wal``'s and ``-shm``'s) narrowed to 0600. A folder that does not exist is left to SQLite's error."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        return
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if each.stat().st_mode & 0o077:
+                each.chmod(0o600)
+        except OSError:  # no such file (no WAL yet), or not ours to change: SQLite says what matters
+            pass
 
 
 def secret_key(folder: Path) -> str:
@@ -143,6 +164,23 @@ def webhook_settings() -> dict[str, Any]:
             "jitter": os.environ.get("LIAISON_WEBHOOK_JITTER", "1").strip().lower() not in ("0", "false", "no", "off")}
 
 
+def webhook_networks() -> tuple[str, ...]:
+    """The networks ``LIAISON_WEBHOOK_ALLOW_NETWORKS`` lets webhooks be sent to (:mod:`liaison_web.egress`)."""
+    import ipaddress
+
+    name = "LIAISON_WEBHOOK_ALLOW_NETWORKS"
+    given = tuple(n.strip() for n in os.environ.get(name, "").split(",") if n.strip())
+    for network in given:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigError(f"{name}: {network!r} is not an address or a network", file=name,
+                              fix="give addresses or networks separated by commas, e.g. 10.20.0.0/16,127.0.0.1",
+                              message_zh=f"{name}：{network!r} 不是地址或网段",
+                              fix_zh="请给出以逗号分隔的地址或网段，例如 10.20.0.0/16,127.0.0.1") from None
+    return given
+
+
 def _caldav() -> dict[str, str]:
     from liaison_web.publishing import caldav_settings
 
@@ -189,16 +227,22 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
                                     "django.contrib.auth.backends.ModelBackend"],
         "AXES_FAILURE_LIMIT": _int_env("LIAISON_LOGIN_FAILURES", 5),
         "AXES_COOLOFF_TIME": dt.timedelta(minutes=_int_env("LIAISON_LOGIN_LOCKOUT_MINUTES", 15)),
-        # a user name is locked after too many failures from anywhere, and so is an address trying many
-        # names (the rate limit of the login): each counted on its own
-        "AXES_LOCKOUT_PARAMETERS": ["username", "ip_address"],
+        # a user name is locked at the address it failed from (not elsewhere: one person's typos do not
+        # lock out an office's colleagues), and an address trying many names after many more failures
+        # (the rate limit of the login): liaison_web.lockout.Handler
+        "AXES_HANDLER": "liaison_web.lockout.Handler",
+        "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"], "ip_address"],
+        "LIAISON_LOGIN_ADDRESS_FAILURES": _int_env("LIAISON_LOGIN_ADDRESS_FAILURES", 50),
         "AXES_RESET_ON_SUCCESS": True,
         "AXES_LOCKOUT_CALLABLE": "liaison_web.lockout.locked_out",
         "AXES_CLIENT_IP_CALLABLE": "liaison_web.lockout.client_address",
         "AXES_USERNAME_CALLABLE": "liaison_web.lockout.username_of",
         "AXES_VERBOSE": False,
         "LIAISON_SECURE": secure,
+        # how many proxies append to X-Forwarded-For in front of the service (callers.remote_address)
+        "LIAISON_TRUSTED_PROXIES": _int_env("LIAISON_TRUSTED_PROXIES", 1),
         "LIAISON_WEBHOOKS": webhook_settings(),
+        "LIAISON_WEBHOOK_ALLOW_NETWORKS": webhook_networks(),
         "LIAISON_CALDAV": _caldav(),
         "LIAISON_MEDIA_ROOT": str(Path(os.environ.get("LIAISON_MEDIA_ROOT", "").strip() or beside / "liaison-media")
                                   .resolve()),
@@ -245,6 +289,9 @@ def configure(database_url: str | None = None, *, more: Mapping[str, str] | None
     allowed = tuple(h.strip() for h in os.environ.get("LIAISON_ALLOWED_HOSTS", "").split(",") if h.strip())
     settings.configure(**django_settings(url, more=more, hosts=hosts, timeout=timeout, secure=_secure(),
                                          allowed=allowed))
+    for database in settings.DATABASES.values():
+        if database["ENGINE"].endswith("sqlite3"):
+            private_database(Path(database["NAME"]))
     import django
 
     django.setup()

@@ -10,7 +10,7 @@ nothing.
 **The sender.** :func:`deliver_pending` sends each webhook's deliveries one at a time, oldest first:
 a delivery waiting for its retry holds back the later ones of its webhook (an OA system sees a
 to-do item made before it is closed). Each attempt is logged (:class:`~liaison_web.models.
-DeliveryAttempt`: when, the HTTP status, the answer's first characters, the error); a 2xx answer
+DeliveryAttempt`: when, the HTTP status, a digest of the answer — never the answer —, the error); a 2xx answer
 delivers it; anything else retries after ``backoff × 2^(attempts−1)`` seconds (capped, with up to
 half of it taken off at random unless ``jitter`` is off), and after ``max_attempts`` the delivery is
 ``failed`` — it no longer holds the queue, and :func:`replay` puts it (or every failed one) back.
@@ -55,7 +55,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from liaison.base.errors import LiaisonError
-from liaison_web import models
+from liaison_web import egress, models
 from liaison_web.errors import InvalidRequest, NotFound
 
 __all__ = ["DUE_EVENTS", "ENGAGEMENT_EVENTS", "EVENTS", "EVENT_OF", "Policy", "Report", "body_of",
@@ -73,7 +73,7 @@ DUE_EVENTS = ("due.opened", "due.closed")
 URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://([^\s/?#@]*@)?[^\s/?#@:\[\]]+(:[0-9]{1,5})?([/?#]\S*)?$"
 #: Every event a webhook may subscribe to.
 EVENTS = (*ENGAGEMENT_EVENTS, *DUE_EVENTS)
-#: The first characters of an answer kept in the delivery log.
+#: The longest error kept in the delivery log.
 EXCERPT = 500
 
 log = logging.getLogger("liaison_web.webhooks")
@@ -165,6 +165,7 @@ def make_webhook(district: Any, url: str, events: Iterable[str] = EVENTS, *, org
         raise _invalid(f"{url!r} is not an http:// or https:// address", f"{url!r} 不是 http:// 或 https:// 地址",
                        "give the OA system's receiving address, e.g. https://oa.example.gov.cn/liaison/hook",
                        "请给出办公系统的接收地址，例如 https://oa.example.gov.cn/liaison/hook", "url")
+    egress.checked(url, unresolved_ok=True)
     wanted = sorted(set(events))
     unknown = [e for e in wanted if e not in EVENTS]
     if not wanted or unknown:
@@ -206,8 +207,15 @@ def delivery_described(delivery: models.WebhookDelivery) -> dict[str, Any]:
             "created": delivery.created.isoformat(),
             "delivered": delivery.delivered.isoformat() if delivery.delivered else None,
             "event": json.loads(delivery.body),
-            "log": [{"at": a.at.isoformat(), "status_code": a.status_code, "response": a.response, "error": a.error,
-                     "milliseconds": a.milliseconds} for a in getattr(delivery, "log").all()]}  # noqa: B009
+            "log": [{"at": a.at.isoformat(), "status_code": a.status_code, "response": _shown(a.response),
+                     "error": a.error, "milliseconds": a.milliseconds}
+                    for a in getattr(delivery, "log").all()]}  # noqa: B009
+
+
+def _shown(response: str) -> str:
+    # an attempt logged before answers were kept as digests holds the answer's first characters:
+    # shown as their digest too
+    return response if not response or response.startswith("sha256:") else _digest(response.encode())
 
 
 # -- the outbox ---------------------------------------------------------------------------------------
@@ -313,7 +321,7 @@ def _release(webhook: int, owner: str, using: str) -> None:
 
 def _send(session: Any, webhook: models.Webhook, delivery: models.WebhookDelivery,
           policy: Policy) -> tuple[int | None, str, str, int]:
-    """One attempt: the status (None: no answer), the answer's excerpt, the error, milliseconds."""
+    """One attempt: the status (None: no answer), the answer's digest, the error, milliseconds."""
     import requests
 
     body = delivery.body.encode()
@@ -324,11 +332,26 @@ def _send(session: Any, webhook: models.Webhook, delivery: models.WebhookDeliver
                "X-Liaison-Timestamp": str(timestamp), "X-Liaison-Signature": sign(secret_of(webhook), timestamp, body)}
     started = time.monotonic()
     try:
-        answer = session.post(webhook.url, data=body, headers=headers, timeout=policy.timeout, allow_redirects=False)
+        address = egress.checked(webhook.url)  # again: the name may resolve elsewhere now
+    except LiaisonError as refused:
+        return None, "", f"{refused.message} ({refused.message_zh})"[:EXCERPT], 0
+    assert address is not None
+    url, host, prefix = egress.pinned(session, webhook.url, address)
+    try:
+        answer = session.post(url, data=body, headers={**headers, **host}, timeout=policy.timeout,
+                              allow_redirects=False)
     except requests.RequestException as exc:
-        return None, "", f"{type(exc).__name__}: {exc}"[:500], int((time.monotonic() - started) * 1000)
+        return None, "", f"{type(exc).__name__}: {exc}"[:EXCERPT], int((time.monotonic() - started) * 1000)
+    finally:
+        egress.unpin(session, prefix)
     took = int((time.monotonic() - started) * 1000)
-    return answer.status_code, answer.text[:EXCERPT], "", took
+    # what the receiver answered is not kept, only its digest: the log is read by the auditors, and
+    # an answer is whatever the address serves
+    return answer.status_code, _digest(answer.content), "", took
+
+
+def _digest(content: bytes) -> str:
+    return f"sha256:{hashlib.sha256(content).hexdigest()[:16]} ({len(content)} bytes)" if content else ""
 
 
 def _work(session: Any, webhook: models.Webhook, policy: Policy, using: str, rng: random.Random | None,

@@ -37,6 +37,7 @@ from django.views.decorators.http import require_http_methods
 
 from liaison.base.errors import DataError, LiaisonError
 from liaison.base.text import free_text, reference_text
+from liaison.formats.convert import structure
 from liaison.law.district import District
 from liaison.law.records import optional_reference
 from liaison.law.rules import EngagementKind
@@ -481,7 +482,8 @@ def one_record(request: HttpRequest, district: str, year: int, kind: str, key: s
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
     obj = {"id": key, "host": shown["responsible"], "participants": shown["parties"]}
-    may_record = _allowed(request, "record", district, obj)
+    may_record = service.may_record(request, district, key, kept.writers(
+        chosen, structure(shown["record"], chosen.type, file=f"records/{key}"), found)) == access.Decision.ALLOWED
     return render(request, "liaison_web/pages/record.html", {
         "district": district, "year": year, "kind": kind, "label": pick(lang, chosen.label_zh, chosen.label_en),
         "r": shown, "etag": f"{shown['key']}.{shown['version']}",

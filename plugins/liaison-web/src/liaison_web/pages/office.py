@@ -36,6 +36,7 @@ from liaison.law.findings import STATUS_ZH as FINDING_STATUS_ZH
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Status
 from liaison_web import access, evidence, service
 from liaison_web.errors import Forbidden, InvalidRequest, NotFound
+from liaison_web.memberships import BOUND, DISTRICT_ROLES, bound_organisation
 from liaison_web.pages.lang import language, message, pick
 from liaison_web.pages.views import _day, _error_page, _org_name, _shown, _status
 
@@ -282,11 +283,6 @@ _SHOWN = 500
 
 # -- (2) the users and their roles ---------------------------------------------------------------------
 #: The roles an administrator gives in its district (the city auditor's membership has no district).
-DISTRICT_ROLES = ("administrator", "clerk", "liaison_officer", "auditor")
-#: The bodies a role is bound to: a clerk to a government body or department, a liaison officer to a
-#: party branch or the ICF; the district-wide roles to none.
-_BOUND = {"clerk": frozenset({"district_government", "government_office", "peoples_congress", "department"}),
-          "liaison_officer": frozenset({"party_branch", "icf"})}
 MIN_PASSWORD = 10
 
 
@@ -396,20 +392,7 @@ def _change_user(request: HttpRequest, code: str, found: District) -> str:
             if get_user_model()._default_manager.filter(username=name).exists():
                 raise _invalid("username", f"the user {name!r} exists already", f"用户 {name!r} 已存在",
                                "choose another name", "请另选用户名")
-            if role not in DISTRICT_ROLES:
-                raise _invalid("role", f"{role!r} is not a role of a district", f"{role!r} 不是区内角色",
-                               "choose a role from the list", "请从列表中选择角色")
-            organisation = form.get("organisation", "").strip() if role in _BOUND else ""
-            if role in _BOUND:
-                if not organisation:
-                    raise _invalid("organisation", f"a {role} is bound to an organisation", "该角色须绑定一个单位",
-                                   "choose its organisation", "请选择所属单位")
-                body = found.organisation(organisation)
-                if body.kind.value not in _BOUND[role]:
-                    raise _invalid("organisation", f"{body.name_en or body.name} cannot have a {role}",
-                                   f"{body.name}不能设置该角色", "choose a body of the role's kind",
-                                   "请选择与角色相符的单位")
-                organisation = body.id
+            organisation = bound_organisation(found, role, form.get("organisation", "") if role in BOUND else "")
             password = _password(form)
             user = get_user_model()._default_manager.create_user(  # type: ignore[attr-defined]
                 name, password=password)
