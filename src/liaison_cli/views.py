@@ -7,9 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 from liaison.law.district import CcList, District, InviteeList
 from liaison.law.model import Pairing
@@ -29,6 +27,7 @@ from liaison.law.terms import (
 )
 from liaison.year.due import KIND_EN, KIND_ZH, DueList
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan
+from liaison_cli.listing import show, table
 
 if TYPE_CHECKING:
     from liaison.formats.documents import PluginDocument
@@ -36,13 +35,6 @@ if TYPE_CHECKING:
 
 console = Console(soft_wrap=True, highlight=False, width=160, markup=False, emoji=False)  # data is never markup
 err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
-
-
-def table(title: str, columns: Sequence[str]) -> Table:
-    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_lines=False)
-    for column in columns:
-        t.add_column(column, overflow="fold")
-    return t
 
 
 def iso(day: dt.date | None) -> str | None:
@@ -407,29 +399,25 @@ def print_report(district: District, report: Report, *, lang: str = "zh", show_a
     total, day = len(report.findings), report.as_of.isoformat()
     title = (f"Liaison work {report.year} (as of {day}): {total} findings; {counts}" if en
              else f"{report.year}年对口联系工作检查（截至 {day}）：{total} 项；{counts}")
-    t = table(title, ["provision", "status", "severity", "responsible", "finding"] if en else
-              ["条款", "状态", "程度", "责任单位", "说明"])
     # a local reading's explanation is the same on every line read so: once, as a footnote (※1)
     lines, footnotes = footnoted(shown, lang)
-    for f, line in zip(shown, lines, strict=True):
-        who = district.names_of((f.responsible,), lang=lang) if f.responsible else "—"
-        t.add_row(f.provision, statuses[f.status], severities[f.severity], who, line)
-    console.print(t)
+    show(console, title, ["provision", "status", "severity", "responsible", "finding"] if en else
+         ["条款", "状态", "程度", "责任单位", "说明"],
+         [(f.provision, statuses[f.status], severities[f.severity],
+           district.names_of((f.responsible,), lang=lang) if f.responsible else "—", line)
+          for f, line in zip(shown, lines, strict=True)])
     for footnote in footnotes:
         console.print(footnote)
     for note in report.notes(lang):
         console.print(note)
     if report.not_counted:
-        nc = table("Records not counted" if en else "未计入的记录", ["record", "why"] if en else ["记录", "原因"])
-        for n in report.not_counted:
-            nc.add_row(n.id, n.reason(lang))
-        console.print(nc)
+        show(console, "Records not counted" if en else "未计入的记录", ["record", "why"] if en else ["记录", "原因"],
+             [(n.id, n.reason(lang)) for n in report.not_counted])
     columns = [s for s in ("violation", "deviation", "explained", "local", "info", "ok")]
-    s = table("Per responsible body" if en else "按责任单位汇总",
-              ["body" if en else "单位", *[severities[type(PROBLEMS[0])(c)] for c in columns]])
-    for row in report.summary(district):
-        s.add_row(str(row["name_en" if en else "name"]), *[str(row.get(c, "")) for c in columns])
-    console.print(s)
+    show(console, "Per responsible body" if en else "按责任单位汇总",
+         ["body" if en else "单位", *[severities[type(PROBLEMS[0])(c)] for c in columns]],
+         [(str(row["name_en" if en else "name"]), *[str(row.get(c, "")) for c in columns])
+          for row in report.summary(district)])
 
 
 # ---------------------------------------------------------------------------------------- export, publish
