@@ -25,13 +25,13 @@ from liaison.law.terms import (
     SETTING_ZH,
     term,
 )
-from liaison.year.due import KIND_EN, KIND_ZH, DueList
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan
 from liaison_cli.listing import show, table
 
 if TYPE_CHECKING:
     from liaison.formats.documents import PluginDocument
     from liaison.law.findings import Report
+    from liaison.year.due import DueList
 
 console = Console(soft_wrap=True, highlight=False, width=160, markup=False, emoji=False)  # data is never markup
 err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
@@ -423,6 +423,8 @@ def print_report(district: District, report: Report, *, lang: str = "zh", show_a
 # ---------------------------------------------------------------------------------------- export, publish
 def print_due(district: District, found: DueList, *, lang: str = "zh") -> None:
     """One body's to-do list: a row per item, its days left, what to do and the provision it rests on."""
+    from liaison.year.due import KIND_EN, KIND_ZH  # with the checker it rests on: not for the other commands
+
     en = lang == "en"
     org = district.organisation(found.body)
     t = table(f"To do for {org.name_en} as of {found.as_of.isoformat()} ({len(found.items)})" if en else
