@@ -11,11 +11,11 @@ padded nor wrapped. Only the layout differs: the words and the cells are the cal
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from rich import box
-from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:  # rich's table loads with the first table drawn: an export's rerun draws none
+    from rich.console import Console
+    from rich.table import Table
 
 #: Rows beyond which a terminal gets plain lines too (rich lays out a hundred rows in about 0.1 s).
 LONG = 100
@@ -24,6 +24,9 @@ GAP = "  "
 
 def table(title: str, columns: Sequence[str]) -> Table:
     """rich's table as every answer of the command draws it."""
+    from rich import box
+    from rich.table import Table
+
     t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_lines=False)
     for column in columns:
         t.add_column(column, overflow="fold")
@@ -33,6 +36,8 @@ def table(title: str, columns: Sequence[str]) -> Table:
 def plain_lines(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """The table as lines: its title, the header, a rule under each column, a line per row. A cell of
     several lines (a rule's description) goes on below its row, under its own column."""
+    from rich.cells import cell_len
+
     widths = [cell_len(c) for c in columns[:-1]]
     for row in rows:
         for i, cell in enumerate(row[:-1]):

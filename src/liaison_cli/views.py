@@ -453,12 +453,13 @@ def print_export_summary(district: District, outcome: Any, *, lang: str = "zh") 
     by_format: dict[str, list[tuple[str, int]]] = {}
     for name, path, size in outcome.written:
         by_format.setdefault(name, []).append((path, size))
-    t = table((f"Written to {outcome.place} ({len(outcome.written)} files; {len(outcome.unchanged)} unchanged)" if en
-               else f"已写入 {outcome.place}（{len(outcome.written)} 个文件，{len(outcome.unchanged)} 个未变）"),
-              ["format", "files", "size", "example"] if en else ["格式", "文件数", "大小", "示例"])
-    for name, files in by_format.items():
-        t.add_row(name, str(len(files)), f"{sum(s for _, s in files) / 1024:.0f} KB", outcome.shown(files[0][0]))
     if by_format:
+        written, unchanged = len(outcome.written), len(outcome.unchanged)
+        t = table((f"Written to {outcome.place} ({written} files; {unchanged} unchanged)" if en
+                   else f"已写入 {outcome.place}（{written} 个文件，{unchanged} 个未变）"),
+                  ["format", "files", "size", "example"] if en else ["格式", "文件数", "大小", "示例"])
+        for name, files in by_format.items():
+            t.add_row(name, str(len(files)), f"{sum(s for _, s in files) / 1024:.0f} KB", outcome.shown(files[0][0]))
         console.print(t)
     else:
         console.print(f"Nothing changed in {outcome.place} ({len(outcome.unchanged)} files as they were)" if en
