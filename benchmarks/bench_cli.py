@@ -29,9 +29,10 @@ row marked 是, as ``bench_scale``'s ``ledger write`` makes it); then, interleav
 each command's growth over the size before. Targets at 100× (3,300 pairings): ``export all`` under
 30 s, ``check`` under 1 s. No warm-up run at sizes of 100 and more (a 100× export is long).
 
-``--before TREE`` adds the cold and the no-change export of an earlier version of the code (a
-``git archive`` of it unpacked in TREE: its ``src`` and ``plugins/*/src`` go first on ``PYTHONPATH``,
-so the same interpreter and libraries run it), interleaved with the rest, each in its own folder.
+``--before TREE`` adds the cold and the no-change export and the first rerun of an earlier version
+of the code (a ``git archive`` of it unpacked in TREE: its ``src`` and ``plugins/*/src`` go first on
+``PYTHONPATH``, so the same interpreter and libraries run it), interleaved with the rest, each in its
+own folder and with a cache folder of its own; with ``--sizes``, its ``check``.
 
 Targets (issue #23): the cold export ≤ 0.5 s, the no-change export ≤ 0.3 s. Printed with each
 contender's ratio to the floor; never asserted as timings in tests. Bytecode is compiled first
@@ -57,7 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import before_path, interleave, medians
 
 TARGETS = {"export, cold": 0.5, "export, no change": 0.3, "no change, 1st rerun": 0.3, "before: cold": 0.5,
-           "before: no change": 0.3}
+           "before: no change": 0.3, "before: 1st rerun": 0.3}
 PACKAGES = ("liaison", "liaison_cli", "liaison_workspace", "liaison_ical", "liaison_docx", "liaison_xlsx",
             "liaison_html", "liaison_caldav")
 #: Libraries the floor imports if the export loads them.
@@ -111,10 +112,10 @@ def _compile_packages() -> None:
 _CACHE: list[str] = []  # the run's own cache folder, filled by the first export (a machine that has run liaison)
 
 
-def _env(path: str = "") -> dict[str, str]:
+def _env(path: str = "", cache: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("LIAISON_PLUGINS", "PYTHONDONTWRITEBYTECODE")}
-    if _CACHE:
-        env["LIAISON_CACHE_DIR"] = _CACHE[0]
+    if cache or _CACHE:
+        env["LIAISON_CACHE_DIR"] = cache or _CACHE[0]
     if path:
         env["PYTHONPATH"] = path
     return env
@@ -124,10 +125,11 @@ class Child:
     """A command run as a fresh process: wall seconds from ``interleave``, CPU seconds kept here.
     ``first`` runs before each call, untimed in CPU (it is this process's, not the child's)."""
 
-    def __init__(self, make_args: object, path: str = "", first: object = None) -> None:
+    def __init__(self, make_args: object, path: str = "", first: object = None, cache: str = "") -> None:
         self.make_args = make_args
         self.path = path
         self.first = first
+        self.cache = cache
         self.cpu: list[float] = []
 
     def __call__(self) -> None:
@@ -135,7 +137,7 @@ class Child:
             self.first()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         args = self.make_args() if callable(self.make_args) else self.make_args
-        done = subprocess.run(args, capture_output=True, env=_env(self.path), check=False)
+        done = subprocess.run(args, capture_output=True, env=_env(self.path, self.cache), check=False)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(map(str, args))} failed:\n{done.stderr.decode(errors='replace')[-3000:]}")
@@ -160,7 +162,7 @@ def _district_files(k: int, year: int, work: Path) -> tuple[Path, Path]:
     return data, ledger
 
 
-def scale(sizes: list[int], rounds: int, year: int, work: Path) -> None:
+def scale(sizes: list[int], rounds: int, year: int, work: Path, earlier: str | None = None) -> None:
     """The commands on the seed replicated k times for each k (see the module's docstring)."""
     from bench_scale import EXPORTERS, YEAR
 
@@ -180,6 +182,9 @@ def scale(sizes: list[int], rounds: int, year: int, work: Path) -> None:
                                                       str(year), "--out", str(work / f"out-{k}-{next(count)}")]),
             "check": Child([*base, "check", "--data", str(data), "--year", str(year), "--records", str(ledger)]),
         }
+        if earlier is not None:  # the earlier code's check, with a cache folder of its own
+            contenders["before: check"] = Child(contenders["check"].make_args, earlier,
+                                                cache=str(work / "cache-before"))
         times = interleave(contenders, rounds, warm_up=k < 100)
         wall[k] = medians(times)
         cpu[k] = {name: sorted(c.cpu)[len(c.cpu) // 2] for name, c in contenders.items()}
@@ -187,17 +192,21 @@ def scale(sizes: list[int], rounds: int, year: int, work: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
     print(f"liaison commands on the seed replicated k times, {year} ({rounds} interleaved rounds, medians; "
           "growth over the size before)")
+    names = [*SCALE_TARGETS, *(["before: check"] if earlier is not None else [])]
     print(f"{'k':>4}  {'pairings':>8}  " + "  ".join(
-        f"{name + ' wall s':>16}  {'cpu s':>7}  {'growth':>6}" for name in SCALE_TARGETS))
+        f"{name + ' wall s':>16}  {'cpu s':>7}  {'growth':>6}" for name in names))
     before: int | None = None
     for k in sizes:
         cells = []
-        for name in SCALE_TARGETS:
+        for name in names:
             growth = f"{wall[k][name] / wall[before][name]:5.2f}×" if before is not None else ""
             cells.append(f"{wall[k][name]:16.3f}  {cpu[k][name]:7.3f}  {growth:>6}")
         print(f"{k:>4}  {33 * k:>8}  " + "  ".join(cells))
         before = k
     print("targets at 3,300 pairings: " + ", ".join(f"{name} < {t:g} s" for name, t in SCALE_TARGETS.items()))
+    if earlier is not None:
+        print("check / before: check, CPU: " + ", ".join(
+            f"k={k} {cpu[k]['check'] / cpu[k]['before: check']:.2f}" for k in sizes))
 
 
 def main() -> None:
@@ -216,7 +225,8 @@ def main() -> None:
     _CACHE.append(str(work / "cache"))
     try:
         if args.sizes:
-            scale([int(k) for k in args.sizes.split(",")], rounds, args.year, work)
+            scale([int(k) for k in args.sizes.split(",")], rounds, args.year, work,
+                  before_path(args.before.resolve()) if args.before is not None else None)
             return
         export = [sys.executable, "-m", "liaison_cli", "export", "all", "--year", str(args.year), "--out"]
         probe = subprocess.run([sys.executable, "-c", _LOADED, *export[3:], str(work / "probe")],
@@ -239,11 +249,15 @@ def main() -> None:
             "no change, 1st rerun": Child([*export, str(work / "probe")],
                                           first=lambda: shutil.rmtree(receipts, ignore_errors=True)),
         }
-        if args.before is not None:
-            earlier = before_path(args.before.resolve())
-            subprocess.run([*export, str(work / "before")], capture_output=True, env=_env(earlier), check=True)
-            contenders["before: cold"] = Child(lambda: [*export, str(work / f"before-cold-{next(count)}")], earlier)
-            contenders["before: no change"] = Child([*export, str(work / "before")], earlier)
+        if args.before is not None:  # with a cache folder of its own (its receipts, its kept district)
+            earlier, cache = before_path(args.before.resolve()), str(work / "cache-before")
+            subprocess.run([*export, str(work / "before")], capture_output=True, env=_env(earlier, cache), check=True)
+            contenders["before: cold"] = Child(lambda: [*export, str(work / f"before-cold-{next(count)}")], earlier,
+                                               cache=cache)
+            contenders["before: no change"] = Child([*export, str(work / "before")], earlier, cache=cache)
+            contenders["before: 1st rerun"] = Child(
+                [*export, str(work / "before")], earlier, cache=cache,
+                first=lambda: shutil.rmtree(Path(cache) / "export-receipts", ignore_errors=True))
         times = interleave(contenders, rounds, warm_up=not args.quick)
         wall = medians(times)
         cpu = {name: sorted(c.cpu)[len(c.cpu) // 2] for name, c in contenders.items()}

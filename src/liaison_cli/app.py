@@ -153,7 +153,8 @@ def handle_errors(func: F) -> F:
 
 
 def load(data_file: str | None) -> Any:
-    from liaison.formats.district import load_district, seed_district
+    """The district of ``--data`` (or the seed), parsed once per machine (:mod:`liaison_workspace.districts`)."""
+    from liaison_workspace.districts import load_district, seed_district
 
     return seed_district() if data_file is None else load_district(data_file)
 

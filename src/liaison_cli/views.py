@@ -7,9 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 from liaison.law.district import CcList, District, InviteeList
 from liaison.law.model import Pairing
@@ -27,22 +25,16 @@ from liaison.law.terms import (
     SETTING_ZH,
     term,
 )
-from liaison.year.due import KIND_EN, KIND_ZH, DueList
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Engagement, Plan
+from liaison_cli.listing import show, table
 
 if TYPE_CHECKING:
     from liaison.formats.documents import PluginDocument
     from liaison.law.findings import Report
+    from liaison.year.due import DueList
 
 console = Console(soft_wrap=True, highlight=False, width=160, markup=False, emoji=False)  # data is never markup
 err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
-
-
-def table(title: str, columns: Sequence[str]) -> Table:
-    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_lines=False)
-    for column in columns:
-        t.add_column(column, overflow="fold")
-    return t
 
 
 def iso(day: dt.date | None) -> str | None:
@@ -407,34 +399,32 @@ def print_report(district: District, report: Report, *, lang: str = "zh", show_a
     total, day = len(report.findings), report.as_of.isoformat()
     title = (f"Liaison work {report.year} (as of {day}): {total} findings; {counts}" if en
              else f"{report.year}年对口联系工作检查（截至 {day}）：{total} 项；{counts}")
-    t = table(title, ["provision", "status", "severity", "responsible", "finding"] if en else
-              ["条款", "状态", "程度", "责任单位", "说明"])
     # a local reading's explanation is the same on every line read so: once, as a footnote (※1)
     lines, footnotes = footnoted(shown, lang)
-    for f, line in zip(shown, lines, strict=True):
-        who = district.names_of((f.responsible,), lang=lang) if f.responsible else "—"
-        t.add_row(f.provision, statuses[f.status], severities[f.severity], who, line)
-    console.print(t)
+    show(console, title, ["provision", "status", "severity", "responsible", "finding"] if en else
+         ["条款", "状态", "程度", "责任单位", "说明"],
+         [(f.provision, statuses[f.status], severities[f.severity],
+           district.names_of((f.responsible,), lang=lang) if f.responsible else "—", line)
+          for f, line in zip(shown, lines, strict=True)])
     for footnote in footnotes:
         console.print(footnote)
     for note in report.notes(lang):
         console.print(note)
     if report.not_counted:
-        nc = table("Records not counted" if en else "未计入的记录", ["record", "why"] if en else ["记录", "原因"])
-        for n in report.not_counted:
-            nc.add_row(n.id, n.reason(lang))
-        console.print(nc)
+        show(console, "Records not counted" if en else "未计入的记录", ["record", "why"] if en else ["记录", "原因"],
+             [(n.id, n.reason(lang)) for n in report.not_counted])
     columns = [s for s in ("violation", "deviation", "explained", "local", "info", "ok")]
-    s = table("Per responsible body" if en else "按责任单位汇总",
-              ["body" if en else "单位", *[severities[type(PROBLEMS[0])(c)] for c in columns]])
-    for row in report.summary(district):
-        s.add_row(str(row["name_en" if en else "name"]), *[str(row.get(c, "")) for c in columns])
-    console.print(s)
+    show(console, "Per responsible body" if en else "按责任单位汇总",
+         ["body" if en else "单位", *[severities[type(PROBLEMS[0])(c)] for c in columns]],
+         [(str(row["name_en" if en else "name"]), *[str(row.get(c, "")) for c in columns])
+          for row in report.summary(district)])
 
 
 # ---------------------------------------------------------------------------------------- export, publish
 def print_due(district: District, found: DueList, *, lang: str = "zh") -> None:
     """One body's to-do list: a row per item, its days left, what to do and the provision it rests on."""
+    from liaison.year.due import KIND_EN, KIND_ZH  # with the checker it rests on: not for the other commands
+
     en = lang == "en"
     org = district.organisation(found.body)
     t = table(f"To do for {org.name_en} as of {found.as_of.isoformat()} ({len(found.items)})" if en else
@@ -463,12 +453,13 @@ def print_export_summary(district: District, outcome: Any, *, lang: str = "zh") 
     by_format: dict[str, list[tuple[str, int]]] = {}
     for name, path, size in outcome.written:
         by_format.setdefault(name, []).append((path, size))
-    t = table((f"Written to {outcome.place} ({len(outcome.written)} files; {len(outcome.unchanged)} unchanged)" if en
-               else f"已写入 {outcome.place}（{len(outcome.written)} 个文件，{len(outcome.unchanged)} 个未变）"),
-              ["format", "files", "size", "example"] if en else ["格式", "文件数", "大小", "示例"])
-    for name, files in by_format.items():
-        t.add_row(name, str(len(files)), f"{sum(s for _, s in files) / 1024:.0f} KB", outcome.shown(files[0][0]))
     if by_format:
+        written, unchanged = len(outcome.written), len(outcome.unchanged)
+        t = table((f"Written to {outcome.place} ({written} files; {unchanged} unchanged)" if en
+                   else f"已写入 {outcome.place}（{written} 个文件，{unchanged} 个未变）"),
+                  ["format", "files", "size", "example"] if en else ["格式", "文件数", "大小", "示例"])
+        for name, files in by_format.items():
+            t.add_row(name, str(len(files)), f"{sum(s for _, s in files) / 1024:.0f} KB", outcome.shown(files[0][0]))
         console.print(t)
     else:
         console.print(f"Nothing changed in {outcome.place} ({len(outcome.unchanged)} files as they were)" if en

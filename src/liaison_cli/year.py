@@ -474,7 +474,6 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
           as_of: dt.date | None, show_all: bool, fail_on: tuple[str, ...], holiday_files: tuple[str, ...], lang: str,
           data_file: str | None, fmt: str) -> None:
     """Compliance: findings per obligation × pairing (or body) × period, charged to who owed them."""
-    from liaison.formats.documents import report_document
     from liaison.law.compliance import check as run_check
     from liaison.law.findings import fail_on as failing
     from liaison.law.records import Records
@@ -489,7 +488,9 @@ def check(year: int, records_files: tuple[str, ...], state_file: str | None, out
     if state is not None:
         records = Records.from_plan(state.plan, held_only=True).merged(records)
     report = run_check(district, records, year, as_of, calendar=calendar)
-    if fmt == "json":
+    if fmt == "json":  # the ~20 document types load for JSON only
+        from liaison.formats.documents import report_document
+
         emit_json(report_document(report, district))
     else:
         views.print_report(district, report, lang=lang, show_all=show_all)
@@ -508,7 +509,6 @@ def what_happened(district: District, year: int, records_files: Sequence[str], s
     from liaison.law.records import Records
     from liaison.year.state import year_calendar
     from liaison_cli import views
-    from liaison_workspace import Workspace
 
     records = Records(district_id=district.info.id)
     for name in records_files:
@@ -517,6 +517,8 @@ def what_happened(district: District, year: int, records_files: Sequence[str], s
     if state_file is not None:
         state = parse_state(read_file(state_file), district, year=year, file=state_file)
     elif out_dir is not None:
+        from liaison_workspace import Workspace  # its store and folder machinery: for --out only
+
         workspace = Workspace(out_dir)
         state = workspace.read_state(district, year)
         views.print_notes(workspace.take_notes(), lang=lang)

@@ -15,22 +15,29 @@ it works through.
 
 from __future__ import annotations
 
-from liaison.year.store import (
-    Commit,
-    ExportEntry,
-    NoRevision,
-    NoState,
-    Note,
-    Revision,
-    RevisionConflict,
-    Stored,
-    YearStore,
-)
-from liaison_workspace.durable import write_atomic
-from liaison_workspace.memory import MemoryStore
-from liaison_workspace.store import FolderStore
-from liaison_workspace.workspace import ExportOutcome, UpdateOutcome, Workspace, renamed
+from typing import TYPE_CHECKING
 
-__all__ = ["Commit", "ExportEntry", "ExportOutcome", "FolderStore", "MemoryStore", "NoRevision", "NoState", "Note",
-           "Revision", "RevisionConflict", "Stored", "UpdateOutcome", "Workspace", "YearStore", "renamed",
-           "write_atomic"]
+from liaison.lazy import lazy_exports
+
+# Each name once, by the module that defines it; loaded on first use (liaison.lazy), so a command that
+# reads a cached district or the law's kept estimates (liaison_workspace.districts, .estimates) does not
+# load the workspace, its stores and the folder's journal with them.
+if TYPE_CHECKING:
+    from liaison.year.store import Commit as Commit
+    from liaison.year.store import ExportEntry as ExportEntry
+    from liaison.year.store import NoRevision as NoRevision
+    from liaison.year.store import NoState as NoState
+    from liaison.year.store import Note as Note
+    from liaison.year.store import Revision as Revision
+    from liaison.year.store import RevisionConflict as RevisionConflict
+    from liaison.year.store import Stored as Stored
+    from liaison.year.store import YearStore as YearStore
+    from liaison_workspace.durable import write_atomic as write_atomic
+    from liaison_workspace.memory import MemoryStore as MemoryStore
+    from liaison_workspace.store import FolderStore as FolderStore
+    from liaison_workspace.workspace import ExportOutcome as ExportOutcome
+    from liaison_workspace.workspace import UpdateOutcome as UpdateOutcome
+    from liaison_workspace.workspace import Workspace as Workspace
+    from liaison_workspace.workspace import renamed as renamed
+
+__getattr__, __dir__ = lazy_exports(__name__)

@@ -14,8 +14,6 @@ Unset, a checkpoint costs one look-up in the environment.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import functools
 import os
@@ -168,6 +166,9 @@ def sync_staged(root: Path, written: Sequence[Path]) -> None:
 
 @functools.cache
 def _syncfs_function() -> Callable[..., int] | None:
+    import ctypes  # with the first durable write: ctypes.util loads subprocess, which a rerun needs not
+    import ctypes.util
+
     release = os.uname().release if hasattr(os, "uname") else ""
     numbers = [int(n) for n in release.split("-")[0].split(".")[:2] if n.isdigit()]
     if os.uname().sysname != "Linux" or len(numbers) < 2 or tuple(numbers) < (5, 8):
@@ -188,6 +189,8 @@ def _syncfs(root: Path) -> bool:
     function = None if os.environ.get(NO_SYNCFS) else _syncfs_function()
     if function is None:
         return False
+    import ctypes
+
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     try:
         if function(fd) != 0:
@@ -205,6 +208,9 @@ _AT_FDCWD = -100
 
 @functools.cache
 def _renameat2() -> Callable[..., int] | None:
+    import ctypes
+    import ctypes.util
+
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name, use_errno=True)
@@ -225,6 +231,8 @@ def exchange(a: Path, b: Path) -> bool:
         return False
     if function(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
+    import ctypes
+
     code = ctypes.get_errno()
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False

@@ -15,6 +15,9 @@ Kept here:
   ``holidays``, which loads all of its 250 countries (about 0.1 s, the largest fixed cost of a
   seed export); the file is keyed by that package's version, so an upgraded ``holidays`` (a
   corrected lunar table, an amended law) is asked afresh;
+- the districts of the files given to ``--data`` (and the seed), parsed and checked
+  (``districts/<key>.pickle``, :mod:`liaison_workspace.districts`): the key is the file's bytes and
+  the code that parsed it, and an entry is verified before it is used;
 - the receipts of exports that changed nothing (``export-receipts/``, one per output folder,
   :mod:`liaison_cli.receipts`): the digest of everything such an export depended on and what it
   printed, so the same rerun prints it again without doing the work.

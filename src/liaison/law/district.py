@@ -32,6 +32,7 @@ from liaison.law.rules import (
     Provision,
     R,
     Routing,
+    Rule,
 )
 from liaison.law.terms import (
     DOCUMENT_KIND_EN,
@@ -205,6 +206,16 @@ class District:
                 index.setdefault(p.counterpart, []).append(p)
         return {k: tuple(v) for k, v in index.items()}
 
+    @functools.cached_property
+    def _rules_by_type(self) -> dict[type, tuple[tuple[Provision, Rule], ...]]:
+        """Every rule version with its provision under its class, in the data's order: the rules of a
+        kind without a walk of every provision (a check asks once per recorded event)."""
+        index: dict[type, list[tuple[Provision, Rule]]] = {}
+        for prov in self.provisions:
+            for rule in prov.rules:
+                index.setdefault(type(rule), []).append((prov, rule))
+        return {k: tuple(v) for k, v in index.items()}
+
     # -- organisations -------------------------------------------------------------------------------
     def organisation(self, ref: str | Organisation) -> Organisation:
         """Resolve an id, a full or short Chinese name, an English name or an alias.
@@ -367,10 +378,14 @@ class District:
     def rules(self, kind: type[R], as_of: dt.date) -> Iterator[tuple[Provision, R]]:
         """Every rule of a kind in force on ``as_of``, with its provision; typed by the kind asked for,
         so a caller needs no check of its own."""
-        for prov in self.provisions:
-            for rule in prov.rules:
-                if isinstance(rule, kind) and rule.validity.contains(as_of):
-                    yield prov, rule
+        index = self._rules_by_type
+        if any(issubclass(t, kind) and t is not kind for t in index):  # a base class asked for: every rule
+            pairs: Iterable[tuple[Provision, Rule]] = ((p, r) for p in self.provisions for r in p.rules)
+        else:
+            pairs = index.get(kind, ())
+        for prov, rule in pairs:
+            if isinstance(rule, kind) and rule.validity.contains(as_of):
+                yield prov, rule
 
     def provisions_in(self, first: dt.date, last: dt.date, *, section: str | None = None,
                       engagement_kind: EngagementKind | str | None = None) -> tuple[Provision, ...]:

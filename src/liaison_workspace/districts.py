@@ -1,0 +1,170 @@
+"""A district file parsed once per machine, not once per command: the checked district kept in
+liaison's cache folder, keyed by the file's bytes and the code that parsed it.
+
+Parsing a district is reading its TOML (``tomllib``), structuring it with the strict converter and
+checking it across the document (:func:`liaison.formats.district.parse_district`): 0.23 s of CPU for
+the 1.37 MB file of a 3,300-pairing district, a quarter of ``liaison check`` on it, and for the
+seed a converter's structuring functions generated in every process. The command's :func:`load`
+looks for the district in ``districts/`` of the cache folder (:func:`liaison.host.cache.cache_folder`)
+under the digest of
+
+- the file's bytes (SHA-256: another file with the same bytes is the same district, wherever it is),
+- liaison's version and every file of the ``liaison`` package by path, size and modification time
+  (the test Python applies to its own ``.pyc`` files: an edited model or parser, in an editable
+  install, is another key), the versions of attrs and cattrs, and the interpreter's;
+
+and else parses the file and keeps the district there. Only a district that parsed and checked
+is kept: a file with a mistake is parsed, and refused, every time.
+
+An entry is never trusted. It is a header — the format, its key and the SHA-256 of its payload — and
+the payload, the district as a pickle: one whose header is not of this format or key, whose payload
+does not have that digest (truncated, damaged), which refers to anything but the law's own classes
+and ``datetime``'s (:class:`_LawOnly`: no other callable is reachable, so a forged entry can build
+law objects but run nothing else) or which is not a district is a miss, parsed afresh and replaced.
+Entries are written whole (a temporary file renamed over the old one) and the folder keeps the
+:data:`KEPT` most recently written. Like every cache here it is an optimisation only: a folder that
+cannot be read or written is skipped, and the district is the one :func:`parse_district` gives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import pickle
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from liaison.host.cache import cache_folder
+
+if TYPE_CHECKING:
+    from liaison.law.district import District
+
+__all__ = ["FORMAT", "KEPT", "load_district", "seed_district"]
+
+FORMAT = b"liaison-district-cache/1"
+FOLDER = "districts"
+#: Entries kept: a district a year or two, its earlier versions and the seed (the largest, a
+#: 3,300-pairing district, is 1.2 MB).
+KEPT = 16
+_LAW = ("liaison.law.", "liaison.base.")
+_DATETIME = frozenset({"date", "datetime", "time", "timedelta", "timezone"})
+
+
+def load_district(path: str | os.PathLike[str]) -> District:
+    """:func:`liaison.formats.district.load_district`, from the cache when it holds the file's district."""
+    from liaison.formats.syntax import read_file
+
+    name = os.fspath(path)
+    return _kept(read_file(name), name)
+
+
+def seed_district() -> District:
+    """:func:`liaison.formats.district.seed_district`, from the cache when it holds it."""
+    from liaison.formats.district import SEED_RESOURCE
+
+    text = resources.files("liaison").joinpath("data", SEED_RESOURCE).read_bytes()
+    return _kept(text, f"<liaison>/data/{SEED_RESOURCE}")
+
+
+def _kept(data: bytes, file: str) -> District:
+    folder = cache_folder()
+    key = _key(data) if folder is not None else None
+    entry = folder / FOLDER / f"{key}.pickle" if folder is not None and key is not None else None
+    found = read_entry(entry, key) if entry is not None and key is not None else None
+    if found is not None:
+        return found
+    # the parser, the converter and the cross-document checks load only for a file not kept
+    from liaison.formats.district import parse_district
+
+    district = parse_district(data, file=file)
+    if entry is None or key is None:
+        return district
+    write_entry(entry, key, district)
+    return district
+
+
+def _key(data: bytes) -> str | None:
+    """The digest an entry is kept under (see the module's docstring), or None when the code's files
+    cannot be listed."""
+    from importlib import metadata
+
+    digest = hashlib.sha256(FORMAT)
+    digest.update(hashlib.sha256(data).digest())
+    versions = []
+    for name in ("liaison", "attrs", "cattrs"):
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    digest.update(f"{sys.implementation.cache_tag} {sys.version}\n{' '.join(versions)}\n".encode())
+    root = Path(__file__).resolve().parents[1]  # the liaison package
+    try:
+        for place, dirs, files in os.walk(root, onerror=_raise):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                found = os.stat(os.path.join(place, name))
+                line = f"{os.path.relpath(os.path.join(place, name), root)} {found.st_size} {found.st_mtime_ns}\n"
+                digest.update(line.encode("utf-8", "surrogateescape"))
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+class _LawOnly(pickle.Unpickler):
+    """An unpickler that finds the law's classes and ``datetime``'s, and nothing else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "datetime" and name in _DATETIME:
+            return super().find_class(module, name)
+        if module.startswith(_LAW) and "." not in name:
+            found = super().find_class(module, name)
+            if isinstance(found, type) and found.__module__ == module:
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not a class of the law")
+
+
+def read_entry(entry: Path, key: str) -> District | None:
+    """The district ``entry`` holds for ``key``, or None (no entry, another key, not whole, not a district)."""
+    from liaison.law.district import District
+
+    try:
+        with open(entry, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    head, _, payload = data.partition(b"\n\n")
+    if head != b"\n".join((FORMAT, key.encode(), hashlib.sha256(payload).hexdigest().encode())):
+        return None
+    try:
+        found = _LawOnly(io.BytesIO(payload)).load()
+    except Exception:  # any of pickle's errors, or a law class refusing what it is given
+        return None
+    return found if isinstance(found, District) else None
+
+
+def write_entry(entry: Path, key: str, district: District) -> None:
+    """Keep ``district`` under ``key``, written whole, and the folder to its :data:`KEPT` newest
+    entries; any failure is dropped (the next command parses the file again)."""
+    payload = pickle.dumps(district, protocol=pickle.HIGHEST_PROTOCOL)
+    data = b"\n".join((FORMAT, key.encode(), hashlib.sha256(payload).hexdigest().encode())) + b"\n\n" + payload
+    temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, entry)
+        others = sorted((p for p in entry.parent.glob("*.pickle") if p.name != entry.name),
+                        key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in others[KEPT - 1:]:  # the one just written stays, whatever the clock's resolution
+            old.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
