@@ -216,6 +216,8 @@ class _Table:
         self.year, self.as_of, self.code = year, as_of, code
         self.rows: dict[tuple[str, dt.date], city_kept.Kept] | None = None
         self.made: list[city_kept.Made] = []
+        #: the versions the survey read for their time zone, by district: not read again to check it
+        self.read: dict[str, tuple[District, str]] = {}
 
     def row(self, code: str, day: dt.date) -> city_kept.Kept | None:
         if self.rows is None:
@@ -266,7 +268,7 @@ def _standing(code: str, version: str, year: int, revision: str | None, records:
     kept = _from_table(table.row(code, day), code, version, year, revision, records, day)
     if kept is not None:
         return kept
-    found = bootstrap.district_version(code)
+    found = table.read.get(code) or bootstrap.district_version(code)
     if found is None:
         return None
     # two versions from the same day: the one bootstrap's query picks is the one the API reads
@@ -300,6 +302,7 @@ def survey(year: int, as_of: dt.date | None = None) -> CityDocument:
                 found = bootstrap.district_version(where.code)
                 if found is None:
                     continue
+                table.read[where.code] = found
                 zone = found[0].info.timezone
             _ZONES[where.version] = zone
             made = _standing(where.code, where.version, year, where.revision, where.records,

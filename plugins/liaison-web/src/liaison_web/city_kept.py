@@ -23,11 +23,15 @@ import attrs
 
 from liaison.base.errors import LiaisonError
 
-__all__ = ["FORMAT", "Kept", "Made", "made_by", "read", "write"]
+__all__ = ["FORMAT", "KEY", "Kept", "Made", "made_by", "read", "write"]
 
 #: The shape of a row's ``standing`` (:class:`liaison_web.city.DistrictStanding` unstructured): a
 #: change of the class or of how it is counted raises it, and every row made before is made again.
 FORMAT = 1
+
+
+#: The columns a row is made from, beside the district, the year and the day.
+KEY = ("version", "revision", "records_last", "records_count", "made_by")
 
 
 @attrs.frozen(kw_only=True)
@@ -109,6 +113,7 @@ def write(made: Collection[Made]) -> None:
     busy, read-only — is logged and the standings are not kept: the view was made without them, and
     the next one makes them again."""
     from django.db import DatabaseError, transaction
+    from django.db.models import Q
 
     from liaison_web import models
 
@@ -118,14 +123,20 @@ def write(made: Collection[Made]) -> None:
         with transaction.atomic():
             ids = dict(models.District.objects.filter(code__in={m.code for m in made}).values_list("code", "id"))
             mine = made_by()
+            rows, stale = [], Q(pk__in=[])
             for m in made:
                 if m.code not in ids:
                     continue  # removed meanwhile: nothing to keep it for
                 key = {"version": m.version, "revision": m.revision or "", "records_last": m.records[0],
                        "records_count": m.records[1], "made_by": mine}
-                models.CityStanding.objects.filter(district_id=ids[m.code], year=m.year).exclude(**key).delete()
-                models.CityStanding.objects.update_or_create(
-                    district_id=ids[m.code], year=m.year, as_of=m.as_of,
-                    defaults={**key, "zone": m.zone, "standing": m.standing})
+                stale |= Q(district_id=ids[m.code], year=m.year) & ~Q(**key)
+                rows.append(models.CityStanding(district_id=ids[m.code], year=m.year, as_of=m.as_of, zone=m.zone,
+                                                standing=m.standing, **key))
+            # three statements however many districts: a cold city of a hundred wrote for a second
+            # row by row (a select, an insert or update and a delete each)
+            models.CityStanding.objects.filter(stale).delete()
+            models.CityStanding.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=["district", "year", "as_of"],
+                update_fields=[*KEY, "zone", "standing", "made"])
     except (DatabaseError, LiaisonError):
         logging.getLogger("liaison_web.city").warning("the city's standings were not kept", exc_info=True)
