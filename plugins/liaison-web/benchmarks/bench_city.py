@@ -189,19 +189,67 @@ def peak_mib(call: Callable[[], None]) -> float:
         tracemalloc.stop()
 
 
+#: A new process's first view of the city, the table filled: what ``--new-process`` runs (the
+#: imports, Django's set-up and — with ``warm`` — what ``liaison serve`` does as a process starts,
+#: timed apart from the page).
+NEW_PROCESS = """
+import os, sys, time
+began = time.perf_counter()
+from liaison_web.settings import configure
+configure(sys.argv[1])
+from django.contrib.auth import get_user_model
+from django.test import Client
+client = Client()
+client.force_login(get_user_model()._default_manager.get(username="city"))
+if sys.argv[4] == "warm":
+    from liaison_web.city import warm
+    warm(2027).join()
+ready = time.perf_counter()
+answer = client.get(sys.argv[2])
+assert answer.status_code == 200 and answer.content.count(b"<tr data-district=") == int(sys.argv[3])
+print(ready - began, time.perf_counter() - ready)
+"""
+
+
+def new_process(database: str, count: int, rounds: int) -> None:
+    """The city's page as a new process's first request, ``rounds`` times, with and without what
+    ``liaison serve`` does as each process starts (:func:`liaison_web.city.warm`), alternately: a
+    restart, for real."""
+    import statistics
+    import subprocess
+
+    times: dict[str, tuple[list[float], list[float]]] = {"cold start": ([], []), "after warm": ([], [])}
+    for _ in range(rounds):
+        for name, (setup, page) in times.items():
+            page_path = f"/city/?year={YEAR}&on={DAY.isoformat()}"
+            out = subprocess.run([sys.executable, "-c", NEW_PROCESS, database, page_path, str(count),
+                                  "warm" if name == "after warm" else "no"],
+                                 check=True, capture_output=True, text=True, env=os.environ).stdout
+            first, second = (float(x) for x in out.split())
+            setup.append(first)
+            page.append(second)
+    for name, (setup, page) in times.items():
+        print(f"a new process, the table filled, {name} ({rounds} runs, wall, medians): its first page "
+              f"{statistics.median(page):.3f} s (min {min(page):.3f}), after {statistics.median(setup):.3f} s of "
+              f"imports, Django's set-up, the login{' and warm()' if name == 'after warm' else ''}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--districts", type=int, default=100, help="districts in the city (default 100)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="wall time (default) or the process's CPU time")
+    parser.add_argument("--new-process", type=int, default=0, metavar="N",
+                        help="also time N new processes' first page, the table filled (wall)")
     args = parser.parse_args()
     TIMER[0] = time.process_time if args.clock == "cpu" else time.perf_counter
     folder = tempfile.mkdtemp(prefix="liaison-bench-city-")
     os.environ.setdefault("LIAISON_SECRET_KEY", "a benchmark's key, never a deployment's " + "x" * 20)
     from liaison_web.settings import configure
 
-    configure(f"sqlite:///{folder}/bench.sqlite3")
+    database = f"sqlite:///{folder}/bench.sqlite3"
+    configure(database)
     codes, client = build(args.districts)
     calls = contenders(codes, client)
     shown = client.get(f"/city/?year={YEAR}&on={DAY.isoformat()}").content.decode()
@@ -215,6 +263,8 @@ def main() -> None:
     print(f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     for name in ("page, cold", "page, fresh", "page, kept", "page, one changed"):
         print(f"{name}: {found[name]:.3f} s, target < {TARGET:.0f} s: {'met' if found[name] < TARGET else 'NOT met'}")
+    if args.new_process:
+        new_process(database, len(codes), args.new_process)
 
 
 if __name__ == "__main__":

@@ -355,7 +355,7 @@ def warm(year: int | None = None) -> threading.Thread | None:
     """Survey ``year`` (default this one) in a thread of its own, when the deployment has a city
     auditor: what ``liaison serve`` starts as it starts listening, so the city's first view finds
     every district's standing kept instead of checking them all (a hundred districts: seconds; see
-    docs/service.md). The thread; None when no one reads the city."""
+    docs/service.md), and the URL conf loaded. The thread; None when no one reads the city."""
     from django.db import connection
     from django.utils import timezone
 
@@ -366,6 +366,11 @@ def warm(year: int | None = None) -> threading.Thread | None:
 
     def survey_now() -> None:
         try:
+            # the URL conf too: a process's first request would otherwise import it, the API's models
+            # with it (about a second on this machine, longer than reading a city's standings)
+            from django.urls import get_resolver
+
+            get_resolver().url_patterns  # noqa: B018
             survey(year or timezone.localdate().year)
         except Exception:  # the first view makes what failed here again, and says why in its page
             logging.getLogger("liaison_web.city").warning("the city's standings were not made ahead", exc_info=True)
