@@ -37,7 +37,11 @@ shared by many jobs, the fairer clock for two versions run one after the other, 
 
     PYTHONPATH=OLD/src:OLD/plugins/liaison-web/src python plugins/liaison-web/benchmarks/bench_city.py --clock cpu
 
-with ``OLD`` an earlier commit unpacked (``git archive COMMIT | tar -x -C OLD``).
+with ``OLD`` an earlier commit unpacked (``git archive COMMIT | tar -x -C OLD``). ``--new-process N``
+then starts N new Python processes on the same database, the table filled, each timing its first
+city page, alternately with and without what ``liaison serve`` does as a process starts
+(:func:`liaison_web.city.warm`): ``page, fresh`` keeps the interpreter, Django and the URL conf
+loaded; a new process does not.
 """
 
 from __future__ import annotations
