@@ -139,3 +139,28 @@ def test_a_record_added_is_seen_by_the_next_page(own_district: dict[str, Any]) -
     assert int(after[code][unanswered]) == int(before[code][unanswered]) + 1
     assert {c: r for c, r in after.items() if c != code} == others
     assert after == made_afresh(tokens["city_auditor"])  # what was shown is what is made from nothing
+
+
+def test_rows_made_long_ago_are_removed_when_rows_are_written(city: dict[str, Any]) -> None:
+    """A row of another day, made more than KEPT_FOR ago, is removed by the next write; one made
+    within it stays (a city viewed every day keeps a week of rows, not a year)."""
+    from django.utils import timezone
+
+    from liaison_web import models
+    from liaison_web.city import forget
+    from liaison_web.city_kept import KEPT_FOR
+
+    made_afresh(city["city_auditor"])
+    row = seed_row().get()
+    old, recent = dt.date(YEAR, 11, 1), dt.date(YEAR, 11, 2)
+    for day, made in ((old, timezone.now() - KEPT_FOR * 2), (recent, timezone.now() - KEPT_FOR / 2)):
+        models.CityStanding.objects.create(district=row.district, year=YEAR, as_of=day, version=row.version,
+                                           revision=row.revision, records_last=row.records_last,
+                                           records_count=row.records_count, made_by=row.made_by, zone=row.zone,
+                                           standing={**row.standing, "as_of": day.isoformat()})
+        models.CityStanding.objects.filter(district=row.district, year=YEAR, as_of=day).update(made=made)
+    seed_row().delete()  # the seed's standing of the day to make again: the next page writes
+    forget()
+    shown(city["city_auditor"])
+    kept = set(models.CityStanding.objects.filter(district=row.district, year=YEAR).values_list("as_of", flat=True))
+    assert kept == {recent, DAY}

@@ -23,12 +23,16 @@ import attrs
 
 from liaison.base.errors import LiaisonError
 
-__all__ = ["FORMAT", "KEY", "Kept", "Made", "made_by", "read", "write"]
+__all__ = ["FORMAT", "KEPT_FOR", "KEY", "Kept", "Made", "made_by", "read", "write"]
 
 #: The shape of a row's ``standing`` (:class:`liaison_web.city.DistrictStanding` unstructured): a
 #: change of the class or of how it is counted raises it, and every row made before is made again.
 FORMAT = 1
 
+
+#: How long a row is kept after it was made, whatever its key: a city viewed every day without a
+#: change would otherwise keep a row a district a day (a few kB each, a year of them per district).
+KEPT_FOR = dt.timedelta(days=7)
 
 #: The columns a row is made from, beside the district, the year and the day.
 KEY = ("version", "revision", "records_last", "records_count", "made_by")
@@ -109,11 +113,13 @@ def read(year: int, days: Collection[dt.date], code: str | None = None) -> dict[
 
 def write(made: Collection[Made]) -> None:
     """Keep ``made`` (each district's row on its day replaced; the rows of its year made from anything
-    else removed, as they can never be served again), in one transaction. A failure — the database
+    else removed, as they can never be served again, and every row made more than :data:`KEPT_FOR`
+    ago, as a view of its day is rare: made again if asked for), in one transaction. A failure — the database
     busy, read-only — is logged and the standings are not kept: the view was made without them, and
     the next one makes them again."""
     from django.db import DatabaseError, transaction
     from django.db.models import Q
+    from django.utils import timezone
 
     from liaison_web import models
 
@@ -134,7 +140,7 @@ def write(made: Collection[Made]) -> None:
                                                 standing=m.standing, **key))
             # three statements however many districts: a cold city of a hundred wrote for a second
             # row by row (a select, an insert or update and a delete each)
-            models.CityStanding.objects.filter(stale).delete()
+            models.CityStanding.objects.filter(stale | Q(made__lt=timezone.now() - KEPT_FOR)).delete()
             models.CityStanding.objects.bulk_create(
                 rows, update_conflicts=True, unique_fields=["district", "year", "as_of"],
                 update_fields=[*KEY, "zone", "standing", "made"])
