@@ -15,6 +15,7 @@ brings it to the current format); a newer one is named as newer.
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import re
@@ -181,11 +182,28 @@ def _parse(text: str, syntax: str) -> Any:
     return json.loads(text, object_pairs_hook=_object, parse_int=_json_int)
 
 
+def _any_repeated(value: Any) -> bool:
+    """Whether an object of a parsed JSON document was given a key twice: a walk that makes no path
+    (a year's state has tens of thousands of values, and almost never a key twice)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Object):
+            if item.repeated is not None:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def _repeated(value: Any) -> tuple[Path, str] | None:
     """The first key given twice in one object of a parsed JSON document: (path of the key, key)."""
-    stack: list[tuple[Path, Any]] = [((), value)]
+    if not _any_repeated(value):
+        return None
+    stack: collections.deque[tuple[Path, Any]] = collections.deque([((), value)])
     while stack:
-        where, item = stack.pop(0)
+        where, item = stack.popleft()
         if isinstance(item, _Object):
             if item.repeated is not None:
                 return (*where, item.repeated), item.repeated

@@ -15,15 +15,20 @@ A city of a hundred districts asks for a hundred years at once: :func:`survey` r
 district stands — its version, its year's revision, the state of its records — in one query, and
 keeps each district's standing by what names its content (the version's digest, the revision, the
 records' state, the day), so a district is checked again only after it changed (or the day did).
+The standings are kept in the database too (:mod:`liaison_web.city_kept`): a process that has not
+made one reads it from there when it was made from the same content by the same code, and makes it
+(and keeps it) otherwise.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import threading
 from collections.abc import Iterable
-from typing import TypedDict
+from contextvars import ContextVar
+from typing import Any, TypedDict
 
 import attrs
 
@@ -32,9 +37,11 @@ from liaison.law.district import District
 from liaison.law.findings import SHORTFALLS, Finding, FindingStatus, Report, Severity
 from liaison.law.rules import rule_label
 from liaison.year.state import YearState
+from liaison_web import city_kept
 from liaison_web.memo import once
 
-__all__ = ["CityDocument", "DistrictStanding", "Obligation", "district_standing", "standing", "survey", "warm"]
+__all__ = ["CityDocument", "DistrictStanding", "Obligation", "district_standing", "forget", "standing", "survey",
+           "warm"]
 
 
 @attrs.frozen(kw_only=True)
@@ -191,23 +198,93 @@ def _day(zone: str, year: int, as_of: dt.date | None) -> dt.date:
     return min(max(today_in(zone), dt.date(year, 1, 1)), dt.date(year, 12, 31))
 
 
+def _days(year: int, as_of: dt.date | None) -> set[dt.date]:
+    """The days a district's standing can be as of: ``as_of``, else today somewhere on Earth (UTC-12
+    to UTC+14) within ``year``: what the rows of the table are read for before any district's time
+    zone is known."""
+    if as_of is not None:
+        return {as_of}
+    utc = dt.datetime.now(dt.UTC).date()
+    return {min(max(utc + dt.timedelta(days=k), dt.date(year, 1, 1)), dt.date(year, 12, 31)) for k in (-1, 0, 1)}
+
+
+class _Table:
+    """The table's rows for one survey (read at its first need, in one query) and the standings it
+    made, kept together at its end (:func:`liaison_web.city_kept.write`: one transaction)."""
+
+    def __init__(self, year: int, as_of: dt.date | None, code: str | None = None) -> None:
+        self.year, self.as_of, self.code = year, as_of, code
+        self.rows: dict[tuple[str, dt.date], city_kept.Kept] | None = None
+        self.made: list[city_kept.Made] = []
+        #: the versions the survey read for their time zone, by district: not read again to check it
+        self.read: dict[str, tuple[District, str]] = {}
+
+    def row(self, code: str, day: dt.date) -> city_kept.Kept | None:
+        if self.rows is None:
+            self.rows = city_kept.read(self.year, _days(self.year, self.as_of) | {day}, self.code)
+        return self.rows.get((code, day))
+
+    def zone(self, code: str, version: str) -> str | None:
+        """The time zone of ``version`` as a row made from it says (None: no row of it)."""
+        for day in sorted(_days(self.year, self.as_of)):
+            found = self.row(code, day)
+            if found is not None and found.version == version:
+                return found.zone
+        return None
+
+
+#: The table of the survey under way in this thread (None: a district's standing asked for alone).
+_TABLE: ContextVar[_Table | None] = ContextVar("liaison_web_city_table", default=None)
+
+
+def _from_table(found: city_kept.Kept | None, code: str, version: str, year: int, revision: str | None,
+                records: tuple[int, int], day: dt.date) -> DistrictStanding | None:
+    """The row's standing when it was made from exactly this content by this code; else None."""
+    from liaison.formats.convert import structure
+
+    if (found is None or found.version != version or found.revision != revision or found.records != records
+            or found.made_by != city_kept.made_by()):
+        return None
+    try:
+        kept = structure(found.standing, DistrictStanding, file="<database>/city_standings")
+    except LiaisonError:
+        return None  # a shape no longer made: made again
+    if (kept.district, kept.year, kept.as_of, kept.revision) != (code, year, day, revision):
+        return None
+    return kept
+
+
 @once(KEPT)
 def _standing(code: str, version: str, year: int, revision: str | None, records: tuple[int, int],
               day: dt.date) -> DistrictStanding | None:
-    """One district's standing on one version, revision, state of its records and day (the findings
-    and the state as the API's findings make them: :func:`liaison_web.api._findings`)."""
+    """One district's standing on one version, revision, state of its records and day: the table's
+    when it holds it, else made (the findings and the state as the API's findings make them:
+    :func:`liaison_web.api._findings`) and kept there."""
+    from liaison.formats.writer import to_json
     from liaison_web import bootstrap
     from liaison_web.api import _findings, _loaded
 
-    found = bootstrap.district_version(code)
+    table = _TABLE.get() or _Table(year, day, code)
+    kept = _from_table(table.row(code, day), code, version, year, revision, records, day)
+    if kept is not None:
+        return kept
+    found = table.read.get(code) or bootstrap.district_version(code)
     if found is None:
         return None
     # two versions from the same day: the one bootstrap's query picks is the one the API reads
     district, version = found
     if revision is None:
-        return standing(district, year, day, None)
-    report = _findings(code, version, year, revision, records, day)
-    return standing(district, year, day, revision, report, _loaded(code, version, year, revision)[1])
+        made = standing(district, year, day, None)
+    else:
+        report = _findings(code, version, year, revision, records, day)
+        made = standing(district, year, day, revision, report, _loaded(code, version, year, revision)[1])
+    keep = city_kept.Made(code=code, year=year, as_of=day, version=version, revision=revision, records=records,
+                          zone=district.info.timezone, standing=json.loads(to_json(made)))
+    if _TABLE.get() is table:
+        table.made.append(keep)
+    else:
+        city_kept.write([keep])
+    return made
 
 
 def survey(year: int, as_of: dt.date | None = None) -> CityDocument:
@@ -215,19 +292,43 @@ def survey(year: int, as_of: dt.date | None = None) -> CityDocument:
     zone, within the year); a district without a plan for the year is listed without counts."""
     from liaison_web import bootstrap
 
-    shown = []
-    for where in _where(year):
-        zone = _ZONES.get(where.version)
-        if zone is None:
-            found = bootstrap.district_version(where.code)
-            if found is None:
-                continue
-            zone = _ZONES[where.version] = found[0].info.timezone
-        made = _standing(where.code, where.version, year, where.revision, where.records,
-                         _day(zone, year, as_of))
-        if made is not None:
-            shown.append(made)
+    table = _Table(year, as_of)
+    reset = _TABLE.set(table)
+    try:
+        shown = []
+        for where in _where(year):
+            zone = _ZONES.get(where.version) or table.zone(where.code, where.version)
+            if zone is None:
+                found = bootstrap.district_version(where.code)
+                if found is None:
+                    continue
+                table.read[where.code] = found
+                zone = found[0].info.timezone
+            _ZONES[where.version] = zone
+            made = _standing(where.code, where.version, year, where.revision, where.records,
+                             _day(zone, year, as_of))
+            if made is not None:
+                shown.append(made)
+    finally:
+        _TABLE.reset(reset)
+    city_kept.write(table.made)
     return CityDocument(year=year, districts=tuple(shown))
+
+
+def forget() -> None:
+    """Every cache of this process between the database and the city's answer emptied — the parsed
+    versions and states, the findings, the standings kept in memory —, as a restart would: what a
+    fresh process finds (the benchmark's and the tests' cold and fresh views)."""
+    from liaison_web import api, bootstrap, records, store
+
+    _standing.cache_clear()  # type: ignore[attr-defined]
+    _ZONES.clear()
+    made: Any
+    for made in (api._loaded, api._report, api._findings, api._rendered):
+        made.cache_clear()
+    store._PARSED.clear()
+    bootstrap._parsed.cache_clear()
+    records._year_records.cache_clear()
 
 
 def district_standing(code: str, year: int, as_of: dt.date | None = None) -> tuple[DistrictStanding, Report | None]:
@@ -254,7 +355,7 @@ def warm(year: int | None = None) -> threading.Thread | None:
     """Survey ``year`` (default this one) in a thread of its own, when the deployment has a city
     auditor: what ``liaison serve`` starts as it starts listening, so the city's first view finds
     every district's standing kept instead of checking them all (a hundred districts: seconds; see
-    docs/service.md). The thread; None when no one reads the city."""
+    docs/service.md), and the URL conf loaded. The thread; None when no one reads the city."""
     from django.db import connection
     from django.utils import timezone
 
@@ -265,6 +366,11 @@ def warm(year: int | None = None) -> threading.Thread | None:
 
     def survey_now() -> None:
         try:
+            # the URL conf too: a process's first request would otherwise import it, the API's models
+            # with it (about a second on this machine, longer than reading a city's standings)
+            from django.urls import get_resolver
+
+            get_resolver().url_patterns  # noqa: B018
             survey(year or timezone.localdate().year)
         except Exception:  # the first view makes what failed here again, and says why in its page
             logging.getLogger("liaison_web.city").warning("the city's standings were not made ahead", exc_info=True)

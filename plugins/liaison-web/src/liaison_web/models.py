@@ -23,6 +23,8 @@ release on).
   by their sha256 (:mod:`liaison_web.evidence`), the row what was uploaded, by whom, named how.
 - :class:`PublishJob`, :class:`PublishAttempt` — a publication of a year to CalDAV asked for through
   the API, performed in the background with retries, and each attempt (:mod:`liaison_web.jobs`).
+- :class:`CityStanding` — each district's standing in a year as of a day as the city's view counts
+  it (:mod:`liaison_web.city`), with what it was made from: made once, read by every process.
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ from liaison.base.errors import LiaisonError
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
 
-__all__ = ["ROLES", "ApiToken", "AppendOnlyError", "AuditEntry", "AuditLogError", "DeliveryAttempt", "District",
-           "DistrictVersion", "Evidence", "EvidenceWithdrawal", "FeedToken", "Membership", "PublishAttempt",
+__all__ = ["ROLES", "ApiToken", "AppendOnlyError", "AuditEntry", "AuditLogError", "CityStanding", "DeliveryAttempt",
+           "District", "DistrictVersion", "Evidence", "EvidenceWithdrawal", "FeedToken", "Membership", "PublishAttempt",
            "PublishJob", "Record", "Webhook", "WebhookDelivery", "Year", "YearFile", "YearRevision"]
 
 
@@ -490,3 +492,32 @@ class DueSnapshot(models.Model):
 
     class Meta:
         constraints: ClassVar = [models.UniqueConstraint(fields=["year", "organisation"], name="one_due_snapshot")]
+class CityStanding(models.Model):
+    """A district's standing in a year as of a day (:class:`liaison_web.city.DistrictStanding` as the
+    strict converter writes it), keyed by what it was made from — the version's sha256, the year's
+    revision (empty: no plan), the state of its records, the code that made it (``made_by``). Derived,
+    never the truth: a row whose key is not the district's current one is made again, not shown
+    (:mod:`liaison_web.city`); ``zone`` is the version's time zone, so a fresh process knows which day
+    it is in the district without parsing its text."""
+
+    district: models.ForeignKey[District, District] = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="city_standings")
+    year: models.IntegerField[int, int] = models.IntegerField()
+    as_of: models.DateField[dt.date, dt.date] = models.DateField()
+    version: models.CharField[str, str] = models.CharField(max_length=64)
+    revision: models.CharField[str, str] = models.CharField(max_length=80, blank=True, default="")
+    records_last: models.BigIntegerField[int, int] = models.BigIntegerField(default=0)
+    records_count: models.BigIntegerField[int, int] = models.BigIntegerField(default=0)
+    made_by: models.CharField[str, str] = models.CharField(max_length=200)
+    zone: models.CharField[str, str] = models.CharField(max_length=64)
+    standing: models.JSONField[Any, Any] = models.JSONField()
+    made: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["district", "year", "as_of"]
+        constraints: ClassVar = [models.UniqueConstraint(fields=["district", "year", "as_of"],
+                                                         name="one_city_standing_a_day")]
+        indexes: ClassVar = [models.Index(fields=["year", "as_of"], name="city_standings_of_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.district.code} {self.year} as of {self.as_of}"

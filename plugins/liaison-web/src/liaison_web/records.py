@@ -257,9 +257,10 @@ def year_records(district: District, year: int) -> Records:
 
 @functools.lru_cache(maxsize=32)
 def _year_records(code: str, year: int, state: tuple[int, int]) -> Records:
-    last = state[0]
+    last, count = state
     sections: dict[str, list[Any]] = {s: [] for s in SECTIONS}
-    for row in current(code, year, upto=last):  # what was added since is the next reader's
+    # no row: nothing to ask the database again for (most years of a city, each on its first read)
+    for row in current(code, year, upto=last) if count else ():  # what was added since is the next reader's
         record: Any = structure_row(row)
         if isinstance(record, HeldEngagement) and not record.id and not record.source:
             record = attrs.evolve(record, source=f"records/{row.key}")

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liaison_web', '0006_publish_jobs'),
+        ('liaison_web', '0007_city_standings'),
     ]
 
     operations = [
