@@ -264,12 +264,26 @@ def _district_year(request: HttpRequest, code: str, year: int, operation: str = 
 
 
 def _seen(request: HttpRequest, code: str, operation: str, year: int | None) -> tuple[District, str, str | None]:
-    _scope(request, operation)
-    members, superuser = _members(request)
-    found = bootstrap.district_year(code, year) if access.sees_district(members, code, superuser=superuser) else None
+    found = bootstrap.district_year(code, year) if _sees(request, code, operation) else None
     if found is None:
         raise _no_district(code)
     return found
+
+
+def _seen_counting(request: HttpRequest, code: str, year: int) -> tuple[District, str, str | None, tuple[int, int]]:
+    """:func:`_seen` for a read that counts the year's records (the due list, the findings): the
+    state of the records (:func:`liaison_web.records.state_of`) comes in the same one query."""
+    found = bootstrap.district_year_records(code, year) if _sees(request, code, "read") else None
+    if found is None:
+        raise _no_district(code)
+    return found
+
+
+def _sees(request: HttpRequest, code: str, operation: str) -> bool:
+    """The token's scope allows ``operation`` (else 403) and the caller may see the district."""
+    _scope(request, operation)
+    members, superuser = _members(request)
+    return access.sees_district(members, code, superuser=superuser)
 
 
 def _may(request: HttpRequest, operation: str, code: str, engagement: dict[str, Any]) -> access.Decision:
@@ -344,14 +358,21 @@ def _loaded(code: str, version: str, year: int, revision: str) -> tuple[District
 
 
 @once(CACHED)
-def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """The plan's JSON text, the document and its engagements by id, for one version of the district
-    and one revision of the year (as :func:`_loaded`): a read costs one query, not a parse and a
-    render. Filled by the first reader of each revision. Callers do not change them."""
+def _rendered(code: str, version: str, year: int, revision: str) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
+    """The plan's JSON (UTF-8 bytes, as sent), the document and its engagements by id, for one
+    version of the district and one revision of the year (as :func:`_loaded`): a read costs one
+    query, not a parse and a render. Filled by the first reader of each revision. Callers do not
+    change them."""
     district, state = _loaded(code, version, year, revision)
-    text = to_json(plan_document(district, state))
+    text = to_json(plan_document(district, state)).encode()
     body = json.loads(text)  # plain JSON values: what the audit log keeps and a filtered plan writes
     return text, body, {item["id"]: item for item in body.get("engagements", [])}
+
+
+@once(16 * CACHED)
+def _engagement_json(code: str, version: str, year: int, revision: str, engagement: str) -> bytes:
+    """One engagement of :func:`_rendered`'s plan as its read sends it, encoded once per revision."""
+    return to_json(_rendered(code, version, year, revision)[2][engagement]).encode()
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
@@ -436,13 +457,21 @@ def plan(request: HttpRequest, district: str, year: schemas.YEAR) -> HttpRespons
     _, version, revision = _district_year(request, district, year)
     if _matches(request, revision):
         return _not_modified(revision)
-    text, body, engagements = _rendered(district, version, year, revision)
     if _covers(request, "read", district):
-        return text_response(text, etag=revision)
-    readable = [e for e in engagements.values() if _may(request, "read", district, e) == access.Decision.ALLOWED]
-    if len(readable) == len(engagements):
-        return text_response(text, etag=revision)
-    return json_response({**body, "engagements": readable}, etag=revision)
+        return text_response(_rendered(district, version, year, revision)[0], etag=revision)
+    return text_response(_plan_seen_by(district, version, year, revision, *_members(request)), etag=revision)
+
+
+@once(4 * CACHED)
+def _plan_seen_by(code: str, version: str, year: int, revision: str, members: tuple[access.Member, ...],
+                  superuser: bool) -> bytes:
+    """The plan as a caller with ``members`` may read it — the engagements it may read, the rest of
+    the document as it is (:func:`access.decide` reads nothing else of the caller) —, made once per
+    revision for each set of memberships (a body's clerks and officers share one)."""
+    text, body, engagements = _rendered(code, version, year, revision)
+    readable = [e for e in engagements.values()
+                if access.decide(members, "read", code, e, superuser=superuser) == access.Decision.ALLOWED]
+    return text if len(readable) == len(engagements) else to_json({**body, "engagements": readable}).encode()
 
 
 class EntryModel(Schema):
@@ -494,7 +523,7 @@ def _about(logged: dict[str, Any]) -> dict[str, Any]:
 
 
 @api.get("/districts/{district}/organisations/{organisation}/due",
-         response={200: DueModel, **ERRORS}, tags=["years"])
+         response={200: DueModel, 304: None, **ERRORS}, tags=["years"])
 def due(request: HttpRequest, district: str, organisation: str, as_of: schemas.DATE | None = None) -> HttpResponse:
     """One organisation's to-do list as of a day (``as_of``; default today in the district's time
     zone), as ``liaison due --format json`` writes it: dates to agree, records missing after a
@@ -503,45 +532,49 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: schemas.D
     organisation's engagements: a clerk or a liaison officer its own organisation's list, the
     district's administrator or auditor any organisation's. The records counted are the year's
     records kept here (``…/records``: research awaiting feedback, visits held …) and the engagements
-    the plan marks held."""
-    from liaison_web.records import records_state
-
-    found, version, day, revision = _district_on(request, district, as_of)
+    the plan marks held. ``ETag``: what the list is made of — the year's revision, the state of its
+    records, the district's version, the organisation and the day (``If-None-Match`` gives 304)."""
+    found, version, day, revision, records = _district_on(request, district, as_of)
     organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
     _authorise(request, "read", district, {"id": organisation, "host": organisation,
                                            "participants": [organisation]})
-    return text_response(_due_text(district, version, day.year, revision, records_state(found, day.year),
-                                   organisation, day))
+    # what the list is made of: the year's revision, its records, the district's version, whose, the day
+    tag = f"{revision}-{records[0]}.{records[1]}-{version[:8]}-{organisation}-{day.isoformat()}"
+    if _matches(request, tag):
+        return _not_modified(tag)
+    return text_response(_due_text(district, version, day.year, revision, records, organisation, day), etag=tag)
 
 
-def _district_on(request: HttpRequest, code: str, as_of: dt.date | None) -> tuple[District, str, dt.date, str]:
-    """The district, its version, the day asked for (default: today in the district's time zone) and
-    the current revision of that day's year (404 without a plan) — one query, two only when the
-    district's today is in another year than the service's (the night of 31 December)."""
+def _district_on(request: HttpRequest, code: str, as_of: dt.date | None
+                 ) -> tuple[District, str, dt.date, str, tuple[int, int]]:
+    """The district, its version, the day asked for (default: today in the district's time zone),
+    the current revision of that day's year (404 without a plan) and the state of its records — one
+    query, two only when the district's today is in another year than the service's (the night of
+    31 December)."""
     from django.utils import timezone
 
     from liaison.year.planner import check_year
 
     guess = as_of or timezone.localdate()
     check_year(guess.year)
-    found, version, revision = _seen(request, code, "read", guess.year)
+    found, version, revision, records = _seen_counting(request, code, guess.year)
     day = as_of or _today(found)
     if day.year != guess.year:
         check_year(day.year)
-        found, version, revision = _seen(request, code, "read", day.year)
+        found, version, revision, records = _seen_counting(request, code, day.year)
     if revision is None:
         raise _no_plan(found, day.year)
-    return found, version, day, revision
+    return found, version, day, revision, records
 
 
 @once(4 * CACHED)
 def _due_text(code: str, version: str, year: int, revision: str, records: tuple[int, int], organisation: str,
-              day: dt.date) -> str:
+              day: dt.date) -> bytes:
     """One organisation's to-do list as of ``day`` on one revision of its year and one state of its
     records (:func:`liaison_web.records.records_state`), as JSON text: made once per process for each
     (revision, records, organisation, day) — the two name what it is made of."""
     district, state = _loaded(code, version, year, revision)
-    return _due_json(district, state, organisation, day)
+    return _due_json(district, state, organisation, day).encode()
 
 
 def _due_of(district: District, state: YearState, organisation: str, day: dt.date) -> dict[str, Any]:
@@ -565,11 +598,11 @@ def _due_json(district: District, state: YearState, organisation: str, day: dt.d
 
 @once(CACHED)
 def _report(code: str, version: str, year: int, revision: str, records_at: tuple[int, int],
-            as_of: dt.date | None) -> tuple[Report, str]:
-    """:func:`_findings` and the report's JSON text, made once per process for each (revision,
-    state of the records, day)."""
+            as_of: dt.date | None) -> tuple[Report, bytes]:
+    """:func:`_findings` and the report's JSON (UTF-8, as sent), made once per process for each
+    (revision, state of the records, day)."""
     report = _findings(code, version, year, revision, records_at, as_of)
-    return report, to_json(report_document(report, _loaded(code, version, year, revision)[0]))
+    return report, to_json(report_document(report, _loaded(code, version, year, revision)[0])).encode()
 
 
 @once(CACHED)
@@ -602,22 +635,32 @@ def findings(request: HttpRequest, district: str, year: schemas.YEAR,
     owed it; the engagements marked held are the records counted. ``ETag``: the year's revision.
     A caller who may read only its own organisation's engagements (a clerk, a liaison officer) gets
     the findings charged to it or about it, without the records no finding counted."""
-    from liaison_web.records import records_state
-
-    found, version, revision = _district_year(request, district, year)
-    at = records_state(found, year)
+    found, version, revision, at = _seen_counting(request, district, year)
+    if revision is None:
+        raise _no_plan(found, year)
     tag = f"{revision}-{at[0]}.{at[1]}"  # the year's revision and the state of its records
     if _matches(request, tag):
         return _not_modified(tag)
-    report, text = _report(district, version, year, revision, at, as_of)
     if _covers(request, "read", district):
-        return text_response(text, etag=tag)
-    readable = tuple(f for f in report.findings if _may(request, "read", district, {
-        "host": f.responsible or "", "participants": list(f.affected)}) == access.Decision.ALLOWED)
-    if len(readable) == len(report.findings):
-        return text_response(text, etag=tag)
-    return json_response(report_document(attrs.evolve(report, findings=readable, not_counted=()), found),
+        return text_response(_report(district, version, year, revision, at, as_of)[1], etag=tag)
+    return text_response(_findings_seen_by(district, version, year, revision, at, as_of, *_members(request)),
                          etag=tag)
+
+
+@once(4 * CACHED)
+def _findings_seen_by(code: str, version: str, year: int, revision: str, records_at: tuple[int, int],
+                      as_of: dt.date | None, members: tuple[access.Member, ...], superuser: bool) -> bytes:
+    """The findings as a caller with ``members`` may read them (those charged to its bodies or about
+    them, without the records no finding counted), made once per (revision, state of the records,
+    day) for each set of memberships, as :func:`_plan_seen_by`."""
+    report, text = _report(code, version, year, revision, records_at, as_of)
+    readable = tuple(f for f in report.findings if access.decide(members, "read", code, {
+        "host": f.responsible or "", "participants": list(f.affected)}, superuser=superuser)
+        == access.Decision.ALLOWED)
+    if len(readable) == len(report.findings):
+        return text
+    district = _loaded(code, version, year, revision)[0]
+    return to_json(report_document(attrs.evolve(report, findings=readable, not_counted=()), district)).encode()
 
 
 # GET /city (the city auditor's view of every district): liaison_web.api_city
@@ -1131,7 +1174,7 @@ def engagement(request: HttpRequest, district: str, year: schemas.YEAR, engageme
     _authorise(request, "read", district, current)
     if _matches(request, revision):
         return _not_modified(revision)
-    return json_response(current, etag=revision)
+    return text_response(_engagement_json(district, version, year, revision, engagement), etag=revision)
 
 
 # -- the year's outputs: letters, calendars, workbooks, the page (liaison_web.outputs) ------------------
