@@ -12,9 +12,9 @@ loaded, its current and next year planned, an administrator), makes an API token
 waitress) and prints the process's CPU time per request (``time.process_time``), the median of
 ``--rounds`` interleaved rounds. The operations are ``bench_api.py``'s: the reads of one district's
 year (``plan``, one ``engagement``, a body's ``due`` list, the ``findings``) as a client without a
-kept ETag asks them, ``plan 304`` (with ``If-None-Match``), and ``write`` (the engagement moved with
-``If-Match``, on the revision the previous write made: every write succeeds; the reads between
-writes are not counted).
+kept ETag asks them, ``plan 304`` (with ``If-None-Match``), and ``write``: what a writing client of
+``bench_api.py`` sends, the engagement read (its ETag) and moved with ``If-Match`` (one client: every
+move succeeds), the two requests counted as one.
 """
 
 from __future__ import annotations
@@ -92,8 +92,7 @@ def operations(caller: Caller) -> dict[str, Callable[[], None]]:
 
     def write() -> None:
         state["turn"] += 1
-        if not state["etag"]:
-            state["etag"] = etag()
+        state["etag"] = etag()  # as bench_api.py's clients do: the engagement read, then moved
         body = json.dumps({"date": MOVES[state["turn"] % 2], "force": True}).encode()
         status, data, headers = caller.send("POST", f"{READS['engagement']}/move", body,
                                             {"If-Match": state["etag"], "Content-Type": "application/json"})

@@ -89,3 +89,39 @@ def test_the_due_lists_etag_names_its_day_and_organisation(own_district: dict[st
     assert _get(path.replace("03-10", "03-11"), auth, tag).status_code == 200
     assert _get(path.replace(CLERK_OF, "finance"), auth, tag).status_code == 200
 
+
+
+def test_one_engagement_is_its_entry_in_the_plan(own_district: dict[str, Any]) -> None:
+    """An engagement's read (and a change's audit entry) is made from the engagement alone, not from
+    the whole plan: the same JSON as its entry in the plan's document, for every engagement."""
+    code, auth = own_district["code"], own_district["tokens"]["administrator"]
+    base = f"/api/v1/districts/{code}/years/{YEAR}"
+    plan = _get(f"{base}/plan", auth).json()
+    assert len(plan["engagements"]) > 20
+    for entry in plan["engagements"]:
+        one = _get(f"{base}/engagements/{entry['id']}", auth)
+        assert one.status_code == 200 and one.json() == entry, entry["id"]
+
+
+def test_a_write_reads_neither_the_user_nor_the_years_text(own_district: dict[str, Any]) -> None:
+    """A change by a token: the user its audit entry names comes with the token's query, and the
+    year's state already parsed is not read again (the save compares digests) — the queries of a
+    write, counted as the reads' are (test_web_queries.py)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from liaison_web import models
+
+    code, auth = own_district["code"], own_district["tokens"]["clerk"]
+    path = f"/api/v1/districts/{code}/years/{YEAR}/engagements/{YEAR}/joint_meeting/{CLERK_OF}"
+    etag = _get(path, auth)["ETag"]
+    with CaptureQueriesContext(connection) as captured:
+        moved = _post(f"{path}/move", {"date": f"{YEAR}-09-07", "force": True}, auth, etag)
+    assert moved.status_code == 200, moved.content
+    users, years = get_user_model()._meta.db_table, models.Year._meta.db_table
+    selects = [q["sql"] for q in captured.captured_queries if q["sql"].upper().startswith("SELECT")]
+    assert not [q for q in selects if f'FROM "{users}"' in q], selects
+    assert not [q for q in selects if f'"{years}"."state"' in q], selects
+    entry = models.AuditEntry.objects.filter(district__code=code, object_type="engagement").latest("id")
+    assert entry.user is not None and entry.user.username == f"clerk-{code}" and entry.actor.startswith(f"clerk-{code}")

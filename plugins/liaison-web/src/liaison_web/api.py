@@ -105,7 +105,7 @@ class BearerToken(HttpBearer):
         found = caller_of(token)  # one query: the token, its user's id and memberships
         if found is None:
             return None
-        # the user row is read only if something asks for it (a change's audit entry): not on a read
+        # the user as the token's query read it (its other fields read only if something asks for them)
         request.user = SimpleLazyObject(lambda: found.user)  # type: ignore[assignment]
         request.scopes, request.token_prefix = found.scopes, found.prefix  # type: ignore[attr-defined]
         request._liaison_members = (found.members, found.superuser)  # type: ignore[attr-defined]
@@ -370,9 +370,24 @@ def _rendered(code: str, version: str, year: int, revision: str) -> tuple[bytes,
 
 
 @once(16 * CACHED)
-def _engagement_json(code: str, version: str, year: int, revision: str, engagement: str) -> bytes:
-    """One engagement of :func:`_rendered`'s plan as its read sends it, encoded once per revision."""
-    return to_json(_rendered(code, version, year, revision)[2][engagement]).encode()
+def _one(code: str, version: str, year: int, revision: str, engagement: str) -> tuple[bytes, dict[str, Any]] | None:
+    """One engagement as the plan's JSON shows it (as its read sends it, and as plain JSON values),
+    made alone — not the whole plan, which a write or a read of one engagement does not need — once
+    per revision (as :func:`_rendered`); None: the year has no such engagement."""
+    district, state = _loaded(code, version, year, revision)
+    shown = engagement_document(district, state, engagement)
+    return None if shown is None else (to_json(shown).encode(), shown)
+
+
+def engagement_document(district: District, state: YearState, engagement: str) -> dict[str, Any] | None:
+    """The plan document's entry of ``engagement`` (plain JSON values), made from the state with that
+    engagement alone: each engagement's part of the plan's document is its own."""
+    alone = tuple(e for e in state.engagements if e.id == engagement)
+    if not alone:
+        return None
+    shown: dict[str, Any] = json.loads(to_json(plan_document(district, attrs.evolve(state, engagements=alone))
+                                               ["engagements"][0]))
+    return shown
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
@@ -1026,9 +1041,10 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
     from liaison_workspace import Workspace
 
     found, version, revision = seen or _district_year(request, district, year, operation)
-    before = _rendered(district, version, year, revision)[2].get(engagement)
-    if before is None:
+    shown = _one(district, version, year, revision, engagement)
+    if shown is None:
         raise _no_engagement(year, engagement)
+    before = shown[1]
     _authorise(request, operation, district, before)
     if expected != revision:
         raise Stale(RevisionConflict.of(DatabaseStore().place(found, year), current=revision, expected=expected),
@@ -1046,9 +1062,8 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
 
     def audit(state: YearState, tag: str) -> None:
         """Inside the save's transaction: the entry is committed with the change, or neither is."""
-        # the plan's document of this engagement alone (each engagement's part of it is its own)
-        alone = attrs.evolve(state, engagements=tuple(e for e in state.engagements if e.id == engagement))
-        after = json.loads(to_json(plan_document(found, alone)["engagements"][0]))
+        after = engagement_document(found, state, engagement)
+        assert after is not None  # a change keeps every engagement (a cancelled one as cancelled)
         record(operation, "engagement", engagement, user=user, district=district,
                remote_address=remote_address(request),
                actor=actor_of(request),
@@ -1067,10 +1082,10 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
             as_of=today)
     except RevisionConflict as conflict:  # changed between the read above and the workspace's lock
         current = _revision(found, year)
-        now = _rendered(district, version, year, current)[2].get(engagement, before)
+        now = (_one(district, version, year, current, engagement) or (b"", before))[1]
         raise Stale(RevisionConflict.of(conflict.file or "", current=current, expected=expected), now) from None
     # no new revision (confirming what is agreed): nothing changed, nothing to audit
-    after = saved.get("after") or _rendered(district, version, year, outcome.revision)[2][engagement]
+    after = saved.get("after") or (_one(district, version, year, outcome.revision, engagement) or (b"", before))[1]
     return Changed(after, outcome.revision)
 
 
@@ -1155,10 +1170,10 @@ def engagement_audit(request: HttpRequest, district: str, year: schemas.YEAR,
                      engagement: str) -> HttpResponse:
     """The audit log of one engagement, oldest first."""
     _, version, revision = _district_year(request, district, year, "audit")
-    current = _rendered(district, version, year, revision)[2].get(engagement)
+    current = _one(district, version, year, revision, engagement)
     if current is None:
         raise _no_engagement(year, engagement)
-    _authorise(request, "audit", district, current)
+    _authorise(request, "audit", district, current[1])
     rows = models.AuditEntry.objects.filter(district__code=district, object_type="engagement", object_id=engagement)
     return json_response([_entry(row, district) for row in rows])
 
@@ -1168,13 +1183,13 @@ def engagement(request: HttpRequest, district: str, year: schemas.YEAR, engageme
     """One engagement as the plan shows it (``2027/joint_meeting/construction``); ``ETag``: the
     year's revision, which a change names in ``If-Match``."""
     _, version, revision = _district_year(request, district, year)
-    current = _rendered(district, version, year, revision)[2].get(engagement)
+    current = _one(district, version, year, revision, engagement)
     if current is None:
         raise _no_engagement(year, engagement)
-    _authorise(request, "read", district, current)
+    _authorise(request, "read", district, current[1])
     if _matches(request, revision):
         return _not_modified(revision)
-    return text_response(_engagement_json(district, version, year, revision, engagement), etag=revision)
+    return text_response(current[0], etag=revision)
 
 
 # -- the year's outputs: letters, calendars, workbooks, the page (liaison_web.outputs) ------------------
