@@ -32,17 +32,25 @@ interpreter and libraries run it), on its own SQLite file, its rounds interleave
 ``… (before)`` rows, for the operations it has.
 
 The clients run on this machine: on 2 cores they compete with the server for the processor, so the
-figures are a lower bound of what the server does with its clients elsewhere.
+figures are a lower bound of what the server does with its clients elsewhere. What each side costs
+is printed beside the latencies: the server's CPU time per request (its processes' user and system
+time from ``/proc``, every thread and worker), the clients' (their processes' ``getrusage``), and
+at the end how busy the machine was meanwhile and the share of it the server, the clients and
+everything else (other jobs, the database server) took — a load generator taking most of the CPU
+would measure itself. ``bench_api_cpu.py`` gives the server's CPU per request without the load.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import http.client
 import json
 import multiprocessing
 import os
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -70,6 +78,39 @@ READS: dict[str, str] = {
 MOVES = (f"{YEAR}-09-07", f"{YEAR}-09-08")
 #: What an earlier version (``--before``) is asked: the operations it has.
 BEFORE_OPERATIONS = ("plan", "engagement", "due", "write")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """The CPU time (user and system) the processes ``pids`` have used so far, every thread counted."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:  # gone (a worker replaced): its time is lost to the count, not mistaken
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / ticks
+
+
+def family(pid: int) -> list[int]:
+    """``pid`` and its descendants (``liaison serve --workers``: the parent and its workers)."""
+    found, pending = [], [pid]
+    while pending:
+        one = pending.pop()
+        found.append(one)
+        for task in Path(f"/proc/{one}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                pending.extend(int(child) for child in task.read_text().split())
+    return found
+
+
+def machine_cpu() -> tuple[float, float]:
+    """The machine's busy and total CPU seconds so far, every core (``/proc/stat``)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return (sum(values[:8]) - idle) / ticks, sum(values[:8]) / ticks
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -174,17 +215,38 @@ def _process(port: int, secret: str, operation: str, shares: list[tuple[int, int
                                                                                            strict=True)]
     ready.wait()
     go.wait()
+    began = resource.getrusage(resource.RUSAGE_SELF)
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    ended = resource.getrusage(resource.RUSAGE_SELF)
+    used = ended.ru_utime - began.ru_utime + ended.ru_stime - began.ru_stime
     results.put(({k: [t for c in clients for t in c.times[k]] for k in ("read", "write")},
-                 sum(c.conflicts for c in clients)))
+                 sum(c.conflicts for c in clients), used))
+
+
+@dataclasses.dataclass
+class Load:
+    """One operation's run: its wall time, latencies by kind, 412s, and the CPU seconds the server,
+    the clients and the whole machine (every process of every user) used meanwhile."""
+
+    wall: float
+    times: dict[str, list[float]]
+    conflicts: int
+    server_cpu: float
+    client_cpu: float
+    machine_busy: float
+    machine_total: float
+
+    @property
+    def requests(self) -> int:
+        return sum(len(v) for v in self.times.values())
 
 
 def load(port: int, secret: str, operation: str, clients: int, requests: int,
-         processes: int) -> tuple[float, dict[str, list[float]], int]:
-    """``requests`` of ``operation`` over ``clients`` connections: wall time, latencies by kind, 412s."""
+         processes: int, server: list[int]) -> Load:
+    """``requests`` of ``operation`` over ``clients`` connections; ``server``: the server's processes."""
     context = multiprocessing.get_context("fork")
     shares = [(i, requests // clients + (1 if i < requests % clients else 0)) for i in range(clients)]
     groups = [shares[p::processes] for p in range(processes)]
@@ -194,21 +256,25 @@ def load(port: int, secret: str, operation: str, clients: int, requests: int,
     for worker in workers:
         worker.start()
     ready.wait()
+    server_before, machine_before = cpu_seconds(server), machine_cpu()
     began = time.perf_counter()
     go.set()
     times: dict[str, list[float]] = {"read": [], "write": []}
-    conflicts = 0
+    conflicts, client_cpu = 0, 0.0
     for _ in workers:
-        got, lost = results.get()
+        got, lost, used = results.get()
         conflicts += lost
+        client_cpu += used
         for kind, values in got.items():
             times[kind].extend(values)
     wall = time.perf_counter() - began
+    server_cpu, machine_after = cpu_seconds(server) - server_before, machine_cpu()
     for worker in workers:
         worker.join()
         if worker.exitcode:
             raise SystemExit(f"a client process failed ({worker.exitcode})")
-    return wall, times, conflicts
+    return Load(wall, times, conflicts, server_cpu, client_cpu, machine_after[0] - machine_before[0],
+                machine_after[1] - machine_before[1])
 
 
 def floors(database: str) -> dict[str, Callable[[], None]]:
@@ -306,6 +372,7 @@ def main() -> None:
             process, port = start(folder, database, args.threads, workers=args.workers)
             started.append(process)
             servers = {"": (port, token(folder, database))}
+            pids = {"": process.pid}
             if args.before is not None:  # the earlier code on its own SQLite file, the same interpreter
                 (folder / "before").mkdir()
                 path = before_path(args.before)
@@ -313,6 +380,7 @@ def main() -> None:
                 process, port = start(folder / "before", earlier, args.threads, path)
                 started.append(process)
                 servers["before"] = (port, token(folder / "before", earlier, path))
+                pids["before"] = process.pid
             for port, secret in servers.values():
                 warm = Client(port, secret, 0)
                 for path in READS.values() if port == servers[""][0] else list(READS.values())[:3]:
@@ -326,13 +394,17 @@ def main() -> None:
             floor = floors(database)
             runs = [(server, operation) for operation in operations for server in servers
                     if not server or operation in BEFORE_OPERATIONS]
-            figures: dict[str, list[tuple[float, float, float, float, int, int]]] = {}
+            figures: dict[str, list[tuple[float, ...]]] = {}
+            machine = [0.0, 0.0, 0.0, 0.0]  # busy, total, the servers', the clients' CPU seconds
             for r in range(args.rounds):
                 for server, operation in runs[r % len(runs):] + runs[:r % len(runs)]:
                     count = args.writes if operation == "write" else args.requests
-                    wall, times, conflicts = load(*servers[server], operation, args.clients, count,
-                                                  args.client_processes)
-                    for kind, values in times.items():
+                    done = load(*servers[server], operation, args.clients, count, args.client_processes,
+                                family(pids[server]))
+                    for i, value in enumerate((done.machine_busy, done.machine_total, done.server_cpu,
+                                               done.client_cpu)):
+                        machine[i] += value
+                    for kind, values in done.times.items():
                         if not values:
                             continue
                         name = (operation if operation != "mixed" else f"mixed {kind}s") + (f" ({server})" if server
@@ -344,19 +416,28 @@ def main() -> None:
                             floor[operation if operation in READS else "write"]()
                             measured.append(time.perf_counter() - began)
                         figures.setdefault(name, []).append(
-                            (sum(len(v) for v in times.values()) / wall, percentile(values, 50),
-                             percentile(values, 99), statistics.median(measured) if measured else float("nan"),
-                             conflicts if kind == "write" else 0, len(values)))
-            print(f"{'operation':<22}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'412s':>7}   {'in-process p50 ms':>18}"
-                  f"   target p99")
+                            (done.requests / done.wall, percentile(values, 50), percentile(values, 99),
+                             statistics.median(measured) if measured else float("nan"),
+                             done.conflicts if kind == "write" else 0, len(values),
+                             done.server_cpu / done.requests, done.client_cpu / done.requests))
+            print(f"{'operation':<22}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'412s':>7}{'server CPU':>12}"
+                  f"{'client CPU':>12}{'in-process p50':>16}   target p99")
+            print(f"{'':<22}{'':>8}{'':>9}{'':>9}{'':>7}{'ms/request':>12}{'ms/request':>12}{'ms':>16}")
             for name in sorted(figures, key=lambda n: (n.replace(" (before)", ""), "(before)" not in n)):
-                rate, p50, p99, base, lost, n = (statistics.median(column) for column in zip(*figures[name],
-                                                                                              strict=True))
+                rate, p50, p99, base, lost, n, server_cpu, client_cpu = (
+                    statistics.median(column) for column in zip(*figures[name], strict=True))
                 target = 200 if "write" in name else 100
                 met = "met" if p99 * 1000 < target else "NOT met"
-                floor_text = f"{base * 1000:18.2f}" if base == base else f"{'':>18}"
+                floor_text = f"{base * 1000:16.2f}" if base == base else f"{'':>16}"
                 print(f"{name:<22}{rate:>8.0f}{p50 * 1000:>9.1f}{p99 * 1000:>9.1f}"
-                      f"{(f'{lost / n:.0%}' if 'write' in name else ''):>7}   {floor_text}   < {target} ms: {met}")
+                      f"{(f'{lost / n:.0%}' if 'write' in name else ''):>7}{server_cpu * 1000:>12.2f}"
+                      f"{client_cpu * 1000:>12.2f}{floor_text}   < {target} ms: {met}")
+            busy, total, serving, asking = machine
+            cores = os.cpu_count() or 1
+            print(f"while loaded: the machine's {cores} cores {busy / total:.0%} busy; of their time the server(s) "
+                  f"{serving / total:.0%}, the clients {asking / total:.0%}, everything else (other jobs, the "
+                  f"database server) {max(0.0, busy - serving - asking) / total:.0%}; the clients used "
+                  f"{asking / (serving + asking):.0%} of the CPU the benchmark's processes used")
         finally:
             for process in started:
                 os.kill(process.pid, signal.SIGTERM)

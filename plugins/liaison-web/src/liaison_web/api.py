@@ -109,7 +109,7 @@ class BearerToken(HttpBearer):
         found = caller_of(token)  # one query: the token, its user's id and memberships
         if found is None:
             return None
-        # the user row is read only if something asks for it (a change's audit entry): not on a read
+        # the user as the token's query read it (its other fields read only if something asks for them)
         request.user = SimpleLazyObject(lambda: found.user)  # type: ignore[assignment]
         request.scopes, request.token_prefix = found.scopes, found.prefix  # type: ignore[attr-defined]
         request._liaison_members = (found.members, found.superuser)  # type: ignore[attr-defined]
@@ -275,12 +275,26 @@ def _district_year(request: HttpRequest, code: str, year: int, operation: str = 
 
 
 def _seen(request: HttpRequest, code: str, operation: str, year: int | None) -> tuple[District, str, str | None]:
-    _scope(request, operation)
-    members, superuser = _members(request)
-    found = bootstrap.district_year(code, year) if access.sees_district(members, code, superuser=superuser) else None
+    found = bootstrap.district_year(code, year) if _sees(request, code, operation) else None
     if found is None:
         raise _no_district(code)
     return found
+
+
+def _seen_counting(request: HttpRequest, code: str, year: int) -> tuple[District, str, str | None, tuple[int, int]]:
+    """:func:`_seen` for a read that counts the year's records (the due list, the findings): the
+    state of the records (:func:`liaison_web.records.state_of`) comes in the same one query."""
+    found = bootstrap.district_year_records(code, year) if _sees(request, code, "read") else None
+    if found is None:
+        raise _no_district(code)
+    return found
+
+
+def _sees(request: HttpRequest, code: str, operation: str) -> bool:
+    """The token's scope allows ``operation`` (else 403) and the caller may see the district."""
+    _scope(request, operation)
+    members, superuser = _members(request)
+    return access.sees_district(members, code, superuser=superuser)
 
 
 def _may(request: HttpRequest, operation: str, code: str, engagement: dict[str, Any]) -> access.Decision:
@@ -349,12 +363,13 @@ def _loaded(code: str, version: str, year: int, revision: str) -> tuple[District
 
 
 @once(CACHED)
-def _rendered(code: str, version: str, year: int, revision: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """The plan's JSON text, the document and its engagements by id, for one version of the district
-    and one revision of the year (as :func:`_loaded`): a read costs one query, not a parse and a
-    render. Filled by the first reader of each revision. Callers do not change them."""
+def _rendered(code: str, version: str, year: int, revision: str) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
+    """The plan's JSON (UTF-8 bytes, as sent), the document and its engagements by id, for one
+    version of the district and one revision of the year (as :func:`_loaded`): a read costs one
+    query, not a parse and a render. Filled by the first reader of each revision. Callers do not
+    change them."""
     district, state = _loaded(code, version, year, revision)
-    text = to_json(plan_document(district, state))
+    text = to_json(plan_document(district, state)).encode()
     body = json.loads(text)  # plain JSON values: what the audit log keeps and a filtered plan writes
     return text, body, {item["id"]: item for item in body.get("engagements", [])}
 
@@ -375,6 +390,27 @@ def _view_tag(request: HttpRequest, district: str, base: str, **query: Any) -> s
         return base
     digest = hashlib.sha256(json.dumps([view, given], sort_keys=True).encode()).hexdigest()[:16]
     return f"{base}+{digest}"
+
+
+@once(16 * CACHED)
+def _one(code: str, version: str, year: int, revision: str, engagement: str) -> tuple[bytes, dict[str, Any]] | None:
+    """One engagement as the plan's JSON shows it (as its read sends it, and as plain JSON values),
+    made alone — not the whole plan, which a write or a read of one engagement does not need — once
+    per revision (as :func:`_rendered`); None: the year has no such engagement."""
+    district, state = _loaded(code, version, year, revision)
+    shown = engagement_document(district, state, engagement)
+    return None if shown is None else (to_json(shown).encode(), shown)
+
+
+def engagement_document(district: District, state: YearState, engagement: str) -> dict[str, Any] | None:
+    """The plan document's entry of ``engagement`` (plain JSON values), made from the state with that
+    engagement alone: each engagement's part of the plan's document is its own."""
+    alone = tuple(e for e in state.engagements if e.id == engagement)
+    if not alone:
+        return None
+    shown: dict[str, Any] = json.loads(to_json(plan_document(district, attrs.evolve(state, engagements=alone))
+                                               ["engagements"][0]))
+    return shown
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
@@ -461,13 +497,22 @@ def plan(request: HttpRequest, district: str, year: schemas.YEAR) -> HttpRespons
     tag = _view_tag(request, district, revision)
     if _matches(request, tag):
         return _not_modified(tag)
-    text, body, engagements = _rendered(district, version, year, revision)
     if _covers(request, "read", district):
-        return text_response(text, etag=tag)
-    readable = [e for e in engagements.values() if _may(request, "read", district, e) == access.Decision.ALLOWED]
-    if len(readable) == len(engagements):
-        return text_response(text, etag=tag)
-    return json_response({**body, "engagements": readable}, etag=tag)
+        return text_response(_rendered(district, version, year, revision)[0], etag=tag)
+    return text_response(_plan_seen_by(district, version, year, revision, *_members(request)), etag=tag)
+
+
+# a filtered plan or report is up to the whole one's size (65 and 93 kB for the seed): two per kept answer
+@once(2 * CACHED)
+def _plan_seen_by(code: str, version: str, year: int, revision: str, members: tuple[access.Member, ...],
+                  superuser: bool) -> bytes:
+    """The plan as a caller with ``members`` may read it — the engagements it may read, the rest of
+    the document as it is (:func:`access.decide` reads nothing else of the caller) —, made once per
+    revision for each set of memberships (a body's clerks and officers share one)."""
+    text, body, engagements = _rendered(code, version, year, revision)
+    readable = [e for e in engagements.values()
+                if access.decide(members, "read", code, e, superuser=superuser) == access.Decision.ALLOWED]
+    return text if len(readable) == len(engagements) else to_json({**body, "engagements": readable}).encode()
 
 
 class EntryModel(Schema):
@@ -519,7 +564,7 @@ def _about(logged: dict[str, Any]) -> dict[str, Any]:
 
 
 @api.get("/districts/{district}/organisations/{organisation}/due",
-         response={200: DueModel, **ERRORS}, tags=["years"])
+         response={200: DueModel, 304: None, **ERRORS}, tags=["years"])
 def due(request: HttpRequest, district: str, organisation: str, as_of: schemas.DATE | None = None) -> HttpResponse:
     """One organisation's to-do list as of a day (``as_of``; default today in the district's time
     zone), as ``liaison due --format json`` writes it: dates to agree, records missing after a
@@ -528,54 +573,58 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: schemas.D
     organisation's engagements: a clerk or a liaison officer its own organisation's list, the
     district's administrator or auditor any organisation's. The records counted are the year's
     records kept here (``…/records``: research awaiting feedback, visits held …) and the engagements
-    the plan marks held."""
-    from liaison_web.records import records_state
-
-    found, version, day, revision = _district_on(request, district, as_of)
+    the plan marks held. ``ETag``: what the list is made of — the year's revision, the state of its
+    records, the district's version, the organisation and the day (``If-None-Match`` gives 304)."""
+    found, version, day, revision, records = _district_on(request, district, as_of)
     organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
     _authorise(request, "read", district, {"id": organisation, "host": organisation,
                                            "participants": [organisation]})
-    return text_response(_due_text(district, version, day.year, revision, records_state(found, day.year),
-                                   organisation, day))
+    # what the list is made of: the year's revision, its records, the district's version, whose, the day
+    tag = f"{revision}-{records[0]}.{records[1]}-{version[:8]}-{organisation}-{day.isoformat()}"
+    if _matches(request, tag):
+        return _not_modified(tag)
+    return text_response(_due_text(district, version, day.year, revision, records, organisation, day), etag=tag)
 
 
-def _district_on(request: HttpRequest, code: str, as_of: dt.date | None) -> tuple[District, str, dt.date, str]:
-    """The district, its version, the day asked for (default: today in the district's time zone) and
-    the current revision of that day's year (404 without a plan) — one query, two only when the
-    district's today is in another year than the service's (the night of 31 December)."""
+def _district_on(request: HttpRequest, code: str, as_of: dt.date | None
+                 ) -> tuple[District, str, dt.date, str, tuple[int, int]]:
+    """The district, its version, the day asked for (default: today in the district's time zone),
+    the current revision of that day's year (404 without a plan) and the state of its records — one
+    query, two only when the district's today is in another year than the service's (the night of
+    31 December)."""
     from django.utils import timezone
 
     from liaison.year.planner import check_year
 
     guess = as_of or timezone.localdate()
     check_year(guess.year)
-    found, version, revision = _seen(request, code, "read", guess.year)
+    found, version, revision, records = _seen_counting(request, code, guess.year)
     day = as_of or _today(found)
     if day.year != guess.year:
         check_year(day.year)
-        found, version, revision = _seen(request, code, "read", day.year)
+        found, version, revision, records = _seen_counting(request, code, day.year)
     if revision is None:
         raise _no_plan(found, day.year)
-    return found, version, day, revision
+    return found, version, day, revision, records
 
 
 @once(4 * CACHED)
 def _due_text(code: str, version: str, year: int, revision: str, records: tuple[int, int], organisation: str,
-              day: dt.date) -> str:
+              day: dt.date) -> bytes:
     """One organisation's to-do list as of ``day`` on one revision of its year and one state of its
     records (:func:`liaison_web.records.records_state`), as JSON text: made once per process for each
     (revision, records, organisation, day) — the two name what it is made of."""
     district, state = _loaded(code, version, year, revision)
-    return due_json(district, state, organisation, day)
+    return due_json(district, state, organisation, day).encode()
 
 
 @once(CACHED)
 def _report(code: str, version: str, year: int, revision: str, records_at: tuple[int, int],
-            as_of: dt.date | None) -> tuple[Report, str]:
-    """:func:`_findings` and the report's JSON text, made once per process for each (revision,
-    state of the records, day)."""
+            as_of: dt.date | None) -> tuple[Report, bytes]:
+    """:func:`_findings` and the report's JSON (UTF-8, as sent), made once per process for each
+    (revision, state of the records, day)."""
     report = _findings(code, version, year, revision, records_at, as_of)
-    return report, to_json(report_document(report, _loaded(code, version, year, revision)[0]))
+    return report, to_json(report_document(report, _loaded(code, version, year, revision)[0])).encode()
 
 
 @once(CACHED)
@@ -608,23 +657,33 @@ def findings(request: HttpRequest, district: str, year: schemas.YEAR,
     owed it; the engagements marked held are the records counted. ``ETag``: the year's revision.
     A caller who may read only its own organisation's engagements (a clerk, a liaison officer) gets
     the findings charged to it or about it, without the records no finding counted."""
-    from liaison_web.records import records_state
-
-    found, version, revision = _district_year(request, district, year)
-    at = records_state(found, year)
+    found, version, revision, at = _seen_counting(request, district, year)
+    if revision is None:
+        raise _no_plan(found, year)
     # the year's revision and the state of its records; the day and the caller's view
     tag = _view_tag(request, district, f"{revision}-{at[0]}.{at[1]}", as_of=as_of)
     if _matches(request, tag):
         return _not_modified(tag)
-    report, text = _report(district, version, year, revision, at, as_of)
     if _covers(request, "read", district):
-        return text_response(text, etag=tag)
-    readable = tuple(f for f in report.findings if _may(request, "read", district, {
-        "host": f.responsible or "", "participants": list(f.affected)}) == access.Decision.ALLOWED)
-    if len(readable) == len(report.findings):
-        return text_response(text, etag=tag)
-    return json_response(report_document(attrs.evolve(report, findings=readable, not_counted=()), found),
+        return text_response(_report(district, version, year, revision, at, as_of)[1], etag=tag)
+    return text_response(_findings_seen_by(district, version, year, revision, at, as_of, *_members(request)),
                          etag=tag)
+
+
+@once(2 * CACHED)
+def _findings_seen_by(code: str, version: str, year: int, revision: str, records_at: tuple[int, int],
+                      as_of: dt.date | None, members: tuple[access.Member, ...], superuser: bool) -> bytes:
+    """The findings as a caller with ``members`` may read them (those charged to its bodies or about
+    them, without the records no finding counted), made once per (revision, state of the records,
+    day) for each set of memberships, as :func:`_plan_seen_by`."""
+    report, text = _report(code, version, year, revision, records_at, as_of)
+    readable = tuple(f for f in report.findings if access.decide(members, "read", code, {
+        "host": f.responsible or "", "participants": list(f.affected)}, superuser=superuser)
+        == access.Decision.ALLOWED)
+    if len(readable) == len(report.findings):
+        return text
+    district = _loaded(code, version, year, revision)[0]
+    return to_json(report_document(attrs.evolve(report, findings=readable, not_counted=()), district)).encode()
 
 
 # GET /city (the city auditor's view of every district): liaison_web.api_city
@@ -996,9 +1055,10 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
     from liaison_workspace import Workspace
 
     found, version, revision = seen or _district_year(request, district, year, operation)
-    before = _rendered(district, version, year, revision)[2].get(engagement)
-    if before is None:
+    shown = _one(district, version, year, revision, engagement)
+    if shown is None:
         raise _no_engagement(year, engagement)
+    before = shown[1]
     _authorise(request, operation, district, before)
     if expected != revision:
         raise Stale(RevisionConflict.of(DatabaseStore().place(found, year), current=revision, expected=expected),
@@ -1018,9 +1078,8 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
 
     def audit(state: YearState, tag: str) -> None:
         """Inside the save's transaction: the entry is committed with the change, or neither is."""
-        # the plan's document of this engagement alone (each engagement's part of it is its own)
-        alone = attrs.evolve(state, engagements=tuple(e for e in state.engagements if e.id == engagement))
-        after = json.loads(to_json(plan_document(found, alone)["engagements"][0]))
+        after = engagement_document(found, state, engagement)
+        assert after is not None  # a change keeps every engagement (a cancelled one as cancelled)
         record(operation, "engagement", engagement, user=user, district=district,
                remote_address=remote_address(request),
                actor=actor_of(request),
@@ -1037,10 +1096,10 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
             as_of=today)
     except RevisionConflict as conflict:  # changed between the read above and the workspace's lock
         current = _revision(found, year)
-        now = _rendered(district, version, year, current)[2].get(engagement, before)
+        now = (_one(district, version, year, current, engagement) or (b"", before))[1]
         raise Stale(RevisionConflict.of(conflict.file or "", current=current, expected=expected), now) from None
     # no new revision (confirming what is agreed): nothing changed, nothing to audit
-    after = saved.get("after") or _rendered(district, version, year, outcome.revision)[2][engagement]
+    after = saved.get("after") or (_one(district, version, year, outcome.revision, engagement) or (b"", before))[1]
     return Changed(after, outcome.revision)
 
 
@@ -1107,10 +1166,10 @@ def engagement_audit(request: HttpRequest, district: str, year: schemas.YEAR,
                      engagement: str) -> HttpResponse:
     """The audit log of one engagement, oldest first."""
     _, version, revision = _district_year(request, district, year, "audit")
-    current = _rendered(district, version, year, revision)[2].get(engagement)
+    current = _one(district, version, year, revision, engagement)
     if current is None:
         raise _no_engagement(year, engagement)
-    _authorise(request, "audit", district, current)
+    _authorise(request, "audit", district, current[1])
     rows = models.AuditEntry.objects.filter(district__code=district, object_type="engagement", object_id=engagement)
     return json_response([_entry(row, district) for row in rows])
 
@@ -1120,13 +1179,13 @@ def engagement(request: HttpRequest, district: str, year: schemas.YEAR, engageme
     """One engagement as the plan shows it (``2027/joint_meeting/construction``); ``ETag``: the
     year's revision, which a change names in ``If-Match``."""
     _, version, revision = _district_year(request, district, year)
-    current = _rendered(district, version, year, revision)[2].get(engagement)
+    current = _one(district, version, year, revision, engagement)
     if current is None:
         raise _no_engagement(year, engagement)
-    _authorise(request, "read", district, current)
+    _authorise(request, "read", district, current[1])
     if _matches(request, revision):
         return _not_modified(revision)
-    return json_response(current, etag=revision)
+    return text_response(current[0], etag=revision)
 
 
 # -- the year's outputs: letters, calendars, workbooks, the page (liaison_web.outputs) ------------------

@@ -50,7 +50,7 @@ from liaison_web.api import (
     _entry,
     _if_match,
     _may,
-    _rendered,
+    _one,
     _revision,
     actor_of,
     api,
@@ -470,7 +470,8 @@ def _object_of(request: HttpRequest, district: str, year: int, object_type: str,
             raise _no_record("records", object_id)
         return _as_object(rows[0])
     found, version = _district(request, district)
-    shown = _rendered(district, version, year, _revision(found, year))[2].get(object_id)
+    one = _one(district, version, year, _revision(found, year), object_id)
+    shown = one[1] if one is not None else None
     if shown is None:
         raise NotFound(f"the {year} has no engagement {object_id!r}", path=("engagement",),
                        fix="take an id from the year's plan", message_zh=f"{year}年没有活动 {object_id!r}",

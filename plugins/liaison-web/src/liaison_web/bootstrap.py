@@ -19,8 +19,8 @@ import attrs
 from liaison.formats.district import SEED_RESOURCE, parse_district
 from liaison.law.district import District
 
-__all__ = ["ADMIN_ENV", "ADMIN_USER", "Ready", "district", "district_version", "district_year", "load_version",
-           "prepare"]
+__all__ = ["ADMIN_ENV", "ADMIN_USER", "Ready", "district", "district_version", "district_year", "district_year_records",
+           "load_version", "prepare"]
 
 ADMIN_USER = "admin"
 ADMIN_ENV = "LIAISON_ADMIN_PASSWORD"
@@ -77,6 +77,21 @@ def district_year(code: str, year: int | None, *, on: dt.date | None = None,
     """:func:`district_version` and the current revision of the district's ``year`` (None: the year
     has no state), in one query: what every read of the API asks first. The version's text is parsed
     once per process (:func:`_parsed`); the revision is what a cache of the year's answers is keyed on."""
+    found = _version_row(code, year, on, using, records=False)
+    return None if found is None else (found[0], found[1], found[2])
+
+
+def district_year_records(code: str, year: int, *, using: str = "default"
+                          ) -> tuple[District, str, str | None, tuple[int, int]] | None:
+    """:func:`district_year` and the state of the year's records
+    (:func:`liaison_web.records.state_of`: the newest row and how many), still in one query: what a
+    read counting the records (the due list, the findings) is keyed on."""
+    found = _version_row(code, year, None, using, records=True)
+    return None if found is None else (found[0], found[1], found[2], found[3])
+
+
+def _version_row(code: str, year: int | None, on: dt.date | None, using: str, *,
+                 records: bool) -> tuple[District, str, str | None, tuple[int, int]] | None:
     from django.db import connections
 
     from liaison_web import models
@@ -84,18 +99,24 @@ def district_year(code: str, year: int | None, *, on: dt.date | None = None,
     version, owner, held = models.DistrictVersion._meta, models.District._meta, models.Year._meta
     revision = (f'(SELECT y.revision FROM "{held.db_table}" y WHERE y.district_id = d.id AND y.year = %s '
                 "AND y.revision <> '')") if year is not None else "NULL"
+    kept = models.Record._meta.db_table
+    counted = (f', (SELECT MAX(r.id) FROM "{kept}" r WHERE r.district_id = d.id AND r.year = %s), '
+               f'(SELECT COUNT(r.id) FROM "{kept}" r WHERE r.district_id = d.id AND r.year = %s)') if records else ""
     since = " AND v.valid_from <= %s" if on is not None else ""
     with connections[using].cursor() as cursor:
-        cursor.execute(f'SELECT v.id, v.sha256, v.valid_from, {revision} FROM "{version.db_table}" v '
+        cursor.execute(f'SELECT v.id, v.sha256, v.valid_from, {revision}{counted} FROM "{version.db_table}" v '
                        f'JOIN "{owner.db_table}" d ON d.id = v.district_id WHERE d.code = %s{since} '
                        "ORDER BY v.valid_from DESC LIMIT 1",
-                       [*([year] if year is not None else []), code, *([on] if on is not None else [])])
+                       [*([year] if year is not None else []), *([year, year] if records else []), code,
+                        *([on] if on is not None else [])])
         found = cursor.fetchone()
     if found is None:
         return None
-    pk, digest, valid_from, current = found
+    pk, digest, valid_from, current = found[:4]
     day = valid_from if isinstance(valid_from, dt.date) else dt.date.fromisoformat(str(valid_from))
-    return _parsed(using, pk, digest, f"<database>/districts/{code}@{day.isoformat()}"), digest, current or None
+    parsed = _parsed(using, pk, digest, f"<database>/districts/{code}@{day.isoformat()}")
+    counts = (int(found[4] or 0), int(found[5] or 0)) if records else (0, 0)
+    return parsed, digest, current or None, counts
 
 
 # room for every district of a city and their amended versions: with fewer entries than the versions

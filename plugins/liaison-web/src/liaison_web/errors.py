@@ -89,7 +89,8 @@ def json_response(body: Any, status: int = 200, etag: str | None = None) -> Http
     return text_response(to_json(body), status, etag)
 
 
-def text_response(text: str, status: int = 200, etag: str | None = None) -> HttpResponse:
+def text_response(text: str | bytes, status: int = 200, etag: str | None = None) -> HttpResponse:
+    """JSON already written: text, or its UTF-8 bytes (an answer kept encoded is sent as it is kept)."""
     response = HttpResponse(text, status=status, content_type="application/json; charset=utf-8")
     if etag is not None:
         response["ETag"] = f'"{etag}"'

@@ -197,10 +197,16 @@ class DatabaseStore:
             raise
 
     def _row(self, district: District, year: int) -> models.Year:
+        """The year's row, locked (``FOR UPDATE`` of it alone, not of its district), made if missing;
+        its state is not read (:meth:`save` compares digests first): one query for a year that has one."""
+        rows = models.Year.objects.using(self.using).select_for_update(of=("self",)).defer("state").order_by()
+        found = rows.filter(district__code=district.info.id, year=year).first()
+        if found is not None:
+            return found
         owner, _ = models.District.objects.using(self.using).get_or_create(
             code=district.info.id, defaults={"name": district.info.name})
         models.Year.objects.using(self.using).get_or_create(district=owner, year=year)
-        return models.Year.objects.using(self.using).select_for_update().get(district=owner, year=year)
+        return rows.get(district=owner, year=year)
 
     @contextmanager
     def _errors(self, district: District, year: int) -> Iterator[None]:
@@ -228,20 +234,21 @@ class DatabaseStore:
 
     # -- reading --------------------------------------------------------------------------------------
     def _year(self, district: District, year: int) -> models.Year | None:
-        return (models.Year.objects.using(self.using)
+        """The year's row, its state not read until asked for (a state parsed already is not read)."""
+        return (models.Year.objects.using(self.using).defer("state").order_by()
                 .filter(district__code=district.info.id, year=year).first())
 
     def load(self, district: District, year: int, *, revision: str | None = None) -> Stored | None:
         with self._errors(district, year):
             row = self._year(district, year)
             if revision is None or (row is not None and revision == row.revision):
-                if row is None or not row.state:
+                if row is None or not row.revision:  # a revision is saved with its state, never without
                     return None
-                return Stored(self._parse(district, year, row.state, row.revision), row.revision)
-            made = None if row is None else self._revisions(row).filter(tag=revision).first()
+                return Stored(self._parse(district, year, lambda: row.state, row.revision), row.revision)
+            made = None if row is None else self._revisions(row).defer("state").filter(tag=revision).first()
             if made is None:
                 raise NoRevision(self.place(district, year), revision)
-            return Stored(self._parse(district, year, made.state, made.tag), made.tag)
+            return Stored(self._parse(district, year, lambda: made.state, made.tag), made.tag)
 
     def _revisions(self, row: models.Year) -> Any:
         return models.YearRevision.objects.using(self.using).filter(year=row)
@@ -254,14 +261,14 @@ class DatabaseStore:
                      .exclude(state="").values_list("revision", flat=True).first())
         return found
 
-    def _parse(self, district: District, year: int, text: str, tag: str) -> Any:
+    def _parse(self, district: District, year: int, text: Callable[[], str], tag: str) -> Any:
         key = (self.using, id(district), year, tag)
         with _PARSED_LOCK:
             found = _PARSED.get(key)
             if found is not None and found[0] is district:
                 _PARSED.move_to_end(key)
                 return found[1]
-        state = parse_state(text, district, year=year, file=self.place(district, year))
+        state = parse_state(text(), district, year=year, file=self.place(district, year))
         self._remember(district, year, tag, state)
         return state
 
@@ -324,8 +331,12 @@ class DatabaseStore:
             current = row.revision or None
             if current != expected:
                 raise RevisionConflict.of(self.place(district, year), current=current, expected=expected)
-            if current is not None and row.state == data and not commit.writes and not commit.archive:
-                return current  # the same state and no file: no new revision (as the folder's)
+            tag = digest(data.encode())[:16]
+            # the same state (its digest in the tag first: the text is read only then) and no file: no new
+            # revision (as the folder's)
+            if (current is not None and current.endswith(f"-{tag}") and row.state == data and not commit.writes
+                    and not commit.archive):
+                return current
             files = models.YearFile.objects.using(self.using)
             for path, to in commit.archive:
                 moved = files.filter(year=row, path=path).first()
@@ -336,7 +347,7 @@ class DatabaseStore:
             for path, content in commit.writes:
                 files.update_or_create(year=row, path=path, defaults={
                     "data": content, "sha256": digest(content), "size": len(content)})
-            made = commit.revision(f"{row.seq + 1}-{digest(data.encode())[:16]}")
+            made = commit.revision(f"{row.seq + 1}-{tag}")
             row.seq += 1
             row.state, row.revision = data, made.tag
             row.save(using=self.using, update_fields=["seq", "state", "revision"])

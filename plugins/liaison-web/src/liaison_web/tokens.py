@@ -54,21 +54,28 @@ def make_token(username: str, name: str, scopes: Iterable[str] = ("read",)) -> s
 
 @attrs.frozen
 class Caller:
-    """Who a bearer token acts as, read in one query: the user's id (the user itself is read only
-    when a change names it in the audit log, :attr:`user`), whether a superuser, the memberships,
-    the token's scopes and its shown prefix (what the audit log names it by)."""
+    """Who a bearer token acts as, read in one query: the user's id and name, whether a superuser,
+    the memberships, the token's scopes and its shown prefix (what the audit log names it by)."""
 
     user_id: int
     superuser: bool
     members: tuple[Member, ...]
     scopes: tuple[str, ...]
     prefix: str
+    username: str = ""
 
     @property
     def user(self) -> Any:
+        """The user as the query read it (its id, name, superuser and active flags; Django reads any
+        other field from the database when it is first asked for, as for a deferred field): what an
+        audit entry names and points to costs no query of its own."""
         from django.contrib.auth import get_user_model
 
-        return get_user_model()._default_manager.get(pk=self.user_id)
+        model = get_user_model()
+        known = {"id": self.user_id, str(getattr(model, "USERNAME_FIELD", "username")): self.username,
+                 "is_superuser": self.superuser, "is_active": True}  # the query takes only an active user's token
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname in known]
+        return model.from_db("default", fields, [known[f] for f in fields])
 
 
 def caller_of(secret: str) -> Caller | None:
@@ -82,17 +89,19 @@ def caller_of(secret: str) -> Caller | None:
 
     token, user = models.ApiToken._meta, get_user_model()._meta
     member, district = models.Membership._meta, models.District._meta
+    named: Any = user.get_field(str(getattr(get_user_model(), "USERNAME_FIELD", "username")))
+    name = named.column
     with connection.cursor() as cursor:
         cursor.execute(
-            f'SELECT t.id, t.prefix, t.scopes, t.last_used, u.id, u.is_superuser, m.role, d.code, m.organisation '
-            f'FROM "{token.db_table}" t JOIN "{user.db_table}" u ON u.id = t.user_id '
+            f'SELECT t.id, t.prefix, t.scopes, t.last_used, u.id, u.is_superuser, u."{name}", m.role, d.code, '
+            f'm.organisation FROM "{token.db_table}" t JOIN "{user.db_table}" u ON u.id = t.user_id '
             f'LEFT JOIN "{member.db_table}" m ON m.user_id = u.id '
             f'LEFT JOIN "{district.db_table}" d ON d.id = m.district_id '
             f'WHERE t.sha256 = %s AND t.revoked IS NULL AND u.is_active ORDER BY m.id', [_hash(secret)])
         rows = cursor.fetchall()
     if not rows:
         return None
-    pk, prefix, scopes, last_used, user_id, superuser = rows[0][:6]
+    pk, prefix, scopes, last_used, user_id, superuser, username = rows[0][:7]
     if isinstance(scopes, str | bytes):  # JSON text on SQLite, a list already on PostgreSQL (jsonb)
         scopes = json.loads(scopes)
     if isinstance(last_used, str):  # SQLite's text, when its converter did not run
@@ -103,7 +112,7 @@ def caller_of(secret: str) -> Caller | None:
     if last_used is None or now - last_used > LAST_USED_EVERY:  # not a write per request
         models.ApiToken.objects.filter(pk=pk).update(last_used=now)
     members = tuple(Member(role, code, organisation or "") for *_, role, code, organisation in rows if role)
-    return Caller(int(user_id), bool(superuser), members, tuple(scopes), prefix)
+    return Caller(int(user_id), bool(superuser), members, tuple(scopes), prefix, str(username))
 
 
 def user_of(secret: str) -> tuple[Any, tuple[str, ...], str] | None:

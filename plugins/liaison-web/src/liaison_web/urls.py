@@ -31,9 +31,11 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 urlpatterns = [
+    # the API first: Django tries the patterns in order and no page's address starts with api/ (a due
+    # list's read tried 35 patterns, the pages' first, now 10: an eighth of its Python calls fewer)
+    path("api/v1/", api.urls),
     path("", include("liaison_web.pages.urls")),  # the pages (#26): the login, my year, an engagement
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
     path("feeds/<str:token>.ics", feeds.serve),
     re_path(r"^static/(?P<path>.*)$", _static),
 ]
