@@ -22,6 +22,7 @@ import signal
 import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 __all__ = ["checkpoint", "exchange", "fsync_dir", "make_folders", "make_within", "remove_tree", "sync_staged",
            "sync_tree", "temp_name", "write_atomic", "write_new"]
@@ -165,18 +166,29 @@ def sync_staged(root: Path, written: Sequence[Path]) -> None:
 
 
 @functools.cache
+def _libc() -> Any:
+    """The C library as the running interpreter has it loaded (``dlopen(NULL)``), or None: not found
+    by ``ctypes.util.find_library``, which runs ``ldconfig -p`` in a child process (~14 ms) on every
+    export that writes. Loaded with the first durable write (a rerun that writes nothing needs not)."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+@functools.cache
 def _syncfs_function() -> Callable[..., int] | None:
-    import ctypes  # with the first durable write: ctypes.util loads subprocess, which a rerun needs not
-    import ctypes.util
+    import ctypes
 
     release = os.uname().release if hasattr(os, "uname") else ""
     numbers = [int(n) for n in release.split("-")[0].split(".")[:2] if n.isdigit()]
     if os.uname().sysname != "Linux" or len(numbers) < 2 or tuple(numbers) < (5, 8):
         return None  # before 5.8 syncfs did not report write-back errors: an EIO would go unseen
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        function = libc.syncfs
-    except (OSError, AttributeError, TypeError):
+        function = _libc().syncfs
+    except AttributeError:  # no C library loaded, or one without syncfs
         return None
     function.argtypes = [ctypes.c_int]
     function.restype = ctypes.c_int
@@ -209,13 +221,10 @@ _AT_FDCWD = -100
 @functools.cache
 def _renameat2() -> Callable[..., int] | None:
     import ctypes
-    import ctypes.util
 
-    name = ctypes.util.find_library("c")
     try:
-        libc = ctypes.CDLL(name, use_errno=True)
-        function = libc.renameat2
-    except (OSError, AttributeError, TypeError):
+        function = _libc().renameat2
+    except AttributeError:
         return None  # not glibc ≥ 2.28, or not Linux
     function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     function.restype = ctypes.c_int
