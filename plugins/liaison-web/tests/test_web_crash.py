@@ -107,9 +107,9 @@ def test_the_server_killed_during_api_writes_keeps_each_change_whole(alias: str,
     from web_serve import LIAISON, address, start, stop, wait_healthy
 
     env = {"LIAISON_ADMIN_PASSWORD": "crash-admin"}
-    if alias == "postgres":
-        web_db.fresh("postgres")
-        env["DATABASE_URL"] = url_of("postgres")
+    if alias == "postgres":  # a database of its own: the administrator it makes would meet the tests that
+        # start `liaison serve` on the session's and expect a first start's (test_web_serve)
+        env["DATABASE_URL"] = web_db.own_database(url_of("postgres"), "crash")
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY")}
     environment.update({"LIAISON_PLUGINS": "web", **env})
     process, lines = start(tmp_path, "--no-webhooks", env=env)

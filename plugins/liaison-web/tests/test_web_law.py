@@ -53,19 +53,24 @@ QUERIES = (
 
 
 def test_every_answer_is_the_commands_and_matches_its_generated_schema(two_districts: dict[str, Any]) -> None:
+    from liaison_web import api_law
     from liaison_web.routes import openapi_json
 
     document = json.loads(openapi_json())
+    models = {"provisions": api_law.ProvisionsModel, "pairings": api_law.PairingsModel, "cc": api_law.CcModel,
+              "invitees": api_law.InviteesModel}
     for path, query, arguments in QUERIES:
         response = _get(two_districts["clerk"], path, **query)
         assert response.status_code == 200, (path, response.content)
         assert response.json() == _command(*arguments), path
+        models[path.split("/")[1]].model_validate(response.json())  # the schema the document publishes
         operation = document["paths"][f"/api/v1/districts/{{district}}/{path.split('/', 1)[1]}"]["get"]
         assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     one = _command("provisions", "--as-of", "2027-03-01")["provisions"][0]
     response = _get(two_districts["liaison_officer"],
                     f"seed/provisions/{urllib.parse.quote(one['id'], safe='')}", as_of="2027-03-01")
     assert response.status_code == 200 and response.json() == _command("provisions", one["id"], "--as-of", "2027-03-01")
+    api_law.ProvisionModel.model_validate(response.json())
 
 
 @pytest.mark.parametrize("role", ROLES)

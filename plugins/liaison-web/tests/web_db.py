@@ -44,7 +44,7 @@ def setup() -> tuple[str, ...]:
     os.environ.setdefault("LIAISON_SECRET_KEY", "a test key, never a deployment's " + "x" * 20)
     # the tests' webhook receiver (web_receiver) listens on 127.0.0.1, which a deployment does not allow
     os.environ.setdefault("LIAISON_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8")
-    more = {"postgres": url, HTTP_ALIAS: _own_database(url, "http")} if (url := postgres_url()) else {}
+    more = {"postgres": url, HTTP_ALIAS: own_database(url, "http")} if (url := postgres_url()) else {}
     configure(f"sqlite:///{folder / 'test.sqlite3'}", more={**more, SPARE: f"sqlite:///{folder / 'spare.sqlite3'}"},
               timeout=10)
     from django.conf import settings
@@ -80,7 +80,7 @@ def spare() -> str:
 HTTP_ALIAS = "postgres_http"
 
 
-def _own_database(url: str, suffix: str) -> str:
+def own_database(url: str, suffix: str) -> str:
     """A new empty database beside ``url``'s (dropped first if a run left it), on the same server."""
     from urllib.parse import urlsplit, urlunsplit
 

@@ -137,6 +137,11 @@ def _strict_tuple_factory(type_: Any, conv: cattrs.Converter) -> Callable[[Any, 
     return structure_tuple
 
 
+#: The key under which a rule's JSON names its kind (``RULE_TAGS``): the converter's tagged union of
+#: the rules, and the schema of it the service publishes (liaison-web's ``schemas``).
+RULE_TAG = "kind"
+
+
 @functools.cache
 def converter() -> cattrs.Converter:
     """The project's strict converter: extra keys are errors, scalars are never coerced."""
@@ -163,7 +168,7 @@ def converter() -> cattrs.Converter:
     )
     conv.register_structure_hook(LocalSettings, _structure_local)
     conv.register_unstructure_hook(LocalSettings, lambda settings: dict(settings.notes))
-    configure_tagged_union(Rule, conv, tag_name="kind", tag_generator=RULE_TAGS.__getitem__)
+    configure_tagged_union(Rule, conv, tag_name=RULE_TAG, tag_generator=RULE_TAGS.__getitem__)
     _register_renames(conv)
     return conv
 

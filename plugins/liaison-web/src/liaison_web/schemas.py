@@ -28,7 +28,7 @@ from pydantic.fields import FieldInfo
 
 from liaison.base import text
 from liaison.base.text import FIRST_YEAR, LAST_YEAR
-from liaison.formats.convert import RENAMED
+from liaison.formats.convert import RENAMED, RULE_TAG
 
 __all__ = ["DATE", "DAY_PATTERN", "TIME", "YEAR", "Body", "ErrorModel", "model_of"]
 
@@ -65,6 +65,13 @@ _PUBLIC: dict[str, str] = {"OrgRef": "Organisation"}
 
 
 @functools.cache
+def _rule_tags() -> dict[type, str]:
+    from liaison.law.rules import RULE_TAGS
+
+    return dict(RULE_TAGS)
+
+
+@functools.cache
 def model_of(cls: type, *, name: str | None = None, extra: tuple[tuple[type, str, Any], ...] = ()) -> type[BaseModel]:
     """The pydantic model of the attrs class ``cls`` (nested attrs classes become models of their
     own). ``extra``: fields a document adds to a type's JSON — ``(type, field, annotation)`` —
@@ -95,6 +102,9 @@ class _Builder:
         for owner, extra_name, annotation in self.extra:
             if owner is cls:
                 fields[extra_name] = (annotation, Field(None))
+        tag = _rule_tags().get(cls)
+        if tag is not None:  # a rule: the converter's tagged union names its kind beside its fields
+            fields[RULE_TAG] = (Literal[tag], Field(...))
         own = cls.__name__ + (self.suffix if any(owner is cls for owner, _, _ in self.extra) else "")
         made: type[BaseModel] = create_model(name or own, __config__=ConfigDict(extra="forbid", populate_by_name=True),
                             __doc__=(cls.__doc__ or "").strip() or None, **fields)
