@@ -109,8 +109,19 @@ def test_the_server_publishes_the_year_to_caldav(database: str, users: dict[str,
         assert moved.status_code == 200, moved.content
         engagement = next(e for e in stored.state.plan.engagements if e.id == f"{YEAR}/joint_meeting/health")
         holding = 1 + len(set(engagement.participants))  # the master calendar and each body's taking part
+        # what the move changed in the calendars, from the plans before and after (the move may also
+        # shift another engagement of the same bodies, as the records other tests left in the year allow)
+        now = store.load(seed_district(), YEAR)
+        assert now is not None
+        was = {(c.key, r.uid): r.digest for c in wanted.calendars for r in c.resources}
+        made = {(c.key, r.uid): r.digest for c in calendar_resources(seed_district(), now.state.plan).calendars
+                for r in c.resources}
+        created = len(made.keys() - was.keys())
+        updated = sum(1 for k in made.keys() & was.keys() if made[k] != was[k])
+        assert updated >= holding  # at least the moved meeting in each of its calendars
         after = publish(auth)
-        assert (after["created"], after["updated"], after["writes"]) == (0, holding, holding)
+        assert (after["created"], after["updated"], after["writes"]) == (
+            created, updated, created + updated + len(was.keys() - made.keys()))
     entries = list(models.AuditEntry.objects.filter(action="publish").order_by("id"))
     assert len(entries) >= 3 and entries[-1].after["target"] == radicale.url
     text = json.dumps([e.after for e in entries], ensure_ascii=False)
