@@ -48,6 +48,7 @@ from liaison.base.errors import (
     PlanningError,
     StorageError,
     UnknownOrganisationError,
+    UnknownProvisionError,
 )
 from liaison.base.text import ID_PATTERN
 from liaison.formats.documents import (
@@ -136,6 +137,7 @@ ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: E
 
 STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (NotAuthenticated, 401), (Forbidden, 403), (NotFound, 404), (NoRevision, 404), (UnknownOrganisationError, 404),
+    (UnknownProvisionError, 404),
     (ChangeRefused, 409), (RevisionConflict, 412), (StorageError, 503), (DataError, 422), (PlanningError, 422),
     (ExportError, 422), (OptionError, 422),
     (PreconditionRequired, 428), (LockedOut, 429), (InvalidRequest, 422), (NotConfigured, 409), (NotAvailable, 501),

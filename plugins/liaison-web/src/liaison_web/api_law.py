@@ -11,11 +11,13 @@ see. Every role that may read the district may read its law: it is the text the 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 
 from liaison.formats import documents
 from liaison.law.district import District
+from liaison.law.rules import EVENT_KINDS, EngagementKind
 from liaison_web import bootstrap, schemas
 from liaison_web.api import ERRORS, _district, api
 from liaison_web.clock import district_today
@@ -24,6 +26,8 @@ from liaison_web.errors import NotFound, json_response
 __all__: list[str] = []
 
 _LAW = "/districts/{district}"
+#: The kinds of event that invite (the planner plans meetings and visits itself): the schema names them.
+EventKind = Literal[tuple(k.value for k in EngagementKind if k in EVENT_KINDS)]  # type: ignore[valid-type]
 
 ProvisionModel = schemas.model_of(documents.ProvisionDocument, name="Provision")
 ProvisionsModel = schemas.model_of(documents.ProvisionsDocument, name="Provisions")
@@ -85,7 +89,8 @@ def cc_list(request: HttpRequest, district: str, issuer: str, date: schemas.DATE
 
 
 @api.get(f"{_LAW}/invitees", response={200: InviteesModel, **ERRORS}, tags=["law"])
-def invitees(request: HttpRequest, district: str, event: str, date: schemas.DATE | None = None,
+def invitees(request: HttpRequest, district: str, event: EventKind,  # type: ignore[valid-type]
+             date: schemas.DATE | None = None,
              host: str | None = None) -> HttpResponse:
     """Who an event of kind ``event`` on ``date`` invites, in which role, under which provision
     (``liaison invitees``); ``host``: the host of a department's professional meeting."""
