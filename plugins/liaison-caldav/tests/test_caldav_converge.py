@@ -322,3 +322,29 @@ def test_records_come_in_batches_and_a_lost_batch_is_adopted(radicale: Radicale,
     assert_server_equals_record(seed, small, again.publication, user)
     third = publish(seed, small, killed, radicale.url, user)
     assert third.writes == 0 and third.adopted == 0  # what was recorded is not sent again
+
+
+def test_an_interrupted_run_records_what_was_acknowledged(radicale: Radicale, seed: District,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (any exception) between two writes, the batch not due: what the server acknowledged
+    until then is recorded before the exception goes on, and the next run sends only the rest."""
+    monkeypatch.setattr(liaison_caldav.session, "SAVE_EVERY", 3600.0)
+    user = USERS[next(_users)]
+    plan = plan_year(seed, 2027)
+    small = attrs.evolve(plan, engagements=plan.engagements[:8])
+    store = Store()
+
+    def interrupt(done: int, total: int) -> None:
+        if done == 5:  # the calendar made, 4 events PUT
+            raise KeyboardInterrupt
+
+    publisher = liaison.host.plugins.publisher("caldav")
+    request = PublishRequest(seed, small, None, {"url": radicale.url, "user": user, "password": PASSWORD,
+                                                 "calendars": "全部"}, interrupt, record=store.record)
+    with pytest.raises(KeyboardInterrupt):
+        publisher.publish(request)
+    assert store.records == 1 and store.publication is not None
+    assert [len(c.resources) for c in store.publication.calendars] == [4]
+    rest = publish(seed, small, store, radicale.url, user)
+    assert rest.created == len(small.engagements) - 4 and rest.adopted == 0 and not rest.conflicts
+    assert_server_equals_record(seed, small, rest.publication, user)
