@@ -86,7 +86,6 @@ class _Run:
                  record: Callable[[Publication], None] | None = None) -> None:
         self.plan = plan
         self.record = record
-        self.saved: Publication | None = None
         self.events = events
         self.server = server
         self.overwrite = overwrite
@@ -99,6 +98,7 @@ class _Run:
         if plan.previous is not None:
             for c in plan.previous.calendars:
                 self.records[c.key] = _Record(c.key, c.name, c.url, {r.uid: r for r in c.resources})
+        self.saved = self.publication()  # what the caller holds: nothing to record until it changes
         self.conflicts: list[Conflict] = []
         self.counts = {"created": 0, "updated": 0, "deleted": 0, "calendars": 0, "writes": 0, "adopted": 0}
         self.done = 0
