@@ -242,17 +242,23 @@ class Workspace:
         """The year's state and ``record(publication)``, which saves the publication into it at once,
         through the same save as every change of the state: the one way a publication is recorded
         (:meth:`publish` records through it; a program driving a publisher itself uses it too). The
-        lock is held while the publisher runs, so each write the target acknowledges is stored
-        before the next is sent (a publisher killed loses at most the one in flight) and no other
-        writer changes the state between two records."""
+        lock is held while the publisher runs, so what the target acknowledged is stored as the
+        publisher records it (the CalDAV one in batches: a publisher killed loses the records of the
+        writes since its last one, which the next run adopts) and no other writer changes the state
+        between two records. A publication equal to the last one recorded is not saved again."""
         with self.store.lock(district, year):
             stored = self.store.load(district, year)
             if stored is None:
                 raise NoState(self.store.place(district, year), year)
             current, revision = stored.state, stored.revision
 
+            last: list[Publication] = []
+
             def record(publication: Publication) -> None:
                 nonlocal current, revision
+                if last and last[0] == publication:  # the publisher's own last record, handed back as its result
+                    return
+                last[:] = [publication]
                 current = current.with_publication(publication)
                 revision = self.store.save(district, year, Commit(current, kind="publication"), expected=revision)
 

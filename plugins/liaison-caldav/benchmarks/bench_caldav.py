@@ -1,6 +1,9 @@
 """Benchmark: publishing the seed district's year to a local Radicale, against a naive push.
 
-Run:  python plugins/liaison-caldav/benchmarks/bench_caldav.py [--year 2027] [--repeats 3]
+Run:  python plugins/liaison-caldav/benchmarks/bench_caldav.py [--year 2027] [--repeats 3] [--size 10]
+
+``--size k`` publishes the seed with its departments, party branches and ICF replicated k times
+(``benchmarks/bench_scale.py``'s ``replicated``; 1, the default, is the seed itself).
 
 Starts Radicale on 127.0.0.1 (tests/caldav_radicale.py: a temporary folder, htpasswd, stopped by its
 pid), then for each scenario the publisher, a digest-keeping client and a naive push, interleaved
@@ -12,9 +15,11 @@ round by round (a fresh account each for each first publication); medians over t
   calendar holding it, the naive push PUTs every event of every calendar again.
 * ``nothing changed``: the publisher writes nothing (0 writes, 1 read: one PROPFIND checking the
   account), the naive push PUTs everything.
-* ``first, recorded``: the first publication as ``liaison publish`` makes it, each write the server
-  acknowledges recorded at once in the year's state file (``Workspace.publishing``): what recording
-  as it goes costs over the first row.
+* ``first, recorded``: the first publication as ``liaison publish`` makes it, the writes the server
+  acknowledges recorded in the year's state file (``Workspace.publishing``) in batches (issue #23:
+  ``liaison_caldav.session.SAVE_EVERY``): what recording as it goes costs over the first row.
+* ``first, each write``: the same with a record after every acknowledged write (``SAVE_EVERY`` and
+  ``SAVE_SHARE`` 0: how the publisher recorded before issue #23), one save of the whole state each.
 
 The digest-keeping client is the fair anchor: what any client that remembers a digest of each
 resource it sent does — PUT only the resources whose bytes changed since, unconditionally, and nothing
@@ -39,11 +44,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE.parents[2] / "benchmarks"))  # bench_scale's replicated district
 
 import caldav_radicale  # noqa: E402
 from liaison_workspace import Commit, Workspace  # noqa: E402
 
 import liaison  # noqa: E402
+import liaison_caldav.session  # noqa: E402
 from liaison.host.publishing import PublishRequest  # noqa: E402
 from liaison.law.district import District  # noqa: E402
 from liaison.year.engagements import Plan, revise  # noqa: E402
@@ -117,9 +124,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, default=2027)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--size", type=int, default=1,
+                        help="the seed's departments, branches and ICF replicated k times (default 1)")
     args = parser.parse_args()
 
-    district = liaison.seed_district()
+    if args.size == 1:
+        district = liaison.seed_district()
+    else:
+        from bench_scale import replicated
+
+        district = replicated(args.size)
     plan = plan_year(district, args.year)
     target = plan.engagements[len(plan.engagements) // 2]
     moved = revise(plan, plan.move(target.id, target.date + dt.timedelta(days=1)))
@@ -140,6 +154,7 @@ def main() -> int:
             same_ours: list[Outcome] = []
             same_naive: list[Outcome] = []
             recorded_runs: list[Outcome] = []
+            each_runs: list[Outcome] = []
             first_digest: list[Outcome] = []
             move_digest: list[Outcome] = []
             same_digest: list[Outcome] = []
@@ -167,20 +182,20 @@ def main() -> int:
                 same_ours.append(outcome)
                 same_naive.append(naive_push(url, naive_user, after, create=False))
                 same_digest.append(digest_push(url, digest_user, after, sent, create=False))
-                # as the command publishes: each acknowledged write recorded in the year's state file
-                with tempfile.TemporaryDirectory() as out:
-                    workspace = Workspace(out)
-                    workspace.store.save(district, args.year, Commit(YearState.of(plan)), expected=None)
-                    with workspace.publishing(district, args.year) as (_, record):
-                        recorded_runs.append(ours(district, plan, None, url, next(users), record=record)[0])
+                # as the command publishes: the acknowledged writes recorded in the year's state file,
+                # in batches; then a record after each write, as before issue #23
+                recorded_runs.append(recorded(district, plan, args.year, url, next(users)))
+                each_runs.append(recorded(district, plan, args.year, url, next(users), each=True))
             rows["first publish"] = (median(first_ours), median(first_digest), median(first_naive))
             rows["first, recorded"] = (median(recorded_runs), median(first_digest), median(first_naive))
+            rows["first, each write"] = (median(each_runs), median(first_digest), median(first_naive))
             rows["after one move"] = (median(move_ours), median(move_digest), median(move_naive))
             rows["nothing changed"] = (median(same_ours), median(same_digest), median(same_naive))
         finally:
             caldav_radicale.stop(server)
 
-    print(f"seed district {args.year}: {len(plan.engagements)} engagements, "
+    size = "seed" if args.size == 1 else f"seed ×{args.size}"
+    print(f"{size} district {args.year}: {len(plan.engagements)} engagements, "
           f"{len(before.calendars)} calendars, {events} event resources; "
           f"the moved engagement is in {holding} calendars "
           f"(Radicale {radicale_version()}, medians of {args.repeats} interleaved rounds)")
@@ -193,6 +208,23 @@ def main() -> int:
               f"{ratio(r_digest, r_ours):>13}{ratio(s_digest, s_ours):>11}"
               f"{ratio(r_naive, r_ours):>13}{ratio(s_naive, s_ours):>11}")
     return 0
+
+
+def recorded(district: District, plan: Plan, year: int, url: str, user: str, *,
+             each: bool = False) -> Outcome:
+    """The first publication recorded in a fresh workspace's state file as the command does;
+    ``each``: a record after every acknowledged write."""
+    every, share = liaison_caldav.session.SAVE_EVERY, liaison_caldav.session.SAVE_SHARE
+    if each:
+        liaison_caldav.session.SAVE_EVERY = liaison_caldav.session.SAVE_SHARE = 0.0
+    try:
+        with tempfile.TemporaryDirectory() as out:
+            workspace = Workspace(out)
+            workspace.store.save(district, year, Commit(YearState.of(plan)), expected=None)
+            with workspace.publishing(district, year) as (_, record):
+                return ours(district, plan, None, url, user, record=record)[0]
+    finally:
+        liaison_caldav.session.SAVE_EVERY, liaison_caldav.session.SAVE_SHARE = every, share
 
 
 def ratio(naive: float, ours: float) -> str:

@@ -47,9 +47,11 @@ class Conflict:
 class PublishRequest:
     """What a publisher receives: the district, the year's plan, what was published before (from the
     year's state), its typed options, a progress callback ``(done, total)``, and ``record``: called
-    with the whole publication so far each time the target acknowledges a write, so the caller can
-    store it at once (the command writes it into the year's state) and a run that dies — a lost
-    connection, a killed process — loses at most the write in flight."""
+    with the whole publication so far as the target acknowledges writes, so the caller can store it
+    at once (the command writes it into the year's state). Each call may cost the size of the state,
+    so a publisher calls it in batches (the CalDAV one: every half second at least, at the end, on an
+    error): a run that dies — a lost connection, a killed process — loses the records of the writes
+    since the last call, which the next run must be able to recognise on the target (adopt)."""
 
     district: District
     plan: Plan

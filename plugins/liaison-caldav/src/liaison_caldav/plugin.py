@@ -10,9 +10,10 @@ Writes carry If-None-Match / If-Match.  After a 412 the server's copy is read: t
 send (:func:`liaison_caldav.same.same_event`) is adopted — recorded as published, with the server's
 ETag — for it is our own PUT whose answer was lost; anything else is a
 :class:`~liaison.host.publishing.Conflict` (its reason in English and Chinese) and the server's version is
-kept (``overwrite`` replaces it, and still reports it, as ``overwritten``).  Each acknowledged write
-is handed to the request's ``record`` callback at once, so a run that dies loses at most the write
-in flight, and the next run converges.
+kept (``overwrite`` replaces it, and still reports it, as ``overwritten``).  The acknowledged writes
+are handed to the request's ``record`` callback in batches (:data:`liaison_caldav.session.SAVE_EVERY`),
+so a run that dies loses the records of the writes since the last batch — the next run sends those
+again, adopts them after the server's 412, and converges.
 
 A run that has nothing to send still sends one request (PROPFIND Depth 0 on the URL), so a wrong
 password or an unreachable server is never taken for "nothing changed".  A wrong password, an

@@ -1,10 +1,11 @@
 """One publication to a CalDAV server: the writes worked out by :func:`liaison_caldav.changeset.changes`
-sent in order, each acknowledged one recorded at once (see :mod:`liaison_caldav.plugin`, whose
-``publish`` comes here). Apart from the plugin's entry point, which every command loads: this, the
+sent in order, the acknowledged ones recorded in batches (see :mod:`liaison_caldav.plugin`, whose ``publish``
+comes here). Apart from the plugin's entry point, which every command loads: this, the
 change set and the calendars' resources load only when something is published."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
@@ -22,6 +23,17 @@ if TYPE_CHECKING:
     from liaison_caldav.dav import Answer, Server, ServerError
 
 _OK: Final = frozenset({200, 201, 204})
+
+#: How the acknowledged writes are recorded (issue #23): a record saves the year's whole state, which
+#: grows with the district, so one after each write made a first publication quadratic. A record is
+#: made once SAVE_EVERY seconds have passed since the last one AND SAVE_SHARE times as long as the
+#: last one took (so recording never takes more than about 1/SAVE_SHARE of the run, whatever the
+#: size), and always at the end and when the run stops on an error. A publisher killed in between
+#: loses the records of the writes acknowledged since the last one: the next run sends those again,
+#: the server answers 412 (If-None-Match: * or the old ETag) and they are adopted as published
+#: (:meth:`_Run._adopted`), no duplicate and no conflict; what was recorded is not sent again.
+SAVE_EVERY: float = 0.5
+SAVE_SHARE: float = 10.0
 
 # Why an event was not written as planned, in English and in Chinese (a Conflict's reason, reason_zh).
 _TAKEN: Final = ("a different event is already at this address on the server, not published from this record",
@@ -65,24 +77,28 @@ class _Record:
 
 
 class _Run:
-    """One publication: the writes of ``plan`` sent in order, each success recorded as it happens, so
-    that :meth:`publication` is at any moment exactly what the server holds of ours."""
+    """One publication: the writes of ``plan`` sent in order, each success kept as it happens, so that
+    :meth:`publication` is at any moment exactly what the server holds of ours (recorded in batches:
+    :meth:`_save`)."""
 
     def __init__(self, plan: Changes, events: Mapping[str, EventResource], server: Server, *,
                  overwrite: bool, check_server: bool, progress: Callable[[int, int], None] | None,
                  record: Callable[[Publication], None] | None = None) -> None:
         self.plan = plan
         self.record = record
-        self.saved: Publication | None = None
         self.events = events
         self.server = server
         self.overwrite = overwrite
         self.check_server = check_server
         self.progress = progress
         self.records: dict[str, _Record] = {}
+        self.every, self.share = SAVE_EVERY, SAVE_SHARE  # read here, so that a test can set them
+        self.last_save = time.monotonic()  # the start: the first record waits as long as the next ones
+        self.save_took = 0.0
         if plan.previous is not None:
             for c in plan.previous.calendars:
                 self.records[c.key] = _Record(c.key, c.name, c.url, {r.uid: r for r in c.resources})
+        self.saved = self.publication()  # what the caller holds: nothing to record until it changes
         self.conflicts: list[Conflict] = []
         self.counts = {"created": 0, "updated": 0, "deleted": 0, "calendars": 0, "writes": 0, "adopted": 0}
         self.done = 0
@@ -109,15 +125,20 @@ class _Run:
         if self.progress is not None:
             self.progress(self.done, self.total)
 
-    def _save(self) -> None:
-        """Hand the caller what the server holds of ours now, when it changed: each acknowledged write
-        is stored before the next is sent, so a run that dies loses at most the one in flight."""
+    def _save(self, *, force: bool = False) -> None:
+        """Hand the caller what the server holds of ours now, when it changed and it is time to
+        (:data:`SAVE_EVERY`, :data:`SAVE_SHARE`), or ``force``: at the end, on an error."""
         if self.record is None:
+            return
+        started = time.monotonic()
+        if not force and started - self.last_save < max(self.every, self.share * self.save_took):
             return
         now = self.publication()
         if now != self.saved:
             self.record(now)
             self.saved = now
+        self.last_save = time.monotonic()
+        self.save_took = self.last_save - started
 
     def _conflict(self, key: str, uid: str, href: str, why: tuple[str, str], then: tuple[str, str] = ("", ""),
                   *, overwritten: bool = False) -> None:
@@ -127,6 +148,22 @@ class _Run:
     # --- the run ---------------------------------------------------------------------------------
 
     def run(self) -> CalDAVResult:
+        try:
+            self._run()
+        except BaseException:
+            # what the server acknowledged before it stopped (a ServerError, an interrupt) is recorded
+            # before anything else happens; a kill (SIGKILL) is what SAVE_EVERY's note is about
+            self._save(force=True)
+            raise
+        self._save(force=True)
+        return CalDAVResult(
+            publication=self.publication(), created=self.counts["created"], updated=self.counts["updated"],
+            unchanged=self.plan.unchanged, requests=self.server.requests, writes=self.counts["writes"],
+            conflicts=tuple(self.conflicts), deleted=self.counts["deleted"],
+            calendars_created=self.counts["calendars"], by_method=self.server.by_method,
+            adopted=self.counts["adopted"])
+
+    def _run(self) -> None:
         home, existing = None, {}
         if any(c.url is None for c in self.plan.calendars):
             home = self.server.calendar_home()
@@ -158,12 +195,6 @@ class _Run:
         self.calendar = None
         if self.server.requests == 0:  # nothing to send: still find out the server takes the password
             self.server.check()
-        return CalDAVResult(
-            publication=self.publication(), created=self.counts["created"], updated=self.counts["updated"],
-            unchanged=self.plan.unchanged, requests=self.server.requests, writes=self.counts["writes"],
-            conflicts=tuple(self.conflicts), deleted=self.counts["deleted"],
-            calendars_created=self.counts["calendars"], by_method=self.server.by_method,
-            adopted=self.counts["adopted"])
 
     def _collection(self, calendar: CalendarChanges, home: str, existing: Mapping[str, str | None]) -> str:
         """The calendar's collection: the one already at its address (a record lost, or another run),
