@@ -58,7 +58,7 @@ class Context:
         ``body`` as host or attendee."""
         if self._by_kind_body is None:
             self._by_kind_body = _by_day([(e.kind.value, b, e.date, i) for i, e in enumerate(self.records.engagements)
-                                          for b in dict.fromkeys((e.host, *e.attended))])
+                                          for b in dict.fromkeys((e.host, *e.attended))], 2)
         return _between(self._by_kind_body.get((str(kind), body), ((), ())), first, last)
 
     def engagements_with(self, kind: str, subject: tuple[str, ...], first: dt.date, last: dt.date) -> list[int]:
@@ -97,8 +97,9 @@ class Context:
                 # bodies times a department's pairings
                 both = ([c for c in partners if c in present] if len(partners) < len(present)
                         else [c for c in present if c in partners])
-                entries.extend((e.kind.value, department, c, e.date, i) for c in both)
-        index = _by_day(entries)
+                for c in both:
+                    entries.append((e.kind.value, department, c, e.date, i))
+        index = _by_day(entries, 3)
         for kind, departments in wanted.items():
             for department, partners in departments.items():
                 for c in partners:
@@ -127,16 +128,17 @@ class Context:
 Checker = Callable[[Context], Iterator[Finding]]
 
 
-def _by_day(entries: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], Dated]:
-    """(key…, day, index) entries sorted and cut into a pair of tuples per key: no list per key (some
-    15,000 at 3,300 pairings, each walked by the collector's full passes), only tuples of dates, ints
-    and plain strings, which the collector stops tracking (the kind's value: an enum member is an
-    object it tracks)."""
+def _by_day(entries: list[tuple[Any, ...]], width: int) -> dict[tuple[Any, ...], Dated]:
+    """(key…, day, index) entries, their keys ``width`` values, sorted and cut into a pair of tuples
+    per key: no list per key (some 15,000 at 3,300 pairings, each walked by the collector's full
+    passes), only tuples of dates, ints and plain strings, which the collector stops tracking (the
+    kind's value: an enum member is an object it tracks)."""
     entries.sort()
     index: dict[tuple[Any, ...], Dated] = {}
-    for key, group in itertools.groupby(entries, key=lambda entry: entry[:-2]):
+    day, position = operator.itemgetter(width), operator.itemgetter(width + 1)
+    for key, group in itertools.groupby(entries, key=operator.itemgetter(*range(width))):
         items = tuple(group)
-        index[key] = (tuple(item[-2] for item in items), tuple(item[-1] for item in items))
+        index[key] = (tuple(map(day, items)), tuple(map(position, items)))
     return index
 
 
