@@ -4,11 +4,17 @@ between sizes (issue #23's table, reproducible).
     python benchmarks/bench_scale.py --quick                  # seed and 10× (what the test runs)
     python benchmarks/bench_scale.py                          # seed, 10×, 100× (3,300 pairings), city of 100
     python benchmarks/bench_scale.py --sizes 1,10,30 --city 0 --phases plan,ical,check
+    python benchmarks/bench_scale.py --shape counterparts --sizes 10,30,100 --city 0 --phases check --calls
 
 A district of size k is the seed with its departments, party branches and ICF replicated k times
 (ids ``dev-reform-2`` …, names, short names, aliases and 机关代字 with a Chinese numeral appended,
 every pairing copied between the copies), so it has 33·k pairings and k times the seed's
-engagements; the government bodies and the rules are the seed's.  For each size, in one process,
+engagements; the government bodies and the rules are the seed's.  ``--shape counterparts`` grows a
+department's pairings alone: the party branches and the ICF replicated k times, each copy paired with
+the departments its original is, the 14 departments the seed's (33·k pairings again, a department
+with up to 8·k of them: what a checker that looks at a department's engagements once per pairing
+shows as quadratic, and the default shape, which grows departments with their counterparts, hides).
+For each size, in one process,
 warm (each phase run once untimed at the smallest size):
 
 * ``plan``: ``plan_year`` for 2027;
@@ -77,6 +83,9 @@ YEAR = 2027
 EXPORTERS = ("ical", "docx", "xlsx", "html")
 PHASES = ("plan", *EXPORTERS, "check", "ledger write", "ledger read")
 REPLICATED = frozenset({"department", "party_branch", "icf"})
+#: The organisations each shape replicates (``--shape``); a pairing's copies pair the copies of its ends
+#: where they are replicated, and its ends themselves where not.
+SHAPES = {"replicated": REPLICATED, "counterparts": frozenset({"party_branch", "icf"})}
 #: What the phases are timed with: wall time, or (``--clock cpu``) the process's CPU time, which the
 #: other jobs of a shared machine change far less (they take turns on its cores; the phases are
 #: single-threaded and never wait on anything but the CPU).
@@ -103,15 +112,18 @@ def seed_data() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def replicated_data(k: int, *, district_id: str = "seed", name: str | None = None) -> dict[str, Any]:
+def replicated_data(k: int, *, district_id: str = "seed", name: str | None = None,
+                    shape: str = "replicated") -> dict[str, Any]:
     """The seed's data (as its TOML reads) with its departments, branches and ICF (and their
-    pairings) k times: what :func:`replicated` structures, and what ``bench_cli.py --sizes`` writes
-    as a district file for the command."""
+    pairings) k times, or with the organisations of another of the ``SHAPES``: what
+    :func:`replicated` structures, and what ``bench_cli.py --sizes`` writes as a district file for
+    the command."""
     raw = seed_data()
     raw["district"]["id"] = district_id
     if name is not None:
         raw["district"]["name"] = name
-    copied = [o for o in raw["organisations"] if o["kind"] in REPLICATED]
+    copied = [o for o in raw["organisations"] if o["kind"] in SHAPES[shape]]
+    ids = {o["id"] for o in copied}
     pairings = list(raw["pairings"])
     for i in range(2, k + 1):
         suffix = numeral(i)
@@ -127,15 +139,17 @@ def replicated_data(k: int, *, district_id: str = "seed", name: str | None = Non
             raw["organisations"].append(twin)
         for pairing in pairings:
             twin = copy.deepcopy(pairing)
-            twin["department"] = f"{pairing['department']}-{i}"
-            twin["counterpart"] = f"{pairing['counterpart']}-{i}"
+            for end in ("department", "counterpart"):
+                if pairing[end] in ids:
+                    twin[end] = f"{pairing[end]}-{i}"
             raw["pairings"].append(twin)
     return raw
 
 
-def replicated(k: int, *, district_id: str = "seed", name: str | None = None) -> District:
-    """The seed with its departments, branches and ICF (and their pairings) k times."""
-    raw = replicated_data(k, district_id=district_id, name=name)
+def replicated(k: int, *, district_id: str = "seed", name: str | None = None, shape: str = "replicated") -> District:
+    """The seed with its departments, branches and ICF (and their pairings) k times (or those of
+    another of the ``SHAPES``)."""
+    raw = replicated_data(k, district_id=district_id, name=name, shape=shape)
     body = current_body(raw, "district", file=f"<seed × {k}>")
     doc = structure(body, DistrictDocument, file=f"<seed × {k}>")
     check_district(doc, file=f"<seed × {k}>")
@@ -259,12 +273,12 @@ def city(count: int, without: frozenset[str] = frozenset()) -> tuple[float, dict
     return CLOCK() - started, spent
 
 
-def count_one(phase: str, k: int) -> None:
+def count_one(phase: str, k: int, shape: str) -> None:
     """The process callgrind counts: the district of size ``k``, the phases ``phase`` needs, one
     untimed run of it (as ``measure`` does), a full collection, then one run inside ``ffi_call``."""
     import ctypes
 
-    calls, _ = phases(replicated(k))
+    calls, _ = phases(replicated(k, shape=shape))
     needed = () if phase == "plan" else ("plan", "ledger write") if phase == "ledger read" else ("plan",)
     for name in needed:
         calls[name]()
@@ -273,15 +287,16 @@ def count_one(phase: str, k: int) -> None:
     ctypes.CFUNCTYPE(None)(lambda: calls[phase]())()
 
 
-def instructions(phase: str, k: int) -> int:
+def instructions(phase: str, k: int, shape: str) -> int:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", "--collect-atstart=no",
-                           "--toggle-collect=ffi_call", sys.executable, __file__, "--count-one", f"{phase}@{k}"],
+                           "--toggle-collect=ffi_call", sys.executable, __file__, "--count-one", f"{phase}@{k}",
+                           "--shape", shape],
                           capture_output=True, text=True, check=True, env=env)
     return int(re.search(r"Collected : (\d+)", done.stderr).group(1))  # type: ignore[union-attr]
 
 
-def count_instructions(sizes: list[int], chosen: tuple[str, ...]) -> None:
+def count_instructions(sizes: list[int], chosen: tuple[str, ...], shape: str) -> None:
     if shutil.which("valgrind") is None:
         print("valgrind not installed: no instruction counts (apt-get install valgrind)")
         return
@@ -291,7 +306,7 @@ def count_instructions(sizes: list[int], chosen: tuple[str, ...]) -> None:
     for k in sizes:
         counted = {}
         for phase in chosen:
-            counted[phase] = instructions(phase, k)
+            counted[phase] = instructions(phase, k, shape)
         print(f"{k:>4}×  " + "".join(f"{counted[p]:>16,}" for p in chosen))
         if before:
             print(f"{'':>5}  " + "".join(f"{counted[p] / before[p]:>15.2f}×" for p in chosen))
@@ -320,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="one more run under cProfile counting Python function calls (noise-free growth)")
     parser.add_argument("--instructions", action="store_true",
                         help="count each phase's instructions under valgrind instead of timing it (noise-free, slow)")
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="replicated",
+                        help="what a size replicates: departments with their counterparts (default), or the "
+                             "counterparts alone (a department's pairings grow)")
     parser.add_argument("--count-one", metavar="PHASE@K", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     global CLOCK
@@ -333,20 +351,21 @@ def main(argv: list[str] | None = None) -> int:
     count = 0 if args.quick else args.city
     if args.count_one:
         phase, k = args.count_one.rsplit("@", 1)
-        count_one(phase, int(k))
+        count_one(phase, int(k), args.shape)
         return 0
     if args.instructions:
-        count_instructions(sizes, chosen)
+        count_instructions(sizes, chosen, args.shape)
         return 0
 
     measure(replicated(1), PHASES, 1, memory=False)  # warm: imports, templates, caches of the first call
     results: dict[int, dict[str, tuple[float, int, int]]] = {}
     header = f"{'size':>5} {'pairings':>9} {'engagements':>12}  " + "".join(f"{p:>14}" for p in chosen)
+    grown = "" if args.shape == "replicated" else f" (shape {args.shape}: {', '.join(sorted(SHAPES[args.shape]))})"
     print(f"{'CPU' if args.clock == 'cpu' else 'wall'} time (s), median of the rounds; peak traced memory (MiB) "
-          "under it; growth over the size before")
+          f"under it; growth over the size before{grown}")
     print(header)
     for k in sizes:
-        district = replicated(k)
+        district = replicated(k, shape=args.shape)
         rounds = args.rounds or (1 if k >= 100 else 3)
         found, engagements = measure(district, chosen, rounds, memory=not args.no_memory, count_calls=args.calls)
         results[k] = found
@@ -359,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
         before = sizes[sizes.index(k) - 1] if sizes.index(k) else None
         if before is not None:
             prior = results[before]
-            print(f"{'':>5} {'growth':>9} {f'{k // before}× size':>12}  "
+            # the ratio of the sizes, not its floor: 3 to 10 is 3.33× (3× before)
+            print(f"{'':>5} {'growth':>9} {f'{k / before:.3g}× size':>12}  "
                   + "".join(f"{found[p][0] / prior[p][0]:>13.1f}×" for p in chosen))
             if not args.no_memory:
                 print(f"{'':>5} {'':>9} {'memory':>12}  "

@@ -45,6 +45,22 @@ def test_the_scale_benchmark_runs_its_quick_mode() -> None:
     assert len(factors) == 8 and all(f.endswith("×") for f in factors), done.stdout  # one per phase
 
 
+def test_the_scale_benchmark_grows_a_departments_counterparts_alone() -> None:
+    """``--shape counterparts``: the branches and the ICF replicated, the departments the seed's (33·k
+    pairings again); the growth labelled by the ratio of the sizes (2 to 3: 1.5×, not its floor)."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_scale.py"), "--shape", "counterparts",
+                           "--sizes", "2,3", "--city", "0", "--phases", "check", "--calls", "--no-memory",
+                           "--rounds", "1"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    assert "shape counterparts" in lines[0], done.stdout
+    rows = [line.split() for line in lines if line.split()[:1] in (["2×"], ["3×"])]
+    assert [row[1] for row in rows] == ["66", "99"], done.stdout
+    growth = next(line.split() for line in lines if line.split()[:1] == ["growth"])
+    assert growth[1:3] == ["1.5×", "size"] and growth[3].endswith("×"), done.stdout
+    assert sum(line.split()[:1] == ["calls"] for line in lines) == 3, done.stdout  # each size's, and their growth
+
+
 def test_the_whole_process_benchmark_runs_its_quick_mode() -> None:
     """`liaison export all` cold, again with nothing changed (from its receipt, and the first rerun
     without one), and the floor, one round each (no figure asserted: they are printed, with the

@@ -1,23 +1,25 @@
 """A plan and a check work each window's pairing spans out once and keep what they index as plain
 values (issue #23: growth from 10× to 100× ≤ 11×, which the collector's full passes broke). What the
 shortcuts give is what the long way gives: the spans' versions are the pairing versions in force, the
-obligations are the same with and without the shared spans, and the records a finding cites are
-those a scan finds."""
+obligations are the same with and without the shared spans, and the records a finding cites, and
+those an obligation may count (indexed by body and by pairing), are those a scan finds."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 
+import attrs
 import pytest
 from district_strategies import GeneratedDistrict, bounded, districts
 from hypothesis import given
+from hypothesis import strategies as st
 
 from liaison.law.compliance import check
 from liaison.law.compliance.context import Context
 from liaison.law.district import District, PairingSpan
 from liaison.law.duties import SpanMemo, obligations, spans_in, year_duties
-from liaison.law.records import Records
+from liaison.law.records import HeldEngagement, Records
 from liaison.law.workdays import default_calendar
 from liaison.year.engagements import PlanOptions
 from liaison.year.planner import plan_year
@@ -94,3 +96,31 @@ def test_any_districts_cited_records_are_those_a_scan_finds(generated: Generated
         assert ctx.engagements_cited(e.cited(i)) == tuple(j for j, f in enumerate(engagements)
                                                           if f.cited(j) == e.cited(i))
     assert ctx.engagements_cited("no such record") == ()
+
+
+@bounded(30)
+@given(districts(), st.data())
+def test_any_obligations_engagements_are_those_a_scan_finds(generated: GeneratedDistrict, data: st.DataObject) -> None:
+    """The indexes by body and by pairing give an obligation what a scan of every record gives: its
+    kind, in its span, both sides present for a pairing's — whoever of the others attended or hosted
+    (the plan's engagements with attendees dropped and strangers added, so pairs go missing)."""
+    district, year = generated.district, generated.year
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    ids = [o.id for o in district.organisations]
+    planned = Records.from_plan(plan_year(district, year, generated.options)).engagements
+    def shuffled(e: HeldEngagement) -> HeldEngagement:
+        kept = data.draw(st.lists(st.sampled_from(e.attended))) if e.attended else []
+        strangers = data.draw(st.lists(st.sampled_from(ids), max_size=3))
+        return attrs.evolve(e, host=data.draw(st.sampled_from([e.host, *ids])),
+                            attended=tuple(dict.fromkeys((*kept, *strangers))))
+
+    engagements = tuple(shuffled(e) for e in planned)
+    owed = obligations(district, first, last)
+    ctx = Context(district, Records(engagements=engagements), year, first, last, last, default_calendar(), owed)
+    for o in owed:
+        scanned = [i for i, e in enumerate(engagements) if e.kind == o.kind and o.span[0] <= e.date <= o.span[1]
+                   and set(o.subject if o.scope == "pairing" else (o.responsible_id,)) <= {e.host, *e.attended}]
+        assert ctx.engagements_for(o) == scanned
+        if o.scope == "pairing":  # the same asked of a context that owes nothing: the scan, the long way
+            bare = Context(district, ctx.records, year, first, last, last, default_calendar(), ())
+            assert bare.engagements_with(o.kind, o.subject, *o.span) == scanned

@@ -39,8 +39,9 @@ def _count(ctx: Context, o: Obligation) -> tuple[str, ...]:
     per obligation, some 4,700 at 3,300 pairings, alive through the whole check."""
     found = []
     records = ctx.records.engagements
-    # what counts has the body that owes it present (its host for the government's): look at those only
-    for i in ctx.engagements_of(o.kind, o.responsible_id, *o.span):
+    # what counts has the body that owes it present (its host for the government's), both sides for a
+    # pairing's: look at those only
+    for i in ctx.engagements_for(o):
         e = records[i]
         if o.counts(e.kind, e.date, e.host, e.attended):
             found.append(e.cited(i))
@@ -56,10 +57,9 @@ def _held_by_others(ctx: Context, o: Obligation) -> list[tuple[str, str]]:
         return []
     found = []
     records = ctx.records.engagements
-    for i in ctx.engagements_of(o.kind, o.responsible_id, *o.span):  # both sides attended: the department too
+    for i in ctx.engagements_for(o):  # both sides attended
         e = records[i]
-        if (set(o.subject) <= {*e.attended, e.host}
-                and not o.counts(e.kind, e.date, e.host, e.attended)):
+        if not o.counts(e.kind, e.date, e.host, e.attended):
             found.append((e.cited(i), e.host))
     return found
 
@@ -81,13 +81,15 @@ def _read_per_pairing(o: Obligation) -> bool:
 def cadences(ctx: Context) -> Iterator[Finding]:
     owed = [o for o in ctx.owed
             if o.span[0] <= ctx.as_of]  # a rule version or a pairing that starts after the check date: not yet owed
-    # each group as the positions of its obligations in ``owed``: a tuple of ints, which the collector
+    # each group as the positions of its obligations in ``owed``, gathered in lists (a tuple copied per
+    # member made it quadratic in a department's pairings), kept as tuples of ints, which the collector
     # stops tracking (a list of obligations per department it would walk in every full pass)
-    groups: dict[Group, tuple[int, ...]] = {}
+    gathered: dict[Group, list[int]] = {}
     for n, o in enumerate(owed):
         if _read_per_pairing(o):
-            group = _group(o)
-            groups[group] = (*groups.get(group, ()), n)
+            gathered.setdefault(_group(o), []).append(n)
+    groups = {group: tuple(members) for group, members in gathered.items()}
+    del gathered
     counted = {id(o): _count(ctx, o) for o in owed}
     # the periods an amendment split between rule versions, and their parts (the others have one part:
     # kept as the obligation alone, not a list each)
