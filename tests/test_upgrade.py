@@ -72,11 +72,27 @@ def inserted_only(old: str, new: str) -> list[str]:
     in ``new``, byte for byte and in order."""
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
     added: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        assert tag in ("equal", "insert"), (tag, a[i1:i2], b[j1:j2])
+    for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag not in ("equal", "insert"):  # a diff of repeated blocks may align them otherwise: the test
+            return _inserted_in_order(a, b)  # is whether ``old`` is a subsequence of ``new``, read greedily
         if tag == "insert":
             added += b[j1:j2]
     return added
+
+
+def _inserted_in_order(a: list[str], b: list[str]) -> list[str]:
+    """The lines of ``b`` left when ``a``'s are matched in order, each to the first equal line not yet
+    used (the earliest match decides whether ``a`` is a subsequence of ``b``); fails if one is missing."""
+    added: list[str] = []
+    lines = iter(b)
+    for line in a:
+        for candidate in lines:
+            if candidate == line:
+                break
+            added.append(candidate)
+        else:
+            raise AssertionError(f"the upgrade changed or removed the line {line!r}")
+    return [*added, *lines]
 
 
 # ------------------------------------------------------------------------------- the previous release
