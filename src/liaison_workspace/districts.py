@@ -34,7 +34,6 @@ import io
 import os
 import pickle
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,10 +63,9 @@ def load_district(path: str | os.PathLike[str]) -> District:
 
 def seed_district() -> District:
     """:func:`liaison.formats.district.seed_district`, from the cache when it holds it."""
-    from liaison.formats.district import SEED_RESOURCE
+    from liaison.formats.district import SEED_FILE, seed_bytes
 
-    text = resources.files("liaison").joinpath("data", SEED_RESOURCE).read_bytes()
-    return _kept(text, f"<liaison>/data/{SEED_RESOURCE}")
+    return _kept(seed_bytes(), SEED_FILE)
 
 
 def _kept(data: bytes, file: str) -> District:

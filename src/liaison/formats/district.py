@@ -18,6 +18,13 @@ from liaison.formats.syntax import DOC, current_body, read_file, read_toml
 from liaison.law.district import District
 
 SEED_RESOURCE = "seed.toml"
+#: The embedded seed's name in messages (it is a package resource, not a file the user has).
+SEED_FILE = f"<liaison>/data/{SEED_RESOURCE}"
+
+
+def seed_bytes() -> bytes:
+    """The embedded seed district's data file, as shipped in the package."""
+    return resources.files("liaison").joinpath("data", SEED_RESOURCE).read_bytes()
 
 
 def load_district(path: str | os.PathLike[str]) -> District:
@@ -29,8 +36,7 @@ def load_district(path: str | os.PathLike[str]) -> District:
 @functools.cache
 def seed_district() -> District:
     """The embedded default: the seed district of ``shared/seed/regulation.zh.md``."""
-    text = resources.files("liaison").joinpath("data", SEED_RESOURCE).read_bytes()
-    return parse_district(text, file=f"<liaison>/data/{SEED_RESOURCE}")
+    return parse_district(seed_bytes(), file=SEED_FILE)
 
 
 def parse_district(text: str | bytes, *, file: str | None = None) -> District:

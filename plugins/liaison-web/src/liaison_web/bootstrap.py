@@ -12,11 +12,10 @@ import functools
 import hashlib
 import os
 import secrets
-from importlib import resources
 
 import attrs
 
-from liaison.formats.district import SEED_RESOURCE, parse_district
+from liaison.formats.district import SEED_FILE, parse_district, seed_bytes
 from liaison.law.district import District
 
 __all__ = ["ADMIN_ENV", "ADMIN_USER", "Ready", "district", "district_version", "district_year", "district_year_records",
@@ -42,7 +41,7 @@ class Ready:
 
 
 def seed_text() -> str:
-    return resources.files("liaison").joinpath("data", SEED_RESOURCE).read_text(encoding="utf-8")
+    return seed_bytes().decode("utf-8")
 
 
 def load_version(text: str, *, valid_from: dt.date, file: str, using: str = "default") -> District:
@@ -146,7 +145,7 @@ def prepare(database: str, *, today: dt.date, using: str = "default") -> Ready:
                     executor.migration_plan(executor.loader.graph.leaf_nodes()))
     call_command("migrate", database=using, interactive=False, verbosity=0)
     if not models.DistrictVersion.objects.using(using).exists():  # no district's data yet (a year may be)
-        load_version(seed_text(), valid_from=today, file=f"<liaison>/data/{SEED_RESOURCE}", using=using)
+        load_version(seed_text(), valid_from=today, file=SEED_FILE, using=using)
     districts = tuple(models.District.objects.using(using).filter(versions__isnull=False).distinct()
                       .values_list("code", flat=True))
     planned = _plan_years(districts, (today.year, today.year + 1), using)

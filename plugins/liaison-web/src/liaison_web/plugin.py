@@ -91,9 +91,10 @@ def _refusal(exc: Exception, database: str | None) -> LiaisonError | None:
         return None
     from liaison.base.errors import StorageError
     from liaison_web.settings import DEFAULT_DATABASE, shown_url
+    from liaison_web.store import database_reason
 
     url = shown_url(database or DEFAULT_DATABASE)
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    reason = database_reason(exc)
     return StorageError(f"the database refused the service: {reason}", file=url,
                         fix="check that the database server is running and reachable at that address, and that "
                             "the user, password and database name are right (docs/service.md)",

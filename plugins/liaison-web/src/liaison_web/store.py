@@ -52,7 +52,7 @@ from liaison.year.store import (
 )
 from liaison_web import models
 
-__all__ = ["DatabaseStore", "digest"]
+__all__ = ["DatabaseStore", "database_reason", "digest"]
 
 #: The states of the revisions read or saved last, parsed, by (database, district object, year, tag):
 #: a tag names its state (never reused, never changed in place), and the districts a process reads
@@ -71,6 +71,12 @@ _HELD = threading.local()
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
+
+
+def database_reason(exc: Exception) -> str:
+    """What the database said, for a message: the first line of its error (or the error's kind)."""
+    said = str(exc).strip()
+    return said.splitlines()[0] if said else type(exc).__name__
 
 class DatabaseStore:
     """The years in the database ``using`` (a Django alias; see the module docstring). ``lock_wait``
@@ -224,7 +230,7 @@ class DatabaseStore:
 
     def _storage(self, district: District, year: int, exc: Exception) -> StorageError:
         place = self.place(district, year)
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = database_reason(exc)
         return StorageError(f"the database refused the request: {reason}; nothing was changed", file=place,
                             fix="check that the database is running and reachable, has space, and that its "
                                 "schema is current (liaison serve --init-only migrates it)",
