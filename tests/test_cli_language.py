@@ -420,9 +420,14 @@ def _state(out: Path) -> dict[str, object]:
 def test_plan_with_out_lists_every_engagement_with_its_id(year_folder: Path) -> None:
     """Issue #24.8: `liaison plan --year 2027 --out out` with nothing to change printed "0 项变化" and an
     empty table; the guide sends the clerk there for the ids."""
+    state = year_folder / "2027" / "plan-seed-2027.json"
+    before_mtime = state.stat().st_mtime_ns
     result = invoke("plan", "--year", "2027", "--out", str(year_folder), env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "2027年：0 项变化" in result.stdout
+    assert "2027年：无变化" in result.stdout and "未改动" in result.stdout and "已写入" not in result.stdout
+    assert state.stat().st_mtime_ns == before_mtime, "a plan with nothing to change rewrote the state"
+    # a provisional year says what to do about it and what the letters issued meanwhile say (#24 review)
+    assert ("--holidays 文件" in result.stdout) == bool(_state(year_folder)["provisional"])
     engagements = _state(year_folder)["engagements"]
     assert isinstance(engagements, list) and engagements
     assert f"2027年计划（{len(engagements)} 项）" in result.stdout
@@ -432,6 +437,7 @@ def test_plan_with_out_lists_every_engagement_with_its_id(year_folder: Path) -> 
         assert e["date"] in rows[e["id"]] and "拟定" in rows[e["id"]], rows[e["id"]]
     english = invoke("plan", "--year", "2027", "--out", str(year_folder), "--lang", "en").stdout
     assert f"2027: the plan ({len(engagements)} engagements)" in english and "proposed" in english
+    assert "2027: no change" in english and "written to" not in english
 
 
 HEALTH = "2027/joint_meeting/health"  # the seed's 2027 plan puts it on 2027-03-30

@@ -318,6 +318,13 @@ def print_plan_notes(plan: Plan, limit: int = 20, *, lang: str = "zh") -> None:
     if plan.provisional:
         note = provisional_note(plan.year, breaks_avoided=not plan.options.allow_customary_breaks, lang=lang)
         console.print(("Provisional: " if en else "暂定：") + note)
+        # the clerk's next step, and what the letters issued meanwhile say: not only that the year is provisional
+        console.print(
+            f"Provisional: once the State Council's {plan.year} holiday notice is out, give it with --holidays FILE "
+            "(docs/holidays.md); until then every letter issued says the arrangement is not yet published"
+            if en else
+            f"暂定：国务院{plan.year}年节假日安排公布后，请用 --holidays 文件 提供（见 docs/holidays.md）；"
+            "此前印发的函件均写明节假日安排尚未公布")
     sections = (("Warning" if en else "注意", [w.message(lang) for w in plan.warnings]),
                 ("Not placed" if en else "未能安排",
                  [f"{u.provision} {u.reason_en if en else u.reason_zh}" for u in plan.unplaced]))
@@ -357,8 +364,12 @@ def print_changes(district: District, before: Plan | None, after: Plan, path: An
     found = changes_between(before, after)
     new = (f"planned {after.year} anew ({len(after.engagements)} engagements); " if en else
            f"新建{after.year}年计划（{len(after.engagements)} 项），") if created else ""
-    title = (f"{after.year}: {new}{len(found)} change(s), written to {path}" if en else
-             f"{after.year}年：{new}{len(found)} 项变化，已写入 {path}")
+    if found or created:
+        title = (f"{after.year}: {new}{len(found)} change(s), written to {path}" if en else
+                 f"{after.year}年：{new}{len(found)} 项变化，已写入 {path}")
+    else:  # the store rewrites nothing for an unchanged state: say so, not "written"
+        title = (f"{after.year}: no change; {path} left as it was" if en else
+                 f"{after.year}年：无变化，{path} 未改动")
     if found:
         t = table(title, ["id", "change"] if en else ["编号", "变化"])
         for ident, zh, english in found:

@@ -592,10 +592,11 @@ def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_
         help="KEY=VALUE (or EXPORTER.KEY=VALUE) for the exporters; `liaison plugins` lists them.",
         help_zh="导出插件的选项 KEY=VALUE（或 EXPORTER.KEY=VALUE）；`liaison plugins` 列出全部选项。")
 @option("--issued-on", "issued_on", type=DATE, default=None,
-        help="The day this export's letters are signed and sent: new letters are dated no earlier, and a "
-             "change or cancellation letter is owed for a letter dated on or before it. Default: today.",
-        help_zh="本次导出的公文签发、发出的日期：新公文的日期不早于该日；该日或之前日期的公文如有变化，须发变更或"
-                "取消函。默认：今天。")
+        help="The day this export's letters are signed and sent: every letter it issues is dated that day and "
+             "numbered from the register; a letter issued before stays as it went out, and what changed in it "
+             "goes out as a change or cancellation letter dated that day. Default: today.",
+        help_zh="本次导出印发公文的日期：本次印发的公文均署该日期，并按发文登记簿编号；此前已印发的公文保持原样，"
+                "其内容如有变化，另发变更函或取消函，署该日期。默认：今天。")
 @option("--district-name", "district_name", default=None,
         help="The district's name for this export only (e.g. Haicang District of Xiamen): the letterheads and "
              "signatures of the drafts and the letters this export issues (a letter already issued never "
