@@ -113,6 +113,18 @@ class LetterRegistry:
                 if entry.date is not None:
                     self._later(series, entry.date, format_doc_number(series, year, serial))
         self.issued: list[LetterRecord] = []
+        # the earlier letters indexed once (a re-export asks about each engagement, recipient and
+        # letter; a scan of the register each time made it quadratic in the letters issued)
+        in_order = sorted(self.previous, key=lambda r: (r.revision, r.serial))
+        self._about: dict[tuple[str, str], list[LetterRecord]] = {}  # (engagement, kind), oldest first
+        self._under: dict[str, list[LetterRecord]] = {}  # key → letters
+        self._naming: dict[tuple[str, str], list[LetterRecord]] = {}  # (refers_to, kind) → letters
+        for r in in_order:
+            self._about.setdefault((r.engagement, r.kind), []).append(r)
+        for r in self.previous:  # the register's own order, as the scans that these replace met them
+            self._under.setdefault(r.key, []).append(r)
+            if r.refers_to:
+                self._naming.setdefault((r.refers_to, r.kind), []).append(r)
 
     def _later(self, series: str, date: dt.date, doc_number: str) -> None:
         if series not in self._dated or date > self._dated[series][0]:
@@ -128,14 +140,13 @@ class LetterRegistry:
 
     def latest(self, key: str) -> LetterRecord | None:
         """The latest letter ever issued under ``key`` (active or not), if any."""
-        found = [r for r in self.previous if r.key == key]
+        found = self._under.get(key)
         return max(found, key=lambda r: (r.revision, r.serial)) if found else None
 
     def referring(self, doc_number: str, kind: str) -> tuple[LetterRecord, ...]:
         """The letters of ``kind`` ever issued that name ``doc_number`` (a notice's 补充通知), in the
         order of their numbers."""
-        return tuple(sorted((r for r in self.previous if r.refers_to == doc_number and r.kind == kind),
-                            key=lambda r: (r.year, r.serial)))
+        return tuple(sorted(self._naming.get((doc_number, kind), ()), key=lambda r: (r.year, r.serial)))
 
     def peek(self, series: str, first_serial: int = 1) -> int:
         """The serial the next letter of ``series`` would take (:meth:`number`), without taking it: a
@@ -145,14 +156,12 @@ class LetterRegistry:
     def history(self, engagement: str, recipient: str, kind: str = "invitation") -> tuple[LetterRecord, ...]:
         """Every letter of ``kind`` about ``engagement`` to ``recipient`` ever issued (active or not),
         oldest first: a change letter is owed between two that announced different dates."""
-        return tuple(sorted((r for r in self.previous if r.engagement == engagement and r.recipient == recipient
-                             and r.kind == kind), key=lambda r: (r.revision, r.serial)))
+        return tuple(r for r in self._about.get((engagement, kind), ()) if r.recipient == recipient)
 
     def recipients(self, engagement: str, kind: str = "invitation") -> tuple[str, ...]:
         """Every recipient a letter of ``kind`` about ``engagement`` was ever issued to, in the order
         of their first letters: one no longer invited is still owed word of it."""
-        return tuple(dict.fromkeys(r.recipient for r in sorted(self.previous, key=lambda r: (r.revision, r.serial))
-                                   if r.engagement == engagement and r.kind == kind and r.recipient))
+        return tuple(dict.fromkeys(r.recipient for r in self._about.get((engagement, kind), ()) if r.recipient))
 
     def keep(self, key: str) -> LetterRecord | None:
         """The letter issued under ``key`` by the latest export, kept as it is (number, date, file)
@@ -209,8 +218,9 @@ class LetterRegistry:
         out) — stays as it was: a letter that went out stands as sent (:meth:`standing` names those
         the data no longer makes, among those the run answers for: ``answered(path)``)."""
         now = {r.key: r for r in self.issued}
-        standing = {r.doc_number for r in self.standing(answered)}
-        kept = [attrs.evolve(r, active=False, standing=False) if r.active and self.withdrawn(r)
+        withdrawn = self._withdrawal()
+        standing = {r.doc_number for r in self._standing(answered, withdrawn)}
+        kept = [attrs.evolve(r, active=False, standing=False) if r.active and withdrawn(r)
                 else attrs.evolve(r, standing=True) if r.doc_number in standing else r
                 for r in self.previous if now.get(r.key) != r
                 and not (r.key in now and now[r.key].doc_number == r.doc_number)]
@@ -221,20 +231,36 @@ class LetterRegistry:
         a change or cancellation letter names its 文号, or — a moved meeting's invitation — this
         export issues its key again under another number (the change letter naming it goes with it).
         Nothing else withdraws a letter that went out."""
-        if any(r.refers_to == record.doc_number and r.kind in _WITHDRAWING for r in (*self.previous, *self.issued)):
-            return True
-        again = next((r for r in self.issued if r.key == record.key), None)
-        return record.kind == "invitation" and again is not None and again.doc_number != record.doc_number
+        return self._withdrawal()(record)
+
+    def _withdrawal(self) -> Callable[[LetterRecord], bool]:
+        """:meth:`withdrawn` for many letters: what withdraws gathered once from the letters issued so
+        far (``issued`` is set whole by the export flow, so it is read here, not indexed as it grows)."""
+        named = {r.refers_to for r in (*self.previous, *self.issued) if r.kind in _WITHDRAWING and r.refers_to}
+        again: dict[str, LetterRecord] = {}
+        for r in self.issued:
+            again.setdefault(r.key, r)
+
+        def withdrawn(record: LetterRecord) -> bool:
+            if record.doc_number in named:
+                return True
+            made = again.get(record.key)
+            return record.kind == "invitation" and made is not None and made.doc_number != record.doc_number
+        return withdrawn
 
     def standing(self, answered: Callable[[str], bool] | None = None) -> tuple[LetterRecord, ...]:
         """The letters issued earlier that this export answers for (``answered(path)``; without it,
         those an earlier export found so) but no longer makes, and that nothing withdrew: they stay
         issued, as sent (a letter that went out is withdrawn only by a letter of its own)."""
+        return self._standing(answered, self._withdrawal())
+
+    def _standing(self, answered: Callable[[str], bool] | None,
+                  withdrawn: Callable[[LetterRecord], bool]) -> tuple[LetterRecord, ...]:
         now = {r.key for r in self.issued}
         made = {r.doc_number for r in self.issued}
         return tuple(r for r in self.previous if r.active and r.key not in now and r.doc_number not in made
                      and (r.standing if answered is None else r.standing or answered(r.path))
-                     and not self.withdrawn(r))
+                     and not withdrawn(r))
 
 
 def issue_date(natural: dt.date, issued_on: dt.date | None, deadline: dt.date | None = None) -> dt.date | None:

@@ -309,8 +309,17 @@ def _reading(rule: Cadence, o: Obligation) -> str:
 def _planned(found: Sequence[Obligation], engagements: Sequence[Engagement]) -> str:
     """How many the plan has placed — per counterpart for a pairing's cadence, so a count is never
     read against a per-pairing limit."""
+    # what counts has the body that owes it present (its host for the government's), and a pairing's
+    # counterpart: look at those only — one scan of the department's year per obligation was quadratic
+    # in its pairings
+    present: dict[tuple[object, str], list[Engagement]] = {}
+    for e in engagements:
+        for body in dict.fromkeys((e.host, *e.participants)):
+            present.setdefault((e.kind, body), []).append(e)
+
     def placed(o: Obligation) -> int:
-        return sum(1 for e in engagements if o.counts(e.kind, e.date, e.host, e.participants))
+        there = o.subject[1] if o.scope == "pairing" else o.responsible.id
+        return sum(1 for e in present.get((o.kind, there), ()) if o.counts(e.kind, e.date, e.host, e.participants))
 
     if found[0].scope != "pairing":
         total = sum(placed(o) for o in found)
