@@ -1274,9 +1274,11 @@ def _letter_object(path: str, record: LetterRecord | None, engagements: dict[str
     """Whose a letter is, for :func:`access.decide`, from what the letters' exporter says of it
     (``about``: :mod:`liaison_docx.about`). A draft is its issuer's (``host``) and its recipient's
     (``participants``): a body reads exactly the drafts addressed to it or issued by it; a draft the
-    exporter says nothing of is the district's. An issued letter is also the engagement's it is
-    about (its host and participants), as its record says. Each carries its engagement (the
-    engagement page lists its letters) and the provisions it rests on (my year links them)."""
+    exporter says nothing of is the district's. A letter with a record (issued, or due with the
+    record issuing would give it) is also the engagement's it is about (its host and participants),
+    as its record says, and still its issuer's: a department reads the 反馈函 it sent. Each carries
+    its engagement (the engagement page lists its letters) and the provisions it rests on (my year
+    links them)."""
     said = about.get(path)
     provisions = list(said.provisions) if said is not None else []
     if record is None:
@@ -1285,7 +1287,9 @@ def _letter_object(path: str, record: LetterRecord | None, engagements: dict[str
         return {"id": path, "host": said.issuer, "participants": [said.recipient] if said.recipient else [],
                 "engagement": said.engagement, "provisions": provisions}
     of = engagements.get(record.engagement, {})
-    return {"id": path, "host": of.get("host", ""), "participants": [record.recipient, *of.get("participants", ())],
+    issuer = said.issuer if said is not None else ""
+    return {"id": path, "host": of.get("host", "") or issuer,
+            "participants": [x for x in dict.fromkeys((record.recipient, issuer, *of.get("participants", ()))) if x],
             "engagement": record.engagement, "provisions": provisions}
 
 
@@ -1432,7 +1436,12 @@ def letter(request: HttpRequest, district: str, year: schemas.YEAR,
     stored = DatabaseStore().load(found, year, revision=revision)
     sent = next((r for r in stored.state.letters if r.active and r.path == docx), None) if stored is not None else None
     if sent is not None:  # in force: as it went out, on any day, whatever an issue on the day would number
-        whose = _letter_object(docx, sent, _rendered(district, version, year, revision)[2], {})  # by its record
+        from liaison_docx.about import ABOUT, read_about
+
+        # by its record, and its issuer as the letters' exporter says (the export serving it lists it)
+        listed_about = _shown(found, version, year, revision, when).files.get(ABOUT)
+        whose = _letter_object(docx, sent, _rendered(district, version, year, revision)[2],
+                               read_about(listed_about) if listed_about is not None else {})
     else:
         revision, when, listed, _ = _letters(request, district, year, day)
         item = next((item for item in listed if item[0] == docx), None)
