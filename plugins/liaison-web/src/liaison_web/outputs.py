@@ -145,13 +145,15 @@ def kept_records(district: District, year: int, state: tuple[int, int] | None = 
     """The records an export of the year reads: those kept here (the latest version of each, the
     withdrawn left out: :func:`liaison_web.records.year_records`), as ``--records`` hands the
     command a ledger's; ``state``: as of that state of them (:func:`liaison_web.records.state_of`,
-    what a cache is keyed on), else as they are. None when there are none, as the command without
-    ``--records``: the same inputs, so a year handed over from the command is not rendered again
-    for nothing."""
+    what a cache is keyed on), else as they are. None when there are none (or all are withdrawn), as
+    the command without ``--records``: the same inputs, so a year handed over from the command is
+    not rendered again for nothing."""
+    from liaison.law.records import SECTIONS
     from liaison_web.records import records_as_of, records_state
 
     counted = state or records_state(district, year)
-    return records_as_of(district, year, counted) if counted[1] else None
+    records = records_as_of(district, year, counted) if counted[1] else None
+    return records if records is not None and any(getattr(records, s) for s in SECTIONS) else None
 
 
 def issue(district: District, year: int, day: dt.date, expected: str,
