@@ -617,7 +617,7 @@ def _due_text(code: str, version: str, year: int, revision: str, records: tuple[
     records (:func:`liaison_web.records.records_state`), as JSON text: made once per process for each
     (revision, records, organisation, day) — the two name what it is made of."""
     district, state = _loaded(code, version, year, revision)
-    return due_json(district, state, organisation, day).encode()
+    return due_json(district, state, organisation, day, revision=revision, version=version).encode()
 
 
 @once(CACHED)
@@ -1076,7 +1076,8 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
     if bodies:
         loaded = DatabaseStore().load(found, year, revision=revision)
         if loaded is not None:
-            due_before = {b: _due_of(found, loaded.state, b, today)["items"] for b in bodies}
+            due_before = {b: _due_of(found, loaded.state, b, today, revision=revision, version=version)["items"]
+                          for b in bodies}
 
     def audit(state: YearState, tag: str) -> None:
         """Inside the save's transaction: the entry is committed with the change, or neither is."""
@@ -1371,7 +1372,7 @@ def issue_on(request: HttpRequest, district: str, year: int, day: dt.date, expec
     revision and the letters it numbered (as the plan's JSON shows them)."""
     from liaison_web.audit import record
 
-    found, _version = _district(request, district, "issue")
+    found, version = _district(request, district, "issue")
     expected = _if_match(request) if expected is None else expected
     check_year(year)
     revision = _revision(found, year)
@@ -1381,6 +1382,14 @@ def issue_on(request: HttpRequest, district: str, year: int, day: dt.date, expec
         raise RevisionConflict.of(DatabaseStore().place(found, year), current=revision, expected=expected)
     user, prefix = request.user, getattr(request, "token_prefix", None)
     made: dict[str, Any] = {}
+    stored = DatabaseStore().load(found, year)
+    made["before"] = stored.state if stored is not None else YearState(district=found.info.id, year=year)
+    # the to-do lists a webhook listens to hold the letters each body is to issue: those issued close
+    # (liaison_web.due.announce), compared with the lists before where none was told yet
+    today = _today(found)
+    bodies = list(watched(found)) if today.year == year and stored is not None else []
+    due_before = {b: _due_of(found, made["before"], b, today, revision=revision, version=version)["items"]
+                  for b in bodies}
 
     def audit(state: YearState, tag: str) -> None:
         """Inside the save's transaction: the entry is committed with the letters, or neither is."""
@@ -1390,9 +1399,8 @@ def issue_on(request: HttpRequest, district: str, year: int, day: dt.date, expec
         record("issue", "letters", f"{year}", user=user, district=district, remote_address=remote_address(request),
                actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
                before={"revision": expected, "day": day.isoformat()}, after={"revision": tag, "issued": new})
-
-    stored = DatabaseStore().load(found, year)
-    made["before"] = stored.state if stored is not None else YearState(district=found.info.id, year=year)
+        if bodies:  # the outbox: committed with the letters and their entry, or none is
+            announce(found, state, bodies, today, revision=tag, before=due_before)
     _, tag = outputs.issue(found, year, day, expected, audit)
     return tag, list(made.get("issued", []))
 
