@@ -262,10 +262,11 @@ def test_the_letters_to_issue_are_the_issuers_drafts_due_before_their_meeting_or
         found = [i for i in due_list(seed, plan, records, body=body, as_of=day, letters=letters).items
                  if i.kind == DueKind.LETTER_TO_ISSUE]
         # its own drafts citing a provision, and nothing of another body's or already issued
-        wanted = {x.path for x in letters if x.issuer == body and x.draft and x.provisions}
-        assert {i.ref for i in found} == wanted
+        wanted = {f"{x.kind}/{x.subject}/{x.recipient}": x for x in letters
+                  if x.issuer == body and x.draft and x.provisions}
+        assert {i.ref for i in found} == set(wanted)
         for item in found:
-            letter = next(x for x in letters if x.path == item.ref)
+            letter = wanted[item.ref]
             assert letter.title in item.todo_zh and letter.title in item.todo_en and item.provision_text_zh
             if letter.kind == "invitation":  # out before the meeting
                 assert item.due == e.date - dt.timedelta(days=1) and item.provision == e.provisions[0]

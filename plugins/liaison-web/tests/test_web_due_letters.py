@@ -56,9 +56,14 @@ def due(own: dict[str, Any], body: str, day: dt.date, auth: dict[str, str]) -> l
     return [i for i in answer.json()["items"] if i["kind"] == "letter_to_issue"]
 
 
+def ref(letter: Any) -> str:
+    """A letter to issue's ``ref`` on the due list: what it is, whatever its path."""
+    return f"{letter.kind}/{letter.subject}/{letter.recipient}"
+
+
 def whose(own: dict[str, Any], day: dt.date) -> dict[str, Any]:
     """What the letters' exporter says of each letter not issued on ``day`` (the preview the letters
-    are served from), by path — read from the file the exporter writes, not from the due list."""
+    are served from), by its ``ref`` — read from the file the exporter writes, not from the due list."""
     from liaison_docx.about import ABOUT, read_about
 
     from liaison_web import bootstrap, outputs
@@ -69,7 +74,7 @@ def whose(own: dict[str, Any], day: dt.date) -> dict[str, Any]:
     current = DatabaseStore().current(own["district"], YEAR)
     assert current is not None
     made = outputs.render(found[0], found[1], YEAR, current, "docx", {"preview": True}, day)
-    return {p: a for p, a in read_about(made.files[ABOUT]).items() if a.draft}
+    return {ref(a): a for a in read_about(made.files[ABOUT]).values() if a.draft}
 
 
 def test_each_body_lists_the_drafts_it_issues_and_no_others(own_district: dict[str, Any]) -> None:
@@ -134,11 +139,16 @@ def test_issuing_takes_the_letter_off_the_list_and_the_webhook_hears_it(
                      {"record": {**RESEARCH, "feedback": f"{YEAR}-04-20", "feedback_summary": "已研究采纳"}},
                      tokens["clerk"], made["ETag"].strip('"'))
     assert corrected.status_code == 200, corrected.content
-    feedback = [p for p, a in whose(own, TODAY).items() if a.kind == "feedback" and a.issuer == CLERK_OF]
+    pending = whose(own, TODAY)
+    feedback = [r for r, a in pending.items() if a.kind == "feedback" and a.issuer == CLERK_OF]
     assert len(feedback) == 1
-    (path,) = feedback
+    (path,) = feedback  # its ref
     listed = {i["ref"]: i for i in due(own, CLERK_OF, TODAY, tokens["clerk"])}
     assert path in listed and path in told("due.opened")  # the correction opened it
+    # the same item while it was a draft under 草稿/ (before its date): its ref is the letter, not the file
+    before = dt.date(YEAR, 4, 15)
+    assert whose(own, before)[path].path.startswith("草稿/") and not pending[path].path.startswith("草稿/")
+    assert path in {i["ref"] for i in due(own, CLERK_OF, before, tokens["clerk"])}
     # due by the response rule's deadline from the day the research was received, citing that rule
     answered = client().get(f"{api}/organisations/{CLERK_OF}/due?as_of={dt.date(YEAR, 4, 2)}", **admin).json()
     owed = next(i for i in answered["items"] if i["kind"] == "feedback")  # the research's own item, before
@@ -149,8 +159,9 @@ def test_issuing_takes_the_letter_off_the_list_and_the_webhook_hears_it(
     current = client().get(f"{api}/years/{YEAR}/letters", **admin)["ETag"].strip('"')
     issued = post(f"{api}/years/{YEAR}/letters/issue", {"day": TODAY.isoformat()}, admin, current)
     assert issued.status_code == 200, issued.content
-    numbered = {r["path"] for r in issued.json()["issued"]}
-    assert any(p.endswith(path.rsplit("/", 1)[-1]) for p in numbered)
+    paths = {r["path"] for r in issued.json()["issued"]}
+    numbered = {r for r, a in pending.items() if a.path in paths}  # the letters issued, by their refs
+    assert path in numbered
     after = {i["ref"] for i in due(own, CLERK_OF, TODAY, tokens["clerk"])}
     assert path not in after and not after & numbered
     closed = told("due.closed")

@@ -17,7 +17,8 @@
   when it exports and the library has no draft without it (docs/letters.md); the web service hands
   in what the plugin's ``公文清单.json`` says of each. Due by the day the rule needs it out: an
   invitation, change or cancellation letter the day before its meeting, a 反馈函 by the response
-  rule's deadline from the day the research was received; any other on the day it falls due.
+  rule's deadline from the day the research was received; any other on the day it falls due. Its
+  ``ref`` is ``kind/subject/recipient`` (the same letter whether a draft or due, wherever its file).
 
 Every item cites one provision with its wording in force on ``as_of``. Pure: no file, clock or
 network — the caller gives the day.
@@ -245,7 +246,10 @@ def _letters(district: District, plan: Plan, records: Records, letters: Iterable
                   f"{response.describe_zh()}）")
             en = (f"issue “{title}”{to_en}: feedback due by {day.isoformat()} (research received "
                   f"{research.received.isoformat()}, {response.describe_en()})")
-        found.append(_item(district, DueKind.LETTER_TO_ISSUE, letter.path, org, zh, en, day, as_of, provision,
+        # the ref is what the letter is, not where its file is: a draft's path changes when it falls due
+        # (out of 草稿/) or its meeting moves, and an OA system must not see its to-do closed and opened
+        ref = f"{letter.kind}/{letter.subject}/{letter.recipient}"
+        found.append(_item(district, DueKind.LETTER_TO_ISSUE, ref, org, zh, en, day, as_of, provision,
                            working=counted, basis=basis))
     return found
 
