@@ -14,6 +14,9 @@ from typing import Any
 import pytest
 from web_db import CLERK_OF, OFFICER_OF, YEAR
 
+#: the HTTP tests run on PostgreSQL too under .ci/with-postgres (conftest)
+ON_POSTGRES_TOO = True
+
 #: Before the notices' day (5 January): every letter of the year is still to issue.
 EARLY = dt.date(YEAR, 1, 4)
 RESEARCH = {"id": "调研〔2027〕9", "title": "关于家庭医生签约的调研报告", "submitted_by": OFFICER_OF,

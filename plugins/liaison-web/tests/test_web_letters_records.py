@@ -16,6 +16,9 @@ import pytest
 from web_db import CLERK_OF, OFFICER_OF, YEAR
 from web_letters import letter_text
 
+#: the HTTP tests run on PostgreSQL too under .ci/with-postgres (conftest)
+ON_POSTGRES_TOO = True
+
 #: A department that is neither the clerk's nor a party to the records below.
 STRANGER_OF = "education"
 RESEARCH = {"id": "调研〔2027〕7", "title": "关于社区卫生服务的调研报告", "submitted_by": OFFICER_OF,
