@@ -8,7 +8,7 @@ import attrs
 import pytest
 from builders import seed_text
 from district_strategies import GeneratedDistrict, bounded, districts
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from liaison.base.errors import UnknownOrganisationError
@@ -219,3 +219,59 @@ def test_the_command_prints_the_list_in_the_outputs_language_and_the_document(se
     assert json.loads(out.output) == expected
     unknown = runner.invoke(cli, ["due", "--body", "no-such-body", "--as-of", day.isoformat(), "--lang", "en"])
     assert unknown.exit_code != 0 and "Traceback" not in unknown.output and "no-such-body" in unknown.output
+
+
+@attrs.frozen(kw_only=True)
+class _Letter:
+    """A letter as the letters' exporter lists it (its ``LetterAbout``'s fields: the library's
+    ``PendingLetter``), made here without the plugin."""
+
+    path: str
+    kind: str
+    subject: str
+    recipient: str
+    issuer: str
+    engagement: str = ""
+    provisions: tuple[str, ...] = ()
+    draft: bool = True
+    title: str = ""
+    date: dt.date | None = None
+
+
+@settings(max_examples=25)  # each example checks the year four times (the obligations of each body)
+@given(st.integers(min_value=0, max_value=40), st.booleans())
+def test_the_letters_to_issue_are_the_issuers_drafts_due_before_their_meeting_or_by_the_rule(
+        seed: District, plan: Plan, shift: int, issued: bool) -> None:
+    e = next(e for e in plan.engagements if e.kind == EngagementKind.JOINT_MEETING)
+    department, records = _research(seed, plan, feedback=dt.date(2027, 3, 12))
+    rule_prov, rule = next(pr for pr in seed.rules(Response, dt.date(2027, 3, 1)) if pr[1].trigger == "research_result")
+    day = dt.date(2027, 1, 4) + dt.timedelta(days=shift)
+    letters = (
+        _Letter(path="草稿/邀请函/x.docx", kind="invitation", subject=e.id, recipient=e.participants[0], issuer=e.host,
+                engagement=e.id, provisions=e.provisions[:1], title="关于邀请出席联席会议的函", date=e.date,
+                draft=not issued),
+        _Letter(path="草稿/反馈函/y.docx", kind="feedback", subject="research-1", recipient=seed.counterparts()[0].id,
+                issuer=department, provisions=(rule_prov.id,), title="关于调研报告反馈意见的函",
+                date=dt.date(2027, 3, 12)),
+        _Letter(path="草稿/通知/z.docx", kind="notice", subject=department, recipient=department,
+                issuer=seed.general_office().id, provisions=e.provisions[:1], title="关于做好联系工作的通知",
+                date=dt.date(2027, 1, 5)),
+        _Letter(path="草稿/通知/none.docx", kind="notice", subject=department, recipient=department,
+                issuer=seed.general_office().id, title="未引条款的通知", date=dt.date(2027, 1, 5)))
+    for body in {e.host, department, seed.general_office().id, seed.counterparts()[0].id}:
+        found = [i for i in due_list(seed, plan, records, body=body, as_of=day, letters=letters).items
+                 if i.kind == DueKind.LETTER_TO_ISSUE]
+        # its own drafts citing a provision, and nothing of another body's or already issued
+        wanted = {f"{x.kind}/{x.subject}/{x.recipient}": x for x in letters
+                  if x.issuer == body and x.draft and x.provisions}
+        assert {i.ref for i in found} == set(wanted)
+        for item in found:
+            letter = wanted[item.ref]
+            assert letter.title in item.todo_zh and letter.title in item.todo_en and item.provision_text_zh
+            if letter.kind == "invitation":  # out before the meeting
+                assert item.due == e.date - dt.timedelta(days=1) and item.provision == e.provisions[0]
+            elif letter.kind == "feedback":  # by the response rule, from the day the research came
+                assert item.due == rule.due(dt.date(2027, 3, 1), default_calendar()) and item.provision == rule_prov.id
+            else:
+                assert item.due == letter.date
+            assert item.days_left == (item.due - day).days

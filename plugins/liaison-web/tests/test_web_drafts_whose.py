@@ -75,8 +75,9 @@ def drafts_on_page(who: Any, own: dict[str, Any]) -> set[str]:
 def test_a_body_reads_exactly_the_drafts_to_it_or_from_it(own_district: dict[str, Any]) -> None:
     """On the letters page (and so the API's list, the engagement page and my year, which read the
     same rows): the clerk's department the drafts it sends and those to it; the officer's branch
-    those to it. (The service's letters are made without its records, so it has no 征求意见函 or
-    反馈函 to list: those kinds are decided below, from the exporter's list with the records.)"""
+    those to it. (No record is kept here yet, so there is no 征求意见函 or 反馈函 to list: those kinds
+    are decided below, from the exporter's list with the records, and through the API in
+    test_web_letters_records.py.)"""
     own = own_district
     everyone = drafts_on_page(client(user(own, "administrator")), own)
     clerk = drafts_on_page(client(user(own, "clerk")), own)

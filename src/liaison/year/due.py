@@ -12,8 +12,13 @@
 - ``obligation``: a "shall" the check finds not yet met (open) or short, charged to the body that
   owed it (the finding's ``responsible``). A "may" (可/视情/根据需要) is never a to-do.
 
-Letters to issue are not listed: the drafts and their dates are made by the letters plugin
-(liaison-docx) when it exports, and the library has no draft without it (docs/letters.md).
+- ``letter_to_issue``: a letter the body issues that is not issued yet — given by the caller
+  (``letters``), since the drafts and their dates are made by the letters plugin (liaison-docx)
+  when it exports and the library has no draft without it (docs/letters.md); the web service hands
+  in what the plugin's ``公文清单.json`` says of each. Due by the day the rule needs it out: an
+  invitation, change or cancellation letter the day before its meeting, a 反馈函 by the response
+  rule's deadline from the day the research was received; any other on the day it falls due. Its
+  ``ref`` is ``kind/subject/recipient`` (the same letter whether a draft or due, wherever its file).
 
 Every item cites one provision with its wording in force on ``as_of``. Pure: no file, clock or
 network — the caller gives the day.
@@ -23,6 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
+from typing import Protocol
 
 import attrs
 
@@ -34,7 +41,8 @@ from liaison.law.rules import Provision, Response, WorkingDays
 from liaison.law.workdays import default_calendar
 from liaison.year.engagements import Engagement, Plan, Status
 
-__all__ = ["KIND_EN", "KIND_ZH", "DueItem", "DueKind", "DueList", "due_list", "working_days_between"]
+__all__ = ["KIND_EN", "KIND_ZH", "DueItem", "DueKind", "DueList", "PendingLetter", "due_list",
+           "working_days_between"]
 
 
 class DueKind(enum.StrEnum):
@@ -42,12 +50,41 @@ class DueKind(enum.StrEnum):
     RECORD_MISSING = "record_missing"
     FEEDBACK = "feedback"
     OBLIGATION = "obligation"
+    LETTER_TO_ISSUE = "letter_to_issue"
 
 
 KIND_ZH = {DueKind.DATE_TO_AGREE: "商定日期", DueKind.RECORD_MISSING: "补录记录", DueKind.FEEDBACK: "反馈调研成果",
-           DueKind.OBLIGATION: "尚未落实的要求"}
+           DueKind.OBLIGATION: "尚未落实的要求", DueKind.LETTER_TO_ISSUE: "待签发公文"}
 KIND_EN = {DueKind.DATE_TO_AGREE: "date to agree", DueKind.RECORD_MISSING: "record missing",
-           DueKind.FEEDBACK: "feedback due", DueKind.OBLIGATION: "obligation not yet met"}
+           DueKind.FEEDBACK: "feedback due", DueKind.OBLIGATION: "obligation not yet met",
+           DueKind.LETTER_TO_ISSUE: "letter to issue"}
+
+
+class PendingLetter(Protocol):
+    """A letter as the letters' exporter describes it (liaison-docx's ``LetterAbout``, read from its
+    ``公文清单.json``): read-only, so any such description will do, without the library knowing the
+    plugin."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def recipient(self) -> str: ...
+    @property
+    def issuer(self) -> str: ...
+    @property
+    def engagement(self) -> str: ...
+    @property
+    def provisions(self) -> tuple[str, ...]: ...
+    @property
+    def draft(self) -> bool: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def date(self) -> dt.date | None: ...
 
 
 @attrs.frozen(kw_only=True)
@@ -94,14 +131,16 @@ def working_days_between(start: dt.date, end: dt.date, calendar: WorkingDays) ->
 
 
 def due_list(district: District, plan: Plan, records: Records, *, body: str, as_of: dt.date,
-             calendar: WorkingDays | None = None) -> DueList:
+             calendar: WorkingDays | None = None, letters: Iterable[PendingLetter] = ()) -> DueList:
     """What ``body`` (an id or a name) has to do as of ``as_of``, in the year of ``plan``: dates to
-    agree, records missing, feedback due and obligations not yet met (see the module docstring),
-    ordered by the day due, then kind and reference. An unknown body is the library's
+    agree, records missing, feedback due and obligations not yet met, and of ``letters`` (the
+    letters' exporter's list) the drafts it issues (see the module docstring), ordered by the day
+    due, then kind and reference. An unknown body is the library's
     :class:`~liaison.base.errors.UnknownOrganisationError`."""
     org = district.organisation(body).id
     working = calendar or default_calendar()
-    items = [*_engagements(district, plan, records, org, as_of), *_feedback(district, records, org, as_of, working)]
+    items = [*_engagements(district, plan, records, org, as_of), *_feedback(district, records, org, as_of, working),
+             *_letters(district, plan, records, letters, org, as_of, working)]
     answered = {i.ref for i in items if i.kind == DueKind.FEEDBACK}
     items.extend(_obligations(district, plan, records, org, as_of, working, answered))
     items.sort(key=lambda i: (i.due, list(DueKind).index(i.kind), i.ref, i.provision))
@@ -173,6 +212,45 @@ def _feedback(district: District, records: Records, org: str, as_of: dt.date, wo
             f"by {due.isoformat()} ({response.describe_en()})",
             due, as_of, prov.id, working=working if response.due_working_days else None,
             basis="local" if response.is_local(response.deadline_field) else "text"))
+    return found
+
+
+def _letters(district: District, plan: Plan, records: Records, letters: Iterable[PendingLetter], org: str,
+             as_of: dt.date, working: WorkingDays) -> list[DueItem]:
+    engagements = {e.id: e for e in plan.engagements}
+    found = []
+    for letter in letters:
+        # an issued letter is done; a letter citing no provision has no rule to be listed by
+        if not letter.draft or letter.issuer != org or not letter.provisions:
+            continue
+        recipient = district.organisation(letter.recipient) if letter.recipient else None
+        to_zh, to_en = (f"，主送{recipient.name}", f" to {recipient.name_en}") if recipient is not None else ("", "")
+        title = letter.title or letter.path
+        day = letter.date or as_of
+        provision, counted, basis = letter.provisions[0], None, "text"
+        zh, en = f"签发{title}{to_zh}（拟稿日期{day.isoformat()}）", f"issue “{title}”{to_en} (drafted for {day})"
+        meeting = engagements.get(letter.engagement)
+        research = next((r for r in records.research_results if r.id == letter.subject), None)
+        rule = (next((pr for pr in district.rules(Response, research.received) if pr[1].trigger == "research_result"),
+                     None) if research is not None and letter.kind == "feedback" else None)
+        if meeting is not None:
+            day = meeting.date - dt.timedelta(days=1)  # it must have reached them before the meeting
+            zh = f"签发{title}{to_zh}，须在{meeting.date.isoformat()}会议召开前发出"
+            en = f"issue “{title}”{to_en} before the meeting on {meeting.date.isoformat()}"
+        elif rule is not None and research is not None:
+            prov, response = rule
+            provision, day = prov.id, response.due(research.received, working)
+            counted = working if response.due_working_days else None
+            basis = "local" if response.is_local(response.deadline_field) else "text"
+            zh = (f"签发{title}{to_zh}，反馈期限{day.isoformat()}（{research.received.isoformat()}收到调研成果，"
+                  f"{response.describe_zh()}）")
+            en = (f"issue “{title}”{to_en}: feedback due by {day.isoformat()} (research received "
+                  f"{research.received.isoformat()}, {response.describe_en()})")
+        # the ref is what the letter is, not where its file is: a draft's path changes when it falls due
+        # (out of 草稿/) or its meeting moves, and an OA system must not see its to-do closed and opened
+        ref = f"{letter.kind}/{letter.subject}/{letter.recipient}"
+        found.append(_item(district, DueKind.LETTER_TO_ISSUE, ref, org, zh, en, day, as_of, provision,
+                           working=counted, basis=basis))
     return found
 
 

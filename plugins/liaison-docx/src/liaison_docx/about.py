@@ -13,6 +13,7 @@ fewer), issued ones and drafts, by path; it follows the data like a draft (polic
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -37,7 +38,10 @@ class LetterAbout:
     change, cancellation, consultation, feedback), ``subject`` (the id of what it is about: a
     department, an engagement, a record), ``recipient`` and ``issuer`` (organisation ids: to whom,
     from whom), ``engagement`` (the engagement an invitation, change or cancellation letter is
-    about), ``provisions`` (the provisions it rests on) and ``draft`` (not issued yet: no number)."""
+    about), ``provisions`` (the provisions it rests on) and ``draft`` (not issued yet: no number);
+    ``title`` (on one line), ``date`` (its 成文日期: a draft's the day it falls due) and ``deadline``
+    (the day by which it must have gone out — an invitation's meeting —, None where none): what a
+    to-do list needs to say of a letter still to issue."""
 
     path: str
     kind: str
@@ -47,22 +51,34 @@ class LetterAbout:
     engagement: str = ""
     provisions: tuple[str, ...] = ()
     draft: bool = True
+    title: str = ""
+    date: dt.date | None = None
+    deadline: dt.date | None = None
 
     @classmethod
-    def of(cls, draft: Draft) -> LetterAbout:
+    def of(cls, draft: Draft, *, preview: bool = False) -> LetterAbout:
+        """``preview``: of a preview (the ``preview`` option), whose letters due carry the record
+        issuing would give them with a blank number — drafts still, issued only if kept."""
         about_engagement = draft.kind in ("invitation", "change", "cancellation")
         return cls(path=draft.path, kind=draft.kind, subject=draft.subject, recipient=draft.recipient,
                    issuer=draft.issuer, engagement=draft.subject if about_engagement else "",
-                   provisions=draft.provisions, draft=draft.record is None)
+                   provisions=draft.provisions, draft=draft.record is None or (preview and not draft.kept),
+                   title=draft.letter.title.replace("\n", ""), date=draft.letter.date, deadline=draft.deadline)
 
 
-def about_artifact(drafts: Iterable[Draft]) -> Artifact:
-    """:data:`ABOUT` for the letters of one export, in path order (the same letters, the same bytes)."""
-    letters = sorted((LetterAbout.of(d) for d in drafts), key=lambda a: a.path)
+def about_artifact(drafts: Iterable[Draft], *, preview: bool = False) -> Artifact:
+    """:data:`ABOUT` for the letters of one export (``preview``: a preview's, :meth:`LetterAbout.of`),
+    in path order (the same letters, the same bytes)."""
+    letters = sorted((LetterAbout.of(d, preview=preview) for d in drafts), key=lambda a: a.path)
     document = {"format": _FORMAT, "letters": [
-        {**attrs.asdict(a, recurse=False), "provisions": list(a.provisions)} for a in letters]}
+        {**attrs.asdict(a, recurse=False), "provisions": list(a.provisions), "date": _day(a.date),
+         "deadline": _day(a.deadline)} for a in letters]}
     data = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n"
     return Artifact(ABOUT, _MEDIA, data, policy="replace")
+
+
+def _day(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def read_about(data: bytes, file: str = ABOUT) -> dict[str, LetterAbout]:

@@ -215,7 +215,7 @@ def export_year(request: ExportRequest) -> list[Artifact]:
     """What the ``docx`` exporter writes: the letters (:func:`export`) and, after them, the list of
     what each one is (:data:`liaison_docx.about.ABOUT`)."""
     artifacts, found = _letters(request)
-    return [*artifacts, about_artifact(found)]
+    return [*artifacts, about_artifact(found, preview=request.option("preview", False))]
 
 
 def export(request: ExportRequest) -> list[Artifact]:

@@ -617,7 +617,7 @@ def _due_text(code: str, version: str, year: int, revision: str, records: tuple[
     records (:func:`liaison_web.records.records_state`), as JSON text: made once per process for each
     (revision, records, organisation, day) — the two name what it is made of."""
     district, state = _loaded(code, version, year, revision)
-    return due_json(district, state, organisation, day).encode()
+    return due_json(district, state, organisation, day, revision=revision, version=version).encode()
 
 
 @once(CACHED)
@@ -1076,7 +1076,8 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
     if bodies:
         loaded = DatabaseStore().load(found, year, revision=revision)
         if loaded is not None:
-            due_before = {b: _due_of(found, loaded.state, b, today)["items"] for b in bodies}
+            due_before = {b: _due_of(found, loaded.state, b, today, revision=revision, version=version)["items"]
+                          for b in bodies}
 
     def audit(state: YearState, tag: str) -> None:
         """Inside the save's transaction: the entry is committed with the change, or neither is."""
@@ -1274,9 +1275,11 @@ def _letter_object(path: str, record: LetterRecord | None, engagements: dict[str
     """Whose a letter is, for :func:`access.decide`, from what the letters' exporter says of it
     (``about``: :mod:`liaison_docx.about`). A draft is its issuer's (``host``) and its recipient's
     (``participants``): a body reads exactly the drafts addressed to it or issued by it; a draft the
-    exporter says nothing of is the district's. An issued letter is also the engagement's it is
-    about (its host and participants), as its record says. Each carries its engagement (the
-    engagement page lists its letters) and the provisions it rests on (my year links them)."""
+    exporter says nothing of is the district's. A letter with a record (issued, or due with the
+    record issuing would give it) is also the engagement's it is about (its host and participants),
+    as its record says, and still its issuer's: a department reads the 反馈函 it sent. Each carries
+    its engagement (the engagement page lists its letters) and the provisions it rests on (my year
+    links them)."""
     said = about.get(path)
     provisions = list(said.provisions) if said is not None else []
     if record is None:
@@ -1285,7 +1288,9 @@ def _letter_object(path: str, record: LetterRecord | None, engagements: dict[str
         return {"id": path, "host": said.issuer, "participants": [said.recipient] if said.recipient else [],
                 "engagement": said.engagement, "provisions": provisions}
     of = engagements.get(record.engagement, {})
-    return {"id": path, "host": of.get("host", ""), "participants": [record.recipient, *of.get("participants", ())],
+    issuer = said.issuer if said is not None else ""
+    return {"id": path, "host": of.get("host", "") or issuer,
+            "participants": [x for x in dict.fromkeys((record.recipient, issuer, *of.get("participants", ()))) if x],
             "engagement": record.engagement, "provisions": provisions}
 
 
@@ -1367,7 +1372,7 @@ def issue_on(request: HttpRequest, district: str, year: int, day: dt.date, expec
     revision and the letters it numbered (as the plan's JSON shows them)."""
     from liaison_web.audit import record
 
-    found, _version = _district(request, district, "issue")
+    found, version = _district(request, district, "issue")
     expected = _if_match(request) if expected is None else expected
     check_year(year)
     revision = _revision(found, year)
@@ -1377,6 +1382,14 @@ def issue_on(request: HttpRequest, district: str, year: int, day: dt.date, expec
         raise RevisionConflict.of(DatabaseStore().place(found, year), current=revision, expected=expected)
     user, prefix = request.user, getattr(request, "token_prefix", None)
     made: dict[str, Any] = {}
+    stored = DatabaseStore().load(found, year)
+    made["before"] = stored.state if stored is not None else YearState(district=found.info.id, year=year)
+    # the to-do lists a webhook listens to hold the letters each body is to issue: those issued close
+    # (liaison_web.due.announce), compared with the lists before where none was told yet
+    today = _today(found)
+    bodies = list(watched(found)) if today.year == year and stored is not None else []
+    due_before = {b: _due_of(found, made["before"], b, today, revision=revision, version=version)["items"]
+                  for b in bodies}
 
     def audit(state: YearState, tag: str) -> None:
         """Inside the save's transaction: the entry is committed with the letters, or neither is."""
@@ -1386,9 +1399,8 @@ def issue_on(request: HttpRequest, district: str, year: int, day: dt.date, expec
         record("issue", "letters", f"{year}", user=user, district=district, remote_address=remote_address(request),
                actor=f"{user.get_username()} (token {prefix}…)" if prefix else None,
                before={"revision": expected, "day": day.isoformat()}, after={"revision": tag, "issued": new})
-
-    stored = DatabaseStore().load(found, year)
-    made["before"] = stored.state if stored is not None else YearState(district=found.info.id, year=year)
+        if bodies:  # the outbox: committed with the letters and their entry, or none is
+            announce(found, state, bodies, today, revision=tag, before=due_before)
     _, tag = outputs.issue(found, year, day, expected, audit)
     return tag, list(made.get("issued", []))
 
@@ -1432,7 +1444,12 @@ def letter(request: HttpRequest, district: str, year: schemas.YEAR,
     stored = DatabaseStore().load(found, year, revision=revision)
     sent = next((r for r in stored.state.letters if r.active and r.path == docx), None) if stored is not None else None
     if sent is not None:  # in force: as it went out, on any day, whatever an issue on the day would number
-        whose = _letter_object(docx, sent, _rendered(district, version, year, revision)[2], {})  # by its record
+        from liaison_docx.about import ABOUT, read_about
+
+        # by its record, and its issuer as the letters' exporter says (the export serving it lists it)
+        listed_about = _shown(found, version, year, revision, when).files.get(ABOUT)
+        whose = _letter_object(docx, sent, _rendered(district, version, year, revision)[2],
+                               read_about(listed_about) if listed_about is not None else {})
     else:
         revision, when, listed, _ = _letters(request, district, year, day)
         item = next((item for item in listed if item[0] == docx), None)

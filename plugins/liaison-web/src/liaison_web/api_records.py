@@ -293,7 +293,7 @@ def _save(request: HttpRequest, district: str, year: int, kind: kept.Kind, key: 
     bodies = [b for b in dict.fromkeys(concerned) if b in listening]
     loaded = DatabaseStore().load(found, year) if bodies else None
     today = _today(found)
-    due_before = ({b: due_of(found, loaded.state, b, today)["items"] for b in bodies}
+    due_before = ({b: due_of(found, loaded.state, b, today, revision=loaded.revision)["items"] for b in bodies}
                   if loaded is not None else None)
     try:
         with transaction.atomic():

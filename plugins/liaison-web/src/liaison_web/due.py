@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
@@ -26,7 +26,10 @@ from liaison.law.district import District
 from liaison.year.state import YearState
 from liaison_web import models, webhooks
 
-__all__ = ["SWEEP_SECONDS", "announce", "due_json", "due_of", "sweep", "watched"]
+if TYPE_CHECKING:
+    from liaison_docx.about import LetterAbout
+
+__all__ = ["SWEEP_SECONDS", "announce", "due_json", "due_of", "pending_letters", "sweep", "watched"]
 
 #: How often the serve's worker compares the watched lists with the day (a day passing opens items).
 SWEEP_SECONDS = 600.0
@@ -34,24 +37,53 @@ SWEEP_SECONDS = 600.0
 log = logging.getLogger("liaison_web.webhooks")
 
 
-def due_json(district: District, state: YearState, organisation: str, day: dt.date) -> str:
+def due_json(district: District, state: YearState, organisation: str, day: dt.date, *, revision: str | None = None,
+             version: str | None = None) -> str:
     """One body's to-do list as of ``day`` as JSON text (the records: those kept here and the
-    engagements marked held)."""
+    engagements marked held), with the letters it is to issue (:func:`pending_letters`) when the
+    year's ``revision`` (the one ``state`` is) is given."""
     from liaison.host.plugins import working_day_calendar
     from liaison.year.due import due_list
     from liaison.year.state import year_calendar
     from liaison_web.records import year_records
 
     calendar, _ = year_calendar(state, state.plan.year, working_day_calendar())
+    letters = pending_letters(district, state.plan.year, revision, day, version=version) if revision else ()
     listed = due_list(district, state.plan, year_records(district, state.plan.year), body=organisation, as_of=day,
-                      calendar=calendar)
+                      calendar=calendar, letters=letters)
     return to_json(due_document(listed, district))
 
 
-def due_of(district: District, state: YearState, organisation: str, day: dt.date) -> dict[str, Any]:
+def due_of(district: District, state: YearState, organisation: str, day: dt.date, *, revision: str | None = None,
+           version: str | None = None) -> dict[str, Any]:
     """:func:`due_json` as a document."""
-    written: dict[str, Any] = json.loads(due_json(district, state, organisation, day))
+    written: dict[str, Any] = json.loads(due_json(district, state, organisation, day, revision=revision,
+                                                  version=version))
     return written
+
+
+def pending_letters(district: District, year: int, revision: str, day: dt.date, *, version: str | None = None,
+                    using: str = "default") -> tuple[LetterAbout, ...]:
+    """The year's letters not issued yet as of ``day`` — due or later drafts — as the letters'
+    exporter lists them beside its letters (``公文清单.json``: kind, subject, recipient, issuer,
+    engagement, provisions, title, date, deadline): the list of the preview the letters' list and
+    downloads are served from (:func:`liaison_web.outputs.render`, ``preview``: the year's records
+    kept here included), so the due list and the letters page name the same drafts, and issuing
+    one takes it off both. None without the letters' exporter installed. ``version``: the
+    district's (what the render is cached by), else its latest's."""
+    from liaison.host.plugins import exporters
+    from liaison_web import bootstrap, outputs
+
+    if "docx" not in exporters():
+        return ()
+    from liaison_docx.about import ABOUT, read_about
+
+    if version is None:
+        found = bootstrap.district_version(district.info.id, using=using)
+        version = found[1] if found is not None else ""
+    listed = outputs.render(district, version, year, revision, "docx", {"preview": True}, day, using=using).files
+    kept = listed.get(ABOUT)
+    return tuple(a for a in read_about(kept).values() if a.draft) if kept is not None else ()
 
 
 def watched(district: District, *, using: str = "default") -> tuple[str, ...]:
@@ -80,7 +112,7 @@ def announce(district: District, state: YearState, bodies: Iterable[str], day: d
     held = models.Year.objects.using(using).get(district__code=code, year=state.plan.year)
     queued = 0
     for body in dict.fromkeys(bodies):
-        now = due_of(district, state, body, day)["items"]
+        now = due_of(district, state, body, day, revision=revision or None)["items"]
         kept = (models.DueSnapshot.objects.using(using).select_for_update()
                 .filter(year=held, organisation=body).first())
         told = kept.items if kept is not None else (before or {}).get(body)

@@ -4,16 +4,19 @@ the exporters of the plugins), never by a second copy of it.
 
 - :func:`render` answers a download. It exports the year *as it is in the database* into a
   temporary output folder — the current revision's state and the exporter's files, handed to a
-  :class:`~liaison_workspace.FolderStore` there — on the day given (what ``liaison export FORMAT
-  --issued-on DAY`` would write), reads the files back and removes the folder. Nothing is saved in
-  the database: a download issues no letter. The result is cached per (database, district version,
-  year, revision, exporter, options, day): a revision names its content and is never reused, so a second
-  download of the same thing renders nothing. An exporter whose inputs are those of the last export
-  the year had, with its files as that export left them, is not even run there (the flow's own
-  reuse): its files are the database's bytes.
-- :func:`issue` is the export that counts: ``liaison export docx --issued-on DAY`` through the
-  database store — the drafts due on or before the day take their numbers from the year's register,
-  and the issued letters' bytes are kept in the year store for good, as an output folder keeps them.
+  :class:`~liaison_workspace.FolderStore` there — with the year's records kept here (what ``liaison
+  export FORMAT --issued-on DAY --records LEDGER`` would write: the 征求意见函 and 反馈函 come from
+  them), reads the files back and removes the folder. Nothing is saved in the database: a download
+  issues no letter. The result is cached per (database, district version, year, revision, state of
+  the records, exporter, options, day): a revision names its content and is never reused, nor is a
+  state of the records (:func:`liaison_web.records.state_of`), so a second download of the same
+  thing renders nothing. An exporter whose inputs are those of the last export the year had, with
+  its files as that export left them, is not even run there (the flow's own reuse): its files are
+  the database's bytes.
+- :func:`issue` is the export that counts: ``liaison export docx --issued-on DAY --records LEDGER``
+  through the database store, the records those kept here — the drafts due on or before the day
+  take their numbers from the year's register, and the issued letters' bytes are kept in the year
+  store for good, as an output folder keeps them.
 """
 
 from __future__ import annotations
@@ -28,12 +31,13 @@ from typing import Any
 import attrs
 
 from liaison.law.district import District
+from liaison.law.records import Records
 from liaison.year.numbering import LetterRecord
 from liaison.year.state import YearState
 from liaison.year.store import Commit, RevisionConflict
 from liaison_web.store import DatabaseStore
 
-__all__ = ["DRAFTS", "MEDIA_TYPES", "Rendered", "issue", "media_type", "render", "renders"]
+__all__ = ["DRAFTS", "MEDIA_TYPES", "Rendered", "issue", "kept_records", "media_type", "render", "renders"]
 
 #: The folder a letter not yet issued is written under (the docx plugin's; see docs/letters.md).
 DRAFTS = "草稿"
@@ -64,7 +68,7 @@ class Rendered:
         return {record.path: record for record in self.state.letters if record.active}
 
 
-_Key = tuple[str, str, str, int, str, str, tuple[tuple[str, Any], ...], dt.date]
+_Key = tuple[str, str, str, int, str, tuple[int, int], str, tuple[tuple[str, Any], ...], dt.date]
 _CACHE: OrderedDict[_Key, Rendered] = OrderedDict()
 _CACHE_SIZE = 12
 _GUARD = threading.Lock()
@@ -79,7 +83,11 @@ def render(district: District, version: str, year: int, revision: str, exporter:
     (see the module docstring). Two requests for the same key at once render it once. The day is
     required, as by the export flow for letters (:class:`liaison.host.exporting.DayOfIssueNeeded`):
     the API passes the one asked for, else today in the district's time zone."""
-    key: _Key = (using, district.info.id, version, year, revision, exporter, tuple(sorted(options.items())), day)
+    from liaison_web.records import records_state
+
+    counted = records_state(district, year)
+    key: _Key = (using, district.info.id, version, year, revision, counted, exporter, tuple(sorted(options.items())),
+                 day)
     with _GUARD:
         if key in _CACHE:
             _CACHE.move_to_end(key)
@@ -89,7 +97,7 @@ def render(district: District, version: str, year: int, revision: str, exporter:
         with _GUARD:
             if key in _CACHE:
                 return _CACHE[key]
-        made = _export(district, year, revision, exporter, options, day, using)
+        made = _export(district, year, revision, exporter, options, day, using, kept_records(district, year, counted))
         with _GUARD:
             _CACHE[key] = made
             _MAKING.pop(key, None)
@@ -99,7 +107,7 @@ def render(district: District, version: str, year: int, revision: str, exporter:
 
 
 def _export(district: District, year: int, revision: str, exporter: str, options: Mapping[str, Any],
-            day: dt.date, using: str) -> Rendered:
+            day: dt.date, using: str, records: Records | None) -> Rendered:
     from liaison.host.plugins import exporters, working_day_calendar
     from liaison_workspace import FolderStore, Workspace
 
@@ -125,12 +133,27 @@ def _export(district: District, year: int, revision: str, exporter: str, options
     with tempfile.TemporaryDirectory(prefix="liaison-web-export-") as folder:
         scratch = FolderStore(folder)
         scratch.save(district, year, Commit(stored.state, tuple(held), kind="export"), expected=None)
-        outcome = Workspace(store=scratch).export(district, year, run, issued_on=day,
+        outcome = Workspace(store=scratch).export(district, year, run, issued_on=day, records=records,
                                                   calendar=working_day_calendar())
         files = {f.path: data for f in outcome.state.manifest.files if f.exporter == exporter
                  and (data := scratch.read(district, year, f.path)) is not None}
     renders += 1
     return Rendered(state=outcome.state, files=files)
+
+
+def kept_records(district: District, year: int, state: tuple[int, int] | None = None) -> Records | None:
+    """The records an export of the year reads: those kept here (the latest version of each, the
+    withdrawn left out: :func:`liaison_web.records.year_records`), as ``--records`` hands the
+    command a ledger's; ``state``: as of that state of them (:func:`liaison_web.records.state_of`,
+    what a cache is keyed on), else as they are. None when there are none (or all are withdrawn), as
+    the command without ``--records``: the same inputs, so a year handed over from the command is
+    not rendered again for nothing."""
+    from liaison.law.records import SECTIONS
+    from liaison_web.records import records_as_of, records_state
+
+    counted = state or records_state(district, year)
+    records = records_as_of(district, year, counted) if counted[1] else None
+    return records if records is not None and any(getattr(records, s) for s in SECTIONS) else None
 
 
 def issue(district: District, year: int, day: dt.date, expected: str,
@@ -150,5 +173,5 @@ def issue(district: District, year: int, day: dt.date, expected: str,
         if stored is None or held != expected:
             raise RevisionConflict.of(store.place(district, year), current=held, expected=expected)
         outcome = Workspace(store=store).export(district, year, [("docx", {})], issued_on=day,
-                                                calendar=working_day_calendar())
+                                                records=kept_records(district, year), calendar=working_day_calendar())
     return stored.state, outcome.revision

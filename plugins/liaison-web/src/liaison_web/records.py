@@ -49,8 +49,8 @@ from liaison.law.records import (
 )
 from liaison_web import models
 
-__all__ = ["KINDS", "Kind", "RecordView", "current", "history", "new_key", "parse", "structure_row", "versions", "view",
-           "writers", "year_records"]
+__all__ = ["KINDS", "Kind", "RecordView", "current", "history", "new_key", "parse", "records_as_of", "structure_row",
+           "versions", "view", "writers", "year_records"]
 
 
 def _sender(c: ConsultationRecord, district: District) -> str:
@@ -252,7 +252,13 @@ def year_records(district: District, year: int) -> Records:
     record, the withdrawn left out. A held engagement without an id is cited by where it is kept
     (``records/<key>``), as a ledger row is cited by its cell. Read and parsed once per state of
     the year's records (:func:`state_of`)."""
-    return _year_records(district.info.id, year, state_of(models.Record, district.info.id, year))
+    return records_as_of(district, year, state_of(models.Record, district.info.id, year))
+
+
+def records_as_of(district: District, year: int, state: tuple[int, int]) -> Records:
+    """:func:`year_records` as of one state of them (:func:`state_of`), read before: what a cache
+    keyed on that state must be made of, whatever was added since."""
+    return _year_records(district.info.id, year, state)
 
 
 @functools.lru_cache(maxsize=32)

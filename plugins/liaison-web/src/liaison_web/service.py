@@ -62,7 +62,8 @@ def working_days(state: YearState | None, year: int) -> WorkingDayCalendar:
 def due(found: District, organisation: str, day: dt.date) -> dict[str, Any]:
     """``organisation``'s to-do list as of ``day`` as ``liaison due --format json`` writes it (the
     API's :func:`liaison_web.due.due_of`: the records kept here and the engagements marked held, on
-    the year of ``day`` as the service holds it); the caller has been authorised."""
+    the year of ``day`` as the service holds it, and the letters it is to issue); the caller has
+    been authorised."""
     from liaison.year.planner import check_year
     from liaison_web.due import due_of as _due_of
 
@@ -70,4 +71,4 @@ def due(found: District, organisation: str, day: dt.date) -> dict[str, Any]:
     stored = DatabaseStore().load(found, day.year)
     if stored is None:
         raise no_plan(found, day.year)
-    return _due_of(found, stored.state, organisation, day)
+    return _due_of(found, stored.state, organisation, day, revision=stored.revision)
