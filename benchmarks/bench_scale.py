@@ -5,6 +5,8 @@ between sizes (issue #23's table, reproducible).
     python benchmarks/bench_scale.py                          # seed, 10×, 100× (3,300 pairings), city of 100
     python benchmarks/bench_scale.py --sizes 1,10,30 --city 0 --phases plan,ical,check
     python benchmarks/bench_scale.py --shape counterparts --sizes 10,30,100 --city 0 --phases check --calls
+    python benchmarks/bench_scale.py --shape departments --sizes 10,30,100 --city 0 --phases plan --calls
+    python benchmarks/bench_scale.py --sizes 1 --phases plan --city 100 --no-memory   # the city, files written
 
 A district of size k is the seed with its departments, party branches and ICF replicated k times
 (ids ``dev-reform-2`` …, names, short names, aliases and 机关代字 with a Chinese numeral appended,
@@ -44,9 +46,18 @@ inside libffi's ``ffi_call`` alone (``--collect-atstart=no --toggle-collect=ffi_
 else in the process calls, so building the district, planning and the untimed run are not counted.
 Slow (callgrind runs 50–100× slower): a 100× phase takes minutes.
 The city (``--city N``): N seed-sized districts (distinct ids and names), each loaded (its data
-parsed, structured and checked), planned, its duties worked out once, exported by every exporter
-(``--city-without docx`` leaves some out) and checked with those duties, as ``build_export`` and a
-check after it do, one after the other in one process; its total time, each step's, and peak RSS.
+parsed, structured and checked), planned (its engagements taken as the records), exported by every
+exporter (``--city-without docx`` leaves some out) through ``Workspace.export`` into an output
+folder of its own — the plan made again, the duties worked out once, the files written, staged and
+swapped in durably, as ``liaison export`` writes them — and checked, one after the other in one
+process (issue #23's measure): its wall and CPU time in all and per step, and, as the anchor of the
+staging, the same files written plainly into folders of their own with one ``os.sync`` a district
+(outside the total). ``--city-in-memory`` runs the city as before this measure: each district's
+duties handed to every exporter and the check, the artifacts made and dropped, no file written,
+timed by ``--clock``. ``--city-profile FILE`` profiles the with-files city (cProfile).
+``--shape departments`` grows the departments alone, each copy paired with the counterparts its
+original is: from about 50× a counterpart is asked for more engagements than its year has free
+half-days (the planner's over-full calendar).
 
 Nothing is asserted: the figures are printed (docs/benchmarks.md has this machine's).
 """
@@ -447,8 +458,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instructions", action="store_true",
                         help="count each phase's instructions under valgrind instead of timing it (noise-free, slow)")
     parser.add_argument("--shape", choices=sorted(SHAPES), default="replicated",
-                        help="what a size replicates: departments with their counterparts (default), or the "
-                             "counterparts alone (a department's pairings grow)")
+                        help="what a size replicates: departments with their counterparts (default), the "
+                             "counterparts alone (a department's pairings grow), or the departments alone (a "
+                             "counterpart's calendar fills up)")
     parser.add_argument("--count-one", metavar="PHASE@K", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     global CLOCK

@@ -45,7 +45,7 @@ from liaison.year.engagements import (
     Unplaced,
     in_order,
 )
-from liaison.year.vacancy import Vacancies
+from liaison.year.vacancy import Vacancies, next_open
 
 DEFAULT_OPTIONS = PlanOptions()
 
@@ -434,18 +434,22 @@ class _YearPlanner:
             return None
         rows = board.rows_of(task.participants)
         aim = lo + int(task.target * (hi - lo))
-        open_positions = self.vacancies.open_positions
         for pool_no, pool in enumerate((board.preferred, board.others)):
             a, b = bisect.bisect_left(pool, lo), bisect.bisect_left(pool, hi)
             k = bisect.bisect_left(pool, aim, a, b)
-            # the slots in the order of old, minus those where a participant is already busy
-            for position in itertools.chain(open_positions(pool_no, rows, k, b), open_positions(pool_no, rows, a, k)):
-                index = pool[position]
-                keys = self._keys_for(task, index)
-                ordinal = board.ordinals[index // per_day]
-                if board.free(rows, keys) and self._gap_ok(task, ordinal, gap=gap):
-                    self._take(task, rows, keys, ordinal)
-                    return board.days[index // per_day], board.slot_times[index % per_day]
+            chains = self.vacancies.chains(pool_no, rows)
+            # from the aim to the end, then from the start to the aim, passing over the slots where a
+            # participant is already busy (which could not take the task): the slots in the same order
+            for start, stop in ((k, b), (a, k)):
+                position = next_open(chains, start) if chains else start
+                while position < stop:
+                    index = pool[position]
+                    keys = self._keys_for(task, index)
+                    ordinal = board.ordinals[index // per_day]
+                    if board.free(rows, keys) and self._gap_ok(task, ordinal, gap=gap):
+                        self._take(task, rows, keys, ordinal)
+                        return board.days[index // per_day], board.slot_times[index % per_day]
+                    position = next_open(chains, position + 1) if chains else position + 1
         return None
 
     def _engagement(self, task: _Task, day: dt.date, start: dt.time | None, end: dt.time | None) -> Engagement:

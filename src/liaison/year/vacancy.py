@@ -13,11 +13,11 @@ order, minus those it would have refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from liaison.year.board import Board
 
-__all__ = ["Vacancies"]
+__all__ = ["Vacancies", "next_open"]
 
 
 class Vacancies:
@@ -26,49 +26,55 @@ class Vacancies:
     the next position (a disjoint-set forest, its paths shortened as they are followed). Nothing is
     ever freed during a plan, so a jump, once made, stays true."""
 
-    __slots__ = ("_day_of", "_halves", "_jumps", "_per_day", "_where")
+    __slots__ = ("_at", "_jumps")
 
     def __init__(self, board: Board) -> None:
-        self._per_day = len(board.slot_times)
-        self._day_of = {ordinal: i for i, ordinal in enumerate(board.ordinals)}
-        self._halves = tuple(tuple(s for s, t in enumerate(board.slot_times) if t.half == half) for half in (0, 1))
-        self._where: dict[int, tuple[int, int]] = {}
+        per_day = len(board.slot_times)
+        where: dict[int, tuple[int, int]] = {}
         for pool_no, pool in enumerate((board.preferred, board.others)):
             for position, index in enumerate(pool):
-                self._where[index] = (pool_no, position)
+                where[index] = (pool_no, position)
+        # each half-day the board has slots in (``days since 1 January * 2 + half``, the board's key):
+        # the pool and position of each slot that starts in it
+        self._at: dict[int, tuple[tuple[int, int], ...]] = {}
+        for day, ordinal in enumerate(board.ordinals):
+            for half in (0, 1):
+                self._at[ordinal * 2 + half] = tuple(where[day * per_day + s]
+                                                    for s, t in enumerate(board.slot_times) if t.half == half)
         self._jumps: tuple[dict[int, dict[int, int]], ...] = ({}, {})
 
     def take(self, rows: Sequence[int], keys: Sequence[int]) -> None:
         """The rows (the board's row offsets) are busy in the half-days ``keys`` (as the board's
-        ``take``): the slots of those half-days are passed over for them from now on."""
+        ``take``): the slots starting in those half-days are passed over for them from now on (a
+        half-day without a slot, a fixed engagement on a day off, has none to pass over)."""
         for key in keys:
-            day = self._day_of.get(key >> 1)
-            if day is None:  # a day the board has no slot on (a fixed engagement on a day off)
-                continue
-            for slot in self._halves[key & 1]:
-                pool_no, position = self._where[day * self._per_day + slot]
-                jumps = self._jumps[pool_no]
+            for pool_no, position in self._at.get(key, ()):
+                by_row = self._jumps[pool_no]
                 for row in rows:
-                    jumps.setdefault(row, {})[position] = position + 1
+                    jumps = by_row.get(row)
+                    if jumps is None:
+                        jumps = by_row[row] = {}
+                    jumps[position] = position + 1
 
-    def open_positions(self, pool_no: int, rows: Sequence[int], start: int, end: int) -> Iterator[int]:
-        """The positions of pool ``pool_no`` from ``start`` to ``end`` (exclusive), in order, where
-        none of ``rows`` is busy in the slot's own half-day; the others cannot take a task of theirs."""
+    def chains(self, pool_no: int, rows: Sequence[int]) -> list[dict[int, int]]:
+        """The jumps of ``rows`` in pool ``pool_no`` (:meth:`next_open`'s first argument), those of
+        rows busy nowhere in it left out."""
         by_row = self._jumps[pool_no]
-        chains = [jumps for row in rows if (jumps := by_row.get(row))]
-        position = start
-        while position < end:
-            moved = True
-            while moved:
-                moved = False
-                for jumps in chains:
-                    if position in jumps:
-                        position = _follow(jumps, position)
-                        moved = True
-            if position >= end:
-                return
-            yield position
-            position += 1
+        return [jumps for row in rows if (jumps := by_row.get(row))]
+
+
+def next_open(chains: Sequence[dict[int, int]], position: int) -> int:
+    """The first position from ``position`` on that none of ``chains`` (:meth:`Vacancies.chains`)
+    passes over: where none of their rows is busy in the slot's own half-day (the slots passed over
+    cannot take a task of those rows, whatever its length)."""
+    moved = True
+    while moved:
+        moved = False
+        for jumps in chains:
+            if position in jumps:
+                position = _follow(jumps, position)
+                moved = True
+    return position
 
 
 def _follow(jumps: dict[int, int], position: int) -> int:
