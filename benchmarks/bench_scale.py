@@ -5,6 +5,8 @@ between sizes (issue #23's table, reproducible).
     python benchmarks/bench_scale.py                          # seed, 10×, 100× (3,300 pairings), city of 100
     python benchmarks/bench_scale.py --sizes 1,10,30 --city 0 --phases plan,ical,check
     python benchmarks/bench_scale.py --shape counterparts --sizes 10,30,100 --city 0 --phases check --calls
+    python benchmarks/bench_scale.py --shape departments --sizes 10,30,100 --city 0 --phases plan --calls
+    python benchmarks/bench_scale.py --sizes 1 --phases plan --city 100 --no-memory   # the city, files written
 
 A district of size k is the seed with its departments, party branches and ICF replicated k times
 (ids ``dev-reform-2`` …, names, short names, aliases and 机关代字 with a Chinese numeral appended,
@@ -44,9 +46,18 @@ inside libffi's ``ffi_call`` alone (``--collect-atstart=no --toggle-collect=ffi_
 else in the process calls, so building the district, planning and the untimed run are not counted.
 Slow (callgrind runs 50–100× slower): a 100× phase takes minutes.
 The city (``--city N``): N seed-sized districts (distinct ids and names), each loaded (its data
-parsed, structured and checked), planned, its duties worked out once, exported by every exporter
-(``--city-without docx`` leaves some out) and checked with those duties, as ``build_export`` and a
-check after it do, one after the other in one process; its total time, each step's, and peak RSS.
+parsed, structured and checked), planned (its engagements taken as the records), exported by every
+exporter (``--city-without docx`` leaves some out) through ``Workspace.export`` into an output
+folder of its own — the plan made again, the duties worked out once, the files written, staged and
+swapped in durably, as ``liaison export`` writes them — and checked, one after the other in one
+process (issue #23's measure): its wall and CPU time in all and per step, and, as the anchor of the
+staging, the same files written plainly into folders of their own with one ``os.sync`` a district
+(outside the total). ``--city-in-memory`` runs the city as before this measure: each district's
+duties handed to every exporter and the check, the artifacts made and dropped, no file written,
+timed by ``--clock``. ``--city-profile FILE`` profiles the with-files city (cProfile).
+``--shape departments`` grows the departments alone, each copy paired with the counterparts its
+original is: from about 50× a counterpart is asked for more engagements than its year has free
+half-days (the planner's over-full calendar).
 
 Nothing is asserted: the figures are printed (docs/benchmarks.md has this machine's).
 """
@@ -85,7 +96,8 @@ PHASES = ("plan", *EXPORTERS, "check", "ledger write", "ledger read")
 REPLICATED = frozenset({"department", "party_branch", "icf"})
 #: The organisations each shape replicates (``--shape``); a pairing's copies pair the copies of its ends
 #: where they are replicated, and its ends themselves where not.
-SHAPES = {"replicated": REPLICATED, "counterparts": frozenset({"party_branch", "icf"})}
+SHAPES = {"replicated": REPLICATED, "counterparts": frozenset({"party_branch", "icf"}),
+          "departments": frozenset({"department"})}
 #: What the phases are timed with: wall time, or (``--clock cpu``) the process's CPU time, which the
 #: other jobs of a shared machine change far less (they take turns on its cores; the phases are
 #: single-threaded and never wait on anything but the CPU).
@@ -273,6 +285,111 @@ def city(count: int, without: frozenset[str] = frozenset()) -> tuple[float, dict
     return CLOCK() - started, spent
 
 
+#: The with-files city's steps: ``export`` is ``Workspace.export`` (the plan again, the duties, every
+#: exporter, the files staged and swapped in), of which ``staging`` is the store's save; ``plain
+#: writes`` is the anchor, outside the total: the same files written with ``open``/``write`` into a
+#: folder of their own and made durable once (``os.sync``), as a tool with no staging would.
+CITY_FILE_STEPS = ("load", "plan", "export", "staging", "check", "plain writes")
+
+
+def both_clocks() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def city_files(count: int, without: frozenset[str], root: str,
+               profile: cProfile.Profile | None = None) -> tuple[tuple[float, float], dict[str, list[float]]]:
+    """``count`` seed-sized districts, each loaded, planned (its engagements the records, as
+    :func:`city` takes them), exported by every exporter (but ``without``) into an output folder of
+    its own under ``root`` through ``Workspace.export`` — the files written, staged and swapped in,
+    durably, as ``liaison export`` writes them — and checked; wall and CPU seconds in all and per step."""
+    import pathlib
+
+    from liaison.law.compliance import check
+    from liaison.law.records import Records
+    from liaison.year.planner import plan_year
+    from liaison_workspace.store import FolderStore
+    from liaison_workspace.workspace import Workspace
+
+    spent = {step: [0.0, 0.0] for step in CITY_FILE_STEPS}
+
+    def add(step: str, since: tuple[float, float]) -> None:
+        now = both_clocks()
+        spent[step][0] += now[0] - since[0]
+        spent[step][1] += now[1] - since[1]
+
+    class TimedStore(FolderStore):
+        """The output folder's store, its saves timed, and the same files written plainly beside it."""
+
+        def save(self, district: Any, year: int, commit: Any, *, expected: str | None) -> str:
+            t = both_clocks()
+            try:
+                return super().save(district, year, commit, expected=expected)
+            finally:
+                add("staging", t)
+                plain(pathlib.Path(root, "plain", district.info.id), commit.writes)
+
+    def plain(folder: pathlib.Path, writes: Any) -> None:
+        t = both_clocks()
+        for path, data in writes:
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as handle:
+                handle.write(data)
+        os.sync()
+        add("plain writes", t)
+
+    formats = [(name, {}) for name in EXPORTERS if name not in without]
+    if profile is not None:
+        profile.enable()
+    started = both_clocks()
+    for n in range(1, count + 1):
+        t = both_clocks()
+        district = replicated(1, district_id=f"d{n}", name=f"第{numeral(n)}区")
+        add("load", t)
+        t = both_clocks()
+        records = Records.from_plan(plan_year(district, YEAR))
+        add("plan", t)
+        t = both_clocks()
+        outcome = Workspace(store=TimedStore(pathlib.Path(root, district.info.id))).export(
+            district, YEAR, formats, records=records, issued_on=dt.date(YEAR, 1, 4))
+        add("export", t)
+        assert outcome.written, "a first export writes its files"
+        t = both_clocks()
+        check(district, records, YEAR)
+        add("check", t)
+    ended = both_clocks()
+    if profile is not None:
+        profile.disable()
+    anchor = spent["plain writes"]
+    spent["export"] = [spent["export"][0] - anchor[0], spent["export"][1] - anchor[1]]  # the anchor ran inside it
+    return (ended[0] - started[0] - anchor[0], ended[1] - started[1] - anchor[1]), spent
+
+
+def report_city_files(count: int, without: frozenset[str], left_out: str, profile_to: str | None) -> None:
+    import tempfile
+
+    profile = cProfile.Profile() if profile_to else None
+    root = tempfile.mkdtemp(prefix="bench-city-")
+    try:
+        gc.collect()
+        (wall, cpu), spent = city_files(count, without, root, profile)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    if profile is not None and profile_to:
+        profile.dump_stats(profile_to)
+    print(f"city of {count} seed-sized districts, each loaded, planned, exported{left_out} into an output folder "
+          f"of its own (files written, staged and swapped in, durably) and checked: wall {wall:.2f} s, "
+          f"CPU {cpu:.2f} s (target ≤ 10 s)")
+    print(f"{'step':>14} {'wall s':>8} {'CPU s':>8} {'share of wall':>14}")
+    for step, (w, c) in spent.items():
+        share = "(anchor)" if step == "plain writes" else f"{w / wall:.0%}"
+        note = "  (inside export)" if step == "staging" else ""
+        print(f"{step:>14} {w:>8.2f} {c:>8.2f} {share:>14}{note}")
+    staging, anchor = spent["staging"], spent["plain writes"]
+    print(f"staging / plain writes of the same bytes (one os.sync a district): wall {staging[0] / anchor[0]:.2f}×, "
+          f"CPU {staging[1] / anchor[1]:.2f}×")
+
+
 def count_one(phase: str, k: int, shape: str) -> None:
     """The process callgrind counts: the district of size ``k``, the phases ``phase`` needs, one
     untimed run of it (as ``measure`` does), a full collection, then one run inside ``ffi_call``."""
@@ -327,6 +444,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated, of: {', '.join(PHASES)}")
     parser.add_argument("--city-without", default="", metavar="EXPORTERS",
                         help="exporters the city leaves out, comma-separated (e.g. docx)")
+    parser.add_argument("--city-in-memory", action="store_true",
+                        help="the city as before: each export's artifacts made and dropped, no file written "
+                             "(default: written into an output folder per district, as `liaison export` does)")
+    parser.add_argument("--city-profile", metavar="FILE",
+                        help="profile the with-files city (cProfile) and dump the stats into FILE")
     parser.add_argument("--rounds", type=int, default=0, help="runs per phase (default 3, 1 from 100× up)")
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
                         help="time the phases by wall time (default) or the process's CPU time (a shared machine)")
@@ -336,8 +458,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instructions", action="store_true",
                         help="count each phase's instructions under valgrind instead of timing it (noise-free, slow)")
     parser.add_argument("--shape", choices=sorted(SHAPES), default="replicated",
-                        help="what a size replicates: departments with their counterparts (default), or the "
-                             "counterparts alone (a department's pairings grow)")
+                        help="what a size replicates: departments with their counterparts (default), the "
+                             "counterparts alone (a department's pairings grow), or the departments alone (a "
+                             "counterpart's calendar fills up)")
     parser.add_argument("--count-one", metavar="PHASE@K", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     global CLOCK
@@ -392,11 +515,14 @@ def main(argv: list[str] | None = None) -> int:
         without = frozenset(e.strip() for e in args.city_without.split(",") if e.strip())
         if without - set(EXPORTERS):
             parser.error(f"unknown exporters: {', '.join(sorted(without - set(EXPORTERS)))}")
-        total, spent = city(count, without)
-        parts = ", ".join(f"{name} {seconds:.1f} s ({seconds / total:.0%})" for name, seconds in spent.items())
         left_out = f" (without {', '.join(sorted(without))})" if without else ""
-        print(f"city of {count} seed-sized districts, each loaded, planned, exported{left_out} and checked: "
-              f"{total:.1f} s; {parts}")
+        if args.city_in_memory:
+            total, spent = city(count, without)
+            parts = ", ".join(f"{name} {seconds:.1f} s ({seconds / total:.0%})" for name, seconds in spent.items())
+            print(f"city of {count} seed-sized districts, each loaded, planned, exported{left_out} (in memory, no "
+                  f"file written) and checked: {total:.1f} s ({args.clock}); {parts}")
+        else:
+            report_city_files(count, without, left_out, args.city_profile)
     print(f"peak RSS of the process: {peak_rss_mib():.0f} MiB")
     return 0
 

@@ -404,9 +404,13 @@ class FolderStore:
                     make_within(staging, target.parent)
                     os.replace(source, target)
             written: list[Path] = []  # synced together once all are written (sync_staged says why that is safe)
+            made: set[Path] = set()  # a folder made once, not asked again for each of its files
             for path, data in commit.writes:
-                make_within(staging, (staging / path).parent)
-                written.append(staging / path)
+                target = staging / path
+                if target.parent not in made:
+                    make_within(staging, target.parent)
+                    made.add(target.parent)
+                written.append(target)
                 write_new(written[-1], data, step="stage:write", sync=False)
             written += self._keep_letters(staging, commit)
             if history:

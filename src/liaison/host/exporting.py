@@ -518,20 +518,34 @@ def _canonical(value: Any, feed: Callable[[str], None]) -> None:
     """``value`` as a sequence of tagged strings that two processes write the same way: attrs values
     field by field, mappings and sets in sorted order, dates and enums by their value. Anything
     else by its type and ``repr`` — if that names an address, the digest changes every run and the
-    exporter is simply run every time."""
-    if value is None or isinstance(value, (bool, int, float)):
-        feed(f"{type(value).__name__}:{value!r}")
-    elif isinstance(value, str):
+    exporter is simply run every time.
+
+    What a value is taken as depends on its type alone, so it is worked out once per type
+    (:func:`_kind`): the walk of a district and its plan, every export, otherwise asked the same
+    chain of ``isinstance`` checks and ``attrs.fields`` for each of its tens of thousands of values."""
+    cls = type(value)
+    kind = _KINDS.get(cls)
+    if kind is None:
+        kind = _kind(cls)
+    tag = kind[0]
+    if tag == "s":
         feed(f"s{len(value)}:{value}")
-    elif isinstance(value, enum.Enum):
-        feed(f"e:{type(value).__qualname__}.{value.value!r}")
-    elif isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
-        feed(f"t:{type(value).__name__}:{value!r}")
-    elif isinstance(value, (tuple, list)):
+    elif tag == "a":
+        feed(kind[1])
+        for name in kind[2]:
+            feed(name)
+            _canonical(getattr(value, name), feed)
+    elif tag == "l":
         feed(f"l{len(value)}")
         for item in value:
             _canonical(item, feed)
-    elif isinstance(value, Mapping):
+    elif tag == "n":
+        feed(f"{cls.__name__}:{value!r}")
+    elif tag == "e":
+        feed(f"e:{cls.__qualname__}.{value.value!r}")
+    elif tag == "t":
+        feed(f"t:{cls.__name__}:{value!r}")
+    elif tag == "m":
         items = []
         for key, item in value.items():
             k: list[str] = []
@@ -543,7 +557,7 @@ def _canonical(value: Any, feed: Callable[[str], None]) -> None:
         for k_text, v_text in sorted(items):
             feed(k_text)
             feed(v_text)
-    elif isinstance(value, (set, frozenset)):
+    elif tag == "u":
         members = []
         for item in value:
             m: list[str] = []
@@ -552,15 +566,43 @@ def _canonical(value: Any, feed: Callable[[str], None]) -> None:
         feed(f"u{len(members)}")
         for text in sorted(members):
             feed(text)
-    elif isinstance(value, bytes):
+    elif tag == "b":
         feed(f"b:{hashlib.sha256(value).hexdigest()}")
-    elif attrs.has(type(value)):
-        feed(f"a:{type(value).__module__}.{type(value).__qualname__}")
-        for field in attrs.fields(type(value)):
-            feed(field.name)
-            _canonical(getattr(value, field.name), feed)
     else:
-        feed(f"r:{type(value).__module__}.{type(value).__qualname__}:{value!r}")
+        feed(f"r:{cls.__module__}.{cls.__qualname__}:{value!r}")
+
+
+#: What :func:`_canonical` takes a value of each type as: a tag, and for attrs classes the header
+#: and the field names. One entry per type a digest has met: bounded by the program's types.
+_KINDS: dict[type, tuple[str, str, tuple[str, ...]]] = {}
+
+
+def _kind(cls: type) -> tuple[str, str, tuple[str, ...]]:
+    """The order of the checks is the digest's: an ``IntEnum`` is an int, a ``bool`` not an enum."""
+    if cls is type(None) or issubclass(cls, (bool, int, float)):
+        tag = "n"
+    elif issubclass(cls, str):
+        tag = "s"
+    elif issubclass(cls, enum.Enum):
+        tag = "e"
+    elif issubclass(cls, (datetime.date, datetime.time, datetime.timedelta)):
+        tag = "t"
+    elif issubclass(cls, (tuple, list)):
+        tag = "l"
+    elif issubclass(cls, Mapping):
+        tag = "m"
+    elif issubclass(cls, (set, frozenset)):
+        tag = "u"
+    elif issubclass(cls, bytes):
+        tag = "b"
+    elif attrs.has(cls):
+        kind = ("a", f"a:{cls.__module__}.{cls.__qualname__}", tuple(f.name for f in attrs.fields(cls)))
+        _KINDS[cls] = kind
+        return kind
+    else:
+        tag = "r"
+    _KINDS[cls] = (tag, "", ())
+    return _KINDS[cls]
 
 
 def _outputs(files: Iterable[tuple[str, str]]) -> str:

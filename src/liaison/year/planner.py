@@ -45,6 +45,7 @@ from liaison.year.engagements import (
     Unplaced,
     in_order,
 )
+from liaison.year.vacancy import Vacancies, next_open
 
 DEFAULT_OPTIONS = PlanOptions()
 
@@ -160,6 +161,7 @@ class _YearPlanner:
         self.district, self.year, self.options, self.calendar = district, year, options, calendar
         self.first, self.last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         self.board = board_for(year, calendar, options)
+        self.vacancies = Vacancies(self.board)  # the slots a busy organisation's search passes over
         # the pairing spans the obligations were worked out from, read again for each task's window
         self._span_memo: SpanMemo = {}
         self.obligations = [o for o in obligations(district, self.first, self.last, spans=self._span_memo)
@@ -204,6 +206,7 @@ class _YearPlanner:
                 e.id, e.date, message(f"{e.title_zh}（{e.id}）{e.date.isoformat()}与其他已定活动同一时段：{names[0]}"),
                 message(f"{e.id} on {e.date.isoformat()} clashes with another fixed engagement of {names[1]}")))
         self.board.take(rows, keys)
+        self.vacancies.take(rows, keys)
         self._count(e, e.participants)
 
     def _count(self, e: Engagement, attended: Sequence[str]) -> None:
@@ -403,6 +406,7 @@ class _YearPlanner:
 
     def _take(self, task: _Task, rows: Sequence[int], keys: Sequence[int], ordinal: int) -> None:
         self.board.take(rows, keys)
+        self.vacancies.take(rows, keys)
         for p in task.pairs:
             self.pair_days[p] += (ordinal,)
 
@@ -430,16 +434,22 @@ class _YearPlanner:
             return None
         rows = board.rows_of(task.participants)
         aim = lo + int(task.target * (hi - lo))
-        for pool in (board.preferred, board.others):
+        for pool_no, pool in enumerate((board.preferred, board.others)):
             a, b = bisect.bisect_left(pool, lo), bisect.bisect_left(pool, hi)
             k = bisect.bisect_left(pool, aim, a, b)
-            for position in itertools.chain(range(k, b), range(a, k)):
-                index = pool[position]
-                keys = self._keys_for(task, index)
-                ordinal = board.ordinals[index // per_day]
-                if board.free(rows, keys) and self._gap_ok(task, ordinal, gap=gap):
-                    self._take(task, rows, keys, ordinal)
-                    return board.days[index // per_day], board.slot_times[index % per_day]
+            chains = self.vacancies.chains(pool_no, rows)
+            # from the aim to the end, then from the start to the aim, passing over the slots where a
+            # participant is already busy (which could not take the task): the slots in the same order
+            for start, stop in ((k, b), (a, k)):
+                position = next_open(chains, start) if chains else start
+                while position < stop:
+                    index = pool[position]
+                    keys = self._keys_for(task, index)
+                    ordinal = board.ordinals[index // per_day]
+                    if board.free(rows, keys) and self._gap_ok(task, ordinal, gap=gap):
+                        self._take(task, rows, keys, ordinal)
+                        return board.days[index // per_day], board.slot_times[index % per_day]
+                    position = next_open(chains, position + 1) if chains else position + 1
         return None
 
     def _engagement(self, task: _Task, day: dt.date, start: dt.time | None, end: dt.time | None) -> Engagement:
