@@ -29,6 +29,7 @@ cannot be read or written is skipped, and the district is the one :func:`parse_d
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -42,7 +43,7 @@ from liaison.host.cache import cache_folder
 if TYPE_CHECKING:
     from liaison.law.district import District
 
-__all__ = ["FORMAT", "KEPT", "load_district", "seed_district"]
+__all__ = ["FORMAT", "KEPT", "dump", "kept_key", "load_district", "seed_district", "undump"]
 
 FORMAT = b"liaison-district-cache/1"
 FOLDER = "districts"
@@ -88,10 +89,30 @@ def _kept(data: bytes, file: str) -> District:
 def _key(data: bytes) -> str | None:
     """The digest an entry is kept under (see the module's docstring), or None when the code's files
     cannot be listed."""
+    return kept_key(hashlib.sha256(data).hexdigest())
+
+
+def kept_key(sha256: str) -> str | None:
+    """:func:`_key` of the file whose bytes have this SHA-256 (hex): what a keeper of parsed districts
+    that knows the digest and not the bytes (the service's database, :mod:`liaison_web.versions_kept`)
+    keys them by. None when the code's files cannot be listed."""
+    code = _code()
+    if code is None:
+        return None
+    digest = hashlib.sha256(FORMAT)
+    digest.update(bytes.fromhex(sha256))
+    digest.update(code)
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code() -> bytes | None:
+    """The interpreter, the versions and liaison's files by path, size and modification time, listed
+    once per process (the code a process runs is the code it loaded: a service asks for a hundred
+    districts' keys at once)."""
     from importlib import metadata
 
-    digest = hashlib.sha256(FORMAT)
-    digest.update(hashlib.sha256(data).digest())
+    digest = hashlib.sha256()
     versions = []
     for name in ("liaison", "attrs", "cattrs"):
         try:
@@ -109,7 +130,7 @@ def _key(data: bytes) -> str | None:
                 digest.update(line.encode("utf-8", "surrogateescape"))
     except OSError:
         return None
-    return digest.hexdigest()
+    return digest.digest()
 
 
 def _raise(error: OSError) -> None:
@@ -131,8 +152,6 @@ class _LawOnly(pickle.Unpickler):
 
 def read_entry(entry: Path, key: str) -> District | None:
     """The district ``entry`` holds for ``key``, or None (no entry, another key, not whole, not a district)."""
-    from liaison.law.district import District
-
     try:
         with open(entry, "rb") as handle:
             data = handle.read()
@@ -141,6 +160,19 @@ def read_entry(entry: Path, key: str) -> District | None:
     head, _, payload = data.partition(b"\n\n")
     if head != b"\n".join((FORMAT, key.encode(), hashlib.sha256(payload).hexdigest().encode())):
         return None
+    return undump(payload)
+
+
+def dump(district: District) -> bytes:
+    """``district`` as an entry's payload (what :func:`undump` reads back)."""
+    return pickle.dumps(district, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def undump(payload: bytes) -> District | None:
+    """The district a payload holds, read with the law's classes only (:class:`_LawOnly`), or None
+    (damaged, forged, not a district)."""
+    from liaison.law.district import District
+
     try:
         found = _LawOnly(io.BytesIO(payload)).load()
     except Exception:  # any of pickle's errors, or a law class refusing what it is given
@@ -151,7 +183,7 @@ def read_entry(entry: Path, key: str) -> District | None:
 def write_entry(entry: Path, key: str, district: District) -> None:
     """Keep ``district`` under ``key``, written whole, and the folder to its :data:`KEPT` newest
     entries; any failure is dropped (the next command parses the file again)."""
-    payload = pickle.dumps(district, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = dump(district)
     data = b"\n".join((FORMAT, key.encode(), hashlib.sha256(payload).hexdigest().encode())) + b"\n\n" + payload
     temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     try:

@@ -292,12 +292,14 @@ def survey(year: int, as_of: dt.date | None = None) -> CityDocument:
     zone, within the year); a district without a plan for the year is listed without counts."""
     from liaison_web import bootstrap
     from liaison_web.batch import collector_paused
+    from liaison_web.versions_kept import kept_together
 
     table = _Table(year, as_of)
     reset = _TABLE.set(table)
     shown = []
     try:
-        with collector_paused():  # thousands of values made and kept a district: liaison_web.batch
+        # thousands of values made and kept a district (liaison_web.batch); the versions parsed, kept at once
+        with collector_paused(), kept_together():
             for where in _where(year):
                 zone = _ZONES.get(where.version) or table.zone(where.code, where.version)
                 if zone is None:
