@@ -11,7 +11,8 @@ under the digest of
 - the file's bytes (SHA-256: another file with the same bytes is the same district, wherever it is),
 - liaison's version and every file of the ``liaison`` package by path, size and modification time
   (the test Python applies to its own ``.pyc`` files: an edited model or parser, in an editable
-  install, is another key), the versions of attrs and cattrs, and the interpreter's;
+  install, is another key; listed once per process: the code a process runs is the code it loaded),
+  the versions of attrs and cattrs, and the interpreter's;
 
 and else parses the file and keeps the district there. Only a district that parsed and checked
 is kept: a file with a mistake is parsed, and refused, every time.
@@ -22,8 +23,10 @@ does not have that digest (truncated, damaged), which refers to anything but the
 and ``datetime``'s (:class:`_LawOnly`: no other callable is reachable, so a forged entry can build
 law objects but run nothing else) or which is not a district is a miss, parsed afresh and replaced.
 Entries are written whole (a temporary file renamed over the old one) and the folder keeps the
-:data:`KEPT` most recently written. Like every cache here it is an optimisation only: a folder that
-cannot be read or written is skipped, and the district is the one :func:`parse_district` gives.
+:data:`KEPT` most recently written. The service keeps the same payloads under the same keys in its
+database (:func:`dump`, :func:`undump`, :func:`kept_key`; ``liaison_web.versions_kept``). Like
+every cache here it is an optimisation only: a folder that cannot be read or written is skipped,
+and the district is the one :func:`parse_district` gives.
 """
 
 from __future__ import annotations

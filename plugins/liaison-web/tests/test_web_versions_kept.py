@@ -14,6 +14,8 @@ import pytest
 from web_db import YEAR
 
 PAGE = f"/city/?year={YEAR}&on={YEAR}-11-30"
+#: PostgreSQL too (.ci/with-postgres): its bytea payloads and its INSERT … ON CONFLICT on the primary key
+ON_POSTGRES_TOO = True
 
 
 def version_pk(code: str) -> int:
