@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["before_path", "interleave", "medians", "report"]
+__all__ = ["before_path", "interleave", "interleave_clocks", "medians", "report", "run_queue_wait"]
 
 
 def interleave(contenders: Mapping[str, Callable[[], Any]], rounds: int, *,
@@ -23,18 +23,38 @@ def interleave(contenders: Mapping[str, Callable[[], Any]], rounds: int, *,
     starting one further along each round (so none always runs first, after the collector).
     ``clock``: wall time, or ``time.process_time`` (the process's CPU time: on a machine shared with
     other jobs, the fairer clock for contenders that only compute in one thread)."""
+    return interleave_clocks(contenders, rounds, {"": clock}, warm_up=warm_up)[""]
+
+
+def interleave_clocks(contenders: Mapping[str, Callable[[], Any]], rounds: int,
+                      clocks: Mapping[str, Callable[[], float]], *,
+                      warm_up: bool = True) -> dict[str, dict[str, list[float]]]:
+    """:func:`interleave` read on several clocks at once (wall and CPU time of the same calls), by clock."""
     names = list(contenders)
     if warm_up:
         for name in names:
             contenders[name]()
-    times: dict[str, list[float]] = {name: [] for name in names}
+    times: dict[str, dict[str, list[float]]] = {clock: {name: [] for name in names} for clock in clocks}
     for r in range(rounds):
         for name in names[r % len(names):] + names[:r % len(names)]:
             gc.collect()
-            started = clock()
+            started = {clock: read() for clock, read in clocks.items()}
             contenders[name]()
-            times[name].append(clock() - started)
+            for clock, read in clocks.items():
+                times[clock][name].append(read() - started[clock])
     return times
+
+
+def run_queue_wait() -> float:
+    """Seconds this thread has waited for a core so far (Linux's ``/proc/thread-self/schedstat``:
+    runnable, not running, as other jobs held both cores); 0.0 where the kernel does not say. A
+    clock for :func:`interleave_clocks`: wall time less CPU time less this is what a call waited on
+    anything else (the disk, a lock, a socket)."""
+    try:
+        with open("/proc/thread-self/schedstat") as handle:
+            return int(handle.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def medians(times: Mapping[str, list[float]]) -> dict[str, float]:

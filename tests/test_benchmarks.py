@@ -101,3 +101,21 @@ def test_the_letters_benchmark_runs_fair_by_default_and_warm_when_asked(mode: st
     assert ("WARM" in lines[1]) == (mode == "warm") and ("cleared" in lines[1]) == (mode == "fair"), done.stdout
     assert "CPU time" in lines[2]
     assert {line.split()[0] for line in lines[3:]} == {"liaison_docx.render", "docxtpl", "python-docx"}
+
+
+def test_the_city_benchmark_times_the_wall_and_the_cpu_and_where_the_wall_went() -> None:
+    """bench_city on 2 districts, one round: every contender on the wall's clock and the CPU's, each
+    with its ratio to the library's check, and the wall split into CPU + waiting for a core + the rest
+    (no figure asserted)."""
+    done = subprocess.run([sys.executable, str(ROOT / "plugins" / "liaison-web" / "benchmarks" / "bench_city.py"),
+                           "--districts", "2", "--rounds", "1"], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    names = ("page, cold", "page, cold, upgraded", "page, fresh", "page, kept", "page, one changed", "api, cold")
+    for clock in ("wall time:", "cpu time:"):
+        table = out.split(clock, 1)[1].split("\n\n", 1)[0]
+        assert all(f"{name} " in table for name in names) and "library (floor)" in table, out
+        assert table.count("× library (floor)'s time") == len(names), out
+    split = out.split("where the wall's time went", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    assert len(split) == len(names) + 1 and all(" = " in line and line.count(" + ") == 2 for line in split), out
+    assert sum(line.startswith("page, ") and "the library's check" in line for line in out.splitlines()) == 5, out

@@ -11,7 +11,8 @@ under the digest of
 - the file's bytes (SHA-256: another file with the same bytes is the same district, wherever it is),
 - liaison's version and every file of the ``liaison`` package by path, size and modification time
   (the test Python applies to its own ``.pyc`` files: an edited model or parser, in an editable
-  install, is another key), the versions of attrs and cattrs, and the interpreter's;
+  install, is another key; listed once per process: the code a process runs is the code it loaded),
+  the versions of attrs and cattrs, and the interpreter's;
 
 and else parses the file and keeps the district there. Only a district that parsed and checked
 is kept: a file with a mistake is parsed, and refused, every time.
@@ -22,13 +23,16 @@ does not have that digest (truncated, damaged), which refers to anything but the
 and ``datetime``'s (:class:`_LawOnly`: no other callable is reachable, so a forged entry can build
 law objects but run nothing else) or which is not a district is a miss, parsed afresh and replaced.
 Entries are written whole (a temporary file renamed over the old one) and the folder keeps the
-:data:`KEPT` most recently written. Like every cache here it is an optimisation only: a folder that
-cannot be read or written is skipped, and the district is the one :func:`parse_district` gives.
+:data:`KEPT` most recently written. The service keeps the same payloads under the same keys in its
+database (:func:`dump`, :func:`undump`, :func:`kept_key`; ``liaison_web.versions_kept``). Like
+every cache here it is an optimisation only: a folder that cannot be read or written is skipped,
+and the district is the one :func:`parse_district` gives.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -42,7 +46,7 @@ from liaison.host.cache import cache_folder
 if TYPE_CHECKING:
     from liaison.law.district import District
 
-__all__ = ["FORMAT", "KEPT", "load_district", "seed_district"]
+__all__ = ["FORMAT", "KEPT", "dump", "kept_key", "load_district", "seed_district", "undump"]
 
 FORMAT = b"liaison-district-cache/1"
 FOLDER = "districts"
@@ -88,10 +92,30 @@ def _kept(data: bytes, file: str) -> District:
 def _key(data: bytes) -> str | None:
     """The digest an entry is kept under (see the module's docstring), or None when the code's files
     cannot be listed."""
+    return kept_key(hashlib.sha256(data).hexdigest())
+
+
+def kept_key(sha256: str) -> str | None:
+    """:func:`_key` of the file whose bytes have this SHA-256 (hex): what a keeper of parsed districts
+    that knows the digest and not the bytes (the service's database, :mod:`liaison_web.versions_kept`)
+    keys them by. None when the code's files cannot be listed."""
+    code = _code()
+    if code is None:
+        return None
+    digest = hashlib.sha256(FORMAT)
+    digest.update(bytes.fromhex(sha256))
+    digest.update(code)
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code() -> bytes | None:
+    """The interpreter, the versions and liaison's files by path, size and modification time, listed
+    once per process (the code a process runs is the code it loaded: a service asks for a hundred
+    districts' keys at once)."""
     from importlib import metadata
 
-    digest = hashlib.sha256(FORMAT)
-    digest.update(hashlib.sha256(data).digest())
+    digest = hashlib.sha256()
     versions = []
     for name in ("liaison", "attrs", "cattrs"):
         try:
@@ -109,7 +133,7 @@ def _key(data: bytes) -> str | None:
                 digest.update(line.encode("utf-8", "surrogateescape"))
     except OSError:
         return None
-    return digest.hexdigest()
+    return digest.digest()
 
 
 def _raise(error: OSError) -> None:
@@ -131,8 +155,6 @@ class _LawOnly(pickle.Unpickler):
 
 def read_entry(entry: Path, key: str) -> District | None:
     """The district ``entry`` holds for ``key``, or None (no entry, another key, not whole, not a district)."""
-    from liaison.law.district import District
-
     try:
         with open(entry, "rb") as handle:
             data = handle.read()
@@ -141,6 +163,19 @@ def read_entry(entry: Path, key: str) -> District | None:
     head, _, payload = data.partition(b"\n\n")
     if head != b"\n".join((FORMAT, key.encode(), hashlib.sha256(payload).hexdigest().encode())):
         return None
+    return undump(payload)
+
+
+def dump(district: District) -> bytes:
+    """``district`` as an entry's payload (what :func:`undump` reads back)."""
+    return pickle.dumps(district, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def undump(payload: bytes) -> District | None:
+    """The district a payload holds, read with the law's classes only (:class:`_LawOnly`), or None
+    (damaged, forged, not a district)."""
+    from liaison.law.district import District
+
     try:
         found = _LawOnly(io.BytesIO(payload)).load()
     except Exception:  # any of pickle's errors, or a law class refusing what it is given
@@ -151,7 +186,7 @@ def read_entry(entry: Path, key: str) -> District | None:
 def write_entry(entry: Path, key: str, district: District) -> None:
     """Keep ``district`` under ``key``, written whole, and the folder to its :data:`KEPT` newest
     entries; any failure is dropped (the next command parses the file again)."""
-    payload = pickle.dumps(district, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = dump(district)
     data = b"\n".join((FORMAT, key.encode(), hashlib.sha256(payload).hexdigest().encode())) + b"\n\n" + payload
     temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     try:

@@ -121,12 +121,12 @@ def _version_row(code: str, year: int | None, on: dt.date | None, using: str, *,
 # room for every district of a city and their amended versions: with fewer entries than the versions
 # read, the city's answer (every district) would evict and read again each text on each read
 @functools.lru_cache(maxsize=256)
-def _parsed(using: str, pk: int, _digest: str, file: str) -> District:
-    """A version parsed once per process (its text read only then): versions are never changed in place."""
-    from liaison_web import models
+def _parsed(using: str, pk: int, digest: str, file: str) -> District:
+    """A version parsed once per process (:func:`liaison_web.versions_kept.parsed`: as parsed before
+    by any process, else its text read and parsed): versions are never changed in place."""
+    from liaison_web.versions_kept import parsed
 
-    text = models.DistrictVersion.objects.using(using).values_list("text", flat=True).get(pk=pk)
-    return parse_district(text, file=file)
+    return parsed(using, pk, digest, file)
 
 
 def prepare(database: str, *, today: dt.date, using: str = "default") -> Ready:

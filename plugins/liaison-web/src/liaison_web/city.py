@@ -291,24 +291,28 @@ def survey(year: int, as_of: dt.date | None = None) -> CityDocument:
     """Every district's standing in ``year`` as of ``as_of`` (default today in each district's time
     zone, within the year); a district without a plan for the year is listed without counts."""
     from liaison_web import bootstrap
+    from liaison_web.batch import collector_paused
+    from liaison_web.versions_kept import kept_together
 
     table = _Table(year, as_of)
     reset = _TABLE.set(table)
+    shown = []
     try:
-        shown = []
-        for where in _where(year):
-            zone = _ZONES.get(where.version) or table.zone(where.code, where.version)
-            if zone is None:
-                found = bootstrap.district_version(where.code)
-                if found is None:
-                    continue
-                table.read[where.code] = found
-                zone = found[0].info.timezone
-            _ZONES[where.version] = zone
-            made = _standing(where.code, where.version, year, where.revision, where.records,
-                             _day(zone, year, as_of))
-            if made is not None:
-                shown.append(made)
+        # thousands of values made and kept a district (liaison_web.batch); the versions parsed, kept at once
+        with collector_paused(), kept_together():
+            for where in _where(year):
+                zone = _ZONES.get(where.version) or table.zone(where.code, where.version)
+                if zone is None:
+                    found = bootstrap.district_version(where.code)
+                    if found is None:
+                        continue
+                    table.read[where.code] = found
+                    zone = found[0].info.timezone
+                _ZONES[where.version] = zone
+                made = _standing(where.code, where.version, year, where.revision, where.records,
+                                 _day(zone, year, as_of))
+                if made is not None:
+                    shown.append(made)
     finally:
         _TABLE.reset(reset)
     city_kept.write(table.made)

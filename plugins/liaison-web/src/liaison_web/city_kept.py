@@ -67,16 +67,18 @@ class Made:
 
 
 def _sources() -> Iterable[Path]:
-    """The code a standing is made by: the library (parsing, the law, the year) and the service's
-    modules that load the year, its records and count them."""
+    """The code a standing is made by: the library (parsing, the law, the year), the reading of a
+    version kept parsed and the service's modules that load the year, its records and count them."""
     import liaison
     import liaison_web
+    import liaison_workspace.districts
 
     for root in liaison.__path__:
         yield from sorted(Path(root).rglob("*.py"))
         yield from sorted(Path(root).rglob("*.toml"))
+    yield Path(liaison_workspace.districts.__file__)
     web = Path(liaison_web.__file__).parent
-    for name in ("api.py", "bootstrap.py", "city.py", "city_kept.py", "records.py", "store.py"):
+    for name in ("api.py", "bootstrap.py", "city.py", "city_kept.py", "records.py", "store.py", "versions_kept.py"):
         yield web / name
 
 

@@ -521,3 +521,19 @@ class CityStanding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district.code} {self.year} as of {self.as_of}"
+
+
+class ParsedVersion(models.Model):
+    """A district's version as parsed and checked (:func:`liaison_workspace.districts.dump`: the
+    district with the law's classes only), keyed by the version's text and the code that parsed it
+    (:func:`liaison_workspace.districts.kept_key`). Derived, never the truth: a process that has not
+    parsed the version reads it here instead of parsing the text (:mod:`liaison_web.versions_kept`);
+    a row of another key or that does not read back is parsed afresh and replaced."""
+
+    version: models.OneToOneField[DistrictVersion, DistrictVersion] = models.OneToOneField(
+        DistrictVersion, on_delete=models.CASCADE, primary_key=True, related_name="parsed")
+    key: models.CharField[str, str] = models.CharField(max_length=64)
+    payload: models.BinaryField[bytes, bytes] = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.version} parsed"
