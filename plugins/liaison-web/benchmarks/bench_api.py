@@ -10,10 +10,14 @@ processes (threads in each), send ``--requests`` requests in all per operation a
 
 - reads of one district's year: the year's ``plan`` (65 kB of JSON for the seed district), one
   ``engagement``, a body's ``due`` list, the year's ``findings``;
-- ``write``: every client changes the year — it reads the engagement (its ETag) and moves it to the
+- ``write``: every client changes the year — it reads an engagement (its ETag) and moves it to the
   other of two days with ``If-Match`` (each change a new revision and an audit entry); a 412 (another
-  client's change came first: the rule of ``If-Match``) is answered and counted, and the client
-  reads again;
+  client's change of that engagement came first: the rule of ``If-Match``) is answered and counted,
+  and the client reads again. ``--writes-to own`` (the default): each client moves an engagement of
+  its own (client n the year's n-th, as the plan lists them; with more clients than engagements some
+  share one), between its day and the same weekday a week away — bodies changing their own
+  meetings; ``--writes-to one``: every client moves the same engagement between two days, all
+  against each other. The ``412s`` column is the share of the writes answered 412;
 - ``mixed``: every tenth request of each client a write as above, the others the four reads in turn;
   the reads' and the writes' latencies are printed apart.
 
@@ -151,13 +155,15 @@ def token(folder: Path, database: str, path: str | None = None) -> str:
 class Client:
     """One client: a keep-alive connection, the token, what it measured (seconds, by kind)."""
 
-    def __init__(self, port: int, secret: str, number: int) -> None:
+    def __init__(self, port: int, secret: str, number: int, target: str = READS["engagement"]) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.auth = {"Authorization": f"Bearer {secret}"}
         self.number = number
         self.times: dict[str, list[float]] = {"read": [], "write": []}
         self.conflicts = 0
         self.etag = ""
+        self.target = target  # the engagement it writes
+        self.days: tuple[str, str] = MOVES  # the two days it moves it between
 
     def send(self, method: str, path: str, body: bytes | None = None,
              headers: dict[str, str] | None = None) -> tuple[int, bytes, float, str]:
@@ -177,14 +183,14 @@ class Client:
         """Read the engagement for its ETag, move it with If-Match; a 412 is counted (its latency
         too: the client was answered) and the client reads again."""
         while True:
-            status, data, _, etag = self.send("GET", READS["engagement"])
+            status, data, _, etag = self.send("GET", self.target)
             if status != 200:
                 raise SystemExit(f"write's read: {status}")
-            day = MOVES[(turn + self.number) % 2]
+            day = self.days[(turn + self.number) % 2]
             if json.loads(data)["date"] == day:
-                day = MOVES[(turn + self.number + 1) % 2]
+                day = self.days[(turn + self.number + 1) % 2]
             status, data, took, _ = self.send(
-                "POST", f"{READS['engagement']}/move", json.dumps({"date": day, "force": True}).encode(),
+                "POST", f"{self.target}/move", json.dumps({"date": day, "force": True}).encode(),
                 {"If-Match": etag, "Content-Type": "application/json"})
             self.times["write"].append(took)
             if status == 200:
@@ -206,10 +212,12 @@ def _work(client: Client, operation: str, count: int) -> None:
 
 
 def _process(port: int, secret: str, operation: str, shares: list[tuple[int, int]], ready: Any, go: Any,
-             results: Any) -> None:
-    """A client process: its clients as threads, connected before the start, their times sent back."""
+             results: Any, targets: list[tuple[str, tuple[str, str]]]) -> None:
+    """A client process: its clients as threads, connected before the start, their times sent back;
+    ``targets``: the engagements the clients write (client n the n-th, round) and their two days."""
     clients = [Client(port, secret, number) for number, _ in shares]
     for client in clients:
+        client.target, client.days = targets[client.number % len(targets)]
         client.connection.connect()
     threads = [threading.Thread(target=_work, args=(c, operation, n)) for c, (_, n) in zip(clients, shares,
                                                                                            strict=True)]
@@ -245,13 +253,14 @@ class Load:
 
 
 def load(port: int, secret: str, operation: str, clients: int, requests: int,
-         processes: int, server: list[int]) -> Load:
-    """``requests`` of ``operation`` over ``clients`` connections; ``server``: the server's processes."""
+         processes: int, server: list[int], targets: list[tuple[str, tuple[str, str]]]) -> Load:
+    """``requests`` of ``operation`` over ``clients`` connections; ``server``: the server's processes;
+    ``targets``: what the writing clients write (:func:`_process`)."""
     context = multiprocessing.get_context("fork")
     shares = [(i, requests // clients + (1 if i < requests % clients else 0)) for i in range(clients)]
     groups = [shares[p::processes] for p in range(processes)]
     ready, go, results = context.Barrier(processes + 1), context.Event(), context.Queue()
-    workers = [context.Process(target=_process, args=(port, secret, operation, group, ready, go, results))
+    workers = [context.Process(target=_process, args=(port, secret, operation, group, ready, go, results, targets))
                for group in groups if group]
     for worker in workers:
         worker.start()
@@ -344,6 +353,26 @@ def floors(database: str) -> dict[str, Callable[[], None]]:
             "mixed": write}
 
 
+def write_targets(port: int, secret: str, how: str) -> list[tuple[str, tuple[str, str]]]:
+    """What the writing clients write: ``one`` engagement for all, between :data:`MOVES`; or each its
+    ``own``, the plan's engagements in its order, each between its day and the same weekday a week
+    away (in the year)."""
+    import datetime as dt
+
+    if how == "one":
+        return [(READS["engagement"], MOVES)]
+    status, data, _, _ = Client(port, secret, 0).send("GET", READS["plan"])
+    if status != 200:
+        raise SystemExit(f"the plan: {status}")
+    made = []
+    for shown in json.loads(data)["engagements"]:
+        day = dt.date.fromisoformat(shown["date"])
+        away = day + dt.timedelta(days=7) if (day + dt.timedelta(days=7)).year == YEAR else day - dt.timedelta(days=7)
+        made.append((f"/api/v1/districts/seed/years/{YEAR}/engagements/{shown['id']}",
+                     (day.isoformat(), away.isoformat())))
+    return made
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
@@ -359,6 +388,8 @@ def main() -> None:
                         help="which, comma-separated (default all)")
     parser.add_argument("--floor-repeats", type=int, default=50, help="floor calls per operation and round (50)")
     parser.add_argument("--database", default=None, help="a database URL (default: a new SQLite file)")
+    parser.add_argument("--writes-to", choices=("own", "one"), default="own",
+                        help="each writing client moves an engagement of its own (default), or all the same one")
     parser.add_argument("--before", type=Path, default=None, metavar="TREE",
                         help="an earlier version's source tree (git archive), served on its own SQLite file and "
                              "loaded interleaved with this one (plan, engagement, due, write)")
@@ -386,11 +417,15 @@ def main() -> None:
                 for path in READS.values() if port == servers[""][0] else list(READS.values())[:3]:
                     warm.read(path)
             size = len(Client(*servers[""], 0).send("GET", READS["plan"])[1])
+            targets = write_targets(*servers[""], args.writes_to)  # the same ids and days on either server
             print(f"database {database.split('@')[-1]}; {args.clients} clients in {args.client_processes} processes, "
                   f"{args.requests} requests per read operation ({args.writes} for write) and round, "
                   f"{args.rounds} interleaved rounds, server {args.workers} processes of {args.threads} threads; "
                   "the plan is "
-                  f"{size / 1000:.0f} kB of JSON" + (f"; before: {args.before} on SQLite" if args.before else ""))
+                  f"{size / 1000:.0f} kB of JSON; writes to "
+                  + (f"{len(targets)} engagements, each client its own" if args.writes_to == "own" else
+                     "one engagement, every client")
+                  + (f"; before: {args.before} on SQLite" if args.before else ""))
             floor = floors(database)
             runs = [(server, operation) for operation in operations for server in servers
                     if not server or operation in BEFORE_OPERATIONS]
@@ -400,7 +435,7 @@ def main() -> None:
                 for server, operation in runs[r % len(runs):] + runs[:r % len(runs)]:
                     count = args.writes if operation == "write" else args.requests
                     done = load(*servers[server], operation, args.clients, count, args.client_processes,
-                                family(pids[server]))
+                                family(pids[server]), targets)
                     for i, value in enumerate((done.machine_busy, done.machine_total, done.server_cpu,
                                                done.client_cpu)):
                         machine[i] += value
@@ -419,18 +454,21 @@ def main() -> None:
                             (done.requests / done.wall, percentile(values, 50), percentile(values, 99),
                              statistics.median(measured) if measured else float("nan"),
                              done.conflicts if kind == "write" else 0, len(values),
-                             done.server_cpu / done.requests, done.client_cpu / done.requests))
-            print(f"{'operation':<22}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'412s':>7}{'server CPU':>12}"
+                             done.server_cpu / done.requests, done.client_cpu / done.requests,
+                             (len(values) - done.conflicts) / done.wall if kind == "write" else 0.0))
+            print(f"{'operation':<22}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'412s':>7}{'saved/s':>9}{'server CPU':>12}"
                   f"{'client CPU':>12}{'in-process p50':>16}   target p99")
-            print(f"{'':<22}{'':>8}{'':>9}{'':>9}{'':>7}{'ms/request':>12}{'ms/request':>12}{'ms':>16}")
+            print(f"{'':<22}{'':>8}{'':>9}{'':>9}{'':>7}{'':>9}{'ms/request':>12}{'ms/request':>12}{'ms':>16}")
             for name in sorted(figures, key=lambda n: (n.replace(" (before)", ""), "(before)" not in n)):
-                rate, p50, p99, base, lost, n, server_cpu, client_cpu = (
+                rate, p50, p99, base, lost, n, server_cpu, client_cpu, saved = (
                     statistics.median(column) for column in zip(*figures[name], strict=True))
                 target = 200 if "write" in name else 100
                 met = "met" if p99 * 1000 < target else "NOT met"
                 floor_text = f"{base * 1000:16.2f}" if base == base else f"{'':>16}"
+                # saved/s: the writes a second that changed the year (the others were answered 412)
                 print(f"{name:<22}{rate:>8.0f}{p50 * 1000:>9.1f}{p99 * 1000:>9.1f}"
-                      f"{(f'{lost / n:.0%}' if 'write' in name else ''):>7}{server_cpu * 1000:>12.2f}"
+                      f"{(f'{lost / n:.0%}' if 'write' in name else ''):>7}"
+                      f"{(f'{saved:.0f}' if 'write' in name else ''):>9}{server_cpu * 1000:>12.2f}"
                       f"{client_cpu * 1000:>12.2f}{floor_text}   < {target} ms: {met}")
             busy, total, serving, asking = machine
             cores = os.cpu_count() or 1

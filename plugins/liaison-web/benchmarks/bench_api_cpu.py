@@ -77,7 +77,7 @@ class Caller:
 
 def operations(caller: Caller) -> dict[str, Callable[[], None]]:
     """Each operation as one request (a write: one successful move, its ETag kept from the last)."""
-    state = {"etag": "", "turn": 0}
+    state: dict[str, Any] = {"etag": "", "plan": "", "turn": 0}
 
     def read(path: str, headers: dict[str, str] | None = None, expected: int = 200) -> Callable[[], None]:
         def run() -> None:
@@ -98,14 +98,15 @@ def operations(caller: Caller) -> dict[str, Callable[[], None]]:
                                             {"If-Match": state["etag"], "Content-Type": "application/json"})
         if status != 200:
             raise SystemExit(f"move: {status} {data[:300]!r}")
-        state["etag"] = headers["ETag"]  # the year's revision: the plan's ETag too
+        state["etag"] = headers["ETag"]
+        state["plan"] = ""  # a new revision: the plan's ETag is read again
 
     done = {name: read(path) for name, path in READS.items()}
 
     def plan_304() -> None:
-        if not state["etag"]:
-            state["etag"] = etag()
-        read(READS["plan"], {"If-None-Match": state["etag"]}, 304)()
+        if not state["plan"]:  # the plan's own ETag (the year's revision; an engagement's is its own)
+            state["plan"] = caller.send("GET", READS["plan"])[2]["ETag"]
+        read(READS["plan"], {"If-None-Match": state["plan"]}, 304)()
 
     return {**done, "plan 304": plan_304, "write": write}
 

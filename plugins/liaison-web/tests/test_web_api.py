@@ -13,6 +13,7 @@ from web_db import YEAR
 
 from liaison.formats.district import seed_district
 from liaison.formats.documents import to_json
+from liaison_web.etags import engagement_tag
 
 #: Each test on SQLite and, under .ci/with-postgres, on PostgreSQL (conftest.pytest_generate_tests).
 ON_POSTGRES_TOO = True
@@ -88,9 +89,9 @@ def test_a_change_of_the_year_is_read_at_once(database: str, users: dict[str, An
     before = client().get(path, **auth)
     assert before.json()["status"] == "proposed"
     Workspace(store=DatabaseStore()).update(seed_district(), YEAR, [Change("confirm", MOVED)])
-    state, revision = stored()
+    state, _ = stored()
     after = client().get(path, HTTP_IF_NONE_MATCH=before["ETag"], **auth)
-    assert after.status_code == 200 and after["ETag"] == f'"{revision}"' != before["ETag"]
+    assert after.status_code == 200 and after["ETag"] == f'"{engagement_tag(after.content)}"' != before["ETag"]
     assert after.json()["status"] == "agreed"
     plan = client().get(f"/api/v1/districts/seed/years/{YEAR}/plan", **auth)
     assert plan.content.decode() == to_json(plan_document(seed_district(), state))
@@ -119,7 +120,11 @@ def test_one_engagement_with_its_etag(database: str, users: dict[str, Any]) -> N
     state, revision = stored()
     auth = bearer(users["admin"])
     response = client().get(f"/api/v1/districts/seed/years/{YEAR}/engagements/{MOVED}", **auth)
-    assert response.status_code == 200 and response["ETag"] == f'"{revision}"'
+    # its own tag (its answer's digest), not the year's revision
+    assert response.status_code == 200 and response["ETag"] == f'"{engagement_tag(response.content)}"'
+    assert response["ETag"] != f'"{revision}"'
+    assert client().get(f"/api/v1/districts/seed/years/{YEAR}/engagements/{MOVED}", HTTP_IF_NONE_MATCH=response["ETag"],
+                        **auth).status_code == 304
     body = response.json()
     expected = next(e for e in state.engagements if e.id == MOVED)
     assert body["id"] == MOVED and body["date"] == expected.date.isoformat() and "local_settings" in body

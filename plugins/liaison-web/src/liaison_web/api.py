@@ -3,14 +3,15 @@
 static files: nothing is loaded from a CDN).
 
 ``health``; a district's ``organisations``; an organisation's to-do list (``due``, as of a day:
-:mod:`liaison.year.due`); a year's ``plan``; one ``engagement`` with an ETag (the
-year's revision: ``If-None-Match`` gives 304); the changes of an engagement — ``confirm``, ``move``,
-``cancel``, ``held`` — through the workspace's own update (what ``liaison plan --confirm/--move/
---cancel/--held`` runs), each with ``If-Match`` on the year's revision; the audit log per engagement
-and per organisation; ``login``; the year's outputs — the letters (listed, downloaded as .docx or
-.pdf, issued on a day), the calendars, the workbooks, the page — made by the command's own export
-flow (:mod:`liaison_web.outputs`). JSON in the shapes the library writes (``liaison … --format
-json``), described by models generated from the library's types (:mod:`liaison_web.schemas`).
+:mod:`liaison.year.due`); a year's ``plan``; one ``engagement`` with an ETag (its
+own: :mod:`liaison_web.etags`; ``If-None-Match`` gives 304); the changes of an engagement — ``confirm``,
+``move``, ``cancel``, ``held`` — through the workspace's own update (what ``liaison plan --confirm/--move/
+--cancel/--held`` runs), each with ``If-Match`` on the engagement's ETag (or the year's revision it
+was read at); the audit log per engagement and per organisation; ``login``; the year's outputs — the
+letters (listed, downloaded as .docx or .pdf, issued on a day), the calendars, the workbooks, the page —
+made by the command's own export flow (:mod:`liaison_web.outputs`). JSON in the shapes the library
+writes (``liaison … --format json``), described by models generated from the library's types
+(:mod:`liaison_web.schemas`).
 
 Every error is the library's one error document (:func:`~liaison.base.errors.error_document`) with
 its HTTP status and, as ``rendered``, the line the command would print in the language
@@ -93,6 +94,7 @@ if TYPE_CHECKING:
     from liaison_docx.about import LetterAbout
 from liaison_web.errors import no_district as _no_district
 from liaison_web.errors import no_plan as _no_plan
+from liaison_web.etags import engagement_conflict, engagement_tag, names_revision
 from liaison_web.evidence import TooLarge, UnsupportedType
 from liaison_web.memo import once
 from liaison_web.publishing import NotConfigured
@@ -395,13 +397,33 @@ def _view_tag(request: HttpRequest, district: str, base: str, **query: Any) -> s
 
 
 @once(16 * CACHED)
-def _one(code: str, version: str, year: int, revision: str, engagement: str) -> tuple[bytes, dict[str, Any]] | None:
-    """One engagement as the plan's JSON shows it (as its read sends it, and as plain JSON values),
-    made alone — not the whole plan, which a write or a read of one engagement does not need — once
-    per revision (as :func:`_rendered`); None: the year has no such engagement."""
+def _one(code: str, version: str, year: int, revision: str, engagement: str
+         ) -> tuple[bytes, dict[str, Any], str] | None:
+    """One engagement as the plan's JSON shows it (as its read sends it, as plain JSON values, and
+    its ETag: :func:`liaison_web.etags.engagement_tag`), made alone — not the whole plan, which a
+    write or a read of one engagement does not need — once per revision (as :func:`_rendered`);
+    None: the year has no such engagement."""
     district, state = _loaded(code, version, year, revision)
     shown = engagement_document(district, state, engagement)
-    return None if shown is None else (to_json(shown).encode(), shown)
+    if shown is None:
+        return None
+    sent = to_json(shown).encode()
+    return sent, shown, engagement_tag(sent)
+
+
+def _saw(code: str, version: str, year: int, engagement: str, expected: str, now: str) -> bool:
+    """The caller's ``If-Match`` names the engagement as it is now (its tag ``now``): its own tag,
+    or a revision of the year (the plan's ETag, a page's form) at which it was as it is now; a
+    revision the year never had names nothing (:mod:`liaison_web.etags`)."""
+    if expected == now:
+        return True
+    if not names_revision(expected):
+        return False
+    try:
+        then = _one(code, version, year, expected, engagement)
+    except NoRevision:
+        return False
+    return then is not None and then[2] == now
 
 
 def engagement_document(district: District, state: YearState, engagement: str) -> dict[str, Any] | None:
@@ -704,7 +726,8 @@ class EventModel(Schema):
                                                "due event a record's change or a day passing raised")
     record: dict[str, Any] | None = Field(None, description="due.opened, due.closed raised by a record's change: "
                                           "the record as GET …/records/{kind}/{key} shows its version")
-    revision: str | None = Field(None, description="the year's revision the change made (its ETag)")
+    revision: str | None = Field(None, description="the year's revision the change made (an If-Match takes it "
+                                 "while the engagement is as sent)")
     reason: str | None = Field(None, description="a cancellation's reason")
     due: DueItemModel | None = Field(None, description="due.opened, due.closed: the item of the "  # type: ignore[valid-type]
                                      "organisation's to-do list (as the due list writes it)")
@@ -1006,15 +1029,16 @@ class HeldBody(schemas.Body):
 #: by the view itself rather than declared as a parameter, so its absence is a 428, not a 422.
 IF_MATCH: dict[str, Any] = {"parameters": [{
     "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string", "pattern": r"\S"},
-    "description": "the ETag of the year's revision the change was made on (from the plan or the engagement)"}]}
+    "description": "the engagement's ETag as read (GET …/engagements/{id}), or the plan's ETag (the year's "
+                   "revision) it was read at: 412 only when the engagement has changed since"}]}
 
 
 def _if_match(request: HttpRequest) -> str:
     given = request.headers.get("If-Match", "").strip()
     if not given:
-        raise PreconditionRequired("a change needs If-Match: the ETag of the year's revision it was made on",
+        raise PreconditionRequired("a change needs If-Match: the ETag of what it changes, as it was read",
                                    fix="read the engagement (GET) and send its ETag as If-Match",
-                                   message_zh="修改须附 If-Match：所依据的年度版本的 ETag",
+                                   message_zh="修改须附 If-Match：所修改对象读取时的 ETag",
                                    fix_zh="请先读取该活动（GET），并将其 ETag 作为 If-Match 发送")
     tag = given.split(",")[0].strip()
     tag = tag[2:] if tag.startswith("W/") else tag
@@ -1023,10 +1047,12 @@ def _if_match(request: HttpRequest) -> str:
 
 @attrs.frozen
 class Changed:
-    """A change made: the engagement after it (as the plan's JSON shows it) and the year's new revision."""
+    """A change made: the engagement after it (as the plan's JSON shows it), the year's new revision
+    and the engagement's new ETag (:func:`liaison_web.etags.engagement_tag`)."""
 
     engagement: dict[str, Any]
     revision: str
+    tag: str
 
 
 class Stale(Exception):  # a signal to the two callers (the API, the pages), each answering its conflict
@@ -1046,9 +1072,11 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
                       seen: tuple[District, str, str] | None = None) -> Changed:
     """Make one change of an engagement through the workspace's update (the command's: ``liaison plan
     --confirm/--move/--cancel/--held``), as the caller and on the revision ``expected`` (the API's
-    ``If-Match``, a page's form field); the audit entry and the webhooks' deliveries are written inside
-    the save's transaction. Raises :class:`Stale` when ``expected`` is not the year's revision (before
-    or under the lock), the access errors, and the library's refusals. The API and the pages both
+    ``If-Match``, a page's form field: the engagement's ETag, or a revision of the year it was read
+    at); the audit entry and the webhooks' deliveries are written inside the save's transaction.
+    Raises :class:`Stale` when the engagement is no longer what ``expected`` names (checked at once,
+    and again under the year's lock: another engagement's change in between is no conflict), the
+    access errors, and the library's refusals. The API and the pages both
     change engagements through this one function. ``seen``: the district, its version and the year's
     revision as the caller already read them for this request (:func:`_district_year`), so a write
     reads them once."""
@@ -1060,24 +1088,20 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
     shown = _one(district, version, year, revision, engagement)
     if shown is None:
         raise _no_engagement(year, engagement)
-    before = shown[1]
-    _authorise(request, operation, district, before)
-    if expected != revision:
-        raise Stale(RevisionConflict.of(DatabaseStore().place(found, year), current=revision, expected=expected),
-                    before)
+    _authorise(request, operation, district, shown[1])
+    place = DatabaseStore().place(found, year)
+    if not _saw(district, version, year, engagement, expected, shown[2]):  # told at once, not after the lock
+        raise Stale(engagement_conflict(place, current=shown[2], expected=expected), shown[1])
     user = request.user
     saved: dict[str, Any] = {}
     today = _today(found)
     # the to-do lists of the bodies taking part that a webhook listens to, before the change (what is
     # compared with when no list of theirs was told yet: liaison_web.due.announce)
     listening = set(watched(found))
-    bodies = [b for b in dict.fromkeys([before.get("host", ""), *before.get("participants", ())]) if b in listening]
+    bodies = [b for b in dict.fromkeys([shown[1].get("host", ""), *shown[1].get("participants", ())])
+              if b in listening]
     due_before: dict[str, Any] | None = None
-    if bodies:
-        loaded = DatabaseStore().load(found, year, revision=revision)
-        if loaded is not None:
-            due_before = {b: _due_of(found, loaded.state, b, today, revision=revision, version=version)["items"]
-                          for b in bodies}
+    before = shown[1]
 
     def audit(state: YearState, tag: str) -> None:
         """Inside the save's transaction: the entry is committed with the change, or neither is."""
@@ -1093,17 +1117,37 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
             announce(found, state, bodies, today, about=after, revision=tag, before=due_before)
         saved["after"] = after
 
-    try:
-        outcome = Workspace(store=DatabaseStore(on_save=audit)).update(
-            found, year, changes(before), force=force, expected=expected, calendar=working_day_calendar(),
-            as_of=today)
-    except RevisionConflict as conflict:  # changed between the read above and the workspace's lock
+    store = DatabaseStore(on_save=audit)
+    # Under the year's lock (the workspace's update takes it again, re-entrant in this thread), so no
+    # writer saves between the check of the engagement and the save of the change: the change is made
+    # on the year as it is now — other engagements' changes since the caller's read are kept — and
+    # refused only when this engagement is no longer what the caller saw.
+    with store.lock(found, year):
         current = _revision(found, year)
-        now = (_one(district, version, year, current, engagement) or (b"", before))[1]
-        raise Stale(RevisionConflict.of(conflict.file or "", current=current, expected=expected), now) from None
+        now = _one(district, version, year, current, engagement)
+        if now is None:
+            raise _no_engagement(year, engagement)
+        if now[2] != shown[2]:
+            raise Stale(engagement_conflict(place, current=now[2], expected=expected), now[1])
+        if bodies:
+            loaded = DatabaseStore().load(found, year, revision=current)
+            if loaded is not None:
+                due_before = {b: _due_of(found, loaded.state, b, today, revision=current, version=version)["items"]
+                              for b in bodies}
+        try:
+            outcome = Workspace(store=store).update(
+                found, year, changes(before), force=force, expected=current, calendar=working_day_calendar(),
+                as_of=today)
+        except RevisionConflict:  # a writer that does not take the year's lock saved in between
+            latest = _revision(found, year)
+            again = _one(district, version, year, latest, engagement) or now
+            raise Stale(engagement_conflict(place, current=again[2], expected=expected), again[1]) from None
     # no new revision (confirming what is agreed): nothing changed, nothing to audit
-    after = saved.get("after") or (_one(district, version, year, outcome.revision, engagement) or (b"", before))[1]
-    return Changed(after, outcome.revision)
+    made = saved.get("after")
+    if made is None:
+        kept = _one(district, version, year, outcome.revision, engagement) or now
+        return Changed(kept[1], outcome.revision, kept[2])
+    return Changed(made, outcome.revision, engagement_tag(to_json(made).encode()))
 
 
 def _change(request: HttpRequest, district: str, year: int, engagement: str, operation: str,
@@ -1118,11 +1162,11 @@ def _change(request: HttpRequest, district: str, year: int, engagement: str, ope
                                  expected=expected, noted=noted, seen=seen)
     except Stale as stale:
         return _stale(request, stale.conflict, stale.engagement)
-    return json_response(done.engagement, etag=done.revision)
+    return json_response(done.engagement, etag=done.tag)
 
 
 def _stale(request: HttpRequest, conflict: RevisionConflict, current: dict[str, Any]) -> HttpResponse:
-    """412: the error, the engagement as it is now, the current revision as the ETag."""
+    """412: the error, the engagement as it is now, its current ETag as the ETag."""
     response = error_response(request, conflict, 412, engagement=current)
     if conflict.current:
         response["ETag"] = f'"{conflict.current}"'
@@ -1179,16 +1223,17 @@ def engagement_audit(request: HttpRequest, district: str, year: schemas.YEAR,
 
 @api.get(_ONE, response={200: EngagementModel, 304: None, **ERRORS}, tags=["engagements"])
 def engagement(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str) -> HttpResponse:
-    """One engagement as the plan shows it (``2027/joint_meeting/construction``); ``ETag``: the
-    year's revision, which a change names in ``If-Match``."""
+    """One engagement as the plan shows it (``2027/joint_meeting/construction``); ``ETag``: its own
+    (a digest of this answer: it changes when the engagement does, not when another does), which a
+    change names in ``If-Match``."""
     _, version, revision = _district_year(request, district, year)
     current = _one(district, version, year, revision, engagement)
     if current is None:
         raise _no_engagement(year, engagement)
     _authorise(request, "read", district, current[1])
-    if _matches(request, revision):
-        return _not_modified(revision)
-    return text_response(current[0], etag=revision)
+    if _matches(request, current[2]):
+        return _not_modified(current[2])
+    return text_response(current[0], etag=current[2])
 
 
 # -- the year's outputs: letters, calendars, workbooks, the page (liaison_web.outputs) ------------------

@@ -82,7 +82,7 @@ def calendar_bytes(code: str, organisation: str, year: int) -> tuple[bytes, dt.d
     from liaison_ical.plugin import FOLDER
 
     found = bootstrap.district_version(code)
-    row = models.Year.objects.filter(district__code=code, year=year).exclude(state="").first()
+    row = models.Year.objects.filter(district__code=code, year=year).exclude(revision="").first()
     if found is None or row is None:
         return None
     at = (models.YearRevision.objects.filter(year=row, tag=row.revision).values_list("at", flat=True).first()

@@ -4,8 +4,8 @@ release on).
 - :class:`District` and :class:`DistrictVersion` — a district of the deployment and each dated
   version of its data file, kept as the text that was loaded (TOML) with the day it applies from;
 - :class:`Year`, :class:`YearRevision`, :class:`YearFile` — the year store's rows
-  (:class:`liaison_web.store.DatabaseStore`): the year's current state and revision, every state it
-  has had, and the files the exports wrote (bytes and sha256), ``已作废/…`` included;
+  (:class:`liaison_web.store.DatabaseStore`): the year's current revision, every state it has had
+  (the current one among them), and the files the exports wrote (bytes and sha256), ``已作废/…`` included;
 - :class:`Membership` — a user's role in a district, bound to one of its organisations;
 - :class:`ApiToken` — tokens for integrations: only a hash is kept, scoped, revocable;
 - :class:`AuditEntry` — the append-only audit log (no update or delete through the model, and a
@@ -78,13 +78,12 @@ class DistrictVersion(models.Model):
 
 
 class Year(models.Model):
-    """A district's year in the store: its current state (the state file's JSON) and revision; the
-    row a writer locks (``SELECT … FOR UPDATE``). ``state`` empty: the year has no state yet."""
+    """A district's year in the store: its current revision (the :class:`YearRevision` holding its
+    state); the row a writer locks (``SELECT … FOR UPDATE``). ``revision`` empty: no state yet."""
 
     district: models.ForeignKey[District, District] = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="years")
     year: models.IntegerField[int, int] = models.IntegerField()
-    state: models.TextField[str, str] = models.TextField(default="", blank=True)
     revision: models.CharField[str, str] = models.CharField(max_length=80, default="", blank=True)
     seq: models.IntegerField[int, int] = models.IntegerField(default=0)  # the number of the last revision saved
 
@@ -100,7 +99,8 @@ KINDS = [("export", "export"), ("update", "update"), ("publication", "publicatio
 
 
 class YearRevision(models.Model):
-    """Every state the year has had: its tag, the kind of change, the export's number, when."""
+    """Every state the year has had (the state file's JSON, the current one's too: written once, here):
+    its tag, the kind of change, the export's number, when."""
 
     year: models.ForeignKey[Year, Year] = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="revisions")
     seq: models.IntegerField[int, int] = models.IntegerField()

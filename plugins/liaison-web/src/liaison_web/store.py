@@ -1,12 +1,14 @@
 """The year store in the database: :class:`DatabaseStore`, the :class:`~liaison.year.store.YearStore`
 protocol on the service's tables (:class:`~liaison_web.models.Year`, ``YearRevision``, ``YearFile``).
 
-A district's year is one :class:`~liaison_web.models.Year` row: the state file's JSON text (the same
-text the folder store writes, :func:`~liaison.formats.state.state_to_json`), the revision's tag and a
-counter. A save is one transaction holding the row — ``SELECT … FOR UPDATE`` on PostgreSQL,
+A district's year is one :class:`~liaison_web.models.Year` row: the current revision's tag and a
+counter; each state is one :class:`~liaison_web.models.YearRevision` row holding the state file's JSON
+text (the same text the folder store writes, :func:`~liaison.formats.state.state_to_json`), the
+current one that whose tag the year's row names — a save writes the state once. A save is one
+transaction holding the year's row — ``SELECT … FOR UPDATE`` on PostgreSQL,
 ``BEGIN IMMEDIATE`` on SQLite (the whole file: SQLite has one writer), see
 :mod:`liaison_web.settings` — which compares the revision it was made from with the one the row
-holds and writes the state, the new revision and the files: all or nothing, and a second writer that
+holds and writes the new revision with its state, the year's row and the files: all or nothing, and a second writer that
 read the same revision gets :class:`~liaison.year.store.RevisionConflict`. The year's lock
 (:meth:`DatabaseStore.lock`: one writer at a time for a whole export or publication) is not that
 transaction — an advisory lock on PostgreSQL, a file lock beside SQLite's file — so what is saved
@@ -203,9 +205,10 @@ class DatabaseStore:
             raise
 
     def _row(self, district: District, year: int) -> models.Year:
-        """The year's row, locked (``FOR UPDATE`` of it alone, not of its district), made if missing;
-        its state is not read (:meth:`save` compares digests first): one query for a year that has one."""
-        rows = models.Year.objects.using(self.using).select_for_update(of=("self",)).defer("state").order_by()
+        """The year's row, locked (``FOR UPDATE`` of it alone, not of its district), made if missing:
+        one query for a year that has one (the state is its revision's row, read only when
+        :meth:`save` finds the digests equal)."""
+        rows = models.Year.objects.using(self.using).select_for_update(of=("self",)).order_by()
         found = rows.filter(district__code=district.info.id, year=year).first()
         if found is not None:
             return found
@@ -240,9 +243,14 @@ class DatabaseStore:
 
     # -- reading --------------------------------------------------------------------------------------
     def _year(self, district: District, year: int) -> models.Year | None:
-        """The year's row, its state not read until asked for (a state parsed already is not read)."""
-        return (models.Year.objects.using(self.using).defer("state").order_by()
+        """The year's row (its current state is read from its revision's row only when not parsed already)."""
+        return (models.Year.objects.using(self.using).order_by()
                 .filter(district__code=district.info.id, year=year).first())
+
+    def _text(self, row: models.Year, tag: str) -> str:
+        """The state of the year's revision ``tag``, as saved."""
+        found: str = self._revisions(row).filter(tag=tag).values_list("state", flat=True).get()
+        return found
 
     def load(self, district: District, year: int, *, revision: str | None = None) -> Stored | None:
         with self._errors(district, year):
@@ -250,7 +258,8 @@ class DatabaseStore:
             if revision is None or (row is not None and revision == row.revision):
                 if row is None or not row.revision:  # a revision is saved with its state, never without
                     return None
-                return Stored(self._parse(district, year, lambda: row.state, row.revision), row.revision)
+                return Stored(self._parse(district, year, lambda: self._text(row, row.revision), row.revision),
+                              row.revision)
             made = None if row is None else self._revisions(row).defer("state").filter(tag=revision).first()
             if made is None:
                 raise NoRevision(self.place(district, year), revision)
@@ -264,7 +273,7 @@ class DatabaseStore:
         compares with an ETag or a cache before it loads anything."""
         with self._errors(district, year):
             found = (models.Year.objects.using(self.using).filter(district__code=district.info.id, year=year)
-                     .exclude(state="").values_list("revision", flat=True).first())
+                     .exclude(revision="").values_list("revision", flat=True).first())
         return found
 
     def _parse(self, district: District, year: int, text: Callable[[], str], tag: str) -> Any:
@@ -340,8 +349,8 @@ class DatabaseStore:
             tag = digest(data.encode())[:16]
             # the same state (its digest in the tag first: the text is read only then) and no file: no new
             # revision (as the folder's)
-            if (current is not None and current.endswith(f"-{tag}") and row.state == data and not commit.writes
-                    and not commit.archive):
+            if (current is not None and current.endswith(f"-{tag}") and not commit.writes and not commit.archive
+                    and self._text(row, current) == data):
                 return current
             files = models.YearFile.objects.using(self.using)
             for path, to in commit.archive:
@@ -355,8 +364,8 @@ class DatabaseStore:
                     "data": content, "sha256": digest(content), "size": len(content)})
             made = commit.revision(f"{row.seq + 1}-{tag}")
             row.seq += 1
-            row.state, row.revision = data, made.tag
-            row.save(using=self.using, update_fields=["seq", "state", "revision"])
+            row.revision = made.tag  # the state is written once, in its revision's row
+            row.save(using=self.using, update_fields=["seq", "revision"])
             models.YearRevision.objects.using(self.using).create(
                 year=row, seq=row.seq, tag=made.tag, kind=made.kind, export=made.export, at=timezone.now(),
                 state=data)
@@ -375,7 +384,7 @@ class DatabaseStore:
         (its revisions and files) is dropped in the same transaction. The current revision."""
         states = list(revisions)
         with self.lock(district, year), self._errors(district, year), self._transaction(district, year) as row:
-            if row.state and not replace:
+            if row.revision and not replace:
                 raise ExportError(f"the database already holds the {year} of {district.info.id}; nothing was "
                                   "imported", file=self.place(district, year),
                                   fix="import with --replace to drop the database's year (its revisions and "
@@ -390,14 +399,14 @@ class DatabaseStore:
             for made, state in states:
                 data = state_to_json(state)
                 row.seq += 1
-                row.state, row.revision = data, f"{row.seq}-{digest(data.encode())[:16]}"
+                row.revision = f"{row.seq}-{digest(data.encode())[:16]}"
                 models.YearRevision.objects.using(self.using).create(
                     year=row, seq=row.seq, tag=row.revision, kind=made.kind, export=made.export, at=made.at or at,
                     state=data)
             models.YearFile.objects.using(self.using).bulk_create(
                 models.YearFile(year=row, path=path, data=content, sha256=digest(content), size=len(content))
                 for path, content in files)
-            row.save(using=self.using, update_fields=["seq", "state", "revision"])
+            row.save(using=self.using, update_fields=["seq", "revision"])
             return row.revision
 
 
