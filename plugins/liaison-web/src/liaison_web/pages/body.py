@@ -404,7 +404,8 @@ def records(request: HttpRequest, district: str, year: int) -> HttpResponse:
                                                                    kept.KINDS[item["kind"]].label_en),
                      "responsible_name": _org_name(found, item["responsible"], lang) if item["responsible"] else ""})
     rows.sort(key=lambda r: (str(r["day"]), r["key"]))
-    kinds = [(k.section, pick(lang, k.label_zh, k.label_en)) for k in kept.KINDS.values()]
+    # a form only for a kind the caller may record (the POST's rule): a read-only role is offered none
+    kinds = [(k.section, pick(lang, k.label_zh, k.label_en)) for k in service.recordable_kinds(request, district)]
     return render(request, "liaison_web/pages/records.html", {
         "district": district, "year": year, "rows": rows, "kinds": kinds})
 
@@ -426,6 +427,7 @@ def new_record(request: HttpRequest, district: str, year: int, kind: str) -> Htt
     lang = language(request)
     try:
         _, chosen, fields = _record_form(request, district, kind, lang)
+        service.authorise_record_kind(request, district, chosen)  # no form to fill in only to be refused
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
     problem, status = None, 200

@@ -201,7 +201,8 @@ def year(request: HttpRequest, district: str, year: int) -> HttpResponse:
         "body_name": _org_name(found, body, lang) if body else "", "bodies": bodies, "day": day,
         "months": [(month_names[m - 1], items) for m, items in sorted(months.items())], "grid": grid,
         "weekdays": ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"] if lang == "en" else list("一二三四五六日"),
-        "count": len(shown), "week": week, "month": month, "due_error": due_error})
+        "count": len(shown), "week": week, "month": month, "due_error": due_error,
+        "may_record": bool(service.recordable_kinds(request, district))})
 
 
 def _grid(year: int, month_names: list[str], by_day: dict[str, list[dict[str, Any]]],

@@ -1,0 +1,147 @@
+"""The pages as a fresh review of issue #26 found them: a read-only role is offered no form that
+makes a record (the GET refused as the POST is), and every page an auditor can reach by its links
+has no form that changes anything; a role that records is offered the kinds it may record only."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from web_db import YEAR
+
+#: The office's pages of a year (issue #26's district-wide view).
+OFFICE_PAGES = ("findings", "behind", "engagements", "letters", "amend")
+FORM = re.compile(r"<form\b[^>]*>", re.I)
+LINK = re.compile(r'href="(/[^"]*)"')
+
+
+@pytest.fixture
+def loaded_plugins() -> str:
+    return "web,xlsx,docx,html"
+
+
+def client(own: dict[str, Any], role: str, lang: str = "zh") -> Any:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    made = Client()
+    made.force_login(get_user_model()._default_manager.get(username=f"{role}-{own['code']}"))
+    if lang == "en":
+        made.cookies["liaison_lang"] = "en"
+    return made
+
+
+def plan_of(own: dict[str, Any]) -> Any:
+    from liaison_web.store import DatabaseStore
+
+    found = DatabaseStore().load(own["district"], YEAR)
+    assert found is not None
+    return found.state.plan
+
+
+def changing_forms(page: str) -> list[str]:
+    """The page's forms that send a change: a POST other than logging out."""
+    return [f for f in FORM.findall(page) if re.search(r'method="?post', f, re.I) and "/logout/" not in f]
+
+
+def _shape(path: str) -> tuple[str, ...]:
+    # one page of each kind: an engagement's, a record's, a kind's form stand for the others of their address
+    parts = [p for p in path.split("/") if p]
+    if parts[0] == "engagement" and len(parts) > 4:
+        return ("engagement", parts[4], parts[-1] if parts[-1] in ("held", "move") else "")
+    return (parts[0], str(len(parts)), parts[-1] if len(parts) > 4 else "") if len(parts) > 3 else tuple(parts)
+
+
+def reachable(browser: Any, starts: list[str], code: str) -> dict[str, Any]:
+    """Every page of the district reached by following the pages' links from ``starts`` (one of each kind)."""
+    seen: dict[tuple[str, ...], str] = {}
+    answers: dict[str, Any] = {}
+    queue = list(starts)
+    while queue:
+        path = queue.pop(0)
+        shape = _shape(path)
+        if shape in seen:
+            continue
+        seen[shape] = path
+        response = browser.get(path)
+        answers[path] = response
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        for href in LINK.findall(response.content.decode()):
+            address = urlsplit(href.replace("&amp;", "&")).path
+            other_year = re.search(r"/20\d\d/", address) and f"/{YEAR}/" not in address
+            if code in address and not other_year and not address.startswith(("/api/", "/lang/", "/logout")):
+                queue.append(address)
+    return answers
+
+
+@pytest.mark.parametrize("role", ["auditor", "city_auditor"])
+def test_a_read_only_role_is_offered_no_record_form_and_its_get_is_refused(own_district: dict[str, Any],
+                                                                           role: str) -> None:
+    from liaison_web import records as kept
+
+    own = own_district
+    reader = client(own, role)
+    listing = reader.get(f"/records/{own['code']}/{YEAR}/").content.decode()
+    assert "/new/" not in listing and f"/ledger/{own['code']}/" not in listing
+    assert 'id="to-ledger"' not in reader.get(f"/year/{own['code']}/{YEAR}/").content.decode()
+    for kind in kept.KINDS.values():
+        response = reader.get(f"/records/{own['code']}/{YEAR}/new/{kind.section}/")
+        page = response.content.decode()
+        assert response.status_code == 403 and 'class="problem"' in page and not changing_forms(page), kind.section
+        assert "无权" in page
+    english = client(own, role, "en").get(f"/records/{own['code']}/{YEAR}/new/engagements/").content.decode()
+    assert "may not record" in english and not re.search(r"[\u4e00-\u9fff]", english.split("<main")[-1].split(
+        'class="problem"')[1].split("</div>")[0])
+    assert reader.get(f"/ledger/{own['code']}/{YEAR}/").status_code == 403
+
+
+def test_a_clerk_is_offered_the_kinds_it_may_record_and_the_administrator_every_kind(
+        own_district: dict[str, Any]) -> None:
+    from liaison_web import records as kept
+
+    own = own_district
+    town = kept.KINDS["town_activities"]
+    assert not town.by_a_body  # the district's own: no body is responsible for one
+    clerk, admin = client(own, "clerk"), client(own, "administrator")
+    listing = clerk.get(f"/records/{own['code']}/{YEAR}/").content.decode()
+    for kind in kept.KINDS.values():
+        address = f"/records/{own['code']}/{YEAR}/new/{kind.section}/"
+        expected = 200 if kind.by_a_body else 403
+        assert (address in listing) == kind.by_a_body, kind.section
+        assert clerk.get(address).status_code == expected, kind.section
+        assert admin.get(address).status_code == 200, kind.section
+    # the POST agrees: the clerk's town activity is refused when sent anyway
+    sent = clerk.post(f"/records/{own['code']}/{YEAR}/new/town_activities/",
+                      {"date": f"{YEAR}-03-02", "town": "x", "description": "y"})
+    assert sent.status_code == 403
+    assert 'id="to-ledger"' in clerk.get(f"/year/{own['code']}/{YEAR}/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["auditor", "city_auditor"])
+def test_every_page_an_auditor_reaches_has_no_form_that_changes_anything(own_district: dict[str, Any],
+                                                                         role: str) -> None:
+    import json
+
+    from django.test import Client
+
+    own = own_district
+    host = next(e for e in plan_of(own).engagements if e.kind.value == "visit")
+    made = Client().post(f"/api/v1/districts/{own['code']}/years/{YEAR}/records/engagements",
+                         json.dumps({"kind": "visit", "date": host.date.isoformat(), "host": host.host,
+                                     "attended": list(host.participants), "title": "走访"}),
+                         content_type="application/json", **own["tokens"]["administrator"])
+    assert made.status_code == 201, made.content
+    code = own["code"]
+    starts = [f"/year/{code}/{YEAR}/", *(f"/office/{code}/{YEAR}/{p}/" for p in OFFICE_PAGES),
+              f"/office/{code}/audit/", f"/office/{code}/users/"]
+    answers = reachable(client(own, role), starts, code)
+    kinds = {_shape(p)[0] for p in answers}
+    assert {"year", "records", "letters", "engagement", "office", "provision"} <= kinds, kinds
+    assert any(p.startswith(f"/records/{code}/{YEAR}/engagements/") for p in answers)  # a record's page
+    for path, response in answers.items():
+        assert response.status_code in (200, 302), (path, response.status_code)  # never a link to a refusal
+        if "text/html" in response.get("Content-Type", ""):
+            assert not changing_forms(response.content.decode()), path
