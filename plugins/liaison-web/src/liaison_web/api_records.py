@@ -62,8 +62,18 @@ from liaison_web.due import announce, due_of, watched
 from liaison_web.errors import NotFound, StaleRecord, error_response, json_response
 from liaison_web.store import DatabaseStore
 
-__all__ = ["RecordModels", "attach_kept", "change_record", "concerns", "create_record", "keep_file", "may_record",
-           "authorise_record_kind", "may_record_kind", "recordable_kinds"]
+__all__ = [
+    "RecordModels",
+    "attach_kept",
+    "authorise_record_kind",
+    "change_record",
+    "concerns",
+    "create_record",
+    "keep_file",
+    "may_record",
+    "may_record_kind",
+    "recordable_kinds",
+]
 
 _YEAR = "/districts/{district}/years/{year}"
 KindName = Literal[tuple(kept.KINDS)]  # type: ignore[valid-type]
