@@ -145,3 +145,33 @@ def test_every_page_an_auditor_reaches_has_no_form_that_changes_anything(own_dis
         assert response.status_code in (200, 302), (path, response.status_code)  # never a link to a refusal
         if "text/html" in response.get("Content-Type", ""):
             assert not changing_forms(response.content.decode()), path
+
+
+def _letter_rows(page: str, cells: tuple[int, int, int]) -> dict[str, tuple[str, ...]]:
+    """A letters table's rows: path → (status, its state's word, 文号, 主送) from the cells at ``cells``."""
+    import html
+
+    found = {}
+    for status, path, row in re.findall(r'<tr data-status="([a-z]+)" data-path="([^"]+)">(.*?)</tr>', page, re.S):
+        texts = [html.unescape(re.sub(r"<[^>]+>", " ", c)).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        word, number, to = (" ".join(texts[i]) for i in cells)
+        found[html.unescape(path)] = (status, word, number.split(" ")[0].replace("—", ""), to)
+    return found
+
+
+def test_the_office_and_the_bodys_letters_pages_list_the_same_rows_in_the_same_words(
+        own_district: dict[str, Any]) -> None:
+    own = own_district
+    admin = client(own, "administrator")
+    day = f"{YEAR}-03-20"
+    office = _letter_rows(admin.get(f"/office/{own['code']}/{YEAR}/letters/?day={day}").content.decode(), (3, 1, 2))
+    body = _letter_rows(admin.get(f"/letters/{own['code']}/{YEAR}/?day={day}").content.decode(), (1, 2, 3))
+    assert office and office == body
+    words = {"due": "待印发", "draft": "草稿", "issued": "已印发"}  # docs/letters.md's
+    assert all(word == words[status] for status, word, _, _ in office.values())
+    # a draft not yet due has no record: its 主送 is the recipient the exporter wrote down (公文清单.json)
+    drafts = {p: to for p, (status, _, _, to) in office.items() if status == "draft"}
+    invitations = {p: to for p, to in drafts.items() if "/邀请函/" in p}
+    assert invitations and all(invitations.values()), invitations
+    names = {o.name for o in own["district"].organisations}
+    assert set(invitations.values()) <= names

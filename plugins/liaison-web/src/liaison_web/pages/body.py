@@ -48,8 +48,8 @@ from liaison_web.errors import InvalidRequest, NotFound
 from liaison_web.pages.lang import language, message, pick
 from liaison_web.pages.views import _day, _error_page, _org_name, _shown, _status
 
-__all__ = ["LEDGER_RECORDED", "LEDGER_UPLOADED", "LETTER_ORDER", "held", "ledger", "letter_rows", "letters", "move",
-           "new_record", "one_record", "records"]
+__all__ = ["LEDGER_RECORDED", "LEDGER_UPLOADED", "LETTER_ORDER", "LETTER_STATES", "held", "ledger", "letter_rows",
+           "letters", "move", "new_record", "one_record", "records"]
 
 
 # -- what the body's pages share -----------------------------------------------------------------------
@@ -576,6 +576,9 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
 
 #: How the letters are listed: those to issue first, then the drafts, then those issued.
 LETTER_ORDER = {"due": 0, "draft": 1, "issued": 2}
+#: A letter's state as the pages name it, docs/letters.md's words (the 发文登记's 已印发).
+LETTER_STATES: Mapping[str, tuple[str, str]] = {"due": ("待印发", "due"), "draft": ("草稿", "draft"),
+                                                "issued": ("已印发", "issued")}
 
 
 def letter_rows(request: HttpRequest, found: District, district: str, year: int, day: dt.date | None, lang: str,
@@ -584,8 +587,7 @@ def letter_rows(request: HttpRequest, found: District, district: str, year: int,
     list them — the API's list (:func:`liaison_web.service.letters`) and its download addresses; only
     those about ``engagement`` when it is given (the engagement page's). The revision, the day, the rows."""
     revision, when, listed, _ = service.letters(request, district, year, day)
-    names = {"issued": pick(lang, "已印发", "issued"), "due": pick(lang, "待印发", "due"),
-             "draft": pick(lang, "草稿", "draft")}
+    names = {state: pick(lang, *LETTER_STATES[state]) for state in LETTER_ORDER}
     base = f"/api/v1/districts/{district}/years/{year}/letters/"
     shown: list[dict[str, Any]] = []
     for path, status, record, whose in listed:
@@ -593,11 +595,14 @@ def letter_rows(request: HttpRequest, found: District, district: str, year: int,
             continue
         if not _allowed(request, "letters", district, whose):
             continue
-        # a draft's addressee: its recipient, as the letters' exporter says (:func:`liaison_web.api._letter_object`)
+        # a draft's addressee: its recipient, as the letters' exporter says (公文清单.json, read by
+        # :func:`liaison_web.api._letter_object`): a draft has no record yet
         to = record.recipient if record is not None else next(iter(whose["participants"]), "")
+        number = record.doc_number if record is not None and status in ("issued", "due") else ""
+        if number and status == "due":  # the number issuing now would give: the letter carries none yet
+            number = pick(lang, f"拟用{number}", f"{number} once issued")
         shown.append({"path": path, "status": status, "status_name": names[status],
-                      "name": path.rsplit("/", 1)[-1].removesuffix(".docx"),
-                      "number": record.doc_number if record is not None and status == "issued" else "",
+                      "name": path.rsplit("/", 1)[-1].removesuffix(".docx"), "number": number,
                       "date": record.date if record is not None and status == "issued" else None,
                       "to": _org_name(found, to, lang) if to else "",
                       # the day the page was read on: a letter due that day is the same letter downloaded

@@ -548,7 +548,8 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
     store. The administrator issues the letters due by the day (``POST``): the API's issue
     (:func:`liaison_web.api.issue_on`: numbers from the register, bytes kept, its audit entry), on the
     revision the page was read at, so a page out of date issues nothing (412)."""
-    from liaison_web.api import _letters, issue_on
+    from liaison_web.api import issue_on
+    from liaison_web.pages.body import letter_rows
     from liaison_web.store import DatabaseStore
 
     lang = language(request)
@@ -569,25 +570,11 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
             messages.success(request, pick(lang, f"已于 {day.isoformat()} 签发 {len(issued)} 件公文：{numbers}",
                                            f"{len(issued)} letter(s) issued on {day.isoformat()}: {numbers}"))
             return HttpResponseRedirect(f"/office/{district}/{year}/letters/?day={day.isoformat()}")
-    try:
-        revision, _, listed, _ = _letters(request, district, year, day)
+    try:  # the rows the body's letters page lists too: one list, one vocabulary
+        revision, _, shown = letter_rows(request, found, district, year, day, lang)
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
     base = f"/api/v1/districts/{district}/years/{year}/letters/"
-    status_names = {"issued": pick(lang, "已签发", "issued"), "due": pick(lang, "到期待签发", "due, not issued"),
-                    "draft": pick(lang, "草稿", "draft")}
-    shown = []
-    for path, state, record, whose in listed:
-        if service.may(request, "letters", district, whose) != access.Decision.ALLOWED:
-            continue
-        number = record.doc_number if record else ""
-        if number and state == "due":  # the number issuing now would give: the letter carries none yet
-            number = pick(lang, f"拟用{number}", f"{number} once issued")
-        shown.append({"path": path, "name": path.rsplit("/", 1)[-1], "status": state,
-                      "status_name": status_names[state], "doc_number": number,
-                      "kind": record.kind if record else "", "to": record.to if record else "",
-                      "href": f"{base}{quote(path)}?day={day.isoformat()}",
-                      "pdf": f"{base}{quote(path.removesuffix('.docx') + '.pdf')}?day={day.isoformat()}"})
     stored = DatabaseStore().load(found, year, revision=revision)
     register = sorted(stored.state.letters if stored is not None else (), key=lambda r: (r.series, r.serial))
     members, superuser = service.members(request)
