@@ -153,7 +153,8 @@ def _letter_rows(page: str, cells: tuple[int, int, int]) -> dict[str, tuple[str,
 
     found = {}
     for status, path, row in re.findall(r'<tr data-status="([a-z]+)" data-path="([^"]+)">(.*?)</tr>', page, re.S):
-        texts = [html.unescape(re.sub(r"<[^>]+>", " ", c)).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        texts = [html.unescape(re.sub(r"<[^>]+>", " ", c)).split()
+                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         word, number, to = (" ".join(texts[i]) for i in cells)
         found[html.unescape(path)] = (status, word, number.split(" ")[0].replace("—", ""), to)
     return found
