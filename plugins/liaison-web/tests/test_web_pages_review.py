@@ -176,3 +176,24 @@ def test_the_office_and_the_bodys_letters_pages_list_the_same_rows_in_the_same_w
     assert invitations and all(invitations.values()), invitations
     names = {o.name for o in own["district"].organisations}
     assert set(invitations.values()) <= names
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_heat_map_cell_is_read_out_in_the_pages_language_as_its_legend_says(own_district: dict[str, Any],
+                                                                              lang: str) -> None:
+    import html
+
+    own = own_district
+    page = client(own, "administrator", lang).get(f"/office/{own['code']}/{YEAR}/findings/").content.decode()
+    legend = re.search(r'<ul class="hm-legend">(.*?)</ul>', page, re.S)
+    assert legend
+    words = {html.unescape(w).strip() for w in re.findall(r"</span>([^<]+)</li>", legend.group(1))}
+    cells = re.findall(r'<td class="hm-cell[^"]*" data-state="([a-z]+)"[^>]*>(.*?)</td>', page, re.S)
+    said = [(state, spoken.group(1)) for state, cell in cells
+            if (spoken := re.search(r'<span class="sr">(.*?)</span>', cell, re.S))]
+    assert {state for state, _ in said} >= {"short", "info"}
+    for state, text in said:
+        full = html.unescape(text).strip()
+        spoken = max((w for w in words if full.endswith(("：" if lang == "zh" else ": ") + w)), key=len, default="")
+        assert spoken and spoken != state, (state, text)
+        assert (re.search(r"[a-z]", spoken) is None) == (lang == "zh"), spoken

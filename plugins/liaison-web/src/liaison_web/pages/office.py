@@ -151,8 +151,11 @@ def _heat(found: District, report: Any, lang: str) -> dict[str, Any]:
     for row in made.rows:
         cells = []
         for cell, column in zip(row.cells, made.columns, strict=True):
+            # what a screen reader says of the cell: the legend's words, in the page's language
+            named = "short local" if cell.state.value == "short" and cell.local else cell.state.value
             cells.append({"key": cell.key, "state": cell.state.value, "local": cell.local, "symbol": cell.symbol,
-                          "count": len(cell.findings), "provision": column.provision.id})
+                          "count": len(cell.findings), "provision": column.provision.id,
+                          "state_name": say(UI["state_" + named.replace(" ", "_")])})
             if cell.findings:
                 opened.append({"key": cell.key, "body": say(row.name), "provision": column.provision.id,
                                "provision_path": quote(column.provision.id, safe=""), "label": say(column.label),
