@@ -197,3 +197,63 @@ def test_a_heat_map_cell_is_read_out_in_the_pages_language_as_its_legend_says(ow
         spoken = max((w for w in words if full.endswith(("：" if lang == "zh" else ": ") + w)), key=len, default="")
         assert spoken and spoken != state, (state, text)
         assert (re.search(r"[a-z]", spoken) is None) == (lang == "zh"), spoken
+
+
+#: A Chinese mark of punctuation beside English words or numbers: the page's own text, not the data
+#: (a name or a title is Chinese throughout, its marks between Chinese characters).
+MIXED = re.compile(r"[A-Za-z0-9.)][：（）。；]|[：（；]\s?[A-Za-z(]")
+
+
+def _ledger_with_a_bad_row(own: dict[str, Any]) -> bytes:
+    import io
+
+    import openpyxl
+    from liaison_xlsx.plugin import ledger_workbook
+
+    book = openpyxl.load_workbook(io.BytesIO(ledger_workbook(own["district"], plan_of(own), YEAR)))
+    sheet = book["会议走访"]
+    columns = {c.value: c.column for c in sheet[2] if c.value}
+    rows = [r for r in range(3, sheet.max_row + 1) if sheet.cell(r, columns["编号"]).value][:2]
+    for r in rows:
+        sheet.cell(r, columns["是否召开"]).value = "是"
+    sheet.cell(rows[0], columns["日期"]).value = f"{YEAR}年13月1日"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_english_page_has_no_chinese_punctuation_of_its_own_and_a_chinese_page_no_setting_id(
+        own_district: dict[str, Any]) -> None:
+    import html
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from web_db import CLERK_OF
+
+    own = own_district
+    code = own["code"]
+    clerk, admin = client(own, "clerk", "en"), client(own, "administrator", "en")
+    e = next(e for e in plan_of(own).engagements if e.host == CLERK_OF and e.status.value == "proposed")
+    engagement = f"/engagement/{code}/{YEAR}/{e.id}/"
+    pages = {
+        "year": clerk.get(f"/year/{code}/{YEAR}/"),
+        "move": clerk.get(f"{engagement}move/?date={YEAR}-10-01"),
+        "held": clerk.get(f"{engagement}held/"),
+        "engagement": clerk.get(engagement),
+        "ledger": admin.get(f"/ledger/{code}/{YEAR}/"),
+        "ledger rows": admin.post(f"/ledger/{code}/{YEAR}/", {"action": "upload", "ledger": SimpleUploadedFile(
+            "ledger.xlsx", _ledger_with_a_bad_row(own), content_type="application/octet-stream")}),
+        "findings": admin.get(f"/office/{code}/{YEAR}/findings/?as_of={YEAR}-12-31"),
+        "behind": admin.get(f"/office/{code}/{YEAR}/behind/?on={YEAR}-12-31"),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        page = html.unescape(response.content.decode())
+        assert 'lang="en"' in page, name
+        found = [page[max(m.start() - 30, 0):m.end() + 30] for m in MIXED.finditer(page)]
+        assert not found, (name, found)
+    assert f"{YEAR}-10-01" in pages["move"].content.decode() and "年10月" not in pages["move"].content.decode()
+    rows = html.unescape(pages["ledger rows"].content.decode())
+    assert 'class="refused"' in rows and 'class="taken"' in rows
+    chinese = re.sub(r"<[^>]+>", "", html.unescape(client(own, "administrator").get(
+        f"/office/{code}/{YEAR}/findings/?as_of={YEAR}-12-31").content.decode()))
+    assert "（承担方式" in chinese and "scope" not in chinese  # a setting by its name, not its field

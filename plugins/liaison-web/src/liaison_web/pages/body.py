@@ -671,7 +671,7 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
             except LiaisonError as error:
                 text, fix = message(error, lang)
                 field = error.path or ""
-                rows.append({**row, "refused": True, "message": f"{field}：{text}" if field else text, "fix": fix})
+                rows.append({**row, "refused": True, "message": pick(lang, f"{field}：", f"{field}: ") + text if field else text, "fix": fix})
             else:
                 rows.append({**row, "refused": False})
                 taken.append((kind, body))

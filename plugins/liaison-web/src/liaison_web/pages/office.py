@@ -33,6 +33,7 @@ from liaison.law.district import District
 from liaison.law.findings import SHORTFALLS, Finding, Severity
 from liaison.law.findings import STATUS_EN as FINDING_STATUS_EN
 from liaison.law.findings import STATUS_ZH as FINDING_STATUS_ZH
+from liaison.law.terms import SETTING_EN, SETTING_ZH
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Status
 from liaison_web import access, evidence, service
 from liaison_web.errors import Forbidden, InvalidRequest, NotFound
@@ -94,7 +95,10 @@ def _finding_view(found: District, f: Finding, lang: str, index: int) -> dict[st
             "severity": f.severity.value, "severity_name": f.severity.label(lang), "basis": f.basis,
             "basis_name": pick(lang, "依据原文规定", "the regulation's text") if f.basis == "text"
             else pick(lang, "依据本区设定（原文未规定）", "the district's own setting (not in the text)"),
-            "rests_on": ", ".join(f.rests_on), "message": f.message(lang),
+            # the settings by their names (the findings' own words), never a field's id such as scope
+            "rests_on": pick(lang, "、".join(SETTING_ZH.get(r, r) for r in f.rests_on),
+                             ", ".join(SETTING_EN.get(r, r.replace("_", " ")) for r in f.rests_on)),
+            "message": f.message(lang),
             "body": _org_name(found, f.responsible, lang) if f.responsible else pick(lang, "全区", "the district"),
             "responsible": f.responsible or "", "period": f"{f.period[0].isoformat()} – {f.period[1].isoformat()}",
             "reason": f.reason}
