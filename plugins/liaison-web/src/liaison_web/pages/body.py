@@ -671,7 +671,8 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
             except LiaisonError as error:
                 text, fix = message(error, lang)
                 field = error.path or ""
-                rows.append({**row, "refused": True, "message": pick(lang, f"{field}：", f"{field}: ") + text if field else text, "fix": fix})
+                said = pick(lang, f"{field}：", f"{field}: ") + text if field else text
+                rows.append({**row, "refused": True, "message": said, "fix": fix})
             else:
                 rows.append({**row, "refused": False})
                 taken.append((kind, body))
