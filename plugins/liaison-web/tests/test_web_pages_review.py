@@ -257,3 +257,33 @@ def test_an_english_page_has_no_chinese_punctuation_of_its_own_and_a_chinese_pag
     chinese = re.sub(r"<[^>]+>", "", html.unescape(client(own, "administrator").get(
         f"/office/{code}/{YEAR}/findings/?as_of={YEAR}-12-31").content.decode()))
     assert "（承担方式" in chinese and "scope" not in chinese  # a setting by its name, not its field
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_meeting_marked_held_before_its_day_is_refused_with_the_box_to_tick_named(own_district: dict[str, Any],
+                                                                                    lang: str) -> None:
+    import html
+
+    from web_db import CLERK_OF
+
+    from liaison_web.pages.views import HELD_FORCE
+    from liaison_web.store import DatabaseStore
+
+    own = own_district
+    code = own["code"]
+    clerk = client(own, "clerk", lang)
+    later = sorted((e for e in plan_of(own).engagements if e.host == CLERK_OF and e.status.value == "proposed"),
+                   key=lambda e: e.date)[-1]  # the clerk's last of the year: not come on the test's day
+    box = HELD_FORCE[0] if lang == "zh" else HELD_FORCE[1]
+    revision = DatabaseStore().current(own["district"], YEAR)
+    for address, form in ((f"/engagement/{code}/{YEAR}/{later.id}/held/", {}),
+                          (f"/engagement/{code}/{YEAR}/{later.id}/", {"action": "held"})):
+        page = html.unescape(clerk.get(address).content.decode())
+        assert f'name="force"> {box}</label>' in page, address  # the box says what it does
+        refused = html.unescape(clerk.post(address, {"revision": revision, **form}).content.decode())
+        problem = re.search(r'<div class="problem"[^>]*>(.*?)</div>', refused, re.S)
+        assert problem, address
+        assert f"“{box}”" in problem.group(1) and "force" not in problem.group(1), problem.group(1)
+    # ticked, it is marked held (the box does what its label says)
+    done = clerk.post(f"/engagement/{code}/{YEAR}/{later.id}/", {"revision": revision, "action": "held", "force": "on"})
+    assert done.status_code == 302

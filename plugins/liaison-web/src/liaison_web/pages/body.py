@@ -46,7 +46,7 @@ from liaison_web import access, evidence, models, service
 from liaison_web import records as kept
 from liaison_web.errors import InvalidRequest, NotFound
 from liaison_web.pages.lang import language, message, pick
-from liaison_web.pages.views import _day, _error_page, _org_name, _shown, _status
+from liaison_web.pages.views import HELD_FORCE, _day, _error_page, _org_name, _shown, _status, held_refusal
 
 __all__ = ["LEDGER_RECORDED", "LEDGER_UPLOADED", "LETTER_ORDER", "LETTER_STATES", "held", "ledger", "letter_rows",
            "letters", "move", "new_record", "one_record", "records"]
@@ -114,7 +114,7 @@ def held(request: HttpRequest, district: str, year: int, engagement: str) -> Htt
             status = _status(error)
             if status == 403:
                 return _error_page(request, error, status)
-            problem = _problem(error, lang)
+            problem = _problem(held_refusal(error), lang)
         revision = service.revision(found, year)
     chosen = set(form.getlist("attended")) if hasattr(form, "getlist") else {current["host"],
                                                                              *current.get("participants", ())}
@@ -123,7 +123,8 @@ def held(request: HttpRequest, district: str, year: int, engagement: str) -> Htt
         "bodies": [(o, name, o in chosen) for o, name in _bodies(found, lang)], "problem": problem,
         "date": form.get("date") or current["date"], "minutes": form.get("minutes", ""),
         "first_day": f"{year}-01-01", "last_day": f"{year}-12-31", "limit_mb": _limit_mb(),
-        "back": f"/engagement/{district}/{year}/{quote(engagement)}/"}, status=status)
+        "held_force": pick(lang, *HELD_FORCE), "back": f"/engagement/{district}/{year}/{quote(engagement)}/"},
+        status=status)
 
 
 def _mark_held(request: HttpRequest, found: District, district: str, year: int, engagement: str,
