@@ -287,3 +287,17 @@ def test_a_meeting_marked_held_before_its_day_is_refused_with_the_box_to_tick_na
     # ticked, it is marked held (the box does what its label says)
     done = clerk.post(f"/engagement/{code}/{YEAR}/{later.id}/", {"revision": revision, "action": "held", "force": "on"})
     assert done.status_code == 302
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_year_not_begun_has_no_findings_so_far_and_says_so(own_district: dict[str, Any], lang: str) -> None:
+    own = own_district
+    clerk = client(own, "clerk", lang)
+    before = clerk.get(f"/year/{own['code']}/{YEAR}/?on={YEAR - 1}-12-08").content.decode()
+    section = re.search(r'<section aria-labelledby="my-findings-title">(.*?)</section>', before, re.S)
+    assert section and 'class="finding' not in section.group(1)
+    assert ("尚未开始" if lang == "zh" else "has not begun") in section.group(1)
+    assert f"{YEAR}-01-01" not in section.group(1)  # no finding dated on a day to come
+    begun = clerk.get(f"/year/{own['code']}/{YEAR}/?on={YEAR}-12-31").content.decode()
+    later = re.search(r'<section aria-labelledby="my-findings-title">(.*?)</section>', begun, re.S)
+    assert later and 'class="finding' in later.group(1) and 'id="not-begun"' not in later.group(1)
