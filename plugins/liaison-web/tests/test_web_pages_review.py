@@ -301,3 +301,42 @@ def test_a_year_not_begun_has_no_findings_so_far_and_says_so(own_district: dict[
     begun = clerk.get(f"/year/{own['code']}/{YEAR}/?on={YEAR}-12-31").content.decode()
     later = re.search(r'<section aria-labelledby="my-findings-title">(.*?)</section>', begun, re.S)
     assert later and 'class="finding' in later.group(1) and 'id="not-begun"' not in later.group(1)
+
+
+def test_a_records_time_is_the_districts_local_time_as_the_engagements_history_is(
+        own_district: dict[str, Any]) -> None:
+    import json
+    from zoneinfo import ZoneInfo
+
+    from django.test import Client
+
+    from liaison_web import models
+
+    own = own_district
+    code = own["code"]
+    zone = ZoneInfo(own["district"].info.timezone)
+    e = next(e for e in plan_of(own).engagements if e.kind.value == "visit")
+    made = Client().post(f"/api/v1/districts/{code}/years/{YEAR}/records/engagements",
+                         json.dumps({"kind": "visit", "date": e.date.isoformat(), "host": e.host,
+                                     "attended": list(e.participants), "title": "走访"}),
+                         content_type="application/json", **own["tokens"]["administrator"])
+    assert made.status_code == 201
+    row = models.Record.objects.get(district__code=code, key=made.json()["key"])
+    admin = client(own, "administrator")
+    page = admin.get(f"/records/{code}/{YEAR}/engagements/{row.key}/").content.decode()
+    local, utc = (row.at.astimezone(z).strftime("%Y-%m-%d %H:%M") for z in (zone, ZoneInfo("UTC")))
+    assert f">{local}</time>" in page and utc not in page
+    # the engagement's history, the audit log: the same rendering of the same kind of moment
+    admin.post(f"/engagement/{code}/{YEAR}/{e.id}/", {"action": "confirm", "revision": revision_of(own)})
+    entry = models.AuditEntry.objects.filter(district__code=code, object_id=e.id).latest("pk")
+    shown = entry.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    assert f">{shown}</time>" in admin.get(f"/engagement/{code}/{YEAR}/{e.id}/").content.decode()
+    assert f">{shown}:" in admin.get(f"/office/{code}/audit/").content.decode()
+
+
+def revision_of(own: dict[str, Any]) -> str:
+    from liaison_web.store import DatabaseStore
+
+    found = DatabaseStore().current(own["district"], YEAR)
+    assert found is not None
+    return found
