@@ -340,3 +340,42 @@ def revision_of(own: dict[str, Any]) -> str:
     found = DatabaseStore().current(own["district"], YEAR)
     assert found is not None
     return found
+
+
+def test_the_users_page_offers_no_change_the_server_refuses(own_district: dict[str, Any]) -> None:
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+
+    own = own_district
+    code = own["code"]
+    users = get_user_model()._default_manager
+    root = users.create_superuser(f"root-member-{code}", password="x")
+    models.Membership.objects.create(user=root, district=models.District.objects.get(code=code), role="auditor")
+    admin = client(own, "administrator")
+    page = admin.get(f"/office/{code}/users/").content.decode()
+
+    def row(name: str) -> str:
+        found = re.search(rf'<tr data-user="{re.escape(name)}"[^>]*>(.*?)</tr>', page, re.S)
+        assert found, name
+        return found.group(1)
+
+    for refused in (f"administrator-{code}", root.username):  # itself, a superuser: the server refuses both
+        assert "<form" not in row(refused) and "/admin/" in row(refused), refused
+        pk = users.get(username=refused).pk
+        assert admin.post(f"/office/{code}/users/", {"action": "deactivate", "user": pk}).status_code == 403
+    assert 'value="deactivate"' in row(f"clerk-{code}") and 'value="reset"' in row(f"clerk-{code}")
+
+
+def test_a_moved_meeting_in_an_amendments_preview_is_shown_to_the_minute(own_district: dict[str, Any]) -> None:
+    import datetime as dt
+
+    import attrs
+
+    from liaison_web.amend import _meetings
+
+    e = next(e for e in plan_of(own_district).engagements if e.status.value == "proposed")
+    before = attrs.evolve(e, start=dt.time(14, 30), end=None)
+    after = attrs.evolve(e, date=e.date + dt.timedelta(days=1), start=dt.time(9, 0), end=None)
+    moved = _meetings([before], [after])["moved"]
+    assert [(m["was"], m["start"]) for m in moved] == [(f"{e.date.isoformat()} 14:30", "09:00")]

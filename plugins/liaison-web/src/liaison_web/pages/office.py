@@ -41,7 +41,7 @@ from liaison_web.memberships import BOUND, DISTRICT_ROLES, bound_organisation
 from liaison_web.pages.lang import language, message, pick
 from liaison_web.pages.views import _day, _error_page, _org_name, _shown, _status
 
-__all__ = ["amend", "audit_log", "behind", "findings", "letters", "urls", "users", "year_engagements"]
+__all__ = ["amend", "audit_log", "behind", "changed_here", "findings", "letters", "urls", "users", "year_engagements"]
 
 
 # -- what the office's pages share ---------------------------------------------------------------------
@@ -316,6 +316,12 @@ def administered(request: HttpRequest, code: str) -> None:
                         fix_zh="请联系本区管理员")
 
 
+def changed_here(request: HttpRequest, code: str, person: Any, districts: set[str | None]) -> bool:
+    """The district's administrator may change ``person`` (whose roles are in ``districts``) here: not a
+    superuser, no role in another district, not the caller — what the users page offers and the change asks."""
+    return not getattr(person, "is_superuser", False) and districts == {code} and person.pk != request.user.pk
+
+
 def _user_of(request: HttpRequest, code: str, pk: str) -> Any:
     """A user the district's administrator may change: one whose every role is in this district, not
     a superuser, not the caller."""
@@ -329,7 +335,7 @@ def _user_of(request: HttpRequest, code: str, pk: str) -> Any:
     if found is None or code not in roles:
         raise NotFound(f"{code} has no user {pk!r}", fix="choose a user from the list",
                        message_zh=f"{code} 没有用户 {pk!r}", fix_zh="请从列表中选择用户")
-    if getattr(found, "is_superuser", False) or roles != {code} or found.pk == request.user.pk:
+    if not changed_here(request, code, found, roles):
         raise Forbidden(f"{found.get_username()}: a superuser, a user with roles in another district or yourself "
                         "is not changed here", fix="use the administration (/admin/)",
                         message_zh=f"{found.get_username()}：超级用户、在其他区有角色的用户或您本人不能在此修改",
@@ -367,8 +373,10 @@ def users(request: HttpRequest, district: str) -> HttpResponse:
         roles = [{"role": m.role, "role_name": pick(lang, *reversed(access.ROLE_NAMES[m.role])),
                   "organisation": _org_name(found, m.organisation, lang) if m.organisation else ""}
                  for m in models.Membership.objects.filter(user=person, district__code=district).order_by("role")]
+        districts = set(models.Membership.objects.filter(user=person).values_list("district__code", flat=True))
         rows.append({"pk": person.pk, "username": person.get_username(), "active": person.is_active,
-                     "last_login": person.last_login, "roles": roles})
+                     "last_login": person.last_login, "roles": roles,
+                     "changed_here": changed_here(request, district, person, districts)})
     bodies = [(o.id, _org_name(found, o.id, lang), o.kind.value) for o in found.organisations]
     return _page(request, "users.html", district, service.today(found).year, "users", found, {
         "users": rows, "bodies": bodies, "problem": problem, "min_password": MIN_PASSWORD,
