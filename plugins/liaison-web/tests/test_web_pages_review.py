@@ -379,3 +379,15 @@ def test_a_moved_meeting_in_an_amendments_preview_is_shown_to_the_minute(own_dis
     after = attrs.evolve(e, date=e.date + dt.timedelta(days=1), start=dt.time(9, 0), end=None)
     moved = _meetings([before], [after])["moved"]
     assert [(m["was"], m["start"]) for m in moved] == [(f"{e.date.isoformat()} 14:30", "09:00")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_pages_fix_is_in_the_pages_words_not_the_apis(own_district: dict[str, Any], lang: str) -> None:
+    own = own_district
+    clerk = client(own, "clerk", lang)
+    for address in ("/year/nowhere/2027/", f"/records/{own['code']}/{YEAR}/engagements/0123456789abcdef/"):
+        response = clerk.get(address)
+        problem = re.search(r'<div class="problem"[^>]*>(.*?)</div>', response.content.decode(), re.S)
+        assert response.status_code == 404 and problem, address
+        assert not re.search(r"/api/|GET|If-Match", problem.group(1)), problem.group(1)
+        assert ("首页" if lang == "zh" else "home page") in problem.group(1)
