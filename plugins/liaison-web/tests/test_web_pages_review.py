@@ -391,3 +391,18 @@ def test_a_pages_fix_is_in_the_pages_words_not_the_apis(own_district: dict[str, 
         assert response.status_code == 404 and problem, address
         assert not re.search(r"/api/|GET|If-Match", problem.group(1)), problem.group(1)
         assert ("首页" if lang == "zh" else "home page") in problem.group(1)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_logout_opened_as_an_address_is_the_pages_page_with_its_button(own_district: dict[str, Any],
+                                                                       lang: str) -> None:
+    own = own_district
+    clerk = client(own, "clerk", lang)
+    shown = clerk.get("/logout/")
+    page = shown.content.decode()
+    assert shown.status_code == 200 and 'id="logout-form"' in page and 'action="/logout/"' in page
+    assert ("退出" if lang == "zh" else "Log out") in page and f'lang="{"zh-CN" if lang == "zh" else "en"}"' in page
+    assert clerk.get(f"/year/{own['code']}/{YEAR}/").status_code == 200  # opening it logged nobody out
+    done = clerk.post("/logout/")
+    assert done.status_code == 302 and done["Location"] == "/login/"
+    assert clerk.get(f"/year/{own['code']}/{YEAR}/").status_code == 302  # logged out by the button

@@ -64,6 +64,19 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         fix_zh="请返回并刷新页面，再重新提交表单"), 403)
 
 
+_LOGOUT = auth.LogoutView.as_view()
+
+
+def logout(request: HttpRequest) -> HttpResponseBase:
+    """Log out by the form's POST (Django's own view: a link cannot log a user out for another site);
+    an address opened (``GET``) is the pages' page with that form's button, not Django's bare 405."""
+    if request.method == "POST":
+        return _LOGOUT(request)
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect("/login/")
+    return render(request, "liaison_web/pages/logout.html", {})
+
+
 # -- what the pages share ------------------------------------------------------------------------------
 def _status(error: LiaisonError) -> int:
     from liaison_web.api import STATUS  # the API's statuses for the library's errors: one table
