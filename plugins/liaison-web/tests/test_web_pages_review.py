@@ -406,3 +406,19 @@ def test_logout_opened_as_an_address_is_the_pages_page_with_its_button(own_distr
     done = clerk.post("/logout/")
     assert done.status_code == 302 and done["Location"] == "/login/"
     assert clerk.get(f"/year/{own['code']}/{YEAR}/").status_code == 302  # logged out by the button
+
+
+def test_a_refused_ledger_row_shows_what_it_holds(own_district: dict[str, Any]) -> None:
+    import html
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    own = own_district
+    page = html.unescape(client(own, "administrator").post(f"/ledger/{own['code']}/{YEAR}/", {
+        "action": "upload", "ledger": SimpleUploadedFile("ledger.xlsx", _ledger_with_a_bad_row(own),
+                                                         content_type="application/octet-stream")}).content.decode())
+    refused = re.search(r'<tr class="refused" data-where="[^"]+">(.*?)</tr>', page, re.S)
+    assert refused
+    content = re.findall(r"<td>(.*?)</td>", refused.group(1), re.S)[1]
+    assert f"{YEAR}年13月1日" in content  # the bad cell as typed
+    assert any(e.id in content for e in plan_of(own).engagements)  # and the row's own id, as the sheet has it

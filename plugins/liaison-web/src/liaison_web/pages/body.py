@@ -653,11 +653,15 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
     # where each record was read, when the reader says (liaison-xlsx's ``places``): most kinds of record
     # keep no place of their own, and a row the service refuses below must still be named at its row
     places: Mapping[str, Sequence[str]] = getattr(read, "places", {})
+    # what a refused row holds, when the reader says (liaison-xlsx's ``texts``): the row beside why
+    texts: Mapping[str, str] = getattr(read, "texts", {})
     rows: list[dict[str, Any]] = []
     for error in refused:
         where = error.path or ""
         text, fix = message(error, lang)
-        rows.append({"place": _row_place(where), "where": where, "refused": True, "message": text, "fix": fix})
+        sheet, number = _row_place(where)
+        rows.append({"place": (sheet, number), "where": where, "refused": True, "message": text, "fix": fix,
+                     "what": texts.get(f"{sheet}!{number}", "")})
     taken: list[tuple[kept.Kind, dict[str, Any]]] = []
     for kind in kept.KINDS.values():
         read_at = places.get(kind.section, ())
