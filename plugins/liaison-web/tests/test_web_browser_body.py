@@ -13,7 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_browser import Server, accessible, ledger_with_a_bad_cell, log_in, statutory_holiday
+from web_browser import (
+    Server,
+    accessible,
+    choose,
+    ledger_with_a_bad_cell,
+    log_in,
+    send,
+    statutory_holiday,
+    tab_to,
+    tick,
+    type_date,
+)
 from web_db import CLERK_OF, OFFICER_OF
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -32,49 +43,6 @@ def browser_plugins() -> str:
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     """A date field takes its digits in the locale's order: en-US's, month, day, year."""
     return {**browser_context_args, "locale": "en-US"}
-
-
-def focused(page: Any) -> str:
-    return str(page.evaluate("document.activeElement ? (document.activeElement.id || "
-                             "document.activeElement.name || document.activeElement.tagName) : ''"))
-
-
-def tab_to(page: Any, selector: str, limit: int = 200) -> None:
-    """Tab until the element ``selector`` names has the focus (as a keyboard user reaches it)."""
-    for _ in range(limit):
-        if page.evaluate("s => document.activeElement === document.querySelector(s)", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{selector} is never reached with Tab on {page.url} (ended on {focused(page)})")
-
-
-def type_date(page: Any, selector: str, day: dt.date) -> None:
-    tab_to(page, selector)
-    page.keyboard.type(day.strftime("%m%d%Y"))
-    assert page.input_value(selector) == day.isoformat()
-
-
-def choose(page: Any, selector: str, value: str) -> None:
-    """A select's option chosen with the arrow keys."""
-    tab_to(page, selector)
-    for _ in range(60):
-        if page.input_value(selector) == value:
-            return
-        page.keyboard.press("ArrowDown")
-    raise AssertionError(f"{value} is not an option of {selector}")
-
-
-def tick(page: Any, selector: str) -> None:
-    tab_to(page, selector)
-    page.keyboard.press("Space")
-    assert page.is_checked(selector)
-
-
-def send(page: Any, button: str) -> None:
-    """The form's button reached with Tab and pressed with Enter; the page it leads to."""
-    tab_to(page, button)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def test_a_clerk_records_a_visit_with_an_attached_file_by_keyboard(server: Server, page: Any) -> None:

@@ -172,3 +172,47 @@ def keyboard_log_in(page: Any, base: str, name: str, password: str, home: str = 
     page.keyboard.type(password)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}{home}")
+
+
+# -- the keyboard alone (the keyboard tests of every module) ---------------------------------------------
+def focused(page: Any) -> str:
+    return str(page.evaluate("document.activeElement ? (document.activeElement.id || "
+                             "document.activeElement.name || document.activeElement.tagName) : ''"))
+
+
+def tab_to(page: Any, selector: str, limit: int = 200) -> None:
+    """Tab until the element ``selector`` names has the focus (as a keyboard user reaches it)."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement === document.querySelector(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} is never reached with Tab on {page.url} (ended on {focused(page)})")
+
+
+def type_date(page: Any, selector: str, day: dt.date) -> None:
+    tab_to(page, selector)
+    page.keyboard.type(day.strftime("%m%d%Y"))
+    assert page.input_value(selector) == day.isoformat()
+
+
+def choose(page: Any, selector: str, value: str) -> None:
+    """A select's option chosen with the arrow keys."""
+    tab_to(page, selector)
+    for _ in range(60):
+        if page.input_value(selector) == value:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"{value} is not an option of {selector}")
+
+
+def tick(page: Any, selector: str) -> None:
+    tab_to(page, selector)
+    page.keyboard.press("Space")
+    assert page.is_checked(selector)
+
+
+def send(page: Any, button: str) -> None:
+    """The form's button reached with Tab and pressed with Enter; the page it leads to."""
+    tab_to(page, button)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")

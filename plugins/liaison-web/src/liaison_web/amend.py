@@ -144,7 +144,8 @@ def _meetings(before: Iterable[Engagement], after: Iterable[Engagement]) -> dict
         if was is None or was.status == live or e.status == live:
             continue
         if (was.date, was.start) != (e.date, e.start):
-            moved.append({**_engagement(e), "was": f"{was.date.isoformat()} {was.start or ''}".strip()})
+            was_start = was.start.isoformat("minutes") if was.start else ""  # as the new start: no seconds
+            moved.append({**_engagement(e), "was": f"{was.date.isoformat()} {was_start}".strip()})
         if set(was.participants) != set(e.participants):
             invited.append({**_engagement(e), "invited": sorted(set(e.participants) - set(was.participants)),
                             "uninvited": sorted(set(was.participants) - set(e.participants))})

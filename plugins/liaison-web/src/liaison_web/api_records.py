@@ -50,6 +50,7 @@ from liaison_web.api import (
     _entry,
     _if_match,
     _may,
+    _members,
     _one,
     _revision,
     actor_of,
@@ -61,7 +62,18 @@ from liaison_web.due import announce, due_of, watched
 from liaison_web.errors import NotFound, StaleRecord, error_response, json_response
 from liaison_web.store import DatabaseStore
 
-__all__ = ["RecordModels", "attach_kept", "change_record", "concerns", "create_record", "keep_file", "may_record"]
+__all__ = [
+    "RecordModels",
+    "attach_kept",
+    "authorise_record_kind",
+    "change_record",
+    "concerns",
+    "create_record",
+    "keep_file",
+    "may_record",
+    "may_record_kind",
+    "recordable_kinds",
+]
 
 _YEAR = "/districts/{district}/years/{year}"
 KindName = Literal[tuple(kept.KINDS)]  # type: ignore[valid-type]
@@ -340,6 +352,31 @@ def _record_objects(key: str, writers: tuple[str, ...]) -> list[dict[str, Any]]:
 def may_record(request: HttpRequest, district: str, key: str, writers: tuple[str, ...]) -> access.Decision:
     """May the caller write a record whose writers (:func:`liaison_web.records.writers`) are these?"""
     return min((_may(request, "record", district, o) for o in _record_objects(key, writers)), key=lambda d: d.value)
+
+
+def may_record_kind(request: HttpRequest, district: str, kind: kept.Kind) -> access.Decision:
+    """May the caller record some record of ``kind`` — what a page asks before it offers the form:
+    :func:`may_record` (the POST's rule) asked of the bodies the caller could write it as, its own
+    bodies of the district (a district-wide role: any; a kind no body is responsible for: none)."""
+    members, superuser = _members(request)
+    if superuser or access.covers_district(members, "record", district):
+        return _may(request, "record", district, {"id": kind.section, "host": "", "participants": []})
+    own = tuple(dict.fromkeys(m.organisation for m in members if m.district == district and m.organisation))
+    asked = [may_record(request, district, kind.section, (org,)) for org in own if kind.by_a_body] or [
+        may_record(request, district, kind.section, ())]
+    return next((d for d in asked if d == access.Decision.ALLOWED), asked[0])
+
+
+def recordable_kinds(request: HttpRequest, district: str) -> tuple[kept.Kind, ...]:
+    """The kinds of record the caller may record in ``district`` (:func:`may_record_kind`): the forms a
+    page offers it; none, a read-only role's."""
+    return tuple(k for k in kept.KINDS.values() if may_record_kind(request, district, k) == access.Decision.ALLOWED)
+
+
+def authorise_record_kind(request: HttpRequest, district: str, kind: kept.Kind) -> None:
+    """:func:`may_record_kind`, refused as the POST refuses (403 the API's words, 404 another district)."""
+    if may_record_kind(request, district, kind) != access.Decision.ALLOWED:
+        _authorise(request, "record", district, _record_objects(kind.section, ())[0])
 
 
 def _authorise_record(request: HttpRequest, district: str, key: str, writers: tuple[str, ...]) -> None:

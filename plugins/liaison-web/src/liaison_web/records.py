@@ -74,6 +74,9 @@ class Kind:
     parties: Callable[[Any], tuple[str, ...]]
     label_zh: str
     label_en: str
+    #: A body of the district may be responsible for one (False: the district's own, as a town's
+    #: activity: only a district-wide role records it).
+    by_a_body: bool = True
 
 
 def _unique(*groups: Iterable[str]) -> tuple[str, ...]:
@@ -95,7 +98,7 @@ KINDS: Mapping[str, Kind] = {k.section: k for k in (
     Kind("nominations", Nomination, lambda r: r.date, lambda r, d: r.department, lambda r: (),
          "后备干部", "nominations"),
     Kind("town_activities", TownActivity, lambda r: r.date, lambda r, d: "",
-         lambda r: _unique(r.with_organisations), "镇街活动", "town activities"),
+         lambda r: _unique(r.with_organisations), "镇街活动", "town activities", by_a_body=False),
     Kind("joint_research", JointResearch, lambda r: r.date, lambda r, d: r.department,
          lambda r: _unique(r.with_organisations), "联合调研", "joint research"),
     Kind("briefings", Briefing, lambda r: r.date, lambda r, d: r.department,

@@ -33,21 +33,25 @@ from liaison_web.api_records import _attached_to as attached_to
 from liaison_web.api_records import _check_new as check_record
 from liaison_web.api_records import (
     attach_kept,
+    authorise_record_kind,
     change_record,
     create_record,
     keep_file,
     list_records,
     may_record,
+    may_record_kind,
     read_record,
+    recordable_kinds,
 )
 from liaison_web.clock import district_today as today
 from liaison_web.errors import no_district, no_plan
 from liaison_web.store import DatabaseStore
 
-__all__ = ["Changed", "Stale", "attach_kept", "attached_to", "authorise", "change", "change_record", "check_record",
-           "create_record", "district", "district_object", "due", "keep_file", "letters", "list_records", "loaded",
-           "may", "may_record", "members", "no_district", "no_engagement", "no_plan", "read_record", "rendered",
-           "revision", "scope", "today", "working_days"]
+__all__ = ["Changed", "Stale", "attach_kept", "attached_to", "authorise", "authorise_record_kind", "change",
+           "change_record", "check_record", "create_record", "district", "district_object", "due", "keep_file",
+           "letters", "list_records", "loaded", "may", "may_record", "may_record_kind", "members", "no_district",
+           "no_engagement", "no_plan", "read_record", "recordable_kinds", "rendered", "revision", "scope", "today",
+           "working_days"]
 
 
 def working_days(state: YearState | None, year: int) -> WorkingDayCalendar:

@@ -37,6 +37,8 @@ from liaison_xlsx.sheet import (
     SheetReader,
     TooManyRows,
     Unreadable,
+    cell_value,
+    data_rows,
     find_sheets,
     sheets_by_headers,
 )
@@ -281,12 +283,52 @@ class RowsRead(tuple[Any, tuple[DataError, ...]]):
     keep no place of their own."""
 
     places: Mapping[str, tuple[str, ...]]
+    #: What each refused row holds (``会议走访!6`` → its cells' values, joined), to show beside why.
+    texts: Mapping[str, str]
 
     def __new__(cls, records: Any, refused: tuple[DataError, ...],
-                places: Mapping[str, tuple[str, ...]]) -> RowsRead:
+                places: Mapping[str, tuple[str, ...]], texts: Mapping[str, str] | None = None) -> RowsRead:
         made = super().__new__(cls, (records, refused))
         made.places = places
+        made.texts = texts or {}
         return made
+
+
+def _refused_texts(data: bytes, file: str, refused: tuple[DataError, ...]) -> dict[str, str]:
+    """What the refused rows hold, by ``Sheet!row``: the workbook read again (it was closed once its
+    rows were read; only when something was refused), up to the last of them, within the sheets' limits."""
+    import datetime as dt
+    import warnings
+
+    wanted: dict[str, set[int]] = {}
+    for problem in refused:
+        row = _row_of(problem.location)
+        if problem.location.sheet and row:
+            wanted.setdefault(problem.location.sheet, set()).add(row)
+    if not wanted:
+        return {}
+
+    def text(value: Any) -> str:
+        value = cell_value(value)
+        if isinstance(value, dt.datetime) and value.time() == dt.time():
+            value = value.date()
+        return value.isoformat() if isinstance(value, dt.date) else str(value).strip()
+
+    texts: dict[str, str] = {}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="openpyxl")
+        book = _open(data, file)
+        try:
+            for ws in book.worksheets:
+                rows = wanted.get(ws.title, set())
+                for number, values in data_rows(ws) if rows else ():
+                    if number > max(rows):
+                        break
+                    if number in rows:
+                        texts[f"{ws.title}!{number}"] = " · ".join(t for v in values if (t := text(v)))
+        finally:
+            book.close()
+    return texts
 
 
 def _places(sections: dict[str, Section]) -> dict[str, tuple[str, ...]]:
@@ -324,7 +366,8 @@ def read_ledger_rows(data: bytes, district: Any, file: str) -> RowsRead:
     for _ in range(sum(len(s.records) for s in sections.values()) + 1):
         records = make_records(recorded, district, {name: s.records for name, s in sections.items()})
         try:
-            return RowsRead(check_consistency(records, district, file), tuple(refused), _places(sections))
+            checked = check_consistency(records, district, file)
+            return RowsRead(checked, tuple(refused), _places(sections), _refused_texts(data, file, tuple(refused)))
         except LiaisonError as exc:
             path = exc.location.path or ()
             if not (len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], int)

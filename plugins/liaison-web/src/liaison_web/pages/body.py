@@ -46,10 +46,10 @@ from liaison_web import access, evidence, models, service
 from liaison_web import records as kept
 from liaison_web.errors import InvalidRequest, NotFound
 from liaison_web.pages.lang import language, message, pick
-from liaison_web.pages.views import _day, _error_page, _org_name, _shown, _status
+from liaison_web.pages.views import HELD_FORCE, _day, _error_page, _org_name, _shown, _status, held_refusal
 
-__all__ = ["LEDGER_RECORDED", "LEDGER_UPLOADED", "LETTER_ORDER", "held", "ledger", "letter_rows", "letters", "move",
-           "new_record", "one_record", "records"]
+__all__ = ["LEDGER_RECORDED", "LEDGER_UPLOADED", "LETTER_ORDER", "LETTER_STATES", "held", "ledger", "letter_rows",
+           "letters", "move", "new_record", "one_record", "records"]
 
 
 # -- what the body's pages share -----------------------------------------------------------------------
@@ -114,7 +114,7 @@ def held(request: HttpRequest, district: str, year: int, engagement: str) -> Htt
             status = _status(error)
             if status == 403:
                 return _error_page(request, error, status)
-            problem = _problem(error, lang)
+            problem = _problem(held_refusal(error), lang)
         revision = service.revision(found, year)
     chosen = set(form.getlist("attended")) if hasattr(form, "getlist") else {current["host"],
                                                                              *current.get("participants", ())}
@@ -123,7 +123,8 @@ def held(request: HttpRequest, district: str, year: int, engagement: str) -> Htt
         "bodies": [(o, name, o in chosen) for o, name in _bodies(found, lang)], "problem": problem,
         "date": form.get("date") or current["date"], "minutes": form.get("minutes", ""),
         "first_day": f"{year}-01-01", "last_day": f"{year}-12-31", "limit_mb": _limit_mb(),
-        "back": f"/engagement/{district}/{year}/{quote(engagement)}/"}, status=status)
+        "held_force": pick(lang, *HELD_FORCE), "back": f"/engagement/{district}/{year}/{quote(engagement)}/"},
+        status=status)
 
 
 def _mark_held(request: HttpRequest, found: District, district: str, year: int, engagement: str,
@@ -404,7 +405,8 @@ def records(request: HttpRequest, district: str, year: int) -> HttpResponse:
                                                                    kept.KINDS[item["kind"]].label_en),
                      "responsible_name": _org_name(found, item["responsible"], lang) if item["responsible"] else ""})
     rows.sort(key=lambda r: (str(r["day"]), r["key"]))
-    kinds = [(k.section, pick(lang, k.label_zh, k.label_en)) for k in kept.KINDS.values()]
+    # a form only for a kind the caller may record (the POST's rule): a read-only role is offered none
+    kinds = [(k.section, pick(lang, k.label_zh, k.label_en)) for k in service.recordable_kinds(request, district)]
     return render(request, "liaison_web/pages/records.html", {
         "district": district, "year": year, "rows": rows, "kinds": kinds})
 
@@ -426,6 +428,7 @@ def new_record(request: HttpRequest, district: str, year: int, kind: str) -> Htt
     lang = language(request)
     try:
         _, chosen, fields = _record_form(request, district, kind, lang)
+        service.authorise_record_kind(request, district, chosen)  # no form to fill in only to be refused
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
     problem, status = None, 200
@@ -574,6 +577,9 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
 
 #: How the letters are listed: those to issue first, then the drafts, then those issued.
 LETTER_ORDER = {"due": 0, "draft": 1, "issued": 2}
+#: A letter's state as the pages name it, docs/letters.md's words (the 发文登记's 已印发).
+LETTER_STATES: Mapping[str, tuple[str, str]] = {"due": ("待印发", "due"), "draft": ("草稿", "draft"),
+                                                "issued": ("已印发", "issued")}
 
 
 def letter_rows(request: HttpRequest, found: District, district: str, year: int, day: dt.date | None, lang: str,
@@ -582,8 +588,7 @@ def letter_rows(request: HttpRequest, found: District, district: str, year: int,
     list them — the API's list (:func:`liaison_web.service.letters`) and its download addresses; only
     those about ``engagement`` when it is given (the engagement page's). The revision, the day, the rows."""
     revision, when, listed, _ = service.letters(request, district, year, day)
-    names = {"issued": pick(lang, "已印发", "issued"), "due": pick(lang, "待印发", "due"),
-             "draft": pick(lang, "草稿", "draft")}
+    names = {state: pick(lang, *LETTER_STATES[state]) for state in LETTER_ORDER}
     base = f"/api/v1/districts/{district}/years/{year}/letters/"
     shown: list[dict[str, Any]] = []
     for path, status, record, whose in listed:
@@ -591,11 +596,14 @@ def letter_rows(request: HttpRequest, found: District, district: str, year: int,
             continue
         if not _allowed(request, "letters", district, whose):
             continue
-        # a draft's addressee: its recipient, as the letters' exporter says (:func:`liaison_web.api._letter_object`)
+        # a draft's addressee: its recipient, as the letters' exporter says (公文清单.json, read by
+        # :func:`liaison_web.api._letter_object`): a draft has no record yet
         to = record.recipient if record is not None else next(iter(whose["participants"]), "")
+        number = record.doc_number if record is not None and status in ("issued", "due") else ""
+        if number and status == "due":  # the number issuing now would give: the letter carries none yet
+            number = pick(lang, f"拟用{number}", f"{number} once issued")
         shown.append({"path": path, "status": status, "status_name": names[status],
-                      "name": path.rsplit("/", 1)[-1].removesuffix(".docx"),
-                      "number": record.doc_number if record is not None and status == "issued" else "",
+                      "name": path.rsplit("/", 1)[-1].removesuffix(".docx"), "number": number,
                       "date": record.date if record is not None and status == "issued" else None,
                       "to": _org_name(found, to, lang) if to else "",
                       # the day the page was read on: a letter due that day is the same letter downloaded
@@ -645,11 +653,15 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
     # where each record was read, when the reader says (liaison-xlsx's ``places``): most kinds of record
     # keep no place of their own, and a row the service refuses below must still be named at its row
     places: Mapping[str, Sequence[str]] = getattr(read, "places", {})
+    # what a refused row holds, when the reader says (liaison-xlsx's ``texts``): the row beside why
+    texts: Mapping[str, str] = getattr(read, "texts", {})
     rows: list[dict[str, Any]] = []
     for error in refused:
         where = error.path or ""
         text, fix = message(error, lang)
-        rows.append({"place": _row_place(where), "where": where, "refused": True, "message": text, "fix": fix})
+        sheet, number = _row_place(where)
+        rows.append({"place": (sheet, number), "where": where, "refused": True, "message": text, "fix": fix,
+                     "what": texts.get(f"{sheet}!{number}", "")})
     taken: list[tuple[kept.Kind, dict[str, Any]]] = []
     for kind in kept.KINDS.values():
         read_at = places.get(kind.section, ())
@@ -664,7 +676,8 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
             except LiaisonError as error:
                 text, fix = message(error, lang)
                 field = error.path or ""
-                rows.append({**row, "refused": True, "message": f"{field}：{text}" if field else text, "fix": fix})
+                said = pick(lang, f"{field}：", f"{field}: ") + text if field else text
+                rows.append({**row, "refused": True, "message": said, "fix": fix})
             else:
                 rows.append({**row, "refused": False})
                 taken.append((kind, body))

@@ -5,6 +5,8 @@ programs, follows ``Accept-Language`` instead (:mod:`liaison_web.callers`)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest
@@ -27,10 +29,25 @@ def pick(lang: str, zh: str, en: str) -> str:
 
 def message(error: LiaisonError, lang: str) -> tuple[str, str]:
     """An error's message and its fix in ``lang`` (a page shows them apart; the file of the store
-    the command's line would name means nothing to a browser's user)."""
+    the command's line would name means nothing to a browser's user). A fix written for the API's
+    callers (an address under /api/, a request, a header) is said in the pages' own words."""
+    fix = error.fix or "" if lang == "en" else error.fix_zh or error.fix or ""
+    if API_WORDS.search(fix):
+        fix = pick(lang, *PAGE_FIXES.get(type(error).__name__, PAGE_FIX))
     if lang == "en":
-        return error.message, error.fix or ""
-    return error.message_zh or error.message, error.fix_zh or error.fix or ""
+        return error.message, fix
+    return error.message_zh or error.message, fix
+
+
+#: What marks a fix as the API's: an address of it, a request, a header of HTTP.
+API_WORDS = re.compile(r"/api/|\bGET\b|\bPOST\b|If-Match|ETag")
+#: The pages' words for such a fix: by the error's kind, else the one a page always can give.
+PAGE_FIXES: Mapping[str, tuple[str, str]] = {
+    "StaleRecord": ("请刷新页面，查看变化后重新提交表单",
+                    "reload the page, look at what changed and send the form again"),
+}
+PAGE_FIX = ("请返回，从页面上的列表中选择（首页列出您所在的区和年度）",
+            "go back and choose it from the page's lists (the home page lists your districts and years)")
 
 
 def context(request: HttpRequest) -> dict[str, Any]:

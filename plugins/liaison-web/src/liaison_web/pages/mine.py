@@ -53,9 +53,13 @@ def letter_provisions(whose: Mapping[str, Any], engagements: Mapping[str, Mappin
 
 def body_findings(request: HttpRequest, district: str, year: int, body: str, day: dt.date,
                   lang: str) -> tuple[dt.date, list[dict[str, Any]]]:
-    """The findings about ``body`` as of ``day`` (kept within ``year``: the findings so far of the
-    year shown), as the department's findings page shows them, each linking to its provision."""
-    as_of = min(max(day, dt.date(year, 1, 1)), dt.date(year, 12, 31))
+    """The findings about ``body`` as of ``day`` (the year's last day for a day after it: the
+    findings so far of the year shown), as the department's findings page shows them, each linking
+    to its provision. A year not begun on ``day`` has none so far: none is dated on a day to come
+    (its first day was, when the day was moved forward into it)."""
+    as_of = min(day, dt.date(year, 12, 31))
+    if as_of.year < year:
+        return as_of, []
     found, report = _report(request, district, year, as_of)
     shown = [f for f in report.findings if concerns(f, body)]
     return as_of, [_finding_view(found, f, lang, i) for i, f in enumerate(shown)]

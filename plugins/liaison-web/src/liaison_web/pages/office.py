@@ -33,6 +33,7 @@ from liaison.law.district import District
 from liaison.law.findings import SHORTFALLS, Finding, Severity
 from liaison.law.findings import STATUS_EN as FINDING_STATUS_EN
 from liaison.law.findings import STATUS_ZH as FINDING_STATUS_ZH
+from liaison.law.terms import SETTING_EN, SETTING_ZH
 from liaison.year.engagements import STATUS_EN, STATUS_ZH, Status
 from liaison_web import access, evidence, service
 from liaison_web.errors import Forbidden, InvalidRequest, NotFound
@@ -40,7 +41,7 @@ from liaison_web.memberships import BOUND, DISTRICT_ROLES, bound_organisation
 from liaison_web.pages.lang import language, message, pick
 from liaison_web.pages.views import _day, _error_page, _org_name, _shown, _status
 
-__all__ = ["amend", "audit_log", "behind", "findings", "letters", "urls", "users", "year_engagements"]
+__all__ = ["amend", "audit_log", "behind", "changed_here", "findings", "letters", "urls", "users", "year_engagements"]
 
 
 # -- what the office's pages share ---------------------------------------------------------------------
@@ -94,7 +95,10 @@ def _finding_view(found: District, f: Finding, lang: str, index: int) -> dict[st
             "severity": f.severity.value, "severity_name": f.severity.label(lang), "basis": f.basis,
             "basis_name": pick(lang, "依据原文规定", "the regulation's text") if f.basis == "text"
             else pick(lang, "依据本区设定（原文未规定）", "the district's own setting (not in the text)"),
-            "rests_on": ", ".join(f.rests_on), "message": f.message(lang),
+            # the settings by their names (the findings' own words), never a field's id such as scope
+            "rests_on": pick(lang, "、".join(SETTING_ZH.get(r, r) for r in f.rests_on),
+                             ", ".join(SETTING_EN.get(r, r.replace("_", " ")) for r in f.rests_on)),
+            "message": f.message(lang),
             "body": _org_name(found, f.responsible, lang) if f.responsible else pick(lang, "全区", "the district"),
             "responsible": f.responsible or "", "period": f"{f.period[0].isoformat()} – {f.period[1].isoformat()}",
             "reason": f.reason}
@@ -151,8 +155,11 @@ def _heat(found: District, report: Any, lang: str) -> dict[str, Any]:
     for row in made.rows:
         cells = []
         for cell, column in zip(row.cells, made.columns, strict=True):
+            # what a screen reader says of the cell: the legend's words, in the page's language
+            named = "short local" if cell.state.value == "short" and cell.local else cell.state.value
             cells.append({"key": cell.key, "state": cell.state.value, "local": cell.local, "symbol": cell.symbol,
-                          "count": len(cell.findings), "provision": column.provision.id})
+                          "count": len(cell.findings), "provision": column.provision.id,
+                          "state_name": say(UI["state_" + named.replace(" ", "_")])})
             if cell.findings:
                 opened.append({"key": cell.key, "body": say(row.name), "provision": column.provision.id,
                                "provision_path": quote(column.provision.id, safe=""), "label": say(column.label),
@@ -309,6 +316,12 @@ def administered(request: HttpRequest, code: str) -> None:
                         fix_zh="请联系本区管理员")
 
 
+def changed_here(request: HttpRequest, code: str, person: Any, districts: set[str | None]) -> bool:
+    """The district's administrator may change ``person`` (whose roles are in ``districts``) here: not a
+    superuser, no role in another district, not the caller — what the users page offers and the change asks."""
+    return not getattr(person, "is_superuser", False) and districts == {code} and person.pk != request.user.pk
+
+
 def _user_of(request: HttpRequest, code: str, pk: str) -> Any:
     """A user the district's administrator may change: one whose every role is in this district, not
     a superuser, not the caller."""
@@ -322,7 +335,7 @@ def _user_of(request: HttpRequest, code: str, pk: str) -> Any:
     if found is None or code not in roles:
         raise NotFound(f"{code} has no user {pk!r}", fix="choose a user from the list",
                        message_zh=f"{code} 没有用户 {pk!r}", fix_zh="请从列表中选择用户")
-    if getattr(found, "is_superuser", False) or roles != {code} or found.pk == request.user.pk:
+    if not changed_here(request, code, found, roles):
         raise Forbidden(f"{found.get_username()}: a superuser, a user with roles in another district or yourself "
                         "is not changed here", fix="use the administration (/admin/)",
                         message_zh=f"{found.get_username()}：超级用户、在其他区有角色的用户或您本人不能在此修改",
@@ -360,8 +373,10 @@ def users(request: HttpRequest, district: str) -> HttpResponse:
         roles = [{"role": m.role, "role_name": pick(lang, *reversed(access.ROLE_NAMES[m.role])),
                   "organisation": _org_name(found, m.organisation, lang) if m.organisation else ""}
                  for m in models.Membership.objects.filter(user=person, district__code=district).order_by("role")]
+        districts = set(models.Membership.objects.filter(user=person).values_list("district__code", flat=True))
         rows.append({"pk": person.pk, "username": person.get_username(), "active": person.is_active,
-                     "last_login": person.last_login, "roles": roles})
+                     "last_login": person.last_login, "roles": roles,
+                     "changed_here": changed_here(request, district, person, districts)})
     bodies = [(o.id, _org_name(found, o.id, lang), o.kind.value) for o in found.organisations]
     return _page(request, "users.html", district, service.today(found).year, "users", found, {
         "users": rows, "bodies": bodies, "problem": problem, "min_password": MIN_PASSWORD,
@@ -548,7 +563,8 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
     store. The administrator issues the letters due by the day (``POST``): the API's issue
     (:func:`liaison_web.api.issue_on`: numbers from the register, bytes kept, its audit entry), on the
     revision the page was read at, so a page out of date issues nothing (412)."""
-    from liaison_web.api import _letters, issue_on
+    from liaison_web.api import issue_on
+    from liaison_web.pages.body import letter_rows
     from liaison_web.store import DatabaseStore
 
     lang = language(request)
@@ -569,25 +585,11 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
             messages.success(request, pick(lang, f"已于 {day.isoformat()} 签发 {len(issued)} 件公文：{numbers}",
                                            f"{len(issued)} letter(s) issued on {day.isoformat()}: {numbers}"))
             return HttpResponseRedirect(f"/office/{district}/{year}/letters/?day={day.isoformat()}")
-    try:
-        revision, _, listed, _ = _letters(request, district, year, day)
+    try:  # the rows the body's letters page lists too: one list, one vocabulary
+        revision, _, shown = letter_rows(request, found, district, year, day, lang)
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
     base = f"/api/v1/districts/{district}/years/{year}/letters/"
-    status_names = {"issued": pick(lang, "已签发", "issued"), "due": pick(lang, "到期待签发", "due, not issued"),
-                    "draft": pick(lang, "草稿", "draft")}
-    shown = []
-    for path, state, record, whose in listed:
-        if service.may(request, "letters", district, whose) != access.Decision.ALLOWED:
-            continue
-        number = record.doc_number if record else ""
-        if number and state == "due":  # the number issuing now would give: the letter carries none yet
-            number = pick(lang, f"拟用{number}", f"{number} once issued")
-        shown.append({"path": path, "name": path.rsplit("/", 1)[-1], "status": state,
-                      "status_name": status_names[state], "doc_number": number,
-                      "kind": record.kind if record else "", "to": record.to if record else "",
-                      "href": f"{base}{quote(path)}?day={day.isoformat()}",
-                      "pdf": f"{base}{quote(path.removesuffix('.docx') + '.pdf')}?day={day.isoformat()}"})
     stored = DatabaseStore().load(found, year, revision=revision)
     register = sorted(stored.state.letters if stored is not None else (), key=lambda r: (r.series, r.serial))
     members, superuser = service.members(request)

@@ -3,7 +3,6 @@ engagement's id holds slashes (``2027/joint_meeting/construction``): its address
 
 from __future__ import annotations
 
-from django.contrib.auth import views as auth
 from django.urls import path
 
 from liaison_web.pages import body, views
@@ -12,7 +11,7 @@ from liaison_web.pages.office import urls as office_urls
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login, name="login"),
-    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("logout/", views.logout, name="logout"),
     path("lang/<str:lang>/", views.switch_language, name="language"),
     path("year/<str:district>/<int:year>/", views.year, name="year"),
     # the body's pages (liaison_web.pages.body): before the engagement's, whose id is a path

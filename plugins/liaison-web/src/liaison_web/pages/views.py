@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from liaison.base.errors import LiaisonError, UnknownProvisionError
 from liaison.law.district import District
 from liaison.law.workdays import WorkingDayCalendar
-from liaison.year.engagements import STATUS_EN, STATUS_ZH, Status
+from liaison.year.engagements import STATUS_EN, STATUS_ZH, NotYetHeld, Status
 from liaison.year.reconcile import Change
 from liaison_web import access, bootstrap, models, service
 from liaison_web.errors import Forbidden, InvalidRequest, NotFound
@@ -62,6 +62,19 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         fix="go back, reload the page and send the form again",
         message_zh="表单被拒绝：缺少安全令牌（CSRF）或令牌已过期；未作任何修改",
         fix_zh="请返回并刷新页面，再重新提交表单"), 403)
+
+
+_LOGOUT = auth.LogoutView.as_view()
+
+
+def logout(request: HttpRequest) -> HttpResponseBase:
+    """Log out by the form's POST (Django's own view: a link cannot log a user out for another site);
+    an address opened (``GET``) is the pages' page with that form's button, not Django's bare 405."""
+    if request.method == "POST":
+        return _LOGOUT(request)
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect("/login/")
+    return render(request, "liaison_web/pages/logout.html", {})
 
 
 # -- what the pages share ------------------------------------------------------------------------------
@@ -201,7 +214,8 @@ def year(request: HttpRequest, district: str, year: int) -> HttpResponse:
         "body_name": _org_name(found, body, lang) if body else "", "bodies": bodies, "day": day,
         "months": [(month_names[m - 1], items) for m, items in sorted(months.items())], "grid": grid,
         "weekdays": ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"] if lang == "en" else list("一二三四五六日"),
-        "count": len(shown), "week": week, "month": month, "due_error": due_error})
+        "count": len(shown), "week": week, "month": month, "due_error": due_error,
+        "may_record": bool(service.recordable_kinds(request, district))})
 
 
 def _grid(year: int, month_names: list[str], by_day: dict[str, list[dict[str, Any]]],
@@ -229,6 +243,22 @@ def _grid(year: int, month_names: list[str], by_day: dict[str, list[dict[str, An
 
 _ACTIONS = ("confirm", "move", "cancel", "held")
 
+#: The held forms' box that forces the change, by what it does (before its day too): the label, and the
+#: words the refusal of a meeting not yet due names it by.
+HELD_FORCE = ("已取消、已商定另一日期或尚未到日期的也标记",
+              "Also if it was cancelled, agreed for another day, or its day has not come yet")
+
+
+def held_refusal(error: LiaisonError) -> LiaisonError:
+    """A held form's refusal with its fix in the form's words: a meeting marked held before its day
+    names the box to tick (the library's fix names the API's field, ``force``)."""
+    if isinstance(error, NotYetHeld):
+        zh, en = HELD_FORCE
+        return error.located(fix=f"if it was held on another day, give that day as well; to mark it held in advance, "
+                                 f"tick “{en}” and send the form again",
+                             fix_zh=f"如实际在另一天召开，请同时填写召开日期；如确需提前标记，请勾选“{zh}”后重新提交")
+    return error
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -247,7 +277,7 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
             status = _status(error)
             if status in (403, 404):
                 return _error_page(request, error, status)
-            problem = message(error, lang)
+            problem = message(held_refusal(error), lang)
     try:
         found, version = service.district(request, district)
         revision = service.revision(found, year)
@@ -277,7 +307,7 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
         "district": district, "year": year, "e": _shown(found, current, lang), "revision": revision,
         "allowed": allowed, "any_change": any(allowed[op] for op in _ACTIONS), "history": history,
         "warnings": warnings, "problem": problem, "first_day": f"{year}-01-01", "last_day": f"{year}-12-31",
-        "back": f"/year/{district}/{year}/"}, status=status)
+        "held_force": pick(lang, *HELD_FORCE), "back": f"/year/{district}/{year}/"}, status=status)
 
 
 def _briefly(engagement: dict[str, Any], lang: str) -> str:
