@@ -15,6 +15,7 @@ from liaison.year.reconcile import Change
 #: Each test on SQLite and, under .ci/with-postgres, on PostgreSQL (conftest.pytest_generate_tests).
 ON_POSTGRES_TOO = True
 
+BEFORE, AFTER = "0009_pagescity_parsed_versions", "0010_apispeed_year_state_once"  # the one before, the migration
 HEALTH = f"{YEAR}/joint_meeting/health"
 
 
@@ -57,7 +58,7 @@ def test_the_migration_keeps_every_years_current_state_forwards_and_back(databas
     connection = connections[alias]
     quote = connection.ops.quote_name
     try:
-        call_command("migrate", "liaison_web", "0009_pagescity_parsed_versions", database=alias, verbosity=0, interactive=False)
+        call_command("migrate", "liaison_web", BEFORE, database=alias, verbosity=0, interactive=False)
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {quote('liaison_web_district')} (code, name, created) VALUES "
                            "('mig-a', '', CURRENT_TIMESTAMP), ('mig-b', '', CURRENT_TIMESTAMP)")
@@ -71,11 +72,11 @@ def test_the_migration_keeps_every_years_current_state_forwards_and_back(databas
             cursor.execute(f"INSERT INTO {quote('liaison_web_yearrevision')} (year_id, seq, tag, kind, export, at, "
                            "state) VALUES (%s, 1, %s, 'update', NULL, CURRENT_TIMESTAMP, %s)",
                            [year_a, f"1-{'a' * 16}", '{"a": 1}'])
-        call_command("migrate", "liaison_web", "0010_apispeed_year_state_once", database=alias, verbosity=0,
+        call_command("migrate", "liaison_web", AFTER, database=alias, verbosity=0,
                      interactive=False)
         states = _current_states(connection, ids)
         assert states == {"mig-a": '{"a": 1}', "mig-b": '{"b": 2}'}
-        call_command("migrate", "liaison_web", "0009_pagescity_parsed_versions", database=alias, verbosity=0, interactive=False)
+        call_command("migrate", "liaison_web", BEFORE, database=alias, verbosity=0, interactive=False)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT d.code, y.state FROM {quote('liaison_web_year')} y JOIN "
                            f"{quote('liaison_web_district')} d ON d.id = y.district_id "
