@@ -188,6 +188,8 @@ class LetterRegistry:
                 message_zh=f"{number}的成文日期为{day}，{date.isoformat()}印发的{series}"
                            "函件将取得更大的文号却日期更早",
                 fix_zh=f"请使用 --issued-on {day} 或其后的日期导出（文号按发文先后编排）")
+        if in_order and date.year != self.year:
+            raise _other_year(series, self.year, date, title, path)
         if serial is None:
             serial = self.peek(series, first_serial)
         self._used[series] = max(self._used.get(series, 0), serial)
@@ -235,6 +237,34 @@ class LetterRegistry:
         return tuple(r for r in self.previous if r.active and r.key not in now and r.doc_number not in made
                      and (r.standing if answered is None else r.standing or answered(r.path))
                      and not self.withdrawn(r))
+
+
+def _other_year(series: str, year: int, date: dt.date, title: str, path: str) -> ExportError:
+    """A letter of ``year``'s plan issued in another calendar year. GB/T 9704's 〔〕 year is the year of
+    issue and its serial that year's register, which the state of the other plan year keeps: numbered
+    here, the letter would read 〔year〕 with a date outside it, or take a number that year's own
+    letters may take again. Refused rather than numbered wrongly. 跨年印发的公文不编号，予以拒绝。"""
+    what, what_zh = (f"“{title}”", f"《{title}》") if title else ("a letter", "公文")
+    first = dt.date(year, 1, 1) if date.year < year else None
+    if first is not None:
+        fix = (f"export on {first.isoformat()} or later (--issued-on); to send it in {date.year}, number it by hand "
+               f"in the office's {date.year} register and leave this kind of letter out of the export "
+               "(--option kinds=…)")
+        fix_zh = (f"请在{first.isoformat()}或其后导出（--issued-on）；如须在{date.year}年发出，请按本单位{date.year}年"
+                  "发文登记簿手工编号，并在导出时略去该类公文（--option kinds=…）")
+    else:
+        fix = (f"number it by hand in the office's {date.year} register and leave this kind of letter out of the "
+               f"{year} export (--option kinds=…), or export {year} with a day of issue in {year}")
+        fix_zh = (f"请按本单位{date.year}年发文登记簿手工编号，并在导出{year}年时略去该类公文（--option kinds=…），"
+                  f"或以{year}年内的日期导出")
+    return ExportError(
+        f"{what} of {series} for the {year} plan would be issued on {date.isoformat()}: its number would read "
+        f"〔{year}〕, but a document number carries the year of issue and that year's register, kept with the "
+        f"{date.year} plan; numbering a letter across the two years is not supported",
+        file=path or None, fix=fix,
+        message_zh=f"{year}年度计划的{series}{what_zh}将于{date.isoformat()}印发：文号将为〔{year}〕，但发文字号"
+                   f"应为印发年份及该年的发文登记簿（由{date.year}年度保存）；暂不支持跨年编号",
+        fix_zh=fix_zh)
 
 
 def issue_date(natural: dt.date, issued_on: dt.date | None, deadline: dt.date | None = None) -> dt.date | None:
