@@ -596,6 +596,10 @@ def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_
              "change or cancellation letter is owed for a letter dated on or before it. Default: today.",
         help_zh="本次导出的公文签发、发出的日期：新公文的日期不早于该日；该日或之前日期的公文如有变化，须发变更或"
                 "取消函。默认：今天。")
+@option("--force", is_flag=True,
+        help="Allow a day of issue after today, or before the day of an earlier export (letters issued so are "
+             "numbered and sent for good).",
+        help_zh="允许印发日期晚于今天，或早于此前一次导出的日期（如此印发的公文将正式编号发出，无法撤回）。")
 @option("--district-name", "district_name", default=None,
         help="The district's name for this export only (e.g. Haicang District of Xiamen): the letterheads and "
              "signatures of the drafts and the letters this export issues (a letter already issued never "
@@ -607,8 +611,8 @@ def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_
 @data_option
 @handle_errors
 def export(format_name: str, out_dir: str, records_files: tuple[str, ...], register_files: tuple[str, ...],
-           raw_options: tuple[str, ...], issued_on: dt.date | None, district_name: str | None, lang: str,
-           data_file: str | None, **kwargs: Any) -> None:
+           raw_options: tuple[str, ...], issued_on: dt.date | None, force: bool, district_name: str | None,
+           lang: str, data_file: str | None, **kwargs: Any) -> None:
     """Export the year(s) with the plugins: FORMAT is ical, docx, xlsx, html, … or `all`.
 
     Reads the year's state in DIR/<year>/ (nothing agreed is lost), plans what is new, builds every
@@ -624,7 +628,8 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], regis
     key = None
     values = dict(kwargs, format_name=format_name, records_files=records_files, register_files=register_files,
                   raw_options=raw_options,
-                  issued_on=issued_on or day, district_name=district_name, lang=lang, data_file=data_file)
+                  issued_on=issued_on or day, force=force, district_name=district_name, lang=lang,
+                  data_file=data_file)
     if wanted is not None and len(wanted) == 1 and receipts.plugins_as_installed():
         # a rerun that would change nothing prints what it printed
         key = receipts.inputs_key("export", values, out_dir, wanted, sys.stdout.isatty())
@@ -665,7 +670,7 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], regis
                                        calendar=calendar_for(years=[year]),
                                        options=plan_options_for(inputs, states[year]),
                                        events=events, replan=inputs.replan, issued_on=issued_on or day,
-                                       notices=notices, district_name=district_name)
+                                       notices=notices, district_name=district_name, today=day, force=force)
         views.print_notes(outcome.notes, lang=lang)
         if key is None or noted or outcome.notes or outcome.written or outcome.archived or outcome.kept_edits \
                 or set(outcome.reused) != set(chosen):  # an exporter that ran (of unknown code) may differ next time

@@ -28,6 +28,8 @@ from liaison.year.numbering import (
     LetterRecord,
     LetterRegistry,
     RegisterConflict,
+    check_day_of_issue,
+    last_day_of_issue,
     register_conflicts,
     reused_numbers,
 )
@@ -266,7 +268,8 @@ def build_export(district: District, year: int, state: YearState | None,
                  on_disk: Mapping[str, str] | None = None, notices: Sequence[HolidayNotice] = (),
                  reuse: bool = True, read: Callable[[str], bytes | None] | None = None,
                  archived: Iterable[str] = (),
-                 issued_copy: Callable[[str], bytes | None] | None = None) -> ExportResult:
+                 issued_copy: Callable[[str], bytes | None] | None = None,
+                 today: dt.date | None = None, force: bool = False) -> ExportResult:
     """The one export flow (see the module docstring). ``on_disk`` gives the digest of each file the
     last export wrote as it is in the folder now (an edited workbook is then left alone, a missing
     file written again); None means the folder is as the last export left it. ``notices`` replace
@@ -285,11 +288,19 @@ def build_export(district: District, year: int, state: YearState | None,
     a clerk looks for what went out of use on a day), ``已作废/<day>-2/…`` when ``archived`` (the paths
     already under ``已作废/``) holds that one; without a day, under the number of the export that
     wrote it. An exporter that issues letters (:attr:`Exporter.issues_letters`) needs the day:
-    without one the export is refused (:class:`DayOfIssueNeeded`) before anything is worked out."""
+    without one the export is refused (:class:`DayOfIssueNeeded`) before anything is worked out. A
+    caller that issues for good passes its clock (``today``: the command, the service's issue): a
+    day after it, or before an earlier export's day, is refused too
+    (:class:`liaison.year.numbering.IssueDayRefused`) unless ``force``; a render for reading (the
+    service's preview of a day, in a scratch store) passes none."""
     from liaison.year.reconcile import update_plan
 
     if issued_on is None and (issuing := [e.name for e, _ in exporters if e.issues_letters]):
         raise DayOfIssueNeeded(issuing)  # numbers are taken on a day; the flow never guesses it
+    archived = tuple(archived)  # read twice: the last day acted on, and where a withdrawn file goes
+    if issued_on is not None and today is not None and any(e.issues_letters for e, _ in exporters):
+        check_day_of_issue(issued_on, today=today, force=force,
+                           last=last_day_of_issue(state.letters if state is not None else (), archived, ARCHIVE))
     calendar, used = year_calendar(state, year, calendar, notices)
     plan, seen = update_plan(district, year, state, options=options, calendar=calendar, events=events, replan=replan)
     before = state or YearState.of(plan)

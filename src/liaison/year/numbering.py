@@ -24,6 +24,7 @@ from liaison.base.errors import DataError, ExportError, LiaisonError, Location
 from liaison.base.text import free_text, in_range, line_text, title_text
 from liaison.law.model import format_doc_number as format_doc_number
 from liaison.law.records import RegisteredLetter
+from liaison.year.engagements import ChangeRefused
 
 _SERIES = re.compile(r"[^\s〔〕]{1,16}")
 # the letters that withdraw the letter they name (``refers_to``); a 补充通知 adds to its notice instead
@@ -237,6 +238,57 @@ class LetterRegistry:
         return tuple(r for r in self.previous if r.active and r.key not in now and r.doc_number not in made
                      and (r.standing if answered is None else r.standing or answered(r.path))
                      and not self.withdrawn(r))
+
+
+class IssueDayRefused(ChangeRefused):
+    """A day of issue after today, or before the day of an earlier export's, not asked for explicitly:
+    issuing is irrevocable (numbers taken, drafts dropped), so a typo must not do it."""
+
+
+def check_day_of_issue(issued_on: dt.date, *, today: dt.date, last: dt.date | None,
+                       force: bool = False) -> None:
+    """Refuse (:class:`IssueDayRefused`) an export that issues letters on a day after ``today`` — letters
+    dated a day still to come are numbered and sent for good, and the drafts of meetings before it
+    dropped — or before ``last``, the day of an earlier export (its letters' 成文日期, its withdrawals):
+    that would bring back drafts it dropped and number letters out of order. ``force`` allows both, as
+    ``--held`` for a day to come."""
+    if force:
+        return
+    day = issued_on.isoformat()
+    if issued_on > today:
+        now = today.isoformat()
+        raise IssueDayRefused(
+            f"the day of issue {day} is a day still to come (today is {now}): the letters due by then would be "
+            "numbered, dated and sent for good; nothing was issued",
+            fix=f"give the day the letters really go out (today: {now}); to issue them dated in advance, ask "
+                "for it explicitly (force)",
+            message_zh=f"印发日期{day}尚未到来（今天是{now}）：届时到期的公文将被编号、署日期并正式发出，无法撤回；"
+                       "未印发任何公文",
+            fix_zh=f"请给出公文实际发出的日期（今天：{now}）；如确需提前署日期印发，请明确要求（force）")
+    if last is not None and issued_on < last:
+        was = last.isoformat()
+        raise IssueDayRefused(
+            f"the day of issue {day} is before {was}, the day of an earlier export: its letters and the drafts "
+            "it dropped would come back as if that export had not been made; nothing was issued",
+            fix=f"export with the day of the last export, {was}, or a later one; to go back nonetheless, ask for "
+                "it explicitly (force)",
+            message_zh=f"印发日期{day}早于此前一次导出的日期{was}：那次导出已处理的草稿将重新出现，如同未曾导出；"
+                       "未印发任何公文",
+            fix_zh=f"请使用最近一次导出的日期{was}或其后的日期导出；如确需回到更早的日期，请明确要求（force）")
+
+
+def last_day_of_issue(letters: Iterable[LetterRecord], archived: Iterable[str], archive: str) -> dt.date | None:
+    """The latest day an earlier export acted on: its letters' 成文日期 and the days of the folders
+    it filed withdrawn files under (``<archive>/<day>/…``, ``<day>-2``)."""
+    days = [r.date for r in letters]
+    for path in archived:
+        parts = path.split("/")
+        if len(parts) > 1 and parts[0] == archive:
+            try:
+                days.append(dt.date.fromisoformat(parts[1][:10]))
+            except ValueError:
+                continue  # an archive folder named by an export's number, from an export without a day
+    return max(days, default=None)
 
 
 def _other_year(series: str, year: int, date: dt.date, title: str, path: str) -> ExportError:
