@@ -226,6 +226,8 @@ class LetterRegistry:
         Nothing else withdraws a letter that went out."""
         if any(r.refers_to == record.doc_number and r.kind in _WITHDRAWING for r in (*self.previous, *self.issued)):
             return True
+        if any(restores(r, record) for r in (*self.previous, *self.issued)):
+            return True  # a cancellation a 恢复 letter says is no longer in force (…不再执行)
         again = next((r for r in self.issued if r.key == record.key), None)
         return record.kind == "invitation" and again is not None and again.doc_number != record.doc_number
 
@@ -319,6 +321,17 @@ def _other_year(series: str, year: int, date: dt.date, title: str, path: str) ->
         fix_zh=fix_zh)
 
 
+def restores(letter: LetterRecord, cancellation: LetterRecord) -> bool:
+    """Whether ``letter`` is the 关于恢复举行…的函 that puts ``cancellation`` out of force: a change
+    letter about the same invitation (the one the cancellation withdrew), to the same recipient, issued
+    after it — its text says “…（the cancellation）不再执行”, so the register shows the cancellation
+    withdrawn by it, not standing."""
+    return (letter.kind == "change" and cancellation.kind == "cancellation" and bool(cancellation.refers_to)
+            and letter.refers_to == cancellation.refers_to and letter.recipient == cancellation.recipient
+            and letter.engagement == cancellation.engagement and (letter.date, letter.serial) > (
+                cancellation.date, cancellation.serial))
+
+
 def issue_date(natural: dt.date, issued_on: dt.date | None, deadline: dt.date | None = None) -> dt.date | None:
     """The 成文日期 a draft takes when an export on ``issued_on`` issues it, or None while it stays a
     draft: one whose natural date (a notice's 5 January, an invitation's two weeks ahead) is later,
@@ -379,6 +392,9 @@ def register_lines(letters: Iterable[LetterRecord]) -> tuple[RegisterLine, ...]:
             notices.setdefault(r.refers_to, r)
         if r.active:
             current.setdefault(r.key, r)
+    for r in letters:  # a cancellation put out of force by a 恢复 letter: the 恢复 letter said so
+        if r.kind == "cancellation" and (restore := next((x for x in letters if restores(x, r)), None)) is not None:
+            notices.setdefault(r.doc_number, restore)
     lines = []
     for r in sorted(letters, key=lambda r: (r.series, r.year, r.serial)):
         withdrawn = not r.active
