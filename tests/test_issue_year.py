@@ -54,3 +54,23 @@ def test_a_letter_of_the_year_issued_the_next_year_is_refused() -> None:
     record = registry.number(key="feedback/x", kind="feedback", series="区经科函", digest="d",
                              date=dt.date(2028, 1, 15), path="反馈函/x.docx", in_order=False)
     assert record.year == 2027
+
+
+def test_a_letter_dated_before_its_series_latest_is_refused_in_plain_words() -> None:
+    registry = LetterRegistry(year=2027)
+    registry.number(key="a", kind="invitation", series="区府办函", digest="d", date=dt.date(2027, 6, 7), path="a.docx")
+    with pytest.raises(ExportError) as caught:
+        registry.number(key="b", kind="invitation", series="区府办函", digest="d", date=dt.date(2027, 6, 1),
+                        path="b.docx")
+    zh = caught.value.render("zh")
+    assert "函函" not in zh and "以区府办函编号的公文" in zh and "2027-06-07" in zh
+
+
+def test_a_cancelled_engagement_is_not_marked_provisional() -> None:
+    from liaison.year.engagements import Status
+    from liaison.year.planner import plan_year
+
+    plan = plan_year(seed_district(), 2027)
+    e = next(e for e in plan.engagements if e.provisional)
+    assert e.marked_provisional or e.status != Status.PROPOSED
+    assert not e.with_changes(status=Status.CANCELLED).marked_provisional

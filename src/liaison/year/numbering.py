@@ -186,8 +186,8 @@ class LetterRegistry:
                 f"{date.isoformat()} would take a later number with an earlier date",
                 fix=f"export with --issued-on {day} or later (letters are numbered in the order "
                     "they go out)",
-                message_zh=f"{number}的成文日期为{day}，{date.isoformat()}印发的{series}"
-                           "函件将取得更大的文号却日期更早",
+                message_zh=f"{number}的成文日期为{day}，{date.isoformat()}印发、以{series}编号的"
+                           "公文将取得更大的文号却日期更早",
                 fix_zh=f"请使用 --issued-on {day} 或其后的日期导出（文号按发文先后编排）")
         if in_order and date.year != self.year:
             raise _other_year(series, self.year, date, title, path)
