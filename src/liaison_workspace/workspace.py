@@ -196,7 +196,7 @@ class Workspace:
                                   issued_copy=lambda sha256: self.store.issued_copy(district, year, sha256),
                                   today=today, force=force)
             commit = Commit(result.state, tuple((a.path, a.data) for _, a in result.writes), result.archive,
-                            kind="export")
+                            kind="export", removed=result.removed)
             revision = self.store.save(district, year, commit, expected=stored.revision if stored else None)
         written = tuple((n, a.path, len(a.data)) for n, a in result.writes)
         return ExportOutcome(place=self.store.place(district, year), state=result.state, written=written,

@@ -61,13 +61,16 @@ class Artifact:
     ``policy`` says what a re-export does when the bytes change: ``replace`` them (calendars, sheets,
     pages: they update in place), ``archive`` the old ones first (letters: a text once sent is
     kept), or ``keep_edits`` (a workbook the clerk fills in: never overwritten once edited).
-    ``letter`` is the number record of a letter."""
+    ``letter`` is the number record of a letter. ``supersedes``: files an earlier export wrote that
+    this one takes the place of without withdrawing them (an issued letter's draft): removed from the
+    folder, with the files beside them of the same name, not filed under ``已作废/``."""
 
     path: str = attrs.field()
     media_type: str
     data: bytes = attrs.field(repr=lambda d: f"<{len(d)} bytes>")
     policy: Policy = "replace"
     letter: LetterRecord | None = None
+    supersedes: tuple[str, ...] = ()
 
     @path.validator
     def _relative_and_safe(self, _attribute: object, value: str) -> None:
@@ -213,6 +216,8 @@ class ExportResult:
     kept_edits: tuple[str, ...]
     unchanged: tuple[str, ...]
     reused: tuple[str, ...] = ()
+    #: files of the last export this one takes the place of (a draft now issued): removed, not archived
+    removed: tuple[str, ...] = ()
     #: what the user should know though nothing failed (the imported 发文登记簿 behind the letters issued)
     notes: tuple[Note, ...] = ()
 
@@ -372,10 +377,11 @@ def build_export(district: District, year: int, state: YearState | None,
     # issued letters the data no longer makes, withdrawn by no letter: they stand, their files kept
     standing = registry_now().standing(answered)
     standing_paths = _with_renderings({r.path for r in standing}, before.manifest)
-    manifest, writes, archive, kept_edits, unchanged, restored, replaced = _files(
+    manifest, writes, archive, kept_edits, unchanged, restored, replaced, removed = _files(
         before.manifest, made, kept, revision, on_disk, answered, _archiver(issued_on, archived),
         standing_paths)
-    if not writes and not archive:  # nothing to write: the same revision, so a plain rerun changes no byte
+    # nothing to write: the same revision, so a plain rerun changes no byte
+    if not writes and not archive and not removed:
         manifest = attrs.evolve(manifest, revision=before.manifest.revision)
     letters = register_now()
     manifest = attrs.evolve(manifest, runs=_runs(before.manifest.runs, exporters, made, reused, digests, letters,
@@ -388,7 +394,8 @@ def build_export(district: District, year: int, state: YearState | None,
     notes += tuple(_replaced_note(path) for path in replaced)
     notes += tuple(_standing_note(r) for r in standing if not r.standing)  # said once, when it comes to stand
     notes += tuple(told)
-    return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused), notes)
+    return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused), notes=notes,
+                        removed=removed)
 
 
 def _as_issued(made: Iterable[Artifact], issued: Mapping[str, LetterRecord]) -> list[Artifact]:
@@ -659,8 +666,11 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
            on_disk: Mapping[str, str], answered: Callable[[str], bool],
            archive_to: Callable[[str, ManifestFile], str], standing: Collection[str] = frozenset()) -> tuple[
         Manifest, tuple[tuple[str, Artifact], ...], tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...],
-        tuple[tuple[str, str], ...], tuple[str, ...]]:
+        tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
     previous = old.by_path()
+    # a draft now issued is not withdrawn: its file (and its PDF beside it) goes, not to 已作废/
+    superseded = {p.rsplit(".", 1)[0] for _, a in made for p in a.supersedes}
+    removed: list[str] = []
     files: list[ManifestFile] = list(reused)
     writes: list[tuple[str, Artifact]] = []
     archive: list[tuple[str, str]] = []
@@ -700,9 +710,12 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
         if path in standing:
             files.append(was)  # an issued letter nothing withdrew: it stands as sent
             continue
+        if answered(path) and path.rsplit(".", 1)[0] in superseded:
+            removed.append(path)
+            continue
         if answered(path):
             archive.append((path, archive_to(path, was)))  # this run no longer makes it
         else:
             files.append(was)  # another exporter's file, or outside this run's scope: left as it is
     return Manifest(revision, tuple(sorted(files, key=lambda f: f.path)), old.runs), tuple(writes), \
-        tuple(archive), tuple(kept), tuple(unchanged), tuple(restored), tuple(replaced)
+        tuple(archive), tuple(kept), tuple(unchanged), tuple(restored), tuple(replaced), tuple(removed)

@@ -341,7 +341,7 @@ class DatabaseStore:
             # the same state (its digest in the tag first: the text is read only then) and no file: no new
             # revision (as the folder's)
             if (current is not None and current.endswith(f"-{tag}") and row.state == data and not commit.writes
-                    and not commit.archive):
+                    and not commit.archive and not commit.removed):
                 return current
             files = models.YearFile.objects.using(self.using)
             for path, to in commit.archive:
@@ -350,6 +350,8 @@ class DatabaseStore:
                     files.filter(year=row, path=to).delete()
                     moved.path = to
                     moved.save(using=self.using, update_fields=["path"])
+            if commit.removed:
+                files.filter(year=row, path__in=commit.removed).delete()
             for path, content in commit.writes:
                 files.update_or_create(year=row, path=path, defaults={
                     "data": content, "sha256": digest(content), "size": len(content)})
