@@ -26,7 +26,8 @@ def loaded_plugins() -> str:
 
 def export(out: Path, *args: str, day: str = "2027-03-20") -> tuple[int, str]:
     """An export on ``day``: the notices and the spring's first invitations have gone out, the rest are drafts."""
-    result = CliRunner().invoke(cli, ["export", "all", "--year", "2027", "--out", str(out), "--issued-on", day, *args])
+    result = CliRunner().invoke(cli, ["export", "all", "--year", "2027", "--out", str(out), "--issued-on", day, *args],
+                                env={"LIAISON_TODAY": day})  # the day of issue is today
     return result.exit_code, result.output
 
 

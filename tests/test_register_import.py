@@ -185,7 +185,8 @@ def test_the_command_imports_a_gb18030_register(tmp_path: Path, monkeypatch: pyt
     try:
         runner = CliRunner()
         done = runner.invoke(cli, ["export", "docx", "--year", "2027", "--out", str(tmp_path / "out"),
-                                   "--register", str(tmp_path / "发文登记.csv"), "--issued-on", "2027-01-11"])
+                                   "--register", str(tmp_path / "发文登记.csv"), "--issued-on", "2027-01-11"],
+                             env={"LIAISON_TODAY": "2027-01-11"})
         assert done.exit_code == 0, done.output
         import json
 
@@ -194,7 +195,8 @@ def test_the_command_imports_a_gb18030_register(tmp_path: Path, monkeypatch: pyt
                          if r["series"] == "区府办")
         assert numbers[0] == 8
         bad = runner.invoke(cli, ["export", "docx", "--year", "2027", "--out", str(tmp_path / "out"),
-                                  "--register", str(tmp_path / "坏.csv"), "--issued-on", "2027-01-11"])
+                                  "--register", str(tmp_path / "坏.csv"), "--issued-on", "2027-01-11"],
+                            env={"LIAISON_TODAY": "2027-01-11"})
         assert bad.exit_code != 0 and "坏.csv: 2: " in bad.output and "Traceback" not in bad.output
     finally:
         plugins.reset()

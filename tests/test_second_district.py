@@ -95,7 +95,7 @@ SEED_WORDS = ("推进市区各民主党派联络意见", "《意见》", "××�
 def test_exported_end_to_end_with_its_own_names_and_titles(tmp_path: Path) -> None:
     pytest.importorskip("liaison_docx")
     pytest.importorskip("liaison_ical")
-    env = {**os.environ, "LIAISON_PLUGINS": "ical,docx,xlsx,html", "COLUMNS": "200"}
+    env = {**os.environ, "LIAISON_PLUGINS": "ical,docx,xlsx,html", "COLUMNS": "200", "LIAISON_TODAY": "2027-01-10"}
     done = subprocess.run([sys.executable, "-m", "liaison_cli", "export", "all", "--year", "2027", "--data",
                            str(DONGHU), "--out", str(tmp_path / "out"), "--issued-on", "2027-01-10"],
                           capture_output=True, text=True, env=env, timeout=300)

@@ -47,7 +47,9 @@ def files(ws: Workspace, letters: list[LetterRecord]) -> dict[str, str]:
     return {r.path: sha((ws.folder(YEAR) / r.path).read_bytes()) for r in letters}
 
 
-def test_a_reinstated_meeting_keeps_its_cancellation_letters_and_says_it_is_on_again(tmp_path: Path) -> None:
+def test_a_reinstated_meeting_says_it_is_on_again_and_its_cancellation_letters_no_longer_hold(tmp_path: Path) -> None:
+    """The 恢复 letter says the cancellation letter “不再执行”: it is the letter that withdraws it, so
+    the register, the files and the notes say the same — withdrawn by it, not standing."""
     ws, seed = Workspace(tmp_path / "out"), seed_district()
     ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 16))
     ws.update(seed, YEAR, [Change("cancel", JOINT_HEALTH)], force=True)
@@ -58,24 +60,22 @@ def test_a_reinstated_meeting_keeps_its_cancellation_letters_and_says_it_is_on_a
     ws.update(seed, YEAR, [Change("move", JOINT_HEALTH, dt.date(2027, 3, 30))], force=True)  # the guide's way back
     outcome = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 20))
     after = {r.doc_number: r for r in outcome.state.letters}
-    # the cancellation letters stand as sent: active, listed as issued, their files in place, not archived
-    assert all(after[r.doc_number] == attrs.evolve(r, standing=True) for r in cancelled)
-    assert files(ws, cancelled) == sent
-    assert not [to for _, to in outcome.archived if "取消" in to]
-    assert not (ws.folder(YEAR) / ARCHIVE).exists() or not list((ws.folder(YEAR) / ARCHIVE).rglob("*取消*"))
+    # the cancellation letters are withdrawn by the 恢复 letters: inactive, their files under 已作废/<day>/
+    assert all(after[r.doc_number] == attrs.evolve(r, active=False) for r in cancelled)
+    archived = {source: to for source, to in outcome.archived}
+    assert all(archived[p] == f"{ARCHIVE}/2027-03-20/{p}" for p in sent)
+    assert all(sha((ws.folder(YEAR) / archived[p]).read_bytes()) == digest for p, digest in sent.items())
     lines = {line.doc_number: line for line in register_lines(outcome.state.letters)}
-    assert all(lines[r.doc_number].status() == "已印发" for r in cancelled)
-    # the export says so, once a letter, in both languages
-    said = [n for n in outcome.notes if n.file in sent]
-    assert sorted(n.file for n in said) == sorted(sent)
-    for note in said:
-        assert "另行发函" in note.render("zh") and "letter of its own" in note.render("en")
-        assert "stands as sent" in note.render("en") and "按原样保留" in note.render("zh")
-    # each invitee is told the meeting is on again, by a letter naming its cancellation letter
+    # no note telling the clerk to withdraw what the same export's letter withdraws
+    assert not [n for n in outcome.notes if n.file in sent]
+    # each invitee is told the meeting is on again, by a letter naming its cancellation letter, and the
+    # register points from the cancellation to it
     for r in cancelled:
         (told,) = [x for x in outcome.state.letters if x.kind == "change" and x.recipient == r.recipient]
         text = words(ws.folder(YEAR) / told.path)
         assert "恢复举行" in text and r.doc_number in text and r.refers_to in text
+        assert f"{r.doc_number}不再执行" in text
+        assert lines[r.doc_number].status() == f"已作废（2027-03-20，见{told.doc_number}）"
         again = next(x for x in outcome.state.letters if x.kind == "invitation" and x.active
                      and x.recipient == r.recipient and x.engagement == JOINT_HEALTH)
         assert again.doc_number in text

@@ -105,6 +105,7 @@ def explain(exc: LiaisonError) -> LiaisonError:
     from liaison.formats.state import FIX, StateError
     from liaison.formats.syntax import FORMAT_DOC, WHAT, WHAT_ZH, FormatError, WrongFileError, written_for
     from liaison.year.engagements import ChangeRefused, NotYetHeld
+    from liaison.year.numbering import IssueDayRefused
 
     if isinstance(exc, WrongFileError):
         flag = FLAGS.get(exc.found, "")
@@ -124,6 +125,9 @@ def explain(exc: LiaisonError) -> LiaisonError:
                                "advance, repeat the command with --force",
                            fix_zh="如实际在另一天召开，请同时用 --move ID@日期 改到那一天；如确需提前标记，"
                                   "请加 --force 重新运行")
+    if isinstance(exc, IssueDayRefused):
+        return exc.located(fix=(exc.fix or "").replace("(force)", "(repeat the command with --force)"),
+                           fix_zh=(exc.fix_zh or "").replace("（force）", "（加 --force 重新运行）"))
     if isinstance(exc, ChangeRefused):
         return exc.located(fix="check with the other side, then repeat the command with --force",
                            fix_zh="先与对方商定，再加 --force 重新运行")

@@ -597,6 +597,10 @@ def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_
              "goes out as a change or cancellation letter dated that day. Default: today.",
         help_zh="本次导出印发公文的日期：本次印发的公文均署该日期，并按发文登记簿编号；此前已印发的公文保持原样，"
                 "其内容如有变化，另发变更函或取消函，署该日期。默认：今天。")
+@option("--force", is_flag=True,
+        help="Allow a day of issue after today, or before the day of an earlier export (letters issued so are "
+             "numbered and sent for good).",
+        help_zh="允许印发日期晚于今天，或早于此前一次导出的日期（如此印发的公文将正式编号发出，无法撤回）。")
 @option("--district-name", "district_name", default=None,
         help="The district's name for this export only (e.g. Haicang District of Xiamen): the letterheads and "
              "signatures of the drafts and the letters this export issues (a letter already issued never "
@@ -608,8 +612,8 @@ def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_
 @data_option
 @handle_errors
 def export(format_name: str, out_dir: str, records_files: tuple[str, ...], register_files: tuple[str, ...],
-           raw_options: tuple[str, ...], issued_on: dt.date | None, district_name: str | None, lang: str,
-           data_file: str | None, **kwargs: Any) -> None:
+           raw_options: tuple[str, ...], issued_on: dt.date | None, force: bool, district_name: str | None,
+           lang: str, data_file: str | None, **kwargs: Any) -> None:
     """Export the year(s) with the plugins: FORMAT is ical, docx, xlsx, html, … or `all`.
 
     Reads the year's state in DIR/<year>/ (nothing agreed is lost), plans what is new, builds every
@@ -625,7 +629,8 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], regis
     key = None
     values = dict(kwargs, format_name=format_name, records_files=records_files, register_files=register_files,
                   raw_options=raw_options,
-                  issued_on=issued_on or day, district_name=district_name, lang=lang, data_file=data_file)
+                  issued_on=issued_on or day, force=force, district_name=district_name, lang=lang,
+                  data_file=data_file)
     if wanted is not None and len(wanted) == 1 and receipts.plugins_as_installed():
         # a rerun that would change nothing prints what it printed
         key = receipts.inputs_key("export", values, out_dir, wanted, sys.stdout.isatty())
@@ -666,7 +671,7 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], regis
                                        calendar=calendar_for(years=[year]),
                                        options=plan_options_for(inputs, states[year]),
                                        events=events, replan=inputs.replan, issued_on=issued_on or day,
-                                       notices=notices, district_name=district_name)
+                                       notices=notices, district_name=district_name, today=day, force=force)
         views.print_notes(outcome.notes, lang=lang)
         if key is None or noted or outcome.notes or outcome.written or outcome.archived or outcome.kept_edits \
                 or set(outcome.reused) != set(chosen):  # an exporter that ran (of unknown code) may differ next time

@@ -84,12 +84,15 @@ class MemoryStore:
             current = held.revision if held is not None else None
             if current != expected:
                 raise RevisionConflict.of(self.place(district, year), current=current, expected=expected)
-            if held is not None and held.state == commit.state and not commit.writes and not commit.archive:
+            if (held is not None and held.state == commit.state and not commit.writes and not commit.archive
+                    and not commit.removed):
                 return held.revision  # the same state and no file: no new revision (as the folder's)
             files = dict(self._files.get(key, {}))  # changed aside, put in place whole: all or nothing
             for path, to in commit.archive:
                 if path in files:
                     files[to] = files.pop(path)
+            for path in commit.removed:
+                files.pop(path, None)
             for path, data in commit.writes:
                 files[path] = data
             stored = Stored(commit.state, self._next())

@@ -360,7 +360,7 @@ class FolderStore:
             if current != expected:
                 raise RevisionConflict.of(str(self.state_path(district, year)), current=current, expected=expected)
             data = state_to_json(commit.state).encode()
-            if current == revision_of(data) and not commit.writes and not commit.archive:
+            if current == revision_of(data) and not commit.writes and not commit.archive and not commit.removed:
                 self._check_tree(year, [state_file_name(district.info.id, year)])
                 return current  # the same state and no file: a plain rerun changes no byte and makes no revision
             entries, held = self._tidy_history(year, current)
@@ -371,7 +371,7 @@ class FolderStore:
                 history.append((_entry_name(seq, Revision(current, None)),
                                 read_file(self.state_path(district, year))))
             history.append((_entry_name(seq + 1, commit.revision(revision_of(data))), data))
-            if commit.writes or commit.archive or current is None:
+            if commit.writes or commit.archive or commit.removed or current is None:
                 self._check_tree(year, [p for p, _ in commit.writes] + [to for _, to in commit.archive])
                 self.notes += self.folders.swap_in(year, self._stage(district, year, commit, data, history))
             else:
@@ -403,6 +403,8 @@ class FolderStore:
                 if source.exists():
                     make_within(staging, target.parent)
                     os.replace(source, target)
+            for path in commit.removed:  # a link of its own in the staged tree: the old folder keeps its file
+                (staging / path).unlink(missing_ok=True)
             written: list[Path] = []  # synced together once all are written (sync_staged says why that is safe)
             made: set[Path] = set()  # a folder made once, not asked again for each of its files
             for path, data in commit.writes:
@@ -582,6 +584,7 @@ def _fsync_file(path: Path) -> None:
 
 
 def _prune_empty(root: Path) -> None:
-    for place, dirs, files in os.walk(root, topdown=False):
-        if not dirs and not files and Path(place) != root:
+    for place, _dirs, files in os.walk(root, topdown=False):
+        # listed again: a folder whose only subfolders were just pruned is empty now (草稿/ once its drafts went)
+        if not files and Path(place) != root and not any(Path(place).iterdir()):
             Path(place).rmdir()

@@ -158,7 +158,7 @@ class Workspace:
                options: PlanOptions | None = None, events: Sequence[KnownEvent] | None = None,
                replan: bool = False, issued_on: dt.date | None = None,
                notices: Sequence[HolidayNotice] = (), district_name: str | None = None,
-               reuse: bool = True) -> ExportOutcome:
+               reuse: bool = True, today: dt.date | None = None, force: bool = False) -> ExportOutcome:
         """Export the year in the given formats (exporter names with their options), all or nothing.
         ``notices`` (holiday notices) replace those the year's state was planned on for their years;
         without them the stored ones hold.
@@ -176,7 +176,9 @@ class Workspace:
         ``issued_on`` is the day letters go out: an export with an exporter that issues letters
         (``docx``) needs it — they take their numbers and dates that day and are kept for good — and
         is refused without it (:class:`liaison.host.exporting.DayOfIssueNeeded`), nothing created.
-        The command and the service pass theirs (``--issued-on``, else today)."""
+        The command and the service pass theirs (``--issued-on``, else today), and their ``today``: a
+        day of issue after it, or before an earlier export's day, is refused unless ``force``
+        (:class:`liaison.year.numbering.IssueDayRefused`)."""
         if district_name is not None:
             district = renamed(district, district_name)
         check_year(year)
@@ -191,9 +193,10 @@ class Workspace:
                                   options=options, events=events, replan=replan, issued_on=issued_on, on_disk=on_disk,
                                   notices=notices, reuse=reuse, read=lambda path: self.store.read(district, year, path),
                                   archived=self.store.archived(district, year),
-                                  issued_copy=lambda sha256: self.store.issued_copy(district, year, sha256))
+                                  issued_copy=lambda sha256: self.store.issued_copy(district, year, sha256),
+                                  today=today, force=force)
             commit = Commit(result.state, tuple((a.path, a.data) for _, a in result.writes), result.archive,
-                            kind="export")
+                            kind="export", removed=result.removed)
             revision = self.store.save(district, year, commit, expected=stored.revision if stored else None)
         written = tuple((n, a.path, len(a.data)) for n, a in result.writes)
         return ExportOutcome(place=self.store.place(district, year), state=result.state, written=written,

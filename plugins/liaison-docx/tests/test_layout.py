@@ -100,7 +100,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Rendered]]
         seed.append(_read(out, draft, docx.data, pdf.path, pdf.data))
     long = [_read(out, draft, docx.data, "long-names/" + docx.path.removesuffix(".docx") + ".pdf", data)
             for draft, docx, data in zip(long_found, long_docx, held, strict=True)]
-    return {"seed": seed + _supplements(request, found, out), "long names": long}
+    return {"seed": seed + _supplements(request, found, out) + _reinstated_and_uninvited(request, out),
+            "long names": long}
 
 
 def _read(out: Path, draft: Draft, docx: bytes, name: str, pdf: bytes) -> Rendered:
@@ -143,13 +144,54 @@ def _supplements(request: ExportRequest, found: tuple[Draft, ...], out: Path) ->
     return rendered
 
 
+def _reinstated_and_uninvited(request: ExportRequest, out: Path) -> list[Rendered]:
+    """关于取消…邀请的函 (an invitee an amendment dropped) and 关于恢复举行…的函 (a cancelled meeting
+    reinstated, naming its cancellation letter), for one of the year's invitations that went out,
+    laid out by LibreOffice like the rest: the one-page checks below hold for them too."""
+    from liaison_docx.letters import cancellation_letter, change_letter
+    from liaison_docx.letters.invitation import issuer_of, role_verb, roles
+    from liaison_docx.renderer import render
+
+    district, plan = request.district, request.plan
+    engagements = {e.id: e for e in plan.engagements}
+    invited = next(r for r in request.registry().previous if r.kind == "invitation" and r.active
+                   and r.engagement in engagements and r.engagement_date is not None)
+    e, org = engagements[invited.engagement], district.organisation(invited.recipient)
+    issuer, verb = issuer_of(district, e), role_verb(roles(district, e).get(org.id, ""))
+    day = invited.date + dt.timedelta(days=3)
+    number = f"{invited.series}〔2027〕{{}}号"
+    uninvited = cancellation_letter(district, e, org, issuer, invited, verb, day, uninvited=True)
+    cancelled = attrs.evolve(invited, kind="cancellation", serial=90, doc_number=number.format(90), date=day,
+                             title=cancellation_letter(district, e, org, issuer, invited, verb, day).title_text)
+    again = attrs.evolve(invited, serial=91, doc_number=number.format(91), date=day + dt.timedelta(days=2))
+    restored = change_letter(district, e, org, issuer, invited, again, verb, again.date, cancelled=cancelled)
+    made = [Draft(kind="cancellation", name=f"{e.id}-uninvited", subject=e.id, recipient=org.id, key="uninvited",
+                  letter=attrs.evolve(uninvited, doc_number=number.format(89)), series=invited.series),
+            Draft(kind="change", name=f"{e.id}-restored", subject=e.id, recipient=org.id, key="restored",
+                  letter=attrs.evolve(restored, doc_number=number.format(92)), series=invited.series)]
+    assert made[0].letter.title_text.endswith("邀请的函") and made[1].letter.title_text.startswith("关于恢复举行")
+    docx = [render(d.letter) for d in made]
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("FONTCONFIG_FILE", raising=False)
+        pdfs = to_pdf([(data, d.letter.date) for data, d in zip(docx, made, strict=True)])
+    rendered = []
+    for d, data, pdf in zip(made, docx, pdfs, strict=True):
+        path = out / f"{d.key}.pdf"
+        path.write_bytes(pdf)
+        rendered.append(Rendered(d, data, path, pages(path)))
+    return rendered
+
+
 def test_every_kind_is_checked(letters: list[Rendered]) -> None:
     assert {r.draft.kind for r in letters} == {"notice", "supplement", "invitation", "change", "cancellation",
                                                "consultation", "feedback"}
     counts = {kind: sum(1 for r in letters if r.draft.kind == kind) for kind in ("notice", "invitation", "change",
                                                                                   "cancellation")}
-    assert counts == {"notice": 14, "invitation": 41 + 3 * 8, "change": 2 + 8, "cancellation": 8}
-    assert len(letters) == 106 + 1  # and the 补充通知
+    # the 恢复 letter and the 取消…邀请 letter besides the export's (see _reinstated_and_uninvited)
+    assert counts == {"notice": 14, "invitation": 41 + 3 * 8, "change": 2 + 8 + 1, "cancellation": 8 + 1}
+    assert len(letters) == 106 + 1 + 2  # and the 补充通知, the 恢复 and the 取消…邀请 letters
+    titles = [r.draft.letter.title_text for r in letters]
+    assert any(t.startswith("关于恢复举行") for t in titles) and any(t.endswith("邀请的函") for t in titles)
 
 
 def test_a4(letters: list[Rendered]) -> None:

@@ -128,8 +128,10 @@ def test_letters_are_drafts_until_their_day_and_take_no_number(year: Year) -> No
     plenary = year[2][0]
     issued = [r for r in plenary.state.letters if r.kind == "invitation"]
     assert issued and all(r.date == dt.date(2027, 3, 1) and not r.path.startswith("草稿/") for r in issued)
-    left = {p.removeprefix("草稿/") for p, _ in plenary.archive if p.startswith("草稿/邀请函/")}
+    # its draft is removed, not filed under 已作废/: it was issued, not withdrawn
+    left = {p.removeprefix("草稿/") for p in plenary.removed if p.startswith("草稿/邀请函/")}
     assert {r.path for r in issued} == left
+    assert not [p for p, _ in plenary.archive if p.removeprefix("草稿/") in left]
 
 
 @pytest.mark.parametrize(("step", "day"), [(0, dt.date(2027, 1, 11)), (2, dt.date(2027, 3, 1)),

@@ -67,8 +67,8 @@ def test_marks_are_coloured_by_kind_and_shaped_by_status(seed: District, plan_20
         e = changed.engagements[int(mark.attrs["data-show"][2:])]
         used = [u.attrs["href"] for u in mark.find_all("use")]
         shapes[e.status] = used[0]
-        # the dashed ring only while nobody has agreed the date (an agreed one is not 暂定)
-        assert ("#g-provisional" in used) == (e.provisional and e.status in (Status.PROPOSED, Status.CANCELLED))
+        # the dashed ring only while nobody has agreed the date (an agreed one is not 暂定, nor one called off)
+        assert ("#g-provisional" in used) == (e.provisional and e.status == Status.PROPOSED)
         assert mark.has(f"status-{e.status.value}")
     assert shapes == {Status.AGREED: "#g-agreed", Status.HELD: "#g-held", Status.CANCELLED: "#g-cancelled",
                       Status.PROPOSED: "#g-proposed"}

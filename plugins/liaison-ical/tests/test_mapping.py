@@ -75,14 +75,16 @@ def test_provisional_dates_are_marked() -> None:
 
 
 @pytest.mark.parametrize(("status", "marked"), [
-    (Status.PROPOSED, True), (Status.AGREED, False), (Status.HELD, False), (Status.CANCELLED, True)])
+    (Status.PROPOSED, True), (Status.AGREED, False), (Status.HELD, False), (Status.CANCELLED, False)])
 def test_only_dates_nobody_agreed_are_titled_provisional(status: Status, marked: bool) -> None:
     """An agreed or held event (CONFIRMED) drops 【暂定】 from its title; the 调休 caveat stays in the
     description while the year's notice is unknown."""
     event = engagement_event(engagement(provisional=True, status=status), NAMES)
     assert event.summary.startswith("【暂定】") == marked
-    assert ("日期暂定：" in event.description) is True
-    if event.status == "CONFIRMED":
+    # a cancelled event is off, not provisional: its title and description say cancelled
+    assert ("日期暂定：" in event.description) == (status != Status.CANCELLED)
+    assert event.summary.startswith("【已取消】") == (status == Status.CANCELLED)
+    if event.status in ("CONFIRMED", "CANCELLED"):
         assert "【暂定】" not in event.summary
 
 

@@ -219,7 +219,8 @@ def test_three_engines_with_alarms_statuses_and_all_day_events(seed: District, i
     assert prop(allday, "LOCATION") == "区政协会议室"
     # 2027 is provisional, but only what nobody has agreed yet is titled so (CONFIRMED: agreed or held)
     for block in events.values():
-        assert prop(block, "SUMMARY").startswith("【暂定】") == (prop(block, "STATUS") != "CONFIRMED")
+        assert prop(block, "SUMMARY").startswith("【暂定】") == (prop(block, "STATUS") == "TENTATIVE")
+        assert prop(block, "SUMMARY").startswith("【已取消】") == (prop(block, "STATUS") == "CANCELLED")
     assert not prop(events[uid_for("seed", first.id)], "SUMMARY").startswith("【暂定】")
     assert not prop(events[uid_for("seed", third.id)], "SUMMARY").startswith("【暂定】")
 

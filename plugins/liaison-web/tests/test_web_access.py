@@ -134,7 +134,7 @@ def _output_call(auth: dict[str, str], role: str, operation: str, whose: str) ->
     if operation == "page":
         return Client().get(f"{base}/page", **auth)
     etag = DatabaseStore().current(seed_district(), YEAR) if district == "seed" else "x"
-    return Client().post(f"{base}/letters/issue", data=json.dumps({"day": day.isoformat()}),
+    return Client().post(f"{base}/letters/issue", data=json.dumps({"day": day.isoformat(), "force": True}),
                          content_type="application/json", HTTP_IF_MATCH=f'"{etag}"', **auth)
 
 

@@ -31,10 +31,11 @@ def loaded_plugins() -> str:
     return "web,ical,docx,xlsx,html"
 
 
-def command(*args: str) -> None:
+def command(*args: str, today: dt.date | None = None) -> None:
     from liaison_cli.main import cli
 
-    done = CliRunner().invoke(cli, [*args, "--lang", "en"])
+    env = {"LIAISON_TODAY": today.isoformat()} if today is not None else None
+    done = CliRunner().invoke(cli, [*args, "--lang", "en"], env=env)
     assert done.exit_code == 0, done.output
 
 
@@ -42,7 +43,7 @@ def exported(out: Path, day: dt.date) -> dict[str, bytes]:
     """``liaison export all`` on ``day``: the year's files by path (the state, its history and the
     archive of files an earlier export wrote aside; the letters' list, 公文清单.json, which the
     service reads rather than serves, left out)."""
-    command("export", "all", "--year", str(YEAR), "--out", str(out), "--issued-on", day.isoformat())
+    command("export", "all", "--year", str(YEAR), "--out", str(out), "--issued-on", day.isoformat(), today=day)
     folder = out / str(YEAR)
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and not p.name.startswith(("plan-", ".")) and p.name != "公文清单.json"
@@ -103,7 +104,7 @@ def test_the_command_and_the_service_give_the_same_bytes(tmp_path: Path, users: 
     by_command = exported(tmp_path / "again", LATER)
     # the command's export on a day issues what is due by it; the service's download issues nothing
     # (a letter not issued is served as its draft): its issue is POST …/letters/issue
-    issued = Client().post(f"{BASE}/letters/issue", json.dumps({"day": LATER.isoformat()}),
+    issued = Client().post(f"{BASE}/letters/issue", json.dumps({"day": LATER.isoformat(), "force": True}),
                            content_type="application/json",
                            HTTP_IF_MATCH=f'"{DatabaseStore().current(seed_district(), YEAR)}"', **auth)
     assert issued.status_code == 200, issued.content

@@ -120,7 +120,8 @@ def test_every_kind_of_draft_is_its_issuers_and_its_recipients_only(own_district
                             if dt.timedelta(days=1) < b.date - a.date <= dt.timedelta(days=12))
     day = moved.date - dt.timedelta(days=2)
     admin = own["tokens"]["administrator"]
-    issued = client().post(f"/api/v1/districts/{code}/years/{YEAR}/letters/issue", json.dumps({"day": day.isoformat()}),
+    issued = client().post(f"/api/v1/districts/{code}/years/{YEAR}/letters/issue",
+                           json.dumps({"day": day.isoformat(), "force": True}),
                            content_type="application/json", HTTP_IF_MATCH=f'"{revision(own)}"', **admin)
     assert issued.status_code == 200, issued.content
     base = f"/api/v1/districts/{code}/years/{YEAR}/engagements"

@@ -87,7 +87,7 @@ class Year:
         assert done.status_code == 200, done.content
 
     def issue(self, day: dt.date) -> list[dict[str, Any]]:
-        done = self.post("letters/issue", {"day": day.isoformat()})
+        done = self.post("letters/issue", {"day": day.isoformat(), "force": True})
         assert done.status_code == 200, done.content
         issued = list(done.json()["issued"])
         for record in issued:

@@ -77,7 +77,7 @@ def test_issuing_numbers_the_due_drafts_and_keeps_their_bytes(users: dict[str, A
     assert models.AuditEntry.objects.count() == entries
 
     # issuing needs If-Match, and the current one
-    body = json.dumps({"day": DAY.isoformat()})
+    body = json.dumps({"day": DAY.isoformat(), "force": True})
     assert client().post(f"{BASE}/letters/issue", body, content_type="application/json", **auth).status_code == 428
     stale = client().post(f"{BASE}/letters/issue", body, content_type="application/json", HTTP_IF_MATCH='"1-x"',
                           **auth)
@@ -134,7 +134,7 @@ def test_a_letter_not_issued_downloads_without_a_number(users: dict[str, Any]) -
     stored = DatabaseStore().load(seed_district(), YEAR)
     assert stored is not None and stored.state.letters == ()
 
-    issued = client().post(f"{BASE}/letters/issue", json.dumps({"day": DAY.isoformat()}),
+    issued = client().post(f"{BASE}/letters/issue", json.dumps({"day": DAY.isoformat(), "force": True}),
                            content_type="application/json", HTTP_IF_MATCH=f'"{revision()}"', **auth)
     assert issued.status_code == 200, issued.content
     records = {r["path"]: r for r in issued.json()["issued"]}
@@ -148,7 +148,7 @@ def test_a_letter_not_issued_downloads_without_a_number(users: dict[str, Any]) -
         assert got.content == DatabaseStore().read(seed_district(), YEAR, path)
         first[path] = got.content
     # later days, a later issue, a preview of them: an issued letter's bytes stand
-    again = client().post(f"{BASE}/letters/issue", json.dumps({"day": later.isoformat()}),
+    again = client().post(f"{BASE}/letters/issue", json.dumps({"day": later.isoformat(), "force": True}),
                           content_type="application/json", HTTP_IF_MATCH=f'"{revision()}"', **auth)
     assert again.status_code == 200, again.content
     for day in (DAY, later, dt.date(YEAR, 6, 1)):
@@ -159,7 +159,7 @@ def test_a_letter_not_issued_downloads_without_a_number(users: dict[str, Any]) -
 
 
 def test_a_token_without_write_may_not_issue(users: dict[str, Any]) -> None:
-    got = client().post(f"{BASE}/letters/issue", json.dumps({"day": DAY.isoformat()}),
+    got = client().post(f"{BASE}/letters/issue", json.dumps({"day": DAY.isoformat(), "force": True}),
                         content_type="application/json", HTTP_IF_MATCH=f'"{revision()}"', **admin_token(users))
     assert got.status_code == 403
 

@@ -555,7 +555,7 @@ def test_the_engagement_page_lists_its_letters_with_their_numbers_to_download(ow
     assert all(status == "draft" and not number.strip() for status, number in drafts.values())
     # issued (a week before the day): each with its number, downloaded from the page's own link
     issued = browser().post(f"/api/v1/districts/{own['code']}/years/{YEAR}/letters/issue",
-                            json.dumps({"day": (e.date - dt.timedelta(days=7)).isoformat()}),
+                            json.dumps({"day": (e.date - dt.timedelta(days=7)).isoformat(), "force": True}),
                             content_type="application/json", HTTP_IF_MATCH=f'"{revision(own)}"',
                             **own["tokens"]["administrator"])
     assert issued.status_code == 200, issued.content

@@ -100,7 +100,7 @@ def test_my_year_lists_the_bodys_letters_each_a_click_from_its_provision(own_dis
     # issued: with its number, still the body's, still a click from the provision
     first = min(e.date for e in invited.values()) - dt.timedelta(days=7)
     issued = browser(user(own, "administrator")).post(
-        f"/api/v1/districts/{code}/years/{YEAR}/letters/issue", json.dumps({"day": first.isoformat()}),
+        f"/api/v1/districts/{code}/years/{YEAR}/letters/issue", json.dumps({"day": first.isoformat(), "force": True}),
         content_type="application/json", HTTP_IF_MATCH=f'"{_revision(own)}"', **own["tokens"]["administrator"])
     assert issued.status_code == 200, issued.content
     numbered = {r["path"] for r in issued.json()["issued"]}

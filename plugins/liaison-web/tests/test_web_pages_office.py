@@ -314,7 +314,12 @@ def test_the_administrator_issues_the_months_letters_and_downloads_one(own_distr
     revision = re.search(r'name="revision" value="([^"]+)"', before)
     assert revision and revision.group(1) == api["revision"]
     token = page.cookies["csrftoken"].value
-    issued = admin.post(f"/office/{code}/{YEAR}/letters/", {"day": LETTERS_DAY.isoformat(),
+    # a day still to come, refused without the box ticked: the page says why, and nothing is issued
+    ahead = admin.post(f"/office/{code}/{YEAR}/letters/", {"day": LETTERS_DAY.isoformat(),
+                                                           "revision": revision.group(1),
+                                                           "csrfmiddlewaretoken": token})
+    assert ahead.status_code == 409 and "尚未到来" in ahead.content.decode()
+    issued = admin.post(f"/office/{code}/{YEAR}/letters/", {"day": LETTERS_DAY.isoformat(), "force": "1",
                                                             "revision": revision.group(1),
                                                             "csrfmiddlewaretoken": token})
     assert issued.status_code == 302 and issued["Location"] == url

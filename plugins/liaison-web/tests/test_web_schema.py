@@ -135,7 +135,7 @@ def test_a_change_on_the_current_revision_answers_as_documented(web_schema: Any,
         revision = (tag[0] if isinstance(tag, list) else tag).strip('"')  # the engagement's own, as it is now
     revision = DatabaseStore().current(seed_district(), YEAR)  # the letters' issue names the year's
     case = web_schema["/api/v1/districts/{district}/years/{year}/letters/issue"]["POST"].Case(
-        path_parameters={"district": "seed", "year": YEAR}, body={"day": f"{YEAR}-01-11"},
+        path_parameters={"district": "seed", "year": YEAR}, body={"day": f"{YEAR}-01-11", "force": True},
         media_type="application/json", headers={**auth, "If-Match": f'"{revision}"'})
     response = case.call()
     assert response.status_code == 200 and response.json()["issued"], response.text

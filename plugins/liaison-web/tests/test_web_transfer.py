@@ -38,11 +38,14 @@ def tree(folder: Path) -> dict[str, bytes]:
 def made_folder(root: Path) -> Path:
     """The seed's 2027 in an output folder as the command leaves it after a life: planned, exported
     in December (the notices drafts), a date agreed and exported again once the notices are due (the
-    drafts issued: their earlier bytes under 已作废/), published to nothing."""
+    drafts issued), a notice edited in the folder and written back (the edited copy under 已作废/),
+    published to nothing."""
     ws = Workspace(root)
     ws.update(seed_district(), YEAR)
     ws.export(seed_district(), YEAR, [("ical", {}), ("docx", {"kinds": "notice"})], issued_on=dt.date(2026, 12, 1))
     ws.update(seed_district(), YEAR, [Change("move", MOVED, dt.date(2027, 3, 16))], force=True)
+    ws.export(seed_district(), YEAR, [("ical", {}), ("docx", {"kinds": "notice"})], issued_on=dt.date(2027, 1, 11))
+    next((root / str(YEAR) / "通知").glob("*.docx")).write_bytes(b"edited by hand")
     ws.export(seed_district(), YEAR, [("ical", {}), ("docx", {"kinds": "notice"})], issued_on=dt.date(2027, 1, 11))
     return root / str(YEAR)
 

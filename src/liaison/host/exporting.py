@@ -28,6 +28,8 @@ from liaison.year.numbering import (
     LetterRecord,
     LetterRegistry,
     RegisterConflict,
+    check_day_of_issue,
+    last_day_of_issue,
     register_conflicts,
     reused_numbers,
 )
@@ -59,13 +61,16 @@ class Artifact:
     ``policy`` says what a re-export does when the bytes change: ``replace`` them (calendars, sheets,
     pages: they update in place), ``archive`` the old ones first (letters: a text once sent is
     kept), or ``keep_edits`` (a workbook the clerk fills in: never overwritten once edited).
-    ``letter`` is the number record of a letter."""
+    ``letter`` is the number record of a letter. ``supersedes``: files an earlier export wrote that
+    this one takes the place of without withdrawing them (an issued letter's draft): removed from the
+    folder, with the files beside them of the same name, not filed under ``已作废/``."""
 
     path: str = attrs.field()
     media_type: str
     data: bytes = attrs.field(repr=lambda d: f"<{len(d)} bytes>")
     policy: Policy = "replace"
     letter: LetterRecord | None = None
+    supersedes: tuple[str, ...] = ()
 
     @path.validator
     def _relative_and_safe(self, _attribute: object, value: str) -> None:
@@ -211,6 +216,8 @@ class ExportResult:
     kept_edits: tuple[str, ...]
     unchanged: tuple[str, ...]
     reused: tuple[str, ...] = ()
+    #: files of the last export this one takes the place of (a draft now issued): removed, not archived
+    removed: tuple[str, ...] = ()
     #: what the user should know though nothing failed (the imported 发文登记簿 behind the letters issued)
     notes: tuple[Note, ...] = ()
 
@@ -266,7 +273,8 @@ def build_export(district: District, year: int, state: YearState | None,
                  on_disk: Mapping[str, str] | None = None, notices: Sequence[HolidayNotice] = (),
                  reuse: bool = True, read: Callable[[str], bytes | None] | None = None,
                  archived: Iterable[str] = (),
-                 issued_copy: Callable[[str], bytes | None] | None = None) -> ExportResult:
+                 issued_copy: Callable[[str], bytes | None] | None = None,
+                 today: dt.date | None = None, force: bool = False) -> ExportResult:
     """The one export flow (see the module docstring). ``on_disk`` gives the digest of each file the
     last export wrote as it is in the folder now (an edited workbook is then left alone, a missing
     file written again); None means the folder is as the last export left it. ``notices`` replace
@@ -285,11 +293,19 @@ def build_export(district: District, year: int, state: YearState | None,
     a clerk looks for what went out of use on a day), ``已作废/<day>-2/…`` when ``archived`` (the paths
     already under ``已作废/``) holds that one; without a day, under the number of the export that
     wrote it. An exporter that issues letters (:attr:`Exporter.issues_letters`) needs the day:
-    without one the export is refused (:class:`DayOfIssueNeeded`) before anything is worked out."""
+    without one the export is refused (:class:`DayOfIssueNeeded`) before anything is worked out. A
+    caller that issues for good passes its clock (``today``: the command, the service's issue): a
+    day after it, or before an earlier export's day, is refused too
+    (:class:`liaison.year.numbering.IssueDayRefused`) unless ``force``; a render for reading (the
+    service's preview of a day, in a scratch store) passes none."""
     from liaison.year.reconcile import update_plan
 
     if issued_on is None and (issuing := [e.name for e, _ in exporters if e.issues_letters]):
         raise DayOfIssueNeeded(issuing)  # numbers are taken on a day; the flow never guesses it
+    archived = tuple(archived)  # read twice: the last day acted on, and where a withdrawn file goes
+    if issued_on is not None and today is not None and any(e.issues_letters for e, _ in exporters):
+        check_day_of_issue(issued_on, today=today, force=force,
+                           last=last_day_of_issue(state.letters if state is not None else (), archived, ARCHIVE))
     calendar, used = year_calendar(state, year, calendar, notices)
     plan, seen = update_plan(district, year, state, options=options, calendar=calendar, events=events, replan=replan)
     before = state or YearState.of(plan)
@@ -361,10 +377,11 @@ def build_export(district: District, year: int, state: YearState | None,
     # issued letters the data no longer makes, withdrawn by no letter: they stand, their files kept
     standing = registry_now().standing(answered)
     standing_paths = _with_renderings({r.path for r in standing}, before.manifest)
-    manifest, writes, archive, kept_edits, unchanged, restored, replaced = _files(
+    manifest, writes, archive, kept_edits, unchanged, restored, replaced, removed = _files(
         before.manifest, made, kept, revision, on_disk, answered, _archiver(issued_on, archived),
         standing_paths)
-    if not writes and not archive:  # nothing to write: the same revision, so a plain rerun changes no byte
+    # nothing to write: the same revision, so a plain rerun changes no byte
+    if not writes and not archive and not removed:
         manifest = attrs.evolve(manifest, revision=before.manifest.revision)
     letters = register_now()
     manifest = attrs.evolve(manifest, runs=_runs(before.manifest.runs, exporters, made, reused, digests, letters,
@@ -377,7 +394,8 @@ def build_export(district: District, year: int, state: YearState | None,
     notes += tuple(_replaced_note(path) for path in replaced)
     notes += tuple(_standing_note(r) for r in standing if not r.standing)  # said once, when it comes to stand
     notes += tuple(told)
-    return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused), notes)
+    return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused), notes=notes,
+                        removed=removed)
 
 
 def _as_issued(made: Iterable[Artifact], issued: Mapping[str, LetterRecord]) -> list[Artifact]:
@@ -690,8 +708,11 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
            on_disk: Mapping[str, str], answered: Callable[[str], bool],
            archive_to: Callable[[str, ManifestFile], str], standing: Collection[str] = frozenset()) -> tuple[
         Manifest, tuple[tuple[str, Artifact], ...], tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...],
-        tuple[tuple[str, str], ...], tuple[str, ...]]:
+        tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
     previous = old.by_path()
+    # a draft now issued is not withdrawn: its file (and its PDF beside it) goes, not to 已作废/
+    superseded = {p.rsplit(".", 1)[0] for _, a in made for p in a.supersedes}
+    removed: list[str] = []
     files: list[ManifestFile] = list(reused)
     writes: list[tuple[str, Artifact]] = []
     archive: list[tuple[str, str]] = []
@@ -731,9 +752,12 @@ def _files(old: Manifest, made: Sequence[tuple[str, Artifact]], reused: Sequence
         if path in standing:
             files.append(was)  # an issued letter nothing withdrew: it stands as sent
             continue
+        if answered(path) and path.rsplit(".", 1)[0] in superseded:
+            removed.append(path)
+            continue
         if answered(path):
             archive.append((path, archive_to(path, was)))  # this run no longer makes it
         else:
             files.append(was)  # another exporter's file, or outside this run's scope: left as it is
     return Manifest(revision, tuple(sorted(files, key=lambda f: f.path)), old.runs), tuple(writes), \
-        tuple(archive), tuple(kept), tuple(unchanged), tuple(restored), tuple(replaced)
+        tuple(archive), tuple(kept), tuple(unchanged), tuple(restored), tuple(replaced), tuple(removed)

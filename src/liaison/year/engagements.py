@@ -122,8 +122,9 @@ class Engagement:
     def marked_provisional(self) -> bool:
         """Shown as 暂定 (a calendar's 【暂定】, the page's 暂定 and dashed ring): the date is provisional
         and nobody has agreed it yet. Once agreed or held the parties hold the date; the 调休 caveat
-        stays where the day's notes are. 只在日期暂定且尚未商定时标“暂定”。"""
-        return self.provisional and self.status in (Status.PROPOSED, Status.CANCELLED)
+        stays where the day's notes are. A cancelled engagement is not provisional: it is off, and
+        says so. 只在日期暂定且尚未商定时标“暂定”；已取消的活动不标“暂定”。"""
+        return self.provisional and self.status == Status.PROPOSED
 
     def title(self, lang: str = "zh") -> str:
         return (self.title_en or self.title_zh) if lang == "en" else self.title_zh

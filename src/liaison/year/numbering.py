@@ -24,6 +24,7 @@ from liaison.base.errors import DataError, ExportError, LiaisonError, Location
 from liaison.base.text import free_text, in_range, line_text, title_text
 from liaison.law.model import format_doc_number as format_doc_number
 from liaison.law.records import RegisteredLetter
+from liaison.year.engagements import ChangeRefused
 
 _SERIES = re.compile(r"[^\s〔〕]{1,16}")
 # the letters that withdraw the letter they name (``refers_to``); a 补充通知 adds to its notice instead
@@ -194,9 +195,11 @@ class LetterRegistry:
                 f"{date.isoformat()} would take a later number with an earlier date",
                 fix=f"export with --issued-on {day} or later (letters are numbered in the order "
                     "they go out)",
-                message_zh=f"{number}的成文日期为{day}，{date.isoformat()}印发的{series}"
-                           "函件将取得更大的文号却日期更早",
+                message_zh=f"{number}的成文日期为{day}，{date.isoformat()}印发、以{series}编号的"
+                           "公文将取得更大的文号却日期更早",
                 fix_zh=f"请使用 --issued-on {day} 或其后的日期导出（文号按发文先后编排）")
+        if in_order and date.year != self.year:
+            raise _other_year(series, self.year, date, title, path)
         if serial is None:
             serial = self.peek(series, first_serial)
         self._used[series] = max(self._used.get(series, 0), serial)
@@ -240,10 +243,21 @@ class LetterRegistry:
         again: dict[str, LetterRecord] = {}
         for r in self.issued:
             again.setdefault(r.key, r)
+        # the latest change letter about each invitation to each recipient: a 恢复 letter issued after a
+        # cancellation of that invitation puts it out of force (:func:`restores`)
+        changed: dict[tuple[str, str, str], tuple[dt.date, int]] = {}
+        for r in (*self.previous, *self.issued):
+            if r.kind == "change" and r.refers_to:
+                about = (r.refers_to, r.recipient, r.engagement)
+                changed[about] = max(changed.get(about, (r.date, r.serial)), (r.date, r.serial))
 
         def withdrawn(record: LetterRecord) -> bool:
             if record.doc_number in named:
                 return True
+            if record.kind == "cancellation" and record.refers_to:
+                latest = changed.get((record.refers_to, record.recipient, record.engagement))
+                if latest is not None and latest > (record.date, record.serial):
+                    return True  # a cancellation a 恢复 letter says is no longer in force (…不再执行)
             made = again.get(record.key)
             return record.kind == "invitation" and made is not None and made.doc_number != record.doc_number
         return withdrawn
@@ -261,6 +275,96 @@ class LetterRegistry:
         return tuple(r for r in self.previous if r.active and r.key not in now and r.doc_number not in made
                      and (r.standing if answered is None else r.standing or answered(r.path))
                      and not withdrawn(r))
+
+
+class IssueDayRefused(ChangeRefused):
+    """A day of issue after today, or before the day of an earlier export's, not asked for explicitly:
+    issuing is irrevocable (numbers taken, drafts dropped), so a typo must not do it."""
+
+
+def check_day_of_issue(issued_on: dt.date, *, today: dt.date, last: dt.date | None,
+                       force: bool = False) -> None:
+    """Refuse (:class:`IssueDayRefused`) an export that issues letters on a day after ``today`` — letters
+    dated a day still to come are numbered and sent for good, and the drafts of meetings before it
+    dropped — or before ``last``, the day of an earlier export (its letters' 成文日期, its withdrawals):
+    that would bring back drafts it dropped and number letters out of order. ``force`` allows both, as
+    ``--held`` for a day to come."""
+    if force:
+        return
+    day = issued_on.isoformat()
+    if issued_on > today:
+        now = today.isoformat()
+        raise IssueDayRefused(
+            f"the day of issue {day} is a day still to come (today is {now}): the letters due by then would be "
+            "numbered, dated and sent for good; nothing was issued",
+            fix=f"give the day the letters really go out (today: {now}); to issue them dated in advance, ask "
+                "for it explicitly (force)",
+            message_zh=f"印发日期{day}尚未到来（今天是{now}）：届时到期的公文将被编号、署日期并正式发出，无法撤回；"
+                       "未印发任何公文",
+            fix_zh=f"请给出公文实际发出的日期（今天：{now}）；如确需提前署日期印发，请明确要求（force）")
+    if last is not None and issued_on < last:
+        was = last.isoformat()
+        raise IssueDayRefused(
+            f"the day of issue {day} is before {was}, the day of an earlier export: its letters and the drafts "
+            "it dropped would come back as if that export had not been made; nothing was issued",
+            fix=f"export with the day of the last export, {was}, or a later one; to go back nonetheless, ask for "
+                "it explicitly (force)",
+            message_zh=f"印发日期{day}早于此前一次导出的日期{was}：那次导出已处理的草稿将重新出现，如同未曾导出；"
+                       "未印发任何公文",
+            fix_zh=f"请使用最近一次导出的日期{was}或其后的日期导出；如确需回到更早的日期，请明确要求（force）")
+
+
+def last_day_of_issue(letters: Iterable[LetterRecord], archived: Iterable[str], archive: str) -> dt.date | None:
+    """The latest day an earlier export acted on: its letters' 成文日期 and the days of the folders
+    it filed withdrawn files under (``<archive>/<day>/…``, ``<day>-2``)."""
+    days = [r.date for r in letters]
+    for path in archived:
+        parts = path.split("/")
+        if len(parts) > 1 and parts[0] == archive:
+            try:
+                days.append(dt.date.fromisoformat(parts[1][:10]))
+            except ValueError:
+                continue  # an archive folder named by an export's number, from an export without a day
+    return max(days, default=None)
+
+
+def _other_year(series: str, year: int, date: dt.date, title: str, path: str) -> ExportError:
+    """A letter of ``year``'s plan issued in another calendar year. GB/T 9704's 〔〕 year is the year of
+    issue and its serial that year's register, which the state of the other plan year keeps: numbered
+    here, the letter would read 〔year〕 with a date outside it, or take a number that year's own
+    letters may take again. Refused rather than numbered wrongly. 跨年印发的公文不编号，予以拒绝。"""
+    what, what_zh = (f"“{title}”", f"《{title}》") if title else ("a letter", "公文")
+    first = dt.date(year, 1, 1) if date.year < year else None
+    if first is not None:
+        fix = (f"export on {first.isoformat()} or later (--issued-on); to send it in {date.year}, number it by hand "
+               f"in the office's {date.year} register and leave this kind of letter out of the export "
+               "(--option kinds=…)")
+        fix_zh = (f"请在{first.isoformat()}或其后导出（--issued-on）；如须在{date.year}年发出，请按本单位{date.year}年"
+                  "发文登记簿手工编号，并在导出时略去该类公文（--option kinds=…）")
+    else:
+        fix = (f"number it by hand in the office's {date.year} register and leave this kind of letter out of the "
+               f"{year} export (--option kinds=…), or export {year} with a day of issue in {year}")
+        fix_zh = (f"请按本单位{date.year}年发文登记簿手工编号，并在导出{year}年时略去该类公文（--option kinds=…），"
+                  f"或以{year}年内的日期导出")
+    return ExportError(
+        f"{what} of {series} for the {year} plan would be issued on {date.isoformat()}: its number would read "
+        f"〔{year}〕, but a document number carries the year of issue and that year's register, kept with the "
+        f"{date.year} plan; numbering a letter across the two years is not supported",
+        file=path or None, fix=fix,
+        message_zh=f"{year}年度计划的{series}{what_zh}将于{date.isoformat()}印发：文号将为〔{year}〕，但发文字号"
+                   f"应为印发年份及该年的发文登记簿（由{date.year}年度保存）；暂不支持跨年编号",
+        fix_zh=fix_zh)
+
+
+def restores(letter: LetterRecord, cancellation: LetterRecord) -> bool:
+    """Whether ``letter`` is the 关于恢复举行…的函 that puts ``cancellation`` out of force: a change
+    letter about the same invitation (the one the cancellation withdrew), to the same recipient, issued
+    after it — its text says “…（the cancellation）不再执行”, so the register shows the cancellation
+    withdrawn by it, not standing."""
+    return (letter.kind == "change" and cancellation.kind == "cancellation" and bool(cancellation.refers_to)
+            and letter.refers_to == cancellation.refers_to and letter.recipient == cancellation.recipient
+            and letter.engagement == cancellation.engagement and (letter.date, letter.serial) > (
+                cancellation.date, cancellation.serial))
 
 
 def issue_date(natural: dt.date, issued_on: dt.date | None, deadline: dt.date | None = None) -> dt.date | None:
@@ -323,6 +427,9 @@ def register_lines(letters: Iterable[LetterRecord]) -> tuple[RegisterLine, ...]:
             notices.setdefault(r.refers_to, r)
         if r.active:
             current.setdefault(r.key, r)
+    for r in letters:  # a cancellation put out of force by a 恢复 letter: the 恢复 letter said so
+        if r.kind == "cancellation" and (restore := next((x for x in letters if restores(x, r)), None)) is not None:
+            notices.setdefault(r.doc_number, restore)
     lines = []
     for r in sorted(letters, key=lambda r: (r.series, r.year, r.serial)):
         withdrawn = not r.active

@@ -80,6 +80,8 @@ class Commit:
     writes: tuple[tuple[str, bytes], ...] = attrs.field(default=(), repr=lambda w: f"<{len(w)} files>")
     archive: tuple[tuple[str, str], ...] = ()
     kind: Change = attrs.field(default="update", kw_only=True)
+    #: files to remove: what an export takes the place of without withdrawing it (an issued letter's draft)
+    removed: tuple[str, ...] = attrs.field(default=(), kw_only=True)
 
     def revision(self, tag: str) -> Revision:
         """The revision this commit makes once saved under ``tag``."""
@@ -91,6 +93,10 @@ class Commit:
             if path.startswith(f"{ARCHIVE}/"):
                 raise ExportError(f"{path}: a save never writes into {ARCHIVE}/ (the bytes kept there stay as they "
                                   "were)", message_zh=f"{path}：保存不得写入 {ARCHIVE}/（其中保留的文件不可更改）")
+        for path in self.removed:
+            if path.startswith(f"{ARCHIVE}/"):
+                raise ExportError(f"{path}: a save never removes a file from {ARCHIVE}/",
+                                  message_zh=f"{path}：保存不得删除 {ARCHIVE}/ 中的文件")
         for path, to in self.archive:
             if not to.startswith(f"{ARCHIVE}/") or path.startswith(f"{ARCHIVE}/"):
                 raise ExportError(f"{path} → {to}: a file is archived into {ARCHIVE}/, from outside it",

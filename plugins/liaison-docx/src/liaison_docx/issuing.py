@@ -160,7 +160,8 @@ class Issuer:
                                    record.serial))
             # a preview's record carries the blank number too: the letters that name this one (a change
             # letter names the invitation going out again with it) name no number it does not hold yet
-            out[i] = self._dated(draft, record) if not self.preview else attrs.evolve(
+            waited = self.path(drafts[i], f"{DRAFTS}/{drafts[i].folder}", take=False)
+            out[i] = attrs.evolve(self._dated(draft, record), draft_path=waited) if not self.preview else attrs.evolve(
                 drafts[i], letter=_unnumbered(drafts[i]), path=record.path,
                 record=attrs.evolve(record, doc_number=draft_number(record.series, record.year)))
         return [d for d in out if d is not None]

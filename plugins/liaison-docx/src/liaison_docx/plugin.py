@@ -249,7 +249,8 @@ def _letters(request: ExportRequest) -> tuple[list[Artifact], tuple[Draft, ...]]
         # a preview's letter due is a draft: its record numbered nothing for good, so it is not returned
         record = draft.record if draft.kept or not request.option("preview", False) else None
         policy: Policy = "archive" if record is not None else "replace"
-        artifacts.append(Artifact(path, DOCX, data, policy=policy, letter=record))
+        artifacts.append(Artifact(path, DOCX, data, policy=policy, letter=record,
+                                  supersedes=(draft.draft_path,) if record is not None and draft.draft_path else ()))
     if request.option("preview", False):  # issuing nothing, it withdraws nothing: each letter in force stands
         from liaison_docx.preview import in_force
 

@@ -7,7 +7,8 @@ One engagement is one VEVENT, the same in the master calendar and in every parti
   change when the date does, so calendar clients update the event in place.
 * SUMMARY the Chinese title, prefixed ``【暂定】`` while the engagement is only proposed and the year's
   holiday calendar is unpublished: an agreed or held event is not provisional to the people who
-  agreed it (its description still says the 调休 arrangement is unknown).
+  agreed it (its description still says the 调休 arrangement is unknown); prefixed ``【已取消】``
+  when cancelled, with no word of a provisional date (clients that ignore STATUS still show it).
 * DESCRIPTION one line each: host, participants (Chinese names), the provisions it rests on (Chinese
   citation, title and project id), status in Chinese, why the date is provisional, the note, and
   last ``编号：<engagement id>`` — the id a clerk gives ``--move``/``--held``/``--cancel``.
@@ -38,6 +39,7 @@ from liaison_ical.events import Status as IcalStatus
 from liaison_ical.serialiser import TZID, uid_for
 
 __all__ = [
+    "CANCELLED_PREFIX",
     "CATEGORY",
     "DEFAULT_MINUTES",
     "ICAL_STATUS",
@@ -52,6 +54,7 @@ __all__ = [
 
 CATEGORY: Final = "对口联系"
 PROVISIONAL_PREFIX: Final = "【暂定】"
+CANCELLED_PREFIX: Final = "【已取消】"
 ID_PROPERTY: Final = "X-LIAISON-ENGAGEMENT"
 ID_LABEL: Final = "编号："
 DEFAULT_MINUTES: Final = 120  # the regulation's meetings and visits are planned at two hours
@@ -131,7 +134,7 @@ def _description(e: Engagement, names: Names, breaks_avoided: bool = True) -> st
     if e.provisions:
         lines.append("依据：" + "；".join(names.provision(p) for p in e.provisions))
     lines.append(f"状态：{STATUS_ZH[e.status]}")
-    if e.provisional:
+    if e.provisional and e.status != Status.CANCELLED:  # a date called off is not a provisional one
         lines.append("日期暂定：" + provisional_note(e.date.year, breaks_avoided=breaks_avoided))
     if e.note:
         lines.append(f"备注：{e.note}")
@@ -147,6 +150,13 @@ def marked_provisional(e: Engagement) -> bool:
     return e.marked_provisional
 
 
+def _prefix(e: Engagement) -> str:
+    """【已取消】 for what is off, 【暂定】 for a date nobody has agreed yet, else nothing."""
+    if e.status == Status.CANCELLED:
+        return CANCELLED_PREFIX
+    return PROVISIONAL_PREFIX if marked_provisional(e) else ""
+
+
 def engagement_event(e: Engagement, names: Names, *, alarm_minutes: int | None = None,
                      breaks_avoided: bool = True) -> CalendarEvent:
     """The VEVENT record for one engagement (see the module docstring for each field)."""
@@ -155,7 +165,7 @@ def engagement_event(e: Engagement, names: Names, *, alarm_minutes: int | None =
         uid=uid_for(names.district_id, e.id),
         sequence=e.sequence,
         status=ICAL_STATUS[e.status],
-        summary=(PROVISIONAL_PREFIX + e.title_zh) if marked_provisional(e) else e.title_zh,
+        summary=_prefix(e) + e.title_zh,
         description=_description(e, names, breaks_avoided),
         location=e.location or None,
         categories=(names.kinds.get(e.kind.value, ENGAGEMENT_KIND_ZH[e.kind]), CATEGORY),

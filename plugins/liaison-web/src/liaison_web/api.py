@@ -1273,6 +1273,8 @@ class FileModel(Schema):
 class IssueBody(schemas.Body):
     day: schemas.DATE = Field(description="the day of issue: the drafts due on or before it are numbered and dated it "
                                      "(liaison export docx --issued-on DAY)")
+    force: bool = Field(False, strict=True, description="also issue on a day after today (in the district's time "
+                                                        "zone) or before an earlier issue's day (--force)")
 
 
 class IssuedModel(Schema):
@@ -1405,12 +1407,12 @@ def issue_letters(request: HttpRequest, district: str, year: schemas.YEAR, body:
     """Issue the drafts due on or before ``day``: each is dated the day and takes the next number of
     its series from the year's register, and its bytes are kept in the year store for good — what
     ``liaison export docx --issued-on DAY`` does (the same export flow). ``If-Match``: the year's ETag."""
-    tag, issued = issue_on(request, district, year, body.day)
+    tag, issued = issue_on(request, district, year, body.day, force=body.force)
     return json_response({"day": body.day, "revision": tag, "issued": issued}, etag=tag)
 
 
-def issue_on(request: HttpRequest, district: str, year: int, day: dt.date, expected: str | None = None
-             ) -> tuple[str, list[dict[str, Any]]]:
+def issue_on(request: HttpRequest, district: str, year: int, day: dt.date, expected: str | None = None,
+             *, force: bool = False) -> tuple[str, list[dict[str, Any]]]:
     """The issue of :func:`issue_letters` (the API's and the office's letters page's one flow): the
     caller authorised, the year at ``expected`` (None: the request's ``If-Match``, asked after the
     district is found), the letters issued with their audit entry in the save's transaction. The new
@@ -1446,7 +1448,8 @@ def issue_on(request: HttpRequest, district: str, year: int, day: dt.date, expec
                before={"revision": expected, "day": day.isoformat()}, after={"revision": tag, "issued": new})
         if bodies:  # the outbox: committed with the letters and their entry, or none is
             announce(found, state, bodies, today, revision=tag, before=due_before)
-    _, tag = outputs.issue(found, year, day, expected, audit)
+    # a day to come, or before an earlier issue's, is refused unless forced: issuing cannot be undone
+    _, tag = outputs.issue(found, year, day, expected, audit, today=today, force=force)
     return tag, list(made.get("issued", []))
 
 

@@ -157,12 +157,14 @@ def kept_records(district: District, year: int, state: tuple[int, int] | None = 
 
 
 def issue(district: District, year: int, day: dt.date, expected: str,
-          on_save: Callable[[YearState, str], None] | None = None, *, using: str = "default") -> tuple[YearState, str]:
+          on_save: Callable[[YearState, str], None] | None = None, *, using: str = "default",
+          today: dt.date | None = None, force: bool = False) -> tuple[YearState, str]:
     """Issue the year's letters due on or before ``day``, saved in the database: what ``liaison export
     docx --issued-on DAY`` does to an output folder. ``expected`` is the revision the caller saw
     (``If-Match``): another one held now is a :class:`RevisionConflict`, checked under the year's
-    lock, which the export takes again (re-entrant), so nothing can be saved in between. The state
-    before and the new revision."""
+    lock, which the export takes again (re-entrant), so nothing can be saved in between. ``day`` after
+    ``today`` or before an earlier issue's day is refused unless ``force``, as by the command. The
+    state before and the new revision."""
     from liaison.host.plugins import working_day_calendar
     from liaison_workspace import Workspace
 
@@ -173,5 +175,6 @@ def issue(district: District, year: int, day: dt.date, expected: str,
         if stored is None or held != expected:
             raise RevisionConflict.of(store.place(district, year), current=held, expected=expected)
         outcome = Workspace(store=store).export(district, year, [("docx", {})], issued_on=day,
-                                                records=kept_records(district, year), calendar=working_day_calendar())
+                                                records=kept_records(district, year), calendar=working_day_calendar(),
+                                                today=today, force=force)
     return stored.state, outcome.revision

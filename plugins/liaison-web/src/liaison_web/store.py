@@ -350,7 +350,7 @@ class DatabaseStore:
             # the same state (its digest in the tag first: the text is read only then) and no file: no new
             # revision (as the folder's)
             if (current is not None and current.endswith(f"-{tag}") and not commit.writes and not commit.archive
-                    and self._text(row, current) == data):
+                    and not commit.removed and self._text(row, current) == data):
                 return current
             files = models.YearFile.objects.using(self.using)
             for path, to in commit.archive:
@@ -359,6 +359,8 @@ class DatabaseStore:
                     files.filter(year=row, path=to).delete()
                     moved.path = to
                     moved.save(using=self.using, update_fields=["path"])
+            if commit.removed:
+                files.filter(year=row, path__in=commit.removed).delete()
             for path, content in commit.writes:
                 files.update_or_create(year=row, path=path, defaults={
                     "data": content, "sha256": digest(content), "size": len(content)})

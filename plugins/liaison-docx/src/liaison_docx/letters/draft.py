@@ -74,6 +74,8 @@ class Draft:
     own_number: bool = False
     record: LetterRecord | None = None
     path: str = ""
+    #: issued now: the path it waited at as a draft (removed, not withdrawn)
+    draft_path: str = ""
     kept: bool = False
     #: the engagement it is about has taken place (held): an invitation that went out for it stands
     held: bool = False

@@ -8,7 +8,7 @@ provisions, numbers and readings are the data's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from liaison.base.errors import Id
 from liaison.base.text import TITLE_MAX
@@ -61,19 +61,37 @@ def notices(district: District, plan: Plan, *, records: Records | None = None, d
             for p in dict.fromkeys(e.participants):
                 own_of.setdefault(p, []).append(e)
     drafts: list[Draft] = []
+    breaks_avoided = not plan.options.allow_customary_breaks
     for dept in district.departments():
         owes = duties.duties(dept, as_of=as_of)
         own = own_of.get(dept.id, [])
         if not owes.pairings and not own:
             continue
-        letter = notice_letter(district, owes, own, office=office, date=natural,
-                               breaks_avoided=not plan.options.allow_customary_breaks)
+        letter = notice_letter(district, owes, own, office=office, date=natural, breaks_avoided=breaks_avoided)
         drafts.append(Draft(kind="notice", name=f"{len(drafts) + 1:02d}-{dept.id}", letter=letter, subject=dept.id,
                             recipient=dept.id, announced=announced_of(district, dept, own),
                             key=letter_key("notice", dept.id), series=prefix, issuer=office.id,
                             provisions=_provisions(owes, own),
-                            deadline=None if date is not None else dt.date(year, 12, 31), first_serial=first_number))
+                            deadline=None if date is not None else dt.date(year, 12, 31), first_serial=first_number,
+                            on_day=_on_day(district, duties, dept, own, office=office, natural=natural,
+                                           letter=letter, breaks_avoided=breaks_avoided)))
     return tuple(drafts)
+
+
+def _on_day(district: District, duties: YearDuties, dept: Organisation, own: Sequence[Engagement], *,
+            office: Organisation, natural: dt.date, letter: Letter,
+            breaks_avoided: bool) -> Callable[[dt.date], Letter]:
+    """The notice as issued on a day: what it says must be true that day — the designations the
+    office holds by then, the engagements already past shown as such, not as dates to be agreed. On
+    its natural day (or before) it is the draft's letter. 通知按签发当日的情况行文。"""
+    def on_day(day: dt.date) -> Letter:
+        if day <= natural:
+            return letter
+        as_of = min(max(day, dt.date(duties.year, 1, 1)), dt.date(duties.year, 12, 31))
+        return notice_letter(district, duties.duties(dept, as_of=as_of), own, office=office, date=natural,
+                             breaks_avoided=breaks_avoided, issued_on=day)
+
+    return on_day
 
 
 def _provisions(duties: Duties, engagements: Sequence[Engagement]) -> tuple[str, ...]:
@@ -84,14 +102,16 @@ def _provisions(duties: Duties, engagements: Sequence[Engagement]) -> tuple[str,
 
 
 def notice_letter(district: District, duties: Duties, engagements: Sequence[Engagement], *, office: Organisation,
-                  date: dt.date, breaks_avoided: bool = True) -> Letter:
-    """One department's notice: 一、对口联系单位 二、年度安排 三、工作要求, 特此通知."""
+                  date: dt.date, breaks_avoided: bool = True, issued_on: dt.date | None = None) -> Letter:
+    """One department's notice: 一、对口联系单位 二、年度安排 三、工作要求, 特此通知. ``issued_on``: the day
+    it goes out, when after ``date``: the engagements before it are shown as past (held, or its day
+    gone by), not as dates still to be agreed."""
     office_name, dept_name, year = w.full_name(district, office), w.name(duties.body), duties.year
     body: list[Block] = [Paragraph(
         f"为贯彻落实《{w.regulation(district)}》（以下简称{w.short_title(district)}），做好{year}年你单位与民主党派、工商联的"
         "对口联系工作，现将有关事项通知如下。")]
     body += _pairings(district, duties)
-    body += _schedule(district, duties.body, year, engagements, breaks_avoided)
+    body += _schedule(district, duties.body, year, engagements, breaks_avoided, issued_on)
     requirements = [*_copying(district, duties), *_designations(district, duties, office),
                     *_obligations(district, duties, engagements), *_invitations(district, duties)]
     if requirements:
@@ -147,8 +167,11 @@ def _item(district: District, e: Engagement, dept: Organisation) -> str:
 
 
 def _schedule(district: District, dept: Organisation, year: int, engagements: Sequence[Engagement],
-              breaks_avoided: bool = True) -> list[Block]:
+              breaks_avoided: bool = True, issued_on: dt.date | None = None) -> list[Block]:
     blocks: list[Block] = [Heading(1, "年度安排")]
+
+    def past(e: Engagement) -> bool:
+        return issued_on is not None and e.date < issued_on
     if not engagements:
         return [*blocks, Paragraph(f"{year}年度对口联系工作计划未安排你单位的会议、走访等活动。")]
     blocks.append(Paragraph(f"根据{year}年度对口联系工作计划，你单位{year}年安排如下："))
@@ -159,17 +182,20 @@ def _schedule(district: District, dept: Organisation, year: int, engagements: Se
         # the table is the year's (你单位2027年安排如下): the date without it leaves room for the time
         # and the names on one line each
         # marked as the calendars and the page mark it: a date the parties agreed is not 暂定
-        day = f"{e.date.month}月{e.date.day}日" + ("\n（暂定）" if e.marked_provisional else "")
+        # a notice issued late shows what is over as over: a past date is neither provisional nor to be agreed
+        mark = "\n（已过）" if past(e) else "\n（暂定）" if e.marked_provisional else ""
+        day = f"{e.date.month}月{e.date.day}日" + mark
         cites = "\n".join(w.short_cite(district.provision(p)) for p in e.provisions)
         rows.append((day, _time_range(e), _item(district, e, dept), w.group_names(district, [p for p in e.participants
                                                                                     if p != dept.id]), cites))
     blocks.append(Table(("日期", "时间", "事项", "参加单位", "依据"), tuple(rows)))
     notes = []
-    if any(e.status == Status.PROPOSED for e in engagements):
+    coming = [e for e in engagements if not past(e)]
+    if any(e.status == Status.PROPOSED for e in coming):
         notes.append("表中拟定的日期和时间由对口联系双方协商确定，确需调整的请及时与对方商定")
-    if any(e.marked_provisional for e in engagements):
-        notes.append("标注“（暂定）”的日期为暂定，" + provisional_note(year, breaks_avoided=breaks_avoided))
-    elif any(e.provisional for e in engagements):  # agreed dates in a year without its notice: the caveat stays
+    if any(e.marked_provisional for e in coming):
+        notes.append("标注“（暂定）”是因为" + provisional_note(year, breaks_avoided=breaks_avoided))
+    elif any(e.provisional for e in coming):  # agreed dates in a year without its notice: the caveat stays
         notes.append(provisional_note(year, breaks_avoided=breaks_avoided))
     if notes:
         blocks.append(Paragraph("；".join(notes) + "。"))

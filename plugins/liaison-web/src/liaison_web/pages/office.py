@@ -577,7 +577,8 @@ def letters(request: HttpRequest, district: str, year: int) -> HttpResponse:
     problem, status = None, 200
     if request.method == "POST":
         try:
-            _, issued = issue_on(request, district, year, day, request.POST.get("revision", ""))
+            _, issued = issue_on(request, district, year, day, request.POST.get("revision", ""),
+                                 force=request.POST.get("force") == "1")
         except LiaisonError as error:
             problem, status = message(error, lang), _status(error)
         else:
