@@ -81,7 +81,8 @@ from liaison.law.district import District
 
 YEAR = 2027
 EXPORTERS = ("ical", "docx", "xlsx", "html")
-PHASES = ("plan", *EXPORTERS, "check", "ledger write", "ledger read")
+#: ``due lists``: every body's to-do list on 1 July, the year held (the service's bodies-behind page, a sweep)
+PHASES = ("plan", *EXPORTERS, "check", "due lists", "ledger write", "ledger read")
 REPLICATED = frozenset({"department", "party_branch", "icf"})
 #: The organisations each shape replicates (``--shape``); a pairing's copies pair the copies of its ends
 #: where they are replicated, and its ends themselves where not.
@@ -167,6 +168,7 @@ def phases(district: District, *, shared: bool = False) -> tuple[dict[str, Calla
     from liaison.law.compliance import check
     from liaison.law.duties import year_duties
     from liaison.law.records import Records
+    from liaison.year.due import due_lists
     from liaison.year.engagements import Status
     from liaison.year.planner import plan_year
 
@@ -200,6 +202,7 @@ def phases(district: District, *, shared: bool = False) -> tuple[dict[str, Calla
     calls: dict[str, Callable[[], Any]] = {"plan": plan, "duties": duties}
     calls.update({name: export(name) for name in EXPORTERS})
     calls["check"] = lambda: check(district, made["records"], YEAR, duties=made["duties"] if shared else None)
+    calls["due lists"] = lambda: due_lists(district, made["plan"], made["records"], as_of=dt.date(YEAR, 7, 1))
     calls["ledger write"] = ledger_write
     def ledger_read() -> None:
         made["read"] = read_ledger(made["ledger"], district, "ledger.xlsx")
