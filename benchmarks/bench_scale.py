@@ -346,7 +346,12 @@ def main(argv: list[str] | None = None) -> int:
     global CLOCK
     CLOCK = CLOCKS[args.clock]
     os.environ["LIAISON_PLUGINS"] = ",".join(EXPORTERS)  # the four exporters, whatever else is installed
-    sizes = [1, 10] if args.quick else [int(s) for s in args.sizes.split(",")]
+    try:
+        sizes = [1, 10] if args.quick else [int(s) for s in args.sizes.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 1:  # a usage error, not a traceback
+        parser.error(f"--sizes takes whole numbers of at least 1, comma-separated (e.g. 1,10,100), not {args.sizes!r}")
     chosen = tuple(p.strip() for p in args.phases.split(",") if p.strip())
     unknown = set(chosen) - set(PHASES)
     if unknown:

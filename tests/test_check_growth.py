@@ -6,29 +6,15 @@ engagements once per pairing (the index by department alone) visited k² of them
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from builders import bench_scale
 
 from liaison.law.compliance import check
 from liaison.law.duties import Obligation
 from liaison.law.records import Records
 from liaison.year.planner import plan_year
-
-BENCH_SCALE = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_scale.py"
-
-
-def bench_scale() -> ModuleType:
-    """The benchmark's module, loaded from its file (the benchmarks are not a package on the path):
-    the test grows the district the benchmark grows."""
-    spec = importlib.util.spec_from_file_location("bench_scale_for_growth", BENCH_SCALE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def visited(k: int, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:

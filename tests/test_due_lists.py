@@ -5,14 +5,12 @@ district times its bodies (counted in checks run and engagements and records vis
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import attrs
 import pytest
+from builders import bench_scale
 from district_strategies import GeneratedDistrict, districts
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,7 +28,6 @@ from liaison.year.engagements import Plan, Status
 from liaison.year.planner import plan_year
 
 Picked = tuple[DueKind, str, str, dt.date]
-BENCH_SCALE = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_scale.py"
 
 
 def body_by_body(district: District, plan: Plan, records: Records, org: str, as_of: dt.date,
@@ -99,14 +96,6 @@ def test_some_bodies_by_name_are_keyed_by_id_in_the_order_given(seed: District) 
     chosen = [orgs[3], seed.organisation(orgs[0]).name, orgs[3]]
     found = due_lists(seed, plan, Records(), as_of=dt.date(2027, 6, 1), bodies=chosen)
     assert list(found) == [orgs[3], orgs[0]]
-
-
-def bench_scale() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_scale_for_due_growth", BENCH_SCALE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class Counted(tuple[Any, ...]):
