@@ -22,11 +22,14 @@ warm (each phase run once untimed at the smallest size):
   records=…))`` with the plan's engagements as the records (``Records.from_plan``, a dry run: the
   letters that answer records and the page's heat map are made too);
 * ``check``: ``liaison.law.compliance.check`` of those records;
+* ``due lists``: every body's to-do list on 1 July (``liaison.year.due.due_lists``) on those records;
 * ``ledger write`` / ``ledger read``: ``ledger_workbook`` of the year as held (every engagement a
   row marked 是) and ``read_ledger`` of what it wrote (a record per engagement, checked).
 
-Each phase's time is the median of ``--rounds`` runs (default 1 at 100× and beyond, else 3) after one
-untimed run (so every size is timed in the same, steady state), each started after a full collection,
+Each phase's time is the median of ``--rounds`` rounds (default 1 when a size is 100× or beyond, else
+3; the same at every size), the rounds interleaving the sizes (each round measures every size once,
+starting one further along), each measurement after one untimed run (so every size is timed in the
+same, steady state) and started after a full collection,
 its peak memory the peak of Python's allocations during one more
 run under ``tracemalloc`` (``--no-memory`` skips that run: tracing slows the phase 2–3×).  ``--calls`` adds one more run
 under ``cProfile`` and prints the Python function calls it made: a count the machine's load does not
@@ -330,7 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated, of: {', '.join(PHASES)}")
     parser.add_argument("--city-without", default="", metavar="EXPORTERS",
                         help="exporters the city leaves out, comma-separated (e.g. docx)")
-    parser.add_argument("--rounds", type=int, default=0, help="runs per phase (default 3, 1 from 100× up)")
+    parser.add_argument("--rounds", type=int, default=0,
+                        help="rounds over the sizes (default 3, 1 when a size is 100× or more)")
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
                         help="time the phases by wall time (default) or the process's CPU time (a shared machine)")
     parser.add_argument("--no-memory", action="store_true", help="skip the traced run that measures peak memory")
@@ -372,10 +376,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'CPU' if args.clock == 'cpu' else 'wall'} time (s), median of the rounds; peak traced memory (MiB) "
           f"under it; growth over the size before{grown}")
     print(header)
+    # the rounds interleave the sizes (each round measures every size once, starting one further
+    # along), so a busy moment of a shared machine falls on every size alike; each phase's figure is
+    # its median over the rounds, the same number of rounds at every size
+    districts = {k: replicated(k, shape=args.shape) for k in sizes}
+    rounds = args.rounds or (1 if max(sizes) >= 100 else 3)
+    timed: dict[int, dict[str, list[float]]] = {k: {p: [] for p in chosen} for k in sizes}
+    first: dict[int, dict[str, tuple[float, int, int]]] = {}
+    counts: dict[int, int] = {}
+    for r in range(rounds):
+        for k in sizes[r % len(sizes):] + sizes[:r % len(sizes)]:
+            once, counts[k] = measure(districts[k], chosen, 1, memory=not args.no_memory and r == 0,
+                                      count_calls=args.calls and r == 0)
+            first.setdefault(k, once)
+            for p in chosen:
+                timed[k][p].append(once[p][0])
     for k in sizes:
-        district = replicated(k, shape=args.shape)
-        rounds = args.rounds or (1 if k >= 100 else 3)
-        found, engagements = measure(district, chosen, rounds, memory=not args.no_memory, count_calls=args.calls)
+        district, engagements = districts[k], counts[k]
+        found = {p: (statistics.median(timed[k][p]), first[k][p][1], first[k][p][2]) for p in chosen}
         results[k] = found
         print(f"{k:>4}× {len(district.pairings):>9,} {engagements:>12,}  "
               + "".join(f"{found[p][0]:>14.3f}" for p in chosen))
