@@ -69,6 +69,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 import tracemalloc
@@ -86,6 +87,12 @@ YEAR = 2027
 EXPORTERS = ("ical", "docx", "xlsx", "html")
 #: ``due lists``: every body's to-do list on 1 July, the year held (the service's bodies-behind page, a sweep)
 PHASES = ("plan", *EXPORTERS, "check", "due lists", "ledger write", "ledger read")
+#: Run only when named in ``--phases``: ``re-export``, the letters' exporter on the year after an
+#: export issued its letters up to 20 November (the register full); ``history``, a fresh store's load
+#: and revisions of a year whose ``.history/`` was given ``--history`` entries, then one save.
+EXTRA_PHASES = ("re-export", "history")
+#: How many entries the ``history`` phase gives the year's history before its one save (``--history``).
+HISTORY = 300
 REPLICATED = frozenset({"department", "party_branch", "icf"})
 #: The organisations each shape replicates (``--shape``); a pairing's copies pair the copies of its ends
 #: where they are replicated, and its ends themselves where not.
@@ -174,6 +181,7 @@ def phases(district: District, *, shared: bool = False) -> tuple[dict[str, Calla
     from liaison.year.due import due_lists
     from liaison.year.engagements import Status
     from liaison.year.planner import plan_year
+    from liaison_workspace import FolderStore, Workspace
 
     made: dict[str, Any] = {}
 
@@ -213,7 +221,60 @@ def phases(district: District, *, shared: bool = False) -> tuple[dict[str, Calla
         assert len(made["read"].engagements) == len(made["held plan"].engagements)
 
     calls["ledger read"] = ledger_read
+
+    def re_export() -> None:
+        # the first call (the untimed run) issues the year's letters up to 20 November through a
+        # workspace, as an office's exports would; every call then re-exports with that register
+        if "issued" not in made:
+            folder = tempfile.mkdtemp(prefix="bench-scale-")
+            try:
+                done = Workspace(folder).export(district, YEAR, [("docx", {})], issued_on=dt.date(YEAR, 11, 20))
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            made["issued"] = ExportRequest(district=district, plan=done.state.plan,
+                                           records=Records.from_plan(done.state.plan), letters=done.state.letters,
+                                           issued_on=dt.date(YEAR, 11, 21), revision=2)
+        list(exporter("docx").export(made["issued"]))
+
+    def history() -> None:
+        # the first call gives a year HISTORY entries (its state's bytes, each with one more newline, named
+        # as saves name them) and saves once, as a year with a long history would be saved; every call
+        # then times a fresh store's load and revisions of it
+        if "history" not in made:
+            made["history"] = long_history(district, HISTORY)
+        fresh = FolderStore(made["history"])
+        fresh.load(district, YEAR)
+        fresh.revisions(district, YEAR)
+
+    calls["re-export"] = re_export
+    calls["history"] = history
     return calls, made
+
+
+def long_history(district: District, entries: int) -> str:
+    """An output folder (removed at exit) whose year has ``entries`` history entries and then one save."""
+    import atexit
+
+    from liaison.year.reconcile import Change
+    from liaison.year.store import Revision
+    from liaison_workspace import Workspace
+    from liaison_workspace.folder import HISTORY as FOLDER
+    from liaison_workspace.store import _entry_name, revision_of
+
+    root = tempfile.mkdtemp(prefix="bench-scale-history-")
+    atexit.register(shutil.rmtree, root, True)
+    ws = Workspace(root)
+    ws.update(district, YEAR)
+    state_path = ws.store.state_path(district, YEAR)
+    data = state_path.read_bytes()
+    for seq in range(2, entries + 1):
+        data += b"\n"
+        (ws.store.folder(YEAR) / FOLDER / _entry_name(seq, Revision(revision_of(data), "update"))).write_bytes(data)
+    state_path.write_bytes(data)
+    stored = ws.store.load(district, YEAR)
+    assert stored is not None
+    ws.update(district, YEAR, [Change("cancel", stored.state.plan.engagements[-1].id)])
+    return root
 
 
 def measure(district: District, chosen: tuple[str, ...], rounds: int,
@@ -222,7 +283,7 @@ def measure(district: District, chosen: tuple[str, ...], rounds: int,
     function calls (0 without ``count_calls``), and how many engagements the plan has."""
     calls, made = phases(district)
     out: dict[str, tuple[float, int, int]] = {}
-    needed = [p for p in PHASES if p in chosen or p in ("plan", "ledger write")]
+    needed = [p for p in (*PHASES, *EXTRA_PHASES) if p in chosen or p in ("plan", "ledger write")]
     for name in needed:
         times = []
         # one untimed run first, at every size: the rounds then time every size in the same state (the
@@ -326,11 +387,15 @@ def peak_rss_mib() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global CLOCK, HISTORY
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="seed and 10× only, no city (what the test runs)")
     parser.add_argument("--sizes", default="1,10,100", help="replication factors, comma-separated (default 1,10,100)")
     parser.add_argument("--city", type=int, default=100, help="districts in the city (0: none; default 100)")
-    parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated, of: {', '.join(PHASES)}")
+    parser.add_argument("--phases", default=",".join(PHASES),
+                        help=f"comma-separated, of: {', '.join(PHASES)} (the default), {', '.join(EXTRA_PHASES)}")
+    parser.add_argument("--history", type=int, default=HISTORY, metavar="N",
+                        help=f"entries in the year's history before the history phase's save (default {HISTORY})")
     parser.add_argument("--city-without", default="", metavar="EXPORTERS",
                         help="exporters the city leaves out, comma-separated (e.g. docx)")
     parser.add_argument("--rounds", type=int, default=0,
@@ -347,8 +412,8 @@ def main(argv: list[str] | None = None) -> int:
                              "counterparts alone (a department's pairings grow)")
     parser.add_argument("--count-one", metavar="PHASE@K", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    global CLOCK
     CLOCK = CLOCKS[args.clock]
+    HISTORY = args.history
     os.environ["LIAISON_PLUGINS"] = ",".join(EXPORTERS)  # the four exporters, whatever else is installed
     try:
         sizes = [1, 10] if args.quick else [int(s) for s in args.sizes.split(",")]
@@ -357,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     if not sizes or min(sizes) < 1:  # a usage error, not a traceback
         parser.error(f"--sizes takes whole numbers of at least 1, comma-separated (e.g. 1,10,100), not {args.sizes!r}")
     chosen = tuple(p.strip() for p in args.phases.split(",") if p.strip())
-    unknown = set(chosen) - set(PHASES)
+    unknown = set(chosen) - set(PHASES) - set(EXTRA_PHASES)
     if unknown:
         parser.error(f"unknown phases: {', '.join(sorted(unknown))}")
     count = 0 if args.quick else args.city
