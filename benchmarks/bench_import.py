@@ -1,5 +1,6 @@
 """`import liaison` stays light: budget 100 ms. The anchor is the interpreter starting and doing
-nothing (`python -c pass`); the figure is the difference, best of N fresh processes.
+nothing (`python -c pass`); the figure is the difference of the medians of N interleaved rounds of
+fresh processes (each round starts every process once, one further along each round).
 
     python benchmarks/bench_import.py [--repeat 21]
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -26,24 +28,25 @@ def run_once(code: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def best_interleaved(codes: list[str], repeat: int) -> list[float]:
-    """Best of ``repeat`` rounds, each round starting every process once, so a busy moment of a shared
-    machine falls on the anchor and the measured imports alike."""
-    best = [float("inf")] * len(codes)
-    for _ in range(repeat):
-        for i, code in enumerate(codes):
-            best[i] = min(best[i], run_once(code))
-    return best
+def median_interleaved(codes: list[str], repeat: int) -> list[float]:
+    """The median of ``repeat`` rounds, each round starting every process once (one further along
+    each round), so a busy moment of a shared machine falls on the anchor and the measured imports
+    alike."""
+    times: list[list[float]] = [[] for _ in codes]
+    for r in range(repeat):
+        for i in [*range(r % len(codes), len(codes)), *range(r % len(codes))]:
+            times[i].append(run_once(codes[i]))
+    return [statistics.median(t) for t in times]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=21)
     args = parser.parse_args()
-    anchor, with_liaison, seed = best_interleaved(
+    anchor, with_liaison, seed = median_interleaved(
         ["pass", "import liaison", "import liaison; liaison.seed_district()"], args.repeat)
     cost = with_liaison - anchor
-    print(f"{'what':<44}{'ms (best of ' + str(args.repeat) + ')':>20}")
+    print(f"{'what':<44}{'ms (median of ' + str(args.repeat) + ')':>20}")
     print(f"{'python -c pass (the anchor)':<44}{anchor:>20.1f}")
     label = 'python -c "import liaison"'
     print(f"{label:<44}{with_liaison:>20.1f}")

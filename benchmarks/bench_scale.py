@@ -24,11 +24,14 @@ warm (each phase run once untimed at the smallest size):
   records=…))`` with the plan's engagements as the records (``Records.from_plan``, a dry run: the
   letters that answer records and the page's heat map are made too);
 * ``check``: ``liaison.law.compliance.check`` of those records;
+* ``due lists``: every body's to-do list on 1 July (``liaison.year.due.due_lists``) on those records;
 * ``ledger write`` / ``ledger read``: ``ledger_workbook`` of the year as held (every engagement a
   row marked 是) and ``read_ledger`` of what it wrote (a record per engagement, checked).
 
-Each phase's time is the median of ``--rounds`` runs (default 1 at 100× and beyond, else 3) after one
-untimed run (so every size is timed in the same, steady state), each started after a full collection,
+Each phase's time is the median of ``--rounds`` rounds (default 1 when a size is 100× or beyond, else
+3; the same at every size), the rounds interleaving the sizes (each round measures every size once,
+starting one further along), each measurement after one untimed run (so every size is timed in the
+same, steady state) and started after a full collection,
 its peak memory the peak of Python's allocations during one more
 run under ``tracemalloc`` (``--no-memory`` skips that run: tracing slows the phase 2–3×).  ``--calls`` adds one more run
 under ``cProfile`` and prints the Python function calls it made: a count the machine's load does not
@@ -77,6 +80,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 import tracemalloc
@@ -92,7 +96,14 @@ from liaison.law.district import District
 
 YEAR = 2027
 EXPORTERS = ("ical", "docx", "xlsx", "html")
-PHASES = ("plan", *EXPORTERS, "check", "ledger write", "ledger read")
+#: ``due lists``: every body's to-do list on 1 July, the year held (the service's bodies-behind page, a sweep)
+PHASES = ("plan", *EXPORTERS, "check", "due lists", "ledger write", "ledger read")
+#: Run only when named in ``--phases``: ``re-export``, the letters' exporter on the year after an
+#: export issued its letters up to 20 November (the register full); ``history``, a fresh store's load
+#: and revisions of a year whose ``.history/`` was given ``--history`` entries, then one save.
+EXTRA_PHASES = ("re-export", "history")
+#: How many entries the ``history`` phase gives the year's history before its one save (``--history``).
+HISTORY = 300
 REPLICATED = frozenset({"department", "party_branch", "icf"})
 #: The organisations each shape replicates (``--shape``); a pairing's copies pair the copies of its ends
 #: where they are replicated, and its ends themselves where not.
@@ -179,8 +190,10 @@ def phases(district: District, *, shared: bool = False) -> tuple[dict[str, Calla
     from liaison.law.compliance import check
     from liaison.law.duties import year_duties
     from liaison.law.records import Records
+    from liaison.year.due import due_lists
     from liaison.year.engagements import Status
     from liaison.year.planner import plan_year
+    from liaison_workspace import FolderStore, Workspace
 
     made: dict[str, Any] = {}
 
@@ -212,6 +225,7 @@ def phases(district: District, *, shared: bool = False) -> tuple[dict[str, Calla
     calls: dict[str, Callable[[], Any]] = {"plan": plan, "duties": duties}
     calls.update({name: export(name) for name in EXPORTERS})
     calls["check"] = lambda: check(district, made["records"], YEAR, duties=made["duties"] if shared else None)
+    calls["due lists"] = lambda: due_lists(district, made["plan"], made["records"], as_of=dt.date(YEAR, 7, 1))
     calls["ledger write"] = ledger_write
     def ledger_read() -> None:
         made["read"] = read_ledger(made["ledger"], district, "ledger.xlsx")
@@ -219,7 +233,60 @@ def phases(district: District, *, shared: bool = False) -> tuple[dict[str, Calla
         assert len(made["read"].engagements) == len(made["held plan"].engagements)
 
     calls["ledger read"] = ledger_read
+
+    def re_export() -> None:
+        # the first call (the untimed run) issues the year's letters up to 20 November through a
+        # workspace, as an office's exports would; every call then re-exports with that register
+        if "issued" not in made:
+            folder = tempfile.mkdtemp(prefix="bench-scale-")
+            try:
+                done = Workspace(folder).export(district, YEAR, [("docx", {})], issued_on=dt.date(YEAR, 11, 20))
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            made["issued"] = ExportRequest(district=district, plan=done.state.plan,
+                                           records=Records.from_plan(done.state.plan), letters=done.state.letters,
+                                           issued_on=dt.date(YEAR, 11, 21), revision=2)
+        list(exporter("docx").export(made["issued"]))
+
+    def history() -> None:
+        # the first call gives a year HISTORY entries (its state's bytes, each with one more newline, named
+        # as saves name them) and saves once, as a year with a long history would be saved; every call
+        # then times a fresh store's load and revisions of it
+        if "history" not in made:
+            made["history"] = long_history(district, HISTORY)
+        fresh = FolderStore(made["history"])
+        fresh.load(district, YEAR)
+        fresh.revisions(district, YEAR)
+
+    calls["re-export"] = re_export
+    calls["history"] = history
     return calls, made
+
+
+def long_history(district: District, entries: int) -> str:
+    """An output folder (removed at exit) whose year has ``entries`` history entries and then one save."""
+    import atexit
+
+    from liaison.year.reconcile import Change
+    from liaison.year.store import Revision
+    from liaison_workspace import Workspace
+    from liaison_workspace.folder import HISTORY as FOLDER
+    from liaison_workspace.store import _entry_name, revision_of
+
+    root = tempfile.mkdtemp(prefix="bench-scale-history-")
+    atexit.register(shutil.rmtree, root, True)
+    ws = Workspace(root)
+    ws.update(district, YEAR)
+    state_path = ws.store.state_path(district, YEAR)
+    data = state_path.read_bytes()
+    for seq in range(2, entries + 1):
+        data += b"\n"
+        (ws.store.folder(YEAR) / FOLDER / _entry_name(seq, Revision(revision_of(data), "update"))).write_bytes(data)
+    state_path.write_bytes(data)
+    stored = ws.store.load(district, YEAR)
+    assert stored is not None
+    ws.update(district, YEAR, [Change("cancel", stored.state.plan.engagements[-1].id)])
+    return root
 
 
 def measure(district: District, chosen: tuple[str, ...], rounds: int,
@@ -228,7 +295,7 @@ def measure(district: District, chosen: tuple[str, ...], rounds: int,
     function calls (0 without ``count_calls``), and how many engagements the plan has."""
     calls, made = phases(district)
     out: dict[str, tuple[float, int, int]] = {}
-    needed = [p for p in PHASES if p in chosen or p in ("plan", "ledger write")]
+    needed = [p for p in (*PHASES, *EXTRA_PHASES) if p in chosen or p in ("plan", "ledger write")]
     for name in needed:
         times = []
         # one untimed run first, at every size: the rounds then time every size in the same state (the
@@ -437,11 +504,15 @@ def peak_rss_mib() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global CLOCK, HISTORY
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="seed and 10× only, no city (what the test runs)")
     parser.add_argument("--sizes", default="1,10,100", help="replication factors, comma-separated (default 1,10,100)")
     parser.add_argument("--city", type=int, default=100, help="districts in the city (0: none; default 100)")
-    parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated, of: {', '.join(PHASES)}")
+    parser.add_argument("--phases", default=",".join(PHASES),
+                        help=f"comma-separated, of: {', '.join(PHASES)} (the default), {', '.join(EXTRA_PHASES)}")
+    parser.add_argument("--history", type=int, default=HISTORY, metavar="N",
+                        help=f"entries in the year's history before the history phase's save (default {HISTORY})")
     parser.add_argument("--city-without", default="", metavar="EXPORTERS",
                         help="exporters the city leaves out, comma-separated (e.g. docx)")
     parser.add_argument("--city-in-memory", action="store_true",
@@ -449,7 +520,8 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: written into an output folder per district, as `liaison export` does)")
     parser.add_argument("--city-profile", metavar="FILE",
                         help="profile the with-files city (cProfile) and dump the stats into FILE")
-    parser.add_argument("--rounds", type=int, default=0, help="runs per phase (default 3, 1 from 100× up)")
+    parser.add_argument("--rounds", type=int, default=0,
+                        help="rounds over the sizes (default 3, 1 when a size is 100× or more)")
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
                         help="time the phases by wall time (default) or the process's CPU time (a shared machine)")
     parser.add_argument("--no-memory", action="store_true", help="skip the traced run that measures peak memory")
@@ -463,12 +535,17 @@ def main(argv: list[str] | None = None) -> int:
                              "counterpart's calendar fills up)")
     parser.add_argument("--count-one", metavar="PHASE@K", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    global CLOCK
     CLOCK = CLOCKS[args.clock]
+    HISTORY = args.history
     os.environ["LIAISON_PLUGINS"] = ",".join(EXPORTERS)  # the four exporters, whatever else is installed
-    sizes = [1, 10] if args.quick else [int(s) for s in args.sizes.split(",")]
+    try:
+        sizes = [1, 10] if args.quick else [int(s) for s in args.sizes.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 1:  # a usage error, not a traceback
+        parser.error(f"--sizes takes whole numbers of at least 1, comma-separated (e.g. 1,10,100), not {args.sizes!r}")
     chosen = tuple(p.strip() for p in args.phases.split(",") if p.strip())
-    unknown = set(chosen) - set(PHASES)
+    unknown = set(chosen) - set(PHASES) - set(EXTRA_PHASES)
     if unknown:
         parser.error(f"unknown phases: {', '.join(sorted(unknown))}")
     count = 0 if args.quick else args.city
@@ -487,10 +564,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'CPU' if args.clock == 'cpu' else 'wall'} time (s), median of the rounds; peak traced memory (MiB) "
           f"under it; growth over the size before{grown}")
     print(header)
+    # the rounds interleave the sizes (each round measures every size once, starting one further
+    # along), so a busy moment of a shared machine falls on every size alike; each phase's figure is
+    # its median over the rounds, the same number of rounds at every size
+    districts = {k: replicated(k, shape=args.shape) for k in sizes}
+    rounds = args.rounds or (1 if max(sizes) >= 100 else 3)
+    timed: dict[int, dict[str, list[float]]] = {k: {p: [] for p in chosen} for k in sizes}
+    first: dict[int, dict[str, tuple[float, int, int]]] = {}
+    counts: dict[int, int] = {}
+    for r in range(rounds):
+        for k in sizes[r % len(sizes):] + sizes[:r % len(sizes)]:
+            once, counts[k] = measure(districts[k], chosen, 1, memory=not args.no_memory and r == 0,
+                                      count_calls=args.calls and r == 0)
+            first.setdefault(k, once)
+            for p in chosen:
+                timed[k][p].append(once[p][0])
     for k in sizes:
-        district = replicated(k, shape=args.shape)
-        rounds = args.rounds or (1 if k >= 100 else 3)
-        found, engagements = measure(district, chosen, rounds, memory=not args.no_memory, count_calls=args.calls)
+        district, engagements = districts[k], counts[k]
+        found = {p: (statistics.median(timed[k][p]), first[k][p][1], first[k][p][2]) for p in chosen}
         results[k] = found
         print(f"{k:>4}× {len(district.pairings):>9,} {engagements:>12,}  "
               + "".join(f"{found[p][0]:>14.3f}" for p in chosen))

@@ -4,9 +4,12 @@ and small constants. A helpers module, never a test module: tests import from he
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
+import importlib.util
 import random
 from pathlib import Path
+from types import ModuleType
 
 import attrs
 
@@ -98,3 +101,15 @@ def resolve(reference: str) -> object:
             obj = getattr(obj, attr)
         return obj
     raise ImportError(reference)
+
+
+@functools.cache
+def bench_scale() -> ModuleType:
+    """The scale benchmark's module, loaded from its file (the benchmarks are not a package on the
+    path): the growth tests grow the district the benchmark grows (``replicated``)."""
+    spec = importlib.util.spec_from_file_location("bench_scale_for_tests",
+                                                  Path(__file__).resolve().parents[1] / "benchmarks" / "bench_scale.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -35,14 +35,15 @@ def test_the_scale_benchmark_runs_its_quick_mode() -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.splitlines()
     header = next(line for line in lines if line.lstrip().startswith("size"))
-    assert header.split()[3:] == ["plan", "ical", "docx", "xlsx", "html", "check", "ledger", "write", "ledger", "read"]
+    assert header.split()[3:] == ["plan", "ical", "docx", "xlsx", "html", "check", "due", "lists", "ledger", "write",
+                                  "ledger", "read"]
     seed = next(line.split() for line in lines if line.lstrip().startswith("1×"))
     ten = next(line.split() for line in lines if line.lstrip().startswith("10×"))
     assert (seed[1], ten[1]) == ("33", "330")  # the seed's pairings, replicated ten times
     assert int(ten[2].replace(",", "")) >= 9 * int(seed[2].replace(",", ""))  # engagements grow with them
     growth = next(line.split() for line in lines if line.split()[:1] == ["growth"])
     factors = growth[growth.index("size") + 1:]
-    assert len(factors) == 8 and all(f.endswith("×") for f in factors), done.stdout  # one per phase
+    assert len(factors) == 9 and all(f.endswith("×") for f in factors), done.stdout  # one per phase
 
 
 def test_the_scale_benchmark_grows_a_departments_counterparts_alone() -> None:

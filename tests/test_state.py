@@ -85,8 +85,8 @@ def assert_folder_is_manifest(folder: Path, state: YearState) -> None:
     assert kept == {f".history/letters/{r.sha256}" for r in state.letters if r.active}
     assert all(hashlib.sha256((folder / f".history/letters/{r.sha256}").read_bytes()).hexdigest() == r.sha256
                for r in state.letters if r.active)
-    assert history and all(re.fullmatch(r"\.history/\d{6}-(export|update|publication|unknown)(-\d+)?\.json", p)
-                           for p in history)
+    entry = r"\.history/\d{6}-(export|update|publication|unknown)(-\d+)?-[0-9a-f]{64}\.json"  # its sha256 named
+    assert history and all(re.fullmatch(entry, p) for p in history)
     state_file = state_file_name(state.district, state.year)
     assert (folder / history[-1]).read_bytes() == (folder / state_file).read_bytes()
     assert present - archived - set(history) - kept == listed | {state_file}

@@ -375,8 +375,9 @@ def test_the_folder_keeps_a_state_edited_by_hand_and_drops_what_a_crash_left(tmp
     left.write_bytes(b"{}")
     (store.folder(YEAR) / ".history" / ".000099-update.json.1.0123abcd.tmp").write_bytes(b"{")
     assert ws.revisions(seed(), YEAR) == kept
-    assert sorted(p.name for p in left.parent.iterdir()) == ["000001-update.json", "000002-unknown.json",
-                                                             "000003-update.json"]
+    assert sorted(p.name for p in left.parent.iterdir()) == [f"000001-update-{kept[0].tag}.json",
+                                                             f"000002-unknown-{kept[1].tag}.json",
+                                                             f"000003-update-{kept[2].tag}.json"]
 
 
 def test_an_export_from_a_stale_read_is_refused_by_the_store(make_store: StoreFactory, exporters: None) -> None:

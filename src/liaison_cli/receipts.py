@@ -11,7 +11,8 @@ or loaded. What it assumes is what reusing an exporter's files assumes (docs/plu
 plugin's output follows from its code and what liaison hands it.
 
 When an export run in full leaves that key as it found it — every exporter reused, nothing written,
-archived or kept, no note of the folder's recovery, the folder byte for byte as it was — it is a
+archived or kept, no note of the folder's recovery, the folder byte for byte as it was (its history and
+archive, never rewritten in place, by size and time) — it is a
 fixed point: the same inputs give the same export, which changes nothing again. The command then keeps the key with what
 it printed (a *receipt*, one per output folder, in liaison's cache folder, :mod:`liaison.host.cache`);
 the next run with the same key prints that and stops, without loading the district, the plugins or
@@ -44,6 +45,9 @@ _FOLDER = "export-receipts"
 _LARGEST = 64 * 1024 * 1024
 #: The packages of the command itself; the plugins' are found from their entry points.
 _OWN = ("liaison", "liaison_cli", "liaison_workspace")
+#: The year's folders of what is kept, not exported again (the store's ``.history/``, liaison.year.state's
+#: ARCHIVE ``已作废/``), named here so the key imports neither (tests/test_history_bounded.py checks them).
+_KEPT_ONLY = (".history", "已作废")
 
 
 def years_of(year: int | None, years: str | None, today: dt.date) -> tuple[int, ...] | None:
@@ -182,6 +186,11 @@ def _tree(feed: Callable[..., None], root: Path, skip: str = "") -> None:
             feed(os.path.relpath(path, root), stat.S_IFMT(mode))
             if stat.S_ISLNK(mode):
                 feed(os.readlink(path))
+            elif stat.S_ISREG(mode) and os.path.relpath(path, root).split(os.sep, 1)[0] in _KEPT_ONLY:
+                # written once and never rewritten in place: by size and time, not read — the key then
+                # costs the same however long the year's history (#23), and a file replaced is another time
+                found = os.lstat(path)
+                feed(found.st_size, found.st_mtime_ns, found.st_ino)
             elif stat.S_ISREG(mode):
                 if os.path.getsize(path) > _LARGEST:
                     raise ValueError(f"{path} is larger than any file an export writes")

@@ -153,7 +153,9 @@ def sync_staged(root: Path, written: Sequence[Path]) -> None:
     the swap: the staged folder is not referred to by anything until the journal names it, and
     the journal is written (and synced) only after this returns, so after a power cut the staged
     folder is either complete on the disk or not named at all, and the next command removes it.
-    Elsewhere (or with ``LIAISON_TEST_NO_SYNCFS`` set) each file, then each folder, is synced."""
+    Elsewhere (or with ``LIAISON_TEST_NO_SYNCFS`` set) each file, then each folder, is synced.
+    ``syncfs`` also waits for every other process's dirty data on that file system: its wall time
+    depends on the other writers, the fallback's does not (docs/limits.md)."""
     if _syncfs(root):
         return
     for path in written:

@@ -17,13 +17,16 @@ with an error naming the district whose year the folder holds, never mixed in.
 
 The revision is the sha256 of the state file's bytes: it changes whenever the state does, also when
 a clerk edits the file by hand. Every state saved is kept in the year's hidden ``.history/`` folder
-(``000007-update.json``, ``000008-export-3.json``: the order, the kind of change, for an export its
-number; the bytes of the state file), written in the same step as the state: inside the staged folder
-of a swap, or durably before the state file is replaced — a save interrupted between the two leaves
-an entry newer than the state, which the next command removes (:meth:`FolderStore._tidy_history`).
+(``000007-update-<sha256>.json``, ``000008-export-3-<sha256>.json``: the order, the kind of change, for
+an export its number, the revision; the bytes of the state file), written in the same step as the
+state: inside the staged folder of a swap, or durably before the state file is replaced — a save
+interrupted between the two leaves an entry newer than the state, which the next command removes
+(:meth:`FolderStore._tidy_history`).
 A state the history does not hold (edited by hand, or saved before liaison kept its history) is
 listed last with no kind, and kept as an entry of its own by the next save. The history of exports
 (:meth:`FolderStore.history`) is what the state, ``已作废/`` and these revisions tell of; no clock time.
+A save keeps the last :data:`KEEP_HISTORY` revisions (``keep_history``, ``LIAISON_HISTORY_KEEP``) and
+every export's; the issued letters' copies (``.history/letters/``) are never removed.
 """
 
 from __future__ import annotations
@@ -76,7 +79,15 @@ _READING = ("cannot read", "无法读取")
 LETTERS = "letters"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 #: The name of one entry of the year's hidden folder of every state saved (:data:`HISTORY`).
-_ENTRY = re.compile(r"(?P<seq>\d{6})-(?P<kind>export|update|publication|unknown)(?:-(?P<export>\d+))?\.json")
+#: The state's sha256 is in the name (``000007-update-<sha256>.json``), so a command learns the
+#: revisions from the folder's listing without reading an entry; an entry named without it (kept
+#: before names carried it) is read and hashed once per command, as every entry was then.
+_ENTRY = re.compile(r"(?P<seq>\d{6})-(?P<kind>export|update|publication|unknown)(?:-(?P<export>\d+))?"
+                    r"(?:-(?P<sha>[0-9a-f]{64}))?\.json")
+#: The revisions a year's history keeps by default (``LIAISON_HISTORY_KEEP`` or ``FolderStore(keep_history=)``):
+#: older ones are removed by a save, but an export's (the history of exports names it) and the issued
+#: letters' copies (``.history/letters/``), never.
+KEEP_HISTORY = 100
 
 
 _KINDS: dict[str, Change | None] = {**{kind: kind for kind in CHANGES}, "unknown": None}
@@ -84,7 +95,22 @@ _KINDS: dict[str, Change | None] = {**{kind: kind for kind in CHANGES}, "unknown
 
 def _entry_name(seq: int, revision: Revision) -> str:
     tail = f"-{revision.export}" if revision.export is not None else ""
-    return f"{seq:06d}-{revision.kind or 'unknown'}{tail}.json"
+    return f"{seq:06d}-{revision.kind or 'unknown'}{tail}-{revision.tag}.json"
+
+
+def history_kept() -> int:
+    """How many revisions a year's history keeps: ``LIAISON_HISTORY_KEEP`` (a whole number, at least
+    1), else :data:`KEEP_HISTORY`."""
+    given = os.environ.get("LIAISON_HISTORY_KEEP", "").strip()
+    if not given:
+        return KEEP_HISTORY
+    if not given.isdigit() or int(given) < 1:
+        raise ExportError(f"LIAISON_HISTORY_KEEP is {given!r}, not a whole number of revisions of at least 1",
+                          file="LIAISON_HISTORY_KEEP", fix=f"set it to 1 or more (the default is {KEEP_HISTORY}), "
+                                                          "or unset it",
+                          message_zh=f"LIAISON_HISTORY_KEEP 为“{given}”，不是不小于 1 的整数（保留的历史版本数）",
+                          fix_zh=f"请设为 1 或更大的整数（默认 {KEEP_HISTORY}），或不设置")
+    return int(given)
 
 
 def revision_of(data: bytes) -> str:
@@ -96,9 +122,11 @@ class FolderStore:
     """The years of the output folder ``root`` (see the module docstring). ``lock_wait`` seconds to
     wait for another command on the folder."""
 
-    def __init__(self, root: str | os.PathLike[str], *, lock_wait: float = 30.0) -> None:
+    def __init__(self, root: str | os.PathLike[str], *, lock_wait: float = 30.0,
+                 keep_history: int | None = None) -> None:
         self.root = Path(root)
         self.lock_wait = lock_wait
+        self.keep_history = keep_history if keep_history is not None else history_kept()
         self.folders = YearFolders(self.root)
         self.notes: list[Note] = []
         self._depth = 0  # the lock is held (by this object) when above 0
@@ -140,9 +168,10 @@ class FolderStore:
                 if revision is None or revision == current:
                     return self._load(district, year)
                 for _, made, path in entries:
-                    data = path.read_bytes()
                     if made.tag == revision:
-                        return Stored(parse_state(data, district, year=year, file=str(path)), revision)
+                        data = path.read_bytes()
+                        if revision_of(data) == revision:  # read only now, and checked: the name is not the bytes
+                            return Stored(parse_state(data, district, year=year, file=str(path)), revision)
                 raise NoRevision(self.place(district, year), revision)
 
     def revisions(self, district: District, year: int) -> tuple[Revision, ...]:
@@ -158,7 +187,8 @@ class FolderStore:
                 return found if held or current is None else (*found, Revision(current, None))
 
     def _entries(self, year: int) -> list[tuple[int, Revision, Path]]:
-        """The year's history entries, oldest first (each read once to know its tag)."""
+        """The year's history entries, oldest first, their tags from their names (an entry named
+        without one is read to know it)."""
         folder = self.folder(year) / HISTORY
         if folder.is_symlink() or not folder.is_dir():
             return []
@@ -168,7 +198,7 @@ class FolderStore:
             if named is None or path.is_symlink() or not path.is_file():
                 continue
             export = int(named["export"]) if named["export"] else None
-            made = Revision(revision_of(path.read_bytes()), _KINDS[named["kind"]], export)
+            made = Revision(named["sha"] or revision_of(path.read_bytes()), _KINDS[named["kind"]], export)
             found.append((int(named["seq"]), made, path))
         return sorted(found, key=lambda e: e[0])
 
@@ -194,6 +224,18 @@ class FolderStore:
         if removed:
             fsync_dir(folder)
         return entries, held
+
+    def _prune_history(self, year: int) -> None:
+        """After a save: the revisions older than the last :attr:`keep_history` removed, but an
+        export's, and never anything under ``letters/`` (the issued letters' copies). The state
+        saved is the newest entry, so no recovery needs what goes (an interrupted removal leaves
+        some of it, removed by the next save)."""
+        entries = self._entries(year)
+        old = [path for _, made, path in entries[:max(len(entries) - self.keep_history, 0)] if made.kind != "export"]
+        for path in old:
+            path.unlink(missing_ok=True)
+        if old:
+            fsync_dir(self.folder(year) / HISTORY)
 
     def _load(self, district: District, year: int) -> Stored | None:
         path = self.state_path(district, year)
@@ -388,6 +430,8 @@ class FolderStore:
                             for path in written:
                                 path.unlink(missing_ok=True)
                     raise
+            with contextlib.suppress(OSError):  # the save is done: what could not be removed, the next save removes
+                self._prune_history(year)
             return revision_of(data)
 
     def _stage(self, district: District, year: int, commit: Commit, state: bytes,

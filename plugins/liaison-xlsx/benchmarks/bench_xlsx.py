@@ -80,11 +80,13 @@ def held_plan(rows: int) -> tuple[Any, Plan]:
 
 
 def openpyxl_floor(data: bytes) -> int:
+    """Every value of every sheet as a user of openpyxl reads values: ``values_only=True`` (about 10 %
+    faster than reading cell objects, so the stronger anchor)."""
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     count = 0
     for ws in book.worksheets:
         ws.reset_dimensions()
-        for row in ws.iter_rows():
+        for row in ws.iter_rows(values_only=True):
             count += len(row)
     book.close()
     return count
@@ -191,13 +193,14 @@ def main() -> int:
     found = report(interleave({
         "write seed": lambda: (schedule_workbook(seed, seed_plan, 2026), ledger_workbook(seed, seed_plan, 2026)),
         "openpyxl write": lambda: openpyxl_write(seed, seed_plan, 2026),
-    }, args.repeats), "write seed")
+    }, args.repeats, clock=clock), "write seed", label=label)
     write = found["write seed"]
     big_write = report(interleave({"write big ledger": lambda: ledger_workbook(district, plan, 2026)},
-                                  max(1, args.repeats // 2)), "write big ledger")["write big ledger"]
+                                  max(1, args.repeats // 2), clock=clock), "write big ledger",
+                       label=label)["write big ledger"]
     print(f"read ledger {read * 1000:.1f} {label} (budget {READ_BUDGET * 1000:.0f} ms); "
-          f"write seed {write * 1000:.1f} ms (budget {WRITE_BUDGET * 1000:.0f} ms); "
-          f"write big ledger {big_write * 1000:.1f} ms (informative)")
+          f"write seed {write * 1000:.1f} {label} (budget {WRITE_BUDGET * 1000:.0f} ms); "
+          f"write big ledger {big_write * 1000:.1f} {label} (informative)")
     return 0 if read <= READ_BUDGET and write <= WRITE_BUDGET else 1
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 import attrs
@@ -36,12 +36,12 @@ import attrs
 from liaison.law.compliance import check
 from liaison.law.district import District
 from liaison.law.findings import MAY_MODALITIES, Finding, FindingStatus
-from liaison.law.records import Records
+from liaison.law.records import Records, ResearchResult
 from liaison.law.rules import Provision, Response, WorkingDays
 from liaison.law.workdays import default_calendar
 from liaison.year.engagements import Engagement, Plan, Status
 
-__all__ = ["KIND_EN", "KIND_ZH", "DueItem", "DueKind", "DueList", "PendingLetter", "due_list",
+__all__ = ["KIND_EN", "KIND_ZH", "DueItem", "DueKind", "DueList", "PendingLetter", "due_list", "due_lists",
            "working_days_between"]
 
 
@@ -136,15 +136,87 @@ def due_list(district: District, plan: Plan, records: Records, *, body: str, as_
     agree, records missing, feedback due and obligations not yet met, and of ``letters`` (the
     letters' exporter's list) the drafts it issues (see the module docstring), ordered by the day
     due, then kind and reference. An unknown body is the library's
-    :class:`~liaison.base.errors.UnknownOrganisationError`."""
+    :class:`~liaison.base.errors.UnknownOrganisationError`. One body of :func:`due_lists`."""
     org = district.organisation(body).id
+    return due_lists(district, plan, records, as_of=as_of, bodies=(org,), calendar=calendar, letters=letters)[org]
+
+
+def due_lists(district: District, plan: Plan, records: Records, *, as_of: dt.date,
+              bodies: Iterable[str] | None = None, calendar: WorkingDays | None = None,
+              letters: Iterable[PendingLetter] = ()) -> Mapping[str, DueList]:
+    """Each body's :func:`due_list` (``bodies``: ids or names, by default every organisation of the
+    district), keyed by its id in the order given, made in one pass: the year checked once and the
+    engagements, research results, records and findings sorted by body once, each list cut from
+    them — a list of every body costs about what one did, not one check per body."""
+    orgs = dict.fromkeys(district.organisation(b).id for b in bodies) if bodies is not None else \
+        dict.fromkeys(o.id for o in district.organisations)
     working = calendar or default_calendar()
-    items = [*_engagements(district, plan, records, org, as_of), *_feedback(district, records, org, as_of, working),
-             *_letters(district, plan, records, letters, org, as_of, working)]
-    answered = {i.ref for i in items if i.kind == DueKind.FEEDBACK}
-    items.extend(_obligations(district, plan, records, org, as_of, working, answered))
-    items.sort(key=lambda i: (i.due, list(DueKind).index(i.kind), i.ref, i.provision))
-    return DueList(district=district.info.id, body=org, as_of=as_of, items=tuple(items))
+    year = _Year.of(district, plan, records, as_of, working)
+    # the letters by the body that issues them, once: each body's are its own drafts (_letters)
+    issuing: dict[str, list[PendingLetter]] = {}
+    for letter in letters:
+        issuing.setdefault(letter.issuer, []).append(letter)
+    made = {}
+    for org in orgs:
+        items = [*_engagements(district, year, org, as_of), *_feedback(district, year, org, as_of, working),
+                 *_letters(district, year, issuing.get(org, ()), org, as_of, working)]
+        answered = {i.ref for i in items if i.kind == DueKind.FEEDBACK}
+        items.extend(_obligations(district, year, org, as_of, answered))
+        items.sort(key=lambda i: (i.due, list(DueKind).index(i.kind), i.ref, i.provision))
+        made[org] = DueList(district=district.info.id, body=org, as_of=as_of, items=tuple(items))
+    return made
+
+
+@attrs.frozen(kw_only=True)
+class _Year:
+    """What the lists are cut from, sorted by body once: the plan's live engagements by each body
+    hosting or attending (plan order), the research results awaiting feedback by the department's
+    organisation, the check's findings by the body responsible, and what has a held record."""
+
+    engagements: Mapping[str, tuple[Engagement, ...]]
+    by_id: Mapping[str, Engagement]  # every engagement of the plan, cancelled too (a letter names its own)
+    research: Mapping[str, tuple[ResearchResult, ...]]
+    research_by_id: Mapping[str, ResearchResult]  # every research result, the first of an id
+    findings: Mapping[str, tuple[Finding, ...]]
+    recorded_ids: frozenset[str]
+    recorded_keys: frozenset[tuple[object, ...]]
+
+    @classmethod
+    def of(cls, district: District, plan: Plan, records: Records, as_of: dt.date, working: WorkingDays) -> _Year:
+        engagements: dict[str, list[Engagement]] = {}
+        for e in plan.engagements:
+            if e.status == Status.CANCELLED or not e.provisions:
+                continue
+            for org in dict.fromkeys((e.host, *e.participants)):
+                engagements.setdefault(org, []).append(e)
+        research: dict[str, list[ResearchResult]] = {}
+        for r in records.research_results:
+            if r.received > as_of or (r.feedback is not None and r.feedback <= as_of):
+                continue
+            research.setdefault(district.organisation(r.department).id, []).append(r)
+        # the plan's held engagements are records too (the service and `liaison plan --held` mark them so)
+        report = check(district, records.merged(Records.from_plan(plan, held_only=True)), plan.year,
+                       min(as_of, dt.date(plan.year, 12, 31)), calendar=working)
+        findings: dict[str, list[Finding]] = {}
+        for f in report.findings:
+            if f.responsible is not None and f.status in _TO_DO:
+                findings.setdefault(f.responsible, []).append(f)
+        # a record is the engagement's by its id, or (a record with no id) by kind, day and host
+        research_by_id: dict[str, ResearchResult] = {}
+        for r in records.research_results:
+            research_by_id.setdefault(r.id, r)
+        return cls(engagements={k: tuple(v) for k, v in engagements.items()},
+                   by_id={e.id: e for e in plan.engagements}, research_by_id=research_by_id,
+                   research={k: tuple(v) for k, v in research.items()},
+                   findings={k: tuple(v) for k, v in findings.items()},
+                   recorded_ids=frozenset(r.id for r in records.engagements if r.id),
+                   recorded_keys=frozenset((r.kind, r.date, r.host) for r in records.engagements if not r.id))
+
+    def recorded(self, e: Engagement) -> bool:
+        return e.status == Status.HELD or e.id in self.recorded_ids or (e.kind, e.date, e.host) in self.recorded_keys
+
+
+_TO_DO = (FindingStatus.OPEN, FindingStatus.SHORT, FindingStatus.MISSING_DESIGNATION, FindingStatus.UNANSWERED)
 
 
 def _item(district: District, kind: DueKind, ref: str, body: str, zh: str, en: str, due: dt.date, as_of: dt.date,
@@ -157,16 +229,9 @@ def _item(district: District, kind: DueKind, ref: str, body: str, zh: str, en: s
                    provision_text_en=text.text_en, basis=basis)
 
 
-def _recorded(e: Engagement, records: Records) -> bool:
-    return e.status == Status.HELD or any(
-        r.id == e.id if r.id else (r.kind, r.date, r.host) == (e.kind, e.date, e.host) for r in records.engagements)
-
-
-def _engagements(district: District, plan: Plan, records: Records, org: str, as_of: dt.date) -> list[DueItem]:
+def _engagements(district: District, year: _Year, org: str, as_of: dt.date) -> list[DueItem]:
     found = []
-    for e in plan.engagements:
-        if e.status == Status.CANCELLED or not e.provisions or org not in (e.host, *e.participants):
-            continue
+    for e in year.engagements.get(org, ()):
         what = district.kind_name(e.kind)
         what_en = district.kind_name(e.kind, "en")
         if e.status == Status.PROPOSED and e.date >= as_of:
@@ -179,7 +244,7 @@ def _engagements(district: District, plan: Plan, records: Records, org: str, as_
                 f"{district.names_of(e.participants, lang='en', exclude=(org,))} "
                 f"(proposed for {e.date.isoformat()}, hosted by {host.name_en})",
                 e.date, as_of, e.provisions[0]))
-        elif e.date < as_of and e.host == org and not _recorded(e, records):
+        elif e.date < as_of and e.host == org and not year.recorded(e):
             found.append(_item(
                 district, DueKind.RECORD_MISSING, e.id, org,
                 f"{what}“{e.title_zh}”定于{e.date.isoformat()}，尚无召开记录：请补录（或改期、取消）",
@@ -189,13 +254,9 @@ def _engagements(district: District, plan: Plan, records: Records, org: str, as_
     return found
 
 
-def _feedback(district: District, records: Records, org: str, as_of: dt.date, working: WorkingDays) -> list[DueItem]:
+def _feedback(district: District, year: _Year, org: str, as_of: dt.date, working: WorkingDays) -> list[DueItem]:
     found = []
-    for r in records.research_results:
-        if r.received > as_of or (r.feedback is not None and r.feedback <= as_of):
-            continue
-        if district.organisation(r.department).id != org:
-            continue
+    for r in year.research.get(org, ()):
         rule = next((pr for pr in district.rules(Response, r.received) if pr[1].trigger == "research_result"), None)
         if rule is None:
             continue
@@ -215,9 +276,8 @@ def _feedback(district: District, records: Records, org: str, as_of: dt.date, wo
     return found
 
 
-def _letters(district: District, plan: Plan, records: Records, letters: Iterable[PendingLetter], org: str,
+def _letters(district: District, year: _Year, letters: Iterable[PendingLetter], org: str,
              as_of: dt.date, working: WorkingDays) -> list[DueItem]:
-    engagements = {e.id: e for e in plan.engagements}
     found = []
     for letter in letters:
         # an issued letter is done; a letter citing no provision has no rule to be listed by
@@ -229,8 +289,8 @@ def _letters(district: District, plan: Plan, records: Records, letters: Iterable
         day = letter.date or as_of
         provision, counted, basis = letter.provisions[0], None, "text"
         zh, en = f"签发{title}{to_zh}（拟稿日期{day.isoformat()}）", f"issue “{title}”{to_en} (drafted for {day})"
-        meeting = engagements.get(letter.engagement)
-        research = next((r for r in records.research_results if r.id == letter.subject), None)
+        meeting = year.by_id.get(letter.engagement)
+        research = year.research_by_id.get(letter.subject)
         rule = (next((pr for pr in district.rules(Response, research.received) if pr[1].trigger == "research_result"),
                      None) if research is not None and letter.kind == "feedback" else None)
         if meeting is not None:
@@ -254,16 +314,9 @@ def _letters(district: District, plan: Plan, records: Records, letters: Iterable
     return found
 
 
-def _obligations(district: District, plan: Plan, records: Records, org: str, as_of: dt.date, working: WorkingDays,
-                 listed: set[str]) -> list[DueItem]:
-    # the plan's held engagements are records too (the service and `liaison plan --held` mark them so)
-    report = check(district, records.merged(Records.from_plan(plan, held_only=True)), plan.year,
-                   min(as_of, dt.date(plan.year, 12, 31)), calendar=working)
+def _obligations(district: District, year: _Year, org: str, as_of: dt.date, listed: set[str]) -> list[DueItem]:
     found = []
-    for f in report.findings:
-        if f.responsible != org or f.status not in (FindingStatus.OPEN, FindingStatus.SHORT,
-                                                    FindingStatus.MISSING_DESIGNATION, FindingStatus.UNANSWERED):
-            continue
+    for f in year.findings.get(org, ()):
         if set(f.counted) & listed or _may(district, f):
             continue
         found.append(_item(district, DueKind.OBLIGATION, "/".join(f.subject), org, f.message_zh, f.message_en,

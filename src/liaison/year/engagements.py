@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import hashlib
 from collections.abc import Iterable
 from typing import Any
@@ -234,10 +235,18 @@ class Plan:
     options: PlanOptions = PlanOptions()
     warnings: tuple[PlanWarning, ...] = ()
 
-    def get(self, engagement_id: str) -> Engagement:
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Engagement]:
+        """The engagements by id, made once per plan (the first of an id, as a scan finds it)."""
+        found: dict[str, Engagement] = {}
         for e in self.engagements:
-            if e.id == engagement_id:
-                return e
+            found.setdefault(e.id, e)
+        return found
+
+    def get(self, engagement_id: str) -> Engagement:
+        found = self._by_id.get(engagement_id)
+        if found is not None:
+            return found
         near = [e.id for e in self.engagements if engagement_id.rsplit("/", 1)[0] in e.id][:5]
         raise PlanningError(f"no engagement {engagement_id!r} in the {self.year} plan"
                             + (f"; did you mean: {', '.join(near)}?" if near else ""),

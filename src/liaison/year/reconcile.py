@@ -29,6 +29,7 @@ from liaison.year.engagements import (
     PlanOptions,
     PlanWarning,
     Status,
+    in_order,
     revise,
 )
 from liaison.year.planner import plan_year
@@ -48,20 +49,35 @@ class Change:
 def apply_changes(plan: Plan, changes: Iterable[Change], *, force: bool = False, as_of: dt.date | None = None) -> Plan:
     """The plan with the user's changes, in order; refused changes raise (see :class:`ChangeRefused`).
     ``as_of``: the day the changes are made; an engagement dated after it is not marked held unless
-    forced (:class:`~liaison.year.engagements.NotYetHeld`)."""
+    forced (:class:`~liaison.year.engagements.NotYetHeld`).
+
+    Each change is made by the plan's own method on a plan of the one engagement it names, and the
+    plan put in order once at the end: a change costs the same whatever the plan's size (a change
+    on the whole plan rebuilt and sorted it, so a batch cost changes × engagements)."""
+    working = {e.id: e for e in reversed(plan.engagements)}  # the first of an id, as Plan.get finds it
+    changed: set[str] = set()
     for change in changes:
+        old = working.get(change.engagement)
+        if old is None:
+            old = plan.get(change.engagement)  # raises the plan's error, with the ids near the one given
+        one = attrs.evolve(plan, engagements=(old,))
         if change.action == "confirm":
-            plan = plan.confirm(change.engagement, force=force)
+            one = one.confirm(change.engagement, force=force)
         elif change.action == "move":
             assert change.date is not None
-            plan = plan.move(change.engagement, change.date, change.start, force=force)
+            one = one.move(change.engagement, change.date, change.start, force=force)
         elif change.action == "cancel":
-            plan = plan.cancel(change.engagement, force=force)
+            one = one.cancel(change.engagement, force=force)
         elif change.action == "held":
-            plan = plan.mark_held(change.engagement, force=force, as_of=as_of)
+            one = one.mark_held(change.engagement, force=force, as_of=as_of)
         else:
             raise ValueError(f"unknown change {change.action!r}")
-    return plan
+        if one.engagements[0] is not old:
+            working[change.engagement] = one.engagements[0]
+            changed.add(change.engagement)
+    if not changed:
+        return plan
+    return attrs.evolve(plan, engagements=in_order(working[e.id] if e.id in changed else e for e in plan.engagements))
 
 
 def _event_fields(event: KnownEvent) -> tuple[object, ...]:

@@ -23,13 +23,15 @@ from django.db import IntegrityError, transaction
 
 from liaison.formats.documents import due_document, to_json
 from liaison.law.district import District
+from liaison.law.records import Records
+from liaison.law.rules import WorkingDays
 from liaison.year.state import YearState
 from liaison_web import models, webhooks
 
 if TYPE_CHECKING:
     from liaison_docx.about import LetterAbout
 
-__all__ = ["SWEEP_SECONDS", "announce", "due_json", "due_of", "pending_letters", "sweep", "watched"]
+__all__ = ["SWEEP_SECONDS", "announce", "due_json", "due_of", "dues_of", "pending_letters", "sweep", "watched"]
 
 #: How often the serve's worker compares the watched lists with the day (a day passing opens items).
 SWEEP_SECONDS = 600.0
@@ -42,16 +44,36 @@ def due_json(district: District, state: YearState, organisation: str, day: dt.da
     """One body's to-do list as of ``day`` as JSON text (the records: those kept here and the
     engagements marked held), with the letters it is to issue (:func:`pending_letters`) when the
     year's ``revision`` (the one ``state`` is) is given."""
-    from liaison.host.plugins import working_day_calendar
     from liaison.year.due import due_list
+
+    records, calendar = _year_inputs(district, state)
+    letters = pending_letters(district, state.plan.year, revision, day, version=version) if revision else ()
+    listed = due_list(district, state.plan, records, body=organisation, as_of=day, calendar=calendar, letters=letters)
+    return to_json(due_document(listed, district))
+
+
+def dues_of(district: District, state: YearState, bodies: Iterable[str] | None, day: dt.date, *,
+            revision: str | None = None, version: str | None = None) -> dict[str, Any]:
+    """:func:`due_of` of each of ``bodies`` (ids; ``None``: every organisation), keyed by id, made in
+    one pass (:func:`liaison.year.due.due_lists`): the year checked and its records read once, not
+    once per body — the lists of a sweep, of the bodies behind; with the letters each is to issue when
+    the year's ``revision`` is given, as :func:`due_json`."""
+    from liaison.year.due import due_lists
+
+    records, calendar = _year_inputs(district, state)
+    letters = pending_letters(district, state.plan.year, revision, day, version=version) if revision else ()
+    made = due_lists(district, state.plan, records, as_of=day, bodies=bodies, calendar=calendar, letters=letters)
+    return {org: json.loads(to_json(due_document(listed, district))) for org, listed in made.items()}
+
+
+def _year_inputs(district: District, state: YearState) -> tuple[Records, WorkingDays]:
+    """What a due list is made on besides the plan: the records kept here and the year's calendar."""
+    from liaison.host.plugins import working_day_calendar
     from liaison.year.state import year_calendar
     from liaison_web.records import year_records
 
     calendar, _ = year_calendar(state, state.plan.year, working_day_calendar())
-    letters = pending_letters(district, state.plan.year, revision, day, version=version) if revision else ()
-    listed = due_list(district, state.plan, year_records(district, state.plan.year), body=organisation, as_of=day,
-                      calendar=calendar, letters=letters)
-    return to_json(due_document(listed, district))
+    return year_records(district, state.plan.year), calendar
 
 
 def due_of(district: District, state: YearState, organisation: str, day: dt.date, *, revision: str | None = None,
@@ -111,8 +133,9 @@ def announce(district: District, state: YearState, bodies: Iterable[str], day: d
     code = district.info.id
     held = models.Year.objects.using(using).get(district__code=code, year=state.plan.year)
     queued = 0
-    for body in dict.fromkeys(bodies):
-        now = due_of(district, state, body, day, revision=revision or None)["items"]
+    listed = dues_of(district, state, dict.fromkeys(bodies), day, revision=revision or None)
+    for body, document in listed.items():
+        now = document["items"]
         kept = (models.DueSnapshot.objects.using(using).select_for_update()
                 .filter(year=held, organisation=body).first())
         told = kept.items if kept is not None else (before or {}).get(body)

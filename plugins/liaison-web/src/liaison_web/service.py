@@ -16,6 +16,7 @@ from typing import Any
 from liaison.law.district import District
 from liaison.law.workdays import WorkingDayCalendar
 from liaison.year.state import YearState
+from liaison.year.store import Stored
 from liaison_web.api import Changed, Stale
 from liaison_web.api import _authorise as authorise
 from liaison_web.api import _district as district
@@ -48,7 +49,7 @@ from liaison_web.errors import no_district, no_plan
 from liaison_web.store import DatabaseStore
 
 __all__ = ["Changed", "Stale", "attach_kept", "attached_to", "authorise", "authorise_record_kind", "change",
-           "change_record", "check_record", "create_record", "district", "district_object", "due", "keep_file",
+           "change_record", "check_record", "create_record", "district", "district_object", "due", "dues", "keep_file",
            "letters", "list_records", "loaded", "may", "may_record", "may_record_kind", "members", "no_district",
            "no_engagement", "no_plan", "read_record", "recordable_kinds", "rendered", "revision", "scope", "today",
            "working_days"]
@@ -68,11 +69,26 @@ def due(found: District, organisation: str, day: dt.date) -> dict[str, Any]:
     API's :func:`liaison_web.due.due_of`: the records kept here and the engagements marked held, on
     the year of ``day`` as the service holds it, and the letters it is to issue); the caller has
     been authorised."""
-    from liaison.year.planner import check_year
     from liaison_web.due import due_of as _due_of
+
+    stored = _year_of(found, day)
+    return _due_of(found, stored.state, organisation, day, revision=stored.revision)
+
+
+def dues(found: District, day: dt.date) -> dict[str, dict[str, Any]]:
+    """Every organisation's :func:`due`, keyed by id, made in one pass (:func:`liaison_web.due.dues_of`)."""
+    from liaison_web.due import dues_of
+
+    stored = _year_of(found, day)
+    return dues_of(found, stored.state, None, day, revision=stored.revision)
+
+
+def _year_of(found: District, day: dt.date) -> Stored:
+    """The year of ``day`` as the service holds it (a year out of range, or not planned: the error)."""
+    from liaison.year.planner import check_year
 
     check_year(day.year)
     stored = DatabaseStore().load(found, day.year)
     if stored is None:
         raise no_plan(found, day.year)
-    return _due_of(found, stored.state, organisation, day, revision=stored.revision)
+    return stored

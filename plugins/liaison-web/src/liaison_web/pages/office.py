@@ -186,7 +186,7 @@ def behind(request: HttpRequest, district: str, year: int) -> HttpResponse:
         found, _ = district_wide(request, district)
         day = _as_of(request, found, year, "on")
         found, report = _report(request, district, year, day)
-        lists = {o.id: service.due(found, o.id, day) for o in found.organisations} if day.year == year else {}
+        lists = service.dues(found, day) if day.year == year else {}
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
     short: dict[str, list[Finding]] = {}
