@@ -20,10 +20,11 @@ ON_POSTGRES_TOO = True
 
 #: What is done to an engagement here (``attach``: an evidence file) and to the year's outputs;
 #: ``record`` (a record of the year) has its own matrix in test_web_records.py, on records, and
-#: ``withdraw_evidence`` (an evidence file) in test_web_evidence.py, on files.
+#: ``withdraw_evidence`` (an evidence file) in test_web_evidence.py, on files; ``acknowledge`` (what was
+#: sent to a counterpart) in test_web_acknowledge.py.
 OPERATIONS = ("read", "audit", "confirm", "move", "cancel", "held", "attach", "letters", "issue", "calendar",
               "workbooks", "page")
-ALL_OPERATIONS = (*OPERATIONS, "record", "withdraw_evidence")
+ALL_OPERATIONS = (*OPERATIONS, "record", "withdraw_evidence", "acknowledge")
 READS = {"read", "audit", "letters", "calendar", "workbooks", "page"}
 #: The outputs that hold every body's year (and issuing, which numbers every body's letters): a district's.
 DISTRICTS = {"issue", "workbooks", "page"}
@@ -59,7 +60,8 @@ def expected(role: str, operation: str, whose: str) -> int:
     every body's year, and issuing numbers every body's letters: the district's, not a body's.
 
     An evidence file attached by mistake is withdrawn by the body whose user uploaded it, or by an
-    administrator.
+    administrator. A party branch's or the ICF's officer acknowledges what was sent to its own body
+    (a department sends, it does not acknowledge); an administrator for any body.
 
     Another district is not shown to exist (404) to anyone but the city auditor; another body's
     object in one's own district is refused (403)."""
@@ -73,6 +75,8 @@ def expected(role: str, operation: str, whose: str) -> int:
         return 200 if operation in READS else 403
     if operation in DISTRICTS:
         return 403
+    if operation == "acknowledge":
+        return 200 if role == "liaison_officer" and whose == "own" else 403
     if operation in ("letters", "calendar", "withdraw_evidence"):
         return 200 if whose == "own" else 403
     if role == "clerk":
@@ -253,7 +257,8 @@ def test_the_table_is_the_issues_roles() -> None:
                     thing = {"host": "", "participants": []}
                 elif operation == "record":  # a record: the body that writes it (records.writers), no party
                     thing = {"host": own if whose == "own" else OTHER_BODY, "participants": []}
-                elif operation == "withdraw_evidence":  # a file: the bodies of the user who uploaded it
+                elif operation in ("withdraw_evidence", "acknowledge"):  # a file: the bodies of the user who
+                    # uploaded it; an acknowledgement: the body acknowledging
                     thing = {"host": "", "participants": [own if whose == "own" else OTHER_BODY]}
                 decided = access.decide([member], operation, "seed", thing)
                 assert decided.value == expected(role, operation, whose), (role, operation, whose)

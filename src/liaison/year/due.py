@@ -9,6 +9,9 @@
   has passed with neither a held record nor the plan's ``held``;
 - ``feedback``: a research result sent to the body (a department) with no feedback yet, due by the
   response rule in force on the day it was received (calendar or working days, as the rule counts);
+- ``to_acknowledge``: a document copied to the body, an invitation to an engagement it is invited to
+  (its date agreed, its day still to come) or the feedback on its research, not yet acknowledged
+  (:mod:`liaison.year.acknowledgements`) — listed only when the caller keeps acknowledgements;
 - ``obligation``: a "shall" the check finds not yet met (open) or short, charged to the body that
   owed it (the finding's ``responsible``). A "may" (可/视情/根据需要) is never a to-do.
 
@@ -23,15 +26,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Sequence
 
 import attrs
 
+from liaison.law.acknowledgements import ITEM_EN, ITEM_ZH, Acknowledged, Acknowledgement
 from liaison.law.compliance import check
 from liaison.law.district import District
 from liaison.law.findings import MAY_MODALITIES, Finding, FindingStatus
 from liaison.law.records import Records
 from liaison.law.rules import Provision, Response, WorkingDays
 from liaison.law.workdays import default_calendar
+from liaison.year.acknowledgements import to_acknowledge
 from liaison.year.engagements import Engagement, Plan, Status
 
 __all__ = ["KIND_EN", "KIND_ZH", "DueItem", "DueKind", "DueList", "due_list", "working_days_between"]
@@ -41,13 +47,16 @@ class DueKind(enum.StrEnum):
     DATE_TO_AGREE = "date_to_agree"
     RECORD_MISSING = "record_missing"
     FEEDBACK = "feedback"
+    TO_ACKNOWLEDGE = "to_acknowledge"
     OBLIGATION = "obligation"
 
 
 KIND_ZH = {DueKind.DATE_TO_AGREE: "商定日期", DueKind.RECORD_MISSING: "补录记录", DueKind.FEEDBACK: "反馈调研成果",
+           DueKind.TO_ACKNOWLEDGE: "签收回执",
            DueKind.OBLIGATION: "尚未落实的要求"}
 KIND_EN = {DueKind.DATE_TO_AGREE: "date to agree", DueKind.RECORD_MISSING: "record missing",
-           DueKind.FEEDBACK: "feedback due", DueKind.OBLIGATION: "obligation not yet met"}
+           DueKind.FEEDBACK: "feedback due", DueKind.TO_ACKNOWLEDGE: "to acknowledge",
+           DueKind.OBLIGATION: "obligation not yet met"}
 
 
 @attrs.frozen(kw_only=True)
@@ -94,14 +103,19 @@ def working_days_between(start: dt.date, end: dt.date, calendar: WorkingDays) ->
 
 
 def due_list(district: District, plan: Plan, records: Records, *, body: str, as_of: dt.date,
-             calendar: WorkingDays | None = None) -> DueList:
+             calendar: WorkingDays | None = None,
+             acknowledgements: Sequence[Acknowledgement] | None = None) -> DueList:
     """What ``body`` (an id or a name) has to do as of ``as_of``, in the year of ``plan``: dates to
     agree, records missing, feedback due and obligations not yet met (see the module docstring),
-    ordered by the day due, then kind and reference. An unknown body is the library's
+    ordered by the day due, then kind and reference. ``acknowledgements``: those the caller keeps
+    (the service's); None where none are kept (the command line), and nothing is listed to acknowledge.
+    An unknown body is the library's
     :class:`~liaison.base.errors.UnknownOrganisationError`."""
     org = district.organisation(body).id
     working = calendar or default_calendar()
     items = [*_engagements(district, plan, records, org, as_of), *_feedback(district, records, org, as_of, working)]
+    if acknowledgements is not None:
+        items.extend(_to_acknowledge(district, plan, records, acknowledgements, org, as_of))
     answered = {i.ref for i in items if i.kind == DueKind.FEEDBACK}
     items.extend(_obligations(district, plan, records, org, as_of, working, answered))
     items.sort(key=lambda i: (i.due, list(DueKind).index(i.kind), i.ref, i.provision))
@@ -173,6 +187,22 @@ def _feedback(district: District, records: Records, org: str, as_of: dt.date, wo
             f"by {due.isoformat()} ({response.describe_en()})",
             due, as_of, prov.id, working=working if response.due_working_days else None,
             basis="local" if response.is_local(response.deadline_field) else "text"))
+    return found
+
+
+def _to_acknowledge(district: District, plan: Plan, records: Records, acknowledgements: Sequence[Acknowledgement],
+                    org: str, as_of: dt.date) -> list[DueItem]:
+    found = []
+    for a in to_acknowledge(district, plan, records, acknowledgements, org, as_of):
+        sender = district.organisation(a.sender)
+        zh, en = ITEM_ZH[a.of], ITEM_EN[a.of]
+        found.append(_item(
+            district, DueKind.TO_ACKNOWLEDGE, a.item, org,
+            f"签收{sender.name}的{zh}“{a.title}”（{a.day.isoformat()}）"
+            + ("，回执是否出席及出席人员" if a.of == Acknowledged.INVITATION else ""),
+            f"acknowledge the {en} “{a.title}” from {sender.name_en} ({a.day.isoformat()})"
+            + (", replying whether the body attends and who" if a.of == Acknowledged.INVITATION else ""),
+            a.day, as_of, a.provision, basis="local"))
     return found
 
 

@@ -36,15 +36,16 @@ log = logging.getLogger("liaison_web.webhooks")
 
 def due_json(district: District, state: YearState, organisation: str, day: dt.date) -> str:
     """One body's to-do list as of ``day`` as JSON text (the records: those kept here and the
-    engagements marked held)."""
+    engagements marked held; what it has to acknowledge, against the acknowledgements kept here)."""
     from liaison.host.plugins import working_day_calendar
     from liaison.year.due import due_list
     from liaison.year.state import year_calendar
-    from liaison_web.records import year_records
+    from liaison_web.records import year_acknowledgements, year_records
 
     calendar, _ = year_calendar(state, state.plan.year, working_day_calendar())
-    listed = due_list(district, state.plan, year_records(district, state.plan.year), body=organisation, as_of=day,
-                      calendar=calendar)
+    year = state.plan.year
+    listed = due_list(district, state.plan, year_records(district, year), body=organisation, as_of=day,
+                      calendar=calendar, acknowledgements=year_acknowledgements(district, year))
     return to_json(due_document(listed, district))
 
 
