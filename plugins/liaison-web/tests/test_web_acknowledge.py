@@ -197,3 +197,56 @@ def test_feedback_on_research_is_acknowledged_and_the_webhook_told(own_district:
         assert early.status_code == 422 and early.json()["path"] == ["date"]  # before the feedback came
     finally:
         models.Webhook.objects.filter(pk=hook.pk).update(active=False)
+
+
+def _browser(own: dict[str, Any], role: str) -> Any:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model()._default_manager.get(username=f"{role}-{own['code']}"))
+    return client
+
+
+def test_the_pages_show_the_replies_to_the_sender_and_the_form_to_the_body_sent_it(
+        own_district: dict[str, Any]) -> None:
+    from liaison_web import models
+    from liaison_web.store import DatabaseStore
+
+    own = own_district
+    stored = DatabaseStore().load(own["district"], YEAR)
+    assert stored is not None
+    invited = next(e for e in stored.state.plan.engagements
+                   if OFFICER_OF in e.participants and e.host == CLERK_OF and e.date > DAY)
+    page = f"/engagement/{own['code']}/{YEAR}/{invited.id}/"
+    officer, clerk = _browser(own, "liaison_officer"), _browser(own, "clerk")
+    assert b'id="ack-form-' not in officer.get(page).content  # its date is not agreed: no invitation yet
+    revision = DatabaseStore().current(own["district"], YEAR)
+    assert _post(f"{_api(own)}/engagements/{invited.id}/confirm", {},
+                 {**own["tokens"]["clerk"], "HTTP_IF_MATCH": f'"{revision}"'}).status_code == 200
+    shown = officer.get(page).content.decode()
+    assert f'id="ack-form-{OFFICER_OF}"' in shown
+    assert 'id="ack-form-' not in clerk.get(page).content.decode()  # the host sends, it does not reply
+    sent = officer.post(f"/acknowledge/{own['code']}/{YEAR}/", {
+        "of": "invitation", "item": invited.id, "organisation": OFFICER_OF, "attending": "yes",
+        "attendees": "张三、李四", "back": page})
+    assert sent.status_code == 302 and sent["Location"] == page
+    row = models.Record.objects.get(district__code=own["code"], kind="acknowledgements")
+    assert row.data["attendees"] == ["张三", "李四"] and row.data["attending"] is True
+    for client in (officer, clerk):  # the body's own reply, and the sender's view of it
+        replies = client.get(page).content.decode().split('id="acknowledgements"', 1)[1]
+        assert "张三、李四" in replies
+    # another body's item through the page: refused as through the API, nothing kept
+    refused = officer.post(f"/acknowledge/{own['code']}/{YEAR}/", {
+        "of": "invitation", "item": invited.id, "organisation": OTHER_BODY, "attending": "no", "back": page})
+    assert refused.status_code == 403
+    assert models.Record.objects.filter(district__code=own["code"], kind="acknowledgements").count() == 1
+    # a document's record page: the form for the body it was copied to, the replies for its issuer
+    number = f"区卫生局〔{YEAR}〕11号"
+    document = _document(own, number, [OFFICER_OF])
+    record_page = f"/records/{own['code']}/{YEAR}/documents/{document['key']}/"
+    assert f'id="ack-form-{OFFICER_OF}"' in officer.get(record_page).content.decode()
+    assert officer.post(f"/acknowledge/{own['code']}/{YEAR}/", {
+        "of": "document", "item": number, "organisation": OFFICER_OF, "back": record_page}).status_code == 302
+    issuer_view = clerk.get(record_page).content.decode().split('id="acknowledgements"', 1)[1]
+    assert own["district"].organisation(OFFICER_OF).name in issuer_view

@@ -39,7 +39,7 @@ from liaison_web.api import ERRORS, _authorise, _district_year, _loaded, _may, a
 from liaison_web.api_records import _raw_body, _record_document, _record_model, _save
 from liaison_web.errors import NotFound, json_response
 
-__all__ = ["AcknowledgedModel", "acknowledge", "acknowledgements", "answered"]
+__all__ = ["AcknowledgedModel", "acknowledge", "acknowledgements", "addressees", "answered"]
 
 _YEAR = "/districts/{district}/years/{year}"
 
@@ -72,18 +72,15 @@ def _sent(items: tuple[Addressed, ...]) -> dict[str, Any]:
             "participants": list(dict.fromkeys(o for a in items for o in a.addressees))}
 
 
-def _parsed(body: Any, district: District, year: int) -> Acknowledgement:
+def _parsed(body: Any, district: District) -> Acknowledgement:
     made: Acknowledgement = structure(body, Acknowledgement, file="acknowledgement",
                                       fix="correct the value (docs/service.md, acknowledgements)")
     try:
         organisation = district.organisation(made.organisation).id
     except LiaisonError as error:
         raise error.located(file="acknowledgement", path=("organisation",), cls=DataError) from None
-    if made.date.year != year:
-        raise DataError(f"the acknowledgement is dated {made.date}, not in {year}", file="acknowledgement",
-                        path=("date",), fix=f"acknowledge it in the year {made.date.year}, or correct the date",
-                        message_zh=f"回执日期为 {made.date}，不在{year}年内",
-                        fix_zh=f"请记入{made.date.year}年，或改正日期")
+    # its day is not held to the year: an invitation to January is answered in December, a document of
+    # 30 December acknowledged in January; one before the item came is refused (acknowledge)
     return attrs.evolve(made, organisation=organisation)
 
 
@@ -100,7 +97,7 @@ def acknowledge(request: HttpRequest, district: str, year: int, body: Any) -> tu
     authorised: the row kept and whether it is new (a repeat of the current answer adds nothing).
     What the API's ``POST …/acknowledgements`` and the body's pages do."""
     found, state = _year(request, district, year, "acknowledge")
-    made = _parsed(body, found, year)
+    made = _parsed(body, found)
     records = kept.year_records(found, year)
     items = find(found, state.plan, records, made.of, made.item)
     if not items:
@@ -121,6 +118,14 @@ def acknowledge(request: HttpRequest, district: str, year: int, body: Any) -> tu
         return before, False
     return _save(request, district, year, kept.ACKNOWLEDGEMENTS, before.key, before.version + 1, "corrected", made,
                  "acknowledged again", before), False
+
+
+def addressees(request: HttpRequest, district: str, year: int, of: Acknowledged, item: str) -> tuple[str, ...]:
+    """The bodies ``item`` was sent to, as the year has it now (none: not sent, or not a year the
+    caller reads)."""
+    found, state = _year(request, district, year, "read")
+    items = find(found, state.plan, kept.year_records(found, year), of, item)
+    return tuple(dict.fromkeys(o for a in items for o in a.addressees))
 
 
 def answered(district: District, state: YearState, records: Any, acknowledgement: Acknowledgement
