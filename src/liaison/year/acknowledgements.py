@@ -3,7 +3,8 @@
 
 Three kinds of item are addressed to a counterpart:
 
-- a **document** of the records copied to it (``copied_to``): sent by its issuer, under the copying
+- a **document** of the records copied to it (``copied_to``; a department copied acknowledges
+  nothing here): sent by its issuer, under the copying
   rule in force on the document's day (the provision that puts the body on the cc list, else the
   rule's provision for the issuer and the kind);
 - an **invitation** to an engagement of the plan it takes part in (a participant or a guest, never
@@ -59,7 +60,8 @@ def _documents(district: District, records: Records) -> Iterator[Addressed]:
             continue
         by_rule = {r.organisation.id: r.provisions for r in cc.recipients}
         fallback = cc.provisions
-        for org in dict.fromkeys(district.organisation(o).id for o in d.copied_to):
+        # the counterparts it was copied to acknowledge it; a department copied is no counterpart
+        for org in dict.fromkeys(o.id for o in map(district.organisation, d.copied_to) if o.is_counterpart):
             cited = by_rule.get(org) or fallback
             if cited:
                 yield Addressed(of=Acknowledged.DOCUMENT, item=d.id, sender=district.organisation(d.issuer).id,
