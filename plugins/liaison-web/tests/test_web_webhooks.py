@@ -39,9 +39,10 @@ POSTGRES = pytest.param("postgres", marks=pytest.mark.skipif(not web_db.postgres
 def no_webhooks_left() -> Iterator[None]:
     """Each test's webhooks go with it (the session's databases are shared with the other tests)."""
     yield
+    aliases = web_db.setup()  # Django set up before the models are imported, whatever ran before
     from liaison_web import models
 
-    for alias in web_db.setup():
+    for alias in aliases:
         models.Webhook.objects.using(alias).all().delete()
 
 
@@ -522,6 +523,7 @@ def test_a_server_killed_before_sending_sends_after_restart(alias: str, tmp_path
     finally:
         if process.poll() is None:
             process.kill()
+    web_db.setup()  # the signature's check imports the service's models: Django set up, run first or not
     from liaison_web.webhooks import verify
 
     assert len(got) == 1
