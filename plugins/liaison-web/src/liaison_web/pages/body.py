@@ -499,8 +499,8 @@ def one_record(request: HttpRequest, district: str, year: int, kind: str, key: s
 def _acknowledged(request: HttpRequest, district: str, year: int, found: District, kind: str,
                   shown: dict[str, Any]) -> dict[str, Any] | None:
     """A document's or a research result's acknowledgements and the caller's form
-    (:mod:`liaison_web.pages.acknowledge`); none for another kind or a record without an id."""
-    from liaison_web.pages.acknowledge import OF_RECORD, section
+    (:mod:`liaison_web.pages.replies`); none for another kind or a record without an id."""
+    from liaison_web.pages.replies import OF_RECORD, section
 
     item = shown["record"].get("id", "")
     if kind not in OF_RECORD or not item:

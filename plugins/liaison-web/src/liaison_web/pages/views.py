@@ -282,9 +282,9 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
 
 
 def _replies(request: HttpRequest, district: str, year: int, found: District, engagement: str) -> dict[str, Any]:
-    """The invitation's replies (回执) and the caller's form (:mod:`liaison_web.pages.acknowledge`)."""
+    """The invitation's replies (回执) and the caller's form (:mod:`liaison_web.pages.replies`)."""
     from liaison.law.acknowledgements import Acknowledged
-    from liaison_web.pages.acknowledge import section
+    from liaison_web.pages.replies import section
 
     return section(request, district, year, found, Acknowledged.INVITATION, engagement, request.path)
 
