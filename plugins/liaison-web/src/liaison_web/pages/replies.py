@@ -35,9 +35,10 @@ def _names(found: District, ids: Any, lang: str) -> str:
 
 
 def section(request: HttpRequest, district: str, year: int, found: District, of: Acknowledged, item: str,
-            back: str) -> dict[str, Any]:
+            back: str) -> dict[str, Any] | None:
     """What the page's section shows: the replies the caller may read, and the bodies of the caller's
-    it may acknowledge the item for (the form's), with the page to come back to."""
+    it may acknowledge the item for (the form's), with the page to come back to; None (no section)
+    for an item not sent to any counterpart, without replies (a visit, a date not agreed yet)."""
     lang = language(request)
     try:
         replies = acknowledgements(request, district, year, of=of.value, item=item)
@@ -60,5 +61,7 @@ def section(request: HttpRequest, district: str, year: int, found: District, of:
     bodies = [(org, _names(found, [org], lang)) for org in dict.fromkeys(mine) if org in sent
               and service.may(request, "acknowledge", district, {"host": "", "participants": [org]})
               == access.Decision.ALLOWED]
+    if not sent and not shown:
+        return None
     return {"of": of.value, "item": item, "replies": shown, "bodies": bodies,
             "invitation": of == Acknowledged.INVITATION, "back": back}

@@ -281,7 +281,8 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
         status=status)
 
 
-def _replies(request: HttpRequest, district: str, year: int, found: District, engagement: str) -> dict[str, Any]:
+def _replies(request: HttpRequest, district: str, year: int, found: District, engagement: str
+             ) -> dict[str, Any] | None:
     """The invitation's replies (回执) and the caller's form (:mod:`liaison_web.pages.replies`)."""
     from liaison.law.acknowledgements import Acknowledged
     from liaison_web.pages.replies import section
