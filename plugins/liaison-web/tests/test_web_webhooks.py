@@ -467,6 +467,7 @@ def test_the_commands_add_list_deliver_and_remove(database: str) -> None:
 def test_the_backoff_doubles_up_to_its_cap_and_jitter_takes_at_most_half() -> None:
     import random
 
+    web_db.setup()  # the module imports the service's models: Django set up, run first or not
     from liaison_web.webhooks import Policy
 
     fixed = Policy(backoff=30, backoff_max=200, jitter=False)
