@@ -40,6 +40,7 @@ def _database() -> Iterator[str]:
     alias = web_db.fresh("default")
     from axes.utils import reset
 
+    from liaison_web import models
     from liaison_web.bootstrap import load_version, seed_text
     from liaison_web.store import DatabaseStore
     from liaison_workspace import Workspace
@@ -47,6 +48,9 @@ def _database() -> Iterator[str]:
     district = load_version(seed_text(), valid_from=dt.date(2026, 1, 1), file="<liaison>/data/seed.toml")
     Workspace(store=DatabaseStore()).update(district, YEAR)
     reset()  # no failed login of an earlier test counts towards a lockout
+    # no calendar feed of an earlier test's either: the shared districts' bodies start with none (a
+    # test listing a body's feed tokens sees its own), as their years start afresh
+    models.FeedToken.objects.filter(district__code__in=SHARED).delete()
     yield alias
 
 
@@ -105,8 +109,9 @@ def two_districts(database: str) -> dict[str, Any]:
 def own_district(database: str, two_districts: dict[str, Any], tmp_path: Any) -> Iterator[dict[str, Any]]:
     """A district of the test's own (the seed's data under a fresh id: records are only ever added,
     so no test sees another's), its 2027 planned, a user of each role in it with a token, and a
-    media root of the test's own. ``other`` is another district (the roles' tokens are not its; the
-    ``superuser``'s token is every district's)."""
+    media root of the test's own. ``other`` is another district of the test's own, its 2027 planned
+    too (the roles' tokens are not its; the ``superuser``'s token is every district's): what a test
+    writes there is no other test's either."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
@@ -121,6 +126,10 @@ def own_district(database: str, two_districts: dict[str, Any], tmp_path: Any) ->
     district = load_version(seed_text().replace('id = "seed"', f'id = "{code}"'), valid_from=dt.date(2026, 1, 1),
                             file=f"{code}.toml")
     Workspace(store=DatabaseStore()).update(district, YEAR)
+    other = f"{code}-other"
+    other_text = seed_text().replace('id = "seed"', f'id = "{other}"')
+    Workspace(store=DatabaseStore()).update(load_version(other_text, valid_from=dt.date(2026, 1, 1),
+                                                         file=f"{other}.toml"), YEAR)
     row = models.District.objects.get(code=code)
     tokens = {}
     for role in ROLES:
@@ -134,7 +143,7 @@ def own_district(database: str, two_districts: dict[str, Any], tmp_path: Any) ->
     media = tmp_path / "media"
     previous = settings.LIAISON_MEDIA_ROOT
     settings.LIAISON_MEDIA_ROOT = str(media)
-    yield {"code": code, "other": "other", "tokens": tokens, "media": media, "district": district}
+    yield {"code": code, "other": other, "tokens": tokens, "media": media, "district": district}
     settings.LIAISON_MEDIA_ROOT = previous
 
 
@@ -257,3 +266,49 @@ def small_uploads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(multipartparser.MultiPartParser, "parse", counted)
     return parsed
+
+
+#: The districts every test of the session shares (the ``database`` fixture's seed, ``two_districts``'s
+#: other): what a test leaves in them that the next test's fresh year does not take away.
+SHARED = ("seed", "other")
+
+
+def _shared_facts() -> dict[str, int]:
+    """What is kept in the shared districts across tests: records, evidence files and their
+    withdrawals are only ever added, a district's versions (an amendment) and active webhooks stay;
+    the year store is emptied before each test (``web_db.fresh``) and the feed tokens removed
+    (:func:`_database`), the audit log is only read by district, engagement or body."""
+    from liaison_web import models
+
+    where = {"district__code__in": SHARED}
+    return {"records": models.Record.objects.filter(**where).count(),
+            "evidence": models.Evidence.objects.filter(**where).count(),
+            "withdrawals": models.EvidenceWithdrawal.objects.filter(evidence__district__code__in=SHARED).count(),
+            # beyond each district's first, which the fixtures load (two_districts "other", when first asked)
+            "versions": models.DistrictVersion.objects.filter(**where).count() - models.District.objects.filter(
+                code__in=SHARED, versions__isnull=False).distinct().count(),
+            "webhooks": models.Webhook.objects.filter(**where, active=True).count()}
+
+
+_facts_before: dict[str, int] | None = None
+
+
+@pytest.fixture(autouse=True)
+def _leaves_the_shared_districts_as_it_found_them(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Issue #25 (c): a test that adds records, evidence, versions or webhooks to the shared districts
+    makes later tests' answers depend on the order they run in (the transfer's round trip, the
+    command's and the service's agreement); such a test must use a district of its own
+    (``own_district``). Checked after every test against what the session's database held after the
+    last one (on SQLite, the session's own file)."""
+    global _facts_before
+    yield
+    if not web_db.setup.cache_info().currsize:
+        return  # Django not set up yet: nothing of the service ran
+    now = _shared_facts()
+    before, _facts_before = _facts_before, now
+    if before is None:  # the first test that set Django up: the database held the first versions then
+        before = dict.fromkeys(now, 0)
+    grew = {k: f"{before[k]} → {now[k]}" for k in now if now[k] > before[k]}
+    if grew:
+        pytest.fail(f"{request.node.nodeid} left {grew} in the shared districts {SHARED}: give it a district "
+                    "of its own (own_district)", pytrace=False)

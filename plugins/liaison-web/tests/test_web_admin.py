@@ -134,3 +134,78 @@ def root_name(client: Any) -> str:
     pk = client.session["_auth_user_id"]
     return str(get_user_model()._default_manager.get(pk=pk).get_username())
 
+
+
+def test_a_users_every_change_through_the_admin_is_audited(root: Any, own_district: dict[str, Any]) -> None:
+    """Issue #25: adding a user, changing its flags and groups, setting its password and removing it
+    at /admin/ are each in the audit log — who, from where, before and after, never the password or
+    its hash — under the districts the user is a member of."""
+    import web_db
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from liaison_web import models
+
+    made = get_user_model()._default_manager
+    web_db.counter += 1
+    name = f"admin-made{web_db.counter}"
+    added = root.post("/admin/auth/user/add/", {"username": name, "password1": "a long pass phrase 1",
+                                                "password2": "a long pass phrase 1", "usable_password": "true",
+                                                "_save": "Save"}, REMOTE_ADDR="10.1.2.3")
+    assert added.status_code == 302, added.content[:800]
+    user = made.get(username=name)
+    first = _entries(object_type="user", object_id=name)
+    assert [e.action for e in first] == ["add"] and first[0].remote_address == "10.1.2.3"
+    assert first[0].before is None and first[0].after["active"] and first[0].actor.endswith("(admin)")
+    assert "password" not in first[0].after and user.password not in str(first[0].after)
+    # a member of the test's district: the change is in that district's log
+    models.Membership.objects.create(user=user, district=models.District.objects.get(code=own_district["code"]),
+                                     role="auditor")
+    group = Group.objects.create(name=f"staff-{web_db.counter}")
+    changed = root.post(f"/admin/auth/user/{user.pk}/change/", {
+        "username": name, "first_name": "", "last_name": "", "email": "x@example.gov.cn", "is_active": "on",
+        "is_staff": "on", "is_superuser": "on", "groups": [group.pk], "user_permissions": [],
+        "last_login_0": "", "last_login_1": "", "date_joined_0": "2026-12-01", "date_joined_1": "09:00:00",
+        "initial-date_joined_0": "2026-12-01", "initial-date_joined_1": "09:00:00", "_save": "Save"})
+    assert changed.status_code == 302, changed.content[:1500]
+    entry = _entries(object_type="user", object_id=name, action="change")[-1]
+    assert (entry.before["superuser"], entry.after["superuser"]) == (False, True)
+    assert entry.after["groups"] == [group.name] and entry.before["groups"] == []
+    assert entry.district is not None and entry.district.code == own_district["code"]
+    password = root.post(f"/admin/auth/user/{user.pk}/password/", {
+        "password1": "another pass phrase 2", "password2": "another pass phrase 2", "usable_password": "true"})
+    assert password.status_code == 302, password.content[:800]
+    reset = _entries(object_type="user", object_id=name, action="reset-password")
+    assert len(reset) == 1 and reset[0].after == {"usable_password": True}
+    user.refresh_from_db()
+    assert user.password not in str(reset[0].after) and user.check_password("another pass phrase 2")
+    gone = root.post(f"/admin/auth/user/{user.pk}/delete/", {"post": "yes"})
+    assert gone.status_code == 302 and not made.filter(username=name).exists()
+    removed = _entries(object_type="user", object_id=name, action="remove")
+    assert len(removed) == 1 and removed[0].before["superuser"] and removed[0].after is None
+    assert removed[0].before["memberships"] == [["auditor", own_district["code"], ""]]
+
+
+def test_a_groups_change_and_an_unlock_through_the_admin_are_audited(root: Any, database: str) -> None:
+    import web_db
+    from axes.models import AccessAttempt
+    from django.contrib.auth.models import Group, Permission
+
+    web_db.counter += 1
+    name = f"group-{web_db.counter}"
+    permission = Permission.objects.get(codename="view_auditentry")
+    assert root.post("/admin/auth/group/add/", {"name": name, "permissions": [permission.pk],
+                                                "_save": "Save"}).status_code == 302
+    group = Group.objects.get(name=name)
+    log = _entries(object_type="group", object_id=name)
+    assert [e.action for e in log] == ["add"] and log[0].after["permissions"] == ["liaison_web.view_auditentry"]
+    assert root.post(f"/admin/auth/group/{group.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert [e.action for e in _entries(object_type="group", object_id=name)] == ["add", "remove"]
+    attempt = AccessAttempt.objects.create(username=f"locked{web_db.counter}", ip_address="10.9.9.9",
+                                           user_agent="x", failures_since_start=5, get_data="", post_data="",
+                                           http_accept="", path_info="/login/")
+    unlocked = root.post("/admin/axes/accessattempt/", {"action": "delete_selected", "post": "yes",
+                                                        "_selected_action": [attempt.pk]})
+    assert unlocked.status_code == 302 and not AccessAttempt.objects.filter(pk=attempt.pk).exists()
+    entry = _entries(object_type="access-attempt", object_id=f"locked{web_db.counter}@10.9.9.9")
+    assert [e.action for e in entry] == ["unlock"] and entry[0].before["failures"] == 5

@@ -372,7 +372,9 @@ def test_the_audit_log_is_exported_whole_in_order(database: str, users: dict[str
     text = target.read_text(encoding="utf-8")
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(text)))
-        after = [json.loads(r["after"]) for r in rows]
+        # an entry without an after (a password reset, a removal) has an empty cell: the seed's log
+        # holds whatever the tests before this one wrote to it
+        after = [json.loads(r["after"]) if r["after"] else None for r in rows]
     else:
         rows = [json.loads(line) for line in text.splitlines()]
         after = [r["after"] for r in rows]

@@ -81,21 +81,23 @@ def test_every_role_of_the_district_reads_its_law_and_no_one_elses(two_districts
     assert _get({}, "seed/pairings").status_code == 401
 
 
-def test_the_answer_rests_on_the_version_in_force_on_the_day(two_districts: dict[str, Any]) -> None:
+def test_the_answer_rests_on_the_version_in_force_on_the_day(own_district: dict[str, Any]) -> None:
     from liaison.formats.documents import pairings_document, to_json
     from liaison_web.bootstrap import load_version, seed_text
 
-    text = seed_text()
+    # the amendment is of a district of the test's own: the seed's versions are every test's
+    code, auditor = own_district["code"], own_district["tokens"]["auditor"]
+    text = seed_text().replace('id = "seed"', f'id = "{code}"')
     assert text.count(FIRST) == 1
     # the amendment (from 1 July) starts the first pairing only in September: on 1 July it is not in force
     amended = text.replace(FIRST, FIRST.replace("valid_from = 2022-05-22", "valid_from = 2027-09-01"))
     made = load_version(amended, valid_from=dt.date(2027, 7, 1), file="amended.toml")
-    before = _get(two_districts["auditor"], "seed/pairings", as_of="2027-06-30").json()
-    after = _get(two_districts["auditor"], "seed/pairings", as_of="2027-07-01").json()
+    before = _get(auditor, f"{code}/pairings", as_of="2027-06-30").json()
+    after = _get(auditor, f"{code}/pairings", as_of="2027-07-01").json()
     assert before != after
     day = dt.date(2027, 7, 1)
     assert after == json.loads(to_json(pairings_document(made, day, made.pairings_as_of(day))))
-    early = _get(two_districts["auditor"], "seed/pairings", as_of="2025-12-31")
+    early = _get(auditor, f"{code}/pairings", as_of="2025-12-31")
     assert early.status_code == 404 and "2025-12-31" in early.json()["message"]
 
 

@@ -32,8 +32,10 @@ def loaded_plugins() -> str:
     return "web,caldav"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
+    """A Radicale of the test's own: a publication counts what it created, which a server an earlier
+    test published the same year to would already hold (the tests run in any order)."""
     server = start(tmp_path_factory.mktemp("radicale"))
     try:
         yield server

@@ -26,6 +26,13 @@ CLERK_OF = "health"  # a department
 OFFICER_OF = "cpwdp"  # a party branch
 
 
+#: The tests' webhook receiver (web_receiver) listens on 127.0.0.1, which a deployment does not allow:
+#: allowed for the test process and the `liaison serve` / `liaison web` processes it starts — from the
+#: import on, not from Django's set-up, so a test starting a server before any other test ran (in
+#: whatever order they run) hands it on too.
+os.environ.setdefault("LIAISON_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8")
+
+
 def available() -> bool:
     """The web plugin (and Django) is installed: the core's tests add the database store then."""
     return importlib.util.find_spec("liaison_web") is not None and importlib.util.find_spec("django") is not None
@@ -42,8 +49,6 @@ def setup() -> tuple[str, ...]:
 
     folder = Path(tempfile.mkdtemp(prefix="liaison-web-test-"))
     os.environ.setdefault("LIAISON_SECRET_KEY", "a test key, never a deployment's " + "x" * 20)
-    # the tests' webhook receiver (web_receiver) listens on 127.0.0.1, which a deployment does not allow
-    os.environ.setdefault("LIAISON_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8")
     more = {"postgres": url, HTTP_ALIAS: own_database(url, "http")} if (url := postgres_url()) else {}
     configure(f"sqlite:///{folder / 'test.sqlite3'}", more={**more, SPARE: f"sqlite:///{folder / 'spare.sqlite3'}"},
               timeout=10)

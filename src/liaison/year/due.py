@@ -9,6 +9,9 @@
   has passed with neither a held record nor the plan's ``held``;
 - ``feedback``: a research result sent to the body (a department) with no feedback yet, due by the
   response rule in force on the day it was received (calendar or working days, as the rule counts);
+- ``to_acknowledge``: a document copied to the body, an invitation to an engagement it is invited to
+  (its date agreed, its day still to come) or the feedback on its research, not yet acknowledged
+  (:mod:`liaison.year.acknowledgements`) — listed only when the caller keeps acknowledgements;
 - ``obligation``: a "shall" the check finds not yet met (open) or short, charged to the body that
   owed it (the finding's ``responsible``). A "may" (可/视情/根据需要) is never a to-do.
 
@@ -28,17 +31,19 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
 
+from liaison.law.acknowledgements import ITEM_EN, ITEM_ZH, Acknowledged, Acknowledgement
 from liaison.law.compliance import check
 from liaison.law.district import District
 from liaison.law.findings import MAY_MODALITIES, Finding, FindingStatus
 from liaison.law.records import Records, ResearchResult
 from liaison.law.rules import Provision, Response, WorkingDays
 from liaison.law.workdays import default_calendar
+from liaison.year.acknowledgements import Addressed, to_acknowledge_by_body
 from liaison.year.engagements import Engagement, Plan, Status
 
 __all__ = ["KIND_EN", "KIND_ZH", "DueItem", "DueKind", "DueList", "PendingLetter", "due_list", "due_lists",
@@ -49,15 +54,17 @@ class DueKind(enum.StrEnum):
     DATE_TO_AGREE = "date_to_agree"
     RECORD_MISSING = "record_missing"
     FEEDBACK = "feedback"
+    TO_ACKNOWLEDGE = "to_acknowledge"
     OBLIGATION = "obligation"
     LETTER_TO_ISSUE = "letter_to_issue"
 
 
 KIND_ZH = {DueKind.DATE_TO_AGREE: "商定日期", DueKind.RECORD_MISSING: "补录记录", DueKind.FEEDBACK: "反馈调研成果",
-           DueKind.OBLIGATION: "尚未落实的要求", DueKind.LETTER_TO_ISSUE: "待签发公文"}
+           DueKind.TO_ACKNOWLEDGE: "签收回执", DueKind.OBLIGATION: "尚未落实的要求",
+           DueKind.LETTER_TO_ISSUE: "待签发公文"}
 KIND_EN = {DueKind.DATE_TO_AGREE: "date to agree", DueKind.RECORD_MISSING: "record missing",
-           DueKind.FEEDBACK: "feedback due", DueKind.OBLIGATION: "obligation not yet met",
-           DueKind.LETTER_TO_ISSUE: "letter to issue"}
+           DueKind.FEEDBACK: "feedback due", DueKind.TO_ACKNOWLEDGE: "to acknowledge",
+           DueKind.OBLIGATION: "obligation not yet met", DueKind.LETTER_TO_ISSUE: "letter to issue"}
 
 
 class PendingLetter(Protocol):
@@ -131,19 +138,23 @@ def working_days_between(start: dt.date, end: dt.date, calendar: WorkingDays) ->
 
 
 def due_list(district: District, plan: Plan, records: Records, *, body: str, as_of: dt.date,
-             calendar: WorkingDays | None = None, letters: Iterable[PendingLetter] = ()) -> DueList:
+             calendar: WorkingDays | None = None, letters: Iterable[PendingLetter] = (),
+             acknowledgements: Sequence[Acknowledgement] | None = None) -> DueList:
     """What ``body`` (an id or a name) has to do as of ``as_of``, in the year of ``plan``: dates to
     agree, records missing, feedback due and obligations not yet met, and of ``letters`` (the
     letters' exporter's list) the drafts it issues (see the module docstring), ordered by the day
-    due, then kind and reference. An unknown body is the library's
-    :class:`~liaison.base.errors.UnknownOrganisationError`. One body of :func:`due_lists`."""
+    due, then kind and reference. ``acknowledgements``: those the caller keeps (the service's); None
+    where none are kept (the command line), and nothing is listed to acknowledge. An unknown body is
+    the library's :class:`~liaison.base.errors.UnknownOrganisationError`. One body of :func:`due_lists`."""
     org = district.organisation(body).id
-    return due_lists(district, plan, records, as_of=as_of, bodies=(org,), calendar=calendar, letters=letters)[org]
+    return due_lists(district, plan, records, as_of=as_of, bodies=(org,), calendar=calendar, letters=letters,
+                     acknowledgements=acknowledgements)[org]
 
 
 def due_lists(district: District, plan: Plan, records: Records, *, as_of: dt.date,
               bodies: Iterable[str] | None = None, calendar: WorkingDays | None = None,
-              letters: Iterable[PendingLetter] = ()) -> Mapping[str, DueList]:
+              letters: Iterable[PendingLetter] = (),
+              acknowledgements: Sequence[Acknowledgement] | None = None) -> Mapping[str, DueList]:
     """Each body's :func:`due_list` (``bodies``: ids or names, by default every organisation of the
     district), keyed by its id in the order given, made in one pass: the year checked once and the
     engagements, research results, records and findings sorted by body once, each list cut from
@@ -156,10 +167,14 @@ def due_lists(district: District, plan: Plan, records: Records, *, as_of: dt.dat
     issuing: dict[str, list[PendingLetter]] = {}
     for letter in letters:
         issuing.setdefault(letter.issuer, []).append(letter)
+    # what each body has to acknowledge, the year's items gathered once (none where none are kept)
+    pending = (to_acknowledge_by_body(district, plan, records, acknowledgements, as_of)
+               if acknowledgements is not None else {})
     made = {}
     for org in orgs:
         items = [*_engagements(district, year, org, as_of), *_feedback(district, year, org, as_of, working),
-                 *_letters(district, year, issuing.get(org, ()), org, as_of, working)]
+                 *_letters(district, year, issuing.get(org, ()), org, as_of, working),
+                 *_to_acknowledge(district, pending.get(org, ()), org, as_of)]
         answered = {i.ref for i in items if i.kind == DueKind.FEEDBACK}
         items.extend(_obligations(district, year, org, as_of, answered))
         items.sort(key=lambda i: (i.due, list(DueKind).index(i.kind), i.ref, i.provision))
@@ -273,6 +288,21 @@ def _feedback(district: District, year: _Year, org: str, as_of: dt.date, working
             f"by {due.isoformat()} ({response.describe_en()})",
             due, as_of, prov.id, working=working if response.due_working_days else None,
             basis="local" if response.is_local(response.deadline_field) else "text"))
+    return found
+
+
+def _to_acknowledge(district: District, pending: Iterable[Addressed], org: str, as_of: dt.date) -> list[DueItem]:
+    found = []
+    for a in pending:
+        sender = district.organisation(a.sender)
+        zh, en = ITEM_ZH[a.of], ITEM_EN[a.of]
+        found.append(_item(
+            district, DueKind.TO_ACKNOWLEDGE, a.item, org,
+            f"签收{sender.name}的{zh}“{a.title}”（{a.day.isoformat()}）"
+            + ("，回执是否出席及出席人员" if a.of == Acknowledged.INVITATION else ""),
+            f"acknowledge the {en} “{a.title}” from {sender.name_en} ({a.day.isoformat()})"
+            + (", replying whether the body attends and who" if a.of == Acknowledged.INVITATION else ""),
+            a.day, as_of, a.provision, basis="local"))
     return found
 
 

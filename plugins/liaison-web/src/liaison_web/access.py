@@ -50,15 +50,19 @@ class Reach(enum.StrEnum):
 #: ``withdraw_evidence`` — withdraw an evidence file attached by mistake: its object is the file, with
 #: the bodies of the user who uploaded it as its participants (no host), so an ``attended`` reach is a
 #: file its own body uploaded.
+#: ``acknowledge`` — a counterpart acknowledges what was sent to it (a document copied, an invitation's
+#: 回执, feedback on its research: :mod:`liaison_web.api_acknowledge`): decided on the item, its sender as
+#: the host and the bodies it was sent to as the participants, and on the body acknowledging as a
+#: participant (no host) — so an ``attended`` reach is acknowledging, for one's own body, what it was sent.
 OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit", "record", "attach", "withdraw_evidence",
-              "letters", "issue", "calendar", "workbooks", "page")
+              "letters", "issue", "calendar", "workbooks", "page", "acknowledge")
 #: The operations on a district's webhooks (list them and their delivery log; make, remove, replay), on
 #: an organisation's calendar feed (make, rotate, list, revoke its secret URL) and publishing the
 #: district's year to CalDAV: their object is the district, or the organisation as the host of its own
 #: (``{"host": org, "participants": [org]}``).
 SERVICE_OPERATIONS = ("webhooks", "manage_webhooks", "feed", "publish")
 WRITES = frozenset({"confirm", "move", "cancel", "held", "record", "attach", "withdraw_evidence", "issue",
-                    "manage_webhooks", "feed", "publish"})
+                    "acknowledge", "manage_webhooks", "feed", "publish"})
 #: The token scope each operation needs (a session has both).
 SCOPE_OF: Mapping[str, str] = {op: "write" if op in WRITES else "read" for op in (*OPERATIONS, *SERVICE_OPERATIONS)}
 
@@ -77,10 +81,11 @@ TABLE: Mapping[str, Mapping[str, Reach]] = {
     # a party branch or the ICF: read the engagements it attends and agree (confirm) their dates; record
     # what it is responsible for (its research submitted, not yet answered) — never a fact that
     # discharges a department's duty, however it took part — and attach its evidence; its letters, its
-    # calendar and its feed
+    # calendar and its feed; acknowledge what was sent to it (documents copied, invitations, feedback)
     "liaison_officer": {"read": Reach.ATTENDED, "confirm": Reach.ATTENDED, "audit": Reach.ATTENDED,
                         "record": Reach.HOSTED, "attach": Reach.ATTENDED, "withdraw_evidence": Reach.ATTENDED,
-                        "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED, "feed": Reach.HOSTED},
+                        "letters": Reach.ATTENDED, "calendar": Reach.ATTENDED, "feed": Reach.HOSTED,
+                        "acknowledge": Reach.ATTENDED},
     # read-only, its district
     "auditor": dict.fromkeys(_READS, Reach.DISTRICT),
     # read-only, every district of the deployment
@@ -97,6 +102,7 @@ ROLE_NAMES_OF_OPERATION: Mapping[str, tuple[str, str]] = {
     "letters": ("read this letter", "查看该公文"),
     "issue": ("issue letters", "签发公文"), "calendar": ("read this calendar", "查看该日历"),
     "workbooks": ("read the workbooks", "查看工作表"), "page": ("read the page", "查看网页"),
+    "acknowledge": ("acknowledge it", "签收或回执"),
     "webhooks": ("read the district's webhooks", "查看本区的 Webhook"),
     "manage_webhooks": ("manage the district's webhooks", "管理本区的 Webhook"),
     "feed": ("manage its calendar feed", "管理其日历订阅地址"),

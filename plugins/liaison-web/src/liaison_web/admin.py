@@ -4,7 +4,8 @@ text), tokens, feeds, webhooks and their queue are read-only — a token, a feed
 revoked or removed by an action that does what the command and the API do, audit entry included;
 memberships are added, changed and removed through a form that checks them against the district's
 data, each change written to the audit log in the same transaction. The audit log, the records'
-versions and the evidence files are read-only."""
+versions and the evidence files are read-only. Django's users and groups and the lockout's attempts
+are audited too (:mod:`liaison_web.admin_users`)."""
 
 from __future__ import annotations
 
@@ -193,3 +194,8 @@ class RecordAdmin(ReadOnly):
 class EvidenceAdmin(ReadOnly):
     list_display = ("district", "year", "object_type", "object_id", "name", "file_type", "size", "at", "actor")
     list_filter = ("district", "file_type")
+
+
+# Django's own tables (users, groups, the lockout's attempts) audited as these are: registered in
+# their place once these are
+from liaison_web import admin_users  # noqa: E402, F401

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 
 from liaison.formats.documents import due_document, to_json
+from liaison.law.acknowledgements import Acknowledgement
 from liaison.law.district import District
 from liaison.law.records import Records
 from liaison.law.rules import WorkingDays
@@ -43,12 +44,14 @@ def due_json(district: District, state: YearState, organisation: str, day: dt.da
              version: str | None = None) -> str:
     """One body's to-do list as of ``day`` as JSON text (the records: those kept here and the
     engagements marked held), with the letters it is to issue (:func:`pending_letters`) when the
-    year's ``revision`` (the one ``state`` is) is given."""
+    year's ``revision`` (the one ``state`` is) is given, and what it has to acknowledge (against the
+    acknowledgements kept here)."""
     from liaison.year.due import due_list
 
-    records, calendar = _year_inputs(district, state)
+    records, calendar, acknowledgements = _year_inputs(district, state)
     letters = pending_letters(district, state.plan.year, revision, day, version=version) if revision else ()
-    listed = due_list(district, state.plan, records, body=organisation, as_of=day, calendar=calendar, letters=letters)
+    listed = due_list(district, state.plan, records, body=organisation, as_of=day, calendar=calendar, letters=letters,
+                      acknowledgements=acknowledgements)
     return to_json(due_document(listed, district))
 
 
@@ -60,20 +63,23 @@ def dues_of(district: District, state: YearState, bodies: Iterable[str] | None, 
     the year's ``revision`` is given, as :func:`due_json`."""
     from liaison.year.due import due_lists
 
-    records, calendar = _year_inputs(district, state)
+    records, calendar, acknowledgements = _year_inputs(district, state)
     letters = pending_letters(district, state.plan.year, revision, day, version=version) if revision else ()
-    made = due_lists(district, state.plan, records, as_of=day, bodies=bodies, calendar=calendar, letters=letters)
+    made = due_lists(district, state.plan, records, as_of=day, bodies=bodies, calendar=calendar, letters=letters,
+                     acknowledgements=acknowledgements)
     return {org: json.loads(to_json(due_document(listed, district))) for org, listed in made.items()}
 
 
-def _year_inputs(district: District, state: YearState) -> tuple[Records, WorkingDays]:
-    """What a due list is made on besides the plan: the records kept here and the year's calendar."""
+def _year_inputs(district: District, state: YearState) -> tuple[Records, WorkingDays, tuple[Acknowledgement, ...]]:
+    """What a due list is made on besides the plan: the records kept here, the year's calendar and
+    the acknowledgements kept here."""
     from liaison.host.plugins import working_day_calendar
     from liaison.year.state import year_calendar
-    from liaison_web.records import year_records
+    from liaison_web.records import year_acknowledgements, year_records
 
     calendar, _ = year_calendar(state, state.plan.year, working_day_calendar())
-    return year_records(district, state.plan.year), calendar
+    year = state.plan.year
+    return year_records(district, year), calendar, year_acknowledgements(district, year)
 
 
 def due_of(district: District, state: YearState, organisation: str, day: dt.date, *, revision: str | None = None,

@@ -31,6 +31,7 @@ from liaison.base.errors import DataError, LiaisonError
 from liaison.formats.convert import structure
 from liaison.formats.records import resolve_organisations
 from liaison.formats.writer import to_json
+from liaison.law.acknowledgements import Acknowledgement
 from liaison.law.district import District
 from liaison.law.records import (
     SECTIONS,
@@ -49,8 +50,8 @@ from liaison.law.records import (
 )
 from liaison_web import models
 
-__all__ = ["KINDS", "Kind", "RecordView", "current", "history", "new_key", "parse", "records_as_of", "structure_row",
-           "versions", "view", "writers", "year_records"]
+__all__ = ["ACKNOWLEDGEMENTS", "KINDS", "STORED", "Kind", "RecordView", "current", "history", "new_key", "parse",
+           "records_as_of", "structure_row", "versions", "view", "writers", "year_acknowledgements", "year_records"]
 
 
 def _sender(c: ConsultationRecord, district: District) -> str:
@@ -110,6 +111,15 @@ KINDS: Mapping[str, Kind] = {k.section: k for k in (
 )}
 assert tuple(KINDS) == SECTIONS, "a section of the library's records without its kind here"
 assert all(typing.get_args(typing.get_type_hints(Records)[s])[0] is KINDS[s].type for s in SECTIONS)
+
+#: A counterpart's acknowledgements (:mod:`liaison_web.api_acknowledge`), kept as records are — versions,
+#: append-only, audited — but no section of the library's records: they count towards no finding and
+#: have their own address (``…/acknowledgements``). The body acknowledging is responsible for it.
+ACKNOWLEDGEMENTS = Kind("acknowledgements", Acknowledgement, lambda r: r.date, lambda r, d: r.organisation,
+                        lambda r: (), "回执与签收", "acknowledgements")
+#: Every kind a version of the records' table holds.
+STORED: Mapping[str, Kind] = {**KINDS, ACKNOWLEDGEMENTS.section: ACKNOWLEDGEMENTS}
+
 
 def writers(kind: Kind, record: Any, district: District) -> tuple[str, ...]:
     """The bodies that may write (create, correct, withdraw) ``record``: the one responsible for it —
@@ -184,11 +194,13 @@ def view(row: models.Record) -> RecordView:
     return RecordView(row)
 
 
-def versions(district: str, year: int, *, upto: int | None = None) -> dict[str, list[models.Record]]:
-    """Every version of every record of the year (those up to the row ``upto``), by key (in the
-    order the records were first recorded), each record's versions the first first: one query."""
+def versions(district: str, year: int, *, upto: int | None = None,
+             kinds: Iterable[str] = SECTIONS) -> dict[str, list[models.Record]]:
+    """Every version of every record of the year (those up to the row ``upto``) of ``kinds`` (the
+    library's sections; not the acknowledgements), by key (in the order the records were first
+    recorded), each record's versions the first first: one query."""
     found: dict[str, list[models.Record]] = {}
-    query = models.Record.objects.filter(district__code=district, year=year)
+    query = models.Record.objects.filter(district__code=district, year=year, kind__in=tuple(kinds))
     for row in (query if upto is None else query.filter(id__lte=upto)).select_related("district").order_by("id"):
         found.setdefault(row.key, []).append(row)
     for rows in found.values():
@@ -196,10 +208,11 @@ def versions(district: str, year: int, *, upto: int | None = None) -> dict[str, 
     return found
 
 
-def current(district: str, year: int, *, withdrawn: bool = False, upto: int | None = None) -> list[models.Record]:
-    """The latest version of every record of the year (also the withdrawn ones with ``withdrawn``),
-    in the order they were first recorded (as of the row ``upto``)."""
-    latest = [rows[-1] for rows in versions(district, year, upto=upto).values()]
+def current(district: str, year: int, *, withdrawn: bool = False, upto: int | None = None,
+            kinds: Iterable[str] = SECTIONS) -> list[models.Record]:
+    """The latest version of every record of the year of ``kinds`` (also the withdrawn ones with
+    ``withdrawn``), in the order they were first recorded (as of the row ``upto``)."""
+    latest = [rows[-1] for rows in versions(district, year, upto=upto, kinds=kinds).values()]
     return [r for r in latest if withdrawn or r.action != "withdrawn"]
 
 
@@ -210,7 +223,7 @@ def history(key: str) -> list[models.Record]:
 
 def structure_row(row: models.Record) -> Any:
     """The record a version holds, as the library's type."""
-    return structure(row.data, KINDS[row.kind].type, file=f"records/{row.key}")
+    return structure(row.data, STORED[row.kind].type, file=f"records/{row.key}")
 
 
 def state_of(model: type[models.Record] | type[models.Evidence], district: str, year: int) -> tuple[int, int]:
@@ -275,6 +288,19 @@ def _year_records(code: str, year: int, state: tuple[int, int]) -> Records:
             record = attrs.evolve(record, source=f"records/{row.key}")
         sections[row.kind].append(record)
     return Records(district_id=code, **{s: tuple(found) for s, found in sections.items()})
+
+
+def year_acknowledgements(district: District, year: int) -> tuple[Acknowledgement, ...]:
+    """The year's acknowledgements (the latest version of each, the withdrawn left out), read once per
+    state of the year's records as :func:`year_records` is."""
+    return _year_acknowledgements(district.info.id, year, state_of(models.Record, district.info.id, year))
+
+
+@functools.lru_cache(maxsize=32)
+def _year_acknowledgements(code: str, year: int, state: tuple[int, int]) -> tuple[Acknowledgement, ...]:
+    last, count = state
+    rows = current(code, year, upto=last, kinds=(ACKNOWLEDGEMENTS.section,)) if count else ()
+    return tuple(structure_row(row) for row in rows)
 
 
 def duplicate(kind: Kind, record: Any, district: str, year: int, key: str | None) -> models.Record | None:

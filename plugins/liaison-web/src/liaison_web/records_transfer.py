@@ -86,11 +86,11 @@ def parse(data: bytes, district: str, year: int, *, file: str) -> list[dict[str,
         if not isinstance(version, dict) or set(version) != set(FIELDS):
             raise _bad(file, where, f"a version holds exactly {', '.join(FIELDS)}",
                        f"每个版本应恰好包含 {'、'.join(FIELDS)}")
-        if version["kind"] not in kept.KINDS or version["action"] not in dict(models.RECORD_ACTIONS):
+        if version["kind"] not in kept.STORED or version["action"] not in dict(models.RECORD_ACTIONS):
             raise _bad(file, where, f"no kind {version['kind']!r} or action {version['action']!r} of records",
                        f"没有记录类别 {version['kind']!r} 或操作 {version['action']!r}")
         # the record as the library reads its kind: a DataError at its path when it is not one
-        structure(version["record"], kept.KINDS[version["kind"]].type, file=file, path=(*where, "record"),
+        structure(version["record"], kept.STORED[version["kind"]].type, file=file, path=(*where, "record"),
                   fix="hand the year over again from where it was kept (liaison web export-year)")
         try:
             at = dt.datetime.fromisoformat(str(version["at"]))

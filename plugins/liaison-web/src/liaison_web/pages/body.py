@@ -495,7 +495,20 @@ def one_record(request: HttpRequest, district: str, year: int, kind: str, key: s
         "versions": shown["versions"], "files": shown["evidence"], "problem": problem,
         "may_record": may_record, "may_attach": _allowed(request, "attach", district, obj),
         "fields": form_values(fields, posted if posted is not None else shown["record"]), "action": "correct",
-        "limit_mb": _limit_mb(), "back": f"/records/{district}/{year}/"}, status=status)
+        "limit_mb": _limit_mb(), "back": f"/records/{district}/{year}/",
+        "ack": _acknowledged(request, district, year, found, kind, shown)}, status=status)
+
+
+def _acknowledged(request: HttpRequest, district: str, year: int, found: District, kind: str,
+                  shown: dict[str, Any]) -> dict[str, Any] | None:
+    """A document's or a research result's acknowledgements and the caller's form
+    (:mod:`liaison_web.pages.replies`); none for another kind or a record without an id."""
+    from liaison_web.pages.replies import OF_RECORD, section
+
+    item = shown["record"].get("id", "")
+    if kind not in OF_RECORD or not item:
+        return None
+    return section(request, district, year, found, OF_RECORD[kind], item, request.path)
 
 
 def _fact(f: Field, value: Any, found: District, lang: str) -> str:

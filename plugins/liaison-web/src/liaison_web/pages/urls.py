@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from liaison_web.pages import body, views
+from liaison_web.pages import acknowledge, body, views
 from liaison_web.pages.office import urls as office_urls
 
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
     path("records/<str:district>/<int:year>/new/<str:kind>/", body.new_record, name="new-record"),
     path("records/<str:district>/<int:year>/<str:kind>/<str:key>/", body.one_record, name="record"),
     path("ledger/<str:district>/<int:year>/", body.ledger, name="ledger"),
+    path("acknowledge/<str:district>/<int:year>/", acknowledge.acknowledge, name="acknowledge"),
     path("letters/<str:district>/<int:year>/", body.letters, name="letters"),
     path("engagement/<str:district>/<int:year>/<path:engagement>/", views.engagement, name="engagement"),
     path("provision/<str:district>/<path:provision>/", views.provision, name="provision"),

@@ -307,7 +307,18 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
         "district": district, "year": year, "e": _shown(found, current, lang), "revision": revision,
         "allowed": allowed, "any_change": any(allowed[op] for op in _ACTIONS), "history": history,
         "warnings": warnings, "problem": problem, "first_day": f"{year}-01-01", "last_day": f"{year}-12-31",
-        "held_force": pick(lang, *HELD_FORCE), "back": f"/year/{district}/{year}/"}, status=status)
+        "held_force": pick(lang, *HELD_FORCE), "back": f"/year/{district}/{year}/",
+        "ack": _replies(request, district, year, found, engagement)},
+        status=status)
+
+
+def _replies(request: HttpRequest, district: str, year: int, found: District, engagement: str
+             ) -> dict[str, Any] | None:
+    """The invitation's replies (回执) and the caller's form (:mod:`liaison_web.pages.replies`)."""
+    from liaison.law.acknowledgements import Acknowledged
+    from liaison_web.pages.replies import section
+
+    return section(request, district, year, found, Acknowledged.INVITATION, engagement, request.path)
 
 
 def _briefly(engagement: dict[str, Any], lang: str) -> str:
