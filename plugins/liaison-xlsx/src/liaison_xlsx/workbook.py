@@ -35,8 +35,15 @@ _FORMULAS: dict[tuple[str, bool, bool], str] = {}
 #: ``selections`` or the ``external_*_links``, it fills while writing the package): these a finished
 #: sheet may hold as tuples (:meth:`Sheet.settle`).
 _SETTLED = ("buttons_list", "charts", "comments_list", "filter_range", "footer_images", "hbreaks",
-            "header_images", "merge", "panes", "protected_ranges", "shapes", "sparklines", "tables",
-            "validations", "vbreaks")
+            "header_images", "merge", "panes", "pivot_tables", "protected_ranges", "shapes", "sparklines", "tables",
+            "validations", "vbreaks")  # pivot_tables: from xlsxwriter 3.3.4 (an older release has none)
+
+
+#: The external links of the xlsxwriter releases this code was read against (3.3.1 to 3.3.4): the
+#: features that fill them are checked in :meth:`Sheet.settle`.
+_EXTERNAL_KNOWN = frozenset({"external_hyper_links", "external_drawing_links", "external_vml_links",
+                             "external_background_links", "external_table_links", "external_comment_links",
+                             "external_pivot_table_links"})
 
 
 class Sheet(Worksheet):  # type: ignore[misc]
@@ -99,22 +106,24 @@ class Sheet(Worksheet):  # type: ignore[misc]
         smaller district never does. Nothing is written to a sheet once settled (a list added to
         later would fail loudly: a tuple has no ``append``)."""
         for name in _SETTLED:
-            value = getattr(self, name)
+            value = getattr(self, name, None)
             if type(value) is list:  # a list of ints, or (merge) of lists of ints: all read as sequences
                 setattr(self, name, tuple(tuple(v) if type(v) is list else v for v in value))
         # the lists xlsxwriter fills while writing the package, each only for a feature the sheet
-        # uses; the six external links it adds together, so all six are lists or all tuples
+        # uses; the external links it adds together (``a + b + …``), so all are lists or all tuples —
+        # and only where every such list is one this code knows: a release that adds another
+        # (3.3.4 added ``external_pivot_table_links``) keeps them all lists, as xlsxwriter made them
         drawn = bool(self.charts or self.images or self.shapes)
         headed = bool(self.header_images or self.footer_images)
+        external = tuple(sorted(n for n in vars(self) if n.startswith("external_") and n.endswith("_links")))
         unused = {
             ("selections",): not self.panes,  # a frozen or split pane's selection
             ("data_bars_2010",): not self.cond_formats,
             ("drawing_links",): not drawn,
             ("header_images_list", "vml_drawing_links"): not headed,
-            ("external_hyper_links", "external_drawing_links", "external_vml_links",
-             "external_background_links", "external_table_links", "external_comment_links"): not (
+            external: set(external) <= _EXTERNAL_KNOWN and not (
                 self.hyperlinks or drawn or headed or self.comments or self.buttons_list
-                or self.background_image or self.tables),
+                or self.background_image or self.tables or getattr(self, "pivot_tables", None)),
         }
         for names, empty in unused.items():
             if empty and all(getattr(self, name) == [] for name in names):
