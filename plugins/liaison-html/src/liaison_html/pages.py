@@ -13,7 +13,7 @@ import functools
 import io
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -199,7 +199,8 @@ def render_page(view: PageView) -> bytes:
         # passes at 3,300 pairings a quarter of the page's time.
         buffer = io.BytesIO()
         env = environment()
-        for piece in env.get_template("page.html.j2").generate(page=view, bi=once_per_page(env.globals["bi"])):
+        bi = once_per_page(cast("Callable[[Bi], Any]", env.globals["bi"]))
+        for piece in env.get_template("page.html.j2").generate(page=view, bi=bi):
             buffer.write(piece.encode("utf-8"))
     except jinja2.TemplateError as exc:  # a broken template in the package: say so, no traceback
         raise ExportError(f"the page template failed: {type(exc).__name__}: {exc}",
