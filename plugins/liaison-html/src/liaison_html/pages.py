@@ -151,7 +151,28 @@ def environment() -> jinja2.Environment:
                              keep_trailing_newline=True, auto_reload=False, bytecode_cache=bytecode_cache())
     env.globals["UI"] = UI
     env.globals["bi"] = bilingual(Markup, escape)
+    env.globals["shape"], env.globals["glyph"] = glyphs(Markup, escape)
     return env
+
+
+def glyphs(markup: Any, escape: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The templates' ``shape(status, provisional, kind)`` (a mark's glyph in an svg of its own) and
+    ``glyph(m, x, y)`` (its ``<use>`` elements inside the calendar's or the timeline's svg), each
+    value escaped: what two Jinja macros wrote, in Python, as :func:`bilingual` is (some 200 macro
+    calls a seed page, each through Jinja's macro machinery)."""
+
+    def shape(status: Any, provisional: bool = False, kind: Any = None) -> Any:
+        ring = '<use href="#g-provisional"/>' if provisional else ""
+        kind_class = "" if kind is None else f" k{escape(kind)}"
+        return markup(f'<svg class="glyph{kind_class}" viewBox="-6 -6 12 12" aria-hidden="true">'
+                      f'<use href="#g-{escape(status)}"/>{ring}</svg>')
+
+    def glyph(m: Any, x: Any = None, y: Any = None) -> Any:
+        at = "" if x is None else f' x="{escape(x)}" y="{escape(y)}"'
+        ring = f'<use href="#g-provisional"{at}/>' if m.provisional else ""
+        return markup(f'<use href="#g-{escape(m.status.value)}"{at}/>{ring}')
+
+    return shape, glyph
 
 
 def bilingual(markup: Any, escape: Any) -> Callable[[Bi], Any]:
