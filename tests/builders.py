@@ -8,8 +8,10 @@ import functools
 import importlib
 import importlib.util
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import attrs
 
@@ -113,3 +115,14 @@ def bench_scale() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+class Counted(tuple[Any, ...]):
+    """A tuple that counts the items handed out by iterating it (what a growth test visited)."""
+
+    seen = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for x in super().__iter__():
+            Counted.seen += 1
+            yield x

@@ -8,13 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
-from builders import bench_scale
+from builders import Counted, bench_scale
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,17 +27,6 @@ from liaison.year.reconcile import Change, apply_changes
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2027
 ACTIONS = ("confirm", "move", "cancel", "held")
-
-
-class Counted(tuple[Any, ...]):
-    """A tuple that counts the items handed out by iterating it."""
-
-    seen = 0
-
-    def __iter__(self) -> Iterator[Any]:
-        for x in super().__iter__():
-            Counted.seen += 1
-            yield x
 
 
 def seed_plan() -> Plan:

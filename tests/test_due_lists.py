@@ -5,12 +5,11 @@ district times its bodies (counted in checks run and engagements and records vis
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
 import pytest
-from builders import bench_scale
+from builders import Counted, bench_scale
 from district_strategies import GeneratedDistrict, districts
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -96,17 +95,6 @@ def test_some_bodies_by_name_are_keyed_by_id_in_the_order_given(seed: District) 
     chosen = [orgs[3], seed.organisation(orgs[0]).name, orgs[3]]
     found = due_lists(seed, plan, Records(), as_of=dt.date(2027, 6, 1), bodies=chosen)
     assert list(found) == [orgs[3], orgs[0]]
-
-
-class Counted(tuple[Any, ...]):
-    """A tuple that counts the items handed out by iterating it (the engagements and records visited)."""
-
-    seen = 0
-
-    def __iter__(self) -> Iterator[Any]:
-        for x in super().__iter__():
-            Counted.seen += 1
-            yield x
 
 
 def visited(k: int, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int, int]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from web_db import CLERK_OF, OFFICER_OF, YEAR
+from web_db import CLERK_OF, OFFICER_OF, YEAR, api_client, api_post
 
 #: the HTTP tests run on PostgreSQL too under .ci/with-postgres (conftest)
 ON_POSTGRES_TOO = True
@@ -39,18 +39,7 @@ def no_webhooks_left() -> Iterator[None]:
     models.Webhook.objects.all().delete()
 
 
-def client(who: Any = None) -> Any:
-    from django.test import Client
-
-    made = Client()
-    if who is not None:
-        made.force_login(who)
-    return made
-
-
-def post(path: str, body: Any, auth: dict[str, str], etag: str | None = None) -> Any:
-    headers = {"HTTP_IF_MATCH": f'"{etag}"'} if etag else {}
-    return client().post(path, data=json.dumps(body), content_type="application/json", **headers, **auth)
+client, post = api_client, api_post  # the session's helpers (web_db), by the names used here
 
 
 def due(own: dict[str, Any], body: str, day: dt.date, auth: dict[str, str]) -> list[dict[str, Any]]:

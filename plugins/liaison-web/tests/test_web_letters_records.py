@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
 from typing import Any
 
 import pytest
-from web_db import CLERK_OF, OFFICER_OF, YEAR
+from web_db import CLERK_OF, OFFICER_OF, YEAR, api_client, api_post
 from web_letters import letter_text
 
 #: the HTTP tests run on PostgreSQL too under .ci/with-postgres (conftest)
@@ -37,18 +36,7 @@ def loaded_plugins() -> str:
     return "web,docx"
 
 
-def client(who: Any = None) -> Any:
-    from django.test import Client
-
-    made = Client()
-    if who is not None:
-        made.force_login(who)
-    return made
-
-
-def post(path: str, body: Any, auth: dict[str, str], etag: str | None = None) -> Any:
-    headers = {"HTTP_IF_MATCH": f'"{etag}"'} if etag else {}
-    return client().post(path, data=json.dumps(body), content_type="application/json", **headers, **auth)
+client, post = api_client, api_post  # the session's helpers (web_db), by the names used here
 
 
 def user(own: dict[str, Any], role: str) -> Any:

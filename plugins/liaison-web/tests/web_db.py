@@ -16,6 +16,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 POSTGRES_ENV = "LIAISON_TEST_POSTGRES"
 #: The year the tests plan and read.
@@ -136,3 +137,21 @@ def serving(alias: str) -> Iterator[None]:
         with contextlib.suppress(AttributeError):
             del connections["default"]
         databases["default"] = kept
+
+
+def api_client(who: Any = None) -> Any:
+    """Django's test client, logged in as ``who`` (a user) when given."""
+    from django.test import Client
+
+    made = Client()
+    if who is not None:
+        made.force_login(who)
+    return made
+
+
+def api_post(path: str, body: Any, auth: dict[str, str], etag: str | None = None) -> Any:
+    """POST ``body`` as JSON with a token's headers (``auth``), ``If-Match: etag`` when given."""
+    import json
+
+    headers = {"HTTP_IF_MATCH": f'"{etag}"'} if etag else {}
+    return api_client().post(path, data=json.dumps(body), content_type="application/json", **headers, **auth)
