@@ -103,14 +103,16 @@ def _refusal(exc: Exception, database: str | None) -> LiaisonError | None:
                                "（见 docs/service.md）")
 
 
-def _ready(database: str | None, lang: str, hosts: tuple[str, ...] = ()) -> str:
+def _ready(database: str | None, lang: str, hosts: tuple[str, ...] = (), *, serving: bool = False) -> str:
     """Configure Django, make the database ready, say what was done; the database's URL. ``hosts``:
-    host names the service answers to besides the local ones (the address it listens on)."""
+    host names the service answers to besides the local ones (the address it listens on).
+    ``serving``: the process is the service's own (``liaison serve``), so its batches may pause
+    Python's collector (:mod:`liaison_web.batch`)."""
     from liaison_web.bootstrap import ADMIN_ENV, prepare
     from liaison_web.settings import DEFAULT_DATABASE, configure, shown_url
 
     url = database or DEFAULT_DATABASE
-    configure(url, hosts=hosts)
+    configure(url, hosts=hosts, pause_collector=serving)
     ready = prepare(shown_url(url), today=dt.date.today())
     if ready.migrated:
         _say(lang, f"{ready.database}: {len(ready.migrated)} migrations applied; "
@@ -154,7 +156,7 @@ def serve(host: str, port: int, threads: int, workers: int, init_only: bool, no_
     # the address first: a port taken or an address not this machine's is said before the database changes
     bound = None if init_only else listening_socket(host, port)
     try:
-        _ready(database, lang, hosts=(host,) if host not in ("0.0.0.0", "::") else ())
+        _ready(database, lang, hosts=(host,) if host not in ("0.0.0.0", "::") else (), serving=True)
     except BaseException:
         if bound is not None:
             bound.close()
