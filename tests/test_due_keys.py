@@ -5,6 +5,7 @@ the list — and late in a year the next year's dates to agree and letters due w
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,18 @@ def test_a_check_as_of_a_day_outside_its_year_is_refused(seed: District, day: dt
                                       "--as-of", day.isoformat(), "--lang", "en"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"as_of: the day {day.isoformat()} is not in the year 2027 checked (fix: " in result.output
+
+
+def test_the_command_looks_ahead_to_the_next_year_its_folder_holds(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = str(tmp_path / "out")
+    for year in ("2026", "2027"):
+        made = runner.invoke(cli, ["plan", "--year", year, "--out", out])
+        assert made.exit_code == 0, made.output
+    args = ["due", "--body", "dev-reform", "--as-of", "2026-12-20", "--format", "json"]
+    ahead = json.loads(runner.invoke(cli, [*args, "--out", out]).output)["items"]
+    coming = [i for i in ahead if i["year"] == 2027]
+    assert coming and all(i["due"] <= "2027-02-18" and i["kind"] == "date_to_agree" for i in coming)
+    assert all(i["key"] == f"{i['year']}/{i['kind']}/{i['ref']}" for i in coming)
+    # without the folder (the planner's year alone) nothing of the next year
+    assert not [i for i in json.loads(runner.invoke(cli, args).output)["items"] if i["year"] == 2027]
