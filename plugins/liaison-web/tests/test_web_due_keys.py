@@ -179,3 +179,21 @@ def test_findings_as_of_a_day_outside_the_year_are_refused_in_the_callers_langua
         assert zh.json()["rendered"].startswith(f"as_of: {day} 不在所检查的{YEAR}年内（处理办法：")
         assert en["Content-Language"] == "en" and zh["Content-Language"] == "zh-CN"
     assert Client().get(f"{base}?as_of={YEAR}-12-31", **auth).status_code == 200
+
+
+def test_a_list_of_a_year_to_come_is_not_compared_with_this_years(database: str, hook: int) -> None:
+    """A change to next year's plan in June lists that year (too far off to be this year's list
+    looking ahead): its first list is taken as told, not compared with this year's (which would
+    close every item still open this year)."""
+    from liaison.formats.district import seed_district
+    from liaison_web import due, models
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
+    june = dt.date(YEAR, 6, 1)
+    assert due.sweep(today=june) == 0 and models.DueSnapshot.objects.filter(year__year=YEAR).exists()
+    Workspace(store=DatabaseStore()).update(seed_district(), YEAR + 1)
+    following = DatabaseStore().load(seed_district(), YEAR + 1)
+    assert following is not None
+    assert due.announce(seed_district(), following.state, [BODY], june, revision=following.revision) == 0
+    assert _events(hook) == []

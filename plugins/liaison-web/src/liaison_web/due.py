@@ -221,7 +221,9 @@ def announce(district: District, state: YearState, bodies: Iterable[str], day: d
         kept = (models.DueSnapshot.objects.using(using).select_for_update()
                 .filter(year=held, organisation=body).first())
         told = kept.items if kept is not None else (before or {}).get(body)
-        if told is None:  # the year's first list: the items told last year close, those listed ahead stay
+        if told is None and listed_on == day.year:
+            # the first list of the day's year: the items told last year close, those listed ahead stay
+            # (a list of a year to come made in its year before is not compared with that year's)
             last = (models.DueSnapshot.objects.using(using)
                     .filter(year__district__code=code, year__year=listed_on - 1, organisation=body).first())
             told = last.items if last is not None else None
