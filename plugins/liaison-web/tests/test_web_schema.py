@@ -41,6 +41,8 @@ def auth(users: dict[str, Any]) -> dict[str, str]:
 #: them is a ``DataError`` at its path (422) —, and an evidence file is told by its content (415 when it
 #: is none of the types kept, 413 beyond the limit); so their positive-data check accepts those too.
 #: An acknowledgement names the district's organisations and an item the year sent, as a record does.
+#: The findings and the report as of a day: a day outside the path's year is a ``DataError`` at
+#: ``as_of`` (422), which a schema of the day alone cannot say.
 CONFIG = SchemathesisConfig.from_str("""
 [checks.positive_data_acceptance]
 expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "412", "429"]
@@ -54,6 +56,13 @@ include-path-regex = "/years/[{]year[}]/(records/[a-z_]+|evidence|acknowledgemen
 
 [operations.checks.positive_data_acceptance]
 expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "412", "413", "415", "422", "429"]
+
+[[operations]]
+include-method = "GET"
+include-path-regex = "/years/[{]year[}]/(organisations/[{]organisation[}]/)?(findings|report)$"
+
+[operations.checks.positive_data_acceptance]
+expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "429"]
 """)
 
 

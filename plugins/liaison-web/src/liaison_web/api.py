@@ -603,11 +603,26 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: schemas.D
     organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
     _authorise(request, "read", district, {"id": organisation, "host": organisation,
                                            "participants": [organisation]})
-    # what the list is made of: the year's revision, its records, the district's version, whose, the day
-    tag = f"{revision}-{records[0]}.{records[1]}-{version[:8]}-{organisation}-{day.isoformat()}"
+    following = _next_revision(request, district, day)
+    # what the list is made of: the year's revision, its records, the district's version, whose, the day,
+    # and late in the year the next year's revision (its items within the horizon)
+    tag = f"{revision}-{records[0]}.{records[1]}-{version[:8]}-{organisation}-{day.isoformat()}" + \
+        (f"-{following}" if following else "")
     if _matches(request, tag):
         return _not_modified(tag)
-    return text_response(_due_text(district, version, day.year, revision, records, organisation, day), etag=tag)
+    return text_response(_due_text(district, version, day.year, revision, records, organisation, day, following),
+                         etag=tag)
+
+
+def _next_revision(request: HttpRequest, code: str, day: dt.date) -> str | None:
+    """The next year's current revision when a list as of ``day`` looks ahead to it (within
+    :data:`liaison.year.due.NEXT_YEAR_HORIZON_DAYS` of its first day) and it is planned here."""
+    from liaison.base.text import LAST_YEAR
+    from liaison.year.due import NEXT_YEAR_HORIZON_DAYS
+
+    if day.year >= LAST_YEAR or (dt.date(day.year + 1, 1, 1) - day).days > NEXT_YEAR_HORIZON_DAYS:
+        return None
+    return _seen_counting(request, code, day.year + 1)[2]
 
 
 def _district_on(request: HttpRequest, code: str, as_of: dt.date | None
@@ -634,12 +649,14 @@ def _district_on(request: HttpRequest, code: str, as_of: dt.date | None
 
 @once(4 * CACHED)
 def _due_text(code: str, version: str, year: int, revision: str, records: tuple[int, int], organisation: str,
-              day: dt.date) -> bytes:
+              day: dt.date, following: str | None = None) -> bytes:
     """One organisation's to-do list as of ``day`` on one revision of its year and one state of its
     records (:func:`liaison_web.records.records_state`), as JSON text: made once per process for each
-    (revision, records, organisation, day) — the two name what it is made of."""
+    (revision, records, organisation, day, the next year's revision ``following``) — they name what
+    it is made of."""
     district, state = _loaded(code, version, year, revision)
-    return due_json(district, state, organisation, day, revision=revision, version=version).encode()
+    ahead = (_loaded(code, version, year + 1, following)[1], following) if following else None
+    return due_json(district, state, organisation, day, revision=revision, version=version, ahead=ahead).encode()
 
 
 @once(CACHED)
@@ -730,7 +747,11 @@ class EventModel(Schema):
                                  "while the engagement is as sent)")
     reason: str | None = Field(None, description="a cancellation's reason")
     due: DueItemModel | None = Field(None, description="due.opened, due.closed: the item of the "  # type: ignore[valid-type]
-                                     "organisation's to-do list (as the due list writes it)")
+                                     "organisation's to-do list (as the due list writes it; one by its key)")
+    year: int | None = Field(None, description="due.opened, due.closed: the year the item belongs to (none: an "
+                             "item told before items had one)")
+    link: str | None = Field(None, description="due.opened, due.closed: where the service shows the item, a path "
+                             "on the service (the engagement, the year's letters or findings, else the to-do list)")
 
 
 class WebhookModel(Schema):

@@ -269,16 +269,31 @@ def enqueue(district: str, event_type: str, engagement: Mapping[str, Any] | None
 def due_changes(before: Mapping[str, Sequence[Mapping[str, Any]]], after: Mapping[str, Sequence[Mapping[str, Any]]]
                 ) -> list[tuple[str, str, Mapping[str, Any]]]:
     """What a change did to the bodies' to-do lists: ``(event, body, item)`` for each item (of the
-    list's JSON, ``liaison due --format json``) in one list and not the other, by its kind and ref —
-    ``due.opened`` from the list after, ``due.closed`` from the list before; the days left changing
-    is no event. Bodies in the order given, items in their lists' order."""
+    list's JSON, ``liaison due --format json``) in one list and not the other, by its ``key`` (unique
+    in a body's lists of every year) — ``due.opened`` from the list after, ``due.closed`` from the
+    list before; the days left changing is no event. A list told before items had keys (the service's
+    kept list of an earlier release) is compared by kind and ref, as it was told: an item of its kind
+    and ref still listed stays open (one to-do of the OA system's for all of them, closed when the
+    last goes), so an upgrade closes and reopens nothing. Bodies in the order given, items in their
+    lists' order."""
     changed: list[tuple[str, str, Mapping[str, Any]]] = []
     for body in dict.fromkeys([*before, *after]):
-        was = {(i["kind"], i["ref"]): i for i in before.get(body, ())}
-        now = {(i["kind"], i["ref"]): i for i in after.get(body, ())}
+        told, listed = before.get(body, ()), after.get(body, ())
+        keyed = all("key" in i for i in told)
+        was = {_identity(i, keyed): i for i in told}
+        now: dict[Any, Mapping[str, Any]] = {}
+        for item in listed:
+            now.setdefault(_identity(item, keyed), item)
         changed += [("due.closed", body, item) for key, item in was.items() if key not in now]
-        changed += [("due.opened", body, item) for key, item in now.items() if key not in was]
+        if keyed:
+            changed += [("due.opened", body, item) for key, item in now.items() if key not in was]
+        else:  # each item of a kind and ref new to the list is one to open, by its key
+            changed += [("due.opened", body, item) for item in listed if _identity(item, False) not in was]
     return changed
+
+
+def _identity(item: Mapping[str, Any], keyed: bool) -> Any:
+    return item["key"] if keyed else (item["kind"], item["ref"])
 
 
 def replay(deliveries: Iterable[models.WebhookDelivery], *, using: str = "default") -> int:
