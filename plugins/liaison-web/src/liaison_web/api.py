@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import attrs
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 from pydantic import Field
@@ -71,7 +71,7 @@ from liaison.year.planner import check_year
 from liaison.year.reconcile import Change
 from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
-from liaison_web import access, bootstrap, models, outputs, schemas, webhooks
+from liaison_web import access, bootstrap, invalid, models, openapi, outputs, schemas, webhooks
 from liaison_web.callers import remote_address
 from liaison_web.clock import district_today as _today
 from liaison_web.due import announce, due_json, watched
@@ -119,7 +119,7 @@ class BearerToken(HttpBearer):
         return found
 
 
-api = NinjaAPI(title="liaison", version="1", description=__doc__ or "", urls_namespace="api-v1",
+api = openapi.DocumentedApi(title="liaison", version="1", description=__doc__ or "", urls_namespace="api-v1",
                auth=[BearerToken(), django_auth], docs_url="/docs", openapi_url="/openapi.json")
 
 #: What the plan's document adds to the state's types (:func:`liaison.formats.state.plan_document`).
@@ -131,7 +131,9 @@ OrgModel = schemas.model_of(OrgRef, name="Organisation")
 DueModel = schemas.model_of(DueDocument, name="Due")
 DueItemModel = schemas.model_of(DueItemDocument)
 ReportModel = schemas.model_of(ReportDocument, name="Report")
-Error = schemas.ErrorModel
+Error = schemas.error_model(
+    engagement=(EngagementModel, "a 412 of an engagement's change: the engagement as it is now"),
+    record=(dict[str, Any], "a 412 of a record's correction or withdrawal: the record as it is now"))
 #: What any operation may answer besides its own: a body or parameters that cannot be read (400, 422),
 #: no login (401), not the caller's (403), nothing there (404), the database not answering (503).
 ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 503: Error}
@@ -167,11 +169,7 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = [InvalidRequest(str(e.get("msg", "invalid")), path=_client_path(tuple(e.get("loc", ()))),
-                               fix="check the request against /api/v1/docs",
-                               message_zh="取值无效：不符合该操作规定的类型或格式",  # the validator's words are English
-                               fix_zh="请对照 /api/v1/docs 核对请求")
-                for e in exc.errors]
+    problems = [invalid.problem(e, _client_path(tuple(e.get("loc", ())))) for e in exc.errors]
     first = problems[0] if problems else InvalidRequest("the request is invalid", message_zh="请求无效")
     return error_response(request, InvalidRequest.several(problems) if len(problems) > 1 else first, 422)
 
@@ -491,7 +489,14 @@ def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
     return json_response({"user": user.get_username()})
 
 
-@api.get("/districts", response={200: list[dict[str, str]], **ERRORS}, tags=["districts"])
+class DistrictModel(Schema):
+    """A district the caller may read."""
+
+    id: str = Field(description="its code, as the addresses name it")
+    name: str
+
+
+@api.get("/districts", response={200: list[DistrictModel], **ERRORS}, tags=["districts"])
 def districts(request: HttpRequest) -> HttpResponse:
     """The districts the caller may read: id and name."""
     _scope(request, "read")
@@ -735,7 +740,7 @@ class EventModel(Schema):
     """An event as a webhook receives it (the body POSTed, signed; docs/service.md)."""
 
     id: str = Field(description="the event's id: the same on every attempt and replay (Idempotency-Key)")
-    type: str = Field(description=f"one of {', '.join(webhooks.EVENTS)}")
+    type: Literal[webhooks.EVENTS] = Field(description="what happened")  # type: ignore[valid-type]
     district: str
     organisation: str = Field(description="the webhook's organisation, or the engagement's host")
     occurred_at: dt.datetime
@@ -850,7 +855,9 @@ def webhook_add(request: HttpRequest, district: str, body: WebhookBody) -> HttpR
                                             name=body.name)
         shown = webhooks.described(row)
         _audited(request, "create", "webhook", str(row.pk), district, after=shown)
-    return json_response({**shown, "secret": secret}, status=201)
+    response = json_response({**shown, "secret": secret}, status=201)
+    response["Location"] = f"/api/v1/districts/{district}/webhooks/{row.pk}"
+    return response
 
 
 @api.get(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, **ERRORS}, tags=["webhooks"])

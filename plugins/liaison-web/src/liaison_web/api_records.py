@@ -564,8 +564,10 @@ def upload_evidence(request: HttpRequest, district: str, year: schemas.YEAR,
     _year_of(request, district, year, "attach")
     object_type, object_id, obj = _attached_to(request, district, year, record, engagement)
     _authorise(request, "attach", district, obj)
-    return json_response(attach_kept(request, district, year, object_type, object_id, obj, keep_file(file)),
-                         status=201)
+    kept_file = attach_kept(request, district, year, object_type, object_id, obj, keep_file(file))
+    response = json_response(kept_file, status=201)
+    response["Location"] = kept_file["download"]
+    return response
 
 
 def keep_file(file: Any) -> tuple[str, int, evidence.FileType, str]:

@@ -84,6 +84,9 @@ class StaleRecord(LiaisonError):
 class LockedOut(LiaisonError):
     """Too many failed logins: the user (or the address) is locked out for a while."""
 
+    #: seconds until a login may be tried again (``Retry-After``), when known
+    retry_after: int | None = None
+
 
 def json_response(body: Any, status: int = 200, etag: str | None = None) -> HttpResponse:
     return text_response(to_json(body), status, etag)
@@ -98,8 +101,15 @@ def text_response(text: str | bytes, status: int = 200, etag: str | None = None)
 
 
 def error_response(request: HttpRequest | None, error: LiaisonError, status: int, **more: Any) -> HttpResponse:
-    """The error document with its status, and the line in the caller's language (``rendered``)."""
+    """The error document with its status, and the line in the caller's language (``rendered``);
+    a 401 says how to authenticate (``WWW-Authenticate``, as HTTP asks of every 401), an error that
+    knows when to try again says so (``Retry-After``: a locked-out login)."""
     lang = language(request)
     response = json_response({**error_document(error), "rendered": error.render(lang), **more}, status)
     response["Content-Language"] = CONTENT_LANGUAGE[lang]
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="liaison"'
+    seconds = getattr(error, "retry_after", None)
+    if seconds is not None:
+        response["Retry-After"] = str(int(seconds))
     return response

@@ -63,6 +63,14 @@ def locked_out_error(request: HttpRequest | None = None) -> LockedOut:
     from django.conf import settings
 
     limit, minutes = settings.AXES_FAILURE_LIMIT, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    error = _locked_out_error(request, limit, minutes)
+    error.retry_after = int(settings.AXES_COOLOFF_TIME.total_seconds())  # Retry-After: the whole cool-off
+    return error
+
+
+def _locked_out_error(request: HttpRequest | None, limit: int, minutes: int) -> LockedOut:
+    from django.conf import settings
+
     if getattr(request, "liaison_locked_by_address", False):
         limit = settings.LIAISON_LOGIN_ADDRESS_FAILURES
         return LockedOut(f"too many failed logins from this address ({limit}): logging in from it is locked for "

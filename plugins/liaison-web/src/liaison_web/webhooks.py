@@ -69,8 +69,10 @@ ENGAGEMENT_EVENTS = tuple(EVENT_OF.values())
 #: An item of a body's to-do list (:func:`liaison.year.due.due_list`) that a change made appear or go.
 DUE_EVENTS = ("due.opened", "due.closed")
 #: The address a webhook posts to, as its schema says: http or https with a host (``make_webhook``
-#: checks the same with ``urlsplit``).
-URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://([^\s/?#@]*@)?[^\s/?#@:\[\]]+(:[0-9]{1,5})?([/?#]\S*)?$"
+#: checks the same with ``urlsplit``); the host a name, an IPv4 address or an IPv6 address in brackets
+#: (:mod:`liaison_web.egress` checks a literal address as it checks a name's).
+URL_PATTERN = (r"^[hH][tT][tT][pP][sS]?://([^\s/?#@]*@)?([^\s/?#@:\[\]]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?"
+               r"([/?#]\S*)?$")
 #: Every event a webhook may subscribe to.
 EVENTS = (*ENGAGEMENT_EVENTS, *DUE_EVENTS)
 #: The longest error kept in the delivery log.
@@ -160,8 +162,12 @@ def make_webhook(district: Any, url: str, events: Iterable[str] = EVENTS, *, org
     its secret, which is shown once."""
     from urllib.parse import urlsplit
 
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        readable = parts.port is None or parts.port > 0  # a port beyond 65535, "[abc]": ValueError
+    except ValueError:
+        readable = False
+    if not readable or parts.scheme not in ("http", "https") or not parts.hostname:
         raise _invalid(f"{url!r} is not an http:// or https:// address", f"{url!r} 不是 http:// 或 https:// 地址",
                        "give the OA system's receiving address, e.g. https://oa.example.gov.cn/liaison/hook",
                        "请给出办公系统的接收地址，例如 https://oa.example.gov.cn/liaison/hook", "url")
