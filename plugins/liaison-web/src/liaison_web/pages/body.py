@@ -153,8 +153,9 @@ def _mark_held(request: HttpRequest, found: District, district: str, year: int, 
     record_body = {"kind": current["kind"], "date": day.isoformat(), "host": current["host"], "attended": attended,
                    "id": engagement, "invited": list(current.get("participants", ())), "title": current["title_zh"]}
     kind = kept.KINDS["engagements"]
-    force = form.get("force") == "on"  # the box held in advance: the meeting's record too
-    service.check_record(request, district, year, kind, record_body, None, force=force)
+    # the record's day is the held day: the held change below refuses a day to come itself (NotYetHeld,
+    # in the engagement's words) unless the form's box forces it — the record is not asked again
+    service.check_record(request, district, year, kind, record_body, None, force=True)
     # the files' bytes next (by their digest, never by their name): one too large or of another type
     # is refused here, before the plan changes; bytes kept with no row are taken over by the next upload
     kept_files = [service.keep_file(f) for f in files]
@@ -164,9 +165,9 @@ def _mark_held(request: HttpRequest, found: District, district: str, year: int, 
         return [*([Change("move", engagement, day)] if moved else []), Change("held", engagement)]
 
     noted = {"attended": attended, **({"minutes": minutes} if minutes else {})}
-    service.change(request, district, year, engagement, "held", made, force=force,
+    service.change(request, district, year, engagement, "held", made, force=form.get("force") == "on",
                    expected=form.get("revision", ""), noted=noted)
-    service.create_record(request, district, year, kind, record_body, force=force)
+    service.create_record(request, district, year, kind, record_body, force=True)
     for one in kept_files:
         service.attach_kept(request, district, year, "engagement", engagement, current, one)
     messages.success(request, pick(lang, f"已登记召开：{day}，参加单位 {len(attended)} 个，附件 {len(kept_files)} 个",
