@@ -417,3 +417,39 @@ def test_the_readmes_serve_command_installs_every_exporter_the_api_serves() -> N
     assert served >= {"docx", "ical", "xlsx", "html"}
     for exporter in served - {"caldav"}:
         assert f"plugins/liaison-{exporter}" in command.split(), exporter
+
+
+def test_a_304_keeps_the_connection_open_under_waitress(database: str, users: dict[str, Any]) -> None:
+    """waitress closes an answer without a Content-Length, which a 304 never has: the service's task
+    keeps the connection, so a client polling with If-None-Match reuses it."""
+    import http.client
+    import threading
+
+    from django.core.wsgi import get_wsgi_application
+    from waitress.server import create_server
+
+    from liaison_web.oversize import adopt
+
+    server: Any = create_server(get_wsgi_application(), host="127.0.0.1", port=0, threads=1)
+    adopt(server)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        auth = {"Authorization": bearer(users["admin"])["HTTP_AUTHORIZATION"]}
+        connection = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=30)
+        plan = f"/api/v1/districts/seed/years/{YEAR}/plan"
+        connection.request("GET", plan, headers=auth)
+        first = connection.getresponse()
+        first.read()
+        tag = first.getheader("ETag")
+        for _ in range(2):  # the same connection, twice
+            connection.request("GET", plan, headers={**auth, "If-None-Match": str(tag)})
+            again = connection.getresponse()
+            assert again.read() == b"" and again.status == 304
+            assert again.getheader("Connection") is None and again.getheader("Content-Type") is None
+        connection.request("GET", "/api/v1/health")
+        assert connection.getresponse().status == 200
+        connection.close()
+    finally:
+        server.close()
+        thread.join(timeout=10)
