@@ -85,6 +85,8 @@ from liaison_web.errors import (
     NotFound,
     PreconditionRequired,
     StaleRecord,
+    UnsupportedMediaType,
+    Withdrawn,
     error_response,
     json_response,
     text_response,
@@ -94,7 +96,7 @@ if TYPE_CHECKING:
     from liaison_docx.about import LetterAbout
 from liaison_web.errors import no_district as _no_district
 from liaison_web.errors import no_plan as _no_plan
-from liaison_web.etags import engagement_conflict, engagement_tag, names_revision
+from liaison_web.etags import engagement_conflict, engagement_tag, if_match_tags, matches, names_revision
 from liaison_web.evidence import TooLarge, UnsupportedType
 from liaison_web.memo import once
 from liaison_web.publishing import NotConfigured
@@ -145,7 +147,7 @@ STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (ChangeRefused, 409), (RevisionConflict, 412), (StorageError, 503), (DataError, 422), (PlanningError, 422),
     (ExportError, 422), (OptionError, 422),
     (PreconditionRequired, 428), (LockedOut, 429), (InvalidRequest, 422), (NotConfigured, 409), (NotAvailable, 501),
-    (TooLarge, 413), (UnsupportedType, 415), (StaleRecord, 412),
+    (TooLarge, 413), (UnsupportedType, 415), (StaleRecord, 412), (UnsupportedMediaType, 415), (Withdrawn, 409),
 )
 
 
@@ -209,6 +211,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             fix="send the csrftoken cookie's value as the X-CSRFToken header (or use an API token)",
             message_zh="CSRF 校验失败：以登录会话提交修改须附 CSRF 令牌",
             fix_zh="请将 csrftoken Cookie 的值作为 X-CSRFToken 请求头发送（或改用 API 令牌）"), 403)
+    if exc.status_code == 400 and isinstance(exc.__cause__, LiaisonError):  # the body's parser refused it
+        return _liaison_error(request, exc.__cause__)  # (liaison_web.api_guard: not JSON, 415)
     if exc.status_code == 400:  # django-ninja could not read the body (not JSON, not the declared encoding)
         return _unreadable(request)
     return error_response(request, LiaisonError(str(exc), message_zh=f"请求失败（HTTP {exc.status_code}）"),
@@ -412,9 +416,12 @@ def _one(code: str, version: str, year: int, revision: str, engagement: str
 def _saw(code: str, version: str, year: int, engagement: str, expected: str, now: str) -> bool:
     """The caller's ``If-Match`` names the engagement as it is now (its tag ``now``): its own tag,
     or a revision of the year (the plan's ETag, a page's form) at which it was as it is now; a
-    revision the year never had names nothing (:mod:`liaison_web.etags`)."""
-    if expected == now:
+    revision the year never had names nothing (:mod:`liaison_web.etags`). ``*``: whatever it is now;
+    a list: any of them."""
+    if matches(expected, now):
         return True
+    if "," in expected:
+        return any(_saw(code, version, year, engagement, one, now) for one in expected.split(","))
     if not names_revision(expected):
         return False
     try:
@@ -476,6 +483,13 @@ def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
     from django.contrib.auth import authenticate
     from django.contrib.auth import login as start_session
 
+    from liaison_web.callers import foreign_origin
+
+    if (origin := foreign_origin(request)) is not None:  # a page of another site: no login, no failure counted
+        raise Forbidden(f"a login sent from another site ({origin}) is refused",
+                        fix="log in from the service's own pages (/login/), or use an API token",
+                        message_zh=f"来自其他网站（{origin}）的登录请求被拒绝",
+                        fix_zh="请在本服务自己的页面（/login/）登录，或改用 API 令牌")
     user = authenticate(request, username=body.username, password=body.password)
     if getattr(request, "axes_locked_out", False):
         from liaison_web.lockout import locked_out_error
@@ -780,7 +794,7 @@ class NewWebhookModel(WebhookModel):
 class AttemptModel(Schema):
     at: dt.datetime
     status_code: int | None = Field(description="the receiver's HTTP status; none: no answer")
-    response: str = Field(description="the first 500 characters of the answer")
+    response: str = Field(description="the answer's digest (sha256:…): what a receiver answers is not kept")
     error: str = Field(description="why there was no answer (refused, timed out)")
     milliseconds: int
 
@@ -837,10 +851,22 @@ def _webhook(request: HttpRequest, district: str, operation: str, webhook: int |
 
 @api.get(_HOOKS, response={200: list[WebhookModel], **ERRORS}, tags=["webhooks"])
 def webhook_list(request: HttpRequest, district: str) -> HttpResponse:
-    """The district's webhooks (active or removed), with how many deliveries each has by status."""
+    """The district's webhooks (active or removed), with how many deliveries each has by status; a
+    URL's user, password and query masked (``http://***@host/path?***``) for a caller who may not
+    manage webhooks (an auditor, a city auditor, a read-only token)."""
     _webhook(request, district, "webhooks")
     rows = models.Webhook.objects.select_related("district").filter(district__code=district)
-    return json_response([webhooks.described(w) for w in rows])
+    masked = not _manages_webhooks(request, district)
+    return json_response([webhooks.described(w, masked=masked) for w in rows])
+
+
+def _manages_webhooks(request: HttpRequest, district: str) -> bool:
+    """The caller may manage the district's webhooks (its role, and its token's scope): it reads their
+    URLs whole; anyone else without what may be a credential in them (:func:`webhooks.masked_url`)."""
+    scopes = getattr(request, "scopes", None)
+    return (scopes is None or access.SCOPE_OF["manage_webhooks"] in scopes) and _may(
+        request, "manage_webhooks", district, {"id": district, "host": "", "participants": []}) == \
+        access.Decision.ALLOWED
 
 
 @api.post(_HOOKS, response={201: NewWebhookModel, **ERRORS}, tags=["webhooks"])
@@ -862,8 +888,9 @@ def webhook_add(request: HttpRequest, district: str, body: WebhookBody) -> HttpR
 
 @api.get(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, **ERRORS}, tags=["webhooks"])
 def webhook_one(request: HttpRequest, district: str, webhook: WebhookNumber) -> HttpResponse:
-    """One webhook."""
-    return json_response(webhooks.described(_webhook(request, district, "webhooks", webhook)))
+    """One webhook (its URL's user, password and query masked for a caller who may not manage webhooks)."""
+    return json_response(webhooks.described(_webhook(request, district, "webhooks", webhook),
+                                            masked=not _manages_webhooks(request, district)))
 
 
 @api.delete(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, **ERRORS}, tags=["webhooks"])
@@ -1068,9 +1095,7 @@ def _if_match(request: HttpRequest) -> str:
                                    fix="read the engagement (GET) and send its ETag as If-Match",
                                    message_zh="修改须附 If-Match：所修改对象读取时的 ETag",
                                    fix_zh="请先读取该活动（GET），并将其 ETag 作为 If-Match 发送")
-    tag = given.split(",")[0].strip()
-    tag = tag[2:] if tag.startswith("W/") else tag
-    return tag.strip('"').partition("+")[0]  # a filtered plan's tag: its revision and its view (_view_tag)
+    return if_match_tags(given)  # "*", or the tags listed (a filtered plan's: its revision, not its view)
 
 
 @attrs.frozen
@@ -1453,8 +1478,9 @@ def issue_on(request: HttpRequest, district: str, year: int, day: dt.date, expec
     revision = _revision(found, year)
     _authorise(request, "issue", district, _whole(f"{year}"))
     _installed("docx")
-    if expected != revision:
+    if not matches(expected, revision):
         raise RevisionConflict.of(DatabaseStore().place(found, year), current=revision, expected=expected)
+    expected = revision  # "*" or a list naming it: the revision it is made on
     user, prefix = request.user, getattr(request, "token_prefix", None)
     made: dict[str, Any] = {}
     stored = DatabaseStore().load(found, year)
@@ -1639,6 +1665,7 @@ def page(request: HttpRequest, district: str, year: schemas.YEAR, day: schemas.D
 def _not_modified(revision: str) -> HttpResponse:
     response = HttpResponse(status=304)
     response["ETag"] = f'"{revision}"'
+    del response["Content-Type"]  # no body: no type of one (RFC 9110 15.4.5)
     return response
 
 

@@ -19,7 +19,7 @@ from liaison.formats.district import SEED_FILE, parse_district, seed_bytes
 from liaison.law.district import District
 
 __all__ = ["ADMIN_ENV", "ADMIN_USER", "Ready", "district", "district_version", "district_year", "district_year_records",
-           "load_version", "prepare"]
+           "generated_password", "load_version", "prepare", "strong_enough"]
 
 ADMIN_USER = "admin"
 ADMIN_ENV = "LIAISON_ADMIN_PASSWORD"
@@ -153,7 +153,9 @@ def prepare(database: str, *, today: dt.date, using: str = "default") -> Ready:
     if users.filter(is_superuser=True).exists():
         return Ready(database, districts, migrated=pending, planned=planned)
     given = os.environ.get(ADMIN_ENV)
-    password = given or secrets.token_urlsafe(12)
+    password = given or generated_password()
+    if given:
+        strong_enough(given, ADMIN_USER)
     admin = users.create_superuser(ADMIN_USER, email="", password=password)  # type: ignore[attr-defined]
     for code in districts:
         models.Membership.objects.using(using).create(
@@ -178,3 +180,34 @@ def _plan_years(codes: tuple[str, ...], years: tuple[int, ...], using: str) -> t
                 Workspace(store=store).update(found, year)
                 done.append((code, year))
     return tuple(done)
+
+
+def generated_password() -> str:
+    """The first administrator's password when none is given: 16 random characters (letters, digits,
+    ``-`` and ``_``), which the validators take (:func:`strong_enough`)."""
+    return secrets.token_urlsafe(12)
+
+
+def strong_enough(password: str, username: str) -> None:
+    """``password`` passes the service's password validators (settings.AUTH_PASSWORD_VALIDATORS), or
+    the error saying what it lacks (Django's words)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from liaison_web.settings import ConfigError
+
+    try:
+        validate_password(password, get_user_model()(username=username))
+    except ValidationError as error:
+        with translation.override("en"):
+            en = " ".join(str(m) for m in error.messages)
+        with translation.override("zh-hans"):
+            zh = "".join(str(m) for m in error.messages)
+        raise ConfigError(f"{ADMIN_ENV} is too weak a password: {en}", file=ADMIN_ENV,
+                          fix="give a longer password of letters, digits and signs (LIAISON_PASSWORD_MIN_LENGTH "
+                              "sets the least length, 10)",
+                          message_zh=f"{ADMIN_ENV} 密码强度不足：{zh}",
+                          fix_zh="请使用由字母、数字和符号组成的更长密码"
+                                 "（最短长度由 LIAISON_PASSWORD_MIN_LENGTH 设定，默认 10）") from None

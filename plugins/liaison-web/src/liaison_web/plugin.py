@@ -279,7 +279,16 @@ def revoke_token(prefix: str, database: str | None, lang: str) -> None:
     from liaison_web.audit import record
     from liaison_web.tokens import revoke
 
-    if len(prefix) < 12 or not revoke(prefix[:12]):
+    if len(prefix) < 12:
+        from liaison_web import models
+
+        begin = models.ApiToken.objects.filter(prefix__startswith=prefix, revoked__isnull=True).count()
+        raise LiaisonError(f"{prefix!r} is shorter than a token's prefix (its first 12 characters); {begin} token(s) "
+                           "in use begin with it", fix="give the first 12 characters of the token to revoke, as the "
+                           "administration lists them (Api tokens at /admin/)",
+                           message_zh=f"{prefix!r} 短于令牌前缀（前 12 个字符）；有 {begin} 个仍在使用的令牌以它开头",
+                           fix_zh="请给出要撤销的令牌的前 12 个字符（管理页面 /admin/ 的 Api tokens 中列出）")
+    if not revoke(prefix[:12]):
         raise LiaisonError(f"no token in use begins with {prefix!r}", fix="give the first 12 characters of a token "
                            "that is not revoked (the administration lists them)",
                            message_zh=f"没有以 {prefix!r} 开头且仍在使用的令牌",

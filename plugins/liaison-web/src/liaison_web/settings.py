@@ -18,7 +18,13 @@ and -shm are 0600 too: :func:`private_database`), or given as
 ``LIAISON_MAX_UPLOAD_MB`` (20) megabytes (:mod:`liaison_web.evidence`). ``LIAISON_SECURE=1`` (the
 service is behind an HTTPS reverse proxy) marks the session and CSRF cookies ``Secure`` and trusts
 the proxy's ``X-Forwarded-Proto`` and the address it appended to ``X-Forwarded-For``
-(``LIAISON_TRUSTED_PROXIES``, 1: how many proxies append to it).
+(``LIAISON_TRUSTED_PROXIES``, 1: how many proxies append to it), and sends
+``Strict-Transport-Security`` for ``LIAISON_HSTS_SECONDS`` (a year; 0: not at all).
+
+Passwords set through the administration (and ``LIAISON_ADMIN_PASSWORD``) pass Django's validators:
+at least ``LIAISON_PASSWORD_MIN_LENGTH`` (10) characters, not all digits, not a common password, not
+like the user's name. A login session ends after ``LIAISON_SESSION_HOURS`` (8) hours without a
+request (:class:`liaison_web.middleware.SessionIdle` brings its end forward at most once a minute).
 """
 
 from __future__ import annotations
@@ -156,6 +162,28 @@ def _float_env(name: str, default: float) -> float:
     return value
 
 
+def _seconds_env(name: str, default: int) -> int:
+    """A whole number of seconds, 0 allowed (turned off)."""
+    given = os.environ.get(name, "").strip()
+    if not given:
+        return default
+    if not given.isdigit():
+        raise ConfigError(f"{name}={given!r} is not a whole number of seconds", file=name,
+                          fix=f"set {name} to a number such as {default} (0: off), or leave it unset",
+                          message_zh=f"{name}={given!r} 不是整数秒数",
+                          fix_zh=f"请将 {name} 设为整数（如 {default}；0 表示关闭），或不设置")
+    return int(given)
+
+
+def password_validators() -> list[dict[str, Any]]:
+    """Django's password validators, the minimum length from ``LIAISON_PASSWORD_MIN_LENGTH`` (10)."""
+    base = "django.contrib.auth.password_validation"
+    return [{"NAME": f"{base}.UserAttributeSimilarityValidator"},
+            {"NAME": f"{base}.MinimumLengthValidator",
+             "OPTIONS": {"min_length": _int_env("LIAISON_PASSWORD_MIN_LENGTH", 10)}},
+            {"NAME": f"{base}.CommonPasswordValidator"}, {"NAME": f"{base}.NumericPasswordValidator"}]
+
+
 def webhook_settings() -> dict[str, Any]:
     """How webhook deliveries are retried (:class:`liaison_web.webhooks.Policy`), from the environment."""
     return {"max_attempts": _int_env("LIAISON_WEBHOOK_MAX_ATTEMPTS", 8),
@@ -218,6 +246,7 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "liaison_web.middleware.SessionIdle",
             "liaison_web.pages.middleware.LoginRequired",  # every page needs a login (not the API: 401)
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -273,6 +302,11 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
         "CSRF_COOKIE_SECURE": secure,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # a session ends after this long without a request (middleware.SessionIdle), not two weeks after login
+        "SESSION_COOKIE_AGE": _int_env("LIAISON_SESSION_HOURS", 8) * 3600,
+        "AUTH_PASSWORD_VALIDATORS": password_validators(),
+        # behind the HTTPS proxy: browsers keep to HTTPS (Django's SecurityMiddleware, on secure requests only)
+        "SECURE_HSTS_SECONDS": _seconds_env("LIAISON_HSTS_SECONDS", 365 * 24 * 3600) if secure else 0,
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if secure else None,
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "X_FRAME_OPTIONS": "DENY",

@@ -195,14 +195,28 @@ def remove_webhook(webhook: models.Webhook, *, using: str = "default") -> None:
     webhook.active = False
 
 
-def described(webhook: models.Webhook) -> dict[str, Any]:
-    """A webhook as the API and the command show it (never its secret)."""
+def described(webhook: models.Webhook, *, masked: bool = False) -> dict[str, Any]:
+    """A webhook as the API and the command show it (never its secret); ``masked``: its URL as one
+    who may not manage webhooks reads it (:func:`masked_url`)."""
     counts = {s: 0 for s, _ in models.DELIVERY_STATUSES}
     for status in models.WebhookDelivery.objects.filter(webhook=webhook).values_list("status", flat=True):
         counts[status] += 1
     return {"id": webhook.pk, "district": webhook.district.code, "organisation": webhook.organisation,
-            "name": webhook.name, "url": webhook.url, "events": list(webhook.events), "active": webhook.active,
+            "name": webhook.name, "url": masked_url(webhook.url) if masked else webhook.url,
+            "events": list(webhook.events), "active": webhook.active,
             "created": webhook.created.isoformat(), "deliveries": counts}
+
+
+def masked_url(url: str) -> str:
+    """A webhook's URL without what may be a credential: the user and password before the host
+    (``https://***@oa.example/hook``) and the query (``?***``: an OA system's key often rides there),
+    the fragment dropped. The scheme, host, port and path stay: where the events go."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, f"***@{host}" if "@" in parts.netloc else host, parts.path,
+                       "***" if parts.query else "", ""))
 
 
 def delivery_described(delivery: models.WebhookDelivery) -> dict[str, Any]:
