@@ -14,6 +14,7 @@ from liaison_web import (
     api_law,  # noqa: F401 - registers the district's law: provisions, pairings, cc lists, invitees
     api_publish,  # noqa: F401 - registers publishing to CalDAV (a background job)
     api_records,  # noqa: F401 - registers the records', evidence's and the report's operations
+    api_tokens,  # noqa: F401 - registers the API tokens' management (a district's administrator, one's own)
 )
 from liaison_web.api import api
 
