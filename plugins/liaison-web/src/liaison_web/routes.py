@@ -9,6 +9,7 @@ import json
 
 from liaison_web import (
     api_acknowledge,  # noqa: F401 - registers the counterparts' acknowledgements (回执, 签收)
+    api_audit,  # noqa: F401 - registers the district's whole audit log, paged
     api_city,  # noqa: F401 - registers the city auditor's view of every district
     api_evidence,  # noqa: F401 - registers the withdrawal of an evidence file
     api_law,  # noqa: F401 - registers the district's law: provisions, pairings, cc lists, invitees
