@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from web_db import CLERK_OF, OFFICER_OF, ROLES, YEAR
 
+ON_POSTGRES_TOO = True  # the HTTP tests run on PostgreSQL too (.ci/with-postgres)
+
 
 def _get(path: str, auth: dict[str, str]) -> Any:
     from django.test import Client

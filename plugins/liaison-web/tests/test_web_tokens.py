@@ -14,6 +14,8 @@ import pytest
 import web_db
 from web_db import CLERK_OF, ROLES
 
+ON_POSTGRES_TOO = True  # the HTTP tests run on PostgreSQL too (.ci/with-postgres)
+
 ACTIONS = ("list", "make", "revoke")
 WHOSE = ("own district's", "another district's")
 
@@ -230,3 +232,30 @@ def test_a_read_token_makes_no_token(two_districts: dict[str, Any]) -> None:
     refused = Client().post("/api/v1/districts/seed/tokens", data=json.dumps(
         {"user": _user("seed").username, "name": "x"}), content_type="application/json", **reader)
     assert refused.status_code == 403 and "scope write" in refused.json()["fix"]
+
+
+def test_the_command_makes_a_token_with_an_end() -> None:
+    """`liaison web token --expires TIME`: kept on the token (and in its audit entry); a time past or
+    no time is one line, exit 1, and no token."""
+    web_db.setup()
+    from click.testing import CliRunner
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+    from liaison_web.plugin import web
+
+    web_db.counter += 1
+    user = get_user_model()._default_manager.create_user(f"oa-cli-{web_db.counter}", password="x")
+    runner = CliRunner()
+    made = runner.invoke(web, ["token", "--user", user.username, "--name", "OA", "--expires",
+                               "2099-06-30T18:00+08:00", "--lang", "en"])
+    assert made.exit_code == 0, made.output
+    row = models.ApiToken.objects.get(prefix=made.output.strip().splitlines()[-1][:12])
+    assert row.expires == dt.datetime(2099, 6, 30, 10, 0, tzinfo=dt.UTC)
+    entry = models.AuditEntry.objects.get(action="create", object_id=row.prefix)
+    assert entry.after["expires"].startswith("2099-06-30T18:00:00+08:00")
+    for bad in ("2020-01-01", "tomorrow"):
+        refused = runner.invoke(web, ["token", "--user", user.username, "--name", "OA", "--expires", bad,
+                                      "--lang", "en"])
+        assert refused.exit_code == 1 and f"--expires {bad}: not a time in the future" in refused.output
+    assert models.ApiToken.objects.filter(user=user).count() == 1

@@ -271,17 +271,23 @@ def export_year(year: int, target: Path, code: str | None, database: str | None,
         help_zh="令牌的用途（如办公系统的名称）。")
 @option("--scope", "scopes", multiple=True, type=click.Choice(["read", "write"]), default=("read",),
         show_default=True, help="What it may do (repeat for both).", help_zh="权限范围（两项都要时重复给出）。")
+@option("--expires", default=None, metavar="TIME",
+        help="When it ends: 2027-06-30T18:00+08:00 (no offset: the server's time zone). Default: until revoked.",
+        help_zh="失效时间：如 2027-06-30T18:00+08:00（不带时区时为服务器所在时区）。默认：直到被吊销。")
 @database_option
 @lang_option
 @_errors
-def token(username: str, name: str, scopes: tuple[str, ...], database: str | None, lang: str) -> None:
+def token(username: str, name: str, scopes: tuple[str, ...], expires: str | None, database: str | None,
+          lang: str) -> None:
     """Make an API token; it is printed once (only its hash is kept)."""
     _ready(database, lang)
     from liaison_web.audit import record
     from liaison_web.tokens import make_token
 
-    secret = make_token(username, name, scopes)
-    record("create", "api-token", secret[:12], after={"user": username, "name": name, "scopes": sorted(scopes)})
+    ends = _expiry(expires)
+    secret = make_token(username, name, scopes, expires=ends)
+    record("create", "api-token", secret[:12], after={"user": username, "name": name, "scopes": sorted(scopes),
+                                                       **({"expires": ends.isoformat()} if ends else {})})
     _say(lang, f"The token for {name} (shown this once; send it as 'Authorization: Bearer …'):",
          f"{name} 的令牌（只显示这一次；以 “Authorization: Bearer …” 发送）：")
     click.echo(secret)
@@ -541,6 +547,26 @@ def replay(number: int | None, failed: bool, hook: int | None, database: str | N
                    after={"status": "pending", "event_id": delivery.event_id})
     _say(lang, f"{count} deliveries queued again (liaison serve, or liaison web deliver, sends them)",
          f"已重新排队 {count} 个投递（由 liaison serve 或 liaison web deliver 发送）")
+
+
+def _expiry(text: str | None) -> dt.datetime | None:
+    """``--expires``: a time in the future (no offset: the server's time zone), or None."""
+    if text is None:
+        return None
+    from django.utils import timezone
+
+    try:
+        ends = dt.datetime.fromisoformat(text)
+    except ValueError:
+        ends = None
+    if ends is not None and timezone.is_naive(ends):
+        ends = timezone.make_aware(ends)
+    if ends is None or ends <= timezone.now():
+        raise LiaisonError(f"--expires {text}: not a time in the future",
+                           fix="give one such as 2027-06-30T18:00+08:00",
+                           message_zh=f"--expires {text}：不是将来的时间",
+                           fix_zh="请给出如 2027-06-30T18:00+08:00 的时间")
+    return ends
 
 
 def _year_of(folder: Path) -> int:
