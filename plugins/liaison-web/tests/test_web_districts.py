@@ -68,6 +68,11 @@ def test_serve_with_its_own_district_never_stores_the_seed(tmp_path: Path) -> No
         assert "Traceback" not in refused.stderr and "refused the service" not in refused.stderr
     assert "1 versions" in _run(tmp_path, "web", "district", "list").stdout  # nothing stored
 
+    (tmp_path / "out" / str(year)).mkdir(parents=True)
+    unsaid = _run(tmp_path, "web", "import-year", "--from", str(tmp_path / "out" / str(year)))  # no --data: no seed
+    assert unsaid.returncode == 1 and "no --data given, and the database holds no seed district" in unsaid.stderr
+    assert "seed" not in _run(tmp_path, "web", "district", "list").stdout
+
     alone = _run(tmp_path, "web", "district", "remove", "haicang")
     assert alone.returncode == 1 and "only district" in alone.stderr, alone.stderr
     added = _run(tmp_path, "web", "district", "add", str(_data(tmp_path, "jimei", "集美区")))

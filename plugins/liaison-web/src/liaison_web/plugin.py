@@ -227,6 +227,16 @@ def import_year(source: Path, data_file: str | None, replace: bool, database: st
     from liaison_web.transfer import copy_year
     from liaison_workspace import FolderStore
 
+    if data is None:
+        from liaison.formats.district import seed_district
+        from liaison_web import models
+
+        seed = seed_district().info.id
+        if not models.DistrictVersion.objects.filter(district__code=seed).exists():  # a deployment of its own
+            raise LiaisonError(f"{source}: no --data given, and the database holds no seed district",
+                               file=str(source), fix="give the district's data file the year was planned on: "
+                               "--data FILE", message_zh=f"{source}：未给出 --data，且数据库中没有示例区",
+                               fix_zh="请用 --data 文件 给出编排该年度所用的区数据文件")
     # the file's district as the database holds it; a text none of its versions has is refused (an amendment's)
     text, file = data or (seed_text(), "<liaison>/data/seed.toml")
     district, _ = given(text, file=file, today=dt.date.today())
@@ -364,11 +374,14 @@ def district_remove(code: str, database: str | None, lang: str) -> None:
     """Remove district CODE if nothing was done in it (the seed a first start stored, say): one with
     audit entries, records, evidence, webhooks, feeds, publications or members stays."""
     _ready(database, lang)
+    from django.db import transaction
+
     from liaison_web.audit import record
     from liaison_web.districts import remove
 
-    was = remove(code)
-    record("remove", "district", code, before=was)
+    with transaction.atomic():  # removed with its entry, or not at all
+        was = remove(code)
+        record("remove", "district", code, before=was)
     _say(lang, f"{code}: removed", f"{code}：已移除")
 
 
