@@ -71,7 +71,7 @@ from liaison.year.planner import check_year
 from liaison.year.reconcile import Change
 from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
-from liaison_web import access, bootstrap, invalid, models, openapi, outputs, schemas, webhooks
+from liaison_web import access, bootstrap, invalid, models, openapi, outputs, paging, schemas, webhooks
 from liaison_web.callers import remote_address
 from liaison_web.clock import district_today as _today
 from liaison_web.due import announce, due_json, watched
@@ -909,14 +909,18 @@ def webhook_remove(request: HttpRequest, district: str, webhook: WebhookNumber) 
 
 @api.get(f"{_HOOKS}/{{webhook}}/deliveries", response={200: list[DeliveryModel], **ERRORS}, tags=["webhooks"])
 def webhook_deliveries(request: HttpRequest, district: str, webhook: WebhookNumber,
-                       status: DeliveryStatus | None = None) -> HttpResponse:  # type: ignore[valid-type]
+                       status: DeliveryStatus | None = None,  # type: ignore[valid-type]
+                       since_id: paging.SinceId | None = None, limit: paging.Limit | None = None) -> HttpResponse:
     """The webhook's deliveries, oldest first, each with its log (``status``: only pending,
-    delivered or failed ones)."""
+    delivered or failed ones; ``since_id``, ``limit``: a page, the next in the ``Link`` header)."""
     row = _webhook(request, district, "webhooks", webhook)
     found = models.WebhookDelivery.objects.filter(webhook=row).prefetch_related("log").order_by("id")
     if status:
         found = found.filter(status=status)
-    return json_response([webhooks.delivery_described(d) for d in found])
+    if since_id is not None:
+        found = found.filter(id__gt=since_id)
+    shown, after = paging.paged(list(found if limit is None else found[:limit + 1]), lambda d: int(d.pk), None, limit)
+    return paging.link(json_response([webhooks.delivery_described(d) for d in shown]), request, after)
 
 
 @api.post(f"{_HOOKS}/{{webhook}}/deliveries/{{delivery}}/replay",

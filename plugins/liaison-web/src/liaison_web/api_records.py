@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from liaison.base.errors import DataError
 from liaison.formats.documents import FindingDocument, ReportDocument, document, report_document
 from liaison.law.findings import Finding
-from liaison_web import access, evidence, models, schemas
+from liaison_web import access, evidence, models, paging, schemas
 from liaison_web import records as kept
 from liaison_web.api import (
     ERRORS,
@@ -231,10 +231,13 @@ def _etagged(body: Any, etag: str, status: int = 200) -> HttpResponse:
          tags=["records"])
 def list_records(request: HttpRequest, district: str, year: schemas.YEAR,
                  kind: KindName | None = None,  # type: ignore[valid-type]
-                 organisation: str | None = None, withdrawn: bool = False) -> HttpResponse:
+                 organisation: str | None = None, withdrawn: bool = False,
+                 since_id: paging.SinceId | None = None, limit: paging.Limit | None = None) -> HttpResponse:
     """The year's records (the latest version of each), those the caller may read: ``kind`` one
     section of the records, ``organisation`` the records it is responsible for or a party to,
-    ``withdrawn`` also those withdrawn."""
+    ``withdrawn`` also those withdrawn. ``since_id`` / ``limit``: the records whose latest version's
+    ``id`` is after ``since_id`` (changed since), in that order, at most ``limit``; the ``Link``
+    header names the next page, or after the last one where to ask for what changes next."""
     found, _ = _year_of(request, district, year)
     org = found.organisation(organisation).id if organisation else None
     shown = []
@@ -246,8 +249,14 @@ def list_records(request: HttpRequest, district: str, year: schemas.YEAR,
         if org is not None and org != row.responsible and org not in row.parties:
             continue
         if _may(request, "read", district, _as_object(row)) == access.Decision.ALLOWED:
-            shown.append(shape)
-    return json_response(shown)
+            shown.append((int(row.pk), shape))
+    if since_id is None and limit is None:
+        return json_response([shape for _, shape in shown])
+    page, after = paging.paged(sorted(shown, key=lambda s: s[0]), lambda s: s[0], since_id, limit)
+    # a record's document carries no row id: the Link names where to ask next even after the last page
+    # (what changes after it), so a client polling keeps that address
+    return paging.link(json_response([shape for _, shape in page]), request,
+                       after if after is not None else (page[-1][0] if page else since_id))
 
 
 @functools.lru_cache(maxsize=16)
