@@ -39,7 +39,8 @@ from liaison_web.tokens import SCOPES, make_token
 __all__ = ["TokenModel", "district_tokens", "make", "mine", "revoke_mine", "revoke_one"]
 
 #: A token's shown prefix: ``lsn_`` and its next 8 characters (what lists show and revoking names).
-Prefix = Annotated[str, Field(pattern=r"^lsn_[A-Za-z0-9_-]{8}$", description="the token's first 12 characters")]
+PREFIX_PATTERN = r"^lsn_[A-Za-z0-9_-]{8}$"
+Prefix = Annotated[str, Field(pattern=PREFIX_PATTERN, description="the token's first 12 characters")]
 Scope = Literal[SCOPES]  # type: ignore[valid-type]
 
 

@@ -64,6 +64,7 @@ def _patterns() -> dict[str, tuple[str, str]]:
     from liaison.base.text import FIRST_YEAR, ID_MAX, ID_PATTERN, LAST_YEAR
     from liaison_web import records, schemas, webhooks
     from liaison_web.api_records import ENGAGEMENT_ID
+    from liaison_web.api_tokens import PREFIX_PATTERN
 
     an_id = (f"must be an id: lowercase letters, digits and -, starting with a letter or digit, at most {ID_MAX}",
              f"应为标识：小写字母、数字和连字符，以字母或数字开头，最多 {ID_MAX} 个字符")
@@ -81,6 +82,8 @@ def _patterns() -> dict[str, tuple[str, str]]:
                        "应为计划中所示的活动标识（不含空格，最多 200 个字符）"),
         records.KEY_PATTERN: ("must be a key the service gave (16 hexadecimal digits)",
                               "应为服务给出的键（16 位十六进制数字）"),
+        PREFIX_PATTERN: ("must be a token's first 12 characters as the list shows them (lsn_ and 8 more)",
+                         "应为令牌列表所示的前 12 个字符（lsn_ 及其后 8 个字符）"),
         r"\S": ("must not be blank", "不能为空"),
         r"^.+\.(docx|pdf)$": ("must be a letter's file name as the list shows it, ending .docx or .pdf",
                               "应为列表所示的公文文件名，以 .docx 或 .pdf 结尾"),

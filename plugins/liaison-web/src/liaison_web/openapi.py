@@ -94,6 +94,12 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("POST", f"{_YEAR}/publish/caldav"): "publishToCaldav",
     ("GET", f"{_YEAR}/publish/jobs"): "listPublishJobs",
     ("GET", f"{_YEAR}/publish/jobs/{{job}}"): "getPublishJob",
+    ("GET", "/districts/{district}/tokens"): "listDistrictTokens",
+    ("POST", "/districts/{district}/tokens"): "makeToken",
+    ("DELETE", "/districts/{district}/tokens/{prefix}"): "revokeDistrictToken",
+    ("GET", "/tokens"): "listOwnTokens",
+    ("DELETE", "/tokens/{prefix}"): "revokeOwnToken",
+    ("GET", "/districts/{district}/audit"): "listDistrictAudit",
 }
 
 #: Schemas published under another name than the one they are generated with (the others: PascalCase).
