@@ -32,7 +32,8 @@ from liaison_web import models, webhooks
 if TYPE_CHECKING:
     from liaison_docx.about import LetterAbout
 
-__all__ = ["SWEEP_SECONDS", "announce", "due_json", "due_of", "dues_of", "pending_letters", "sweep", "watched"]
+__all__ = ["SWEEP_SECONDS", "announce", "announce_committed", "due_json", "due_of", "dues_of", "pending_letters",
+           "sweep", "watched", "watching"]
 
 #: How often the serve's worker compares the watched lists with the day (a day passing opens items).
 SWEEP_SECONDS = 600.0
@@ -118,8 +119,14 @@ def watched(district: District, *, using: str = "default") -> tuple[str, ...]:
     """The bodies whose lists some active webhook of the district listens to (a webhook of no
     organisation: every body), in the district's order; none when no webhook wants due events."""
     rows = models.Webhook.objects.using(using).filter(district__code=district.info.id, active=True)
+    return watching(district, rows)
+
+
+def watching(district: District, hooks: Iterable[models.Webhook]) -> tuple[str, ...]:
+    """:func:`watched` of the district's active webhooks ``hooks``, already read (a batch of
+    changes reads them once)."""
     wanted: set[str] = set()
-    for organisation, events in rows.values_list("organisation", "events"):
+    for organisation, events in ((h.organisation, h.events) for h in hooks):
         if set(events) & set(webhooks.DUE_EVENTS):
             if not organisation:
                 return tuple(o.id for o in district.organisations)
@@ -138,8 +145,57 @@ def announce(district: District, state: YearState, bodies: Iterable[str], day: d
     many deliveries were queued."""
     code = district.info.id
     held = models.Year.objects.using(using).get(district__code=code, year=state.plan.year)
-    queued = 0
     listed = dues_of(district, state, dict.fromkeys(bodies), day, revision=revision or None)
+    return _told(code, held, listed, day, about=about, revision=revision, before=before, using=using, **more)
+
+
+def announce_committed(district: District, year: int, revision: str, bodies: Iterable[str], day: dt.date, *,
+                       about: Mapping[str, Any] | None = None, prior: str | None = None, using: str = "default",
+                       version: str | None = None, **more: Any) -> int:
+    """:func:`announce` for a change already committed (``revision``), after its transaction and
+    outside the year's lock: the lists, whose letters to issue may need the letters' preview rendered
+    (:func:`pending_letters`, half a second or more), are made first, with no lock held; then, in a
+    transaction of its own under the year's lock (a few statements), compared with the lists last
+    told and the deliveries queued — as long as ``revision`` is still the year's. When a later change
+    was saved meanwhile, its revision's lists are made and compared instead (what the lists are now
+    is what is told; what the later change did is told once, by whichever comes first). Nothing is
+    lost to a crash between the commit and this: the sweep (:func:`sweep`) compares the lists with
+    the day's. ``prior``: the revision before the change, whose lists a body with none told yet
+    takes as told (as :func:`announce`'s ``before``). How many deliveries were queued."""
+    from liaison_web.store import DatabaseStore
+
+    store = DatabaseStore(using=using)
+    code = district.info.id
+    bodies = list(dict.fromkeys(bodies))
+    before: dict[str, Any] | None = None
+    told = set(models.DueSnapshot.objects.using(using).filter(year__district__code=code, year__year=year,
+                                                              organisation__in=bodies)
+               .values_list("organisation", flat=True))
+    untold = [b for b in bodies if b not in told]
+    if untold and prior:
+        was = store.load(district, year, revision=prior)
+        if was is not None:
+            before = {b: listed["items"] for b, listed in dues_of(district, was.state, untold, day, revision=prior,
+                                                                   version=version).items()}
+    for _ in range(3):
+        stored = store.load(district, year, revision=revision)
+        if stored is None:
+            return 0
+        listed = dues_of(district, stored.state, bodies, day, revision=revision, version=version)
+        with store.lock(district, year), transaction.atomic(using=using):
+            held = models.Year.objects.using(using).select_for_update().get(district__code=code, year=year)
+            if held.revision == revision:
+                return _told(code, held, listed, day, about=about, revision=revision, before=before, using=using,
+                             **more)
+            revision = held.revision
+    return 0  # the writers keep saving: the sweep tells what they did to these lists
+
+
+def _told(code: str, held: models.Year, listed: Mapping[str, Any], day: dt.date, *,
+          about: Mapping[str, Any] | None, revision: str, before: Mapping[str, Sequence[Mapping[str, Any]]] | None,
+          using: str, **more: Any) -> int:
+    """The lists ``listed`` (by body) compared with those last told and kept as told (:func:`announce`)."""
+    queued = 0
     for body, document in listed.items():
         now = document["items"]
         kept = (models.DueSnapshot.objects.using(using).select_for_update()
