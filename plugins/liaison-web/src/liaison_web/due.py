@@ -19,8 +19,9 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
+from liaison.base.errors import LiaisonError
 from liaison.formats.documents import due_document, to_json
 from liaison.law.acknowledgements import Acknowledgement
 from liaison.law.district import District
@@ -161,7 +162,21 @@ def announce_committed(district: District, year: int, revision: str, bodies: Ite
     is what is told; what the later change did is told once, by whichever comes first). Nothing is
     lost to a crash between the commit and this: the sweep (:func:`sweep`) compares the lists with
     the day's. ``prior``: the revision before the change, whose lists a body with none told yet
-    takes as told (as :func:`announce`'s ``before``). How many deliveries were queued."""
+    takes as told (as :func:`announce`'s ``before``). How many deliveries were queued. The change is
+    saved whatever happens here: a failure (the database gone, the letters' render refused) is
+    logged, not raised, and the sweep tells the lists later."""
+    try:
+        return _announce_committed(district, year, revision, list(bodies), day, about=about, prior=prior,
+                                   using=using, version=version, **more)
+    except (DatabaseError, LiaisonError):
+        log.exception("the to-do lists after revision %s of %s's %s were not compared; the sweep will",
+                      revision, district.info.id, year)
+        return 0
+
+
+def _announce_committed(district: District, year: int, revision: str, bodies: list[str], day: dt.date, *,
+                        about: Mapping[str, Any] | None, prior: str | None, using: str, version: str | None,
+                        **more: Any) -> int:
     from liaison_web.store import DatabaseStore
 
     store = DatabaseStore(using=using)
