@@ -1162,7 +1162,9 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
     if not _saw(district, version, year, engagement, expected, shown[2]):  # told at once, not after the lock
         raise Stale(engagement_conflict(place, current=shown[2], expected=expected), shown[1])
     today = _today(found)
-    asked = _Asked(engagement, operation, changes, force, expected, shown[2], noted, request.user,
+    user = request.user
+    getattr(user, "pk", None)  # a session's lazy user made in its own thread: the batch's holder only reads it
+    asked = _Asked(engagement, operation, changes, force, expected, shown[2], noted, user,
                    actor_of(request), remote_address(request))
     turn: group.Turn[_Asked] = group.Turn(asked)
     group.submit((DatabaseStore().using, district, version, year, today), turn,
@@ -1189,7 +1191,7 @@ def _changes_made(found: District, version: str, year: int, today: dt.date,
     for a reason that is not a conflict (each change then made alone, in order)."""
     try:
         _batch_made(found, version, year, today, batch)
-    except RevisionConflict:
+    except (RevisionConflict, StorageError, ExportError):  # the year's or the database's, not a change's
         raise
     except LiaisonError:
         if len(batch) == 1:
