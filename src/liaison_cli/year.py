@@ -548,8 +548,9 @@ def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_
         out_dir: str | None, holiday_files: tuple[str, ...], lang: str, data_file: str | None, fmt: str) -> None:
     """One body's to-do list as of a day: dates to agree, records missing, research awaiting feedback
     and obligations not yet met, each citing its provision and its text in force that day."""
+    from liaison.base.text import LAST_YEAR
     from liaison.formats.documents import due_document
-    from liaison.year.due import due_list
+    from liaison.year.due import NextYear, due_list
     from liaison.year.planner import check_year, plan_year
     from liaison_cli import views
 
@@ -559,7 +560,13 @@ def due(body: str, as_of: dt.date | None, records_files: tuple[str, ...], state_
     records, state, calendar = what_happened(district, day.year, records_files, state_file, out_dir,
                                              holiday_files, lang)
     plan = state.plan if state is not None else plan_year(district, day.year)
-    found = due_list(district, plan, records, body=body, as_of=day, calendar=calendar)
+    ahead = None
+    if out_dir is not None and day.year + 1 <= LAST_YEAR:  # the next year's plan where the folder holds one
+        from liaison_workspace import Workspace
+
+        following = Workspace(out_dir).read_state(district, day.year + 1)
+        ahead = NextYear(plan=following.plan) if following is not None else None
+    found = due_list(district, plan, records, body=body, as_of=day, calendar=calendar, ahead=ahead)
     if fmt == "json":
         emit_json(due_document(found, district))
     else:

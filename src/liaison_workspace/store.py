@@ -38,6 +38,7 @@ import os
 import re
 import shutil
 import stat
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -129,7 +130,10 @@ class FolderStore:
         self.keep_history = keep_history if keep_history is not None else history_kept()
         self.folders = YearFolders(self.root)
         self.notes: list[Note] = []
-        self._depth = 0  # the lock is held (by this object) when above 0
+        #: per thread: how deep this object holds the lock (held when above 0), and the years whose
+        #: interrupted work was finished or rolled back since it was taken. Per thread, so that two
+        #: threads sharing the object each take the lock (re-entrant for its holder only)
+        self._held = threading.local()
         #: The last state parsed, by the district object and the year and revision (the file's sha256):
         #: a command reads the state before it takes the lock and again under it.
         self._parsed: tuple[District, tuple[int, str], Stored] | None = None
@@ -344,8 +348,17 @@ class FolderStore:
         fails and leaves it empty, so a refused request leaves no empty folder behind. Re-entrant."""
         import fcntl
 
-        if self._depth:
-            yield
+        depth: int = getattr(self._held, "depth", 0)
+        if depth:
+            recovered: set[int] = self._held.recovered
+            if year not in recovered:  # another year under the same lock (an export holding two years)
+                recovered.add(year)
+                self.notes += self.folders.recover(year)
+            self._held.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._held.depth = depth
             return
         self._check_root()
         created = make_folders(self.root) if create else []
@@ -368,7 +381,7 @@ class FolderStore:
                                           message_zh=f"另一个 liaison 命令正在写入 {self.root}",
                                           fix_zh="请等它完成后再运行") from None
                     time.sleep(0.1)
-            self._depth += 1
+            self._held.depth, self._held.recovered = 1, {year}
             try:
                 self.notes += self.folders.recover(year)
                 yield
@@ -376,7 +389,7 @@ class FolderStore:
                 _take_back(created)
                 raise
             finally:
-                self._depth -= 1
+                self._held.depth = 0
         finally:
             os.close(fd)  # closing the descriptor releases the lock
 

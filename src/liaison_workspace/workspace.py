@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +35,15 @@ from liaison.law.notices import HolidayNotice
 from liaison.law.records import Records
 from liaison.law.workdays import WorkingDayCalendar
 from liaison.year.engagements import KnownEvent, Plan, PlanOptions, revise
+from liaison.year.numbering import PlanYearLetters, holding_years, register_years
 from liaison.year.planner import check_year
 from liaison.year.publications import Publication
 from liaison.year.reconcile import Change, apply_changes, update_plan
 from liaison.year.state import YearState, state_file_name, year_calendar
 from liaison.year.store import Commit, ExportEntry, NoState, Note, Revision, RevisionConflict, Stored, YearStore
 
-__all__ = ["BatchOutcome", "ExportOutcome", "Step", "UpdateOutcome", "Workspace", "renamed"]
+__all__ = ["BatchOutcome", "ExportOutcome", "Step", "UpdateOutcome", "Workspace", "locked_years", "neighbours",
+           "renamed"]
 
 
 @attrs.frozen(kw_only=True)
@@ -161,6 +163,12 @@ class Workspace:
         """The store's lock on the district's year (:meth:`YearStore.lock`)."""
         return self.store.lock(district, year)
 
+    def locked_for_export(self, district: District, year: int,
+                          issued_on: dt.date | None) -> AbstractContextManager[None]:
+        """The locks an export of ``year`` issuing letters on ``issued_on`` holds: the plan year's and
+        the year of issue's (:func:`locked_years`)."""
+        return locked_years(self.store, district, register_years(year, issued_on))
+
     # -- reading --------------------------------------------------------------------------------------
     def read_state(self, district: District, year: int) -> YearState | None:
         """The year's state, checked against the district and the year, or None if there is none yet."""
@@ -185,7 +193,8 @@ class Workspace:
                options: PlanOptions | None = None, events: Sequence[KnownEvent] | None = None,
                replan: bool = False, issued_on: dt.date | None = None,
                notices: Sequence[HolidayNotice] = (), district_name: str | None = None,
-               reuse: bool = True, today: dt.date | None = None, force: bool = False) -> ExportOutcome:
+               reuse: bool = True, today: dt.date | None = None, force: bool = False,
+               around: YearStore | None = None) -> ExportOutcome:
         """Export the year in the given formats (exporter names with their options), all or nothing.
         ``notices`` (holiday notices) replace those the year's state was planned on for their years;
         without them the stored ones hold.
@@ -205,23 +214,35 @@ class Workspace:
         is refused without it (:class:`liaison.host.exporting.DayOfIssueNeeded`), nothing created.
         The command and the service pass theirs (``--issued-on``, else today), and their ``today``: a
         day of issue after it, or before an earlier export's day, is refused unless ``force``
-        (:class:`liaison.year.numbering.IssueDayRefused`)."""
+        (:class:`liaison.year.numbering.IssueDayRefused`).
+
+        A letter issued on a day of another calendar year than the plan's (the 2028 plan's invitation
+        going out on 2027-12-20) is numbered in that year's register: the export holds the lock of the
+        year of issue too, both taken in ascending order of the years (:func:`locked_years`: two
+        exports never wait for each other's), and reads what the neighbouring plan years' states hold
+        of the two registers (:func:`neighbours`), read only, from the same store — or from
+        ``around`` (a preview rendered in a scratch store reads them where they are kept)."""
         if district_name is not None:
             district = renamed(district, district_name)
         check_year(year)
         exporters = [(find_exporter(name), given) for name, given in formats]
         for chosen, given in exporters:
             chosen.typed_options(given)
-        with self.store.lock(district, year):
+        issuing = issued_on is not None and any(chosen.issues_letters for chosen, _ in exporters)
+        reading = any(chosen.reads_letters or chosen.reads_register for chosen, _ in exporters)
+        years = register_years(year, issued_on if issuing else None)
+        with locked_years(self.store, district, years):
             stored = self.store.load(district, year)
             state = stored.state if stored is not None else None
+            others = neighbours(around or self.store, district, year, register_years(year, issued_on)) \
+                if reading else ()
             on_disk = self.store.digests(district, year, [f.path for f in (state.manifest.files if state else ())])
             result = build_export(district, year, state, exporters, records=records, calendar=calendar,
                                   options=options, events=events, replan=replan, issued_on=issued_on, on_disk=on_disk,
                                   notices=notices, reuse=reuse, read=lambda path: self.store.read(district, year, path),
                                   archived=self.store.archived(district, year),
                                   issued_copy=lambda sha256: self.store.issued_copy(district, year, sha256),
-                                  today=today, force=force)
+                                  today=today, force=force, others=others)
             commit = Commit(result.state, tuple((a.path, a.data) for _, a in result.writes), result.archive,
                             kind="export", removed=result.removed)
             revision = self.store.save(district, year, commit, expected=stored.revision if stored else None)
@@ -354,6 +375,34 @@ class Workspace:
                 raise
             record(result.publication)
         return result
+
+
+@contextmanager
+def locked_years(store: YearStore, district: District, years: Sequence[int]) -> Iterator[None]:
+    """The store's locks on the district's ``years``, taken in ascending order of the years (and
+    released in the reverse): every export that numbers into a year's register holds that year's
+    lock, and two exports that each need two years take them in the same order, so neither ever
+    holds one the other waits for while waiting for the other's."""
+    with ExitStack() as stack:
+        for each in sorted(set(years)):
+            stack.enter_context(store.lock(district, each))
+        yield
+
+
+def neighbours(store: YearStore, district: District, year: int,
+               registers: Sequence[int]) -> tuple[PlanYearLetters, ...]:
+    """What the plan years around ``year`` hold of the calendar years' ``registers``
+    (:func:`liaison.year.numbering.holding_years`), each plan year's state loaded from ``store``
+    (read only; a year without a state holds nothing): the edge's part of numbering a letter in
+    another calendar year's register."""
+    found = []
+    for other in holding_years(year, registers):
+        stored = store.load(district, other)
+        if stored is not None:
+            held = PlanYearLetters.of(other, stored.state.letters, stored.state.register, registers)
+            if held.letters or held.register:
+                found.append(held)
+    return tuple(found)
 
 
 def renamed(district: District, name: str) -> District:

@@ -267,7 +267,7 @@ def main() -> None:
     from liaison_web.settings import configure
 
     database = f"sqlite:///{folder}/bench.sqlite3"
-    configure(database)
+    configure(database, pause_collector=True)  # as `liaison serve` configures its processes
     codes, client = build(args.districts)
     calls = contenders(codes, client)
     shown = client.get(f"/city/?year={YEAR}&on={DAY.isoformat()}").content.decode()

@@ -71,7 +71,8 @@ def main() -> None:
     def create() -> None:
         n = len(made)
         body = {"id": f"R-{n}", "title": "调研报告", "submitted_by": "cpwdp", "department": "health",
-                "received": f"2027-{1 + n % 12:02d}-{1 + n % 28:02d}"}
+                "received": f"2027-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                "force": True}  # 2027's facts, recorded before their day: the API asks for force
         answer = client.post(f"{base}/records/research_results", data=json.dumps(body),
                              content_type="application/json", **auth)
         assert answer.status_code == 201, answer.content

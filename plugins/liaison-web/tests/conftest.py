@@ -54,6 +54,25 @@ def _database() -> Iterator[str]:
     yield alias
 
 
+@pytest.fixture(autouse=True)
+def _facts_dated_in_the_tests_year(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests record the facts of 2027 (YEAR) while the clock says 2026: the service refuses a fact
+    dated after today unless forced (liaison_web.api_records.not_yet), so in this process "today" is
+    31 December of YEAR for that rule alone — except in a test asking for ``real_clock``, which tests
+    the rule itself. (A `liaison serve` a test starts reads the real clock: its pages force.)"""
+    if "real_clock" in request.fixturenames or "database" not in request.fixturenames:
+        return
+    web_db.setup()
+    from liaison_web import api_records
+
+    monkeypatch.setattr(api_records, "fact_day", lambda found: dt.date(YEAR, 12, 31))
+
+
+@pytest.fixture
+def real_clock() -> None:
+    """The rule refusing facts dated after today reads the real clock in this test (see above)."""
+
+
 @pytest.fixture
 def users(database: str) -> dict[str, Any]:
     """An administrator of the seed district, a clerk of another district, and an inactive user

@@ -198,7 +198,7 @@ def test_an_invalid_request_is_422_in_the_error_shape(database: str, users: dict
     assert response.status_code == 422
     body = response.json()
     is_error(body, "InvalidRequest")
-    assert body["path"] == ["path", "year"] and "取值无效" in body["message_zh"]
+    assert body["path"] == ["path", "year"] and body["message_zh"] == "year 应为整数"  # in words, per field
 
 
 def test_an_output_whose_exporter_is_not_installed_is_501(database: str, users: dict[str, Any]) -> None:

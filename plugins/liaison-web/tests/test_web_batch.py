@@ -1,6 +1,7 @@
 """The collector paused for a batch (liaison_web.batch): off while any batch of the process runs,
 back as it was when the last one ends (on, or off when someone else had turned it off), whatever
-fails inside; and the city's survey runs its districts in one."""
+fails inside; and the city's survey runs its districts in one. Only where the process allows it
+(``LIAISON_PAUSE_COLLECTOR``, which ``liaison serve`` turns on): elsewhere nothing is touched."""
 
 from __future__ import annotations
 
@@ -10,16 +11,58 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
 from liaison_web.batch import collector_paused
 
 
 @pytest.fixture
-def collector_on() -> Iterator[None]:
+def collector_on(database: str) -> Iterator[None]:
+    """The collector on, and the process allowing a batch to pause it (as `liaison serve`'s)."""
     was = gc.isenabled()
     gc.enable()
-    yield
+    with override_settings(LIAISON_PAUSE_COLLECTOR=True):
+        yield
     (gc.enable if was else gc.disable)()
+
+
+def test_a_process_that_does_not_allow_it_keeps_its_collector(database: str) -> None:
+    """The library's or a program's own process (the setting off, its default): a batch leaves the
+    collector as it is, on or off."""
+    was = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            with override_settings(LIAISON_PAUSE_COLLECTOR=False), collector_paused():
+                assert gc.isenabled() is state
+            assert gc.isenabled() is state
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_the_setting_is_off_unless_the_serving_command_turns_it_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from liaison_web import plugin, settings
+
+    assert settings.django_settings("sqlite:///x.sqlite3")["LIAISON_PAUSE_COLLECTOR"] is False
+    assert settings.django_settings("sqlite:///x.sqlite3", pause_collector=True)["LIAISON_PAUSE_COLLECTOR"] is True
+    asked: list[bool] = []
+
+    class Stop(Exception):
+        pass
+
+    def configure(url: str, **options: Any) -> None:
+        asked.append(options.get("pause_collector", False))
+        raise Stop
+
+    monkeypatch.setattr(settings, "configure", configure)
+    result = CliRunner().invoke(plugin.serve, ["--init-only", "--database", "sqlite:///never.sqlite3"])
+    assert isinstance(result.exception, Stop)
+    assert asked == [True]
+    with pytest.raises(Stop):
+        plugin._ready("sqlite:///never.sqlite3", "en")
+    assert asked == [True, False]
 
 
 def test_the_collector_is_off_in_a_batch_and_on_after(collector_on: None) -> None:

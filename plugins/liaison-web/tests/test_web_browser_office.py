@@ -112,9 +112,11 @@ def test_the_heat_map_changes_after_a_record(server: Server, page: Any) -> None:
     before = states()
     assert before and "short" in before
     made = page.request.post(f"{server.base}/api/v1/districts/seed/years/{server.year}/records/engagements",
+                             # next year's visit: dated after today, recorded in advance (force)
                              data=json.dumps({"kind": "visit", "date": f"{server.year}-03-02",
                                               "host": server.setup["department"],
-                                              "attended": [server.setup["counterpart"]], "title": "走访"}),
+                                              "attended": [server.setup["counterpart"]], "title": "走访",
+                                              "force": True}),
                              headers={"Authorization": f"Bearer {server.setup['token']}",
                                       "Content-Type": "application/json"})
     assert made.status == 201, made.text()

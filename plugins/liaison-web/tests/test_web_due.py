@@ -119,4 +119,4 @@ def test_the_openapi_document_names_the_list_and_its_schema(database: str) -> No
     assert {"200", "401", "403", "404"} <= set(operation["responses"])
     assert "as_of" in {p["name"] for p in operation["parameters"]}
     schemas = document["components"]["schemas"]
-    assert "Due" in schemas and "DueItemDocument" in schemas and "OrgRef" not in schemas
+    assert "Due" in schemas and "DueItem" in schemas and "OrgRef" not in schemas

@@ -105,10 +105,34 @@ def test_rotating_or_revoking_ends_the_old_url(database: str, users: dict[str, A
     assert Client().post(FEEDS.format("nobody"), **auth).status_code == 404
 
 
-def test_a_feed_of_the_current_year_by_default(database: str, users: dict[str, Any]) -> None:
-    """No ``year``: the district's current year (404 here when the database holds no plan for it)."""
+def test_a_feed_serves_the_current_year_and_the_next_so_december_shows_january(
+        database: str, users: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ``year``: the district's current year and the next where it is planned, one calendar (one
+    VTIMEZONE, each event once); ``?year=`` that year alone; no plan of either: 404."""
+    import icalendar
     from django.test import Client
 
+    from liaison_web import feeds
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
     token = Client().post(FEEDS.format("health"), **bearer(users["admin"])).json()["token"]
-    status = Client().get(f"/feeds/{token}.ics").status_code
-    assert status == (200 if dt.date.today().year == YEAR else 404)
+    monkeypatch.setattr(feeds, "district_today", lambda district: dt.date(YEAR - 1, 12, 20))
+    alone = Client().get(f"/feeds/{token}.ics")  # the current year not planned here: the next alone
+    assert alone.status_code == 200 and alone.content == exported("ical/health.ics")
+    Workspace(store=DatabaseStore()).update(seed_district(), YEAR - 1)
+    both = Client().get(f"/feeds/{token}.ics")
+    assert both.status_code == 200
+    calendar = icalendar.Calendar.from_ical(both.content)
+    years = sorted({e.decoded("DTSTART").year for e in calendar.walk("VEVENT")})
+    assert years == [YEAR - 1, YEAR] and len(calendar.walk("VTIMEZONE")) == 1
+    uids = [str(e["UID"]) for e in calendar.walk("VEVENT")]
+    assert len(uids) == len(set(uids))
+    january = [e for e in calendar.walk("VEVENT") if e.decoded("DTSTART").year == YEAR]
+    assert {str(e["UID"]) for e in january} == {
+        str(e["UID"]) for e in icalendar.Calendar.from_ical(exported("ical/health.ics")).walk("VEVENT")}
+    previous = Client().get(f"/feeds/{token}.ics?year={YEAR - 1}").content
+    assert {e.decoded("DTSTART").year for e in icalendar.Calendar.from_ical(previous).walk("VEVENT")} == {YEAR - 1}
+    assert Client().get(f"/feeds/{token}.ics", HTTP_IF_NONE_MATCH=both["ETag"]).status_code == 304
+    monkeypatch.setattr(feeds, "district_today", lambda district: dt.date(YEAR + 1, 3, 1))
+    assert Client().get(f"/feeds/{token}.ics").status_code == 404

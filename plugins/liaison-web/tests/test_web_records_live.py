@@ -103,10 +103,11 @@ def test_records_and_evidence_over_http(backend: str, tmp_path: Path) -> None:
 
         mine = {"id": f"L-{uuid.uuid4().hex[:6]}", "title": "调研报告", "submitted_by": "cpwdp", "department": "health",
                 "received": f"{year}-03-02"}
-        status, headers, body = call("POST", "/records/research_results", "clerk", mine)
+        # next year's facts, dated after today: recorded in advance, as the API allows with force
+        status, headers, body = call("POST", "/records/research_results", "clerk", {**mine, "force": True})
         assert status == 201, body
         key = json.loads(body)["key"]
-        answered = {"record": {**mine, "feedback": f"{year}-03-20"}, "reason": "反馈"}
+        answered = {"record": {**mine, "feedback": f"{year}-03-20"}, "reason": "反馈", "force": True}
         status, changed, body = call("POST", f"/records/research_results/{key}/correction", "clerk", answered,
                                      headers["ETag"])
         assert status == 200 and json.loads(body)["version"] == 2 and changed["ETag"] != headers["ETag"], body
@@ -133,7 +134,8 @@ def test_records_and_evidence_over_http(backend: str, tmp_path: Path) -> None:
         assert status == 415 and json.loads(body)["kind"] == "UnsupportedType"
         assert len([p for p in media.rglob("*") if p.is_file()]) == 1  # nothing left of either
 
-        theirs = {**mine, "id": f"T-{uuid.uuid4().hex[:6]}", "submitted_by": "rcck", "department": "finance"}
+        theirs = {**mine, "id": f"T-{uuid.uuid4().hex[:6]}", "submitted_by": "rcck", "department": "finance",
+                  "force": True}
         status, _, body = call("POST", "/records/research_results", "clerk", theirs)
         assert status == 403 and json.loads(body)["kind"] == "Forbidden"
         status, _, body = call("POST", "/records/research_results", "administrator", theirs)

@@ -264,13 +264,17 @@ class ReportDocument:
 @attrs.frozen(kw_only=True)
 class DueItemDocument:
     """One thing a body has to do (:class:`liaison.year.due.DueItem`): ``kind`` with its names,
-    ``ref`` the engagement's or record's id, the day due and the days left (working days when
-    ``working_days``; negative: overdue), the provision with its wording in force on the list's day."""
+    ``ref`` the engagement's or record's id, ``key`` the item's identity (unique in the body's lists
+    of every year: what an OA system keys its to-do item by), ``year`` the year it belongs to, the
+    day due and the days left (working days when ``working_days``; negative: overdue), the provision
+    with its wording in force on the list's day."""
 
     kind: str
     kind_zh: str
     kind_en: str
     ref: str
+    key: str
+    year: int
     todo_zh: str
     todo_en: str
     due: dt.date
@@ -295,7 +299,8 @@ class DueDocument:
     def of(cls, found: DueList, district: District) -> DueDocument:
         return cls(district=found.district, body=OrgRef.of(district.organisation(found.body)), as_of=found.as_of,
                    items=tuple(DueItemDocument(
-                       kind=i.kind.value, kind_zh=KIND_ZH[i.kind], kind_en=KIND_EN[i.kind], ref=i.ref,
+                       kind=i.kind.value, kind_zh=KIND_ZH[i.kind], kind_en=KIND_EN[i.kind], ref=i.ref, key=i.key,
+                       year=i.year,
                        todo_zh=i.todo_zh, todo_en=i.todo_en, due=i.due, days_left=i.days_left,
                        working_days=i.working_days, provision=i.provision, provision_text_zh=i.provision_text_zh,
                        provision_text_en=i.provision_text_en, basis=i.basis) for i in found.items))

@@ -27,6 +27,7 @@ from liaison.year.issued import IssuedLetterChanged, expected_bytes, with_issued
 from liaison.year.numbering import (
     LetterRecord,
     LetterRegistry,
+    PlanYearLetters,
     RegisterConflict,
     check_day_of_issue,
     last_day_of_issue,
@@ -121,6 +122,11 @@ class ExportRequest:
     #: its first export: what an earlier export already knew (the docx exporter tells of a meeting come
     #: before its invitations went out at the first export that finds it so, not only after a draft)
     exported: tuple[Published, ...] | None = None
+    #: what the neighbouring plan years' states hold of the registers this export numbers into (the
+    #: calendar year of issue) and shows (the plan's year), read only: a letter issued in another
+    #: calendar year than the plan's takes the next number of that year's register, and the 发文登记
+    #: sheet lists the other plan years' letters numbered in the plan's year
+    others: tuple[PlanYearLetters, ...] = ()
 
     def tell(self, note: Note) -> None:
         """Pass ``note`` on to the export's notes (dropped when the caller listens for none)."""
@@ -135,7 +141,8 @@ class ExportRequest:
         """The year's register: its letters so far, and the numbers the office's own 发文登记簿 lists
         (the records' ``register``), which new letters continue after."""
         imported = (*self.register, *(self.records.register if self.records is not None else ()))
-        return LetterRegistry(self.letters, year=self.plan.year, revision=self.revision, imported=imported)
+        return LetterRegistry(self.letters, year=self.plan.year, revision=self.revision, imported=imported,
+                              others=self.others)
 
     def issued_bytes(self, path: str) -> bytes | None:
         """The bytes of the file an earlier export wrote at ``path``, exactly as it wrote them, or None
@@ -274,7 +281,8 @@ def build_export(district: District, year: int, state: YearState | None,
                  reuse: bool = True, read: Callable[[str], bytes | None] | None = None,
                  archived: Iterable[str] = (),
                  issued_copy: Callable[[str], bytes | None] | None = None,
-                 today: dt.date | None = None, force: bool = False) -> ExportResult:
+                 today: dt.date | None = None, force: bool = False,
+                 others: Sequence[PlanYearLetters] = ()) -> ExportResult:
     """The one export flow (see the module docstring). ``on_disk`` gives the digest of each file the
     last export wrote as it is in the folder now (an edited workbook is then left alone, a missing
     file written again); None means the folder is as the last export left it. ``notices`` replace
@@ -297,7 +305,13 @@ def build_export(district: District, year: int, state: YearState | None,
     caller that issues for good passes its clock (``today``: the command, the service's issue): a
     day after it, or before an earlier export's day, is refused too
     (:class:`liaison.year.numbering.IssueDayRefused`) unless ``force``; a render for reading (the
-    service's preview of a day, in a scratch store) passes none."""
+    service's preview of a day, in a scratch store) passes none.
+
+    ``others``: what the neighbouring plan years' states hold of the registers of the plan's year and
+    the year of issue (:class:`PlanYearLetters`, loaded by the edge under those years' locks:
+    :func:`liaison.year.numbering.register_years`). A letter issued in another calendar year than the
+    plan's is numbered in that year's register after every number used in it, and the 发文登记 sheet
+    lists the other plan years' letters numbered in the plan's year."""
     from liaison.year.reconcile import update_plan
 
     if issued_on is None and (issuing := [e.name for e, _ in exporters if e.issues_letters]):
@@ -312,7 +326,9 @@ def build_export(district: District, year: int, state: YearState | None,
     # each issued letter with the digest of the bytes it went out as (a state from before it was kept
     # gains it from the manifest): what every export must write for its number
     before = attrs.evolve(before, letters=with_issued_bytes(before.letters, before.manifest))
-    refused = reused_numbers(before.letters, records.register if records is not None else (), year)
+    others = tuple(others)
+    neighbours = tuple(r for o in others for r in o.letters)
+    refused = reused_numbers((*before.letters, *neighbours), records.register if records is not None else ())
     if refused:  # a register that gives an issued letter's number to another: refused at its lines
         raise refused[0] if len(refused) == 1 else DataError.several(list(refused))
     revision = before.manifest.revision + 1
@@ -343,7 +359,7 @@ def build_export(district: District, year: int, state: YearState | None,
 
     def registry_now() -> LetterRegistry:
         """The register as this export leaves it, from the letters made or reused so far."""
-        registry = LetterRegistry(before.letters, year=year, revision=revision)
+        registry = LetterRegistry(before.letters, year=year, revision=revision, others=others)
         reused_paths = {f.path for f in kept}
         registry.issued = [a.letter for _, a in made if a.letter is not None] + \
             [r for r in before.letters if r.active and r.path in reused_paths]  # a reused letter keeps its record
@@ -357,7 +373,7 @@ def build_export(district: District, year: int, state: YearState | None,
         typed = typed_of[exporter.name]
         letters_seen = register_now() if exporter.reads_register else before.letters
         digest = digests[exporter.name] = _exporter_digest(exporter, shared, typed, letters_seen, revision,
-                                                           before.register)
+                                                           before.register, others)
         files = _reusable(exporter, digest, runs.get(exporter.name), before.manifest, scopes[exporter.name],
                           on_disk) if reuse else None
         if files is not None:
@@ -369,7 +385,7 @@ def build_export(district: District, year: int, state: YearState | None,
         request = ExportRequest(district=district, plan=plan, options=typed, records=records, letters=letters_seen,
                                 issued_on=issued_on, revision=revision, calendar=calendar, duties=duties,
                                 issued=issued, register=before.register, notes=told.append,
-                                exported=before.exported)
+                                exported=before.exported, others=others)
         # each letter's record carries its bytes' digest at once: the register an exporter that shows
         # it sees (and digests) is the one the state keeps
         made.extend((exporter.name, a) for a in _as_issued(_run(exporter, request), issued_bytes))
@@ -385,11 +401,11 @@ def build_export(district: District, year: int, state: YearState | None,
         manifest = attrs.evolve(manifest, revision=before.manifest.revision)
     letters = register_now()
     manifest = attrs.evolve(manifest, runs=_runs(before.manifest.runs, exporters, made, reused, digests, letters,
-                                                 manifest, shared, imported, standing_paths))
+                                                 manifest, shared, imported, standing_paths, others))
     new_state = attrs.evolve(before.with_plan(plan), events_seen=seen, letters=letters, register=imported,
                              manifest=manifest, exported=snapshot(plan), notices=used)
     notes = tuple(_register_note(c) for c in
-                  register_conflicts(before.letters, records.register if records is not None else (), year))
+                  register_conflicts((*before.letters, *neighbours), records.register if records is not None else ()))
     notes += tuple(_restored_note(path, to) for path, to in restored)
     notes += tuple(_replaced_note(path) for path in replaced)
     notes += tuple(_standing_note(r) for r in standing if not r.standing)  # said once, when it comes to stand
@@ -522,10 +538,14 @@ def _shared_digest(*, district: District, plan: Plan, records: Records | None, i
 
 def _exporter_digest(exporter: Exporter, shared: str, options: Mapping[str, Any],
                      letters: Sequence[LetterRecord], revision: int,
-                     imported: Sequence[RegisteredLetter] = ()) -> str:
+                     imported: Sequence[RegisteredLetter] = (), others: Sequence[PlanYearLetters] = ()) -> str:
     parts: list[str] = []
-    # the register after this export is the same whatever its number: a plain rerun reuses the sheet
-    register = (tuple(letters), revision, tuple(imported)) if exporter.reads_letters else \
+    # the register after this export is the same whatever its number: a plain rerun reuses the sheet;
+    # the neighbouring plan years' letters in the same registers are part of it (numbers, lines)
+    # (left out when there are none, so a year without them keeps the digests it had)
+    around = (tuple(others),) if others else ()
+    register = (tuple(letters), revision, tuple(imported), *around) if exporter.reads_letters else \
+        (tuple(letters), *around) if exporter.reads_register and others else \
         tuple(letters) if exporter.reads_register else None
     for value in (shared, exporter.name, exporter.plugin, exporter.code, options, register):
         _canonical(value, parts.append)
@@ -646,7 +666,8 @@ def _reusable(exporter: Exporter, digest: str, last: ExporterRun | None, manifes
 def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, Mapping[str, Any]]],
           made: Sequence[tuple[str, Artifact]], reused: Sequence[str], digests: Mapping[str, str],
           letters: Sequence[LetterRecord], after: Manifest, shared: str,
-          imported: Sequence[RegisteredLetter] = (), standing: Collection[str] = ()) -> tuple[ExporterRun, ...]:
+          imported: Sequence[RegisteredLetter] = (), standing: Collection[str] = (),
+          others: Sequence[PlanYearLetters] = ()) -> tuple[ExporterRun, ...]:
     """Each exporter's last run after this export; exporters not asked keep theirs.
 
     An exporter that issues letters is recorded against the register as this export leaves it —
@@ -668,7 +689,7 @@ def _runs(previous: Sequence[ExporterRun], exporters: Sequence[tuple[Exporter, M
         digest = digests[exporter.name]
         if issues:
             digest = _exporter_digest(exporter, shared, exporter.typed_options(given), letters, after.revision + 1,
-                                      imported)
+                                      imported, others)
         outputs = runs[exporter.name].outputs if exporter.name in reused else _outputs(own)
         runs[exporter.name] = ExporterRun(exporter.name, digest, outputs)
     return tuple(runs[name] for name in sorted(runs))

@@ -8,6 +8,13 @@ number, date, file — for good (:meth:`LetterRegistry.keep`); what changes afte
 new letter naming it. A series starts at 1, or where the district's data says the office's register
 stands (:class:`liaison.law.model.Register`).
 
+A number's 〔〕 year is the calendar year of the letter's 成文日期 and its serial that year's register
+(GB/T 9704), whichever plan year the letter belongs to: the 2028 plan's invitation issued on 2027-12-20
+is 〔2027〕, after every number used in 2027 — by the 2027 plan's letters, the 2028 plan's issued in
+2027, the 2026 plan's answered in 2027 (:func:`dated_in`, from the neighbouring plan years' states the
+edge loads: :class:`PlanYearLetters`) and the office's imported register for 2027. The record stays
+in the state of the plan year that made it.
+
 The registry is pure data; an exporter that writes letters asks it for numbers and returns each
 :class:`LetterRecord` with its artifact, and the export flow keeps the records in the new state.
 """
@@ -21,7 +28,7 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from liaison.base.errors import DataError, ExportError, LiaisonError, Location
-from liaison.base.text import free_text, in_range, line_text, title_text
+from liaison.base.text import FIRST_YEAR, LAST_YEAR, free_text, in_range, line_text, title_text
 from liaison.law.model import format_doc_number as format_doc_number
 from liaison.law.records import RegisteredLetter
 from liaison.year.engagements import ChangeRefused
@@ -87,32 +94,89 @@ class LetterRecord:
     sha256: str = attrs.field(default="", validator=line_text)
 
 
+@attrs.frozen(kw_only=True)
+class PlanYearLetters:
+    """What another plan year's state holds of the registers an export numbers into or shows, read
+    only: its letters dated in those calendar years (with the letters that withdrew them, so a
+    register shows why) and the office's register it imported. The edge loads it
+    (:meth:`liaison_workspace.Workspace.export`); the law and year layers only read it."""
+
+    plan_year: int = attrs.field(validator=in_range(1950, 2199))
+    letters: tuple[LetterRecord, ...] = ()
+    register: tuple[RegisteredLetter, ...] = ()
+
+    @classmethod
+    def of(cls, plan_year: int, letters: Iterable[LetterRecord], register: Iterable[RegisteredLetter],
+           years: Iterable[int]) -> PlanYearLetters:
+        """The part of a plan year's state that concerns the calendar ``years``: its letters numbered
+        in them and those naming one of these, and its imported register's lines of them."""
+        wanted = set(years)
+        letters = tuple(letters)
+        dated = [r for r in letters if r.year in wanted]
+        numbers = {r.doc_number for r in dated}
+        naming = [r for r in letters if r.year not in wanted and r.refers_to in numbers]
+        return cls(plan_year=plan_year, letters=tuple(sorted((*dated, *naming), key=_register_order)),
+                   register=tuple(e for e in register if e.number[1] in wanted))
+
+
+def register_years(plan_year: int, issued_on: dt.date | None) -> tuple[int, ...]:
+    """The calendar years whose registers an export of ``plan_year`` on ``issued_on`` numbers into or
+    shows, ascending: the plan's year (its 发文登记 sheet) and the year of issue (every letter it
+    issues is dated that day) — the years whose store locks it holds, in that order."""
+    return tuple(sorted({plan_year} | ({issued_on.year} if issued_on is not None else set())))
+
+
+def holding_years(plan_year: int, years: Iterable[int]) -> tuple[int, ...]:
+    """The other plan years whose states may hold letters numbered in the calendar ``years``: a
+    plan's letters go out in its year, in December before it (invitations to January meetings) and
+    in January after it (answers to its last reports), so those of the years around each."""
+    return tuple(sorted({y + d for y in years for d in (-1, 0, 1)
+                         if y + d != plan_year and FIRST_YEAR <= y + d <= LAST_YEAR}))
+
+
+def dated_in(year: int, letters: Iterable[LetterRecord], others: Iterable[PlanYearLetters] = (),
+             *, plan_year: int | None = None) -> tuple[tuple[int | None, LetterRecord], ...]:
+    """The letters of calendar year ``year`` — the one place that says which they are: every letter
+    numbered 〔year〕 (dated in it), whichever plan year's state holds it: ``letters`` (this plan
+    year's own, paired with None, or with ``plan_year``) and each of ``others`` (paired with its
+    plan year), by series and number."""
+    found = [(plan_year, r) for r in letters if r.year == year]
+    found += [(o.plan_year, r) for o in others if o.plan_year != plan_year or plan_year is None
+              for r in o.letters if r.year == year]
+    return tuple(sorted(found, key=lambda pair: _register_order(pair[1])))
+
+
+def _register_order(r: LetterRecord) -> tuple[str, int, int]:
+    return (r.series, r.year, r.serial)
+
+
 class LetterRegistry:
-    """Numbers of one year's letters: reuse while the text is unchanged, the next free number else."""
+    """Numbers of one plan year's letters: reuse while the text is unchanged, the next free number
+    of the series in the register of the calendar year of issue else. ``others``: what the
+    neighbouring plan years' states hold of the registers this one numbers into (read-only:
+    their numbers are used, their dates not to be preceded, their letters not this year's)."""
 
     def __init__(self, records: Iterable[LetterRecord] = (), *, year: int, revision: int = 0,
-                 imported: Iterable[RegisteredLetter] = ()) -> None:
+                 imported: Iterable[RegisteredLetter] = (), others: Iterable[PlanYearLetters] = ()) -> None:
         self.year = year
         self.revision = revision
         self.previous = tuple(records)
+        self.others = tuple(others)
         self._by_key: dict[str, LetterRecord] = {}
         for r in self.previous:
             if r.active:
                 self._by_key[r.key] = r
-        self._used: dict[str, int] = {}
-        # each series' latest 成文日期 and the 文号 dated so (a new letter may not precede it)
-        self._dated: dict[str, tuple[dt.date, str]] = {}
-        for r in self.previous:
-            if r.year == year:
-                self._used[r.series] = max(self._used.get(r.series, 0), r.serial)
-                self._later(r.series, r.date, r.doc_number)
-        # the office's own 发文登记簿 (records' ``register``): its numbers are used too, by other documents
-        for entry in imported:
+        # per series and calendar year: the highest number used, and the latest 成文日期 with the 文号
+        # dated so (a new letter may not precede it)
+        self._used: dict[tuple[str, int], int] = {}
+        self._dated: dict[tuple[str, int], tuple[dt.date, str]] = {}
+        for r in (*self.previous, *(r for o in self.others for r in o.letters)):
+            self._take((r.series, r.year), r.serial, r.date, r.doc_number)
+        # the office's own 发文登记簿 (records' ``register``, and the neighbours' imports): its numbers
+        # are used too, by other documents
+        for entry in (*imported, *(e for o in self.others for e in o.register)):
             series, entry_year, serial = entry.number
-            if entry_year == year:
-                self._used[series] = max(self._used.get(series, 0), serial)
-                if entry.date is not None:
-                    self._later(series, entry.date, format_doc_number(series, year, serial))
+            self._take((series, entry_year), serial, entry.date, format_doc_number(series, entry_year, serial))
         self.issued: list[LetterRecord] = []
         # the earlier letters indexed once (a re-export asks about each engagement, recipient and
         # letter; a scan of the register each time made it quadratic in the letters issued)
@@ -127,9 +191,10 @@ class LetterRegistry:
             if r.refers_to:
                 self._naming.setdefault((r.refers_to, r.kind), []).append(r)
 
-    def _later(self, series: str, date: dt.date, doc_number: str) -> None:
-        if series not in self._dated or date > self._dated[series][0]:
-            self._dated[series] = (date, doc_number)
+    def _take(self, register: tuple[str, int], serial: int, date: dt.date | None, doc_number: str) -> None:
+        self._used[register] = max(self._used.get(register, 0), serial)
+        if date is not None and (register not in self._dated or date > self._dated[register][0]):
+            self._dated[register] = (date, doc_number)
 
     def last(self, key: str) -> LetterRecord | None:
         """The letter issued under ``key`` by the latest export, if any."""
@@ -149,10 +214,11 @@ class LetterRegistry:
         order of their numbers."""
         return tuple(sorted(self._naming.get((doc_number, kind), ()), key=lambda r: (r.year, r.serial)))
 
-    def peek(self, series: str, first_serial: int = 1) -> int:
-        """The serial the next letter of ``series`` would take (:meth:`number`), without taking it: a
-        letter's file is named after its own number."""
-        return max(self._used.get(series, 0) + 1, first_serial)
+    def peek(self, series: str, first_serial: int = 1, year: int | None = None) -> int:
+        """The serial the next letter of ``series`` issued in calendar ``year`` (the plan's year
+        unless given) would take (:meth:`number`), without taking it: a letter's file is named after
+        its own number."""
+        return max(self._used.get((series, self.year if year is None else year), 0) + 1, first_serial)
 
     def history(self, engagement: str, recipient: str, kind: str = "invitation") -> tuple[LetterRecord, ...]:
         """Every letter of ``kind`` about ``engagement`` to ``recipient`` ever issued (active or not),
@@ -180,14 +246,17 @@ class LetterRegistry:
                first_serial: int = 1, in_order: bool = True,
                announced: tuple[Announced, ...] | None = None, title: str = "", to: str = "",
                cc: str = "", serial: int | None = None) -> LetterRecord:
-        """A letter issued now: the next number of its series (at least ``first_serial``, where the
-        office's register stands), or ``serial`` where the caller numbers an export's letters in an
-        order of its own (by day of issue across kinds: ``liaison_docx.issuing.Issuer``; one this
-        register has not used). With ``in_order`` a letter dated before the series' latest is
-        refused (:class:`ExportError`): numbers follow the 成文日期, nothing is backdated."""
+        """A letter issued now: the next number of its series in the register of the calendar year of
+        its 成文日期 ``date`` (〔that year〕, at least ``first_serial``, where the office's register
+        stands), or ``serial`` where the caller numbers an export's letters in an order of its own (by
+        day of issue across kinds: ``liaison_docx.issuing.Issuer``; one this register has not used).
+        With ``in_order`` a letter dated before the latest of its series in that register — whichever
+        plan year issued it — is refused (:class:`ExportError`): numbers follow the 成文日期, nothing
+        is backdated."""
         if not is_series(series):
             raise ValueError(f"{series!r} is not a 发文字号 series")
-        latest = self._dated.get(series)
+        year = date.year
+        latest = self._dated.get((series, year))
         if in_order and latest is not None and date < latest[0]:
             day, number = latest[0].isoformat(), latest[1]
             raise ExportError(
@@ -198,18 +267,15 @@ class LetterRegistry:
                 message_zh=f"{number}的成文日期为{day}，{date.isoformat()}印发、以{series}编号的"
                            "公文将取得更大的文号却日期更早",
                 fix_zh=f"请使用 --issued-on {day} 或其后的日期导出（文号按发文先后编排）")
-        if in_order and date.year != self.year:
-            raise _other_year(series, self.year, date, title, path)
         if serial is None:
-            serial = self.peek(series, first_serial)
-        self._used[series] = max(self._used.get(series, 0), serial)
-        record = LetterRecord(key=key, kind=kind, series=series, year=self.year, serial=serial,
-                              doc_number=format_doc_number(series, self.year, serial),
+            serial = self.peek(series, first_serial, year)
+        record = LetterRecord(key=key, kind=kind, series=series, year=year, serial=serial,
+                              doc_number=format_doc_number(series, year, serial),
                               date=date, digest=digest, path=path, recipient=recipient, engagement=engagement,
                               engagement_date=engagement_date, engagement_start=engagement_start,
                               engagement_title=engagement_title, refers_to=refers_to, revision=self.revision,
                               announced=announced, title=title, to=to, cc=cc)
-        self._later(series, date, record.doc_number)
+        self._take((series, year), serial, date, record.doc_number)
         self.issued.append(record)
         return record
 
@@ -227,7 +293,7 @@ class LetterRegistry:
                 else attrs.evolve(r, standing=True) if r.doc_number in standing else r
                 for r in self.previous if now.get(r.key) != r
                 and not (r.key in now and now[r.key].doc_number == r.doc_number)]
-        return tuple(sorted([*kept, *now.values()], key=lambda r: (r.series, r.serial)))
+        return tuple(sorted([*kept, *now.values()], key=_register_order))
 
     def withdrawn(self, record: LetterRecord) -> bool:
         """Whether ``record`` (issued earlier) is withdrawn by this export's letters or earlier ones:
@@ -328,34 +394,6 @@ def last_day_of_issue(letters: Iterable[LetterRecord], archived: Iterable[str], 
     return max(days, default=None)
 
 
-def _other_year(series: str, year: int, date: dt.date, title: str, path: str) -> ExportError:
-    """A letter of ``year``'s plan issued in another calendar year. GB/T 9704's 〔〕 year is the year of
-    issue and its serial that year's register, which the state of the other plan year keeps: numbered
-    here, the letter would read 〔year〕 with a date outside it, or take a number that year's own
-    letters may take again. Refused rather than numbered wrongly. 跨年印发的公文不编号，予以拒绝。"""
-    what, what_zh = (f"“{title}”", f"《{title}》") if title else ("a letter", "公文")
-    first = dt.date(year, 1, 1) if date.year < year else None
-    if first is not None:
-        fix = (f"export on {first.isoformat()} or later (--issued-on); to send it in {date.year}, number it by hand "
-               f"in the office's {date.year} register and leave this kind of letter out of the export "
-               "(--option kinds=…)")
-        fix_zh = (f"请在{first.isoformat()}或其后导出（--issued-on）；如须在{date.year}年发出，请按本单位{date.year}年"
-                  "发文登记簿手工编号，并在导出时略去该类公文（--option kinds=…）")
-    else:
-        fix = (f"number it by hand in the office's {date.year} register and leave this kind of letter out of the "
-               f"{year} export (--option kinds=…), or export {year} with a day of issue in {year}")
-        fix_zh = (f"请按本单位{date.year}年发文登记簿手工编号，并在导出{year}年时略去该类公文（--option kinds=…），"
-                  f"或以{year}年内的日期导出")
-    return ExportError(
-        f"{what} of {series} for the {year} plan would be issued on {date.isoformat()}: its number would read "
-        f"〔{year}〕, but a document number carries the year of issue and that year's register, kept with the "
-        f"{date.year} plan; numbering a letter across the two years is not supported",
-        file=path or None, fix=fix,
-        message_zh=f"{year}年度计划的{series}{what_zh}将于{date.isoformat()}印发：文号将为〔{year}〕，但发文字号"
-                   f"应为印发年份及该年的发文登记簿（由{date.year}年度保存）；暂不支持跨年编号",
-        fix_zh=fix_zh)
-
-
 def restores(letter: LetterRecord, cancellation: LetterRecord) -> bool:
     """Whether ``letter`` is the 关于恢复举行…的函 that puts ``cancellation`` out of force: a change
     letter about the same invitation (the one the cancellation withdrew), to the same recipient, issued
@@ -402,9 +440,23 @@ class RegisterLine:
     withdrawn_on: dt.date | None = None
     replaced_by: str = ""
     notice: str = ""  # the change or cancellation letter that named it
+    #: the plan year whose state holds the letter, when it is another than the register's (the 2028
+    #: plan's invitation issued in December 2027, on the 2027 register); None: the register's own
+    plan_year: int | None = None
 
     def status(self, lang: str = "zh") -> str:
-        """已印发, or 已作废 with the day, the letter in its place and the letter that said so."""
+        """已印发, or 已作废 with the day, the letter in its place and the letter that said so; a
+        letter of another plan year says whose it is and where its file is."""
+        return self._status(lang) + self._whose(lang)
+
+    def _whose(self, lang: str) -> str:
+        if self.plan_year is None:
+            return ""
+        if lang == "zh":
+            return f"（{self.plan_year}年度计划的函件，文件在{self.plan_year}年文件夹）"
+        return f" (a letter of the {self.plan_year} plan, its file in the {self.plan_year} folder)"
+
+    def _status(self, lang: str) -> str:
         if not self.withdrawn:
             return "已印发" if lang == "zh" else "issued"
         day = self.withdrawn_on.isoformat() if self.withdrawn_on else ""
@@ -417,9 +469,21 @@ class RegisterLine:
         return "withdrawn" + (f" ({'; '.join(parts)})" if parts else "")
 
 
-def register_lines(letters: Iterable[LetterRecord]) -> tuple[RegisterLine, ...]:
-    """Every letter of the year's register as a line of the 发文登记 sheet, by series then number."""
-    letters = tuple(letters)
+def register_lines(letters: Iterable[LetterRecord], others: Iterable[PlanYearLetters] = (),
+                   year: int | None = None) -> tuple[RegisterLine, ...]:
+    """Every letter of the plan year's register as a line of the 发文登记 sheet, by series, year and
+    number: the plan's own letters (those issued in another calendar year under its 〔〕 number), and
+    with ``year`` the letters of the neighbouring plan years numbered in that calendar year
+    (:func:`dated_in`), each marked with its plan year (:attr:`RegisterLine.plan_year`)."""
+    lines = list(_lines(tuple(letters), None))
+    if year is not None:
+        for other in others:
+            held = {r.doc_number for _, r in dated_in(year, (), (other,))}
+            lines += [line for line in _lines(other.letters, other.plan_year) if line.doc_number in held]
+    return tuple(sorted(lines, key=lambda line: (line.series, line.date.year, line.serial)))
+
+
+def _lines(letters: tuple[LetterRecord, ...], plan_year: int | None) -> tuple[RegisterLine, ...]:
     notices: dict[str, LetterRecord] = {}
     current: dict[str, LetterRecord] = {}  # a moved meeting's invitation, issued again: the same key, active
     for r in letters:
@@ -440,7 +504,8 @@ def register_lines(letters: Iterable[LetterRecord]) -> tuple[RegisterLine, ...]:
             series=r.series, serial=r.serial, doc_number=r.doc_number, date=r.date, title=r.title or r.engagement_title,
             to=r.to, cc=r.cc, file=r.path, kind=r.kind, withdrawn=withdrawn,
             withdrawn_on=told.date if told is not None else None,
-            replaced_by=after[0].doc_number if after else "", notice=told.doc_number if told is not None else ""))
+            replaced_by=after[0].doc_number if after else "", notice=told.doc_number if told is not None else "",
+            plan_year=plan_year))
     return tuple(lines)
 
 
@@ -468,20 +533,22 @@ class RegisterConflict:
 
 
 def register_conflicts(letters: Iterable[LetterRecord], imported: Iterable[RegisteredLetter],
-                       year: int) -> tuple[RegisterConflict, ...]:
-    """Each series the import lists for ``year`` whose highest number is below the highest the year's
-    letters took (numbering takes the higher: :class:`LetterRegistry`)."""
-    highest: dict[str, int] = {}
+                       year: int | None = None) -> tuple[RegisterConflict, ...]:
+    """Each series and year the import lists (``year`` alone, when given) whose highest number is
+    below the highest ``letters`` took in that year's register (numbering takes the higher:
+    :class:`LetterRegistry`)."""
+    highest: dict[tuple[str, int], int] = {}
     for entry in imported:
         series, entry_year, serial = entry.number
-        if entry_year == year:
-            highest[series] = max(highest.get(series, 0), serial)
-    top: dict[str, LetterRecord] = {}
+        if year is None or entry_year == year:
+            highest[series, entry_year] = max(highest.get((series, entry_year), 0), serial)
+    top: dict[tuple[str, int], LetterRecord] = {}
     for r in letters:
-        if r.year == year and r.series in highest and (r.series not in top or r.serial > top[r.series].serial):
-            top[r.series] = r
-    return tuple(RegisterConflict(series, year, highest[series], top[series].doc_number)
-                 for series in sorted(top) if top[series].serial > highest[series])
+        key = (r.series, r.year)
+        if key in highest and (key not in top or r.serial > top[key].serial):
+            top[key] = r
+    return tuple(RegisterConflict(key[0], key[1], highest[key], top[key].doc_number)
+                 for key in sorted(top) if top[key].serial > highest[key])
 
 
 def _bare(text: str) -> str:
@@ -499,12 +566,13 @@ def same_letter(entry: RegisteredLetter, record: LetterRecord) -> bool:
 
 
 def reused_numbers(letters: Iterable[LetterRecord], imported: Iterable[RegisteredLetter],
-                   year: int) -> tuple[LiaisonError, ...]:
-    """A refusal for each line of an imported register that gives a number of ``year`` a letter issued
-    here already has, for another letter (:func:`same_letter`): one number is one letter, so the
-    register is wrong there (a typing slip, or the office's other document took the number), and
-    numbering after it would hide that. Each names the line where it was read."""
-    issued = {(r.series, r.year, r.serial): r for r in letters if r.year == year}
+                   year: int | None = None) -> tuple[LiaisonError, ...]:
+    """A refusal for each line of an imported register that gives a number (of ``year``, when given)
+    a letter issued already has, for another letter (:func:`same_letter`): one number is one letter,
+    so the register is wrong there (a typing slip, or the office's other document took the number),
+    and numbering after it would hide that. Each names the line where it was read. ``letters``: the
+    plan year's, with the neighbouring plan years' numbered in the same registers."""
+    issued = {(r.series, r.year, r.serial): r for r in letters if year is None or r.year == year}
     problems: list[LiaisonError] = []
     for entry in imported:
         record = issued.get(entry.number)

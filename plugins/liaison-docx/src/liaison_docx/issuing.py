@@ -65,18 +65,20 @@ def _moved(before: LetterRecord, draft: Draft, issued_on: dt.date | None) -> boo
 
 
 class Issuer:
-    """Issues one export's drafts (see the module docstring). ``start(series)`` is where the office's
-    register of ``series`` stands for the year (:meth:`liaison.law.district.District.register_start`)."""
+    """Issues one export's drafts (see the module docstring). ``start(series, year)`` is where the
+    office's register of ``series`` stands for the calendar year a letter is issued in
+    (:meth:`liaison.law.district.District.register_start`): a letter of the plan issued in another
+    year is numbered in that year's register."""
 
     def __init__(self, registry: LetterRegistry, issued_on: dt.date | None,
-                 start: Callable[[str], int] | None = None, serials: Mapping[str, int] | None = None, *,
+                 start: Callable[[str, int], int] | None = None, serials: Mapping[str, int] | None = None, *,
                  preview: bool = False) -> None:
         self.registry = registry
         self.issued_on = issued_on
         #: number nothing for good: a letter due is still numbered in ``registry`` (so the paths, and the
         #: letters that follow it, are those issuing would give) but stays worded as its draft
         self.preview = preview
-        self.start = start or (lambda _series: 1)
+        self.start = start or (lambda _series, _year: 1)
         # a preview writes beside every letter still in force the drafts issuing would put in its
         # place: none may take its path, which serves what went out until an issue withdraws it
         self._taken: set[str] = {r.path for r in registry.previous if r.active} if preview else set()
@@ -84,9 +86,9 @@ class Issuer:
         #: order of the days of issue (:meth:`by_day`); the others take the next of their series
         self.serials = dict(serials or {})
         self._batch = 0  # the calls of issue_all so far: the kind of letter, in the export's order
-        #: each letter numbered: its series, its place in the order of issue (day of issue, kind, due
-        #: date, the order it was made in), its key and its serial
-        self._numbered: list[tuple[str, tuple[dt.date, int, dt.date, int], str, int]] = []
+        #: each letter numbered: its register (series, calendar year), its place in the order of issue
+        #: (day of issue, kind, due date, the order it was made in), its key and its serial
+        self._numbered: list[tuple[tuple[str, int], tuple[dt.date, int, dt.date, int], str, int]] = []
         #: the drafts the last :meth:`issue_all` left out because their meeting came before they went
         #: out, each with the path it waited at (an invitation never sent)
         self.missed: list[tuple[Draft, str]] = []
@@ -142,9 +144,10 @@ class Issuer:
                 out[i] = attrs.evolve(draft, letter=_unnumbered(draft), path=path)
         for date, natural, i in sorted(due):
             draft = self._on(drafts[i], date)
-            first = max(draft.first_serial, self.start(draft.series))
+            first = max(draft.first_serial, self.start(draft.series, date.year))
             serial = self.serials.get(draft.key)
-            own = f"{draft.series}{serial or self.registry.peek(draft.series, first)}" if draft.own_number else ""
+            own = f"{draft.series}{serial or self.registry.peek(draft.series, first, date.year)}" \
+                if draft.own_number else ""
             record = self.registry.number(
                 key=draft.key, kind=draft.kind, series=draft.series, digest=content_digest(draft.letter), date=date,
                 path=self.path(draft, number=own), recipient=draft.recipient,
@@ -156,8 +159,8 @@ class Issuer:
                 first_serial=first, in_order=self.issued_on is not None and not self.preview,
                 title=draft.letter.title_text, to=draft.letter.recipients.rstrip("：:"), cc="，".join(draft.letter.cc),
                 serial=serial)
-            self._numbered.append((record.series, (date, self._batch, natural, len(self._numbered)), record.key,
-                                   record.serial))
+            self._numbered.append(((record.series, record.year), (date, self._batch, natural, len(self._numbered)),
+                                   record.key, record.serial))
             # a preview's record carries the blank number too: the letters that name this one (a change
             # letter names the invitation going out again with it) name no number it does not hold yet
             waited = self.path(drafts[i], f"{DRAFTS}/{drafts[i].folder}", take=False)
@@ -173,7 +176,7 @@ class Issuer:
         series' letters takes instead (by key): the same numbers, strictly by day of issue, then
         within a day by kind, due date and the order they were made. Empty when every series is in
         that order already (an export on a day of issue dates all it issues that day)."""
-        by_series: dict[str, list[tuple[tuple[dt.date, int, dt.date, int], str, int]]] = {}
+        by_series: dict[tuple[str, int], list[tuple[tuple[dt.date, int, dt.date, int], str, int]]] = {}
         for series, place, key, serial in self._numbered:
             by_series.setdefault(series, []).append((place, key, serial))
         serials: dict[str, int] = {}

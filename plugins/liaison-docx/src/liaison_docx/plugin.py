@@ -184,7 +184,7 @@ def _drafts(request: ExportRequest, measures: Measures | None,
     """:func:`drafts` once, with these serials: the letters, the issuer, and the notes to tell."""
     kinds = request.option("kinds", LETTER_KINDS)
     district, plan, records = request.district, request.plan, request.records
-    issuer = Issuer(request.registry(), request.issued_on, lambda series: district.register_start(series, plan.year),
+    issuer = Issuer(request.registry(), request.issued_on, district.register_start,
                     serials, preview=request.option("preview", False))
     found: list[Draft] = []
     told: tuple[Note, ...] = ()

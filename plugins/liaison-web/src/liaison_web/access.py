@@ -59,15 +59,16 @@ OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit", "record", "a
 #: The operations on a district's webhooks (list them and their delivery log; make, remove, replay), on
 #: an organisation's calendar feed (make, rotate, list, revoke its secret URL) and publishing the
 #: district's year to CalDAV: their object is the district, or the organisation as the host of its own
-#: (``{"host": org, "participants": [org]}``).
-SERVICE_OPERATIONS = ("webhooks", "manage_webhooks", "feed", "publish")
+#: (``{"host": org, "participants": [org]}``). ``tokens`` — list the API tokens of the district's users,
+#: ``manage_tokens`` — make and revoke them (:mod:`liaison_web.api_tokens`; the object is the district).
+SERVICE_OPERATIONS = ("webhooks", "manage_webhooks", "feed", "publish", "tokens", "manage_tokens")
 WRITES = frozenset({"confirm", "move", "cancel", "held", "record", "attach", "withdraw_evidence", "issue",
-                    "acknowledge", "manage_webhooks", "feed", "publish"})
+                    "acknowledge", "manage_webhooks", "feed", "publish", "manage_tokens"})
 #: The token scope each operation needs (a session has both).
 SCOPE_OF: Mapping[str, str] = {op: "write" if op in WRITES else "read" for op in (*OPERATIONS, *SERVICE_OPERATIONS)}
 
 _ALL = dict.fromkeys((*OPERATIONS, *SERVICE_OPERATIONS), Reach.DISTRICT)
-_READS = ("read", "audit", "letters", "calendar", "workbooks", "page", "webhooks")
+_READS = ("read", "audit", "letters", "calendar", "workbooks", "page", "webhooks", "tokens")
 
 #: THE table: role → operation → reach. An operation a role does not list is not allowed to it.
 TABLE: Mapping[str, Mapping[str, Reach]] = {
@@ -107,6 +108,8 @@ ROLE_NAMES_OF_OPERATION: Mapping[str, tuple[str, str]] = {
     "manage_webhooks": ("manage the district's webhooks", "管理本区的 Webhook"),
     "feed": ("manage its calendar feed", "管理其日历订阅地址"),
     "publish": ("publish the district's year to CalDAV", "将本区年度日程发布到 CalDAV"),
+    "tokens": ("read the API tokens of the district's users", "查看本区用户的接口令牌"),
+    "manage_tokens": ("make or revoke API tokens of the district's users", "生成或吊销本区用户的接口令牌"),
 }
 
 ROLE_NAMES: Mapping[str, tuple[str, str]] = {

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import attrs
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 from pydantic import Field
@@ -74,7 +74,7 @@ from liaison.year.planner import check_year
 from liaison.year.reconcile import Change
 from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
-from liaison_web import access, bootstrap, models, outputs, schemas, webhooks
+from liaison_web import access, bootstrap, invalid, models, openapi, outputs, paging, schemas, webhooks
 from liaison_web.callers import remote_address
 from liaison_web.clock import district_today as _today
 from liaison_web.due import announce, due_json, watched, watching
@@ -88,6 +88,8 @@ from liaison_web.errors import (
     NotFound,
     PreconditionRequired,
     StaleRecord,
+    UnsupportedMediaType,
+    Withdrawn,
     error_response,
     json_response,
     text_response,
@@ -97,7 +99,7 @@ if TYPE_CHECKING:
     from liaison_docx.about import LetterAbout
 from liaison_web.errors import no_district as _no_district
 from liaison_web.errors import no_plan as _no_plan
-from liaison_web.etags import engagement_conflict, engagement_tag, names_revision
+from liaison_web.etags import engagement_conflict, engagement_tag, if_match_tags, matches, names_revision
 from liaison_web.evidence import TooLarge, UnsupportedType
 from liaison_web.memo import once
 from liaison_web.publishing import NotConfigured
@@ -122,7 +124,7 @@ class BearerToken(HttpBearer):
         return found
 
 
-api = NinjaAPI(title="liaison", version="1", description=__doc__ or "", urls_namespace="api-v1",
+api = openapi.DocumentedApi(title="liaison", version="1", description=__doc__ or "", urls_namespace="api-v1",
                auth=[BearerToken(), django_auth], docs_url="/docs", openapi_url="/openapi.json")
 
 #: What the plan's document adds to the state's types (:func:`liaison.formats.state.plan_document`).
@@ -134,7 +136,9 @@ OrgModel = schemas.model_of(OrgRef, name="Organisation")
 DueModel = schemas.model_of(DueDocument, name="Due")
 DueItemModel = schemas.model_of(DueItemDocument)
 ReportModel = schemas.model_of(ReportDocument, name="Report")
-Error = schemas.ErrorModel
+Error = schemas.error_model(
+    engagement=(EngagementModel, "a 412 of an engagement's change: the engagement as it is now"),
+    record=(dict[str, Any], "a 412 of a record's correction or withdrawal: the record as it is now"))
 #: What any operation may answer besides its own: a body or parameters that cannot be read (400, 422),
 #: no login (401), not the caller's (403), nothing there (404), the database not answering (503).
 ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 503: Error}
@@ -146,7 +150,7 @@ STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (ChangeRefused, 409), (RevisionConflict, 412), (StorageError, 503), (DataError, 422), (PlanningError, 422),
     (ExportError, 422), (OptionError, 422),
     (PreconditionRequired, 428), (LockedOut, 429), (InvalidRequest, 422), (NotConfigured, 409), (NotAvailable, 501),
-    (TooLarge, 413), (UnsupportedType, 415), (StaleRecord, 412),
+    (TooLarge, 413), (UnsupportedType, 415), (StaleRecord, 412), (UnsupportedMediaType, 415), (Withdrawn, 409),
 )
 
 
@@ -170,11 +174,7 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = [InvalidRequest(str(e.get("msg", "invalid")), path=_client_path(tuple(e.get("loc", ()))),
-                               fix="check the request against /api/v1/docs",
-                               message_zh="取值无效：不符合该操作规定的类型或格式",  # the validator's words are English
-                               fix_zh="请对照 /api/v1/docs 核对请求")
-                for e in exc.errors]
+    problems = [invalid.problem(e, _client_path(tuple(e.get("loc", ())))) for e in exc.errors]
     first = problems[0] if problems else InvalidRequest("the request is invalid", message_zh="请求无效")
     return error_response(request, InvalidRequest.several(problems) if len(problems) > 1 else first, 422)
 
@@ -214,6 +214,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             fix="send the csrftoken cookie's value as the X-CSRFToken header (or use an API token)",
             message_zh="CSRF 校验失败：以登录会话提交修改须附 CSRF 令牌",
             fix_zh="请将 csrftoken Cookie 的值作为 X-CSRFToken 请求头发送（或改用 API 令牌）"), 403)
+    if exc.status_code == 400 and isinstance(exc.__cause__, LiaisonError):  # the body's parser refused it
+        return _liaison_error(request, exc.__cause__)  # (liaison_web.api_guard: not JSON, 415)
     if exc.status_code == 400:  # django-ninja could not read the body (not JSON, not the declared encoding)
         return _unreadable(request)
     return error_response(request, LiaisonError(str(exc), message_zh=f"请求失败（HTTP {exc.status_code}）"),
@@ -417,9 +419,12 @@ def _one(code: str, version: str, year: int, revision: str, engagement: str
 def _saw(code: str, version: str, year: int, engagement: str, expected: str, now: str) -> bool:
     """The caller's ``If-Match`` names the engagement as it is now (its tag ``now``): its own tag,
     or a revision of the year (the plan's ETag, a page's form) at which it was as it is now; a
-    revision the year never had names nothing (:mod:`liaison_web.etags`)."""
-    if expected == now:
+    revision the year never had names nothing (:mod:`liaison_web.etags`). ``*``: whatever it is now;
+    a list: any of them."""
+    if matches(expected, now):
         return True
+    if "," in expected:
+        return any(_saw(code, version, year, engagement, one, now) for one in expected.split(","))
     if not names_revision(expected):
         return False
     try:
@@ -513,6 +518,13 @@ def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
     from django.contrib.auth import authenticate
     from django.contrib.auth import login as start_session
 
+    from liaison_web.callers import foreign_origin
+
+    if (origin := foreign_origin(request)) is not None:  # a page of another site: no login, no failure counted
+        raise Forbidden(f"a login sent from another site ({origin}) is refused",
+                        fix="log in from the service's own pages (/login/), or use an API token",
+                        message_zh=f"来自其他网站（{origin}）的登录请求被拒绝",
+                        fix_zh="请在本服务自己的页面（/login/）登录，或改用 API 令牌")
     user = authenticate(request, username=body.username, password=body.password)
     if getattr(request, "axes_locked_out", False):
         from liaison_web.lockout import locked_out_error
@@ -526,7 +538,14 @@ def login(request: HttpRequest, body: LoginBody) -> HttpResponse:
     return json_response({"user": user.get_username()})
 
 
-@api.get("/districts", response={200: list[dict[str, str]], **ERRORS}, tags=["districts"])
+class DistrictModel(Schema):
+    """A district the caller may read."""
+
+    id: str = Field(description="its code, as the addresses name it")
+    name: str
+
+
+@api.get("/districts", response={200: list[DistrictModel], **ERRORS}, tags=["districts"])
 def districts(request: HttpRequest) -> HttpResponse:
     """The districts the caller may read: id and name."""
     _scope(request, "read")
@@ -638,11 +657,26 @@ def due(request: HttpRequest, district: str, organisation: str, as_of: schemas.D
     organisation = found.organisation(organisation).id  # an unknown one is 404 in the library's words
     _authorise(request, "read", district, {"id": organisation, "host": organisation,
                                            "participants": [organisation]})
-    # what the list is made of: the year's revision, its records, the district's version, whose, the day
-    tag = f"{revision}-{records[0]}.{records[1]}-{version[:8]}-{organisation}-{day.isoformat()}"
+    following = _next_revision(request, district, day)
+    # what the list is made of: the year's revision, its records, the district's version, whose, the day,
+    # and late in the year the next year's revision (its items within the horizon)
+    tag = f"{revision}-{records[0]}.{records[1]}-{version[:8]}-{organisation}-{day.isoformat()}" + \
+        (f"-{following}" if following else "")
     if _matches(request, tag):
         return _not_modified(tag)
-    return text_response(_due_text(district, version, day.year, revision, records, organisation, day), etag=tag)
+    return text_response(_due_text(district, version, day.year, revision, records, organisation, day, following),
+                         etag=tag)
+
+
+def _next_revision(request: HttpRequest, code: str, day: dt.date) -> str | None:
+    """The next year's current revision when a list as of ``day`` looks ahead to it (within
+    :data:`liaison.year.due.NEXT_YEAR_HORIZON_DAYS` of its first day) and it is planned here."""
+    from liaison.base.text import LAST_YEAR
+    from liaison.year.due import NEXT_YEAR_HORIZON_DAYS
+
+    if day.year >= LAST_YEAR or (dt.date(day.year + 1, 1, 1) - day).days > NEXT_YEAR_HORIZON_DAYS:
+        return None
+    return _seen_counting(request, code, day.year + 1)[2]
 
 
 def _district_on(request: HttpRequest, code: str, as_of: dt.date | None
@@ -669,12 +703,14 @@ def _district_on(request: HttpRequest, code: str, as_of: dt.date | None
 
 @once(4 * CACHED)
 def _due_text(code: str, version: str, year: int, revision: str, records: tuple[int, int], organisation: str,
-              day: dt.date) -> bytes:
+              day: dt.date, following: str | None = None) -> bytes:
     """One organisation's to-do list as of ``day`` on one revision of its year and one state of its
     records (:func:`liaison_web.records.records_state`), as JSON text: made once per process for each
-    (revision, records, organisation, day) — the two name what it is made of."""
+    (revision, records, organisation, day, the next year's revision ``following``) — they name what
+    it is made of."""
     district, state = _loaded(code, version, year, revision)
-    return due_json(district, state, organisation, day, revision=revision, version=version).encode()
+    ahead = (_loaded(code, version, year + 1, following)[1], following) if following else None
+    return due_json(district, state, organisation, day, revision=revision, version=version, ahead=ahead).encode()
 
 
 @once(CACHED)
@@ -753,7 +789,7 @@ class EventModel(Schema):
     """An event as a webhook receives it (the body POSTed, signed; docs/service.md)."""
 
     id: str = Field(description="the event's id: the same on every attempt and replay (Idempotency-Key)")
-    type: str = Field(description=f"one of {', '.join(webhooks.EVENTS)}")
+    type: Literal[webhooks.EVENTS] = Field(description="what happened")  # type: ignore[valid-type]
     district: str
     organisation: str = Field(description="the webhook's organisation, or the engagement's host")
     occurred_at: dt.datetime
@@ -765,7 +801,11 @@ class EventModel(Schema):
                                  "while the engagement is as sent)")
     reason: str | None = Field(None, description="a cancellation's reason")
     due: DueItemModel | None = Field(None, description="due.opened, due.closed: the item of the "  # type: ignore[valid-type]
-                                     "organisation's to-do list (as the due list writes it)")
+                                     "organisation's to-do list (as the due list writes it; one by its key)")
+    year: int | None = Field(None, description="due.opened, due.closed: the year the item belongs to (none: an "
+                             "item told before items had one)")
+    link: str | None = Field(None, description="due.opened, due.closed: where the service shows the item, a path "
+                             "on the service (the engagement, the year's letters or findings, else the to-do list)")
 
 
 class WebhookModel(Schema):
@@ -789,7 +829,7 @@ class NewWebhookModel(WebhookModel):
 class AttemptModel(Schema):
     at: dt.datetime
     status_code: int | None = Field(description="the receiver's HTTP status; none: no answer")
-    response: str = Field(description="the first 500 characters of the answer")
+    response: str = Field(description="the answer's digest (sha256:…): what a receiver answers is not kept")
     error: str = Field(description="why there was no answer (refused, timed out)")
     milliseconds: int
 
@@ -846,10 +886,22 @@ def _webhook(request: HttpRequest, district: str, operation: str, webhook: int |
 
 @api.get(_HOOKS, response={200: list[WebhookModel], **ERRORS}, tags=["webhooks"])
 def webhook_list(request: HttpRequest, district: str) -> HttpResponse:
-    """The district's webhooks (active or removed), with how many deliveries each has by status."""
+    """The district's webhooks (active or removed), with how many deliveries each has by status; a
+    URL's user, password and query masked (``http://***@host/path?***``) for a caller who may not
+    manage webhooks (an auditor, a city auditor, a read-only token)."""
     _webhook(request, district, "webhooks")
     rows = models.Webhook.objects.select_related("district").filter(district__code=district)
-    return json_response([webhooks.described(w) for w in rows])
+    masked = not _manages_webhooks(request, district)
+    return json_response([webhooks.described(w, masked=masked) for w in rows])
+
+
+def _manages_webhooks(request: HttpRequest, district: str) -> bool:
+    """The caller may manage the district's webhooks (its role, and its token's scope): it reads their
+    URLs whole; anyone else without what may be a credential in them (:func:`webhooks.masked_url`)."""
+    scopes = getattr(request, "scopes", None)
+    return (scopes is None or access.SCOPE_OF["manage_webhooks"] in scopes) and _may(
+        request, "manage_webhooks", district, {"id": district, "host": "", "participants": []}) == \
+        access.Decision.ALLOWED
 
 
 @api.post(_HOOKS, response={201: NewWebhookModel, **ERRORS}, tags=["webhooks"])
@@ -864,13 +916,16 @@ def webhook_add(request: HttpRequest, district: str, body: WebhookBody) -> HttpR
                                             name=body.name)
         shown = webhooks.described(row)
         _audited(request, "create", "webhook", str(row.pk), district, after=shown)
-    return json_response({**shown, "secret": secret}, status=201)
+    response = json_response({**shown, "secret": secret}, status=201)
+    response["Location"] = f"/api/v1/districts/{district}/webhooks/{row.pk}"
+    return response
 
 
 @api.get(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, **ERRORS}, tags=["webhooks"])
 def webhook_one(request: HttpRequest, district: str, webhook: WebhookNumber) -> HttpResponse:
-    """One webhook."""
-    return json_response(webhooks.described(_webhook(request, district, "webhooks", webhook)))
+    """One webhook (its URL's user, password and query masked for a caller who may not manage webhooks)."""
+    return json_response(webhooks.described(_webhook(request, district, "webhooks", webhook),
+                                            masked=not _manages_webhooks(request, district)))
 
 
 @api.delete(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, **ERRORS}, tags=["webhooks"])
@@ -889,14 +944,18 @@ def webhook_remove(request: HttpRequest, district: str, webhook: WebhookNumber) 
 
 @api.get(f"{_HOOKS}/{{webhook}}/deliveries", response={200: list[DeliveryModel], **ERRORS}, tags=["webhooks"])
 def webhook_deliveries(request: HttpRequest, district: str, webhook: WebhookNumber,
-                       status: DeliveryStatus | None = None) -> HttpResponse:  # type: ignore[valid-type]
+                       status: DeliveryStatus | None = None,  # type: ignore[valid-type]
+                       since_id: paging.SinceId | None = None, limit: paging.Limit | None = None) -> HttpResponse:
     """The webhook's deliveries, oldest first, each with its log (``status``: only pending,
-    delivered or failed ones)."""
+    delivered or failed ones; ``since_id``, ``limit``: a page, the next in the ``Link`` header)."""
     row = _webhook(request, district, "webhooks", webhook)
     found = models.WebhookDelivery.objects.filter(webhook=row).prefetch_related("log").order_by("id")
     if status:
         found = found.filter(status=status)
-    return json_response([webhooks.delivery_described(d) for d in found])
+    if since_id is not None:
+        found = found.filter(id__gt=since_id)
+    shown, after = paging.paged(list(found if limit is None else found[:limit + 1]), lambda d: int(d.pk), None, limit)
+    return paging.link(json_response([webhooks.delivery_described(d) for d in shown]), request, after)
 
 
 @api.post(f"{_HOOKS}/{{webhook}}/deliveries/{{delivery}}/replay",
@@ -1075,9 +1134,7 @@ def _if_match(request: HttpRequest) -> str:
                                    fix="read the engagement (GET) and send its ETag as If-Match",
                                    message_zh="修改须附 If-Match：所修改对象读取时的 ETag",
                                    fix_zh="请先读取该活动（GET），并将其 ETag 作为 If-Match 发送")
-    tag = given.split(",")[0].strip()
-    tag = tag[2:] if tag.startswith("W/") else tag
-    return tag.strip('"').partition("+")[0]  # a filtered plan's tag: its revision and its view (_view_tag)
+    return if_match_tags(given)  # "*", or the tags listed (a filtered plan's: its revision, not its view)
 
 
 @attrs.frozen
@@ -1577,8 +1634,9 @@ def issue_on(request: HttpRequest, district: str, year: int, day: dt.date, expec
     revision = _revision(found, year)
     _authorise(request, "issue", district, _whole(f"{year}"))
     _installed("docx")
-    if expected != revision:
+    if not matches(expected, revision):
         raise RevisionConflict.of(DatabaseStore().place(found, year), current=revision, expected=expected)
+    expected = revision  # "*" or a list naming it: the revision it is made on
     user, prefix = request.user, getattr(request, "token_prefix", None)
     made: dict[str, Any] = {}
     stored = DatabaseStore().load(found, year)
@@ -1788,6 +1846,7 @@ def page(request: HttpRequest, district: str, year: schemas.YEAR, day: schemas.D
 def _not_modified(revision: str) -> HttpResponse:
     response = HttpResponse(status=304)
     response["ETag"] = f'"{revision}"'
+    del response["Content-Type"]  # no body: no type of one (RFC 9110 15.4.5)
     return response
 
 

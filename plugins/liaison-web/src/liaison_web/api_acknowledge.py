@@ -33,10 +33,10 @@ from liaison.law.acknowledgements import Acknowledged, Acknowledgement
 from liaison.law.district import District
 from liaison.year.acknowledgements import Addressed, checked, find
 from liaison.year.state import YearState
-from liaison_web import access, models, schemas
+from liaison_web import access, api_records, models, schemas
 from liaison_web import records as kept
-from liaison_web.api import ERRORS, _authorise, _district_year, _loaded, _may, api
-from liaison_web.api_records import _raw_body, _record_document, _record_model, _save
+from liaison_web.api import ERRORS, Error, _authorise, _district_year, _loaded, _may, api
+from liaison_web.api_records import _raw_body, _record_document, _record_model, _save, forced, not_yet, with_force
 from liaison_web.errors import NotFound, json_response
 
 __all__ = ["AcknowledgedModel", "acknowledge", "acknowledgements", "addressees", "answered"]
@@ -92,10 +92,12 @@ def _current(district: str, year: int, of: Acknowledged, item: str, organisation
     return None
 
 
-def acknowledge(request: HttpRequest, district: str, year: int, body: Any) -> tuple[models.Record, bool]:
+def acknowledge(request: HttpRequest, district: str, year: int, body: Any, *,
+                force: bool = False) -> tuple[models.Record, bool]:
     """Keep the caller's acknowledgement ``body`` (the library's record, as JSON), checked and
     authorised: the row kept and whether it is new (a repeat of the current answer adds nothing).
-    What the API's ``POST …/acknowledgements`` and the body's pages do."""
+    What the API's ``POST …/acknowledgements`` and the body's pages do. One dated after today in the
+    district is refused unless ``force`` (:func:`liaison_web.api_records.not_yet`)."""
     found, state = _year(request, district, year, "acknowledge")
     made = _parsed(body, found)
     records = kept.year_records(found, year)
@@ -105,6 +107,8 @@ def acknowledge(request: HttpRequest, district: str, year: int, body: Any) -> tu
     _authorise(request, "acknowledge", district, _sent(items))  # another body's item: 403
     # and for one's own body: a body sent the same item as another does not answer for it
     _authorise(request, "acknowledge", district, {"id": made.item, "host": "", "participants": [made.organisation]})
+    if not force:  # after the caller is allowed to: another body's item is 403 whatever the day
+        not_yet(kept.ACKNOWLEDGEMENTS, made, api_records.fact_day(found))
     item = checked(found, state.plan, records, made)  # an administrator naming a body it was not sent to: 422
     if made.of != Acknowledged.INVITATION and made.date < item.day:
         raise DataError(f"acknowledged on {made.date}, before it came ({item.day})", file="acknowledgement",
@@ -155,18 +159,22 @@ def acknowledgements(request: HttpRequest, district: str, year: int, *, of: str 
     return shown
 
 
-@api.post(f"{_YEAR}/acknowledgements", response={200: AcknowledgedModel, 201: AcknowledgedModel, **ERRORS},
-          tags=["acknowledgements"])
+NewAcknowledgement = with_force(schemas.model_of(Acknowledgement), "NewAcknowledgement")
+
+
+@api.post(f"{_YEAR}/acknowledgements", response={200: AcknowledgedModel, 201: AcknowledgedModel, **ERRORS,
+                                                  409: Error}, tags=["acknowledgements"])
 def post_acknowledgement(request: HttpRequest, district: str, year: schemas.YEAR,
-                         body: schemas.model_of(Acknowledgement)) -> HttpResponse:  # type: ignore[valid-type]
+                         body: NewAcknowledgement) -> HttpResponse:  # type: ignore[valid-type]
     """A party branch or the ICF acknowledges what was sent to it (回执, 签收): a document copied to it
     (`of` `document`, `item` the document's id), an invitation to an engagement whose date is agreed
     (`invitation`, the engagement's id; `attending` and `attendees`: the 回执), the feedback on research
     it submitted (`feedback`, the research result's id). The caller's body only (the access table's
     `acknowledge`): another body's item is 403. 201 with what was kept; the same answer again 200,
     nothing added; another answer the acknowledgement's next version (200). Closes the body's to-do
-    item `to_acknowledge`."""
-    row, created = acknowledge(request, district, year, _raw_body(request))
+    item `to_acknowledge`. Dated after today in the district: 409 unless `"force": true`."""
+    given, force = forced(_raw_body(request))
+    row, created = acknowledge(request, district, year, given, force=force)
     found, state = _year(request, district, year, "read")
     made: Acknowledgement = kept.structure_row(row)
     records = kept.year_records(found, year)

@@ -66,7 +66,8 @@ class PublishJobModel(Schema):
     next_attempt: dt.datetime | None
     finished: dt.datetime | None
     result: PublishedModel | None = Field(description="what the publication did (done)")
-    error: Error | None = Field(description="the last attempt's error, in the one error shape")
+    error: schemas.error_document_model() | None = Field(  # type: ignore[valid-type]
+        description="the last attempt's error, in the one error shape")
     log: list[PublishAttemptModel]
 
 

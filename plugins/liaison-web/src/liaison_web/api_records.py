@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from liaison.base.errors import DataError
 from liaison.formats.documents import FindingDocument, ReportDocument, document, report_document
 from liaison.law.findings import Finding
-from liaison_web import access, evidence, models, schemas
+from liaison_web import access, evidence, models, paging, schemas
 from liaison_web import records as kept
 from liaison_web.api import (
     ERRORS,
@@ -49,8 +49,10 @@ from liaison_web.api import (
     _district,
     _entry,
     _if_match,
+    _matches,
     _may,
     _members,
+    _not_modified,
     _one,
     _revision,
     actor_of,
@@ -59,7 +61,8 @@ from liaison_web.api import (
 from liaison_web.callers import remote_address
 from liaison_web.clock import district_today as _today
 from liaison_web.due import announce, due_of, watched
-from liaison_web.errors import NotFound, StaleRecord, error_response, json_response
+from liaison_web.errors import NotFound, StaleRecord, Withdrawn, error_response, json_response
+from liaison_web.etags import matches
 from liaison_web.store import DatabaseStore
 
 __all__ = [
@@ -228,10 +231,13 @@ def _etagged(body: Any, etag: str, status: int = 200) -> HttpResponse:
          tags=["records"])
 def list_records(request: HttpRequest, district: str, year: schemas.YEAR,
                  kind: KindName | None = None,  # type: ignore[valid-type]
-                 organisation: str | None = None, withdrawn: bool = False) -> HttpResponse:
+                 organisation: str | None = None, withdrawn: bool = False,
+                 since_id: paging.SinceId | None = None, limit: paging.Limit | None = None) -> HttpResponse:
     """The year's records (the latest version of each), those the caller may read: ``kind`` one
     section of the records, ``organisation`` the records it is responsible for or a party to,
-    ``withdrawn`` also those withdrawn."""
+    ``withdrawn`` also those withdrawn. ``since_id`` / ``limit``: the records whose latest version's
+    ``id`` is after ``since_id`` (changed since), in that order, at most ``limit``; the ``Link``
+    header names the next page, or after the last one where to ask for what changes next."""
     found, _ = _year_of(request, district, year)
     org = found.organisation(organisation).id if organisation else None
     shown = []
@@ -243,8 +249,14 @@ def list_records(request: HttpRequest, district: str, year: schemas.YEAR,
         if org is not None and org != row.responsible and org not in row.parties:
             continue
         if _may(request, "read", district, _as_object(row)) == access.Decision.ALLOWED:
-            shown.append(shape)
-    return json_response(shown)
+            shown.append((int(row.pk), shape))
+    if since_id is None and limit is None:
+        return json_response([shape for _, shape in shown])
+    page, after = paging.paged(sorted(shown, key=lambda s: s[0]), lambda s: s[0], since_id, limit)
+    # a record's document carries no row id: the Link names where to ask next even after the last page
+    # (what changes after it), so a client polling keeps that address
+    return paging.link(json_response([shape for _, shape in page]), request,
+                       after if after is not None else (page[-1][0] if page else since_id))
 
 
 @functools.lru_cache(maxsize=16)
@@ -263,7 +275,7 @@ def _year_documents(district: str, year: int, records: tuple[int, int],
 
 
 @api.get(f"{_YEAR}/records/{{kind}}/{{key}}",
-         response={200: AnyRecord, **ERRORS}, tags=["records"])
+         response={200: AnyRecord, 304: None, **ERRORS}, tags=["records"])
 def read_record(request: HttpRequest, district: str, year: schemas.YEAR, kind: KindName,  # type: ignore[valid-type]
                 key: Key) -> HttpResponse:
     """One record: its latest version, every earlier one (a correction supersedes, nothing is
@@ -271,7 +283,10 @@ def read_record(request: HttpRequest, district: str, year: schemas.YEAR, kind: K
     _year_of(request, district, year)
     row = _latest(district, year, kind, key)
     _authorise(request, "read", district, _as_object(row))
-    return _etagged(_record_document(row), kept.view(row).etag)
+    etag = kept.view(row).etag
+    if _matches(request, etag):  # If-None-Match: the version the caller has
+        return _not_modified(etag)
+    return _etagged(_record_document(row), etag)
 
 
 @api.get(f"{_YEAR}/records/{{kind}}/{{key}}/audit",
@@ -329,8 +344,9 @@ def _save(request: HttpRequest, district: str, year: int, kind: kept.Kind, key: 
 
 
 def _check_new(request: HttpRequest, district: str, year: int, kind: kept.Kind, body: Any,
-               key: str | None) -> Any:
-    """The body as the library's record, checked, and the caller allowed to record it."""
+               key: str | None, *, force: bool = False) -> Any:
+    """The body as the library's record, checked, and the caller allowed to record it; a fact dated
+    after today in the district refused unless ``force`` (:func:`not_yet`)."""
     found, _ = _year_of(request, district, year, "record")
     record = kept.parse(kind, body, found, year)
     twin = kept.duplicate(kind, record, district, year, key)
@@ -340,7 +356,51 @@ def _check_new(request: HttpRequest, district: str, year: int, kind: kept.Kind, 
                         message_zh=f"该年度已有编号为“{record.id}”的记录（{kind.section}/{twin.key}）",
                         fix_zh="请为本记录另取编号，或更正已有的那条记录")
     _authorise_record(request, district, getattr(record, "id", "") or kind.section, kept.writers(kind, record, found))
+    if not force:  # after the caller is allowed to record it: another body's record is 403 whatever its day
+        not_yet(kind, record, fact_day(found))
     return record
+
+
+def fact_day(found: Any) -> dt.date:
+    """The last day a fact can have happened on: today in the district's time zone."""
+    return _today(found)
+
+
+def not_yet(kind: kept.Kind, record: Any, today: dt.date) -> None:
+    """Refuse a fact that cannot have happened yet — a record whose day, a reply's or the feedback's
+    is after ``today`` (the district's), as the library reads what had happened by a day
+    (:meth:`liaison.law.records.Records.until`) — as the plan's ``held`` refuses a meeting whose day
+    has not come (:class:`~liaison.year.engagements.NotYetHeld`, 409), unless asked for with ``force``.
+    An acknowledgement (no section of the records) by its own day."""
+    from liaison.law.records import Records
+    from liaison.year.engagements import NotYetHeld
+
+    if kind.section in kept.KINDS:
+        one = Records(district_id="", **{kind.section: (record,)})
+        days = sorted({d for d in _days(record) if d > today and one.until(d) != one.until(d - dt.timedelta(days=1))})
+    else:
+        days = [d for d in (kind.day(record),) if d is not None and d > today]
+    if days:
+        shown = ", ".join(d.isoformat() for d in days)
+        raise NotYetHeld(f"the record is dated {shown}, after today ({today.isoformat()} in the district): it cannot "
+                         "have happened yet; nothing was recorded",
+                         file="record", fix='correct the date; to record it in advance anyway, send "force": true',
+                         message_zh=f"该记录的日期为 {shown}，晚于今天（本区 {today.isoformat()}），"
+                                    "尚不可能已发生；未作任何记录",
+                         fix_zh='请改正日期；如确需提前记录，请发送 "force": true')
+
+
+def _days(value: Any) -> list[dt.date]:
+    """Every day a record holds (its fields', its replies' …)."""
+    import attrs
+
+    if isinstance(value, dt.date):
+        return [value]
+    if isinstance(value, tuple | list):
+        return [d for v in value for d in _days(v)]
+    if attrs.has(type(value)):
+        return [d for f in attrs.fields(type(value)) for d in _days(getattr(value, f.name))]
+    return []
 
 
 def _record_objects(key: str, writers: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -389,27 +449,47 @@ def _raw_body(request: HttpRequest, field: str | None = None) -> Any:
     return data.get(field) if field is not None and isinstance(data, dict) else data
 
 
-def create_record(request: HttpRequest, district: str, year: int, kind: kept.Kind, body: Any) -> models.Record:
+def forced(body: Any) -> tuple[Any, bool]:
+    """A record's body without its ``force`` (the API's: record a fact dated after today anyway), and it."""
+    if isinstance(body, dict) and "force" in body:
+        rest = dict(body)
+        return rest, rest.pop("force") is True
+    return body, False
+
+
+def with_force(model: type[BaseModel], name: str) -> type[BaseModel]:
+    """A record's model, the body of an operation recording one: with ``force``."""
+    return create_model(name, __base__=model, force=(bool, Field(
+        False, strict=True, description="also record a fact dated after today in the district's time zone")))
+
+
+def create_record(request: HttpRequest, district: str, year: int, kind: kept.Kind, body: Any, *,
+                  force: bool = False) -> models.Record:
     """Record a fact (``body`` the record as the library writes it), checked and authorised, with its
-    audit entry: what ``POST …/records/{kind}`` and the pages' records forms both do."""
-    record = _check_new(request, district, year, kind, body, None)
+    audit entry: what ``POST …/records/{kind}`` and the pages' records forms both do. One dated after
+    today is refused unless ``force`` (:func:`not_yet`)."""
+    record = _check_new(request, district, year, kind, body, None, force=force)
     return _save(request, district, year, kind, kept.new_key(), 1, "created", record, "", None)
 
 
 def _create(kind: kept.Kind) -> Callable[..., HttpResponse]:
     def create(request: HttpRequest, district: str, year: int, body: Any) -> HttpResponse:
-        row = create_record(request, district, year, kind, _raw_body(request))
+        record, force = forced(_raw_body(request))
+        row = create_record(request, district, year, kind, record, force=force)
         response = _etagged(_record_document(row), kept.view(row).etag, 201)
         response["Location"] = f"/api/v1/districts/{district}/years/{year}/records/{kind.section}/{row.key}"
         return response
 
     create.__annotations__ = {"request": HttpRequest, "district": str, "year": schemas.YEAR,
-                              "body": schemas.model_of(kind.type), "return": HttpResponse}
+                              "body": with_force(schemas.model_of(kind.type), f"New_{kind.section}"),
+                              "return": HttpResponse}
     create.__name__ = f"create_{kind.section}"
     create.__doc__ = (f"Record {kind.label_en} ({kind.label_zh}): the body is the record as the library writes "
                       f"it (docs/records-format.md, section {kind.section}); organisations by id or name. The "
                       "caller's body must be the one responsible for it or a party to it (the access table's "
-                      "`record`). 201, with the record's ETag and Location.")
+                      "`record`). A fact dated after today in the district's time zone is refused (409 NotYetHeld, "
+                      "as `held` refuses a meeting whose day has not come) unless the body says `\"force\": true`. "
+                      "201, with the record's ETag and Location.")
     return create
 
 
@@ -421,7 +501,7 @@ def change_record(request: HttpRequest, district: str, year: int, kind: kept.Kin
     before = _latest(district, year, kind.section, key)
     found, _ = _district(request, district, "record")
     _authorise_record(request, district, key, kept.writers(kind, kept.structure_row(before), found))
-    if given != kept.view(before).etag:
+    if not matches(given, kept.view(before).etag):  # "*", or a list naming it
         raise _stale(key, kept.view(before).etag, given)
     if action == "withdrawn" and before.action == "withdrawn":
         return before
@@ -447,6 +527,8 @@ def _change_record(request: HttpRequest, district: str, year: int, kind: kept.Ki
 
 class Correction(schemas.Body):
     reason: str = Field("", max_length=1000, description="why it is corrected (kept with the version)")
+    force: bool = Field(False, strict=True, description="also record a fact dated after today in the district's "
+                                                        "time zone (its day, a reply's, the feedback's)")
 
 
 def _correct(kind: kept.Kind) -> Callable[..., HttpResponse]:
@@ -455,7 +537,8 @@ def _correct(kind: kept.Kind) -> Callable[..., HttpResponse]:
 
     def correct(request: HttpRequest, district: str, year: int, key: str, body: Any) -> HttpResponse:
         def corrected(before: models.Record) -> tuple[Any, str]:
-            return (_check_new(request, district, year, kind, _raw_body(request, "record"), key),
+            return (_check_new(request, district, year, kind, _raw_body(request, "record"), key,
+                               force=_raw_body(request, "force") is True),
                     str(_raw_body(request, "reason") or ""))
 
         return _change_record(request, district, year, kind, key, "corrected", corrected)
@@ -472,10 +555,10 @@ def _correct(kind: kept.Kind) -> Callable[..., HttpResponse]:
 
 _CHANGES: dict[int, Any] = {**ERRORS, 412: Error, 428: Error}
 for _kind in kept.KINDS.values():
-    api.post(f"{_YEAR}/records/{_kind.section}", response={201: RecordModels[_kind.section], **ERRORS},
+    api.post(f"{_YEAR}/records/{_kind.section}", response={201: RecordModels[_kind.section], **ERRORS, 409: Error},
              tags=["records"], operation_id=f"create_{_kind.section}")(_create(_kind))
     api.post(f"{_YEAR}/records/{_kind.section}/{{key}}/correction", response={200: RecordModels[_kind.section],
-             **_CHANGES}, openapi_extra=RECORD_IF_MATCH, tags=["records"],
+             **_CHANGES, 409: Error}, openapi_extra=RECORD_IF_MATCH, tags=["records"],
              operation_id=f"correct_{_kind.section}")(_correct(_kind))
 
 
@@ -550,7 +633,7 @@ def _upload_form() -> dict[str, Any]:
         "encoding": {"file": {"contentType": media}}}}}}
 
 
-@api.post(f"{_YEAR}/evidence", response={201: EvidenceModel, **ERRORS, 413: Error, 415: Error},
+@api.post(f"{_YEAR}/evidence", response={201: EvidenceModel, **ERRORS, 409: Error, 413: Error, 415: Error},
           openapi_extra=_upload_form(), tags=["evidence"])
 def upload_evidence(request: HttpRequest, district: str, year: schemas.YEAR,
                     file: UploadedFile = File(...),  # type: ignore[type-arg]  # noqa: B008
@@ -564,8 +647,11 @@ def upload_evidence(request: HttpRequest, district: str, year: schemas.YEAR,
     _year_of(request, district, year, "attach")
     object_type, object_id, obj = _attached_to(request, district, year, record, engagement)
     _authorise(request, "attach", district, obj)
-    return json_response(attach_kept(request, district, year, object_type, object_id, obj, keep_file(file)),
-                         status=201)
+    refuse_withdrawn(district, year, object_type, object_id)  # before the bytes are kept
+    kept_file = attach_kept(request, district, year, object_type, object_id, obj, keep_file(file))
+    response = json_response(kept_file, status=201)
+    response["Location"] = kept_file["download"]
+    return response
 
 
 def keep_file(file: Any) -> tuple[str, int, evidence.FileType, str]:
@@ -584,6 +670,7 @@ def attach_kept(request: HttpRequest, district: str, year: int, object_type: str
     from liaison_web.audit import record as audit
 
     sha, size, kind, name = kept_file
+    refuse_withdrawn(district, year, object_type, object_id)
     with transaction.atomic():
         row = models.Evidence.objects.create(
             key=kept.new_key(), district=models.District.objects.get(code=district), year=year,
@@ -594,6 +681,20 @@ def attach_kept(request: HttpRequest, district: str, year: int, object_type: str
         audit("attach", object_type, object_id, user=request.user, actor=actor_of(request), district=district,
               remote_address=remote_address(request), after={"evidence": shown, **_about(object_type, obj)})
     return shown
+
+
+def refuse_withdrawn(district: str, year: int, object_type: str, object_id: str) -> None:
+    """Evidence is not attached to a withdrawn record (it no longer counts; a correction cannot bring
+    it back either): 409, as a change of a cancelled engagement not asked for is."""
+    if object_type != "record":
+        return
+    latest = (models.Record.objects.filter(key=object_id, district__code=district, year=year)
+              .order_by("-version").values_list("action", flat=True).first())
+    if latest == "withdrawn":
+        raise Withdrawn(f"the record {object_id} is withdrawn: no evidence is attached to it; nothing was kept",
+                        file=f"records/{object_id}", fix="attach the file to the record that counts in its place",
+                        message_zh=f"记录 {object_id} 已撤销，不能再附佐证材料；未作保存",
+                        fix_zh="请将文件附到取代它、仍计入的记录上")
 
 
 def _about(object_type: str, obj: dict[str, Any]) -> dict[str, Any]:

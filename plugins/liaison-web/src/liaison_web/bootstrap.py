@@ -19,7 +19,7 @@ from liaison.formats.district import SEED_FILE, parse_district, seed_bytes
 from liaison.law.district import District
 
 __all__ = ["ADMIN_ENV", "ADMIN_USER", "Ready", "district", "district_version", "district_year", "district_year_records",
-           "load_version", "prepare"]
+           "generated_password", "load_version", "prepare", "strong_enough"]
 
 ADMIN_USER = "admin"
 ADMIN_ENV = "LIAISON_ADMIN_PASSWORD"
@@ -30,7 +30,7 @@ class Ready:
     """What :func:`prepare` did: the database (as shown to the user), the districts it holds, and the
     administrator it created (``password`` is given once, here, when it was generated: None when it
     came from ``LIAISON_ADMIN_PASSWORD`` or the administrator already existed), the migrations it
-    applied and the years it planned."""
+    applied, the years it planned and the district it added from a given data file."""
 
     database: str
     districts: tuple[str, ...]
@@ -38,6 +38,7 @@ class Ready:
     password: str | None = None
     migrated: tuple[str, ...] = ()
     planned: tuple[tuple[str, int], ...] = ()
+    added: tuple[str, ...] = ()
 
 
 def seed_text() -> str:
@@ -129,8 +130,10 @@ def _parsed(using: str, pk: int, digest: str, file: str) -> District:
     return parsed(using, pk, digest, file)
 
 
-def prepare(database: str, *, today: dt.date, using: str = "default") -> Ready:
-    """Migrate the database, load the seed district if it holds none, plan each district's current
+def prepare(database: str, *, today: dt.date, data: tuple[str, str] | None = None, using: str = "default") -> Ready:
+    """Migrate the database; store the district of ``data`` (a data file's text and its name:
+    :func:`liaison_web.districts.given` — added if new, refused if it changes a district held), or
+    with none given the seed district if the database holds no district; plan each district's current
     and next year where they have no state, create the administrator if there is no superuser
     (password: ``LIAISON_ADMIN_PASSWORD``, else a random one returned once)."""
     from django.contrib.auth import get_user_model
@@ -144,21 +147,30 @@ def prepare(database: str, *, today: dt.date, using: str = "default") -> Ready:
     pending = tuple(f"{m.app_label}.{m.name}" for m, _ in
                     executor.migration_plan(executor.loader.graph.leaf_nodes()))
     call_command("migrate", database=using, interactive=False, verbosity=0)
-    if not models.DistrictVersion.objects.using(using).exists():  # no district's data yet (a year may be)
+    added: tuple[str, ...] = ()
+    if data is not None:  # the deployment's own district: never the seed instead of it
+        from liaison_web.districts import given as given_district
+
+        value, new = given_district(data[0], file=data[1], today=today, using=using)
+        added = (value.info.id,) if new else ()
+    elif not models.DistrictVersion.objects.using(using).exists():  # no district's data yet (a year may be)
         load_version(seed_text(), valid_from=today, file=SEED_FILE, using=using)
     districts = tuple(models.District.objects.using(using).filter(versions__isnull=False).distinct()
                       .values_list("code", flat=True))
     planned = _plan_years(districts, (today.year, today.year + 1), using)
     users = get_user_model()._default_manager.db_manager(using)
     if users.filter(is_superuser=True).exists():
-        return Ready(database, districts, migrated=pending, planned=planned)
+        return Ready(database, districts, migrated=pending, planned=planned, added=added)
     given = os.environ.get(ADMIN_ENV)
-    password = given or secrets.token_urlsafe(12)
+    password = given or generated_password()
+    if given:
+        strong_enough(given, ADMIN_USER)
     admin = users.create_superuser(ADMIN_USER, email="", password=password)  # type: ignore[attr-defined]
     for code in districts:
         models.Membership.objects.using(using).create(
             user=admin, district=models.District.objects.using(using).get(code=code), role="administrator")
-    return Ready(database, districts, ADMIN_USER, None if given else password, migrated=pending, planned=planned)
+    return Ready(database, districts, ADMIN_USER, None if given else password, migrated=pending, planned=planned,
+                 added=added)
 
 
 def _plan_years(codes: tuple[str, ...], years: tuple[int, ...], using: str) -> tuple[tuple[str, int], ...]:
@@ -178,3 +190,34 @@ def _plan_years(codes: tuple[str, ...], years: tuple[int, ...], using: str) -> t
                 Workspace(store=store).update(found, year)
                 done.append((code, year))
     return tuple(done)
+
+
+def generated_password() -> str:
+    """The first administrator's password when none is given: 16 random characters (letters, digits,
+    ``-`` and ``_``), which the validators take (:func:`strong_enough`)."""
+    return secrets.token_urlsafe(12)
+
+
+def strong_enough(password: str, username: str) -> None:
+    """``password`` passes the service's password validators (settings.AUTH_PASSWORD_VALIDATORS), or
+    the error saying what it lacks (Django's words)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from liaison_web.settings import ConfigError
+
+    try:
+        validate_password(password, get_user_model()(username=username))
+    except ValidationError as error:
+        with translation.override("en"):
+            en = " ".join(str(m) for m in error.messages)
+        with translation.override("zh-hans"):
+            zh = "".join(str(m) for m in error.messages)
+        raise ConfigError(f"{ADMIN_ENV} is too weak a password: {en}", file=ADMIN_ENV,
+                          fix="give a longer password of letters, digits and signs (LIAISON_PASSWORD_MIN_LENGTH "
+                              "sets the least length, 10)",
+                          message_zh=f"{ADMIN_ENV} 密码强度不足：{zh}",
+                          fix_zh="请使用由字母、数字和符号组成的更长密码"
+                                 "（最短长度由 LIAISON_PASSWORD_MIN_LENGTH 设定，默认 10）") from None

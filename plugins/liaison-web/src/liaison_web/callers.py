@@ -7,13 +7,16 @@
   write the audit trail's "from where"). Without ``LIAISON_SECURE`` the header is ignored.
 - :func:`language` — ``zh`` or ``en`` from ``Accept-Language`` (``zh-CN``, ``en-US;q=0.8`` …, by
   quality); Chinese when it names neither.
+- :func:`foreign_origin` — the site another page sent the request from (its ``Origin``, else its
+  ``Referer``), when that is not the service's own host: what a browser says of a cross-site request.
+  A client that is no browser (an OA system, ``curl``) sends neither, and is not one.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CONTENT_LANGUAGE", "language", "remote_address"]
+__all__ = ["CONTENT_LANGUAGE", "foreign_origin", "language", "remote_address"]
 
 CONTENT_LANGUAGE = {"zh": "zh-CN", "en": "en"}
 
@@ -58,3 +61,25 @@ def language(request: Any) -> str:
         if primary in ("zh", "en") and quality > 0:
             ranked.append((-quality, n, primary))
     return min(ranked)[2] if ranked else "zh"
+
+
+def foreign_origin(request: Any) -> str | None:
+    """The origin a browser says the request came from (``Origin``; without it, ``Referer``'s scheme
+    and host) when it is not the service's own — another host, or ``http`` to a service reached over
+    HTTPS —, else None. ``Origin: null`` (a sandboxed or privacy-hiding page) is no page of the
+    service's either. A request naming neither is not a browser's cross-site one: None."""
+    from urllib.parse import urlsplit
+
+    given = str(request.META.get("HTTP_ORIGIN", "")).strip() or str(request.META.get("HTTP_REFERER", "")).strip()
+    if not given:
+        return None
+    parts = urlsplit(given)
+    if given == "null" or not parts.scheme or not parts.netloc:
+        return given[:200]
+    try:
+        own = request.get_host()
+    except Exception:  # a host the service does not serve is answered before any view runs
+        return given[:200]
+    if parts.netloc.lower() != own.lower() or (request.is_secure() and parts.scheme != "https"):
+        return f"{parts.scheme}://{parts.netloc}"[:200]
+    return None

@@ -8,7 +8,16 @@ appear: an engagement's change, a record added, corrected or withdrawn (both ins
 transaction), or a day passing (:func:`sweep`, run by the serve's worker every
 :data:`SWEEP_SECONDS` and by ``liaison web deliver``: a meeting's day gone with nothing recorded, a
 feedback overdue). A body with no list told yet takes the list before the change as told, or, in
-a sweep, the list of now: announcing starts from the day a webhook listens.
+a sweep, the list of now: announcing starts from the day a webhook listens — except on a year's
+first list, which is compared with the last list told of the year before (the items of the old year
+close, those of the new one listed ahead in December stay open: one key, :mod:`liaison.year.due`).
+
+The list as of a day is that day's year's, and late in it the next year's items due within
+:data:`liaison.year.due.NEXT_YEAR_HORIZON_DAYS` where the next year is planned here
+(:func:`years_of`): a change to the next year's plan in December is compared on the same list.
+
+An item is one by its ``key`` (:func:`liaison_web.webhooks.due_changes`); a list told before items
+had keys is compared by kind and ref once, then kept with keys.
 """
 
 from __future__ import annotations
@@ -33,8 +42,13 @@ from liaison_web import models, webhooks
 if TYPE_CHECKING:
     from liaison_docx.about import LetterAbout
 
-__all__ = ["SWEEP_SECONDS", "announce", "announce_committed", "due_json", "due_of", "dues_of", "pending_letters",
-           "sweep", "watched", "watching"]
+    from liaison.year.due import NextYear
+
+__all__ = ["SWEEP_SECONDS", "Ahead", "announce", "announce_committed", "due_json", "due_link", "due_of", "dues_of",
+           "pending_letters", "sweep", "watched", "watching", "years_of"]
+
+#: The next year as a list looks ahead to it: its state and its revision.
+Ahead = tuple[YearState, str]
 
 #: How often the serve's worker compares the watched lists with the day (a day passing opens items).
 SWEEP_SECONDS = 600.0
@@ -42,34 +56,93 @@ SWEEP_SECONDS = 600.0
 log = logging.getLogger("liaison_web.webhooks")
 
 
+def years_of(district: District, state: YearState, revision: str | None, day: dt.date, *,
+             ahead: Ahead | bool | None = True, using: str = "default") -> tuple[YearState, str | None, Ahead | None]:
+    """What the list as of ``day`` is made on, given ``state`` (at ``revision``): the year of
+    ``day`` and, within the horizon of its end, the next year (``ahead``: given, or True: as held
+    here, or None/False: none). ``state`` of the year after ``day``'s (a change to next year's plan in
+    December) is the next year, the list's year read here; a year of ``day`` not held here leaves
+    ``state`` the list's year, as before."""
+    from liaison.base.text import LAST_YEAR
+    from liaison.year.due import NEXT_YEAR_HORIZON_DAYS
+    from liaison_web.store import DatabaseStore
+
+    close = day.year < LAST_YEAR and (dt.date(day.year + 1, 1, 1) - day).days <= NEXT_YEAR_HORIZON_DAYS
+    if state.plan.year == day.year + 1 and close:
+        current = DatabaseStore(using=using).load(district, day.year)
+        if current is not None:
+            return current.state, current.revision, (state, revision or "")
+    if state.plan.year != day.year or not close or ahead is None or ahead is False:
+        return state, revision, None
+    if ahead is True:
+        following = DatabaseStore(using=using).load(district, day.year + 1)
+        return state, revision, (following.state, following.revision) if following is not None else None
+    return state, revision, ahead
+
+
+def _next_year(district: District, ahead: Ahead | None, day: dt.date, version: str | None) -> NextYear | None:
+    """The next year for :func:`liaison.year.due.due_lists`: its plan and its letters' drafts."""
+    from liaison.year.due import NextYear
+
+    if ahead is None:
+        return None
+    state, revision = ahead
+    letters = pending_letters(district, state.plan.year, revision, day, version=version) if revision else ()
+    return NextYear(plan=state.plan, letters=tuple(letters))
+
+
 def due_json(district: District, state: YearState, organisation: str, day: dt.date, *, revision: str | None = None,
-             version: str | None = None) -> str:
+             version: str | None = None, ahead: Ahead | bool | None = True) -> str:
     """One body's to-do list as of ``day`` as JSON text (the records: those kept here and the
     engagements marked held), with the letters it is to issue (:func:`pending_letters`) when the
     year's ``revision`` (the one ``state`` is) is given, and what it has to acknowledge (against the
-    acknowledgements kept here)."""
+    acknowledgements kept here); late in the year, the next year's items within the horizon
+    (:func:`years_of`)."""
     from liaison.year.due import due_list
 
+    state, revision, following = years_of(district, state, revision, day, ahead=ahead)
     records, calendar, acknowledgements = _year_inputs(district, state)
     letters = pending_letters(district, state.plan.year, revision, day, version=version) if revision else ()
     listed = due_list(district, state.plan, records, body=organisation, as_of=day, calendar=calendar, letters=letters,
-                      acknowledgements=acknowledgements)
+                      acknowledgements=acknowledgements, ahead=_next_year(district, following, day, version))
     return to_json(due_document(listed, district))
 
 
 def dues_of(district: District, state: YearState, bodies: Iterable[str] | None, day: dt.date, *,
-            revision: str | None = None, version: str | None = None) -> dict[str, Any]:
+            revision: str | None = None, version: str | None = None, ahead: Ahead | bool | None = True,
+            using: str = "default") -> dict[str, Any]:
     """:func:`due_of` of each of ``bodies`` (ids; ``None``: every organisation), keyed by id, made in
     one pass (:func:`liaison.year.due.due_lists`): the year checked and its records read once, not
     once per body — the lists of a sweep, of the bodies behind; with the letters each is to issue when
     the year's ``revision`` is given, as :func:`due_json`."""
     from liaison.year.due import due_lists
 
+    state, revision, following = years_of(district, state, revision, day, ahead=ahead, using=using)
     records, calendar, acknowledgements = _year_inputs(district, state)
     letters = pending_letters(district, state.plan.year, revision, day, version=version) if revision else ()
     made = due_lists(district, state.plan, records, as_of=day, bodies=bodies, calendar=calendar, letters=letters,
-                     acknowledgements=acknowledgements)
+                     acknowledgements=acknowledgements, ahead=_next_year(district, following, day, version))
     return {org: json.loads(to_json(due_document(listed, district))) for org, listed in made.items()}
+
+
+def due_link(district: str, body: str, item: Mapping[str, Any]) -> str:
+    """Where the service shows a due item (a path on the service: prefix its address): the
+    engagement of a date to agree or a record missing, the year's letters of a letter to issue, its
+    findings of an obligation, else the body's to-do list."""
+    from urllib.parse import quote
+
+    year = item.get("year")
+    api = f"/api/v1/districts/{quote(district, safe='')}"
+    if year is None:
+        return f"{api}/organisations/{quote(body, safe='')}/due"
+    kind, ref = item.get("kind"), str(item.get("ref", ""))
+    if kind in ("date_to_agree", "record_missing"):
+        return f"{api}/years/{year}/engagements/{quote(ref, safe='/')}"
+    if kind == "letter_to_issue":
+        return f"{api}/years/{year}/letters"
+    if kind == "obligation":
+        return f"{api}/years/{year}/findings"
+    return f"{api}/organisations/{quote(body, safe='')}/due"
 
 
 def _year_inputs(district: District, state: YearState) -> tuple[Records, WorkingDays, tuple[Acknowledgement, ...]]:
@@ -85,10 +158,10 @@ def _year_inputs(district: District, state: YearState) -> tuple[Records, Working
 
 
 def due_of(district: District, state: YearState, organisation: str, day: dt.date, *, revision: str | None = None,
-           version: str | None = None) -> dict[str, Any]:
+           version: str | None = None, ahead: Ahead | bool | None = True) -> dict[str, Any]:
     """:func:`due_json` as a document."""
     written: dict[str, Any] = json.loads(due_json(district, state, organisation, day, revision=revision,
-                                                  version=version))
+                                                  version=version, ahead=ahead))
     return written
 
 
@@ -144,10 +217,8 @@ def announce(district: District, state: YearState, bodies: Iterable[str], day: d
     ``due.closed`` for the difference (``about``: the engagement the change was about, ``more``:
     what else the event carries, e.g. ``record``) and keep the list now. Inside a transaction. How
     many deliveries were queued."""
-    code = district.info.id
-    held = models.Year.objects.using(using).get(district__code=code, year=state.plan.year)
-    listed = dues_of(district, state, dict.fromkeys(bodies), day, revision=revision or None)
-    return _told(code, held, listed, day, about=about, revision=revision, before=before, using=using, **more)
+    listed = dues_of(district, state, dict.fromkeys(bodies), day, revision=revision or None, using=using)
+    return _told(district, state, listed, day, about=about, revision=revision, before=before, using=using, **more)
 
 
 def announce_committed(district: District, year: int, revision: str, bodies: Iterable[str], day: dt.date, *,
@@ -183,7 +254,12 @@ def _announce_committed(district: District, year: int, revision: str, bodies: li
     code = district.info.id
     bodies = list(dict.fromkeys(bodies))
     before: dict[str, Any] | None = None
-    told = set(models.DueSnapshot.objects.using(using).filter(year__district__code=code, year__year=year,
+    stored = store.load(district, year, revision=revision)
+    if stored is None:
+        return 0
+    # the list's year: the day's (a change to next year's plan in December is listed on it)
+    listed_on = years_of(district, stored.state, revision, day, ahead=None, using=using)[0].plan.year
+    told = set(models.DueSnapshot.objects.using(using).filter(year__district__code=code, year__year=listed_on,
                                                               organisation__in=bodies)
                .values_list("organisation", flat=True))
     untold = [b for b in bodies if b not in told]
@@ -191,41 +267,58 @@ def _announce_committed(district: District, year: int, revision: str, bodies: li
         was = store.load(district, year, revision=prior)
         if was is not None:
             before = {b: listed["items"] for b, listed in dues_of(district, was.state, untold, day, revision=prior,
-                                                                   version=version).items()}
+                                                                   version=version, using=using).items()}
     for _ in range(3):
-        stored = store.load(district, year, revision=revision)
-        if stored is None:
-            return 0
-        listed = dues_of(district, stored.state, bodies, day, revision=revision, version=version)
+        listed = dues_of(district, stored.state, bodies, day, revision=revision, version=version, using=using)
         with store.lock(district, year), transaction.atomic(using=using):
             held = models.Year.objects.using(using).select_for_update().get(district__code=code, year=year)
             if held.revision == revision:
-                return _told(code, held, listed, day, about=about, revision=revision, before=before, using=using,
-                             **more)
+                return _told(district, stored.state, listed, day, about=about, revision=revision, before=before,
+                             using=using, **more)
             revision = held.revision
+        stored = store.load(district, year, revision=revision)
+        if stored is None:
+            return 0
     return 0  # the writers keep saving: the sweep tells what they did to these lists
 
 
-def _told(code: str, held: models.Year, listed: Mapping[str, Any], day: dt.date, *,
+def _told(district: District, state: YearState, listed: Mapping[str, Any], day: dt.date, *,
           about: Mapping[str, Any] | None, revision: str, before: Mapping[str, Sequence[Mapping[str, Any]]] | None,
           using: str, **more: Any) -> int:
-    """The lists ``listed`` (by body) compared with those last told and kept as told (:func:`announce`)."""
+    """The lists ``listed`` (by body, made on ``state`` at ``revision``) compared with those last told
+    and kept as told (:func:`announce`). Inside a transaction."""
+    code = district.info.id
+    # the list's year: the day's (a change to next year's plan in December is listed on it)
+    listed_on = years_of(district, state, revision or None, day, ahead=None, using=using)[0].plan.year
+    held = models.Year.objects.using(using).get(district__code=code, year=listed_on)
     queued = 0
     for body, document in listed.items():
         now = document["items"]
         kept = (models.DueSnapshot.objects.using(using).select_for_update()
                 .filter(year=held, organisation=body).first())
         told = kept.items if kept is not None else (before or {}).get(body)
+        if told is None and listed_on == day.year:
+            # the first list of the day's year: the items told last year close, those listed ahead stay
+            # (a list of a year to come made in its year before is not compared with that year's)
+            last = (models.DueSnapshot.objects.using(using)
+                    .filter(year__district__code=code, year__year=listed_on - 1, organisation=body).first())
+            told = last.items if last is not None else None
         if told is not None:
             for event, _, item in webhooks.due_changes({body: told}, {body: now}):
                 queued += webhooks.enqueue(code, event, about, revision=revision, body=body, due=item, using=using,
-                                           **more)
+                                           **_placed(code, body, item), **more)
         if kept is None:
             models.DueSnapshot.objects.using(using).create(year=held, organisation=body, day=day, items=now)
         elif kept.items != now or kept.day != day:
             kept.items, kept.day = now, day
             kept.save(using=using, update_fields=["items", "day"])
     return queued
+
+
+def _placed(code: str, body: str, item: Mapping[str, Any]) -> dict[str, Any]:
+    """What a due event says of its item besides the item: its year (an item told before items had
+    one: none) and where the service shows it (:func:`due_link`)."""
+    return {"year": item.get("year"), "link": due_link(code, body, item)}
 
 
 def sweep(*, using: str = "default", today: dt.date | None = None) -> int:

@@ -20,7 +20,10 @@ import re
 
 from liaison.year.store import RevisionConflict
 
-__all__ = ["engagement_conflict", "engagement_tag", "names_revision"]
+__all__ = ["ANY", "engagement_conflict", "engagement_tag", "if_match_tags", "matches", "names_revision"]
+
+#: ``If-Match: *``: whatever the current version is (RFC 9110 13.1.1).
+ANY = "*"
 
 #: A revision's tag as :class:`liaison_web.store.DatabaseStore` makes it (``<n>-<16 hex digits>``).
 _REVISION = re.compile(r"[0-9]+-[0-9a-f]{16}")
@@ -46,3 +49,24 @@ def engagement_conflict(place: str, *, current: str, expected: str) -> RevisionC
         message_zh="读取之后该活动已被其他人修改，未作保存",
         fix_zh="请重新读取该活动（及其 ETag），在其最新内容上再做修改",
         current=current, expected=expected)
+
+
+def if_match_tags(header: str) -> str:
+    """An ``If-Match`` header as the service compares it: :data:`ANY`, or its entity tags (a list
+    per RFC 9110 13.1.1, ``"a", "b"``) without quotes, weakness marks or a filtered view's part
+    (``<revision>+<view>``), joined by commas (no tag holds one)."""
+    if header.strip() == ANY:
+        return ANY
+    tags = []
+    for part in header.split(","):
+        tag = part.strip()
+        tag = tag[2:] if tag.startswith("W/") else tag
+        tag = tag.strip('"').partition("+")[0]
+        if tag:
+            tags.append(tag)
+    return ",".join(dict.fromkeys(tags))
+
+
+def matches(expected: str, tag: str) -> bool:
+    """``expected`` (:func:`if_match_tags`) names ``tag``: it is ``*`` or lists it."""
+    return expected == ANY or tag in expected.split(",")

@@ -1,5 +1,9 @@
 """Calendar feeds per organisation: ``/feeds/<token>.ics``, a secret URL a body subscribes to from
-DingTalk, WeCom, Feishu or Outlook, serving its calendar of the year.
+DingTalk, WeCom, Feishu or Outlook, serving its calendar of the current year and the next (where the
+next is planned), so a December subscription shows January: the current year's calendar with the next
+year's events after its own (one VTIMEZONE, the current year's name; each event keeps its UID,
+stable across the year's turn).
+``?year=2027`` serves that year alone.
 
 The calendar is the ``ical`` exporter's own (:func:`liaison_ical.plugin.export`, with its default
 options, on the year's current state as the service holds it): the bytes ``liaison export ical``
@@ -91,9 +95,25 @@ def calendar_bytes(code: str, organisation: str, year: int) -> tuple[bytes, dt.d
     return None if data is None else (data, at)
 
 
+def _joined(calendar: bytes, following: bytes) -> bytes:
+    """``calendar`` with the events of ``following`` (the next year's, as the same exporter writes
+    it: the same header and time zone) added before its end: one calendar of both years. An
+    unfolded line ``BEGIN:VEVENT`` is always a component's start (a folded one begins with a space)."""
+    events: list[bytes] = []
+    inside = False
+    for line in following.split(b"\r\n"):
+        inside = inside or line == b"BEGIN:VEVENT"
+        if inside:
+            events.append(line + b"\r\n")
+        inside = inside and line != b"END:VEVENT"
+    end = calendar.rindex(b"END:VCALENDAR")
+    return calendar[:end] + b"".join(events) + calendar[end:]
+
+
 def serve(request: HttpRequest, token: str) -> HttpResponse:
     """``GET /feeds/<token>.ics[?year=2027]``: the calendar of the token's organisation for the year
-    (default: the current year in the district's time zone). An unknown or revoked token, a year
+    (default: the current year in the district's time zone and the next where it is planned,
+    :func:`_joined`). An unknown or revoked token, a year
     without a plan: 404, nothing said about why (the URL is the only credential)."""
     row = (models.FeedToken.objects.select_related("district")
            .filter(sha256=_hash(token), revoked__isnull=True).first())
@@ -106,6 +126,10 @@ def serve(request: HttpRequest, token: str) -> HttpResponse:
         return HttpResponse("not found\n", status=404, content_type="text/plain; charset=utf-8")
     year = int(given) if given else district_today(district).year
     found = calendar_bytes(code, row.organisation, year)
+    if not given:  # the current year and the next where it is planned (a December subscription shows January)
+        following = calendar_bytes(code, row.organisation, year + 1)
+        if following is not None:
+            found = following if found is None else (_joined(found[0], following[0]), max(found[1], following[1]))
     if found is None:
         return HttpResponse("not found\n", status=404, content_type="text/plain; charset=utf-8")
     data, at = found

@@ -18,7 +18,7 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 
 from liaison_web.callers import remote_address
-from liaison_web.errors import LockedOut, error_response
+from liaison_web.errors import LockedOut, error_response, retry_after
 
 __all__ = ["Handler", "LockedOut", "client_address", "locked_out", "locked_out_error", "username_of"]
 
@@ -63,6 +63,14 @@ def locked_out_error(request: HttpRequest | None = None) -> LockedOut:
     from django.conf import settings
 
     limit, minutes = settings.AXES_FAILURE_LIMIT, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    error = _locked_out_error(request, limit, minutes)
+    error.retry_after = int(settings.AXES_COOLOFF_TIME.total_seconds())  # Retry-After: the whole cool-off
+    return error
+
+
+def _locked_out_error(request: HttpRequest | None, limit: int, minutes: int) -> LockedOut:
+    from django.conf import settings
+
     if getattr(request, "liaison_locked_by_address", False):
         limit = settings.LIAISON_LOGIN_ADDRESS_FAILURES
         return LockedOut(f"too many failed logins from this address ({limit}): logging in from it is locked for "
@@ -86,5 +94,7 @@ def locked_out(request: HttpRequest, original: HttpResponse | None = None,
     error = locked_out_error(request)
     if request.path.startswith("/api/"):
         return error_response(request, error, 429)
-    return render(request, "liaison_web/locked_out.html", {"error": error, "en": error.render("en"),
+    page = render(request, "liaison_web/locked_out.html", {"error": error, "en": error.render("en"),
                                                             "zh": error.render("zh")}, status=429)
+    page["Retry-After"] = str(retry_after())
+    return page

@@ -1,15 +1,18 @@
 """What reaches a caller of the API without passing the API's own handlers is put in the one error
-shape here: a method an address does not have (django-ninja answers 405 with a line of text)."""
+shape here: a method an address does not have (django-ninja answers 405 with a line of text). Every
+answer of the API says it varies by ``Accept-Language`` (an error's ``rendered`` line does), and a
+``HEAD`` of a read is answered as its ``GET`` without the body (RFC 9110 9.3.2)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 from liaison_web.errors import NotAllowed, error_response
 
-__all__ = ["ApiErrors", "UploadLimit"]
+__all__ = ["ApiErrors", "SessionIdle", "UploadLimit"]
 
 
 class ApiErrors:
@@ -17,7 +20,31 @@ class ApiErrors:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        head = request.method == "HEAD"
+        if head:  # django-ninja routes GET only: the read, its headers, no body
+            request.method = "GET"
+        answered = self.get_response(request)
+        if head:
+            request.method = "HEAD"
+        response = self._shaped(request, answered)
+        patch_vary_headers(response, ("Accept-Language",))
+        if head:
+            if response.streaming:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
+                response.streaming_content = []  # type: ignore[attr-defined]
+            else:
+                length = len(response.content)
+                response.content = b""
+                if response.status_code != 304:
+                    response["Content-Length"] = str(length)
+        return response
+
+    @staticmethod
+    def _shaped(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if (response.status_code == 405 and request.path.startswith("/api/")
                 and not response.get("Content-Type", "").startswith("application/json")):
             allowed = response.get("Allow", "")
@@ -87,3 +114,30 @@ class UploadLimit:
         except Resolver404:
             several = False
         return evidence.max_body_bytes() if several else evidence.max_bytes() + self.OVERHEAD
+
+
+class SessionIdle:
+    """A login session ends ``SESSION_COOKIE_AGE`` after its last request, not after its first: each
+    request of a logged-in session brings the end forward — at most once a minute (a write of the
+    session), not on every request as ``SESSION_SAVE_EVERY_REQUEST`` would. A request without a
+    session cookie (a token's) touches no session."""
+
+    EVERY = 60
+    KEY = "_liaison_seen"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        from django.conf import settings
+
+        session = getattr(request, "session", None)
+        if session is not None and settings.SESSION_COOKIE_NAME in request.COOKIES:
+            now = int(time.time())
+            seen = session.get(self.KEY)
+            if getattr(request.user, "is_authenticated", False) and (
+                    not isinstance(seen, int) or now - seen >= self.EVERY):
+                session[self.KEY] = now  # modified: saved, and the cookie's expiry sent again
+        return self.get_response(request)

@@ -163,7 +163,7 @@ class Membership(models.Model):
 class ApiToken(models.Model):
     """A bearer token for an integration. The token is shown once when made; only its sha256 is kept
     (``prefix``: its first characters, to tell tokens apart in a list). ``scopes``: ``read``,
-    ``write``. Revoked tokens stay, with when."""
+    ``write``. Revoked tokens stay, with when; ``expires``, if set, ends it at that time."""
 
     user: models.ForeignKey[AbstractUser, AbstractUser] = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
@@ -175,6 +175,8 @@ class ApiToken(models.Model):
     last_used: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(
         null=True, blank=True)
     revoked: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(null=True, blank=True)
+    #: After this time the token is no token (401), as a revoked one; None: until revoked.
+    expires: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

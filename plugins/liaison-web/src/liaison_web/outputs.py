@@ -8,7 +8,8 @@ the exporters of the plugins), never by a second copy of it.
   export FORMAT --issued-on DAY --records LEDGER`` would write: the 征求意见函 and 反馈函 come from
   them), reads the files back and removes the folder. Nothing is saved in the database: a download
   issues no letter. The result is cached per (database, district version, year, revision, state of
-  the records, exporter, options, day): a revision names its content and is never reused, nor is a
+  the records, exporter, options, day, the neighbouring plan years' revisions — their letters in the
+  registers the year numbers into and shows): a revision names its content and is never reused, nor is a
   state of the records (:func:`liaison_web.records.state_of`), so a second download of the same
   thing renders nothing. An exporter whose inputs are those of the last export the year had, with
   its files as that export left them, is not even run there (the flow's own reuse): its files are
@@ -32,7 +33,7 @@ import attrs
 
 from liaison.law.district import District
 from liaison.law.records import Records
-from liaison.year.numbering import LetterRecord
+from liaison.year.numbering import LetterRecord, holding_years, register_years
 from liaison.year.state import YearState
 from liaison.year.store import Commit, RevisionConflict
 from liaison_web.store import DatabaseStore
@@ -68,7 +69,8 @@ class Rendered:
         return {record.path: record for record in self.state.letters if record.active}
 
 
-_Key = tuple[str, str, str, int, str, tuple[int, int], str, tuple[tuple[str, Any], ...], dt.date]
+_Key = tuple[str, str, str, int, str, tuple[int, int], str, tuple[tuple[str, Any], ...], dt.date,
+             tuple[str | None, ...]]
 _CACHE: OrderedDict[_Key, Rendered] = OrderedDict()
 _CACHE_SIZE = 12
 _GUARD = threading.Lock()
@@ -86,8 +88,10 @@ def render(district: District, version: str, year: int, revision: str, exporter:
     from liaison_web.records import records_state
 
     counted = records_state(district, year)
+    database = DatabaseStore(using=using)
+    around = tuple(database.current(district, other) for other in holding_years(year, register_years(year, day)))
     key: _Key = (using, district.info.id, version, year, revision, counted, exporter, tuple(sorted(options.items())),
-                 day)
+                 day, around)
     with _GUARD:
         if key in _CACHE:
             _CACHE.move_to_end(key)
@@ -133,8 +137,10 @@ def _export(district: District, year: int, revision: str, exporter: str, options
     with tempfile.TemporaryDirectory(prefix="liaison-web-export-") as folder:
         scratch = FolderStore(folder)
         scratch.save(district, year, Commit(stored.state, tuple(held), kind="export"), expected=None)
+        # the neighbouring plan years' letters (a letter issued in another calendar year is numbered in
+        # its register, the 发文登记 sheet lists theirs) read where they are kept
         outcome = Workspace(store=scratch).export(district, year, run, issued_on=day, records=records,
-                                                  calendar=working_day_calendar())
+                                                  calendar=working_day_calendar(), around=database)
         files = {f.path: data for f in outcome.state.manifest.files if f.exporter == exporter
                  and (data := scratch.read(district, year, f.path)) is not None}
     renders += 1
@@ -162,19 +168,23 @@ def issue(district: District, year: int, day: dt.date, expected: str,
     """Issue the year's letters due on or before ``day``, saved in the database: what ``liaison export
     docx --issued-on DAY`` does to an output folder. ``expected`` is the revision the caller saw
     (``If-Match``): another one held now is a :class:`RevisionConflict`, checked under the year's
-    lock, which the export takes again (re-entrant), so nothing can be saved in between. ``day`` after
-    ``today`` or before an earlier issue's day is refused unless ``force``, as by the command. The
-    state before and the new revision."""
+    lock, which the export takes again (re-entrant), so nothing can be saved in between — with the
+    lock of the year of issue when that is another (a letter of the plan issued in another calendar
+    year is numbered in that year's register), both in ascending order of the years, as the export
+    takes them (:meth:`liaison_workspace.Workspace.locked_for_export`). ``day`` after ``today`` or
+    before an earlier issue's day is refused unless ``force``, as by the command. The state before
+    and the new revision."""
     from liaison.host.plugins import working_day_calendar
     from liaison_workspace import Workspace
 
     store = DatabaseStore(using=using, on_save=on_save)
-    with store.lock(district, year):
+    workspace = Workspace(store=store)
+    with workspace.locked_for_export(district, year, day):
         stored = store.load(district, year)
         held = stored.revision if stored is not None else None
         if stored is None or held != expected:
             raise RevisionConflict.of(store.place(district, year), current=held, expected=expected)
-        outcome = Workspace(store=store).export(district, year, [("docx", {})], issued_on=day,
+        outcome = workspace.export(district, year, [("docx", {})], issued_on=day,
                                                 records=kept_records(district, year), calendar=working_day_calendar(),
                                                 today=today, force=force)
     return stored.state, outcome.revision

@@ -11,6 +11,11 @@ connection is closed after the answer: the rest of the body is still on its way,
 
 waitress's other refusals (a malformed request, headers too large) keep its own text: they come
 before there is a request the service could answer.
+
+:class:`Task` keeps an HTTP/1.1 connection open after an answer that has no body by its status
+(304 Not Modified, 204): waitress closes every answer without a ``Content-Length``, which such an
+answer must not carry (RFC 9110 8.6) — a client polling with ``If-None-Match`` would open a
+connection per 304.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from waitress.parser import HTTPRequestParser
 from waitress.task import ErrorTask, WSGITask
 from waitress.utilities import RequestEntityTooLarge
 
-__all__ = ["REFUSED", "Channel", "adopt"]
+__all__ = ["REFUSED", "Channel", "Task", "adopt"]
 
 #: The environ's key of a request refused for its size: the length it declared (``None``: chunked).
 #: A caller's header cannot set it (waitress puts those under ``HTTP_``).
@@ -59,9 +64,30 @@ class Refusal(WSGITask, ErrorTask):
         return environ
 
 
-class Channel(HTTPChannel):
-    """waitress's connection, its refusals for size answered by the application (:class:`Refusal`)."""
+class Task(WSGITask):
+    """waitress's task, an answer without a body by its status not closing the connection."""
 
+    def build_response_header(self) -> bytes:
+        closing = self.close_on_finish
+        built: bytes = super().build_response_header()
+        asked = str(cast(HTTPRequestParser, self.request).headers.get("CONNECTION", "")).lower()
+        if self.version != "1.1" or self.has_body or closing or asked == "close":
+            return built
+        # waitress closed it for want of a Content-Length, which a 304 or 204 has no need of
+        self.close_on_finish = False
+        self.response_headers = [(k, v) for k, v in self.response_headers
+                                 if not (k.lower() == "connection" and v.lower() == "close")]
+        # the head again as waitress writes it (its first line, the headers sorted stably by name)
+        lines = [f"HTTP/{self.version} {self.status}",
+                 *(f"{k}: {v}" for k, v in sorted(self.response_headers, key=lambda x: x[0]))]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+class Channel(HTTPChannel):
+    """waitress's connection, its refusals for size answered by the application (:class:`Refusal`),
+    its answers without a body keeping the connection (:class:`Task`)."""
+
+    task_class = Task
     error_task_class = Refusal
 
 

@@ -7,6 +7,9 @@
     ready and stop.
 ``liaison web import-year --from out/2027`` / ``liaison web export-year --year 2027 --to DIR``
     Hand a year from the output folder to the database and back (:mod:`liaison_web.transfer`).
+``liaison web district add FILE`` / ``list`` / ``remove CODE``
+    The deployment's districts (:mod:`liaison_web.districts`); ``liaison serve --data FILE`` adds
+    the deployment's own at its start, instead of the seed.
 ``liaison web token --user NAME --name NAME``
     Make an API token for an integration; it is printed once.
 ``liaison web audit-export --to audit.csv [--format jsonl]``
@@ -103,19 +106,26 @@ def _refusal(exc: Exception, database: str | None) -> LiaisonError | None:
                                "（见 docs/service.md）")
 
 
-def _ready(database: str | None, lang: str, hosts: tuple[str, ...] = ()) -> str:
+def _ready(database: str | None, lang: str, hosts: tuple[str, ...] = (), *, serving: bool = False,
+           data: tuple[str, str] | None = None) -> str:
     """Configure Django, make the database ready, say what was done; the database's URL. ``hosts``:
-    host names the service answers to besides the local ones (the address it listens on)."""
+    host names the service answers to besides the local ones (the address it listens on).
+    ``serving``: the process is the service's own (``liaison serve``), so its batches may pause
+    Python's collector (:mod:`liaison_web.batch`). ``data``: a district data file's text and name,
+    the deployment's district (:func:`liaison_web.districts.given`), the seed's place taken."""
     from liaison_web.bootstrap import ADMIN_ENV, prepare
     from liaison_web.settings import DEFAULT_DATABASE, configure, shown_url
 
     url = database or DEFAULT_DATABASE
-    configure(url, hosts=hosts)
-    ready = prepare(shown_url(url), today=dt.date.today())
+    configure(url, hosts=hosts, pause_collector=serving)
+    ready = prepare(shown_url(url), today=dt.date.today(), data=data)
     if ready.migrated:
         _say(lang, f"{ready.database}: {len(ready.migrated)} migrations applied; "
                    f"districts: {', '.join(ready.districts)}",
              f"{ready.database}：已执行 {len(ready.migrated)} 个迁移；区：{'、'.join(ready.districts)}")
+    for code in ready.added:
+        _say(lang, f"{code}: the district added from {data[1] if data else ''}",
+             f"{code}：已从 {data[1] if data else ''} 添加该区")
     for code, year in ready.planned:
         _say(lang, f"{code}: the {year} planned", f"{code}：已编排{year}年")
     if ready.admin is not None and ready.password is not None:
@@ -143,18 +153,24 @@ def _ready(database: str | None, lang: str, hosts: tuple[str, ...] = ()) -> str:
 @option("--no-webhooks", is_flag=True,
         help="Do not send webhook deliveries from this process (another runs `liaison web deliver`).",
         help_zh="本进程不发送 Webhook（由其他进程运行 liaison web deliver 发送）。")
+@option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
+        help="The deployment's district data file: added (and planned) if the database does not hold its "
+             "district, instead of the seed; a changed text of a district held is refused (amend it instead).",
+        help_zh="本部署的区数据文件：数据库中没有该区时添加（并编排），不再载入示例区；已有的区的不同文本会被拒绝"
+                "（请改用修订）。")
 @database_option
 @lang_option
 @_errors
-def serve(host: str, port: int, threads: int, workers: int, init_only: bool, no_webhooks: bool, database: str | None,
-          lang: str) -> None:
+def serve(host: str, port: int, threads: int, workers: int, init_only: bool, no_webhooks: bool, data_file: str | None,
+          database: str | None, lang: str) -> None:
     """Serve the office's shared system: a web service and its API (docs/service.md)."""
     from liaison_web.serving import listening_socket
 
+    data = _data(data_file)  # read before the port or the database: a file that is not there changes nothing
     # the address first: a port taken or an address not this machine's is said before the database changes
     bound = None if init_only else listening_socket(host, port)
     try:
-        _ready(database, lang, hosts=(host,) if host not in ("0.0.0.0", "::") else ())
+        _ready(database, lang, hosts=(host,) if host not in ("0.0.0.0", "::") else (), serving=True, data=data)
     except BaseException:
         if bound is not None:
             bound.close()
@@ -202,13 +218,28 @@ def web() -> None:
 def import_year(source: Path, data_file: str | None, replace: bool, database: str | None, lang: str) -> None:
     """Import a year from an output folder into the database (every revision and file)."""
     year = _year_of(source)
-    _ready(database, lang)
+    data = _data(data_file)
+    _ready(database, lang, data=data)  # a fresh database gets the district of the file, not the seed
     from liaison_web.audit import record
+    from liaison_web.bootstrap import seed_text
+    from liaison_web.districts import given
     from liaison_web.store import DatabaseStore
     from liaison_web.transfer import copy_year
     from liaison_workspace import FolderStore
 
-    district = _district(data_file)
+    if data is None:
+        from liaison.formats.district import seed_district
+        from liaison_web import models
+
+        seed = seed_district().info.id
+        if not models.DistrictVersion.objects.filter(district__code=seed).exists():  # a deployment of its own
+            raise LiaisonError(f"{source}: no --data given, and the database holds no seed district",
+                               file=str(source), fix="give the district's data file the year was planned on: "
+                               "--data FILE", message_zh=f"{source}：未给出 --data，且数据库中没有示例区",
+                               fix_zh="请用 --data 文件 给出编排该年度所用的区数据文件")
+    # the file's district as the database holds it; a text none of its versions has is refused (an amendment's)
+    text, file = data or (seed_text(), "<liaison>/data/seed.toml")
+    district, _ = given(text, file=file, today=dt.date.today())
     store = DatabaseStore()
     held = store.load(district, year)
     revision = copy_year(FolderStore(source.parent), store, district, year, replace=replace)
@@ -250,17 +281,23 @@ def export_year(year: int, target: Path, code: str | None, database: str | None,
         help_zh="令牌的用途（如办公系统的名称）。")
 @option("--scope", "scopes", multiple=True, type=click.Choice(["read", "write"]), default=("read",),
         show_default=True, help="What it may do (repeat for both).", help_zh="权限范围（两项都要时重复给出）。")
+@option("--expires", default=None, metavar="TIME",
+        help="When it ends: 2027-06-30T18:00+08:00 (no offset: the server's time zone). Default: until revoked.",
+        help_zh="失效时间：如 2027-06-30T18:00+08:00（不带时区时为服务器所在时区）。默认：直到被吊销。")
 @database_option
 @lang_option
 @_errors
-def token(username: str, name: str, scopes: tuple[str, ...], database: str | None, lang: str) -> None:
+def token(username: str, name: str, scopes: tuple[str, ...], expires: str | None, database: str | None,
+          lang: str) -> None:
     """Make an API token; it is printed once (only its hash is kept)."""
     _ready(database, lang)
     from liaison_web.audit import record
     from liaison_web.tokens import make_token
 
-    secret = make_token(username, name, scopes)
-    record("create", "api-token", secret[:12], after={"user": username, "name": name, "scopes": sorted(scopes)})
+    ends = _expiry(expires)
+    secret = make_token(username, name, scopes, expires=ends)
+    record("create", "api-token", secret[:12], after={"user": username, "name": name, "scopes": sorted(scopes),
+                                                       **({"expires": ends.isoformat()} if ends else {})})
     _say(lang, f"The token for {name} (shown this once; send it as 'Authorization: Bearer …'):",
          f"{name} 的令牌（只显示这一次；以 “Authorization: Bearer …” 发送）：")
     click.echo(secret)
@@ -277,13 +314,84 @@ def revoke_token(prefix: str, database: str | None, lang: str) -> None:
     from liaison_web.audit import record
     from liaison_web.tokens import revoke
 
-    if len(prefix) < 12 or not revoke(prefix[:12]):
+    if len(prefix) < 12:
+        from liaison_web import models
+
+        begin = models.ApiToken.objects.filter(prefix__startswith=prefix, revoked__isnull=True).count()
+        raise LiaisonError(f"{prefix!r} is shorter than a token's prefix (its first 12 characters); {begin} token(s) "
+                           "in use begin with it", fix="give the first 12 characters of the token to revoke, as the "
+                           "administration lists them (Api tokens at /admin/)",
+                           message_zh=f"{prefix!r} 短于令牌前缀（前 12 个字符）；有 {begin} 个仍在使用的令牌以它开头",
+                           fix_zh="请给出要撤销的令牌的前 12 个字符（管理页面 /admin/ 的 Api tokens 中列出）")
+    if not revoke(prefix[:12]):
         raise LiaisonError(f"no token in use begins with {prefix!r}", fix="give the first 12 characters of a token "
                            "that is not revoked (the administration lists them)",
                            message_zh=f"没有以 {prefix!r} 开头且仍在使用的令牌",
                            fix_zh="请给出一个未撤销令牌的前 12 个字符（管理页面中列出）")
     record("revoke", "api-token", prefix[:12])
     _say(lang, f"{prefix[:12]}…: revoked", f"{prefix[:12]}…：已撤销")
+
+
+@web.group("district", cls=Group, help_zh="本部署的区：添加（数据文件）、列出、移除（仅限尚无任何操作的区）。")
+def district_group() -> None:
+    """The deployment's districts: add one from its data file, list them, remove one nothing was done in."""
+
+
+@district_group.command("add", help_zh="从数据文件添加一个区（自当天起有效），并编排其今明两年；已有的区不变"
+                                   "（文本不同则拒绝：请改用修订）。")
+@click.argument("data_file", metavar="FILE", type=click.Path(dir_okay=False))
+@database_option
+@lang_option
+@_errors
+def district_add(data_file: str, database: str | None, lang: str) -> None:
+    """Add the district of the data FILE (valid from today) and plan its current and next year; a
+    district held already with this text is left as it is, with another text refused (amend it)."""
+    data = _data(data_file)
+    assert data is not None
+    _ready(database, lang, data=data)  # stores (and plans) it, or refuses the changed text; a fresh database no seed
+    from liaison_web.districts import given
+
+    value, _ = given(data[0], file=data[1], today=dt.date.today())
+    _say(lang, f"{data_file}: the district {value.info.id} ({value.info.name}) is in the database",
+         f"{data_file}：区 {value.info.id}（{value.info.name}）已在数据库中")
+
+
+@district_group.command("list", help_zh="列出本部署的区：编号、名称、现行版本（起始日、摘要）、版本数、年度。")
+@database_option
+@lang_option
+@_errors
+def district_list(database: str | None, lang: str) -> None:
+    """List the deployment's districts: id, name, the version in force (from, sha256), versions, years."""
+    _ready(database, lang)
+    from liaison_web.districts import listed
+
+    for row in listed():
+        years = ", ".join(str(y) for y in row.years) or "-"
+        _say(lang, f"{row.code}\t{row.name}\tin force from {row.valid_from.isoformat()} (sha256 {row.sha256[:12]}…, "
+                   f"{row.versions} versions)\tyears: {years}",
+             f"{row.code}\t{row.name}\t现行版本自 {row.valid_from.isoformat()} 起（sha256 {row.sha256[:12]}…，"
+             f"共 {row.versions} 个版本）\t年度：{years}")
+
+
+@district_group.command("remove", help_zh="移除一个尚无任何操作的区（如首次启动时载入的示例区）；"
+                                      "有审计条目、记录、Webhook 等的区会保留。")
+@click.argument("code")
+@database_option
+@lang_option
+@_errors
+def district_remove(code: str, database: str | None, lang: str) -> None:
+    """Remove district CODE if nothing was done in it (the seed a first start stored, say): one with
+    audit entries, records, evidence, webhooks, feeds, publications or members stays."""
+    _ready(database, lang)
+    from django.db import transaction
+
+    from liaison_web.audit import record
+    from liaison_web.districts import remove
+
+    with transaction.atomic():  # removed with its entry, or not at all
+        was = remove(code)
+        record("remove", "district", code, before=was)
+    _say(lang, f"{code}: removed", f"{code}：已移除")
 
 
 @web.command("audit-export", help_zh="导出审计日志，最早的记录在前。")
@@ -463,6 +571,26 @@ def replay(number: int | None, failed: bool, hook: int | None, database: str | N
          f"已重新排队 {count} 个投递（由 liaison serve 或 liaison web deliver 发送）")
 
 
+def _expiry(text: str | None) -> dt.datetime | None:
+    """``--expires``: a time in the future (no offset: the server's time zone), or None."""
+    if text is None:
+        return None
+    from django.utils import timezone
+
+    try:
+        ends = dt.datetime.fromisoformat(text)
+    except ValueError:
+        ends = None
+    if ends is not None and timezone.is_naive(ends):
+        ends = timezone.make_aware(ends)
+    if ends is None or ends <= timezone.now():
+        raise LiaisonError(f"--expires {text}: not a time in the future",
+                           fix="give one such as 2027-06-30T18:00+08:00",
+                           message_zh=f"--expires {text}：不是将来的时间",
+                           fix_zh="请给出如 2027-06-30T18:00+08:00 的时间")
+    return ends
+
+
 def _year_of(folder: Path) -> int:
     name = folder.resolve().name
     if not (name.isdigit() and len(name) == 4):
@@ -473,16 +601,13 @@ def _year_of(folder: Path) -> int:
     return int(name)
 
 
-def _district(data_file: str | None) -> Any:
-    from liaison_web.bootstrap import load_version, seed_text
-
+def _data(data_file: str | None) -> tuple[str, str] | None:
+    """A district data file's text and its name (None: none given)."""
     if data_file is None:
-        text, file = seed_text(), "<liaison>/data/seed.toml"
-    else:
-        from liaison.formats.syntax import read_file
+        return None
+    from liaison.formats.syntax import decode, read_file
 
-        text, file = read_file(data_file).decode("utf-8"), data_file
-    return load_version(text, valid_from=dt.date.today(), file=file)
+    return decode(read_file(data_file), file=data_file), data_file  # not UTF-8: refused with the file's name
 
 
 def _stored_district(code: str | None) -> Any:

@@ -9,11 +9,14 @@ import json
 
 from liaison_web import (
     api_acknowledge,  # noqa: F401 - registers the counterparts' acknowledgements (回执, 签收)
+    api_audit,  # noqa: F401 - registers the district's whole audit log, paged
     api_city,  # noqa: F401 - registers the city auditor's view of every district
     api_evidence,  # noqa: F401 - registers the withdrawal of an evidence file
+    api_guard,  # noqa: F401 - JSON bodies only (415), a body too large (413)
     api_law,  # noqa: F401 - registers the district's law: provisions, pairings, cc lists, invitees
     api_publish,  # noqa: F401 - registers publishing to CalDAV (a background job)
     api_records,  # noqa: F401 - registers the records', evidence's and the report's operations
+    api_tokens,  # noqa: F401 - registers the API tokens' management (a district's administrator, one's own)
 )
 from liaison_web.api import api
 

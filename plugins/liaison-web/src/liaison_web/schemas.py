@@ -27,13 +27,16 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic.fields import FieldInfo
 
 from liaison.base import text
+from liaison.base.errors import Refused
 from liaison.base.text import FIRST_YEAR, LAST_YEAR
 from liaison.formats.convert import RENAMED, RULE_TAG
 
-__all__ = ["DATE", "DAY_PATTERN", "TIME", "YEAR", "Body", "ErrorModel", "model_of"]
+__all__ = ["DATE", "DAY_PATTERN", "TIME", "TIME_PATTERN", "YEAR", "Body", "PathId", "error_document_model",
+           "error_model", "model_of"]
 
 #: A time of day as the library writes it (a valid one: 24:00 or 09:60 is refused, never a failure later).
-TIME = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["09:30"])]
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+TIME = Annotated[str, Field(pattern=TIME_PATTERN, examples=["09:30"])]
 #: A year the library plans (:func:`liaison.year.planner.check_year`'s bounds).
 YEAR = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 #: A day of such a year, ``YYYY-MM-DD`` (the bounds of :data:`YEAR`; a test holds the pattern to them).
@@ -44,7 +47,8 @@ def _iso_day(value: Any) -> Any:
     """Only ``YYYY-MM-DD``: pydantic would take a number as a Unix time (``day=0`` as 1970-01-01)."""
     if isinstance(value, dt.date) or (isinstance(value, str) and re.match(DAY_PATTERN, value)):
         return value
-    raise ValueError(f"a day is written YYYY-MM-DD, in {FIRST_YEAR}–{LAST_YEAR}")
+    raise Refused(f"must be a day, written YYYY-MM-DD, in {FIRST_YEAR}–{LAST_YEAR}",
+                  f"应为日期，写作 YYYY-MM-DD，年份在 {FIRST_YEAR}—{LAST_YEAR} 之间")
 
 
 DATE = Annotated[dt.date, BeforeValidator(_iso_day),
@@ -198,14 +202,75 @@ def _constrained(hint: Any, constraint: Any) -> Any:
     return hint
 
 
-class ErrorModel(BaseModel):
-    """The library's one error shape (:func:`liaison.base.errors.error_document`)."""
+class PathId(BaseModel):
+    """A step of an error's path naming an item of a list by its id (``organisations[health]``)."""
 
-    model_config = ConfigDict(extra="allow")
-    kind: str
-    message: str
-    message_zh: str | None = None
-    fix: str | None = None
-    fix_zh: str | None = None
-    file: str | None = None
-    problems: list[dict[str, Any]] = []
+    model_config = ConfigDict(extra="forbid")
+    id: str
+
+
+#: What the error document writes otherwise than its fields' types, or beside them
+#: (:meth:`liaison.base.errors.Location.document`): the path's steps — a key, an index, an id —, and
+#: ``at``, the place as the command prints it.
+_WRITTEN_AS: dict[str, tuple[Any, str]] = {
+    "path": (list[str | int | PathId] | None, "where in the file: keys (text), indices (numbers) and ids "
+             "({\"id\": …}), from the top; none when the error is not about a place in a file"),
+    "at": (str | None, "the place as the command prints it: $.pairings[3].counterpart, 会议走访!E12, or the place"),
+}
+#: The keys a service's answer adds to the library's document (:func:`liaison_web.errors.error_response`).
+_ANSWER_ADDS: dict[str, tuple[Any, str]] = {
+    "rendered": (str, "the line the command prints, in the language Accept-Language asks for "
+                 "(Content-Language says which)"),
+}
+
+
+def _document_fields(*types: type, more: Mapping[str, tuple[Any, str]] = {}) -> dict[str, Any]:
+    """The keys of the documents of ``types`` (:class:`~liaison.base.errors.Location`,
+    :class:`~liaison.base.errors.Problem`): one per attrs field, every one written (none left out:
+    an absent value is null), typed by the field unless :data:`_WRITTEN_AS` says how it is written,
+    then those of ``_WRITTEN_AS`` no field has, then ``more``."""
+    fields: dict[str, Any] = {}
+    builder = _Builder(())
+    for cls in types:
+        hints = typing.get_type_hints(cls, globalns=vars(sys.modules[cls.__module__]))
+        for field in attrs.fields(cls):
+            annotation, about = _WRITTEN_AS.get(field.name, (builder.type_of(hints[field.name]), None))
+            fields[field.name] = (annotation, Field(..., description=about))
+    for name, (annotation, about) in {**_WRITTEN_AS, **more}.items():
+        fields.setdefault(name, (annotation, Field(..., description=about)))
+    return fields
+
+
+@functools.cache
+def error_document_model() -> type[BaseModel]:
+    """The library's one error shape (:func:`liaison.base.errors.error_document`), generated from
+    the error's two values' fields — where (:class:`~liaison.base.errors.Location`) and what is
+    wrong (:class:`~liaison.base.errors.Problem`) —, with ``kind`` and ``problems`` (each problem of
+    several, in the same two values). A publishing job's last error is kept so."""
+    from liaison.base.errors import Location, Problem
+
+    problem = create_model("ErrorProblem", __config__=ConfigDict(extra="forbid"),
+                           __doc__="One problem of several: where, and what is wrong.",
+                           **_document_fields(Location, Problem))
+    fields = {"kind": (str, Field(..., description="the error's class (NotFound, DataError, InvalidRequest …)")),
+              **_document_fields(Location, Problem),
+              "problems": (list[problem], Field(..., description="every problem, when there are several "  # type: ignore[valid-type]
+                                                "(the error's own fields are the first's); empty for one"))}
+    return create_model("ErrorDocument", __config__=ConfigDict(extra="forbid"), __doc__=(
+        "The library's one error shape (the command's --format json): where — file, path, sheet, cell, "
+        "place, root, at — and what is wrong in English and Chinese — message, message_zh, fix, fix_zh —, "
+        "and every problem of several."), **fields)
+
+
+@functools.cache
+def error_model(**current: tuple[Any, str]) -> type[BaseModel]:
+    """An error answer of the service: :func:`error_document_model` and ``rendered``
+    (:func:`liaison_web.errors.error_response`). ``current``: what a refused change's answer adds
+    (412: the object as it is now), each optional."""
+    fields: dict[str, Any] = {name: (annotation, Field(..., description=about))
+                              for name, (annotation, about) in _ANSWER_ADDS.items()}
+    for name, (annotation, about) in current.items():
+        fields[name] = (annotation | None, Field(None, description=about))
+    return create_model("ErrorResponse", __base__=error_document_model(), __doc__=(
+        "An error answer: the library's one error shape (ErrorDocument) with rendered, the line in the "
+        "caller's language (Content-Language says which)."), **fields)

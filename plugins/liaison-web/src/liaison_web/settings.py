@@ -18,7 +18,13 @@ and -shm are 0600 too: :func:`private_database`), or given as
 ``LIAISON_MAX_UPLOAD_MB`` (20) megabytes (:mod:`liaison_web.evidence`). ``LIAISON_SECURE=1`` (the
 service is behind an HTTPS reverse proxy) marks the session and CSRF cookies ``Secure`` and trusts
 the proxy's ``X-Forwarded-Proto`` and the address it appended to ``X-Forwarded-For``
-(``LIAISON_TRUSTED_PROXIES``, 1: how many proxies append to it).
+(``LIAISON_TRUSTED_PROXIES``, 1: how many proxies append to it), and sends
+``Strict-Transport-Security`` for ``LIAISON_HSTS_SECONDS`` (a year; 0: not at all).
+
+Passwords set through the administration (and ``LIAISON_ADMIN_PASSWORD``) pass Django's validators:
+at least ``LIAISON_PASSWORD_MIN_LENGTH`` (10) characters, not all digits, not a common password, not
+like the user's name. A login session ends after ``LIAISON_SESSION_HOURS`` (8) hours without a
+request (:class:`liaison_web.middleware.SessionIdle` brings its end forward at most once a minute).
 """
 
 from __future__ import annotations
@@ -156,6 +162,28 @@ def _float_env(name: str, default: float) -> float:
     return value
 
 
+def _seconds_env(name: str, default: int) -> int:
+    """A whole number of seconds, 0 allowed (turned off)."""
+    given = os.environ.get(name, "").strip()
+    if not given:
+        return default
+    if not given.isdigit():
+        raise ConfigError(f"{name}={given!r} is not a whole number of seconds", file=name,
+                          fix=f"set {name} to a number such as {default} (0: off), or leave it unset",
+                          message_zh=f"{name}={given!r} 不是整数秒数",
+                          fix_zh=f"请将 {name} 设为整数（如 {default}；0 表示关闭），或不设置")
+    return int(given)
+
+
+def password_validators() -> list[dict[str, Any]]:
+    """Django's password validators, the minimum length from ``LIAISON_PASSWORD_MIN_LENGTH`` (10)."""
+    base = "django.contrib.auth.password_validation"
+    return [{"NAME": f"{base}.UserAttributeSimilarityValidator"},
+            {"NAME": f"{base}.MinimumLengthValidator",
+             "OPTIONS": {"min_length": _int_env("LIAISON_PASSWORD_MIN_LENGTH", 10)}},
+            {"NAME": f"{base}.CommonPasswordValidator"}, {"NAME": f"{base}.NumericPasswordValidator"}]
+
+
 def webhook_settings() -> dict[str, Any]:
     """How webhook deliveries are retried (:class:`liaison_web.webhooks.Policy`), from the environment."""
     return {"max_attempts": _int_env("LIAISON_WEBHOOK_MAX_ATTEMPTS", 8),
@@ -192,9 +220,12 @@ def _secure() -> bool:
 
 
 def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: tuple[str, ...] = (),
-                    timeout: float = 30.0, secure: bool = False, allowed: tuple[str, ...] = ()) -> dict[str, Any]:
+                    timeout: float = 30.0, secure: bool = False, allowed: tuple[str, ...] = (),
+                    pause_collector: bool = False) -> dict[str, Any]:
     """Django's settings for the database ``url`` (and ``more`` by alias): what :func:`configure` gives
-    Django, a value (tests read it). ``secure``: behind an HTTPS proxy (see the module docstring)."""
+    Django, a value (tests read it). ``secure``: behind an HTTPS proxy (see the module docstring).
+    ``pause_collector``: a batch of the process may turn Python's cyclic collector off while it runs
+    (:mod:`liaison_web.batch`; ``liaison serve`` turns it on, the process being its own)."""
     default = database_settings(url, timeout=timeout)
     databases = {"default": default, **{alias: database_settings(u, timeout=timeout)
                                         for alias, u in (more or {}).items()}}
@@ -215,6 +246,7 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "liaison_web.middleware.SessionIdle",
             "liaison_web.pages.middleware.LoginRequired",  # every page needs a login (not the API: 401)
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -239,6 +271,7 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
         "AXES_USERNAME_CALLABLE": "liaison_web.lockout.username_of",
         "AXES_VERBOSE": False,
         "LIAISON_SECURE": secure,
+        "LIAISON_PAUSE_COLLECTOR": pause_collector,
         # how many proxies append to X-Forwarded-For in front of the service (callers.remote_address)
         "LIAISON_TRUSTED_PROXIES": _int_env("LIAISON_TRUSTED_PROXIES", 1),
         "LIAISON_WEBHOOKS": webhook_settings(),
@@ -269,6 +302,11 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
         "CSRF_COOKIE_SECURE": secure,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # a session ends after this long without a request (middleware.SessionIdle), not two weeks after login
+        "SESSION_COOKIE_AGE": _int_env("LIAISON_SESSION_HOURS", 8) * 3600,
+        "AUTH_PASSWORD_VALIDATORS": password_validators(),
+        # behind the HTTPS proxy: browsers keep to HTTPS (Django's SecurityMiddleware, on secure requests only)
+        "SECURE_HSTS_SECONDS": _seconds_env("LIAISON_HSTS_SECONDS", 365 * 24 * 3600) if secure else 0,
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if secure else None,
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "X_FRAME_OPTIONS": "DENY",
@@ -277,10 +315,11 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
 
 
 def configure(database_url: str | None = None, *, more: Mapping[str, str] | None = None,
-              hosts: tuple[str, ...] = (), timeout: float = 30.0) -> None:
+              hosts: tuple[str, ...] = (), timeout: float = 30.0, pause_collector: bool = False) -> None:
     """Configure Django for this process (once; later calls do nothing) and set it up: the database
     from the argument, ``DATABASE_URL`` or the default; ``LIAISON_SECURE``, ``LIAISON_ALLOWED_HOSTS``
-    from the environment. ``more``: further databases by alias (the tests' PostgreSQL)."""
+    from the environment. ``more``: further databases by alias (the tests' PostgreSQL).
+    ``pause_collector``: see :func:`django_settings` (the serving command's own process)."""
     from django.conf import settings
 
     if settings.configured:
@@ -288,7 +327,7 @@ def configure(database_url: str | None = None, *, more: Mapping[str, str] | None
     url = database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE
     allowed = tuple(h.strip() for h in os.environ.get("LIAISON_ALLOWED_HOSTS", "").split(",") if h.strip())
     settings.configure(**django_settings(url, more=more, hosts=hosts, timeout=timeout, secure=_secure(),
-                                         allowed=allowed))
+                                         allowed=allowed, pause_collector=pause_collector))
     for database in settings.DATABASES.values():
         if database["ENGINE"].endswith("sqlite3"):
             private_database(Path(database["NAME"]))

@@ -2,7 +2,7 @@
 
 A token is ``lsn_`` and 40 random URL-safe characters; the table keeps its hash and its first 12
 characters (to tell tokens apart in a list). A request's bearer token is looked up by its hash
-(:func:`user_of`); a revoked token, or one of an inactive user, is no token.
+(:func:`user_of`); a revoked token, one past its ``expires``, or one of an inactive user, is no token.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def make_token(username: str, name: str, scopes: Iterable[str] = ("read",)) -> str:
-    """A new token for the user ``username``; the secret, which is not kept."""
+def make_token(username: str, name: str, scopes: Iterable[str] = ("read",), *,
+               expires: dt.datetime | None = None) -> str:
+    """A new token for the user ``username`` (until ``expires``, if given); the secret, which is not kept."""
     from django.contrib.auth import get_user_model
 
     from liaison_web import models
@@ -48,7 +49,8 @@ def make_token(username: str, name: str, scopes: Iterable[str] = ("read",)) -> s
                            message_zh=f"权限 {wanted!r}：令牌的权限只有 read 和 write",
                            fix_zh="请给出 --scope read 或 write")
     secret = PREFIX + secrets.token_urlsafe(30)
-    models.ApiToken.objects.create(user=user, name=name, prefix=secret[:12], sha256=_hash(secret), scopes=wanted)
+    models.ApiToken.objects.create(user=user, name=name, prefix=secret[:12], sha256=_hash(secret), scopes=wanted,
+                                   expires=expires)
     return secret
 
 
@@ -79,7 +81,7 @@ class Caller:
 
 
 def caller_of(secret: str) -> Caller | None:
-    """The caller a bearer token stands for, or None (unknown, revoked, inactive user). One query —
+    """The caller a bearer token stands for, or None (unknown, revoked, expired, inactive user). One query —
     the token, its user and the user's memberships joined — and, once a minute per token, the write
     of its ``last_used``: a read costs no more than that (no password hasher: the token's sha256)."""
     from django.contrib.auth import get_user_model
@@ -97,7 +99,8 @@ def caller_of(secret: str) -> Caller | None:
             f'm.organisation FROM "{token.db_table}" t JOIN "{user.db_table}" u ON u.id = t.user_id '
             f'LEFT JOIN "{member.db_table}" m ON m.user_id = u.id '
             f'LEFT JOIN "{district.db_table}" d ON d.id = m.district_id '
-            f'WHERE t.sha256 = %s AND t.revoked IS NULL AND u.is_active ORDER BY m.id', [_hash(secret)])
+            f'WHERE t.sha256 = %s AND t.revoked IS NULL AND (t.expires IS NULL OR t.expires > %s) AND u.is_active '
+            'ORDER BY m.id', [_hash(secret), connection.ops.adapt_datetimefield_value(timezone.now())])
         rows = cursor.fetchall()
     if not rows:
         return None

@@ -30,6 +30,21 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """What Django refuses before a view runs — a ``Host`` the service does not answer to, a body larger
+    than it reads (413), too many fields — in the service's words (:func:`liaison_web.errors.refusal`):
+    under /api/ the error document, elsewhere the pages' bilingual page. (The log has one line of it,
+    no traceback: :mod:`liaison_web.apps`.)"""
+    from liaison_web.errors import error_response, refusal
+
+    error, status = refusal(exception)
+    if request.path.startswith("/api/"):
+        return error_response(request, error, status)
+    from liaison_web.pages.views import _error_page
+
+    return _error_page(request, error, status)
+
+
 urlpatterns = [
     # the API first: Django tries the patterns in order and no page's address starts with api/ (a due
     # list's read tried 35 patterns, the pages' first, now 10: an eighth of its Python calls fewer)

@@ -69,8 +69,10 @@ ENGAGEMENT_EVENTS = tuple(EVENT_OF.values())
 #: An item of a body's to-do list (:func:`liaison.year.due.due_list`) that a change made appear or go.
 DUE_EVENTS = ("due.opened", "due.closed")
 #: The address a webhook posts to, as its schema says: http or https with a host (``make_webhook``
-#: checks the same with ``urlsplit``).
-URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://([^\s/?#@]*@)?[^\s/?#@:\[\]]+(:[0-9]{1,5})?([/?#]\S*)?$"
+#: checks the same with ``urlsplit``); the host a name, an IPv4 address or an IPv6 address in brackets
+#: (:mod:`liaison_web.egress` checks a literal address as it checks a name's).
+URL_PATTERN = (r"^[hH][tT][tT][pP][sS]?://([^\s/?#@]*@)?([^\s/?#@:\[\]]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?"
+               r"([/?#]\S*)?$")
 #: Every event a webhook may subscribe to.
 EVENTS = (*ENGAGEMENT_EVENTS, *DUE_EVENTS)
 #: The longest error kept in the delivery log.
@@ -160,8 +162,12 @@ def make_webhook(district: Any, url: str, events: Iterable[str] = EVENTS, *, org
     its secret, which is shown once."""
     from urllib.parse import urlsplit
 
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        readable = parts.port is None or parts.port > 0  # a port beyond 65535, "[abc]": ValueError
+    except ValueError:
+        readable = False
+    if not readable or parts.scheme not in ("http", "https") or not parts.hostname:
         raise _invalid(f"{url!r} is not an http:// or https:// address", f"{url!r} 不是 http:// 或 https:// 地址",
                        "give the OA system's receiving address, e.g. https://oa.example.gov.cn/liaison/hook",
                        "请给出办公系统的接收地址，例如 https://oa.example.gov.cn/liaison/hook", "url")
@@ -189,14 +195,28 @@ def remove_webhook(webhook: models.Webhook, *, using: str = "default") -> None:
     webhook.active = False
 
 
-def described(webhook: models.Webhook) -> dict[str, Any]:
-    """A webhook as the API and the command show it (never its secret)."""
+def described(webhook: models.Webhook, *, masked: bool = False) -> dict[str, Any]:
+    """A webhook as the API and the command show it (never its secret); ``masked``: its URL as one
+    who may not manage webhooks reads it (:func:`masked_url`)."""
     counts = {s: 0 for s, _ in models.DELIVERY_STATUSES}
     for status in models.WebhookDelivery.objects.filter(webhook=webhook).values_list("status", flat=True):
         counts[status] += 1
     return {"id": webhook.pk, "district": webhook.district.code, "organisation": webhook.organisation,
-            "name": webhook.name, "url": webhook.url, "events": list(webhook.events), "active": webhook.active,
+            "name": webhook.name, "url": masked_url(webhook.url) if masked else webhook.url,
+            "events": list(webhook.events), "active": webhook.active,
             "created": webhook.created.isoformat(), "deliveries": counts}
+
+
+def masked_url(url: str) -> str:
+    """A webhook's URL without what may be a credential: the user and password before the host
+    (``https://***@oa.example/hook``) and the query (``?***``: an OA system's key often rides there),
+    the fragment dropped. The scheme, host, port and path stay: where the events go."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, f"***@{host}" if "@" in parts.netloc else host, parts.path,
+                       "***" if parts.query else "", ""))
 
 
 def delivery_described(delivery: models.WebhookDelivery) -> dict[str, Any]:
@@ -272,16 +292,31 @@ def enqueue(district: str, event_type: str, engagement: Mapping[str, Any] | None
 def due_changes(before: Mapping[str, Sequence[Mapping[str, Any]]], after: Mapping[str, Sequence[Mapping[str, Any]]]
                 ) -> list[tuple[str, str, Mapping[str, Any]]]:
     """What a change did to the bodies' to-do lists: ``(event, body, item)`` for each item (of the
-    list's JSON, ``liaison due --format json``) in one list and not the other, by its kind and ref —
-    ``due.opened`` from the list after, ``due.closed`` from the list before; the days left changing
-    is no event. Bodies in the order given, items in their lists' order."""
+    list's JSON, ``liaison due --format json``) in one list and not the other, by its ``key`` (unique
+    in a body's lists of every year) — ``due.opened`` from the list after, ``due.closed`` from the
+    list before; the days left changing is no event. A list told before items had keys (the service's
+    kept list of an earlier release) is compared by kind and ref, as it was told: an item of its kind
+    and ref still listed stays open (one to-do of the OA system's for all of them, closed when the
+    last goes), so an upgrade closes and reopens nothing. Bodies in the order given, items in their
+    lists' order."""
     changed: list[tuple[str, str, Mapping[str, Any]]] = []
     for body in dict.fromkeys([*before, *after]):
-        was = {(i["kind"], i["ref"]): i for i in before.get(body, ())}
-        now = {(i["kind"], i["ref"]): i for i in after.get(body, ())}
+        told, listed = before.get(body, ()), after.get(body, ())
+        keyed = all("key" in i for i in told)
+        was = {_identity(i, keyed): i for i in told}
+        now: dict[Any, Mapping[str, Any]] = {}
+        for item in listed:
+            now.setdefault(_identity(item, keyed), item)
         changed += [("due.closed", body, item) for key, item in was.items() if key not in now]
-        changed += [("due.opened", body, item) for key, item in now.items() if key not in was]
+        if keyed:
+            changed += [("due.opened", body, item) for key, item in now.items() if key not in was]
+        else:  # each item of a kind and ref new to the list is one to open, by its key
+            changed += [("due.opened", body, item) for item in listed if _identity(item, False) not in was]
     return changed
+
+
+def _identity(item: Mapping[str, Any], keyed: bool) -> Any:
+    return item["key"] if keyed else (item["kind"], item["ref"])
 
 
 def replay(deliveries: Iterable[models.WebhookDelivery], *, using: str = "default") -> int:

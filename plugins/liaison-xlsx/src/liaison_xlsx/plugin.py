@@ -36,7 +36,7 @@ from liaison.law.duties import YearDuties, duties_for
 
 if TYPE_CHECKING:
     from liaison.law.records import Records
-    from liaison.year.numbering import LetterRecord
+    from liaison.year.numbering import LetterRecord, PlanYearLetters
     from liaison_xlsx.domain import PlannedRow
 
 __all__ = ["OPTIONS", "XLSX", "export", "ledger_workbook", "register_exporters", "register_record_readers",
@@ -71,10 +71,11 @@ def ledger_path(year: int) -> str:
 
 def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None,
                       duties: YearDuties | None = None, rows: Sequence[PlannedRow] | None = None,
-                      letters: Sequence[LetterRecord] = ()) -> bytes:
+                      letters: Sequence[LetterRecord] = (), others: Sequence[PlanYearLetters] = ()) -> bytes:
     """The year's 安排表 as .xlsx bytes; ``duties``: the year's duties, when the caller has them;
     ``rows``: the plan's rows (:func:`liaison_xlsx.domain.plan_rows`) with those duties, when it has them;
-    ``letters``: the year's register (the state's letters), listed on the 发文登记 sheet."""
+    ``letters``: the year's register (the state's letters), listed on the 发文登记 sheet with the
+    letters of the neighbouring plan years (``others``) numbered in the year's register."""
     from liaison.year.numbering import register_lines
     from liaison_xlsx.domain import plan_rows
     from liaison_xlsx.schedule import write_schedule
@@ -85,16 +86,17 @@ def schedule_workbook(district: Any, plan: Any, year: int, *, created: dt.dateti
                            _created(year, created), "对口联系,安排表,liaison", "由 liaison-xlsx 按年度计划生成"))
     rows = plan_rows(district, plan, year, duties) if rows is None else rows
     write_schedule(book, district, year, rows, plan.provisional,
-                   not plan.options.allow_customary_breaks, register_lines(letters))
+                   not plan.options.allow_customary_breaks, register_lines(letters, others, year))
     return book.close()
 
 
 def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime | None = None,
                     duties: YearDuties | None = None, rows: Sequence[PlannedRow] | None = None,
-                    letters: Sequence[LetterRecord] = ()) -> bytes:
+                    letters: Sequence[LetterRecord] = (), others: Sequence[PlanYearLetters] = ()) -> bytes:
     """The year's 台账 template, pre-filled from the plan, as .xlsx bytes; ``duties``: the year's
     duties, when the caller has them (worked out once here otherwise); ``rows``: the plan's rows with
-    those duties, when it has them; ``letters``: the year's register, pre-filled on 发文登记."""
+    those duties, when it has them; ``letters``: the year's register, pre-filled on 发文登记 with the
+    letters of the neighbouring plan years (``others``) numbered in the year's register."""
     from liaison.year.numbering import register_lines
     from liaison_xlsx.domain import plan_rows
     from liaison_xlsx.ledger import ledger_custom_properties, write_ledger
@@ -107,7 +109,7 @@ def ledger_workbook(district: Any, plan: Any, year: int, *, created: dt.datetime
                 ledger_custom_properties(district, year))
     duties = duties_for(district, year, duties, designations=False)  # once, for the rows and the designations
     write_ledger(book, district, year, plan_rows(district, plan, year, duties) if rows is None else rows, duties,
-                 register_lines(letters))
+                 register_lines(letters, others, year))
     return book.close()
 
 
@@ -142,12 +144,13 @@ def export(request: ExportRequest) -> Iterator[Artifact]:
                 made.append(Artifact(schedule_path(year), XLSX,
                                      schedule_workbook(request.district, request.plan, year, created=created,
                                                        duties=request.duties, rows=rows,
-                                                       letters=request.letters)))
+                                                       letters=request.letters, others=request.others)))
             if "ledger" in wanted:
                 # the clerk fills the ledger in: a re-export never overwrites an edited one
                 made.append(Artifact(ledger_path(year), XLSX,
                                      ledger_workbook(request.district, request.plan, year, created=created,
-                                                     duties=request.duties, rows=rows, letters=request.letters),
+                                                     duties=request.duties, rows=rows, letters=request.letters,
+                                                     others=request.others),
                                      policy="keep_edits"))
         except LiaisonError:
             raise

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from liaison.base.errors import PlanningError
+from liaison.base.errors import DataError, PlanningError
 from liaison.base.text import FIRST_YEAR, LAST_YEAR
 from liaison.law.compliance.cadences import cadence_status, cadences, designations, record_only
 from liaison.law.compliance.context import Checker, Context
@@ -46,12 +46,20 @@ def check(district: District, records: Records, year: int, as_of: dt.date | None
     """Check one year's records against every rule in force. ``as_of`` defaults to 31 December: a
     check as of a date sees only what had happened by then and the rule versions in force by then.
     ``duties``: the year's duties when the caller has them already (an export does), so the
-    obligations are not worked out again."""
+    obligations are not worked out again. A day outside the year is a :class:`DataError` at
+    ``as_of``: a check of a year is as of one of its days (before it nothing is due; after it, the
+    year's account is as of 31 December)."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise PlanningError(f"cannot check the year {year}", fix=f"give a year between {FIRST_YEAR} and {LAST_YEAR}",
                             message_zh=f"无法检查{year}年", fix_zh=f"请给出 {FIRST_YEAR}–{LAST_YEAR} 之间的年份")
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     as_of = as_of or last
+    if not first <= as_of <= last:
+        raise DataError(f"the day {as_of.isoformat()} is not in the year {year} checked", file="as_of",
+                        fix=f"give a day from {first.isoformat()} to {last.isoformat()}, or check the year "
+                            f"{as_of.year}",
+                        message_zh=f"{as_of.isoformat()} 不在所检查的{year}年内",
+                        fix_zh=f"请给出 {first.isoformat()} 至 {last.isoformat()} 之间的日期，或检查{as_of.year}年")
     # only the obligations: the year's other duties are not worked out when the caller has none
     owed = obligations(district, first, last) if duties is None else \
         duties_for(district, year, duties, designations=False).obligations

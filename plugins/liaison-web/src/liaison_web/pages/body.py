@@ -87,6 +87,12 @@ def _limit_mb() -> int:
     return evidence.max_bytes() // (1024 * 1024)
 
 
+#: The record forms, the correction and the ledger record a fact dated after today as they always have:
+#: they offer no box to ask for it as the held form does (the API refuses one without ``force``:
+#: :func:`liaison_web.api_records.not_yet`); the held form passes its box.
+AHEAD = True
+
+
 # -- mark held -----------------------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -147,7 +153,9 @@ def _mark_held(request: HttpRequest, found: District, district: str, year: int, 
     record_body = {"kind": current["kind"], "date": day.isoformat(), "host": current["host"], "attended": attended,
                    "id": engagement, "invited": list(current.get("participants", ())), "title": current["title_zh"]}
     kind = kept.KINDS["engagements"]
-    service.check_record(request, district, year, kind, record_body, None)
+    # the record's day is the held day: the held change below refuses a day to come itself (NotYetHeld,
+    # in the engagement's words) unless the form's box forces it — the record is not asked again
+    service.check_record(request, district, year, kind, record_body, None, force=True)
     # the files' bytes next (by their digest, never by their name): one too large or of another type
     # is refused here, before the plan changes; bytes kept with no row are taken over by the next upload
     kept_files = [service.keep_file(f) for f in files]
@@ -159,7 +167,7 @@ def _mark_held(request: HttpRequest, found: District, district: str, year: int, 
     noted = {"attended": attended, **({"minutes": minutes} if minutes else {})}
     service.change(request, district, year, engagement, "held", made, force=form.get("force") == "on",
                    expected=form.get("revision", ""), noted=noted)
-    service.create_record(request, district, year, kind, record_body)
+    service.create_record(request, district, year, kind, record_body, force=True)
     for one in kept_files:
         service.attach_kept(request, district, year, "engagement", engagement, current, one)
     messages.success(request, pick(lang, f"已登记召开：{day}，参加单位 {len(attended)} 个，附件 {len(kept_files)} 个",
@@ -436,7 +444,7 @@ def new_record(request: HttpRequest, district: str, year: int, kind: str) -> Htt
     if request.method == "POST":
         data = form_body(fields, request.POST)
         try:
-            row = service.create_record(request, district, year, chosen, data)
+            row = service.create_record(request, district, year, chosen, data, force=AHEAD)
         except LiaisonError as error:
             status = _status(error)
             if status in (403, 404):
@@ -538,7 +546,8 @@ def _record_change(request: HttpRequest, district: str, year: int, kind: kept.Ki
         body = form_body(fields, form)
         reason = form.get("reason", "").strip()[:1000]
         service.change_record(request, district, year, kind, key, "corrected",
-                              lambda before: (service.check_record(request, district, year, kind, body, key), reason),
+                              lambda before: (service.check_record(request, district, year, kind, body, key,
+                                                                      force=AHEAD), reason),
                               given)
         messages.success(request, pick(lang, "已更正（原版本保留）", "Corrected (the earlier version is kept)"))
     elif action == "withdraw":
@@ -685,7 +694,7 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
             row = {"place": _row_place(where), "where": where, "kind": pick(lang, kind.label_zh, kind.label_en),
                    "what": " ".join(_day_and_what(body)).strip()}
             try:
-                service.check_record(request, district, year, kind, body, None)
+                service.check_record(request, district, year, kind, body, None, force=AHEAD)
             except LiaisonError as error:
                 text, fix = message(error, lang)
                 field = error.path or ""
@@ -758,7 +767,8 @@ def ledger(request: HttpRequest, district: str, year: int) -> HttpResponse:
             rows, taken = _ledger_rows(request, found, district, year, evidence.path_of(upload).read_bytes(), name,
                                        lang)
             with transaction.atomic():
-                keys = [service.create_record(request, district, year, kind, body).key for kind, body in taken]
+                keys = [service.create_record(request, district, year, kind, body, force=AHEAD).key
+                        for kind, body in taken]
                 audit(LEDGER_RECORDED, "ledger", upload, user=request.user, district=district,
                       remote_address=remote_address(request),
                       after={"name": name, "year": year, "records": keys,

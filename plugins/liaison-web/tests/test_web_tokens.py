@@ -1,0 +1,261 @@
+"""API tokens managed through the API (`liaison_web.api_tokens`): the district's administrator lists,
+makes (shown once) and revokes its users' tokens; anyone lists and revokes their own; an expiry is
+honoured at authentication; every change is in the audit log — and the matrix every role × (list,
+make, revoke) × its district / another district → the status the issue's roles give (written here,
+not read from the access table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+import web_db
+from web_db import CLERK_OF, ROLES
+
+ON_POSTGRES_TOO = True  # the HTTP tests run on PostgreSQL too (.ci/with-postgres)
+
+ACTIONS = ("list", "make", "revoke")
+WHOSE = ("own district's", "another district's")
+
+
+def expected(role: str, action: str, whose: str) -> int:
+    """The administrator (统战部 / 政府办) manages its district's tokens; the auditor reads the list of
+    its district, the city auditor of every district; a department's or a party's officer none;
+    another district is not shown to exist (404) but to the city auditor, who may not change it."""
+    wanted = {"list": 200, "make": 201, "revoke": 200}[action]
+    if whose == "another district's":
+        if role == "city_auditor":
+            return 200 if action == "list" else 403
+        return 404
+    if role == "administrator":
+        return wanted
+    if role in ("auditor", "city_auditor"):
+        return 200 if action == "list" else 403
+    return 403
+
+
+def _user(district: str, role: str = "clerk", organisation: str = CLERK_OF) -> Any:
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+
+    web_db.counter += 1
+    user = get_user_model()._default_manager.create_user(f"oa-{district}-{web_db.counter}", password="x")
+    models.Membership.objects.create(user=user, district=models.District.objects.get(code=district),
+                                     organisation=organisation, role=role)
+    return user
+
+
+def _bearer(secret: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def _call(auth: dict[str, str], action: str, district: str, user: Any, prefix: str) -> Any:
+    from django.test import Client
+
+    base = f"/api/v1/districts/{district}/tokens"
+    if action == "list":
+        return Client().get(base, **auth)
+    if action == "make":
+        return Client().post(base, data=json.dumps({"user": user.username, "name": "泛微", "scopes": ["read"]}),
+                             content_type="application/json", **auth)
+    return Client().delete(f"{base}/{prefix}", **auth)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_tokens_matrix(two_districts: dict[str, Any], role: str) -> None:
+    from liaison_web import models
+    from liaison_web.tokens import make_token
+
+    got, wanted = {}, {}
+    for whose in WHOSE:
+        district = "seed" if whose == "own district's" else "other"
+        for action in ACTIONS:
+            user = _user(district)
+            prefix = make_token(user.username, "to revoke", ("read",))[:12]
+            entries = models.AuditEntry.objects.count()
+            response = _call(two_districts[role], action, district, user, prefix)
+            got[(action, whose)] = response.status_code
+            wanted[(action, whose)] = expected(role, action, whose)
+            if response.status_code >= 400:
+                assert response.json()["kind"] in ("Forbidden", "NotFound") and response.json()["message_zh"]
+                assert models.AuditEntry.objects.count() == entries  # a refusal writes nothing
+            elif action != "list":
+                assert models.AuditEntry.objects.count() == entries + 1
+    assert got == wanted
+
+
+def test_a_token_made_by_the_administrator_is_shown_once_works_and_is_revoked(two_districts: dict[str, Any]) -> None:
+    """Made: the token in the answer only (the list and the audit entry hold its prefix, never the
+    secret), acting as its user within its scopes; revoked by the administrator: 401 from then on."""
+    from django.test import Client
+
+    from liaison_web import models
+
+    admin = two_districts["administrator"]
+    oa = _user("seed")
+    made = Client().post("/api/v1/districts/seed/tokens", data=json.dumps(
+        {"user": oa.username, "name": "致远 OA", "scopes": ["read", "write"]}), content_type="application/json",
+        **admin)
+    assert made.status_code == 201, made.content
+    shown = made.json()
+    secret = shown["token"]
+    assert secret.startswith(shown["prefix"]) and shown["scopes"] == ["read", "write"] and shown["active"]
+    assert shown["user"] == oa.username and shown["expires"] is None and shown["last_used"] is None
+    read = Client().get("/api/v1/districts/seed/organisations", **_bearer(secret))
+    assert read.status_code == 200
+    listed = Client().get("/api/v1/districts/seed/tokens", **admin)
+    assert listed.status_code == 200 and secret not in listed.content.decode()
+    row = next(t for t in listed.json() if t["prefix"] == shown["prefix"])
+    assert row["last_used"] is not None and "token" not in row
+    entry = models.AuditEntry.objects.filter(action="create", object_type="api-token",
+                                             object_id=shown["prefix"]).get()
+    assert entry.district is not None and entry.district.code == "seed" and secret not in json.dumps(entry.after)
+    assert entry.actor.startswith("administrator") and "(token lsn_" in entry.actor
+    revoked = Client().delete(f"/api/v1/districts/seed/tokens/{shown['prefix']}", **admin)
+    assert revoked.status_code == 200 and revoked.json()["revoked"] and not revoked.json()["active"]
+    assert Client().get("/api/v1/districts/seed/organisations", **_bearer(secret)).status_code == 401
+    again = Client().delete(f"/api/v1/districts/seed/tokens/{shown['prefix']}", **admin)
+    assert again.status_code == 200  # answered as it is, nothing more logged
+    assert models.AuditEntry.objects.filter(action="revoke", object_id=shown["prefix"]).count() == 1
+    unknown = Client().delete("/api/v1/districts/seed/tokens/lsn_nothing1", **admin)
+    assert unknown.status_code == 404 and unknown.json()["kind"] == "NotFound"
+
+
+def test_an_expired_token_is_refused(two_districts: dict[str, Any]) -> None:
+    """``expires`` in the future: the token works until then and 401 after (the time moved back in
+    the table: no waiting); a time past, or a user not of the district, is 422 at its field."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from liaison_web import models
+
+    admin = two_districts["administrator"]
+    oa = _user("seed")
+    later = (timezone.now() + dt.timedelta(days=30)).replace(microsecond=0)
+    made = Client().post("/api/v1/districts/seed/tokens", data=json.dumps(
+        {"user": oa.username, "name": "expiring", "expires": later.isoformat()}), content_type="application/json",
+        **admin)
+    assert made.status_code == 201, made.content
+    secret = made.json()["token"]
+    assert dt.datetime.fromisoformat(made.json()["expires"]) == later
+    assert Client().get("/api/v1/districts/seed/organisations", **_bearer(secret)).status_code == 200
+    models.ApiToken.objects.filter(prefix=secret[:12]).update(expires=timezone.now() - dt.timedelta(seconds=1))
+    refused = Client().get("/api/v1/districts/seed/organisations", **_bearer(secret))
+    assert refused.status_code == 401 and refused.json()["kind"] == "NotAuthenticated"
+    listed = Client().get("/api/v1/districts/seed/tokens", **admin).json()
+    assert not next(t for t in listed if t["prefix"] == secret[:12])["active"]
+    past = Client().post("/api/v1/districts/seed/tokens", data=json.dumps(
+        {"user": oa.username, "name": "x", "expires": "2020-01-01T00:00:00+08:00"}), content_type="application/json",
+        **admin)
+    assert past.status_code == 422 and past.json()["path"] == ["expires"]
+    stranger = _user("other")
+    elsewhere = Client().post("/api/v1/districts/seed/tokens", data=json.dumps(
+        {"user": stranger.username, "name": "x"}), content_type="application/json", **admin)
+    assert elsewhere.status_code == 422 and elsewhere.json()["path"] == ["user"]
+
+
+def test_an_administrator_makes_no_key_to_another_district(two_districts: dict[str, Any]) -> None:
+    """A user of the district who also has a role in a district the administrator does not
+    administer — or a superuser — gets no token from it (403); a superuser's request may."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from liaison_web import models
+    from liaison_web.tokens import make_token
+
+    both = _user("seed")
+    models.Membership.objects.create(user=both, district=models.District.objects.get(code="other"),
+                                     role="administrator")
+    web_db.counter += 1
+    root = get_user_model()._default_manager.create_superuser(f"root{web_db.counter}", password="x")
+    models.Membership.objects.create(user=root, district=models.District.objects.get(code="seed"),
+                                     role="administrator")
+    for target in (both, root):
+        refused = Client().post("/api/v1/districts/seed/tokens", data=json.dumps(
+            {"user": target.username, "name": "x", "scopes": ["write"]}), content_type="application/json",
+            **two_districts["administrator"])
+        assert refused.status_code == 403 and refused.json()["kind"] == "Forbidden", refused.content
+    by_root = Client().post("/api/v1/districts/seed/tokens", data=json.dumps({"user": both.username, "name": "x"}),
+                            content_type="application/json",
+                            **_bearer(make_token(root.username, "root", ("read", "write"))))
+    assert by_root.status_code == 201
+
+
+def test_anyone_lists_and_revokes_their_own_tokens(two_districts: dict[str, Any]) -> None:
+    """A clerk lists its own tokens (never a secret) and revokes one — with a read-only token too, the
+    one it calls with included; another user's token is not its own (404); each revocation is in its
+    district's audit log."""
+    from django.test import Client
+
+    from liaison_web import models
+    from liaison_web.tokens import make_token
+
+    clerk = _user("seed")
+    reader = make_token(clerk.username, "reader", ("read",))
+    spare = make_token(clerk.username, "spare", ("read", "write"))
+    other = make_token(_user("seed").username, "someone else's", ("read",))
+    mine = Client().get("/api/v1/tokens", **_bearer(reader))
+    assert mine.status_code == 200 and {t["prefix"] for t in mine.json()} == {reader[:12], spare[:12]}
+    assert reader not in mine.content.decode() and spare not in mine.content.decode()
+    assert Client().delete(f"/api/v1/tokens/{other[:12]}", **_bearer(reader)).status_code == 404
+    done = Client().delete(f"/api/v1/tokens/{spare[:12]}", **_bearer(reader))
+    assert done.status_code == 200 and done.json()["revoked"]
+    assert Client().get("/api/v1/tokens", **_bearer(spare)).status_code == 401
+    itself = Client().delete(f"/api/v1/tokens/{reader[:12]}", **_bearer(reader))
+    assert itself.status_code == 200
+    assert Client().get("/api/v1/tokens", **_bearer(reader)).status_code == 401
+    assert Client().get("/api/v1/tokens", **_bearer(other)).status_code == 200  # not touched
+    logged = models.AuditEntry.objects.filter(action="revoke", object_type="api-token",
+                                              object_id__in=[reader[:12], spare[:12]])
+    assert sorted((e.object_id, e.district.code if e.district else "") for e in logged) == sorted(
+        [(reader[:12], "seed"), (spare[:12], "seed")])
+    assert Client().get("/api/v1/tokens").status_code == 401
+
+
+def test_a_read_token_makes_no_token(two_districts: dict[str, Any]) -> None:
+    """Making and revoking a district's tokens is a change: a read-only token of the administrator may list them
+    only (403 otherwise)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from liaison_web.tokens import make_token
+
+    admin = get_user_model()._default_manager.get(
+        username=next(iter(get_user_model()._default_manager.filter(
+            username__startswith="administrator", memberships__district__code="seed").order_by("-id")
+            .values_list("username", flat=True))))
+    reader = _bearer(make_token(admin.username, "read only", ("read",)))
+    assert Client().get("/api/v1/districts/seed/tokens", **reader).status_code == 200
+    refused = Client().post("/api/v1/districts/seed/tokens", data=json.dumps(
+        {"user": _user("seed").username, "name": "x"}), content_type="application/json", **reader)
+    assert refused.status_code == 403 and "scope write" in refused.json()["fix"]
+
+
+def test_the_command_makes_a_token_with_an_end() -> None:
+    """`liaison web token --expires TIME`: kept on the token (and in its audit entry); a time past or
+    no time is one line, exit 1, and no token."""
+    web_db.setup()
+    from click.testing import CliRunner
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+    from liaison_web.plugin import web
+
+    web_db.counter += 1
+    user = get_user_model()._default_manager.create_user(f"oa-cli-{web_db.counter}", password="x")
+    runner = CliRunner()
+    made = runner.invoke(web, ["token", "--user", user.username, "--name", "OA", "--expires",
+                               "2099-06-30T18:00+08:00", "--lang", "en"])
+    assert made.exit_code == 0, made.output
+    row = models.ApiToken.objects.get(prefix=made.output.strip().splitlines()[-1][:12])
+    assert row.expires == dt.datetime(2099, 6, 30, 10, 0, tzinfo=dt.UTC)
+    entry = models.AuditEntry.objects.get(action="create", object_id=row.prefix)
+    assert entry.after["expires"].startswith("2099-06-30T18:00:00+08:00")
+    for bad in ("2020-01-01", "tomorrow"):
+        refused = runner.invoke(web, ["token", "--user", user.username, "--name", "OA", "--expires", bad,
+                                      "--lang", "en"])
+        assert refused.exit_code == 1 and f"--expires {bad}: not a time in the future" in refused.output
+    assert models.ApiToken.objects.filter(user=user).count() == 1
