@@ -35,7 +35,9 @@ if TYPE_CHECKING:
     from liaison_workspace.durable import write_atomic as write_atomic
     from liaison_workspace.memory import MemoryStore as MemoryStore
     from liaison_workspace.store import FolderStore as FolderStore
+    from liaison_workspace.workspace import BatchOutcome as BatchOutcome
     from liaison_workspace.workspace import ExportOutcome as ExportOutcome
+    from liaison_workspace.workspace import Step as Step
     from liaison_workspace.workspace import UpdateOutcome as UpdateOutcome
     from liaison_workspace.workspace import Workspace as Workspace
     from liaison_workspace.workspace import renamed as renamed

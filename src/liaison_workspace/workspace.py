@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from liaison.base.errors import OptionError
+from liaison.base.errors import LiaisonError, OptionError
 from liaison.host.exporting import build_export
 from liaison.host.options import resolve
 from liaison.host.plugins import exporter as find_exporter
@@ -42,7 +42,8 @@ from liaison.year.reconcile import Change, apply_changes, update_plan
 from liaison.year.state import YearState, state_file_name, year_calendar
 from liaison.year.store import Commit, ExportEntry, NoState, Note, Revision, RevisionConflict, Stored, YearStore
 
-__all__ = ["ExportOutcome", "UpdateOutcome", "Workspace", "locked_years", "neighbours", "renamed"]
+__all__ = ["BatchOutcome", "ExportOutcome", "Step", "UpdateOutcome", "Workspace", "locked_years", "neighbours",
+           "renamed"]
 
 
 @attrs.frozen(kw_only=True)
@@ -91,6 +92,33 @@ class UpdateOutcome:
     def shown(self) -> str:
         """Where the state was saved, as the user finds it."""
         return f"{self.place}/{self.path}"
+
+
+@attrs.frozen
+class Step:
+    """One caller's part of a batched update (:meth:`Workspace.update_each`): ``changes(plan)`` gives
+    its changes for the plan as the batch holds it when its turn comes (it may refuse, raising a
+    :class:`~liaison.base.errors.LiaisonError`: that step alone is left out), made with ``force``;
+    ``taken()``, if given, is called once they are applied (before the save)."""
+
+    changes: Callable[[Plan], Sequence[Change]]
+    force: bool = False
+    taken: Callable[[], None] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BatchOutcome:
+    """What a batched update did: as :class:`UpdateOutcome`, and for each step, in order, the error
+    that left it out (None: its changes are in ``after``)."""
+
+    place: str
+    path: str
+    before: Plan
+    after: Plan
+    created: bool = False
+    notes: tuple[Note, ...] = ()
+    revision: str = ""
+    refused: tuple[LiaisonError | None, ...] = ()
 
 
 class Workspace:
@@ -235,7 +263,28 @@ class Workspace:
         :func:`~liaison.year.reconcile.apply_changes` (the edge passes today). ``expected``: the
         revision the caller saw (a service's ``If-Match``): another one held now is a
         :class:`RevisionConflict`, checked under the year's lock before anything is worked out,
-        nothing saved."""
+        nothing saved. (:meth:`update_each` with one step: a refused change raises.)"""
+        given = tuple(changes)
+        done = self.update_each(district, year, [Step(lambda plan: given, force=force)], calendar=calendar,
+                                options=options, events=events, replan=replan, notices=notices, as_of=as_of,
+                                expected=expected)
+        if done.refused[0] is not None:
+            raise done.refused[0]
+        return UpdateOutcome(place=done.place, path=done.path, before=done.before, after=done.after,
+                             created=done.created, notes=done.notes, revision=done.revision)
+
+    def update_each(self, district: District, year: int, steps: Sequence[Step], *,
+                    calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
+                    events: Sequence[KnownEvent] | None = None, replan: bool = False,
+                    notices: Sequence[HolidayNotice] = (), as_of: dt.date | None = None,
+                    expected: str | None = None) -> BatchOutcome:
+        """Several callers' changes of the year in one save (a service's writers of one year, batched):
+        under the year's lock, each step in order asks for its changes on the plan as the steps before
+        it left it (:attr:`Step.changes`, which may refuse by raising a :class:`LiaisonError`) and has
+        them applied with its own ``force`` — a step refused, or whose changes the plan refuses, is
+        left out (its error in :attr:`BatchOutcome.refused`), the others stand —; then the year is
+        re-planned once and saved once, as :meth:`update` saves one change. Nothing is saved when
+        every step was refused. The other arguments as for :meth:`update`."""
         check_year(year)
         with self.store.lock(district, year):
             stored = self.store.load(district, year)
@@ -248,16 +297,31 @@ class Workspace:
             if state is None:
                 planned, seen = update_plan(district, year, None, options=options, calendar=calendar, events=events)
                 state = attrs.evolve(YearState.of(planned), events_seen=seen)
-            changed = apply_changes(state.plan, changes, force=force, as_of=as_of)
+            changed = state.plan
+            refused: list[LiaisonError | None] = []
+            for step in steps:
+                try:
+                    changed = apply_changes(changed, step.changes(changed), force=step.force, as_of=as_of)
+                except LiaisonError as exc:
+                    refused.append(exc)
+                else:
+                    refused.append(None)
+                    if step.taken is not None:
+                        step.taken()
+            if steps and all(r is not None for r in refused):
+                return BatchOutcome(place=self.store.place(district, year),
+                                    path=state_file_name(district.info.id, year), before=state.plan,
+                                    after=state.plan, created=created, notes=self.take_notes(),
+                                    revision=held or "", refused=tuple(refused))
             planned, seen = update_plan(district, year, state.with_plan(changed), options=options, calendar=calendar,
                                         events=events, replan=replan)
             after = revise(state.plan, planned)
             new_state = attrs.evolve(state.with_plan(after), events_seen=seen, notices=used)
             revision = self.store.save(district, year, Commit(new_state),
                                        expected=stored.revision if stored else None)
-        return UpdateOutcome(place=self.store.place(district, year), path=state_file_name(district.info.id, year),
-                             before=state.plan, after=after, created=created, notes=self.take_notes(),
-                             revision=revision)
+        return BatchOutcome(place=self.store.place(district, year), path=state_file_name(district.info.id, year),
+                            before=state.plan, after=after, created=created, notes=self.take_notes(),
+                            revision=revision, refused=tuple(refused))
 
     # -- publishing -----------------------------------------------------------------------------------
     @contextmanager

@@ -123,7 +123,8 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def _env(database: str, path: str | None) -> dict[str, str]:
-    env = {**os.environ, "DATABASE_URL": database, "LIAISON_PLUGINS": "web", "LIAISON_ADMIN_PASSWORD": "bench"}
+    env = {**os.environ, "DATABASE_URL": database, "LIAISON_PLUGINS": "web",
+           "LIAISON_ADMIN_PASSWORD": "bench-api-Passw0rd"}  # the service refuses a weak one
     if path is not None:
         env["PYTHONPATH"] = path
     return env

@@ -122,7 +122,7 @@ def prepare(database: str) -> Caller:
     from liaison_web.bootstrap import prepare as prepare_database
     from liaison_web.tokens import make_token
 
-    os.environ["LIAISON_ADMIN_PASSWORD"] = "bench"
+    os.environ["LIAISON_ADMIN_PASSWORD"] = "bench-api-Passw0rd"  # the service refuses a weak one
     prepare_database(database, today=dt.date(2027, 1, 4))
     return Caller(get_wsgi_application(), make_token("admin", "bench-cpu", ("read", "write")))
 

@@ -18,6 +18,7 @@ from liaison.year.settings import planned_settings
 from liaison.year.state import YearState
 
 if TYPE_CHECKING:
+    from liaison.law.duties import YearDuties
     from liaison.year.engagements import Engagement
 
 FORMAT = "liaison-state/1"
@@ -38,17 +39,31 @@ def plan_document(district: District, state: YearState, engagements: tuple[Engag
     """The year's state as `plan --format json` prints it: the state document with each engagement's
     ``local_settings`` (the district's own settings it rests on). Not part of the state file: they
     follow from the data."""
-    from liaison.formats.documents import SettingDocument
-
     body = state_document(state)
     by_id = {e.id: e for e in (state.engagements if engagements is None else engagements)}
     duties = year_duties(district, state.year)  # once, for every engagement
     for item in body.get("engagements", []):
         e = by_id.get(item.get("id", ""))
         if e is not None:
-            item["local_settings"] = [document(SettingDocument(f, term(SETTING_ZH, f), term(SETTING_EN, f), note))
-                                      for f, note in planned_settings(district, e, duties)]
+            item["local_settings"] = _local_settings(district, e, duties)
     return body
+
+
+def engagement_entry(district: District, engagement: Engagement, duties: YearDuties) -> dict[str, Any]:
+    """One engagement's entry of :func:`plan_document` (``duties``: ``year_duties(district, year)``
+    of its year), made from the engagement alone — not the whole state's document, of which a reader
+    of one engagement (a service's) keeps one entry: the state document's entry of an engagement is
+    its own document."""
+    item: dict[str, Any] = document(engagement)
+    item["local_settings"] = _local_settings(district, engagement, duties)
+    return item
+
+
+def _local_settings(district: District, engagement: Engagement, duties: YearDuties) -> list[Any]:
+    from liaison.formats.documents import SettingDocument
+
+    return [document(SettingDocument(f, term(SETTING_ZH, f), term(SETTING_EN, f), note))
+            for f, note in planned_settings(district, engagement, duties)]
 
 
 #: The fix of a state error that has no more particular one; the edge may name its own way of

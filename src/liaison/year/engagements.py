@@ -393,10 +393,10 @@ def revise(previous: Plan | Iterable[Published] | None, current: Plan) -> Plan:
         old = before.get(e.id)
         if old is None:
             revised.append(e)
-        elif old.digest == schedule_digest(e):
-            revised.append(e.with_changes(sequence=max(old.sequence, e.sequence)))
-        else:
-            revised.append(e.with_changes(sequence=max(old.sequence + 1, e.sequence)))
+            continue
+        sequence = max(old.sequence if old.digest == schedule_digest(e) else old.sequence + 1, e.sequence)
+        # the engagement itself where its sequence stands (no copy made: a re-plan revises every one)
+        revised.append(e if sequence == e.sequence else e.with_changes(sequence=sequence))
     for gone in dropped.values():
         revised.append(gone if gone.status == Status.CANCELLED else
                        gone.with_changes(status=Status.CANCELLED, sequence=gone.sequence + 1))

@@ -28,8 +28,10 @@ CSRF token) or send ``Authorization: Bearer <token>`` (``liaison web token``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -62,8 +64,9 @@ from liaison.formats.documents import (
     report_document,
     to_json,
 )
-from liaison.formats.state import plan_document
+from liaison.formats.state import engagement_entry, plan_document
 from liaison.law.district import District
+from liaison.law.duties import YearDuties
 from liaison.law.findings import Report
 from liaison.year.engagements import ChangeRefused, Engagement
 from liaison.year.numbering import LetterRecord
@@ -74,7 +77,7 @@ from liaison.year.store import NoRevision, RevisionConflict
 from liaison_web import access, bootstrap, invalid, models, openapi, outputs, paging, schemas, webhooks
 from liaison_web.callers import remote_address
 from liaison_web.clock import district_today as _today
-from liaison_web.due import announce, due_json, watched
+from liaison_web.due import announce, due_json, watched, watching
 from liaison_web.due import due_of as _due_of
 from liaison_web.errors import (
     Forbidden,
@@ -435,11 +438,43 @@ def engagement_document(district: District, state: YearState, engagement: str) -
     """The plan document's entry of ``engagement`` (plain JSON values), made from the state with that
     engagement alone: each engagement's part of the plan's document is its own."""
     alone = tuple(e for e in state.engagements if e.id == engagement)
-    if not alone:
-        return None
-    shown: dict[str, Any] = json.loads(to_json(plan_document(district, attrs.evolve(state, engagements=alone))
-                                               ["engagements"][0]))
+    return _document(district, state, *alone) if alone else None
+
+
+def _document(district: District, state: YearState, *engagement: Engagement) -> dict[str, Any]:
+    """The plan document's entry of ``engagement`` as it would be in ``state`` (plain JSON values),
+    made from the engagement alone (:func:`liaison.formats.state.engagement_entry`) with the year's
+    duties worked out once per district version (:func:`_duties`); more than one engagement of the
+    id (a state the planner would not write): as the plan document shows the first."""
+    if len(engagement) != 1:
+        made = plan_document(district, attrs.evolve(state, engagements=engagement))["engagements"][0]
+    else:
+        made = engagement_entry(district, engagement[0], _duties(district, state.year))
+    shown: dict[str, Any] = json.loads(to_json(made))
     return shown
+
+
+_DUTIES: dict[tuple[int, int], tuple[District, YearDuties]] = {}
+_DUTIES_LOCK = threading.Lock()
+
+
+def _duties(district: District, year: int) -> YearDuties:
+    """The year's duties of ``district`` (:func:`liaison.law.duties.year_duties`: a third of a
+    millisecond to work out), kept for the district object (the same object for as long as its
+    version is the one in force in this process: :mod:`liaison_web.bootstrap`), a few at a time."""
+    from liaison.law.duties import year_duties
+
+    key = (id(district), year)
+    with _DUTIES_LOCK:
+        found = _DUTIES.get(key)
+    if found is not None and found[0] is district:
+        return found[1]
+    made = year_duties(district, year)
+    with _DUTIES_LOCK:
+        if len(_DUTIES) >= CACHED:
+            _DUTIES.pop(next(iter(_DUTIES)))
+        _DUTIES[key] = (district, made)
+    return made
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
@@ -1123,6 +1158,33 @@ class Stale(Exception):  # a signal to the two callers (the API, the pages), eac
         self.engagement = engagement
 
 
+@attrs.define(eq=False)
+class _Asked:
+    """One change of an engagement waiting for its batch (:func:`liaison_web.group.submit`), with who
+    asks it, and, once its turn came: the engagement as the batch held it then (``before``), whether
+    its changes were applied (``taken``), the engagement after the batch and whether it has an
+    audit entry of its own (``after``, ``audited``), the revisions before and after its batch and
+    the bodies taking part whose to-do lists a webhook listens to (``prior``, ``revision``, ``bodies``)."""
+
+    engagement: str
+    operation: str
+    changes: Callable[[dict[str, Any]], Sequence[Change]]
+    force: bool
+    expected: str  # the caller's If-Match, as given (the 412's message names it)
+    seen: str  # the engagement's tag that If-Match was found to name
+    noted: dict[str, Any] | None
+    user: Any
+    actor: str
+    address: str
+    before: dict[str, Any] | None = None
+    taken: bool = False
+    after: dict[str, Any] | None = None
+    audited: bool = False
+    revision: str = ""
+    bodies: tuple[str, ...] = ()  # the bodies taking part whose to-do lists a webhook listens to
+    prior: str = ""  # the year's revision before its batch
+
+
 def change_engagement(request: HttpRequest, district: str, year: int, engagement: str, operation: str,
                       changes: Callable[[dict[str, Any]], Sequence[Change]], *, force: bool, expected: str,
                       noted: dict[str, Any] | None = None,
@@ -1136,10 +1198,17 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
     access errors, and the library's refusals. The API and the pages both
     change engagements through this one function. ``seen``: the district, its version and the year's
     revision as the caller already read them for this request (:func:`_district_year`), so a write
-    reads them once."""
-    from liaison.host.plugins import working_day_calendar
-    from liaison_web.audit import record
-    from liaison_workspace import Workspace
+    reads them once.
+
+    The changes of one year waiting for its lock in this process are made together
+    (:mod:`liaison_web.group`): the holder of the lock applies them in their order of arrival, each
+    checked against the engagement as the batch holds it at its turn (its own 412, 409 or 422, the
+    others unaffected), re-plans the year and saves it once, each change with its own audit entry,
+    all in the save's one transaction; each caller is answered once that transaction is committed.
+    The to-do lists the change concerns are compared after the commit (:func:`liaison_web.due.announce_committed`),
+    outside the transaction and the year's lock, where the letters they list may be rendered."""
+    from liaison_web import group
+    from liaison_web.due import announce_committed
 
     found, version, revision = seen or _district_year(request, district, year, operation)
     shown = _one(district, version, year, revision, engagement)
@@ -1149,62 +1218,145 @@ def change_engagement(request: HttpRequest, district: str, year: int, engagement
     place = DatabaseStore().place(found, year)
     if not _saw(district, version, year, engagement, expected, shown[2]):  # told at once, not after the lock
         raise Stale(engagement_conflict(place, current=shown[2], expected=expected), shown[1])
-    user = request.user
-    saved: dict[str, Any] = {}
     today = _today(found)
-    # the to-do lists of the bodies taking part that a webhook listens to, before the change (what is
-    # compared with when no list of theirs was told yet: liaison_web.due.announce)
-    listening = set(watched(found))
-    bodies = [b for b in dict.fromkeys([shown[1].get("host", ""), *shown[1].get("participants", ())])
-              if b in listening]
-    due_before: dict[str, Any] | None = None
-    before = shown[1]
+    user = request.user
+    getattr(user, "pk", None)  # a session's lazy user made in its own thread: the batch's holder only reads it
+    asked = _Asked(engagement, operation, changes, force, expected, shown[2], noted, user,
+                   actor_of(request), remote_address(request))
+    turn: group.Turn[_Asked] = group.Turn(asked)
+    group.submit((DatabaseStore().using, district, version, year, today), turn,
+                 lambda batch: _changes_made(found, version, year, today, batch))
+    if turn.error is not None:
+        raise turn.error
+    if asked.bodies and asked.audited and asked.after is not None:
+        # the to-do lists of the bodies taking part that a webhook listens to, compared now that the
+        # change is committed: outside its transaction and the year's lock
+        announce_committed(found, year, asked.revision, asked.bodies, today, about=asked.after, prior=asked.prior,
+                           version=version)
+    if asked.after is not None and asked.audited:
+        return Changed(asked.after, asked.revision, engagement_tag(to_json(asked.after).encode()))
+    kept = _one(district, version, year, asked.revision, engagement)
+    if kept is None:
+        raise _no_engagement(year, engagement)
+    return Changed(kept[1], asked.revision, kept[2])
+
+
+def _changes_made(found: District, version: str, year: int, today: dt.date,
+                  batch: Sequence[Any]) -> None:
+    """Make a batch of changes (:func:`change_engagement`'s, the turns of :mod:`liaison_web.group`),
+    each turn's outcome left on its own: refused alone when the batch as a whole cannot be saved
+    for a reason that is not a conflict (each change then made alone, in order)."""
+    try:
+        _batch_made(found, version, year, today, batch)
+    except (RevisionConflict, StorageError, ExportError):  # the year's or the database's, not a change's
+        raise
+    except LiaisonError:
+        if len(batch) == 1:
+            raise
+        for turn in batch:
+            turn.asked.before, turn.asked.taken, turn.asked.after, turn.asked.audited = None, False, None, False
+            turn.error = None
+            try:
+                _batch_made(found, version, year, today, [turn])
+            except Exception as exc:  # each turn's own error, answered to its caller
+                turn.error = exc
+
+
+def _taken(asked: _Asked) -> None:
+    asked.taken = True
+
+
+def _batch_made(found: District, version: str, year: int, today: dt.date, batch: Sequence[Any]) -> None:
+    from liaison.host.plugins import working_day_calendar
+    from liaison_web.audit import record
+    from liaison_workspace import Step, Workspace
+
+    code = found.info.id
+    place = DatabaseStore().place(found, year)
+    alone = len(batch) == 1
+    hooks: list[models.Webhook] = []
+    owner: list[models.District | None] = []
 
     def audit(state: YearState, tag: str) -> None:
-        """Inside the save's transaction: the entry is committed with the change, or neither is."""
-        after = engagement_document(found, state, engagement)
-        assert after is not None  # a change keeps every engagement (a cancelled one as cancelled)
-        record(operation, "engagement", engagement, user=user, district=district,
-               remote_address=remote_address(request),
-               actor=actor_of(request),
-               before=before, after={**after, **noted} if noted else after)
-        # the outbox: the webhooks' deliveries are committed with the change and its entry, or none is
-        webhooks.enqueue(district, webhooks.EVENT_OF[operation], after, revision=tag, **(noted or {}))
-        if due_before is not None:
-            announce(found, state, bodies, today, about=after, revision=tag, before=due_before)
-        saved["after"] = after
+        """Inside the save's transaction: each entry is committed with the batch's change, or none is."""
+        for turn in batch:
+            asked: _Asked = turn.asked
+            if not asked.taken:
+                continue
+            after = engagement_document(found, state, asked.engagement)
+            assert after is not None  # a change keeps every engagement (a cancelled one as cancelled)
+            asked.after = after
+            if not alone and after == asked.before:  # nothing of its own changed (confirming what is agreed)
+                continue
+            asked.audited = True
+            if not owner:
+                owner.append(models.District.objects.filter(code=code).first())
+            record(asked.operation, "engagement", asked.engagement, user=asked.user, district=code,
+                   remote_address=asked.address, actor=asked.actor, before=asked.before,
+                   after={**after, **asked.noted} if asked.noted else after, owner=owner[0])
+            # the outbox: the webhooks' deliveries are committed with the change and its entry, or none is
+            webhooks.enqueue(code, webhooks.EVENT_OF[asked.operation], after, revision=tag, hooks=hooks,
+                             **(asked.noted or {}))
 
     store = DatabaseStore(on_save=audit)
-    # Under the year's lock (the workspace's update takes it again, re-entrant in this thread), so no
-    # writer saves between the check of the engagement and the save of the change: the change is made
-    # on the year as it is now — other engagements' changes since the caller's read are kept — and
-    # refused only when this engagement is no longer what the caller saw.
     with store.lock(found, year):
         current = _revision(found, year)
-        now = _one(district, version, year, current, engagement)
-        if now is None:
-            raise _no_engagement(year, engagement)
-        if now[2] != shown[2]:
-            raise Stale(engagement_conflict(place, current=now[2], expected=expected), now[1])
-        if bodies:
-            loaded = DatabaseStore().load(found, year, revision=current)
-            if loaded is not None:
-                due_before = {b: _due_of(found, loaded.state, b, today, revision=current, version=version)["items"]
-                              for b in bodies}
+        _, held = _loaded(code, version, year, current)
+        # the district's webhooks, read once for the batch: who is told of each change, and whose
+        # to-do lists are compared after the commit
+        hooks[:] = models.Webhook.objects.filter(district__code=code, active=True)
+        listening = set(watching(found, hooks))
+
+        def step(asked: _Asked, plan: Any) -> Sequence[Change]:
+            """The engagement as the batch holds it at this turn, compared with what its caller saw."""
+            try:
+                now = plan.get(asked.engagement)
+            except PlanningError:
+                raise _no_engagement(year, asked.engagement) from None
+            was = held.plan.get(asked.engagement)
+            if now is was:  # as the year holds it: its read, made once per revision
+                kept = _one(code, version, year, current, asked.engagement)
+                assert kept is not None
+                shown, tag = kept[1], kept[2]
+            else:  # changed by a turn before it in this batch
+                shown = _document(found, held, now)
+                tag = engagement_tag(to_json(shown).encode())
+            if tag != asked.seen:
+                raise engagement_conflict(place, current=tag, expected=asked.expected)
+            asked.before = shown
+            return asked.changes(shown)
+
         try:
-            outcome = Workspace(store=store).update(
-                found, year, changes(before), force=force, expected=current, calendar=working_day_calendar(),
-                as_of=today)
+            outcome = Workspace(store=store).update_each(
+                found, year, [Step(functools.partial(step, t.asked), force=t.asked.force,
+                                   taken=functools.partial(_taken, t.asked)) for t in batch],
+                expected=current, calendar=working_day_calendar(), as_of=today)
         except RevisionConflict:  # a writer that does not take the year's lock saved in between
             latest = _revision(found, year)
-            again = _one(district, version, year, latest, engagement) or now
-            raise Stale(engagement_conflict(place, current=again[2], expected=expected), again[1]) from None
-    # no new revision (confirming what is agreed): nothing changed, nothing to audit
-    made = saved.get("after")
-    if made is None:
-        kept = _one(district, version, year, outcome.revision, engagement) or now
-        return Changed(kept[1], outcome.revision, kept[2])
-    return Changed(made, outcome.revision, engagement_tag(to_json(made).encode()))
+            for turn in batch:
+                again = _one(code, version, year, latest, turn.asked.engagement)
+                if again is None:
+                    turn.error = _no_engagement(year, turn.asked.engagement)
+                    continue
+                turn.error = Stale(engagement_conflict(place, current=again[2], expected=turn.asked.expected),
+                                   again[1])
+            return
+    for turn, refused in zip(batch, outcome.refused, strict=True):
+        asked = turn.asked
+        asked.revision, asked.prior = outcome.revision, current
+        if refused is None:
+            shown = asked.before or {}
+            asked.bodies = tuple(b for b in dict.fromkeys([shown.get("host", ""), *shown.get("participants", ())])
+                                 if b in listening)
+            continue
+        if isinstance(refused, RevisionConflict):  # its engagement is no longer what its caller saw
+            now = _one(code, version, year, outcome.revision, asked.engagement)
+            if now is None:
+                turn.error = _no_engagement(year, asked.engagement)
+                continue
+            turn.error = Stale(engagement_conflict(place, current=now[2], expected=asked.expected), now[1])
+        else:
+            turn.error = refused
 
 
 def _change(request: HttpRequest, district: str, year: int, engagement: str, operation: str,
@@ -1518,13 +1670,38 @@ def letters(request: HttpRequest, district: str, year: schemas.YEAR,
     today in the district's time zone): the issued ones (kept in the year store), those due by the day
     and not issued yet, the drafts. Of those, the ones the caller may read: a body the letters
     addressed to it or about its engagements and the drafts addressed to it or issued by it (as the
-    letters' exporter lists them: :func:`_letter_object`), the administrators and auditors every one."""
+    letters' exporter lists them: :func:`_letter_object`), the administrators and auditors every one.
+    ``ETag``: the year's revision and, after a ``+``, a digest of what else the list is made of — the
+    day, the state of the year's records, the district's version and the caller's view (its
+    memberships, as the plan's filtered ``ETag``) —; ``If-None-Match`` with it answers 304 without
+    the letters being made. As ``If-Match`` of an issue it names the revision."""
+    tag = _letters_tag(request, district, year, day)
+    if _matches(request, tag):
+        return _not_modified(tag)
     revision, when, listed, _ = _letters(request, district, year, day)
     shown = [{"path": path, "pdf": path.removesuffix(".docx") + ".pdf", "status": status,
               "record": document(record) if record is not None else None}
              for path, status, record, whose in listed
              if _may(request, "letters", district, whose) == access.Decision.ALLOWED]
-    return json_response({"day": when, "revision": revision, "letters": shown}, etag=revision)
+    return json_response({"day": when, "revision": revision, "letters": shown}, etag=tag)
+
+
+def _letters_tag(request: HttpRequest, code: str, year: int, day: dt.date | None) -> str:
+    """The letters list's ``ETag`` (:func:`letters`), from one query: the year's revision, then the
+    digest of the day (default today), the records' state, the version and the caller's view. A tag
+    made before a change and sent with the list after it names nothing current: neither the revision
+    nor the records' state ever comes back."""
+    check_year(year)
+    _installed("docx")
+    seen = bootstrap.district_year_records(code, year) if _sees(request, code, "letters") else None
+    if seen is None:
+        raise _no_district(code)
+    found, version, revision, records = seen
+    if revision is None:
+        raise _no_plan(found, year)
+    when = day or _today(found)
+    return _view_tag(request, code, revision, day=when.isoformat(), records=f"{records[0]}.{records[1]}",
+                     version=version)
 
 
 @api.get(f"{_YEAR}/letters/{{path:letter}}", response=_READ_RESPONSES, openapi_extra=_binary(".docx", ".pdf"),

@@ -23,9 +23,11 @@ COMMAND_LINE = "liaison (command line)"
 
 def record(action: str, object_type: str, object_id: str = "", *, user: Any = None, actor: str | None = None,
            remote_address: str = "", district: str | None = None, before: Any = None, after: Any = None,
-           using: str = "default") -> models.AuditEntry:
-    """Add one entry; ``actor`` defaults to the user's name (or the command line)."""
-    owner = models.District.objects.using(using).filter(code=district).first() if district else None
+           using: str = "default", owner: models.District | None = None) -> models.AuditEntry:
+    """Add one entry; ``actor`` defaults to the user's name (or the command line). ``owner``: the
+    district's row, when the caller has read it already (a batch of changes: once)."""
+    if owner is None or owner.code != district:
+        owner = models.District.objects.using(using).filter(code=district).first() if district else None
     name = actor or (user.get_username() if user is not None else COMMAND_LINE)
     return models.AuditEntry.objects.using(using).create(
         user=user, actor=name, remote_address=remote_address, district=owner, action=action,

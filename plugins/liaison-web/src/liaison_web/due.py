@@ -28,8 +28,9 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
+from liaison.base.errors import LiaisonError
 from liaison.formats.documents import due_document, to_json
 from liaison.law.acknowledgements import Acknowledgement
 from liaison.law.district import District
@@ -43,8 +44,8 @@ if TYPE_CHECKING:
 
     from liaison.year.due import NextYear
 
-__all__ = ["SWEEP_SECONDS", "Ahead", "announce", "due_json", "due_link", "due_of", "dues_of", "pending_letters",
-           "sweep", "watched", "years_of"]
+__all__ = ["SWEEP_SECONDS", "Ahead", "announce", "announce_committed", "due_json", "due_link", "due_of", "dues_of",
+           "pending_letters", "sweep", "watched", "watching", "years_of"]
 
 #: The next year as a list looks ahead to it: its state and its revision.
 Ahead = tuple[YearState, str]
@@ -192,8 +193,14 @@ def watched(district: District, *, using: str = "default") -> tuple[str, ...]:
     """The bodies whose lists some active webhook of the district listens to (a webhook of no
     organisation: every body), in the district's order; none when no webhook wants due events."""
     rows = models.Webhook.objects.using(using).filter(district__code=district.info.id, active=True)
+    return watching(district, rows)
+
+
+def watching(district: District, hooks: Iterable[models.Webhook]) -> tuple[str, ...]:
+    """:func:`watched` of the district's active webhooks ``hooks``, already read (a batch of
+    changes reads them once)."""
     wanted: set[str] = set()
-    for organisation, events in rows.values_list("organisation", "events"):
+    for organisation, events in ((h.organisation, h.events) for h in hooks):
         if set(events) & set(webhooks.DUE_EVENTS):
             if not organisation:
                 return tuple(o.id for o in district.organisations)
@@ -210,12 +217,81 @@ def announce(district: District, state: YearState, bodies: Iterable[str], day: d
     ``due.closed`` for the difference (``about``: the engagement the change was about, ``more``:
     what else the event carries, e.g. ``record``) and keep the list now. Inside a transaction. How
     many deliveries were queued."""
+    listed = dues_of(district, state, dict.fromkeys(bodies), day, revision=revision or None, using=using)
+    return _told(district, state, listed, day, about=about, revision=revision, before=before, using=using, **more)
+
+
+def announce_committed(district: District, year: int, revision: str, bodies: Iterable[str], day: dt.date, *,
+                       about: Mapping[str, Any] | None = None, prior: str | None = None, using: str = "default",
+                       version: str | None = None, **more: Any) -> int:
+    """:func:`announce` for a change already committed (``revision``), after its transaction and
+    outside the year's lock: the lists, whose letters to issue may need the letters' preview rendered
+    (:func:`pending_letters`, half a second or more), are made first, with no lock held; then, in a
+    transaction of its own under the year's lock (a few statements), compared with the lists last
+    told and the deliveries queued — as long as ``revision`` is still the year's. When a later change
+    was saved meanwhile, its revision's lists are made and compared instead (what the lists are now
+    is what is told; what the later change did is told once, by whichever comes first). Nothing is
+    lost to a crash between the commit and this: the sweep (:func:`sweep`) compares the lists with
+    the day's. ``prior``: the revision before the change, whose lists a body with none told yet
+    takes as told (as :func:`announce`'s ``before``). How many deliveries were queued. The change is
+    saved whatever happens here: a failure (the database gone, the letters' render refused) is
+    logged, not raised, and the sweep tells the lists later."""
+    try:
+        return _announce_committed(district, year, revision, list(bodies), day, about=about, prior=prior,
+                                   using=using, version=version, **more)
+    except (DatabaseError, LiaisonError):
+        log.exception("the to-do lists after revision %s of %s's %s were not compared; the sweep will",
+                      revision, district.info.id, year)
+        return 0
+
+
+def _announce_committed(district: District, year: int, revision: str, bodies: list[str], day: dt.date, *,
+                        about: Mapping[str, Any] | None, prior: str | None, using: str, version: str | None,
+                        **more: Any) -> int:
+    from liaison_web.store import DatabaseStore
+
+    store = DatabaseStore(using=using)
+    code = district.info.id
+    bodies = list(dict.fromkeys(bodies))
+    before: dict[str, Any] | None = None
+    stored = store.load(district, year, revision=revision)
+    if stored is None:
+        return 0
+    # the list's year: the day's (a change to next year's plan in December is listed on it)
+    listed_on = years_of(district, stored.state, revision, day, ahead=None, using=using)[0].plan.year
+    told = set(models.DueSnapshot.objects.using(using).filter(year__district__code=code, year__year=listed_on,
+                                                              organisation__in=bodies)
+               .values_list("organisation", flat=True))
+    untold = [b for b in bodies if b not in told]
+    if untold and prior:
+        was = store.load(district, year, revision=prior)
+        if was is not None:
+            before = {b: listed["items"] for b, listed in dues_of(district, was.state, untold, day, revision=prior,
+                                                                   version=version, using=using).items()}
+    for _ in range(3):
+        listed = dues_of(district, stored.state, bodies, day, revision=revision, version=version, using=using)
+        with store.lock(district, year), transaction.atomic(using=using):
+            held = models.Year.objects.using(using).select_for_update().get(district__code=code, year=year)
+            if held.revision == revision:
+                return _told(district, stored.state, listed, day, about=about, revision=revision, before=before,
+                             using=using, **more)
+            revision = held.revision
+        stored = store.load(district, year, revision=revision)
+        if stored is None:
+            return 0
+    return 0  # the writers keep saving: the sweep tells what they did to these lists
+
+
+def _told(district: District, state: YearState, listed: Mapping[str, Any], day: dt.date, *,
+          about: Mapping[str, Any] | None, revision: str, before: Mapping[str, Sequence[Mapping[str, Any]]] | None,
+          using: str, **more: Any) -> int:
+    """The lists ``listed`` (by body, made on ``state`` at ``revision``) compared with those last told
+    and kept as told (:func:`announce`). Inside a transaction."""
     code = district.info.id
     # the list's year: the day's (a change to next year's plan in December is listed on it)
     listed_on = years_of(district, state, revision or None, day, ahead=None, using=using)[0].plan.year
     held = models.Year.objects.using(using).get(district__code=code, year=listed_on)
     queued = 0
-    listed = dues_of(district, state, dict.fromkeys(bodies), day, revision=revision or None, using=using)
     for body, document in listed.items():
         now = document["items"]
         kept = (models.DueSnapshot.objects.using(using).select_for_update()
