@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
@@ -206,6 +207,10 @@ def once_per_page(bi: Callable[[Bi], Any]) -> Callable[[Bi], Any]:
     return remembered
 
 
+_BATCH = 1024
+"""Pieces of the page joined at a time: few enough that those alive at once stay a handful."""
+
+
 def render_page(view: PageView) -> bytes:
     """The page as UTF-8 bytes."""
     import jinja2
@@ -218,11 +223,15 @@ def render_page(view: PageView) -> bytes:
         # piece (or a StringIO, which keeps what it is given until read): a piece is mostly a Markup,
         # an object the collector tracks, and some 100,000 of them alive until the end made its full
         # passes at 3,300 pairings a quarter of the page's time.
+        # Joined and encoded a batch at a time (_BATCH pieces, some 13,000 on the seed's page): one
+        # join, encode and write per batch rather than per piece, a tenth of the page's time; the
+        # bytes are the same (UTF-8 of the joined text is the pieces' UTF-8 one after the other).
         buffer = io.BytesIO()
         env = environment()
         bi = once_per_page(cast("Callable[[Bi], Any]", env.globals["bi"]))
-        for piece in env.get_template("page.html.j2").generate(page=view, bi=bi):
-            buffer.write(piece.encode("utf-8"))
+        pieces = env.get_template("page.html.j2").generate(page=view, bi=bi)
+        while batch := list(itertools.islice(pieces, _BATCH)):
+            buffer.write("".join(batch).encode("utf-8"))
     except jinja2.TemplateError as exc:  # a broken template in the package: say so, no traceback
         raise ExportError(f"the page template failed: {type(exc).__name__}: {exc}",
                           fix="reinstall liaison-html; report this if it persists",
