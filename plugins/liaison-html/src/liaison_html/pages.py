@@ -153,7 +153,59 @@ def environment() -> jinja2.Environment:
     env.globals["UI"] = UI
     env.globals["bi"] = bilingual(Markup, escape)
     env.globals["shape"], env.globals["glyph"] = glyphs(Markup, escape)
+    env.globals["week_cells"], env.globals["timeline_bands"], env.globals["timeline_rows"] = \
+        grids(Markup, escape, env.globals["glyph"])
     return env
+
+
+def grids(markup: Any, escape: Any, glyph: Callable[..., Any]) -> tuple[Callable[..., Any], ...]:
+    """The templates' ``week_cells(week, marks, bi)`` (a week's cells in the year's calendar, each
+    day with its tag and its marks), ``timeline_bands(timeline)`` (the days off shaded behind the
+    timeline) and ``timeline_rows(timeline)`` (each body's label and its marks): the page's grids,
+    a few thousand pieces of the seed's page that Jinja wrote one by one (each value looked up,
+    escaped and yielded, a third of the page's rendering), written in Python as :func:`bilingual`
+    and :func:`glyphs` are, each value escaped; the same characters as the loops they replace."""
+
+    def week_cells(week: Any, marks: Any, bi: Callable[[Bi], Any]) -> Any:
+        out: list[str] = []
+        for day in week:
+            if day is None:
+                out.append('<td class="pad"></td>')
+                continue
+            out.append(f'<td class="day {escape(day.kind.value)}"><span class="dn">{escape(day.date.day)}</span>')
+            tag = day.tag
+            if tag:
+                out.append(f'<span class="tag">{bi(tag)}</span>')
+            if day.marks:
+                out.append('<span class="ms">')
+                for i in day.marks:
+                    m = marks[i]
+                    out.append(f'<button type="button" class="mark k{escape(m.kind)} status-{escape(m.status.value)}" '
+                               f'data-show="{escape(m.key)}"><svg viewBox="-6 -6 12 12" aria-hidden="true">'
+                               f'{glyph(m)}</svg><span class="sr">{bi(m.title)}</span></button>')
+                out.append("</span>")
+            out.append("</td>")
+        return markup("".join(out))
+
+    def timeline_bands(tl: Any) -> Any:
+        rest = f'y="{escape(tl.header)}" width="{escape(tl.day_width)}" height="{escape(tl.body_height)}"/>\n'
+        return markup("".join(f'<rect class="band {escape(band.kind)}" x="{escape(band.x)}" {rest}'
+                              for band in tl.bands))
+
+    def timeline_rows(tl: Any) -> Any:
+        out: list[str] = []
+        for row in tl.rows:
+            body = row.body
+            out.append(f'<g class="tl-label" data-show="{escape(body.key)}" tabindex="0"><text x="4" '
+                       f'y="{escape(row.label_y)}"><tspan class="zh">{escape(body.name.zh)}</tspan>'
+                       f'<tspan class="en">{escape(body.name.en)}</tspan></text></g>\n')
+            for p in row.placed:
+                m = p.mark
+                out.append(f'<g class="tl-mark k{escape(m.kind)} status-{escape(m.status.value)}" '
+                           f'data-show="{escape(m.key)}" tabindex="0">{glyph(m, p.x, p.y)}</g>\n')
+        return markup("".join(out))
+
+    return week_cells, timeline_bands, timeline_rows
 
 
 def glyphs(markup: Any, escape: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
