@@ -152,10 +152,63 @@ def environment() -> jinja2.Environment:
                              keep_trailing_newline=True, auto_reload=False, bytecode_cache=bytecode_cache())
     env.globals["UI"] = UI
     env.globals["bi"] = bilingual(Markup, escape)
-    env.globals["shape"], env.globals["glyph"] = glyphs(Markup, escape)
+    shape, glyph = glyphs(Markup, escape)
+    env.globals["shape"], env.globals["glyph"] = shape, glyph
     env.globals["week_cells"], env.globals["timeline_bands"], env.globals["timeline_rows"] = \
-        grids(Markup, escape, env.globals["glyph"])
+        grids(Markup, escape, glyph)
+    env.globals["mark_detail"], env.globals["body_duties"] = details(Markup, escape, shape)
     return env
+
+
+def details(markup: Any, escape: Any, shape: Callable[..., Any]) -> tuple[Callable[..., Any], ...]:
+    """The templates' ``mark_detail(m, bi)`` (a mark's details, shown in the panel when it is
+    clicked) and ``body_duties(body, year, bi)`` (a body's duties for the year): each article in
+    Python as :func:`grids` writes the grids (some 5,000 pieces of the seed's page in Jinja), each
+    value escaped; the same characters as the template's loops wrote."""
+    labels = {name: f'<div class="field"><dt>{{}}</dt><dd{cls}>' for name, cls in (
+        ("kind", ""), ("date", ""), ("time", ""), ("host", ""), ("participants", ""), ("status", ""),
+        ("location", ""), ("note", ' class="note"'), ("basis", ""), ("local_settings", ' class="note"'),
+        ("id", ""))}
+
+    def field(bi: Callable[[Bi], Any], name: str, value: Any) -> str:
+        return labels[name].format(bi(UI[name])) + f"{value}</dd></div>"
+
+    def mark_detail(m: Any, bi: Callable[[Bi], Any]) -> Any:
+        out = [f'<article class="detail status-{escape(m.status.value)}" id="{escape(m.key)}" '
+               f'data-p="{escape(m.provision_keys)}">\n'
+               f'<h3>{shape(m.status.value, m.provisional, m.kind)} <span class="t">{bi(m.title)}</span></h3>\n<dl>\n',
+               field(bi, "kind", bi(m.kind_name)), "\n", field(bi, "date", bi(m.when)), "\n",
+               field(bi, "time", bi(m.time)), "\n", field(bi, "host", bi(m.host)), "\n",
+               field(bi, "participants", bi(m.participants)), "\n", field(bi, "status", bi(m.status_name)), "\n"]
+        if m.location:
+            out.append(field(bi, "location", escape(m.location)))
+        if m.note:
+            out.append(field(bi, "note", escape(m.note)))
+        out += [field(bi, "basis", bi(m.cites)), "\n"]
+        if m.local:
+            out.append(field(bi, "local_settings", bi(m.local)))
+        out += [field(bi, "id", f"<code>{escape(m.id)}</code>"), "\n</dl>\n"]
+        if m.warnings:
+            out.append('<ul class="warnings">' + "".join(f"<li>{bi(w)}</li>" for w in m.warnings) + "</ul>")
+        out.append("</article>")
+        return markup("".join(out))
+
+    def body_duties(body: Any, year: Any, bi: Callable[[Bi], Any]) -> Any:
+        out = [f'<article class="detail duties" id="{escape(body.key)}">\n'
+               f'<h3>{bi(body.name)} · {bi(UI["duties"])} {escape(year)}</h3>\n']
+        if body.duties:
+            out.append("<dl>\n")
+            for line in body.duties:
+                local = ' local' if line.local else ""
+                note = f' <span class="local-note">{bi(UI["local_short"])}</span>' if line.local else ""
+                out.append(f'<div class="field{local}"><dt>{bi(line.label)}</dt><dd>{bi(line.text)}{note}</dd></div>\n')
+            out.append("</dl>\n")
+        else:
+            out.append(f'<p>{bi(UI["no_duties"])}</p>\n')
+        out.append("</article>")
+        return markup("".join(out))
+
+    return mark_detail, body_duties
 
 
 def grids(markup: Any, escape: Any, glyph: Callable[..., Any]) -> tuple[Callable[..., Any], ...]:
