@@ -1,40 +1,16 @@
-"""Python's cyclic collector paused while a request makes many long-lived values at once.
+"""Python's cyclic collector paused while a request makes many long-lived values at once: the
+core's :func:`liaison.host.collector.collector_paused`, which an export uses too (one counter of the
+work under way for the process: the collector is back on only after the last of either ends).
 
 Checking a city's districts cold parses and checks each of them: hundreds of thousands of objects
 that all survive (the parsed law, the year, the findings, kept by the caches). Each young
 collection then walks what the last one kept, finds nothing to free and promotes it: about a tenth
 of the city's cold view (0.15-0.2 s of CPU for 100 seed-sized districts, docs/benchmarks.md) freed
-nothing. :func:`collector_paused` turns the collector off for the batch and back on after the last
-batch of the process ends (threads may survey at once: the collector is the process's); reference
-counting still frees everything that is not a cycle, and the collector runs again as soon as the
-batch is over.
+nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import threading
-from collections.abc import Iterator
+from liaison.host.collector import collector_paused
 
 __all__ = ["collector_paused"]
-
-_LOCK = threading.Lock()
-#: batches under way, and whether the collector was on when the first of them began
-_STATE = {"batches": 0, "was_on": False}
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    with _LOCK:
-        if _STATE["batches"] == 0:
-            _STATE["was_on"] = gc.isenabled()
-            gc.disable()
-        _STATE["batches"] += 1
-    try:
-        yield
-    finally:
-        with _LOCK:
-            _STATE["batches"] -= 1
-            if _STATE["batches"] == 0 and _STATE["was_on"]:
-                gc.enable()
