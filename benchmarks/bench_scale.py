@@ -505,6 +505,9 @@ def peak_rss_mib() -> float:
 
 def main(argv: list[str] | None = None) -> int:
     global CLOCK, HISTORY
+    from liaison.host.collector import allow
+
+    allow()  # as the `liaison` command's process: an export may pause the collector (liaison.host.collector)
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="seed and 10× only, no city (what the test runs)")
     parser.add_argument("--sizes", default="1,10,100", help="replication factors, comma-separated (default 1,10,100)")

@@ -16,6 +16,9 @@ __all__ = ["cli", "main"]
 def main() -> None:
     import sys
 
+    from liaison.host.collector import allow
+
+    allow()  # the command's process is its own: an export may pause Python's collector (liaison.host.collector)
     if not set(sys.argv[1:2]) & set(cli.commands):  # the help, or a plugin's command: ask the plugins
         plugin_commands()  # (loading every plugin costs a core command's start nothing it needs)
     cli(prog_name="liaison")

@@ -20,6 +20,7 @@ from liaison.base.errors import ExportError
 from lxml import etree
 
 from liaison_docx import (
+    Attachment,
     FontSet,
     Heading,
     Letter,
@@ -357,6 +358,16 @@ def test_markup_and_template_syntax_are_literal_text() -> None:
     ({"cc": ("甲", "乙\x1b")}, "cc[1]"),
     ({"body": (Table(header=("甲",), rows=(("好",), ("坏\x0c",))),)}, "body[0].rows[1][0]"),
     ({"signature": "机关\ufffe"}, "signature"),
+    # every other text field too: the letter's texts are first searched all at once, and one found
+    # bad is then named field by field (the first of several, in the fields' order)
+    ({"issuing_authority_mark": "区政府\x05办公室"}, "issuing_authority_mark"),
+    ({"printer": "区政府办公室\x1f"}, "printer"),
+    ({"title_units": ("关于", "坏\x02")}, "title_units[1]"),
+    ({"attachments": (Attachment("回\x06执", ()),)}, "attachments[0].name"),
+    ({"attachments": (Attachment("回执", (Table(header=("甲",), rows=(("\udc80",),)),)),)},
+     "attachments[0].body[0].rows[0][0]"),
+    ({"recipients": "各部门\x01", "cc": ("乙\x1b",)}, "recipients"),
+    ({"body": (Paragraph(None),)}, "body[0].text"),  # not text at all
 ])
 def test_control_characters_raise_export_error_naming_the_field(letter_change: dict[str, object],
                                                                 path: str) -> None:

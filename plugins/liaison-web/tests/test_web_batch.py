@@ -1,7 +1,7 @@
 """The collector paused for a batch (liaison_web.batch): off while any batch of the process runs,
 back as it was when the last one ends (on, or off when someone else had turned it off), whatever
 fails inside; and the city's survey runs its districts in one. Only where the process allows it
-(``LIAISON_PAUSE_COLLECTOR``, which ``liaison serve`` turns on): elsewhere nothing is touched."""
+(liaison.host.collector.allow, which ``liaison serve`` asks for): elsewhere nothing is touched."""
 
 from __future__ import annotations
 
@@ -11,42 +11,43 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import override_settings
 
+from liaison.host import collector
 from liaison_web.batch import collector_paused
 
 
 @pytest.fixture
 def collector_on(database: str) -> Iterator[None]:
     """The collector on, and the process allowing a batch to pause it (as `liaison serve`'s)."""
-    was = gc.isenabled()
+    was, allowed = gc.isenabled(), collector.allowed()
     gc.enable()
-    with override_settings(LIAISON_PAUSE_COLLECTOR=True):
-        yield
+    collector.allow()
+    yield
+    collector.allow(allowed)
     (gc.enable if was else gc.disable)()
 
 
 def test_a_process_that_does_not_allow_it_keeps_its_collector(database: str) -> None:
     """The library's or a program's own process (the setting off, its default): a batch leaves the
     collector as it is, on or off."""
-    was = gc.isenabled()
+    was, allowed = gc.isenabled(), collector.allowed()
+    collector.allow(False)
     try:
         for state in (True, False):
             (gc.enable if state else gc.disable)()
-            with override_settings(LIAISON_PAUSE_COLLECTOR=False), collector_paused():
+            with collector_paused():
                 assert gc.isenabled() is state
             assert gc.isenabled() is state
     finally:
+        collector.allow(allowed)
         (gc.enable if was else gc.disable)()
 
 
-def test_the_setting_is_off_unless_the_serving_command_turns_it_on(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_serving_command_asks_for_it_and_the_rest_do_not(monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
     from liaison_web import plugin, settings
 
-    assert settings.django_settings("sqlite:///x.sqlite3")["LIAISON_PAUSE_COLLECTOR"] is False
-    assert settings.django_settings("sqlite:///x.sqlite3", pause_collector=True)["LIAISON_PAUSE_COLLECTOR"] is True
     asked: list[bool] = []
 
     class Stop(Exception):

@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 from liaison.base.errors import DataError
+from liaison.formats.writer import indented_json
 from liaison.host.exporting import Artifact
 
 from liaison_docx.letters.draft import Draft
@@ -73,7 +74,7 @@ def about_artifact(drafts: Iterable[Draft], *, preview: bool = False) -> Artifac
     document = {"format": _FORMAT, "letters": [
         {**attrs.asdict(a, recurse=False), "provisions": list(a.provisions), "date": _day(a.date),
          "deadline": _day(a.deadline)} for a in letters]}
-    data = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n"
+    data = indented_json(document, indent=1, sort_keys=True).encode() + b"\n"  # json.dumps's text, faster
     return Artifact(ABOUT, _MEDIA, data, policy="replace")
 
 

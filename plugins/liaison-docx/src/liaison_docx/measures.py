@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from liaison_docx import geometry, titles
 
@@ -45,6 +45,10 @@ class Measures:
         self.piece_need = functools.cache(functools.partial(geometry.piece_need, cells=cells))
         """:func:`liaison_docx.geometry.piece_need`, each piece of a table's lines once."""
         self._breaks = functools.cache(functools.partial(titles.break_units, cells=cells))
+        self.headers: dict[tuple[Any, str], Any] = {}
+        """The 信函格式 first-page header of each mark (by the font set and the mark), as the
+        package's deflated member: the letters of one issuer share it (41 of the seed's 55 letters,
+        a handful of issuers), so it is written and deflated once (:func:`liaison_docx.renderer.render`)."""
 
     def column_widths(self, table: Table) -> list[int]:
         """:func:`liaison_docx.geometry.column_widths`, its lines and pieces measured by these memos."""

@@ -46,7 +46,11 @@ def render(letter: Letter, fonts: FontSet = FontSet(),  # noqa: B008 - FontSet i
     members = [*tpl.head[letter.kind], Member("docProps/core.xml", core_xml(letter)), tpl.app,
                Member("word/document.xml", document_xml(tpl, letter, measures)), *tpl.static[letter.kind]]
     if letter.kind == "letter":
-        members.append(Member("word/header1.xml", header_xml(tpl, letter, measures)))
+        key = (tpl.fonts, letter.issuing_authority_mark)  # the header is the mark's alone, in these fonts
+        header = measures.headers.get(key)
+        if header is None:
+            header = measures.headers[key] = Member("word/header1.xml", header_xml(tpl, letter, measures))
+        members.append(header)
     return zip_members(members)
 
 

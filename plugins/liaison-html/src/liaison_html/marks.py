@@ -118,7 +118,7 @@ class Provisions:
         original)."""
         found = self._district.provision(provision_id) if provision_id in self._positions else None
         version = 0
-        if found is not None and day is not None:
+        if found is not None and day is not None and found.amendments:  # else the original, the one wording
             version = found.texts().index(found.text_at(day))
         view = self._views.get(f"{provision_id}#{version}")
         if view is None:
@@ -167,9 +167,10 @@ def marks(district: District, plan: Plan, provisions: Provisions, duties: YearDu
     duties = duties_for(district, plan.year, duties, designations=False)  # the obligations only
     shared: dict[tuple[Any, ...], Bi] = {}
     words = words or Words()
-    return tuple(_mark(district, i, e.with_changes(status=Status.HELD, provisional=False)
-                       if e.id in held and e.status != Status.CANCELLED else e,
-                       provisions, warned.get(e.id, ()), duties, shared, words)
+    # one the records say was held is shown held and not provisional: what the engagement with those
+    # changes would show, without making it (a validated Engagement per mark)
+    return tuple(_mark(district, i, e, provisions, warned.get(e.id, ()), duties, shared, words,
+                       held=e.id in held and e.status != Status.CANCELLED)
                  for i, e in enumerate(plan.engagements))
 
 
@@ -185,10 +186,12 @@ def held_in(plan: Plan, records: Records, as_of: dt.date) -> frozenset[str]:
 
 def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
           warnings: Sequence[PlanWarning], duties: YearDuties | None = None,
-          shared: dict[tuple[Any, ...], Bi] | None = None, words: Words | None = None) -> Mark:
+          shared: dict[tuple[Any, ...], Bi] | None = None, words: Words | None = None, *,
+          held: bool = False) -> Mark:
     """``shared``: the words a mark shares with others — its kind's, its day's, its time's and its
     host's — made once for all the marks that show them (one object each rather than four a mark,
-    every one walked by the collector's full passes while the page is made)."""
+    every one walked by the collector's full passes while the page is made). ``held``: the records
+    say it took place (:func:`held_in`): shown held, and so not provisional, whatever the plan's status."""
     shared = {} if shared is None else shared
     words = words or Words()
     kind_key, day_key, host_key = ("kind", e.kind), ("day", e.date), ("host", e.host)
@@ -206,8 +209,8 @@ def _mark(district: District, index: int, e: Engagement, provisions: Provisions,
     en = "; ".join(x for x in (district.names_of(others, lang="en"), guests_text(district, e.guests, "en")) if x)
     participants = words(Bi(zh or "—", en or "—"))
     # 暂定 (and the dashed ring) only while nobody has agreed the date: an agreed or held one is not
-    return Mark(index=index, id=e.id, date=e.date, kind=KINDS.index(e.kind), status=e.status,
-                provisional=e.marked_provisional,
+    return Mark(index=index, id=e.id, date=e.date, kind=KINDS.index(e.kind), status=Status.HELD if held else e.status,
+                provisional=False if held else e.marked_provisional,
                 beyond_guidance=e.beyond_guidance,
                 title=words(Bi(e.title("zh"), e.title("en"))), kind_name=shared[kind_key], when=shared[day_key],
                 time=shared[time_key], host=shared[host_key],

@@ -220,12 +220,9 @@ def _secure() -> bool:
 
 
 def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: tuple[str, ...] = (),
-                    timeout: float = 30.0, secure: bool = False, allowed: tuple[str, ...] = (),
-                    pause_collector: bool = False) -> dict[str, Any]:
+                    timeout: float = 30.0, secure: bool = False, allowed: tuple[str, ...] = ()) -> dict[str, Any]:
     """Django's settings for the database ``url`` (and ``more`` by alias): what :func:`configure` gives
-    Django, a value (tests read it). ``secure``: behind an HTTPS proxy (see the module docstring).
-    ``pause_collector``: a batch of the process may turn Python's cyclic collector off while it runs
-    (:mod:`liaison_web.batch`; ``liaison serve`` turns it on, the process being its own)."""
+    Django, a value (tests read it). ``secure``: behind an HTTPS proxy (see the module docstring)."""
     default = database_settings(url, timeout=timeout)
     databases = {"default": default, **{alias: database_settings(u, timeout=timeout)
                                         for alias, u in (more or {}).items()}}
@@ -271,7 +268,6 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
         "AXES_USERNAME_CALLABLE": "liaison_web.lockout.username_of",
         "AXES_VERBOSE": False,
         "LIAISON_SECURE": secure,
-        "LIAISON_PAUSE_COLLECTOR": pause_collector,
         # how many proxies append to X-Forwarded-For in front of the service (callers.remote_address)
         "LIAISON_TRUSTED_PROXIES": _int_env("LIAISON_TRUSTED_PROXIES", 1),
         "LIAISON_WEBHOOKS": webhook_settings(),
@@ -319,7 +315,8 @@ def configure(database_url: str | None = None, *, more: Mapping[str, str] | None
     """Configure Django for this process (once; later calls do nothing) and set it up: the database
     from the argument, ``DATABASE_URL`` or the default; ``LIAISON_SECURE``, ``LIAISON_ALLOWED_HOSTS``
     from the environment. ``more``: further databases by alias (the tests' PostgreSQL).
-    ``pause_collector``: see :func:`django_settings` (the serving command's own process)."""
+    ``pause_collector``: the process is the service's own, so its work may pause Python's cyclic
+    collector (:func:`liaison.host.collector.allow`; ``liaison serve`` asks for it)."""
     from django.conf import settings
 
     if settings.configured:
@@ -327,7 +324,11 @@ def configure(database_url: str | None = None, *, more: Mapping[str, str] | None
     url = database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE
     allowed = tuple(h.strip() for h in os.environ.get("LIAISON_ALLOWED_HOSTS", "").split(",") if h.strip())
     settings.configure(**django_settings(url, more=more, hosts=hosts, timeout=timeout, secure=_secure(),
-                                         allowed=allowed, pause_collector=pause_collector))
+                                         allowed=allowed))
+    if pause_collector:
+        from liaison.host.collector import allow
+
+        allow()
     for database in settings.DATABASES.values():
         if database["ENGINE"].endswith("sqlite3"):
             private_database(Path(database["NAME"]))

@@ -371,7 +371,7 @@ def _line_width(line: str) -> int:
 def column_width(texts: Iterable[str], *, least: int = 6, most: int = 50) -> float:
     """A column width (in Excel's character units) fitting the longest text, within bounds; a little
     padding, since Excel measures in the digits of the default font and CJK glyphs run wider."""
-    widest = max((display_width(t) for t in texts), default=0)
+    widest = max(map(display_width, texts), default=0)
     return float(min(most, max(least, widest + 2)))
 
 
@@ -380,8 +380,13 @@ LINE_HEIGHT = 15.0  # points per line of 11 pt 宋体, as Excel and WPS lay it o
 
 def lines_in(text: str, width: float) -> int:
     """Lines a wrapped text takes in a column ``width`` characters wide."""
+    if not text:
+        return 1
     usable = max(1.0, width - 1.5)
-    return sum(max(1, math.ceil(display_width(line) / usable)) for line in text.split("\n")) if text else 1
+    if "\n" not in text:  # most cells: one line, measured once per workbook (_WIDTHS)
+        found = _WIDTHS.get(text)
+        return max(1, math.ceil((_line_width(text) if found is None else found) / usable))
+    return sum(max(1, math.ceil(_line_width(line) / usable)) for line in text.split("\n"))
 
 
 def row_height(lines: int) -> float | None:
