@@ -195,5 +195,8 @@ def test_a_list_of_a_year_to_come_is_not_compared_with_this_years(database: str,
     Workspace(store=DatabaseStore()).update(seed_district(), YEAR + 1)
     following = DatabaseStore().load(seed_district(), YEAR + 1)
     assert following is not None
-    assert due.announce(seed_district(), following.state, [BODY], june, revision=following.revision) == 0
+    from django.db import transaction
+
+    with transaction.atomic():  # as its callers make it (due.announce: inside a transaction)
+        assert due.announce(seed_district(), following.state, [BODY], june, revision=following.revision) == 0
     assert _events(hook) == []
