@@ -212,3 +212,36 @@ def test_a_pipe_in_the_year_is_never_opened(tmp_path: Path) -> None:
     without = key()
     os.mkfifo(year / "pipe")
     assert key() not in (without, None)
+
+
+def test_the_neighbouring_plan_years_states_are_in_the_key(tmp_path: Path) -> None:
+    """A 2027 export numbers after, and its 发文登记 sheet lists, the 2028 plan's letters issued in
+    2027 (and the 2026 plan's answered in 2027): a new letter in the 2028 state is another key, or a
+    2027 re-export after the 2028 plan issued 〔2027〕 letters would be replayed as unchanged (#24).
+    Their other files are not read by the export, and are not in the key."""
+    import datetime as dt
+
+    out = tmp_path / "out"
+    for year in (2026, 2027, 2028, 2029):
+        (out / str(year)).mkdir(parents=True)
+        (out / str(year) / f"plan-d-{year}.json").write_text('{"letters": [0]}', encoding="utf-8")
+
+    def key(on: dt.date) -> str | None:
+        return receipts.inputs_key("export", {"year": 2027}, str(out), [2027], False, issued_on=on)
+
+    december = dt.date(2027, 12, 28)
+    first = key(december)
+    assert first is not None and key(december) == first
+    (out / "2028" / "letter.docx").write_bytes(b"a letter's file")
+    (out / "2029" / "plan-d-2029.json").write_text('{"letters": [1]}', encoding="utf-8")  # numbers in 2028, 2029
+    assert key(december) == first
+    for year in ("2028", "2026"):
+        state = out / year / f"plan-d-{year}.json"
+        state.write_text('{"letters": [1]}', encoding="utf-8")  # the same size: the bytes count
+        assert key(december) not in (first, None)
+        first = key(december)
+    # issued in January 2028, the 2027 plan's letters number into 2028's register: the 2029 plan's
+    # letters issued in 2028 are read too
+    january = key(dt.date(2028, 1, 10))
+    (out / "2029" / "plan-d-2029.json").write_text('{"letters": [2]}', encoding="utf-8")
+    assert key(dt.date(2028, 1, 10)) not in (january, None) and key(december) == first

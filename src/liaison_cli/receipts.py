@@ -3,7 +3,9 @@
 An export is a function of what it is given: the command's values (the year, the exporters and
 their options, the day of issue — today unless given —, the language …), the files they name (the
 district, records, events, holiday notices), the year's folder as it is on the disk (its state, the
-files it holds, the output folder's leftovers), the code that plans and renders (``liaison`` and
+files it holds, the output folder's leftovers), the state files of the plan years around it whose
+letters it numbers after or lists (the 2028 plan's invitations issued in December 2027 are on the
+2027 register: :func:`_neighbours`), the code that plans and renders (``liaison`` and
 every installed plugin, file by file; every other installed distribution by name and version), the
 interpreter, liaison's environment variables (``LIAISON_*``) and the law's estimates kept in the cache
 folder. :func:`inputs_key` digests all of it from the raw bytes, before anything is parsed, planned
@@ -86,9 +88,11 @@ def plugins_as_installed() -> bool:
 
 
 def inputs_key(command: str, values: Mapping[str, Any], out_dir: str, years: Sequence[int],
-               stdout_is_terminal: bool) -> str | None:
+               stdout_is_terminal: bool, *, issued_on: dt.date | None = None) -> str | None:
     """The digest of everything the export's outcome depends on (see the module docstring), or None
-    when it cannot be told from the disk (a file that cannot be read): the export then runs."""
+    when it cannot be told from the disk (a file that cannot be read): the export then runs.
+    ``issued_on``: the export's day of issue, which names the neighbouring plan years whose states it
+    reads (:func:`_neighbours`)."""
     digest = hashlib.sha256()
     feed = _feeder(digest)
 
@@ -107,9 +111,42 @@ def inputs_key(command: str, values: Mapping[str, Any], out_dir: str, years: Seq
                 feed(entry.name, stat.S_IFMT(found.st_mode), found.st_size if stat.S_ISREG(found.st_mode) else 0)
         for year in years:
             _tree(feed, root / str(year))
+        for other in _neighbours(years, issued_on):
+            _states(feed, root / str(other), other)
     except (OSError, ValueError):
         return None
     return digest.hexdigest()
+
+
+def _neighbours(years: Sequence[int], issued_on: dt.date | None) -> tuple[int, ...]:
+    """The other plan years whose states an export of ``years`` on ``issued_on`` reads (their letters
+    numbered in the registers it numbers into or shows: the workspace's
+    :func:`liaison_workspace.workspace.neighbours`, from the same two functions): the 2028 plan's
+    letters issued in December 2027 are on the 2027 plan's 发文登记 sheet and before its next number."""
+    from liaison.year.registers import holding_years, register_years
+
+    return tuple(sorted({other for year in years for other in holding_years(year, register_years(year, issued_on))}
+                        - set(years)))
+
+
+def _states(feed: Callable[..., None], folder: Path, year: int) -> None:
+    """A neighbouring plan year's state file(s) (``plan-<district>-<year>.json``, liaison.year.state's
+    name; the district is not known before it is loaded) by name and bytes, and nothing else of its
+    folder: its letters' files are not read by this export."""
+    feed("states", year, folder.is_dir())
+    if not folder.is_dir():
+        return
+    head, tail = "plan-", f"-{year}.json"
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name.startswith(head) and entry.name.endswith(tail):
+            mode = entry.stat(follow_symlinks=False).st_mode
+            feed(entry.name, stat.S_IFMT(mode))
+            if stat.S_ISLNK(mode):
+                feed(os.readlink(entry.path))
+            elif stat.S_ISREG(mode):
+                if entry.stat(follow_symlinks=False).st_size > _LARGEST:
+                    raise ValueError(f"{entry.path} is larger than any state an export writes")
+                feed(Path(entry.path).read_bytes())
 
 
 def _value(feed: Callable[..., None], name: str, value: Any) -> None:

@@ -640,7 +640,7 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], regis
                   data_file=data_file)
     if wanted is not None and len(wanted) == 1 and receipts.plugins_as_installed():
         # a rerun that would change nothing prints what it printed
-        key = receipts.inputs_key("export", values, out_dir, wanted, sys.stdout.isatty())
+        key = receipts.inputs_key("export", values, out_dir, wanted, sys.stdout.isatty(), issued_on=issued_on or day)
         if receipts.replay(key, out_dir, _write_out):
             return
 
@@ -690,7 +690,8 @@ def export(format_name: str, out_dir: str, records_files: tuple[str, ...], regis
             views.print_export_summary(district, outcome, lang=lang)
         printed = captured.get()
         _write_out(printed)
-        if receipts.inputs_key("export", values, out_dir, inputs.years, sys.stdout.isatty()) == key:
+        if receipts.inputs_key("export", values, out_dir, inputs.years, sys.stdout.isatty(),
+                               issued_on=issued_on or day) == key:
             receipts.record(key, out_dir, [printed])
 
 

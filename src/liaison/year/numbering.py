@@ -28,10 +28,12 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from liaison.base.errors import DataError, ExportError, LiaisonError, Location
-from liaison.base.text import FIRST_YEAR, LAST_YEAR, free_text, in_range, line_text, title_text
+from liaison.base.text import free_text, in_range, line_text, title_text
 from liaison.law.model import format_doc_number as format_doc_number
 from liaison.law.records import RegisteredLetter
 from liaison.year.engagements import ChangeRefused
+from liaison.year.registers import holding_years as holding_years
+from liaison.year.registers import register_years as register_years
 
 _SERIES = re.compile(r"[^\s〔〕]{1,16}")
 # the letters that withdraw the letter they name (``refers_to``); a 补充通知 adds to its notice instead
@@ -117,21 +119,6 @@ class PlanYearLetters:
         naming = [r for r in letters if r.year not in wanted and r.refers_to in numbers]
         return cls(plan_year=plan_year, letters=tuple(sorted((*dated, *naming), key=_register_order)),
                    register=tuple(e for e in register if e.number[1] in wanted))
-
-
-def register_years(plan_year: int, issued_on: dt.date | None) -> tuple[int, ...]:
-    """The calendar years whose registers an export of ``plan_year`` on ``issued_on`` numbers into or
-    shows, ascending: the plan's year (its 发文登记 sheet) and the year of issue (every letter it
-    issues is dated that day) — the years whose store locks it holds, in that order."""
-    return tuple(sorted({plan_year} | ({issued_on.year} if issued_on is not None else set())))
-
-
-def holding_years(plan_year: int, years: Iterable[int]) -> tuple[int, ...]:
-    """The other plan years whose states may hold letters numbered in the calendar ``years``: a
-    plan's letters go out in its year, in December before it (invitations to January meetings) and
-    in January after it (answers to its last reports), so those of the years around each."""
-    return tuple(sorted({y + d for y in years for d in (-1, 0, 1)
-                         if y + d != plan_year and FIRST_YEAR <= y + d <= LAST_YEAR}))
 
 
 def dated_in(year: int, letters: Iterable[LetterRecord], others: Iterable[PlanYearLetters] = (),
