@@ -122,6 +122,29 @@ def test_the_letters_of_a_calendar_year_come_from_every_plan_year_and_only_those
     assert [line.doc_number for line in register_lines((early, spring))] == [early.doc_number, spring.doc_number]
 
 
+def test_a_meeting_moved_twice_names_the_letter_that_replaced_each_invitation() -> None:
+    """发文登记's 由…代替 is the invitation issued next under the same key (by date, then number), the one
+    its change letter says is in force (以…为准), not the one in force now: moved on 12-29 and again on
+    01-05, the December invitation was replaced by the 12-29 one."""
+    def letter(kind: str, serial: int, day: dt.date, *, key: str = "invitation/spring/health", refers_to: str = "",
+               active: bool = False) -> LetterRecord:
+        return LetterRecord(key=key if kind == "invitation" else f"{kind}/{refers_to}", kind=kind, series=SERIES,
+                            year=day.year, serial=serial, doc_number=f"{SERIES}〔{day.year}〕{serial}号", date=day,
+                            digest="d", path=f"{kind}{serial}.docx", refers_to=refers_to, active=active,
+                            engagement="spring", title=f"关于{kind}的函")
+    first = letter("invitation", 17, dt.date(2027, 12, 20))
+    second = letter("invitation", 25, dt.date(2027, 12, 29))
+    third = letter("invitation", 1, dt.date(2028, 1, 5), active=True)
+    changes = (letter("change", 33, dt.date(2027, 12, 29), refers_to=first.doc_number, active=True),
+               letter("change", 9, dt.date(2028, 1, 5), refers_to=second.doc_number, active=True))
+    lines = {line.doc_number: line for line in register_lines((third, changes[1], first, second, changes[0]))}
+    assert lines[first.doc_number].replaced_by == second.doc_number
+    assert lines[second.doc_number].replaced_by == third.doc_number
+    assert lines[first.doc_number].status("zh") == \
+        f"已作废（2027-12-29，由{second.doc_number}代替，见{changes[0].doc_number}）"
+    assert lines[third.doc_number].status("zh") == "已印发" and not lines[changes[0].doc_number].replaced_by
+
+
 # -- a property: issue days across the year boundary -----------------------------------------------------
 #: one export: the plan year, the day of issue (a day of December 2027 or January 2028), how many letters
 _EXPORT = st.tuples(st.sampled_from((2027, 2028)),

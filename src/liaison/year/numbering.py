@@ -22,6 +22,7 @@ The registry is pure data; an exporter that writes letters asks it for numbers a
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Iterable
 
@@ -135,6 +136,11 @@ def dated_in(year: int, letters: Iterable[LetterRecord], others: Iterable[PlanYe
 
 def _register_order(r: LetterRecord) -> tuple[str, int, int]:
     return (r.series, r.year, r.serial)
+
+
+def _issue_order(r: LetterRecord) -> tuple[dt.date, int, int]:
+    """The order letters went out in: by 成文日期, then by number (a day's letters of one register)."""
+    return (r.date, r.year, r.serial)
 
 
 class LetterRegistry:
@@ -472,12 +478,17 @@ def register_lines(letters: Iterable[LetterRecord], others: Iterable[PlanYearLet
 
 def _lines(letters: tuple[LetterRecord, ...], plan_year: int | None) -> tuple[RegisterLine, ...]:
     notices: dict[str, LetterRecord] = {}
-    current: dict[str, LetterRecord] = {}  # a moved meeting's invitation, issued again: the same key, active
+    # a moved meeting's invitation, issued again under the same key: each in the order they went out
+    # (a meeting moved twice: the first was replaced by the second, not by the one in force now)
+    under: dict[str, list[LetterRecord]] = {}
     for r in letters:
         if r.refers_to and r.kind in ("change", "cancellation"):
             notices.setdefault(r.refers_to, r)
-        if r.active:
-            current.setdefault(r.key, r)
+        under.setdefault(r.key, []).append(r)
+    following: dict[str, LetterRecord] = {}  # 文号 → the next letter issued under its key
+    for same in under.values():
+        same.sort(key=_issue_order)
+        following.update((earlier.doc_number, later) for earlier, later in itertools.pairwise(same))
     for r in letters:  # a cancellation put out of force by a 恢复 letter: the 恢复 letter said so
         if r.kind == "cancellation" and (restore := next((x for x in letters if restores(x, r)), None)) is not None:
             notices.setdefault(r.doc_number, restore)
@@ -485,7 +496,7 @@ def _lines(letters: tuple[LetterRecord, ...], plan_year: int | None) -> tuple[Re
     for r in sorted(letters, key=lambda r: (r.series, r.year, r.serial)):
         withdrawn = not r.active
         told = notices.get(r.doc_number) if withdrawn else None
-        again = current.get(r.key) if withdrawn else None
+        again = following.get(r.doc_number) if withdrawn else None
         after = [again] if again is not None and again.doc_number != r.doc_number else []
         lines.append(RegisterLine(
             series=r.series, serial=r.serial, doc_number=r.doc_number, date=r.date, title=r.title or r.engagement_title,
