@@ -75,6 +75,11 @@ def test_a_letter_is_not_numbered_before_another_plan_years_letter_of_its_regist
     with pytest.raises(ExportError) as caught:
         issue(registry, "late", dt.date(2027, 12, 15))
     assert "2027-12-20" in caught.value.render("zh") and f"{SERIES}〔2027〕1号" in caught.value.render("zh")
+    # a number not in this plan's folder: the refusal says whose letter it is, in both languages
+    assert f"{SERIES}〔2027〕1号（2028年度计划的函件，文件在2028年文件夹）的成文日期为2027-12-20" \
+        in caught.value.render("zh")
+    assert f"{SERIES}〔2027〕1号 (a letter of the 2028 plan, its file in the 2028 folder) is dated 2027-12-20" \
+        in caught.value.render("en")
     assert issue(registry, "newyear", dt.date(2027, 12, 28)).doc_number == f"{SERIES}〔2027〕2号"
 
 
@@ -86,6 +91,7 @@ def test_a_letter_dated_before_its_series_latest_is_refused_in_plain_words() -> 
                         path="b.docx")
     zh = caught.value.render("zh")
     assert "函函" not in zh and "以区府办函编号的公文" in zh and "2027-06-07" in zh
+    assert "年度计划" not in zh and "plan" not in caught.value.render("en")  # the plan's own letter: no more said
 
 
 def test_the_years_an_export_locks_and_reads() -> None:
@@ -191,3 +197,4 @@ def test_a_cancelled_engagement_is_not_marked_provisional() -> None:
     e = next(e for e in plan.engagements if e.provisional)
     assert e.marked_provisional or e.status != Status.PROPOSED
     assert not e.with_changes(status=Status.CANCELLED).marked_provisional
+

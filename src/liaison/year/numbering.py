@@ -162,9 +162,14 @@ class LetterRegistry:
         # per series and calendar year: the highest number used, and the latest 成文日期 with the 文号
         # dated so (a new letter may not precede it)
         self._used: dict[tuple[str, int], int] = {}
-        self._dated: dict[tuple[str, int], tuple[dt.date, str]] = {}
-        for r in (*self.previous, *(r for o in self.others for r in o.letters)):
+        # (another plan year's letter: its plan year, so a refusal says whose letter it is)
+        self._dated: dict[tuple[str, int], tuple[dt.date, str, int | None]] = {}
+        for r in self.previous:
             self._take((r.series, r.year), r.serial, r.date, r.doc_number)
+        for o in self.others:
+            for r in o.letters:
+                self._take((r.series, r.year), r.serial, r.date, r.doc_number,
+                           o.plan_year if o.plan_year != year else None)
         # the office's own 发文登记簿 (records' ``register``, and the neighbours' imports): its numbers
         # are used too, by other documents
         for entry in (*imported, *(e for o in self.others for e in o.register)):
@@ -184,10 +189,11 @@ class LetterRegistry:
             if r.refers_to:
                 self._naming.setdefault((r.refers_to, r.kind), []).append(r)
 
-    def _take(self, register: tuple[str, int], serial: int, date: dt.date | None, doc_number: str) -> None:
+    def _take(self, register: tuple[str, int], serial: int, date: dt.date | None, doc_number: str,
+              plan_year: int | None = None) -> None:
         self._used[register] = max(self._used.get(register, 0), serial)
         if date is not None and (register not in self._dated or date > self._dated[register][0]):
-            self._dated[register] = (date, doc_number)
+            self._dated[register] = (date, doc_number, plan_year)
 
     def last(self, key: str) -> LetterRecord | None:
         """The letter issued under ``key`` by the latest export, if any."""
@@ -251,13 +257,16 @@ class LetterRegistry:
         year = date.year
         latest = self._dated.get((series, year))
         if in_order and latest is not None and date < latest[0]:
-            day, number = latest[0].isoformat(), latest[1]
+            day, number, whose = latest[0].isoformat(), latest[1], latest[2]
+            # another plan year's letter is not in this plan's folder: say whose it is and where
+            theirs = f" (a letter of the {whose} plan, its file in the {whose} folder)" if whose else ""
+            theirs_zh = f"（{whose}年度计划的函件，文件在{whose}年文件夹）" if whose else ""
             raise ExportError(
-                f"{number} is dated {day}: a letter of {series} issued on "
+                f"{number}{theirs} is dated {day}: a letter of {series} issued on "
                 f"{date.isoformat()} would take a later number with an earlier date",
                 fix=f"export with --issued-on {day} or later (letters are numbered in the order "
                     "they go out)",
-                message_zh=f"{number}的成文日期为{day}，{date.isoformat()}印发、以{series}编号的"
+                message_zh=f"{number}{theirs_zh}的成文日期为{day}，{date.isoformat()}印发、以{series}编号的"
                            "公文将取得更大的文号却日期更早",
                 fix_zh=f"请使用 --issued-on {day} 或其后的日期导出（文号按发文先后编排）")
         if serial is None:
