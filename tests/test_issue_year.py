@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -198,3 +199,25 @@ def test_a_cancelled_engagement_is_not_marked_provisional() -> None:
     assert e.marked_provisional or e.status != Status.PROPOSED
     assert not e.with_changes(status=Status.CANCELLED).marked_provisional
 
+
+def test_a_letter_numbered_in_another_years_register_names_its_file_with_that_year(tmp_path: Path) -> None:
+    """A change letter's file is named after its own number (…-改期-区府办函9.docx); the 2028 plan's
+    change letters of December 2027 are 〔2027〕 and those of January 〔2028〕, so the same serial may
+    come twice in one plan's folder: a number of another year than the plan's carries its year
+    (…-区府办函2027-33.docx)."""
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
+
+    def on(day: dt.date, meeting: dt.date) -> tuple[LetterRecord, ...]:
+        event = attrs.evolve(SYMPOSIUM, id="spring", date=meeting)
+        return ws.export(seed, 2028, [("docx", {})], events=[event], issued_on=day).state.letters
+
+    assert any(r.kind == "invitation" for r in on(dt.date(2027, 12, 28), dt.date(2028, 1, 11)))
+    on(dt.date(2027, 12, 29), dt.date(2028, 1, 13))
+    letters = on(dt.date(2028, 1, 5), dt.date(2028, 1, 20))
+    changes = [r for r in letters if r.kind == "change"]
+    assert {r.year for r in changes} == {2027, 2028}
+    for r in changes:
+        own = f"{r.series}{r.serial}" if r.year == 2028 else f"{r.series}{r.year}-{r.serial}"
+        assert r.path.endswith(f"-{own}.docx"), r.path
+        assert (tmp_path / "out" / "2028" / r.path).is_file()
+    assert len({r.path for r in letters}) == len(letters)

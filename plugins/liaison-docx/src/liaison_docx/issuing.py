@@ -146,8 +146,11 @@ class Issuer:
             draft = self._on(drafts[i], date)
             first = max(draft.first_serial, self.start(draft.series, date.year))
             serial = self.serials.get(draft.key)
-            own = f"{draft.series}{serial or self.registry.peek(draft.series, first, date.year)}" \
-                if draft.own_number else ""
+            # the file is named after the letter's own number, with its 〔〕 year where that is not the
+            # plan's (the 2028 plan's December change letter: 区府办函2027-33, beside 区府办函9 of 〔2028〕)
+            taken = serial or self.registry.peek(draft.series, first, date.year)
+            own = "" if not draft.own_number else f"{draft.series}{taken}" if date.year == self.registry.year \
+                else f"{draft.series}{date.year}-{taken}"
             record = self.registry.number(
                 key=draft.key, kind=draft.kind, series=draft.series, digest=content_digest(draft.letter), date=date,
                 path=self.path(draft, number=own), recipient=draft.recipient,
