@@ -195,3 +195,25 @@ def test_a_recipient_invited_again_after_its_invitation_was_withdrawn_is_told_so
     assert letter.title.startswith("关于恢复邀请出席") and "恢复举行" not in letter.title + text
     assert cancelled.doc_number in text and old.doc_number in text and again.doc_number in text
     assert "不再出席该会议" in text and "恢复邀请贵单位负责人出席该会议" in text
+
+
+def test_a_meeting_whose_day_has_passed_gets_no_cancellation_letter(tmp_path: Path) -> None:
+    """A meeting cancelled (or dropped from the events file) after its day has passed: there is nothing
+    left to call off, so no 关于取消…的函 goes out; its invitations stand as sent, and the export says
+    so once, in both languages, as for invitations never sent to a meeting whose day came (#24)."""
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
+    invited = [r for r in ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 3, 16)).state.letters
+               if r.engagement == JOINT_HEALTH]
+    assert invited
+    ws.update(seed, YEAR, [Change("cancel", JOINT_HEALTH)], force=True)
+    outcome = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 4, 2))  # the meeting was on 30 March
+    assert not [r for r in outcome.state.letters if r.kind == "cancellation"]
+    after = {r.doc_number: r for r in outcome.state.letters}
+    assert all(after[r.doc_number].active for r in invited)
+    told = [n for n in outcome.notes if "不再发取消函" in n.message_zh]
+    assert len(told) == 1 and all(r.doc_number in told[0].message_zh and r.doc_number in told[0].message
+                                  for r in invited)
+    assert "2027-03-30" in told[0].message and "no cancellation letter" in told[0].message
+    again = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 4, 3))
+    assert not [n for n in again.notes if "不再发取消函" in n.message_zh]  # said once
+    assert not [r for r in again.state.letters if r.kind == "cancellation"]

@@ -60,6 +60,8 @@ from liaison.host.hookspecs import hookimpl
 from liaison.host.options import Option
 from liaison.law.district import District
 from liaison.law.model import Organisation
+from liaison.year.engagements import Engagement
+from liaison.year.numbering import LetterRecord
 from liaison.year.state import Policy
 from liaison.year.store import Note
 
@@ -77,6 +79,7 @@ from liaison_docx.letters import (
     feedback_letters,
     invitations,
     notices,
+    past_notes,
     supplements,
 )
 from liaison_docx.measures import Measures
@@ -203,7 +206,9 @@ def _drafts(request: ExportRequest, measures: Measures | None,
         told = missed_notes(issuer.missed, lambda path: request.issued_bytes(path) is not None, known)
         current = {(d.subject, d.recipient): d.record for d in invited if d.record is not None}
         found += invited
-        found += issuer.issue_all(change_letters(district, plan, issuer.registry, current, request.issued_on))
+        past: list[tuple[Engagement, LetterRecord]] = []
+        found += issuer.issue_all(change_letters(district, plan, issuer.registry, current, request.issued_on, past))
+        told += past_notes(past)
     if "consultation" in kinds:
         found += issuer.issue_all(consultations(district, plan, records, request.calendar))
     if "feedback" in kinds:

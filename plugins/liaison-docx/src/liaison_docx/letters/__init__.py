@@ -17,7 +17,7 @@ file and what its number rests on) in a fixed order:
 by :mod:`liaison_docx.issuing` from the year's letters.
 """
 
-from liaison_docx.letters.change import cancellation_letter, change_letter, change_letters
+from liaison_docx.letters.change import cancellation_letter, change_letter, change_letters, past_notes
 from liaison_docx.letters.draft import DRAFTS, FOLDERS, LETTER_KINDS, Draft, LetterKind, OptionKind, letter_key
 from liaison_docx.letters.invitation import invitation_letter, invitations
 from liaison_docx.letters.notice import default_notice_date, notice_letter, notices
@@ -51,6 +51,7 @@ __all__ = [
     "letter_key",
     "notice_letter",
     "notices",
+    "past_notes",
     "series",
     "standard_feedback",
     "supplement_letter",

@@ -21,6 +21,7 @@ from liaison.law.district import District
 from liaison.law.model import Organisation
 from liaison.year.engagements import Engagement, Plan, Status
 from liaison.year.numbering import LetterRecord, LetterRegistry
+from liaison.year.store import Note
 
 from liaison_docx.letter_model import Letter, Paragraph, format_date
 from liaison_docx.letters import wording as w
@@ -37,14 +38,20 @@ from liaison_docx.letters.invitation import (
 )
 from liaison_docx.titles import title_units
 
-__all__ = ["cancellation_letter", "change_letter", "change_letters"]
+__all__ = ["cancellation_letter", "change_letter", "change_letters", "past_notes"]
 
 
 def change_letters(district: District, plan: Plan, registry: LetterRegistry,
                    issued: Mapping[tuple[str, str], LetterRecord],
-                   issued_on: dt.date | None = None) -> tuple[Draft, ...]:
+                   issued_on: dt.date | None = None,
+                   past: list[tuple[Engagement, LetterRecord]] | None = None) -> tuple[Draft, ...]:
     """Every change and cancellation letter the year's invitations call for. ``issued`` holds this
     export's invitations by (engagement, recipient); ``issued_on`` is the day of this export.
+
+    No cancellation letter goes out about a meeting whose day has passed (dropped from the events
+    file, or its invitee no longer paired, after it was held or missed): there is nothing left to
+    call off. Its invitations stand as sent; ``past`` (when given) receives each one, the first
+    time an export finds it so, for :func:`past_notes`.
 
     A change or cancellation letter is owed only for an invitation that had gone out: one whose
     成文日期 is on or before the day of the change, which is the letter's own 成文日期 — the day of the
@@ -86,6 +93,11 @@ def change_letters(district: District, plan: Plan, registry: LetterRegistry,
                 last = chain[-1]
                 now = last is current or last.active  # the invitation of the latest export: cancelled now
                 earlier = registry.latest(letter_key("cancellation", e.id, org.id, last.doc_number))
+                if earlier is None and issued_on is not None and last.engagement_date is not None \
+                        and last.engagement_date < issued_on:
+                    if now and not last.standing and past is not None:  # said once, by the export that finds it
+                        past.append((e, last))
+                    continue
                 if earlier is not None or (now and (issued_on is None or last.date <= issued_on)):
                     # dated the day of the cancellation (without a day, the invitation's date); the
                     # one an earlier export wrote keeps its date
@@ -94,6 +106,30 @@ def change_letters(district: District, plan: Plan, registry: LetterRegistry,
                                          cancellation_letter(district, e, org, issuer, last, verb, day,
                                                              uninvited=uninvited), issuer))
     return tuple(drafts)
+
+
+def past_notes(past: Sequence[tuple[Engagement, LetterRecord]]) -> tuple[Note, ...]:
+    """One note per meeting whose day had passed when it was cancelled (dropped from the events file)
+    or its invitee dropped: no cancellation letter was written (:func:`change_letters`), its
+    invitations stand as sent."""
+    by_meeting: dict[str, list[LetterRecord]] = {}
+    for e, invited in past:
+        by_meeting.setdefault(e.id, []).append(invited)
+    notes = []
+    for found in by_meeting.values():
+        first = found[0]
+        assert first.engagement_date is not None
+        day, title = first.engagement_date.isoformat(), first.engagement_title or first.engagement
+        numbers = [r.doc_number for r in found]
+        notes.append(Note(
+            f"{title} ({day}) is cancelled (or no longer asks some of its invitees), but its day has passed: no "
+            f"cancellation letter goes out; its invitations ({', '.join(numbers)}) stand as sent",
+            f"{title}（{day}）已取消（或不再邀请部分单位），但会议日期已过：不再发取消函；"
+            f"邀请函（{'、'.join(numbers)}）按原样保留",
+            fix="if the meeting did not take place, enter that in the ledger; if it is still to be held, give "
+                "it again in the events file with its new date (a change letter goes out)",
+            fix_zh="如会议未举行，请在台账中记录；如会议仍将举行，请在活动清单中以新日期重新列出（将发改期函）"))
+    return tuple(notes)
 
 
 def _known(district: District, org_id: str) -> Organisation | None:
