@@ -16,6 +16,8 @@ from typing import Any
 import attrs
 
 from liaison.base.errors import Refused
+from liaison.base.years import FIRST_YEAR as FIRST_YEAR
+from liaison.base.years import LAST_YEAR as LAST_YEAR
 
 #: Ids of organisations, the district, rules and events: lower-case ASCII letters, digits and hyphens,
 #: starting with a letter or digit. They become file names and calendar UIDs, so nothing else.
@@ -46,8 +48,6 @@ def _refused(message: str, message_zh: str, *, field: str) -> Refused:
     return _FieldError(field, message, message_zh)
 
 
-#: The years any date in a file may fall in (the planner and the checker work inside them).
-FIRST_YEAR, LAST_YEAR = 1950, 2199
 
 
 #: A date as written, ``2027-02-30`` (ISO 8601's form), whether or not the calendar has it.

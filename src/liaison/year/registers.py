@@ -5,10 +5,13 @@ loading the law."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from liaison.base.text import FIRST_YEAR, LAST_YEAR
+from liaison.base.years import FIRST_YEAR, LAST_YEAR
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 __all__ = ["holding_years", "register_years"]
 
