@@ -611,8 +611,9 @@ def _attached_to(request: HttpRequest, district: str, year: int, record: str | N
     return object_type, object_id, _object_of(request, district, year, object_type, object_id)
 
 
-#: An engagement's id as the plan writes it (``2027/joint_meeting/construction``).
-ENGAGEMENT_ID = r"^\S{1,200}$"
+#: An engagement's id as the plan writes it (``2027/joint_meeting/construction``): the schemas' one
+#: definition (which :mod:`liaison_web.invalid` puts in words).
+ENGAGEMENT_ID = schemas.ENGAGEMENT_ID
 
 
 def _upload_form() -> dict[str, Any]:

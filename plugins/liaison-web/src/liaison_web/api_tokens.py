@@ -34,13 +34,12 @@ from liaison_web import access, models, schemas
 from liaison_web.api import ERRORS, _audited, _district, _district_object, _members, _scope, actor_of, api
 from liaison_web.callers import remote_address
 from liaison_web.errors import Forbidden, InvalidRequest, NotFound, json_response
-from liaison_web.tokens import SCOPES, make_token
+from liaison_web.tokens import SCOPES, SHOWN_PATTERN, make_token
 
 __all__ = ["TokenModel", "district_tokens", "make", "mine", "revoke_mine", "revoke_one"]
 
 #: A token's shown prefix: ``lsn_`` and its next 8 characters (what lists show and revoking names).
-PREFIX_PATTERN = r"^lsn_[A-Za-z0-9_-]{8}$"
-Prefix = Annotated[str, Field(pattern=PREFIX_PATTERN, description="the token's first 12 characters")]
+Prefix = Annotated[str, Field(pattern=SHOWN_PATTERN, description="the token's first 12 characters")]
 Scope = Literal[SCOPES]  # type: ignore[valid-type]
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import os
 import secrets
 
 import attrs
 
-from liaison.formats.district import SEED_FILE, parse_district, seed_bytes
+from liaison.formats.district import SEED_FILE, seed_bytes
 from liaison.law.district import District
+from liaison_web.districts import load_version as load_version  # where the versions are stored
 
 __all__ = ["ADMIN_ENV", "ADMIN_USER", "Ready", "district", "district_version", "district_year", "district_year_records",
            "generated_password", "load_version", "prepare", "strong_enough"]
@@ -43,21 +43,6 @@ class Ready:
 
 def seed_text() -> str:
     return seed_bytes().decode("utf-8")
-
-
-def load_version(text: str, *, valid_from: dt.date, file: str, using: str = "default") -> District:
-    """Store ``text`` (a district data file) as the version of its district valid from ``valid_from``
-    (the district made if new); the same text again changes nothing. The district, parsed."""
-    from liaison_web import models
-
-    value = parse_district(text, file=file)  # refused here, before anything is stored
-    owner, _ = models.District.objects.using(using).get_or_create(code=value.info.id,
-                                                                   defaults={"name": value.info.name})
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    if not models.DistrictVersion.objects.using(using).filter(district=owner, sha256=digest).exists():
-        models.DistrictVersion.objects.using(using).create(district=owner, valid_from=valid_from, text=text,
-                                                           sha256=digest)
-    return value
 
 
 def district(code: str, *, on: dt.date | None = None, using: str = "default") -> District | None:

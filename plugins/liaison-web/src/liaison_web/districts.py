@@ -42,6 +42,22 @@ class DistrictInUse(LiaisonError):
     """A district that cannot be removed: something was done in it, or it is the last."""
 
 
+def load_version(text: str, *, valid_from: dt.date, file: str, using: str = "default") -> District:
+    """Store ``text`` (a district data file) as the version of its district valid from ``valid_from``
+    (the district made if new); the same text again changes nothing. The district, parsed."""
+    from liaison.formats.district import parse_district
+    from liaison_web import models
+
+    value = parse_district(text, file=file)  # refused here, before anything is stored
+    owner, _ = models.District.objects.using(using).get_or_create(code=value.info.id,
+                                                                   defaults={"name": value.info.name})
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    if not models.DistrictVersion.objects.using(using).filter(district=owner, sha256=digest).exists():
+        models.DistrictVersion.objects.using(using).create(district=owner, valid_from=valid_from, text=text,
+                                                           sha256=digest)
+    return value
+
+
 def given(text: str, *, file: str, today: dt.date, using: str = "default") -> tuple[District, bool]:
     """The district of the data file ``text`` (parsed: a problem is refused with its path): stored
     as a new district valid from ``today`` when its id is new (True), or the district's stored
@@ -51,7 +67,6 @@ def given(text: str, *, file: str, today: dt.date, using: str = "default") -> tu
     from liaison.formats.district import parse_district
     from liaison_web import models
     from liaison_web.audit import record
-    from liaison_web.bootstrap import load_version
 
     value = parse_district(text, file=file)  # refused here, before anything is stored
     digest = hashlib.sha256(text.encode()).hexdigest()

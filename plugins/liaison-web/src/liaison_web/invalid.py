@@ -63,8 +63,7 @@ def _patterns() -> dict[str, tuple[str, str]]:
     """What each pattern of the API's schemas asks for, in words."""
     from liaison.base.text import FIRST_YEAR, ID_MAX, ID_PATTERN, LAST_YEAR
     from liaison_web import records, schemas, webhooks
-    from liaison_web.api_records import ENGAGEMENT_ID
-    from liaison_web.api_tokens import PREFIX_PATTERN
+    from liaison_web.tokens import SHOWN_PATTERN
 
     an_id = (f"must be an id: lowercase letters, digits and -, starting with a letter or digit, at most {ID_MAX}",
              f"应为标识：小写字母、数字和连字符，以字母或数字开头，最多 {ID_MAX} 个字符")
@@ -78,11 +77,11 @@ def _patterns() -> dict[str, tuple[str, str]]:
         webhooks.URL_PATTERN: ("must be an http:// or https:// address naming a host (a name, an IPv4 address or an "
                                "IPv6 address in brackets)",
                                "应为 http:// 或 https:// 地址，并写明主机（域名、IPv4 地址或方括号中的 IPv6 地址）"),
-        ENGAGEMENT_ID: ("must be an engagement's id as the plan shows it (no spaces, at most 200 characters)",
+        schemas.ENGAGEMENT_ID: ("must be an engagement's id as the plan shows it (no spaces, at most 200 characters)",
                        "应为计划中所示的活动标识（不含空格，最多 200 个字符）"),
         records.KEY_PATTERN: ("must be a key the service gave (16 hexadecimal digits)",
                               "应为服务给出的键（16 位十六进制数字）"),
-        PREFIX_PATTERN: ("must be a token's first 12 characters as the list shows them (lsn_ and 8 more)",
+        SHOWN_PATTERN: ("must be a token's first 12 characters as the list shows them (lsn_ and 8 more)",
                          "应为令牌列表所示的前 12 个字符（lsn_ 及其后 8 个字符）"),
         r"\S": ("must not be blank", "不能为空"),
         r"^.+\.(docx|pdf)$": ("must be a letter's file name as the list shows it, ending .docx or .pdf",

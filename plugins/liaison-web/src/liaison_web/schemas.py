@@ -39,6 +39,8 @@ TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 TIME = Annotated[str, Field(pattern=TIME_PATTERN, examples=["09:30"])]
 #: A year the library plans (:func:`liaison.year.planner.check_year`'s bounds).
 YEAR = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+#: An engagement's id as the plan shows it, in an address or a form field (no spaces, at most 200).
+ENGAGEMENT_ID = r"^\S{1,200}$"
 #: A day of such a year, ``YYYY-MM-DD`` (the bounds of :data:`YEAR`; a test holds the pattern to them).
 DAY_PATTERN = r"^(19[5-9][0-9]|20[0-9]{2}|21[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 

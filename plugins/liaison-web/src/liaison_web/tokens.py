@@ -20,9 +20,11 @@ from django.utils import timezone
 from liaison.base.errors import LiaisonError
 from liaison_web.access import Member
 
-__all__ = ["PREFIX", "Caller", "caller_of", "make_token", "revoke", "user_of"]
+__all__ = ["PREFIX", "SHOWN_PATTERN", "Caller", "caller_of", "make_token", "revoke", "user_of"]
 
 PREFIX = "lsn_"
+#: a token as lists show it and revoking names it: ``lsn_`` and its next 8 characters
+SHOWN_PATTERN = rf"^{PREFIX}[A-Za-z0-9_-]{{8}}$"
 #: How often a token's ``last_used`` is brought forward: to the minute, not on every request.
 LAST_USED_EVERY = dt.timedelta(minutes=1)
 SCOPES = ("read", "write")
