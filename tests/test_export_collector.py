@@ -5,7 +5,6 @@ allows it (the `liaison` command's does); a program calling the library keeps it
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,17 +14,6 @@ from liaison.host import collector
 from liaison.host.exporting import Artifact, Exporter, build_export
 
 YEAR = 2027
-
-
-@pytest.fixture
-def collector_on() -> Iterator[None]:
-    """The collector on, and the process allowing work to pause it (as the command's)."""
-    was, allowed = gc.isenabled(), collector.allowed()
-    gc.enable()
-    collector.allow()
-    yield
-    collector.allow(allowed)
-    (gc.enable if was else gc.disable)()
 
 
 def test_a_process_that_does_not_allow_it_keeps_its_collector(collector_on: None) -> None:

@@ -7,24 +7,12 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from liaison.host import collector
 from liaison_web.batch import collector_paused
-
-
-@pytest.fixture
-def collector_on(database: str) -> Iterator[None]:
-    """The collector on, and the process allowing a batch to pause it (as `liaison serve`'s)."""
-    was, allowed = gc.isenabled(), collector.allowed()
-    gc.enable()
-    collector.allow()
-    yield
-    collector.allow(allowed)
-    (gc.enable if was else gc.disable)()
 
 
 def test_a_process_that_does_not_allow_it_keeps_its_collector(database: str) -> None:
