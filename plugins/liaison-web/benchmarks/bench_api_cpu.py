@@ -117,7 +117,10 @@ def prepare(database: str) -> Caller:
     from liaison_web.settings import configure
 
     configure(database)
-    from django.core.wsgi import get_wsgi_application
+    try:  # the application liaison serve serves (an earlier version's, run by PYTHONPATH: Django's own)
+        from liaison_web.handler import application as get_wsgi_application
+    except ImportError:
+        from django.core.wsgi import get_wsgi_application
 
     from liaison_web.bootstrap import prepare as prepare_database
     from liaison_web.tokens import make_token

@@ -177,9 +177,8 @@ def serve(host: str, port: int, threads: int, workers: int, init_only: bool, no_
         raise
     if bound is None:
         return
-    from django.core.wsgi import get_wsgi_application
-
     from liaison_web.evidence import max_body_bytes
+    from liaison_web.handler import application
     from liaison_web.serving import serve as run
 
     def announce(port: int) -> None:
@@ -194,7 +193,7 @@ def serve(host: str, port: int, threads: int, workers: int, init_only: bool, no_
     from liaison_web.city import warm
 
     # each serving process keeps the city's standings before its first view (liaison_web.city)
-    run(get_wsgi_application(), host=host, port=port, workers=workers, webhooks=not no_webhooks, announce=announce,
+    run(application(), host=host, port=port, workers=workers, webhooks=not no_webhooks, announce=announce,
         on_start=warm,
         threads=threads, ident="liaison", max_request_body_size=max_body_bytes() + 1, bound=bound)
 

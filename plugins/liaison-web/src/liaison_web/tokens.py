@@ -8,6 +8,7 @@ characters (to tell tokens apart in a list). A request's bearer token is looked 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import secrets
@@ -82,12 +83,10 @@ class Caller:
         return model.from_db("default", fields, [known[f] for f in fields])
 
 
-def caller_of(secret: str) -> Caller | None:
-    """The caller a bearer token stands for, or None (unknown, revoked, expired, inactive user). One query —
-    the token, its user and the user's memberships joined — and, once a minute per token, the write
-    of its ``last_used``: a read costs no more than that (no password hasher: the token's sha256)."""
+@functools.cache
+def _caller_query() -> str:
+    """The statement of :func:`caller_of` (the tables' and the user name's columns, read once)."""
     from django.contrib.auth import get_user_model
-    from django.db import connection
 
     from liaison_web import models
 
@@ -95,14 +94,25 @@ def caller_of(secret: str) -> Caller | None:
     member, district = models.Membership._meta, models.District._meta
     named: Any = user.get_field(str(getattr(get_user_model(), "USERNAME_FIELD", "username")))
     name = named.column
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT t.id, t.prefix, t.scopes, t.last_used, u.id, u.is_superuser, u."{name}", m.role, d.code, '
+    return (f'SELECT t.id, t.prefix, t.scopes, t.last_used, u.id, u.is_superuser, u."{name}", m.role, d.code, '
             f'm.organisation FROM "{token.db_table}" t JOIN "{user.db_table}" u ON u.id = t.user_id '
             f'LEFT JOIN "{member.db_table}" m ON m.user_id = u.id '
             f'LEFT JOIN "{district.db_table}" d ON d.id = m.district_id '
             f'WHERE t.sha256 = %s AND t.revoked IS NULL AND (t.expires IS NULL OR t.expires > %s) AND u.is_active '
-            'ORDER BY m.id', [_hash(secret), connection.ops.adapt_datetimefield_value(timezone.now())])
+            'ORDER BY m.id')
+
+
+def caller_of(secret: str) -> Caller | None:
+    """The caller a bearer token stands for, or None (unknown, revoked, expired, inactive user). One query —
+    the token, its user and the user's memberships joined — and, once a minute per token, the write
+    of its ``last_used``: a read costs no more than that (no password hasher: the token's sha256)."""
+    from django.db import connection
+
+    from liaison_web import models
+
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_caller_query(), [_hash(secret), connection.ops.adapt_datetimefield_value(now)])
         rows = cursor.fetchall()
     if not rows:
         return None
@@ -113,7 +123,6 @@ def caller_of(secret: str) -> Caller | None:
         last_used = dt.datetime.fromisoformat(last_used)
     if isinstance(last_used, dt.datetime) and timezone.is_naive(last_used):
         last_used = timezone.make_aware(last_used, dt.UTC)  # SQLite's text carries no offset: it is UTC
-    now = timezone.now()
     if last_used is None or now - last_used > LAST_USED_EVERY:  # not a write per request
         models.ApiToken.objects.filter(pk=pk).update(last_used=now)
     members = tuple(Member(role, code, organisation or "") for *_, role, code, organisation in rows if role)
