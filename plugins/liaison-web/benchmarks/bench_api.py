@@ -393,7 +393,7 @@ def main() -> None:
                         help="each writing client moves an engagement of its own (default), or all the same one")
     parser.add_argument("--before", type=Path, default=None, metavar="TREE",
                         help="an earlier version's source tree (git archive), served on its own SQLite file and "
-                             "loaded interleaved with this one (plan, engagement, due, write)")
+                             "loaded interleaved with this one (plan, engagement, due, write), with the same --workers")
     args = parser.parse_args()
     operations = [o for o in args.operations.split(",") if o]
     with tempfile.TemporaryDirectory(prefix="liaison-bench-api-") as place:
@@ -409,7 +409,7 @@ def main() -> None:
                 (folder / "before").mkdir()
                 path = before_path(args.before)
                 earlier = f"sqlite:///{folder / 'before' / 'bench.sqlite3'}"
-                process, port = start(folder / "before", earlier, args.threads, path)
+                process, port = start(folder / "before", earlier, args.threads, path, workers=args.workers)
                 started.append(process)
                 servers["before"] = (port, token(folder / "before", earlier, path))
                 pids["before"] = process.pid

@@ -112,7 +112,12 @@ def test_a_wait_past_its_deadline_is_refused_and_leaves_the_lock_free(database: 
     assert not failed and len(refused) == 1
     release()
     taken: list[bool] = []
-    _in_thread(lambda: (_take(district, deadline_in=10)(), taken.append(True)) and None, failed).join(60)
+
+    def next_one() -> None:
+        _take(district, deadline_in=10)()
+        taken.append(True)
+
+    _in_thread(next_one, failed).join(60)
     assert not failed and taken == [True]
 
 
