@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from typing import Any
 
+import pytest
 from web_db import CLERK_OF, YEAR
 
 ON_POSTGRES_TOO = True
@@ -125,3 +126,38 @@ def test_a_write_reads_neither_the_user_nor_the_years_text(own_district: dict[st
     assert not [q for q in selects if f'"{years}"."state"' in q], selects
     entry = models.AuditEntry.objects.filter(district__code=code, object_type="engagement").latest("id")
     assert entry.user is not None and entry.user.username == f"clerk-{code}" and entry.actor.startswith(f"clerk-{code}")
+
+
+def test_the_findings_are_checked_again_only_when_what_they_count_changed(
+        own_district: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change of a meeting not yet held (moved, agreed) leaves the findings as they were: the new
+    revision's are the same answer (its own ETag), not checked again; a meeting marked held is counted
+    at once — and what is answered is what the check made of the new revision from nothing says."""
+    from liaison.law import compliance
+    from liaison_web import api
+
+    checked: list[int] = []
+    checking = compliance.check
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        checked.append(1)
+        return checking(*args, **kwargs)
+
+    monkeypatch.setattr(compliance, "check", counting)
+    code, auth = own_district["code"], own_district["tokens"]["administrator"]
+    reads = _reads(code, f"{YEAR}-12-31")
+    first = _get(reads["findings"], auth)
+    assert first.status_code == 200 and len(checked) == 1
+    meeting = _get(reads["engagement"], auth)
+    moved = _post(f"{reads['engagement']}/move", {"date": f"{YEAR}-09-07", "force": True}, auth, meeting["ETag"])
+    assert moved.status_code == 200, moved.content
+    again = _get(reads["findings"], auth, first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"] and again.json() == first.json()
+    assert len(checked) == 1  # the same held engagements, the same notices: the same findings
+    held = _post(f"{reads['engagement']}/held", {"force": True}, auth, moved["ETag"])
+    assert held.status_code == 200, held.content
+    counted = _get(reads["findings"], auth)
+    assert counted.status_code == 200 and len(checked) == 2 and counted.json() != first.json()
+    for cache in (api._loaded, api._counted, api._findings, api._findings_of, api._report, api._report_of):
+        cache.cache_clear()  # type: ignore[attr-defined]
+    assert _get(reads["findings"], auth).json() == counted.json()

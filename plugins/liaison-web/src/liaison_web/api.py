@@ -68,6 +68,7 @@ from liaison.formats.state import engagement_entry, plan_document
 from liaison.law.district import District
 from liaison.law.duties import YearDuties
 from liaison.law.findings import Report
+from liaison.law.records import Records
 from liaison.year.engagements import ChangeRefused, Engagement
 from liaison.year.numbering import LetterRecord
 from liaison.year.planner import check_year
@@ -717,9 +718,16 @@ def _due_text(code: str, version: str, year: int, revision: str, records: tuple[
 def _report(code: str, version: str, year: int, revision: str, records_at: tuple[int, int],
             as_of: dt.date | None) -> tuple[Report, bytes]:
     """:func:`_findings` and the report's JSON (UTF-8, as sent), made once per process for each
-    (revision, state of the records, day)."""
-    report = _findings(code, version, year, revision, records_at, as_of)
-    return report, to_json(report_document(report, _loaded(code, version, year, revision)[0])).encode()
+    (revision, state of the records, day) — and, of revisions whose findings are made of the same
+    (:func:`_counted`), once for them all."""
+    return _report_of(code, version, year, _counted(code, version, year, revision), records_at, as_of)
+
+
+@once(CACHED)
+def _report_of(code: str, version: str, year: int, counted: tuple[Records, tuple[Any, ...]],
+               records_at: tuple[int, int], as_of: dt.date | None) -> tuple[Report, bytes]:
+    report = _findings_of(code, version, year, counted, records_at, as_of)
+    return report, to_json(report_document(report, _version(code, version))).encode()
 
 
 @once(CACHED)
@@ -731,16 +739,43 @@ def _findings(code: str, version: str, year: int, revision: str, records_at: tup
     (:func:`liaison_web.records.records_state`) keys the cache, the records kept here counted with
     the plan's held engagements. Without the JSON (as long to make as the check itself):
     what the city's counts need."""
+    return _findings_of(code, version, year, _counted(code, version, year, revision), records_at, as_of)
+
+
+@once(CACHED)
+def _counted(code: str, version: str, year: int, revision: str) -> tuple[Records, tuple[Any, ...]]:
+    """What of a revision the year's findings are made of: its engagements marked held (as
+    records) and the holiday notices its calendar uses (:func:`liaison.year.state.year_calendar`'s). A
+    change that moves, confirms or cancels a meeting not yet held leaves both as they were — the
+    findings of the revision before are its findings, made again by no one (the check of the seed's
+    year: some 20 ms a revision, with 50 clients writing the most of what a read waited for)."""
+    from liaison.law.notices import notices_in_use
+
+    _, state = _loaded(code, version, year, revision)
+    return Records.from_plan(state.plan, held_only=True), notices_in_use(state.notices, (), year)
+
+
+def _version(code: str, version: str) -> District:
+    found = bootstrap.district_version(code)
+    if found is None or found[1] != version:
+        raise _no_district(code)
+    return found[0]
+
+
+@once(CACHED)
+def _findings_of(code: str, version: str, year: int, counted: tuple[Records, tuple[Any, ...]],
+                 records_at: tuple[int, int], as_of: dt.date | None) -> Report:
+    """The findings made of ``counted`` (:func:`_counted`), the records kept here (their state
+    ``records_at``) and the day: the check as ``liaison check --plan`` makes it."""
     from liaison.host.plugins import working_day_calendar
     from liaison.law.compliance import check
-    from liaison.law.records import Records
-    from liaison.year.state import year_calendar
+    from liaison.law.workdays import default_calendar, with_notices
     from liaison_web.records import year_records
 
-    district, state = _loaded(code, version, year, revision)
-    calendar, _ = year_calendar(state, year, working_day_calendar())
-    records = Records.from_plan(state.plan, held_only=True).merged(year_records(district, year))
-    return check(district, records, year, as_of, calendar=calendar)
+    district = _version(code, version)
+    held, used = counted
+    calendar = with_notices(working_day_calendar() or default_calendar(), used)  # year_calendar's
+    return check(district, held.merged(year_records(district, year)), year, as_of, calendar=calendar)
 
 
 @api.get("/districts/{district}/years/{year}/findings",
