@@ -81,7 +81,7 @@ READS: dict[str, str] = {
 }
 MOVES = (f"{YEAR}-09-07", f"{YEAR}-09-08")
 #: What an earlier version (``--before``) is asked: the operations it has.
-BEFORE_OPERATIONS = ("plan", "engagement", "due", "write")
+BEFORE_OPERATIONS = ("plan", "engagement", "due", "findings", "write", "mixed")
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -393,7 +393,7 @@ def main() -> None:
                         help="each writing client moves an engagement of its own (default), or all the same one")
     parser.add_argument("--before", type=Path, default=None, metavar="TREE",
                         help="an earlier version's source tree (git archive), served on its own SQLite file and "
-                             "loaded interleaved with this one (plan, engagement, due, write), with the same --workers")
+                             "loaded interleaved with this one (every operation), with the same --workers")
     args = parser.parse_args()
     operations = [o for o in args.operations.split(",") if o]
     with tempfile.TemporaryDirectory(prefix="liaison-bench-api-") as place:
