@@ -83,11 +83,11 @@ def _cannot_listen(host: str, port: int, exc: OSError) -> CannotListen:
 
 def settle() -> None:
     """What a serving process does once, before its first request, so that no request waits for it
-    later: everything alive now (Django, the library, the URL conf, the district's texts, some two
-    hundred thousand objects) moved out of the cyclic collector's sight (:func:`gc.freeze`) — each of
-    its full passes walked them all under the interpreter's lock, 85–270 ms during which no request
-    of the process moved (measured under ``bench_api.py``'s 50 clients: one such pass every 5 s of
-    writes), and nothing of it is garbage; reference counting still frees them when they go — and
+    later: everything alive now (Django, the library, the URL conf, the district's texts, some
+    170,000 objects) moved out of the cyclic collector's sight (:func:`gc.freeze`) — each of its full
+    passes walked them all under the interpreter's lock, 85–270 ms during which no request of the
+    process moved (under ``bench_api.py``'s mixed load: one such pass every 3.5–5 s; 29–85 ms now),
+    and nothing of it is garbage; reference counting still frees them when they go — and
     waitress's "Task queue depth" warning (:class:`QueueWarnings`) said at most once a minute."""
     import gc
 
