@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
@@ -253,9 +254,149 @@ def test_the_command_makes_a_token_with_an_end() -> None:
     row = models.ApiToken.objects.get(prefix=made.output.strip().splitlines()[-1][:12])
     assert row.expires == dt.datetime(2099, 6, 30, 10, 0, tzinfo=dt.UTC)
     entry = models.AuditEntry.objects.get(action="create", object_id=row.prefix)
-    assert entry.after["expires"].startswith("2099-06-30T18:00:00+08:00")
+    # the entry the API's and the page's are: the token as listed (its end in UTC), never the secret
+    assert dt.datetime.fromisoformat(entry.after["expires"]) == row.expires and entry.actor == "liaison (command line)"
+    assert entry.after["prefix"] == row.prefix and made.output.strip().splitlines()[-1] not in json.dumps(entry.after)
     for bad in ("2020-01-01", "tomorrow"):
         refused = runner.invoke(web, ["token", "--user", user.username, "--name", "OA", "--expires", bad,
                                       "--lang", "en"])
         assert refused.exit_code == 1 and f"--expires {bad}: not a time in the future" in refused.output
     assert models.ApiToken.objects.filter(user=user).count() == 1
+
+
+# -- the office's tokens page (/office/<district>/tokens/) ----------------------------------------------
+PAGE_DONE = {"list": 200, "make": 201, "revoke": 302}  # a page's answers where the API's are 200, 201, 200
+
+
+def _session(auth: dict[str, str], *, lang: str = "zh", csrf: bool = False) -> Any:
+    """A browser logged in as the user whose token ``auth`` carries."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from liaison_web.tokens import caller_of
+
+    found = caller_of(auth["HTTP_AUTHORIZATION"].removeprefix("Bearer "))
+    assert found is not None
+    browser = Client(enforce_csrf_checks=csrf)
+    browser.force_login(get_user_model()._default_manager.get(pk=found.user_id))
+    if lang == "en":
+        browser.cookies["liaison_lang"] = "en"
+    return browser
+
+
+def _page_call(browser: Any, action: str, district: str, user: Any, prefix: str) -> Any:
+    address = f"/office/{district}/tokens/"
+    if action == "list":
+        return browser.get(address)
+    if action == "make":
+        return browser.post(address, {"action": "make", "user": user.username, "name": "泛微", "scopes": ["read"]})
+    return browser.post(address, {"action": "revoke", "prefix": prefix})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_tokens_pages_matrix_is_the_apis(two_districts: dict[str, Any], role: str) -> None:
+    """Every role × (list, make, revoke) × its district / another district on the page: the API's
+    statuses (its list 200, its token made 201 — the page showing it —, revoked a redirect), a refusal
+    writing nothing and changing nothing; a role that may only read is offered no form."""
+    from liaison_web import models
+    from liaison_web.tokens import make_token
+
+    browser = _session(two_districts[role])
+    got, wanted = {}, {}
+    for whose in WHOSE:
+        district = "seed" if whose == "own district's" else "other"
+        for action in ACTIONS:
+            user = _user(district)
+            prefix = make_token(user.username, "to revoke", ("read",))[:12]
+            entries, made = models.AuditEntry.objects.count(), models.ApiToken.objects.count()
+            response = _page_call(browser, action, district, user, prefix)
+            got[(action, whose)] = response.status_code
+            status = expected(role, action, whose)
+            wanted[(action, whose)] = PAGE_DONE[action] if status < 400 else status
+            if response.status_code >= 400:
+                assert models.AuditEntry.objects.count() == entries and models.ApiToken.objects.count() == made
+                assert models.ApiToken.objects.get(prefix=prefix).revoked is None
+            elif action != "list":
+                assert models.AuditEntry.objects.count() == entries + 1
+            if action == "list" and response.status_code == 200:
+                page = response.content.decode()
+                assert prefix in page and ('id="make-token"' in page) == (role == "administrator")
+    assert got == wanted
+
+
+def test_the_tokens_page_makes_a_token_shown_once_and_revokes_it(two_districts: dict[str, Any]) -> None:
+    """The administrator makes a token on the page: its secret on that answer alone (not cached, not
+    in the list after, not in the audit entry), acting as its user until the last day given (midnight
+    after it in the district's time zone); the entry the API's (the token as listed, who, from where,
+    under the district); revoked on the page: 401 from then on, its entry before and after."""
+    from zoneinfo import ZoneInfo
+
+    from django.test import Client
+
+    from liaison_web import models
+    from liaison_web.bootstrap import district
+    from liaison_web.clock import district_today
+    from liaison_web.tokens import caller_of, described
+
+    seed = district("seed")
+    assert seed is not None
+    admin = _session(two_districts["administrator"])
+    name = caller_of(two_districts["administrator"]["HTTP_AUTHORIZATION"].removeprefix("Bearer "))
+    assert name is not None
+    oa = _user("seed")
+    listing = admin.get("/office/seed/tokens/").content.decode()
+    assert f'<option value="{oa.username}">' in listing and 'href="/office/seed/tokens/"' in listing
+    last = district_today(seed) + dt.timedelta(days=30)
+    made = admin.post("/office/seed/tokens/", {"action": "make", "user": oa.username, "name": "致远 OA",
+                                               "scopes": ["read", "write"], "expires": last.isoformat()})
+    assert made.status_code == 201 and made["Cache-Control"] == "no-store"
+    shown = re.search(r'id="token-secret" readonly value="(lsn_[A-Za-z0-9_-]{40})"', made.content.decode())
+    assert shown, made.content.decode()
+    secret = shown.group(1)
+    row = models.ApiToken.objects.get(prefix=secret[:12])
+    assert row.user == oa and row.name == "致远 OA" and row.scopes == ["read", "write"]
+    assert row.expires == dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0),
+                                              tzinfo=ZoneInfo(seed.info.timezone))
+    assert Client().get("/api/v1/districts/seed/organisations", **_bearer(secret)).status_code == 200
+    again = admin.get("/office/seed/tokens/").content.decode()
+    assert secret not in again and f'data-prefix="{row.prefix}" data-active="1"' in again
+    entry = models.AuditEntry.objects.get(action="create", object_type="api-token", object_id=row.prefix)
+    assert entry.district is not None and entry.district.code == "seed" and entry.actor == name.username
+    assert entry.remote_address == "127.0.0.1" and secret not in json.dumps(entry.after)
+    assert entry.after == {**described(row), "last_used": entry.after["last_used"]}  # the API's entry
+    revoked = admin.post("/office/seed/tokens/", {"action": "revoke", "prefix": row.prefix})
+    assert revoked.status_code == 302 and revoked["Location"] == "/office/seed/tokens/"
+    assert Client().get("/api/v1/districts/seed/organisations", **_bearer(secret)).status_code == 401
+    gone = models.AuditEntry.objects.get(action="revoke", object_type="api-token", object_id=row.prefix)
+    assert gone.before["active"] and not gone.after["active"] and gone.district.code == "seed"
+    assert f'data-prefix="{row.prefix}" data-active="0"' in admin.get("/office/seed/tokens/").content.decode()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_tokens_page_refuses_with_its_reason_and_makes_nothing(two_districts: dict[str, Any],
+                                                                   lang: str) -> None:
+    """A last day gone by, no scope, no name, a user with a role in a district the administrator does
+    not administer (not offered either), an unknown prefix: each told in the page's language, nothing
+    made or logged; a form without its CSRF token is refused (403)."""
+    from liaison_web import models
+
+    admin = _session(two_districts["administrator"], lang=lang)
+    oa = _user("seed")
+    both = _user("seed")
+    models.Membership.objects.create(user=both, district=models.District.objects.get(code="other"),
+                                     role="administrator")
+    assert f'<option value="{both.username}">' not in admin.get("/office/seed/tokens/").content.decode()
+    form = {"action": "make", "user": oa.username, "name": "OA", "scopes": ["read"]}
+    said = {"zh": ("该时间已过", "权限", "用途", "您管理的区之外", "没有令牌"),
+            "en": ("the time is past", "read, write or both", "what it is for", "beyond the districts you administer",
+                   "there is no token")}[lang]
+    entries, made = models.AuditEntry.objects.count(), models.ApiToken.objects.count()
+    for changed, status, words in (({"expires": "2020-01-01"}, 422, said[0]), ({"scopes": []}, 422, said[1]),
+                                   ({"name": " "}, 422, said[2]), ({"user": both.username}, 403, said[3]),
+                                   ({"action": "revoke", "prefix": "lsn_nothing1"}, 404, said[4])):
+        refused = admin.post("/office/seed/tokens/", {**form, **changed})
+        problem = re.search(r'<div class="problem" role="alert">(.*?)</div>', refused.content.decode(), re.S)
+        assert refused.status_code == status and problem and words in problem.group(1), (changed, refused.status_code)
+    assert models.AuditEntry.objects.count() == entries and models.ApiToken.objects.count() == made
+    forged = _session(two_districts["administrator"], csrf=True).post("/office/seed/tokens/", form)
+    assert forged.status_code == 403 and models.ApiToken.objects.count() == made

@@ -133,12 +133,13 @@ class ApiTokenAdmin(ReadOnly):
 
     @admin.action(description="Revoke the selected tokens / 吊销所选令牌")
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
-        from django.utils import timezone
+        from liaison_web.tokens import Actor, districts_of, withdraw
 
+        # the API's, the tokens page's and the command's one place: the entry under the user's districts
+        by = Actor(request.user, f"{request.user.get_username()} (admin)", remote_address(request))
         with transaction.atomic():
-            for row in queryset.filter(revoked__isnull=True):
-                models.ApiToken.objects.filter(pk=row.pk, revoked__isnull=True).update(revoked=timezone.now())
-                _audit(request, "revoke", "api-token", row.prefix, None)
+            for row in queryset.filter(revoked__isnull=True).select_related("user"):
+                withdraw(row, by=by, districts=districts_of(row.user))
 
 
 @admin.register(models.Webhook)

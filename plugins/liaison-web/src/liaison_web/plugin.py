@@ -291,13 +291,12 @@ def token(username: str, name: str, scopes: tuple[str, ...], expires: str | None
           lang: str) -> None:
     """Make an API token; it is printed once (only its hash is kept)."""
     _ready(database, lang)
-    from liaison_web.audit import record
-    from liaison_web.tokens import make_token
+    from liaison_web.tokens import Actor, districts_of, issue, user_named
 
     ends = _expiry(expires)
-    secret = make_token(username, name, scopes, expires=ends)
-    record("create", "api-token", secret[:12], after={"user": username, "name": name, "scopes": sorted(scopes),
-                                                       **({"expires": ends.isoformat()} if ends else {})})
+    user = user_named(username)
+    # the API's and the tokens page's one place: the entry (the token as listed) under the user's districts
+    _, secret = issue(user, name, scopes, expires=ends, by=Actor(), districts=districts_of(user))
     _say(lang, f"The token for {name} (shown this once; send it as 'Authorization: Bearer …'):",
          f"{name} 的令牌（只显示这一次；以 “Authorization: Bearer …” 发送）：")
     click.echo(secret)
@@ -311,7 +310,6 @@ def token(username: str, name: str, scopes: tuple[str, ...], expires: str | None
 def revoke_token(prefix: str, database: str | None, lang: str) -> None:
     """Revoke the API token that begins with PREFIX (its first 12 characters, as the administration lists them)."""
     _ready(database, lang)
-    from liaison_web.audit import record
     from liaison_web.tokens import revoke
 
     if len(prefix) < 12:
@@ -328,7 +326,6 @@ def revoke_token(prefix: str, database: str | None, lang: str) -> None:
                            "that is not revoked (the administration lists them)",
                            message_zh=f"没有以 {prefix!r} 开头且仍在使用的令牌",
                            fix_zh="请给出一个未撤销令牌的前 12 个字符（管理页面中列出）")
-    record("revoke", "api-token", prefix[:12])
     _say(lang, f"{prefix[:12]}…: revoked", f"{prefix[:12]}…：已撤销")
 
 

@@ -3,6 +3,13 @@
 A token is ``lsn_`` and 40 random URL-safe characters; the table keeps its hash and its first 12
 characters (to tell tokens apart in a list). A request's bearer token is looked up by its hash
 (:func:`user_of`); a revoked token, one past its ``expires``, or one of an inactive user, is no token.
+
+The one place a token is made and revoked with its audit entry — :func:`issue` and :func:`withdraw`
+(:func:`revoke` by a prefix) — and the rules of who may get one from a district's administrator
+(:func:`district_user`, :func:`may_act_as`, :func:`future`): the API (:mod:`liaison_web.api_tokens`), the
+office's tokens page (:mod:`liaison_web.pages.office`) and the command (``liaison web token``/``revoke``)
+all call these, so each entry is the same (``create`` / ``revoke`` on ``api-token``, the token as
+listed — :func:`described` — before and after, never the secret).
 """
 
 from __future__ import annotations
@@ -11,16 +18,19 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
 from django.utils import timezone
 
 from liaison.base.errors import LiaisonError
-from liaison_web.access import Member
+from liaison_web.access import Member, administers
+from liaison_web.errors import Forbidden, InvalidRequest
 
-__all__ = ["PREFIX", "SHOWN_PATTERN", "Caller", "caller_of", "make_token", "revoke", "user_of"]
+__all__ = ["PREFIX", "SCOPES", "SHOWN_PATTERN", "Actor", "Caller", "caller_of", "described", "district_user",
+           "districts_of", "future", "issue", "make_token", "may_act_as", "of_district", "revoke", "user_named",
+           "user_of", "withdraw"]
 
 PREFIX = "lsn_"
 #: a token as lists show it and revoking names it: ``lsn_`` and its next 8 characters
@@ -34,17 +44,23 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def make_token(username: str, name: str, scopes: Iterable[str] = ("read",), *,
-               expires: dt.datetime | None = None) -> str:
-    """A new token for the user ``username`` (until ``expires``, if given); the secret, which is not kept."""
+def user_named(username: str) -> Any:
+    """The user ``username`` (a token acts as it)."""
     from django.contrib.auth import get_user_model
-
-    from liaison_web import models
 
     user = get_user_model()._default_manager.filter(username=username).first()
     if user is None:
         raise LiaisonError(f"there is no user {username!r}", fix="give the name of an existing user",
                            message_zh=f"没有用户 {username!r}", fix_zh="请给出已有用户的用户名")
+    return user
+
+
+def make_token(username: str, name: str, scopes: Iterable[str] = ("read",), *,
+               expires: dt.datetime | None = None) -> str:
+    """A new token for the user ``username`` (until ``expires``, if given); the secret, which is not kept."""
+    from liaison_web import models
+
+    user = user_named(username)
     wanted = sorted(set(scopes))
     if not wanted or any(s not in SCOPES for s in wanted):
         raise LiaisonError(f"scopes {wanted!r}: a token's scopes are read and write", fix="give --scope read or write",
@@ -126,8 +142,148 @@ def user_of(secret: str) -> tuple[Any, tuple[str, ...], str] | None:
     return None if found is None else (found.user, found.scopes, found.prefix)
 
 
-def revoke(prefix: str) -> int:
-    """Revoke the tokens whose shown prefix is ``prefix``; how many."""
+# -- making and revoking, with the audit entry: the API's, the page's and the command's one place -------
+@attrs.frozen
+class Actor:
+    """Who makes or revokes a token, as its audit entry names them: the user (None: the command line on
+    the server), the name the entry gives (the API's ``name (token lsn_…)``; None: the user's, or the
+    command line's) and the address the request came from."""
+
+    user: Any = None
+    name: str | None = None
+    address: str = ""
+
+
+def _iso(at: dt.datetime | None) -> str | None:
+    return None if at is None else at.astimezone(dt.UTC).isoformat()
+
+
+def described(row: Any) -> dict[str, Any]:
+    """The token as listed and as its audit entries keep it (JSON: times ISO 8601 in UTC): never the
+    secret nor its hash."""
+    now = timezone.now()
+    return {"prefix": row.prefix, "name": row.name, "user": row.user.get_username(), "scopes": list(row.scopes),
+            "created": _iso(row.created), "last_used": _iso(row.last_used), "expires": _iso(row.expires),
+            "revoked": _iso(row.revoked),
+            "active": row.revoked is None and (row.expires is None or row.expires > now) and row.user.is_active}
+
+
+def of_district(district: str) -> Any:
+    """The tokens of the users of ``district`` (its members), oldest first, with their users."""
     from liaison_web import models
 
-    return models.ApiToken.objects.filter(prefix=prefix, revoked__isnull=True).update(revoked=timezone.now())
+    return (models.ApiToken.objects.select_related("user")
+            .filter(user__memberships__district__code=district).distinct().order_by("created", "id"))
+
+
+def districts_of(user: Any) -> list[str | None]:
+    """The districts whose audit log a change of ``user``'s tokens goes to: each it is a member of (none:
+    the deployment's log)."""
+    from liaison_web import models
+
+    codes = sorted({code for code in models.Membership.objects.filter(user=user)
+                    .values_list("district__code", flat=True) if code is not None})
+    return list(codes) or [None]
+
+
+def district_user(district: str, username: str) -> Any:
+    """The active user ``username`` with a role in ``district``: whom its administrator may give a token."""
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+
+    user = get_user_model()._default_manager.filter(username=username, is_active=True).first()
+    if user is None or not models.Membership.objects.filter(user=user, district__code=district).exists():
+        raise InvalidRequest(f"{username} is no active user of {district}", path=("user",),
+                             fix="give the name of an active user with a role in the district (the users page)",
+                             message_zh=f"{username} 不是 {district} 的有效用户",
+                             fix_zh="请给出在本区有角色的有效用户（用户页面）")
+    return user
+
+
+def may_act_as(members: Iterable[Member], superuser: bool, user: Any) -> None:
+    """The caller (its memberships) administers every district ``user`` is a member of — a district's
+    administrator never makes a key to where it has none; a superuser's tokens only a superuser makes."""
+    from liaison_web import models
+
+    if superuser:
+        return
+    mine = tuple(members)
+    if user.is_superuser:
+        elsewhere = ["every district"]
+    else:
+        held = models.Membership.objects.filter(user=user).values_list("district__code", flat=True)
+        elsewhere = sorted({code or "every district" for code in held
+                            if code is None or not administers(mine, code)})
+    if elsewhere:
+        raise Forbidden(f"{user.get_username()} has roles beyond the districts you administer "
+                        f"({', '.join(elsewhere)}): your role may not make a token acting there",
+                        fix="ask a superuser (or `liaison web token` on the server)",
+                        message_zh=f"{user.get_username()} 在您管理的区之外也有角色（{'、'.join(elsewhere)}）："
+                                   "您无权生成在那里生效的令牌",
+                        fix_zh="请联系超级用户（或在服务器上使用 liaison web token）")
+
+
+def future(expires: dt.datetime | None) -> dt.datetime | None:
+    """A token's end: a time to come (one without an offset in the server's time zone), or None (until
+    revoked); a time past is refused at ``expires``."""
+    if expires is None:
+        return None
+    ends = expires if timezone.is_aware(expires) else timezone.make_aware(expires)
+    if ends <= timezone.now():
+        raise InvalidRequest("expires: the time is past", path=("expires",), fix="give a time in the future",
+                             message_zh="expires：该时间已过", fix_zh="请给出将来的时间")
+    return ends
+
+
+def issue(user: Any, name: str, scopes: Iterable[str], *, expires: dt.datetime | None, by: Actor,
+          districts: Sequence[str | None]) -> tuple[Any, str]:
+    """Make a token for ``user`` (:func:`make_token`) with its audit entry (``create`` on ``api-token``,
+    the token as listed) under each of ``districts``, in one transaction: the row and the secret, which
+    is shown this once and kept nowhere."""
+    from django.db import transaction
+
+    from liaison_web import models
+    from liaison_web.audit import record
+
+    with transaction.atomic():
+        secret = make_token(user.get_username(), name, scopes, expires=future(expires))
+        row = models.ApiToken.objects.select_related("user").get(sha256=_hash(secret))  # found by what it keeps
+        shown = described(row)
+        for code in districts:
+            record("create", "api-token", row.prefix, user=by.user, actor=by.name, remote_address=by.address,
+                   district=code, after=shown)
+    return row, secret
+
+
+def withdraw(row: Any, *, by: Actor, districts: Sequence[str | None]) -> Any:
+    """Revoke the token ``row`` with its audit entry (``revoke``, before and after) under each of
+    ``districts``, in one transaction; a revoked one is left as it is, nothing logged. The row as it is."""
+    from django.db import transaction
+
+    from liaison_web import models
+    from liaison_web.audit import record
+
+    if row.revoked is not None:
+        return row
+    with transaction.atomic():
+        before = described(row)
+        if not models.ApiToken.objects.filter(pk=row.pk, revoked__isnull=True).update(revoked=timezone.now()):
+            row.refresh_from_db()  # revoked meanwhile by another: its entry is that one's
+            return row
+        row.refresh_from_db()
+        after = described(row)
+        for code in districts:
+            record("revoke", "api-token", row.prefix, user=by.user, actor=by.name, remote_address=by.address,
+                   district=code, before=before, after=after)
+    return row
+
+
+def revoke(prefix: str, *, by: Actor | None = None) -> int:
+    """Revoke the tokens in use whose shown prefix is ``prefix`` (:func:`withdraw`, each under its
+    user's districts; ``by`` none: the command line); how many."""
+    from liaison_web import models
+
+    by = by or Actor()
+    rows = models.ApiToken.objects.select_related("user").filter(prefix=prefix, revoked__isnull=True).order_by("id")
+    return sum(withdraw(row, by=by, districts=districts_of(row.user)).revoked is not None for row in rows)
