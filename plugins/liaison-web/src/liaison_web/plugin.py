@@ -318,9 +318,10 @@ def revoke_token(prefix: str, database: str | None, lang: str) -> None:
         begin = models.ApiToken.objects.filter(prefix__startswith=prefix, revoked__isnull=True).count()
         raise LiaisonError(f"{prefix!r} is shorter than a token's prefix (its first 12 characters); {begin} token(s) "
                            "in use begin with it", fix="give the first 12 characters of the token to revoke, as the "
-                           "administration lists them (Api tokens at /admin/)",
+                           "office's tokens page lists them (/office/DISTRICT/tokens/, or Api tokens at /admin/)",
                            message_zh=f"{prefix!r} 短于令牌前缀（前 12 个字符）；有 {begin} 个仍在使用的令牌以它开头",
-                           fix_zh="请给出要撤销的令牌的前 12 个字符（管理页面 /admin/ 的 Api tokens 中列出）")
+                           fix_zh="请给出要撤销的令牌的前 12 个字符（办公室的接口令牌页 /office/区/tokens/ 或"
+                                  "管理页面 /admin/ 的 Api tokens 中列出）")
     if not revoke(prefix[:12]):
         raise LiaisonError(f"no token in use begins with {prefix!r}", fix="give the first 12 characters of a token "
                            "that is not revoked (the administration lists them)",
