@@ -253,7 +253,8 @@ def _scope(request: HttpRequest, operation: str) -> None:
     scopes = getattr(request, "scopes", None)
     needed = access.SCOPE_OF[operation]
     if scopes is not None and needed not in scopes:
-        verb, verb_zh = ("read", "读取") if needed == "read" else ("change anything", "修改")
+        verb, verb_zh = {"read": ("read", "读取"), "write": ("change anything", "修改"),
+                         "tokens": ("make or revoke tokens", "生成或吊销令牌")}[needed]
         raise Forbidden(f"this token may not {verb}",
                         fix=f"use a token with the scope {needed} (liaison web token --scope {needed})",
                         message_zh=f"该令牌没有{verb_zh}权限",

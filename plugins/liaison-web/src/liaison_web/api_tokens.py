@@ -11,8 +11,12 @@
 - ``DELETE /districts/{district}/tokens/{prefix}`` — revoke a token of a user of the district
   (``manage_tokens``).
 - ``GET /tokens``, ``DELETE /tokens/{prefix}`` — the caller's own tokens: anyone lists and revokes
-  their own (with a session, or with any token of theirs, read-only ones included: revoking takes
-  nothing more than the caller had).
+  their own with a session; a token revokes itself (any token, a read-only one included), another
+  only with the scope ``tokens``.
+
+With a token rather than a session, making and revoking take its ``tokens`` scope, and what it makes
+is held within it — no ``tokens`` scope, no scope it has not, no later end
+(:func:`liaison_web.tokens.may_make`, the rule the command line and the pages go through too).
 
 Every making and revoking is in the audit log (``create`` / ``revoke`` on ``api-token``, under the
 district: for one's own, under each district the user is a member of), with who, from where,
@@ -34,7 +38,7 @@ from liaison_web import access, models, schemas
 from liaison_web.api import ERRORS, _audited, _district, _district_object, _members, _scope, actor_of, api
 from liaison_web.callers import remote_address
 from liaison_web.errors import Forbidden, InvalidRequest, NotFound, json_response
-from liaison_web.tokens import SCOPES, SHOWN_PATTERN, make_token
+from liaison_web.tokens import SCOPES, SHOWN_PATTERN, Caller, make_token, may_revoke
 
 __all__ = ["TokenModel", "district_tokens", "make", "mine", "revoke_mine", "revoke_one"]
 
@@ -65,7 +69,8 @@ class TokenBody(schemas.Body):
     user: str = Field(min_length=1, max_length=150, description="the user of the district it acts as")
     name: str = Field(min_length=1, max_length=100, description="what it is for (the OA system's name)")
     scopes: list[Scope] = Field(default=["read"], min_length=1,
-                                description="read, write or both")
+                                description="read, write, tokens (make and revoke tokens: given only "
+                                            "by a session or the command line, never by a token)")
     expires: dt.datetime | None = Field(None, description="when it ends (in the future); none: until revoked")
 
 
@@ -121,7 +126,7 @@ def make(request: HttpRequest, district: str, body: TokenBody) -> HttpResponse:
     else:
         expires = None
     with transaction.atomic():
-        secret = make_token(user.get_username(), body.name, body.scopes, expires=expires)
+        secret = make_token(user.get_username(), body.name, body.scopes, expires=expires, by=_by(request))
         digest = hashlib.sha256(secret.encode()).hexdigest()  # the row is found by what it keeps
         row = models.ApiToken.objects.select_related("user").get(sha256=digest)
         shown = described(row)
@@ -149,6 +154,12 @@ def _may_act_as(request: HttpRequest, user: Any) -> None:
                         fix_zh="请联系超级用户（或在服务器上使用 liaison web token）")
 
 
+def _by(request: HttpRequest) -> Caller | None:
+    """The token the request came with (None: a browser session)."""
+    found = getattr(request, "auth", None)
+    return found if isinstance(found, Caller) else None
+
+
 def _no_token(prefix: str) -> NotFound:
     return NotFound(f"there is no token {prefix}…", fix="the token list gives the prefixes",
                     message_zh=f"没有令牌 {prefix}…", fix_zh="令牌列表中列出了各令牌的前缀")
@@ -158,6 +169,7 @@ def _revoke(request: HttpRequest, row: models.ApiToken, districts: list[str | No
     """Revoke ``row`` (a revoked one answered as it is) with its entry under each of ``districts``."""
     from liaison_web.audit import record
 
+    may_revoke(_by(request), row.prefix)
     if row.revoked is not None:
         return json_response(described(row))
     with transaction.atomic():
@@ -196,8 +208,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @api.delete("/tokens/{prefix}", response={200: TokenModel, **ERRORS}, tags=["tokens"])
 def revoke_mine(request: HttpRequest, prefix: Prefix) -> HttpResponse:
-    """Revoke one of the caller's own tokens (the one making this request included); any token of
-    theirs may, a read-only one too."""
+    """Revoke one of the caller's own tokens: with a session any; with a token itself (a read-only one
+    too), another only with the scope ``tokens``."""
     row = _own(request).filter(prefix=prefix).order_by("-id").first()
     if row is None:
         raise _no_token(prefix)
