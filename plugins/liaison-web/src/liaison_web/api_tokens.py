@@ -11,8 +11,12 @@
 - ``DELETE /districts/{district}/tokens/{prefix}`` — revoke a token of a user of the district
   (``manage_tokens``).
 - ``GET /tokens``, ``DELETE /tokens/{prefix}`` — the caller's own tokens: anyone lists and revokes
-  their own (with a session, or with any token of theirs, read-only ones included: revoking takes
-  nothing more than the caller had).
+  their own with a session; a token revokes itself (any token, a read-only one included), another
+  only with the scope ``tokens``.
+
+With a token rather than a session, making and revoking take its ``tokens`` scope, and what it makes
+is held within it — no ``tokens`` scope, no scope it has not, no later end
+(:func:`liaison_web.tokens.may_make`, the rule the command line and the pages go through too).
 
 Every making and revoking is in the audit log (``create`` / ``revoke`` on ``api-token``, under the
 district: for one's own, under each district the user is a member of), with who, from where,
@@ -34,9 +38,9 @@ from liaison_web import models, schemas, tokens
 from liaison_web.api import ERRORS, _district, _district_object, _members, _scope, actor_of, api
 from liaison_web.callers import remote_address
 from liaison_web.errors import NotFound, json_response
-from liaison_web.tokens import SCOPES, SHOWN_PATTERN, described
+from liaison_web.tokens import SCOPES, SHOWN_PATTERN, Caller, described
 
-__all__ = ["TokenModel", "by", "district_tokens", "make", "mine", "no_token", "revoke_mine", "revoke_one"]
+__all__ = ["TokenModel", "by", "district_tokens", "make", "mine", "no_token", "revoke_mine", "revoke_one", "token_of"]
 
 #: A token's shown prefix: ``lsn_`` and its next 8 characters (what lists show and revoking names).
 Prefix = Annotated[str, Field(pattern=SHOWN_PATTERN, description="the token's first 12 characters")]
@@ -65,7 +69,8 @@ class TokenBody(schemas.Body):
     user: str = Field(min_length=1, max_length=150, description="the user of the district it acts as")
     name: str = Field(min_length=1, max_length=100, description="what it is for (the OA system's name)")
     scopes: list[Scope] = Field(default=["read"], min_length=1,
-                                description="read, write or both")
+                                description="read, write, tokens (make and revoke tokens: given only "
+                                            "by a session or the command line, never by a token)")
     expires: dt.datetime | None = Field(None, description="when it ends (in the future); none: until revoked")
 
 
@@ -94,8 +99,15 @@ def make(request: HttpRequest, district: str, body: TokenBody) -> HttpResponse:
     user = tokens.district_user(district, body.user)
     tokens.may_act_as(*_members(request), user)
     row, secret = tokens.issue(user, body.name, body.scopes, expires=body.expires, by=by(request),
-                               districts=[district])
+                               districts=[district], token=token_of(request))
     return json_response({**described(row), "token": secret}, status=201)
+
+
+def token_of(request: HttpRequest) -> Caller | None:
+    """The token the request came with (None: a browser session), held to
+    :func:`liaison_web.tokens.may_make` / :func:`~liaison_web.tokens.may_revoke`."""
+    found = getattr(request, "auth", None)
+    return found if isinstance(found, Caller) else None
 
 
 def no_token(prefix: str) -> NotFound:
@@ -112,7 +124,8 @@ def revoke_one(request: HttpRequest, district: str, prefix: Prefix) -> HttpRespo
     row = tokens.of_district(district).filter(prefix=prefix).order_by("-id").first()
     if row is None:
         raise no_token(prefix)
-    return json_response(described(tokens.withdraw(row, by=by(request), districts=[district])))
+    return json_response(described(tokens.withdraw(row, by=by(request), districts=[district],
+                                                 token=token_of(request))))
 
 
 def _own(request: HttpRequest) -> Any:
@@ -128,9 +141,10 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @api.delete("/tokens/{prefix}", response={200: TokenModel, **ERRORS}, tags=["tokens"])
 def revoke_mine(request: HttpRequest, prefix: Prefix) -> HttpResponse:
-    """Revoke one of the caller's own tokens (the one making this request included); any token of
-    theirs may, a read-only one too."""
+    """Revoke one of the caller's own tokens: with a session any; with a token itself (a read-only one
+    too), another only with the scope ``tokens``."""
     row = _own(request).filter(prefix=prefix).order_by("-id").first()
     if row is None:
         raise no_token(prefix)
-    return json_response(described(tokens.withdraw(row, by=by(request), districts=tokens.districts_of(row.user))))
+    return json_response(described(tokens.withdraw(row, by=by(request), districts=tokens.districts_of(row.user),
+                                                 token=token_of(request))))

@@ -279,8 +279,9 @@ def export_year(year: int, target: Path, code: str | None, database: str | None,
 @option("--user", "username", required=True, help="The user the token acts as.", help_zh="令牌代表的用户。")
 @option("--name", required=True, help="What the token is for (the OA system's name).",
         help_zh="令牌的用途（如办公系统的名称）。")
-@option("--scope", "scopes", multiple=True, type=click.Choice(["read", "write"]), default=("read",),
-        show_default=True, help="What it may do (repeat for both).", help_zh="权限范围（两项都要时重复给出）。")
+@option("--scope", "scopes", multiple=True, type=click.Choice(["read", "write", "tokens"]), default=("read",),
+        show_default=True, help="What it may do (repeat for more): tokens — make and revoke tokens through the API.",
+        help_zh="权限范围（要多项时重复给出）：tokens 为通过接口生成、吊销令牌。")
 @option("--expires", default=None, metavar="TIME",
         help="When it ends: 2027-06-30T18:00+08:00 (no offset: the server's time zone). Default: until revoked.",
         help_zh="失效时间：如 2027-06-30T18:00+08:00（不带时区时为服务器所在时区）。默认：直到被吊销。")
