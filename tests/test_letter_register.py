@@ -15,6 +15,7 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
+import attrs
 import pytest
 from notice_samples import holiday_notice
 
@@ -22,7 +23,7 @@ from liaison.formats.district import seed_district
 from liaison.law.district import District
 from liaison.law.records import DesignationRecord, Records
 from liaison.law.rules import EngagementKind
-from liaison.year.engagements import KnownEvent, PlanOptions
+from liaison.year.engagements import KnownEvent, PlanOptions, Status
 from liaison.year.numbering import LetterRecord
 from liaison.year.reconcile import Change
 from liaison.year.state import ARCHIVE, YearState
@@ -412,3 +413,54 @@ def test_withdrawn_files_are_grouped_by_the_day_they_were_withdrawn(office: Offi
     # the notices' drafts were issued, not withdrawn: removed when they went out, not filed under 已作废/
     assert not (archive / "2027-01-11" / "草稿" / "通知").exists()
     assert not (office.folder / "草稿" / "通知").exists()
+
+
+def test_a_meeting_added_in_the_half_day_of_a_visit_it_invites_the_branch_to_moves_it_by_a_supplementary_notice(
+        tmp_path: Path) -> None:
+    """The reviewer's December (#24): on 28 December the events file no longer lists the symposium of
+    14 September (its invitations out since 31 August) nor that of 30 December, and lists one of 31
+    December at 9:00. The development and reform bureau's notice announced its visit to the 致公党
+    branch for that half-day, still proposed: the branch is invited to the symposium then (every body
+    in one engagement a half-day), so the visit no longer fits and is placed afresh — on the 30th at
+    14:30, a day still to come — and the bureau, told 31 December 9:00 by the notice, is told the new
+    time by one 补充通知. The past symposium dropped makes none: it is in no department's notice."""
+    seed, visit = seed_district(), "2027/visit/dev-reform/czgp/1"
+    autumn = KnownEvent(id="autumn", kind=EngagementKind.SYMPOSIUM, date=dt.date(2027, 9, 14), title_zh="秋季座谈会",
+                        start=dt.time(14, 30), end=dt.time(16, 30))
+    new_year = attrs.evolve(autumn, id="new-year", date=dt.date(2027, 12, 30), title_zh="迎新年座谈会")
+    year_end = attrs.evolve(autumn, id="year-end", date=dt.date(2027, 12, 31), title_zh="年末座谈会",
+                            start=dt.time(9), end=dt.time(11))
+    letters = [("docx", {"kinds": "notice,invitation"})]
+    first = Workspace(tmp_path / "a")
+    first.export(seed, YEAR, letters, events=(autumn, new_year), issued_on=dt.date(2027, 1, 11))
+    for day in (dt.date(2027, 8, 31), dt.date(2027, 12, 22)):
+        state = first.export(seed, YEAR, letters, issued_on=day).state
+    told = state.plan.get(visit)
+    assert (told.date, told.start) == (dt.date(2027, 12, 31), dt.time(9))
+    assert "czgp" in state.plan.get(f"{YEAR}/symposium/new-year").participants
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    shutil.copytree(tmp_path / "a", tmp_path / "c")
+    day = dt.date(2027, 12, 28)
+    # only the past symposium dropped: no 补充通知 (nor a cancellation letter)
+    dropped = first.export(seed, YEAR, letters, events=(new_year,), issued_on=day).state
+    assert not [r for r in dropped.letters if r.date == day]
+    # the symposium of 31 December 9:00 too: the visit moves, and the bureau is told
+    moved = Workspace(tmp_path / "b").export(seed, YEAR, letters, events=(year_end,), issued_on=day).state
+    assert "czgp" in moved.plan.get(f"{YEAR}/symposium/year-end").participants
+    now = moved.plan.get(visit)
+    assert now.status == Status.PROPOSED and (now.date, now.start) == (dt.date(2027, 12, 30), dt.time(14, 30))
+    (supplement,) = [r for r in moved.letters if r.kind == "supplement"]
+    notice = next(r for r in moved.letters if r.doc_number == supplement.refers_to)
+    assert supplement.recipient == notice.recipient == "dev-reform" and supplement.date == day
+    assert supplement.announced is not None and {a.engagement: (a.date, a.start) for a in supplement.announced}[
+        visit] == (now.date, now.start)
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "b" / str(YEAR) / supplement.path)).paragraphs)
+    assert "领导走访（致公党支部）：原定于12月31日9:00—11:00，调整为12月30日14:30—16:30。" in text
+    # a visit the two sides agreed stays where it is: nothing to tell
+    agreed = Workspace(tmp_path / "c")
+    agreed.update(seed, YEAR, [Change("confirm", visit)])
+    kept = agreed.export(seed, YEAR, letters, events=(year_end,), issued_on=day).state
+    assert (kept.plan.get(visit).date, kept.plan.get(visit).start) == (told.date, told.start)
+    assert not [r for r in kept.letters if r.kind == "supplement"]

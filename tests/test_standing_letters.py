@@ -214,6 +214,47 @@ def test_a_meeting_whose_day_has_passed_gets_no_cancellation_letter(tmp_path: Pa
     assert len(told) == 1 and all(r.doc_number in told[0].message_zh and r.doc_number in told[0].message
                                   for r in invited)
     assert "2027-03-30" in told[0].message and "no cancellation letter" in told[0].message
+    # one note for the meeting is all the clerk sees: none per invitation saying it “stands” and may be
+    # withdrawn by a letter — there is nothing to withdraw from a meeting gone by
+    assert outcome.notes == tuple(told)
+    assert not [n for n in outcome.notes if n.file is not None or "另行发函" in (n.fix_zh or "")]
+    # what to do: it was held on its day, or it was not
+    zh, en = told[0].render("zh"), told[0].render("en")
+    assert "会议当天已经召开或没有召开" in zh and "it was held on that day or it was not" in en
+    held = f"liaison plan --year {YEAR} --out DIR --held {JOINT_HEALTH} --force"
+    assert held in zh and held in en
+    assert "台账“会议走访”" in zh and "是否召开填“否”" in zh and "备注中写明原因" in zh
+    assert "会议走访" in en and "the reason" in en
     again = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 4, 3))
     assert not [n for n in again.notes if "不再发取消函" in n.message_zh]  # said once
     assert not [r for r in again.state.letters if r.kind == "cancellation"]
+
+
+def test_an_invitee_dropped_after_the_meetings_day_is_told_in_one_note(tmp_path: Path) -> None:
+    """区经科's joint meeting of 9 August, its invitations out on 26 July; an amendment that ends one
+    of its pairings before that day reaches the export of 12 August, after the meeting, and the
+    meeting no longer invites one of the two (the planner meets each apart now). No cancellation
+    letter for the invitee no longer asked (the meeting is gone by), one note for the meeting — what
+    the clerk records (held, who attended) —, and none per invitation."""
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
+    meeting = "2027/joint_meeting/economy-trade-science"
+    sent = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 7, 26)).state.letters
+    first = next(p for p in seed.pairings if p.department == "economy-trade-science")
+    ended = next(p for p in seed.pairings if p.department == "economy-trade-science" and p != first)
+    amended = attrs.evolve(seed, pairings=tuple(attrs.evolve(p, valid_until=dt.date(2027, 8, 1)) if p == ended else p
+                                                for p in seed.pairings))
+    outcome = ws.export(amended, YEAR, INVITATIONS, issued_on=dt.date(2027, 8, 12))
+    asked = set(outcome.state.plan.get(meeting).participants)
+    (invited,) = [r for r in sent if r.engagement == meeting and r.recipient not in asked]
+    assert not [r for r in outcome.state.letters if r.kind == "cancellation"]
+    (told,) = [n for n in outcome.notes if "不再发取消函" in n.message_zh]
+    others = [n for n in outcome.notes if n is not told]
+    assert not [n for n in others if n.file is not None or invited.doc_number in n.message_zh]
+    assert told.letters == (invited.doc_number,)
+    zh, en = told.render("zh"), told.render("en")
+    name = seed.organisation(invited.recipient).name
+    assert f"不再邀请{name}" in zh and "2027-08-09" in zh and invited.doc_number in zh and "不再发取消函" in zh
+    assert "no longer invites" in en and invited.doc_number in en
+    held = f"liaison plan --year {YEAR} --out DIR --held {meeting}"
+    assert held in zh and held in en and "--force" not in zh  # not cancelled: held needs no force
+    assert "参加单位" in zh and "另行发函" not in zh

@@ -149,8 +149,11 @@ def _issue_letters(page: Any, year: int) -> None:
 
 
 def _record_the_rest(page: Any, year: int) -> None:
-    # after the picture: the rows taken are recorded, so the records' list that follows has them
+    # after the picture: the rows taken are recorded, so the records' list that follows has them (the
+    # server's year is the next one: its rows are dated after today, recorded in advance with the box)
     if page.locator("#ledger-confirm").count():
+        if page.locator("#ledger-confirm #ahead-force").count():
+            page.check("#ledger-confirm #ahead-force")
         with page.expect_navigation():
             page.click("#ledger-confirm button[type=submit]")
 

@@ -59,7 +59,8 @@ def _facts_dated_in_the_tests_year(request: pytest.FixtureRequest, monkeypatch: 
     """The tests record the facts of 2027 (YEAR) while the clock says 2026: the service refuses a fact
     dated after today unless forced (liaison_web.api_records.not_yet), so in this process "today" is
     31 December of YEAR for that rule alone — except in a test asking for ``real_clock``, which tests
-    the rule itself. (A `liaison serve` a test starts reads the real clock: its pages force.)"""
+    the rule itself. (A `liaison serve` a test starts reads the real clock: its forms
+    refuse a fact of its next year until their box is ticked.)"""
     if "real_clock" in request.fixturenames or "database" not in request.fixturenames:
         return
     web_db.setup()

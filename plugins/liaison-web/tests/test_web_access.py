@@ -283,7 +283,8 @@ def test_the_table_is_the_issues_roles() -> None:
 
 
 def test_the_docs_matrix_is_the_table() -> None:
-    """docs/service.md's matrix (role × operation → reach) is the code's table, cell by cell."""
+    """docs/service.md's matrix (role × operation → reach) is the code's table, cell by cell; its last
+    row (a token's scope) is the scope each operation takes of a bearer token (``access.SCOPE_OF``)."""
     from pathlib import Path
 
     from liaison_web import access
@@ -295,7 +296,10 @@ def test_the_docs_matrix_is_the_table() -> None:
     header, body = rows[0], rows[2:]
     documented = {row[0]: {op: cell for op, cell in zip(header[1:], row[1:], strict=True) if cell != "—"}
                   for row in body}
+    scopes = documented.pop("*a token's scope*")
     assert documented == {role: {op: reach.value for op, reach in ops.items()} for role, ops in access.TABLE.items()}
+    assert scopes == dict(access.SCOPE_OF)
+    assert scopes["manage_tokens"] == "tokens"  # making tokens is not a plain write: a leaked token mints none
 
 
 @pytest.mark.parametrize("role", ROLES)

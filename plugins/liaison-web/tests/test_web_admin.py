@@ -209,3 +209,87 @@ def test_a_groups_change_and_an_unlock_through_the_admin_are_audited(root: Any, 
     assert unlocked.status_code == 302 and not AccessAttempt.objects.filter(pk=attempt.pk).exists()
     entry = _entries(object_type="access-attempt", object_id=f"locked{web_db.counter}@10.9.9.9")
     assert [e.action for e in entry] == ["unlock"] and entry[0].before["failures"] == 5
+
+
+def _district_file(code: str, name: str = "") -> bytes:
+    """The seed's data file under the id ``code`` (and the name ``name``, if given)."""
+    from liaison.formats.district import seed_bytes
+
+    text = seed_bytes().decode("utf-8").replace('id = "seed"', f'id = "{code}"', 1)
+    if name:
+        text = text.replace('name = "××区"', f'name = "{name}"', 1)
+        assert name in text
+    return text.encode("utf-8")
+
+
+def test_a_superuser_adds_a_district_from_its_data_file(root: Any) -> None:
+    """The admin's "Add district" takes a district's data file as `liaison web district add` does (the
+    same function): the district stored valid from today, its current and next year planned, an
+    audit entry of who from where; the same file again changes nothing; a file changing a district
+    held is refused naming the amendment, a broken or non-UTF-8 file with its problem — nothing
+    stored either way."""
+    import web_db
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from liaison_web import models
+
+    web_db.counter += 1
+    code = f"admin-added{web_db.counter}"
+    form = root.get(f"{ADMIN}/district/add/")
+    assert form.status_code == 200 and b'enctype="multipart/form-data"' in form.content
+    assert "从数据文件添加区" in form.content.decode()
+    added = root.post(f"{ADMIN}/district/add/", {"file": SimpleUploadedFile("jimei.toml", _district_file(code))},
+                      REMOTE_ADDR="10.2.3.4")
+    assert added.status_code == 302 and added["Location"] == f"{ADMIN}/district/", added.content[:1500]
+    today = timezone.localdate()
+    version = models.DistrictVersion.objects.get(district__code=code)
+    assert version.valid_from == today and version.text == _district_file(code).decode()
+    years = set(models.Year.objects.filter(district__code=code).exclude(revision="").values_list("year", flat=True))
+    assert years == {today.year, today.year + 1}
+    entry = _entries(action="add", object_type="district", object_id=code)
+    assert len(entry) == 1 and entry[0].actor.endswith("(admin)") and entry[0].remote_address == "10.2.3.4"
+    assert entry[0].user is not None and entry[0].after["file"] == "jimei.toml"
+    listed = root.get(f"{ADMIN}/district/")
+    assert code in listed.content.decode()
+    again = root.post(f"{ADMIN}/district/add/", {"file": SimpleUploadedFile("again.toml", _district_file(code))})
+    assert again.status_code == 302
+    assert models.DistrictVersion.objects.filter(district__code=code).count() == 1
+    assert len(_entries(action="add", object_type="district", object_id=code)) == 1
+    changed = root.post(f"{ADMIN}/district/add/", {"file": SimpleUploadedFile(
+        "changed.toml", _district_file(code, "集美区"))})
+    assert changed.status_code == 200
+    said = changed.content.decode()
+    assert f"changed.toml: the database holds the district {code}" in said and "amend" in said
+    assert f"/office/{code}/" in said and "修订" in said
+    broken = root.post(f"{ADMIN}/district/add/", {"file": SimpleUploadedFile(
+        "broken.toml", _district_file(f"{code}-x").replace(b"[district]", b"[district"))})
+    assert broken.status_code == 200 and "broken.toml" in broken.content.decode()
+    latin = root.post(f"{ADMIN}/district/add/", {"file": SimpleUploadedFile("latin.toml", "区".encode("gb18030"))})
+    assert latin.status_code == 200 and "not UTF-8" in latin.content.decode()
+    assert models.DistrictVersion.objects.filter(district__code=code).count() == 1
+    assert not models.District.objects.filter(code=f"{code}-x").exists()
+    assert len(_entries(action="add", object_type="district", object_id=code)) == 1
+
+
+def test_only_a_superuser_adds_a_district(database: str) -> None:
+    """A staff user with every permission on districts but no superuser: no "Add district" (403)."""
+    import web_db
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from liaison_web import models
+
+    web_db.counter += 1
+    staff = get_user_model()._default_manager.create_user(f"staff{web_db.counter}", password="x", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="liaison_web",
+                                                         codename__endswith="_district"))
+    client = Client()
+    client.force_login(staff)
+    assert client.get(f"{ADMIN}/district/").status_code == 200
+    assert client.get(f"{ADMIN}/district/add/").status_code == 403
+    code = f"staff-added{web_db.counter}"
+    refused = client.post(f"{ADMIN}/district/add/", {"file": SimpleUploadedFile("x.toml", _district_file(code))})
+    assert refused.status_code == 403 and not models.District.objects.filter(code=code).exists()

@@ -47,11 +47,13 @@ def test_the_log_is_paged_and_holds_the_services_own_entries(own_district: dict[
 
     from liaison_web import models
     from liaison_web.audit import record
+    from liaison_web.tokens import make_token
 
     hook = _post(f"/api/v1/districts/{code}/webhooks", {"url": "https://oa.example.gov.cn/hook"}, admin)
     assert hook.status_code == 201, hook.content
     user = get_user_model()._default_manager.get(username=f"clerk-{code}")
-    made = _post(f"/api/v1/districts/{code}/tokens", {"user": user.username, "name": "OA"}, admin)
+    manager = {"HTTP_AUTHORIZATION": f"Bearer {make_token(f'administrator-{code}', 'tokens', ('read', 'tokens'))}"}
+    made = _post(f"/api/v1/districts/{code}/tokens", {"user": user.username, "name": "OA"}, manager)
     assert made.status_code == 201, made.content
     record("import-year", "year", f"{code}/{YEAR}", district=code, after={"revision": "r"})
     wanted = list(models.AuditEntry.objects.filter(district__code=code).order_by("id").values_list("id", flat=True))

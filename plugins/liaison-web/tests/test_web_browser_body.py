@@ -3,7 +3,9 @@ Chromium against a `liaison serve` of this module's own (conftest's ``server``, 
 loaded for the ledger). With the keyboard alone, a department's clerk records a visit and attaches a
 file to it, marks an engagement held, picks a holiday on the move's calendar and sees the library's
 warning with the holiday's name; the clerk uploads a ledger with one bad cell, sees it beside its
-row and records the rest. axe-core finds no serious or critical violation on any of these pages."""
+row and records the rest. The server's year is the next one, so each fact is dated after today: the
+forms refuse it and the clerk ticks the box that records it in advance. axe-core finds no serious or
+critical violation on any of these pages."""
 
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ if shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists():
     pytest.skip("Debian's chromium is not installed (.ci/run installs it)", allow_module_level=True)
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+#: The box that records a fact dated after today (pages.body.AHEAD_FORCE's Chinese), written here.
+AHEAD_BOX = "日期晚于今天的也照样记录"
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +70,13 @@ def test_a_clerk_records_a_visit_with_an_attached_file_by_keyboard(server: Serve
     tab_to(page, "#f-title")
     page.keyboard.type("区卫生局走访农工党总支部")
     send(page, "#record-form button[type=submit]")
+    # the year is ahead: the visit is dated after today, refused on the form with the box to record it anyway
+    assert page.locator(".problem[data-kind=NotYetHeld]").is_visible() and "/new/" in page.url
+    assert AHEAD_BOX in page.locator(".problem").inner_text()
+    assert page.input_value("#f-title") == "区卫生局走访农工党总支部"  # what was typed is kept
+    accessible(page)  # the refusal and its box
+    tick(page, "#record-form #ahead-force")
+    send(page, "#record-form button[type=submit]")
     assert "/records/seed/" in page.url and page.locator(".notice").is_visible()
     assert "区卫生局走访农工党总支部" in page.locator("#record-facts").inner_text()
     accessible(page)  # a record, with its forms
@@ -81,6 +92,9 @@ def test_a_clerk_records_a_visit_with_an_attached_file_by_keyboard(server: Serve
     page.keyboard.type("（更正）")
     tab_to(page, "#correct-reason")
     page.keyboard.type("标题补充")
+    send(page, "#record-form button[type=submit]")
+    assert page.locator(".problem[data-kind=NotYetHeld]").is_visible()  # still dated after today
+    tick(page, "#record-form #ahead-force")
     send(page, "#record-form button[type=submit]")
     assert "走访农工党总支部（更正）" in page.locator("#record-facts").inner_text()
     tab_to(page, "#withdraw-reason")
@@ -161,12 +175,16 @@ def test_a_clerk_uploads_a_ledger_with_one_bad_cell_sees_it_and_records_the_rest
     row = page.locator(f"#ledger-rows tr.refused[data-where='{bad}']")
     assert row.count() == 1
     assert bad in row.inner_text() and "不是有效的日期" in row.inner_text()
-    assert page.locator("#ledger-rows tr.taken").count() == 2, page.locator("#ledger-rows").inner_text()
-    accessible(page)  # the rows, refused and taken
+    # the year is ahead: its two good rows are dated after today, refused until the box is ticked
+    ahead = page.locator("#ledger-rows tr.refused", has_text="晚于今天")
+    assert ahead.count() == 2 and page.locator("#ledger-rows tr.taken").count() == 0, \
+        page.locator("#ledger-rows").inner_text()
+    accessible(page)  # the rows, refused, and the box
     page.emulate_media(media="print")  # printed: the rows, without the menus and the forms
     assert row.is_visible() and not page.locator("#ledger-confirm").is_visible()
     assert not page.locator("header.bar").is_visible()
     page.emulate_media(media="screen")
+    tick(page, "#ledger-confirm #ahead-force")
     send(page, "#ledger-confirm button[type=submit]")
     assert page.url == f"{server.base}/records/seed/{server.year}/"
     assert "台账.xlsx 记录 2 条" in page.locator(".notice").inner_text()

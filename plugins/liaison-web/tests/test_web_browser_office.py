@@ -54,7 +54,7 @@ class Server:
         self.base, self.year, self.setup = base, year, setup
 
     def office(self, page: str) -> str:
-        year = f"{self.year}/" if page not in ("audit", "users") else ""
+        year = f"{self.year}/" if page not in ("audit", "users", "tokens") else ""
         return f"{self.base}/office/seed/{year}{page}/"
 
 
@@ -127,7 +127,7 @@ def test_the_heat_map_changes_after_a_record(server: Server, page: Any) -> None:
 
 def test_an_auditor_opens_every_page_and_changes_nothing(server: Server, page: Any) -> None:
     log_in(page, server, "office-auditor")
-    for name in ("findings", "behind", "engagements", "letters", "audit", "users", "amend"):
+    for name in ("findings", "behind", "engagements", "letters", "audit", "users", "tokens", "amend"):
         response = page.goto(server.office(name))
         assert response is not None and response.status == 200, name
         accessible(page)
@@ -135,6 +135,7 @@ def test_an_auditor_opens_every_page_and_changes_nothing(server: Server, page: A
     # a change sent anyway, with the session and its CSRF token: refused
     sent = {"letters": {"day": f"{server.year}-01-11", "revision": "any"},
             "users": {"action": "create", "username": "sneaky", "password": "a-long-password", "role": "auditor"},
+            "tokens": {"action": "make", "user": "office-auditor", "name": "sneaky", "scopes": "read"},
             "amend": {"action": "preview", "mode": "pairing", "department": "x", "begins": "y",
                       "valid_from": f"{server.year}-07-01"}}
     for name, form in sent.items():
@@ -146,11 +147,13 @@ def test_an_auditor_opens_every_page_and_changes_nothing(server: Server, page: A
         assert status == 403, name
     page.goto(server.office("users"))
     assert "sneaky" not in page.locator("table.users").inner_text()
+    page.goto(server.office("tokens"))
+    assert "sneaky" not in page.locator("table.tokens").inner_text()
 
 
 def test_the_administrators_pages_pass_axe_in_english_too(server: Server, page: Any) -> None:
     log_in(page, server, "office-admin")
-    for name in ("users", "amend", "behind", "audit"):
+    for name in ("users", "tokens", "amend", "behind", "audit"):
         page.goto(server.office(name))
         accessible(page)  # with the administrator's forms
     submit(page, "a[href^='/lang/en/']")
@@ -158,6 +161,24 @@ def test_the_administrators_pages_pass_axe_in_english_too(server: Server, page: 
     for name in ("findings", "engagements", "letters"):
         page.goto(server.office(name))
         accessible(page)
+
+
+def test_the_administrator_makes_a_token_sees_it_once_and_revokes_it(server: Server, page: Any) -> None:
+    log_in(page, server, "office-admin")
+    page.goto(server.office("users"))
+    submit(page, "a[href='/office/seed/tokens/']")  # the tab beside the users page
+    page.select_option("#token-user", "office-auditor")
+    page.fill("#token-name", "致远 OA")
+    submit(page, "#make-token button[type=submit]")
+    secret = page.input_value("#token-secret")
+    assert secret.startswith("lsn_") and page.locator(".notice").is_visible()
+    accessible(page)  # the secret shown, with the list and the forms
+    row = page.locator(f"#tokens tr[data-prefix='{secret[:12]}']")
+    assert row.get_attribute("data-active") == "1" and "office-auditor" in row.inner_text()
+    page.goto(server.office("tokens"))
+    assert page.locator("#token-secret").count() == 0 and secret not in page.content()  # shown that once
+    submit(page, f"#tokens tr[data-prefix='{secret[:12]}'] button[type=submit]")
+    assert page.locator(f"#tokens tr[data-prefix='{secret[:12]}']").get_attribute("data-active") == "0"
 
 
 def test_an_amendment_is_previewed_in_the_browser_and_nothing_is_kept_unless_saved(server: Server, page: Any) -> None:
@@ -177,7 +198,7 @@ def test_an_amendment_is_previewed_in_the_browser_and_nothing_is_kept_unless_sav
 def test_the_pages_fit_a_375_px_screen(server: Server, page: Any) -> None:
     page.set_viewport_size({"width": 375, "height": 800})
     log_in(page, server, "office-admin")
-    for name in ("findings", "behind", "engagements", "letters", "audit", "users", "amend"):
+    for name in ("findings", "behind", "engagements", "letters", "audit", "users", "tokens", "amend"):
         page.goto(server.office(name))
         # wide tables scroll inside their own region; the page itself never scrolls sideways
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, name

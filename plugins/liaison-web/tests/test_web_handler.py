@@ -26,6 +26,8 @@ READS = (
     f"/api/v1/districts/seed/years/{YEAR}/findings?as_of={YEAR}-06-30",
     f"/api/v1/districts/other/years/{YEAR}/plan",  # another district's: refused alike
     "/api/v1/no/such/address",
+    "/api/v1/tokens",  # the caller's own tokens
+    "/api/v1/districts/seed/audit",
 )
 
 

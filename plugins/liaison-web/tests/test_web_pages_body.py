@@ -585,3 +585,95 @@ def test_a_forms_rows_are_those_it_holds_whatever_count_it_states(own_district: 
     assert sent.status_code == 302, problem_of(sent.content.decode())
     row = models.Record.objects.get(district__code=own["code"], kind="consultations", data__id="征求〔2027〕9号")
     assert [r["organisation"] for r in row.data["replies"]] == [OFFICER_OF]
+
+
+# -- a fact dated after today ------------------------------------------------------------------------------
+#: The box the records forms offer beside the refusal of a fact dated after today (pages.body.AHEAD_FORCE),
+#: written here: the test reads the page as the clerk does.
+AHEAD_BOX = {"zh": "日期晚于今天的也照样记录", "en": "Record it although it is dated after today"}
+
+
+def _the_day_is(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
+    """Today in the district, for the rule refusing facts dated after it (the autouse fixture's 31
+    December moved: what is after ``day`` is to come)."""
+    from liaison_web import api_records
+
+    monkeypatch.setattr(api_records, "fact_day", lambda found: day)
+
+
+def _box(page: str) -> re.Match[str] | None:
+    return re.search(r'<input type="checkbox" name="force" id="ahead-force"( checked)?>', page)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_fact_dated_after_today_is_refused_on_its_form_and_recorded_with_its_box(
+        own_district: dict[str, Any], monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """A new record and a correction dated after today in the district are refused on the form, as the
+    API refuses them (409 NotYetHeld, nothing recorded), in the page's language with the fix naming the
+    box the form then offers; sent with the box ticked, the fact is recorded (and audited) as the
+    API's ``"force": true`` records it. A fact of a day gone by needs no box, and none is offered."""
+    from liaison_web import models
+
+    own = own_district
+    _the_day_is(monkeypatch, dt.date(YEAR, 3, 1))
+    clerk = browser(user(own, "clerk"), lang)
+    address = f"/records/{own['code']}/{YEAR}/new/engagements/"
+    assert _box(clerk.get(address).content.decode()) is None  # nothing refused yet: no box
+    body = {"kind": "visit", "date": f"{YEAR}-05-06", "host": CLERK_OF, "attended": [CLERK_OF, OFFICER_OF],
+            "id": f"{YEAR}/visit/ahead", "title": "走访"}
+    refused = clerk.post(address, body)
+    page = refused.content.decode()
+    said = problem_of(page)
+    assert refused.status_code == 409 and 'data-kind="NotYetHeld"' in page
+    assert f"{YEAR}-05-06" in said and f"{YEAR}-03-01" in said and AHEAD_BOX[lang] in said, said
+    assert ("after today" in said) == (lang == "en") and ("晚于今天" in said) == (lang == "zh")
+    assert '"force"' not in said  # the API's word is not the clerk's
+    box = _box(page)
+    assert box is not None and not box.group(1) and AHEAD_BOX[lang] in html.unescape(page)
+    assert f'value="{YEAR}/visit/ahead"' in page  # what was typed is kept
+    assert not models.Record.objects.filter(district__code=own["code"]).exists()
+    made = clerk.post(address, {**body, "force": "on"})
+    assert made.status_code == 302, problem_of(made.content.decode())
+    row = models.Record.objects.get(district__code=own["code"], kind="engagements")
+    assert row.data["date"] == f"{YEAR}-05-06"
+    assert models.AuditEntry.objects.filter(action="created", object_id=row.key).exists()
+    # the correction: the same refusal on the record's page, its box in the correction's form
+    correct = {**body, "date": f"{YEAR}-06-01", "action": "correct", "etag": f"{row.key}.1", "reason": "改期"}
+    again = clerk.post(made["Location"], correct)
+    page = again.content.decode()
+    assert again.status_code == 409 and AHEAD_BOX[lang] in problem_of(page)
+    box = _box(page)
+    assert box is not None and page.index('id="record-form"') < box.start()  # in the correction's form
+    assert models.Record.objects.filter(key=row.key).count() == 1
+    fixed = clerk.post(made["Location"], {**correct, "force": "on"})
+    assert fixed.status_code == 302, problem_of(fixed.content.decode())
+    assert models.Record.objects.get(key=row.key, version=2).data["date"] == f"{YEAR}-06-01"
+    # a day gone by: recorded without the box, and the record's page offers none
+    past = clerk.post(address, {**body, "id": f"{YEAR}/visit/past", "date": f"{YEAR}-02-03"})
+    assert past.status_code == 302 and _box(clerk.get(past["Location"]).content.decode()) is None
+
+
+def test_a_ledgers_rows_dated_after_today_are_refused_until_the_box_is_ticked(
+        own_district: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ledger's rows dated after today are refused at their rows with the box named, and the
+    confirmation offers the box: confirmed without it they are left out, with it recorded."""
+    from liaison_web import models
+
+    own = own_district
+    _the_day_is(monkeypatch, dt.date(YEAR - 1, 12, 31))  # every row of the year is to come
+    admin = browser(user(own, "administrator"))
+    data, _ = ledger(own, None)
+    address = f"/ledger/{own['code']}/{YEAR}/"
+    shown = admin.post(address, {"action": "upload", "ledger": upload("台账.xlsx", data)})
+    page = html.unescape(shown.content.decode())
+    refused = re.findall(r'<tr class="refused" data-where="[^"]*">(.*?)</tr>', page, re.S)
+    assert shown.status_code == 200 and len(refused) == 3 and not re.findall(r'<tr class="taken"', page)
+    assert all("晚于今天" in r and AHEAD_BOX["zh"] in r for r in refused)
+    assert 'id="ledger-confirm"' in page and _box(page) is not None
+    upload_id = re.search(r'name="upload" value="([0-9a-f]{64})"', page)
+    assert upload_id
+    left = admin.post(address, {"action": "confirm", "upload": upload_id.group(1)})
+    assert left.status_code == 302 and not models.Record.objects.filter(district__code=own["code"]).exists()
+    done = admin.post(address, {"action": "confirm", "upload": upload_id.group(1), "force": "on"})
+    assert done.status_code == 302
+    assert models.Record.objects.filter(district__code=own["code"], kind="engagements").count() == 3

@@ -1,13 +1,16 @@
 """API tokens managed through the API (`liaison_web.api_tokens`): the district's administrator lists,
 makes (shown once) and revokes its users' tokens; anyone lists and revokes their own; an expiry is
 honoured at authentication; every change is in the audit log — and the matrix every role × (list,
-make, revoke) × its district / another district → the status the issue's roles give (written here,
-not read from the access table)."""
+make, revoke) × its district / another district × how it calls (a browser session, a token, a token
+with the scope ``tokens``) → the status the issue's roles and the rule on tokens give (written here,
+not read from the access table): a token never mints a token unless it carries ``tokens``, which only a
+session or the command line give, and never one beyond itself."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
@@ -18,13 +21,19 @@ ON_POSTGRES_TOO = True  # the HTTP tests run on PostgreSQL too (.ci/with-postgre
 
 ACTIONS = ("list", "make", "revoke")
 WHOSE = ("own district's", "another district's")
+#: How the call is made: logged in (a browser session), with a read-and-write token (what an OA
+#: system holds), with a token that also has the scope ``tokens``.
+CREDENTIALS = ("session", "token", "token with tokens")
 
 
-def expected(role: str, action: str, whose: str) -> int:
+def expected(role: str, action: str, whose: str, credential: str = "session") -> int:
     """The administrator (统战部 / 政府办) manages its district's tokens; the auditor reads the list of
     its district, the city auditor of every district; a department's or a party's officer none;
-    another district is not shown to exist (404) but to the city auditor, who may not change it."""
+    another district is not shown to exist (404) but to the city auditor, who may not change it. With
+    a token, making and revoking take the scope ``tokens`` (without it: 403 before anything else)."""
     wanted = {"list": 200, "make": 201, "revoke": 200}[action]
+    if credential == "token" and action != "list":
+        return 403
     if whose == "another district's":
         if role == "city_auditor":
             return 200 if action == "list" else 403
@@ -52,16 +61,41 @@ def _bearer(secret: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
-def _call(auth: dict[str, str], action: str, district: str, user: Any, prefix: str) -> Any:
+def _call(auth: dict[str, str], action: str, district: str, user: Any, prefix: str, client: Any = None) -> Any:
     from django.test import Client
 
+    client = client or Client()
     base = f"/api/v1/districts/{district}/tokens"
     if action == "list":
-        return Client().get(base, **auth)
+        return client.get(base, **auth)
     if action == "make":
-        return Client().post(base, data=json.dumps({"user": user.username, "name": "泛微", "scopes": ["read"]}),
-                             content_type="application/json", **auth)
-    return Client().delete(f"{base}/{prefix}", **auth)
+        return client.post(base, data=json.dumps({"user": user.username, "name": "泛微", "scopes": ["read"]}),
+                           content_type="application/json", **auth)
+    return client.delete(f"{base}/{prefix}", **auth)
+
+
+def _holder(auth: dict[str, str]) -> Any:
+    """The user a fixture's bearer header acts as."""
+    from liaison_web import models
+
+    secret = auth["HTTP_AUTHORIZATION"].removeprefix("Bearer ")
+    return models.ApiToken.objects.select_related("user").get(prefix=secret[:12]).user
+
+
+def _credentials(auth: dict[str, str], credential: str) -> tuple[dict[str, str], Any]:
+    """The headers and the logged-in client (a session: none) of ``credential`` for ``auth``'s user."""
+    from django.test import Client
+
+    from liaison_web.tokens import make_token
+
+    if credential == "token":
+        return auth, None
+    holder = _holder(auth)
+    if credential == "token with tokens":
+        return _bearer(make_token(holder.username, "manager", ("read", "write", "tokens"))), None
+    client = Client()
+    client.force_login(holder)
+    return {}, client
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -70,21 +104,28 @@ def test_the_tokens_matrix(two_districts: dict[str, Any], role: str) -> None:
     from liaison_web.tokens import make_token
 
     got, wanted = {}, {}
-    for whose in WHOSE:
-        district = "seed" if whose == "own district's" else "other"
-        for action in ACTIONS:
-            user = _user(district)
-            prefix = make_token(user.username, "to revoke", ("read",))[:12]
-            entries = models.AuditEntry.objects.count()
-            response = _call(two_districts[role], action, district, user, prefix)
-            got[(action, whose)] = response.status_code
-            wanted[(action, whose)] = expected(role, action, whose)
-            if response.status_code >= 400:
-                assert response.json()["kind"] in ("Forbidden", "NotFound") and response.json()["message_zh"]
-                assert models.AuditEntry.objects.count() == entries  # a refusal writes nothing
-            elif action != "list":
-                assert models.AuditEntry.objects.count() == entries + 1
+    for credential in CREDENTIALS:
+        auth, client = _credentials(two_districts[role], credential)
+        for whose in WHOSE:
+            district = "seed" if whose == "own district's" else "other"
+            for action in ACTIONS:
+                user = _user(district)
+                prefix = make_token(user.username, "to revoke", ("read",))[:12]
+                entries = models.AuditEntry.objects.count()
+                response = _call(auth, action, district, user, prefix, client)
+                got[(action, whose, credential)] = response.status_code
+                wanted[(action, whose, credential)] = expected(role, action, whose, credential)
+                if response.status_code >= 400:
+                    assert response.json()["kind"] in ("Forbidden", "NotFound") and response.json()["message_zh"]
+                    assert models.AuditEntry.objects.count() == entries  # a refusal writes nothing
+                elif action != "list":
+                    assert models.AuditEntry.objects.count() == entries + 1
     assert got == wanted
+
+
+def _manager(two_districts: dict[str, Any]) -> dict[str, str]:
+    """A token of the seed's administrator with the scope ``tokens`` (and read, write): what manages tokens."""
+    return _credentials(two_districts["administrator"], "token with tokens")[0]
 
 
 def test_a_token_made_by_the_administrator_is_shown_once_works_and_is_revoked(two_districts: dict[str, Any]) -> None:
@@ -94,7 +135,7 @@ def test_a_token_made_by_the_administrator_is_shown_once_works_and_is_revoked(tw
 
     from liaison_web import models
 
-    admin = two_districts["administrator"]
+    admin = _manager(two_districts)
     oa = _user("seed")
     made = Client().post("/api/v1/districts/seed/tokens", data=json.dumps(
         {"user": oa.username, "name": "致远 OA", "scopes": ["read", "write"]}), content_type="application/json",
@@ -132,7 +173,7 @@ def test_an_expired_token_is_refused(two_districts: dict[str, Any]) -> None:
 
     from liaison_web import models
 
-    admin = two_districts["administrator"]
+    admin = _manager(two_districts)
     oa = _user("seed")
     later = (timezone.now() + dt.timedelta(days=30)).replace(microsecond=0)
     made = Client().post("/api/v1/districts/seed/tokens", data=json.dumps(
@@ -176,18 +217,19 @@ def test_an_administrator_makes_no_key_to_another_district(two_districts: dict[s
     for target in (both, root):
         refused = Client().post("/api/v1/districts/seed/tokens", data=json.dumps(
             {"user": target.username, "name": "x", "scopes": ["write"]}), content_type="application/json",
-            **two_districts["administrator"])
+            **_manager(two_districts))
         assert refused.status_code == 403 and refused.json()["kind"] == "Forbidden", refused.content
     by_root = Client().post("/api/v1/districts/seed/tokens", data=json.dumps({"user": both.username, "name": "x"}),
                             content_type="application/json",
-                            **_bearer(make_token(root.username, "root", ("read", "write"))))
+                            **_bearer(make_token(root.username, "root", ("read", "write", "tokens"))))
     assert by_root.status_code == 201
 
 
 def test_anyone_lists_and_revokes_their_own_tokens(two_districts: dict[str, Any]) -> None:
-    """A clerk lists its own tokens (never a secret) and revokes one — with a read-only token too, the
-    one it calls with included; another user's token is not its own (404); each revocation is in its
-    district's audit log."""
+    """A clerk lists its own tokens (never a secret); a token revokes itself (a read-only one too) but
+    not another of the clerk's (403: that takes the scope ``tokens``, or a session, which revokes
+    any of its own); another user's token is not its own (404); each revocation is in its district's
+    audit log."""
     from django.test import Client
 
     from liaison_web import models
@@ -201,7 +243,12 @@ def test_anyone_lists_and_revokes_their_own_tokens(two_districts: dict[str, Any]
     assert mine.status_code == 200 and {t["prefix"] for t in mine.json()} == {reader[:12], spare[:12]}
     assert reader not in mine.content.decode() and spare not in mine.content.decode()
     assert Client().delete(f"/api/v1/tokens/{other[:12]}", **_bearer(reader)).status_code == 404
-    done = Client().delete(f"/api/v1/tokens/{spare[:12]}", **_bearer(reader))
+    refused = Client().delete(f"/api/v1/tokens/{spare[:12]}", **_bearer(reader))
+    assert refused.status_code == 403 and "scope tokens" in refused.json()["message"], refused.content
+    assert refused.json()["message_zh"] and Client().get("/api/v1/tokens", **_bearer(spare)).status_code == 200
+    logged_in = Client()
+    logged_in.force_login(clerk)
+    done = logged_in.delete(f"/api/v1/tokens/{spare[:12]}")
     assert done.status_code == 200 and done.json()["revoked"]
     assert Client().get("/api/v1/tokens", **_bearer(spare)).status_code == 401
     itself = Client().delete(f"/api/v1/tokens/{reader[:12]}", **_bearer(reader))
@@ -215,23 +262,117 @@ def test_anyone_lists_and_revokes_their_own_tokens(two_districts: dict[str, Any]
     assert Client().get("/api/v1/tokens").status_code == 401
 
 
-def test_a_read_token_makes_no_token(two_districts: dict[str, Any]) -> None:
-    """Making and revoking a district's tokens is a change: a read-only token of the administrator may list them
-    only (403 otherwise)."""
+def _administrator(district: str = "seed") -> Any:
+    """The last administrator of ``district`` the fixtures made."""
     from django.contrib.auth import get_user_model
+
+    return get_user_model()._default_manager.filter(
+        username__startswith="administrator", memberships__district__code=district).order_by("-id")[0]
+
+
+@pytest.mark.parametrize("scopes", [("read",), ("read", "write")])
+def test_a_token_without_the_tokens_scope_makes_and_revokes_no_token(two_districts: dict[str, Any],
+                                                                     scopes: tuple[str, ...]) -> None:
+    """An administrator's token that may read (and write) the district — what an OA integration holds —
+    lists the district's tokens but neither makes nor revokes one (403, pointing to the scope tokens),
+    and nothing is made, revoked or logged."""
     from django.test import Client
 
+    from liaison_web import models
     from liaison_web.tokens import make_token
 
-    admin = get_user_model()._default_manager.get(
-        username=next(iter(get_user_model()._default_manager.filter(
-            username__startswith="administrator", memberships__district__code="seed").order_by("-id")
-            .values_list("username", flat=True))))
-    reader = _bearer(make_token(admin.username, "read only", ("read",)))
-    assert Client().get("/api/v1/districts/seed/tokens", **reader).status_code == 200
+    held = _bearer(make_token(_administrator().username, "OA", scopes))
+    victim = make_token(_user("seed").username, "victim", ("read",))
+    assert Client().get("/api/v1/districts/seed/tokens", **held).status_code == 200
+    made, entries = models.ApiToken.objects.count(), models.AuditEntry.objects.count()
     refused = Client().post("/api/v1/districts/seed/tokens", data=json.dumps(
-        {"user": _user("seed").username, "name": "x"}), content_type="application/json", **reader)
-    assert refused.status_code == 403 and "scope write" in refused.json()["fix"]
+        {"user": _user("seed").username, "name": "x", "scopes": list(scopes)}), content_type="application/json",
+        **held)
+    assert refused.status_code == 403 and "scope tokens" in refused.json()["fix"], refused.content
+    kept = Client().delete(f"/api/v1/districts/seed/tokens/{victim[:12]}", **held)
+    assert kept.status_code == 403 and kept.json()["message_zh"]
+    assert models.ApiToken.objects.count() == made  # nothing made by the token
+    assert models.AuditEntry.objects.count() == entries
+    assert Client().get("/api/v1/tokens", **_bearer(victim)).status_code == 200
+
+
+def test_a_token_makes_none_beyond_itself(two_districts: dict[str, Any]) -> None:
+    """A token with the scope tokens makes tokens within itself only: never one with the scope tokens
+    (a session or the command line give it), nor a scope it has not, nor — when it ends — one that ends
+    later or never (403, both languages, nothing made); within, it makes them (201). A session makes
+    any, the scope tokens included."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from liaison_web import models
+    from liaison_web.tokens import make_token
+
+    admin = _administrator()
+    ends = (timezone.now() + dt.timedelta(days=10)).replace(microsecond=0)
+    manager = _bearer(make_token(admin.username, "manager", ("read", "tokens"), expires=ends))
+    oa = _user("seed")
+
+    def asked(auth: dict[str, str], client: Any = None, **body: Any) -> Any:
+        return (client or Client()).post("/api/v1/districts/seed/tokens", data=json.dumps(
+            {"user": oa.username, "name": "OA", **body}), content_type="application/json", **auth)
+
+    before = models.ApiToken.objects.filter(user=oa).count()
+    later, sooner = (ends + dt.timedelta(days=1)).isoformat(), (ends - dt.timedelta(days=1)).isoformat()
+    for body in ({"scopes": ["read", "tokens"], "expires": sooner}, {"scopes": ["write"], "expires": sooner},
+                 {"scopes": ["read"]}, {"scopes": ["read"], "expires": later}):
+        refused = asked(manager, **body)
+        assert refused.status_code == 403, (body, refused.content)
+        assert refused.json()["kind"] == "Forbidden" and refused.json()["message_zh"] and refused.json()["fix_zh"]
+    assert models.ApiToken.objects.filter(user=oa).count() == before
+    within = asked(manager, scopes=["read"], expires=ends.isoformat())
+    assert within.status_code == 201 and within.json()["scopes"] == ["read"], within.content
+    session = Client()
+    session.force_login(admin)
+    granted = asked({}, session, scopes=["read", "write", "tokens"], user=admin.username)
+    assert granted.status_code == 201 and granted.json()["scopes"] == ["read", "tokens", "write"]
+    assert granted.json()["expires"] is None
+    # the administrator's token the session made has the scope tokens and no end: it makes tokens without
+    # an end, but still never one with the scope tokens
+    forever = _bearer(granted.json()["token"])
+    again = asked(forever, scopes=["read", "write"])
+    assert again.status_code == 201, again.content.decode()
+    assert asked(forever, scopes=["tokens"]).status_code == 403
+
+
+def test_the_rule_is_one_place_for_the_api_and_the_command_line() -> None:
+    """:func:`liaison_web.tokens.make_token` asks :func:`~liaison_web.tokens.may_make` whoever calls it:
+    made ``by`` a token, the rule holds there too (the API's view is not the only gate); the command
+    line (no token) gives the scope tokens."""
+    web_db.setup()
+    from click.testing import CliRunner
+    from django.contrib.auth import get_user_model
+
+    from liaison.base.errors import LiaisonError
+    from liaison_web import models
+    from liaison_web.plugin import web
+    from liaison_web.tokens import caller_of, make_token, may_revoke
+
+    web_db.counter += 1
+    user = get_user_model()._default_manager.create_user(f"oa-rule-{web_db.counter}", password="x")
+    made = CliRunner().invoke(web, ["token", "--user", user.username, "--name", "manager", "--scope", "read",
+                                    "--scope", "tokens", "--lang", "en"])
+    assert made.exit_code == 0, made.output
+    manager = caller_of(made.output.strip().splitlines()[-1])
+    assert manager is not None and manager.scopes == ("read", "tokens")
+    plain = caller_of(make_token(user.username, "plain", ("read", "write")))
+    assert plain is not None
+    count = models.ApiToken.objects.filter(user=user).count()
+    for by, scopes in ((plain, ("read",)), (manager, ("tokens",)), (manager, ("write",))):
+        with pytest.raises(LiaisonError) as refused:
+            make_token(user.username, "x", scopes, token=by)
+        assert type(refused.value).__name__ == "Forbidden" and refused.value.message_zh
+    assert models.ApiToken.objects.filter(user=user).count() == count
+    assert make_token(user.username, "x", ("read",), token=manager).startswith("lsn_")
+    with pytest.raises(LiaisonError):
+        may_revoke(plain, manager.prefix)
+    may_revoke(plain, plain.prefix)  # itself
+    may_revoke(manager, plain.prefix)
+    may_revoke(None, plain.prefix)  # a session, the command line
 
 
 def test_the_command_makes_a_token_with_an_end() -> None:
@@ -253,9 +394,149 @@ def test_the_command_makes_a_token_with_an_end() -> None:
     row = models.ApiToken.objects.get(prefix=made.output.strip().splitlines()[-1][:12])
     assert row.expires == dt.datetime(2099, 6, 30, 10, 0, tzinfo=dt.UTC)
     entry = models.AuditEntry.objects.get(action="create", object_id=row.prefix)
-    assert entry.after["expires"].startswith("2099-06-30T18:00:00+08:00")
+    # the entry the API's and the page's are: the token as listed (its end in UTC), never the secret
+    assert dt.datetime.fromisoformat(entry.after["expires"]) == row.expires and entry.actor == "liaison (command line)"
+    assert entry.after["prefix"] == row.prefix and made.output.strip().splitlines()[-1] not in json.dumps(entry.after)
     for bad in ("2020-01-01", "tomorrow"):
         refused = runner.invoke(web, ["token", "--user", user.username, "--name", "OA", "--expires", bad,
                                       "--lang", "en"])
         assert refused.exit_code == 1 and f"--expires {bad}: not a time in the future" in refused.output
     assert models.ApiToken.objects.filter(user=user).count() == 1
+
+
+# -- the office's tokens page (/office/<district>/tokens/) ----------------------------------------------
+PAGE_DONE = {"list": 200, "make": 201, "revoke": 302}  # a page's answers where the API's are 200, 201, 200
+
+
+def _session(auth: dict[str, str], *, lang: str = "zh", csrf: bool = False) -> Any:
+    """A browser logged in as the user whose token ``auth`` carries."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from liaison_web.tokens import caller_of
+
+    found = caller_of(auth["HTTP_AUTHORIZATION"].removeprefix("Bearer "))
+    assert found is not None
+    browser = Client(enforce_csrf_checks=csrf)
+    browser.force_login(get_user_model()._default_manager.get(pk=found.user_id))
+    if lang == "en":
+        browser.cookies["liaison_lang"] = "en"
+    return browser
+
+
+def _page_call(browser: Any, action: str, district: str, user: Any, prefix: str) -> Any:
+    address = f"/office/{district}/tokens/"
+    if action == "list":
+        return browser.get(address)
+    if action == "make":
+        return browser.post(address, {"action": "make", "user": user.username, "name": "泛微", "scopes": ["read"]})
+    return browser.post(address, {"action": "revoke", "prefix": prefix})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_tokens_pages_matrix_is_the_apis(two_districts: dict[str, Any], role: str) -> None:
+    """Every role × (list, make, revoke) × its district / another district on the page: the API's
+    statuses (its list 200, its token made 201 — the page showing it —, revoked a redirect), a refusal
+    writing nothing and changing nothing; a role that may only read is offered no form."""
+    from liaison_web import models
+    from liaison_web.tokens import make_token
+
+    browser = _session(two_districts[role])
+    got, wanted = {}, {}
+    for whose in WHOSE:
+        district = "seed" if whose == "own district's" else "other"
+        for action in ACTIONS:
+            user = _user(district)
+            prefix = make_token(user.username, "to revoke", ("read",))[:12]
+            entries, made = models.AuditEntry.objects.count(), models.ApiToken.objects.count()
+            response = _page_call(browser, action, district, user, prefix)
+            got[(action, whose)] = response.status_code
+            status = expected(role, action, whose)
+            wanted[(action, whose)] = PAGE_DONE[action] if status < 400 else status
+            if response.status_code >= 400:
+                assert models.AuditEntry.objects.count() == entries and models.ApiToken.objects.count() == made
+                assert models.ApiToken.objects.get(prefix=prefix).revoked is None
+            elif action != "list":
+                assert models.AuditEntry.objects.count() == entries + 1
+            if action == "list" and response.status_code == 200:
+                page = response.content.decode()
+                assert prefix in page and ('id="make-token"' in page) == (role == "administrator")
+    assert got == wanted
+
+
+def test_the_tokens_page_makes_a_token_shown_once_and_revokes_it(two_districts: dict[str, Any]) -> None:
+    """The administrator makes a token on the page: its secret on that answer alone (not cached, not
+    in the list after, not in the audit entry), acting as its user until the last day given (midnight
+    after it in the district's time zone); the entry the API's (the token as listed, who, from where,
+    under the district); revoked on the page: 401 from then on, its entry before and after."""
+    from zoneinfo import ZoneInfo
+
+    from django.test import Client
+
+    from liaison_web import models
+    from liaison_web.bootstrap import district
+    from liaison_web.clock import district_today
+    from liaison_web.tokens import caller_of, described
+
+    seed = district("seed")
+    assert seed is not None
+    admin = _session(two_districts["administrator"])
+    name = caller_of(two_districts["administrator"]["HTTP_AUTHORIZATION"].removeprefix("Bearer "))
+    assert name is not None
+    oa = _user("seed")
+    listing = admin.get("/office/seed/tokens/").content.decode()
+    assert f'<option value="{oa.username}">' in listing and 'href="/office/seed/tokens/"' in listing
+    last = district_today(seed) + dt.timedelta(days=30)
+    made = admin.post("/office/seed/tokens/", {"action": "make", "user": oa.username, "name": "致远 OA",
+                                               "scopes": ["read", "write"], "expires": last.isoformat()})
+    assert made.status_code == 201 and made["Cache-Control"] == "no-store"
+    shown = re.search(r'id="token-secret" readonly value="(lsn_[A-Za-z0-9_-]{40})"', made.content.decode())
+    assert shown, made.content.decode()
+    secret = shown.group(1)
+    row = models.ApiToken.objects.get(prefix=secret[:12])
+    assert row.user == oa and row.name == "致远 OA" and row.scopes == ["read", "write"]
+    assert row.expires == dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0),
+                                              tzinfo=ZoneInfo(seed.info.timezone))
+    assert Client().get("/api/v1/districts/seed/organisations", **_bearer(secret)).status_code == 200
+    again = admin.get("/office/seed/tokens/").content.decode()
+    assert secret not in again and f'data-prefix="{row.prefix}" data-active="1"' in again
+    entry = models.AuditEntry.objects.get(action="create", object_type="api-token", object_id=row.prefix)
+    assert entry.district is not None and entry.district.code == "seed" and entry.actor == name.username
+    assert entry.remote_address == "127.0.0.1" and secret not in json.dumps(entry.after)
+    assert entry.after == {**described(row), "last_used": entry.after["last_used"]}  # the API's entry
+    revoked = admin.post("/office/seed/tokens/", {"action": "revoke", "prefix": row.prefix})
+    assert revoked.status_code == 302 and revoked["Location"] == "/office/seed/tokens/"
+    assert Client().get("/api/v1/districts/seed/organisations", **_bearer(secret)).status_code == 401
+    gone = models.AuditEntry.objects.get(action="revoke", object_type="api-token", object_id=row.prefix)
+    assert gone.before["active"] and not gone.after["active"] and gone.district.code == "seed"
+    assert f'data-prefix="{row.prefix}" data-active="0"' in admin.get("/office/seed/tokens/").content.decode()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_tokens_page_refuses_with_its_reason_and_makes_nothing(two_districts: dict[str, Any],
+                                                                   lang: str) -> None:
+    """A last day gone by, no scope, no name, a user with a role in a district the administrator does
+    not administer (not offered either), an unknown prefix: each told in the page's language, nothing
+    made or logged; a form without its CSRF token is refused (403)."""
+    from liaison_web import models
+
+    admin = _session(two_districts["administrator"], lang=lang)
+    oa = _user("seed")
+    both = _user("seed")
+    models.Membership.objects.create(user=both, district=models.District.objects.get(code="other"),
+                                     role="administrator")
+    assert f'<option value="{both.username}">' not in admin.get("/office/seed/tokens/").content.decode()
+    form = {"action": "make", "user": oa.username, "name": "OA", "scopes": ["read"]}
+    said = {"zh": ("该时间已过", "权限", "用途", "您管理的区之外", "没有令牌"),
+            "en": ("the time is past", "read, write or both", "what it is for", "beyond the districts you administer",
+                   "there is no token")}[lang]
+    entries, made = models.AuditEntry.objects.count(), models.ApiToken.objects.count()
+    for changed, status, words in (({"expires": "2020-01-01"}, 422, said[0]), ({"scopes": []}, 422, said[1]),
+                                   ({"name": " "}, 422, said[2]), ({"user": both.username}, 403, said[3]),
+                                   ({"action": "revoke", "prefix": "lsn_nothing1"}, 404, said[4])):
+        refused = admin.post("/office/seed/tokens/", {**form, **changed})
+        problem = re.search(r'<div class="problem" role="alert">(.*?)</div>', refused.content.decode(), re.S)
+        assert refused.status_code == status and problem and words in problem.group(1), (changed, refused.status_code)
+    assert models.AuditEntry.objects.count() == entries and models.ApiToken.objects.count() == made
+    forged = _session(two_districts["administrator"], csrf=True).post("/office/seed/tokens/", form)
+    assert forged.status_code == 403 and models.ApiToken.objects.count() == made

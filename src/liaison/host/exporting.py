@@ -427,7 +427,9 @@ def build_export(district: District, year: int, state: YearState | None,
                   register_conflicts((*before.letters, *neighbours), records.register if records is not None else ()))
     notes += tuple(_restored_note(path, to) for path, to in restored)
     notes += tuple(_replaced_note(path) for path in replaced)
-    notes += tuple(_standing_note(r) for r in standing if not r.standing)  # said once, when it comes to stand
+    # said once, when it comes to stand, unless an exporter's note already speaks for it (a past meeting's)
+    spoken_for = {number for note in told for number in note.letters}
+    notes += tuple(_standing_note(r) for r in standing if not r.standing and r.doc_number not in spoken_for)
     notes += tuple(told)
     return ExportResult(new_state, writes, archive, kept_edits, unchanged, tuple(reused), notes=notes,
                         removed=removed)

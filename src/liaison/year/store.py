@@ -122,13 +122,18 @@ class ExportEntry:
 @attrs.frozen
 class Note:
     """Something a store did or could not do that the user should know (a crash's leftover removed,
-    an interrupted export finished), in both languages, rendered like an error: ``FILE: message (fix: …)``."""
+    an interrupted export finished), in both languages, rendered like an error: ``FILE: message (fix: …)``.
+
+    ``letters``: the 文号 of the issued letters the note speaks for. An exporter that says why letters
+    it no longer makes stand as sent (the invitations of a meeting whose day has passed) names them,
+    and the export then tells no note of its own for each (``exporting._standing_note``)."""
 
     message: str
     message_zh: str
     file: str | None = None
     fix: str | None = None
     fix_zh: str | None = None
+    letters: tuple[str, ...] = ()
 
     def render(self, lang: str = "en") -> str:
         return LiaisonError(self.message, file=self.file, fix=self.fix, message_zh=self.message_zh,

@@ -208,7 +208,7 @@ def _drafts(request: ExportRequest, measures: Measures | None,
         found += invited
         past: list[tuple[Engagement, LetterRecord]] = []
         found += issuer.issue_all(change_letters(district, plan, issuer.registry, current, request.issued_on, past))
-        told += past_notes(past)
+        told += past_notes(district, plan.year, past)
     if "consultation" in kinds:
         found += issuer.issue_all(consultations(district, plan, records, request.calendar))
     if "feedback" in kinds:

@@ -64,8 +64,12 @@ OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit", "record", "a
 SERVICE_OPERATIONS = ("webhooks", "manage_webhooks", "feed", "publish", "tokens", "manage_tokens")
 WRITES = frozenset({"confirm", "move", "cancel", "held", "record", "attach", "withdraw_evidence", "issue",
                     "acknowledge", "manage_webhooks", "feed", "publish", "manage_tokens"})
-#: The token scope each operation needs (a session has both).
-SCOPE_OF: Mapping[str, str] = {op: "write" if op in WRITES else "read" for op in (*OPERATIONS, *SERVICE_OPERATIONS)}
+#: The token scope each operation needs (a session has every one): ``read`` or ``write``, and
+#: ``tokens`` for making and revoking tokens — a scope only a session or the command line gives
+#: (:func:`liaison_web.tokens.may_make`), so a leaked token never mints another. docs/service.md's
+#: matrix has it as its last row.
+SCOPE_OF: Mapping[str, str] = {op: "tokens" if op == "manage_tokens" else "write" if op in WRITES else "read"
+                               for op in (*OPERATIONS, *SERVICE_OPERATIONS)}
 
 _ALL = dict.fromkeys((*OPERATIONS, *SERVICE_OPERATIONS), Reach.DISTRICT)
 _READS = ("read", "audit", "letters", "calendar", "workbooks", "page", "webhooks", "tokens")

@@ -1,6 +1,7 @@
 """The service's tables in Django's admin. What the service checks and audits is not changed past it
 here: districts and their versions (a new version is an amendment, never an edit of a version's
-text), tokens, feeds, webhooks and their queue are read-only — a token, a feed or a webhook is
+text; a superuser adds a district from its data file, as `liaison web district add` does), tokens,
+feeds, webhooks and their queue are read-only — a token, a feed or a webhook is
 revoked or removed by an action that does what the command and the API do, audit entry included;
 memberships are added, changed and removed through a form that checks them against the district's
 data, each change written to the audit log in the same transaction. The audit log, the records'
@@ -9,12 +10,13 @@ are audited too (:mod:`liaison_web.admin_users`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from liaison_web import models
 from liaison_web.callers import remote_address
@@ -41,9 +43,90 @@ class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
+#: A district data file is a few kilobytes (the seed's is under 20): more is no district's data.
+MAX_DATA_BYTES = 1024 * 1024
+
+
+class DistrictFileForm(forms.Form):
+    """A district's data file, as ``liaison web district add FILE`` takes it."""
+
+    file = forms.FileField(label="District data file (TOML) / 区数据文件（TOML）",
+                           help_text="The file `liaison web district add` takes; a district held already is changed "
+                                     "only by an amendment. / 与 liaison web district add 所用的文件相同；已有的区只能"
+                                     "通过修订更改。")
+
+    def clean_file(self) -> tuple[str, str]:
+        """The file's text and its name (UTF-8, with or without a byte-order mark; at most a megabyte)."""
+        from liaison.base.errors import LiaisonError
+        from liaison.formats.syntax import decode
+
+        upload = self.cleaned_data["file"]
+        name = Path(str(upload.name or "district.toml")).name  # the name only: never a path from the upload
+        if upload.size > MAX_DATA_BYTES:
+            raise forms.ValidationError(f"{name}: larger than a district's data file ({MAX_DATA_BYTES // 1024} KB at "
+                                        f"most) / {name}：超出区数据文件的大小（至多 {MAX_DATA_BYTES // 1024} KB）")
+        try:
+            return decode(upload.read(), file=name), name
+        except LiaisonError as error:
+            raise forms.ValidationError(_said(error)) from None
+
+
+def _said(error: Any) -> str:
+    """A refusal as the command says it, in English and in Chinese."""
+    english, chinese = error.render("en"), error.render("zh")
+    return english if english == chinese else f"{english}\n{chinese}"
+
+
 @admin.register(models.District)
 class DistrictAdmin(ReadOnly):
+    """The deployment's districts. A superuser adds one from its data file ("Add district": the form
+    of :class:`DistrictFileForm`), as ``liaison web district add FILE`` does — the same function
+    (:func:`liaison_web.bootstrap.add_district`): parsed and refused with the file's problems, stored
+    valid from today and its current and next year planned, audited (``add`` on ``district``, who
+    from where); a file whose district is held already is that district when its text is one of its
+    versions, and refused otherwise, naming the amendment (the one way a district's data changes).
+    Nothing is changed or removed here (removing: ``liaison web district remove``, only a district
+    nothing was done in)."""
+
     list_display = ("code", "name", "created")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(getattr(request.user, "is_superuser", False))
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        from django.contrib import messages
+        from django.core.exceptions import PermissionDenied
+        from django.http import HttpResponseRedirect
+        from django.template.response import TemplateResponse
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from liaison.base.errors import LiaisonError
+        from liaison_web.bootstrap import add_district
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = DistrictFileForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            text, name = form.cleaned_data["file"]
+            try:
+                value, new, planned = add_district(
+                    text, file=name, today=timezone.localdate(), user=request.user,
+                    actor=f"{request.user.get_username()} (admin)", remote_address=remote_address(request))
+            except LiaisonError as error:  # the file's problems, or a changed district: the amendment
+                form.add_error("file", _said(error))
+            else:
+                years = ", ".join(str(y) for y in planned) or "-"
+                said = (f"{value.info.id} ({value.info.name}): added, years planned: {years} / "
+                        f"{value.info.id}（{value.info.name}）：已添加，已编排年度：{years}") if new else (
+                        f"{value.info.id} ({value.info.name}): held already with this text, nothing changed / "
+                        f"{value.info.id}（{value.info.name}）：数据库中已有该区且文本相同，未作更改")
+                self.message_user(request, said, messages.SUCCESS if new else messages.INFO)
+                return HttpResponseRedirect(reverse("admin:liaison_web_district_changelist"))
+        context = {**self.admin_site.each_context(request),
+                   "title": "Add a district from its data file / 从数据文件添加区", "form": form,
+                   "opts": self.model._meta, "max_kb": MAX_DATA_BYTES // 1024, **(extra_context or {})}
+        return TemplateResponse(request, "admin/liaison_web/district/add_from_file.html", context)
 
 
 @admin.register(models.DistrictVersion)
@@ -133,12 +216,13 @@ class ApiTokenAdmin(ReadOnly):
 
     @admin.action(description="Revoke the selected tokens / 吊销所选令牌")
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
-        from django.utils import timezone
+        from liaison_web.tokens import Actor, districts_of, withdraw
 
+        # the API's, the tokens page's and the command's one place: the entry under the user's districts
+        by = Actor(request.user, f"{request.user.get_username()} (admin)", remote_address(request))
         with transaction.atomic():
-            for row in queryset.filter(revoked__isnull=True):
-                models.ApiToken.objects.filter(pk=row.pk, revoked__isnull=True).update(revoked=timezone.now())
-                _audit(request, "revoke", "api-token", row.prefix, None)
+            for row in queryset.filter(revoked__isnull=True).select_related("user"):
+                withdraw(row, by=by, districts=districts_of(row.user))
 
 
 @admin.register(models.Webhook)

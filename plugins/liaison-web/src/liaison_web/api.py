@@ -254,7 +254,8 @@ def _scope(request: HttpRequest, operation: str) -> None:
     scopes = getattr(request, "scopes", None)
     needed = access.SCOPE_OF[operation]
     if scopes is not None and needed not in scopes:
-        verb, verb_zh = ("read", "读取") if needed == "read" else ("change anything", "修改")
+        verb, verb_zh = {"read": ("read", "读取"), "write": ("change anything", "修改"),
+                         "tokens": ("make or revoke tokens", "生成或吊销令牌")}[needed]
         raise Forbidden(f"this token may not {verb}",
                         fix=f"use a token with the scope {needed} (liaison web token --scope {needed})",
                         message_zh=f"该令牌没有{verb_zh}权限",
@@ -610,9 +611,11 @@ class EntryModel(Schema):
 
 
 def _entry(row: models.AuditEntry, code: str | None) -> dict[str, Any]:
+    from liaison_web.audit import shown
+
     return {"id": row.pk, "at": row.at.isoformat(), "actor": row.actor, "remote_address": row.remote_address,
             "district": code, "action": row.action, "object_type": row.object_type, "object_id": row.object_id,
-            "before": row.before, "after": row.after}
+            "before": shown(row.before), "after": shown(row.after)}
 
 
 @api.get("/districts/{district}/organisations/{organisation}/audit",
@@ -932,7 +935,7 @@ def webhook_list(request: HttpRequest, district: str) -> HttpResponse:
 
 def _manages_webhooks(request: HttpRequest, district: str) -> bool:
     """The caller may manage the district's webhooks (its role, and its token's scope): it reads their
-    URLs whole; anyone else without what may be a credential in them (:func:`webhooks.masked_url`)."""
+    URLs whole; anyone else without what may be a credential in them (:func:`liaison_web.masking.masked_url`)."""
     scopes = getattr(request, "scopes", None)
     return (scopes is None or access.SCOPE_OF["manage_webhooks"] in scopes) and _may(
         request, "manage_webhooks", district, {"id": district, "host": "", "participants": []}) == \

@@ -1,6 +1,13 @@
 """Writing and exporting the audit log (:class:`~liaison_web.models.AuditEntry`): one entry per
 change, who, when, from where, what, before and after. Entries are only ever added (the table
-refuses the rest); :func:`export` writes them as CSV or JSON lines (``liaison web audit-export``)."""
+refuses the rest); :func:`export` writes them as CSV or JSON lines (``liaison web audit-export``).
+
+What may be a credential never reaches an entry: :func:`record` keeps ``before`` and ``after`` with
+the URLs' user information, the query of an address (a webhook's, the CalDAV server's) and any
+secret-named value masked (:func:`liaison_web.masking.masked`) — its readers (the API's logs, the
+export) read the log to auditors, who are not to learn an OA system's key from it. They mask again
+what they read (:func:`shown`): an entry written before the rule is kept as it was (the log is
+append-only), but is not shown so."""
 
 from __future__ import annotations
 
@@ -14,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from liaison_web import models
+from liaison_web.masking import masked
 
-__all__ = ["COLUMNS", "COMMAND_LINE", "export", "record", "rows", "write"]
+__all__ = ["COLUMNS", "COMMAND_LINE", "export", "record", "rows", "shown", "write"]
 
 #: The actor of a change made by a `liaison web …` command on the server's machine.
 COMMAND_LINE = "liaison (command line)"
@@ -31,7 +39,12 @@ def record(action: str, object_type: str, object_id: str = "", *, user: Any = No
     name = actor or (user.get_username() if user is not None else COMMAND_LINE)
     return models.AuditEntry.objects.using(using).create(
         user=user, actor=name, remote_address=remote_address, district=owner, action=action,
-        object_type=object_type, object_id=object_id, before=before, after=after)
+        object_type=object_type, object_id=object_id, before=shown(before), after=shown(after))
+
+
+def shown(value: Any) -> Any:
+    """An entry's ``before`` or ``after`` as it is kept and read: what may be a credential masked."""
+    return None if value is None else masked(value)
 
 
 #: The columns of an export, in order (CSV header; the keys of each JSON line).
@@ -49,7 +62,7 @@ def rows(district: str | None = None, *, using: str = "default") -> Iterator[dic
                "user": entry.user.get_username() if entry.user is not None else "",
                "remote_address": entry.remote_address, "district": entry.district.code if entry.district else "",
                "action": entry.action, "object_type": entry.object_type, "object_id": entry.object_id,
-               "before": entry.before, "after": entry.after}
+               "before": shown(entry.before), "after": shown(entry.after)}
 
 
 def export(target: Path, fmt: str, district: str | None = None, *, using: str = "default") -> int:

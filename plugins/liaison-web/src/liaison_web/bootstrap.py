@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import os
 import secrets
+from typing import Any
 
 import attrs
 
@@ -18,7 +19,8 @@ from liaison.formats.district import SEED_FILE, seed_bytes
 from liaison.law.district import District
 from liaison_web.districts import load_version as load_version  # where the versions are stored
 
-__all__ = ["ADMIN_ENV", "ADMIN_USER", "Ready", "district", "district_version", "district_year", "district_year_records",
+__all__ = ["ADMIN_ENV", "ADMIN_USER", "Ready", "add_district", "district",
+           "district_version", "district_year", "district_year_records",
            "generated_password", "load_version", "prepare", "strong_enough"]
 
 ADMIN_USER = "admin"
@@ -133,16 +135,16 @@ def prepare(database: str, *, today: dt.date, data: tuple[str, str] | None = Non
                     executor.migration_plan(executor.loader.graph.leaf_nodes()))
     call_command("migrate", database=using, interactive=False, verbosity=0)
     added: tuple[str, ...] = ()
+    planned_first: tuple[tuple[str, int], ...] = ()
     if data is not None:  # the deployment's own district: never the seed instead of it
-        from liaison_web.districts import given as given_district
-
-        value, new = given_district(data[0], file=data[1], today=today, using=using)
+        value, new, years = add_district(data[0], file=data[1], today=today, using=using)
         added = (value.info.id,) if new else ()
+        planned_first = tuple((value.info.id, year) for year in years)
     elif not models.DistrictVersion.objects.using(using).exists():  # no district's data yet (a year may be)
         load_version(seed_text(), valid_from=today, file=SEED_FILE, using=using)
     districts = tuple(models.District.objects.using(using).filter(versions__isnull=False).distinct()
                       .values_list("code", flat=True))
-    planned = _plan_years(districts, (today.year, today.year + 1), using)
+    planned = planned_first + _plan_years(districts, (today.year, today.year + 1), using)
     users = get_user_model()._default_manager.db_manager(using)
     if users.filter(is_superuser=True).exists():
         return Ready(database, districts, migrated=pending, planned=planned, added=added)
@@ -156,6 +158,22 @@ def prepare(database: str, *, today: dt.date, data: tuple[str, str] | None = Non
             user=admin, district=models.District.objects.using(using).get(code=code), role="administrator")
     return Ready(database, districts, ADMIN_USER, None if given else password, migrated=pending, planned=planned,
                  added=added)
+
+
+def add_district(text: str, *, file: str, today: dt.date, using: str = "default", user: Any = None,
+                 actor: str | None = None, remote_address: str = "") -> tuple[District, bool, tuple[int, ...]]:
+    """Add the district of the data file ``text`` (named ``file``) as ``liaison web district add`` and
+    ``liaison serve --data`` do, and as the admin's "add a district from its data file" does — one
+    function: stored valid from ``today`` when new, the district's version when it is one, refused
+    when it changes a district held (:func:`liaison_web.districts.given`: the amendment is the way);
+    then its current and next year planned where they have no state. The district, whether it was
+    added, the years planned. ``user``, ``actor``, ``remote_address``: who, for the audit entry."""
+    from liaison_web.districts import given
+
+    value, new = given(text, file=file, today=today, using=using, user=user, actor=actor,
+                       remote_address=remote_address)
+    planned = _plan_years((value.info.id,), (today.year, today.year + 1), using)
+    return value, new, tuple(year for _, year in planned)
 
 
 def _plan_years(codes: tuple[str, ...], years: tuple[int, ...], using: str) -> tuple[tuple[str, int], ...]:

@@ -1,5 +1,7 @@
 """The districts of a deployment, as the command line manages them (``liaison serve --data FILE``,
-``liaison web district add | list | remove``, ``liaison web import-year --data FILE``).
+``liaison web district add | list | remove``, ``liaison web import-year --data FILE``) and a
+superuser in Django's admin (a district added from its data file: :func:`liaison_web.admin.DistrictAdmin`,
+through the command's :func:`liaison_web.bootstrap.add_district`).
 
 A district data file given to a command is **added** when its ``[district] id`` is new (its text
 stored as the district's version valid from the day: :func:`given`), and **is** the district when its
@@ -58,10 +60,12 @@ def load_version(text: str, *, valid_from: dt.date, file: str, using: str = "def
     return value
 
 
-def given(text: str, *, file: str, today: dt.date, using: str = "default") -> tuple[District, bool]:
+def given(text: str, *, file: str, today: dt.date, using: str = "default", user: Any = None,
+          actor: str | None = None, remote_address: str = "") -> tuple[District, bool]:
     """The district of the data file ``text`` (parsed: a problem is refused with its path): stored
     as a new district valid from ``today`` when its id is new (True), or the district's stored
-    version it is (False). A text none of the district's versions has is :class:`DistrictChanged`."""
+    version it is (False). A text none of the district's versions has is :class:`DistrictChanged`.
+    ``user``, ``actor``, ``remote_address``: who adds it, for the audit entry (none: the command line)."""
     from django.db import IntegrityError, transaction
 
     from liaison.formats.district import parse_district
@@ -79,10 +83,12 @@ def given(text: str, *, file: str, today: dt.date, using: str = "default") -> tu
         with transaction.atomic(using=using):
             load_version(text, valid_from=today, file=file, using=using)
             # the deployment's entry, not the district's: the log's entries of a district are what keeps it
-            record("add", "district", value.info.id, using=using,
+            record("add", "district", value.info.id, using=using, user=user, actor=actor,
+                   remote_address=remote_address,
                    after={"name": value.info.name, "valid_from": today.isoformat(), "sha256": digest, "file": file})
     except IntegrityError:  # another process added the district meanwhile: its version decides
-        return given(text, file=file, today=today, using=using)
+        return given(text, file=file, today=today, using=using, user=user, actor=actor,
+                     remote_address=remote_address)
     return value, True
 
 

@@ -40,6 +40,7 @@ from django.utils import timezone
 from liaison.base.errors import LiaisonError, error_document
 from liaison.law.district import District
 from liaison_web import models
+from liaison_web.masking import masked
 
 __all__ = ["JobsReport", "described", "enqueue", "perform_pending"]
 
@@ -77,15 +78,18 @@ def enqueue(found: District, year: int, *, calendars: list[str], overwrite: bool
 
 def described(job: models.PublishJob) -> dict[str, Any]:
     """A job as the API answers it (``PublishJobModel``): what was asked, where it stands, the
-    summary when done (:func:`liaison_web.publishing.summary`), the last error, every attempt."""
-    return {"id": job.pk, "district": job.district.code, "year": job.year, "target": job.target,
+    summary when done (:func:`liaison_web.publishing.summary`), the last error, every attempt — the
+    target's (the CalDAV server's) user information and query masked, as the audit log keeps them
+    (:func:`liaison_web.masking.masked`): whoever reads the year's jobs is not given its credentials."""
+    shown: dict[str, Any] = masked({"id": job.pk, "district": job.district.code, "year": job.year, "target": job.target,
             "calendars": list(job.options.get("calendars", [])), "overwrite": bool(job.options.get("overwrite")),
             "status": job.status, "attempts": job.attempts, "created": job.created.isoformat(),
             "next_attempt": job.next_attempt.isoformat() if job.status == "pending" else None,
             "finished": job.finished.isoformat() if job.finished else None,
             "result": job.result, "error": job.error,
             "log": [{"at": a.at.isoformat(), "error": a.error, "milliseconds": a.milliseconds}
-                    for a in getattr(job, "log").all()]}  # noqa: B009 - the reverse relation
+                    for a in getattr(job, "log").all()]})  # noqa: B009 - the reverse relation
+    return shown
 
 
 def _claim(job: int, owner: str, lease: dt.timedelta, using: str) -> bool:

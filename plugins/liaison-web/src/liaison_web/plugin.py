@@ -278,8 +278,9 @@ def export_year(year: int, target: Path, code: str | None, database: str | None,
 @option("--user", "username", required=True, help="The user the token acts as.", help_zh="令牌代表的用户。")
 @option("--name", required=True, help="What the token is for (the OA system's name).",
         help_zh="令牌的用途（如办公系统的名称）。")
-@option("--scope", "scopes", multiple=True, type=click.Choice(["read", "write"]), default=("read",),
-        show_default=True, help="What it may do (repeat for both).", help_zh="权限范围（两项都要时重复给出）。")
+@option("--scope", "scopes", multiple=True, type=click.Choice(["read", "write", "tokens"]), default=("read",),
+        show_default=True, help="What it may do (repeat for more): tokens — make and revoke tokens through the API.",
+        help_zh="权限范围（要多项时重复给出）：tokens 为通过接口生成、吊销令牌。")
 @option("--expires", default=None, metavar="TIME",
         help="When it ends: 2027-06-30T18:00+08:00 (no offset: the server's time zone). Default: until revoked.",
         help_zh="失效时间：如 2027-06-30T18:00+08:00（不带时区时为服务器所在时区）。默认：直到被吊销。")
@@ -290,13 +291,12 @@ def token(username: str, name: str, scopes: tuple[str, ...], expires: str | None
           lang: str) -> None:
     """Make an API token; it is printed once (only its hash is kept)."""
     _ready(database, lang)
-    from liaison_web.audit import record
-    from liaison_web.tokens import make_token
+    from liaison_web.tokens import Actor, districts_of, issue, user_named
 
     ends = _expiry(expires)
-    secret = make_token(username, name, scopes, expires=ends)
-    record("create", "api-token", secret[:12], after={"user": username, "name": name, "scopes": sorted(scopes),
-                                                       **({"expires": ends.isoformat()} if ends else {})})
+    user = user_named(username)
+    # the API's and the tokens page's one place: the entry (the token as listed) under the user's districts
+    _, secret = issue(user, name, scopes, expires=ends, by=Actor(), districts=districts_of(user))
     _say(lang, f"The token for {name} (shown this once; send it as 'Authorization: Bearer …'):",
          f"{name} 的令牌（只显示这一次；以 “Authorization: Bearer …” 发送）：")
     click.echo(secret)
@@ -310,7 +310,6 @@ def token(username: str, name: str, scopes: tuple[str, ...], expires: str | None
 def revoke_token(prefix: str, database: str | None, lang: str) -> None:
     """Revoke the API token that begins with PREFIX (its first 12 characters, as the administration lists them)."""
     _ready(database, lang)
-    from liaison_web.audit import record
     from liaison_web.tokens import revoke
 
     if len(prefix) < 12:
@@ -319,15 +318,15 @@ def revoke_token(prefix: str, database: str | None, lang: str) -> None:
         begin = models.ApiToken.objects.filter(prefix__startswith=prefix, revoked__isnull=True).count()
         raise LiaisonError(f"{prefix!r} is shorter than a token's prefix (its first 12 characters); {begin} token(s) "
                            "in use begin with it", fix="give the first 12 characters of the token to revoke, as the "
-                           "administration lists them (Api tokens at /admin/)",
+                           "office's tokens page lists them (/office/DISTRICT/tokens/, or Api tokens at /admin/)",
                            message_zh=f"{prefix!r} 短于令牌前缀（前 12 个字符）；有 {begin} 个仍在使用的令牌以它开头",
-                           fix_zh="请给出要撤销的令牌的前 12 个字符（管理页面 /admin/ 的 Api tokens 中列出）")
+                           fix_zh="请给出要撤销的令牌的前 12 个字符（办公室的接口令牌页 /office/区/tokens/ 或"
+                                  "管理页面 /admin/ 的 Api tokens 中列出）")
     if not revoke(prefix[:12]):
         raise LiaisonError(f"no token in use begins with {prefix!r}", fix="give the first 12 characters of a token "
                            "that is not revoked (the administration lists them)",
                            message_zh=f"没有以 {prefix!r} 开头且仍在使用的令牌",
                            fix_zh="请给出一个未撤销令牌的前 12 个字符（管理页面中列出）")
-    record("revoke", "api-token", prefix[:12])
     _say(lang, f"{prefix[:12]}…: revoked", f"{prefix[:12]}…：已撤销")
 
 

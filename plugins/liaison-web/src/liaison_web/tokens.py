@@ -1,8 +1,24 @@
-"""API tokens: made once and shown once, kept as a sha256, scoped (``read``, ``write``), revocable.
+"""API tokens: made once and shown once, kept as a sha256, scoped (``read``, ``write``, ``tokens``),
+revocable.
 
 A token is ``lsn_`` and 40 random URL-safe characters; the table keeps its hash and its first 12
 characters (to tell tokens apart in a list). A request's bearer token is looked up by its hash
 (:func:`user_of`); a revoked token, one past its ``expires``, or one of an inactive user, is no token.
+
+The one place a token is made and revoked with its audit entry — :func:`issue` and :func:`withdraw`
+(:func:`revoke` by a prefix) — and the rules of who may get one from a district's administrator
+(:func:`district_user`, :func:`may_act_as`, :func:`future`): the API (:mod:`liaison_web.api_tokens`), the
+office's tokens page (:mod:`liaison_web.pages.office`) and the command (``liaison web token``/``revoke``)
+all call these, so each entry is the same (``create`` / ``revoke`` on ``api-token``, the token as
+listed — :func:`described` — before and after, never the secret).
+
+What a token may do to tokens (:func:`may_make`, :func:`may_revoke`; the one rule the API, the pages
+and the command line go through, :func:`make_token` and :func:`withdraw` asking it): a leaked
+integration token must not mint keys that outlive or outreach it. Making or revoking tokens — but
+revoking itself — takes a browser session, the command line on the server, or a token with the
+``tokens`` scope; a token never gives that scope (only a session or the command line do), never a
+scope it has not itself, and never an expiry later than its own (a token that ends makes only tokens
+that end no later).
 """
 
 from __future__ import annotations
@@ -12,45 +28,62 @@ import functools
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
 from django.utils import timezone
 
 from liaison.base.errors import LiaisonError
-from liaison_web.access import Member
+from liaison_web.access import Member, administers
+from liaison_web.errors import Forbidden, InvalidRequest
 
-__all__ = ["PREFIX", "SHOWN_PATTERN", "Caller", "caller_of", "make_token", "revoke", "user_of"]
+__all__ = ["GRANTABLE_BY_TOKEN", "PREFIX", "SCOPES", "SHOWN_PATTERN", "Actor", "Caller", "caller_of", "described",
+           "district_user", "districts_of", "future", "issue", "make_token", "may_act_as", "may_make", "may_revoke",
+           "of_district", "revoke", "user_named", "user_of", "withdraw"]
 
 PREFIX = "lsn_"
 #: a token as lists show it and revoking names it: ``lsn_`` and its next 8 characters
 SHOWN_PATTERN = rf"^{PREFIX}[A-Za-z0-9_-]{{8}}$"
 #: How often a token's ``last_used`` is brought forward: to the minute, not on every request.
 LAST_USED_EVERY = dt.timedelta(minutes=1)
-SCOPES = ("read", "write")
+#: ``tokens``: make and revoke tokens (the access table's ``manage_tokens``), given only by a session
+#: or the command line
+SCOPES = ("read", "write", "tokens")
+#: The scopes a token may put on a token it makes (within its own): never ``tokens``.
+GRANTABLE_BY_TOKEN = ("read", "write")
 
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def make_token(username: str, name: str, scopes: Iterable[str] = ("read",), *,
-               expires: dt.datetime | None = None) -> str:
-    """A new token for the user ``username`` (until ``expires``, if given); the secret, which is not kept."""
+def user_named(username: str) -> Any:
+    """The user ``username`` (a token acts as it)."""
     from django.contrib.auth import get_user_model
-
-    from liaison_web import models
 
     user = get_user_model()._default_manager.filter(username=username).first()
     if user is None:
         raise LiaisonError(f"there is no user {username!r}", fix="give the name of an existing user",
                            message_zh=f"没有用户 {username!r}", fix_zh="请给出已有用户的用户名")
+    return user
+
+
+def make_token(username: str, name: str, scopes: Iterable[str] = ("read",), *,
+               expires: dt.datetime | None = None, token: Caller | None = None) -> str:
+    """A new token for the user ``username`` (until ``expires``, if given); the secret, which is not kept.
+    ``token``: the token the request making it came with (None: a browser session, the command line),
+    held to :func:`may_make`."""
+    from liaison_web import models
+
+    user = user_named(username)
     wanted = sorted(set(scopes))
     if not wanted or any(s not in SCOPES for s in wanted):
-        raise LiaisonError(f"scopes {wanted!r}: a token's scopes are read and write", fix="give --scope read or write",
-                           message_zh=f"权限 {wanted!r}：令牌的权限只有 read 和 write",
-                           fix_zh="请给出 --scope read 或 write")
+        raise LiaisonError(f"scopes {wanted!r}: a token's scopes are read, write and tokens",
+                           fix="give --scope read, write or tokens",
+                           message_zh=f"权限 {wanted!r}：令牌的权限只有 read、write 和 tokens",
+                           fix_zh="请给出 --scope read、write 或 tokens")
+    may_make(token, wanted, expires)
     secret = PREFIX + secrets.token_urlsafe(30)
     models.ApiToken.objects.create(user=user, name=name, prefix=secret[:12], sha256=_hash(secret), scopes=wanted,
                                    expires=expires)
@@ -68,6 +101,8 @@ class Caller:
     scopes: tuple[str, ...]
     prefix: str
     username: str = ""
+    #: when the token ends (None: until revoked)
+    expires: dt.datetime | None = None
 
     @property
     def user(self) -> Any:
@@ -94,8 +129,8 @@ def _caller_query() -> str:
     member, district = models.Membership._meta, models.District._meta
     named: Any = user.get_field(str(getattr(get_user_model(), "USERNAME_FIELD", "username")))
     name = named.column
-    return (f'SELECT t.id, t.prefix, t.scopes, t.last_used, u.id, u.is_superuser, u."{name}", m.role, d.code, '
-            f'm.organisation FROM "{token.db_table}" t JOIN "{user.db_table}" u ON u.id = t.user_id '
+    return (f'SELECT t.id, t.prefix, t.scopes, t.last_used, t.expires, u.id, u.is_superuser, u."{name}", m.role, '
+            f'd.code, m.organisation FROM "{token.db_table}" t JOIN "{user.db_table}" u ON u.id = t.user_id '
             f'LEFT JOIN "{member.db_table}" m ON m.user_id = u.id '
             f'LEFT JOIN "{district.db_table}" d ON d.id = m.district_id '
             f'WHERE t.sha256 = %s AND t.revoked IS NULL AND (t.expires IS NULL OR t.expires > %s) AND u.is_active '
@@ -116,17 +151,72 @@ def caller_of(secret: str) -> Caller | None:
         rows = cursor.fetchall()
     if not rows:
         return None
-    pk, prefix, scopes, last_used, user_id, superuser, username = rows[0][:7]
+    pk, prefix, scopes, last_used, expires, user_id, superuser, username = rows[0][:8]
     if isinstance(scopes, str | bytes):  # JSON text on SQLite, a list already on PostgreSQL (jsonb)
         scopes = json.loads(scopes)
-    if isinstance(last_used, str):  # SQLite's text, when its converter did not run
-        last_used = dt.datetime.fromisoformat(last_used)
-    if isinstance(last_used, dt.datetime) and timezone.is_naive(last_used):
-        last_used = timezone.make_aware(last_used, dt.UTC)  # SQLite's text carries no offset: it is UTC
+    last_used, expires = _moment(last_used), _moment(expires)
     if last_used is None or now - last_used > LAST_USED_EVERY:  # not a write per request
         models.ApiToken.objects.filter(pk=pk).update(last_used=now)
     members = tuple(Member(role, code, organisation or "") for *_, role, code, organisation in rows if role)
-    return Caller(int(user_id), bool(superuser), members, tuple(scopes), prefix, str(username))
+    return Caller(int(user_id), bool(superuser), members, tuple(scopes), prefix, str(username), expires)
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    """A time column as the cursor gave it, aware (SQLite's text when its converter did not run, and
+    naive: it is UTC)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value if isinstance(value, dt.datetime) else None
+
+
+def may_make(by: Caller | None, scopes: Iterable[str], expires: dt.datetime | None) -> None:
+    """A token with ``scopes`` until ``expires`` may be made by ``by`` (the token of the request; None: a
+    session or the command line, which may make any); else :class:`~liaison_web.errors.Forbidden`."""
+    if by is None:
+        return
+    wanted = sorted(set(scopes))
+    if "tokens" not in by.scopes:
+        raise _needs_tokens_scope("make")
+    beyond = [s for s in wanted if s not in GRANTABLE_BY_TOKEN or s not in by.scopes]
+    if beyond:
+        raise _refused(f"a token may not make a token with scopes beyond its own or the scope tokens "
+                       f"({', '.join(beyond)}; this one has {', '.join(by.scopes)})",
+                       f"令牌不能生成权限超出其自身或带有 tokens 权限的令牌（{'、'.join(beyond)}；"
+                       f"本令牌的权限为 {'、'.join(by.scopes)}）",
+                       "ask for fewer scopes, or make it logged in (a browser session) or with `liaison web token`",
+                       "请减少所要的权限，或登录后（浏览器会话）或用 liaison web token 生成")
+    if by.expires is not None and (expires is None or expires > by.expires):
+        ends = by.expires.astimezone(dt.UTC).isoformat()
+        asked, asked_zh = (expires.isoformat(), expires.isoformat()) if expires else ("none", "不失效")
+        raise _refused(f"this token ends at {ends}: a token it makes must end no later (asked: {asked})",
+                       f"本令牌于 {ends} 失效：它生成的令牌不能晚于该时间失效（所要的是：{asked_zh}）",
+                       f"give expires no later than {ends}", f"请给出不晚于 {ends} 的 expires")
+
+
+def may_revoke(by: Caller | None, prefix: str) -> None:
+    """``by`` (the request's token; None: a session or the command line) may revoke the token ``prefix``:
+    any token itself; another only with the ``tokens`` scope."""
+    if by is None or prefix == by.prefix:
+        return
+    if "tokens" not in by.scopes:
+        raise _needs_tokens_scope("revoke")
+
+
+def _needs_tokens_scope(verb: str) -> LiaisonError:
+    zh, command = {"make": ("生成", "liaison web token"), "revoke": ("吊销", "liaison web revoke")}[verb]
+    return _refused(f"this token may not {verb} tokens (it has not the scope tokens)",
+                    f"该令牌无权{zh}令牌（没有 tokens 权限）",
+                    f"{verb} it logged in (a browser session), with a token of the scope tokens, or with "
+                    f"`{command}` on the server",
+                    f"请登录后（浏览器会话）、用具有 tokens 权限的令牌，或在服务器上用 {command} {zh}")
+
+
+def _refused(message: str, message_zh: str, fix: str, fix_zh: str) -> LiaisonError:
+    from liaison_web.errors import Forbidden
+
+    return Forbidden(message, fix=fix, message_zh=message_zh, fix_zh=fix_zh)
 
 
 def user_of(secret: str) -> tuple[Any, tuple[str, ...], str] | None:
@@ -135,8 +225,150 @@ def user_of(secret: str) -> tuple[Any, tuple[str, ...], str] | None:
     return None if found is None else (found.user, found.scopes, found.prefix)
 
 
-def revoke(prefix: str) -> int:
-    """Revoke the tokens whose shown prefix is ``prefix``; how many."""
+# -- making and revoking, with the audit entry: the API's, the page's and the command's one place -------
+@attrs.frozen
+class Actor:
+    """Who makes or revokes a token, as its audit entry names them: the user (None: the command line on
+    the server), the name the entry gives (the API's ``name (token lsn_…)``; None: the user's, or the
+    command line's) and the address the request came from."""
+
+    user: Any = None
+    name: str | None = None
+    address: str = ""
+
+
+def _iso(at: dt.datetime | None) -> str | None:
+    return None if at is None else at.astimezone(dt.UTC).isoformat()
+
+
+def described(row: Any) -> dict[str, Any]:
+    """The token as listed and as its audit entries keep it (JSON: times ISO 8601 in UTC): never the
+    secret nor its hash."""
+    now = timezone.now()
+    return {"prefix": row.prefix, "name": row.name, "user": row.user.get_username(), "scopes": list(row.scopes),
+            "created": _iso(row.created), "last_used": _iso(row.last_used), "expires": _iso(row.expires),
+            "revoked": _iso(row.revoked),
+            "active": row.revoked is None and (row.expires is None or row.expires > now) and row.user.is_active}
+
+
+def of_district(district: str) -> Any:
+    """The tokens of the users of ``district`` (its members), oldest first, with their users."""
     from liaison_web import models
 
-    return models.ApiToken.objects.filter(prefix=prefix, revoked__isnull=True).update(revoked=timezone.now())
+    return (models.ApiToken.objects.select_related("user")
+            .filter(user__memberships__district__code=district).distinct().order_by("created", "id"))
+
+
+def districts_of(user: Any) -> list[str | None]:
+    """The districts whose audit log a change of ``user``'s tokens goes to: each it is a member of (none:
+    the deployment's log)."""
+    from liaison_web import models
+
+    codes = sorted({code for code in models.Membership.objects.filter(user=user)
+                    .values_list("district__code", flat=True) if code is not None})
+    return list(codes) or [None]
+
+
+def district_user(district: str, username: str) -> Any:
+    """The active user ``username`` with a role in ``district``: whom its administrator may give a token."""
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import models
+
+    user = get_user_model()._default_manager.filter(username=username, is_active=True).first()
+    if user is None or not models.Membership.objects.filter(user=user, district__code=district).exists():
+        raise InvalidRequest(f"{username} is no active user of {district}", path=("user",),
+                             fix="give the name of an active user with a role in the district (the users page)",
+                             message_zh=f"{username} 不是 {district} 的有效用户",
+                             fix_zh="请给出在本区有角色的有效用户（用户页面）")
+    return user
+
+
+def may_act_as(members: Iterable[Member], superuser: bool, user: Any) -> None:
+    """The caller (its memberships) administers every district ``user`` is a member of — a district's
+    administrator never makes a key to where it has none; a superuser's tokens only a superuser makes."""
+    from liaison_web import models
+
+    if superuser:
+        return
+    mine = tuple(members)
+    if user.is_superuser:
+        elsewhere = ["every district"]
+    else:
+        held = models.Membership.objects.filter(user=user).values_list("district__code", flat=True)
+        elsewhere = sorted({code or "every district" for code in held
+                            if code is None or not administers(mine, code)})
+    if elsewhere:
+        raise Forbidden(f"{user.get_username()} has roles beyond the districts you administer "
+                        f"({', '.join(elsewhere)}): your role may not make a token acting there",
+                        fix="ask a superuser (or `liaison web token` on the server)",
+                        message_zh=f"{user.get_username()} 在您管理的区之外也有角色（{'、'.join(elsewhere)}）："
+                                   "您无权生成在那里生效的令牌",
+                        fix_zh="请联系超级用户（或在服务器上使用 liaison web token）")
+
+
+def future(expires: dt.datetime | None) -> dt.datetime | None:
+    """A token's end: a time to come (one without an offset in the server's time zone), or None (until
+    revoked); a time past is refused at ``expires``."""
+    if expires is None:
+        return None
+    ends = expires if timezone.is_aware(expires) else timezone.make_aware(expires)
+    if ends <= timezone.now():
+        raise InvalidRequest("expires: the time is past", path=("expires",), fix="give a time in the future",
+                             message_zh="expires：该时间已过", fix_zh="请给出将来的时间")
+    return ends
+
+
+def issue(user: Any, name: str, scopes: Iterable[str], *, expires: dt.datetime | None, by: Actor,
+          districts: Sequence[str | None], token: Caller | None = None) -> tuple[Any, str]:
+    """Make a token for ``user`` (:func:`make_token`; ``token``: the request's, held to :func:`may_make`)
+    with its audit entry (``create`` on ``api-token``, the token as listed) under each of ``districts``,
+    in one transaction: the row and the secret, which is shown this once and kept nowhere."""
+    from django.db import transaction
+
+    from liaison_web import models
+    from liaison_web.audit import record
+
+    with transaction.atomic():
+        secret = make_token(user.get_username(), name, scopes, expires=future(expires), token=token)
+        row = models.ApiToken.objects.select_related("user").get(sha256=_hash(secret))  # found by what it keeps
+        shown = described(row)
+        for code in districts:
+            record("create", "api-token", row.prefix, user=by.user, actor=by.name, remote_address=by.address,
+                   district=code, after=shown)
+    return row, secret
+
+
+def withdraw(row: Any, *, by: Actor, districts: Sequence[str | None], token: Caller | None = None) -> Any:
+    """Revoke the token ``row`` with its audit entry (``revoke``, before and after) under each of
+    ``districts``, in one transaction; a revoked one is left as it is, nothing logged. The row as it is.
+    ``token``: the request's (None: a session, the command line), held to :func:`may_revoke`."""
+    from django.db import transaction
+
+    from liaison_web import models
+    from liaison_web.audit import record
+
+    may_revoke(token, row.prefix)
+    if row.revoked is not None:
+        return row
+    with transaction.atomic():
+        before = described(row)
+        if not models.ApiToken.objects.filter(pk=row.pk, revoked__isnull=True).update(revoked=timezone.now()):
+            row.refresh_from_db()  # revoked meanwhile by another: its entry is that one's
+            return row
+        row.refresh_from_db()
+        after = described(row)
+        for code in districts:
+            record("revoke", "api-token", row.prefix, user=by.user, actor=by.name, remote_address=by.address,
+                   district=code, before=before, after=after)
+    return row
+
+
+def revoke(prefix: str, *, by: Actor | None = None) -> int:
+    """Revoke the tokens in use whose shown prefix is ``prefix`` (:func:`withdraw`, each under its
+    user's districts; ``by`` none: the command line); how many."""
+    from liaison_web import models
+
+    by = by or Actor()
+    rows = models.ApiToken.objects.select_related("user").filter(prefix=prefix, revoked__isnull=True).order_by("id")
+    return sum(withdraw(row, by=by, districts=districts_of(row.user)).revoked is not None for row in rows)

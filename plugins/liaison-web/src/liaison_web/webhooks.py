@@ -57,6 +57,7 @@ from django.utils import timezone
 from liaison.base.errors import LiaisonError
 from liaison_web import egress, models
 from liaison_web.errors import InvalidRequest, NotFound
+from liaison_web.masking import masked_url
 
 __all__ = ["DUE_EVENTS", "ENGAGEMENT_EVENTS", "EVENTS", "EVENT_OF", "Policy", "Report", "body_of",
            "deliver_pending", "due_changes", "enqueue", "make_webhook", "remove_webhook", "replay", "secret_of", "sign",
@@ -205,18 +206,6 @@ def described(webhook: models.Webhook, *, masked: bool = False) -> dict[str, Any
             "name": webhook.name, "url": masked_url(webhook.url) if masked else webhook.url,
             "events": list(webhook.events), "active": webhook.active,
             "created": webhook.created.isoformat(), "deliveries": counts}
-
-
-def masked_url(url: str) -> str:
-    """A webhook's URL without what may be a credential: the user and password before the host
-    (``https://***@oa.example/hook``) and the query (``?***``: an OA system's key often rides there),
-    the fragment dropped. The scheme, host, port and path stay: where the events go."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, f"***@{host}" if "@" in parts.netloc else host, parts.path,
-                       "***" if parts.query else "", ""))
 
 
 def delivery_described(delivery: models.WebhookDelivery) -> dict[str, Any]:

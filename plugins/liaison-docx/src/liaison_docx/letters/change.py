@@ -108,28 +108,55 @@ def change_letters(district: District, plan: Plan, registry: LetterRegistry,
     return tuple(drafts)
 
 
-def past_notes(past: Sequence[tuple[Engagement, LetterRecord]]) -> tuple[Note, ...]:
-    """One note per meeting whose day had passed when it was cancelled (dropped from the events file)
-    or its invitee dropped: no cancellation letter was written (:func:`change_letters`), its
-    invitations stand as sent."""
-    by_meeting: dict[str, list[LetterRecord]] = {}
+def past_notes(district: District, year: int, past: Sequence[tuple[Engagement, LetterRecord]]) -> tuple[Note, ...]:
+    """One note per meeting whose day had passed when it was cancelled (or dropped from the events
+    file) or some of its invitees dropped: no cancellation letter was written (:func:`change_letters`),
+    its invitations stand as sent. The note says what the clerk has to do: the meeting was held on its
+    day or it was not — record it as held (``liaison plan --held``), or in the ledger that it was not
+    and why. It names the invitations (:attr:`Note.letters`), so the export tells no note of its own
+    for each (whose “withdraw it by a letter of its own” does not fit a meeting gone by)."""
+    by_meeting: dict[str, tuple[Engagement, list[LetterRecord]]] = {}
     for e, invited in past:
-        by_meeting.setdefault(e.id, []).append(invited)
-    notes = []
-    for found in by_meeting.values():
-        first = found[0]
-        assert first.engagement_date is not None
-        day, title = first.engagement_date.isoformat(), first.engagement_title or first.engagement
-        numbers = [r.doc_number for r in found]
-        notes.append(Note(
-            f"{title} ({day}) is cancelled (or no longer asks some of its invitees), but its day has passed: no "
-            f"cancellation letter goes out; its invitations ({', '.join(numbers)}) stand as sent",
-            f"{title}（{day}）已取消（或不再邀请部分单位），但会议日期已过：不再发取消函；"
-            f"邀请函（{'、'.join(numbers)}）按原样保留",
-            fix="if the meeting did not take place, enter that in the ledger; if it is still to be held, give "
-                "it again in the events file with its new date (a change letter goes out)",
-            fix_zh="如会议未举行，请在台账中记录；如会议仍将举行，请在活动清单中以新日期重新列出（将发改期函）"))
-    return tuple(notes)
+        by_meeting.setdefault(e.id, (e, []))[1].append(invited)
+    return tuple(_past_note(district, year, e, found) for e, found in by_meeting.values())
+
+
+def _past_note(district: District, year: int, e: Engagement, found: Sequence[LetterRecord]) -> Note:
+    first = found[0]
+    assert first.engagement_date is not None
+    day, title = first.engagement_date.isoformat(), first.engagement_title or first.engagement
+    title_en = e.title_en or title
+    numbers = tuple(r.doc_number for r in found)
+    listed_en, listed_zh = ", ".join(numbers), "、".join(numbers)
+    held = f"liaison plan --year {year} --out DIR --held {e.id}"
+    if e.status == Status.CANCELLED:
+        return Note(
+            f"{title_en} ({day}) is cancelled (or dropped from the events file) after its day: it was held on that day "
+            f"or it was not, and nothing is left to call off, so no cancellation letter goes out; its invitations "
+            f"({listed_en}) stand as sent",
+            f"{title}（{day}）在会议日期之后被取消（或从活动清单中删除）：会议当天已经召开或没有召开，已无可取消，"
+            f"不再发取消函；邀请函（{listed_zh}）按原样保留",
+            fix=f"if it was held on {day}, record it as held: {held} --force (it then stays held, whatever the events "
+                "file says); if it was not, enter it in the ledger's 会议走访 sheet with 是否召开 否 and the reason "
+                "under 备注",
+            fix_zh=f"如会议已于{day}召开，请记为已召开：{held} --force（此后不论活动清单如何，均保持已召开）；"
+                   "如未召开，请在台账“会议走访”表中补记该会议，是否召开填“否”，并在备注中写明原因",
+            letters=numbers)
+    ids = tuple(dict.fromkeys(r.recipient for r in found))
+    names_en, names_zh = district.names_of(ids, lang="en"), district.names_of(ids)
+    if e.status == Status.HELD:
+        fix = f"enter in the ledger's 会议走访 sheet who attended {title_en} (参加单位)"
+        fix_zh = f"请在台账“会议走访”表中如实填写{title}的参加单位"
+    else:
+        fix = (f"if it was held on {day}, record it as held ({held}) and enter who attended in the ledger's 会议走访 "
+               "sheet; if it was not, enter it there with 是否召开 否 and the reason under 备注")
+        fix_zh = (f"如会议已于{day}召开，请记为已召开（{held}），并在台账“会议走访”表中如实填写参加单位；"
+                  "如未召开，请在该表中填是否召开“否”，并在备注中写明原因")
+    return Note(
+        f"{title_en} ({day}) no longer invites {names_en}, but its day has passed: nothing is left to call off, so no "
+        f"cancellation letter goes out; their invitations ({listed_en}) stand as sent",
+        f"{title}（{day}）不再邀请{names_zh}，但会议日期已过：已无可取消，不再发取消函；邀请函（{listed_zh}）按原样保留",
+        fix=fix, fix_zh=fix_zh, letters=numbers)
 
 
 def _known(district: District, org_id: str) -> Organisation | None:

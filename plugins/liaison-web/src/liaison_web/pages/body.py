@@ -41,6 +41,7 @@ from liaison.formats.convert import structure
 from liaison.law.district import District
 from liaison.law.records import optional_reference
 from liaison.law.rules import EngagementKind
+from liaison.year.engagements import NotYetHeld
 from liaison.year.planner import day_warnings
 from liaison_web import access, evidence, models, service
 from liaison_web import records as kept
@@ -48,8 +49,8 @@ from liaison_web.errors import InvalidRequest, NotFound
 from liaison_web.pages.lang import language, message, pick
 from liaison_web.pages.views import HELD_FORCE, _day, _error_page, _org_name, _shown, _status, held_refusal
 
-__all__ = ["LEDGER_RECORDED", "LEDGER_UPLOADED", "LETTER_ORDER", "LETTER_STATES", "held", "ledger", "letter_rows",
-           "letters", "move", "new_record", "one_record", "records"]
+__all__ = ["AHEAD_FORCE", "LEDGER_RECORDED", "LEDGER_UPLOADED", "LETTER_ORDER", "LETTER_STATES", "ahead_refusal",
+           "held", "ledger", "letter_rows", "letters", "move", "new_record", "one_record", "records"]
 
 
 # -- what the body's pages share -----------------------------------------------------------------------
@@ -87,10 +88,31 @@ def _limit_mb() -> int:
     return evidence.max_bytes() // (1024 * 1024)
 
 
-#: The record forms, the correction and the ledger record a fact dated after today as they always have:
-#: they offer no box to ask for it as the held form does (the API refuses one without ``force``:
-#: :func:`liaison_web.api_records.not_yet`); the held form passes its box.
-AHEAD = True
+#: The box of the record forms, the correction and the ledger's confirmation that records a fact dated
+#: after today anyway — the API's ``force`` (:func:`liaison_web.api_records.not_yet` refuses one without
+#: it, 409 ``NotYetHeld``: the one rule, asked through :mod:`liaison_web.service`). It is offered beside
+#: that refusal, and kept ticked when it was sent so.
+AHEAD_FORCE = ("日期晚于今天的也照样记录（提前登记）", "Record it although it is dated after today (in advance)")
+
+
+def _forced(request: HttpRequest) -> bool:
+    """The form's box :data:`AHEAD_FORCE` is ticked."""
+    return request.POST.get("force") == "on"
+
+
+def ahead_refusal(error: LiaisonError) -> LiaisonError:
+    """A records form's refusal with its fix in the form's words: a fact dated after today names the
+    box to tick (the rule's own fix names the API's field, ``"force": true``)."""
+    if isinstance(error, NotYetHeld):
+        zh, en = AHEAD_FORCE
+        return error.located(fix=f"correct the date; to record it in advance anyway, tick “{en}” and send the form "
+                                 "again", fix_zh=f"请改正日期；如确需提前登记，请勾选“{zh}”后重新提交")
+    return error
+
+
+def _ahead_box(lang: str, shown: bool, ticked: bool) -> dict[str, Any] | None:
+    """The box as a form shows it (None: not offered — no fact of the form was refused as to come)."""
+    return {"label": pick(lang, *AHEAD_FORCE), "on": ticked} if shown or ticked else None
 
 
 # -- mark held -----------------------------------------------------------------------------------------
@@ -439,17 +461,17 @@ def new_record(request: HttpRequest, district: str, year: int, kind: str) -> Htt
         service.authorise_record_kind(request, district, chosen)  # no form to fill in only to be refused
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
-    problem, status = None, 200
+    problem, status, ahead = None, 200, False
     data: dict[str, Any] = {}
     if request.method == "POST":
         data = form_body(fields, request.POST)
         try:
-            row = service.create_record(request, district, year, chosen, data, force=AHEAD)
+            row = service.create_record(request, district, year, chosen, data, force=_forced(request))
         except LiaisonError as error:
             status = _status(error)
             if status in (403, 404):
                 return _error_page(request, error, status)
-            problem = _problem(error, lang)
+            problem, ahead = _problem(ahead_refusal(error), lang), isinstance(error, NotYetHeld)
         else:
             messages.success(request, pick(lang, "已记录", "Recorded"))
             return HttpResponseRedirect(f"/records/{district}/{year}/{kind}/{row.key}/")
@@ -462,6 +484,7 @@ def new_record(request: HttpRequest, district: str, year: int, kind: str) -> Htt
     return render(request, "liaison_web/pages/record_form.html", {
         "district": district, "year": year, "kind": kind, "label": pick(lang, chosen.label_zh, chosen.label_en),
         "fields": form_values(fields, data), "problem": problem, "action": "create",
+        "ahead": _ahead_box(lang, ahead, request.method == "POST" and _forced(request)),
         "back": f"/records/{district}/{year}/"}, status=status)
 
 
@@ -472,7 +495,7 @@ def one_record(request: HttpRequest, district: str, year: int, kind: str, key: s
     to correct it (the research's feedback, a consultation's replies: corrections), to withdraw it
     with a reason, and to attach a file — each the API's own change on the version the page was read at."""
     lang = language(request)
-    problem, status = None, 200
+    problem, status, ahead = None, 200, None
     try:
         found, chosen, fields = _record_form(request, district, kind, lang)
     except LiaisonError as error:
@@ -485,9 +508,10 @@ def one_record(request: HttpRequest, district: str, year: int, kind: str, key: s
             status = _status(error)
             if status in (403, 404):
                 return _error_page(request, error, status)
-            problem = _problem(error, lang)
+            problem = _problem(ahead_refusal(error), lang)
             if request.POST.get("action") == "correct":
                 posted = form_body(fields, request.POST)
+                ahead = _ahead_box(lang, isinstance(error, NotYetHeld), _forced(request))
     try:
         shown = _api_json(service.read_record(request, district, year, kind, key))
     except LiaisonError as error:
@@ -503,7 +527,7 @@ def one_record(request: HttpRequest, district: str, year: int, kind: str, key: s
         "versions": shown["versions"], "files": shown["evidence"], "problem": problem,
         "may_record": may_record, "may_attach": _allowed(request, "attach", district, obj),
         "fields": form_values(fields, posted if posted is not None else shown["record"]), "action": "correct",
-        "limit_mb": _limit_mb(), "back": f"/records/{district}/{year}/",
+        "limit_mb": _limit_mb(), "back": f"/records/{district}/{year}/", "ahead": ahead,
         "ack": _acknowledged(request, district, year, found, kind, shown)}, status=status)
 
 
@@ -547,7 +571,7 @@ def _record_change(request: HttpRequest, district: str, year: int, kind: kept.Ki
         reason = form.get("reason", "").strip()[:1000]
         service.change_record(request, district, year, kind, key, "corrected",
                               lambda before: (service.check_record(request, district, year, kind, body, key,
-                                                                      force=AHEAD), reason),
+                                                                      force=_forced(request)), reason),
                               given)
         messages.success(request, pick(lang, "已更正（原版本保留）", "Corrected (the earlier version is kept)"))
     elif action == "withdraw":
@@ -663,13 +687,14 @@ def _row_place(where: str) -> tuple[str, int]:
 
 
 def _ledger_rows(request: HttpRequest, found: District, district: str, year: int, data: bytes, name: str,
-                 lang: str) -> tuple[list[dict[str, Any]], list[tuple[kept.Kind, dict[str, Any]]]]:
+                 lang: str, force: bool) -> tuple[list[dict[str, Any]], list[tuple[kept.Kind, dict[str, Any]]]]:
     """Each row of the workbook as the page shows it, in the sheets' order — taken (what it records)
     or refused (the cell and why) — and the records to make. The reader refuses a row it cannot
     read or the library's checks refuse; every other row is then checked as the API checks a record
     (:func:`liaison_web.service.check_record`: the year, the access table's ``record``, a record
-    kept already), and refused at its row when that fails. A workbook that cannot be read as a
-    ledger at all raises."""
+    kept already, a fact dated after today unless ``force``: :data:`AHEAD_FORCE`), and refused at its
+    row when that fails (``ahead``: only for being dated after today). A workbook that cannot be read
+    as a ledger at all raises."""
     read = _ledger_reader().read_rows(data, found, name)
     records, refused = read
     # where each record was read, when the reader says (liaison-xlsx's ``places``): most kinds of record
@@ -694,12 +719,13 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
             row = {"place": _row_place(where), "where": where, "kind": pick(lang, kind.label_zh, kind.label_en),
                    "what": " ".join(_day_and_what(body)).strip()}
             try:
-                service.check_record(request, district, year, kind, body, None, force=AHEAD)
+                service.check_record(request, district, year, kind, body, None, force=force)
             except LiaisonError as error:
-                text, fix = message(error, lang)
+                text, fix = message(ahead_refusal(error), lang)
                 field = error.path or ""
                 said = pick(lang, f"{field}：", f"{field}: ") + text if field else text
-                rows.append({**row, "refused": True, "message": said, "fix": fix})
+                rows.append({**row, "refused": True, "message": said, "fix": fix,
+                             "ahead": isinstance(error, NotYetHeld)})
             else:
                 rows.append({**row, "refused": False})
                 taken.append((kind, body))
@@ -758,16 +784,20 @@ def ledger(request: HttpRequest, district: str, year: int) -> HttpResponse:
                 raise evidence.unsupported()
             audit(LEDGER_UPLOADED, "ledger", sha, user=request.user, district=district,
                   remote_address=remote_address(request), after={"name": name, "size": size, "year": year})
-            rows, taken = _ledger_rows(request, found, district, year, evidence.path_of(sha).read_bytes(), name, lang)
+            rows, taken = _ledger_rows(request, found, district, year, evidence.path_of(sha).read_bytes(), name, lang,
+                                       False)
+            ahead = sum(1 for r in rows if r.get("ahead"))
             context.update(rows=rows, upload=sha, name=name, taken=len(taken),
-                           refused=sum(1 for r in rows if r["refused"]))
+                           refused=sum(1 for r in rows if r["refused"]), ahead_rows=ahead,
+                           ahead=_ahead_box(lang, bool(ahead), False))
         elif action == "confirm":
             upload = request.POST.get("upload", "")
             name = _uploaded(request, district, upload)
+            # the box ticked: the rows dated after today are taken too, each recorded as forced
             rows, taken = _ledger_rows(request, found, district, year, evidence.path_of(upload).read_bytes(), name,
-                                       lang)
+                                       lang, _forced(request))
             with transaction.atomic():
-                keys = [service.create_record(request, district, year, kind, body, force=AHEAD).key
+                keys = [service.create_record(request, district, year, kind, body, force=_forced(request)).key
                         for kind, body in taken]
                 audit(LEDGER_RECORDED, "ledger", upload, user=request.user, district=district,
                       remote_address=remote_address(request),

@@ -5,14 +5,15 @@ of them (:func:`liaison_html.heatmap.heat_map`, the static page's own data, here
 database's current state), the bodies behind on their obligations (each body's due list and its
 findings), the whole district's year, the audit log (its CSV is :func:`liaison_web.audit.write`, as
 ``liaison web audit-export``), the users and their roles (Django's auth: hashed passwords, CSRF), the
-letters' register and their issue (:func:`liaison_web.api.issue_letters`' flow,
-:func:`liaison_web.outputs.issue`), and amendments previewed before they are saved
-(:mod:`liaison_web.amend`).
+API tokens of the district's users (:mod:`liaison_web.tokens`' one place, as the API's), the letters'
+register and their issue (:func:`liaison_web.api.issue_letters`' flow, :func:`liaison_web.outputs.issue`),
+and amendments previewed before they are saved (:mod:`liaison_web.amend`).
 
 Who may read and do what is :mod:`liaison_web.access`'s: the district-wide pages need a district-wide
 ``read`` (administrator, auditor, city auditor), a body's findings what that body's due list needs,
-issuing ``issue``, the users and amendments the district's administration
-(:func:`liaison_web.access.administers`). Another district's is 404, another body's 403, as in the API.
+issuing ``issue``, the tokens ``tokens`` (to read) and ``manage_tokens`` (to make and revoke), the users
+and amendments the district's administration (:func:`liaison_web.access.administers`). Another
+district's is 404, another body's 403, as in the API.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ from liaison_web.memberships import BOUND, DISTRICT_ROLES, bound_organisation
 from liaison_web.pages.lang import language, message, pick
 from liaison_web.pages.views import _day, _error_page, _org_name, _shown, _status
 
-__all__ = ["amend", "audit_log", "behind", "changed_here", "findings", "letters", "urls", "users", "year_engagements"]
+__all__ = ["amend", "audit_log", "behind", "changed_here", "findings", "letters", "tokens_page", "urls", "users",
+           "year_engagements"]
 
 
 # -- what the office's pages share ---------------------------------------------------------------------
@@ -61,6 +63,7 @@ def _tabs(code: str, year: int, lang: str, here: str) -> list[dict[str, Any]]:
             ("letters", f"/office/{code}/{year}/letters/", "公文与发文登记", "Letters and the register"),
             ("audit", f"/office/{code}/audit/", "审计日志", "Audit log"),
             ("users", f"/office/{code}/users/", "用户与角色", "Users and roles"),
+            ("tokens", f"/office/{code}/tokens/", "接口令牌", "API tokens"),
             ("amend", f"/office/{code}/{year}/amend/", "调整与修订", "Amendments")]
     return [{"key": key, "href": href, "name": pick(lang, zh, en), "here": key == here}
             for key, href, zh, en in tabs]
@@ -433,6 +436,110 @@ def _change_user(request: HttpRequest, code: str, found: District) -> str:
                    "use the page's buttons", "请使用页面上的按钮")
 
 
+# -- (2b) the API tokens of the district's users ---------------------------------------------------------
+#: How long what a token is for may be (the API's ``name``).
+TOKEN_NAME_MAX = 100
+
+
+def _token_end(form: Any, found: District) -> dt.datetime | None:
+    """The form's ``expires`` — the last day the token works, in the district's time zone — as the
+    moment it ends (that day's midnight after); none: until revoked."""
+    from zoneinfo import ZoneInfo
+
+    text = str(form.get("expires", "")).strip()
+    if not text:
+        return None
+    last = _day(text, field="expires")
+    return dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(found.info.timezone))
+
+
+def _change_token(request: HttpRequest, code: str, found: District) -> tuple[str, str | None]:
+    """One change of the tokens page — the API's own checks and :mod:`liaison_web.tokens`' one place
+    (the token made or revoked with its audit entry, as ``POST``/``DELETE …/tokens`` do): what the page
+    says, and the secret of a token made (shown this once)."""
+    from liaison_web import tokens
+    from liaison_web.api_tokens import by, no_token
+
+    lang = language(request)
+    form = request.POST
+    service.district(request, code, "manage_tokens")  # the API's: the scope, then the table's manage_tokens
+    service.district_object(request, "manage_tokens", code)
+    action = form.get("action", "")
+    if action == "make":
+        user = tokens.district_user(code, str(form.get("user", "")))
+        tokens.may_act_as(*service.members(request), user)
+        name = str(form.get("name", "")).strip()
+        if not name or len(name) > TOKEN_NAME_MAX:
+            raise _invalid("name", f"a token needs what it is for (up to {TOKEN_NAME_MAX} characters)",
+                           f"请填写令牌的用途（不超过 {TOKEN_NAME_MAX} 个字符）", "name the OA system it is for",
+                           "请填写使用它的办公系统名称")
+        scopes = form.getlist("scopes")
+        if not scopes or any(s not in tokens.SCOPES for s in scopes):
+            raise _invalid("scopes", "choose what the token may do: read, write or both",
+                           "请选择令牌的权限：读取、写入或两者", "tick read, write or both", "请勾选读取、写入或两者")
+        row, secret = tokens.issue(user, name, scopes, expires=_token_end(form, found), by=by(request),
+                                   districts=[code])
+        return pick(lang, f"已生成令牌 {row.prefix}…（{user.get_username()}）",
+                    f"Token {row.prefix}… made ({user.get_username()})"), secret
+    if action == "revoke":
+        prefix = str(form.get("prefix", ""))
+        found_row = tokens.of_district(code).filter(prefix=prefix).order_by("-id").first()
+        if found_row is None:
+            raise no_token(prefix)
+        tokens.withdraw(found_row, by=by(request), districts=[code])
+        return pick(lang, f"已吊销令牌 {prefix}…", f"Token {prefix}… revoked"), None
+    raise _invalid("action", f"{action!r} is not a change of this page", f"{action!r} 不是本页的操作",
+                   "use the page's buttons", "请使用页面上的按钮")
+
+
+def tokens_page(request: HttpRequest, district: str) -> HttpResponse:
+    """The API tokens of the district's users, as ``GET …/tokens`` lists them (the access table's
+    ``tokens``: the administrator, the auditor, the city auditor); for who may ``manage_tokens`` (the
+    administrator), a token made for a user of the district — its scopes, its last day — whose secret
+    the answer shows this once (never stored, never shown again: the page that shows it is not kept by
+    the browser), and a token revoked. Each form with its CSRF token; each change with the API's audit
+    entry (:mod:`liaison_web.tokens`)."""
+    from django.contrib.auth import get_user_model
+
+    from liaison_web import tokens
+
+    lang = language(request)
+    try:
+        found, _ = district_wide(request, district, "tokens")
+    except LiaisonError as error:
+        return _error_page(request, error, _status(error))
+    problem, status, secret = None, 200, None
+    if request.method == "POST":
+        try:
+            done, secret = _change_token(request, district, found)
+        except LiaisonError as error:  # the district is the caller's (above): told on the page, nothing changed
+            problem, status = message(error, lang), _status(error)
+        else:
+            messages.success(request, done)
+            if secret is None:  # revoked: the list again (a redirect: a reload sends nothing twice)
+                return HttpResponseRedirect(f"/office/{district}/tokens/")
+            status = 201  # made: this answer is the one place its secret is shown
+    members, superuser = service.members(request)
+    may_manage = service.may(request, "manage_tokens", district, {"id": district, "host": "", "participants": []}
+                             ) == access.Decision.ALLOWED
+    people = []
+    if may_manage:  # those it may give a token: a user of the district it administers wholly
+        for person in get_user_model()._default_manager.filter(memberships__district__code=district,
+                                                               is_active=True).distinct().order_by("username"):
+            try:
+                tokens.may_act_as(members, superuser, person)
+            except LiaisonError:
+                continue
+            people.append(person.get_username())
+    response = _page(request, "tokens.html", district, service.today(found).year, "tokens", found, {
+        "tokens": [tokens.described(t) for t in tokens.of_district(district)], "people": people,
+        "may_manage": may_manage, "read_only": forbidden_to_change(lang)[0], "problem": problem,
+        "secret": secret, "first_day": service.today(found),
+        "form": request.POST if problem else {}}, status=status)
+    response["Cache-Control"] = "no-store"  # the secret, on the one answer that shows it, is kept by no cache
+    return response
+
+
 # -- (3) amendments: previewed, then saved -------------------------------------------------------------
 def amend(request: HttpRequest, district: str, year: int) -> HttpResponse:
     """An amendment of the district's data from a day: a pairing begun or ended (written into the
@@ -623,6 +730,7 @@ def urls() -> list[Any]:
         ("<str:district>/<int:year>/engagements/", year_engagements, "year"),
         ("<str:district>/audit/", audit_log, "audit"),
         ("<str:district>/users/", users, "users"),
+        ("<str:district>/tokens/", tokens_page, "tokens"),
         ("<str:district>/<int:year>/letters/", letters, "letters"),
         ("<str:district>/<int:year>/amend/", amend, "amend"),
     )]
