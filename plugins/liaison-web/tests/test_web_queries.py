@@ -96,6 +96,30 @@ def test_a_change_made_elsewhere_is_the_next_reads_answer(two_districts: dict[st
     assert Client().get(READS["due"], **auth).json() != due_before  # its date is agreed now: not on the list
 
 
+def test_the_store_keeps_a_years_newest_states_parsed(two_districts: dict[str, Any]) -> None:
+    """The states parsed are kept for a year's newest revisions only; an older one is read again
+    when asked for, the same state."""
+    from liaison.year.reconcile import Change
+    from liaison_web import store as stores
+    from liaison_web.bootstrap import district
+    from liaison_web.memo import REVISIONS_KEPT
+    from liaison_web.store import DatabaseStore
+    from liaison_workspace import Workspace
+
+    found = district("seed")
+    assert found is not None
+    tags = []
+    for n in range(REVISIONS_KEPT + 3):
+        day = dt.date(YEAR, 9, 7 + n % 2)
+        tags.append(Workspace(store=DatabaseStore()).update(found, YEAR, [Change("move", ENGAGEMENT, day)],
+                                                            force=True).revision)
+    kept = [key[3] for key in stores._PARSED if key[1:3] == (id(found), YEAR)]
+    assert sorted(kept) == sorted(tags[-REVISIONS_KEPT:])
+    old = DatabaseStore().load(found, YEAR, revision=tags[0])
+    assert old is not None and old.revision == tags[0]
+    assert old.state.plan.get(ENGAGEMENT).date == dt.date(YEAR, 9, 7)
+
+
 def test_an_answer_is_made_once_however_many_ask_at_once() -> None:
     """After a change every reader asks for the new revision's answers together: one makes each, the
     others wait for it; a failure is not kept (the next caller makes it again)."""
@@ -132,6 +156,38 @@ def test_an_answer_is_made_once_however_many_ask_at_once() -> None:
         broken("x")
     failing[0] = False
     assert broken("x") == "x" and made.count("broken x") == 2
+
+
+def test_only_a_years_newest_revisions_answers_are_kept() -> None:
+    """Under a stream of changes the answers of the revisions no reader asks for again are let go:
+    of the keys alike but for the revision, the newest REVISIONS_KEPT; another year's, another
+    body's, are kept beside them; an old revision asked for again is made, and not kept."""
+    from liaison_web.memo import REVISIONS_KEPT, once
+
+    made: list[tuple[str, str]] = []
+
+    @once(64, revision=1)
+    def answer(year: str, revision: str, body: str = "") -> str:
+        made.append((year, revision))
+        return f"{year} {revision} {body}"
+
+    for n in range(1, 8):
+        answer("2027", f"{n}-ab")
+    answer("2028", "1-cd")
+    answer("2027", "7-ab", body="health")  # another key beside the revision: its own year of keys
+    made.clear()
+    newest = [f"{n}-ab" for n in range(8 - REVISIONS_KEPT, 8)]
+    for tag in newest:
+        answer("2027", tag)
+    answer("2028", "1-cd")
+    answer("2027", "7-ab", body="health")
+    assert made == []  # all kept
+    answer("2027", "1-ab")
+    answer("2027", "1-ab")
+    assert made == [("2027", "1-ab")] * 2  # older than the kept ones: made, not kept
+    answer("2027", "not a revision")
+    answer("2027", "not a revision")
+    assert made.count(("2027", "not a revision")) == 1  # what is not a revision is kept as any key
 
 
 def test_a_tokens_use_is_written_once_a_minute(two_districts: dict[str, Any]) -> None:

@@ -357,7 +357,7 @@ def _revision(district: District, year: int) -> str:
 CACHED = 64
 
 
-@once(CACHED)
+@once(CACHED, revision=3)
 def _loaded(code: str, version: str, year: int, revision: str) -> tuple[District, YearState]:
     """The district's version and the year's state at ``revision``, parsed once per process: a
     revision names its content (never reused, never changed), a version is never changed in place,
@@ -373,7 +373,7 @@ def _loaded(code: str, version: str, year: int, revision: str) -> tuple[District
     return found[0], stored.state
 
 
-@once(CACHED)
+@once(CACHED, revision=3)
 def _rendered(code: str, version: str, year: int, revision: str) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
     """The plan's JSON (UTF-8 bytes, as sent), the document and its engagements by id, for one
     version of the district and one revision of the year (as :func:`_loaded`): a read costs one
@@ -403,7 +403,7 @@ def _view_tag(request: HttpRequest, district: str, base: str, **query: Any) -> s
     return f"{base}+{digest}"
 
 
-@once(16 * CACHED)
+@once(16 * CACHED, revision=3)
 def _one(code: str, version: str, year: int, revision: str, engagement: str
          ) -> tuple[bytes, dict[str, Any], str] | None:
     """One engagement as the plan's JSON shows it (as its read sends it, as plain JSON values, and
@@ -583,7 +583,7 @@ def plan(request: HttpRequest, district: str, year: schemas.YEAR) -> HttpRespons
 
 
 # a filtered plan or report is up to the whole one's size (65 and 93 kB for the seed): two per kept answer
-@once(2 * CACHED)
+@once(2 * CACHED, revision=3)
 def _plan_seen_by(code: str, version: str, year: int, revision: str, members: tuple[access.Member, ...],
                   superuser: bool) -> bytes:
     """The plan as a caller with ``members`` may read it — the engagements it may read, the rest of
@@ -705,7 +705,7 @@ def _district_on(request: HttpRequest, code: str, as_of: dt.date | None
     return found, version, day, revision, records
 
 
-@once(4 * CACHED)
+@once(4 * CACHED, revision=3)
 def _due_text(code: str, version: str, year: int, revision: str, records: tuple[int, int], organisation: str,
               day: dt.date, following: str | None = None) -> bytes:
     """One organisation's to-do list as of ``day`` on one revision of its year and one state of its
@@ -717,7 +717,7 @@ def _due_text(code: str, version: str, year: int, revision: str, records: tuple[
     return due_json(district, state, organisation, day, revision=revision, version=version, ahead=ahead).encode()
 
 
-@once(CACHED)
+@once(CACHED, revision=3)
 def _report(code: str, version: str, year: int, revision: str, records_at: tuple[int, int],
             as_of: dt.date | None) -> tuple[Report, bytes]:
     """:func:`_findings` and the report's JSON (UTF-8, as sent), made once per process for each
@@ -733,7 +733,7 @@ def _report_of(code: str, version: str, year: int, counted: tuple[Records, tuple
     return report, to_json(report_document(report, _version(code, version))).encode()
 
 
-@once(CACHED)
+@once(CACHED, revision=3)
 def _findings(code: str, version: str, year: int, revision: str, records_at: tuple[int, int],
               as_of: dt.date | None) -> Report:
     """The year's findings as of a day (None: 31 December, as ``liaison check``) on one revision —
@@ -745,7 +745,7 @@ def _findings(code: str, version: str, year: int, revision: str, records_at: tup
     return _findings_of(code, version, year, _counted(code, version, year, revision), records_at, as_of)
 
 
-@once(CACHED)
+@once(CACHED, revision=3)
 def _counted(code: str, version: str, year: int, revision: str) -> tuple[Records, tuple[Any, ...]]:
     """What of a revision the year's findings are made of: its engagements marked held (as
     records) and the holiday notices its calendar uses (:func:`liaison.year.state.year_calendar`'s). A
@@ -803,7 +803,7 @@ def findings(request: HttpRequest, district: str, year: schemas.YEAR,
                          etag=tag)
 
 
-@once(2 * CACHED)
+@once(2 * CACHED, revision=3)
 def _findings_seen_by(code: str, version: str, year: int, revision: str, records_at: tuple[int, int],
                       as_of: dt.date | None, members: tuple[access.Member, ...], superuser: bool) -> bytes:
     """The findings as a caller with ``members`` may read them (those charged to its bodies or about

@@ -324,9 +324,19 @@ class DatabaseStore:
         return state
 
     def _remember(self, district: District, year: int, tag: str, state: YearState) -> None:
-        """Keep the state of revision ``tag`` parsed (:data:`_PARSED`)."""
+        """Keep the state of revision ``tag`` parsed (:data:`_PARSED`): of one year, the newest
+        :data:`~liaison_web.memo.REVISIONS_KEPT` revisions (a stream of changes would else keep the last
+        32 states of one year, walked by every full pass of Python's collector and asked for by no one)."""
+        from liaison_web.memo import REVISIONS_KEPT, counter_of
+
         with _PARSED_LOCK:
             _PARSED[(self.using, id(district), year, tag)] = (district, state)
+            number = counter_of(tag)
+            if number is not None:
+                same = sorted((n, key) for key in _PARSED if key[:3] == (self.using, id(district), year)
+                              and (n := counter_of(key[3])) is not None)
+                for _, old in same[:-REVISIONS_KEPT]:
+                    del _PARSED[old]
             while len(_PARSED) > PARSED_KEPT:
                 _PARSED.popitem(last=False)
 
