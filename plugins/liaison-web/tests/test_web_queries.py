@@ -161,7 +161,8 @@ def test_an_answer_is_made_once_however_many_ask_at_once() -> None:
 def test_only_a_years_newest_revisions_answers_are_kept() -> None:
     """Under a stream of changes the answers of the revisions no reader asks for again are let go:
     of the keys alike but for the revision, the newest REVISIONS_KEPT; another year's, another
-    body's, are kept beside them; an old revision asked for again is made, and not kept."""
+    body's, are kept beside them; an old revision asked for again is made, and kept only until a
+    newer one is."""
     from liaison_web.memo import REVISIONS_KEPT, once
 
     made: list[tuple[str, str]] = []
@@ -171,20 +172,28 @@ def test_only_a_years_newest_revisions_answers_are_kept() -> None:
         made.append((year, revision))
         return f"{year} {revision} {body}"
 
-    for n in range(1, 8):
+    last = REVISIONS_KEPT + 3
+    for n in range(1, last + 1):
         answer("2027", f"{n}-ab")
     answer("2028", "1-cd")
-    answer("2027", "7-ab", body="health")  # another key beside the revision: its own year of keys
+    answer("2027", f"{last}-ab", body="health")  # another key beside the revision: its own year of keys
     made.clear()
-    newest = [f"{n}-ab" for n in range(8 - REVISIONS_KEPT, 8)]
+    newest = [f"{n}-ab" for n in range(last - REVISIONS_KEPT + 1, last + 1)]
     for tag in newest:
         answer("2027", tag)
     answer("2028", "1-cd")
-    answer("2027", "7-ab", body="health")
+    answer("2027", f"{last}-ab", body="health")
     assert made == []  # all kept
     answer("2027", "1-ab")
     answer("2027", "1-ab")
-    assert made == [("2027", "1-ab")] * 2  # older than the kept ones: made, not kept
+    assert made == [("2027", "1-ab")]  # older than the kept ones: made again, kept until a newer one
+    answer("2027", f"{last + 1}-ab")
+    answer("2027", "1-ab")
+    assert made == [("2027", "1-ab"), ("2027", f"{last + 1}-ab"), ("2027", "1-ab")]
+    made.clear()
+    for tag in [*newest[1:], f"{last + 1}-ab"]:
+        answer("2027", tag)
+    assert made == []
     answer("2027", "not a revision")
     answer("2027", "not a revision")
     assert made.count(("2027", "not a revision")) == 1  # what is not a revision is kept as any key

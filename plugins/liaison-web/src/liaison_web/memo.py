@@ -30,8 +30,9 @@ class _Pending:
 
 
 #: How many revisions of one year an answer is kept for (``once``'s ``revision``): the current one and
-#: the two before it, which a reader that read its revision just before a change may still ask for.
-REVISIONS_KEPT = 3
+#: those before it that a reader which read its revision just before some changes may still ask for
+#: (three were too few with 50 clients writing: readers a few changes behind made their answers again).
+REVISIONS_KEPT = 8
 
 
 #: A kept answer's key: the positional arguments and the keyword ones, sorted.
@@ -89,7 +90,8 @@ def once(maxsize: int, *, revision: int | None = None) -> Callable[[Callable[P, 
             found = years.setdefault((args[:revision] + args[revision + 1:], rest), {})
             found[number] = key
             for old in sorted(found)[:-REVISIONS_KEPT]:
-                kept.pop(found.pop(old), None)
+                if old != number:  # the one being made is kept (its readers wait for it) until a newer one
+                    kept.pop(found.pop(old), None)
 
         @functools.wraps(make)
         def cached(*args: P.args, **kwargs: P.kwargs) -> R:
