@@ -59,6 +59,7 @@ SHOTS: list[tuple[str, str, str]] = [
     ("administrator", "/office/seed/{year}/behind/?on={on}", "office-behind"),
     ("administrator", "/office/seed/audit/", "office-audit"),
     ("administrator", "/office/seed/users/", "office-users"),
+    ("administrator", "/office/seed/tokens/", "office-tokens"),
     ("administrator", "/office/seed/{year}/amend/", "office-amend"),
     ("auditor", "/provision/seed/{provision}/?on={on}", "provision"),
     ("city_auditor", "/city/?year={year}&on={on}", "city"),

@@ -512,6 +512,34 @@ def test_the_tokens_page_makes_a_token_shown_once_and_revokes_it(two_districts: 
     assert f'data-prefix="{row.prefix}" data-active="0"' in admin.get("/office/seed/tokens/").content.decode()
 
 
+def test_the_tokens_page_gives_the_tokens_scope_which_a_token_never_does(two_districts: dict[str, Any]) -> None:
+    """The page is a session: it offers and gives the scope ``tokens`` (make and revoke tokens), the one
+    a token never gives (:func:`liaison_web.tokens.may_make`); the token it made makes a read token and is
+    refused one with ``tokens``."""
+    from django.test import Client
+
+    from liaison_web import models
+
+    admin = _session(two_districts["administrator"])
+    listing = admin.get("/office/seed/tokens/").content.decode()
+    assert 'name="scopes" value="tokens"' in listing
+    oa = _user("seed", role="administrator", organisation="")
+    made = admin.post("/office/seed/tokens/", {"action": "make", "user": oa.username, "name": "OA 管理",
+                                               "scopes": ["read", "tokens"]})
+    assert made.status_code == 201, made.content.decode()
+    secret = re.search(r'id="token-secret" readonly value="(lsn_[A-Za-z0-9_-]{40})"', made.content.decode())
+    assert secret is not None
+    assert models.ApiToken.objects.get(prefix=secret.group(1)[:12]).scopes == ["read", "tokens"]
+    by_token = Client()
+    body = {"user": oa.username, "name": "child", "scopes": ["read"]}
+    child = by_token.post("/api/v1/districts/seed/tokens", json.dumps(body), content_type="application/json",
+                          **_bearer(secret.group(1)))
+    assert child.status_code == 201, child.content.decode()
+    widened = by_token.post("/api/v1/districts/seed/tokens", json.dumps({**body, "scopes": ["read", "tokens"]}),
+                            content_type="application/json", **_bearer(secret.group(1)))
+    assert widened.status_code == 403
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_tokens_page_refuses_with_its_reason_and_makes_nothing(two_districts: dict[str, Any],
                                                                    lang: str) -> None:
@@ -528,7 +556,7 @@ def test_the_tokens_page_refuses_with_its_reason_and_makes_nothing(two_districts
     assert f'<option value="{both.username}">' not in admin.get("/office/seed/tokens/").content.decode()
     form = {"action": "make", "user": oa.username, "name": "OA", "scopes": ["read"]}
     said = {"zh": ("该时间已过", "权限", "用途", "您管理的区之外", "没有令牌"),
-            "en": ("the time is past", "read, write or both", "what it is for", "beyond the districts you administer",
+            "en": ("the time is past", "read, write, tokens", "what it is for", "beyond the districts you administer",
                    "there is no token")}[lang]
     entries, made = models.AuditEntry.objects.count(), models.ApiToken.objects.count()
     for changed, status, words in (({"expires": "2020-01-01"}, 422, said[0]), ({"scopes": []}, 422, said[1]),

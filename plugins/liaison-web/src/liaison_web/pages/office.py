@@ -475,8 +475,9 @@ def _change_token(request: HttpRequest, code: str, found: District) -> tuple[str
                            "请填写使用它的办公系统名称")
         scopes = form.getlist("scopes")
         if not scopes or any(s not in tokens.SCOPES for s in scopes):
-            raise _invalid("scopes", "choose what the token may do: read, write or both",
-                           "请选择令牌的权限：读取、写入或两者", "tick read, write or both", "请勾选读取、写入或两者")
+            raise _invalid("scopes", "choose what the token may do: read, write, tokens",
+                           "请选择令牌的权限：读取、写入、管理令牌", "tick one or more of read, write, tokens",
+                           "请勾选读取、写入、管理令牌中的一项或多项")
         row, secret = tokens.issue(user, name, scopes, expires=_token_end(form, found), by=by(request),
                                    districts=[code])
         return pick(lang, f"已生成令牌 {row.prefix}…（{user.get_username()}）",
