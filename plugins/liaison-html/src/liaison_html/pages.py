@@ -157,16 +157,18 @@ def environment() -> jinja2.Environment:
     env.globals["week_cells"], env.globals["timeline_bands"], env.globals["timeline_rows"] = \
         grids(Markup, escape, glyph)
     env.globals["mark_detail"], env.globals["body_duties"] = details(Markup, escape, shape)
-    env.globals["mark_rows"], env.globals["verbatim"], env.globals["finding_details"] = lists(Markup, escape, shape)
+    (env.globals["mark_rows"], env.globals["verbatim"], env.globals["finding_details"],
+     env.globals["heat_rows"]) = lists(Markup, escape, shape)
     return env
 
 
 def lists(markup: Any, escape: Any, shape: Callable[..., Any]) -> tuple[Callable[..., Any], ...]:
     """The templates' ``mark_rows(marks, bi)`` (the list of engagements, a row a mark, each row
     ending in a newline), ``verbatim(paras)`` (a provision's text: paragraphs of lines of pieces,
-    only the pieces' words, each escaped) and ``finding_details(heat, bi)`` (each opened cell of
-    the heat map's findings, nothing without a heat map): the list, the quoted provisions and the
-    findings were half the page's rendering in Jinja (a Jinja call per text of each row, a macro
+    only the pieces' words, each escaped), ``finding_details(heat, bi)`` (each opened cell of
+    the heat map's findings, nothing without a heat map) and ``heat_rows(heat, bi)`` (the heat map's
+    rows, a cell a provision): the list, the quoted provisions, the findings and the heat map were
+    half the page's rendering in Jinja (a Jinja call per text of each row, a macro
     with three loops per provision), written in Python as :func:`details` writes the details; the
     same characters as the template's loops and macro wrote."""
 
@@ -206,7 +208,23 @@ def lists(markup: Any, escape: Any, shape: Callable[..., Any]) -> tuple[Callable
                 out.append("</ol>\n</article>\n")
         return markup("".join(out))
 
-    return mark_rows, verbatim, finding_details
+    def heat_rows(heat: Any, bi: Callable[[Bi], Any]) -> Any:
+        out: list[str] = []
+        for row in heat.rows:
+            out.append(f'<tr><th scope="row" class="hm-body">{bi(row.name)}</th>\n')
+            for cell in row.cells:
+                if cell.findings:
+                    count = len(cell.findings)
+                    out.append(f'<td class="hm-cell state-{escape(cell.state.value)}{" local" if cell.local else ""}">'
+                               f'<button type="button" data-show="{escape(cell.key)}">{escape(cell.symbol)}'
+                               f'{f"<small>{count}</small>" if count > 1 else ""}'
+                               f'{"<sup>*</sup>" if cell.local else ""}</button></td>\n')
+                else:
+                    out.append(f'<td class="hm-cell state-none">{escape(cell.symbol)}</td>\n')
+            out.append("</tr>\n")
+        return markup("".join(out))
+
+    return mark_rows, verbatim, finding_details, heat_rows
 
 
 def details(markup: Any, escape: Any, shape: Callable[..., Any]) -> tuple[Callable[..., Any], ...]:
