@@ -45,7 +45,7 @@ class Measures:
         self.piece_need = functools.cache(functools.partial(geometry.piece_need, cells=cells))
         """:func:`liaison_docx.geometry.piece_need`, each piece of a table's lines once."""
         self._breaks = functools.cache(functools.partial(titles.break_units, cells=cells))
-        self._units: dict[str, tuple[str, ...]] = {}
+        self._units: dict[tuple[str, Any], tuple[str, ...]] = {}
         self.display_width = functools.cache(geometry.display_width)
         """:func:`liaison_docx.geometry.display_width`, each text once: the 落款's signatory and date,
         measured at every pitch a letter is laid out at, are the same few texts in every letter."""
@@ -71,12 +71,15 @@ class Measures:
         """:func:`liaison_docx.titles.break_title`, each title once (a fresh list each time)."""
         return list(self._breaks(tuple(u for u in units if u), capacity))
 
-    def title_units(self, text: str) -> tuple[str, ...]:
-        """:func:`liaison_docx.titles.title_units` of ``text`` with the common names only, each text
-        once: every 回执 of an export is named alike."""
-        found = self._units.get(text)
+    def title_units(self, text: str, names: titles.Names | None = None) -> tuple[str, ...]:
+        """:func:`liaison_docx.titles.title_units` of ``text`` with ``names`` (a district's matcher,
+        else the common names only), each text once: every 回执 of an export is named alike, and
+        every invitation to one meeting carries its title."""
+        key = (text, names)  # a matcher by its identity: one per district, alive with the key
+        found = self._units.get(key)
         if found is None:
-            found = self._units[text] = tuple(titles.title_units(text))
+            found = self._units[key] = tuple(titles.title_units(text) if names is None
+                                             else titles.title_units(text, names))
         return found
 
     def sizes(self) -> dict[str, int]:
