@@ -52,14 +52,12 @@ from liaison_docx.geometry import (
     TEXT_HEIGHT,
     TEXT_WIDTH,
     TITLE_LINE,
-    display_width,
 )
 from liaison_docx.layout import Piece, Placed, height, paginate
 from liaison_docx.letter_model import Letter, format_date
 from liaison_docx.measures import Measures
 from liaison_docx.ooxml import DECL, ROOT_NS
 from liaison_docx.package import Template
-from liaison_docx.titles import title_units
 
 __all__ = ["LETTER_START", "document_xml", "fits_page_one", "header_xml", "title_lines"]
 
@@ -91,7 +89,7 @@ def title_lines(letter: Letter, measures: Measures | None = None) -> list[str]:
         return measures.break_title(letter.title_units)
     if "\n" in letter.title:
         return letter.title.split("\n")
-    return measures.break_title(title_units(letter.title))
+    return measures.break_title(measures.title_units(letter.title))
 
 
 def _recipients(text: str) -> str:
@@ -137,7 +135,8 @@ def _signature(b: Builder, letter: Letter) -> None:
     """发文机关署名 centred over 成文日期, the date four characters from the right (room for the seal),
     two lines below the body."""
     date = format_date(letter.date)
-    offset = 4 * CHAR + int((display_width(date) - display_width(letter.signature)) * CHAR / 2)
+    width = b.measures.display_width
+    offset = 4 * CHAR + int((width(date) - width(letter.signature)) * CHAR / 2)
     b.flowing("GwSignature", Piece(lines=1, pitch=b.pitch, before=2 * b.pitch, keep_next=True, split=False),
               spacing(before=2 * b.pitch, line=b.pitch) + f'<w:ind w:right="{max(offset, 0)}"/>',
               b.run(letter.signature))
@@ -156,7 +155,7 @@ def _attachments(b: Builder, letter: Letter) -> None:
         b.flowing("GwAttachmentLabel", Piece(lines=1, page_break=True, keep_next=True, split=False),
                   content=b.run(label, "heading1"))
         page_break_before(b, len(b.flow) - 1)
-        _title(b, b.measures.break_title(title_units(attachment.name)), LINE_PITCH)
+        _title(b, b.measures.break_title(b.measures.title_units(attachment.name)), LINE_PITCH)
         b.flowing("Normal", Piece(lines=1, keep_next=True))  # a blank line under the name
         blocks(b, attachment.body)
 

@@ -45,6 +45,19 @@ class Measures:
         self.piece_need = functools.cache(functools.partial(geometry.piece_need, cells=cells))
         """:func:`liaison_docx.geometry.piece_need`, each piece of a table's lines once."""
         self._breaks = functools.cache(functools.partial(titles.break_units, cells=cells))
+        self._units: dict[tuple[str, Any], tuple[str, ...]] = {}
+        self.display_width = functools.cache(geometry.display_width)
+        """:func:`liaison_docx.geometry.display_width`, each text once: the 落款's signatory and date,
+        measured at every pitch a letter is laid out at, are the same few texts in every letter."""
+        self.blocks: dict[tuple[Any, int, tuple[Any, ...]], tuple[tuple[str, ...], tuple[tuple[Any, int], ...]]] = {}
+        """The XML fragments and flow pieces of each body (by the template, the pitch and the blocks),
+        as :func:`liaison_docx.document.blocks` wrote them first (slots counted from the body's first
+        fragment): the invitations to one meeting share a body, and a letter is laid out at up to
+        three pitches."""
+        self.properties: dict[bytes, Any] = {}
+        """Each letter's ``docProps/core.xml`` (its title, signatory and date) as the package's deflated
+        member, by its bytes: the invitations to one meeting share them (the seed's 55 letters have
+        29 different ones), so each is deflated once."""
         self.headers: dict[tuple[Any, str], Any] = {}
         """The 信函格式 first-page header of each mark (by the font set and the mark), as the
         package's deflated member: the letters of one issuer share it (41 of the seed's 55 letters,
@@ -57,6 +70,17 @@ class Measures:
     def break_title(self, units: Sequence[str], capacity: float = titles.TITLE_CELLS) -> list[str]:
         """:func:`liaison_docx.titles.break_title`, each title once (a fresh list each time)."""
         return list(self._breaks(tuple(u for u in units if u), capacity))
+
+    def title_units(self, text: str, names: titles.Names | None = None) -> tuple[str, ...]:
+        """:func:`liaison_docx.titles.title_units` of ``text`` with ``names`` (a district's matcher,
+        else the common names only), each text once: every 回执 of an export is named alike, and
+        every invitation to one meeting carries its title."""
+        key = (text, names)  # a matcher by its identity: one per district, alive with the key
+        found = self._units.get(key)
+        if found is None:
+            found = self._units[key] = tuple(titles.title_units(text) if names is None
+                                             else titles.title_units(text, names))
+        return found
 
     def sizes(self) -> dict[str, int]:
         """How many answers each memo holds (what the export measured once)."""

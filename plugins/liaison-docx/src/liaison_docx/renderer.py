@@ -43,7 +43,11 @@ def render(letter: Letter, fonts: FontSet = FontSet(),  # noqa: B008 - FontSet i
     # character XML cannot hold out of them.
     tpl = template(fonts)
     measures = measures if measures is not None else Measures()
-    members = [*tpl.head[letter.kind], Member("docProps/core.xml", core_xml(letter)), tpl.app,
+    core = core_xml(letter)
+    properties = measures.properties.get(core)
+    if properties is None:
+        properties = measures.properties[core] = Member("docProps/core.xml", core)
+    members = [*tpl.head[letter.kind], properties, tpl.app,
                Member("word/document.xml", document_xml(tpl, letter, measures)), *tpl.static[letter.kind]]
     if letter.kind == "letter":
         key = (tpl.fonts, letter.issuing_authority_mark)  # the header is the mark's alone, in these fonts

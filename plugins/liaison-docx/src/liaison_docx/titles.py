@@ -64,15 +64,18 @@ def break_units(units: tuple[str, ...], capacity: float, cells: Cells = text_cel
     n = len(units)
     ends = (0, *itertools.accumulate(len(u) for u in units))
     # Every line a break may make, [a, b) in units: its text, its width, and whether it may stand.
-    segments: list[list[tuple[int, str, float]]] = [[] for _ in range(n)]
+    # (its end, its width, whether it ends in a function word); a line holds Latin text (and keeps
+    # _SLACK free) when one of its units does: the units are searched once, not every line
+    latin = (0, *itertools.accumulate(1 if _ASCII.search(u) else 0 for u in units))
+    segments: list[list[tuple[int, float, bool]]] = [[] for _ in range(n)]
     for a in range(n):
         for b in range(a + 1, n + 1):
             line = text[ends[a]:ends[b]]
             width = cells(line)
-            if b - a > 1 and width > _room(line, capacity):
+            if b - a > 1 and width > (capacity - _SLACK if latin[b] > latin[a] else capacity):
                 break  # a longer line is wider still
             if len(line) >= 2 and line[0] not in _CLOSING:
-                segments[a].append((b, line, width))
+                segments[a].append((b, width, line[-1] in _FUNCTION_WORDS))
     inside = [0] + [sum(a < ends[c] < b for a, b in quotes) for c in range(1, n)]
     # Dynamic programming over cut points, one layer per line.  The score of a way of breaking rests
     # on its cuts through quotes and its lines ending in a function word (both summed line by line)
@@ -87,16 +90,25 @@ def break_units(units: tuple[str, ...], capacity: float, cells: Cells = text_cel
         if fewest is not None and count > fewest + 1:
             break
         nxt: dict[int, dict[_Shape, _Way]] = {}
+        final = count == n  # only a line to the end may follow
         for a, states in layer.items():
+            through = inside[a] if a else 0
             for shape, (cut_in, endings, cuts) in states.items():
-                for b, line, width in segments[a]:
-                    last = b == n
-                    if not last and count == n:
-                        continue
-                    way = (cut_in + (inside[a] if a else 0), endings + (0 if last else line[-1] in _FUNCTION_WORDS),
-                           (*cuts, a) if a else cuts)
-                    key = shape.then(width)
-                    ways = nxt.setdefault(b, {})
+                cut_in += through
+                if a:
+                    cuts = (*cuts, a)
+                then = shape.then
+                for b, width, function_end in segments[a]:
+                    if b != n:
+                        if final:
+                            continue
+                        way = (cut_in, endings + function_end, cuts)
+                    else:
+                        way = (cut_in, endings, cuts)
+                    key = then(width)
+                    ways = nxt.get(b)
+                    if ways is None:
+                        ways = nxt[b] = {}
                     held = ways.get(key)
                     if held is None or way < held:
                         ways[key] = way

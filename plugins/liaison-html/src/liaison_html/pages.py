@@ -157,7 +157,74 @@ def environment() -> jinja2.Environment:
     env.globals["week_cells"], env.globals["timeline_bands"], env.globals["timeline_rows"] = \
         grids(Markup, escape, glyph)
     env.globals["mark_detail"], env.globals["body_duties"] = details(Markup, escape, shape)
+    (env.globals["mark_rows"], env.globals["verbatim"], env.globals["finding_details"],
+     env.globals["heat_rows"]) = lists(Markup, escape, shape)
     return env
+
+
+def lists(markup: Any, escape: Any, shape: Callable[..., Any]) -> tuple[Callable[..., Any], ...]:
+    """The templates' ``mark_rows(marks, bi)`` (the list of engagements, a row a mark, each row
+    ending in a newline), ``verbatim(paras)`` (a provision's text: paragraphs of lines of pieces,
+    only the pieces' words, each escaped), ``finding_details(heat, bi)`` (each opened cell of
+    the heat map's findings, nothing without a heat map) and ``heat_rows(heat, bi)`` (the heat map's
+    rows, a cell a provision): the list, the quoted provisions, the findings and the heat map were
+    half the page's rendering in Jinja (a Jinja call per text of each row, a macro
+    with three loops per provision), written in Python as :func:`details` writes the details; the
+    same characters as the template's loops and macro wrote."""
+
+    def mark_rows(marks: Any, bi: Callable[[Bi], Any]) -> Any:
+        return markup("".join(
+            f'<tr class="status-{escape(m.status.value)}" data-show="{escape(m.key)}"><td>{escape(m.date.isoformat())}'
+            f'</td><td>{bi(m.time)}</td><td>{shape(m.status.value, m.provisional, m.kind)} {bi(m.kind_name)}</td>'
+            f'<td class="t">{bi(m.title)}</td><td>{bi(m.participants)}</td><td>{bi(m.cites)}'
+            f'{"※" if m.local else ""}</td><td>{bi(m.status_name)}</td></tr>\n' for m in marks))
+
+    def verbatim(paras: Any) -> Any:
+        out: list[str] = []
+        for para in paras:
+            out.append('<p class="verbatim">')
+            out.append("<br>\n".join(
+                "".join(f"<strong>{escape(piece.text)}</strong>" if piece.strong else str(escape(piece.text))
+                        for piece in line) for line in para))
+            out.append("</p>\n")
+        return markup("".join(out))
+
+    def finding_details(heat: Any, bi: Callable[[Bi], Any]) -> Any:
+        if heat is None:
+            return markup("")
+        out: list[str] = []
+        period, reason = bi(UI["period"]), bi(UI["reason"])
+        for row in heat.rows:
+            for cell in row.opened:
+                out.append(f'<article class="detail" id="{escape(cell.key)}" data-p="{escape(cell.provision.key)}">\n'
+                           f'<h3>{bi(row.name)} · {bi(cell.provision.cite)}</h3>\n<ol class="findings">\n')
+                for f in cell.findings:
+                    out.append(f'<li class="finding{" local" if f.local else ""}"><p><b>{bi(f.status)}</b> · '
+                               f'{bi(f.severity)} · {period} {bi(f.period)}</p>\n<p>{bi(f.message)}</p>\n'
+                               f'<p class="basis">{bi(f.basis)}</p>\n')
+                    if f.reason:
+                        out.append(f"<p>{reason}: {escape(f.reason)}</p>")
+                    out.append("</li>\n")
+                out.append("</ol>\n</article>\n")
+        return markup("".join(out))
+
+    def heat_rows(heat: Any, bi: Callable[[Bi], Any]) -> Any:
+        out: list[str] = []
+        for row in heat.rows:
+            out.append(f'<tr><th scope="row" class="hm-body">{bi(row.name)}</th>\n')
+            for cell in row.cells:
+                if cell.findings:
+                    count = len(cell.findings)
+                    out.append(f'<td class="hm-cell state-{escape(cell.state.value)}{" local" if cell.local else ""}">'
+                               f'<button type="button" data-show="{escape(cell.key)}">{escape(cell.symbol)}'
+                               f'{f"<small>{count}</small>" if count > 1 else ""}'
+                               f'{"<sup>*</sup>" if cell.local else ""}</button></td>\n')
+                else:
+                    out.append(f'<td class="hm-cell state-none">{escape(cell.symbol)}</td>\n')
+            out.append("</tr>\n")
+        return markup("".join(out))
+
+    return mark_rows, verbatim, finding_details, heat_rows
 
 
 def details(markup: Any, escape: Any, shape: Callable[..., Any]) -> tuple[Callable[..., Any], ...]:

@@ -69,12 +69,10 @@ def _lists(directory: Directory, kinds: Mapping[str, tuple[KindWord, ...]]) -> d
 
 
 def _list_sheet(book: Book, lists: dict[str, tuple[str, ...]]) -> None:
-    ws = book.wb.add_worksheet(LIST_SHEET)
+    ws = book.sheet(LIST_SHEET)
     lists = {name: values for name, values in lists.items() if values}  # no sheet offers an empty list
+    ws.write_columns((name, *values) for name, values in lists.items())
     for col, (name, values) in enumerate(lists.items()):
-        ws.write_string(0, col, name)
-        for row, value in enumerate(values, start=1):
-            ws.write_string(row, col, value)
         letter = _letter(col)
         book.wb.define_name(f"lst_{name}", f"='{LIST_SHEET}'!${letter}$2:${letter}${max(len(values), 1) + 1}")
     ws.hide()
@@ -146,15 +144,14 @@ def record_sheet(book: Book, spec: SheetSpec, title: str, prefilled: list[dict[s
     header_required = book.format(bold=True, align="center", bg_color="#FCE4D6", text_wrap=True, **border)
     date = book.format(num_format=DATE_FORMAT, align="center", **border)
     text = book.format(num_format="@", text_wrap=True, **border)
-    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, title,
-                   book.format(bold=True, font_size=14, align="left", valign="vcenter"))
-    ws.set_row(TITLE_ROW, 26)
-    ws.set_row(HEADER_ROW, 30)
+    # the title and the header row each in one call (Sheet.write_cells), as the rows below
+    ws.merge_cells(TITLE_ROW, 0, last_col, title, book.format(bold=True, font_size=14, align="left", valign="vcenter"),
+                   26)
+    ws.write_cells(HEADER_ROW, [(col, column.header, header_plain if column.required == "no" else header_required)
+                                for col, column in enumerate(spec.columns)], 30)
     first, last = HEADER_ROW + 1, HEADER_ROW + len(prefilled) + max(blank_rows, 1)
     widths: list[float] = []
     for col, column in enumerate(spec.columns):
-        required = column.required != "no"
-        ws.write_string(HEADER_ROW, col, column.header, header_required if required else header_plain)
         texts = [column.header] + [_shown(row.get(column.field)) for row in prefilled]
         widths.append(column_width(texts, least=MIN_WIDTH.get(column.parse, 10), most=MAX_WIDTH.get(column.parse, 30)))
         ws.set_column(col, col, widths[-1], date if column.parse == "date" else text)
@@ -253,7 +250,8 @@ def ledger_specs(district: Any, year: int) -> tuple[SheetSpec, ...]:
 
 
 def _guide(book: Book, district: Any, year: int, specs: Sequence[SheetSpec]) -> None:
-    ws = book.wb.add_worksheet(GUIDE_SHEET)
+    # each row in one call (Sheet.write_cells: the row kept as its XML), as the record sheets' rows
+    ws = book.sheet(GUIDE_SHEET)
     title = book.format(bold=True, font_size=16)
     bold = book.format(bold=True, bg_color="#D9E1F2", border=1, text_wrap=True, valign="vcenter")
     wrap = book.format(text_wrap=True, valign="top", border=1)
@@ -262,33 +260,27 @@ def _guide(book: Book, district: Any, year: int, specs: Sequence[SheetSpec]) -> 
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     merged = sum(widths[1:])
-    ws.write_string(0, 0, f"{district.info.name}{year}年对口联系工作台账 填写说明", title)
+    ws.write_cells(0, [(0, f"{district.info.name}{year}年对口联系工作台账 填写说明", title)])
     row = 2
     for n, rule in enumerate(GENERAL_RULES, start=1):
-        ws.write_string(row, 0, f"{n}.", plain)
         text = rule.format(year=year, title=district.info.regulation_title, **_meeting_words(district, year))
-        ws.merge_range(row, 1, row, 3, text, plain)
-        ws.set_row(row, row_height(lines_in(text, merged)))
+        ws.merge_cells(row, 1, 3, text, plain, row_height(lines_in(text, merged)), before=[(0, f"{n}.", plain)])
         row += 1
     row += 1
-    for col, header in enumerate(("工作表", "列", "必填", "填写说明")):
-        ws.write_string(row, col, header, bold)
+    ws.write_cells(row, [(col, header, bold) for col, header in enumerate(("工作表", "列", "必填", "填写说明"))])
     row += 1
     kinds = kind_lists(district, year)
 
     def line(first: str, second: str, third: str, text: str) -> None:
         nonlocal row
-        for col, value in enumerate((first, second, third, text)):
-            ws.write_string(row, col, value, wrap)
-        ws.set_row(row, row_height(max(lines_in(text, widths[3]), lines_in(second, widths[1]))))
+        ws.write_cells(row, [(0, first, wrap), (1, second, wrap), (2, third, wrap), (3, text, wrap)],
+                       row_height(max(lines_in(text, widths[3]), lines_in(second, widths[1]))))
         row += 1
 
     for spec in specs:
         basis = _basis(district, spec, year, "；")
-        ws.write_string(row, 0, spec.name, bold)
         text = f"{spec.purpose}（依据：{basis}）" if basis else spec.purpose
-        ws.merge_range(row, 1, row, 3, text, wrap)
-        ws.set_row(row, row_height(lines_in(text, merged)))
+        ws.merge_cells(row, 1, 3, text, wrap, row_height(lines_in(text, merged)), before=[(0, spec.name, bold)])
         row += 1
         for column in spec.columns:
             line("", column.header, {"cell": "必填", "column": "保留此列", "no": ""}[column.required], column.hint)

@@ -73,7 +73,10 @@ def _note(district: Any, year: int, provisional: bool, breaks_avoided: bool = Tr
     return note
 
 
-def _sheet(book: Book, name: str, title: str, note: str, rows: Sequence[PlannedRow], directory: Directory) -> None:
+def _sheet(book: Book, name: str, title: str, note: str, rows: Sequence[PlannedRow], directory: Directory,
+           shown: dict[int, list[Any]] | None = None) -> None:
+    """One sheet of rows; ``shown``: each row's cell values by the row's ``id`` (a row is on the whole
+    district's sheet and on each of its departments': its values are worked out once)."""
     ws = book.sheet(name)
     last_col = len(PLAN_COLUMNS) - 1
     border = {"border": 1, "valign": "vcenter"}
@@ -87,7 +90,8 @@ def _sheet(book: Book, name: str, title: str, note: str, rows: Sequence[PlannedR
     ws.merge_cells(TITLE_ROW, 0, PRINTED - 1, title, title_format, 30)
     ws.merge_cells(NOTE_ROW, 0, PRINTED - 1, note, note_format, 30)
     ws.write_cells(HEADER_ROW, [(col, column.header, header) for col, column in enumerate(PLAN_COLUMNS)])
-    values = [[c.value(r, directory) for c in PLAN_COLUMNS] for r in rows]
+    values = ([[c.value(r, directory) for c in PLAN_COLUMNS] for r in rows] if shown is None
+              else [shown[id(r)] for r in rows])
     widths = []
     for col, column in enumerate(PLAN_COLUMNS):
         texts = [column.header] + [v[col].isoformat() if isinstance(v[col], dt.date) else str(v[col]) for v in values]
@@ -121,7 +125,8 @@ def write_schedule(book: Book, district: Any, year: int, rows: Sequence[PlannedR
     name = district.info.name
     note = _note(district, year, provisional, breaks_avoided)
     taken: set[str] = set()
-    _sheet(book, sheet_title("全区", taken), f"{name}{year}年对口联系工作安排表", note, rows, directory)
+    shown = {id(r): [c.value(r, directory) for c in PLAN_COLUMNS] for r in rows}
+    _sheet(book, sheet_title("全区", taken), f"{name}{year}年对口联系工作安排表", note, rows, directory, shown)
     own_of: dict[str, list[PlannedRow]] = {}  # each body's rows in the plan's order, not a rescan per department
     for r in rows:
         for p in dict.fromkeys(r.participants):
@@ -130,6 +135,6 @@ def write_schedule(book: Book, district: Any, year: int, rows: Sequence[PlannedR
         own = own_of.get(dept.id, [])
         if own:
             _sheet(book, sheet_title(dept.name, taken), f"{name}{year}年对口联系工作安排表（{dept.name}）", note,
-                   own, directory)
+                   own, directory, shown)
     record_sheet(book, attrs.evolve(REGISTER, name=sheet_title(REGISTER.name, taken)),
                  f"{name}{year}年发文登记（对口联系函件）", register_rows(register), blank_rows=0)

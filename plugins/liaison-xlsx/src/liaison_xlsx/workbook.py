@@ -181,16 +181,42 @@ class Sheet(Worksheet):  # type: ignore[misc]
         # set_row(row, height): points to pixels as xlsxwriter rounds them, the default when None
         self._heights[row] = self.default_row_height if height is None else int(height * 4.0 / 3.0 + 0.5)
 
+    def write_columns(self, columns: Iterable[Iterable[str]]) -> None:
+        """Texts without a format, column after column from row 0 and column A, as ``write_string``
+        called column by column would store them: the shared strings indexed in that order, each
+        row then kept as its XML (rows written once: nothing else on the sheet)."""
+        if self._rows:
+            raise ValueError("columns written after rows")
+        index = self.str_table._get_shared_string_index
+        rows: dict[int, list[str]] = {}
+        for col, texts in enumerate(columns):
+            for row, text in enumerate(texts):
+                if self._check_dimensions(row, col):
+                    raise ValueError(f"row {row}, column {col}: outside the sheet")
+                if len(text) > self.xls_strmax // 2 and _utf16_len(text) > self.xls_strmax:
+                    text = _utf16_truncate(text, self.xls_strmax)
+                cells = rows.setdefault(row, [])
+                if not cells:
+                    self._bounds[row] = col << 16 | col
+                else:
+                    self._bounds[row] = self._bounds[row] & ~0xFFFF | col
+                cells.append(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" t="s"><v>{index(text)}</v></c>')
+        for row in sorted(rows):
+            self._rows[row] = "".join(rows[row])
+            self._heights[row] = self.default_row_height
+        self._last_row = max(rows, default=-1)
+
     def merge_cells(self, row: int, first_col: int, last_col: int, text: str, cell_format: Any,
-                    height: float | None = None) -> None:
-        """``merge_range`` over one row, then ``set_row(row, height)``."""
+                    height: float | None = None, before: Iterable[Cell] = ()) -> None:
+        """``merge_range`` over one row, then ``set_row(row, height)``; ``before``: the row's cells
+        left of the merged ones, written first (as ``write_string`` calls before the merge would)."""
         merged = xl_range(row, first_col, row, last_col)
         for col in range(first_col, last_col + 1):
             if (row, col) in self.merged_cells:
                 raise ValueError(f"row {row}, column {col}: merged twice")
             self.merged_cells[(row, col)] = merged
         self.merge.append([row, first_col, row, last_col])
-        self.write_cells(row, [(first_col, text, cell_format),
+        self.write_cells(row, [*before, (first_col, text, cell_format),
                                *((col, None, cell_format) for col in range(first_col + 1, last_col + 1))], height)
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:

@@ -175,6 +175,9 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
     issuer_name = w.full_name(district, issuer)
     reply_by = reply_date(e.date, max(natural, issued_on or natural), calendar)
 
+    matcher = org_matcher(district)
+    units = title_units(title, matcher) if measures is None else measures.title_units(title, matcher)
+
     def worded(tighter: int) -> Letter:
         notes = []
         if e.status == Status.PROPOSED:
@@ -199,7 +202,7 @@ def invitation_letter(district: District, e: Engagement, invitee: Organisation, 
             kind="letter", issuing_authority_mark=issuer_name, doc_number=None,
             title=f"关于邀请{verb}{title}的函", recipients=w.name(invitee), body=(Paragraph(opening), *body),
             signature=issuer_name, date=natural,
-            title_units=("关于", "邀请", verb, *title_units(title, org_matcher(district)), "的函"),
+            title_units=("关于", "邀请", verb, *units, "的函"),
             attachments=(_reply_slip(invitee, issuer_name, reply_by, verb, e.date, noun),))
 
     # The wording as it is when the letter fits page 1 (at the closest spacing GB/T 9704 §7.3.5

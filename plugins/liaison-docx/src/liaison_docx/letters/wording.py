@@ -24,6 +24,7 @@ from liaison_docx.geometry import CELLS_PER_LINE, count_lines, unbroken
 from liaison_docx.letter_model import format_date
 
 _BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = re.compile("[\t\n\r]")  # compiled once: text() checks every name of every letter
 _WEEKDAYS = "一二三四五六日"
 
 
@@ -34,7 +35,7 @@ def text(value: str, where: Path, *, single_line: bool = True) -> str:
     if not isinstance(value, str):
         raise ExportError(f"expected text, got {type(value).__name__}", path=Location.inside(*where),
                           message_zh=f"应为文本，此处是 {type(value).__name__}")
-    bad = _BAD_CHARS.search(value) or (re.search("[\t\n\r]", value) if single_line else None)
+    bad = _BAD_CHARS.search(value) or (_LINE_BREAKS.search(value) if single_line else None)
     if bad is not None:
         raise ExportError(f"character U+{ord(bad.group()):04X} at position {bad.start()} cannot go into a letter",
                           path=Location.inside(*where), fix="remove control characters from the data",
