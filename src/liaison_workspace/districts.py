@@ -1,7 +1,7 @@
 """A district file parsed once per machine, not once per command: the checked district kept in
 liaison's cache folder, keyed by the file's bytes and the code that parsed it.
 
-Parsing a district is reading its TOML (``tomllib``), structuring it with the strict converter and
+Parsing a district is reading its TOML (``tomli``), structuring it with the strict converter and
 checking it across the document (:func:`liaison.formats.district.parse_district`): 0.23 s of CPU for
 the 1.37 MB file of a 3,300-pairing district, a quarter of ``liaison check`` on it, and for the
 seed a converter's structuring functions generated in every process. The command's :func:`load`

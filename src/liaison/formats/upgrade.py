@@ -204,10 +204,10 @@ def _tomlkit_dump(doc: Any, file: str | None) -> str:
 def _check_reads_as(text: str, meant: dict[str, Any], file: str | None) -> None:
     """What was written must read back as what was meant: never a file that does not parse, nor a key
     that landed in another table."""
-    import tomllib
+    import tomli
 
     try:
-        same = _plain(tomllib.loads(text)) == _plain(meant)
+        same = _plain(tomli.loads(text)) == _plain(meant)
     except Exception as exc:  # as above
         raise _layout_error(file, exc) from None
     if not same:
@@ -215,7 +215,7 @@ def _check_reads_as(text: str, meant: dict[str, Any], file: str | None) -> None:
 
 
 def _plain(value: Any) -> Any:
-    """Values as both readers give them: tomllib reads a multi-line string's CRLF as LF, tomlkit keeps it."""
+    """Values as both readers give them: tomli reads a multi-line string's CRLF as LF, tomlkit keeps it."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
