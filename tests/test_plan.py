@@ -252,3 +252,22 @@ def test_an_agreed_date_on_a_holiday_or_clash_is_warned_about(seed: District) ->
     assert any("同一时段" in w.message_zh and "区发改局" in w.message_zh for w in clash.warnings)
     result = CliRunner().invoke(cli, ["plan", "--year", "2026", "--move", "2026/joint_meeting/health@2026-10-01"])
     assert result.exit_code == 0 and "不是工作日" in result.stdout
+
+
+def test_an_agreed_second_meeting_leaves_the_first_in_the_plan() -> None:
+    """A pairing that owes two meetings a year: the second (``…/2``, dated first) agreed, the re-plan
+    keeps the other proposed where it was — the agreed one is the second, not the first (counted as
+    the first, the other dropped out of the plan, neither placed nor reported)."""
+    from builders import build_district
+
+    district = build_district(1, 1, [(0, 0)], meetings=2, visits=(0, None))
+    first = plan_year(district, 2026, PlanOptions(min_gap_days=0))
+    meetings = [e for e in first.engagements if e.kind == EngagementKind.JOINT_MEETING]
+    assert len(meetings) == 2 and meetings[0].id.endswith("/2")  # the second, dated first
+    agreed = meetings[0].with_changes(status=Status.AGREED)
+    again = plan_year(district, 2026, PlanOptions(min_gap_days=0), fixed=[agreed],
+                      keep=[e for e in first.engagements if e.id != agreed.id])
+    assert [(e.id, e.date, e.status) for e in again.engagements if e.kind == EngagementKind.JOINT_MEETING] == \
+        [(agreed.id, agreed.date, Status.AGREED), (meetings[1].id, meetings[1].date, Status.PROPOSED)]
+    assert not again.unplaced
+

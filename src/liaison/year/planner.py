@@ -487,6 +487,24 @@ class _YearPlanner:
                         message(f"no free working half-day in {self.year} for all of {', '.join(task.participants)} "
                                 f"at least {gap} days from the pairing's other engagements: {task.title_en}"))
 
+    def _owed(self, tasks: Sequence[_Task], fixed: Sequence[Engagement], kept_ids: set[str]) -> list[_Task]:
+        """The tasks still owed besides the fixed engagements: a task is not placed where what its
+        obligations' fixed engagements count for already covers its ordinal — leaving out the fixed
+        tasks of its own series that come after it (an agreed second meeting covers the second, not
+        the first: counted as the first, it dropped the first meeting from the plan)."""
+        own = {e.id: e for e in fixed if e.status != Status.CANCELLED}
+        later: dict[int, int] = {}  # fixed tasks after this one, by obligation
+        wanted: list[bool] = []
+        for t in reversed(tasks):
+            e = own.get(t.id)
+            if e is not None:
+                for i in t.serves:
+                    if self.obligations[i].counts(e.kind, e.date, e.host, e.participants):
+                        later[i] = later.get(i, 0) + 1
+            wanted.append(t.id not in kept_ids
+                          and not all(self.done[i] - later.get(i, 0) >= t.ordinal for i in t.serves))
+        return [t for t, w in zip(tasks, reversed(wanted), strict=True) if w]
+
     # -- the year ------------------------------------------------------------------------------------
     def run(self, fixed: Sequence[Engagement], keep: Sequence[Engagement]) -> Plan:
         kept_ids = {e.id for e in fixed}
@@ -499,8 +517,8 @@ class _YearPlanner:
                 e = self.event(event)
                 kept_ids.add(e.id)
                 self.occupy(e)
-        tasks: Iterable[_Task] = (t for t in self.tasks() if t.id not in kept_ids
-                                  and not all(self.done[i] >= t.ordinal for i in t.serves))
+        tasks: Iterable[_Task] = self._owed(list(self.tasks()), fixed, kept_ids) if fixed else \
+            (t for t in self.tasks() if t.id not in kept_ids and not all(self.done[i] >= t.ordinal for i in t.serves))
         where = {e.id: e for e in keep if e.status == Status.PROPOSED and e.id not in kept_ids}
         placed: set[str] = set()
         if where:  # kept first: new tasks must not take a slot already sent out (else made as placed)
