@@ -104,6 +104,11 @@ def test_tight_calendars_still_report_rather_than_drop(district: District, weekd
 def test_the_same_inputs_give_the_same_plan() -> None:
     district = build_district(5, 4, [(0, 0), (0, 1), (1, 1), (2, 3), (4, 2), (3, 0)])
     assert plan_year(district, 2026) == plan_year(district, 2026)
+    # a re-plan on a day of the year, with something to place afresh: the day is an input like the others
+    first = plan_year(district, 2026)
+    fixed, keep = [first.engagements[0].with_changes(status=Status.AGREED)], first.engagements[2:]
+    assert plan_year(district, 2026, fixed=fixed, keep=keep, from_day=dt.date(2026, 6, 1)) == \
+        plan_year(district, 2026, fixed=fixed, keep=keep, from_day=dt.date(2026, 6, 1))
 
 
 def _when(e: object) -> tuple[object, ...]:
