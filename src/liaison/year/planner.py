@@ -173,6 +173,8 @@ class _YearPlanner:
         # the first day a task placed afresh may take (the re-plan's day; the year's first without one)
         self.from_day = self.first if from_day is None else max(from_day, self.first)
         self.board = board_for(year, calendar, options)
+        # the first slot a task placed afresh may take (an index of the board's slots, found once)
+        self.from_slot = bisect.bisect_left(self.board.days, self.from_day) * len(self.board.slot_times)
         self.vacancies = Vacancies(self.board)  # the slots a busy organisation's search passes over
         # the pairing spans the obligations were worked out from, read again for each task's window
         self._span_memo: SpanMemo = {}
@@ -447,7 +449,7 @@ class _YearPlanner:
         # aimed over the whole window, as a plan before the year aims, where that day is still to come
         # (a proposed engagement displaced stays near where it was); else over the days left, spread as
         # the plan spreads them — not all on the re-plan's own day, with no time to invite anyone
-        lo = max(first, bisect.bisect_left(board.days, self.from_day) * per_day)
+        lo = first if first >= self.from_slot else self.from_slot
         if lo >= hi:
             return None
         rows = board.rows_of(task.participants)
