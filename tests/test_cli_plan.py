@@ -284,3 +284,29 @@ def test_footnoted_lines_with_their_footnotes_say_what_the_findings_say() -> Non
             else:
                 assert line == f.message(lang)
         assert len(explained) == len(notes)
+
+
+def test_a_replan_during_the_year_places_nothing_on_a_day_gone_by(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`liaison plan --out` re-plans on today (LIAISON_TODAY here): two whole-day symposia on 30 and 31
+    December take the half-day of a visit proposed for the 30th and every one after it; run on 28
+    December, the visit goes on the 28th or 29th — not back in January, where the search from its aim
+    wrapped round to before today."""
+    visit = "2027/visit/dev-reform/czgp/1"
+    out = str(tmp_path / "out")
+    assert run("plan", "--year", "2027", "--out", out)[0] == 0  # planned before the year (the clock: 2026)
+    state = tmp_path / "out" / "2027" / "plan-seed-2027.json"
+
+    def placed() -> tuple[str, str]:
+        found = next(e for e in json.loads(state.read_text(encoding="utf-8"))["engagements"] if e["id"] == visit)
+        return found["date"], found["start"]
+
+    assert placed() == ("2027-12-30", "14:30")
+    events = tmp_path / "events.toml"
+    events.write_text("".join(f'[[events]]\nkind = "symposium"\ndate = 2027-12-{d}\ntitle_zh = "座谈会{d}"\n'
+                              f'id = "whole-day-{d}"\nstart = "09:00"\nend = "17:30"\n\n' for d in (30, 31)),
+                      encoding="utf-8")
+    monkeypatch.setenv("LIAISON_TODAY", "2027-12-28")
+    code, _, err = run("plan", "--year", "2027", "--out", out, "--events", str(events))
+    assert code == 0, err
+    assert "2027-12-28" <= placed()[0] < "2027-12-30"

@@ -464,3 +464,33 @@ def test_a_meeting_added_in_the_half_day_of_a_visit_it_invites_the_branch_to_mov
     kept = agreed.export(seed, YEAR, letters, events=(year_end,), issued_on=day).state
     assert (kept.plan.get(visit).date, kept.plan.get(visit).start) == (told.date, told.start)
     assert not [r for r in kept.letters if r.kind == "supplement"]
+
+
+def test_a_visit_an_event_takes_the_place_of_moves_to_a_day_still_to_come_and_the_department_is_told(
+        tmp_path: Path) -> None:
+    """The development and reform bureau's notice (out on 11 January) announced its visit to the 致公党
+    branch for 30 December 14:30. On 28 December the events file lists two whole-day symposia, on the
+    30th and the 31st, that invite the branch: the visit no longer fits, and the days after it are
+    taken — it is placed afresh on a day of 28–29 December (the search from its aim wraps round to the
+    re-plan's day, not to January, a day gone by that no 补充通知 could tell of), and the bureau is
+    told the new time by one 补充通知 naming it."""
+    import docx
+
+    seed, visit = seed_district(), "2027/visit/dev-reform/czgp/1"
+    letters = [("docx", {"kinds": "notice,invitation"})]
+    ws = Workspace(tmp_path)
+    told = ws.export(seed, YEAR, letters, issued_on=dt.date(2027, 1, 11)).state.plan.get(visit)
+    assert (told.date, told.start) == (dt.date(2027, 12, 30), dt.time(14, 30))
+    whole_day = [KnownEvent(id=f"symposium-{d}", kind=EngagementKind.SYMPOSIUM, date=dt.date(2027, 12, d),
+                            title_zh=f"12月{d}日座谈会", start=dt.time(9), end=dt.time(17, 30)) for d in (30, 31)]
+    day = dt.date(2027, 12, 28)
+    state = ws.export(seed, YEAR, letters, events=whole_day, issued_on=day).state
+    assert all("czgp" in state.plan.get(f"{YEAR}/symposium/{e.id}").participants for e in whole_day)
+    now = state.plan.get(visit)
+    assert now.status == Status.PROPOSED and day <= now.date < dt.date(2027, 12, 30)
+    (supplement,) = [r for r in state.letters if r.kind == "supplement"]
+    assert supplement.recipient == "dev-reform" and supplement.date == day
+    assert supplement.announced is not None and {a.engagement: (a.date, a.start) for a in supplement.announced}[
+        visit] == (now.date, now.start)
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / str(YEAR) / supplement.path)).paragraphs)
+    assert f"领导走访（致公党支部）：原定于12月30日14:30—16:30，调整为{now.date.month}月{now.date.day}日" in text

@@ -252,3 +252,57 @@ def test_an_agreed_date_on_a_holiday_or_clash_is_warned_about(seed: District) ->
     assert any("同一时段" in w.message_zh and "区发改局" in w.message_zh for w in clash.warnings)
     result = CliRunner().invoke(cli, ["plan", "--year", "2026", "--move", "2026/joint_meeting/health@2026-10-01"])
     assert result.exit_code == 0 and "不是工作日" in result.stdout
+
+
+def test_an_agreed_second_meeting_leaves_the_first_in_the_plan() -> None:
+    """A pairing that owes two meetings a year: the second (``…/2``, dated first) agreed, the re-plan
+    keeps the other proposed where it was — the agreed one is the second, not the first (counted as
+    the first, the other dropped out of the plan, neither placed nor reported)."""
+    from builders import build_district
+
+    district = build_district(1, 1, [(0, 0)], meetings=2, visits=(0, None))
+    first = plan_year(district, 2026, PlanOptions(min_gap_days=0))
+    meetings = [e for e in first.engagements if e.kind == EngagementKind.JOINT_MEETING]
+    assert len(meetings) == 2 and meetings[0].id.endswith("/2")  # the second, dated first
+    agreed = meetings[0].with_changes(status=Status.AGREED)
+    again = plan_year(district, 2026, PlanOptions(min_gap_days=0), fixed=[agreed],
+                      keep=[e for e in first.engagements if e.id != agreed.id])
+    assert [(e.id, e.date, e.status) for e in again.engagements if e.kind == EngagementKind.JOINT_MEETING] == \
+        [(agreed.id, agreed.date, Status.AGREED), (meetings[1].id, meetings[1].date, Status.PROPOSED)]
+    assert not again.unplaced
+
+
+def test_a_replan_places_what_is_new_on_its_day_or_after_and_says_what_no_longer_can_be(seed: District) -> None:
+    """A re-plan on 12 August after an amendment ended a pairing on 1 August (what was before 26 July
+    held, the rest proposed — the department's meeting of 9 August with both counterparts too): a
+    meeting of the pairing that goes on (new: the counterparts no longer meet together) is placed on
+    that day or after, not in March; the one for the pairing that ended has no day left — the plan
+    says so, and the check charges the shortfall to the department."""
+    import attrs
+
+    from liaison.law.compliance import check
+    from liaison.law.findings import FindingStatus
+    from liaison.law.records import Records
+
+    day = dt.date(2027, 8, 12)
+    before = plan_year(seed, 2027)
+    dept = "economy-trade-science"
+    first = next(p for p in seed.pairings if p.department == dept)
+    ended = next(p for p in seed.pairings if p.department == dept and p != first)
+    amended_seed = attrs.evolve(seed, pairings=tuple(attrs.evolve(p, valid_until=dt.date(2027, 8, 1)) if p == ended
+                                                     else p for p in seed.pairings))
+    held = [e.with_changes(status=Status.HELD) for e in before.engagements if e.date < dt.date(2027, 7, 26)]
+    proposed = [e for e in before.engagements if e.date >= dt.date(2027, 7, 26)]  # its meeting of 9 August too
+    after = plan_year(amended_seed, 2027, fixed=held, keep=proposed, from_day=day)
+    old = {e.id: e for e in before.engagements}
+    fresh = [e for e in after.engagements if e.status == Status.PROPOSED
+             and (e.id not in old or (e.date, e.start) != (old[e.id].date, old[e.id].start))]
+    apart = f"2027/joint_meeting/{dept}/{first.counterpart}"
+    assert apart in {e.id for e in fresh} and all(e.date >= day for e in fresh)
+    # as before 12 August with no day: the same meeting goes on a day gone by
+    assert plan_year(amended_seed, 2027, fixed=held, keep=proposed).get(apart).date < day
+    (gone,) = [u for u in after.unplaced if ended.counterpart in u.subject]
+    assert "2027-07-31" in gone.reason_en and "2027-08-12" in gone.reason_en and "已过" in gone.reason_zh
+    report = check(amended_seed, Records.from_plan(after), 2027)
+    (owed,) = [f for f in report.findings if f.rule == "joint-meeting" and ended.counterpart in f.subject]
+    assert owed.responsible == dept and owed.status != FindingStatus.MET

@@ -16,6 +16,7 @@ import attrs
 import pytest
 
 from liaison.formats.district import seed_district
+from liaison.law.district import District
 from liaison.law.records import Records, ResearchResult
 from liaison.year.numbering import LetterRecord, register_lines
 from liaison.year.reconcile import Change
@@ -230,26 +231,35 @@ def test_a_meeting_whose_day_has_passed_gets_no_cancellation_letter(tmp_path: Pa
     assert not [r for r in again.state.letters if r.kind == "cancellation"]
 
 
+def amended_on(seed: District, day: dt.date) -> tuple[District, str]:
+    """The seed with 区经科's second pairing ending on ``day`` (its last day the one before), and that
+    pairing's counterpart."""
+    first = next(p for p in seed.pairings if p.department == "economy-trade-science")
+    ended = next(p for p in seed.pairings if p.department == "economy-trade-science" and p != first)
+    return attrs.evolve(seed, pairings=tuple(attrs.evolve(p, valid_until=day) if p == ended else p
+                                             for p in seed.pairings)), ended.counterpart
+
+
 def test_an_invitee_dropped_after_the_meetings_day_is_told_in_one_note(tmp_path: Path) -> None:
     """区经科's joint meeting of 9 August, its invitations out on 26 July; an amendment that ends one
-    of its pairings before that day reaches the export of 12 August, after the meeting, and the
-    meeting no longer invites one of the two (the planner meets each apart now). No cancellation
-    letter for the invitee no longer asked (the meeting is gone by), one note for the meeting — what
-    the clerk records (held, who attended) —, and none per invitation."""
+    of its pairings the day after reaches the export of 12 August, after the meeting, and the
+    meeting no longer invites the other counterpart (the planner meets each apart now: the one whose
+    pairing ended keeps the meeting). No cancellation letter for the invitee no longer asked (the
+    meeting is gone by), one note for the meeting — what the clerk records (held, who attended) —,
+    and none per invitation; the other counterpart's own meeting goes on a day still to come (not in
+    March, reported at once as come with its invitations never sent)."""
     ws, seed = Workspace(tmp_path / "out"), seed_district()
     meeting = "2027/joint_meeting/economy-trade-science"
     sent = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 7, 26)).state.letters
-    first = next(p for p in seed.pairings if p.department == "economy-trade-science")
-    ended = next(p for p in seed.pairings if p.department == "economy-trade-science" and p != first)
-    amended = attrs.evolve(seed, pairings=tuple(attrs.evolve(p, valid_until=dt.date(2027, 8, 1)) if p == ended else p
-                                                for p in seed.pairings))
+    amended, _ = amended_on(seed, dt.date(2027, 8, 10))
     outcome = ws.export(amended, YEAR, INVITATIONS, issued_on=dt.date(2027, 8, 12))
     asked = set(outcome.state.plan.get(meeting).participants)
     (invited,) = [r for r in sent if r.engagement == meeting and r.recipient not in asked]
     assert not [r for r in outcome.state.letters if r.kind == "cancellation"]
     (told,) = [n for n in outcome.notes if "不再发取消函" in n.message_zh]
-    others = [n for n in outcome.notes if n is not told]
-    assert not [n for n in others if n.file is not None or invited.doc_number in n.message_zh]
+    assert outcome.notes == (told,)
+    apart = outcome.state.plan.get(f"{meeting}/{invited.recipient}")
+    assert apart.date >= dt.date(2027, 8, 12) and apart.participants == ("economy-trade-science", invited.recipient)
     assert told.letters == (invited.doc_number,)
     zh, en = told.render("zh"), told.render("en")
     name = seed.organisation(invited.recipient).name
@@ -258,3 +268,27 @@ def test_an_invitee_dropped_after_the_meetings_day_is_told_in_one_note(tmp_path:
     held = f"liaison plan --year {YEAR} --out DIR --held {meeting}"
     assert held in zh and held in en and "--force" not in zh  # not cancelled: held needs no force
     assert "参加单位" in zh and "另行发函" not in zh
+
+
+def test_a_meeting_new_after_an_amendment_goes_on_a_day_still_to_come(tmp_path: Path) -> None:
+    """The amendment of 1 August reaches the export of 12 August: 区经科's meeting of 9 August (its
+    invitations out on 26 July, still proposed) was for both counterparts; the pairing that ended
+    has no day left for a meeting, the one that goes on all year gets its own. That one goes on 12
+    August or after — not on 25 March, where the year's aim put it, reported at once as come with its
+    invitations never sent; the plan says the other can no longer be placed; the meeting of 9 August,
+    gone by, is told once as called off after its day (held or not: the clerk records which)."""
+    ws, seed = Workspace(tmp_path / "out"), seed_district()
+    meeting = "2027/joint_meeting/economy-trade-science"
+    sent = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 7, 26)).state.letters
+    amended, gone = amended_on(seed, dt.date(2027, 8, 1))
+    day = dt.date(2027, 8, 12)
+    outcome = ws.export(amended, YEAR, INVITATIONS, issued_on=day)
+    plan = outcome.state.plan
+    (apart,) = [e for e in plan.engagements if e.id.startswith(f"{meeting}/")]
+    assert apart.date >= day and gone not in apart.participants
+    (unplaced,) = [u for u in plan.unplaced if gone in u.subject]
+    assert "2027-07-31" in unplaced.reason_zh and day.isoformat() in unplaced.reason_zh
+    invited = [r.doc_number for r in sent if r.engagement == meeting]
+    (told,) = outcome.notes
+    assert "不再发取消函" in told.message_zh and told.letters == tuple(invited)
+    assert not [n for n in outcome.notes if "邀请函尚未印发" in n.message_zh]

@@ -85,7 +85,9 @@ def ended(district: District, department: str, on: dt.date) -> District:
 def test_a_recipient_an_amendment_no_longer_invites_is_told_by_a_cancellation_letter(tmp_path: Path) -> None:
     """区经科's joint meeting of 9 August invites 民建 and the ICF; its invitations go out on 26 July and
     on 28 July an amendment ends one of the two pairings: the invitation that no longer holds is
-    withdrawn by a letter naming it, and that letter is written again, unchanged, by later exports."""
+    withdrawn by a letter naming it, and that letter is written again, unchanged, by later exports.
+    The meeting, now the ended pairing's, moves into the days it has left — on 28 July or after, never
+    on a day gone by — and its invitee is told so by a 改期的函 naming the invitation it replaces."""
     ws, seed = Workspace(tmp_path / "out"), seed_district()
     meeting = "2027/joint_meeting/economy-trade-science"
     state = ws.export(seed, YEAR, INVITATIONS, issued_on=dt.date(2027, 7, 26)).state
@@ -100,9 +102,16 @@ def test_a_recipient_an_amendment_no_longer_invites_is_told_by_a_cancellation_le
         letter = told[r.doc_number]
         assert letter.recipient == r.recipient and letter.date == dt.date(2027, 7, 28)
         text = words(ws.folder(YEAR) / letter.path)
-        assert r.doc_number in text and "原邀请函不再执行" in text
-        if letter.kind == "cancellation" and after.plan.get(meeting).status.value != "cancelled":
+        assert r.doc_number in text
+        if letter.kind == "change":  # moved, within the days the ended pairing has left
+            day = after.plan.get(meeting).date
+            assert dt.date(2027, 7, 28) <= day < dt.date(2027, 8, 1)
+            assert f"改于{day.year}年{day.month}月{day.day}日" in text
+            continue
+        assert "原邀请函不再执行" in text
+        if after.plan.get(meeting).status.value != "cancelled":
             assert "不再" in text.split("原邀请函")[0] and "邀请的函" in text  # the invitation, not the meeting
+    assert any(told[r.doc_number].kind == "cancellation" for r in withdrawn)
     later = ws.export(amended, YEAR, INVITATIONS, issued_on=dt.date(2027, 8, 20)).state
     assert [r for r in later.letters if r.kind == "cancellation"] == [r for r in after.letters
                                                                        if r.kind == "cancellation"]

@@ -421,11 +421,12 @@ def _update(workspace: Workspace, district: District, year: int, changes: Sequen
             today: dt.date, **given: Any) -> UpdateOutcome:
     """``workspace.update`` with the changes made on ``as_of``, where what has taken place is judged
     by the clock: a day still to come is not made to have come by an ``--as-of`` after today, so
-    ``--held`` for it is refused (NotYetHeld, saying so) unless forced."""
+    ``--held`` for it is refused (NotYetHeld, saying so) unless forced. The year is re-planned on
+    today (the clock, or ``LIAISON_TODAY``): nothing placed afresh lands on a day gone by."""
     from liaison.year.engagements import NotYetHeld
 
     try:
-        return workspace.update(district, year, changes, as_of=min(as_of, today), **given)
+        return workspace.update(district, year, changes, as_of=min(as_of, today), from_day=today, **given)
     except NotYetHeld as exc:
         if as_of <= today:
             raise

@@ -212,6 +212,9 @@ class Workspace:
         ``issued_on`` is the day letters go out: an export with an exporter that issues letters
         (``docx``) needs it — they take their numbers and dates that day and are kept for good — and
         is refused without it (:class:`liaison.host.exporting.DayOfIssueNeeded`), nothing created.
+        The plan is revised on that day, or on ``today`` if later: what it places afresh (a new
+        engagement, a proposed one that no longer fits) goes on that day or after it, never on a day
+        gone by (:func:`liaison.host.exporting.replan_day`).
         The command and the service pass theirs (``--issued-on``, else today), and their ``today``: a
         day of issue after it, or before an earlier export's day, is refused unless ``force``
         (:class:`liaison.year.numbering.IssueDayRefused`).
@@ -257,17 +260,18 @@ class Workspace:
                calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
                events: Sequence[KnownEvent] | None = None, replan: bool = False,
                notices: Sequence[HolidayNotice] = (), as_of: dt.date | None = None,
-               expected: str | None = None) -> UpdateOutcome:
+               expected: str | None = None, from_day: dt.date | None = None) -> UpdateOutcome:
         """Apply changes (confirm, move, cancel, held) to the year's state and save it; a year without
         a state is planned first. ``notices`` as for :meth:`export`; ``as_of`` as for
         :func:`~liaison.year.reconcile.apply_changes` (the edge passes today). ``expected``: the
         revision the caller saw (a service's ``If-Match``): another one held now is a
         :class:`RevisionConflict`, checked under the year's lock before anything is worked out,
-        nothing saved. (:meth:`update_each` with one step: a refused change raises.)"""
+        nothing saved. ``from_day`` as for :meth:`update_each`. (:meth:`update_each` with one step: a
+        refused change raises.)"""
         given = tuple(changes)
         done = self.update_each(district, year, [Step(lambda plan: given, force=force)], calendar=calendar,
                                 options=options, events=events, replan=replan, notices=notices, as_of=as_of,
-                                expected=expected)
+                                expected=expected, from_day=from_day)
         if done.refused[0] is not None:
             raise done.refused[0]
         return UpdateOutcome(place=done.place, path=done.path, before=done.before, after=done.after,
@@ -277,15 +281,18 @@ class Workspace:
                     calendar: WorkingDayCalendar | None = None, options: PlanOptions | None = None,
                     events: Sequence[KnownEvent] | None = None, replan: bool = False,
                     notices: Sequence[HolidayNotice] = (), as_of: dt.date | None = None,
-                    expected: str | None = None) -> BatchOutcome:
+                    expected: str | None = None, from_day: dt.date | None = None) -> BatchOutcome:
         """Several callers' changes of the year in one save (a service's writers of one year, batched):
         under the year's lock, each step in order asks for its changes on the plan as the steps before
         it left it (:attr:`Step.changes`, which may refuse by raising a :class:`LiaisonError`) and has
         them applied with its own ``force`` — a step refused, or whose changes the plan refuses, is
         left out (its error in :attr:`BatchOutcome.refused`), the others stand —; then the year is
         re-planned once and saved once, as :meth:`update` saves one change. Nothing is saved when
-        every step was refused. The other arguments as for :meth:`update`."""
+        every step was refused. ``from_day``: the day of the re-plan (default ``as_of``, the day the
+        changes are made; None: the whole year) — what it places afresh goes on that day or after
+        (:func:`~liaison.year.reconcile.update_plan`). The other arguments as for :meth:`update`."""
         check_year(year)
+        from_day = as_of if from_day is None else from_day
         with self.store.lock(district, year):
             stored = self.store.load(district, year)
             held = stored.revision if stored is not None else None
@@ -314,7 +321,7 @@ class Workspace:
                                     after=state.plan, created=created, notes=self.take_notes(),
                                     revision=held or "", refused=tuple(refused))
             planned, seen = update_plan(district, year, state.with_plan(changed), options=options, calendar=calendar,
-                                        events=events, replan=replan)
+                                        events=events, replan=replan, from_day=from_day)
             after = revise(state.plan, planned)
             new_state = attrs.evolve(state.with_plan(after), events_seen=seen, notices=used)
             revision = self.store.save(district, year, Commit(new_state),

@@ -291,6 +291,13 @@ def _collector_paused(flow: Callable[_P, _R]) -> Callable[_P, _R]:
     return paused
 
 
+def replan_day(issued_on: dt.date | None, today: dt.date | None) -> dt.date | None:
+    """The day an export re-plans on: the later of the day of issue and today, of those given (a
+    letter dated back still tells nothing of a day gone by); None with neither (the whole year)."""
+    known = [d for d in (issued_on, today) if d is not None]
+    return max(known) if known else None
+
+
 @_collector_paused
 def build_export(district: District, year: int, state: YearState | None,
                  exporters: Sequence[tuple[Exporter, Mapping[str, Any]]], *, records: Records | None = None,
@@ -330,7 +337,11 @@ def build_export(district: District, year: int, state: YearState | None,
     the year of issue (:class:`PlanYearLetters`, loaded by the edge under those years' locks:
     :func:`liaison.year.numbering.register_years`). A letter issued in another calendar year than the
     plan's is numbered in that year's register after every number used in it, and the 发文登记 sheet
-    lists the other plan years' letters numbered in the plan's year."""
+    lists the other plan years' letters numbered in the plan's year.
+
+    The plan is revised on the day of the export (:func:`replan_day`: the day of issue, or today if
+    later): what it places afresh — a new engagement, a proposed one an event took the place of —
+    goes on that day or after it, so the letters of the day can still tell of it."""
     from liaison.year.reconcile import update_plan
 
     if issued_on is None and (issuing := [e.name for e, _ in exporters if e.issues_letters]):
@@ -340,7 +351,8 @@ def build_export(district: District, year: int, state: YearState | None,
         check_day_of_issue(issued_on, today=today, force=force,
                            last=last_day_of_issue(state.letters if state is not None else (), archived, ARCHIVE))
     calendar, used = year_calendar(state, year, calendar, notices)
-    plan, seen = update_plan(district, year, state, options=options, calendar=calendar, events=events, replan=replan)
+    plan, seen = update_plan(district, year, state, options=options, calendar=calendar, events=events, replan=replan,
+                             from_day=replan_day(issued_on, today))
     before = state or YearState.of(plan)
     # each issued letter with the digest of the bytes it went out as (a state from before it was kept
     # gains it from the manifest): what every export must write for its number

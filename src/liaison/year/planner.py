@@ -7,8 +7,11 @@ or department — and places each on a working half-day: every organisation in a
 a pairing's engagements at least ``min_gap_days`` apart, never on a day off, a customary break
 (unless allowed) or a make-up weekend (unless allowed). Agreed, held and cancelled engagements
 (``fixed``) stay as they are and count; proposed ones from an earlier plan (``keep``) stay where
-they were while that still fits, so a re-export does not shuffle what was sent out. What cannot be
-placed is reported with the provision and the reason; nothing is dropped in silence.
+they were while that still fits, so a re-export does not shuffle what was sent out. A re-plan made
+during the year names its day (``from_day``): what is placed afresh — a new engagement, or a proposed
+one that no longer fits where it was — goes on that day or after it, never on a day already gone. What
+cannot be placed (its days all gone, or none left free) is reported with the provision and the reason;
+nothing is dropped in silence.
 
 The planner is deterministic and linear in the number of pairings.
 """
@@ -59,24 +62,30 @@ def check_year(year: int) -> None:
 
 def plan_year(district: District, year: int, options: PlanOptions = DEFAULT_OPTIONS, *,
               calendar: WorkingDayCalendar | None = None, fixed: Sequence[Engagement] = (),
-              keep: Sequence[Engagement] = ()) -> Plan:
+              keep: Sequence[Engagement] = (), from_day: dt.date | None = None) -> Plan:
     """The year's plan. ``fixed`` engagements (agreed, held, cancelled) stay as they are; proposed
-    ones in ``keep`` stay where they are if that still fits; the rest is placed afresh."""
+    ones in ``keep`` stay where they are if that still fits; the rest is placed afresh — on
+    ``from_day`` or after it, where given (the day of a re-plan made during the year: the edge passes
+    it, the planner reads no clock). None places over the whole year (a plan made before it). An
+    engagement with no free half-day left from that day in its window (its window closed before it)
+    is in :attr:`Plan.unplaced`, saying so, and what it owed is short."""
     check_year(year)
     calendar = calendar or default_calendar()
-    planner = _YearPlanner(district, year, options, calendar)
+    planner = _YearPlanner(district, year, options, calendar, from_day)
     return planner.run([e for e in fixed if e.date.year == year], [e for e in keep if e.date.year == year])
 
 
 def plan_years(district: District, years: Iterable[int], options: PlanOptions = DEFAULT_OPTIONS, *,
                calendar: WorkingDayCalendar | None = None, fixed: Sequence[Engagement] = (),
-               keep: Sequence[Engagement] = ()) -> tuple[Plan, ...]:
-    """One plan per year (each year is its own plan, state and folder)."""
+               keep: Sequence[Engagement] = (), from_day: dt.date | None = None) -> tuple[Plan, ...]:
+    """One plan per year (each year is its own plan, state and folder); ``from_day`` as for
+    :func:`plan_year`."""
     chosen = sorted(set(years))
     if not chosen:
         raise PlanningError("no year to plan", fix="give a year, or a range of years",
                             message_zh="没有要编排计划的年度", fix_zh="请指定一个年度或年度范围")
-    return tuple(plan_year(district, y, options, calendar=calendar, fixed=fixed, keep=keep) for y in chosen)
+    return tuple(plan_year(district, y, options, calendar=calendar, fixed=fixed, keep=keep, from_day=from_day)
+                 for y in chosen)
 
 
 # ------------------------------------------------------------------------------------------ the tasks
@@ -157,10 +166,15 @@ def _period_suffix(o: Obligation) -> str:
 class _YearPlanner:
     """One year's planning: the board, the obligations, what is fixed, and the tasks placed on it."""
 
-    def __init__(self, district: District, year: int, options: PlanOptions, calendar: WorkingDayCalendar) -> None:
+    def __init__(self, district: District, year: int, options: PlanOptions, calendar: WorkingDayCalendar,
+                 from_day: dt.date | None = None) -> None:
         self.district, self.year, self.options, self.calendar = district, year, options, calendar
         self.first, self.last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        # the first day a task placed afresh may take (the re-plan's day; the year's first without one)
+        self.from_day = self.first if from_day is None else max(from_day, self.first)
         self.board = board_for(year, calendar, options)
+        # the first slot a task placed afresh may take (an index of the board's slots, found once)
+        self.from_slot = bisect.bisect_left(self.board.days, self.from_day) * len(self.board.slot_times)
         self.vacancies = Vacancies(self.board)  # the slots a busy organisation's search passes over
         # the pairing spans the obligations were worked out from, read again for each task's window
         self._span_memo: SpanMemo = {}
@@ -426,14 +440,22 @@ class _YearPlanner:
 
     def place(self, task: _Task, *, gap: int | None = None) -> tuple[dt.date, TimeSlot] | None:
         """The first half-day from the task's target on (preferred slots first) where everyone is free
-        and the pairing's other engagements are at least ``gap`` (``min_gap_days``) days away."""
+        and the pairing's other engagements are at least ``gap`` (``min_gap_days``) days away, on the
+        re-plan's day or after it: the search from the target wraps round to the window's first day
+        still to come, never to one gone by."""
         board, per_day = self.board, len(self.board.slot_times)
-        lo = bisect.bisect_left(board.days, task.window[0]) * per_day
+        first = bisect.bisect_left(board.days, task.window[0]) * per_day
         hi = bisect.bisect_right(board.days, task.window[1]) * per_day
+        # aimed over the whole window, as a plan before the year aims, where that day is still to come
+        # (a proposed engagement displaced stays near where it was); else over the days left, spread as
+        # the plan spreads them — not all on the re-plan's own day, with no time to invite anyone
+        lo = first if first >= self.from_slot else self.from_slot
         if lo >= hi:
             return None
         rows = board.rows_of(task.participants)
-        aim = lo + int(task.target * (hi - lo))
+        aim = first + int(task.target * (hi - first))
+        if aim < lo:
+            aim = lo + int(task.target * (hi - lo))
         for pool_no, pool in enumerate((board.preferred, board.others)):
             a, b = bisect.bisect_left(pool, lo), bisect.bisect_left(pool, hi)
             k = bisect.bisect_left(pool, aim, a, b)
@@ -481,11 +503,44 @@ class _YearPlanner:
     def _unplaced(self, task: _Task) -> Unplaced:
         gap = self.options.min_gap_days
         message = _clip(MESSAGE_MAX)
+        first, last = task.window
+        if self.from_day > last:  # its days are gone: the re-plan cannot place it, and what it owed is short
+            day = self.from_day.isoformat()
+            return Unplaced(task.provision, task.rule, self.year, task.participants,
+                            message(f"{first.isoformat()}至{last.isoformat()}的日期已过（本次于{day}重新编排），"
+                                    f"无法再安排：{task.title_zh}"),
+                            message(f"its days, {first.isoformat()} to {last.isoformat()}, are gone (re-planned on "
+                                    f"{day}): it can no longer be placed: {task.title_en}"))
+        if self.from_day > first:  # some of its days are gone: none free among those left
+            day = self.from_day.isoformat()
+            return Unplaced(task.provision, task.rule, self.year, task.participants,
+                            message(f"{day}（本次重新编排之日）至{last.isoformat()}内找不到各方均有空的工作日半天："
+                                    f"{task.title_zh}"),
+                            message(f"no free working half-day from {day} (the day of this re-plan) to "
+                                    f"{last.isoformat()} for all of {', '.join(task.participants)}: {task.title_en}"))
         return Unplaced(task.provision, task.rule, self.year, task.participants,
                         message(f"{self.year}年内找不到各方均有空、且与同一对口关系其他活动间隔不少于{gap}天的工作日半天："
                                 f"{task.title_zh}"),
                         message(f"no free working half-day in {self.year} for all of {', '.join(task.participants)} "
                                 f"at least {gap} days from the pairing's other engagements: {task.title_en}"))
+
+    def _owed(self, tasks: Sequence[_Task], fixed: Sequence[Engagement], kept_ids: set[str]) -> list[_Task]:
+        """The tasks still owed besides the fixed engagements: a task is not placed where what its
+        obligations' fixed engagements count for already covers its ordinal — leaving out the fixed
+        tasks of its own series that come after it (an agreed second meeting covers the second, not
+        the first: counted as the first, it dropped the first meeting from the plan)."""
+        own = {e.id: e for e in fixed if e.status != Status.CANCELLED}
+        later: dict[int, int] = {}  # fixed tasks after this one, by obligation
+        wanted: list[bool] = []
+        for t in reversed(tasks):
+            e = own.get(t.id)
+            if e is not None:
+                for i in t.serves:
+                    if self.obligations[i].counts(e.kind, e.date, e.host, e.participants):
+                        later[i] = later.get(i, 0) + 1
+            wanted.append(t.id not in kept_ids
+                          and not all(self.done[i] - later.get(i, 0) >= t.ordinal for i in t.serves))
+        return [t for t, w in zip(tasks, reversed(wanted), strict=True) if w]
 
     # -- the year ------------------------------------------------------------------------------------
     def run(self, fixed: Sequence[Engagement], keep: Sequence[Engagement]) -> Plan:
@@ -499,8 +554,8 @@ class _YearPlanner:
                 e = self.event(event)
                 kept_ids.add(e.id)
                 self.occupy(e)
-        tasks: Iterable[_Task] = (t for t in self.tasks() if t.id not in kept_ids
-                                  and not all(self.done[i] >= t.ordinal for i in t.serves))
+        tasks: Iterable[_Task] = self._owed(list(self.tasks()), fixed, kept_ids) if fixed else \
+            (t for t in self.tasks() if t.id not in kept_ids and not all(self.done[i] >= t.ordinal for i in t.serves))
         where = {e.id: e for e in keep if e.status == Status.PROPOSED and e.id not in kept_ids}
         placed: set[str] = set()
         if where:  # kept first: new tasks must not take a slot already sent out (else made as placed)

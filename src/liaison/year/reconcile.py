@@ -1,9 +1,11 @@
 """A year's plan carried forward: from the state on file and today's inputs to the new plan.
 
 Nothing agreed, held or cancelled is touched; proposed engagements stay where they were while they
-still fit (``replan`` places them afresh); new obligations are planned; engagements no longer owed
-are kept as cancelled (:func:`liaison.year.engagements.revise`). The events file is the truth for the
-events it lists: a new date moves an event (same id), an event removed from the file is cancelled.
+still fit (``replan`` places them afresh); new obligations are planned; what is placed afresh goes
+on the day of the re-plan or after it (``from_day``: the day the edge knows, the day of issue or
+today), never on a day gone by; engagements no longer owed are kept as cancelled
+(:func:`liaison.year.engagements.revise`). The events file is the truth for the events it lists: a
+new date moves an event (same id), an event removed from the file is cancelled.
 A status set in the state wins over a file that did not change; where the file did change, an
 agreed event takes the file's new date and time (and stays agreed), while a held or cancelled one
 keeps what the state says and the plan carries a warning naming it (a file edit never undoes a
@@ -138,10 +140,13 @@ def _events(previous: Plan | None, seen: Sequence[KnownEvent] | None, given: Seq
 
 def update_plan(district: District, year: int, state: YearState | None, *, options: PlanOptions | None = None,
                 calendar: WorkingDayCalendar | None = None, events: Sequence[KnownEvent] | None = None,
-                replan: bool = False) -> tuple[Plan, tuple[KnownEvent, ...] | None]:
+                replan: bool = False, from_day: dt.date | None = None) -> tuple[Plan, tuple[KnownEvent, ...] | None]:
     """The year's new plan as a revision of the state's, and the events as now seen.
 
-    ``options`` default to the state's; ``events`` None keeps the events as last seen."""
+    ``options`` default to the state's; ``events`` None keeps the events as last seen. ``from_day``:
+    the day of the re-plan — what the state's plan is revised into is placed afresh on it or after
+    (:func:`liaison.year.planner.plan_year`); a first plan (no state) is of the whole year, as one made
+    before the year is."""
     previous = state.plan if state is not None else None
     chosen = options or (state.options if state is not None else PlanOptions())
     seen = state.events_seen if state is not None else None
@@ -150,7 +155,8 @@ def update_plan(district: District, year: int, state: YearState | None, *, optio
     fixed = [e for e in (previous.kept() if previous else ()) if e.kind not in EVENT_KINDS or events is None]
     fixed += event_kept + event_dropped
     keep = () if replan or previous is None else previous.proposed()
-    plan = plan_year(district, year, attrs.evolve(chosen, events=given), calendar=calendar, fixed=fixed, keep=keep)
+    plan = plan_year(district, year, attrs.evolve(chosen, events=given), calendar=calendar, fixed=fixed, keep=keep,
+                     from_day=from_day if previous is not None else None)
     if overridden:
         plan = attrs.evolve(plan, warnings=(*overridden, *plan.warnings))
     published = state.exported if state is not None and state.exported is not None else previous

@@ -187,13 +187,15 @@ def differences(before: District, version: str, after: District, text: str, year
     from liaison.year.reconcile import update_plan
     from liaison.year.state import year_calendar
     from liaison_web import outputs
+    from liaison_web.clock import district_today
     from liaison_web.store import DatabaseStore
 
     stored = DatabaseStore().load(before, year, revision=revision)
     state = stored.state if stored is not None else None
     calendar = year_calendar(state, year, working_day_calendar())[0]
-    meetings = _meetings(update_plan(before, year, state, calendar=calendar)[0].engagements,
-                         update_plan(after, year, state, calendar=calendar)[0].engagements)
+    now = district_today(before)  # the day the save re-plans on
+    meetings = _meetings(update_plan(before, year, state, calendar=calendar, from_day=now)[0].engagements,
+                         update_plan(after, year, state, calendar=calendar, from_day=now)[0].engagements)
     cc = _cc_lists(before, after, day)
     letters_previewed = "docx" in exporters()
     letters: dict[str, list[str]] = {"added": [], "removed": [], "changed": []}
@@ -213,6 +215,7 @@ def save(text: str, code: str, *, base: str, day: dt.date, file: str) -> tuple[D
     from liaison.host.plugins import working_day_calendar
     from liaison_web import models
     from liaison_web.bootstrap import load_version
+    from liaison_web.clock import district_today
     from liaison_web.store import DatabaseStore
     from liaison_workspace import Workspace
 
@@ -228,6 +231,7 @@ def save(text: str, code: str, *, base: str, day: dt.date, file: str) -> tuple[D
     load_version(text, valid_from=day, file=file)
     years = sorted(y for y in models.Year.objects.filter(district__code=code).exclude(revision="")
                    .values_list("year", flat=True) if y >= day.year)
+    now = district_today(made)  # each year re-planned on today: nothing placed afresh on a day gone by
     for year in years:
-        Workspace(store=DatabaseStore()).update(made, year, calendar=working_day_calendar())
+        Workspace(store=DatabaseStore()).update(made, year, calendar=working_day_calendar(), from_day=now)
     return made, hashlib.sha256(text.encode()).hexdigest(), years
