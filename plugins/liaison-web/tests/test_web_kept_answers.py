@@ -161,3 +161,38 @@ def test_the_findings_are_checked_again_only_when_what_they_count_changed(
     for cache in (api._loaded, api._counted, api._findings, api._findings_of, api._report, api._report_of):
         cache.cache_clear()  # type: ignore[attr-defined]
     assert _get(reads["findings"], auth).json() == counted.json()
+
+
+def test_a_change_makes_again_only_the_entries_of_the_engagements_it_changed(
+        own_district: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An engagement's entry is kept by what it is, not by the year's revision: after a move, the
+    read of another engagement at the new revision sends what it sent before (its ETag too) without
+    making its entry again; the moved one's is made again and shows the new day."""
+    from liaison_web import api
+
+    made: list[str] = []
+    making = api.engagement_entry
+
+    def counting(district: Any, engagement: Any, duties: Any) -> Any:
+        made.append(engagement.id)
+        return making(district, engagement, duties)
+
+    monkeypatch.setattr(api, "engagement_entry", counting)
+    code, auth = own_district["code"], own_district["tokens"]["administrator"]
+    reads = _reads(code, "")
+    plan = _get(reads["plan"], auth).json()
+    meeting = _get(reads["engagement"], auth)
+    other_id = next(e["id"] for e in plan["engagements"] if e["id"] != meeting.json()["id"])
+    other = f"/api/v1/districts/{code}/years/{YEAR}/engagements/{other_id}"
+    seen = _get(other, auth)
+    assert seen.status_code == 200
+    day = (dt.date.fromisoformat(meeting.json()["date"]) + dt.timedelta(days=1)).isoformat()
+    made.clear()
+    moved = _post(f"{reads['engagement']}/move", {"date": day, "force": True}, auth, meeting["ETag"])
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["date"] == day and moved["ETag"] != meeting["ETag"]
+    assert made == [meeting.json()["id"]]  # the moved one's, once: its audit entry and its answer share it
+    again = _get(other, auth)
+    assert again.status_code == 200 and again["ETag"] == seen["ETag"] and again.content == seen.content
+    assert made == [meeting.json()["id"]]
+    assert _get(reads["engagement"], auth).json() == moved.json()

@@ -382,19 +382,23 @@ def revise(previous: Plan | Iterable[Published] | None, current: Plan) -> Plan:
     """
     if previous is None:
         return current
+    before: dict[str, Engagement | Published]
     if isinstance(previous, Plan):
         dropped = {e.id: e for e in previous.engagements}
-        before = {p.id: p for p in snapshot(previous)}
+        before = dict(dropped)
     else:
         dropped, before = {}, {p.id: p for p in previous}
     revised: list[Engagement] = []
     for e in current.engagements:
         dropped.pop(e.id, None)
         old = before.get(e.id)
-        if old is None:
+        if old is None or old is e or old == e:
+            # an engagement equal to the one before (every field, its sequence too) is unchanged: what
+            # comparing their digests would find, without making them (a re-plan keeps most as they were)
             revised.append(e)
             continue
-        sequence = max(old.sequence if old.digest == schedule_digest(e) else old.sequence + 1, e.sequence)
+        was = old.digest if isinstance(old, Published) else schedule_digest(old)
+        sequence = max(old.sequence if was == schedule_digest(e) else old.sequence + 1, e.sequence)
         # the engagement itself where its sequence stands (no copy made: a re-plan revises every one)
         revised.append(e if sequence == e.sequence else e.with_changes(sequence=sequence))
     for gone in dropped.values():

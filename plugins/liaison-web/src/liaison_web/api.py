@@ -32,6 +32,7 @@ import functools
 import hashlib
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -408,12 +409,16 @@ def _one(code: str, version: str, year: int, revision: str, engagement: str
          ) -> tuple[bytes, dict[str, Any], str] | None:
     """One engagement as the plan's JSON shows it (as its read sends it, as plain JSON values, and
     its ETag: :func:`liaison_web.etags.engagement_tag`), made alone — not the whole plan, which a
-    write or a read of one engagement does not need — once per revision (as :func:`_rendered`);
+    write or a read of one engagement does not need — looked up once per revision (as
+    :func:`_rendered`), and made only for an engagement no revision held before (:func:`_engagement_entry`);
     None: the year has no such engagement."""
     district, state = _loaded(code, version, year, revision)
-    shown = engagement_document(district, state, engagement)
-    if shown is None:
+    alone = tuple(e for e in state.engagements if e.id == engagement)
+    if not alone:
         return None
+    if len(alone) == 1:
+        return _engagement_entry(district, year, alone[0])
+    shown = _document(district, state, *alone)
     sent = to_json(shown).encode()
     return sent, shown, engagement_tag(sent)
 
@@ -448,12 +453,41 @@ def _document(district: District, state: YearState, *engagement: Engagement) -> 
     made from the engagement alone (:func:`liaison.formats.state.engagement_entry`) with the year's
     duties worked out once per district version (:func:`_duties`); more than one engagement of the
     id (a state the planner would not write): as the plan document shows the first."""
-    if len(engagement) != 1:
-        made = plan_document(district, attrs.evolve(state, engagements=engagement))["engagements"][0]
-    else:
-        made = engagement_entry(district, engagement[0], _duties(district, state.year))
+    if len(engagement) == 1:
+        return _engagement_entry(district, state.year, engagement[0])[1]
+    made = plan_document(district, attrs.evolve(state, engagements=engagement))["engagements"][0]
     shown: dict[str, Any] = json.loads(to_json(made))
     return shown
+
+
+#: How many engagements' entries a process keeps (:func:`_engagement_entry`): every engagement of a few
+#: districts' years, and the versions a stream of changes made of them lately.
+ENGAGEMENTS_KEPT = 4096
+_ENTRIES: OrderedDict[tuple[int, int, Engagement], tuple[District, tuple[bytes, dict[str, Any], str]]] = OrderedDict()
+_ENTRIES_LOCK = threading.Lock()
+
+
+def _engagement_entry(district: District, year: int, engagement: Engagement) -> tuple[bytes, dict[str, Any], str]:
+    """The plan document's entry of ``engagement`` (plain JSON values), as sent and with its ETag,
+    as :func:`_one` answers: a function of the district (the same object for as long as its version
+    is in force: :func:`_duties`), the year and the engagement alone. Kept by the engagement's value,
+    not by the year's revision, so a change of the year remakes the entries of the engagements it
+    changed only, not the others' (each writer's read of its engagement at a new revision made it
+    again). The answer is shared: never changed by a caller."""
+    key = (id(district), year, engagement)
+    with _ENTRIES_LOCK:
+        found = _ENTRIES.get(key)
+        if found is not None and found[0] is district:
+            _ENTRIES.move_to_end(key)
+            return found[1]
+    shown: dict[str, Any] = json.loads(to_json(engagement_entry(district, engagement, _duties(district, year))))
+    sent = to_json(shown).encode()
+    made = (sent, shown, engagement_tag(sent))
+    with _ENTRIES_LOCK:
+        _ENTRIES[key] = (district, made)
+        while len(_ENTRIES) > ENGAGEMENTS_KEPT:
+            _ENTRIES.popitem(last=False)
+    return made
 
 
 _DUTIES: dict[tuple[int, int], tuple[District, YearDuties]] = {}
