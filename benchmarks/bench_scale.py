@@ -82,7 +82,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 import tracemalloc
 from collections.abc import Callable
 from importlib import resources
@@ -131,8 +130,11 @@ def numeral(n: int) -> str:
 
 
 def seed_data() -> dict[str, Any]:
+    """The seed's TOML as the library reads a district file (its parser, tomli, and its checks)."""
+    from liaison.formats.syntax import read_document
+
     text = resources.files("liaison").joinpath("data", "seed.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return read_document(text, "toml", expected="district", file="seed.toml")
 
 
 def replicated_data(k: int, *, district_id: str = "seed", name: str | None = None,
