@@ -225,6 +225,41 @@ def test_an_administrator_makes_no_key_to_another_district(two_districts: dict[s
     assert by_root.status_code == 201
 
 
+def test_an_administrator_revokes_no_key_it_could_not_make(two_districts: dict[str, Any]) -> None:
+    """The token of a user with a role in a district the administrator does not administer — or of a
+    superuser — is not the district's administrator's to revoke, through the API or on the page (403,
+    in both languages, the token still working, nothing logged); a superuser's request may."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from liaison_web import models
+    from liaison_web.tokens import make_token
+
+    both = _user("seed")
+    models.Membership.objects.create(user=both, district=models.District.objects.get(code="other"),
+                                     role="administrator")
+    web_db.counter += 1
+    root = get_user_model()._default_manager.create_superuser(f"root{web_db.counter}", password="x")
+    models.Membership.objects.create(user=root, district=models.District.objects.get(code="seed"),
+                                     role="administrator")
+    page = _session(two_districts["administrator"], lang="en")
+    for target in (both, root):
+        secret = make_token(target.username, "theirs", ("read",))
+        entries = models.AuditEntry.objects.count()
+        refused = Client().delete(f"/api/v1/districts/seed/tokens/{secret[:12]}", **_manager(two_districts))
+        assert refused.status_code == 403 and "may not revoke" in refused.json()["message"], refused.content
+        assert "every district" not in refused.json()["message_zh"]
+        on_page = page.post("/office/seed/tokens/", {"action": "revoke", "prefix": secret[:12]})
+        assert on_page.status_code == 403 and "may not revoke" in on_page.content.decode()
+        assert Client().get("/api/v1/districts/seed/organisations", **_bearer(secret)).status_code == 200
+        assert models.AuditEntry.objects.count() == entries
+    secret = make_token(both.username, "theirs", ("read",))
+    by_root = Client().delete(f"/api/v1/districts/seed/tokens/{secret[:12]}",
+                              **_bearer(make_token(root.username, "root", ("read", "write", "tokens"))))
+    assert by_root.status_code == 200
+    assert Client().get("/api/v1/districts/seed/organisations", **_bearer(secret)).status_code == 401
+
+
 def test_anyone_lists_and_revokes_their_own_tokens(two_districts: dict[str, Any]) -> None:
     """A clerk lists its own tokens (never a secret); a token revokes itself (a read-only one too) but
     not another of the clerk's (403: that takes the scope ``tokens``, or a session, which revokes

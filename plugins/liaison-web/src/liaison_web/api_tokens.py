@@ -9,7 +9,8 @@
   not administer, or a superuser, gets tokens only from whoever administers all of it (a superuser,
   or ``liaison web token``): a district's administrator never makes a key to another district.
 - ``DELETE /districts/{district}/tokens/{prefix}`` — revoke a token of a user of the district
-  (``manage_tokens``).
+  (``manage_tokens``), of one the caller may make tokens for (the same limit: never a superuser's or
+  a key to another district).
 - ``GET /tokens``, ``DELETE /tokens/{prefix}`` — the caller's own tokens: anyone lists and revokes
   their own with a session; a token revokes itself (any token, a read-only one included), another
   only with the scope ``tokens``.
@@ -124,6 +125,7 @@ def revoke_one(request: HttpRequest, district: str, prefix: Prefix) -> HttpRespo
     row = tokens.of_district(district).filter(prefix=prefix).order_by("-id").first()
     if row is None:
         raise no_token(prefix)
+    tokens.may_act_as(*_members(request), row.user, verb="revoke")
     return json_response(described(tokens.withdraw(row, by=by(request), districts=[district],
                                                  token=token_of(request))))
 

@@ -284,27 +284,33 @@ def district_user(district: str, username: str) -> Any:
     return user
 
 
-def may_act_as(members: Iterable[Member], superuser: bool, user: Any) -> None:
+def may_act_as(members: Iterable[Member], superuser: bool, user: Any, *, verb: str = "make") -> None:
     """The caller (its memberships) administers every district ``user`` is a member of — a district's
-    administrator never makes a key to where it has none; a superuser's tokens only a superuser makes."""
+    administrator never makes a key to where it has none, nor revokes one (a key a superuser or another
+    district's administrator made for that user); a superuser's tokens only a superuser makes or
+    revokes. ``verb``: ``make`` or ``revoke``, for the refusal's words."""
     from liaison_web import models
 
     if superuser:
         return
     mine = tuple(members)
     if user.is_superuser:
-        elsewhere = ["every district"]
+        elsewhere = [None]
     else:
         held = models.Membership.objects.filter(user=user).values_list("district__code", flat=True)
-        elsewhere = sorted({code or "every district" for code in held
-                            if code is None or not administers(mine, code)})
+        elsewhere = sorted({code for code in held if code is None or not administers(mine, code)},
+                           key=lambda code: (code is None, code or ""))
     if elsewhere:
+        named = ", ".join(code or "every district" for code in elsewhere)
+        named_zh = "、".join(code or "所有区" for code in elsewhere)
+        zh = {"make": "生成", "revoke": "吊销"}[verb]
+        command = "token" if verb == "make" else "revoke"
         raise Forbidden(f"{user.get_username()} has roles beyond the districts you administer "
-                        f"({', '.join(elsewhere)}): your role may not make a token acting there",
-                        fix="ask a superuser (or `liaison web token` on the server)",
-                        message_zh=f"{user.get_username()} 在您管理的区之外也有角色（{'、'.join(elsewhere)}）："
-                                   "您无权生成在那里生效的令牌",
-                        fix_zh="请联系超级用户（或在服务器上使用 liaison web token）")
+                        f"({named}): your role may not {verb} a token acting there",
+                        fix=f"ask a superuser (or `liaison web {command}` on the server)",
+                        message_zh=f"{user.get_username()} 在您管理的区之外也有角色（{named_zh}）："
+                                   f"您无权{zh}在那里生效的令牌",
+                        fix_zh=f"请联系超级用户（或在服务器上使用 liaison web {command}）")
 
 
 def future(expires: dt.datetime | None) -> dt.datetime | None:

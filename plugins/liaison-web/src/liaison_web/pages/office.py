@@ -487,6 +487,7 @@ def _change_token(request: HttpRequest, code: str, found: District) -> tuple[str
         found_row = tokens.of_district(code).filter(prefix=prefix).order_by("-id").first()
         if found_row is None:
             raise no_token(prefix)
+        tokens.may_act_as(*service.members(request), found_row.user, verb="revoke")
         tokens.withdraw(found_row, by=by(request), districts=[code])
         return pick(lang, f"已吊销令牌 {prefix}…", f"Token {prefix}… revoked"), None
     raise _invalid("action", f"{action!r} is not a change of this page", f"{action!r} 不是本页的操作",
