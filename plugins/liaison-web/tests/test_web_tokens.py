@@ -260,6 +260,23 @@ def test_an_administrator_revokes_no_key_it_could_not_make(two_districts: dict[s
     assert Client().get("/api/v1/districts/seed/organisations", **_bearer(secret)).status_code == 401
 
 
+def test_a_token_that_is_not_live_is_401_even_beside_a_session(two_districts: dict[str, Any]) -> None:
+    """A request naming a bearer token is the token's alone: a mistyped or revoked one is 401 though
+    the browser's session cookie comes with it (not the session's user), and the session alone still
+    reads."""
+    from liaison_web.tokens import make_token, revoke
+
+    session = _session(two_districts["administrator"])
+    assert session.get("/api/v1/tokens").status_code == 200
+    for header in ("Bearer lsn_notatokenatall", "bearer lsn_notatokenatall"):
+        refused = session.get("/api/v1/tokens", HTTP_AUTHORIZATION=header)
+        assert refused.status_code == 401, (header, refused.status_code)
+    user = _user("seed", role="administrator", organisation="")
+    secret = make_token(user.username, "gone", ("read",))
+    revoke(secret[:12])
+    assert session.get("/api/v1/tokens", **_bearer(secret)).status_code == 401
+
+
 def test_anyone_lists_and_revokes_their_own_tokens(two_districts: dict[str, Any]) -> None:
     """A clerk lists its own tokens (never a secret); a token revokes itself (a read-only one too) but
     not another of the clerk's (403: that takes the scope ``tokens``, or a session, which revokes

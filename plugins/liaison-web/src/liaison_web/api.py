@@ -41,7 +41,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as _NinjaSessionAuth
 from pydantic import Field
 
 from liaison.base.errors import (
@@ -126,8 +127,19 @@ class BearerToken(HttpBearer):
         return found
 
 
+class SessionAuth(_NinjaSessionAuth):
+    """The browser's session (ninja's, with its CSRF check) — unless the request names a bearer token:
+    then the token alone decides, so a token that is not live (mistyped, revoked, expired) is 401, never
+    the session's user. (The class keeps ninja's name: it names the OpenAPI document's scheme.)"""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.headers.get("Authorization", "").split(" ", 1)[0].lower() == "bearer":
+            return None
+        return super().authenticate(request, key)
+
+
 api = openapi.DocumentedApi(title="liaison", version="1", description=__doc__ or "", urls_namespace="api-v1",
-               auth=[BearerToken(), django_auth], docs_url="/docs", openapi_url="/openapi.json")
+               auth=[BearerToken(), SessionAuth()], docs_url="/docs", openapi_url="/openapi.json")
 
 #: What the plan's document adds to the state's types (:func:`liaison.formats.state.plan_document`).
 _PLAN_EXTRA = ((YearState, "format", str),
