@@ -502,27 +502,24 @@ class _YearPlanner:
 
     def _unplaced(self, task: _Task) -> Unplaced:
         gap = self.options.min_gap_days
-        message = _clip(MESSAGE_MAX)
         first, last = task.window
+        day = self.from_day.isoformat()
         if self.from_day > last:  # its days are gone: the re-plan cannot place it, and what it owed is short
-            day = self.from_day.isoformat()
-            return Unplaced(task.provision, task.rule, self.year, task.participants,
-                            message(f"{first.isoformat()}至{last.isoformat()}的日期已过（本次于{day}重新编排），"
-                                    f"无法再安排：{task.title_zh}"),
-                            message(f"its days, {first.isoformat()} to {last.isoformat()}, are gone (re-planned on "
-                                    f"{day}): it can no longer be placed: {task.title_en}"))
-        if self.from_day > first:  # some of its days are gone: none free among those left
-            day = self.from_day.isoformat()
-            return Unplaced(task.provision, task.rule, self.year, task.participants,
-                            message(f"{day}（本次重新编排之日）至{last.isoformat()}内找不到各方均有空的工作日半天："
-                                    f"{task.title_zh}"),
-                            message(f"no free working half-day from {day} (the day of this re-plan) to "
-                                    f"{last.isoformat()} for all of {', '.join(task.participants)}: {task.title_en}"))
-        return Unplaced(task.provision, task.rule, self.year, task.participants,
-                        message(f"{self.year}年内找不到各方均有空、且与同一对口关系其他活动间隔不少于{gap}天的工作日半天："
-                                f"{task.title_zh}"),
-                        message(f"no free working half-day in {self.year} for all of {', '.join(task.participants)} "
-                                f"at least {gap} days from the pairing's other engagements: {task.title_en}"))
+            zh = (f"{first.isoformat()}至{last.isoformat()}的日期已过（本次于{day}重新编排），"
+                  f"无法再安排：{task.title_zh}")
+            en = (f"its days, {first.isoformat()} to {last.isoformat()}, are gone (re-planned on {day}): it can no "
+                  f"longer be placed: {task.title_en}")
+        elif self.from_day > first:  # some of its days are gone: none free among those left
+            zh = f"{day}（本次重新编排之日）至{last.isoformat()}内找不到各方均有空的工作日半天：{task.title_zh}"
+            en = (f"no free working half-day from {day} (the day of this re-plan) to {last.isoformat()} for all of "
+                  f"{', '.join(task.participants)}: {task.title_en}")
+        else:
+            zh = (f"{self.year}年内找不到各方均有空、且与同一对口关系其他活动间隔不少于{gap}天的工作日半天："
+                  f"{task.title_zh}")
+            en = (f"no free working half-day in {self.year} for all of {', '.join(task.participants)} at least {gap} "
+                  f"days from the pairing's other engagements: {task.title_en}")
+        message = _clip(MESSAGE_MAX)
+        return Unplaced(task.provision, task.rule, self.year, task.participants, message(zh), message(en))
 
     def _owed(self, tasks: Sequence[_Task], fixed: Sequence[Engagement], kept_ids: set[str]) -> list[_Task]:
         """The tasks still owed besides the fixed engagements: a task is not placed where what its

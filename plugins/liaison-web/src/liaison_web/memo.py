@@ -63,15 +63,21 @@ def once(maxsize: int, *, revision: int | None = None) -> Callable[[Callable[P, 
         years: dict[Hashable, dict[int, _Key]] = {}
         lock = threading.Lock()
 
-        def forget(key: _Key) -> None:
-            """Drop ``key`` from the index of revisions (the caller holds the lock)."""
+        def grouped(key: _Key) -> tuple[Hashable, int] | None:
+            """``key``'s year (the key less its revision) and its revision's counter, or None (not kept
+            by revision)."""
             if revision is None:
-                return
+                return None
             args, rest = key
             number = counter_of(args[revision]) if len(args) > revision else None
-            if number is None:
+            return None if number is None else ((args[:revision] + args[revision + 1:], rest), number)
+
+        def forget(key: _Key) -> None:
+            """Drop ``key`` from the index of revisions (the caller holds the lock)."""
+            found_group = grouped(key)
+            if found_group is None:
                 return
-            group = (args[:revision] + args[revision + 1:], rest)
+            group, number = found_group
             found = years.get(group)
             if found is not None and found.get(number) == key:
                 del found[number]
@@ -81,13 +87,11 @@ def once(maxsize: int, *, revision: int | None = None) -> Callable[[Callable[P, 
         def index(key: _Key) -> None:
             """Note ``key``'s revision, letting go of the answers of revisions older than the kept
             newest of its year (the caller holds the lock)."""
-            if revision is None:
+            found_group = grouped(key)
+            if found_group is None:
                 return
-            args, rest = key
-            number = counter_of(args[revision]) if len(args) > revision else None
-            if number is None:
-                return
-            found = years.setdefault((args[:revision] + args[revision + 1:], rest), {})
+            group, number = found_group
+            found = years.setdefault(group, {})
             found[number] = key
             for old in sorted(found)[:-REVISIONS_KEPT]:
                 if old != number:  # the one being made is kept (its readers wait for it) until a newer one
