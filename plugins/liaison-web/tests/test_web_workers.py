@@ -6,11 +6,14 @@ query. SIGTERM to the parent stops the workers and frees the port. On SQLite and
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -99,3 +102,60 @@ def test_a_worker_that_dies_is_replaced(tmp_path: Path) -> None:
             assert wait_healthy(base)["status"] == "ok"
     finally:
         stop(process)
+
+
+#: A supervisor of two workers serving a plain WSGI answer, where a fork (the first, at the start; or the
+#: third, replacing a worker killed once both serve) is followed at once by a SIGTERM to the parent and to
+#: the new worker — the stop arriving in the narrowest window there is: before the parent knows the
+#: worker's process id, and before the worker has set its own handler.
+_STOPPED_AT_THE_FORK = """
+import os, signal, sys, threading, time
+from liaison_web import serving, settings
+settings.configure(sys.argv[2])  # Django ready as the service's (no table is read)
+serving.settle = lambda: None
+AT = int(sys.argv[1])
+real_fork, forked = os.fork, []
+def fork():
+    pid = real_fork()
+    if pid:
+        forked.append(pid)
+    if len(forked) == AT:
+        os.kill(os.getpid(), signal.SIGTERM)
+    return pid
+os.fork = fork
+def kill_one():
+    while len(forked) < 2:
+        time.sleep(0.01)
+    time.sleep(0.5)
+    os.kill(forked[0], signal.SIGKILL)
+if AT > 2:
+    threading.Thread(target=kill_one, daemon=True).start()
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+serving.serve(app, host="127.0.0.1", port=0, workers=2, webhooks=False, announce=lambda port: None, threads=1)
+print("stopped", len(forked), flush=True)
+"""
+
+
+@pytest.mark.parametrize("fork", [1, 3], ids=["at-the-start", "replacing-one"])
+def test_a_stop_that_comes_with_a_fork_stops_the_new_worker_too(fork: int, tmp_path: Path) -> None:
+    """A stop sent as a worker is forked (at the start, or replacing one that died) stops it with the
+    others: the parent holds the signals back from the fork until the worker is in its list, and the
+    worker until it has its own handler — without that, the parent died of the signal leaving its workers
+    serving, or the worker ran the parent's handler, served on, and the parent waited for it for ever."""
+    process = subprocess.Popen([sys.executable, "-c", _STOPPED_AT_THE_FORK, str(fork),
+                                f"sqlite:///{tmp_path / 'unused.sqlite3'}"], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        out, _ = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # the parent and whatever it left serving
+        process.communicate()
+        raise AssertionError("the supervisor did not stop: a worker forked as the stop came served on") from None
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # a worker left serving when the parent died
+    assert process.returncode == 0, out
+    assert "failed" not in out, out  # each worker served until stopped
+    assert out.strip().splitlines()[-1] == f"stopped {fork}", out

@@ -125,6 +125,10 @@ class QueueWarnings(logging.Filter):
         return True
 
 
+#: The signals that stop the service (a service manager's SIGTERM, Ctrl-C's SIGINT).
+STOPS = {signal.SIGTERM, signal.SIGINT}
+
+
 def _stop(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
@@ -190,9 +194,11 @@ def serve(app: Any, *, host: str, port: int, workers: int, webhooks: bool, annou
         if pid == 0:  # the worker
             code = 0
             try:
-                signal.signal(signal.SIGTERM, _stop)  # at once: a replacement forked after the parent set its
-                # forwarding handler would else answer an early SIGTERM with it, and live on
+                # the parent forked with SIGTERM and SIGINT blocked (spawn), so neither has reached this
+                # process yet: its own handlers first, then whatever was sent meanwhile is delivered to them
+                signal.signal(signal.SIGTERM, _stop)
                 signal.signal(signal.SIGINT, signal.default_int_handler)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
                 _one(app, options, webhooks, None, [shared], on_start)
             except SystemExit:
                 pass
@@ -214,9 +220,22 @@ def serve(app: Any, *, host: str, port: int, workers: int, webhooks: bool, annou
             with contextlib.suppress(ProcessLookupError):  # already gone
                 os.kill(pid, signal.SIGTERM)
 
-    running = {start() for _ in range(workers)}
+    def spawn() -> None:
+        # A stop is held back from the fork to the new worker's place in ``running``: delivered in between,
+        # the parent's ``forward`` would not know the new worker (it would serve on, the parent waiting for it
+        # for ever), and the worker — running the parent's handler until it sets its own — would not stop.
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+        try:
+            if not stopping:
+                running.add(start())
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+
+    running: set[int] = set()
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
+    for _ in range(workers):
+        spawn()
     try:
         while running:
             try:
@@ -227,6 +246,6 @@ def serve(app: Any, *, host: str, port: int, workers: int, webhooks: bool, annou
             if not stopping:  # a worker died on its own: another in its place, after a breath
                 log.error("worker %s of liaison serve ended (status %s); starting another", pid, status)
                 time.sleep(1)
-                running.add(start())
+                spawn()  # not if a stop came during the breath
     finally:
         shared.close()
