@@ -136,3 +136,58 @@ def test_a_feed_serves_the_current_year_and_the_next_so_december_shows_january(
     assert Client().get(f"/feeds/{token}.ics", HTTP_IF_NONE_MATCH=both["ETag"]).status_code == 304
     monkeypatch.setattr(feeds, "district_today", lambda district: dt.date(YEAR + 1, 3, 1))
     assert Client().get(f"/feeds/{token}.ics").status_code == 404
+
+
+def test_a_refused_feed_request_is_405_and_its_secret_is_not_logged(database: str, users: dict[str, Any],
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    """A feed's address is its credential, and Django's log names a refused request's path: a POST
+    (with CSRF checked, as a browser's) is 405 ``Allow: GET, HEAD`` — not CSRF's 403 — and a mistyped
+    or revoked address 404; what the log got names each by its first 12 characters only."""
+    import logging
+
+    from django.test import Client
+
+    token = Client().post(FEEDS.format("health"), **bearer(users["admin"])).json()["token"]
+    with caplog.at_level(logging.WARNING):
+        for method in ("post", "put", "delete", "patch"):
+            refused = getattr(Client(enforce_csrf_checks=True), method)(f"/feeds/{token}.ics")
+            assert refused.status_code == 405 and refused["Allow"] == "GET, HEAD", (method, refused.content)
+        assert Client(enforce_csrf_checks=True).post("/feeds/lsf_unknown-and-long-enough.ics").status_code == 405
+        assert Client().get(f"/feeds/{token}x.ics").status_code == 404
+        assert Client().get(f"/feeds/{token}.ics?year=abcd").status_code == 404
+        assert Client().head(f"/feeds/{token}.ics?year={YEAR}").status_code == 200
+    logged = [r.getMessage() for r in caplog.records]
+    assert f"Method Not Allowed: /feeds/{token[:12]}….ics" in logged, logged
+    assert f"Not Found: /feeds/{token[:12]}….ics" in logged, logged
+    assert "Method Not Allowed: /feeds/lsf_unknown-….ics" in logged, logged
+    assert token[:13] not in "\n".join(logged) and caplog.text.count(token[:12]) >= 5
+
+
+def test_a_served_feeds_secret_is_not_in_what_the_server_prints(tmp_path: Any) -> None:
+    """`liaison serve` for real: a feed made, then asked with POST (405), a mistyped address and a
+    year that is none (404); what the server printed names the requests' paths, each secret cut to
+    its first 12 characters."""
+    import urllib.request
+
+    from web_serve import address, api_token, get, post, start, stop, wait_healthy
+
+    process, lines = start(tmp_path)
+    try:
+        base = address(lines)
+        wait_healthy(base)
+        auth = {"Authorization": f"Bearer {api_token(tmp_path, {}, 'feeds')}", "Content-Type": "application/json"}
+        opener = urllib.request.build_opener()
+        status, _, body = post(opener, base + FEEDS.format("health"), b"{}", auth)
+        assert status == 201, body
+        token = json.loads(body)["token"]
+        status, headers, _ = post(opener, f"{base}/feeds/{token}.ics", b"x", {"Content-Type": "text/plain"})
+        assert status == 405 and headers["Allow"] == "GET, HEAD"
+        assert get(opener, f"{base}/feeds/{token}x.ics")[0] == 404
+        assert get(opener, f"{base}/feeds/{token}.ics?year=abcd")[0] == 404
+    finally:
+        stop(process)
+    assert process.stdout is not None
+    printed = "\n".join(lines) + process.stdout.read()
+    assert f"Method Not Allowed: /feeds/{token[:12]}….ics" in printed, printed
+    assert f"Not Found: /feeds/{token[:12]}….ics" in printed, printed
+    assert token[:13] not in printed, printed

@@ -101,6 +101,20 @@ def test_which_requests_take_the_shorter_way() -> None:
     assert not bearer_read({**bearer, "REQUEST_METHOD": "GET", "HTTP_COOKIE": "a=b; sessionid=c"}, "sessionid")
     assert not bearer_read({**bearer, "REQUEST_METHOD": "GET", "PATH_INFO": "/my/"}, "sessionid")
     assert not bearer_read({"PATH_INFO": "/api/v1/districts", "REQUEST_METHOD": "GET"}, "sessionid")
+    assert not bearer_read({**bearer, "REQUEST_METHOD": "GET", "PATH_INFO": "/api/v1/docs"}, "sessionid")
+
+
+def test_the_docs_page_with_a_bearer_alone_takes_the_whole_way(two_districts: dict[str, Any],
+                                                               applications: tuple[Any, Any]) -> None:
+    """The API's docs page is a browser's page: with only a bearer token it is answered as the whole
+    way answers it — its CSRF token and the ``csrftoken`` cookie set (a fresh token each time: the
+    same headers, not the same bytes); the shorter way would set no cookie."""
+    served, whole = applications
+    auth = two_districts["administrator"]
+    answered, expected = _send(served, "GET", "/api/v1/docs", auth), _send(whole, "GET", "/api/v1/docs", auth)
+    assert answered[0] == expected[0] == 200
+    assert [name for name, _ in answered[2]] == [name for name, _ in expected[2]]
+    assert any(name == "Set-Cookie" and value.strip().startswith("csrftoken=") for name, value in answered[2])
 
 
 def test_a_session_and_a_change_take_the_whole_way(two_districts: dict[str, Any], users: dict[str, Any],

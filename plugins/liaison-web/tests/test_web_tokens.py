@@ -198,6 +198,86 @@ def test_an_expired_token_is_refused(two_districts: dict[str, Any]) -> None:
     assert elsewhere.status_code == 422 and elsewhere.json()["path"] == ["user"]
 
 
+def test_an_expiry_is_at_most_ten_years_ahead_and_a_date_is_the_last_day_it_works(
+        two_districts: dict[str, Any]) -> None:
+    """``expires`` far ahead — 9999-12-31 at -12:00 (no UTC time holds it), the last day 9999-12-31,
+    a day eleven years on — is 422 at ``expires`` in the one error shape, both languages, nothing
+    made; ten years less a day is taken. A bare date is the last day the token works: it ends at the
+    midnight after it in the district's time zone — as the tokens page reads its date
+    (``tokens.future``, the one rule)."""
+    from zoneinfo import ZoneInfo
+
+    from django.test import Client
+
+    from liaison_web import models
+    from liaison_web.bootstrap import district
+    from liaison_web.clock import district_today
+
+    seed = district("seed")
+    assert seed is not None
+    admin = _manager(two_districts)
+    oa = _user("seed")
+    today = district_today(seed)
+
+    def asked(expires: Any) -> Any:
+        return Client().post("/api/v1/districts/seed/tokens", data=json.dumps(
+            {"user": oa.username, "name": "far", "expires": expires}), content_type="application/json", **admin)
+
+    made = models.ApiToken.objects.count()
+    for far in ("9999-12-31T23:59:59-12:00", "9999-12-31", f"{today.year + 11}-{today:%m-%d}",
+                f"{today.year + 11}-{today:%m-%d}T00:00:00+14:00"):
+        refused = asked(far)
+        assert refused.status_code == 422, (far, refused.content)
+        answer = refused.json()
+        assert answer["kind"] == "InvalidRequest" and answer["path"] == ["expires"], answer
+        assert "ten years" in answer["message"] and "十年" in answer["message_zh"] and answer["fix_zh"], answer
+    assert models.ApiToken.objects.count() == made
+    last = today + dt.timedelta(days=3650)
+    taken = asked(last.isoformat())
+    assert taken.status_code == 201, taken.content
+    # the bare date: the last day it works, as on the page (the midnight after it, the district's zone)
+    ends = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(seed.info.timezone))
+    assert dt.datetime.fromisoformat(taken.json()["expires"]) == ends
+    assert models.ApiToken.objects.get(prefix=taken.json()["token"][:12]).expires == ends
+    tomorrow = asked((today + dt.timedelta(days=1)).isoformat())
+    assert dt.datetime.fromisoformat(tomorrow.json()["expires"]) == dt.datetime.combine(
+        today + dt.timedelta(days=2), dt.time(0), tzinfo=ZoneInfo(seed.info.timezone))
+    page = _session(two_districts["administrator"]).post("/office/seed/tokens/", {
+        "action": "make", "user": oa.username, "name": "page", "scopes": ["read"],
+        "expires": (today + dt.timedelta(days=1)).isoformat()})
+    assert page.status_code == 201, page.content.decode()
+    row = models.ApiToken.objects.filter(user=oa, name="page").get()
+    assert row.expires == dt.datetime.fromisoformat(tomorrow.json()["expires"])  # the page's day is the API's
+
+
+def test_no_expiry_is_a_server_error(two_districts: dict[str, Any]) -> None:
+    """Whatever ``expires`` holds — times at any offset from year 1 to 9999, dates, numbers, text — the
+    answer is 201 or a 4xx in the error shape, never a 5xx."""
+    from django.test import Client
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    admin = _manager(two_districts)
+    oa = _user("seed")
+    offsets = st.integers(-12 * 60, 14 * 60).map(lambda m: dt.timezone(dt.timedelta(minutes=m)))
+    values = st.one_of(
+        st.datetimes(timezones=st.one_of(st.none(), offsets)).map(lambda t: t.isoformat()),
+        st.dates().map(lambda d: d.isoformat()), st.integers(), st.floats(allow_nan=False),
+        st.text(max_size=40), st.none(), st.booleans())
+
+    @settings(max_examples=120, derandomize=True, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(values)
+    def answers(expires: Any) -> None:
+        answer = Client().post("/api/v1/districts/seed/tokens", data=json.dumps(
+            {"user": oa.username, "name": "odd", "expires": expires}), content_type="application/json", **admin)
+        assert answer.status_code in (201, 401, 403, 422), (expires, answer.status_code, answer.content)
+        if answer.status_code != 201:
+            assert answer.json()["kind"] and answer.json()["message_zh"], answer.content
+
+    answers()
+
+
 def test_an_administrator_makes_no_key_to_another_district(two_districts: dict[str, Any]) -> None:
     """A user of the district who also has a role in a district the administrator does not
     administer — or a superuser — gets no token from it (403); a superuser's request may."""
@@ -440,11 +520,12 @@ def test_the_command_makes_a_token_with_an_end() -> None:
     web_db.counter += 1
     user = get_user_model()._default_manager.create_user(f"oa-cli-{web_db.counter}", password="x")
     runner = CliRunner()
+    year = dt.date.today().year + 2
     made = runner.invoke(web, ["token", "--user", user.username, "--name", "OA", "--expires",
-                               "2099-06-30T18:00+08:00", "--lang", "en"])
+                               f"{year}-06-30T18:00+08:00", "--lang", "en"])
     assert made.exit_code == 0, made.output
     row = models.ApiToken.objects.get(prefix=made.output.strip().splitlines()[-1][:12])
-    assert row.expires == dt.datetime(2099, 6, 30, 10, 0, tzinfo=dt.UTC)
+    assert row.expires == dt.datetime(year, 6, 30, 10, 0, tzinfo=dt.UTC)
     entry = models.AuditEntry.objects.get(action="create", object_id=row.prefix)
     # the entry the API's and the page's are: the token as listed (its end in UTC), never the secret
     assert dt.datetime.fromisoformat(entry.after["expires"]) == row.expires and entry.actor == "liaison (command line)"
@@ -453,7 +534,22 @@ def test_the_command_makes_a_token_with_an_end() -> None:
         refused = runner.invoke(web, ["token", "--user", user.username, "--name", "OA", "--expires", bad,
                                       "--lang", "en"])
         assert refused.exit_code == 1 and f"--expires {bad}: not a time in the future" in refused.output
+    for far in ("9999-12-31T23:59:59-12:00", "9999-12-31", f"{year + 10}-01-01"):  # beyond ten years: said so
+        refused = runner.invoke(web, ["token", "--user", user.username, "--name", "OA", "--expires", far,
+                                      "--lang", "en"])
+        assert refused.exit_code == 1 and f"--expires {far}: more than ten years ahead" in refused.output, \
+            refused.output
+        assert "Traceback" not in refused.output
     assert models.ApiToken.objects.filter(user=user).count() == 1
+    # a date: the last day it works (to the midnight after it, the server's time zone), as the API's and the page's
+    last = dt.date(year, 6, 30)
+    dated = runner.invoke(web, ["token", "--user", user.username, "--name", "OA", "--expires", last.isoformat(),
+                                "--lang", "en"])
+    assert dated.exit_code == 0, dated.output
+    from django.utils import timezone
+
+    assert models.ApiToken.objects.get(prefix=dated.output.strip().splitlines()[-1][:12]).expires == \
+        dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=timezone.get_current_timezone())
 
 
 # -- the office's tokens page (/office/<district>/tokens/) ----------------------------------------------
@@ -573,9 +669,14 @@ def test_the_tokens_page_gives_the_tokens_scope_which_a_token_never_does(two_dis
     from liaison_web import models
 
     admin = _session(two_districts["administrator"])
+    oa = _user("seed", role="administrator", organisation="")
+    clerk = _user("seed")
     listing = admin.get("/office/seed/tokens/").content.decode()
     assert 'name="scopes" value="tokens"' in listing
-    oa = _user("seed", role="administrator", organisation="")
+    # offered, and said to be of use only to an administrator's token: whose, of the users listed
+    managers = re.search(r'data-managers="([^"]*)"', listing)
+    assert managers is not None and oa.username in managers.group(1).split(",")
+    assert clerk.username not in managers.group(1).split(",") and f'<option value="{clerk.username}">' in listing
     made = admin.post("/office/seed/tokens/", {"action": "make", "user": oa.username, "name": "OA 管理",
                                                "scopes": ["read", "tokens"]})
     assert made.status_code == 201, made.content.decode()
@@ -607,11 +708,13 @@ def test_the_tokens_page_refuses_with_its_reason_and_makes_nothing(two_districts
                                      role="administrator")
     assert f'<option value="{both.username}">' not in admin.get("/office/seed/tokens/").content.decode()
     form = {"action": "make", "user": oa.username, "name": "OA", "scopes": ["read"]}
-    said = {"zh": ("该时间已过", "权限", "用途", "您管理的区之外", "没有令牌"),
+    said = {"zh": ("该时间已过", "权限", "用途", "您管理的区之外", "没有令牌", "超过十年之后"),
             "en": ("the time is past", "read, write, tokens", "what it is for", "beyond the districts you administer",
-                   "there is no token")}[lang]
+                   "there is no token", "more than ten years ahead")}[lang]
     entries, made = models.AuditEntry.objects.count(), models.ApiToken.objects.count()
     for changed, status, words in (({"expires": "2020-01-01"}, 422, said[0]), ({"scopes": []}, 422, said[1]),
+                                   ({"expires": "9999-12-31"}, 422, said[5]),  # its next day no date holds
+                                   ({"expires": f"{dt.date.today().year + 11}-01-01"}, 422, said[5]),
                                    ({"name": " "}, 422, said[2]), ({"user": both.username}, 403, said[3]),
                                    ({"action": "revoke", "prefix": "lsn_nothing1"}, 404, said[4])):
         refused = admin.post("/office/seed/tokens/", {**form, **changed})

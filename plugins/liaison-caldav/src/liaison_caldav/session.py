@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import attrs
 
@@ -342,6 +342,14 @@ def _join(base: str, name: str) -> str:
     return base if not name else (base if base.endswith("/") else base + "/") + name
 
 
+def _shown(target: str) -> str:
+    """The server's address as an error names it: its query masked (``?***``), where a server's key
+    may ride — an error is printed, logged and, on the web service, read by whoever reads the year's
+    publications (the address holds no user or password: :func:`liaison_caldav.plugin.target_url`)."""
+    parts = urlsplit(target)
+    return urlunsplit(parts._replace(query="***", fragment="")) if parts.query else target
+
+
 def publish(request: PublishRequest, options: Mapping[str, Any]) -> CalDAVResult:
     """Publish the request's plan with its typed options (:func:`liaison_caldav.plugin.publish`)."""
     from liaison_caldav.dav import Server, ServerError
@@ -370,8 +378,9 @@ def publish(request: PublishRequest, options: Mapping[str, Any]) -> CalDAVResult
                        ("see the server's reason, then publish again", "请查看服务器的说明，然后重新发布"))
         # what the server accepted before it stopped travels with the error (``partial``), for the
         # caller to record (the command does): the fix says what the user does, not that
-        raise PublishError(f"CalDAV server {target}: {where}{exc.message}", partial=run.publication(),
-                           fix=fix, message_zh=f"CalDAV 服务器 {target}：{where_zh}{exc.message_zh}",
+        shown = _shown(target)
+        raise PublishError(f"CalDAV server {shown}: {where}{exc.message}", partial=run.publication(),
+                           fix=fix, message_zh=f"CalDAV 服务器 {shown}：{where_zh}{exc.message_zh}",
                            fix_zh=fix_zh) from None
     finally:
         server.close()

@@ -30,10 +30,12 @@ page and the command call too. A token past its ``expires`` is 401, as a revoked
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 from liaison_web import models, schemas, tokens
 from liaison_web.api import ERRORS, _district, _district_object, _members, _scope, actor_of, api
@@ -66,13 +68,30 @@ class NewTokenModel(TokenModel):
     token: str = Field(description="the token: shown this once (send it as 'Authorization: Bearer …')")
 
 
+def _bare_date(value: Any) -> Any:
+    """``expires`` given as a date alone (``2027-06-30``) taken as that date — the last day the token
+    works, as the tokens page's — not as its 00:00, which a time field would make of it."""
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:  # 2027-02-30: the field's own error
+            return value
+    return value
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class TokenBody(schemas.Body):
     user: str = Field(min_length=1, max_length=150, description="the user of the district it acts as")
     name: str = Field(min_length=1, max_length=100, description="what it is for (the OA system's name)")
     scopes: list[Scope] = Field(default=["read"], min_length=1,
                                 description="read, write, tokens (make and revoke tokens: given only "
                                             "by a session or the command line, never by a token)")
-    expires: dt.datetime | None = Field(None, description="when it ends (in the future); none: until revoked")
+    expires: Annotated[dt.datetime | dt.date | None, BeforeValidator(_bare_date)] = Field(
+        None, description="when it ends: a time to come (no offset: the server's time zone), or a date — the last "
+                          "day it works, to the midnight after it in the district's time zone — at most ten years "
+                          "ahead; none: until revoked")
 
 
 def by(request: HttpRequest) -> tokens.Actor:
@@ -95,12 +114,12 @@ def district_tokens(request: HttpRequest, district: str) -> HttpResponse:
 def make(request: HttpRequest, district: str, body: TokenBody) -> HttpResponse:
     """Make an API token for a user of the district: answered with the token, this once (only its
     sha256 is kept). Written to the audit log (never the token)."""
-    _district(request, district, "manage_tokens")
+    found, _ = _district(request, district, "manage_tokens")
     _district_object(request, "manage_tokens", district)
     user = tokens.district_user(district, body.user)
     tokens.may_act_as(*_members(request), user)
     row, secret = tokens.issue(user, body.name, body.scopes, expires=body.expires, by=by(request),
-                               districts=[district], token=token_of(request))
+                               districts=[district], token=token_of(request), zone=found.info.timezone)
     return json_response({**described(row), "token": secret}, status=201)
 
 

@@ -2,7 +2,8 @@
 refuses before a view runs (django.security: a ``Host`` the service does not answer to, a body too
 large, too many fields): one line each, which the operator reads, without the traceback Django
 attaches — nothing failed in the service. The caller is answered in the service's words
-(:func:`liaison_web.urls.handler400`)."""
+(:func:`liaison_web.urls.handler400`). And it cuts a calendar feed's secret out of what the loggers
+that name a request's path write (:mod:`liaison_web.logs`)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ class LiaisonWebConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from liaison_web import logs
+
+        logs.install()
         for name in REFUSALS:
             logger = logging.getLogger(f"django.security.{name}")
             if not any(isinstance(f, _NoTraceback) for f in logger.filters):

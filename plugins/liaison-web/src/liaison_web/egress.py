@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from liaison_web.errors import InvalidRequest
+from liaison_web.masking import masked_url
 
 __all__ = ["ALLOW_SETTING", "Address", "allowed_networks", "checked", "forbidden", "pinned", "unpin"]
 
@@ -47,7 +48,10 @@ def forbidden(address: Address, allowed: Sequence[Network] = ()) -> bool:
             or address.is_reserved or address.is_unspecified or not address.is_global)
 
 
+# The refusals name the address masked (:func:`~liaison_web.masking.masked_url`: no user, password or
+# query): a delivery's refusal is kept as its attempt's error, which every reader of the deliveries reads.
 def _refused(url: str, host: str, address: Address) -> InvalidRequest:
+    url = masked_url(url)
     return InvalidRequest(
         f"{url!r}: {host} is {address}, an address of the service's own machine or network (loopback, "
         "private, link-local, multicast or reserved): the service sends nothing there",
@@ -59,6 +63,7 @@ def _refused(url: str, host: str, address: Address) -> InvalidRequest:
 
 
 def _unresolved(url: str, host: str, problem: str) -> InvalidRequest:
+    url = masked_url(url)
     return InvalidRequest(f"{url!r}: {host} does not resolve to an address ({problem})", path=("url",),
                           fix="check the name of the OA system's host, and the server's DNS",
                           message_zh=f"{url!r}：无法解析 {host} 的地址（{problem}）",

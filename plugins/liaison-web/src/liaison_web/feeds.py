@@ -24,9 +24,10 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from liaison_web import bootstrap, models
 from liaison_web.clock import district_today
@@ -110,15 +111,20 @@ def _joined(calendar: bytes, following: bytes) -> bytes:
     return calendar[:end] + b"".join(events) + calendar[end:]
 
 
+@csrf_exempt  # no session acts here (the URL is the credential): a POST is 405, not CSRF's 403
 def serve(request: HttpRequest, token: str) -> HttpResponse:
     """``GET /feeds/<token>.ics[?year=2027]``: the calendar of the token's organisation for the year
     (default: the current year in the district's time zone and the next where it is planned,
     :func:`_joined`). An unknown or revoked token, a year
-    without a plan: 404, nothing said about why (the URL is the only credential)."""
+    without a plan: 404, nothing said about why (the URL is the only credential). Any other method
+    than GET and HEAD: 405 (``Allow: GET, HEAD``), whatever the token, before it is looked up. The
+    path, which Django's log names when it answers 404 or 405, is cut there (:mod:`liaison_web.logs`)."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"], "GET or HEAD only\n", content_type="text/plain; charset=utf-8")
     row = (models.FeedToken.objects.select_related("district")
            .filter(sha256=_hash(token), revoked__isnull=True).first())
     given = request.GET.get("year", "")
-    if row is None or request.method not in ("GET", "HEAD") or (given and not (given.isdigit() and len(given) == 4)):
+    if row is None or (given and not (given.isdigit() and len(given) == 4)):
         return HttpResponse("not found\n", status=404, content_type="text/plain; charset=utf-8")
     code = row.district.code
     district = bootstrap.district(code)

@@ -15,7 +15,9 @@ cookie goes through :data:`BEARER_READS`: the settings' middleware without :data
 security headers, the API's error shape, the upload limit and the clickjacking header kept, in
 their order), its user the anonymous one until its token says otherwise — so a token the service
 does not know is answered 401 as before. Anything else (a change, a login, a browser's request
-with its session) takes the whole list, as does every request in Django's test client.
+with its session) takes the whole list, as does every request in Django's test client — and the
+API's docs page (:data:`WHOLE_WAY`): a page for a browser, which embeds a CSRF token and sets its
+cookie, which the shorter way (no CSRF middleware) would not; every API read answers the same either way.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 
-__all__ = ["SKIPPED", "Application", "BearerReads", "application", "bearer_read"]
+__all__ = ["SKIPPED", "WHOLE_WAY", "Application", "BearerReads", "application", "bearer_read"]
 
 #: What a bearer token's read does not go through (see the module's docstring).
 SKIPPED = frozenset({
@@ -43,12 +45,19 @@ SKIPPED = frozenset({
 })
 
 
+#: Under /api/ but no API read: the docs page (a browser's: its CSRF token and cookie), the whole way.
+WHOLE_WAY = ("/api/v1/docs",)
+
+
 def bearer_read(environ: dict[str, Any], session_cookie: str) -> bool:
     """Whether a request is an API read with a bearer token and without a session cookie (named
-    ``session_cookie``; any cookie of that name, even one that parses otherwise, takes the whole way)."""
-    return (environ.get("REQUEST_METHOD") in ("GET", "HEAD") and environ.get("PATH_INFO", "").startswith("/api/")
+    ``session_cookie``; any cookie of that name, even one that parses otherwise, takes the whole way);
+    the docs page (:data:`WHOLE_WAY`) is none."""
+    path = environ.get("PATH_INFO", "")
+    return (environ.get("REQUEST_METHOD") in ("GET", "HEAD") and path.startswith("/api/")
             and environ.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
-            and f"{session_cookie}=" not in environ.get("HTTP_COOKIE", ""))
+            and f"{session_cookie}=" not in environ.get("HTTP_COOKIE", "")
+            and not path.startswith(WHOLE_WAY))
 
 
 class _Anonymous:

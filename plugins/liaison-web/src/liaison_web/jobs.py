@@ -40,7 +40,7 @@ from django.utils import timezone
 from liaison.base.errors import LiaisonError, error_document
 from liaison.law.district import District
 from liaison_web import models
-from liaison_web.masking import masked
+from liaison_web.masking import masked, masked_text
 
 __all__ = ["JobsReport", "described", "enqueue", "perform_pending"]
 
@@ -79,8 +79,10 @@ def enqueue(found: District, year: int, *, calendars: list[str], overwrite: bool
 def described(job: models.PublishJob) -> dict[str, Any]:
     """A job as the API answers it (``PublishJobModel``): what was asked, where it stands, the
     summary when done (:func:`liaison_web.publishing.summary`), the last error, every attempt — the
-    target's (the CalDAV server's) user information and query masked, as the audit log keeps them
-    (:func:`liaison_web.masking.masked`): whoever reads the year's jobs is not given its credentials."""
+    target's (the CalDAV server's) user information and query masked, as the audit log keeps them, and
+    every address in the error and the attempts' errors (:func:`liaison_web.masking.masked`: a job
+    failed before they were masked as they are kept): whoever reads the year's jobs is not given its
+    credentials."""
     shown: dict[str, Any] = masked({"id": job.pk, "district": job.district.code, "year": job.year, "target": job.target,
             "calendars": list(job.options.get("calendars", [])), "overwrite": bool(job.options.get("overwrite")),
             "status": job.status, "attempts": job.attempts, "created": job.created.isoformat(),
@@ -167,12 +169,13 @@ def _attempt(pk: int, policy: Any, using: str, rng: random.Random | None) -> str
     took = int((time.monotonic() - started) * 1000)
     with transaction.atomic(using=using):
         job.attempts += 1
+        # kept masked (liaison_web.masking): an error names the server's address, query and all
         models.PublishAttempt.objects.using(using).create(job=job, at=timezone.now(), milliseconds=took,
-                                                          error=error.render() if error is not None else "")
+                                                          error=masked_text(error.render()) if error else "")
         if error is None:
             job.status, job.result, job.error, job.finished = "done", result, None, timezone.now()
         else:
-            job.error = error_document(error)
+            job.error = masked(error_document(error), "error")
             if retry and job.attempts < policy.max_attempts:
                 job.next_attempt = timezone.now() + dt.timedelta(seconds=policy.wait(job.attempts, rng))
             else:

@@ -282,8 +282,10 @@ def export_year(year: int, target: Path, code: str | None, database: str | None,
         show_default=True, help="What it may do (repeat for more): tokens — make and revoke tokens through the API.",
         help_zh="权限范围（要多项时重复给出）：tokens 为通过接口生成、吊销令牌。")
 @option("--expires", default=None, metavar="TIME",
-        help="When it ends: 2027-06-30T18:00+08:00 (no offset: the server's time zone). Default: until revoked.",
-        help_zh="失效时间：如 2027-06-30T18:00+08:00（不带时区时为服务器所在时区）。默认：直到被吊销。")
+        help="When it ends: 2027-06-30T18:00+08:00 (no offset: the server's time zone), or the last day it works, "
+        "2027-06-30; at most ten years ahead. Default: until revoked.",
+        help_zh="失效时间：如 2027-06-30T18:00+08:00（不带时区时为服务器所在时区），或最后有效日 2027-06-30；"
+                "最多十年之后。默认：直到被吊销。")
 @database_option
 @lang_option
 @_errors
@@ -570,22 +572,32 @@ def replay(number: int | None, failed: bool, hook: int | None, database: str | N
 
 
 def _expiry(text: str | None) -> dt.datetime | None:
-    """``--expires``: a time in the future (no offset: the server's time zone), or None."""
+    """``--expires``: a time in the future (no offset: the server's time zone) or a date, the last day
+    the token works (to the midnight after it, the server's time zone), at most ten years ahead
+    (:func:`liaison_web.tokens.future`, the API's and the tokens page's rule); or None."""
     if text is None:
         return None
-    from django.utils import timezone
+    from liaison_web.errors import InvalidRequest
+    from liaison_web.tokens import future
 
+    asked: dt.datetime | dt.date | None
     try:
-        ends = dt.datetime.fromisoformat(text)
+        asked = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
     except ValueError:
+        asked = None
+    try:
+        ends = future(asked) if asked is not None else None
+    except InvalidRequest as refused:  # too far ahead: its words; past: as one that is no time
+        if "ten years" in refused.message:
+            raise LiaisonError(f"--expires {text}: {refused.message.removeprefix('expires: ')}", fix=refused.fix,
+                               message_zh=f"--expires {text}：{(refused.message_zh or '').removeprefix('expires：')}",
+                               fix_zh=refused.fix_zh) from None
         ends = None
-    if ends is not None and timezone.is_naive(ends):
-        ends = timezone.make_aware(ends)
-    if ends is None or ends <= timezone.now():
+    if ends is None:
         raise LiaisonError(f"--expires {text}: not a time in the future",
-                           fix="give one such as 2027-06-30T18:00+08:00",
+                           fix="give one such as 2027-06-30T18:00+08:00, or the last day it works: 2027-06-30",
                            message_zh=f"--expires {text}：不是将来的时间",
-                           fix_zh="请给出如 2027-06-30T18:00+08:00 的时间")
+                           fix_zh="请给出如 2027-06-30T18:00+08:00 的时间，或最后有效日：2027-06-30")
     return ends
 
 

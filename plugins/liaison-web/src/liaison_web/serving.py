@@ -174,6 +174,9 @@ def serve(app: Any, *, host: str, port: int, workers: int, webhooks: bool, annou
     """Serve ``app`` (waitress ``options``: threads, limits) on ``host``:``port`` (or on the socket
     ``bound`` there before: :func:`listening_socket`); ``announce`` is told the port once it is bound
     (see the module's docstring)."""
+    from liaison_web import logs
+
+    logs.install(root=True)  # the log's handler, a feed's secret cut (before a fork: every worker's)
     shared = bound if bound is not None else listening_socket(host, port)
     if workers <= 1:
         try:

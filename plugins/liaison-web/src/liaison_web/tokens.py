@@ -38,9 +38,9 @@ from liaison.base.errors import LiaisonError
 from liaison_web.access import Member, administers
 from liaison_web.errors import Forbidden, InvalidRequest
 
-__all__ = ["GRANTABLE_BY_TOKEN", "PREFIX", "SCOPES", "SHOWN_PATTERN", "Actor", "Caller", "caller_of", "described",
-           "district_user", "districts_of", "future", "issue", "make_token", "may_act_as", "may_make", "may_revoke",
-           "of_district", "revoke", "user_named", "user_of", "withdraw"]
+__all__ = ["FURTHEST", "GRANTABLE_BY_TOKEN", "PREFIX", "SCOPES", "SHOWN_PATTERN", "Actor", "Caller", "caller_of",
+           "described", "district_user", "districts_of", "future", "issue", "make_token", "may_act_as", "may_make",
+           "may_revoke", "of_district", "revoke", "user_named", "user_of", "withdraw"]
 
 PREFIX = "lsn_"
 #: a token as lists show it and revoking names it: ``lsn_`` and its next 8 characters
@@ -313,30 +313,61 @@ def may_act_as(members: Iterable[Member], superuser: bool, user: Any, *, verb: s
                         fix_zh=f"请联系超级用户（或在服务器上使用 liaison web {command}）")
 
 
-def future(expires: dt.datetime | None) -> dt.datetime | None:
-    """A token's end: a time to come (one without an offset in the server's time zone), or None (until
-    revoked); a time past is refused at ``expires``."""
+#: How far ahead a token may end: ten years (3,653 days, leap days included). A key meant to last longer
+#: is one "until revoked" (no ``expires``); and a far end — 9999-12-31 — is no time the database or the
+#: UTC conversion can hold.
+FURTHEST = dt.timedelta(days=3653)
+
+
+def future(expires: dt.datetime | dt.date | None, zone: str | None = None) -> dt.datetime | None:
+    """A token's end — the one rule the API, the tokens page and ``liaison web token`` go through: a
+    moment to come, no more than :data:`FURTHEST` (ten years) ahead, or None (until revoked). A time
+    without an offset is in the server's time zone; a date (``2027-06-30``) is **the last day the
+    token works**: it ends at the midnight after it in ``zone`` (the district's time zone; none: the
+    server's). A time past or too far ahead is :class:`~liaison_web.errors.InvalidRequest` at
+    ``expires`` (the API's 422, the page's form error, the command's error)."""
     if expires is None:
         return None
-    ends = expires if timezone.is_aware(expires) else timezone.make_aware(expires)
-    if ends <= timezone.now():
+    now = timezone.now()
+    furthest = now + FURTHEST
+    if isinstance(expires, dt.datetime):
+        ends = expires if timezone.is_aware(expires) else timezone.make_aware(expires)
+    else:  # the last day it works: compared first, so that 9999-12-31's next day is never reckoned
+        if expires > furthest.date():
+            raise _too_far(furthest)
+        from zoneinfo import ZoneInfo
+
+        ends = dt.datetime.combine(expires + dt.timedelta(days=1), dt.time(0),
+                                   tzinfo=ZoneInfo(zone) if zone else timezone.get_current_timezone())
+    if ends <= now:
         raise InvalidRequest("expires: the time is past", path=("expires",), fix="give a time in the future",
                              message_zh="expires：该时间已过", fix_zh="请给出将来的时间")
+    if ends > furthest:  # aware times compared as moments: no conversion that could overflow
+        raise _too_far(furthest)
     return ends
 
 
-def issue(user: Any, name: str, scopes: Iterable[str], *, expires: dt.datetime | None, by: Actor,
-          districts: Sequence[str | None], token: Caller | None = None) -> tuple[Any, str]:
+def _too_far(furthest: dt.datetime) -> InvalidRequest:
+    last = furthest.date().isoformat()
+    return InvalidRequest(f"expires: more than ten years ahead (a token ends by {last} at the latest)",
+                          path=("expires",), fix="give an earlier end, or none: the token then works until revoked",
+                          message_zh=f"expires：超过十年之后（令牌最晚于 {last} 失效）",
+                          fix_zh="请给出更早的失效时间，或不填：令牌一直有效，直到被吊销")
+
+
+def issue(user: Any, name: str, scopes: Iterable[str], *, expires: dt.datetime | dt.date | None, by: Actor,
+          districts: Sequence[str | None], token: Caller | None = None, zone: str | None = None) -> tuple[Any, str]:
     """Make a token for ``user`` (:func:`make_token`; ``token``: the request's, held to :func:`may_make`)
-    with its audit entry (``create`` on ``api-token``, the token as listed) under each of ``districts``,
-    in one transaction: the row and the secret, which is shown this once and kept nowhere."""
+    until ``expires`` (:func:`future`: a date is the last day it works, in ``zone``) with its audit
+    entry (``create`` on ``api-token``, the token as listed) under each of ``districts``, in one
+    transaction: the row and the secret, which is shown this once and kept nowhere."""
     from django.db import transaction
 
     from liaison_web import models
     from liaison_web.audit import record
 
     with transaction.atomic():
-        secret = make_token(user.get_username(), name, scopes, expires=future(expires), token=token)
+        secret = make_token(user.get_username(), name, scopes, expires=future(expires, zone), token=token)
         row = models.ApiToken.objects.select_related("user").get(sha256=_hash(secret))  # found by what it keeps
         shown = described(row)
         for code in districts:

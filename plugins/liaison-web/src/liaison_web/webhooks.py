@@ -57,7 +57,7 @@ from django.utils import timezone
 from liaison.base.errors import LiaisonError
 from liaison_web import egress, models
 from liaison_web.errors import InvalidRequest, NotFound
-from liaison_web.masking import masked_url
+from liaison_web.masking import masked_text, masked_url
 
 __all__ = ["DUE_EVENTS", "ENGAGEMENT_EVENTS", "EVENTS", "EVENT_OF", "Policy", "Report", "body_of",
            "deliver_pending", "due_changes", "enqueue", "make_webhook", "remove_webhook", "replay", "secret_of", "sign",
@@ -209,7 +209,8 @@ def described(webhook: models.Webhook, *, masked: bool = False) -> dict[str, Any
 
 
 def delivery_described(delivery: models.WebhookDelivery) -> dict[str, Any]:
-    """A delivery with its log, as the API shows it."""
+    """A delivery with its log, as the API shows it: each attempt's error masked again (an attempt
+    logged before errors were masked as they are kept, :func:`~liaison_web.masking.masked_text`)."""
     return {"id": delivery.pk, "webhook": delivery.webhook_id, "event_id": delivery.event_id,  # type: ignore[attr-defined]
             "event_type": delivery.event_type, "status": delivery.status, "attempts": delivery.attempts,
             "next_attempt": delivery.next_attempt.isoformat() if delivery.status == "pending" else None,
@@ -217,7 +218,7 @@ def delivery_described(delivery: models.WebhookDelivery) -> dict[str, Any]:
             "delivered": delivery.delivered.isoformat() if delivery.delivered else None,
             "event": json.loads(delivery.body),
             "log": [{"at": a.at.isoformat(), "status_code": a.status_code, "response": _shown(a.response),
-                     "error": a.error, "milliseconds": a.milliseconds}
+                     "error": masked_text(a.error), "milliseconds": a.milliseconds}
                     for a in getattr(delivery, "log").all()]}  # noqa: B009
 
 
@@ -348,7 +349,9 @@ def _release(webhook: int, owner: str, using: str) -> None:
 
 def _send(session: Any, webhook: models.Webhook, delivery: models.WebhookDelivery,
           policy: Policy) -> tuple[int | None, str, str, int]:
-    """One attempt: the status (None: no answer), the answer's digest, the error, milliseconds."""
+    """One attempt: the status (None: no answer), the answer's digest, the error (what may be a
+    credential in it masked, :func:`~liaison_web.masking.masked_text`: an HTTP library's error names
+    the path and query it asked), milliseconds."""
     import requests
 
     body = delivery.body.encode()
@@ -361,14 +364,15 @@ def _send(session: Any, webhook: models.Webhook, delivery: models.WebhookDeliver
     try:
         address = egress.checked(webhook.url)  # again: the name may resolve elsewhere now
     except LiaisonError as refused:
-        return None, "", f"{refused.message} ({refused.message_zh})"[:EXCERPT], 0
+        return None, "", masked_text(f"{refused.message} ({refused.message_zh})")[:EXCERPT], 0
     assert address is not None
     url, host, prefix = egress.pinned(session, webhook.url, address)
     try:
         answer = session.post(url, data=body, headers={**headers, **host}, timeout=policy.timeout,
                               allow_redirects=False)
     except requests.RequestException as exc:
-        return None, "", f"{type(exc).__name__}: {exc}"[:EXCERPT], int((time.monotonic() - started) * 1000)
+        return (None, "", masked_text(f"{type(exc).__name__}: {exc}")[:EXCERPT],
+                int((time.monotonic() - started) * 1000))
     finally:
         egress.unpin(session, prefix)
     took = int((time.monotonic() - started) * 1000)

@@ -28,6 +28,7 @@ from urllib.parse import quote, urlencode
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 
 from liaison.base.errors import LiaisonError
 from liaison.law.district import District
@@ -441,16 +442,22 @@ def _change_user(request: HttpRequest, code: str, found: District) -> str:
 TOKEN_NAME_MAX = 100
 
 
-def _token_end(form: Any, found: District) -> dt.datetime | None:
-    """The form's ``expires`` — the last day the token works, in the district's time zone — as the
-    moment it ends (that day's midnight after); none: until revoked."""
-    from zoneinfo import ZoneInfo
-
+def _token_last_day(form: Any) -> dt.date | None:
+    """The form's ``expires``: the last day the token works (:func:`liaison_web.tokens.future` makes it
+    the midnight after it in the district's time zone, as the API reads a date); none: until revoked."""
     text = str(form.get("expires", "")).strip()
-    if not text:
-        return None
-    last = _day(text, field="expires")
-    return dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(found.info.timezone))
+    return _day(text, field="expires") if text else None
+
+
+def _manages_tokens(person: Any, district: str) -> bool:
+    """``person``'s roles make and revoke the district's tokens (the access table's ``manage_tokens``):
+    the one whose token the scope ``tokens`` is of use to — any other role's token is refused it by
+    the role, whatever its scopes."""
+    from liaison_web import models
+
+    held = models.Membership.objects.filter(user=person).values_list("role", "district__code", "organisation")
+    return access.covers_district([access.Member(role, code, organisation or "") for role, code, organisation in held],
+                                  "manage_tokens", district, superuser=bool(person.is_superuser))
 
 
 def _change_token(request: HttpRequest, code: str, found: District) -> tuple[str, str | None]:
@@ -478,8 +485,8 @@ def _change_token(request: HttpRequest, code: str, found: District) -> tuple[str
             raise _invalid("scopes", "choose what the token may do: read, write, tokens",
                            "请选择令牌的权限：读取、写入、管理令牌", "tick one or more of read, write, tokens",
                            "请勾选读取、写入、管理令牌中的一项或多项")
-        row, secret = tokens.issue(user, name, scopes, expires=_token_end(form, found), by=by(request),
-                                   districts=[code])
+        row, secret = tokens.issue(user, name, scopes, expires=_token_last_day(form), by=by(request),
+                                   districts=[code], zone=found.info.timezone)
         return pick(lang, f"已生成令牌 {row.prefix}…（{user.get_username()}）",
                     f"Token {row.prefix}… made ({user.get_username()})"), secret
     if action == "revoke":
@@ -524,7 +531,7 @@ def tokens_page(request: HttpRequest, district: str) -> HttpResponse:
     members, superuser = service.members(request)
     may_manage = service.may(request, "manage_tokens", district, {"id": district, "host": "", "participants": []}
                              ) == access.Decision.ALLOWED
-    people = []
+    people, managers = [], []
     if may_manage:  # those it may give a token: a user of the district it administers wholly
         for person in get_user_model()._default_manager.filter(memberships__district__code=district,
                                                                is_active=True).distinct().order_by("username"):
@@ -533,10 +540,13 @@ def tokens_page(request: HttpRequest, district: str) -> HttpResponse:
             except LiaisonError:
                 continue
             people.append(person.get_username())
+            if _manages_tokens(person, district):
+                managers.append(person.get_username())
     response = _page(request, "tokens.html", district, service.today(found).year, "tokens", found, {
         "tokens": [tokens.described(t) for t in tokens.of_district(district)], "people": people,
         "may_manage": may_manage, "read_only": forbidden_to_change(lang)[0], "problem": problem,
-        "secret": secret, "first_day": service.today(found),
+        "secret": secret, "first_day": service.today(found), "managers": managers,
+        "last_day": (timezone.now() + tokens.FURTHEST).date(),  # tokens.future's bound: a date on or before
         "form": request.POST if problem else {}}, status=status)
     response["Cache-Control"] = "no-store"  # the secret, on the one answer that shows it, is kept by no cache
     return response
