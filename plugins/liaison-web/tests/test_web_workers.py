@@ -159,3 +159,29 @@ def test_a_stop_that_comes_with_a_fork_stops_the_new_worker_too(fork: int, tmp_p
     assert process.returncode == 0, out
     assert "failed" not in out, out  # each worker served until stopped
     assert out.strip().splitlines()[-1] == f"stopped {fork}", out
+
+
+_STOPPED_AS_ANNOUNCED = """
+import os, signal, sys
+from liaison_web import serving, settings
+settings.configure(sys.argv[1])
+serving.settle = lambda: None
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+try:
+    serving.serve(app, host="127.0.0.1", port=0, workers=1, webhooks=True, threads=1,
+                  announce=lambda port: os.kill(os.getpid(), signal.SIGTERM))
+except SystemExit as stop:
+    print("stopped", stop.code, flush=True)
+"""
+
+
+def test_a_stop_sent_as_soon_as_the_address_is_read_stops_the_service_cleanly(tmp_path: Path) -> None:
+    """One process: a SIGTERM sent the moment "Serving on …" is printed (as a service manager or a test
+    that waits for the address sends it) ends the service as any stop does — exit 0, its sender thread
+    stopped — not by the default handler (the process killed, -15), which it had until just after the
+    address was printed."""
+    done = subprocess.run([sys.executable, "-c", _STOPPED_AS_ANNOUNCED, f"sqlite:///{tmp_path / 'unused.sqlite3'}"],
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, "stopped 0"), done.stderr

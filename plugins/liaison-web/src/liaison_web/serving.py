@@ -143,27 +143,31 @@ def _one(app: Any, options: dict[str, Any], webhooks: bool, announce: Callable[[
     from liaison_web.oversize import adopt
     from liaison_web.worker import Worker
 
-    # the outbox's sender: what a change queued (now, or before a restart) is sent from here
-    worker = Worker() if webhooks else None
-    if worker is not None:
-        worker.start()
-    if on_start is not None:
-        on_start()
-    settle()
-    server = create_server(app, **options) if sockets is None else create_server(
-        app, sockets=sockets, **{k: v for k, v in options.items() if k not in ("host", "port")})
-    adopt(server)  # a request too large is answered by the service, not in waitress's words
-    if announce is not None:
-        announce(int(server.effective_port))  # type: ignore[union-attr]
     # Stopped by its process id (a service manager, a test): SIGTERM ends it as Ctrl-C does, the socket
     # closed; a shell that starts it in the background leaves SIGINT ignored, so SIGTERM is the one to send.
+    # Set before anything starts, and so before the address is announced: a stop sent as soon as the address
+    # is read found the default handler (the process killed, exit -15) until this line ran.
     signal.signal(signal.SIGTERM, _stop)
+    # the outbox's sender: what a change queued (now, or before a restart) is sent from here
+    worker = Worker() if webhooks else None
+    server = None
     try:
+        if worker is not None:
+            worker.start()
+        if on_start is not None:
+            on_start()
+        settle()
+        server = create_server(app, **options) if sockets is None else create_server(
+            app, sockets=sockets, **{k: v for k, v in options.items() if k not in ("host", "port")})
+        adopt(server)  # a request too large is answered by the service, not in waitress's words
+        if announce is not None:
+            announce(int(server.effective_port))  # type: ignore[union-attr]
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        server.close()
+        if server is not None:
+            server.close()
         if worker is not None:
             worker.stop()
 
