@@ -60,6 +60,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("GET", f"{_HOOK}/deliveries"): "listWebhookDeliveries",
     ("POST", f"{_HOOK}/deliveries/{{delivery}}/replay"): "replayWebhookDelivery",
     ("POST", f"{_HOOK}/replay"): "replayFailedWebhookDeliveries",
+    ("POST", f"{_HOOK}/adopt"): "adoptWebhook",
     ("GET", f"{_YEAR}/plan"): "getPlan",
     ("GET", f"{_YEAR}/findings"): "getFindings",
     ("GET", f"{_YEAR}/report"): "getReport",
