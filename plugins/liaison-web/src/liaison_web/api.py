@@ -839,14 +839,22 @@ def findings(request: HttpRequest, district: str, year: schemas.YEAR,
     found, version, revision, at = _seen_counting(request, district, year)
     if revision is None:
         raise _no_plan(found, year)
-    # the year's revision and the state of its records; the day and the caller's view
-    tag = _view_tag(request, district, f"{revision}-{at[0]}.{at[1]}", as_of=as_of)
+    tag = findings_tag(request, district, revision, at, as_of=as_of)
     if _matches(request, tag):
         return _not_modified(tag)
     if _covers(request, "read", district):
         return text_response(_report(district, version, year, revision, at, as_of)[1], etag=tag)
     return text_response(_findings_seen_by(district, version, year, revision, at, as_of, *_members(request)),
                          etag=tag)
+
+
+def findings_tag(request: HttpRequest, district: str, revision: str, records_at: tuple[int, int],
+                 **query: Any) -> str:
+    """The ETag of an answer made from the year's findings — the findings, the report, one body's
+    findings: the year's revision and the state of its records, then (:func:`_view_tag`) the caller's
+    view and what else names the body (``query``: the day, the organisation) — the one place each
+    of them takes it from."""
+    return _view_tag(request, district, f"{revision}-{records_at[0]}.{records_at[1]}", **query)
 
 
 @once(2 * CACHED, revision=3)
