@@ -30,6 +30,7 @@ READS = (
     "/api/v1/no/such/address",
     "/api/v1/tokens",  # the caller's own tokens
     "/api/v1/districts/seed/audit",
+    "/api/v1/districts/seed/audit?format=jsonl",  # JSON lines: a JSON answer too
 )
 
 

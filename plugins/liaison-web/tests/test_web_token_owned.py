@@ -13,6 +13,9 @@ from typing import Any
 from web_db import CLERK_OF
 from web_receiver import receiving
 
+#: Each test on SQLite and, under .ci/with-postgres, on PostgreSQL (conftest.pytest_generate_tests).
+ON_POSTGRES_TOO = True
+
 
 def _bearer(secret: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
@@ -53,7 +56,7 @@ def _entries(code: str, action: str, object_type: str) -> list[Any]:
                 .order_by("id"))
 
 
-def test_a_feed_made_through_a_token_ends_with_it(own_district: dict[str, Any]) -> None:
+def test_a_feed_made_through_a_token_ends_with_it(database: str, own_district: dict[str, Any]) -> None:
     from django.test import Client
 
     from liaison_web import models
@@ -102,7 +105,7 @@ def test_a_feed_made_through_a_token_ends_with_it(own_district: dict[str, Any]) 
 
 
 def test_a_webhook_registered_through_a_token_is_paused_when_it_ends_until_adopted(
-        own_district: dict[str, Any]) -> None:
+        database: str, own_district: dict[str, Any]) -> None:
     from django.test import Client
 
     from liaison_web import models

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from liaison_web.callers import BOTH_LANGUAGES
+from liaison_web.callers import BOTH_LANGUAGES, JSON_TYPES
 from liaison_web.errors import NotAllowed, error_response
 
 __all__ = ["ApiErrors", "SessionIdle", "UploadLimit"]
@@ -34,7 +34,7 @@ class ApiErrors:
             request.method = "HEAD"
         response = self._shaped(request, answered)
         patch_vary_headers(response, ("Accept-Language",))
-        if "Content-Language" not in response and response.get("Content-Type", "").startswith("application/json"):
+        if "Content-Language" not in response and response.get("Content-Type", "").split(";")[0] in JSON_TYPES:
             response["Content-Language"] = BOTH_LANGUAGES  # an error's says the language of its rendered line
 
         if head:

@@ -24,6 +24,8 @@ from typing import Any
 
 from ninja import NinjaAPI
 
+from liaison_web.callers import JSON_TYPES
+
 __all__ = ["BY_STATUS", "HEADERS", "OPERATION_IDS", "SCHEMA_NAMES", "SENDS", "DocumentedApi", "finished", "plain"]
 
 #: Where the API is served: the document's addresses start with it, the tables' do not.
@@ -247,7 +249,7 @@ def finished(document: dict[str, Any]) -> dict[str, Any]:
                 sent = (*BY_STATUS.get(int(status), ()), *own.get(int(status), ()))
                 if sent:
                     response["headers"] = {**response.get("headers", {}), **_headers(sent)}
-                if 200 <= int(status) < 300 and "application/json" in response.get("content", {}):
+                if 200 <= int(status) < 300 and any(t in JSON_TYPES for t in response.get("content", {})):
                     response.setdefault("headers", {})["Content-Language"] = dict(_BOTH)
             answers = {int(status) for status in operation.get("responses", {})}  # numbers until written as JSON
             read = ["Accept-Language", *(["If-None-Match"] if 304 in answers else [])]
