@@ -248,14 +248,21 @@ def test_a_superuser_adds_a_district_from_its_data_file(root: Any) -> None:
     years = set(models.Year.objects.filter(district__code=code).exclude(revision="").values_list("year", flat=True))
     assert years == {today.year, today.year + 1}
     entry = _entries(action="add", object_type="district", object_id=code)
-    assert len(entry) == 1 and entry[0].actor.endswith("(admin)") and entry[0].remote_address == "10.2.3.4"
-    assert entry[0].user is not None and entry[0].after["file"] == "jimei.toml"
+    # the deployment's entry and the same under the new district: its own log shows how it came to be
+    assert [e.district.code if e.district else None for e in entry] == [None, code]
+    assert all(e.actor.endswith("(admin)") and e.remote_address == "10.2.3.4" for e in entry)
+    assert all(e.user is not None and e.after["file"] == "jimei.toml" for e in entry)
+    assert entry[0].after == entry[1].after
+    own = root.get(f"/api/v1/districts/{code}/audit")
+    assert own.status_code == 200, own.content[:500]
+    assert [(e["action"], e["object_type"], e["object_id"]) for e in own.json()["entries"]] == [
+        ("add", "district", code)]
     listed = root.get(f"{ADMIN}/district/")
     assert code in listed.content.decode()
     again = root.post(f"{ADMIN}/district/add/", {"file": SimpleUploadedFile("again.toml", _district_file(code))})
     assert again.status_code == 302
     assert models.DistrictVersion.objects.filter(district__code=code).count() == 1
-    assert len(_entries(action="add", object_type="district", object_id=code)) == 1
+    assert len(_entries(action="add", object_type="district", object_id=code)) == 2
     changed = root.post(f"{ADMIN}/district/add/", {"file": SimpleUploadedFile(
         "changed.toml", _district_file(code, "集美区"))})
     assert changed.status_code == 200
@@ -269,7 +276,7 @@ def test_a_superuser_adds_a_district_from_its_data_file(root: Any) -> None:
     assert latin.status_code == 200 and "not UTF-8" in latin.content.decode()
     assert models.DistrictVersion.objects.filter(district__code=code).count() == 1
     assert not models.District.objects.filter(code=f"{code}-x").exists()
-    assert len(_entries(action="add", object_type="district", object_id=code)) == 1
+    assert len(_entries(action="add", object_type="district", object_id=code)) == 2
 
 
 def test_only_a_superuser_adds_a_district(database: str) -> None:

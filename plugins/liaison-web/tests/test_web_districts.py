@@ -155,18 +155,30 @@ def test_a_district_something_was_done_in_is_not_removed(database: str, tmp_path
     used, unused = f"dist{web_db.counter}", f"dist{web_db.counter}b"
     for code in (used, unused):
         assert _invoke("district", "add", str(_data(tmp_path, code))).exit_code == 0
-    assert models.AuditEntry.objects.filter(action="add", object_type="district", object_id=used,
-                                            district=None).exists()
+    for code in (used, unused):  # the deployment's entry and the district's own, alike
+        added = models.AuditEntry.objects.filter(action="add", object_type="district", object_id=code).order_by("id")
+        assert [e.district.code if e.district else None for e in added] == [None, code]
+        assert added[0].after == added[1].after and added[1].actor == "liaison (command line)"
     record("confirm", "engagement", "2027/x", district=used)
     kept = _invoke("district", "remove", used)
     assert kept.exit_code == 1 and "the audit log has entries of it" in kept.output, kept.output
     assert models.DistrictVersion.objects.filter(district__code=used).exists()
     assert models.Year.objects.filter(district__code=unused).exists()  # planned by the command's start
-    gone = _invoke("district", "remove", unused)
+    gone = _invoke("district", "remove", unused)  # its own add entry does not keep it
     assert gone.exit_code == 0, gone.output
-    assert not models.District.objects.filter(code=unused).exists()
+    assert not models.DistrictVersion.objects.filter(district__code=unused).exists()
     assert not models.Year.objects.filter(district__code=unused).exists()
-    entry = models.AuditEntry.objects.filter(action="remove", object_type="district", object_id=unused).get()
-    assert entry.district is None and len(entry.before["versions"]) == 1 and entry.before["years"]
+    from liaison_web.districts import listed
+    assert unused not in {d.code for d in listed()}
+    entries = models.AuditEntry.objects.filter(action="remove", object_type="district", object_id=unused).order_by("id")
+    assert [e.district.code if e.district else None for e in entries] == [None, unused]
+    assert all(len(e.before["versions"]) == 1 and e.before["years"] for e in entries)
     unknown = _invoke("district", "remove", unused)
     assert unknown.exit_code == 1 and f"no district '{unused}'" in unknown.output
+    # added again: the same row, its log going on (added, removed, added)
+    again = _invoke("district", "add", str(_data(tmp_path, unused, "再建区")))
+    assert again.exit_code == 0, again.output
+    assert models.District.objects.get(code=unused).name == "再建区"
+    assert [e.action for e in models.AuditEntry.objects.filter(district__code=unused).order_by("id")] == [
+        "add", "remove", "add"]
+    assert _invoke("district", "remove", unused).exit_code == 0

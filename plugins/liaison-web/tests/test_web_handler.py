@@ -24,10 +24,13 @@ READS = (
     f"/api/v1/districts/seed/years/{YEAR}/engagements/{ENGAGEMENT}",
     f"/api/v1/districts/seed/organisations/{CLERK_OF}/due?as_of={YEAR}-03-10",
     f"/api/v1/districts/seed/years/{YEAR}/findings?as_of={YEAR}-06-30",
+    f"/api/v1/districts/seed/years/{YEAR}/report?as_of={YEAR}-06-30",  # a clerk's: 403
+    f"/api/v1/districts/seed/years/{YEAR}/organisations/{CLERK_OF}/findings?as_of={YEAR}-06-30",
     f"/api/v1/districts/other/years/{YEAR}/plan",  # another district's: refused alike
     "/api/v1/no/such/address",
     "/api/v1/tokens",  # the caller's own tokens
     "/api/v1/districts/seed/audit",
+    "/api/v1/districts/seed/audit?format=jsonl",  # JSON lines: a JSON answer too
 )
 
 
@@ -71,11 +74,18 @@ def test_a_bearer_read_is_answered_as_the_whole_way_answers_it(two_districts: di
     served, whole = applications
     auth = two_districts[role]
     for path in READS:
-        for extra in ({}, {"HTTP_ACCEPT_LANGUAGE": "zh-CN"}):
+        for extra in ({}, {"HTTP_ACCEPT_LANGUAGE": "zh-CN"}, {"HTTP_ACCEPT_LANGUAGE": "en"}):
             expected = _send(whole, "GET", path, {**auth, **extra})
             assert _send(served, "GET", path, {**auth, **extra}) == expected, path
+            # every JSON answer says its language: an error's the one asked for (its rendered line),
+            # any other's both (its JSON carries both, the same bytes and ETag whatever is asked)
+            said = dict(expected[2]).get("Content-Language")
+            asked = "en" if extra.get("HTTP_ACCEPT_LANGUAGE") == "en" else "zh-CN"
+            assert said == (asked if expected[0] >= 400 else "zh-CN, en"), (path, extra, expected[0], said)
         status, _, headers = expected
         tag = dict(headers).get("ETag")
+        if status == 200 and ("/report" in path or "/findings" in path or "/due" in path or "/plan" in path):
+            assert tag, path  # the findings, the report, a body's findings: each with its ETag
         if status == 200 and tag:
             conditional = {**auth, "HTTP_IF_NONE_MATCH": tag}
             assert _send(served, "GET", path, conditional) == _send(whole, "GET", path, conditional)

@@ -60,7 +60,8 @@ OPERATIONS = ("read", "confirm", "move", "cancel", "held", "audit", "record", "a
 #: an organisation's calendar feed (make, rotate, list, revoke its secret URL) and publishing the
 #: district's year to CalDAV: their object is the district, or the organisation as the host of its own
 #: (``{"host": org, "participants": [org]}``). ``tokens`` — list the API tokens of the district's users,
-#: ``manage_tokens`` — make and revoke them (:mod:`liaison_web.api_tokens`; the object is the district).
+#: ``manage_tokens`` — make and revoke them (:mod:`liaison_web.api_tokens`; the object is the district), and
+#: adopt a webhook a token registered (:mod:`liaison_web.owned`: taking over what a token made).
 SERVICE_OPERATIONS = ("webhooks", "manage_webhooks", "feed", "publish", "tokens", "manage_tokens")
 WRITES = frozenset({"confirm", "move", "cancel", "held", "record", "attach", "withdraw_evidence", "issue",
                     "acknowledge", "manage_webhooks", "feed", "publish", "manage_tokens"})

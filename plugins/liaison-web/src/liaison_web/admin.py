@@ -83,12 +83,17 @@ class DistrictAdmin(ReadOnly):
     of :class:`DistrictFileForm`), as ``liaison web district add FILE`` does — the same function
     (:func:`liaison_web.bootstrap.add_district`): parsed and refused with the file's problems, stored
     valid from today and its current and next year planned, audited (``add`` on ``district``, who
-    from where); a file whose district is held already is that district when its text is one of its
-    versions, and refused otherwise, naming the amendment (the one way a district's data changes).
+    from where: the deployment's entry and the district's own); a file whose district is held
+    already is that district when its text is one of its versions, and refused otherwise, naming
+    the amendment (the one way a district's data changes).
     Nothing is changed or removed here (removing: ``liaison web district remove``, only a district
     nothing was done in)."""
 
     list_display = ("code", "name", "created")
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # a removed district's row kept for its log's entries (liaison_web.districts) holds nothing: not listed
+        return super().get_queryset(request).filter(versions__isnull=False).distinct()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(getattr(request.user, "is_superuser", False))

@@ -77,7 +77,7 @@ from liaison.year.planner import check_year
 from liaison.year.reconcile import Change
 from liaison.year.state import YearState
 from liaison.year.store import NoRevision, RevisionConflict
-from liaison_web import access, bootstrap, invalid, models, openapi, outputs, paging, schemas, webhooks
+from liaison_web import access, bootstrap, invalid, models, openapi, outputs, owned, paging, schemas, webhooks
 from liaison_web.callers import remote_address
 from liaison_web.clock import district_today as _today
 from liaison_web.due import announce, due_json, watched, watching
@@ -839,14 +839,22 @@ def findings(request: HttpRequest, district: str, year: schemas.YEAR,
     found, version, revision, at = _seen_counting(request, district, year)
     if revision is None:
         raise _no_plan(found, year)
-    # the year's revision and the state of its records; the day and the caller's view
-    tag = _view_tag(request, district, f"{revision}-{at[0]}.{at[1]}", as_of=as_of)
+    tag = findings_tag(request, district, revision, at, as_of=as_of)
     if _matches(request, tag):
         return _not_modified(tag)
     if _covers(request, "read", district):
         return text_response(_report(district, version, year, revision, at, as_of)[1], etag=tag)
     return text_response(_findings_seen_by(district, version, year, revision, at, as_of, *_members(request)),
                          etag=tag)
+
+
+def findings_tag(request: HttpRequest, district: str, revision: str, records_at: tuple[int, int],
+                 **query: Any) -> str:
+    """The ETag of an answer made from the year's findings — the findings, the report, one body's
+    findings: the year's revision and the state of its records, then (:func:`_view_tag`) the caller's
+    view and what else names the body (``query``: the day, the organisation) — the one place each
+    of them takes it from."""
+    return _view_tag(request, district, f"{revision}-{records_at[0]}.{records_at[1]}", **query)
 
 
 @once(2 * CACHED, revision=3)
@@ -904,6 +912,12 @@ class WebhookModel(Schema):
     active: bool
     created: dt.datetime
     deliveries: dict[str, int] = Field(description="how many deliveries are pending, delivered, failed")
+    api_token: str | None = Field(description="the API token it was registered through (its prefix): paused when "
+                                          "that token ends; none: a session's, the command line's or adopted")
+    paused: bool = Field(description="its token ended: nothing is sent (its events are queued, not lost) "
+                                     "until an administrator adopts it (POST …/adopt)")
+    paused_reason: Literal[tuple(owned.REASONS)] | None = Field(  # type: ignore[valid-type]
+        description="why it is paused: token_revoked, token_expired, token_user_inactive, token_removed")
 
 
 class NewWebhookModel(WebhookModel):
@@ -962,7 +976,8 @@ def _webhook(request: HttpRequest, district: str, operation: str, webhook: int |
     _district_object(request, operation, district)
     if webhook is None:
         return found
-    row = models.Webhook.objects.select_related("district").filter(pk=webhook, district__code=district).first()
+    row = (models.Webhook.objects.select_related("district", "token__user")
+           .filter(pk=webhook, district__code=district).first())
     if row is None:
         raise webhooks.unknown_webhook(district, webhook)
     return row
@@ -974,7 +989,7 @@ def webhook_list(request: HttpRequest, district: str) -> HttpResponse:
     URL's user, password and query masked (``http://***@host/path?***``) for a caller who may not
     manage webhooks (an auditor, a city auditor, a read-only token)."""
     _webhook(request, district, "webhooks")
-    rows = models.Webhook.objects.select_related("district").filter(district__code=district)
+    rows = models.Webhook.objects.select_related("district", "token__user").filter(district__code=district)
     masked = not _manages_webhooks(request, district)
     return json_response([webhooks.described(w, masked=masked) for w in rows])
 
@@ -997,7 +1012,7 @@ def webhook_add(request: HttpRequest, district: str, body: WebhookBody) -> HttpR
     found = _webhook(request, district, "manage_webhooks")
     with transaction.atomic():
         row, secret = webhooks.make_webhook(found, body.url, body.events, organisation=body.organisation,
-                                            name=body.name)
+                                            name=body.name, token=_token(request))
         shown = webhooks.described(row)
         _audited(request, "create", "webhook", str(row.pk), district, after=shown)
     response = json_response({**shown, "secret": secret}, status=201)
@@ -1024,6 +1039,35 @@ def webhook_remove(request: HttpRequest, district: str, webhook: WebhookNumber) 
         after = webhooks.described(row)
         _audited(request, "remove", "webhook", str(row.pk), district, before=before, after=after)
     return json_response(after)
+
+
+@api.post(f"{_HOOKS}/{{webhook}}/adopt", response={200: WebhookModel, **ERRORS}, tags=["webhooks"])
+def webhook_adopt(request: HttpRequest, district: str, webhook: WebhookNumber) -> HttpResponse:
+    """Adopt a webhook registered through an API token: it is no token's from now on, and — paused
+    because that token ended — resumed, what its pause held sent in order. Taking over what a token
+    made is a decision about tokens: the access table's ``manage_tokens`` (an administrator, with a
+    session or a token of the ``tokens`` scope — never a plain read-write token, which may be the
+    leaked one). Audited (``adopt`` on ``webhook``); one no token's is answered as it is."""
+    from django.db import transaction
+
+    _district(request, district, "manage_tokens")
+    _district_object(request, "manage_tokens", district)
+    row = _webhook(request, district, "webhooks", webhook)
+    with transaction.atomic():
+        before = webhooks.described(row)
+        if owned.adopt(row):
+            after = webhooks.described(row)
+            _audited(request, "adopt", "webhook", str(row.pk), district, before=before, after=after)
+            return json_response(after)
+    return json_response(before)
+
+
+def _token(request: HttpRequest) -> Any:
+    """The API token the request came with (a :class:`liaison_web.tokens.Caller`; None: a session)."""
+    from liaison_web.tokens import Caller
+
+    found = getattr(request, "auth", None)
+    return found if isinstance(found, Caller) else None
 
 
 @api.get(f"{_HOOKS}/{{webhook}}/deliveries", response={200: list[DeliveryModel], **ERRORS}, tags=["webhooks"])
@@ -1082,6 +1126,11 @@ class FeedTokenModel(Schema):
     organisation: str
     created: dt.datetime
     revoked: dt.datetime | None
+    api_token: str | None = Field(description="the API token the feed URL was made through (its prefix): the feed "
+                                          "ends with it; none: made by a session")
+    ended: Literal[("revoked", *owned.REASONS)] | None = Field(  # type: ignore[valid-type]
+        description="why it no longer serves (404): revoked (revoked or rotated), or its API token's end "
+                    "(token_revoked, token_expired, token_user_inactive, token_removed); none: it serves")
 
 
 class NewFeedModel(FeedTokenModel):
@@ -1105,7 +1154,8 @@ def feed_list(request: HttpRequest, district: str, organisation: str) -> HttpRes
     organisation = _feed(request, district, organisation)
     from liaison_web import feeds
 
-    rows = models.FeedToken.objects.filter(district__code=district, organisation=organisation)
+    rows = models.FeedToken.objects.select_related("token__user").filter(district__code=district,
+                                                                          organisation=organisation)
     return json_response([feeds.described(r) for r in rows])
 
 
@@ -1120,7 +1170,7 @@ def feed_rotate(request: HttpRequest, district: str, organisation: str) -> HttpR
 
     organisation = _feed(request, district, organisation)
     with transaction.atomic():
-        row, token = feeds.rotate(district, organisation)
+        row, token = feeds.rotate(district, organisation, token=_token(request))
         _audited(request, "rotate", "feed-token", row.prefix, district, after=feeds.described(row))
     return json_response({**feeds.described(row), "token": token,
                           "url": request.build_absolute_uri(f"/feeds/{token}.ics")}, status=201)

@@ -789,28 +789,44 @@ def _report(request: HttpRequest, district: str, year: int, as_of: dt.date | Non
     engagements (an engagement recorded in both counts once) — as of ``as_of`` (default today when
     the year is this one, its first or last day otherwise): the findings' one computation
     (:func:`liaison_web.api._report`, kept per revision and state of the records)."""
-    from liaison.year.planner import check_year
     from liaison_web import api as answers
+
+    found, version, day, revision, at = _checked(request, district, year, as_of)
+    report, _ = answers._report(district, version, year, revision, at, day)
+    return found, report
+
+
+def _checked(request: HttpRequest, district: str, year: int,
+             as_of: dt.date | None) -> tuple[Any, str, dt.date, str, tuple[int, int]]:
+    """What :func:`_report` is made of — the district and its version, the day, the year's revision
+    and the state of its records —, read before it is made (its ETag: a 304 makes nothing)."""
+    from liaison.year.planner import check_year
     from liaison_web.records import records_state
 
     found, version = _district(request, district)
     check_year(year)
     day = as_of or min(max(_today(found), dt.date(year, 1, 1)), dt.date(year, 12, 31))
-    revision = _revision(found, year)
-    report, _ = answers._report(district, version, year, revision, records_state(found, year), day)
-    return found, report
+    return found, version, day, _revision(found, year), records_state(found, year)
 
 
-@api.get(f"{_YEAR}/report", response={200: ReportModel, **ERRORS}, tags=["findings"])
+@api.get(f"{_YEAR}/report", response={200: ReportModel, 304: None, **ERRORS}, tags=["findings"])
 def report(request: HttpRequest, district: str, year: schemas.YEAR, as_of: schemas.DATE | None = None) -> HttpResponse:
     """The year's report as ``liaison check --format json`` writes it, on the records kept here and
     the plan's held engagements, as of ``as_of`` (default today in the year). The whole district's:
     for the district-wide roles (administrator, auditor, city auditor); a body reads its own
-    findings (``…/organisations/{organisation}/findings``)."""
+    findings (``…/organisations/{organisation}/findings``). ``ETag`` as the findings' (the year's
+    revision, the state of its records, the day: :func:`liaison_web.api.findings_tag`);
+    ``If-None-Match`` gives 304."""
+    from liaison_web import api as answers
+
     _district(request, district)
     _authorise(request, "read", district, {"id": district, "host": "", "participants": []})
-    found, checked = _report(request, district, year, as_of)
-    return json_response(report_document(checked, found))
+    found, version, day, revision, at = _checked(request, district, year, as_of)
+    tag = answers.findings_tag(request, district, revision, at, as_of=day)
+    if _matches(request, tag):
+        return _not_modified(tag)
+    checked, _ = answers._report(district, version, year, revision, at, day)
+    return json_response(report_document(checked, found), etag=tag)
 
 
 def concerns(finding: Finding, organisation: str) -> bool:
@@ -821,14 +837,21 @@ def concerns(finding: Finding, organisation: str) -> bool:
 
 
 @api.get(f"{_YEAR}/organisations/{{organisation}}/findings",
-         response={200: list[FindingModel], **ERRORS}, tags=["findings"])  # type: ignore[valid-type]
+         response={200: list[FindingModel], 304: None, **ERRORS}, tags=["findings"])  # type: ignore[valid-type]
 def organisation_findings(request: HttpRequest, district: str, year: schemas.YEAR, organisation: str,
                           as_of: schemas.DATE | None = None) -> HttpResponse:
     """The report's findings about ``organisation`` — charged to it, or it among those concerned —
-    for whoever may read that body's list (as the due list)."""
+    for whoever may read that body's list (as the due list). ``ETag`` as the findings' (with the
+    day and the organisation: :func:`liaison_web.api.findings_tag`); ``If-None-Match`` gives 304."""
+    from liaison_web import api as answers
+
     found, _ = _district(request, district)
     org = found.organisation(organisation).id
     _authorise(request, "read", district, {"id": org, "host": org, "participants": [org]})
-    found, checked = _report(request, district, year, as_of)
+    found, version, day, revision, at = _checked(request, district, year, as_of)
+    tag = answers.findings_tag(request, district, revision, at, as_of=day, organisation=org)
+    if _matches(request, tag):
+        return _not_modified(tag)
+    checked, _ = answers._report(district, version, year, revision, at, day)
     shown = [f for f in checked.findings if concerns(f, org)]
-    return json_response([document(FindingDocument.of(f, found)) for f in shown])
+    return json_response([document(FindingDocument.of(f, found)) for f in shown], etag=tag)

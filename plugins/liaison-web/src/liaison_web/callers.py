@@ -16,9 +16,16 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CONTENT_LANGUAGE", "foreign_origin", "language", "remote_address"]
+__all__ = ["BOTH_LANGUAGES", "CONTENT_LANGUAGE", "JSON_TYPES", "foreign_origin", "language", "remote_address"]
 
 CONTENT_LANGUAGE = {"zh": "zh-CN", "en": "en"}
+#: The ``Content-Language`` of an API answer's JSON other than an error's: it carries both languages
+#: (``message`` and ``message_zh``, ``name`` and ``name_en``) whatever ``Accept-Language`` asks, and is
+#: the same bytes under the same ETag for either — a header naming the asked one would make one strong
+#: ETag name two representations (RFC 9110 8.8.3). An error's ``rendered`` line is in the asked language.
+BOTH_LANGUAGES = "zh-CN, en"
+#: The media types of the API's answers in JSON (one document, or JSON lines: the audit log's export).
+JSON_TYPES = ("application/json", "application/x-ndjson")
 
 
 def remote_address(request: Any) -> str:

@@ -12,14 +12,19 @@ a new version from a day, previewed, its years brought up to it and audited
 no amendment (it would store a version with no preview and no audit entry, or fail on the day's
 version already held).
 
-A district added or removed is audited (``add`` / ``remove`` on ``district``, entries of the
-deployment, under no district). A district is **removed** (:func:`remove`)
-only while nothing has been done in it: no entry of the audit log is under it, it has
+A district added or removed is audited (``add`` / ``remove`` on ``district``): an entry of the
+deployment (under no district) and the same under the district itself, so its own log — and its
+auditors — show how it came to be (as a token's change goes under each district of its user). A
+district is **removed** (:func:`remove`) only while nothing has been done in it: no entry of the
+audit log is under it but its own coming and going, it has
 no record, evidence file, webhook, calendar feed, publication or member but superusers, and it is
 not the deployment's last district. What was done in a district is what the append-only audit
 log and the records point to; removing it would take their district from under them. What remains
 removable is what a start made by itself — the seed district a first ``liaison serve`` without
 ``--data`` stored and planned — so a deployment can drop it once its real districts are added.
+A removed district's row stays while entries of its log point to it (the log is append-only: its
+``add`` and ``remove`` entries are kept), holding nothing — no version, year or member — so no list
+shows it; adding its id again fills it anew, its log going on.
 """
 
 from __future__ import annotations
@@ -51,8 +56,12 @@ def load_version(text: str, *, valid_from: dt.date, file: str, using: str = "def
     from liaison_web import models
 
     value = parse_district(text, file=file)  # refused here, before anything is stored
-    owner, _ = models.District.objects.using(using).get_or_create(code=value.info.id,
-                                                                   defaults={"name": value.info.name})
+    owner, made = models.District.objects.using(using).get_or_create(code=value.info.id,
+                                                                      defaults={"name": value.info.name})
+    held = models.DistrictVersion.objects.using(using).filter(district=owner)
+    if not made and owner.name != value.info.name and not held.exists():  # a removed one, added again
+        owner.name = value.info.name
+        owner.save(update_fields=["name"])
     digest = hashlib.sha256(text.encode()).hexdigest()
     if not models.DistrictVersion.objects.using(using).filter(district=owner, sha256=digest).exists():
         models.DistrictVersion.objects.using(using).create(district=owner, valid_from=valid_from, text=text,
@@ -82,10 +91,11 @@ def given(text: str, *, file: str, today: dt.date, using: str = "default", user:
     try:
         with transaction.atomic(using=using):
             load_version(text, valid_from=today, file=file, using=using)
-            # the deployment's entry, not the district's: the log's entries of a district are what keeps it
-            record("add", "district", value.info.id, using=using, user=user, actor=actor,
-                   remote_address=remote_address,
-                   after={"name": value.info.name, "valid_from": today.isoformat(), "sha256": digest, "file": file})
+            # the deployment's entry and the district's own: its log (and its auditors) see how it came to be
+            after = {"name": value.info.name, "valid_from": today.isoformat(), "sha256": digest, "file": file}
+            for code in (None, value.info.id):
+                record("add", "district", value.info.id, using=using, user=user, actor=actor,
+                       remote_address=remote_address, district=code, after=after)
     except IntegrityError:  # another process added the district meanwhile: its version decides
         return given(text, file=file, today=today, using=using, user=user, actor=actor,
                      remote_address=remote_address)
@@ -164,8 +174,15 @@ def remove(code: str, *, using: str = "default") -> dict[str, Any]:
         models.Year.objects.using(using).filter(district=owner).delete()
         models.ParsedVersion.objects.using(using).filter(version__district=owner).delete()
         models.DistrictVersion.objects.using(using).filter(district=owner).delete()
-        owner.delete()
+        if not models.AuditEntry.objects.using(using).filter(district=owner).exists():
+            owner.delete()  # else kept, empty, for its log's entries (see the module)
     return what
+
+
+def _own_log(owner: Any, using: str) -> Any:
+    from liaison_web import models
+
+    return models.AuditEntry.objects.using(using).filter(district=owner)
 
 
 def _used(owner: Any, using: str) -> tuple[str, str] | None:
@@ -173,7 +190,8 @@ def _used(owner: Any, using: str) -> tuple[str, str] | None:
     from liaison_web import models
 
     checks: tuple[tuple[Any, str, str], ...] = (
-        (models.AuditEntry.objects.using(using).filter(district=owner), "the audit log has entries of it",
+        (_own_log(owner, using).exclude(action__in=("add", "remove"), object_type="district",
+                                        object_id=owner.code), "the audit log has entries of it",
          "审计日志中有该区的条目"),
         (models.Record.objects.using(using).filter(district=owner), "it has records", "该区有记录"),
         (models.Evidence.objects.using(using).filter(district=owner), "it has evidence files", "该区有佐证材料"),

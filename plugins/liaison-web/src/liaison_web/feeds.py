@@ -13,7 +13,9 @@ per revision of the year (a revision names its content); ``ETag`` the bytes' sha
 
 The token is ``lsf_`` and 40 random URL-safe characters; the table keeps its sha256 and its first 12
 characters. Making one for an organisation (:func:`rotate`) revokes the one it had: the old URL is
-404 from the next request on, as is a revoked one (:func:`revoke`).
+404 from the next request on, as is a revoked one (:func:`revoke`). One made through an API token
+ends with that token (revoked, expired, its user inactive): 404 as a revoked one, listed as ended
+with the reason (:mod:`liaison_web.owned`).
 """
 
 from __future__ import annotations
@@ -42,13 +44,17 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def rotate(district: str, organisation: str, *, using: str = "default") -> tuple[models.FeedToken, str]:
-    """A new feed token for the organisation (the one it had is revoked); the token, shown once."""
+def rotate(district: str, organisation: str, *, using: str = "default",
+           token: Any = None) -> tuple[models.FeedToken, str]:
+    """A new feed token for the organisation (the one it had is revoked); the token, shown once.
+    ``token``: the :class:`liaison_web.tokens.Caller` of the request making it (None: a session) — the
+    feed then ends with that API token (:mod:`liaison_web.owned`)."""
     owner = models.District.objects.using(using).get(code=district)
     revoke(district, organisation, using=using)
     secret = PREFIX + secrets.token_urlsafe(30)
-    row = models.FeedToken.objects.using(using).create(district=owner, organisation=organisation,
-                                                       prefix=secret[:12], sha256=_hash(secret))
+    row = models.FeedToken.objects.using(using).create(
+        district=owner, organisation=organisation, prefix=secret[:12], sha256=_hash(secret),
+        token_id=token.token_id if token is not None else None, token_prefix=token.prefix if token is not None else "")
     return row, secret
 
 
@@ -59,8 +65,15 @@ def revoke(district: str, organisation: str, *, using: str = "default") -> int:
 
 
 def described(row: models.FeedToken) -> dict[str, Any]:
+    """A feed token as listed: ``api_token``, the API token it was made through (its prefix; none: a
+    session's); ``ended``, why it serves no more — ``revoked`` (revoked or rotated), or its API token's
+    end (:data:`liaison_web.owned.REASONS`) —, none while it serves."""
+    from liaison_web.owned import ended
+
+    reason = (row.end_reason or "revoked") if row.revoked is not None else ended(row)
     return {"prefix": row.prefix, "organisation": row.organisation, "created": row.created.isoformat(),
-            "revoked": row.revoked.isoformat() if row.revoked else None}
+            "revoked": row.revoked.isoformat() if row.revoked else None, "api_token": row.token_prefix or None,
+            "ended": reason}
 
 
 @functools.lru_cache(maxsize=16)
@@ -115,14 +128,17 @@ def _joined(calendar: bytes, following: bytes) -> bytes:
 def serve(request: HttpRequest, token: str) -> HttpResponse:
     """``GET /feeds/<token>.ics[?year=2027]``: the calendar of the token's organisation for the year
     (default: the current year in the district's time zone and the next where it is planned,
-    :func:`_joined`). An unknown or revoked token, a year
+    :func:`_joined`). An unknown or revoked token (or one whose API token ended), a year
     without a plan: 404, nothing said about why (the URL is the only credential). Any other method
     than GET and HEAD: 405 (``Allow: GET, HEAD``), whatever the token, before it is looked up. The
     path, which Django's log names when it answers 404 or 405, is cut there (:mod:`liaison_web.logs`)."""
+    from liaison_web.owned import live
+
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"], "GET or HEAD only\n", content_type="text/plain; charset=utf-8")
+    # a feed made through an API token serves while that token is live (liaison_web.owned)
     row = (models.FeedToken.objects.select_related("district")
-           .filter(sha256=_hash(token), revoked__isnull=True).first())
+           .filter(live(), sha256=_hash(token), revoked__isnull=True).first())
     given = request.GET.get("year", "")
     if row is None or (given and not (given.isdigit() and len(given) == 4)):
         return HttpResponse("not found\n", status=404, content_type="text/plain; charset=utf-8")

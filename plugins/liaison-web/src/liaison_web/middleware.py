@@ -1,7 +1,10 @@
 """What reaches a caller of the API without passing the API's own handlers is put in the one error
 shape here: a method an address does not have (django-ninja answers 405 with a line of text). Every
-answer of the API says it varies by ``Accept-Language`` (an error's ``rendered`` line does), and a
-``HEAD`` of a read is answered as its ``GET`` without the body (RFC 9110 9.3.2)."""
+answer of the API says it varies by ``Accept-Language`` (an error's ``rendered`` line does), every
+JSON answer says its language (``Content-Language``: an error's the asked one, any other's both,
+:data:`liaison_web.callers.BOTH_LANGUAGES`) — on the bearer token's short way and the whole way
+alike, both going through here (:mod:`liaison_web.handler`) —, and a ``HEAD`` of a read is answered
+as its ``GET`` without the body (RFC 9110 9.3.2)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from liaison_web.callers import BOTH_LANGUAGES, JSON_TYPES
 from liaison_web.errors import NotAllowed, error_response
 
 __all__ = ["ApiErrors", "SessionIdle", "UploadLimit"]
@@ -30,6 +34,9 @@ class ApiErrors:
             request.method = "HEAD"
         response = self._shaped(request, answered)
         patch_vary_headers(response, ("Accept-Language",))
+        if "Content-Language" not in response and response.get("Content-Type", "").split(";")[0] in JSON_TYPES:
+            response["Content-Language"] = BOTH_LANGUAGES  # an error's says the language of its rendered line
+
         if head:
             if response.streaming:
                 close = getattr(response, "close", None)

@@ -245,6 +245,15 @@ class Webhook(models.Model):
     events: models.JSONField[Any, Any] = models.JSONField(default=list)
     active: models.BooleanField[bool, bool] = models.BooleanField(default=True)
     created: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
+    #: The API token the webhook was registered through (:mod:`liaison_web.owned`: it is paused when the
+    #: token ends) and that token's prefix, kept should its row go; none (and "") when a session, the
+    #: command line or an adoption made it no token's.
+    token: models.ForeignKey[ApiToken | None, ApiToken | None] = models.ForeignKey(
+        ApiToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    token_prefix: models.CharField[str, str] = models.CharField(max_length=16, blank=True, default="")
+    #: When its token's end paused it (nothing is sent, deliveries are queued) and why; none: not paused.
+    paused: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(null=True, blank=True)
+    pause_reason: models.CharField[str, str] = models.CharField(max_length=32, blank=True, default="")
     # the worker sending this webhook's deliveries (one at a time, in order) and until when it may
     lease_owner: models.CharField[str, str] = models.CharField(max_length=100, blank=True, default="")
     lease_until: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(
@@ -310,6 +319,13 @@ class FeedToken(models.Model):
     sha256: models.CharField[str, str] = models.CharField(max_length=64, unique=True)
     created: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(auto_now_add=True)
     revoked: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(null=True, blank=True)
+    #: The API token the feed URL was made through (:mod:`liaison_web.owned`: the feed ends with it) and
+    #: that token's prefix, kept should its row go; none (and "") when a session made it.
+    token: models.ForeignKey[ApiToken | None, ApiToken | None] = models.ForeignKey(
+        ApiToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    token_prefix: models.CharField[str, str] = models.CharField(max_length=16, blank=True, default="")
+    #: Why it ended, when its token's end revoked it (``revoked`` then says when); "": rotated or revoked itself.
+    end_reason: models.CharField[str, str] = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering: ClassVar = ["district", "organisation", "id"]

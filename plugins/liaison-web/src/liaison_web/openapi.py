@@ -10,7 +10,8 @@ into the document django-ninja generates (:class:`DocumentedApi`), so the views 
   name: ``Engagement``, not ``Engagement_Engagement_local_settings_YearState_format``); the other
   generated names are written in PascalCase (``Record_research_results`` → ``RecordResearchResults``).
 - :data:`SENDS`: the headers each operation's answers carry, by status; :data:`BY_STATUS`: those
-  every answer of a status carries (an error's ``Content-Language``, a 401's ``WWW-Authenticate``).
+  every answer of a status carries (an error's ``Content-Language``, a 401's ``WWW-Authenticate``);
+  every 2xx JSON answer carries ``Content-Language: zh-CN, en`` (it holds both languages).
   An operation answering 304 reads ``If-None-Match``; every operation reads ``Accept-Language``.
 - Descriptions as plain text: the docstrings' reStructuredText roles and literals (:func:`plain`).
 """
@@ -22,6 +23,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ninja import NinjaAPI
+
+from liaison_web.callers import JSON_TYPES
 
 __all__ = ["BY_STATUS", "HEADERS", "OPERATION_IDS", "SCHEMA_NAMES", "SENDS", "DocumentedApi", "finished", "plain"]
 
@@ -60,6 +63,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("GET", f"{_HOOK}/deliveries"): "listWebhookDeliveries",
     ("POST", f"{_HOOK}/deliveries/{{delivery}}/replay"): "replayWebhookDelivery",
     ("POST", f"{_HOOK}/replay"): "replayFailedWebhookDeliveries",
+    ("POST", f"{_HOOK}/adopt"): "adoptWebhook",
     ("GET", f"{_YEAR}/plan"): "getPlan",
     ("GET", f"{_YEAR}/findings"): "getFindings",
     ("GET", f"{_YEAR}/report"): "getReport",
@@ -141,6 +145,10 @@ HEADERS: dict[str, dict[str, Any]] = {
                          "schema": {"type": "string", "enum": ["zh-CN", "en"]}},
     "Retry-After": {"description": "seconds to wait before trying again", "schema": {"type": "integer", "minimum": 0}},
 }
+#: ``Content-Language`` of a JSON answer other than an error (:data:`liaison_web.callers.BOTH_LANGUAGES`).
+_BOTH = {"description": "the JSON carries both languages (message and message_zh, name and name_en), whatever "
+                        "Accept-Language asks: zh-CN, en", "schema": {"type": "string", "enum": ["zh-CN, en"]},
+         "required": True}
 
 #: The headers every answer of a status carries, whatever the operation ("?": only some answers).
 BY_STATUS: dict[int, tuple[str, ...]] = {
@@ -155,7 +163,8 @@ _ETAG: dict[int, tuple[str, ...]] = {200: ("ETag",)}
 _MADE: dict[int, tuple[str, ...]] = {201: ("ETag", "Location")}
 #: The headers an operation's own answers carry, by status ("?": only some of them).
 SENDS: dict[str, dict[int, tuple[str, ...]]] = {
-    "getPlan": _ETAG, "getDueList": _ETAG, "getFindings": _ETAG, "getEngagement": _ETAG,
+    "getPlan": _ETAG, "getDueList": _ETAG, "getFindings": _ETAG, "getReport": _ETAG, "getOrganisationFindings": _ETAG,
+    "getEngagement": _ETAG,
     "confirmEngagement": _ETAG, "moveEngagement": _ETAG, "cancelEngagement": _ETAG, "markEngagementHeld": _ETAG,
     "issueLetters": _ETAG, "listLetters": _ETAG, "downloadLetter": {**_ETAG, 503: ("Retry-After?",)},
     "downloadCalendar": _ETAG, "downloadWorkbook": _ETAG, "downloadPage": _ETAG,
@@ -240,6 +249,8 @@ def finished(document: dict[str, Any]) -> dict[str, Any]:
                 sent = (*BY_STATUS.get(int(status), ()), *own.get(int(status), ()))
                 if sent:
                     response["headers"] = {**response.get("headers", {}), **_headers(sent)}
+                if 200 <= int(status) < 300 and any(t in JSON_TYPES for t in response.get("content", {})):
+                    response.setdefault("headers", {})["Content-Language"] = dict(_BOTH)
             answers = {int(status) for status in operation.get("responses", {})}  # numbers until written as JSON
             read = ["Accept-Language", *(["If-None-Match"] if 304 in answers else [])]
             parameters = operation.setdefault("parameters", [])

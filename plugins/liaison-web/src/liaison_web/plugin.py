@@ -385,12 +385,15 @@ def district_remove(code: str, database: str | None, lang: str) -> None:
     _ready(database, lang)
     from django.db import transaction
 
+    from liaison_web import models
     from liaison_web.audit import record
     from liaison_web.districts import remove
 
     with transaction.atomic():  # removed with its entry, or not at all
         was = remove(code)
-        record("remove", "district", code, before=was)
+        kept = models.District.objects.filter(code=code).exists()  # its log's row, kept (districts.remove)
+        for under in (None, code) if kept else (None,):
+            record("remove", "district", code, district=under, before=was)
     _say(lang, f"{code}: removed", f"{code}：已移除")
 
 

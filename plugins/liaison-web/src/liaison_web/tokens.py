@@ -18,7 +18,8 @@ integration token must not mint keys that outlive or outreach it. Making or revo
 revoking itself — takes a browser session, the command line on the server, or a token with the
 ``tokens`` scope; a token never gives that scope (only a session or the command line do), never a
 scope it has not itself, and never an expiry later than its own (a token that ends makes only tokens
-that end no later).
+that end no later). Nor does what it makes outlive it: a webhook registered through it is paused, a
+calendar feed URL made through it ends, when it is revoked or expires (:mod:`liaison_web.owned`).
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ class Caller:
     username: str = ""
     #: when the token ends (None: until revoked)
     expires: dt.datetime | None = None
+    #: the token's row (what a webhook or a feed made through it names: :mod:`liaison_web.owned`)
+    token_id: int = 0
 
     @property
     def user(self) -> Any:
@@ -158,7 +161,7 @@ def caller_of(secret: str) -> Caller | None:
     if last_used is None or now - last_used > LAST_USED_EVERY:  # not a write per request
         models.ApiToken.objects.filter(pk=pk).update(last_used=now)
     members = tuple(Member(role, code, organisation or "") for *_, role, code, organisation in rows if role)
-    return Caller(int(user_id), bool(superuser), members, tuple(scopes), prefix, str(username), expires)
+    return Caller(int(user_id), bool(superuser), members, tuple(scopes), prefix, str(username), expires, int(pk))
 
 
 def _moment(value: Any) -> dt.datetime | None:
@@ -384,6 +387,7 @@ def withdraw(row: Any, *, by: Actor, districts: Sequence[str | None], token: Cal
 
     from liaison_web import models
     from liaison_web.audit import record
+    from liaison_web.owned import end_owned
 
     may_revoke(token, row.prefix)
     if row.revoked is not None:
@@ -398,6 +402,7 @@ def withdraw(row: Any, *, by: Actor, districts: Sequence[str | None], token: Cal
         for code in districts:
             record("revoke", "api-token", row.prefix, user=by.user, actor=by.name, remote_address=by.address,
                    district=code, before=before, after=after)
+        end_owned(token=row, by=by)  # its webhooks paused, its feed URLs ended (liaison_web.owned)
     return row
 
 

@@ -22,6 +22,10 @@ Delivery is at least once: a sender killed after the receiver answered but befor
 logged sends it again. The event id (``X-Liaison-Event-Id``, ``Idempotency-Key``, ``id`` in the
 body) is the same on every attempt and replay, so a receiver drops what it has seen.
 
+**A token's webhook.** One registered through an API token is paused when the token ends (revoked,
+expired, its user inactive): the sender skips it, its events are still queued, until an
+administrator adopts it (:mod:`liaison_web.owned`).
+
 **The signature.** ``X-Liaison-Signature: sha256=<hex>``, the HMAC-SHA256 with the webhook's secret
 of ``<timestamp>.<body>`` (the bytes of ``X-Liaison-Timestamp``, a dot, the body's bytes); the
 timestamp is the attempt's, in Unix seconds, so a receiver refuses old replays of a captured request.
@@ -58,6 +62,7 @@ from liaison.base.errors import LiaisonError
 from liaison_web import egress, models
 from liaison_web.errors import InvalidRequest, NotFound
 from liaison_web.masking import masked_text, masked_url
+from liaison_web.owned import end_owned, live
 
 __all__ = ["DUE_EVENTS", "ENGAGEMENT_EVENTS", "EVENTS", "EVENT_OF", "Policy", "Report", "body_of",
            "deliver_pending", "due_changes", "enqueue", "make_webhook", "remove_webhook", "replay", "secret_of", "sign",
@@ -158,9 +163,11 @@ def _invalid(message: str, message_zh: str, fix: str, fix_zh: str, *path: str) -
 
 
 def make_webhook(district: Any, url: str, events: Iterable[str] = EVENTS, *, organisation: str = "",
-                 name: str = "", using: str = "default") -> tuple[models.Webhook, str]:
+                 name: str = "", using: str = "default", token: Any = None) -> tuple[models.Webhook, str]:
     """A new webhook of ``district`` (the library's district: its organisation ids are checked) and
-    its secret, which is shown once."""
+    its secret, which is shown once. ``token``: the :class:`liaison_web.tokens.Caller` of the request
+    registering it (None: a session, the command line) — the webhook is then that token's, paused when
+    it ends (:mod:`liaison_web.owned`)."""
     from urllib.parse import urlsplit
 
     try:
@@ -184,7 +191,8 @@ def make_webhook(district: Any, url: str, events: Iterable[str] = EVENTS, *, org
         organisation = district.organisation(organisation).id  # an unknown one: the library's error
     owner = models.District.objects.using(using).get(code=district.info.id)
     webhook = models.Webhook.objects.using(using).create(
-        district=owner, organisation=organisation, name=name, url=url, salt=secrets.token_hex(16), events=wanted)
+        district=owner, organisation=organisation, name=name, url=url, salt=secrets.token_hex(16), events=wanted,
+        token_id=token.token_id if token is not None else None, token_prefix=token.prefix if token is not None else "")
     return webhook, secret_of(webhook)
 
 
@@ -198,14 +206,20 @@ def remove_webhook(webhook: models.Webhook, *, using: str = "default") -> None:
 
 def described(webhook: models.Webhook, *, masked: bool = False) -> dict[str, Any]:
     """A webhook as the API and the command show it (never its secret); ``masked``: its URL as one
-    who may not manage webhooks reads it (:func:`masked_url`)."""
+    who may not manage webhooks reads it (:func:`masked_url`). ``api_token``: the API token it was registered
+    through (its prefix; none: no token's); ``paused``: that token ended, nothing is sent (its events
+    queued) until an administrator adopts it — ``paused_reason`` says why (:mod:`liaison_web.owned`)."""
+    from liaison_web.owned import ended
+
     counts = {s: 0 for s, _ in models.DELIVERY_STATUSES}
     for status in models.WebhookDelivery.objects.filter(webhook=webhook).values_list("status", flat=True):
         counts[status] += 1
+    reason = (webhook.pause_reason or "token_revoked") if webhook.paused is not None else ended(webhook)
     return {"id": webhook.pk, "district": webhook.district.code, "organisation": webhook.organisation,
             "name": webhook.name, "url": masked_url(webhook.url) if masked else webhook.url,
             "events": list(webhook.events), "active": webhook.active,
-            "created": webhook.created.isoformat(), "deliveries": counts}
+            "created": webhook.created.isoformat(), "deliveries": counts,
+            "api_token": webhook.token_prefix or None, "paused": reason is not None, "paused_reason": reason}
 
 
 def delivery_described(delivery: models.WebhookDelivery) -> dict[str, Any]:
@@ -338,8 +352,8 @@ def _owner() -> str:
 
 def _claim(webhook: int, owner: str, policy: Policy, using: str) -> bool:
     now = timezone.now()
-    return bool(models.Webhook.objects.using(using).filter(pk=webhook, active=True).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner)).update(
+    return bool(models.Webhook.objects.using(using).filter(pk=webhook, active=True, paused__isnull=True).filter(
+        live(now=now)).filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner)).update(
         lease_owner=owner, lease_until=now + policy.lease))
 
 
@@ -391,8 +405,10 @@ def _work(session: Any, webhook: models.Webhook, policy: Policy, using: str, rng
     failed, seconds until the waiting one is due."""
     attempts = delivered = failed = 0
     while True:
-        head = (models.WebhookDelivery.objects.using(using).filter(webhook=webhook, status="pending")
-                .order_by("id").first())
+        # none while the webhook's token has ended (revoked meanwhile: nothing more is sent)
+        head = (models.WebhookDelivery.objects.using(using).filter(webhook=webhook, status="pending",
+                                                                   webhook__paused__isnull=True)
+                .filter(live("webhook__")).order_by("id").first())
         if head is None:
             return attempts, delivered, failed, None
         now = timezone.now()
@@ -433,8 +449,10 @@ def deliver_pending(*, policy: Policy | None = None, using: str = "default", ses
     attempts = delivered = failed = 0
     next_in: float | None = None
     try:
-        found = (models.Webhook.objects.using(using).filter(active=True, deliveries__status="pending")
-                 .distinct().order_by("id"))
+        end_owned(using=using)  # a token's end noticed (an expiry): its webhooks paused, with their entries
+        found = (models.Webhook.objects.using(using).filter(active=True, paused__isnull=True,
+                                                            deliveries__status="pending")
+                 .filter(live()).distinct().order_by("id"))
         if webhooks is not None:
             found = found.filter(pk__in=list(webhooks))
         for webhook in list(found.select_related("district")):
