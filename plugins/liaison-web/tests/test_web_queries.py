@@ -96,6 +96,27 @@ def test_a_change_made_elsewhere_is_the_next_reads_answer(two_districts: dict[st
     assert Client().get(READS["due"], **auth).json() != due_before  # its date is agreed now: not on the list
 
 
+def test_the_first_read_after_a_change_made_here_reads_no_state(two_districts: dict[str, Any]) -> None:
+    """A change saved by this process leaves its state parsed: the first read of the new revision
+    asks only which version of the district is current beside its two queries — not the year's row,
+    not its state's text (:meth:`liaison_web.store.DatabaseStore.kept`) — and is the state saved."""
+    from django.test import Client
+
+    from liaison_web import models
+
+    auth = two_districts["administrator"]
+    before = Client().get(READS["engagement"], **auth)
+    day = f"{YEAR}-09-07" if before.json()["date"] != f"{YEAR}-09-07" else f"{YEAR}-09-08"
+    moved = Client().post(f"{READS['engagement']}/move", data={"date": day, "force": True},
+                          content_type="application/json", HTTP_IF_MATCH=before["ETag"], **auth)
+    assert moved.status_code == 200, moved.content[:300]
+    status, sql = _queries(auth, READS["engagement"])
+    year, revision = models.Year._meta.db_table, models.YearRevision._meta.db_table
+    assert status == 200 and len(sql) == PER_READ + 1, sql  # and the district's current version
+    assert not any(f'"{year}"."id"' in q or f'"{revision}".' in q for q in sql), sql  # the ORM's reads of them
+    assert Client().get(READS["engagement"], **auth).json() == moved.json()
+
+
 def test_the_store_keeps_a_years_newest_states_parsed(two_districts: dict[str, Any]) -> None:
     """The states parsed are kept for a year's newest revisions only; an older one is read again
     when asked for, the same state."""

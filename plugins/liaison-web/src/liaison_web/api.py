@@ -380,6 +380,9 @@ def _loaded(code: str, version: str, year: int, revision: str) -> tuple[District
     found = bootstrap.district_version(code)
     if found is None or found[1] != version:
         raise _no_district(code)
+    kept = DatabaseStore().kept(found[0], year, revision)  # a save of this process left it: no second query
+    if kept is not None:
+        return found[0], kept
     stored = DatabaseStore().load(found[0], year, revision=revision)
     if stored is None:
         raise _no_plan(found[0], year)

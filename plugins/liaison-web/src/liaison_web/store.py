@@ -312,6 +312,21 @@ class DatabaseStore:
                      .exclude(revision="").values_list("revision", flat=True).first())
         return found
 
+    def kept(self, district: District, year: int, revision: str) -> YearState | None:
+        """The state of the year's ``revision`` if this process keeps it parsed (a save here left it,
+        or a read parsed it), without a query; None: not kept (:meth:`load` reads it). A revision names
+        its content, so a state kept is that revision's whatever the year's current one is now: for a
+        caller that has just read ``revision`` as the current one (the API's reads: the year's row
+        read again by :meth:`load` would only say so a second time)."""
+        key = (self.using, id(district), year, revision)
+        with _PARSED_LOCK:
+            found = _PARSED.get(key)
+            if found is None or found[0] is not district:
+                return None
+            _PARSED.move_to_end(key)
+            state: YearState = found[1]
+            return state
+
     def _parse(self, district: District, year: int, text: Callable[[], str], tag: str) -> Any:
         key = (self.using, id(district), year, tag)
         with _PARSED_LOCK:
