@@ -1188,7 +1188,8 @@ class MoveBody(schemas.Body):
     date: schemas.DATE = Field(description="the new day, within the engagement's year")
     start: schemas.TIME | None = Field(None, description="the new start (HH:MM); none: the time it had")
     force: bool = Field(False, strict=True,
-                        description="also move an agreed, held or cancelled engagement (--force)")
+                        description="also move an agreed, held or cancelled engagement, or onto a day before today "
+                                    "(--force)")
 
 
 class CancelBody(schemas.Body):
@@ -1477,7 +1478,8 @@ def confirm(request: HttpRequest, district: str, year: schemas.YEAR, engagement:
 @api.post(f"{_ONE}/move", response=_CHANGE_RESPONSES, openapi_extra=IF_MATCH, tags=["engagements"])
 def move(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str, body: MoveBody) -> HttpResponse:
     """Move to another day, and start (``liaison plan --move ID@DAY[THH:MM]``); it becomes agreed.
-    A day off is kept with the plan's warning, as the command keeps it; another year is refused."""
+    A day off is kept with the plan's warning, as the command keeps it; another year is refused; a day
+    before today is 409 ``DayGoneBy`` unless ``force`` (held then: ``…/held`` with the day)."""
     start = dt.time.fromisoformat(body.start) if body.start else None
     return _change(request, district, year, engagement, "move",
                    lambda e: [Change("move", engagement, body.date, start)], body.force)
