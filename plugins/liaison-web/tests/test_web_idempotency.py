@@ -155,3 +155,25 @@ def test_two_identical_requests_at_once_with_one_key_make_one_record(tmp_path: P
         assert status == 200 and len(json.loads(listed)) == 1
     finally:
         stop(process)
+
+
+def test_the_record_form_refuses_the_same_record_again_with_a_box_to_record_another(
+        own_district: dict[str, Any], in_year: None) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    code = own_district["code"]
+    clerk = Client()
+    clerk.force_login(get_user_model()._default_manager.get(username=f"clerk-{code}"))
+    url = f"/records/{code}/{YEAR}/new/engagements/"
+    form = {"kind": "visit", "date": f"{YEAR}-05-06", "host": CLERK_OF, "attended": [CLERK_OF, OFFICER_OF]}
+    first = clerk.post(url, form)
+    assert first.status_code == 302, first.content.decode()[-2000:]
+    again = clerk.post(url, form)
+    page = again.content.decode()
+    assert again.status_code == 409, page[-2000:]
+    assert "该年度已有完全相同的记录" in page and f"{first['Location']}" in page
+    assert "与已有记录完全相同也照样记录（另一项）" in page and '"force": true' not in page
+    forced = clerk.post(url, {**form, "force": "on"})
+    assert forced.status_code == 302
+    assert len(_records(code, own_district["tokens"]["clerk"])) == 2
