@@ -106,10 +106,11 @@ AGAIN_FORCE = ("与已有记录完全相同也照样记录（另一项）",
                "Record it although the year has exactly this record (another one)")
 
 
-def ahead_refusal(error: LiaisonError) -> LiaisonError:
+def ahead_refusal(error: LiaisonError, *, again_box: bool = True) -> LiaisonError:
     """A records form's refusal with its fix in the form's words: a fact dated after today, or one
     the year holds exactly already, names the box to tick (the rule's own fix names the API's field,
-    ``"force": true``) — and the record it repeats by its page."""
+    ``"force": true``) — and the record it repeats by its page (``again_box``: the form offers the box
+    :data:`AGAIN_FORCE`; the ledger's rows do not: a row repeating a record is left out)."""
     if isinstance(error, NotYetHeld):
         zh, en = AHEAD_FORCE
         return error.located(fix=f"correct the date; to record it in advance anyway, tick “{en}” and send the form "
@@ -118,6 +119,9 @@ def ahead_refusal(error: LiaisonError) -> LiaisonError:
         zh, en = AGAIN_FORCE
         parts = error.where.split("/")  # /api/v1/districts/D/years/Y/records/K/KEY: the page /records/D/Y/K/KEY/
         page = f"/records/{parts[4]}/{parts[6]}/{parts[8]}/{parts[9]}/" if len(parts) == 10 else error.where
+        if not again_box:
+            return error.located(fix=f"it is recorded already: {page}; the row is left out",
+                                 fix_zh=f"该记录已登记：{page}；该行不予记录")
         return error.located(fix=f"it is recorded already: {page}; to record another exactly like it, tick “{en}” "
                                  "and send the form again",
                              fix_zh=f"该记录已登记：{page}；如确为另一项相同的记录，请勾选“{zh}”后重新提交")
@@ -737,7 +741,7 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
             try:
                 service.check_record(request, district, year, kind, body, None, force=force)
             except LiaisonError as error:
-                text, fix = message(ahead_refusal(error), lang)
+                text, fix = message(ahead_refusal(error, again_box=False), lang)
                 field = error.path or ""
                 said = pick(lang, f"{field}：", f"{field}: ") + text if field else text
                 rows.append({**row, "refused": True, "message": said, "fix": fix,
