@@ -177,3 +177,27 @@ def test_the_record_form_refuses_the_same_record_again_with_a_box_to_record_anot
     forced = clerk.post(url, {**form, "force": "on"})
     assert forced.status_code == 302
     assert len(_records(code, own_district["tokens"]["clerk"])) == 2
+
+
+def test_an_upload_retried_with_its_key_is_kept_once_whatever_boundary_the_client_draws(
+        own_district: dict[str, Any], in_year: None) -> None:
+    from web_serve import multipart
+
+    from liaison_web import models
+
+    code, clerk = own_district["code"], own_district["tokens"]["clerk"]
+    made = _post(f"/api/v1/districts/{code}/years/{YEAR}/records/engagements", VISIT, clerk)
+    assert made.status_code == 201, made.content
+    pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    body, content_type = multipart({"record": made.json()["key"]}, "纪要.pdf", pdf)
+    url = f"/api/v1/districts/{code}/years/{YEAR}/evidence"
+    answers = [api_client().post(url, data=body.replace(b"liaison-test-boundary", boundary.encode()),
+                                 content_type=content_type.replace("liaison-test-boundary", boundary),
+                                 HTTP_IDEMPOTENCY_KEY="upload-1", **clerk)
+               for boundary in ("first-boundary-a1", "second-boundary-b2")]
+    assert [a.status_code for a in answers] == [201, 201], answers[0].content
+    assert answers[1].content == answers[0].content and answers[1]["Idempotent-Replayed"] == "true"
+    assert models.Evidence.objects.filter(district__code=code).count() == 1
+    other = multipart({"record": made.json()["key"]}, "纪要2.pdf", pdf)
+    refused = api_client().post(url, data=other[0], content_type=other[1], HTTP_IDEMPOTENCY_KEY="upload-1", **clerk)
+    assert refused.status_code == 422 and refused.json()["kind"] == "KeyReused"
