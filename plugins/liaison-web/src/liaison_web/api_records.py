@@ -358,7 +358,7 @@ def _check_new(request: HttpRequest, district: str, year: int, kind: kept.Kind, 
     _authorise_record(request, district, getattr(record, "id", "") or kind.section, kept.writers(kind, record, found))
     if not force:  # after the caller is allowed to record it: another body's record is 403 whatever its day
         not_yet(kind, record, fact_day(found))
-        same = kept.identical(kind, record, district, year) if key is None else None
+        same = kept.identical(kind, record, district, year, kind.responsible(record, found)) if key is None else None
         if same is not None:
             raise already_recorded(district, year, kind, same.key)
     return record

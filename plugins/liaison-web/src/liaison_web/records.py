@@ -304,13 +304,15 @@ def _year_acknowledgements(code: str, year: int, state: tuple[int, int]) -> tupl
     return tuple(structure_row(row) for row in rows)
 
 
-def identical(kind: Kind, record: Any, district: str, year: int) -> models.Record | None:
+def identical(kind: Kind, record: Any, district: str, year: int, responsible: str) -> models.Record | None:
     """A current record of the year of ``kind`` that is ``record`` exactly (as the library writes it):
     the same fact sent again — an OA system's retry without an ``Idempotency-Key`` — which would count
-    twice."""
+    twice. Looked for among the records whose some version is of the same ``responsible`` body (the
+    record's own, :attr:`Kind.responsible`): not the whole year's."""
     data = canonical(record)
-    rows = models.Record.objects.filter(district__code=district, year=year, kind=kind.section).order_by("key",
-                                                                                                        "-version")
+    keys = models.Record.objects.filter(district__code=district, year=year, kind=kind.section,
+                                        responsible=responsible).values("key")
+    rows = models.Record.objects.filter(key__in=keys).order_by("key", "-version")
     latest: dict[str, models.Record] = {}
     for row in rows.only("key", "version", "action", "data"):
         latest.setdefault(row.key, row)
