@@ -503,8 +503,9 @@ def _create(kind: kept.Kind) -> Callable[..., HttpResponse]:
                       f"it (docs/records-format.md, section {kind.section}); organisations by id or name. The "
                       "caller's body must be the one responsible for it or a party to it (the access table's "
                       "`record`). A fact dated after today in the district's time zone is refused (409 NotYetHeld, "
-                      "as `held` refuses a meeting whose day has not come) unless the body says `\"force\": true`. "
-                      "201, with the record's ETag and Location.")
+                      "as `held` refuses a meeting whose day has not come) unless the body says `\"force\": true`; "
+                      "so is a record the year holds exactly already (409 AlreadyRecorded, its Location: a retry "
+                      "sent without an Idempotency-Key). 201, with the record's ETag and Location.")
     return create
 
 
