@@ -511,3 +511,36 @@ def test_held_on_its_day_or_after_a_move_to_an_earlier_day_is_accepted(year_fold
     assert moved.exit_code == 0, moved.stderr
     found = next(e for e in _state(year_folder)["engagements"] if e["id"] == other)  # type: ignore[attr-defined]
     assert (found["date"], found["status"]) == ("2027-01-12", "held")
+
+
+def test_a_move_onto_a_day_gone_by_is_refused_unless_forced_or_held(year_folder: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review 25b item 3: nobody agrees to meet on a day that has passed — `--move` onto a day before
+    the day of the change (today, or an earlier --as-of) is refused (DayGoneBy), nothing written,
+    with the command's words for what to do: --held with it, or --force."""
+    monkeypatch.setenv("LIAISON_TODAY", "2027-06-15")
+    state = year_folder / "2027" / "plan-seed-2027.json"
+    before = state.read_bytes()
+    other = "2027/visit/dev-reform/cndca/1"
+    refused = invoke("plan", "--year", "2027", "--out", str(year_folder), "--move", f"{HEALTH}@2027-05-20")
+    assert refused.exit_code == 1 and state.read_bytes() == before
+    assert refused.stderr.startswith(f"错误: {HEALTH}不能商定在2027-05-20：该日已过（作出修改的日期是2027-06-15）"), \
+        refused.stderr
+    assert "同时给出 --held 编号" in refused.stderr and "--force" in refused.stderr
+    assert english_runs(refused.stderr) == []
+    english = invoke("plan", "--year", "2027", "--out", str(year_folder), "--move", f"{HEALTH}@2027-05-20",
+                     "--lang", "en")
+    assert english.exit_code == 1 and "cannot be agreed for 2027-05-20: the day is past" in english.stderr
+    assert "give --held ID with the --move" in english.stderr and not re.search(r"[\u4e00-\u9fff]", english.stderr)
+    # an --as-of before the day: the change was made then, and the day was still to come
+    assert invoke("plan", "--year", "2027", "--out", str(year_folder), "--move", f"{other}@2027-05-20",
+                  "--as-of", "2027-05-01").exit_code == 0
+    # held on that day: the move and --held together
+    held = invoke("plan", "--year", "2027", "--out", str(year_folder), "--move", f"{HEALTH}@2027-05-20",
+                  "--held", HEALTH)
+    assert held.exit_code == 0, held.stderr
+    forced = invoke("plan", "--year", "2027", "--out", str(year_folder), "--move", f"{other}@2027-05-21", "--force")
+    assert forced.exit_code == 0, forced.stderr
+    found = {e["id"]: e for e in _state(year_folder)["engagements"]}  # type: ignore[attr-defined]
+    assert (found[HEALTH]["date"], found[HEALTH]["status"]) == ("2027-05-20", "held")
+    assert (found[other]["date"], found[other]["status"]) == ("2027-05-21", "agreed")

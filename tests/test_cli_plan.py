@@ -62,7 +62,7 @@ def test_plan_several_years_gives_one_plan_each_with_the_work_meeting_in_alterna
 
 def test_changes_go_to_the_years_state_in_the_output_folder(tmp_path: Path) -> None:
     code, out, err = run("plan", "--year", "2026", "--out", str(tmp_path), "--confirm", "2026/visit/health/cpwdp/1",
-                         "--move", "2026/joint_meeting/health@2026-11-03T14:30")
+                         "--move", "2026/joint_meeting/health@2026-11-03T14:30", "--as-of", "2026-06-01")
     assert code == 0, err
     state = tmp_path / "2026" / "plan-seed-2026.json"
     # the two changes, and any proposed engagement re-placed to keep its distance from the moved meeting

@@ -240,6 +240,28 @@ def test_moves_stay_in_their_year_and_before_midnight(seed: District) -> None:
         plan.move("2026/joint_meeting/health", dt.date(2026, 3, 3), dt.time(23, 30))
 
 
+def test_a_move_onto_a_day_before_the_day_of_the_change_is_refused_unless_forced(seed: District) -> None:
+    """Nobody agrees to meet on a day gone by (review 25b item 3): ``as_of`` is the day of the change."""
+    from liaison.year.engagements import DayGoneBy
+    from liaison.year.reconcile import Change, apply_changes
+
+    plan = plan_year(seed, 2026)
+    meeting = "2026/joint_meeting/health"
+    with pytest.raises(DayGoneBy, match="the day is past") as refused:
+        plan.move(meeting, dt.date(2026, 5, 4), as_of=dt.date(2026, 6, 1))
+    assert "该日已过" in refused.value.message_zh and "force" in (refused.value.fix or "")
+    assert plan.move(meeting, dt.date(2026, 6, 1), as_of=dt.date(2026, 6, 1)).get(meeting).date == dt.date(2026, 6, 1)
+    assert plan.move(meeting, dt.date(2026, 5, 4), as_of=dt.date(2026, 6, 1), force=True).get(meeting).date \
+        == dt.date(2026, 5, 4)
+    assert plan.move(meeting, dt.date(2026, 5, 4)).get(meeting).date == dt.date(2026, 5, 4)  # no day known: no rule
+    # held on a day gone by: the move and held together take it
+    held = apply_changes(plan, [Change("move", meeting, dt.date(2026, 5, 4)), Change("held", meeting)],
+                         as_of=dt.date(2026, 6, 1)).get(meeting)
+    assert (held.date, held.status.value) == (dt.date(2026, 5, 4), "held")
+    with pytest.raises(DayGoneBy):
+        apply_changes(plan, [Change("move", meeting, dt.date(2026, 5, 4))], as_of=dt.date(2026, 6, 1))
+
+
 def test_an_agreed_date_on_a_holiday_or_clash_is_warned_about(seed: District) -> None:
     plan = plan_year(seed, 2026)
     moved = plan.move("2026/joint_meeting/health", dt.date(2026, 10, 1))
@@ -250,7 +272,8 @@ def test_an_agreed_date_on_a_holiday_or_clash_is_warned_about(seed: District) ->
     b = a.move("2026/visit/dev-reform/cndca/1", dt.date(2026, 1, 16), dt.time(9, 0))
     clash = plan_year(seed, 2026, fixed=b.fixed())
     assert any("同一时段" in w.message_zh and "区发改局" in w.message_zh for w in clash.warnings)
-    result = CliRunner().invoke(cli, ["plan", "--year", "2026", "--move", "2026/joint_meeting/health@2026-10-01"])
+    result = CliRunner().invoke(cli, ["plan", "--year", "2026", "--move", "2026/joint_meeting/health@2026-10-01",
+                                      "--as-of", "2026-06-01"])  # the change made in June: October is to come
     assert result.exit_code == 0 and "不是工作日" in result.stdout
 
 

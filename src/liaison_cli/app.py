@@ -104,7 +104,7 @@ def explain(exc: LiaisonError) -> LiaisonError:
     """The error with the command-line flag its fix needs, where the core could not name one."""
     from liaison.formats.state import FIX, StateError
     from liaison.formats.syntax import FORMAT_DOC, WHAT, WHAT_ZH, FormatError, WrongFileError, written_for
-    from liaison.year.engagements import ChangeRefused, NotYetHeld
+    from liaison.year.engagements import ChangeRefused, DayGoneBy, NotYetHeld
     from liaison.year.numbering import IssueDayRefused
 
     if isinstance(exc, WrongFileError):
@@ -124,6 +124,11 @@ def explain(exc: LiaisonError) -> LiaisonError:
         return exc.located(fix="if it was held on another day, give --move ID@DATE as well; to mark it held in "
                                "advance, repeat the command with --force",
                            fix_zh="如实际在另一天召开，请同时用 --move ID@日期 改到那一天；如确需提前标记，"
+                                  "请加 --force 重新运行")
+    if isinstance(exc, DayGoneBy):
+        return exc.located(fix="if it took place on that day, give --held ID with the --move; to move it there all "
+                               "the same, repeat the command with --force",
+                           fix_zh="如该活动已在那一天召开，请在 --move 之外同时给出 --held 编号；如确需改到该日，"
                                   "请加 --force 重新运行")
     if isinstance(exc, IssueDayRefused):
         return exc.located(fix=(exc.fix or "").replace("(force)", "(repeat the command with --force)"),

@@ -366,11 +366,13 @@ def read_states(workspace: Any, district: Any, years: Sequence[int], lang: str,
         help="Mark an engagement as held (a record); not one dated after --as-of. Repeatable.",
         help_zh="把活动标为已召开（作为记录）；日期在 --as-of 之后的不行。可重复。")
 @option("--as-of", "as_of", type=DATE, default=None,
-        help="The day the changes are made: an engagement dated after it cannot be marked held. Default: today.",
-        help_zh="作出这些修改的日期：日期在此之后的活动不能标为已召开。默认：今天。")
+        help="The day the changes are made: an engagement dated after it cannot be marked held, nor one moved onto "
+             "a day before it. Default: today.",
+        help_zh="作出这些修改的日期：日期在此之后的活动不能标为已召开，也不能改期到此日之前。默认：今天。")
 @option("--force", is_flag=True,
-        help="Allow changing an agreed, held or cancelled engagement, or marking held one dated after --as-of.",
-        help_zh="允许修改已商定、已召开或已取消的活动，或把 --as-of 之后的活动标为已召开。")
+        help="Allow changing an agreed, held or cancelled engagement, marking held one dated after --as-of, or "
+             "moving one onto a day before it.",
+        help_zh="允许修改已商定、已召开或已取消的活动，把 --as-of 之后的活动标为已召开，或改期到 --as-of 之前。")
 @lang_option
 @query_options
 @handle_errors

@@ -103,7 +103,7 @@ def test_two_obligations_of_one_body_are_two_to_dos_each_closed_alone() -> None:
 
     def item(provision: str, year: int = YEAR) -> dict[str, Any]:
         return {"kind": "obligation", "ref": "health", "provision": provision, "year": year,
-                "key": f"{year}/obligation/{provision}/r/{year}-01-01..{year}-12-31/health"}
+                "key": f"{year}/obligation/{provision}/r/{year}-01-01/health"}
 
     both, one = [item("§3.1"), item("§3.3")], [item("§3.3")]
     assert [(e, i["provision"]) for e, _, i in due_changes({"health": []}, {"health": both})] == \
@@ -200,3 +200,23 @@ def test_a_list_of_a_year_to_come_is_not_compared_with_this_years(database: str,
     with transaction.atomic():  # as its callers make it (due.announce: inside a transaction)
         assert due.announce(seed_district(), following.state, [BODY], june, revision=following.revision) == 0
     assert _events(hook) == []
+
+
+def test_an_obligation_checked_to_the_day_keeps_its_key_as_the_days_pass(
+        database: str, users: dict[str, Any], hook: int) -> None:
+    """§3.1's designations are checked up to the day asked (its finding's period runs to it): the
+    to-do is one from day to day — its key names the period's start, not that running end — so a
+    day passing tells the OA system nothing of it (review 25b item 5)."""
+    from liaison_web import due
+
+    auth = bearer(users["admin"])
+    days = [dt.date(YEAR, 3, 2), dt.date(YEAR, 3, 3), dt.date(YEAR, 3, 4)]
+    keys = [{(i["provision"], i["key"]) for i in _due(auth, day).json()["items"] if i["kind"] == "obligation"}
+            for day in days]
+    assert keys[0] and any(p == "§3.1" for p, _ in keys[0])  # the seed records no designations
+    assert keys[0] == keys[1] == keys[2]
+    assert due.sweep(today=days[0]) == 0
+    for day in days[1:]:
+        due.sweep(today=day)
+    churned = [(e["type"], e["due"]["key"]) for e in _events(hook) if e["due"]["kind"] == "obligation"]
+    assert churned == []

@@ -457,6 +457,36 @@ def test_an_amendment_is_previewed_then_saved_as_a_new_version_with_the_year_bro
     assert models.DistrictVersion.objects.filter(district__code=code).count() == versions + 1
 
 
+def test_an_amendment_from_a_day_its_save_would_refuse_is_refused_at_the_preview_with_no_save_offered(
+        own_district: dict[str, Any]) -> None:
+    """The preview asks what the save asks — a day after the one the data in force is from — before
+    it offers Save: never a preview with a button whose save then fails (review 25b item 12)."""
+    from liaison_web import amend, models
+
+    code = own_district["code"]
+    since = amend.current_text(code)[2]
+    admin = browser(_user(f"administrator-{code}"))
+    versions = models.DistrictVersion.objects.filter(district__code=code).count()
+    for day in (since, since - dt.timedelta(days=30)):
+        shown = admin.post(f"/office/{code}/{YEAR}/amend/", _pairing_form(valid_from=day.isoformat()))
+        page = text_of(shown)
+        assert shown.status_code == 422, page
+        assert f"调整的生效日期须晚于现行数据的生效日期 {since.isoformat()}" in page
+        assert 'name="action" value="save"' not in page and 'name="text"' not in page
+        assert not _section(page, "added")
+    from liaison_web.pages.lang import COOKIE
+
+    admin.cookies[COOKIE] = "en"
+    english = admin.post(f"/office/{code}/{YEAR}/amend/", _pairing_form(valid_from=since.isoformat()))
+    admin.cookies[COOKIE] = "zh"
+    assert english.status_code == 422 and f"an amendment takes effect after {since.isoformat()}" in text_of(english)
+    assert models.DistrictVersion.objects.filter(district__code=code).count() == versions
+    # the day after is previewed with its Save
+    later = admin.post(f"/office/{code}/{YEAR}/amend/", _pairing_form(valid_from=(since + dt.timedelta(days=1))
+                                                                        .isoformat()))
+    assert later.status_code == 200 and 'name="text"' in text_of(later)
+
+
 def _section(page: str, change: str) -> str:
     found = re.search(rf'<ul class="what-changes" data-change="{change}">(.*?)</ul>', page, re.S)
     return found.group(1) if found else ""

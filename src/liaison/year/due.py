@@ -403,8 +403,11 @@ def _obligations(district: District, year: _Year, org: str, as_of: dt.date, list
     for f in year.findings.get(org, ()):
         if set(f.counted) & listed or _may(district, f):
             continue
-        # the key: the provision, the rule, the period and the subject (one body owes several at once)
-        about = f"{f.provision}/{f.rule}/{f.period[0].isoformat()}..{f.period[1].isoformat()}/{'/'.join(f.subject)}"
+        # the key: the provision, the rule, the period's start and the subject (one body owes several at
+        # once; no two periods of a rule and subject start on one day) — never the period's end, which for
+        # a duty checked up to the day asked (§3.1's designations) is that day: the to-do would be another
+        # each morning, closed and opened again in every OA system told of it
+        about = f"{f.provision}/{f.rule}/{f.period[0].isoformat()}/{'/'.join(f.subject)}"
         found.append(_item(district, year.year, DueKind.OBLIGATION, "/".join(f.subject), org, f.message_zh,
                            f.message_en, f.period[1], as_of, f.provision, basis=f.basis, about=about))
     return found

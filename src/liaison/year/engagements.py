@@ -64,6 +64,10 @@ class NotYetHeld(ChangeRefused):
     """An engagement marked held before its day has come, not asked for explicitly."""
 
 
+class DayGoneBy(ChangeRefused):
+    """An engagement moved onto a day already gone by, not asked for explicitly (nor marked held)."""
+
+
 @attrs.frozen
 class Guest:
     """A person invited in their own right (§1.2: 民主党派成员中有关方面的人士), by name, with the party
@@ -267,9 +271,12 @@ class Plan:
         return self._replace(old.with_changes(status=Status.AGREED))
 
     def move(self, engagement_id: str, date: dt.date, start: dt.time | None = None,
-             end: dt.time | None = None, *, force: bool = False) -> Plan:
+             end: dt.time | None = None, *, force: bool = False, as_of: dt.date | None = None) -> Plan:
         """Move an engagement; it becomes agreed (a moved date is one the sides settled on). Moving
-        one that is agreed, held or cancelled needs ``force``."""
+        one that is agreed, held or cancelled needs ``force``. A day before ``as_of`` (the day the
+        change is made, where the caller knows it) is gone by: nobody agrees to meet on it, so a
+        move there is a slip (a wrong day or year) or a meeting that took place — which is marked
+        held on that day, not agreed — and is refused unless forced."""
         old = self.get(engagement_id)
         _allow(old, "move", force, refused=(Status.AGREED, Status.HELD, Status.CANCELLED))
         if date.year != self.year:
@@ -277,6 +284,15 @@ class Plan:
                                 fix="obligations are counted per year: move it within its year",
                                 message_zh=f"{engagement_id}属于{self.year}年计划，不能改期到{date}",
                                 fix_zh="规定的工作次数按年度计算，请在本年度内改期")
+        if as_of is not None and date < as_of and not force:
+            raise DayGoneBy(
+                f"{old.id} cannot be agreed for {date.isoformat()}: the day is past ({as_of.isoformat()} is the day of "
+                "the change); nothing was changed",
+                fix="if it took place on that day, mark it held with that date; to move it there all the same, ask "
+                    "for it explicitly (force)",
+                message_zh=f"{old.id}不能商定在{date.isoformat()}：该日已过（作出修改的日期是{as_of.isoformat()}）；"
+                           "未作任何修改",
+                fix_zh="如该活动已在那一天召开，请标为已召开并填写该日期；如确需改到该日，请明确要求（force）")
         start = start if start is not None else old.start
         if end is None and old.start is not None and old.end is not None and start is not None:
             length = dt.datetime.combine(date, old.end) - dt.datetime.combine(date, old.start)

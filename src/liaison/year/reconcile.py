@@ -51,13 +51,17 @@ class Change:
 def apply_changes(plan: Plan, changes: Iterable[Change], *, force: bool = False, as_of: dt.date | None = None) -> Plan:
     """The plan with the user's changes, in order; refused changes raise (see :class:`ChangeRefused`).
     ``as_of``: the day the changes are made; an engagement dated after it is not marked held unless
-    forced (:class:`~liaison.year.engagements.NotYetHeld`).
+    forced (:class:`~liaison.year.engagements.NotYetHeld`), nor moved onto a day before it unless
+    forced or marked held by the same changes — held on another day than planned
+    (:class:`~liaison.year.engagements.DayGoneBy`).
 
     Each change is made by the plan's own method on a plan of the one engagement it names, and the
     plan put in order once at the end: a change costs the same whatever the plan's size (a change
     on the whole plan rebuilt and sorted it, so a batch cost changes × engagements)."""
     working = {e.id: e for e in reversed(plan.engagements)}  # the first of an id, as Plan.get finds it
     changed: set[str] = set()
+    changes = tuple(changes)
+    held = {c.engagement for c in changes if c.action == "held"}  # moved to the day it took place on
     for change in changes:
         old = working.get(change.engagement)
         if old is None:
@@ -67,7 +71,8 @@ def apply_changes(plan: Plan, changes: Iterable[Change], *, force: bool = False,
             one = one.confirm(change.engagement, force=force)
         elif change.action == "move":
             assert change.date is not None
-            one = one.move(change.engagement, change.date, change.start, force=force)
+            one = one.move(change.engagement, change.date, change.start, force=force,
+                           as_of=None if change.engagement in held else as_of)
         elif change.action == "cancel":
             one = one.cancel(change.engagement, force=force)
         elif change.action == "held":

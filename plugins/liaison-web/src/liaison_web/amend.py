@@ -30,7 +30,7 @@ from liaison.law.model import OrgKind
 from liaison.year.engagements import Engagement, Status
 from liaison_web.errors import InvalidRequest, StaleRecord
 
-__all__ = ["current_text", "differences", "ending_pairing", "parsed", "save", "with_pairing"]
+__all__ = ["after_in_force", "current_text", "differences", "ending_pairing", "parsed", "save", "with_pairing"]
 
 _HEADER = re.compile(r"^\[", re.M)
 _PAIRING = re.compile(r"^\[\[pairings\]\][ \t]*$", re.M)
@@ -207,6 +207,16 @@ def differences(before: District, version: str, after: District, text: str, year
     return {**meetings, "cc": cc, "letters": letters, "letters_previewed": letters_previewed, "nothing": nothing}
 
 
+def after_in_force(day: dt.date, since: dt.date) -> None:
+    """Refuse an amendment from ``day`` unless it is after ``since``, the day the data in force is from
+    (a version from that day or before would not be the latest): the preview asks it before it offers
+    to save, the save again on the version it saves over."""
+    if day <= since:
+        raise _invalid("valid_from", f"an amendment takes effect after {since.isoformat()}, the day the data in "
+                       "force is from", f"调整的生效日期须晚于现行数据的生效日期 {since.isoformat()}",
+                       "choose a later day", "请选择更晚的日期")
+
+
 # -- the save --------------------------------------------------------------------------------------------
 def save(text: str, code: str, *, base: str, day: dt.date, file: str) -> tuple[District, str, list[int]]:
     """Keep ``text`` as the district's version from ``day`` — if the version it amends (``base``, its
@@ -223,10 +233,7 @@ def save(text: str, code: str, *, base: str, day: dt.date, file: str) -> tuple[D
     if held != base:
         raise StaleRecord(f"{code}: the data changed since the preview", fix="preview the amendment again",
                        message_zh=f"{code}：预览之后本区数据已有变动", fix_zh="请重新预览该调整")
-    if day <= since:
-        raise _invalid("valid_from", f"an amendment takes effect after {since.isoformat()}, the day the data in "
-                       "force is from", f"调整的生效日期须晚于现行数据的生效日期 {since.isoformat()}",
-                       "choose a later day", "请选择更晚的日期")
+    after_in_force(day, since)
     made = parsed(text, code, file=file)
     load_version(text, valid_from=day, file=file)
     years = sorted(y for y in models.Year.objects.filter(district__code=code).exclude(revision="")

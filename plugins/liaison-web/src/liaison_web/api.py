@@ -83,6 +83,7 @@ from liaison_web.clock import district_today as _today
 from liaison_web.due import announce, due_json, watched, watching
 from liaison_web.due import due_of as _due_of
 from liaison_web.errors import (
+    AlreadyRecorded,
     Forbidden,
     InvalidRequest,
     LockedOut,
@@ -104,6 +105,7 @@ from liaison_web.errors import no_district as _no_district
 from liaison_web.errors import no_plan as _no_plan
 from liaison_web.etags import engagement_conflict, engagement_tag, if_match_tags, matches, names_revision
 from liaison_web.evidence import TooLarge, UnsupportedType
+from liaison_web.idempotency import shown_once
 from liaison_web.memo import once
 from liaison_web.publishing import NotConfigured
 from liaison_web.store import DatabaseStore
@@ -165,12 +167,15 @@ STATUS: tuple[tuple[type[LiaisonError], int], ...] = (
     (ExportError, 422), (OptionError, 422),
     (PreconditionRequired, 428), (LockedOut, 429), (InvalidRequest, 422), (NotConfigured, 409), (NotAvailable, 501),
     (TooLarge, 413), (UnsupportedType, 415), (StaleRecord, 412), (UnsupportedMediaType, 415), (Withdrawn, 409),
+    (AlreadyRecorded, 409),
 )
 
 
 @api.exception_handler(LiaisonError)
 def _liaison_error(request: HttpRequest, exc: LiaisonError) -> HttpResponse:
     response = error_response(request, exc, next((status for kind, status in STATUS if isinstance(exc, kind)), 400))
+    if isinstance(exc, AlreadyRecorded) and exc.where:  # 409: where the record it repeats is
+        response["Location"] = exc.where
     if isinstance(exc, RevisionConflict) and exc.current:  # 412: the revision to read again
         response["ETag"] = f'"{exc.current}"'
     return response
@@ -1020,7 +1025,7 @@ def webhook_add(request: HttpRequest, district: str, body: WebhookBody) -> HttpR
         _audited(request, "create", "webhook", str(row.pk), district, after=shown)
     response = json_response({**shown, "secret": secret}, status=201)
     response["Location"] = f"/api/v1/districts/{district}/webhooks/{row.pk}"
-    return response
+    return shown_once(response)
 
 
 @api.get(f"{_HOOKS}/{{webhook}}", response={200: WebhookModel, **ERRORS}, tags=["webhooks"])
@@ -1175,8 +1180,8 @@ def feed_rotate(request: HttpRequest, district: str, organisation: str) -> HttpR
     with transaction.atomic():
         row, token = feeds.rotate(district, organisation, token=_token(request))
         _audited(request, "rotate", "feed-token", row.prefix, district, after=feeds.described(row))
-    return json_response({**feeds.described(row), "token": token,
-                          "url": request.build_absolute_uri(f"/feeds/{token}.ics")}, status=201)
+    return shown_once(json_response({**feeds.described(row), "token": token,
+                                     "url": request.build_absolute_uri(f"/feeds/{token}.ics")}, status=201))
 
 
 @api.delete(_FEEDS, response={200: dict[str, int], 401: Error, 403: Error, 404: Error}, tags=["feeds"])
@@ -1241,7 +1246,8 @@ class MoveBody(schemas.Body):
     date: schemas.DATE = Field(description="the new day, within the engagement's year")
     start: schemas.TIME | None = Field(None, description="the new start (HH:MM); none: the time it had")
     force: bool = Field(False, strict=True,
-                        description="also move an agreed, held or cancelled engagement (--force)")
+                        description="also move an agreed, held or cancelled engagement, or onto a day before today "
+                                    "(--force)")
 
 
 class CancelBody(schemas.Body):
@@ -1530,7 +1536,8 @@ def confirm(request: HttpRequest, district: str, year: schemas.YEAR, engagement:
 @api.post(f"{_ONE}/move", response=_CHANGE_RESPONSES, openapi_extra=IF_MATCH, tags=["engagements"])
 def move(request: HttpRequest, district: str, year: schemas.YEAR, engagement: str, body: MoveBody) -> HttpResponse:
     """Move to another day, and start (``liaison plan --move ID@DAY[THH:MM]``); it becomes agreed.
-    A day off is kept with the plan's warning, as the command keeps it; another year is refused."""
+    A day off is kept with the plan's warning, as the command keeps it; another year is refused; a day
+    before today is 409 ``DayGoneBy`` unless ``force`` (held then: ``…/held`` with the day)."""
     start = dt.time.fromisoformat(body.start) if body.start else None
     return _change(request, district, year, engagement, "move",
                    lambda e: [Change("move", engagement, body.date, start)], body.force)

@@ -61,7 +61,7 @@ from liaison_web.api import (
 from liaison_web.callers import remote_address
 from liaison_web.clock import district_today as _today
 from liaison_web.due import announce, due_of, watched
-from liaison_web.errors import NotFound, StaleRecord, Withdrawn, error_response, json_response
+from liaison_web.errors import AlreadyRecorded, NotFound, StaleRecord, Withdrawn, error_response, json_response
 from liaison_web.etags import matches
 from liaison_web.store import DatabaseStore
 
@@ -358,7 +358,22 @@ def _check_new(request: HttpRequest, district: str, year: int, kind: kept.Kind, 
     _authorise_record(request, district, getattr(record, "id", "") or kind.section, kept.writers(kind, record, found))
     if not force:  # after the caller is allowed to record it: another body's record is 403 whatever its day
         not_yet(kind, record, fact_day(found))
+        same = kept.identical(kind, record, district, year, kind.responsible(record, found)) if key is None else None
+        if same is not None:
+            raise already_recorded(district, year, kind, same.key)
     return record
+
+
+def already_recorded(district: str, year: int, kind: kept.Kind, key: str) -> AlreadyRecorded:
+    """The refusal of a record the year holds already, exactly (409, its ``Location``)."""
+    where = f"/api/v1/districts/{district}/years/{year}/records/{kind.section}/{key}"
+    made = AlreadyRecorded(f"the year has this record already, exactly ({kind.section}/{key}); nothing was recorded",
+                           file="record", fix='if it is another of the same, send it with "force": true; to retry '
+                                              "a request safely, send an Idempotency-Key",
+                           message_zh=f"该年度已有完全相同的记录（{kind.section}/{key}）；未作任何记录",
+                           fix_zh='如确为另一项相同的记录，请发送 "force": true；重试请求时请发送 Idempotency-Key')
+    made.where = where
+    return made
 
 
 def fact_day(found: Any) -> dt.date:
@@ -488,8 +503,9 @@ def _create(kind: kept.Kind) -> Callable[..., HttpResponse]:
                       f"it (docs/records-format.md, section {kind.section}); organisations by id or name. The "
                       "caller's body must be the one responsible for it or a party to it (the access table's "
                       "`record`). A fact dated after today in the district's time zone is refused (409 NotYetHeld, "
-                      "as `held` refuses a meeting whose day has not come) unless the body says `\"force\": true`. "
-                      "201, with the record's ETag and Location.")
+                      "as `held` refuses a meeting whose day has not come) unless the body says `\"force\": true`; "
+                      "so is a record the year holds exactly already (409 AlreadyRecorded, its Location: a retry "
+                      "sent without an Idempotency-Key). 201, with the record's ETag and Location.")
     return create
 
 

@@ -41,6 +41,7 @@ from liaison_web import models, schemas, tokens
 from liaison_web.api import ERRORS, _district, _district_object, _members, _scope, actor_of, api
 from liaison_web.callers import remote_address
 from liaison_web.errors import NotFound, json_response
+from liaison_web.idempotency import shown_once
 from liaison_web.tokens import SCOPES, SHOWN_PATTERN, Caller, described
 
 __all__ = ["TokenModel", "by", "district_tokens", "make", "mine", "no_token", "revoke_mine", "revoke_one", "token_of"]
@@ -120,7 +121,7 @@ def make(request: HttpRequest, district: str, body: TokenBody) -> HttpResponse:
     tokens.may_act_as(*_members(request), user)
     row, secret = tokens.issue(user, body.name, body.scopes, expires=body.expires, by=by(request),
                                districts=[district], token=token_of(request), zone=found.info.timezone)
-    return json_response({**described(row), "token": secret}, status=201)
+    return shown_once(json_response({**described(row), "token": secret}, status=201))
 
 
 def token_of(request: HttpRequest) -> Caller | None:

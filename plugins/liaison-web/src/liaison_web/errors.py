@@ -14,6 +14,7 @@ from liaison.law.district import District
 from liaison_web.callers import CONTENT_LANGUAGE, language
 
 __all__ = [
+    "AlreadyRecorded",
     "Forbidden",
     "InvalidRequest",
     "LockedOut",
@@ -94,6 +95,13 @@ class LockedOut(LiaisonError):
 
 class UnsupportedMediaType(LiaisonError):
     """A body sent in another type than the operation reads (415): the API's bodies are JSON."""
+
+
+class AlreadyRecorded(LiaisonError):
+    """A record the year holds already, exactly, sent again without ``force``: 409, ``where`` it is
+    (the answer's ``Location``)."""
+
+    where: str = ""
 
 
 class Withdrawn(LiaisonError):

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
 
 __all__ = ["ROLES", "ApiToken", "AppendOnlyError", "AuditEntry", "AuditLogError", "CityStanding", "DeliveryAttempt",
-           "District", "DistrictVersion", "Evidence", "EvidenceWithdrawal", "FeedToken", "Membership", "PublishAttempt",
+           "District", "DistrictVersion", "Evidence", "EvidenceWithdrawal", "FeedToken", "IdempotencyKey", "Membership",
+           "PublishAttempt",
            "PublishJob", "Record", "Webhook", "WebhookDelivery", "Year", "YearFile", "YearRevision"]
 
 
@@ -555,3 +556,27 @@ class ParsedVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} parsed"
+
+
+class IdempotencyKey(models.Model):
+    """A request sent with an ``Idempotency-Key`` (:mod:`liaison_web.idempotency`): the caller that
+    sent it (``user:<id>`` for a session, ``token:<sha256 of the token>…`` for a bearer token), the
+    key, the digest of what was asked (method, address, body) and — once answered — the answer to
+    send again (``status`` 0 while the first request runs). Kept :data:`liaison_web.idempotency.KEPT`;
+    a body that shows a secret once (a token, a webhook's secret, a feed's URL) is never kept
+    (``shown_once``: a retry is told it was done, and where)."""
+
+    caller: models.CharField[str, str] = models.CharField(max_length=80)
+    key: models.CharField[str, str] = models.CharField(max_length=255)
+    digest: models.CharField[str, str] = models.CharField(max_length=64)
+    created: models.DateTimeField[dt.datetime, dt.datetime] = models.DateTimeField(db_index=True)
+    status: models.IntegerField[int, int] = models.IntegerField(default=0)
+    headers: models.JSONField[Any, Any] = models.JSONField(default=dict)
+    body: models.BinaryField[bytes, bytes] = models.BinaryField(default=b"")
+    shown_once: models.BooleanField[bool, bool] = models.BooleanField(default=False)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["caller", "key"], name="one_answer_a_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} of {self.caller}"

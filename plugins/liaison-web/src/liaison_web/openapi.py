@@ -144,6 +144,8 @@ HEADERS: dict[str, dict[str, Any]] = {
     "Content-Language": {"description": "the language of rendered: zh-CN or en (from Accept-Language)",
                          "schema": {"type": "string", "enum": ["zh-CN", "en"]}},
     "Retry-After": {"description": "seconds to wait before trying again", "schema": {"type": "integer", "minimum": 0}},
+    "Idempotent-Replayed": {"description": "true: the answer kept for this Idempotency-Key, sent again (nothing "
+                                           "was done this time)", "schema": {"type": "string", "enum": ["true"]}},
 }
 #: ``Content-Language`` of a JSON answer other than an error (:data:`liaison_web.callers.BOTH_LANGUAGES`).
 _BOTH = {"description": "the JSON carries both languages (message and message_zh, name and name_en), whatever "
@@ -176,6 +178,18 @@ SENDS: dict[str, dict[int, tuple[str, ...]]] = {
     "uploadEvidence": {201: ("Location",)},
     "publishToCaldav": {202: ("Location",)},
 }
+
+#: What a POST that takes an ``Idempotency-Key`` (every POST but the login) may answer besides its own
+#: (:mod:`liaison_web.idempotency`): 409 the first request still running, or done with a secret shown
+#: once (``Location``: what was made); 422 the key sent with another request.
+IDEMPOTENT_ANSWERS = (409, 422)
+_IDEMPOTENCY_KEY: dict[str, Any] = {
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "description": "a key of the caller's (a UUID) naming this request: sent again with the same request within "
+                   "24 hours, the first answer is sent again (Idempotent-Replayed: true) and nothing is done twice; "
+                   "sent with another request, 422",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255,
+               "description": "1 to 255 visible ASCII characters"}}
 
 _READS: dict[str, dict[str, Any]] = {
     "Accept-Language": {"description": "the language of an error's rendered line: zh-CN (the default) or en "
@@ -251,6 +265,8 @@ def finished(document: dict[str, Any]) -> dict[str, Any]:
                     response["headers"] = {**response.get("headers", {}), **_headers(sent)}
                 if 200 <= int(status) < 300 and any(t in JSON_TYPES for t in response.get("content", {})):
                     response.setdefault("headers", {})["Content-Language"] = dict(_BOTH)
+            if method.upper() == "POST" and operation["operationId"] != "logIn":
+                _idempotent(operation)
             answers = {int(status) for status in operation.get("responses", {})}  # numbers until written as JSON
             read = ["Accept-Language", *(["If-None-Match"] if 304 in answers else [])]
             parameters = operation.setdefault("parameters", [])
@@ -258,6 +274,26 @@ def finished(document: dict[str, Any]) -> dict[str, Any]:
             parameters.extend({"in": "header", "name": name, "required": False, **_READS[name]} for name in read
                               if ("header", name.lower()) not in declared)
     return document
+
+
+def _idempotent(operation: dict[str, Any]) -> None:
+    """A POST's ``Idempotency-Key``, its answers (:data:`IDEMPOTENT_ANSWERS`) and their headers."""
+    responses: dict[Any, dict[str, Any]] = operation.setdefault("responses", {})
+    error = {"$ref": "#/components/schemas/ErrorResponse"}
+    for status in IDEMPOTENT_ANSWERS:
+        found: dict[str, Any] | None = next((r for k, r in responses.items() if int(k) == status), None)
+        if found is None:
+            found = responses[status] = {"description": "Conflict" if status == 409 else "Unprocessable Content",
+                                         "content": {"application/json": {"schema": error}},
+                                         "headers": _headers(BY_STATUS[status])}
+        if status == 409:
+            found["headers"] = {**found.get("headers", {}), **_headers(("Location?",))}
+    for status, response in responses.items():
+        if 200 <= int(status) < 300:
+            response["headers"] = {**response.get("headers", {}), **_headers(("Idempotent-Replayed?",))}
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("in") == "header" and p.get("name", "").lower() == "idempotency-key" for p in parameters):
+        parameters.append(dict(_IDEMPOTENCY_KEY))
 
 
 class DocumentedApi(NinjaAPI):

@@ -50,7 +50,8 @@ from liaison.law.records import (
 )
 from liaison_web import models
 
-__all__ = ["ACKNOWLEDGEMENTS", "KINDS", "STORED", "Kind", "RecordView", "current", "history", "new_key", "parse",
+__all__ = ["ACKNOWLEDGEMENTS", "KINDS", "STORED", "Kind", "RecordView", "current", "history", "identical", "new_key",
+           "parse",
            "records_as_of", "structure_row", "versions", "view", "writers", "year_acknowledgements", "year_records"]
 
 
@@ -301,6 +302,21 @@ def _year_acknowledgements(code: str, year: int, state: tuple[int, int]) -> tupl
     last, count = state
     rows = current(code, year, upto=last, kinds=(ACKNOWLEDGEMENTS.section,)) if count else ()
     return tuple(structure_row(row) for row in rows)
+
+
+def identical(kind: Kind, record: Any, district: str, year: int, responsible: str) -> models.Record | None:
+    """A current record of the year of ``kind`` that is ``record`` exactly (as the library writes it):
+    the same fact sent again — an OA system's retry without an ``Idempotency-Key`` — which would count
+    twice. Looked for among the records whose some version is of the same ``responsible`` body (the
+    record's own, :attr:`Kind.responsible`): not the whole year's."""
+    data = canonical(record)
+    keys = models.Record.objects.filter(district__code=district, year=year, kind=kind.section,
+                                        responsible=responsible).values("key")
+    rows = models.Record.objects.filter(key__in=keys).order_by("key", "-version")
+    latest: dict[str, models.Record] = {}
+    for row in rows.only("key", "version", "action", "data"):
+        latest.setdefault(row.key, row)
+    return next((row for row in latest.values() if row.action != "withdrawn" and row.data == data), None)
 
 
 def duplicate(kind: Kind, record: Any, district: str, year: int, key: str | None) -> models.Record | None:

@@ -249,6 +249,7 @@ def django_settings(url: str, *, more: Mapping[str, str] | None = None, hosts: t
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
             "liaison_web.middleware.ApiErrors",
             "liaison_web.middleware.UploadLimit",
+            "liaison_web.idempotency.Idempotent",  # an API POST retried with its key: the first answer again
             "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login (liaison_web.lockout)
         ],
         # django-axes first: a locked-out user is refused before the password is even checked

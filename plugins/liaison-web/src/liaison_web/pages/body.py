@@ -45,7 +45,7 @@ from liaison.year.engagements import NotYetHeld
 from liaison.year.planner import day_warnings
 from liaison_web import access, evidence, models, service
 from liaison_web import records as kept
-from liaison_web.errors import InvalidRequest, NotFound
+from liaison_web.errors import AlreadyRecorded, InvalidRequest, NotFound
 from liaison_web.pages.lang import language, message, pick
 from liaison_web.pages.views import HELD_FORCE, _day, _error_page, _org_name, _shown, _status, held_refusal
 
@@ -100,19 +100,37 @@ def _forced(request: HttpRequest) -> bool:
     return request.POST.get("force") == "on"
 
 
-def ahead_refusal(error: LiaisonError) -> LiaisonError:
-    """A records form's refusal with its fix in the form's words: a fact dated after today names the
-    box to tick (the rule's own fix names the API's field, ``"force": true``)."""
+#: The new record form's box, offered beside the refusal of a record the year holds exactly already
+#: (409 ``AlreadyRecorded``, :func:`liaison_web.api_records.already_recorded`): the API's ``force`` too.
+AGAIN_FORCE = ("与已有记录完全相同也照样记录（另一项）",
+               "Record it although the year has exactly this record (another one)")
+
+
+def ahead_refusal(error: LiaisonError, *, again_box: bool = True) -> LiaisonError:
+    """A records form's refusal with its fix in the form's words: a fact dated after today, or one
+    the year holds exactly already, names the box to tick (the rule's own fix names the API's field,
+    ``"force": true``) — and the record it repeats by its page (``again_box``: the form offers the box
+    :data:`AGAIN_FORCE`; the ledger's rows do not: a row repeating a record is left out)."""
     if isinstance(error, NotYetHeld):
         zh, en = AHEAD_FORCE
         return error.located(fix=f"correct the date; to record it in advance anyway, tick “{en}” and send the form "
                                  "again", fix_zh=f"请改正日期；如确需提前登记，请勾选“{zh}”后重新提交")
+    if isinstance(error, AlreadyRecorded):
+        zh, en = AGAIN_FORCE
+        parts = error.where.split("/")  # /api/v1/districts/D/years/Y/records/K/KEY: the page /records/D/Y/K/KEY/
+        page = f"/records/{parts[4]}/{parts[6]}/{parts[8]}/{parts[9]}/" if len(parts) == 10 else error.where
+        if not again_box:
+            return error.located(fix=f"it is recorded already: {page}; the row is left out",
+                                 fix_zh=f"该记录已登记：{page}；该行不予记录")
+        return error.located(fix=f"it is recorded already: {page}; to record another exactly like it, tick “{en}” "
+                                 "and send the form again",
+                             fix_zh=f"该记录已登记：{page}；如确为另一项相同的记录，请勾选“{zh}”后重新提交")
     return error
 
 
-def _ahead_box(lang: str, shown: bool, ticked: bool) -> dict[str, Any] | None:
+def _ahead_box(lang: str, shown: bool, ticked: bool, label: tuple[str, str] = AHEAD_FORCE) -> dict[str, Any] | None:
     """The box as a form shows it (None: not offered — no fact of the form was refused as to come)."""
-    return {"label": pick(lang, *AHEAD_FORCE), "on": ticked} if shown or ticked else None
+    return {"label": pick(lang, *label), "on": ticked} if shown or ticked else None
 
 
 # -- mark held -----------------------------------------------------------------------------------------
@@ -461,7 +479,7 @@ def new_record(request: HttpRequest, district: str, year: int, kind: str) -> Htt
         service.authorise_record_kind(request, district, chosen)  # no form to fill in only to be refused
     except LiaisonError as error:
         return _error_page(request, error, _status(error))
-    problem, status, ahead = None, 200, False
+    problem, status, ahead, again = None, 200, False, False
     data: dict[str, Any] = {}
     if request.method == "POST":
         data = form_body(fields, request.POST)
@@ -471,7 +489,8 @@ def new_record(request: HttpRequest, district: str, year: int, kind: str) -> Htt
             status = _status(error)
             if status in (403, 404):
                 return _error_page(request, error, status)
-            problem, ahead = _problem(ahead_refusal(error), lang), isinstance(error, NotYetHeld)
+            problem, ahead = _problem(ahead_refusal(error), lang), isinstance(error, NotYetHeld | AlreadyRecorded)
+            again = isinstance(error, AlreadyRecorded)
         else:
             messages.success(request, pick(lang, "已记录", "Recorded"))
             return HttpResponseRedirect(f"/records/{district}/{year}/{kind}/{row.key}/")
@@ -484,7 +503,8 @@ def new_record(request: HttpRequest, district: str, year: int, kind: str) -> Htt
     return render(request, "liaison_web/pages/record_form.html", {
         "district": district, "year": year, "kind": kind, "label": pick(lang, chosen.label_zh, chosen.label_en),
         "fields": form_values(fields, data), "problem": problem, "action": "create",
-        "ahead": _ahead_box(lang, ahead, request.method == "POST" and _forced(request)),
+        "ahead": _ahead_box(lang, ahead, request.method == "POST" and _forced(request) and not again,
+                            AGAIN_FORCE if again else AHEAD_FORCE),
         "back": f"/records/{district}/{year}/"}, status=status)
 
 
@@ -721,7 +741,7 @@ def _ledger_rows(request: HttpRequest, found: District, district: str, year: int
             try:
                 service.check_record(request, district, year, kind, body, None, force=force)
             except LiaisonError as error:
-                text, fix = message(ahead_refusal(error), lang)
+                text, fix = message(ahead_refusal(error, again_box=False), lang)
                 field = error.path or ""
                 said = pick(lang, f"{field}：", f"{field}: ") + text if field else text
                 rows.append({**row, "refused": True, "message": said, "fix": fix,

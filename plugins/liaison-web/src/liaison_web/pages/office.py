@@ -601,6 +601,7 @@ def amend(request: HttpRequest, district: str, year: int) -> HttpResponse:
                 messages.success(request, pick(lang, f"已保存自 {day.isoformat()} 起施行的调整",
                                                f"The amendment from {day.isoformat()} is saved"))
                 return HttpResponseRedirect(f"/office/{district}/{year}/amend/")
+            amending.after_in_force(day, since)  # as the save would: no Save offered for a day it refuses
             amended = _amended(request, found, text, day)
             if amended == text:
                 raise _invalid("file", "the file is the data in force: there is nothing to amend",

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from liaison.base.errors import LiaisonError, UnknownProvisionError
 from liaison.law.district import District
 from liaison.law.workdays import WorkingDayCalendar
-from liaison.year.engagements import STATUS_EN, STATUS_ZH, NotYetHeld, Status
+from liaison.year.engagements import STATUS_EN, STATUS_ZH, DayGoneBy, NotYetHeld, Status
 from liaison.year.reconcile import Change
 from liaison_web import access, bootstrap, models, service
 from liaison_web.errors import Forbidden, InvalidRequest, NotFound
@@ -249,14 +249,25 @@ HELD_FORCE = ("已取消、已商定另一日期或尚未到日期的也标记",
               "Also if it was cancelled, agreed for another day, or its day has not come yet")
 
 
+#: The move form's box, offered beside the refusal of a move onto a day gone by (the library's
+#: :class:`~liaison.year.engagements.DayGoneBy`, 409 without ``force``), that moves it there all the same.
+PAST_FORCE = ("日期已过也照样改到该日", "Move it to that day although the day is past")
+
+
 def held_refusal(error: LiaisonError) -> LiaisonError:
-    """A held form's refusal with its fix in the form's words: a meeting marked held before its day
-    names the box to tick (the library's fix names the API's field, ``force``)."""
+    """A form's refusal with its fix in the form's words: a meeting marked held before its day, or
+    moved onto a day gone by, names the box to tick (the library's fix names the API's field, ``force``)."""
     if isinstance(error, NotYetHeld):
         zh, en = HELD_FORCE
         return error.located(fix=f"if it was held on another day, give that day as well; to mark it held in advance, "
                                  f"tick “{en}” and send the form again",
                              fix_zh=f"如实际在另一天召开，请同时填写召开日期；如确需提前标记，请勾选“{zh}”后重新提交")
+    if isinstance(error, DayGoneBy):
+        zh, en = PAST_FORCE
+        return error.located(fix="if it took place on that day, mark it held below with that day as the day it was "
+                                 f"held on; to move it there all the same, tick “{en}” and send the form again",
+                             fix_zh=f"如该活动已在那一天召开，请在下方“标记为已召开”中填写该召开日期；如确需改到该日，"
+                                    f"请勾选“{zh}”后重新提交")
     return error
 
 
@@ -268,6 +279,7 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
     lang = language(request)
     problem: tuple[str, str] | None = None
     status = 200
+    gone_by = ""  # the day a move was refused for being past: the move form offers it again with the box
     if request.method == "POST":
         try:
             return _change(request, district, year, engagement, lang)
@@ -278,6 +290,8 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
             if status in (403, 404):
                 return _error_page(request, error, status)
             problem = message(held_refusal(error), lang)
+            if isinstance(error, DayGoneBy):
+                gone_by = request.POST.get("date", "")
     try:
         found, version = service.district(request, district)
         revision = service.revision(found, year)
@@ -308,6 +322,7 @@ def engagement(request: HttpRequest, district: str, year: int, engagement: str) 
         "allowed": allowed, "any_change": any(allowed[op] for op in _ACTIONS), "history": history,
         "warnings": warnings, "problem": problem, "first_day": f"{year}-01-01", "last_day": f"{year}-12-31",
         "held_force": pick(lang, *HELD_FORCE), "back": f"/year/{district}/{year}/",
+        "gone_by": gone_by, "past_force": pick(lang, *PAST_FORCE) if gone_by else "",
         "ack": _replies(request, district, year, found, engagement)},
         status=status)
 
