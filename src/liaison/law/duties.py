@@ -363,9 +363,11 @@ class YearDuties:
     _partial_by: dict[str, tuple[Obligation, ...]] = attrs.field(init=False, repr=False)
     _designations_of: dict[str, Records] = attrs.field(init=False, repr=False)
     _no_designations: Records | None = attrs.field(init=False, repr=False)
-    #: each body's :meth:`duties` by (body, as_of), as first worked out: the export's letters and its
-    #: page both read a body's duties, from the one object the flow hands them
-    _duties_of: dict[tuple[str, dt.date | None], Duties] = attrs.field(init=False, repr=False, factory=dict)
+    #: each body's :meth:`duties` but the designation (which the day and the records decide) by the
+    #: body's id, as first worked out: the export's letters and its page both read every body's duties
+    #: (each as of its own day) from the one object the flow hands them, and its copies with other
+    #: records share them (none of it reads the records)
+    _owes_of: dict[str, Duties] = attrs.field(init=False, repr=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         first, last = self.first, self.last
@@ -406,7 +408,6 @@ class YearDuties:
             return self
         other = copy.copy(self)
         object.__setattr__(other, "records", records)
-        object.__setattr__(other, "_duties_of", {})  # the designations differ: none of these duties is theirs
         other._index_records()
         return other
 
@@ -451,20 +452,18 @@ class YearDuties:
         ``as_of`` (default 1 January, as a notice issued at the start of the year sees them)."""
         district, first, last = self.district, self.first, self.last
         org = district.organisation(body)
-        key = (org.id, as_of)
-        found = self._duties_of.get(key)
-        if found is not None:
-            return found
-        spans = self.spans_of(org)
-        found = self._duties_of[key] = Duties(
-            body=org, year=self.year, pairings=spans, common_liaison=org.id in self._common,
-            cc=_cc_lists(district, org, first, last),
-            designation=self.designation(org, as_of),
-            obligations=self.owed_by(org), invitations=_invitations(district, org, first),
-            counterparts=tuple(district.organisation(c) for c in dict.fromkeys(s.pairing.counterpart for s in spans)),
-            paired=tuple(Paired(span=s, counterpart=district.organisation(s.pairing.counterpart),
-                                clause=district.provision(s.pairing.clause)) for s in spans))
-        return found
+        owes = self._owes_of.get(org.id)
+        if owes is None:
+            spans = self.spans_of(org)
+            owes = self._owes_of[org.id] = Duties(
+                body=org, year=self.year, pairings=spans, common_liaison=org.id in self._common,
+                cc=_cc_lists(district, org, first, last), designation=None,
+                obligations=self.owed_by(org), invitations=_invitations(district, org, first),
+                counterparts=tuple(district.organisation(c)
+                                   for c in dict.fromkeys(s.pairing.counterpart for s in spans)),
+                paired=tuple(Paired(span=s, counterpart=district.organisation(s.pairing.counterpart),
+                                    clause=district.provision(s.pairing.clause)) for s in spans))
+        return attrs.evolve(owes, designation=self.designation(org, as_of))
 
 
 def year_duties(district: District, year: int, records: Records | None = None) -> YearDuties:
