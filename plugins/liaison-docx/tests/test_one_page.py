@@ -17,12 +17,13 @@ from liaison.formats.district import seed_district
 from liaison.host.exporting import ExportRequest
 from liaison.year.engagements import Status
 
-from liaison_docx.composition import PAGE_ONE_PITCHES, document_xml
+from liaison_docx.composition import PAGE_ONE_PITCHES, document_xml, title_lines
 from liaison_docx.geometry import LINE_PITCH
 from liaison_docx.issuing import draft_number
-from liaison_docx.letter_model import FontSet, Letter, Paragraph
+from liaison_docx.letter_model import FontSet, Letter, Paragraph, Table
 from liaison_docx.letters import Draft
 from liaison_docx.letters.invitation import invitation_letter, issuer_of, roles
+from liaison_docx.measures import Measures
 from liaison_docx.package import template
 from liaison_docx.plugin import drafts
 
@@ -40,8 +41,33 @@ def _pitches(letter: Letter) -> set[int]:
 def _need(letter: Letter, pitch: int) -> int:
     from liaison_docx import composition
 
-    b, start, _, sig = composition._main_part(TPL, letter, pitch)
+    measures = Measures()
+    b, start, _, sig = composition._main_part(TPL, letter, pitch, measures, title_lines(letter, measures))
     return composition._page_one_need(b, start, sig)
+
+
+def test_a_spacing_tried_lays_out_what_is_written() -> None:
+    """The pitches are tried without their XML (a builder that does not write): the flow's pieces,
+    where page 1 starts and the body's and the signature's places are those of the letter written
+    at that pitch, for every letter of the seed's year and of a long-named district's, at every
+    pitch a letter may be set at."""
+    from liaison_docx import composition
+
+    letters = [d.letter for request in (changed_request({}, *LONG_EVENTS, district=long_named(seed_district())),
+                                        changed_request({}, *MORE_EVENTS))
+               for d in drafts(request)]
+    assert {letter.kind for letter in letters} == {"letter", "document"}
+    assert any(letter.attachments for letter in letters) and any(
+        isinstance(block, Table) for letter in letters for block in letter.body)
+    for letter in letters:
+        measures = Measures()  # shared by both, as an export's letters share one
+        title = title_lines(letter, measures)
+        for pitch in (LINE_PITCH, *PAGE_ONE_PITCHES):
+            written = composition._main_part(TPL, letter, pitch, measures, title)
+            tried = composition._main_part(TPL, letter, pitch, measures, title, writing=False)
+            assert [piece for piece, _ in tried[0].flow] == [piece for piece, _ in written[0].flow]
+            assert tried[1:] == written[1:] and not tried[0].out and written[0].out
+            assert composition._need_at(TPL, letter, pitch, Measures(), title) == _need(letter, pitch)
 
 
 def test_the_widest_spacing_that_keeps_the_signature_on_page_one() -> None:

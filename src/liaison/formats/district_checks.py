@@ -199,6 +199,14 @@ def rules_quote_their_provision(doc: DistrictDocument) -> Iterator[Found]:
     worded while the rule version is in force (every wording, when the text was amended meanwhile;
     punctuation width and spaces aside): findings and letters quote it, never an empty quote. A
     sentence the data notes is words of some wording of its provision, implemented by one of its rules."""
+    normal: dict[str, str] = {}  # each wording normalised once, however many rules quote it
+
+    def normal_wording(text: str) -> str:
+        found = normal.get(text)
+        if found is None:
+            found = normal[text] = normal_text(text)
+        return found
+
     for i, prov in enumerate(doc.provisions):
         for k, rule in enumerate(prov.rules):
             if not rule.sentence_zh.strip():
@@ -209,7 +217,7 @@ def rules_quote_their_provision(doc: DistrictDocument) -> Iterator[Found]:
                               "请在 sentence_zh 中引用本规则所实施的原文句子")
                 continue
             for version in prov.texts_over(rule.validity):
-                if normal_text(rule.sentence_zh) not in normal_text(version.text_zh):
+                if normal_text(rule.sentence_zh) not in normal_wording(version.text_zh):
                     since = "" if version.valid_from == prov.texts()[0].valid_from else version.valid_from.isoformat()
                     yield _found(("provisions", i, "rules", k, "sentence_zh"),
                                   f"the sentence is not in the text of {prov.id}" + (f" as amended on {since}" if since
@@ -219,7 +227,7 @@ def rules_quote_their_provision(doc: DistrictDocument) -> Iterator[Found]:
                                   "needs a new version from the amendment's day (valid_until / valid_from)",
                                   "请引用该条原文；修订改变了所引句子的，请自修订之日起给规则一个新版本")
                     break
-        texts = [normal_text(t.text_zh) for t in prov.texts()]
+        texts = [normal_wording(t.text_zh) for t in prov.texts()]
         keys = {r.key for r in prov.rules} | {"pairings"}
         for k, sentence in enumerate(prov.sentences):
             if not any(normal_text(sentence.sentence_zh) in text for text in texts):

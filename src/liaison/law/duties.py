@@ -363,6 +363,11 @@ class YearDuties:
     _partial_by: dict[str, tuple[Obligation, ...]] = attrs.field(init=False, repr=False)
     _designations_of: dict[str, Records] = attrs.field(init=False, repr=False)
     _no_designations: Records | None = attrs.field(init=False, repr=False)
+    #: each body's :meth:`duties` but the designation (which the day and the records decide) by the
+    #: body's id, as first worked out: the export's letters and its page both read every body's duties
+    #: (each as of its own day) from the one object the flow hands them, and its copies with other
+    #: records share them (none of it reads the records)
+    _owes_of: dict[str, Duties] = attrs.field(init=False, repr=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         first, last = self.first, self.last
@@ -447,15 +452,18 @@ class YearDuties:
         ``as_of`` (default 1 January, as a notice issued at the start of the year sees them)."""
         district, first, last = self.district, self.first, self.last
         org = district.organisation(body)
-        spans = self.spans_of(org)
-        return Duties(body=org, year=self.year, pairings=spans, common_liaison=org.id in self._common,
-                      cc=_cc_lists(district, org, first, last),
-                      designation=self.designation(org, as_of),
-                      obligations=self.owed_by(org), invitations=_invitations(district, org, first),
-                      counterparts=tuple(district.organisation(c)
-                                         for c in dict.fromkeys(s.pairing.counterpart for s in spans)),
-                      paired=tuple(Paired(span=s, counterpart=district.organisation(s.pairing.counterpart),
-                                          clause=district.provision(s.pairing.clause)) for s in spans))
+        owes = self._owes_of.get(org.id)
+        if owes is None:
+            spans = self.spans_of(org)
+            owes = self._owes_of[org.id] = Duties(
+                body=org, year=self.year, pairings=spans, common_liaison=org.id in self._common,
+                cc=_cc_lists(district, org, first, last), designation=None,
+                obligations=self.owed_by(org), invitations=_invitations(district, org, first),
+                counterparts=tuple(district.organisation(c)
+                                   for c in dict.fromkeys(s.pairing.counterpart for s in spans)),
+                paired=tuple(Paired(span=s, counterpart=district.organisation(s.pairing.counterpart),
+                                    clause=district.provision(s.pairing.clause)) for s in spans))
+        return attrs.evolve(owes, designation=self.designation(org, as_of))
 
 
 def year_duties(district: District, year: int, records: Records | None = None) -> YearDuties:

@@ -24,6 +24,7 @@ Pagination (see :mod:`liaison_docx.layout` for the model):
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 import attrs
 
@@ -97,8 +98,8 @@ def _recipients(text: str) -> str:
     return text if text.endswith("：") else text + "："
 
 
-def _head(b: Builder, letter: Letter) -> int:
-    """版头 and title; returns where page 1's flow starts."""
+def _head(b: Builder, letter: Letter, title: Sequence[str]) -> int:
+    """版头 and title (its lines ``title``); returns where page 1's flow starts."""
     if letter.kind == "document":
         # 发文机关标志 35 mm below the top of the type area; 发文字号 two lines below it; the red rule
         # 4 mm below the number.
@@ -116,14 +117,14 @@ def _head(b: Builder, letter: Letter) -> int:
             b.flowing("GwDocNumber", Piece(lines=1, pitch=b.pitch, before=280),
                       spacing(before=280, line=b.pitch) + '<w:jc w:val="right"/>', b.run(letter.doc_number))
             title_before = 2 * b.pitch
-    _title(b, title_lines(letter, b.measures), title_before)
+    _title(b, title, title_before)
     text = _recipients(letter.recipients)
     b.flowing("GwRecipients", Piece(lines=body_lines(b, text, 0), pitch=b.pitch, before=b.pitch, keep_next=True),
               spacing(before=b.pitch, line=b.pitch), b.run(text))
     return start
 
 
-def _title(b: Builder, lines: list[str], before: int) -> None:
+def _title(b: Builder, lines: Sequence[str], before: int) -> None:
     """The title's lines, 35 pt apart on the grid and closer in proportion when the body is (a one-page
     letter)."""
     line = TITLE_LINE * b.pitch // LINE_PITCH
@@ -219,12 +220,13 @@ def _record(b: Builder, start: int, rows: list[tuple[str, str | None]], letter: 
     return own_section
 
 
-def _main_part(tpl: Template, letter: Letter, pitch: int,
-               measures: Measures | None = None) -> tuple[Builder, int, int, int]:
-    """版头, title, 主送, body, 附件说明 and 落款 at ``pitch``: the builder, where page 1's flow starts,
-    and the indices of the body's first piece and of the signature."""
-    b = Builder(tpl, pitch, measures)
-    start = _head(b, letter)
+def _main_part(tpl: Template, letter: Letter, pitch: int, measures: Measures, title: Sequence[str], *,
+               writing: bool = True) -> tuple[Builder, int, int, int]:
+    """版头, title (its lines ``title``: :func:`title_lines`, the same at every pitch), 主送, body, 附件说明
+    and 落款 at ``pitch``: the builder, where page 1's flow starts, and the indices of the body's first
+    piece and of the signature (``writing=False``: the flow alone, no XML)."""
+    b = Builder(tpl, pitch, measures, writing=writing)
+    start = _head(b, letter, title)
     first_body = len(b.flow)
     blocks(b, letter.body)
     if letter.attachments:
@@ -240,31 +242,44 @@ def _page_one_need(b: Builder, start: int, sig: int) -> int:
     return start + height([piece for piece, _ in b.flow[:sig + 2]]) + _PAGE_ONE_MARGIN
 
 
+def _need_at(tpl: Template, letter: Letter, pitch: int, measures: Measures, title: Sequence[str]) -> int:
+    """:func:`_page_one_need` of the main part at ``pitch``, laid out without its XML."""
+    b, start, _, sig = _main_part(tpl, letter, pitch, measures, title, writing=False)
+    return _page_one_need(b, start, sig)
+
+
+def _page_one_pitch(tpl: Template, letter: Letter, measures: Measures, title: Sequence[str]) -> int | None:
+    """The pitch a 信函格式 letter's main part is set at on page 1 alone: the grid's when its text and
+    落款 fit page 1 there, else the widest of PAGE_ONE_PITCHES that fits (GB/T 9704 §7.3.5: 行距 may
+    be adjusted so that the 成文日期 and the seal stay with the text); None when none fits (a long
+    letter: its pages break on the grid).  The pitches are tried without their XML; the letter is
+    written at the one chosen."""
+    need_grid = _need_at(tpl, letter, LINE_PITCH, measures, title)
+    if need_grid <= TEXT_HEIGHT:
+        return LINE_PITCH
+    least = PAGE_ONE_PITCHES[-1]
+    need_tight = _need_at(tpl, letter, least, measures, title)
+    if need_tight > TEXT_HEIGHT:
+        return None
+    # the need is linear in the pitch (lines and blank lines are all of it but the head's fixed
+    # parts): the widest pitch that fits by the two layouts' slope, then checked by laying it out
+    slope = (need_grid - need_tight) / (LINE_PITCH - least)
+    for pitch in PAGE_ONE_PITCHES[:-1]:
+        if (need_tight + slope * (pitch - least) <= TEXT_HEIGHT
+                and _need_at(tpl, letter, pitch, measures, title) <= TEXT_HEIGHT):
+            return pitch
+    return least
+
+
 def _on_one_page(tpl: Template, letter: Letter,
                  measures: Measures | None = None) -> tuple[tuple[Builder, int, int, int], bool]:
     """The letter's main part, and whether it is set on page 1 alone: a 信函格式 letter whose text
-    and 落款 fit page 1 on the grid, or only a little closer, at the widest of PAGE_ONE_PITCHES that
-    fits (GB/T 9704 §7.3.5: 行距 may be adjusted so that the 成文日期 and the seal stay with the text);
+    and 落款 fit page 1 at the grid's or a closer pitch (:func:`_page_one_pitch`), at that pitch;
     any other letter on the grid, its pages broken by :func:`_keep_signature_with_body`."""
     measures = measures if measures is not None else Measures()  # one for every spacing tried
-    grid = _main_part(tpl, letter, LINE_PITCH, measures)
-    need_grid = _page_one_need(grid[0], grid[1], grid[3])
-    if letter.kind != "letter" or need_grid <= TEXT_HEIGHT:
-        return grid, letter.kind == "letter"
-    least = PAGE_ONE_PITCHES[-1]
-    tight = _main_part(tpl, letter, least, measures)
-    need_tight = _page_one_need(tight[0], tight[1], tight[3])
-    if need_tight > TEXT_HEIGHT:
-        return grid, False  # a long letter: its pages break on the grid
-    # the need is linear in the pitch (lines and blank lines are all of it but the head's fixed
-    # parts): the widest pitch that fits by the two builds' slope, then checked by building it
-    slope = (need_grid - need_tight) / (LINE_PITCH - least)
-    for pitch in PAGE_ONE_PITCHES[:-1]:
-        if need_tight + slope * (pitch - least) <= TEXT_HEIGHT:
-            found = _main_part(tpl, letter, pitch, measures)
-            if _page_one_need(found[0], found[1], found[3]) <= TEXT_HEIGHT:
-                return found, True
-    return tight, True
+    title = title_lines(letter, measures)
+    pitch = _page_one_pitch(tpl, letter, measures, title) if letter.kind == "letter" else None
+    return _main_part(tpl, letter, LINE_PITCH if pitch is None else pitch, measures, title), pitch is not None
 
 
 def fits_page_one(tpl: Template, letter: Letter, measures: Measures | None = None) -> bool:
@@ -274,8 +289,8 @@ def fits_page_one(tpl: Template, letter: Letter, measures: Measures | None = Non
     if letter.kind != "letter":
         return False
     numbered = letter if letter.doc_number else attrs.evolve(letter, doc_number="\u3000")
-    b, start, _, sig = _main_part(tpl, numbered, PAGE_ONE_PITCHES[-1], measures)
-    return _page_one_need(b, start, sig) <= TEXT_HEIGHT
+    measures = measures if measures is not None else Measures()
+    return _need_at(tpl, numbered, PAGE_ONE_PITCHES[-1], measures, title_lines(numbered, measures)) <= TEXT_HEIGHT
 
 
 def document_xml(tpl: Template, letter: Letter, measures: Measures | None = None) -> bytes:

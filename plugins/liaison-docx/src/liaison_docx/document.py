@@ -42,10 +42,18 @@ class Builder:
     fragment right after its ``pStyle`` and ``keepNext``, where :func:`page_break_before` puts
     ``w:pageBreakBefore`` (the place the schema gives it) once pagination has chosen the paragraph;
     :attr:`flow` pairs each piece with the index of that fragment (-1 for a table).
+
+    A builder made with ``writing=False`` records the flow alone (every slot -1) and writes no XML:
+    the pieces, which the texts' measures decide and never the XML, are those the same calls would
+    record when writing, so a layout tried only to see how far down the page it reaches costs no
+    XML (:func:`liaison_docx.composition.document_xml` tries up to three pitches and writes one).
     """
 
-    def __init__(self, tpl: Template, pitch: int = LINE_PITCH, measures: Measures | None = None) -> None:
+    def __init__(self, tpl: Template, pitch: int = LINE_PITCH, measures: Measures | None = None, *,
+                 writing: bool = True) -> None:
         self.tpl = tpl
+        self.writing = writing
+        """Whether the XML is written (else only :attr:`flow`)."""
         self.measures = measures if measures is not None else Measures()
         """The export's memos of the texts' widths and line counts (a letter's own when rendered alone)."""
         self.out: list[str] = []
@@ -60,13 +68,19 @@ class Builder:
         return "" if self.pitch == LINE_PITCH else spacing(line=self.pitch)
 
     def run(self, text: str, role: str = "body", extra: str = "") -> str:
-        """A run of ``text`` with the role's fonts and size, and ``extra`` run properties after them."""
+        """A run of ``text`` with the role's fonts and size, and ``extra`` run properties after them
+        (nothing when the builder does not write)."""
+        if not self.writing:
+            return ""
         return f"{self.tpl.run_open[role]}{extra}</w:rPr>{run_content(text)}</w:r>"
 
     def flowing(self, style: str, piece: Piece, ppr: str = "", content: str = "") -> None:
         """A top-level paragraph whose height ``piece`` describes (and which keeps with the next one
         when the piece says so, whatever its style): ``ppr`` are its properties after the style,
         ``content`` its runs."""
+        if not self.writing:
+            self.flow.append((piece, -1))
+            return
         keep = "<w:keepNext/>" if piece.keep_next else ""
         self.flow.append((piece, len(self.out) + 1))
         self.out += (f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}', "",
@@ -74,7 +88,8 @@ class Builder:
 
     def table(self, piece: Piece, xml: str) -> None:
         self.flow.append((piece, -1))
-        self.out.append(xml)
+        if self.writing:
+            self.out.append(xml)
 
     def xml(self) -> str:
         return "".join(self.out)
@@ -138,6 +153,15 @@ def blocks(b: Builder, content: Sequence[Block]) -> None:
         _write_blocks(b, content)
         return
     key = (b.tpl, b.pitch, content)  # the template itself: its identity hashes in C, and it stays alive with the key
+    if not b.writing:  # the pieces alone, kept apart from the bodies written
+        pieces = b.measures.flows.get(key)
+        if pieces is None:
+            first_piece = len(b.flow)
+            _write_blocks(b, content)
+            b.measures.flows[key] = tuple(b.flow[first_piece:])
+        else:
+            b.flow += pieces
+        return
     written = b.measures.blocks.get(key)
     if written is None:
         first_out, first_piece = len(b.out), len(b.flow)
@@ -182,8 +206,34 @@ _CELL_PARA = '<w:p><w:pPr><w:pStyle w:val="GwTableText"/></w:pPr>'
 
 def table(b: Builder, block: Table) -> None:
     """A body table at 4号, columns sized to their text (:func:`~liaison_docx.geometry.column_widths`),
-    rows never split, the header row repeated on each page."""
+    rows never split, the header row repeated on each page.
+
+    A table is written once per export and template (:attr:`Measures.tables`): each invitation's
+    回执 is the invitee's, and an invitee is invited to several meetings (the body around it differs,
+    by its reply date, so the body's own memo does not find it)."""
+    try:
+        written = b.measures.tables.get((b.tpl, block))
+    except TypeError:  # a table given lists, not tuples: written afresh
+        _table(b, block)
+        return
+    if written is None:
+        _table(b, block)
+        if not b.writing:
+            return
+        written = b.measures.tables[(b.tpl, block)] = (b.flow[-1][0], b.out[-1])
+        return
+    b.table(*written)
+
+
+def _table(b: Builder, block: Table) -> None:
     widths = b.measures.column_widths(block)
+    data_least = block.row_lines * LINE_PITCH
+    rows = (block.header, *block.rows)
+    piece = Piece(rows=tuple(_row_height(b, row, widths, LINE_PITCH if r == 0 else data_least)
+                             for r, row in enumerate(rows)))
+    if not b.writing:
+        b.table(piece, "")
+        return
     out = [f'<w:tbl><w:tblPr><w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>',
            *(border(side, "single", 4, color="000000")
              for side in ("top", "left", "bottom", "right", "insideH", "insideV")),
@@ -194,18 +244,15 @@ def table(b: Builder, block: Table) -> None:
     # each cell's opening, per kind of row (header / data): the cells differ only in their text
     cells = [f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{_CELL_PARA}'
              for width in widths]
-    heights = []
-    data_least = block.row_lines * LINE_PITCH
     run = b.run
-    for r, row in enumerate((block.header, *block.rows)):
+    for r, row in enumerate(rows):
         least, role = (LINE_PITCH, "heading1/small") if r == 0 else (data_least, "body/small")
         out.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{least}" w:hRule="atLeast"/>'
                    + ("<w:tblHeader/></w:trPr>" if r == 0 else "</w:trPr>"))
         out += [f"{opening}{run(cell, role)}</w:p></w:tc>" for opening, cell in zip(cells, row, strict=True)]
         out.append("</w:tr>")
-        heights.append(_row_height(b, row, widths, least))
     out.append("</w:tbl>")
-    b.table(Piece(rows=tuple(heights)), "".join(out))
+    b.table(piece, "".join(out))
 
 
 def record_rows(cc: Sequence[str], printer: str | None, print_date: str | None) -> list[tuple[str, str | None]]:

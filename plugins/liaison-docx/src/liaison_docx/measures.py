@@ -54,6 +54,13 @@ class Measures:
         as :func:`liaison_docx.document.blocks` wrote them first (slots counted from the body's first
         fragment): the invitations to one meeting share a body, and a letter is laid out at up to
         three pitches."""
+        self.flows: dict[tuple[Any, int, tuple[Any, ...]], tuple[tuple[Any, int], ...]] = {}
+        """The flow pieces alone of each body, by the same keys, as a builder that does not write
+        recorded them (the pitches a letter is tried at before it is written at one)."""
+        self.tables: dict[tuple[Any, Table], tuple[Any, str]] = {}
+        """Each body table's flow piece and XML (by the template and the table), as
+        :func:`liaison_docx.document.table` wrote it first: an invitation's 回执 is its invitee's, and
+        an invitee is invited to several meetings."""
         self.properties: dict[bytes, Any] = {}
         """Each letter's ``docProps/core.xml`` (its title, signatory and date) as the package's deflated
         member, by its bytes: the invitations to one meeting share them (the seed's 55 letters have

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -31,6 +32,10 @@ _CODES = 1  # control characters, never in a row's XML: a sheet's formats stand 
 
 
 _FORMULAS: dict[tuple[str, bool, bool], str] = {}
+#: What xlsxwriter's attribute escaping replaces, and what its control-character escaping changes
+#: (``_x…_`` sequences, control characters, U+FFFE and U+FFFF): a text without them is written as it is.
+_ATTRIBUTE_ESCAPES = re.compile('["&<>\n]')
+_CONTROL_ESCAPES = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 #: A worksheet's lists that only xlsxwriter's public calls add to or replace (the others, such as
 #: ``selections`` or the ``external_*_links``, it fills while writing the package): these a finished
 #: sheet may hold as tuples (:meth:`Sheet.settle`).
@@ -218,6 +223,22 @@ class Sheet(Worksheet):  # type: ignore[misc]
         self.merge.append([row, first_col, row, last_col])
         self.write_cells(row, [*before, (first_col, text, cell_format),
                                *((col, None, cell_format) for col in range(first_col + 1, last_col + 1))], height)
+
+    def _escape_attributes(self, attribute: Any) -> Any:
+        # xlsxwriter's, without its TypeError: most attributes written are numbers (a column's width,
+        # a validation's flags), which it hands to a regular expression to have it raise
+        if not isinstance(attribute, str) or not _ATTRIBUTE_ESCAPES.search(attribute):
+            return attribute
+        return (attribute.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\n", "&#xA;"))
+
+    @staticmethod
+    def _escape_control_characters(data: Any) -> Any:
+        # xlsxwriter's, which runs two substitutions (and two replacements) over every text element it
+        # writes: one search first, as nearly every text (a validation's formula) has nothing to escape
+        if isinstance(data, str) and not _CONTROL_ESCAPES.search(data):
+            return data
+        return Worksheet._escape_control_characters(data)
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         # xlsxwriter runs some 130 regular expressions over a data validation's formula (=lst_…);
