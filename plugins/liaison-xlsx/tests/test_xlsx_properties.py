@@ -19,7 +19,10 @@ from liaison.law.records import Records
 from liaison.law.workdays import ChineseCalendar
 from liaison_xlsx import ledger_workbook, read_ledger
 
-READ_BUDGET = 3.0  # seconds for one read of a mutated ledger of some 60 rows (it takes ~0.03 s)
+#: A guard against a mutation that makes the read blow up (a loop, a quadratic path), not a speed
+#: target: a hundred times the ~0.03 s of CPU one read of a mutated ledger of some 60 rows takes — the
+#: thread's own CPU time, which another job loading the machine does not lengthen as it does the wall's.
+READ_BUDGET = 3.0
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +49,11 @@ def test_mutated_ledgers_raise_only_liaison_errors(filled: tuple[District, bytes
         mutated = save(book)
     except (ValueError, TypeError):
         return
-    started = time.perf_counter()
+    started = time.thread_time()
     try:
         result = read_ledger(mutated, district, "台账.xlsx")
     except LiaisonError as exc:
         assert exc.file == "台账.xlsx" and exc.render("zh") and exc.render("en")
     else:
         assert isinstance(result, Records)
-    assert time.perf_counter() - started < READ_BUDGET
+    assert time.thread_time() - started < READ_BUDGET
