@@ -131,7 +131,8 @@ def own_district(database: str, two_districts: dict[str, Any], tmp_path: Any) ->
     so no test sees another's), its 2027 planned, a user of each role in it with a token, and a
     media root of the test's own. ``other`` is another district of the test's own, its 2027 planned
     too (the roles' tokens are not its; the ``superuser``'s token is every district's): what a test
-    writes there is no other test's either."""
+    writes there is no other test's either. Both are retired after the test (web_db.retire): their
+    years and data deleted, what is append-only kept."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
@@ -165,6 +166,7 @@ def own_district(database: str, two_districts: dict[str, Any], tmp_path: Any) ->
     settings.LIAISON_MEDIA_ROOT = str(media)
     yield {"code": code, "other": other, "tokens": tokens, "media": media, "district": district}
     settings.LIAISON_MEDIA_ROOT = previous
+    web_db.retire(code, other)  # no later test's first start plans them again (web_db.retire)
 
 
 @pytest.fixture
@@ -201,7 +203,7 @@ def city(two_districts: dict[str, Any]) -> dict[str, Any]:
     store.save(other, YEAR, Commit(attrs.evolve(state.state, letters=letters)), expected=outcome.revision)
     load_version(seed_text().replace('id = "seed"', 'id = "third"'), valid_from=dt.date(2026, 1, 1),
                  file="third.toml")
-    # the session's database keeps the districts other tests made (own_district's), their years emptied
+    # the session's database keeps the districts other tests made (own_district's retired: no data, not counted)
     two_districts["districts"] = set(models.District.objects.filter(versions__isnull=False)
                                      .values_list("code", flat=True))
     return two_districts
