@@ -75,9 +75,10 @@ def real_clock() -> None:
 
 
 @pytest.fixture
-def users(database: str) -> dict[str, Any]:
+def users(database: str) -> Iterator[dict[str, Any]]:
     """An administrator of the seed district, a clerk of another district, and an inactive user
-    (each made afresh: the names carry a counter)."""
+    (each made afresh: the names carry a counter), their memberships ended after the test
+    (web_db.leave)."""
     from django.contrib.auth import get_user_model
 
     from liaison_web import models
@@ -93,13 +94,15 @@ def users(database: str) -> dict[str, Any]:
     models.Membership.objects.create(user=stranger, district=other, organisation="health", role="clerk")
     gone = made.create_user(f"gone{n}", password="gone-password", is_active=False)
     models.Membership.objects.create(user=gone, district=seed, role="administrator")
-    return {"admin": admin, "stranger": stranger, "gone": gone}
+    yield {"admin": admin, "stranger": stranger, "gone": gone}
+    web_db.leave(admin, stranger, gone)
 
 
 @pytest.fixture
-def two_districts(database: str) -> dict[str, Any]:
+def two_districts(database: str) -> Iterator[dict[str, Any]]:
     """The seed district and another ("other", the seed's data under another id), both with a 2027,
-    and a user of each role in the seed district (the city auditor in none), each with a token."""
+    and a user of each role in the seed district (the city auditor in none), each with a token; their
+    memberships ended after the test (web_db.leave)."""
     from django.contrib.auth import get_user_model
 
     from liaison_web import models
@@ -115,14 +118,16 @@ def two_districts(database: str) -> dict[str, Any]:
     Workspace(store=DatabaseStore()).update(other, YEAR)
     seed = models.District.objects.get(code="seed")
     web_db.counter += 1
-    tokens = {}
+    tokens, made = {}, []
     for role in ROLES:
         user = get_user_model()._default_manager.create_user(f"{role}{web_db.counter}", password="x")
         organisation = {"clerk": CLERK_OF, "liaison_officer": OFFICER_OF}.get(role, "")
         models.Membership.objects.create(user=user, district=None if role == "city_auditor" else seed,
                                          organisation=organisation, role=role)
         tokens[role] = {"HTTP_AUTHORIZATION": f"Bearer {make_token(user.username, 'matrix', ('read', 'write'))}"}
-    return tokens
+        made.append(user)
+    yield tokens
+    web_db.leave(*made)
 
 
 @pytest.fixture

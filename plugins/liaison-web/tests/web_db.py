@@ -128,6 +128,16 @@ def retire(*codes: str) -> None:
         models.DistrictVersion.objects.filter(district__code__in=codes).delete()
 
 
+def leave(*users: Any) -> None:
+    """The memberships of users a fixture made for one test (``two_districts``', ``users``') ended after
+    it: the seed district's members — whom its tokens page offers a token, one by one, and whose tokens
+    it lists — are then the test's own, not every user each earlier test of the session made (the
+    page took 15-50 s by the end of the suite). The users, their tokens and audit entries stay."""
+    from liaison_web import models
+
+    models.Membership.objects.filter(user__in=users).delete()
+
+
 #: A counter for names the tests make afresh (users), so no two tests of a session collide.
 counter = 0
 
