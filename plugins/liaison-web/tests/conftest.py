@@ -75,9 +75,10 @@ def real_clock() -> None:
 
 
 @pytest.fixture
-def users(database: str) -> dict[str, Any]:
+def users(database: str) -> Iterator[dict[str, Any]]:
     """An administrator of the seed district, a clerk of another district, and an inactive user
-    (each made afresh: the names carry a counter)."""
+    (each made afresh: the names carry a counter), their memberships ended after the test
+    (web_db.leave)."""
     from django.contrib.auth import get_user_model
 
     from liaison_web import models
@@ -93,13 +94,15 @@ def users(database: str) -> dict[str, Any]:
     models.Membership.objects.create(user=stranger, district=other, organisation="health", role="clerk")
     gone = made.create_user(f"gone{n}", password="gone-password", is_active=False)
     models.Membership.objects.create(user=gone, district=seed, role="administrator")
-    return {"admin": admin, "stranger": stranger, "gone": gone}
+    yield {"admin": admin, "stranger": stranger, "gone": gone}
+    web_db.leave(admin, stranger, gone)
 
 
 @pytest.fixture
-def two_districts(database: str) -> dict[str, Any]:
+def two_districts(database: str) -> Iterator[dict[str, Any]]:
     """The seed district and another ("other", the seed's data under another id), both with a 2027,
-    and a user of each role in the seed district (the city auditor in none), each with a token."""
+    and a user of each role in the seed district (the city auditor in none), each with a token; their
+    memberships ended after the test (web_db.leave)."""
     from django.contrib.auth import get_user_model
 
     from liaison_web import models
@@ -115,14 +118,16 @@ def two_districts(database: str) -> dict[str, Any]:
     Workspace(store=DatabaseStore()).update(other, YEAR)
     seed = models.District.objects.get(code="seed")
     web_db.counter += 1
-    tokens = {}
+    tokens, made = {}, []
     for role in ROLES:
         user = get_user_model()._default_manager.create_user(f"{role}{web_db.counter}", password="x")
         organisation = {"clerk": CLERK_OF, "liaison_officer": OFFICER_OF}.get(role, "")
         models.Membership.objects.create(user=user, district=None if role == "city_auditor" else seed,
                                          organisation=organisation, role=role)
         tokens[role] = {"HTTP_AUTHORIZATION": f"Bearer {make_token(user.username, 'matrix', ('read', 'write'))}"}
-    return tokens
+        made.append(user)
+    yield tokens
+    web_db.leave(*made)
 
 
 @pytest.fixture
@@ -131,7 +136,8 @@ def own_district(database: str, two_districts: dict[str, Any], tmp_path: Any) ->
     so no test sees another's), its 2027 planned, a user of each role in it with a token, and a
     media root of the test's own. ``other`` is another district of the test's own, its 2027 planned
     too (the roles' tokens are not its; the ``superuser``'s token is every district's): what a test
-    writes there is no other test's either."""
+    writes there is no other test's either. Both are retired after the test (web_db.retire): their
+    years and data deleted, what is append-only kept."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
@@ -165,6 +171,7 @@ def own_district(database: str, two_districts: dict[str, Any], tmp_path: Any) ->
     settings.LIAISON_MEDIA_ROOT = str(media)
     yield {"code": code, "other": other, "tokens": tokens, "media": media, "district": district}
     settings.LIAISON_MEDIA_ROOT = previous
+    web_db.retire(code, other)  # no later test's first start plans them again (web_db.retire)
 
 
 @pytest.fixture
@@ -201,7 +208,7 @@ def city(two_districts: dict[str, Any]) -> dict[str, Any]:
     store.save(other, YEAR, Commit(attrs.evolve(state.state, letters=letters)), expected=outcome.revision)
     load_version(seed_text().replace('id = "seed"', 'id = "third"'), valid_from=dt.date(2026, 1, 1),
                  file="third.toml")
-    # the session's database keeps the districts other tests made (own_district's), their years emptied
+    # the session's database keeps the districts other tests made (own_district's retired: no data, not counted)
     two_districts["districts"] = set(models.District.objects.filter(versions__isnull=False)
                                      .values_list("code", flat=True))
     return two_districts

@@ -109,6 +109,35 @@ def fresh(alias: str) -> str:
     return alias
 
 
+def retire(*codes: str) -> None:
+    """The districts a test made for itself (``own_district``'s) put out of the later tests' way once it
+    is done: their years and their data (versions, parsed and city copies) deleted, the append-only
+    rows (records, evidence, audit entries) and the district's row kept. A district without data is
+    one no `liaison web …` command's or `liaison serve`'s start plans (bootstrap.prepare plans the
+    current and next year of each district holding data) and :func:`fresh` has no year of to empty —
+    left holding data, every district a test ever made was planned again by each command after each
+    ``fresh``, so the session's web tests slowed as it went (a command test took 30 s, not 1 s)."""
+    from django.db import transaction
+
+    from liaison_web import models
+
+    with transaction.atomic():
+        models.Year.objects.filter(district__code__in=codes).delete()
+        models.CityStanding.objects.filter(district__code__in=codes).delete()
+        models.ParsedVersion.objects.filter(version__district__code__in=codes).delete()
+        models.DistrictVersion.objects.filter(district__code__in=codes).delete()
+
+
+def leave(*users: Any) -> None:
+    """The memberships of users a fixture made for one test (``two_districts``', ``users``') ended after
+    it: the seed district's members — whom its tokens page offers a token, one by one, and whose tokens
+    it lists — are then the test's own, not every user each earlier test of the session made (the
+    page took 15-50 s by the end of the suite). The users, their tokens and audit entries stay."""
+    from liaison_web import models
+
+    models.Membership.objects.filter(user__in=users).delete()
+
+
 #: A counter for names the tests make afresh (users), so no two tests of a session collide.
 counter = 0
 
