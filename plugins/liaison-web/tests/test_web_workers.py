@@ -185,3 +185,87 @@ def test_a_stop_sent_as_soon_as_the_address_is_read_stops_the_service_cleanly(tm
     done = subprocess.run([sys.executable, "-c", _STOPPED_AS_ANNOUNCED, f"sqlite:///{tmp_path / 'unused.sqlite3'}"],
                           capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout.strip()) == (0, "stopped 0"), done.stderr
+
+
+_SUPERVISOR_KILLED = """
+import os, sys
+from liaison_web import serving, settings
+settings.configure(sys.argv[1])
+serving.settle = lambda: None
+real_fork = os.fork
+def fork():
+    pid = real_fork()
+    if pid:
+        print(pid, flush=True)
+    return pid
+os.fork = fork
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+serving.serve(app, host="127.0.0.1", port=0, workers=2, webhooks=False, announce=lambda port: None, threads=1)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent's death is signalled on Linux")
+def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path) -> None:
+    """The supervisor killed outright (SIGKILL: nothing of it runs) leaves no worker serving on, orphaned,
+    with the port a restart needs: each worker is sent SIGTERM by the kernel when its parent dies."""
+    process = subprocess.Popen([sys.executable, "-c", _SUPERVISOR_KILLED, f"sqlite:///{tmp_path / 'unused.sqlite3'}"],
+                               stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert process.stdout is not None
+        workers = [int(process.stdout.readline()) for _ in range(2)]
+        time.sleep(0.5)  # both serving
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+        def serving(pid: int) -> bool:
+            status = Path(f"/proc/{pid}/status")
+            return status.exists() and "zombie" not in status.read_text()
+
+        deadline = time.monotonic() + 20
+        while any(serving(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if serving(pid)]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+_A_WORKER_DEAF_TO_STOPS = """
+import os, signal, sys, time
+from liaison_web import serving, settings
+settings.configure(sys.argv[1])
+serving.settle = lambda: None
+serving.STOP_GRACE = 2.0
+def deaf():  # a worker whose stop never comes: its handler deferred for good
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    print("deaf", os.getpid(), flush=True)
+    time.sleep(120)
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+serving.serve(app, host="127.0.0.1", port=0, workers=2, webhooks=False, announce=lambda port: None, threads=1,
+              on_start=deaf)
+print("stopped", flush=True)
+"""
+
+
+def test_a_worker_that_does_not_stop_is_killed_after_its_grace(tmp_path: Path) -> None:
+    """A stop is bounded whatever a worker is doing: one that has not stopped :data:`STOP_GRACE`
+    seconds after being told (its main thread inside a call that defers the signal's handler) is
+    killed by its supervisor, which then exits 0 — a service manager's stop never waits for ever."""
+    process = subprocess.Popen([sys.executable, "-c", _A_WORKER_DEAF_TO_STOPS, f"sqlite:///{tmp_path / 'x.sqlite3'}"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        assert process.stdout is not None
+        deaf = [int(process.stdout.readline().split()[1]) for _ in range(2)]
+        os.kill(process.pid, signal.SIGTERM)
+        out, _ = process.communicate(timeout=30)
+        assert process.returncode == 0 and out.strip().splitlines()[-1] == "stopped", out
+        assert out.count("did not stop within 2.0 s; killing it") == 2, out
+        assert not [pid for pid in deaf if Path(f"/proc/{pid}").exists()
+                    and "zombie" not in Path(f"/proc/{pid}/status").read_text()]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)

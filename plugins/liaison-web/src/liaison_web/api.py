@@ -1063,7 +1063,7 @@ def webhook_adopt(request: HttpRequest, district: str, webhook: WebhookNumber) -
     row = _webhook(request, district, "webhooks", webhook)
     with transaction.atomic():
         before = webhooks.described(row)
-        if owned.adopt(row):
+        if webhooks.adopt(row):
             after = webhooks.described(row)
             _audited(request, "adopt", "webhook", str(row.pk), district, before=before, after=after)
             return json_response(after)

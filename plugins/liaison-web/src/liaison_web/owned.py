@@ -9,7 +9,7 @@ events out to an address of the token holder's choosing. Revoking the token must
   ``expires``, or its user inactive (or its row gone with its user), the feed answers 404 as a
   revoked one (:func:`liaison_web.feeds.serve` asks :func:`live` in its one query), and is listed
   as ended with the reason (:func:`ended`). Its row is marked revoked, with the reason and an audit
-  entry (``end`` on ``feed-token``), when the token is revoked (:func:`end_owned`, from
+  entry (``end`` on ``feed-token``), when the token is revoked (:func:`liaison_web.webhooks.end_owned`, from
   :func:`liaison_web.tokens.withdraw`) or, for an expiry, by the worker's next pass. A new URL is
   made as before (``POST …/feeds``).
 - **A webhook registered through a token is paused when the token ends**: nothing is sent for it
@@ -30,13 +30,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from liaison_web import models
-
-__all__ = ["REASONS", "SERVICE", "adopt", "end_owned", "ended", "live"]
+__all__ = ["REASONS", "SERVICE", "ended", "live"]
 
 #: Why a token's feed ended or its webhook was paused (the lists' ``ended`` / ``paused_reason``), in
 #: both languages (the audit entry's words).
@@ -76,59 +73,3 @@ def ended(row: Any, *, now: dt.datetime | None = None) -> str | None:
     if not token.user.is_active:
         return "token_user_inactive"
     return None
-
-
-def end_owned(*, token: Any = None, by: Any = None, using: str = "default") -> int:
-    """Mark what ended tokens made: each active, unpaused webhook whose token is not live paused, each
-    feed URL in use whose token is not live revoked — with the reason and an audit entry under its
-    district (``by``: a :class:`liaison_web.tokens.Actor`, who revoked the token; none: the service,
-    noticing an expiry). ``token``: only what that token made (its revocation). How many rows marked."""
-    from liaison_web.audit import record
-    from liaison_web.feeds import described as feed_described
-    from liaison_web.webhooks import described as hook_described
-
-    now = timezone.now()
-    user, actor, address = (by.user, by.name, by.address) if by is not None else (None, SERVICE, "")
-    hooks = (models.Webhook.objects.using(using).select_related("district", "token__user")
-             .filter(active=True, paused__isnull=True).exclude(token_prefix="").exclude(live(now=now)))
-    feeds = (models.FeedToken.objects.using(using).select_related("district", "token__user")
-             .filter(revoked__isnull=True).exclude(token_prefix="").exclude(live(now=now)))
-    if token is not None:
-        hooks, feeds = hooks.filter(token=token), feeds.filter(token=token)
-    marked = 0
-    with transaction.atomic(using=using):
-        for hook in hooks.select_for_update(of=("self",)):
-            reason = ended(hook, now=now) or "token_revoked"
-            before = {**hook_described(hook), "paused": False, "paused_reason": None}  # as marked until now
-            if not models.Webhook.objects.using(using).filter(pk=hook.pk, paused__isnull=True).update(
-                    paused=now, pause_reason=reason):
-                continue  # marked meanwhile by another: its entry is that one's
-            hook.paused, hook.pause_reason = now, reason
-            record("pause", "webhook", str(hook.pk), user=user, actor=actor, remote_address=address,
-                   district=hook.district.code, before=before, after=hook_described(hook), using=using)
-            marked += 1
-        for feed in feeds.select_for_update(of=("self",)):
-            reason = ended(feed, now=now) or "token_revoked"
-            before = {**feed_described(feed), "ended": None}  # as marked until now
-            if not models.FeedToken.objects.using(using).filter(pk=feed.pk, revoked__isnull=True).update(
-                    revoked=now, end_reason=reason):
-                continue
-            feed.revoked, feed.end_reason = now, reason
-            record("end", "feed-token", feed.prefix, user=user, actor=actor, remote_address=address,
-                   district=feed.district.code, before=before, after=feed_described(feed), using=using)
-            marked += 1
-    return marked
-
-
-def adopt(hook: models.Webhook, *, using: str = "default") -> bool:
-    """Make the webhook no token's and resume it (what its pause held is sent in order); False: it was
-    no token's already (nothing changed)."""
-    from liaison_web.webhooks import WAKE
-
-    if not hook.token_prefix and hook.paused is None:
-        return False
-    models.Webhook.objects.using(using).filter(pk=hook.pk).update(token=None, token_prefix="", paused=None,
-                                                                   pause_reason="")
-    hook.token, hook.token_prefix, hook.paused, hook.pause_reason = None, "", None, ""
-    transaction.on_commit(WAKE.set, using=using)
-    return True

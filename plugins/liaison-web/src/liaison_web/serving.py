@@ -128,9 +128,27 @@ class QueueWarnings(logging.Filter):
 #: The signals that stop the service (a service manager's SIGTERM, Ctrl-C's SIGINT).
 STOPS = {signal.SIGTERM, signal.SIGINT}
 
+#: Seconds a worker has to stop once told (waitress gives its requests 5 of them) before its
+#: supervisor kills it: a stop is bounded whatever the worker was doing.
+STOP_GRACE = 10.0
+
 
 def _stop(signum: int, frame: object) -> None:
     raise SystemExit(0)
+
+
+def _die_with(parent: int) -> None:
+    """A worker stops when its supervisor ``parent`` dies whatever the way (SIGKILL, the kernel's
+    out-of-memory killer), not only when told: it is sent SIGTERM then (Linux's ``PR_SET_PDEATHSIG``,
+    through ctypes: the standard library has no ``prctl``), so no worker serves on orphaned, holding
+    the port the service's restart binds and answering with code the restart replaced. A parent gone
+    before this ran: the worker stops at once. (Elsewhere a worker outlives a killed supervisor.)"""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGTERM)  # held until the worker lets its stops in
 
 
 def _one(app: Any, options: dict[str, Any], webhooks: bool, announce: Callable[[int], None] | None,
@@ -195,6 +213,7 @@ def serve(app: Any, *, host: str, port: int, workers: int, webhooks: bool, annou
     sys.stderr.flush()
     connections.close_all()  # each worker opens its own
     stopping = False
+    parent = os.getpid()
 
     def start() -> int:
         pid = os.fork()
@@ -205,6 +224,7 @@ def serve(app: Any, *, host: str, port: int, workers: int, webhooks: bool, annou
                 # process yet: its own handlers first, then whatever was sent meanwhile is delivered to them
                 signal.signal(signal.SIGTERM, _stop)
                 signal.signal(signal.SIGINT, signal.default_int_handler)
+                _die_with(parent)
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
                 _one(app, options, webhooks, None, [shared], on_start)
             except SystemExit:
@@ -222,10 +242,21 @@ def serve(app: Any, *, host: str, port: int, workers: int, webhooks: bool, annou
 
     def forward(signum: int, frame: object) -> None:
         nonlocal stopping
+        if not stopping:  # the workers' grace starts with the first stop
+            signal.signal(signal.SIGALRM, overdue)
+            signal.setitimer(signal.ITIMER_REAL, STOP_GRACE)
         stopping = True
         for pid in running:
             with contextlib.suppress(ProcessLookupError):  # already gone
                 os.kill(pid, signal.SIGTERM)
+
+    def overdue(signum: int, frame: object) -> None:
+        # A worker whose stop is not done after the grace is killed: its main thread may be inside a call
+        # that defers its handler (SQLite waiting out another's lock), or its threads' shutdown stuck.
+        for pid in running:
+            log.warning("worker %s of liaison serve did not stop within %s s; killing it", pid, STOP_GRACE)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     def spawn() -> None:
         # A stop is held back from the fork to the new worker's place in ``running``: delivered in between,
@@ -255,4 +286,5 @@ def serve(app: Any, *, host: str, port: int, workers: int, webhooks: bool, annou
                 time.sleep(1)
                 spawn()  # not if a stop came during the breath
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)  # every worker gone: no grace left to keep
         shared.close()

@@ -387,7 +387,7 @@ def withdraw(row: Any, *, by: Actor, districts: Sequence[str | None], token: Cal
 
     from liaison_web import models
     from liaison_web.audit import record
-    from liaison_web.owned import end_owned
+    from liaison_web.webhooks import end_owned
 
     may_revoke(token, row.prefix)
     if row.revoked is not None:
@@ -402,7 +402,7 @@ def withdraw(row: Any, *, by: Actor, districts: Sequence[str | None], token: Cal
         for code in districts:
             record("revoke", "api-token", row.prefix, user=by.user, actor=by.name, remote_address=by.address,
                    district=code, before=before, after=after)
-        end_owned(token=row, by=by)  # its webhooks paused, its feed URLs ended (liaison_web.owned)
+        end_owned(token=row, by=by)  # its webhooks paused, its feed URLs ended (liaison_web.webhooks.end_owned)
     return row
 
 

@@ -62,11 +62,11 @@ from liaison.base.errors import LiaisonError
 from liaison_web import egress, models
 from liaison_web.errors import InvalidRequest, NotFound
 from liaison_web.masking import masked_text, masked_url
-from liaison_web.owned import end_owned, live
+from liaison_web.owned import SERVICE, ended, live
 
-__all__ = ["DUE_EVENTS", "ENGAGEMENT_EVENTS", "EVENTS", "EVENT_OF", "Policy", "Report", "body_of",
-           "deliver_pending", "due_changes", "enqueue", "make_webhook", "remove_webhook", "replay", "secret_of", "sign",
-           "verify", "wants"]
+__all__ = ["DUE_EVENTS", "ENGAGEMENT_EVENTS", "EVENTS", "EVENT_OF", "Policy", "Report", "adopt", "body_of",
+           "deliver_pending", "due_changes", "end_owned", "enqueue", "make_webhook", "remove_webhook", "replay",
+           "secret_of", "sign", "verify", "wants"]
 
 #: The events an engagement's changes raise, by the change (the operations of the API and of `liaison plan`).
 EVENT_OF: Mapping[str, str] = {"confirm": "engagement.confirmed", "move": "engagement.moved",
@@ -474,3 +474,58 @@ def deliver_pending(*, policy: Policy | None = None, using: str = "default", ses
 def unknown_webhook(district: str, webhook: int) -> LiaisonError:
     return NotFound(f"{district} has no webhook {webhook}", fix="list the district's webhooks",
                     message_zh=f"{district} 没有 Webhook {webhook}", fix_zh="请查看本区的 Webhook 列表")
+
+
+def end_owned(*, token: Any = None, by: Any = None, using: str = "default") -> int:
+    """Mark what ended tokens made: each active, unpaused webhook whose token is not live paused, each
+    feed URL in use whose token is not live revoked — with the reason and an audit entry under its
+    district (``by``: a :class:`liaison_web.tokens.Actor`, who revoked the token; none: the service,
+    noticing an expiry). ``token``: only what that token made (its revocation). How many rows marked."""
+    from liaison_web.audit import record
+    from liaison_web.feeds import described as feed_described
+
+    hook_described = described
+
+    now = timezone.now()
+    user, actor, address = (by.user, by.name, by.address) if by is not None else (None, SERVICE, "")
+    hooks = (models.Webhook.objects.using(using).select_related("district", "token__user")
+             .filter(active=True, paused__isnull=True).exclude(token_prefix="").exclude(live(now=now)))
+    feeds = (models.FeedToken.objects.using(using).select_related("district", "token__user")
+             .filter(revoked__isnull=True).exclude(token_prefix="").exclude(live(now=now)))
+    if token is not None:
+        hooks, feeds = hooks.filter(token=token), feeds.filter(token=token)
+    marked = 0
+    with transaction.atomic(using=using):
+        for hook in hooks.select_for_update(of=("self",)):
+            reason = ended(hook, now=now) or "token_revoked"
+            before = {**hook_described(hook), "paused": False, "paused_reason": None}  # as marked until now
+            if not models.Webhook.objects.using(using).filter(pk=hook.pk, paused__isnull=True).update(
+                    paused=now, pause_reason=reason):
+                continue  # marked meanwhile by another: its entry is that one's
+            hook.paused, hook.pause_reason = now, reason
+            record("pause", "webhook", str(hook.pk), user=user, actor=actor, remote_address=address,
+                   district=hook.district.code, before=before, after=hook_described(hook), using=using)
+            marked += 1
+        for feed in feeds.select_for_update(of=("self",)):
+            reason = ended(feed, now=now) or "token_revoked"
+            before = {**feed_described(feed), "ended": None}  # as marked until now
+            if not models.FeedToken.objects.using(using).filter(pk=feed.pk, revoked__isnull=True).update(
+                    revoked=now, end_reason=reason):
+                continue
+            feed.revoked, feed.end_reason = now, reason
+            record("end", "feed-token", feed.prefix, user=user, actor=actor, remote_address=address,
+                   district=feed.district.code, before=before, after=feed_described(feed), using=using)
+            marked += 1
+    return marked
+
+
+def adopt(hook: models.Webhook, *, using: str = "default") -> bool:
+    """Make the webhook no token's and resume it (what its pause held is sent in order); False: it was
+    no token's already (nothing changed)."""
+    if not hook.token_prefix and hook.paused is None:
+        return False
+    models.Webhook.objects.using(using).filter(pk=hook.pk).update(token=None, token_prefix="", paused=None,
+                                                                   pause_reason="")
+    hook.token, hook.token_prefix, hook.paused, hook.pause_reason = None, "", None, ""
+    transaction.on_commit(WAKE.set, using=using)
+    return True
