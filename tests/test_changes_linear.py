@@ -34,13 +34,17 @@ def seed_plan() -> Plan:
 
 
 def one_by_one(plan: Plan, changes: list[Change], force: bool, as_of: dt.date) -> Plan:
-    """Each change on the whole plan by its method, in turn: what a batch must equal."""
+    """Each change on the whole plan by its method, in turn: what a batch must equal — a move onto a
+    day before ``as_of`` refused unless forced or the same changes mark the engagement held (it took
+    place on that day: :func:`apply_changes`)."""
+    held = {c.engagement for c in changes if c.action == "held"}
     for c in changes:
         if c.action == "confirm":
             plan = plan.confirm(c.engagement, force=force)
         elif c.action == "move":
             assert c.date is not None
-            plan = plan.move(c.engagement, c.date, c.start, force=force)
+            plan = plan.move(c.engagement, c.date, c.start, force=force,
+                             as_of=None if c.engagement in held else as_of)
         elif c.action == "cancel":
             plan = plan.cancel(c.engagement, force=force)
         else:
